@@ -1,0 +1,5 @@
+import sys
+
+from vmdebug.cli import main
+
+sys.exit(main())

@@ -1,0 +1,54 @@
+"""The ``vmdebug`` console script.
+
+Subcommands live in :mod:`vmdebug.commands`, one module each, discovered at
+start-up.  Every user-facing error is a :class:`vmdebug.errors.UserError`
+printed as one line; a traceback is never shown.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from vmdebug import __version__
+from vmdebug.errors import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vmdebug",
+        description="Time-travel debugger for a simulated 32-bit Linux process.",
+    )
+    parser.add_argument("--version", action="version", version=f"vmdebug {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    import vmdebug.commands as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"vmdebug.commands.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"vmdebug: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("vmdebug: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
