@@ -1,0 +1,347 @@
+"""The session file (``.vmlog``): a program's whole recorded history, shareable.
+
+Layout (all integers little-endian)::
+
+    magic      8 bytes   b"\\x89VMLOG\\r\\n"
+    version    u16       FORMAT_VERSION
+    reserved   u16       0
+    header     record    msgpack map: program, argv, stdin, image, machine...
+    chunk*     record    msgpack map: whole steps of events, compressed columns
+    footer     record    msgpack map: chunk index, totals, how the run ended
+    trailer    u64 footer offset, then b"VMLOGEND"
+
+    record  := tag (2 bytes: b"HD", b"CK" or b"FT") + u32 length + u32 CRC32 + payload
+
+Chunks are written while recording runs, so a crash loses at most the last
+one.  The footer index lets ``log info`` answer without reading any event.
+Reading never unpickles or evaluates anything: payloads are msgpack with size
+limits, then checked field by field.  The bytes depend only on the program,
+its arguments and its stdin (no timestamps, no hash-ordered containers).
+"""
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import msgpack
+import numpy as np
+
+from events import codes as C
+from events.log import FIELDS, Chunk, EventLog
+from events.schema import SCHEMA_VERSION
+
+MAGIC = b"\x89VMLOG\r\n"
+TRAILER_MAGIC = b"VMLOGEND"
+FORMAT_VERSION = 1
+_REC = struct.Struct("<2sII")
+_TRAILER = struct.Struct("<Q8s")
+MAX_RECORD = 256 << 20         # no honest record comes near this
+MAX_CHUNK_EVENTS = 1 << 24
+ZLIB_LEVEL = 6
+
+
+class SessionError(Exception):
+    """The file cannot be opened at all; the message is one line."""
+
+
+@dataclass
+class Session:
+    header: dict[str, Any]
+    log: EventLog
+    footer: dict[str, Any] | None
+    warnings: list[str] = field(default_factory=list)
+    size: int = 0
+
+    @property
+    def end(self) -> dict[str, Any]:
+        """How the run ended, from the footer or, failing that, the last events."""
+        if self.footer and isinstance(self.footer.get("end"), dict):
+            return self.footer["end"]
+        return end_from_log(self.log)
+
+
+def end_from_log(log: EventLog) -> dict[str, Any]:
+    if log.nsteps == 0:
+        return {"how": "unknown"}
+    tail = log.step(log.last_step)
+    for code, a, b, c, d in reversed(tail.cols.tolist()):
+        if code == C.EXITED:
+            if b:
+                return {"how": "killed", "signal": b, "status": C.signed32(a)}
+            return {"how": "exited", "status": C.signed32(a)}
+    return {"how": "unknown"}
+
+
+# ---- encoding ----------------------------------------------------------------
+def _pack(obj: Any) -> bytes:
+    return msgpack.packb(obj, use_bin_type=True, strict_types=False)
+
+
+def _unpack(data: bytes) -> Any:
+    # unpackb bounds every string, array and map by len(data), and refuses
+    # nesting deeper than its fixed stack (StackError).
+    return msgpack.unpackb(data, raw=False, strict_map_key=False, use_list=True)
+
+
+def _record(tag: bytes, payload: bytes) -> bytes:
+    return _REC.pack(tag, len(payload), zlib.crc32(payload)) + payload
+
+
+class _RegTracker:
+    """Register values across chunks: the file drops ``old`` of register writes
+    (it always equals the previous ``new`` of the same register) and the reader
+    puts it back."""
+
+    def __init__(self) -> None:
+        self.regs = np.zeros(C.NREGS, dtype=np.uint32)
+
+    def strip(self, cols: np.ndarray) -> np.ndarray:
+        out = cols.copy()
+        regmask = cols[:, 0] == C.REG
+        self._advance(cols, regmask)
+        out[regmask, 2] = 0
+        return out
+
+    def restore(self, cols: np.ndarray) -> None:
+        regmask = cols[:, 0] == C.REG
+        ids = cols[regmask, 1]
+        if len(ids) and int(ids.max()) >= C.NREGS:
+            raise ValueError("bad register id")
+        idx = np.flatnonzero(regmask)
+        for r in np.unique(ids).tolist():
+            sel = idx[ids == r]
+            news = cols[sel, 3]
+            cols[sel[1:], 2] = news[:-1]
+            cols[sel[0], 2] = self.regs[r]
+            self.regs[r] = news[-1]
+
+    def _advance(self, cols: np.ndarray, regmask: np.ndarray) -> None:
+        ids = cols[regmask, 1]
+        news = cols[regmask, 3]
+        for r in np.unique(ids).tolist():
+            self.regs[r] = news[ids == r][-1]
+
+
+def _encode_cols(cols: np.ndarray) -> bytes:
+    """Codes as bytes, then each of a, b, c, d split into byte planes: values of
+    one field change in their low bytes, so the planes compress well."""
+    codes = cols[:, 0].astype(np.uint8)
+    planes = np.ascontiguousarray(cols[:, 1:]).view(np.uint8).reshape(len(cols), 16).T
+    return zlib.compress(codes.tobytes() + np.ascontiguousarray(planes).tobytes(), ZLIB_LEVEL)
+
+
+def _decode_cols(data: bytes, n: int) -> np.ndarray:
+    expect = n * (1 + 16)
+    raw = zlib.decompressobj().decompress(data, expect + 1)
+    if len(raw) != expect:
+        raise ValueError("column data has the wrong length")
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    cols = np.empty((n, FIELDS), dtype=np.uint32)
+    cols[:, 0] = buf[:n]
+    planes = buf[n:].reshape(16, n).T
+    cols[:, 1:] = np.ascontiguousarray(planes).view(np.uint32).reshape(n, 4)
+    if n and int(cols[:, 0].max()) >= C.NCODES:
+        raise ValueError("unknown event code")
+    return cols
+
+
+def encode_chunk(chunk: Chunk, tracker: _RegTracker) -> bytes:
+    counts = chunk.step_counts.astype(np.uint32)
+    return _pack({
+        "s": chunk.first_step, "e": chunk.first_event, "x": chunk.extras_base,
+        "n": chunk.nevents, "k": chunk.nsteps,
+        "cols": _encode_cols(tracker.strip(chunk.cols)),
+        "counts": zlib.compress(counts.tobytes(), ZLIB_LEVEL),
+        "extras": list(chunk.extras),
+    })
+
+
+def _int(obj: dict, key: str, hi: int) -> int:
+    v = obj.get(key)
+    if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= hi:
+        raise ValueError(f"bad field {key!r}")
+    return v
+
+
+def _freeze_extra(x: Any) -> Any:
+    """Extras come back from msgpack as lists; give them their recorded shape."""
+    return tuple(_freeze_extra(v) for v in x) if isinstance(x, list) else x
+
+
+def decode_chunk(payload: bytes, tracker: _RegTracker) -> Chunk:
+    obj = _unpack(payload)
+    if not isinstance(obj, dict):
+        raise ValueError("chunk is not a map")
+    n = _int(obj, "n", MAX_CHUNK_EVENTS)
+    k = _int(obj, "k", MAX_CHUNK_EVENTS)
+    cols_data, counts_data, extras = obj.get("cols"), obj.get("counts"), obj.get("extras")
+    if not isinstance(cols_data, bytes) or not isinstance(counts_data, bytes) or not isinstance(extras, list):
+        raise ValueError("chunk fields have the wrong types")
+    cols = _decode_cols(cols_data, n)
+    raw = zlib.decompressobj().decompress(counts_data, k * 4 + 1)
+    if len(raw) != k * 4:
+        raise ValueError("step counts have the wrong length")
+    counts = np.frombuffer(raw, dtype=np.uint32).copy()
+    if int(counts.sum(dtype=np.uint64)) != n:
+        raise ValueError("step counts do not add up")
+    extra_refs = cols[np.isin(cols[:, 0], list(C.EXTRA_CODES)), 4].astype(np.int64)
+    base = _int(obj, "x", 1 << 40)
+    if len(extra_refs) and (extra_refs.min() < base or extra_refs.max() >= base + len(extras)):
+        raise ValueError("event refers to a missing payload")
+    tracker.restore(cols)
+    return Chunk(_int(obj, "s", 1 << 40), _int(obj, "e", 1 << 48), cols, counts, base,
+                 [_freeze_extra(x) for x in extras])
+
+
+# ---- writing -------------------------------------------------------------------
+class SessionWriter:
+    """Streams a session to disk: header now, chunks as the log seals them, footer at close.
+
+    Use it as the log's sink: ``EventLog(sink=writer.write_chunk)``.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], header: dict[str, Any]) -> None:
+        self._f: BinaryIO = open(path, "wb")
+        self._tracker = _RegTracker()
+        self._index: list[list[int]] = []
+        self._f.write(MAGIC + struct.pack("<HH", FORMAT_VERSION, 0))
+        hdr = dict(header)
+        hdr.setdefault("schema", SCHEMA_VERSION)
+        self._f.write(_record(b"HD", _pack(hdr)))
+        self._steps = 0
+        self._events = 0
+
+    def write_chunk(self, chunk: Chunk) -> None:
+        offset = self._f.tell()
+        self._f.write(_record(b"CK", encode_chunk(chunk, self._tracker)))
+        self._f.flush()
+        self._index.append([offset, chunk.first_step, chunk.nsteps, chunk.first_event, chunk.nevents])
+        self._steps += chunk.nsteps
+        self._events += chunk.nevents
+
+    def close(self, end: dict[str, Any] | None = None) -> int:
+        """Write the footer and trailer; returns the file size."""
+        offset = self._f.tell()
+        footer = {"steps": self._steps, "events": self._events, "chunks": self._index, "end": end or {"how": "unknown"}}
+        self._f.write(_record(b"FT", _pack(footer)))
+        self._f.write(_TRAILER.pack(offset, TRAILER_MAGIC))
+        size = self._f.tell()
+        self._f.close()
+        return size
+
+
+def save_session(path: str | os.PathLike[str], header: dict[str, Any], log: EventLog,
+                 end: dict[str, Any] | None = None) -> int:
+    """Write a whole in-memory log (sealing its tail first); returns the file size."""
+    log.seal()
+    writer = SessionWriter(path, header)
+    for chunk in log.chunks:
+        writer.write_chunk(chunk)
+    return writer.close(end if end is not None else end_from_log(log))
+
+
+# ---- reading -------------------------------------------------------------------
+def _read_record(data: bytes, pos: int, tag: bytes) -> tuple[bytes | None, int, str | None]:
+    """``(payload, next_pos, problem)``; problem is None, "truncated" or a description."""
+    if pos + _REC.size > len(data):
+        return None, pos, "truncated"
+    got, length, crc = _REC.unpack_from(data, pos)
+    if got != tag:
+        return None, pos, f"bad record tag {got!r}"
+    if length > MAX_RECORD:
+        return None, pos, f"record length {length} is implausibly large"
+    end = pos + _REC.size + length
+    if end > len(data):
+        return None, pos, "truncated"
+    payload = data[pos + _REC.size:end]
+    if zlib.crc32(payload) != crc:
+        return None, pos, "CRC mismatch"
+    return payload, end, None
+
+
+def read_header(data: bytes) -> tuple[dict[str, Any], int]:
+    if len(data) < len(MAGIC) + 4 or not data.startswith(MAGIC):
+        raise SessionError("not a vmdebug session file (bad magic number)")
+    version, _ = struct.unpack_from("<HH", data, len(MAGIC))
+    if version > FORMAT_VERSION:
+        raise SessionError(f"session format version {version} is newer than this vmdebug supports "
+                           f"({FORMAT_VERSION}); upgrade vmdebug")
+    if version < 1:
+        raise SessionError(f"unknown session format version {version}")
+    payload, pos, problem = _read_record(data, len(MAGIC) + 4, b"HD")
+    if payload is None:
+        raise SessionError(f"bad session header: {problem}")
+    try:
+        header = _unpack(payload)
+    except Exception as exc:  # msgpack raises several types, StackError on deep nesting
+        raise SessionError(f"bad session header: {type(exc).__name__}") from None
+    if not isinstance(header, dict):
+        raise SessionError("bad session header: not a map")
+    schema = header.get("schema", 1)
+    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+        raise SessionError(f"event schema version {schema} is newer than this vmdebug supports")
+    return header, pos
+
+
+def read_footer(data: bytes) -> dict[str, Any] | None:
+    if len(data) < _TRAILER.size:
+        return None
+    offset, magic = _TRAILER.unpack_from(data, len(data) - _TRAILER.size)
+    if magic != TRAILER_MAGIC or offset >= len(data):
+        return None
+    payload, _, problem = _read_record(data[:len(data) - _TRAILER.size], offset, b"FT")
+    if payload is None:
+        return None
+    try:
+        footer = _unpack(payload)
+    except Exception:
+        return None
+    if not isinstance(footer, dict) or not isinstance(footer.get("chunks"), list):
+        return None
+    return footer
+
+
+def open_session(path: str | os.PathLike[str], *, events: bool = True) -> Session:
+    """Open a session file.  Raises :class:`SessionError` (one line) when it cannot.
+
+    A truncated file, or one with a corrupt chunk, opens with a warning and every
+    complete chunk before the damage.  With ``events=False`` only the header and
+    footer are read (enough for ``log info`` on an intact file).
+    """
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise SessionError(f"cannot read {os.fspath(path)}: {exc.strerror}") from None
+    header, pos = read_header(data)
+    footer = read_footer(data)
+    session = Session(header, EventLog(), footer, size=len(data))
+    if footer is None:
+        session.warnings.append("no footer: the file is truncated or was not closed; reading chunks one by one")
+    if not events and footer is not None:
+        return session
+    tracker = _RegTracker()
+    while pos < len(data):
+        if data[pos:pos + 2] == b"FT":
+            break
+        payload, nxt, problem = _read_record(data, pos, b"CK")
+        if payload is None:
+            if problem == "truncated":
+                session.warnings.append(f"file truncated at byte offset {pos}: kept {session.log.nsteps} complete steps")
+            else:
+                session.warnings.append(f"corrupt chunk at byte offset {pos} ({problem}): "
+                                        f"kept {session.log.nsteps} steps before it")
+            break
+        try:
+            session.log.load_chunk(decode_chunk(payload, tracker))
+        except Exception as exc:
+            session.warnings.append(f"corrupt chunk at byte offset {pos} ({type(exc).__name__}: {exc}): "
+                                    f"kept {session.log.nsteps} steps before it")
+            break
+        pos = nxt
+    if footer is not None and session.log.nsteps != footer.get("steps"):
+        session.footer = None  # its totals describe events we could not read
+    return session

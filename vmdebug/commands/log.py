@@ -1,0 +1,84 @@
+"""``vmdebug log info|export FILE``: look inside a session file without the debugger."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from events.session import Session, SessionError, open_session
+from vmdebug.errors import UserError
+from vmdebug.signals import signal_name
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("log", help="inspect a session file (.vmlog)")
+    lsub = p.add_subparsers(dest="log_command", metavar="ACTION", required=True)
+    info = lsub.add_parser("info", help="summary: steps, events, bytes, program, how it ended")
+    info.add_argument("file")
+    info.set_defaults(func=run_info)
+    export = lsub.add_parser("export", help="every event as JSON Lines")
+    export.add_argument("file")
+    export.add_argument("-o", "--output", help="write to this file instead of stdout")
+    export.set_defaults(func=run_export)
+
+
+def load(path: str, events: bool = True) -> Session:
+    try:
+        session = open_session(path, events=events)
+    except SessionError as exc:
+        raise UserError(f"{path}: {exc}") from None
+    for warning in session.warnings:
+        print(f"vmdebug: warning: {path}: {warning}", file=sys.stderr)
+    return session
+
+
+def describe_end(end: dict) -> str:
+    how = end.get("how")
+    if how == "exited":
+        return f"exited with status {end.get('status')}"
+    if how == "killed":
+        text = f"killed by {signal_name(int(end.get('signal', 0)))}"
+        if end.get("reason"):
+            text += f" ({end['reason']})"
+        return text
+    if how == "limit":
+        return f"stopped at the step limit ({end.get('reason', '')})".rstrip(" ()")
+    if how == "interrupted":
+        return "interrupted"
+    return "unknown (the recording did not finish)"
+
+
+def run_info(args: argparse.Namespace) -> int:
+    session = load(args.file, events=False)
+    if session.footer is not None:
+        steps = int(session.footer["steps"]) - 1
+        events = int(session.footer["events"])
+    else:
+        steps, events = session.log.last_step, len(session.log)
+    header = session.header
+    print(f"program: {header.get('program', '?')}")
+    argv = header.get("argv")
+    if isinstance(argv, list):
+        print("argv: " + " ".join(str(a) for a in argv))
+    print(f"steps: {max(steps, 0)}")
+    print(f"events: {events}")
+    print(f"bytes: {session.size}")
+    if steps > 0:
+        print(f"bytes per step: {session.size / steps:.2f}")
+    print(f"ended: {describe_end(session.end)}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    session = load(args.file)
+    out = open(args.output, "w") if args.output else sys.stdout
+    try:
+        dumps = json.JSONEncoder(separators=(",", ":")).encode
+        for step, model in session.log.iter_models():
+            row = {"step": step}
+            row.update(model.model_dump(mode="json"))
+            out.write(dumps(row) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0

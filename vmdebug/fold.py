@@ -1,0 +1,247 @@
+"""The fold: process state as a pure function of the event log.
+
+``apply`` and ``revert`` mutate a :class:`ProcessState` by one compact event
+(``code, a, b, c, d`` from :mod:`events.codes`).  ``revert`` is the exact
+inverse of ``apply``, which is possible because every event carries the value
+it replaces.  The state holds what a debugger shows at a step: registers,
+physical memory (page directory and page tables included, in their frames as
+the MMU reads them), the program break, the VMAs, the shadow call stack and
+how the process ended.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from events import codes as C
+
+PAGE = 4096
+PAGE_SHIFT = 12
+# PTE/PDE bits, Intel SDM Vol. 3A, 4.3 "32-bit paging", Table 4-6 (PDE) and 4-6/4-8 (PTE).
+PTE_P, PTE_RW, PTE_US, PTE_A, PTE_D = 0x1, 0x2, 0x4, 0x20, 0x40
+# Linux installs page tables with _PAGE_TABLE = P|RW|USER|ACCESSED|DIRTY
+# (arch/x86/include/asm/pgtable_types.h).
+PDE_TABLE = PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D
+
+
+class FoldError(Exception):
+    """The log asks for something impossible (a write to an unmapped page...)."""
+
+
+def pte_value(frame: int, perms: int) -> int:
+    """The PTE Linux would install: present, user, accessed (``pte_mkyoung`` at fault time)."""
+    value = (frame << PAGE_SHIFT) | PTE_P | PTE_US | PTE_A
+    if perms & C.PERM_W:
+        value |= PTE_RW
+    if perms & C.PAGE_DIRTY:
+        value |= PTE_D
+    return value
+
+
+@dataclass
+class ProcessState:
+    """Everything the fold of a log prefix determines."""
+
+    nframes: int
+    regs: list[int] = field(default_factory=lambda: [0] * C.NREGS)
+    phys: np.ndarray = field(init=False)
+    brk: int = 0
+    vmas: dict[int, tuple[int, int, str]] = field(default_factory=dict)  # start -> (end, perms, name)
+    stack: list[tuple[str, int, int, int]] = field(default_factory=list)  # (function, call_site, ret, base)
+    pagemap: dict[int, int] = field(default_factory=dict)  # virtual page number -> frame (mirror of the PTEs)
+    exited: tuple[int, int] | None = None  # (status, signal)
+    fault: tuple[int, ...] | None = None   # (code, a, b, c, d) of the fatal event
+    outputs: int = 0                       # output_written events so far
+    touched: set[int] = field(default_factory=set)  # frames written since the last checkpoint
+
+    def __post_init__(self) -> None:
+        self.phys = np.zeros(self.nframes * PAGE, dtype=np.uint8)
+
+    # ---- reading -----------------------------------------------------------
+    def translate(self, address: int) -> int | None:
+        """Physical address of a virtual one, or None if its page is not present."""
+        frame = self.pagemap.get(address >> PAGE_SHIFT)
+        return None if frame is None else (frame << PAGE_SHIFT) | (address & 0xFFF)
+
+    def read(self, address: int, size: int) -> bytes | None:
+        """Bytes at a virtual address, or None if any of them is unmapped."""
+        out = bytearray()
+        while size > 0:
+            pa = self.translate(address)
+            if pa is None:
+                return None
+            n = min(size, PAGE - (address & 0xFFF))
+            out += self.phys[pa:pa + n].tobytes()
+            address = (address + n) & 0xFFFFFFFF
+            size -= n
+        return bytes(out)
+
+    def read_u32(self, address: int) -> int | None:
+        data = self.read(address, 4)
+        return None if data is None else int.from_bytes(data, "little")
+
+    def pde(self, index: int) -> int:
+        base = self.regs[C.CR3] << PAGE_SHIFT
+        return int.from_bytes(self.phys[base + index * 4: base + index * 4 + 4].tobytes(), "little")
+
+    def pte(self, table_frame: int, index: int) -> int:
+        base = table_frame << PAGE_SHIFT
+        return int.from_bytes(self.phys[base + index * 4: base + index * 4 + 4].tobytes(), "little")
+
+    # ---- low-level writes used by apply/revert -------------------------------
+    def _write_virtual(self, address: int, data: bytes) -> None:
+        size = len(data)
+        pos = 0
+        while pos < size:
+            frame = self.pagemap.get(address >> PAGE_SHIFT)
+            if frame is None:
+                raise FoldError(f"write to unmapped page {address & ~0xFFF:#010x}")
+            off = address & 0xFFF
+            n = min(size - pos, PAGE - off)
+            pa = (frame << PAGE_SHIFT) | off
+            self.phys[pa:pa + n] = np.frombuffer(data, dtype=np.uint8, count=n, offset=pos)
+            self.touched.add(frame)
+            address = (address + n) & 0xFFFFFFFF
+            pos += n
+
+    def _write_word(self, phys_addr: int, value: int) -> None:
+        self.phys[phys_addr:phys_addr + 4] = np.frombuffer(value.to_bytes(4, "little"), dtype=np.uint8)
+        self.touched.add(phys_addr >> PAGE_SHIFT)
+
+    def _pte_addr(self, page: int) -> int:
+        pde = self.pde(page >> 22)
+        if not pde & PTE_P:
+            raise FoldError(f"no page table for {page:#010x}")
+        return ((pde >> PAGE_SHIFT) << PAGE_SHIFT) + ((page >> PAGE_SHIFT) & 0x3FF) * 4
+
+    def copy(self) -> "ProcessState":
+        new = ProcessState.__new__(ProcessState)
+        new.__dict__.update(self.__dict__)
+        new.regs = list(self.regs)
+        new.phys = self.phys.copy()
+        new.vmas = dict(self.vmas)
+        new.stack = list(self.stack)
+        new.pagemap = dict(self.pagemap)
+        new.touched = set()
+        return new
+
+
+Row = tuple[int, int, int, int, int]
+
+
+def _mem_bytes(code: int, value: int) -> bytes:
+    return value.to_bytes(C.MEM_SIZE_BY_CODE[code], "little")
+
+
+def apply(state: ProcessState, row: Row, extras: list[Any]) -> None:
+    """Apply one event going forward."""
+    _APPLY[row[0]](state, row, extras, True)
+
+
+def revert(state: ProcessState, row: Row, extras: list[Any]) -> None:
+    """Undo one event (its exact inverse)."""
+    _APPLY[row[0]](state, row, extras, False)
+
+
+def _reg(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    s.regs[r[1]] = r[3] if fwd else r[2]
+
+
+def _mem(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    s._write_virtual(r[1], _mem_bytes(r[0], r[3] if fwd else r[2]))
+
+
+def _memn(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    old, new = x[r[4]]
+    s._write_virtual(r[1], new if fwd else old)
+
+
+def _map(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    _, page, frame, perms, table = r
+    base = s.regs[C.CR3] << PAGE_SHIFT
+    pde_addr = base + (page >> 22) * 4
+    if fwd:
+        if table:
+            s._write_word(pde_addr, (table << PAGE_SHIFT) | PDE_TABLE)
+        s._write_word(s._pte_addr(page), pte_value(frame, perms))
+        s.pagemap[page >> PAGE_SHIFT] = frame
+    else:
+        s._write_word(s._pte_addr(page), 0)
+        if table:
+            s._write_word(pde_addr, 0)
+        s.pagemap.pop(page >> PAGE_SHIFT, None)
+
+
+def _unmap(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    _, page, frame, perms, d = r
+    lo = frame << PAGE_SHIFT
+    if fwd:
+        s._write_word(s._pte_addr(page), 0)
+        s.pagemap.pop(page >> PAGE_SHIFT, None)
+        s.phys[lo:lo + PAGE] = 0  # freed frames read as zero, so the next owner starts clean
+    else:
+        s._write_word(s._pte_addr(page), pte_value(frame, perms))
+        s.pagemap[page >> PAGE_SHIFT] = frame
+        contents = x[d]
+        s.phys[lo:lo + PAGE] = np.frombuffer(contents.ljust(PAGE, b"\0"), dtype=np.uint8)
+    s.touched.add(frame)
+
+
+def _protect(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    _, page, frame, new, old = r
+    addr = s._pte_addr(page)
+    pte = int.from_bytes(s.phys[addr:addr + 4].tobytes(), "little")
+    perms = new if fwd else old
+    pte = (pte | PTE_RW) if perms & C.PERM_W else (pte & ~PTE_RW)
+    s._write_word(addr, pte)
+
+
+def _dirty(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    addr = s._pte_addr(r[1])
+    pte = int.from_bytes(s.phys[addr:addr + 4].tobytes(), "little")
+    s._write_word(addr, (pte | PTE_D) if fwd else (pte & ~PTE_D))
+
+
+def _frame(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    entry = (x[r[4]], r[3], r[2], r[1])
+    if (r[0] == C.FRAME_PUSHED) == fwd:
+        s.stack.append(entry)
+    elif s.stack:
+        s.stack.pop()
+
+
+def _brk(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    s.brk = r[2] if fwd else r[1]
+
+
+def _syscall(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    pass  # its effects are their own events
+
+
+def _output(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    s.outputs += 1 if fwd else -1
+
+
+def _fault(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    s.fault = r if fwd else None
+
+
+def _exited(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    s.exited = (C.signed32(r[1]), r[2]) if fwd else None
+
+
+def _vma(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+    _, start, last, perms, d = r
+    if (r[0] == C.VMA_MAPPED) == fwd:
+        s.vmas[start] = (last + 1, C.perms_str(perms, True), x[d])
+    else:
+        s.vmas.pop(start, None)
+
+
+_APPLY: list[Callable[[ProcessState, Row, list[Any], bool], None]] = [
+    _reg, _mem, _mem, _mem, _memn, _map, _unmap, _protect, _dirty, _frame, _frame, _brk,
+    _syscall, _output, _fault, _fault, _exited, _vma, _vma,
+]
+assert len(_APPLY) == C.NCODES

@@ -1,0 +1,304 @@
+"""Expressions of GNU as: parsing and evaluation to linear values.
+
+An expression evaluates to a :class:`Value`: a constant plus a linear
+combination of symbols (``sym`` with coefficient +1 is a relocatable
+reference, ``a - b`` a difference resolved once both labels have addresses),
+plus, inside Intel memory operands, registers with their scale.
+
+Operator precedence and semantics are gas's (gas/expr.c ``op_rank``):
+``* / % << >>`` bind tightest, then ``| ^ & !``, then ``+ -``, then the
+comparisons (true is -1, as in gas), then ``&&``, then ``||``.  Arithmetic is
+done on 64-bit ``offsetT`` as gas does on a 64-bit host; ``>>`` is a logical
+shift of the unsigned value (expr.c: ``(valueT) left >> (valueT) right``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from vmdebug.isa.lexer import Token
+from vmdebug.isa.operands import REGISTERS
+
+MASK64 = (1 << 64) - 1
+
+
+def wrap64(v: int) -> int:
+    """Wrap to a signed 64-bit integer (gas's offsetT)."""
+    v &= MASK64
+    return v - (1 << 64) if v >> 63 else v
+
+
+class ExprError(Exception):
+    """A malformed or unevaluable expression; ``col`` is 1-based (0 if unknown)."""
+
+    def __init__(self, message: str, col: int = 0) -> None:
+        super().__init__(message)
+        self.col = col
+
+
+# AST nodes are tuples, cheap to build for tens of thousands of .loc/.byte lines:
+#   ("num", value)  ("sym", name, col)  ("reg", name, col)  ("dot", col)
+#   ("un", op, node)  ("bin", op, left, right, col)  ("mem", node)
+Node = tuple
+
+BINARY_RANK = {
+    "||": 1, "&&": 2,
+    "==": 3, "!=": 3, "<>": 3, "<": 3, "<=": 3, ">": 3, ">=": 3,
+    "+": 4, "-": 4,
+    "|": 5, "^": 5, "&": 5, "!": 5,
+    "*": 6, "/": 6, "%": 6, "<<": 6, ">>": 6,
+}
+
+
+class ExprParser:
+    """A precedence-climbing parser over a token list, starting at ``pos``.
+
+    ``registers`` makes register names atoms (Intel operands); brackets are
+    then allowed and mean "memory", and ``sym[reg]`` is ``sym + [reg]``.
+    """
+
+    def __init__(self, toks: list[Token], pos: int = 0, registers: bool = False) -> None:
+        self.toks = toks
+        self.pos = pos
+        self.registers = registers
+
+    def peek(self) -> Token | None:
+        return self.toks[self.pos] if self.pos < len(self.toks) else None
+
+    def _err_col(self) -> int:
+        tok = self.peek()
+        if tok is not None:
+            return tok.col
+        return self.toks[-1].col + len(self.toks[-1].text) if self.toks else 0
+
+    def parse(self, min_rank: int = 1) -> Node:
+        left = self.unary()
+        while True:
+            tok = self.peek()
+            if tok is None or tok.kind != "OP" or tok.text not in BINARY_RANK:
+                return left
+            rank = BINARY_RANK[tok.text]
+            if rank < min_rank:
+                return left
+            self.pos += 1
+            right = self.parse(rank + 1)
+            left = ("bin", tok.text, left, right, tok.col)
+
+    def unary(self) -> Node:
+        tok = self.peek()
+        if tok is None:
+            raise ExprError("missing operand", self._err_col())
+        if tok.kind == "OP" and tok.text in ("-", "~", "!", "+"):
+            self.pos += 1
+            return ("un", tok.text, self.unary())
+        return self.postfix(self.primary())
+
+    def postfix(self, node: Node) -> Node:
+        while self.registers:
+            tok = self.peek()
+            if tok is None or tok.kind != "OP" or tok.text != "[":
+                return node
+            inner = self.bracket()
+            node = ("bin", "+", node, inner, tok.col)
+        return node
+
+    def bracket(self) -> Node:
+        self.pos += 1
+        inner = self.parse()
+        tok = self.peek()
+        if tok is None or tok.text != "]":
+            raise ExprError("missing `]'", self._err_col())
+        self.pos += 1
+        return ("mem", inner)
+
+    def primary(self) -> Node:
+        tok = self.peek()
+        assert tok is not None
+        if tok.kind == "NUM":
+            self.pos += 1
+            return ("num", int(tok.value))  # type: ignore[arg-type]
+        if tok.kind == "LOCAL":
+            self.pos += 1
+            return ("sym", tok.text, tok.col)
+        if tok.kind == "NAME":
+            self.pos += 1
+            if tok.text == ".":
+                return ("dot", tok.col)
+            if self.registers and tok.text.lower() in REGISTERS:
+                return ("reg", tok.text.lower(), tok.col)
+            return ("sym", tok.text, tok.col)
+        if tok.kind == "OP" and tok.text == "(":
+            self.pos += 1
+            inner = self.parse()
+            close = self.peek()
+            if close is None or close.text != ")":
+                raise ExprError("missing `)'", self._err_col())
+            self.pos += 1
+            return inner
+        if tok.kind == "OP" and tok.text == "[" and self.registers:
+            return self.bracket()
+        raise ExprError(f"bad expression: unexpected `{tok.text}'", tok.col)
+
+
+def parse_expression(toks: list[Token], registers: bool = False) -> Node:
+    """Parse a whole token list as one expression."""
+    if not toks:
+        raise ExprError("missing expression", 0)
+    p = ExprParser(toks, 0, registers)
+    node = p.parse()
+    if p.pos != len(toks):
+        raise ExprError(f"junk `{toks[p.pos].text}' after expression", toks[p.pos].col)
+    return node
+
+
+@dataclass(slots=True)
+class Value:
+    """``const + sum(coef * symbol) + sum(scale * register)``; ``mem`` if brackets appeared."""
+
+    const: int = 0
+    syms: dict[str, int] = field(default_factory=dict)
+    regs: dict[str, int] = field(default_factory=dict)
+    mem: bool = False
+
+    @property
+    def is_const(self) -> bool:
+        return not self.syms and not self.regs
+
+    def relocatable(self) -> str | None:
+        """The symbol of a plain ``sym + const`` value, else None."""
+        if len(self.syms) == 1 and not self.regs:
+            (name, coef), = self.syms.items()
+            if coef == 1:
+                return name
+        return None
+
+
+def _combine(a: dict[str, int], b: dict[str, int], sign: int) -> dict[str, int]:
+    out = dict(a)
+    for k, v in b.items():
+        nv = out.get(k, 0) + sign * v
+        if nv:
+            out[k] = nv
+        else:
+            out.pop(k, None)
+    return out
+
+
+def _scaled(d: dict[str, int], k: int) -> dict[str, int]:
+    return {n: c * k for n, c in d.items()} if k else {}
+
+
+# Lookup hook: returns the Value of an equated symbol (``.set x, 4``) or None
+# to keep the symbol as a term.
+Lookup = Callable[[str, int], "Value | None"]
+
+
+def evaluate(node: Node, lookup: Lookup, dot: Callable[[int], str] | None = None) -> Value:
+    """Evaluate an AST to a :class:`Value`.
+
+    ``dot`` names a label at the current location (for ``.``); ``lookup``
+    substitutes equated symbols.
+    """
+    kind = node[0]
+    if kind == "num":
+        return Value(wrap64(node[1]))
+    if kind == "sym":
+        found = lookup(node[1], node[2])
+        if found is not None:
+            return Value(found.const, dict(found.syms), dict(found.regs), found.mem)
+        return Value(0, {node[1]: 1})
+    if kind == "dot":
+        if dot is None:
+            raise ExprError("`.' is not allowed here", node[1])
+        return Value(0, {dot(node[1]): 1})
+    if kind == "reg":
+        return Value(0, {}, {node[1]: 1})
+    if kind == "mem":
+        v = evaluate(node[1], lookup, dot)
+        v.mem = True
+        return v
+    if kind == "un":
+        v = evaluate(node[2], lookup, dot)
+        op = node[1]
+        if op == "+":
+            return v
+        if op == "-":
+            return Value(wrap64(-v.const), _scaled(v.syms, -1), _scaled(v.regs, -1), v.mem)
+        if not v.is_const:
+            raise ExprError(f"invalid operand for unary `{op}'", 0)
+        return Value(wrap64(~v.const) if op == "~" else int(v.const == 0), mem=v.mem)
+    assert kind == "bin"
+    op, col = node[1], node[4]
+    a = evaluate(node[2], lookup, dot)
+    b = evaluate(node[3], lookup, dot)
+    mem = a.mem or b.mem
+    if op in ("+", "-"):
+        sign = 1 if op == "+" else -1
+        return Value(wrap64(a.const + sign * b.const), _combine(a.syms, b.syms, sign),
+                     _combine(a.regs, b.regs, sign), mem)
+    if op == "*":
+        if b.is_const:
+            a, b = b, a
+        if a.is_const:
+            k = a.const
+            return Value(wrap64(k * b.const), _scaled(b.syms, k), _scaled(b.regs, k), mem)
+    if not (a.is_const and b.is_const):
+        raise ExprError(f"invalid operands for `{op}'", col)
+    x, y = a.const, b.const
+    if op in ("/", "%"):
+        if y == 0:
+            raise ExprError("division by zero", col)
+        q = abs(x) // abs(y)
+        q = q if (x < 0) == (y < 0) else -q          # C truncating division
+        r = wrap64(q) if op == "/" else wrap64(x - q * y)
+        return Value(r, mem=mem)
+    if op == "<<":
+        return Value(wrap64(x << y) if 0 <= y < 64 else 0, mem=mem)
+    if op == ">>":
+        return Value(wrap64((x & MASK64) >> y) if 0 <= y < 64 else 0, mem=mem)
+    simple: dict[str, Callable[[int, int], int]] = {
+        "|": lambda p, q: p | q, "^": lambda p, q: p ^ q, "&": lambda p, q: p & q,
+        "!": lambda p, q: p | ~q,
+        "==": lambda p, q: -int(p == q), "!=": lambda p, q: -int(p != q), "<>": lambda p, q: -int(p != q),
+        "<": lambda p, q: -int(p < q), "<=": lambda p, q: -int(p <= q),
+        ">": lambda p, q: -int(p > q), ">=": lambda p, q: -int(p >= q),
+        "&&": lambda p, q: int(bool(p) and bool(q)), "||": lambda p, q: int(bool(p) or bool(q)),
+    }
+    return Value(wrap64(simple[op](x, y)), mem=mem)
+
+
+def resolve_differences(v: Value, place: Callable[[str], tuple[object, int] | None]) -> Value:
+    """Cancel ``a - b`` pairs whose labels share a "place" with a known offset.
+
+    ``place(name)`` returns (key, offset): labels with equal keys have a
+    fixed distance ``offset_a - offset_b``.  During parsing the key is the
+    (section, frag) pair, as in gas's ``frag_offset_fixed_p``; after layout
+    it is the section.
+    """
+    if len(v.syms) < 2 and not any(c < 0 for c in v.syms.values()):
+        return v
+    syms = dict(v.syms)
+    const = v.const
+    placed: dict[str, tuple[object, int]] = {}
+    for name in syms:
+        p = place(name)
+        if p is not None:
+            placed[name] = p
+    changed = True
+    while changed:
+        changed = False
+        pos = [n for n, c in syms.items() if c > 0 and n in placed]
+        neg = [n for n, c in syms.items() if c < 0 and n in placed]
+        for a in pos:
+            for b in neg:
+                if placed[a][0] == placed[b][0]:
+                    const += placed[a][1] - placed[b][1]
+                    for n, d in ((a, -1), (b, 1)):
+                        syms[n] += d
+                        if not syms[n]:
+                            del syms[n]
+                    changed = True
+                    break
+            if changed:
+                break
+    return Value(wrap64(const), syms, dict(v.regs), v.mem)

@@ -1,0 +1,345 @@
+"""The one IA-32 integer instruction table.
+
+Every opcode is written down exactly once, in ``_SPECS`` below (py65 style).
+The encoder, the decoder and the disassembler all read the expanded
+``ENTRIES`` tuple built from it; nothing else keeps a copy of opcode bytes.
+
+A spec line is ``mnemonic, opcode, operands, flags`` where
+
+* ``opcode`` is hex bytes, optionally ``+r`` on the last byte (register in the
+  low three bits, Intel SDM Vol. 2A 3.1.1.1 "+rb/+rw/+rd") and ``/r`` or
+  ``/digit`` for a ModRM byte (SDM 3.1.1.1);
+* ``operands`` are operand kinds in Intel (destination first) order, see
+  ``KINDS``.  A ``v`` in a kind means "16 or 32 bits": such a spec expands to
+  a 16-bit entry (0x66 operand-size prefix, SDM 2.1.1 group 3) and a 32-bit
+  entry;
+* ``flags`` names a row of ``FLAG_EFFECTS`` (which of CF PF AF ZF SF OF DF
+  the instruction reads, writes, or leaves undefined, from the "Flags
+  Affected" section of each SDM Vol. 2 instruction page).
+
+Within one mnemonic the order of specs is GNU as's template order in
+``opcodes/i386-opc.tbl`` (binutils 2.40), because as takes the first template
+that matches; that order is what makes our encodings byte-identical to as.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CF, PF, AF, ZF, SF, OF, DF = "CF", "PF", "AF", "ZF", "SF", "OF", "DF"
+STATUS = frozenset((CF, PF, AF, ZF, SF, OF))
+
+# Condition codes in encoding order (SDM Vol. 1 Appendix B, Table B-1), objdump's spelling.
+CONDITIONS = ("o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g")
+# Other spellings GNU as accepts on input for the same condition.
+CONDITION_ALIASES = {
+    "c": "b", "nae": "b", "nb": "ae", "nc": "ae", "z": "e", "nz": "ne", "na": "be",
+    "nbe": "a", "pe": "p", "po": "np", "nge": "l", "nl": "ge", "ng": "le", "nle": "g",
+}
+# Flags each condition tests (SDM Vol. 1 Table B-1).
+CONDITION_READS: tuple[frozenset[str], ...] = tuple(
+    frozenset(x) for x in (
+        (OF,), (OF,), (CF,), (CF,), (ZF,), (ZF,), (CF, ZF), (CF, ZF),
+        (SF,), (SF,), (PF,), (PF,), (SF, OF), (SF, OF), (ZF, SF, OF), (ZF, SF, OF),
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FlagEffect:
+    """Which arithmetic flags an instruction reads, writes and leaves undefined."""
+
+    reads: frozenset[str] = frozenset()
+    writes: frozenset[str] = frozenset()
+    undefined: frozenset[str] = frozenset()
+
+
+def _fe(reads: str = "", writes: str = "", undefined: str = "") -> FlagEffect:
+    return FlagEffect(frozenset(reads.split()), frozenset(writes.split()), frozenset(undefined.split()))
+
+
+_ALL = "CF PF AF ZF SF OF"
+FLAG_EFFECTS: dict[str, FlagEffect] = {
+    "none": _fe(),
+    "arith": _fe(writes=_ALL),                                   # add sub cmp neg (SDM ADD/SUB/CMP/NEG)
+    "carry": _fe(reads="CF", writes=_ALL),                       # adc sbb
+    "logic": _fe(writes="CF PF ZF SF OF", undefined="AF"),       # and or xor test: CF=OF=0, AF undefined
+    "incdec": _fe(writes="PF AF ZF SF OF"),                      # inc dec leave CF alone
+    "mul": _fe(writes="CF OF", undefined="PF AF ZF SF"),         # mul imul
+    "div": _fe(undefined=_ALL),                                  # div idiv
+    # Shifts: for a count of 0 nothing changes; OF is defined only for 1-bit shifts
+    # (SDM SAL/SAR/SHL/SHR "Flags Affected").  The CPU applies the count rules.
+    "shift": _fe(writes="CF PF ZF SF OF", undefined="AF"),
+    "rot": _fe(writes="CF OF"),                                  # rol ror
+    "rotc": _fe(reads="CF", writes="CF OF"),                     # rcl rcr
+    "dshift": _fe(writes="CF PF ZF SF OF", undefined="AF"),      # shld shrd
+    "bt": _fe(writes="CF", undefined="PF AF SF OF"),             # bt bts btr btc (ZF unaffected)
+    "bscan": _fe(writes="ZF", undefined="CF PF AF SF OF"),       # bsf bsr
+    "cmpxchg": _fe(writes=_ALL),
+    "string": _fe(reads="DF"),                                   # movs stos lods
+    "strcmp": _fe(reads="DF", writes=_ALL),                      # cmps scas
+    "clc": _fe(writes="CF"),
+    "stc": _fe(writes="CF"),
+    "cmc": _fe(reads="CF", writes="CF"),
+    "cld": _fe(writes="DF"),
+    "std": _fe(writes="DF"),
+    "pushf": _fe(reads=_ALL + " DF"),
+    "popf": _fe(writes=_ALL + " DF"),
+    "lahf": _fe(reads="CF PF AF ZF SF"),
+    "sahf": _fe(writes="CF PF AF ZF SF"),
+    "int": _fe(),
+}
+for _cc, _name in enumerate(CONDITIONS):
+    FLAG_EFFECTS["cc_" + _name] = FlagEffect(reads=CONDITION_READS[_cc])
+FLAG_EFFECTS["loopz"] = _fe(reads="ZF")
+
+# Operand kinds (after expansion of ``v``):
+#   rm8/rm16/rm32  ModRM r/m: register or memory     r8/r16/r32  ModRM reg field
+#   m              ModRM memory only, no size (lea)    o8/o16/o32  register in opcode low bits
+#   i8/i16/i32     immediate of the operand size       s8          imm8 sign-extended to the operand size
+#   u8 / u16       immediate of that width, independent of operand size (int, enter, ret, counts)
+#   rel8/rel32     branch displacement                 moffs8/16/32  disp32 address, no ModRM
+#   al ax eax cl dx  that fixed register               1           implicit count of one (D0-D3 shifts)
+#   X8/X16/X32     string source ds:[esi]              Y8/Y16/Y32  string destination es:[edi]
+SIZED_PREFIXES = ("rm", "r", "o", "i", "moffs", "X", "Y")
+FIXED_REGS = {"al": 8, "ax": 16, "eax": 32, "cl": 8, "dx": 16}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One encoding of one instruction (one row of the expanded table)."""
+
+    mnemonic: str                 # objdump's spelling
+    opcode: bytes                 # opcode bytes (after any prefix), low bits 0 for +r forms
+    modrm: bool                   # a ModRM byte follows the opcode
+    ext: int | None               # ModRM reg-field opcode extension (/digit), None for /r
+    plusreg: bool                 # register number is added to the last opcode byte
+    operands: tuple[str, ...]     # operand kinds, Intel order
+    opsize: int | None            # operand size in bits (16 means a 0x66 prefix), None if sizeless
+    flags: FlagEffect = field(compare=False)
+    rep: str | None = None        # "rep" (F3 = rep) or "repz" (F3 = repe, F2 = repne) string forms
+    lock: bool = False            # LOCK allowed (with a memory destination), SDM LOCK page
+    cond: int | None = None       # condition code for jcc / setcc / cmovcc
+    commutative: bool = False     # as accepts the two operands in either order (test, xchg)
+    unsized_mem_ok: bool = False  # an unsized memory operand is fine (push/pop/call/jmp/setcc/lea)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return self.flags.reads
+
+    @property
+    def writes(self) -> frozenset[str]:
+        return self.flags.writes
+
+    @property
+    def undefined(self) -> frozenset[str]:
+        return self.flags.undefined
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    mnemonic: str
+    opcode: str
+    operands: str
+    flags: str
+    rep: str | None = None
+    lock: bool = False
+    cond: int | None = None
+    commutative: bool = False
+    unsized_mem_ok: bool = False
+    only: int | None = None       # restrict a ``v`` spec to one size (e.g. cwde is 32-bit only)
+
+
+def S(mnemonic: str, opcode: str, operands: str = "", flags: str = "none", **kw: object) -> _Spec:
+    return _Spec(mnemonic, opcode, operands, flags, **kw)  # type: ignore[arg-type]
+
+
+def _alu(name: str, base: int, digit: int, flags: str, lock: bool = True) -> list[_Spec]:
+    """The eight classic ALU ops share one layout (SDM Vol. 2, Table A-2 rows 0-3, 80-83)."""
+    cmp_like = name == "cmp"
+    lk = lock and not cmp_like
+    return [
+        S(name, f"{base:02X} /r", "rm8 r8", flags, lock=lk),
+        S(name, f"{base + 1:02X} /r", "rmv rv", flags, lock=lk),
+        S(name, f"{base + 2:02X} /r", "r8 rm8", flags),
+        S(name, f"{base + 3:02X} /r", "rv rmv", flags),
+        S(name, f"83 /{digit}", "rmv s8", flags, lock=lk),
+        S(name, f"{base + 4:02X}", "al i8", flags),
+        S(name, f"{base + 5:02X}", "eAX iv", flags),
+        S(name, f"80 /{digit}", "rm8 i8", flags, lock=lk),
+        S(name, f"81 /{digit}", "rmv iv", flags, lock=lk),
+    ]
+
+
+def _shift(name: str, digit: int, flags: str) -> list[_Spec]:
+    """Shift/rotate group 2 (SDM Table A-6, opcodes C0 C1 D0-D3)."""
+    return [
+        S(name, f"D0 /{digit}", "rm8 1", flags),
+        S(name, f"D1 /{digit}", "rmv 1", flags),
+        S(name, f"C0 /{digit}", "rm8 u8", flags),
+        S(name, f"C1 /{digit}", "rmv u8", flags),
+        S(name, f"D2 /{digit}", "rm8 cl", flags),
+        S(name, f"D3 /{digit}", "rmv cl", flags),
+    ]
+
+
+def _unary(name: str, digit: int, flags: str, lock: bool = False) -> list[_Spec]:
+    """Group 3 (F6/F7) single-operand forms: not neg mul imul div idiv."""
+    return [S(name, f"F6 /{digit}", "rm8", flags, lock=lock), S(name, f"F7 /{digit}", "rmv", flags, lock=lock)]
+
+
+_SPECS: list[_Spec] = [
+    # --- moves (SDM MOV: as tries the moffs form A0-A3 first) ---
+    S("mov", "A0", "al moffs8"), S("mov", "A1", "eAX moffsv"),
+    S("mov", "A2", "moffs8 al"), S("mov", "A3", "moffsv eAX"),
+    S("mov", "88 /r", "rm8 r8"), S("mov", "89 /r", "rmv rv"),
+    S("mov", "8A /r", "r8 rm8"), S("mov", "8B /r", "rv rmv"),
+    S("mov", "B0+r", "o8 i8"), S("mov", "B8+r", "ov iv"),
+    S("mov", "C6 /0", "rm8 i8"), S("mov", "C7 /0", "rmv iv"),
+    S("movzx", "0F B6 /r", "rv rm8"), S("movzx", "0F B7 /r", "r32 rm16"),
+    S("movsx", "0F BE /r", "rv rm8"), S("movsx", "0F BF /r", "r32 rm16"),
+    S("lea", "8D /r", "rv m", unsized_mem_ok=True),
+    # xchg: as's first template is 90+r with the accumulator (either order).
+    S("xchg", "90+r", "ov eAX", commutative=True),
+    S("xchg", "86 /r", "rm8 r8", commutative=True, lock=True),
+    S("xchg", "87 /r", "rmv rv", commutative=True, lock=True),
+    S("cmpxchg", "0F B0 /r", "rm8 r8", "cmpxchg", lock=True),
+    S("cmpxchg", "0F B1 /r", "rmv rv", "cmpxchg", lock=True),
+    S("xadd", "0F C0 /r", "rm8 r8", "arith", lock=True),
+    S("xadd", "0F C1 /r", "rmv rv", "arith", lock=True),
+    S("bswap", "0F C8+r", "o32"),
+    # --- stack ---
+    S("push", "50+r", "ov"), S("push", "FF /6", "rmv", unsized_mem_ok=True),
+    S("push", "6A", "s8", only=32), S("push", "68", "i32", only=32),
+    S("pushw", "6A", "s8", only=16), S("pushw", "68", "iv", only=16),
+    S("pop", "58+r", "ov"), S("pop", "8F /0", "rmv", unsized_mem_ok=True),
+    S("pusha", "60"), S("popa", "61"),
+    S("pushf", "9C", "", "pushf"), S("popf", "9D", "", "popf"),
+    S("lahf", "9F", "", "lahf"), S("sahf", "9E", "", "sahf"),
+    S("enter", "C8", "u16 u8"), S("leave", "C9"),
+    # --- calls, jumps, returns ---
+    S("call", "E8", "rel32"), S("call", "FF /2", "rm32", unsized_mem_ok=True),
+    S("jmp", "EB", "rel8"), S("jmp", "E9", "rel32"), S("jmp", "FF /4", "rm32", unsized_mem_ok=True),
+    S("ret", "C3"), S("ret", "C2", "u16"),
+    S("jecxz", "E3", "rel8"),
+    S("loop", "E2", "rel8"), S("loope", "E1", "rel8", "loopz"), S("loopne", "E0", "rel8", "loopz"),
+    # --- ALU ---
+    *_alu("add", 0x00, 0, "arith"), *_alu("or", 0x08, 1, "logic"),
+    *_alu("adc", 0x10, 2, "carry"), *_alu("sbb", 0x18, 3, "carry"),
+    *_alu("and", 0x20, 4, "logic"), *_alu("sub", 0x28, 5, "arith"),
+    *_alu("xor", 0x30, 6, "logic"), *_alu("cmp", 0x38, 7, "arith"),
+    S("test", "84 /r", "rm8 r8", "logic", commutative=True),
+    S("test", "85 /r", "rmv rv", "logic", commutative=True),
+    S("test", "A8", "al i8", "logic"), S("test", "A9", "eAX iv", "logic"),
+    S("test", "F6 /0", "rm8 i8", "logic"), S("test", "F7 /0", "rmv iv", "logic"),
+    S("inc", "40+r", "ov", "incdec"), S("inc", "FE /0", "rm8", "incdec", lock=True),
+    S("inc", "FF /0", "rmv", "incdec", lock=True),
+    S("dec", "48+r", "ov", "incdec"), S("dec", "FE /1", "rm8", "incdec", lock=True),
+    S("dec", "FF /1", "rmv", "incdec", lock=True),
+    *_unary("not", 2, "none", lock=True), *_unary("neg", 3, "arith", lock=True),
+    *_unary("mul", 4, "mul"),
+    *_unary("imul", 5, "mul"),
+    S("imul", "0F AF /r", "rv rmv", "mul"),
+    S("imul", "6B /r", "rv rmv s8", "mul"), S("imul", "69 /r", "rv rmv iv", "mul"),
+    *_unary("div", 6, "div"), *_unary("idiv", 7, "div"),
+    S("cbw", "98", "", only=16), S("cwde", "98", "", only=32),
+    S("cwd", "99", "", only=16), S("cdq", "99", "", only=32),
+    # --- shifts and bits ---
+    *_shift("rol", 0, "rot"), *_shift("ror", 1, "rot"), *_shift("rcl", 2, "rotc"),
+    *_shift("rcr", 3, "rotc"), *_shift("shl", 4, "shift"), *_shift("shr", 5, "shift"),
+    *_shift("sar", 7, "shift"),
+    S("shld", "0F A4 /r", "rmv rv u8", "dshift"), S("shld", "0F A5 /r", "rmv rv cl", "dshift"),
+    S("shrd", "0F AC /r", "rmv rv u8", "dshift"), S("shrd", "0F AD /r", "rmv rv cl", "dshift"),
+    S("bt", "0F A3 /r", "rmv rv", "bt"), S("bt", "0F BA /4", "rmv u8", "bt"),
+    S("bts", "0F AB /r", "rmv rv", "bt", lock=True), S("bts", "0F BA /5", "rmv u8", "bt", lock=True),
+    S("btr", "0F B3 /r", "rmv rv", "bt", lock=True), S("btr", "0F BA /6", "rmv u8", "bt", lock=True),
+    S("btc", "0F BB /r", "rmv rv", "bt", lock=True), S("btc", "0F BA /7", "rmv u8", "bt", lock=True),
+    S("bsf", "0F BC /r", "rv rmv", "bscan"), S("bsr", "0F BD /r", "rv rmv", "bscan"),
+    # --- misc ---
+    S("nop", "90"), S("nop", "0F 1F /0", "rmv"),
+    S("hlt", "F4"), S("int3", "CC", "", "int"), S("int", "CD", "u8", "int"),
+    S("clc", "F8", "", "clc"), S("stc", "F9", "", "stc"), S("cmc", "F5", "", "cmc"),
+    S("cld", "FC", "", "cld"), S("std", "FD", "", "std"),
+    # --- strings (SDM MOVS/CMPS/STOS/LODS/SCAS; operand order as objdump prints it) ---
+    S("movs", "A4", "Y8 X8", "string", rep="rep"), S("movs", "A5", "Yv Xv", "string", rep="rep"),
+    S("cmps", "A6", "X8 Y8", "strcmp", rep="repz"), S("cmps", "A7", "Xv Yv", "strcmp", rep="repz"),
+    S("stos", "AA", "Y8 al", "string", rep="rep"), S("stos", "AB", "Yv eAX", "string", rep="rep"),
+    S("lods", "AC", "al X8", "string", rep="rep"), S("lods", "AD", "eAX Xv", "string", rep="rep"),
+    S("scas", "AE", "al Y8", "strcmp", rep="repz"), S("scas", "AF", "eAX Yv", "strcmp", rep="repz"),
+]
+for _cc, _name in enumerate(CONDITIONS):
+    _SPECS += [
+        S("j" + _name, f"{0x70 + _cc:02X}", "rel8", "cc_" + _name, cond=_cc),
+        S("j" + _name, f"0F {0x80 + _cc:02X}", "rel32", "cc_" + _name, cond=_cc),
+        S("set" + _name, f"0F {0x90 + _cc:02X} /0", "rm8", "cc_" + _name, cond=_cc, unsized_mem_ok=True),
+        S("cmov" + _name, f"0F {0x40 + _cc:02X} /r", "rv rmv", "cc_" + _name, cond=_cc),
+    ]
+
+
+def _expand_kind(kind: str, size: int) -> str:
+    if kind == "eAX":
+        return "eax" if size == 32 else "ax"
+    if kind.endswith("v"):
+        return f"{kind[:-1]}{size}"
+    return kind
+
+
+def _expand(spec: _Spec) -> list[Entry]:
+    """Turn one spec line into its 8-, 16- and/or 32-bit table entries."""
+    words = spec.opcode.split()
+    modrm = False
+    ext: int | None = None
+    if words[-1].startswith("/"):
+        modrm = True
+        ext = None if words[-1] == "/r" else int(words[-1][1:])
+        words = words[:-1]
+    plusreg = words[-1].endswith("+r")
+    if plusreg:
+        words[-1] = words[-1][:-2]
+    opcode = bytes(int(w, 16) for w in words)
+    kinds = tuple(spec.operands.split())
+    variable = any(k.endswith("v") or k == "eAX" for k in kinds)
+    if variable or spec.only in (16, 32):
+        sizes: list[int | None] = [spec.only] if spec.only else [16, 32]
+    else:
+        sizes = [_fixed_size(kinds)]
+    out = []
+    for size in sizes:
+        out.append(Entry(
+            mnemonic=spec.mnemonic, opcode=opcode, modrm=modrm, ext=ext, plusreg=plusreg,
+            operands=tuple(_expand_kind(k, size or 32) for k in kinds), opsize=size,
+            flags=FLAG_EFFECTS[spec.flags], rep=spec.rep, lock=spec.lock, cond=spec.cond,
+            commutative=spec.commutative, unsized_mem_ok=spec.unsized_mem_ok,
+        ))
+    return out
+
+
+def _fixed_size(kinds: tuple[str, ...]) -> int | None:
+    """Operand size of a spec with no ``v`` kind: 8 for byte forms, 32 for rm32 etc., else None."""
+    for k in kinds:
+        for p in ("rm", "r", "o", "moffs", "X", "Y"):
+            if k.startswith(p) and k[len(p):].isdigit():
+                return int(k[len(p):])
+        if k in ("al",):
+            return 8
+    return None
+
+
+ENTRIES: tuple[Entry, ...] = tuple(e for s in _SPECS for e in _expand(s))
+
+# Encoder view: mnemonic -> its entries in as's template order.
+BY_MNEMONIC: dict[str, tuple[Entry, ...]] = {}
+for _e in ENTRIES:
+    BY_MNEMONIC.setdefault(_e.mnemonic, ())
+    BY_MNEMONIC[_e.mnemonic] += (_e,)
+
+# Input spellings as accepts for the same instruction (binutils i386-opc.tbl).
+ALIASES: dict[str, str] = {"sal": "shl", "loopz": "loope", "loopnz": "loopne", "pushad": "pusha", "popad": "popa", "pushfd": "pushf", "popfd": "popf"}
+for _alias, _canon in CONDITION_ALIASES.items():
+    for _prefix in ("j", "set", "cmov"):
+        ALIASES[_prefix + _alias] = _prefix + _canon
+# String mnemonics with a size suffix: movsb/movsw/movsd etc. -> (base mnemonic, operand size).
+STRING_SUFFIXED: dict[str, tuple[str, int]] = {
+    base + suffix: (base, size)
+    for base in ("movs", "cmps", "stos", "lods", "scas")
+    for suffix, size in (("b", 8), ("w", 16), ("d", 32))
+}

@@ -1,0 +1,67 @@
+/* stdlib.h - vmdebug libc.
+ *
+ * malloc/calloc/realloc/free manage a heap that grows with sbrk(); see the
+ * diagram at the top of src/malloc.c.  Each chunk is a 4-byte header
+ * (chunk size, a multiple of 8, with bit 0 = in use) followed by the
+ * 8-byte-aligned payload.  The heap runs from __heap_start to __heap_end
+ * (the program break); a debugger walks it with  chunk += header & ~7.
+ * The heap grows by exactly the bytes a request needs (no page rounding).
+ *
+ * malloc checks every header it walks over; a damaged header, a double free
+ * or freeing a pointer malloc did not return prints a one-line message to
+ * stderr and calls abort().
+ *
+ * abort(): writes "abort\n" to stderr and ends the process with
+ * exit_group(134) (128 + SIGABRT), the status a shell shows for a real
+ * abort.  It does NOT raise SIGABRT: the simulated kernel has no signals to
+ * send, and this keeps native and simulated runs identical.
+ *
+ * rand(): the ANSI C (K&R) example generator:
+ *   next = next * 1103515245 + 12345; return (next / 65536) % 32768;
+ * so RAND_MAX is 32767 and the sequence differs from glibc's. */
+#ifndef _VMDEBUG_STDLIB_H
+#define _VMDEBUG_STDLIB_H
+#include <stddef.h>
+
+#define EXIT_SUCCESS 0
+#define EXIT_FAILURE 1
+#define RAND_MAX 32767
+
+void *malloc(size_t size);
+void *calloc(size_t nmemb, size_t size);
+void *realloc(void *ptr, size_t size);
+void free(void *ptr);
+
+/* Heap bounds for debuggers: the first chunk header and the current end of
+ * the heap (== the program break once malloc has been used).  Both are 0
+ * until the first malloc. */
+extern char *__heap_start;
+extern char *__heap_end;
+
+void exit(int status) __attribute__((noreturn));
+void _Exit(int status) __attribute__((noreturn));
+void abort(void) __attribute__((noreturn));
+int atexit(void (*fn)(void));
+
+int atoi(const char *s);
+long atol(const char *s);
+long long atoll(const char *s);
+long strtol(const char *s, char **end, int base);
+unsigned long strtoul(const char *s, char **end, int base);
+long long strtoll(const char *s, char **end, int base);
+unsigned long long strtoull(const char *s, char **end, int base);
+
+int abs(int x);
+long labs(long x);
+long long llabs(long long x);
+
+int rand(void);
+void srand(unsigned int seed);
+
+void qsort(void *base, size_t nmemb, size_t size, int (*cmp)(const void *, const void *));
+void *bsearch(const void *key, const void *base, size_t nmemb, size_t size,
+              int (*cmp)(const void *, const void *));
+
+char *getenv(const char *name);
+extern char **environ;
+#endif

@@ -1,0 +1,34 @@
+/* unistd.h - vmdebug libc: thin wrappers around i386 Linux system calls
+ * made with `int 0x80` (eax = number, ebx, ecx, edx, esi, edi, ebp = args;
+ * the kernel returns -ERRNO in eax on failure, the wrapper stores ERRNO in
+ * errno and returns -1). */
+#ifndef _VMDEBUG_UNISTD_H
+#define _VMDEBUG_UNISTD_H
+#include <sys/types.h>
+#include <stdint.h>
+
+#define STDIN_FILENO 0
+#define STDOUT_FILENO 1
+#define STDERR_FILENO 2
+
+ssize_t read(int fd, void *buf, size_t count);
+ssize_t write(int fd, const void *buf, size_t count);
+
+/* exit_group(2) (syscall 252) at once: no atexit handlers. */
+void _exit(int status) __attribute__((noreturn));
+
+/* brk(addr): sets the program break to addr; 0 on success, -1 with
+ * errno = ENOMEM if the kernel refused (the raw syscall then returns the
+ * unchanged break).  sbrk(inc): moves the break by inc bytes and returns the
+ * PREVIOUS break (so sbrk(0) is the current break), or (void *)-1 with
+ * errno = ENOMEM. */
+int brk(void *addr);
+void *sbrk(intptr_t increment);
+
+/* The raw brk system call (45): returns the new break, or the unchanged
+ * break if the request failed.  __brk_syscall(0) asks for the current one. */
+void *__brk_syscall(void *addr);
+
+/* Generic system call: returns the raw kernel result (-ERRNO on failure). */
+long __syscall6(long number, long a1, long a2, long a3, long a4, long a5, long a6);
+#endif
