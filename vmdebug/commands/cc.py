@@ -1,0 +1,53 @@
+"""``vmdebug cc``: compile a C program the way vmdebug does.
+
+    vmdebug cc --native [-O LEVEL] prog.c -o OUT   # real i386 ELF, same libc
+    vmdebug cc [-O LEVEL] prog.c [-o OUT.s]        # the assembly the simulator runs
+
+The native build is the reference a simulated run is compared against.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from vmdebug.toolchain.gcc import CompilerError, check_opt_level, compile_to_asm
+from vmdebug.toolchain.native import build_native
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "cc",
+        help="compile C with vmdebug's libc (--native: an executable for the real CPU)",
+        description=__doc__.split("\n\n")[0],
+    )
+    parser.add_argument("source", help="the C file (or, with --native, an Intel-syntax .s file)")
+    parser.add_argument("-o", dest="output", help="output file (default: prog for --native, prog.s otherwise)")
+    parser.add_argument("-O", dest="opt_level", default="0", metavar="LEVEL",
+                        help="gcc optimisation level: 0 1 2 3 s g (default 0)")
+    parser.add_argument("--native", action="store_true",
+                        help="build a static i386 ELF for the real CPU (gcc -m32 -c, as --32, ld -m elf_i386)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    level = check_opt_level(args.opt_level)
+    source = Path(args.source)
+    try:
+        if args.native:
+            out = Path(args.output) if args.output else source.with_suffix("")
+            if out.resolve() == source.resolve():
+                out = source.with_suffix(".out")
+            build_native(source, out, level)
+        else:
+            out = Path(args.output) if args.output else source.with_suffix(".s")
+            text = compile_to_asm(source, level)
+            if str(out) == "-":
+                sys.stdout.write(text)
+            else:
+                out.write_text(text)
+    except CompilerError as exc:
+        # gcc's diagnostics exactly as gcc printed them.
+        sys.stderr.write(exc.stderr)
+        return 1
+    return 0

@@ -1,0 +1,179 @@
+"""The C front end: the system gcc turns a user's C file into Intel-syntax
+assembly for vmdebug's own assembler.
+
+The flags are fixed (issue #5): 32-bit, Intel syntax, with ``-g`` so the
+``.loc`` directives carry the C line numbers that ``step``/``next``/``list``
+use; freestanding against vmdebug's libc headers (there is no 32-bit glibc);
+no PIC/PIE, stack protector or CET so the code is the plain cdecl code a
+course shows; no .eh_frame (``-fno-asynchronous-unwind-tables``) since
+nothing unwinds.
+
+The simulator has no floating-point unit, so assembly that uses x87 or SSE
+is rejected here with the first offending instruction, its function and C
+line, rather than failing obscurely later.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from vmdebug.errors import UserError
+from vmdebug.libc import include_dir
+
+OPT_LEVELS = ("0", "1", "2", "3", "s", "g")
+
+# Everything but -O, the output mode and -I; shared with the native build.
+COMMON_FLAGS = (
+    "-m32",
+    "-ffreestanding",
+    "-nostdinc",
+    "-fno-pic",
+    "-fno-pie",
+    "-fno-stack-protector",
+    "-fcf-protection=none",
+    "-fno-asynchronous-unwind-tables",
+)
+
+NO_GCC_MESSAGE = (
+    "gcc was not found on PATH, so C files cannot be compiled; "
+    "assembly (.s) files still work without it"
+)
+
+
+class CompilerError(UserError):
+    """gcc rejected the program; ``stderr`` is exactly what gcc printed."""
+
+    def __init__(self, stderr: str) -> None:
+        super().__init__(stderr.rstrip("\n") or "gcc failed")
+        self.stderr = stderr
+
+
+class FloatNotSimulatedError(UserError):
+    """The program needs x87/SSE instructions, which are not simulated."""
+
+
+def check_opt_level(opt_level: str) -> str:
+    """Validates an -O level given as "0".."3", "s" or "g" (with or without "-O")."""
+    level = str(opt_level)
+    if level.startswith("-O"):
+        level = level[2:]
+    if level not in OPT_LEVELS:
+        raise UserError(f"unknown optimisation level {opt_level!r}: use one of {', '.join(OPT_LEVELS)}")
+    return level
+
+
+def find_gcc() -> str:
+    """Path of the system gcc, or a UserError saying .s files still work."""
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        raise UserError(NO_GCC_MESSAGE)
+    return gcc
+
+
+def gcc_command(c_path: str | Path, opt_level: str, mode: tuple[str, ...]) -> list[str]:
+    """The gcc argument list for the simulator (mode ``-S -masm=intel``) or
+    the native twin (mode ``-c``): identical but for the output mode."""
+    return [
+        find_gcc(),
+        *COMMON_FLAGS[:1],
+        *mode,
+        "-g",
+        f"-O{check_opt_level(opt_level)}",
+        *COMMON_FLAGS[1:],
+        "-I",
+        str(include_dir()),
+        str(c_path),
+    ]
+
+
+def run_gcc(argv: list[str], warnings: TextIO | None) -> subprocess.CompletedProcess[bytes]:
+    """Runs gcc; a failure raises CompilerError with gcc's stderr verbatim,
+    warnings of a successful compile are passed on to ``warnings``."""
+    proc = subprocess.run(argv, capture_output=True)
+    err = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise CompilerError(err)
+    if err and warnings is not None:
+        warnings.write(err)
+        warnings.flush()
+    return proc
+
+
+def compile_to_asm(c_path: str | Path, opt_level: str = "0", warnings: TextIO | None = sys.stderr) -> str:
+    """Compiles one C file to Intel-syntax assembly text for the simulator.
+
+    Raises UserError if the file is missing, gcc is absent, gcc fails
+    (CompilerError, carrying gcc's stderr) or the code uses floating point.
+    """
+    path = Path(c_path)
+    if not path.is_file():
+        raise UserError(f"{c_path}: no such file")
+    argv = gcc_command(path, opt_level, ("-S", "-masm=intel"))
+    argv[-1:-1] = ["-o", "-"]
+    proc = run_gcc(argv, warnings)
+    text = proc.stdout.decode("utf-8", "replace")
+    check_no_floating_point(text)
+    return text
+
+
+# x87 mnemonics all start with "f" (Intel SDM Vol. 1, 8.1; Vol. 2 "FADD",
+# "FLD", ...) and no general-purpose instruction does.  SSE/MMX code is
+# recognised by its registers (xmm0-7, mm0-7) and by the few SSE
+# instructions that may take only memory operands (ldmxcsr, stmxcsr, prefetch).
+_X87 = re.compile(r"f[a-z0-9]*")
+_SSE_ONLY_MEM = {"ldmxcsr", "stmxcsr", "prefetchnta", "prefetcht0", "prefetcht1", "prefetcht2",
+                 "emms", "sfence", "lfence", "mfence"}
+_VECTOR_REG = re.compile(r"\b(x|y|z)?mm\d+\b|\bst\(\d\)|\bst\b")
+_LABEL = re.compile(r"^([A-Za-z_.$][\w.$@]*):")
+_LOC = re.compile(r"^\s*\.loc\s+\d+\s+(\d+)")
+
+
+def find_floating_point(asm_text: str) -> tuple[str, str | None, int | None] | None:
+    """The first x87/SSE instruction in gcc output, with its function and C
+    line (from the preceding ``.loc``), or None if there is none."""
+    function: str | None = None
+    line: int | None = None
+    for raw in asm_text.splitlines():
+        text = raw.split("#", 1)[0].strip()
+        if not text:
+            continue
+        label = _LABEL.match(text)
+        if label:
+            name = label.group(1)
+            if not name.startswith(".L"):
+                function = name
+                line = None
+            text = text[label.end():].strip()
+            if not text:
+                continue
+        loc = _LOC.match(text)
+        if loc:
+            line = int(loc.group(1))
+            continue
+        if text.startswith("."):
+            continue
+        words = text.split(None, 1)
+        mnemonic = words[0].lower()
+        operands = words[1].lower() if len(words) > 1 else ""
+        if mnemonic in ("rep", "repz", "repe", "repnz", "repne", "lock") and operands:
+            inner = operands.split(None, 1)
+            mnemonic, operands = inner[0], inner[1] if len(inner) > 1 else ""
+        if _X87.fullmatch(mnemonic) or mnemonic in _SSE_ONLY_MEM or _VECTOR_REG.search(operands):
+            return " ".join(text.split()), function, line
+    return None
+
+
+def check_no_floating_point(asm_text: str) -> None:
+    """Raises the "not simulated" UserError naming the first x87/SSE instruction."""
+    found = find_floating_point(asm_text)
+    if found is None:
+        return
+    insn, function, line = found
+    where = f" in function {function}" if function else ""
+    if line is not None:
+        where += f" (line {line})"
+    raise FloatNotSimulatedError(f"x87/SSE instructions are not simulated: `{insn}`{where}")

@@ -1,0 +1,107 @@
+"""The native twin: the same C program, with the same libc, for the real CPU.
+
+``build_native`` compiles the user's file with the simulator's gcc flags
+(``-c`` instead of ``-S -masm=intel``), assembles crt0.s and the shipped
+libc assembly with GNU ``as --32`` and links everything with
+``ld -m elf_i386 -static -e _start``.  The result runs on this machine's
+kernel, so a simulated run can be compared with real hardware byte for byte.
+
+``run_native`` runs such an executable and reports stdout, stderr, the
+exit status and the signal that killed it, for tests and comparisons.
+"""
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from vmdebug.errors import UserError
+from vmdebug.libc import asm_files
+from vmdebug.toolchain.gcc import check_opt_level, gcc_command, run_gcc
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise UserError(f"{name} was not found on PATH: the native build needs gcc, as and ld (binutils)")
+    return path
+
+
+def _run(argv: list[str], what: str) -> None:
+    proc = subprocess.run(argv, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise UserError(f"{what} failed: {proc.stderr.strip() or 'exit status ' + str(proc.returncode)}")
+
+
+def assemble(s_path: Path, o_path: Path) -> None:
+    """GNU as in 32-bit mode; the files select Intel syntax themselves."""
+    _run([_tool("as"), "--32", "-o", str(o_path), str(s_path)], f"as {s_path.name}")
+
+
+def libc_objects(workdir: Path) -> list[Path]:
+    """Assembles crt0.s and the libc into ``workdir`` (crt0.o first)."""
+    objects = []
+    for index, s_path in enumerate(asm_files()):
+        o_path = workdir / f"libc{index:02d}_{s_path.stem}.o"
+        assemble(s_path, o_path)
+        objects.append(o_path)
+    return objects
+
+
+def build_native(source: str | Path, out: str | Path, opt_level: str = "0") -> Path:
+    """Builds ``source`` (.c, or an Intel-syntax .s) into the static i386 ELF ``out``.
+
+    Raises UserError on a missing file or tool; a C compile error raises
+    CompilerError carrying gcc's stderr.
+    """
+    src = Path(source)
+    if not src.is_file():
+        raise UserError(f"{source}: no such file")
+    level = check_opt_level(opt_level)
+    out_path = Path(out)
+    with tempfile.TemporaryDirectory(prefix="vmdebug-native-") as tmp:
+        work = Path(tmp)
+        user_obj = work / "user.o"
+        if src.suffix == ".c":
+            argv = gcc_command(src.resolve(), level, ("-c",))
+            argv[-1:-1] = ["-o", str(user_obj)]
+            run_gcc(argv, warnings=None)
+        elif src.suffix in (".s", ".S", ".asm"):
+            assemble(src, user_obj)
+        else:
+            raise UserError(f"{source}: expected a .c or .s file")
+        objects = libc_objects(work)
+        crt0, rest = objects[0], objects[1:]
+        _run([_tool("ld"), "-m", "elf_i386", "-static", "-e", "_start", "-o", str(out_path),
+              str(crt0), str(user_obj), *map(str, rest)], "ld")
+    return out_path
+
+
+@dataclass(frozen=True)
+class NativeResult:
+    """What a native run produced; ``signal`` is set when a signal killed it."""
+
+    stdout: bytes
+    stderr: bytes
+    exit_status: int | None
+    signal: int | None
+
+    @property
+    def signal_name(self) -> str | None:
+        return signal.Signals(self.signal).name if self.signal is not None else None
+
+
+def run_native(exe: str | Path, args: list[str] | None = None, stdin: bytes = b"",
+               env: dict[str, str] | None = None, timeout: float = 20.0) -> NativeResult:
+    """Runs a native executable with ``args`` (argv[1:]), feeding ``stdin``.
+
+    ``env`` defaults to an empty environment, so runs are reproducible.
+    """
+    proc = subprocess.run([str(exe), *(args or [])], input=stdin, capture_output=True,
+                          env={} if env is None else env, timeout=timeout)
+    if proc.returncode < 0:
+        return NativeResult(proc.stdout, proc.stderr, None, -proc.returncode)
+    return NativeResult(proc.stdout, proc.stderr, proc.returncode, None)
