@@ -263,7 +263,7 @@ def _prefix_bytes(prefixes: tuple[str, ...], mnemonic: str) -> bytes:
         p = p.lower()
         if p in _REP_BYTES:
             out.append(_REP_BYTES[p])
-        elif p == "lock":
+        elif p in ("lock", "notrack"):
             out.append(0xF0)
         else:
             raise EncodeError(f"unknown prefix `{p}' for `{mnemonic}'")
@@ -327,6 +327,10 @@ def _emit(entry: Entry, ops: tuple[Operand, ...], prefix_bytes: bytes, prefixes:
             else:
                 width = 4
             tail += (op.value & ((1 << (8 * width)) - 1)).to_bytes(width, "little")
+    if "notrack" in prefixes:
+        if entry.mnemonic not in ("call", "jmp") or not entry.modrm:
+            raise EncodeError(f"expecting indirect branch instruction after `notrack'")
+        seg = SEGMENT_PREFIX["ds"]
     # Prefix order as emits them: segment, operand size, rep, lock (tc-i386.c prefix slots).
     out = bytearray()
     if seg is not None:

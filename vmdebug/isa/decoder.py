@@ -1,0 +1,293 @@
+"""Decode IA-32 machine code into ``Instruction`` values, driven by the one table.
+
+Dispatch is by opcode byte through lookup lists built once from
+``table.ENTRIES`` (one list per operand-size state, one for the 0x0F map), so
+decoding an instruction is a handful of list/dict look-ups.
+
+The decoder is deliberately strict about prefixes: it accepts the prefix
+combinations that have a meaning for the instruction (LOCK on a lockable
+memory destination, REP on string instructions, 0x66 on instructions with a
+16-bit form, a segment override on an instruction with a memory operand) and
+rejects the rest with ``DecodeError``.  objdump prints such oddities as
+``data16``/``(bad)`` annotations; a program gcc compiled never contains them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vmdebug.isa.operands import REG8, REG16, REG32, Imm, Mem, Operand, Reg, Rel
+from vmdebug.isa.table import ENTRIES, Entry
+
+__all__ = ["DecodeError", "TruncatedInstruction", "Instruction", "decode"]
+
+MAX_LENGTH = 15  # SDM Vol. 2A 2.3.11: an instruction is at most 15 bytes
+
+
+class DecodeError(Exception):
+    """The bytes are not an instruction this machine knows ("invalid instruction")."""
+
+
+class TruncatedInstruction(DecodeError):
+    """The bytes end before the instruction does (e.g. a fetch crossing into an unmapped page)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """One decoded instruction.
+
+    ``operands`` use the shared operand types; a branch target is a ``Rel``
+    holding the absolute target address.  ``prefixes`` are objdump's words
+    for the LOCK/REP prefixes present ("lock", "rep", "repz", "repnz"); a
+    segment override lives in the ``Mem`` operand and 0x66 in
+    ``entry.opsize``.  ``disp_bytes`` is the size of the ModRM displacement
+    (0, 1 or 4), which objdump shows even when it is zero (``[ebp+0x0]``).
+    """
+
+    address: int
+    length: int
+    mnemonic: str
+    operands: tuple[Operand, ...]
+    prefixes: tuple[str, ...]
+    entry: Entry
+    raw: bytes
+    disp_bytes: int = 0
+
+
+_SEGS = {0x26: "es", 0x2E: "cs", 0x36: "ss", 0x3E: "ds", 0x64: "fs", 0x65: "gs"}
+_REGS = {8: tuple(Reg.named(r) for r in REG8), 16: tuple(Reg.named(r) for r in REG16),
+         32: tuple(Reg.named(r) for r in REG32)}
+_R32 = REG32
+
+# Node kinds in the dispatch lists: an Entry (no ModRM, /r, or +r), or a tuple of 8
+# entries indexed by the ModRM reg field (/digit groups).
+Node = Entry | tuple[Entry | None, ...]
+
+
+def _build() -> tuple[list[list[Node | None]], list[list[Node | None]]]:
+    one: list[list[Node | None]] = [[None] * 256, [None] * 256]   # [osz16][byte]
+    two: list[list[Node | None]] = [[None] * 256, [None] * 256]   # 0F map
+    for e in ENTRIES:
+        osz = 1 if e.opsize == 16 else 0
+        table = two if len(e.opcode) == 2 else one
+        first = e.opcode[-1]
+        codes = range(first, first + 8) if e.plusreg else (first,)
+        for byte in codes:
+            slot = table[osz][byte]
+            if e.ext is not None:
+                group = list(slot) if isinstance(slot, tuple) else [None] * 8
+                if group[e.ext] is None:
+                    group[e.ext] = e
+                table[osz][byte] = tuple(group)
+            elif slot is None or (isinstance(slot, Entry) and slot.plusreg and not e.plusreg):
+                # A plain entry beats a +r one (0x90 is nop, not xchg eax,eax).
+                table[osz][byte] = e
+    return one, two
+
+
+_ONE, _TWO = _build()
+_SIZE_OF = {"rm8": 8, "rm16": 16, "rm32": 32, "r8": 8, "r16": 16, "r32": 32, "o8": 8, "o16": 16,
+            "o32": 32, "moffs8": 8, "moffs16": 16, "moffs32": 32, "X8": 8, "X16": 16, "X32": 32,
+            "Y8": 8, "Y16": 16, "Y32": 32}
+
+
+def decode(code: bytes | memoryview, address: int) -> Instruction:
+    """Decode the instruction at the start of ``code``, which sits at ``address``.
+
+    Raises ``TruncatedInstruction`` if ``code`` ends too early and
+    ``DecodeError`` for anything that is not a supported instruction; never
+    anything else.
+    """
+    n = len(code)
+    pos = 0
+    seg: str | None = None
+    osz = 0
+    lock = False
+    rep = 0
+    # Legacy prefixes, at most one of each group (SDM Vol. 2A 2.1.1).
+    while True:
+        if pos >= n:
+            raise TruncatedInstruction(f"truncated instruction: {bytes(code[:pos]).hex(' ')}")
+        b = code[pos]
+        if b in _SEGS:
+            if seg is not None:
+                break
+            seg = _SEGS[b]
+        elif b == 0x66:
+            if osz:
+                break
+            osz = 1
+        elif b == 0xF0:
+            if lock:
+                break
+            lock = True
+        elif b == 0xF2 or b == 0xF3:
+            if rep:
+                break
+            rep = b
+        else:
+            break
+        pos += 1
+    if pos >= n:
+        raise TruncatedInstruction(f"truncated instruction: {bytes(code[:pos]).hex(' ')}")
+    op = code[pos]
+    pos += 1
+    if op == 0x0F:
+        if pos >= n:
+            raise TruncatedInstruction(f"truncated instruction: {bytes(code[:pos]).hex(' ')}")
+        op = code[pos]
+        pos += 1
+        node = _TWO[osz][op]
+    else:
+        node = _ONE[osz][op]
+    if node is None:
+        raise DecodeError(f"invalid instruction: {bytes(code[:min(n, pos)]).hex(' ')}")
+    modrm = -1
+    if isinstance(node, tuple):
+        if pos >= n:
+            raise TruncatedInstruction(f"truncated instruction: {bytes(code[:pos]).hex(' ')}")
+        modrm = code[pos]
+        entry = node[(modrm >> 3) & 7]
+        if entry is None:
+            raise DecodeError(f"invalid instruction: {bytes(code[:pos + 1]).hex(' ')}")
+    else:
+        entry = node
+        if entry.modrm:
+            if pos >= n:
+                raise TruncatedInstruction(f"truncated instruction: {bytes(code[:pos]).hex(' ')}")
+            modrm = code[pos]
+    try:
+        return _operands(code, address, pos, entry, op, modrm, seg, lock, rep)
+    except IndexError:
+        raise TruncatedInstruction(f"truncated instruction: {bytes(code[:MAX_LENGTH]).hex(' ')}") from None
+
+
+def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op: int, modrm: int,
+              seg: str | None, lock: bool, rep: int) -> Instruction:
+    mem: Mem | None = None
+    rm_reg: int = -1
+    disp_bytes = 0
+    if modrm >= 0:
+        pos += 1
+        mod = modrm >> 6
+        rm = modrm & 7
+        if mod == 3:
+            rm_reg = rm
+        else:
+            mem, pos, disp_bytes = _memory(code, pos, mod, rm, seg)
+    ops: list[Operand] = []
+    size = entry.opsize or 32
+    for kind in entry.operands:
+        k0 = kind[0]
+        if kind.startswith("rm"):
+            if mem is not None:
+                ops.append(Mem(_SIZE_OF[kind], mem.base, mem.index, mem.scale, mem.disp, mem.seg, mem.symbolic))
+            else:
+                ops.append(_REGS[_SIZE_OF[kind]][rm_reg])
+        elif kind == "m":
+            if mem is None:
+                raise DecodeError(f"invalid instruction: {bytes(code[:pos]).hex(' ')}")
+            ops.append(mem)
+        elif k0 == "r" and kind[1] != "e":
+            ops.append(_REGS[_SIZE_OF[kind]][(modrm >> 3) & 7])
+        elif k0 == "o":
+            ops.append(_REGS[_SIZE_OF[kind]][op & 7])
+        elif k0 == "i" or k0 == "u":
+            width = 1 if kind[1] == "8" else 2 if kind[1:] == "16" else 4
+            if pos + width > len(code):
+                raise IndexError
+            v = int.from_bytes(code[pos:pos + width], "little")
+            pos += width
+            # A full-width immediate that would fit a sign-extended imm8 is what as emits
+            # for a symbol; mark it so re-encoding keeps the long form.
+            sv = v - (1 << (8 * width)) if v >> (8 * width - 1) else v
+            ops.append(Imm(v, width * 8, width > 1 and -128 <= sv <= 127))
+        elif kind == "s8":
+            v = code[pos]
+            pos += 1
+            if v & 0x80:
+                v = v - 0x100 + (1 << size)
+            ops.append(Imm(v, size))
+        elif kind == "1":
+            ops.append(Imm(1, 8))
+        elif kind.startswith("rel"):
+            width = 1 if kind == "rel8" else 4
+            if pos + width > len(code):
+                raise IndexError
+            disp = int.from_bytes(code[pos:pos + width], "little", signed=True)
+            pos += width
+            ops.append(Rel((address + pos + disp) & 0xFFFFFFFF))
+        elif kind.startswith("moffs"):
+            if pos + 4 > len(code):
+                raise IndexError
+            ops.append(Mem(_SIZE_OF[kind], disp=int.from_bytes(code[pos:pos + 4], "little"), seg=seg))
+            pos += 4
+        elif k0 == "X":
+            ops.append(Mem(_SIZE_OF[kind], base="esi", seg=seg or "ds"))
+        elif k0 == "Y":
+            ops.append(Mem(_SIZE_OF[kind], base="edi", seg="es"))
+        else:  # fixed register: al ax eax cl dx
+            ops.append(Reg.named(kind))
+    if pos > MAX_LENGTH:
+        raise DecodeError(f"invalid instruction (longer than 15 bytes): {bytes(code[:pos]).hex(' ')}")
+    prefixes: tuple[str, ...] = ()
+    if seg == "ds" and entry.mnemonic in ("call", "jmp") and modrm >= 0:
+        # 0x3E on an indirect branch is the CET "notrack" prefix (objdump prints it so).
+        prefixes = ("notrack",)
+        if mem is not None:
+            ops[0] = Mem(32, mem.base, mem.index, mem.scale, mem.disp, None, mem.symbolic)
+        seg = None
+    if seg is not None and mem is None and not any(k.startswith("moffs") or k[0] == "X" for k in entry.operands):
+        raise DecodeError(f"invalid instruction (segment prefix without memory operand): "
+                          f"{bytes(code[:pos]).hex(' ')}")
+    if lock:
+        if not entry.lock or mem is None or not entry.operands[0].startswith("rm"):
+            raise DecodeError(f"invalid instruction (bad lock prefix): {bytes(code[:pos]).hex(' ')}")
+        prefixes += ("lock",)
+    if rep:
+        if entry.rep is None or (rep == 0xF2 and entry.rep != "repz"):
+            raise DecodeError(f"invalid instruction (bad rep prefix): {bytes(code[:pos]).hex(' ')}")
+        prefixes += ("rep" if entry.rep == "rep" else "repz" if rep == 0xF3 else "repnz",)
+    return Instruction(address, pos, entry.mnemonic, tuple(ops), prefixes, entry, bytes(code[:pos]), disp_bytes)
+
+
+def _memory(code: bytes | memoryview, pos: int, mod: int, rm: int, seg: str | None) -> tuple[Mem, int, int]:
+    """ModRM/SIB memory operand (SDM Vol. 2A Tables 2-2 and 2-3) -> (Mem, new pos, disp bytes).
+
+    An SIB byte whose index field is 100 ("no index") is shown by objdump as
+    ``eiz`` unless it is the plain ``[esp]``-style base; we keep it as index
+    ``"eiz"`` (a zero register) so the disassembler can print it the same way.
+    """
+    base: str | None
+    index: str | None = None
+    scale = 1
+    if rm == 4:
+        sib = code[pos]
+        pos += 1
+        ss, idx, b = sib >> 6, (sib >> 3) & 7, sib & 7
+        scale = 1 << ss
+        base = None if (b == 5 and mod == 0) else _R32[b]
+        if idx != 4:
+            index = _R32[idx]
+        elif ss != 0 or base != "esp":
+            index = "eiz"
+    elif rm == 5 and mod == 0:
+        base = None
+    else:
+        base = _R32[rm]
+    if mod == 1:
+        disp = code[pos]
+        disp = disp - 0x100 if disp & 0x80 else disp
+        pos += 1
+        nbytes = 1
+    elif mod == 2 or base is None:
+        if pos + 4 > len(code):
+            raise IndexError
+        disp = int.from_bytes(code[pos:pos + 4], "little", signed=base is not None or index is not None)
+        pos += 4
+        nbytes = 4
+    else:
+        disp = 0
+        nbytes = 0
+    # A disp32 that would have fit a disp8 is what as emits for a relocatable symbol.
+    symbolic = nbytes == 4 and base is not None and -128 <= disp <= 127
+    return Mem(None, base, index, scale, disp, seg, symbolic), pos, nbytes

@@ -1,0 +1,79 @@
+"""Print decoded instructions exactly as ``objdump -d -M intel`` (binutils 2.40) does.
+
+The operand spelling rules mirror ``OP_E_memory``, ``print_displacement`` and
+``OP_J`` in binutils ``opcodes/i386-dis.c``; the line layout mirrors
+``disassemble_bytes`` in ``binutils/objdump.c`` (7 bytes per line, then
+continuation lines holding the remaining bytes).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from vmdebug.isa.decoder import Instruction
+from vmdebug.isa.operands import Imm, Mem, Reg, Rel
+
+__all__ = ["format_instruction", "format_objdump_line", "format_operand"]
+
+SymbolFor = Callable[[int], "str | None"]
+_PTR = {8: "BYTE PTR ", 16: "WORD PTR ", 32: "DWORD PTR "}
+BYTES_PER_LINE = 7  # objdump's default for x86 (insn_info.bytes_per_line)
+
+
+def _mem(m: Mem, kind: str, disp_bytes: int) -> str:
+    if kind.startswith("moffs"):
+        # moffs forms print no size and always a segment (i386-dis.c OP_OFF).
+        return f"{m.seg or 'ds'}:{m.disp & 0xFFFFFFFF:#x}"
+    size = "" if kind == "m" or m.size is None else _PTR[m.size]
+    if m.base is None and m.index is None:
+        # [disp32] prints as seg:addr without brackets.
+        return f"{size}{m.seg or 'ds'}:{m.disp & 0xFFFFFFFF:#x}"
+    out = size + (f"{m.seg}:" if m.seg else "") + "["
+    if m.base is not None:
+        out += m.base
+    if m.index is not None:
+        out += ("+" if m.base is not None else "") + f"{m.index}*{m.scale}"
+    if m.disp or disp_bytes:
+        d = m.disp
+        out += f"+{d:#x}" if d >= 0 else f"-{-d:#x}"
+    return out + "]"
+
+
+def format_operand(insn: Instruction, i: int, symbol_for: SymbolFor | None = None) -> str:
+    """Text of operand ``i`` of ``insn`` in objdump's Intel syntax."""
+    op = insn.operands[i]
+    kind = insn.entry.operands[i]
+    if isinstance(op, Reg):
+        return op.name
+    if isinstance(op, Mem):
+        return _mem(op, kind, insn.disp_bytes)
+    if isinstance(op, Imm):
+        return "1" if kind == "1" else f"{op.value:#x}"
+    if isinstance(op, Rel):
+        name = symbol_for(op.target) if symbol_for is not None else None
+        return f"{op.target:x} <{name}>" if name else f"{op.target:#x}"
+    raise TypeError(f"unknown operand {op!r}")
+
+
+def format_instruction(insn: Instruction, symbol_for: SymbolFor | None = None) -> str:
+    """The instruction text objdump prints, e.g. ``mov    DWORD PTR [ebp-0x4],0x0``."""
+    head = " ".join((*insn.prefixes, insn.mnemonic))
+    if not insn.operands:
+        return head
+    ops = ",".join(format_operand(insn, i, symbol_for) for i in range(len(insn.operands)))
+    return f"{head:<6} {ops}"
+
+
+def format_objdump_line(insn: Instruction, symbol_for: SymbolFor | None = None, *, addr_width: int = 8) -> str:
+    """A full objdump line: ``%8x:<TAB>bytes<TAB>text``, with continuation lines for long instructions.
+
+    objdump right-aligns addresses to the width the section's last address
+    needs (8 for linked programs at 0x8048000+; the ``addr_width`` keyword
+    covers small relocatable objects).
+    """
+    raw = insn.raw
+    first = "".join(f"{b:02x} " for b in raw[:BYTES_PER_LINE])
+    lines = [f"{insn.address:{addr_width}x}:\t{first:<{BYTES_PER_LINE * 3}}\t{format_instruction(insn, symbol_for)}"]
+    for off in range(BYTES_PER_LINE, len(raw), BYTES_PER_LINE):
+        chunk = "".join(f"{b:02x} " for b in raw[off:off + BYTES_PER_LINE])
+        lines.append(f"{insn.address + off:{addr_width}x}:\t{chunk}")
+    return "\n".join(lines)
