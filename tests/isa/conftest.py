@@ -108,6 +108,8 @@ def _choices(entry: Entry, kind: str, n: int, pos: int) -> list[Operand | tuple[
         return [Reg.named(kind)]
     if kind == "1":
         return [Imm(1)]
+    if kind == "Z8":
+        return [Mem(8, base="ebx", seg="ds"), Mem(8, base="ebx", seg="fs")]
     m = re.fullmatch(r"(rm|r|o|moffs|X|Y|i|u)(\d+)|(m)|(s8)|(rel8|rel32)", kind)
     assert m, kind
     if m.group(1) in ("r", "o"):
@@ -210,7 +212,7 @@ def extra_lines(n: int) -> list[Line]:
            Line("jmp [eax*4+0x1000]", "jmp", (Mem(None, index="eax", scale=4, disp=0x1000),)),
            Line("sete [ebx]", "sete", (Mem(None, base="ebx"),)),
            Line("mov eax, [eax+esp]", "mov", (Reg.named("eax"), Mem(None, base="eax", index="esp"))),
-           Line("pushad", "pushad", ()), Line("popfd", "popfd", ()),
+           Line("pushad", "pushad", ()), Line("xlat", "xlat", ()), Line("xlatb", "xlatb", ()), Line("popfd", "popfd", ()),
            Line("loopz i0", "loopz", (("label", n),)), Line("loopnz i0", "loopnz", (("label", n + 1),))]
     for alias, canon in CONDITION_ALIASES.items():
         out.append(Line(f"j{alias} i1", "j" + alias, (("label", n + 3),)))

@@ -75,8 +75,9 @@ def _build() -> tuple[list[list[Node | None]], list[list[Node | None]]]:
             slot = table[osz][byte]
             if e.ext is not None:
                 group = list(slot) if isinstance(slot, tuple) else [None] * 8
-                if group[e.ext] is None:
-                    group[e.ext] = e
+                for ext in (e.ext, *e.alt_ext):
+                    if group[ext] is None:
+                        group[ext] = e
                 table[osz][byte] = tuple(group)
             elif slot is None or (isinstance(slot, Entry) and slot.plusreg and not e.plusreg):
                 # A plain entry beats a +r one (0x90 is nop, not xchg eax,eax).
@@ -225,6 +226,8 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
             ops.append(Mem(_SIZE_OF[kind], base="esi", seg=seg or "ds"))
         elif k0 == "Y":
             ops.append(Mem(_SIZE_OF[kind], base="edi", seg="es"))
+        elif k0 == "Z":
+            ops.append(Mem(8, base="ebx", seg=seg or "ds"))
         else:  # fixed register: al ax eax cl dx
             ops.append(Reg.named(kind))
     if pos > MAX_LENGTH:
@@ -236,7 +239,7 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
         if mem is not None:
             ops[0] = Mem(32, mem.base, mem.index, mem.scale, mem.disp, None, mem.symbolic)
         seg = None
-    if seg is not None and mem is None and not any(k.startswith("moffs") or k[0] == "X" for k in entry.operands):
+    if seg is not None and mem is None and not any(k.startswith("moffs") or k[0] in "XZ" for k in entry.operands):
         raise DecodeError(f"invalid instruction (segment prefix without memory operand): "
                           f"{bytes(code[:pos]).hex(' ')}")
     if lock:

@@ -94,7 +94,7 @@ _IMM_RANGES = {"i8": 8, "i16": 16, "i32": 32, "u8": 8, "u16": 16}
 
 
 def _kind_size(kind: str) -> int | None:
-    for p in ("rm", "moffs", "r", "o", "X", "Y"):
+    for p in ("rm", "moffs", "r", "o", "X", "Y", "Z"):
         if kind.startswith(p) and kind[len(p):].isdigit():
             return int(kind[len(p):])
     return None
@@ -118,11 +118,13 @@ def _match_operand(kind: str, op: Operand, entry: Entry) -> str:
     if isinstance(op, Mem):
         if kind == "m":
             return ""
-        if kind.startswith("rm") or kind.startswith("moffs") or kind[0] in "XY":
+        if kind.startswith("rm") or kind.startswith("moffs") or kind[0] in "XYZ":
             size = _kind_size(kind)
             if kind.startswith("moffs") and (op.base is not None or op.index is not None):
                 return "type"
             if kind[0] == "X" and (op.base != "esi" or op.index is not None or op.disp):
+                return "type"
+            if kind[0] == "Z" and (op.base != "ebx" or op.index is not None or op.disp):
                 return "type"
             if kind[0] == "Y" and (op.base != "edi" or op.index is not None or op.disp
                                    or op.seg not in (None, "es")):
@@ -241,6 +243,8 @@ def encode(mnemonic: str, operands: tuple[Operand, ...] = (), *, prefixes: tuple
         name, size = STRING_SUFFIXED[name]
         return _encode_string(name, size, prefixes)
     name = ALIASES.get(name, name)
+    if name == "xlat" and not ops:
+        ops = (Mem(8, base="ebx"),)
     cands = BY_MNEMONIC.get(name)
     if cands is None:
         raise EncodeError(f"unknown mnemonic `{mnemonic}'")
@@ -308,7 +312,7 @@ def _emit(entry: Entry, ops: tuple[Operand, ...], prefix_bytes: bytes, prefixes:
                 tail += (op.disp & 0xFFFFFFFF).to_bytes(4, "little")
                 if op.seg not in (None, "ds"):
                     seg = SEGMENT_PREFIX[op.seg]
-            elif kind[0] == "X" and op.seg not in (None, "ds"):
+            elif kind[0] in "XZ" and op.seg not in (None, "ds"):
                 if op.seg not in SEGMENT_PREFIX:
                     raise EncodeError(f"bad segment register `{op.seg}'")
                 seg = SEGMENT_PREFIX[op.seg]

@@ -100,7 +100,8 @@ FLAG_EFFECTS["loopz"] = _fe(reads="ZF")
 #   rel8/rel32     branch displacement                 moffs8/16/32  disp32 address, no ModRM
 #   al ax eax cl dx  that fixed register               1           implicit count of one (D0-D3 shifts)
 #   X8/X16/X32     string source ds:[esi]              Y8/Y16/Y32  string destination es:[edi]
-SIZED_PREFIXES = ("rm", "r", "o", "i", "moffs", "X", "Y")
+#   Z8             xlat table byte ds:[ebx]
+SIZED_PREFIXES = ("rm", "r", "o", "i", "moffs", "X", "Y", "Z")
 FIXED_REGS = {"al": 8, "ax": 16, "eax": 32, "cl": 8, "dx": 16}
 
 
@@ -121,6 +122,7 @@ class Entry:
     cond: int | None = None       # condition code for jcc / setcc / cmovcc
     commutative: bool = False     # as accepts the two operands in either order (test, xchg)
     unsized_mem_ok: bool = False  # an unsized memory operand is fine (push/pop/call/jmp/setcc/lea)
+    alt_ext: tuple[int, ...] = ()  # other ModRM reg values the CPU (and objdump) accept, decode only
 
     @property
     def reads(self) -> frozenset[str]:
@@ -147,6 +149,7 @@ class _Spec:
     commutative: bool = False
     unsized_mem_ok: bool = False
     only: int | None = None       # restrict a ``v`` spec to one size (e.g. cwde is 32-bit only)
+    alt_ext: tuple[int, ...] = ()
 
 
 def S(mnemonic: str, opcode: str, operands: str = "", flags: str = "none", **kw: object) -> _Spec:
@@ -171,14 +174,18 @@ def _alu(name: str, base: int, digit: int, flags: str, lock: bool = True) -> lis
 
 
 def _shift(name: str, digit: int, flags: str) -> list[_Spec]:
-    """Shift/rotate group 2 (SDM Table A-6, opcodes C0 C1 D0-D3)."""
+    """Shift/rotate group 2 (SDM Table A-6, opcodes C0 C1 D0-D3).
+
+    /6 is an undocumented alias of SHL /4 that CPUs execute and objdump prints as shl.
+    """
+    alt = (6,) if digit == 4 else ()
     return [
-        S(name, f"D0 /{digit}", "rm8 1", flags),
-        S(name, f"D1 /{digit}", "rmv 1", flags),
-        S(name, f"C0 /{digit}", "rm8 u8", flags),
-        S(name, f"C1 /{digit}", "rmv u8", flags),
-        S(name, f"D2 /{digit}", "rm8 cl", flags),
-        S(name, f"D3 /{digit}", "rmv cl", flags),
+        S(name, f"D0 /{digit}", "rm8 1", flags, alt_ext=alt),
+        S(name, f"D1 /{digit}", "rmv 1", flags, alt_ext=alt),
+        S(name, f"C0 /{digit}", "rm8 u8", flags, alt_ext=alt),
+        S(name, f"C1 /{digit}", "rmv u8", flags, alt_ext=alt),
+        S(name, f"D2 /{digit}", "rm8 cl", flags, alt_ext=alt),
+        S(name, f"D3 /{digit}", "rmv cl", flags, alt_ext=alt),
     ]
 
 
@@ -230,7 +237,8 @@ _SPECS: list[_Spec] = [
     S("test", "84 /r", "rm8 r8", "logic", commutative=True),
     S("test", "85 /r", "rmv rv", "logic", commutative=True),
     S("test", "A8", "al i8", "logic"), S("test", "A9", "eAX iv", "logic"),
-    S("test", "F6 /0", "rm8 i8", "logic"), S("test", "F7 /0", "rmv iv", "logic"),
+    # F6/F7 /1 is an undocumented alias of TEST /0 that CPUs and objdump accept.
+    S("test", "F6 /0", "rm8 i8", "logic", alt_ext=(1,)), S("test", "F7 /0", "rmv iv", "logic", alt_ext=(1,)),
     S("inc", "40+r", "ov", "incdec"), S("inc", "FE /0", "rm8", "incdec", lock=True),
     S("inc", "FF /0", "rmv", "incdec", lock=True),
     S("dec", "48+r", "ov", "incdec"), S("dec", "FE /1", "rm8", "incdec", lock=True),
@@ -259,6 +267,7 @@ _SPECS: list[_Spec] = [
     S("hlt", "F4"), S("int3", "CC", "", "int"), S("int", "CD", "u8", "int"),
     S("clc", "F8", "", "clc"), S("stc", "F9", "", "stc"), S("cmc", "F5", "", "cmc"),
     S("cld", "FC", "", "cld"), S("std", "FD", "", "std"),
+    S("xlat", "D7", "Z8"),
     # --- strings (SDM MOVS/CMPS/STOS/LODS/SCAS; operand order as objdump prints it) ---
     S("movs", "A4", "Y8 X8", "string", rep="rep"), S("movs", "A5", "Yv Xv", "string", rep="rep"),
     S("cmps", "A6", "X8 Y8", "strcmp", rep="repz"), S("cmps", "A7", "Xv Yv", "strcmp", rep="repz"),
@@ -270,7 +279,9 @@ for _cc, _name in enumerate(CONDITIONS):
     _SPECS += [
         S("j" + _name, f"{0x70 + _cc:02X}", "rel8", "cc_" + _name, cond=_cc),
         S("j" + _name, f"0F {0x80 + _cc:02X}", "rel32", "cc_" + _name, cond=_cc),
-        S("set" + _name, f"0F {0x90 + _cc:02X} /0", "rm8", "cc_" + _name, cond=_cc, unsized_mem_ok=True),
+        # SETcc ignores the ModRM reg field (as writes 0; CPUs and objdump accept any).
+        S("set" + _name, f"0F {0x90 + _cc:02X} /0", "rm8", "cc_" + _name, cond=_cc, unsized_mem_ok=True,
+          alt_ext=(1, 2, 3, 4, 5, 6, 7)),
         S("cmov" + _name, f"0F {0x40 + _cc:02X} /r", "rv rmv", "cc_" + _name, cond=_cc),
     ]
 
@@ -308,7 +319,7 @@ def _expand(spec: _Spec) -> list[Entry]:
             mnemonic=spec.mnemonic, opcode=opcode, modrm=modrm, ext=ext, plusreg=plusreg,
             operands=tuple(_expand_kind(k, size or 32) for k in kinds), opsize=size,
             flags=FLAG_EFFECTS[spec.flags], rep=spec.rep, lock=spec.lock, cond=spec.cond,
-            commutative=spec.commutative, unsized_mem_ok=spec.unsized_mem_ok,
+            commutative=spec.commutative, unsized_mem_ok=spec.unsized_mem_ok, alt_ext=spec.alt_ext,
         ))
     return out
 
@@ -316,7 +327,7 @@ def _expand(spec: _Spec) -> list[Entry]:
 def _fixed_size(kinds: tuple[str, ...]) -> int | None:
     """Operand size of a spec with no ``v`` kind: 8 for byte forms, 32 for rm32 etc., else None."""
     for k in kinds:
-        for p in ("rm", "r", "o", "moffs", "X", "Y"):
+        for p in ("rm", "r", "o", "moffs", "X", "Y", "Z"):
             if k.startswith(p) and k[len(p):].isdigit():
                 return int(k[len(p):])
         if k in ("al",):
@@ -333,7 +344,8 @@ for _e in ENTRIES:
     BY_MNEMONIC[_e.mnemonic] += (_e,)
 
 # Input spellings as accepts for the same instruction (binutils i386-opc.tbl).
-ALIASES: dict[str, str] = {"sal": "shl", "loopz": "loope", "loopnz": "loopne", "pushad": "pusha", "popad": "popa", "pushfd": "pushf", "popfd": "popf"}
+ALIASES: dict[str, str] = {"sal": "shl", "loopz": "loope", "loopnz": "loopne", "pushad": "pusha", "popad": "popa", "pushfd": "pushf", "popfd": "popf",
+                           "xlatb": "xlat"}
 for _alias, _canon in CONDITION_ALIASES.items():
     for _prefix in ("j", "set", "cmov"):
         ALIASES[_prefix + _alias] = _prefix + _canon
