@@ -246,6 +246,7 @@ class Assembled:
     code: bytes
     objdump: dict[int, str]  # address -> instruction text (first objdump line)
     symbols: list[tuple[int, str]]
+    objdump_lines: dict[int, str]  # address -> objdump's full line(s) for the instruction there
 
     def gas_bytes(self, i: int) -> bytes:
         end = self.addresses[i + 1] if i + 1 < len(self.addresses) else len(self.code)
@@ -275,6 +276,23 @@ def parse_objdump(text: str) -> dict[int, str]:
     return out
 
 
+def objdump_blocks(text: str) -> dict[int, str]:
+    """Address -> the raw objdump line of that instruction plus its continuation lines."""
+    out: dict[int, str] = {}
+    last = None
+    for raw in text.splitlines():
+        m = re.match(r"^\s*([0-9a-f]+):\t", raw)
+        if not m:
+            last = None
+            continue
+        if raw.count("\t") >= 2:
+            last = int(m.group(1), 16)
+            out[last] = raw
+        elif last is not None:
+            out[last] += "\n" + raw
+    return out
+
+
 def assemble_lines(lines: list[Line], tmp: Path) -> Assembled:
     src = [".intel_syntax noprefix", ".text"]
     src += [f"i{n}: {line.text}" for n, line in enumerate(lines)]
@@ -290,8 +308,8 @@ def assemble_lines(lines: list[Line], tmp: Path) -> Assembled:
             addresses[int(parts[2][1:])] = int(parts[0], 16)
             symbols.append((int(parts[0], 16), parts[2]))
     symbols.sort()
-    dump = parse_objdump(run_tool("objdump", "-d", "-M", "intel", str(tmp / "c.o")))
-    return Assembled(lines, addresses, code, dump, symbols)
+    dump = run_tool("objdump", "-d", "-M", "intel", str(tmp / "c.o"))
+    return Assembled(lines, addresses, code, parse_objdump(dump), symbols, objdump_blocks(dump))
 
 
 @pytest.fixture(scope="session")

@@ -38,3 +38,19 @@ def test_round_trip(corpus: Assembled) -> None:
         if again != raw:
             bad.append(f"{corpus.lines[i].text!r}: {raw.hex(' ')} -> {insn.operands} -> {again.hex(' ')}")
     assert not bad, f"{len(bad)} mismatches:\n" + "\n".join(bad[:40])
+
+
+def test_objdump_lines(corpus: Assembled) -> None:
+    """Whole objdump lines: address column, byte column, continuation lines for >7 bytes."""
+    from vmdebug.isa.disasm import format_objdump_line
+
+    width = len(next(iter(corpus.objdump_lines.values())).split(":")[0])
+    bad = []
+    for i in range(len(corpus.lines)):
+        addr = corpus.addresses[i]
+        insn = decode(corpus.gas_bytes(i), addr)
+        got = format_objdump_line(insn, corpus.symbol_for, addr_width=width)
+        if got != corpus.objdump_lines[addr]:
+            bad.append(f"objdump {corpus.objdump_lines[addr]!r}\nours    {got!r}")
+    assert not bad, f"{len(bad)} mismatches:\n" + "\n".join(bad[:20])
+    assert any("\n" in line for line in corpus.objdump_lines.values())

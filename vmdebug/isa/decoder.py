@@ -63,12 +63,18 @@ _R32 = REG32
 Node = Entry | tuple[Entry | None, ...]
 
 
-def _build() -> tuple[list[list[Node | None]], list[list[Node | None]]]:
-    one: list[list[Node | None]] = [[None] * 256, [None] * 256]   # [osz16][byte]
-    two: list[list[Node | None]] = [[None] * 256, [None] * 256]   # 0F map
+Table = list[list[Node | None]]
+
+
+def _build() -> tuple[Table, Table, dict[tuple[int, int], Table]]:
+    one: Table = [[None] * 256, [None] * 256]   # [osz16][byte]
+    two: Table = [[None] * 256, [None] * 256]   # 0F map
+    mand: dict[tuple[int, int], Table] = {}     # (F2/F3, map length) -> table
     for e in ENTRIES:
         osz = 1 if e.opsize == 16 else 0
         table = two if len(e.opcode) == 2 else one
+        if e.mandatory is not None:
+            table = mand.setdefault((e.mandatory, len(e.opcode)), [[None] * 256, [None] * 256])
         first = e.opcode[-1]
         codes = range(first, first + 8) if e.plusreg else (first,)
         for byte in codes:
@@ -82,10 +88,10 @@ def _build() -> tuple[list[list[Node | None]], list[list[Node | None]]]:
             elif slot is None or (isinstance(slot, Entry) and slot.plusreg and not e.plusreg):
                 # A plain entry beats a +r one (0x90 is nop, not xchg eax,eax).
                 table[osz][byte] = e
-    return one, two
+    return one, two, mand
 
 
-_ONE, _TWO = _build()
+_ONE, _TWO, _MANDATORY = _build()
 _SIZE_OF = {"rm8": 8, "rm16": 16, "rm32": 32, "r8": 8, "r16": 16, "r32": 32, "o8": 8, "o16": 16,
             "o32": 32, "moffs8": 8, "moffs16": 16, "moffs32": 32, "X8": 8, "X16": 16, "X32": 32,
             "Y8": 8, "Y16": 16, "Y32": 32}
@@ -138,8 +144,14 @@ def decode(code: bytes | memoryview, address: int) -> Instruction:
         op = code[pos]
         pos += 1
         node = _TWO[osz][op]
+        if rep and (rep, 2) in _MANDATORY and _MANDATORY[rep, 2][osz][op] is not None:
+            node = _MANDATORY[rep, 2][osz][op]
+            rep = 0
     else:
         node = _ONE[osz][op]
+        if rep and (rep, 1) in _MANDATORY and _MANDATORY[rep, 1][osz][op] is not None:
+            node = _MANDATORY[rep, 1][osz][op]
+            rep = 0
     if node is None:
         raise DecodeError(f"invalid instruction: {bytes(code[:min(n, pos)]).hex(' ')}")
     modrm = -1

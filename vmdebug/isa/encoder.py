@@ -347,6 +347,8 @@ def _emit(entry: Entry, ops: tuple[Operand, ...], prefix_bytes: bytes, prefixes:
             if entry.rep is None:
                 raise EncodeError(f"invalid instruction `{mnemonic}' after `{p}'")
             out.append(_REP_BYTES[p])
+    if entry.mandatory is not None:
+        out.append(entry.mandatory)
     if "lock" in (p.lower() for p in prefixes):
         if not entry.lock or not ops or not isinstance(ops[0], Mem):
             raise EncodeError(f"expecting lockable instruction after `lock'")

@@ -74,6 +74,7 @@ FLAG_EFFECTS: dict[str, FlagEffect] = {
     "dshift": _fe(writes="CF PF ZF SF OF", undefined="AF"),      # shld shrd
     "bt": _fe(writes="CF", undefined="PF AF SF OF"),             # bt bts btr btc (ZF unaffected)
     "bscan": _fe(writes="ZF", undefined="CF PF AF SF OF"),       # bsf bsr
+    "cnt": _fe(writes="CF ZF", undefined="PF AF SF OF"),         # tzcnt lzcnt
     "cmpxchg": _fe(writes=_ALL),
     "string": _fe(reads="DF"),                                   # movs stos lods
     "strcmp": _fe(reads="DF", writes=_ALL),                      # cmps scas
@@ -123,6 +124,7 @@ class Entry:
     commutative: bool = False     # as accepts the two operands in either order (test, xchg)
     unsized_mem_ok: bool = False  # an unsized memory operand is fine (push/pop/call/jmp/setcc/lea)
     alt_ext: tuple[int, ...] = ()  # other ModRM reg values the CPU (and objdump) accept, decode only
+    mandatory: int | None = None   # mandatory 0xF3/0xF2 prefix byte (SDM 2.1.2), e.g. tzcnt, pause
 
     @property
     def reads(self) -> frozenset[str]:
@@ -262,9 +264,12 @@ _SPECS: list[_Spec] = [
     S("btr", "0F B3 /r", "rmv rv", "bt", lock=True), S("btr", "0F BA /6", "rmv u8", "bt", lock=True),
     S("btc", "0F BB /r", "rmv rv", "bt", lock=True), S("btc", "0F BA /7", "rmv u8", "bt", lock=True),
     S("bsf", "0F BC /r", "rv rmv", "bscan"), S("bsr", "0F BD /r", "rv rmv", "bscan"),
+    # gcc's __builtin_ctz emits `rep bsf', which objdump shows as tzcnt (BMI1; a plain bsf
+    # on older CPUs - they agree for the non-zero inputs gcc relies on).
+    S("tzcnt", "F3 0F BC /r", "rv rmv", "cnt"), S("lzcnt", "F3 0F BD /r", "rv rmv", "cnt"),
     # --- misc ---
     S("nop", "90"), S("nop", "0F 1F /0", "rmv"),
-    S("hlt", "F4"), S("int3", "CC", "", "int"), S("int", "CD", "u8", "int"),
+    S("pause", "F3 90"), S("hlt", "F4"), S("int3", "CC", "", "int"), S("int", "CD", "u8", "int"),
     S("clc", "F8", "", "clc"), S("stc", "F9", "", "stc"), S("cmc", "F5", "", "cmc"),
     S("cld", "FC", "", "cld"), S("std", "FD", "", "std"),
     S("xlat", "D7", "Z8"),
@@ -303,6 +308,9 @@ def _expand(spec: _Spec) -> list[Entry]:
         modrm = True
         ext = None if words[-1] == "/r" else int(words[-1][1:])
         words = words[:-1]
+    mandatory = None
+    if len(words) > 1 and words[0] in ("F2", "F3"):
+        mandatory = int(words.pop(0), 16)
     plusreg = words[-1].endswith("+r")
     if plusreg:
         words[-1] = words[-1][:-2]
@@ -320,6 +328,7 @@ def _expand(spec: _Spec) -> list[Entry]:
             operands=tuple(_expand_kind(k, size or 32) for k in kinds), opsize=size,
             flags=FLAG_EFFECTS[spec.flags], rep=spec.rep, lock=spec.lock, cond=spec.cond,
             commutative=spec.commutative, unsized_mem_ok=spec.unsized_mem_ok, alt_ext=spec.alt_ext,
+            mandatory=mandatory,
         ))
     return out
 
