@@ -66,7 +66,7 @@ def build_native(source: str | Path, out: str | Path, opt_level: str = "0") -> P
         work = Path(tmp)
         user_obj = work / "user.o"
         if src.suffix == ".c":
-            argv = gcc_command(src.resolve(), level, ("-c",))
+            argv = gcc_command(src, level, ("-c",))
             argv[-1:-1] = ["-o", str(user_obj)]
             run_gcc(argv, warnings=None)
         elif src.suffix in (".s", ".S", ".asm"):

@@ -139,13 +139,13 @@ __udivmoddi4:
 	.p2align 4,,10
 	.p2align 3
 .L31:
-	mov	eax, DWORD PTR zero
-	cmp	eax, 1
-	sete	al
+	mov	eax, DWORD PTR one
+	mov	ecx, DWORD PTR zero
+	xor	edx, edx
 	add	esp, 20
 	xor	edi, edi
-	movzx	eax, al
 	pop	ebx
+	div	ecx
 	mov	edx, edi
 	mov	esi, eax
 	mov	eax, esi
@@ -491,6 +491,12 @@ __popcountdi2:
 	pop	ebx
 	ret
 	.size	__popcountdi2, .-__popcountdi2
+	.data
+	.align 4
+	.type	one, @object
+	.size	one, 4
+one:
+	.long	1
 	.local	zero
 	.comm	zero,4,4
 	.ident	"GCC: (Debian 12.2.0-14+deb12u1) 12.2.0"

@@ -13,10 +13,13 @@ typedef long long s64;
  * raises #DE (Intel SDM Vol. 2A, DIV), which Linux delivers as SIGFPE
  * with si_code FPE_INTDIV - the same thing libgcc's helpers end up doing. */
 static volatile unsigned int zero;
+static volatile unsigned int one = 1;
 
 static u64 divide_by_zero(void)
 {
-    return 1u / zero;
+    /* Both operands volatile: with a constant 1 gcc rewrites 1u / x as
+     * x == 1 and no division (and no trap) would be left. */
+    return one / zero;
 }
 
 u64 __udivmoddi4(u64 n, u64 d, u64 *rem)

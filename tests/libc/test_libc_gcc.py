@@ -1,0 +1,158 @@
+"""The gcc front end (compile_to_asm), the floating-point refusal, the
+committed libc assembly being up to date, and the ``vmdebug cc`` command."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vmdebug.errors import UserError
+from vmdebug.libc import asm_files, include_dir
+from vmdebug.libc.build import LIBC_FLAGS, build_all
+from vmdebug.toolchain.gcc import CompilerError, compile_to_asm, find_floating_point
+
+REPO = Path(__file__).resolve().parents[2]
+
+FLOAT_C = """int twice(int x) { return 2 * x; }
+
+double scale(double x)
+{
+    double k = 1.5;
+    return x * k;
+}
+"""
+
+
+def test_compile_to_asm_gives_intel_syntax_with_lines(tmp_path: Path) -> None:
+    src = tmp_path / "add.c"
+    src.write_text("int add(int a, int b)\n{\n    return a + b;\n}\n")
+    asm = compile_to_asm(src, "0")
+    assert ".intel_syntax noprefix" in asm
+    assert "\nadd:\n" in asm
+    assert "mov\tedx, DWORD PTR [ebp+8]" in asm  # cdecl: first argument above the return address
+    assert "\t.loc 1 3 14" in asm              # C line 3 for step/next/list
+    assert compile_to_asm(src, "0") == asm      # deterministic
+
+
+@pytest.mark.parametrize(
+    ("opt", "expected"),
+    [
+        ("0", "`fld QWORD PTR .LC0` in function scale (line 5)"),
+        ("2", "`fld DWORD PTR .LC0` in function scale (line 6)"),
+    ],
+)
+def test_floating_point_is_refused_naming_instruction_function_and_line(opt: str, expected: str,
+                                                                        tmp_path: Path) -> None:
+    src = tmp_path / "fp.c"
+    src.write_text(FLOAT_C)
+    with pytest.raises(UserError) as info:
+        compile_to_asm(src, opt)
+    assert str(info.value) == "x87/SSE instructions are not simulated: " + expected
+
+
+def test_sse_registers_and_plain_string_moves_are_told_apart() -> None:
+    assert find_floating_point("f:\n\t.loc 1 9 3\n\tmovsd\txmm0, QWORD PTR [eax]\n") == (
+        "movsd xmm0, QWORD PTR [eax]", "f", 9)
+    assert find_floating_point("g:\n\trep movsd\n\tmovsb\n\tfoo_label:\n") is None
+    assert find_floating_point("h:\n\tcvtsi2sd\txmm1, eax\n")[0] == "cvtsi2sd xmm1, eax"
+    assert find_floating_point("k:\n\tfnstcw\tWORD PTR [esp]\n")[0] == "fnstcw WORD PTR [esp]"
+
+
+def test_compiler_errors_carry_gcc_stderr_verbatim(tmp_path: Path) -> None:
+    src = tmp_path / "bad.c"
+    src.write_text("int main(void)\n{\n    return missing;\n}\n")
+    with pytest.raises(CompilerError) as info:
+        compile_to_asm(src)
+    direct = subprocess.run(
+        ["gcc", "-m32", "-S", "-masm=intel", "-g", "-O0", "-ffreestanding", "-nostdinc", "-fno-pic",
+         "-fno-pie", "-fno-stack-protector", "-fcf-protection=none", "-fno-asynchronous-unwind-tables",
+         "-I", str(include_dir()), "-o", "-", str(src)], capture_output=True, text=True)
+    assert direct.returncode != 0
+    assert info.value.stderr == direct.stderr
+    assert "error: 'missing' undeclared" in info.value.stderr.replace("\u2018", "'").replace("\u2019", "'")
+
+
+def test_missing_gcc_says_assembly_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "ok.c"
+    src.write_text("int main(void) { return 0; }\n")
+    monkeypatch.setenv("PATH", str(tmp_path))  # a directory without gcc
+    with pytest.raises(UserError, match=r"gcc was not found on PATH.*\.s\) files still work"):
+        compile_to_asm(src)
+
+
+def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="no such file"):
+        compile_to_asm(tmp_path / "nope.c")
+
+
+def test_committed_libc_assembly_is_what_build_py_produces() -> None:
+    fresh = build_all()
+    committed = {p.name: p.read_text() for p in asm_files()[1:]}
+    assert set(fresh) == set(committed)
+    for name, text in fresh.items():
+        assert committed[name] == text, f"{name} is stale: run python -m vmdebug.libc.build"
+    assert "-fno-builtin" in LIBC_FLAGS and "-g" not in LIBC_FLAGS
+
+
+def test_libc_assembly_has_no_float_and_no_debug_lines() -> None:
+    for path in asm_files():
+        text = path.read_text()
+        assert find_floating_point(text) is None, path.name
+        assert "\t.loc " not in text and ".intel_syntax noprefix" in text
+
+
+def test_heap_symbols_are_exported() -> None:
+    malloc_s = (include_dir().parent / "asm" / "malloc.s").read_text()
+    assert "\t.globl\t__heap_start\n" in malloc_s and "\t.globl\t__heap_end\n" in malloc_s
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run([sys.executable, "-m", "vmdebug", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env)
+
+
+def test_cli_cc_native_builds_a_runnable_elf(tmp_path: Path) -> None:
+    (tmp_path / "hi.c").write_text('#include <stdio.h>\nint main(void) { printf("hi %d\\n", 6 * 7); return 5; }\n')
+    proc = run_cli("cc", "--native", "-O", "2", "hi.c", "-o", "hi", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    elf = (tmp_path / "hi").read_bytes()
+    assert elf[:4] == b"\x7fELF" and elf[4] == 1 and elf[18] == 3  # ELFCLASS32, EM_386
+    run = subprocess.run([str(tmp_path / "hi")], capture_output=True)
+    assert (run.returncode, run.stdout) == (5, b"hi 42\n")
+    readelf = subprocess.run(["readelf", "-h", str(tmp_path / "hi")], capture_output=True, text=True).stdout
+    assert "EXEC (Executable file)" in readelf
+
+
+def test_cli_cc_writes_the_simulator_assembly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "m.c").write_text("int main(void) { return 3; }\n")
+    proc = run_cli("cc", "m.c", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    monkeypatch.chdir(tmp_path)  # the DWARF ".file 0" names the compile directory
+    assert (tmp_path / "m.s").read_text() == compile_to_asm("m.c")
+
+
+def test_cli_cc_shows_gcc_errors_as_gcc_printed_them(tmp_path: Path) -> None:
+    (tmp_path / "bad.c").write_text("int main(void) { return x; }\n")
+    proc = run_cli("cc", "--native", "bad.c", "-o", "bad", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("bad.c: In function ")
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "bad").exists()
+
+
+def test_cli_cc_bad_level_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "m.c").write_text("int main(void) { return 3; }\n")
+    proc = run_cli("cc", "--native", "-O", "9", "m.c", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr == "vmdebug: unknown optimisation level '9': use one of 0, 1, 2, 3, s, g\n"
+
+
+def test_tools_are_installed() -> None:
+    for tool in ("gcc", "as", "ld"):
+        assert shutil.which(tool), tool
