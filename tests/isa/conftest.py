@@ -212,6 +212,10 @@ def extra_lines(n: int) -> list[Line]:
            Line("jmp [eax*4+0x1000]", "jmp", (Mem(None, index="eax", scale=4, disp=0x1000),)),
            Line("sete [ebx]", "sete", (Mem(None, base="ebx"),)),
            Line("mov eax, [eax+esp]", "mov", (Reg.named("eax"), Mem(None, base="eax", index="esp"))),
+           Line("rep bsf eax, ecx", "bsf", (Reg.named("eax"), Reg.named("ecx")), ("rep",)),
+           Line("rep bsr dx, WORD PTR [eax]", "bsr", (Reg.named("dx"), Mem(16, base="eax")), ("rep",)),
+           Line("rep ret", "ret", (), ("rep",)), Line("repz ret 4", "ret", (Imm(4),), ("repz",)),
+           Line("rep nop", "nop", (), ("rep",)),
            Line("pushad", "pushad", ()), Line("xlat", "xlat", ()), Line("xlatb", "xlatb", ()), Line("popfd", "popfd", ()),
            Line("loopz i0", "loopz", (("label", n),)), Line("loopnz i0", "loopnz", (("label", n + 1),))]
     for alias, canon in CONDITION_ALIASES.items():

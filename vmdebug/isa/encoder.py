@@ -252,6 +252,13 @@ def encode(mnemonic: str, operands: tuple[Operand, ...] = (), *, prefixes: tuple
         ops = (ops[0], ops[0], ops[1])  # as: "imul reg, imm" is "imul reg, reg, imm"
     elif name in ("shl", "shr", "sar", "rol", "ror", "rcl", "rcr") and len(ops) == 1:
         ops = (ops[0], Imm(1))  # one-operand shift = shift by one (D0/D1)
+    elif name in ("bsf", "bsr") and any(p.lower() in ("rep", "repe", "repz") for p in prefixes):
+        # as turns `rep bsf' (gcc's __builtin_ctz) into F3 0F BC, which is tzcnt.
+        name = "tzcnt" if name == "bsf" else "lzcnt"
+        cands = BY_MNEMONIC[name]
+        prefixes = tuple(p for p in prefixes if p.lower() not in ("rep", "repe", "repz"))
+    elif name == "nop" and not ops and any(p.lower() in ("rep", "repe", "repz") for p in prefixes):
+        return encode("pause", (), prefixes=tuple(p for p in prefixes if p.lower() not in ("rep", "repe", "repz")))
     elif name == "int" and ops == (Imm(3),):
         return encode("int3", (), prefixes=prefixes)  # as emits the one-byte 0xCC for `int 3'
     elif name == "push" and len(ops) == 1 and isinstance(ops[0], Imm) and ops[0].size == 16:
@@ -344,7 +351,7 @@ def _emit(entry: Entry, ops: tuple[Operand, ...], prefix_bytes: bytes, prefixes:
     for p in prefixes:
         p = p.lower()
         if p in _REP_BYTES:
-            if entry.rep is None:
+            if entry.rep is None or (entry.rep == "ret" and _REP_BYTES[p] == 0xF2):
                 raise EncodeError(f"invalid instruction `{mnemonic}' after `{p}'")
             out.append(_REP_BYTES[p])
     if entry.mandatory is not None:

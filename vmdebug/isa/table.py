@@ -118,7 +118,8 @@ class Entry:
     operands: tuple[str, ...]     # operand kinds, Intel order
     opsize: int | None            # operand size in bits (16 means a 0x66 prefix), None if sizeless
     flags: FlagEffect = field(compare=False)
-    rep: str | None = None        # "rep" (F3 = rep) or "repz" (F3 = repe, F2 = repne) string forms
+    rep: str | None = None        # "rep" (F3 = rep) or "repz" (F3 = repe, F2 = repne) string forms;
+                                  # "ret": F3 accepted and ignored (objdump "repz ret")
     lock: bool = False            # LOCK allowed (with a memory destination), SDM LOCK page
     cond: int | None = None       # condition code for jcc / setcc / cmovcc
     commutative: bool = False     # as accepts the two operands in either order (test, xchg)
@@ -228,7 +229,8 @@ _SPECS: list[_Spec] = [
     # --- calls, jumps, returns ---
     S("call", "E8", "rel32"), S("call", "FF /2", "rm32", unsized_mem_ok=True),
     S("jmp", "EB", "rel8"), S("jmp", "E9", "rel32"), S("jmp", "FF /4", "rm32", unsized_mem_ok=True),
-    S("ret", "C3"), S("ret", "C2", "u16"),
+    # `rep ret' (F3 C3, objdump "repz ret") was gcc's AMD branch-predictor idiom; F3 is ignored.
+    S("ret", "C3", rep="ret"), S("ret", "C2", "u16", rep="ret"),
     S("jecxz", "E3", "rel8"),
     S("loop", "E2", "rel8"), S("loope", "E1", "rel8", "loopz"), S("loopne", "E0", "rel8", "loopz"),
     # --- ALU ---
