@@ -316,6 +316,19 @@ def assemble_lines(lines: list[Line], tmp: Path) -> Assembled:
     return Assembled(lines, addresses, code, parse_objdump(dump), symbols, objdump_blocks(dump))
 
 
+class Binutils:
+    """The binutils helpers, handed to tests as the ``binutils`` fixture (no conftest imports)."""
+
+    run = staticmethod(run_tool)
+    parse_objdump = staticmethod(parse_objdump)
+    objdump_blocks = staticmethod(objdump_blocks)
+
+
+@pytest.fixture(scope="session")
+def binutils() -> Binutils:
+    return Binutils()
+
+
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Assembled:
     return assemble_lines(build_corpus(), tmp_path_factory.mktemp("corpus"))

@@ -1,7 +1,8 @@
 """Differential test: encode() against GNU as 2.40 over the whole table corpus."""
 from __future__ import annotations
 
-from conftest import Assembled, assemble_lines, Line  # type: ignore[import-not-found]
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -9,11 +10,11 @@ from vmdebug.isa.encoder import EncodeError, branch_forms, encode, nop_padding
 from vmdebug.isa.operands import Imm, Mem, Reg
 
 
-def test_corpus_is_large(corpus: Assembled) -> None:
+def test_corpus_is_large(corpus: Any) -> None:
     assert len(corpus.lines) > 20000
 
 
-def test_encode_matches_gas(corpus: Assembled) -> None:
+def test_encode_matches_gas(corpus: Any) -> None:
     bad = []
     for i, line in enumerate(corpus.lines):
         want = corpus.gas_bytes(i)
@@ -27,10 +28,8 @@ def test_encode_matches_gas(corpus: Assembled) -> None:
     assert not bad, f"{len(bad)} mismatches:\n" + "\n".join(bad[:40])
 
 
-def test_nop_padding_matches_gas(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_nop_padding_matches_gas(tmp_path: Path, binutils: Any) -> None:
     """Every padding length 1..300 plus a few big ones, laid out in one file for one `as` run."""
-    from conftest import run_tool  # type: ignore[import-not-found]
-
     src = [".intel_syntax noprefix", ".text"]
     offset = 0
     cases = []
@@ -43,8 +42,8 @@ def test_nop_padding_matches_gas(tmp_path) -> None:  # type: ignore[no-untyped-d
         cases.append((n, offset + k))
         offset += k + n + 1
     (tmp_path / "p.s").write_text("\n".join(src) + "\n")
-    run_tool("as", "--32", "-o", str(tmp_path / "p.o"), str(tmp_path / "p.s"))
-    run_tool("objcopy", "-O", "binary", "-j", ".text", str(tmp_path / "p.o"), str(tmp_path / "p.bin"))
+    binutils.run("as", "--32", "-o", str(tmp_path / "p.o"), str(tmp_path / "p.s"))
+    binutils.run("objcopy", "-O", "binary", "-j", ".text", str(tmp_path / "p.o"), str(tmp_path / "p.bin"))
     code = (tmp_path / "p.bin").read_bytes()
     for n, at in cases:
         assert code[at + n] == 0xF4, n

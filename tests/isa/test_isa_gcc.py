@@ -4,9 +4,9 @@ from __future__ import annotations
 import bisect
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import objdump_blocks, run_tool  # type: ignore[import-not-found]
 
 from vmdebug.isa.decoder import decode
 from vmdebug.isa.disasm import format_objdump_line
@@ -61,18 +61,18 @@ def _symbol_for(symbols: list[tuple[int, str]]):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("opt", ["-O0", "-O1", "-O2", "-Os"])
-def test_gcc_code_matches_objdump(tmp_path: Path, opt: str) -> None:
+def test_gcc_code_matches_objdump(tmp_path: Path, opt: str, binutils: Any) -> None:
     (tmp_path / "t.c").write_text(C_SOURCE)
-    run_tool("gcc", "-m32", opt, "-fno-pic", "-fno-pie", "-ffreestanding", "-nostdinc",
+    binutils.run("gcc", "-m32", opt, "-fno-pic", "-fno-pie", "-ffreestanding", "-nostdinc",
              "-fno-asynchronous-unwind-tables", "-fcf-protection=none", "-c", "-o", str(tmp_path / "t.o"),
              str(tmp_path / "t.c"))
-    run_tool("ld", "-m", "elf_i386", "-static", "-e", "_start", "-o", str(tmp_path / "t"), str(tmp_path / "t.o"))
-    dump = run_tool("objdump", "-d", "-M", "intel", str(tmp_path / "t"))
-    blocks = objdump_blocks(dump)
-    run_tool("objcopy", "-O", "binary", "-j", ".text", str(tmp_path / "t"), str(tmp_path / "t.bin"))
+    binutils.run("ld", "-m", "elf_i386", "-static", "-e", "_start", "-o", str(tmp_path / "t"), str(tmp_path / "t.o"))
+    dump = binutils.run("objdump", "-d", "-M", "intel", str(tmp_path / "t"))
+    blocks = binutils.objdump_blocks(dump)
+    binutils.run("objcopy", "-O", "binary", "-j", ".text", str(tmp_path / "t"), str(tmp_path / "t.bin"))
     code = (tmp_path / "t.bin").read_bytes()
     symbols = sorted((int(a, 16), n) for a, t, n in
-                     (row.split() for row in run_tool("nm", str(tmp_path / "t")).splitlines() if len(row.split()) == 3)
+                     (row.split() for row in binutils.run("nm", str(tmp_path / "t")).splitlines() if len(row.split()) == 3)
                      if t in "Tt")
     text_start = min(blocks)
     assert text_start == symbols[0][0]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
-from conftest import parse_objdump, run_tool  # type: ignore[import-not-found]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -64,7 +64,7 @@ def _samples(n: int) -> list[bytes]:
     return out
 
 
-def test_random_decodes_match_objdump(tmp_path: Path) -> None:
+def test_random_decodes_match_objdump(tmp_path: Path, binutils: Any) -> None:
     """Decodable random instructions, each under its own label, disassembled by objdump."""
     insns = []
     src = [".text"]
@@ -76,10 +76,10 @@ def test_random_decodes_match_objdump(tmp_path: Path) -> None:
         insns.append(insn)
     assert len(insns) > 10000
     (tmp_path / "r.s").write_text("\n".join(src) + "\n")
-    run_tool("as", "--32", "-o", str(tmp_path / "r.o"), str(tmp_path / "r.s"))
-    run_tool("objcopy", "-O", "binary", "-j", ".text", str(tmp_path / "r.o"), str(tmp_path / "r.bin"))
+    binutils.run("as", "--32", "-o", str(tmp_path / "r.o"), str(tmp_path / "r.s"))
+    binutils.run("objcopy", "-O", "binary", "-j", ".text", str(tmp_path / "r.o"), str(tmp_path / "r.bin"))
     code = (tmp_path / "r.bin").read_bytes()
-    dump = parse_objdump(run_tool("objdump", "-d", "-M", "intel", str(tmp_path / "r.o")))
+    dump = binutils.parse_objdump(binutils.run("objdump", "-d", "-M", "intel", str(tmp_path / "r.o")))
     bad = []
     offset = 0
     for insn in insns:
