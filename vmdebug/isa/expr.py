@@ -20,6 +20,8 @@ from vmdebug.isa.lexer import Token
 from vmdebug.isa.operands import REGISTERS
 
 MASK64 = (1 << 64) - 1
+SIZE_WORDS = {"byte": 8, "word": 16, "dword": 32, "fword": 48, "qword": 64, "tbyte": 80, "xmmword": 128}
+SEGMENT_WORDS = ("es", "cs", "ss", "ds", "fs", "gs")
 
 
 def wrap64(v: int) -> int:
@@ -61,6 +63,10 @@ class ExprParser:
         self.toks = toks
         self.pos = pos
         self.registers = registers
+        # Intel operands may say "DWORD PTR" or "es:" inside brackets too:
+        # "call [DWORD PTR tbl[eax*4]]" (tc-i386-intel.c treats PTR and ':' as operators).
+        self.size: int | None = None
+        self.seg: str | None = None
 
     def peek(self) -> Token | None:
         return self.toks[self.pos] if self.pos < len(self.toks) else None
@@ -120,6 +126,17 @@ class ExprParser:
         if tok.kind == "LOCAL":
             self.pos += 1
             return ("sym", tok.text, tok.col)
+        if tok.kind == "NAME" and self.registers:
+            word = tok.text.lower()
+            nxt = self.toks[self.pos + 1] if self.pos + 1 < len(self.toks) else None
+            if word in SIZE_WORDS and nxt is not None and nxt.text.lower() == "ptr":
+                self.size = SIZE_WORDS[word]
+                self.pos += 2
+                return self.unary()
+            if word in SEGMENT_WORDS and nxt is not None and nxt.text == ":":
+                self.seg = word
+                self.pos += 2
+                return self.unary()
         if tok.kind == "NAME":
             self.pos += 1
             if tok.text == ".":
@@ -157,7 +174,7 @@ class Value:
 
     const: int = 0
     syms: dict[str, int] = field(default_factory=dict)
-    regs: dict[str, int] = field(default_factory=dict)
+    regs: list[tuple[str, int]] = field(default_factory=list)   # (register, scale), as written
     mem: bool = False
 
     @property
@@ -205,14 +222,14 @@ def evaluate(node: Node, lookup: Lookup, dot: Callable[[int], str] | None = None
     if kind == "sym":
         found = lookup(node[1], node[2])
         if found is not None:
-            return Value(found.const, dict(found.syms), dict(found.regs), found.mem)
+            return Value(found.const, dict(found.syms), list(found.regs), found.mem)
         return Value(0, {node[1]: 1})
     if kind == "dot":
         if dot is None:
             raise ExprError("`.' is not allowed here", node[1])
         return Value(0, {dot(node[1]): 1})
     if kind == "reg":
-        return Value(0, {}, {node[1]: 1})
+        return Value(0, {}, [(node[1], 1)])
     if kind == "mem":
         v = evaluate(node[1], lookup, dot)
         v.mem = True
@@ -223,7 +240,7 @@ def evaluate(node: Node, lookup: Lookup, dot: Callable[[int], str] | None = None
         if op == "+":
             return v
         if op == "-":
-            return Value(wrap64(-v.const), _scaled(v.syms, -1), _scaled(v.regs, -1), v.mem)
+            return Value(wrap64(-v.const), _scaled(v.syms, -1), [(r, -k) for r, k in v.regs], v.mem)
         if not v.is_const:
             raise ExprError(f"invalid operand for unary `{op}'", 0)
         return Value(wrap64(~v.const) if op == "~" else int(v.const == 0), mem=v.mem)
@@ -235,13 +252,13 @@ def evaluate(node: Node, lookup: Lookup, dot: Callable[[int], str] | None = None
     if op in ("+", "-"):
         sign = 1 if op == "+" else -1
         return Value(wrap64(a.const + sign * b.const), _combine(a.syms, b.syms, sign),
-                     _combine(a.regs, b.regs, sign), mem)
+                     a.regs + [(r, sign * k) for r, k in b.regs], mem)
     if op == "*":
         if b.is_const:
             a, b = b, a
         if a.is_const:
             k = a.const
-            return Value(wrap64(k * b.const), _scaled(b.syms, k), _scaled(b.regs, k), mem)
+            return Value(wrap64(k * b.const), _scaled(b.syms, k), [(r, s * k) for r, s in b.regs], mem)
     if not (a.is_const and b.is_const):
         raise ExprError(f"invalid operands for `{op}'", col)
     x, y = a.const, b.const
@@ -301,4 +318,4 @@ def resolve_differences(v: Value, place: Callable[[str], tuple[object, int] | No
                     break
             if changed:
                 break
-    return Value(wrap64(const), syms, dict(v.regs), v.mem)
+    return Value(wrap64(const), syms, list(v.regs), v.mem)

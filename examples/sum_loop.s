@@ -1,0 +1,34 @@
+# sum_loop.s - a counted loop, a call and a data table: sums an array and
+# exits with the sum (echo $? shows 150).
+#
+# What to look at: the short backward `jnz` at the end of the loop, the
+# `call`/`ret` pair pushing and popping the return address, and the table in
+# .data addressed with base + index*4.
+# Try:  vmdebug objdump examples/sum_loop.s
+        .intel_syntax noprefix
+        .text
+        .globl  _start
+_start:
+        push    OFFSET FLAT:values      # argument: the table
+        push    5                       # argument: its length
+        call    sum
+        add     esp, 8
+        mov     ebx, eax                # exit status = the sum
+        mov     eax, 1
+        int     0x80
+
+# int sum(int n, int *v): cdecl, arguments at [esp+4] and [esp+8]
+        .type   sum, @function
+sum:
+        mov     ecx, DWORD PTR [esp+4]  # n
+        mov     edx, DWORD PTR [esp+8]  # v
+        xor     eax, eax
+1:      add     eax, DWORD PTR [edx+ecx*4-4]
+        dec     ecx
+        jnz     1b
+        ret
+        .size   sum, .-sum
+
+        .data
+        .align  4
+values: .long   10, 20, 30, 40, 50

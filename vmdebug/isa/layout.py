@@ -1,0 +1,690 @@
+"""Fragments and gas's relaxation of a section.
+
+A section is a chain of frags, as in gas (gas/frags.h): each frag is a fixed
+part (bytes, data with expressions, instructions whose size is known) and
+optionally a variable tail: a branch that may be short or near, an alignment,
+or a LEB128 whose value is not yet known.  Labels are (frag, offset in the
+fixed part).
+
+:func:`relax_section` is gas's ``relax_segment`` (gas/write.c, binutils
+2.40): a first pass estimates addresses, then passes walk the frags growing
+branches until nothing moves.  The details that decide which branches end up
+near are copied: a target not yet reached in this pass is assumed to move by
+the growth so far (``stretch``) only if no alignment lies in between
+(``region``), and growth is never undone.
+
+The assembler's output is an :class:`Object`, playing the role of an ELF
+``.o``: sections with bytes, symbols, and fixups the linker resolves.  Section
+bytes hold the values GNU as writes into its ``.o`` (REL relocations keep the
+addend in place), so tests can compare them with ``as --32`` byte for byte.
+Instructions whose operands name symbols are re-encoded by the linker once
+addresses are final, rather than patched, so the linker needs no knowledge of
+where a field sits inside an instruction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from vmdebug.isa.operands import Operand, Rel
+
+
+@dataclass(slots=True)
+class Fixed:
+    """A fixed-size piece of a frag.
+
+    ``kind``: "bytes" (``data`` is final), "space" (``size`` fill bytes),
+    "data" (a ``width``-byte expression), "insn" (an instruction whose
+    operands hold symbols).  ``payload`` is whatever the emitter needs.
+    """
+
+    kind: str
+    offset: int
+    size: int
+    data: bytearray | None = None
+    fill: int = 0
+    payload: object = None
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(slots=True)
+class Var:
+    """The variable tail of a frag.
+
+    ``kind``: "branch" (``state`` "short"/"near"), "align" (``power``,
+    ``max_skip``, ``fill``, ``code``), "leb" (``value`` recomputed by
+    ``evaluate``), or "fixed" (a branch decided near from the start).
+    """
+
+    kind: str
+    size: int = 0
+    state: str = "short"
+    short_len: int = 0
+    near_len: int = 0
+    target: tuple[int, int] | None = None      # (frag index, offset) in this section
+    power: int = 0
+    max_skip: int = 0
+    fill: int | None = None
+    code: bool = False
+    signed: bool = False
+    evaluate: Callable[[], int] | None = None
+    payload: object = None
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(slots=True)
+class Frag:
+    """A fixed part followed by an optional variable tail."""
+
+    items: list[Fixed] = field(default_factory=list)
+    fix: int = 0
+    var: Var | None = None
+    address: int = 0
+    region: int = 0
+    marker: int = 0
+
+    def append_bytes(self, data: bytes, line: int, col: int) -> None:
+        """Append constant bytes, merging with a preceding bytes item."""
+        last = self.items[-1] if self.items else None
+        if last is not None and last.kind == "bytes" and last.data is not None:
+            last.data.extend(data)
+            last.size += len(data)
+        else:
+            self.items.append(Fixed("bytes", self.fix, len(data), bytearray(data), line=line, col=col))
+        self.fix += len(data)
+
+    def append(self, item: Fixed) -> None:
+        item.offset = self.fix
+        self.items.append(item)
+        self.fix += item.size
+
+
+def align_padding(address: int, power: int) -> int:
+    """gas's ``relax_align``: bytes needed to reach a 2**power boundary."""
+    mask = (1 << power) - 1
+    return ((address + mask) & ~mask) - address
+
+
+def leb_size(value: int, signed: bool) -> int:
+    """Length of the (s)LEB128 encoding of ``value``."""
+    return len(encode_leb(value, signed))
+
+
+def encode_leb(value: int, signed: bool) -> bytes:
+    """DWARF LEB128 (gas/read.c output_leb128)."""
+    out = bytearray()
+    if not signed:
+        value &= (1 << 64) - 1
+        while True:
+            byte = value & 0x7F
+            value >>= 7
+            if value:
+                out.append(byte | 0x80)
+            else:
+                out.append(byte)
+                return bytes(out)
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        done = (value == 0 and not byte & 0x40) or (value == -1 and byte & 0x40)
+        out.append(byte if done else byte | 0x80)
+        if done:
+            return bytes(out)
+
+
+def _align_size(var: Var, address: int) -> int:
+    pad = align_padding(address, var.power)
+    if var.max_skip and pad > var.max_skip:
+        return 0
+    return pad
+
+
+def _branch_growth(frags: list[Frag], k: int, stretch: int) -> int:
+    """gas ``relax_frag`` for an i386 branch in frag ``k`` (write.c).
+
+    ``address`` is where the 8-bit displacement sits; the short form reaches
+    ``aim`` in [-127, 128] (tc-i386.c md_relax_table: 127+1 and -128+1).
+    """
+    frag = frags[k]
+    var = frag.var
+    assert var is not None
+    if var.state == "near" or var.target is None:
+        return 0
+    tfrag, toff = var.target
+    sym_frag = frags[tfrag]
+    target = sym_frag.address + toff
+    address = frag.address + frag.fix
+    if stretch != 0 and sym_frag.marker != frag.marker:
+        if stretch < 0 or sym_frag.region == frag.region:
+            target += stretch
+        elif target < address:
+            return 0
+    aim = target - address
+    if -127 <= aim <= 128:
+        return 0
+    var.state = "near"
+    grown = var.near_len - var.short_len
+    var.size += grown
+    return grown
+
+
+def relax_section(frags: list[Frag]) -> int:
+    """Assign frag addresses and variable sizes; return the section size."""
+    address = 0
+    region = 0
+    for frag in frags:
+        frag.region = region
+        frag.marker = 0
+        frag.address = address
+        address += frag.fix
+        var = frag.var
+        if var is None:
+            continue
+        if var.kind == "align":
+            var.size = _align_size(var, address)
+            region += 1
+        elif var.kind == "branch":
+            # The fixed part holds the opcode; the tail is the displacement
+            # (1 byte short, or the rest of the near form).
+            var.size = 1 if var.state == "short" else var.near_len - var.short_len + 1
+        elif var.kind == "leb":
+            assert var.evaluate is not None
+            var.size = leb_size(var.evaluate(), var.signed)
+        address += var.size
+    while True:
+        stretch = 0
+        stretched = False
+        for k, frag in enumerate(frags):
+            frag.marker ^= 1
+            was = frag.address
+            frag.address += stretch
+            var = frag.var
+            growth = 0
+            if var is not None:
+                if var.kind == "align":
+                    old = _align_size(var, was + frag.fix)
+                    new = _align_size(var, frag.address + frag.fix)
+                    growth = new - old
+                    var.size = new
+                elif var.kind == "branch":
+                    growth = _branch_growth(frags, k, stretch)
+                elif var.kind == "leb":
+                    assert var.evaluate is not None
+                    new = leb_size(var.evaluate(), var.signed)
+                    growth = new - var.size
+                    var.size = new
+            if growth:
+                stretch += growth
+                stretched = True
+        if not stretched:
+            break
+    last = frags[-1] if frags else None
+    if last is None:
+        return 0
+    return last.address + last.fix + (last.var.size if last.var else 0)
+
+
+# ----------------------------------------------------------------- object model
+
+
+@dataclass(slots=True)
+class ObjSymbol:
+    """A symbol: ``section`` None means undefined, "*ABS*" absolute, "*COM*" common."""
+
+    name: str
+    section: str | None
+    value: int = 0
+    bind: str = "local"          # local | global | weak
+    type: str = "notype"         # notype | func | object | section | file
+    size: int = 0
+    align: int = 1               # for common symbols
+
+
+@dataclass(slots=True)
+class DataFixup:
+    """``size`` bytes at ``offset`` = symbol + addend (- address of ``pcrel_base`` in this section)."""
+
+    offset: int
+    size: int
+    symbol: str
+    addend: int
+    pcrel_base: int | None = None
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(slots=True)
+class InsnRef:
+    """Operand ``index`` of an instruction takes the value symbol + addend."""
+
+    index: int
+    symbol: str
+    addend: int
+
+
+@dataclass(slots=True)
+class InsnFixup:
+    """An instruction at ``offset`` to re-encode once its symbols have addresses."""
+
+    offset: int
+    size: int
+    mnemonic: str
+    prefixes: tuple[str, ...]
+    operands: tuple[Operand, ...]
+    refs: list[InsnRef]
+    branch: str | None = None
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(slots=True)
+class ObjSection:
+    """A section of the object.  ``flags`` uses gas's letters (a w x M S)."""
+
+    name: str
+    flags: str
+    type: str = "progbits"       # progbits | nobits | note
+    entsize: int = 0
+    align: int = 1
+    data: bytearray = field(default_factory=bytearray)
+    size: int = 0
+    fixups: list[DataFixup | InsnFixup] = field(default_factory=list)
+
+    @property
+    def alloc(self) -> bool:
+        return "a" in self.flags
+
+
+@dataclass(slots=True)
+class LineRow:
+    """A ``.loc`` row: the instruction at section+offset comes from file:line."""
+
+    section: str
+    offset: int
+    file: str
+    line: int
+    col: int = 0
+    is_stmt: bool = True
+
+
+@dataclass(slots=True)
+class Object:
+    """One assembled source file."""
+
+    filename: str
+    sections: dict[str, ObjSection] = field(default_factory=dict)
+    symbols: dict[str, ObjSymbol] = field(default_factory=dict)
+    lines: list[LineRow] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    # First reference of each undefined symbol, for "undefined symbol" errors.
+    references: dict[str, tuple[int, int]] = field(default_factory=dict)
+    text_lines: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ emission
+# (kept here so the assembler module stays about statements; ``finish`` is
+# the "write.c" part of gas: relax, resolve, emit.)
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from vmdebug.isa.assembler import Assembler, SymState
+    from vmdebug.isa.expr import Value
+
+
+def _display(name: str) -> str:
+    """User-facing name of an internal numeric-label instance ("1\\x023" -> "1")."""
+    return name.split("\x02")[0] if "\x02" in name else name
+
+
+class _Emitter:
+    """Relaxes and emits one assembler's sections into an :class:`Object`."""
+
+    def __init__(self, asm: "Assembler") -> None:
+        self.asm = asm
+        self.obj = Object(asm.filename, sources={asm.filename: asm.text}, text_lines=asm.source_lines)
+
+    # -- symbol values ------------------------------------------------------
+    def subst(self, v: "Value", depth: int = 0) -> "Value":
+        """Replace equated symbols by their (final) values."""
+        from vmdebug.isa.expr import Value, wrap64
+
+        if depth > 32 or not any(self.asm.symbols.get(n) is not None and self.asm.symbols[n].equ is not None
+                                 for n in v.syms):
+            return v
+        out = Value(v.const, {}, list(v.regs), v.mem)
+        for name, coef in v.syms.items():
+            sym = self.asm.symbols.get(name)
+            if sym is not None and sym.equ is not None:
+                inner = self.subst(sym.equ, depth + 1)
+                out.const = wrap64(out.const + coef * inner.const)
+                for n, c in inner.syms.items():
+                    out.syms[n] = out.syms.get(n, 0) + coef * c
+            else:
+                out.syms[name] = out.syms.get(name, 0) + coef
+        out.syms = {n: c for n, c in out.syms.items() if c}
+        return out
+
+    def offset(self, sym: "SymState") -> int:
+        return self.asm.sections[sym.section].frags[sym.frag].address + sym.offset  # type: ignore[index]
+
+    def place(self, name: str) -> tuple[object, int] | None:
+        sym = self.asm.symbols.get(name)
+        if sym is None or not sym.defined:
+            return None
+        return sym.section, self.offset(sym)
+
+    def final(self, v: "Value", section: str, line: int, col: int) -> tuple[int, str | None, int | None]:
+        """(addend, symbol or None, pc-relative base offset or None) of a value after layout."""
+        from vmdebug.isa.expr import ExprError, resolve_differences
+
+        v = resolve_differences(self.subst(v), self.place)
+        if not v.syms:
+            return v.const, None, None
+        pos = [n for n, c in v.syms.items() if c == 1]
+        neg = [n for n, c in v.syms.items() if c == -1]
+        if len(v.syms) == 1 and pos:
+            return v.const, pos[0], None
+        if len(v.syms) == 2 and len(pos) == 1 and len(neg) == 1:
+            base = self.asm.symbols.get(neg[0])
+            if base is not None and base.defined and base.section == section:
+                return v.const, pos[0], self.offset(base)
+        names = " and ".join(f"`{_display(n)}'" for n in v.syms if not n.startswith(".\x01"))
+        raise ExprError(f"can't resolve expression with {names or 'these symbols'}", col)
+
+    def local_here(self, name: str | None, section: str) -> bool:
+        sym = self.asm.symbols.get(name) if name else None
+        return sym is not None and sym.defined and sym.section == section and sym.bind == "local"
+
+    def inplace(self, name: str | None, addend: int) -> int:
+        """What as writes in its .o for symbol+addend (REL: the addend, plus the
+        symbol's offset when the reloc is converted to the section symbol; not for
+        a non-zero addend into a SHF_MERGE section, write.c adjust_reloc_syms)."""
+        sym = self.asm.symbols.get(name) if name else None
+        if sym is None or not sym.defined or sym.bind != "local":
+            return addend
+        if "M" in self.asm.sections[sym.section].flags and addend != 0:  # type: ignore[index]
+            return addend
+        return self.offset(sym) + addend
+
+    # -- relaxation ---------------------------------------------------------
+    def merge_subsections(self) -> None:
+        """Append .bss subsection 1 (local commons) to .bss (gas subsegs_finish)."""
+        from vmdebug.isa.directives import BSS_SUB1
+
+        asm = self.asm
+        sub = asm.sections.pop(BSS_SUB1, None)
+        if sub is None:
+            return
+        bss = asm.sections[".bss"]
+        shift = len(bss.frags)
+        bss.frags.extend(sub.frags)
+        bss.align_power = max(bss.align_power, sub.align_power)
+        for sym in asm.symbols.values():
+            if sym.section == BSS_SUB1:
+                sym.section = ".bss"
+                sym.frag += shift
+
+    def prepare(self) -> None:
+        asm = self.asm
+        self.merge_subsections()
+        for name, sym in asm.symbols.items():
+            if sym.ref is None or sym.defined or sym.equ is not None or sym.common is not None:
+                continue
+            line, col = sym.ref
+            if "\x02" in name:
+                asm.error(f"undefined local label `{_display(name)}f'", col, line)
+            elif name.startswith(".L"):
+                asm.error(f"undefined label `{name}'", col, line)
+        for sec in asm.sections.values():
+            for frag in sec.frags:
+                var = frag.var
+                if var is None:
+                    continue
+                if var.kind == "branch":
+                    v = self.subst(var.payload[2])
+                    target = v.relocatable()
+                    sym = asm.symbols.get(target) if target else None
+                    # md_estimate_size_before_relax: other section, undefined or weak -> near.
+                    if sym is not None and sym.defined and sym.section == sec.name and sym.bind != "weak":
+                        var.target = (sym.frag, sym.offset + v.const)
+                    else:
+                        var.state = "near"
+                        var.size = var.near_len - var.short_len + 1
+                elif var.kind == "leb":
+                    var.evaluate = self._leb_evaluator(var, sec.name)
+
+    def _leb_evaluator(self, var: Var, section: str) -> Callable[[], int]:
+        def evaluate() -> int:
+            from vmdebug.isa.expr import ExprError
+
+            try:
+                value, sym, _ = self.final(var.payload, section, var.line, var.col)
+            except ExprError:
+                return 0
+            return value if sym is None else 0
+        return evaluate
+
+    def set_views(self) -> None:
+        """Number .loc views: 0 when the address moved since the section's
+        previous row, else the previous view + 1 (gas dwarf2dbg.c)."""
+        from vmdebug.isa.expr import Value
+
+        last: dict[str, tuple[int, int]] = {}
+        for sec, frag, off, _f, _l, _c, _s, view in self.asm.locs:
+            address = self.asm.sections[sec].frags[frag].address + off
+            prev = last.get(sec)
+            number = prev[1] + 1 if prev is not None and prev[0] == address else 0
+            last[sec] = (address, number)
+            if view is not None:
+                self.asm.symbols[view].equ = Value(number)
+
+    # -- emission -----------------------------------------------------------
+    def emit_section(self, sec: "object") -> ObjSection:
+        from vmdebug.isa.encoder import EncodeError, encode, nop_padding
+        from vmdebug.isa.expr import ExprError
+
+        asm = self.asm
+        out = ObjSection(sec.name, sec.flags, sec.type, sec.entsize, 1 << sec.align_power)  # type: ignore[attr-defined]
+        data = out.data
+        nobits = sec.nobits  # type: ignore[attr-defined]
+        for frag in sec.frags:  # type: ignore[attr-defined]
+            for item in frag.items:
+                here = frag.address + item.offset
+                try:
+                    if nobits:
+                        continue
+                    if item.kind == "bytes":
+                        data += item.data  # type: ignore[operator]
+                    elif item.kind == "space":
+                        data += bytes([item.fill]) * item.size
+                    elif item.kind == "data":
+                        data += self.emit_data(out, here, item)
+                    elif item.kind == "insn":
+                        data += self.emit_insn(out, here, item)
+                except (ExprError, EncodeError) as exc:
+                    asm.error(str(exc), getattr(exc, "col", 0) or item.col, item.line)
+                    data += bytes(item.size)
+                if not nobits and len(data) != here + item.size:
+                    data += bytes(here + item.size - len(data))
+            var = frag.var
+            if var is None:
+                continue
+            start = frag.address + frag.fix
+            if nobits:
+                continue
+            try:
+                if var.kind == "align":
+                    data += nop_padding(var.size) if var.code else bytes([var.fill or 0]) * var.size
+                elif var.kind == "leb":
+                    value, sym, _ = self.final(var.payload, sec.name, var.line, var.col)  # type: ignore[attr-defined]
+                    if sym is not None:
+                        raise ExprError("LEB128 of a relocatable expression", var.col)
+                    enc = encode_leb(value, var.signed)
+                    data += enc
+                elif var.kind == "branch":
+                    # The opcode bytes were counted in the fixed part; no item holds them.
+                    head = start - (var.short_len - 1)
+                    del data[head:]
+                    data += bytes(head - len(data))
+                    data += self.emit_branch(out, frag, var)
+            except (ExprError, EncodeError) as exc:
+                asm.error(str(exc), getattr(exc, "col", 0) or var.col, var.line)
+            end = start + var.size
+            if len(data) < end:
+                data += bytes(end - len(data))
+            del data[end:]
+        out.size = sec.frags[-1].address + sec.frags[-1].fix + (sec.frags[-1].var.size if sec.frags[-1].var else 0)  # type: ignore[attr-defined]
+        return out
+
+    def emit_data(self, out: ObjSection, here: int, item: Fixed) -> bytes:
+        from vmdebug.isa.expr import ExprError
+
+        value, sym, base = self.final(item.payload, out.name, item.line, item.col)  # type: ignore[arg-type]
+        width = item.size
+        if sym is None:
+            if not (-(1 << (8 * width - 1)) <= value < (1 << (8 * width))):
+                raise ExprError(f"value {value:#x} does not fit in {width} bytes", item.col)
+        else:
+            out.fixups.append(DataFixup(here, width, sym, value, base, item.line, item.col))
+            value = self.inplace(sym, value) + (here - base if base is not None else 0)
+        return (value & ((1 << (8 * width)) - 1)).to_bytes(width, "little")
+
+    def emit_insn(self, out: ObjSection, here: int, item: Fixed) -> bytes:
+        from vmdebug.isa.encoder import encode
+
+        mnemonic, prefixes, ops, refs = item.payload  # type: ignore[misc]
+        ops = list(ops)
+        fixrefs: list[InsnRef] = []
+        for i, ref in enumerate(refs):
+            if ref is None:
+                continue
+            value, sym, base = self.final(ref, out.name, item.line, item.col)
+            op = ops[i]
+            if isinstance(op, Rel):
+                field = 1 if mnemonic in ("loop", "loope", "loopz", "loopne", "loopnz", "jecxz", "jcxz") else 4
+                if sym is not None and self.local_here(sym, out.name):
+                    ops[i] = Rel(self.offset(self.asm.symbols[sym]) + value)
+                else:
+                    fixrefs.append(InsnRef(i, sym or "", value))
+                    ops[i] = Rel(here + item.size + self.inplace(sym, value) - field)
+                continue
+            if base is not None:
+                from vmdebug.isa.expr import ExprError
+
+                raise ExprError("pc-relative operand expressions are not supported", item.col)
+            if sym is not None:
+                fixrefs.append(InsnRef(i, sym, value))
+                value = self.inplace(sym, value)
+            ops[i] = _with_value(op, value)
+        data = encode(mnemonic, tuple(ops), prefixes=prefixes, address=here)
+        if len(data) != item.size:
+            from vmdebug.isa.expr import ExprError
+
+            raise ExprError(f"internal: `{mnemonic}' changed size ({item.size} -> {len(data)})", item.col)
+        if fixrefs:
+            out.fixups.append(InsnFixup(here, item.size, mnemonic, prefixes, tuple(ops), fixrefs,
+                                        None, item.line, item.col))
+        return data
+
+    def emit_branch(self, out: ObjSection, frag: Frag, var: Var) -> bytes:
+        from vmdebug.isa.encoder import encode
+
+        mnemonic, prefixes, ref = var.payload  # type: ignore[misc]
+        start = frag.address + frag.fix - (var.short_len - 1)
+        size = var.short_len if var.state == "short" else var.near_len
+        value, sym, _ = self.final(ref, out.name, var.line, var.col)
+        fixrefs: list[InsnRef] = []
+        if var.target is not None:
+            target = self.offset(self.asm.symbols[sym]) + value  # type: ignore[index]
+        else:
+            fixrefs.append(InsnRef(0, sym or "", value))
+            target = start + size + self.inplace(sym, value) - 4
+        data = encode(mnemonic, (Rel(target),), prefixes=prefixes, address=start, branch=var.state)
+        if fixrefs:
+            out.fixups.append(InsnFixup(start, size, mnemonic, prefixes, (Rel(target),), fixrefs,
+                                        var.state, var.line, var.col))
+        return data
+
+    # -- the object ---------------------------------------------------------
+    def symbols(self) -> None:
+        from vmdebug.isa.expr import ExprError
+
+        asm = self.asm
+        for name, sym in asm.symbols.items():
+            if name.startswith(".\x01"):
+                continue
+            size = 0
+            if sym.size is not None:
+                v, line, col = sym.size
+                try:
+                    size, other, _ = self.final(v, "", line, col)
+                    if other is not None:
+                        raise ExprError(f".size expression for `{name}' does not evaluate to a constant", col)
+                except ExprError as exc:
+                    asm.error(str(exc), exc.col or col, line)
+            if sym.defined:
+                self.obj.symbols[name] = ObjSymbol(name, sym.section, self.offset(sym), sym.bind, sym.type, size)
+            elif sym.common is not None:
+                csize, align = sym.common
+                self.obj.symbols[name] = ObjSymbol(name, "*COM*", 0, "global", "object", csize, align)
+            elif sym.equ is not None:
+                v = self.subst(sym.equ)
+                try:
+                    value, target, _ = self.final(v, "", sym.line, sym.col)
+                except ExprError:
+                    continue
+                if target is None:
+                    self.obj.symbols[name] = ObjSymbol(name, "*ABS*", value, sym.bind, sym.type, size)
+                elif target in asm.symbols and asm.symbols[target].defined:
+                    t = asm.symbols[target]
+                    self.obj.symbols[name] = ObjSymbol(name, t.section, self.offset(t) + value, sym.bind,
+                                                       sym.type, size)
+            elif sym.ref is not None or sym.bind != "local":
+                self.obj.symbols[name] = ObjSymbol(name, None, 0, "weak" if sym.bind == "weak" else "global",
+                                                   sym.type, size)
+                if sym.ref is not None:
+                    self.obj.references[name] = sym.ref
+
+    def run(self) -> Object:
+        from vmdebug.isa.assembler import line_rows
+
+        asm = self.asm
+        self.prepare()
+        secs = list(asm.sections.values())
+        has_leb = [s for s in secs if any(f.var is not None and f.var.kind == "leb" for f in s.frags)]
+        for sec in [s for s in secs if s not in has_leb]:
+            sec.size = relax_section(sec.frags)
+        self.set_views()
+        for sec in has_leb:
+            sec.size = relax_section(sec.frags)
+        for sec in secs:
+            self.obj.sections[sec.name] = self.emit_section(sec)
+        if asm.ident:
+            comment = ObjSection(".comment", "MS", "progbits", 1, 1)
+            comment.data = bytearray(b"\0" + b"".join(s + b"\0" for s in asm.ident))
+            comment.size = len(comment.data)
+            self.obj.sections[".comment"] = comment
+        self.symbols()
+        offsets = {(s.name, k): f.address for s in secs for k, f in enumerate(s.frags)}
+        self.obj.lines = line_rows(asm, offsets)
+        return self.obj
+
+
+def _with_value(op: Operand, value: int) -> Operand:
+    from dataclasses import replace
+
+    from vmdebug.isa.operands import Imm, Mem
+
+    v32 = value & 0xFFFFFFFF
+    if isinstance(op, Mem):
+        return replace(op, disp=v32 - (1 << 32) if v32 & 0x80000000 else v32)
+    if isinstance(op, Imm):
+        return replace(op, value=value)
+    return op
+
+
+def finish(asm: "Assembler") -> Object:
+    """Relax, resolve and emit everything the assembler collected."""
+    return _Emitter(asm).run()
