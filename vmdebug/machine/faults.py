@@ -1,0 +1,43 @@
+"""How an instruction can fail: the signal the kernel would deliver."""
+from __future__ import annotations
+
+from vmdebug.signals import SIGFPE, SIGILL, SIGSEGV, SIGTRAP
+
+READ, WRITE, EXEC = 0, 1, 2
+ACCESS_NAMES = ("read", "write", "exec")
+SEGV_MAPERR, SEGV_ACCERR = 1, 2  # include/uapi/asm-generic/siginfo.h
+
+
+class CpuFault(Exception):
+    """A synchronous fault that, with no handler installed, kills the process.
+
+    ``code`` is the si_code name (SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPN,
+    FPE_INTDIV, SI_KERNEL...), ``address`` is si_addr.
+    """
+
+    def __init__(self, signal: int, code: str, address: int, access: int, reason: str) -> None:
+        super().__init__(reason)
+        self.signal = signal
+        self.code = code
+        self.address = address & 0xFFFFFFFF
+        self.access = access
+        self.reason = reason
+
+
+def segv(address: int, access: int, mapped: bool, reason: str) -> CpuFault:
+    return CpuFault(SIGSEGV, "SEGV_ACCERR" if mapped else "SEGV_MAPERR", address, access, reason)
+
+
+def sigill(eip: int, reason: str) -> CpuFault:
+    # arch/x86/kernel/traps.c do_error_trap(... ILL_ILLOPN, error_get_trap_addr)
+    return CpuFault(SIGILL, "ILL_ILLOPN", eip, EXEC, reason)
+
+
+def sigfpe(eip: int, reason: str) -> CpuFault:
+    # arch/x86/kernel/traps.c exc_divide_error: SIGFPE, FPE_INTDIV, si_addr = ip
+    return CpuFault(SIGFPE, "FPE_INTDIV", eip, EXEC, reason)
+
+
+def sigtrap(eip: int, reason: str) -> CpuFault:
+    # int3 with no debugger: do_int3_user -> do_trap(X86_TRAP_BP, SIGTRAP, ...) si_code SI_KERNEL
+    return CpuFault(SIGTRAP, "SI_KERNEL", 0, EXEC, reason)

@@ -1,0 +1,407 @@
+"""A small Linux i386 kernel: exec, demand paging, the stack, brk, mmap, syscalls.
+
+Rules follow mm/memory.c (handle_mm_fault), mm/mmap.c (brk, expand_stack,
+get_unmapped_area top-down), mm/mprotect.c and fs/binfmt_elf.c.  Every change
+it makes is an event applied through :meth:`Process.event`.
+"""
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_right
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from events import codes as C
+from vmdebug.machine import syscalls as S
+from vmdebug.machine.faults import EXEC, READ, WRITE, CpuFault, segv
+from vmdebug.machine.layout import PAGE, RLIMIT_STACK, STACK_GUARD_GAP, STACK_INITIAL_EXPAND
+from vmdebug.machine.vma import Vma
+from vmdebug.signals import SIGKILL
+
+if TYPE_CHECKING:
+    from vmdebug.machine.process import Process
+
+MASK = 0xFFFFFFFF
+
+
+def page_align(x: int) -> int:
+    return (x + PAGE - 1) & ~(PAGE - 1)
+
+
+class Kernel:
+    def __init__(self, proc: "Process") -> None:
+        self.proc = proc
+        self.vmas: list[Vma] = []
+        self.next_frame = 1           # frame 0 is never handed out
+        self.free_frames: list[int] = []
+        self.start_brk = 0
+        self.brk = 0
+        self.warnings: list[str] = []
+
+    # ---- frames ------------------------------------------------------------
+    def alloc_frame(self) -> int | None:
+        if self.free_frames:
+            return heapq.heappop(self.free_frames)
+        if self.next_frame >= self.proc.state.nframes:
+            return None
+        self.next_frame += 1
+        return self.next_frame - 1
+
+    def frames_free(self) -> int:
+        return len(self.free_frames) + self.proc.state.nframes - self.next_frame
+
+    # ---- VMAs --------------------------------------------------------------
+    def find_vma(self, addr: int) -> Vma | None:
+        """The first VMA with end > addr (mm/mmap.c find_vma)."""
+        i = bisect_right([v.end for v in self.vmas], addr)
+        return self.vmas[i] if i < len(self.vmas) else None
+
+    def vma_at(self, addr: int) -> Vma | None:
+        v = self.find_vma(addr)
+        return v if v is not None and v.start <= addr else None
+
+    def prev_vma(self, addr: int) -> Vma | None:
+        prev = None
+        for v in self.vmas:
+            if v.end <= addr:
+                prev = v
+        return prev
+
+    def add_vma(self, vma: Vma) -> None:
+        self.vmas.append(vma)
+        self.vmas.sort(key=lambda v: v.start)
+        self.proc.event((C.VMA_MAPPED, vma.start, vma.end - 1, vma.perms, 0), vma.name)
+
+    def remove_vma(self, vma: Vma) -> None:
+        self.vmas.remove(vma)
+        self.proc.event((C.VMA_UNMAPPED, vma.start, vma.end - 1, vma.perms, 0), vma.name)
+
+    # ---- pages -------------------------------------------------------------
+    def map_page(self, page: int, perms: int, dirty: bool, contents: bytes | None) -> int:
+        """Install a PTE for ``page`` on a fresh frame; returns the frame."""
+        state = self.proc.state
+        table = 0
+        if not state.pde(page >> 22) & 1:
+            table = self.alloc_frame()
+            if table is None:
+                raise self.oom(page)
+        frame = self.alloc_frame()
+        if frame is None:
+            raise self.oom(page)
+        bits = (perms & (C.PERM_R | C.PERM_W | C.PERM_X)) | (C.PAGE_DIRTY if dirty else 0)
+        self.proc.event((C.PAGE_MAPPED, page, frame, bits, table))
+        if contents is not None and contents.strip(b"\0"):
+            self.proc.event((C.MEMN, page, 0, 0, 0), (bytes(PAGE), contents))
+        return frame
+
+    def oom(self, addr: int) -> CpuFault:
+        # mm/memory.c: VM_FAULT_OOM -> pagefault_out_of_memory() -> the OOM killer picks us.
+        return CpuFault(SIGKILL, "SI_KERNEL", addr, READ,
+                        f"out of physical memory: no free frame for the page at {addr & ~0xFFF:#010x} "
+                        f"({self.proc.state.nframes} frames in all); the OOM killer ended the process")
+
+    def unmap_page(self, page: int) -> None:
+        state = self.proc.state
+        frame = state.pagemap.get(page >> 12)
+        if frame is None:
+            return
+        pte_addr = state._pte_addr(page)
+        pte = int.from_bytes(state.phys[pte_addr:pte_addr + 4].tobytes(), "little")
+        perms = C.PERM_R | (C.PERM_W if pte & 2 else 0) | (C.PAGE_DIRTY if pte & 0x40 else 0)
+        vma = self.vma_at(page)
+        if vma is not None:
+            perms |= vma.perms & C.PERM_X
+        contents = state.phys[frame << 12:(frame + 1) << 12].tobytes()
+        self.proc.event((C.PAGE_UNMAPPED, page, frame, perms, 0), contents)
+        self.proc.memory.invalidate(page >> 12)
+        heapq.heappush(self.free_frames, frame)
+
+    def page_fault(self, addr: int, access: int) -> int:
+        """Handle a TLB miss or fault at ``addr``; returns the page's physical base.
+
+        Raises the signal the kernel would send when the access is not allowed.
+        """
+        addr &= MASK
+        vpn = addr >> 12
+        vma = self.vma_at(addr)
+        if vma is None:
+            vma = self.expand_stack(addr, access)
+        if access == WRITE and not vma.perms & C.PERM_W:
+            raise segv(addr, access, True, self.explain(addr, access, vma))
+        if access == EXEC and not vma.perms & C.PERM_X:
+            raise segv(addr, access, True, self.explain(addr, access, vma))
+        if not vma.perms & (C.PERM_R | C.PERM_W | C.PERM_X):
+            raise segv(addr, access, True, self.explain(addr, access, vma))
+        state = self.proc.state
+        frame = state.pagemap.get(vpn)
+        page = vpn << 12
+        if frame is None:
+            frame = self.map_page(page, vma.perms, access == WRITE, vma.page_contents(page))
+        elif access == WRITE:
+            pte_addr = state._pte_addr(page)
+            if not state.phys[pte_addr] & 0x40:
+                self.proc.event((C.PAGE_DIRTIED, page, frame, 0, 0))
+        base = frame << 12
+        mem = self.proc.memory
+        mem.rtlb[vpn] = base
+        if vma.perms & C.PERM_X:
+            mem.xtlb.add(vpn)
+        if vma.perms & C.PERM_W and (access == WRITE or state.phys[state._pte_addr(page)] & 0x40):
+            mem.wtlb[vpn] = base
+        return base
+
+    def expand_stack(self, addr: int, access: int) -> Vma:
+        """Grow the stack down to ``addr`` (mm/mmap.c expand_downwards / acct_stack_growth)."""
+        nxt = self.find_vma(addr)
+        if nxt is None or not nxt.growsdown:
+            raise segv(addr, access, False, self.explain(addr, access, None))
+        new_start = addr & ~(PAGE - 1)
+        size = nxt.end - new_start
+        prev = self.prev_vma(new_start)
+        if size > RLIMIT_STACK:
+            raise segv(addr, access, False,
+                       f"stack overflow: growing the stack to {addr:#010x} would make it {size >> 10} KiB, "
+                       f"past RLIMIT_STACK ({RLIMIT_STACK >> 20} MiB)")
+        if prev is not None and new_start - prev.end < STACK_GUARD_GAP:
+            raise segv(addr, access, False,
+                       f"stack overflow: {addr:#010x} is inside the stack guard gap "
+                       f"({STACK_GUARD_GAP // PAGE} pages above {prev.name or 'a mapping'} at {prev.end:#010x})")
+        self.remove_vma(nxt)
+        grown = nxt.slice(new_start, nxt.end)
+        self.add_vma(grown)
+        return grown
+
+    def region_name(self, addr: int) -> str:
+        """Where an address is, in the course's terms."""
+        vma = self.vma_at(addr)
+        if vma is not None:
+            return vma.name or "an anonymous mapping"
+        if addr < PAGE * 16:
+            return "the NULL page (nothing is mapped near address 0)"
+        if self.start_brk <= addr < self.start_brk + (64 << 20) and addr >= page_align(self.brk):
+            return f"unmapped memory just past the program break ({self.brk:#010x})"
+        stack = next((v for v in self.vmas if v.growsdown), None)
+        if stack is not None and stack.end - RLIMIT_STACK - STACK_GUARD_GAP <= addr < stack.start:
+            return "the stack guard gap below the stack"
+        return "unmapped memory"
+
+    def explain(self, addr: int, access: int, vma: Vma | None) -> str:
+        verb = ("read from", "write to", "execute at")[access]
+        if vma is None:
+            if addr < PAGE:
+                return f"{verb} {addr:#010x}: NULL pointer dereference (page 0 is never mapped)"
+            return f"{verb} {addr:#010x}: no mapping there ({self.region_name(addr)})"
+        what = vma.name or "anonymous mapping"
+        rule = {WRITE: "it is not writable", EXEC: "it is not executable (NX)", READ: "it has no access"}[access]
+        return f"{verb} {addr:#010x} in {what} [{vma.start:#010x}-{vma.end:#010x} {vma.maps_perms()}]: {rule}"
+
+    # ---- syscalls ------------------------------------------------------------
+    def syscall(self) -> None:
+        """``int 0x80``: eax = number, ebx ecx edx esi edi ebp = arguments (i386 ABI)."""
+        regs = self.proc.state.regs
+        number = regs[C.EAX]
+        args = [regs[C.EBX], regs[C.ECX], regs[C.EDX], regs[C.ESI], regs[C.EDI], regs[C.EBP]]
+        entry = S.IMPLEMENTED.get(number)
+        if entry is None:
+            name = S.name_of(number)
+            self.warnings.append(f"syscall {number} ({name}) is not implemented: returned -ENOSYS")
+            result = -S.ENOSYS
+            nargs = 6
+        else:
+            name, nargs = entry
+            result = getattr(self, f"sys_{name}")(*args[:nargs])
+        if result is None:  # exit: the event was emitted by the handler
+            return
+        self.proc.event((C.SYSCALL, number, result & MASK, 0, 0), (name, args[:nargs]))
+        self.proc.set_reg(C.EAX, result & MASK)
+
+    def _exit(self, name: str, number: int, status: int) -> None:
+        self.proc.event((C.SYSCALL, number, 0, 0, 0), (name, [status]))
+        self.proc.event((C.EXITED, status & 0xFF, 0, 0, 0))
+        self.proc.exited = True
+
+    def sys_exit(self, status: int) -> None:
+        self._exit("exit", 1, status)
+
+    def sys_exit_group(self, status: int) -> None:
+        self._exit("exit_group", 252, status)
+
+    def sys_write(self, fd: int, buf: int, count: int) -> int:
+        if fd not in (1, 2):
+            return -S.EBADF
+        if count == 0:
+            return 0
+        if count > 1 << 24:
+            count = 1 << 24
+        try:
+            data = self.proc.memory.read_bytes(buf, count)
+        except CpuFault:
+            return -S.EFAULT
+        self.proc.event((C.OUTPUT, fd, 0, 0, 0), data)
+        self.proc.output(fd, data)
+        return count
+
+    def sys_read(self, fd: int, buf: int, count: int) -> int:
+        if fd != 0:
+            return -S.EBADF
+        data = self.proc.stdin[self.proc.stdin_pos:self.proc.stdin_pos + min(count, 1 << 20)]
+        if not data:
+            return 0
+        try:
+            self.proc.memory.write_bytes(buf, data)
+        except CpuFault:
+            return -S.EFAULT
+        self.proc.stdin_pos += len(data)
+        return len(data)
+
+    def sys_brk(self, brk: int) -> int:
+        """mm/mmap.c SYSCALL_DEFINE1(brk): the new break, or the unchanged one on failure."""
+        if brk < self.start_brk:
+            return self.brk
+        newbrk, oldbrk = page_align(brk), page_align(self.brk)
+        if newbrk != oldbrk:
+            if brk <= self.brk:
+                self.unmap_range(newbrk, oldbrk)
+            else:
+                nxt = self.find_vma(oldbrk)
+                if nxt is not None and newbrk + PAGE > nxt.start - (STACK_GUARD_GAP if nxt.growsdown else 0):
+                    return self.brk
+                if (newbrk - oldbrk) // PAGE > self.proc.state.nframes:
+                    return self.brk  # __vm_enough_memory: more than all of RAM
+                self.set_heap(newbrk)
+        self.proc.event((C.BREAK_MOVED, self.brk, brk, 0, 0))
+        self.brk = brk
+        self.proc.state_brk_changed()
+        return brk
+
+    def set_heap(self, end: int) -> None:
+        """Make the [heap] VMA cover [start_brk, end)."""
+        heap = next((v for v in self.vmas if v.name == "[heap]"), None)
+        if heap is not None:
+            self.remove_vma(heap)
+        if end > self.start_brk:
+            self.add_vma(Vma(self.start_brk, end, C.PERM_R | C.PERM_W | self.implied_exec(), "[heap]"))
+
+    def implied_exec(self) -> int:
+        """READ_IMPLIES_EXEC: an i386 binary without PT_GNU_STACK gets executable data."""
+        return C.PERM_X if self.proc.read_implies_exec else 0
+
+    def sys_mmap(self, argp: int) -> int:
+        """old_mmap (90): the six arguments are in memory (struct mmap_arg_struct)."""
+        try:
+            words = self.proc.memory.read_bytes(argp, 24)
+        except CpuFault:
+            return -S.EFAULT
+        addr, length, prot, flags, fd, offset = (int.from_bytes(words[i:i + 4], "little") for i in range(0, 24, 4))
+        if offset & (PAGE - 1):
+            return -S.EINVAL
+        return self.sys_mmap2(addr, length, prot, flags, fd, offset >> 12)
+
+    def sys_mmap2(self, addr: int, length: int, prot: int, flags: int, fd: int, pgoff: int) -> int:
+        if not flags & S.MAP_ANONYMOUS:
+            return -S.EBADF  # there are no files in this process
+        if length == 0 or not flags & (S.MAP_SHARED | S.MAP_PRIVATE):
+            return -S.EINVAL
+        length = page_align(length)
+        if length == 0 or length > self.proc.layout.task_size:
+            return -S.ENOMEM
+        if length // PAGE > self.proc.state.nframes and not flags & S.MAP_NORESERVE:
+            return -S.ENOMEM
+        fixed = flags & (S.MAP_FIXED | S.MAP_FIXED_NOREPLACE)
+        if fixed:
+            if addr & (PAGE - 1) or addr + length > self.proc.layout.task_size:
+                return -S.EINVAL
+            if flags & S.MAP_FIXED_NOREPLACE and self.overlaps(addr, addr + length):
+                return -17  # EEXIST
+            self.unmap_range(addr, addr + length)
+            start = addr
+        else:
+            start = self.unmapped_area(page_align(addr) if addr else 0, length)
+            if start is None:
+                return -S.ENOMEM
+        perms = self.prot_bits(prot) | (C.PERM_SHARED if flags & S.MAP_SHARED else 0)
+        self.add_vma(Vma(start, start + length, perms, ""))
+        return start
+
+    def prot_bits(self, prot: int) -> int:
+        bits = (C.PERM_R if prot & S.PROT_READ else 0) | (C.PERM_W if prot & S.PROT_WRITE else 0) \
+            | (C.PERM_X if prot & S.PROT_EXEC else 0)
+        if bits & C.PERM_R and self.proc.read_implies_exec:
+            bits |= C.PERM_X
+        return bits
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(v.start < end and start < v.end for v in self.vmas)
+
+    def unmapped_area(self, hint: int, length: int) -> int | None:
+        """mm/mmap.c generic_get_unmapped_area_topdown with ASLR off: the highest
+        gap below mmap_base that fits (a free hint is taken as is)."""
+        if hint and hint + length <= self.proc.layout.task_size and not self.overlaps(hint, hint + length):
+            return hint
+        high = self.proc.layout.mmap_base
+        for v in sorted(self.vmas, key=lambda v: v.start, reverse=True):
+            if v.start >= high:
+                continue
+            if v.end <= high - length:
+                return high - length
+            high = v.start
+        low = PAGE * 16  # mmap_min_addr (65536)
+        return high - length if high - length >= low else None
+
+    def unmap_range(self, start: int, end: int) -> None:
+        """Remove [start, end) from every VMA it touches, freeing present pages."""
+        for v in [v for v in self.vmas if v.start < end and start < v.end]:
+            self.remove_vma(v)
+            if v.start < start:
+                self.add_vma(v.slice(v.start, start))
+            if end < v.end:
+                self.add_vma(v.slice(end, v.end))
+            for page in range(max(v.start, start), min(v.end, end), PAGE):
+                self.unmap_page(page)
+
+    def sys_munmap(self, addr: int, length: int) -> int:
+        if addr & (PAGE - 1) or length == 0 or addr + length > self.proc.layout.task_size:
+            return -S.EINVAL
+        self.unmap_range(addr, addr + page_align(length))
+        return 0
+
+    def sys_mprotect(self, addr: int, length: int, prot: int) -> int:
+        """mm/mprotect.c: the whole range must be mapped, else ENOMEM."""
+        if addr & (PAGE - 1):
+            return -S.EINVAL
+        end = addr + page_align(length)
+        if end == addr:
+            return 0
+        pos = addr
+        for v in sorted(self.vmas, key=lambda v: v.start):
+            if v.end <= pos:
+                continue
+            if v.start > pos:
+                break
+            pos = v.end
+            if pos >= end:
+                break
+        if pos < end:
+            return -S.ENOMEM
+        new_perms = self.prot_bits(prot)
+        state = self.proc.state
+        for v in [v for v in self.vmas if v.start < end and addr < v.end]:
+            self.remove_vma(v)
+            lo, hi = max(v.start, addr), min(v.end, end)
+            if v.start < lo:
+                self.add_vma(v.slice(v.start, lo))
+            self.add_vma(replace(v.slice(lo, hi), perms=new_perms | (v.perms & C.PERM_SHARED)))
+            if hi < v.end:
+                self.add_vma(v.slice(hi, v.end))
+            for page in range(lo, hi, PAGE):
+                frame = state.pagemap.get(page >> 12)
+                if frame is not None:
+                    old = v.perms & 7
+                    if (old & C.PERM_W) != (new_perms & C.PERM_W) or old != new_perms & 7:
+                        self.proc.event((C.PAGE_PROTECTED, page, frame, new_perms & 7, old))
+                    self.proc.memory.invalidate(page >> 12)
+        return 0
+
+    # ---- exec ----------------------------------------------------------------
+    def describe(self) -> list[dict[str, Any]]:
+        return [{"start": v.start, "end": v.end, "perms": v.maps_perms(), "name": v.name} for v in self.vmas]

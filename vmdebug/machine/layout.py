@@ -1,0 +1,134 @@
+"""Where things go in a 32-bit Linux address space, and the initial stack.
+
+Two layouts, both with ASLR off (``setarch -R``):
+
+* ``i386``: a 32-bit kernel with the 3G/1G split.  TASK_SIZE is 0xC0000000 and
+  the stack top sits right there (arch/x86/include/asm/page_32_types.h).
+* ``compat``: a 32-bit process under an x86-64 kernel, as on this machine.
+  The stack top is IA32_PAGE_OFFSET = 0xFFFFE000
+  (arch/x86/include/asm/processor.h).
+
+mmap_base is top-down: TASK_SIZE - max(RLIMIT_STACK + stack guard gap, 128 MiB)
+(arch/x86/mm/mmap.c ``mmap_base``), which is 0xB8000000 for i386 with an
+8 MiB stack limit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PAGE = 4096
+RLIMIT_STACK = 8 << 20
+STACK_GUARD_GAP = 256 * PAGE        # mm/mmap.c stack_guard_gap
+MIN_GAP = 128 << 20                  # arch/x86/mm/mmap.c
+STACK_INITIAL_EXPAND = 128 << 10     # fs/exec.c setup_arg_pages: stack_expand = 131072
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    task_size: int
+    stack_top: int
+    word: int  # sizeof(void *) in the *kernel*: fs/exec.c leaves one at the top of the stack
+
+    @property
+    def mmap_base(self) -> int:
+        gap = max(RLIMIT_STACK + STACK_GUARD_GAP, MIN_GAP)
+        return (self.task_size - gap) & ~(PAGE - 1)
+
+
+LAYOUTS = {
+    "i386": Layout("i386", 0xC0000000, 0xC0000000, 4),
+    "compat": Layout("compat", 0xFFFFE000, 0xFFFFE000, 8),
+}
+
+# Auxiliary vector types (include/uapi/linux/auxvec.h, arch/x86/include/uapi/asm/auxvec.h).
+AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY = 0, 3, 4, 5, 6, 7, 8, 9
+AT_UID, AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK = 11, 12, 13, 14, 15, 16, 17
+AT_SECURE, AT_RANDOM, AT_HWCAP2, AT_RSEQ_FEATURE_SIZE, AT_RSEQ_ALIGN, AT_EXECFN = 23, 25, 26, 27, 28, 31
+AT_MINSIGSTKSZ = 51
+AUX_NAMES = {
+    AT_NULL: "AT_NULL", AT_PHDR: "AT_PHDR", AT_PHENT: "AT_PHENT", AT_PHNUM: "AT_PHNUM",
+    AT_PAGESZ: "AT_PAGESZ", AT_BASE: "AT_BASE", AT_FLAGS: "AT_FLAGS", AT_ENTRY: "AT_ENTRY",
+    AT_UID: "AT_UID", AT_EUID: "AT_EUID", AT_GID: "AT_GID", AT_EGID: "AT_EGID",
+    AT_PLATFORM: "AT_PLATFORM", AT_HWCAP: "AT_HWCAP", AT_CLKTCK: "AT_CLKTCK", AT_SECURE: "AT_SECURE",
+    AT_RANDOM: "AT_RANDOM", AT_HWCAP2: "AT_HWCAP2", AT_RSEQ_FEATURE_SIZE: "AT_RSEQ_FEATURE_SIZE",
+    AT_RSEQ_ALIGN: "AT_RSEQ_ALIGN", AT_EXECFN: "AT_EXECFN", AT_MINSIGSTKSZ: "AT_MINSIGSTKSZ",
+}
+PLATFORM = b"i686\0"                 # ELF_PLATFORM for i386 and ia32 compat
+# Deterministic stand-in for the 16 random bytes (the real kernel uses get_random_bytes).
+RANDOM_BYTES = bytes(range(0xA0, 0xB0))
+# Values read off this machine's kernel (`info auxv` in gdb) so the auxv looks real.
+HWCAP, HWCAP2, MINSIGSTKSZ = 0x178BFBFF, 0x2, 0xD30
+
+
+@dataclass(frozen=True)
+class InitialStack:
+    """The bytes exec writes at the top of the stack, and where things landed."""
+
+    base: int          # lowest address written (page-aligned start of the bytes below)
+    data: bytes        # the contents of [base, layout.stack_top)
+    esp: int           # points at argc
+    argv: tuple[int, ...]
+    envp: tuple[int, ...]
+    auxv: tuple[tuple[int, int], ...]
+
+
+def build_initial_stack(layout: Layout, argv: list[bytes], envp: list[bytes], execfn: bytes,
+                        entry: int, phdr: int, phnum: int) -> InitialStack:
+    """Lay out argc/argv/envp/auxv and their strings as Linux does.
+
+    fs/exec.c: ``bprm->p = vma->vm_end - sizeof(void *)``, then the file name,
+    the environment strings and the argument strings are copied downwards
+    (``copy_strings`` copies the last string first).  fs/binfmt_elf.c
+    ``create_elf_tables`` then aligns p to 16 (``arch_align_stack``), pushes the
+    platform string and 16 random bytes, and places argc, argv[], NULL,
+    envp[], NULL and the auxv so that esp is 16-byte aligned (``STACK_ROUND``).
+    """
+    top = layout.stack_top
+    mem: dict[int, int] = {}
+
+    def put(addr: int, data: bytes) -> None:
+        for i, b in enumerate(data):
+            mem[addr + i] = b
+
+    p = top - layout.word
+    put(p, b"\0" * layout.word)
+    p -= len(execfn) + 1
+    put(p, execfn + b"\0")
+    u_execfn = p
+    env_addrs: list[int] = []
+    for s in reversed(envp):
+        p -= len(s) + 1
+        put(p, s + b"\0")
+        env_addrs.append(p)
+    env_addrs.reverse()
+    arg_addrs: list[int] = []
+    for s in reversed(argv):
+        p -= len(s) + 1
+        put(p, s + b"\0")
+        arg_addrs.append(p)
+    arg_addrs.reverse()
+    p &= ~0xF
+    p -= len(PLATFORM)
+    put(p, PLATFORM)
+    u_platform = p
+    p -= len(RANDOM_BYTES)
+    put(p, RANDOM_BYTES)
+    u_random = p
+    auxv = [
+        (AT_MINSIGSTKSZ, MINSIGSTKSZ), (AT_HWCAP, HWCAP), (AT_PAGESZ, PAGE), (AT_CLKTCK, 100),
+        (AT_PHDR, phdr), (AT_PHENT, 32), (AT_PHNUM, phnum), (AT_BASE, 0), (AT_FLAGS, 0),
+        (AT_ENTRY, entry), (AT_UID, 0), (AT_EUID, 0), (AT_GID, 0), (AT_EGID, 0), (AT_SECURE, 0),
+        (AT_RANDOM, u_random), (AT_HWCAP2, HWCAP2), (AT_EXECFN, u_execfn), (AT_PLATFORM, u_platform),
+        (AT_RSEQ_FEATURE_SIZE, 0x1C), (AT_RSEQ_ALIGN, 0x20), (AT_NULL, 0),
+    ]
+    sp = p - len(auxv) * 8
+    items = (len(argv) + 1) + (len(envp) + 1) + 1
+    sp = (sp - items * 4) & ~0xF
+    words = [len(argv), *arg_addrs, 0, *env_addrs, 0]
+    for t, v in auxv:
+        words += [t, v]
+    put(sp, b"".join(w.to_bytes(4, "little") for w in words))
+    base = sp & ~(PAGE - 1)
+    data = bytes(mem.get(a, 0) for a in range(base, top))
+    return InitialStack(base, data, sp, tuple(arg_addrs), tuple(env_addrs), tuple(auxv))

@@ -1,0 +1,254 @@
+"""A simulated process: exec, then one retired instruction per step, every effect an event.
+
+The process owns the live :class:`~vmdebug.fold.ProcessState` and the event
+log.  Rare events (page tables, VMAs, frames, syscalls) go through
+:meth:`Process.event`, which appends *and* applies them with the fold, so the
+state can only change the way replaying the log changes it.  The hot paths
+(register and memory writes in :mod:`vmdebug.machine.operands` and
+:mod:`vmdebug.machine.memory`) inline the same two actions.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from events import codes as C
+from events.log import EventLog
+from vmdebug.fold import ProcessState, apply, revert
+from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
+from vmdebug.machine import alu, control  # noqa: F401  (register their semantics)
+from vmdebug.machine.cpu import SEMANTICS
+from vmdebug.machine.faults import EXEC, CpuFault
+from vmdebug.machine.kernel import Kernel, page_align
+from vmdebug.machine.layout import LAYOUTS, PAGE, STACK_INITIAL_EXPAND, build_initial_stack
+from vmdebug.machine.memory import Memory
+from vmdebug.machine.vma import Vma
+from vmdebug.signals import SIGILL, SIGSEGV
+
+DEFAULT_NFRAMES = 1 << 15  # 128 MiB of simulated RAM
+FLOAT_OPCODES = set(range(0xD8, 0xE0))
+
+
+@dataclass
+class Segment:
+    """A PT_LOAD segment: ``data`` is its file image, ``memsz`` its size in memory."""
+
+    vaddr: int
+    data: bytes
+    memsz: int
+    perms: int  # events.codes PERM_R | PERM_W | PERM_X
+
+
+@dataclass
+class LoadSpec:
+    """What exec needs from a linked program."""
+
+    name: str
+    segments: list[Segment]
+    entry: int
+    symbols: dict[str, int] = field(default_factory=dict)  # function name -> address
+    phdr: int = 0x08048034
+    phnum: int = 3
+    gnu_stack: bool = True  # PT_GNU_STACK present and not executable
+
+
+class Process:
+    def __init__(self, spec: LoadSpec, argv: list[str] | None = None, envp: list[str] | None = None,
+                 stdin: bytes = b"", layout: str = "i386", nframes: int = DEFAULT_NFRAMES,
+                 log: EventLog | None = None, on_output: Callable[[int, bytes], None] | None = None) -> None:
+        self.spec = spec
+        self.layout = LAYOUTS[layout]
+        self.state = ProcessState(nframes)
+        self.log = log if log is not None else EventLog()
+        self.emit = self.log.emit
+        self.memory = Memory(self)
+        self.memory.on_code_write = self._invalidate_code
+        self.kernel = Kernel(self)
+        self.read_implies_exec = not spec.gnu_stack
+        self.stdin, self.stdin_pos = stdin, 0
+        self.on_output = on_output
+        self.exited = False
+        self.code: dict[int, Callable[[], int]] = {}
+        self.steps = 0
+        self._step_kernel_rows: list[int] = []
+        funcs = sorted((addr, name) for name, addr in spec.symbols.items())
+        self._sym_addrs = [a for a, _ in funcs]
+        self._sym_names = [n for _, n in funcs]
+        self.argv = argv if argv is not None else [spec.name]
+        self.envp = envp if envp is not None else []
+        self._exec()
+
+    # ---- events ------------------------------------------------------------
+    def event(self, row: tuple[int, int, int, int, int], extra: Any = None) -> None:
+        """Append a (rare) event and apply it with the fold."""
+        if extra is not None:
+            row = (row[0], row[1], row[2], row[3], self.log.add_extra(extra))
+        self._step_kernel_rows.append(len(self.log._buf))
+        self.log.add(*row)
+        apply(self.state, row, self.log.extras)
+
+    def set_reg(self, r: int, value: int) -> None:
+        old = self.state.regs[r]
+        if old != value:
+            self.state.regs[r] = value
+            self.emit((C.REG, r, old, value, 0))
+
+    def state_brk_changed(self) -> None:
+        pass
+
+    def output(self, fd: int, data: bytes) -> None:
+        if self.on_output is not None:
+            self.on_output(fd, data)
+
+    # ---- symbols and frames ----------------------------------------------------
+    def symbol_for(self, addr: int) -> str | None:
+        i = bisect.bisect_right(self._sym_addrs, addr) - 1
+        if i < 0:
+            return None
+        off = addr - self._sym_addrs[i]
+        return self._sym_names[i] if off == 0 else f"{self._sym_names[i]}+{off:#x}"
+
+    def push_frame(self, target: int, site: int, ret: int, base: int) -> None:
+        name = self.symbol_for(target) or f"{target:#010x}"
+        self.event((C.FRAME_PUSHED, base, ret, site, 0), name)
+
+    def pop_frame(self, target: int, sp: int) -> None:
+        if self.state.stack:
+            name, site, ret, base = self.state.stack[-1]
+            self.event((C.FRAME_POPPED, base, ret, site, 0), name)
+
+    # ---- exec (step 0) -------------------------------------------------------------
+    def _exec(self) -> None:
+        k, spec = self.kernel, self.spec
+        pd = k.alloc_frame()
+        self.set_reg(C.CR3, pd)  # type: ignore[arg-type]
+        brk = 0
+        for seg in spec.segments:
+            start = seg.vaddr & ~(PAGE - 1)
+            file_end = page_align(seg.vaddr + len(seg.data))
+            perms = seg.perms | (C.PERM_X if self.read_implies_exec and seg.perms & C.PERM_R else 0)
+            if file_end > start:
+                k.add_vma(Vma(start, file_end, perms, spec.name, seg.data, seg.vaddr))
+            mem_end = page_align(seg.vaddr + seg.memsz)
+            if mem_end > file_end:  # bss beyond the file's last page: anonymous (vm_brk_flags)
+                k.add_vma(Vma(file_end, mem_end, perms, ""))
+            brk = max(brk, seg.vaddr + seg.memsz)
+        k.start_brk = k.brk = page_align(brk)
+        self.event((C.BREAK_MOVED, 0, k.brk, 0, 0))
+        stack = build_initial_stack(self.layout, [a.encode() for a in self.argv], [e.encode() for e in self.envp],
+                                    self.argv[0].encode() if self.argv else spec.name.encode(),
+                                    spec.entry, spec.phdr, spec.phnum)
+        top = self.layout.stack_top
+        sperms = C.PERM_R | C.PERM_W | (C.PERM_X if self.read_implies_exec else 0)
+        k.add_vma(Vma(stack.base - STACK_INITIAL_EXPAND, top, sperms, "[stack]", growsdown=True))
+        for page in range(stack.base, top, PAGE):
+            k.map_page(page, sperms, True, stack.data[page - stack.base:page - stack.base + PAGE])
+        self.set_reg(C.ESP, stack.esp)
+        self.set_reg(C.EFLAGS, 0x202)  # IF and the always-one bit 1
+        self.set_reg(C.EIP, spec.entry)
+        self.initial_stack = stack
+        self.log.end_step()
+        self._step_kernel_rows = []
+
+    # ---- instruction fetch -------------------------------------------------------------
+    def _invalidate_code(self, vpn: int) -> None:
+        for eip in self.memory.code_pages.pop(vpn, ()):
+            self.code.pop(eip, None)
+
+    def _compile(self, eip: int) -> Callable[[], int]:
+        mem = self.memory
+        room = 0x1000 - (eip & 0xFFF)
+        data = mem.fetch_bytes(eip, min(15, room))
+        try:
+            try:
+                insn = decode(data, eip)
+            except TruncatedInstruction:
+                data += mem.fetch_bytes((eip + room) & 0xFFFFFFFF, 15 - room)
+                insn = decode(data, eip)
+        except DecodeError:
+            raise self._illegal(eip, data) from None
+        builder = SEMANTICS.get(insn.mnemonic)
+        if builder is None:
+            raise CpuFault(SIGILL, "ILL_ILLOPN", eip, EXEC, f"instruction `{insn.mnemonic}` is not simulated")
+        fn = builder(self, insn)
+        self.code[eip] = fn
+        mem.code_pages.setdefault(eip >> 12, set()).add(eip)
+        last = (eip + insn.length - 1) >> 12
+        if last != eip >> 12:
+            mem.code_pages.setdefault(last, set()).add(eip)
+        return fn
+
+    def _illegal(self, eip: int, data: bytes) -> CpuFault:
+        raw = data[:4].hex(" ")
+        if data and (data[0] in FLOAT_OPCODES or (data[0] == 0x0F and len(data) > 1 and 0x10 <= data[1] <= 0x7F)):
+            return CpuFault(SIGILL, "ILL_ILLOPN", eip, EXEC,
+                            f"x87/SSE instructions are not simulated (bytes {raw} at {eip:#010x})")
+        return CpuFault(SIGILL, "ILL_ILLOPN", eip, EXEC, f"invalid instruction (bytes {raw}) at {eip:#010x}")
+
+    # ---- running -------------------------------------------------------------------
+    def step(self) -> bool:
+        """Retire one instruction (one step).  Returns False once the process has ended."""
+        if self.exited:
+            return False
+        regs = self.state.regs
+        eip = regs[C.EIP]
+        start = len(self.log._buf)
+        self._step_kernel_rows = []
+        try:
+            fn = self.code.get(eip)
+            if fn is None:
+                fn = self._compile(eip)
+            new = fn()
+            if new != eip and not self.exited:
+                regs[C.EIP] = new
+                self.emit((C.REG, C.EIP, eip, new, 0))
+        except CpuFault as fault:
+            self._rollback(start)
+            self._die(fault, eip)
+        self.steps += 1
+        self.log.end_step()
+        return not self.exited
+
+    def run(self, max_steps: int) -> str:
+        """Run until exit, a fatal signal or ``max_steps``; returns "exited", "killed" or "limit"."""
+        step = self.step
+        for _ in range(max_steps):
+            if not step():
+                break
+        if not self.exited:
+            return "limit"
+        return "killed" if self.state.exited and self.state.exited[1] else "exited"
+
+    def _rollback(self, start: int) -> None:
+        """Undo the CPU's own writes in a faulting step; the kernel's work (pages it mapped) stays."""
+        buf = self.log._buf
+        kernel = {i for i in self._step_kernel_rows if i >= start}
+        rows = [tuple(buf[i:i + 5]) for i in range(start, len(buf), 5)]
+        keep = []
+        undo = False
+        for idx, row in zip(range(start, len(buf), 5), rows):
+            if idx in kernel:
+                keep.append(row)
+            else:
+                undo = True
+        if not undo:
+            return
+        for idx, row in reversed(list(zip(range(start, len(buf), 5), rows))):
+            if idx not in kernel:
+                revert(self.state, row, self.log.extras)
+        del buf[start:]
+        for row in keep:
+            buf.extend(row)
+        self.memory.flush()
+
+    def _die(self, fault: CpuFault, eip: int) -> None:
+        access = fault.access
+        if fault.signal == SIGSEGV and fault.code in ("SEGV_MAPERR", "SEGV_ACCERR"):
+            code = 0 if fault.code == "SEGV_MAPERR" else 1
+            self.event((C.SEGFAULT, eip, fault.address, access | (code << 4), 0), fault.reason)
+        else:
+            self.event((C.FAULT, eip, fault.address, access | (fault.signal << 4), 0), (fault.code, fault.reason))
+        self.event((C.EXITED, 128 + fault.signal, fault.signal, 0, 0))
+        self.exited = True
+        self.fault = fault

@@ -1,0 +1,44 @@
+"""The one syscall table: i386 numbers (arch/x86/entry/syscalls/syscall_32.tbl).
+
+``IMPLEMENTED`` maps a number to (name, number of arguments); the kernel looks
+up its handler as ``sys_<name>``.  ``NAMES`` covers other common numbers, so
+the warning for an unimplemented call can name it.
+"""
+from __future__ import annotations
+
+IMPLEMENTED: dict[int, tuple[str, int]] = {
+    1: ("exit", 1),
+    3: ("read", 3),
+    4: ("write", 3),
+    45: ("brk", 1),
+    90: ("mmap", 1),        # old_mmap: one pointer to a struct mmap_arg_struct
+    91: ("munmap", 2),
+    125: ("mprotect", 3),
+    192: ("mmap2", 6),
+    252: ("exit_group", 1),
+}
+
+NAMES: dict[int, str] = {
+    2: "fork", 5: "open", 6: "close", 7: "waitpid", 11: "execve", 13: "time", 19: "lseek",
+    20: "getpid", 24: "getuid", 33: "access", 37: "kill", 41: "dup", 42: "pipe", 54: "ioctl",
+    63: "dup2", 78: "gettimeofday", 85: "readlink", 102: "socketcall", 106: "stat", 108: "fstat",
+    114: "wait4", 120: "clone", 122: "uname", 140: "_llseek", 145: "readv", 146: "writev",
+    162: "nanosleep", 163: "mremap", 173: "rt_sigreturn", 174: "rt_sigaction",
+    175: "rt_sigprocmask", 183: "getcwd", 191: "ugetrlimit", 195: "stat64", 197: "fstat64",
+    199: "getuid32", 224: "gettid", 240: "futex", 243: "set_thread_area", 258: "set_tid_address",
+    265: "clock_gettime", 270: "tgkill", 295: "openat", 311: "set_robust_list", 355: "getrandom",
+    384: "arch_prctl", 386: "rseq", 403: "clock_gettime64",
+}
+NAMES.update({n: name for n, (name, _) in IMPLEMENTED.items()})
+
+# errno values (include/uapi/asm-generic/errno-base.h, errno.h)
+EPERM, ENOENT, EBADF, ENOMEM, EFAULT, EINVAL, ENOSYS = 1, 2, 9, 12, 14, 22, 38
+
+# mmap constants (include/uapi/asm-generic/mman-common.h, arch x86 same)
+PROT_READ, PROT_WRITE, PROT_EXEC = 1, 2, 4
+MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS = 0x01, 0x02, 0x10, 0x20
+MAP_GROWSDOWN, MAP_NORESERVE, MAP_FIXED_NOREPLACE = 0x100, 0x4000, 0x100000
+
+
+def name_of(number: int) -> str:
+    return NAMES.get(number, f"syscall_{number}")

@@ -1,0 +1,42 @@
+"""Virtual memory areas: the kernel's list of what is mapped where (mm->mmap)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from events import codes as C
+
+
+@dataclass(frozen=True)
+class Vma:
+    """``[start, end)`` with r/w/x(/shared) bits.  File-backed areas read their
+    page contents from ``file`` (the bytes that belong at ``file_start``)."""
+
+    start: int
+    end: int
+    perms: int
+    name: str = ""
+    file: bytes | None = None
+    file_start: int = 0
+    growsdown: bool = False
+
+    def contains(self, addr: int) -> bool:
+        return self.start <= addr < self.end
+
+    def page_contents(self, page: int) -> bytes | None:
+        """File bytes for the page at ``page`` (None for anonymous memory)."""
+        if self.file is None:
+            return None
+        lo = page - self.file_start
+        hi = lo + 4096
+        if hi <= 0 or lo >= len(self.file):
+            return None
+        data = self.file[max(lo, 0):min(hi, len(self.file))]
+        if lo < 0:
+            data = b"\0" * (-lo) + data
+        return data.ljust(4096, b"\0")
+
+    def slice(self, start: int, end: int) -> "Vma":
+        return replace(self, start=start, end=end)
+
+    def maps_perms(self) -> str:
+        return C.perms_str(self.perms, True)
