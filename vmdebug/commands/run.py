@@ -1,0 +1,106 @@
+"""``vmdebug run`` and ``vmdebug record``: run a program on the simulated process."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from events.log import EventLog
+from events.session import SessionWriter
+from vmdebug import __version__
+from vmdebug.errors import UserError
+from vmdebug.machine.layout import LAYOUTS
+from vmdebug.machine.process import Process
+from vmdebug.program import load_program
+from vmdebug.report import diagnosis, end_of_run
+
+DEFAULT_MAX_STEPS = 50_000_000
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-O", dest="opt", default="0", metavar="LEVEL", help="gcc optimisation level for .c files")
+    p.add_argument("--layout", choices=sorted(LAYOUTS), default="i386",
+                   help="i386: 3G/1G kernel, stack top 0xc0000000; compat: 32-bit process on x86-64, 0xffffe000")
+    p.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS, help="stop after this many instructions")
+    p.add_argument("--memory", type=int, default=128, metavar="MIB", help="simulated physical memory in MiB")
+    p.add_argument("program", metavar="PROG", help=".s, .c or i386 ELF file")
+    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="arguments for the program")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    run = sub.add_parser("run", help="run a program on the simulated CPU, MMU and kernel")
+    add_run_options(run)
+    run.set_defaults(func=cmd_run)
+    rec = sub.add_parser("record", help="run a program and save its whole history as a session file")
+    rec.add_argument("-o", "--output", required=True, metavar="SESSION", help="session file to write (.vmlog)")
+    add_run_options(rec)
+    rec.set_defaults(func=cmd_record)
+
+
+def _write_out(fd: int, data: bytes) -> None:
+    stream = sys.stdout if fd == 1 else sys.stderr
+    stream.flush()
+    try:
+        stream.buffer.write(data)
+        stream.buffer.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+
+
+def session_header(args: argparse.Namespace, program: Any, stdin: bytes, nframes: int) -> dict[str, Any]:
+    return {"program": os.path.basename(args.program), "argv": [args.program, *args.args], "stdin": stdin,
+            "image": program.image, "machine": {"nframes": nframes, "layout": args.layout},
+            "tool": f"vmdebug {__version__}"}
+
+
+def execute(args: argparse.Namespace, writer: SessionWriter | None = None) -> tuple[Process, str]:
+    if args.max_steps <= 0:
+        raise UserError("--max-steps must be positive")
+    if not 1 <= args.memory <= 4096:
+        raise UserError("--memory must be between 1 and 4096 MiB")
+    program = load_program(args.program, args.opt)
+    stdin = b"" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer.read()
+    nframes = args.memory * 256
+    if writer is None and getattr(args, "output", None):
+        writer = SessionWriter(args.output, session_header(args, program, stdin, nframes))
+    log = EventLog(sink=writer.write_chunk if writer else None)
+    proc = Process(program.spec, argv=[args.program, *args.args], stdin=stdin, layout=args.layout,
+                   nframes=nframes, log=log, on_output=_write_out)
+    try:
+        how = proc.run(args.max_steps)
+    except KeyboardInterrupt:
+        how = "interrupted"
+    for warning in proc.kernel.warnings:
+        print(f"vmdebug: warning: {warning}", file=sys.stderr)
+    if writer is not None:
+        log.seal()
+        writer.close(end_of_run(proc, how, args.max_steps))
+    return proc, how
+
+
+def exit_code(proc: Process, how: str, max_steps: int) -> int:
+    if how == "limit":
+        print(f"vmdebug: stopped after {max_steps} steps (--max-steps); the program may be stuck in a loop",
+              file=sys.stderr)
+        return 124
+    if how == "interrupted":
+        print(f"vmdebug: interrupted after {proc.steps} steps", file=sys.stderr)
+        return 130
+    status, signal = proc.state.exited or (0, 0)
+    if signal:
+        print(diagnosis(proc), file=sys.stderr)
+        return 128 + signal
+    return status
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    proc, how = execute(args)
+    return exit_code(proc, how, args.max_steps)
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    proc, how = execute(args)
+    code = exit_code(proc, how, args.max_steps)
+    print(f"vmdebug: recorded {proc.steps} steps, {len(proc.log)} events to {args.output}", file=sys.stderr)
+    return code
