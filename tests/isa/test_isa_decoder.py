@@ -1,11 +1,15 @@
 """Decoder and disassembler against objdump over the table corpus, and round trips."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from vmdebug.isa.decoder import DecodeError, decode
+import pytest
+
+from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
 from vmdebug.isa.disasm import format_instruction
 from vmdebug.isa.encoder import encode
+from vmdebug.isa.operands import Mem
 
 
 def test_decode_and_format_match_objdump(corpus: Any) -> None:
@@ -54,3 +58,53 @@ def test_objdump_lines(corpus: Any) -> None:
             bad.append(f"objdump {corpus.objdump_lines[addr]!r}\nours    {got!r}")
     assert not bad, f"{len(bad)} mismatches:\n" + "\n".join(bad[:20])
     assert any("\n" in line for line in corpus.objdump_lines.values())
+
+
+def test_nop_padding_decodes_like_objdump(tmp_path: Path, binutils: Any) -> None:
+    """The CPU executes alignment padding: every nop_padding(n) must decode as objdump reads it."""
+    from vmdebug.isa.encoder import nop_padding
+
+    blobs = [nop_padding(n) for n in range(1, 140)]
+    src = [".text"] + [f"p{n}: .byte " + ",".join(map(str, b)) for n, b in enumerate(blobs)]
+    (tmp_path / "n.s").write_text("\n".join(src) + "\n")
+    binutils.run("as", "--32", "-o", str(tmp_path / "n.o"), str(tmp_path / "n.s"))
+    dump = binutils.parse_objdump(binutils.run("objdump", "-d", "-z", "-M", "intel", str(tmp_path / "n.o")))
+    starts = [sum(map(len, blobs[:n])) for n in range(len(blobs))]
+
+    def symbol_for(target: int) -> str:
+        n = max(k for k, a in enumerate(starts) if a <= target)
+        return f"p{n}" if starts[n] == target else f"p{n}+{target - starts[n]:#x}"
+
+    for blob, start in zip(blobs, starts):
+        addr = start
+        while addr < start + len(blob):
+            insn = decode(blob[addr - start:], addr)
+            assert format_instruction(insn, symbol_for) == dump[addr], blob.hex()
+            addr += insn.length
+        assert addr == start + len(blob)
+
+
+def test_memoryview_and_truncation() -> None:
+    code = bytes.fromhex("c7 45 fc 00 00 00 00 c3")
+    insn = decode(memoryview(code), 0x8049000)
+    assert (insn.length, insn.mnemonic, insn.raw) == (7, "mov", code[:7])
+    assert format_instruction(insn) == "mov    DWORD PTR [ebp-0x4],0x0"
+    assert decode(memoryview(code)[7:], 0x8049007).mnemonic == "ret"
+    for k in range(7):
+        with pytest.raises(TruncatedInstruction):
+            decode(code[:k], 0)
+    with pytest.raises(DecodeError) as info:
+        decode(b"\x0f\xff\x00", 0)
+    assert not isinstance(info.value, TruncatedInstruction)
+    assert "invalid instruction" in str(info.value) and "0f ff" in str(info.value)
+
+
+def test_flags_and_sizes_for_the_cpu() -> None:
+    add = decode(bytes.fromhex("66 01 d8"), 0)
+    assert add.entry.opsize == 16 and add.entry.writes == {"CF", "PF", "AF", "ZF", "SF", "OF"}
+    assert decode(bytes.fromhex("11 d8"), 0).entry.reads == {"CF"}
+    jle = decode(bytes.fromhex("7e 00"), 0)
+    assert jle.entry.cond == 14 and jle.entry.reads == {"ZF", "SF", "OF"}
+    assert decode(bytes.fromhex("f7 e3"), 0).entry.undefined == {"PF", "AF", "ZF", "SF"}
+    lea = decode(bytes.fromhex("8d 74 26 00"), 0)
+    assert lea.operands[1] == Mem(None, base="esi", index="eiz", scale=1, disp=0)

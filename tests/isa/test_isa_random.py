@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from vmdebug.isa.decoder import DecodeError, Instruction, TruncatedInstruction, decode
 from vmdebug.isa.disasm import format_instruction
-from vmdebug.isa.encoder import encode
-from vmdebug.isa.operands import Mem
-from vmdebug.isa.table import ENTRIES
+from vmdebug.isa.encoder import EncodeError, encode
+from vmdebug.isa.operands import REG8, REG16, REG32, SEGMENTS, Imm, Mem, Reg, Rel
+from vmdebug.isa.table import ALIASES, BY_MNEMONIC, ENTRIES, STRING_SUFFIXED
 
 PREFIXES = [b"", b"", b"", b"\x66", b"\xf0", b"\xf3", b"\xf2", b"\x26", b"\x2e", b"\x36", b"\x3e", b"\x64",
             b"\x65", b"\x66\xf0", b"\x64\x66"]
@@ -79,7 +79,7 @@ def test_random_decodes_match_objdump(tmp_path: Path, binutils: Any) -> None:
     binutils.run("as", "--32", "-o", str(tmp_path / "r.o"), str(tmp_path / "r.s"))
     binutils.run("objcopy", "-O", "binary", "-j", ".text", str(tmp_path / "r.o"), str(tmp_path / "r.bin"))
     code = (tmp_path / "r.bin").read_bytes()
-    dump = binutils.parse_objdump(binutils.run("objdump", "-d", "-M", "intel", str(tmp_path / "r.o")))
+    dump = binutils.parse_objdump(binutils.run("objdump", "-d", "-z", "-M", "intel", str(tmp_path / "r.o")))
     bad = []
     offset = 0
     for insn in insns:
@@ -122,3 +122,29 @@ def _no_default_seg(op: object) -> object:
     if isinstance(op, Mem) and op.seg == ("ss" if op.base in ("esp", "ebp") else "ds"):
         return Mem(op.size, op.base, op.index, op.scale, op.disp, None, op.symbolic)
     return op
+
+
+_NAMES = sorted(BY_MNEMONIC) + sorted(ALIASES) + sorted(STRING_SUFFIXED) + ["foo", "xlatb", ""]
+_REGNAMES = [*REG8, *REG16, *REG32]
+_mem = st.builds(Mem, st.sampled_from([None, 8, 16, 32]), st.sampled_from([None, *REG32, "ax", "eiz"]),
+                 st.sampled_from([None, *REG32, "eiz", "al"]), st.sampled_from([1, 2, 3, 4, 8]),
+                 st.integers(-(1 << 33), 1 << 33), st.sampled_from([None, *SEGMENTS, "xx"]), st.booleans())
+_operand = st.one_of(st.sampled_from(_REGNAMES).map(Reg.named), _mem,
+                     st.builds(Imm, st.integers(-(1 << 33), 1 << 33), st.sampled_from([None, 8, 16, 32]),
+                               st.booleans()),
+                     st.builds(Rel, st.integers(0, 0xFFFFFFFF)))
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.sampled_from(_NAMES), st.lists(_operand, max_size=3),
+       st.lists(st.sampled_from(["rep", "repe", "repz", "repne", "repnz", "lock", "bogus"]), max_size=1),
+       st.sampled_from([None, "short", "near"]), st.integers(0, 0xFFFFFFFF))
+def test_random_operands_encode_or_error(name: str, ops: list, prefixes: list, branch: str | None,
+                                         address: int) -> None:
+    """encode() returns bytes or raises EncodeError - never anything else; its bytes decode."""
+    try:
+        code = encode(name, tuple(ops), prefixes=tuple(prefixes), address=address, branch=branch)
+    except EncodeError:
+        return
+    insn = decode(code, address)
+    assert insn.length == len(code)

@@ -259,9 +259,10 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
             raise DecodeError(f"invalid instruction (bad lock prefix): {bytes(code[:pos]).hex(' ')}")
         prefixes += ("lock",)
     if rep:
-        if entry.rep is None or (rep == 0xF2 and entry.rep != "repz"):
+        # F2 on movs/stos/lods repeats like F3 on real CPUs; objdump calls it repnz.
+        if entry.rep is None or (rep == 0xF2 and entry.rep == "ret"):
             raise DecodeError(f"invalid instruction (bad rep prefix): {bytes(code[:pos]).hex(' ')}")
-        prefixes += ("rep" if entry.rep == "rep" else "repz" if rep == 0xF3 else "repnz",)
+        prefixes += ("repnz" if rep == 0xF2 else "rep" if entry.rep == "rep" else "repz",)
     return Instruction(address, pos, entry.mnemonic, tuple(ops), prefixes, entry, bytes(code[:pos]), disp_bytes)
 
 

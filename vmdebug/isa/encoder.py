@@ -31,7 +31,7 @@ def _signed32(v: int) -> int:
 
 
 def _reg_code(name: str) -> int:
-    code, size = REGISTERS[name]
+    code, size = REGISTERS.get(name, (0, 0))
     if size != 32:
         raise EncodeError(f"`{name}' is not a valid base/index expression")
     return code

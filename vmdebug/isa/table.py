@@ -272,6 +272,7 @@ _SPECS: list[_Spec] = [
     # --- misc ---
     S("nop", "90"), S("nop", "0F 1F /0", "rmv"),
     S("pause", "F3 90"), S("hlt", "F4"), S("int3", "CC", "", "int"), S("int", "CD", "u8", "int"),
+    S("ud2", "0F 0B"),  # gcc's __builtin_trap; the CPU raises SIGILL
     S("clc", "F8", "", "clc"), S("stc", "F9", "", "stc"), S("cmc", "F5", "", "cmc"),
     S("cld", "FC", "", "cld"), S("std", "FD", "", "std"),
     S("xlat", "D7", "Z8"),
