@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug in vmdebug: still one line, never a traceback
+        print(f"vmdebug: internal error: {type(exc).__name__}: {exc} (please report this)", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -166,8 +166,11 @@ def _string(p: "Process", i: Instruction) -> Closure:
     m = i.mnemonic
     regs, mem, here, nxt = p.state.regs, p.memory, i.address, i.address + i.length
     rep = i.prefixes[-1] if i.prefixes and i.prefixes[-1] in ("rep", "repz", "repnz") else None
-    if rep == "rep" and m in ("cmps", "scas"):
-        rep = "repz"  # F3 on cmps/scas is repe
+    if rep is not None:
+        if m not in ("cmps", "scas"):
+            rep = "rep"   # F2 or F3 on movs/stos/lods: a plain repeat (ZF is not tested)
+        elif rep == "rep":
+            rep = "repz"  # F3 on cmps/scas is repe
     set_ecx, set_esi, set_edi = reg_setter(p, ECX), reg_setter(p, ESI), reg_setter(p, EDI)
     set_eax, set_fl = reg_setter(p, EAX), flag_setter(p, F.STATUS)
     read, write = mem.read, mem.write
@@ -213,3 +216,16 @@ def _string(p: "Process", i: Instruction) -> Closure:
             return nxt
         return here
     return run
+
+
+@semantics("ud2")
+def _ud2(p: "Process", i: Instruction) -> Closure:
+    def run() -> int:
+        raise CpuFault(4, "ILL_ILLOPN", i.address, EXEC, f"ud2 (undefined instruction) at {i.address:#010x}")
+    return run
+
+
+@semantics("pause")
+def _pause(p: "Process", i: Instruction) -> Closure:
+    nxt = i.address + i.length
+    return lambda: nxt

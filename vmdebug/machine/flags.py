@@ -78,4 +78,5 @@ def condition(cond: int, fl: int) -> bool:
 
 
 def signed(value: int, size: int) -> int:
-    return value - (1 << size) if value & SIGNS[size] else value
+    """Two's complement reading of a ``size``-bit value."""
+    return value - (1 << size) if (value >> (size - 1)) & 1 else value
