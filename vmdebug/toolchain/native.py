@@ -11,6 +11,7 @@ exit status and the signal that killed it, for tests and comparisons.
 """
 from __future__ import annotations
 
+import resource
 import shutil
 import signal
 import subprocess
@@ -94,14 +95,24 @@ class NativeResult:
         return signal.Signals(self.signal).name if self.signal is not None else None
 
 
+# The usual default stack limit of Linux shells (RLIMIT_STACK = 8 MiB): with
+# an unlimited stack, unbounded recursion would eat gigabytes before faulting.
+NATIVE_STACK_LIMIT = 8 * 1024 * 1024
+
+
+def _limit_stack() -> None:
+    resource.setrlimit(resource.RLIMIT_STACK, (NATIVE_STACK_LIMIT, NATIVE_STACK_LIMIT))
+
+
 def run_native(exe: str | Path, args: list[str] | None = None, stdin: bytes = b"",
                env: dict[str, str] | None = None, timeout: float = 20.0) -> NativeResult:
     """Runs a native executable with ``args`` (argv[1:]), feeding ``stdin``.
 
-    ``env`` defaults to an empty environment, so runs are reproducible.
+    ``env`` defaults to an empty environment and the stack is limited to
+    8 MiB, so runs are reproducible whatever the caller's shell settings.
     """
     proc = subprocess.run([str(exe), *(args or [])], input=stdin, capture_output=True,
-                          env={} if env is None else env, timeout=timeout)
+                          env={} if env is None else env, timeout=timeout, preexec_fn=_limit_stack)
     if proc.returncode < 0:
         return NativeResult(proc.stdout, proc.stderr, None, -proc.returncode)
     return NativeResult(proc.stdout, proc.stderr, proc.returncode, None)

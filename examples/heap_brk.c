@@ -1,0 +1,69 @@
+/* heap_brk.c - the heap grows with brk; malloc's headers and padding.
+ *
+ * What to look at:
+ *   - malloc asks the kernel for memory with brk (through sbrk): the break,
+ *     the end of the heap, moves up by exactly the size of each new chunk.
+ *   - every chunk starts with a 4-byte header: the chunk size (header
+ *     included, rounded up to a multiple of 8) with bit 0 set while the
+ *     chunk is in use.  malloc(1) gets a chunk of 8 (4 header + 1 + 3
+ *     bytes of padding); malloc(10) a chunk of 16; malloc(100) one of 104.
+ *   - payloads are 8-byte aligned, so consecutive results differ by the
+ *     chunk sizes: b - a == 8, c - b == 16.
+ *   (Layout diagram: vmdebug/libc/src/malloc.c.)
+ *
+ * Try:
+ *   vmdebug debug examples/heap_brk.c
+ *   (vmdebug) break free
+ *   (vmdebug) continue
+ *   (vmdebug) heap                 the chunks from __heap_start to __heap_end
+ *   (vmdebug) x/4xw a-4            the header 0x00000009, then the payload
+ *   (vmdebug) vmmap                the [heap] region ends at the page-rounded break
+ *   (vmdebug) history __heap_end   every write to the heap end, back in time
+ *   (vmdebug) explain
+ *
+ * Expected outcome (native and simulated, at -O0, -O1 and -O2):
+ *   | a = malloc(1):   header 0x9  (chunk of 8 bytes)
+ *   | b = malloc(10):  header 0x11 (chunk of 16 bytes), break +16
+ *   | c = malloc(100): header 0x69 (chunk of 104 bytes), break +104
+ *   | b - a = 8, c - b = 16, all 8-aligned: 1
+ *   | heap size 128, break == heap end: 1
+ *   | after free(b): header 0x10, malloc(3) reuses it: 1
+ *   exit status 0
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* The header is the 4 bytes just before the payload. */
+static unsigned header(void *payload)
+{
+    return ((unsigned *)payload)[-1];
+}
+
+int main(void)
+{
+    char *a, *b, *c, *d, *brk_before;
+    a = malloc(1);
+    printf("a = malloc(1):   header 0x%x  (chunk of %u bytes)\n", header(a), header(a) & ~7u);
+    brk_before = sbrk(0);
+    b = malloc(10);
+    printf("b = malloc(10):  header 0x%x (chunk of %u bytes), break +%d\n", header(b), header(b) & ~7u,
+           (int)((char *)sbrk(0) - brk_before));
+    brk_before = sbrk(0);
+    c = malloc(100);
+    printf("c = malloc(100): header 0x%x (chunk of %u bytes), break +%d\n", header(c), header(c) & ~7u,
+           (int)((char *)sbrk(0) - brk_before));
+    printf("b - a = %d, c - b = %d, all 8-aligned: %d\n", (int)(b - a), (int)(c - b),
+           ((uintptr_t)a | (uintptr_t)b | (uintptr_t)c) % 8 == 0);
+    printf("heap size %d, break == heap end: %d\n", (int)(__heap_end - __heap_start),
+           (char *)sbrk(0) == __heap_end);
+    free(b);
+    printf("after free(b): header 0x%x, ", header(b));
+    d = malloc(3);
+    printf("malloc(3) reuses it: %d\n", d == b);
+    free(a);
+    free(c);
+    free(d);
+    return 0;
+}

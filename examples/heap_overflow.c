@@ -1,0 +1,46 @@
+/* heap_overflow.c - writing past a malloc'd block corrupts the next header.
+ *
+ * What to look at:
+ *   - a and b are neighbours: a's 16-byte chunk is followed directly by
+ *     b's header (0x11: size 16, in use).
+ *   - strcpy copies 19 bytes into a's 12-byte payload: the extra bytes
+ *     overwrite b's header with "AAAA" (0x41414141) and b's first bytes.
+ *   - the damage shows up later, in free(b): malloc checks the header it
+ *     is given, finds a size that does not fit in the heap, prints
+ *     "malloc: corrupted chunk header at ..." on stderr and aborts
+ *     (exit status 134, see stdlib.h).
+ *
+ * Try:
+ *   vmdebug debug examples/heap_overflow.c
+ *   (vmdebug) heap                after the two mallocs: two chunks of 16
+ *   (vmdebug) watch *(int *)(b - 4)    stops inside strcpy, on the header write
+ *   (vmdebug) continue
+ *   (vmdebug) bt
+ *   (vmdebug) history b-4         0x11 written by malloc, then 0x41414141 by strcpy
+ *   (vmdebug) explain
+ *
+ * Expected outcome (native and simulated, at -O0, -O1 and -O2):
+ *   | b's header before: 0x11, b = "bbbb"
+ *   | b's header after:  0x41414141, b = "AA"
+ *   exit status 134
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* volatile: keeps gcc -O2 from assuming a write through a cannot change b. */
+char *volatile a;
+char *volatile b;
+
+int main(void)
+{
+    a = malloc(8);
+    b = malloc(8);
+    strcpy(b, "bbbb");
+    printf("b's header before: 0x%x, b = \"%s\"\n", ((unsigned *)b)[-1], b);
+    strcpy(a, "AAAAAAAAAAAAAAAAAA"); /* 18 characters + NUL into 12 bytes */
+    printf("b's header after:  0x%x, b = \"%s\"\n", ((unsigned *)b)[-1], b);
+    free(b); /* malloc notices the broken header and aborts */
+    printf("not reached\n");
+    return 0;
+}

@@ -1,0 +1,42 @@
+/* stack_overflow.c - unbounded recursion runs off the end of the stack.
+ *
+ * What to look at:
+ *   - each call of recurse() adds a frame of about 200 bytes (return
+ *     address, saved ebp, the frame[] array) below the previous one.
+ *   - the stack region grows down on demand, but only up to the stack
+ *     limit (8 MiB); the next push below it touches an unmapped page:
+ *     page fault, SIGSEGV.  The faulting address is just below the lowest
+ *     stack page.
+ *   (last_frame makes frame[] escape, so gcc -O2 cannot turn the
+ *   recursion into a loop.)
+ *
+ * Try:
+ *   vmdebug debug examples/stack_overflow.c
+ *   (vmdebug) continue             runs until the fault
+ *   (vmdebug) vmmap                the [stack] region at its limit
+ *   (vmdebug) info registers       esp at the bottom of the stack region
+ *   (vmdebug) bt 5                 the innermost frames, all recurse()
+ *   (vmdebug) pagewalk $esp-4      not present: below the stack
+ *   (vmdebug) explain
+ *
+ * Expected outcome (native and simulated, at -O0, -O1 and -O2):
+ *   | recursing without a base case...
+ *   killed by SIGSEGV
+ */
+#include <stdio.h>
+
+char *volatile last_frame;
+
+int recurse(int n)
+{
+    char frame[180];
+    frame[0] = (char)n;
+    last_frame = frame;
+    return recurse(n + 1) + frame[0];
+}
+
+int main(void)
+{
+    printf("recursing without a base case...\n");
+    return recurse(0);
+}

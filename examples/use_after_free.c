@@ -1,0 +1,54 @@
+/* use_after_free.c - a dangling pointer reads someone else's data.
+ *
+ * What to look at:
+ *   - after free(acct) the pointer still holds the old address, and the
+ *     chunk is handed to the next malloc of a similar size (first fit).
+ *   - writing through the new pointer changes what the old one "sees":
+ *     acct->name and acct->balance now show the bytes of msg.  Nothing
+ *     crashes: the memory is still mapped, only its owner changed.
+ *
+ * Try:
+ *   vmdebug debug examples/use_after_free.c
+ *   (vmdebug) break free
+ *   (vmdebug) continue
+ *   (vmdebug) finish
+ *   (vmdebug) heap                the 24-byte chunk is free (bit 0 clear)
+ *   (vmdebug) watch acct->balance stops when strcpy(msg, ...) overwrites it
+ *   (vmdebug) continue
+ *   (vmdebug) history &acct->balance   100 written by main, then bytes of msg
+ *   (vmdebug) explain
+ *
+ * Expected outcome (native and simulated, at -O0, -O1 and -O2):
+ *   | alice has 100
+ *   | msg reuses acct's chunk: 1
+ *   | acct->name = "hacked by eve!!", acct->balance = 2171237 (0x212165)
+ *   exit status 0
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct account {
+    char name[12];
+    int balance;
+};
+
+/* volatile: the program reads freed memory on purpose; this keeps gcc -O2
+ * from assuming that msg and acct cannot point to the same bytes. */
+struct account *volatile acct;
+
+int main(void)
+{
+    char *msg;
+    acct = malloc(sizeof(struct account));
+    strcpy(acct->name, "alice");
+    acct->balance = 100;
+    printf("%s has %d\n", acct->name, acct->balance);
+    free(acct); /* acct now dangles */
+    msg = malloc(16);
+    printf("msg reuses acct's chunk: %d\n", (uintptr_t)msg == (uintptr_t)acct);
+    strcpy(msg, "hacked by eve!!");
+    printf("acct->name = \"%s\", acct->balance = %d (0x%x)\n", acct->name, acct->balance, acct->balance);
+    return 0;
+}
