@@ -107,4 +107,8 @@ def test_flags_and_sizes_for_the_cpu() -> None:
     assert jle.entry.cond == 14 and jle.entry.reads == {"ZF", "SF", "OF"}
     assert decode(bytes.fromhex("f7 e3"), 0).entry.undefined == {"PF", "AF", "ZF", "SF"}
     lea = decode(bytes.fromhex("8d 74 26 00"), 0)
-    assert lea.operands[1] == Mem(None, base="esi", index="eiz", scale=1, disp=0)
+    # objdump's eiz is no index at all for the CPU (lead's effective_address reads index names)
+    assert lea.operands[1] == Mem(None, base="esi", index=None, scale=1, disp=0) and lea.eiz == 1
+    assert format_instruction(lea) == "lea    esi,[esi+eiz*1+0x0]"
+    odd = decode(bytes.fromhex("8b 04 a5 10 00 00 00"), 0)  # SIB, no base, no index, scale 4
+    assert odd.operands[1] == Mem(32, disp=0x10) and format_instruction(odd) == "mov    eax,DWORD PTR [eiz*4+0x10]"

@@ -41,6 +41,10 @@ class Instruction:
     segment override lives in the ``Mem`` operand and 0x66 in
     ``entry.opsize``.  ``disp_bytes`` is the size of the ModRM displacement
     (0, 1 or 4), which objdump shows even when it is zero (``[ebp+0x0]``).
+    ``eiz`` is the scale (1, 2, 4, 8) of an SIB byte whose index field says
+    "no index" where objdump prints the pseudo-register ``eiz``
+    (``lea esi,[esi+eiz*1+0x0]``), else 0; the ``Mem`` itself then has
+    ``index=None, scale=1``, which is what it means to the CPU.
     """
 
     address: int
@@ -51,6 +55,7 @@ class Instruction:
     entry: Entry
     raw: bytes
     disp_bytes: int = 0
+    eiz: int = 0
 
 
 _SEGS = {0x26: "es", 0x2E: "cs", 0x36: "ss", 0x3E: "ds", 0x64: "fs", 0x65: "gs"}
@@ -179,6 +184,7 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
     mem: Mem | None = None
     rm_reg: int = -1
     disp_bytes = 0
+    eiz = 0
     if modrm >= 0:
         pos += 1
         mod = modrm >> 6
@@ -186,7 +192,7 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
         if mod == 3:
             rm_reg = rm
         else:
-            mem, pos, disp_bytes = _memory(code, pos, mod, rm, seg)
+            mem, pos, disp_bytes, eiz = _memory(code, pos, mod, rm, seg)
     ops: list[Operand] = []
     size = entry.opsize or 32
     for kind in entry.operands:
@@ -263,16 +269,19 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
         if entry.rep is None or (rep == 0xF2 and entry.rep == "ret"):
             raise DecodeError(f"invalid instruction (bad rep prefix): {bytes(code[:pos]).hex(' ')}")
         prefixes += ("repnz" if rep == 0xF2 else "rep" if entry.rep == "rep" else "repz",)
-    return Instruction(address, pos, entry.mnemonic, tuple(ops), prefixes, entry, bytes(code[:pos]), disp_bytes)
+    return Instruction(address, pos, entry.mnemonic, tuple(ops), prefixes, entry, bytes(code[:pos]), disp_bytes, eiz)
 
 
-def _memory(code: bytes | memoryview, pos: int, mod: int, rm: int, seg: str | None) -> tuple[Mem, int, int]:
-    """ModRM/SIB memory operand (SDM Vol. 2A Tables 2-2 and 2-3) -> (Mem, new pos, disp bytes).
+def _memory(code: bytes | memoryview, pos: int, mod: int, rm: int,
+            seg: str | None) -> tuple[Mem, int, int, int]:
+    """ModRM/SIB memory operand (SDM Vol. 2A Tables 2-2 and 2-3) -> (Mem, new pos, disp bytes, eiz).
 
     An SIB byte whose index field is 100 ("no index") is shown by objdump as
-    ``eiz`` unless it is the plain ``[esp]``-style base; we keep it as index
-    ``"eiz"`` (a zero register) so the disassembler can print it the same way.
+    ``eiz*scale`` unless it is the plain ``[esp]``-style base (i386-dis.c
+    OP_E_memory); we return that scale as ``eiz`` so the disassembler can
+    print it, and leave the Mem with no index.
     """
+    eiz = 0
     base: str | None
     index: str | None = None
     scale = 1
@@ -280,12 +289,12 @@ def _memory(code: bytes | memoryview, pos: int, mod: int, rm: int, seg: str | No
         sib = code[pos]
         pos += 1
         ss, idx, b = sib >> 6, (sib >> 3) & 7, sib & 7
-        scale = 1 << ss
         base = None if (b == 5 and mod == 0) else _R32[b]
         if idx != 4:
             index = _R32[idx]
+            scale = 1 << ss
         elif ss != 0 or base != "esp":
-            index = "eiz"
+            eiz = 1 << ss
     elif rm == 5 and mod == 0:
         base = None
     else:
@@ -298,7 +307,7 @@ def _memory(code: bytes | memoryview, pos: int, mod: int, rm: int, seg: str | No
     elif mod == 2 or base is None:
         if pos + 4 > len(code):
             raise IndexError
-        disp = int.from_bytes(code[pos:pos + 4], "little", signed=base is not None or index is not None)
+        disp = int.from_bytes(code[pos:pos + 4], "little", signed=base is not None or index is not None or eiz > 0)
         pos += 4
         nbytes = 4
     else:
@@ -306,4 +315,4 @@ def _memory(code: bytes | memoryview, pos: int, mod: int, rm: int, seg: str | No
         nbytes = 0
     # A disp32 that would have fit a disp8 is what as emits for a relocatable symbol.
     symbolic = nbytes == 4 and base is not None and -128 <= disp <= 127
-    return Mem(None, base, index, scale, disp, seg, symbolic), pos, nbytes
+    return Mem(None, base, index, scale, disp, seg, symbolic), pos, nbytes, eiz

@@ -19,12 +19,12 @@ _PTR = {8: "BYTE PTR ", 16: "WORD PTR ", 32: "DWORD PTR "}
 BYTES_PER_LINE = 7  # objdump's default for x86 (insn_info.bytes_per_line)
 
 
-def _mem(m: Mem, kind: str, disp_bytes: int) -> str:
+def _mem(m: Mem, kind: str, disp_bytes: int, eiz: int) -> str:
     if kind.startswith("moffs"):
         # moffs forms print no size and always a segment (i386-dis.c OP_OFF).
         return f"{m.seg or 'ds'}:{m.disp & 0xFFFFFFFF:#x}"
     size = "" if kind == "m" or m.size is None else _PTR[m.size]
-    if m.base is None and m.index is None:
+    if m.base is None and m.index is None and not eiz:
         # [disp32] prints as seg:addr without brackets.
         return f"{size}{m.seg or 'ds'}:{m.disp & 0xFFFFFFFF:#x}"
     out = size + (f"{m.seg}:" if m.seg else "") + "["
@@ -32,6 +32,8 @@ def _mem(m: Mem, kind: str, disp_bytes: int) -> str:
         out += m.base
     if m.index is not None:
         out += ("+" if m.base is not None else "") + f"{m.index}*{m.scale}"
+    elif eiz:
+        out += ("+" if m.base is not None else "") + f"eiz*{eiz}"
     if m.disp or disp_bytes:
         d = m.disp
         out += f"+{d:#x}" if d >= 0 else f"-{-d:#x}"
@@ -45,7 +47,7 @@ def format_operand(insn: Instruction, i: int, symbol_for: SymbolFor | None = Non
     if isinstance(op, Reg):
         return op.name
     if isinstance(op, Mem):
-        return _mem(op, kind, insn.disp_bytes)
+        return _mem(op, kind, insn.disp_bytes, insn.eiz)
     if isinstance(op, Imm):
         return "1" if kind == "1" else f"{op.value:#x}"
     if isinstance(op, Rel):
