@@ -10,9 +10,9 @@
  *   (vmdebug) break calloc
  *   (vmdebug) continue
  *   (vmdebug) heap                one free chunk of 40 bytes waiting to be reused
- *   (vmdebug) finish
- *   (vmdebug) x/10xw $eax          zeros where 0xabababab was
- *   (vmdebug) history $eax         who wrote these bytes: memset in calloc, memset in main
+ *   (vmdebug) next                (out of calloc, back in main)
+ *   (vmdebug) heap                the same chunk in use again
+ *   (vmdebug) history ADDR        (ADDR = the chunk's payload) memset in main, then in calloc
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

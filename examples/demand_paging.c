@@ -13,12 +13,12 @@
  *   vmdebug debug examples/demand_paging.c
  *   (vmdebug) break main
  *   (vmdebug) continue
- *   (vmdebug) next 2
- *   (vmdebug) vmmap                a 64 MiB region ...
- *   (vmdebug) pagewalk p           ... whose pages are not present yet
- *   (vmdebug) next 3
- *   (vmdebug) pagewalk p           present now: the write faulted it in
- *   (vmdebug) pagewalk p+4096      still not present
+ *   (vmdebug) next                (past the mmap)
+ *   (vmdebug) vmmap               a 64 MiB region ...
+ *   (vmdebug) pagewalk ADDR       (ADDR = p) ... whose pages are not present yet
+ *   (vmdebug) next                (past the first p[offset] = ...)
+ *   (vmdebug) pagewalk ADDR       present now: the write faulted it in
+ *   (vmdebug) pagewalk ADDR       (ADDR = p + 4096) still not present
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

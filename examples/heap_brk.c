@@ -15,10 +15,10 @@
  *   vmdebug debug examples/heap_brk.c
  *   (vmdebug) break free
  *   (vmdebug) continue
- *   (vmdebug) heap                 the chunks from __heap_start to __heap_end
- *   (vmdebug) x/4xw a-4            the header 0x00000009, then the payload
- *   (vmdebug) vmmap                the [heap] region ends at the page-rounded break
- *   (vmdebug) history __heap_end   every write to the heap end, back in time
+ *   (vmdebug) heap                the chunks from __heap_start to __heap_end
+ *   (vmdebug) x/8xw __heap_start  headers 0x9, 0x11, 0x69 among the payload bytes
+ *   (vmdebug) vmmap               the [heap] region ends at the page-rounded break
+ *   (vmdebug) history &__heap_end every change of the heap end, back in time
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

@@ -12,11 +12,14 @@
  *
  * Try:
  *   vmdebug debug examples/heap_overflow.c
- *   (vmdebug) heap                after the two mallocs: two chunks of 16
- *   (vmdebug) watch *(int *)(b - 4)    stops inside strcpy, on the header write
+ *   (vmdebug) break strcpy
+ *   (vmdebug) continue
+ *   (vmdebug) continue            the second strcpy, into a
+ *   (vmdebug) heap                two chunks of 16; b's header is 0x11
+ *   (vmdebug) watch ADDR          (ADDR = b - 4, b's header) stops inside strcpy
  *   (vmdebug) continue
  *   (vmdebug) bt
- *   (vmdebug) history b-4         0x11 written by malloc, then 0x41414141 by strcpy
+ *   (vmdebug) history ADDR        0x11 written by malloc, then 0x41414141 by strcpy
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

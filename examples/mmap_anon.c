@@ -11,10 +11,11 @@
  *   vmdebug debug examples/mmap_anon.c
  *   (vmdebug) break mprotect
  *   (vmdebug) continue
- *   (vmdebug) vmmap                one rw- region of 2 pages
- *   (vmdebug) finish
- *   (vmdebug) vmmap                now rw- and r--
- *   (vmdebug) pagewalk p+4096      present, read-only
+ *   (vmdebug) vmmap               one rw- region of 2 pages
+ *   (vmdebug) break munmap
+ *   (vmdebug) continue
+ *   (vmdebug) vmmap               now rw- and r--
+ *   (vmdebug) pagewalk ADDR       (ADDR = p + 4096) present, read-only
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

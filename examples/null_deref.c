@@ -10,11 +10,11 @@
  *
  * Try:
  *   vmdebug debug examples/null_deref.c
- *   (vmdebug) continue             runs to the fault
- *   (vmdebug) bt                   main, at the line that used the NULL
- *   (vmdebug) pagewalk 0           no page-table entry for page 0
- *   (vmdebug) reverse-stepi        back to the instruction before the fault
- *   (vmdebug) history $eax         where the 0 came from: find's return value
+ *   (vmdebug) continue            runs to the fault
+ *   (vmdebug) bt                  main, at the line that used the NULL
+ *   (vmdebug) pagewalk 0          no page-table entry for page 0
+ *   (vmdebug) reverse-stepi       back to the instruction before the fault
+ *   (vmdebug) x/8xw $esp
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

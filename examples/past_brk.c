@@ -12,10 +12,10 @@
  *   vmdebug debug examples/past_brk.c
  *   (vmdebug) break main
  *   (vmdebug) continue
- *   (vmdebug) next 4
- *   (vmdebug) vmmap                the [heap] region ends on a page boundary
- *   (vmdebug) pagewalk brk_now     present
- *   (vmdebug) pagewalk next_page   not present
+ *   (vmdebug) next                (a few times, up to the last printf)
+ *   (vmdebug) vmmap               the [heap] region ends on a page boundary
+ *   (vmdebug) pagewalk ADDR       (ADDR = brk_now) present
+ *   (vmdebug) pagewalk ADDR       (ADDR = next_page) not present
  *   (vmdebug) continue
  *   (vmdebug) explain
  *

@@ -15,12 +15,12 @@
  *   vmdebug debug examples/recursion_frames.c
  *   (vmdebug) break add3
  *   (vmdebug) continue
- *   (vmdebug) x/8xw $esp          return address, then 1, 2, 3
- *   (vmdebug) break factorial if n == 1
- *   (vmdebug) continue
- *   (vmdebug) bt                  five frames of factorial under main
+ *   (vmdebug) x/8xw $esp          the return address, then 1, 2, 3
+ *   (vmdebug) break factorial
+ *   (vmdebug) continue            (four more times: one frame per call)
+ *   (vmdebug) bt                  the chain of saved ebp values, innermost first
  *   (vmdebug) stack               the frames drawn: args, return address, saved ebp, locals
- *   (vmdebug) reverse-stepi       watch a frame being torn down backwards
+ *   (vmdebug) reverse-stepi       step backwards: watch a push being undone
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

@@ -10,10 +10,10 @@
  *
  * Try:
  *   vmdebug debug examples/rodata_write.c
- *   (vmdebug) continue             runs to the fault
- *   (vmdebug) vmmap                .rodata is r--, .data/.bss rw-
- *   (vmdebug) pagewalk s           present, but not writable
- *   (vmdebug) x/s s
+ *   (vmdebug) continue            runs to the fault
+ *   (vmdebug) vmmap               .rodata is r--, .data and .bss rw-
+ *   (vmdebug) pagewalk ADDR       (ADDR = the value of s) present, but not writable
+ *   (vmdebug) reverse-stepi
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

@@ -12,11 +12,10 @@
  *
  * Try:
  *   vmdebug debug examples/stack_overflow.c
- *   (vmdebug) continue             runs until the fault
- *   (vmdebug) vmmap                the [stack] region at its limit
- *   (vmdebug) info registers       esp at the bottom of the stack region
- *   (vmdebug) bt 5                 the innermost frames, all recurse()
- *   (vmdebug) pagewalk $esp-4      not present: below the stack
+ *   (vmdebug) continue            runs until the fault
+ *   (vmdebug) vmmap               the [stack] region at its limit
+ *   (vmdebug) bt                  frame after frame of recurse()
+ *   (vmdebug) pagewalk ADDR       (ADDR = $esp - 4) not present: below the stack
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

@@ -13,13 +13,13 @@
  *   vmdebug debug examples/stack_smash.c
  *   (vmdebug) break greet
  *   (vmdebug) continue
- *   (vmdebug) continue             the second call
- *   (vmdebug) stack                buf, saved ebp, return address into main
- *   (vmdebug) watch *(int *)($ebp+4)   the return address: strcpy overwrites it
+ *   (vmdebug) continue            the second call
+ *   (vmdebug) stack               buf, saved ebp, return address into main
+ *   (vmdebug) watch ADDR          (ADDR = $ebp + 4, the return address) strcpy overwrites it
  *   (vmdebug) continue
  *   (vmdebug) x/12xw $esp
- *   (vmdebug) continue             ret jumps to 0x41414141
- *   (vmdebug) history $ebp+4
+ *   (vmdebug) continue            ret jumps to 0x41414141
+ *   (vmdebug) history ADDR
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

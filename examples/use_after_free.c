@@ -11,11 +11,12 @@
  *   vmdebug debug examples/use_after_free.c
  *   (vmdebug) break free
  *   (vmdebug) continue
- *   (vmdebug) finish
- *   (vmdebug) heap                the 24-byte chunk is free (bit 0 clear)
- *   (vmdebug) watch acct->balance stops when strcpy(msg, ...) overwrites it
+ *   (vmdebug) heap                acct's 24-byte chunk, still in use
+ *   (vmdebug) stepi               (until free returns)
+ *   (vmdebug) heap                the chunk is free: bit 0 of its header is clear
+ *   (vmdebug) watch ADDR          (ADDR = acct->balance) stops when strcpy(msg, ...) writes it
  *   (vmdebug) continue
- *   (vmdebug) history &acct->balance   100 written by main, then bytes of msg
+ *   (vmdebug) history ADDR        100 written by main, then bytes of msg
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
