@@ -156,3 +156,31 @@ def test_cli_cc_bad_level_is_one_line(tmp_path: Path) -> None:
 def test_tools_are_installed() -> None:
     for tool in ("gcc", "as", "ld"):
         assert shutil.which(tool), tool
+
+
+def test_native_assembly_program_with_main_links_crt0_and_libc(tmp_path: Path) -> None:
+    from vmdebug.toolchain.native import build_native, run_native
+
+    src = tmp_path / "m.s"
+    src.write_text("\t.globl main\nmain:\n\tpush OFFSET msg\n\tcall puts\n\tadd esp, 4\n\tmov eax, 7\n\tret\n"
+                   "\t.section .rodata\nmsg:\t.string \"from asm\"\n")
+    result = run_native(build_native(src, tmp_path / "m"))
+    assert (result.stdout, result.exit_status) == (b"from asm\n", 7)
+
+
+def test_native_assembly_program_with_its_own_start(tmp_path: Path) -> None:
+    from vmdebug.toolchain.native import build_native, run_native
+
+    src = tmp_path / "st.s"
+    src.write_text("\t.globl _start\n_start:\n\tmov eax, 1\n\tmov ebx, 9\n\tint 0x80\n")
+    result = run_native(build_native(src, tmp_path / "st"))
+    assert (result.stdout, result.exit_status) == (b"", 9)
+
+
+def test_native_assembly_errors_name_the_users_line(tmp_path: Path) -> None:
+    from vmdebug.toolchain.native import build_native
+
+    src = tmp_path / "bad.s"
+    src.write_text("main:\n\tmov eax, 1\n\tfrobnicate eax\n")
+    with pytest.raises(UserError, match=r"bad\.s:3: Error: no such instruction"):
+        build_native(src, tmp_path / "bad")

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from vmdebug.errors import UserError
 from vmdebug.toolchain.gcc import CompilerError, check_opt_level, compile_to_asm
 from vmdebug.toolchain.native import build_native
 
@@ -40,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
                 out = source.with_suffix(".out")
             build_native(source, out, level)
         else:
+            if source.suffix != ".c":
+                raise UserError(f"{source}: without --native, cc compiles a .c file to assembly")
             out = Path(args.output) if args.output else source.with_suffix(".s")
             text = compile_to_asm(source, level)
             if str(out) == "-":

@@ -11,6 +11,7 @@ exit status and the signal that killed it, for tests and comparisons.
 """
 from __future__ import annotations
 
+import re
 import resource
 import shutil
 import signal
@@ -52,8 +53,16 @@ def libc_objects(workdir: Path) -> list[Path]:
     return objects
 
 
+_START_LABEL = re.compile(r"^\s*_start\s*:", re.M)
+
+
 def build_native(source: str | Path, out: str | Path, opt_level: str = "0") -> Path:
     """Builds ``source`` (.c, or an Intel-syntax .s) into the static i386 ELF ``out``.
+
+    An assembly file is read as Intel syntax (``.intel_syntax noprefix`` is
+    put in front, as vmdebug's assembler only knows Intel syntax); if it
+    defines its own ``_start`` it is linked without crt0, else crt0 calls
+    its ``main``.  The libc is linked in either case.
 
     Raises UserError on a missing file or tool; a C compile error raises
     CompilerError carrying gcc's stderr.
@@ -66,18 +75,25 @@ def build_native(source: str | Path, out: str | Path, opt_level: str = "0") -> P
     with tempfile.TemporaryDirectory(prefix="vmdebug-native-") as tmp:
         work = Path(tmp)
         user_obj = work / "user.o"
+        own_start = False
         if src.suffix == ".c":
             argv = gcc_command(src, level, ("-c",))
             argv[-1:-1] = ["-o", str(user_obj)]
             run_gcc(argv, warnings=None)
-        elif src.suffix in (".s", ".S", ".asm"):
-            assemble(src, user_obj)
+        elif src.suffix in (".s", ".asm"):
+            intel = work / "intel_syntax.s"
+            intel.write_text(".intel_syntax noprefix\n")
+            # GNU as reads several input files as one stream, keeping each
+            # file's own line numbers in its messages.
+            _run([_tool("as"), "--32", "-o", str(user_obj), str(intel), str(src)], f"as {src.name}")
+            own_start = _START_LABEL.search(src.read_text(errors="replace")) is not None
         else:
             raise UserError(f"{source}: expected a .c or .s file")
         objects = libc_objects(work)
         crt0, rest = objects[0], objects[1:]
+        first = [] if own_start else [str(crt0)]
         _run([_tool("ld"), "-m", "elf_i386", "-static", "-e", "_start", "-o", str(out_path),
-              str(crt0), str(user_obj), *map(str, rest)], "ld")
+              *first, str(user_obj), *map(str, rest)], "ld")
     return out_path
 
 
