@@ -155,8 +155,6 @@ def _lines_for(entry: Entry, n0: int) -> list[Line]:
                 combos.append(tuple(combo))
     lines = []
     mnemonic = entry.mnemonic
-    if mnemonic == "pushw":
-        pass
     for ops in combos:
         if sum(isinstance(o, Mem) for o in ops) > 1:
             continue

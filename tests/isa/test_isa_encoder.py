@@ -56,6 +56,8 @@ R = Reg.named
 
 @pytest.mark.parametrize("mnemonic,operands,message", [
     ("foo", (), "unknown mnemonic `foo'"),
+    ("inc", (Reg("eax", 9, 32),), "bad register `eax' for `inc'"),
+    ("inc", (Mem(32, base="ax"),), "`ax' is not a valid base/index expression"),
     ("inc", (Mem(None, base="eax"),), "ambiguous operand size for `inc'"),
     ("mov", (Mem(None, base="eax"), Imm(5)), "ambiguous operand size for `mov'"),
     ("movzx", (R("eax"), Mem(None, base="eax")), "ambiguous operand size for `movzx'"),

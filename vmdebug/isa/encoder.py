@@ -100,10 +100,6 @@ def _kind_size(kind: str) -> int | None:
     return None
 
 
-class _Fail(Exception):
-    """Internal: why one template did not match (kept to choose the error message)."""
-
-
 def _match_operand(kind: str, op: Operand, entry: Entry) -> str:
     """Return "" if ``op`` fits ``kind``; otherwise the failure reason."""
     if isinstance(op, Reg):
@@ -239,6 +235,9 @@ def encode(mnemonic: str, operands: tuple[Operand, ...] = (), *, prefixes: tuple
     """
     name = mnemonic.lower()
     ops = tuple(operands)
+    for op in ops:
+        if isinstance(op, Reg) and REGISTERS.get(op.name) != (op.code, op.size):
+            raise EncodeError(f"bad register `{op.name}' for `{mnemonic}'")
     if name in STRING_SUFFIXED and not ops:
         name, size = STRING_SUFFIXED[name]
         return _encode_string(name, size, prefixes)
