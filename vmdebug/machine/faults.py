@@ -41,3 +41,6 @@ def sigfpe(eip: int, reason: str) -> CpuFault:
 def sigtrap(eip: int, reason: str) -> CpuFault:
     # int3 with no debugger: do_int3_user -> do_trap(X86_TRAP_BP, SIGTRAP, ...) si_code SI_KERNEL
     return CpuFault(SIGTRAP, "SI_KERNEL", 0, EXEC, reason)
+
+#: si_code numbers (include/uapi/asm-generic/siginfo.h), as gdb's $_siginfo shows them.
+SI_CODES = {"SEGV_MAPERR": 1, "SEGV_ACCERR": 2, "FPE_INTDIV": 1, "ILL_ILLOPN": 2, "SI_KERNEL": 0x80}

@@ -29,6 +29,12 @@ class Layout:
     task_size: int
     stack_top: int
     word: int  # sizeof(void *) in the *kernel*: fs/exec.c leaves one at the top of the stack
+    #: Special mappings placed at exec: (start, end, perms bits, name).  The compat layout
+    #: reserves where this machine's x86-64 kernel (6.18) puts the 32-bit vvar and vDSO, so
+    #: mmap returns the same addresses as natively.  vmdebug's vDSO pages are empty.
+    special: tuple[tuple[int, int, int, str], ...] = ()
+    #: AT_SYSINFO (the vDSO's __kernel_vsyscall) and AT_SYSINFO_EHDR, when there is a vDSO.
+    sysinfo: tuple[int, int] | None = None
 
     @property
     def mmap_base(self) -> int:
@@ -38,21 +44,25 @@ class Layout:
 
 LAYOUTS = {
     "i386": Layout("i386", 0xC0000000, 0xC0000000, 4),
-    "compat": Layout("compat", 0xFFFFE000, 0xFFFFE000, 8),
+    "compat": Layout("compat", 0xFFFFE000, 0xFFFFE000, 8,
+                     special=((0xF7FF6000, 0xF7FFA000, 1, "[vvar]"), (0xF7FFA000, 0xF7FFC000, 1, "[vvar_vclock]"),
+                              (0xF7FFC000, 0xF7FFE000, 5, "[vdso]")),
+                     sysinfo=(0xF7FFC5E0, 0xF7FFC000)),
 }
 
 # Auxiliary vector types (include/uapi/linux/auxvec.h, arch/x86/include/uapi/asm/auxvec.h).
 AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY = 0, 3, 4, 5, 6, 7, 8, 9
 AT_UID, AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK = 11, 12, 13, 14, 15, 16, 17
 AT_SECURE, AT_RANDOM, AT_HWCAP2, AT_RSEQ_FEATURE_SIZE, AT_RSEQ_ALIGN, AT_EXECFN = 23, 25, 26, 27, 28, 31
-AT_MINSIGSTKSZ = 51
+AT_MINSIGSTKSZ, AT_SYSINFO, AT_SYSINFO_EHDR = 51, 32, 33
 AUX_NAMES = {
     AT_NULL: "AT_NULL", AT_PHDR: "AT_PHDR", AT_PHENT: "AT_PHENT", AT_PHNUM: "AT_PHNUM",
     AT_PAGESZ: "AT_PAGESZ", AT_BASE: "AT_BASE", AT_FLAGS: "AT_FLAGS", AT_ENTRY: "AT_ENTRY",
     AT_UID: "AT_UID", AT_EUID: "AT_EUID", AT_GID: "AT_GID", AT_EGID: "AT_EGID",
     AT_PLATFORM: "AT_PLATFORM", AT_HWCAP: "AT_HWCAP", AT_CLKTCK: "AT_CLKTCK", AT_SECURE: "AT_SECURE",
     AT_RANDOM: "AT_RANDOM", AT_HWCAP2: "AT_HWCAP2", AT_RSEQ_FEATURE_SIZE: "AT_RSEQ_FEATURE_SIZE",
-    AT_RSEQ_ALIGN: "AT_RSEQ_ALIGN", AT_EXECFN: "AT_EXECFN", AT_MINSIGSTKSZ: "AT_MINSIGSTKSZ",
+    AT_RSEQ_ALIGN: "AT_RSEQ_ALIGN", AT_EXECFN: "AT_EXECFN", AT_MINSIGSTKSZ: "AT_MINSIGSTKSZ", AT_SYSINFO: "AT_SYSINFO",
+    AT_SYSINFO_EHDR: "AT_SYSINFO_EHDR",
 }
 PLATFORM = b"i686\0"                 # ELF_PLATFORM for i386 and ia32 compat
 # Deterministic stand-in for the 16 random bytes (the real kernel uses get_random_bytes).
@@ -115,7 +125,8 @@ def build_initial_stack(layout: Layout, argv: list[bytes], envp: list[bytes], ex
     p -= len(RANDOM_BYTES)
     put(p, RANDOM_BYTES)
     u_random = p
-    auxv = [
+    auxv = [(AT_SYSINFO, layout.sysinfo[0]), (AT_SYSINFO_EHDR, layout.sysinfo[1])] if layout.sysinfo else []
+    auxv += [
         (AT_MINSIGSTKSZ, MINSIGSTKSZ), (AT_HWCAP, HWCAP), (AT_PAGESZ, PAGE), (AT_CLKTCK, 100),
         (AT_PHDR, phdr), (AT_PHENT, 32), (AT_PHNUM, phnum), (AT_BASE, 0), (AT_FLAGS, 0),
         (AT_ENTRY, entry), (AT_UID, 0), (AT_EUID, 0), (AT_GID, 0), (AT_EGID, 0), (AT_SECURE, 0),

@@ -56,8 +56,9 @@ class Memory:
         for vpn in list(self.code_pages):
             self.on_code_write(vpn)
 
-    def _page_base(self, vpn: int, access: int) -> int:
-        """Physical base of a page for an access, faulting it in if needed."""
+    def _page_base(self, addr: int, access: int) -> int:
+        """Physical base of the page holding ``addr`` for an access, faulting it in if needed."""
+        vpn = addr >> 12
         if access == READ:
             base = self.rtlb.get(vpn)
         elif access == WRITE:
@@ -65,14 +66,14 @@ class Memory:
         else:
             base = self.rtlb.get(vpn) if vpn in self.xtlb else None
         if base is None:
-            base = self.proc.kernel.page_fault(vpn << 12, access)
+            base = self.proc.kernel.page_fault(addr, access)
         return base
 
     # ---- reads -------------------------------------------------------------
     def read8(self, addr: int) -> int:
         base = self.rtlb.get(addr >> 12)
         if base is None:
-            base = self._page_base(addr >> 12, READ)
+            base = self._page_base(addr, READ)
         return self.mv[base | (addr & 0xFFF)]
 
     def read16(self, addr: int) -> int:
@@ -106,7 +107,7 @@ class Memory:
         while size > 0:
             off = addr & 0xFFF
             n = min(size, 0x1000 - off)
-            out.append((self._page_base(addr >> 12, access) | off, n))
+            out.append((self._page_base(addr, access) | off, n))
             addr = (addr + n) & 0xFFFFFFFF
             size -= n
         return out

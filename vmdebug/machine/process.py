@@ -134,6 +134,8 @@ class Process:
             if mem_end > file_end:  # bss beyond the file's last page: anonymous (vm_brk_flags)
                 k.add_vma(Vma(file_end, mem_end, perms, ""))
             brk = max(brk, seg.vaddr + seg.memsz)
+        for start, end, perms, name in self.layout.special:
+            k.add_vma(Vma(start, end, perms, name))
         k.start_brk = k.brk = page_align(brk)
         self.event((C.BREAK_MOVED, 0, k.brk, 0, 0))
         stack = build_initial_stack(self.layout, [a.encode() for a in self.argv], [e.encode() for e in self.envp],
