@@ -184,3 +184,16 @@ def test_native_assembly_errors_name_the_users_line(tmp_path: Path) -> None:
     src.write_text("main:\n\tmov eax, 1\n\tfrobnicate eax\n")
     with pytest.raises(UserError, match=r"bad\.s:3: Error: no such instruction"):
         build_native(src, tmp_path / "bad")
+
+
+def test_warnings_are_passed_on_verbatim(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "warn.c"
+    src.write_text("int main(void)\n{\n    int *p = 5;\n    return p != 0;\n}\n")
+    import io
+    stream = io.StringIO()
+    compile_to_asm(src, "2", warnings=stream)
+    compile_to_asm(src, "2", warnings=False)
+    compile_to_asm(src, "2")
+    assert "warning: initialization of 'int *' from 'int' makes pointer from integer without a cast" in \
+        stream.getvalue().replace("\u2018", "'").replace("\u2019", "'")
+    assert capsys.readouterr().err == stream.getvalue()

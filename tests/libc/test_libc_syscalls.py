@@ -3,6 +3,7 @@ brk/sbrk semantics, mmap/munmap/mprotect, read/write and errno, argc/argv/
 envp, exit/atexit/abort/assert."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,19 @@ def test_exit_atexit_abort_assert(mode: str, status: int, stdout: str, stderr: s
     assert result.exit_status == status
     assert result.stdout.decode() == stdout
     assert result.stderr.decode() == stderr.format(src=(tmp_path / "prog.c").resolve())
+
+
+@pytest.mark.parametrize("args", [[], ["x"], ["x", "y"], ["x", "y", "z"]])
+def test_crt0_calls_main_with_a_16_byte_aligned_stack(args: list[str], tmp_path: Path) -> None:
+    """i386 psABI: esp is 16-aligned at the call, so esp % 16 == 12 on entry to
+    main (after the return address), whatever argc is; read with gdb."""
+    import subprocess
+
+    src = tmp_path / "al.c"
+    src.write_text("int main(int argc, char **argv) { return argc; }\n")
+    exe = build_native(src, tmp_path / "al", "0")
+    proc = subprocess.run(["gdb", "-nx", "-batch", "-ex", "break *main", "-ex", "run " + " ".join(args),
+                           "-ex", "p ((unsigned)$esp) % 16", "-ex", "p *(int *)($esp + 4)",
+                           "-ex", "p **(char ***)($esp + 8) != 0", str(exe)],
+                          capture_output=True, text=True, timeout=60)
+    assert re.findall(r"^\$\d+ = (\S+)$", proc.stdout, re.M) == ["12", str(len(args) + 1), "1"], proc.stdout

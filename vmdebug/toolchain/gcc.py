@@ -90,23 +90,27 @@ def gcc_command(c_path: str | Path, opt_level: str, mode: tuple[str, ...]) -> li
     ]
 
 
-def run_gcc(argv: list[str], warnings: TextIO | None) -> subprocess.CompletedProcess[bytes]:
-    """Runs gcc; a failure raises CompilerError with gcc's stderr verbatim,
-    warnings of a successful compile are passed on to ``warnings``."""
+def run_gcc(argv: list[str], warnings: TextIO | bool) -> subprocess.CompletedProcess[bytes]:
+    """Runs gcc; a failure raises CompilerError with gcc's stderr verbatim.
+
+    Warnings of a successful compile go to ``warnings``: a stream, True for
+    the current ``sys.stderr``, False to drop them."""
     proc = subprocess.run(argv, capture_output=True)
     err = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         raise CompilerError(err)
-    if err and warnings is not None:
-        warnings.write(err)
-        warnings.flush()
+    if err and warnings is not False:
+        stream = sys.stderr if warnings is True else warnings
+        stream.write(err)
+        stream.flush()
     return proc
 
 
-def compile_to_asm(c_path: str | Path, opt_level: str = "0", warnings: TextIO | None = sys.stderr) -> str:
+def compile_to_asm(c_path: str | Path, opt_level: str = "0", warnings: TextIO | bool = True) -> str:
     """Compiles one C file to Intel-syntax assembly text for the simulator.
 
-    Raises UserError if the file is missing, gcc is absent, gcc fails
+    gcc's warnings are shown as gcc printed them (see run_gcc).  Raises
+    UserError if the file is missing, gcc is absent, gcc fails
     (CompilerError, carrying gcc's stderr) or the code uses floating point.
     """
     path = Path(c_path)
