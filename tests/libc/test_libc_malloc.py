@@ -290,3 +290,24 @@ def test_heap_errors_abort_with_status_134(case: str, message: str, tmp_path: Pa
     assert err.startswith(message)
     assert err.endswith("\nabort\n")
     assert err.count("\n") == 2
+
+
+
+FOREIGN = PRELUDE + r'''
+int main(void)
+{
+    char *p = malloc(10), *mine, *q;
+    mine = sbrk(13);            /* the program takes 13 bytes of its own */
+    memset(mine, 'M', 13);
+    q = malloc(4);              /* fits in no free chunk: the heap would have to grow */
+    printf("not reached %p %p\n", p, q);
+    return 0;
+}
+'''
+
+
+def test_growing_the_heap_after_the_program_moved_the_break_aborts(tmp_path: Path) -> None:
+    result = build_run(tmp_path, FOREIGN, "1")
+    assert (result.exit_status, result.signal, result.stdout) == (134, None, b"")
+    assert result.stderr.decode().startswith(
+        "malloc: the program moved the break (sbrk/brk) since malloc grew the heap at 0x")

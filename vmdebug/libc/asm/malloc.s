@@ -31,16 +31,59 @@ heap_error:
 	.section	.rodata.str1.4
 	.align 4
 .LC1:
+	.string	"the program moved the break (sbrk/brk) since malloc grew the heap"
+	.text
+	.p2align 4
+	.type	heap_grow, @function
+heap_grow:
+	push	ebx
+	mov	ebx, eax
+	sub	esp, 20
+	push	0
+	call	sbrk
+	mov	edx, DWORD PTR __heap_end
+	add	esp, 16
+	cmp	edx, eax
+	jne	.L16
+	test	ebx, ebx
+	js	.L11
+	sub	esp, 12
+	push	ebx
+	call	sbrk
+	add	esp, 16
+	cmp	eax, -1
+	je	.L11
+	mov	eax, DWORD PTR __heap_end
+	add	ebx, eax
+	mov	DWORD PTR __heap_end, ebx
+	add	esp, 8
+	pop	ebx
+	ret
+	.p2align 4,,10
+	.p2align 3
+.L11:
+	mov	DWORD PTR errno, 12
+	add	esp, 8
+	xor	eax, eax
+	pop	ebx
+	ret
+.L16:
+	mov	eax, OFFSET FLAT:.LC1
+	call	heap_error
+	.size	heap_grow, .-heap_grow
+	.section	.rodata.str1.4
+	.align 4
+.LC2:
 	.string	"invalid pointer (not from malloc)"
 	.section	.rodata.str1.1,"aMS",@progbits,1
-.LC2:
+.LC3:
 	.string	"corrupted chunk header"
 	.section	.rodata.str1.4
 	.align 4
-.LC3:
+.LC4:
 	.string	"invalid pointer (not the start of a chunk)"
 	.section	.rodata.str1.1
-.LC4:
+.LC5:
 	.string	"double free"
 	.text
 	.p2align 4
@@ -55,50 +98,50 @@ find_chunk:
 	sub	esp, 12
 	mov	edx, DWORD PTR __heap_start
 	cmp	ecx, edx
-	jb	.L8
+	jb	.L18
 	test	edx, edx
-	je	.L8
+	je	.L18
 	mov	ebx, DWORD PTR __heap_end
 	cmp	ecx, ebx
-	jnb	.L8
+	jnb	.L18
 	mov	esi, eax
 	cmp	edx, ecx
-	jb	.L9
-	jmp	.L22
+	jb	.L19
+	jmp	.L32
 	.p2align 4,,10
 	.p2align 3
-.L18:
+.L28:
 	mov	edx, eax
-.L9:
+.L19:
 	mov	ebp, DWORD PTR [edx]
 	mov	eax, ebp
 	and	eax, -8
 	and	ebp, 6
-	jne	.L21
+	jne	.L31
 	cmp	eax, 7
-	jbe	.L21
+	jbe	.L31
 	mov	ebp, ebx
 	sub	ebp, edx
 	cmp	ebp, eax
-	jb	.L21
+	jb	.L31
 	add	eax, edx
 	cmp	eax, ecx
-	jb	.L18
-.L10:
+	jb	.L28
+.L20:
 	cmp	ecx, eax
-	jne	.L23
+	jne	.L33
 	mov	esi, DWORD PTR [esi-4]
 	mov	ebp, esi
 	and	ebp, -8
 	test	esi, 6
-	jne	.L15
+	jne	.L25
 	cmp	ebp, 7
-	jbe	.L15
+	jbe	.L25
 	sub	ebx, ecx
 	cmp	ebx, ebp
-	jb	.L15
+	jb	.L25
 	and	esi, 1
-	je	.L24
+	je	.L34
 	mov	DWORD PTR [edi], edx
 	add	esp, 12
 	mov	eax, ecx
@@ -109,26 +152,26 @@ find_chunk:
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L22:
+.L32:
 	mov	eax, edx
 	xor	edx, edx
-	jmp	.L10
-.L15:
+	jmp	.L20
+.L25:
 	mov	edx, eax
-.L21:
-	mov	eax, OFFSET FLAT:.LC2
-	call	heap_error
-.L8:
-	mov	edx, ecx
-	mov	eax, OFFSET FLAT:.LC1
-	call	heap_error
-.L23:
-	mov	edx, ecx
+.L31:
 	mov	eax, OFFSET FLAT:.LC3
 	call	heap_error
-.L24:
+.L18:
+	mov	edx, ecx
+	mov	eax, OFFSET FLAT:.LC2
+	call	heap_error
+.L33:
 	mov	edx, ecx
 	mov	eax, OFFSET FLAT:.LC4
+	call	heap_error
+.L34:
+	mov	edx, ecx
+	mov	eax, OFFSET FLAT:.LC5
 	call	heap_error
 	.size	find_chunk, .-find_chunk
 	.p2align 4
@@ -146,18 +189,18 @@ free.part.0:
 	and	eax, -8
 	lea	ebx, [edx+eax]
 	cmp	ebx, ecx
-	jb	.L34
-.L26:
+	jb	.L44
+.L36:
 	mov	ecx, DWORD PTR [esp+12]
 	test	ecx, ecx
-	je	.L29
+	je	.L39
 	mov	ebx, DWORD PTR [ecx]
 	test	bl, 1
-	jne	.L29
+	jne	.L39
 	and	ebx, -8
 	mov	edx, ecx
 	add	eax, ebx
-.L29:
+.L39:
 	mov	DWORD PTR [edx], eax
 	add	esp, 16
 	pop	ebx
@@ -166,24 +209,24 @@ free.part.0:
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L34:
+.L44:
 	mov	edi, DWORD PTR [ebx]
 	mov	esi, edi
 	and	esi, -8
 	test	edi, 6
-	jne	.L27
+	jne	.L37
 	cmp	esi, 7
-	jbe	.L27
+	jbe	.L37
 	sub	ecx, ebx
 	cmp	ecx, esi
-	jb	.L27
+	jb	.L37
 	add	esi, eax
 	and	edi, 1
 	cmove	eax, esi
-	jmp	.L26
-.L27:
+	jmp	.L36
+.L37:
 	mov	edx, ebx
-	mov	eax, OFFSET FLAT:.LC2
+	mov	eax, OFFSET FLAT:.LC3
 	call	heap_error
 	.size	free.part.0, .-free.part.0
 	.p2align 4
@@ -195,88 +238,81 @@ malloc:
 	push	ebx
 	mov	esi, DWORD PTR [esp+16]
 	cmp	esi, 2147483632
-	ja	.L36
+	ja	.L46
 	mov	ebx, DWORD PTR __heap_start
 	add	esi, 11
 	and	esi, -8
 	test	ebx, ebx
-	je	.L82
+	je	.L86
 	mov	ecx, DWORD PTR __heap_end
 	cmp	ebx, ecx
-	jb	.L50
-	jmp	.L42
+	jb	.L60
+	jmp	.L52
 	.p2align 4,,10
 	.p2align 3
-.L55:
+.L65:
 	mov	ebx, edi
-.L50:
+.L60:
 	mov	eax, DWORD PTR [ebx]
 	mov	edx, eax
 	and	edx, -8
 	test	al, 6
-	jne	.L44
+	jne	.L54
 	cmp	edx, 7
-	jbe	.L44
+	jbe	.L54
 	mov	edi, ecx
 	sub	edi, ebx
 	cmp	edi, edx
-	jb	.L44
+	jb	.L54
 	not	eax
 	and	eax, 1
 	cmp	edx, esi
-	jb	.L46
+	jb	.L56
 	test	al, al
-	jne	.L83
-.L46:
+	jne	.L87
+.L56:
 	lea	edi, [ebx+edx]
 	cmp	edi, ecx
-	jb	.L55
+	jb	.L65
 	test	al, al
-	jne	.L84
-.L42:
-	sub	esp, 12
-	push	esi
-	call	sbrk
-	add	esp, 16
-	cmp	eax, -1
-	je	.L36
-	mov	eax, DWORD PTR __heap_end
-	lea	edx, [eax+esi]
-	mov	DWORD PTR __heap_end, edx
+	jne	.L88
+.L52:
+	mov	eax, esi
+	call	heap_grow
 	test	eax, eax
-	je	.L39
+	je	.L49
 	or	esi, 1
 	add	eax, 4
 	mov	DWORD PTR [eax-4], esi
-.L35:
+.L45:
 	pop	ebx
 	pop	esi
 	pop	edi
 	ret
-.L41:
+.L51:
 	sub	esp, 12
 	push	edi
 	call	sbrk
 	add	esp, 16
 	cmp	eax, -1
-	jne	.L43
+	jne	.L53
 	.p2align 4,,10
 	.p2align 3
-.L36:
+.L46:
 	mov	DWORD PTR errno, 12
-.L39:
+.L49:
 	xor	eax, eax
-	jmp	.L35
+	jmp	.L45
 	.p2align 4,,10
 	.p2align 3
-.L83:
+.L87:
 	mov	eax, edx
 	sub	eax, esi
 	cmp	eax, 7
-	ja	.L85
+	ja	.L89
 	or	edx, 1
 	mov	DWORD PTR [ebx], edx
-.L81:
+.L85:
 	lea	eax, [ebx+4]
 	pop	ebx
 	pop	esi
@@ -284,35 +320,26 @@ malloc:
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L85:
+.L89:
 	mov	edx, esi
 	or	edx, 1
 	mov	DWORD PTR [ebx], edx
 	mov	DWORD PTR [ebx+esi], eax
-	jmp	.L81
+	jmp	.L85
 	.p2align 4,,10
 	.p2align 3
-.L84:
-	mov	edi, esi
-	sub	edi, edx
-	js	.L36
-	sub	esp, 12
-	push	edi
-	call	sbrk
-	add	esp, 16
-	cmp	eax, -1
-	je	.L36
-	mov	eax, DWORD PTR __heap_end
-	add	edi, eax
-	mov	DWORD PTR __heap_end, edi
+.L88:
+	mov	eax, esi
+	sub	eax, edx
+	call	heap_grow
 	test	eax, eax
-	je	.L39
+	je	.L49
 	or	esi, 1
 	mov	DWORD PTR [ebx], esi
-	jmp	.L81
+	jmp	.L85
 	.p2align 4,,10
 	.p2align 3
-.L82:
+.L86:
 	sub	esp, 12
 	mov	edi, 4
 	push	0
@@ -322,17 +349,17 @@ malloc:
 	mov	ebx, eax
 	and	edi, 7
 	cmp	eax, -1
-	je	.L36
+	je	.L46
 	test	edi, edi
-	jne	.L41
-.L43:
+	jne	.L51
+.L53:
 	add	ebx, edi
 	mov	DWORD PTR __heap_start, ebx
 	mov	DWORD PTR __heap_end, ebx
-	jmp	.L42
-.L44:
+	jmp	.L52
+.L54:
 	mov	edx, ebx
-	mov	eax, OFFSET FLAT:.LC2
+	mov	eax, OFFSET FLAT:.LC3
 	call	heap_error
 	.size	malloc, .-malloc
 	.p2align 4
@@ -341,11 +368,11 @@ malloc:
 free:
 	mov	eax, DWORD PTR [esp+4]
 	test	eax, eax
-	je	.L86
+	je	.L90
 	jmp	free.part.0
 	.p2align 4,,10
 	.p2align 3
-.L86:
+.L90:
 	ret
 	.size	free, .-free
 	.p2align 4
@@ -358,11 +385,11 @@ calloc:
 	mov	ecx, DWORD PTR [esp+20]
 	mov	ebx, DWORD PTR [esp+16]
 	test	ecx, ecx
-	je	.L89
+	je	.L93
 	mov	eax, ecx
 	mul	ebx
-	jo	.L102
-.L89:
+	jo	.L106
+.L93:
 	imul	ebx, ecx
 	sub	esp, 12
 	push	ebx
@@ -370,7 +397,7 @@ calloc:
 	add	esp, 16
 	mov	esi, eax
 	test	eax, eax
-	je	.L93
+	je	.L97
 	sub	esp, 4
 	push	ebx
 	push	0
@@ -382,9 +409,9 @@ calloc:
 	pop	ebx
 	pop	esi
 	ret
-.L102:
+.L106:
 	mov	DWORD PTR errno, 12
-.L93:
+.L97:
 	xor	esi, esi
 	add	esp, 4
 	mov	eax, esi
@@ -404,38 +431,39 @@ realloc:
 	mov	edi, DWORD PTR [esp+64]
 	mov	esi, DWORD PTR [esp+68]
 	test	edi, edi
-	je	.L131
+	je	.L130
 	test	esi, esi
-	je	.L132
+	je	.L131
 	cmp	esi, 2147483632
-	ja	.L107
+	ja	.L111
 	lea	eax, [esi+11]
 	lea	edx, [esp+28]
 	and	eax, -8
 	mov	DWORD PTR [esp], eax
 	mov	eax, edi
 	call	find_chunk
-	mov	ecx, DWORD PTR __heap_end
 	mov	ebx, DWORD PTR [eax]
-	mov	DWORD PTR [esp+4], eax
+	mov	ebp, eax
 	and	ebx, -8
 	lea	edx, [eax+ebx]
-	cmp	edx, ecx
-	jb	.L133
-.L109:
+	mov	eax, DWORD PTR __heap_end
+	mov	DWORD PTR [esp+4], eax
+	cmp	edx, eax
+	jb	.L132
+.L113:
 	mov	eax, DWORD PTR [esp]
 	cmp	ebx, eax
-	jnb	.L134
-	cmp	ecx, edx
-	je	.L135
-.L117:
+	jnb	.L133
+	cmp	DWORD PTR [esp+4], edx
+	je	.L134
+.L121:
 	sub	esp, 12
 	push	esi
 	call	malloc
 	add	esp, 16
 	mov	esi, eax
 	test	eax, eax
-	je	.L106
+	je	.L110
 	sub	esp, 4
 	sub	ebx, 4
 	push	ebx
@@ -454,68 +482,10 @@ realloc:
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L107:
+.L111:
 	mov	DWORD PTR errno, 12
-.L106:
+.L110:
 	xor	esi, esi
-.L137:
-	add	esp, 44
-	mov	eax, esi
-	pop	ebx
-	pop	esi
-	pop	edi
-	pop	ebp
-	ret
-	.p2align 4,,10
-	.p2align 3
-.L133:
-	mov	eax, DWORD PTR [edx]
-	mov	ebp, eax
-	and	ebp, -8
-	test	al, 6
-	jne	.L111
-	mov	DWORD PTR [esp+8], ebp
-	cmp	ebp, 7
-	jbe	.L111
-	mov	ebp, ecx
-	sub	ebp, edx
-	mov	DWORD PTR [esp+12], ebp
-	mov	ebp, DWORD PTR [esp+8]
-	cmp	DWORD PTR [esp+12], ebp
-	jb	.L111
-	test	al, 1
-	jne	.L113
-	mov	eax, DWORD PTR [esp+8]
-	mov	edx, DWORD PTR [esp+4]
-	add	ebx, eax
-	mov	eax, ebx
-	or	eax, 1
-	mov	DWORD PTR [edx], eax
-	lea	edx, [edx+ebx]
-	jmp	.L109
-	.p2align 4,,10
-	.p2align 3
-.L135:
-	mov	ebp, DWORD PTR [esp]
-	mov	esi, ebp
-	sub	esi, ebx
-	js	.L107
-	sub	esp, 12
-	push	esi
-	call	sbrk
-	add	esp, 16
-	cmp	eax, -1
-	je	.L107
-	mov	eax, DWORD PTR __heap_end
-	add	esi, eax
-	mov	DWORD PTR __heap_end, esi
-	test	eax, eax
-	je	.L106
-	mov	ecx, DWORD PTR [esp+4]
-	mov	eax, ebp
-	mov	esi, edi
-	or	eax, 1
-	mov	DWORD PTR [ecx], eax
 .L136:
 	add	esp, 44
 	mov	eax, esi
@@ -526,7 +496,54 @@ realloc:
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L131:
+.L132:
+	mov	eax, DWORD PTR [edx]
+	mov	ecx, eax
+	and	ecx, -8
+	test	al, 6
+	jne	.L115
+	mov	DWORD PTR [esp+8], ecx
+	cmp	ecx, 7
+	jbe	.L115
+	mov	ecx, DWORD PTR [esp+4]
+	sub	ecx, edx
+	mov	DWORD PTR [esp+12], ecx
+	mov	ecx, DWORD PTR [esp+8]
+	cmp	DWORD PTR [esp+12], ecx
+	jb	.L115
+	test	al, 1
+	jne	.L117
+	mov	eax, DWORD PTR [esp+8]
+	add	ebx, eax
+	mov	eax, ebx
+	lea	edx, [ebp+0+ebx]
+	or	eax, 1
+	mov	DWORD PTR [ebp+0], eax
+	jmp	.L113
+	.p2align 4,,10
+	.p2align 3
+.L134:
+	mov	esi, DWORD PTR [esp]
+	mov	eax, esi
+	sub	eax, ebx
+	call	heap_grow
+	test	eax, eax
+	je	.L110
+	mov	eax, esi
+	mov	esi, edi
+	or	eax, 1
+	mov	DWORD PTR [ebp+0], eax
+.L135:
+	add	esp, 44
+	mov	eax, esi
+	pop	ebx
+	pop	esi
+	pop	edi
+	pop	ebp
+	ret
+	.p2align 4,,10
+	.p2align 3
+.L130:
 	mov	DWORD PTR [esp+64], esi
 	add	esp, 44
 	pop	ebx
@@ -536,47 +553,44 @@ realloc:
 	jmp	malloc
 	.p2align 4,,10
 	.p2align 3
-.L134:
-	mov	eax, DWORD PTR [esp+4]
-	mov	ebx, DWORD PTR [eax]
+.L133:
+	mov	ebx, DWORD PTR [ebp+0]
 	and	ebx, -8
-.L120:
+.L122:
 	mov	ecx, DWORD PTR [esp]
 	mov	eax, ebx
 	sub	eax, ecx
 	cmp	eax, 7
-	jbe	.L115
-	mov	ebx, DWORD PTR [esp+4]
+	jbe	.L119
 	mov	edx, ecx
 	mov	esi, edi
 	or	edx, 1
-	mov	DWORD PTR [ebx], edx
-	mov	DWORD PTR [ebx+ecx], eax
-	jmp	.L136
+	mov	DWORD PTR [ebp+0], edx
+	mov	DWORD PTR [ebp+0+ecx], eax
+	jmp	.L135
 	.p2align 4,,10
 	.p2align 3
-.L113:
+.L117:
 	mov	eax, DWORD PTR [esp]
 	cmp	ebx, eax
-	jb	.L117
-	jmp	.L120
+	jb	.L121
+	jmp	.L122
 	.p2align 4,,10
 	.p2align 3
-.L132:
+.L131:
 	mov	eax, edi
 	xor	esi, esi
 	call	free.part.0
-	jmp	.L137
+	jmp	.L136
 	.p2align 4,,10
 	.p2align 3
-.L115:
-	mov	eax, DWORD PTR [esp+4]
+.L119:
 	or	ebx, 1
 	mov	esi, edi
-	mov	DWORD PTR [eax], ebx
-	jmp	.L136
-.L111:
-	mov	eax, OFFSET FLAT:.LC2
+	mov	DWORD PTR [ebp+0], ebx
+	jmp	.L135
+.L115:
+	mov	eax, OFFSET FLAT:.LC3
 	call	heap_error
 	.size	realloc, .-realloc
 	.globl	__heap_end

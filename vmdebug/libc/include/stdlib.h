@@ -7,6 +7,10 @@
  * (the program break); a debugger walks it with  chunk += header & ~7.
  * The heap grows by exactly the bytes a request needs (no page rounding).
  *
+ * The heap must end at the program break when it grows: calling sbrk(n)
+ * or brk() yourself after the first malloc makes the next growth abort
+ * (sbrk(0), which only reads the break, is fine).
+ *
  * malloc checks every header it walks over; a damaged header, a double free
  * or freeing a pointer malloc did not return prints a one-line message to
  * stderr and calls abort().

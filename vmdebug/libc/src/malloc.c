@@ -32,6 +32,9 @@
  *   the size of the new chunk, or only the difference when the last chunk
  *   is free and can be extended.  No page rounding: the break moves by the
  *   chunk sizes you can see (the kernel maps whole pages behind it anyway).
+ *   Growing needs the break to be where the heap ends: a program that
+ *   moved it with its own sbrk(n)/brk() after its first malloc gets an
+ *   abort the next time the heap must grow (sbrk(0) is always fine).
  * free: finds the chunk by walking from __heap_start (which also finds the
  *   chunk before it), clears bit 0, and merges it with a free chunk right
  *   after it and a free chunk right before it.  The heap never shrinks.
@@ -119,10 +122,17 @@ static int heap_init(void)
     return 0;
 }
 
-/* Adds `bytes` at the end of the heap; returns the old end or NULL. */
+/* Adds `bytes` at the end of the heap; returns the old end or NULL.
+ *
+ * The heap must end at the program break: if the program moved the break
+ * itself since malloc last grew the heap (its own sbrk(n) or brk()), the
+ * new chunk's header would have to go into the program's bytes, so malloc
+ * stops with a clear message instead of silently overwriting them. */
 static char *heap_grow(unsigned int bytes)
 {
     char *old;
+    if ((char *)sbrk(0) != __heap_end)
+        heap_error("the program moved the break (sbrk/brk) since malloc grew the heap", __heap_end);
     if (bytes > 0x7fffffffu || sbrk((intptr_t)bytes) == (void *)-1) {
         errno = ENOMEM;
         return NULL;
