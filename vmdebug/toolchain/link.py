@@ -1,0 +1,564 @@
+"""A static linker laying objects out as ``ld -m elf_i386 -static`` (binutils 2.40) does.
+
+The default linker script for elf_i386 with ``-z separate-code`` (the
+default) gives, for a static non-PIE program:
+
+* the ELF and program headers on their own read-only page at 0x08048000;
+* ``.text`` at the next page: ``*(.text.unlikely ...) *(.text.exit ...)
+  *(.text.startup ...) *(.text.hot ...) *(SORT(.text.sorted.*))
+  *(.text .stub .text.* ...)``, each input section aligned to its alignment;
+* ``.rodata`` (``*(.rodata .rodata.*)``) on the next page, with SHF_MERGE
+  sections merged as bfd/merge.c does (duplicate strings and suffixes kept
+  once, in the section that first had them);
+* ``.data`` then ``.bss`` (``*(.bss .bss.*) *(COMMON)``, padded to 4) in the
+  RW segment placed by ``DATA_SEGMENT_ALIGN``: next page plus the same page
+  offset, unless starting on the page boundary saves a page
+  (ldlang.c lang_size_segment);
+* ``__bss_start``, ``_edata`` and ``_end`` as in the script.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from vmdebug.errors import UserError
+from vmdebug.isa.layout import DataFixup, InsnFixup, ObjSection, Object, ObjSymbol
+from vmdebug.isa.lines import LineEntry, LineTable
+from vmdebug.isa.operands import Imm, Mem, Rel
+from vmdebug.toolchain.image import BASE_ADDRESS, PAGE_SIZE, Image, Section, Segment, Symbol
+
+
+class LinkError(UserError):
+    """Undefined or multiply defined symbols, or a relocation that does not fit."""
+
+
+@dataclass(slots=True)
+class Input:
+    """One input section placed in an output section."""
+
+    obj: int
+    sec: ObjSection
+    data: bytearray
+    size: int
+    align: int
+    address: int = 0
+    # For merged sections: (original bytes, entries, strings?, entsize), see _mapped.
+    remap: tuple | None = None
+
+
+@dataclass(slots=True)
+class Output:
+    name: str
+    flags: str
+    nobits: bool
+    inputs: list[Input] = field(default_factory=list)
+    address: int = 0
+    size: int = 0
+    align: int = 1
+
+
+def _text_rank(name: str) -> int | None:
+    """Which .text input statement of the default script takes this section."""
+    for rank, prefixes in enumerate(((".text.unlikely", ".text.exit"), (".text.startup",), (".text.hot",),
+                                     (".text.sorted.",))):
+        for p in prefixes:
+            if name == p or name.startswith(p + ".") or (p.endswith(".") and name.startswith(p)):
+                return rank
+    if name.endswith("_unlikely") and name.startswith(".text."):
+        return 0
+    if name in (".text", ".stub") or name.startswith(".text."):
+        return 4
+    return None
+
+
+def _output_name(sec: ObjSection) -> str | None:
+    n = sec.name
+    if not sec.alloc:
+        return None
+    if _text_rank(n) is not None:
+        return ".text"
+    if n == ".rodata" or n.startswith(".rodata."):
+        return ".rodata"
+    if n == ".data" or n.startswith(".data."):
+        return ".data"
+    if n == ".bss" or n.startswith(".bss."):
+        return ".bss"
+    return n                     # an orphan: placed after the output section of its kind
+
+
+def code_fill(n: int) -> bytes:
+    """ld's padding between code input sections on i386: 2-byte nops (66 90),
+    and a 90 for an odd count (bfd/cpu-i386.c bfd_i386_fill, measured on 2.40)."""
+    return b"\x66\x90" * (n // 2) + b"\x90" * (n % 2)
+
+
+# ------------------------------------------------------------------ merging
+def _merge(inputs: list[Input]) -> None:
+    """bfd/merge.c (2.40) for one group of SHF_MERGE input sections with the same
+    flags, entity size and alignment: record every entry (for strings, zero
+    padding after a string is skipped and one "" entry is recorded per section),
+    drop duplicates and, for strings, suffixes of other strings (merge_strings),
+    and keep each remaining entry in the section that had it first."""
+    first = inputs[0].sec
+    strings = "S" in first.flags
+    entsize = max(first.entsize, 1)
+    mask = first.align - 1
+    entries: dict[bytes, list] = {}          # content -> [holder input, alignment, kept, index, suffix-of]
+    order: list[bytes] = []
+
+    def add(key: bytes, elt: int, inp: Input) -> None:
+        e = entries.get(key)
+        if e is None:
+            entries[key] = [inp, elt, True, 0, None]
+            order.append(key)
+        elif e[1] < elt:
+            e[1] = elt
+
+    zero = bytes(entsize)
+    for inp in inputs:
+        data = bytes(inp.sec.data)
+        p = 0
+        nul = False
+        while p < len(data):
+            elt = p & -p if p else mask + 1
+            if elt > mask:
+                elt = mask + 1
+            if strings:
+                end = p
+                while end + entsize <= len(data) and data[end:end + entsize] != zero:
+                    end += entsize
+                end = min(end + entsize, len(data))
+            else:
+                end = p + entsize
+            add(data[p:end], elt, inp)
+            p = end
+            if strings:
+                while p < len(data) and data[p:p + entsize] == zero:
+                    if not nul and not (p & mask):
+                        nul = True
+                        add(zero, mask + 1, inp)
+                    p += entsize
+        inp.remap = (data, entries, strings, entsize)  # type: ignore[assignment]
+    if strings:
+        def revkey(k: bytes) -> tuple[int, bytes]:
+            body = k[:-entsize]
+            tail = len(body) & (entries[k][1] - 1) if entsize == 1 else 0
+            return (tail, body[::-1])
+        ranked = sorted(order, key=revkey)
+        rep = ranked[-1]
+        for k in reversed(ranked[:-1]):
+            e, r = entries[k], entries[rep]
+            if r[1] >= e[1] and not ((len(rep) - len(k)) & (e[1] - 1)) and rep.endswith(k):
+                e[2], e[4] = False, rep
+            else:
+                rep = k
+    sizes: dict[int, int] = {id(i): 0 for i in inputs}
+    contents: dict[int, bytearray] = {id(i): bytearray() for i in inputs}
+    for k in order:
+        e = entries[k]
+        if not e[2]:
+            continue
+        key = id(e[0])
+        size = (sizes[key] + e[1] - 1) & ~(e[1] - 1)
+        contents[key] += bytes(size - len(contents[key]))
+        e[3] = size
+        contents[key] += k
+        sizes[key] = size + len(k)
+    for k in order:                         # suffixes: point into their representative
+        e = entries[k]
+        if not e[2]:
+            target = e[4]
+            extra = len(target) - len(k)
+            while not entries[target][2]:
+                extra += len(entries[target][4]) - len(target)
+                target = entries[target][4]
+            e[0], e[3] = entries[target][0], entries[target][3] + extra
+    for inp in inputs:
+        inp.data = contents[id(inp)]
+        inp.size = sizes[id(inp)]
+
+
+def _mapped(inp: Input, offset: int) -> tuple[Input, int]:
+    """Where byte ``offset`` of a merged input section ended up: find the entry
+    holding it by content (bfd/merge.c _bfd_merged_section_offset)."""
+    if inp.remap is None:
+        return inp, offset
+    data, entries, strings, entsize = inp.remap  # type: ignore[misc]
+    if strings:
+        start = offset
+        while start >= entsize and data[start - entsize:start] != bytes(entsize):
+            start -= entsize
+        end = offset
+        while end + entsize <= len(data) and data[end:end + entsize] != bytes(entsize):
+            end += entsize
+        key = data[start:min(end + entsize, len(data))]
+    else:
+        start = offset - offset % entsize
+        key = data[start:start + entsize]
+    e = entries.get(key)
+    if e is None:
+        return inp, offset
+    return e[0], e[3] + offset - start
+
+
+# ------------------------------------------------------------------ linking
+class Linker:
+    """One link of several objects."""
+
+    def __init__(self, objects: list[Object], entry: str = "_start") -> None:
+        self.objects = objects
+        self.entry_name = entry
+        self.errors: list[str] = []
+        self.inputs: dict[tuple[int, str], Input] = {}
+        self.globals: dict[str, tuple[int, ObjSymbol]] = {}
+        self.commons: dict[str, tuple[int, ObjSymbol]] = {}
+        self.outputs: list[Output] = []
+        self.linker_syms: dict[str, int] = {}
+        self.common_addr: dict[str, int] = {}
+
+    # -- symbols ------------------------------------------------------------
+    def collect_globals(self) -> None:
+        for k, obj in enumerate(self.objects):
+            for sym in obj.symbols.values():
+                if sym.bind == "local" or sym.section is None:
+                    continue
+                if sym.section == "*COM*":
+                    old = self.commons.get(sym.name)
+                    if old is None or old[1].size < sym.size:
+                        self.commons[sym.name] = (k, sym)
+                    continue
+                old_def = self.globals.get(sym.name)
+                if old_def is None or (old_def[1].bind == "weak" and sym.bind == "global"):
+                    self.globals[sym.name] = (k, sym)
+                elif sym.bind == "global" and old_def[1].bind == "global":
+                    self.errors.append(f"{obj.filename}: multiple definition of `{sym.name}'; first defined in "
+                                       f"{self.objects[old_def[0]].filename}")
+        for name in list(self.commons):
+            if name in self.globals:
+                del self.commons[name]
+
+    def address(self, k: int, name: str) -> int | None:
+        """Final address of ``name`` as seen from object ``k``."""
+        if not name:
+            return 0
+        sym = self.objects[k].symbols.get(name)
+        if sym is None or sym.bind != "local" or sym.section is None:
+            found = self.globals.get(name)
+            if found is not None:
+                k, sym = found
+            elif name in self.common_addr:
+                return self.common_addr[name]
+            elif name in self.linker_syms:
+                return self.linker_syms[name]
+            elif sym is not None and sym.bind == "weak":
+                return 0
+            else:
+                return None
+        if sym.section == "*ABS*":
+            return sym.value
+        if sym.section == "*COM*":
+            return self.common_addr.get(sym.name)
+        inp = self.inputs.get((k, sym.section))  # type: ignore[arg-type]
+        if inp is None:
+            return None
+        holder, off = _mapped(inp, sym.value)
+        return holder.address + off
+
+    # -- layout ---------------------------------------------------------------
+    def build_outputs(self) -> None:
+        text = Output(".text", "ax", False)
+        rodata = Output(".rodata", "a", False)
+        data = Output(".data", "aw", False)
+        bss = Output(".bss", "aw", True)
+        orphans: dict[str, Output] = {}
+        ranked: list[tuple[int, int, int, Input]] = []
+        merge_groups: dict[tuple[str, int, int], list[Input]] = {}
+        for k, obj in enumerate(self.objects):
+            for pos, sec in enumerate(obj.sections.values()):
+                out_name = _output_name(sec)
+                if out_name is None:
+                    continue
+                inp = Input(k, sec, bytearray(sec.data), sec.size, sec.align)
+                self.inputs[(k, sec.name)] = inp
+                if "M" in sec.flags and sec.size:
+                    merge_groups.setdefault((sec.flags.replace("a", ""), sec.entsize, sec.align), []).append(inp)
+                if out_name == ".text":
+                    ranked.append((_text_rank(sec.name) or 0, k, pos, inp))
+                elif out_name in (".rodata", ".data", ".bss"):
+                    {".rodata": rodata, ".data": data, ".bss": bss}[out_name].inputs.append(inp)
+                else:
+                    out = orphans.get(out_name)
+                    if out is None:
+                        out = orphans[out_name] = Output(out_name, sec.flags, sec.type == "nobits")
+                    out.inputs.append(inp)
+        ranked.sort(key=lambda r: (r[0], r[1], r[2]))
+        text.inputs = [r[3] for r in ranked]
+        for group in merge_groups.values():
+            _merge(group)
+        self.add_commons(bss)
+        after = {"x": [], "r": [], "w": [], "b": []}  # type: dict[str, list[Output]]
+        for out in orphans.values():
+            kind = "x" if "x" in out.flags else "b" if out.nobits else "w" if "w" in out.flags else "r"
+            after[kind].append(out)
+        self.outputs = [text, *after["x"], rodata, *after["r"], data, *after["w"], bss, *after["b"]]
+
+    def add_commons(self, bss: Output) -> None:
+        """Allocate COMMON symbols in each object's COMMON section, in ld's hash-table
+        order (bfd_hash_traverse over bfd_hash_hash % 4051, newest first per bucket)."""
+        self.common_inputs: dict[int, Input] = {}
+        self.common_offsets: dict[str, tuple[int, int]] = {}
+
+        def bucket(name: str) -> int:
+            h = 0
+            for c in name.encode():
+                h = (h + c + (c << 17)) & (2**64 - 1)
+                h ^= h >> 2
+            n = len(name.encode())
+            h = (h + n + (n << 17)) & (2**64 - 1)
+            h ^= h >> 2
+            return h % 4051
+        seen: list[str] = []
+        for obj in self.objects:
+            for sym in obj.symbols.values():
+                if sym.bind != "local" and sym.name not in seen:
+                    seen.append(sym.name)
+        insertion = {n: i for i, n in enumerate(seen)}
+        names = sorted(self.commons, key=lambda n: (bucket(n), -insertion.get(n, 0)))
+        for name in names:
+            k, sym = self.commons[name]
+            inp = self.common_inputs.get(k)
+            if inp is None:
+                inp = self.common_inputs[k] = Input(k, ObjSection("COMMON", "aw", "nobits"), bytearray(), 0, 1)
+            off = (inp.size + sym.align - 1) & ~(sym.align - 1)
+            inp.align = max(inp.align, sym.align)
+            self.common_offsets[name] = (k, off)
+            inp.size = off + sym.size
+        for k in sorted(self.common_inputs):
+            bss.inputs.append(self.common_inputs[k])
+
+    def place(self, out: Output, address: int) -> int:
+        out.align = max([i.align for i in out.inputs] + [1])
+        address = (address + out.align - 1) & ~(out.align - 1)
+        out.address = address
+        for inp in out.inputs:
+            address = (address + inp.align - 1) & ~(inp.align - 1)
+            inp.address = address
+            address += inp.size
+        if out.name == ".bss" and address != out.address:
+            address = (address + 3) & ~3          # . = ALIGN(. != 0 ? 32 / 8 : 1)
+        out.size = address - out.address
+        return address
+
+    def layout(self) -> None:
+        outs = [o for o in self.outputs if o.inputs]
+        code = [o for o in outs if "x" in o.flags]
+        ro = [o for o in outs if "x" not in o.flags and "w" not in o.flags]
+        rw = [o for o in outs if "w" in o.flags]
+        dot = BASE_ADDRESS + PAGE_SIZE                 # . = ALIGN(MAXPAGESIZE) after the headers
+        for o in code:
+            dot = self.place(o, dot)
+        self.etext = dot
+        dot = (dot + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)  # separate code: rodata on its own page
+        for o in ro:
+            dot = self.place(o, dot)
+        # DATA_SEGMENT_ALIGN (MAXPAGESIZE, COMMONPAGESIZE), both 0x1000 on i386.
+        aligned = (dot + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+        for base in (aligned + (dot & (PAGE_SIZE - 1)), aligned):
+            end = self.place_rw(rw, base)
+            first = -base & (PAGE_SIZE - 1)
+            last = end & (PAGE_SIZE - 1)
+            if not (first and last and base // PAGE_SIZE != end // PAGE_SIZE and first + last <= PAGE_SIZE):
+                break
+        self.end = end
+
+    def place_rw(self, rw: list[Output], base: int) -> int:
+        dot = base
+        self.edata = self.bss_start = dot
+        for o in rw:
+            if o.nobits and o.name == ".bss":
+                self.edata = self.bss_start = dot
+            dot = self.place(o, dot)
+            if not o.nobits:
+                self.edata = self.bss_start = dot
+        return (dot + 3) & ~3                          # _end = ALIGN(32 / 8)
+
+    # -- relocation -----------------------------------------------------------
+    def fixup(self, inp: Input) -> None:
+        obj = self.objects[inp.obj]
+        for fx in inp.sec.fixups:
+            where = inp.address + fx.offset
+            try:
+                if isinstance(fx, DataFixup):
+                    self.apply_data(inp, fx, where)
+                else:
+                    self.apply_insn(inp, fx, where)
+            except LinkError as exc:
+                self.errors.append(f"{obj.filename}:{fx.line}:{fx.col}: {exc}")
+
+    def resolve(self, k: int, name: str) -> int:
+        value = self.address(k, name)
+        if value is None:
+            raise LinkError(f"undefined reference to `{name}'")
+        return value
+
+    def apply_data(self, inp: Input, fx: DataFixup, where: int) -> None:
+        value = self.resolve(inp.obj, fx.symbol) + fx.addend
+        if fx.pcrel_base is not None:
+            value -= inp.address + fx.pcrel_base
+        bits = 8 * fx.size
+        if not -(1 << (bits - 1)) <= value < (1 << bits) and bits < 32:
+            raise LinkError(f"relocation truncated to fit: {fx.size}-byte value of `{fx.symbol}'")
+        inp.data[fx.offset:fx.offset + fx.size] = (value & ((1 << bits) - 1)).to_bytes(fx.size, "little")
+
+    def apply_insn(self, inp: Input, fx: InsnFixup, where: int) -> None:
+        from vmdebug.isa.encoder import EncodeError, encode
+
+        ops = list(fx.operands)
+        for ref in fx.refs:
+            value = (self.resolve(inp.obj, ref.symbol) + ref.addend) & 0xFFFFFFFF
+            op = ops[ref.index]
+            if isinstance(op, Rel):
+                ops[ref.index] = Rel(value)
+            elif isinstance(op, Mem):
+                ops[ref.index] = replace(op, disp=value - (1 << 32) if value & 0x80000000 else value)
+            elif isinstance(op, Imm):
+                ops[ref.index] = replace(op, value=value)
+        try:
+            data = encode(fx.mnemonic, tuple(ops), prefixes=fx.prefixes, address=where, branch=fx.branch)
+        except EncodeError as exc:
+            raise LinkError(f"relocation does not fit: {exc}") from None
+        if len(data) != fx.size:
+            raise LinkError(f"relocation truncated to fit in `{fx.mnemonic}'")
+        inp.data[fx.offset:fx.offset + fx.size] = data
+
+    # -- the image ------------------------------------------------------------
+    def run(self) -> Image:
+        self.collect_globals()
+        self.build_outputs()
+        self.layout()
+        self.linker_syms = {"__bss_start": self.bss_start, "_edata": self.edata, "edata": self.edata,
+                            "_end": self.end, "end": self.end, "_etext": self.etext, "etext": self.etext,
+                            "__etext": self.etext, "__executable_start": BASE_ADDRESS}
+        for name, (k, off) in self.common_offsets.items():
+            self.common_addr[name] = self.common_inputs[k].address + off
+        self.check_undefined()
+        for out in self.outputs:
+            for inp in out.inputs:
+                self.fixup(inp)
+        entry = self.address(0, self.entry_name)
+        if entry is None:
+            self.errors.append(f"entry symbol `{self.entry_name}' is not defined")
+        if self.errors:
+            raise LinkError("\n".join(dict.fromkeys(self.errors)))
+        return self.image(entry or 0)
+
+    def check_undefined(self) -> None:
+        for k, obj in enumerate(self.objects):
+            for sec in obj.sections.values():
+                if _output_name(sec) is None:
+                    continue
+                for fx in sec.fixups:
+                    names = [fx.symbol] if isinstance(fx, DataFixup) else [r.symbol for r in fx.refs]
+                    for name in names:
+                        if self.address(k, name) is None:
+                            self.errors.append(f"{obj.filename}:{fx.line}:{fx.col}: undefined reference to "
+                                               f"`{name}'")
+
+    def image(self, entry: int) -> Image:
+        outs = [o for o in self.outputs if o.inputs and (o.size or o.name in (".text",))]
+        sections = [Section(o.name, o.address, o.size, o.flags, "nobits" if o.nobits else "progbits", o.align)
+                    for o in outs]
+        segments: list[Segment] = []
+        groups = [("rx", [o for o in outs if "x" in o.flags]),
+                  ("r", [o for o in outs if "x" not in o.flags and "w" not in o.flags]),
+                  ("rw", [o for o in outs if "w" in o.flags])]
+        for flags, group in groups:
+            if not group:
+                continue
+            start = group[0].address
+            file_end = max([o.address + o.size for o in group if not o.nobits] + [start])
+            mem_end = max(o.address + o.size for o in group)
+            blob = bytearray(file_end - start)
+            for o in group:
+                if o.nobits:
+                    continue
+                cursor = o.address
+                for inp in o.inputs:
+                    if "x" in o.flags and inp.address > cursor:
+                        blob[cursor - start:inp.address - start] = code_fill(inp.address - cursor)
+                    off = inp.address - start
+                    blob[off:off + len(inp.data)] = inp.data
+                    cursor = inp.address + inp.size
+            segments.append(Segment(start, bytes(blob), mem_end - start, flags))
+        offset = PAGE_SIZE
+        for seg in segments:
+            # ld keeps file offset == vaddr (mod page): next such offset after the previous segment.
+            offset += (seg.vaddr - offset) % PAGE_SIZE
+            seg.offset = offset if seg.data else 0
+            offset += len(seg.data)
+        notes = [o.sections.get(".note.GNU-stack") for o in self.objects]
+        exec_stack = not all(n is not None and "x" not in n.flags for n in notes)
+        img = Image(entry=entry, segments=segments, sections=sections, end=self.end, exec_stack=exec_stack,
+                    gnu_stack=any(n is not None for n in notes))
+        img.segments.insert(0, Segment(BASE_ADDRESS, b"", 0, "r", 0))
+        header = img.headers()
+        img.segments[0] = Segment(BASE_ADDRESS, header, len(header), "r", 0)
+        img.symbols = self.symbols()
+        img.lines = self.line_table()
+        for obj in self.objects:
+            img.sources.update(obj.sources)
+        return img
+
+    def symbols(self) -> list[Symbol]:
+        out: list[Symbol] = []
+        for k, obj in enumerate(self.objects):
+            for sym in obj.symbols.values():
+                if sym.section is None or sym.name.startswith(".L") or "\x02" in sym.name \
+                        or sym.name.startswith(".\x01"):
+                    continue
+                if sym.bind != "local" and self.globals.get(sym.name, (k,))[0] != k:
+                    continue
+                if sym.section == "*COM*" and self.commons.get(sym.name, (k,))[0] != k:
+                    continue
+                addr = self.address(k, sym.name) if sym.bind != "local" else self._local_addr(k, sym)
+                if addr is None:
+                    continue
+                section = "*ABS*" if sym.section == "*ABS*" else ".bss" if sym.section == "*COM*" else \
+                    (_output_name(obj.sections[sym.section]) or sym.section)
+                out.append(Symbol(sym.name, addr, sym.size, sym.type, sym.bind, section,
+                                  obj.filename if sym.bind == "local" else ""))
+        for name in ("__bss_start", "_edata", "_end"):
+            if name not in self.globals:
+                sec = ".bss" if name != "_edata" else ".data"
+                out.append(Symbol(name, self.linker_syms[name], 0, "notype", "global", sec))
+        return out
+
+    def _local_addr(self, k: int, sym: ObjSymbol) -> int | None:
+        if sym.section == "*ABS*":
+            return sym.value
+        inp = self.inputs.get((k, sym.section))  # type: ignore[arg-type]
+        if inp is None:
+            return None
+        holder, off = _mapped(inp, sym.value)
+        return holder.address + off
+
+    def line_table(self) -> LineTable:
+        entries: list[LineEntry] = []
+        ranges: list[tuple[int, int]] = []
+        for k, obj in enumerate(self.objects):
+            for row in obj.lines:
+                inp = self.inputs.get((k, row.section))
+                if inp is None:
+                    continue
+                entries.append(LineEntry(inp.address + row.offset, row.file, row.line, row.col, row.is_stmt))
+            for sec in obj.sections.values():
+                inp = self.inputs.get((k, sec.name))
+                if inp is not None and "x" in sec.flags and inp.size:
+                    ranges.append((inp.address, inp.address + inp.size))
+        return LineTable(entries, ranges)
+
+
+def link(objects: list[Object], entry: str = "_start") -> Image:
+    """Link objects into an :class:`Image`; raises :class:`LinkError` listing every problem."""
+    if not objects:
+        raise LinkError("nothing to link")
+    return Linker(objects, entry).run()
