@@ -14,7 +14,8 @@ import pytest
 from asm_tools import GCC_FLAGS, elf_sections, gas, nm, run
 from vmdebug.isa.assembler import assemble_file, assemble_text
 from vmdebug.libc import asm_files, include_dir
-from vmdebug.toolchain import build_program, link
+from vmdebug.toolchain import build_program
+from vmdebug.toolchain.link import link
 from vmdebug.toolchain.image import Image
 from vmdebug.toolchain.link import LinkError
 
@@ -69,7 +70,7 @@ def _compare(img: Image, ref: Path, what: str) -> None:
             assert img.read(s.address, s.size) == data, f"{what}: {s.name} contents"
     ref_syms = nm(ref)
     ours = {}
-    for sym in img.symbols:
+    for sym in img.all_symbols():
         ours.setdefault(sym.name, sym.address)
     assert ours == ref_syms, what
     data = ref.read_bytes()
@@ -80,7 +81,7 @@ def _compare(img: Image, ref: Path, what: str) -> None:
     ref_ph = [p for p in _phdrs(ref) if p[0] == 1]
     assert mine == ref_ph, what
     stack = [p for p in _phdrs(ref) if p[0] == 0x6474E551]
-    assert img.gnu_stack == bool(stack), what
+    assert img.has_gnu_stack == bool(stack), what
     if stack:
         assert img.exec_stack == bool(stack[0][5] & 1), what
     # Our header page holds the same program headers ld wrote.

@@ -321,6 +321,7 @@ class Object:
     # First reference of each undefined symbol, for "undefined symbol" errors.
     references: dict[str, tuple[int, int]] = field(default_factory=dict)
     text_lines: list[str] = field(default_factory=list)
+    comp_dir: str = ""           # directory of ``.file 0 "dir" "name"`` (DWARF 5), if any
 
 
 # ------------------------------------------------------------------ emission
@@ -668,6 +669,7 @@ class _Emitter:
             self.obj.sections[".comment"] = comment
         self.symbols()
         offsets = {(s.name, k): f.address for s in secs for k, f in enumerate(s.frags)}
+        self.obj.comp_dir = asm.file_dirs.get(0, "")
         self.obj.lines = line_rows(asm, offsets)
         return self.obj
 

@@ -62,17 +62,48 @@ class Image:
     entry: int
     segments: list[Segment] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
-    symbols: list[Symbol] = field(default_factory=list)
+    # name -> symbol (globals win over locals of the same name); locals whose
+    # name is already taken (static functions of two files) go to extra_symbols.
+    symbols: dict[str, Symbol] = field(default_factory=dict)
+    extra_symbols: list[Symbol] = field(default_factory=list)
     lines: LineTable = field(default_factory=LineTable)
     sources: dict[str, str] = field(default_factory=dict)
     end: int = 0                 # _end: end of .bss
     # ld emits PT_GNU_STACK when some object has a .note.GNU-stack section; the
     # stack is executable if any object lacks the note (or there is no PT_GNU_STACK).
     exec_stack: bool = False
-    gnu_stack: bool = True
+    has_gnu_stack: bool = True
     _by_addr: list[tuple[int, int]] = field(default_factory=list, repr=False, compare=False)
 
     # ------------------------------------------------------------ queries
+    @property
+    def gnu_stack(self) -> bool:
+        """PT_GNU_STACK present and not executable (what exec's LoadSpec wants)."""
+        return self.has_gnu_stack and not self.exec_stack
+
+    @property
+    def phdr(self) -> int:
+        """AT_PHDR: the program headers follow the 52-byte ELF header on the first page."""
+        return BASE_ADDRESS + 52
+
+    @property
+    def phnum(self) -> int:
+        """AT_PHNUM: every PT_LOAD plus PT_GNU_STACK if present."""
+        return len(self.segments) + int(self.has_gnu_stack)
+
+    def all_symbols(self) -> list[Symbol]:
+        return [*self.symbols.values(), *self.extra_symbols]
+
+    def add_symbol(self, sym: Symbol) -> None:
+        old = self.symbols.get(sym.name)
+        if old is None:
+            self.symbols[sym.name] = sym
+        elif old.bind == "local" and sym.bind != "local":
+            self.symbols[sym.name] = sym
+            self.extra_symbols.append(old)
+        else:
+            self.extra_symbols.append(sym)
+        self._by_addr = []
     @property
     def brk_start(self) -> int:
         """Where the program break starts: the page-aligned end of .bss (binfmt_elf set_brk)."""
@@ -83,9 +114,7 @@ class Image:
 
     def symbol(self, name: str) -> Symbol | None:
         """A symbol by name, global/weak ones first."""
-        found = [s for s in self.symbols if s.name == name]
-        found.sort(key=lambda s: s.bind == "local")
-        return found[0] if found else None
+        return self.symbols.get(name)
 
     def address_of(self, name: str) -> int | None:
         s = self.symbol(name)
@@ -93,7 +122,7 @@ class Image:
 
     def _code_symbols(self) -> list[tuple[int, int]]:
         if not self._by_addr:
-            self._by_addr = sorted((s.address, i) for i, s in enumerate(self.symbols))
+            self._by_addr = sorted((s.address, i) for i, s in enumerate(self.all_symbols()))
         return self._by_addr
 
     def symbol_for(self, address: int) -> tuple[Symbol, int] | None:
@@ -104,7 +133,8 @@ class Image:
         if k < 0:
             return None
         at = table[k][0]
-        same = [self.symbols[i] for a, i in table if a == at]
+        syms = self.all_symbols()
+        same = [syms[i] for a, i in table if a == at]
         sec = self.section_at(address)
         if sec is not None and not sec.address <= at < sec.address + max(sec.size, 1):
             return None
@@ -130,7 +160,7 @@ class Image:
     def headers(self) -> bytes:
         """The ELF header and program headers ld puts at the start of the first page."""
         loads = [s for s in self.segments if s.vaddr != BASE_ADDRESS or s.flags != "r" or s.offset != 0]
-        phnum = 1 + len(loads) + int(self.gnu_stack)
+        phnum = 1 + len(loads) + int(self.has_gnu_stack)
         ehdr = b"\x7fELF" + bytes([1, 1, 1, 0]) + bytes(8)
         ehdr += struct.pack("<HHIIIIIHHHHHH", 2, 3, 1, self.entry, 52, 0, 0, 52, 32, phnum, 40, 0, 0)
         flag_bits = {"r": 4, "rx": 5, "rw": 6, "rwx": 7}
@@ -139,7 +169,7 @@ class Image:
         for s in loads:
             ph += struct.pack("<IIIIIIII", 1, s.offset, s.vaddr, s.vaddr, len(s.data), s.memsz,
                               flag_bits.get(s.flags, 4), PAGE_SIZE)
-        if self.gnu_stack:
+        if self.has_gnu_stack:
             ph += struct.pack("<IIIIIIII", 0x6474E551, 0, 0, 0, 0, 0, 7 if self.exec_stack else 6, 16)
         return ehdr + ph
 
@@ -151,28 +181,29 @@ class Image:
                           "offset": s.offset} for s in self.segments],
             "sections": [{"name": s.name, "address": s.address, "size": s.size, "flags": s.flags,
                           "type": s.type, "align": s.align} for s in self.sections],
-            "symbols": [[s.name, s.address, s.size, s.type, s.bind, s.section, s.file] for s in self.symbols],
+            "symbols": [[s.name, s.address, s.size, s.type, s.bind, s.section, s.file] for s in self.all_symbols()],
             "lines": self.lines.to_dict(),
             "sources": dict(self.sources),
             "end": self.end,
             "exec_stack": self.exec_stack,
-            "gnu_stack": self.gnu_stack,
+            "has_gnu_stack": self.has_gnu_stack,
         }
 
     @staticmethod
     def from_dict(d: dict[str, object]) -> "Image":
-        return Image(
+        img = Image(
             entry=int(d["entry"]),  # type: ignore[arg-type]
             segments=[Segment(int(s["vaddr"]), bytes(s["data"]), int(s["memsz"]), str(s["flags"]),
                               int(s.get("offset", 0))) for s in d["segments"]],  # type: ignore[union-attr]
             sections=[Section(str(s["name"]), int(s["address"]), int(s["size"]), str(s["flags"]),
                               str(s.get("type", "progbits")), int(s.get("align", 1)))
                       for s in d["sections"]],  # type: ignore[union-attr]
-            symbols=[Symbol(str(a), int(b), int(c), str(t), str(bd), str(sec), str(f))
-                     for a, b, c, t, bd, sec, f in d["symbols"]],  # type: ignore[union-attr]
             lines=LineTable.from_dict(d.get("lines", {})),  # type: ignore[arg-type]
             sources={str(k): str(v) for k, v in d.get("sources", {}).items()},  # type: ignore[union-attr]
             end=int(d.get("end", 0)),  # type: ignore[arg-type]
             exec_stack=bool(d.get("exec_stack", False)),
-            gnu_stack=bool(d.get("gnu_stack", True)),
+            has_gnu_stack=bool(d.get("has_gnu_stack", True)),
         )
+        for a, b, c, t, bd, sec, f in d["symbols"]:  # type: ignore[union-attr]
+            img.add_symbol(Symbol(str(a), int(b), int(c), str(t), str(bd), str(sec), str(f)))
+        return img

@@ -19,6 +19,7 @@ default) gives, for a static non-PIE program:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from vmdebug.errors import UserError
 from vmdebug.isa.layout import DataFixup, InsnFixup, ObjSection, Object, ObjSymbol
@@ -498,11 +499,12 @@ class Linker:
         notes = [o.sections.get(".note.GNU-stack") for o in self.objects]
         exec_stack = not all(n is not None and "x" not in n.flags for n in notes)
         img = Image(entry=entry, segments=segments, sections=sections, end=self.end, exec_stack=exec_stack,
-                    gnu_stack=any(n is not None for n in notes))
+                    has_gnu_stack=any(n is not None for n in notes))
         img.segments.insert(0, Segment(BASE_ADDRESS, b"", 0, "r", 0))
         header = img.headers()
         img.segments[0] = Segment(BASE_ADDRESS, header, len(header), "r", 0)
-        img.symbols = self.symbols()
+        for sym in self.symbols():
+            img.add_symbol(sym)
         img.lines = self.line_table()
         for obj in self.objects:
             img.sources.update(obj.sources)
@@ -562,3 +564,73 @@ def link(objects: list[Object], entry: str = "_start") -> Image:
     if not objects:
         raise LinkError("nothing to link")
     return Linker(objects, entry).run()
+
+
+# ------------------------------------------------------------------ programs
+_LIBC_CACHE: dict[tuple[str, float], Object] = {}
+
+
+def libc_objects() -> list[Object]:
+    """The libc's crt0 and asm/*.s, assembled (cached per file and mtime); [] without a libc."""
+    from vmdebug.isa.assembler import assemble_file
+    from vmdebug.libc import ASM_DIR, asm_files
+
+    if not ASM_DIR.is_dir() or not any(ASM_DIR.glob("*.s")):
+        return []
+    out: list[Object] = []
+    for path in asm_files():
+        key = (str(path), path.stat().st_mtime)
+        obj = _LIBC_CACHE.get(key)
+        if obj is None:
+            obj = _LIBC_CACHE[key] = assemble_file(path)
+        out.append(obj)
+    return out
+
+
+def needs_libc(obj: Object) -> bool:
+    """True when the program references symbols it does not define (so expects the libc)."""
+    return any(sym.section is None and name in obj.references for name, sym in obj.symbols.items())
+
+
+def link_program(obj: Object, force_libc: bool = False) -> Image:
+    """Link one program object, with the libc if it needs it (or ``force_libc``).
+
+    As ``vmdebug cc --native`` links: crt0.o (unless the program defines its
+    own ``_start``), the program, then the rest of the libc.
+    """
+    objects = [obj]
+    if force_libc or needs_libc(obj):
+        libc = libc_objects()
+        if libc:
+            start = obj.symbols.get("_start")
+            own_start = start is not None and start.section is not None
+            objects = [*([] if own_start else libc[:1]), obj, *libc[1:]]
+    return link(objects)
+
+
+def build_program(path: str | Path) -> Image:
+    """Assemble and link a ``.s`` program (the libc only if it calls outside itself)."""
+    from vmdebug.isa.assembler import assemble_file
+
+    return link_program(assemble_file(path))
+
+
+def build_c_program(c_path: str | Path, asm_text: str) -> Image:
+    """Assemble gcc's assembly for ``c_path`` and link it with the libc.
+
+    The C sources named by ``.file`` are read (relative to the ``.file 0``
+    directory, the C file's directory, or the current one) so the image
+    carries the text ``list`` shows.
+    """
+    from vmdebug.isa.assembler import assemble_text
+
+    c = Path(c_path)
+    obj = assemble_text(asm_text, str(c.with_suffix(".s")))
+    obj.sources = {}
+    for name in dict.fromkeys(row.file for row in obj.lines):
+        for base in (Path(obj.comp_dir) if obj.comp_dir else None, c.parent, Path.cwd()):
+            cand = Path(name) if Path(name).is_absolute() or base is None else base / name
+            if cand.is_file():
+                obj.sources[name] = cand.read_text(encoding="utf-8", errors="replace")
+                break
+    return link_program(obj, force_libc=True)
