@@ -132,6 +132,7 @@ class Assembler:
         self.line = 0
         self.files: dict[int, str] = {}
         self.file_dirs: dict[int, str] = {}
+        self.loc_is_stmt = True
         self.pending_locs: list[tuple[int, int, int, bool, str | None]] = []
         self.locs: list[tuple[str, int, int, int, int, int, bool, str | None]] = []
         self.insn_lines: list[tuple[str, int, int, int]] = []

@@ -358,12 +358,14 @@ def d_loc(asm: "Assembler", st: Statement) -> None:
     if len(nums) < 2:
         asm.error("expected `.loc FILE LINE [COLUMN]'", st.col)
         return
-    is_stmt = True
+    # is_stmt is sticky: it stays as the last .loc set it (gas dwarf2dbg.c keeps
+    # DWARF2_FLAG_IS_STMT in `current` and clears only the one-shot flags).
+    is_stmt = asm.loc_is_stmt
     view: str | None = None
     while i < len(toks):
         word = toks[i].text
         if word == "is_stmt" and i + 1 < len(toks) and toks[i + 1].kind == "NUM":
-            is_stmt = bool(toks[i + 1].value)
+            is_stmt = asm.loc_is_stmt = bool(toks[i + 1].value)
             i += 2
         elif word == "view" and i + 1 < len(toks) and toks[i + 1].kind == "NAME":
             # gas dwarf2dbg.c: the view symbol is set to this row's view number.
