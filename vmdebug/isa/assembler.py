@@ -240,7 +240,7 @@ class Assembler:
 
     def eval(self, node: Node) -> Value:
         """Evaluate an expression now, resolving differences gas resolves while parsing."""
-        v = evaluate(node, self._lookup, self.dot_label)
+        v = evaluate(node, self._lookup, self.dot_label, self.parse_place)
         return resolve_differences(v, self.parse_place)
 
     def eval_const(self, node: Node, what: str = "expression") -> int:

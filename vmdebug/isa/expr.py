@@ -210,11 +210,16 @@ def _scaled(d: dict[str, int], k: int) -> dict[str, int]:
 Lookup = Callable[[str, int], "Value | None"]
 
 
-def evaluate(node: Node, lookup: Lookup, dot: Callable[[int], str] | None = None) -> Value:
+Place = Callable[[str], "tuple[object, int] | None"]
+
+
+def evaluate(node: Node, lookup: Lookup, dot: Callable[[int], str] | None = None,
+             place: Place | None = None) -> Value:
     """Evaluate an AST to a :class:`Value`.
 
     ``dot`` names a label at the current location (for ``.``); ``lookup``
-    substitutes equated symbols.
+    substitutes equated symbols; ``place`` (see :func:`resolve_differences`)
+    lets ``(b - a) / 2`` and the like fold label differences first.
     """
     kind = node[0]
     if kind == "num":
@@ -231,11 +236,13 @@ def evaluate(node: Node, lookup: Lookup, dot: Callable[[int], str] | None = None
     if kind == "reg":
         return Value(0, {}, [(node[1], 1)])
     if kind == "mem":
-        v = evaluate(node[1], lookup, dot)
+        v = evaluate(node[1], lookup, dot, place)
         v.mem = True
         return v
     if kind == "un":
-        v = evaluate(node[2], lookup, dot)
+        v = evaluate(node[2], lookup, dot, place)
+        if not v.is_const and place is not None and op_needs_const(node[1]):
+            v = resolve_differences(v, place)
         op = node[1]
         if op == "+":
             return v
@@ -246,8 +253,13 @@ def evaluate(node: Node, lookup: Lookup, dot: Callable[[int], str] | None = None
         return Value(wrap64(~v.const) if op == "~" else int(v.const == 0), mem=v.mem)
     assert kind == "bin"
     op, col = node[1], node[4]
-    a = evaluate(node[2], lookup, dot)
-    b = evaluate(node[3], lookup, dot)
+    a = evaluate(node[2], lookup, dot, place)
+    b = evaluate(node[3], lookup, dot, place)
+    if op not in ("+", "-") and place is not None:
+        if not a.is_const:
+            a = resolve_differences(a, place)
+        if not b.is_const:
+            b = resolve_differences(b, place)
     mem = a.mem or b.mem
     if op in ("+", "-"):
         sign = 1 if op == "+" else -1
@@ -282,6 +294,10 @@ def evaluate(node: Node, lookup: Lookup, dot: Callable[[int], str] | None = None
         "&&": lambda p, q: int(bool(p) and bool(q)), "||": lambda p, q: int(bool(p) or bool(q)),
     }
     return Value(wrap64(simple[op](x, y)), mem=mem)
+
+
+def op_needs_const(op: str) -> bool:
+    return op in ("~", "!")
 
 
 def resolve_differences(v: Value, place: Callable[[str], tuple[object, int] | None]) -> Value:
