@@ -31,38 +31,47 @@ def _perms(flags: Any) -> int:
 
 
 def spec_from_image(image: Any, name: str) -> LoadSpec:
-    """Adapt the toolchain's linked image to exec's LoadSpec."""
+    """Adapt the toolchain's linked :class:`~vmdebug.toolchain.image.Image` to exec's LoadSpec."""
     segments = [Segment(s.vaddr, bytes(s.data), s.memsz, _perms(s.flags)) for s in image.segments]
-    symbols = {n: (s.address if hasattr(s, "address") else int(s)) for n, s in image.symbols.items()}
-    return LoadSpec(name, segments, image.entry, symbols,
-                    getattr(image, "phdr", 0x08048034), getattr(image, "phnum", len(segments)),
-                    getattr(image, "gnu_stack", True))
+    symbols: dict[str, int] = {}
+    syms = image.symbols.values() if isinstance(image.symbols, dict) else image.symbols
+    for sym in syms:
+        if sym.type != "object" and sym.section not in ("", "*ABS*") and not sym.name.startswith(".L"):
+            symbols.setdefault(sym.name, sym.address)
+    sections = [(sec.name, sec.address, sec.address + sec.size) for sec in image.sections if sec.size]
+    return LoadSpec(name, segments, image.entry, symbols, 0x08048034, len(segments) + 1, image.gnu_stack,
+                    sections)
+
+
+def _build_c(p: Path, opt_level: str) -> Any:
+    """gcc to assembly, then vmdebug's own assembler and linker, with the libc (crt0 first)."""
+    from vmdebug.toolchain import assemble_text, libc_objects
+    from vmdebug.toolchain.link import link
+    from vmdebug.toolchain.gcc import compile_to_asm
+
+    asm = compile_to_asm(p, opt_level)
+    obj = assemble_text(asm, f"{p} (gcc -S output)")
+    libc = libc_objects()
+    if not libc:
+        raise UserError("the libc's assembly is missing from this installation (vmdebug/libc/asm)")
+    return link([libc[0], obj, *libc[1:]])
 
 
 def load_program(path: str, opt_level: str = "0") -> Program:
     p = Path(path)
-    if not p.exists():
+    if not p.is_file():
         raise UserError(f"{path}: no such file")
     suffix = p.suffix.lower()
     if suffix in (".s", ".asm", ".c"):
-        try:
-            from vmdebug.toolchain import link  # the assembler/linker pipeline
-        except ImportError:
-            raise UserError(f"{path}: this vmdebug cannot build {suffix} files yet") from None
         if suffix == ".c":
-            from vmdebug.toolchain.gcc import compile_to_asm
-            asm = compile_to_asm(p, opt_level)
-            image = link.build_c_program(p, asm) if hasattr(link, "build_c_program") else None
-            if image is None:
-                raise UserError(f"{path}: this vmdebug cannot link C programs yet")
+            image = _build_c(p, opt_level)
         else:
-            image = link.build_program(p)
-        spec = spec_from_image(image, str(p))
-        meta = image.to_dict() if hasattr(image, "to_dict") else {}
-        return Program(spec, meta)
+            from vmdebug.toolchain import build_program
+            image = build_program(p)
+        return Program(spec_from_image(image, str(p)), image.to_dict())
     from vmdebug.machine.elf import load_elf
-    data = p.read_bytes()[:4]
-    if data != b"\x7fELF":
+    with open(p, "rb") as f:
+        magic = f.read(4)
+    if magic != b"\x7fELF":
         raise UserError(f"{path}: not a .s, .c or ELF file")
-    spec = load_elf(p)
-    return Program(spec, {"elf": p.read_bytes()})
+    return Program(load_elf(p), {"elf": p.read_bytes()})

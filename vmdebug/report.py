@@ -28,6 +28,10 @@ def diagnosis(proc: Process) -> str:
         else:
             lines.append(f"  mapping: none ({proc.kernel.region_name(fault.address)})")
     lines.append(f"  cause:   {fault.reason}")
+    if proc.smashed is not None:
+        name, expected, actual, slot = proc.smashed
+        lines.append(f"  note:    {name} returned to {actual:#010x}, but its caller pushed {expected:#010x}: "
+                     f"the return address at {slot:#010x} was overwritten (stack buffer overflow?)")
     return "\n".join(lines)
 
 

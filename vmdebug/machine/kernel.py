@@ -158,6 +158,8 @@ class Kernel:
         new_start = addr & ~(PAGE - 1)
         size = nxt.end - new_start
         prev = self.prev_vma(new_start)
+        if size > RLIMIT_STACK and addr < nxt.end - RLIMIT_STACK - STACK_GUARD_GAP:
+            raise segv(addr, access, False, self.explain(addr, access, None))  # nowhere near the stack
         if size > RLIMIT_STACK:
             raise segv(addr, access, False,
                        f"stack overflow: growing the stack to {addr:#010x} would make it {size >> 10} KiB, "
@@ -179,7 +181,8 @@ class Kernel:
         if addr < PAGE * 16:
             return "the NULL page (nothing is mapped near address 0)"
         if self.start_brk <= addr < self.start_brk + (64 << 20) and addr >= page_align(self.brk):
-            return f"unmapped memory just past the program break ({self.brk:#010x})"
+            return (f"above the program break: the heap ends at {self.brk:#010x} "
+                    f"(mapped up to the page boundary {page_align(self.brk):#010x})")
         stack = next((v for v in self.vmas if v.growsdown), None)
         if stack is not None and stack.end - RLIMIT_STACK - STACK_GUARD_GAP <= addr < stack.start:
             return "the stack guard gap below the stack"
@@ -192,6 +195,13 @@ class Kernel:
                 return f"{verb} {addr:#010x}: NULL pointer dereference (page 0 is never mapped)"
             return f"{verb} {addr:#010x}: no mapping there ({self.region_name(addr)})"
         what = vma.name or "anonymous mapping"
+        section = self.proc.section_at(addr)
+        if section is not None:
+            what += f" ({section})"
+        if access == WRITE and section in (".text", ".rodata"):
+            kind = "code" if section == ".text" else "read-only data such as string literals"
+            return (f"{verb} {addr:#010x} in {section}: it holds {kind}, mapped without write permission "
+                    f"[{vma.start:#010x}-{vma.end:#010x} {vma.maps_perms()}]")
         rule = {WRITE: "it is not writable", EXEC: "it is not executable (NX)", READ: "it has no access"}[access]
         return f"{verb} {addr:#010x} in {what} [{vma.start:#010x}-{vma.end:#010x} {vma.maps_perms()}]: {rule}"
 

@@ -51,6 +51,7 @@ class LoadSpec:
     phdr: int = 0x08048034
     phnum: int = 3
     gnu_stack: bool = True  # PT_GNU_STACK present and not executable
+    sections: list[tuple[str, int, int]] = field(default_factory=list)  # (name, start, end)
 
 
 class Process:
@@ -69,12 +70,14 @@ class Process:
         self.stdin, self.stdin_pos = stdin, 0
         self.on_output = on_output
         self.exited = False
+        self.smashed: tuple[str, int, int, int] | None = None
         self.code: dict[int, Callable[[], int]] = {}
         self.steps = 0
         self._step_kernel_rows: list[int] = []
         funcs = sorted((addr, name) for name, addr in spec.symbols.items())
         self._sym_addrs = [a for a, _ in funcs]
         self._sym_names = [n for _, n in funcs]
+        self._text_end = max((sg.vaddr + sg.memsz for sg in spec.segments if sg.perms & C.PERM_X), default=0)
         self.argv = argv if argv is not None else [spec.name]
         self.envp = envp if envp is not None else []
         self._exec()
@@ -104,10 +107,16 @@ class Process:
     # ---- symbols and frames ----------------------------------------------------
     def symbol_for(self, addr: int) -> str | None:
         i = bisect.bisect_right(self._sym_addrs, addr) - 1
-        if i < 0:
+        if i < 0 or addr >= self._text_end:
             return None
         off = addr - self._sym_addrs[i]
         return self._sym_names[i] if off == 0 else f"{self._sym_names[i]}+{off:#x}"
+
+    def section_at(self, addr: int) -> str | None:
+        for name, start, end in self.spec.sections:
+            if start <= addr < end:
+                return name
+        return None
 
     def push_frame(self, target: int, site: int, ret: int, base: int) -> None:
         name = self.symbol_for(target) or f"{target:#010x}"
@@ -116,6 +125,10 @@ class Process:
     def pop_frame(self, target: int, sp: int) -> None:
         if self.state.stack:
             name, site, ret, base = self.state.stack[-1]
+            if ret != target:
+                # The shadow stack remembers what `call` pushed: a different value here means
+                # the return address was overwritten (a stack buffer overflow).
+                self.smashed = (name, ret, target, sp)
             self.event((C.FRAME_POPPED, base, ret, site, 0), name)
 
     # ---- exec (step 0) -------------------------------------------------------------
