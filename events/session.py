@@ -5,7 +5,7 @@ Layout (all integers little-endian)::
     magic      8 bytes   b"\\x89VMLOG\\r\\n"
     version    u16       FORMAT_VERSION
     reserved   u16       0
-    header     record    msgpack map: program, argv, stdin, image, machine...
+    header     record    zlib-compressed msgpack map: program, argv, stdin, image, machine...
     chunk*     record    msgpack map: whole steps of events, compressed columns
     footer     record    msgpack map: chunk index, totals, how the run ended
     trailer    u64 footer offset, then b"VMLOGEND"
@@ -210,7 +210,7 @@ class SessionWriter:
         self._f.write(MAGIC + struct.pack("<HH", FORMAT_VERSION, 0))
         hdr = dict(header)
         hdr.setdefault("schema", SCHEMA_VERSION)
-        self._f.write(_record(b"HD", _pack(hdr)))
+        self._f.write(_record(b"HD", zlib.compress(_pack(hdr), ZLIB_LEVEL)))
         self._steps = 0
         self._events = 0
 
@@ -275,8 +275,12 @@ def read_header(data: bytes) -> tuple[dict[str, Any], int]:
     if payload is None:
         raise SessionError(f"bad session header: {problem}")
     try:
-        header = _unpack(payload)
-    except Exception as exc:  # msgpack raises several types, StackError on deep nesting
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(payload, MAX_RECORD)
+        if inflater.unconsumed_tail:
+            raise ValueError("header inflates past the size limit")
+        header = _unpack(raw)
+    except Exception as exc:  # zlib or msgpack errors; msgpack raises StackError on deep nesting
         raise SessionError(f"bad session header: {type(exc).__name__}") from None
     if not isinstance(header, dict):
         raise SessionError("bad session header: not a map")

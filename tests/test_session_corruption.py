@@ -114,6 +114,7 @@ def test_newer_format_version(saved, tmp_path: Path) -> None:
 
 
 def header_record(payload: bytes, length: int | None = None) -> bytes:
+    payload = zlib.compress(payload)
     n = len(payload) if length is None else length
     return MAGIC + struct.pack("<HH", FORMAT_VERSION, 0) + struct.pack("<2sII", b"HD", n, zlib.crc32(payload)) + payload
 
