@@ -101,3 +101,50 @@ def test_bad_input_gets_one_line(tmp_path: Path) -> None:
         out = vmdebug(*args)
         assert out.returncode != 0
         assert out.stderr.decode().count("\n") == 1, out.stderr
+
+
+BIG = HEAD + """
+  mov eax, 192          # mmap2 4 MiB: allowed, frames are only taken on first touch
+  xor ebx, ebx
+  mov ecx, 0x400000
+  mov edx, 3
+  mov esi, 0x22
+  mov edi, -1
+  xor ebp, ebp
+  int 0x80
+  mov ecx, 1024
+1: mov DWORD PTR [eax], 1
+  add eax, 4096
+  loop 1b
+  mov eax, 1
+  xor ebx, ebx
+  int 0x80
+""" + NOTE
+
+
+def test_running_out_of_simulated_memory_is_the_oom_killer(tmp_path: Path) -> None:
+    exe = build(tmp_path, BIG)
+    out = vmdebug("run", "--memory", "4", str(exe))
+    assert out.returncode == 128 + 9
+    assert b"out of physical memory" in out.stderr
+    assert vmdebug("run", "--memory", "8", str(exe)).returncode == 0
+    refused = vmdebug("run", "--memory", "2", str(exe))  # more than all RAM: mmap fails with ENOMEM
+    assert refused.returncode == 139
+
+
+def test_ctrl_c_stops_recording_and_keeps_the_session(tmp_path: Path) -> None:
+    import signal
+    import time
+    exe = build(tmp_path, LOOP)
+    session = tmp_path / "int.vmlog"
+    child = subprocess.Popen([sys.executable, "-m", "vmdebug", "record", "-o", str(session), str(exe)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(3)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert b"interrupted after" in err and b"Traceback" not in err
+    s = open_session(session)
+    assert s.warnings == []
+    assert s.end["how"] == "interrupted"
+    assert s.log.last_step > 1000
