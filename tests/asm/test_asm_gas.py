@@ -148,6 +148,19 @@ def test_gcc_output_matches_as(c_sources: list[Path], tmp_path: Path) -> None:
         _compare(src, tmp_path)
 
 
+def test_libc_c_sources_at_every_level_match_as(tmp_path: Path) -> None:
+    """The libc's own C, compiled with -g at -O0..-O3 and -Os: views, loclists, relaxation."""
+    from vmdebug.libc import include_dir, source_files
+
+    sources = source_files()
+    assert sources
+    for c in sources:
+        for level in ("0", "1", "2", "3", "s"):
+            s = tmp_path / f"{c.stem}-O{level}.s"
+            run(["gcc", *GCC_FLAGS, "-g", f"-O{level}", "-I", str(include_dir()), str(c), "-o", str(s)])
+            _compare(s, tmp_path)
+
+
 def test_libc_assembly_matches_as(tmp_path: Path) -> None:
     files = asm_files()
     assert len(files) >= 2

@@ -287,13 +287,21 @@ class Assembler:
         except ParseError as exc:
             self.error(str(exc), exc.col or st.col)
 
-    def flush_locs(self) -> None:
-        """Attach pending ``.loc`` rows to the instruction about to be emitted (gas dwarf2_emit_insn)."""
-        sec, frag, off = self.position()
+    def emit_pending_locs(self) -> None:
+        """Output pending ``.loc`` rows at the location counter (gas dwarf2_emit_insn)."""
         if self.pending_locs:
+            sec, frag, off = self.position()
+            if not self.current.code:         # gas records rows only in code sections
+                self.pending_locs.clear()
+                return
             for fileno, line, col, stmt, view in self.pending_locs:
                 self.locs.append((sec, frag, off, fileno, line, col, stmt, view))
             self.pending_locs.clear()
+
+    def flush_locs(self) -> None:
+        """Attach a pending ``.loc`` row to the instruction about to be emitted."""
+        self.emit_pending_locs()
+        sec, frag, off = self.position()
         self.insn_lines.append((sec, frag, off, self.line))
 
 

@@ -379,7 +379,13 @@ def d_loc(asm: "Assembler", st: Statement) -> None:
     if nums[0] not in asm.files and nums[0] != 0:
         asm.error(f"unassigned file number {nums[0]}", toks[0].col)
         return
+    # gas dwarf2_directive_loc: a .loc still pending from before is output at
+    # the current position; a .loc with a view is output right away, one
+    # without waits for the next instruction.
+    asm.emit_pending_locs()
     asm.pending_locs.append((nums[0], nums[1], nums[2] if len(nums) > 2 else 0, is_stmt, view))
+    if view is not None:
+        asm.emit_pending_locs()
 
 
 def d_ident(asm: "Assembler", st: Statement) -> None:
