@@ -210,6 +210,17 @@ start:
     jmp     ext
     .set    SIZE, 4 * 3
     mov     eax, SIZE
+    CONST = SIZE + 1
+    add     eax, CONST
+    .weak   wk
+    .globl  gl
+    .type   gl, %function
+    .type   wk, STT_FUNC
+    jmp     wk
+    call    wk
+    jmp     gl
+    jne     gl
+gl: ret
     mov     eax, FWD
     .equ    FWD, 99
 end:
@@ -234,6 +245,12 @@ table: .long start, end, .-table, end-start, ext+4
        .uleb128 300, 0, 127, 128
        .sleb128 -1, -128, 64, 63
        .fill 3, 2, 0x0102
+    .uleb128 end - start, gl - start
+    .sleb128 start - end
+    .section .data.rel.ro,"aw"
+    .type   obj, STT_OBJECT
+    .size   obj, 8
+obj: .long gl, wk
     .section .rodata.str1.1,"aMS",@progbits,1
 s1: .string "merge"
     .section .rodata
