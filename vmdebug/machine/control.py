@@ -173,29 +173,29 @@ def _string(p: "Process", i: Instruction) -> Closure:
             rep = "repz"  # F3 on cmps/scas is repe
     set_ecx, set_esi, set_edi = reg_setter(p, ECX), reg_setter(p, ESI), reg_setter(p, EDI)
     set_eax, set_fl = reg_setter(p, EAX), flag_setter(p, F.STATUS)
-    read, write = mem.read, mem.write
+    read, write = mem.read, mem.write  # sizes in bytes
     mask = F.MASKS[size]
 
     def one() -> None:
         step = -n if regs[EFLAGS] & F.DF else n
         if m == "movs":
-            write(regs[EDI], size, read(regs[ESI], size))
+            write(regs[EDI], n, read(regs[ESI], n))
             set_esi((regs[ESI] + step) & MASK)
             set_edi((regs[EDI] + step) & MASK)
         elif m == "stos":
-            write(regs[EDI], size, regs[EAX] & mask)
+            write(regs[EDI], n, regs[EAX] & mask)
             set_edi((regs[EDI] + step) & MASK)
         elif m == "lods":
-            v = read(regs[ESI], size)
+            v = read(regs[ESI], n)
             set_eax(v if size == 32 else (regs[EAX] & ~mask & MASK) | v)
             set_esi((regs[ESI] + step) & MASK)
         elif m == "cmps":
-            a, b = read(regs[ESI], size), read(regs[EDI], size)
+            a, b = read(regs[ESI], n), read(regs[EDI], n)
             set_fl(F.sub(a, b, 0, size)[1])
             set_esi((regs[ESI] + step) & MASK)
             set_edi((regs[EDI] + step) & MASK)
         else:  # scas
-            set_fl(F.sub(regs[EAX] & mask, read(regs[EDI], size), 0, size)[1])
+            set_fl(F.sub(regs[EAX] & mask, read(regs[EDI], n), 0, size)[1])
             set_edi((regs[EDI] + step) & MASK)
 
     if rep is None:

@@ -1,0 +1,118 @@
+"""String instructions, stack frames, loops and self-modifying code against the real CPU.
+
+Each snippet ends by dumping the eight registers, EFLAGS and a 64-byte buffer to stdout.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from native import build, run_native, run_sim
+
+PRE = """.intel_syntax noprefix
+.globl _start
+.text
+_start:
+  mov edi, OFFSET buf
+  mov ecx, 16
+  mov eax, 0x03020100
+1: mov DWORD PTR [edi], eax
+  add eax, 0x04040404
+  add edi, 4
+  loop 1b
+  xor eax, eax
+  xor ebx, ebx
+  xor ecx, ecx
+  xor edx, edx
+  xor esi, esi
+  xor edi, edi
+  cld
+"""
+POST = """
+  pushfd
+  pusha
+  mov eax, 4
+  mov ebx, 1
+  mov ecx, esp
+  mov edx, 36
+  int 0x80
+  mov eax, 4
+  mov ebx, 1
+  mov ecx, OFFSET buf
+  mov edx, 64
+  int 0x80
+  mov eax, 1
+  xor ebx, ebx
+  int 0x80
+.bss
+buf: .zero 64
+.section .note.GNU-stack,"",@progbits
+"""
+
+SNIPPETS = {
+    "rep_movsb": "mov esi, OFFSET buf\n lea edi, [esi+32]\n mov ecx, 13\n rep movsb",
+    "rep_movsd_backwards": "std\n lea esi, [buf+28]\n lea edi, [buf+60]\n mov ecx, 5\n rep movsd\n cld",
+    "rep_stosd": "lea edi, [buf+8]\n mov eax, 0xdeadbeef\n mov ecx, 6\n rep stosd",
+    "rep_stosw_zero_count": "lea edi, [buf+8]\n mov eax, 0x1234\n xor ecx, ecx\n rep stosw",
+    "repe_cmpsb": "mov esi, OFFSET buf\n mov edi, OFFSET buf\n mov BYTE PTR [buf+7], 0x99\n "
+                  "mov ecx, 20\n mov edi, OFFSET buf\n lea esi, [buf]\n mov eax, DWORD PTR [buf]\n"
+                  " mov DWORD PTR [buf+32], eax\n lea edi, [buf+32]\n repe cmpsb",
+    "repne_scasb": "mov edi, OFFSET buf\n mov al, 0x0b\n mov ecx, 64\n repne scasb",
+    "lodsd_scasw": "mov esi, OFFSET buf\n lodsd\n lodsb\n mov edi, OFFSET buf\n mov ax, 0x0100\n scasw",
+    "enter_leave": "mov ebp, 0x1234\n enter 24, 0\n mov DWORD PTR [ebp-4], 7\n mov eax, esp\n mov ebx, ebp\n leave",
+    "enter_nested": "mov ebp, esp\n enter 8, 2\n mov eax, esp\n mov ebx, ebp\n mov ecx, DWORD PTR [esp+8]\n leave",
+    "ret_imm": "push 5\n push 6\n call f\n jmp 2f\nf: mov eax, DWORD PTR [esp+4]\n ret 8\n2: mov ebx, esp",
+    "loops": "mov ecx, 10\n xor eax, eax\n3: inc eax\n loop 3b\n mov ecx, 10\n4: inc ebx\n cmp ebx, 3\n"
+             " loopne 4b\n mov edx, ecx\n xor ecx, ecx\n jecxz 5f\n mov esi, 1\n5:",
+    "push_pop_forms": "push 0x7f\n push -2\n pop DWORD PTR [buf]\n pop eax\n push DWORD PTR [buf+4]\n pop ebx\n"
+                      " pushw 0x1234\n pop cx\n pushfd\n pop edx\n or edx, 0x801\n push edx\n popfd",
+    "xlat_bswap": "mov ebx, OFFSET buf\n mov al, 9\n xlat\n mov ecx, 0x11223344\n bswap ecx",
+    "indirect_jumps": "mov eax, OFFSET 6f\n jmp eax\n mov esi, 1\n6: mov DWORD PTR [buf], OFFSET 7f\n"
+                      " call DWORD PTR [buf]\n jmp 8f\n7: mov edi, 2\n ret\n8:",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_snippet_matches_the_real_cpu(tmp_path: Path, name: str) -> None:
+    exe = build(tmp_path, PRE + "  " + SNIPPETS[name].replace("\n", "\n  ") + POST)
+    native = run_native(exe)
+    sim, _ = run_sim(exe)
+    assert native.status == 0
+    assert sim.status == 0
+    assert sim.stdout == native.stdout
+
+
+SMC = """.intel_syntax noprefix
+.globl _start
+.text
+_start:
+  mov eax, 192            # mmap2 an RWX page
+  xor ebx, ebx
+  mov ecx, 4096
+  mov edx, 7
+  mov esi, 0x22
+  mov edi, -1
+  xor ebp, ebp
+  int 0x80
+  mov edi, eax
+  mov DWORD PTR [edi], 0x0001b8   # mov eax, 1 ...
+  mov BYTE PTR [edi+4], 0
+  mov BYTE PTR [edi+5], 0xc3      # ret
+  call edi
+  mov ebx, eax
+  mov BYTE PTR [edi+1], 42        # patch the immediate: the decoded copy must go stale
+  call edi
+  add ebx, eax
+  mov eax, 1
+  int 0x80
+.section .note.GNU-stack,"",@progbits
+"""
+
+
+def test_writing_to_code_invalidates_the_decode_cache(tmp_path: Path) -> None:
+    exe = build(tmp_path, SMC)
+    native = run_native(exe)
+    sim, _ = run_sim(exe)
+    assert native.status == 43
+    assert sim.status == 43
