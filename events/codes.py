@@ -173,3 +173,9 @@ def from_model(event: S.Event) -> tuple[tuple[int, int, int, int, int], Any]:
         code = VMA_MAPPED if k == "vma_mapped" else VMA_UNMAPPED
         return (code, event.start, event.end - 1, perms_bits(event.perms), 0), event.name
     raise ValueError(f"unknown event kind {k}")
+
+
+#: version -> function upgrading one chunk's ``(cols, extras)`` from that event schema
+#: version to the next, e.g. ``upcast_compact_v1_v2``.  The compact twin of
+#: :data:`events.schema.UPCASTERS`; both change together when the schema does.
+COMPACT_UPCASTERS: dict[int, Any] = {}

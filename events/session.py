@@ -287,6 +287,9 @@ def read_header(data: bytes) -> tuple[dict[str, Any], int]:
     schema = header.get("schema", 1)
     if not isinstance(schema, int) or schema > SCHEMA_VERSION:
         raise SessionError(f"event schema version {schema} is newer than this vmdebug supports")
+    missing = [v for v in range(schema, SCHEMA_VERSION) if v not in C.COMPACT_UPCASTERS]
+    if missing:
+        raise SessionError(f"event schema version {schema} is too old: no upgrade from version {missing[0]}")
     return header, pos
 
 
@@ -340,7 +343,12 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True) -> Sessio
                                         f"kept {session.log.nsteps} steps before it")
             break
         try:
-            session.log.load_chunk(decode_chunk(payload, tracker))
+            chunk = decode_chunk(payload, tracker)
+            for version in range(header.get("schema", SCHEMA_VERSION), SCHEMA_VERSION):
+                cols, extras = C.COMPACT_UPCASTERS[version](chunk.cols, chunk.extras)
+                chunk = Chunk(chunk.first_step, chunk.first_event, cols, chunk.step_counts,
+                              chunk.extras_base, extras)
+            session.log.load_chunk(chunk)
         except Exception as exc:
             session.warnings.append(f"corrupt chunk at byte offset {pos} ({type(exc).__name__}: {exc}): "
                                     f"kept {session.log.nsteps} steps before it")
