@@ -182,3 +182,15 @@ def test_image_round_trips_through_plain_data() -> None:
     back = Image.from_dict(msgpack.unpackb(packed, raw=False))
     assert back.to_dict() == img.to_dict()
     assert back.lines.lookup(img.entry) == (str(ROOT / "examples" / "sum_loop.s"), 12)
+
+
+def test_build_program_links_libc_only_when_needed(tmp_path: Path) -> None:
+    alone = build_program(ROOT / "examples" / "hello.s")          # own _start, calls nothing
+    assert alone.symbol("printf") is None and alone.entry == alone.address_of("_start")
+    main_only = tmp_path / "main.s"
+    main_only.write_text(".intel_syntax noprefix\n.globl main\nmain: mov eax, 42\n ret\n")
+    img = build_program(main_only)                                 # no _start: crt0 provides it
+    assert img.address_of("main") is not None and img.symbol("_start") is not None
+    assert img.entry == img.address_of("_start") != img.address_of("main")
+    libc = asm_files()
+    _compare(img, _native([libc[0], main_only, *libc[1:]], tmp_path, "mainonly"), "main only")

@@ -593,17 +593,18 @@ def needs_libc(obj: Object) -> bool:
 
 
 def link_program(obj: Object, force_libc: bool = False) -> Image:
-    """Link one program object, with the libc if it needs it (or ``force_libc``).
+    """Link one program object, with the libc if it needs it, has no ``_start``, or ``force_libc``.
 
     As ``vmdebug cc --native`` links: crt0.o (unless the program defines its
     own ``_start``), the program, then the rest of the libc.
     """
     objects = [obj]
-    if force_libc or needs_libc(obj):
+    start = obj.symbols.get("_start")
+    own_start = start is not None and start.section is not None
+    # A program without _start (it has a main) needs crt0 even if it calls nothing.
+    if force_libc or needs_libc(obj) or not own_start:
         libc = libc_objects()
         if libc:
-            start = obj.symbols.get("_start")
-            own_start = start is not None and start.section is not None
             objects = [*([] if own_start else libc[:1]), obj, *libc[1:]]
     return link(objects)
 
