@@ -1,0 +1,129 @@
+"""vmdebug against gdb's ``record full``, on the same C programs, in one run.
+
+Run:  python benchmarks/bench_vs_gdb.py [PROGRAM.c ...]
+
+For each program (default: benchmarks/programs/*.c) it builds the native twin
+(``vmdebug cc --native -O1``) for gdb and records the same source with
+vmdebug, then measures: recording throughput, reverse-continue across the
+whole trace (back to a breakpoint at main), stepi and reverse-stepi latency,
+``record goto`` latency, bytes per step on disk against ``record save``, the
+time to open a session, and peak RSS per million steps.  It prints a table of
+ratios (ours against gdb's, > 1 means vmdebug is better).
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from events import codes as C  # noqa: E402
+from events.log import EventLog  # noqa: E402
+from events.session import SessionWriter, open_session  # noqa: E402
+from vmdebug.history import History  # noqa: E402
+from vmdebug.machine.process import Process  # noqa: E402
+from vmdebug.program import load_program  # noqa: E402
+from vmdebug.toolchain.native import build_native  # noqa: E402
+
+
+def measure_gdb(exe: Path, tmp: Path) -> dict:
+    out, save = tmp / "gdb.json", tmp / "gdb.rec"
+    env = dict(os.environ, VMDBG_OUT=str(out), VMDBG_SAVE=str(save))
+    subprocess.run(["gdb", "-nx", "-batch", "-x", str(HERE / "gdb_record.py"), str(exe)], env=env,
+                   capture_output=True, timeout=3600, check=False)
+    return json.loads(out.read_text())
+
+
+def reverse_continue_to(log: EventLog, history: History, address: int) -> int:
+    """Back from the end to the last step whose eip write lands on ``address``: a numpy scan."""
+    cols = log.event_cols(0, len(log))
+    hits = (cols[:, 0] == C.REG) & (cols[:, 1] == C.EIP) & (cols[:, 3] == address)
+    idx = hits.nonzero()[0]
+    step = log.step_of_event(int(idx[-1])) if len(idx) else 0
+    history.state_at(step)
+    return step
+
+
+def measure_vmdebug(src: Path, tmp: Path) -> dict:
+    out: dict = {}
+    program = load_program(str(src), "1")
+    path = tmp / "prog.vmlog"
+    writer = SessionWriter(path, {"program": src.name, "image": program.image})
+    log = EventLog(sink=writer.write_chunk)
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    proc = Process(program.spec, argv=[str(src)], log=log, on_output=lambda fd, data: None)
+    t = time.perf_counter()
+    proc.run(50_000_000)
+    out["record_s"] = time.perf_counter() - t
+    out["instructions"] = proc.steps
+    log.seal()
+    writer.close()
+    out["peak_rss_kib"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0, 1)
+    out["save_bytes"] = path.stat().st_size
+    t = time.perf_counter()
+    session = open_session(path)
+    history = History(session.log, proc.state.nframes)
+    history.state_at(session.log.last_step)
+    out["open_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    reverse_continue_to(session.log, history, program.spec.symbols["main"])
+    out["reverse_continue_s"] = time.perf_counter() - t
+    state = history.state_at(session.log.last_step // 2)
+    step = session.log.last_step // 2
+    t = time.perf_counter()
+    for k in range(50):
+        history.forward(state, step + 1 + k)
+    out["stepi_ms"] = (time.perf_counter() - t) / 50 * 1e3
+    t = time.perf_counter()
+    for k in range(50, 0, -1):
+        history.backward(state, step + k)
+    out["reverse_stepi_ms"] = (time.perf_counter() - t) / 50 * 1e3
+    rng = random.Random(1)
+    targets = [rng.randrange(session.log.nsteps) for _ in range(9)]
+    t = time.perf_counter()
+    for s in targets:
+        history.state_at(s)
+    out["goto_ms"] = (time.perf_counter() - t) / len(targets) * 1e3
+    return out
+
+
+def main() -> None:
+    programs = [Path(p) for p in sys.argv[1:]] or sorted((HERE / "programs").glob("*.c"))
+    rows = []
+    for src in programs:
+        with tempfile.TemporaryDirectory() as d:
+            tmp = Path(d)
+            exe = build_native(src, tmp / src.stem, "1")
+            g = measure_gdb(exe, tmp)
+            v = measure_vmdebug(src, tmp)
+        rows.append((src.name, g, v))
+    print(f"{'program':<10} {'measure':<26} {'gdb record full':>16} {'vmdebug':>14} {'ratio':>9}")
+    for name, g, v in rows:
+        gi, vi = g["instructions"], v["instructions"]
+        table = [
+            ("recording (instr/s)", gi / g["record_s"], vi / v["record_s"], True),
+            ("reverse-continue (instr/s)", gi / g["reverse_continue_s"], vi / v["reverse_continue_s"], True),
+            ("stepi (ms)", g["stepi_ms"], v["stepi_ms"], False),
+            ("reverse-stepi (ms)", g["reverse_stepi_ms"], v["reverse_stepi_ms"], False),
+            ("record goto (ms)", g["goto_ms"], v["goto_ms"], False),
+            ("bytes per step", g["save_bytes"] / gi, v["save_bytes"] / vi, False),
+            ("peak RSS (MiB per M steps)", g["peak_rss_kib"] / 1024 / (gi / 1e6),
+             v["peak_rss_kib"] / 1024 / (vi / 1e6), False),
+        ]
+        for label, a, b, higher_is_better in table:
+            ratio = b / a if higher_is_better else a / b
+            print(f"{name:<10} {label:<26} {a:>16.2f} {b:>14.2f} {ratio:>8.1f}x")
+        print(f"{name:<10} {'open session (s)':<26} {'-':>16} {v['open_s']:>14.3f}")
+        print(f"{name:<10} {'instructions':<26} {gi:>16} {vi:>14}")
+
+
+if __name__ == "__main__":
+    main()
