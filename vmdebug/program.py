@@ -39,22 +39,16 @@ def spec_from_image(image: Any, name: str) -> LoadSpec:
         if sym.type != "object" and sym.section not in ("", "*ABS*") and not sym.name.startswith(".L"):
             symbols.setdefault(sym.name, sym.address)
     sections = [(sec.name, sec.address, sec.address + sec.size) for sec in image.sections if sec.size]
-    return LoadSpec(name, segments, image.entry, symbols, 0x08048034, len(segments) + 1, image.gnu_stack,
-                    sections)
+    return LoadSpec(name, segments, image.entry, symbols, getattr(image, "phdr", 0x08048034),
+                    getattr(image, "phnum", len(segments) + 1), image.gnu_stack, sections)
 
 
 def _build_c(p: Path, opt_level: str) -> Any:
-    """gcc to assembly, then vmdebug's own assembler and linker, with the libc (crt0 first)."""
-    from vmdebug.toolchain import assemble_text, libc_objects
-    from vmdebug.toolchain.link import link
+    """gcc to assembly, then vmdebug's own assembler and linker, with the libc and the C sources."""
     from vmdebug.toolchain.gcc import compile_to_asm
+    from vmdebug.toolchain.link import build_c_program
 
-    asm = compile_to_asm(p, opt_level)
-    obj = assemble_text(asm, f"{p} (gcc -S output)")
-    libc = libc_objects()
-    if not libc:
-        raise UserError("the libc's assembly is missing from this installation (vmdebug/libc/asm)")
-    return link([libc[0], obj, *libc[1:]])
+    return build_c_program(p, compile_to_asm(p, opt_level))
 
 
 def load_program(path: str, opt_level: str = "0") -> Program:
