@@ -68,29 +68,51 @@ def _apply_simple_run(state: ProcessState, cols: np.ndarray, forward: bool) -> N
     state.phys[phys] = byte
 
 
+_BARRIER = np.array([C.PAGE_MAPPED, C.PAGE_UNMAPPED, C.PAGE_PROTECTED, C.PAGE_DIRTIED, C.MEMN],
+                    dtype=np.uint32)
+
+
+def _sequential(state: ProcessState, rows: list, extras: list[Any], forward: bool) -> None:
+    if forward:
+        for r in rows:
+            apply(state, r, extras)
+    else:
+        for r in reversed(rows):
+            revert(state, r, extras)
+
+
 def apply_range(state: ProcessState, cols: np.ndarray, extras: list[Any], forward: bool = True) -> None:
-    """Fold events ``cols`` into ``state`` (forward), or undo them (backward)."""
+    """Fold events ``cols`` into ``state`` (forward), or undo them (backward).
+
+    Page-table events and multi-byte writes are barriers: they change how later
+    addresses translate, so the events between two barriers form a segment.
+    In a segment, register and memory writes are folded at once with numpy and
+    the other events (frames, syscalls, the break, VMAs...), which touch
+    neither registers nor memory, are applied one by one in their own order.
+    """
     n = len(cols)
     if n == 0:
         return
-    simple = np.isin(cols[:, 0], _SIMPLE)
-    # Boundaries of runs of equal "simpleness".
-    change = np.flatnonzero(np.diff(simple.astype(np.int8))) + 1
-    bounds = [0, *change.tolist(), n]
-    runs = list(zip(bounds[:-1], bounds[1:]))
+    barrier = np.flatnonzero(np.isin(cols[:, 0], _BARRIER))
+    bounds = [0]
+    for i in barrier.tolist():
+        bounds += [i, i + 1]
+    bounds.append(n)
+    barrier_set = set(barrier.tolist())
+    pieces = [(lo, hi, lo in barrier_set) for lo, hi in zip(bounds[:-1], bounds[1:]) if lo < hi]
     if not forward:
-        runs.reverse()
-    for lo, hi in runs:
-        if simple[lo] and hi - lo >= _VECTOR_MIN:
-            _apply_simple_run(state, cols[lo:hi], forward)
-        else:
-            rows = cols[lo:hi].tolist()
-            if forward:
-                for r in rows:
-                    apply(state, r, extras)
-            else:
-                for r in reversed(rows):
-                    revert(state, r, extras)
+        pieces.reverse()
+    for lo, hi, is_barrier in pieces:
+        seg = cols[lo:hi]
+        if is_barrier or hi - lo < _VECTOR_MIN:
+            _sequential(state, seg.tolist(), extras, forward)
+            continue
+        simple = np.isin(seg[:, 0], _SIMPLE)
+        if simple.all():
+            _apply_simple_run(state, seg, forward)
+            continue
+        _apply_simple_run(state, seg[simple], forward)
+        _sequential(state, seg[~simple].tolist(), extras, forward)
 
 
 @dataclass(frozen=True)
