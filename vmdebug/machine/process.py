@@ -71,6 +71,7 @@ class Process:
         self.on_output = on_output
         self.exited = False
         self.smashed: tuple[str, int, int, int] | None = None
+        self._names: dict[str, int] = {}
         self.code: dict[int, Callable[[], int]] = {}
         self.steps = 0
         self._step_kernel_rows: list[int] = []
@@ -118,9 +119,18 @@ class Process:
                 return name
         return None
 
+    def _name_index(self, name: str) -> int:
+        """The extras index of a function name, shared by the frame events of one chunk
+        (a chunk must carry its own payloads, so the cache starts over at each seal)."""
+        log = self.log
+        idx = self._names.get(name)
+        if idx is None or idx < log._extras_sealed:
+            idx = self._names[name] = log.add_extra(name)
+        return idx
+
     def push_frame(self, target: int, site: int, ret: int, base: int) -> None:
         name = self.symbol_for(target) or f"{target:#010x}"
-        self.event((C.FRAME_PUSHED, base, ret, site, 0), name)
+        self.event((C.FRAME_PUSHED, base, ret, site, self._name_index(name)))
 
     def pop_frame(self, target: int, sp: int) -> None:
         if self.state.stack:
@@ -129,7 +139,7 @@ class Process:
                 # The shadow stack remembers what `call` pushed: a different value here means
                 # the return address was overwritten (a stack buffer overflow).
                 self.smashed = (name, ret, target, sp)
-            self.event((C.FRAME_POPPED, base, ret, site, 0), name)
+            self.event((C.FRAME_POPPED, base, ret, site, self._name_index(name)))
 
     # ---- exec (step 0) -------------------------------------------------------------
     def _exec(self) -> None:
