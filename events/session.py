@@ -24,7 +24,7 @@ import os
 import struct
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Callable
 
 import msgpack
 import numpy as np
@@ -311,12 +311,14 @@ def read_footer(data: bytes) -> dict[str, Any] | None:
     return footer
 
 
-def open_session(path: str | os.PathLike[str], *, events: bool = True) -> Session:
+def open_session(path: str | os.PathLike[str], *, events: bool = True,
+                 progress: Callable[[int], None] | None = None) -> Session:
     """Open a session file.  Raises :class:`SessionError` (one line) when it cannot.
 
     A truncated file, or one with a corrupt chunk, opens with a warning and every
     complete chunk before the damage.  With ``events=False`` only the header and
-    footer are read (enough for ``log info`` on an intact file).
+    footer are read (enough for ``log info`` on an intact file).  ``progress(steps)``
+    is called after each chunk.
     """
     try:
         with open(path, "rb") as f:
@@ -349,6 +351,8 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True) -> Sessio
                 chunk = Chunk(chunk.first_step, chunk.first_event, cols, chunk.step_counts,
                               chunk.extras_base, extras)
             session.log.load_chunk(chunk)
+            if progress is not None:
+                progress(session.log.nsteps)
         except Exception as exc:
             session.warnings.append(f"corrupt chunk at byte offset {pos} ({type(exc).__name__}: {exc}): "
                                     f"kept {session.log.nsteps} steps before it")

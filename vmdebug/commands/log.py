@@ -7,6 +7,7 @@ import sys
 
 from events.session import Session, SessionError, open_session
 from vmdebug.errors import UserError
+from vmdebug.progress import Progress
 from vmdebug.signals import signal_name
 
 
@@ -24,7 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def load(path: str, events: bool = True) -> Session:
     try:
-        session = open_session(path, events=events)
+        with Progress("opening") as status:
+            session = open_session(path, events=events, progress=status.update)
     except SessionError as exc:
         raise UserError(f"{path}: {exc}") from None
     for warning in session.warnings:
@@ -74,11 +76,15 @@ def run_export(args: argparse.Namespace) -> int:
     out = open(args.output, "w") if args.output else sys.stdout
     try:
         dumps = json.JSONEncoder(separators=(",", ":")).encode
+        status = Progress("exporting", total=session.log.nsteps)
         for step, model in session.log.iter_models():
+            if step & 0xFFF == 0:
+                status.update(step)
             row = {"step": step}
             row.update(model.model_dump(mode="json"))
             out.write(dumps(row) + "\n")
     finally:
+        status.clear()
         if out is not sys.stdout:
             out.close()
     return 0

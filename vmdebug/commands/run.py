@@ -13,6 +13,7 @@ from vmdebug.errors import UserError
 from vmdebug.machine.layout import LAYOUTS
 from vmdebug.machine.process import Process
 from vmdebug.program import load_program
+from vmdebug.progress import Progress
 from vmdebug.report import diagnosis, end_of_run
 
 DEFAULT_MAX_STEPS = 50_000_000
@@ -38,7 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     rec.set_defaults(func=cmd_record)
 
 
+_STATUS = Progress("recording", enabled=False)
+
+
 def _write_out(fd: int, data: bytes) -> None:
+    _STATUS.clear()  # never mix the status line with the program's output
     stream = sys.stdout if fd == 1 else sys.stderr
     stream.flush()
     try:
@@ -67,10 +72,14 @@ def execute(args: argparse.Namespace, writer: SessionWriter | None = None) -> tu
     log = EventLog(sink=writer.write_chunk if writer else None)
     proc = Process(program.spec, argv=[args.program, *args.args], stdin=stdin, layout=args.layout,
                    nframes=nframes, log=log, on_output=_write_out)
+    global _STATUS
+    _STATUS = Progress("recording" if writer else "running")
     try:
-        how = proc.run(args.max_steps)
+        how = proc.run(args.max_steps, progress=_STATUS.update)
     except KeyboardInterrupt:
         how = "interrupted"
+    finally:
+        _STATUS.clear()
     for warning in proc.kernel.warnings:
         print(f"vmdebug: warning: {warning}", file=sys.stderr)
     if writer is not None:

@@ -235,12 +235,21 @@ class Process:
         self.log.end_step()
         return not self.exited
 
-    def run(self, max_steps: int) -> str:
-        """Run until exit, a fatal signal or ``max_steps``; returns "exited", "killed" or "limit"."""
+    def run(self, max_steps: int, progress: Callable[[int], None] | None = None) -> str:
+        """Run until exit, a fatal signal or ``max_steps``; returns "exited", "killed" or "limit".
+
+        ``progress(steps)`` is called every 65536 steps (for a status line).
+        """
         step = self.step
-        for _ in range(max_steps):
-            if not step():
-                break
+        left = max_steps
+        while left > 0 and not self.exited:
+            block = min(left, 65536)
+            for _ in range(block):
+                if not step():
+                    break
+            left -= block
+            if progress is not None:
+                progress(self.steps)
         if not self.exited:
             return "limit"
         return "killed" if self.state.exited and self.state.exited[1] else "exited"
