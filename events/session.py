@@ -54,6 +54,7 @@ class Session:
     footer: dict[str, Any] | None
     warnings: list[str] = field(default_factory=list)
     size: int = 0
+    checkpoints: list[Any] | None = None  # stored state snapshots, see vmdebug.history
 
     @property
     def end(self) -> dict[str, Any]:
@@ -222,10 +223,13 @@ class SessionWriter:
         self._steps += chunk.nsteps
         self._events += chunk.nevents
 
-    def close(self, end: dict[str, Any] | None = None) -> int:
-        """Write the footer and trailer; returns the file size."""
-        offset = self._f.tell()
+    def close(self, end: dict[str, Any] | None = None, checkpoints: list[Any] | None = None) -> int:
+        """Write the stored checkpoints (if any), the footer and the trailer; returns the file size."""
         footer = {"steps": self._steps, "events": self._events, "chunks": self._index, "end": end or {"how": "unknown"}}
+        if checkpoints:
+            footer["checkpoints"] = self._f.tell()
+            self._f.write(_record(b"CP", zlib.compress(_pack(checkpoints), ZLIB_LEVEL)))
+        offset = self._f.tell()
         self._f.write(_record(b"FT", _pack(footer)))
         self._f.write(_TRAILER.pack(offset, TRAILER_MAGIC))
         size = self._f.tell()
@@ -234,13 +238,13 @@ class SessionWriter:
 
 
 def save_session(path: str | os.PathLike[str], header: dict[str, Any], log: EventLog,
-                 end: dict[str, Any] | None = None) -> int:
+                 end: dict[str, Any] | None = None, checkpoints: list[Any] | None = None) -> int:
     """Write a whole in-memory log (sealing its tail first); returns the file size."""
     log.seal()
     writer = SessionWriter(path, header)
     for chunk in log.chunks:
         writer.write_chunk(chunk)
-    return writer.close(end if end is not None else end_from_log(log))
+    return writer.close(end if end is not None else end_from_log(log), checkpoints)
 
 
 # ---- reading -------------------------------------------------------------------
@@ -334,7 +338,7 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
         return session
     tracker = _RegTracker()
     while pos < len(data):
-        if data[pos:pos + 2] == b"FT":
+        if data[pos:pos + 2] in (b"FT", b"CP"):
             break
         payload, nxt, problem = _read_record(data, pos, b"CK")
         if payload is None:
@@ -360,4 +364,24 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
         pos = nxt
     if footer is not None and session.log.nsteps != footer.get("steps"):
         session.footer = None  # its totals describe events we could not read
+    elif footer is not None and isinstance(footer.get("checkpoints"), int):
+        session.checkpoints = _read_checkpoints(data, footer["checkpoints"], session.warnings)
     return session
+
+
+def _read_checkpoints(data: bytes, pos: int, warnings: list[str]) -> list[Any] | None:
+    payload, _, problem = _read_record(data, pos, b"CP") if 0 <= pos < len(data) else (None, 0, "bad offset")
+    try:
+        if payload is None:
+            raise ValueError(problem)
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(payload, MAX_RECORD)
+        if inflater.unconsumed_tail:
+            raise ValueError("too large")
+        cps = _unpack(raw)
+        if not isinstance(cps, list):
+            raise ValueError("not a list")
+        return cps
+    except Exception as exc:
+        warnings.append(f"stored checkpoints at byte offset {pos} are unreadable ({exc}); they will be rebuilt")
+        return None

@@ -93,3 +93,38 @@ def test_log_export_writes_one_json_event_per_line(tmp_path: Path) -> None:
     # and the export validates back into models
     from events.schema import parse_event
     parse_event({k: (bytes.fromhex(v) if k in ("old", "new") else v) for k, v in mem.items() if k != "step"})
+
+
+def test_stored_checkpoints_round_trip_and_agree_with_refolding(tmp_path: Path) -> None:
+    from vmdebug.history import History
+    log = random_log(8, 3000, chunk_events=256)
+    path = tmp_path / "cp.vmlog"
+    cps = History(log, 64, interval=64).export_checkpoints(512)
+    assert len(cps) == 3000 // 512
+    save_session(path, HEADER, log, checkpoints=cps)
+    session = open_session(path)
+    assert session.warnings == [] and session.checkpoints
+    stored = History(session.log, 64, interval=64)
+    assert stored.import_checkpoints(session.checkpoints)
+    fresh = History(log, 64, interval=64)
+    for step in (0, 511, 512, 1024, 1500, 2999):
+        a, b = stored.state_at(step), fresh.state_at(step)
+        assert a.regs == b.regs and np.array_equal(a.phys, b.phys) and a.vmas == b.vmas and a.stack == b.stack
+
+
+def test_damaged_stored_checkpoints_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    from vmdebug.history import History
+    log = random_log(8, 1000, chunk_events=256)
+    path = tmp_path / "cp.vmlog"
+    save_session(path, HEADER, log, checkpoints=History(log, 64, interval=64).export_checkpoints(256))
+    data = bytearray(path.read_bytes())
+    from events.session import read_footer
+    at = read_footer(bytes(data))["checkpoints"]
+    assert data[at:at + 2] == b"CP"
+    data[at + 20] ^= 0xFF
+    path.write_bytes(bytes(data))
+    session = open_session(path)
+    assert session.checkpoints is None
+    assert any("stored checkpoints" in w for w in session.warnings)
+    assert session.log.nsteps == log.nsteps
+    assert History(log, 64, interval=64).import_checkpoints([{"step": "x"}]) is False

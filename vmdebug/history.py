@@ -14,6 +14,7 @@ to what the program writes, not to physical memory.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,14 +131,19 @@ class Checkpoint:
 
 
 class History:
-    """State at any step of a log, via checkpoints every ``interval`` steps."""
+    """State at any step of a log, via checkpoints every ``interval`` steps.
+
+    Checkpoints are built on demand from the nearest earlier one, or imported
+    from a session file (:meth:`import_checkpoints`), so opening a long
+    session does not refold it from step 0.
+    """
 
     def __init__(self, log: EventLog, nframes: int, interval: int = 8192) -> None:
         self.log = log
         self.nframes = nframes
         self.interval = interval
-        self.checkpoints: list[Checkpoint] = []
-        self._builder: ProcessState | None = None
+        self.checkpoints: dict[int, Checkpoint] = {}
+        self._steps: list[int] = []   # sorted keys of ``checkpoints``
 
     def _snapshot(self, state: ProcessState, step: int, prev: Checkpoint | None) -> Checkpoint:
         frames = dict(prev.frames) if prev else {}
@@ -159,27 +165,41 @@ class History:
         state.exited, state.fault, state.outputs = cp.exited, cp.fault, cp.outputs
         return state
 
-    def _ensure_checkpoints(self, upto: int) -> None:
-        """Build checkpoints for steps 0, interval, 2*interval... up to ``upto``."""
-        log = self.log
-        while len(self.checkpoints) * self.interval <= min(upto, log.last_step):
-            target = len(self.checkpoints) * self.interval
-            if self._builder is None:
-                self._builder = ProcessState(self.nframes)
-                first = 0
-            else:
-                first = self.checkpoints[-1].step + 1
-            sl = log.steps(first, target)
-            apply_range(self._builder, sl.cols, log.extras)
-            prev = self.checkpoints[-1] if self.checkpoints else None
-            self.checkpoints.append(self._snapshot(self._builder, target, prev))
+    def _add(self, cp: Checkpoint) -> None:
+        if cp.step not in self.checkpoints:
+            bisect.insort(self._steps, cp.step)
+        self.checkpoints[cp.step] = cp
+
+    def _nearest(self, step: int) -> Checkpoint | None:
+        i = bisect.bisect_right(self._steps, step) - 1
+        return self.checkpoints[self._steps[i]] if i >= 0 else None
+
+    def _ensure_checkpoints(self, upto: int) -> Checkpoint:
+        """Build checkpoints on the grid 0, interval, 2*interval... up to ``upto``; the nearest."""
+        upto = min(upto, self.log.last_step)
+        cp = self._nearest(upto)
+        if cp is None:
+            state = ProcessState(self.nframes)
+            apply_range(state, self.log.step(0).cols, self.log.extras)
+            cp = self._snapshot(state, 0, None)
+            self._add(cp)
+        else:
+            state = None
+        while (cp.step // self.interval + 1) * self.interval <= upto:
+            target = (cp.step // self.interval + 1) * self.interval
+            if state is None:
+                state = self.restore(cp)
+                state.touched = set()
+            apply_range(state, self.log.steps(cp.step + 1, target).cols, self.log.extras)
+            cp = self._snapshot(state, target, cp)
+            self._add(cp)
+        return cp
 
     def state_at(self, step: int) -> ProcessState:
         """A fresh state equal to the fold of steps ``0..step``."""
         if not 0 <= step <= self.log.last_step:
             raise IndexError(f"step {step} out of range 0..{self.log.last_step}")
-        self._ensure_checkpoints(step)
-        cp = self.checkpoints[step // self.interval]
+        cp = self._ensure_checkpoints(step)
         state = self.restore(cp)
         if step > cp.step:
             apply_range(state, self.log.steps(cp.step + 1, step).cols, self.log.extras)
@@ -193,3 +213,63 @@ class History:
     def backward(self, state: ProcessState, step: int) -> None:
         """Undo step ``step``'s events (state must be at ``step``)."""
         apply_range(state, self.log.step(step).cols, self.log.extras, False)
+
+    @classmethod
+    def for_session(cls, session: Any, nframes: int | None = None) -> "History":
+        """A History over a loaded session, adopting the checkpoints stored in the file."""
+        machine = session.header.get("machine") if isinstance(session.header.get("machine"), dict) else {}
+        n = nframes or int(machine.get("nframes", 1 << 15))
+        history = cls(session.log, n)
+        if session.checkpoints and not history.import_checkpoints(session.checkpoints):
+            session.warnings.append("stored checkpoints are malformed; they will be rebuilt")
+        return history
+
+    # ---- stored checkpoints -------------------------------------------------------
+    def export_checkpoints(self, every: int = 1 << 17) -> list[dict[str, Any]]:
+        """Checkpoints every ``every`` steps as plain data for the session file.
+
+        Each carries only the frames that changed since the previous one.
+        """
+        every = max(self.interval, every // self.interval * self.interval)
+        out: list[dict[str, Any]] = []
+        prev: dict[int, bytes] = {}
+        for step in range(every, self.log.last_step + 1, every):
+            cp = self._ensure_checkpoints(step)
+            frames = {f: data for f, data in cp.frames.items() if prev.get(f) is not data}
+            prev = cp.frames
+            out.append({"step": cp.step, "regs": list(cp.regs), "frames": frames, "brk": cp.brk,
+                        "vmas": [[k, *v] for k, v in cp.vmas.items()], "stack": [list(f) for f in cp.stack],
+                        "pagemap": [[k, v] for k, v in cp.pagemap.items()],
+                        "exited": list(cp.exited) if cp.exited else None,
+                        "fault": list(cp.fault) if cp.fault else None, "outputs": cp.outputs})
+        return out
+
+    def import_checkpoints(self, data: list[Any]) -> bool:
+        """Adopt stored checkpoints (from :meth:`export_checkpoints`); False if they are malformed."""
+        try:
+            frames: dict[int, bytes] = {}
+            loaded = []
+            for d in data:
+                step = int(d["step"])
+                if not 0 < step <= self.log.last_step or step % self.interval:
+                    return False
+                frames = dict(frames)
+                for f, blob in d["frames"].items():
+                    if not 0 <= int(f) < self.nframes or not isinstance(blob, bytes) or len(blob) != PAGE:
+                        return False
+                    frames[int(f)] = blob
+                regs = tuple(int(r) for r in d["regs"])
+                if len(regs) != C.NREGS:
+                    return False
+                loaded.append(Checkpoint(
+                    step, regs, frames, int(d["brk"]),
+                    {int(v[0]): (int(v[1]), str(v[2]), str(v[3])) for v in d["vmas"]},
+                    tuple((str(f[0]), int(f[1]), int(f[2]), int(f[3])) for f in d["stack"]),
+                    {int(k): int(v) for k, v in d["pagemap"]},
+                    tuple(d["exited"]) if d["exited"] else None,
+                    tuple(d["fault"]) if d["fault"] else None, int(d["outputs"])))
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return False
+        for cp in loaded:
+            self._add(cp)
+        return True

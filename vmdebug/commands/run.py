@@ -10,6 +10,7 @@ from events.log import EventLog
 from events.session import SessionWriter
 from vmdebug import __version__
 from vmdebug.errors import UserError
+from vmdebug.history import History
 from vmdebug.machine.layout import LAYOUTS
 from vmdebug.machine.process import Process
 from vmdebug.program import load_program
@@ -17,6 +18,7 @@ from vmdebug.progress import Progress
 from vmdebug.report import diagnosis, end_of_run
 
 DEFAULT_MAX_STEPS = 50_000_000
+STORED_CHECKPOINT_EVERY = 1 << 17
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
@@ -84,7 +86,11 @@ def execute(args: argparse.Namespace, writer: SessionWriter | None = None) -> tu
         print(f"vmdebug: warning: {warning}", file=sys.stderr)
     if writer is not None:
         log.seal()
-        writer.close(end_of_run(proc, how, args.max_steps))
+        checkpoints = None
+        if proc.steps > STORED_CHECKPOINT_EVERY:
+            # Snapshots every 128k steps let a long session open and seek without refolding it.
+            checkpoints = History(log, nframes).export_checkpoints(STORED_CHECKPOINT_EVERY)
+        writer.close(end_of_run(proc, how, args.max_steps), checkpoints)
     return proc, how
 
 
