@@ -41,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
-        print(f"vmdebug: {exc}", file=sys.stderr)
+        verbatim = getattr(exc, "stderr", None)  # a compiler's own messages, exactly as it printed them
+        if isinstance(verbatim, str) and verbatim:
+            sys.stderr.write(verbatim)
+        else:
+            print(f"vmdebug: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("vmdebug: interrupted", file=sys.stderr)
