@@ -161,6 +161,7 @@ def _attach_functions(image: Image, units: list[Unit]) -> None:
         if old is None or rank < (old.type != "func", old.bind == "local", old.size == 0):
             best[sym.address] = sym
     starts = sorted(best)
+    addrs = [e.address for e in image.lines.entries]
     ranges = sorted((lo, hi, u) for u in units for lo, hi in u.ranges)
     lows = [r[0] for r in ranges]
     for k, addr in enumerate(starts):
@@ -171,7 +172,10 @@ def _attach_functions(image: Image, units: list[Unit]) -> None:
         sym = best[addr]
         # No .size (a hand-written label): up to the next function or the section's end.
         end = min(addr + sym.size if sym.size else (starts[k + 1] if k + 1 < len(starts) else hi), hi)
-        row = image.lines.entry_for(addr)
+        # The function's first row (the line of its opening brace) stands for gcc's decl_line.
+        first = bisect.bisect_left(addrs, addr)
+        row = image.lines.entries[first] if first < len(addrs) and addrs[first] == addr \
+            else image.lines.entry_for(addr)
         files = unit.files()
         decl_file = files.index(row.file) + 1 if row is not None and row.file in files else 0
         unit.functions.append(Function(sym.name, addr, end, sym.bind != "local", decl_file,

@@ -21,6 +21,7 @@ psABI; field offsets from /usr/include/elf.h.
 from __future__ import annotations
 
 import os
+import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ STB = {"local": 0, "global": 1, "weak": 2}
 STT = {"notype": 0, "object": 1, "func": 2, "section": 3, "file": 4}
 STT_FILE = 4
 EHDR_SIZE, SHDR_SIZE, SYM_SIZE = 52, 40, 16
+_FILE_DIRECTIVE = re.compile(r'^\s*\.file\s+"([^"]*)"\s*(?:#.*)?$', re.M)   # .file "x" (not .file N "x")
 E_SHOFF, E_SHNUM = 0x20, 0x30        # e_shoff (Elf32_Off); e_shnum, e_shstrndx (Elf32_Half each)
 
 
@@ -86,9 +88,16 @@ def _section_type(kind: str) -> int:
 def file_symbol_name(obj_file: str, image: Image) -> str:
     """The STT_FILE name ld copies from an object: gcc's ``.file "prog.c"``.
 
-    The image knows locals by the object they came from (``prog.s`` when
-    vmdebug assembled gcc's output); if the C source of that name is among
-    the image's files, the C name is the one gcc wrote."""
+    The image knows locals by the object they came from.  An assembly file
+    in the image's sources names itself with ``.file "name"`` (gas makes the
+    STT_FILE symbol from it, gas/config/obj-elf.c elf_file_symbol); for gcc's
+    output of ``prog.c`` (object ``prog.s``, not kept as a source) the C
+    file of the same stem is the name gcc wrote."""
+    text = image.sources.get(obj_file)
+    if text is not None:                                 # an assembly source: its own .file "name"
+        found = _FILE_DIRECTIVE.search(text)
+        if found:
+            return found.group(1)
     base = os.path.basename(obj_file)
     stem = os.path.splitext(base)[0]
     for name in [*image.sources, *image.lines.files()]:
