@@ -1,0 +1,88 @@
+"""``vmdebug debug``: the time-travel debugger, with gdb's command-line options.
+
+    vmdebug debug [-ex CMD]... [-x FILE] [-batch] PROG|SESSION.vmlog [ARGS...]
+
+On a program (.s, .c or i386 ELF) the run is recorded as the cursor moves
+forward; on a session file it is replayed from step 0.  As in gdb, ``-ex``
+commands run in order, ``-x`` runs a command file, and ``-batch`` exits
+after them with status 1 if the last command failed (0 otherwise).  Without
+``-batch`` the prompt_toolkit REPL starts (or, when stdin is not a terminal,
+commands are read from it line by line).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from vmdebug.errors import UserError
+from vmdebug.machine.layout import LAYOUTS
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("debug", help="time-travel debugger with gdb's commands (forward and backward)",
+                       description="Debug a program (recorded as it runs) or a session file (replayed).")
+    p.add_argument("-ex", dest="ex", action="append", default=[], metavar="CMD",
+                   help="run this debugger command (repeatable, in order)")
+    p.add_argument("-x", dest="xfile", action="append", default=[], metavar="FILE",
+                   help="run the debugger commands in FILE")
+    p.add_argument("-batch", "--batch", dest="batch", action="store_true",
+                   help="exit after the -ex/-x commands (status 1 if the last one failed)")
+    p.add_argument("-q", "-quiet", "--quiet", dest="quiet", action="store_true", help="no banner")
+    p.add_argument("-O", dest="opt", default="0", metavar="LEVEL", help="gcc optimisation level for .c files")
+    p.add_argument("--layout", choices=sorted(LAYOUTS), default="i386", help="address-space layout")
+    p.add_argument("--memory", type=int, default=128, metavar="MIB", help="simulated physical memory in MiB")
+    p.add_argument("--max-steps", type=int, default=50_000_000, help="record at most this many instructions")
+    p.add_argument("--stdin", metavar="FILE", help="file the program reads as its standard input")
+    p.add_argument("program", metavar="PROG|SESSION", help=".s, .c, i386 ELF, or a .vmlog session")
+    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="arguments for the program")
+    p.set_defaults(func=cmd_debug)
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _err(text: str) -> None:
+    sys.stdout.flush()
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def cmd_debug(args: argparse.Namespace) -> int:
+    from vmdebug.debugger.session import open_debugger
+    from vmdebug.debugger.values import QuitRequest
+    if not 1 <= args.memory <= 4096:
+        raise UserError("--memory must be between 1 and 4096 MiB")
+    stdin = b""
+    if args.stdin:
+        try:
+            with open(args.stdin, "rb") as f:
+                stdin = f.read()
+        except OSError as exc:
+            raise UserError(f"{args.stdin}: {exc.strerror}") from None
+    dbg = open_debugger(args.program, list(args.args), _out, _err, stdin=stdin, layout=args.layout,
+                        memory_mib=args.memory, opt=args.opt, max_steps=args.max_steps)
+    commands: list[str] = []
+    for path in args.xfile:
+        try:
+            with open(path, encoding="utf-8") as f:
+                commands.extend(f.read().splitlines())
+        except OSError as exc:
+            raise UserError(f"{path}: {exc.strerror}") from None
+    commands.extend(args.ex)
+    ok = True
+    try:
+        for line in commands:
+            ok = dbg.execute(line)
+        if args.batch:
+            return 0 if ok else 1
+        if sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
+            from vmdebug.debugger.repl import run_repl
+            run_repl(dbg, banner=not args.quiet)
+        else:
+            for line in sys.stdin:
+                ok = dbg.execute(line.rstrip("\n"))
+    except QuitRequest:
+        pass
+    return 0

@@ -1,0 +1,236 @@
+"""Beyond gdb, because the whole history is known: history, last-write, explain,
+vmmap, stack, heap, pagewalk, diff."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from events import codes as C
+from vmdebug.debugger.registry import command
+from vmdebug.debugger.series import mem_touch_mask
+from vmdebug.debugger.values import DebugError
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Debugger
+
+MAX_HISTORY = 200
+
+
+def _target(dbg: "Debugger", arg: str) -> tuple[str, int, int]:
+    """("reg", id, 0) or ("mem", address, size) for history / last-write."""
+    text = arg.strip()
+    if not text:
+        raise DebugError("Argument required (an address or a register).")
+    name = text.lstrip("$")
+    alias = {"pc": "eip", "sp": "esp", "fp": "ebp"}.get(name, name)
+    if alias in C.REG_IDS and (text.startswith("$") or alias == text):
+        return "reg", C.REG_IDS[alias], 0
+    v = dbg.evaluate(text)
+    if v.type.name == "nodebug":
+        return "mem", v.address or 0, 4
+    if v.address is not None and not text.lstrip().startswith(("0x", "0X")) and v.type.size > 0 \
+            and text.strip()[0] in "*&" and text.strip()[0] == "*":
+        return "mem", v.address, v.type.size
+    return "mem", v.unsigned & 0xFFFFFFFF, 4
+
+
+def _eip_before(dbg: "Debugger", step: int) -> int | None:
+    if step == 0:
+        return None
+    sl = dbg.tl.log.step(step)
+    cols = sl.cols
+    m = (cols[:, 0] == C.REG) & (cols[:, 1] == C.EIP)
+    idx = np.flatnonzero(m)
+    if len(idx):
+        return int(cols[idx[0], 2])
+    state = dbg.tl.state if step == dbg.tl.cursor else dbg.tl.history.state_at(step)
+    return state.regs[C.EIP]  # eip did not change in this step (a fault, or a jump to itself)
+
+
+def _where(dbg: "Debugger", eip: int | None) -> str:
+    if eip is None:
+        return "exec"
+    func = dbg.info.function_at(eip)
+    loc = dbg.info.line_for(eip)
+    text = f"{eip:#010x} {dbg.label(eip)}".rstrip()
+    if loc:
+        text += f" {dbg.info.short_file(loc[0])}:{loc[1]}"
+    elif func is None:
+        text += " ??"
+    return text
+
+
+def _writes(dbg: "Debugger", kind: str, where: int, size: int, upto: int | None = None) -> list[tuple[int, str]]:
+    """(step, old -> new text) for every write, oldest first, up to step ``upto``."""
+    log = dbg.tl.log
+    last = log.last_step if upto is None else upto
+    cols = log.event_cols(0, log.offset(last + 1))
+    if kind == "reg":
+        mask = (cols[:, 0] == C.REG) & (cols[:, 1] == where)
+    else:
+        mask = mem_touch_mask(cols, log.extras, where, where + size)
+        mask &= cols[:, 0] != C.PAGE_MAPPED
+    idx = np.flatnonzero(mask)
+    out = []
+    offs = np.array(log.offsets_array()[:last + 2], dtype=np.int64)
+    steps = np.searchsorted(offs, idx, side="right") - 1
+    for i, s in zip(idx.tolist(), steps.tolist()):
+        code, a, b, c, d = (int(x) for x in cols[i])
+        if code == C.REG:
+            out.append((s, f"{b:#010x} -> {c:#010x}  ({C.signed32(b)} -> {C.signed32(c)})"))
+        elif code in C.MEM_SIZE_BY_CODE:
+            n = C.MEM_SIZE_BY_CODE[code]
+            out.append((s, f"[{a:#010x}, {n} byte{'s' if n > 1 else ''}] {b:#0{2 + 2 * n}x} -> {c:#0{2 + 2 * n}x}"))
+        elif code == C.MEMN:
+            old, new = log.extras[d]
+            lo, hi = max(where, a) - a, min(where + size, a + len(new)) - a
+            out.append((s, f"[{a + lo:#010x}, {hi - lo} bytes] {old[lo:hi].hex(' ')} -> {new[lo:hi].hex(' ')}"))
+        elif code == C.PAGE_UNMAPPED:
+            out.append((s, "page unmapped"))
+    return out
+
+
+@command("history", category="beyond", example="$eax")
+def cmd_history(dbg: "Debugger", arg: str) -> None:
+    """Every write to an address or register in the whole run: step, eip, function, line, old -> new.
+
+    Usage: history ADDRESS | $REG
+    ADDRESS is an expression (4 bytes are watched; *(char *)p watches one).
+    A '>' marks the write the cursor is at or just after."""
+    kind, where, size = _target(dbg, arg)
+    writes = _writes(dbg, kind, where, size)
+    name = C.REG_NAMES[where] if kind == "reg" else f"{where:#010x} ({size} bytes)"
+    if not writes:
+        dbg.write(f"No writes to {name} in steps 0..{dbg.tl.last}.")
+        return
+    dbg.write(f"{len(writes)} write{'s' if len(writes) != 1 else ''} to {name}:")
+    cur = dbg.tl.cursor
+    marked = max((s for s, _ in writes if s <= cur), default=None)
+    shown = writes if len(writes) <= MAX_HISTORY else writes[:MAX_HISTORY // 2] + writes[-MAX_HISTORY // 2:]
+    for k, (s, text) in enumerate(shown):
+        if len(writes) > MAX_HISTORY and k == MAX_HISTORY // 2:
+            dbg.write(f"  ... {len(writes) - MAX_HISTORY} more ...")
+        mark = ">" if s == marked else " "
+        dbg.write(f"{mark} step {s:<8} {_where(dbg, _eip_before(dbg, s)):<40} {text}")
+
+
+@command("last-write", category="beyond", moves=True, example="$esp")
+def cmd_last_write(dbg: "Debugger", arg: str) -> None:
+    """Go back to the instruction that last wrote an address or register (before the cursor).
+
+    Usage: last-write ADDRESS | $REG
+    The cursor stops just before that instruction ran, like a watchpoint hit in reverse."""
+    kind, where, size = _target(dbg, arg)
+    writes = [w for w in _writes(dbg, kind, where, size, dbg.tl.cursor) if w[0] <= dbg.tl.cursor]
+    name = C.REG_NAMES[where] if kind == "reg" else f"{where:#010x}"
+    if not writes:
+        raise DebugError(f"Nothing wrote {name} in steps 0..{dbg.tl.cursor}.")
+    step, text = writes[-1]
+    if step == 0:
+        dbg.tl.goto(0)
+        dbg.write(f"{name} was last written by exec (step 0): {text}")
+    else:
+        dbg.tl.goto(step - 1)
+        dbg.write(f"{name} was last written at step {step}: {text}")
+    dbg.frame_level = 0
+    dbg.print_location(True)
+    dbg.after_stop()
+
+
+@command("explain", category="beyond")
+def cmd_explain(dbg: "Debugger", arg: str) -> None:
+    """Why the process died (or where it stands), in the course's terms: region hit, rule broken.
+
+    Usage: explain"""
+    from vmdebug.debugger.views.explain import explain_lines
+    dbg.lines_out(explain_lines(dbg))
+
+
+def map_context(dbg: "Debugger"):  # type: ignore[no-untyped-def]
+    from vmdebug.debugger.views.vmmap import MapContext
+    got = getattr(dbg, "_map_ctx", None)
+    if got is None:
+        s0 = dbg.tl.history.state_at(0)
+        esp0 = s0.regs[C.ESP]
+        argv0 = s0.read_u32(esp0 + 4)
+        name = next((n for _, (e, p, n) in s0.vmas.items() if n and not n.startswith("[")), dbg.info.name)
+        secs = [(r.name, r.start, r.end) for r in dbg.info.regions]
+        layout = dbg.header.get("machine", {}).get("layout", "i386")
+        got = MapContext(name, s0.brk, argv0, secs, 0xC0000000 if layout == "i386" else 0xFFFFE000)
+        dbg._map_ctx = got  # type: ignore[attr-defined]
+    return got
+
+
+@command("vmmap", category="beyond")
+def cmd_vmmap(dbg: "Debugger", arg: str) -> None:
+    """Draw the memory map: args/env, stack, gaps, mmap area, heap and break, bss, data, text.
+
+    Usage: vmmap
+    Live addresses at the cursor; esp, ebp, eip and brk are marked."""
+    from vmdebug.debugger.views.vmmap import vmmap
+    dbg.lines_out(vmmap(dbg.tl.state, map_context(dbg)))
+
+
+@command("stack", category="beyond", example="")
+def cmd_stack(dbg: "Debugger", arg: str) -> None:
+    """Draw the stack frames slot by slot: arguments, return address, saved ebp, locals.
+
+    Usage: stack [N]   (at most N frames, default 8)"""
+    from vmdebug.debugger.views.stackview import stack_view
+    n = int(arg) if arg.strip().isdigit() else 8
+    frames = dbg.frames()
+    regs = dbg.regs
+    dbg.lines_out(stack_view(frames, regs[C.ESP], regs[C.EBP], dbg.memory.read_u32, dbg.label,
+                             dbg.prologue_done(frames[0]), n))
+
+
+@command("heap", category="beyond")
+def cmd_heap(dbg: "Debugger", arg: str) -> None:
+    """Show the malloc heap chunk by chunk: header, size, in use or free, payload preview, padding.
+
+    Usage: heap"""
+    from vmdebug import libc
+    from vmdebug.debugger.views.heap import heap_view
+    s = dbg.info.lookup(libc.HEAP_START_SYMBOL)
+    e = dbg.info.lookup(libc.HEAP_END_SYMBOL)
+
+    def read(a: int, n: int) -> bytes | None:
+        data, bad = dbg.memory.try_read(a, n)
+        return None if bad is not None else data
+    dbg.lines_out(heap_view(read, s.address if s else None, e.address if e else None, dbg.tl.state.brk))
+
+
+@command("pagewalk", category="beyond", example="$esp")
+def cmd_pagewalk(dbg: "Debugger", arg: str) -> None:
+    """Walk the page tables for an address: PDE, PTE, their bits, the frame, the physical address.
+
+    Usage: pagewalk ADDRESS
+    Or where the walk stops (no page table, page not present) and what that means."""
+    from vmdebug.debugger.views.pagewalk import pagewalk
+    if not arg.strip():
+        raise DebugError("Argument required (an address).")
+    addr = dbg.eval_int(arg)
+    dbg.lines_out(pagewalk(dbg.tl.state, addr, dbg.memory.vma_at(addr & 0xFFFFFFFF)))
+
+
+@command("diff", category="beyond", example="")
+def cmd_diff(dbg: "Debugger", arg: str) -> None:
+    """Show what the last step (or step N) changed: registers, memory, pages, calls, syscalls.
+
+    Usage: diff [N]"""
+    from vmdebug.debugger.commands.data import insn_text
+    from vmdebug.debugger.views.diffview import diff_view
+    step = dbg.eval_int(arg) if arg.strip() else dbg.tl.cursor
+    if not 0 <= step <= dbg.tl.last:
+        raise DebugError(f"No step {step} (the history has steps 0..{dbg.tl.last}).")
+    sl = dbg.tl.log.step(step)
+    eip = _eip_before(dbg, step)
+    insn = ""
+    if eip is not None:
+        try:
+            insn = f"{eip:#010x} {dbg.label(eip)}  {insn_text(dbg, eip)[0]}"
+        except DebugError:
+            insn = f"{eip:#010x}"
+    dbg.lines_out(diff_view(step, [tuple(int(x) for x in r) for r in sl.cols.tolist()], dbg.tl.log.extras,
+                            insn, dbg.label))

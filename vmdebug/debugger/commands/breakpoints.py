@@ -1,0 +1,315 @@
+"""Breakpoints and watchpoints: break, tbreak, condition, delete, disable, enable, watch, rwatch, awatch."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmdebug.debugger import expressions as E
+from vmdebug.debugger.registry import command
+from vmdebug.debugger.values import DebugError
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Breakpoint, Debugger
+
+
+def current_file(dbg: "Debugger") -> str | None:
+    if dbg.list_pos is not None:
+        return dbg.list_pos[0]
+    loc = dbg.info.line_for(dbg.pc)
+    return loc[0] if loc else dbg.info.main_file()
+
+
+def resolve_location(dbg: "Debugger", arg: str) -> tuple[int, tuple[str, int] | None]:
+    """gdb's linespecs: ``*ADDR``, ``FILE:LINE``, ``LINE``, ``FUNCTION`` -> (address, (file, line))."""
+    arg = arg.strip()
+    info = dbg.info
+    if arg.startswith("*"):
+        addr = dbg.eval_int(arg[1:]) & 0xFFFFFFFF
+        return addr, info.line_for(addr)
+    file: str | None
+    if ":" in arg:
+        file, _, rest = arg.rpartition(":")
+        if not rest.strip().isdigit():
+            raise DebugError(f'Function "{arg}" not defined.')
+        line = int(rest)
+    elif arg.isdigit():
+        if info.lines is None:
+            raise DebugError('No symbol table is loaded.  Use the "file" command.')
+        file, line = current_file(dbg), int(arg)
+    else:
+        sym = info.lookup(arg)
+        if sym is None or sym.kind == "object":
+            raise DebugError(f'Function "{arg}" not defined.')
+        addr = info.post_prologue(sym, lambda a, n: dbg.memory.try_read(a, n)[0])
+        return addr, info.line_for(addr)
+    if file is None or info.lines is None:
+        raise DebugError('No symbol table is loaded.  Use the "file" command.')
+    if info.lines.match_file(file) is None:
+        raise DebugError(f'No source file named {file}.')
+    found = info.line_addresses(file, line)
+    if found is None:
+        raise DebugError(f'No line {line} in file "{file}".')
+    addr = found[0]
+    func = info.function_at(addr)
+    if func is not None and func.address == addr:  # a function's first line: gdb skips the prologue
+        addr = info.post_prologue(func, lambda a, n: dbg.memory.try_read(a, n)[0])
+    return addr, info.line_for(addr)
+
+
+def _new_number(dbg: "Debugger") -> int:
+    n = dbg.next_bp
+    dbg.next_bp += 1
+    return n
+
+
+def add_breakpoint(dbg: "Debugger", arg: str, temporary: bool = False, quiet: bool = False) -> "Breakpoint":
+    from vmdebug.debugger.session import Breakpoint
+    if arg.strip():
+        addr, loc = resolve_location(dbg, arg)
+    else:
+        addr = dbg.selected_frame().pc
+        loc = dbg.info.line_for(addr)
+    bp = Breakpoint(_new_number(dbg), "breakpoint", addr, arg.strip(), temporary)
+    dbg.breakpoints.append(bp)
+    if not quiet:
+        head = "Temporary breakpoint" if temporary else "Breakpoint"
+        if loc is not None:
+            dbg.write(f"{head} {bp.number} at {addr:#x}: file {dbg.info.short_file(loc[0])}, line {loc[1]}.")
+        else:
+            dbg.write(f"{head} {bp.number} at {addr:#x}")
+    return bp
+
+
+@command("break", aliases=("b", "br", "bre", "brea"), category="breakpoints", example="main")
+def cmd_break(dbg: "Debugger", arg: str) -> None:
+    """Set a breakpoint at a function, a line, FILE:LINE or *ADDRESS.
+
+    Usage: break [LOCATION] [if CONDITION]
+    Without a location, at the current instruction of the selected frame."""
+    loc, cond = _split_if(arg)
+    bp = add_breakpoint(dbg, loc)
+    if cond:
+        E.parse(cond)
+        bp.condition = cond
+
+
+@command("tbreak", category="breakpoints", example="main")
+def cmd_tbreak(dbg: "Debugger", arg: str) -> None:
+    """Set a temporary breakpoint: deleted when it is hit.
+
+    Usage: tbreak [LOCATION] [if CONDITION]"""
+    loc, cond = _split_if(arg)
+    bp = add_breakpoint(dbg, loc, temporary=True)
+    if cond:
+        bp.condition = cond
+
+
+def _split_if(arg: str) -> tuple[str, str]:
+    text = f" {arg} "
+    k = text.find(" if ")
+    if k < 0:
+        return arg.strip(), ""
+    return text[:k].strip(), text[k + 4:].strip()
+
+
+def _numbers(dbg: "Debugger", arg: str) -> list["Breakpoint"]:
+    out = []
+    for word in arg.replace(",", " ").split():
+        if "-" in word and word[0] != "-":
+            lo, _, hi = word.partition("-")
+            nums = range(int(lo), int(hi) + 1) if lo.isdigit() and hi.isdigit() else []
+        elif word.isdigit():
+            nums = [int(word)]
+        else:
+            raise DebugError(f'Convenience variable must have integer value.\nArgs must be numbers or '
+                             f'\'$\' variables.')
+        for n in nums:
+            found = [b for b in dbg.breakpoints if b.number == n]
+            if not found:
+                dbg.error(f"No breakpoint number {n}.")
+            out.extend(found)
+    return out
+
+
+@command("delete", aliases=("d",), category="breakpoints", example="1")
+def cmd_delete(dbg: "Debugger", arg: str) -> None:
+    """Delete breakpoints (all of them without an argument).
+
+    Usage: delete [N...]"""
+    if arg.strip().startswith("display"):
+        from vmdebug.debugger.commands.data import cmd_undisplay
+        cmd_undisplay(dbg, arg.strip()[7:])
+        return
+    if not arg.strip():
+        dbg.breakpoints.clear()
+        return
+    for bp in _numbers(dbg, arg):
+        dbg.breakpoints.remove(bp)
+
+
+@command("clear", category="breakpoints", example="main")
+def cmd_clear(dbg: "Debugger", arg: str) -> None:
+    """Delete the breakpoints at a location.
+
+    Usage: clear LOCATION"""
+    addr = resolve_location(dbg, arg)[0] if arg.strip() else dbg.pc
+    gone = [b for b in dbg.breakpoints if not b.is_watch and b.address == addr]
+    if not gone:
+        raise DebugError(f"No breakpoint at {arg.strip() or 'this line'}.")
+    for b in gone:
+        dbg.breakpoints.remove(b)
+    s = "s" if len(gone) > 1 else ""
+    dbg.write(f"Deleted breakpoint{s} {' '.join(str(b.number) for b in gone)} ")
+
+
+@command("disable", aliases=("disa", "dis"), category="breakpoints", example="1")
+def cmd_disable(dbg: "Debugger", arg: str) -> None:
+    """Disable breakpoints (all without an argument).
+
+    Usage: disable [N...]"""
+    if arg.strip().startswith("display"):
+        from vmdebug.debugger.commands.data import set_display_enabled
+        set_display_enabled(dbg, arg.strip()[7:], False)
+        return
+    for bp in (_numbers(dbg, arg) if arg.strip() else dbg.breakpoints):
+        bp.enabled = False
+
+
+@command("enable", aliases=("en",), category="breakpoints", example="1")
+def cmd_enable(dbg: "Debugger", arg: str) -> None:
+    """Enable breakpoints (all without an argument).
+
+    Usage: enable [N...]"""
+    if arg.strip().startswith("display"):
+        from vmdebug.debugger.commands.data import set_display_enabled
+        set_display_enabled(dbg, arg.strip()[7:], True)
+        return
+    for bp in (_numbers(dbg, arg) if arg.strip() else dbg.breakpoints):
+        bp.enabled = True
+
+
+@command("condition", category="breakpoints", example="1 $eax == 5")
+def cmd_condition(dbg: "Debugger", arg: str) -> None:
+    """Stop at breakpoint N only if CONDITION is true.
+
+    Usage: condition N [CONDITION]   (no condition: make it unconditional)"""
+    num, _, cond = arg.strip().partition(" ")
+    if not num:
+        raise DebugError("Argument required (breakpoint number).")
+    if not num.isdigit():
+        raise DebugError(f"Bad breakpoint argument: '{arg.strip()}'")
+    found = [b for b in dbg.breakpoints if b.number == int(num)]
+    if not found:
+        raise DebugError(f"No breakpoint number {num}.")
+    if cond.strip():
+        E.parse(cond)
+        found[0].condition = cond.strip()
+    else:
+        found[0].condition = ""
+        dbg.write(f"Breakpoint {num} now unconditional.")
+
+
+@command("ignore", category="breakpoints", example="1 0")
+def cmd_ignore(dbg: "Debugger", arg: str) -> None:
+    """Ignore the next COUNT crossings of breakpoint N.
+
+    Usage: ignore N COUNT"""
+    parts = arg.split()
+    if len(parts) != 2:
+        raise DebugError("Argument required (a breakpoint number).")
+    found = [b for b in dbg.breakpoints if str(b.number) == parts[0]]
+    if not found:
+        raise DebugError(f"No breakpoint number {parts[0]}.")
+    found[0].ignore = dbg.eval_int(parts[1])
+    n = found[0].ignore
+    if n == 0:
+        dbg.write(f"Will stop next time breakpoint {parts[0]} is reached.")
+    else:
+        dbg.write(f"Will ignore next {n} crossing{'s' if n != 1 else ''} of breakpoint {parts[0]}.")
+
+
+def watch_title(wp: "Breakpoint") -> str:
+    if wp.kind == "read watchpoint":
+        return "Hardware read watchpoint"
+    if wp.kind == "acc watchpoint":
+        return "Hardware access (read/write) watchpoint"
+    return "Hardware watchpoint" if wp.ranges else "Watchpoint"
+
+
+def _add_watch(dbg: "Debugger", arg: str, kind: str) -> None:
+    from vmdebug.debugger.session import Breakpoint
+    if not arg.strip():
+        raise DebugError("Argument required (expression to compute).")
+    node = E.parse(arg)
+    ctx = dbg.context()
+    value = E.evaluate(node, ctx)
+    if value.type.name == "nodebug" and value.address is not None:  # watch a no-debug variable as an int
+        node = ("un", "*", ("cast", E.V.ptr_to(E.V.INT), ("un", "&", node)))
+        ctx = dbg.context()
+        value = E.evaluate(node, ctx)
+    ranges = tuple(sorted({(a, a + n) for a, n in ctx.mem_read}))
+    if kind != "hw watchpoint" and not ranges:
+        raise DebugError("Expression cannot be implemented with read/access watchpoint.")
+    wp = Breakpoint(_new_number(dbg), kind, 0, arg.strip(), node=node, old=value,
+                    regs=frozenset(ctx.regs_read), ranges=ranges)
+    dbg.breakpoints.append(wp)
+    dbg.write(f"{watch_title(wp)} {wp.number}: {wp.what}")
+
+
+@command("watch", category="breakpoints", example="*(int *)$esp")
+def cmd_watch(dbg: "Debugger", arg: str) -> None:
+    """Stop when the value of an expression changes (forward or backward).
+
+    Usage: watch EXPRESSION
+    Any write to a byte or register the expression reads is checked."""
+    _add_watch(dbg, arg, "hw watchpoint")
+
+
+@command("rwatch", category="breakpoints", example="*(int *)$esp")
+def cmd_rwatch(dbg: "Debugger", arg: str) -> None:
+    """Stop when the program reads the memory an expression names.
+
+    Usage: rwatch EXPRESSION
+    Reads are found by decoding each executed instruction's memory operands
+    (and the implicit reads of pop, ret, leave and the string instructions)."""
+    _add_watch(dbg, arg, "read watchpoint")
+
+
+@command("awatch", category="breakpoints", example="*(int *)$esp")
+def cmd_awatch(dbg: "Debugger", arg: str) -> None:
+    """Stop when the program reads or writes the memory an expression names.
+
+    Usage: awatch EXPRESSION"""
+    _add_watch(dbg, arg, "acc watchpoint")
+
+
+@command("info breakpoints", aliases=("info b", "info break", "info watchpoints"), category="breakpoints")
+def cmd_info_breakpoints(dbg: "Debugger", arg: str) -> None:
+    """List breakpoints and watchpoints: number, type, enabled, address, where, hits.
+
+    Usage: info breakpoints"""
+    bps = dbg.breakpoints
+    if not bps:
+        dbg.write("No breakpoints or watchpoints.")
+        return
+    dbg.write("Num     Type           Disp Enb Address    What")
+    for b in bps:
+        disp = "del" if b.temporary else "keep"
+        enb = "y" if b.enabled else "n"
+        if b.is_watch:
+            typ = b.kind if b.ranges or b.kind != "hw watchpoint" else "watchpoint"
+            dbg.write(f"{b.number:<8}{typ:<15}{disp:<5}{enb:<4}{'':<11}{b.what}")
+        else:
+            func = dbg.info.function_at(b.address)
+            loc = dbg.info.line_for(b.address)
+            if loc is not None and func is not None:
+                what = f"in {func.name} at {dbg.info.short_file(loc[0])}:{loc[1]}"
+            else:
+                what = dbg.label(b.address)
+            dbg.write(f"{b.number:<8}{'breakpoint':<15}{disp:<5}{enb:<4}{b.address:#010x} {what}".rstrip())
+        if b.condition:
+            dbg.write(f"\tstop only if {b.condition}")
+        if b.hits:
+            word = "time" if b.hits == 1 else "times"
+            dbg.write(f"\t{'breakpoint' if not b.is_watch else 'breakpoint'} already hit {b.hits} {word}")
+        if b.ignore:
+            dbg.write(f"\tWill ignore next {b.ignore} crossings of breakpoint.")

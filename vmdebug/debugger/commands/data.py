@@ -1,0 +1,278 @@
+"""Examining data: print, output, x, display, info registers, ptype/whatis."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmdebug.debugger import values as V
+from vmdebug.debugger.formatting import PER_LINE, info_registers, parse_fmt
+from vmdebug.debugger.registry import command
+from vmdebug.debugger.values import DebugError, Value
+from vmdebug.isa.decoder import decode
+from vmdebug.isa.disasm import format_operand
+from vmdebug.isa.operands import Rel
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Debugger
+
+
+def _split_fmt(arg: str) -> tuple[str, str]:
+    arg = arg.strip()
+    if arg.startswith("/"):
+        fmt, _, rest = arg[1:].partition(" ")
+        return fmt, rest.strip()
+    return "", arg
+
+
+@command("print", aliases=("p", "inspect", "call"), category="data", example="$eax + 1")
+def cmd_print(dbg: "Debugger", arg: str) -> None:
+    """Print the value of an expression: registers ($eax), memory (*(int *)$esp), symbols, arithmetic.
+
+    Usage: print[/FMT] [EXPR]
+    FMT is one of x d u o t c a z (hex, signed, unsigned, octal, binary, char,
+    address, zero-padded hex).  Values are numbered $1, $2... for later use."""
+    fmt, expr = _split_fmt(arg)
+    if fmt and any(ch not in "xduotcazs" for ch in fmt.lstrip("0123456789")):
+        bad = next(ch for ch in fmt if ch not in "xduotcazs0123456789")
+        raise DebugError(f'Undefined output format "{bad}".')
+    fmt = fmt.lstrip("0123456789")[-1:] if fmt else ""
+    if not expr:
+        if not dbg.values:
+            raise DebugError("The history is empty.")
+        v = dbg.values[-1]
+    else:
+        v = dbg.evaluate(expr)
+    text = dbg.show_value(v, fmt)
+    n = dbg.record_value(v)
+    dbg.write(f"${n} = {text}")
+
+
+@command("output", category="data", example="$esp")
+def cmd_output(dbg: "Debugger", arg: str) -> None:
+    """Print a value without recording it in the value history.
+
+    Usage: output[/FMT] EXPR"""
+    fmt, expr = _split_fmt(arg)
+    dbg.write(dbg.show_value(dbg.evaluate(expr), fmt[-1:] if fmt else ""))
+
+
+@command("ptype", category="data", example="$esp")
+def cmd_ptype(dbg: "Debugger", arg: str) -> None:
+    """Print the type of an expression.
+
+    Usage: ptype EXPR"""
+    v = dbg.evaluate(arg)
+    dbg.write(f"type = {_type_name(v)}")
+
+
+@command("whatis", category="data", example="$eip")
+def cmd_whatis(dbg: "Debugger", arg: str) -> None:
+    """Print the type of an expression.
+
+    Usage: whatis EXPR"""
+    v = dbg.evaluate(arg)
+    dbg.write(f"type = {_type_name(v)}")
+
+
+def _type_name(v: Value) -> str:
+    if v.type.name == "nodebug":
+        return "<data variable, no debug info>"
+    if v.type.name in ("nodebug_text", "func"):
+        return "int (void)"
+    return v.type.spelling()
+
+
+def insn_text(dbg: "Debugger", addr: int) -> tuple[str, int]:
+    """gdb's ``x/i`` text of the instruction at ``addr`` (Intel flavour) and its length."""
+    code = dbg.memory.read(addr, 1) and dbg.memory.try_read(addr, 15)[0]
+    try:
+        insn = decode(code, addr)
+    except Exception:
+        return f"(bad)", 1
+    head = " ".join((*insn.prefixes, insn.mnemonic))
+    ops = []
+    for i, op in enumerate(insn.operands):
+        if isinstance(op, Rel):
+            lab = dbg.label(op.target)
+            ops.append(f"{op.target:#x}" + (f" {lab}" if lab else ""))
+        else:
+            ops.append(format_operand(insn, i))
+    return (f"{head:<6} {','.join(ops)}" if ops else head), insn.length
+
+
+def _x_address(dbg: "Debugger", expr: str) -> int:
+    v = dbg.evaluate(expr)
+    if v.type.name == "nodebug":
+        return v.address or 0
+    if v.type.name in ("func", "nodebug_text"):
+        return v.value
+    return v.unsigned & 0xFFFFFFFF
+
+
+def examine(dbg: "Debugger", fmt_spec: str, expr: str) -> list[str]:
+    last_fmt, last_size, nxt = dbg.x_state
+    count, fmt, size = parse_fmt(fmt_spec, last_fmt, last_size)
+    if expr:
+        addr = _x_address(dbg, expr)
+    elif nxt is not None:
+        addr = nxt
+    else:
+        raise DebugError("Argument required (starting display address).")
+    out: list[str] = []
+    mem = dbg.memory
+
+    def prefix(a: int) -> str:
+        lab = dbg.code_label(a)
+        return f"{a:#x}" + (f" {lab}" if lab else "") + ":"
+    if fmt == "s":
+        for _ in range(count):
+            data = mem.read_string(addr)
+            if data is None:
+                dbg.lines_out(out)
+                raise DebugError(f"{prefix(addr)}\t<error: Cannot access memory at address {addr:#x}>")
+            out.append(f"{prefix(addr)}\t{V.string_text(data)}")
+            addr += len(data) if data.endswith(b"\0") else len(data)
+        dbg.x_state = ("s", 1, addr)
+        return out
+    if fmt == "i":
+        pc = dbg.selected_frame().pc
+        for _ in range(count):
+            try:
+                text, length = insn_text(dbg, addr)
+            except DebugError:
+                dbg.lines_out(out)
+                raise DebugError(f"   {prefix(addr)}\tCannot access memory at address {addr:#x}") from None
+            mark = "=> " if addr == pc else "   "
+            out.append(f"{mark}{prefix(addr)}\t{text}")
+            addr += length
+        dbg.x_state = ("i", size, addr)
+        return out
+    per_line = PER_LINE[size]
+    item_fmt = "z" if fmt == "x" else fmt
+    line = ""
+    for k in range(count):
+        if k % per_line == 0:
+            if line:
+                out.append(line)
+            line = prefix(addr)
+        data, bad = mem.try_read(addr, size)
+        if bad is not None:
+            if line != prefix(addr) or k % per_line:
+                out.append(line)
+                dbg.lines_out(out)
+                raise DebugError(f"Cannot access memory at address {addr:#x}")
+            dbg.lines_out(out)
+            raise DebugError(f"{line}\tCannot access memory at address {addr:#x}")
+        v = int.from_bytes(data, "little")
+        if item_fmt == "t":
+            text = format(v, f"0{size * 8}b")
+        else:
+            text = V.format_int(v, size, item_fmt, dbg.label)
+        line += "\t" + text
+        addr = (addr + size) & 0xFFFFFFFF
+    if line:
+        out.append(line)
+    dbg.x_state = (fmt, size, addr)
+    return out
+
+
+@command("x", category="data", example="/4xw $esp")
+def cmd_x(dbg: "Debugger", arg: str) -> None:
+    """Examine memory: x/NFU ADDRESS (N items, format F, unit size U).
+
+    F: x d u o t c a s i z   U: b (1 byte) h (2) w (4) g (8).
+    Examples: x/8xw $esp   x/s 0x804a004   x/5i $eip   x/16xb &buf
+    Without an address, continues after the last examined item."""
+    fmt, expr = _split_fmt(arg)
+    dbg.lines_out(examine(dbg, fmt, expr))
+
+
+@command("info registers", aliases=("info r", "info all-registers"), category="data", example="eax")
+def cmd_info_registers(dbg: "Debugger", arg: str) -> None:
+    """Show registers (all general ones, or those named) in hex and natural form.
+
+    Usage: info registers [REG...]"""
+    frame = dbg.selected_frame()
+    regs = list(dbg.regs)
+    if frame.level > 0:
+        regs[8] = frame.pc
+        regs[4] = frame.sp
+        if frame.base is not None:
+            regs[5] = frame.base
+    dbg.lines_out(info_registers(regs, arg.split(), dbg.label))
+
+
+# ---- displays ---------------------------------------------------------------------------
+def _show_display(dbg: "Debugger", d) -> None:  # type: ignore[no-untyped-def]
+    fmt = d.fmt
+    if fmt and (fmt[-1] in "is" or any(c in "bhwg" for c in fmt)):
+        dbg.write(f"{d.number}: x/{fmt} {d.expr}")
+        dbg.lines_out(examine(dbg, fmt, d.expr))
+        return
+    v = dbg.evaluate(d.expr)
+    prefix = f"/{fmt} " if fmt else ""
+    dbg.write(f"{d.number}: {prefix}{d.expr} = {dbg.show_value(v, fmt[-1:] if fmt else '')}")
+
+
+def show_displays(dbg: "Debugger") -> None:
+    for d in dbg.displays:
+        if d.enabled:
+            try:
+                _show_display(dbg, d)
+            except DebugError as exc:
+                dbg.error(str(exc))
+
+
+@command("display", aliases=("disp",), category="data", example="/x $eax")
+def cmd_display(dbg: "Debugger", arg: str) -> None:
+    """Print an expression each time the program stops (x-style with /i, /s or a size).
+
+    Usage: display[/FMT] EXPR   (no argument: show them all now)"""
+    from vmdebug.debugger.session import Display
+    fmt, expr = _split_fmt(arg)
+    if not expr:
+        show_displays(dbg)
+        return
+    d = Display(dbg.next_display, fmt, expr)
+    dbg.next_display += 1
+    dbg.displays.append(d)
+    _show_display(dbg, d)
+
+
+@command("undisplay", category="data", example="1")
+def cmd_undisplay(dbg: "Debugger", arg: str) -> None:
+    """Stop displaying expressions (all without an argument).
+
+    Usage: undisplay [N...]"""
+    if not arg.strip():
+        dbg.displays.clear()
+        return
+    for word in arg.split():
+        if not word.isdigit():
+            raise DebugError(f"Arguments must be display numbers.")
+        found = [d for d in dbg.displays if d.number == int(word)]
+        if not found:
+            dbg.error(f"No display number {word}.")
+        for d in found:
+            dbg.displays.remove(d)
+
+
+def set_display_enabled(dbg: "Debugger", arg: str, on: bool) -> None:
+    nums = {int(w) for w in arg.split() if w.isdigit()}
+    for d in dbg.displays:
+        if not nums or d.number in nums:
+            d.enabled = on
+
+
+@command("info display", category="data")
+def cmd_info_display(dbg: "Debugger", arg: str) -> None:
+    """List the auto-display expressions.
+
+    Usage: info display"""
+    if not dbg.displays:
+        dbg.write("There are no auto-display expressions now.")
+        return
+    dbg.write("Auto-display expressions now in effect:")
+    dbg.write("Num Enb Expression")
+    for d in dbg.displays:
+        fmt = f"/{d.fmt} " if d.fmt else ""
+        dbg.write(f"{d.number}:   {'y' if d.enabled else 'n'}  {fmt}{d.expr}")

@@ -1,0 +1,206 @@
+"""Examining source and code: list, disassemble, info symbol, info line, info source."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmdebug.debugger.commands.breakpoints import current_file, resolve_location
+from vmdebug.debugger.commands.data import insn_text
+from vmdebug.debugger.registry import command
+from vmdebug.debugger.values import DebugError
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Debugger
+
+NO_SYMTAB = 'No symbol table is loaded.  Use the "file" command.'
+
+
+def _list_range(dbg: "Debugger", file: str, first: int, last: int) -> None:
+    text = dbg.info.source_text(file)
+    if text is None:
+        raise DebugError(f"{file}: No such file or directory.")
+    n = len(text) - (1 if text and text[-1] == "" else 0)
+    if first > n:
+        raise DebugError(f'Line number {first} out of range; "{dbg.info.short_file(file)}" has {n} lines.')
+    first = max(first, 1)
+    for ln in range(first, min(last, n) + 1):
+        dbg.write(f"{ln}\t{text[ln - 1]}")
+    dbg.list_pos = (file, min(last, n))
+    dbg._list_next = min(last, n) + 1  # type: ignore[attr-defined]
+
+
+def _center(dbg: "Debugger", arg: str) -> tuple[str, int]:
+    if arg.isdigit():
+        f = current_file(dbg)
+        if f is None:
+            raise DebugError(NO_SYMTAB)
+        return f, int(arg)
+    addr, loc = resolve_location(dbg, arg)
+    if loc is None:
+        raise DebugError(NO_SYMTAB)
+    sym = dbg.info.lookup(arg) if not arg.startswith("*") and ":" not in arg else None
+    if sym is not None:
+        entry = dbg.info.line_for(sym.address)
+        if entry:
+            return entry
+    return loc
+
+
+@command("list", aliases=("l",), category="files", example="main")
+def cmd_list(dbg: "Debugger", arg: str) -> None:
+    """List source lines: around the current line, a line, a function, or FIRST,LAST.
+
+    Usage: list [LINE | FUNCTION | FILE:LINE | FIRST,LAST]
+    Another "list" continues where the last one stopped."""
+    if dbg.info.lines is None:
+        raise DebugError(NO_SYMTAB)
+    arg = arg.strip()
+    size = dbg.settings.listsize
+    if "," in arg:
+        a, _, b = arg.partition(",")
+        f = current_file(dbg)
+        if f is None:
+            raise DebugError(NO_SYMTAB)
+        first = _center(dbg, a.strip())[1] if a.strip() else max(int(b) - size + 1, 1)
+        last = int(b) if b.strip() else first + size - 1
+        _list_range(dbg, f if not a.strip() else _center(dbg, a.strip())[0], first, last)
+        return
+    if arg == "-":
+        f, _ = dbg.list_pos or (current_file(dbg), 1)
+        first = getattr(dbg, "_list_first", 1)
+        if first <= 1:
+            raise DebugError("Already at the start of " + dbg.info.short_file(f or "") + ".")
+        start = max(first - size, 1)
+        _list_range(dbg, f or "", start, first - 1)
+        dbg._list_first = start  # type: ignore[attr-defined]
+        return
+    if arg:
+        f, line = _center(dbg, arg)
+        first = max(line - 5, 1)
+    elif getattr(dbg, "_list_next", None) is not None and dbg.list_pos is not None and \
+            getattr(dbg, "_list_cursor", None) == dbg.tl.cursor:
+        f = dbg.list_pos[0]
+        first = dbg._list_next  # type: ignore[attr-defined]
+    else:
+        loc = dbg.info.line_for(dbg.selected_frame().pc)
+        if loc is None:
+            f = dbg.info.main_file()
+            main = dbg.info.lookup("main")
+            line = dbg.info.line_for(main.address)[1] if main and dbg.info.line_for(main.address) else 1
+            if f is None:
+                raise DebugError(NO_SYMTAB)
+        else:
+            f, line = loc
+        first = max(line - 5, 1)
+    dbg._list_first = first  # type: ignore[attr-defined]
+    dbg._list_cursor = dbg.tl.cursor  # type: ignore[attr-defined]
+    _list_range(dbg, f, first, first + size - 1)
+
+
+@command("disassemble", aliases=("disas",), category="files", example="main")
+def cmd_disassemble(dbg: "Debugger", arg: str) -> None:
+    """Disassemble a function (the current one by default) or START,END / START,+LENGTH.
+
+    Usage: disassemble [FUNCTION | ADDRESS | START,END | START,+LEN]"""
+    arg = arg.strip()
+    for mod in ("/r", "/m", "/s"):
+        if arg.startswith(mod):
+            arg = arg[2:].strip()
+    info = dbg.info
+    if "," in arg:
+        a, _, b = arg.partition(",")
+        start = dbg.eval_int(a)
+        end = start + dbg.eval_int(b.strip()[1:]) if b.strip().startswith("+") else dbg.eval_int(b)
+        title = f"Dump of assembler code from {start:#x} to {end:#x}:"
+        func = None
+    else:
+        pc = dbg.eval_int(arg) if arg else dbg.selected_frame().pc
+        func = info.function_at(pc)
+        if func is None:
+            raise DebugError(f"No function contains specified address.")
+        start, end = func.address, info.function_end(func)
+        title = f"Dump of assembler code for function {func.name}:"
+    dbg.write(title)
+    pc = dbg.selected_frame().pc
+    addr = start
+    while addr < end:
+        text, length = insn_text(dbg, addr)
+        mark = "=> " if addr == pc else "   "
+        if func is not None:
+            lab = f"<+{addr - func.address}>"
+        else:
+            lab = dbg.label(addr)
+        dbg.write(f"{mark}{addr:#010x} {lab}:\t{text}")
+        addr += length
+    dbg.write("End of assembler dump.")
+
+
+@command("info symbol", category="files", example="$eip")
+def cmd_info_symbol(dbg: "Debugger", arg: str) -> None:
+    """Which symbol an address is in: "main + 12 in section .text".
+
+    Usage: info symbol ADDRESS"""
+    if not arg.strip():
+        raise DebugError("Argument required (address).")
+    addr = dbg.eval_int(arg)
+    found = dbg.info.symbol_for(addr)
+    if found is None:
+        raise DebugError(f"No symbol matches {arg.strip()}.")
+    name, off = found
+    sec = next((r.name for r in dbg.info.regions if r.start <= addr < r.end), "?")
+    dbg.write(f"{name}{f' + {off}' if off else ''} in section {sec}")
+
+
+@command("info line", category="files", example="main")
+def cmd_info_line(dbg: "Debugger", arg: str) -> None:
+    """Where a line's code starts and ends, or which line an address belongs to.
+
+    Usage: info line [LOCATION]"""
+    if arg.strip():
+        addr, loc = resolve_location(dbg, arg)
+        if not arg.startswith("*"):
+            sym = dbg.info.lookup(arg.strip())
+            if sym is not None:
+                addr = sym.address
+                loc = dbg.info.line_for(addr)
+    else:
+        addr = dbg.selected_frame().pc
+        loc = dbg.info.line_for(addr)
+    if loc is None:
+        raise DebugError(f"No line number information available for address {addr:#x} {dbg.label(addr)}".rstrip())
+    stmts = [a for a in dbg.info.stmt_addresses if dbg.info.line_for(a) == loc]
+    start = max([a for a in stmts if a <= addr], default=addr)
+    later = [a for a in dbg.info.stmt_addresses if a > start and dbg.info.line_for(a) != loc]
+    end = later[0] if later else start
+    dbg.write(f'Line {loc[1]} of "{dbg.info.short_file(loc[0])}" starts at address {start:#x} '
+              f'{dbg.label(start)} and ends at {end:#x} {dbg.label(end)}.')
+
+
+@command("info source", category="files")
+def cmd_info_source(dbg: "Debugger", arg: str) -> None:
+    """The current source file.
+
+    Usage: info source"""
+    loc = dbg.info.line_for(dbg.selected_frame().pc)
+    if loc is None:
+        dbg.write("No current source file.")
+        return
+    text = dbg.info.source_text(loc[0]) or []
+    dbg.write(f"Current source file is {dbg.info.short_file(loc[0])}")
+    dbg.write(f"Located in {loc[0]}")
+    dbg.write(f"Contains {len(text) - (1 if text and text[-1] == '' else 0)} lines.")
+    dbg.write(f"Source language is {'c' if loc[0].endswith('.c') else 'asm'}.")
+
+
+@command("info functions", category="files")
+def cmd_info_functions(dbg: "Debugger", arg: str) -> None:
+    """List the program's functions (optionally those whose name contains REGEXP).
+
+    Usage: info functions [REGEXP]"""
+    import re
+    pat = re.compile(arg.strip()) if arg.strip() else None
+    dbg.write("All defined functions:" if pat is None else f'All functions matching regular expression "{arg.strip()}":')
+    dbg.write("")
+    dbg.write("Non-debugging symbols:")
+    for sym in sorted((s for s in dbg.info.symbols.values() if s.kind == "func"), key=lambda s: s.address):
+        if pat is None or pat.search(sym.name):
+            dbg.write(f"{sym.address:#010x}  {sym.name}")

@@ -1,0 +1,508 @@
+"""Running forward and backward: gdb's run, continue, step, next, finish... and their reverses."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from vmdebug.debugger.motion import Cols, Stop, scan
+from vmdebug.debugger.registry import command
+from vmdebug.debugger.values import DebugError
+from vmdebug.signals import signal_name
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Debugger
+
+SIGNAL_TEXT = {4: "Illegal instruction", 5: "Trace/breakpoint trap", 6: "Aborted", 7: "Bus error",
+               8: "Arithmetic exception", 9: "Killed", 11: "Segmentation fault", 2: "Interrupt"}
+
+
+def _count(dbg: "Debugger", arg: str) -> int:
+    if not arg:
+        return 1
+    n = dbg.eval_int(arg)
+    return n
+
+
+def _check_can_go_forward(dbg: "Debugger") -> None:
+    tl = dbg.tl
+    if tl.cursor < tl.last or tl.can_record():
+        return
+    end = tl.end()
+    if end.get("how") == "killed":
+        sig = int(end.get("signal", 0))
+        raise DebugError(f"\nProgram terminated with signal {signal_name(sig)}, {SIGNAL_TEXT.get(sig, 'Killed')}.\n"
+                         "The program no longer exists.")
+    if end.get("how") == "exited":
+        raise DebugError("The program is not being run.")
+    raise DebugError("No more recorded history: the recording stopped here "
+                     f"({end.get('how', 'limit')}).")
+
+
+def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
+    """Print why the cursor stopped, as gdb's normal_stop / print_stop_event do."""
+    tl = dbg.tl
+    dbg.frame_level = 0
+    if stop.reason == "end":
+        end = tl.end()
+        if end.get("how") == "killed":
+            sig = int(end.get("signal", 0))
+            dbg.write("")
+            dbg.write(f"Program received signal {signal_name(sig)}, {SIGNAL_TEXT.get(sig, 'Killed')}.")
+            dbg.print_location(True)
+        else:
+            from vmdebug.debugger.session import PID
+            dbg.write(f"[Inferior 1 (process {PID}) {dbg.end_text()}]")
+            dbg.after_stop()
+            return
+    elif stop.reason == "start":
+        dbg.write("")
+        dbg.write("No more reverse-execution history.")
+        dbg.print_location(True)
+    elif stop.reason == "interrupt":
+        tl.interrupted = False
+        dbg.write("")
+        dbg.write("Program received signal SIGINT, Interrupt.")
+        dbg.print_location(True)
+    elif stop.reason == "limit":
+        dbg.write(f"vmdebug: the recording stopped at step {tl.last} (--max-steps); "
+                  "the program may be stuck in a loop")
+        dbg.print_location(True)
+    elif stop.reason == "bp" and stop.bp is not None:
+        bp = stop.bp
+        dbg.write("")
+        head = "Temporary breakpoint" if bp.temporary else "Breakpoint"
+        frame = dbg.frames()[0]
+        dbg.write(f"{head} {bp.number}, {dbg.frame_line(frame)}")
+        line = dbg.source_line(frame.pc)
+        if line is not None:
+            dbg.write(line)
+        if bp.temporary:
+            dbg.breakpoints.remove(bp)
+    elif stop.reason == "watch" and stop.bp is not None:
+        from vmdebug.debugger.commands.breakpoints import watch_title
+        wp = stop.bp
+        dbg.write("")
+        dbg.write(f"{watch_title(wp)} {wp.number}: {wp.what}")
+        dbg.write("")
+        old = dbg.show_value(stop.old) if stop.old is not None else "<unreadable>"
+        new = dbg.show_value(stop.new) if stop.new is not None else "<unreadable>"
+        if wp.kind == "read watchpoint" or (old == new):
+            dbg.write(f"Value = {new}")
+        else:
+            dbg.write(f"Old value = {old}")
+            dbg.write(f"New value = {new}")
+        dbg.print_location(True)
+    else:
+        dbg.print_location(not src_only)
+    dbg.after_stop()
+
+
+def _same_place(dbg: "Debugger", func0: object, depth0: int) -> bool:
+    frame = dbg.frames()[0]
+    return frame.func == func0 and len(dbg.tl.state.stack) == depth0
+
+
+# ---- forward ------------------------------------------------------------------------------
+@command("run", aliases=("r",), category="running", moves=True)
+def cmd_run(dbg: "Debugger", arg: str) -> None:
+    """Start the program from the beginning (step 0) and run to a breakpoint or the end.
+
+    Usage: run
+    The whole run is recorded, so "run" again simply goes back to step 0 and
+    replays; the program's output is shown again."""
+    dbg.tl.goto(0)
+    dbg.tl.shown_upto = 0
+    report(dbg, scan(dbg, True))
+
+
+@command("start", category="running", moves=True)
+def cmd_start(dbg: "Debugger", arg: str) -> None:
+    """Run to the beginning of main (a temporary breakpoint on main, then run).
+
+    Usage: start"""
+    from vmdebug.debugger.commands.breakpoints import add_breakpoint
+    if dbg.info.lookup("main") is None:
+        raise DebugError('No symbol table loaded.  Use the "file" command.')
+    add_breakpoint(dbg, "main", temporary=True)
+    cmd_run(dbg, "")
+
+
+@command("continue", aliases=("c", "cont", "fg"), category="running", moves=True, example="1")
+def cmd_continue(dbg: "Debugger", arg: str) -> None:
+    """Continue to the next breakpoint, watchpoint, signal or the end of the program.
+
+    Usage: continue [N]
+    With N, ignore the breakpoint the program stopped at N-1 more times."""
+    _check_can_go_forward(dbg)
+    if arg:
+        n = _count(dbg, arg)
+        here = [b for b in dbg.breakpoints if not b.is_watch and b.address == dbg.pc]
+        if here and n > 1:
+            here[0].ignore = n - 1
+            dbg.write(f"Will ignore next {n - 1} crossings of breakpoint {here[0].number}.  Continuing.")
+    report(dbg, scan(dbg, True))
+
+
+@command("stepi", aliases=("si",), category="running", moves=True, example="1")
+def cmd_stepi(dbg: "Debugger", arg: str) -> None:
+    """Step one instruction (N instructions with an argument).
+
+    Usage: stepi [N]"""
+    n = _count(dbg, arg)
+    if n < 0:
+        return cmd_reverse_stepi(dbg, str(-n))
+    _check_can_go_forward(dbg)
+    tl = dbg.tl
+    func0, depth0 = dbg.frames()[0].func, len(tl.state.stack)
+    target = tl.cursor + n
+    tl.ensure(target)
+    if target > tl.last:
+        target = tl.last
+    if target == tl.last and tl.ended:
+        tl.goto(target)
+        report(dbg, Stop(target, "end"))
+        return
+    tl.goto(target)
+    report(dbg, Stop(target, "done"), src_only=_same_place(dbg, func0, depth0))
+
+
+@command("nexti", aliases=("ni",), category="running", moves=True, example="1")
+def cmd_nexti(dbg: "Debugger", arg: str) -> None:
+    """Step one instruction, but run through a called function.
+
+    Usage: nexti [N]"""
+    n = _count(dbg, arg)
+    for _ in range(max(n, 1)):
+        _check_can_go_forward(dbg)
+        d0 = len(dbg.tl.state.stack)
+        func0 = dbg.frames()[0].func
+        stop = scan(dbg, True, lambda c: c.depth <= d0)
+        if stop.reason != "done":
+            break
+    report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, func0, d0))
+
+
+def _entries(dbg: "Debugger") -> np.ndarray:
+    """Post-prologue addresses of the user's functions that have lines (where ``step`` enters)."""
+    got = getattr(dbg, "_entries", None)
+    if got is None:
+        addrs = []
+        for sym in dbg.info.symbols.values():
+            if sym.kind != "func":
+                continue
+            lid = dbg.lines.id_of(sym.address)
+            if lid >= 0 and dbg.lines.user[lid]:
+                addrs.append(dbg.info.post_prologue(sym, lambda a, n: dbg.memory.try_read(a, n)[0]))
+        got = np.array(sorted(set(addrs)), dtype=np.int64)
+        dbg._entries = got  # type: ignore[attr-defined]
+    return got
+
+
+def _line_step(dbg: "Debugger", into: bool, until: bool = False) -> None:
+    _check_can_go_forward(dbg)
+    tl = dbg.tl
+    eip0 = dbg.pc
+    d0 = len(tl.state.stack)
+    lid0 = dbg.lines.id_of(eip0)
+    frame0 = dbg.frames()[0]
+    if lid0 < 0:
+        if frame0.func is not None:
+            dbg.write(f"Single stepping until exit from function {frame0.name},")
+            dbg.write("which has no line number information.")
+        stop = scan(dbg, True, lambda c: c.depth < d0)
+        report(dbg, stop)
+        return
+    lines = dbg.lines
+    entries = _entries(dbg) if into else np.zeros(0, dtype=np.int64)
+
+    def pred(c: Cols) -> np.ndarray:
+        same = (c.depth == d0) & lines.at_stmt(c.eip) & (c.line != lid0) & (c.line >= 0)
+        if until:
+            same &= c.eip > eip0
+        back = (c.depth < d0) & (c.line >= 0) & lines.is_user(c.line)
+        m = same | back
+        if into and len(entries):
+            m |= (c.depth > d0) & np.isin(c.eip, entries)
+        return m
+    stop = scan(dbg, True, pred)
+    report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, frame0.func, d0))
+
+
+@command("step", aliases=("s",), category="running", moves=True, example="1")
+def cmd_step(dbg: "Debugger", arg: str) -> None:
+    """Step to the next source line, entering called functions that have line information.
+
+    Usage: step [N]"""
+    for _ in range(max(_count(dbg, arg), 1)):
+        _line_step(dbg, True)
+
+
+@command("next", aliases=("n",), category="running", moves=True, example="1")
+def cmd_next(dbg: "Debugger", arg: str) -> None:
+    """Step to the next source line in this function, running through calls.
+
+    Usage: next [N]"""
+    for _ in range(max(_count(dbg, arg), 1)):
+        _line_step(dbg, False)
+
+
+def _location_addrs(dbg: "Debugger", arg: str) -> list[int]:
+    from vmdebug.debugger.commands.breakpoints import resolve_location
+    addr, _ = resolve_location(dbg, arg)
+    return [addr]
+
+
+@command("until", aliases=("u",), category="running", moves=True)
+def cmd_until(dbg: "Debugger", arg: str) -> None:
+    """Run until a source line past the current one (no jumping back in loops), or until LOCATION.
+
+    Usage: until [LOCATION]
+    With LOCATION, also stops when the current function returns."""
+    if not arg:
+        _line_step(dbg, False, until=True)
+        return
+    _advance(dbg, arg)
+
+
+@command("advance", category="running", moves=True, example="main")
+def cmd_advance(dbg: "Debugger", arg: str) -> None:
+    """Run until LOCATION (a line, function or *address), or until the current function returns.
+
+    Usage: advance LOCATION"""
+    if not arg:
+        raise DebugError("Argument required (a location).")
+    _advance(dbg, arg)
+
+
+def _advance(dbg: "Debugger", arg: str) -> None:
+    _check_can_go_forward(dbg)
+    addrs = np.array(_location_addrs(dbg, arg), dtype=np.int64)
+    d0 = len(dbg.tl.state.stack)
+    report(dbg, scan(dbg, True, lambda c: np.isin(c.eip, addrs) | (c.depth < d0)))
+
+
+def _return_value(dbg: "Debugger", frame_name: str) -> None:
+    cf = dbg.info.cfunction(frame_name)
+    if cf is None or cf.return_type.strip() == "void" or not cf.return_type:
+        return
+    from vmdebug.debugger import values as V
+    from vmdebug.debugger.values import Value
+    try:
+        t = V.parse_ctype(cf.return_type)
+    except DebugError:
+        t = V.INT
+    if t.name.startswith("struct"):
+        t = V.INT
+    eax = dbg.regs[0]
+    v = Value(t, V.wrap(eax, t) if t.size <= 4 else eax)
+    n = dbg.record_value(v)
+    dbg.write(f"Value returned is ${n} = {dbg.show_value(v)}")
+
+
+@command("finish", aliases=("fin",), category="running", moves=True)
+def cmd_finish(dbg: "Debugger", arg: str) -> None:
+    """Run until the selected function returns; print the value it returned.
+
+    Usage: finish"""
+    frames = dbg.frames()
+    frame = dbg.selected_frame()
+    if frame.level >= len(frames) - 1:
+        raise DebugError('"finish" not meaningful in the outermost frame.')
+    _check_can_go_forward(dbg)
+    dbg.write(f"Run till exit from #{frame.level}  {dbg.frame_line(frame)}")
+    d0 = len(dbg.tl.state.stack) - frame.level
+    stop = scan(dbg, True, lambda c: c.depth < d0)
+    if stop.reason == "done":
+        dbg.frame_level = 0
+        dbg.write(dbg.frame_line(dbg.frames()[0], force_addr=True))
+        line = dbg.source_line(dbg.pc)
+        if line is not None:
+            dbg.write(line)
+        _return_value(dbg, frame.name)
+        dbg.after_stop()
+    else:
+        report(dbg, stop)
+
+
+# ---- backward ---------------------------------------------------------------------------
+@command("reverse-stepi", aliases=("rsi",), category="running", moves=True, example="1")
+def cmd_reverse_stepi(dbg: "Debugger", arg: str) -> None:
+    """Step backward one instruction (N with an argument).
+
+    Usage: reverse-stepi [N]"""
+    n = _count(dbg, arg)
+    tl = dbg.tl
+    func0, depth0 = dbg.frames()[0].func, len(tl.state.stack)
+    if tl.cursor == 0:
+        report(dbg, Stop(0, "start"))
+        return
+    target = max(tl.cursor - n, 0)
+    tl.goto(target)
+    if target == 0 and n > 0 and tl.cursor == 0 and n > target:
+        pass
+    report(dbg, Stop(target, "done"), src_only=_same_place(dbg, func0, depth0))
+
+
+@command("reverse-nexti", aliases=("rni",), category="running", moves=True, example="1")
+def cmd_reverse_nexti(dbg: "Debugger", arg: str) -> None:
+    """Step backward one instruction, but run back through called functions.
+
+    Usage: reverse-nexti [N]"""
+    stop = Stop(dbg.tl.cursor, "done")
+    for _ in range(max(_count(dbg, arg), 1)):
+        d0 = len(dbg.tl.state.stack)
+        func0 = dbg.frames()[0].func
+        stop = scan(dbg, False, lambda c: c.depth <= d0)
+        if stop.reason != "done":
+            break
+    report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, func0, d0))
+
+
+@command("reverse-continue", aliases=("rc",), category="running", moves=True)
+def cmd_reverse_continue(dbg: "Debugger", arg: str) -> None:
+    """Run backward to the previous breakpoint or watchpoint, or to step 0.
+
+    Usage: reverse-continue"""
+    report(dbg, scan(dbg, False))
+
+
+@command("reverse-finish", category="running", moves=True)
+def cmd_reverse_finish(dbg: "Debugger", arg: str) -> None:
+    """Run backward to the call of the selected function (stops at the call instruction).
+
+    Usage: reverse-finish"""
+    frames = dbg.frames()
+    frame = dbg.selected_frame()
+    if frame.level >= len(frames) - 1:
+        raise DebugError('"finish" not meaningful in the outermost frame.')
+    dbg.write(f"Run back to call of #{frame.level}  {dbg.frame_line(frame)}")
+    d0 = len(dbg.tl.state.stack) - frame.level
+    stop = scan(dbg, False, lambda c: c.depth < d0)
+    if stop.reason == "done":
+        dbg.frame_level = 0
+        dbg.print_location(True)
+        dbg.after_stop()
+    else:
+        report(dbg, stop)
+
+
+def _reverse_line(dbg: "Debugger", into: bool) -> None:
+    """reverse-step / reverse-next: back to the start of the previous line (or of this one, mid-line)."""
+    from vmdebug.debugger.series import Window
+    tl = dbg.tl
+    if tl.cursor == 0:
+        report(dbg, Stop(0, "start"))
+        return
+    lines = dbg.lines
+    eip0 = dbg.pc
+    d0 = len(tl.state.stack)
+    lid0 = lines.id_of(eip0)
+    frame0 = dbg.frames()[0]
+    if lid0 < 0:
+        cmd_reverse_nexti(dbg, "") if not into else cmd_reverse_stepi(dbg, "")
+        return
+    key0 = (lid0, d0)
+    at_start = dbg.info.is_line_start(eip0)
+    target_key = None if at_start else key0
+    tracked = tl.cursor
+    dt = d0
+    b = tl.cursor
+    anchor_eip, anchor_depth = eip0, d0
+    width = 4096
+    result = None
+    while result is None:
+        if b == 0:
+            result = 0 if target_key is None else tracked
+            break
+        a = max(0, b - width)
+        win = Window(tl.log, a, b)
+        eips = win.reg(8, anchor_eip, False)
+        depth = win.depth(anchor_depth, False)
+        ids = lines.ids(eips)
+        for i in range(win.n - 2, -1, -1):
+            s = a + i
+            dep = int(depth[i])
+            if dep > dt:
+                if into and target_key is not None and dep == dt + 1 and ids[i] >= 0 and lines.user[ids[i]]:
+                    dt = dep          # the previous line ended with a call: enter it at its last line
+                    target_key = (int(ids[i]), dep)
+                    tracked = s
+                continue
+            key = (int(ids[i]), dep)
+            if target_key is None:
+                if key != key0:
+                    target_key, tracked = key, s
+                continue
+            if key == target_key:
+                tracked = s
+                continue
+            if tracked == tl.cursor:      # mid-line but the line started right here: previous line
+                target_key, tracked = key, s
+                continue
+            result = tracked
+            break
+        anchor_eip, anchor_depth = int(eips[0]), int(depth[0])
+        b = a
+        width = min(width * 4, 1 << 18)
+    tl.goto(result)
+    if result == 0 and target_key is None:
+        report(dbg, Stop(0, "start"))
+        return
+    report(dbg, Stop(result, "done"), src_only=_same_place(dbg, frame0.func, d0))
+
+
+@command("reverse-step", aliases=("rs",), category="running", moves=True)
+def cmd_reverse_step(dbg: "Debugger", arg: str) -> None:
+    """Step backward to the beginning of the previous source line, entering functions.
+
+    Usage: reverse-step [N]"""
+    for _ in range(max(_count(dbg, arg), 1)):
+        _reverse_line(dbg, True)
+
+
+@command("reverse-next", aliases=("rn",), category="running", moves=True)
+def cmd_reverse_next(dbg: "Debugger", arg: str) -> None:
+    """Step backward to the beginning of the previous source line in this function.
+
+    Usage: reverse-next [N]"""
+    for _ in range(max(_count(dbg, arg), 1)):
+        _reverse_line(dbg, False)
+
+
+@command("record goto", category="running", moves=True, example="0")
+def cmd_record_goto(dbg: "Debugger", arg: str) -> None:
+    """Jump to any step of the history: record goto N | begin | end.
+
+    Step 0 is the state right after exec; step N is after N instructions."""
+    tl = dbg.tl
+    word = arg.strip()
+    if word in ("begin", "start"):
+        n = 0
+    elif word == "end":
+        while tl.can_record() and not tl.interrupted:
+            tl.record(1 << 16)
+        n = tl.last
+    elif not word:
+        raise DebugError("Command requires an argument (insn number to go to).")
+    else:
+        n = dbg.eval_int(word)
+    if not tl.ensure(n) or n < 0:
+        raise DebugError(f"Target insn '{word}' not found (the history has steps 0..{tl.last}).")
+    tl.goto(n)
+    dbg.frame_level = 0
+    frame = dbg.frames()[0]
+    dbg.write(f"#0  {dbg.frame_line(frame)}")
+    line = dbg.source_line(frame.pc)
+    if line is not None:
+        dbg.write(line)
+    dbg.after_stop()
+
+
+@command("kill", aliases=("k",), category="running")
+def cmd_kill(dbg: "Debugger", arg: str) -> None:
+    """Go back to step 0 (the recording is kept: nothing is lost).
+
+    Usage: kill"""
+    dbg.tl.goto(0)
+    dbg.write(f"[Inferior 1 (process 1000) killed]")

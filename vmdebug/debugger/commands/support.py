@@ -1,0 +1,180 @@
+"""Support: help, set/show, save, echo, source, quit."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmdebug.debugger.registry import CATEGORIES, COMMANDS, all_commands, command, resolve
+from vmdebug.debugger.values import DebugError, QuitRequest
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Debugger
+
+
+@command("help", aliases=("h",), category="support", example="step")
+def cmd_help(dbg: "Debugger", arg: str) -> None:
+    """Print the list of command classes, the commands of a class, or a command's documentation.
+
+    Usage: help [CLASS | COMMAND]"""
+    arg = arg.strip()
+    if not arg:
+        dbg.write("List of classes of commands:")
+        dbg.write("")
+        for cat, desc in CATEGORIES.items():
+            dbg.write(f"{cat} -- {desc}")
+        dbg.write("")
+        dbg.write('Type "help" followed by a class name for a list of commands in that class.')
+        dbg.write('Type "help all" for the list of all commands.')
+        dbg.write('Type "help" followed by command name for full documentation.')
+        dbg.write("Command name abbreviations are allowed if unambiguous.")
+        return
+    if arg == "all" or arg in CATEGORIES:
+        for cat, desc in CATEGORIES.items():
+            if arg != "all" and cat != arg:
+                continue
+            cmds = [c for c in all_commands() if c.category == cat]
+            dbg.write(f"{desc}.")
+            dbg.write("")
+            dbg.write("List of commands:")
+            dbg.write("")
+            for c in cmds:
+                alias = f", {', '.join(a for a in c.aliases)}" if c.aliases else ""
+                dbg.write(f"{c.name}{alias} -- {c.summary}")
+            dbg.write("")
+        return
+    try:
+        cmd, rest = resolve(arg)
+    except DebugError:
+        raise DebugError(f'Undefined command: "{arg}".  Try "help".') from None
+    if cmd.subcommands and not rest:
+        dbg.write(cmd.help or f"{cmd.name} subcommands.")
+        dbg.write("")
+        dbg.write(f"List of {cmd.name} subcommands:")
+        dbg.write("")
+        for name in sorted(cmd.subcommands):
+            sub = cmd.subcommands[name]
+            dbg.write(f"{sub.name} -- {sub.summary}")
+        return
+    dbg.write(cmd.help or f"{cmd.name}: no documentation.")
+    if cmd.aliases:
+        dbg.write(f"Aliases: {', '.join(cmd.aliases)}")
+
+
+SETTINGS_HELP = {
+    "context": "on|off: show registers, code and stack after every stop (REPL)",
+    "color": "on|off: colours in the REPL",
+    "listsize": "N: lines shown by list",
+    "confirm": "on|off: (accepted for gdb scripts; vmdebug never asks)",
+    "pagination": "on|off: (accepted for gdb scripts)",
+    "height": "N: (accepted for gdb scripts)",
+    "width": "N: (accepted for gdb scripts)",
+    "disassembly-flavor": "intel (the only flavour vmdebug prints)",
+}
+
+
+def _on_off(value: str) -> bool:
+    v = value.strip().lower()
+    if v in ("on", "1", "yes", "enable", ""):
+        return True
+    if v in ("off", "0", "no", "disable"):
+        return False
+    raise DebugError('"on" or "off" expected.')
+
+
+@command("set", category="support", example="context off")
+def cmd_set(dbg: "Debugger", arg: str) -> None:
+    """Change a setting: set context on|off, set listsize N, set color on|off.
+
+    Usage: set NAME VALUE
+    (set var / set $reg: the history is read-only, so assignments are refused.)"""
+    name, _, value = arg.strip().partition(" ")
+    if not name:
+        raise DebugError('Argument required (expression to compute).')
+    if name == "context":
+        dbg.settings.context = _on_off(value)
+    elif name in ("color", "style"):
+        dbg.settings.color = _on_off(value.replace("enabled", "").strip() or "on")
+    elif name == "listsize":
+        dbg.settings.listsize = int(value) if value.strip().isdigit() else 10
+    elif name in ("confirm", "pagination", "height", "width", "print", "logging", "verbose"):
+        pass
+    elif name == "disassembly-flavor":
+        if value.strip() not in ("intel", ""):
+            raise DebugError("vmdebug prints Intel syntax only (objdump -M intel).")
+    elif name in ("var", "variable") or name.startswith("$") or "=" in arg:
+        raise DebugError("Cannot change the past: the history is read-only (vmdebug replays a recording).")
+    else:
+        raise DebugError(f'No symbol "{name}" in current context.')
+
+
+@command("show", category="support", example="context")
+def cmd_show(dbg: "Debugger", arg: str) -> None:
+    """Show a setting (context, listsize, color, version).
+
+    Usage: show NAME"""
+    name = arg.strip()
+    if name == "version":
+        from vmdebug import __version__
+        dbg.write(f"vmdebug {__version__}: a time-travel debugger for a simulated i386 Linux process")
+    elif name == "context":
+        dbg.write(f"Context display after each stop is {'on' if dbg.settings.context else 'off'}.")
+    elif name == "listsize":
+        dbg.write(f"Number of source lines gdb will list by default is {dbg.settings.listsize}.")
+    elif name in ("color", "style"):
+        dbg.write(f"Colours are {'on' if dbg.settings.color else 'off'}.")
+    elif not name:
+        for k, v in SETTINGS_HELP.items():
+            dbg.write(f"{k} -- {v}")
+    else:
+        raise DebugError(f'Undefined show command: "{name}".  Try "help show".')
+
+
+@command("save", category="support", example="")
+def cmd_save(dbg: "Debugger", arg: str) -> None:
+    """Write the whole history recorded so far to a session file (.vmlog), to replay or share.
+
+    Usage: save FILE"""
+    path = arg.strip()
+    if not path:
+        raise DebugError("Argument required (file name to save the session to).")
+    from events.session import save_session
+    tl = dbg.tl
+    try:
+        size = save_session(path, dict(dbg.header), tl.log, tl.end())
+    except OSError as exc:
+        raise DebugError(f"{path}: {exc.strerror}") from None
+    dbg.write(f"Saved {tl.last} steps, {len(tl.log)} events to {path} ({size} bytes).")
+
+
+@command("echo", category="support", example="hello\\n")
+def cmd_echo(dbg: "Debugger", arg: str) -> None:
+    """Print text (C escapes allowed; a trailing \\n ends the line).
+
+    Usage: echo TEXT"""
+    text = arg.encode().decode("unicode_escape")
+    dbg.write(text[:-1] if text.endswith("\n") else text)
+
+
+@command("source", category="support")
+def cmd_source(dbg: "Debugger", arg: str) -> None:
+    """Run the commands in a file, one per line.
+
+    Usage: source FILE"""
+    try:
+        with open(arg.strip(), encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as exc:
+        raise DebugError(f"{arg.strip()}: {exc.strerror}.") from None
+    for line in lines:
+        if not dbg.execute(line):
+            break
+
+
+@command("quit", aliases=("q", "exit"), category="support")
+def cmd_quit(dbg: "Debugger", arg: str) -> None:
+    """Leave the debugger.
+
+    Usage: quit"""
+    raise QuitRequest()
+
+
+_ = COMMANDS

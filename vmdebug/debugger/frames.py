@@ -1,0 +1,104 @@
+"""Stack frames: from the shadow call stack, checked against the ebp chain.
+
+The recording keeps a shadow call stack (every ``call`` pushes (function,
+call site, return address, where the return address was stored), every
+``ret`` pops), so the list of frames is exact even when the program wrecked
+its own stack.  The ebp chain is what a real debugger walks (cdecl, i386
+System V ABI: ``[ebp]`` = caller's ebp, ``[ebp+4]`` = return address,
+``[ebp+8]`` = first argument); walking it too and comparing shows *where* a
+program overwrote a saved ebp or a return address (a stack smash).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from events import codes as C
+from vmdebug.debugger.program_info import CFunction, Sym
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Debugger
+
+
+@dataclass
+class Frame:
+    level: int
+    pc: int
+    func: Sym | None
+    name: str                    # function name ("??" if unknown)
+    ret_slot: int | None         # where this frame's return address is stored
+    saved_ret: int | None        # the return address the call pushed (shadow stack)
+    cfunc: CFunction | None
+    sp: int                      # lowest address of the frame (esp for frame 0)
+
+    @property
+    def base(self) -> int | None:
+        """The frame's ebp once its prologue ran (saved ebp slot)."""
+        return None if self.ret_slot is None else self.ret_slot - 4
+
+    @property
+    def args_at(self) -> int | None:
+        return None if self.ret_slot is None else self.ret_slot + 4
+
+
+def build_frames(dbg: "Debugger") -> list[Frame]:
+    state = dbg.tl.state
+    info = dbg.info
+    regs = state.regs
+    frames: list[Frame] = []
+    stack = list(state.stack)
+    pc = regs[C.EIP]
+    sp = regs[C.ESP]
+    for level in range(len(stack) + 1):
+        func = info.function_at(pc)
+        entry = stack[-1 - level] if level < len(stack) else None
+        name = func.name if func is not None else (entry[0].split("+")[0] if entry else "??")
+        ret_slot = entry[3] if entry else None
+        saved_ret = entry[2] if entry else None
+        frames.append(Frame(level, pc, func, name, ret_slot, saved_ret, info.cfunction(name), sp))
+        if entry is None:
+            break
+        pc = entry[2]
+        sp = entry[3] + 4
+    return frames
+
+
+def frame_args(dbg: "Debugger", frame: Frame) -> list[tuple[str, str]]:
+    """(name, value text) of a C function's parameters in this frame."""
+    if frame.cfunc is None or frame.args_at is None:
+        return []
+    out = []
+    addr = frame.args_at
+    for p in frame.cfunc.params:
+        out.append((p.name, dbg.format_typed(p.ctype, addr)))
+        addr += p.size
+    return out
+
+
+def chain_notes(dbg: "Debugger", frames: list[Frame]) -> list[str]:
+    """Where the saved return addresses / ebp chain disagree with the calls that were made."""
+    notes = []
+    mem = dbg.memory
+    for f in frames:
+        if f.ret_slot is None or f.saved_ret is None:
+            continue
+        now = mem.read_u32(f.ret_slot)
+        if now is not None and now != f.saved_ret:
+            notes.append(f"warning: frame #{f.level} ({f.name}): the return address at {f.ret_slot:#010x} was "
+                         f"overwritten: it holds {now:#010x}, the call pushed {f.saved_ret:#010x}; "
+                         f"`ret` will jump to {now:#010x}")
+    # The ebp chain: each callee that set up an ebp frame saved its caller's ebp
+    # right below its return address; that saved value must be the caller's frame.
+    for callee, caller in zip(frames, frames[1:]):
+        if callee.base is None or caller.base is None or callee.func is None or caller.func is None:
+            continue
+        if not dbg.uses_frame_pointer(callee.func) or not dbg.uses_frame_pointer(caller.func):
+            continue
+        if callee.level == 0 and not dbg.prologue_done(callee):
+            continue
+        saved = mem.read_u32(callee.base)
+        if saved is not None and saved != caller.base:
+            notes.append(f"warning: frame #{callee.level} ({callee.name}): the saved ebp at {callee.base:#010x} "
+                         f"holds {saved:#010x}, but frame #{caller.level} ({caller.name}) is at "
+                         f"{caller.base:#010x}: the ebp chain is broken")
+    return notes

@@ -1,0 +1,246 @@
+"""Moving the cursor: one scan engine for every forward and backward command.
+
+A scan walks windows of steps away from the cursor (recording more of a live
+program when it runs out), computes per-step eip, esp and call depth with
+numpy (:mod:`.series`), and tests, vectorised:
+
+* breakpoints - eip after the step equals a breakpoint address;
+* watchpoints - the step wrote a watched byte or register (events), or read
+  one (decoded operands, :mod:`.reads`);
+* the command's own predicate (a line start in this frame, a return...).
+
+Only the few candidate steps reach Python checks (conditions, whether a
+watched value really changed).  Backwards, a watchpoint stops *before* the
+writing instruction, as gdb's reverse execution does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+
+from events import codes as C
+from vmdebug.debugger.reads import REG_FOR_READS, ReadScanner
+from vmdebug.debugger.series import Window, mem_touch_mask
+from vmdebug.debugger.values import DebugError, Value
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Breakpoint, Debugger
+
+
+@dataclass
+class Cols:
+    """Per-step columns of one window: value after each step ``steps[i]``."""
+
+    steps: np.ndarray
+    eip: np.ndarray
+    esp: np.ndarray
+    depth: np.ndarray
+    line: np.ndarray
+
+
+@dataclass
+class Stop:
+    step: int
+    reason: str                       # done, bp, watch, end, start, interrupt, limit
+    bp: "Breakpoint | None" = None
+    old: Value | None = None
+    new: Value | None = None
+
+
+Pred = Callable[[Cols], np.ndarray]
+Confirm = Callable[[int, int], bool]   # (step, index in window) -> really stop?
+
+FIRST_WINDOW = 4096
+MAX_WINDOW = 1 << 18
+
+
+def _scanner(dbg: "Debugger") -> ReadScanner:
+    sc = getattr(dbg, "_read_scanner", None)
+    if sc is None:
+        sc = ReadScanner(lambda a, n: dbg.memory.try_read(a, n)[0])
+        dbg._read_scanner = sc  # type: ignore[attr-defined]
+    return sc
+
+
+def _bp_addrs(dbg: "Debugger") -> np.ndarray:
+    return np.array(sorted({b.address for b in dbg.breakpoints if b.enabled and not b.is_watch}), dtype=np.int64)
+
+
+def _watch_steps(dbg: "Debugger", win: Window, wp: "Breakpoint", cols_prev: dict[str, np.ndarray] | None,
+                 prev_eip: np.ndarray | None) -> np.ndarray:
+    """Boolean per step of the window: the step may have changed (or read) the watched value."""
+    n = win.n
+    out = np.zeros(n, dtype=bool)
+    if wp.kind in ("hw watchpoint", "acc watchpoint"):
+        mask = np.zeros(len(win.cols), dtype=bool)
+        for lo, hi in wp.ranges:
+            mask |= mem_touch_mask(win.cols, win.log.extras, lo, hi)
+        if wp.regs:
+            ids = [C.REG_IDS[r] for r in wp.regs if r in C.REG_IDS]
+            mask |= (win.cols[:, 0] == C.REG) & np.isin(win.cols[:, 1], ids)
+        out[np.unique(win.steps[mask]) - win.a] = True
+    if wp.kind in ("read watchpoint", "acc watchpoint") and cols_prev is not None and prev_eip is not None:
+        out |= _scanner(dbg).mask(prev_eip, cols_prev, wp.ranges)
+    return out
+
+
+def _window_cols(dbg: "Debugger", win: Window, anchor: dict[str, int], before: bool) -> tuple[Cols, dict]:
+    regs = {}
+    need_all = any(b.enabled and b.kind in ("read watchpoint", "acc watchpoint") for b in dbg.breakpoints)
+    names = REG_FOR_READS + ("eip",) if need_all else ("eip", "esp")
+    for name in names:
+        regs[name] = win.reg(C.REG_IDS[name], anchor[name], before)
+    depth = win.depth(anchor["depth"], before)
+    eip = regs["eip"]
+    cols = Cols(np.arange(win.a, win.b + 1, dtype=np.int64), eip, regs["esp"], depth, dbg.lines.ids(eip))
+    return cols, regs
+
+
+def _anchor_from_state(dbg: "Debugger") -> dict[str, int]:
+    regs = dbg.tl.state.regs
+    out = {n: regs[C.REG_IDS[n]] for n in REG_FOR_READS + ("eip",)}
+    out["depth"] = len(dbg.tl.state.stack)
+    return out
+
+
+def _check_bp(dbg: "Debugger", step: int, eip: int) -> "Breakpoint | None":
+    for bp in list(dbg.breakpoints):
+        if bp.is_watch or not bp.enabled or bp.address != eip:
+            continue
+        if bp.condition:
+            dbg.tl.goto(step)
+            try:
+                ok = dbg.evaluate(bp.condition).value != 0
+            except DebugError as exc:
+                dbg.error(f"Error in testing condition for breakpoint {bp.number}:\n{exc}")
+                ok = True
+            if not ok:
+                continue
+        if bp.ignore > 0:
+            bp.ignore -= 1
+            bp.hits += 1
+            continue
+        bp.hits += 1
+        return bp
+    return None
+
+
+def _watch_value(dbg: "Debugger", wp: "Breakpoint", step: int) -> Value | None:
+    from vmdebug.debugger.expressions import evaluate
+    dbg.tl.goto(step)
+    try:
+        return evaluate(wp.node, dbg.context())
+    except DebugError:
+        return None
+
+
+def _check_watch(dbg: "Debugger", wp: "Breakpoint", before: int, after: int,
+                 read_hit: bool) -> tuple[Value | None, Value | None] | None:
+    old = _watch_value(dbg, wp, before)
+    new = _watch_value(dbg, wp, after)
+    changed = (old is None) != (new is None) or (old is not None and new is not None and old.value != new.value)
+    if changed and wp.kind != "read watchpoint":
+        return old, new
+    if read_hit and wp.kind != "hw watchpoint":
+        return old, new
+    return None
+
+
+def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Confirm | None = None,
+         use_bps: bool = True) -> Stop:
+    """Find where the command stops; moves the cursor there and returns why."""
+    tl = dbg.tl
+    bps = _bp_addrs(dbg) if use_bps else np.zeros(0, dtype=np.int64)
+    watches = [b for b in dbg.breakpoints if b.enabled and b.is_watch] if use_bps else []
+    anchor = _anchor_from_state(dbg)
+    width = FIRST_WINDOW
+    if forward:
+        a = tl.cursor + 1
+        while True:
+            if tl.interrupted:
+                tl.goto(a - 1)
+                return Stop(a - 1, "interrupt")
+            b = a + width - 1
+            tl.ensure(b)
+            b = min(b, tl.last)
+            if a > b:
+                tl.goto(tl.last)
+                if tl.interrupted:
+                    return Stop(tl.last, "interrupt")
+                return Stop(tl.last, "end" if tl.ended else "limit")
+            win = Window(tl.log, a, b)
+            cols, regs = _window_cols(dbg, win, anchor, True)
+            prev_regs = {k: np.concatenate(([anchor[k]], v[:-1])) for k, v in regs.items()}
+            stop = _examine(dbg, win, cols, bps, watches, pred, confirm, prev_regs, forward=True)
+            if stop is not None:
+                return stop
+            anchor = {k: int(v[-1]) for k, v in regs.items()}
+            anchor["depth"] = int(cols.depth[-1])
+            a = b + 1
+            width = min(width * 4, MAX_WINDOW)
+    b = tl.cursor
+    while True:
+        if b == 0:
+            tl.goto(0)
+            return Stop(0, "start")
+        if tl.interrupted:
+            tl.goto(b)
+            return Stop(b, "interrupt")
+        a = max(0, b - width)
+        win = Window(tl.log, a, b)
+        cols, regs = _window_cols(dbg, win, anchor, False)
+        prev_regs = {k: np.concatenate(([0], v[:-1])) for k, v in regs.items()}
+        stop = _examine(dbg, win, cols, bps, watches, pred, confirm, prev_regs, forward=False)
+        if stop is not None:
+            return stop
+        anchor = {k: int(v[0]) for k, v in regs.items()}
+        anchor["depth"] = int(cols.depth[0])
+        b = a
+        width = min(width * 4, MAX_WINDOW)
+
+
+def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches: list,
+             pred: Pred | None, confirm: Confirm | None, prev_regs: dict[str, np.ndarray],
+             forward: bool) -> Stop | None:
+    tl = dbg.tl
+    n = win.n
+    bp_mask = np.isin(cols.eip, bps) if len(bps) else np.zeros(n, dtype=bool)
+    pred_mask = pred(cols) if pred is not None else np.zeros(n, dtype=bool)
+    watch_masks = []
+    for wp in watches:
+        m = _watch_steps(dbg, win, wp, prev_regs, prev_regs.get("eip"))
+        if not forward:  # a change in step s stops at s - 1
+            m = np.concatenate((m[1:], [False]))
+        watch_masks.append(m)
+    any_mask = bp_mask | pred_mask
+    for m in watch_masks:
+        any_mask = any_mask | m
+    if not forward:
+        any_mask[-1] = False   # the window's last step is the anchor (cursor side)
+    idx = np.flatnonzero(any_mask)
+    order = idx.tolist() if forward else idx[::-1].tolist()
+    for i in order:
+        s = win.a + i
+        if forward and s == tl.last and tl.ended and s > 0:
+            # The last step of a finished run: the end report wins (gdb reports the signal).
+            tl.goto(s)
+            return Stop(s, "end")
+        for wp, m in zip(watches, watch_masks):
+            if m[i]:
+                before, after = (s - 1, s) if forward else (s, s + 1)
+                got = _check_watch(dbg, wp, before, after, read_hit=True)
+                if got is not None:
+                    tl.goto(s)
+                    wp.hits += 1
+                    return Stop(s, "watch", wp, got[0], got[1])
+        if bp_mask[i]:
+            bp = _check_bp(dbg, s, int(cols.eip[i]))
+            if bp is not None:
+                tl.goto(s)
+                return Stop(s, "bp", bp)
+        if pred_mask[i] and (confirm is None or confirm(s, i)):
+            tl.goto(s)
+            return Stop(s, "done")
+    return None

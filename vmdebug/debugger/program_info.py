@@ -1,0 +1,387 @@
+"""What the debugger knows about the program: symbols, lines, sources, parameters.
+
+Built from the session header's ``image``: either the toolchain's linked
+image (``Image.to_dict()``: symbols with sizes, a line table and the source
+texts) or ``{"elf": bytes}`` for a program linked by ``ld`` (symbols only, no
+lines - every command degrades to what gdb shows for code without debug
+information).
+
+C programs carry no DWARF here, so argument names and types come from the C
+source itself: a function definition's parameter list (cdecl, i386 System V
+ABI: argument *k* lives at ``[ebp + 8 + 4k]`` once the prologue ran).
+"""
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from vmdebug.isa.lines import LineTable
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    ctype: str      # "int", "char *", "unsigned int", ...
+
+    @property
+    def size(self) -> int:
+        return 8 if "long long" in self.ctype and "*" not in self.ctype else 4
+
+
+@dataclass(frozen=True)
+class CFunction:
+    name: str
+    return_type: str
+    params: tuple[Param, ...]
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Sym:
+    name: str
+    address: int
+    size: int
+    kind: str       # "func", "object" or "notype"
+    section: str = ""
+
+
+@dataclass
+class Region:
+    """A section (or segment, for ELF input) with its name and address range."""
+
+    name: str
+    start: int
+    end: int
+    flags: str
+
+
+_DEF_RE = re.compile(
+    r"(?m)^[ \t]*((?:[A-Za-z_]\w*[ \t\*]+)+?)\**[ \t]*\b([A-Za-z_]\w*)[ \t]*\(([^;{}()]*)\)[ \t\n]*\{")
+_KEYWORDS = {"if", "while", "for", "switch", "return", "sizeof", "else", "do"}
+
+
+def parse_c_functions(text: str, file: str) -> dict[str, CFunction]:
+    """Function definitions of a C file: name -> return type and parameters.
+
+    A light scan (no preprocessor): enough for the course's programs, where
+    definitions start at the beginning of a line, K&R style or not.
+    """
+    out: dict[str, CFunction] = {}
+    for m in _DEF_RE.finditer(text):
+        head, name, plist = m.group(1), m.group(2), m.group(3)
+        if name in _KEYWORDS or any(k in head.split() for k in ("return", "else")):
+            continue
+        prefix = text[m.start():m.start(2)]
+        ret = " ".join(w for w in prefix.replace("*", " * ").split() if w not in ("static", "inline", "extern"))
+        params: list[Param] = []
+        plist = " ".join(plist.split())
+        if plist and plist != "void":
+            for part in plist.split(","):
+                part = part.strip()
+                pm = re.match(r"(.*?)([A-Za-z_]\w*)\s*(\[\s*\])?$", part)
+                if pm is None or not pm.group(1).strip():
+                    continue
+                ctype = " ".join(pm.group(1).replace("*", " * ").split()).replace("* *", "**")
+                if pm.group(3):
+                    ctype += " *"
+                ctype = ctype.replace("const ", "")
+                params.append(Param(pm.group(2), ctype))
+        line = text.count("\n", 0, m.start(2)) + 1
+        out[name] = CFunction(name, ret.replace(" *", " *").strip(), tuple(params), file, line)
+    return out
+
+
+class ProgramInfo:
+    """Symbols, lines and sources of one program (from a session header's image)."""
+
+    def __init__(self, image: dict[str, Any] | None, name: str = "prog") -> None:
+        self.name = name
+        self.symbols: dict[str, Sym] = {}
+        self.regions: list[Region] = []
+        self.lines: LineTable | None = None
+        self.sources: dict[str, str] = {}
+        self.cfuncs: dict[str, CFunction] = {}
+        self.entry = 0
+        self.end = 0
+        self.segments: list[tuple[int, bytes, int]] = []  # (vaddr, file bytes, memsz) of PT_LOADs
+        self.seg_offsets: list[tuple[int, int]] = []       # (vaddr, file offset) of PT_LOADs
+        image = image or {}
+        if "elf" in image:
+            self._from_elf(bytes(image["elf"]))
+        elif "segments" in image:
+            self._from_image(image)
+        funcs = sorted((s.address, s.name) for s in self.symbols.values() if s.kind != "object" or True)
+        self._addrs = [a for a, _ in funcs]
+        self._names = [n for _, n in funcs]
+        self._text = [r for r in self.regions if "x" in r.flags]
+        self._stmt_addrs: list[int] = []
+        if self.lines is not None:
+            self._stmt_addrs = sorted({e.address for e in self.lines.entries if e.is_stmt})
+            for fname, text in self.sources.items():
+                if fname.endswith(".c"):
+                    self.cfuncs.update(parse_c_functions(text, fname))
+
+    # ---- construction ----------------------------------------------------------
+    def _from_elf(self, data: bytes) -> None:
+        import struct
+        (_, _, _, self.entry, e_phoff, e_shoff, _, _, phentsize, phnum, shentsize, shnum,
+         shstrndx) = struct.unpack_from("<HHIIIIIHHHHHH", data, 16)
+        for k in range(phnum):
+            p_type, p_off, p_vaddr, _, p_filesz, p_memsz, _, _ = struct.unpack_from("<8I", data, e_phoff + k * phentsize)
+            if p_type == 1:
+                self.segments.append((p_vaddr, data[p_off:p_off + p_filesz], p_memsz))
+                self.seg_offsets.append((p_vaddr, p_off))
+        secs = [struct.unpack_from("<10I", data, e_shoff + k * shentsize) for k in range(shnum)]
+        shstr = secs[shstrndx][4] if shnum else 0
+
+        def cstr(off: int) -> str:
+            return data[off:data.index(b"\0", off)].decode(errors="replace")
+        for sh in secs:
+            name = cstr(shstr + sh[0])
+            if sh[2] & 2 and sh[5]:  # SHF_ALLOC
+                flags = "a" + ("w" if sh[2] & 1 else "") + ("x" if sh[2] & 4 else "")
+                self.regions.append(Region(name, sh[3], sh[3] + sh[5], flags))
+                self.end = max(self.end, sh[3] + sh[5])
+        for sh in secs:
+            if sh[1] != 2:  # SHT_SYMTAB
+                continue
+            str_off = secs[sh[6]][4]
+            for s in range(sh[5] // (sh[9] or 16)):
+                st_name, value, size, info, _, shndx = struct.unpack_from("<IIIBBH", data, sh[4] + s * 16)
+                typ = info & 0xF
+                if typ not in (0, 1, 2) or not st_name or shndx == 0 or shndx >= 0xFF00:
+                    continue
+                name = cstr(str_off + st_name)
+                kind = {0: "notype", 1: "object", 2: "func"}[typ]
+                if kind == "notype" and any(r.start <= value < r.end and "x" in r.flags for r in self.regions):
+                    kind = "func"
+                if name not in self.symbols or info >> 4 == 1:
+                    self.symbols[name] = Sym(name, value, size, kind, cstr(shstr + secs[shndx][0]))
+
+    def _from_image(self, image: dict[str, Any]) -> None:
+        from vmdebug.isa.lines import LineTable as LT
+        self.entry = int(image.get("entry", 0))
+        self.end = int(image.get("end", 0))
+        for seg in image.get("segments", []):
+            self.segments.append((int(seg["vaddr"]), bytes(seg["data"]), int(seg["memsz"])))
+            self.seg_offsets.append((int(seg["vaddr"]), int(seg.get("offset", 0))))
+        for s in image.get("sections", []):
+            self.regions.append(Region(str(s["name"]), int(s["address"]), int(s["address"]) + int(s["size"]),
+                                       str(s["flags"])))
+        for name, addr, size, typ, bind, sec, _f in image.get("symbols", []):
+            if name not in self.symbols or bind != "local":
+                kind = typ if typ in ("func", "object") else "notype"
+                if kind == "notype" and any(r.start <= addr < r.end and "x" in r.flags for r in self.regions):
+                    kind = "func"
+                self.symbols[str(name)] = Sym(str(name), int(addr), int(size), kind, str(sec))
+        if image.get("lines"):
+            self.lines = LT.from_dict(image["lines"])
+            if not self.lines.entries:
+                self.lines = None
+        self.sources = {str(k): str(v) for k, v in image.get("sources", {}).items()}
+
+    def file_offset(self, start: int) -> int:
+        """The file offset a mapping of the program starting at ``start`` maps (as /proc/PID/maps shows)."""
+        for (vaddr, _data, memsz), (_, off) in zip(self.segments, self.seg_offsets):
+            page = vaddr & ~0xFFF
+            if page <= start < vaddr + memsz:
+                return (off & ~0xFFF) + (start - page)
+        return 0
+
+    # ---- symbols -----------------------------------------------------------------
+    def lookup(self, name: str) -> Sym | None:
+        return self.symbols.get(name)
+
+    def in_text(self, addr: int) -> bool:
+        return any(r.start <= addr < r.end for r in self._text)
+
+    def symbol_for(self, addr: int, code_only: bool = False) -> tuple[str, int] | None:
+        """``(name, offset)`` of the symbol containing ``addr`` (gdb's ``<name+off>``)."""
+        i = bisect.bisect_right(self._addrs, addr) - 1
+        if i < 0:
+            return None
+        while i > 0 and self.symbols[self._names[i]].kind == "object" and code_only:
+            i -= 1
+        sym = self.symbols[self._names[i]]
+        off = addr - sym.address
+        if sym.size and off >= sym.size:
+            if not self.in_text(addr) or sym.kind != "func":
+                return None
+        region = next((r for r in self.regions if r.start <= addr < r.end), None)
+        if region is None or not region.start <= sym.address < max(region.end, region.start + 1):
+            return None
+        return sym.name, off
+
+    def function_at(self, addr: int) -> Sym | None:
+        if not self.in_text(addr):
+            return None
+        i = bisect.bisect_right(self._addrs, addr) - 1
+        while i >= 0:
+            sym = self.symbols[self._names[i]]
+            if sym.kind == "func" or (sym.kind == "notype" and self.in_text(sym.address)):
+                return sym
+            i -= 1
+        return None
+
+    def function_end(self, sym: Sym) -> int:
+        if sym.size:
+            return sym.address + sym.size
+        i = bisect.bisect_right(self._addrs, sym.address)
+        nxt = [a for a in self._addrs[i:] if a > sym.address]
+        region = next((r for r in self._text if r.start <= sym.address < r.end), None)
+        end = region.end if region else sym.address + 1
+        return min(nxt[0], end) if nxt else end
+
+    def addr_label(self, addr: int) -> str:
+        """gdb's ``<main+12>`` (decimal offset), or ''."""
+        found = self.symbol_for(addr)
+        if found is None:
+            return ""
+        name, off = found
+        return f"<{name}+{off}>" if off else f"<{name}>"
+
+    def function_names(self) -> list[str]:
+        return sorted(s.name for s in self.symbols.values() if s.kind == "func")
+
+    # ---- lines -------------------------------------------------------------------
+    def line_for(self, addr: int) -> tuple[str, int] | None:
+        if self.lines is None:
+            return None
+        return self.lines.lookup(addr)
+
+    def is_line_start(self, addr: int) -> bool:
+        i = bisect.bisect_left(self._stmt_addrs, addr)
+        return i < len(self._stmt_addrs) and self._stmt_addrs[i] == addr
+
+    @property
+    def stmt_addresses(self) -> list[int]:
+        return self._stmt_addrs
+
+    def source_text(self, file: str) -> list[str] | None:
+        text = self.sources.get(file)
+        if text is None and self.lines is not None:
+            real = self.lines.match_file(file)
+            text = self.sources.get(real) if real else None
+        if text is None:
+            base = os.path.basename(file)
+            for k, v in self.sources.items():
+                if os.path.basename(k) == base:
+                    text = v
+                    break
+        return None if text is None else text.split("\n")
+
+    def short_file(self, file: str) -> str:
+        """The file name gdb prints in locations (as given to the compiler)."""
+        return os.path.basename(file) if os.path.isabs(file) else file
+
+    def main_file(self) -> str | None:
+        main = self.lookup("main")
+        if main is not None:
+            loc = self.line_for(main.address)
+            if loc:
+                return loc[0]
+        if self.lines is not None and self.lines.files():
+            return self.lines.files()[0]
+        return None
+
+    def line_addresses(self, file: str, line: int) -> tuple[int, int] | None:
+        """(address, actual line) for a breakpoint on ``file:line``: gdb moves to the next line with code."""
+        if self.lines is None:
+            return None
+        real = self.lines.match_file(file)
+        if real is None:
+            return None
+        for ln in self.lines.lines_with_code(real):
+            if ln >= line:
+                addr = self.lines.first_address(real, ln)
+                if addr is not None:
+                    return addr, ln
+        return None
+
+    # ---- functions -------------------------------------------------------------------
+    def cfunction(self, name: str) -> CFunction | None:
+        return self.cfuncs.get(name)
+
+    def post_prologue(self, sym: Sym, read: Callable[[int, int], bytes | None]) -> int:
+        """Where ``break FUNC`` goes.
+
+        With a line table: the address of the function's second line row, as
+        gdb's ``skip_prologue_using_sal`` finds it.  Without: after ``push ebp;
+        mov ebp,esp`` and register pushes, as gdb's
+        ``i386_analyze_prologue`` (gdb/i386-tdep.c) does.
+        """
+        if self.lines is not None and self.line_for(sym.address) is not None:
+            end = self.function_end(sym)
+            first = self.line_for(sym.address)
+            for a in self._stmt_addrs[bisect.bisect_right(self._stmt_addrs, sym.address):]:
+                if a >= end:
+                    break
+                if self.line_for(a) != first:
+                    return a
+            return sym.address
+        code = read(sym.address, 16) or b""
+        pc = 0
+        if code[:1] == b"\x55" and code[1:3] in (b"\x89\xe5", b"\x8b\xec"):
+            pc = 3
+            while pc < len(code) and code[pc] in (0x53, 0x56, 0x57):
+                pc += 1
+        return sym.address + pc
+
+
+class LineIndex:
+    """Vectorised ``eip -> line id`` (numpy), for scans over many steps.
+
+    Line ids index :attr:`keys` (``(file, line)``); -1 means no line
+    information.  ``user`` marks lines of the user's own files (not the
+    libc's pre-compiled assembly), which is where ``step`` may stop.
+    """
+
+    def __init__(self, info: ProgramInfo, libc_dir: str) -> None:
+        import numpy as np
+        self.keys: list[tuple[str, int]] = []
+        ids: dict[tuple[str, int], int] = {}
+        addrs: list[int] = []
+        row_ids: list[int] = []
+        if info.lines is not None:
+            for addr in sorted({e.address for e in info.lines.entries}):
+                loc = info.lines.lookup(addr)
+                if loc is None:
+                    continue
+                k = ids.setdefault(loc, len(ids))
+                if k == len(self.keys):
+                    self.keys.append(loc)
+                addrs.append(addr)
+                row_ids.append(k)
+            for lo, hi in info.lines.ranges:  # past the end of a code range: no line
+                addrs.append(hi)
+                row_ids.append(-1)
+            order = sorted(range(len(addrs)), key=lambda i: (addrs[i], row_ids[i] != -1))
+            addrs = [addrs[i] for i in order]
+            row_ids = [row_ids[i] for i in order]
+        self.addrs = np.array(addrs, dtype=np.int64)
+        self.row_ids = np.array(row_ids, dtype=np.int64)
+        self.user = np.array([not os.path.abspath(f).startswith(libc_dir) for f, _ in self.keys] + [False],
+                             dtype=bool)
+        self.stmts = np.array(info.stmt_addresses, dtype=np.int64)
+
+    def ids(self, eips: "np.ndarray") -> "np.ndarray":
+        import numpy as np
+        if not len(self.addrs):
+            return np.full(len(eips), -1, dtype=np.int64)
+        idx = np.searchsorted(self.addrs, eips, side="right") - 1
+        return np.where(idx >= 0, self.row_ids[np.clip(idx, 0, None)], -1)
+
+    def id_of(self, eip: int) -> int:
+        import numpy as np
+        return int(self.ids(np.array([eip], dtype=np.int64))[0])
+
+    def is_user(self, ids: "np.ndarray") -> "np.ndarray":
+        return self.user[ids]  # -1 picks the trailing False
+
+    def at_stmt(self, eips: "np.ndarray") -> "np.ndarray":
+        import numpy as np
+        return np.isin(eips, self.stmts)

@@ -1,0 +1,131 @@
+"""The one table of debugger commands.
+
+Each command is a function ``(dbg, arg: str) -> None`` declared with
+:func:`command` (name, aliases, category, help).  Lookup follows gdb: an
+exact name or alias wins, else a unique prefix (``disas`` -> disassemble);
+some prefixes are reserved for the command gdb gives them even when ambiguous
+(``s`` = step, ``n`` = next, ``c`` = continue...), which the aliases encode.
+Multi-word commands (``info registers``, ``record goto``) are registered with
+their full name and found by their first word then the rest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from vmdebug.debugger.values import DebugError
+
+Handler = Callable[[Any, str], None]
+
+
+@dataclass
+class Command:
+    name: str
+    handler: Handler
+    aliases: tuple[str, ...] = ()
+    category: str = "misc"
+    help: str = ""
+    #: A command that moves the cursor (Enter repeats it; the REPL redraws the context after it).
+    moves: bool = False
+    #: Example argument for the smoke test that runs every command.
+    example: str = ""
+    subcommands: dict[str, "Command"] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        return self.help.strip().split("\n")[0]
+
+
+COMMANDS: dict[str, Command] = {}
+CATEGORIES = {
+    "running": "Running the program forward and backward",
+    "breakpoints": "Making the program stop at certain points",
+    "data": "Examining data",
+    "stack": "Examining the stack",
+    "files": "Examining source and code",
+    "status": "Status inquiries",
+    "beyond": "Beyond gdb: the whole history is known",
+    "support": "Support facilities",
+}
+
+
+def command(name: str, aliases: tuple[str, ...] = (), category: str = "support", moves: bool = False,
+            example: str = "") -> Callable[[Handler], Handler]:
+    """Declare a command; its docstring is its help (first line = summary)."""
+    def deco(fn: Handler) -> Handler:
+        words = name.split()
+        cmd = Command(name, fn, aliases, category, (fn.__doc__ or "").strip(), moves, example)
+        if len(words) == 1:
+            existing = COMMANDS.get(name)
+            if existing is not None:
+                cmd.subcommands = existing.subcommands
+            COMMANDS[name] = cmd
+        else:
+            parent = COMMANDS.get(words[0])
+            if parent is None:
+                parent = Command(words[0], _prefix_handler(words[0]), category=category,
+                                 help=f"{words[0].capitalize()} subcommands.")
+                COMMANDS[words[0]] = parent
+            parent.subcommands[words[1]] = cmd
+            for a in aliases:
+                if " " not in a:
+                    COMMANDS[a] = cmd
+        return fn
+    return deco
+
+
+def _prefix_handler(prefix: str) -> Handler:
+    def run(dbg: Any, arg: str) -> None:
+        parent = COMMANDS[prefix]
+        subs = ", ".join(sorted(parent.subcommands))
+        raise DebugError(f'"{prefix}" must be followed by the name of a subcommand: {subs}.')
+    run.is_prefix = True  # type: ignore[attr-defined]
+    return run
+
+
+def all_commands() -> list[Command]:
+    """Every command, subcommands included, each once."""
+    seen: dict[int, Command] = {}
+    for cmd in COMMANDS.values():
+        seen.setdefault(id(cmd), cmd)
+        for sub in cmd.subcommands.values():
+            seen.setdefault(id(sub), sub)
+    return sorted(seen.values(), key=lambda c: c.name)
+
+
+def _find(table: dict[str, Command], word: str, aliases: bool = True) -> Command | None:
+    if word in table:
+        return table[word]
+    for cmd in table.values():
+        if word in cmd.aliases or any(a.split()[-1] == word for a in cmd.aliases if " " in a):
+            return cmd
+    matches = {id(c): c for n, c in table.items() if n.startswith(word)}
+    if len(matches) == 1:
+        return next(iter(matches.values()))
+    return None
+
+
+def resolve(line: str) -> tuple[Command, str]:
+    """The command a line names, and its argument text."""
+    text = line.strip()
+    word, _, rest = text.partition(" ")
+    # x/8xw and p/x: the format sticks to the command name.
+    if "/" in word:
+        word, slash, fmt = word.partition("/")
+        rest = slash + fmt + (" " + rest if rest else "")
+    cmd = _find(COMMANDS, word)
+    if cmd is None:
+        matches = sorted({c.name for n, c in COMMANDS.items() if n.startswith(word)}) if word else []
+        if len(matches) > 1:
+            raise DebugError(f'Ambiguous command "{word}": {", ".join(matches[:8])}'
+                             f'{"..." if len(matches) > 8 else ""}.')
+        raise DebugError(f'Undefined command: "{word}".  Try "help".')
+    if cmd.subcommands and rest.strip():
+        sub_word, _, sub_rest = rest.strip().partition(" ")
+        sub = _find(cmd.subcommands, sub_word)
+        if sub is not None:
+            return sub, sub_rest.strip()
+        if not getattr(cmd.handler, "is_prefix", False):
+            return cmd, rest.strip()
+        raise DebugError(f'Undefined {cmd.name} command: "{sub_word}".  Try "help {cmd.name}".')
+    return cmd, rest.strip()

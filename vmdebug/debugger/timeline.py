@@ -1,0 +1,137 @@
+"""The timeline: a cursor over the event log and the process state at it.
+
+Every debugger command either moves the cursor or reads the state at it.
+The state is kept incrementally: moving by a few steps applies (or reverts)
+just those steps' events with :func:`vmdebug.history.apply_range`; a long
+jump restores the nearest checkpoint with :meth:`History.state_at`.  Going
+back never re-executes anything: it folds the log.
+
+On a live program the log is the process's own and grows on demand: when the
+cursor needs a step that was not recorded yet, the process runs further (in
+batches, stopping early as soon as it ends or the user presses Ctrl-C).  The
+program's output is shown when the cursor first passes the step that wrote
+it, so output never runs ahead of the place the user sees.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from events import codes as C
+from events.log import EventLog
+from vmdebug.fold import ProcessState
+from vmdebug.history import History, apply_range
+
+#: Beyond this many steps a jump restores a checkpoint instead of folding the range.
+LONG_JUMP = 20_000
+DEFAULT_MAX_STEPS = 50_000_000
+
+
+class Timeline:
+    """Cursor + state over a log; optionally backed by a live :class:`Process`."""
+
+    def __init__(self, log: EventLog, nframes: int, process: Any = None, end: dict[str, Any] | None = None,
+                 interval: int = 4096, max_steps: int = DEFAULT_MAX_STEPS) -> None:
+        self.log = log
+        self.nframes = nframes
+        self.history = History(log, nframes, interval)
+        self.process = process
+        self._end = end
+        self.max_steps = max_steps
+        self.cursor = 0
+        self.state: ProcessState = self.history.state_at(0)
+        self.shown_upto = 0
+        self.on_output: Callable[[int, bytes], None] | None = None
+        self.interrupted = False
+
+    # ---- the end of the log ------------------------------------------------------
+    @property
+    def last(self) -> int:
+        return self.log.last_step
+
+    def can_record(self) -> bool:
+        p = self.process
+        return p is not None and not p.exited and self.log.last_step < self.max_steps
+
+    @property
+    def complete(self) -> bool:
+        """The log holds the whole run (it ended, or nothing can extend it)."""
+        return not self.can_record()
+
+    @property
+    def ended(self) -> bool:
+        """The recorded run reached its end (exit or fatal signal)."""
+        return self.end().get("how") in ("exited", "killed")
+
+    def end(self) -> dict[str, Any]:
+        """How the run ended, as far as recorded: {"how": "exited"|"killed"|"running"|...}."""
+        p = self.process
+        if p is not None:
+            if not p.exited:
+                return {"how": "limit" if self.log.last_step >= self.max_steps else "running"}
+            status, signal = p.state.exited or (0, 0)
+            if signal:
+                return {"how": "killed", "signal": signal, "status": status}
+            return {"how": "exited", "status": status}
+        if self._end:
+            return self._end
+        from events.session import end_from_log
+        return end_from_log(self.log)
+
+    def record(self, n: int) -> int:
+        """Run the live process up to ``n`` more steps; returns how many were recorded."""
+        p = self.process
+        if p is None:
+            return 0
+        done = 0
+        limit = min(n, self.max_steps - self.log.last_step)
+        step = p.step
+        while done < limit and not p.exited and not self.interrupted:
+            step()
+            done += 1
+        return done
+
+    def ensure(self, step: int) -> bool:
+        """Make ``step`` recorded if the process can get there; True if it is."""
+        while step > self.log.last_step and self.can_record() and not self.interrupted:
+            self.record(min(step - self.log.last_step, 1 << 16))
+        return step <= self.log.last_step
+
+    # ---- moving ------------------------------------------------------------------
+    def goto(self, step: int) -> None:
+        """Move the cursor to a recorded step (0 <= step <= last)."""
+        if not 0 <= step <= self.log.last_step:
+            raise IndexError(step)
+        cur = self.cursor
+        if step == cur:
+            return
+        if abs(step - cur) > LONG_JUMP:
+            self.state = self.history.state_at(step)
+        elif step > cur:
+            apply_range(self.state, self.log.steps(cur + 1, step).cols, self.log.extras, True)
+        else:
+            apply_range(self.state, self.log.steps(step + 1, cur).cols, self.log.extras, False)
+        self.state.touched = set()
+        self.cursor = step
+        if step > self.shown_upto:
+            self._show_output(self.shown_upto + 1, step)
+            self.shown_upto = step
+
+    def _show_output(self, a: int, b: int) -> None:
+        if self.on_output is None:
+            return
+        sl = self.log.steps(a, b)
+        idx = np.flatnonzero(sl.cols[:, 0] == C.OUTPUT)
+        for i in idx.tolist():
+            fd, d = int(sl.cols[i, 1]), int(sl.cols[i, 4])
+            self.on_output(fd, self.log.extras[d])
+
+    def state_at(self, step: int) -> ProcessState:
+        """A separate state at ``step`` (the cursor does not move)."""
+        if step == self.cursor:
+            return self.state
+        return self.history.state_at(step)
+
+    def depth(self) -> int:
+        return len(self.state.stack)

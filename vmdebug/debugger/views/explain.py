@@ -1,0 +1,133 @@
+"""``explain``: why the process died or where it stands, in the course's terms.
+
+The rules (Linux, i386): every address a program touches must lie in a
+mapping (VMA) whose permissions allow the access; otherwise the page fault
+handler (arch/x86/mm/fault.c) sends SIGSEGV with SEGV_MAPERR (no mapping) or
+SEGV_ACCERR (mapping without the permission).  The segfault event carries the
+kernel's own reason; here we add the region, the rule and the source line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from events import codes as C
+from vmdebug.signals import signal_name
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Debugger
+
+RULES = {
+    "read": "reading needs a mapping with r permission",
+    "write": "writing needs a mapping with w permission",
+    "exec": "executing needs a mapping with x permission (NX: data and the stack are not executable)",
+}
+
+
+@dataclass
+class Facts:
+    step: int
+    last: int
+    end: dict
+    fault: tuple[int, ...] | None
+    reason: str
+    region: tuple[int, int, str, str] | None
+    fault_where: str
+    here: str
+    near_vmas: list[str]
+
+
+def explain_text(f: Facts) -> list[str]:
+    out: list[str] = []
+    how = f.end.get("how")
+    if f.fault is not None:
+        code, eip, addr, c = f.fault[0], f.fault[1], f.fault[2], f.fault[3]
+        access = C.ACCESS_NAMES[c & 15]
+        if code == C.SEGFAULT:
+            kind = C.SEGV_CODES[c >> 4]
+            out.append(f"The process was killed by SIGSEGV ({kind}) at step {f.last}.")
+            out.append(f"  instruction: {f.fault_where}")
+            out.append(f"  it tried to {access} {addr:#010x}: {f.reason}")
+            if f.region is None:
+                out.append(f"  region hit: none - {addr:#010x} is not inside any mapping")
+                out.append(f"  rule broken: every address a program uses must be inside a mapping (VMA); "
+                           f"the page walk found no page and the kernel found no VMA, so the page fault "
+                           f"became SIGSEGV with SEGV_MAPERR")
+                if addr < 0x10000:
+                    out.append("  this is the NULL page: a pointer that is NULL (or NULL plus a small field "
+                               "offset) was dereferenced")
+            else:
+                s, e, perms, name = f.region
+                out.append(f"  region hit: {name or 'anonymous mapping'} [{s:#010x}-{e:#010x} {perms}]")
+                out.append(f"  rule broken: {RULES[access]}; this mapping is {perms}, so the fault "
+                           f"became SIGSEGV with SEGV_ACCERR")
+        else:
+            sig = c >> 4
+            out.append(f"The process was killed by {signal_name(sig)} at step {f.last}.")
+            out.append(f"  instruction: {f.fault_where}")
+            out.append(f"  cause: {f.reason}")
+        if f.near_vmas:
+            out.append("  nearby mappings:")
+            out.extend(f"    {line}" for line in f.near_vmas)
+        if f.step != f.last:
+            out.append(f"(the cursor is at step {f.step}; the fault is at step {f.last}: "
+                       f"`record goto end` or `continue` to get there)")
+        return out
+    if how == "exited":
+        st = f.end.get("status", 0)
+        out.append(f"The process exits normally with status {st} at step {f.last} (exit system call).")
+    elif how == "killed":
+        out.append(f"The process was killed by {signal_name(int(f.end.get('signal', 0)))} at step {f.last}.")
+        if f.reason:
+            out.append(f"  cause: {f.reason}")
+    elif how in ("running",):
+        out.append(f"The process has not ended yet: {f.last} steps recorded so far.")
+    else:
+        out.append(f"The recording ends at step {f.last} ({how}).")
+    out.append(f"The cursor is at step {f.step} of {f.last}: {f.here}.")
+    return out
+
+
+def explain_lines(dbg: "Debugger") -> list[str]:
+    tl = dbg.tl
+    fault = None
+    reason = ""
+    last_state = tl.state if tl.cursor == tl.last else None
+    end = tl.end()
+    if tl.ended:
+        sl = tl.log.step(tl.last)
+        for code, a, b, c, d in sl.cols.tolist():
+            if code in (C.SEGFAULT, C.FAULT):
+                fault = (code, a, b, c, d)
+                reason = tl.log.extras[d] if code == C.SEGFAULT else tl.log.extras[d][1]
+    region = None
+    near: list[str] = []
+    fault_where = ""
+    if fault is not None:
+        st = last_state or tl.history.state_at(tl.last)
+        addr = fault[2]
+        vmas = sorted((s, e, p, n) for s, (e, p, n) in st.vmas.items())
+        for s, e, p, n in vmas:
+            if s <= addr < e:
+                region = (s, e, p, n)
+        below = [v for v in vmas if v[1] <= addr][-1:]
+        above = [v for v in vmas if v[0] > addr][:1]
+        for s, e, p, n in below + above:
+            dist = addr - e if e <= addr else s - addr
+            rel = "below" if e <= addr else "above"
+            near.append(f"{s:#010x}-{e:#010x} {p} {n or '(anonymous)'}   ({dist:#x} bytes {rel} the address)")
+        eip = fault[1]
+        loc = dbg.info.line_for(eip)
+        fault_where = f"{eip:#010x} {dbg.label(eip)}".rstrip()
+        try:
+            from vmdebug.debugger.commands.data import insn_text
+            fault_where += f"  {insn_text(dbg, eip)[0]}"
+        except Exception:
+            pass
+        if loc is not None:
+            text = dbg.info.source_text(loc[0]) or []
+            body = text[loc[1] - 1].strip() if 0 < loc[1] <= len(text) else ""
+            fault_where += f"  ({dbg.info.short_file(loc[0])}:{loc[1]}: {body})"
+    frame = dbg.frames()[0]
+    here = dbg.frame_line(frame)
+    return explain_text(Facts(tl.cursor, tl.last, end, fault, reason, region, fault_where, here, near))

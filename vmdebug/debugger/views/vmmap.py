@@ -1,0 +1,106 @@
+"""The memory map as the course draws it: high addresses on top, every region
+with its live bounds, the gaps between them, and esp / ebp / brk / eip marked.
+
+Regions are named the way the course does: the program file's executable
+mapping is *text*, its writable one *data* (with .bss after the file bytes),
+the anonymous mapping right after it *bss*, ``[heap]`` runs from start_brk to
+the page-aligned break, anonymous mappings elsewhere form the *mmap area*, and
+the top of ``[stack]`` holds the argument and environment strings
+(fs/exec.c copies them there before the first instruction).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from events import codes as C
+from vmdebug.fold import ProcessState
+
+WIDTH = 34
+
+
+@dataclass
+class MapContext:
+    program: str               # the VMA name of the program's own mappings
+    start_brk: int
+    args_start: int | None     # lowest address of the argv/env strings (top of the stack)
+    sections: list[tuple[str, int, int]]  # (name, start, end) of the program's sections
+    task_size: int = 0xC0000000
+
+
+def _kind(start: int, end: int, perms: str, name: str, ctx: MapContext, prev_prog_rw: bool) -> str:
+    if name == "[stack]":
+        return "stack"
+    if name == "[heap]":
+        return "heap"
+    if name.startswith("["):
+        return name.strip("[]")
+    if name == ctx.program or (name and not name.startswith("[")):
+        return "text" if "x" in perms and "w" not in perms else ("data" if "w" in perms else "rodata")
+    if prev_prog_rw:
+        return "bss"
+    return "mmap"
+
+
+def _box(label: str) -> str:
+    return "|" + label[:WIDTH - 2].center(WIDTH - 2) + "|"
+
+
+def vmmap(state: ProcessState, ctx: MapContext) -> list[str]:
+    regs = state.regs
+    esp, ebp, eip = regs[C.ESP], regs[C.EBP], regs[C.EIP]
+    vmas = sorted(((s, e, p, n) for s, (e, p, n) in state.vmas.items()), reverse=True)
+    border = "+" + "-" * (WIDTH - 2) + "+"
+    pad = " " * 12
+    out = [f"{'address':>10}  {'':<{WIDTH}}  region / notes"]
+    top = max([ctx.task_size] + [e for _, e, _, _ in vmas])
+    out.append(f"{top:#010x}  {border}  top of user space")
+    kinds = {}
+    ascending = sorted(vmas)
+    prev_rw = False
+    for s, e, p, n in ascending:
+        kinds[s] = _kind(s, e, p, n, ctx, prev_rw)
+        prev_rw = kinds[s] in ("data",)
+    prev_start = top
+    for s, e, p, n in vmas:
+        if e < prev_start:
+            gap = prev_start - e
+            what = "unmapped gap"
+            if kinds.get(s) == "heap" or (prev_start > state.brk > e):
+                what = "unmapped (the heap grows up into this)"
+            out.append(f"{pad}{_box('...')}  {what}: {gap // 1024} KiB")
+            out.append(f"{e:#010x}  {border}")
+        kind = kinds[s]
+        notes = [f"{p} {n}".strip(), f"{(e - s) // 1024} KiB" if e - s >= 1024 else f"{e - s} bytes"]
+        marks = []
+        if kind == "stack":
+            if ctx.args_start is not None and s <= ctx.args_start < e:
+                out.append(f"{pad}{_box('argv/env strings, auxv')}  from {ctx.args_start:#010x}")
+            out.append(f"{pad}{_box('stack (grows down)')}  {'  '.join(notes)}")
+            if s <= esp < e:
+                marks.append(f"<- esp {esp:#010x}")
+            if s <= ebp < e:
+                marks.append(f"<- ebp {ebp:#010x}")
+        elif kind == "heap":
+            out.append(f"{pad}{_box('heap (grows up)')}  {'  '.join(notes)}")
+            marks.append(f"<- brk {state.brk:#010x} (page-aligned end {e:#010x})")
+            marks.append(f"   start_brk {ctx.start_brk:#010x}")
+        elif kind in ("text", "data", "rodata"):
+            secs = [name for name, a, b in ctx.sections if a < e and b > s and name]
+            label = kind + (f" ({' '.join(secs)})" if secs else "")
+            out.append(f"{pad}{_box(label)}  {'  '.join(notes)}")
+            if s <= eip < e:
+                marks.append(f"<- eip {eip:#010x}")
+        else:
+            out.append(f"{pad}{_box(kind + ' area' if kind == 'mmap' else kind)}  {'  '.join(notes)}")
+            if s <= eip < e:
+                marks.append(f"<- eip {eip:#010x}")
+        for m in marks:
+            out.append(f"{pad}{_box('')}  {m}")
+        out.append(f"{s:#010x}  {border}")
+        prev_start = s
+    if prev_start > 0:
+        out.append(f"{pad}{_box('...')}  unmapped (page 0 and the low {prev_start // 1024} KiB: NULL pointers land here)")
+        out.append(f"{0:#010x}  {border}")
+    if not (ctx.start_brk <= state.brk) or not any(n == "[heap]" for _, _, _, n in vmas):
+        out.append(f"program break: {state.brk:#010x} (no [heap] mapping yet: start_brk {ctx.start_brk:#010x})")
+    return out
