@@ -93,6 +93,7 @@ class Debugger:
         self.failed = False
         self._frames: tuple[int, list[Frame]] | None = None
         self.on_stop: Callable[[], None] | None = None                # REPL context display
+        self.interactive = False                                      # commands come from a terminal
 
     # ---- output ------------------------------------------------------------------
     def write(self, text: str = "") -> None:

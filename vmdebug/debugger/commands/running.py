@@ -310,7 +310,8 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
     if frame.level >= len(frames) - 1:
         raise DebugError('"finish" not meaningful in the outermost frame.')
     _check_can_go_forward(dbg)
-    dbg.write(f"Run till exit from #{frame.level}  {dbg.frame_line(frame)}")
+    if dbg.interactive:  # gdb prints this only when the command comes from a terminal
+        dbg.write(f"Run till exit from #{frame.level}  {dbg.frame_line(frame)}")
     d0 = len(dbg.tl.state.stack) - frame.level
     stop = scan(dbg, True, lambda c: c.depth < d0)
     if stop.reason == "done":
@@ -376,7 +377,8 @@ def cmd_reverse_finish(dbg: "Debugger", arg: str) -> None:
     frame = dbg.selected_frame()
     if frame.level >= len(frames) - 1:
         raise DebugError('"finish" not meaningful in the outermost frame.')
-    dbg.write(f"Run back to call of #{frame.level}  {dbg.frame_line(frame)}")
+    if dbg.interactive:
+        dbg.write(f"Run back to call of #{frame.level}  {dbg.frame_line(frame)}")
     d0 = len(dbg.tl.state.stack) - frame.level
     stop = scan(dbg, False, lambda c: c.depth < d0)
     if stop.reason == "done":

@@ -1,0 +1,119 @@
+"""Test programs for the debugger, built with the real GNU as/ld (no dependency
+on vmdebug's own toolchain), and a helper that runs debugger commands in
+batch and captures what they print."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from vmdebug.debugger.session import Debugger, open_debugger
+
+PROG_S = """\
+.intel_syntax noprefix
+.globl _start
+.data
+val: .long 7
+msg: .ascii "hi there\\0"
+.text
+f:
+    push ebp
+    mov ebp, esp
+    mov eax, [ebp+8]
+    add eax, eax
+    mov [val], eax
+    pop ebp
+    ret
+_start:
+    mov eax, 5
+    push 3
+    call f
+    add esp, 4
+    mov ecx, 0
+    mov edx, [ecx]
+    mov eax, 1
+    int 0x80
+"""
+
+# Counts val from 0 to 4 (one write per iteration), reads it back, prints "ok\\n", exits with 3.
+LOOP_S = """\
+.intel_syntax noprefix
+.globl _start
+.data
+counter: .long 0
+text: .ascii "ok\\n"
+.text
+bump:
+    push ebp
+    mov ebp, esp
+    mov eax, [counter]
+    inc eax
+    mov [counter], eax
+    pop ebp
+    ret
+_start:
+    mov ecx, 5
+again:
+    push ecx
+    call bump
+    pop ecx
+    dec ecx
+    jnz again
+    mov ebx, [counter]
+    mov eax, 4
+    mov ebx, 1
+    mov ecx, offset text
+    mov edx, 3
+    int 0x80
+    mov eax, 1
+    mov ebx, 3
+    int 0x80
+"""
+
+
+def build(tmp: Path, source: str, name: str) -> Path:
+    s = tmp / f"{name}.s"
+    s.write_text(source)
+    subprocess.run(["as", "--32", "-o", str(tmp / f"{name}.o"), str(s)], check=True, capture_output=True)
+    subprocess.run(["ld", "-m", "elf_i386", "-static", "-o", str(tmp / name), str(tmp / f"{name}.o")],
+                   check=True, capture_output=True)
+    return tmp / name
+
+
+class Captured:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.lines.extend(text.split("\n"))
+
+    def error(self, text: str) -> None:
+        self.errors.extend(text.split("\n"))
+        self.lines.extend(text.split("\n"))
+
+    def output(self, fd: int, data: bytes) -> None:
+        self.lines.extend(data.decode(errors="replace").rstrip("\n").split("\n"))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def session(target: str | Path, args: list[str] | None = None, layout: str = "compat") -> tuple[Debugger, Captured]:
+    cap = Captured()
+    dbg = open_debugger(str(target), args or [], cap.write, cap.error, cap.output, layout=layout)
+    return dbg, cap
+
+
+def run(target: str | Path, commands: list[str], layout: str = "compat") -> tuple[str, Captured, Debugger]:
+    dbg, cap = session(target, layout=layout)
+    for c in commands:
+        dbg.execute(c)
+    return cap.text, cap, dbg
+
+
+def outputs(dbg: Debugger, cap: Captured, command: str) -> list[str]:
+    """The lines one command prints."""
+    start = len(cap.lines)
+    dbg.execute(command)
+    return cap.lines[start:]
