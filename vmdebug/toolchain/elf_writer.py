@@ -129,6 +129,19 @@ def symbol_order(image: Image) -> tuple[list[tuple[Symbol | None, str]], int]:
     return out, nlocal
 
 
+def _nearby_section(sym: Symbol, sections: list[OutSection]) -> int:
+    """The section index ld gives a symbol whose own output section was dropped
+    as empty (``_edata`` with no .data, ``_end`` with no .bss): the next
+    allocated section at or after its value, else the last one before it
+    (bfd/linker.c _bfd_fix_excluded_sec_syms, as measured on ld 2.40)."""
+    if sym.section == "*ABS*" or not sections:
+        return SHN_ABS
+    later = [k for k, s in enumerate(sections) if s.addr >= sym.address]
+    if later:
+        return min(later, key=lambda k: sections[k].addr) + 1
+    return max(range(len(sections)), key=lambda k: sections[k].addr) + 1
+
+
 def _check(image: Image) -> bytes:
     """The image's header page, after checking the image is a linked executable."""
     if not image.segments:
@@ -190,7 +203,7 @@ def build_elf(image: Image, comp_dir: str = "", debug: bool = True) -> bytes:
         if sym is None:
             symtab += struct.pack("<IIIBBH", strtab.add(file_name), 0, 0, STT_FILE, 0, SHN_ABS)
             continue
-        shndx = index.get(sym.section, SHN_ABS)
+        shndx = index.get(sym.section) or _nearby_section(sym, sections)
         info = (STB.get(sym.bind, 1) << 4) | STT.get(sym.type, 0)
         symtab += struct.pack("<IIIBBH", strtab.add(sym.name), sym.address & 0xFFFFFFFF, sym.size, info, 0, shndx)
     pos = (pos + 3) & ~3
