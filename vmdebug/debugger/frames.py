@@ -56,7 +56,7 @@ def build_frames(dbg: "Debugger") -> list[Frame]:
         ret_slot = entry[3] if entry else None
         saved_ret = entry[2] if entry else None
         frames.append(Frame(level, pc, func, name, ret_slot, saved_ret, info.cfunction(name), sp))
-        if entry is None:
+        if entry is None or name == "main":  # gdb's "backtrace past-main" is off by default
             break
         pc = entry[2]
         sp = entry[3] + 4

@@ -98,15 +98,16 @@ def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
     dbg.write(f"Stack level {f.level}, frame at {cfa:#x}:" if cfa is not None else f"Stack level {f.level}, frame at 0x0:")
     saved = f"{f.saved_ret:#x}" if f.saved_ret is not None else "<not saved>"
     dbg.write(f" eip = {f.pc:#x} in {f.name}{where}; saved eip = {saved}")
-    if f.ret_slot is None:
+    links = []
+    caller = frames[f.level + 1] if f.level + 1 < len(frames) else None
+    if caller is not None and caller.ret_slot is not None:
+        links.append(f"called by frame at {caller.ret_slot + 4:#x}")
+    if f.level > 0 and frames[f.level - 1].ret_slot is not None:
+        links.append(f"caller of frame at {frames[f.level - 1].ret_slot + 4:#x}")
+    if links:
+        dbg.write(" " + ", ".join(links))
+    elif f.ret_slot is None:
         dbg.write(" Outermost frame: outermost")
-    else:
-        caller = frames[f.level + 1] if f.level + 1 < len(frames) else None
-        if caller is not None and caller.ret_slot is not None:
-            dbg.write(f" called by frame at {caller.ret_slot + 4:#x}")
-    if f.level > 0:
-        dbg.write(f" caller of frame at {frames[f.level - 1].ret_slot + 4:#x}"
-                  if frames[f.level - 1].ret_slot is not None else "")
     if loc is not None:
         dbg.write(f" source language {'c' if loc[0].endswith('.c') else 'asm'}.")
     if f.base is not None:

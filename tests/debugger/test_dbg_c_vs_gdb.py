@@ -1,0 +1,90 @@
+"""Source-level stepping against the real gdb 13: the same C file built natively
+with debug info (``vmdebug cc --native``: gcc -g, as, ld) and debugged by gdb,
+and simulated by vmdebug (its own toolchain, same addresses).  break, run,
+continue, bt, next, step, stepi, nexti, finish, up/down, info frame, list,
+tbreak, info breakpoints, print and the exit message must read the same
+(stack addresses and the pid normalised)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dbgprogs import run
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = """\
+break factorial
+run
+bt
+continue
+bt
+next
+next
+step
+bt
+stepi
+nexti
+finish
+p n
+p $eax
+up
+info frame
+down
+list
+tbreak add3
+info breakpoints
+delete
+break 49
+run
+step
+p a + b
+p c
+finish
+next
+next
+continue
+"""
+
+
+def _norm(text: str) -> list[str]:
+    text = re.sub(r"0x(ffff|bfff)[0-9a-f]{4}", "0xSTACK", text)
+    text = re.sub(r"process \d+", "process N", text)
+    return [line for line in text.split("\n") if not line.startswith("warning: Error disabling")]
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[str]]:
+    tmp = tmp_path_factory.mktemp("cvsgdb")
+    shutil.copy(ROOT / "examples" / "recursion_frames.c", tmp / "rf.c")
+    subprocess.run(["python", "-m", "vmdebug", "cc", "--native", "-o", "rf", "rf.c"], cwd=tmp, check=True,
+                   capture_output=True)
+    script = "".join(f"echo =====\\n\n{line}\n" for line in SCRIPT.splitlines())
+    (tmp / "cmds.gdb").write_text(script)
+    gdb = subprocess.run(["gdb", "-nx", "-batch", "-x", "cmds.gdb", "./rf"], cwd=tmp, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=60).stdout
+    ours = subprocess.run(["python", "-m", "vmdebug", "debug", "-batch", "-x", "cmds.gdb", "rf.c"], cwd=tmp,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    return _norm(gdb), _norm(ours)
+
+
+def test_stepping_session_reads_like_gdb(outputs: tuple[list[str], list[str]]) -> None:
+    gdb, ours = outputs
+    assert "Breakpoint 1, factorial (n=5) at rf.c:41" in gdb
+    assert ours == gdb
+
+
+def test_batch_in_process_matches_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(ROOT / "examples" / "recursion_frames.c", tmp_path / "rf.c")
+    monkeypatch.chdir(tmp_path)
+    text, cap, dbg = run("rf.c", ["break add3", "run", "bt", "p a", "p b + c", "finish"], layout="i386")
+    assert text.split("\n") == [
+        "Breakpoint 1 at 0x804902c: file rf.c, line 35.", "",
+        "Breakpoint 1, add3 (a=1, b=2, c=3) at rf.c:35", "35\t    return a + b + c;",
+        "#0  add3 (a=1, b=2, c=3) at rf.c:35", "#1  0x0804908a in main () at rf.c:49",
+        "$1 = 1", "$2 = 5",
+        "0x0804908a in main () at rf.c:49", '49\t    printf("add3(1, 2, 3) = %d\\n", add3(1, 2, 3));',
+        "Value returned is $3 = 6"]
