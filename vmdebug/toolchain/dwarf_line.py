@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 import struct
 from collections import Counter
 from dataclasses import dataclass, field
@@ -178,8 +179,23 @@ def _attach_functions(image: Image, units: list[Unit]) -> None:
             else image.lines.entry_for(addr)
         files = unit.files()
         decl_file = files.index(row.file) + 1 if row is not None and row.file in files else 0
-        unit.functions.append(Function(sym.name, addr, end, sym.bind != "local", decl_file,
-                                       row.line if row is not None and decl_file else 0))
+        decl_line = _decl_line(image, row.file, row.line, sym.name) if row is not None and decl_file else 0
+        unit.functions.append(Function(sym.name, addr, end, sym.bind != "local", decl_file, decl_line))
+
+
+def _decl_line(image: Image, file: str, line: int, name: str) -> int:
+    """gcc's DW_AT_decl_line is the line naming the function, a few lines above
+    its first row (the opening brace): find ``name(`` (C) or ``name:`` (assembly)
+    in the source if the image has it, else keep the first row's line."""
+    text = image.sources.get(file)
+    if text is None:
+        return line
+    lines = text.splitlines()
+    pattern = re.compile(rf"(?<![\w.$]){re.escape(name)}\s*[(:]")
+    for k in range(min(line, len(lines)) - 1, max(line - 10, 0) - 1, -1):
+        if pattern.search(lines[k]):
+            return k + 1
+    return line
 
 
 # ------------------------------------------------------------- .debug_line
