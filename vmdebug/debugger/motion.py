@@ -229,7 +229,9 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
             return Stop(s, "end")
         for wp, m in zip(watches, watch_masks):
             if m[i]:
-                before, after = (s - 1, s) if forward else (s, s + 1)
+                # Backwards, "old" is the value the cursor saw (after the write) and "new"
+                # the one reverse execution brings back, as gdb reports it.
+                before, after = (s - 1, s) if forward else (s + 1, s)
                 got = _check_watch(dbg, wp, before, after, read_hit=True)
                 if got is not None:
                     tl.goto(s)

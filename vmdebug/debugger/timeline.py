@@ -92,6 +92,11 @@ class Timeline:
             done += 1
         return done
 
+    def record_all(self) -> None:
+        """Record the live process to its end (or the step limit / Ctrl-C)."""
+        while self.can_record() and not self.interrupted:
+            self.record(1 << 16)
+
     def ensure(self, step: int) -> bool:
         """Make ``step`` recorded if the process can get there; True if it is."""
         while step > self.log.last_step and self.can_record() and not self.interrupted:

@@ -85,7 +85,10 @@ def _writes(dbg: "Debugger", kind: str, where: int, size: int, upto: int | None 
         elif code == C.MEMN:
             old, new = log.extras[d]
             lo, hi = max(where, a) - a, min(where + size, a + len(new)) - a
-            out.append((s, f"[{a + lo:#010x}, {hi - lo} bytes] {old[lo:hi].hex(' ')} -> {new[lo:hi].hex(' ')}"))
+            srow = log.step(s).cols
+            paged = bool(((srow[:, 0] == C.PAGE_MAPPED) & (srow[:, 1] == ((a + lo) & ~0xFFF))).any())
+            note = "  (page loaded on first touch: demand paging)" if paged else ""
+            out.append((s, f"[{a + lo:#010x}, {hi - lo} bytes] {old[lo:hi].hex(' ')} -> {new[lo:hi].hex(' ')}{note}"))
         elif code == C.PAGE_UNMAPPED:
             out.append((s, "page unmapped"))
     return out
@@ -99,6 +102,7 @@ def cmd_history(dbg: "Debugger", arg: str) -> None:
     ADDRESS is an expression (4 bytes are watched; *(char *)p watches one).
     A '>' marks the write the cursor is at or just after."""
     kind, where, size = _target(dbg, arg)
+    dbg.tl.record_all()  # "every write": the whole run, not only what was recorded so far
     writes = _writes(dbg, kind, where, size)
     name = C.REG_NAMES[where] if kind == "reg" else f"{where:#010x} ({size} bytes)"
     if not writes:

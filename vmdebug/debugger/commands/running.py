@@ -482,8 +482,7 @@ def cmd_record_goto(dbg: "Debugger", arg: str) -> None:
     if word in ("begin", "start"):
         n = 0
     elif word == "end":
-        while tl.can_record() and not tl.interrupted:
-            tl.record(1 << 16)
+        tl.record_all()
         n = tl.last
     elif not word:
         raise DebugError("Command requires an argument (insn number to go to).")
