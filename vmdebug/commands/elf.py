@@ -42,8 +42,9 @@ def output_path(program: Path, output: str | None) -> Path:
 def run(args: argparse.Namespace) -> int:
     from vmdebug.commands.objdump import load_image
     from vmdebug.toolchain.elf_writer import ElfWriteError, write_elf
-    from vmdebug.toolchain.gcc import CompilerError
+    from vmdebug.toolchain.gcc import CompilerError, check_opt_level
 
+    check_opt_level(args.opt_level)
     program = Path(args.program)
     out = output_path(program, args.output)
     try:
