@@ -55,7 +55,7 @@ class DebugCompleter(Completer):
         words = text.split()
         current = "" if text.endswith(" ") else (words[-1] if words else "")
         if len(words) == 0 or (len(words) == 1 and not text.endswith(" ")):
-            names = sorted(set(COMMANDS) | {a for c in COMMANDS.values() for a in c.aliases if " " not in a})
+            names = sorted(set(COMMANDS))
             for n in names:
                 if n.startswith(current):
                     yield Completion(n, -len(current))

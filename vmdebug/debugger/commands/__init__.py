@@ -4,3 +4,11 @@ from __future__ import annotations
 from vmdebug.debugger.commands import (  # noqa: F401
     beyond, breakpoints, data, files, running, stack, status, support,
 )
+
+from vmdebug.debugger.registry import COMMANDS as _COMMANDS
+
+# gdb's fixed abbreviations of the prefix commands.
+_COMMANDS["info"].aliases = ("i", "inf")
+_COMMANDS["info"].category = "status"
+_COMMANDS["record"].aliases = ("rec",)
+_COMMANDS["record"].category = "running"

@@ -1,0 +1,134 @@
+"""The prompt_toolkit REPL, driven through a pipe (no terminal needed)."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.completion import CompleteEvent
+from prompt_toolkit.document import Document
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from dbgprogs import PROG_S, build, session
+from vmdebug.debugger.repl import DebugCompleter, Repl, context_lines, history_path, toolbar_text
+
+SPIN_S = """\
+.intel_syntax noprefix
+.globl _start
+.text
+_start:
+    inc eax
+    jmp _start
+"""
+
+
+@pytest.fixture(scope="module")
+def prog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("repl"), PROG_S, "prog")
+
+
+def drive(dbg, keys: str, hist: Path, color: bool = False) -> Repl:  # type: ignore[no-untyped-def]
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        repl = Repl(dbg, input=inp, output=DummyOutput(), history_file=str(hist), color=color)
+        repl.loop()
+    return repl
+
+
+def test_commands_history_file_and_enter_repeats(prog: Path, tmp_path: Path) -> None:
+    dbg, cap = session(prog)
+    hist = tmp_path / "hist"
+    drive(dbg, "break f\rrun\rset context off\rsi\r\rp $eax\r\x04", hist)
+    assert cap.lines == ["Breakpoint 1 at 0x8049003", "", "Breakpoint 1, 0x08049003 in f ()"] + \
+        cap.lines[3:cap.lines.index("0x08049006 in f ()")] + \
+        ["0x08049006 in f ()", "0x08049008 in f ()", "$1 = 6", "quit"]
+    assert dbg.tl.cursor == 7
+    saved = [line[1:] for line in hist.read_text().splitlines() if line.startswith("+")]
+    assert saved == ["break f", "run", "set context off", "si", "p $eax"]
+    # A new session sees the old history (Up arrow = previous command).
+    dbg2, cap2 = session(prog)
+    drive(dbg2, "\x1b[A\r\x04", hist)
+    assert cap2.lines[0] == "$1 = 0"   # "p $eax" again, at step 0
+
+
+def test_context_after_stop_highlights_changed_registers(prog: Path, tmp_path: Path) -> None:
+    dbg, cap = session(prog)
+    drive(dbg, "break f\rrun\rsi\r\x04", tmp_path / "h", color=True)
+    text = "\n".join(cap.lines)
+    assert "── registers" in text and "── code" in text and "── stack" in text
+    last = text[text.rindex("0x08049006 in f ()"):]
+    assert "\x1b[31m\x1b[1meax    0x00000003\x1b[0m" in last      # eax changed: 5 -> 3
+    assert "ecx    0x00000000" in last and "\x1b[31m\x1b[1mecx" not in last
+    assert "=> 0x08049006 <f+6>" in last
+
+
+def test_context_off_and_on(prog: Path, tmp_path: Path) -> None:
+    dbg, cap = session(prog)
+    drive(dbg, "set context off\rsi\rshow context\r\x04", tmp_path / "h")
+    assert cap.lines == ["0x08049014 in _start ()", "Context display after each stop is off.", "quit"]
+
+
+def test_errors_keep_the_session(prog: Path, tmp_path: Path) -> None:
+    dbg, cap = session(prog)
+    drive(dbg, "nosuch\rp 1 +\rx/xw 0\rrsi\rp 2\r\x04", tmp_path / "h")
+    assert cap.lines[:3] == ['Undefined command: "nosuch".  Try "help".', "A syntax error in expression, near `'.",
+                             "0x0:\tCannot access memory at address 0x0"]
+    assert cap.lines[3:5] == ["", "No more reverse-execution history."]
+    assert "$1 = 2" in cap.lines
+
+
+def test_completion(prog: Path) -> None:
+    dbg, _ = session(prog)
+    comp = DebugCompleter(dbg)
+
+    def complete(text: str) -> list[str]:
+        return [c.text for c in comp.get_completions(Document(text), CompleteEvent())]
+    assert complete("disas") == ["disassemble"]
+    assert "reverse-continue" in complete("reverse-c")
+    assert complete("info reg") == ["registers"]
+    assert complete("p $ea") == ["$eax"]
+    assert complete("break _st") == ["_start"]
+    assert complete("x/4xw &va") == ["val"]
+
+
+def test_toolbar(prog: Path) -> None:
+    dbg, _ = session(prog)
+    assert toolbar_text(dbg) == " step 0/0+ | _start | 0x0804900f | running "
+    dbg.execute("continue")
+    assert toolbar_text(dbg) == " step 13/13 | _start | 0x08049023 | killed by SIGSEGV "
+
+
+def test_history_path_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("VMDEBUG_HISTORY", str(tmp_path / "x"))
+    assert history_path() == str(tmp_path / "x")
+    monkeypatch.delenv("VMDEBUG_HISTORY")
+    assert history_path() == os.path.join(os.path.expanduser("~"), ".vmdebug_history")
+
+
+def test_ctrl_c_interrupts_a_long_continue(tmp_path: Path) -> None:
+    exe = build(tmp_path, SPIN_S, "spin")
+    dbg, cap = session(exe)
+    with create_pipe_input() as inp:
+        repl = Repl(dbg, input=inp, output=DummyOutput(), history_file=str(tmp_path / "h"), color=False)
+        dbg.settings.context = False
+        timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        assert repl.run_line("continue")
+        timer.join()
+    assert cap.lines[:2] == ["", "Program received signal SIGINT, Interrupt."]
+    steps = dbg.tl.cursor
+    assert steps > 1000
+    assert repl.run_line("p $eax")
+    assert cap.lines[-1] == f"$1 = {(steps + 1) // 2}"
+    assert repl.run_line("rsi")
+    assert dbg.tl.cursor == steps - 1
+
+
+def test_context_lines_without_color(prog: Path) -> None:
+    dbg, _ = session(prog)
+    lines = context_lines(dbg, None, color=False)
+    assert lines[1] == "eax    0x00000000  ecx    0x00000000  edx    0x00000000  ebx    0x00000000"
+    assert lines[5] == "=> 0x0804900f <_start>       mov    eax,0x5"
