@@ -1,0 +1,70 @@
+"""End to end in a real terminal: tmux runs ``vmdebug debug`` on an example,
+keys are typed with send-keys and the screen is read with capture-pane."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+
+
+def _screen(name: str) -> str:
+    return _tmux("capture-pane", "-p", "-t", name)
+
+
+def _wait_for(name: str, text: str, timeout: float = 60.0, after: int = 0) -> str:
+    end = time.time() + timeout
+    screen = ""
+    while time.time() < end:
+        screen = _screen(name)
+        if screen.count(text) > after:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} did not appear; screen:\n{screen}")
+
+
+def test_segfault_then_step_back_in_a_terminal(tmp_path: Path) -> None:
+    assert shutil.which("tmux"), "tmux is required"
+    name = f"vmdbg{os.getpid()}"
+    env = f"VMDEBUG_HISTORY={tmp_path / 'hist'} PYTHONPATH={ROOT}"
+    cmd = f"cd {ROOT} && env {env} {sys.executable} -m vmdebug debug examples/null_deref.c"
+    _tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "50", cmd)
+    try:
+        _wait_for(name, "(vmdebug)")
+        _tmux("send-keys", "-t", name, "set context off", "Enter")
+        _wait_for(name, "(vmdebug)", after=1)
+        _tmux("send-keys", "-t", name, "continue", "Enter")
+        screen = _wait_for(name, "Program received signal SIGSEGV, Segmentation fault.")
+        assert "looking for 99..." in screen
+        assert "main () at examples/null_deref.c:52" in screen or "in main () at examples/null_deref.c:52" in screen
+        assert "killed by SIGSEGV" in screen          # the bottom toolbar
+        _tmux("send-keys", "-t", name, "reverse-stepi", "Enter")
+        _wait_for(name, "(vmdebug)", after=3)
+        _tmux("send-keys", "-t", name, "bt", "Enter")
+        screen = _wait_for(name, "#0  ")
+        assert "#0  main () at examples/null_deref.c:52" in screen
+        _tmux("send-keys", "-t", name, "explain", "Enter")
+        screen = _wait_for(name, "region hit")
+        assert "NULL pointer dereference" in screen
+        last = [line for line in screen.splitlines() if "| main |" in line]
+        assert last and "step" in last[-1]
+        step, total = last[-1].split("step ")[1].split(" ")[0].split("/")
+        assert int(step) == int(total) - 1          # one step back from the fault
+        _tmux("send-keys", "-t", name, "quit", "Enter")
+        end = time.time() + 20
+        while time.time() < end:
+            if subprocess.run(["tmux", "has-session", "-t", name], capture_output=True).returncode != 0:
+                break
+            time.sleep(0.2)
+        assert subprocess.run(["tmux", "has-session", "-t", name], capture_output=True).returncode != 0
+        assert "continue" in (tmp_path / "hist").read_text()
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
