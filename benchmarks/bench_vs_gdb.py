@@ -58,7 +58,7 @@ def measure_vmdebug(src: Path, tmp: Path) -> dict:
     path = tmp / "prog.vmlog"
     writer = SessionWriter(path, {"program": src.name, "image": program.image})
     log = EventLog(sink=writer.write_chunk)
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the baseline: interpreter, numpy, program
     proc = Process(program.spec, argv=[str(src)], log=log, on_output=lambda fd, data: None)
     t = time.perf_counter()
     proc.run(50_000_000)
@@ -95,7 +95,19 @@ def measure_vmdebug(src: Path, tmp: Path) -> dict:
     return out
 
 
+def measure_vmdebug_in_child(src: Path, tmp: Path) -> dict:
+    """A fresh process per program, so its peak RSS is its own."""
+    out = tmp / "vmdebug.json"
+    subprocess.run([sys.executable, __file__, "--vmdebug-only", str(src), str(out)], check=True, timeout=3600)
+    return json.loads(out.read_text())
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--vmdebug-only"]:
+        src, out = Path(sys.argv[2]), Path(sys.argv[3])
+        with tempfile.TemporaryDirectory() as d:
+            out.write_text(json.dumps(measure_vmdebug(src, Path(d))))
+        return
     programs = [Path(p) for p in sys.argv[1:]] or sorted((HERE / "programs").glob("*.c"))
     rows = []
     for src in programs:
@@ -103,7 +115,7 @@ def main() -> None:
             tmp = Path(d)
             exe = build_native(src, tmp / src.stem, "1")
             g = measure_gdb(exe, tmp)
-            v = measure_vmdebug(src, tmp)
+            v = measure_vmdebug_in_child(src, tmp)
         rows.append((src.name, g, v))
     print(f"{'program':<10} {'measure':<26} {'gdb record full':>16} {'vmdebug':>14} {'ratio':>9}")
     for name, g, v in rows:
