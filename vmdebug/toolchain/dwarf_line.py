@@ -163,7 +163,8 @@ def _attach_functions(image: Image, units: list[Unit]) -> None:
             best[sym.address] = sym
     starts = sorted(best)
     addrs = [e.address for e in image.lines.entries]
-    ranges = sorted((lo, hi, u) for u in units for lo, hi in u.ranges)
+    ranges = sorted(((lo, hi, u) for u in units for lo, hi in u.ranges), key=lambda r: (r[0], r[1]))
+    file_tables = {id(u): u.files() for u in units}
     lows = [r[0] for r in ranges]
     for k, addr in enumerate(starts):
         j = bisect.bisect_right(lows, addr) - 1
@@ -177,7 +178,7 @@ def _attach_functions(image: Image, units: list[Unit]) -> None:
         first = bisect.bisect_left(addrs, addr)
         row = image.lines.entries[first] if first < len(addrs) and addrs[first] == addr \
             else image.lines.entry_for(addr)
-        files = unit.files()
+        files = file_tables[id(unit)]
         decl_file = files.index(row.file) + 1 if row is not None and row.file in files else 0
         decl_line = _decl_line(image, row.file, row.line, sym.name) if row is not None and decl_file else 0
         unit.functions.append(Function(sym.name, addr, end, sym.bind != "local", decl_file, decl_line))
