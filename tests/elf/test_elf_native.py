@@ -177,6 +177,16 @@ def _symbols(path: Path) -> list[tuple[str, ...]]:
     return sorted(rows)
 
 
+def _locals(path: Path, mask_files: bool) -> list[tuple[str, ...]]:
+    """The local entries in file order (FILE symbols included, names masked if asked)."""
+    rows = []
+    for line in _run(["readelf", "-sW", str(path)]).stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 8 and parts[0].endswith(":") and parts[0] != "0:" and parts[4] == "LOCAL":
+            rows.append(tuple(parts[1:5] + parts[6:7] + (["?"] if mask_files and parts[3] == "FILE" else parts[7:])))
+    return rows
+
+
 def _program_headers(path: Path) -> tuple[str, list[str]]:
     text = _run(["readelf", "-lW", str(path)]).stdout
     entry = re.search(r"Entry point (0x[0-9a-f]+)", text)
@@ -215,6 +225,9 @@ def test_program_headers_entry_and_symbols_are_lds(cases: dict[str, Case], name:
     case = cases[name]
     assert _program_headers(case.ours) == _program_headers(case.native)
     assert _symbols(case.ours) == _symbols(case.native)
+    # Locals in ld's order, each input's after its FILE symbol (gcc's .file name; for
+    # hand-written assembly ld names the object file, which has no counterpart here).
+    assert _locals(case.ours, name.endswith(".s")) == _locals(case.native, name.endswith(".s"))
     # The loaded header page is the image's (only e_shoff/e_shnum/e_shstrndx are filled in).
     first = case.image.segments[0].data
     data = case.ours.read_bytes()

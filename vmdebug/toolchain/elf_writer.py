@@ -107,11 +107,32 @@ def file_symbol_name(obj_file: str, image: Image) -> str:
     return base
 
 
+def _named_inputs(image: Image) -> list[tuple[str, str, bool]]:
+    """(source name, STT_FILE name, is C) of each input that names itself, in link order.
+
+    The image's sources follow the link order: a ``.s`` input holds its own
+    text (gcc's ``.file "x.c"`` directive names it for the libc), a C program
+    holds the C file, whose basename gcc writes as ``.file``."""
+    out: list[tuple[str, str, bool]] = []
+    for name, text in image.sources.items():
+        ext = os.path.splitext(name)[1].lower()
+        if ext == ".c":
+            out.append((name, os.path.basename(name), True))
+        elif ext in (".s", ".asm"):
+            found = _FILE_DIRECTIVE.search(text)
+            if found:
+                out.append((name, found.group(1), False))
+    return out
+
+
 def symbol_order(image: Image) -> tuple[list[tuple[Symbol | None, str]], int]:
     """Symbols in ld's order: (symbol, FILE name) pairs, locals first.
 
-    A FILE entry is ``(None, name)``.  Returns the list (without the null
-    symbol) and how many entries are local."""
+    As ld (bfd/elflink.c elf_link_input_bfd) writes them: for each input in
+    link order its STT_FILE symbol and its locals; an input with locals but
+    no STT_FILE gets one with its file name; then the globals.  A FILE entry
+    is ``(None, name)``.  Returns the list (without the null symbol) and how
+    many entries are local."""
     groups: dict[str, list[Symbol]] = {}
     globals_: list[Symbol] = []
     for sym in image.all_symbols():
@@ -120,7 +141,19 @@ def symbol_order(image: Image) -> tuple[list[tuple[Symbol | None, str]], int]:
         else:
             globals_.append(sym)
     out: list[tuple[Symbol | None, str]] = []
+    done: set[str] = set()
+    for source, file_name, is_c in _named_inputs(image):
+        key = source
+        if is_c:   # the object is gcc's assembly of the C file, named after it (prog.c -> prog.s)
+            stem = os.path.splitext(os.path.basename(source))[0]
+            key = next((k for k in groups if k not in done and k != source
+                        and os.path.splitext(os.path.basename(k))[0] == stem), source)
+        done.add(key)
+        out.append((None, file_name))
+        out.extend((s, "") for s in groups.get(key, []))
     for obj_file, syms in groups.items():
+        if obj_file in done:
+            continue
         if obj_file:
             out.append((None, file_symbol_name(obj_file, image)))
         out.extend((s, "") for s in syms)
