@@ -52,7 +52,7 @@ def build_frames(dbg: "Debugger") -> list[Frame]:
     for level in range(len(stack) + 1):
         func = info.function_at(pc)
         entry = stack[-1 - level] if level < len(stack) else None
-        name = func.name if func is not None else (entry[0].split("+")[0] if entry else "??")
+        name = func.name if func is not None else "??"
         ret_slot = entry[3] if entry else None
         saved_ret = entry[2] if entry else None
         frames.append(Frame(level, pc, func, name, ret_slot, saved_ret, info.cfunction(name), sp))

@@ -71,6 +71,11 @@ def parse_c_functions(text: str, file: str) -> dict[str, CFunction]:
     definitions start at the beginning of a line, K&R style or not.
     """
     out: dict[str, CFunction] = {}
+    # Drop attributes and comments (same length, newlines kept, so line numbers stay right).
+    def blank(m: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", m.group())
+    text = re.sub(r"/\*.*?\*/|//[^\n]*", blank, text, flags=re.S)
+    text = re.sub(r"__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)", blank, text)
     for m in _DEF_RE.finditer(text):
         head, name, plist = m.group(1), m.group(2), m.group(3)
         if name in _KEYWORDS or any(k in head.split() for k in ("return", "else")):

@@ -12,10 +12,10 @@ if TYPE_CHECKING:
 
 
 def current_file(dbg: "Debugger") -> str | None:
+    """gdb's default source file: the last one listed or stopped in, else the one holding main."""
     if dbg.list_pos is not None:
         return dbg.list_pos[0]
-    loc = dbg.info.line_for(dbg.pc)
-    return loc[0] if loc else dbg.info.main_file()
+    return dbg.info.main_file()
 
 
 def resolve_location(dbg: "Debugger", arg: str) -> tuple[int, tuple[str, int] | None]:

@@ -25,7 +25,7 @@ def _list_range(dbg: "Debugger", file: str, first: int, last: int) -> None:
     for ln in range(first, min(last, n) + 1):
         dbg.write(f"{ln}\t{text[ln - 1]}")
     dbg.list_pos = (file, min(last, n))
-    dbg._list_next = min(last, n) + 1  # type: ignore[attr-defined]
+    dbg._list = (file, first, min(last, n), dbg.tl.cursor)  # type: ignore[attr-defined]
 
 
 def _center(dbg: "Debugger", arg: str) -> tuple[str, int]:
@@ -64,35 +64,33 @@ def cmd_list(dbg: "Debugger", arg: str) -> None:
         last = int(b) if b.strip() else first + size - 1
         _list_range(dbg, f if not a.strip() else _center(dbg, a.strip())[0], first, last)
         return
+    prev = getattr(dbg, "_list", None)
+    if prev is not None and prev[3] != dbg.tl.cursor:
+        prev = None
     if arg == "-":
-        f, _ = dbg.list_pos or (current_file(dbg), 1)
-        first = getattr(dbg, "_list_first", 1)
-        if first <= 1:
-            raise DebugError("Already at the start of " + dbg.info.short_file(f or "") + ".")
-        start = max(first - size, 1)
-        _list_range(dbg, f or "", start, first - 1)
-        dbg._list_first = start  # type: ignore[attr-defined]
+        if prev is None:
+            raise DebugError("No previous listing.")
+        if prev[1] <= 1:
+            raise DebugError(f"Already at the start of {dbg.info.short_file(prev[0])}.")
+        _list_range(dbg, prev[0], max(prev[1] - size, 1), prev[1] - 1)
         return
     if arg:
         f, line = _center(dbg, arg)
         first = max(line - 5, 1)
-    elif getattr(dbg, "_list_next", None) is not None and dbg.list_pos is not None and \
-            getattr(dbg, "_list_cursor", None) == dbg.tl.cursor:
-        f = dbg.list_pos[0]
-        first = dbg._list_next  # type: ignore[attr-defined]
+    elif prev is not None:
+        f, first = prev[0], prev[2] + 1
     else:
         loc = dbg.info.line_for(dbg.selected_frame().pc)
         if loc is None:
             f = dbg.info.main_file()
             main = dbg.info.lookup("main")
-            line = dbg.info.line_for(main.address)[1] if main and dbg.info.line_for(main.address) else 1
+            mloc = dbg.info.line_for(main.address) if main else None
+            line = mloc[1] if mloc else 1
             if f is None:
                 raise DebugError(NO_SYMTAB)
         else:
             f, line = loc
         first = max(line - 5, 1)
-    dbg._list_first = first  # type: ignore[attr-defined]
-    dbg._list_cursor = dbg.tl.cursor  # type: ignore[attr-defined]
     _list_range(dbg, f, first, first + size - 1)
 
 

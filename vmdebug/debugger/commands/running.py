@@ -405,6 +405,12 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
         cmd_reverse_nexti(dbg, "") if not into else cmd_reverse_stepi(dbg, "")
         return
     key0 = (lid0, d0)
+    func0 = frame0.func
+    prologue_end = dbg.info.post_prologue(func0, lambda a_, n_: dbg.memory.try_read(a_, n_)[0]) \
+        if func0 is not None else 0
+
+    def in_prologue(eip: int) -> bool:
+        return func0 is not None and func0.address <= eip < prologue_end and eip0 >= prologue_end
     at_start = dbg.info.is_line_start(eip0)
     target_key = None if at_start else key0
     tracked = tl.cursor
@@ -425,6 +431,8 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
         for i in range(win.n - 2, -1, -1):
             s = a + i
             dep = int(depth[i])
+            if dep == d0 and in_prologue(int(eips[i])):
+                continue  # gdb steps back over a function's prologue into its caller
             if dep > dt:
                 if into and target_key is not None and dep == dt + 1 and ids[i] >= 0 and lines.user[ids[i]]:
                     dt = dep          # the previous line ended with a call: enter it at its last line
