@@ -1,0 +1,140 @@
+"""Batch tests on the course's C examples (vmdebug's own toolchain: lines, sources,
+C parameters): source stepping both ways, list, stack smash detection, heap,
+explain, pagewalk."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dbgprogs import outputs
+from dbgprogs import session as _session
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+RF = "examples/recursion_frames.c"
+
+
+def session(target: str):  # type: ignore[no-untyped-def]
+    return _session(target, layout="i386")
+
+
+def test_step_into_and_back_out() -> None:
+    dbg, cap = session(RF)
+    assert outputs(dbg, cap, "start") == [
+        "Temporary breakpoint 1 at 0x804907f: file examples/recursion_frames.c, line 49.", "",
+        "Temporary breakpoint 1, main () at examples/recursion_frames.c:49",
+        '49\t    printf("add3(1, 2, 3) = %d\\n", add3(1, 2, 3));']
+    assert outputs(dbg, cap, "step") == ["add3 (a=1, b=2, c=3) at examples/recursion_frames.c:35",
+                                         "35\t    return a + b + c;"]
+    assert outputs(dbg, cap, "step") == ["36\t}"]
+    assert outputs(dbg, cap, "step") == ["0x0804908a in main () at examples/recursion_frames.c:49",
+                                         '49\t    printf("add3(1, 2, 3) = %d\\n", add3(1, 2, 3));']
+    # reverse-step re-enters the function that just returned, at its last line.
+    assert outputs(dbg, cap, "reverse-step") == ["add3 (a=1, b=2, c=3) at examples/recursion_frames.c:36", "36\t}"]
+    assert outputs(dbg, cap, "reverse-step") == ["35\t    return a + b + c;"]
+    # ... and from the first line goes back over the prologue to the caller's line.
+    assert outputs(dbg, cap, "reverse-step") == ["main () at examples/recursion_frames.c:49",
+                                                 '49\t    printf("add3(1, 2, 3) = %d\\n", add3(1, 2, 3));']
+    assert outputs(dbg, cap, "next") == ["add3(1, 2, 3) = 6", '50\t    printf("factorial(5) = %d\\n", factorial(5));']
+    assert outputs(dbg, cap, "reverse-next") == ['49\t    printf("add3(1, 2, 3) = %d\\n", add3(1, 2, 3));']
+    assert outputs(dbg, cap, "next") == ['50\t    printf("factorial(5) = %d\\n", factorial(5));']   # output shown once
+
+
+def test_breakpoints_on_lines_and_recursion_backtrace() -> None:
+    dbg, cap = session(RF)
+    assert outputs(dbg, cap, "break recursion_frames.c:42") == [
+        "Breakpoint 1 at 0x8049047: file examples/recursion_frames.c, line 42."]
+    assert outputs(dbg, cap, "break 38") == ["Breakpoint 2 at 0x8049041: file examples/recursion_frames.c, line 41."]
+    dbg.execute("disable 2")
+    assert outputs(dbg, cap, "run")[-2:] == ["Breakpoint 1, factorial (n=1) at examples/recursion_frames.c:42",
+                                             "42\t        return 1;"]
+    assert outputs(dbg, cap, "bt") == [
+        "#0  factorial (n=1) at examples/recursion_frames.c:42",
+        "#1  0x0804905d in factorial (n=2) at examples/recursion_frames.c:43",
+        "#2  0x0804905d in factorial (n=3) at examples/recursion_frames.c:43",
+        "#3  0x0804905d in factorial (n=4) at examples/recursion_frames.c:43",
+        "#4  0x0804905d in factorial (n=5) at examples/recursion_frames.c:43",
+        "#5  0x080490a8 in main () at examples/recursion_frames.c:50"]
+    assert outputs(dbg, cap, "frame 3") == ["#3  0x0804905d in factorial (n=4) at examples/recursion_frames.c:43",
+                                            "43\t    result = n * factorial(n - 1);"]
+    assert outputs(dbg, cap, "p n * 10") == ["$1 = 40"]
+    assert outputs(dbg, cap, "finish")[-1] == "Value returned is $2 = 24"
+    assert outputs(dbg, cap, "p $") == ["$3 = 24"]
+    assert outputs(dbg, cap, "p $$2") == ["$4 = 40"]
+
+
+def test_list_and_info_line() -> None:
+    dbg, cap = session(RF)
+    assert outputs(dbg, cap, "list factorial") == [
+        "34\t{", "35\t    return a + b + c;", "36\t}", "37\t", "38\tint factorial(int n)", "39\t{",
+        "40\t    int result; /* a local: in this call's frame, below the saved ebp */", "41\t    if (n <= 1)",
+        "42\t        return 1;", "43\t    result = n * factorial(n - 1);"]
+    assert outputs(dbg, cap, "list") == [
+        "44\t    return result;", "45\t}", "46\t", "47\tint main(void)", "48\t{",
+        '49\t    printf("add3(1, 2, 3) = %d\\n", add3(1, 2, 3));', '50\t    printf("factorial(5) = %d\\n", factorial(5));',
+        "51\t    return 0;", "52\t}"]
+    assert outputs(dbg, cap, "list 60") == ['Line number 55 out of range; "examples/recursion_frames.c" has 52 lines.']
+    assert outputs(dbg, cap, "info line 43") == [
+        'Line 43 of "examples/recursion_frames.c" starts at address 0x804904e <factorial+19> '
+        'and ends at 0x8049069 <factorial+46>.']
+
+
+def test_stack_smash_is_caught_by_the_frame_check() -> None:
+    dbg, cap = session("examples/stack_smash.c")
+    dbg.execute("continue")
+    assert cap.lines[-2:] == ["Program received signal SIGSEGV, Segmentation fault.", "0x41414141 in ?? ()"]
+    dbg.execute("reverse-stepi")
+    dbg.execute("reverse-stepi")
+    bt = outputs(dbg, cap, "bt")
+    assert bt[0].startswith("#0  0x08049057 in greet (name=0x41414141 <error: Cannot access memory")
+    assert bt[-1] == ("warning: frame #0 (greet): the return address at 0xbffffe9c was overwritten: it holds "
+                      "0x41414141, the call pushed 0x08049086; `ret` will jump to 0x41414141")
+    assert outputs(dbg, cap, "x/i $pc") == ["=> 0x8049057 <greet+46>:\tret"]
+    view = outputs(dbg, cap, "stack 1")
+    assert "  0xbffffe9c  0x41414141  return address  OVERWRITTEN (the call pushed 0x08049086)  <- esp" in view
+    hist = outputs(dbg, cap, "history 0xbffffe9c")
+    # strcpy overwrote it byte by byte: each write with its step, instruction and line.
+    assert hist[-1].endswith("<strcpy+20> string.s:63       [0xbffffe9f, 1 byte] 0x08 -> 0x41")
+    assert hist[-4].endswith("[0xbffffe9c, 1 byte] 0x86 -> 0x41")
+    explain = outputs(dbg, cap, "explain")
+    assert explain[0] == "The process was killed by SIGSEGV (SEGV_MAPERR) at step 2039."
+    assert explain[2] == "  it tried to exec 0x41414141: execute at 0x41414141: no mapping there (unmapped memory)"
+
+
+def test_heap_view_follows_malloc_and_free() -> None:
+    dbg, cap = session("examples/use_after_free.c")
+    assert outputs(dbg, cap, "heap") == ["The heap is empty: malloc has not been called yet (__heap_start is 0).",
+                                         "program break: 0x0804f000"]
+    dbg.execute("break 48")
+    dbg.execute("run")
+    heap = outputs(dbg, cap, "heap")
+    assert heap[0] == "heap 0x0804f004 - 0x0804f01c (24 bytes: 24 in use), program break 0x0804f01c"
+    assert heap[2] == "0x0804f004  0x00000019      24  in use   0x0804f008      20  61 6c 69 63 65 00 00 00  alice..."
+    dbg.execute("break 50")
+    dbg.execute("continue")
+    assert outputs(dbg, cap, "heap")[2].startswith("0x0804f004  0x00000018      24  free     0x0804f008")
+    assert outputs(dbg, cap, "x/s *(char **)&acct") == ['0x804f008:\t"alice"']
+    vm = "\n".join(outputs(dbg, cap, "vmmap"))
+    assert "<- brk 0x0804f01c (page-aligned end 0x08050000)" in vm and "start_brk 0x0804f000" in vm
+
+
+def test_null_deref_explain_and_pagewalk() -> None:
+    dbg, cap = session("examples/null_deref.c")
+    dbg.execute("continue")
+    assert cap.lines[-3:] == ["Program received signal SIGSEGV, Segmentation fault.",
+                              "main () at examples/null_deref.c:52",
+                              '52\t    printf("99 is in the list: %d\\n", find(list, 99)->value); /* NULL->value */']
+    ex = outputs(dbg, cap, "explain")
+    assert ex[1] == ("  instruction: 0x080490ec <main+160>  mov    eax,DWORD PTR [eax]  (examples/null_deref.c:52: "
+                     'printf("99 is in the list: %d\\n", find(list, 99)->value); /* NULL->value */)')
+    assert "  region hit: none - 0x00000000 is not inside any mapping" in ex
+    assert outputs(dbg, cap, "p $eax") == ["$1 = 0"]
+    assert outputs(dbg, cap, "last-write $eax")[0].startswith("eax was last written at step")
+    assert outputs(dbg, cap, "x/i $pc")[0].startswith("=> 0x8049031 <find+8>:\tmov    eax,DWORD PTR [eax+0x4]")
