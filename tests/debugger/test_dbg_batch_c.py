@@ -138,3 +138,16 @@ def test_null_deref_explain_and_pagewalk() -> None:
     assert outputs(dbg, cap, "p $eax") == ["$1 = 0"]
     assert outputs(dbg, cap, "last-write $eax")[0].startswith("eax was last written at step")
     assert outputs(dbg, cap, "x/i $pc")[0].startswith("=> 0x8049031 <find+8>:\tmov    eax,DWORD PTR [eax+0x4]")
+
+
+def test_assembly_source_lines() -> None:
+    """A .s program through vmdebug's own assembler: every instruction is a line."""
+    dbg, cap = session("examples/sum_loop.s")
+    assert outputs(dbg, cap, "break sum") == ["Breakpoint 1 at 0x804901c: file examples/sum_loop.s, line 24."]
+    assert outputs(dbg, cap, "run") == ["", "Breakpoint 1, sum () at examples/sum_loop.s:24",
+                                        "24\t        mov     edx, DWORD PTR [esp+8]  # v"]
+    assert outputs(dbg, cap, "finish") == ["0x0804900c in _start () at examples/sum_loop.s:15",
+                                           "15\t        add     esp, 8"]
+    assert outputs(dbg, cap, "reverse-step") == ["sum () at examples/sum_loop.s:29", "29\t        ret"]
+    assert outputs(dbg, cap, "p $eax") == ["$1 = 150"]
+    assert outputs(dbg, cap, "continue") == ["[Inferior 1 (process 1000) exited with code 0226]"]

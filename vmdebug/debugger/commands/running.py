@@ -434,7 +434,7 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
             if dep == d0 and in_prologue(int(eips[i])):
                 continue  # gdb steps back over a function's prologue into its caller
             if dep > dt:
-                if into and target_key is not None and dep == dt + 1 and ids[i] >= 0 and lines.user[ids[i]]:
+                if into and dep == dt + 1 and ids[i] >= 0 and lines.user[ids[i]]:
                     dt = dep          # the previous line ended with a call: enter it at its last line
                     target_key = (int(ids[i]), dep)
                     tracked = s
