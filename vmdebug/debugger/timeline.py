@@ -40,6 +40,10 @@ class Timeline:
         self._end = end
         self.max_steps = max_steps
         self.cursor = 0
+        if process is None and log.last_step > 0:
+            # A replayed session: build every checkpoint now (about 0.15 s per million
+            # steps) so that any later jump costs one checkpoint restore.
+            self.history.state_at(log.last_step)
         self.state: ProcessState = self.history.state_at(0)
         self.shown_upto = 0
         self.on_output: Callable[[int, bytes], None] | None = None
@@ -123,14 +127,32 @@ class Timeline:
             self._show_output(self.shown_upto + 1, step)
             self.shown_upto = step
 
+    def _output_events(self, lo: int, hi: int) -> list[int]:
+        """Indices of OUTPUT events in ``[lo, hi)``: per sealed chunk once (cached), then the tail."""
+        log = self.log
+        cache = self.__dict__.setdefault("_out_cache", {})
+        found: list[int] = []
+        for k, ch in enumerate(log.chunks):
+            if ch.first_event + ch.nevents <= lo or ch.first_event >= hi:
+                continue
+            idx = cache.get(k)
+            if idx is None:
+                idx = np.flatnonzero(ch.cols[:, 0] == C.OUTPUT) + ch.first_event
+                cache[k] = idx
+            found.extend(int(i) for i in idx[(idx >= lo) & (idx < hi)])
+        sealed = sum(ch.nevents for ch in log.chunks)
+        if hi > sealed:
+            tail = log.event_cols(max(lo, sealed), hi)
+            found.extend(int(i) + max(lo, sealed) for i in np.flatnonzero(tail[:, 0] == C.OUTPUT))
+        return found
+
     def _show_output(self, a: int, b: int) -> None:
         if self.on_output is None:
             return
-        sl = self.log.steps(a, b)
-        idx = np.flatnonzero(sl.cols[:, 0] == C.OUTPUT)
-        for i in idx.tolist():
-            fd, d = int(sl.cols[i, 1]), int(sl.cols[i, 4])
-            self.on_output(fd, self.log.extras[d])
+        log = self.log
+        for i in self._output_events(log.offset(a), log.offset(b + 1)):
+            row = log.event_cols(i, i + 1)[0]
+            self.on_output(int(row[1]), log.extras[int(row[4])])
 
     def state_at(self, step: int) -> ProcessState:
         """A separate state at ``step`` (the cursor does not move)."""

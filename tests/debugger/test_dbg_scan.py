@@ -1,0 +1,111 @@
+"""The scan engine and the timeline across many windows (300k steps, live recording):
+results must equal a naive step-by-step reading of the log."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dbgprogs import build, outputs, session
+from events import codes as C
+
+BIG_S = """\
+.intel_syntax noprefix
+.globl _start
+.data
+flag: .long 0
+counter: .long 0
+.text
+mark:
+    ret
+_start:
+    call mark
+    mov dword ptr [flag], 1
+    mov ecx, 60000
+again:
+    mov eax, [counter]
+    inc eax
+    mov [counter], eax
+    dec ecx
+    jnz again
+    mov dword ptr [flag], 2
+    call mark
+    mov eax, 1
+    mov ebx, 0
+    int 0x80
+"""
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("big"), BIG_S, "big")
+
+
+def _naive_eip_steps(log, addr: int) -> list[int]:  # type: ignore[no-untyped-def]
+    cols = log.event_cols(0, len(log))
+    offs = np.array(log.offsets_array(), dtype=np.int64)
+    hits = np.flatnonzero((cols[:, 0] == C.REG) & (cols[:, 1] == C.EIP) & (cols[:, 3] == addr))
+    return sorted(set((np.searchsorted(offs, hits, side="right") - 1).tolist()))
+
+
+def test_breakpoints_across_windows_both_ways(big: Path) -> None:
+    dbg, cap = session(big)
+    assert outputs(dbg, cap, "break mark") == ["Breakpoint 1 at 0x8049000"]
+    dbg.execute("run")
+    first = dbg.tl.cursor
+    dbg.execute("continue")
+    second = dbg.tl.cursor
+    assert outputs(dbg, cap, "continue") == ["[Inferior 1 (process 1000) exited normally]"]
+    assert _naive_eip_steps(dbg.tl.log, 0x8049000) == [first, second]
+    assert second - first > 290_000
+    assert outputs(dbg, cap, "rc") == ["", "Breakpoint 1, 0x08049000 in mark ()"] and dbg.tl.cursor == second
+    dbg.execute("rc")
+    assert dbg.tl.cursor == first
+    assert outputs(dbg, cap, "rc")[:2] == ["", "No more reverse-execution history."] and dbg.tl.cursor == 0
+
+
+def test_watchpoint_across_windows(big: Path) -> None:
+    dbg, cap = session(big)
+    dbg.execute("watch *(int*)&flag")
+    assert outputs(dbg, cap, "continue")[3:5] == ["Old value = 0", "New value = 1"]
+    a = dbg.tl.cursor
+    assert outputs(dbg, cap, "continue")[3:5] == ["Old value = 1", "New value = 2"]
+    b = dbg.tl.cursor
+    assert b - a > 290_000
+    assert outputs(dbg, cap, "reverse-continue")[3:5] == ["Old value = 2", "New value = 1"]
+    assert dbg.tl.cursor == b - 1
+    assert outputs(dbg, cap, "reverse-continue")[3:5] == ["Old value = 1", "New value = 0"]
+    assert dbg.tl.cursor == a - 1
+
+
+def test_finish_and_reverse_finish_far(big: Path) -> None:
+    dbg, cap = session(big)
+    dbg.execute("break *0x8049017")   # `again`: inside the long loop
+    dbg.execute("run")
+    dbg.execute("delete")
+    dbg.execute("record goto end")
+    assert dbg.tl.last > 300_000
+    dbg.execute("break mark")
+    dbg.execute("rc")
+    assert outputs(dbg, cap, "reverse-finish") == ["0x0804902d in again ()"]
+    assert outputs(dbg, cap, "x/i $pc")[0].endswith(":\tcall   0x8049000 <mark>")
+
+
+def test_incremental_state_equals_checkpoint_state(big: Path) -> None:
+    dbg, _ = session(big)
+    dbg.execute("record goto end")
+    tl = dbg.tl
+    rng = random.Random(5)
+    targets = [rng.randrange(tl.last + 1) for _ in range(12)] + [tl.last, 0, 1, tl.last - 1]
+    for t in targets:
+        for step in (t, max(t - 3, 0), min(t + 40_000, tl.last)):
+            tl.goto(step)
+            ref = tl.history.state_at(step)
+            assert tl.state.regs == ref.regs, step
+            assert tl.state.pagemap == ref.pagemap, step
+            assert tl.state.stack == ref.stack, step
+            frames = sorted(set(ref.pagemap.values()))
+            for f in frames:
+                assert np.array_equal(tl.state.phys[f << 12:(f + 1) << 12], ref.phys[f << 12:(f + 1) << 12]), step
