@@ -40,6 +40,24 @@ RED, GREEN, YELLOW, BLUE, CYAN, BOLD, DIM, RESET = ("\x1b[31m", "\x1b[32m", "\x1
                                                      "\x1b[36m", "\x1b[1m", "\x1b[2m", "\x1b[0m")
 
 
+_FUNC_RE = None
+
+
+def colorize(line: str) -> str:
+    """gdb's default styling: addresses blue, function names yellow, file names green."""
+    import re
+    global _FUNC_RE
+    if _FUNC_RE is None:
+        _FUNC_RE = (re.compile(r"\b(0x[0-9a-f]+)\b"), re.compile(r"((?:^|, | in |#\d+  )\s*)([A-Za-z_][\w.]*)( \()"),
+                    re.compile(r"( at )([^\s:]+)(:\d+)"))
+    addr, func, file = _FUNC_RE
+    if "\x1b[" in line:
+        return line
+    line = addr.sub(lambda m: f"{BLUE}{m.group(1)}{RESET}", line)
+    line = func.sub(lambda m: f"{m.group(1)}{YELLOW}{m.group(2)}{RESET}{m.group(3)}", line)
+    return file.sub(lambda m: f"{m.group(1)}{GREEN}{m.group(2)}{RESET}{m.group(3)}", line)
+
+
 def history_path() -> str:
     return os.environ.get("VMDEBUG_HISTORY") or os.path.join(os.path.expanduser("~"), ".vmdebug_history")
 
@@ -84,7 +102,10 @@ def toolbar_text(dbg: Debugger) -> str:
     loc = dbg.info.line_for(frame.pc)
     where = f"{dbg.info.short_file(loc[0])}:{loc[1]}" if loc else f"{frame.pc:#010x}"
     total = f"{tl.last}" + ("+" if tl.can_record() else "")
-    return f" step {tl.cursor}/{total} | {frame.name} | {where} | {dbg.end_text()} "
+    end = dbg.end_text()
+    if end != "running" and tl.cursor < tl.last:
+        end = f"the run {end} at step {tl.last}"
+    return f" step {tl.cursor}/{total} | {frame.name} | {where} | {end} "
 
 
 def context_lines(dbg: Debugger, prev: list[int] | None, color: bool = True) -> list[str]:
@@ -204,6 +225,9 @@ class Repl:
 
 def run_repl(dbg: Debugger, banner: bool = True, **kw: Any) -> None:
     repl = Repl(dbg, **kw)
+    plain = dbg._write
+    dbg._write = lambda text: plain("\n".join(colorize(x) if dbg.settings.color else x  # type: ignore[method-assign]
+                                               for x in text.split("\n")))
     if banner:
         tl = dbg.tl
         what = "replaying a recorded session" if tl.process is None else "recording as it runs"
