@@ -11,7 +11,6 @@ string instructions read ``[esi]`` (``movs``/``lods``/``cmps``) and ``[edi]``
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Callable
 
 import numpy as np

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
-from prompt_toolkit.formatted_text import ANSI, HTML
+from prompt_toolkit.formatted_text import HTML
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.styles import Style
 
@@ -235,5 +235,3 @@ def run_repl(dbg: Debugger, banner: bool = True, **kw: Any) -> None:
                   f'Type "help" for commands; "continue" runs, "reverse-continue" runs backward.')
     repl.loop()
 
-
-_ = ANSI

@@ -120,8 +120,7 @@ def _numbers(dbg: "Debugger", arg: str) -> list["Breakpoint"]:
         elif word.isdigit():
             nums = [int(word)]
         else:
-            raise DebugError(f'Convenience variable must have integer value.\nArgs must be numbers or '
-                             f'\'$\' variables.')
+            raise DebugError("Args must be numbers or '$' variables.")
         for n in nums:
             found = [b for b in dbg.breakpoints if b.number == n]
             if not found:

@@ -338,10 +338,12 @@ def cmd_reverse_stepi(dbg: "Debugger", arg: str) -> None:
     if tl.cursor == 0:
         report(dbg, Stop(0, "start"))
         return
-    target = max(tl.cursor - n, 0)
+    if n > tl.cursor:  # the history starts before N more instructions
+        tl.goto(0)
+        report(dbg, Stop(0, "start"))
+        return
+    target = tl.cursor - n
     tl.goto(target)
-    if target == 0 and n > 0 and tl.cursor == 0 and n > target:
-        pass
     report(dbg, Stop(target, "done"), src_only=_same_place(dbg, func0, depth0))
 
 

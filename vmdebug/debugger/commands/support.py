@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vmdebug.debugger.registry import CATEGORIES, COMMANDS, all_commands, command, resolve
+from vmdebug.debugger.registry import CATEGORIES, all_commands, command, resolve
 from vmdebug.debugger.values import DebugError, QuitRequest
 
 if TYPE_CHECKING:
@@ -176,5 +176,3 @@ def cmd_quit(dbg: "Debugger", arg: str) -> None:
     Usage: quit"""
     raise QuitRequest()
 
-
-_ = COMMANDS
