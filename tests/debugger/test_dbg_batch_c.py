@@ -151,3 +151,19 @@ def test_assembly_source_lines() -> None:
     assert outputs(dbg, cap, "reverse-step") == ["sum () at examples/sum_loop.s:29", "29\t        ret"]
     assert outputs(dbg, cap, "p $eax") == ["$1 = 150"]
     assert outputs(dbg, cap, "continue") == ["[Inferior 1 (process 1000) exited with code 226]"]
+
+
+def test_until_advance_display_i() -> None:
+    dbg, cap = session(RF)
+    dbg.execute("break main")
+    dbg.execute("run")
+    assert outputs(dbg, cap, "advance 50") == ["add3(1, 2, 3) = 6", "main () at examples/recursion_frames.c:50",
+                                               '50\t    printf("factorial(5) = %d\\n", factorial(5));']
+    assert outputs(dbg, cap, "display/i $pc") == ["1: x/i $pc", "=> 0x804909e <main+48>:\tsub    esp,0xc"]
+    assert outputs(dbg, cap, "until") == ["factorial(5) = 120", "51\t    return 0;", "1: x/i $pc",
+                                          "=> 0x80490bc <main+78>:\tmov    eax,0x0"]
+    assert outputs(dbg, cap, "x/2i") == ["   0x80490c1 <main+83>:\tmov    ecx,DWORD PTR [ebp-0x4]",
+                                         "   0x80490c4 <main+86>:\tleave"]
+    dbg.execute("undisplay 1")
+    # Past main's end: the libc has no "user" lines, so next runs to the exit, as gdb does.
+    assert outputs(dbg, cap, "next 5") == ["52\t}", "[Inferior 1 (process 1000) exited normally]"]

@@ -199,7 +199,7 @@ def _entries(dbg: "Debugger") -> np.ndarray:
     return got
 
 
-def _line_step(dbg: "Debugger", into: bool, until: bool = False) -> None:
+def _line_step(dbg: "Debugger", into: bool, until: bool = False) -> str:
     _check_can_go_forward(dbg)
     tl = dbg.tl
     eip0 = dbg.pc
@@ -212,12 +212,15 @@ def _line_step(dbg: "Debugger", into: bool, until: bool = False) -> None:
             dbg.write("which has no line number information.")
         stop = scan(dbg, True, lambda c: c.depth < d0)
         report(dbg, stop)
-        return
+        return stop.reason
     lines = dbg.lines
+    user0 = bool(lines.user[lid0])
     entries = _entries(dbg) if into else np.zeros(0, dtype=np.int64)
 
     def pred(c: Cols) -> np.ndarray:
         same = (c.depth == d0) & lines.at_stmt(c.eip) & (c.line != lid0) & (c.line >= 0)
+        if user0:  # from the user's code, never stop in the libc (gdb: no line info there)
+            same &= lines.is_user(c.line)
         if until:
             same &= c.eip > eip0
         back = (c.depth < d0) & (c.line >= 0) & lines.is_user(c.line)
@@ -227,6 +230,7 @@ def _line_step(dbg: "Debugger", into: bool, until: bool = False) -> None:
         return m
     stop = scan(dbg, True, pred)
     report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, frame0.func, d0))
+    return stop.reason
 
 
 @command("step", aliases=("s",), category="running", moves=True, example="1")
@@ -235,7 +239,8 @@ def cmd_step(dbg: "Debugger", arg: str) -> None:
 
     Usage: step [N]"""
     for _ in range(max(_count(dbg, arg), 1)):
-        _line_step(dbg, True)
+        if _line_step(dbg, True) != "done":
+            break
 
 
 @command("next", aliases=("n",), category="running", moves=True, example="1")
@@ -244,7 +249,8 @@ def cmd_next(dbg: "Debugger", arg: str) -> None:
 
     Usage: next [N]"""
     for _ in range(max(_count(dbg, arg), 1)):
-        _line_step(dbg, False)
+        if _line_step(dbg, False) != "done":
+            break
 
 
 def _location_addrs(dbg: "Debugger", arg: str) -> list[int]:
