@@ -132,3 +132,20 @@ def test_context_lines_without_color(prog: Path) -> None:
     lines = context_lines(dbg, None, color=False)
     assert lines[1] == "eax    0x00000000  ecx    0x00000000  edx    0x00000000  ebx    0x00000000"
     assert lines[5] == "=> 0x0804900f <_start>       mov    eax,0x5"
+
+
+def test_ctrl_r_searches_saved_history(prog: Path, tmp_path: Path) -> None:
+    hist = tmp_path / "hist"
+    hist.write_text("\n# 1\n+p 11\n\n# 2\n+p 22\n\n# 3\n+info registers eip\n")
+    dbg, cap = session(prog)
+    drive(dbg, "\x12p 1\r\r\x04", hist)       # Ctrl-R "p 1", Enter accepts, Enter runs
+    assert cap.lines == ["$1 = 11", "quit"]
+
+
+def test_commands_from_a_pipe_without_terminal(prog: Path) -> None:
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-m", "vmdebug", "debug", str(prog)], input="break f\nrun\np $eax\n",
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0
+    assert out.stdout == "Breakpoint 1 at 0x8049003\n\nBreakpoint 1, 0x08049003 in f ()\n$1 = 5\n"
