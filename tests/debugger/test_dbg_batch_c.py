@@ -167,3 +167,39 @@ def test_until_advance_display_i() -> None:
     dbg.execute("undisplay 1")
     # Past main's end: the libc has no "user" lines, so next runs to the exit, as gdb does.
     assert outputs(dbg, cap, "next 5") == ["52\t}", "[Inferior 1 (process 1000) exited normally]"]
+
+
+def test_locals_from_gcc_annotations() -> None:
+    dbg, cap = session("examples/null_deref.c")
+    dbg.execute("break 52")
+    dbg.execute("run")
+    assert outputs(dbg, cap, "info locals") == ["list = 0x804e028", "i = 4", "n = 0x804e028"]
+    assert outputs(dbg, cap, "p i * 10") == ["$1 = 40"]
+    assert outputs(dbg, cap, "p *(int *)list") == ["$2 = 30"]
+    assert outputs(dbg, cap, "bt full") == ["#0  main () at examples/null_deref.c:52", "        list = 0x804e028",
+                                            "        i = 4", "        n = 0x804e028"]
+    view = outputs(dbg, cap, "stack 1")
+    assert "  0xbffffeb8  0x00000004  i = 4 (local)  [ebp-16]" in view
+    assert "  0xbffffec8  0x00000000  saved ebp (caller's frame)  <- ebp" in view   # main realigns: not ret-4
+    dbg.execute("break find")
+    dbg.execute("run")
+    assert outputs(dbg, cap, "info args") == ["list = 0x804e028", "value = 20"]
+    assert outputs(dbg, cap, "up") == ["#1  0x080490b6 in main () at examples/null_deref.c:50",
+                                       '50\t    printf("20 is in the list: %d\\n", find(list, 20)->value);']
+    assert outputs(dbg, cap, "info locals") == ["list = 0x804e028", "i = 4", "n = 0x804e028"]
+
+
+def test_smashed_saved_ebp_and_return_address_are_reported() -> None:
+    dbg, cap = session("examples/stack_smash.c")
+    dbg.execute("break 38")
+    dbg.execute("run")
+    dbg.execute("continue")
+    bt = outputs(dbg, cap, "bt")
+    # strcpy ran past buf over the saved ebp, the return address and the argument itself.
+    assert bt[0] == ("#0  greet (name=0x41414141 <error: Cannot access memory at address 0x41414141>) "
+                     "at examples/stack_smash.c:38")
+    assert bt[2:] == [
+        "warning: frame #0 (greet): the return address at 0xbffffe9c was overwritten: it holds 0x41414141, "
+        "the call pushed 0x08049086; `ret` will jump to 0x41414141",
+        "warning: frame #0 (greet): the saved ebp at 0xbffffe98 holds 0x41414141, which is not a frame higher "
+        "up the stack: the ebp chain is broken (`leave` will load it into ebp)"]

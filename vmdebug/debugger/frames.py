@@ -30,11 +30,12 @@ class Frame:
     saved_ret: int | None        # the return address the call pushed (shadow stack)
     cfunc: CFunction | None
     sp: int                      # lowest address of the frame (esp for frame 0)
+    fp: int | None = None        # the frame's ebp (from the ebp chain), None if unknown
 
     @property
     def base(self) -> int | None:
-        """The frame's ebp once its prologue ran (saved ebp slot)."""
-        return None if self.ret_slot is None else self.ret_slot - 4
+        """The frame's ebp: where its saved ebp is and its locals hang below."""
+        return self.fp
 
     @property
     def args_at(self) -> int | None:
@@ -60,6 +61,22 @@ def build_frames(dbg: "Debugger") -> list[Frame]:
             break
         pc = entry[2]
         sp = entry[3] + 4
+    # Each frame's ebp, from the chain: frame 0's is the register once its prologue
+    # ran (before that, the register still holds its caller's); each saved ebp at
+    # [ebp] is the caller's.  Functions that realign the stack (gcc's main) keep
+    # their ebp away from the return address, which is why this is not ret_slot - 4.
+    f0 = frames[0]
+    fp: int | None = regs[C.EBP]
+    start = 0
+    if f0.func is not None and not (dbg.uses_frame_pointer(f0.func) and dbg.prologue_done(f0)):
+        start = 1
+    for f in frames[start:]:
+        if fp is None or fp == 0:
+            break
+        if f.func is not None and not dbg.uses_frame_pointer(f.func):
+            break
+        f.fp = fp
+        fp = dbg.memory.read_u32(fp)
     return frames
 
 
@@ -87,18 +104,19 @@ def chain_notes(dbg: "Debugger", frames: list[Frame]) -> list[str]:
             notes.append(f"warning: frame #{f.level} ({f.name}): the return address at {f.ret_slot:#010x} was "
                          f"overwritten: it holds {now:#010x}, the call pushed {f.saved_ret:#010x}; "
                          f"`ret` will jump to {now:#010x}")
-    # The ebp chain: each callee that set up an ebp frame saved its caller's ebp
-    # right below its return address; that saved value must be the caller's frame.
+    # The ebp chain: a saved ebp must point higher up the stack, above the callee's
+    # return address (the caller's frame); anything else means it was overwritten.
     for callee, caller in zip(frames, frames[1:]):
-        if callee.base is None or caller.base is None or callee.func is None or caller.func is None:
+        if callee.fp is None or callee.ret_slot is None or callee.func is None:
             continue
-        if not dbg.uses_frame_pointer(callee.func) or not dbg.uses_frame_pointer(caller.func):
+        if caller.func is None or not dbg.uses_frame_pointer(caller.func):
+            continue  # the caller keeps no frame in ebp (e.g. _start, ebp = 0): nothing to check
+        saved = mem.read_u32(callee.fp)
+        stack = mem.vma_at(callee.fp)
+        if saved is None or stack is None:
             continue
-        if callee.level == 0 and not dbg.prologue_done(callee):
-            continue
-        saved = mem.read_u32(callee.base)
-        if saved is not None and saved != caller.base:
-            notes.append(f"warning: frame #{callee.level} ({callee.name}): the saved ebp at {callee.base:#010x} "
-                         f"holds {saved:#010x}, but frame #{caller.level} ({caller.name}) is at "
-                         f"{caller.base:#010x}: the ebp chain is broken")
+        if not (callee.ret_slot < saved < stack[1]):
+            notes.append(f"warning: frame #{callee.level} ({callee.name}): the saved ebp at {callee.fp:#010x} "
+                         f"holds {saved:#010x}, which is not a frame higher up the stack: the ebp chain "
+                         f"is broken (`leave` will load it into ebp)")
     return notes

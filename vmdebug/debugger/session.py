@@ -153,17 +153,53 @@ class Debugger:
     def code_label(self, addr: int) -> str:
         return self.info.addr_label(addr) if self.info.in_text(addr) else ""
 
+    def frame_setup_end(self, sym: Sym) -> int | None:
+        """Address right after the function's ``push ebp; mov ebp,esp`` (None if it has none).
+
+        gcc puts it first, except in a main that realigns the stack
+        (``lea ecx,[esp+4]; and esp,-16; push [ecx-4]`` come before it)."""
+        cache = self.__dict__.setdefault("_setup_end", {})
+        if sym.address not in cache:
+            code = self.memory.try_read(sym.address, 32)[0]
+            found = None
+            for seq in (b"\x55\x89\xe5", b"\x55\x8b\xec"):
+                k = code.find(seq)
+                if k >= 0 and (found is None or k < found):
+                    found = k
+            cache[sym.address] = None if found is None else sym.address + found + 3
+        return cache[sym.address]
+
     def prologue_done(self, frame: Frame) -> bool:
+        """Frame 0's ebp is its own (the ``mov ebp,esp`` ran) - or it does not use ebp at all."""
         if frame.func is None or frame.level > 0:
             return True
-        off = frame.pc - frame.func.address
-        if off == 0:
-            return False
-        return not (off == 1 and self.uses_frame_pointer(frame.func))
+        end = self.frame_setup_end(frame.func)
+        if end is None:
+            return frame.pc != frame.func.address
+        return frame.pc >= end
 
     def uses_frame_pointer(self, sym: Sym) -> bool:
-        code = self.memory.try_read(sym.address, 3)[0]
-        return code[:1] == b"\x55" and code[1:3] in (b"\x89\xe5", b"\x8b\xec")
+        return self.frame_setup_end(sym) is not None
+
+    def locals_for(self, func: str) -> list[Any]:
+        """The C locals of a function with their ebp offsets (see :mod:`.locals`), cached."""
+        cache = self.__dict__.setdefault("_locals", {})
+        cf = self.info.cfunction(func)
+        if cf is None:
+            return []
+        if cf.file not in cache:
+            from vmdebug.debugger.locals import find_locals, function_bodies
+            text = self.info.sources.get(cf.file, "")
+            funcs = {k: v.line for k, v in self.info.cfuncs.items() if v.file == cf.file}
+            cache[cf.file] = find_locals(text, cf.file, function_bodies(text, funcs),
+                                         str(self.header.get("opt", "0"))) if text else {}
+        return cache[cf.file].get(func, [])
+
+    def frame_locals(self, frame: Frame) -> list[tuple[str, str, int]]:
+        """(name, C type, address) of the locals of a frame whose ebp is known."""
+        if frame.base is None or frame.cfunc is None or (frame.level == 0 and not self.prologue_done(frame)):
+            return []
+        return [(v.name, v.ctype, frame.base + v.offset) for v in self.locals_for(frame.name)]
 
     # ---- expressions ---------------------------------------------------------------------
     def context(self) -> E.EvalContext:
@@ -186,6 +222,10 @@ class Debugger:
                         t = V.parse_ctype(p.ctype)
                         return ctx.load(t, addr)
                     addr += p.size
+            for lname, ltype, laddr in self.frame_locals(frame):
+                if lname == name:
+                    t = V.parse_ctype(ltype) if not ltype.startswith("struct") or "*" in ltype else V.INT
+                    return ctx.load(t, laddr)
             sym = self.info.lookup(name)
             if sym is None:
                 return None
@@ -332,7 +372,7 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
     nframes = memory_mib * 256
     log = EventLog()
     proc = Process(program.spec, argv=[target, *args], stdin=stdin, layout=layout, nframes=nframes, log=log)
-    header = {"program": os.path.basename(target), "argv": [target, *args], "stdin": stdin,
+    header = {"program": os.path.basename(target), "argv": [target, *args], "stdin": stdin, "opt": opt,
               "image": program.image, "machine": {"nframes": nframes, "layout": layout},
               "tool": f"vmdebug {__version__}"}
     tl = Timeline(log, nframes, process=proc, max_steps=max_steps)

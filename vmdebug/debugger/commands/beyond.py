@@ -185,8 +185,10 @@ def cmd_stack(dbg: "Debugger", arg: str) -> None:
     n = int(arg) if arg.strip().isdigit() else 8
     frames = dbg.frames()
     regs = dbg.regs
+    def locals_of(f):  # type: ignore[no-untyped-def]
+        return {addr: f"{name} = {dbg.format_typed(ctype, addr)}" for name, ctype, addr in dbg.frame_locals(f)}
     dbg.lines_out(stack_view(frames, regs[C.ESP], regs[C.EBP], dbg.memory.read_u32, dbg.label,
-                             dbg.prologue_done(frames[0]), n))
+                             dbg.prologue_done(frames[0]), n, locals_of))
 
 
 @command("heap", category="beyond")

@@ -29,10 +29,14 @@ def cmd_backtrace(dbg: "Debugger", arg: str) -> None:
     for f in shown:
         dbg.write(f"#{f.level:<3}{dbg.frame_line(f)}")
         if "full" in words:
-            for name, val in frame_args(dbg, f):
-                dbg.write(f"        {name} = {val}")
             if f.cfunc is None:
                 dbg.write("No symbol table info available.")
+            else:
+                locs = dbg.frame_locals(f)
+                for name, ctype, addr in locs:
+                    dbg.write(f"        {name} = {dbg.format_typed(ctype, addr)}")
+                if not locs:
+                    dbg.write("No locals.")
     if limit is not None and 0 <= limit < len(frames):
         dbg.write("(More stack frames follow...)")
     for note in chain_notes(dbg, frames):
@@ -113,9 +117,41 @@ def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
     if f.base is not None:
         args = ", ".join(f"{n}={v}" for n, v in frame_args(dbg, f))
         dbg.write(f" Arglist at {f.base:#x}, args: {args}")
-        dbg.write(f" Locals at {f.base:#x}, Previous frame's sp is {f.base + 8:#x}")
+        dbg.write(f" Locals at {f.base:#x}, Previous frame's sp is {f.ret_slot + 4:#x}"
+                  if f.ret_slot is not None else f" Locals at {f.base:#x}")
         dbg.write(" Saved registers:")
-        dbg.write(f"  ebp at {f.base:#x}, eip at {f.ret_slot:#x}")
+        dbg.write(f"  ebp at {f.base:#x}" + (f", eip at {f.ret_slot:#x}" if f.ret_slot is not None else ""))
     else:
         dbg.write(" Arglist at unknown address.")
         dbg.write(" Locals at unknown address, Previous frame's sp in esp")
+
+
+@command("info locals", category="stack")
+def cmd_info_locals(dbg: "Debugger", arg: str) -> None:
+    """The local variables of the selected frame, with their values at this step.
+
+    Usage: info locals
+    Names and stack slots come from gcc's own annotations of the C source (-fverbose-asm)."""
+    f = dbg.selected_frame()
+    if f.cfunc is None:
+        raise DebugError("No symbol table info available.")
+    locs = dbg.frame_locals(f)
+    if not locs:
+        dbg.write("No locals.")
+    for name, ctype, addr in locs:
+        dbg.write(f"{name} = {dbg.format_typed(ctype, addr)}")
+
+
+@command("info args", category="stack")
+def cmd_info_args(dbg: "Debugger", arg: str) -> None:
+    """The arguments of the selected frame.
+
+    Usage: info args"""
+    f = dbg.selected_frame()
+    if f.cfunc is None:
+        raise DebugError("No symbol table info available.")
+    args = frame_args(dbg, f)
+    if not args:
+        dbg.write("No arguments.")
+    for name, val in args:
+        dbg.write(f"{name} = {val}")

@@ -14,7 +14,8 @@ MAX_SLOTS = 24
 
 
 def stack_view(frames: list[Frame], esp: int, ebp: int, read_u32: Callable[[int], int | None],
-               label: Callable[[int], str], prologue_done: bool, max_frames: int = 8) -> list[str]:
+               label: Callable[[int], str], prologue_done: bool, max_frames: int = 8,
+               locals_of: Callable[[Frame], dict[int, str]] | None = None) -> list[str]:
     out: list[str] = []
     lower = esp
     for f in frames[:max_frames]:
@@ -26,6 +27,7 @@ def stack_view(frames: list[Frame], esp: int, ebp: int, read_u32: Callable[[int]
             top = min(lower + 4 * 8, 0xFFFFFFFC)
         else:
             top = f.ret_slot + 4 * max(len(params), 0)
+        names = locals_of(f) if locals_of is not None else {}
         rows = []
         addr = top
         while addr >= lower and len(rows) < MAX_SLOTS:
@@ -42,10 +44,13 @@ def stack_view(frames: list[Frame], esp: int, ebp: int, read_u32: Callable[[int]
                     name = params[k].name if k < len(params) else f"arg {k + 1}"
                     what = f"{name} = {v if v is None or v < 0x80000000 else v - (1 << 32)}" \
                         f"  [ebp+{addr - f.ret_slot + 4}]"
-                elif addr == f.ret_slot - 4 and (f.level > 0 or prologue_done):
+                elif f.fp is not None and addr == f.fp and (f.level > 0 or prologue_done):
                     what = "saved ebp (caller's frame)"
-                elif addr < f.ret_slot - 4:
-                    what = f"local / temporary  [ebp-{f.ret_slot - 4 - addr}]"
+                elif f.fp is not None and addr < f.fp:
+                    off = f.fp - addr
+                    what = f"{names[addr]} (local)  [ebp-{off}]" if addr in names else f"local / temporary  [ebp-{off}]"
+                elif f.fp is not None and addr > f.fp:
+                    what = "alignment padding / saved registers"
             marks = []
             if addr == esp:
                 marks.append("<- esp")
