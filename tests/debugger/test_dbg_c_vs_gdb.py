@@ -88,3 +88,37 @@ def test_batch_in_process_matches_cli(tmp_path: Path, monkeypatch: pytest.Monkey
         "$1 = 1", "$2 = 5",
         "0x0804908a in main () at rf.c:49", '49\t    printf("add3(1, 2, 3) = %d\\n", add3(1, 2, 3));',
         "Value returned is $3 = 6"]
+
+
+STRUCT_SCRIPT = """\
+break 48
+run
+p *acct
+p acct->name
+p acct->name[1]
+p &acct->balance
+p/x acct->balance
+whatis acct->name
+info locals
+p msg
+next
+next
+next
+p msg
+p *msg@4
+p *acct
+bt full
+"""
+
+
+def test_structs_globals_and_locals_read_like_gdb(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "examples" / "use_after_free.c", tmp_path / "uaf.c")
+    subprocess.run(["python", "-m", "vmdebug", "cc", "--native", "-o", "uaf", "uaf.c"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    (tmp_path / "cmds.gdb").write_text(STRUCT_SCRIPT)
+    gdb = subprocess.run(["gdb", "-nx", "-batch", "-x", "cmds.gdb", "./uaf"], cwd=tmp_path, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=60).stdout
+    ours = subprocess.run(["python", "-m", "vmdebug", "debug", "-batch", "-x", "cmds.gdb", "uaf.c"], cwd=tmp_path,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    assert '$1 = {name = "alice\\000\\000\\000\\000\\000\\000", balance = 100}' in gdb
+    assert _norm(ours) == _norm(gdb)

@@ -139,11 +139,18 @@ class _Parser:
 
     def postfix(self) -> Any:
         node = self.primary()
-        while self.peek() == ("op", "["):
-            self.take()
-            idx = self.expr()
-            self.expect("]")
-            node = ("un", "*", ("bin", "+", node, idx))
+        while self.peek() in (("op", "["), ("op", "."), ("op", "->")):
+            op = self.take()[1]
+            if op == "[":
+                idx = self.expr()
+                self.expect("]")
+                node = ("un", "*", ("bin", "+", node, idx))
+                continue
+            kind, name = self.take()
+            if kind != "ident":
+                self.i -= 1
+                raise self.error()
+            node = ("member", ("un", "*", node) if op == "->" else node, name)
         return node
 
     def primary(self) -> Any:
@@ -191,6 +198,11 @@ class EvalContext:
     mem_read: list[tuple[int, int]] = field(default_factory=list)
 
     def load(self, t: CType, addr: int) -> Value:
+        t = V.resolve_struct(t)
+        if t.is_struct or t.is_array:
+            self.read_mem(addr & 0xFFFFFFFF, max(min(t.size, 4), 1))   # must be readable
+            self.mem_read.append((addr & 0xFFFFFFFF, t.size))
+            return Value(t, addr & 0xFFFFFFFF, addr & 0xFFFFFFFF)
         size = t.size if t.size > 0 else 4
         data = self.read_mem(addr & 0xFFFFFFFF, size)
         self.mem_read.append((addr & 0xFFFFFFFF, size))
@@ -200,6 +212,8 @@ class EvalContext:
 def _rvalue(ctx: EvalContext, v: Value) -> Value:
     if v.type.name == "nodebug":
         raise DebugError(f"'{v.name}' has unknown type; cast it to its declared type")
+    if v.type.is_array and v.type.target is not None:   # an array decays to a pointer to its first element
+        return Value(V.ptr_to(v.type.target), v.address or 0)
     return v
 
 
@@ -292,6 +306,14 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
         if op == "~":
             t = V.INT if v.type.size < 4 else v.type
             return Value(t, V.wrap(~v.value, t))
+    if kind == "bin" and node[1] == "@":  # gdb's artificial array: *p@4
+        left = evaluate(node[2], ctx)
+        n = _rvalue(ctx, evaluate(node[3], ctx)).value
+        if left.address is None:
+            raise DebugError("Only values in memory can be extended with '@'.")
+        if n <= 0:
+            raise DebugError("Only values in memory can be extended with '@'.")
+        return ctx.load(V.array_of(left.type, n), left.address)
     if kind == "bin":
         op = node[1]
         a = _rvalue(ctx, evaluate(node[2], ctx))
@@ -300,8 +322,6 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
         if op == "||" and a.value:
             return Value(V.INT, 1)
         b = _rvalue(ctx, evaluate(node[3], ctx))
-        if op == "@":
-            raise DebugError("Only values in memory can be extended with '@'.")
         return _binop(op, a, b)
     if kind == "?":
         c = _rvalue(ctx, evaluate(node[1], ctx))
@@ -312,6 +332,20 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
         if inner.type.name == "nodebug":
             return ctx.load(t, inner.address or 0)
         return Value(t, V.wrap(inner.value, t) if t.size else inner.value, None)
+    if kind == "member":
+        base = evaluate(node[1], ctx)
+        t = V.resolve_struct(base.type)
+        if not t.is_struct:
+            raise DebugError(f"Attempt to extract a component of a value that is not a structure"
+                             f"{' pointer' if base.type.is_ptr else ''}.")
+        if not t.fields:
+            raise DebugError(f"The layout of {t.name} is unknown.")
+        for fname, ftype, off in t.fields:
+            if fname == node[2]:
+                if base.address is None:
+                    raise DebugError("Attempt to take address of value not located in memory.")
+                return ctx.load(ftype, base.address + off)
+        raise DebugError(f"There is no member named {node[2]}.")
     if kind == "sizeof":
         v = evaluate(node[1], ctx)
         return Value(V.UINT, max(v.type.size, 1))

@@ -35,9 +35,74 @@ def reg_value(regs: list[int], name: str) -> Value | None:
     return None
 
 
-def natural(v: Value, label: Callable[[int], str], read_string: Callable[[int], bytes | None]) -> str:
+Reader = Callable[[int, int], "bytes | None"]
+
+
+def _char_array(data: bytes) -> str:
+    """gdb's char array: one trailing NUL dropped, runs of 10 or more as ``'x' <repeats N times>``."""
+    if data.endswith(b"\0"):
+        data = data[:-1]
+    parts: list[str] = []
+    i = 0
+    quoted = ""
+    while i < len(data):
+        j = i
+        while j < len(data) and data[j] == data[i]:
+            j += 1
+        if j - i >= 10:
+            if quoted:
+                parts.append(f'"{quoted}"')
+                quoted = ""
+            parts.append(f"'{V.char_repr(data[i])}' <repeats {j - i} times>")
+        else:
+            quoted += "".join(V.char_repr(b, '"') for b in data[i:j])
+        i = j
+    if quoted or not parts:
+        parts.append(f'"{quoted}"')
+    return ", ".join(parts)
+
+
+def aggregate(v: Value, label: Callable[[int], str], read_string: Callable[[int], bytes | None],
+              read: Reader) -> str:
+    """A struct as ``{a = 1, next = 0x0}``, an array as ``{1, 2}`` or a string."""
+    t = V.resolve_struct(v.type)
+    addr = v.address or 0
+    if t.is_array and t.target is not None:
+        elem = V.resolve_struct(t.target)
+        n = t.size // max(elem.size, 1)
+        if elem.name in ("char", "unsigned char"):
+            data = read(addr, t.size)
+            return _char_array(data) if data is not None else f"<error: Cannot access memory at address {addr:#x}>"
+        items = [_member(Value(elem, 0, addr + k * elem.size), label, read_string, read) for k in range(min(n, 200))]
+        return "{" + ", ".join(items) + ("..." if n > 200 else "") + "}"
+    if not t.fields:
+        return "<incomplete type>"
+    return "{" + ", ".join(f"{name} = {_member(Value(ft, 0, addr + off), label, read_string, read)}"
+                           for name, ft, off in t.fields) + "}"
+
+
+def _member(v: Value, label: Callable[[int], str], read_string: Callable[[int], bytes | None], read: Reader) -> str:
+    t = V.resolve_struct(v.type)
+    if t.is_struct or t.is_array:
+        return aggregate(Value(t, 0, v.address), label, read_string, read)
+    data = read(v.address or 0, t.size)
+    if data is None:
+        return f"<error: Cannot access memory at address {v.address or 0:#x}>"
+    val = Value(t, V.wrap(int.from_bytes(data, "little"), t), v.address)
+    if t.is_ptr:
+        tgt = t.target
+        if tgt is not None and tgt.name in ("char", "unsigned char"):
+            return natural(val, label, read_string)
+        return f"{val.unsigned:#x}"
+    return natural(val, label, read_string)
+
+
+def natural(v: Value, label: Callable[[int], str], read_string: Callable[[int], bytes | None],
+            read: Reader | None = None) -> str:
     """A value printed without a format letter."""
-    t = v.type
+    t = V.resolve_struct(v.type)
+    if (t.is_struct or t.is_array) and read is not None:
+        return aggregate(v, label, read_string, read)
     if t.name == "void":
         return "void"
     if t.name == "i386_eflags":
@@ -55,6 +120,8 @@ def natural(v: Value, label: Callable[[int], str], read_string: Callable[[int], 
         if target.name == "func":
             lab = label(addr)
             return f"({t.spelling()}) {addr:#x}" + (f" {lab}" if lab else "")
+        if target.name in ("char", "unsigned char") and not addr:
+            return "0x0"
         if target.name in ("char", "unsigned char"):
             data = read_string(addr)
             text = f"{addr:#x}"
@@ -68,10 +135,10 @@ def natural(v: Value, label: Callable[[int], str], read_string: Callable[[int], 
 
 
 def formatted(v: Value, fmt: str, label: Callable[[int], str],
-              read_string: Callable[[int], bytes | None]) -> str:
+              read_string: Callable[[int], bytes | None], read: Reader | None = None) -> str:
     """``print/FMT`` of one value."""
     if fmt in ("", "s"):
-        return natural(v, label, read_string)
+        return natural(v, label, read_string, read)
     if v.type.name == "void":
         return "void"
     if v.type.name == "nodebug":

@@ -390,3 +390,71 @@ class LineIndex:
     def at_stmt(self, eips: "np.ndarray") -> "np.ndarray":
         import numpy as np
         return np.isin(eips, self.stmts)
+
+
+_STRUCT_RE = re.compile(r"struct\s+([A-Za-z_]\w*)\s*\{([^{}]*)\}")
+
+
+def parse_structs(text: str) -> dict[str, list[tuple[str, str, int]]]:
+    """``struct NAME { ... }`` definitions: NAME -> [(member, C type, array count or 0)]."""
+    text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", text, flags=re.S)
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for m in _STRUCT_RE.finditer(text):
+        members: list[tuple[str, str, int]] = []
+        for decl in m.group(2).split(";"):
+            members.extend(parse_declaration(decl))
+        out[m.group(1)] = members
+    return out
+
+
+_DECLARATOR = re.compile(r"^(.*?)([\s\*]*)\b([A-Za-z_]\w*)\s*(?:\[\s*(\d*)\s*\])?\s*(?:=.*)?$", re.S)
+
+
+def parse_declaration(decl: str) -> list[tuple[str, str, int]]:
+    """``int a, *b, c[4]`` -> [(a, int, 0), (b, int *, 0), (c, int, 4)] (count 0: not an array)."""
+    decl = " ".join(decl.split())
+    if not decl:
+        return []
+    parts = decl.split(",")
+    first = _DECLARATOR.match(parts[0])
+    if first is None or not first.group(1).strip():
+        return []
+    base = " ".join(w for w in first.group(1).split()
+                    if w not in ("const", "volatile", "static", "extern", "register"))
+    if not base or base in ("return", "typedef"):
+        return []
+    out = []
+    for k, part in enumerate(parts):
+        m = first if k == 0 else _DECLARATOR.match(" " + part.strip())
+        if m is None:
+            continue
+        stars = m.group(2).replace(" ", "")
+        extra = [w for w in (m.group(1).split() if k else []) if w not in ("const", "volatile")]
+        stars = "".join(w for w in extra if set(w) == {"*"}) + stars
+        ctype = base + (" " + stars if stars else "")
+        count = m.group(4)
+        out.append((m.group(3), ctype, int(count) if count else (1 if count == "" else 0)))
+    return out
+
+
+def parse_globals(text: str) -> dict[str, tuple[str, int]]:
+    """Top-level variable declarations of a C file: name -> (C type, array count or 0)."""
+    text = re.sub(r"/\*.*?\*/|//[^\n]*|^\s*#[^\n]*", " ", text, flags=re.S | re.M)
+    flat, depth, paren = [], 0, 0
+    for ch in text:  # keep only depth-0 text (no function or struct bodies)
+        if ch == "{":
+            depth += 1
+            flat.append(" ")
+            continue
+        if ch == "}":
+            depth -= 1
+            flat.append(";" if depth == 0 else " ")
+            continue
+        flat.append(ch if depth == 0 else " ")
+    out: dict[str, tuple[str, int]] = {}
+    for stmt in "".join(flat).split(";"):
+        if "(" in stmt or "typedef" in stmt:
+            continue
+        for name, ctype, count in parse_declaration(stmt):
+            out[name] = (ctype, count)
+    return out

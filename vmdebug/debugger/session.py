@@ -80,6 +80,15 @@ class Debugger:
         timeline.on_output = lambda fd, data: self.program_output(fd, data)
         self.memory = MemoryReader(lambda: self.tl.state, info.segments)
         self.lines = LineIndex(info, str(libc.LIBC_DIR))
+        from vmdebug.debugger.program_info import parse_structs
+        from vmdebug.debugger.program_info import parse_globals
+        defs: dict[str, list[tuple[str, str, int]]] = {}
+        self.globals: dict[str, tuple[str, int]] = {}
+        for fname, text in info.sources.items():
+            if fname.endswith(".c") and not fname.startswith(str(libc.LIBC_DIR)):
+                defs.update(parse_structs(text))
+                self.globals.update(parse_globals(text))
+        V.define_structs(defs)
         self.breakpoints: list[Breakpoint] = []
         self.next_bp = 1
         self.displays: list[Display] = []
@@ -231,6 +240,14 @@ class Debugger:
                 return None
             if sym.kind == "func":
                 return Value(V.NODEBUG_TEXT, sym.address, sym.address, name)
+            if name in self.globals:  # typed from its declaration in the C source
+                ctype, count = self.globals[name]
+                try:
+                    t = V.parse_ctype(ctype)
+                except DebugError:
+                    t = None
+                if t is not None:
+                    return ctx.load(V.array_of(t, count) if count else t, sym.address)
             return Value(V.NODEBUG, 0, sym.address, name)
 
         ctx = E.EvalContext(read_reg, self.memory.read, lookup, self.values)
@@ -253,7 +270,10 @@ class Debugger:
 
     def show_value(self, v: Value, fmt: str = "") -> str:
         from vmdebug.debugger.formatting import formatted
-        return formatted(v, fmt, self.label, self.memory.read_string)
+        def read(a: int, n: int) -> bytes | None:
+            data, bad = self.memory.try_read(a, n)
+            return None if bad is not None else data
+        return formatted(v, fmt, self.label, self.memory.read_string, read)
 
     def format_typed(self, ctype: str, addr: int) -> str:
         """A C-typed value in memory, as gdb prints arguments (``n=5``, ``p=0x804c008``)."""

@@ -22,18 +22,27 @@ class QuitRequest(Exception):
 
 @dataclass(frozen=True)
 class CType:
-    name: str               # "int", "unsigned int", "char", "ptr", "func", "void", "eflags", "nodebug"...
-    size: int
+    name: str               # "int", "unsigned int", "char", "ptr", "func", "void", "eflags", "nodebug",
+    size: int               # "struct NAME", "array"...
     signed: bool = True
-    target: "CType | None" = None
+    target: "CType | None" = None                      # pointee / element type
+    fields: tuple[tuple[str, "CType", int], ...] = ()  # struct members: (name, type, offset)
 
     @property
     def is_ptr(self) -> bool:
         return self.name == "ptr"
 
     @property
+    def is_struct(self) -> bool:
+        return self.name.startswith("struct ")
+
+    @property
+    def is_array(self) -> bool:
+        return self.name == "array"
+
+    @property
     def is_int(self) -> bool:
-        return self.name not in ("ptr", "func", "void", "nodebug", "nodebug_text", "struct")
+        return self.name not in ("ptr", "func", "void", "nodebug", "nodebug_text", "array") and not self.is_struct
 
     def spelling(self) -> str:
         """The C spelling gdb shows in ``(int *) 0x...``."""
@@ -48,6 +57,8 @@ class CType:
             return inner + ("*" if inner.endswith("*") else " *")
         if self.name == "func":
             return "void ()"
+        if self.name == "array" and self.target is not None:
+            return f"{self.target.spelling()} [{self.size // max(self.target.size, 1)}]"
         return self.name
 
 
@@ -80,6 +91,14 @@ BASE_TYPES = {
 }
 
 
+#: Struct types of the program being debugged (filled from its C sources, see program_info).
+STRUCTS: dict[str, CType] = {}
+
+
+def array_of(t: CType, n: int) -> CType:
+    return CType("array", t.size * n, False, t)
+
+
 def ptr_to(t: CType) -> CType:
     return CType("ptr", 4, False, t)
 
@@ -90,7 +109,8 @@ def parse_ctype(text: str) -> CType:
     stars = words.count("*")
     base_words = [w for w in words if w not in ("*", "const", "volatile")]
     if base_words[:1] == ["struct"]:
-        base = CType("struct " + " ".join(base_words[1:]), 4, False)
+        name = "struct " + " ".join(base_words[1:])
+        base = STRUCTS.get(name) or CType(name, 0, False)
     else:
         base = BASE_TYPES.get(" ".join(base_words), INT if not base_words else None)  # type: ignore[arg-type]
         if base is None:
@@ -188,3 +208,41 @@ def format_int(v: int, size: int, fmt: str, label: Callable[[int], str] | None =
         lab = label(u) if label else ""
         return f"{u:#x}" + (f" {lab}" if lab else "")
     raise DebugError(f"Undefined output format \"{fmt}\".")
+
+
+def _align(t: CType) -> int:
+    """i386 System V ABI alignment (Table 2.1: long long and double align to 4 in the i386 psABI)."""
+    if t.is_struct:
+        return max((_align(ft) for _, ft, _ in t.fields), default=1)
+    if t.is_array and t.target is not None:
+        return _align(t.target)
+    return min(max(t.size, 1), 4)
+
+
+def resolve_struct(t: CType) -> CType:
+    """A struct type with its members (pointers made before the definition hold a stub)."""
+    return STRUCTS.get(t.name, t) if t.is_struct and not t.fields else t
+
+
+def define_structs(defs: dict[str, list[tuple[str, str, int]]]) -> None:
+    """Lay out the program's structs (members in order, each at its alignment)."""
+    STRUCTS.clear()
+    for name, members in defs.items():
+        fields = []
+        off = 0
+        align = 1
+        for mname, ctype, count in members:
+            try:
+                t = parse_ctype(ctype)
+            except DebugError:
+                t = INT
+            t = resolve_struct(t)
+            if count:
+                t = array_of(t, count)
+            a = _align(t)
+            off = (off + a - 1) // a * a
+            fields.append((mname, t, off))
+            off += t.size
+            align = max(align, a)
+        size = (off + align - 1) // align * align
+        STRUCTS["struct " + name] = CType("struct " + name, size, False, None, tuple(fields))
