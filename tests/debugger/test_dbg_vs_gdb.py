@@ -64,3 +64,26 @@ def test_same_as_gdb(both: tuple[list[str], list[str]], index: int) -> None:
     if COMMANDS[index] == "p $eflags" or COMMANDS[index] == "continue":
         g = g.replace(" RF ]", " ]")
     assert o == g
+
+
+EXPRESSIONS = [
+    "p sizeof(int)", "p (char)65", "p/x 255", "p 'a' + 1", "p 5 > 3", "p !0", "p ~0", "p 1 ? 2 : 3", "p 07",
+    "p 0x10u", "p -5 / 2", "p -5 % 3", "p 1 << 31", "p 0xffffffff", "p 4294967295 + 1", "p (unsigned char)300",
+    "p (short)-1", "p/x (short)-1", "p 10 - 20u", "p/t 0", "p/o 0", "p/c 10", "p/d 'A'", "p/x 'A'",
+    "p 3 * (2 + 1)", "p 100 / 7 * 7", "p/z 5", "p/a 0", "p $_", "p 2147483647 + 1", "p -2147483648",
+    "p (int)3000000000", "p 3000000000", "p/x -1LL", "p 1 == 1 && 2 > 3", "p 6 ^ 3", "p 6 | 1", "p 6 & 3",
+    "p 1024 >> 3", "p -1 >> 1", "p 0x80000000 >> 1", "p 1 +", "p )", "p $1 + $2", "p $$", "p $$3",
+]
+
+
+def test_expressions_like_gdb(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """C expression evaluation, literal typing and print formats against gdb itself."""
+    exe = build(tmp_path_factory.mktemp("expr"), PROG_S, "prog")
+    args = []
+    for e in EXPRESSIONS:
+        args += ["-ex", "echo =====\\n", "-ex", e]
+    gdb = subprocess.run(["gdb", "-nx", "-batch", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, timeout=60).stdout
+    ours, _, _ = run(exe, [a for a in args if a != "-ex"])
+    assert "$15 = 4294967296" in gdb
+    assert _sections(ours + "\n") == _sections(gdb)

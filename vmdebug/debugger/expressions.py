@@ -159,9 +159,19 @@ class _Parser:
             digits = v.rstrip("uUlL")
             n = int(digits, 16) if digits[:2].lower() == "0x" else (int(digits, 8) if len(digits) > 1 and
                                                                     digits[0] == "0" else int(digits))
-            unsigned = "u" in v.lower() or n > 0x7FFFFFFF
-            t = V.UINT if unsigned and n <= 0xFFFFFFFF else (V.INT if n <= 0x7FFFFFFF else V.LONGLONG)
-            if n > 0xFFFFFFFF:
+            # C's rules (C11 6.4.4.1) with i386 sizes: a decimal literal is int, else long
+            # long; a hex or octal one may also be unsigned int; a 'u' suffix makes it unsigned.
+            decimal = not (digits[:2].lower() == "0x" or (len(digits) > 1 and digits[0] == "0"))
+            suffix = v[len(digits):].lower()
+            if "ll" in suffix:
+                t = V.ULONGLONG if "u" in suffix else V.LONGLONG
+            elif "u" in suffix:
+                t = V.UINT if n <= 0xFFFFFFFF else V.ULONGLONG
+            elif n <= 0x7FFFFFFF:
+                t = V.INT
+            elif n <= 0xFFFFFFFF and not decimal:
+                t = V.UINT
+            else:
                 t = V.LONGLONG if n <= 0x7FFFFFFFFFFFFFFF else V.ULONGLONG
             return ("num", n, t)
         if kind == "char":
