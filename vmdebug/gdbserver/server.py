@@ -88,7 +88,12 @@ class Server:
     def serve(self, once: bool = False) -> None:
         """Accept clients forever (or just one with ``once``)."""
         while True:
-            conn, peer = self.sock.accept()
+            try:
+                conn, peer = self.sock.accept()
+            except OSError:
+                if self.sock.fileno() < 0:       # closed by close(): stop serving
+                    return
+                raise
             self.connections += 1
             self.log(f"gdb connected from {peer[0]}:{peer[1]}")
             try:

@@ -120,6 +120,7 @@ class Target:
         """Back to step 0 with no breakpoints: each connection debugs the process from its start."""
         self.tl.interrupted = False
         self.tl.goto(0)
+        self.tl.shown_upto = 0               # the program's output is shown again, as on a new run
         self.dbg.breakpoints.clear()
         self.points.clear()
         self.owner.clear()
