@@ -329,6 +329,29 @@ def _bscan(p: "Process", i: Instruction) -> Closure:
     return run
 
 
+@semantics("tzcnt", "lzcnt")
+def _count_zeros(p: "Process", i: Instruction) -> Closure:
+    """SDM TZCNT/LZCNT: the number of trailing/leading zero bits, the operand size
+    for a zero source; CF = (source == 0), ZF = (result == 0).  gcc emits `rep bsf`
+    for __builtin_ctz, which is TZCNT on BMI1 CPUs (the reference machine has it);
+    the undefined PF AF SF OF are left alone, as for bsf."""
+    size = op_size(i)
+    dst, src = i.operands
+    gs, put, nxt, trailing = getter(p, src, size), setter(p, dst, size), i.address + i.length, i.mnemonic == "tzcnt"
+    set_fl = flag_setter(p, F.CF | F.ZF)
+
+    def run() -> int:
+        v = gs()
+        if v == 0:
+            n = size
+        else:
+            n = (v & -v).bit_length() - 1 if trailing else size - v.bit_length()
+        put(n)
+        set_fl((F.CF if v == 0 else 0) | (F.ZF if n == 0 else 0))
+        return nxt
+    return run
+
+
 @semantics("xadd", "cmpxchg")
 def _xadd(p: "Process", i: Instruction) -> Closure:
     size = op_size(i)
