@@ -87,3 +87,47 @@ def test_expressions_like_gdb(tmp_path_factory: pytest.TempPathFactory) -> None:
     ours, _, _ = run(exe, [a for a in args if a != "-ex"])
     assert "$15 = 4294967296" in gdb
     assert _sections(ours + "\n") == _sections(gdb)
+
+
+WATCH_SCRIPT = """\
+starti
+watch *(int*)&counter
+rwatch *(int*)&text
+awatch *(int*)&counter
+info breakpoints
+continue
+continue
+continue
+info breakpoints
+delete 2
+continue
+continue
+delete
+continue
+"""
+
+
+def test_watchpoints_like_gdb(tmp_path: Path) -> None:
+    """Hardware write/read/access watchpoints (several firing at one step) against gdb on the real CPU."""
+    from dbgprogs import LOOP_S
+    exe = build(tmp_path, LOOP_S, "loop")
+    (tmp_path / "w.gdb").write_text(WATCH_SCRIPT)
+    gdb = subprocess.run(["gdb", "-nx", "-batch", "-x", str(tmp_path / "w.gdb"), str(exe)],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60).stdout
+    ours = subprocess.run(["python", "-m", "vmdebug", "debug", "--layout", "compat", "-batch", "-x",
+                           str(tmp_path / "w.gdb"), str(exe)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=120).stdout
+    assert "2       read watchpoint keep y              *(int*)&text" in gdb
+    norm = [re.sub(r"process \d+", "process N", x) for x in (gdb, ours)]
+    assert norm[1] == norm[0]
+
+
+def test_sourced_file_stops_at_the_first_error(tmp_path: Path) -> None:
+    exe = build(tmp_path, PROG_S, "prog")
+    (tmp_path / "bad.gdb").write_text("p 1\nfoo\np 2\n")
+    args = ["-nx", "-batch", "-x", str(tmp_path / "bad.gdb"), str(exe)]
+    gdb = subprocess.run(["gdb", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    ours = subprocess.run(["python", "-m", "vmdebug", "debug", *args[1:]], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=60)
+    assert ours.stdout == gdb.stdout
+    assert ours.returncode == gdb.returncode == 1

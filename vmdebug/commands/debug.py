@@ -49,6 +49,26 @@ def _err(text: str) -> None:
     sys.stderr.flush()
 
 
+def run_script(dbg: object, path: str, lines: list[str]) -> bool:
+    """A command file, as gdb's ``-x``/``source``: the first failing command ends it."""
+    report = dbg._error  # type: ignore[attr-defined]
+    held: list[str] = []
+    dbg._error = held.append  # type: ignore[attr-defined]
+    try:
+        for number, line in enumerate(lines, 1):
+            ok = dbg.execute(line)  # type: ignore[attr-defined]
+            if not ok:
+                report(f"{path}:{number}: Error in sourced command file:")
+            for message in held:
+                report(message)
+            held.clear()
+            if not ok:
+                return False
+        return True
+    finally:
+        dbg._error = report  # type: ignore[attr-defined]
+
+
 def cmd_debug(args: argparse.Namespace) -> int:
     from vmdebug.debugger.session import open_debugger
     from vmdebug.debugger.values import QuitRequest
@@ -63,17 +83,18 @@ def cmd_debug(args: argparse.Namespace) -> int:
             raise UserError(f"{args.stdin}: {exc.strerror}") from None
     dbg = open_debugger(args.program, list(args.args), _out, _err, stdin=stdin, layout=args.layout,
                         memory_mib=args.memory, opt=args.opt, max_steps=args.max_steps)
-    commands: list[str] = []
+    scripts: list[tuple[str, list[str]]] = []
     for path in args.xfile:
         try:
             with open(path, encoding="utf-8") as f:
-                commands.extend(f.read().splitlines())
+                scripts.append((path, f.read().splitlines()))
         except OSError as exc:
             raise UserError(f"{path}: {exc.strerror}") from None
-    commands.extend(args.ex)
     ok = True
     try:
-        for line in commands:
+        for path, lines in scripts:
+            ok = run_script(dbg, path, lines)
+        for line in args.ex:
             ok = dbg.execute(line)
         if args.batch:
             return 0 if ok else 1

@@ -47,6 +47,8 @@ class Stop:
     bp: "Breakpoint | None" = None
     old: Value | None = None
     new: Value | None = None
+    #: Every watchpoint that triggered at this step: (watchpoint, old, new), in number order.
+    hits: list[tuple["Breakpoint", Value | None, Value | None]] | None = None
 
 
 Pred = Callable[[Cols], np.ndarray]
@@ -227,6 +229,7 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
             # The last step of a finished run: the end report wins (gdb reports the signal).
             tl.goto(s)
             return Stop(s, "end")
+        hits = []
         for wp, m in zip(watches, watch_masks):
             if m[i]:
                 # Backwards, "old" is the value the cursor saw (after the write) and "new"
@@ -234,9 +237,12 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
                 before, after = (s - 1, s) if forward else (s + 1, s)
                 got = _check_watch(dbg, wp, before, after, read_hit=True)
                 if got is not None:
-                    tl.goto(s)
                     wp.hits += 1
-                    return Stop(s, "watch", wp, got[0], got[1])
+                    hits.append((wp, got[0], got[1]))
+        if hits:
+            tl.goto(s)
+            hits.sort(key=lambda h: h[0].number)
+            return Stop(s, "watch", hits[0][0], hits[0][1], hits[0][2], hits)
         if bp_mask[i]:
             bp = _check_bp(dbg, s, int(cols.eip[i]))
             if bp is not None:

@@ -290,13 +290,15 @@ def cmd_info_breakpoints(dbg: "Debugger", arg: str) -> None:
     if not bps:
         dbg.write("No breakpoints or watchpoints.")
         return
-    dbg.write("Num     Type           Disp Enb Address    What")
-    for b in bps:
+    types = [(b.kind if b.ranges or b.kind != "hw watchpoint" else "watchpoint") if b.is_watch else "breakpoint"
+             for b in bps]
+    tw = max(14, *(len(t) for t in types)) + 1   # gdb widens the column for "read watchpoint"
+    dbg.write(f"{'Num':<8}{'Type':<{tw}}Disp Enb Address    What")
+    for b, typ in zip(bps, types):
         disp = "del" if b.temporary else "keep"
         enb = "y" if b.enabled else "n"
         if b.is_watch:
-            typ = b.kind if b.ranges or b.kind != "hw watchpoint" else "watchpoint"
-            dbg.write(f"{b.number:<8}{typ:<15}{disp:<5}{enb:<4}{'':<11}{b.what}")
+            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{'':<11}{b.what}")
         else:
             func = dbg.info.function_at(b.address)
             loc = dbg.info.line_for(b.address)
@@ -304,7 +306,7 @@ def cmd_info_breakpoints(dbg: "Debugger", arg: str) -> None:
                 what = f"in {func.name} at {dbg.info.short_file(loc[0])}:{loc[1]}"
             else:
                 what = dbg.label(b.address)
-            dbg.write(f"{b.number:<8}{'breakpoint':<15}{disp:<5}{enb:<4}{b.address:#010x} {what}".rstrip())
+            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{b.address:#010x} {what}".rstrip())
         if b.condition:
             dbg.write(f"\tstop only if {b.condition}")
         if b.hits:

@@ -81,17 +81,17 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
             dbg.breakpoints.remove(bp)
     elif stop.reason == "watch" and stop.bp is not None:
         from vmdebug.debugger.commands.breakpoints import watch_title
-        wp = stop.bp
-        dbg.write("")
-        dbg.write(f"{watch_title(wp)} {wp.number}: {wp.what}")
-        dbg.write("")
-        old = dbg.show_value(stop.old) if stop.old is not None else "<unreadable>"
-        new = dbg.show_value(stop.new) if stop.new is not None else "<unreadable>"
-        if wp.kind == "read watchpoint" or (old == new):
-            dbg.write(f"Value = {new}")
-        else:
-            dbg.write(f"Old value = {old}")
-            dbg.write(f"New value = {new}")
+        for wp, old_v, new_v in stop.hits or [(stop.bp, stop.old, stop.new)]:
+            dbg.write("")
+            dbg.write(f"{watch_title(wp)} {wp.number}: {wp.what}")
+            dbg.write("")
+            old = dbg.show_value(old_v) if old_v is not None else "<unreadable>"
+            new = dbg.show_value(new_v) if new_v is not None else "<unreadable>"
+            if wp.kind == "read watchpoint" or (old == new):
+                dbg.write(f"Value = {new}")
+            else:
+                dbg.write(f"Old value = {old}")
+                dbg.write(f"New value = {new}")
         dbg.print_location(True)
     else:
         dbg.print_location(not src_only)
@@ -114,6 +114,19 @@ def cmd_run(dbg: "Debugger", arg: str) -> None:
     dbg.tl.goto(0)
     dbg.tl.shown_upto = 0
     report(dbg, scan(dbg, True))
+
+
+@command("starti", category="running", moves=True)
+def cmd_starti(dbg: "Debugger", arg: str) -> None:
+    """Start the program and stop at its first instruction (step 0).
+
+    Usage: starti"""
+    dbg.tl.goto(0)
+    dbg.tl.shown_upto = 0
+    dbg.write("")
+    dbg.write("Program stopped.")
+    dbg.print_location(True)
+    dbg.after_stop()
 
 
 @command("start", category="running", moves=True)
