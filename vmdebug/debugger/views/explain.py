@@ -115,7 +115,10 @@ def explain_lines(dbg: "Debugger") -> list[str]:
         for s, e, p, n in below + above:
             dist = addr - e if e <= addr else s - addr
             rel = "below" if e <= addr else "above"
-            near.append(f"{s:#010x}-{e:#010x} {p} {n or '(anonymous)'}   ({dist:#x} bytes {rel} the address)")
+            where = f"{dist:#x} bytes {rel} the address" if dist else f"ends right {rel} the address"
+            if dist == 0 and rel == "above":
+                where = "starts right above the address"
+            near.append(f"{s:#010x}-{e:#010x} {p} {n or '(anonymous)'}   ({where})")
         eip = fault[1]
         loc = dbg.info.line_for(eip)
         fault_where = f"{eip:#010x} {dbg.label(eip)}".rstrip()

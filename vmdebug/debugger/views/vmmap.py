@@ -56,10 +56,11 @@ def vmmap(state: ProcessState, ctx: MapContext) -> list[str]:
     out.append(f"{top:#010x}  {border}  top of user space")
     kinds = {}
     ascending = sorted(vmas)
-    prev_rw = False
+    prev_rw_end = -1
     for s, e, p, n in ascending:
-        kinds[s] = _kind(s, e, p, n, ctx, prev_rw)
-        prev_rw = kinds[s] in ("data",)
+        # bss beyond the file's last page is an anonymous mapping right after the data
+        kinds[s] = _kind(s, e, p, n, ctx, prev_rw_end == s)
+        prev_rw_end = e if kinds[s] == "data" else -1
     prev_start = top
     for s, e, p, n in vmas:
         if e < prev_start:
@@ -87,6 +88,8 @@ def vmmap(state: ProcessState, ctx: MapContext) -> list[str]:
         elif kind in ("text", "data", "rodata"):
             secs = [name for name, a, b in ctx.sections if a < e and b > s and name]
             label = kind + (f" ({' '.join(secs)})" if secs else "")
+            if kind == "rodata" and not secs:
+                label = "ELF and program headers"
             out.append(f"{pad}{_box(label)}  {'  '.join(notes)}")
             if s <= eip < e:
                 marks.append(f"<- eip {eip:#010x}")
