@@ -203,3 +203,20 @@ def test_smashed_saved_ebp_and_return_address_are_reported() -> None:
         "the call pushed 0x08049086; `ret` will jump to 0x41414141",
         "warning: frame #0 (greet): the saved ebp at 0xbffffe98 holds 0x41414141, which is not a frame higher "
         "up the stack: the ebp chain is broken (`leave` will load it into ebp)"]
+
+
+def test_local_array_and_mmap_area() -> None:
+    dbg, cap = session("examples/rodata_write.c")
+    dbg.execute("break 37")
+    dbg.execute("run")
+    assert outputs(dbg, cap, "info locals") == ['buf = "Hello"']
+    assert outputs(dbg, cap, "p &buf") == ["$1 = (char (*)[6]) 0xbffffeaa"]
+    assert outputs(dbg, cap, "p *buf@3") == ['$2 = "Hel"']
+    assert outputs(dbg, cap, "whatis buf") == ["type = char [6]"]
+    dbg2, cap2 = session("examples/mmap_anon.c")
+    dbg2.execute("break 43")
+    dbg2.execute("run")
+    vm = outputs(dbg2, cap2, "vmmap")
+    k = vm.index("0xb8000000  +--------------------------------+")
+    assert vm[k + 1] == "            |           mmap area            |  rw-p  8 KiB"
+    assert "            |    ELF and program headers     |  r--p examples/mmap_anon.c  4 KiB" in vm

@@ -92,8 +92,17 @@ def declared_type(body: str, name: str) -> str:
     base = " ".join(w for w in m.group(1).split() if w not in ("const", "volatile", "static", "register"))
     if base in ("return", "else", "case", "goto") or not base:
         return "int"
-    stars = m.group(2) + ("*" if m.group(3) else "")
-    return base + (" " + stars if stars else "")
+    stars = m.group(2)
+    ctype = base + (" " + stars if stars else "")
+    dims = re.match(r"\[\s*(\d*)\s*\]", m.group(3) or "")
+    if dims and not dims.group(1) and body[m.end() - 1] == "=":
+        lit = re.match(r'\s*"((?:\\.|[^"\\])*)"', body[m.end():])
+        if lit:  # char buf[] = "hello": the size is the literal's, NUL included
+            size = len(lit.group(1).encode().decode("unicode_escape")) + 1
+            return f"{ctype} [{size}]"
+    if dims and dims.group(1):
+        return f"{ctype} [{dims.group(1)}]"   # an array: the slot holds the elements themselves
+    return ctype + (" *" if m.group(3) else "")
 
 
 def compile_verbose(source: str, file_name: str, opt_level: str = "0") -> str | None:

@@ -233,7 +233,10 @@ class Debugger:
                     addr += p.size
             for lname, ltype, laddr in self.frame_locals(frame):
                 if lname == name:
-                    t = V.parse_ctype(ltype) if not ltype.startswith("struct") or "*" in ltype else V.INT
+                    try:
+                        t = V.parse_ctype(ltype)
+                    except DebugError:
+                        t = V.INT
                     return ctx.load(t, laddr)
             sym = self.info.lookup(name)
             if sym is None:
@@ -281,7 +284,10 @@ class Debugger:
             t = V.parse_ctype(ctype)
         except DebugError:
             t = V.INT
-        if t.name.startswith("struct"):
+        t = V.resolve_struct(t)
+        if t.is_struct or t.is_array:
+            return self.show_value(Value(t, addr, addr))
+        if t.size <= 0:
             t = V.INT
         data, bad = self.memory.try_read(addr, t.size)
         if bad is not None:

@@ -53,6 +53,8 @@ class CType:
                 return "void (*)()"
             if t.name == "nodebug":
                 return "<data variable, no debug info> *"
+            if t.is_array and t.target is not None:
+                return f"{t.target.spelling()} (*)[{t.size // max(t.target.size, 1)}]"
             inner = t.spelling()
             return inner + ("*" if inner.endswith("*") else " *")
         if self.name == "func":
@@ -104,7 +106,12 @@ def ptr_to(t: CType) -> CType:
 
 
 def parse_ctype(text: str) -> CType:
-    """A C type name such as ``unsigned char *`` (structs become ``void``)."""
+    """A C type name such as ``unsigned char *``, ``struct node *`` or ``char [12]``."""
+    arr = text.rstrip().endswith("]") and "[" in text
+    if arr:
+        head, _, dim = text.rstrip()[:-1].rpartition("[")
+        if dim.strip().isdigit():
+            return array_of(parse_ctype(head), int(dim))
     words = text.replace("*", " * ").split()
     stars = words.count("*")
     base_words = [w for w in words if w not in ("*", "const", "volatile")]
