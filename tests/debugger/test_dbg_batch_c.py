@@ -220,3 +220,15 @@ def test_local_array_and_mmap_area() -> None:
     k = vm.index("0xb8000000  +--------------------------------+")
     assert vm[k + 1] == "            |           mmap area            |  rw-p  8 KiB"
     assert "            |    ELF and program headers     |  r--p examples/mmap_anon.c  4 KiB" in vm
+
+
+def test_history_of_a_struct_member_and_a_byte() -> None:
+    dbg, cap = session("examples/use_after_free.c")
+    dbg.execute("break 48")
+    dbg.execute("run")
+    hist = outputs(dbg, cap, "history acct->balance")
+    assert hist[0] == "5 writes to 0x0804f014 (4 bytes):"
+    assert hist[1] == ("> step 205      0x08049067 <main+62> examples/use_after_free.c:47 "
+                       "[0x0804f014, 4 bytes] 0x00000000 -> 0x00000064")
+    assert all("<strcpy+20> string.s:63" in h for h in hist[2:])      # "hacked by eve!!" overwrites it later
+    assert outputs(dbg, cap, "history *(char*)acct")[0] == "2 writes to 0x0804f008 (1 byte):"

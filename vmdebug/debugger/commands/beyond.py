@@ -27,12 +27,12 @@ def _target(dbg: "Debugger", arg: str) -> tuple[str, int, int]:
     if alias in C.REG_IDS and (text.startswith("$") or alias == text):
         return "reg", C.REG_IDS[alias], 0
     v = dbg.evaluate(text)
-    if v.type.name == "nodebug":
+    if v.type.name == "nodebug":          # a symbol without a type: its 4 bytes
         return "mem", v.address or 0, 4
-    if v.address is not None and not text.lstrip().startswith(("0x", "0X")) and v.type.size > 0 \
-            and text.strip()[0] in "*&" and text.strip()[0] == "*":
-        return "mem", v.address, v.type.size
-    return "mem", v.unsigned & 0xFFFFFFFF, 4
+    if v.address is not None and v.type.size > 0 and (text.startswith("*") or v.type.is_int and
+                                                      not text[0].isdigit()):
+        return "mem", v.address, v.type.size  # an lvalue: *(char *)p, a typed variable, a member
+    return "mem", v.unsigned & 0xFFFFFFFF, 4  # an address
 
 
 def _eip_before(dbg: "Debugger", step: int) -> int | None:
@@ -104,7 +104,7 @@ def cmd_history(dbg: "Debugger", arg: str) -> None:
     kind, where, size = _target(dbg, arg)
     dbg.tl.record_all()  # "every write": the whole run, not only what was recorded so far
     writes = _writes(dbg, kind, where, size)
-    name = C.REG_NAMES[where] if kind == "reg" else f"{where:#010x} ({size} bytes)"
+    name = C.REG_NAMES[where] if kind == "reg" else f"{where:#010x} ({size} byte{'s' if size != 1 else ''})"
     if not writes:
         dbg.write(f"No writes to {name} in steps 0..{dbg.tl.last}.")
         return
