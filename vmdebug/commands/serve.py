@@ -12,6 +12,7 @@ keeps serving connections until it is interrupted (or after one with
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from vmdebug.errors import UserError
@@ -75,7 +76,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         server = Server(target, host, port, log=_log, trace=args.trace)
     except OSError as exc:
-        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise UserError(f"cannot listen on {host}:{port}: {reason}") from None
     bound_host, bound_port = server.address
     _log(f"listening on {bound_host}:{bound_port} (gdb ELF -ex 'target remote {bound_host}:{bound_port}')")
     try:
