@@ -149,3 +149,9 @@ def test_commands_from_a_pipe_without_terminal(prog: Path) -> None:
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0
     assert out.stdout == "Breakpoint 1 at 0x8049003\n\nBreakpoint 1, 0x08049003 in f ()\n$1 = 5\n"
+
+
+def test_enter_after_x_continues(prog: Path, tmp_path: Path) -> None:
+    dbg, cap = session(prog)
+    drive(dbg, "set context off\rx/2xw &val\r\r\x04", tmp_path / "h")
+    assert cap.lines == ["0x804a000:\t0x00000007\t0x74206968", "0x804a008:\t0x65726568\t0x00000000", "quit"]

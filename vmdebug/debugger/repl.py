@@ -191,6 +191,9 @@ class Repl:
             text = self.last
             if not text:
                 return True
+            word = text.split()[0]
+            if word.split("/")[0] == "x":  # gdb: Enter after x continues after the last unit examined
+                text = word
         else:
             self.last = text
         self.prev_regs = self.prev_regs or list(self.dbg.regs)
