@@ -384,7 +384,7 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
             raise UserError(f"{target}: the session holds no steps")
         header = sess.header
         nframes = int(header.get("machine", {}).get("nframes", memory_mib * 256))
-        tl = Timeline(sess.log, nframes, end=sess.end)
+        tl = Timeline(sess.log, nframes, end=sess.end, checkpoints=sess.checkpoints)
         info = ProgramInfo(header.get("image"), str(header.get("program", target)))
         dbg = Debugger(tl, info, header, write, error, program_output)
         for w in sess.warnings:

@@ -32,7 +32,8 @@ class Timeline:
     """Cursor + state over a log; optionally backed by a live :class:`Process`."""
 
     def __init__(self, log: EventLog, nframes: int, process: Any = None, end: dict[str, Any] | None = None,
-                 interval: int = 4096, max_steps: int = DEFAULT_MAX_STEPS) -> None:
+                 interval: int = 4096, max_steps: int = DEFAULT_MAX_STEPS,
+                 checkpoints: list[Any] | None = None) -> None:
         self.log = log
         self.nframes = nframes
         self.history = History(log, nframes, interval)
@@ -40,9 +41,10 @@ class Timeline:
         self._end = end
         self.max_steps = max_steps
         self.cursor = 0
-        if process is None and log.last_step > 0:
-            # A replayed session: build every checkpoint now (about 0.15 s per million
-            # steps) so that any later jump costs one checkpoint restore.
+        stored = bool(checkpoints) and self.history.import_checkpoints(checkpoints or [])
+        if process is None and log.last_step > 0 and not stored:
+            # A replayed session without stored checkpoints: build every checkpoint now
+            # (about 0.15 s per million steps) so that any later jump costs one restore.
             self.history.state_at(log.last_step)
         self.state: ProcessState = self.history.state_at(0)
         self.shown_upto = 0
