@@ -151,3 +151,12 @@ def test_stepping_by_source_lines(env: Env) -> None:
         lines[start + 7], f"{CALL}\t    printf(\"fact=%d\\n\", fact(5));       /* CALL */",   # finish
         f"fact () at prog.c:{recurse + 1}", f"{recurse + 1}\t}}"]                 # reverse-step into the call
     assert re.fullmatch(rf"Run till exit from .*|0x[0-9a-f]+ in main \(\) at prog\.c:{CALL}", lines[start + 7])
+
+
+def test_monitor_runs_vmdebugs_read_only_commands(env: Env) -> None:
+    out = env.gdb("continue", "monitor explain", "monitor history *(int *)&counter", "monitor step")
+    assert "The process was killed by SIGSEGV (SEGV_MAPERR)" in out
+    assert "NULL pointer dereference" in out
+    writes = re.findall(rf"step +\d+ +0x[0-9a-f]+ <fact\+\d+> prog\.c:{COUNT} ", out)
+    assert len(writes) == 5                                        # the five writes to counter
+    assert '"step" moves the cursor or sets breakpoints' in out

@@ -100,6 +100,8 @@ class Server:
                 self.session(conn)
             except OSError as exc:
                 self.log(f"connection lost: {exc}")
+            except Exception as exc:  # a bug in the stub must not take the server down
+                self.log(f"internal error, connection closed: {type(exc).__name__}: {exc}")
             finally:
                 try:
                     conn.close()

@@ -50,6 +50,7 @@ WATCH_KINDS = {2: "hw watchpoint", 3: "read watchpoint", 4: "acc watchpoint"}
 WATCH_STOP = {2: "watch", 3: "rwatch", 4: "awatch"}
 _PIECE_TYPES = {4: "unsigned int", 2: "unsigned short", 1: "unsigned char"}
 MAX_WATCH = 4096
+OUTPUT_CHUNK = 0x1000      # bytes per O packet: twice that in hex, well inside PacketSize
 
 #: What the stub tells gdb it can do (qSupported reply, before the client-dependent parts).
 FEATURES = ("PacketSize=4000", "qXfer:features:read+", "ReverseStep+", "ReverseContinue+", "QStartNoAckMode+",
@@ -87,6 +88,11 @@ def _pieces(addr: int, length: int) -> list[tuple[int, int]]:
                 addr += n
                 break
     return out
+
+
+def _console(data: bytes) -> list[str]:
+    """``O`` packets (console output, hex) small enough for gdb's PacketSize."""
+    return [f"O{data[i:i + OUTPUT_CHUNK].hex()}" for i in range(0, len(data), OUTPUT_CHUNK)]
 
 
 def _every_step(c: Cols) -> np.ndarray:
@@ -260,7 +266,7 @@ class Target:
             finally:
                 dbg._write, dbg._error = self._quiet, self.log
         out = "".join(f"{ln}\n" for ln in lines)
-        return Reply([*(["O" + out.encode().hex()] if out else []), "OK"])
+        return Reply([*_console(out.encode()), "OK"])
 
     # ---- v packets -----------------------------------------------------------------
     def _v(self, text: str) -> Reply:
@@ -338,7 +344,7 @@ class Target:
         reply = self._move(forward, step, signal)
         if not reply.startswith(("W", "X")):
             self.stop_reply = reply
-        packets = [f"O{data.hex()}" for _fd, data in self.output]
+        packets = [p for _fd, data in self.output for p in _console(data)]
         self.output.clear()
         return Reply([*packets, reply])
 
