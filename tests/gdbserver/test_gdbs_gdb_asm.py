@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from gdbsutil import ENV, EXIT_S, ServeProcess, gdb, vmdebug, write_program
+from gdbsutil import ENV, EXIT_S, SPIN_S, ServeProcess, gdb, vmdebug, write_program
 
 EXIT_LINE = EXIT_S.splitlines().index("    int 0x80", EXIT_S.splitlines().index("    mov ebx, 3")) + 1
 
@@ -99,3 +99,20 @@ def test_once_exits_after_the_first_client(env: Env) -> None:
     out = gdb(env.elf, server.port, "stepi", cwd=env.tmp)
     assert "_start" in out
     assert server.proc.wait(timeout=20) == 0
+
+
+def test_ctrl_c_interrupts_gdbs_continue(tmp_path: Path) -> None:
+    """gdb's own SIGINT handling (sent to gdb after a second) becomes 0x03 on the wire."""
+    _, elf = write_program(tmp_path, "spin.s", SPIN_S)
+    server = ServeProcess(tmp_path, "spin.s")
+    try:
+        out = gdb(elf, server.port, "python import threading, os, signal; threading.Timer(1.0, lambda: "
+                  "os.kill(os.getpid(), signal.SIGINT)).start()", "continue", "p $eax", "stepi", "stepi", "p $eax",
+                  "reverse-stepi", "reverse-stepi", "p $eax", "info threads", cwd=tmp_path)
+    finally:
+        server.close()
+    assert "\nProgram received signal SIGINT, Interrupt.\n_start () at spin.s:" in out
+    values = [int(v) for v in re.findall(r"^\$\d+ = (\d+)$", out, re.M)]
+    assert values[0] > 1000                                        # it ran a while before Ctrl-C
+    assert values[1] == values[0] + 1 and values[2] == values[0]   # one inc forward, undone backward
+    assert re.search(r"\(step \d{4,}\) _start \(\) at spin\.s:", out)
