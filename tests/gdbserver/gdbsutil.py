@@ -131,10 +131,11 @@ class ServeProcess:
         return err
 
 
-def gdb(elf: Path, port: int, *commands: str, cwd: Path) -> str:
+def gdb(elf: Path, port: int, *commands: str, cwd: Path, extended: bool = False) -> str:
     """The real gdb in batch mode attached to the server; stdout and stderr together."""
+    target = "extended-remote" if extended else "remote"
     argv = ["gdb", "-nx", "-batch", "-ex", "set debuginfod enabled off", "-ex", "set confirm off",
-            "-ex", f"target remote 127.0.0.1:{port}"]
+            "-ex", f"target {target} 127.0.0.1:{port}"]
     for c in commands:
         argv += ["-ex", c]
     res = subprocess.run([*argv, str(elf)], capture_output=True, text=True, cwd=cwd, timeout=60, env=ENV)

@@ -160,3 +160,14 @@ def test_monitor_runs_vmdebugs_read_only_commands(env: Env) -> None:
     writes = re.findall(rf"step +\d+ +0x[0-9a-f]+ <fact\+\d+> prog\.c:{COUNT} ", out)
     assert len(writes) == 5                                        # the five writes to counter
     assert '"step" moves the cursor or sets breakpoints' in out
+
+
+def test_extended_remote_runs_the_recording_again(env: Env) -> None:
+    out = gdb(env.elf, env.server.port, "break fact", "run", "continue", "info registers eip", "run",
+              "info registers eip", "delete", "continue", "continue", "run", "bt", "kill", "run", "p $pc",
+              cwd=env.tmp, extended=True)
+    assert out.count(f"Breakpoint 1, fact () at prog.c:{COUNT}") == 3     # run, continue, run again
+    assert out.count("Program received signal SIGSEGV") == 3
+    assert "Program terminated with signal SIGSEGV, Segmentation fault." in out
+    assert "[Inferior 1 (process 1000) killed]" in out
+    assert out.count("fact=120") == 3           # the output, on each of the three runs that got past printf

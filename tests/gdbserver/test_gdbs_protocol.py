@@ -139,7 +139,7 @@ def test_writes_are_refused_and_change_nothing(spin: Server) -> None:
 
 def test_unknown_and_malformed_packets_never_break_the_session(spin: Server) -> None:
     c = client(spin)
-    for p in (b"qNoSuchThing", b"vNoSuchThing", b"!", b"Q", b"", b"_", b"qXfer:features:read:target.xml:zz,1",
+    for p in (b"qNoSuchThing", b"vNoSuchThing", b"vRun;", b"Q", b"", b"_", b"qXfer:features:read:target.xml:zz,1",
               b"Z0,1", b"Z0,zz,1", b"vCont;", b"vCont;t", b"C", b"qRcmd,zz", b"p"):
         reply = c.request(p)
         assert reply == b"" or reply.startswith(b"E"), (p, reply)

@@ -113,6 +113,8 @@ class Target:
         self.points: dict[tuple[int, int, int], list["Breakpoint"]] = {}
         self.owner: dict[int, tuple[int, int, int]] = {}
         self.multiprocess = False
+        self.extended = False        # "target extended-remote": run/kill/detach keep the connection
+        self.started = False         # the process was (re)started by vRun, not attached to
         self.gone = False
         self.stop_reply = ""
         self.reset()
@@ -132,8 +134,34 @@ class Target:
         self.owner.clear()
         self.gone = False
         self.multiprocess = False
+        self.extended = False
+        self.started = False
         self.output.clear()
         self.stop_reply = self._stop(SIGTRAP)
+
+    def restart(self) -> str:
+        """``run`` in extended-remote mode: the same recorded process, from step 0 again."""
+        self.tl.interrupted = False
+        self.tl.goto(0)
+        self.tl.shown_upto = 0
+        self._forget_points()
+        self.gone = False
+        self.started = True
+        self.stop_reply = self._stop(SIGTRAP)
+        return self.stop_reply
+
+    def _forget_points(self) -> None:
+        """gdb considers its breakpoints gone with the process (it inserts them again on resume)."""
+        for bps in self.points.values():
+            for bp in bps:
+                if bp in self.dbg.breakpoints:
+                    self.dbg.breakpoints.remove(bp)
+        self.points.clear()
+        self.owner.clear()
+
+    def _end_process(self) -> None:
+        self.gone = True
+        self._forget_points()
 
     # ---- identifiers ---------------------------------------------------------------
     @property
@@ -194,9 +222,14 @@ class Target:
         if head == "H" or head == "T":
             return Reply(["OK"])
         if head == "k":
-            return Reply([], close=True)
+            self._end_process()
+            return Reply([], close=not self.extended)
         if head == "D":
-            return Reply(["OK"], close=True)
+            self._end_process()
+            return Reply(["OK"], close=not self.extended)
+        if text == "!":
+            self.extended = True
+            return Reply(["OK"])
         if head == "v":
             return self._v(text)
         if head == "q":
@@ -216,7 +249,8 @@ class Target:
         if name == "qXfer" and rest.startswith("features:read:"):
             return Reply([self._xfer(rest[len("features:read:"):])])
         if text == "qAttached" or name == "qAttached":
-            return Reply(["1"])          # "attached": gdb detaches at exit instead of killing
+            # "attached" (gdb detaches at exit, leaving the server as it was) unless gdb ran it.
+            return Reply(["0" if self.started else "1"])
         if text == "qfThreadInfo":
             return Reply([f"m{self.tid}"])
         if text == "qsThreadInfo":
@@ -282,7 +316,12 @@ class Target:
             sig = _hex_int(action[1:]) if kind in "CS" else 0
             return self._resume(True, kind in "sS", sig)
         if text.startswith("vKill"):
-            return Reply(["OK"], close=True)
+            self._end_process()
+            return Reply(["OK"], close=not self.extended)
+        if text.startswith(("vRun", "vAttach")):
+            if not self.extended:
+                return Reply(["E01"])
+            return Reply([self.restart()])
         return Reply([""])              # vMustReplyEmpty, vFile, vRun...: not supported
 
     # ---- memory --------------------------------------------------------------------
@@ -356,11 +395,11 @@ class Target:
         if forward:
             if how == "killed" and tl.cursor >= tl.last:
                 if signal:                   # delivering the fatal signal ends the process
-                    self.gone = True
+                    self._end_process()
                     return self._exit()
                 return self._report(Stop(tl.cursor, "end"), True, tl.cursor)  # the instruction faults again
             if how == "exited" and tl.cursor >= tl.last:
-                self.gone = True
+                self._end_process()
                 return self._exit()
         else:
             if tl.cursor == 0:
@@ -388,7 +427,7 @@ class Target:
                 tl.goto(tl.last - 1)         # just before the exit: history ends here for gdb
                 return self._stop(SIGTRAP, "replaylog:end;")
             tl.goto(tl.last)
-            self.gone = True
+            self._end_process()
             return self._exit()
         if reason == "limit":
             return self._stop(SIGTRAP, "replaylog:end;")
