@@ -26,6 +26,12 @@ class Progress:
         self._last = 0.0
         self._shown = False
 
+    def restart(self) -> None:
+        """Start timing a new piece of work (the REPL calls this before each command)."""
+        self.clear()
+        self.start = time.monotonic()
+        self._base: int | None = None
+
     def update(self, done: int) -> None:
         if not self.enabled:
             return
@@ -33,7 +39,10 @@ class Progress:
         if now - self.start < self.delay or now - self._last < 0.2:
             return
         self._last = now
-        rate = done / max(now - self.start, 1e-9)
+        base = getattr(self, "_base", None)
+        if base is None:
+            base = self._base = done  # steps before this piece of work do not count in the rate
+        rate = (done - base) / max(now - self.start, 1e-9)
         of = f"/{self.total:,}" if self.total else ""
         self.stream.write(f"\r\x1b[K{self.label}: {done:,}{of} steps, {rate:,.0f} steps/s")
         self.stream.flush()

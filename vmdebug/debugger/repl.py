@@ -186,6 +186,15 @@ class Repl:
 
     def run_line(self, line: str) -> bool:
         """Run one line (empty: repeat the last command).  False after quit."""
+        if self.dbg.tl.progress is not None:
+            self.dbg.tl.progress.restart()
+        try:
+            return self._run_line(line)
+        finally:
+            if self.dbg.tl.progress is not None:
+                self.dbg.tl.progress.clear()
+
+    def _run_line(self, line: str) -> bool:
         text = line.strip()
         if not text:
             text = self.last
@@ -227,7 +236,9 @@ class Repl:
 
 
 def run_repl(dbg: Debugger, banner: bool = True, **kw: Any) -> None:
+    from vmdebug.progress import Progress
     repl = Repl(dbg, **kw)
+    dbg.tl.progress = Progress("recording")  # shown only on a terminal, after a second
     plain = dbg._write
     dbg._write = lambda text: plain("\n".join(colorize(x) if dbg.settings.color else x  # type: ignore[method-assign]
                                                for x in text.split("\n")))

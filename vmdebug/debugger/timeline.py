@@ -50,6 +50,8 @@ class Timeline:
         self.shown_upto = 0
         self.on_output: Callable[[int, bytes], None] | None = None
         self.interrupted = False
+        #: A status line for long recording in the REPL (never set under -batch).
+        self.progress: Any = None
 
     # ---- the end of the log ------------------------------------------------------
     @property
@@ -96,6 +98,8 @@ class Timeline:
         while done < limit and not p.exited and not self.interrupted:
             step()
             done += 1
+        if self.progress is not None:
+            self.progress.update(self.log.last_step)
         return done
 
     def record_all(self) -> None:
