@@ -93,7 +93,7 @@ def _set_stack_limit() -> None:
 
 
 _GDB_VALUE = re.compile(r"^\$\d+ = (.*)$", re.M)
-_GDB_SYMBOL = re.compile(r"^(\S+)(?: \+ (\d+))? in section \S+$", re.M)
+_GDB_SYMBOL = re.compile(r"^(\S+)(?: \+ (\d+))? in section (\S+)", re.M)
 
 
 def gdb_fault(exe: Path, spec: RunSpec, workdir: Path) -> Fault:
@@ -112,7 +112,9 @@ def gdb_fault(exe: Path, spec: RunSpec, workdir: Path) -> Fault:
     pc = int(values[3], 16)
     m = _GDB_SYMBOL.search(out)
     function = symbol = None
-    if m:
+    # Only code has a "faulting function": a pc inside a data object (a jump into
+    # .data) names that object, which vmdebug's symbol_for leaves out by design.
+    if m and m.group(3) == ".text":
         function = m.group(1)
         off = int(m.group(2) or 0)
         symbol = function if off == 0 else f"{function}+{off:#x}"
