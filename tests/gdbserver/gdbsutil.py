@@ -7,7 +7,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -211,8 +210,3 @@ class RawClient:
             reply = self.read_packet(ack=not noack)
         return reply
 
-
-def wait_port_closed(proc: subprocess.Popen, timeout: float = 5.0) -> None:
-    end = time.time() + timeout
-    while time.time() < end and proc.poll() is None:
-        time.sleep(0.05)

@@ -22,8 +22,6 @@ from typing import Callable
 from vmdebug.gdbserver.packets import PacketReader, frame
 from vmdebug.gdbserver.target import Target
 
-RESUMES = (b"c", b"C", b"s", b"S", b"bc", b"bs", b"vCont;")
-
 
 def _is_resume(payload: bytes) -> bool:
     if payload in (b"bc", b"bs"):

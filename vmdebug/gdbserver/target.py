@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from events import codes as C
 from vmdebug.debugger import expressions as E
 from vmdebug.debugger.motion import Cols, Stop, scan
 from vmdebug.gdbserver import tdesc
@@ -405,12 +404,13 @@ class Target:
             if tl.cursor == 0:
                 return self._stop(SIGTRAP, "replaylog:begin;")
             if how == "killed" and tl.cursor == tl.last and tl.last >= 1:
-                # The faulting step only delivers the signal (same registers as the step
-                # before it): going back starts from the instruction that faulted.
+                # A faulting step only delivers the signal: the faulting instruction did not
+                # execute (same registers as the step before), so going back starts from it
+                # and reverse-stepi lands on the instruction before it.
+                regs = list(tl.state.regs)
                 tl.goto(tl.last - 1)
-                if step:
-                    if tl.cursor == 0:
-                        return self._stop(SIGTRAP, "replaylog:begin;")
+                if step and (tl.cursor == 0 or tl.state.regs != regs):
+                    return self._stop(SIGTRAP, "replaylog:begin;" if tl.cursor == 0 else "")
         start = tl.cursor
         stop = scan(self.dbg, forward, _every_step if step else None)
         return self._report(stop, forward, start)
@@ -449,10 +449,3 @@ class Target:
     def interrupt(self) -> None:
         """Ctrl-C from gdb during a resume: the scan stops at its next check."""
         self.tl.interrupted = True
-
-    @property
-    def step(self) -> int:
-        return self.tl.cursor
-
-    def regs(self) -> list[int]:
-        return list(self.tl.state.regs[:C.NREGS])
