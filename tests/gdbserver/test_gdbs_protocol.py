@@ -149,6 +149,16 @@ def test_unknown_and_malformed_packets_never_break_the_session(spin: Server) -> 
     c.close()
 
 
+def test_oversized_packets(spin: Server) -> None:
+    c = client(spin)
+    big = b"q" + b"a" * 20000                                   # larger than PacketSize, but well formed
+    assert c.request(big) == b""
+    c.send_raw(b"$" + b"z" * 70000)                             # never terminated: dropped as garbage
+    assert c.read_byte() == b"-"
+    assert c.request(b"qC") == b"QC3e8"
+    c.close()
+
+
 def test_bad_checksum_is_nakked_then_the_retransmission_answered(spin: Server) -> None:
     c = client(spin)
     c.send_raw(b"$qC#00")
