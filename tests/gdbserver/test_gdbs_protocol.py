@@ -68,7 +68,7 @@ def test_qsupported_advertises_reverse_execution(spin: Server) -> None:
     assert c.request(b"qfThreadInfo") == b"m3e8"
     assert c.request(b"qsThreadInfo") == b"l"
     assert c.request(b"qAttached") == b"1"
-    assert c.request(b"vCont?") == b"vCont;c;C;s;S"
+    assert c.request(b"vCont?") == b"vCont;c;C;s;S;r"
     assert c.request(b"vMustReplyEmpty") == b""
     assert c.request(b"Hg0") == b"OK"
     c.close()
@@ -216,6 +216,18 @@ def test_stepping_both_ways_and_the_beginning_of_history(spin: Server) -> None:
     assert c.request(b"bs").startswith(b"T05thread:")
     assert regs_of(c.request(b"g"))[8] == eip0
     assert c.request(b"bc").startswith(b"T05replaylog:begin;")
+    c.close()
+
+
+def test_range_stepping(spin: Server) -> None:
+    c = client(spin)
+    eip0 = regs_of(c.request(b"g"))[8]
+    # The first step (over xor) leaves [xor, inc): stop at inc.
+    assert c.request(b"vCont;r%x,%x:3e8" % (eip0, eip0 + 2)).startswith(b"T05")
+    assert regs_of(c.request(b"g"))[8] == eip0 + 2
+    assert c.request(b"vCont;r%x,%x:3e8" % (eip0 + 2, eip0 + 3)).startswith(b"T05")   # inc only
+    assert regs_of(c.request(b"g"))[8] == eip0 + 3
+    assert regs_of(c.request(b"g"))[0] == 1
     c.close()
 
 

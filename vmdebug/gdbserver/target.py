@@ -304,14 +304,19 @@ class Target:
     # ---- v packets -----------------------------------------------------------------
     def _v(self, text: str) -> Reply:
         if text == "vCont?":
-            return Reply(["vCont;c;C;s;S"])
+            return Reply(["vCont;c;C;s;S;r"])
         if text.startswith("vCont;"):
             action = text[len("vCont;"):].split(";")[0].split(":")[0]
             if not action:
                 raise ProtocolError(text)
             kind = action[0]
+            if kind == "r":
+                # Range stepping (gdb manual, "vCont"): step while the pc stays in [start, end).
+                # gdb's step/next then cost one packet per line instead of one per instruction.
+                lo_text, _, hi_text = action[1:].partition(",")
+                return self._resume(True, True, 0, (_hex_int(lo_text), _hex_int(hi_text)))
             if kind not in "cCsS":
-                return Reply(["E01"])      # r (range step) and t (stop) are not offered in vCont?
+                return Reply(["E01"])      # t (stop) is for non-stop mode, not offered in vCont?
             sig = _hex_int(action[1:]) if kind in "CS" else 0
             return self._resume(True, kind in "sS", sig)
         if text.startswith("vKill"):
@@ -377,16 +382,16 @@ class Target:
         return out
 
     # ---- resuming ------------------------------------------------------------------
-    def _resume(self, forward: bool, step: bool, signal: int) -> Reply:
+    def _resume(self, forward: bool, step: bool, signal: int, span: tuple[int, int] | None = None) -> Reply:
         self.output.clear()
-        reply = self._move(forward, step, signal)
+        reply = self._move(forward, step, signal, span)
         if not reply.startswith(("W", "X")):
             self.stop_reply = reply
         packets = [p for _fd, data in self.output for p in _console(data)]
         self.output.clear()
         return Reply([*packets, reply])
 
-    def _move(self, forward: bool, step: bool, signal: int) -> str:
+    def _move(self, forward: bool, step: bool, signal: int, span: tuple[int, int] | None) -> str:
         tl = self.tl
         if self.gone:
             return self._exit()
@@ -412,7 +417,11 @@ class Target:
                 if step and (tl.cursor == 0 or tl.state.regs != regs):
                     return self._stop(SIGTRAP, "replaylog:begin;" if tl.cursor == 0 else "")
         start = tl.cursor
-        stop = scan(self.dbg, forward, _every_step if step else None)
+        pred = _every_step if step else None
+        if span is not None:
+            lo, hi = span
+            pred = lambda c: (c.eip < lo) | (c.eip >= hi)   # noqa: E731
+        stop = scan(self.dbg, forward, pred)
         return self._report(stop, forward, start)
 
     def _report(self, stop: Stop, forward: bool, start: int) -> str:
