@@ -15,7 +15,10 @@ behind ``vmdebug cc --native``: the same gcc flags (``-c`` instead of ``-S``),
 the same libc assembled by GNU as, linked by GNU ld.  The simulated program is
 :func:`vmdebug.program.load_program`: gcc's assembly, vmdebug's assembler and
 linker.  The simulated process uses the ``compat`` layout (a 32-bit process on
-an x86-64 kernel, like the native run), so addresses of code and data agree.
+an x86-64 kernel, like the native run), so addresses of code and data agree;
+the native run disables ASLR (``setarch -R``, and gdb does so by itself), so
+heap addresses agree as well.  Stack addresses still differ (argv[0] and the
+environment gdb sets), so programs do not print them.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import ast
 import re
 import resource
 import shlex
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +81,7 @@ class Fault:
     pc: int
     function: str | None   # the symbol holding pc, without the offset
     symbol: str | None     # "func+0x12" (or "func" at offset 0)
+    esp: int
 
 
 @dataclass(frozen=True)
@@ -105,27 +110,32 @@ def gdb_fault(exe: Path, spec: RunSpec, workdir: Path) -> Fault:
     argv = ["gdb", "-nx", "-batch", "-ex", "unset environment", "-ex", run,
             "-ex", "p $_siginfo.si_signo", "-ex", "p $_siginfo.si_code",
             "-ex", "p/x (unsigned int)$_siginfo._sifields._sigfault.si_addr", "-ex", "p/x $pc",
-            "-ex", "info symbol $pc", str(exe)]
+            "-ex", "p/x $esp", "-ex", "info symbol $pc", str(exe)]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=120, preexec_fn=_set_stack_limit).stdout
     values = _GDB_VALUE.findall(out)
-    assert len(values) == 4, f"gdb did not report a fatal signal for {exe.name}:\n{out}"
+    assert len(values) == 5, f"gdb did not report a fatal signal for {exe.name}:\n{out}"
     pc = int(values[3], 16)
     m = _GDB_SYMBOL.search(out)
     function = symbol = None
     # Only code has a "faulting function": a pc inside a data object (a jump into
     # .data) names that object, which vmdebug's symbol_for leaves out by design.
     if m and m.group(3) == ".text":
-        function = m.group(1)
+        # gdb shows gcc's split-off "f.cold" part as "f[cold]"
+        function = re.sub(r"\[(\w+)\]$", r".\1", m.group(1))
         off = int(m.group(2) or 0)
         symbol = function if off == 0 else f"{function}+{off:#x}"
-    return Fault(int(values[0]), int(values[1]), int(values[2], 16), pc, function, symbol)
+    return Fault(int(values[0]), int(values[1]), int(values[2], 16), pc, function, symbol, int(values[4], 16))
 
 
 def run_natively(path: Path, opt: str, workdir: Path) -> Outcome:
     """Builds with the native twin and runs on the real CPU (and under gdb for crash programs)."""
     spec = run_spec(path)
     exe = build_native(path, workdir / f"{path.stem}-O{opt}", opt)
-    res = run_native(exe, list(spec.args), spec.stdin)
+    # setarch -R: no address randomisation, as in the simulated compat layout, so
+    # heap addresses (printed, or in malloc's error messages) agree too.
+    setarch = shutil.which("setarch")
+    assert setarch is not None, "setarch (util-linux) is needed to run the native twin without ASLR"
+    res = run_native(setarch, ["-R", str(exe), *spec.args], spec.stdin)
     fault = gdb_fault(exe, spec, workdir) if is_crash(path) else None
     return Outcome(res.stdout, res.stderr, res.exit_status, res.signal, fault)
 
@@ -146,7 +156,7 @@ def run_simulated(path: Path, opt: str) -> tuple[Outcome, Process]:
         pc = proc.state.regs[8]
         symbol = proc.symbol_for(pc)
         function = symbol.split("+")[0] if symbol else None
-        fault = Fault(f.signal, SI_CODES[f.code], f.address, pc, function, symbol)
+        fault = Fault(f.signal, SI_CODES[f.code], f.address, pc, function, symbol, proc.state.regs[4])
         return Outcome(bytes(out[1]), bytes(out[2]), None, signal, fault), proc
     return Outcome(bytes(out[1]), bytes(out[2]), status, None), proc
 
