@@ -90,8 +90,7 @@ def test_stack_smash_is_caught_by_the_frame_check() -> None:
     dbg, cap = session("examples/stack_smash.c")
     dbg.execute("continue")
     assert cap.lines[-2:] == ["Program received signal SIGSEGV, Segmentation fault.", "0x41414141 in ?? ()"]
-    dbg.execute("reverse-stepi")
-    dbg.execute("reverse-stepi")
+    dbg.execute("reverse-stepi")  # back from the fault: the `ret` that jumped to 0x41414141
     bt = outputs(dbg, cap, "bt")
     assert bt[0].startswith("#0  0x08049057 in greet (name=0x41414141 <error: Cannot access memory")
     assert bt[-1] == ("warning: frame #0 (greet): the return address at 0xbffffe9c was overwritten: it holds "
