@@ -205,6 +205,8 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
         elif kind == "m":
             if mem is None:
                 raise DecodeError(f"invalid instruction: {bytes(code[:pos]).hex(' ')}")
+            if entry.mnemonic == "cmpxchg8b":  # the one m64 operand: it has a size
+                mem = Mem(64, mem.base, mem.index, mem.scale, mem.disp, mem.seg, mem.symbolic)
             ops.append(mem)
         elif k0 == "r" and kind[1] != "e":
             ops.append(_REGS[_SIZE_OF[kind]][(modrm >> 3) & 7])
@@ -261,7 +263,7 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
         raise DecodeError(f"invalid instruction (segment prefix without memory operand): "
                           f"{bytes(code[:pos]).hex(' ')}")
     if lock:
-        if not entry.lock or mem is None or not entry.operands[0].startswith("rm"):
+        if not entry.lock or mem is None or not entry.operands[0].startswith(("rm", "m")):
             raise DecodeError(f"invalid instruction (bad lock prefix): {bytes(code[:pos]).hex(' ')}")
         prefixes += ("lock",)
     if rep:

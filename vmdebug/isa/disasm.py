@@ -15,7 +15,7 @@ from vmdebug.isa.operands import Imm, Mem, Reg, Rel
 __all__ = ["format_instruction", "format_objdump_line", "format_operand"]
 
 SymbolFor = Callable[[int], "str | None"]
-_PTR = {8: "BYTE PTR ", 16: "WORD PTR ", 32: "DWORD PTR "}
+_PTR = {8: "BYTE PTR ", 16: "WORD PTR ", 32: "DWORD PTR ", 64: "QWORD PTR "}
 BYTES_PER_LINE = 7  # objdump's default for x86 (insn_info.bytes_per_line)
 
 
@@ -23,7 +23,8 @@ def _mem(m: Mem, kind: str, disp_bytes: int, eiz: int) -> str:
     if kind.startswith("moffs"):
         # moffs forms print no size and always a segment (i386-dis.c OP_OFF).
         return f"{m.seg or 'ds'}:{m.disp & 0xFFFFFFFF:#x}"
-    size = "" if kind == "m" or m.size is None else _PTR[m.size]
+    # "m" operands print no size (lea), except cmpxchg8b's m64 (the decoder sizes it).
+    size = "" if (kind == "m" and m.size != 64) or m.size is None else _PTR[m.size]
     if m.base is None and m.index is None and not eiz:
         # [disp32] prints as seg:addr without brackets.
         return f"{size}{m.seg or 'ds'}:{m.disp & 0xFFFFFFFF:#x}"

@@ -76,6 +76,7 @@ FLAG_EFFECTS: dict[str, FlagEffect] = {
     "bscan": _fe(writes="ZF", undefined="CF PF AF SF OF"),       # bsf bsr
     "cnt": _fe(writes="CF ZF", undefined="PF AF SF OF"),         # tzcnt lzcnt
     "cmpxchg": _fe(writes=_ALL),
+    "cmpxchg8b": _fe(writes="ZF"),                                # SDM CMPXCHG8B: only ZF changes
     "string": _fe(reads="DF"),                                   # movs stos lods
     "strcmp": _fe(reads="DF", writes=_ALL),                      # cmps scas
     "clc": _fe(writes="CF"),
@@ -214,6 +215,9 @@ _SPECS: list[_Spec] = [
     S("xchg", "87 /r", "rmv rv", commutative=True, lock=True),
     S("cmpxchg", "0F B0 /r", "rm8 r8", "cmpxchg", lock=True),
     S("cmpxchg", "0F B1 /r", "rmv rv", "cmpxchg", lock=True),
+    # gcc's 64-bit __sync/__atomic compare-and-swap; the operand is always an m64 (the
+    # decoder gives it size 64, objdump prints QWORD PTR).
+    S("cmpxchg8b", "0F C7 /1", "m", "cmpxchg8b", lock=True),
     S("xadd", "0F C0 /r", "rm8 r8", "arith", lock=True),
     S("xadd", "0F C1 /r", "rmv rv", "arith", lock=True),
     S("bswap", "0F C8+r", "o32"),

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 from vmdebug.isa.decoder import Instruction
 from vmdebug.isa.operands import Imm, Mem, Reg
 from vmdebug.machine import flags as F
-from vmdebug.machine.cpu import EAX, EDX, EFLAGS, Closure, flag_setter, op_size, reg_setter, semantics
+from vmdebug.machine.cpu import EAX, EBX, ECX, EDX, EFLAGS, Closure, flag_setter, op_size, reg_setter, semantics
 from vmdebug.machine.faults import sigfpe
-from vmdebug.machine.operands import MASK, getter, setter
+from vmdebug.machine.operands import MASK, effective_address, getter, setter
 
 if TYPE_CHECKING:
     from vmdebug.machine.process import Process
@@ -382,3 +382,30 @@ def _xadd(p: "Process", i: Instruction) -> Closure:
         set_fl(f)
         return nxt
     return runc
+
+
+@semantics("cmpxchg8b")
+def _cmpxchg8b(p: "Process", i: Instruction) -> Closure:
+    """SDM CMPXCHG8B: compare EDX:EAX with m64; if equal, ZF=1 and m64 = ECX:EBX,
+    else ZF=0 and EDX:EAX = m64, the destination being written back with its own
+    value (so a read-only m64 faults either way).  gcc emits it for 64-bit
+    __sync/__atomic compare-and-swap."""
+    (dst,) = i.operands
+    ea, mem, regs, nxt = effective_address(p, dst), p.memory, p.state.regs, i.address + i.length
+    set_zf = flag_setter(p, F.ZF)
+    set_eax, set_edx = reg_setter(p, EAX), reg_setter(p, EDX)
+
+    def run() -> int:
+        addr = ea()
+        lo, hi = mem.read32(addr), mem.read32((addr + 4) & MASK)
+        if lo == regs[EAX] and hi == regs[EDX]:
+            lo, hi = regs[EBX], regs[ECX]
+            set_zf(F.ZF)
+        else:
+            set_eax(lo)
+            set_edx(hi)
+            set_zf(0)
+        mem.write32(addr, lo)
+        mem.write32((addr + 4) & MASK, hi)
+        return nxt
+    return run
