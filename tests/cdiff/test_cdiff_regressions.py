@@ -118,3 +118,69 @@ def test_cmpxchg8b_runs_like_the_real_cpu(tmp_path: Path) -> None:
     stdout, status, proc = run_elf_simulated(exe)
     assert status == 0, getattr(proc, "fault", None) and proc.fault.reason
     assert stdout == native.stdout
+
+
+_EFAULT_READ = """.globl _start
+.text
+_start:
+  mov eax, 192                 # mmap2(0, 8192, RW, PRIVATE|ANON, -1, 0)
+  xor ebx, ebx
+  mov ecx, 8192
+  mov edx, 3
+  mov esi, 0x22
+  mov edi, -1
+  xor ebp, ebp
+  int 0x80
+  mov esi, eax
+  mov eax, 91                  # munmap the second page
+  lea ebx, [esi+4096]
+  mov ecx, 4096
+  int 0x80
+  mov eax, 3                   # read(0, page+4090, 20): runs off the mapping
+  xor ebx, ebx
+  lea ecx, [esi+4090]
+  mov edx, 20
+  int 0x80
+  push eax
+  mov eax, 4                   # what the failed read left in the buffer
+  mov ebx, 1
+  lea ecx, [esi+4090]
+  mov edx, 6
+  int 0x80
+  mov eax, 3                   # the data is still there for the next read
+  xor ebx, ebx
+  mov ecx, esi
+  mov edx, 4
+  int 0x80
+  push eax
+  mov eax, 4
+  mov ebx, 1
+  mov ecx, esi
+  mov edx, 4
+  int 0x80
+  mov eax, 4
+  mov ebx, 1
+  mov ecx, esp
+  mov edx, 8
+  int 0x80
+"""
+
+
+def test_read_into_a_buffer_that_runs_off_the_mapping(tmp_path: Path) -> None:
+    # Bug: the simulated read(2) wrote nothing when the buffer crossed into an unmapped
+    # page; a pipe read (fs/pipe.c) stores the bytes before the fault, returns -EFAULT
+    # and leaves the data in the pipe.
+    exe = build_asm(tmp_path, _EFAULT_READ + _EXIT)
+    stdin = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    native = subprocess.run([str(exe)], input=stdin, capture_output=True, timeout=20)
+    assert native.returncode == 0
+    assert native.stdout[:6] == b"ABCDEF" and native.stdout[6:10] == b"ABCD"
+    from vmdebug.machine.elf import load_elf
+    from vmdebug.machine.process import Process
+
+    out = bytearray()
+    proc = Process(load_elf(exe), argv=[str(exe)], stdin=stdin, layout="compat",
+                   on_output=lambda fd, data: out.extend(data) if fd == 1 else None)
+    proc.run(10_000)
+    assert proc.state.exited == (0, 0)
+    assert bytes(out) == native.stdout

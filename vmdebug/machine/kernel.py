@@ -260,9 +260,24 @@ class Kernel:
         try:
             self.proc.memory.write_bytes(buf, data)
         except CpuFault:
+            self._partial_copy_to_user(buf, data)
             return -S.EFAULT
         self.proc.stdin_pos += len(data)
         return len(data)
+
+    def _partial_copy_to_user(self, buf: int, data: bytes) -> None:
+        """What a pipe read leaves behind when the buffer runs into a bad page
+        (fs/pipe.c pipe_read): copy_page_to_iter has already stored the bytes
+        before the fault, yet the call returns -EFAULT and the pipe keeps the
+        data.  Faults are page-granular here, so the prefix is whole pages."""
+        pos = 0
+        while pos < len(data):
+            n = min(len(data) - pos, 0x1000 - ((buf + pos) & 0xFFF))
+            try:
+                self.proc.memory.write_bytes((buf + pos) & MASK, data[pos:pos + n])
+            except CpuFault:
+                return
+            pos += n
 
     def sys_brk(self, brk: int) -> int:
         """mm/mmap.c SYSCALL_DEFINE1(brk): the new break, or the unchanged one on failure."""
