@@ -491,6 +491,109 @@ __popcountdi2:
 	pop	ebx
 	ret
 	.size	__popcountdi2, .-__popcountdi2
+	.p2align 4
+	.globl	__ctzdi2
+	.type	__ctzdi2, @function
+__ctzdi2:
+	mov	eax, DWORD PTR [esp+4]
+	mov	ecx, DWORD PTR [esp+8]
+	xor	edx, edx
+	test	eax, eax
+	jne	.L87
+	mov	eax, ecx
+	mov	edx, 32
+.L87:
+	test	al, 1
+	je	.L89
+	jmp	.L86
+	.p2align 4,,10
+	.p2align 3
+.L92:
+	cmp	edx, 64
+	je	.L86
+.L89:
+	shr	eax
+	add	edx, 1
+	test	al, 1
+	je	.L92
+.L86:
+	mov	eax, edx
+	ret
+	.size	__ctzdi2, .-__ctzdi2
+	.p2align 4
+	.globl	__clzdi2
+	.type	__clzdi2, @function
+__clzdi2:
+	mov	eax, DWORD PTR [esp+8]
+	mov	ecx, DWORD PTR [esp+4]
+	xor	edx, edx
+	test	eax, eax
+	jne	.L94
+	mov	eax, ecx
+	mov	edx, 32
+.L94:
+	test	eax, eax
+	js	.L93
+	.p2align 4,,10
+	.p2align 3
+.L96:
+	add	edx, 1
+	add	eax, eax
+	js	.L93
+	cmp	edx, 63
+	jle	.L96
+.L93:
+	mov	eax, edx
+	ret
+	.size	__clzdi2, .-__clzdi2
+	.p2align 4
+	.globl	__ffsdi2
+	.type	__ffsdi2, @function
+__ffsdi2:
+	push	ebx
+	mov	edx, DWORD PTR [esp+12]
+	xor	eax, eax
+	mov	ecx, DWORD PTR [esp+8]
+	mov	ebx, edx
+	or	ebx, ecx
+	je	.L100
+	test	ecx, ecx
+	je	.L111
+	mov	eax, 1
+	xor	edx, edx
+.L102:
+	test	cl, 1
+	je	.L105
+	jmp	.L100
+	.p2align 4,,10
+	.p2align 3
+.L104:
+	cmp	edx, 64
+	je	.L112
+.L105:
+	shr	ecx
+	mov	eax, edx
+	add	edx, 1
+	test	cl, 1
+	je	.L104
+	add	eax, 2
+.L100:
+	pop	ebx
+	ret
+	.p2align 4,,10
+	.p2align 3
+.L111:
+	mov	ecx, edx
+	mov	eax, 33
+	mov	edx, 32
+	jmp	.L102
+	.p2align 4,,10
+	.p2align 3
+.L112:
+	mov	eax, 65
+	pop	ebx
+	ret
+	.size	__ffsdi2, .-__ffsdi2
 	.data
 	.align 4
 	.type	one, @object

@@ -115,3 +115,35 @@ int __popcountdi2(u64 x)
 {
     return __popcountsi2((unsigned int)x) + __popcountsi2((unsigned int)(x >> 32));
 }
+
+/* gcc calls these for __builtin_ctzll / __builtin_clzll / __builtin_ffsll on i386
+ * (libgcc's libgcc2.c): count trailing / leading zeros of a 64-bit value, undefined for 0,
+ * and the 1-based index of the lowest set bit, 0 for 0. */
+int __ctzdi2(u64 x)
+{
+    unsigned int lo = (unsigned int)x;
+    unsigned int v = lo ? lo : (unsigned int)(x >> 32);
+    int n = lo ? 0 : 32;
+    while (!(v & 1u) && n < 64) {
+        v >>= 1;
+        n++;
+    }
+    return n;
+}
+
+int __clzdi2(u64 x)
+{
+    unsigned int hi = (unsigned int)(x >> 32);
+    unsigned int v = hi ? hi : (unsigned int)x;
+    int n = hi ? 0 : 32;
+    while (!(v & 0x80000000u) && n < 64) {
+        v <<= 1;
+        n++;
+    }
+    return n;
+}
+
+int __ffsdi2(u64 x)
+{
+    return x ? __ctzdi2(x) + 1 : 0;
+}
