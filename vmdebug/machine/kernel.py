@@ -296,7 +296,6 @@ class Kernel:
                 self.set_heap(newbrk)
         self.proc.event((C.BREAK_MOVED, self.brk, brk, 0, 0))
         self.brk = brk
-        self.proc.state_brk_changed()
         return brk
 
     def set_heap(self, end: int) -> None:
@@ -427,6 +426,6 @@ class Kernel:
                     self.proc.memory.invalidate(page >> 12)
         return 0
 
-    # ---- exec ----------------------------------------------------------------
+    # ---- views ---------------------------------------------------------------
     def describe(self) -> list[dict[str, Any]]:
         return [{"start": v.start, "end": v.end, "perms": v.maps_perms(), "name": v.name} for v in self.vmas]

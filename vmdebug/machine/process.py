@@ -98,9 +98,6 @@ class Process:
             self.state.regs[r] = value
             self.emit((C.REG, r, old, value, 0))
 
-    def state_brk_changed(self) -> None:
-        pass
-
     def output(self, fd: int, data: bytes) -> None:
         if self.on_output is not None:
             self.on_output(fd, data)
