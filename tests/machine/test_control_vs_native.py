@@ -67,6 +67,8 @@ SNIPPETS = {
              " loopne 4b\n mov edx, ecx\n xor ecx, ecx\n jecxz 5f\n mov esi, 1\n5:",
     "push_pop_forms": "push 0x7f\n push -2\n pop DWORD PTR [buf]\n pop eax\n push DWORD PTR [buf+4]\n pop ebx\n"
                       " pushw 0x1234\n pop cx\n pushfd\n pop edx\n or edx, 0x801\n push edx\n popfd",
+    "pop_esp_based": "push 0x11111111\n push 0x22222222\n push 0x33333333\n pop DWORD PTR [esp+4]\n"
+                     " pop eax\n pop ebx",
     "xlat_bswap": "mov ebx, OFFSET buf\n mov al, 9\n xlat\n mov ecx, 0x11223344\n bswap ecx",
     "indirect_jumps": "mov eax, OFFSET 6f\n jmp eax\n mov esi, 1\n6: mov DWORD PTR [buf], OFFSET 7f\n"
                       " call DWORD PTR [buf]\n jmp 8f\n7: mov edi, 2\n ret\n8:",

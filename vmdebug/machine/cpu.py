@@ -161,17 +161,15 @@ def _pop(p: "Process", i: Instruction) -> Closure:
     if isinstance(dst, Mem):
         ea = effective_address(p, dst)
         write = p.memory.write32 if size == 32 else p.memory.write16
+        # SDM POP: "If the ESP register is used as a base register for addressing a destination
+        # operand in memory, the POP instruction computes the effective address of the operand
+        # after it increments the ESP register."  (esp is never an index in a SIB byte.)
+        after_pop = n if dst.base == "esp" else 0
 
         def runm() -> int:
             sp = regs[ESP]
             v = read(sp)
-            # SDM POP: "If ESP is used as a base register ... its value is computed after the pop".
-            regs[ESP] = (sp + n) & MASK
-            try:
-                addr = ea()
-            finally:
-                regs[ESP] = sp
-            write(addr, v)
+            write((ea() + after_pop) & MASK, v)
             set_esp((sp + n) & MASK)
             return nxt
         return runm
