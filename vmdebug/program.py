@@ -8,6 +8,7 @@ table and source texts.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,15 @@ from vmdebug.machine.process import LoadSpec, Segment
 class Program:
     spec: LoadSpec
     image: dict[str, Any] = field(default_factory=dict)  # stored in the session header
+
+
+def session_header(path: str, args: list[str], program: Program, stdin: bytes, nframes: int, layout: str,
+                   opt: str) -> dict[str, Any]:
+    """What a session file says about its run: enough to open it anywhere (program, image, sources)."""
+    from vmdebug import __version__
+    return {"program": os.path.basename(path), "argv": [path, *args], "stdin": stdin, "opt": opt,
+            "image": program.image, "machine": {"nframes": nframes, "layout": layout},
+            "tool": f"vmdebug {__version__}"}
 
 
 def _perms(flags: Any) -> int:

@@ -15,7 +15,7 @@ import argparse
 import sys
 
 from vmdebug.errors import UserError
-from vmdebug.machine.layout import LAYOUTS
+from vmdebug.commands.options import add_program_options, check_program_options, stdin_from_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,13 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-batch", "--batch", dest="batch", action="store_true",
                    help="exit after the -ex/-x commands (status 1 if the last one failed)")
     p.add_argument("-q", "-quiet", "--quiet", dest="quiet", action="store_true", help="no banner")
-    p.add_argument("-O", dest="opt", default="0", metavar="LEVEL", help="gcc optimisation level for .c files")
-    p.add_argument("--layout", choices=sorted(LAYOUTS), default="i386", help="address-space layout")
-    p.add_argument("--memory", type=int, default=128, metavar="MIB", help="simulated physical memory in MiB")
-    p.add_argument("--max-steps", type=int, default=50_000_000, help="record at most this many instructions")
-    p.add_argument("--stdin", metavar="FILE", help="file the program reads as its standard input")
-    p.add_argument("program", metavar="PROG|SESSION", help=".s, .c, i386 ELF, or a .vmlog session")
-    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="arguments for the program")
+    add_program_options(p, sessions=True, stdin_file=True)
     p.set_defaults(func=cmd_debug)
 
 
@@ -72,16 +66,8 @@ def run_script(dbg: object, path: str, lines: list[str]) -> bool:
 def cmd_debug(args: argparse.Namespace) -> int:
     from vmdebug.debugger.session import open_debugger
     from vmdebug.debugger.values import QuitRequest
-    if not 1 <= args.memory <= 4096:
-        raise UserError("--memory must be between 1 and 4096 MiB")
-    stdin = b""
-    if args.stdin:
-        try:
-            with open(args.stdin, "rb") as f:
-                stdin = f.read()
-        except OSError as exc:
-            raise UserError(f"{args.stdin}: {exc.strerror}") from None
-    dbg = open_debugger(args.program, list(args.args), _out, _err, stdin=stdin, layout=args.layout,
+    check_program_options(args)
+    dbg = open_debugger(args.program, list(args.args), _out, _err, stdin=stdin_from_file(args), layout=args.layout,
                         memory_mib=args.memory, opt=args.opt, max_steps=args.max_steps)
     scripts: list[tuple[str, list[str]]] = []
     for path in args.xfile:

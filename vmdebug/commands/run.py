@@ -2,42 +2,27 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from typing import Any
 
 from events.log import EventLog
 from events.session import SessionWriter
-from vmdebug import __version__
-from vmdebug.errors import UserError
 from vmdebug.history import History
-from vmdebug.machine.layout import LAYOUTS
+from vmdebug.commands.options import add_program_options, check_program_options
 from vmdebug.machine.process import Process
-from vmdebug.program import load_program
+from vmdebug.program import load_program, session_header
 from vmdebug.progress import Progress
 from vmdebug.report import diagnosis, end_of_run
 
-DEFAULT_MAX_STEPS = 50_000_000
 STORED_CHECKPOINT_EVERY = 1 << 17
-
-
-def add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-O", dest="opt", default="0", metavar="LEVEL", help="gcc optimisation level for .c files")
-    p.add_argument("--layout", choices=sorted(LAYOUTS), default="i386",
-                   help="i386: 3G/1G kernel, stack top 0xc0000000; compat: 32-bit process on x86-64, 0xffffe000")
-    p.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS, help="stop after this many instructions")
-    p.add_argument("--memory", type=int, default=128, metavar="MIB", help="simulated physical memory in MiB")
-    p.add_argument("program", metavar="PROG", help=".s, .c or i386 ELF file")
-    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="arguments for the program")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="run a program on the simulated CPU, MMU and kernel")
-    add_run_options(run)
+    add_program_options(run)
     run.set_defaults(func=cmd_run)
     rec = sub.add_parser("record", help="run a program and save its whole history as a session file")
     rec.add_argument("-o", "--output", required=True, metavar="SESSION", help="session file to write (.vmlog)")
-    add_run_options(rec)
+    add_program_options(rec)
     rec.set_defaults(func=cmd_record)
 
 
@@ -55,22 +40,14 @@ def _write_out(fd: int, data: bytes) -> None:
         pass
 
 
-def session_header(args: argparse.Namespace, program: Any, stdin: bytes, nframes: int) -> dict[str, Any]:
-    return {"program": os.path.basename(args.program), "argv": [args.program, *args.args], "stdin": stdin,
-            "image": program.image, "machine": {"nframes": nframes, "layout": args.layout},
-            "tool": f"vmdebug {__version__}"}
-
-
 def execute(args: argparse.Namespace, writer: SessionWriter | None = None) -> tuple[Process, str]:
-    if args.max_steps <= 0:
-        raise UserError("--max-steps must be positive")
-    if not 1 <= args.memory <= 4096:
-        raise UserError("--memory must be between 1 and 4096 MiB")
+    check_program_options(args)
     program = load_program(args.program, args.opt)
     stdin = b"" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer.read()
     nframes = args.memory * 256
     if writer is None and getattr(args, "output", None):
-        writer = SessionWriter(args.output, session_header(args, program, stdin, nframes))
+        writer = SessionWriter(args.output, session_header(args.program, args.args, program, stdin, nframes,
+                                                           args.layout, args.opt))
     log = EventLog(sink=writer.write_chunk if writer else None)
     proc = Process(program.spec, argv=[args.program, *args.args], stdin=stdin, layout=args.layout,
                    nframes=nframes, log=log, on_output=_write_out)

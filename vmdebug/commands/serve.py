@@ -16,7 +16,7 @@ import os
 import sys
 
 from vmdebug.errors import UserError
-from vmdebug.machine.layout import LAYOUTS
+from vmdebug.commands.options import add_program_options, check_program_options, stdin_from_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,13 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="address to listen on (HOST defaults to 127.0.0.1; PORT 0 picks a free one)")
     p.add_argument("--once", action="store_true", help="exit when the first gdb disconnects")
     p.add_argument("--trace", action="store_true", help="log every packet on stderr")
-    p.add_argument("-O", dest="opt", default="0", metavar="LEVEL", help="gcc optimisation level for .c files")
-    p.add_argument("--layout", choices=sorted(LAYOUTS), default="i386", help="address-space layout")
-    p.add_argument("--memory", type=int, default=128, metavar="MIB", help="simulated physical memory in MiB")
-    p.add_argument("--max-steps", type=int, default=50_000_000, help="record at most this many instructions")
-    p.add_argument("--stdin", metavar="FILE", help="file the program reads as its standard input")
-    p.add_argument("program", metavar="PROG|SESSION", help=".s, .c, i386 ELF, or a .vmlog session")
-    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="arguments for the program")
+    add_program_options(p, sessions=True, stdin_file=True)
     p.set_defaults(func=cmd_serve)
 
 
@@ -58,18 +52,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from vmdebug.gdbserver.server import Server
     from vmdebug.gdbserver.target import Target
     host, port = parse_address(args.gdb)
-    if not 1 <= args.memory <= 4096:
-        raise UserError("--memory must be between 1 and 4096 MiB")
-    if args.max_steps <= 0:
-        raise UserError("--max-steps must be positive")
-    stdin = b""
-    if args.stdin:
-        try:
-            with open(args.stdin, "rb") as f:
-                stdin = f.read()
-        except OSError as exc:
-            raise UserError(f"{args.stdin}: {exc.strerror}") from None
-    dbg = open_debugger(args.program, list(args.args), stdin=stdin, layout=args.layout,
+    check_program_options(args)
+    dbg = open_debugger(args.program, list(args.args), stdin=stdin_from_file(args), layout=args.layout,
                         memory_mib=args.memory, opt=args.opt, max_steps=args.max_steps,
                         error=_log)
     target = Target(dbg, log=_log)

@@ -20,6 +20,7 @@ from vmdebug.debugger.program_info import LineIndex, ProgramInfo, Sym
 from vmdebug.debugger.registry import resolve
 from vmdebug.debugger.timeline import Timeline
 from vmdebug.debugger.values import DebugError, QuitRequest, Value
+from vmdebug.machine.process import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
 
 #: The pid gdb's messages name ("[Inferior 1 (process N) exited normally]"); the
 #: simulated process has no real one, so it is fixed for reproducible output.
@@ -370,8 +371,8 @@ def _default_output(fd: int, data: bytes) -> None:
 def open_debugger(target: str, args: list[str], write: Callable[[str], None] | None = None,
                   error: Callable[[str], None] | None = None,
                   program_output: Callable[[int, bytes], None] | None = None,
-                  stdin: bytes = b"", layout: str = "i386", memory_mib: int = 128,
-                  opt: str = "0", max_steps: int = 50_000_000) -> Debugger:
+                  stdin: bytes = b"", layout: str = "i386", memory_mib: int = DEFAULT_NFRAMES // 256,
+                  opt: str = "0", max_steps: int = DEFAULT_MAX_STEPS) -> Debugger:
     """A debugger on a program (recorded as it runs) or on a ``.vmlog`` session (replayed)."""
     from vmdebug.errors import UserError
     if target.endswith(".vmlog") or _is_session(target):
@@ -391,16 +392,13 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
             dbg.error(f"warning: {w}")
         return dbg
     from events.log import EventLog
-    from vmdebug import __version__
     from vmdebug.machine.process import Process
-    from vmdebug.program import load_program
+    from vmdebug.program import load_program, session_header
     program = load_program(target, opt)
     nframes = memory_mib * 256
     log = EventLog()
     proc = Process(program.spec, argv=[target, *args], stdin=stdin, layout=layout, nframes=nframes, log=log)
-    header = {"program": os.path.basename(target), "argv": [target, *args], "stdin": stdin, "opt": opt,
-              "image": program.image, "machine": {"nframes": nframes, "layout": layout},
-              "tool": f"vmdebug {__version__}"}
+    header = session_header(target, args, program, stdin, nframes, layout, opt)
     tl = Timeline(log, nframes, process=proc, max_steps=max_steps)
     info = ProgramInfo(program.image, os.path.basename(target))
     return Debugger(tl, info, header, write, error, program_output)

@@ -22,10 +22,10 @@ from events import codes as C
 from events.log import EventLog
 from vmdebug.fold import ProcessState
 from vmdebug.history import History, apply_range
+from vmdebug.machine.process import DEFAULT_MAX_STEPS
 
 #: Beyond this many steps a jump restores a checkpoint instead of folding the range.
 LONG_JUMP = 20_000
-DEFAULT_MAX_STEPS = 50_000_000
 
 
 class Timeline:

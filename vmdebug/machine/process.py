@@ -27,6 +27,7 @@ from vmdebug.machine.vma import Vma
 from vmdebug.signals import SIGILL, SIGSEGV
 
 DEFAULT_NFRAMES = 1 << 15  # 128 MiB of simulated RAM
+DEFAULT_MAX_STEPS = 50_000_000  # ends runaway programs (run, record, debug and serve)
 FLOAT_OPCODES = set(range(0xD8, 0xE0))
 
 

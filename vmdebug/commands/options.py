@@ -1,0 +1,47 @@
+"""The options every command that runs a program shares: run, record, debug and serve.
+
+One definition, so the four commands spell, default and check them the same way.
+"""
+from __future__ import annotations
+
+import argparse
+
+from vmdebug.errors import UserError
+from vmdebug.machine.layout import LAYOUTS
+from vmdebug.machine.process import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
+
+
+def add_program_options(p: argparse.ArgumentParser, *, sessions: bool = False, stdin_file: bool = False) -> None:
+    """-O, --layout, --max-steps, --memory, [--stdin FILE], then PROG and its ARGS."""
+    p.add_argument("-O", dest="opt", default="0", metavar="LEVEL", help="gcc optimisation level for .c files")
+    p.add_argument("--layout", choices=sorted(LAYOUTS), default="i386",
+                   help="i386: 3G/1G kernel, stack top 0xc0000000; compat: 32-bit process on x86-64, 0xffffe000")
+    p.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS, help="stop after this many instructions")
+    p.add_argument("--memory", type=int, default=DEFAULT_NFRAMES // 256, metavar="MIB",
+                   help="simulated physical memory in MiB")
+    if stdin_file:
+        p.add_argument("--stdin", metavar="FILE", help="file the program reads as its standard input")
+    if sessions:
+        p.add_argument("program", metavar="PROG|SESSION", help=".s, .c, i386 ELF, or a .vmlog session")
+    else:
+        p.add_argument("program", metavar="PROG", help=".s, .c or i386 ELF file")
+    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="arguments for the program")
+
+
+def check_program_options(args: argparse.Namespace) -> None:
+    """One-line errors for values argparse cannot check by itself."""
+    if args.max_steps <= 0:
+        raise UserError("--max-steps must be positive")
+    if not 1 <= args.memory <= 4096:
+        raise UserError("--memory must be between 1 and 4096 MiB")
+
+
+def stdin_from_file(args: argparse.Namespace) -> bytes:
+    """The contents of ``--stdin FILE`` (empty without it)."""
+    if not getattr(args, "stdin", None):
+        return b""
+    try:
+        with open(args.stdin, "rb") as f:
+            return f.read()
+    except OSError as exc:
+        raise UserError(f"{args.stdin}: {exc.strerror}") from None
