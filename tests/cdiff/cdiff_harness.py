@@ -31,6 +31,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from gnu_build import build_elf
 from vmdebug.machine.faults import SI_CODES
 from vmdebug.machine.process import Process
 from vmdebug.program import load_program
@@ -163,13 +164,7 @@ def run_simulated(path: Path, opt: str) -> tuple[Outcome, Process]:
 
 def build_asm(tmp: Path, source: str, name: str = "prog") -> Path:
     """A static i386 ELF from Intel-syntax assembly with its own _start, by GNU as and ld."""
-    s_path = tmp / f"{name}.s"
-    s_path.write_text(".intel_syntax noprefix\n" + source)
-    for argv in (["as", "--32", "-o", str(tmp / f"{name}.o"), str(s_path)],
-                 ["ld", "-m", "elf_i386", "-static", "-o", str(tmp / name), str(tmp / f"{name}.o")]):
-        proc = subprocess.run(argv, capture_output=True, text=True)
-        assert proc.returncode == 0, f"{argv[0]} failed:\n{proc.stderr[:3000]}"
-    return tmp / name
+    return build_elf(tmp, ".intel_syntax noprefix\n" + source, name)
 
 
 def run_elf_simulated(exe: Path, max_steps: int = 1_000_000) -> tuple[bytes, int, Process]:

@@ -6,37 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.bench_record import SOURCE
 from events.session import open_session
 
-LOOP = """.intel_syntax noprefix
-.globl _start
-.text
-_start:
-  mov ecx, 670000
-  xor eax, eax
-  sub esp, 64
-1:
-  mov edx, ecx
-  and edx, 15
-  mov DWORD PTR [esp+edx*4], ecx
-  add eax, DWORD PTR [esp+edx*4]
-  push eax
-  call f
-  add esp, 4
-  dec ecx
-  jnz 1b
-  mov eax, 1
-  xor ebx, ebx
-  int 0x80
-f:
-  push ebp
-  mov ebp, esp
-  mov eax, [ebp+8]
-  shl eax, 1
-  pop ebp
-  ret
-.section .note.GNU-stack,"",@progbits
-"""
+LOOP = SOURCE.format(n=670_000)  # the recording benchmark's workload: about 10M instructions
 
 
 def test_ten_million_steps_record_reopen_and_reverse_continue(tmp_path: Path) -> None:
