@@ -8,14 +8,10 @@ import numpy as np
 from vmdebug.debugger.motion import Cols, Stop, scan
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
-from vmdebug.signals import signal_name
+from vmdebug.signals import signal_name, signal_text
 
 if TYPE_CHECKING:
     from vmdebug.debugger.session import Debugger
-
-SIGNAL_TEXT = {4: "Illegal instruction", 5: "Trace/breakpoint trap", 6: "Aborted", 7: "Bus error",
-               8: "Arithmetic exception", 9: "Killed", 11: "Segmentation fault", 2: "Interrupt"}
-
 
 def _count(dbg: "Debugger", arg: str) -> int:
     if not arg:
@@ -31,7 +27,7 @@ def _check_can_go_forward(dbg: "Debugger") -> None:
     end = tl.end()
     if end.get("how") == "killed":
         sig = int(end.get("signal", 0))
-        raise DebugError(f"\nProgram terminated with signal {signal_name(sig)}, {SIGNAL_TEXT.get(sig, 'Killed')}.\n"
+        raise DebugError(f"\nProgram terminated with signal {signal_name(sig)}, {signal_text(sig)}.\n"
                          "The program no longer exists.")
     if end.get("how") == "exited":
         raise DebugError("The program is not being run.")
@@ -48,7 +44,7 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
         if end.get("how") == "killed":
             sig = int(end.get("signal", 0))
             dbg.write("")
-            dbg.write(f"Program received signal {signal_name(sig)}, {SIGNAL_TEXT.get(sig, 'Killed')}.")
+            dbg.write(f"Program received signal {signal_name(sig)}, {signal_text(sig)}.")
             dbg.print_location(True)
         else:
             from vmdebug.debugger.session import PID
