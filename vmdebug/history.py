@@ -214,16 +214,6 @@ class History:
         """Undo step ``step``'s events (state must be at ``step``)."""
         apply_range(state, self.log.step(step).cols, self.log.extras, False)
 
-    @classmethod
-    def for_session(cls, session: Any, nframes: int | None = None) -> "History":
-        """A History over a loaded session, adopting the checkpoints stored in the file."""
-        machine = session.header.get("machine") if isinstance(session.header.get("machine"), dict) else {}
-        n = nframes or int(machine.get("nframes", 1 << 15))
-        history = cls(session.log, n)
-        if session.checkpoints and not history.import_checkpoints(session.checkpoints):
-            session.warnings.append("stored checkpoints are malformed; they will be rebuilt")
-        return history
-
     # ---- stored checkpoints -------------------------------------------------------
     def export_checkpoints(self, every: int = 1 << 17) -> list[dict[str, Any]]:
         """Checkpoints every ``every`` steps as plain data for the session file.

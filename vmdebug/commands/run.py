@@ -26,11 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     rec.set_defaults(func=cmd_record)
 
 
-_STATUS = Progress("recording", enabled=False)
-
-
 def _write_out(fd: int, data: bytes) -> None:
-    _STATUS.clear()  # never mix the status line with the program's output
     stream = sys.stdout if fd == 1 else sys.stderr
     stream.flush()
     try:
@@ -40,25 +36,27 @@ def _write_out(fd: int, data: bytes) -> None:
         pass
 
 
-def execute(args: argparse.Namespace, writer: SessionWriter | None = None) -> tuple[Process, str]:
+def execute(args: argparse.Namespace) -> tuple[Process, str]:
+    """Run (and with ``-o``, record) the program; returns the process and how the run ended."""
     check_program_options(args)
     program = load_program(args.program, args.opt)
     stdin = b"" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer.read()
     nframes = args.memory * 256
-    if writer is None and getattr(args, "output", None):
+    writer = None
+    if getattr(args, "output", None):
         writer = SessionWriter(args.output, session_header(args.program, args.args, program, stdin, nframes,
                                                            args.layout, args.opt))
     log = EventLog(sink=writer.write_chunk if writer else None)
+    # The status line is erased before any of the program's output, so the two never mix.
+    status = Progress("recording" if writer else "running")
     proc = Process(program.spec, argv=[args.program, *args.args], stdin=stdin, layout=args.layout,
-                   nframes=nframes, log=log, on_output=_write_out)
-    global _STATUS
-    _STATUS = Progress("recording" if writer else "running")
+                   nframes=nframes, log=log, on_output=lambda fd, data: (status.clear(), _write_out(fd, data)))
     try:
-        how = proc.run(args.max_steps, progress=_STATUS.update)
+        how = proc.run(args.max_steps, progress=status.update)
     except KeyboardInterrupt:
         how = "interrupted"
     finally:
-        _STATUS.clear()
+        status.clear()
     for warning in proc.kernel.warnings:
         print(f"vmdebug: warning: {warning}", file=sys.stderr)
     if writer is not None:
