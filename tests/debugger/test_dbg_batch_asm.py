@@ -272,3 +272,14 @@ def test_cli_batch_exit_status(progs: dict[str, Path]) -> None:
     missing = subprocess.run(["python", "-m", "vmdebug", "debug", "-batch", "nosuch.s"], capture_output=True,
                              text=True, timeout=60)
     assert missing.returncode == 1 and missing.stderr == "vmdebug: nosuch.s: no such file\n"
+
+
+def test_every_backward_motion_leaves_the_fault_for_the_instruction_before_it(progs: dict[str, Path]) -> None:
+    """The fault's step did not run an instruction, so reverse-nexti (like reverse-stepi) goes back
+    to the instruction before the faulting one, not to the faulting one again."""
+    dbg, cap = session(progs["prog"])
+    outputs(dbg, cap, "continue")
+    assert outputs(dbg, cap, "rni") == ["0x0804901e in _start ()"]
+    dbg2, cap2 = session(progs["prog"])
+    outputs(dbg2, cap2, "continue")
+    assert outputs(dbg2, cap2, "rsi") == ["0x0804901e in _start ()"]

@@ -182,7 +182,7 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
             anchor["depth"] = int(cols.depth[-1])
             a = b + 1
             width = min(width * 4, MAX_WINDOW)
-    b = tl.cursor
+    b = tl.back_start()
     while True:
         if b == 0:
             tl.goto(0)

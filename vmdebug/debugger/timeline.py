@@ -160,6 +160,17 @@ class Timeline:
             row = log.event_cols(i, i + 1)[0]
             self.on_output(int(row[1]), log.extras[int(row[4])])
 
+    def back_start(self) -> int:
+        """The step going backward starts from.
+
+        A fatal signal's step records only the signal: the faulting instruction did not
+        run, so its registers equal the step before.  From there, as in gdb, going back
+        one instruction means the instruction before the faulting one.
+        """
+        if self.cursor == self.last and self.cursor > 0 and self.state.fault is not None:
+            return self.cursor - 1
+        return self.cursor
+
     def state_at(self, step: int) -> ProcessState:
         """A separate state at ``step`` (the cursor does not move)."""
         if step == self.cursor:

@@ -408,14 +408,8 @@ class Target:
         else:
             if tl.cursor == 0:
                 return self._stop(SIGTRAP, "replaylog:begin;")
-            if how == "killed" and tl.cursor == tl.last and tl.last >= 1:
-                # A faulting step only delivers the signal: the faulting instruction did not
-                # execute (same registers as the step before), so going back starts from it
-                # and reverse-stepi lands on the instruction before it.
-                regs = list(tl.state.regs)
-                tl.goto(tl.last - 1)
-                if step and (tl.cursor == 0 or tl.state.regs != regs):
-                    return self._stop(SIGTRAP, "replaylog:begin;" if tl.cursor == 0 else "")
+            # From a fatal signal, going back starts at the instruction before the faulting
+            # one: motion.scan begins at Timeline.back_start().
         start = tl.cursor
         pred = _every_step if step else None
         if span is not None:

@@ -357,11 +357,7 @@ def cmd_reverse_stepi(dbg: "Debugger", arg: str) -> None:
         tl.goto(0)
         report(dbg, Stop(0, "start"))
         return
-    # At a fatal signal the faulting instruction has not run: its step only records the
-    # fault, at the same eip.  Like gdb, going back one instruction from there lands on
-    # the instruction before the faulting one.
-    extra = 1 if tl.state.fault is not None and tl.cursor - n >= 1 else 0
-    target = tl.cursor - n - extra
+    target = max(tl.back_start() - n, 0)
     tl.goto(target)
     report(dbg, Stop(target, "done"), src_only=_same_place(dbg, func0, depth0))
 
