@@ -10,18 +10,26 @@ import argparse
 import importlib
 import pkgutil
 import sys
+from typing import NoReturn
 
 from vmdebug import __version__
 from vmdebug.errors import UserError
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (the usage is one ``--help`` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="vmdebug",
         description="Time-travel debugger for a simulated 32-bit Linux process.",
     )
     parser.add_argument("--version", action="version", version=f"vmdebug {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     import vmdebug.commands as pkg
 
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):

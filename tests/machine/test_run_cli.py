@@ -97,7 +97,8 @@ def test_recording_is_deterministic(tmp_path: Path) -> None:
 def test_bad_input_gets_one_line(tmp_path: Path) -> None:
     junk = tmp_path / "junk.bin"
     junk.write_bytes(b"\x00" * 100)
-    for args in (["run", str(tmp_path / "missing.s")], ["run", str(junk)], ["run", "--max-steps", "0", str(junk)]):
+    for args in (["run", str(tmp_path / "missing.s")], ["run", str(junk)], ["run", "--max-steps", "0", str(junk)],
+                 ["run", "--layout", "nope", str(junk)], ["log", "info"], ["no-such-command"]):
         out = vmdebug(*args)
         assert out.returncode != 0
         assert out.stderr.decode().count("\n") == 1, out.stderr
