@@ -228,7 +228,6 @@ class Kernel:
     def _exit(self, name: str, number: int, status: int) -> None:
         self.proc.event((C.SYSCALL, number, 0, 0, 0), (name, [status]))
         self.proc.event((C.EXITED, status & 0xFF, 0, 0, 0))
-        self.proc.exited = True
 
     def sys_exit(self, status: int) -> None:
         self._exit("exit", 1, status)

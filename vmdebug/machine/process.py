@@ -70,7 +70,6 @@ class Process:
         self.read_implies_exec = not spec.gnu_stack
         self.stdin, self.stdin_pos = stdin, 0
         self.on_output = on_output
-        self.exited = False
         self.smashed: tuple[str, int, int, int] | None = None
         self._names: dict[str, int] = {}
         self.code: dict[int, Callable[[], int]] = {}
@@ -102,6 +101,11 @@ class Process:
     def output(self, fd: int, data: bytes) -> None:
         if self.on_output is not None:
             self.on_output(fd, data)
+
+    @property
+    def exited(self) -> bool:
+        """The process has ended (its process_exited event is in the log)."""
+        return self.state.exited is not None
 
     # ---- symbols and frames ----------------------------------------------------
     def symbol_for(self, addr: int) -> str | None:
@@ -212,9 +216,10 @@ class Process:
     # ---- running -------------------------------------------------------------------
     def step(self) -> bool:
         """Retire one instruction (one step).  Returns False once the process has ended."""
-        if self.exited:
+        state = self.state
+        if state.exited is not None:
             return False
-        regs = self.state.regs
+        regs = state.regs
         eip = regs[C.EIP]
         start = len(self.log._buf)
         self._step_kernel_rows = []
@@ -223,7 +228,7 @@ class Process:
             if fn is None:
                 fn = self._compile(eip)
             new = fn()
-            if new != eip and not self.exited:
+            if new != eip and state.exited is None:
                 regs[C.EIP] = new
                 self.emit((C.REG, C.EIP, eip, new, 0))
         except CpuFault as fault:
@@ -231,7 +236,7 @@ class Process:
             self._die(fault, eip)
         self.steps += 1
         self.log.end_step()
-        return not self.exited
+        return state.exited is None
 
     def run(self, max_steps: int, progress: Callable[[int], None] | None = None) -> str:
         """Run until exit, a fatal signal or ``max_steps``; returns "exited", "killed" or "limit".
@@ -282,5 +287,4 @@ class Process:
         else:
             self.event((C.FAULT, eip, fault.address, access | (fault.signal << 4), 0), (fault.code, fault.reason))
         self.event((C.EXITED, 128 + fault.signal, fault.signal, 0, 0))
-        self.exited = True
         self.fault = fault
