@@ -35,8 +35,12 @@ class Kernel:
         self.next_frame = 1           # frame 0 is never handed out
         self.free_frames: list[int] = []
         self.start_brk = 0
-        self.brk = 0
         self.warnings: list[str] = []
+
+    @property
+    def brk(self) -> int:
+        """The program break: the folded state's, moved only by break_moved events."""
+        return self.proc.state.brk
 
     # ---- frames ------------------------------------------------------------
     def alloc_frame(self) -> int | None:
@@ -294,7 +298,6 @@ class Kernel:
                     return self.brk  # __vm_enough_memory: more than all of RAM
                 self.set_heap(newbrk)
         self.proc.event((C.BREAK_MOVED, self.brk, brk, 0, 0))
-        self.brk = brk
         return brk
 
     def set_heap(self, end: int) -> None:

@@ -161,8 +161,8 @@ class Process:
             brk = max(brk, seg.vaddr + seg.memsz)
         for start, end, perms, name in self.layout.special:
             k.add_vma(Vma(start, end, perms, name))
-        k.start_brk = k.brk = page_align(brk)
-        self.event((C.BREAK_MOVED, 0, k.brk, 0, 0))
+        k.start_brk = page_align(brk)
+        self.event((C.BREAK_MOVED, 0, k.start_brk, 0, 0))
         stack = build_initial_stack(self.layout, [a.encode() for a in self.argv], [e.encode() for e in self.envp],
                                     self.argv[0].encode() if self.argv else spec.name.encode(),
                                     spec.entry, spec.phdr, spec.phnum)
