@@ -4,8 +4,8 @@ An event is five unsigned 32-bit integers ``(code, a, b, c, d)``.  Rare events
 with variable-size payloads (names, byte strings, syscall arguments) keep that
 payload in the log's *extras* list and put its index in ``d``.  This table is
 the single source of truth for how each kind maps to the compact form:
-:func:`to_model` and :func:`from_model` are built from it, and export and load
-go through them.
+:func:`to_model` (export, the public API) and :func:`from_model` (appending a
+model with :meth:`events.log.EventLog.add_model`) are its two directions.
 """
 from __future__ import annotations
 

@@ -60,9 +60,6 @@ class EventSlice:
     def __len__(self) -> int:
         return len(self.cols)
 
-    def rows(self) -> Iterator[tuple[int, int, int, int, int]]:
-        return iter(map(tuple, self.cols.tolist()))  # type: ignore[arg-type]
-
     def models(self) -> Iterator[Event]:
         for code, a, b, c, d in self.cols.tolist():
             yield C.to_model(code, a, b, c, d, self.extras)
@@ -171,12 +168,6 @@ class EventLog:
         """Number of events in closed steps."""
         return int(self._offsets[-1])
 
-    def step_range(self, step: int) -> tuple[int, int]:
-        """Event index range ``[lo, hi)`` of one step."""
-        if not 0 <= step < self.nsteps:
-            raise IndexError(f"step {step} out of range 0..{self.nsteps - 1}")
-        return int(self._offsets[step]), int(self._offsets[step + 1])
-
     def offset(self, step: int) -> int:
         """Index of the first event of ``step`` (``len(self)`` for ``nsteps``)."""
         return int(self._offsets[step])
@@ -214,10 +205,6 @@ class EventLog:
 
     def step(self, step: int) -> EventSlice:
         return self.steps(step, step)
-
-    def step_of_event(self, index: int) -> int:
-        """The step an event index belongs to."""
-        return int(np.searchsorted(self.offsets_array(), index, side="right")) - 1
 
     def iter_models(self) -> Iterator[tuple[int, Event]]:
         """Every event as ``(step, model)``: for export and validation, not the hot path."""

@@ -54,7 +54,7 @@ class Shadow:
             old.append(data[a & 0xFFF])
             data[a & 0xFFF] = byte
         n = len(new)
-        if n in C.MEM_CODE_BY_SIZE and self.rng.random() < 0.9:
+        if n in C.MEM_CODE_BY_SIZE:  # the canonical form, as the machine writes it
             self.log.add(C.MEM_CODE_BY_SIZE[n], addr, int.from_bytes(old, "little"), int.from_bytes(new, "little"))
         else:
             self.log.add(C.MEMN, addr, 0, 0, self.log.add_extra((bytes(old), new)))
@@ -90,7 +90,8 @@ class Shadow:
                 vpn = rng.choice(sorted(self.pages))
                 frame, perms, data = self.pages[vpn]
                 new = rng.choice([1, 3, 5, 7]) | (perms & C.PAGE_DIRTY)
-                self.log.add(C.PAGE_PROTECTED, vpn << 12, frame, new, perms)
+                # page_protected carries permissions only: the dirty bit is not part of them.
+                self.log.add(C.PAGE_PROTECTED, vpn << 12, frame, new & 7, perms & 7)
                 self.pages[vpn] = (frame, new, data)
             elif roll < 0.84 and self.pages:
                 vpn = rng.choice(sorted(self.pages))

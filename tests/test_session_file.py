@@ -128,3 +128,16 @@ def test_damaged_stored_checkpoints_are_ignored_with_a_warning(tmp_path: Path) -
     assert any("stored checkpoints" in w for w in session.warnings)
     assert session.log.nsteps == log.nsteps
     assert History(log, 64, interval=64).import_checkpoints([{"step": "x"}]) is False
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), nsteps=st.integers(1, 200))
+def test_models_convert_back_to_the_same_compact_events(seed: int, nsteps: int) -> None:
+    """The one table in events.codes, both ways: compact -> model -> compact is the identity."""
+    log = random_log(seed, nsteps)
+    rebuilt = EventLog()
+    for step in range(log.nsteps):
+        for model in log.step(step).models():
+            rebuilt.add_model(model)
+        rebuilt.end_step()
+    logs_equal(log, rebuilt)

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from events import codes as C
 from vmdebug.isa.decoder import Instruction
-from vmdebug.isa.operands import Mem, Reg, Rel
+from vmdebug.isa.operands import Rel
 from vmdebug.machine import flags as F
 from vmdebug.machine.cpu import ECX, EBP, EDI, EFLAGS, ESI, ESP, EAX, EBX, Closure, flag_setter, op_size, reg_setter, semantics
 from vmdebug.machine.faults import CpuFault, EXEC, sigtrap

@@ -9,12 +9,12 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from events import codes as C
 from vmdebug.machine import syscalls as S
 from vmdebug.machine.faults import EXEC, READ, WRITE, CpuFault, segv
-from vmdebug.machine.layout import PAGE, RLIMIT_STACK, STACK_GUARD_GAP, STACK_INITIAL_EXPAND
+from vmdebug.machine.layout import PAGE, RLIMIT_STACK, STACK_GUARD_GAP
 from vmdebug.machine.vma import Vma
 from vmdebug.signals import SIGKILL
 
@@ -50,9 +50,6 @@ class Kernel:
             return None
         self.next_frame += 1
         return self.next_frame - 1
-
-    def frames_free(self) -> int:
-        return len(self.free_frames) + self.proc.state.nframes - self.next_frame
 
     # ---- VMAs --------------------------------------------------------------
     def find_vma(self, addr: int) -> Vma | None:
@@ -427,7 +424,3 @@ class Kernel:
                         self.proc.event((C.PAGE_PROTECTED, page, frame, new_perms & 7, old))
                     self.proc.memory.invalidate(page >> 12)
         return 0
-
-    # ---- views ---------------------------------------------------------------
-    def describe(self) -> list[dict[str, Any]]:
-        return [{"start": v.start, "end": v.end, "perms": v.maps_perms(), "name": v.name} for v in self.vmas]
