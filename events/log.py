@@ -175,12 +175,9 @@ class EventLog:
     def offsets_array(self) -> np.ndarray:
         return np.frombuffer(self._offsets, dtype=np.uint64)
 
-    def event_cols(self, lo: int, hi: int) -> np.ndarray:
-        """Columns of events ``[lo, hi)`` (a view when they sit in one chunk)."""
+    def iter_cols(self, lo: int, hi: int) -> Iterator[np.ndarray]:
+        """Columns of events ``[lo, hi)``, chunk by chunk, as views (no copy)."""
         hi = min(hi, len(self))
-        if lo >= hi:
-            return np.zeros((0, FIELDS), dtype=np.uint32)
-        parts = []
         i = max(0, bisect.bisect_right(self._chunk_first_events, lo) - 1)
         pos = lo
         while pos < hi and i < len(self.chunks):
@@ -188,13 +185,19 @@ class EventLog:
             s = pos - ch.first_event
             e = min(hi - ch.first_event, ch.nevents)
             if s < e:
-                parts.append(ch.cols[s:e])
+                yield ch.cols[s:e]
                 pos = ch.first_event + e
             i += 1
         if pos < hi:  # the unsealed tail
             s = (pos - self._sealed_events) * FIELDS
             e = (hi - self._sealed_events) * FIELDS
-            parts.append(np.array(self._buf[s:e], dtype=np.uint32).reshape(-1, FIELDS))
+            yield np.array(self._buf[s:e], dtype=np.uint32).reshape(-1, FIELDS)
+
+    def event_cols(self, lo: int, hi: int) -> np.ndarray:
+        """Columns of events ``[lo, hi)`` (a view when they sit in one chunk)."""
+        parts = list(self.iter_cols(lo, hi))
+        if not parts:
+            return np.zeros((0, FIELDS), dtype=np.uint32)
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def steps(self, first: int, last: int) -> EventSlice:

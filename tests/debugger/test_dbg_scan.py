@@ -109,3 +109,28 @@ def test_incremental_state_equals_checkpoint_state(big: Path) -> None:
             frames = sorted(set(ref.pagemap.values()))
             for f in frames:
                 assert np.array_equal(tl.state.phys[f << 12:(f + 1) << 12], ref.phys[f << 12:(f + 1) << 12]), step
+
+
+def test_breakpoint_only_scans_skip_windows_exactly(big: Path) -> None:
+    """Scans with breakpoints alone skip windows on the raw events; the stops must still be
+    every arrival at the address, in both directions, and conditions still apply."""
+    dbg, cap = session(big)
+    dbg.execute("break *0x8049015")  # `again`: reached once per loop iteration
+    dbg.execute("run")
+    log = dbg.tl.log
+    dbg.tl.record_all()
+    hits = _naive_eip_steps(log, 0x8049015)
+    assert len(hits) == 60000
+    rng = random.Random(5)
+    for _ in range(5):
+        start = rng.randrange(hits[10], hits[-10])
+        dbg.execute(f"record goto {start}")
+        dbg.execute("continue")
+        assert dbg.tl.cursor == next(h for h in hits if h > start)
+        dbg.execute(f"record goto {start}")
+        dbg.execute("reverse-continue")
+        assert dbg.tl.cursor == max(h for h in hits if h < start)
+    dbg.execute("condition 1 $ecx == 12345")
+    dbg.execute(f"record goto {log.last_step}")
+    dbg.execute("reverse-continue")
+    assert dbg.tl.state.regs[C.ECX] == 12345 and dbg.tl.cursor in hits

@@ -26,6 +26,7 @@ from vmdebug.debugger.series import Window, mem_touch_mask
 from vmdebug.debugger.values import DebugError, Value
 
 if TYPE_CHECKING:
+    from events.log import EventLog
     from vmdebug.debugger.session import Breakpoint, Debugger
 
 
@@ -107,6 +108,61 @@ def _anchor_from_state(dbg: "Debugger") -> dict[str, int]:
     return out
 
 
+def _skip_window(log: "EventLog", a: int, b: int, bps: np.ndarray, anchor: dict[str, int],
+                 forward: bool) -> dict[str, int] | None:
+    """For a scan with breakpoints only: None if some step of ``a..b`` may end at a
+    breakpoint address; otherwise the anchor past the window, so it can be skipped.
+
+    Exact, and cheap: it reads the raw event columns chunk by chunk, without building
+    per-step series.  The eip after any step of the window is either the eip entering it
+    (the ``old`` of its first eip write, or the anchor's when it has none) or the ``new``
+    of one of its eip writes.
+    """
+    # Without watchpoints, windows are examined on eip, esp and the call depth alone.
+    ids = {"eip": C.REG_IDS["eip"], "esp": C.REG_IDS["esp"]}
+    first_old: dict[str, int] = {}
+    last_new: dict[str, int] = {}
+    eip_id = C.REG_IDS["eip"]
+    depth = 0
+    hit = False
+    # Backward, the next window ends at step a: the anchor moves to "after step a".
+    lo = log.offset(a if forward else a + 1)
+    for cols in log.iter_cols(lo, log.offset(b + 1)):
+        code = cols[:, 0]
+        is_reg = code == C.REG
+        reg_id = cols[:, 1]
+        for name, rid in ids.items():
+            idx = np.flatnonzero(is_reg & (reg_id == rid))
+            if not len(idx):
+                continue
+            if rid == eip_id and np.isin(cols[idx, 3], bps).any():
+                hit = True
+                break
+            first_old.setdefault(name, int(cols[idx[0], 2]))
+            last_new[name] = int(cols[idx[-1], 3])
+        if hit:
+            break
+        depth += int(np.count_nonzero(code == C.FRAME_PUSHED)) - int(np.count_nonzero(code == C.FRAME_POPPED))
+    entering = first_old.get("eip", anchor["eip"]) if forward else anchor["eip"]
+    if hit or entering in bps:
+        return None
+    if not forward:
+        # steps a+1..b were read; the eip after step a (if a writes eip itself) must be checked too
+        for cols in log.iter_cols(log.offset(a), log.offset(a + 1)):
+            w = cols[(cols[:, 0] == C.REG) & (cols[:, 1] == eip_id)]
+            if len(w) and np.isin(w[:, 3], bps).any():
+                return None
+        if first_old.get("eip", anchor["eip"]) in bps:
+            return None
+    if forward:
+        out = {k: last_new.get(k, anchor[k]) for k in ids}
+        out["depth"] = anchor["depth"] + depth
+    else:
+        out = {k: first_old.get(k, anchor[k]) for k in ids}
+        out["depth"] = anchor["depth"] - depth
+    return out
+
+
 def _check_bp(dbg: "Debugger", step: int, eip: int) -> "Breakpoint | None":
     for bp in list(dbg.breakpoints):
         if bp.is_watch or not bp.enabled or bp.address != eip:
@@ -157,6 +213,9 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
     bps = _bp_addrs(dbg) if use_bps else np.zeros(0, dtype=np.int64)
     watches = [b for b in dbg.breakpoints if b.enabled and b.is_watch] if use_bps else []
     anchor = _anchor_from_state(dbg)
+    # With breakpoints alone (no watchpoints, no stepping rule), windows that cannot hold a
+    # stop are skipped on the raw event columns.
+    bps_only = pred is None and confirm is None and not watches
     width = FIRST_WINDOW
     if forward:
         a = tl.cursor + 1
@@ -172,6 +231,16 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
                 if tl.interrupted:
                     return Stop(tl.last, "interrupt")
                 return Stop(tl.last, "end" if tl.ended else "limit")
+            if bps_only:
+                skipped = _skip_window(tl.log, a, b, bps, anchor, True)
+                if skipped is not None:
+                    anchor = skipped
+                    a = b + 1
+                    width = min(width * 4, MAX_WINDOW)
+                    continue
+                if width > FIRST_WINDOW:  # a stop may be in here: narrow down before examining
+                    width //= 4
+                    continue
             win = Window(tl.log, a, b)
             cols, regs = _window_cols(dbg, win, anchor, True)
             prev_regs = {k: np.concatenate(([anchor[k]], v[:-1])) for k, v in regs.items()}
@@ -191,6 +260,16 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
             tl.goto(b)
             return Stop(b, "interrupt")
         a = max(0, b - width)
+        if bps_only:
+            skipped = _skip_window(tl.log, a, b, bps, anchor, False)
+            if skipped is not None:
+                anchor = skipped
+                b = a
+                width = min(width * 4, MAX_WINDOW)
+                continue
+            if width > FIRST_WINDOW:  # a stop may be in here: narrow down before examining
+                width //= 4
+                continue
         win = Window(tl.log, a, b)
         cols, regs = _window_cols(dbg, win, anchor, False)
         prev_regs = {k: np.concatenate(([0], v[:-1])) for k, v in regs.items()}
