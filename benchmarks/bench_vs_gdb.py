@@ -5,7 +5,8 @@ Run:  python benchmarks/bench_vs_gdb.py [PROGRAM.c ...]
 For each program (default: benchmarks/programs/*.c) it builds the native twin
 (``vmdebug cc --native -O1``) for gdb and records the same source with
 vmdebug, then measures: recording throughput, reverse-continue across the
-whole trace (back to a breakpoint at main), stepi and reverse-stepi latency,
+whole trace (back to a breakpoint at main), stepi and reverse-stepi latency
+(all through the debugger's own commands, as a user runs them),
 ``record goto`` latency, bytes per step on disk against ``record save``, the
 time to open a session, and peak RSS per million steps.  It prints a table of
 ratios (ours against gdb's, > 1 means vmdebug is better).
@@ -25,12 +26,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from events import codes as C  # noqa: E402
 from events.log import EventLog  # noqa: E402
-from events.session import SessionWriter, open_session  # noqa: E402
-from vmdebug.history import History  # noqa: E402
-from vmdebug.machine.process import Process  # noqa: E402
-from vmdebug.program import load_program  # noqa: E402
+from events.session import SessionWriter  # noqa: E402
+from vmdebug.debugger.session import open_debugger  # noqa: E402
+from vmdebug.machine.process import DEFAULT_NFRAMES, Process  # noqa: E402
+from vmdebug.program import load_program, session_header  # noqa: E402
 from vmdebug.toolchain.native import build_native  # noqa: E402
 
 
@@ -42,23 +42,14 @@ def measure_gdb(exe: Path, tmp: Path) -> dict:
     return json.loads(out.read_text())
 
 
-def reverse_continue_to(log: EventLog, history: History, address: int) -> int:
-    """Back from the end to the last step whose eip write lands on ``address``: a numpy scan."""
-    cols = log.event_cols(0, len(log))
-    hits = (cols[:, 0] == C.REG) & (cols[:, 1] == C.EIP) & (cols[:, 3] == address)
-    idx = hits.nonzero()[0]
-    step = log.step_of_event(int(idx[-1])) if len(idx) else 0
-    history.state_at(step)
-    return step
-
-
 def measure_vmdebug(src: Path, tmp: Path) -> dict:
+    """Record with the simulator, then time the debugger's own commands on the saved session."""
     out: dict = {}
-    program = load_program(str(src), "1")
     path = tmp / "prog.vmlog"
-    writer = SessionWriter(path, {"program": src.name, "image": program.image})
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the baseline: interpreter, numpy
+    program = load_program(str(src), "1")
+    writer = SessionWriter(path, session_header(str(src), [], program, b"", DEFAULT_NFRAMES, "i386", "1"))
     log = EventLog(sink=writer.write_chunk)
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the baseline: interpreter, numpy, program
     proc = Process(program.spec, argv=[str(src)], log=log, on_output=lambda fd, data: None)
     t = time.perf_counter()
     proc.run(50_000_000)
@@ -68,30 +59,30 @@ def measure_vmdebug(src: Path, tmp: Path) -> dict:
     writer.close()
     out["peak_rss_kib"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0, 1)
     out["save_bytes"] = path.stat().st_size
+    del proc, log
+    sink: list[str] = []
     t = time.perf_counter()
-    session = open_session(path)
-    history = History(session.log, proc.state.nframes)
-    history.state_at(session.log.last_step)
+    dbg = open_debugger(str(path), [], write=sink.append, error=sink.append)
     out["open_s"] = time.perf_counter() - t
-    t = time.perf_counter()
-    reverse_continue_to(session.log, history, program.spec.symbols["main"])
-    out["reverse_continue_s"] = time.perf_counter() - t
-    state = history.state_at(session.log.last_step // 2)
-    step = session.log.last_step // 2
-    t = time.perf_counter()
-    for k in range(50):
-        history.forward(state, step + 1 + k)
-    out["stepi_ms"] = (time.perf_counter() - t) / 50 * 1e3
-    t = time.perf_counter()
-    for k in range(50, 0, -1):
-        history.backward(state, step + k)
-    out["reverse_stepi_ms"] = (time.perf_counter() - t) / 50 * 1e3
+    dbg.execute("set context off")
+    last = dbg.tl.last
+
+    def timed(command: str, repeat: int = 1) -> float:
+        t0 = time.perf_counter()
+        for _ in range(repeat):
+            dbg.execute(command)
+        return (time.perf_counter() - t0) / repeat
+
+    dbg.execute("break main")
+    dbg.execute(f"record goto {last}")
+    out["reverse_continue_s"] = timed("reverse-continue")  # back to main, across the whole trace
+    dbg.execute("delete")
+    dbg.execute(f"record goto {last // 2}")
+    out["stepi_ms"] = timed("stepi", 50) * 1e3
+    out["reverse_stepi_ms"] = timed("reverse-stepi", 50) * 1e3
     rng = random.Random(1)
-    targets = [rng.randrange(session.log.nsteps) for _ in range(9)]
-    t = time.perf_counter()
-    for s in targets:
-        history.state_at(s)
-    out["goto_ms"] = (time.perf_counter() - t) / len(targets) * 1e3
+    targets = [rng.randrange(last + 1) for _ in range(9)]
+    out["goto_ms"] = sum(timed(f"record goto {s}") for s in targets) / len(targets) * 1e3
     return out
 
 
