@@ -62,7 +62,7 @@ def measure_vmdebug(src: Path, tmp: Path) -> dict:
     del proc, log
     sink: list[str] = []
     t = time.perf_counter()
-    dbg = open_debugger(str(path), [], write=sink.append, error=sink.append)
+    dbg = open_debugger(str(path), [], write=sink.append, error=sink.append, program_output=lambda fd, data: None)
     out["open_s"] = time.perf_counter() - t
     dbg.execute("set context off")
     last = dbg.tl.last
