@@ -68,6 +68,16 @@ def _compare(img: Image, ref: Path, what: str) -> None:
         assert (s.address, s.size) == (addr, size), f"{what}: {s.name}"
         if stype != 8:
             assert img.read(s.address, s.size) == data, f"{what}: {s.name} contents"
+    # The non-allocated sections: .comment and every DWARF section, relocated and merged.
+    nonalloc = {n: v[2] for n, v in secs.items()
+                if not v[1] & 2 and (n.startswith(".debug") or n == ".comment")}
+    assert sorted(nonalloc) == sorted(img.debug), f"{what}: non-allocated sections"
+    for name, data in nonalloc.items():
+        mine = img.debug[name]
+        if mine != data:
+            at = next((i for i, (a, b) in enumerate(zip(mine, data)) if a != b), min(len(mine), len(data)))
+            raise AssertionError(f"{what}: {name} differs at {at:#x} (size {len(mine)} vs ld {len(data)}): "
+                                 f"ours {mine[at:at + 12].hex()} ld {data[at:at + 12].hex()}")
     ref_syms = nm(ref)
     ours = {}
     for sym in img.all_symbols():

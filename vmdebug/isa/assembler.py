@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vmdebug.errors import UserError
+from vmdebug.isa.cfi import CfiState
+from vmdebug.isa.dwarf2dbg import FLAG_IS_STMT, FileTable, Loc
 from vmdebug.isa.expr import ExprError, Node, Value, evaluate, resolve_differences
 from vmdebug.isa.layout import Frag, Var
 from vmdebug.isa.layout import LineRow, Object
@@ -132,9 +134,12 @@ class Assembler:
         self.line = 0
         self.files: dict[int, str] = {}
         self.file_dirs: dict[int, str] = {}
-        self.loc_is_stmt = True
-        self.pending_locs: list[tuple[int, int, int, bool, str | None]] = []
-        self.locs: list[tuple[str, int, int, int, int, int, bool, str | None]] = []
+        self.file_table = FileTable()
+        # gas dwarf2dbg.c `current`: what the last .loc said (is_stmt, column and isa are sticky).
+        self.loc_current = Loc("", 0, 0, 1, 1, 0, FLAG_IS_STMT)
+        self.pending_loc: Loc | None = None
+        self.locs: list[Loc] = []
+        self.cfi = CfiState()
         self.insn_lines: list[tuple[str, int, int, int]] = []
         self.ident: list[bytes] = []
         for name in (".text", ".data", ".bss"):
@@ -288,15 +293,15 @@ class Assembler:
             self.error(str(exc), exc.col or st.col)
 
     def emit_pending_locs(self) -> None:
-        """Output pending ``.loc`` rows at the location counter (gas dwarf2_emit_insn)."""
-        if self.pending_locs:
-            sec, frag, off = self.position()
-            if not self.current.code:         # gas records rows only in code sections
-                self.pending_locs.clear()
-                return
-            for fileno, line, col, stmt, view in self.pending_locs:
-                self.locs.append((sec, frag, off, fileno, line, col, stmt, view))
-            self.pending_locs.clear()
+        """Output a pending ``.loc`` row at the location counter (gas dwarf2_emit_insn)."""
+        loc = self.pending_loc
+        if loc is None:
+            return
+        self.pending_loc = None
+        if not self.current.code:             # gas records rows only in code sections
+            return
+        loc.section, loc.frag, loc.offset = self.position()
+        self.locs.append(loc)
 
     def flush_locs(self) -> None:
         """Attach a pending ``.loc`` row to the instruction about to be emitted."""
@@ -337,9 +342,10 @@ def line_rows(asm: Assembler, offsets: dict[tuple[str, int], int]) -> list[LineR
     """Line rows from ``.loc``; without any, one row per instruction at its .s line."""
     rows: list[LineRow] = []
     if asm.locs:
-        for sec, frag, off, fileno, line, col, stmt, _view in asm.locs:
-            name = asm.files.get(fileno, asm.files.get(1, asm.filename))
-            rows.append(LineRow(sec, offsets[(sec, frag)] + off, name, line, col, stmt))
+        for loc in asm.locs:
+            name = asm.files.get(loc.filenum, asm.files.get(1, asm.filename))
+            rows.append(LineRow(loc.section, offsets[(loc.section, loc.frag)] + loc.offset, name, loc.line,
+                                loc.column, loc.is_stmt))
     else:
         for sec, frag, off, line in asm.insn_lines:
             rows.append(LineRow(sec, offsets[(sec, frag)] + off, asm.filename, line))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from vmdebug.isa.dwarf2dbg import FLAG_BASIC_BLOCK, FLAG_EPILOGUE_BEGIN, FLAG_IS_STMT, FLAG_PROLOGUE_END
 from vmdebug.isa.expr import ExprError, Value, parse_expression
 from vmdebug.isa.layout import Fixed, Var, encode_leb
 from vmdebug.isa.lexer import Token
@@ -22,7 +23,7 @@ WIDTHS = {".byte": 1, ".value": 2, ".short": 2, ".word": 2, ".hword": 2, ".2byte
           ".long": 4, ".int": 4, ".4byte": 4, ".quad": 8, ".8byte": 8}
 TYPES = {"function": "func", "object": "object", "notype": "notype", "common": "object",
          "tls_object": "object", "gnu_indirect_function": "func", "gnu_unique_object": "object"}
-# Accepted and deliberately ignored: call-frame info (we emit no .eh_frame),
+# Accepted and deliberately ignored:
 # syntax/arch selection matching what we implement, and bookkeeping.
 IGNORED = {".code32", ".arch", ".version", ".addrsig", ".addrsig_sym", ".gnu_attribute",
            ".loc_mark_labels", ".hidden", ".internal", ".protected", ".linkonce", ".sleb128_fudge",
@@ -328,28 +329,58 @@ def d_set(asm: "Assembler", st: Statement) -> None:
 
 
 def d_file(asm: "Assembler", st: Statement) -> None:
-    """.file "name" | .file N ["dir"] "name" [md5 ...] (gas dwarf2dbg.c)."""
+    """.file "name" | .file N ["dir"] "name" [md5 VALUE] (gas dwarf2_directive_filename)."""
     toks = [t for group in st.args for t in group]
-    if not toks:
-        return
-    if toks[0].kind == "STR":
-        return
-    if toks[0].kind != "NUM":
+    if not toks or toks[0].kind == "STR":
+        return                                            # the object's source file name
+    neg = toks[0].kind == "OP" and toks[0].text == "-" and len(toks) > 1 and toks[1].kind == "NUM"
+    if toks[0].kind != "NUM" and not neg:
         asm.error("expected a file number or name after .file", toks[0].col)
         return
-    number = int(toks[0].value)  # type: ignore[arg-type]
-    strings = [t.value.decode() for t in toks[1:] if t.kind == "STR"]  # type: ignore[union-attr]
+    number = -int(toks[1].value) if neg else int(toks[0].value)  # type: ignore[arg-type]
+    rest = toks[2:] if neg else toks[1:]
+    if number < 0:
+        asm.error("file number less than one", toks[0].col)
+        return
+    strings = []
+    while rest and rest[0].kind == "STR" and len(strings) < 2:
+        strings.append(rest.pop(0).value.decode("utf-8", "surrogateescape"))  # type: ignore[union-attr]
     if not strings:
         asm.error("expected a file name after the file number", toks[0].col)
         return
-    if len(strings) >= 2:
-        asm.file_dirs[number] = strings[0]
-    asm.files[number] = strings[-1] if len(strings) < 2 else strings[1]
+    md5: bytes | None = None
+    if rest and rest[0].kind == "NAME" and rest[0].text == "md5":
+        if len(rest) < 2 or rest[1].kind != "NUM" or int(rest[1].value) < (1 << 64):  # type: ignore[arg-type]
+            asm.error("md5 value too small or not a constant", rest[0].col)
+            return
+        md5 = (int(rest[1].value) & ((1 << 128) - 1)).to_bytes(16, "little")  # type: ignore[arg-type]
+    elif rest:
+        asm.error("junk at end of line, first unrecognized character is "
+                  f"`{rest[0].text[:1]}'", rest[0].col)
+        return
+    dirname = strings[0] if len(strings) == 2 else None
+    filename = strings[-1]
+    problem = asm.file_table.allocate(number, dirname, filename, md5)
+    if problem is not None:
+        asm.error(problem, toks[0].col)
+        return
+    if dirname is not None:
+        asm.file_dirs[number] = dirname
+    asm.files[number] = filename
+
+
+_LOC_FLAGS = {"basic_block": FLAG_BASIC_BLOCK, "prologue_end": FLAG_PROLOGUE_END,
+              "epilogue_begin": FLAG_EPILOGUE_BEGIN}
 
 
 def d_loc(asm: "Assembler", st: Statement) -> None:
-    """.loc FILE LINE [COL] [is_stmt N] [discriminator N] [view V] ..."""
+    """.loc FILE LINE [COLUMN] [basic_block] [prologue_end] [epilogue_begin] [is_stmt N]
+    [isa N] [discriminator N] [view V] (gas dwarf2_directive_loc)."""
+    from dataclasses import replace
+
     toks = [t for group in st.args for t in group]
+    # gas: a .loc still pending from before is output at the current position.
+    asm.emit_pending_locs()
     nums: list[int] = []
     i = 0
     while i < len(toks) and toks[i].kind == "NUM" and len(nums) < 3:
@@ -358,33 +389,57 @@ def d_loc(asm: "Assembler", st: Statement) -> None:
     if len(nums) < 2:
         asm.error("expected `.loc FILE LINE [COLUMN]'", st.col)
         return
-    # is_stmt is sticky: it stays as the last .loc set it (gas dwarf2dbg.c keeps
-    # DWARF2_FLAG_IS_STMT in `current` and clears only the one-shot flags).
-    is_stmt = asm.loc_is_stmt
+    if nums[0] == 0 and asm.file_table.level < 5:
+        asm.file_table.level = 5
+    if not asm.file_table.is_assigned(nums[0]):
+        asm.error(f"unassigned file number {nums[0]}", toks[0].col)
+        return
+    cur = asm.loc_current
+    cur.filenum, cur.line, cur.discriminator = nums[0], nums[1], 0
+    if len(nums) > 2:
+        cur.column = nums[2]
     view: str | None = None
     while i < len(toks):
         word = toks[i].text
-        if word == "is_stmt" and i + 1 < len(toks) and toks[i + 1].kind == "NUM":
-            is_stmt = asm.loc_is_stmt = bool(toks[i + 1].value)
-            i += 2
-        elif word == "view" and i + 1 < len(toks) and toks[i + 1].kind == "NAME":
-            # gas dwarf2dbg.c: the view symbol is set to this row's view number.
-            view = toks[i + 1].text
-            sym = asm.symbol(view)
-            sym.view = True
-            sym.equ = Value(0)
-            i += 2
-        else:
+        value = toks[i + 1] if i + 1 < len(toks) else None
+        if word in _LOC_FLAGS:
+            cur.flags |= _LOC_FLAGS[word]
             i += 1
-    if nums[0] not in asm.files and nums[0] != 0:
-        asm.error(f"unassigned file number {nums[0]}", toks[0].col)
-        return
-    # gas dwarf2_directive_loc: a .loc still pending from before is output at
-    # the current position; a .loc with a view is output right away, one
-    # without waits for the next instruction.
-    asm.emit_pending_locs()
-    asm.pending_locs.append((nums[0], nums[1], nums[2] if len(nums) > 2 else 0, is_stmt, view))
-    if view is not None:
+        elif word in ("is_stmt", "isa", "discriminator") and value is not None and value.kind == "NUM":
+            n = int(value.value)  # type: ignore[arg-type]
+            if word == "is_stmt":
+                if n not in (0, 1):
+                    asm.error("is_stmt value not 0 or 1", value.col)
+                    return
+                cur.flags = cur.flags | FLAG_IS_STMT if n else cur.flags & ~FLAG_IS_STMT
+            elif word == "isa":
+                cur.isa = n
+            else:
+                cur.discriminator = n
+            i += 2
+        elif word == "view" and value is not None:
+            if value.kind == "NAME":
+                view = value.text
+                sym = asm.symbol(view)
+                sym.view = True
+                sym.equ = Value(0)
+                i += 2
+            else:
+                reset = value.kind == "OP" and value.text == "-"
+                num = toks[i + 2] if reset and i + 2 < len(toks) else value
+                if num.kind != "NUM" or int(num.value) != 0:  # type: ignore[arg-type]
+                    asm.error("numeric view can only be asserted to zero", num.col)
+                    return
+                view = "-0" if reset else "0"
+                i += 3 if reset else 2
+        else:
+            asm.error(f"unknown .loc sub-directive `{word}'", toks[i].col)
+            return
+    asm.pending_loc = replace(cur, view=view)
+    # One-shot flags and the discriminator apply to this row only (dwarf2_consume_line_info).
+    cur.flags &= FLAG_IS_STMT
+    cur.discriminator = 0
+    if view is not None:                                  # a row with a view is output right away
         asm.emit_pending_locs()
 
 
@@ -429,7 +484,11 @@ def handle(asm: "Assembler", st: Statement) -> None:
     fn = TABLE.get(st.name)
     if fn is not None:
         fn(asm, st)
-    elif st.name.startswith(".cfi_") or st.name in IGNORED:
+    elif st.name.startswith(".cfi_"):
+        from vmdebug.isa.cfi import d_cfi
+
+        d_cfi(asm, st)
+    elif st.name in IGNORED:
         return
     else:
         asm.error(f"unknown directive `{st.name}'", st.col)

@@ -473,13 +473,14 @@ class _Emitter:
         from vmdebug.isa.expr import Value
 
         last: dict[str, tuple[int, int]] = {}
-        for sec, frag, off, _f, _l, _c, _s, view in self.asm.locs:
-            address = self.asm.sections[sec].frags[frag].address + off
-            prev = last.get(sec)
-            number = prev[1] + 1 if prev is not None and prev[0] == address else 0
-            last[sec] = (address, number)
-            if view is not None:
-                self.asm.symbols[view].equ = Value(number)
+        for loc in self.asm.locs:
+            address = self.asm.sections[loc.section].frags[loc.frag].address + loc.offset
+            prev = last.get(loc.section)
+            # `view -0` resets the count whatever the address (set_or_check_view).
+            number = prev[1] + 1 if prev is not None and prev[0] == address and loc.view != "-0" else 0
+            last[loc.section] = (address, number)
+            if loc.view is not None and loc.view not in ("-0", "0"):
+                self.asm.symbols[loc.view].equ = Value(number)
 
     # -- emission -----------------------------------------------------------
     def emit_section(self, sec: "object") -> ObjSection:
@@ -668,6 +669,9 @@ class _Emitter:
             comment.size = len(comment.data)
             self.obj.sections[".comment"] = comment
         self.symbols()
+        from vmdebug.isa.gasdebug import append_generated
+
+        append_generated(asm, self.obj)
         offsets = {(s.name, k): f.address for s in secs for k, f in enumerate(s.frags)}
         self.obj.comp_dir = asm.file_dirs.get(0, "")
         self.obj.lines = line_rows(asm, offsets)

@@ -68,6 +68,8 @@ class Image:
     extra_symbols: list[Symbol] = field(default_factory=list)
     lines: LineTable = field(default_factory=LineTable)
     sources: dict[str, str] = field(default_factory=dict)
+    # Non-allocated sections ld writes (.comment, .debug_*), in its order: gcc's DWARF, linked.
+    debug: dict[str, bytes] = field(default_factory=dict)
     end: int = 0                 # _end: end of .bss
     # ld emits PT_GNU_STACK when some object has a .note.GNU-stack section; the
     # stack is executable if any object lacks the note (or there is no PT_GNU_STACK).
@@ -184,6 +186,7 @@ class Image:
             "symbols": [[s.name, s.address, s.size, s.type, s.bind, s.section, s.file] for s in self.all_symbols()],
             "lines": self.lines.to_dict(),
             "sources": dict(self.sources),
+            "debug": dict(self.debug),
             "end": self.end,
             "exec_stack": self.exec_stack,
             "has_gnu_stack": self.has_gnu_stack,
@@ -200,6 +203,7 @@ class Image:
                       for s in d["sections"]],  # type: ignore[union-attr]
             lines=LineTable.from_dict(d.get("lines", {})),  # type: ignore[arg-type]
             sources={str(k): str(v) for k, v in d.get("sources", {}).items()},  # type: ignore[union-attr]
+            debug={str(k): bytes(v) for k, v in d.get("debug", {}).items()},  # type: ignore[union-attr]
             end=int(d.get("end", 0)),  # type: ignore[arg-type]
             exec_stack=bool(d.get("exec_stack", False)),
             has_gnu_stack=bool(d.get("has_gnu_stack", True)),

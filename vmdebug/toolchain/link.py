@@ -14,7 +14,11 @@ default) gives, for a static non-PIE program:
   RW segment placed by ``DATA_SEGMENT_ALIGN``: next page plus the same page
   offset, unless starting on the page boundary saves a page
   (ldlang.c lang_size_segment);
-* ``__bss_start``, ``_edata`` and ``_end`` as in the script.
+* ``__bss_start``, ``_edata`` and ``_end`` as in the script;
+* the non-allocated ``.comment`` and DWARF sections (ld's DWARF.sc), each at
+  address 0 so that a relocation against one of them is an offset in it,
+  ``.debug_str``/``.debug_line_str``/``.comment`` merged like read-only
+  strings; their relocations are applied like every other (R_386_32: S + A).
 """
 from __future__ import annotations
 
@@ -71,9 +75,24 @@ def _text_rank(name: str) -> int | None:
     return None
 
 
+#: Non-allocated output sections in the order of ld's default script (elf.sc, DWARF.sc).
+NONALLOC_ORDER = (".comment", ".debug", ".line", ".debug_srcinfo", ".debug_sfnames", ".debug_aranges",
+                  ".debug_pubnames", ".debug_info", ".debug_abbrev", ".debug_line", ".debug_frame",
+                  ".debug_str", ".debug_loc", ".debug_macinfo", ".debug_weaknames", ".debug_funcnames",
+                  ".debug_typenames", ".debug_varnames", ".debug_pubtypes", ".debug_ranges", ".debug_addr",
+                  ".debug_line_str", ".debug_loclists", ".debug_macro", ".debug_names", ".debug_rnglists",
+                  ".debug_str_offsets", ".debug_sup")
+
+
 def _output_name(sec: ObjSection) -> str | None:
     n = sec.name
     if not sec.alloc:
+        if n in NONALLOC_ORDER:
+            return n
+        if n.startswith(".debug_line.") or n == ".debug_line_end":
+            return ".debug_line"
+        if n.startswith(".gnu.linkonce.wi."):
+            return ".debug_info"
         return None
     if _text_rank(n) is not None:
         return ".text"
@@ -213,6 +232,7 @@ class Linker:
         self.globals: dict[str, tuple[int, ObjSymbol]] = {}
         self.commons: dict[str, tuple[int, ObjSymbol]] = {}
         self.outputs: list[Output] = []
+        self.nonalloc: dict[str, Output] = {}
         self.linker_syms: dict[str, int] = {}
         self.common_addr: dict[str, int] = {}
 
@@ -281,8 +301,14 @@ class Linker:
                 inp = Input(k, sec, bytearray(sec.data), sec.size, sec.align)
                 self.inputs[(k, sec.name)] = inp
                 if "M" in sec.flags and sec.size:
-                    merge_groups.setdefault((sec.flags.replace("a", ""), sec.entsize, sec.align), []).append(inp)
-                if out_name == ".text":
+                    key = (out_name if not sec.alloc else "", sec.flags.replace("a", ""), sec.entsize, sec.align)
+                    merge_groups.setdefault(key, []).append(inp)
+                if not sec.alloc:
+                    out = self.nonalloc.get(out_name)
+                    if out is None:
+                        out = self.nonalloc[out_name] = Output(out_name, sec.flags.replace("a", ""), False)
+                    out.inputs.append(inp)
+                elif out_name == ".text":
                     ranked.append((_text_rank(sec.name) or 0, k, pos, inp))
                 elif out_name in (".rodata", ".data", ".bss"):
                     {".rodata": rodata, ".data": data, ".bss": bss}[out_name].inputs.append(inp)
@@ -370,6 +396,8 @@ class Linker:
             if not (first and last and base // PAGE_SIZE != end // PAGE_SIZE and first + last <= PAGE_SIZE):
                 break
         self.end = end
+        for out in self.nonalloc.values():
+            self.place(out, 0)
 
     def place_rw(self, rw: list[Output], base: int) -> int:
         dot = base
@@ -442,7 +470,7 @@ class Linker:
         for name, (k, off) in self.common_offsets.items():
             self.common_addr[name] = self.common_inputs[k].address + off
         self.check_undefined()
-        for out in self.outputs:
+        for out in [*self.outputs, *self.nonalloc.values()]:
             for inp in out.inputs:
                 self.fixup(inp)
         entry = self.address(0, self.entry_name)
@@ -506,9 +534,23 @@ class Linker:
         for sym in self.symbols():
             img.add_symbol(sym)
         img.lines = self.line_table()
+        img.debug = self.nonalloc_contents()
         for obj in self.objects:
             img.sources.update(obj.sources)
         return img
+
+    def nonalloc_contents(self) -> dict[str, bytes]:
+        """The .comment and DWARF sections, in ld's order, inputs padded with zeros to their alignment."""
+        out: dict[str, bytes] = {}
+        for name in NONALLOC_ORDER:
+            sec = self.nonalloc.get(name)
+            if sec is None or not sec.size:
+                continue
+            blob = bytearray(sec.size)
+            for inp in sec.inputs:
+                blob[inp.address:inp.address + len(inp.data)] = inp.data
+            out[name] = bytes(blob)
+        return out
 
     def symbols(self) -> list[Symbol]:
         out: list[Symbol] = []
