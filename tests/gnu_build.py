@@ -5,6 +5,7 @@ that is missing or rejects the source fails the test with the tool's own message
 """
 from __future__ import annotations
 
+import struct
 import subprocess
 from pathlib import Path
 
@@ -18,3 +19,20 @@ def build_elf(tmp: Path, source: str, name: str = "prog") -> Path:
         proc = subprocess.run(argv, capture_output=True, text=True)
         assert proc.returncode == 0, f"{argv[0]} failed:\n{proc.stderr[:3000]}"
     return tmp / name
+
+
+def elf_sections(path: Path) -> dict[str, tuple[int, int, bytes, int, int]]:
+    """name -> (sh_type, sh_flags, contents, sh_addr, sh_size) of an ELF32 file."""
+    data = path.read_bytes()
+    assert data[:4] == b"\x7fELF" and data[4] == 1, "not ELF32"
+    shoff, = struct.unpack_from("<I", data, 0x20)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x2E)
+    heads = [struct.unpack_from("<IIIIIIIIII", data, shoff + i * shentsize) for i in range(shnum)]
+    strtab = heads[shstrndx]
+    names = data[strtab[4]:strtab[4] + strtab[5]]
+    out: dict[str, tuple[int, int, bytes, int, int]] = {}
+    for h in heads[1:]:
+        name = names[h[0]:names.index(b"\0", h[0])].decode()
+        contents = b"" if h[1] == 8 else data[h[4]:h[4] + h[5]]
+        out[name] = (h[1], h[2], contents, h[3], h[5])
+    return out

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from gnu_build import elf_sections
 from vmdebug.commands.objdump import disassemble, load_image
 from vmdebug.libc import asm_files
 from vmdebug.toolchain.elf_writer import build_elf, write_elf
@@ -218,6 +219,24 @@ def test_loaded_sections_are_lds_bytes(cases: dict[str, Case], name: str) -> Non
     for sec in case.image.sections:
         if sec.type != "nobits":
             assert _section_bytes(case.ours, sec.name) == case.image.read(sec.address, sec.size), sec.name
+
+
+@pytest.mark.parametrize("name", ["c-O0", "c-O2", "recursion-O1"])
+def test_debug_sections_are_the_native_builds(cases: dict[str, Case], name: str) -> None:
+    """gcc's DWARF, assembled and linked by vmdebug, is the native build's byte for byte; only
+    crt0 (hand-written, no DWARF of its own) adds a unit at the end of four sections."""
+    case = cases[name]
+    ref = {n: v for n, v in elf_sections(case.native).items() if n.startswith(".debug") or n == ".comment"}
+    ours = {n: v for n, v in elf_sections(case.ours).items() if n.startswith(".debug") or n == ".comment"}
+    assert set(ref) <= set(ours) and {".debug_info", ".debug_frame", ".debug_str"} <= set(ref)
+    for sec, (kind, flags, data, _addr, _size) in ref.items():
+        mine = ours[sec]
+        assert (mine[0], mine[1]) == (kind, flags), sec
+        if sec in (".debug_info", ".debug_abbrev", ".debug_line", ".debug_aranges"):
+            assert mine[2][:len(data)] == data and len(mine[2]) > len(data), sec   # + crt0's unit
+        else:
+            assert mine[2] == data, sec
+        assert case.image.debug[sec] == data, sec
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -4,8 +4,9 @@
     vmdebug elf prog.c [-O N] -o prog  # compiled by gcc, then as above
 
 The file holds exactly the bytes the simulator loads, with a symbol table
-and DWARF line information, so gdb, objdump and readelf see the program the
-simulator runs (and it runs natively, too).  ``vmdebug serve --gdb`` expects
+and gcc's whole DWARF (types, variables, scopes, lines, call frames), so
+gdb, objdump and readelf see the program the simulator runs (and it runs
+natively, too).  Hand-written assembly gets line and function records.  ``vmdebug serve --gdb`` expects
 gdb to load this file.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", dest="output", help="the ELF to write (default: PROG without its suffix)")
     parser.add_argument("-O", dest="opt_level", default="0", metavar="LEVEL",
                         help="gcc optimisation level for a .c file (default 0)")
-    parser.add_argument("--no-debug", action="store_true", help="omit the DWARF line information")
+    parser.add_argument("--no-debug", action="store_true", help="omit the debug information")
     parser.set_defaults(func=run)
 
 
@@ -53,8 +54,14 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(exc.stderr)                    # gcc's diagnostics as gcc printed them
         return 1
     try:
-        # gcc ran in the current directory: relative names in the line table start there.
-        write_elf(image, out, comp_dir=os.getcwd(), debug=not args.no_debug)
+        # Hand-written assembly is named relative to the directory it was given from
+        # (toolchain.link.program_name): that is its units' DW_AT_comp_dir.
+        from vmdebug.toolchain.link import program_name
+
+        name = program_name(program)
+        full = os.path.abspath(program)
+        comp_dir = full[:-len(name)].rstrip("/") or "/" if full.endswith(name) else os.getcwd()
+        write_elf(image, out, comp_dir=comp_dir, debug=not args.no_debug)
     except ElfWriteError as exc:
         raise UserError(f"{args.program}: {exc}") from None
     except OSError as exc:

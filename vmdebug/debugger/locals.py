@@ -113,11 +113,11 @@ def compile_verbose(source: str, file_name: str, opt_level: str = "0") -> str | 
         with open(path, "w", encoding="utf-8") as f:
             f.write(source)
         try:
-            argv = gcc_command(path, opt_level, ("-S", "-masm=intel", "-fverbose-asm"))
+            argv = gcc_command(path, opt_level, ("-S", "-fverbose-asm"))
         except Exception:
             return None
         argv[-1:-1] = ["-o", "-"]
-        proc = subprocess.run(argv, capture_output=True)
+        proc = subprocess.run(argv, capture_output=True, cwd=tmp, stdin=subprocess.DEVNULL)
         if proc.returncode != 0:
             return None
         return proc.stdout.decode("utf-8", "replace")

@@ -342,8 +342,11 @@ def line_rows(asm: Assembler, offsets: dict[tuple[str, int], int]) -> list[LineR
     """Line rows from ``.loc``; without any, one row per instruction at its .s line."""
     rows: list[LineRow] = []
     if asm.locs:
+        names: dict[int, str] = {}
         for loc in asm.locs:
-            name = asm.files.get(loc.filenum, asm.files.get(1, asm.filename))
+            name = names.get(loc.filenum)
+            if name is None:
+                name = names[loc.filenum] = asm.file_table.path(loc.filenum) or asm.filename
             rows.append(LineRow(loc.section, offsets[(loc.section, loc.frag)] + loc.offset, name, loc.line,
                                 loc.column, loc.is_stmt))
     else:

@@ -172,6 +172,27 @@ class FileTable:
     def is_assigned(self, num: int) -> bool:
         return num < len(self.files) and self.files[num] is not None
 
+    @property
+    def comp_dir(self) -> str:
+        """Directory 0 of a DWARF 5 table (gcc's DW_AT_comp_dir), else ""."""
+        return (self.dirs[0] or "") if self.version >= 5 and self.dirs else ""
+
+    def path(self, num: int) -> str | None:
+        """The file of slot ``num`` as one path, the way gdb names a line table's files
+        (dwarf2/line-header.c file_file_name): its name, under its directory, under the
+        compilation directory - normalised, so the same file has one name."""
+        entry = self.files[num] if num < len(self.files) else None
+        if entry is None:
+            return None
+        name, d, _md5 = entry
+        if not os.path.isabs(name):
+            directory = self.dirs[d] if d < len(self.dirs) and (d or self.version >= 5) else None
+            if directory:
+                name = os.path.join(directory, name)
+            if not os.path.isabs(name) and self.comp_dir:
+                name = os.path.join(self.comp_dir, name)
+        return os.path.normpath(name)
+
 
 def _basename(path: str) -> str:
     """gas get_basename: the part after the last '/', but never "" for "/x"."""

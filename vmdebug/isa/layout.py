@@ -322,6 +322,8 @@ class Object:
     references: dict[str, tuple[int, int]] = field(default_factory=dict)
     text_lines: list[str] = field(default_factory=list)
     comp_dir: str = ""           # directory of ``.file 0 "dir" "name"`` (DWARF 5), if any
+    # The .file table as paths (dwarf2dbg.FileTable.path): the files the DWARF names.
+    file_names: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ emission
@@ -673,7 +675,10 @@ class _Emitter:
 
         append_generated(asm, self.obj)
         offsets = {(s.name, k): f.address for s in secs for k, f in enumerate(s.frags)}
-        self.obj.comp_dir = asm.file_dirs.get(0, "")
+        self.obj.comp_dir = asm.file_table.comp_dir
+        table = asm.file_table
+        self.obj.file_names = list(dict.fromkeys(
+            p for p in (table.path(n) for n in range(len(table.files))) if p is not None))
         self.obj.lines = line_rows(asm, offsets)
         return self.obj
 

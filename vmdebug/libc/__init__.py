@@ -15,6 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 
 LIBC_DIR = Path(__file__).resolve().parent
+#: Where the libc's files are said to be in debug information and sessions, whatever the
+#: install path (gcc -fdebug-prefix-map): the same bytes on every machine, and a name that
+#: says "libc" by itself.  ``real_path`` maps it back to this install.
+LIBC_DEBUG_ROOT = "/vmdebug/libc"
 INCLUDE_DIR = LIBC_DIR / "include"
 SRC_DIR = LIBC_DIR / "src"
 ASM_DIR = LIBC_DIR / "asm"
@@ -28,6 +32,26 @@ CHUNK_ALIGN = 8
 CHUNK_MIN_SIZE = 8
 CHUNK_IN_USE_BIT = 1
 CHUNK_SIZE_MASK = ~7 & 0xFFFFFFFF
+
+
+def debug_name(path: Path) -> str:
+    """The install-independent name of a file of the libc (under LIBC_DEBUG_ROOT)."""
+    return f"{LIBC_DEBUG_ROOT}/{path.resolve().relative_to(LIBC_DIR).as_posix()}"
+
+
+def real_path(name: str) -> Path | None:
+    """The file of this install a LIBC_DEBUG_ROOT name stands for (None for other names)."""
+    if not name.startswith(LIBC_DEBUG_ROOT + "/"):
+        return None
+    rel = Path(name[len(LIBC_DEBUG_ROOT) + 1:])
+    if rel.is_absolute() or ".." in rel.parts:
+        return None
+    return LIBC_DIR / rel
+
+
+def is_libc_name(name: str) -> bool:
+    """True for a file name the libc's debug information uses."""
+    return name == LIBC_DEBUG_ROOT or name.startswith(LIBC_DEBUG_ROOT + "/")
 
 
 def include_dir() -> Path:

@@ -1,8 +1,9 @@
-"""Minimal DWARF 4 for a linked image: line programs, compile units, functions.
+"""Minimal DWARF 4 for hand-written assembly: line programs, compile units, functions.
 
-gcc's own ``.debug_info`` cannot be carried over (it is full of relocations
-against sections the linker does not lay out), so :func:`build_dwarf`
-writes fresh, small debug sections from what the :class:`Image` knows:
+A C program's DWARF is gcc's, assembled and linked as ``as`` and ``ld`` do
+(:attr:`Image.debug`).  Hand-written ``.s`` files have none, so for their
+code :func:`build_dwarf` writes small debug sections from what the
+:class:`Image` knows, appended after gcc's when both are linked together:
 
 * ``.debug_line``: one line-number program per compile unit (DWARF 4,
   section 6.2), one sequence per input code section, with the rows of the
@@ -263,7 +264,8 @@ def abbrev_table() -> bytes:
             + b"\0")
 
 
-def compile_unit(unit: Unit, comp_dir: str, stmt_list: int, ranges_offset: int | None) -> bytes:
+def compile_unit(unit: Unit, comp_dir: str, stmt_list: int, ranges_offset: int | None,
+                 abbrev_offset: int = 0) -> bytes:
     """One DWARF 4 compile unit (header + DIEs) for ``unit``."""
     die = bytearray()
     if ranges_offset is None:
@@ -281,7 +283,7 @@ def compile_unit(unit: Unit, comp_dir: str, stmt_list: int, ranges_offset: int |
         die += cstr(f.name) + uleb(f.decl_file) + uleb(f.decl_line)
         die += struct.pack("<II", f.low, f.high - f.low)
     die += b"\0"                                         # end of the unit's children
-    body = struct.pack("<HIB", 4, 0, 4) + bytes(die)     # version 4, abbrev offset 0, 4-byte addresses
+    body = struct.pack("<HIB", 4, abbrev_offset, 4) + bytes(die)     # version 4, 4-byte addresses
     return struct.pack("<I", len(body)) + body
 
 
@@ -294,17 +296,29 @@ def aranges(unit: Unit, info_offset: int) -> bytes:
     return struct.pack("<I", len(body)) + body
 
 
-def build_dwarf(image: Image, comp_dir: str = "") -> DebugSections:
-    """The debug sections for ``image`` (empty if it has no line rows).
+def build_dwarf(image: Image, comp_dir: str = "", existing: dict[str, bytes] | None = None) -> DebugSections:
+    """Debug sections for the image's code that has no DWARF of its own.
 
-    ``comp_dir`` is the directory relative file names in the line table are
-    relative to (where gcc ran), so gdb finds the sources for ``list``.
+    Without ``existing`` (gcc's linked sections) that is every unit; with it,
+    only the assembly units, appended to ``existing`` (the returned sections
+    are the whole new contents).  ``comp_dir`` is the directory relative file
+    names in the line table are relative to, so gdb finds the sources.
     """
+    existing = {k: v for k, v in (existing or {}).items() if k.startswith(".debug")}
     units = split_units(image)
+    if existing.get(".debug_info"):
+        units = [u for u in units if u.language == DW_LANG_Mips_Assembler]
     if not units:
-        return DebugSections({}, [])
+        return DebugSections(existing, [])
     comp_dir = comp_dir or os.getcwd()
-    line, info, arange, rng = bytearray(), bytearray(), bytearray(), bytearray()
+
+    def base(name: str) -> bytearray:
+        return bytearray(existing.get(name, b""))
+    line, info, arange, rng = base(".debug_line"), base(".debug_info"), base(".debug_aranges"), \
+        base(".debug_ranges")
+    abbrev = base(".debug_abbrev")
+    abbrev_offset = len(abbrev)
+    abbrev += abbrev_table()
     for unit in units:
         stmt_list = len(line)
         line += line_program(unit)
@@ -315,9 +329,12 @@ def build_dwarf(image: Image, comp_dir: str = "") -> DebugSections:
                 rng += struct.pack("<II", lo, hi)
             rng += bytes(8)
         arange += aranges(unit, len(info))
-        info += compile_unit(unit, comp_dir, stmt_list, ranges_offset)
-    sections = {".debug_aranges": bytes(arange), ".debug_info": bytes(info), ".debug_abbrev": abbrev_table(),
-                ".debug_line": bytes(line)}
+        # An absolute name needs no compilation directory: give its own.
+        unit_dir = os.path.dirname(unit.name) if os.path.isabs(unit.name) else comp_dir
+        info += compile_unit(unit, unit_dir, stmt_list, ranges_offset, abbrev_offset)
+    sections = dict(existing)
+    sections.update({".debug_aranges": bytes(arange), ".debug_info": bytes(info), ".debug_abbrev": bytes(abbrev),
+                     ".debug_line": bytes(line)})
     if rng:
         sections[".debug_ranges"] = bytes(rng)
     return DebugSections(sections, units)

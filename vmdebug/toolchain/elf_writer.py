@@ -9,8 +9,10 @@ fields of the ELF header change: where the section headers are, how many,
 and which one names the others.
 
 After the loaded bytes come the non-allocated sections, in ld's order:
-the generated DWARF (see :mod:`vmdebug.toolchain.dwarf_line`), then
-``.symtab``, ``.strtab`` and ``.shstrtab``, then the section header table.
+``.comment`` and the DWARF - gcc's, as linked (:attr:`Image.debug`), with
+units for hand-written assembly appended (see
+:mod:`vmdebug.toolchain.dwarf_line`) - then ``.symtab``, ``.strtab`` and
+``.shstrtab``, then the section header table.
 The symbol table is laid out as ld lays out a static executable's (no
 section symbols; per object a FILE symbol followed by its locals; then the
 globals), so ``objdump -d`` labels the code as it does for ld's output.
@@ -28,10 +30,14 @@ from pathlib import Path
 
 from vmdebug.toolchain.dwarf_line import build_dwarf
 from vmdebug.toolchain.image import BASE_ADDRESS, PAGE_SIZE, Image, Symbol
+from vmdebug.toolchain.link import NONALLOC_ORDER
 
 # elf.h constants.
 SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB, SHT_NOTE, SHT_NOBITS = 1, 2, 3, 7, 8
-SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR = 0x1, 0x2, 0x4
+SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS = 0x1, 0x2, 0x4, 0x10, 0x20
+#: Non-allocated sections ld writes as merged strings (entsize 1), and the alignment of .debug_frame.
+STRING_SECTIONS = {".comment", ".debug_str", ".debug_line_str"}
+SECTION_ALIGN = {".debug_frame": 4}
 SHN_ABS = 0xFFF1
 STB = {"local": 0, "global": 1, "weak": 2}
 STT = {"notype": 0, "object": 1, "func": 2, "section": 3, "file": 4}
@@ -224,9 +230,16 @@ def build_elf(image: Image, comp_dir: str = "", debug: bool = True) -> bytes:
     index = {s.name: k + 1 for k, s in enumerate(sections)}
     blobs: list[tuple[OutSection, bytes]] = []
     pos = end
-    extra = build_dwarf(image, comp_dir).sections if debug else {}
-    for name, data in extra.items():
-        blobs.append((OutSection(name, SHT_PROGBITS, 0, 0, pos, len(data)), data))
+    extra = build_dwarf(image, comp_dir, image.debug).sections if debug else {}
+    if ".comment" in image.debug:
+        extra[".comment"] = image.debug[".comment"]
+    for name in sorted(extra, key=lambda n: NONALLOC_ORDER.index(n) if n in NONALLOC_ORDER else len(NONALLOC_ORDER)):
+        data = extra[name]
+        align = SECTION_ALIGN.get(name, 1)
+        pos = (pos + align - 1) & ~(align - 1)
+        strings = name in STRING_SECTIONS
+        blobs.append((OutSection(name, SHT_PROGBITS, SHF_MERGE | SHF_STRINGS if strings else 0, 0, pos, len(data),
+                                 align=align, entsize=1 if strings else 0), data))
         pos += len(data)
     # .symtab
     strtab = StringTable()

@@ -1,12 +1,22 @@
 """The C front end: the system gcc turns a user's C file into Intel-syntax
 assembly for vmdebug's own assembler.
 
-The flags are fixed (issue #5): 32-bit, Intel syntax, with ``-g`` so the
-``.loc`` directives carry the C line numbers that ``step``/``next``/``list``
-use; freestanding against vmdebug's libc headers (there is no 32-bit glibc);
-no PIC/PIE, stack protector or CET so the code is the plain cdecl code a
-course shows; no .eh_frame (``-fno-asynchronous-unwind-tables``) since
-nothing unwinds.
+The flags are fixed (issue #5): 32-bit, Intel syntax, with ``-g`` so gcc
+writes its full DWARF (types, variables, scopes, frames) and the ``.loc``
+rows that ``step``/``next``/``list`` use; freestanding against vmdebug's
+libc headers (there is no 32-bit glibc); no PIC/PIE, stack protector or CET
+so the code is the plain cdecl code a course shows; call frame information
+in ``.debug_frame``, not ``.eh_frame`` (``-fno-asynchronous-unwind-tables``).
+
+No path of the compiling machine goes into the output, so a program gives
+the same bytes from any directory and any install: gcc runs in the
+directory the file is named relative to (:func:`compile_place`) and
+``-fdebug-prefix-map`` records that directory as ``/vmdebug/src``
+(PROGRAM_DEBUG_ROOT) and the libc's files under ``/vmdebug/libc`` (the last
+map that matches wins in gcc, so the libc's comes last).  The compilation
+directory is absolute on purpose: gdb then names the main file as it was
+given (``prog.c``, not ``./prog.c``), and still finds it from the directory
+it was compiled in (its source path ends in ``$cwd``).
 
 The simulator has no floating-point unit, so assembly that uses x87 or SSE
 is rejected here with the first offending instruction, its function and C
@@ -14,17 +24,22 @@ line, rather than failing obscurely later.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from dataclasses import dataclass
 from typing import TextIO
 
 from vmdebug.errors import UserError
-from vmdebug.libc import include_dir
+from vmdebug.libc import LIBC_DEBUG_ROOT, LIBC_DIR, include_dir
 
 OPT_LEVELS = ("0", "1", "2", "3", "s", "g")
+
+#: The compilation directory of a user's program in debug information and sessions.
+PROGRAM_DEBUG_ROOT = "/vmdebug/src"
 
 # Everything but -O, the output mode and -I; shared with the native build.
 COMMON_FLAGS = (
@@ -74,28 +89,53 @@ def find_gcc() -> str:
     return gcc
 
 
+@dataclass(frozen=True)
+class CompilePlace:
+    """Where gcc runs for a C file and the name it is given there (what DWARF and gdb show)."""
+
+    cwd: Path
+    name: str
+
+
+def compile_place(c_path: str | Path) -> CompilePlace:
+    """A relative path below the current directory is compiled from here, as typed (so
+    locations read ``examples/x.c:12`` as with a plain ``gcc examples/x.c``); any other
+    file from its own directory, by its bare name."""
+    path = Path(c_path)
+    if not path.is_absolute() and ".." not in path.parts:
+        return CompilePlace(Path.cwd(), path.as_posix())
+    full = Path(os.path.abspath(path))
+    return CompilePlace(full.parent, full.name)
+
+
 def gcc_command(c_path: str | Path, opt_level: str, mode: tuple[str, ...]) -> list[str]:
-    """The gcc argument list for the simulator (mode ``-S -masm=intel``) or
-    the native twin (mode ``-c``): identical but for the output mode."""
+    """The gcc argument list for the simulator (mode ``-S``) or the native
+    twin (mode ``-c``): identical but for the output mode, so both carry the
+    same DWARF.  Run it
+    in ``compile_place(c_path).cwd``."""
+    place = compile_place(c_path)
     return [
         find_gcc(),
         *COMMON_FLAGS[:1],
         *mode,
+        "-masm=intel",          # for -c too: gcc records its options in DW_AT_producer
         "-g",
         f"-O{check_opt_level(opt_level)}",
         *COMMON_FLAGS[1:],
+        f"-fdebug-prefix-map={place.cwd}={PROGRAM_DEBUG_ROOT}",
+        f"-fdebug-prefix-map={LIBC_DIR}={LIBC_DEBUG_ROOT}",
         "-I",
         str(include_dir()),
-        str(c_path),
+        place.name,
     ]
 
 
-def run_gcc(argv: list[str], warnings: TextIO | bool) -> subprocess.CompletedProcess[bytes]:
-    """Runs gcc; a failure raises CompilerError with gcc's stderr verbatim.
+def run_gcc(argv: list[str], warnings: TextIO | bool, cwd: str | Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Runs gcc (in ``cwd``); a failure raises CompilerError with gcc's stderr verbatim.
 
     Warnings of a successful compile go to ``warnings``: a stream, True for
     the current ``sys.stderr``, False to drop them."""
-    proc = subprocess.run(argv, capture_output=True)
+    proc = subprocess.run(argv, capture_output=True, cwd=cwd, stdin=subprocess.DEVNULL)
     err = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         raise CompilerError(err)
@@ -116,9 +156,9 @@ def compile_to_asm(c_path: str | Path, opt_level: str = "0", warnings: TextIO | 
     path = Path(c_path)
     if not path.is_file():
         raise UserError(f"{c_path}: no such file")
-    argv = gcc_command(path, opt_level, ("-S", "-masm=intel"))
+    argv = gcc_command(path, opt_level, ("-S",))
     argv[-1:-1] = ["-o", "-"]
-    proc = run_gcc(argv, warnings)
+    proc = run_gcc(argv, warnings, compile_place(path).cwd)
     text = proc.stdout.decode("utf-8", "replace")
     check_no_floating_point(text)
     return text

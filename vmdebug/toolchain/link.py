@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from vmdebug.errors import UserError
 from vmdebug.isa.layout import DataFixup, InsnFixup, ObjSection, Object, ObjSymbol
@@ -609,24 +610,53 @@ def link(objects: list[Object], entry: str = "_start") -> Image:
 
 
 # ------------------------------------------------------------------ programs
-_LIBC_CACHE: dict[tuple[str, float], Object] = {}
+_LIBC_CACHE: dict[str, list[Object]] = {}
+
+#: The largest source file a program image carries (a session holds every source it names).
+MAX_SOURCE_BYTES = 4 << 20
 
 
 def libc_objects() -> list[Object]:
-    """The libc's crt0 and asm/*.s, assembled (cached per file and mtime); [] without a libc."""
-    from vmdebug.isa.assembler import assemble_file
-    from vmdebug.libc import ASM_DIR, asm_files
+    """The libc's crt0 and asm/*.s, assembled under their install-independent names
+    (``/vmdebug/libc/...``), with the C sources and headers their DWARF names; [] without a libc.
+
+    Assembling gcc's full DWARF takes seconds, so the objects are kept in memory and on
+    disk (:mod:`vmdebug.toolchain.libc_cache`), keyed by the sources and the assembler."""
+    from vmdebug.isa.assembler import assemble_text
+    from vmdebug.libc import ASM_DIR, asm_files, debug_name, real_path
+    from vmdebug.toolchain import libc_cache
 
     if not ASM_DIR.is_dir() or not any(ASM_DIR.glob("*.s")):
         return []
-    out: list[Object] = []
-    for path in asm_files():
-        key = (str(path), path.stat().st_mtime)
-        obj = _LIBC_CACHE.get(key)
-        if obj is None:
-            obj = _LIBC_CACHE[key] = assemble_file(path)
-        out.append(obj)
-    return out
+    files = [(debug_name(path), path.read_bytes()) for path in asm_files()]
+    key = libc_cache.cache_key(files)
+    objects = _LIBC_CACHE.get(key) or libc_cache.load(key, len(files))
+    if objects is None:
+        objects = []
+        for name, text in files:
+            obj = assemble_text(text.decode("utf-8", "replace"), name)
+            attach_sources(obj, lambda n: real_path(n))
+            objects.append(obj)
+        libc_cache.store(key, objects)
+    _LIBC_CACHE[key] = objects
+    return objects
+
+
+def attach_sources(obj: Object, locate: "Callable[[str], Path | None]") -> None:
+    """Give ``obj`` the text of every file its DWARF names (``locate`` finds a name on disk).
+
+    An object without a ``.file`` table (hand-written assembly) keeps its own text."""
+    if not obj.file_names:
+        return
+    obj.sources = {}
+    for name in obj.file_names:
+        path = locate(name)
+        try:
+            if path is None or not path.is_file() or path.stat().st_size > MAX_SOURCE_BYTES:
+                continue
+            obj.sources[name] = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
 
 
 def needs_libc(obj: Object) -> bool:
@@ -651,29 +681,55 @@ def link_program(obj: Object, force_libc: bool = False) -> Image:
     return link(objects)
 
 
+def program_name(path: str | Path) -> str:
+    """The name a program's own file goes by in its image: the path as typed when it is
+    relative and below the current directory, else the bare file name - never a path
+    of the recording machine."""
+    p = Path(path)
+    return p.as_posix() if not p.is_absolute() and ".." not in p.parts else p.name
+
+
 def build_program(path: str | Path) -> Image:
     """Assemble and link a ``.s`` program (the libc only if it calls outside itself)."""
-    from vmdebug.isa.assembler import assemble_file
+    from vmdebug.isa.assembler import assemble_text
 
-    return link_program(assemble_file(path))
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise UserError(f"cannot read {p}: {exc.strerror}") from None
+    obj = assemble_text(text, program_name(p))
+    attach_sources(obj, lambda name: _locate(name, p.parent))
+    return link_program(obj)
 
 
 def build_c_program(c_path: str | Path, asm_text: str) -> Image:
     """Assemble gcc's assembly for ``c_path`` and link it with the libc.
 
-    The C sources named by ``.file`` are read (relative to the ``.file 0``
-    directory, the C file's directory, or the current one) so the image
-    carries the text ``list`` shows.
+    The object is named after the C file (``prog.c`` -> ``prog.s``) as gcc was
+    given it (:func:`vmdebug.toolchain.gcc.compile_place`), and carries the text
+    of every file its DWARF names: relative names are relative to where gcc
+    ran, libc names are found in this install.
     """
     from vmdebug.isa.assembler import assemble_text
+    from vmdebug.toolchain.gcc import compile_place
 
-    c = Path(c_path)
-    obj = assemble_text(asm_text, str(c.with_suffix(".s")))
-    obj.sources = {}
-    for name in dict.fromkeys(row.file for row in obj.lines):
-        for base in (Path(obj.comp_dir) if obj.comp_dir else None, c.parent, Path.cwd()):
-            cand = Path(name) if Path(name).is_absolute() or base is None else base / name
-            if cand.is_file():
-                obj.sources[name] = cand.read_text(encoding="utf-8", errors="replace")
-                break
+    place = compile_place(c_path)
+    obj = assemble_text(asm_text, str(Path(place.name).with_suffix(".s")))
+    attach_sources(obj, lambda name: _locate(name, place.cwd))
     return link_program(obj, force_libc=True)
+
+
+def _locate(name: str, base: Path) -> Path | None:
+    """Where a file the DWARF names is on this machine: the libc's in this install,
+    the program's (under PROGRAM_DEBUG_ROOT, or relative) under ``base``."""
+    from vmdebug.libc import is_libc_name, real_path
+    from vmdebug.toolchain.gcc import PROGRAM_DEBUG_ROOT
+
+    if is_libc_name(name):
+        return real_path(name)
+    if name.startswith(PROGRAM_DEBUG_ROOT + "/"):
+        rel = Path(name[len(PROGRAM_DEBUG_ROOT) + 1:])
+        return None if ".." in rel.parts else base / rel
+    p = Path(name)
+    return p if p.is_absolute() else base / p

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from vmdebug.errors import UserError
 from vmdebug.libc import asm_files
-from vmdebug.toolchain.gcc import check_opt_level, gcc_command, run_gcc
+from vmdebug.toolchain.gcc import check_opt_level, compile_place, gcc_command, run_gcc
 
 
 def _tool(name: str) -> str:
@@ -79,7 +79,7 @@ def build_native(source: str | Path, out: str | Path, opt_level: str = "0") -> P
         if src.suffix == ".c":
             argv = gcc_command(src, level, ("-c",))
             argv[-1:-1] = ["-o", str(user_obj)]
-            run_gcc(argv, warnings=True)
+            run_gcc(argv, warnings=True, cwd=compile_place(src).cwd)
         elif src.suffix in (".s", ".asm"):
             intel = work / "intel_syntax.s"
             intel.write_text(".intel_syntax noprefix\n")

@@ -2,172 +2,1249 @@
 	.file	"ctype.c"
 	.intel_syntax noprefix
 	.text
+.Ltext0:
+	.cfi_sections	.debug_frame
+	.file 0 "/vmdebug/libc/src" "ctype.c"
 	.p2align 4
 	.globl	isdigit
 	.type	isdigit, @function
 isdigit:
+.LVL0:
+.LFB0:
+	.file 1 "ctype.c"
+	.loc 1 4 20 view -0
+	.cfi_startproc
+	.loc 1 4 22 view .LVU1
+	.loc 1 4 38 is_stmt 0 view .LVU2
 	mov	eax, DWORD PTR [esp+4]
 	sub	eax, 48
 	cmp	eax, 9
 	setbe	al
 	movzx	eax, al
+	.loc 1 4 51 view .LVU3
 	ret
+	.cfi_endproc
+.LFE0:
 	.size	isdigit, .-isdigit
 	.p2align 4
 	.globl	isxdigit
 	.type	isxdigit, @function
 isxdigit:
+.LVL1:
+.LFB1:
+	.loc 1 5 21 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 5 23 view .LVU5
+	.loc 1 5 21 is_stmt 0 view .LVU6
 	mov	eax, DWORD PTR [esp+4]
+.LVL2:
+.LBB32:
+.LBI32:
+	.loc 1 4 5 is_stmt 1 view .LVU7
+.LBB33:
+	.loc 1 4 22 view .LVU8
+	.loc 1 4 22 is_stmt 0 view .LVU9
+.LBE33:
+.LBE32:
+	.loc 1 5 67 view .LVU10
 	mov	edx, 1
+.LBB35:
+.LBB34:
+	.loc 1 4 38 view .LVU11
 	lea	ecx, [eax-48]
+.LBE34:
+.LBE35:
+	.loc 1 5 67 view .LVU12
 	cmp	ecx, 9
 	jbe	.L3
+	.loc 1 5 41 discriminator 2 view .LVU13
 	and	eax, -33
 	xor	edx, edx
 	sub	eax, 65
 	cmp	eax, 5
 	setbe	dl
 .L3:
+	.loc 1 5 94 view .LVU14
 	mov	eax, edx
 	ret
+	.cfi_endproc
+.LFE1:
 	.size	isxdigit, .-isxdigit
 	.p2align 4
 	.globl	isupper
 	.type	isupper, @function
 isupper:
+.LVL3:
+.LFB2:
+	.loc 1 6 20 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 6 22 view .LVU16
+	.loc 1 6 38 is_stmt 0 view .LVU17
 	mov	eax, DWORD PTR [esp+4]
 	sub	eax, 65
 	cmp	eax, 25
 	setbe	al
 	movzx	eax, al
+	.loc 1 6 51 view .LVU18
 	ret
+	.cfi_endproc
+.LFE2:
 	.size	isupper, .-isupper
 	.p2align 4
 	.globl	islower
 	.type	islower, @function
 islower:
+.LVL4:
+.LFB3:
+	.loc 1 7 20 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 7 22 view .LVU20
+	.loc 1 7 38 is_stmt 0 view .LVU21
 	mov	eax, DWORD PTR [esp+4]
 	sub	eax, 97
 	cmp	eax, 25
 	setbe	al
 	movzx	eax, al
+	.loc 1 7 51 view .LVU22
 	ret
+	.cfi_endproc
+.LFE3:
 	.size	islower, .-islower
 	.p2align 4
 	.globl	isalpha
 	.type	isalpha, @function
 isalpha:
+.LVL5:
+.LFB4:
+	.loc 1 8 20 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 8 22 view .LVU24
+	.loc 1 8 40 is_stmt 0 view .LVU25
 	mov	eax, DWORD PTR [esp+4]
 	and	eax, -33
 	sub	eax, 65
 	cmp	eax, 25
 	setbe	al
 	movzx	eax, al
+	.loc 1 8 55 view .LVU26
 	ret
+	.cfi_endproc
+.LFE4:
 	.size	isalpha, .-isalpha
 	.p2align 4
 	.globl	isalnum
 	.type	isalnum, @function
 isalnum:
+.LVL6:
+.LFB5:
+	.loc 1 9 20 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 9 22 view .LVU28
+	.loc 1 9 20 is_stmt 0 view .LVU29
 	mov	edx, DWORD PTR [esp+4]
+.LVL7:
+.LBB36:
+.LBI36:
+	.loc 1 8 5 is_stmt 1 view .LVU30
+.LBB37:
+	.loc 1 8 22 view .LVU31
+.LBB38:
+.LBI38:
+	.loc 1 6 5 view .LVU32
+.LBB39:
+	.loc 1 6 22 view .LVU33
+	.loc 1 6 22 is_stmt 0 view .LVU34
+.LBE39:
+.LBE38:
+.LBE37:
+.LBE36:
+	.loc 1 9 40 view .LVU35
 	mov	ecx, 1
+.LBB41:
+.LBB40:
+	.loc 1 8 40 view .LVU36
 	mov	eax, edx
 	and	eax, -33
 	sub	eax, 65
 	cmp	eax, 25
 	jbe	.L9
+.LVL8:
+	.loc 1 8 40 view .LVU37
+.LBE40:
+.LBE41:
+.LBB42:
+.LBI42:
+	.loc 1 4 5 is_stmt 1 view .LVU38
+.LBB43:
+	.loc 1 4 22 view .LVU39
+	.loc 1 4 38 is_stmt 0 view .LVU40
 	sub	edx, 48
+.LBE43:
+.LBE42:
+	.loc 1 9 40 view .LVU41
 	xor	ecx, ecx
 	cmp	edx, 9
 	setbe	cl
 .L9:
+	.loc 1 9 55 view .LVU42
 	mov	eax, ecx
 	ret
+	.cfi_endproc
+.LFE5:
 	.size	isalnum, .-isalnum
 	.p2align 4
 	.globl	isspace
 	.type	isspace, @function
 isspace:
+.LVL9:
+.LFB6:
+	.loc 1 10 20 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 10 22 view .LVU44
+	.loc 1 10 20 is_stmt 0 view .LVU45
 	mov	edx, DWORD PTR [esp+4]
+	.loc 1 10 52 view .LVU46
 	lea	eax, [edx-9]
 	cmp	eax, 4
 	setbe	al
+	.loc 1 10 31 view .LVU47
 	cmp	edx, 32
 	sete	dl
+	.loc 1 10 38 view .LVU48
 	or	eax, edx
 	movzx	eax, al
+	.loc 1 10 67 view .LVU49
 	ret
+	.cfi_endproc
+.LFE6:
 	.size	isspace, .-isspace
 	.p2align 4
 	.globl	isprint
 	.type	isprint, @function
 isprint:
+.LVL10:
+.LFB7:
+	.loc 1 11 20 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 11 22 view .LVU51
+	.loc 1 11 39 is_stmt 0 view .LVU52
 	mov	eax, DWORD PTR [esp+4]
 	sub	eax, 32
 	cmp	eax, 94
 	setbe	al
 	movzx	eax, al
+	.loc 1 11 52 view .LVU53
 	ret
+	.cfi_endproc
+.LFE7:
 	.size	isprint, .-isprint
 	.p2align 4
 	.globl	iscntrl
 	.type	iscntrl, @function
 iscntrl:
+.LVL11:
+.LFB8:
+	.loc 1 12 20 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 12 22 view .LVU55
+	.loc 1 12 20 is_stmt 0 view .LVU56
 	mov	edx, DWORD PTR [esp+4]
+	.loc 1 12 37 view .LVU57
 	cmp	edx, 31
 	setbe	al
+	.loc 1 12 55 view .LVU58
 	cmp	edx, 127
 	sete	dl
+	.loc 1 12 50 view .LVU59
 	or	eax, edx
 	movzx	eax, al
+	.loc 1 12 64 view .LVU60
 	ret
+	.cfi_endproc
+.LFE8:
 	.size	iscntrl, .-iscntrl
 	.p2align 4
 	.globl	ispunct
 	.type	ispunct, @function
 ispunct:
+.LVL12:
+.LFB9:
+	.loc 1 13 20 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 13 22 view .LVU62
+.LBB44:
+.LBI44:
+	.loc 1 11 5 view .LVU63
+.LBB45:
+	.loc 1 11 22 view .LVU64
+	.loc 1 11 22 is_stmt 0 view .LVU65
+.LBE45:
+.LBE44:
+	.loc 1 13 20 view .LVU66
 	mov	edx, DWORD PTR [esp+4]
+	.loc 1 13 52 view .LVU67
 	xor	eax, eax
+	.loc 1 13 40 view .LVU68
 	lea	ecx, [edx-33]
 	cmp	ecx, 93
 	jbe	.L19
 .L15:
+	.loc 1 13 68 view .LVU69
 	ret
 	.p2align 4,,10
 	.p2align 3
 .L19:
+.LVL13:
+.LBB46:
+.LBI46:
+	.loc 1 9 5 is_stmt 1 view .LVU70
+.LBB47:
+	.loc 1 9 22 view .LVU71
+.LBB48:
+.LBI48:
+	.loc 1 8 5 view .LVU72
+.LBB49:
+	.loc 1 8 22 view .LVU73
+	.loc 1 8 40 is_stmt 0 view .LVU74
 	mov	ecx, edx
 	and	ecx, -33
 	sub	ecx, 65
 	cmp	ecx, 25
 	jbe	.L15
+.LVL14:
+	.loc 1 8 40 view .LVU75
+.LBE49:
+.LBE48:
+.LBB50:
+.LBI50:
+	.loc 1 4 5 is_stmt 1 view .LVU76
+.LBB51:
+	.loc 1 4 22 view .LVU77
+	.loc 1 4 38 is_stmt 0 view .LVU78
 	lea	eax, [edx-48]
+.LBE51:
+.LBE50:
+	.loc 1 9 40 view .LVU79
 	cmp	eax, 9
 	seta	al
 	movzx	eax, al
+.LBE47:
+.LBE46:
+	.loc 1 13 68 view .LVU80
 	ret
+	.cfi_endproc
+.LFE9:
 	.size	ispunct, .-ispunct
 	.p2align 4
 	.globl	toupper
 	.type	toupper, @function
 toupper:
+.LVL15:
+.LFB10:
+	.loc 1 14 20 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 14 22 view .LVU82
+	.loc 1 14 20 is_stmt 0 view .LVU83
 	mov	eax, DWORD PTR [esp+4]
+.LVL16:
+.LBB52:
+.LBI52:
+	.loc 1 7 5 is_stmt 1 view .LVU84
+.LBB53:
+	.loc 1 7 22 view .LVU85
+	.loc 1 7 38 is_stmt 0 view .LVU86
 	lea	ecx, [eax-97]
+.LBE53:
+.LBE52:
+	.loc 1 14 56 view .LVU87
 	lea	edx, [eax-32]
 	cmp	ecx, 26
 	cmovb	eax, edx
+	.loc 1 14 61 view .LVU88
 	ret
+	.cfi_endproc
+.LFE10:
 	.size	toupper, .-toupper
 	.p2align 4
 	.globl	tolower
 	.type	tolower, @function
 tolower:
+.LVL17:
+.LFB11:
+	.loc 1 15 20 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 15 22 view .LVU90
+	.loc 1 15 20 is_stmt 0 view .LVU91
 	mov	eax, DWORD PTR [esp+4]
+.LVL18:
+.LBB54:
+.LBI54:
+	.loc 1 6 5 is_stmt 1 view .LVU92
+.LBB55:
+	.loc 1 6 22 view .LVU93
+	.loc 1 6 38 is_stmt 0 view .LVU94
 	lea	ecx, [eax-65]
+.LBE55:
+.LBE54:
+	.loc 1 15 56 view .LVU95
 	lea	edx, [eax+32]
 	cmp	ecx, 26
 	cmovb	eax, edx
+	.loc 1 15 61 view .LVU96
 	ret
+	.cfi_endproc
+.LFE11:
 	.size	tolower, .-tolower
+.Letext0:
+	.section	.debug_info,"",@progbits
+.Ldebug_info0:
+	.long	0x38e
+	.value	0x5
+	.byte	0x1
+	.byte	0x4
+	.long	.Ldebug_abbrev0
+	.uleb128 0xa
+	.long	.LASF14
+	.byte	0x1d
+	.long	.LASF0
+	.long	.LASF1
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	.Ldebug_line0
+	.uleb128 0x2
+	.long	.LASF2
+	.byte	0xf
+	.long	0x6d
+	.long	.LFB11
+	.long	.LFE11-.LFB11
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x6d
+	.uleb128 0x3
+	.string	"c"
+	.byte	0xf
+	.byte	0x11
+	.long	0x6d
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x4
+	.long	0x214
+	.long	.LBI54
+	.byte	.LVU92
+	.long	.LBB54
+	.long	.LBE54-.LBB54
+	.byte	0xf
+	.byte	0x1d
+	.uleb128 0x1
+	.long	0x222
+	.long	.LLST11
+	.long	.LVUS11
+	.byte	0
+	.byte	0
+	.uleb128 0xb
+	.byte	0x4
+	.byte	0x5
+	.string	"int"
+	.uleb128 0x2
+	.long	.LASF3
+	.byte	0xe
+	.long	0x6d
+	.long	.LFB10
+	.long	.LFE10-.LFB10
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xbb
+	.uleb128 0x3
+	.string	"c"
+	.byte	0xe
+	.byte	0x11
+	.long	0x6d
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x4
+	.long	0x1fd
+	.long	.LBI52
+	.byte	.LVU84
+	.long	.LBB52
+	.long	.LBE52-.LBB52
+	.byte	0xe
+	.byte	0x1d
+	.uleb128 0x1
+	.long	0x20b
+	.long	.LLST10
+	.long	.LVUS10
+	.byte	0
+	.byte	0
+	.uleb128 0x2
+	.long	.LASF4
+	.byte	0xd
+	.long	0x6d
+	.long	.LFB9
+	.long	.LFE9-.LFB9
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x16e
+	.uleb128 0x3
+	.string	"c"
+	.byte	0xd
+	.byte	0x11
+	.long	0x6d
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x9
+	.long	0x193
+	.long	.LBI44
+	.byte	.LVU63
+	.long	.LBB44
+	.long	.LBE44-.LBB44
+	.byte	0xd
+	.long	0x104
+	.uleb128 0x1
+	.long	0x1a1
+	.long	.LLST6
+	.long	.LVUS6
+	.byte	0
+	.uleb128 0x4
+	.long	0x1cf
+	.long	.LBI46
+	.byte	.LVU70
+	.long	.LBB46
+	.long	.LBE46-.LBB46
+	.byte	0xd
+	.byte	0x38
+	.uleb128 0x1
+	.long	0x1dd
+	.long	.LLST7
+	.long	.LVUS7
+	.uleb128 0x9
+	.long	0x1e6
+	.long	.LBI48
+	.byte	.LVU72
+	.long	.LBB48
+	.long	.LBE48-.LBB48
+	.byte	0x9
+	.long	0x14a
+	.uleb128 0x1
+	.long	0x1f4
+	.long	.LLST8
+	.long	.LVUS8
+	.byte	0
+	.uleb128 0x4
+	.long	0x26f
+	.long	.LBI50
+	.byte	.LVU76
+	.long	.LBB50
+	.long	.LBE50-.LBB50
+	.byte	0x9
+	.byte	0x2b
+	.uleb128 0x1
+	.long	0x27d
+	.long	.LLST9
+	.long	.LVUS9
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x2
+	.long	.LASF5
+	.byte	0xc
+	.long	0x6d
+	.long	.LFB8
+	.long	.LFE8-.LFB8
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x193
+	.uleb128 0x3
+	.string	"c"
+	.byte	0xc
+	.byte	0x11
+	.long	0x6d
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.uleb128 0x5
+	.long	.LASF7
+	.byte	0xb
+	.long	0x6d
+	.long	0x1aa
+	.uleb128 0x6
+	.string	"c"
+	.byte	0xb
+	.long	0x6d
+	.byte	0
+	.uleb128 0x2
+	.long	.LASF6
+	.byte	0xa
+	.long	0x6d
+	.long	.LFB6
+	.long	.LFE6-.LFB6
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x1cf
+	.uleb128 0x3
+	.string	"c"
+	.byte	0xa
+	.byte	0x11
+	.long	0x6d
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.uleb128 0x5
+	.long	.LASF8
+	.byte	0x9
+	.long	0x6d
+	.long	0x1e6
+	.uleb128 0x6
+	.string	"c"
+	.byte	0x9
+	.long	0x6d
+	.byte	0
+	.uleb128 0x5
+	.long	.LASF9
+	.byte	0x8
+	.long	0x6d
+	.long	0x1fd
+	.uleb128 0x6
+	.string	"c"
+	.byte	0x8
+	.long	0x6d
+	.byte	0
+	.uleb128 0x5
+	.long	.LASF10
+	.byte	0x7
+	.long	0x6d
+	.long	0x214
+	.uleb128 0x6
+	.string	"c"
+	.byte	0x7
+	.long	0x6d
+	.byte	0
+	.uleb128 0x5
+	.long	.LASF11
+	.byte	0x6
+	.long	0x6d
+	.long	0x22b
+	.uleb128 0x6
+	.string	"c"
+	.byte	0x6
+	.long	0x6d
+	.byte	0
+	.uleb128 0x2
+	.long	.LASF12
+	.byte	0x5
+	.long	0x6d
+	.long	.LFB1
+	.long	.LFE1-.LFB1
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x26f
+	.uleb128 0x3
+	.string	"c"
+	.byte	0x5
+	.byte	0x12
+	.long	0x6d
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0xc
+	.long	0x26f
+	.long	.LBI32
+	.byte	.LVU7
+	.long	.LLRL0
+	.byte	0x1
+	.byte	0x5
+	.byte	0x1e
+	.uleb128 0x1
+	.long	0x27d
+	.long	.LLST1
+	.long	.LVUS1
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.long	.LASF13
+	.byte	0x4
+	.long	0x6d
+	.long	0x286
+	.uleb128 0x6
+	.string	"c"
+	.byte	0x4
+	.long	0x6d
+	.byte	0
+	.uleb128 0x8
+	.long	0x26f
+	.long	.LFB0
+	.long	.LFE0-.LFB0
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x2a2
+	.uleb128 0x7
+	.long	0x27d
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.uleb128 0x8
+	.long	0x214
+	.long	.LFB2
+	.long	.LFE2-.LFB2
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x2be
+	.uleb128 0x7
+	.long	0x222
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.uleb128 0x8
+	.long	0x1fd
+	.long	.LFB3
+	.long	.LFE3-.LFB3
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x2da
+	.uleb128 0x7
+	.long	0x20b
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.uleb128 0x8
+	.long	0x1e6
+	.long	.LFB4
+	.long	.LFE4-.LFB4
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x2f6
+	.uleb128 0x7
+	.long	0x1f4
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.uleb128 0x8
+	.long	0x1cf
+	.long	.LFB5
+	.long	.LFE5-.LFB5
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x379
+	.uleb128 0x7
+	.long	0x1dd
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0xd
+	.long	0x1e6
+	.long	.LBI36
+	.byte	.LVU30
+	.long	.LLRL2
+	.byte	0x1
+	.byte	0x9
+	.byte	0x1d
+	.long	0x356
+	.uleb128 0x1
+	.long	0x1f4
+	.long	.LLST3
+	.long	.LVUS3
+	.uleb128 0x4
+	.long	0x214
+	.long	.LBI38
+	.byte	.LVU32
+	.long	.LBB38
+	.long	.LBE38-.LBB38
+	.byte	0x8
+	.byte	0x1d
+	.uleb128 0x1
+	.long	0x222
+	.long	.LLST4
+	.long	.LVUS4
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.long	0x26f
+	.long	.LBI42
+	.byte	.LVU38
+	.long	.LBB42
+	.long	.LBE42-.LBB42
+	.byte	0x9
+	.byte	0x2b
+	.uleb128 0x1
+	.long	0x27d
+	.long	.LLST5
+	.long	.LVUS5
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.long	0x193
+	.long	.LFB7
+	.long	.LFE7-.LFB7
+	.uleb128 0x1
+	.byte	0x9c
+	.uleb128 0x7
+	.long	0x1a1
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.section	.debug_abbrev,"",@progbits
+.Ldebug_abbrev0:
+	.uleb128 0x1
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 5
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 5
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x20
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 17
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x9
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0x21
+	.sleb128 29
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.uleb128 0x11
+	.byte	0x1
+	.uleb128 0x25
+	.uleb128 0xe
+	.uleb128 0x13
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x1f
+	.uleb128 0x1b
+	.uleb128 0x1f
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x10
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x8
+	.byte	0
+	.byte	0
+	.uleb128 0xc
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0xb
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0xb
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.byte	0
+	.section	.debug_loclists,"",@progbits
+	.long	.Ldebug_loc3-.Ldebug_loc2
+.Ldebug_loc2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.Ldebug_loc0:
+.LVUS11:
+	.uleb128 .LVU92
+	.uleb128 .LVU94
+.LLST11:
+	.byte	0x4
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS10:
+	.uleb128 .LVU84
+	.uleb128 .LVU86
+.LLST10:
+	.byte	0x4
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS6:
+	.uleb128 .LVU63
+	.uleb128 .LVU65
+.LLST6:
+	.byte	0x4
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS7:
+	.uleb128 .LVU70
+	.uleb128 0
+.LLST7:
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LFE9-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS8:
+	.uleb128 .LVU72
+	.uleb128 .LVU75
+.LLST8:
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS9:
+	.uleb128 .LVU75
+	.uleb128 .LVU78
+.LLST9:
+	.byte	0x4
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS1:
+	.uleb128 .LVU7
+	.uleb128 .LVU9
+.LLST1:
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS3:
+	.uleb128 .LVU30
+	.uleb128 .LVU37
+.LLST3:
+	.byte	0x4
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS4:
+	.uleb128 .LVU32
+	.uleb128 .LVU34
+.LLST4:
+	.byte	0x4
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS5:
+	.uleb128 .LVU37
+	.uleb128 .LVU40
+.LLST5:
+	.byte	0x4
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.Ldebug_loc3:
+	.section	.debug_aranges,"",@progbits
+	.long	0x1c
+	.value	0x2
+	.long	.Ldebug_info0
+	.byte	0x4
+	.byte	0
+	.value	0
+	.value	0
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	0
+	.long	0
+	.section	.debug_rnglists,"",@progbits
+.Ldebug_ranges0:
+	.long	.Ldebug_ranges3-.Ldebug_ranges2
+.Ldebug_ranges2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.LLRL0:
+	.byte	0x4
+	.uleb128 .LBB32-.Ltext0
+	.uleb128 .LBE32-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB35-.Ltext0
+	.uleb128 .LBE35-.Ltext0
+	.byte	0
+.LLRL2:
+	.byte	0x4
+	.uleb128 .LBB36-.Ltext0
+	.uleb128 .LBE36-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB41-.Ltext0
+	.uleb128 .LBE41-.Ltext0
+	.byte	0
+.Ldebug_ranges3:
+	.section	.debug_line,"",@progbits
+.Ldebug_line0:
+	.section	.debug_str,"MS",@progbits,1
+.LASF7:
+	.string	"isprint"
+.LASF5:
+	.string	"iscntrl"
+.LASF8:
+	.string	"isalnum"
+.LASF10:
+	.string	"islower"
+.LASF3:
+	.string	"toupper"
+.LASF4:
+	.string	"ispunct"
+.LASF9:
+	.string	"isalpha"
+.LASF2:
+	.string	"tolower"
+.LASF13:
+	.string	"isdigit"
+.LASF6:
+	.string	"isspace"
+.LASF14:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF11:
+	.string	"isupper"
+.LASF12:
+	.string	"isxdigit"
+	.section	.debug_line_str,"MS",@progbits,1
+.LASF0:
+	.string	"ctype.c"
+.LASF1:
+	.string	"/vmdebug/libc/src"
 	.ident	"GCC: (Debian 12.2.0-14+deb12u1) 12.2.0"
 	.section	.note.GNU-stack,"",@progbits

@@ -2,74 +2,141 @@
 	.file	"div64.c"
 	.intel_syntax noprefix
 	.text
+.Ltext0:
+	.cfi_sections	.debug_frame
+	.file 0 "/vmdebug/libc/src" "div64.c"
 	.p2align 4
 	.globl	__udivmoddi4
 	.type	__udivmoddi4, @function
 __udivmoddi4:
+.LVL0:
+.LFB1:
+	.file 1 "div64.c"
+	.loc 1 26 1 view -0
+	.cfi_startproc
+	.loc 1 26 1 is_stmt 0 view .LVU1
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
 	sub	esp, 20
+	.cfi_def_cfa_offset 40
+	.loc 1 26 1 view .LVU2
 	mov	eax, DWORD PTR [esp+40]
 	mov	edi, DWORD PTR [esp+52]
 	mov	esi, DWORD PTR [esp+48]
 	mov	edx, DWORD PTR [esp+44]
 	mov	DWORD PTR [esp+8], eax
+	.loc 1 29 8 view .LVU3
 	mov	eax, edi
+	.loc 1 26 1 view .LVU4
 	mov	ebp, DWORD PTR [esp+56]
+	.loc 1 29 8 view .LVU5
 	or	eax, esi
+	.loc 1 26 1 view .LVU6
 	mov	DWORD PTR [esp+12], edx
+	.loc 1 27 5 is_stmt 1 view .LVU7
+.LVL1:
+	.loc 1 28 5 view .LVU8
+	.loc 1 29 5 view .LVU9
+	.loc 1 29 8 is_stmt 0 view .LVU10
 	je	.L31
+.LVL2:
+.LBB21:
+.LBI21:
+	.loc 1 25 5 is_stmt 1 view .LVU11
+.LBB22:
+	.loc 1 31 5 view .LVU12
+	.loc 1 31 12 is_stmt 0 view .LVU13
 	mov	eax, DWORD PTR [esp+12]
+	.loc 1 31 8 view .LVU14
 	or	eax, 0
 	je	.L32
+	.loc 1 39 5 is_stmt 1 view .LVU15
+	.loc 1 39 8 is_stmt 0 view .LVU16
 	mov	eax, DWORD PTR [esp+8]
 	mov	edx, DWORD PTR [esp+12]
 	cmp	eax, esi
 	mov	ebx, edx
 	sbb	ebx, edi
 	jc	.L5
+.LVL3:
+	.loc 1 45 27 is_stmt 1 view .LVU17
+	.loc 1 45 33 is_stmt 0 view .LVU18
 	mov	ecx, esi
 	mov	ebx, edi
+	.loc 1 45 27 view .LVU19
 	test	edi, edi
 	js	.L13
+	.loc 1 45 33 view .LVU20
 	shld	ebx, ecx, 1
 	add	ecx, ecx
+	.loc 1 45 27 view .LVU21
 	cmp	eax, ecx
 	mov	eax, edx
+	.loc 1 28 9 view .LVU22
 	mov	edx, 0
+	.loc 1 45 27 view .LVU23
 	sbb	eax, ebx
 	jc	.L33
 	mov	esi, DWORD PTR [esp+8]
 	mov	edi, DWORD PTR [esp+12]
 	mov	DWORD PTR [esp+56], ebp
+.LVL4:
+	.loc 1 45 27 view .LVU24
 	mov	DWORD PTR [esp], edx
 	jmp	.L8
+.LVL5:
 	.p2align 4,,10
 	.p2align 3
 .L34:
+	.loc 1 45 33 view .LVU25
 	mov	eax, ecx
 	mov	edx, ebx
+	.loc 1 45 27 view .LVU26
 	mov	ebp, edi
+	.loc 1 45 33 view .LVU27
 	add	eax, ecx
 	shld	edx, ecx, 1
+	.loc 1 45 27 view .LVU28
 	cmp	esi, eax
 	sbb	ebp, edx
 	jc	.L28
+	.loc 1 45 33 view .LVU29
 	mov	ecx, eax
+.LVL6:
+	.loc 1 45 33 view .LVU30
 	mov	ebx, edx
+.LVL7:
 .L8:
+	.loc 1 46 9 is_stmt 1 view .LVU31
+	.loc 1 47 9 view .LVU32
+	.loc 1 45 27 view .LVU33
+	.loc 1 47 14 is_stmt 0 view .LVU34
 	add	DWORD PTR [esp], 1
+.LVL8:
+	.loc 1 45 27 view .LVU35
 	test	ebx, ebx
 	jns	.L34
 .L28:
 	mov	edx, DWORD PTR [esp]
 	mov	ebp, DWORD PTR [esp+56]
+.LVL9:
 .L7:
+	.loc 1 28 9 view .LVU36
 	xor	esi, esi
 	xor	edi, edi
 	mov	DWORD PTR [esp+56], ebp
+.LVL10:
+	.loc 1 28 9 view .LVU37
 	mov	eax, DWORD PTR [esp+8]
 	mov	DWORD PTR [esp], esi
 	mov	ebp, edx
@@ -78,521 +145,1252 @@ __udivmoddi4:
 	.p2align 4,,10
 	.p2align 3
 .L11:
+.LVL11:
+	.loc 1 51 9 is_stmt 1 view .LVU38
+	.loc 1 52 9 view .LVU39
+	.loc 1 51 11 is_stmt 0 view .LVU40
 	mov	esi, DWORD PTR [esp]
 	mov	edi, DWORD PTR [esp+4]
 	shld	edi, esi, 1
 	add	esi, esi
+	.loc 1 52 12 view .LVU41
 	cmp	eax, ecx
+	.loc 1 51 11 view .LVU42
 	mov	DWORD PTR [esp+4], edi
+.LVL12:
+	.loc 1 52 12 view .LVU43
 	mov	edi, edx
 	sbb	edi, ebx
+	.loc 1 51 11 view .LVU44
 	mov	DWORD PTR [esp], esi
+	.loc 1 52 12 view .LVU45
 	jc	.L10
+.LVL13:
+	.loc 1 53 13 is_stmt 1 view .LVU46
+	.loc 1 53 15 is_stmt 0 view .LVU47
 	sub	eax, ecx
+.LVL14:
+	.loc 1 53 15 view .LVU48
 	sbb	edx, ebx
+	.loc 1 54 13 is_stmt 1 view .LVU49
+	.loc 1 54 15 is_stmt 0 view .LVU50
 	or	DWORD PTR [esp], 1
+.LVL15:
 .L10:
+	.loc 1 56 9 is_stmt 1 view .LVU51
+	.loc 1 56 11 is_stmt 0 view .LVU52
 	shrd	ecx, ebx, 1
+.LVL16:
+	.loc 1 56 11 view .LVU53
 	shr	ebx
+.LVL17:
+	.loc 1 50 29 is_stmt 1 view .LVU54
+	.loc 1 50 18 is_stmt 0 view .LVU55
 	sub	ebp, 1
+.LVL18:
+	.loc 1 50 18 view .LVU56
 	jnb	.L11
+	.loc 1 58 8 view .LVU57
 	mov	ebp, DWORD PTR [esp+56]
+.LVL19:
+	.loc 1 58 5 is_stmt 1 view .LVU58
+	.loc 1 58 8 is_stmt 0 view .LVU59
 	mov	esi, DWORD PTR [esp]
 	mov	edi, DWORD PTR [esp+4]
 	test	ebp, ebp
 	je	.L1
+	.loc 1 59 9 is_stmt 1 view .LVU60
+	.loc 1 59 14 is_stmt 0 view .LVU61
 	mov	DWORD PTR [ebp+0], eax
 	mov	DWORD PTR [ebp+4], edx
+.LVL20:
 .L1:
+	.loc 1 59 14 view .LVU62
+.LBE22:
+.LBE21:
+	.loc 1 61 1 view .LVU63
 	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
 	mov	eax, esi
 	mov	edx, edi
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
 	ret
+.LVL21:
 	.p2align 4,,10
 	.p2align 3
 .L32:
+	.cfi_restore_state
+.LBB32:
+.LBB26:
+	.loc 1 31 30 view .LVU64
 	mov	eax, edi
+	.loc 1 31 24 view .LVU65
 	or	eax, 0
 	je	.L35
 .L5:
+	.loc 1 40 9 is_stmt 1 view .LVU66
+	.loc 1 40 12 is_stmt 0 view .LVU67
 	test	ebp, ebp
 	je	.L9
+	.loc 1 41 13 is_stmt 1 view .LVU68
+	.loc 1 41 18 is_stmt 0 view .LVU69
 	mov	eax, DWORD PTR [esp+8]
 	mov	edx, DWORD PTR [esp+12]
 	mov	DWORD PTR [ebp+0], eax
 	mov	DWORD PTR [ebp+4], edx
 .L9:
+.LBE26:
+.LBE32:
+	.loc 1 61 1 view .LVU70
 	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+.LBB33:
+.LBB27:
+	.loc 1 42 16 view .LVU71
 	xor	esi, esi
 	xor	edi, edi
+.LBE27:
+.LBE33:
+	.loc 1 61 1 view .LVU72
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	mov	eax, esi
 	mov	edx, edi
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL22:
+	.loc 1 61 1 view .LVU73
 	ret
+.LVL23:
 	.p2align 4,,10
 	.p2align 3
 .L31:
+	.cfi_restore_state
+	.loc 1 30 9 is_stmt 1 view .LVU74
+.LBB34:
+.LBI34:
+	.loc 1 18 12 view .LVU75
+.LBB35:
+	.loc 1 22 5 view .LVU76
+	.loc 1 22 16 is_stmt 0 view .LVU77
 	mov	eax, DWORD PTR one
 	mov	ecx, DWORD PTR zero
 	xor	edx, edx
+.LBE35:
+.LBE34:
+	.loc 1 61 1 view .LVU78
 	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+.LBB39:
+.LBB36:
+	.loc 1 22 16 view .LVU79
 	xor	edi, edi
+.LBE36:
+.LBE39:
+	.loc 1 61 1 view .LVU80
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+.LBB40:
+.LBB37:
+	.loc 1 22 16 view .LVU81
 	div	ecx
+.LBE37:
+.LBE40:
+	.loc 1 61 1 view .LVU82
 	mov	edx, edi
+.LBB41:
+.LBB38:
+	.loc 1 22 16 view .LVU83
 	mov	esi, eax
+.LBE38:
+.LBE41:
+	.loc 1 61 1 view .LVU84
 	mov	eax, esi
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
 	ret
+.LVL24:
 	.p2align 4,,10
 	.p2align 3
 .L35:
+	.cfi_restore_state
+.LBB42:
+.LBB28:
+.LBB23:
+	.loc 1 33 9 is_stmt 1 view .LVU85
+	.loc 1 33 22 is_stmt 0 view .LVU86
 	mov	ecx, DWORD PTR [esp+8]
+.LVL25:
+	.loc 1 34 9 is_stmt 1 view .LVU87
+	.loc 1 35 9 view .LVU88
+	.loc 1 35 12 is_stmt 0 view .LVU89
 	test	ebp, ebp
 	je	.L6
+	.loc 1 36 13 is_stmt 1 view .LVU90
+	.loc 1 36 22 is_stmt 0 view .LVU91
 	mov	eax, ecx
 	xor	edx, edx
 	mov	DWORD PTR [ebp+4], 0
 	div	esi
 	mov	DWORD PTR [ebp+0], edx
 .L6:
+	.loc 1 37 9 is_stmt 1 view .LVU92
+	.loc 1 37 18 is_stmt 0 view .LVU93
 	mov	eax, ecx
 	xor	edx, edx
+.LBE23:
+.LBE28:
+.LBE42:
+	.loc 1 61 1 view .LVU94
 	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+.LBB43:
+.LBB29:
+.LBB24:
+	.loc 1 37 18 view .LVU95
 	xor	edi, edi
 	div	esi
+.LBE24:
+.LBE29:
+.LBE43:
+	.loc 1 61 1 view .LVU96
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	mov	edx, edi
+.LBB44:
+.LBB30:
+.LBB25:
+	.loc 1 37 18 view .LVU97
 	mov	esi, eax
+.LBE25:
+.LBE30:
+.LBE44:
+	.loc 1 61 1 view .LVU98
 	mov	eax, esi
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL26:
+	.loc 1 61 1 view .LVU99
 	ret
+.LVL27:
 .L13:
+	.cfi_restore_state
+.LBB45:
+.LBB31:
+	.loc 1 28 9 view .LVU100
 	xor	edx, edx
 	jmp	.L7
 .L33:
+	.loc 1 45 27 view .LVU101
 	mov	ecx, esi
 	mov	ebx, edi
 	jmp	.L7
+.LBE31:
+.LBE45:
+	.cfi_endproc
+.LFE1:
 	.size	__udivmoddi4, .-__udivmoddi4
 	.p2align 4
 	.globl	__udivdi3
 	.type	__udivdi3, @function
 __udivdi3:
+.LVL28:
+.LFB2:
+	.loc 1 64 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 65 5 view .LVU103
+	.loc 1 64 1 is_stmt 0 view .LVU104
 	sub	esp, 8
+	.cfi_def_cfa_offset 12
+	.loc 1 65 12 view .LVU105
 	push	0
+	.cfi_def_cfa_offset 16
 	push	DWORD PTR [esp+28]
+	.cfi_def_cfa_offset 20
 	push	DWORD PTR [esp+28]
+	.cfi_def_cfa_offset 24
 	push	DWORD PTR [esp+28]
+	.cfi_def_cfa_offset 28
 	push	DWORD PTR [esp+28]
+	.cfi_def_cfa_offset 32
 	call	__udivmoddi4
+.LVL29:
+	.loc 1 66 1 view .LVU106
 	add	esp, 28
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE2:
 	.size	__udivdi3, .-__udivdi3
 	.p2align 4
 	.globl	__umoddi3
 	.type	__umoddi3, @function
 __umoddi3:
+.LVL30:
+.LFB3:
+	.loc 1 69 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 70 5 view .LVU108
+	.loc 1 71 5 view .LVU109
+	.loc 1 69 1 is_stmt 0 view .LVU110
 	sub	esp, 24
+	.cfi_def_cfa_offset 28
+	.loc 1 71 5 view .LVU111
 	lea	eax, [esp+12]
 	push	eax
+	.cfi_def_cfa_offset 32
 	push	DWORD PTR [esp+44]
+	.cfi_def_cfa_offset 36
 	push	DWORD PTR [esp+44]
+	.cfi_def_cfa_offset 40
 	push	DWORD PTR [esp+44]
+	.cfi_def_cfa_offset 44
 	push	DWORD PTR [esp+44]
+	.cfi_def_cfa_offset 48
 	call	__udivmoddi4
+.LVL31:
+	.loc 1 72 5 is_stmt 1 view .LVU112
+	.loc 1 73 1 is_stmt 0 view .LVU113
 	mov	eax, DWORD PTR [esp+32]
 	mov	edx, DWORD PTR [esp+36]
 	add	esp, 44
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE3:
 	.size	__umoddi3, .-__umoddi3
 	.p2align 4
 	.globl	__divmoddi4
 	.type	__divmoddi4, @function
 __divmoddi4:
+.LVL32:
+.LFB4:
+	.loc 1 79 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 80 5 view .LVU115
+	.loc 1 79 1 is_stmt 0 view .LVU116
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
 	sub	esp, 28
+	.cfi_def_cfa_offset 48
+	.loc 1 79 1 view .LVU117
 	mov	esi, DWORD PTR [esp+48]
 	mov	edi, DWORD PTR [esp+52]
+.LVL33:
+	.loc 1 81 5 is_stmt 1 view .LVU118
+	.loc 1 82 5 view .LVU119
+	.loc 1 79 1 is_stmt 0 view .LVU120
 	mov	eax, DWORD PTR [esp+56]
 	mov	edx, DWORD PTR [esp+60]
+	.loc 1 82 26 view .LVU121
 	mov	ecx, esi
 	mov	ebx, edi
+	.loc 1 79 1 view .LVU122
 	mov	DWORD PTR [esp], eax
+.LVL34:
+	.loc 1 79 1 view .LVU123
 	mov	DWORD PTR [esp+4], edx
+	.loc 1 82 33 view .LVU124
 	test	edi, edi
 	jns	.L41
+	.loc 1 82 33 discriminator 1 view .LVU125
 	neg	ecx
 	adc	ebx, 0
 	neg	ebx
 .L41:
+.LVL35:
+	.loc 1 83 5 is_stmt 1 discriminator 4 view .LVU126
+	.loc 1 83 33 is_stmt 0 discriminator 4 view .LVU127
 	mov	ebp, DWORD PTR [esp+4]
+	.loc 1 83 26 discriminator 4 view .LVU128
 	mov	eax, DWORD PTR [esp]
 	mov	edx, DWORD PTR [esp+4]
+	.loc 1 83 33 discriminator 4 view .LVU129
 	test	ebp, ebp
 	jns	.L42
+	.loc 1 83 33 discriminator 1 view .LVU130
 	neg	eax
 	adc	edx, 0
 	neg	edx
 .L42:
+.LVL36:
+	.loc 1 84 5 is_stmt 1 discriminator 4 view .LVU131
+	.loc 1 85 5 discriminator 4 view .LVU132
+	.loc 1 85 13 is_stmt 0 discriminator 4 view .LVU133
 	sub	esp, 4
+	.cfi_def_cfa_offset 52
 	lea	ebp, [esp+20]
 	push	ebp
+	.cfi_def_cfa_offset 56
 	push	edx
+	.cfi_def_cfa_offset 60
 	push	eax
+	.cfi_def_cfa_offset 64
 	push	ebx
+	.cfi_def_cfa_offset 68
 	push	ecx
+	.cfi_def_cfa_offset 72
 	call	__udivmoddi4
+.LVL37:
+	.loc 1 86 5 is_stmt 1 discriminator 4 view .LVU134
+	.loc 1 86 8 is_stmt 0 discriminator 4 view .LVU135
 	mov	ecx, DWORD PTR [esp+88]
 	add	esp, 24
+	.cfi_def_cfa_offset 48
 	test	ecx, ecx
 	je	.L43
+	.loc 1 87 9 is_stmt 1 view .LVU136
+	.loc 1 87 32 is_stmt 0 view .LVU137
 	mov	ecx, DWORD PTR [esp+16]
 	mov	ebx, DWORD PTR [esp+20]
+	.loc 1 87 16 view .LVU138
 	test	edi, edi
 	js	.L50
 .L44:
+	.loc 1 87 14 discriminator 4 view .LVU139
 	mov	ebp, DWORD PTR [esp+64]
 	mov	DWORD PTR [ebp+0], ecx
 	mov	DWORD PTR [ebp+4], ebx
 .L43:
+	.loc 1 88 5 is_stmt 1 view .LVU140
+	.loc 1 88 12 is_stmt 0 view .LVU141
 	xor	edi, DWORD PTR [esp+4]
 	jns	.L45
+	.loc 1 88 12 discriminator 1 view .LVU142
 	neg	eax
+.LVL38:
+	.loc 1 88 12 discriminator 1 view .LVU143
 	adc	edx, 0
 	neg	edx
 .L45:
+	.loc 1 89 1 discriminator 4 view .LVU144
 	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+.LVL39:
+	.loc 1 89 1 discriminator 4 view .LVU145
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
 	ret
+.LVL40:
 	.p2align 4,,10
 	.p2align 3
 .L50:
+	.cfi_restore_state
+	.loc 1 87 16 discriminator 1 view .LVU146
 	neg	ecx
 	adc	ebx, 0
 	neg	ebx
 	jmp	.L44
+	.cfi_endproc
+.LFE4:
 	.size	__divmoddi4, .-__divmoddi4
 	.p2align 4
 	.globl	__divdi3
 	.type	__divdi3, @function
 __divdi3:
+.LVL41:
+.LFB5:
+	.loc 1 92 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 93 5 view .LVU148
+	.loc 1 92 1 is_stmt 0 view .LVU149
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
 	sub	esp, 28
+	.cfi_def_cfa_offset 48
+	.loc 1 92 1 view .LVU150
 	mov	eax, DWORD PTR [esp+48]
 	mov	edx, DWORD PTR [esp+52]
+.LVL42:
+	.loc 1 92 1 view .LVU151
 	mov	esi, DWORD PTR [esp+56]
 	mov	edi, DWORD PTR [esp+60]
+.LVL43:
+.LBB48:
+.LBI48:
+	.loc 1 78 5 is_stmt 1 view .LVU152
+.LBB49:
+	.loc 1 80 5 view .LVU153
+	.loc 1 81 5 view .LVU154
+	.loc 1 82 5 view .LVU155
+.LBE49:
+.LBE48:
+	.loc 1 92 1 is_stmt 0 view .LVU156
 	mov	DWORD PTR [esp], eax
+.LBB52:
+.LBB50:
+	.loc 1 82 26 view .LVU157
 	mov	ecx, eax
 	mov	ebx, edx
+.LBE50:
+.LBE52:
+	.loc 1 92 1 view .LVU158
 	mov	DWORD PTR [esp+4], edx
+.LBB53:
+.LBB51:
+	.loc 1 82 33 view .LVU159
 	test	edx, edx
 	jns	.L52
 	neg	ecx
 	adc	ebx, 0
 	neg	ebx
 .L52:
+.LVL44:
+	.loc 1 83 5 is_stmt 1 view .LVU160
+	.loc 1 83 26 is_stmt 0 view .LVU161
 	mov	eax, esi
+.LVL45:
+	.loc 1 83 26 view .LVU162
 	mov	edx, edi
+	.loc 1 83 33 view .LVU163
 	test	edi, edi
 	jns	.L53
 	neg	eax
 	adc	edx, 0
 	neg	edx
 .L53:
+.LVL46:
+	.loc 1 84 5 is_stmt 1 view .LVU164
+	.loc 1 85 5 view .LVU165
+	.loc 1 85 13 is_stmt 0 view .LVU166
 	sub	esp, 4
+	.cfi_def_cfa_offset 52
 	lea	ebp, [esp+20]
 	push	ebp
+	.cfi_def_cfa_offset 56
 	push	edx
+	.cfi_def_cfa_offset 60
 	push	eax
+	.cfi_def_cfa_offset 64
 	push	ebx
+	.cfi_def_cfa_offset 68
 	push	ecx
+	.cfi_def_cfa_offset 72
 	call	__udivmoddi4
+.LVL47:
+	.loc 1 86 5 is_stmt 1 view .LVU167
+	.loc 1 88 5 view .LVU168
+	.loc 1 88 12 is_stmt 0 view .LVU169
 	mov	ebx, DWORD PTR [esp+28]
 	add	esp, 24
+	.cfi_def_cfa_offset 48
 	xor	ebx, edi
 	test	ebx, ebx
 	jns	.L54
 	neg	eax
+.LVL48:
+	.loc 1 88 12 view .LVU170
 	adc	edx, 0
 	neg	edx
 .L54:
+.LVL49:
+	.loc 1 88 12 view .LVU171
+.LBE51:
+.LBE53:
+	.loc 1 94 1 view .LVU172
 	add	esp, 28
+	.cfi_def_cfa_offset 20
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+.LVL50:
+	.loc 1 94 1 view .LVU173
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE5:
 	.size	__divdi3, .-__divdi3
 	.p2align 4
 	.globl	__moddi3
 	.type	__moddi3, @function
 __moddi3:
+.LVL51:
+.LFB6:
+	.loc 1 97 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 98 5 view .LVU175
+	.loc 1 99 5 view .LVU176
+	.loc 1 97 1 is_stmt 0 view .LVU177
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
 	sub	esp, 20
+	.cfi_def_cfa_offset 40
+	.loc 1 97 1 view .LVU178
 	mov	esi, DWORD PTR [esp+44]
+.LVL52:
+	.loc 1 97 1 view .LVU179
 	mov	ebp, DWORD PTR [esp+48]
 	mov	edi, DWORD PTR [esp+52]
+.LVL53:
+.LBB56:
+.LBI56:
+	.loc 1 78 5 is_stmt 1 view .LVU180
+.LBB57:
+	.loc 1 80 5 view .LVU181
+	.loc 1 81 5 view .LVU182
+	.loc 1 82 5 view .LVU183
+	.loc 1 82 26 is_stmt 0 view .LVU184
 	mov	ecx, DWORD PTR [esp+40]
 	mov	ebx, esi
+	.loc 1 82 33 view .LVU185
 	test	esi, esi
 	js	.L67
+.LVL54:
+	.loc 1 83 5 is_stmt 1 view .LVU186
+	.loc 1 83 26 is_stmt 0 view .LVU187
 	mov	eax, ebp
 	mov	edx, edi
+	.loc 1 83 33 view .LVU188
 	test	edi, edi
 	js	.L62
+.LVL55:
+	.loc 1 84 5 is_stmt 1 view .LVU189
+	.loc 1 85 5 view .LVU190
+	.loc 1 85 13 is_stmt 0 view .LVU191
 	sub	esp, 4
+	.cfi_def_cfa_offset 44
 	lea	esi, [esp+12]
+.LVL56:
+	.loc 1 85 13 view .LVU192
 	push	esi
+	.cfi_def_cfa_offset 48
 	push	edx
+	.cfi_def_cfa_offset 52
 	push	eax
+	.cfi_def_cfa_offset 56
 	push	ebx
+	.cfi_def_cfa_offset 60
 	push	ecx
+	.cfi_def_cfa_offset 64
 	call	__udivmoddi4
+.LVL57:
+	.loc 1 86 5 is_stmt 1 view .LVU193
+	.loc 1 87 9 view .LVU194
+	.loc 1 85 13 is_stmt 0 view .LVU195
 	add	esp, 24
+	.cfi_def_cfa_offset 40
+.LVL58:
 .L59:
+	.loc 1 87 16 view .LVU196
 	mov	eax, DWORD PTR [esp+8]
 	mov	edx, DWORD PTR [esp+12]
+.LVL59:
+	.loc 1 88 5 is_stmt 1 view .LVU197
+	.loc 1 88 5 is_stmt 0 view .LVU198
+.LBE57:
+.LBE56:
+	.loc 1 100 5 is_stmt 1 view .LVU199
+	.loc 1 101 1 is_stmt 0 view .LVU200
 	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL60:
+	.loc 1 101 1 view .LVU201
 	ret
+.LVL61:
 	.p2align 4,,10
 	.p2align 3
 .L62:
+	.cfi_restore_state
+.LBB60:
+.LBB58:
+	.loc 1 84 5 is_stmt 1 view .LVU202
+	.loc 1 85 5 view .LVU203
+	.loc 1 85 13 is_stmt 0 view .LVU204
 	sub	esp, 4
+	.cfi_def_cfa_offset 44
+	.loc 1 83 33 view .LVU205
 	neg	eax
+.LVL62:
+	.loc 1 83 33 view .LVU206
 	adc	edx, 0
+.LVL63:
+	.loc 1 85 13 view .LVU207
 	lea	edi, [esp+12]
+.LVL64:
+	.loc 1 83 33 view .LVU208
 	neg	edx
+	.loc 1 85 13 view .LVU209
 	push	edi
+	.cfi_def_cfa_offset 48
 	push	edx
+	.cfi_def_cfa_offset 52
 	push	eax
+	.cfi_def_cfa_offset 56
 	push	ebx
+	.cfi_def_cfa_offset 60
 	push	ecx
+	.cfi_def_cfa_offset 64
 	call	__udivmoddi4
+.LVL65:
+	.loc 1 86 5 is_stmt 1 view .LVU210
+	.loc 1 87 9 view .LVU211
+	.loc 1 87 16 is_stmt 0 view .LVU212
 	add	esp, 24
+	.cfi_def_cfa_offset 40
 	test	esi, esi
 	jns	.L59
+.LVL66:
+	.loc 1 87 16 view .LVU213
 	mov	eax, DWORD PTR [esp+8]
 	mov	edx, DWORD PTR [esp+12]
 	neg	eax
 	adc	edx, 0
 	neg	edx
+.LVL67:
 .L68:
+	.loc 1 87 16 view .LVU214
+.LBE58:
+.LBE60:
+	.loc 1 101 1 view .LVU215
 	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL68:
+	.loc 1 101 1 view .LVU216
 	ret
+.LVL69:
 	.p2align 4,,10
 	.p2align 3
 .L67:
+	.cfi_restore_state
+.LBB61:
+.LBB59:
+	.loc 1 82 33 view .LVU217
 	neg	ecx
+.LVL70:
+	.loc 1 83 26 view .LVU218
 	mov	eax, ebp
 	mov	edx, edi
+	.loc 1 82 33 view .LVU219
 	adc	ebx, 0
+.LVL71:
+	.loc 1 82 33 view .LVU220
 	neg	ebx
+.LVL72:
+	.loc 1 83 5 is_stmt 1 view .LVU221
+	.loc 1 83 33 is_stmt 0 view .LVU222
 	test	edi, edi
 	js	.L62
+.LVL73:
+	.loc 1 84 5 is_stmt 1 view .LVU223
+	.loc 1 85 5 view .LVU224
+	.loc 1 85 13 is_stmt 0 view .LVU225
 	sub	esp, 4
+	.cfi_def_cfa_offset 44
 	lea	esi, [esp+12]
+.LVL74:
+	.loc 1 85 13 view .LVU226
 	push	esi
+	.cfi_def_cfa_offset 48
 	push	edi
+	.cfi_def_cfa_offset 52
 	push	ebp
+	.cfi_def_cfa_offset 56
 	push	ebx
+	.cfi_def_cfa_offset 60
 	push	ecx
+	.cfi_def_cfa_offset 64
 	call	__udivmoddi4
+.LVL75:
+	.loc 1 86 5 is_stmt 1 view .LVU227
+	.loc 1 87 9 view .LVU228
+	.loc 1 87 16 is_stmt 0 view .LVU229
 	mov	eax, DWORD PTR [esp+32]
 	mov	edx, DWORD PTR [esp+36]
+	.loc 1 85 13 view .LVU230
 	add	esp, 24
+	.cfi_def_cfa_offset 40
+	.loc 1 87 16 view .LVU231
 	neg	eax
 	adc	edx, 0
 	neg	edx
 	jmp	.L68
+.LBE59:
+.LBE61:
+	.cfi_endproc
+.LFE6:
 	.size	__moddi3, .-__moddi3
 	.p2align 4
 	.globl	__popcountsi2
 	.type	__popcountsi2, @function
 __popcountsi2:
+.LVL76:
+.LFB7:
+	.loc 1 105 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 106 5 view .LVU233
+	.loc 1 107 5 view .LVU234
+	.loc 1 105 1 is_stmt 0 view .LVU235
 	mov	eax, DWORD PTR [esp+4]
+	.loc 1 107 12 is_stmt 1 view .LVU236
+	.loc 1 106 9 is_stmt 0 view .LVU237
 	xor	ecx, ecx
+	.loc 1 107 12 view .LVU238
 	test	eax, eax
 	je	.L69
+.LVL77:
 	.p2align 4,,10
 	.p2align 3
 .L71:
+	.loc 1 108 9 is_stmt 1 view .LVU239
+	.loc 1 108 16 is_stmt 0 view .LVU240
 	lea	edx, [eax-1]
+.LVL78:
+	.loc 1 109 9 is_stmt 1 view .LVU241
+	.loc 1 109 10 is_stmt 0 view .LVU242
 	add	ecx, 1
+.LVL79:
+	.loc 1 107 12 is_stmt 1 view .LVU243
 	and	eax, edx
+.LVL80:
+	.loc 1 107 12 is_stmt 0 view .LVU244
 	jne	.L71
+.LVL81:
 .L69:
+	.loc 1 112 1 view .LVU245
 	mov	eax, ecx
 	ret
+	.cfi_endproc
+.LFE7:
 	.size	__popcountsi2, .-__popcountsi2
 	.p2align 4
 	.globl	__popcountdi2
 	.type	__popcountdi2, @function
 __popcountdi2:
+.LVL82:
+.LFB8:
+	.loc 1 115 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 116 5 view .LVU247
+	.loc 1 115 1 is_stmt 0 view .LVU248
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	.loc 1 116 12 view .LVU249
 	mov	edx, DWORD PTR [esp+8]
+.LVL83:
+.LBB62:
+.LBI62:
+	.loc 1 104 5 is_stmt 1 view .LVU250
+.LBB63:
+	.loc 1 106 5 view .LVU251
+	.loc 1 107 5 view .LVU252
+	.loc 1 107 12 view .LVU253
+	.loc 1 106 9 is_stmt 0 view .LVU254
 	xor	ebx, ebx
+.LBE63:
+.LBE62:
+	.loc 1 115 1 view .LVU255
 	mov	eax, DWORD PTR [esp+12]
+.LBB65:
+.LBB64:
+	.loc 1 107 12 view .LVU256
 	test	edx, edx
 	je	.L75
+.LVL84:
 	.p2align 4,,10
 	.p2align 3
 .L76:
+	.loc 1 108 9 is_stmt 1 view .LVU257
+	.loc 1 108 16 is_stmt 0 view .LVU258
 	lea	ecx, [edx-1]
+.LVL85:
+	.loc 1 109 9 is_stmt 1 view .LVU259
+	.loc 1 109 10 is_stmt 0 view .LVU260
 	add	ebx, 1
+.LVL86:
+	.loc 1 107 12 is_stmt 1 view .LVU261
 	and	edx, ecx
+.LVL87:
+	.loc 1 107 12 is_stmt 0 view .LVU262
 	jne	.L76
+.LVL88:
 .L75:
+	.loc 1 111 5 is_stmt 1 view .LVU263
+	.loc 1 111 5 is_stmt 0 view .LVU264
+.LBE64:
+.LBE65:
+.LBB66:
+.LBI66:
+	.loc 1 104 5 is_stmt 1 view .LVU265
+.LBB67:
+	.loc 1 107 12 view .LVU266
 	test	eax, eax
 	je	.L74
+	.loc 1 106 9 is_stmt 0 view .LVU267
 	xor	ecx, ecx
+.LVL89:
 	.p2align 4,,10
 	.p2align 3
 .L78:
+	.loc 1 108 9 is_stmt 1 view .LVU268
+	.loc 1 108 16 is_stmt 0 view .LVU269
 	lea	edx, [eax-1]
+.LVL90:
+	.loc 1 109 9 is_stmt 1 view .LVU270
+	.loc 1 109 10 is_stmt 0 view .LVU271
 	add	ecx, 1
+.LVL91:
+	.loc 1 107 12 is_stmt 1 view .LVU272
 	and	eax, edx
+.LVL92:
+	.loc 1 107 12 is_stmt 0 view .LVU273
 	jne	.L78
+.LBE67:
+.LBE66:
+	.loc 1 116 43 view .LVU274
 	add	ebx, ecx
+.LBB69:
+.LBB68:
+	.loc 1 111 5 is_stmt 1 view .LVU275
+.LVL93:
 .L74:
+	.loc 1 111 5 is_stmt 0 view .LVU276
+.LBE68:
+.LBE69:
+	.loc 1 117 1 view .LVU277
 	mov	eax, ebx
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE8:
 	.size	__popcountdi2, .-__popcountdi2
 	.p2align 4
 	.globl	__ctzdi2
 	.type	__ctzdi2, @function
 __ctzdi2:
+.LVL94:
+.LFB9:
+	.loc 1 123 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 124 5 view .LVU279
+	.loc 1 124 18 is_stmt 0 view .LVU280
 	mov	eax, DWORD PTR [esp+4]
+.LVL95:
+	.loc 1 125 5 is_stmt 1 view .LVU281
+	.loc 1 123 1 is_stmt 0 view .LVU282
 	mov	ecx, DWORD PTR [esp+8]
+	.loc 1 126 20 view .LVU283
 	xor	edx, edx
+	.loc 1 125 30 view .LVU284
 	test	eax, eax
 	jne	.L87
+	.loc 1 125 30 discriminator 1 view .LVU285
 	mov	eax, ecx
+.LVL96:
+	.loc 1 126 5 is_stmt 1 discriminator 1 view .LVU286
+	.loc 1 126 20 is_stmt 0 discriminator 1 view .LVU287
 	mov	edx, 32
+.LVL97:
 .L87:
+	.loc 1 127 22 is_stmt 1 view .LVU288
 	test	al, 1
 	je	.L89
 	jmp	.L86
 	.p2align 4,,10
 	.p2align 3
 .L92:
+	.loc 1 127 22 is_stmt 0 discriminator 1 view .LVU289
 	cmp	edx, 64
 	je	.L86
 .L89:
+	.loc 1 128 9 is_stmt 1 view .LVU290
+	.loc 1 128 11 is_stmt 0 view .LVU291
 	shr	eax
+.LVL98:
+	.loc 1 129 9 is_stmt 1 view .LVU292
+	.loc 1 129 10 is_stmt 0 view .LVU293
 	add	edx, 1
+.LVL99:
+	.loc 1 127 22 is_stmt 1 view .LVU294
 	test	al, 1
 	je	.L92
 .L86:
+	.loc 1 132 1 is_stmt 0 view .LVU295
 	mov	eax, edx
+.LVL100:
+	.loc 1 132 1 view .LVU296
 	ret
+	.cfi_endproc
+.LFE9:
 	.size	__ctzdi2, .-__ctzdi2
 	.p2align 4
 	.globl	__clzdi2
 	.type	__clzdi2, @function
 __clzdi2:
+.LVL101:
+.LFB10:
+	.loc 1 135 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 136 5 view .LVU298
+	.loc 1 135 1 is_stmt 0 view .LVU299
 	mov	eax, DWORD PTR [esp+8]
+.LVL102:
+	.loc 1 137 5 is_stmt 1 view .LVU300
+	.loc 1 135 1 is_stmt 0 view .LVU301
 	mov	ecx, DWORD PTR [esp+4]
+	.loc 1 138 20 view .LVU302
 	xor	edx, edx
+	.loc 1 137 30 view .LVU303
 	test	eax, eax
 	jne	.L94
 	mov	eax, ecx
+.LVL103:
+	.loc 1 138 5 is_stmt 1 view .LVU304
+	.loc 1 138 20 is_stmt 0 view .LVU305
 	mov	edx, 32
+.LVL104:
 .L94:
+	.loc 1 139 31 is_stmt 1 view .LVU306
 	test	eax, eax
 	js	.L93
 	.p2align 4,,10
 	.p2align 3
 .L96:
+	.loc 1 140 9 view .LVU307
+.LVL105:
+	.loc 1 141 9 view .LVU308
+	.loc 1 141 10 is_stmt 0 view .LVU309
 	add	edx, 1
+.LVL106:
+	.loc 1 139 31 is_stmt 1 view .LVU310
 	add	eax, eax
+.LVL107:
+	.loc 1 139 31 is_stmt 0 view .LVU311
 	js	.L93
 	cmp	edx, 63
 	jle	.L96
 .L93:
+	.loc 1 144 1 view .LVU312
 	mov	eax, edx
+.LVL108:
+	.loc 1 144 1 view .LVU313
 	ret
+	.cfi_endproc
+.LFE10:
 	.size	__clzdi2, .-__clzdi2
 	.p2align 4
 	.globl	__ffsdi2
 	.type	__ffsdi2, @function
 __ffsdi2:
+.LVL109:
+.LFB11:
+	.loc 1 147 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 147 1 is_stmt 0 view .LVU315
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	.loc 1 148 5 is_stmt 1 view .LVU316
+	.loc 1 147 1 is_stmt 0 view .LVU317
 	mov	edx, DWORD PTR [esp+12]
+	.loc 1 148 32 view .LVU318
 	xor	eax, eax
+	.loc 1 147 1 view .LVU319
 	mov	ecx, DWORD PTR [esp+8]
+	.loc 1 148 32 view .LVU320
 	mov	ebx, edx
 	or	ebx, ecx
 	je	.L100
+.LVL110:
+.LBB70:
+.LBI70:
+	.loc 1 122 5 is_stmt 1 view .LVU321
+.LBB71:
+	.loc 1 124 5 view .LVU322
+	.loc 1 125 5 view .LVU323
+	.loc 1 125 30 is_stmt 0 view .LVU324
 	test	ecx, ecx
 	je	.L111
 	mov	eax, 1
+	.loc 1 126 20 view .LVU325
 	xor	edx, edx
 .L102:
+.LVL111:
+	.loc 1 127 22 is_stmt 1 view .LVU326
 	test	cl, 1
 	je	.L105
 	jmp	.L100
 	.p2align 4,,10
 	.p2align 3
 .L104:
+	.loc 1 127 22 is_stmt 0 view .LVU327
 	cmp	edx, 64
 	je	.L112
 .L105:
+	.loc 1 128 9 is_stmt 1 view .LVU328
+	.loc 1 128 11 is_stmt 0 view .LVU329
 	shr	ecx
+.LVL112:
+	.loc 1 129 9 is_stmt 1 view .LVU330
 	mov	eax, edx
+	.loc 1 129 10 is_stmt 0 view .LVU331
 	add	edx, 1
+.LVL113:
+	.loc 1 127 22 is_stmt 1 view .LVU332
 	test	cl, 1
 	je	.L104
+.LBE71:
+.LBE70:
+	.loc 1 148 32 is_stmt 0 view .LVU333
 	add	eax, 2
+.LVL114:
 .L100:
+	.loc 1 149 1 view .LVU334
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+.LVL115:
 	.p2align 4,,10
 	.p2align 3
 .L111:
+	.cfi_restore_state
+.LBB73:
+.LBB72:
+	.loc 1 125 49 view .LVU335
 	mov	ecx, edx
+.LVL116:
+	.loc 1 126 5 is_stmt 1 view .LVU336
+	.loc 1 125 30 is_stmt 0 view .LVU337
 	mov	eax, 33
+	.loc 1 126 20 view .LVU338
 	mov	edx, 32
 	jmp	.L102
+.LVL117:
 	.p2align 4,,10
 	.p2align 3
 .L112:
+	.loc 1 126 20 view .LVU339
 	mov	eax, 65
+	.loc 1 131 5 is_stmt 1 view .LVU340
+.LVL118:
+	.loc 1 131 5 is_stmt 0 view .LVU341
+.LBE72:
+.LBE73:
+	.loc 1 149 1 view .LVU342
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE11:
 	.size	__ffsdi2, .-__ffsdi2
 	.data
 	.align 4
@@ -602,5 +1400,2565 @@ one:
 	.long	1
 	.local	zero
 	.comm	zero,4,4
+	.text
+.Letext0:
+	.section	.debug_info,"",@progbits
+.Ldebug_info0:
+	.long	0x6ba
+	.value	0x5
+	.byte	0x1
+	.byte	0x4
+	.long	.Ldebug_abbrev0
+	.uleb128 0x17
+	.long	.LASF20
+	.byte	0x1d
+	.long	.LASF0
+	.long	.LASF1
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	.Ldebug_line0
+	.uleb128 0xd
+	.byte	0x8
+	.byte	0x5
+	.long	.LASF2
+	.uleb128 0xd
+	.byte	0x8
+	.byte	0x7
+	.long	.LASF3
+	.uleb128 0x12
+	.string	"u64"
+	.byte	0x9
+	.byte	0x1c
+	.long	0x2d
+	.uleb128 0x12
+	.string	"s64"
+	.byte	0xa
+	.byte	0x13
+	.long	0x26
+	.uleb128 0x18
+	.long	.LASF5
+	.byte	0x1
+	.byte	0xf
+	.byte	0x1e
+	.long	0x63
+	.uleb128 0x5
+	.byte	0x3
+	.long	zero
+	.uleb128 0xd
+	.byte	0x4
+	.byte	0x7
+	.long	.LASF4
+	.uleb128 0x19
+	.long	0x5c
+	.uleb128 0x13
+	.string	"one"
+	.byte	0x10
+	.byte	0x1e
+	.long	0x63
+	.uleb128 0x5
+	.byte	0x3
+	.long	one
+	.uleb128 0x6
+	.long	.LASF6
+	.byte	0x92
+	.long	0xe9
+	.long	.LFB11
+	.long	.LFE11-.LFB11
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xe9
+	.uleb128 0x3
+	.string	"x"
+	.byte	0x92
+	.byte	0x12
+	.long	0x34
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0xa
+	.long	0x149
+	.long	.LBI70
+	.byte	.LVU321
+	.long	.LLRL46
+	.byte	0x94
+	.byte	0x10
+	.uleb128 0x2
+	.long	0x157
+	.long	.LLST47
+	.long	.LVUS47
+	.uleb128 0x8
+	.long	.LLRL46
+	.uleb128 0x1
+	.long	0x160
+	.long	.LLST48
+	.long	.LVUS48
+	.uleb128 0x1
+	.long	0x16a
+	.long	.LLST49
+	.long	.LVUS49
+	.uleb128 0x1
+	.long	0x173
+	.long	.LLST50
+	.long	.LVUS50
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x1a
+	.byte	0x4
+	.byte	0x5
+	.string	"int"
+	.uleb128 0x6
+	.long	.LASF7
+	.byte	0x86
+	.long	0xe9
+	.long	.LFB10
+	.long	.LFE10-.LFB10
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x149
+	.uleb128 0x3
+	.string	"x"
+	.byte	0x86
+	.byte	0x12
+	.long	0x34
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0xb
+	.string	"hi"
+	.byte	0x88
+	.byte	0x12
+	.long	0x5c
+	.long	.LLST43
+	.long	.LVUS43
+	.uleb128 0xb
+	.string	"v"
+	.byte	0x89
+	.byte	0x12
+	.long	0x5c
+	.long	.LLST44
+	.long	.LVUS44
+	.uleb128 0xb
+	.string	"n"
+	.byte	0x8a
+	.byte	0x9
+	.long	0xe9
+	.long	.LLST45
+	.long	.LVUS45
+	.byte	0
+	.uleb128 0xc
+	.long	.LASF9
+	.byte	0x7a
+	.long	0xe9
+	.long	0x17d
+	.uleb128 0x5
+	.string	"x"
+	.byte	0x7a
+	.byte	0x12
+	.long	0x34
+	.uleb128 0x4
+	.string	"lo"
+	.byte	0x7c
+	.byte	0x12
+	.long	0x5c
+	.uleb128 0x4
+	.string	"v"
+	.byte	0x7d
+	.byte	0x12
+	.long	0x5c
+	.uleb128 0x4
+	.string	"n"
+	.byte	0x7e
+	.byte	0x9
+	.long	0xe9
+	.byte	0
+	.uleb128 0x6
+	.long	.LASF8
+	.byte	0x72
+	.long	0xe9
+	.long	.LFB8
+	.long	.LFE8-.LFB8
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x208
+	.uleb128 0x3
+	.string	"x"
+	.byte	0x72
+	.byte	0x17
+	.long	0x34
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x14
+	.long	0x208
+	.long	.LBI62
+	.byte	.LVU250
+	.long	.LLRL34
+	.byte	0x74
+	.byte	0xc
+	.long	0x1d6
+	.uleb128 0x2
+	.long	0x216
+	.long	.LLST35
+	.long	.LVUS35
+	.uleb128 0x8
+	.long	.LLRL34
+	.uleb128 0x1
+	.long	0x21f
+	.long	.LLST36
+	.long	.LVUS36
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.long	0x208
+	.long	.LBI66
+	.byte	.LVU265
+	.long	.LLRL37
+	.byte	0x74
+	.byte	0x2d
+	.uleb128 0x2
+	.long	0x216
+	.long	.LLST38
+	.long	.LVUS38
+	.uleb128 0x8
+	.long	.LLRL37
+	.uleb128 0x1
+	.long	0x21f
+	.long	.LLST39
+	.long	.LVUS39
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0xc
+	.long	.LASF10
+	.byte	0x68
+	.long	0xe9
+	.long	0x229
+	.uleb128 0x5
+	.string	"x"
+	.byte	0x68
+	.byte	0x20
+	.long	0x5c
+	.uleb128 0x4
+	.string	"n"
+	.byte	0x6a
+	.byte	0x9
+	.long	0xe9
+	.byte	0
+	.uleb128 0x6
+	.long	.LASF11
+	.byte	0x60
+	.long	0x3f
+	.long	.LFB6
+	.long	.LFE6-.LFB6
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x2f5
+	.uleb128 0x3
+	.string	"a"
+	.byte	0x60
+	.byte	0x12
+	.long	0x3f
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x3
+	.string	"b"
+	.byte	0x60
+	.byte	0x19
+	.long	0x3f
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0xb
+	.string	"r"
+	.byte	0x62
+	.byte	0x9
+	.long	0x3f
+	.long	.LLST25
+	.long	.LVUS25
+	.uleb128 0xa
+	.long	0x3b6
+	.long	.LBI56
+	.byte	.LVU180
+	.long	.LLRL26
+	.byte	0x63
+	.byte	0x5
+	.uleb128 0x2
+	.long	0x3d6
+	.long	.LLST27
+	.long	.LVUS27
+	.uleb128 0x2
+	.long	0x3cd
+	.long	.LLST28
+	.long	.LVUS28
+	.uleb128 0x2
+	.long	0x3c4
+	.long	.LLST29
+	.long	.LVUS29
+	.uleb128 0x8
+	.long	.LLRL26
+	.uleb128 0xe
+	.long	0x3e1
+	.uleb128 0xe
+	.long	0x3eb
+	.uleb128 0x1
+	.long	0x3f5
+	.long	.LLST30
+	.long	.LVUS30
+	.uleb128 0x1
+	.long	0x3ff
+	.long	.LLST31
+	.long	.LVUS31
+	.uleb128 0xf
+	.long	0x409
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -32
+	.uleb128 0xe
+	.long	0x412
+	.uleb128 0x7
+	.long	.LVL57
+	.long	0x4a1
+	.uleb128 0x7
+	.long	.LVL65
+	.long	0x4a1
+	.uleb128 0x7
+	.long	.LVL75
+	.long	0x4a1
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	.LASF12
+	.byte	0x5b
+	.long	0x3f
+	.long	.LFB5
+	.long	.LFE5-.LFB5
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x3b6
+	.uleb128 0x3
+	.string	"a"
+	.byte	0x5b
+	.byte	0x12
+	.long	0x3f
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x3
+	.string	"b"
+	.byte	0x5b
+	.byte	0x19
+	.long	0x3f
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0xa
+	.long	0x3b6
+	.long	.LBI48
+	.byte	.LVU152
+	.long	.LLRL16
+	.byte	0x5d
+	.byte	0xc
+	.uleb128 0x2
+	.long	0x3d6
+	.long	.LLST17
+	.long	.LVUS17
+	.uleb128 0x2
+	.long	0x3cd
+	.long	.LLST18
+	.long	.LVUS18
+	.uleb128 0x2
+	.long	0x3c4
+	.long	.LLST19
+	.long	.LVUS19
+	.uleb128 0x8
+	.long	.LLRL16
+	.uleb128 0x1
+	.long	0x3e1
+	.long	.LLST20
+	.long	.LVUS20
+	.uleb128 0x1
+	.long	0x3eb
+	.long	.LLST21
+	.long	.LVUS21
+	.uleb128 0x1
+	.long	0x3f5
+	.long	.LLST22
+	.long	.LVUS22
+	.uleb128 0x1
+	.long	0x3ff
+	.long	.LLST23
+	.long	.LVUS23
+	.uleb128 0xf
+	.long	0x409
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -32
+	.uleb128 0x1
+	.long	0x412
+	.long	.LLST24
+	.long	.LVUS24
+	.uleb128 0x7
+	.long	.LVL47
+	.long	0x4a1
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0xc
+	.long	.LASF13
+	.byte	0x4e
+	.long	0x3f
+	.long	0x41c
+	.uleb128 0x5
+	.string	"a"
+	.byte	0x4e
+	.byte	0x15
+	.long	0x3f
+	.uleb128 0x5
+	.string	"b"
+	.byte	0x4e
+	.byte	0x1c
+	.long	0x3f
+	.uleb128 0x5
+	.string	"rem"
+	.byte	0x4e
+	.byte	0x24
+	.long	0x41c
+	.uleb128 0x10
+	.long	.LASF14
+	.byte	0x50
+	.long	0xe9
+	.uleb128 0x10
+	.long	.LASF15
+	.byte	0x51
+	.long	0xe9
+	.uleb128 0x4
+	.string	"ua"
+	.byte	0x52
+	.byte	0x9
+	.long	0x34
+	.uleb128 0x4
+	.string	"ub"
+	.byte	0x53
+	.byte	0x9
+	.long	0x34
+	.uleb128 0x4
+	.string	"r"
+	.byte	0x54
+	.byte	0x9
+	.long	0x34
+	.uleb128 0x4
+	.string	"q"
+	.byte	0x55
+	.byte	0x9
+	.long	0x34
+	.byte	0
+	.uleb128 0x15
+	.long	0x3f
+	.uleb128 0x6
+	.long	.LASF16
+	.byte	0x44
+	.long	0x34
+	.long	.LFB3
+	.long	.LFE3-.LFB3
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x467
+	.uleb128 0x3
+	.string	"n"
+	.byte	0x44
+	.byte	0x13
+	.long	0x34
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x3
+	.string	"d"
+	.byte	0x44
+	.byte	0x1a
+	.long	0x34
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x13
+	.string	"r"
+	.byte	0x46
+	.byte	0x9
+	.long	0x34
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -16
+	.uleb128 0x7
+	.long	.LVL31
+	.long	0x4a1
+	.byte	0
+	.uleb128 0x6
+	.long	.LASF17
+	.byte	0x3f
+	.long	0x34
+	.long	.LFB2
+	.long	.LFE2-.LFB2
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x4a1
+	.uleb128 0x3
+	.string	"n"
+	.byte	0x3f
+	.byte	0x13
+	.long	0x34
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x3
+	.string	"d"
+	.byte	0x3f
+	.byte	0x1a
+	.long	0x34
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x7
+	.long	.LVL29
+	.long	0x4a1
+	.byte	0
+	.uleb128 0xc
+	.long	.LASF18
+	.byte	0x19
+	.long	0x34
+	.long	0x4f4
+	.uleb128 0x5
+	.string	"n"
+	.byte	0x19
+	.byte	0x16
+	.long	0x34
+	.uleb128 0x5
+	.string	"d"
+	.byte	0x19
+	.byte	0x1d
+	.long	0x34
+	.uleb128 0x5
+	.string	"rem"
+	.byte	0x19
+	.byte	0x25
+	.long	0x4f4
+	.uleb128 0x4
+	.string	"q"
+	.byte	0x1b
+	.byte	0x9
+	.long	0x34
+	.uleb128 0x10
+	.long	.LASF19
+	.byte	0x1c
+	.long	0xe9
+	.uleb128 0x1b
+	.uleb128 0x4
+	.string	"a"
+	.byte	0x21
+	.byte	0x16
+	.long	0x5c
+	.uleb128 0x4
+	.string	"b"
+	.byte	0x22
+	.byte	0x16
+	.long	0x5c
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.long	0x34
+	.uleb128 0x1c
+	.long	.LASF21
+	.byte	0x1
+	.byte	0x12
+	.byte	0xc
+	.long	0x34
+	.byte	0x1
+	.uleb128 0x11
+	.long	0x4a1
+	.long	.LFB1
+	.long	.LFE1-.LFB1
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x5d2
+	.uleb128 0x9
+	.long	0x4af
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x9
+	.long	0x4b8
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x2
+	.long	0x4c1
+	.long	.LLST0
+	.long	.LVUS0
+	.uleb128 0x16
+	.long	0x4cc
+	.uleb128 0x16
+	.long	0x4d5
+	.uleb128 0x14
+	.long	0x4a1
+	.long	.LBI21
+	.byte	.LVU11
+	.long	.LLRL1
+	.byte	0x19
+	.byte	0x5
+	.long	0x5c0
+	.uleb128 0x2
+	.long	0x4c1
+	.long	.LLST2
+	.long	.LVUS2
+	.uleb128 0x2
+	.long	0x4b8
+	.long	.LLST3
+	.long	.LVUS3
+	.uleb128 0x2
+	.long	0x4af
+	.long	.LLST4
+	.long	.LVUS4
+	.uleb128 0x8
+	.long	.LLRL1
+	.uleb128 0x1
+	.long	0x4cc
+	.long	.LLST5
+	.long	.LVUS5
+	.uleb128 0x1
+	.long	0x4d5
+	.long	.LLST6
+	.long	.LVUS6
+	.uleb128 0x1d
+	.long	0x4df
+	.long	.LLRL7
+	.uleb128 0x1
+	.long	0x4e0
+	.long	.LLST8
+	.long	.LVUS8
+	.uleb128 0x1
+	.long	0x4e9
+	.long	.LLST9
+	.long	.LVUS9
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
+	.long	0x4f9
+	.long	.LBI34
+	.byte	.LVU75
+	.long	.LLRL10
+	.byte	0x1
+	.byte	0x1e
+	.byte	0x10
+	.byte	0
+	.uleb128 0x11
+	.long	0x3b6
+	.long	.LFB4
+	.long	.LFE4-.LFB4
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x650
+	.uleb128 0x9
+	.long	0x3c4
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x9
+	.long	0x3cd
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x9
+	.long	0x3d6
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 16
+	.uleb128 0x1
+	.long	0x3e1
+	.long	.LLST11
+	.long	.LVUS11
+	.uleb128 0x1
+	.long	0x3eb
+	.long	.LLST12
+	.long	.LVUS12
+	.uleb128 0x1
+	.long	0x3f5
+	.long	.LLST13
+	.long	.LVUS13
+	.uleb128 0x1
+	.long	0x3ff
+	.long	.LLST14
+	.long	.LVUS14
+	.uleb128 0xf
+	.long	0x409
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -32
+	.uleb128 0x1
+	.long	0x412
+	.long	.LLST15
+	.long	.LVUS15
+	.uleb128 0x7
+	.long	.LVL37
+	.long	0x4a1
+	.byte	0
+	.uleb128 0x11
+	.long	0x208
+	.long	.LFB7
+	.long	.LFE7-.LFB7
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x67e
+	.uleb128 0x2
+	.long	0x216
+	.long	.LLST32
+	.long	.LVUS32
+	.uleb128 0x1
+	.long	0x21f
+	.long	.LLST33
+	.long	.LVUS33
+	.byte	0
+	.uleb128 0x1f
+	.long	0x149
+	.long	.LFB9
+	.long	.LFE9-.LFB9
+	.uleb128 0x1
+	.byte	0x9c
+	.uleb128 0x9
+	.long	0x157
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x1
+	.long	0x160
+	.long	.LLST40
+	.long	.LVUS40
+	.uleb128 0x1
+	.long	0x16a
+	.long	.LLST41
+	.long	.LVUS41
+	.uleb128 0x1
+	.long	0x173
+	.long	.LLST42
+	.long	.LVUS42
+	.byte	0
+	.byte	0
+	.section	.debug_abbrev,"",@progbits
+.Ldebug_abbrev0:
+	.uleb128 0x1
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 5
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.uleb128 0x48
+	.byte	0
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x9
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0xc
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 5
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x20
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0xe
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xf
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 9
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x11
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x12
+	.uleb128 0x16
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x16
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x1c
+	.uleb128 0x21
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.uleb128 0x11
+	.byte	0x1
+	.uleb128 0x25
+	.uleb128 0xe
+	.uleb128 0x13
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x1f
+	.uleb128 0x1b
+	.uleb128 0x1f
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x10
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x18
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x19
+	.uleb128 0x35
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1a
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x8
+	.byte	0
+	.byte	0
+	.uleb128 0x1b
+	.uleb128 0xb
+	.byte	0x1
+	.byte	0
+	.byte	0
+	.uleb128 0x1c
+	.uleb128 0x2e
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x20
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x1d
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
+	.uleb128 0x1d
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0xb
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x1f
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.byte	0
+	.section	.debug_loclists,"",@progbits
+	.long	.Ldebug_loc3-.Ldebug_loc2
+.Ldebug_loc2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.Ldebug_loc0:
+.LVUS47:
+	.uleb128 .LVU321
+	.uleb128 .LVU334
+	.uleb128 .LVU335
+	.uleb128 .LVU341
+.LLST47:
+	.byte	0x4
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS48:
+	.uleb128 .LVU323
+	.uleb128 .LVU334
+	.uleb128 .LVU335
+	.uleb128 .LVU341
+.LLST48:
+	.byte	0x4
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS49:
+	.uleb128 .LVU326
+	.uleb128 .LVU334
+	.uleb128 .LVU336
+	.uleb128 .LVU339
+	.uleb128 .LVU339
+	.uleb128 .LVU341
+.LLST49:
+	.byte	0x4
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS50:
+	.uleb128 .LVU326
+	.uleb128 .LVU334
+	.uleb128 .LVU339
+	.uleb128 .LVU341
+.LLST50:
+	.byte	0x4
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS43:
+	.uleb128 .LVU300
+	.uleb128 .LVU304
+	.uleb128 .LVU304
+	.uleb128 0
+.LLST43:
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LFE10-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS44:
+	.uleb128 .LVU304
+	.uleb128 .LVU308
+	.uleb128 .LVU308
+	.uleb128 .LVU311
+	.uleb128 .LVU311
+	.uleb128 .LVU313
+.LLST44:
+	.byte	0x4
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL105-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL105-.Ltext0
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 0x5
+	.byte	0x70
+	.sleb128 0
+	.byte	0x31
+	.byte	0x24
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS45:
+	.uleb128 .LVU306
+	.uleb128 0
+.LLST45:
+	.byte	0x4
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LFE10-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS35:
+	.uleb128 .LVU250
+	.uleb128 .LVU259
+	.uleb128 .LVU259
+	.uleb128 .LVU262
+	.uleb128 .LVU262
+	.uleb128 .LVU263
+.LLST35:
+	.byte	0x4
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x6
+	.byte	0x72
+	.sleb128 0
+	.byte	0x71
+	.sleb128 0
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS36:
+	.uleb128 .LVU252
+	.uleb128 .LVU257
+	.uleb128 .LVU257
+	.uleb128 .LVU263
+.LLST36:
+	.byte	0x4
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS38:
+	.uleb128 .LVU264
+	.uleb128 .LVU270
+	.uleb128 .LVU270
+	.uleb128 .LVU273
+	.uleb128 .LVU273
+	.uleb128 .LVU276
+.LLST38:
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS39:
+	.uleb128 .LVU266
+	.uleb128 .LVU268
+	.uleb128 .LVU268
+	.uleb128 .LVU276
+.LLST39:
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL89-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL89-.Ltext0
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS25:
+	.uleb128 .LVU197
+	.uleb128 .LVU200
+.LLST25:
+	.byte	0x4
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS27:
+	.uleb128 .LVU180
+	.uleb128 .LVU198
+	.uleb128 .LVU202
+	.uleb128 0
+.LLST27:
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x6
+	.byte	0xa0
+	.long	.Ldebug_info0+601
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LFE6-.Ltext0
+	.uleb128 0x6
+	.byte	0xa0
+	.long	.Ldebug_info0+601
+	.sleb128 0
+	.byte	0
+.LVUS28:
+	.uleb128 .LVU180
+	.uleb128 .LVU196
+	.uleb128 .LVU196
+	.uleb128 .LVU198
+	.uleb128 .LVU202
+	.uleb128 .LVU206
+	.uleb128 .LVU206
+	.uleb128 .LVU207
+	.uleb128 .LVU207
+	.uleb128 .LVU208
+	.uleb128 .LVU208
+	.uleb128 .LVU216
+	.uleb128 .LVU216
+	.uleb128 .LVU217
+	.uleb128 .LVU217
+	.uleb128 .LVU223
+	.uleb128 .LVU223
+	.uleb128 .LVU227
+	.uleb128 .LVU227
+	.uleb128 0
+.LLST28:
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 0x6
+	.byte	0x55
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x7
+	.byte	0x55
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 12
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LVL63-.Ltext0
+	.uleb128 0x6
+	.byte	0x55
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL63-.Ltext0
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 0x6
+	.byte	0x55
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x7
+	.byte	0x55
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 12
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x8
+	.byte	0x91
+	.sleb128 8
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 12
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 0x6
+	.byte	0x55
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 .LVL75-1-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL75-1-.Ltext0
+	.uleb128 .LFE6-.Ltext0
+	.uleb128 0x6
+	.byte	0x55
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS29:
+	.uleb128 .LVU179
+	.uleb128 .LVU192
+	.uleb128 .LVU192
+	.uleb128 .LVU196
+	.uleb128 .LVU196
+	.uleb128 .LVU198
+	.uleb128 .LVU202
+	.uleb128 .LVU214
+	.uleb128 .LVU214
+	.uleb128 .LVU217
+	.uleb128 .LVU217
+	.uleb128 .LVU218
+	.uleb128 .LVU218
+	.uleb128 .LVU220
+	.uleb128 .LVU220
+	.uleb128 .LVU226
+	.uleb128 .LVU226
+	.uleb128 0
+.LLST29:
+	.byte	0x4
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 0
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 0
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x8
+	.byte	0x91
+	.sleb128 0
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 4
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 0
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x8
+	.byte	0x91
+	.sleb128 0
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 4
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 0
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 0
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LFE6-.Ltext0
+	.uleb128 0x8
+	.byte	0x91
+	.sleb128 0
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 4
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS30:
+	.uleb128 .LVU186
+	.uleb128 .LVU193
+	.uleb128 .LVU202
+	.uleb128 .LVU210
+	.uleb128 .LVU221
+	.uleb128 .LVU227
+.LLST30:
+	.byte	0x4
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 .LVL57-1-.Ltext0
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL65-1-.Ltext0
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 .LVL75-1-.Ltext0
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS31:
+	.uleb128 .LVU189
+	.uleb128 .LVU193
+	.uleb128 .LVU202
+	.uleb128 .LVU206
+.LLST31:
+	.byte	0x4
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 .LVL57-1-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 0x5
+	.byte	0xa5
+	.uleb128 0
+	.uleb128 0x2d
+	.byte	0x1f
+	.byte	0x9f
+	.byte	0
+.LVUS17:
+	.uleb128 .LVU152
+	.uleb128 .LVU171
+.LLST17:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS18:
+	.uleb128 .LVU152
+	.uleb128 .LVU171
+.LLST18:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS19:
+	.uleb128 .LVU151
+	.uleb128 .LVU162
+.LLST19:
+	.byte	0x4
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS20:
+	.uleb128 .LVU154
+	.uleb128 .LVU162
+.LLST20:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 0xb
+	.byte	0xa5
+	.uleb128 0
+	.uleb128 0x26
+	.byte	0x30
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x2d
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS21:
+	.uleb128 .LVU155
+	.uleb128 .LVU173
+.LLST21:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0xb
+	.byte	0xa5
+	.uleb128 0x6
+	.uleb128 0x26
+	.byte	0x30
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x2d
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS22:
+	.uleb128 .LVU160
+	.uleb128 .LVU167
+.LLST22:
+	.byte	0x4
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL47-1-.Ltext0
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS23:
+	.uleb128 .LVU164
+	.uleb128 .LVU167
+.LLST23:
+	.byte	0x4
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL47-1-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS24:
+	.uleb128 .LVU167
+	.uleb128 .LVU170
+.LLST24:
+	.byte	0x4
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS0:
+	.uleb128 0
+	.uleb128 .LVU24
+	.uleb128 .LVU64
+	.uleb128 0
+.LLST0:
+	.byte	0x4
+	.uleb128 .LVL0-.Ltext0
+	.uleb128 .LVL4-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 16
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LFE1-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 16
+	.byte	0
+.LVUS2:
+	.uleb128 .LVU11
+	.uleb128 .LVU25
+	.uleb128 .LVU25
+	.uleb128 .LVU37
+	.uleb128 .LVU64
+	.uleb128 .LVU73
+	.uleb128 .LVU73
+	.uleb128 .LVU74
+	.uleb128 .LVU85
+	.uleb128 .LVU99
+	.uleb128 .LVU99
+	.uleb128 .LVU100
+	.uleb128 .LVU100
+	.uleb128 0
+.LLST2:
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 .LVL10-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 16
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 .LVL23-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 16
+	.byte	0x4
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 16
+	.byte	0x4
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LFE1-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS3:
+	.uleb128 .LVU11
+	.uleb128 .LVU25
+	.uleb128 .LVU25
+	.uleb128 .LVU30
+	.uleb128 .LVU32
+	.uleb128 .LVU36
+	.uleb128 .LVU38
+	.uleb128 .LVU53
+	.uleb128 .LVU54
+	.uleb128 .LVU62
+	.uleb128 .LVU64
+	.uleb128 .LVU74
+	.uleb128 .LVU85
+	.uleb128 0
+.LLST3:
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 .LVL9-.Ltext0
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL11-.Ltext0
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 .LVL20-.Ltext0
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL23-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 .LFE1-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+.LVUS4:
+	.uleb128 .LVU11
+	.uleb128 .LVU36
+	.uleb128 .LVU47
+	.uleb128 .LVU48
+	.uleb128 .LVU64
+	.uleb128 .LVU74
+	.uleb128 .LVU85
+	.uleb128 0
+.LLST4:
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LVL9-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x8
+	.byte	0xa5
+	.uleb128 0
+	.uleb128 0x2d
+	.byte	0xa5
+	.uleb128 0x1
+	.uleb128 0x2d
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL23-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 .LFE1-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS5:
+	.uleb128 .LVU38
+	.uleb128 .LVU43
+	.uleb128 .LVU46
+	.uleb128 .LVU62
+.LLST5:
+	.byte	0x4
+	.uleb128 .LVL11-.Ltext0
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -40
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL20-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -40
+	.byte	0
+.LVUS6:
+	.uleb128 .LVU17
+	.uleb128 .LVU25
+	.uleb128 .LVU31
+	.uleb128 .LVU35
+	.uleb128 .LVU38
+	.uleb128 .LVU56
+	.uleb128 .LVU56
+	.uleb128 .LVU58
+	.uleb128 .LVU100
+	.uleb128 0
+.LLST6:
+	.byte	0x4
+	.uleb128 .LVL3-.Ltext0
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -40
+	.byte	0x4
+	.uleb128 .LVL11-.Ltext0
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 0x3
+	.byte	0x75
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LFE1-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS8:
+	.uleb128 .LVU87
+	.uleb128 .LVU100
+.LLST8:
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS9:
+	.uleb128 .LVU88
+	.uleb128 .LVU100
+.LLST9:
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+.LVUS11:
+	.uleb128 .LVU118
+	.uleb128 .LVU145
+	.uleb128 .LVU146
+	.uleb128 0
+.LLST11:
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 0xb
+	.byte	0xa5
+	.uleb128 0x6
+	.uleb128 0x26
+	.byte	0x30
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x2d
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LFE4-.Ltext0
+	.uleb128 0xb
+	.byte	0xa5
+	.uleb128 0x6
+	.uleb128 0x26
+	.byte	0x30
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x2d
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS12:
+	.uleb128 .LVU119
+	.uleb128 .LVU123
+.LLST12:
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0xd
+	.byte	0x91
+	.sleb128 -48
+	.byte	0xa6
+	.byte	0x8
+	.uleb128 0x26
+	.byte	0x30
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x2d
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS13:
+	.uleb128 .LVU126
+	.uleb128 .LVU134
+.LLST13:
+	.byte	0x4
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL37-1-.Ltext0
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS14:
+	.uleb128 .LVU131
+	.uleb128 .LVU134
+.LLST14:
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL37-1-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS15:
+	.uleb128 .LVU134
+	.uleb128 .LVU143
+	.uleb128 .LVU146
+	.uleb128 0
+.LLST15:
+	.byte	0x4
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LFE4-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS32:
+	.uleb128 0
+	.uleb128 .LVU239
+	.uleb128 .LVU239
+	.uleb128 .LVU241
+	.uleb128 .LVU241
+	.uleb128 .LVU244
+	.uleb128 .LVU244
+	.uleb128 .LVU245
+.LLST32:
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS33:
+	.uleb128 .LVU234
+	.uleb128 .LVU239
+	.uleb128 .LVU239
+	.uleb128 .LVU245
+.LLST33:
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS40:
+	.uleb128 .LVU281
+	.uleb128 .LVU286
+	.uleb128 .LVU286
+	.uleb128 0
+.LLST40:
+	.byte	0x4
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LVL96-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL96-.Ltext0
+	.uleb128 .LFE9-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS41:
+	.uleb128 .LVU286
+	.uleb128 .LVU296
+.LLST41:
+	.byte	0x4
+	.uleb128 .LVL96-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS42:
+	.uleb128 .LVU288
+	.uleb128 0
+.LLST42:
+	.byte	0x4
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 .LFE9-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.Ldebug_loc3:
+	.section	.debug_aranges,"",@progbits
+	.long	0x1c
+	.value	0x2
+	.long	.Ldebug_info0
+	.byte	0x4
+	.byte	0
+	.value	0
+	.value	0
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	0
+	.long	0
+	.section	.debug_rnglists,"",@progbits
+.Ldebug_ranges0:
+	.long	.Ldebug_ranges3-.Ldebug_ranges2
+.Ldebug_ranges2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.LLRL1:
+	.byte	0x4
+	.uleb128 .LBB21-.Ltext0
+	.uleb128 .LBE21-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB32-.Ltext0
+	.uleb128 .LBE32-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB33-.Ltext0
+	.uleb128 .LBE33-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB42-.Ltext0
+	.uleb128 .LBE42-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB43-.Ltext0
+	.uleb128 .LBE43-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB44-.Ltext0
+	.uleb128 .LBE44-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB45-.Ltext0
+	.uleb128 .LBE45-.Ltext0
+	.byte	0
+.LLRL7:
+	.byte	0x4
+	.uleb128 .LBB23-.Ltext0
+	.uleb128 .LBE23-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB24-.Ltext0
+	.uleb128 .LBE24-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB25-.Ltext0
+	.uleb128 .LBE25-.Ltext0
+	.byte	0
+.LLRL10:
+	.byte	0x4
+	.uleb128 .LBB34-.Ltext0
+	.uleb128 .LBE34-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB39-.Ltext0
+	.uleb128 .LBE39-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB40-.Ltext0
+	.uleb128 .LBE40-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB41-.Ltext0
+	.uleb128 .LBE41-.Ltext0
+	.byte	0
+.LLRL16:
+	.byte	0x4
+	.uleb128 .LBB48-.Ltext0
+	.uleb128 .LBE48-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB52-.Ltext0
+	.uleb128 .LBE52-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB53-.Ltext0
+	.uleb128 .LBE53-.Ltext0
+	.byte	0
+.LLRL26:
+	.byte	0x4
+	.uleb128 .LBB56-.Ltext0
+	.uleb128 .LBE56-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB60-.Ltext0
+	.uleb128 .LBE60-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB61-.Ltext0
+	.uleb128 .LBE61-.Ltext0
+	.byte	0
+.LLRL34:
+	.byte	0x4
+	.uleb128 .LBB62-.Ltext0
+	.uleb128 .LBE62-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB65-.Ltext0
+	.uleb128 .LBE65-.Ltext0
+	.byte	0
+.LLRL37:
+	.byte	0x4
+	.uleb128 .LBB66-.Ltext0
+	.uleb128 .LBE66-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB69-.Ltext0
+	.uleb128 .LBE69-.Ltext0
+	.byte	0
+.LLRL46:
+	.byte	0x4
+	.uleb128 .LBB70-.Ltext0
+	.uleb128 .LBE70-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB73-.Ltext0
+	.uleb128 .LBE73-.Ltext0
+	.byte	0
+.Ldebug_ranges3:
+	.section	.debug_line,"",@progbits
+.Ldebug_line0:
+	.section	.debug_str,"MS",@progbits,1
+.LASF2:
+	.string	"long long int"
+.LASF4:
+	.string	"unsigned int"
+.LASF11:
+	.string	"__moddi3"
+.LASF10:
+	.string	"__popcountsi2"
+.LASF8:
+	.string	"__popcountdi2"
+.LASF21:
+	.string	"divide_by_zero"
+.LASF3:
+	.string	"long long unsigned int"
+.LASF7:
+	.string	"__clzdi2"
+.LASF6:
+	.string	"__ffsdi2"
+.LASF13:
+	.string	"__divmoddi4"
+.LASF20:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF17:
+	.string	"__udivdi3"
+.LASF9:
+	.string	"__ctzdi2"
+.LASF18:
+	.string	"__udivmoddi4"
+.LASF16:
+	.string	"__umoddi3"
+.LASF14:
+	.string	"neg_a"
+.LASF15:
+	.string	"neg_b"
+.LASF5:
+	.string	"zero"
+.LASF19:
+	.string	"shift"
+.LASF12:
+	.string	"__divdi3"
+	.section	.debug_line_str,"MS",@progbits,1
+.LASF1:
+	.string	"/vmdebug/libc/src"
+.LASF0:
+	.string	"div64.c"
 	.ident	"GCC: (Debian 12.2.0-14+deb12u1) 12.2.0"
 	.section	.note.GNU-stack,"",@progbits

@@ -2,52 +2,104 @@
 	.file	"exit.c"
 	.intel_syntax noprefix
 	.text
+.Ltext0:
+	.cfi_sections	.debug_frame
+	.file 0 "/vmdebug/libc/src" "exit.c"
 	.p2align 4
 	.globl	atexit
 	.type	atexit, @function
 atexit:
+.LVL0:
+.LFB0:
+	.file 1 "exit.c"
+	.loc 1 14 1 view -0
+	.cfi_startproc
+	.loc 1 15 5 view .LVU1
+	.loc 1 15 23 is_stmt 0 view .LVU2
 	mov	eax, DWORD PTR handler_count
+	.loc 1 15 8 view .LVU3
 	cmp	eax, 32
 	je	.L3
+	.loc 1 17 5 is_stmt 1 view .LVU4
+	.loc 1 17 27 is_stmt 0 view .LVU5
 	lea	edx, [eax+1]
 	mov	DWORD PTR handler_count, edx
+	.loc 1 17 31 view .LVU6
 	mov	edx, DWORD PTR [esp+4]
 	mov	DWORD PTR handlers[0+eax*4], edx
+	.loc 1 18 5 is_stmt 1 view .LVU7
+	.loc 1 18 12 is_stmt 0 view .LVU8
 	xor	eax, eax
 	ret
 .L3:
+	.loc 1 16 16 view .LVU9
 	mov	eax, -1
+	.loc 1 19 1 view .LVU10
 	ret
+	.cfi_endproc
+.LFE0:
 	.size	atexit, .-atexit
 	.p2align 4
 	.globl	exit
 	.type	exit, @function
 exit:
+.LVL1:
+.LFB1:
+	.loc 1 24 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 25 5 view .LVU12
+	.loc 1 25 26 view .LVU13
+	.loc 1 24 1 is_stmt 0 view .LVU14
 	sub	esp, 12
+	.cfi_def_cfa_offset 16
+	.loc 1 25 26 view .LVU15
 	mov	eax, DWORD PTR handler_count
 	test	eax, eax
 	jle	.L6
 	.p2align 4,,10
 	.p2align 3
 .L7:
+	.loc 1 26 9 is_stmt 1 view .LVU16
+	.loc 1 26 18 is_stmt 0 view .LVU17
 	sub	eax, 1
+	.loc 1 26 9 view .LVU18
 	mov	DWORD PTR handler_count, eax
 	call	[DWORD PTR handlers[0+eax*4]]
+.LVL2:
+	.loc 1 25 26 is_stmt 1 view .LVU19
 	mov	eax, DWORD PTR handler_count
 	test	eax, eax
 	jg	.L7
 .L6:
+	.loc 1 27 5 view .LVU20
 	sub	esp, 12
+	.cfi_def_cfa_offset 28
 	push	DWORD PTR [esp+28]
+	.cfi_def_cfa_offset 32
 	call	_exit
+.LVL3:
+	.cfi_endproc
+.LFE1:
 	.size	exit, .-exit
 	.p2align 4
 	.globl	_Exit
 	.type	_Exit, @function
 _Exit:
+.LVL4:
+.LFB2:
+	.loc 1 31 1 view -0
+	.cfi_startproc
+	.loc 1 32 5 view .LVU22
+	.loc 1 31 1 is_stmt 0 view .LVU23
 	sub	esp, 24
+	.cfi_def_cfa_offset 28
+	.loc 1 32 5 view .LVU24
 	push	DWORD PTR [esp+28]
+	.cfi_def_cfa_offset 32
 	call	_exit
+.LVL5:
+	.cfi_endproc
+.LFE2:
 	.size	_Exit, .-_Exit
 	.section	.rodata.str1.1,"aMS",@progbits,1
 .LC0:
@@ -57,13 +109,28 @@ _Exit:
 	.globl	abort
 	.type	abort, @function
 abort:
+.LFB3:
+	.loc 1 38 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 39 5 view .LVU26
+	.loc 1 38 1 is_stmt 0 view .LVU27
 	sub	esp, 16
+	.cfi_def_cfa_offset 20
+	.loc 1 39 5 view .LVU28
 	push	6
+	.cfi_def_cfa_offset 24
 	push	OFFSET FLAT:.LC0
+	.cfi_def_cfa_offset 28
 	push	2
+	.cfi_def_cfa_offset 32
 	call	write
+.LVL6:
+	.loc 1 40 5 is_stmt 1 view .LVU29
 	mov	DWORD PTR [esp], 134
 	call	_exit
+.LVL7:
+	.cfi_endproc
+.LFE3:
 	.size	abort, .-abort
 	.section	.rodata.str1.4,"aMS",@progbits,1
 	.align 4
@@ -74,20 +141,781 @@ abort:
 	.globl	__assert_fail
 	.type	__assert_fail, @function
 __assert_fail:
+.LVL8:
+.LFB4:
+	.loc 1 44 1 view -0
+	.cfi_startproc
+	.loc 1 45 5 view .LVU31
+	.loc 1 44 1 is_stmt 0 view .LVU32
 	sub	esp, 20
+	.cfi_def_cfa_offset 24
+	.loc 1 45 5 view .LVU33
 	push	DWORD PTR [esp+24]
+	.cfi_def_cfa_offset 28
 	push	DWORD PTR [esp+40]
+	.cfi_def_cfa_offset 32
 	push	DWORD PTR [esp+40]
+	.cfi_def_cfa_offset 36
 	push	DWORD PTR [esp+40]
+	.cfi_def_cfa_offset 40
 	push	OFFSET FLAT:.LC1
+	.cfi_def_cfa_offset 44
 	push	DWORD PTR stderr
+	.cfi_def_cfa_offset 48
 	call	fprintf
+.LVL9:
+	.loc 1 46 5 is_stmt 1 view .LVU34
 	add	esp, 32
+	.cfi_def_cfa_offset 16
 	call	abort
+.LVL10:
+	.cfi_endproc
+.LFE4:
 	.size	__assert_fail, .-__assert_fail
 	.local	handler_count
 	.comm	handler_count,4,4
 	.local	handlers
 	.comm	handlers,128,32
+.Letext0:
+	.file 2 "/vmdebug/libc/include/stddef.h"
+	.file 3 "/vmdebug/libc/include/stdio.h"
+	.file 4 "/vmdebug/libc/include/sys/types.h"
+	.file 5 "/vmdebug/libc/include/unistd.h"
+	.section	.debug_info,"",@progbits
+.Ldebug_info0:
+	.long	0x253
+	.value	0x5
+	.byte	0x1
+	.byte	0x4
+	.long	.Ldebug_abbrev0
+	.uleb128 0xa
+	.long	.LASF28
+	.byte	0x1d
+	.long	.LASF0
+	.long	.LASF1
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	.Ldebug_line0
+	.uleb128 0x6
+	.long	.LASF5
+	.byte	0x2
+	.byte	0x7
+	.byte	0x17
+	.long	0x32
+	.uleb128 0x1
+	.byte	0x4
+	.byte	0x7
+	.long	.LASF2
+	.uleb128 0xb
+	.byte	0x4
+	.byte	0x5
+	.string	"int"
+	.uleb128 0x1
+	.byte	0x4
+	.byte	0x5
+	.long	.LASF3
+	.uleb128 0x1
+	.byte	0x1
+	.byte	0x6
+	.long	.LASF4
+	.uleb128 0xc
+	.long	0x47
+	.uleb128 0xd
+	.long	.LASF29
+	.byte	0x4
+	.byte	0x3
+	.byte	0x15
+	.byte	0x10
+	.long	0x6d
+	.uleb128 0xe
+	.string	"fd"
+	.byte	0x3
+	.byte	0x16
+	.byte	0x9
+	.long	0x39
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	.LASF6
+	.byte	0x3
+	.byte	0x17
+	.byte	0x3
+	.long	0x53
+	.uleb128 0x5
+	.long	0x6d
+	.uleb128 0xf
+	.long	.LASF30
+	.byte	0x3
+	.byte	0x1b
+	.byte	0xe
+	.long	0x79
+	.uleb128 0x6
+	.long	.LASF7
+	.byte	0x4
+	.byte	0x5
+	.byte	0xd
+	.long	0x39
+	.uleb128 0x1
+	.byte	0x1
+	.byte	0x6
+	.long	.LASF8
+	.uleb128 0x1
+	.byte	0x1
+	.byte	0x8
+	.long	.LASF9
+	.uleb128 0x1
+	.byte	0x2
+	.byte	0x5
+	.long	.LASF10
+	.uleb128 0x1
+	.byte	0x2
+	.byte	0x7
+	.long	.LASF11
+	.uleb128 0x1
+	.byte	0x8
+	.byte	0x5
+	.long	.LASF12
+	.uleb128 0x1
+	.byte	0x8
+	.byte	0x7
+	.long	.LASF13
+	.uleb128 0x10
+	.long	0xd0
+	.long	0xd0
+	.uleb128 0x11
+	.long	0x32
+	.byte	0x1f
+	.byte	0
+	.uleb128 0x5
+	.long	0xd5
+	.uleb128 0x12
+	.uleb128 0x8
+	.long	.LASF14
+	.byte	0xa
+	.byte	0xf
+	.long	0xc0
+	.uleb128 0x5
+	.byte	0x3
+	.long	handlers
+	.uleb128 0x8
+	.long	.LASF15
+	.byte	0xb
+	.byte	0xc
+	.long	0x39
+	.uleb128 0x5
+	.byte	0x3
+	.long	handler_count
+	.uleb128 0x9
+	.long	.LASF16
+	.byte	0x3
+	.byte	0x21
+	.byte	0x5
+	.long	0x39
+	.long	0x114
+	.uleb128 0x2
+	.long	0x79
+	.uleb128 0x2
+	.long	0x114
+	.uleb128 0x13
+	.byte	0
+	.uleb128 0x5
+	.long	0x4e
+	.uleb128 0x9
+	.long	.LASF17
+	.byte	0x5
+	.byte	0xf
+	.byte	0x9
+	.long	0x8a
+	.long	0x139
+	.uleb128 0x2
+	.long	0x39
+	.uleb128 0x2
+	.long	0x139
+	.uleb128 0x2
+	.long	0x26
+	.byte	0
+	.uleb128 0x5
+	.long	0x13e
+	.uleb128 0x14
+	.uleb128 0x15
+	.long	.LASF18
+	.byte	0x5
+	.byte	0x12
+	.byte	0x6
+	.long	0x151
+	.uleb128 0x2
+	.long	0x39
+	.byte	0
+	.uleb128 0x7
+	.long	.LASF23
+	.byte	0x2b
+	.long	.LFB4
+	.long	.LFE4-.LFB4
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x1b0
+	.uleb128 0x3
+	.long	.LASF19
+	.byte	0x2b
+	.byte	0x20
+	.long	0x114
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x3
+	.long	.LASF20
+	.byte	0x2b
+	.byte	0x32
+	.long	0x114
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x3
+	.long	.LASF21
+	.byte	0x2b
+	.byte	0x45
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x3
+	.long	.LASF22
+	.byte	0x2b
+	.byte	0x57
+	.long	0x114
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 12
+	.uleb128 0x4
+	.long	.LVL9
+	.long	0xf8
+	.uleb128 0x4
+	.long	.LVL10
+	.long	0x1b0
+	.byte	0
+	.uleb128 0x7
+	.long	.LASF24
+	.byte	0x25
+	.long	.LFB3
+	.long	.LFE3-.LFB3
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x1d7
+	.uleb128 0x4
+	.long	.LVL6
+	.long	0x119
+	.uleb128 0x4
+	.long	.LVL7
+	.long	0x13f
+	.byte	0
+	.uleb128 0x7
+	.long	.LASF25
+	.byte	0x1e
+	.long	.LFB2
+	.long	.LFE2-.LFB2
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x203
+	.uleb128 0x3
+	.long	.LASF26
+	.byte	0x1e
+	.byte	0x10
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x4
+	.long	.LVL5
+	.long	0x13f
+	.byte	0
+	.uleb128 0x16
+	.long	.LASF27
+	.byte	0x1
+	.byte	0x17
+	.byte	0x6
+	.long	.LFB1
+	.long	.LFE1-.LFB1
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x231
+	.uleb128 0x3
+	.long	.LASF26
+	.byte	0x17
+	.byte	0xf
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x4
+	.long	.LVL3
+	.long	0x13f
+	.byte	0
+	.uleb128 0x17
+	.long	.LASF31
+	.byte	0x1
+	.byte	0xd
+	.byte	0x5
+	.long	0x39
+	.long	.LFB0
+	.long	.LFE0-.LFB0
+	.uleb128 0x1
+	.byte	0x9c
+	.uleb128 0x18
+	.string	"fn"
+	.byte	0x1
+	.byte	0xd
+	.byte	0x13
+	.long	0xd0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.section	.debug_abbrev,"",@progbits
+.Ldebug_abbrev0:
+	.uleb128 0x1
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0xe
+	.byte	0
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.uleb128 0x48
+	.byte	0
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.uleb128 0x16
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 6
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x87
+	.uleb128 0x19
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x9
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.uleb128 0x11
+	.byte	0x1
+	.uleb128 0x25
+	.uleb128 0xe
+	.uleb128 0x13
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x1f
+	.uleb128 0x1b
+	.uleb128 0x1f
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x10
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x8
+	.byte	0
+	.byte	0
+	.uleb128 0xc
+	.uleb128 0x26
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.uleb128 0x13
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0xf
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3c
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0x1
+	.byte	0x1
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x11
+	.uleb128 0x21
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2f
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x12
+	.uleb128 0x15
+	.byte	0
+	.uleb128 0x27
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.uleb128 0x26
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x87
+	.uleb128 0x19
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x16
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x87
+	.uleb128 0x19
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.uleb128 0x18
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.byte	0
+	.section	.debug_aranges,"",@progbits
+	.long	0x1c
+	.value	0x2
+	.long	.Ldebug_info0
+	.byte	0x4
+	.byte	0
+	.value	0
+	.value	0
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	0
+	.long	0
+	.section	.debug_line,"",@progbits
+.Ldebug_line0:
+	.section	.debug_str,"MS",@progbits,1
+.LASF5:
+	.string	"size_t"
+.LASF27:
+	.string	"exit"
+.LASF30:
+	.string	"stderr"
+.LASF15:
+	.string	"handler_count"
+.LASF23:
+	.string	"__assert_fail"
+.LASF26:
+	.string	"status"
+.LASF7:
+	.string	"ssize_t"
+.LASF28:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF6:
+	.string	"FILE"
+.LASF13:
+	.string	"long long unsigned int"
+.LASF9:
+	.string	"unsigned char"
+.LASF11:
+	.string	"short unsigned int"
+.LASF17:
+	.string	"write"
+.LASF18:
+	.string	"_exit"
+.LASF20:
+	.string	"file"
+.LASF19:
+	.string	"expr"
+.LASF31:
+	.string	"atexit"
+.LASF29:
+	.string	"__vmdebug_file"
+.LASF2:
+	.string	"unsigned int"
+.LASF4:
+	.string	"char"
+.LASF25:
+	.string	"_Exit"
+.LASF21:
+	.string	"line"
+.LASF14:
+	.string	"handlers"
+.LASF12:
+	.string	"long long int"
+.LASF16:
+	.string	"fprintf"
+.LASF10:
+	.string	"short int"
+.LASF3:
+	.string	"long int"
+.LASF24:
+	.string	"abort"
+.LASF8:
+	.string	"signed char"
+.LASF22:
+	.string	"func"
+	.section	.debug_line_str,"MS",@progbits,1
+.LASF1:
+	.string	"/vmdebug/libc/src"
+.LASF0:
+	.string	"exit.c"
 	.ident	"GCC: (Debian 12.2.0-14+deb12u1) 12.2.0"
 	.section	.note.GNU-stack,"",@progbits

@@ -2,6 +2,9 @@
 	.file	"malloc.c"
 	.intel_syntax noprefix
 	.text
+.Ltext0:
+	.cfi_sections	.debug_frame
+	.file 0 "/vmdebug/libc/src" "malloc.c"
 	.section	.rodata.str1.4,"aMS",@progbits,1
 	.align 4
 .LC0:
@@ -10,23 +13,47 @@
 	.p2align 4
 	.type	heap_error, @function
 heap_error:
+.LVL0:
+.LFB4:
+	.file 1 "malloc.c"
+	.loc 1 87 1 view -0
+	.cfi_startproc
+	.loc 1 88 5 view .LVU1
+	.loc 1 87 1 is_stmt 0 view .LVU2
 	sub	esp, 12
+	.cfi_def_cfa_offset 16
+	.loc 1 88 5 view .LVU3
 	xor	ecx, ecx
 	cmp	edx, DWORD PTR __heap_start
 	jb	.L2
+	.loc 1 89 35 view .LVU4
 	cmp	edx, DWORD PTR __heap_end
 	jnb	.L2
+	.loc 1 88 5 view .LVU5
 	mov	ecx, DWORD PTR [edx]
 .L2:
+	.loc 1 88 5 discriminator 3 view .LVU6
 	sub	esp, 12
+	.cfi_def_cfa_offset 28
 	push	ecx
+	.cfi_def_cfa_offset 32
 	push	edx
+	.cfi_def_cfa_offset 36
 	push	eax
+	.cfi_def_cfa_offset 40
 	push	OFFSET FLAT:.LC0
+	.cfi_def_cfa_offset 44
 	push	DWORD PTR stderr
+	.cfi_def_cfa_offset 48
 	call	fprintf
+.LVL1:
+	.loc 1 90 5 is_stmt 1 discriminator 3 view .LVU7
 	add	esp, 32
+	.cfi_def_cfa_offset 16
 	call	abort
+.LVL2:
+	.cfi_endproc
+.LFE4:
 	.size	heap_error, .-heap_error
 	.section	.rodata.str1.4
 	.align 4
@@ -36,40 +63,97 @@ heap_error:
 	.p2align 4
 	.type	heap_grow, @function
 heap_grow:
+.LVL3:
+.LFB8:
+	.loc 1 132 1 view -0
+	.cfi_startproc
+	.loc 1 133 5 view .LVU9
+	.loc 1 134 5 view .LVU10
+	.loc 1 132 1 is_stmt 0 view .LVU11
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
 	mov	ebx, eax
 	sub	esp, 20
+	.cfi_def_cfa_offset 28
+	.loc 1 134 17 view .LVU12
 	push	0
+	.cfi_def_cfa_offset 32
 	call	sbrk
+.LVL4:
+	.loc 1 134 25 view .LVU13
 	mov	edx, DWORD PTR __heap_end
+	.loc 1 134 8 view .LVU14
 	add	esp, 16
+	.cfi_def_cfa_offset 16
 	cmp	edx, eax
 	jne	.L16
+	.loc 1 136 5 is_stmt 1 view .LVU15
+	.loc 1 136 8 is_stmt 0 view .LVU16
 	test	ebx, ebx
 	js	.L11
+	.loc 1 136 32 discriminator 1 view .LVU17
 	sub	esp, 12
+	.cfi_def_cfa_offset 28
 	push	ebx
+	.cfi_def_cfa_offset 32
 	call	sbrk
+.LVL5:
+	.loc 1 136 29 discriminator 1 view .LVU18
 	add	esp, 16
+	.cfi_def_cfa_offset 16
 	cmp	eax, -1
 	je	.L11
+	.loc 1 140 5 is_stmt 1 view .LVU19
+	.loc 1 140 9 is_stmt 0 view .LVU20
 	mov	eax, DWORD PTR __heap_end
+.LVL6:
+	.loc 1 141 5 is_stmt 1 view .LVU21
+	.loc 1 141 16 is_stmt 0 view .LVU22
 	add	ebx, eax
+.LVL7:
+	.loc 1 141 16 view .LVU23
 	mov	DWORD PTR __heap_end, ebx
+	.loc 1 142 5 is_stmt 1 view .LVU24
+	.loc 1 143 1 is_stmt 0 view .LVU25
 	add	esp, 8
+	.cfi_remember_state
+	.cfi_def_cfa_offset 8
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+.LVL8:
 	.p2align 4,,10
 	.p2align 3
 .L11:
+	.cfi_restore_state
+	.loc 1 137 9 is_stmt 1 view .LVU26
+	.loc 1 137 15 is_stmt 0 view .LVU27
 	mov	DWORD PTR errno, 12
+	.loc 1 138 9 is_stmt 1 view .LVU28
+	.loc 1 143 1 is_stmt 0 view .LVU29
 	add	esp, 8
+	.cfi_remember_state
+	.cfi_def_cfa_offset 8
+	.loc 1 138 16 view .LVU30
 	xor	eax, eax
+	.loc 1 143 1 view .LVU31
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+.LVL9:
+	.loc 1 143 1 view .LVU32
 	ret
+.LVL10:
 .L16:
+	.cfi_restore_state
+	.loc 1 135 9 is_stmt 1 view .LVU33
 	mov	eax, OFFSET FLAT:.LC1
 	call	heap_error
+.LVL11:
+	.cfi_endproc
+.LFE8:
 	.size	heap_grow, .-heap_grow
 	.section	.rodata.str1.4
 	.align 4
@@ -89,509 +173,1523 @@ heap_grow:
 	.p2align 4
 	.type	find_chunk, @function
 find_chunk:
+.LVL12:
+.LFB11:
+	.loc 1 197 1 view -0
+	.cfi_startproc
+	.loc 1 198 5 view .LVU35
+	.loc 1 197 1 is_stmt 0 view .LVU36
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
+	.loc 1 198 11 view .LVU37
 	lea	ecx, [eax-4]
+.LVL13:
+	.loc 1 199 5 is_stmt 1 view .LVU38
+	.loc 1 200 5 view .LVU39
+	.loc 1 201 5 view .LVU40
+	.loc 1 197 1 is_stmt 0 view .LVU41
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	mov	edi, edx
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
 	sub	esp, 12
+	.cfi_def_cfa_offset 32
+	.loc 1 201 22 view .LVU42
 	mov	edx, DWORD PTR __heap_start
+.LVL14:
+	.loc 1 201 30 view .LVU43
 	cmp	ecx, edx
 	jb	.L18
 	test	edx, edx
 	je	.L18
+	.loc 1 201 65 discriminator 2 view .LVU44
 	mov	ebx, DWORD PTR __heap_end
+	.loc 1 201 55 discriminator 2 view .LVU45
 	cmp	ecx, ebx
 	jnb	.L18
 	mov	esi, eax
+.LVL15:
+	.loc 1 203 38 is_stmt 1 view .LVU46
 	cmp	edx, ecx
 	jb	.L19
 	jmp	.L32
+.LVL16:
 	.p2align 4,,10
 	.p2align 3
 .L28:
+	.loc 1 203 54 is_stmt 0 view .LVU47
 	mov	edx, eax
+.LVL17:
 .L19:
+	.loc 1 204 9 is_stmt 1 view .LVU48
+.LBB92:
+.LBI92:
+	.loc 1 94 13 view .LVU49
+.LBB93:
+	.loc 1 96 5 view .LVU50
+	.loc 1 96 18 is_stmt 0 view .LVU51
 	mov	ebp, DWORD PTR [edx]
+.LVL18:
+	.loc 1 97 5 is_stmt 1 view .LVU52
+	.loc 1 97 18 is_stmt 0 view .LVU53
 	mov	eax, ebp
 	and	eax, -8
+.LVL19:
+	.loc 1 98 5 is_stmt 1 view .LVU54
+	.loc 1 98 23 is_stmt 0 view .LVU55
 	and	ebp, 6
+.LVL20:
+	.loc 1 98 23 view .LVU56
 	jne	.L31
+	.loc 1 98 23 view .LVU57
 	cmp	eax, 7
 	jbe	.L31
+	.loc 1 98 79 view .LVU58
 	mov	ebp, ebx
 	sub	ebp, edx
+	.loc 1 98 43 view .LVU59
 	cmp	ebp, eax
 	jb	.L31
+.LVL21:
+	.loc 1 98 43 view .LVU60
+.LBE93:
+.LBE92:
+	.loc 1 205 9 is_stmt 1 discriminator 3 view .LVU61
+	.loc 1 203 5 discriminator 3 view .LVU62
+	.loc 1 203 54 is_stmt 0 discriminator 3 view .LVU63
 	add	eax, edx
+.LVL22:
+	.loc 1 203 38 is_stmt 1 discriminator 3 view .LVU64
 	cmp	eax, ecx
 	jb	.L28
+.LVL23:
 .L20:
+	.loc 1 207 5 view .LVU65
+	.loc 1 207 8 is_stmt 0 view .LVU66
 	cmp	ecx, eax
 	jne	.L33
+	.loc 1 209 5 is_stmt 1 view .LVU67
+.LVL24:
+.LBB94:
+.LBI94:
+	.loc 1 94 13 view .LVU68
+.LBB95:
+	.loc 1 96 5 view .LVU69
+	.loc 1 96 18 is_stmt 0 view .LVU70
 	mov	esi, DWORD PTR [esi-4]
+.LVL25:
+	.loc 1 97 5 is_stmt 1 view .LVU71
+	.loc 1 97 18 is_stmt 0 view .LVU72
 	mov	ebp, esi
 	and	ebp, -8
+.LVL26:
+	.loc 1 98 5 is_stmt 1 view .LVU73
+	.loc 1 98 23 is_stmt 0 view .LVU74
 	test	esi, 6
 	jne	.L25
 	cmp	ebp, 7
 	jbe	.L25
+	.loc 1 98 79 view .LVU75
 	sub	ebx, ecx
+	.loc 1 98 43 view .LVU76
 	cmp	ebx, ebp
 	jb	.L25
+.LVL27:
+	.loc 1 98 43 view .LVU77
+.LBE95:
+.LBE94:
+	.loc 1 210 5 is_stmt 1 view .LVU78
+	.loc 1 210 8 is_stmt 0 view .LVU79
 	and	esi, 1
 	je	.L34
+	.loc 1 212 5 is_stmt 1 view .LVU80
+	.loc 1 212 13 is_stmt 0 view .LVU81
 	mov	DWORD PTR [edi], edx
+	.loc 1 213 5 is_stmt 1 view .LVU82
+	.loc 1 214 1 is_stmt 0 view .LVU83
 	add	esp, 12
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
 	mov	eax, ecx
+.LVL28:
+	.loc 1 214 1 view .LVU84
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+.LVL29:
+	.loc 1 214 1 view .LVU85
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
 	ret
+.LVL30:
 	.p2align 4,,10
 	.p2align 3
 .L32:
+	.cfi_restore_state
+	.loc 1 203 38 view .LVU86
 	mov	eax, edx
+.LVL31:
+	.loc 1 200 11 view .LVU87
 	xor	edx, edx
+.LVL32:
+	.loc 1 200 11 view .LVU88
 	jmp	.L20
+.LVL33:
 .L25:
+.LBB99:
+.LBB98:
+.LBB96:
+.LBI96:
+	.loc 1 94 13 is_stmt 1 view .LVU89
+.LBB97:
+	.loc 1 99 9 view .LVU90
 	mov	edx, eax
+.LVL34:
 .L31:
+	.loc 1 99 9 is_stmt 0 view .LVU91
 	mov	eax, OFFSET FLAT:.LC3
 	call	heap_error
+.LVL35:
 .L18:
+	.loc 1 99 9 view .LVU92
+.LBE97:
+.LBE96:
+.LBE98:
+.LBE99:
+	.loc 1 202 9 is_stmt 1 view .LVU93
 	mov	edx, ecx
 	mov	eax, OFFSET FLAT:.LC2
+.LVL36:
+	.loc 1 202 9 is_stmt 0 view .LVU94
 	call	heap_error
+.LVL37:
 .L33:
+	.loc 1 208 9 is_stmt 1 view .LVU95
 	mov	edx, ecx
 	mov	eax, OFFSET FLAT:.LC4
+.LVL38:
+	.loc 1 208 9 is_stmt 0 view .LVU96
 	call	heap_error
+.LVL39:
 .L34:
+	.loc 1 211 9 is_stmt 1 view .LVU97
 	mov	edx, ecx
 	mov	eax, OFFSET FLAT:.LC5
+.LVL40:
+	.loc 1 211 9 is_stmt 0 view .LVU98
 	call	heap_error
+.LVL41:
+	.loc 1 211 9 view .LVU99
+	.cfi_endproc
+.LFE11:
 	.size	find_chunk, .-find_chunk
 	.p2align 4
 	.type	free.part.0, @function
 free.part.0:
+.LVL42:
+.LFB16:
+	.loc 1 216 6 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 224 5 view .LVU101
+	.loc 1 216 6 is_stmt 0 view .LVU102
 	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
 	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
 	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
 	sub	esp, 16
+	.cfi_def_cfa_offset 32
+	.loc 1 224 13 view .LVU103
 	lea	edx, [esp+12]
 	call	find_chunk
+.LVL43:
+	.loc 1 227 14 view .LVU104
 	mov	ecx, DWORD PTR __heap_end
+	.loc 1 224 13 view .LVU105
 	mov	edx, eax
+.LVL44:
+	.loc 1 225 5 is_stmt 1 view .LVU106
+.LBB116:
+.LBI116:
+	.loc 1 71 21 view .LVU107
+.LBB117:
+	.loc 1 73 5 view .LVU108
+	.loc 1 73 30 is_stmt 0 view .LVU109
 	mov	eax, DWORD PTR [eax]
+.LVL45:
+	.loc 1 73 30 view .LVU110
 	and	eax, -8
+.LVL46:
+	.loc 1 73 30 view .LVU111
+.LBE117:
+.LBE116:
+	.loc 1 226 5 is_stmt 1 view .LVU112
+	.loc 1 226 10 is_stmt 0 view .LVU113
 	lea	ebx, [edx+eax]
+.LVL47:
+	.loc 1 227 5 is_stmt 1 view .LVU114
+	.loc 1 227 8 is_stmt 0 view .LVU115
 	cmp	ebx, ecx
 	jb	.L44
+.LVL48:
 .L36:
+	.loc 1 232 5 is_stmt 1 view .LVU116
+	.loc 1 232 14 is_stmt 0 view .LVU117
 	mov	ecx, DWORD PTR [esp+12]
+	.loc 1 232 8 view .LVU118
 	test	ecx, ecx
 	je	.L39
+.LVL49:
+.LBB118:
+.LBI118:
+	.loc 1 76 12 is_stmt 1 view .LVU119
+.LBB119:
+	.loc 1 78 5 view .LVU120
+	.loc 1 78 18 is_stmt 0 view .LVU121
 	mov	ebx, DWORD PTR [ecx]
+.LVL50:
+	.loc 1 78 18 view .LVU122
+.LBE119:
+.LBE118:
+	.loc 1 232 22 view .LVU123
 	test	bl, 1
 	jne	.L39
+	.loc 1 233 9 is_stmt 1 view .LVU124
+.LVL51:
+.LBB120:
+.LBI120:
+	.loc 1 71 21 view .LVU125
+.LBB121:
+	.loc 1 73 5 view .LVU126
+	.loc 1 73 30 is_stmt 0 view .LVU127
 	and	ebx, -8
+.LBE121:
+.LBE120:
+	.loc 1 233 14 view .LVU128
 	mov	edx, ecx
+.LVL52:
+	.loc 1 233 14 view .LVU129
 	add	eax, ebx
+.LVL53:
+	.loc 1 234 9 is_stmt 1 view .LVU130
 .L39:
+	.loc 1 236 5 view .LVU131
+.LBB122:
+.LBI122:
+	.loc 1 81 13 view .LVU132
+.LBB123:
+	.loc 1 83 5 view .LVU133
+	.loc 1 83 23 is_stmt 0 view .LVU134
 	mov	DWORD PTR [edx], eax
+.LVL54:
+	.loc 1 83 23 view .LVU135
+.LBE123:
+.LBE122:
+	.loc 1 237 1 view .LVU136
 	add	esp, 16
+	.cfi_remember_state
+	.cfi_def_cfa_offset 16
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+.LVL55:
 	.p2align 4,,10
 	.p2align 3
 .L44:
+	.cfi_restore_state
+	.loc 1 228 9 is_stmt 1 view .LVU137
+.LBB124:
+.LBI124:
+	.loc 1 94 13 view .LVU138
+.LBB125:
+	.loc 1 96 5 view .LVU139
+	.loc 1 96 18 is_stmt 0 view .LVU140
 	mov	edi, DWORD PTR [ebx]
+.LVL56:
+	.loc 1 97 5 is_stmt 1 view .LVU141
+	.loc 1 97 18 is_stmt 0 view .LVU142
 	mov	esi, edi
 	and	esi, -8
+.LVL57:
+	.loc 1 98 5 is_stmt 1 view .LVU143
+	.loc 1 98 23 is_stmt 0 view .LVU144
 	test	edi, 6
 	jne	.L37
 	cmp	esi, 7
 	jbe	.L37
+	.loc 1 98 79 view .LVU145
 	sub	ecx, ebx
+	.loc 1 98 43 view .LVU146
 	cmp	ecx, esi
 	jb	.L37
+.LVL58:
+	.loc 1 98 43 view .LVU147
+.LBE125:
+.LBE124:
+	.loc 1 229 9 is_stmt 1 view .LVU148
+	.loc 1 230 18 is_stmt 0 view .LVU149
 	add	esi, eax
 	and	edi, 1
 	cmove	eax, esi
+.LVL59:
+	.loc 1 230 18 view .LVU150
 	jmp	.L36
+.LVL60:
 .L37:
+.LBB129:
+.LBB128:
+.LBB126:
+.LBI126:
+	.loc 1 94 13 is_stmt 1 view .LVU151
+.LBB127:
+	.loc 1 99 9 view .LVU152
 	mov	edx, ebx
+.LVL61:
+	.loc 1 99 9 is_stmt 0 view .LVU153
 	mov	eax, OFFSET FLAT:.LC3
+.LVL62:
+	.loc 1 99 9 view .LVU154
 	call	heap_error
+.LVL63:
+	.loc 1 99 9 view .LVU155
+.LBE127:
+.LBE126:
+.LBE128:
+.LBE129:
+	.cfi_endproc
+.LFE16:
 	.size	free.part.0, .-free.part.0
 	.p2align 4
 	.globl	malloc
 	.type	malloc, @function
 malloc:
+.LVL64:
+.LFB10:
+	.loc 1 159 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 160 5 view .LVU157
+	.loc 1 159 1 is_stmt 0 view .LVU158
 	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
 	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
 	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
+	.loc 1 159 1 view .LVU159
 	mov	esi, DWORD PTR [esp+16]
+.LVL65:
+.LBB162:
+.LBI162:
+	.loc 1 103 21 is_stmt 1 view .LVU160
+.LBB163:
+	.loc 1 105 5 view .LVU161
+	.loc 1 105 8 is_stmt 0 view .LVU162
 	cmp	esi, 2147483632
 	ja	.L46
+	.loc 1 107 5 is_stmt 1 view .LVU163
+.LBE163:
+.LBE162:
+	.loc 1 167 22 is_stmt 0 view .LVU164
 	mov	ebx, DWORD PTR __heap_start
+.LBB165:
+.LBB164:
+	.loc 1 107 29 view .LVU165
 	add	esi, 11
+	.loc 1 107 7 view .LVU166
 	and	esi, -8
+.LVL66:
+	.loc 1 108 5 is_stmt 1 view .LVU167
+	.loc 1 108 5 is_stmt 0 view .LVU168
+.LBE164:
+.LBE165:
+	.loc 1 161 5 is_stmt 1 view .LVU169
+	.loc 1 162 5 view .LVU170
+	.loc 1 163 5 view .LVU171
+	.loc 1 167 5 view .LVU172
+	.loc 1 167 8 is_stmt 0 view .LVU173
 	test	ebx, ebx
 	je	.L86
+	.loc 1 171 5 is_stmt 1 view .LVU174
+.LVL67:
+	.loc 1 171 38 view .LVU175
 	mov	ecx, DWORD PTR __heap_end
 	cmp	ebx, ecx
 	jb	.L60
 	jmp	.L52
+.LVL68:
 	.p2align 4,,10
 	.p2align 3
 .L65:
+	.loc 1 171 58 is_stmt 0 view .LVU176
 	mov	ebx, edi
+.LVL69:
 .L60:
+	.loc 1 172 9 is_stmt 1 view .LVU177
+.LBB166:
+.LBI166:
+	.loc 1 94 13 view .LVU178
+.LBB167:
+	.loc 1 96 5 view .LVU179
+	.loc 1 96 18 is_stmt 0 view .LVU180
 	mov	eax, DWORD PTR [ebx]
+.LVL70:
+	.loc 1 97 5 is_stmt 1 view .LVU181
+	.loc 1 97 18 is_stmt 0 view .LVU182
 	mov	edx, eax
 	and	edx, -8
+.LVL71:
+	.loc 1 98 5 is_stmt 1 view .LVU183
+	.loc 1 98 23 is_stmt 0 view .LVU184
 	test	al, 6
 	jne	.L54
+	.loc 1 98 23 view .LVU185
 	cmp	edx, 7
 	jbe	.L54
+	.loc 1 98 79 view .LVU186
 	mov	edi, ecx
 	sub	edi, ebx
+	.loc 1 98 43 view .LVU187
 	cmp	edi, edx
 	jb	.L54
+.LVL72:
+	.loc 1 98 43 view .LVU188
+.LBE167:
+.LBE166:
+	.loc 1 173 9 is_stmt 1 view .LVU189
+	.loc 1 173 12 is_stmt 0 view .LVU190
 	not	eax
 	and	eax, 1
+	.loc 1 173 34 view .LVU191
 	cmp	edx, esi
 	jb	.L56
 	test	al, al
 	jne	.L87
 .L56:
+	.loc 1 177 9 is_stmt 1 discriminator 2 view .LVU192
+.LVL73:
+	.loc 1 171 5 discriminator 2 view .LVU193
+	.loc 1 171 58 is_stmt 0 discriminator 2 view .LVU194
 	lea	edi, [ebx+edx]
+.LVL74:
+	.loc 1 171 38 is_stmt 1 discriminator 2 view .LVU195
 	cmp	edi, ecx
 	jb	.L65
+	.loc 1 180 5 view .LVU196
+	.loc 1 180 22 is_stmt 0 view .LVU197
 	test	al, al
 	jne	.L88
+.LVL75:
 .L52:
+	.loc 1 180 5 is_stmt 1 view .LVU198
+	.loc 1 186 5 view .LVU199
+	.loc 1 186 13 is_stmt 0 view .LVU200
 	mov	eax, esi
 	call	heap_grow
+.LVL76:
+	.loc 1 187 5 is_stmt 1 view .LVU201
+	.loc 1 187 8 is_stmt 0 view .LVU202
 	test	eax, eax
 	je	.L49
+	.loc 1 189 5 is_stmt 1 view .LVU203
+.LVL77:
+.LBB171:
+.LBI171:
+	.loc 1 81 13 view .LVU204
+.LBB172:
+	.loc 1 83 5 view .LVU205
+	.loc 1 83 30 is_stmt 0 view .LVU206
 	or	esi, 1
+.LVL78:
+	.loc 1 83 30 view .LVU207
+.LBE172:
+.LBE171:
+	.loc 1 190 18 view .LVU208
 	add	eax, 4
+.LVL79:
+.LBB174:
+.LBB173:
+	.loc 1 83 30 view .LVU209
 	mov	DWORD PTR [eax-4], esi
+.LVL80:
+	.loc 1 83 30 view .LVU210
+.LBE173:
+.LBE174:
+	.loc 1 190 5 is_stmt 1 view .LVU211
 .L45:
+	.loc 1 191 1 is_stmt 0 view .LVU212
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+.LVL81:
 .L51:
+	.cfi_restore_state
+.LBB175:
+.LBB176:
+	.loc 1 118 16 view .LVU213
 	sub	esp, 12
+	.cfi_def_cfa_offset 28
 	push	edi
+	.cfi_def_cfa_offset 32
 	call	sbrk
+.LVL82:
+	.loc 1 118 13 view .LVU214
 	add	esp, 16
+	.cfi_def_cfa_offset 16
 	cmp	eax, -1
 	jne	.L53
+.LVL83:
 	.p2align 4,,10
 	.p2align 3
 .L46:
+	.loc 1 118 13 view .LVU215
+.LBE176:
+.LBE175:
+	.loc 1 164 9 is_stmt 1 view .LVU216
+	.loc 1 164 15 is_stmt 0 view .LVU217
 	mov	DWORD PTR errno, 12
+	.loc 1 165 9 is_stmt 1 view .LVU218
 .L49:
+	.loc 1 165 16 is_stmt 0 view .LVU219
 	xor	eax, eax
 	jmp	.L45
+.LVL84:
 	.p2align 4,,10
 	.p2align 3
 .L87:
+	.loc 1 174 13 is_stmt 1 view .LVU220
+.LBB178:
+.LBI178:
+	.loc 1 147 13 view .LVU221
+.LBB179:
+	.loc 1 149 5 view .LVU222
+	.loc 1 150 5 view .LVU223
+	.loc 1 150 14 is_stmt 0 view .LVU224
 	mov	eax, edx
 	sub	eax, esi
+	.loc 1 150 8 view .LVU225
 	cmp	eax, 7
 	ja	.L89
+	.loc 1 154 9 is_stmt 1 view .LVU226
+.LVL85:
+.LBB180:
+.LBI180:
+	.loc 1 81 13 view .LVU227
+.LBB181:
+	.loc 1 83 5 view .LVU228
+	.loc 1 83 30 is_stmt 0 view .LVU229
 	or	edx, 1
+.LVL86:
+	.loc 1 83 30 view .LVU230
 	mov	DWORD PTR [ebx], edx
+.LVL87:
+	.loc 1 83 30 view .LVU231
+.LBE181:
+.LBE180:
+.LBE179:
+.LBE178:
+	.loc 1 175 13 is_stmt 1 view .LVU232
 .L85:
+	.loc 1 184 9 view .LVU233
+	.loc 1 184 21 is_stmt 0 view .LVU234
 	lea	eax, [ebx+4]
+	.loc 1 191 1 view .LVU235
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+.LVL88:
 	.p2align 4,,10
 	.p2align 3
 .L89:
+	.cfi_restore_state
+.LBB187:
+.LBB186:
+	.loc 1 151 9 is_stmt 1 view .LVU236
+.LBB182:
+.LBI182:
+	.loc 1 81 13 view .LVU237
+.LBB183:
+	.loc 1 83 5 view .LVU238
+	.loc 1 83 30 is_stmt 0 view .LVU239
 	mov	edx, esi
+.LVL89:
+	.loc 1 83 30 view .LVU240
 	or	edx, 1
 	mov	DWORD PTR [ebx], edx
+.LVL90:
+	.loc 1 83 30 view .LVU241
+.LBE183:
+.LBE182:
+	.loc 1 152 9 is_stmt 1 view .LVU242
+.LBB184:
+.LBI184:
+	.loc 1 81 13 view .LVU243
+.LBB185:
+	.loc 1 83 5 view .LVU244
+	.loc 1 83 23 is_stmt 0 view .LVU245
 	mov	DWORD PTR [ebx+esi], eax
+	.loc 1 84 1 view .LVU246
 	jmp	.L85
+.LVL91:
 	.p2align 4,,10
 	.p2align 3
 .L88:
+	.loc 1 84 1 view .LVU247
+.LBE185:
+.LBE184:
+.LBE186:
+.LBE187:
+	.loc 1 181 9 is_stmt 1 view .LVU248
+	.loc 1 181 13 is_stmt 0 view .LVU249
 	mov	eax, esi
 	sub	eax, edx
 	call	heap_grow
+.LVL92:
+	.loc 1 181 12 view .LVU250
 	test	eax, eax
 	je	.L49
+	.loc 1 183 9 is_stmt 1 view .LVU251
+.LVL93:
+.LBB188:
+.LBI188:
+	.loc 1 81 13 view .LVU252
+.LBB189:
+	.loc 1 83 5 view .LVU253
+	.loc 1 83 30 is_stmt 0 view .LVU254
 	or	esi, 1
+.LVL94:
+	.loc 1 83 30 view .LVU255
 	mov	DWORD PTR [ebx], esi
 	jmp	.L85
+.LVL95:
 	.p2align 4,,10
 	.p2align 3
 .L86:
+	.loc 1 83 30 view .LVU256
+.LBE189:
+.LBE188:
+.LBB190:
+.LBI175:
+	.loc 1 112 12 is_stmt 1 view .LVU257
+.LBB177:
+	.loc 1 114 5 view .LVU258
+	.loc 1 114 19 is_stmt 0 view .LVU259
 	sub	esp, 12
+	.cfi_def_cfa_offset 28
+	.loc 1 115 32 view .LVU260
 	mov	edi, 4
+	.loc 1 114 19 view .LVU261
 	push	0
+	.cfi_def_cfa_offset 32
 	call	sbrk
+.LVL96:
+	.loc 1 116 8 view .LVU262
 	add	esp, 16
+	.cfi_def_cfa_offset 16
+	.loc 1 115 32 view .LVU263
 	sub	edi, eax
+	.loc 1 114 19 view .LVU264
 	mov	ebx, eax
+.LVL97:
+	.loc 1 115 5 is_stmt 1 view .LVU265
+	.loc 1 115 18 is_stmt 0 view .LVU266
 	and	edi, 7
+.LVL98:
+	.loc 1 116 5 is_stmt 1 view .LVU267
+	.loc 1 116 8 is_stmt 0 view .LVU268
 	cmp	eax, -1
 	je	.L46
+	.loc 1 118 5 is_stmt 1 view .LVU269
+	.loc 1 118 8 is_stmt 0 view .LVU270
 	test	edi, edi
 	jne	.L51
+.LVL99:
 .L53:
+	.loc 1 120 5 is_stmt 1 view .LVU271
+	.loc 1 120 26 is_stmt 0 view .LVU272
 	add	ebx, edi
+.LVL100:
+	.loc 1 120 18 view .LVU273
 	mov	DWORD PTR __heap_start, ebx
+	.loc 1 121 5 is_stmt 1 view .LVU274
+	.loc 1 121 16 is_stmt 0 view .LVU275
 	mov	DWORD PTR __heap_end, ebx
+	.loc 1 122 5 is_stmt 1 view .LVU276
+.LVL101:
+	.loc 1 122 5 is_stmt 0 view .LVU277
+.LBE177:
+.LBE190:
+	.loc 1 171 5 is_stmt 1 view .LVU278
+	.loc 1 171 38 view .LVU279
 	jmp	.L52
+.LVL102:
 .L54:
+.LBB191:
+.LBB170:
+.LBB168:
+.LBI168:
+	.loc 1 94 13 view .LVU280
+.LBB169:
+	.loc 1 99 9 view .LVU281
 	mov	edx, ebx
+.LVL103:
+	.loc 1 99 9 is_stmt 0 view .LVU282
 	mov	eax, OFFSET FLAT:.LC3
+.LVL104:
+	.loc 1 99 9 view .LVU283
 	call	heap_error
+.LVL105:
+	.loc 1 99 9 view .LVU284
+.LBE169:
+.LBE168:
+.LBE170:
+.LBE191:
+	.cfi_endproc
+.LFE10:
 	.size	malloc, .-malloc
 	.p2align 4
 	.globl	free
 	.type	free, @function
 free:
+.LVL106:
+.LFB12:
+	.loc 1 217 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 218 5 view .LVU286
+	.loc 1 219 5 view .LVU287
+	.loc 1 220 5 view .LVU288
+	.loc 1 221 5 view .LVU289
+	.loc 1 222 5 view .LVU290
+	.loc 1 217 1 is_stmt 0 view .LVU291
 	mov	eax, DWORD PTR [esp+4]
+	.loc 1 222 8 view .LVU292
 	test	eax, eax
 	je	.L90
 	jmp	free.part.0
+.LVL107:
 	.p2align 4,,10
 	.p2align 3
 .L90:
+	.loc 1 237 1 view .LVU293
 	ret
+	.cfi_endproc
+.LFE12:
 	.size	free, .-free
 	.p2align 4
 	.globl	calloc
 	.type	calloc, @function
 calloc:
+.LVL108:
+.LFB13:
+	.loc 1 240 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 241 5 view .LVU295
+	.loc 1 242 5 view .LVU296
+	.loc 1 243 5 view .LVU297
+	.loc 1 240 1 is_stmt 0 view .LVU298
 	push	esi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 6, -8
 	push	ebx
+	.cfi_def_cfa_offset 12
+	.cfi_offset 3, -12
 	sub	esp, 4
+	.cfi_def_cfa_offset 16
+	.loc 1 240 1 view .LVU299
 	mov	ecx, DWORD PTR [esp+20]
 	mov	ebx, DWORD PTR [esp+16]
+	.loc 1 243 8 view .LVU300
 	test	ecx, ecx
 	je	.L93
 	mov	eax, ecx
 	mul	ebx
 	jo	.L106
 .L93:
+	.loc 1 247 5 is_stmt 1 view .LVU301
+	.loc 1 247 11 is_stmt 0 view .LVU302
 	imul	ebx, ecx
+.LVL109:
+	.loc 1 248 5 is_stmt 1 view .LVU303
+	.loc 1 248 9 is_stmt 0 view .LVU304
 	sub	esp, 12
+	.cfi_def_cfa_offset 28
 	push	ebx
+	.cfi_def_cfa_offset 32
 	call	malloc
+.LVL110:
+	.loc 1 249 8 view .LVU305
 	add	esp, 16
+	.cfi_def_cfa_offset 16
+	.loc 1 248 9 view .LVU306
 	mov	esi, eax
+.LVL111:
+	.loc 1 249 5 is_stmt 1 view .LVU307
+	.loc 1 249 8 is_stmt 0 view .LVU308
 	test	eax, eax
 	je	.L97
+	.loc 1 250 9 is_stmt 1 view .LVU309
 	sub	esp, 4
+	.cfi_def_cfa_offset 20
 	push	ebx
+	.cfi_def_cfa_offset 24
 	push	0
+	.cfi_def_cfa_offset 28
 	push	eax
+	.cfi_def_cfa_offset 32
 	call	memset
+.LVL112:
+	.loc 1 250 9 is_stmt 0 view .LVU310
 	add	esp, 16
+	.cfi_def_cfa_offset 16
+	.loc 1 252 1 view .LVU311
 	mov	eax, esi
 	add	esp, 4
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL113:
+	.loc 1 252 1 view .LVU312
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+.LVL114:
+	.loc 1 252 1 view .LVU313
 	ret
+.LVL115:
 .L106:
+	.cfi_restore_state
+	.loc 1 244 9 is_stmt 1 discriminator 1 view .LVU314
+	.loc 1 244 15 is_stmt 0 discriminator 1 view .LVU315
 	mov	DWORD PTR errno, 12
+	.loc 1 245 9 is_stmt 1 discriminator 1 view .LVU316
 .L97:
+	.loc 1 245 16 is_stmt 0 view .LVU317
 	xor	esi, esi
+	.loc 1 252 1 view .LVU318
 	add	esp, 4
+	.cfi_def_cfa_offset 12
 	mov	eax, esi
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE13:
 	.size	calloc, .-calloc
 	.p2align 4
 	.globl	realloc
 	.type	realloc, @function
 realloc:
+.LVL116:
+.LFB14:
+	.loc 1 255 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 256 5 view .LVU320
+	.loc 1 257 5 view .LVU321
+	.loc 1 258 5 view .LVU322
+	.loc 1 259 5 view .LVU323
+	.loc 1 260 5 view .LVU324
+	.loc 1 261 5 view .LVU325
+	.loc 1 262 5 view .LVU326
+	.loc 1 255 1 is_stmt 0 view .LVU327
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
 	sub	esp, 44
+	.cfi_def_cfa_offset 64
+	.loc 1 255 1 view .LVU328
 	mov	edi, DWORD PTR [esp+64]
 	mov	esi, DWORD PTR [esp+68]
+	.loc 1 262 8 view .LVU329
 	test	edi, edi
 	je	.L130
+	.loc 1 264 5 is_stmt 1 view .LVU330
+	.loc 1 264 8 is_stmt 0 view .LVU331
 	test	esi, esi
 	je	.L131
+	.loc 1 268 5 is_stmt 1 view .LVU332
+.LVL117:
+.LBB222:
+.LBI222:
+	.loc 1 103 21 view .LVU333
+.LBB223:
+	.loc 1 105 5 view .LVU334
+	.loc 1 105 8 is_stmt 0 view .LVU335
 	cmp	esi, 2147483632
 	ja	.L111
+	.loc 1 107 5 is_stmt 1 view .LVU336
+	.loc 1 107 29 is_stmt 0 view .LVU337
 	lea	eax, [esi+11]
+.LBE223:
+.LBE222:
+	.loc 1 273 13 view .LVU338
 	lea	edx, [esp+28]
+.LBB225:
+.LBB224:
+	.loc 1 107 7 view .LVU339
 	and	eax, -8
 	mov	DWORD PTR [esp], eax
+.LVL118:
+	.loc 1 108 5 is_stmt 1 view .LVU340
+	.loc 1 108 5 is_stmt 0 view .LVU341
+.LBE224:
+.LBE225:
+	.loc 1 269 5 is_stmt 1 view .LVU342
+	.loc 1 273 5 view .LVU343
+	.loc 1 273 13 is_stmt 0 view .LVU344
 	mov	eax, edi
+.LVL119:
+	.loc 1 273 13 view .LVU345
 	call	find_chunk
+.LVL120:
+.LBB226:
+.LBB227:
+	.loc 1 73 30 view .LVU346
 	mov	ebx, DWORD PTR [eax]
+.LBE227:
+.LBE226:
+	.loc 1 273 13 view .LVU347
 	mov	ebp, eax
+.LVL121:
+	.loc 1 274 5 is_stmt 1 view .LVU348
+.LBB229:
+.LBI226:
+	.loc 1 71 21 view .LVU349
+.LBB228:
+	.loc 1 73 5 view .LVU350
+	.loc 1 73 30 is_stmt 0 view .LVU351
 	and	ebx, -8
+.LVL122:
+	.loc 1 73 30 view .LVU352
+.LBE228:
+.LBE229:
+	.loc 1 275 5 is_stmt 1 view .LVU353
+	.loc 1 275 10 is_stmt 0 view .LVU354
 	lea	edx, [eax+ebx]
+.LVL123:
+	.loc 1 276 5 is_stmt 1 view .LVU355
+	.loc 1 276 14 is_stmt 0 view .LVU356
 	mov	eax, DWORD PTR __heap_end
+.LVL124:
+	.loc 1 276 14 view .LVU357
 	mov	DWORD PTR [esp+4], eax
+	.loc 1 276 8 view .LVU358
 	cmp	edx, eax
 	jb	.L132
 .L113:
+	.loc 1 286 5 is_stmt 1 view .LVU359
+	.loc 1 286 8 is_stmt 0 view .LVU360
 	mov	eax, DWORD PTR [esp]
 	cmp	ebx, eax
 	jnb	.L133
+	.loc 1 290 5 is_stmt 1 view .LVU361
+	.loc 1 290 8 is_stmt 0 view .LVU362
 	cmp	DWORD PTR [esp+4], edx
 	je	.L134
 .L121:
+	.loc 1 296 5 is_stmt 1 view .LVU363
+	.loc 1 296 9 is_stmt 0 view .LVU364
 	sub	esp, 12
+	.cfi_def_cfa_offset 76
 	push	esi
+	.cfi_def_cfa_offset 80
 	call	malloc
+.LVL125:
+	.loc 1 297 8 view .LVU365
 	add	esp, 16
+	.cfi_def_cfa_offset 64
+	.loc 1 296 9 view .LVU366
 	mov	esi, eax
+.LVL126:
+	.loc 1 297 5 is_stmt 1 view .LVU367
+	.loc 1 297 8 is_stmt 0 view .LVU368
 	test	eax, eax
 	je	.L110
+	.loc 1 299 5 is_stmt 1 view .LVU369
 	sub	esp, 4
+	.cfi_def_cfa_offset 68
 	sub	ebx, 4
+.LVL127:
+	.loc 1 299 5 is_stmt 0 view .LVU370
 	push	ebx
+	.cfi_def_cfa_offset 72
 	push	edi
+	.cfi_def_cfa_offset 76
 	push	eax
+	.cfi_def_cfa_offset 80
 	call	memcpy
+.LVL128:
+	.loc 1 300 5 is_stmt 1 view .LVU371
+.LBB230:
+.LBI230:
+	.loc 1 216 6 view .LVU372
+.LBB231:
+	.loc 1 218 5 view .LVU373
+	.loc 1 219 5 view .LVU374
+	.loc 1 220 5 view .LVU375
+	.loc 1 221 5 view .LVU376
+	.loc 1 222 5 view .LVU377
 	mov	eax, edi
 	call	free.part.0
+.LVL129:
+	.loc 1 222 5 is_stmt 0 view .LVU378
+.LBE231:
+.LBE230:
+	.loc 1 301 5 is_stmt 1 view .LVU379
+	.loc 1 301 12 is_stmt 0 view .LVU380
 	add	esp, 16
+	.cfi_def_cfa_offset 64
+	.loc 1 302 1 view .LVU381
 	mov	eax, esi
 	add	esp, 44
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+.LVL130:
+	.loc 1 302 1 view .LVU382
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+.LVL131:
+	.loc 1 302 1 view .LVU383
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL132:
+	.loc 1 302 1 view .LVU384
 	ret
+.LVL133:
 	.p2align 4,,10
 	.p2align 3
 .L111:
+	.cfi_restore_state
+	.loc 1 270 9 is_stmt 1 view .LVU385
+	.loc 1 270 15 is_stmt 0 view .LVU386
 	mov	DWORD PTR errno, 12
+	.loc 1 271 9 is_stmt 1 view .LVU387
 .L110:
+	.loc 1 266 16 is_stmt 0 view .LVU388
 	xor	esi, esi
 .L136:
+	.loc 1 302 1 view .LVU389
 	add	esp, 44
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
 	mov	eax, esi
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
 	ret
+.LVL134:
 	.p2align 4,,10
 	.p2align 3
 .L132:
+	.cfi_restore_state
+	.loc 1 277 9 is_stmt 1 view .LVU390
+.LBB232:
+.LBI232:
+	.loc 1 94 13 view .LVU391
+.LBB233:
+	.loc 1 96 5 view .LVU392
+	.loc 1 96 18 is_stmt 0 view .LVU393
 	mov	eax, DWORD PTR [edx]
+.LVL135:
+	.loc 1 97 5 is_stmt 1 view .LVU394
+	.loc 1 97 18 is_stmt 0 view .LVU395
 	mov	ecx, eax
 	and	ecx, -8
+.LVL136:
+	.loc 1 98 5 is_stmt 1 view .LVU396
+	.loc 1 98 23 is_stmt 0 view .LVU397
 	test	al, 6
 	jne	.L115
 	mov	DWORD PTR [esp+8], ecx
 	cmp	ecx, 7
 	jbe	.L115
+	.loc 1 98 79 view .LVU398
 	mov	ecx, DWORD PTR [esp+4]
+.LVL137:
+	.loc 1 98 79 view .LVU399
 	sub	ecx, edx
+	.loc 1 98 43 view .LVU400
 	mov	DWORD PTR [esp+12], ecx
 	mov	ecx, DWORD PTR [esp+8]
 	cmp	DWORD PTR [esp+12], ecx
 	jb	.L115
+.LVL138:
+	.loc 1 98 43 view .LVU401
+.LBE233:
+.LBE232:
+	.loc 1 280 9 is_stmt 1 view .LVU402
+	.loc 1 280 12 is_stmt 0 view .LVU403
 	test	al, 1
 	jne	.L117
+	.loc 1 281 13 is_stmt 1 view .LVU404
+	.loc 1 281 18 is_stmt 0 view .LVU405
 	mov	eax, DWORD PTR [esp+8]
 	add	ebx, eax
+.LVL139:
+	.loc 1 282 13 is_stmt 1 view .LVU406
+.LBB237:
+.LBI237:
+	.loc 1 81 13 view .LVU407
+.LBB238:
+	.loc 1 83 5 view .LVU408
+	.loc 1 83 30 is_stmt 0 view .LVU409
 	mov	eax, ebx
+.LBE238:
+.LBE237:
+	.loc 1 283 18 view .LVU410
 	lea	edx, [ebp+0+ebx]
+.LVL140:
+.LBB240:
+.LBB239:
+	.loc 1 83 30 view .LVU411
 	or	eax, 1
 	mov	DWORD PTR [ebp+0], eax
+.LVL141:
+	.loc 1 83 30 view .LVU412
+.LBE239:
+.LBE240:
+	.loc 1 283 13 is_stmt 1 view .LVU413
+	.loc 1 283 13 is_stmt 0 view .LVU414
 	jmp	.L113
 	.p2align 4,,10
 	.p2align 3
 .L134:
+	.loc 1 291 9 is_stmt 1 view .LVU415
+	.loc 1 291 13 is_stmt 0 view .LVU416
 	mov	esi, DWORD PTR [esp]
 	mov	eax, esi
 	sub	eax, ebx
 	call	heap_grow
+.LVL142:
+	.loc 1 291 12 view .LVU417
 	test	eax, eax
 	je	.L110
+	.loc 1 293 9 is_stmt 1 view .LVU418
+.LVL143:
+.LBB241:
+.LBI241:
+	.loc 1 81 13 view .LVU419
+.LBB242:
+	.loc 1 83 5 view .LVU420
+	.loc 1 83 30 is_stmt 0 view .LVU421
 	mov	eax, esi
+.LBE242:
+.LBE241:
+	.loc 1 266 16 view .LVU422
 	mov	esi, edi
+.LVL144:
+.LBB244:
+.LBB243:
+	.loc 1 83 30 view .LVU423
 	or	eax, 1
+.LVL145:
+	.loc 1 83 30 view .LVU424
 	mov	DWORD PTR [ebp+0], eax
+.LVL146:
+	.loc 1 83 30 view .LVU425
+.LBE243:
+.LBE244:
+	.loc 1 294 9 is_stmt 1 view .LVU426
 .L135:
+	.loc 1 302 1 is_stmt 0 view .LVU427
 	add	esp, 44
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
 	mov	eax, esi
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL147:
+	.loc 1 302 1 view .LVU428
 	ret
+.LVL148:
 	.p2align 4,,10
 	.p2align 3
 .L130:
+	.cfi_restore_state
+	.loc 1 263 9 is_stmt 1 view .LVU429
+	.loc 1 263 16 is_stmt 0 view .LVU430
 	mov	DWORD PTR [esp+64], esi
+.LVL149:
+	.loc 1 302 1 view .LVU431
 	add	esp, 44
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	.loc 1 263 16 view .LVU432
 	jmp	malloc
+.LVL150:
 	.p2align 4,,10
 	.p2align 3
 .L133:
+	.cfi_restore_state
+.LBB245:
+.LBB246:
+.LBB247:
+.LBB248:
+	.loc 1 73 30 view .LVU433
 	mov	ebx, DWORD PTR [ebp+0]
+.LVL151:
+	.loc 1 73 30 view .LVU434
 	and	ebx, -8
+.LVL152:
 .L122:
+	.loc 1 73 30 view .LVU435
+.LBE248:
+.LBE247:
+.LBE246:
+.LBE245:
+	.loc 1 287 9 is_stmt 1 view .LVU436
+.LBB265:
+.LBI245:
+	.loc 1 147 13 view .LVU437
+.LBB261:
+	.loc 1 149 5 view .LVU438
+.LBB250:
+.LBI247:
+	.loc 1 71 21 view .LVU439
+.LBB249:
+	.loc 1 73 5 view .LVU440
+	.loc 1 73 5 is_stmt 0 view .LVU441
+.LBE249:
+.LBE250:
+	.loc 1 150 5 is_stmt 1 view .LVU442
+	.loc 1 150 14 is_stmt 0 view .LVU443
 	mov	ecx, DWORD PTR [esp]
 	mov	eax, ebx
 	sub	eax, ecx
+	.loc 1 150 8 view .LVU444
 	cmp	eax, 7
 	jbe	.L119
+	.loc 1 151 9 is_stmt 1 view .LVU445
+.LVL153:
+.LBB251:
+.LBI251:
+	.loc 1 81 13 view .LVU446
+.LBB252:
+	.loc 1 83 5 view .LVU447
+	.loc 1 83 30 is_stmt 0 view .LVU448
 	mov	edx, ecx
+.LVL154:
+	.loc 1 83 30 view .LVU449
+.LBE252:
+.LBE251:
+.LBE261:
+.LBE265:
+	.loc 1 266 16 view .LVU450
 	mov	esi, edi
+.LBB266:
+.LBB262:
+.LBB254:
+.LBB253:
+	.loc 1 83 30 view .LVU451
 	or	edx, 1
 	mov	DWORD PTR [ebp+0], edx
+.LVL155:
+	.loc 1 83 30 view .LVU452
+.LBE253:
+.LBE254:
+	.loc 1 152 9 is_stmt 1 view .LVU453
+.LBB255:
+.LBI255:
+	.loc 1 81 13 view .LVU454
+.LBB256:
+	.loc 1 83 5 view .LVU455
+	.loc 1 83 23 is_stmt 0 view .LVU456
 	mov	DWORD PTR [ebp+0+ecx], eax
 	jmp	.L135
+.LVL156:
 	.p2align 4,,10
 	.p2align 3
 .L117:
+	.loc 1 83 23 view .LVU457
+.LBE256:
+.LBE255:
+.LBE262:
+.LBE266:
+	.loc 1 286 5 is_stmt 1 view .LVU458
+	.loc 1 286 8 is_stmt 0 view .LVU459
 	mov	eax, DWORD PTR [esp]
 	cmp	ebx, eax
 	jb	.L121
 	jmp	.L122
+.LVL157:
 	.p2align 4,,10
 	.p2align 3
 .L131:
+	.loc 1 265 9 is_stmt 1 view .LVU460
+.LBB267:
+.LBI267:
+	.loc 1 216 6 view .LVU461
+.LBB268:
+	.loc 1 218 5 view .LVU462
+	.loc 1 219 5 view .LVU463
+	.loc 1 220 5 view .LVU464
+	.loc 1 221 5 view .LVU465
+	.loc 1 222 5 view .LVU466
 	mov	eax, edi
+.LBE268:
+.LBE267:
+	.loc 1 266 16 is_stmt 0 view .LVU467
 	xor	esi, esi
+.LBB270:
+.LBB269:
 	call	free.part.0
+.LVL158:
+	.loc 1 266 16 view .LVU468
+.LBE269:
+.LBE270:
+	.loc 1 266 9 is_stmt 1 view .LVU469
 	jmp	.L136
+.LVL159:
 	.p2align 4,,10
 	.p2align 3
 .L119:
+.LBB271:
+.LBB263:
+	.loc 1 154 9 view .LVU470
+.LBB257:
+.LBI257:
+	.loc 1 81 13 view .LVU471
+.LBB258:
+	.loc 1 83 5 view .LVU472
+	.loc 1 83 30 is_stmt 0 view .LVU473
 	or	ebx, 1
+.LBE258:
+.LBE257:
+.LBE263:
+.LBE271:
+	.loc 1 266 16 view .LVU474
 	mov	esi, edi
+.LBB272:
+.LBB264:
+.LBB260:
+.LBB259:
+	.loc 1 83 30 view .LVU475
 	mov	DWORD PTR [ebp+0], ebx
+.LVL160:
+	.loc 1 83 30 view .LVU476
 	jmp	.L135
+.LVL161:
 .L115:
+	.loc 1 83 30 view .LVU477
+.LBE259:
+.LBE260:
+.LBE264:
+.LBE272:
+.LBB273:
+.LBB236:
+.LBB234:
+.LBI234:
+	.loc 1 94 13 is_stmt 1 view .LVU478
+.LBB235:
+	.loc 1 99 9 view .LVU479
 	mov	eax, OFFSET FLAT:.LC3
+.LVL162:
+	.loc 1 99 9 is_stmt 0 view .LVU480
 	call	heap_error
+.LVL163:
+	.loc 1 99 9 view .LVU481
+.LBE235:
+.LBE234:
+.LBE236:
+.LBE273:
+	.cfi_endproc
+.LFE14:
 	.size	realloc, .-realloc
 	.globl	__heap_end
 	.bss
@@ -606,5 +1704,4875 @@ __heap_end:
 	.size	__heap_start, 4
 __heap_start:
 	.zero	4
+	.text
+.Letext0:
+	.file 2 "/vmdebug/libc/include/stddef.h"
+	.file 3 "/vmdebug/libc/include/stdint.h"
+	.file 4 "/vmdebug/libc/include/stdio.h"
+	.file 5 "/vmdebug/libc/include/errno.h"
+	.file 6 "/vmdebug/libc/include/stdlib.h"
+	.file 7 "/vmdebug/libc/include/string.h"
+	.file 8 "/vmdebug/libc/include/unistd.h"
+	.section	.debug_info,"",@progbits
+.Ldebug_info0:
+	.long	0xe4b
+	.value	0x5
+	.byte	0x1
+	.byte	0x4
+	.long	.Ldebug_abbrev0
+	.uleb128 0x23
+	.long	.LASF51
+	.byte	0x1d
+	.long	.LASF0
+	.long	.LASF1
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	.Ldebug_line0
+	.uleb128 0x14
+	.long	.LASF15
+	.byte	0x5
+	.byte	0x6
+	.byte	0xc
+	.long	0x32
+	.uleb128 0x24
+	.byte	0x4
+	.byte	0x5
+	.string	"int"
+	.uleb128 0x15
+	.long	.LASF10
+	.byte	0x2
+	.byte	0x7
+	.byte	0x17
+	.long	0x45
+	.uleb128 0x6
+	.byte	0x4
+	.byte	0x7
+	.long	.LASF2
+	.uleb128 0x6
+	.byte	0x4
+	.byte	0x5
+	.long	.LASF3
+	.uleb128 0x6
+	.byte	0x1
+	.byte	0x6
+	.long	.LASF4
+	.uleb128 0x6
+	.byte	0x1
+	.byte	0x8
+	.long	.LASF5
+	.uleb128 0x6
+	.byte	0x2
+	.byte	0x5
+	.long	.LASF6
+	.uleb128 0x6
+	.byte	0x2
+	.byte	0x7
+	.long	.LASF7
+	.uleb128 0x6
+	.byte	0x8
+	.byte	0x5
+	.long	.LASF8
+	.uleb128 0x6
+	.byte	0x8
+	.byte	0x7
+	.long	.LASF9
+	.uleb128 0x15
+	.long	.LASF11
+	.byte	0x3
+	.byte	0xf
+	.byte	0x19
+	.long	0x32
+	.uleb128 0x15
+	.long	.LASF12
+	.byte	0x3
+	.byte	0x10
+	.byte	0x1a
+	.long	0x45
+	.uleb128 0x6
+	.byte	0x1
+	.byte	0x6
+	.long	.LASF13
+	.uleb128 0x25
+	.long	0x95
+	.uleb128 0x26
+	.long	.LASF52
+	.byte	0x4
+	.byte	0x4
+	.byte	0x15
+	.byte	0x10
+	.long	0xbb
+	.uleb128 0x27
+	.string	"fd"
+	.byte	0x4
+	.byte	0x16
+	.byte	0x9
+	.long	0x32
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.long	.LASF14
+	.byte	0x4
+	.byte	0x17
+	.byte	0x3
+	.long	0xa1
+	.uleb128 0x10
+	.long	0xbb
+	.uleb128 0x14
+	.long	.LASF16
+	.byte	0x4
+	.byte	0x1b
+	.byte	0xe
+	.long	0xc7
+	.uleb128 0x14
+	.long	.LASF17
+	.byte	0x6
+	.byte	0x2a
+	.byte	0xe
+	.long	0xe4
+	.uleb128 0x10
+	.long	0x95
+	.uleb128 0x14
+	.long	.LASF18
+	.byte	0x6
+	.byte	0x2b
+	.byte	0xe
+	.long	0xe4
+	.uleb128 0x10
+	.long	0xe4
+	.uleb128 0x1b
+	.long	0xd8
+	.byte	0x3f
+	.uleb128 0x5
+	.byte	0x3
+	.long	__heap_start
+	.uleb128 0x1b
+	.long	0xe9
+	.byte	0x40
+	.uleb128 0x5
+	.byte	0x3
+	.long	__heap_end
+	.uleb128 0x16
+	.long	.LASF19
+	.byte	0x7
+	.byte	0x17
+	.byte	0x7
+	.long	0x132
+	.long	0x132
+	.uleb128 0x7
+	.long	0x132
+	.uleb128 0x7
+	.long	0x134
+	.uleb128 0x7
+	.long	0x39
+	.byte	0
+	.uleb128 0x28
+	.byte	0x4
+	.uleb128 0x10
+	.long	0x139
+	.uleb128 0x29
+	.uleb128 0x16
+	.long	.LASF20
+	.byte	0x7
+	.byte	0x19
+	.byte	0x7
+	.long	0x132
+	.long	0x15a
+	.uleb128 0x7
+	.long	0x132
+	.uleb128 0x7
+	.long	0x32
+	.uleb128 0x7
+	.long	0x39
+	.byte	0
+	.uleb128 0x2a
+	.long	.LASF53
+	.byte	0x6
+	.byte	0x2f
+	.byte	0x6
+	.uleb128 0x16
+	.long	.LASF21
+	.byte	0x4
+	.byte	0x21
+	.byte	0x5
+	.long	0x32
+	.long	0x17e
+	.uleb128 0x7
+	.long	0xc7
+	.uleb128 0x7
+	.long	0x17e
+	.uleb128 0x2b
+	.byte	0
+	.uleb128 0x10
+	.long	0x9c
+	.uleb128 0x16
+	.long	.LASF22
+	.byte	0x8
+	.byte	0x1a
+	.byte	0x7
+	.long	0x132
+	.long	0x199
+	.uleb128 0x7
+	.long	0x7d
+	.byte	0
+	.uleb128 0x19
+	.long	.LASF27
+	.byte	0xfe
+	.long	0x132
+	.long	.LFB14
+	.long	.LFE14-.LFB14
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x583
+	.uleb128 0x1c
+	.string	"p"
+	.byte	0xfe
+	.byte	0x15
+	.long	0x132
+	.long	.LLST68
+	.long	.LVUS68
+	.uleb128 0x1d
+	.string	"n"
+	.byte	0xfe
+	.byte	0x1f
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x2c
+	.long	.LASF31
+	.byte	0x1
+	.value	0x100
+	.byte	0xb
+	.long	0xe4
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.uleb128 0x17
+	.long	.LASF23
+	.value	0x101
+	.byte	0xb
+	.long	0xe4
+	.long	.LLST69
+	.long	.LVUS69
+	.uleb128 0x17
+	.long	.LASF24
+	.value	0x102
+	.byte	0xb
+	.long	0xe4
+	.long	.LLST70
+	.long	.LVUS70
+	.uleb128 0x17
+	.long	.LASF25
+	.value	0x103
+	.byte	0x12
+	.long	0x45
+	.long	.LLST71
+	.long	.LVUS71
+	.uleb128 0x17
+	.long	.LASF26
+	.value	0x104
+	.byte	0x12
+	.long	0x45
+	.long	.LLST72
+	.long	.LVUS72
+	.uleb128 0x2d
+	.string	"q"
+	.byte	0x1
+	.value	0x105
+	.byte	0xb
+	.long	0x132
+	.long	.LLST73
+	.long	.LVUS73
+	.uleb128 0xd
+	.long	0xb59
+	.long	.LBI222
+	.byte	.LVU333
+	.long	.LLRL74
+	.value	0x10c
+	.byte	0xc
+	.long	0x264
+	.uleb128 0x1
+	.long	0xb68
+	.long	.LLST75
+	.long	.LVUS75
+	.byte	0
+	.uleb128 0xd
+	.long	0xc31
+	.long	.LBI226
+	.byte	.LVU349
+	.long	.LLRL76
+	.value	0x112
+	.byte	0xc
+	.long	0x287
+	.uleb128 0x1
+	.long	0xc40
+	.long	.LLST77
+	.long	.LVUS77
+	.byte	0
+	.uleb128 0x2e
+	.long	0x5ed
+	.long	.LBI230
+	.byte	.LVU372
+	.long	.LBB230
+	.long	.LBE230-.LBB230
+	.byte	0x1
+	.value	0x12c
+	.byte	0x5
+	.long	0x2d3
+	.uleb128 0x1
+	.long	0x5fa
+	.long	.LLST78
+	.long	.LVUS78
+	.uleb128 0x3
+	.long	0x603
+	.uleb128 0x3
+	.long	0x60e
+	.uleb128 0x3
+	.long	0x619
+	.uleb128 0x3
+	.long	0x624
+	.uleb128 0x8
+	.long	.LVL129
+	.long	0xc6c
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x77
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.long	0xb72
+	.long	.LBI232
+	.byte	.LVU391
+	.long	.LLRL79
+	.value	0x115
+	.byte	0x9
+	.long	0x355
+	.uleb128 0x1
+	.long	0xb7c
+	.long	.LLST80
+	.long	.LVUS80
+	.uleb128 0xc
+	.long	.LLRL79
+	.uleb128 0x4
+	.long	0xb87
+	.long	.LLST81
+	.long	.LVUS81
+	.uleb128 0x4
+	.long	0xb8f
+	.long	.LLST82
+	.long	.LVUS82
+	.uleb128 0x11
+	.long	0xb72
+	.long	.LBI234
+	.byte	.LVU478
+	.long	.LBB234
+	.long	.LBE234-.LBB234
+	.byte	0x5e
+	.byte	0xd
+	.uleb128 0x1
+	.long	0xb7c
+	.long	.LLST83
+	.long	.LVUS83
+	.uleb128 0x3
+	.long	0xb87
+	.uleb128 0x3
+	.long	0xb8f
+	.uleb128 0x8
+	.long	.LVL163
+	.long	0xb9b
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC3
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.long	0xbea
+	.long	.LBI237
+	.byte	.LVU407
+	.long	.LLRL84
+	.value	0x11a
+	.byte	0xd
+	.long	0x392
+	.uleb128 0x1
+	.long	0xc0a
+	.long	.LLST85
+	.long	.LVUS85
+	.uleb128 0x1
+	.long	0xbff
+	.long	.LLST86
+	.long	.LVUS86
+	.uleb128 0x1
+	.long	0xbf4
+	.long	.LLST87
+	.long	.LVUS87
+	.byte	0
+	.uleb128 0xd
+	.long	0xbea
+	.long	.LBI241
+	.byte	.LVU419
+	.long	.LLRL88
+	.value	0x125
+	.byte	0x9
+	.long	0x3cf
+	.uleb128 0x1
+	.long	0xc0a
+	.long	.LLST89
+	.long	.LVUS89
+	.uleb128 0x1
+	.long	0xbff
+	.long	.LLST90
+	.long	.LVUS90
+	.uleb128 0x1
+	.long	0xbf4
+	.long	.LLST91
+	.long	.LVUS91
+	.byte	0
+	.uleb128 0xd
+	.long	0xaa5
+	.long	.LBI245
+	.byte	.LVU437
+	.long	.LLRL92
+	.value	0x11f
+	.byte	0x9
+	.long	0x4e9
+	.uleb128 0x1
+	.long	0xaba
+	.long	.LLST93
+	.long	.LVUS93
+	.uleb128 0x1
+	.long	0xaaf
+	.long	.LLST94
+	.long	.LVUS94
+	.uleb128 0xc
+	.long	.LLRL92
+	.uleb128 0x4
+	.long	0xac5
+	.long	.LLST95
+	.long	.LVUS95
+	.uleb128 0x9
+	.long	0xc31
+	.long	.LBI247
+	.byte	.LVU439
+	.long	.LLRL96
+	.byte	0x95
+	.byte	0x19
+	.long	0x432
+	.uleb128 0x1
+	.long	0xc40
+	.long	.LLST97
+	.long	.LVUS97
+	.byte	0
+	.uleb128 0x9
+	.long	0xbea
+	.long	.LBI251
+	.byte	.LVU446
+	.long	.LLRL98
+	.byte	0x97
+	.byte	0x9
+	.long	0x46e
+	.uleb128 0x1
+	.long	0xc0a
+	.long	.LLST99
+	.long	.LVUS99
+	.uleb128 0x1
+	.long	0xbff
+	.long	.LLST100
+	.long	.LVUS100
+	.uleb128 0x1
+	.long	0xbf4
+	.long	.LLST101
+	.long	.LVUS101
+	.byte	0
+	.uleb128 0xa
+	.long	0xbea
+	.long	.LBI255
+	.byte	.LVU454
+	.long	.LBB255
+	.long	.LBE255-.LBB255
+	.byte	0x98
+	.byte	0x9
+	.long	0x4ae
+	.uleb128 0x1
+	.long	0xc0a
+	.long	.LLST102
+	.long	.LVUS102
+	.uleb128 0x1
+	.long	0xbff
+	.long	.LLST103
+	.long	.LVUS103
+	.uleb128 0x1
+	.long	0xbf4
+	.long	.LLST104
+	.long	.LVUS104
+	.byte	0
+	.uleb128 0x2f
+	.long	0xbea
+	.long	.LBI257
+	.byte	.LVU471
+	.long	.LLRL105
+	.byte	0x1
+	.byte	0x9a
+	.byte	0x9
+	.uleb128 0x1
+	.long	0xc0a
+	.long	.LLST106
+	.long	.LVUS106
+	.uleb128 0x1
+	.long	0xbff
+	.long	.LLST107
+	.long	.LVUS107
+	.uleb128 0x1
+	.long	0xbf4
+	.long	.LLST108
+	.long	.LVUS108
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.long	0x5ed
+	.long	.LBI267
+	.byte	.LVU461
+	.long	.LLRL109
+	.value	0x109
+	.byte	0x9
+	.long	0x536
+	.uleb128 0x1
+	.long	0x5fa
+	.long	.LLST110
+	.long	.LVUS110
+	.uleb128 0xc
+	.long	.LLRL109
+	.uleb128 0x3
+	.long	0x603
+	.uleb128 0x3
+	.long	0x60e
+	.uleb128 0x3
+	.long	0x619
+	.uleb128 0x3
+	.long	0x624
+	.uleb128 0x8
+	.long	.LVL158
+	.long	0xc6c
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x77
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x12
+	.long	.LVL120
+	.long	0x630
+	.long	0x550
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x77
+	.sleb128 0
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0
+	.uleb128 0x5
+	.long	.LVL125
+	.long	0x7c0
+	.uleb128 0x5
+	.long	.LVL128
+	.long	0x112
+	.uleb128 0x12
+	.long	.LVL142
+	.long	0xad1
+	.long	0x579
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x76
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x1c
+	.byte	0
+	.uleb128 0x30
+	.long	.LVL150
+	.long	0x7c0
+	.byte	0
+	.uleb128 0x19
+	.long	.LASF28
+	.byte	0xef
+	.long	0x132
+	.long	.LFB13
+	.long	.LFE13-.LFB13
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x5ed
+	.uleb128 0x1e
+	.long	.LASF29
+	.byte	0xef
+	.byte	0x15
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x1e
+	.long	.LASF25
+	.byte	0xef
+	.byte	0x23
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0xe
+	.long	.LASF30
+	.byte	0xf1
+	.byte	0xc
+	.long	0x39
+	.long	.LLST66
+	.long	.LVUS66
+	.uleb128 0x1f
+	.string	"p"
+	.byte	0xf2
+	.long	0x132
+	.long	.LLST67
+	.long	.LVUS67
+	.uleb128 0x5
+	.long	.LVL110
+	.long	0x7c0
+	.uleb128 0x5
+	.long	.LVL112
+	.long	0x13a
+	.byte	0
+	.uleb128 0x31
+	.long	.LASF54
+	.byte	0x1
+	.byte	0xd8
+	.byte	0x6
+	.byte	0x1
+	.long	0x630
+	.uleb128 0x20
+	.string	"p"
+	.byte	0xd8
+	.byte	0x11
+	.long	0x132
+	.uleb128 0xf
+	.long	.LASF31
+	.byte	0xda
+	.byte	0xb
+	.long	0xe4
+	.uleb128 0xf
+	.long	.LASF23
+	.byte	0xdb
+	.byte	0xb
+	.long	0xe4
+	.uleb128 0xf
+	.long	.LASF24
+	.byte	0xdc
+	.byte	0xb
+	.long	0xe4
+	.uleb128 0xf
+	.long	.LASF25
+	.byte	0xdd
+	.byte	0x12
+	.long	0x45
+	.byte	0
+	.uleb128 0x21
+	.long	.LASF36
+	.byte	0xc4
+	.long	0xe4
+	.long	.LFB11
+	.long	.LFE11-.LFB11
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x7c0
+	.uleb128 0x1c
+	.string	"p"
+	.byte	0xc4
+	.byte	0x1f
+	.long	0x132
+	.long	.LLST4
+	.long	.LVUS4
+	.uleb128 0x18
+	.long	.LASF32
+	.byte	0xc4
+	.byte	0x29
+	.long	0xf5
+	.long	.LLST5
+	.long	.LVUS5
+	.uleb128 0xe
+	.long	.LASF33
+	.byte	0xc6
+	.byte	0xb
+	.long	0xe4
+	.long	.LLST6
+	.long	.LVUS6
+	.uleb128 0xe
+	.long	.LASF23
+	.byte	0xc7
+	.byte	0xb
+	.long	0xe4
+	.long	.LLST7
+	.long	.LVUS7
+	.uleb128 0xe
+	.long	.LASF31
+	.byte	0xc8
+	.byte	0xb
+	.long	0xe4
+	.long	.LLST8
+	.long	.LVUS8
+	.uleb128 0xa
+	.long	0xb72
+	.long	.LBI92
+	.byte	.LVU49
+	.long	.LBB92
+	.long	.LBE92-.LBB92
+	.byte	0xcc
+	.byte	0x9
+	.long	0x6e5
+	.uleb128 0x1
+	.long	0xb7c
+	.long	.LLST9
+	.long	.LVUS9
+	.uleb128 0x4
+	.long	0xb87
+	.long	.LLST10
+	.long	.LVUS10
+	.uleb128 0x4
+	.long	0xb8f
+	.long	.LLST11
+	.long	.LVUS11
+	.byte	0
+	.uleb128 0x9
+	.long	0xb72
+	.long	.LBI94
+	.byte	.LVU68
+	.long	.LLRL12
+	.byte	0xd1
+	.byte	0x5
+	.long	0x766
+	.uleb128 0x1
+	.long	0xb7c
+	.long	.LLST13
+	.long	.LVUS13
+	.uleb128 0xc
+	.long	.LLRL12
+	.uleb128 0x4
+	.long	0xb87
+	.long	.LLST14
+	.long	.LVUS14
+	.uleb128 0x4
+	.long	0xb8f
+	.long	.LLST15
+	.long	.LVUS15
+	.uleb128 0x11
+	.long	0xb72
+	.long	.LBI96
+	.byte	.LVU89
+	.long	.LBB96
+	.long	.LBE96-.LBB96
+	.byte	0x5e
+	.byte	0xd
+	.uleb128 0x1
+	.long	0xb7c
+	.long	.LLST16
+	.long	.LVUS16
+	.uleb128 0x3
+	.long	0xb87
+	.uleb128 0x3
+	.long	0xb8f
+	.uleb128 0x8
+	.long	.LVL35
+	.long	0xb9b
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC3
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x12
+	.long	.LVL37
+	.long	0xb9b
+	.long	0x786
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC2
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x5
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x34
+	.byte	0x1c
+	.byte	0
+	.uleb128 0x12
+	.long	.LVL39
+	.long	0xb9b
+	.long	0x7a3
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC4
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x76
+	.sleb128 -4
+	.byte	0
+	.uleb128 0x8
+	.long	.LVL41
+	.long	0xb9b
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC5
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x5
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x34
+	.byte	0x1c
+	.byte	0
+	.byte	0
+	.uleb128 0x19
+	.long	.LASF34
+	.byte	0x9e
+	.long	0x132
+	.long	.LFB10
+	.long	.LFE10-.LFB10
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xaa5
+	.uleb128 0x1d
+	.string	"n"
+	.byte	0x9e
+	.byte	0x15
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0xe
+	.long	.LASF26
+	.byte	0xa0
+	.byte	0x12
+	.long	0x45
+	.long	.LLST32
+	.long	.LVUS32
+	.uleb128 0xe
+	.long	.LASF23
+	.byte	0xa1
+	.byte	0xb
+	.long	0xe4
+	.long	.LLST33
+	.long	.LVUS33
+	.uleb128 0xe
+	.long	.LASF35
+	.byte	0xa2
+	.byte	0xb
+	.long	0xe4
+	.long	.LLST34
+	.long	.LVUS34
+	.uleb128 0x9
+	.long	0xb59
+	.long	.LBI162
+	.byte	.LVU160
+	.long	.LLRL35
+	.byte	0xa0
+	.byte	0x19
+	.long	0x83f
+	.uleb128 0x1
+	.long	0xb68
+	.long	.LLST36
+	.long	.LVUS36
+	.byte	0
+	.uleb128 0x9
+	.long	0xb72
+	.long	.LBI166
+	.byte	.LVU178
+	.long	.LLRL37
+	.byte	0xac
+	.byte	0x9
+	.long	0x8c6
+	.uleb128 0x1
+	.long	0xb7c
+	.long	.LLST38
+	.long	.LVUS38
+	.uleb128 0xc
+	.long	.LLRL37
+	.uleb128 0x4
+	.long	0xb87
+	.long	.LLST39
+	.long	.LVUS39
+	.uleb128 0x4
+	.long	0xb8f
+	.long	.LLST40
+	.long	.LVUS40
+	.uleb128 0x11
+	.long	0xb72
+	.long	.LBI168
+	.byte	.LVU280
+	.long	.LBB168
+	.long	.LBE168-.LBB168
+	.byte	0x5e
+	.byte	0xd
+	.uleb128 0x1
+	.long	0xb7c
+	.long	.LLST41
+	.long	.LVUS41
+	.uleb128 0x3
+	.long	0xb87
+	.uleb128 0x3
+	.long	0xb8f
+	.uleb128 0x8
+	.long	.LVL105
+	.long	0xb9b
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC3
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x9
+	.long	0xbea
+	.long	.LBI171
+	.byte	.LVU204
+	.long	.LLRL42
+	.byte	0xbd
+	.byte	0x5
+	.long	0x902
+	.uleb128 0x1
+	.long	0xc0a
+	.long	.LLST43
+	.long	.LVUS43
+	.uleb128 0x1
+	.long	0xbff
+	.long	.LLST44
+	.long	.LVUS44
+	.uleb128 0x1
+	.long	0xbf4
+	.long	.LLST45
+	.long	.LVUS45
+	.byte	0
+	.uleb128 0x9
+	.long	0xb34
+	.long	.LBI175
+	.byte	.LVU257
+	.long	.LLRL46
+	.byte	0xa7
+	.byte	0x21
+	.long	0x949
+	.uleb128 0xc
+	.long	.LLRL46
+	.uleb128 0x4
+	.long	0xb43
+	.long	.LLST47
+	.long	.LVUS47
+	.uleb128 0x4
+	.long	0xb4e
+	.long	.LLST48
+	.long	.LVUS48
+	.uleb128 0x5
+	.long	.LVL82
+	.long	0x183
+	.uleb128 0x5
+	.long	.LVL96
+	.long	0x183
+	.byte	0
+	.byte	0
+	.uleb128 0x9
+	.long	0xaa5
+	.long	.LBI178
+	.byte	.LVU221
+	.long	.LLRL49
+	.byte	0xae
+	.byte	0xd
+	.long	0xa47
+	.uleb128 0x1
+	.long	0xaba
+	.long	.LLST50
+	.long	.LVUS50
+	.uleb128 0x1
+	.long	0xaaf
+	.long	.LLST51
+	.long	.LVUS51
+	.uleb128 0xc
+	.long	.LLRL49
+	.uleb128 0x4
+	.long	0xac5
+	.long	.LLST52
+	.long	.LVUS52
+	.uleb128 0xa
+	.long	0xbea
+	.long	.LBI180
+	.byte	.LVU227
+	.long	.LBB180
+	.long	.LBE180-.LBB180
+	.byte	0x9a
+	.byte	0x9
+	.long	0x9c9
+	.uleb128 0x1
+	.long	0xc0a
+	.long	.LLST53
+	.long	.LVUS53
+	.uleb128 0x1
+	.long	0xbff
+	.long	.LLST54
+	.long	.LVUS54
+	.uleb128 0x1
+	.long	0xbf4
+	.long	.LLST55
+	.long	.LVUS55
+	.byte	0
+	.uleb128 0xa
+	.long	0xbea
+	.long	.LBI182
+	.byte	.LVU237
+	.long	.LBB182
+	.long	.LBE182-.LBB182
+	.byte	0x97
+	.byte	0x9
+	.long	0xa09
+	.uleb128 0x1
+	.long	0xc0a
+	.long	.LLST56
+	.long	.LVUS56
+	.uleb128 0x1
+	.long	0xbff
+	.long	.LLST57
+	.long	.LVUS57
+	.uleb128 0x1
+	.long	0xbf4
+	.long	.LLST58
+	.long	.LVUS58
+	.byte	0
+	.uleb128 0x11
+	.long	0xbea
+	.long	.LBI184
+	.byte	.LVU243
+	.long	.LBB184
+	.long	.LBE184-.LBB184
+	.byte	0x98
+	.byte	0x9
+	.uleb128 0x1
+	.long	0xc0a
+	.long	.LLST59
+	.long	.LVUS59
+	.uleb128 0x1
+	.long	0xbff
+	.long	.LLST60
+	.long	.LVUS60
+	.uleb128 0x1
+	.long	0xbf4
+	.long	.LLST61
+	.long	.LVUS61
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.long	0xbea
+	.long	.LBI188
+	.byte	.LVU252
+	.long	.LBB188
+	.long	.LBE188-.LBB188
+	.byte	0xb7
+	.byte	0x9
+	.long	0xa87
+	.uleb128 0x1
+	.long	0xc0a
+	.long	.LLST62
+	.long	.LVUS62
+	.uleb128 0x1
+	.long	0xbff
+	.long	.LLST63
+	.long	.LVUS63
+	.uleb128 0x1
+	.long	0xbf4
+	.long	.LLST64
+	.long	.LVUS64
+	.byte	0
+	.uleb128 0x12
+	.long	.LVL76
+	.long	0xad1
+	.long	0xa9b
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x76
+	.sleb128 0
+	.byte	0
+	.uleb128 0x5
+	.long	.LVL92
+	.long	0xad1
+	.byte	0
+	.uleb128 0x1a
+	.long	.LASF42
+	.byte	0x93
+	.long	0xad1
+	.uleb128 0xb
+	.long	.LASF23
+	.byte	0x93
+	.byte	0x19
+	.long	0xe4
+	.uleb128 0xb
+	.long	.LASF26
+	.byte	0x93
+	.byte	0x2d
+	.long	0x45
+	.uleb128 0xf
+	.long	.LASF25
+	.byte	0x95
+	.byte	0x12
+	.long	0x45
+	.byte	0
+	.uleb128 0x21
+	.long	.LASF37
+	.byte	0x83
+	.long	0xe4
+	.long	.LFB8
+	.long	.LFE8-.LFB8
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xb34
+	.uleb128 0x18
+	.long	.LASF38
+	.byte	0x83
+	.byte	0x25
+	.long	0x45
+	.long	.LLST2
+	.long	.LVUS2
+	.uleb128 0x1f
+	.string	"old"
+	.byte	0x85
+	.long	0xe4
+	.long	.LLST3
+	.long	.LVUS3
+	.uleb128 0x5
+	.long	.LVL4
+	.long	0x183
+	.uleb128 0x5
+	.long	.LVL5
+	.long	0x183
+	.uleb128 0x8
+	.long	.LVL11
+	.long	0xb9b
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC1
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF40
+	.byte	0x70
+	.byte	0xc
+	.long	0x32
+	.long	0xb59
+	.uleb128 0xf
+	.long	.LASF39
+	.byte	0x72
+	.byte	0xb
+	.long	0xe4
+	.uleb128 0x22
+	.string	"pad"
+	.byte	0x73
+	.long	0x45
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF41
+	.byte	0x67
+	.byte	0x15
+	.long	0x45
+	.long	0xb72
+	.uleb128 0x20
+	.string	"n"
+	.byte	0x67
+	.byte	0x29
+	.long	0x39
+	.byte	0
+	.uleb128 0x1a
+	.long	.LASF43
+	.byte	0x5e
+	.long	0xb9b
+	.uleb128 0xb
+	.long	.LASF23
+	.byte	0x5e
+	.byte	0x1f
+	.long	0xe4
+	.uleb128 0x22
+	.string	"h"
+	.byte	0x60
+	.long	0x45
+	.uleb128 0xf
+	.long	.LASF25
+	.byte	0x61
+	.byte	0x12
+	.long	0x45
+	.byte	0
+	.uleb128 0x32
+	.long	.LASF55
+	.byte	0x1
+	.byte	0x56
+	.byte	0xd
+	.long	.LFB4
+	.long	.LFE4-.LFB4
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xbea
+	.uleb128 0x18
+	.long	.LASF44
+	.byte	0x56
+	.byte	0x24
+	.long	0x17e
+	.long	.LLST0
+	.long	.LVUS0
+	.uleb128 0x18
+	.long	.LASF45
+	.byte	0x56
+	.byte	0x30
+	.long	0xe4
+	.long	.LLST1
+	.long	.LVUS1
+	.uleb128 0x5
+	.long	.LVL1
+	.long	0x162
+	.uleb128 0x5
+	.long	.LVL2
+	.long	0x15a
+	.byte	0
+	.uleb128 0x1a
+	.long	.LASF46
+	.byte	0x51
+	.long	0xc16
+	.uleb128 0xb
+	.long	.LASF23
+	.byte	0x51
+	.byte	0x1e
+	.long	0xe4
+	.uleb128 0xb
+	.long	.LASF25
+	.byte	0x51
+	.byte	0x32
+	.long	0x45
+	.uleb128 0xb
+	.long	.LASF47
+	.byte	0x51
+	.byte	0x45
+	.long	0x45
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF48
+	.byte	0x4c
+	.byte	0xc
+	.long	0x32
+	.long	0xc31
+	.uleb128 0xb
+	.long	.LASF23
+	.byte	0x4c
+	.byte	0x1f
+	.long	0xe4
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF49
+	.byte	0x47
+	.byte	0x15
+	.long	0x45
+	.long	0xc4c
+	.uleb128 0xb
+	.long	.LASF23
+	.byte	0x47
+	.byte	0x26
+	.long	0xe4
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF50
+	.byte	0x42
+	.byte	0x16
+	.long	0xc67
+	.long	0xc67
+	.uleb128 0xb
+	.long	.LASF23
+	.byte	0x42
+	.byte	0x26
+	.long	0xe4
+	.byte	0
+	.uleb128 0x10
+	.long	0x45
+	.uleb128 0x33
+	.long	0x5ed
+	.long	.LFB16
+	.long	.LFE16-.LFB16
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xe0c
+	.uleb128 0x1
+	.long	0x5fa
+	.long	.LLST17
+	.long	.LVUS17
+	.uleb128 0x34
+	.long	0x603
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -20
+	.uleb128 0x4
+	.long	0x60e
+	.long	.LLST18
+	.long	.LVUS18
+	.uleb128 0x4
+	.long	0x619
+	.long	.LLST19
+	.long	.LVUS19
+	.uleb128 0x4
+	.long	0x624
+	.long	.LLST20
+	.long	.LVUS20
+	.uleb128 0xa
+	.long	0xc31
+	.long	.LBI116
+	.byte	.LVU107
+	.long	.LBB116
+	.long	.LBE116-.LBB116
+	.byte	0xe1
+	.byte	0xc
+	.long	0xce1
+	.uleb128 0x1
+	.long	0xc40
+	.long	.LLST21
+	.long	.LVUS21
+	.byte	0
+	.uleb128 0xa
+	.long	0xc16
+	.long	.LBI118
+	.byte	.LVU119
+	.long	.LBB118
+	.long	.LBE118-.LBB118
+	.byte	0xe8
+	.byte	0x1a
+	.long	0xd07
+	.uleb128 0x1
+	.long	0xc25
+	.long	.LLST22
+	.long	.LVUS22
+	.byte	0
+	.uleb128 0xa
+	.long	0xc31
+	.long	.LBI120
+	.byte	.LVU125
+	.long	.LBB120
+	.long	.LBE120-.LBB120
+	.byte	0xe9
+	.byte	0x11
+	.long	0xd2d
+	.uleb128 0x1
+	.long	0xc40
+	.long	.LLST23
+	.long	.LVUS23
+	.byte	0
+	.uleb128 0xa
+	.long	0xbea
+	.long	.LBI122
+	.byte	.LVU132
+	.long	.LBB122
+	.long	.LBE122-.LBB122
+	.byte	0xec
+	.byte	0x5
+	.long	0xd6d
+	.uleb128 0x1
+	.long	0xc0a
+	.long	.LLST24
+	.long	.LVUS24
+	.uleb128 0x1
+	.long	0xbff
+	.long	.LLST25
+	.long	.LVUS25
+	.uleb128 0x1
+	.long	0xbf4
+	.long	.LLST26
+	.long	.LVUS26
+	.byte	0
+	.uleb128 0x9
+	.long	0xb72
+	.long	.LBI124
+	.byte	.LVU138
+	.long	.LLRL27
+	.byte	0xe4
+	.byte	0x9
+	.long	0xdf4
+	.uleb128 0x1
+	.long	0xb7c
+	.long	.LLST28
+	.long	.LVUS28
+	.uleb128 0xc
+	.long	.LLRL27
+	.uleb128 0x4
+	.long	0xb87
+	.long	.LLST29
+	.long	.LVUS29
+	.uleb128 0x4
+	.long	0xb8f
+	.long	.LLST30
+	.long	.LVUS30
+	.uleb128 0x11
+	.long	0xb72
+	.long	.LBI126
+	.byte	.LVU151
+	.long	.LBB126
+	.long	.LBE126-.LBB126
+	.byte	0x5e
+	.byte	0xd
+	.uleb128 0x1
+	.long	0xb7c
+	.long	.LLST31
+	.long	.LVUS31
+	.uleb128 0x3
+	.long	0xb87
+	.uleb128 0x3
+	.long	0xb8f
+	.uleb128 0x8
+	.long	.LVL63
+	.long	0xb9b
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC3
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.long	.LVL43
+	.long	0x630
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -20
+	.byte	0
+	.byte	0
+	.uleb128 0x35
+	.long	0x5ed
+	.long	.LFB12
+	.long	.LFE12-.LFB12
+	.uleb128 0x1
+	.byte	0x9c
+	.uleb128 0x1
+	.long	0x5fa
+	.long	.LLST65
+	.long	.LVUS65
+	.uleb128 0x3
+	.long	0x603
+	.uleb128 0x3
+	.long	0x60e
+	.uleb128 0x3
+	.long	0x619
+	.uleb128 0x3
+	.long	0x624
+	.uleb128 0x36
+	.long	.LVL107
+	.long	0xc6c
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0
+	.byte	0
+	.byte	0
+	.section	.debug_abbrev,"",@progbits
+.Ldebug_abbrev0:
+	.uleb128 0x1
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x49
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x18
+	.uleb128 0x7e
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.uleb128 0x48
+	.byte	0
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0xe
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.uleb128 0x48
+	.byte	0x1
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x9
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xc
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0xf
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x11
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x12
+	.uleb128 0x48
+	.byte	0x1
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x20
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3c
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.uleb128 0x16
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x16
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x18
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x19
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 7
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1a
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 13
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x20
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1b
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x47
+	.uleb128 0x13
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 7
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x1c
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x1d
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x1f
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 11
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x20
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x21
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 14
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x22
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 18
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x23
+	.uleb128 0x11
+	.byte	0x1
+	.uleb128 0x25
+	.uleb128 0xe
+	.uleb128 0x13
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x1f
+	.uleb128 0x1b
+	.uleb128 0x1f
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x10
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x24
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x8
+	.byte	0
+	.byte	0
+	.uleb128 0x25
+	.uleb128 0x26
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x26
+	.uleb128 0x13
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x27
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x28
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x29
+	.uleb128 0x26
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x2a
+	.uleb128 0x2e
+	.byte	0
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x87
+	.uleb128 0x19
+	.uleb128 0x3c
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.uleb128 0x2b
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x2c
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x2d
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x2e
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0xb
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x2f
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0xb
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x30
+	.uleb128 0x48
+	.byte	0
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x82
+	.uleb128 0x19
+	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x20
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x32
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x33
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x34
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x35
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.uleb128 0x36
+	.uleb128 0x48
+	.byte	0x1
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x82
+	.uleb128 0x19
+	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.byte	0
+	.section	.debug_loclists,"",@progbits
+	.long	.Ldebug_loc3-.Ldebug_loc2
+.Ldebug_loc2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.Ldebug_loc0:
+.LVUS68:
+	.uleb128 0
+	.uleb128 .LVU431
+	.uleb128 .LVU433
+	.uleb128 0
+.LLST68:
+	.byte	0x4
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS69:
+	.uleb128 .LVU348
+	.uleb128 .LVU357
+	.uleb128 .LVU357
+	.uleb128 .LVU384
+	.uleb128 .LVU390
+	.uleb128 .LVU428
+	.uleb128 .LVU433
+	.uleb128 .LVU460
+	.uleb128 .LVU470
+	.uleb128 0
+.LLST69:
+	.byte	0x4
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL147-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS70:
+	.uleb128 .LVU355
+	.uleb128 .LVU365
+	.uleb128 .LVU390
+	.uleb128 .LVU411
+	.uleb128 .LVU411
+	.uleb128 .LVU412
+	.uleb128 .LVU414
+	.uleb128 .LVU417
+	.uleb128 .LVU433
+	.uleb128 .LVU449
+	.uleb128 .LVU457
+	.uleb128 .LVU460
+	.uleb128 .LVU470
+	.uleb128 .LVU481
+	.uleb128 .LVU481
+	.uleb128 0
+.LLST70:
+	.byte	0x4
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LVL125-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 0xa
+	.byte	0x75
+	.sleb128 0
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x75
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL142-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL154-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL163-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL163-1-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x6
+	.byte	0x75
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS71:
+	.uleb128 .LVU352
+	.uleb128 .LVU370
+	.uleb128 .LVU370
+	.uleb128 .LVU382
+	.uleb128 .LVU390
+	.uleb128 .LVU427
+	.uleb128 .LVU433
+	.uleb128 .LVU434
+	.uleb128 .LVU457
+	.uleb128 .LVU460
+	.uleb128 .LVU477
+	.uleb128 0
+.LLST71:
+	.byte	0x4
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS72:
+	.uleb128 .LVU341
+	.uleb128 .LVU345
+	.uleb128 .LVU345
+	.uleb128 .LVU385
+	.uleb128 .LVU390
+	.uleb128 .LVU429
+	.uleb128 .LVU433
+	.uleb128 .LVU460
+	.uleb128 .LVU470
+	.uleb128 0
+.LLST72:
+	.byte	0x4
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -64
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -64
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -64
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -64
+	.byte	0
+.LVUS73:
+	.uleb128 .LVU367
+	.uleb128 .LVU371
+	.uleb128 .LVU371
+	.uleb128 .LVU383
+	.uleb128 .LVU383
+	.uleb128 .LVU385
+.LLST73:
+	.byte	0x4
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 .LVL128-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL128-1-.Ltext0
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS75:
+	.uleb128 .LVU333
+	.uleb128 .LVU340
+	.uleb128 .LVU340
+	.uleb128 .LVU341
+.LLST75:
+	.byte	0x4
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS77:
+	.uleb128 .LVU349
+	.uleb128 .LVU352
+.LLST77:
+	.byte	0x4
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS78:
+	.uleb128 .LVU372
+	.uleb128 .LVU378
+.LLST78:
+	.byte	0x4
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS80:
+	.uleb128 .LVU391
+	.uleb128 .LVU401
+	.uleb128 .LVU477
+	.uleb128 .LVU481
+	.uleb128 .LVU481
+	.uleb128 0
+.LLST80:
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL163-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL163-1-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x6
+	.byte	0x75
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS81:
+	.uleb128 .LVU394
+	.uleb128 .LVU401
+	.uleb128 .LVU477
+	.uleb128 .LVU480
+	.uleb128 .LVU480
+	.uleb128 .LVU481
+.LLST81:
+	.byte	0x4
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL163-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x72
+	.sleb128 0
+	.byte	0
+.LVUS82:
+	.uleb128 .LVU396
+	.uleb128 .LVU399
+	.uleb128 .LVU399
+	.uleb128 .LVU401
+	.uleb128 .LVU477
+	.uleb128 .LVU481
+.LLST82:
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -56
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL163-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS83:
+	.uleb128 .LVU477
+	.uleb128 .LVU481
+	.uleb128 .LVU481
+	.uleb128 0
+.LLST83:
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL163-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL163-1-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x6
+	.byte	0x75
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS85:
+	.uleb128 .LVU407
+	.uleb128 .LVU412
+.LLST85:
+	.byte	0x4
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0
+.LVUS86:
+	.uleb128 .LVU407
+	.uleb128 .LVU412
+.LLST86:
+	.byte	0x4
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS87:
+	.uleb128 .LVU407
+	.uleb128 .LVU412
+.LLST87:
+	.byte	0x4
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS89:
+	.uleb128 .LVU419
+	.uleb128 .LVU425
+.LLST89:
+	.byte	0x4
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0
+.LVUS90:
+	.uleb128 .LVU419
+	.uleb128 .LVU423
+	.uleb128 .LVU423
+	.uleb128 .LVU424
+	.uleb128 .LVU424
+	.uleb128 .LVU425
+.LLST90:
+	.byte	0x4
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LVL145-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL145-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -64
+	.byte	0
+.LVUS91:
+	.uleb128 .LVU419
+	.uleb128 .LVU425
+.LLST91:
+	.byte	0x4
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS93:
+	.uleb128 .LVU437
+	.uleb128 .LVU457
+	.uleb128 .LVU470
+	.uleb128 .LVU477
+.LLST93:
+	.byte	0x4
+	.uleb128 .LVL152-.Ltext0
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -64
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS94:
+	.uleb128 .LVU437
+	.uleb128 .LVU457
+	.uleb128 .LVU470
+	.uleb128 .LVU477
+.LLST94:
+	.byte	0x4
+	.uleb128 .LVL152-.Ltext0
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS95:
+	.uleb128 .LVU441
+	.uleb128 .LVU452
+	.uleb128 .LVU470
+	.uleb128 .LVU476
+.LLST95:
+	.byte	0x4
+	.uleb128 .LVL152-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 0x7
+	.byte	0x75
+	.sleb128 0
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 0x7
+	.byte	0x75
+	.sleb128 0
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS97:
+	.uleb128 .LVU439
+	.uleb128 .LVU441
+.LLST97:
+	.byte	0x4
+	.uleb128 .LVL152-.Ltext0
+	.uleb128 .LVL152-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS99:
+	.uleb128 .LVU446
+	.uleb128 .LVU452
+.LLST99:
+	.byte	0x4
+	.uleb128 .LVL153-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0
+.LVUS100:
+	.uleb128 .LVU446
+	.uleb128 .LVU452
+.LLST100:
+	.byte	0x4
+	.uleb128 .LVL153-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -64
+	.byte	0
+.LVUS101:
+	.uleb128 .LVU446
+	.uleb128 .LVU452
+.LLST101:
+	.byte	0x4
+	.uleb128 .LVL153-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS102:
+	.uleb128 .LVU454
+	.uleb128 .LVU457
+.LLST102:
+	.byte	0x4
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS103:
+	.uleb128 .LVU454
+	.uleb128 .LVU457
+.LLST103:
+	.byte	0x4
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS104:
+	.uleb128 .LVU454
+	.uleb128 .LVU457
+.LLST104:
+	.byte	0x4
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 0x7
+	.byte	0x75
+	.sleb128 0
+	.byte	0x91
+	.sleb128 -64
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS106:
+	.uleb128 .LVU471
+	.uleb128 .LVU477
+.LLST106:
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0
+.LVUS107:
+	.uleb128 .LVU471
+	.uleb128 .LVU476
+.LLST107:
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 0x7
+	.byte	0x75
+	.sleb128 0
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS108:
+	.uleb128 .LVU471
+	.uleb128 .LVU477
+.LLST108:
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS110:
+	.uleb128 .LVU461
+	.uleb128 .LVU468
+.LLST110:
+	.byte	0x4
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS66:
+	.uleb128 .LVU303
+	.uleb128 .LVU312
+	.uleb128 .LVU312
+	.uleb128 .LVU314
+.LLST66:
+	.byte	0x4
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 0x8
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x1e
+	.byte	0x9f
+	.byte	0
+.LVUS67:
+	.uleb128 .LVU307
+	.uleb128 .LVU310
+	.uleb128 .LVU310
+	.uleb128 .LVU313
+	.uleb128 .LVU313
+	.uleb128 .LVU314
+.LLST67:
+	.byte	0x4
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 .LVL112-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL112-1-.Ltext0
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS4:
+	.uleb128 0
+	.uleb128 .LVU47
+	.uleb128 .LVU47
+	.uleb128 .LVU71
+	.uleb128 .LVU71
+	.uleb128 .LVU86
+	.uleb128 .LVU86
+	.uleb128 .LVU87
+	.uleb128 .LVU87
+	.uleb128 .LVU89
+	.uleb128 .LVU89
+	.uleb128 .LVU92
+	.uleb128 .LVU92
+	.uleb128 .LVU92
+	.uleb128 .LVU92
+	.uleb128 .LVU94
+	.uleb128 .LVU94
+	.uleb128 .LVU95
+	.uleb128 .LVU95
+	.uleb128 .LVU95
+	.uleb128 .LVU95
+	.uleb128 .LVU97
+	.uleb128 .LVU97
+	.uleb128 .LVU99
+	.uleb128 .LVU99
+	.uleb128 0
+.LLST4:
+	.byte	0x4
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x3
+	.byte	0x71
+	.sleb128 4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL35-1-.Ltext0
+	.uleb128 0x3
+	.byte	0x71
+	.sleb128 4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL35-1-.Ltext0
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL37-1-.Ltext0
+	.uleb128 0x3
+	.byte	0x71
+	.sleb128 4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL37-1-.Ltext0
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL41-1-.Ltext0
+	.uleb128 0x3
+	.byte	0x71
+	.sleb128 4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL41-1-.Ltext0
+	.uleb128 .LFE11-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0
+.LVUS5:
+	.uleb128 0
+	.uleb128 .LVU43
+	.uleb128 .LVU43
+	.uleb128 .LVU85
+	.uleb128 .LVU85
+	.uleb128 .LVU86
+	.uleb128 .LVU86
+	.uleb128 0
+.LLST5:
+	.byte	0x4
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 .LFE11-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS6:
+	.uleb128 .LVU38
+	.uleb128 .LVU92
+	.uleb128 .LVU92
+	.uleb128 .LVU92
+	.uleb128 .LVU92
+	.uleb128 .LVU95
+	.uleb128 .LVU95
+	.uleb128 .LVU95
+	.uleb128 .LVU95
+	.uleb128 .LVU97
+	.uleb128 .LVU97
+	.uleb128 .LVU97
+	.uleb128 .LVU97
+	.uleb128 .LVU99
+	.uleb128 .LVU99
+	.uleb128 0
+.LLST6:
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL35-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL35-1-.Ltext0
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 0x6
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x34
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL37-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL37-1-.Ltext0
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 0x6
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x34
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 .LVL39-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL39-1-.Ltext0
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 0x3
+	.byte	0x76
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL41-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL41-1-.Ltext0
+	.uleb128 .LFE11-.Ltext0
+	.uleb128 0x6
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x34
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS7:
+	.uleb128 .LVU46
+	.uleb128 .LVU47
+	.uleb128 .LVU47
+	.uleb128 .LVU48
+	.uleb128 .LVU48
+	.uleb128 .LVU64
+	.uleb128 .LVU64
+	.uleb128 .LVU84
+	.uleb128 .LVU86
+	.uleb128 .LVU88
+	.uleb128 .LVU88
+	.uleb128 .LVU89
+	.uleb128 .LVU89
+	.uleb128 .LVU91
+	.uleb128 .LVU91
+	.uleb128 .LVU92
+	.uleb128 .LVU95
+	.uleb128 .LVU96
+	.uleb128 .LVU97
+	.uleb128 .LVU98
+.LLST7:
+	.byte	0x4
+	.uleb128 .LVL15-.Ltext0
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 .LVL32-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL32-.Ltext0
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	__heap_start
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 .LVL35-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS8:
+	.uleb128 .LVU40
+	.uleb128 .LVU47
+	.uleb128 .LVU47
+	.uleb128 .LVU48
+	.uleb128 .LVU48
+	.uleb128 .LVU62
+	.uleb128 .LVU62
+	.uleb128 .LVU65
+	.uleb128 .LVU86
+	.uleb128 .LVU89
+	.uleb128 .LVU92
+	.uleb128 .LVU95
+.LLST8:
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL23-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS9:
+	.uleb128 .LVU49
+	.uleb128 .LVU60
+.LLST9:
+	.byte	0x4
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS10:
+	.uleb128 .LVU52
+	.uleb128 .LVU56
+	.uleb128 .LVU56
+	.uleb128 .LVU60
+.LLST10:
+	.byte	0x4
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 .LVL20-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL20-.Ltext0
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 0x2
+	.byte	0x72
+	.sleb128 0
+	.byte	0
+.LVUS11:
+	.uleb128 .LVU54
+	.uleb128 .LVU60
+.LLST11:
+	.byte	0x4
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS13:
+	.uleb128 .LVU68
+	.uleb128 .LVU77
+	.uleb128 .LVU89
+	.uleb128 .LVU91
+.LLST13:
+	.byte	0x4
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS14:
+	.uleb128 .LVU71
+	.uleb128 .LVU77
+	.uleb128 .LVU89
+	.uleb128 .LVU91
+.LLST14:
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS15:
+	.uleb128 .LVU73
+	.uleb128 .LVU77
+	.uleb128 .LVU89
+	.uleb128 .LVU91
+.LLST15:
+	.byte	0x4
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS16:
+	.uleb128 .LVU89
+	.uleb128 .LVU91
+.LLST16:
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS32:
+	.uleb128 .LVU168
+	.uleb128 .LVU207
+	.uleb128 .LVU207
+	.uleb128 .LVU212
+	.uleb128 .LVU213
+	.uleb128 .LVU215
+	.uleb128 .LVU220
+	.uleb128 .LVU233
+	.uleb128 .LVU233
+	.uleb128 .LVU236
+	.uleb128 .LVU236
+	.uleb128 .LVU255
+	.uleb128 .LVU255
+	.uleb128 .LVU256
+	.uleb128 .LVU256
+	.uleb128 0
+.LLST32:
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 0x9
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0xb
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 0x9
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0xb
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 0x9
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0xb
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LFE10-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS33:
+	.uleb128 .LVU175
+	.uleb128 .LVU176
+	.uleb128 .LVU176
+	.uleb128 .LVU177
+	.uleb128 .LVU177
+	.uleb128 .LVU195
+	.uleb128 .LVU195
+	.uleb128 .LVU198
+	.uleb128 .LVU201
+	.uleb128 .LVU209
+	.uleb128 .LVU209
+	.uleb128 .LVU212
+	.uleb128 .LVU220
+	.uleb128 .LVU233
+	.uleb128 .LVU236
+	.uleb128 .LVU247
+	.uleb128 .LVU247
+	.uleb128 .LVU256
+	.uleb128 .LVU279
+	.uleb128 0
+.LLST33:
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL79-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL79-.Ltext0
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 0x3
+	.byte	0x70
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LFE10-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS34:
+	.uleb128 .LVU171
+	.uleb128 .LVU176
+	.uleb128 .LVU176
+	.uleb128 .LVU177
+	.uleb128 .LVU177
+	.uleb128 .LVU193
+	.uleb128 .LVU193
+	.uleb128 .LVU198
+	.uleb128 .LVU198
+	.uleb128 .LVU212
+	.uleb128 .LVU213
+	.uleb128 .LVU215
+	.uleb128 .LVU220
+	.uleb128 .LVU233
+	.uleb128 .LVU236
+	.uleb128 .LVU247
+	.uleb128 .LVU247
+	.uleb128 .LVU256
+	.uleb128 .LVU256
+	.uleb128 0
+.LLST34:
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LFE10-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS36:
+	.uleb128 .LVU160
+	.uleb128 .LVU167
+	.uleb128 .LVU167
+	.uleb128 .LVU168
+.LLST36:
+	.byte	0x4
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS38:
+	.uleb128 .LVU178
+	.uleb128 .LVU188
+	.uleb128 .LVU280
+	.uleb128 0
+.LLST38:
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LFE10-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS39:
+	.uleb128 .LVU181
+	.uleb128 .LVU188
+	.uleb128 .LVU280
+	.uleb128 .LVU283
+	.uleb128 .LVU283
+	.uleb128 .LVU284
+.LLST39:
+	.byte	0x4
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL105-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.byte	0
+.LVUS40:
+	.uleb128 .LVU183
+	.uleb128 .LVU188
+	.uleb128 .LVU280
+	.uleb128 .LVU282
+	.uleb128 .LVU282
+	.uleb128 .LVU283
+	.uleb128 .LVU283
+	.uleb128 .LVU284
+.LLST40:
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL105-1-.Ltext0
+	.uleb128 0x7
+	.byte	0x73
+	.sleb128 0
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS41:
+	.uleb128 .LVU280
+	.uleb128 0
+.LLST41:
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LFE10-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS43:
+	.uleb128 .LVU204
+	.uleb128 .LVU210
+.LLST43:
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0
+.LVUS44:
+	.uleb128 .LVU204
+	.uleb128 .LVU207
+	.uleb128 .LVU207
+	.uleb128 .LVU210
+.LLST44:
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 0x9
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0xb
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS45:
+	.uleb128 .LVU204
+	.uleb128 .LVU209
+	.uleb128 .LVU209
+	.uleb128 .LVU210
+.LLST45:
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LVL79-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL79-.Ltext0
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 0x3
+	.byte	0x70
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0
+.LVUS47:
+	.uleb128 .LVU213
+	.uleb128 .LVU214
+	.uleb128 .LVU214
+	.uleb128 .LVU215
+	.uleb128 .LVU265
+	.uleb128 .LVU271
+	.uleb128 .LVU271
+	.uleb128 .LVU273
+.LLST47:
+	.byte	0x4
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 .LVL82-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL82-1-.Ltext0
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS48:
+	.uleb128 .LVU213
+	.uleb128 .LVU215
+	.uleb128 .LVU267
+	.uleb128 .LVU277
+.LLST48:
+	.byte	0x4
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS50:
+	.uleb128 .LVU221
+	.uleb128 .LVU231
+	.uleb128 .LVU236
+	.uleb128 .LVU247
+.LLST50:
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS51:
+	.uleb128 .LVU221
+	.uleb128 .LVU231
+	.uleb128 .LVU236
+	.uleb128 .LVU247
+.LLST51:
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS52:
+	.uleb128 .LVU223
+	.uleb128 .LVU230
+	.uleb128 .LVU230
+	.uleb128 .LVU231
+	.uleb128 .LVU236
+	.uleb128 .LVU240
+	.uleb128 .LVU240
+	.uleb128 .LVU241
+.LLST52:
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x7
+	.byte	0x73
+	.sleb128 0
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL89-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL89-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x7
+	.byte	0x73
+	.sleb128 0
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS53:
+	.uleb128 .LVU227
+	.uleb128 .LVU231
+.LLST53:
+	.byte	0x4
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0
+.LVUS54:
+	.uleb128 .LVU227
+	.uleb128 .LVU230
+	.uleb128 .LVU230
+	.uleb128 .LVU231
+.LLST54:
+	.byte	0x4
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x7
+	.byte	0x73
+	.sleb128 0
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS55:
+	.uleb128 .LVU227
+	.uleb128 .LVU231
+.LLST55:
+	.byte	0x4
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS56:
+	.uleb128 .LVU237
+	.uleb128 .LVU241
+.LLST56:
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0
+.LVUS57:
+	.uleb128 .LVU237
+	.uleb128 .LVU241
+.LLST57:
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS58:
+	.uleb128 .LVU237
+	.uleb128 .LVU241
+.LLST58:
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS59:
+	.uleb128 .LVU243
+	.uleb128 .LVU247
+.LLST59:
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS60:
+	.uleb128 .LVU243
+	.uleb128 .LVU247
+.LLST60:
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS61:
+	.uleb128 .LVU243
+	.uleb128 .LVU247
+.LLST61:
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x6
+	.byte	0x73
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS62:
+	.uleb128 .LVU252
+	.uleb128 .LVU256
+.LLST62:
+	.byte	0x4
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0
+.LVUS63:
+	.uleb128 .LVU252
+	.uleb128 .LVU255
+	.uleb128 .LVU255
+	.uleb128 .LVU256
+.LLST63:
+	.byte	0x4
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 0x9
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0xb
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS64:
+	.uleb128 .LVU252
+	.uleb128 .LVU256
+.LLST64:
+	.byte	0x4
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS2:
+	.uleb128 0
+	.uleb128 .LVU13
+	.uleb128 .LVU13
+	.uleb128 .LVU23
+	.uleb128 .LVU23
+	.uleb128 .LVU26
+	.uleb128 .LVU26
+	.uleb128 .LVU32
+	.uleb128 .LVU32
+	.uleb128 .LVU33
+	.uleb128 .LVU33
+	.uleb128 0
+.LLST2:
+	.byte	0x4
+	.uleb128 .LVL3-.Ltext0
+	.uleb128 .LVL4-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL4-1-.Ltext0
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 .LVL9-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL9-.Ltext0
+	.uleb128 .LVL10-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL10-.Ltext0
+	.uleb128 .LFE8-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS3:
+	.uleb128 .LVU21
+	.uleb128 .LVU26
+.LLST3:
+	.byte	0x4
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS0:
+	.uleb128 0
+	.uleb128 .LVU7
+	.uleb128 .LVU7
+	.uleb128 0
+.LLST0:
+	.byte	0x4
+	.uleb128 .LVL0-.Ltext0
+	.uleb128 .LVL1-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL1-1-.Ltext0
+	.uleb128 .LFE4-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0
+.LVUS1:
+	.uleb128 0
+	.uleb128 .LVU7
+	.uleb128 .LVU7
+	.uleb128 0
+.LLST1:
+	.byte	0x4
+	.uleb128 .LVL0-.Ltext0
+	.uleb128 .LVL1-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL1-1-.Ltext0
+	.uleb128 .LFE4-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x9f
+	.byte	0
+.LVUS17:
+	.uleb128 0
+	.uleb128 .LVU104
+	.uleb128 .LVU104
+	.uleb128 0
+.LLST17:
+	.byte	0x4
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 .LVL43-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL43-1-.Ltext0
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0
+.LVUS18:
+	.uleb128 .LVU106
+	.uleb128 .LVU110
+	.uleb128 .LVU110
+	.uleb128 .LVU129
+	.uleb128 .LVU131
+	.uleb128 .LVU153
+.LLST18:
+	.byte	0x4
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS19:
+	.uleb128 .LVU114
+	.uleb128 .LVU122
+	.uleb128 .LVU122
+	.uleb128 .LVU129
+	.uleb128 .LVU137
+	.uleb128 0
+.LLST19:
+	.byte	0x4
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 0xa
+	.byte	0x72
+	.sleb128 0
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x72
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS20:
+	.uleb128 .LVU111
+	.uleb128 .LVU150
+	.uleb128 .LVU150
+	.uleb128 .LVU151
+	.uleb128 .LVU151
+	.uleb128 .LVU154
+.LLST20:
+	.byte	0x4
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 0x7
+	.byte	0x72
+	.sleb128 0
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS21:
+	.uleb128 .LVU107
+	.uleb128 .LVU110
+	.uleb128 .LVU110
+	.uleb128 .LVU111
+.LLST21:
+	.byte	0x4
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS22:
+	.uleb128 .LVU119
+	.uleb128 .LVU122
+.LLST22:
+	.byte	0x4
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS23:
+	.uleb128 .LVU125
+	.uleb128 .LVU127
+.LLST23:
+	.byte	0x4
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS24:
+	.uleb128 .LVU132
+	.uleb128 .LVU135
+.LLST24:
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS25:
+	.uleb128 .LVU132
+	.uleb128 .LVU135
+.LLST25:
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS26:
+	.uleb128 .LVU132
+	.uleb128 .LVU135
+.LLST26:
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS28:
+	.uleb128 .LVU138
+	.uleb128 .LVU147
+	.uleb128 .LVU151
+	.uleb128 0
+.LLST28:
+	.byte	0x4
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS29:
+	.uleb128 .LVU141
+	.uleb128 .LVU147
+	.uleb128 .LVU151
+	.uleb128 0
+.LLST29:
+	.byte	0x4
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS30:
+	.uleb128 .LVU143
+	.uleb128 .LVU147
+	.uleb128 .LVU151
+	.uleb128 0
+.LLST30:
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS31:
+	.uleb128 .LVU151
+	.uleb128 0
+.LLST31:
+	.byte	0x4
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS65:
+	.uleb128 0
+	.uleb128 .LVU293
+	.uleb128 .LVU293
+	.uleb128 0
+.LLST65:
+	.byte	0x4
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 .LFE12-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.Ldebug_loc3:
+	.section	.debug_aranges,"",@progbits
+	.long	0x1c
+	.value	0x2
+	.long	.Ldebug_info0
+	.byte	0x4
+	.byte	0
+	.value	0
+	.value	0
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	0
+	.long	0
+	.section	.debug_rnglists,"",@progbits
+.Ldebug_ranges0:
+	.long	.Ldebug_ranges3-.Ldebug_ranges2
+.Ldebug_ranges2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.LLRL12:
+	.byte	0x4
+	.uleb128 .LBB94-.Ltext0
+	.uleb128 .LBE94-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB99-.Ltext0
+	.uleb128 .LBE99-.Ltext0
+	.byte	0
+.LLRL27:
+	.byte	0x4
+	.uleb128 .LBB124-.Ltext0
+	.uleb128 .LBE124-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB129-.Ltext0
+	.uleb128 .LBE129-.Ltext0
+	.byte	0
+.LLRL35:
+	.byte	0x4
+	.uleb128 .LBB162-.Ltext0
+	.uleb128 .LBE162-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB165-.Ltext0
+	.uleb128 .LBE165-.Ltext0
+	.byte	0
+.LLRL37:
+	.byte	0x4
+	.uleb128 .LBB166-.Ltext0
+	.uleb128 .LBE166-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB191-.Ltext0
+	.uleb128 .LBE191-.Ltext0
+	.byte	0
+.LLRL42:
+	.byte	0x4
+	.uleb128 .LBB171-.Ltext0
+	.uleb128 .LBE171-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB174-.Ltext0
+	.uleb128 .LBE174-.Ltext0
+	.byte	0
+.LLRL46:
+	.byte	0x4
+	.uleb128 .LBB175-.Ltext0
+	.uleb128 .LBE175-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB190-.Ltext0
+	.uleb128 .LBE190-.Ltext0
+	.byte	0
+.LLRL49:
+	.byte	0x4
+	.uleb128 .LBB178-.Ltext0
+	.uleb128 .LBE178-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB187-.Ltext0
+	.uleb128 .LBE187-.Ltext0
+	.byte	0
+.LLRL74:
+	.byte	0x4
+	.uleb128 .LBB222-.Ltext0
+	.uleb128 .LBE222-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB225-.Ltext0
+	.uleb128 .LBE225-.Ltext0
+	.byte	0
+.LLRL76:
+	.byte	0x4
+	.uleb128 .LBB226-.Ltext0
+	.uleb128 .LBE226-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB229-.Ltext0
+	.uleb128 .LBE229-.Ltext0
+	.byte	0
+.LLRL79:
+	.byte	0x4
+	.uleb128 .LBB232-.Ltext0
+	.uleb128 .LBE232-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB273-.Ltext0
+	.uleb128 .LBE273-.Ltext0
+	.byte	0
+.LLRL84:
+	.byte	0x4
+	.uleb128 .LBB237-.Ltext0
+	.uleb128 .LBE237-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB240-.Ltext0
+	.uleb128 .LBE240-.Ltext0
+	.byte	0
+.LLRL88:
+	.byte	0x4
+	.uleb128 .LBB241-.Ltext0
+	.uleb128 .LBE241-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB244-.Ltext0
+	.uleb128 .LBE244-.Ltext0
+	.byte	0
+.LLRL92:
+	.byte	0x4
+	.uleb128 .LBB245-.Ltext0
+	.uleb128 .LBE245-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB265-.Ltext0
+	.uleb128 .LBE265-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB266-.Ltext0
+	.uleb128 .LBE266-.Ltext0
+.LLRL105:
+	.byte	0x4
+	.uleb128 .LBB271-.Ltext0
+	.uleb128 .LBE271-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB272-.Ltext0
+	.uleb128 .LBE272-.Ltext0
+	.byte	0
+.LLRL96:
+	.byte	0x4
+	.uleb128 .LBB247-.Ltext0
+	.uleb128 .LBE247-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB250-.Ltext0
+	.uleb128 .LBE250-.Ltext0
+	.byte	0
+.LLRL98:
+	.byte	0x4
+	.uleb128 .LBB251-.Ltext0
+	.uleb128 .LBE251-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB254-.Ltext0
+	.uleb128 .LBE254-.Ltext0
+	.byte	0
+.LLRL109:
+	.byte	0x4
+	.uleb128 .LBB267-.Ltext0
+	.uleb128 .LBE267-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB270-.Ltext0
+	.uleb128 .LBE270-.Ltext0
+	.byte	0
+.Ldebug_ranges3:
+	.section	.debug_line,"",@progbits
+.Ldebug_line0:
+	.section	.debug_str,"MS",@progbits,1
+.LASF46:
+	.string	"set_header"
+.LASF28:
+	.string	"calloc"
+.LASF10:
+	.string	"size_t"
+.LASF24:
+	.string	"next"
+.LASF16:
+	.string	"stderr"
+.LASF12:
+	.string	"uintptr_t"
+.LASF39:
+	.string	"start"
+.LASF15:
+	.string	"errno"
+.LASF42:
+	.string	"place"
+.LASF51:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF33:
+	.string	"target"
+.LASF14:
+	.string	"FILE"
+.LASF50:
+	.string	"header_of"
+.LASF5:
+	.string	"unsigned char"
+.LASF54:
+	.string	"free"
+.LASF47:
+	.string	"in_use"
+.LASF18:
+	.string	"__heap_end"
+.LASF7:
+	.string	"short unsigned int"
+.LASF23:
+	.string	"chunk"
+.LASF41:
+	.string	"request_size"
+.LASF20:
+	.string	"memset"
+.LASF44:
+	.string	"what"
+.LASF27:
+	.string	"realloc"
+.LASF34:
+	.string	"malloc"
+.LASF52:
+	.string	"__vmdebug_file"
+.LASF11:
+	.string	"intptr_t"
+.LASF2:
+	.string	"unsigned int"
+.LASF17:
+	.string	"__heap_start"
+.LASF9:
+	.string	"long long unsigned int"
+.LASF49:
+	.string	"chunk_size"
+.LASF32:
+	.string	"before"
+.LASF40:
+	.string	"heap_init"
+.LASF36:
+	.string	"find_chunk"
+.LASF55:
+	.string	"heap_error"
+.LASF22:
+	.string	"sbrk"
+.LASF8:
+	.string	"long long int"
+.LASF21:
+	.string	"fprintf"
+.LASF13:
+	.string	"char"
+.LASF19:
+	.string	"memcpy"
+.LASF6:
+	.string	"short int"
+.LASF45:
+	.string	"where"
+.LASF30:
+	.string	"total"
+.LASF3:
+	.string	"long int"
+.LASF43:
+	.string	"check_chunk"
+.LASF53:
+	.string	"abort"
+.LASF26:
+	.string	"need"
+.LASF38:
+	.string	"bytes"
+.LASF4:
+	.string	"signed char"
+.LASF48:
+	.string	"chunk_in_use"
+.LASF37:
+	.string	"heap_grow"
+.LASF25:
+	.string	"size"
+.LASF35:
+	.string	"last"
+.LASF31:
+	.string	"prev"
+.LASF29:
+	.string	"nmemb"
+	.section	.debug_line_str,"MS",@progbits,1
+.LASF1:
+	.string	"/vmdebug/libc/src"
+.LASF0:
+	.string	"malloc.c"
 	.ident	"GCC: (Debian 12.2.0-14+deb12u1) 12.2.0"
 	.section	.note.GNU-stack,"",@progbits

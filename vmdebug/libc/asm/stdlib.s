@@ -2,612 +2,1282 @@
 	.file	"stdlib.c"
 	.intel_syntax noprefix
 	.text
+.Ltext0:
+	.cfi_sections	.debug_frame
+	.file 0 "/vmdebug/libc/src" "stdlib.c"
 	.p2align 4
 	.type	sift_down, @function
 sift_down:
+.LVL0:
+.LFB14:
+	.file 1 "stdlib.c"
+	.loc 1 169 1 view -0
+	.cfi_startproc
+	.loc 1 169 1 is_stmt 0 view .LVU1
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
 	sub	esp, 28
+	.cfi_def_cfa_offset 48
+	.loc 1 169 1 view .LVU2
 	mov	DWORD PTR [esp], eax
+	.loc 1 170 5 is_stmt 1 view .LVU3
+.LBB9:
+	.loc 1 171 9 view .LVU4
+.LBE9:
+	.loc 1 169 1 is_stmt 0 view .LVU5
 	mov	eax, ecx
+.LVL1:
+	.loc 1 169 1 view .LVU6
 	mov	edi, DWORD PTR [esp+48]
 	mov	DWORD PTR [esp+4], ecx
+.LBB13:
+	.loc 1 171 16 view .LVU7
 	lea	ecx, [edx+1+edx]
+.LVL2:
+	.loc 1 172 9 is_stmt 1 view .LVU8
+	.loc 1 172 12 is_stmt 0 view .LVU9
 	cmp	ecx, eax
 	jnb	.L1
 	mov	ebx, edx
+.LVL3:
 	.p2align 4,,10
 	.p2align 3
 .L2:
+	.loc 1 174 9 is_stmt 1 view .LVU10
+	.loc 1 174 47 is_stmt 0 view .LVU11
 	mov	esi, edi
 	lea	eax, [ebx+1]
+	.loc 1 174 39 view .LVU12
 	mov	edx, DWORD PTR [esp]
+	.loc 1 174 47 view .LVU13
 	imul	esi, ecx
+	.loc 1 174 19 view .LVU14
 	mov	DWORD PTR [esp+8], eax
 	lea	ebp, [eax+eax]
+	.loc 1 174 12 view .LVU15
 	mov	eax, DWORD PTR [esp+4]
+	.loc 1 174 39 view .LVU16
 	add	esi, edx
+	.loc 1 174 12 view .LVU17
 	cmp	ebp, eax
 	jb	.L16
+.LVL4:
 .L3:
+	.loc 1 179 11 view .LVU18
 	mov	ebp, ecx
 .L5:
+.LVL5:
+	.loc 1 176 9 is_stmt 1 view .LVU19
+	.loc 1 176 26 is_stmt 0 view .LVU20
 	imul	ebx, edi
+.LVL6:
+	.loc 1 176 22 view .LVU21
 	mov	eax, DWORD PTR [esp]
+	.loc 1 176 13 view .LVU22
 	sub	esp, 8
+	.cfi_def_cfa_offset 56
 	push	esi
+	.cfi_def_cfa_offset 60
+	.loc 1 176 22 view .LVU23
 	add	ebx, eax
+	.loc 1 176 13 view .LVU24
 	push	ebx
+	.cfi_def_cfa_offset 64
 	call	[DWORD PTR [esp+68]]
+.LVL7:
+	.loc 1 176 12 view .LVU25
 	add	esp, 16
+	.cfi_def_cfa_offset 48
 	test	eax, eax
 	jns	.L1
+.LVL8:
+.LBB10:
+.LBB11:
+	.loc 1 159 12 is_stmt 1 view .LVU26
+	.loc 1 159 12 is_stmt 0 view .LVU27
 	lea	ecx, [ebx+edi]
 	test	edi, edi
 	je	.L9
+.LVL9:
 	.p2align 4,,10
 	.p2align 3
 .L8:
+.LBB12:
+	.loc 1 160 9 is_stmt 1 view .LVU28
+	.loc 1 160 14 is_stmt 0 view .LVU29
 	movzx	eax, BYTE PTR [ebx]
+.LVL10:
+	.loc 1 161 9 is_stmt 1 view .LVU30
+	.loc 1 161 16 is_stmt 0 view .LVU31
 	movzx	edx, BYTE PTR [esi]
+	.loc 1 161 11 view .LVU32
 	add	ebx, 1
+.LVL11:
+	.loc 1 162 11 view .LVU33
 	add	esi, 1
+.LVL12:
+	.loc 1 161 14 view .LVU34
 	mov	BYTE PTR [ebx-1], dl
+	.loc 1 162 9 is_stmt 1 view .LVU35
+.LVL13:
+	.loc 1 162 14 is_stmt 0 view .LVU36
 	mov	BYTE PTR [esi-1], al
+	.loc 1 162 14 view .LVU37
+.LBE12:
+	.loc 1 159 12 is_stmt 1 view .LVU38
+	.loc 1 159 12 is_stmt 0 view .LVU39
 	cmp	ebx, ecx
 	jne	.L8
+.LVL14:
 .L9:
+	.loc 1 159 12 view .LVU40
+.LBE11:
+.LBE10:
+.LBE13:
+	.loc 1 170 5 is_stmt 1 view .LVU41
+.LBB14:
+	.loc 1 171 9 view .LVU42
+	.loc 1 172 12 is_stmt 0 view .LVU43
 	mov	eax, DWORD PTR [esp+4]
+	.loc 1 171 16 view .LVU44
 	lea	ecx, [ebp+1+ebp]
+.LVL15:
+	.loc 1 172 9 is_stmt 1 view .LVU45
+	.loc 1 172 12 is_stmt 0 view .LVU46
 	cmp	ecx, eax
 	jnb	.L1
+	.loc 1 179 11 view .LVU47
 	mov	ebx, ebp
 	jmp	.L2
+.LVL16:
 	.p2align 4,,10
 	.p2align 3
 .L16:
+	.loc 1 179 11 view .LVU48
 	mov	DWORD PTR [esp+12], ecx
+	.loc 1 174 30 discriminator 1 view .LVU49
 	sub	esp, 8
+	.cfi_def_cfa_offset 56
+	.loc 1 174 74 discriminator 1 view .LVU50
 	mov	eax, DWORD PTR [esp+16]
 	imul	eax, edi
+	.loc 1 174 60 discriminator 1 view .LVU51
 	lea	eax, [edx+eax*2]
+	.loc 1 174 30 discriminator 1 view .LVU52
 	push	eax
+	.cfi_def_cfa_offset 60
 	push	esi
+	.cfi_def_cfa_offset 64
 	call	[DWORD PTR [esp+68]]
+.LVL17:
+	.loc 1 174 27 discriminator 1 view .LVU53
 	mov	ecx, DWORD PTR [esp+28]
 	add	esp, 16
+	.cfi_def_cfa_offset 48
 	test	eax, eax
 	jns	.L3
+	.loc 1 176 47 view .LVU54
 	mov	esi, ebp
+	.loc 1 176 39 view .LVU55
 	mov	eax, DWORD PTR [esp]
+	.loc 1 176 47 view .LVU56
 	imul	esi, edi
+	.loc 1 176 39 view .LVU57
 	add	esi, eax
 	jmp	.L5
+.LVL18:
 	.p2align 4,,10
 	.p2align 3
 .L1:
+	.loc 1 176 39 view .LVU58
+.LBE14:
+	.loc 1 181 1 view .LVU59
 	add	esp, 28
+	.cfi_def_cfa_offset 20
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE14:
 	.size	sift_down, .-sift_down
 	.globl	__udivdi3
 	.p2align 4
 	.type	parse, @function
 parse:
+.LVL19:
+.LFB0:
+	.loc 1 16 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 17 5 view .LVU61
+	.loc 1 18 5 view .LVU62
+	.loc 1 19 5 view .LVU63
+	.loc 1 20 5 view .LVU64
+	.loc 1 16 1 is_stmt 0 view .LVU65
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	mov	ebp, ecx
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
+	.loc 1 17 17 view .LVU66
 	mov	edi, eax
+	.loc 1 16 1 view .LVU67
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	mov	esi, edx
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
 	sub	esp, 60
+	.cfi_def_cfa_offset 80
+	.loc 1 16 1 view .LVU68
 	mov	ebx, DWORD PTR [esp+80]
+	.loc 1 21 15 view .LVU69
 	mov	ecx, DWORD PTR [esp+84]
+.LVL20:
+	.loc 1 16 1 view .LVU70
 	mov	DWORD PTR [esp+44], eax
+	.loc 1 20 15 view .LVU71
 	mov	DWORD PTR [ebx], 0
+	.loc 1 21 5 is_stmt 1 view .LVU72
+	.loc 1 21 15 is_stmt 0 view .LVU73
 	mov	DWORD PTR [ecx], 0
+	.loc 1 22 5 is_stmt 1 view .LVU74
+	.loc 1 22 11 is_stmt 0 view .LVU75
 	jmp	.L18
+.LVL21:
 	.p2align 4,,10
 	.p2align 3
 .L19:
+	.loc 1 23 9 is_stmt 1 view .LVU76
+	.loc 1 23 10 is_stmt 0 view .LVU77
 	add	edi, 1
+.LVL22:
 .L18:
+	.loc 1 22 12 is_stmt 1 view .LVU78
 	movzx	eax, BYTE PTR [edi]
 	sub	esp, 12
+	.cfi_def_cfa_offset 92
 	push	eax
+	.cfi_def_cfa_offset 96
 	call	isspace
+.LVL23:
 	add	esp, 16
+	.cfi_def_cfa_offset 80
 	test	eax, eax
 	jne	.L19
+	.loc 1 24 5 view .LVU79
+	.loc 1 24 9 is_stmt 0 view .LVU80
 	movzx	eax, BYTE PTR [edi]
+	.loc 1 24 19 view .LVU81
 	lea	edx, [eax-43]
+	.loc 1 24 8 view .LVU82
 	and	edx, 253
 	jne	.L20
+	.loc 1 25 9 is_stmt 1 view .LVU83
+	.loc 1 24 19 is_stmt 0 view .LVU84
 	cmp	al, 45
 	sete	al
+	.loc 1 26 10 view .LVU85
 	add	edi, 1
+.LVL24:
+	.loc 1 24 19 view .LVU86
 	movzx	eax, al
+	.loc 1 25 19 view .LVU87
 	mov	DWORD PTR [ebx], eax
+	.loc 1 26 9 is_stmt 1 view .LVU88
+.LVL25:
+	.loc 1 28 39 is_stmt 0 view .LVU89
 	movzx	eax, BYTE PTR [edi]
 .L20:
+.LVL26:
+	.loc 1 28 5 is_stmt 1 view .LVU90
+	.loc 1 28 8 is_stmt 0 view .LVU91
 	test	ebp, -17
 	jne	.L21
+	.loc 1 28 35 discriminator 1 view .LVU92
 	cmp	al, 48
 	je	.L54
+	.loc 1 31 12 is_stmt 1 view .LVU93
+	.loc 1 31 15 is_stmt 0 view .LVU94
 	test	ebp, ebp
 	jne	.L53
 .L28:
+	.loc 1 32 32 view .LVU95
 	mov	ebp, 10
+.LVL27:
 	.p2align 4,,10
 	.p2align 3
 .L21:
+	.loc 1 34 5 is_stmt 1 view .LVU96
+	.loc 1 19 24 is_stmt 0 view .LVU97
 	mov	DWORD PTR [esp], 0
+	.loc 1 32 32 view .LVU98
 	mov	ebx, edi
+	.loc 1 19 24 view .LVU99
 	mov	DWORD PTR [esp+4], 0
+.LBB15:
+	.loc 1 45 46 view .LVU100
 	mov	DWORD PTR [esp+8], ebp
 	mov	DWORD PTR [esp+12], 0
 	mov	DWORD PTR [esp+36], edi
 	mov	DWORD PTR [esp+40], esi
 	jmp	.L33
+.LVL28:
 	.p2align 4,,10
 	.p2align 3
 .L55:
+	.loc 1 38 13 is_stmt 1 view .LVU101
+	.loc 1 38 17 is_stmt 0 view .LVU102
 	movsx	esi, BYTE PTR [ebx]
+	.loc 1 38 15 view .LVU103
 	sub	esi, 48
+.LVL29:
+	.loc 1 43 9 is_stmt 1 view .LVU104
+	.loc 1 43 12 is_stmt 0 view .LVU105
 	cmp	ebp, esi
 	jle	.L31
 .L56:
+	.loc 1 45 9 is_stmt 1 view .LVU106
+	.loc 1 45 29 is_stmt 0 view .LVU107
 	mov	eax, esi
+	.loc 1 45 31 view .LVU108
 	xor	ecx, ecx
 	mov	DWORD PTR [esp+24], esi
+	.loc 1 45 29 view .LVU109
 	not	eax
+	.loc 1 45 31 view .LVU110
 	mov	DWORD PTR [esp+28], ecx
+	.loc 1 45 29 view .LVU111
 	mov	DWORD PTR [esp+16], eax
 	mov	eax, ecx
 	not	eax
 	mov	DWORD PTR [esp+20], eax
+	.loc 1 45 44 view .LVU112
 	push	DWORD PTR [esp+12]
+	.cfi_def_cfa_offset 84
 	push	DWORD PTR [esp+12]
+	.cfi_def_cfa_offset 88
 	push	DWORD PTR [esp+28]
+	.cfi_def_cfa_offset 92
 	push	DWORD PTR [esp+28]
+	.cfi_def_cfa_offset 96
 	call	__udivdi3
+.LVL30:
+	.loc 1 45 12 view .LVU113
 	mov	edi, DWORD PTR [esp+16]
+	.loc 1 45 44 view .LVU114
 	add	esp, 16
+	.cfi_def_cfa_offset 80
+	.loc 1 45 12 view .LVU115
 	cmp	eax, edi
 	sbb	edx, DWORD PTR [esp+4]
 	jnc	.L32
+	.loc 1 46 13 is_stmt 1 view .LVU116
+	.loc 1 46 23 is_stmt 0 view .LVU117
 	mov	eax, DWORD PTR [esp+84]
 	mov	DWORD PTR [eax], 1
 .L32:
+	.loc 1 47 9 is_stmt 1 view .LVU118
+	.loc 1 47 15 is_stmt 0 view .LVU119
 	mov	edi, DWORD PTR [esp]
 	mov	ecx, DWORD PTR [esp+12]
 	mov	eax, DWORD PTR [esp+8]
+	.loc 1 47 11 view .LVU120
 	mov	esi, DWORD PTR [esp+24]
+.LVL31:
+	.loc 1 47 15 view .LVU121
 	imul	ecx, edi
 	mov	edi, DWORD PTR [esp+4]
 	imul	edi, eax
 	mov	eax, DWORD PTR [esp]
 	mul	DWORD PTR [esp+8]
 	add	ecx, edi
+	.loc 1 47 11 view .LVU122
 	mov	edi, DWORD PTR [esp+28]
+	.loc 1 47 15 view .LVU123
 	add	edx, ecx
+	.loc 1 47 11 view .LVU124
 	add	esi, eax
 	adc	edi, edx
 	mov	DWORD PTR [esp], esi
+.LVL32:
+	.loc 1 47 11 view .LVU125
+.LBE15:
+	.loc 1 35 14 view .LVU126
 	add	ebx, 1
+.LVL33:
+.LBB16:
+	.loc 1 47 11 view .LVU127
 	mov	DWORD PTR [esp+4], edi
+.LVL34:
+	.loc 1 47 11 view .LVU128
+.LBE16:
+	.loc 1 35 14 is_stmt 1 view .LVU129
+	.loc 1 35 5 view .LVU130
 .L33:
+	.loc 1 35 5 discriminator 1 view .LVU131
+.LBB17:
+	.loc 1 36 9 discriminator 1 view .LVU132
+	.loc 1 37 9 discriminator 1 view .LVU133
+	.loc 1 37 13 is_stmt 0 discriminator 1 view .LVU134
 	movzx	eax, BYTE PTR [ebx]
 	sub	esp, 12
+	.cfi_def_cfa_offset 92
 	push	eax
+	.cfi_def_cfa_offset 96
 	call	isdigit
+.LVL35:
+	.loc 1 37 12 discriminator 1 view .LVU135
 	add	esp, 16
+	.cfi_def_cfa_offset 80
 	test	eax, eax
 	jne	.L55
+	.loc 1 39 14 is_stmt 1 view .LVU136
+	.loc 1 39 18 is_stmt 0 view .LVU137
 	movzx	eax, BYTE PTR [ebx]
 	sub	esp, 12
+	.cfi_def_cfa_offset 92
 	push	eax
+	.cfi_def_cfa_offset 96
 	call	isalpha
+.LVL36:
+	.loc 1 39 17 view .LVU138
 	add	esp, 16
+	.cfi_def_cfa_offset 80
 	test	eax, eax
 	je	.L31
+	.loc 1 40 13 is_stmt 1 view .LVU139
+	.loc 1 40 17 is_stmt 0 view .LVU140
 	movzx	eax, BYTE PTR [ebx]
 	sub	esp, 12
+	.cfi_def_cfa_offset 92
 	push	eax
+	.cfi_def_cfa_offset 96
 	call	tolower
+.LVL37:
+	.loc 1 40 15 view .LVU141
 	add	esp, 16
+	.cfi_def_cfa_offset 80
 	lea	esi, [eax-87]
+.LVL38:
+	.loc 1 43 9 is_stmt 1 view .LVU142
+	.loc 1 43 12 is_stmt 0 view .LVU143
 	cmp	ebp, esi
 	jg	.L56
+.LVL39:
 .L31:
+	.loc 1 43 12 view .LVU144
+.LBE17:
+	.loc 1 49 8 view .LVU145
 	mov	esi, DWORD PTR [esp+40]
+	.loc 1 49 5 is_stmt 1 view .LVU146
+	.loc 1 49 8 is_stmt 0 view .LVU147
 	mov	edi, DWORD PTR [esp+36]
 	test	esi, esi
 	je	.L17
+	.loc 1 50 9 is_stmt 1 view .LVU148
+	.loc 1 50 14 is_stmt 0 view .LVU149
 	cmp	edi, ebx
 	cmove	ebx, DWORD PTR [esp+44]
+.LVL40:
+	.loc 1 50 14 view .LVU150
 	mov	DWORD PTR [esi], ebx
+	.loc 1 51 5 is_stmt 1 view .LVU151
 .L17:
+	.loc 1 52 1 is_stmt 0 view .LVU152
 	mov	eax, DWORD PTR [esp]
 	mov	edx, DWORD PTR [esp+4]
 	add	esp, 60
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL41:
+	.loc 1 52 1 view .LVU153
 	ret
+.LVL42:
 	.p2align 4,,10
 	.p2align 3
 .L54:
+	.cfi_restore_state
+	.loc 1 28 66 view .LVU154
 	movzx	eax, BYTE PTR [edi+1]
 	and	eax, -33
+	.loc 1 28 50 view .LVU155
 	cmp	al, 88
 	je	.L23
+	.loc 1 31 12 is_stmt 1 view .LVU156
+	.loc 1 31 15 is_stmt 0 view .LVU157
 	test	ebp, ebp
 	je	.L24
+.LVL43:
 .L53:
+	.loc 1 30 9 is_stmt 1 view .LVU158
+	.loc 1 30 14 is_stmt 0 view .LVU159
 	mov	ebp, 16
 	jmp	.L21
+.LVL44:
 .L23:
+	.loc 1 28 85 discriminator 3 view .LVU160
 	movzx	eax, BYTE PTR [edi+2]
 	sub	esp, 12
+	.cfi_def_cfa_offset 92
 	push	eax
+	.cfi_def_cfa_offset 96
 	call	isxdigit
+.LVL45:
+	.loc 1 28 82 discriminator 3 view .LVU161
 	add	esp, 16
+	.cfi_def_cfa_offset 80
 	test	eax, eax
 	jne	.L26
+	.loc 1 32 17 view .LVU162
 	movzx	eax, BYTE PTR [edi]
+	.loc 1 31 12 is_stmt 1 view .LVU163
+	.loc 1 31 15 is_stmt 0 view .LVU164
 	test	ebp, ebp
 	jne	.L53
+	.loc 1 32 9 is_stmt 1 view .LVU165
+	.loc 1 32 32 is_stmt 0 view .LVU166
 	cmp	al, 48
 	jne	.L28
 .L24:
+	.loc 1 32 32 view .LVU167
 	mov	ebp, 8
+.LVL46:
+	.loc 1 32 32 view .LVU168
 	jmp	.L21
+.LVL47:
 .L26:
+	.loc 1 29 9 is_stmt 1 view .LVU169
+	.loc 1 29 11 is_stmt 0 view .LVU170
 	add	edi, 2
+.LVL48:
+	.loc 1 29 11 view .LVU171
 	jmp	.L53
+	.cfi_endproc
+.LFE0:
 	.size	parse, .-parse
 	.p2align 4
 	.globl	strtoll
 	.type	strtoll, @function
 strtoll:
+.LVL49:
+.LFB1:
+	.loc 1 55 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 56 5 view .LVU173
+	.loc 1 57 5 view .LVU174
+	.loc 1 55 1 is_stmt 0 view .LVU175
 	sub	esp, 36
+	.cfi_def_cfa_offset 40
+	.loc 1 57 28 view .LVU176
 	lea	eax, [esp+20]
 	push	eax
+	.cfi_def_cfa_offset 44
 	lea	eax, [esp+20]
 	push	eax
+	.cfi_def_cfa_offset 48
 	mov	ecx, DWORD PTR [esp+56]
 	mov	edx, DWORD PTR [esp+52]
 	mov	eax, DWORD PTR [esp+48]
 	call	parse
+.LVL50:
+	.loc 1 58 5 is_stmt 1 view .LVU177
+	.loc 1 58 8 is_stmt 0 view .LVU178
 	mov	ecx, DWORD PTR [esp+28]
 	add	esp, 16
+	.cfi_def_cfa_offset 32
 	test	ecx, ecx
 	jne	.L58
+	.loc 1 58 13 discriminator 1 view .LVU179
 	mov	ecx, DWORD PTR [esp+8]
 	test	ecx, ecx
 	jne	.L59
+	.loc 1 58 22 discriminator 2 view .LVU180
 	test	edx, edx
 	js	.L58
+.LVL51:
 .L57:
+	.loc 1 67 1 view .LVU181
 	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 4
 	ret
+.LVL52:
 	.p2align 4,,10
 	.p2align 3
 .L59:
+	.cfi_restore_state
+	.loc 1 62 5 is_stmt 1 discriminator 1 view .LVU182
+	.loc 1 62 13 is_stmt 0 discriminator 1 view .LVU183
 	xor	ecx, ecx
 	cmp	ecx, eax
 	mov	ecx, -2147483648
 	sbb	ecx, edx
 	jc	.L63
+	.loc 1 66 5 is_stmt 1 discriminator 1 view .LVU184
+	.loc 1 66 35 is_stmt 0 discriminator 1 view .LVU185
 	neg	eax
+.LVL53:
+	.loc 1 66 35 discriminator 1 view .LVU186
 	adc	edx, 0
+	.loc 1 67 1 discriminator 1 view .LVU187
 	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 4
+	.loc 1 66 35 discriminator 1 view .LVU188
 	neg	edx
+	.loc 1 67 1 discriminator 1 view .LVU189
 	ret
+.LVL54:
 	.p2align 4,,10
 	.p2align 3
 .L58:
+	.cfi_restore_state
+	.loc 1 59 9 is_stmt 1 view .LVU190
+	.loc 1 59 15 is_stmt 0 view .LVU191
 	mov	DWORD PTR errno, 34
+	.loc 1 60 9 is_stmt 1 view .LVU192
+	.loc 1 60 16 is_stmt 0 view .LVU193
 	mov	eax, -1
+.LVL55:
+	.loc 1 60 16 view .LVU194
 	mov	edx, 2147483647
+	.loc 1 67 1 view .LVU195
 	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 4
 	ret
+.LVL56:
 .L63:
+	.cfi_restore_state
+	.loc 1 63 9 is_stmt 1 view .LVU196
+	.loc 1 63 15 is_stmt 0 view .LVU197
 	mov	DWORD PTR errno, 34
+	.loc 1 64 9 is_stmt 1 view .LVU198
+	.loc 1 64 16 is_stmt 0 view .LVU199
 	xor	eax, eax
+.LVL57:
+	.loc 1 64 16 view .LVU200
 	mov	edx, -2147483648
 	jmp	.L57
+	.cfi_endproc
+.LFE1:
 	.size	strtoll, .-strtoll
 	.p2align 4
 	.globl	strtoull
 	.type	strtoull, @function
 strtoull:
+.LVL58:
+.LFB2:
+	.loc 1 70 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 71 5 view .LVU202
+	.loc 1 72 5 view .LVU203
+	.loc 1 70 1 is_stmt 0 view .LVU204
 	sub	esp, 36
+	.cfi_def_cfa_offset 40
+	.loc 1 72 28 view .LVU205
 	lea	eax, [esp+20]
 	push	eax
+	.cfi_def_cfa_offset 44
 	lea	eax, [esp+20]
 	push	eax
+	.cfi_def_cfa_offset 48
 	mov	ecx, DWORD PTR [esp+56]
 	mov	edx, DWORD PTR [esp+52]
 	mov	eax, DWORD PTR [esp+48]
 	call	parse
+.LVL59:
+	.loc 1 73 5 is_stmt 1 view .LVU206
+	.loc 1 73 8 is_stmt 0 view .LVU207
 	mov	ecx, DWORD PTR [esp+28]
 	add	esp, 16
+	.cfi_def_cfa_offset 32
 	test	ecx, ecx
 	jne	.L68
+	.loc 1 77 5 is_stmt 1 view .LVU208
+	.loc 1 77 27 is_stmt 0 view .LVU209
 	mov	ecx, DWORD PTR [esp+8]
 	test	ecx, ecx
 	je	.L64
+	.loc 1 77 27 discriminator 1 view .LVU210
 	neg	eax
+.LVL60:
+	.loc 1 77 27 discriminator 1 view .LVU211
 	adc	edx, 0
 	neg	edx
 .L64:
+	.loc 1 78 1 view .LVU212
 	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 4
 	ret
+.LVL61:
 	.p2align 4,,10
 	.p2align 3
 .L68:
+	.cfi_restore_state
+	.loc 1 74 9 is_stmt 1 view .LVU213
+	.loc 1 74 15 is_stmt 0 view .LVU214
 	mov	DWORD PTR errno, 34
+	.loc 1 75 9 is_stmt 1 view .LVU215
+	.loc 1 75 16 is_stmt 0 view .LVU216
 	mov	eax, -1
+.LVL62:
+	.loc 1 75 16 view .LVU217
 	mov	edx, -1
+	.loc 1 78 1 view .LVU218
 	add	esp, 28
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE2:
 	.size	strtoull, .-strtoull
 	.p2align 4
 	.globl	strtol
 	.type	strtol, @function
 strtol:
+.LVL63:
+.LFB3:
+	.loc 1 81 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 82 5 view .LVU220
+	.loc 1 83 5 view .LVU221
+	.loc 1 81 1 is_stmt 0 view .LVU222
 	sub	esp, 36
+	.cfi_def_cfa_offset 40
+	.loc 1 83 28 view .LVU223
 	lea	eax, [esp+20]
 	push	eax
+	.cfi_def_cfa_offset 44
 	lea	eax, [esp+20]
 	push	eax
+	.cfi_def_cfa_offset 48
 	mov	ecx, DWORD PTR [esp+56]
 	mov	edx, DWORD PTR [esp+52]
 	mov	eax, DWORD PTR [esp+48]
 	call	parse
+.LVL64:
+	.loc 1 84 5 is_stmt 1 view .LVU224
+	.loc 1 84 8 is_stmt 0 view .LVU225
 	mov	ecx, DWORD PTR [esp+28]
 	add	esp, 16
+	.cfi_def_cfa_offset 32
 	test	ecx, ecx
 	jne	.L70
+	.loc 1 84 13 discriminator 1 view .LVU226
 	mov	ecx, DWORD PTR [esp+8]
 	test	ecx, ecx
 	jne	.L71
+	.loc 1 84 22 discriminator 2 view .LVU227
 	mov	ecx, 2147483647
 	cmp	ecx, eax
 	mov	ecx, 0
 	sbb	ecx, edx
 	jc	.L70
+.LVL65:
 .L69:
+	.loc 1 93 1 view .LVU228
 	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 4
 	ret
+.LVL66:
 	.p2align 4,,10
 	.p2align 3
 .L71:
+	.cfi_restore_state
+	.loc 1 88 5 is_stmt 1 discriminator 1 view .LVU229
+	.loc 1 88 13 is_stmt 0 discriminator 1 view .LVU230
 	mov	ecx, -2147483648
 	cmp	ecx, eax
 	mov	ecx, 0
 	sbb	ecx, edx
 	jc	.L76
+	.loc 1 92 5 is_stmt 1 discriminator 1 view .LVU231
+	.loc 1 92 29 is_stmt 0 discriminator 1 view .LVU232
 	neg	eax
+.LVL67:
+	.loc 1 93 1 discriminator 1 view .LVU233
 	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 4
 	ret
+.LVL68:
 	.p2align 4,,10
 	.p2align 3
 .L70:
+	.cfi_restore_state
+	.loc 1 85 9 is_stmt 1 view .LVU234
+	.loc 1 85 15 is_stmt 0 view .LVU235
 	mov	DWORD PTR errno, 34
+	.loc 1 86 9 is_stmt 1 view .LVU236
+	.loc 1 86 16 is_stmt 0 view .LVU237
 	mov	eax, 2147483647
+.LVL69:
+	.loc 1 93 1 view .LVU238
 	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 4
 	ret
+.LVL70:
 .L76:
+	.cfi_restore_state
+	.loc 1 89 9 is_stmt 1 view .LVU239
+	.loc 1 89 15 is_stmt 0 view .LVU240
 	mov	DWORD PTR errno, 34
+	.loc 1 90 9 is_stmt 1 view .LVU241
+	.loc 1 90 16 is_stmt 0 view .LVU242
 	mov	eax, -2147483648
+.LVL71:
+	.loc 1 90 16 view .LVU243
 	jmp	.L69
+	.cfi_endproc
+.LFE3:
 	.size	strtol, .-strtol
 	.p2align 4
 	.globl	strtoul
 	.type	strtoul, @function
 strtoul:
+.LVL72:
+.LFB4:
+	.loc 1 96 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 97 5 view .LVU245
+	.loc 1 98 5 view .LVU246
+	.loc 1 96 1 is_stmt 0 view .LVU247
 	sub	esp, 36
+	.cfi_def_cfa_offset 40
+	.loc 1 98 28 view .LVU248
 	lea	eax, [esp+20]
 	push	eax
+	.cfi_def_cfa_offset 44
 	lea	eax, [esp+20]
 	push	eax
+	.cfi_def_cfa_offset 48
 	mov	ecx, DWORD PTR [esp+56]
 	mov	edx, DWORD PTR [esp+52]
 	mov	eax, DWORD PTR [esp+48]
 	call	parse
+.LVL73:
+	.loc 1 99 5 is_stmt 1 view .LVU249
+	.loc 1 99 13 is_stmt 0 view .LVU250
 	mov	ecx, DWORD PTR [esp+28]
+	.loc 1 99 8 view .LVU251
 	add	esp, 16
+	.cfi_def_cfa_offset 32
+	.loc 1 99 13 view .LVU252
 	test	ecx, ecx
 	jne	.L82
 	cmp	edx, 0
 	ja	.L82
+	.loc 1 103 5 is_stmt 1 view .LVU253
+	.loc 1 103 41 is_stmt 0 view .LVU254
 	mov	edx, DWORD PTR [esp+8]
+.LVL74:
+	.loc 1 103 41 view .LVU255
 	test	edx, edx
 	je	.L77
+	.loc 1 103 41 discriminator 1 view .LVU256
 	neg	eax
 .L77:
+	.loc 1 104 1 view .LVU257
 	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 4
 	ret
+.LVL75:
 	.p2align 4,,10
 	.p2align 3
 .L82:
+	.cfi_restore_state
+	.loc 1 100 9 is_stmt 1 view .LVU258
+	.loc 1 100 15 is_stmt 0 view .LVU259
 	mov	DWORD PTR errno, 34
+	.loc 1 101 9 is_stmt 1 view .LVU260
+	.loc 1 101 16 is_stmt 0 view .LVU261
 	mov	eax, -1
+.LVL76:
+	.loc 1 104 1 view .LVU262
 	add	esp, 28
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE4:
 	.size	strtoul, .-strtoul
 	.p2align 4
 	.globl	atoi
 	.type	atoi, @function
 atoi:
+.LVL77:
+.LFB5:
+	.loc 1 110 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 111 5 view .LVU264
+	.loc 1 112 5 view .LVU265
+	.loc 1 113 5 view .LVU266
+	.loc 1 110 1 is_stmt 0 view .LVU267
 	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
 	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
 	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
+	.loc 1 110 1 view .LVU268
 	mov	ebx, DWORD PTR [esp+16]
+	.loc 1 113 11 view .LVU269
 	jmp	.L87
+.LVL78:
 	.p2align 4,,10
 	.p2align 3
 .L88:
+	.loc 1 114 9 is_stmt 1 view .LVU270
+	.loc 1 114 10 is_stmt 0 view .LVU271
 	add	ebx, 1
+.LVL79:
 .L87:
+	.loc 1 113 12 is_stmt 1 view .LVU272
 	movzx	eax, BYTE PTR [ebx]
 	sub	esp, 12
+	.cfi_def_cfa_offset 28
 	push	eax
+	.cfi_def_cfa_offset 32
 	call	isspace
+.LVL80:
 	add	esp, 16
+	.cfi_def_cfa_offset 16
 	mov	esi, eax
 	test	eax, eax
 	jne	.L88
+	.loc 1 115 5 view .LVU273
+	.loc 1 115 9 is_stmt 0 view .LVU274
 	movzx	eax, BYTE PTR [ebx]
+	.loc 1 115 19 view .LVU275
 	lea	edx, [eax-43]
+	.loc 1 115 8 view .LVU276
 	and	edx, 253
 	jne	.L89
+	.loc 1 116 9 is_stmt 1 view .LVU277
+	.loc 1 116 17 is_stmt 0 view .LVU278
 	add	ebx, 1
+.LVL81:
+	.loc 1 115 19 view .LVU279
 	cmp	al, 45
 	sete	al
 	movzx	eax, al
 	mov	esi, eax
+.LVL82:
 .L89:
+	.loc 1 110 1 view .LVU280
 	xor	edi, edi
 	jmp	.L90
+.LVL83:
 	.p2align 4,,10
 	.p2align 3
 .L91:
+	.loc 1 118 9 is_stmt 1 view .LVU281
+	.loc 1 118 20 is_stmt 0 view .LVU282
 	movsx	eax, BYTE PTR [ebx]
+	.loc 1 118 15 view .LVU283
 	lea	edx, [edi+edi*4]
+	.loc 1 118 35 view .LVU284
 	add	ebx, 1
+.LVL84:
+	.loc 1 118 11 view .LVU285
 	lea	edi, [eax-48+edx*2]
+.LVL85:
 .L90:
+	.loc 1 117 12 is_stmt 1 view .LVU286
 	movzx	eax, BYTE PTR [ebx]
 	sub	esp, 12
+	.cfi_def_cfa_offset 28
 	push	eax
+	.cfi_def_cfa_offset 32
 	call	isdigit
+.LVL86:
 	add	esp, 16
+	.cfi_def_cfa_offset 16
 	test	eax, eax
 	jne	.L91
+	.loc 1 119 5 view .LVU287
+	.loc 1 119 27 is_stmt 0 view .LVU288
 	mov	eax, edi
+	.loc 1 120 1 view .LVU289
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
+.LVL87:
+	.loc 1 119 27 view .LVU290
 	neg	eax
 	test	esi, esi
+	.loc 1 120 1 view .LVU291
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+.LVL88:
+	.loc 1 119 27 view .LVU292
 	cmove	eax, edi
+	.loc 1 120 1 view .LVU293
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
+.LVL89:
+	.loc 1 120 1 view .LVU294
 	ret
+	.cfi_endproc
+.LFE5:
 	.size	atoi, .-atoi
 	.p2align 4
 	.globl	atol
 	.type	atol, @function
 atol:
+.LVL90:
+.LFB6:
+	.loc 1 123 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 124 5 view .LVU296
+	.loc 1 124 12 is_stmt 0 view .LVU297
 	jmp	atoi
+.LVL91:
+	.cfi_endproc
+.LFE6:
 	.size	atol, .-atol
 	.p2align 4
 	.globl	atoll
 	.type	atoll, @function
 atoll:
+.LVL92:
+.LFB7:
+	.loc 1 128 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 129 5 view .LVU299
+	.loc 1 130 5 view .LVU300
+	.loc 1 131 5 view .LVU301
+	.loc 1 128 1 is_stmt 0 view .LVU302
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
 	sub	esp, 12
+	.cfi_def_cfa_offset 32
+	.loc 1 128 1 view .LVU303
 	mov	ebx, DWORD PTR [esp+32]
+	.loc 1 131 11 view .LVU304
 	jmp	.L97
+.LVL93:
 	.p2align 4,,10
 	.p2align 3
 .L98:
+	.loc 1 132 9 is_stmt 1 view .LVU305
+	.loc 1 132 10 is_stmt 0 view .LVU306
 	add	ebx, 1
+.LVL94:
 .L97:
+	.loc 1 131 12 is_stmt 1 view .LVU307
 	movzx	eax, BYTE PTR [ebx]
 	sub	esp, 12
+	.cfi_def_cfa_offset 44
 	push	eax
+	.cfi_def_cfa_offset 48
 	call	isspace
+.LVL95:
 	add	esp, 16
+	.cfi_def_cfa_offset 32
 	mov	ebp, eax
 	test	eax, eax
 	jne	.L98
+	.loc 1 133 5 view .LVU308
+	.loc 1 133 9 is_stmt 0 view .LVU309
 	movzx	eax, BYTE PTR [ebx]
+	.loc 1 133 19 view .LVU310
 	lea	edx, [eax-43]
+	.loc 1 133 8 view .LVU311
 	and	edx, 253
 	jne	.L99
+	.loc 1 134 9 is_stmt 1 view .LVU312
+	.loc 1 134 17 is_stmt 0 view .LVU313
 	add	ebx, 1
+.LVL96:
+	.loc 1 133 19 view .LVU314
 	cmp	al, 45
 	sete	al
 	movzx	eax, al
 	mov	ebp, eax
+.LVL97:
 .L99:
+	.loc 1 128 1 view .LVU315
 	xor	esi, esi
 	xor	edi, edi
 	jmp	.L100
+.LVL98:
 	.p2align 4,,10
 	.p2align 3
 .L101:
+	.loc 1 136 9 is_stmt 1 view .LVU316
+	.loc 1 136 35 is_stmt 0 view .LVU317
 	add	ebx, 1
+.LVL99:
+	.loc 1 136 15 view .LVU318
 	imul	ecx, edi, 10
 	mov	eax, 10
+	.loc 1 136 22 view .LVU319
 	xor	edi, edi
+	.loc 1 136 15 view .LVU320
 	mul	esi
+	.loc 1 136 33 view .LVU321
 	movsx	esi, BYTE PTR [ebx-1]
+.LVL100:
+	.loc 1 136 38 view .LVU322
 	sub	esi, 48
+	.loc 1 136 15 view .LVU323
 	add	edx, ecx
+	.loc 1 136 11 view .LVU324
 	add	esi, eax
 	adc	edi, edx
+.LVL101:
 .L100:
+	.loc 1 135 12 is_stmt 1 view .LVU325
 	movzx	eax, BYTE PTR [ebx]
 	sub	esp, 12
+	.cfi_def_cfa_offset 44
 	push	eax
+	.cfi_def_cfa_offset 48
 	call	isdigit
+.LVL102:
 	add	esp, 16
+	.cfi_def_cfa_offset 32
 	test	eax, eax
 	jne	.L101
+	.loc 1 137 5 view .LVU326
+	.loc 1 137 12 is_stmt 0 view .LVU327
 	test	ebp, ebp
 	je	.L102
+	.loc 1 137 12 discriminator 1 view .LVU328
 	neg	esi
+.LVL103:
+	.loc 1 137 12 discriminator 1 view .LVU329
 	adc	edi, 0
 	neg	edi
 .L102:
+	.loc 1 138 1 discriminator 4 view .LVU330
 	add	esp, 12
+	.cfi_def_cfa_offset 20
 	mov	eax, esi
 	mov	edx, edi
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+.LVL104:
+	.loc 1 138 1 discriminator 4 view .LVU331
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL105:
+	.loc 1 138 1 discriminator 4 view .LVU332
 	ret
+	.cfi_endproc
+.LFE7:
 	.size	atoll, .-atoll
 	.p2align 4
 	.globl	abs
 	.type	abs, @function
 abs:
+.LVL106:
+.LFB8:
+	.loc 1 140 16 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 140 18 view .LVU334
+	.loc 1 140 36 is_stmt 0 view .LVU335
 	mov	edx, DWORD PTR [esp+4]
 	mov	eax, edx
 	neg	eax
 	cmovs	eax, edx
+	.loc 1 140 41 view .LVU336
 	ret
+	.cfi_endproc
+.LFE8:
 	.size	abs, .-abs
 	.p2align 4
 	.globl	labs
 	.type	labs, @function
 labs:
+.LFB19:
+	.cfi_startproc
+	.loc 1 141 6 is_stmt 1 view .LVU337
 	mov	edx, DWORD PTR [esp+4]
 	mov	eax, edx
 	neg	eax
 	cmovs	eax, edx
 	ret
+	.cfi_endproc
+.LFE19:
 	.size	labs, .-labs
 	.p2align 4
 	.globl	llabs
 	.type	llabs, @function
 llabs:
+.LVL107:
+.LFB10:
+	.loc 1 142 30 view -0
+	.cfi_startproc
+	.loc 1 142 32 view .LVU339
+	.loc 1 142 30 is_stmt 0 view .LVU340
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	.loc 1 142 50 view .LVU341
 	mov	ecx, DWORD PTR [esp+8]
 	mov	ebx, DWORD PTR [esp+12]
 	mov	eax, ecx
@@ -617,210 +1287,487 @@ llabs:
 	neg	edx
 	cmovs	edx, ebx
 	cmovs	eax, ecx
+	.loc 1 142 55 view .LVU342
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE10:
 	.size	llabs, .-llabs
 	.p2align 4
 	.globl	rand
 	.type	rand, @function
 rand:
+.LFB11:
+	.loc 1 147 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 148 5 view .LVU344
+	.loc 1 148 27 is_stmt 0 view .LVU345
 	imul	eax, DWORD PTR rand_next, 1103515245
+	.loc 1 148 41 view .LVU346
 	add	eax, 12345
+	.loc 1 148 15 view .LVU347
 	mov	DWORD PTR rand_next, eax
+	.loc 1 149 5 is_stmt 1 view .LVU348
+	.loc 1 149 29 is_stmt 0 view .LVU349
 	shr	eax, 16
+	.loc 1 149 12 view .LVU350
 	and	eax, 32767
+	.loc 1 150 1 view .LVU351
 	ret
+	.cfi_endproc
+.LFE11:
 	.size	rand, .-rand
 	.p2align 4
 	.globl	srand
 	.type	srand, @function
 srand:
+.LVL108:
+.LFB12:
+	.loc 1 153 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 154 5 view .LVU353
+	.loc 1 154 15 is_stmt 0 view .LVU354
 	mov	eax, DWORD PTR [esp+4]
 	mov	DWORD PTR rand_next, eax
+	.loc 1 155 1 view .LVU355
 	ret
+	.cfi_endproc
+.LFE12:
 	.size	srand, .-srand
 	.p2align 4
 	.globl	qsort
 	.type	qsort, @function
 qsort:
+.LVL109:
+.LFB15:
+	.loc 1 186 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 187 5 view .LVU357
+	.loc 1 186 1 is_stmt 0 view .LVU358
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
 	sub	esp, 28
+	.cfi_def_cfa_offset 48
+	.loc 1 186 1 view .LVU359
 	mov	ebp, DWORD PTR [esp+52]
 	mov	edi, DWORD PTR [esp+48]
+.LVL110:
+	.loc 1 188 5 is_stmt 1 view .LVU360
+	.loc 1 189 5 view .LVU361
+	.loc 1 186 1 is_stmt 0 view .LVU362
 	mov	esi, DWORD PTR [esp+56]
+	.loc 1 189 8 view .LVU363
 	cmp	ebp, 1
 	jbe	.L113
+	.loc 1 189 27 view .LVU364
 	test	esi, esi
+	.loc 1 191 12 view .LVU365
 	mov	ebx, ebp
+	.loc 1 189 27 view .LVU366
 	sete	al
+	.loc 1 191 12 view .LVU367
 	shr	ebx
+.LVL111:
+	.loc 1 191 29 is_stmt 1 view .LVU368
+	.loc 1 191 26 is_stmt 0 view .LVU369
 	sub	ebx, 1
+.LVL112:
+	.loc 1 189 8 view .LVU370
 	test	al, al
 	jne	.L113
+.LVL113:
 	.p2align 4,,10
 	.p2align 3
 .L116:
+	.loc 1 192 9 is_stmt 1 view .LVU371
 	sub	esp, 8
+	.cfi_def_cfa_offset 56
 	mov	edx, ebx
 	mov	ecx, ebp
 	mov	eax, edi
 	push	DWORD PTR [esp+68]
+	.cfi_def_cfa_offset 60
+	.loc 1 191 26 is_stmt 0 view .LVU372
 	sub	ebx, 1
+.LVL114:
+	.loc 1 192 9 view .LVU373
 	push	esi
+	.cfi_def_cfa_offset 64
 	call	sift_down
+.LVL115:
+	.loc 1 191 29 is_stmt 1 view .LVU374
+	.loc 1 191 29 is_stmt 0 view .LVU375
 	add	esp, 16
+	.cfi_def_cfa_offset 48
 	cmp	ebx, -1
 	jne	.L116
+	.loc 1 193 5 is_stmt 1 view .LVU376
+	.loc 1 193 12 is_stmt 0 view .LVU377
 	sub	ebp, 1
+.LVL116:
+	.loc 1 193 27 is_stmt 1 view .LVU378
 	mov	eax, esi
 	mov	DWORD PTR [esp+48], edi
+.LVL117:
+	.loc 1 193 27 is_stmt 0 view .LVU379
 	lea	ebx, [edi+esi]
 	imul	eax, ebp
 	add	eax, edi
 	mov	edi, eax
+.LVL118:
 	.p2align 4,,10
 	.p2align 3
 .L118:
+	.loc 1 194 9 is_stmt 1 discriminator 3 view .LVU380
 	mov	DWORD PTR [esp+12], ebx
 	mov	eax, DWORD PTR [esp+48]
 	mov	edx, edi
+.LVL119:
+.LBB18:
+.LBI18:
+	.loc 1 157 13 discriminator 3 view .LVU381
+.LBB19:
+	.loc 1 159 5 discriminator 3 view .LVU382
+	.loc 1 159 12 discriminator 3 view .LVU383
 	.p2align 4,,10
 	.p2align 3
 .L117:
+.LBB20:
+	.loc 1 160 9 view .LVU384
+	.loc 1 160 14 is_stmt 0 view .LVU385
 	movzx	ecx, BYTE PTR [eax]
+.LVL120:
+	.loc 1 161 9 is_stmt 1 view .LVU386
+	.loc 1 161 14 is_stmt 0 view .LVU387
 	movzx	ebx, BYTE PTR [edx]
+	.loc 1 162 11 view .LVU388
 	add	edx, 1
+.LVL121:
+	.loc 1 161 11 view .LVU389
 	add	eax, 1
+.LVL122:
+	.loc 1 161 14 view .LVU390
 	mov	BYTE PTR [eax-1], bl
+	.loc 1 162 9 is_stmt 1 view .LVU391
+.LVL123:
+	.loc 1 162 14 is_stmt 0 view .LVU392
 	mov	BYTE PTR [edx-1], cl
+	.loc 1 162 14 view .LVU393
+.LBE20:
+	.loc 1 159 12 is_stmt 1 view .LVU394
+.LVL124:
+	.loc 1 159 12 is_stmt 0 view .LVU395
 	cmp	DWORD PTR [esp+12], eax
 	jne	.L117
+.LBE19:
+.LBE18:
+	.loc 1 195 9 discriminator 3 view .LVU396
 	mov	ebx, DWORD PTR [esp+12]
+.LVL125:
+	.loc 1 195 9 is_stmt 1 discriminator 3 view .LVU397
 	sub	esp, 8
+	.cfi_def_cfa_offset 56
 	mov	ecx, ebp
 	xor	edx, edx
 	push	DWORD PTR [esp+68]
+	.cfi_def_cfa_offset 60
+	.loc 1 193 27 is_stmt 0 discriminator 3 view .LVU398
 	sub	edi, esi
+	.loc 1 195 9 discriminator 3 view .LVU399
 	push	esi
+	.cfi_def_cfa_offset 64
 	mov	eax, DWORD PTR [esp+64]
 	call	sift_down
+.LVL126:
+	.loc 1 193 33 is_stmt 1 discriminator 3 view .LVU400
+	.loc 1 193 27 discriminator 3 view .LVU401
 	add	esp, 16
+	.cfi_def_cfa_offset 48
 	sub	ebp, 1
+.LVL127:
+	.loc 1 193 27 is_stmt 0 discriminator 3 view .LVU402
 	jne	.L118
+.LVL128:
 .L113:
+	.loc 1 197 1 view .LVU403
 	add	esp, 28
+	.cfi_def_cfa_offset 20
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE15:
 	.size	qsort, .-qsort
 	.p2align 4
 	.globl	bsearch
 	.type	bsearch, @function
 bsearch:
+.LVL129:
+.LFB16:
+	.loc 1 201 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 202 5 view .LVU405
+	.loc 1 201 1 is_stmt 0 view .LVU406
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
 	sub	esp, 12
+	.cfi_def_cfa_offset 32
+.LVL130:
+	.loc 1 203 5 is_stmt 1 view .LVU407
+	.loc 1 204 5 view .LVU408
+	.loc 1 201 1 is_stmt 0 view .LVU409
 	mov	edi, DWORD PTR [esp+40]
+.LVL131:
+	.loc 1 205 5 is_stmt 1 view .LVU410
+	.loc 1 205 15 view .LVU411
 	test	edi, edi
 	je	.L127
+	.loc 1 203 12 is_stmt 0 view .LVU412
 	mov	ebp, DWORD PTR [esp+40]
 	xor	edi, edi
+.LVL132:
+	.loc 1 203 12 view .LVU413
 	jmp	.L130
+.LVL133:
 	.p2align 4,,10
 	.p2align 3
 .L141:
+.LBB21:
+	.loc 1 213 13 is_stmt 1 view .LVU414
+	.loc 1 213 16 is_stmt 0 view .LVU415
 	lea	edi, [ebx+1]
+.LVL134:
+	.loc 1 213 16 view .LVU416
+.LBE21:
+	.loc 1 205 15 is_stmt 1 view .LVU417
 	cmp	edi, ebp
 	jnb	.L127
+.LVL135:
 .L130:
+.LBB22:
+	.loc 1 206 9 view .LVU418
+	.loc 1 206 31 is_stmt 0 view .LVU419
 	mov	ebx, ebp
+	.loc 1 207 34 view .LVU420
 	mov	esi, DWORD PTR [esp+44]
+	.loc 1 207 17 view .LVU421
 	sub	esp, 8
+	.cfi_def_cfa_offset 40
+	.loc 1 206 31 view .LVU422
 	sub	ebx, edi
+	.loc 1 206 37 view .LVU423
 	shr	ebx
+	.loc 1 206 16 view .LVU424
 	add	ebx, edi
+.LVL136:
+	.loc 1 207 9 is_stmt 1 view .LVU425
+	.loc 1 207 34 is_stmt 0 view .LVU426
 	imul	esi, ebx
+	.loc 1 207 28 view .LVU427
 	add	esi, DWORD PTR [esp+44]
+	.loc 1 207 17 view .LVU428
 	push	esi
+	.cfi_def_cfa_offset 44
 	push	DWORD PTR [esp+44]
+	.cfi_def_cfa_offset 48
 	call	[DWORD PTR [esp+64]]
+.LVL137:
+	.loc 1 208 9 is_stmt 1 view .LVU429
+	.loc 1 208 12 is_stmt 0 view .LVU430
 	add	esp, 16
+	.cfi_def_cfa_offset 32
 	test	eax, eax
 	je	.L126
+	.loc 1 210 9 is_stmt 1 view .LVU431
+	.loc 1 210 12 is_stmt 0 view .LVU432
 	jns	.L141
+	.loc 1 211 16 view .LVU433
 	mov	ebp, ebx
+.LVL138:
+	.loc 1 211 16 view .LVU434
+.LBE22:
+	.loc 1 205 15 is_stmt 1 view .LVU435
 	cmp	edi, ebp
 	jb	.L130
+.LVL139:
 .L127:
+	.loc 1 215 12 is_stmt 0 view .LVU436
 	xor	esi, esi
 .L126:
+	.loc 1 216 1 view .LVU437
 	add	esp, 12
+	.cfi_def_cfa_offset 20
 	mov	eax, esi
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE16:
 	.size	bsearch, .-bsearch
 	.p2align 4
 	.globl	getenv
 	.type	getenv, @function
 getenv:
+.LVL140:
+.LFB17:
+	.loc 1 219 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 220 5 view .LVU439
+	.loc 1 219 1 is_stmt 0 view .LVU440
 	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
 	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
 	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
+	.loc 1 219 1 view .LVU441
 	mov	edi, DWORD PTR [esp+16]
+	.loc 1 220 16 view .LVU442
 	sub	esp, 12
+	.cfi_def_cfa_offset 28
 	push	edi
+	.cfi_def_cfa_offset 32
 	call	strlen
+.LVL141:
+	.loc 1 221 5 is_stmt 1 view .LVU443
+	.loc 1 222 5 view .LVU444
+	.loc 1 222 17 is_stmt 0 view .LVU445
 	mov	ebx, DWORD PTR environ
+	.loc 1 222 8 view .LVU446
 	add	esp, 16
+	.cfi_def_cfa_offset 16
 	test	ebx, ebx
 	je	.L143
 	mov	esi, eax
+.LVL142:
+	.loc 1 224 23 is_stmt 1 view .LVU447
 	mov	eax, DWORD PTR [ebx]
+.LVL143:
+	.loc 1 224 23 is_stmt 0 view .LVU448
 	test	eax, eax
 	je	.L143
 	.p2align 4,,10
 	.p2align 3
 .L146:
+	.loc 1 225 9 is_stmt 1 view .LVU449
+	.loc 1 225 13 is_stmt 0 view .LVU450
 	sub	esp, 4
+	.cfi_def_cfa_offset 20
 	push	esi
+	.cfi_def_cfa_offset 24
 	push	edi
+	.cfi_def_cfa_offset 28
 	push	eax
+	.cfi_def_cfa_offset 32
 	call	strncmp
+.LVL144:
+	.loc 1 225 12 view .LVU451
 	add	esp, 16
+	.cfi_def_cfa_offset 16
 	test	eax, eax
 	jne	.L144
+	.loc 1 225 43 discriminator 1 view .LVU452
 	mov	eax, DWORD PTR [ebx]
+	.loc 1 225 39 discriminator 1 view .LVU453
 	cmp	BYTE PTR [eax+esi], 61
 	je	.L155
 .L144:
+	.loc 1 224 28 is_stmt 1 discriminator 2 view .LVU454
+	.loc 1 224 23 is_stmt 0 discriminator 2 view .LVU455
 	mov	eax, DWORD PTR [ebx+4]
+	.loc 1 224 28 discriminator 2 view .LVU456
 	add	ebx, 4
+.LVL145:
+	.loc 1 224 23 is_stmt 1 discriminator 2 view .LVU457
 	test	eax, eax
 	jne	.L146
+.LVL146:
 .L143:
+	.loc 1 228 1 is_stmt 0 view .LVU458
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
+	.loc 1 223 16 view .LVU459
 	xor	eax, eax
+	.loc 1 228 1 view .LVU460
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+.LVL147:
 	.p2align 4,,10
 	.p2align 3
 .L155:
+	.cfi_restore_state
+	.loc 1 226 13 is_stmt 1 view .LVU461
+	.loc 1 226 27 is_stmt 0 view .LVU462
 	lea	eax, [eax+1+esi]
+	.loc 1 228 1 view .LVU463
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
+.LVL148:
+	.loc 1 228 1 view .LVU464
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+.LVL149:
+	.loc 1 228 1 view .LVU465
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE17:
 	.size	getenv, .-getenv
 	.data
 	.align 4
@@ -835,5 +1782,3208 @@ rand_next:
 	.size	environ, 4
 environ:
 	.zero	4
+	.text
+.Letext0:
+	.file 2 "/vmdebug/libc/include/errno.h"
+	.file 3 "/vmdebug/libc/include/stdlib.h"
+	.file 4 "/vmdebug/libc/include/string.h"
+	.file 5 "/vmdebug/libc/include/ctype.h"
+	.file 6 "/vmdebug/libc/include/stddef.h"
+	.section	.debug_info,"",@progbits
+.Ldebug_info0:
+	.long	0x989
+	.value	0x5
+	.byte	0x1
+	.byte	0x4
+	.long	.Ldebug_abbrev0
+	.uleb128 0x17
+	.long	.LASF39
+	.byte	0x1d
+	.long	.LASF0
+	.long	.LASF1
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	.Ldebug_line0
+	.uleb128 0x11
+	.long	.LASF5
+	.byte	0x2
+	.byte	0x6
+	.byte	0xc
+	.long	0x32
+	.uleb128 0x18
+	.byte	0x4
+	.byte	0x5
+	.string	"int"
+	.uleb128 0x19
+	.long	.LASF40
+	.byte	0x6
+	.byte	0x7
+	.byte	0x17
+	.long	0x45
+	.uleb128 0xa
+	.byte	0x4
+	.byte	0x7
+	.long	.LASF2
+	.uleb128 0xa
+	.byte	0x4
+	.byte	0x5
+	.long	.LASF3
+	.uleb128 0xb
+	.long	0x58
+	.uleb128 0xa
+	.byte	0x1
+	.byte	0x6
+	.long	.LASF4
+	.uleb128 0x1a
+	.long	0x58
+	.uleb128 0x11
+	.long	.LASF6
+	.byte	0x3
+	.byte	0x46
+	.byte	0xf
+	.long	0x70
+	.uleb128 0xb
+	.long	0x53
+	.uleb128 0x1b
+	.long	0x64
+	.byte	0x1
+	.byte	0xa
+	.byte	0x8
+	.uleb128 0x5
+	.byte	0x3
+	.long	environ
+	.uleb128 0x1c
+	.long	.LASF32
+	.byte	0x1
+	.byte	0x90
+	.byte	0x16
+	.long	0x95
+	.uleb128 0x5
+	.byte	0x3
+	.long	rand_next
+	.uleb128 0xa
+	.byte	0x4
+	.byte	0x7
+	.long	.LASF7
+	.uleb128 0x9
+	.long	.LASF8
+	.byte	0x4
+	.byte	0xf
+	.byte	0x5
+	.long	0x32
+	.long	0xbc
+	.uleb128 0x6
+	.long	0xbc
+	.uleb128 0x6
+	.long	0xbc
+	.uleb128 0x6
+	.long	0x39
+	.byte	0
+	.uleb128 0xb
+	.long	0x5f
+	.uleb128 0x9
+	.long	.LASF9
+	.byte	0x4
+	.byte	0x7
+	.byte	0x8
+	.long	0x39
+	.long	0xd7
+	.uleb128 0x6
+	.long	0xbc
+	.byte	0
+	.uleb128 0x9
+	.long	.LASF10
+	.byte	0x5
+	.byte	0xf
+	.byte	0x5
+	.long	0x32
+	.long	0xed
+	.uleb128 0x6
+	.long	0x32
+	.byte	0
+	.uleb128 0x9
+	.long	.LASF11
+	.byte	0x5
+	.byte	0x6
+	.byte	0x5
+	.long	0x32
+	.long	0x103
+	.uleb128 0x6
+	.long	0x32
+	.byte	0
+	.uleb128 0x9
+	.long	.LASF12
+	.byte	0x5
+	.byte	0x4
+	.byte	0x5
+	.long	0x32
+	.long	0x119
+	.uleb128 0x6
+	.long	0x32
+	.byte	0
+	.uleb128 0x9
+	.long	.LASF13
+	.byte	0x5
+	.byte	0x5
+	.byte	0x5
+	.long	0x32
+	.long	0x12f
+	.uleb128 0x6
+	.long	0x32
+	.byte	0
+	.uleb128 0x9
+	.long	.LASF14
+	.byte	0x5
+	.byte	0xa
+	.byte	0x5
+	.long	0x32
+	.long	0x145
+	.uleb128 0x6
+	.long	0x32
+	.byte	0
+	.uleb128 0x7
+	.long	.LASF15
+	.byte	0xda
+	.byte	0x7
+	.long	0x53
+	.long	.LFB17
+	.long	.LFE17-.LFB17
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x1a1
+	.uleb128 0x3
+	.long	.LASF17
+	.byte	0xda
+	.byte	0x1a
+	.long	0xbc
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x1
+	.string	"n"
+	.byte	0xdc
+	.byte	0xc
+	.long	0x39
+	.long	.LLST40
+	.long	.LVUS40
+	.uleb128 0x1
+	.string	"e"
+	.byte	0xdd
+	.byte	0xc
+	.long	0x70
+	.long	.LLST41
+	.long	.LVUS41
+	.uleb128 0x5
+	.long	.LVL141
+	.long	0xc1
+	.uleb128 0x5
+	.long	.LVL144
+	.long	0x9c
+	.byte	0
+	.uleb128 0x1d
+	.long	.LASF16
+	.byte	0x1
+	.byte	0xc7
+	.byte	0x7
+	.long	0x261
+	.long	.LFB16
+	.long	.LFE16-.LFB16
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x261
+	.uleb128 0x4
+	.string	"key"
+	.byte	0xc7
+	.byte	0x1b
+	.long	0x263
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x3
+	.long	.LASF18
+	.byte	0xc7
+	.byte	0x2c
+	.long	0x263
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x3
+	.long	.LASF19
+	.byte	0xc7
+	.byte	0x39
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x3
+	.long	.LASF20
+	.byte	0xc7
+	.byte	0x47
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 12
+	.uleb128 0x4
+	.string	"cmp"
+	.byte	0xc8
+	.byte	0x15
+	.long	0x27d
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 16
+	.uleb128 0x1
+	.string	"b"
+	.byte	0xca
+	.byte	0x11
+	.long	0xbc
+	.long	.LLST34
+	.long	.LVUS34
+	.uleb128 0x1
+	.string	"lo"
+	.byte	0xcb
+	.byte	0xc
+	.long	0x39
+	.long	.LLST35
+	.long	.LVUS35
+	.uleb128 0x1
+	.string	"hi"
+	.byte	0xcc
+	.byte	0xc
+	.long	0x39
+	.long	.LLST36
+	.long	.LVUS36
+	.uleb128 0x12
+	.long	.LLRL37
+	.uleb128 0x1
+	.string	"mid"
+	.byte	0xce
+	.byte	0x10
+	.long	0x39
+	.long	.LLST38
+	.long	.LVUS38
+	.uleb128 0x1
+	.string	"c"
+	.byte	0xcf
+	.byte	0xd
+	.long	0x32
+	.long	.LLST39
+	.long	.LVUS39
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
+	.byte	0x4
+	.uleb128 0xb
+	.long	0x268
+	.uleb128 0x1f
+	.uleb128 0x20
+	.long	0x32
+	.long	0x27d
+	.uleb128 0x6
+	.long	0x263
+	.uleb128 0x6
+	.long	0x263
+	.byte	0
+	.uleb128 0xb
+	.long	0x269
+	.uleb128 0x13
+	.long	.LASF22
+	.byte	0xb9
+	.long	.LFB15
+	.long	.LFE15-.LFB15
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x38e
+	.uleb128 0x10
+	.long	.LASF18
+	.byte	0xb9
+	.byte	0x12
+	.long	0x261
+	.long	.LLST27
+	.long	.LVUS27
+	.uleb128 0x3
+	.long	.LASF19
+	.byte	0xb9
+	.byte	0x1f
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x3
+	.long	.LASF20
+	.byte	0xb9
+	.byte	0x2d
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x4
+	.string	"cmp"
+	.byte	0xb9
+	.byte	0x39
+	.long	0x27d
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 12
+	.uleb128 0x1
+	.string	"b"
+	.byte	0xbb
+	.byte	0xb
+	.long	0x53
+	.long	.LLST28
+	.long	.LVUS28
+	.uleb128 0x1
+	.string	"i"
+	.byte	0xbc
+	.byte	0xc
+	.long	0x39
+	.long	.LLST29
+	.long	.LVUS29
+	.uleb128 0x21
+	.long	0x462
+	.long	.LBI18
+	.byte	.LVU381
+	.long	.LBB18
+	.long	.LBE18-.LBB18
+	.byte	0x1
+	.byte	0xc2
+	.byte	0x9
+	.long	0x351
+	.uleb128 0xc
+	.long	0x481
+	.long	.LLST30
+	.long	.LVUS30
+	.uleb128 0xc
+	.long	0x478
+	.long	.LLST31
+	.long	.LVUS31
+	.uleb128 0xc
+	.long	0x46f
+	.long	.LLST32
+	.long	.LVUS32
+	.uleb128 0x14
+	.long	0x48d
+	.long	.LBB20
+	.long	.LBE20-.LBB20
+	.uleb128 0x15
+	.long	0x48e
+	.long	.LLST33
+	.long	.LVUS33
+	.byte	0
+	.byte	0
+	.uleb128 0x22
+	.long	.LVL115
+	.long	0x38e
+	.long	0x371
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x77
+	.sleb128 0
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 1
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x51
+	.uleb128 0x2
+	.byte	0x75
+	.sleb128 0
+	.byte	0
+	.uleb128 0xe
+	.long	.LVL126
+	.long	0x38e
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x1
+	.byte	0x30
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x51
+	.uleb128 0x2
+	.byte	0x75
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.uleb128 0x23
+	.long	.LASF41
+	.byte	0x1
+	.byte	0xa7
+	.byte	0xd
+	.long	.LFB14
+	.long	.LFE14-.LFB14
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x462
+	.uleb128 0x10
+	.long	.LASF18
+	.byte	0xa7
+	.byte	0x1d
+	.long	0x53
+	.long	.LLST0
+	.long	.LVUS0
+	.uleb128 0xd
+	.string	"i"
+	.byte	0xa7
+	.byte	0x2a
+	.long	0x39
+	.long	.LLST1
+	.long	.LVUS1
+	.uleb128 0xd
+	.string	"n"
+	.byte	0xa7
+	.byte	0x34
+	.long	0x39
+	.long	.LLST2
+	.long	.LVUS2
+	.uleb128 0x3
+	.long	.LASF20
+	.byte	0xa7
+	.byte	0x3e
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x4
+	.string	"cmp"
+	.byte	0xa8
+	.byte	0x1d
+	.long	0x27d
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x12
+	.long	.LLRL3
+	.uleb128 0x16
+	.long	.LASF21
+	.byte	0xab
+	.byte	0x10
+	.long	0x39
+	.long	.LLST4
+	.long	.LVUS4
+	.uleb128 0x24
+	.long	0x462
+	.long	.LBB10
+	.long	.LBE10-.LBB10
+	.byte	0x1
+	.byte	0xb2
+	.byte	0x9
+	.uleb128 0xc
+	.long	0x481
+	.long	.LLST5
+	.long	.LVUS5
+	.uleb128 0xc
+	.long	0x478
+	.long	.LLST6
+	.long	.LVUS6
+	.uleb128 0xc
+	.long	0x46f
+	.long	.LLST7
+	.long	.LVUS7
+	.uleb128 0x14
+	.long	0x48d
+	.long	.LBB12
+	.long	.LBE12-.LBB12
+	.uleb128 0x15
+	.long	0x48e
+	.long	.LLST8
+	.long	.LVUS8
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x25
+	.long	.LASF42
+	.byte	0x1
+	.byte	0x9d
+	.byte	0xd
+	.byte	0x1
+	.long	0x49a
+	.uleb128 0xf
+	.string	"a"
+	.byte	0x9d
+	.byte	0x1e
+	.long	0x53
+	.uleb128 0xf
+	.string	"b"
+	.byte	0x9d
+	.byte	0x27
+	.long	0x53
+	.uleb128 0x26
+	.long	.LASF20
+	.byte	0x1
+	.byte	0x9d
+	.byte	0x31
+	.long	0x39
+	.uleb128 0x27
+	.uleb128 0x28
+	.string	"t"
+	.byte	0x1
+	.byte	0xa0
+	.byte	0xe
+	.long	0x58
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF23
+	.byte	0x98
+	.long	.LFB12
+	.long	.LFE12-.LFB12
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x4bd
+	.uleb128 0x3
+	.long	.LASF24
+	.byte	0x98
+	.byte	0x19
+	.long	0x45
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.uleb128 0x29
+	.long	.LASF43
+	.byte	0x1
+	.byte	0x92
+	.byte	0x5
+	.long	0x32
+	.long	.LFB11
+	.long	.LFE11-.LFB11
+	.uleb128 0x1
+	.byte	0x9c
+	.uleb128 0x7
+	.long	.LASF25
+	.byte	0x8e
+	.byte	0xb
+	.long	0x4f9
+	.long	.LFB10
+	.long	.LFE10-.LFB10
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x4f9
+	.uleb128 0x4
+	.string	"x"
+	.byte	0x8e
+	.byte	0x1b
+	.long	0x4f9
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.uleb128 0xa
+	.byte	0x8
+	.byte	0x5
+	.long	.LASF26
+	.uleb128 0x2a
+	.long	.LASF44
+	.byte	0x1
+	.byte	0x8d
+	.byte	0x6
+	.long	0x4c
+	.long	0x51a
+	.uleb128 0xf
+	.string	"x"
+	.byte	0x8d
+	.byte	0x10
+	.long	0x4c
+	.byte	0
+	.uleb128 0x2b
+	.string	"abs"
+	.byte	0x1
+	.byte	0x8c
+	.byte	0x5
+	.long	0x32
+	.byte	0x1
+	.long	0x535
+	.uleb128 0xf
+	.string	"x"
+	.byte	0x8c
+	.byte	0xd
+	.long	0x32
+	.byte	0
+	.uleb128 0x7
+	.long	.LASF27
+	.byte	0x7f
+	.byte	0xb
+	.long	0x4f9
+	.long	.LFB7
+	.long	.LFE7-.LFB7
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x596
+	.uleb128 0xd
+	.string	"s"
+	.byte	0x7f
+	.byte	0x1d
+	.long	0xbc
+	.long	.LLST24
+	.long	.LVUS24
+	.uleb128 0x1
+	.string	"v"
+	.byte	0x81
+	.byte	0x18
+	.long	0x596
+	.long	.LLST25
+	.long	.LVUS25
+	.uleb128 0x1
+	.string	"neg"
+	.byte	0x82
+	.byte	0x9
+	.long	0x32
+	.long	.LLST26
+	.long	.LVUS26
+	.uleb128 0x5
+	.long	.LVL95
+	.long	0x12f
+	.uleb128 0x5
+	.long	.LVL102
+	.long	0x103
+	.byte	0
+	.uleb128 0xa
+	.byte	0x8
+	.byte	0x7
+	.long	.LASF28
+	.uleb128 0x7
+	.long	.LASF29
+	.byte	0x7a
+	.byte	0x6
+	.long	0x4c
+	.long	.LFB6
+	.long	.LFE6-.LFB6
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x5d5
+	.uleb128 0x4
+	.string	"s"
+	.byte	0x7a
+	.byte	0x17
+	.long	0xbc
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x2c
+	.long	.LVL91
+	.long	0x5d5
+	.uleb128 0x2
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.long	.LASF30
+	.byte	0x6d
+	.byte	0x5
+	.long	0x32
+	.long	.LFB5
+	.long	.LFE5-.LFB5
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x636
+	.uleb128 0xd
+	.string	"s"
+	.byte	0x6d
+	.byte	0x16
+	.long	0xbc
+	.long	.LLST21
+	.long	.LVUS21
+	.uleb128 0x1
+	.string	"v"
+	.byte	0x6f
+	.byte	0x12
+	.long	0x45
+	.long	.LLST22
+	.long	.LVUS22
+	.uleb128 0x1
+	.string	"neg"
+	.byte	0x70
+	.byte	0x9
+	.long	0x32
+	.long	.LLST23
+	.long	.LVUS23
+	.uleb128 0x5
+	.long	.LVL80
+	.long	0x12f
+	.uleb128 0x5
+	.long	.LVL86
+	.long	0x103
+	.byte	0
+	.uleb128 0x7
+	.long	.LASF31
+	.byte	0x5f
+	.byte	0xf
+	.long	0x95
+	.long	.LFB4
+	.long	.LFE4-.LFB4
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x6c4
+	.uleb128 0x4
+	.string	"s"
+	.byte	0x5f
+	.byte	0x23
+	.long	0xbc
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x4
+	.string	"end"
+	.byte	0x5f
+	.byte	0x2d
+	.long	0x70
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x3
+	.long	.LASF18
+	.byte	0x5f
+	.byte	0x36
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x8
+	.string	"neg"
+	.byte	0x61
+	.byte	0x9
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -24
+	.uleb128 0x8
+	.string	"ovf"
+	.byte	0x61
+	.byte	0xe
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -20
+	.uleb128 0x1
+	.string	"v"
+	.byte	0x62
+	.byte	0x18
+	.long	0x596
+	.long	.LLST20
+	.long	.LVUS20
+	.uleb128 0xe
+	.long	.LVL73
+	.long	0x86e
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x51
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.long	.LASF33
+	.byte	0x50
+	.byte	0x6
+	.long	0x4c
+	.long	.LFB3
+	.long	.LFE3-.LFB3
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x752
+	.uleb128 0x4
+	.string	"s"
+	.byte	0x50
+	.byte	0x19
+	.long	0xbc
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x4
+	.string	"end"
+	.byte	0x50
+	.byte	0x23
+	.long	0x70
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x3
+	.long	.LASF18
+	.byte	0x50
+	.byte	0x2c
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x8
+	.string	"neg"
+	.byte	0x52
+	.byte	0x9
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -24
+	.uleb128 0x8
+	.string	"ovf"
+	.byte	0x52
+	.byte	0xe
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -20
+	.uleb128 0x1
+	.string	"v"
+	.byte	0x53
+	.byte	0x18
+	.long	0x596
+	.long	.LLST19
+	.long	.LVUS19
+	.uleb128 0xe
+	.long	.LVL64
+	.long	0x86e
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x51
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.long	.LASF34
+	.byte	0x45
+	.byte	0x14
+	.long	0x596
+	.long	.LFB2
+	.long	.LFE2-.LFB2
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x7e0
+	.uleb128 0x4
+	.string	"s"
+	.byte	0x45
+	.byte	0x29
+	.long	0xbc
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x4
+	.string	"end"
+	.byte	0x45
+	.byte	0x33
+	.long	0x70
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x3
+	.long	.LASF18
+	.byte	0x45
+	.byte	0x3c
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x8
+	.string	"neg"
+	.byte	0x47
+	.byte	0x9
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -24
+	.uleb128 0x8
+	.string	"ovf"
+	.byte	0x47
+	.byte	0xe
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -20
+	.uleb128 0x1
+	.string	"v"
+	.byte	0x48
+	.byte	0x18
+	.long	0x596
+	.long	.LLST18
+	.long	.LVUS18
+	.uleb128 0xe
+	.long	.LVL59
+	.long	0x86e
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x51
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.long	.LASF35
+	.byte	0x36
+	.byte	0xb
+	.long	0x4f9
+	.long	.LFB1
+	.long	.LFE1-.LFB1
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x86e
+	.uleb128 0x4
+	.string	"s"
+	.byte	0x36
+	.byte	0x1f
+	.long	0xbc
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x4
+	.string	"end"
+	.byte	0x36
+	.byte	0x29
+	.long	0x70
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x3
+	.long	.LASF18
+	.byte	0x36
+	.byte	0x32
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x8
+	.string	"neg"
+	.byte	0x38
+	.byte	0x9
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -24
+	.uleb128 0x8
+	.string	"ovf"
+	.byte	0x38
+	.byte	0xe
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -20
+	.uleb128 0x1
+	.string	"v"
+	.byte	0x39
+	.byte	0x18
+	.long	0x596
+	.long	.LLST17
+	.long	.LVUS17
+	.uleb128 0xe
+	.long	.LVL50
+	.long	0x86e
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x51
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0
+	.byte	0
+	.uleb128 0x2d
+	.long	.LASF45
+	.byte	0x1
+	.byte	0xf
+	.byte	0x1b
+	.long	0x596
+	.long	.LFB0
+	.long	.LFE0-.LFB0
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x962
+	.uleb128 0xd
+	.string	"s"
+	.byte	0xf
+	.byte	0x2d
+	.long	0xbc
+	.long	.LLST9
+	.long	.LVUS9
+	.uleb128 0xd
+	.string	"end"
+	.byte	0xf
+	.byte	0x37
+	.long	0x70
+	.long	.LLST10
+	.long	.LVUS10
+	.uleb128 0x10
+	.long	.LASF18
+	.byte	0xf
+	.byte	0x40
+	.long	0x32
+	.long	.LLST11
+	.long	.LVUS11
+	.uleb128 0x3
+	.long	.LASF36
+	.byte	0xf
+	.byte	0x4b
+	.long	0x962
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x3
+	.long	.LASF37
+	.byte	0xf
+	.byte	0x5a
+	.long	0x962
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x1
+	.string	"p"
+	.byte	0x11
+	.byte	0x11
+	.long	0xbc
+	.long	.LLST12
+	.long	.LVUS12
+	.uleb128 0x16
+	.long	.LASF38
+	.byte	0x12
+	.byte	0x11
+	.long	0xbc
+	.long	.LLST13
+	.long	.LVUS13
+	.uleb128 0x1
+	.string	"v"
+	.byte	0x13
+	.byte	0x18
+	.long	0x596
+	.long	.LLST14
+	.long	.LVUS14
+	.uleb128 0x2e
+	.long	.LLRL15
+	.long	0x94f
+	.uleb128 0x1
+	.string	"d"
+	.byte	0x24
+	.byte	0xd
+	.long	0x32
+	.long	.LLST16
+	.long	.LVUS16
+	.uleb128 0x5
+	.long	.LVL30
+	.long	0x983
+	.uleb128 0x5
+	.long	.LVL35
+	.long	0x103
+	.uleb128 0x5
+	.long	.LVL36
+	.long	0xed
+	.uleb128 0x5
+	.long	.LVL37
+	.long	0xd7
+	.byte	0
+	.uleb128 0x5
+	.long	.LVL23
+	.long	0x12f
+	.uleb128 0x5
+	.long	.LVL45
+	.long	0x119
+	.byte	0
+	.uleb128 0xb
+	.long	0x32
+	.uleb128 0x2f
+	.long	0x51a
+	.long	.LFB8
+	.long	.LFE8-.LFB8
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x983
+	.uleb128 0x30
+	.long	0x52b
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.uleb128 0x31
+	.long	.LASF46
+	.long	.LASF46
+	.byte	0
+	.section	.debug_abbrev,"",@progbits
+.Ldebug_abbrev0:
+	.uleb128 0x1
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x49
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x18
+	.uleb128 0x7e
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.uleb128 0x48
+	.byte	0
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x9
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0xe
+	.byte	0
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xc
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.uleb128 0x48
+	.byte	0x1
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xf
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x11
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3c
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.uleb128 0x12
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 6
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x16
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.uleb128 0x11
+	.byte	0x1
+	.uleb128 0x25
+	.uleb128 0xe
+	.uleb128 0x13
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x1f
+	.uleb128 0x1b
+	.uleb128 0x1f
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x10
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x18
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x8
+	.byte	0
+	.byte	0
+	.uleb128 0x19
+	.uleb128 0x16
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1a
+	.uleb128 0x26
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1b
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x47
+	.uleb128 0x13
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x1c
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x1d
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x1f
+	.uleb128 0x26
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x20
+	.uleb128 0x15
+	.byte	0x1
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x21
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0xb
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x22
+	.uleb128 0x48
+	.byte	0x1
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x23
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x24
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0xb
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x25
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x20
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x26
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x27
+	.uleb128 0xb
+	.byte	0x1
+	.byte	0
+	.byte	0
+	.uleb128 0x28
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x29
+	.uleb128 0x2e
+	.byte	0
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.uleb128 0x2a
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x2b
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x20
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x2c
+	.uleb128 0x48
+	.byte	0x1
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x82
+	.uleb128 0x19
+	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x2d
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x2e
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x2f
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x30
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x2e
+	.byte	0
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x6e
+	.uleb128 0xe
+	.uleb128 0x3
+	.uleb128 0xe
+	.byte	0
+	.byte	0
+	.byte	0
+	.section	.debug_loclists,"",@progbits
+	.long	.Ldebug_loc3-.Ldebug_loc2
+.Ldebug_loc2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.Ldebug_loc0:
+.LVUS40:
+	.uleb128 .LVU443
+	.uleb128 .LVU448
+	.uleb128 .LVU448
+	.uleb128 .LVU458
+	.uleb128 .LVU461
+	.uleb128 .LVU465
+.LLST40:
+	.byte	0x4
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL147-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS41:
+	.uleb128 .LVU447
+	.uleb128 .LVU458
+	.uleb128 .LVU461
+	.uleb128 .LVU464
+.LLST41:
+	.byte	0x4
+	.uleb128 .LVL142-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL147-.Ltext0
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS34:
+	.uleb128 .LVU407
+	.uleb128 0
+.LLST34:
+	.byte	0x4
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS35:
+	.uleb128 .LVU408
+	.uleb128 .LVU414
+	.uleb128 .LVU414
+	.uleb128 .LVU436
+.LLST35:
+	.byte	0x4
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS36:
+	.uleb128 .LVU410
+	.uleb128 .LVU413
+	.uleb128 .LVU413
+	.uleb128 .LVU434
+	.uleb128 .LVU434
+	.uleb128 .LVU436
+.LLST36:
+	.byte	0x4
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS38:
+	.uleb128 .LVU414
+	.uleb128 .LVU418
+	.uleb128 .LVU425
+	.uleb128 .LVU436
+.LLST38:
+	.byte	0x4
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS39:
+	.uleb128 .LVU414
+	.uleb128 .LVU418
+	.uleb128 .LVU429
+	.uleb128 .LVU436
+.LLST39:
+	.byte	0x4
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS27:
+	.uleb128 0
+	.uleb128 .LVU379
+.LLST27:
+	.byte	0x4
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS28:
+	.uleb128 .LVU360
+	.uleb128 .LVU380
+	.uleb128 .LVU380
+	.uleb128 0
+.LLST28:
+	.byte	0x4
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 .LFE15-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS29:
+	.uleb128 .LVU368
+	.uleb128 .LVU370
+	.uleb128 .LVU370
+	.uleb128 .LVU371
+	.uleb128 .LVU371
+	.uleb128 .LVU373
+	.uleb128 .LVU373
+	.uleb128 .LVU374
+	.uleb128 .LVU374
+	.uleb128 .LVU374
+	.uleb128 .LVU375
+	.uleb128 .LVU378
+	.uleb128 .LVU378
+	.uleb128 .LVU401
+	.uleb128 .LVU401
+	.uleb128 .LVU402
+	.uleb128 .LVU402
+	.uleb128 .LVU403
+.LLST29:
+	.byte	0x4
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL115-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL115-1-.Ltext0
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x3
+	.byte	0x75
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS30:
+	.uleb128 .LVU381
+	.uleb128 .LVU384
+	.uleb128 .LVU384
+	.uleb128 .LVU390
+	.uleb128 .LVU390
+	.uleb128 .LVU395
+	.uleb128 .LVU395
+	.uleb128 .LVU397
+.LLST30:
+	.byte	0x4
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 0xb
+	.byte	0x70
+	.sleb128 0
+	.byte	0x20
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x22
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 0xa
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 0xb
+	.byte	0x70
+	.sleb128 0
+	.byte	0x20
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x22
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS31:
+	.uleb128 .LVU381
+	.uleb128 .LVU389
+	.uleb128 .LVU389
+	.uleb128 .LVU392
+	.uleb128 .LVU392
+	.uleb128 .LVU397
+.LLST31:
+	.byte	0x4
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 0x3
+	.byte	0x72
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS32:
+	.uleb128 .LVU381
+	.uleb128 .LVU397
+.LLST32:
+	.byte	0x4
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS33:
+	.uleb128 .LVU386
+	.uleb128 .LVU397
+.LLST33:
+	.byte	0x4
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS0:
+	.uleb128 0
+	.uleb128 .LVU6
+	.uleb128 .LVU6
+	.uleb128 0
+.LLST0:
+	.byte	0x4
+	.uleb128 .LVL0-.Ltext0
+	.uleb128 .LVL1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL1-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0
+.LVUS1:
+	.uleb128 0
+	.uleb128 .LVU10
+	.uleb128 .LVU10
+	.uleb128 .LVU21
+	.uleb128 .LVU21
+	.uleb128 .LVU40
+	.uleb128 .LVU40
+	.uleb128 .LVU48
+	.uleb128 .LVU48
+	.uleb128 .LVU58
+.LLST1:
+	.byte	0x4
+	.uleb128 .LVL0-.Ltext0
+	.uleb128 .LVL3-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL3-.Ltext0
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x6
+	.byte	0x91
+	.sleb128 -40
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS2:
+	.uleb128 0
+	.uleb128 .LVU8
+	.uleb128 .LVU8
+	.uleb128 .LVU10
+	.uleb128 .LVU10
+	.uleb128 0
+.LLST2:
+	.byte	0x4
+	.uleb128 .LVL0-.Ltext0
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LVL3-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL3-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -44
+	.byte	0
+.LVUS4:
+	.uleb128 .LVU8
+	.uleb128 .LVU18
+	.uleb128 .LVU19
+	.uleb128 .LVU45
+	.uleb128 .LVU45
+	.uleb128 .LVU53
+	.uleb128 .LVU53
+	.uleb128 .LVU58
+.LLST4:
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LVL4-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 .LVL15-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL15-.Ltext0
+	.uleb128 .LVL17-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL17-1-.Ltext0
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0
+.LVUS5:
+	.uleb128 .LVU26
+	.uleb128 .LVU27
+	.uleb128 .LVU27
+	.uleb128 .LVU40
+.LLST5:
+	.byte	0x4
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x3
+	.byte	0x77
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0
+.LVUS6:
+	.uleb128 .LVU26
+	.uleb128 .LVU28
+	.uleb128 .LVU28
+	.uleb128 .LVU34
+	.uleb128 .LVU34
+	.uleb128 .LVU36
+	.uleb128 .LVU36
+	.uleb128 .LVU40
+.LLST6:
+	.byte	0x4
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 .LVL9-.Ltext0
+	.uleb128 0xa
+	.byte	0x75
+	.sleb128 0
+	.byte	0x77
+	.sleb128 0
+	.byte	0x1e
+	.byte	0x91
+	.sleb128 -48
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL9-.Ltext0
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 0x3
+	.byte	0x76
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS7:
+	.uleb128 .LVU26
+	.uleb128 .LVU40
+.LLST7:
+	.byte	0x4
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS8:
+	.uleb128 .LVU30
+	.uleb128 .LVU40
+.LLST8:
+	.byte	0x4
+	.uleb128 .LVL10-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS24:
+	.uleb128 0
+	.uleb128 .LVU305
+	.uleb128 .LVU305
+	.uleb128 .LVU331
+.LLST24:
+	.byte	0x4
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS25:
+	.uleb128 .LVU300
+	.uleb128 .LVU316
+	.uleb128 .LVU316
+	.uleb128 .LVU322
+	.uleb128 .LVU325
+	.uleb128 .LVU329
+.LLST25:
+	.byte	0x4
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 0xa
+	.byte	0x9e
+	.uleb128 0x8
+	.quad	0
+	.byte	0x4
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS26:
+	.uleb128 .LVU301
+	.uleb128 .LVU315
+	.uleb128 .LVU316
+	.uleb128 .LVU332
+.LLST26:
+	.byte	0x4
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL105-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS21:
+	.uleb128 0
+	.uleb128 .LVU270
+	.uleb128 .LVU270
+	.uleb128 .LVU290
+.LLST21:
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS22:
+	.uleb128 .LVU265
+	.uleb128 .LVU281
+	.uleb128 .LVU281
+	.uleb128 .LVU294
+.LLST22:
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 .LVL89-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS23:
+	.uleb128 .LVU266
+	.uleb128 .LVU280
+	.uleb128 .LVU281
+	.uleb128 .LVU292
+.LLST23:
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LVL82-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS20:
+	.uleb128 .LVU249
+	.uleb128 .LVU255
+	.uleb128 .LVU258
+	.uleb128 .LVU262
+.LLST20:
+	.byte	0x4
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS19:
+	.uleb128 .LVU224
+	.uleb128 .LVU228
+	.uleb128 .LVU229
+	.uleb128 .LVU233
+	.uleb128 .LVU234
+	.uleb128 .LVU238
+	.uleb128 .LVU239
+	.uleb128 .LVU243
+.LLST19:
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS18:
+	.uleb128 .LVU206
+	.uleb128 .LVU211
+	.uleb128 .LVU213
+	.uleb128 .LVU217
+.LLST18:
+	.byte	0x4
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS17:
+	.uleb128 .LVU177
+	.uleb128 .LVU181
+	.uleb128 .LVU182
+	.uleb128 .LVU186
+	.uleb128 .LVU190
+	.uleb128 .LVU194
+	.uleb128 .LVU196
+	.uleb128 .LVU200
+.LLST17:
+	.byte	0x4
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS9:
+	.uleb128 0
+	.uleb128 .LVU76
+	.uleb128 .LVU76
+	.uleb128 0
+.LLST9:
+	.byte	0x4
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LFE0-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0
+.LVUS10:
+	.uleb128 0
+	.uleb128 .LVU76
+	.uleb128 .LVU76
+	.uleb128 .LVU101
+	.uleb128 .LVU101
+	.uleb128 .LVU154
+	.uleb128 .LVU154
+	.uleb128 0
+.LLST10:
+	.byte	0x4
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -40
+	.byte	0x4
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 .LFE0-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS11:
+	.uleb128 0
+	.uleb128 .LVU70
+	.uleb128 .LVU70
+	.uleb128 .LVU153
+	.uleb128 .LVU153
+	.uleb128 .LVU154
+	.uleb128 .LVU154
+	.uleb128 .LVU159
+	.uleb128 .LVU159
+	.uleb128 .LVU160
+	.uleb128 .LVU160
+	.uleb128 .LVU168
+	.uleb128 .LVU168
+	.uleb128 .LVU169
+	.uleb128 .LVU169
+	.uleb128 0
+.LLST11:
+	.byte	0x4
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 .LVL20-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL20-.Ltext0
+	.uleb128 .LVL41-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL41-.Ltext0
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 0x2
+	.byte	0x40
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 .LFE0-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS12:
+	.uleb128 .LVU62
+	.uleb128 .LVU76
+	.uleb128 .LVU76
+	.uleb128 .LVU86
+	.uleb128 .LVU86
+	.uleb128 .LVU89
+	.uleb128 .LVU90
+	.uleb128 .LVU101
+	.uleb128 .LVU101
+	.uleb128 .LVU127
+	.uleb128 .LVU127
+	.uleb128 .LVU130
+	.uleb128 .LVU130
+	.uleb128 .LVU150
+	.uleb128 .LVU154
+	.uleb128 .LVU171
+	.uleb128 .LVU171
+	.uleb128 0
+.LLST12:
+	.byte	0x4
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 0x3
+	.byte	0x77
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 .LFE0-.Ltext0
+	.uleb128 0x3
+	.byte	0x77
+	.sleb128 -2
+	.byte	0x9f
+	.byte	0
+.LVUS13:
+	.uleb128 .LVU97
+	.uleb128 .LVU101
+	.uleb128 .LVU101
+	.uleb128 .LVU154
+.LLST13:
+	.byte	0x4
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -44
+	.byte	0
+.LVUS14:
+	.uleb128 .LVU64
+	.uleb128 .LVU101
+	.uleb128 .LVU101
+	.uleb128 .LVU125
+	.uleb128 .LVU128
+	.uleb128 .LVU154
+	.uleb128 .LVU154
+	.uleb128 0
+.LLST14:
+	.byte	0x4
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 0xa
+	.byte	0x9e
+	.uleb128 0x8
+	.quad	0
+	.byte	0x4
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 .LVL32-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -80
+	.byte	0x4
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -80
+	.byte	0x4
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 .LFE0-.Ltext0
+	.uleb128 0xa
+	.byte	0x9e
+	.uleb128 0x8
+	.quad	0
+	.byte	0
+.LVUS16:
+	.uleb128 .LVU104
+	.uleb128 .LVU121
+	.uleb128 .LVU121
+	.uleb128 .LVU131
+	.uleb128 .LVU142
+	.uleb128 .LVU144
+.LLST16:
+	.byte	0x4
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -56
+	.byte	0x4
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.Ldebug_loc3:
+	.section	.debug_aranges,"",@progbits
+	.long	0x1c
+	.value	0x2
+	.long	.Ldebug_info0
+	.byte	0x4
+	.byte	0
+	.value	0
+	.value	0
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	0
+	.long	0
+	.section	.debug_rnglists,"",@progbits
+.Ldebug_ranges0:
+	.long	.Ldebug_ranges3-.Ldebug_ranges2
+.Ldebug_ranges2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.LLRL3:
+	.byte	0x4
+	.uleb128 .LBB9-.Ltext0
+	.uleb128 .LBE9-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB13-.Ltext0
+	.uleb128 .LBE13-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB14-.Ltext0
+	.uleb128 .LBE14-.Ltext0
+	.byte	0
+.LLRL15:
+	.byte	0x4
+	.uleb128 .LBB15-.Ltext0
+	.uleb128 .LBE15-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB16-.Ltext0
+	.uleb128 .LBE16-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB17-.Ltext0
+	.uleb128 .LBE17-.Ltext0
+	.byte	0
+.LLRL37:
+	.byte	0x4
+	.uleb128 .LBB21-.Ltext0
+	.uleb128 .LBE21-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB22-.Ltext0
+	.uleb128 .LBE22-.Ltext0
+	.byte	0
+.Ldebug_ranges3:
+	.section	.debug_line,"",@progbits
+.Ldebug_line0:
+	.section	.debug_str,"MS",@progbits,1
+.LASF40:
+	.string	"size_t"
+.LASF21:
+	.string	"child"
+.LASF42:
+	.string	"swap_bytes"
+.LASF5:
+	.string	"errno"
+.LASF38:
+	.string	"digits_start"
+.LASF14:
+	.string	"isspace"
+.LASF37:
+	.string	"overflow"
+.LASF39:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF9:
+	.string	"strlen"
+.LASF22:
+	.string	"qsort"
+.LASF20:
+	.string	"size"
+.LASF34:
+	.string	"strtoull"
+.LASF7:
+	.string	"long unsigned int"
+.LASF31:
+	.string	"strtoul"
+.LASF13:
+	.string	"isxdigit"
+.LASF25:
+	.string	"llabs"
+.LASF12:
+	.string	"isdigit"
+.LASF27:
+	.string	"atoll"
+.LASF18:
+	.string	"base"
+.LASF2:
+	.string	"unsigned int"
+.LASF4:
+	.string	"char"
+.LASF11:
+	.string	"isalpha"
+.LASF44:
+	.string	"labs"
+.LASF35:
+	.string	"strtoll"
+.LASF30:
+	.string	"atoi"
+.LASF28:
+	.string	"long long unsigned int"
+.LASF29:
+	.string	"atol"
+.LASF32:
+	.string	"rand_next"
+.LASF41:
+	.string	"sift_down"
+.LASF46:
+	.string	"__udivdi3"
+.LASF17:
+	.string	"name"
+.LASF8:
+	.string	"strncmp"
+.LASF45:
+	.string	"parse"
+.LASF10:
+	.string	"tolower"
+.LASF24:
+	.string	"seed"
+.LASF6:
+	.string	"environ"
+.LASF26:
+	.string	"long long int"
+.LASF36:
+	.string	"negative"
+.LASF3:
+	.string	"long int"
+.LASF23:
+	.string	"srand"
+.LASF33:
+	.string	"strtol"
+.LASF15:
+	.string	"getenv"
+.LASF16:
+	.string	"bsearch"
+.LASF43:
+	.string	"rand"
+.LASF19:
+	.string	"nmemb"
+	.section	.debug_line_str,"MS",@progbits,1
+.LASF1:
+	.string	"/vmdebug/libc/src"
+.LASF0:
+	.string	"stdlib.c"
 	.ident	"GCC: (Debian 12.2.0-14+deb12u1) 12.2.0"
 	.section	.note.GNU-stack,"",@progbits

@@ -2,804 +2,1905 @@
 	.file	"string.c"
 	.intel_syntax noprefix
 	.text
+.Ltext0:
+	.cfi_sections	.debug_frame
+	.file 0 "/vmdebug/libc/src" "string.c"
 	.p2align 4
 	.globl	strlen
 	.type	strlen, @function
 strlen:
+.LVL0:
+.LFB0:
+	.file 1 "string.c"
+	.loc 1 20 1 view -0
+	.cfi_startproc
+	.loc 1 21 5 view .LVU1
+	.loc 1 20 1 is_stmt 0 view .LVU2
 	mov	edx, DWORD PTR [esp+4]
+.LVL1:
+	.loc 1 22 5 is_stmt 1 view .LVU3
+	.loc 1 22 12 view .LVU4
 	cmp	BYTE PTR [edx], 0
 	je	.L4
+	.loc 1 21 17 is_stmt 0 view .LVU5
 	mov	eax, edx
+.LVL2:
 	.p2align 4,,10
 	.p2align 3
 .L3:
+	.loc 1 23 9 is_stmt 1 view .LVU6
+	.loc 1 23 10 is_stmt 0 view .LVU7
 	add	eax, 1
+.LVL3:
+	.loc 1 22 12 is_stmt 1 view .LVU8
 	cmp	BYTE PTR [eax], 0
 	jne	.L3
+	.loc 1 24 23 is_stmt 0 view .LVU9
 	sub	eax, edx
+.LVL4:
+	.loc 1 24 23 view .LVU10
 	ret
+.LVL5:
 	.p2align 4,,10
 	.p2align 3
 .L4:
+	.loc 1 22 12 view .LVU11
 	xor	eax, eax
+	.loc 1 24 5 is_stmt 1 view .LVU12
+	.loc 1 25 1 is_stmt 0 view .LVU13
 	ret
+	.cfi_endproc
+.LFE0:
 	.size	strlen, .-strlen
 	.p2align 4
 	.globl	strnlen
 	.type	strnlen, @function
 strnlen:
+.LVL6:
+.LFB1:
+	.loc 1 28 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 29 5 view .LVU15
+	.loc 1 30 5 view .LVU16
+	.loc 1 30 23 view .LVU17
+	.loc 1 28 1 is_stmt 0 view .LVU18
 	mov	edx, DWORD PTR [esp+8]
 	mov	ecx, DWORD PTR [esp+4]
+	.loc 1 29 12 view .LVU19
 	xor	eax, eax
+	.loc 1 30 23 view .LVU20
 	test	edx, edx
 	jne	.L8
 	jmp	.L9
+.LVL7:
 	.p2align 4,,10
 	.p2align 3
 .L10:
+	.loc 1 31 9 is_stmt 1 view .LVU21
+	.loc 1 31 10 is_stmt 0 view .LVU22
 	add	eax, 1
+.LVL8:
+	.loc 1 30 23 is_stmt 1 view .LVU23
 	cmp	edx, eax
 	je	.L9
+.LVL9:
 .L8:
+	.loc 1 30 23 is_stmt 0 discriminator 1 view .LVU24
 	cmp	BYTE PTR [ecx+eax], 0
 	jne	.L10
 	mov	edx, eax
+.LVL10:
 .L9:
+	.loc 1 32 5 is_stmt 1 view .LVU25
+	.loc 1 33 1 is_stmt 0 view .LVU26
 	mov	eax, edx
 	ret
+	.cfi_endproc
+.LFE1:
 	.size	strnlen, .-strnlen
 	.p2align 4
 	.globl	strcpy
 	.type	strcpy, @function
 strcpy:
+.LVL11:
+.LFB2:
+	.loc 1 36 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 37 5 view .LVU28
+	.loc 1 36 1 is_stmt 0 view .LVU29
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	.loc 1 36 1 view .LVU30
 	mov	ecx, DWORD PTR [esp+8]
+.LVL12:
+	.loc 1 38 5 is_stmt 1 view .LVU31
+	.loc 1 38 11 is_stmt 0 view .LVU32
 	xor	eax, eax
+	.loc 1 36 1 view .LVU33
 	mov	ebx, DWORD PTR [esp+12]
+.LVL13:
 	.p2align 4,,10
 	.p2align 3
 .L14:
+	.loc 1 38 28 is_stmt 1 discriminator 1 view .LVU34
+	.loc 1 38 20 is_stmt 0 discriminator 1 view .LVU35
 	movzx	edx, BYTE PTR [ebx+eax]
+	.loc 1 38 18 discriminator 1 view .LVU36
 	mov	BYTE PTR [ecx+eax], dl
+	.loc 1 38 28 discriminator 1 view .LVU37
 	add	eax, 1
+.LVL14:
+	.loc 1 38 28 discriminator 1 view .LVU38
 	test	dl, dl
 	jne	.L14
+	.loc 1 40 5 is_stmt 1 view .LVU39
+	.loc 1 41 1 is_stmt 0 view .LVU40
 	mov	eax, ecx
+.LVL15:
+	.loc 1 41 1 view .LVU41
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE2:
 	.size	strcpy, .-strcpy
 	.p2align 4
 	.globl	stpcpy
 	.type	stpcpy, @function
 stpcpy:
+.LVL16:
+.LFB3:
+	.loc 1 44 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 45 5 view .LVU43
+	.loc 1 44 1 is_stmt 0 view .LVU44
 	mov	ecx, DWORD PTR [esp+8]
+	.loc 1 44 1 view .LVU45
 	mov	eax, DWORD PTR [esp+4]
+	.loc 1 45 28 is_stmt 1 view .LVU46
+	.loc 1 45 24 is_stmt 0 view .LVU47
 	lea	edx, [ecx+1]
+.LVL17:
+	.loc 1 45 20 view .LVU48
 	movzx	ecx, BYTE PTR [ecx]
+	.loc 1 45 18 view .LVU49
 	mov	BYTE PTR [eax], cl
+.LVL18:
+	.loc 1 45 28 view .LVU50
 	test	cl, cl
 	je	.L18
 	.p2align 4,,10
 	.p2align 3
 .L19:
+	.loc 1 46 9 is_stmt 1 view .LVU51
+	.loc 1 45 20 is_stmt 0 view .LVU52
 	movzx	ecx, BYTE PTR [edx]
+	.loc 1 46 12 view .LVU53
 	add	eax, 1
+.LVL19:
+	.loc 1 45 28 is_stmt 1 view .LVU54
+	.loc 1 45 24 is_stmt 0 view .LVU55
 	add	edx, 1
+.LVL20:
+	.loc 1 45 18 view .LVU56
 	mov	BYTE PTR [eax], cl
+	.loc 1 45 28 view .LVU57
 	test	cl, cl
 	jne	.L19
 .L18:
+	.loc 1 47 5 is_stmt 1 view .LVU58
+	.loc 1 48 1 is_stmt 0 view .LVU59
 	ret
+	.cfi_endproc
+.LFE3:
 	.size	stpcpy, .-stpcpy
 	.p2align 4
 	.globl	strncpy
 	.type	strncpy, @function
 strncpy:
+.LVL21:
+.LFB4:
+	.loc 1 53 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 54 5 view .LVU61
+	.loc 1 55 5 view .LVU62
+	.loc 1 55 18 view .LVU63
+	.loc 1 53 1 is_stmt 0 view .LVU64
 	push	esi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 6, -8
 	xor	eax, eax
 	push	ebx
+	.cfi_def_cfa_offset 12
+	.cfi_offset 3, -12
+	.loc 1 53 1 view .LVU65
 	mov	ecx, DWORD PTR [esp+20]
 	mov	ebx, DWORD PTR [esp+12]
 	mov	esi, DWORD PTR [esp+16]
+	.loc 1 55 18 view .LVU66
 	test	ecx, ecx
 	jne	.L25
 	jmp	.L30
+.LVL22:
 	.p2align 4,,10
 	.p2align 3
 .L27:
+	.loc 1 56 9 is_stmt 1 discriminator 3 view .LVU67
+	.loc 1 56 16 is_stmt 0 discriminator 3 view .LVU68
 	mov	BYTE PTR [ebx+eax], dl
+	.loc 1 55 30 is_stmt 1 discriminator 3 view .LVU69
 	add	eax, 1
+.LVL23:
+	.loc 1 55 18 discriminator 3 view .LVU70
 	cmp	ecx, eax
 	je	.L30
+.LVL24:
 .L25:
+	.loc 1 55 24 is_stmt 0 discriminator 2 view .LVU71
 	movzx	edx, BYTE PTR [esi+eax]
+	.loc 1 55 18 discriminator 2 view .LVU72
 	test	dl, dl
 	jne	.L27
+	.loc 1 57 14 is_stmt 1 discriminator 1 view .LVU73
 	cmp	eax, ecx
 	jnb	.L30
+	.loc 1 57 14 is_stmt 0 discriminator 1 view .LVU74
 	add	eax, ebx
+.LVL25:
+	.loc 1 57 14 discriminator 1 view .LVU75
 	add	ecx, ebx
+.LVL26:
 	.p2align 4,,10
 	.p2align 3
 .L28:
+	.loc 1 58 9 is_stmt 1 discriminator 2 view .LVU76
+	.loc 1 58 16 is_stmt 0 discriminator 2 view .LVU77
 	mov	BYTE PTR [eax], 0
+	.loc 1 57 20 is_stmt 1 discriminator 2 view .LVU78
+.LVL27:
+	.loc 1 57 14 discriminator 2 view .LVU79
 	add	eax, 1
+.LVL28:
+	.loc 1 57 14 is_stmt 0 discriminator 2 view .LVU80
 	cmp	ecx, eax
 	jne	.L28
+.LVL29:
 .L30:
+	.loc 1 60 1 view .LVU81
 	mov	eax, ebx
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL30:
+	.loc 1 60 1 view .LVU82
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+.LVL31:
+	.loc 1 60 1 view .LVU83
 	ret
+	.cfi_endproc
+.LFE4:
 	.size	strncpy, .-strncpy
 	.p2align 4
 	.globl	strcat
 	.type	strcat, @function
 strcat:
+.LVL32:
+.LFB5:
+	.loc 1 63 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 64 5 view .LVU85
+	.loc 1 63 1 is_stmt 0 view .LVU86
 	push	esi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 6, -8
 	push	ebx
+	.cfi_def_cfa_offset 12
+	.cfi_offset 3, -12
+	.loc 1 63 1 view .LVU87
 	mov	esi, DWORD PTR [esp+12]
+.LVL33:
+.LBB16:
+.LBI16:
+	.loc 1 19 8 is_stmt 1 view .LVU88
+.LBB17:
+	.loc 1 21 5 view .LVU89
+	.loc 1 22 5 view .LVU90
+	.loc 1 22 12 view .LVU91
+.LBE17:
+.LBE16:
+	.loc 1 63 1 is_stmt 0 view .LVU92
 	mov	ebx, DWORD PTR [esp+16]
+.LBB19:
+.LBB18:
+	.loc 1 22 12 view .LVU93
 	cmp	BYTE PTR [esi], 0
+	.loc 1 21 17 view .LVU94
 	mov	edx, esi
+	.loc 1 22 12 view .LVU95
 	je	.L36
+.LVL34:
 	.p2align 4,,10
 	.p2align 3
 .L37:
+	.loc 1 23 9 is_stmt 1 view .LVU96
+	.loc 1 23 10 is_stmt 0 view .LVU97
 	add	edx, 1
+.LVL35:
+	.loc 1 22 12 is_stmt 1 view .LVU98
 	cmp	BYTE PTR [edx], 0
 	jne	.L37
 .L36:
+	.loc 1 21 17 is_stmt 0 view .LVU99
 	xor	eax, eax
+.LVL36:
 	.p2align 4,,10
 	.p2align 3
 .L38:
+	.loc 1 21 17 view .LVU100
+.LBE18:
+.LBE19:
+.LBB20:
+.LBB21:
+	.loc 1 38 28 is_stmt 1 view .LVU101
+	.loc 1 38 20 is_stmt 0 view .LVU102
 	movzx	ecx, BYTE PTR [ebx+eax]
+	.loc 1 38 18 view .LVU103
 	mov	BYTE PTR [edx+eax], cl
+	.loc 1 38 28 view .LVU104
 	add	eax, 1
+.LVL37:
+	.loc 1 38 28 view .LVU105
 	test	cl, cl
 	jne	.L38
+	.loc 1 40 5 is_stmt 1 view .LVU106
+.LVL38:
+	.loc 1 40 5 is_stmt 0 view .LVU107
+.LBE21:
+.LBE20:
+	.loc 1 65 5 is_stmt 1 view .LVU108
+	.loc 1 66 1 is_stmt 0 view .LVU109
 	mov	eax, esi
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+.LVL39:
+	.loc 1 66 1 view .LVU110
 	ret
+	.cfi_endproc
+.LFE5:
 	.size	strcat, .-strcat
 	.p2align 4
 	.globl	strncat
 	.type	strncat, @function
 strncat:
+.LVL40:
+.LFB6:
+	.loc 1 69 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 69 1 is_stmt 0 view .LVU112
 	push	esi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 6, -8
 	push	ebx
+	.cfi_def_cfa_offset 12
+	.cfi_offset 3, -12
+	.loc 1 69 1 view .LVU113
 	mov	esi, DWORD PTR [esp+12]
 	mov	edx, DWORD PTR [esp+16]
+	.loc 1 70 5 is_stmt 1 view .LVU114
+.LVL41:
+.LBB22:
+.LBI22:
+	.loc 1 19 8 view .LVU115
+.LBB23:
+	.loc 1 21 5 view .LVU116
+	.loc 1 22 5 view .LVU117
+	.loc 1 22 12 view .LVU118
+.LBE23:
+.LBE22:
+	.loc 1 69 1 is_stmt 0 view .LVU119
 	mov	ebx, DWORD PTR [esp+20]
+.LBB25:
+.LBB24:
+	.loc 1 22 12 view .LVU120
 	cmp	BYTE PTR [esi], 0
+	.loc 1 21 17 view .LVU121
 	mov	eax, esi
+	.loc 1 22 12 view .LVU122
 	je	.L44
+.LVL42:
 	.p2align 4,,10
 	.p2align 3
 .L45:
+	.loc 1 23 9 is_stmt 1 view .LVU123
+	.loc 1 23 10 is_stmt 0 view .LVU124
 	add	eax, 1
+.LVL43:
+	.loc 1 22 12 is_stmt 1 view .LVU125
 	cmp	BYTE PTR [eax], 0
 	jne	.L45
 .L44:
+.LVL44:
+	.loc 1 22 12 is_stmt 0 view .LVU126
+.LBE24:
+.LBE25:
+	.loc 1 71 16 is_stmt 1 view .LVU127
+	.loc 1 71 16 is_stmt 0 view .LVU128
 	test	ebx, ebx
 	je	.L46
+	.loc 1 71 16 view .LVU129
 	add	ebx, edx
 	jmp	.L47
+.LVL45:
 	.p2align 4,,10
 	.p2align 3
 .L48:
+	.loc 1 72 9 is_stmt 1 view .LVU130
+	.loc 1 72 20 is_stmt 0 view .LVU131
 	add	edx, 1
+.LVL46:
+	.loc 1 72 11 view .LVU132
 	add	eax, 1
+.LVL47:
+	.loc 1 72 14 view .LVU133
 	mov	BYTE PTR [eax-1], cl
+	.loc 1 71 16 is_stmt 1 view .LVU134
+	.loc 1 71 16 is_stmt 0 view .LVU135
 	cmp	ebx, edx
 	je	.L46
+.LVL48:
 .L47:
+	.loc 1 71 19 discriminator 1 view .LVU136
 	movzx	ecx, BYTE PTR [edx]
+	.loc 1 71 16 discriminator 1 view .LVU137
 	test	cl, cl
 	jne	.L48
+.LVL49:
 .L46:
+	.loc 1 73 5 is_stmt 1 view .LVU138
+	.loc 1 73 8 is_stmt 0 view .LVU139
 	mov	BYTE PTR [eax], 0
+	.loc 1 74 5 is_stmt 1 view .LVU140
+	.loc 1 75 1 is_stmt 0 view .LVU141
 	mov	eax, esi
+.LVL50:
+	.loc 1 75 1 view .LVU142
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+.LVL51:
+	.loc 1 75 1 view .LVU143
 	ret
+	.cfi_endproc
+.LFE6:
 	.size	strncat, .-strncat
 	.p2align 4
 	.globl	strcmp
 	.type	strcmp, @function
 strcmp:
+.LVL52:
+.LFB7:
+	.loc 1 79 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 80 5 view .LVU145
+	.loc 1 79 1 is_stmt 0 view .LVU146
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	.loc 1 79 1 view .LVU147
 	mov	edx, DWORD PTR [esp+8]
+.LVL53:
+	.loc 1 81 5 is_stmt 1 view .LVU148
+	.loc 1 79 1 is_stmt 0 view .LVU149
 	mov	ecx, DWORD PTR [esp+12]
+.LVL54:
+	.loc 1 82 5 is_stmt 1 view .LVU150
+	.loc 1 82 15 view .LVU151
+	.loc 1 82 12 is_stmt 0 view .LVU152
 	movzx	eax, BYTE PTR [edx]
+	.loc 1 82 15 view .LVU153
 	test	al, al
 	jne	.L56
 	jmp	.L62
+.LVL55:
 	.p2align 4,,10
 	.p2align 3
 .L58:
+	.loc 1 83 9 is_stmt 1 view .LVU154
+	.loc 1 82 12 is_stmt 0 view .LVU155
 	movzx	eax, BYTE PTR [edx+1]
+	.loc 1 83 10 view .LVU156
 	add	edx, 1
+.LVL56:
+	.loc 1 84 9 is_stmt 1 view .LVU157
+	.loc 1 84 10 is_stmt 0 view .LVU158
 	lea	ebx, [ecx+1]
+.LVL57:
+	.loc 1 82 15 is_stmt 1 view .LVU159
 	test	al, al
 	je	.L63
+	.loc 1 84 10 is_stmt 0 view .LVU160
 	mov	ecx, ebx
+.LVL58:
 .L56:
+	.loc 1 82 24 discriminator 1 view .LVU161
 	movzx	ebx, BYTE PTR [ecx]
+	.loc 1 82 15 discriminator 1 view .LVU162
 	cmp	bl, al
 	je	.L58
 .L57:
+	.loc 1 86 5 is_stmt 1 view .LVU163
+	.loc 1 86 20 is_stmt 0 view .LVU164
 	sub	eax, ebx
+	.loc 1 87 1 view .LVU165
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+.LVL59:
 	.p2align 4,,10
 	.p2align 3
 .L63:
+	.cfi_restore_state
+	.loc 1 86 27 view .LVU166
 	movzx	ebx, BYTE PTR [ecx+1]
+.LVL60:
+	.loc 1 86 27 view .LVU167
 	xor	eax, eax
+	.loc 1 86 5 is_stmt 1 view .LVU168
+	.loc 1 86 20 is_stmt 0 view .LVU169
 	sub	eax, ebx
+	.loc 1 87 1 view .LVU170
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+.LVL61:
 .L62:
+	.cfi_restore_state
+	.loc 1 86 27 view .LVU171
 	movzx	ebx, BYTE PTR [ecx]
 	xor	eax, eax
 	jmp	.L57
+	.cfi_endproc
+.LFE7:
 	.size	strcmp, .-strcmp
 	.p2align 4
 	.globl	strncmp
 	.type	strncmp, @function
 strncmp:
+.LVL62:
+.LFB8:
+	.loc 1 90 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 90 1 is_stmt 0 view .LVU173
 	push	esi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 6, -8
 	push	ebx
+	.cfi_def_cfa_offset 12
+	.cfi_offset 3, -12
+	.loc 1 90 1 view .LVU174
 	mov	esi, DWORD PTR [esp+20]
 	mov	eax, DWORD PTR [esp+12]
 	mov	ecx, DWORD PTR [esp+16]
+	.loc 1 91 5 is_stmt 1 view .LVU175
+.LVL63:
+	.loc 1 92 5 view .LVU176
+	.loc 1 93 5 view .LVU177
+	.loc 1 93 12 view .LVU178
 	test	esi, esi
 	je	.L69
 	add	esi, eax
 	jmp	.L67
+.LVL64:
 	.p2align 4,,10
 	.p2align 3
 .L66:
+	.loc 1 96 9 view .LVU179
+	.loc 1 96 12 is_stmt 0 view .LVU180
 	test	dl, dl
 	je	.L69
+	.loc 1 93 23 is_stmt 1 view .LVU181
+.LVL65:
+	.loc 1 93 21 is_stmt 0 view .LVU182
 	add	eax, 1
+.LVL66:
+	.loc 1 93 26 view .LVU183
 	add	ecx, 1
+.LVL67:
+	.loc 1 93 12 is_stmt 1 view .LVU184
 	cmp	eax, esi
 	je	.L69
+.LVL68:
 .L67:
+	.loc 1 94 9 view .LVU185
+	.loc 1 94 13 is_stmt 0 view .LVU186
 	movzx	edx, BYTE PTR [eax]
+	.loc 1 94 19 view .LVU187
 	movzx	ebx, BYTE PTR [ecx]
+	.loc 1 94 12 view .LVU188
 	cmp	dl, bl
 	je	.L66
+	.loc 1 95 13 is_stmt 1 view .LVU189
+	.loc 1 95 20 is_stmt 0 view .LVU190
 	movzx	eax, dl
+.LVL69:
+	.loc 1 95 28 view .LVU191
 	sub	eax, ebx
+	.loc 1 100 1 view .LVU192
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
 	ret
+.LVL70:
 	.p2align 4,,10
 	.p2align 3
 .L69:
+	.cfi_restore_state
+	.loc 1 97 20 view .LVU193
 	xor	eax, eax
+.LVL71:
+	.loc 1 100 1 view .LVU194
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE8:
 	.size	strncmp, .-strncmp
 	.p2align 4
 	.globl	strchr
 	.type	strchr, @function
 strchr:
+.LVL72:
+.LFB9:
+	.loc 1 103 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 104 5 view .LVU196
+	.loc 1 103 1 is_stmt 0 view .LVU197
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	.loc 1 103 1 view .LVU198
 	mov	eax, DWORD PTR [esp+8]
 	mov	ebx, DWORD PTR [esp+12]
+.LVL73:
+	.loc 1 105 5 is_stmt 1 view .LVU199
+	.loc 1 106 9 view .LVU200
+	.loc 1 106 13 is_stmt 0 view .LVU201
 	movzx	edx, BYTE PTR [eax]
+	.loc 1 106 12 view .LVU202
 	cmp	bl, dl
 	je	.L72
 	mov	ecx, ebx
 	jmp	.L74
+.LVL74:
 	.p2align 4,,10
 	.p2align 3
 .L79:
+	.loc 1 105 14 is_stmt 1 view .LVU203
+	.loc 1 106 13 is_stmt 0 view .LVU204
 	movzx	edx, BYTE PTR [eax+1]
+	.loc 1 105 14 view .LVU205
 	add	eax, 1
+.LVL75:
+	.loc 1 105 5 is_stmt 1 view .LVU206
+	.loc 1 105 5 view .LVU207
+	.loc 1 106 9 view .LVU208
+	.loc 1 106 12 is_stmt 0 view .LVU209
 	cmp	dl, cl
 	je	.L72
+.LVL76:
 .L74:
+	.loc 1 108 9 is_stmt 1 view .LVU210
+	.loc 1 108 12 is_stmt 0 view .LVU211
 	test	dl, dl
 	jne	.L79
+	.loc 1 109 20 view .LVU212
 	xor	eax, eax
+.LVL77:
 .L72:
+	.loc 1 111 1 view .LVU213
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+.LVL78:
+	.loc 1 111 1 view .LVU214
 	ret
+	.cfi_endproc
+.LFE9:
 	.size	strchr, .-strchr
 	.p2align 4
 	.globl	strrchr
 	.type	strrchr, @function
 strrchr:
+.LVL79:
+.LFB10:
+	.loc 1 114 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 115 5 view .LVU216
+	.loc 1 114 1 is_stmt 0 view .LVU217
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	.loc 1 116 17 view .LVU218
 	xor	ecx, ecx
+	.loc 1 114 1 view .LVU219
 	mov	eax, DWORD PTR [esp+8]
+	.loc 1 115 10 view .LVU220
 	movzx	ebx, BYTE PTR [esp+12]
+.LVL80:
+	.loc 1 116 5 is_stmt 1 view .LVU221
+	.loc 1 116 5 is_stmt 0 view .LVU222
 	jmp	.L83
+.LVL81:
 	.p2align 4,,10
 	.p2align 3
 .L86:
+	.loc 1 117 14 is_stmt 1 view .LVU223
 	add	eax, 1
+.LVL82:
+	.loc 1 117 5 view .LVU224
 .L83:
+	.loc 1 117 5 discriminator 1 view .LVU225
+	.loc 1 118 9 discriminator 1 view .LVU226
+	.loc 1 118 13 is_stmt 0 discriminator 1 view .LVU227
 	movzx	edx, BYTE PTR [eax]
+	.loc 1 118 12 discriminator 1 view .LVU228
 	cmp	dl, bl
 	cmove	ecx, eax
+.LVL83:
+	.loc 1 120 9 is_stmt 1 discriminator 1 view .LVU229
+	.loc 1 120 12 is_stmt 0 discriminator 1 view .LVU230
 	test	dl, dl
 	jne	.L86
+	.loc 1 123 1 view .LVU231
 	mov	eax, ecx
+.LVL84:
+	.loc 1 123 1 view .LVU232
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+.LVL85:
+	.loc 1 123 1 view .LVU233
 	ret
+	.cfi_endproc
+.LFE10:
 	.size	strrchr, .-strrchr
 	.p2align 4
 	.globl	strstr
 	.type	strstr, @function
 strstr:
+.LVL86:
+.LFB11:
+	.loc 1 126 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 127 5 view .LVU235
+	.loc 1 126 1 is_stmt 0 view .LVU236
 	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
 	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
 	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
+	.loc 1 126 1 view .LVU237
 	mov	esi, DWORD PTR [esp+20]
+.LVL87:
+.LBB30:
+.LBI30:
+	.loc 1 19 8 is_stmt 1 view .LVU238
+.LBB31:
+	.loc 1 21 5 view .LVU239
+	.loc 1 22 5 view .LVU240
+	.loc 1 22 12 view .LVU241
+.LBE31:
+.LBE30:
+	.loc 1 126 1 is_stmt 0 view .LVU242
 	mov	ecx, DWORD PTR [esp+16]
+.LBB33:
+.LBB32:
+	.loc 1 22 12 view .LVU243
 	movzx	edi, BYTE PTR [esi]
 	mov	eax, edi
 	test	al, al
 	je	.L88
 	mov	eax, esi
+.LVL88:
 	.p2align 4,,10
 	.p2align 3
 .L89:
+	.loc 1 23 9 is_stmt 1 view .LVU244
+	.loc 1 23 10 is_stmt 0 view .LVU245
 	add	eax, 1
+.LVL89:
+	.loc 1 22 12 is_stmt 1 view .LVU246
 	cmp	BYTE PTR [eax], 0
 	jne	.L89
+	.loc 1 24 5 view .LVU247
+.LVL90:
+	.loc 1 24 5 is_stmt 0 view .LVU248
+.LBE32:
+.LBE33:
+	.loc 1 128 5 is_stmt 1 view .LVU249
+	.loc 1 128 8 is_stmt 0 view .LVU250
 	sub	eax, esi
+.LVL91:
+	.loc 1 128 8 view .LVU251
 	mov	ebx, eax
 	jne	.L107
 	jmp	.L88
+.LVL92:
 	.p2align 4,,10
 	.p2align 3
 .L90:
+	.loc 1 130 31 is_stmt 1 view .LVU252
 	add	ecx, 1
+.LVL93:
 .L107:
+	.loc 1 130 12 view .LVU253
 	movzx	eax, BYTE PTR [ecx]
 	test	al, al
 	je	.L108
+	.loc 1 131 9 view .LVU254
+	.loc 1 131 12 is_stmt 0 view .LVU255
 	mov	edx, edi
 	cmp	al, dl
 	jne	.L90
 	xor	eax, eax
 	jmp	.L91
+.LVL94:
 	.p2align 4,,10
 	.p2align 3
 .L109:
+.LBB34:
+.LBB35:
+	.loc 1 93 23 is_stmt 1 view .LVU256
+	.loc 1 93 12 view .LVU257
 	add	eax, 1
+.LVL95:
+	.loc 1 93 12 is_stmt 0 view .LVU258
 	cmp	ebx, eax
 	je	.L88
+.LVL96:
 .L91:
+	.loc 1 94 9 is_stmt 1 view .LVU259
+	.loc 1 94 13 is_stmt 0 view .LVU260
 	movzx	edx, BYTE PTR [ecx+eax]
+	.loc 1 94 12 view .LVU261
 	cmp	dl, BYTE PTR [esi+eax]
 	jne	.L90
+	.loc 1 96 9 is_stmt 1 view .LVU262
+	.loc 1 96 12 is_stmt 0 view .LVU263
 	test	dl, dl
 	jne	.L109
+.LVL97:
 .L88:
+	.loc 1 96 12 view .LVU264
+.LBE35:
+.LBE34:
+	.loc 1 134 1 view .LVU265
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
 	mov	eax, ecx
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+.LVL98:
+	.loc 1 134 1 view .LVU266
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+.LVL99:
 	.p2align 4,,10
 	.p2align 3
 .L108:
+	.cfi_restore_state
+	.loc 1 133 12 view .LVU267
 	xor	ecx, ecx
+.LVL100:
+	.loc 1 134 1 view .LVU268
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+.LVL101:
+	.loc 1 134 1 view .LVU269
 	mov	eax, ecx
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE11:
 	.size	strstr, .-strstr
 	.p2align 4
 	.globl	strspn
 	.type	strspn, @function
 strspn:
+.LVL102:
+.LFB12:
+	.loc 1 137 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 138 5 view .LVU271
+	.loc 1 139 5 view .LVU272
+	.loc 1 139 17 view .LVU273
+	.loc 1 137 1 is_stmt 0 view .LVU274
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
+	.loc 1 137 1 view .LVU275
 	mov	edi, DWORD PTR [esp+20]
 	mov	ebp, DWORD PTR [esp+24]
+	.loc 1 139 13 view .LVU276
 	movzx	ecx, BYTE PTR [edi]
+	.loc 1 139 17 view .LVU277
 	test	cl, cl
 	je	.L115
+.LBB36:
+.LBB37:
+	.loc 1 106 13 view .LVU278
 	movzx	esi, BYTE PTR [ebp+0]
+.LBE37:
+.LBE36:
+	.loc 1 138 12 view .LVU279
 	xor	ebx, ebx
+.LVL103:
 	.p2align 4,,10
 	.p2align 3
 .L112:
+.LBB39:
+.LBB38:
+	.loc 1 105 5 is_stmt 1 view .LVU280
+	.loc 1 106 9 view .LVU281
+	.loc 1 106 12 is_stmt 0 view .LVU282
 	mov	eax, esi
 	cmp	al, cl
 	je	.L113
 	mov	edx, ebp
 	jmp	.L114
+.LVL104:
 	.p2align 4,,10
 	.p2align 3
 .L124:
+	.loc 1 105 14 is_stmt 1 view .LVU283
+	.loc 1 106 13 is_stmt 0 view .LVU284
 	movzx	eax, BYTE PTR [edx+1]
+	.loc 1 105 14 view .LVU285
 	add	edx, 1
+.LVL105:
+	.loc 1 105 5 is_stmt 1 view .LVU286
+	.loc 1 105 5 view .LVU287
+	.loc 1 106 9 view .LVU288
+	.loc 1 106 12 is_stmt 0 view .LVU289
 	cmp	al, cl
 	je	.L113
 .L114:
+	.loc 1 108 9 is_stmt 1 view .LVU290
+	.loc 1 108 12 is_stmt 0 view .LVU291
 	test	al, al
 	jne	.L124
+.LVL106:
 .L110:
+	.loc 1 108 12 view .LVU292
+.LBE38:
+.LBE39:
+	.loc 1 142 1 view .LVU293
 	mov	eax, ebx
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL107:
+	.loc 1 142 1 view .LVU294
 	ret
+.LVL108:
 	.p2align 4,,10
 	.p2align 3
 .L113:
+	.cfi_restore_state
+	.loc 1 140 9 is_stmt 1 view .LVU295
+	.loc 1 140 10 is_stmt 0 view .LVU296
 	add	ebx, 1
+.LVL109:
+	.loc 1 139 17 is_stmt 1 view .LVU297
+	.loc 1 139 13 is_stmt 0 view .LVU298
 	movzx	ecx, BYTE PTR [edi+ebx]
+	.loc 1 139 17 view .LVU299
 	test	cl, cl
 	jne	.L112
+	.loc 1 142 1 view .LVU300
 	mov	eax, ebx
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+.LVL110:
+	.loc 1 142 1 view .LVU301
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+.LVL111:
+	.loc 1 142 1 view .LVU302
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL112:
+	.loc 1 142 1 view .LVU303
 	ret
+.LVL113:
 .L115:
+	.cfi_restore_state
+	.loc 1 138 12 view .LVU304
 	xor	ebx, ebx
+	.loc 1 141 5 is_stmt 1 view .LVU305
+	.loc 1 141 12 is_stmt 0 view .LVU306
 	jmp	.L110
+	.cfi_endproc
+.LFE12:
 	.size	strspn, .-strspn
 	.p2align 4
 	.globl	strcspn
 	.type	strcspn, @function
 strcspn:
+.LVL114:
+.LFB13:
+	.loc 1 145 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 146 5 view .LVU308
+	.loc 1 147 5 view .LVU309
+	.loc 1 147 17 view .LVU310
+	.loc 1 145 1 is_stmt 0 view .LVU311
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
+	.loc 1 145 1 view .LVU312
 	mov	ebp, DWORD PTR [esp+20]
 	mov	edi, DWORD PTR [esp+24]
+	.loc 1 147 13 view .LVU313
 	movzx	ecx, BYTE PTR [ebp+0]
+	.loc 1 147 17 view .LVU314
 	test	cl, cl
 	je	.L130
+.LBB40:
+.LBB41:
+	.loc 1 106 13 view .LVU315
 	movzx	esi, BYTE PTR [edi]
+.LBE41:
+.LBE40:
+	.loc 1 146 12 view .LVU316
 	xor	ebx, ebx
+.LVL115:
 .L127:
+.LBB43:
+.LBB42:
+	.loc 1 105 5 is_stmt 1 view .LVU317
+	.loc 1 106 9 view .LVU318
+	.loc 1 106 12 is_stmt 0 view .LVU319
 	mov	eax, esi
 	cmp	al, cl
 	je	.L125
 	mov	edx, edi
 	jmp	.L129
+.LVL116:
 	.p2align 4,,10
 	.p2align 3
 .L136:
+	.loc 1 105 14 is_stmt 1 view .LVU320
+	.loc 1 106 13 is_stmt 0 view .LVU321
 	movzx	eax, BYTE PTR [edx+1]
+	.loc 1 105 14 view .LVU322
 	add	edx, 1
+.LVL117:
+	.loc 1 105 5 is_stmt 1 view .LVU323
+	.loc 1 105 5 view .LVU324
+	.loc 1 106 9 view .LVU325
+	.loc 1 106 12 is_stmt 0 view .LVU326
 	cmp	al, cl
 	je	.L125
 .L129:
+	.loc 1 108 9 is_stmt 1 view .LVU327
+	.loc 1 108 12 is_stmt 0 view .LVU328
 	test	al, al
 	jne	.L136
+.LVL118:
+	.loc 1 108 12 view .LVU329
+.LBE42:
+.LBE43:
+	.loc 1 148 9 is_stmt 1 view .LVU330
+	.loc 1 148 10 is_stmt 0 view .LVU331
 	add	ebx, 1
+.LVL119:
+	.loc 1 147 17 is_stmt 1 view .LVU332
+	.loc 1 147 13 is_stmt 0 view .LVU333
 	movzx	ecx, BYTE PTR [ebp+0+ebx]
+	.loc 1 147 17 view .LVU334
 	test	cl, cl
 	jne	.L127
+.LVL120:
 .L125:
+	.loc 1 150 1 view .LVU335
 	mov	eax, ebx
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+.LVL121:
+	.loc 1 150 1 view .LVU336
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL122:
+	.loc 1 150 1 view .LVU337
 	ret
+.LVL123:
 .L130:
+	.cfi_restore_state
+	.loc 1 146 12 view .LVU338
 	xor	ebx, ebx
+	.loc 1 149 5 is_stmt 1 view .LVU339
+	.loc 1 149 12 is_stmt 0 view .LVU340
 	jmp	.L125
+	.cfi_endproc
+.LFE13:
 	.size	strcspn, .-strcspn
 	.p2align 4
 	.globl	memcpy
 	.type	memcpy, @function
 memcpy:
+.LVL124:
+.LFB15:
+	.loc 1 162 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 163 5 view .LVU342
+	.loc 1 162 1 is_stmt 0 view .LVU343
 	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
 	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
 	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
 	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
+	.loc 1 162 1 view .LVU344
 	mov	ecx, DWORD PTR [esp+20]
+.LVL125:
+	.loc 1 164 5 is_stmt 1 view .LVU345
+	.loc 1 162 1 is_stmt 0 view .LVU346
 	mov	ebx, DWORD PTR [esp+28]
 	mov	esi, DWORD PTR [esp+24]
+.LVL126:
+	.loc 1 166 5 is_stmt 1 view .LVU347
+	.loc 1 163 20 is_stmt 0 view .LVU348
 	mov	edi, ecx
+	.loc 1 166 8 view .LVU349
 	cmp	ebx, 15
 	jbe	.L144
+	.loc 1 166 35 view .LVU350
 	mov	eax, ecx
 	xor	eax, esi
+	.loc 1 166 17 view .LVU351
 	test	al, 3
 	jne	.L153
+	.loc 1 167 16 is_stmt 1 view .LVU352
+	.loc 1 163 20 is_stmt 0 view .LVU353
 	mov	eax, ecx
+	.loc 1 167 16 view .LVU354
 	test	cl, 3
 	je	.L142
+	.loc 1 163 20 view .LVU355
 	mov	edi, ecx
+.LVL127:
 	.p2align 4,,10
 	.p2align 3
 .L143:
+	.loc 1 168 13 is_stmt 1 view .LVU356
+	.loc 1 168 18 is_stmt 0 view .LVU357
 	movsb
+.LVL128:
+	.loc 1 169 13 is_stmt 1 view .LVU358
+	.loc 1 167 16 view .LVU359
 	test	edi, 3
 	jne	.L143
 	sub	ebx, edi
+.LVL129:
+	.loc 1 167 16 is_stmt 0 view .LVU360
 	mov	eax, edi
+.LVL130:
+	.loc 1 169 14 view .LVU361
 	add	ebx, ecx
+.LVL131:
+	.loc 1 171 18 is_stmt 1 view .LVU362
 	cmp	ebx, 3
 	jbe	.L154
+.LVL132:
 .L142:
+	.loc 1 171 18 is_stmt 0 view .LVU363
 	lea	edx, [ebx-4]
+	.loc 1 163 20 view .LVU364
 	mov	DWORD PTR [esp+20], ecx
 	shr	edx, 2
 	lea	ebp, [4+edx*4]
 	mov	edx, esi
 	lea	edi, [eax+ebp]
+.LVL133:
 	.p2align 4,,10
 	.p2align 3
 .L145:
+	.loc 1 172 13 is_stmt 1 view .LVU365
+	.loc 1 172 28 is_stmt 0 view .LVU366
 	mov	ecx, DWORD PTR [edx]
+	.loc 1 173 15 view .LVU367
 	add	eax, 4
+.LVL134:
+	.loc 1 174 15 view .LVU368
 	add	edx, 4
+.LVL135:
+	.loc 1 172 28 view .LVU369
 	mov	DWORD PTR [eax-4], ecx
+	.loc 1 173 13 is_stmt 1 view .LVU370
+.LVL136:
+	.loc 1 174 13 view .LVU371
+	.loc 1 175 13 view .LVU372
+	.loc 1 171 18 view .LVU373
 	cmp	eax, edi
 	jne	.L145
+	.loc 1 175 15 is_stmt 0 view .LVU374
 	mov	ecx, DWORD PTR [esp+20]
 	and	ebx, 3
+.LVL137:
+	.loc 1 174 15 view .LVU375
 	add	esi, ebp
+.LVL138:
 .L144:
+	.loc 1 178 12 is_stmt 1 view .LVU376
+	.loc 1 178 13 is_stmt 0 view .LVU377
 	lea	eax, [ebx-1]
+.LVL139:
+	.loc 1 178 12 view .LVU378
 	test	ebx, ebx
 	je	.L140
 .L139:
+	.loc 1 178 12 view .LVU379
 	lea	eax, [edi+1+eax]
+.LVL140:
 	.p2align 4,,10
 	.p2align 3
 .L146:
+	.loc 1 179 9 is_stmt 1 view .LVU380
+	.loc 1 179 14 is_stmt 0 view .LVU381
 	movsb
+.LVL141:
+	.loc 1 178 12 is_stmt 1 view .LVU382
+	.loc 1 178 12 is_stmt 0 view .LVU383
 	cmp	edi, eax
 	jne	.L146
 .L140:
+	.loc 1 180 5 is_stmt 1 view .LVU384
+	.loc 1 181 1 is_stmt 0 view .LVU385
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
 	mov	eax, ecx
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+.LVL142:
+	.loc 1 181 1 view .LVU386
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+.LVL143:
+	.loc 1 181 1 view .LVU387
 	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
 	ret
+.LVL144:
 	.p2align 4,,10
 	.p2align 3
 .L153:
+	.cfi_restore_state
+	.loc 1 178 12 is_stmt 1 view .LVU388
+	.loc 1 178 13 is_stmt 0 view .LVU389
 	lea	eax, [ebx-1]
+.LVL145:
+	.loc 1 178 13 view .LVU390
 	jmp	.L139
+.LVL146:
 .L154:
+	.loc 1 168 15 view .LVU391
 	mov	edi, eax
 	jmp	.L144
+	.cfi_endproc
+.LFE15:
 	.size	memcpy, .-memcpy
 	.p2align 4
 	.globl	strdup
 	.type	strdup, @function
 strdup:
+.LVL147:
+.LFB14:
+	.loc 1 153 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 154 5 view .LVU393
+	.loc 1 153 1 is_stmt 0 view .LVU394
 	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
 	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
 	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
+	.loc 1 153 1 view .LVU395
 	mov	edi, DWORD PTR [esp+16]
+.LVL148:
+.LBB44:
+.LBI44:
+	.loc 1 19 8 is_stmt 1 view .LVU396
+.LBB45:
+	.loc 1 21 5 view .LVU397
+	.loc 1 22 5 view .LVU398
+	.loc 1 22 12 view .LVU399
 	cmp	BYTE PTR [edi], 0
 	je	.L159
+	.loc 1 21 17 is_stmt 0 view .LVU400
 	mov	eax, edi
+.LVL149:
 	.p2align 4,,10
 	.p2align 3
 .L157:
+	.loc 1 23 9 is_stmt 1 view .LVU401
+	.loc 1 23 10 is_stmt 0 view .LVU402
 	add	eax, 1
+.LVL150:
+	.loc 1 22 12 is_stmt 1 view .LVU403
 	cmp	BYTE PTR [eax], 0
 	jne	.L157
+	.loc 1 24 23 is_stmt 0 view .LVU404
 	sub	eax, edi
+.LVL151:
+	.loc 1 24 23 view .LVU405
+.LBE45:
+.LBE44:
+	.loc 1 154 12 view .LVU406
 	lea	ebx, [eax+1]
+.LVL152:
 .L156:
+.LBB48:
+.LBB46:
+	.loc 1 24 5 is_stmt 1 view .LVU407
+	.loc 1 24 5 is_stmt 0 view .LVU408
+.LBE46:
+.LBE48:
+	.loc 1 155 5 is_stmt 1 view .LVU409
+	.loc 1 155 15 is_stmt 0 view .LVU410
 	sub	esp, 12
+	.cfi_def_cfa_offset 28
 	push	ebx
+	.cfi_def_cfa_offset 32
 	call	malloc
+.LVL153:
+	.loc 1 156 8 view .LVU411
 	add	esp, 16
+	.cfi_def_cfa_offset 16
+	.loc 1 155 15 view .LVU412
 	mov	esi, eax
+.LVL154:
+	.loc 1 156 5 is_stmt 1 view .LVU413
+	.loc 1 156 8 is_stmt 0 view .LVU414
 	test	eax, eax
 	je	.L155
+	.loc 1 157 9 is_stmt 1 view .LVU415
 	sub	esp, 4
+	.cfi_def_cfa_offset 20
 	push	ebx
+	.cfi_def_cfa_offset 24
 	push	edi
+	.cfi_def_cfa_offset 28
 	push	eax
+	.cfi_def_cfa_offset 32
 	call	memcpy
+.LVL155:
+	.loc 1 157 9 is_stmt 0 view .LVU416
 	add	esp, 16
+	.cfi_def_cfa_offset 16
+	.loc 1 158 5 is_stmt 1 view .LVU417
+.LVL156:
 .L155:
+	.loc 1 159 1 is_stmt 0 view .LVU418
 	mov	eax, esi
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+.LVL157:
+	.loc 1 159 1 view .LVU419
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+.LVL158:
 	.p2align 4,,10
 	.p2align 3
 .L159:
+	.cfi_restore_state
+.LBB49:
+.LBB47:
+	.loc 1 22 12 view .LVU420
 	mov	ebx, 1
 	jmp	.L156
+.LBE47:
+.LBE49:
+	.cfi_endproc
+.LFE14:
 	.size	strdup, .-strdup
 	.p2align 4
 	.globl	memmove
 	.type	memmove, @function
 memmove:
+.LVL159:
+.LFB16:
+	.loc 1 185 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 185 1 is_stmt 0 view .LVU422
 	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
 	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
+	.loc 1 185 1 view .LVU423
 	mov	edx, DWORD PTR [esp+12]
 	mov	esi, DWORD PTR [esp+16]
+	.loc 1 186 5 is_stmt 1 view .LVU424
+.LVL160:
+	.loc 1 187 5 view .LVU425
+	.loc 1 188 5 view .LVU426
+	.loc 1 185 1 is_stmt 0 view .LVU427
 	mov	eax, DWORD PTR [esp+20]
+	.loc 1 188 8 view .LVU428
 	cmp	edx, esi
 	je	.L172
 	test	eax, eax
 	je	.L172
+	.loc 1 190 5 is_stmt 1 view .LVU429
+	.loc 1 190 8 is_stmt 0 view .LVU430
 	cmp	edx, esi
 	jnb	.L168
 	add	eax, edx
 	mov	edi, edx
+.LVL161:
 	.p2align 4,,10
 	.p2align 3
 .L169:
+	.loc 1 192 13 is_stmt 1 view .LVU431
+	.loc 1 192 18 is_stmt 0 view .LVU432
 	movsb
+.LVL162:
+	.loc 1 191 16 is_stmt 1 view .LVU433
+	.loc 1 191 16 is_stmt 0 view .LVU434
 	cmp	eax, edi
 	jne	.L169
+.LVL163:
 .L172:
+	.loc 1 200 1 view .LVU435
 	mov	eax, edx
 	pop	esi
+	.cfi_remember_state
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+.LVL164:
+	.loc 1 200 1 view .LVU436
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+.LVL165:
 	.p2align 4,,10
 	.p2align 3
 .L168:
+	.cfi_restore_state
+	.loc 1 191 17 view .LVU437
 	sub	eax, 1
+.LVL166:
+	.loc 1 194 9 is_stmt 1 view .LVU438
+	.loc 1 195 9 view .LVU439
+	.loc 1 196 9 view .LVU440
+	.loc 1 196 16 view .LVU441
 	.p2align 4,,10
 	.p2align 3
 .L171:
+	.loc 1 197 13 view .LVU442
+	.loc 1 197 20 is_stmt 0 view .LVU443
 	movzx	ecx, BYTE PTR [esi+eax]
+	.loc 1 197 18 view .LVU444
 	mov	BYTE PTR [edx+eax], cl
+	.loc 1 196 16 is_stmt 1 view .LVU445
 	sub	eax, 1
+.LVL167:
+	.loc 1 196 16 is_stmt 0 view .LVU446
 	jnb	.L171
+	.loc 1 200 1 view .LVU447
 	mov	eax, edx
+.LVL168:
+	.loc 1 200 1 view .LVU448
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+.LVL169:
+	.loc 1 200 1 view .LVU449
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE16:
 	.size	memmove, .-memmove
 	.p2align 4
 	.globl	memset
 	.type	memset, @function
 memset:
+.LVL170:
+.LFB17:
+	.loc 1 203 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 203 1 is_stmt 0 view .LVU451
 	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
 	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
 	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
+	.loc 1 204 5 is_stmt 1 view .LVU452
+	.loc 1 203 1 is_stmt 0 view .LVU453
 	mov	edi, DWORD PTR [esp+16]
+.LVL171:
+	.loc 1 205 5 is_stmt 1 view .LVU454
+	.loc 1 203 1 is_stmt 0 view .LVU455
 	mov	esi, DWORD PTR [esp+24]
+	.loc 1 205 19 view .LVU456
 	movzx	ecx, BYTE PTR [esp+20]
+.LVL172:
+	.loc 1 206 5 is_stmt 1 view .LVU457
+	.loc 1 204 20 is_stmt 0 view .LVU458
 	mov	eax, edi
+	.loc 1 206 8 view .LVU459
 	cmp	esi, 15
 	jbe	.L182
+.LBB50:
+	.loc 1 207 9 is_stmt 1 view .LVU460
+	.loc 1 207 24 is_stmt 0 view .LVU461
 	movzx	ebx, BYTE PTR [esp+20]
+.LBE50:
+	.loc 1 204 20 view .LVU462
 	mov	edx, edi
+.LBB51:
+	.loc 1 207 18 view .LVU463
 	imul	ebx, ebx, 16843009
+.LVL173:
+	.loc 1 208 9 is_stmt 1 view .LVU464
+	.loc 1 208 16 view .LVU465
 	test	edi, 3
 	je	.L180
+.LVL174:
 	.p2align 4,,10
 	.p2align 3
 .L181:
+	.loc 1 209 13 view .LVU466
+	.loc 1 209 15 is_stmt 0 view .LVU467
 	add	edx, 1
+.LVL175:
+	.loc 1 209 18 view .LVU468
 	mov	BYTE PTR [edx-1], cl
+	.loc 1 210 13 is_stmt 1 view .LVU469
+.LVL176:
+	.loc 1 208 16 view .LVU470
 	test	dl, 3
 	jne	.L181
+	.loc 1 208 16 is_stmt 0 view .LVU471
 	sub	esi, edx
+.LVL177:
+	.loc 1 210 14 view .LVU472
 	add	esi, edi
+.LVL178:
+	.loc 1 212 18 is_stmt 1 view .LVU473
 	cmp	esi, 3
 	jbe	.L192
+.LVL179:
 .L180:
+	.loc 1 212 18 is_stmt 0 view .LVU474
 	lea	eax, [esi-4]
+.LVL180:
+	.loc 1 212 18 view .LVU475
 	shr	eax, 2
 	lea	eax, [edx+4+eax*4]
 	.p2align 4,,10
 	.p2align 3
 .L183:
+.LVL181:
+	.loc 1 213 13 is_stmt 1 view .LVU476
+	.loc 1 213 28 is_stmt 0 view .LVU477
 	mov	DWORD PTR [edx], ebx
+	.loc 1 214 13 is_stmt 1 view .LVU478
+	.loc 1 214 15 is_stmt 0 view .LVU479
 	add	edx, 4
+.LVL182:
+	.loc 1 215 13 is_stmt 1 view .LVU480
+	.loc 1 212 18 view .LVU481
 	cmp	eax, edx
 	jne	.L183
+.LVL183:
+	.loc 1 215 15 is_stmt 0 view .LVU482
 	and	esi, 3
+.LVL184:
 .L182:
+	.loc 1 215 15 view .LVU483
+.LBE51:
+	.loc 1 218 12 is_stmt 1 view .LVU484
+	.loc 1 218 12 is_stmt 0 view .LVU485
 	lea	edx, [eax+esi]
 	test	esi, esi
 	je	.L179
+.LVL185:
 	.p2align 4,,10
 	.p2align 3
 .L184:
+	.loc 1 219 9 is_stmt 1 view .LVU486
+	.loc 1 219 11 is_stmt 0 view .LVU487
 	add	eax, 1
+.LVL186:
+	.loc 1 219 14 view .LVU488
 	mov	BYTE PTR [eax-1], cl
+	.loc 1 218 12 is_stmt 1 view .LVU489
+	.loc 1 218 12 is_stmt 0 view .LVU490
 	cmp	eax, edx
 	jne	.L184
+.LVL187:
 .L179:
+	.loc 1 220 5 is_stmt 1 view .LVU491
+	.loc 1 221 1 is_stmt 0 view .LVU492
 	mov	eax, edi
+.LVL188:
+	.loc 1 221 1 view .LVU493
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
+.LVL189:
+	.loc 1 221 1 view .LVU494
 	ret
+.LVL190:
 .L192:
+	.cfi_restore_state
+.LBB52:
+	.loc 1 209 15 view .LVU495
 	mov	eax, edx
+.LVL191:
+	.loc 1 209 15 view .LVU496
 	jmp	.L182
+.LBE52:
+	.cfi_endproc
+.LFE17:
 	.size	memset, .-memset
 	.p2align 4
 	.globl	memcmp
 	.type	memcmp, @function
 memcmp:
+.LVL192:
+.LFB18:
+	.loc 1 224 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 224 1 is_stmt 0 view .LVU498
 	push	esi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 6, -8
 	push	ebx
+	.cfi_def_cfa_offset 12
+	.cfi_offset 3, -12
+	.loc 1 224 1 view .LVU499
 	mov	esi, DWORD PTR [esp+20]
 	mov	edx, DWORD PTR [esp+12]
 	mov	eax, DWORD PTR [esp+16]
+	.loc 1 225 5 is_stmt 1 view .LVU500
+.LVL193:
+	.loc 1 226 5 view .LVU501
+	.loc 1 227 5 view .LVU502
+	.loc 1 227 12 view .LVU503
 	test	esi, esi
 	je	.L197
 	add	esi, eax
 	jmp	.L196
+.LVL194:
 	.p2align 4,,10
 	.p2align 3
 .L195:
+	.loc 1 227 23 view .LVU504
+	.loc 1 227 26 is_stmt 0 view .LVU505
 	add	eax, 1
+.LVL195:
+	.loc 1 227 21 view .LVU506
 	add	edx, 1
+.LVL196:
+	.loc 1 227 12 is_stmt 1 view .LVU507
 	cmp	eax, esi
 	je	.L197
+.LVL197:
 .L196:
+	.loc 1 228 9 view .LVU508
+	.loc 1 228 13 is_stmt 0 view .LVU509
 	movzx	ecx, BYTE PTR [edx]
+	.loc 1 228 19 view .LVU510
 	movzx	ebx, BYTE PTR [eax]
+	.loc 1 228 12 view .LVU511
 	cmp	cl, bl
 	je	.L195
+	.loc 1 229 13 is_stmt 1 view .LVU512
+	.loc 1 229 20 is_stmt 0 view .LVU513
 	movzx	eax, cl
+.LVL198:
+	.loc 1 229 28 view .LVU514
 	sub	eax, ebx
+	.loc 1 231 1 view .LVU515
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
 	ret
+.LVL199:
 	.p2align 4,,10
 	.p2align 3
 .L197:
+	.cfi_restore_state
+	.loc 1 230 12 view .LVU516
 	xor	eax, eax
+.LVL200:
+	.loc 1 231 1 view .LVU517
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE18:
 	.size	memcmp, .-memcmp
 	.p2align 4
 	.globl	memchr
 	.type	memchr, @function
 memchr:
+.LVL201:
+.LFB19:
+	.loc 1 234 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 234 1 is_stmt 0 view .LVU519
 	mov	edx, DWORD PTR [esp+12]
 	mov	eax, DWORD PTR [esp+4]
+	.loc 1 235 5 is_stmt 1 view .LVU520
+.LVL202:
+	.loc 1 236 5 view .LVU521
+	.loc 1 236 12 view .LVU522
 	test	edx, edx
 	je	.L203
+	.loc 1 237 16 is_stmt 0 view .LVU523
 	movzx	ecx, BYTE PTR [esp+8]
 	add	edx, eax
 	jmp	.L202
+.LVL203:
 	.p2align 4,,10
 	.p2align 3
 .L205:
+	.loc 1 236 18 is_stmt 1 view .LVU524
+	.loc 1 236 21 is_stmt 0 view .LVU525
 	add	eax, 1
+.LVL204:
+	.loc 1 236 12 is_stmt 1 view .LVU526
 	cmp	edx, eax
 	je	.L203
+.LVL205:
 .L202:
+	.loc 1 237 9 view .LVU527
+	.loc 1 237 12 is_stmt 0 view .LVU528
 	cmp	BYTE PTR [eax], cl
 	jne	.L205
+	.loc 1 240 1 view .LVU529
 	ret
+.LVL206:
 	.p2align 4,,10
 	.p2align 3
 .L203:
+	.loc 1 239 12 view .LVU530
 	xor	eax, eax
+	.loc 1 240 1 view .LVU531
 	ret
+	.cfi_endproc
+.LFE19:
 	.size	memchr, .-memchr
 	.section	.rodata.str1.1,"aMS",@progbits,1
 .LC0:
@@ -809,13 +1910,22 @@ memchr:
 	.globl	strerror
 	.type	strerror, @function
 strerror:
+.LVL207:
+.LFB20:
+	.loc 1 244 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 245 5 view .LVU533
+	.loc 1 244 1 is_stmt 0 view .LVU534
 	mov	edx, DWORD PTR [esp+4]
 	mov	eax, OFFSET FLAT:.LC0
 	cmp	edx, 38
 	ja	.L206
 	mov	eax, DWORD PTR CSWTCH.43[0+edx*4]
 .L206:
+	.loc 1 264 1 view .LVU535
 	ret
+	.cfi_endproc
+.LFE20:
 	.size	strerror, .-strerror
 	.section	.rodata.str1.1
 .LC1:
@@ -900,5 +2010,4462 @@ CSWTCH.43:
 	.long	.LC0
 	.long	.LC0
 	.long	.LC16
+	.text
+.Letext0:
+	.file 2 "/vmdebug/libc/include/stddef.h"
+	.file 3 "/vmdebug/libc/include/stdint.h"
+	.file 4 "/vmdebug/libc/include/stdlib.h"
+	.section	.debug_info,"",@progbits
+.Ldebug_info0:
+	.long	0x9d1
+	.value	0x5
+	.byte	0x1
+	.byte	0x4
+	.long	.Ldebug_abbrev0
+	.uleb128 0x18
+	.long	.LASF43
+	.byte	0x1d
+	.long	.LASF0
+	.long	.LASF1
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	.Ldebug_line0
+	.uleb128 0x10
+	.long	.LASF8
+	.byte	0x2
+	.byte	0x7
+	.byte	0x17
+	.long	0x32
+	.uleb128 0x6
+	.byte	0x4
+	.byte	0x7
+	.long	.LASF2
+	.uleb128 0x19
+	.byte	0x4
+	.byte	0x5
+	.string	"int"
+	.uleb128 0x6
+	.byte	0x4
+	.byte	0x5
+	.long	.LASF3
+	.uleb128 0x6
+	.byte	0x1
+	.byte	0x6
+	.long	.LASF4
+	.uleb128 0x6
+	.byte	0x1
+	.byte	0x8
+	.long	.LASF5
+	.uleb128 0x13
+	.long	0x4e
+	.uleb128 0x6
+	.byte	0x2
+	.byte	0x5
+	.long	.LASF6
+	.uleb128 0x6
+	.byte	0x2
+	.byte	0x7
+	.long	.LASF7
+	.uleb128 0x10
+	.long	.LASF9
+	.byte	0x3
+	.byte	0xb
+	.byte	0x16
+	.long	0x32
+	.uleb128 0x6
+	.byte	0x8
+	.byte	0x5
+	.long	.LASF10
+	.uleb128 0x6
+	.byte	0x8
+	.byte	0x7
+	.long	.LASF11
+	.uleb128 0x10
+	.long	.LASF12
+	.byte	0x3
+	.byte	0x10
+	.byte	0x1a
+	.long	0x32
+	.uleb128 0xb
+	.long	0x93
+	.uleb128 0x6
+	.byte	0x1
+	.byte	0x6
+	.long	.LASF13
+	.uleb128 0x13
+	.long	0x93
+	.uleb128 0x1a
+	.long	.LASF31
+	.byte	0x4
+	.byte	0x22
+	.byte	0x7
+	.long	0xb5
+	.long	0xb5
+	.uleb128 0x1b
+	.long	0x26
+	.byte	0
+	.uleb128 0x1c
+	.byte	0x4
+	.uleb128 0x3
+	.long	.LASF14
+	.byte	0xf3
+	.byte	0x7
+	.long	0x8e
+	.long	.LFB20
+	.long	.LFE20-.LFB20
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xe0
+	.uleb128 0x1d
+	.long	.LASF16
+	.byte	0x1
+	.byte	0xf3
+	.byte	0x14
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF15
+	.byte	0xe9
+	.byte	0x7
+	.long	0xb5
+	.long	.LFB19
+	.long	.LFE19-.LFB19
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x134
+	.uleb128 0x8
+	.string	"s"
+	.byte	0xe9
+	.byte	0x1a
+	.long	0x134
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x8
+	.string	"c"
+	.byte	0xe9
+	.byte	0x21
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x1
+	.string	"n"
+	.byte	0xe9
+	.byte	0x2b
+	.long	0x26
+	.long	.LLST81
+	.long	.LVUS81
+	.uleb128 0x2
+	.string	"p"
+	.byte	0xeb
+	.byte	0x1a
+	.long	0x13a
+	.long	.LLST82
+	.long	.LVUS82
+	.byte	0
+	.uleb128 0xb
+	.long	0x139
+	.uleb128 0x1e
+	.uleb128 0xb
+	.long	0x55
+	.uleb128 0x3
+	.long	.LASF17
+	.byte	0xdf
+	.byte	0x5
+	.long	0x39
+	.long	.LFB18
+	.long	.LFE18-.LFB18
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x1a4
+	.uleb128 0x8
+	.string	"a"
+	.byte	0xdf
+	.byte	0x18
+	.long	0x134
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x8
+	.string	"b"
+	.byte	0xdf
+	.byte	0x27
+	.long	0x134
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x1
+	.string	"n"
+	.byte	0xdf
+	.byte	0x31
+	.long	0x26
+	.long	.LLST78
+	.long	.LVUS78
+	.uleb128 0x2
+	.string	"x"
+	.byte	0xe1
+	.byte	0x1a
+	.long	0x13a
+	.long	.LLST79
+	.long	.LVUS79
+	.uleb128 0x2
+	.string	"y"
+	.byte	0xe2
+	.byte	0x1a
+	.long	0x13a
+	.long	.LLST80
+	.long	.LVUS80
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF18
+	.byte	0xca
+	.byte	0x7
+	.long	0xb5
+	.long	.LFB17
+	.long	.LFE17-.LFB17
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x227
+	.uleb128 0x1
+	.string	"dst"
+	.byte	0xca
+	.byte	0x14
+	.long	0xb5
+	.long	.LLST72
+	.long	.LVUS72
+	.uleb128 0x8
+	.string	"c"
+	.byte	0xca
+	.byte	0x1d
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x1
+	.string	"n"
+	.byte	0xca
+	.byte	0x27
+	.long	0x26
+	.long	.LLST73
+	.long	.LVUS73
+	.uleb128 0x2
+	.string	"d"
+	.byte	0xcc
+	.byte	0x14
+	.long	0x227
+	.long	.LLST74
+	.long	.LVUS74
+	.uleb128 0x2
+	.string	"b"
+	.byte	0xcd
+	.byte	0x13
+	.long	0x4e
+	.long	.LLST75
+	.long	.LVUS75
+	.uleb128 0x9
+	.long	.LLRL76
+	.uleb128 0x2
+	.string	"w"
+	.byte	0xcf
+	.byte	0x12
+	.long	0x68
+	.long	.LLST77
+	.long	.LVUS77
+	.byte	0
+	.byte	0
+	.uleb128 0xb
+	.long	0x4e
+	.uleb128 0x3
+	.long	.LASF19
+	.byte	0xb8
+	.byte	0x7
+	.long	0xb5
+	.long	.LFB16
+	.long	.LFE16-.LFB16
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x29f
+	.uleb128 0x1
+	.string	"dst"
+	.byte	0xb8
+	.byte	0x15
+	.long	0xb5
+	.long	.LLST67
+	.long	.LVUS67
+	.uleb128 0x1
+	.string	"src"
+	.byte	0xb8
+	.byte	0x26
+	.long	0x134
+	.long	.LLST68
+	.long	.LVUS68
+	.uleb128 0x1
+	.string	"n"
+	.byte	0xb8
+	.byte	0x32
+	.long	0x26
+	.long	.LLST69
+	.long	.LVUS69
+	.uleb128 0x2
+	.string	"d"
+	.byte	0xba
+	.byte	0x14
+	.long	0x227
+	.long	.LLST70
+	.long	.LVUS70
+	.uleb128 0x2
+	.string	"s"
+	.byte	0xbb
+	.byte	0x1a
+	.long	0x13a
+	.long	.LLST71
+	.long	.LVUS71
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF20
+	.byte	0xa1
+	.byte	0x7
+	.long	0xb5
+	.long	.LFB15
+	.long	.LFE15-.LFB15
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x312
+	.uleb128 0x1
+	.string	"dst"
+	.byte	0xa1
+	.byte	0x14
+	.long	0xb5
+	.long	.LLST57
+	.long	.LVUS57
+	.uleb128 0x1
+	.string	"src"
+	.byte	0xa1
+	.byte	0x25
+	.long	0x134
+	.long	.LLST58
+	.long	.LVUS58
+	.uleb128 0x1
+	.string	"n"
+	.byte	0xa1
+	.byte	0x31
+	.long	0x26
+	.long	.LLST59
+	.long	.LVUS59
+	.uleb128 0x2
+	.string	"d"
+	.byte	0xa3
+	.byte	0x14
+	.long	0x227
+	.long	.LLST60
+	.long	.LVUS60
+	.uleb128 0x2
+	.string	"s"
+	.byte	0xa4
+	.byte	0x1a
+	.long	0x13a
+	.long	.LLST61
+	.long	.LVUS61
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF21
+	.byte	0x98
+	.byte	0x7
+	.long	0x8e
+	.long	.LFB14
+	.long	.LFE14-.LFB14
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x39e
+	.uleb128 0x1
+	.string	"s"
+	.byte	0x98
+	.byte	0x1a
+	.long	0x39e
+	.long	.LLST62
+	.long	.LVUS62
+	.uleb128 0xa
+	.string	"n"
+	.byte	0x9a
+	.byte	0xc
+	.long	0x26
+	.uleb128 0x2
+	.string	"d"
+	.byte	0x9b
+	.byte	0xb
+	.long	0x8e
+	.long	.LLST63
+	.long	.LVUS63
+	.uleb128 0x11
+	.long	0x8d1
+	.long	.LBI44
+	.byte	.LVU396
+	.long	.LLRL64
+	.byte	0x9a
+	.byte	0x10
+	.long	0x38b
+	.uleb128 0x4
+	.long	0x8e0
+	.long	.LLST65
+	.long	.LVUS65
+	.uleb128 0x9
+	.long	.LLRL64
+	.uleb128 0x5
+	.long	0x8e9
+	.long	.LLST66
+	.long	.LVUS66
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.long	.LVL153
+	.long	0x9f
+	.uleb128 0x14
+	.long	.LVL155
+	.long	0x29f
+	.byte	0
+	.uleb128 0xb
+	.long	0x9a
+	.uleb128 0x3
+	.long	.LASF22
+	.byte	0x90
+	.byte	0x8
+	.long	0x26
+	.long	.LFB13
+	.long	.LFE13-.LFB13
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x41b
+	.uleb128 0x1
+	.string	"s"
+	.byte	0x90
+	.byte	0x1c
+	.long	0x39e
+	.long	.LLST52
+	.long	.LVUS52
+	.uleb128 0xc
+	.long	.LASF23
+	.byte	0x90
+	.byte	0x2b
+	.long	0x39e
+	.long	.LLST53
+	.long	.LVUS53
+	.uleb128 0x2
+	.string	"n"
+	.byte	0x92
+	.byte	0xc
+	.long	0x26
+	.long	.LLST54
+	.long	.LVUS54
+	.uleb128 0x15
+	.long	0x5b7
+	.long	.LLRL55
+	.byte	0x93
+	.byte	0x15
+	.uleb128 0xd
+	.long	0x5cf
+	.uleb128 0x4
+	.long	0x5c6
+	.long	.LLST56
+	.long	.LVUS56
+	.uleb128 0x9
+	.long	.LLRL55
+	.uleb128 0x16
+	.long	0x5d8
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF24
+	.byte	0x88
+	.byte	0x8
+	.long	0x26
+	.long	.LFB12
+	.long	.LFE12-.LFB12
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x493
+	.uleb128 0x1
+	.string	"s"
+	.byte	0x88
+	.byte	0x1b
+	.long	0x39e
+	.long	.LLST47
+	.long	.LVUS47
+	.uleb128 0xc
+	.long	.LASF25
+	.byte	0x88
+	.byte	0x2a
+	.long	0x39e
+	.long	.LLST48
+	.long	.LVUS48
+	.uleb128 0x2
+	.string	"n"
+	.byte	0x8a
+	.byte	0xc
+	.long	0x26
+	.long	.LLST49
+	.long	.LVUS49
+	.uleb128 0x15
+	.long	0x5b7
+	.long	.LLRL50
+	.byte	0x8b
+	.byte	0x14
+	.uleb128 0xd
+	.long	0x5cf
+	.uleb128 0x4
+	.long	0x5c6
+	.long	.LLST51
+	.long	.LVUS51
+	.uleb128 0x9
+	.long	.LLRL50
+	.uleb128 0x16
+	.long	0x5d8
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF26
+	.byte	0x7d
+	.byte	0x7
+	.long	0x8e
+	.long	.LFB11
+	.long	.LFE11-.LFB11
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x55a
+	.uleb128 0xc
+	.long	.LASF27
+	.byte	0x7d
+	.byte	0x1a
+	.long	0x39e
+	.long	.LLST38
+	.long	.LVUS38
+	.uleb128 0xc
+	.long	.LASF28
+	.byte	0x7d
+	.byte	0x30
+	.long	0x39e
+	.long	.LLST39
+	.long	.LVUS39
+	.uleb128 0x2
+	.string	"n"
+	.byte	0x7f
+	.byte	0xc
+	.long	0x26
+	.long	.LLST40
+	.long	.LVUS40
+	.uleb128 0x11
+	.long	0x8d1
+	.long	.LBI30
+	.byte	.LVU238
+	.long	.LLRL41
+	.byte	0x7f
+	.byte	0x10
+	.long	0x518
+	.uleb128 0x4
+	.long	0x8e0
+	.long	.LLST42
+	.long	.LVUS42
+	.uleb128 0x9
+	.long	.LLRL41
+	.uleb128 0x5
+	.long	0x8e9
+	.long	.LLST43
+	.long	.LVUS43
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.long	0x5e3
+	.long	.LBB34
+	.long	.LBE34-.LBB34
+	.byte	0x83
+	.byte	0x25
+	.uleb128 0x4
+	.long	0x604
+	.long	.LLST44
+	.long	.LVUS44
+	.uleb128 0xd
+	.long	0x5fb
+	.uleb128 0xd
+	.long	0x5f2
+	.uleb128 0x5
+	.long	0x60d
+	.long	.LLST45
+	.long	.LVUS45
+	.uleb128 0x5
+	.long	0x616
+	.long	.LLST46
+	.long	.LVUS46
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF29
+	.byte	0x71
+	.byte	0x7
+	.long	0x8e
+	.long	.LFB10
+	.long	.LFE10-.LFB10
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x5b7
+	.uleb128 0x1
+	.string	"s"
+	.byte	0x71
+	.byte	0x1b
+	.long	0x39e
+	.long	.LLST35
+	.long	.LVUS35
+	.uleb128 0x8
+	.string	"c"
+	.byte	0x71
+	.byte	0x22
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x2
+	.string	"ch"
+	.byte	0x73
+	.byte	0xa
+	.long	0x93
+	.long	.LLST36
+	.long	.LVUS36
+	.uleb128 0x1f
+	.long	.LASF30
+	.byte	0x1
+	.byte	0x74
+	.byte	0x11
+	.long	0x39e
+	.long	.LLST37
+	.long	.LVUS37
+	.byte	0
+	.uleb128 0xe
+	.long	.LASF32
+	.byte	0x66
+	.byte	0x7
+	.long	0x8e
+	.long	0x5e3
+	.uleb128 0x7
+	.string	"s"
+	.byte	0x66
+	.byte	0x1a
+	.long	0x39e
+	.uleb128 0x7
+	.string	"c"
+	.byte	0x66
+	.byte	0x21
+	.long	0x39
+	.uleb128 0xa
+	.string	"ch"
+	.byte	0x68
+	.byte	0xa
+	.long	0x93
+	.byte	0
+	.uleb128 0xe
+	.long	.LASF33
+	.byte	0x59
+	.byte	0x5
+	.long	0x39
+	.long	0x620
+	.uleb128 0x7
+	.string	"a"
+	.byte	0x59
+	.byte	0x19
+	.long	0x39e
+	.uleb128 0x7
+	.string	"b"
+	.byte	0x59
+	.byte	0x28
+	.long	0x39e
+	.uleb128 0x7
+	.string	"n"
+	.byte	0x59
+	.byte	0x32
+	.long	0x26
+	.uleb128 0xa
+	.string	"x"
+	.byte	0x5b
+	.byte	0x1a
+	.long	0x13a
+	.uleb128 0xa
+	.string	"y"
+	.byte	0x5c
+	.byte	0x1a
+	.long	0x13a
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF34
+	.byte	0x4e
+	.byte	0x5
+	.long	0x39
+	.long	.LFB7
+	.long	.LFE7-.LFB7
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x67e
+	.uleb128 0x1
+	.string	"a"
+	.byte	0x4e
+	.byte	0x18
+	.long	0x39e
+	.long	.LLST26
+	.long	.LVUS26
+	.uleb128 0x1
+	.string	"b"
+	.byte	0x4e
+	.byte	0x27
+	.long	0x39e
+	.long	.LLST27
+	.long	.LVUS27
+	.uleb128 0x2
+	.string	"x"
+	.byte	0x50
+	.byte	0x1a
+	.long	0x13a
+	.long	.LLST28
+	.long	.LVUS28
+	.uleb128 0x2
+	.string	"y"
+	.byte	0x51
+	.byte	0x1a
+	.long	0x13a
+	.long	.LLST29
+	.long	.LVUS29
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF35
+	.byte	0x44
+	.byte	0x7
+	.long	0x8e
+	.long	.LFB6
+	.long	.LFE6-.LFB6
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x712
+	.uleb128 0x1
+	.string	"dst"
+	.byte	0x44
+	.byte	0x15
+	.long	0x8e
+	.long	.LLST19
+	.long	.LVUS19
+	.uleb128 0x1
+	.string	"src"
+	.byte	0x44
+	.byte	0x26
+	.long	0x39e
+	.long	.LLST20
+	.long	.LVUS20
+	.uleb128 0x1
+	.string	"n"
+	.byte	0x44
+	.byte	0x32
+	.long	0x26
+	.long	.LLST21
+	.long	.LVUS21
+	.uleb128 0x2
+	.string	"d"
+	.byte	0x46
+	.byte	0xb
+	.long	0x8e
+	.long	.LLST22
+	.long	.LVUS22
+	.uleb128 0x20
+	.long	0x8d1
+	.long	.LBI22
+	.byte	.LVU115
+	.long	.LLRL23
+	.byte	0x1
+	.byte	0x46
+	.byte	0x15
+	.uleb128 0x4
+	.long	0x8e0
+	.long	.LLST24
+	.long	.LVUS24
+	.uleb128 0x9
+	.long	.LLRL23
+	.uleb128 0x5
+	.long	0x8e9
+	.long	.LLST25
+	.long	.LVUS25
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF36
+	.byte	0x3e
+	.byte	0x7
+	.long	0x8e
+	.long	.LFB5
+	.long	.LFE5-.LFB5
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x7b1
+	.uleb128 0x1
+	.string	"dst"
+	.byte	0x3e
+	.byte	0x14
+	.long	0x8e
+	.long	.LLST13
+	.long	.LVUS13
+	.uleb128 0x8
+	.string	"src"
+	.byte	0x3e
+	.byte	0x25
+	.long	0x39e
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x11
+	.long	0x8d1
+	.long	.LBI16
+	.byte	.LVU88
+	.long	.LLRL14
+	.byte	0x40
+	.byte	0x12
+	.long	0x781
+	.uleb128 0x4
+	.long	0x8e0
+	.long	.LLST15
+	.long	.LVUS15
+	.uleb128 0x9
+	.long	.LLRL14
+	.uleb128 0x5
+	.long	0x8e9
+	.long	.LLST16
+	.long	.LVUS16
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.long	0x853
+	.long	.LBB20
+	.long	.LBE20-.LBB20
+	.byte	0x40
+	.byte	0x5
+	.uleb128 0x4
+	.long	0x86d
+	.long	.LLST17
+	.long	.LVUS17
+	.uleb128 0xd
+	.long	0x862
+	.uleb128 0x5
+	.long	0x878
+	.long	.LLST18
+	.long	.LVUS18
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF37
+	.byte	0x34
+	.byte	0x7
+	.long	0x8e
+	.long	.LFB4
+	.long	.LFE4-.LFB4
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x813
+	.uleb128 0x1
+	.string	"dst"
+	.byte	0x34
+	.byte	0x15
+	.long	0x8e
+	.long	.LLST9
+	.long	.LVUS9
+	.uleb128 0x1
+	.string	"src"
+	.byte	0x34
+	.byte	0x26
+	.long	0x39e
+	.long	.LLST10
+	.long	.LVUS10
+	.uleb128 0x1
+	.string	"n"
+	.byte	0x34
+	.byte	0x32
+	.long	0x26
+	.long	.LLST11
+	.long	.LVUS11
+	.uleb128 0x2
+	.string	"i"
+	.byte	0x36
+	.byte	0xc
+	.long	0x26
+	.long	.LLST12
+	.long	.LVUS12
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF38
+	.byte	0x2b
+	.byte	0x7
+	.long	0x8e
+	.long	.LFB3
+	.long	.LFE3-.LFB3
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x853
+	.uleb128 0x1
+	.string	"dst"
+	.byte	0x2b
+	.byte	0x14
+	.long	0x8e
+	.long	.LLST7
+	.long	.LVUS7
+	.uleb128 0x1
+	.string	"src"
+	.byte	0x2b
+	.byte	0x25
+	.long	0x39e
+	.long	.LLST8
+	.long	.LVUS8
+	.byte	0
+	.uleb128 0xe
+	.long	.LASF39
+	.byte	0x23
+	.byte	0x7
+	.long	0x8e
+	.long	0x882
+	.uleb128 0x7
+	.string	"dst"
+	.byte	0x23
+	.byte	0x14
+	.long	0x8e
+	.uleb128 0x7
+	.string	"src"
+	.byte	0x23
+	.byte	0x25
+	.long	0x39e
+	.uleb128 0xa
+	.string	"d"
+	.byte	0x25
+	.byte	0xb
+	.long	0x8e
+	.byte	0
+	.uleb128 0x3
+	.long	.LASF40
+	.byte	0x1b
+	.byte	0x8
+	.long	0x26
+	.long	.LFB1
+	.long	.LFE1-.LFB1
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x8d1
+	.uleb128 0x1
+	.string	"s"
+	.byte	0x1b
+	.byte	0x1c
+	.long	0x39e
+	.long	.LLST2
+	.long	.LVUS2
+	.uleb128 0xc
+	.long	.LASF41
+	.byte	0x1b
+	.byte	0x26
+	.long	0x26
+	.long	.LLST3
+	.long	.LVUS3
+	.uleb128 0x2
+	.string	"n"
+	.byte	0x1d
+	.byte	0xc
+	.long	0x26
+	.long	.LLST4
+	.long	.LVUS4
+	.byte	0
+	.uleb128 0xe
+	.long	.LASF42
+	.byte	0x13
+	.byte	0x8
+	.long	0x26
+	.long	0x8f3
+	.uleb128 0x7
+	.string	"s"
+	.byte	0x13
+	.byte	0x1b
+	.long	0x39e
+	.uleb128 0xa
+	.string	"p"
+	.byte	0x15
+	.byte	0x11
+	.long	0x39e
+	.byte	0
+	.uleb128 0x12
+	.long	0x8d1
+	.long	.LFB0
+	.long	.LFE0-.LFB0
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x921
+	.uleb128 0x4
+	.long	0x8e0
+	.long	.LLST0
+	.long	.LVUS0
+	.uleb128 0x5
+	.long	0x8e9
+	.long	.LLST1
+	.long	.LVUS1
+	.byte	0
+	.uleb128 0x12
+	.long	0x853
+	.long	.LFB2
+	.long	.LFE2-.LFB2
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x957
+	.uleb128 0xf
+	.long	0x862
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x4
+	.long	0x86d
+	.long	.LLST5
+	.long	.LVUS5
+	.uleb128 0x5
+	.long	0x878
+	.long	.LLST6
+	.long	.LVUS6
+	.byte	0
+	.uleb128 0x12
+	.long	0x5e3
+	.long	.LFB8
+	.long	.LFE8-.LFB8
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x9a2
+	.uleb128 0xf
+	.long	0x5f2
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0xf
+	.long	0x5fb
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x4
+	.long	0x604
+	.long	.LLST30
+	.long	.LVUS30
+	.uleb128 0x5
+	.long	0x60d
+	.long	.LLST31
+	.long	.LVUS31
+	.uleb128 0x5
+	.long	0x616
+	.long	.LLST32
+	.long	.LVUS32
+	.byte	0
+	.uleb128 0x21
+	.long	0x5b7
+	.long	.LFB9
+	.long	.LFE9-.LFB9
+	.uleb128 0x1
+	.byte	0x9c
+	.uleb128 0x4
+	.long	0x5c6
+	.long	.LLST33
+	.long	.LVUS33
+	.uleb128 0xf
+	.long	0x5cf
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x5
+	.long	0x5d8
+	.long	.LLST34
+	.long	.LVUS34
+	.byte	0
+	.byte	0
+	.section	.debug_abbrev,"",@progbits
+.Ldebug_abbrev0:
+	.uleb128 0x1
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0xe
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x9
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xc
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x20
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xf
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0x16
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x11
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x12
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.uleb128 0x26
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.uleb128 0x48
+	.byte	0
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x16
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x18
+	.uleb128 0x11
+	.byte	0x1
+	.uleb128 0x25
+	.uleb128 0xe
+	.uleb128 0x13
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x1f
+	.uleb128 0x1b
+	.uleb128 0x1f
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x10
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x19
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x8
+	.byte	0
+	.byte	0
+	.uleb128 0x1a
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1b
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1c
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x1d
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
+	.uleb128 0x26
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x1f
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x20
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0xb
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x21
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.byte	0
+	.section	.debug_loclists,"",@progbits
+	.long	.Ldebug_loc3-.Ldebug_loc2
+.Ldebug_loc2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.Ldebug_loc0:
+.LVUS81:
+	.uleb128 0
+	.uleb128 .LVU524
+	.uleb128 .LVU524
+	.uleb128 .LVU525
+	.uleb128 .LVU525
+	.uleb128 .LVU526
+	.uleb128 .LVU526
+	.uleb128 .LVU530
+.LLST81:
+	.byte	0x4
+	.uleb128 .LVL201-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 0xb
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL204-.Ltext0
+	.uleb128 0xc
+	.byte	0x70
+	.sleb128 0
+	.byte	0x20
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x22
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL204-.Ltext0
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 0xb
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS82:
+	.uleb128 .LVU521
+	.uleb128 .LVU524
+	.uleb128 .LVU524
+	.uleb128 .LVU530
+.LLST82:
+	.byte	0x4
+	.uleb128 .LVL202-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS78:
+	.uleb128 0
+	.uleb128 .LVU505
+	.uleb128 .LVU505
+	.uleb128 .LVU508
+	.uleb128 .LVU508
+	.uleb128 .LVU516
+.LLST78:
+	.byte	0x4
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL194-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL194-.Ltext0
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 0x6
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 .LVL199-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+.LVUS79:
+	.uleb128 .LVU501
+	.uleb128 .LVU504
+	.uleb128 .LVU504
+	.uleb128 0
+.LLST79:
+	.byte	0x4
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 .LVL194-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL194-.Ltext0
+	.uleb128 .LFE18-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS80:
+	.uleb128 .LVU502
+	.uleb128 .LVU504
+	.uleb128 .LVU504
+	.uleb128 .LVU506
+	.uleb128 .LVU506
+	.uleb128 .LVU507
+	.uleb128 .LVU507
+	.uleb128 .LVU514
+	.uleb128 .LVU516
+	.uleb128 .LVU517
+.LLST80:
+	.byte	0x4
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 .LVL194-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL194-.Ltext0
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL196-.Ltext0
+	.uleb128 0x3
+	.byte	0x70
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL196-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL199-.Ltext0
+	.uleb128 .LVL200-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS72:
+	.uleb128 0
+	.uleb128 .LVU466
+	.uleb128 .LVU466
+	.uleb128 .LVU475
+	.uleb128 .LVU475
+	.uleb128 .LVU494
+	.uleb128 .LVU494
+	.uleb128 .LVU495
+	.uleb128 .LVU495
+	.uleb128 .LVU496
+	.uleb128 .LVU496
+	.uleb128 0
+.LLST72:
+	.byte	0x4
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL189-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL189-.Ltext0
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS73:
+	.uleb128 0
+	.uleb128 .LVU466
+	.uleb128 .LVU466
+	.uleb128 .LVU468
+	.uleb128 .LVU468
+	.uleb128 .LVU470
+	.uleb128 .LVU470
+	.uleb128 .LVU472
+	.uleb128 .LVU472
+	.uleb128 .LVU473
+	.uleb128 .LVU473
+	.uleb128 .LVU474
+	.uleb128 .LVU476
+	.uleb128 .LVU482
+	.uleb128 .LVU482
+	.uleb128 .LVU483
+	.uleb128 .LVU483
+	.uleb128 .LVU485
+	.uleb128 .LVU485
+	.uleb128 .LVU491
+	.uleb128 .LVU495
+	.uleb128 .LVU496
+	.uleb128 .LVU496
+	.uleb128 0
+.LLST73:
+	.byte	0x4
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 0xa
+	.byte	0x70
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 .LVL176-.Ltext0
+	.uleb128 0xc
+	.byte	0x70
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL176-.Ltext0
+	.uleb128 .LVL177-.Ltext0
+	.uleb128 0xa
+	.byte	0x70
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL177-.Ltext0
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 0xb
+	.byte	0x70
+	.sleb128 0
+	.byte	0x31
+	.byte	0x24
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x9
+	.byte	0x70
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL181-.Ltext0
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 0x5
+	.byte	0x76
+	.sleb128 0
+	.byte	0x33
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL187-.Ltext0
+	.uleb128 0x3
+	.byte	0x76
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 0x9
+	.byte	0x70
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x9
+	.byte	0x77
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS74:
+	.uleb128 .LVU454
+	.uleb128 .LVU466
+	.uleb128 .LVU466
+	.uleb128 .LVU474
+	.uleb128 .LVU476
+	.uleb128 .LVU483
+	.uleb128 .LVU483
+	.uleb128 .LVU493
+	.uleb128 .LVU495
+	.uleb128 0
+.LLST74:
+	.byte	0x4
+	.uleb128 .LVL171-.Ltext0
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL181-.Ltext0
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL188-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS75:
+	.uleb128 .LVU457
+	.uleb128 0
+.LLST75:
+	.byte	0x4
+	.uleb128 .LVL172-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS77:
+	.uleb128 .LVU464
+	.uleb128 .LVU483
+	.uleb128 .LVU495
+	.uleb128 0
+.LLST77:
+	.byte	0x4
+	.uleb128 .LVL173-.Ltext0
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS67:
+	.uleb128 0
+	.uleb128 .LVU431
+	.uleb128 .LVU431
+	.uleb128 0
+.LLST67:
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS68:
+	.uleb128 0
+	.uleb128 .LVU437
+	.uleb128 .LVU437
+	.uleb128 .LVU449
+	.uleb128 .LVU449
+	.uleb128 0
+.LLST68:
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL165-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL165-.Ltext0
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS69:
+	.uleb128 0
+	.uleb128 .LVU431
+	.uleb128 .LVU431
+	.uleb128 .LVU435
+	.uleb128 .LVU437
+	.uleb128 .LVU438
+	.uleb128 .LVU438
+	.uleb128 .LVU442
+	.uleb128 .LVU442
+	.uleb128 .LVU446
+	.uleb128 .LVU446
+	.uleb128 .LVU448
+.LLST69:
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL163-.Ltext0
+	.uleb128 0x6
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL165-.Ltext0
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 0x3
+	.byte	0x70
+	.sleb128 1
+	.byte	0x9f
+	.byte	0
+.LVUS70:
+	.uleb128 .LVU425
+	.uleb128 .LVU431
+	.uleb128 .LVU431
+	.uleb128 .LVU432
+	.uleb128 .LVU432
+	.uleb128 .LVU433
+	.uleb128 .LVU433
+	.uleb128 .LVU435
+	.uleb128 .LVU437
+	.uleb128 .LVU439
+	.uleb128 .LVU439
+	.uleb128 .LVU442
+	.uleb128 .LVU442
+	.uleb128 .LVU443
+	.uleb128 .LVU443
+	.uleb128 .LVU446
+	.uleb128 .LVU446
+	.uleb128 .LVU448
+.LLST70:
+	.byte	0x4
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 0x3
+	.byte	0x77
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL163-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL165-.Ltext0
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 0x7
+	.byte	0x72
+	.sleb128 0
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 0x8
+	.byte	0x72
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 0x6
+	.byte	0x72
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 0x8
+	.byte	0x72
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0
+.LVUS71:
+	.uleb128 .LVU426
+	.uleb128 .LVU431
+	.uleb128 .LVU431
+	.uleb128 .LVU432
+	.uleb128 .LVU432
+	.uleb128 .LVU433
+	.uleb128 .LVU433
+	.uleb128 .LVU436
+	.uleb128 .LVU437
+	.uleb128 .LVU440
+	.uleb128 .LVU440
+	.uleb128 .LVU442
+	.uleb128 .LVU442
+	.uleb128 .LVU443
+	.uleb128 .LVU443
+	.uleb128 .LVU446
+	.uleb128 .LVU446
+	.uleb128 .LVU448
+.LLST71:
+	.byte	0x4
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 0x3
+	.byte	0x76
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL164-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL165-.Ltext0
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 0x7
+	.byte	0x76
+	.sleb128 0
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 0x8
+	.byte	0x76
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 0x6
+	.byte	0x76
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 0x8
+	.byte	0x76
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0
+.LVUS57:
+	.uleb128 0
+	.uleb128 .LVU356
+	.uleb128 .LVU356
+	.uleb128 .LVU361
+	.uleb128 .LVU361
+	.uleb128 .LVU365
+	.uleb128 .LVU365
+	.uleb128 .LVU388
+	.uleb128 .LVU388
+	.uleb128 0
+.LLST57:
+	.byte	0x4
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LFE15-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS58:
+	.uleb128 0
+	.uleb128 .LVU388
+	.uleb128 .LVU388
+	.uleb128 .LVU391
+	.uleb128 .LVU391
+	.uleb128 0
+.LLST58:
+	.byte	0x4
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LFE15-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS59:
+	.uleb128 0
+	.uleb128 .LVU356
+	.uleb128 .LVU356
+	.uleb128 .LVU358
+	.uleb128 .LVU358
+	.uleb128 .LVU359
+	.uleb128 .LVU359
+	.uleb128 .LVU360
+	.uleb128 .LVU360
+	.uleb128 .LVU361
+	.uleb128 .LVU361
+	.uleb128 .LVU362
+	.uleb128 .LVU362
+	.uleb128 .LVU363
+	.uleb128 .LVU363
+	.uleb128 .LVU365
+	.uleb128 .LVU365
+	.uleb128 .LVU369
+	.uleb128 .LVU369
+	.uleb128 .LVU373
+	.uleb128 .LVU373
+	.uleb128 .LVU375
+	.uleb128 .LVU376
+	.uleb128 .LVU378
+	.uleb128 .LVU378
+	.uleb128 .LVU380
+	.uleb128 .LVU388
+	.uleb128 .LVU390
+	.uleb128 .LVU390
+	.uleb128 .LVU391
+	.uleb128 .LVU391
+	.uleb128 0
+.LLST59:
+	.byte	0x4
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0xa
+	.byte	0x70
+	.sleb128 0
+	.byte	0x77
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0xc
+	.byte	0x70
+	.sleb128 0
+	.byte	0x77
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 0xa
+	.byte	0x70
+	.sleb128 0
+	.byte	0x77
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 0x6
+	.byte	0x71
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 0xa
+	.byte	0x71
+	.sleb128 0
+	.byte	0x77
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 0x9
+	.byte	0x76
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x22
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 0xb
+	.byte	0x76
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x73
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 0x9
+	.byte	0x76
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x22
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LVL145-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL145-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LFE15-.Ltext0
+	.uleb128 0xa
+	.byte	0x71
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS60:
+	.uleb128 .LVU345
+	.uleb128 .LVU356
+	.uleb128 .LVU356
+	.uleb128 .LVU357
+	.uleb128 .LVU357
+	.uleb128 .LVU358
+	.uleb128 .LVU358
+	.uleb128 .LVU363
+	.uleb128 .LVU363
+	.uleb128 .LVU368
+	.uleb128 .LVU368
+	.uleb128 .LVU371
+	.uleb128 .LVU371
+	.uleb128 .LVU376
+	.uleb128 .LVU376
+	.uleb128 .LVU381
+	.uleb128 .LVU381
+	.uleb128 .LVU382
+	.uleb128 .LVU382
+	.uleb128 .LVU387
+	.uleb128 .LVU388
+	.uleb128 .LVU391
+	.uleb128 .LVU391
+	.uleb128 0
+.LLST60:
+	.byte	0x4
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0x3
+	.byte	0x77
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 0x3
+	.byte	0x70
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 0x3
+	.byte	0x77
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LFE15-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS61:
+	.uleb128 .LVU347
+	.uleb128 .LVU356
+	.uleb128 .LVU356
+	.uleb128 .LVU357
+	.uleb128 .LVU357
+	.uleb128 .LVU358
+	.uleb128 .LVU358
+	.uleb128 .LVU365
+	.uleb128 .LVU365
+	.uleb128 .LVU369
+	.uleb128 .LVU369
+	.uleb128 .LVU372
+	.uleb128 .LVU372
+	.uleb128 .LVU376
+	.uleb128 .LVU376
+	.uleb128 .LVU381
+	.uleb128 .LVU381
+	.uleb128 .LVU382
+	.uleb128 .LVU382
+	.uleb128 .LVU386
+	.uleb128 .LVU388
+	.uleb128 0
+.LLST61:
+	.byte	0x4
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0x3
+	.byte	0x76
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 0x3
+	.byte	0x72
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 0x3
+	.byte	0x76
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL142-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LFE15-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS62:
+	.uleb128 0
+	.uleb128 .LVU401
+	.uleb128 .LVU401
+	.uleb128 .LVU418
+	.uleb128 .LVU418
+	.uleb128 .LVU420
+	.uleb128 .LVU420
+	.uleb128 0
+.LLST62:
+	.byte	0x4
+	.uleb128 .LVL147-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS63:
+	.uleb128 .LVU413
+	.uleb128 .LVU416
+	.uleb128 .LVU416
+	.uleb128 .LVU419
+	.uleb128 .LVU419
+	.uleb128 .LVU420
+.LLST63:
+	.byte	0x4
+	.uleb128 .LVL154-.Ltext0
+	.uleb128 .LVL155-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL155-1-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS65:
+	.uleb128 .LVU396
+	.uleb128 .LVU401
+	.uleb128 .LVU401
+	.uleb128 .LVU408
+	.uleb128 .LVU420
+	.uleb128 0
+.LLST65:
+	.byte	0x4
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL152-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS66:
+	.uleb128 .LVU398
+	.uleb128 .LVU401
+	.uleb128 .LVU401
+	.uleb128 .LVU405
+	.uleb128 .LVU420
+	.uleb128 0
+.LLST66:
+	.byte	0x4
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS52:
+	.uleb128 0
+	.uleb128 .LVU335
+	.uleb128 .LVU335
+	.uleb128 .LVU337
+	.uleb128 .LVU337
+	.uleb128 .LVU338
+	.uleb128 .LVU338
+	.uleb128 0
+.LLST52:
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LFE13-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS53:
+	.uleb128 0
+	.uleb128 .LVU335
+	.uleb128 .LVU335
+	.uleb128 .LVU336
+	.uleb128 .LVU336
+	.uleb128 .LVU338
+	.uleb128 .LVU338
+	.uleb128 0
+.LLST53:
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LFE13-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS54:
+	.uleb128 .LVU309
+	.uleb128 .LVU317
+	.uleb128 .LVU317
+	.uleb128 .LVU335
+	.uleb128 .LVU338
+	.uleb128 0
+.LLST54:
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LFE13-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS56:
+	.uleb128 .LVU317
+	.uleb128 .LVU320
+	.uleb128 .LVU320
+	.uleb128 .LVU329
+.LLST56:
+	.byte	0x4
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS47:
+	.uleb128 0
+	.uleb128 .LVU295
+	.uleb128 .LVU295
+	.uleb128 .LVU302
+	.uleb128 .LVU302
+	.uleb128 .LVU304
+	.uleb128 .LVU304
+	.uleb128 0
+.LLST47:
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LFE12-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS48:
+	.uleb128 0
+	.uleb128 .LVU292
+	.uleb128 .LVU292
+	.uleb128 .LVU294
+	.uleb128 .LVU294
+	.uleb128 .LVU295
+	.uleb128 .LVU295
+	.uleb128 .LVU303
+	.uleb128 .LVU303
+	.uleb128 .LVU304
+	.uleb128 .LVU304
+	.uleb128 0
+.LLST48:
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LFE12-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS49:
+	.uleb128 .LVU272
+	.uleb128 .LVU280
+	.uleb128 .LVU280
+	.uleb128 .LVU292
+	.uleb128 .LVU295
+	.uleb128 .LVU301
+	.uleb128 .LVU301
+	.uleb128 .LVU304
+	.uleb128 .LVU304
+	.uleb128 0
+.LLST49:
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LFE12-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS51:
+	.uleb128 .LVU280
+	.uleb128 .LVU283
+	.uleb128 .LVU283
+	.uleb128 .LVU292
+.LLST51:
+	.byte	0x4
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS38:
+	.uleb128 0
+	.uleb128 .LVU252
+	.uleb128 .LVU252
+	.uleb128 .LVU268
+.LLST38:
+	.byte	0x4
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS39:
+	.uleb128 0
+	.uleb128 .LVU244
+	.uleb128 .LVU244
+	.uleb128 .LVU266
+	.uleb128 .LVU266
+	.uleb128 .LVU267
+	.uleb128 .LVU267
+	.uleb128 .LVU269
+	.uleb128 .LVU269
+	.uleb128 0
+.LLST39:
+	.byte	0x4
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LFE11-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS40:
+	.uleb128 .LVU248
+	.uleb128 .LVU251
+	.uleb128 .LVU251
+	.uleb128 .LVU252
+	.uleb128 .LVU252
+	.uleb128 .LVU264
+	.uleb128 .LVU267
+	.uleb128 .LVU268
+.LLST40:
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS42:
+	.uleb128 .LVU238
+	.uleb128 .LVU244
+	.uleb128 .LVU244
+	.uleb128 .LVU248
+.LLST42:
+	.byte	0x4
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS43:
+	.uleb128 .LVU240
+	.uleb128 .LVU244
+	.uleb128 .LVU244
+	.uleb128 .LVU248
+.LLST43:
+	.byte	0x4
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS44:
+	.uleb128 .LVU256
+	.uleb128 .LVU257
+	.uleb128 .LVU257
+	.uleb128 .LVU258
+	.uleb128 .LVU258
+	.uleb128 .LVU264
+.LLST44:
+	.byte	0x4
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 0x6
+	.byte	0x73
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 0x7
+	.byte	0x70
+	.sleb128 0
+	.byte	0x20
+	.byte	0x73
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 0x6
+	.byte	0x73
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS45:
+	.uleb128 .LVU256
+	.uleb128 .LVU257
+	.uleb128 .LVU257
+	.uleb128 .LVU258
+	.uleb128 .LVU258
+	.uleb128 .LVU264
+.LLST45:
+	.byte	0x4
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 0x6
+	.byte	0x71
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 0x8
+	.byte	0x71
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 0x6
+	.byte	0x71
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS46:
+	.uleb128 .LVU256
+	.uleb128 .LVU257
+	.uleb128 .LVU257
+	.uleb128 .LVU258
+	.uleb128 .LVU258
+	.uleb128 .LVU264
+.LLST46:
+	.byte	0x4
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 0x6
+	.byte	0x76
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 0x8
+	.byte	0x76
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 0x6
+	.byte	0x76
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS35:
+	.uleb128 0
+	.uleb128 .LVU223
+	.uleb128 .LVU223
+	.uleb128 .LVU232
+.LLST35:
+	.byte	0x4
+	.uleb128 .LVL79-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS36:
+	.uleb128 .LVU221
+	.uleb128 .LVU233
+	.uleb128 .LVU233
+	.uleb128 0
+.LLST36:
+	.byte	0x4
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 .LFE10-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS37:
+	.uleb128 .LVU222
+	.uleb128 .LVU223
+	.uleb128 .LVU223
+	.uleb128 0
+.LLST37:
+	.byte	0x4
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 .LFE10-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS26:
+	.uleb128 0
+	.uleb128 .LVU171
+	.uleb128 .LVU171
+	.uleb128 0
+.LLST26:
+	.byte	0x4
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LFE7-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS27:
+	.uleb128 0
+	.uleb128 .LVU171
+	.uleb128 .LVU171
+	.uleb128 0
+.LLST27:
+	.byte	0x4
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LFE7-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS28:
+	.uleb128 .LVU148
+	.uleb128 .LVU154
+	.uleb128 .LVU154
+	.uleb128 0
+.LLST28:
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 .LFE7-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS29:
+	.uleb128 .LVU150
+	.uleb128 .LVU154
+	.uleb128 .LVU154
+	.uleb128 .LVU159
+	.uleb128 .LVU159
+	.uleb128 .LVU161
+	.uleb128 .LVU161
+	.uleb128 .LVU166
+	.uleb128 .LVU166
+	.uleb128 .LVU167
+	.uleb128 .LVU167
+	.uleb128 .LVU171
+	.uleb128 .LVU171
+	.uleb128 0
+.LLST29:
+	.byte	0x4
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 0x3
+	.byte	0x71
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LFE7-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS19:
+	.uleb128 0
+	.uleb128 .LVU123
+	.uleb128 .LVU123
+	.uleb128 .LVU143
+	.uleb128 .LVU143
+	.uleb128 0
+.LLST19:
+	.byte	0x4
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 .LFE6-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS20:
+	.uleb128 0
+	.uleb128 .LVU130
+	.uleb128 .LVU130
+	.uleb128 0
+.LLST20:
+	.byte	0x4
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 .LFE6-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS21:
+	.uleb128 0
+	.uleb128 .LVU128
+	.uleb128 .LVU128
+	.uleb128 .LVU138
+.LLST21:
+	.byte	0x4
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 0x6
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS22:
+	.uleb128 .LVU126
+	.uleb128 .LVU142
+.LLST22:
+	.byte	0x4
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS24:
+	.uleb128 .LVU115
+	.uleb128 .LVU123
+	.uleb128 .LVU123
+	.uleb128 .LVU126
+.LLST24:
+	.byte	0x4
+	.uleb128 .LVL41-.Ltext0
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS25:
+	.uleb128 .LVU117
+	.uleb128 .LVU123
+	.uleb128 .LVU123
+	.uleb128 .LVU126
+.LLST25:
+	.byte	0x4
+	.uleb128 .LVL41-.Ltext0
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS13:
+	.uleb128 0
+	.uleb128 .LVU96
+	.uleb128 .LVU96
+	.uleb128 .LVU110
+	.uleb128 .LVU110
+	.uleb128 0
+.LLST13:
+	.byte	0x4
+	.uleb128 .LVL32-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LFE5-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS15:
+	.uleb128 .LVU88
+	.uleb128 .LVU96
+	.uleb128 .LVU96
+	.uleb128 .LVU100
+.LLST15:
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS16:
+	.uleb128 .LVU90
+	.uleb128 .LVU96
+	.uleb128 .LVU96
+	.uleb128 .LVU100
+.LLST16:
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS17:
+	.uleb128 .LVU100
+	.uleb128 .LVU102
+	.uleb128 .LVU102
+	.uleb128 .LVU105
+	.uleb128 .LVU105
+	.uleb128 .LVU107
+.LLST17:
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 0x9
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS18:
+	.uleb128 .LVU100
+	.uleb128 .LVU102
+	.uleb128 .LVU102
+	.uleb128 .LVU105
+	.uleb128 .LVU105
+	.uleb128 .LVU107
+.LLST18:
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 0x6
+	.byte	0x72
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 0x8
+	.byte	0x72
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x6
+	.byte	0x72
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS9:
+	.uleb128 0
+	.uleb128 .LVU71
+	.uleb128 .LVU71
+	.uleb128 .LVU82
+	.uleb128 .LVU82
+	.uleb128 0
+.LLST9:
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 .LFE4-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS10:
+	.uleb128 0
+	.uleb128 .LVU67
+	.uleb128 .LVU67
+	.uleb128 .LVU83
+	.uleb128 .LVU83
+	.uleb128 0
+.LLST10:
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LFE4-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS11:
+	.uleb128 0
+	.uleb128 .LVU71
+	.uleb128 .LVU71
+	.uleb128 .LVU76
+	.uleb128 .LVU76
+	.uleb128 0
+.LLST11:
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 .LFE4-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+.LVUS12:
+	.uleb128 .LVU62
+	.uleb128 .LVU67
+	.uleb128 .LVU67
+	.uleb128 .LVU75
+	.uleb128 .LVU76
+	.uleb128 .LVU79
+	.uleb128 .LVU79
+	.uleb128 .LVU80
+	.uleb128 .LVU80
+	.uleb128 .LVU81
+.LLST12:
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS7:
+	.uleb128 0
+	.uleb128 .LVU50
+	.uleb128 .LVU50
+	.uleb128 0
+.LLST7:
+	.byte	0x4
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 .LFE3-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS8:
+	.uleb128 0
+	.uleb128 .LVU48
+	.uleb128 .LVU48
+	.uleb128 .LVU54
+	.uleb128 .LVU56
+	.uleb128 0
+.LLST8:
+	.byte	0x4
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL20-.Ltext0
+	.uleb128 .LFE3-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS2:
+	.uleb128 0
+	.uleb128 .LVU21
+	.uleb128 .LVU21
+	.uleb128 0
+.LLST2:
+	.byte	0x4
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 .LFE1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS3:
+	.uleb128 0
+	.uleb128 .LVU24
+	.uleb128 .LVU24
+	.uleb128 .LVU25
+	.uleb128 .LVU25
+	.uleb128 0
+.LLST3:
+	.byte	0x4
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 .LVL9-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL9-.Ltext0
+	.uleb128 .LVL10-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL10-.Ltext0
+	.uleb128 .LFE1-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS4:
+	.uleb128 .LVU16
+	.uleb128 .LVU21
+	.uleb128 .LVU21
+	.uleb128 .LVU25
+.LLST4:
+	.byte	0x4
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 .LVL10-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS0:
+	.uleb128 0
+	.uleb128 .LVU6
+	.uleb128 .LVU6
+	.uleb128 0
+.LLST0:
+	.byte	0x4
+	.uleb128 .LVL0-.Ltext0
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LFE0-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS1:
+	.uleb128 .LVU3
+	.uleb128 .LVU6
+	.uleb128 .LVU6
+	.uleb128 .LVU10
+	.uleb128 .LVU11
+	.uleb128 0
+.LLST1:
+	.byte	0x4
+	.uleb128 .LVL1-.Ltext0
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LVL4-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 .LFE0-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS5:
+	.uleb128 0
+	.uleb128 .LVU34
+	.uleb128 .LVU34
+	.uleb128 .LVU35
+	.uleb128 .LVU35
+	.uleb128 .LVU38
+	.uleb128 .LVU38
+	.uleb128 .LVU41
+.LLST5:
+	.byte	0x4
+	.uleb128 .LVL11-.Ltext0
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x9
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 .LVL15-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS6:
+	.uleb128 .LVU31
+	.uleb128 .LVU34
+	.uleb128 .LVU34
+	.uleb128 .LVU35
+	.uleb128 .LVU35
+	.uleb128 .LVU38
+	.uleb128 .LVU38
+	.uleb128 .LVU41
+.LLST6:
+	.byte	0x4
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x9
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 .LVL15-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS30:
+	.uleb128 0
+	.uleb128 .LVU182
+	.uleb128 .LVU182
+	.uleb128 .LVU185
+	.uleb128 .LVU185
+	.uleb128 .LVU193
+.LLST30:
+	.byte	0x4
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x6
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+.LVUS31:
+	.uleb128 .LVU176
+	.uleb128 .LVU179
+	.uleb128 .LVU179
+	.uleb128 .LVU191
+	.uleb128 .LVU193
+	.uleb128 .LVU194
+.LLST31:
+	.byte	0x4
+	.uleb128 .LVL63-.Ltext0
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS32:
+	.uleb128 .LVU177
+	.uleb128 .LVU179
+	.uleb128 .LVU179
+	.uleb128 0
+.LLST32:
+	.byte	0x4
+	.uleb128 .LVL63-.Ltext0
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LFE8-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS33:
+	.uleb128 0
+	.uleb128 .LVU203
+	.uleb128 .LVU203
+	.uleb128 .LVU213
+.LLST33:
+	.byte	0x4
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS34:
+	.uleb128 .LVU199
+	.uleb128 .LVU210
+	.uleb128 .LVU210
+	.uleb128 .LVU213
+	.uleb128 .LVU213
+	.uleb128 .LVU214
+	.uleb128 .LVU214
+	.uleb128 0
+.LLST34:
+	.byte	0x4
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 .LFE9-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.Ldebug_loc3:
+	.section	.debug_aranges,"",@progbits
+	.long	0x1c
+	.value	0x2
+	.long	.Ldebug_info0
+	.byte	0x4
+	.byte	0
+	.value	0
+	.value	0
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	0
+	.long	0
+	.section	.debug_rnglists,"",@progbits
+.Ldebug_ranges0:
+	.long	.Ldebug_ranges3-.Ldebug_ranges2
+.Ldebug_ranges2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.LLRL14:
+	.byte	0x4
+	.uleb128 .LBB16-.Ltext0
+	.uleb128 .LBE16-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB19-.Ltext0
+	.uleb128 .LBE19-.Ltext0
+	.byte	0
+.LLRL23:
+	.byte	0x4
+	.uleb128 .LBB22-.Ltext0
+	.uleb128 .LBE22-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB25-.Ltext0
+	.uleb128 .LBE25-.Ltext0
+	.byte	0
+.LLRL41:
+	.byte	0x4
+	.uleb128 .LBB30-.Ltext0
+	.uleb128 .LBE30-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB33-.Ltext0
+	.uleb128 .LBE33-.Ltext0
+	.byte	0
+.LLRL50:
+	.byte	0x4
+	.uleb128 .LBB36-.Ltext0
+	.uleb128 .LBE36-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB39-.Ltext0
+	.uleb128 .LBE39-.Ltext0
+	.byte	0
+.LLRL55:
+	.byte	0x4
+	.uleb128 .LBB40-.Ltext0
+	.uleb128 .LBE40-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB43-.Ltext0
+	.uleb128 .LBE43-.Ltext0
+	.byte	0
+.LLRL64:
+	.byte	0x4
+	.uleb128 .LBB44-.Ltext0
+	.uleb128 .LBE44-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB48-.Ltext0
+	.uleb128 .LBE48-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB49-.Ltext0
+	.uleb128 .LBE49-.Ltext0
+	.byte	0
+.LLRL76:
+	.byte	0x4
+	.uleb128 .LBB50-.Ltext0
+	.uleb128 .LBE50-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB51-.Ltext0
+	.uleb128 .LBE51-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB52-.Ltext0
+	.uleb128 .LBE52-.Ltext0
+	.byte	0
+.Ldebug_ranges3:
+	.section	.debug_line,"",@progbits
+.Ldebug_line0:
+	.section	.debug_str,"MS",@progbits,1
+.LASF25:
+	.string	"accept"
+.LASF8:
+	.string	"size_t"
+.LASF17:
+	.string	"memcmp"
+.LASF12:
+	.string	"uintptr_t"
+.LASF19:
+	.string	"memmove"
+.LASF37:
+	.string	"strncpy"
+.LASF38:
+	.string	"stpcpy"
+.LASF32:
+	.string	"strchr"
+.LASF43:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF21:
+	.string	"strdup"
+.LASF42:
+	.string	"strlen"
+.LASF5:
+	.string	"unsigned char"
+.LASF41:
+	.string	"maxlen"
+.LASF39:
+	.string	"strcpy"
+.LASF7:
+	.string	"short unsigned int"
+.LASF36:
+	.string	"strcat"
+.LASF23:
+	.string	"reject"
+.LASF18:
+	.string	"memset"
+.LASF15:
+	.string	"memchr"
+.LASF28:
+	.string	"needle"
+.LASF22:
+	.string	"strcspn"
+.LASF2:
+	.string	"unsigned int"
+.LASF35:
+	.string	"strncat"
+.LASF11:
+	.string	"long long unsigned int"
+.LASF14:
+	.string	"strerror"
+.LASF40:
+	.string	"strnlen"
+.LASF34:
+	.string	"strcmp"
+.LASF10:
+	.string	"long long int"
+.LASF13:
+	.string	"char"
+.LASF16:
+	.string	"errnum"
+.LASF33:
+	.string	"strncmp"
+.LASF24:
+	.string	"strspn"
+.LASF20:
+	.string	"memcpy"
+.LASF6:
+	.string	"short int"
+.LASF9:
+	.string	"uint32_t"
+.LASF3:
+	.string	"long int"
+.LASF27:
+	.string	"haystack"
+.LASF4:
+	.string	"signed char"
+.LASF26:
+	.string	"strstr"
+.LASF30:
+	.string	"last"
+.LASF31:
+	.string	"malloc"
+.LASF29:
+	.string	"strrchr"
+	.section	.debug_line_str,"MS",@progbits,1
+.LASF1:
+	.string	"/vmdebug/libc/src"
+.LASF0:
+	.string	"string.c"
 	.ident	"GCC: (Debian 12.2.0-14+deb12u1) 12.2.0"
 	.section	.note.GNU-stack,"",@progbits

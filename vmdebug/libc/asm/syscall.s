@@ -2,27 +2,63 @@
 	.file	"syscall.c"
 	.intel_syntax noprefix
 	.text
+.Ltext0:
+	.cfi_sections	.debug_frame
+	.file 0 "/vmdebug/libc/src" "syscall.c"
 	.p2align 4
 	.globl	__syscall6
 	.type	__syscall6, @function
 __syscall6:
+.LVL0:
+.LFB4:
+	.file 1 "syscall.c"
+	.loc 1 64 1 view -0
+	.cfi_startproc
+	.loc 1 65 5 view .LVU1
+	.loc 1 66 5 view .LVU2
+	.loc 1 64 1 is_stmt 0 view .LVU3
 	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
 	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
 	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
 	sub	esp, 32
+	.cfi_def_cfa_offset 48
+.LVL1:
+	.loc 1 67 5 is_stmt 1 view .LVU4
+	.loc 1 68 5 view .LVU5
+	.loc 1 68 13 is_stmt 0 view .LVU6
 	mov	eax, DWORD PTR [esp+52]
+	.loc 1 74 5 view .LVU7
 	lea	ecx, [esp+8]
+.LVL2:
+	.loc 1 68 13 view .LVU8
 	mov	DWORD PTR [esp+8], eax
+	.loc 1 69 5 is_stmt 1 view .LVU9
+	.loc 1 69 13 is_stmt 0 view .LVU10
 	mov	eax, DWORD PTR [esp+56]
 	mov	DWORD PTR [esp+12], eax
+	.loc 1 70 5 is_stmt 1 view .LVU11
+	.loc 1 70 13 is_stmt 0 view .LVU12
 	mov	eax, DWORD PTR [esp+60]
 	mov	DWORD PTR [esp+16], eax
+	.loc 1 71 5 is_stmt 1 view .LVU13
+	.loc 1 71 13 is_stmt 0 view .LVU14
 	mov	eax, DWORD PTR [esp+64]
 	mov	DWORD PTR [esp+20], eax
+	.loc 1 72 5 is_stmt 1 view .LVU15
+	.loc 1 72 13 is_stmt 0 view .LVU16
 	mov	eax, DWORD PTR [esp+68]
 	mov	DWORD PTR [esp+24], eax
+	.loc 1 73 5 is_stmt 1 view .LVU17
+	.loc 1 73 13 is_stmt 0 view .LVU18
 	mov	eax, DWORD PTR [esp+72]
 	mov	DWORD PTR [esp+28], eax
+	.loc 1 74 5 is_stmt 1 view .LVU19
 	mov	eax, DWORD PTR [esp+48]
 #APP
 # 74 "syscall.c" 1
@@ -36,18 +72,45 @@ __syscall6:
 	int 0x80
 	pop ebp
 # 0 "" 2
+.LVL3:
+	.loc 1 87 5 view .LVU20
+	.loc 1 88 1 is_stmt 0 view .LVU21
 #NO_APP
 	add	esp, 32
+	.cfi_def_cfa_offset 16
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE4:
 	.size	__syscall6, .-__syscall6
 	.p2align 4
 	.globl	read
 	.type	read, @function
 read:
+.LVL4:
+.LFB5:
+	.loc 1 91 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 92 5 view .LVU23
+	.loc 1 91 1 is_stmt 0 view .LVU24
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+.LVL5:
+.LBB40:
+.LBI40:
+	.loc 1 43 20 is_stmt 1 view .LVU25
+.LBB41:
+	.loc 1 45 5 view .LVU26
+	.loc 1 46 5 view .LVU27
 	mov	eax, 3
 	mov	ecx, DWORD PTR [esp+12]
 	mov	edx, DWORD PTR [esp+16]
@@ -56,25 +119,83 @@ read:
 # 46 "syscall.c" 1
 	int 0x80
 # 0 "" 2
+.LVL6:
+	.loc 1 47 5 view .LVU28
+	.loc 1 47 5 is_stmt 0 view .LVU29
 #NO_APP
+.LBE41:
+.LBE40:
+.LBB42:
+.LBI42:
+	.loc 1 51 13 is_stmt 1 view .LVU30
+.LBB43:
+	.loc 1 53 5 view .LVU31
+	.loc 1 53 8 is_stmt 0 view .LVU32
 	cmp	eax, -4096
 	ja	.L7
+.LBE43:
+.LBE42:
+	.loc 1 93 1 view .LVU33
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+.LVL7:
 	.p2align 4,,10
 	.p2align 3
 .L7:
+	.cfi_restore_state
+.LBB46:
+.LBB44:
+	.loc 1 54 9 is_stmt 1 view .LVU34
+	.loc 1 54 22 is_stmt 0 view .LVU35
 	neg	eax
+.LVL8:
+	.loc 1 54 22 view .LVU36
+.LBE44:
+.LBE46:
+	.loc 1 93 1 view .LVU37
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+.LVL9:
+.LBB47:
+.LBB45:
+	.loc 1 54 22 view .LVU38
 	mov	DWORD PTR errno, eax
+	.loc 1 55 9 is_stmt 1 view .LVU39
+	.loc 1 55 16 is_stmt 0 view .LVU40
 	mov	eax, -1
+.LVL10:
+	.loc 1 55 16 view .LVU41
+.LBE45:
+.LBE47:
+	.loc 1 93 1 view .LVU42
 	ret
+	.cfi_endproc
+.LFE5:
 	.size	read, .-read
 	.p2align 4
 	.globl	write
 	.type	write, @function
 write:
+.LVL11:
+.LFB6:
+	.loc 1 96 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 97 5 view .LVU44
+	.loc 1 96 1 is_stmt 0 view .LVU45
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+.LVL12:
+.LBB48:
+.LBI48:
+	.loc 1 43 20 is_stmt 1 view .LVU46
+.LBB49:
+	.loc 1 45 5 view .LVU47
+	.loc 1 46 5 view .LVU48
 	mov	eax, 4
 	mov	ecx, DWORD PTR [esp+12]
 	mov	edx, DWORD PTR [esp+16]
@@ -83,170 +204,485 @@ write:
 # 46 "syscall.c" 1
 	int 0x80
 # 0 "" 2
+.LVL13:
+	.loc 1 47 5 view .LVU49
+	.loc 1 47 5 is_stmt 0 view .LVU50
 #NO_APP
+.LBE49:
+.LBE48:
+.LBB50:
+.LBI50:
+	.loc 1 51 13 is_stmt 1 view .LVU51
+.LBB51:
+	.loc 1 53 5 view .LVU52
+	.loc 1 53 8 is_stmt 0 view .LVU53
 	cmp	eax, -4096
 	ja	.L11
+.LBE51:
+.LBE50:
+	.loc 1 98 1 view .LVU54
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+.LVL14:
 	.p2align 4,,10
 	.p2align 3
 .L11:
+	.cfi_restore_state
+.LBB54:
+.LBB52:
+	.loc 1 54 9 is_stmt 1 view .LVU55
+	.loc 1 54 22 is_stmt 0 view .LVU56
 	neg	eax
+.LVL15:
+	.loc 1 54 22 view .LVU57
+.LBE52:
+.LBE54:
+	.loc 1 98 1 view .LVU58
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+.LVL16:
+.LBB55:
+.LBB53:
+	.loc 1 54 22 view .LVU59
 	mov	DWORD PTR errno, eax
+	.loc 1 55 9 is_stmt 1 view .LVU60
+	.loc 1 55 16 is_stmt 0 view .LVU61
 	mov	eax, -1
+.LVL17:
+	.loc 1 55 16 view .LVU62
+.LBE53:
+.LBE55:
+	.loc 1 98 1 view .LVU63
 	ret
+	.cfi_endproc
+.LFE6:
 	.size	write, .-write
 	.p2align 4
 	.globl	_exit
 	.type	_exit, @function
 _exit:
+.LVL18:
+.LFB7:
+	.loc 1 101 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 104 5 view .LVU65
+	.loc 1 101 1 is_stmt 0 view .LVU66
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+.LBB56:
+.LBB57:
+	.loc 1 32 5 view .LVU67
 	mov	eax, 252
+.LBE57:
+.LBE56:
+	.loc 1 101 1 view .LVU68
 	mov	ebx, DWORD PTR [esp+8]
+.LVL19:
+.LBB59:
+.LBI56:
+	.loc 1 29 20 is_stmt 1 view .LVU69
+.LBB58:
+	.loc 1 31 5 view .LVU70
+	.loc 1 32 5 view .LVU71
 #APP
 # 32 "syscall.c" 1
 	int 0x80
 # 0 "" 2
+.LVL20:
+	.loc 1 33 5 view .LVU72
 #NO_APP
+.LBE58:
+.LBE59:
+.LBB60:
+.LBB61:
+	.loc 1 32 5 is_stmt 0 view .LVU73
 	mov	edx, 1
+.LVL21:
 	.p2align 4,,10
 	.p2align 3
 .L13:
+	.loc 1 32 5 view .LVU74
+.LBE61:
+.LBE60:
+	.loc 1 105 5 is_stmt 1 discriminator 1 view .LVU75
+	.loc 1 106 9 discriminator 1 view .LVU76
+.LBB63:
+.LBI60:
+	.loc 1 29 20 discriminator 1 view .LVU77
+.LBB62:
+	.loc 1 31 5 discriminator 1 view .LVU78
+	.loc 1 32 5 discriminator 1 view .LVU79
 	mov	eax, edx
 #APP
 # 32 "syscall.c" 1
 	int 0x80
 # 0 "" 2
+.LVL22:
+	.loc 1 33 5 discriminator 1 view .LVU80
 #NO_APP
 	jmp	.L13
+.LBE62:
+.LBE63:
+	.cfi_endproc
+.LFE7:
 	.size	_exit, .-_exit
 	.p2align 4
 	.globl	__brk_syscall
 	.type	__brk_syscall, @function
 __brk_syscall:
+.LVL23:
+.LFB8:
+	.loc 1 112 1 view -0
+	.cfi_startproc
+	.loc 1 113 5 view .LVU82
+	.loc 1 112 1 is_stmt 0 view .LVU83
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+.LVL24:
+.LBB64:
+.LBI64:
+	.loc 1 29 20 is_stmt 1 view .LVU84
+.LBB65:
+	.loc 1 31 5 view .LVU85
+	.loc 1 32 5 view .LVU86
 	mov	eax, 45
 	mov	ebx, DWORD PTR [esp+8]
 #APP
 # 32 "syscall.c" 1
 	int 0x80
 # 0 "" 2
+.LVL25:
+	.loc 1 33 5 view .LVU87
+	.loc 1 33 5 is_stmt 0 view .LVU88
 #NO_APP
+.LBE65:
+.LBE64:
+	.loc 1 114 1 view .LVU89
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE8:
 	.size	__brk_syscall, .-__brk_syscall
 	.p2align 4
 	.globl	brk
 	.type	brk, @function
 brk:
+.LVL26:
+.LFB9:
+	.loc 1 120 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 121 5 view .LVU91
+	.loc 1 120 1 is_stmt 0 view .LVU92
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+.LBB66:
+.LBB67:
+.LBB68:
+.LBB69:
+	.loc 1 32 5 view .LVU93
 	mov	eax, 45
+.LBE69:
+.LBE68:
+.LBE67:
+.LBE66:
+	.loc 1 120 1 view .LVU94
 	mov	ebx, DWORD PTR [esp+8]
+.LVL27:
+.LBB73:
+.LBI66:
+	.loc 1 111 7 is_stmt 1 view .LVU95
+.LBB72:
+	.loc 1 113 5 view .LVU96
+.LBB71:
+.LBI68:
+	.loc 1 29 20 view .LVU97
+.LBB70:
+	.loc 1 31 5 view .LVU98
+	.loc 1 32 5 view .LVU99
 #APP
 # 32 "syscall.c" 1
 	int 0x80
 # 0 "" 2
+.LVL28:
+	.loc 1 33 5 view .LVU100
+	.loc 1 33 5 is_stmt 0 view .LVU101
 #NO_APP
+.LBE70:
+.LBE71:
+.LBE72:
+.LBE73:
+	.loc 1 122 5 is_stmt 1 view .LVU102
 	xor	edx, edx
+	.loc 1 122 19 is_stmt 0 view .LVU103
 	mov	DWORD PTR current_break, eax
+	.loc 1 123 5 is_stmt 1 view .LVU104
+	.loc 1 123 8 is_stmt 0 view .LVU105
 	cmp	ebx, eax
 	jne	.L22
 .L17:
+	.loc 1 128 1 view .LVU106
 	mov	eax, edx
+.LVL29:
+	.loc 1 128 1 view .LVU107
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+.LVL30:
 	.p2align 4,,10
 	.p2align 3
 .L22:
+	.cfi_restore_state
+	.loc 1 124 9 is_stmt 1 view .LVU108
+	.loc 1 124 15 is_stmt 0 view .LVU109
 	mov	DWORD PTR errno, 12
+	.loc 1 125 9 is_stmt 1 view .LVU110
+	.loc 1 125 16 is_stmt 0 view .LVU111
 	mov	edx, -1
 	jmp	.L17
+	.cfi_endproc
+.LFE9:
 	.size	brk, .-brk
 	.p2align 4
 	.globl	sbrk
 	.type	sbrk, @function
 sbrk:
+.LVL31:
+.LFB10:
+	.loc 1 131 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 132 5 view .LVU113
+	.loc 1 133 5 view .LVU114
+	.loc 1 134 5 view .LVU115
+	.loc 1 134 23 is_stmt 0 view .LVU116
 	mov	edx, DWORD PTR current_break
+	.loc 1 131 1 view .LVU117
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	.loc 1 131 1 view .LVU118
 	mov	ecx, DWORD PTR [esp+8]
+	.loc 1 134 8 view .LVU119
 	test	edx, edx
 	je	.L42
 .L24:
+	.loc 1 136 5 is_stmt 1 view .LVU120
+.LVL32:
+	.loc 1 137 5 view .LVU121
+	.loc 1 137 8 is_stmt 0 view .LVU122
 	test	ecx, ecx
 	je	.L23
+	.loc 1 139 5 is_stmt 1 view .LVU123
+	.loc 1 139 12 is_stmt 0 view .LVU124
 	lea	ebx, [edx+ecx]
+.LVL33:
+	.loc 1 141 5 is_stmt 1 view .LVU125
+	.loc 1 141 8 is_stmt 0 view .LVU126
 	jle	.L30
 	cmp	ebx, edx
 	jb	.L26
 .L30:
+	.loc 1 141 41 discriminator 1 view .LVU127
 	test	ecx, ecx
 	jns	.L28
 	cmp	edx, ebx
 	jnb	.L28
+.LVL34:
 .L26:
+	.loc 1 142 9 is_stmt 1 view .LVU128
+	.loc 1 142 15 is_stmt 0 view .LVU129
 	mov	DWORD PTR errno, 12
+	.loc 1 143 9 is_stmt 1 view .LVU130
+	.loc 1 143 16 is_stmt 0 view .LVU131
 	mov	edx, -1
+.LVL35:
 .L23:
+	.loc 1 151 1 view .LVU132
 	mov	eax, edx
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+.LVL36:
 	.p2align 4,,10
 	.p2align 3
 .L28:
+	.cfi_restore_state
+	.loc 1 145 5 is_stmt 1 view .LVU133
+.LBB74:
+.LBI74:
+	.loc 1 111 7 view .LVU134
+.LBB75:
+	.loc 1 113 5 view .LVU135
+.LBB76:
+.LBI76:
+	.loc 1 29 20 view .LVU136
+.LBB77:
+	.loc 1 31 5 view .LVU137
+	.loc 1 32 5 view .LVU138
 	mov	eax, 45
 #APP
 # 32 "syscall.c" 1
 	int 0x80
 # 0 "" 2
+.LVL37:
+	.loc 1 33 5 view .LVU139
+	.loc 1 33 5 is_stmt 0 view .LVU140
 #NO_APP
+.LBE77:
+.LBE76:
+.LBE75:
+.LBE74:
+	.loc 1 145 19 view .LVU141
 	mov	DWORD PTR current_break, eax
+.LVL38:
+	.loc 1 146 5 is_stmt 1 view .LVU142
+	.loc 1 146 8 is_stmt 0 view .LVU143
 	cmp	ebx, eax
 	je	.L23
+	.loc 1 142 9 is_stmt 1 view .LVU144
+	.loc 1 142 15 is_stmt 0 view .LVU145
 	mov	DWORD PTR errno, 12
+	.loc 1 143 9 is_stmt 1 view .LVU146
+	.loc 1 143 16 is_stmt 0 view .LVU147
 	mov	edx, -1
 	jmp	.L23
+.LVL39:
 	.p2align 4,,10
 	.p2align 3
 .L42:
+	.loc 1 135 9 is_stmt 1 view .LVU148
+.LBB78:
+.LBI78:
+	.loc 1 111 7 view .LVU149
+.LBB79:
+	.loc 1 113 5 view .LVU150
+.LBB80:
+.LBI80:
+	.loc 1 29 20 view .LVU151
+.LBB81:
+	.loc 1 31 5 view .LVU152
+	.loc 1 32 5 view .LVU153
 	mov	eax, 45
 	mov	ebx, edx
 #APP
 # 32 "syscall.c" 1
 	int 0x80
 # 0 "" 2
+.LVL40:
+	.loc 1 33 5 view .LVU154
+	.loc 1 33 5 is_stmt 0 view .LVU155
 #NO_APP
+.LBE81:
+.LBE80:
+.LBE79:
+.LBE78:
+	.loc 1 135 23 view .LVU156
 	mov	DWORD PTR current_break, eax
+.LBB83:
+.LBB82:
+	.loc 1 113 12 view .LVU157
 	mov	edx, eax
+.LVL41:
+	.loc 1 113 12 view .LVU158
 	jmp	.L24
+.LBE82:
+.LBE83:
+	.cfi_endproc
+.LFE10:
 	.size	sbrk, .-sbrk
 	.p2align 4
 	.globl	mmap
 	.type	mmap, @function
 mmap:
+.LVL42:
+.LFB11:
+	.loc 1 154 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 156 5 view .LVU160
+	.loc 1 154 1 is_stmt 0 view .LVU161
 	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
 	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
 	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
 	sub	esp, 32
+	.cfi_def_cfa_offset 48
+	.loc 1 154 1 view .LVU162
 	mov	eax, DWORD PTR [esp+68]
+	.loc 1 156 8 view .LVU163
 	test	eax, eax
 	js	.L44
+	.loc 1 156 20 discriminator 1 view .LVU164
 	test	eax, 4095
 	jne	.L44
+	.loc 1 160 5 is_stmt 1 view .LVU165
+.LVL43:
+.LBB84:
+.LBI84:
+	.loc 1 63 6 view .LVU166
+.LBB85:
+	.loc 1 65 5 view .LVU167
+	.loc 1 66 5 view .LVU168
+	.loc 1 67 5 view .LVU169
+	.loc 1 68 5 view .LVU170
+	.loc 1 68 13 is_stmt 0 view .LVU171
 	mov	edx, DWORD PTR [esp+48]
+.LBE85:
+.LBE84:
+	.loc 1 160 20 view .LVU172
 	sar	eax, 12
+.LVL44:
+.LBB88:
+.LBB86:
+	.loc 1 74 5 view .LVU173
 	lea	ecx, [esp+8]
+.LVL45:
+	.loc 1 74 5 view .LVU174
+.LBE86:
+.LBE88:
+	.loc 1 160 20 view .LVU175
 	mov	DWORD PTR [esp+28], eax
+.LBB89:
+.LBB87:
+	.loc 1 74 5 view .LVU176
 	mov	eax, 192
+.LVL46:
+	.loc 1 68 13 view .LVU177
 	mov	DWORD PTR [esp+8], edx
+	.loc 1 69 5 is_stmt 1 view .LVU178
+	.loc 1 69 13 is_stmt 0 view .LVU179
 	mov	edx, DWORD PTR [esp+52]
 	mov	DWORD PTR [esp+12], edx
+	.loc 1 70 5 is_stmt 1 view .LVU180
+	.loc 1 70 13 is_stmt 0 view .LVU181
 	mov	edx, DWORD PTR [esp+56]
 	mov	DWORD PTR [esp+16], edx
+	.loc 1 71 5 is_stmt 1 view .LVU182
+	.loc 1 71 13 is_stmt 0 view .LVU183
 	mov	edx, DWORD PTR [esp+60]
 	mov	DWORD PTR [esp+20], edx
+	.loc 1 72 5 is_stmt 1 view .LVU184
+	.loc 1 72 13 is_stmt 0 view .LVU185
 	mov	edx, DWORD PTR [esp+64]
 	mov	DWORD PTR [esp+24], edx
+	.loc 1 73 5 is_stmt 1 view .LVU186
+	.loc 1 74 5 view .LVU187
 #APP
 # 74 "syscall.c" 1
 	push ebp
@@ -259,30 +695,81 @@ mmap:
 	int 0x80
 	pop ebp
 # 0 "" 2
+.LVL47:
+	.loc 1 87 5 view .LVU188
+	.loc 1 87 5 is_stmt 0 view .LVU189
 #NO_APP
+.LBE87:
+.LBE89:
+.LBB90:
+.LBI90:
+	.loc 1 51 13 is_stmt 1 view .LVU190
+.LBB91:
+	.loc 1 53 5 view .LVU191
+	.loc 1 53 8 is_stmt 0 view .LVU192
 	cmp	eax, -4096
 	jbe	.L43
+	.loc 1 54 9 is_stmt 1 view .LVU193
+	.loc 1 54 22 is_stmt 0 view .LVU194
 	neg	eax
+.LVL48:
+	.loc 1 54 22 view .LVU195
 	mov	DWORD PTR errno, eax
+	.loc 1 55 9 is_stmt 1 view .LVU196
+	.loc 1 55 16 is_stmt 0 view .LVU197
 	mov	eax, -1
+.LVL49:
+	.loc 1 55 16 view .LVU198
+.LBE91:
+.LBE90:
+	.loc 1 160 12 view .LVU199
 	jmp	.L43
 	.p2align 4,,10
 	.p2align 3
 .L44:
+	.loc 1 157 9 is_stmt 1 view .LVU200
+	.loc 1 157 15 is_stmt 0 view .LVU201
 	mov	DWORD PTR errno, 22
+	.loc 1 158 9 is_stmt 1 view .LVU202
+	.loc 1 158 16 is_stmt 0 view .LVU203
 	mov	eax, -1
 .L43:
+	.loc 1 162 1 view .LVU204
 	add	esp, 32
+	.cfi_def_cfa_offset 16
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
 	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
 	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE11:
 	.size	mmap, .-mmap
 	.p2align 4
 	.globl	munmap
 	.type	munmap, @function
 munmap:
+.LVL50:
+.LFB12:
+	.loc 1 165 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 166 5 view .LVU206
+	.loc 1 165 1 is_stmt 0 view .LVU207
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+.LVL51:
+.LBB92:
+.LBI92:
+	.loc 1 36 20 is_stmt 1 view .LVU208
+.LBB93:
+	.loc 1 38 5 view .LVU209
+	.loc 1 39 5 view .LVU210
 	mov	eax, 91
 	mov	ecx, DWORD PTR [esp+12]
 	mov	ebx, DWORD PTR [esp+8]
@@ -290,25 +777,83 @@ munmap:
 # 39 "syscall.c" 1
 	int 0x80
 # 0 "" 2
+.LVL52:
+	.loc 1 40 5 view .LVU211
+	.loc 1 40 5 is_stmt 0 view .LVU212
 #NO_APP
+.LBE93:
+.LBE92:
+.LBB94:
+.LBI94:
+	.loc 1 51 13 is_stmt 1 view .LVU213
+.LBB95:
+	.loc 1 53 5 view .LVU214
+	.loc 1 53 8 is_stmt 0 view .LVU215
 	cmp	eax, -4096
 	ja	.L53
+.LBE95:
+.LBE94:
+	.loc 1 167 1 view .LVU216
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+.LVL53:
 	.p2align 4,,10
 	.p2align 3
 .L53:
+	.cfi_restore_state
+.LBB98:
+.LBB96:
+	.loc 1 54 9 is_stmt 1 view .LVU217
+	.loc 1 54 22 is_stmt 0 view .LVU218
 	neg	eax
+.LVL54:
+	.loc 1 54 22 view .LVU219
+.LBE96:
+.LBE98:
+	.loc 1 167 1 view .LVU220
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+.LVL55:
+.LBB99:
+.LBB97:
+	.loc 1 54 22 view .LVU221
 	mov	DWORD PTR errno, eax
+	.loc 1 55 9 is_stmt 1 view .LVU222
+	.loc 1 55 16 is_stmt 0 view .LVU223
 	mov	eax, -1
+.LVL56:
+	.loc 1 55 16 view .LVU224
+.LBE97:
+.LBE99:
+	.loc 1 167 1 view .LVU225
 	ret
+	.cfi_endproc
+.LFE12:
 	.size	munmap, .-munmap
 	.p2align 4
 	.globl	mprotect
 	.type	mprotect, @function
 mprotect:
+.LVL57:
+.LFB13:
+	.loc 1 170 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 171 5 view .LVU227
+	.loc 1 170 1 is_stmt 0 view .LVU228
 	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+.LVL58:
+.LBB100:
+.LBI100:
+	.loc 1 43 20 is_stmt 1 view .LVU229
+.LBB101:
+	.loc 1 45 5 view .LVU230
+	.loc 1 46 5 view .LVU231
 	mov	eax, 125
 	mov	ecx, DWORD PTR [esp+12]
 	mov	edx, DWORD PTR [esp+16]
@@ -317,19 +862,62 @@ mprotect:
 # 46 "syscall.c" 1
 	int 0x80
 # 0 "" 2
+.LVL59:
+	.loc 1 47 5 view .LVU232
+	.loc 1 47 5 is_stmt 0 view .LVU233
 #NO_APP
+.LBE101:
+.LBE100:
+.LBB102:
+.LBI102:
+	.loc 1 51 13 is_stmt 1 view .LVU234
+.LBB103:
+	.loc 1 53 5 view .LVU235
+	.loc 1 53 8 is_stmt 0 view .LVU236
 	cmp	eax, -4096
 	ja	.L57
+.LBE103:
+.LBE102:
+	.loc 1 172 1 view .LVU237
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
 	ret
+.LVL60:
 	.p2align 4,,10
 	.p2align 3
 .L57:
+	.cfi_restore_state
+.LBB106:
+.LBB104:
+	.loc 1 54 9 is_stmt 1 view .LVU238
+	.loc 1 54 22 is_stmt 0 view .LVU239
 	neg	eax
+.LVL61:
+	.loc 1 54 22 view .LVU240
+.LBE104:
+.LBE106:
+	.loc 1 172 1 view .LVU241
 	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+.LVL62:
+.LBB107:
+.LBB105:
+	.loc 1 54 22 view .LVU242
 	mov	DWORD PTR errno, eax
+	.loc 1 55 9 is_stmt 1 view .LVU243
+	.loc 1 55 16 is_stmt 0 view .LVU244
 	mov	eax, -1
+.LVL63:
+	.loc 1 55 16 view .LVU245
+.LBE105:
+.LBE107:
+	.loc 1 172 1 view .LVU246
 	ret
+	.cfi_endproc
+.LFE13:
 	.size	mprotect, .-mprotect
 	.local	current_break
 	.comm	current_break,4,4
@@ -340,5 +928,2750 @@ mprotect:
 	.size	errno, 4
 errno:
 	.zero	4
+	.text
+.Letext0:
+	.file 2 "/vmdebug/libc/include/stddef.h"
+	.file 3 "/vmdebug/libc/include/stdint.h"
+	.file 4 "/vmdebug/libc/include/sys/types.h"
+	.file 5 "/vmdebug/libc/include/errno.h"
+	.section	.debug_info,"",@progbits
+.Ldebug_info0:
+	.long	0x93f
+	.value	0x5
+	.byte	0x1
+	.byte	0x4
+	.long	.Ldebug_abbrev0
+	.uleb128 0x19
+	.long	.LASF41
+	.byte	0x1d
+	.long	.LASF0
+	.long	.LASF1
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	.Ldebug_line0
+	.uleb128 0x1a
+	.long	.LASF25
+	.byte	0x5
+	.byte	0x6
+	.byte	0xc
+	.long	0x32
+	.uleb128 0x1b
+	.byte	0x4
+	.byte	0x5
+	.string	"int"
+	.uleb128 0xb
+	.long	.LASF10
+	.byte	0x2
+	.byte	0x7
+	.byte	0x17
+	.long	0x45
+	.uleb128 0x5
+	.byte	0x4
+	.byte	0x7
+	.long	.LASF2
+	.uleb128 0x5
+	.byte	0x4
+	.byte	0x5
+	.long	.LASF3
+	.uleb128 0x5
+	.byte	0x1
+	.byte	0x6
+	.long	.LASF4
+	.uleb128 0x5
+	.byte	0x1
+	.byte	0x8
+	.long	.LASF5
+	.uleb128 0x5
+	.byte	0x2
+	.byte	0x5
+	.long	.LASF6
+	.uleb128 0x5
+	.byte	0x2
+	.byte	0x7
+	.long	.LASF7
+	.uleb128 0x5
+	.byte	0x8
+	.byte	0x5
+	.long	.LASF8
+	.uleb128 0x5
+	.byte	0x8
+	.byte	0x7
+	.long	.LASF9
+	.uleb128 0xb
+	.long	.LASF11
+	.byte	0x3
+	.byte	0xf
+	.byte	0x19
+	.long	0x32
+	.uleb128 0xb
+	.long	.LASF12
+	.byte	0x4
+	.byte	0x5
+	.byte	0xd
+	.long	0x32
+	.uleb128 0xb
+	.long	.LASF13
+	.byte	0x4
+	.byte	0x6
+	.byte	0xe
+	.long	0x4c
+	.uleb128 0x1c
+	.long	0x26
+	.byte	0x1
+	.byte	0x1b
+	.byte	0x5
+	.uleb128 0x5
+	.byte	0x3
+	.long	errno
+	.uleb128 0x1d
+	.long	.LASF42
+	.byte	0x1
+	.byte	0x75
+	.byte	0xe
+	.long	0xc1
+	.uleb128 0x5
+	.byte	0x3
+	.long	current_break
+	.uleb128 0x10
+	.long	0xc6
+	.uleb128 0x5
+	.byte	0x1
+	.byte	0x6
+	.long	.LASF14
+	.uleb128 0x8
+	.long	.LASF17
+	.byte	0xa9
+	.byte	0x5
+	.long	0x32
+	.long	.LFB13
+	.long	.LFE13-.LFB13
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x18e
+	.uleb128 0xc
+	.long	.LASF19
+	.byte	0xa9
+	.byte	0x14
+	.long	0x18e
+	.long	.LLST65
+	.long	.LVUS65
+	.uleb128 0x4
+	.long	.LASF15
+	.byte	0xa9
+	.byte	0x21
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x4
+	.long	.LASF16
+	.byte	0xa9
+	.byte	0x2d
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x9
+	.long	0x7dc
+	.long	.LBI100
+	.byte	.LVU229
+	.long	.LBB100
+	.long	.LBE100-.LBB100
+	.byte	0xab
+	.byte	0x11
+	.long	0x16f
+	.uleb128 0x1
+	.long	0x807
+	.long	.LLST66
+	.long	.LVUS66
+	.uleb128 0x1
+	.long	0x7fe
+	.long	.LLST67
+	.long	.LVUS67
+	.uleb128 0x1
+	.long	0x7f5
+	.long	.LLST68
+	.long	.LVUS68
+	.uleb128 0x1
+	.long	0x7ec
+	.long	.LLST69
+	.long	.LVUS69
+	.uleb128 0x3
+	.long	0x810
+	.long	.LLST70
+	.long	.LVUS70
+	.byte	0
+	.uleb128 0x6
+	.long	0x7c0
+	.long	.LBI102
+	.byte	.LVU234
+	.long	.LLRL71
+	.byte	0xab
+	.byte	0x11
+	.uleb128 0x1
+	.long	0x7d0
+	.long	.LLST72
+	.long	.LVUS72
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
+	.byte	0x4
+	.uleb128 0x8
+	.long	.LASF18
+	.byte	0xa4
+	.byte	0x5
+	.long	0x32
+	.long	.LFB12
+	.long	.LFE12-.LFB12
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x236
+	.uleb128 0xc
+	.long	.LASF19
+	.byte	0xa4
+	.byte	0x12
+	.long	0x18e
+	.long	.LLST58
+	.long	.LVUS58
+	.uleb128 0x4
+	.long	.LASF15
+	.byte	0xa4
+	.byte	0x1f
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x9
+	.long	0x81c
+	.long	.LBI92
+	.byte	.LVU208
+	.long	.LBB92
+	.long	.LBE92-.LBB92
+	.byte	0xa6
+	.byte	0x11
+	.long	0x217
+	.uleb128 0x1
+	.long	0x83e
+	.long	.LLST59
+	.long	.LVUS59
+	.uleb128 0x1
+	.long	0x835
+	.long	.LLST60
+	.long	.LVUS60
+	.uleb128 0x1
+	.long	0x82c
+	.long	.LLST61
+	.long	.LVUS61
+	.uleb128 0x3
+	.long	0x847
+	.long	.LLST62
+	.long	.LVUS62
+	.byte	0
+	.uleb128 0x6
+	.long	0x7c0
+	.long	.LBI94
+	.byte	.LVU213
+	.long	.LLRL63
+	.byte	0xa6
+	.byte	0x11
+	.uleb128 0x1
+	.long	0x7d0
+	.long	.LLST64
+	.long	.LVUS64
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.long	.LASF20
+	.byte	0x99
+	.byte	0x7
+	.long	0x18e
+	.long	.LFB11
+	.long	.LFE11-.LFB11
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x35c
+	.uleb128 0x4
+	.long	.LASF19
+	.byte	0x99
+	.byte	0x12
+	.long	0x18e
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x4
+	.long	.LASF15
+	.byte	0x99
+	.byte	0x1f
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x4
+	.long	.LASF16
+	.byte	0x99
+	.byte	0x2b
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x4
+	.long	.LASF21
+	.byte	0x99
+	.byte	0x35
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 12
+	.uleb128 0x11
+	.string	"fd"
+	.byte	0x99
+	.byte	0x40
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 16
+	.uleb128 0x4
+	.long	.LASF22
+	.byte	0x99
+	.byte	0x4a
+	.long	0x95
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 20
+	.uleb128 0x12
+	.long	0x734
+	.long	.LBI84
+	.byte	.LVU166
+	.long	.LLRL47
+	.byte	0xa0
+	.byte	0x14
+	.long	0x33a
+	.uleb128 0x1
+	.long	0x780
+	.long	.LLST48
+	.long	.LVUS48
+	.uleb128 0x1
+	.long	0x776
+	.long	.LLST49
+	.long	.LVUS49
+	.uleb128 0x1
+	.long	0x76c
+	.long	.LLST50
+	.long	.LVUS50
+	.uleb128 0x1
+	.long	0x762
+	.long	.LLST51
+	.long	.LVUS51
+	.uleb128 0x1
+	.long	0x758
+	.long	.LLST52
+	.long	.LVUS52
+	.uleb128 0x1
+	.long	0x74e
+	.long	.LLST53
+	.long	.LVUS53
+	.uleb128 0x1
+	.long	0x743
+	.long	.LLST54
+	.long	.LVUS54
+	.uleb128 0xd
+	.long	.LLRL47
+	.uleb128 0x13
+	.long	0x78a
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -40
+	.uleb128 0x3
+	.long	0x796
+	.long	.LLST55
+	.long	.LVUS55
+	.uleb128 0x3
+	.long	0x79f
+	.long	.LLST56
+	.long	.LVUS56
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.long	0x7c0
+	.long	.LBI90
+	.byte	.LVU190
+	.long	.LBB90
+	.long	.LBE90-.LBB90
+	.byte	0xa0
+	.uleb128 0x1
+	.long	0x7d0
+	.long	.LLST57
+	.long	.LVUS57
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.long	.LASF23
+	.byte	0x82
+	.byte	0x7
+	.long	0x18e
+	.long	.LFB10
+	.long	.LFE10-.LFB10
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x469
+	.uleb128 0xc
+	.long	.LASF24
+	.byte	0x82
+	.byte	0x15
+	.long	0x7d
+	.long	.LLST35
+	.long	.LVUS35
+	.uleb128 0x1f
+	.string	"old"
+	.byte	0x1
+	.byte	0x84
+	.byte	0xb
+	.long	0xc1
+	.long	.LLST36
+	.long	.LVUS36
+	.uleb128 0x14
+	.long	.LASF26
+	.byte	0x85
+	.long	0xc1
+	.long	.LLST37
+	.long	.LVUS37
+	.uleb128 0x9
+	.long	0x505
+	.long	.LBI74
+	.byte	.LVU134
+	.long	.LBB74
+	.long	.LBE74-.LBB74
+	.byte	0x91
+	.byte	0x15
+	.long	0x40f
+	.uleb128 0x1
+	.long	0x514
+	.long	.LLST38
+	.long	.LVUS38
+	.uleb128 0xe
+	.long	0x853
+	.long	.LBI76
+	.byte	.LVU136
+	.long	.LBB76
+	.long	.LBE76-.LBB76
+	.byte	0x71
+	.uleb128 0x1
+	.long	0x86c
+	.long	.LLST39
+	.long	.LVUS39
+	.uleb128 0x1
+	.long	0x863
+	.long	.LLST40
+	.long	.LVUS40
+	.uleb128 0x3
+	.long	0x875
+	.long	.LLST41
+	.long	.LVUS41
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	0x505
+	.long	.LBI78
+	.byte	.LVU149
+	.long	.LLRL42
+	.byte	0x87
+	.byte	0x19
+	.uleb128 0x1
+	.long	0x514
+	.long	.LLST43
+	.long	.LVUS43
+	.uleb128 0xe
+	.long	0x853
+	.long	.LBI80
+	.byte	.LVU151
+	.long	.LBB80
+	.long	.LBE80-.LBB80
+	.byte	0x71
+	.uleb128 0x1
+	.long	0x86c
+	.long	.LLST44
+	.long	.LVUS44
+	.uleb128 0x1
+	.long	0x863
+	.long	.LLST45
+	.long	.LVUS45
+	.uleb128 0x3
+	.long	0x875
+	.long	.LLST46
+	.long	.LVUS46
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x20
+	.string	"brk"
+	.byte	0x1
+	.byte	0x77
+	.byte	0x5
+	.long	0x32
+	.long	.LFB9
+	.long	.LFE9-.LFB9
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x505
+	.uleb128 0xc
+	.long	.LASF19
+	.byte	0x77
+	.byte	0xf
+	.long	0x18e
+	.long	.LLST26
+	.long	.LVUS26
+	.uleb128 0x14
+	.long	.LASF27
+	.byte	0x79
+	.long	0xc1
+	.long	.LLST27
+	.long	.LVUS27
+	.uleb128 0x6
+	.long	0x505
+	.long	.LBI66
+	.byte	.LVU95
+	.long	.LLRL28
+	.byte	0x79
+	.byte	0x14
+	.uleb128 0x1
+	.long	0x514
+	.long	.LLST29
+	.long	.LVUS29
+	.uleb128 0x6
+	.long	0x853
+	.long	.LBI68
+	.byte	.LVU97
+	.long	.LLRL30
+	.byte	0x71
+	.byte	0x14
+	.uleb128 0x1
+	.long	0x86c
+	.long	.LLST31
+	.long	.LVUS31
+	.uleb128 0x1
+	.long	0x863
+	.long	.LLST32
+	.long	.LVUS32
+	.uleb128 0xd
+	.long	.LLRL33
+	.uleb128 0x3
+	.long	0x875
+	.long	.LLST34
+	.long	.LVUS34
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.long	.LASF33
+	.byte	0x6f
+	.byte	0x7
+	.long	0x18e
+	.long	0x520
+	.uleb128 0x16
+	.long	.LASF19
+	.byte	0x6f
+	.byte	0x1b
+	.long	0x18e
+	.byte	0
+	.uleb128 0x21
+	.long	.LASF28
+	.byte	0x1
+	.byte	0x64
+	.byte	0x6
+	.long	.LFB7
+	.long	.LFE7-.LFB7
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x5ae
+	.uleb128 0x4
+	.long	.LASF29
+	.byte	0x64
+	.byte	0x10
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x12
+	.long	0x853
+	.long	.LBI56
+	.byte	.LVU69
+	.long	.LLRL18
+	.byte	0x68
+	.byte	0x5
+	.long	0x57e
+	.uleb128 0x1
+	.long	0x86c
+	.long	.LLST19
+	.long	.LVUS19
+	.uleb128 0x1
+	.long	0x863
+	.long	.LLST20
+	.long	.LVUS20
+	.uleb128 0xd
+	.long	.LLRL18
+	.uleb128 0x17
+	.long	0x875
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	0x853
+	.long	.LBI60
+	.byte	.LVU77
+	.long	.LLRL21
+	.byte	0x6a
+	.byte	0x9
+	.uleb128 0x1
+	.long	0x86c
+	.long	.LLST22
+	.long	.LVUS22
+	.uleb128 0x22
+	.long	0x863
+	.byte	0x1
+	.uleb128 0xd
+	.long	.LLRL21
+	.uleb128 0x17
+	.long	0x875
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.long	.LASF30
+	.byte	0x5f
+	.byte	0x9
+	.long	0x89
+	.long	.LFB6
+	.long	.LFE6-.LFB6
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x66e
+	.uleb128 0x18
+	.string	"fd"
+	.byte	0x5f
+	.byte	0x13
+	.long	0x32
+	.long	.LLST10
+	.long	.LVUS10
+	.uleb128 0x11
+	.string	"buf"
+	.byte	0x5f
+	.byte	0x23
+	.long	0x66e
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x4
+	.long	.LASF31
+	.byte	0x5f
+	.byte	0x2f
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x9
+	.long	0x7dc
+	.long	.LBI48
+	.byte	.LVU46
+	.long	.LBB48
+	.long	.LBE48-.LBB48
+	.byte	0x61
+	.byte	0xc
+	.long	0x64f
+	.uleb128 0x1
+	.long	0x807
+	.long	.LLST11
+	.long	.LVUS11
+	.uleb128 0x1
+	.long	0x7fe
+	.long	.LLST12
+	.long	.LVUS12
+	.uleb128 0x1
+	.long	0x7f5
+	.long	.LLST13
+	.long	.LVUS13
+	.uleb128 0x1
+	.long	0x7ec
+	.long	.LLST14
+	.long	.LVUS14
+	.uleb128 0x3
+	.long	0x810
+	.long	.LLST15
+	.long	.LVUS15
+	.byte	0
+	.uleb128 0x6
+	.long	0x7c0
+	.long	.LBI50
+	.byte	.LVU51
+	.long	.LLRL16
+	.byte	0x61
+	.byte	0xc
+	.uleb128 0x1
+	.long	0x7d0
+	.long	.LLST17
+	.long	.LVUS17
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.long	0x673
+	.uleb128 0x23
+	.uleb128 0x8
+	.long	.LASF32
+	.byte	0x5a
+	.byte	0x9
+	.long	0x89
+	.long	.LFB5
+	.long	.LFE5-.LFB5
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x734
+	.uleb128 0x18
+	.string	"fd"
+	.byte	0x5a
+	.byte	0x12
+	.long	0x32
+	.long	.LLST2
+	.long	.LVUS2
+	.uleb128 0x11
+	.string	"buf"
+	.byte	0x5a
+	.byte	0x1c
+	.long	0x18e
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x4
+	.long	.LASF31
+	.byte	0x5a
+	.byte	0x28
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x9
+	.long	0x7dc
+	.long	.LBI40
+	.byte	.LVU25
+	.long	.LBB40
+	.long	.LBE40-.LBB40
+	.byte	0x5c
+	.byte	0xc
+	.long	0x715
+	.uleb128 0x1
+	.long	0x807
+	.long	.LLST3
+	.long	.LVUS3
+	.uleb128 0x1
+	.long	0x7fe
+	.long	.LLST4
+	.long	.LVUS4
+	.uleb128 0x1
+	.long	0x7f5
+	.long	.LLST5
+	.long	.LVUS5
+	.uleb128 0x1
+	.long	0x7ec
+	.long	.LLST6
+	.long	.LVUS6
+	.uleb128 0x3
+	.long	0x810
+	.long	.LLST7
+	.long	.LVUS7
+	.byte	0
+	.uleb128 0x6
+	.long	0x7c0
+	.long	.LBI42
+	.byte	.LVU30
+	.long	.LLRL8
+	.byte	0x5c
+	.byte	0xc
+	.uleb128 0x1
+	.long	0x7d0
+	.long	.LLST9
+	.long	.LVUS9
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.long	.LASF34
+	.byte	0x3f
+	.byte	0x6
+	.long	0x4c
+	.long	0x7ab
+	.uleb128 0x16
+	.long	.LASF35
+	.byte	0x3f
+	.byte	0x16
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a1"
+	.byte	0x3f
+	.byte	0x23
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a2"
+	.byte	0x3f
+	.byte	0x2c
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a3"
+	.byte	0x3f
+	.byte	0x35
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a4"
+	.byte	0x3f
+	.byte	0x3e
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a5"
+	.byte	0x3f
+	.byte	0x47
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a6"
+	.byte	0x3f
+	.byte	0x50
+	.long	0x4c
+	.uleb128 0x24
+	.long	.LASF36
+	.byte	0x1
+	.byte	0x41
+	.byte	0xa
+	.long	0x7ab
+	.uleb128 0xa
+	.string	"p"
+	.byte	0x42
+	.byte	0xb
+	.long	0x7bb
+	.uleb128 0xa
+	.string	"ret"
+	.byte	0x43
+	.byte	0xa
+	.long	0x4c
+	.byte	0
+	.uleb128 0x25
+	.long	0x4c
+	.long	0x7bb
+	.uleb128 0x26
+	.long	0x45
+	.byte	0x5
+	.byte	0
+	.uleb128 0x10
+	.long	0x4c
+	.uleb128 0xf
+	.long	.LASF37
+	.byte	0x33
+	.byte	0xd
+	.long	0x4c
+	.byte	0x1
+	.long	0x7dc
+	.uleb128 0x2
+	.string	"ret"
+	.byte	0x33
+	.byte	0x18
+	.long	0x4c
+	.byte	0
+	.uleb128 0xf
+	.long	.LASF38
+	.byte	0x2b
+	.byte	0x14
+	.long	0x4c
+	.byte	0x3
+	.long	0x81c
+	.uleb128 0x2
+	.string	"n"
+	.byte	0x2b
+	.byte	0x1e
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a"
+	.byte	0x2b
+	.byte	0x26
+	.long	0x4c
+	.uleb128 0x2
+	.string	"b"
+	.byte	0x2b
+	.byte	0x2e
+	.long	0x4c
+	.uleb128 0x2
+	.string	"c"
+	.byte	0x2b
+	.byte	0x36
+	.long	0x4c
+	.uleb128 0xa
+	.string	"ret"
+	.byte	0x2d
+	.byte	0xa
+	.long	0x4c
+	.byte	0
+	.uleb128 0xf
+	.long	.LASF39
+	.byte	0x24
+	.byte	0x14
+	.long	0x4c
+	.byte	0x3
+	.long	0x853
+	.uleb128 0x2
+	.string	"n"
+	.byte	0x24
+	.byte	0x1e
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a"
+	.byte	0x24
+	.byte	0x26
+	.long	0x4c
+	.uleb128 0x2
+	.string	"b"
+	.byte	0x24
+	.byte	0x2e
+	.long	0x4c
+	.uleb128 0xa
+	.string	"ret"
+	.byte	0x26
+	.byte	0xa
+	.long	0x4c
+	.byte	0
+	.uleb128 0xf
+	.long	.LASF40
+	.byte	0x1d
+	.byte	0x14
+	.long	0x4c
+	.byte	0x3
+	.long	0x881
+	.uleb128 0x2
+	.string	"n"
+	.byte	0x1d
+	.byte	0x1e
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a"
+	.byte	0x1d
+	.byte	0x26
+	.long	0x4c
+	.uleb128 0xa
+	.string	"ret"
+	.byte	0x1f
+	.byte	0xa
+	.long	0x4c
+	.byte	0
+	.uleb128 0x27
+	.long	0x734
+	.long	.LFB4
+	.long	.LFE4-.LFB4
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x8ef
+	.uleb128 0x7
+	.long	0x743
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x7
+	.long	0x74e
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x7
+	.long	0x758
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x7
+	.long	0x762
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 12
+	.uleb128 0x7
+	.long	0x76c
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 16
+	.uleb128 0x7
+	.long	0x776
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 20
+	.uleb128 0x7
+	.long	0x780
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 24
+	.uleb128 0x13
+	.long	0x78a
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -40
+	.uleb128 0x3
+	.long	0x796
+	.long	.LLST0
+	.long	.LVUS0
+	.uleb128 0x3
+	.long	0x79f
+	.long	.LLST1
+	.long	.LVUS1
+	.byte	0
+	.uleb128 0x28
+	.long	0x505
+	.long	.LFB8
+	.long	.LFE8-.LFB8
+	.uleb128 0x1
+	.byte	0x9c
+	.uleb128 0x7
+	.long	0x514
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0xe
+	.long	0x853
+	.long	.LBI64
+	.byte	.LVU84
+	.long	.LBB64
+	.long	.LBE64-.LBB64
+	.byte	0x71
+	.uleb128 0x1
+	.long	0x86c
+	.long	.LLST23
+	.long	.LVUS23
+	.uleb128 0x1
+	.long	0x863
+	.long	.LLST24
+	.long	.LVUS24
+	.uleb128 0x3
+	.long	0x875
+	.long	.LLST25
+	.long	.LVUS25
+	.byte	0
+	.byte	0
+	.byte	0
+	.section	.debug_abbrev,"",@progbits
+.Ldebug_abbrev0:
+	.uleb128 0x1
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0xe
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x9
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x16
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xc
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0x21
+	.sleb128 20
+	.byte	0
+	.byte	0
+	.uleb128 0xf
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x20
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x11
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x12
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 11
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x20
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x16
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x18
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x19
+	.uleb128 0x11
+	.byte	0x1
+	.uleb128 0x25
+	.uleb128 0xe
+	.uleb128 0x13
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x1f
+	.uleb128 0x1b
+	.uleb128 0x1f
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x10
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x1a
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3c
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.uleb128 0x1b
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0x8
+	.byte	0
+	.byte	0
+	.uleb128 0x1c
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x47
+	.uleb128 0x13
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x1d
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x1f
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x20
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x21
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x87
+	.uleb128 0x19
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x22
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x1c
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x23
+	.uleb128 0x26
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x24
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x25
+	.uleb128 0x1
+	.byte	0x1
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x26
+	.uleb128 0x21
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2f
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x27
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x28
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.byte	0
+	.section	.debug_loclists,"",@progbits
+	.long	.Ldebug_loc3-.Ldebug_loc2
+.Ldebug_loc2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.Ldebug_loc0:
+.LVUS65:
+	.uleb128 0
+	.uleb128 .LVU238
+	.uleb128 .LVU238
+	.uleb128 .LVU242
+	.uleb128 .LVU242
+	.uleb128 0
+.LLST65:
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LFE13-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS66:
+	.uleb128 .LVU229
+	.uleb128 .LVU233
+.LLST66:
+	.byte	0x4
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+.LVUS67:
+	.uleb128 .LVU229
+	.uleb128 .LVU233
+.LLST67:
+	.byte	0x4
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS68:
+	.uleb128 .LVU229
+	.uleb128 .LVU233
+.LLST68:
+	.byte	0x4
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS69:
+	.uleb128 .LVU228
+	.uleb128 .LVU233
+.LLST69:
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x7d
+	.byte	0x9f
+	.byte	0
+.LVUS70:
+	.uleb128 .LVU232
+	.uleb128 .LVU233
+.LLST70:
+	.byte	0x4
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS72:
+	.uleb128 .LVU233
+	.uleb128 .LVU240
+	.uleb128 .LVU240
+	.uleb128 .LVU245
+.LLST72:
+	.byte	0x4
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL63-.Ltext0
+	.uleb128 0x4
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1f
+	.byte	0x9f
+	.byte	0
+.LVUS58:
+	.uleb128 0
+	.uleb128 .LVU217
+	.uleb128 .LVU217
+	.uleb128 .LVU221
+	.uleb128 .LVU221
+	.uleb128 0
+.LLST58:
+	.byte	0x4
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 .LFE12-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS59:
+	.uleb128 .LVU208
+	.uleb128 .LVU212
+.LLST59:
+	.byte	0x4
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS60:
+	.uleb128 .LVU208
+	.uleb128 .LVU212
+.LLST60:
+	.byte	0x4
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS61:
+	.uleb128 .LVU207
+	.uleb128 .LVU212
+.LLST61:
+	.byte	0x4
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x5b
+	.byte	0x9f
+	.byte	0
+.LVUS62:
+	.uleb128 .LVU211
+	.uleb128 .LVU212
+.LLST62:
+	.byte	0x4
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS64:
+	.uleb128 .LVU212
+	.uleb128 .LVU219
+	.uleb128 .LVU219
+	.uleb128 .LVU224
+.LLST64:
+	.byte	0x4
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 0x4
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1f
+	.byte	0x9f
+	.byte	0
+.LVUS48:
+	.uleb128 .LVU166
+	.uleb128 .LVU173
+	.uleb128 .LVU173
+	.uleb128 .LVU177
+	.uleb128 .LVU177
+	.uleb128 .LVU189
+.LLST48:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 0x5
+	.byte	0x70
+	.sleb128 0
+	.byte	0x3c
+	.byte	0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -20
+	.byte	0
+.LVUS49:
+	.uleb128 .LVU166
+	.uleb128 .LVU189
+.LLST49:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 16
+	.byte	0
+.LVUS50:
+	.uleb128 .LVU166
+	.uleb128 .LVU189
+.LLST50:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 12
+	.byte	0
+.LVUS51:
+	.uleb128 .LVU166
+	.uleb128 .LVU189
+.LLST51:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+.LVUS52:
+	.uleb128 .LVU166
+	.uleb128 .LVU189
+.LLST52:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS53:
+	.uleb128 .LVU166
+	.uleb128 .LVU189
+.LLST53:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS54:
+	.uleb128 .LVU166
+	.uleb128 .LVU189
+.LLST54:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0xc0
+	.byte	0x9f
+	.byte	0
+.LVUS55:
+	.uleb128 .LVU169
+	.uleb128 .LVU174
+	.uleb128 .LVU174
+	.uleb128 .LVU188
+.LLST55:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -40
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS56:
+	.uleb128 .LVU188
+	.uleb128 .LVU189
+.LLST56:
+	.byte	0x4
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS57:
+	.uleb128 .LVU189
+	.uleb128 .LVU195
+	.uleb128 .LVU195
+	.uleb128 .LVU198
+.LLST57:
+	.byte	0x4
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 0x4
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1f
+	.byte	0x9f
+	.byte	0
+.LVUS35:
+	.uleb128 0
+	.uleb128 .LVU128
+	.uleb128 .LVU128
+	.uleb128 0
+.LLST35:
+	.byte	0x4
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 .LFE10-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS36:
+	.uleb128 .LVU121
+	.uleb128 .LVU132
+	.uleb128 .LVU133
+	.uleb128 .LVU142
+.LLST36:
+	.byte	0x4
+	.uleb128 .LVL32-.Ltext0
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	current_break
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	current_break
+	.byte	0
+.LVUS37:
+	.uleb128 .LVU125
+	.uleb128 .LVU132
+	.uleb128 .LVU133
+	.uleb128 .LVU148
+.LLST37:
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS38:
+	.uleb128 .LVU134
+	.uleb128 .LVU140
+.LLST38:
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS39:
+	.uleb128 .LVU136
+	.uleb128 .LVU140
+.LLST39:
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS40:
+	.uleb128 .LVU136
+	.uleb128 .LVU140
+.LLST40:
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x2d
+	.byte	0x9f
+	.byte	0
+.LVUS41:
+	.uleb128 .LVU139
+	.uleb128 .LVU140
+.LLST41:
+	.byte	0x4
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS43:
+	.uleb128 .LVU149
+	.uleb128 .LVU158
+.LLST43:
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL41-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS44:
+	.uleb128 .LVU151
+	.uleb128 .LVU155
+.LLST44:
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS45:
+	.uleb128 .LVU151
+	.uleb128 .LVU155
+.LLST45:
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x2d
+	.byte	0x9f
+	.byte	0
+.LVUS46:
+	.uleb128 .LVU154
+	.uleb128 .LVU155
+.LLST46:
+	.byte	0x4
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS26:
+	.uleb128 0
+	.uleb128 .LVU108
+	.uleb128 .LVU108
+	.uleb128 0
+.LLST26:
+	.byte	0x4
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 .LFE9-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS27:
+	.uleb128 .LVU101
+	.uleb128 .LVU107
+	.uleb128 .LVU107
+	.uleb128 .LVU108
+	.uleb128 .LVU108
+	.uleb128 0
+.LLST27:
+	.byte	0x4
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	current_break
+	.byte	0x4
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 .LFE9-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS29:
+	.uleb128 .LVU95
+	.uleb128 .LVU101
+.LLST29:
+	.byte	0x4
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS31:
+	.uleb128 .LVU97
+	.uleb128 .LVU101
+.LLST31:
+	.byte	0x4
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS32:
+	.uleb128 .LVU97
+	.uleb128 .LVU101
+.LLST32:
+	.byte	0x4
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x2d
+	.byte	0x9f
+	.byte	0
+.LVUS34:
+	.uleb128 .LVU100
+	.uleb128 .LVU101
+.LLST34:
+	.byte	0x4
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS19:
+	.uleb128 .LVU69
+	.uleb128 .LVU74
+.LLST19:
+	.byte	0x4
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS20:
+	.uleb128 .LVU66
+	.uleb128 .LVU74
+.LLST20:
+	.byte	0x4
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0xfc
+	.byte	0x9f
+	.byte	0
+.LVUS22:
+	.uleb128 .LVU77
+	.uleb128 0
+.LLST22:
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LFE7-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS10:
+	.uleb128 0
+	.uleb128 .LVU55
+	.uleb128 .LVU55
+	.uleb128 .LVU59
+	.uleb128 .LVU59
+	.uleb128 0
+.LLST10:
+	.byte	0x4
+	.uleb128 .LVL11-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 .LFE6-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS11:
+	.uleb128 .LVU46
+	.uleb128 .LVU50
+.LLST11:
+	.byte	0x4
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+.LVUS12:
+	.uleb128 .LVU46
+	.uleb128 .LVU50
+.LLST12:
+	.byte	0x4
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS13:
+	.uleb128 .LVU46
+	.uleb128 .LVU50
+.LLST13:
+	.byte	0x4
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS14:
+	.uleb128 .LVU45
+	.uleb128 .LVU50
+.LLST14:
+	.byte	0x4
+	.uleb128 .LVL11-.Ltext0
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 0x2
+	.byte	0x34
+	.byte	0x9f
+	.byte	0
+.LVUS15:
+	.uleb128 .LVU49
+	.uleb128 .LVU50
+.LLST15:
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS17:
+	.uleb128 .LVU50
+	.uleb128 .LVU57
+	.uleb128 .LVU57
+	.uleb128 .LVU62
+.LLST17:
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL15-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL15-.Ltext0
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 0x4
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1f
+	.byte	0x9f
+	.byte	0
+.LVUS2:
+	.uleb128 0
+	.uleb128 .LVU34
+	.uleb128 .LVU34
+	.uleb128 .LVU38
+	.uleb128 .LVU38
+	.uleb128 0
+.LLST2:
+	.byte	0x4
+	.uleb128 .LVL4-.Ltext0
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 .LVL9-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL9-.Ltext0
+	.uleb128 .LFE5-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS3:
+	.uleb128 .LVU25
+	.uleb128 .LVU29
+.LLST3:
+	.byte	0x4
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+.LVUS4:
+	.uleb128 .LVU25
+	.uleb128 .LVU29
+.LLST4:
+	.byte	0x4
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS5:
+	.uleb128 .LVU25
+	.uleb128 .LVU29
+.LLST5:
+	.byte	0x4
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS6:
+	.uleb128 .LVU24
+	.uleb128 .LVU29
+.LLST6:
+	.byte	0x4
+	.uleb128 .LVL4-.Ltext0
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 0x2
+	.byte	0x33
+	.byte	0x9f
+	.byte	0
+.LVUS7:
+	.uleb128 .LVU28
+	.uleb128 .LVU29
+.LLST7:
+	.byte	0x4
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS9:
+	.uleb128 .LVU29
+	.uleb128 .LVU36
+	.uleb128 .LVU36
+	.uleb128 .LVU41
+.LLST9:
+	.byte	0x4
+	.uleb128 .LVL6-.Ltext0
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL8-.Ltext0
+	.uleb128 .LVL10-.Ltext0
+	.uleb128 0x4
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1f
+	.byte	0x9f
+	.byte	0
+.LVUS0:
+	.uleb128 .LVU4
+	.uleb128 .LVU8
+	.uleb128 .LVU8
+	.uleb128 .LVU20
+.LLST0:
+	.byte	0x4
+	.uleb128 .LVL1-.Ltext0
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -40
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LVL3-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS1:
+	.uleb128 .LVU20
+	.uleb128 0
+.LLST1:
+	.byte	0x4
+	.uleb128 .LVL3-.Ltext0
+	.uleb128 .LFE4-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS23:
+	.uleb128 .LVU84
+	.uleb128 .LVU88
+.LLST23:
+	.byte	0x4
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS24:
+	.uleb128 .LVU83
+	.uleb128 .LVU88
+.LLST24:
+	.byte	0x4
+	.uleb128 .LVL23-.Ltext0
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x2d
+	.byte	0x9f
+	.byte	0
+.LVUS25:
+	.uleb128 .LVU87
+	.uleb128 .LVU88
+.LLST25:
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.Ldebug_loc3:
+	.section	.debug_aranges,"",@progbits
+	.long	0x1c
+	.value	0x2
+	.long	.Ldebug_info0
+	.byte	0x4
+	.byte	0
+	.value	0
+	.value	0
+	.long	.Ltext0
+	.long	.Letext0-.Ltext0
+	.long	0
+	.long	0
+	.section	.debug_rnglists,"",@progbits
+.Ldebug_ranges0:
+	.long	.Ldebug_ranges3-.Ldebug_ranges2
+.Ldebug_ranges2:
+	.value	0x5
+	.byte	0x4
+	.byte	0
+	.long	0
+.LLRL8:
+	.byte	0x4
+	.uleb128 .LBB42-.Ltext0
+	.uleb128 .LBE42-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB46-.Ltext0
+	.uleb128 .LBE46-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB47-.Ltext0
+	.uleb128 .LBE47-.Ltext0
+	.byte	0
+.LLRL16:
+	.byte	0x4
+	.uleb128 .LBB50-.Ltext0
+	.uleb128 .LBE50-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB54-.Ltext0
+	.uleb128 .LBE54-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB55-.Ltext0
+	.uleb128 .LBE55-.Ltext0
+	.byte	0
+.LLRL18:
+	.byte	0x4
+	.uleb128 .LBB56-.Ltext0
+	.uleb128 .LBE56-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB59-.Ltext0
+	.uleb128 .LBE59-.Ltext0
+	.byte	0
+.LLRL21:
+	.byte	0x4
+	.uleb128 .LBB60-.Ltext0
+	.uleb128 .LBE60-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB63-.Ltext0
+	.uleb128 .LBE63-.Ltext0
+	.byte	0
+.LLRL28:
+	.byte	0x4
+	.uleb128 .LBB66-.Ltext0
+	.uleb128 .LBE66-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB73-.Ltext0
+	.uleb128 .LBE73-.Ltext0
+	.byte	0
+.LLRL30:
+	.byte	0x4
+	.uleb128 .LBB68-.Ltext0
+	.uleb128 .LBE68-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB71-.Ltext0
+	.uleb128 .LBE71-.Ltext0
+	.byte	0
+.LLRL33:
+	.byte	0x4
+	.uleb128 .LBB69-.Ltext0
+	.uleb128 .LBE69-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB70-.Ltext0
+	.uleb128 .LBE70-.Ltext0
+	.byte	0
+.LLRL42:
+	.byte	0x4
+	.uleb128 .LBB78-.Ltext0
+	.uleb128 .LBE78-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB83-.Ltext0
+	.uleb128 .LBE83-.Ltext0
+	.byte	0
+.LLRL47:
+	.byte	0x4
+	.uleb128 .LBB84-.Ltext0
+	.uleb128 .LBE84-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB88-.Ltext0
+	.uleb128 .LBE88-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB89-.Ltext0
+	.uleb128 .LBE89-.Ltext0
+	.byte	0
+.LLRL63:
+	.byte	0x4
+	.uleb128 .LBB94-.Ltext0
+	.uleb128 .LBE94-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB98-.Ltext0
+	.uleb128 .LBE98-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB99-.Ltext0
+	.uleb128 .LBE99-.Ltext0
+	.byte	0
+.LLRL71:
+	.byte	0x4
+	.uleb128 .LBB102-.Ltext0
+	.uleb128 .LBE102-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB106-.Ltext0
+	.uleb128 .LBE106-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB107-.Ltext0
+	.uleb128 .LBE107-.Ltext0
+	.byte	0
+.Ldebug_ranges3:
+	.section	.debug_line,"",@progbits
+.Ldebug_line0:
+	.section	.debug_str,"MS",@progbits,1
+.LASF13:
+	.string	"off_t"
+.LASF28:
+	.string	"_exit"
+.LASF10:
+	.string	"size_t"
+.LASF26:
+	.string	"wanted"
+.LASF24:
+	.string	"increment"
+.LASF31:
+	.string	"count"
+.LASF25:
+	.string	"errno"
+.LASF29:
+	.string	"status"
+.LASF12:
+	.string	"ssize_t"
+.LASF41:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF19:
+	.string	"addr"
+.LASF5:
+	.string	"unsigned char"
+.LASF33:
+	.string	"__brk_syscall"
+.LASF42:
+	.string	"current_break"
+.LASF18:
+	.string	"munmap"
+.LASF16:
+	.string	"prot"
+.LASF7:
+	.string	"short unsigned int"
+.LASF30:
+	.string	"write"
+.LASF20:
+	.string	"mmap"
+.LASF32:
+	.string	"read"
+.LASF11:
+	.string	"intptr_t"
+.LASF2:
+	.string	"unsigned int"
+.LASF21:
+	.string	"flags"
+.LASF37:
+	.string	"check"
+.LASF9:
+	.string	"long long unsigned int"
+.LASF27:
+	.string	"result"
+.LASF35:
+	.string	"number"
+.LASF17:
+	.string	"mprotect"
+.LASF8:
+	.string	"long long int"
+.LASF23:
+	.string	"sbrk"
+.LASF14:
+	.string	"char"
+.LASF40:
+	.string	"sys1"
+.LASF39:
+	.string	"sys2"
+.LASF38:
+	.string	"sys3"
+.LASF22:
+	.string	"offset"
+.LASF6:
+	.string	"short int"
+.LASF36:
+	.string	"args"
+.LASF3:
+	.string	"long int"
+.LASF4:
+	.string	"signed char"
+.LASF34:
+	.string	"__syscall6"
+.LASF15:
+	.string	"length"
+	.section	.debug_line_str,"MS",@progbits,1
+.LASF1:
+	.string	"/vmdebug/libc/src"
+.LASF0:
+	.string	"syscall.c"
 	.ident	"GCC: (Debian 12.2.0-14+deb12u1) 12.2.0"
 	.section	.note.GNU-stack,"",@progbits
