@@ -121,8 +121,9 @@ class SymState:
 class Assembler:
     """State of one assembly run."""
 
-    def __init__(self, text: str, filename: str) -> None:
+    def __init__(self, text: str, filename: str, error_name: str | None = None) -> None:
         self.filename = filename
+        self.error_name = error_name or filename      # the path as the user gave it, for messages
         self.text = text
         self.source_lines = text.splitlines()
         self.errors: list[Diagnostic] = []
@@ -151,7 +152,7 @@ class Assembler:
     def error(self, message: str, col: int = 1, line: int | None = None) -> None:
         ln = self.line if line is None else line
         src = self.source_lines[ln - 1] if 0 < ln <= len(self.source_lines) else ""
-        self.errors.append(Diagnostic(self.filename, ln, max(col, 1), message, src))
+        self.errors.append(Diagnostic(self.error_name, ln, max(col, 1), message, src))
 
     # ---------------------------------------------------------------- sections
     def get_section(self, name: str, flags: str | None = None, type_: str | None = None,
@@ -323,9 +324,10 @@ def node_col(node: Node) -> int:
     return 0
 
 
-def assemble_text(text: str, filename: str = "<input>") -> Object:
-    """Assemble source text; raises :class:`AssemblyError` listing every error."""
-    return Assembler(text, filename).run()
+def assemble_text(text: str, filename: str = "<input>", error_name: str | None = None) -> Object:
+    """Assemble source text; raises :class:`AssemblyError` listing every error
+    (named ``error_name``, by default ``filename``)."""
+    return Assembler(text, filename, error_name).run()
 
 
 def assemble_file(path: str | Path) -> Object:

@@ -698,7 +698,7 @@ def build_program(path: str | Path) -> Image:
         text = p.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise UserError(f"cannot read {p}: {exc.strerror}") from None
-    obj = assemble_text(text, program_name(p))
+    obj = assemble_text(text, program_name(p), str(p))
     attach_sources(obj, lambda name: _locate(name, p.parent))
     return link_program(obj)
 

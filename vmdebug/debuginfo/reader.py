@@ -1,0 +1,533 @@
+"""Read a program's DWARF with pyelftools into :mod:`vmdebug.debuginfo.symbols`.
+
+The sections come from the linked image (``Image.debug``: gcc's DWARF as
+``ld`` would link it), so nothing here needs an ELF file.  The walk follows
+gdb's dwarf2/read.c where it decides something visible: base types by
+encoding, multi-dimensional arrays as nested arrays, enums unsigned unless
+a value is negative, a concrete function or variable taking its name, type
+and declaration from its DW_AT_abstract_origin or DW_AT_specification, a
+location list's offsets relative to the unit's base address.
+"""
+from __future__ import annotations
+
+import io
+import os
+from typing import Any
+
+from elftools.dwarf.dwarfinfo import DebugSectionDescriptor, DWARFInfo, DwarfConfig
+
+from vmdebug.debuginfo import ctype as T
+from vmdebug.debuginfo.symbols import Block, Function, InlineCall, LineFile, LocRange, Unit, Variable
+
+SECTIONS = {
+    "debug_info_sec": ".debug_info", "debug_aranges_sec": ".debug_aranges", "debug_abbrev_sec": ".debug_abbrev",
+    "debug_frame_sec": ".debug_frame", "eh_frame_sec": None, "debug_str_sec": ".debug_str",
+    "debug_loc_sec": ".debug_loc", "debug_ranges_sec": ".debug_ranges", "debug_line_sec": ".debug_line",
+    "debug_pubtypes_sec": None, "debug_pubnames_sec": None, "debug_addr_sec": ".debug_addr",
+    "debug_str_offsets_sec": ".debug_str_offsets", "debug_line_str_sec": ".debug_line_str",
+    "debug_loclists_sec": ".debug_loclists", "debug_rnglists_sec": ".debug_rnglists", "debug_sup_sec": None,
+    "gnu_debugaltlink_sec": None, "debug_types_sec": None,
+}
+
+
+def dwarf_info(sections: dict[str, bytes]) -> DWARFInfo | None:
+    """pyelftools' view of the debug sections (None without .debug_info)."""
+    if not sections.get(".debug_info"):
+        return None
+    kwargs: dict[str, Any] = {}
+    for arg, name in SECTIONS.items():
+        data = sections.get(name) if name else None
+        kwargs[arg] = DebugSectionDescriptor(io.BytesIO(data), name, None, len(data), 0) if data else None
+    return DWARFInfo(DwarfConfig(little_endian=True, machine_arch="x86", default_address_size=4), **kwargs)
+
+
+_TYPE_WORDS = {"signed", "unsigned", "short", "long", "int", "char", "double", "float"}
+
+
+def canonical_c_name(name: str) -> str:
+    """A C type name as gdb keeps it (c_canonicalize_name, through the C++ name parser):
+    ``long long unsigned int`` -> ``unsigned long long``, ``short int`` -> ``short``."""
+    words = name.split()
+    if (" " not in name and name not in ("signed", "unsigned")) or not set(words) <= _TYPE_WORDS:
+        return name
+    unsigned = "unsigned" in words
+    longs = words.count("long")
+    if "char" in words:
+        return "signed char" if "signed" in words else "unsigned char" if unsigned else "char"
+    if "double" in words or "float" in words:
+        return ("long " if longs else "") + ("double" if "double" in words else "float")
+    out = ["unsigned"] if unsigned else []
+    if "short" in words:
+        out.append("short")
+    elif longs:
+        out += ["long"] * longs
+    else:
+        out.append("int")
+    return " ".join(out)
+
+
+def _attr(die: Any, name: str, default: Any = None) -> Any:
+    a = die.attributes.get(name)
+    return default if a is None else a.value
+
+
+def _str(die: Any, name: str) -> str | None:
+    v = _attr(die, name)
+    if v is None:
+        return None
+    return v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+
+
+class Reader:
+    """One pass over every unit; types are memoised by DIE offset."""
+
+    def __init__(self, dwarf: DWARFInfo) -> None:
+        self.dwarf = dwarf
+        self.types: dict[int, T.CType] = {}
+        self.functions: dict[int, Function] = {}      # by DIE offset (abstract ones included)
+        self.units: list[Unit] = []
+        self._rnglists = None
+        self._loclists = None
+        self._unit: Unit | None = None
+
+    # ---- units --------------------------------------------------------------------
+    def read(self) -> list[Unit]:
+        for cu in self.dwarf.iter_CUs():
+            top = cu.get_top_DIE()
+            if top.tag not in ("DW_TAG_compile_unit", "DW_TAG_partial_unit"):
+                continue
+            unit = Unit(_str(top, "DW_AT_name") or "", _str(top, "DW_AT_comp_dir") or "",
+                        _str(top, "DW_AT_producer") or "", int(_attr(top, "DW_AT_language", 0)),
+                        self.ranges_of(top), cu.cu_offset)
+            unit.stmt_list = _attr(top, "DW_AT_stmt_list")
+            self._unit = unit
+            self._base = int(_attr(top, "DW_AT_low_pc", 0) or 0)
+            unit.files = self._line_files(cu, unit)
+            for die in top.iter_children():
+                self._unit_child(die, unit)
+            self.units.append(unit)
+        self._resolve_stubs()
+        return self.units
+
+    def _line_files(self, cu: Any, unit: Unit) -> list[LineFile]:
+        """The line table's files as gdb names them (dwarf2_start_subfile): a relative name
+        under its directory; the unit's own file by DW_AT_name."""
+        try:
+            lp = self.dwarf.line_program_for_CU(cu)
+        except Exception:
+            return []
+        if lp is None:
+            return []
+        header = lp.header
+        version = header["version"]
+        dirs = [d.decode("utf-8", "replace") if isinstance(d, bytes) else str(d)
+                for d in header.get("include_directory", [])]
+        out: list[LineFile] = []
+        primary = os.path.normpath(os.path.join(unit.comp_dir, unit.name)) if unit.comp_dir else unit.name
+        for fe in header.get("file_entry", []):
+            name = fe.name.decode("utf-8", "replace") if isinstance(fe.name, bytes) else str(fe.name)
+            d = fe.dir_index
+            directory = dirs[d] if version >= 5 and d < len(dirs) else (dirs[d - 1] if 0 < d <= len(dirs)
+                                                                          else None)
+            shown = name if os.path.isabs(name) or directory is None else os.path.join(directory, name)
+            full = shown if os.path.isabs(shown) or not unit.comp_dir else os.path.join(unit.comp_dir, shown)
+            full = os.path.normpath(full)
+            out.append(LineFile(unit.name if full == primary else shown, full))
+        return out
+
+    def file_name(self, index: Any) -> str:
+        """DW_AT_decl_file / DW_AT_call_file: a line-table file index -> its name."""
+        unit = self._unit
+        if unit is None or index is None:
+            return ""
+        try:
+            return unit.files[int(index)].name
+        except (IndexError, ValueError):
+            return ""
+
+    def _unit_child(self, die: Any, unit: Unit) -> None:
+        tag = die.tag
+        if tag == "DW_TAG_subprogram":
+            fn = self.function(die, None)
+            if fn is not None and fn.ranges:
+                unit.functions.append(fn)
+        elif tag == "DW_TAG_variable":
+            var = self.variable(die, False)
+            if var is not None:
+                unit.variables.append(var)
+        else:
+            self._note_type(die, unit)
+
+    def _note_type(self, die: Any, unit: Unit) -> None:
+        tag = die.tag
+        if tag not in ("DW_TAG_typedef", "DW_TAG_structure_type", "DW_TAG_union_type", "DW_TAG_enumeration_type",
+                       "DW_TAG_base_type"):
+            return
+        name = _str(die, "DW_AT_name")
+        t = self.type(die)
+        if name is None:
+            return
+        name = t.name or name
+        if tag in ("DW_TAG_typedef", "DW_TAG_base_type"):
+            unit.types.setdefault(name, t)
+            unit.all_types.append((name, t))
+        else:
+            key = {"DW_TAG_structure_type": "struct", "DW_TAG_union_type": "union",
+                   "DW_TAG_enumeration_type": "enum"}[tag] + " " + name
+            if key not in unit.tags or unit.tags[key].stub:
+                unit.tags[key] = t
+            unit.all_types.append((key, t))
+
+    # ---- address ranges -------------------------------------------------------------------
+    def ranges_of(self, die: Any) -> list[tuple[int, int]]:
+        low = _attr(die, "DW_AT_low_pc")
+        high_attr = die.attributes.get("DW_AT_high_pc")
+        if low is not None and high_attr is not None:
+            high = high_attr.value
+            if high_attr.form != "DW_FORM_addr":
+                high = low + high
+            return [(int(low), int(high))] if high > low else []
+        ranges = die.attributes.get("DW_AT_ranges")
+        if ranges is None:
+            return []
+        if self._rnglists is None:
+            self._rnglists = self.dwarf.range_lists()
+        if self._rnglists is None:
+            return []
+        try:
+            if ranges.form == "DW_FORM_rnglistx":
+                entries = self._rnglists.get_range_list_at_offset_ex(ranges.value) \
+                    if hasattr(self._rnglists, "get_range_list_at_offset_ex") else []
+            else:
+                entries = self._rnglists.get_range_list_at_offset(ranges.value, cu=die.cu)
+        except Exception:
+            return []
+        top = die.cu.get_top_DIE()
+        base = int(_attr(top, "DW_AT_low_pc", 0) or 0)
+        out = []
+        for e in entries:
+            if hasattr(e, "base_address"):
+                base = e.base_address
+                continue
+            lo, hi = (e.begin_offset, e.end_offset) if e.is_absolute else (base + e.begin_offset,
+                                                                           base + e.end_offset)
+            if hi > lo:
+                out.append((lo, hi))
+        return out
+
+    # ---- locations ------------------------------------------------------------------------
+    def location(self, die: Any, var: Variable, name: str = "DW_AT_location") -> None:
+        attr = die.attributes.get(name)
+        if attr is None:
+            return
+        form = attr.form
+        if form == "DW_FORM_exprloc" or form.startswith("DW_FORM_block"):
+            var.expr = bytes(attr.value)
+            return
+        if form in ("DW_FORM_sec_offset", "DW_FORM_loclistx", "DW_FORM_data4"):
+            var.ranges = self._loclist(die, attr)
+
+    def _loclist(self, die: Any, attr: Any) -> list[LocRange]:
+        from elftools.dwarf.locationlists import LocationParser
+        if self._loclists is None:
+            self._loclists = self.dwarf.location_lists()
+        if self._loclists is None:
+            return []
+        try:
+            entries = LocationParser(self._loclists).parse_from_attribute(attr, die.cu.header.version, die)
+        except Exception:
+            return []
+        top = die.cu.get_top_DIE()
+        base = int(_attr(top, "DW_AT_low_pc", 0) or 0)
+        out: list[LocRange] = []
+        for e in entries:
+            if hasattr(e, "base_address"):
+                base = e.base_address
+                continue
+            if not hasattr(e, "loc_expr"):
+                continue                                  # a location view pair
+            if e.begin_offset == -1:                      # DW_LLE_default_location
+                continue
+            lo, hi = (e.begin_offset, e.end_offset) if e.is_absolute else (base + e.begin_offset,
+                                                                           base + e.end_offset)
+            out.append(LocRange(lo, hi, bytes(e.loc_expr)))
+        return out
+
+    # ---- variables ----------------------------------------------------------------------
+    def _origin(self, die: Any) -> Any:
+        """The DIE that names this one: DW_AT_abstract_origin, then DW_AT_specification."""
+        seen = 0
+        d = die
+        while seen < 8:
+            nxt = None
+            for a in ("DW_AT_abstract_origin", "DW_AT_specification"):
+                if a in d.attributes:
+                    try:
+                        nxt = d.get_DIE_from_attribute(a)
+                    except Exception:
+                        nxt = None
+                    break
+            if nxt is None:
+                return d
+            d = nxt
+            seen += 1
+        return d
+
+    def _named_attr(self, die: Any, name: str) -> Any:
+        """An attribute of the DIE or, failing that, of its origins."""
+        d = die
+        for _ in range(8):
+            if name in d.attributes:
+                return d.attributes[name].value
+            nxt = None
+            for a in ("DW_AT_abstract_origin", "DW_AT_specification"):
+                if a in d.attributes:
+                    try:
+                        nxt = d.get_DIE_from_attribute(a)
+                    except Exception:
+                        nxt = None
+                    break
+            if nxt is None:
+                return None
+            d = nxt
+        return None
+
+    def variable(self, die: Any, is_param: bool) -> Variable | None:
+        origin = self._origin(die)
+        name = _str(origin, "DW_AT_name")
+        if name is None:
+            return None
+        tdie = origin if "DW_AT_type" in origin.attributes else die
+        t = self.type_attr(tdie)
+        var = Variable(name, t, is_param=is_param, unit=self._unit, die=die.offset)
+        var.external = bool(self._named_attr(die, "DW_AT_external"))
+        var.declaration = bool(_attr(die, "DW_AT_declaration"))
+        var.artificial = bool(self._named_attr(die, "DW_AT_artificial"))
+        var.decl_file = self.file_name(self._named_attr(die, "DW_AT_decl_file"))
+        var.decl_line = int(self._named_attr(die, "DW_AT_decl_line") or 0)
+        self.location(die, var)
+        cv = die.attributes.get("DW_AT_const_value")
+        if cv is not None:
+            var.const_value = bytes(cv.value) if isinstance(cv.value, (list, bytes)) else int(cv.value)
+        return var
+
+    # ---- functions and blocks ---------------------------------------------------------------
+    def function(self, die: Any, parent: Block | None) -> Function | None:
+        if die.offset in self.functions:
+            return self.functions[die.offset]
+        origin = self._origin(die)
+        name = _str(origin, "DW_AT_name") or ""
+        fn = Function(self.ranges_of(die), parent=parent, name=name, unit=self._unit, die=die.offset)
+        self.functions[die.offset] = fn
+        fn.external = bool(self._named_attr(die, "DW_AT_external"))
+        fn.decl_file = self.file_name(self._named_attr(die, "DW_AT_decl_file"))
+        fn.decl_line = int(self._named_attr(die, "DW_AT_decl_line") or 0)
+        fb = die.attributes.get("DW_AT_frame_base")
+        if fb is not None and (fb.form == "DW_FORM_exprloc" or fb.form.startswith("DW_FORM_block")):
+            fn.frame_base = bytes(fb.value)
+        entry = _attr(die, "DW_AT_entry_pc")
+        fn.entry_pc = int(entry) if isinstance(entry, int) and entry else (fn.low if fn.ranges else None)
+        fn.type = self._function_type(origin)
+        self._children(die, fn)
+        return fn
+
+    def _function_type(self, die: Any) -> T.CType:
+        """The type of a subprogram, as gdb reads it (read_subroutine_type)."""
+        key = -die.offset - 1                              # distinct from type DIE offsets
+        t = self.types.get(key)
+        if t is None:
+            t = T.CType("func", None, 1, self.type_attr(die) or T.VOID)
+            self.types[key] = t
+            self._params(die, t)
+        return t
+
+    def _params(self, die: Any, t: T.CType) -> None:
+        t.prototyped = bool(_attr(die, "DW_AT_prototyped"))
+        for child in die.iter_children():
+            if child.tag == "DW_TAG_formal_parameter":
+                if bool(_attr(child, "DW_AT_artificial")):
+                    continue
+                t.params.append(self.type_attr(self._origin(child)) or T.VOID)
+            elif child.tag == "DW_TAG_unspecified_parameters":
+                t.varargs = True
+
+    def _children(self, die: Any, block: Block) -> None:
+        for child in die.iter_children():
+            tag = child.tag
+            if tag in ("DW_TAG_formal_parameter", "DW_TAG_variable"):
+                var = self.variable(child, tag == "DW_TAG_formal_parameter")
+                if var is not None:
+                    block.variables.append(var)
+            elif tag == "DW_TAG_lexical_block":
+                inner = Block(self.ranges_of(child), parent=block)
+                self._children(child, inner)
+                if inner.ranges:
+                    block.blocks.append(inner)
+                else:                                       # no code of its own: gdb merges it upward
+                    block.variables.extend(inner.variables)
+                    block.blocks.extend(inner.blocks)
+                    for b in inner.blocks:
+                        b.parent = block
+            elif tag == "DW_TAG_inlined_subroutine":
+                origin_die = self._origin(child)
+                abstract = self.function(origin_die, None) if origin_die is not child else None
+                inner = Block(self.ranges_of(child), parent=block)
+                if abstract is not None:
+                    inner.inlined = InlineCall(abstract, self.file_name(_attr(child, "DW_AT_call_file")),
+                                               int(_attr(child, "DW_AT_call_line", 0) or 0),
+                                               int(_attr(child, "DW_AT_call_column", 0) or 0))
+                entry = _attr(child, "DW_AT_entry_pc")
+                inner.entry_pc = int(entry) if isinstance(entry, int) and entry else (inner.low if inner.ranges
+                                                                                         else None)
+                self._children(child, inner)
+                if inner.ranges:
+                    block.blocks.append(inner)
+            elif tag == "DW_TAG_subprogram":
+                continue                                    # nested functions: not C
+            elif self._unit is not None:
+                self._note_type(child, self._unit)
+
+    # ---- types -------------------------------------------------------------------------
+    def type_attr(self, die: Any) -> T.CType | None:
+        if "DW_AT_type" not in die.attributes:
+            return None
+        try:
+            target = die.get_DIE_from_attribute("DW_AT_type")
+        except Exception:
+            return None
+        return self.type(target)
+
+    def type(self, die: Any) -> T.CType:
+        t = self.types.get(die.offset)
+        if t is not None:
+            return t
+        tag = die.tag
+        name = _str(die, "DW_AT_name")
+        if name is not None and tag not in ("DW_TAG_enumeration_type",):
+            name = canonical_c_name(name)
+        size = int(_attr(die, "DW_AT_byte_size", 0) or 0)
+        if tag == "DW_TAG_base_type":
+            enc = int(_attr(die, "DW_AT_encoding", 0) or 0)
+            kind = "float" if enc in (T.DW_ATE_float, T.DW_ATE_complex_float) else "int"
+            t = T.CType(kind, name, size, None, enc)
+        elif tag in ("DW_TAG_const_type", "DW_TAG_volatile_type", "DW_TAG_restrict_type",
+                     "DW_TAG_atomic_type"):
+            inner = self.type_attr(die) or T.VOID
+            t = T.qualified(inner, inner.const or tag == "DW_TAG_const_type",
+                            inner.volatile or tag == "DW_TAG_volatile_type")
+        elif tag == "DW_TAG_pointer_type":
+            t = T.CType("pointer", None, size or T.POINTER_SIZE)
+            self.types[die.offset] = t
+            t.target = self.type_attr(die) or T.VOID
+        elif tag == "DW_TAG_typedef":
+            t = T.CType("typedef", name, 0)
+            self.types[die.offset] = t
+            t.target = self.type_attr(die) or T.VOID
+        elif tag == "DW_TAG_array_type":
+            t = self._array(die)
+        elif tag in ("DW_TAG_structure_type", "DW_TAG_union_type"):
+            t = T.CType("struct" if tag == "DW_TAG_structure_type" else "union", name, size)
+            self.types[die.offset] = t
+            t.stub = bool(_attr(die, "DW_AT_declaration"))
+            for child in die.iter_children():
+                if child.tag == "DW_TAG_member":
+                    t.members.append(self._member(child))
+            T.complete(t)
+        elif tag == "DW_TAG_enumeration_type":
+            t = self._enum(die, name, size)
+        elif tag == "DW_TAG_subroutine_type":
+            t = T.CType("func", None, 1)
+            self.types[die.offset] = t
+            t.target = self.type_attr(die) or T.VOID
+            self._params(die, t)
+        elif tag == "DW_TAG_unspecified_type":
+            t = T.CType("void", name or "void", 1)
+        else:
+            t = T.CType("void", name or "void", 1)
+        t.die = die.offset if t.die == 0 else t.die
+        self.types[die.offset] = t
+        return t
+
+    def _member(self, die: Any) -> T.Member:
+        t = self.type_attr(die) or T.VOID
+        loc = _attr(die, "DW_AT_data_member_location", 0)
+        bitpos = (int(loc) if isinstance(loc, int) else 0) * 8
+        bit_size = int(_attr(die, "DW_AT_bit_size", 0) or 0)
+        dbo = _attr(die, "DW_AT_data_bit_offset")
+        if dbo is not None:
+            bitpos = int(dbo)
+        elif bit_size and _attr(die, "DW_AT_bit_offset") is not None:
+            # DWARF 2/3: bit_offset counts from the most significant bit of the storage unit.
+            storage = int(_attr(die, "DW_AT_byte_size", t.length) or t.length)
+            bitpos += storage * 8 - int(_attr(die, "DW_AT_bit_offset")) - bit_size
+        return T.Member(_str(die, "DW_AT_name"), t, bitpos, bit_size, bool(_attr(die, "DW_AT_artificial")))
+
+    def _array(self, die: Any) -> T.CType:
+        element = self.type_attr(die) or T.VOID
+        counts: list[int | None] = []
+        for child in die.iter_children():
+            if child.tag != "DW_TAG_subrange_type":
+                continue
+            if "DW_AT_count" in child.attributes:
+                c = child.attributes["DW_AT_count"].value
+                counts.append(int(c) if isinstance(c, int) else None)
+            elif "DW_AT_upper_bound" in child.attributes:
+                ub = child.attributes["DW_AT_upper_bound"].value
+                lb = int(_attr(child, "DW_AT_lower_bound", 0) or 0)
+                counts.append(int(ub) - lb + 1 if isinstance(ub, int) else None)
+            else:
+                counts.append(None)
+        if not counts:
+            counts = [None]
+        t = element
+        for count in reversed(counts):
+            outer = T.CType("array", None, 0, t)
+            outer.count = count if count is None or count >= 0 else 0
+            outer.size = (outer.count or 0) * t.length
+            t = outer
+        return t
+
+    def _enum(self, die: Any, name: str | None, size: int) -> T.CType:
+        t = T.CType("enum", name, size)
+        t.stub = bool(_attr(die, "DW_AT_declaration"))
+        unsigned = True
+        flag_enum = True
+        mask = 0
+        for child in die.iter_children():
+            if child.tag != "DW_TAG_enumerator":
+                continue
+            value = int(_attr(child, "DW_AT_const_value", 0) or 0)
+            underlying = self.type_attr(die)
+            if underlying is not None and not underlying.strip().is_unsigned and value >= 1 << (8 * size - 1):
+                value -= 1 << (8 * size)
+            t.enumerators.append((_str(child, "DW_AT_name") or "", value))
+            if value < 0:
+                unsigned = False
+                flag_enum = False
+            else:
+                # gdb process_enumeration_scope: every value a run of bits disjoint from the others.
+                if value & mask:
+                    flag_enum = False
+                else:
+                    mask |= value
+        t.is_unsigned = unsigned
+        t.flag_enum = flag_enum and bool(t.enumerators)
+        return t
+
+    # ---- stubs ------------------------------------------------------------------------
+    def _resolve_stubs(self) -> None:
+        """An incomplete struct (declared only here) takes the definition another unit has,
+        as gdb's check_typedef looks an opaque type up by its tag."""
+        complete: dict[str, T.CType] = {}
+        for unit in self.units:
+            for key, t in unit.tags.items():
+                if not t.stub and key not in complete:
+                    complete[key] = t
+        for t in list(self.types.values()):
+            if t.stub and t.name:
+                key = f"{t.kind} {t.name}"
+                full = complete.get(key)
+                if full is not None and full is not t:
+                    t.size, t.members, t.enumerators = full.size, full.members, full.enumerators
+                    t.is_unsigned, t.flag_enum, t.stub = full.is_unsigned, full.flag_enum, False
+                    T.complete(t)

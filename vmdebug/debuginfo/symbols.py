@@ -1,0 +1,160 @@
+"""Program facts from DWARF: compile units, functions, lexical blocks, variables.
+
+These are the objects gdb builds as symtabs, blocks and symbols
+(gdb/block.h, gdb/symtab.h), reduced to what a C debugger needs.  A
+:class:`Block` covers address ranges and holds the variables declared in it
+in declaration order, and its nested blocks; a :class:`Function` is the
+outermost block of a subprogram; an inlined call is a block whose
+``inlined`` says which function was inlined and from where it was called.
+
+A variable's location is kept as DWARF gives it - an expression, or a list
+of (low, high, expression) ranges - and evaluated later against a frame
+(:mod:`vmdebug.debuginfo.location`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vmdebug.debuginfo.ctype import CType
+
+
+@dataclass(slots=True)
+class LocRange:
+    """One entry of a location list: the expression holds for pcs in [low, high)."""
+
+    low: int
+    high: int
+    expr: bytes
+
+
+@dataclass(slots=True)
+class Variable:
+    """A variable, parameter or constant (gdb's struct symbol of domain VAR)."""
+
+    name: str
+    type: CType | None
+    expr: bytes | None = None            # a single location expression
+    ranges: list[LocRange] | None = None  # or a location list
+    const_value: int | bytes | None = None
+    is_param: bool = False
+    external: bool = False               # visible to other units (DW_AT_external)
+    declaration: bool = False            # an `extern` declaration without storage here
+    artificial: bool = False
+    decl_file: str = ""
+    decl_line: int = 0
+    unit: "Unit | None" = field(default=None, repr=False)
+    die: int = 0
+
+    @property
+    def optimized_out(self) -> bool:
+        """No location at all (gdb: LOC_OPTIMIZED_OUT)."""
+        return self.expr is None and self.ranges is None and self.const_value is None
+
+    def static_address(self) -> int | None:
+        """The address of a variable in static storage (a lone DW_OP_addr), else None."""
+        if self.expr is not None and len(self.expr) == 5 and self.expr[0] == 0x03:
+            return int.from_bytes(self.expr[1:5], "little")
+        return None
+
+
+@dataclass(slots=True)
+class InlineCall:
+    """Where an inlined function was called from (DW_TAG_inlined_subroutine)."""
+
+    function: "Function"                 # the abstract function (name, type, declaration)
+    call_file: str
+    call_line: int
+    call_column: int = 0
+
+
+@dataclass(slots=True, eq=False)
+class Block:
+    """A lexical block: address ranges, its variables in declaration order, inner blocks."""
+
+    ranges: list[tuple[int, int]]
+    variables: list[Variable] = field(default_factory=list)
+    blocks: list["Block"] = field(default_factory=list)
+    inlined: InlineCall | None = None
+    entry_pc: int | None = None
+    parent: "Block | None" = field(default=None, repr=False)
+
+    def contains(self, pc: int) -> bool:
+        return any(lo <= pc < hi for lo, hi in self.ranges)
+
+    @property
+    def low(self) -> int:
+        return min((lo for lo, _ in self.ranges), default=0)
+
+    @property
+    def high(self) -> int:
+        return max((hi for _, hi in self.ranges), default=0)
+
+    def innermost(self, pc: int) -> "Block":
+        """The deepest block (this one or nested) whose ranges hold ``pc``."""
+        b = self
+        while True:
+            for child in b.blocks:
+                if child.contains(pc):
+                    b = child
+                    break
+            else:
+                return b
+
+    def function(self) -> "Function | None":
+        b: Block | None = self
+        while b is not None and not isinstance(b, Function):
+            b = b.parent
+        return b
+
+
+@dataclass(slots=True, eq=False)
+class Function(Block):
+    """A subprogram: its outermost block, name, type and where it is declared."""
+
+    name: str = ""
+    type: CType | None = None             # a "func" CType (return and parameter types)
+    external: bool = False
+    decl_file: str = ""
+    decl_line: int = 0
+    frame_base: bytes | None = None
+    unit: "Unit | None" = field(default=None, repr=False)
+    die: int = 0
+
+    @property
+    def params(self) -> list[Variable]:
+        return [v for v in self.variables if v.is_param]
+
+
+@dataclass(slots=True, eq=False)
+class LineFile:
+    """A file of a unit's line table: the name gdb shows, and the full path."""
+
+    name: str
+    path: str
+
+
+@dataclass(slots=True, eq=False)
+class Unit:
+    """A compile unit: its name, where it was compiled, what it declares."""
+
+    name: str
+    comp_dir: str
+    producer: str
+    language: int
+    ranges: list[tuple[int, int]]
+    offset: int = 0
+    functions: list[Function] = field(default_factory=list)
+    variables: list[Variable] = field(default_factory=list)   # file-scope variables, in order
+    types: dict[str, CType] = field(default_factory=dict)     # typedef names
+    tags: dict[str, CType] = field(default_factory=dict)      # "struct x", "union x", "enum x"
+    all_types: list[tuple[str, CType]] = field(default_factory=list)  # (name, type) for info types
+    files: list[LineFile] = field(default_factory=list)
+    stmt_list: int | None = None
+
+    @property
+    def path(self) -> str:
+        import os
+        return os.path.normpath(os.path.join(self.comp_dir, self.name)) if self.comp_dir else self.name
+
+    def contains(self, pc: int) -> bool:
+        return any(lo <= pc < hi for lo, hi in self.ranges)

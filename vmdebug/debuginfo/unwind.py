@@ -1,0 +1,165 @@
+"""Unwinding a frame with the call frame information gcc wrote (``.debug_frame``).
+
+For the frame whose code is at ``pc``, the FDE covering ``pc`` gives a row
+of rules (DWARF 5, 6.4.1): how to compute the CFA (the caller's stack
+pointer before the call, i386: the address just above the return address)
+and where each register the function saved is.  The caller's registers are
+then: esp = CFA; eip = the return address column's rule; a register with
+a rule is restored by it; every other register keeps its value - the
+assumption gdb makes for registers the CFI leaves unspecified
+(gdb/dwarf2/frame.c, DWARF2_FRAME_REG_UNSPECIFIED, i386: "same value").
+
+The expressions in the rules (gcc's ``main`` realigns the stack and
+describes its CFA with ``DW_CFA_def_cfa_expression``) are evaluated by
+:mod:`vmdebug.debuginfo.location`.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from vmdebug.debuginfo import location as L
+
+ESP, EBP, EIP = 4, 5, 8
+RA_COLUMN = 8
+
+
+@dataclass(slots=True)
+class Fde:
+    low: int
+    high: int
+    rows: list[dict[Any, Any]]
+
+
+class _RegFrame:
+    """A minimal frame for evaluating CFI expressions (registers and memory only)."""
+
+    def __init__(self, regs: dict[int, int | None], read: Callable[[int, int], bytes], pc: int) -> None:
+        self.regs = regs
+        self._read = read
+        self.pc = pc
+
+    def reg(self, regno: int) -> int | None:
+        return self.regs.get(regno)
+
+    def read(self, address: int, size: int) -> bytes:
+        return self._read(address, size)
+
+    def frame_base(self) -> int:
+        raise L.LocationError("DW_OP_fbreg in call frame information")
+
+    def cfa(self) -> int:
+        raise L.LocationError("DW_OP_call_frame_cfa in call frame information")
+
+
+class CallFrames:
+    """The FDEs of a program, by address."""
+
+    def __init__(self, dwarf: Any) -> None:
+        self.fdes: list[Fde] = []
+        if dwarf is None or not dwarf.has_CFI():
+            return
+        try:
+            entries = dwarf.CFI_entries()
+        except Exception:
+            return
+        for e in entries:
+            header = getattr(e, "header", None)
+            if header is None or "initial_location" not in header:
+                continue
+            low = header["initial_location"]
+            try:
+                rows = e.get_decoded().table
+            except Exception:
+                continue
+            self.fdes.append(Fde(low, low + header["address_range"], rows))
+        self.fdes.sort(key=lambda f: f.low)
+        self._lows = [f.low for f in self.fdes]
+
+    def row(self, pc: int) -> dict[Any, Any] | None:
+        """The rules in effect at ``pc`` (None: no FDE covers it)."""
+        k = bisect.bisect_right(self._lows, pc) - 1
+        if k < 0:
+            return None
+        fde = self.fdes[k]
+        if not fde.low <= pc < fde.high:
+            return None
+        best = None
+        for r in fde.rows:
+            if r["pc"] <= pc:
+                best = r
+            else:
+                break
+        return best
+
+    def cfa(self, pc: int, regs: dict[int, int | None], read: Callable[[int, int], bytes]) -> int | None:
+        row = self.row(pc)
+        if row is None:
+            return None
+        return _cfa(row, regs, read, pc)
+
+    def unwind(self, pc: int, regs: dict[int, int | None],
+               read: Callable[[int, int], bytes]) -> tuple[int, dict[int, int | None]] | None:
+        """(CFA, the caller's registers) for the frame at ``pc`` with ``regs``; None
+        without call frame information for ``pc``."""
+        row = self.row(pc)
+        if row is None:
+            return None
+        cfa = _cfa(row, regs, read, pc)
+        if cfa is None:
+            return None
+        caller: dict[int, int | None] = dict(regs)
+        for regno, rule in row.items():
+            if not isinstance(regno, int):
+                continue
+            caller[regno] = _apply(regno, rule, cfa, regs, read, pc)
+        caller[ESP] = cfa
+        if RA_COLUMN not in row:
+            caller[EIP] = None
+        return cfa, caller
+
+
+def _cfa(row: dict[Any, Any], regs: dict[int, int | None], read: Callable[[int, int], bytes],
+         pc: int) -> int | None:
+    rule = row["cfa"]
+    if rule.expr is not None:
+        try:
+            loc = L.evaluate(bytes(_expr_bytes(rule.expr)), _RegFrame(regs, read, pc))
+        except (L.LocationError, MemoryError):
+            return None
+        return loc.address if loc.kind == "memory" else loc.value if loc.kind == "value" else None
+    base = regs.get(rule.reg)
+    if base is None:
+        return None
+    return (base + rule.offset) & L.MASK
+
+
+def _apply(regno: int, rule: Any, cfa: int, regs: dict[int, int | None], read: Callable[[int, int], bytes],
+           pc: int) -> int | None:
+    kind = rule.type
+    try:
+        if kind == "OFFSET":
+            return int.from_bytes(read((cfa + rule.arg) & L.MASK, 4), "little")
+        if kind == "VAL_OFFSET":
+            return (cfa + rule.arg) & L.MASK
+        if kind == "REGISTER":
+            return regs.get(rule.arg)
+        if kind == "SAME_VALUE":
+            return regs.get(regno)
+        if kind in ("EXPRESSION", "VAL_EXPRESSION"):
+            frame = _RegFrame(regs, read, pc)
+            # The CFA is pushed before the expression runs (DWARF 5, 6.4.2.3).
+            loc = L.evaluate(bytes(_expr_bytes(rule.arg)), frame, push_object_address=cfa)
+            address = loc.address if loc.kind == "memory" else loc.value
+            if kind == "VAL_EXPRESSION":
+                return address
+            return int.from_bytes(read(address & L.MASK, 4), "little")
+    except (L.LocationError, MemoryError):
+        return None
+    return None                                          # UNDEFINED
+
+
+def _expr_bytes(expr: Any) -> bytes:
+    """pyelftools hands a CFI expression over as a list of bytes."""
+    return bytes(expr)
