@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from vmdebug.libc import LIBC_DEBUG_ROOT, LIBC_DIR
+
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "DEBUGINFOD_URLS": ""}
 
@@ -134,6 +136,7 @@ def gdb(elf: Path, port: int, *commands: str, cwd: Path, extended: bool = False)
     """The real gdb in batch mode attached to the server; stdout and stderr together."""
     target = "extended-remote" if extended else "remote"
     argv = ["gdb", "-nx", "-batch", "-ex", "set debuginfod enabled off", "-ex", "set confirm off",
+            "-ex", f"set substitute-path {LIBC_DEBUG_ROOT} {LIBC_DIR}",   # the libc's sources, here
             "-ex", f"target {target} 127.0.0.1:{port}"]
     for c in commands:
         argv += ["-ex", c]

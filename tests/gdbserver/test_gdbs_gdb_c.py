@@ -65,7 +65,7 @@ def test_connects_at_the_entry_with_source_lines(env: Env) -> None:
 def test_breakpoint_stepi_and_reverse_stepi(env: Env) -> None:
     out = env.gdb("break fact", "continue", "p $pc", "stepi", "p $pc", "stepi", "p $pc", "stepi", "p $pc",
                   "reverse-stepi", "p $pc", "reverse-stepi", "p $pc", "reverse-stepi", "p $pc")
-    assert f"Breakpoint 1, fact () at prog.c:{COUNT}\n{COUNT}\t    counter = counter + 1;" in out
+    assert f"Breakpoint 1, fact (n=5) at prog.c:{COUNT}\n{COUNT}\t    counter = counter + 1;" in out
     addrs = _objdump_addresses(env.elf, "fact")
     pcs = _pcs(out)
     k = addrs.index(pcs[0])
@@ -95,8 +95,8 @@ def test_segfault_then_reverse_continue_to_a_breakpoint_and_backtrace(env: Env) 
     fault, before = _pcs(out)[:2]
     assert before == main[main.index(fault) - 1]                   # back over the faulting instruction
     # Backward to the last call of fact: the innermost frame (n == 1), five deep.
-    assert f"Breakpoint 1, fact () at prog.c:{COUNT}" in out
-    frames = re.findall(r"^#(\d)  (?:(0x[0-9a-f]+) in )?(\w+) \(\) at prog\.c:(\d+)$", out, re.M)
+    assert f"Breakpoint 1, fact (n=1) at prog.c:{COUNT}" in out
+    frames = re.findall(r"^#(\d)  (?:(0x[0-9a-f]+) in )?(\w+) \([^)]*\) at prog\.c:(\d+)$", out, re.M)
     assert [f[2] for f in frames] == ["fact"] * 5 + ["main"]
     theirs = env.repl("run", "break fact", "reverse-continue", "bt")
     expect = re.findall(r"^#(\d)  (?:(0x[0-9a-f]+) in )?(\w+) \([^)]*\) at prog\.c:(\d+)$", theirs, re.M)
@@ -114,7 +114,7 @@ def test_watchpoints_in_reverse(env: Env) -> None:
     # Backwards each write is undone (5 -> 4 -> 3), stopping before the writing instruction; forward
     # again, the same write is found after it (3 -> 4).
     assert [(h[0], h[1]) for h in hits] == [("5", "4"), ("4", "3"), ("3", "4")]
-    assert hits[0][2] == "fact () at prog.c:9" and hits[0][3] == str(COUNT)
+    assert hits[0][2] == "fact (n=1) at prog.c:9" and hits[0][3] == str(COUNT)
     assert re.search(r"Hardware read watchpoint 2: \*\(int \*\)&counter\n\nValue = 3\n", out)
     theirs = env.repl("run", "watch counter", "reverse-continue", "reverse-continue", "continue", "delete",
                       "rwatch counter", "reverse-continue", "p $pc")
@@ -144,12 +144,13 @@ def test_stepping_by_source_lines(env: Env) -> None:
     start = lines.index(f"Breakpoint 1, main () at prog.c:{CALL}")
     recurse, base = line_of("RECURSE"), line_of("BASE")
     assert lines[start + 2:] [:9] == [
-        f"fact () at prog.c:{COUNT}", f"{COUNT}\t    counter = counter + 1;          /* COUNT */",
+        f"fact (n=5) at prog.c:{COUNT}", f"{COUNT}\t    counter = counter + 1;          /* COUNT */",
         f"{base - 1}\t    if (n <= 1)",
         f"{recurse}\t    return n * fact(n - 1);         /* RECURSE */",
         f"{base - 1}\t    if (n <= 1)",                                       # reverse-next
         lines[start + 7], f"{CALL}\t    printf(\"fact=%d\\n\", fact(5));       /* CALL */",   # finish
-        f"fact () at prog.c:{recurse + 1}", f"{recurse + 1}\t}}"]                 # reverse-step into the call
+        "Value returned is $1 = 120",                                            # typed by the DWARF
+        f"fact (n=5) at prog.c:{recurse + 1}"]                                   # reverse-step into the call
     assert re.fullmatch(rf"Run till exit from .*|0x[0-9a-f]+ in main \(\) at prog\.c:{CALL}", lines[start + 7])
 
 
@@ -166,7 +167,8 @@ def test_extended_remote_runs_the_recording_again(env: Env) -> None:
     out = gdb(env.elf, env.server.port, "break fact", "run", "continue", "info registers eip", "run",
               "info registers eip", "delete", "continue", "continue", "run", "bt", "kill", "run", "p $pc",
               cwd=env.tmp, extended=True)
-    assert out.count(f"Breakpoint 1, fact () at prog.c:{COUNT}") == 3     # run, continue, run again
+    assert out.count(f"Breakpoint 1, fact (n=5) at prog.c:{COUNT}") == 2  # run, run again
+    assert out.count(f"Breakpoint 1, fact (n=4) at prog.c:{COUNT}") == 1  # continue
     assert out.count("Program received signal SIGSEGV") == 3
     assert "Program terminated with signal SIGSEGV, Segmentation fault." in out
     assert "[Inferior 1 (process 1000) killed]" in out

@@ -63,7 +63,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         reason = os.strerror(exc.errno) if exc.errno else str(exc)
         raise UserError(f"cannot listen on {host}:{port}: {reason}") from None
     bound_host, bound_port = server.address
-    _log(f"listening on {bound_host}:{bound_port} (gdb ELF -ex 'target remote {bound_host}:{bound_port}')")
+    from vmdebug.libc import LIBC_DEBUG_ROOT, LIBC_DIR
+    _log(f"listening on {bound_host}:{bound_port} (gdb ELF -ex 'set substitute-path {LIBC_DEBUG_ROOT} "
+         f"{LIBC_DIR}' -ex 'target remote {bound_host}:{bound_port}')")
     try:
         server.serve(once=args.once)
     except KeyboardInterrupt:

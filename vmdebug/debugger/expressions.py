@@ -1,37 +1,47 @@
-"""gdb's C-like expressions: ``$eax + 4``, ``*(int *)($esp + 8)``, ``&buf[2]``, ``$1 * 2``.
+"""gdb's C expressions: ``$eax + 4``, ``*(int *)($esp + 8)``, ``root->left->key``, ``sizeof(struct node)``.
 
-A small Pratt-style parser builds a tree of tuples; :func:`evaluate` walks it
-against an :class:`EvalContext` that reads registers, memory, symbols, the
-current frame's C parameters and the value history.  The context records
-every register and memory range it reads, which is how watchpoints learn
-what to watch (any write to one of those may change the value).
+A precedence-climbing parser after gdb's c-exp.y: the operators and their
+precedence (``@`` between the shifts and ``+``), C's literal typing (a
+decimal literal is int, long long; a hex one may also be unsigned), and type
+names, which need the program: an identifier is a type when the debug
+information has a typedef of that name (gdb's lexer asks the symbol table the
+same question), and ``struct``/``union``/``enum`` tags are looked up as they
+are read.  Types are resolved while parsing, so ``ptype struct nosuch`` fails
+with gdb's "No struct type named nosuch.".
+
+The tree is made of tuples; :mod:`vmdebug.debugger.evaluate` walks it.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from vmdebug.debugger import values as V
-from vmdebug.debugger.values import CType, DebugError, Value
+from vmdebug.debuginfo import ctype as T
+from vmdebug.debuginfo.ctype import CType
+from vmdebug.debugger.values import DebugError
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
-  | (?P<num>0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*)
+  | (?P<float>(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?[fFlL]?|\d+[eE][-+]?\d+[fFlL]?)
+  | (?P<num>0[xX][0-9a-fA-F]+[uUlL]*|0[bB][01]+[uUlL]*|\d+[uUlL]*)
   | (?P<char>'(?:\\.|[^\\'])+')
   | (?P<str>"(?:\\.|[^\\"])*")
   | (?P<dollar>\$\$?[A-Za-z_0-9]*)
   | (?P<ident>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<op><<|>>|<=|>=|==|!=|&&|\|\||->|[-+*/%&|^~!()\[\]<>,?:.=@{}])
+  | (?P<op><<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||->|\+\+|--|[-+*/%&|^]=|[-+*/%&|^~!()\[\]<>,?:.=@{}])
 """, re.X)
 
-_TYPE_WORDS = {"int", "char", "short", "long", "unsigned", "signed", "void", "struct", "const", "volatile",
-               *V.BASE_TYPES}
-
-_BINARY = {  # precedence (higher binds tighter)
+# c-exp.y precedence, loosest first (the comma and assignment are handled apart).
+_BINARY = {
     "||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6, "<": 7, ">": 7, "<=": 7, ">=": 7,
-    "<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10, "@": 11,
+    "<<": 8, ">>": 8, "@": 9, "+": 10, "-": 10, "*": 11, "/": 11, "%": 11,
 }
+_ASSIGN = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
+_TYPE_WORDS = {"int", "char", "short", "long", "unsigned", "signed", "void", "float", "double", "_Bool",
+               "struct", "union", "enum", "const", "volatile"}
+
+_ESCAPES = {"n": 10, "t": 9, "r": 13, "a": 7, "b": 8, "f": 12, "v": 11, "e": 27, "\\": 92, "'": 39, '"': 34,
+            "?": 63}
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:
@@ -48,11 +58,56 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def unescape(body: str) -> bytes:
+    """C escapes in a char or string literal (gdb c-lang.c c_parse_escape)."""
+    out = bytearray()
+    i = 0
+    raw = body.encode("utf-8", "surrogateescape")
+    while i < len(raw):
+        c = raw[i]
+        if c != 0x5C or i + 1 >= len(raw):
+            out.append(c)
+            i += 1
+            continue
+        e = chr(raw[i + 1])
+        if e in _ESCAPES:
+            out.append(_ESCAPES[e])
+            i += 2
+        elif e == "x":
+            j = i + 2
+            while j < len(raw) and chr(raw[j]) in "0123456789abcdefABCDEF":
+                j += 1
+            if j == i + 2:
+                raise DebugError("\\x escape without a following hex digit")
+            out.append(int(raw[i + 2:j], 16) & 0xFF)
+            i = j
+        elif e in "01234567":
+            j = i + 1
+            while j < len(raw) and j < i + 4 and chr(raw[j]) in "01234567":
+                j += 1
+            out.append(int(raw[i + 1:j], 8) & 0xFF)
+            i = j
+        else:
+            out.append(raw[i + 1])
+            i += 2
+    return bytes(out)
+
+
+class TypeScope:
+    """What the parser asks the program: typedef names and tags (None: no such type)."""
+
+    def __init__(self, typedef: Callable[[str], CType | None] | None = None,
+                 tag: Callable[[str, str], CType | None] | None = None) -> None:
+        self.typedef = typedef or (lambda name: None)
+        self.tag = tag or (lambda kind, name: None)
+
+
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, scope: TypeScope) -> None:
         self.text = text
         self.toks = tokenize(text)
         self.i = 0
+        self.scope = scope
 
     def peek(self, k: int = 0) -> tuple[str, str]:
         j = self.i + k
@@ -64,7 +119,19 @@ class _Parser:
         return t
 
     def error(self) -> DebugError:
-        rest = " ".join(v for _, v in self.toks[self.i:])
+        rest = self.text
+        # gdb quotes the input from the token that failed to the end.
+        if self.i < len(self.toks):
+            pos = 0
+            for _ in range(self.i):
+                m = _TOKEN.match(self.text, pos)
+                while m is not None and m.lastgroup == "ws":
+                    pos = m.end()
+                    m = _TOKEN.match(self.text, pos)
+                pos = m.end() if m is not None else pos
+            rest = self.text[pos:].lstrip()
+        else:
+            rest = ""
         return DebugError(f"A syntax error in expression, near `{rest}'.")
 
     def expect(self, op: str) -> None:
@@ -72,26 +139,48 @@ class _Parser:
             raise self.error()
         self.i += 1
 
+    # ---- expressions --------------------------------------------------------------
     def parse(self) -> Any:
         if not self.toks:
             raise DebugError("Argument required (expression to compute).")
-        node = self.expr()
+        if self.starts_type() and self._type_only():
+            return ("type", self.type_name())
+        node = self.comma()
         if self.peek()[0] != "eof":
             raise self.error()
         return node
 
-    def expr(self) -> Any:
-        node = self.ternary()
-        if self.peek() == ("op", "="):
+    def _type_only(self) -> bool:
+        """A whole expression that is a type name (``ptype struct node``, ``whatis int *``)."""
+        save = self.i
+        try:
+            self.type_name()
+            return self.peek()[0] == "eof"
+        except DebugError:
+            return False
+        finally:
+            self.i = save
+
+    def comma(self) -> Any:
+        node = self.assign()
+        while self.peek() == ("op", ","):
             self.take()
-            return ("assign", node, self.expr())
+            node = ("comma", node, self.assign())
+        return node
+
+    def assign(self) -> Any:
+        node = self.ternary()
+        kind, op = self.peek()
+        if kind == "op" and op in _ASSIGN:
+            self.take()
+            return ("assign", op, node, self.assign())
         return node
 
     def ternary(self) -> Any:
         cond = self.binary(1)
         if self.peek() == ("op", "?"):
             self.take()
-            a = self.expr()
+            a = self.comma()
             self.expect(":")
             return ("?", cond, a, self.ternary())
         return cond
@@ -107,301 +196,323 @@ class _Parser:
             right = self.binary(prec + 1)
             left = ("bin", op, left, right)
 
-    def is_type_start(self) -> bool:
-        kind, v = self.peek(1)
-        return self.peek() == ("op", "(") and kind == "ident" and v in _TYPE_WORDS
-
-    def ctype(self) -> CType:
-        words = []
-        while self.peek()[0] == "ident" or self.peek() == ("op", "*"):
-            words.append(self.take()[1])
-        return V.parse_ctype(" ".join(words))
+    def starts_type(self, k: int = 0) -> bool:
+        kind, v = self.peek(k)
+        if kind != "ident":
+            return False
+        if v in _TYPE_WORDS:
+            return True
+        return self.scope.typedef(v) is not None
 
     def unary(self) -> Any:
         kind, v = self.peek()
         if kind == "op" and v in ("-", "+", "!", "~", "*", "&"):
             self.take()
             return ("un", v, self.unary())
-        if kind == "ident" and v == "sizeof":
+        if kind == "op" and v in ("++", "--"):
             self.take()
-            if self.is_type_start():
+            return ("pre", v, self.unary())
+        if kind == "ident" and v in ("sizeof", "_Alignof", "alignof"):
+            self.take()
+            if self.peek() == ("op", "(") and self.starts_type(1):
                 self.take()
-                t = self.ctype()
+                t = self.type_name()
                 self.expect(")")
-                return ("num", t.size, V.UINT)
-            return ("sizeof", self.unary())
-        if self.is_type_start():
+                return ("sizeof_type" if v == "sizeof" else "alignof_type", t)
+            return ("sizeof" if v == "sizeof" else "alignof", self.unary())
+        if kind == "op" and v == "(" and self.starts_type(1):
             self.take()
-            t = self.ctype()
+            t = self.type_name()
             self.expect(")")
             return ("cast", t, self.unary())
+        if kind == "op" and v == "{" and self.starts_type(1):
+            self.take()                                   # gdb's {TYPE} ADDR
+            t = self.type_name()
+            self.expect("}")
+            return ("brace", t, self.unary())
         return self.postfix()
 
     def postfix(self) -> Any:
         node = self.primary()
-        while self.peek() in (("op", "["), ("op", "."), ("op", "->")):
-            op = self.take()[1]
-            if op == "[":
-                idx = self.expr()
+        while True:
+            kind, v = self.peek()
+            if (kind, v) == ("op", "["):
+                self.take()
+                idx = self.comma()
                 self.expect("]")
-                node = ("un", "*", ("bin", "+", node, idx))
-                continue
-            kind, name = self.take()
-            if kind != "ident":
-                self.i -= 1
-                raise self.error()
-            node = ("member", ("un", "*", node) if op == "->" else node, name)
-        return node
+                node = ("index", node, idx)
+            elif kind == "op" and v in (".", "->"):
+                self.take()
+                k2, name = self.take()
+                if k2 != "ident":
+                    self.i -= 1
+                    raise self.error()
+                node = ("member" if v == "." else "ptrmember", node, name)
+            elif (kind, v) == ("op", "("):
+                self.take()
+                args = []
+                if self.peek() != ("op", ")"):
+                    args.append(self.assign())
+                    while self.peek() == ("op", ","):
+                        self.take()
+                        args.append(self.assign())
+                self.expect(")")
+                node = ("call", node, args)
+            elif kind == "op" and v in ("++", "--"):
+                self.take()
+                node = ("post", v, node)
+            else:
+                return node
 
     def primary(self) -> Any:
         kind, v = self.take()
         if kind == "num":
-            digits = v.rstrip("uUlL")
-            n = int(digits, 16) if digits[:2].lower() == "0x" else (int(digits, 8) if len(digits) > 1 and
-                                                                    digits[0] == "0" else int(digits))
-            # C's rules (C11 6.4.4.1) with i386 sizes: a decimal literal is int, else long
-            # long; a hex or octal one may also be unsigned int; a 'u' suffix makes it unsigned.
-            decimal = not (digits[:2].lower() == "0x" or (len(digits) > 1 and digits[0] == "0"))
-            suffix = v[len(digits):].lower()
-            if "ll" in suffix:
-                t = V.ULONGLONG if "u" in suffix else V.LONGLONG
-            elif "u" in suffix:
-                t = V.UINT if n <= 0xFFFFFFFF else V.ULONGLONG
-            elif n <= 0x7FFFFFFF:
-                t = V.INT
-            elif n <= 0xFFFFFFFF and not decimal:
-                t = V.UINT
-            else:
-                t = V.LONGLONG if n <= 0x7FFFFFFFFFFFFFFF else V.ULONGLONG
-            return ("num", n, t)
+            return number(v)
+        if kind == "float":
+            return float_literal(v)
         if kind == "char":
-            body = v[1:-1].encode().decode("unicode_escape")
-            return ("num", ord(body[0]) if body else 0, V.CHAR)
+            data = unescape(v[1:-1])
+            if len(data) != 1:
+                raise DebugError(f"Invalid character constant.")
+            c = data[0]
+            return ("num", c - 256 if c >= 128 else c, T.CHAR)
         if kind == "str":
-            return ("str", v[1:-1].encode().decode("unicode_escape"))
+            data = unescape(v[1:-1])
+            while self.peek()[0] == "str":                 # "a" "b" concatenates
+                data += unescape(self.take()[1][1:-1])
+            return ("str", data)
         if kind == "dollar":
             return ("dollar", v)
         if kind == "ident":
-            return ("sym", v)
+            if v in _TYPE_WORDS or self.scope.typedef(v) is not None:
+                self.i -= 1
+                raise DebugError(f"Attempt to use a type name as an expression")
+            return ("var", v)
         if (kind, v) == ("op", "("):
-            node = self.expr()
+            node = self.comma()
             self.expect(")")
             return node
         self.i -= 1
         raise self.error()
 
+    # ---- types ------------------------------------------------------------------------
+    def type_name(self) -> CType:
+        """Specifiers, then an abstract declarator (``int``, ``struct node *``, ``char (*)[4]``)."""
+        base = self.specifiers()
+        return self.abstract(base)
 
-def parse(text: str) -> Any:
-    return _Parser(text).parse()
+    def specifiers(self) -> CType:
+        const = volatile = False
+        words: list[str] = []
+        base: CType | None = None
+        while self.peek()[0] == "ident":
+            v = self.peek()[1]
+            if v == "const":
+                const = True
+            elif v == "volatile":
+                volatile = True
+            elif v in ("struct", "union", "enum"):
+                if base is not None or words:
+                    break
+                self.take()
+                k, name = self.take()
+                if k != "ident":
+                    self.i -= 1
+                    raise self.error()
+                base = self.scope.tag(v, name)
+                if base is None:
+                    raise DebugError(f"No {v} type named {name}.")
+                continue
+            elif v in ("int", "char", "short", "long", "unsigned", "signed", "float", "double", "_Bool", "void"):
+                if base is not None:
+                    break
+                words.append(v)
+            elif not words and base is None and self.scope.typedef(v) is not None:
+                base = self.scope.typedef(v)
+            else:
+                break
+            self.take()
+        if words:
+            key = " ".join(words)
+            base = self.scope.typedef(key) if len(words) == 1 and words[0] not in ("unsigned", "signed") else None
+            if base is None:
+                base = _primitive(words)
+            if base is None:
+                raise DebugError(f"A syntax error in expression, near `{self._rest()}'.")
+        if base is None:
+            raise self.error()
+        if const or volatile:
+            base = T.qualified(base, const or base.const, volatile or base.volatile)
+        return base
+
+    def _rest(self) -> str:
+        return " ".join(v for _, v in self.toks[self.i:])
+
+    def abstract(self, base: CType) -> CType:
+        """Pointers, then an optional parenthesised declarator, then arrays and
+        parameter lists (applied inside out, as C reads them)."""
+        t = base
+        while self.peek() == ("op", "*"):
+            self.take()
+            t = T.pointer_to(t)
+            const = volatile = False
+            while self.peek()[0] == "ident" and self.peek()[1] in ("const", "volatile"):
+                if self.take()[1] == "const":
+                    const = True
+                else:
+                    volatile = True
+            if const or volatile:
+                t = T.qualified(t, const, volatile)
+        inner: list[Any] | None = None
+        if self.peek() == ("op", "(") and self.peek(1) in (("op", "*"), ("op", "(")):
+            self.take()
+            inner = self._collect_inner()
+            self.expect(")")
+        t = self._suffixes(t)
+        if inner is not None:
+            t = self._apply_inner(t, inner)
+        return t
+
+    def _collect_inner(self) -> list[Any]:
+        """The tokens of ``(*...)`` in an abstract declarator, as a list of actions."""
+        actions: list[Any] = []
+        while self.peek() == ("op", "*"):
+            self.take()
+            actions.append("*")
+        if self.peek() == ("op", "("):
+            self.take()
+            nested = self._collect_inner()
+            self.expect(")")
+            actions.append(("nested", nested))
+        while self.peek() in (("op", "["), ("op", "(")):
+            actions.append(("suffix", self._one_suffix()))
+        return actions
+
+    def _apply_inner(self, t: CType, actions: list[Any]) -> CType:
+        stars = [a for a in actions if a == "*"]
+        nested = [a for a in actions if isinstance(a, tuple) and a[0] == "nested"]
+        suffixes = [a[1] for a in actions if isinstance(a, tuple) and a[0] == "suffix"]
+        for _ in stars:
+            t = T.pointer_to(t)
+        for s in reversed(suffixes):
+            t = s(t)
+        for n in nested:
+            t = self._apply_inner(t, n[1])
+        return t
+
+    def _one_suffix(self) -> Callable[[CType], CType]:
+        if self.peek() == ("op", "["):
+            self.take()
+            count = None
+            if self.peek()[0] == "num":
+                count = number(self.take()[1])[1]
+            self.expect("]")
+            return lambda t, n=count: _array(t, n)
+        self.take()                                         # "(": a parameter list
+        params: list[CType] = []
+        varargs = False
+        if self.peek() != ("op", ")"):
+            while True:
+                if self.peek() == ("op", "."):
+                    for _ in range(3):
+                        self.expect(".")
+                    varargs = True
+                    break
+                params.append(self.type_name())
+                if self.peek() != ("op", ","):
+                    break
+                self.take()
+        self.expect(")")
+        if len(params) == 1 and params[0].code == "void" and params[0].name == "void":
+            params = []
+        return lambda t, p=params, va=varargs: T.func_type(t, p, va, True)
+
+    def _suffixes(self, t: CType) -> CType:
+        suffixes = []
+        while self.peek() in (("op", "["), ("op", "(")):
+            if self.peek() == ("op", "(") and not (self.starts_type(1) or self.peek(1) == ("op", ")")):
+                break
+            suffixes.append(self._one_suffix())
+        for s in reversed(suffixes):
+            t = s(t)
+        return t
 
 
-@dataclass
-class EvalContext:
-    """What an expression can see.  Subclassed/filled by the debugger."""
-
-    read_reg: Callable[[str], Value | None]
-    read_mem: Callable[[int, int], bytes]           # raises DebugError when unmapped
-    lookup_symbol: Callable[[str], Value | None]
-    history: list[Value] = field(default_factory=list)
-    convenience: dict[str, Value] = field(default_factory=dict)
-    regs_read: set[str] = field(default_factory=set)
-    mem_read: list[tuple[int, int]] = field(default_factory=list)
-
-    def load(self, t: CType, addr: int) -> Value:
-        t = V.resolve_struct(t)
-        if t.is_struct or t.is_array:
-            self.read_mem(addr & 0xFFFFFFFF, max(min(t.size, 4), 1))   # must be readable
-            self.mem_read.append((addr & 0xFFFFFFFF, t.size))
-            return Value(t, addr & 0xFFFFFFFF, addr & 0xFFFFFFFF)
-        size = t.size if t.size > 0 else 4
-        data = self.read_mem(addr & 0xFFFFFFFF, size)
-        self.mem_read.append((addr & 0xFFFFFFFF, size))
-        return Value(t, V.wrap(int.from_bytes(data, "little"), t), addr & 0xFFFFFFFF)
+def _array(t: CType, count: int | None) -> CType:
+    a = CType("array", None, 0, t)
+    a.count = count
+    a.size = (count or 0) * t.length
+    return a
 
 
-def _rvalue(ctx: EvalContext, v: Value) -> Value:
-    if v.type.name == "nodebug":
-        raise DebugError(f"'{v.name}' has unknown type; cast it to its declared type")
-    if v.type.is_array and v.type.target is not None:   # an array decays to a pointer to its first element
-        return Value(V.ptr_to(v.type.target), v.address or 0)
-    return v
+def _primitive(words: list[str]) -> CType | None:
+    """gdb's C type keywords in any order (c-exp.y typebase)."""
+    key = " ".join(words)
+    found = T.PRIMITIVES.get(key)
+    if found is not None:
+        return found
+    unsigned = "unsigned" in words
+    signed = "signed" in words
+    longs = words.count("long")
+    if "char" in words:
+        return T.UCHAR if unsigned else T.SCHAR if signed else T.CHAR
+    if "short" in words:
+        return T.USHORT if unsigned else T.SHORT
+    if "double" in words:
+        return T.LONG_DOUBLE if longs else T.DOUBLE
+    if longs >= 2:
+        return T.ULONGLONG if unsigned else T.LONGLONG
+    if longs == 1:
+        return T.ULONG if unsigned else T.LONG
+    if set(words) <= {"int", "unsigned", "signed"}:
+        return T.UINT if unsigned else T.INT
+    return None
 
 
-def _arith_type(a: CType, b: CType) -> CType:
-    if a.size == 8 or b.size == 8:
-        return V.ULONGLONG if (not a.signed and a.size == 8) or (not b.signed and b.size == 8) else V.LONGLONG
-    if (not a.signed and a.size >= 4) or (not b.signed and b.size >= 4):
-        return V.UINT
-    return V.INT
-
-
-def _binop(op: str, a: Value, b: Value) -> Value:
-    ta, tb = a.type, b.type
-    if op in ("+", "-") and ta.is_ptr and tb.is_int:
-        step = max(ta.target.size, 1) if ta.target and ta.target.name not in ("void", "func") else 1
-        n = a.value + (b.value * step if op == "+" else -b.value * step)
-        return Value(ta, n & 0xFFFFFFFF)
-    if op == "+" and tb.is_ptr and ta.is_int:
-        return _binop("+", b, a)
-    if op == "-" and ta.is_ptr and tb.is_ptr:
-        step = max(ta.target.size, 1) if ta.target and ta.target.name not in ("void", "func") else 1
-        return Value(V.INT, V.wrap((a.value - b.value) // step, V.INT))
-    x = a.unsigned if ta.is_ptr else a.value
-    y = b.unsigned if tb.is_ptr else b.value
-    t = V.UINT if ta.is_ptr or tb.is_ptr else _arith_type(ta, tb)
-    if not t.signed:
-        x &= (1 << (8 * t.size)) - 1
-        y &= (1 << (8 * t.size)) - 1
-    if op in ("==", "!=", "<", ">", "<=", ">=", "&&", "||"):
-        r = {"==": x == y, "!=": x != y, "<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y,
-             "&&": bool(x) and bool(y), "||": bool(x) or bool(y)}[op]
-        return Value(V.INT, int(r))
-    if op in ("/", "%") and y == 0:
-        raise DebugError("Division by zero")
-    if op == "/":
-        r = abs(x) // abs(y) * (1 if (x < 0) == (y < 0) else -1)
-    elif op == "%":
-        r = abs(x) % abs(y) * (1 if x >= 0 else -1)
+def number(text: str) -> tuple[str, int, CType]:
+    """An integer literal with C's typing (C11 6.4.4.1, i386 sizes) as gdb 13 types it."""
+    digits = text.rstrip("uUlL")
+    suffix = text[len(digits):].lower()
+    low = digits.lower()
+    if low.startswith("0x"):
+        n, decimal = int(digits, 16), False
+    elif low.startswith("0b"):
+        n, decimal = int(digits[2:], 2), False
+    elif len(digits) > 1 and digits[0] == "0":
+        if any(c in "89" for c in digits):
+            raise DebugError(f"Invalid number \"{text}\".")
+        n, decimal = int(digits, 8), False
     else:
-        r = {"+": lambda: x + y, "-": lambda: x - y, "*": lambda: x * y, "&": lambda: x & y,
-             "|": lambda: x | y, "^": lambda: x ^ y, "<<": lambda: x << (y & 63),
-             ">>": lambda: x >> (y & 63)}[op]()
-    if op in ("<<", ">>"):
-        t = V.INT if ta.size < 4 else (ta if ta.is_int else V.UINT)
-    return Value(t, V.wrap(r, t))
+        n, decimal = int(digits), True
+    if "ll" in suffix:
+        t = T.ULONGLONG if "u" in suffix or n > 0x7FFFFFFFFFFFFFFF else T.LONGLONG
+    elif "l" in suffix:
+        if "u" in suffix:
+            t = T.ULONG if n <= 0xFFFFFFFF else T.ULONGLONG
+        else:
+            t = T.LONG if n <= 0x7FFFFFFF else (T.ULONG if n <= 0xFFFFFFFF and not decimal else
+                                              T.LONGLONG if n <= 0x7FFFFFFFFFFFFFFF else T.ULONGLONG)
+    elif "u" in suffix:
+        t = T.UINT if n <= 0xFFFFFFFF else T.ULONGLONG
+    elif n <= 0x7FFFFFFF:
+        t = T.INT
+    elif n <= 0xFFFFFFFF and not decimal:
+        t = T.UINT
+    elif n <= 0x7FFFFFFFFFFFFFFF:
+        t = T.LONGLONG
+    elif not decimal or n <= 0xFFFFFFFFFFFFFFFF:
+        t = T.ULONGLONG
+    else:
+        raise DebugError("Numeric constant too large.")
+    return ("num", n, t)
 
 
-def evaluate(node: Any, ctx: EvalContext) -> Value:
-    kind = node[0]
-    if kind == "num":
-        return Value(node[2], V.wrap(node[1], node[2]))
-    if kind == "str":
-        raise DebugError("evaluation of this expression requires the program to have a function \"malloc\".")
-    if kind == "dollar":
-        return _dollar(node[1], ctx)
-    if kind == "sym":
-        v = ctx.lookup_symbol(node[1])
-        if v is None:
-            raise DebugError(f'No symbol "{node[1]}" in current context.')
-        return v
-    if kind == "un":
-        op = node[1]
-        if op == "&":
-            inner = evaluate(node[2], ctx)
-            if inner.type.name == "func" or inner.type.name == "nodebug_text":
-                return Value(V.CODE_PTR, inner.value)
-            if inner.address is None:
-                raise DebugError("Attempt to take address of value not located in memory.")
-            return Value(V.ptr_to(inner.type), inner.address)
-        v = _rvalue(ctx, evaluate(node[2], ctx))
-        if op == "*":
-            if v.type.is_ptr:
-                target = v.type.target
-                assert target is not None
-                if target.name == "void":
-                    raise DebugError("Attempt to take contents of a non-pointer value.")
-                if target.name == "func":
-                    return Value(V.FUNC, v.unsigned, v.unsigned)
-                return ctx.load(target, v.unsigned)
-            if v.type.is_int:
-                return ctx.load(V.INT, v.unsigned)
-            raise DebugError("Attempt to take contents of a non-pointer value.")
-        if op == "-":
-            t = V.INT if v.type.size < 4 else v.type
-            return Value(t, V.wrap(-v.value, t))
-        if op == "+":
-            return v
-        if op == "!":
-            return Value(V.INT, int(not v.value))
-        if op == "~":
-            t = V.INT if v.type.size < 4 else v.type
-            return Value(t, V.wrap(~v.value, t))
-    if kind == "bin" and node[1] == "@":  # gdb's artificial array: *p@4
-        left = evaluate(node[2], ctx)
-        n = _rvalue(ctx, evaluate(node[3], ctx)).value
-        if left.address is None:
-            raise DebugError("Only values in memory can be extended with '@'.")
-        if n <= 0:
-            raise DebugError("Only values in memory can be extended with '@'.")
-        return ctx.load(V.array_of(left.type, n), left.address)
-    if kind == "bin":
-        op = node[1]
-        a = _rvalue(ctx, evaluate(node[2], ctx))
-        if op == "&&" and not a.value:
-            return Value(V.INT, 0)
-        if op == "||" and a.value:
-            return Value(V.INT, 1)
-        b = _rvalue(ctx, evaluate(node[3], ctx))
-        return _binop(op, a, b)
-    if kind == "?":
-        c = _rvalue(ctx, evaluate(node[1], ctx))
-        return evaluate(node[2] if c.value else node[3], ctx)
-    if kind == "cast":
-        t: CType = node[1]
-        inner = evaluate(node[2], ctx)
-        if inner.type.name == "nodebug":
-            return ctx.load(t, inner.address or 0)
-        return Value(t, V.wrap(inner.value, t) if t.size else inner.value, None)
-    if kind == "member":
-        base = evaluate(node[1], ctx)
-        t = V.resolve_struct(base.type)
-        if not t.is_struct:
-            raise DebugError(f"Attempt to extract a component of a value that is not a structure"
-                             f"{' pointer' if base.type.is_ptr else ''}.")
-        if not t.fields:
-            raise DebugError(f"The layout of {t.name} is unknown.")
-        for fname, ftype, off in t.fields:
-            if fname == node[2]:
-                if base.address is None:
-                    raise DebugError("Attempt to take address of value not located in memory.")
-                return ctx.load(ftype, base.address + off)
-        raise DebugError(f"There is no member named {node[2]}.")
-    if kind == "sizeof":
-        v = evaluate(node[1], ctx)
-        return Value(V.UINT, max(v.type.size, 1))
-    if kind == "assign":
-        raise DebugError("Cannot change the past: the history is read-only (vmdebug replays a recording).")
-    raise DebugError("A syntax error in expression.")
+def float_literal(text: str) -> tuple[str, float, CType]:
+    suffix = text[-1].lower() if text[-1] in "fFlL" else ""
+    body = text[:-1] if suffix else text
+    t = T.FLOAT if suffix == "f" else T.LONG_DOUBLE if suffix == "l" else T.DOUBLE
+    return ("float", float(body), t)
 
 
-_REG8 = {"al": ("eax", 0), "cl": ("ecx", 0), "dl": ("edx", 0), "bl": ("ebx", 0),
-         "ah": ("eax", 8), "ch": ("ecx", 8), "dh": ("edx", 8), "bh": ("ebx", 8)}
-_REG16 = {"ax": "eax", "cx": "ecx", "dx": "edx", "bx": "ebx", "sp": "esp", "bp": "ebp", "si": "esi",
-          "di": "edi"}
-
-
-def _dollar(name: str, ctx: EvalContext) -> Value:
-    body = name[1:]
-    hist = ctx.history
-    if body == "" or body.startswith("$"):
-        back = body[1:]
-        k = (int(back) if back else 1) if body.startswith("$") else 0
-        if not hist and k <= 1:
-            raise DebugError("The history is empty.")
-        if k >= len(hist):
-            raise DebugError(f"History does not go back to $${k}.")
-        return hist[-1 - k]
-    if body.isdigit():
-        n = int(body)
-        if n == 0 or n > len(hist):
-            raise DebugError(f"History has not yet reached ${n}.")
-        return hist[n - 1]
-    reg = {"pc": "eip", "sp": "esp", "fp": "ebp", "ps": "eflags"}.get(body, body)
-    v = ctx.read_reg(reg)
-    if v is not None:
-        ctx.regs_read.add(reg)
-        return v
-    if body in _REG16:
-        full = ctx.read_reg(_REG16[body])
-        if full is not None:
-            ctx.regs_read.add(_REG16[body])
-            return Value(V.INT16, V.wrap(full.unsigned & 0xFFFF, V.INT16))
-    if body in _REG8:
-        r, shift = _REG8[body]
-        full = ctx.read_reg(r)
-        if full is not None:
-            ctx.regs_read.add(r)
-            return Value(V.INT8, V.wrap(full.unsigned >> shift & 0xFF, V.INT8))
-    if body in ctx.convenience:
-        return ctx.convenience[body]
-    return Value(V.VOID, 0)
+def parse(text: str, scope: TypeScope | None = None) -> Any:
+    return _Parser(text, scope or TypeScope()).parse()

@@ -1,4 +1,4 @@
-"""Output shapes of gdb 13: ``print`` values, ``info registers``, ``x/FMT``.
+"""Output shapes of gdb 13: ``info registers`` and ``x/FMT``.
 
 Column widths and separators are gdb's (gdb/infcmd.c
 ``default_print_one_register_info``: the name padded to 15 columns, the raw
@@ -11,142 +11,11 @@ from typing import Callable
 
 from events import codes as C
 from vmdebug.debugger import values as V
-from vmdebug.debugger.values import DebugError, Value
+from vmdebug.debugger.values import DebugError
 
 #: Segment registers as Linux sets them for a 32-bit user process (__USER32_CS / __USER_DS on x86-64).
 SEGMENT_REGS = (("cs", 0x23), ("ss", 0x2B), ("ds", 0x2B), ("es", 0x2B), ("fs", 0x0), ("gs", 0x0))
 GENERAL = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags")
-
-
-def reg_value(regs: list[int], name: str) -> Value | None:
-    """A register as gdb types it."""
-    if name in C.REG_IDS and name != "cr3":
-        v = regs[C.REG_IDS[name]]
-        if name in ("esp", "ebp"):
-            return Value(V.VOID_PTR, v)
-        if name == "eip":
-            return Value(V.CODE_PTR, v)
-        if name == "eflags":
-            return Value(V.EFLAGS, v)
-        return Value(V.INT, V.wrap(v, V.INT))
-    for n, v in SEGMENT_REGS:
-        if n == name:
-            return Value(V.INT, v)
-    return None
-
-
-Reader = Callable[[int, int], "bytes | None"]
-
-
-def _char_array(data: bytes) -> str:
-    """gdb's char array: one trailing NUL dropped, runs of 10 or more as ``'x' <repeats N times>``."""
-    if data.endswith(b"\0"):
-        data = data[:-1]
-    parts: list[str] = []
-    i = 0
-    quoted = ""
-    while i < len(data):
-        j = i
-        while j < len(data) and data[j] == data[i]:
-            j += 1
-        if j - i >= 10:
-            if quoted:
-                parts.append(f'"{quoted}"')
-                quoted = ""
-            parts.append(f"'{V.char_repr(data[i])}' <repeats {j - i} times>")
-        else:
-            quoted += "".join(V.char_repr(b, '"') for b in data[i:j])
-        i = j
-    if quoted or not parts:
-        parts.append(f'"{quoted}"')
-    return ", ".join(parts)
-
-
-def aggregate(v: Value, label: Callable[[int], str], read_string: Callable[[int], bytes | None],
-              read: Reader) -> str:
-    """A struct as ``{a = 1, next = 0x0}``, an array as ``{1, 2}`` or a string."""
-    t = V.resolve_struct(v.type)
-    addr = v.address or 0
-    if t.is_array and t.target is not None:
-        elem = V.resolve_struct(t.target)
-        n = t.size // max(elem.size, 1)
-        if elem.name in ("char", "unsigned char"):
-            data = read(addr, t.size)
-            return _char_array(data) if data is not None else f"<error: Cannot access memory at address {addr:#x}>"
-        items = [_member(Value(elem, 0, addr + k * elem.size), label, read_string, read) for k in range(min(n, 200))]
-        return "{" + ", ".join(items) + ("..." if n > 200 else "") + "}"
-    if not t.fields:
-        return "<incomplete type>"
-    return "{" + ", ".join(f"{name} = {_member(Value(ft, 0, addr + off), label, read_string, read)}"
-                           for name, ft, off in t.fields) + "}"
-
-
-def _member(v: Value, label: Callable[[int], str], read_string: Callable[[int], bytes | None], read: Reader) -> str:
-    t = V.resolve_struct(v.type)
-    if t.is_struct or t.is_array:
-        return aggregate(Value(t, 0, v.address), label, read_string, read)
-    data = read(v.address or 0, t.size)
-    if data is None:
-        return f"<error: Cannot access memory at address {v.address or 0:#x}>"
-    val = Value(t, V.wrap(int.from_bytes(data, "little"), t), v.address)
-    if t.is_ptr:
-        tgt = t.target
-        if tgt is not None and tgt.name in ("char", "unsigned char"):
-            return natural(val, label, read_string)
-        return f"{val.unsigned:#x}"
-    return natural(val, label, read_string)
-
-
-def natural(v: Value, label: Callable[[int], str], read_string: Callable[[int], bytes | None],
-            read: Reader | None = None) -> str:
-    """A value printed without a format letter."""
-    t = V.resolve_struct(v.type)
-    if (t.is_struct or t.is_array) and read is not None:
-        return aggregate(v, label, read_string, read)
-    if t.name == "void":
-        return "void"
-    if t.name == "i386_eflags":
-        return V.eflags_text(v.unsigned)
-    if t.name in ("char", "unsigned char", "int8_t"):
-        return V.char_text(v.value) if t.name != "int8_t" else str(v.value)
-    if t.name == "func" or t.name == "nodebug_text":
-        addr = v.value & 0xFFFFFFFF
-        lab = label(addr)
-        return "{<text variable, no debug info>} " + f"{addr:#x}" + (f" {lab}" if lab else "")
-    if t.is_ptr:
-        target = t.target
-        assert target is not None
-        addr = v.unsigned
-        if target.name == "func":
-            lab = label(addr)
-            return f"({t.spelling()}) {addr:#x}" + (f" {lab}" if lab else "")
-        if target.name in ("char", "unsigned char") and not addr:
-            return "0x0"
-        if target.name in ("char", "unsigned char"):
-            data = read_string(addr)
-            text = f"{addr:#x}"
-            if data is None:
-                return text + f" <error: Cannot access memory at address {addr:#x}>"
-            return text + " " + V.string_text(data)
-        return f"({t.spelling()}) {addr:#x}"
-    if t.name == "nodebug":
-        raise DebugError(f"'{v.name}' has unknown type; cast it to its declared type")
-    return str(v.value)
-
-
-def formatted(v: Value, fmt: str, label: Callable[[int], str],
-              read_string: Callable[[int], bytes | None], read: Reader | None = None) -> str:
-    """``print/FMT`` of one value."""
-    if fmt in ("", "s"):
-        return natural(v, label, read_string, read)
-    if v.type.name == "void":
-        return "void"
-    if v.type.name == "nodebug":
-        raise DebugError(f"'{v.name}' has unknown type; cast it to its declared type")
-    size = v.type.size if v.type.size > 0 else 4
-    if fmt == "c":
-        return V.char_text(v.value)
-    return V.format_int(v.value, size, fmt, label)
 
 
 def info_register_line(name: str, value: int, label: str = "") -> str:
@@ -159,7 +28,7 @@ def info_register_line(name: str, value: int, label: str = "") -> str:
     elif name == "eflags":
         nat = V.eflags_text(value)
     else:
-        nat = str(V.wrap(value, V.INT))
+        nat = str(value - (1 << 32) if value & 0x80000000 else value)
     return f"{name:<15}{raw:<19} {nat}"
 
 

@@ -1,36 +1,56 @@
-"""Stack frames: from the shadow call stack, checked against the ebp chain.
+"""Stack frames: the recorded calls, unwound with gcc's call frame information.
 
 The recording keeps a shadow call stack (every ``call`` pushes (function,
 call site, return address, where the return address was stored), every
 ``ret`` pops), so the list of frames is exact even when the program wrecked
-its own stack.  The ebp chain is what a real debugger walks (cdecl, i386
-System V ABI: ``[ebp]`` = caller's ebp, ``[ebp+4]`` = return address,
-``[ebp+8]`` = first argument); walking it too and comparing shows *where* a
-program overwrote a saved ebp or a return address (a stack smash).
+its own stack.  Each frame's registers are what gdb would compute: frame 0
+has the CPU's; a caller's come from unwinding its callee with the
+``.debug_frame`` rules (:mod:`vmdebug.debuginfo.unwind`) - callee-saved
+registers restored, the stack pointer set to the CFA - so a variable kept
+in a register or addressed from the stack pointer is found at -O2 too.  Code
+without call frame information (hand-written assembly) is unwound the old
+way: the CFA is just above the stored return address and ebp follows the
+saved-ebp chain (cdecl, i386 System V ABI: ``[ebp]`` = caller's ebp).
+
+Inlined calls become frames of their own, innermost first, as gdb shows them
+(gdb/inline-frame.c): at a pc where an inlined block starts, frame 0 is the
+caller's (gdb's skip_inline_frames), so a stop at the call site reads as in
+the source.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from events import codes as C
-from vmdebug.debugger.program_info import CFunction, Sym
+from vmdebug.debugger.program_info import Sym
 
 if TYPE_CHECKING:
     from vmdebug.debugger.session import Debugger
+    from vmdebug.debuginfo.symbols import Block, Function
+
+NREGS = 10                      # eax .. eflags: the DWARF numbers of i386 are the CPU's order
 
 
 @dataclass
 class Frame:
     level: int
     pc: int
-    func: Sym | None
+    func: Sym | None             # the ELF symbol of the code (for names without DWARF)
     name: str                    # function name ("??" if unknown)
     ret_slot: int | None         # where this frame's return address is stored
     saved_ret: int | None        # the return address the call pushed (shadow stack)
-    cfunc: CFunction | None
     sp: int                      # lowest address of the frame (esp for frame 0)
     fp: int | None = None        # the frame's ebp (from the ebp chain), None if unknown
+    regs: dict[int, int | None] = field(default_factory=dict)   # DWARF regno -> value here
+    cfa: int | None = None       # the canonical frame address (caller's sp before the call)
+    function: "Function | None" = None    # the DWARF function whose code this is
+    block: "Block | None" = None          # the innermost block in scope in this frame
+    inline: "Block | None" = None         # for an inline frame: the inlined block it stands for
+    inner_inline: "Block | None" = None   # the inline frame just inside this one, if any
+    real: int = 0                # index of the real (non-inline) frame this belongs to
+    lookup: int = 0              # the pc to find blocks, lines and location entries with
+    skipped_inline: "Block | None" = None  # frame 0: an inlined call whose first pc this is
 
     @property
     def base(self) -> int | None:
@@ -41,32 +61,96 @@ class Frame:
     def args_at(self) -> int | None:
         return None if self.ret_slot is None else self.ret_slot + 4
 
+    @property
+    def is_inline(self) -> bool:
+        return self.inline is not None
+
+
+    @property
+    def scope_function(self) -> "Function | None":
+        """The function whose parameters and locals this frame shows."""
+        if self.inline is not None and self.inline.inlined is not None:
+            return self.inline.inlined.function
+        return self.function
+
+
+def _shadow(dbg: "Debugger") -> list[tuple[int, int | None, int | None, int]]:
+    """(pc, return slot, saved return, sp) of each real frame from the recorded calls,
+    innermost first, up to main (gdb's ``backtrace past-main`` is off)."""
+    state = dbg.tl.state
+    info = dbg.info
+    stack = list(state.stack)
+    pc = state.regs[C.EIP]
+    sp = state.regs[C.ESP]
+    out = []
+    for level in range(len(stack) + 1):
+        entry = stack[-1 - level] if level < len(stack) else None
+        func = info.function_at(pc)
+        out.append((pc, entry[3] if entry else None, entry[2] if entry else None, sp))
+        if entry is None or (func is not None and func.name == "main"):
+            break
+        pc = entry[2]
+        sp = entry[3] + 4
+    return out
+
 
 def build_frames(dbg: "Debugger") -> list[Frame]:
     state = dbg.tl.state
     info = dbg.info
-    regs = state.regs
-    frames: list[Frame] = []
-    stack = list(state.stack)
-    pc = regs[C.EIP]
-    sp = regs[C.ESP]
-    for level in range(len(stack) + 1):
-        func = info.function_at(pc)
-        entry = stack[-1 - level] if level < len(stack) else None
-        name = func.name if func is not None else "??"
-        ret_slot = entry[3] if entry else None
-        saved_ret = entry[2] if entry else None
-        frames.append(Frame(level, pc, func, name, ret_slot, saved_ret, info.cfunction(name), sp))
-        if entry is None or name == "main":  # gdb's "backtrace past-main" is off by default
-            break
-        pc = entry[2]
-        sp = entry[3] + 4
-    # Each frame's ebp, from the chain: frame 0's is the register once its prologue
-    # ran (before that, the register still holds its caller's); each saved ebp at
-    # [ebp] is the caller's.  Functions that realign the stack (gcc's main) keep
-    # their ebp away from the return address, which is why this is not ret_slot - 4.
+    dwarf = dbg.debug
+    regs: dict[int, int | None] = {i: state.regs[i] for i in range(NREGS)}
+    real: list[Frame] = []
+    shadow = _shadow(dbg)
+    read = _reader(dbg)
+    for k, (pc, ret_slot, saved_ret, sp) in enumerate(shadow):
+        sym = info.function_at(pc)
+        name = sym.name if sym is not None else "??"
+        # A caller's return address may already be past its block (a call at the end of
+        # a function), so gdb looks it up at pc - 1 (get_frame_address_in_block).
+        lookup = pc - 1 if k > 0 else pc
+        f = Frame(k, pc, sym, name, ret_slot, saved_ret, sp, regs=dict(regs), lookup=lookup)
+        if dwarf is not None:
+            f.function = dwarf.function_at(lookup)
+            if f.function is not None:
+                f.name = f.function.name or name
+                f.block = f.function.innermost(lookup)
+        unwound = dwarf.frames.unwind(lookup, regs, read) if dwarf is not None else None
+        if unwound is not None:
+            f.cfa, caller = unwound
+        else:
+            f.cfa = ret_slot + 4 if ret_slot is not None else None
+            caller = dict(regs)
+            caller[C.EBP] = None
+        real.append(f)
+        if k + 1 < len(shadow):
+            nxt_pc, _slot, _ret, nxt_sp = shadow[k + 1]
+            caller[C.EIP] = nxt_pc                     # the recorded return address is the truth
+            if ret_slot is not None:
+                caller[C.ESP] = ret_slot + 4
+            regs = caller
+    _ebp_chain(dbg, real)
+    # gdb skip_inline_frames keeps an inlined call's frame when a user breakpoint stopped there.
+    at_breakpoint = getattr(dbg, "bp_stop_step", None) == dbg.tl.cursor
+    return _with_inline_frames(real, not at_breakpoint)
+
+
+def _reader(dbg: "Debugger") -> Any:
+    def read(address: int, size: int) -> bytes:
+        data, bad = dbg.memory.try_read(address, size)
+        if bad is not None:
+            raise MemoryError(bad)
+        return data
+    return read
+
+
+def _ebp_chain(dbg: "Debugger", frames: list[Frame]) -> None:
+    """Each frame's ebp from the saved-ebp chain (for frames that keep one): frame 0's
+    is the register once its prologue ran; each saved ebp at [ebp] is the caller's.
+    Functions that realign the stack (gcc's main) keep their ebp away from the return
+    address, which is why this is not ret_slot - 4."""
+    state = dbg.tl.state
     f0 = frames[0]
-    fp: int | None = regs[C.EBP]
+    fp: int | None = state.regs[C.EBP]
     start = 0
     if f0.func is not None and not (dbg.uses_frame_pointer(f0.func) and dbg.prologue_done(f0)):
         start = 1
@@ -76,26 +160,88 @@ def build_frames(dbg: "Debugger") -> list[Frame]:
         if f.func is not None and not dbg.uses_frame_pointer(f.func):
             break
         f.fp = fp
+        if f.regs.get(C.EBP) is None:
+            f.regs[C.EBP] = fp
         fp = dbg.memory.read_u32(fp)
-    return frames
 
 
-def frame_args(dbg: "Debugger", frame: Frame) -> list[tuple[str, str]]:
-    """(name, value text) of a C function's parameters in this frame."""
-    if frame.cfunc is None or frame.args_at is None:
-        return []
+def _inlined_chain(block: "Block | None") -> list["Block"]:
+    """The inlined blocks around ``block``, innermost first, up to its function."""
+    from vmdebug.debuginfo.symbols import Function
     out = []
-    addr = frame.args_at
-    for p in frame.cfunc.params:
-        out.append((p.name, dbg.format_typed(p.ctype, addr)))
-        addr += p.size
+    b = block
+    while b is not None and not isinstance(b, Function):
+        if b.inlined is not None:
+            out.append(b)
+        b = b.parent
     return out
+
+
+def _starts_at(block: "Block", pc: int) -> bool:
+    """gdb block_starting_point_at / BLOCK_ENTRY_PC: execution is entering ``block`` at pc."""
+    if block.entry_pc == pc:
+        return True
+    fn = block.function()
+    if fn is None:
+        return True
+    before = fn.innermost(pc - 1) if fn.contains(pc - 1) else None
+    if before is None:
+        return True
+    b: Any = before
+    while b is not None:
+        if b is block:
+            return False
+        b = b.parent
+    return True
+
+
+def _with_inline_frames(real: list[Frame], skip_entries: bool = True) -> list[Frame]:
+    out: list[Frame] = []
+    for k, f in enumerate(real):
+        chain = _inlined_chain(f.block)
+        if k == 0 and skip_entries:
+            # gdb skip_inline_frames: at the first pc of an inlined body the stop is shown
+            # in the caller, at the call site.
+            while chain and _starts_at(chain[0], f.pc):
+                f.skipped_inline = chain.pop(0)
+        inner: Block | None = None
+        for blk in chain:
+            fr = Frame(len(out), f.pc, f.func, blk.inlined.function.name if blk.inlined else f.name, None, None,
+                       f.sp, f.fp, regs=f.regs, cfa=f.cfa, function=f.function, block=None, inline=blk,
+                       inner_inline=inner, real=k, lookup=f.lookup)
+            fr.block = f.block if inner is None else _scope_in(blk, f.block)
+            out.append(fr)
+            inner = blk
+        f.level = len(out)
+        f.real = k
+        f.inner_inline = inner
+        if inner is not None:
+            f.block = inner.parent
+        elif f.skipped_inline is not None:
+            f.block = f.skipped_inline.parent
+        out.append(f)
+    if out and out[0].inline is not None and out[0] is not real[0]:
+        out[0].ret_slot, out[0].saved_ret = None, None
+        out[0].skipped_inline = None
+    return out
+
+
+def _scope_in(inline_block: "Block", innermost: "Block | None") -> "Block":
+    """The block in scope for the inline frame of ``inline_block``: the innermost block
+    if it lies inside, else the inlined block itself."""
+    b = innermost
+    while b is not None:
+        if b is inline_block:
+            return innermost  # type: ignore[return-value]
+        b = b.parent
+    return inline_block
 
 
 def chain_notes(dbg: "Debugger", frames: list[Frame]) -> list[str]:
     """Where the saved return addresses / ebp chain disagree with the calls that were made."""
     notes = []
     mem = dbg.memory
+    frames = [f for f in frames if not f.is_inline]
     for f in frames:
         if f.ret_slot is None or f.saved_ret is None:
             continue

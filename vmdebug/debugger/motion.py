@@ -16,7 +16,7 @@ writing instruction, as gdb's reverse execution does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -50,6 +50,8 @@ class Stop:
     new: Value | None = None
     #: Every watchpoint that triggered at this step: (watchpoint, old, new), in number order.
     hits: list[tuple["Breakpoint", Value | None, Value | None]] | None = None
+    #: Other breakpoints at the same address that were hit too (gdb's bpstat chain).
+    others: list["Breakpoint"] | None = None
 
 
 Pred = Callable[[Cols], np.ndarray]
@@ -163,14 +165,17 @@ def _skip_window(log: "EventLog", a: int, b: int, bps: np.ndarray, anchor: dict[
     return out
 
 
-def _check_bp(dbg: "Debugger", step: int, eip: int) -> "Breakpoint | None":
-    for bp in list(dbg.breakpoints):
+def _check_bp(dbg: "Debugger", step: int, eip: int) -> list["Breakpoint"]:
+    """Every breakpoint at ``eip`` that stops here, in number order: all of them are hit
+    (gdb bpstat_build_bs_chain), the first one is announced."""
+    out = []
+    for bp in sorted(dbg.breakpoints, key=lambda b: b.number):
         if bp.is_watch or not bp.enabled or bp.address != eip:
             continue
         if bp.condition:
             dbg.tl.goto(step)
             try:
-                ok = dbg.evaluate(bp.condition).value != 0
+                ok = dbg.truth(bp.condition)
             except DebugError as exc:
                 dbg.error(f"Error in testing condition for breakpoint {bp.number}:\n{exc}")
                 ok = True
@@ -181,24 +186,54 @@ def _check_bp(dbg: "Debugger", step: int, eip: int) -> "Breakpoint | None":
             bp.hits += 1
             continue
         bp.hits += 1
-        return bp
+        out.append(bp)
+    return out
+
+
+OUT_OF_SCOPE = "out of scope"
+
+
+def _watch_frame(dbg: "Debugger", wp: "Breakpoint") -> Any:
+    """The frame a scoped watchpoint belongs to at the cursor (None when it is gone)."""
+    frames = dbg.frames()
+    if wp.scope_cfa is None:
+        return frames[0]
+    for f in frames:
+        if not f.is_inline and f.cfa == wp.scope_cfa and len(dbg.tl.state.stack) - f.real == wp.scope_depth:
+            return f
     return None
 
 
-def _watch_value(dbg: "Debugger", wp: "Breakpoint", step: int) -> Value | None:
-    from vmdebug.debugger.expressions import evaluate
+def _watch_value(dbg: "Debugger", wp: "Breakpoint", step: int) -> Value | str | None:
+    """The watched value at ``step`` with its contents (None: unreadable; OUT_OF_SCOPE)."""
+    from vmdebug.debugger.evaluate import evaluate, fetch
     dbg.tl.goto(step)
+    frame = _watch_frame(dbg, wp)
+    if frame is None:
+        return OUT_OF_SCOPE
     try:
-        return evaluate(wp.node, dbg.context())
+        ctx = dbg.context(frame)
+        v = evaluate(wp.node, ctx)
+        if v.type.strip().kind != "func":
+            fetch(ctx, v)
+        return v
     except DebugError:
         return None
 
 
+def _same(a: Value, b: Value) -> bool:
+    return a.optimized_out == b.optimized_out and a.data == b.data
+
+
 def _check_watch(dbg: "Debugger", wp: "Breakpoint", before: int, after: int,
-                 read_hit: bool) -> tuple[Value | None, Value | None] | None:
+                 read_hit: bool) -> tuple[Any, Any] | None:
     old = _watch_value(dbg, wp, before)
     new = _watch_value(dbg, wp, after)
-    changed = (old is None) != (new is None) or (old is not None and new is not None and old.value != new.value)
+    if new == OUT_OF_SCOPE:
+        return (OUT_OF_SCOPE, OUT_OF_SCOPE) if old != OUT_OF_SCOPE else None
+    if old == OUT_OF_SCOPE:
+        return None
+    changed = (old is None) != (new is None) or (old is not None and new is not None and not _same(old, new))
     if changed and wp.kind != "read watchpoint":
         return old, new
     if read_hit and wp.kind != "hw watchpoint":
@@ -292,6 +327,8 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
     watch_masks = []
     for wp in watches:
         m = _watch_steps(dbg, win, wp, prev_regs, prev_regs.get("eip"))
+        if wp.scope_depth is not None:     # the frame of a watched local returns
+            m = m | (cols.depth < wp.scope_depth)
         if not forward:  # a change in step s stops at s - 1
             m = np.concatenate((m[1:], [False]))
         watch_masks.append(m)
@@ -323,10 +360,11 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
             hits.sort(key=lambda h: h[0].number)
             return Stop(s, "watch", hits[0][0], hits[0][1], hits[0][2], hits)
         if bp_mask[i]:
-            bp = _check_bp(dbg, s, int(cols.eip[i]))
-            if bp is not None:
+            hit = _check_bp(dbg, s, int(cols.eip[i]))
+            if hit:
+                bp = hit[0]
                 tl.goto(s)
-                return Stop(s, "bp", bp)
+                return Stop(s, "bp", bp, others=hit[1:])
         if pred_mask[i] and (confirm is None or confirm(s, i)):
             tl.goto(s)
             return Stop(s, "done")

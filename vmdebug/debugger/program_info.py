@@ -6,38 +6,19 @@ texts) or ``{"elf": bytes}`` for a program linked by ``ld`` (symbols only, no
 lines - every command degrades to what gdb shows for code without debug
 information).
 
-C programs carry no DWARF here, so argument names and types come from the C
-source itself: a function definition's parameter list (cdecl, i386 System V
-ABI: argument *k* lives at ``[ebp + 8 + 4k]`` once the prologue ran).
+Names, types, variables and scopes of C programs come from gcc's DWARF
+(:mod:`vmdebug.debuginfo`); this module keeps what every program has: ELF
+symbols, the line table and the source texts.
 """
 from __future__ import annotations
 
 import bisect
 import os
-import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from vmdebug.isa.lines import LineTable
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    ctype: str      # "int", "char *", "unsigned int", ...
-
-    @property
-    def size(self) -> int:
-        return 8 if "long long" in self.ctype and "*" not in self.ctype else 4
-
-
-@dataclass(frozen=True)
-class CFunction:
-    name: str
-    return_type: str
-    params: tuple[Param, ...]
-    file: str
-    line: int
 
 
 @dataclass(frozen=True)
@@ -59,47 +40,6 @@ class Region:
     flags: str
 
 
-_DEF_RE = re.compile(
-    r"(?m)^[ \t]*((?:[A-Za-z_]\w*[ \t\*]+)+?)\**[ \t]*\b([A-Za-z_]\w*)[ \t]*\(([^;{}()]*)\)[ \t\n]*\{")
-_KEYWORDS = {"if", "while", "for", "switch", "return", "sizeof", "else", "do"}
-
-
-def parse_c_functions(text: str, file: str) -> dict[str, CFunction]:
-    """Function definitions of a C file: name -> return type and parameters.
-
-    A light scan (no preprocessor): enough for the course's programs, where
-    definitions start at the beginning of a line, K&R style or not.
-    """
-    out: dict[str, CFunction] = {}
-    # Drop attributes and comments (same length, newlines kept, so line numbers stay right).
-    def blank(m: re.Match[str]) -> str:
-        return re.sub(r"[^\n]", " ", m.group())
-    text = re.sub(r"/\*.*?\*/|//[^\n]*", blank, text, flags=re.S)
-    text = re.sub(r"__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)", blank, text)
-    for m in _DEF_RE.finditer(text):
-        head, name, plist = m.group(1), m.group(2), m.group(3)
-        if name in _KEYWORDS or any(k in head.split() for k in ("return", "else")):
-            continue
-        prefix = text[m.start():m.start(2)]
-        ret = " ".join(w for w in prefix.replace("*", " * ").split() if w not in ("static", "inline", "extern"))
-        params: list[Param] = []
-        plist = " ".join(plist.split())
-        if plist and plist != "void":
-            for part in plist.split(","):
-                part = part.strip()
-                pm = re.match(r"(.*?)([A-Za-z_]\w*)\s*(\[\s*\])?$", part)
-                if pm is None or not pm.group(1).strip():
-                    continue
-                ctype = " ".join(pm.group(1).replace("*", " * ").split()).replace("* *", "**")
-                if pm.group(3):
-                    ctype += " *"
-                ctype = ctype.replace("const ", "")
-                params.append(Param(pm.group(2), ctype))
-        line = text.count("\n", 0, m.start(2)) + 1
-        out[name] = CFunction(name, ret.replace(" *", " *").strip(), tuple(params), file, line)
-    return out
-
-
 class ProgramInfo:
     """Symbols, lines and sources of one program (from a session header's image)."""
 
@@ -109,7 +49,11 @@ class ProgramInfo:
         self.regions: list[Region] = []
         self.lines: LineTable | None = None
         self.sources: dict[str, str] = {}
-        self.cfuncs: dict[str, CFunction] = {}
+        self.display_names: dict[str, str] = {}
+        # Every ELF symbol and allocated section as gdb's minimal symbols see them
+        # (for ``<sym+off>``, see vmdebug.debuginfo.valprint_symbols).
+        self.symbol_rows: list[SimpleNamespace] = []
+        self.section_rows: list[SimpleNamespace] = []
         self.entry = 0
         self.end = 0
         self.segments: list[tuple[int, bytes, int]] = []  # (vaddr, file bytes, memsz) of PT_LOADs
@@ -126,9 +70,6 @@ class ProgramInfo:
         self._stmt_addrs: list[int] = []
         if self.lines is not None:
             self._stmt_addrs = sorted({e.address for e in self.lines.entries if e.is_stmt})
-            for fname, text in self.sources.items():
-                if fname.endswith(".c"):
-                    self.cfuncs.update(parse_c_functions(text, fname))
 
     # ---- construction ----------------------------------------------------------
     def _from_elf(self, data: bytes) -> None:
@@ -150,6 +91,8 @@ class ProgramInfo:
             if sh[2] & 2 and sh[5]:  # SHF_ALLOC
                 flags = "a" + ("w" if sh[2] & 1 else "") + ("x" if sh[2] & 4 else "")
                 self.regions.append(Region(name, sh[3], sh[3] + sh[5], flags))
+                self.section_rows.append(SimpleNamespace(name=name, address=sh[3], size=sh[5], flags=flags,
+                                                         type="nobits" if sh[1] == 8 else "progbits"))
                 self.end = max(self.end, sh[3] + sh[5])
         for sh in secs:
             if sh[1] != 2:  # SHT_SYMTAB
@@ -161,6 +104,10 @@ class ProgramInfo:
                 if typ not in (0, 1, 2) or not st_name or shndx == 0 or shndx >= 0xFF00:
                     continue
                 name = cstr(str_off + st_name)
+                self.symbol_rows.append(SimpleNamespace(
+                    name=name, address=value, size=size, type={0: "notype", 1: "object", 2: "func"}[typ],
+                    bind={0: "local", 1: "global", 2: "weak"}.get(info >> 4, "global"),
+                    section=cstr(shstr + secs[shndx][0])))
                 kind = {0: "notype", 1: "object", 2: "func"}[typ]
                 if kind == "notype" and any(r.start <= value < r.end and "x" in r.flags for r in self.regions):
                     kind = "func"
@@ -177,7 +124,12 @@ class ProgramInfo:
         for s in image.get("sections", []):
             self.regions.append(Region(str(s["name"]), int(s["address"]), int(s["address"]) + int(s["size"]),
                                        str(s["flags"])))
+            self.section_rows.append(SimpleNamespace(name=str(s["name"]), address=int(s["address"]),
+                                                     size=int(s["size"]), flags=str(s["flags"]),
+                                                     type=str(s.get("type", "progbits"))))
         for name, addr, size, typ, bind, sec, _f in image.get("symbols", []):
+            self.symbol_rows.append(SimpleNamespace(name=str(name), address=int(addr), size=int(size),
+                                                    type=str(typ), bind=str(bind), section=str(sec)))
             if name not in self.symbols or bind != "local":
                 kind = typ if typ in ("func", "object") else "notype"
                 if kind == "notype" and any(r.start <= addr < r.end and "x" in r.flags for r in self.regions):
@@ -188,6 +140,15 @@ class ProgramInfo:
             if not self.lines.entries:
                 self.lines = None
         self.sources = {str(k): str(v) for k, v in image.get("sources", {}).items()}
+
+    def attach_debug(self, debug: Any) -> None:
+        """Learn the names gdb shows for the line table's files from the DWARF units."""
+        self.display_names = {}
+        if debug is None:
+            return
+        for unit in debug.units:
+            for f in unit.files:
+                self.display_names.setdefault(f.path, f.name)
 
     def file_offset(self, start: int) -> int:
         """The file offset a mapping of the program starting at ``start`` maps (as /proc/PID/maps shows)."""
@@ -280,7 +241,11 @@ class ProgramInfo:
         return None if text is None else text.split("\n")
 
     def short_file(self, file: str) -> str:
-        """The file name gdb prints in locations (as given to the compiler)."""
+        """The file name gdb prints in locations: the line table's name for it (the unit's
+        own file as given to the compiler, a header by its path); without DWARF, the name."""
+        shown = getattr(self, "display_names", {}).get(file)
+        if shown is not None:
+            return shown
         return os.path.basename(file) if os.path.isabs(file) else file
 
     def main_file(self) -> str | None:
@@ -308,9 +273,6 @@ class ProgramInfo:
         return None
 
     # ---- functions -------------------------------------------------------------------
-    def cfunction(self, name: str) -> CFunction | None:
-        return self.cfuncs.get(name)
-
     def post_prologue(self, sym: Sym, read: Callable[[int, int], bytes | None]) -> int:
         """Where ``break FUNC`` goes.
 
@@ -342,12 +304,15 @@ class LineIndex:
 
     Line ids index :attr:`keys` (``(file, line)``); -1 means no line
     information.  ``user`` marks lines of the user's own files (not the
-    libc's pre-compiled assembly), which is where ``step`` may stop.
+    libc's, which its image names under ``/vmdebug/libc``), which is where
+    ``step`` may stop; ``skip`` lists let a user step into the libc anyway.
     """
 
-    def __init__(self, info: ProgramInfo, libc_dir: str) -> None:
+    def __init__(self, info: ProgramInfo, libc_dir: str,
+                 skip: "Callable[[str, int], bool] | None" = None) -> None:
         import numpy as np
         self.keys: list[tuple[str, int]] = []
+        self.first: list[int] = []                 # the first address of each line id
         ids: dict[tuple[str, int], int] = {}
         addrs: list[int] = []
         row_ids: list[int] = []
@@ -359,6 +324,7 @@ class LineIndex:
                 k = ids.setdefault(loc, len(ids))
                 if k == len(self.keys):
                     self.keys.append(loc)
+                    self.first.append(addr)
                 addrs.append(addr)
                 row_ids.append(k)
             for lo, hi in info.lines.ranges:  # past the end of a code range: no line
@@ -369,9 +335,21 @@ class LineIndex:
             row_ids = [row_ids[i] for i in order]
         self.addrs = np.array(addrs, dtype=np.int64)
         self.row_ids = np.array(row_ids, dtype=np.int64)
-        self.user = np.array([not os.path.abspath(f).startswith(libc_dir) for f, _ in self.keys] + [False],
-                             dtype=bool)
+        self.libc_dir = libc_dir
         self.stmts = np.array(info.stmt_addresses, dtype=np.int64)
+        self.set_skips(skip)
+
+    def set_skips(self, skip: "Callable[[str, int], bool] | None") -> None:
+        """Which lines ``step`` may stop at: those not skipped (file, first address)."""
+        import numpy as np
+        from vmdebug.libc import is_libc_name
+
+        def skipped(f: str, addr: int) -> bool:
+            if skip is not None:
+                return skip(f, addr)
+            return is_libc_name(f)
+        self.user = np.array([not skipped(f, a) for (f, _), a in zip(self.keys, self.first)] + [False],
+                             dtype=bool)
 
     def ids(self, eips: "np.ndarray") -> "np.ndarray":
         import numpy as np
@@ -390,71 +368,3 @@ class LineIndex:
     def at_stmt(self, eips: "np.ndarray") -> "np.ndarray":
         import numpy as np
         return np.isin(eips, self.stmts)
-
-
-_STRUCT_RE = re.compile(r"struct\s+([A-Za-z_]\w*)\s*\{([^{}]*)\}")
-
-
-def parse_structs(text: str) -> dict[str, list[tuple[str, str, int]]]:
-    """``struct NAME { ... }`` definitions: NAME -> [(member, C type, array count or 0)]."""
-    text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", text, flags=re.S)
-    out: dict[str, list[tuple[str, str, int]]] = {}
-    for m in _STRUCT_RE.finditer(text):
-        members: list[tuple[str, str, int]] = []
-        for decl in m.group(2).split(";"):
-            members.extend(parse_declaration(decl))
-        out[m.group(1)] = members
-    return out
-
-
-_DECLARATOR = re.compile(r"^(.*?)([\s\*]*)\b([A-Za-z_]\w*)\s*(?:\[\s*(\d*)\s*\])?\s*(?:=.*)?$", re.S)
-
-
-def parse_declaration(decl: str) -> list[tuple[str, str, int]]:
-    """``int a, *b, c[4]`` -> [(a, int, 0), (b, int *, 0), (c, int, 4)] (count 0: not an array)."""
-    decl = " ".join(decl.split())
-    if not decl:
-        return []
-    parts = decl.split(",")
-    first = _DECLARATOR.match(parts[0])
-    if first is None or not first.group(1).strip():
-        return []
-    base = " ".join(w for w in first.group(1).split()
-                    if w not in ("const", "volatile", "static", "extern", "register"))
-    if not base or base in ("return", "typedef"):
-        return []
-    out = []
-    for k, part in enumerate(parts):
-        m = first if k == 0 else _DECLARATOR.match(" " + part.strip())
-        if m is None:
-            continue
-        stars = m.group(2).replace(" ", "")
-        extra = [w for w in (m.group(1).split() if k else []) if w not in ("const", "volatile")]
-        stars = "".join(w for w in extra if set(w) == {"*"}) + stars
-        ctype = base + (" " + stars if stars else "")
-        count = m.group(4)
-        out.append((m.group(3), ctype, int(count) if count else (1 if count == "" else 0)))
-    return out
-
-
-def parse_globals(text: str) -> dict[str, tuple[str, int]]:
-    """Top-level variable declarations of a C file: name -> (C type, array count or 0)."""
-    text = re.sub(r"/\*.*?\*/|//[^\n]*|^\s*#[^\n]*", " ", text, flags=re.S | re.M)
-    flat, depth, paren = [], 0, 0
-    for ch in text:  # keep only depth-0 text (no function or struct bodies)
-        if ch == "{":
-            depth += 1
-            flat.append(" ")
-            continue
-        if ch == "}":
-            depth -= 1
-            flat.append(";" if depth == 0 else " ")
-            continue
-        flat.append(ch if depth == 0 else " ")
-    out: dict[str, tuple[str, int]] = {}
-    for stmt in "".join(flat).split(";"):
-        if "(" in stmt or "typedef" in stmt:
-            continue
-        for name, ctype, count in parse_declaration(stmt):
-            out[name] = (ctype, count)
-    return out

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from events import codes as C
+from vmdebug.debugger import evaluate as EV
 from vmdebug.debugger import expressions as E
-from vmdebug.debugger import values as V
-from vmdebug.debugger.formatting import natural, reg_value
 from vmdebug.debugger.frames import Frame, build_frames
 from vmdebug.debugger.memory import MemoryReader
 from vmdebug.debugger.program_info import LineIndex, ProgramInfo, Sym
 from vmdebug.debugger.registry import resolve
 from vmdebug.debugger.timeline import Timeline
 from vmdebug.debugger.values import DebugError, QuitRequest, Value
+from vmdebug.debuginfo import DebugInfo
 from vmdebug.machine.process import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
 
 #: The pid gdb's messages name ("[Inferior 1 (process N) exited normally]"); the
@@ -42,6 +42,10 @@ class Breakpoint:
     old: Value | None = None   # watched value at the cursor when last checked
     regs: frozenset[str] = frozenset()
     ranges: tuple[tuple[int, int], ...] = ()
+    # A watchpoint on locals is bound to the frame it was set in (gdb: watchpoint_frame):
+    # the frame's CFA and its depth in the recorded call stack.
+    scope_cfa: int | None = None
+    scope_depth: int | None = None
 
     @property
     def is_watch(self) -> bool:
@@ -54,6 +58,7 @@ class Display:
     fmt: str                   # "" or "/x" etc. (x/FMT displays start with "x")
     expr: str
     enabled: bool = True
+    block: Any = None          # the innermost block of its locals: shown only inside it
 
 
 @dataclass
@@ -80,16 +85,15 @@ class Debugger:
         self.program_output = program_output or _default_output
         timeline.on_output = lambda fd, data: self.program_output(fd, data)
         self.memory = MemoryReader(lambda: self.tl.state, info.segments)
+        # gcc's DWARF, as linked into the image (None for assembly or older sessions:
+        # commands then fall back to ELF symbols and the line table, as gdb does).
+        self.debug: DebugInfo | None = DebugInfo.from_image(self.header.get("image"))
+        info.attach_debug(self.debug)
         self.lines = LineIndex(info, str(libc.LIBC_DIR))
-        from vmdebug.debugger.program_info import parse_structs
-        from vmdebug.debugger.program_info import parse_globals
-        defs: dict[str, list[tuple[str, str, int]]] = {}
-        self.globals: dict[str, tuple[str, int]] = {}
-        for fname, text in info.sources.items():
-            if fname.endswith(".c") and not fname.startswith(str(libc.LIBC_DIR)):
-                defs.update(parse_structs(text))
-                self.globals.update(parse_globals(text))
-        V.define_structs(defs)
+        self.convenience: dict[str, Value] = {}
+        from vmdebug.debugger.skips import default_skips
+        self.skips = default_skips()
+        self.apply_skips()
         self.breakpoints: list[Breakpoint] = []
         self.next_bp = 1
         self.displays: list[Display] = []
@@ -148,7 +152,7 @@ class Debugger:
         return self.tl.state.regs[C.EIP]
 
     def frames(self) -> list[Frame]:
-        key = self.tl.cursor
+        key = (self.tl.cursor, getattr(self, "bp_stop_step", None) == self.tl.cursor)
         if self._frames is None or self._frames[0] != key:
             self._frames = (key, build_frames(self))
         return self._frames[1]
@@ -156,6 +160,15 @@ class Debugger:
     def selected_frame(self) -> Frame:
         frames = self.frames()
         return frames[min(self.frame_level, len(frames) - 1)]
+
+    def symbolize(self, addr: int, demangle: bool = True) -> str:
+        """gdb's ``<sym+off>`` after an address that points into a symbol ("" if none)."""
+        sym = self.__dict__.get("_symbolizer")
+        if sym is None:
+            from vmdebug.debuginfo.valprint_symbols import AddressSymbolizer
+            functions = self.debug.functions() if self.debug is not None else []
+            sym = self._symbolizer = AddressSymbolizer(self.info.symbol_rows, self.info.section_rows, functions)
+        return sym(addr)
 
     def label(self, addr: int) -> str:
         return self.info.addr_label(addr)
@@ -191,126 +204,105 @@ class Debugger:
     def uses_frame_pointer(self, sym: Sym) -> bool:
         return self.frame_setup_end(sym) is not None
 
-    def locals_for(self, func: str) -> list[Any]:
-        """The C locals of a function with their ebp offsets (see :mod:`.locals`), cached."""
-        cache = self.__dict__.setdefault("_locals", {})
-        cf = self.info.cfunction(func)
-        if cf is None:
-            return []
-        if cf.file not in cache:
-            from vmdebug.debugger.locals import find_locals, function_bodies
-            text = self.info.sources.get(cf.file, "")
-            funcs = {k: v.line for k, v in self.info.cfuncs.items() if v.file == cf.file}
-            cache[cf.file] = find_locals(text, cf.file, function_bodies(text, funcs),
-                                         str(self.header.get("opt", "0"))) if text else {}
-        return cache[cf.file].get(func, [])
+    # ---- stepping ----------------------------------------------------------------------
+    def function_name_at(self, addr: int) -> str | None:
+        if self.debug is not None:
+            fn = self.debug.function_at(addr)
+            if fn is not None:
+                return fn.name
+        sym = self.info.function_at(addr)
+        return sym.name if sym is not None else None
 
-    def frame_locals(self, frame: Frame) -> list[tuple[str, str, int]]:
-        """(name, C type, address) of the locals of a frame whose ebp is known."""
-        if frame.base is None or frame.cfunc is None or (frame.level == 0 and not self.prologue_done(frame)):
-            return []
-        return [(v.name, v.ctype, frame.base + v.offset) for v in self.locals_for(frame.name)]
+    def apply_skips(self) -> None:
+        """Recompute where ``step`` may stop after the skip list changed."""
+        def skipped(file: str, addr: int) -> bool:
+            if self.debug is None and "/vmdebug/libc/" in file:
+                return True      # an older session: the libc's assembly, named by its install path
+            name = self.function_name_at(addr)
+            return any(e.skips(file, name) for e in self.skips)
+        self.lines.set_skips(skipped)
+        self.__dict__.pop("_entries", None)
+
+    # ---- variables ---------------------------------------------------------------------
+    def variable_value(self, var: Any, frame: Frame) -> Value:
+        """A DWARF variable's value in ``frame`` (see :mod:`vmdebug.debugger.variables`)."""
+        from vmdebug.debugger.variables import variable_value
+        return variable_value(self, var, frame)
+
+    def frame_args(self, frame: Frame) -> list[tuple[str, Value]]:
+        from vmdebug.debugger.variables import frame_args
+        return frame_args(self, frame)
+
+    def frame_locals(self, frame: Frame) -> list[tuple[str, Value]]:
+        from vmdebug.debugger.variables import frame_locals
+        return frame_locals(self, frame)
 
     # ---- expressions ---------------------------------------------------------------------
-    def context(self) -> E.EvalContext:
-        frame = self.selected_frame()
-        regs = list(self.regs)
-        if frame.level > 0:
-            regs[C.EIP] = frame.pc
-            if frame.base is not None:
-                regs[C.EBP] = frame.base
-            regs[C.ESP] = frame.sp
+    def type_scope(self, frame: Frame | None = None) -> E.TypeScope:
+        """Type names for the parser: the program's typedefs and tags, nearest unit first."""
+        debug = self.debug
+        if debug is None:
+            return E.TypeScope()
+        unit = None
+        if frame is not None and frame.function is not None:
+            unit = frame.function.unit
+        return E.TypeScope(lambda name: debug.lookup_typedef(name, unit),
+                           lambda kind, name: debug.lookup_tag(kind, name, unit))
 
-        def read_reg(name: str) -> Value | None:
-            return reg_value(regs, name)
+    def parse(self, text: str) -> Any:
+        return E.parse(text, self.type_scope(self.selected_frame()))
 
-        def lookup(name: str) -> Value | None:
-            if frame.cfunc is not None and frame.args_at is not None:
-                addr = frame.args_at
-                for p in frame.cfunc.params:
-                    if p.name == name:
-                        t = V.parse_ctype(p.ctype)
-                        return ctx.load(t, addr)
-                    addr += p.size
-            for lname, ltype, laddr in self.frame_locals(frame):
-                if lname == name:
-                    try:
-                        t = V.parse_ctype(ltype)
-                    except DebugError:
-                        t = V.INT
-                    return ctx.load(t, laddr)
-            sym = self.info.lookup(name)
-            if sym is None:
-                return None
-            if sym.kind == "func":
-                return Value(V.NODEBUG_TEXT, sym.address, sym.address, name)
-            if name in self.globals:  # typed from its declaration in the C source
-                ctype, count = self.globals[name]
-                try:
-                    t = V.parse_ctype(ctype)
-                except DebugError:
-                    t = None
-                if t is not None:
-                    return ctx.load(V.array_of(t, count) if count else t, sym.address)
-            return Value(V.NODEBUG, 0, sym.address, name)
-
-        ctx = E.EvalContext(read_reg, self.memory.read, lookup, self.values)
-        return ctx
+    def context(self, frame: Frame | None = None) -> EV.EvalContext:
+        from vmdebug.debugger.variables import make_context
+        return make_context(self, frame or self.selected_frame())
 
     def evaluate(self, text: str) -> Value:
-        return E.evaluate(E.parse(text), self.context())
+        frame = self.selected_frame()
+        return EV.evaluate(E.parse(text, self.type_scope(frame)), self.context(frame))
 
     def eval_int(self, text: str) -> int:
         v = self.evaluate(text)
-        if v.type.name == "nodebug":
+        ctx = self.context()
+        t = v.type.strip()
+        if t.kind == "error":
             return v.address or 0
-        if v.type.name in ("func", "nodebug_text"):
-            return v.value
-        return v.unsigned
+        if t.kind == "func":
+            return v.code_address if v.code_address is not None else v.address or 0
+        if t.kind == "array":
+            v = EV.coerce_array(ctx, v)
+        EV.fetch(ctx, v)
+        return EV.as_int(v) & 0xFFFFFFFF
+
+    def truth(self, text: str) -> bool:
+        """A condition's truth in the selected frame (C: nonzero)."""
+        frame = self.selected_frame()
+        ctx = self.context(frame)
+        return EV.truth(ctx, EV.evaluate(E.parse(text, self.type_scope(frame)), ctx))
 
     def record_value(self, v: Value) -> int:
+        if v.data is None and not v.optimized_out and v.type.strip().kind not in ("func", "error"):
+            try:
+                EV.fetch(self.context(), v)          # the history keeps the value as printed
+            except DebugError:
+                pass
         self.values.append(v)
         return len(self.values)
 
-    def show_value(self, v: Value, fmt: str = "") -> str:
-        from vmdebug.debugger.formatting import formatted
-        def read(a: int, n: int) -> bytes | None:
-            data, bad = self.memory.try_read(a, n)
-            return None if bad is not None else data
-        return formatted(v, fmt, self.label, self.memory.read_string, read)
-
-    def format_typed(self, ctype: str, addr: int) -> str:
-        """A C-typed value in memory, as gdb prints arguments (``n=5``, ``p=0x804c008``)."""
-        try:
-            t = V.parse_ctype(ctype)
-        except DebugError:
-            t = V.INT
-        t = V.resolve_struct(t)
-        if t.is_struct or t.is_array:
-            return self.show_value(Value(t, addr, addr))
-        if t.size <= 0:
-            t = V.INT
-        data, bad = self.memory.try_read(addr, t.size)
-        if bad is not None:
-            return f"<error: Cannot access memory at address {bad:#x}>"
-        v = Value(t, V.wrap(int.from_bytes(data, "little"), t), addr)
-        if t.is_ptr:
-            return f"{v.unsigned:#x}" if not (t.target and t.target.name in ("char", "unsigned char")) else \
-                natural(v, self.label, self.memory.read_string)
-        return natural(v, self.label, self.memory.read_string)
+    def show_value(self, v: Value, fmt: str = "", top_level: bool = True) -> str:
+        """A value as gdb prints it after ``$N = `` (or inside a frame line when not top level)."""
+        from vmdebug.debugger.variables import show_value
+        return show_value(self, v, fmt, top_level)
 
     # ---- locations -----------------------------------------------------------------------
+    def frame_arg_text(self, v: Value) -> str:
+        """An argument as a frame line shows it (scalars only, ``...`` otherwise)."""
+        from vmdebug.debugger.variables import arg_text
+        return arg_text(self, v)
+
     def frame_line(self, frame: Frame, force_addr: bool = False) -> str:
         """``factorial (n=5) at rf.c:41`` / ``0x080490a8 in main () at rf.c:50`` / ``0x08049003 in f ()``."""
-        from vmdebug.debugger.frames import frame_args
-        loc = self.info.line_for(frame.pc)
-        args = ", ".join(f"{n}={v}" for n, v in frame_args(self, frame))
-        head = f"{frame.name} ({args})"
-        show_addr = force_addr or frame.level > 0 or loc is None or not self.info.is_line_start(frame.pc)
-        text = (f"{frame.pc:#010x} in " if show_addr else "") + head
-        if loc is not None:
-            text += f" at {self.info.short_file(loc[0])}:{loc[1]}"
-        return text
+        from vmdebug.debugger.variables import frame_line
+        return frame_line(self, frame, force_addr)
 
     def source_line(self, pc: int, with_addr: bool = False) -> str | None:
         loc = self.info.line_for(pc)
@@ -323,17 +315,28 @@ class Debugger:
         return f"{prefix}{loc[1]}\t{body}"
 
     def print_location(self, src_and_loc: bool = True) -> None:
-        """What gdb prints after a stop: the frame line and/or the source line."""
+        """What gdb prints after a stop (print_stop_event): the frame line and/or the
+        source line of the frame's position - the call site when an inlined call is
+        about to start there (gdb's skip_inline_frames)."""
+        from vmdebug.debugger.variables import frame_sal
         frame = self.frames()[0]
-        line = self.source_line(frame.pc)
-        if line is None:
+        loc, show_addr = frame_sal(self, frame)
+        if loc is None:
             self.write(self.frame_line(frame, True))
             return
+        line = self.source_text_line(loc[0], loc[1])
         if src_and_loc:
             self.write(self.frame_line(frame))
             self.write(line)
         else:
-            self.write(self.source_line(frame.pc, not self.info.is_line_start(frame.pc)) or line)
+            self.write((f"{frame.pc:#010x}\t" if show_addr else "") + line)
+
+    def source_text_line(self, file: str, line: int) -> str:
+        """``LINE<TAB>TEXT`` for a stop, remembered as the place ``list`` continues from."""
+        text = self.info.source_text(file)
+        body = text[line - 1] if text is not None and 0 < line <= len(text) else ""
+        self.list_pos = (file, line)
+        return f"{line}\t{body}"
 
     def after_stop(self) -> None:
         """Displays, then the REPL's context (if any)."""

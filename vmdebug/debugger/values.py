@@ -1,15 +1,17 @@
-"""C values as gdb prints them: types, integer wrapping, ``print`` formats.
+"""Values of the debugged program, the errors commands raise, and the formats of ``x``.
 
-gdb's rules reproduced here (gdb 13, i386): registers ``$eax``.. are ``int``,
-``$esp``/``$ebp`` are ``void *``, ``$eip`` is ``void (*)()``, ``$eflags``
-prints its set flags as ``[ IF ZF ]``; characters print as ``65 'A'``; a
-``char *`` prints the address and the string; ``/o`` prefixes 0 and ``/t``
-drops leading zeros (gdb/printcmd.c ``print_scalar_formatted``).
+A :class:`Value` is typed by the program's DWARF (:mod:`vmdebug.debuginfo.ctype`);
+how one prints is :mod:`vmdebug.debuginfo.valprint`.  The helpers below format
+the raw memory units of ``x/FMT`` and registers, as gdb 13 does on i386
+(gdb/printcmd.c ``print_scalar_formatted``: ``/o`` prefixes 0, ``/t`` drops
+leading zeros; characters as ``65 'A'``; ``$eflags`` as ``[ IF ZF ]``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
+
+from vmdebug.debuginfo.ctype import CType
 
 
 class DebugError(Exception):
@@ -20,134 +22,38 @@ class QuitRequest(Exception):
     """``quit``: the front end ends the session."""
 
 
-@dataclass(frozen=True)
-class CType:
-    name: str               # "int", "unsigned int", "char", "ptr", "func", "void", "eflags", "nodebug",
-    size: int               # "struct NAME", "array"...
-    signed: bool = True
-    target: "CType | None" = None                      # pointee / element type
-    fields: tuple[tuple[str, "CType", int], ...] = ()  # struct members: (name, type, offset)
-
-    @property
-    def is_ptr(self) -> bool:
-        return self.name == "ptr"
-
-    @property
-    def is_struct(self) -> bool:
-        return self.name.startswith("struct ")
-
-    @property
-    def is_array(self) -> bool:
-        return self.name == "array"
-
-    @property
-    def is_int(self) -> bool:
-        return self.name not in ("ptr", "func", "void", "nodebug", "nodebug_text", "array") and not self.is_struct
-
-    def spelling(self) -> str:
-        """The C spelling gdb shows in ``(int *) 0x...``."""
-        if self.name == "ptr":
-            t = self.target
-            assert t is not None
-            if t.name == "func":
-                return "void (*)()"
-            if t.name == "nodebug":
-                return "<data variable, no debug info> *"
-            if t.is_array and t.target is not None:
-                return f"{t.target.spelling()} (*)[{t.size // max(t.target.size, 1)}]"
-            inner = t.spelling()
-            return inner + ("*" if inner.endswith("*") else " *")
-        if self.name == "func":
-            return "void ()"
-        if self.name == "array" and self.target is not None:
-            return f"{self.target.spelling()} [{self.size // max(self.target.size, 1)}]"
-        return self.name
-
-
-INT = CType("int", 4, True)
-UINT = CType("unsigned int", 4, False)
-CHAR = CType("char", 1, True)
-UCHAR = CType("unsigned char", 1, False)
-SHORT = CType("short", 2, True)
-USHORT = CType("unsigned short", 2, False)
-LONGLONG = CType("long long", 8, True)
-ULONGLONG = CType("unsigned long long", 8, False)
-VOID = CType("void", 1, False)
-FUNC = CType("func", 1, False)
-EFLAGS = CType("i386_eflags", 4, False)
-INT8 = CType("int8_t", 1, True)
-INT16 = CType("short", 2, True)
-NODEBUG = CType("nodebug", 0, False)
-NODEBUG_TEXT = CType("nodebug_text", 1, False)
-VOID_PTR = CType("ptr", 4, False, VOID)
-CODE_PTR = CType("ptr", 4, False, FUNC)
-
-BASE_TYPES = {
-    "int": INT, "signed int": INT, "signed": INT, "unsigned": UINT, "unsigned int": UINT,
-    "long": INT, "long int": INT, "signed long": INT, "unsigned long": UINT, "unsigned long int": UINT,
-    "char": CHAR, "signed char": CHAR, "unsigned char": UCHAR,
-    "short": SHORT, "short int": SHORT, "unsigned short": USHORT, "unsigned short int": USHORT,
-    "long long": LONGLONG, "unsigned long long": ULONGLONG, "void": VOID,
-    "int8_t": CHAR, "uint8_t": UCHAR, "int16_t": SHORT, "uint16_t": USHORT, "int32_t": INT,
-    "uint32_t": UINT, "size_t": UINT, "ssize_t": INT, "uintptr_t": UINT, "intptr_t": INT,
-}
-
-
-#: Struct types of the program being debugged (filled from its C sources, see program_info).
-STRUCTS: dict[str, CType] = {}
-
-
-def array_of(t: CType, n: int) -> CType:
-    return CType("array", t.size * n, False, t)
-
-
-def ptr_to(t: CType) -> CType:
-    return CType("ptr", 4, False, t)
-
-
-def parse_ctype(text: str) -> CType:
-    """A C type name such as ``unsigned char *``, ``struct node *`` or ``char [12]``."""
-    arr = text.rstrip().endswith("]") and "[" in text
-    if arr:
-        head, _, dim = text.rstrip()[:-1].rpartition("[")
-        if dim.strip().isdigit():
-            return array_of(parse_ctype(head), int(dim))
-    words = text.replace("*", " * ").split()
-    stars = words.count("*")
-    base_words = [w for w in words if w not in ("*", "const", "volatile")]
-    if base_words[:1] == ["struct"]:
-        name = "struct " + " ".join(base_words[1:])
-        base = STRUCTS.get(name) or CType(name, 0, False)
-    else:
-        base = BASE_TYPES.get(" ".join(base_words), INT if not base_words else None)  # type: ignore[arg-type]
-        if base is None:
-            raise DebugError(f'No symbol "{" ".join(base_words)}" in current context.')
-    for _ in range(stars):
-        base = ptr_to(base)
-    return base
-
-
-def wrap(value: int, t: CType) -> int:
-    """``value`` reduced to ``t``'s width (two's complement for signed types)."""
-    if t.size <= 0:
-        return value
-    bits = 8 * t.size
-    value &= (1 << bits) - 1
-    if t.signed and value >> (bits - 1):
-        value -= 1 << bits
-    return value
-
-
-@dataclass(frozen=True)
+@dataclass
 class Value:
+    """A value of the debugged program, as gdb's struct value (gdb/value.h).
+
+    ``lval`` says where it came from: "memory" (at ``address``; a bit-field
+    also has ``bitpos``/``bitsize`` from that address), "register" (``regno``
+    in the frame the expression was evaluated in), or "none" (computed).
+    Contents are read when first needed (gdb's lazy values), so ``&arr`` or
+    ``sizeof arr`` never touch memory; ``optimized_out`` marks a value the
+    debug information cannot locate here."""
+
     type: CType
-    value: int
-    address: int | None = None      # set for lvalues in memory
-    name: str = ""                  # symbol name, for messages
+    data: bytes | None = None
+    lval: str = "none"
+    address: int | None = None
+    regno: int | None = None
+    bitpos: int = 0
+    bitsize: int = 0
+    optimized_out: bool = False
+    name: str = ""
+    code_address: int | None = None     # a function: where its code starts
+
+    @property
+    def value(self) -> int:
+        """The value as a Python int (signed per its type); only for scalars with contents."""
+        from vmdebug.debugger.evaluate import as_int
+        return as_int(self)
 
     @property
     def unsigned(self) -> int:
-        return self.value & ((1 << (8 * max(self.type.size, 1))) - 1)
+        size = max(self.type.length, 1)
+        return self.value & ((1 << (8 * size)) - 1)
 
 
 EFLAGS_BITS = ((0, "CF"), (2, "PF"), (4, "AF"), (6, "ZF"), (7, "SF"), (8, "TF"), (9, "IF"), (10, "DF"),
@@ -217,39 +123,3 @@ def format_int(v: int, size: int, fmt: str, label: Callable[[int], str] | None =
     raise DebugError(f"Undefined output format \"{fmt}\".")
 
 
-def _align(t: CType) -> int:
-    """i386 System V ABI alignment (Table 2.1: long long and double align to 4 in the i386 psABI)."""
-    if t.is_struct:
-        return max((_align(ft) for _, ft, _ in t.fields), default=1)
-    if t.is_array and t.target is not None:
-        return _align(t.target)
-    return min(max(t.size, 1), 4)
-
-
-def resolve_struct(t: CType) -> CType:
-    """A struct type with its members (pointers made before the definition hold a stub)."""
-    return STRUCTS.get(t.name, t) if t.is_struct and not t.fields else t
-
-
-def define_structs(defs: dict[str, list[tuple[str, str, int]]]) -> None:
-    """Lay out the program's structs (members in order, each at its alignment)."""
-    STRUCTS.clear()
-    for name, members in defs.items():
-        fields = []
-        off = 0
-        align = 1
-        for mname, ctype, count in members:
-            try:
-                t = parse_ctype(ctype)
-            except DebugError:
-                t = INT
-            t = resolve_struct(t)
-            if count:
-                t = array_of(t, count)
-            a = _align(t)
-            off = (off + a - 1) // a * a
-            fields.append((mname, t, off))
-            off += t.size
-            align = max(align, a)
-        size = (off + align - 1) // align * align
-        STRUCTS["struct " + name] = CType("struct " + name, size, False, None, tuple(fields))

@@ -26,7 +26,8 @@ DW_ATE_signed, DW_ATE_signed_char, DW_ATE_unsigned, DW_ATE_unsigned_char = 0x5, 
 DW_ATE_UTF = 0x10
 
 POINTER_SIZE = 4
-KINDS = ("int", "float", "void", "pointer", "array", "struct", "union", "enum", "func", "typedef")
+KINDS = ("int", "float", "void", "pointer", "array", "struct", "union", "enum", "func", "typedef",
+         "error")      # "error": a symbol without debug information (gdb TYPE_CODE_ERROR)
 
 
 @dataclass(slots=True)
@@ -66,8 +67,9 @@ class CType:
         self.varargs = False
         self.prototyped = False
         self.stub = False               # a declaration only (incomplete struct/union/enum)
+        # gdb: pointers are unsigned (make_pointer_type sets TYPE_UNSIGNED).
         self.is_unsigned = encoding in (DW_ATE_unsigned, DW_ATE_unsigned_char, DW_ATE_boolean,
-                                        DW_ATE_address)
+                                        DW_ATE_address) or kind == "pointer"
         self.flag_enum = False          # gdb's TYPE_FLAG_ENUM (an enum of disjoint bits)
         self.const = False
         self.volatile = False

@@ -135,15 +135,17 @@ class Reader:
             out.append(LineFile(unit.name if full == primary else shown, full))
         return out
 
-    def file_name(self, index: Any) -> str:
-        """DW_AT_decl_file / DW_AT_call_file: a line-table file index -> its name."""
+    def file_name(self, index: Any, full: bool = False) -> str:
+        """DW_AT_decl_file / DW_AT_call_file: a line-table file index -> the name gdb shows
+        (or, with ``full``, the path the line table and the sources are keyed by)."""
         unit = self._unit
         if unit is None or index is None:
             return ""
         try:
-            return unit.files[int(index)].name
+            f = unit.files[int(index)]
         except (IndexError, ValueError):
             return ""
+        return f.path if full else f.name
 
     def _unit_child(self, die: Any, unit: Unit) -> None:
         tag = die.tag
@@ -325,8 +327,9 @@ class Reader:
         fb = die.attributes.get("DW_AT_frame_base")
         if fb is not None and (fb.form == "DW_FORM_exprloc" or fb.form.startswith("DW_FORM_block")):
             fn.frame_base = bytes(fb.value)
-        entry = _attr(die, "DW_AT_entry_pc")
-        fn.entry_pc = int(entry) if isinstance(entry, int) and entry else (fn.low if fn.ranges else None)
+        # gdb 13 takes a function's entry as the start of its first range, in DW_AT_ranges
+        # order (the hot part of an -O2 function split into f and f.cold), not DW_AT_entry_pc.
+        fn.entry_pc = fn.ranges[0][0] if fn.ranges else None
         fn.type = self._function_type(origin)
         self._children(die, fn)
         return fn
@@ -373,7 +376,7 @@ class Reader:
                 abstract = self.function(origin_die, None) if origin_die is not child else None
                 inner = Block(self.ranges_of(child), parent=block)
                 if abstract is not None:
-                    inner.inlined = InlineCall(abstract, self.file_name(_attr(child, "DW_AT_call_file")),
+                    inner.inlined = InlineCall(abstract, self.file_name(_attr(child, "DW_AT_call_file"), True),
                                                int(_attr(child, "DW_AT_call_line", 0) or 0),
                                                int(_attr(child, "DW_AT_call_column", 0) or 0))
                 entry = _attr(child, "DW_AT_entry_pc")
@@ -492,7 +495,6 @@ class Reader:
         t.stub = bool(_attr(die, "DW_AT_declaration"))
         unsigned = True
         flag_enum = True
-        mask = 0
         for child in die.iter_children():
             if child.tag != "DW_TAG_enumerator":
                 continue
@@ -504,12 +506,9 @@ class Reader:
             if value < 0:
                 unsigned = False
                 flag_enum = False
-            else:
-                # gdb process_enumeration_scope: every value a run of bits disjoint from the others.
-                if value & mask:
-                    flag_enum = False
-                else:
-                    mask |= value
+            elif bin(value).count("1") >= 2:
+                # gdb 13 process_enumeration_scope: a flag enum has values of at most one bit.
+                flag_enum = False
         t.is_unsigned = unsigned
         t.flag_enum = flag_enum and bool(t.enumerators)
         return t

@@ -130,13 +130,18 @@ def gcc_command(c_path: str | Path, opt_level: str, mode: tuple[str, ...]) -> li
     ]
 
 
-def run_gcc(argv: list[str], warnings: TextIO | bool, cwd: str | Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_gcc(argv: list[str], warnings: TextIO | bool, cwd: str | Path | None = None,
+            source: str | Path | None = None) -> subprocess.CompletedProcess[bytes]:
     """Runs gcc (in ``cwd``); a failure raises CompilerError with gcc's stderr verbatim.
 
     Warnings of a successful compile go to ``warnings``: a stream, True for
-    the current ``sys.stderr``, False to drop them."""
+    the current ``sys.stderr``, False to drop them.  When gcc was given the
+    file by another name than the user's ``source`` (compile_place), its
+    messages name the file as the user did."""
     proc = subprocess.run(argv, capture_output=True, cwd=cwd, stdin=subprocess.DEVNULL)
     err = proc.stderr.decode("utf-8", "replace")
+    if source is not None and err:
+        err = _as_typed(err, compile_place(source).name, str(source))
     if proc.returncode != 0:
         raise CompilerError(err)
     if err and warnings is not False:
@@ -144,6 +149,15 @@ def run_gcc(argv: list[str], warnings: TextIO | bool, cwd: str | Path | None = N
         stream.write(err)
         stream.flush()
     return proc
+
+
+def _as_typed(text: str, given: str, typed: str) -> str:
+    """gcc's diagnostics with the file name it was given replaced by the one the user typed
+    (at the start of a line and after "In file included from")."""
+    if given == typed:
+        return text
+    pattern = re.compile(r"(^|(?<=from ))" + re.escape(given) + r"(?=:)", re.M)
+    return pattern.sub(lambda m: m.group(1) + typed, text)
 
 
 def compile_to_asm(c_path: str | Path, opt_level: str = "0", warnings: TextIO | bool = True) -> str:
@@ -158,7 +172,7 @@ def compile_to_asm(c_path: str | Path, opt_level: str = "0", warnings: TextIO | 
         raise UserError(f"{c_path}: no such file")
     argv = gcc_command(path, opt_level, ("-S",))
     argv[-1:-1] = ["-o", "-"]
-    proc = run_gcc(argv, warnings, compile_place(path).cwd)
+    proc = run_gcc(argv, warnings, compile_place(path).cwd, c_path)
     text = proc.stdout.decode("utf-8", "replace")
     check_no_floating_point(text)
     return text

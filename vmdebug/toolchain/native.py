@@ -79,7 +79,7 @@ def build_native(source: str | Path, out: str | Path, opt_level: str = "0") -> P
         if src.suffix == ".c":
             argv = gcc_command(src, level, ("-c",))
             argv[-1:-1] = ["-o", str(user_obj)]
-            run_gcc(argv, warnings=True, cwd=compile_place(src).cwd)
+            run_gcc(argv, warnings=True, cwd=compile_place(src).cwd, source=source)
         elif src.suffix in (".s", ".asm"):
             intel = work / "intel_syntax.s"
             intel.write_text(".intel_syntax noprefix\n")

@@ -27,12 +27,14 @@ def _target(dbg: "Debugger", arg: str) -> tuple[str, int, int]:
     if alias in C.REG_IDS and (text.startswith("$") or alias == text):
         return "reg", C.REG_IDS[alias], 0
     v = dbg.evaluate(text)
-    if v.type.name == "nodebug":          # a symbol without a type: its 4 bytes
+    kind = v.type.strip().kind
+    if kind == "error":                   # a symbol without a type: its 4 bytes
         return "mem", v.address or 0, 4
-    if v.address is not None and v.type.size > 0 and (text.startswith("*") or v.type.is_int and
-                                                      not text[0].isdigit()):
-        return "mem", v.address, v.type.size  # an lvalue: *(char *)p, a typed variable, a member
-    return "mem", v.unsigned & 0xFFFFFFFF, 4  # an address
+    if v.lval == "memory" and v.address is not None and v.type.length > 0 and not v.bitsize and (
+            text.startswith("*") or (kind in ("int", "enum", "struct", "union", "array", "float")
+                                     and not text[0].isdigit())):
+        return "mem", v.address, v.type.length  # an lvalue: *(char *)p, a typed variable, a member
+    return "mem", dbg.eval_int(text), 4        # an address
 
 
 def _eip_before(dbg: "Debugger", step: int) -> int | None:
@@ -185,10 +187,29 @@ def cmd_stack(dbg: "Debugger", arg: str) -> None:
     n = int(arg) if arg.strip().isdigit() else 8
     frames = dbg.frames()
     regs = dbg.regs
-    def locals_of(f):  # type: ignore[no-untyped-def]
-        return {addr: f"{name} = {dbg.format_typed(ctype, addr)}" for name, ctype, addr in dbg.frame_locals(f)}
+    def slots_of(f):  # type: ignore[no-untyped-def]
+        """The 4-byte slots each variable in memory covers, and the argument words."""
+        names: dict[int, str] = {}
+        nargs = 0
+        for is_arg, (name, v) in [*((True, a) for a in dbg.frame_args(f)), *((False, b) for b in
+                                                                           dbg.frame_locals(f))]:
+            if v.lval != "memory" or v.address is None or v.optimized_out:
+                continue
+            try:
+                shown = dbg.show_value(v, "", top_level=False)
+            except DebugError as exc:
+                shown = f"<error: {exc}>"
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            size = max(v.type.length, 1)
+            first = v.address & ~3
+            for k, slot in enumerate(range(first, v.address + size, 4)):
+                names.setdefault(slot, f"{name} = {shown}" if k == 0 else f"{name} (continued)")
+            if is_arg and f.ret_slot is not None and v.address > f.ret_slot:
+                nargs = max(nargs, (v.address + size - f.ret_slot - 4 + 3) // 4)
+        return names, nargs
     dbg.lines_out(stack_view(frames, regs[C.ESP], regs[C.EBP], dbg.memory.read_u32, dbg.label,
-                             dbg.prologue_done(frames[0]), n, locals_of))
+                             dbg.prologue_done(frames[0]), n, slots_of))
 
 
 @command("heap", category="beyond")

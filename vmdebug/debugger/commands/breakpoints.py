@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vmdebug.debugger import expressions as E
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
 
@@ -88,7 +87,7 @@ def cmd_break(dbg: "Debugger", arg: str) -> None:
     loc, cond = _split_if(arg)
     bp = add_breakpoint(dbg, loc)
     if cond:
-        E.parse(cond)
+        dbg.parse(cond)
         bp.condition = cond
 
 
@@ -200,7 +199,7 @@ def cmd_condition(dbg: "Debugger", arg: str) -> None:
     if not found:
         raise DebugError(f"No breakpoint number {num}.")
     if cond.strip():
-        E.parse(cond)
+        dbg.parse(cond)
         found[0].condition = cond.strip()
     else:
         found[0].condition = ""
@@ -234,22 +233,66 @@ def watch_title(wp: "Breakpoint") -> str:
     return "Hardware watchpoint" if wp.ranges else "Watchpoint"
 
 
+def _constant(node: object) -> bool:
+    """gdb watchpoint_exp_is_const: nothing in the expression reads the program's state."""
+    if not isinstance(node, tuple):
+        return True
+    if node and node[0] in ("var", "dollar", "brace", "index", "ptrmember", "member", "call") or \
+            (node[:2] == ("un", "*")):
+        return False
+    return all(_constant(x) for x in node[1:] if isinstance(x, tuple))
+
+
 def _add_watch(dbg: "Debugger", arg: str, kind: str) -> None:
+    from vmdebug.debugger import evaluate as EV
     from vmdebug.debugger.session import Breakpoint
-    if not arg.strip():
+    text = arg.strip()
+    if not text:
         raise DebugError("Argument required (expression to compute).")
-    node = E.parse(arg)
-    ctx = dbg.context()
-    value = E.evaluate(node, ctx)
-    if value.type.name == "nodebug" and value.address is not None:  # watch a no-debug variable as an int
-        node = ("un", "*", ("cast", E.V.ptr_to(E.V.INT), ("un", "&", node)))
-        ctx = dbg.context()
-        value = E.evaluate(node, ctx)
+    location = False
+    for flag in ("-location ", "-l "):
+        if text.startswith(flag):
+            location, text = True, text[len(flag):].strip()
+            break
+    expr, cond = _split_if(text)
+    frame = dbg.selected_frame()
+    node = dbg.parse(expr)
+    if _constant(node):
+        raise DebugError(f"Cannot watch constant value `{expr}'.")
+    ctx = dbg.context(frame)
+    value = EV.evaluate(node, ctx)
+    if location:
+        # watch -l: the memory the expression names now, whatever the scope (gdb watch_command_1).
+        if value.lval != "memory" or value.address is None:
+            raise DebugError("Cannot watch constant value `%s'." % expr if value.lval == "none" else
+                             "-location only works with values in memory")
+        node = ("brace", value.type, ("num", value.address, EV.T.UINT))
+        ctx = dbg.context(frame)
+        value = EV.evaluate(node, ctx)
+    if value.type.code == "error" and value.address is not None:  # a no-debug symbol: watch it as an int
+        node = ("brace", EV.T.INT, ("un", "&", node))
+        ctx = dbg.context(frame)
+        value = EV.evaluate(node, ctx)
+    try:
+        if value.type.strip().kind not in ("func",):
+            EV.fetch(ctx, value)
+    except DebugError:
+        pass
+    if value.lval == "register" and value.regno is not None:
+        from events import codes as C
+        ctx.regs_read.add(C.REG_NAMES[value.regno])
+    if cond:
+        dbg.parse(cond)
     ranges = tuple(sorted({(a, a + n) for a, n in ctx.mem_read}))
     if kind != "hw watchpoint" and not ranges:
         raise DebugError("Expression cannot be implemented with read/access watchpoint.")
-    wp = Breakpoint(_new_number(dbg), kind, 0, arg.strip(), node=node, old=value,
+    shown = f"-location {expr}" if location else expr
+    wp = Breakpoint(_new_number(dbg), kind, 0, shown, node=node, old=value, condition=cond,
                     regs=frozenset(ctx.regs_read), ranges=ranges)
+    if ctx.blocks_used and not location:
+        real = dbg.frames()[frame.real] if frame.is_inline else frame
+        wp.scope_cfa = real.cfa
+        wp.scope_depth = len(dbg.tl.state.stack) - frame.real
     dbg.breakpoints.append(wp)
     dbg.write(f"{watch_title(wp)} {wp.number}: {wp.what}")
 

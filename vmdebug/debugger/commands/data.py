@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from vmdebug.debugger import values as V
 from vmdebug.debugger.formatting import PER_LINE, info_registers, parse_fmt
 from vmdebug.debugger.registry import command
-from vmdebug.debugger.values import DebugError, Value
+from vmdebug.debugger.values import DebugError
 from vmdebug.isa.decoder import decode
 from vmdebug.isa.disasm import format_operand
 from vmdebug.isa.operands import Rel
@@ -23,62 +23,87 @@ def _split_fmt(arg: str) -> tuple[str, str]:
     return "", arg
 
 
-@command("print", aliases=("p", "inspect", "call"), category="data", example="$eax + 1")
+def print_format(dbg: "Debugger", arg: str) -> tuple[str, str]:
+    """(format letter, expression) of ``print[/FMT] EXPR`` (gdb decode_format, validate_format;
+    ``/r`` alone reuses the last letter)."""
+    from vmdebug.debuginfo.valprint import ValuePrintError, parse_print_format
+    spec, expr = _split_fmt(arg)
+    if not arg.strip().startswith("/"):
+        return "", expr
+    try:
+        fmt = parse_print_format(spec, getattr(dbg, "last_format", ""))
+    except ValuePrintError as exc:
+        raise DebugError(exc.message) from None
+    return fmt, expr
+
+
+@command("print", aliases=("p", "inspect", "call"), category="data", example="root->left->key")
 def cmd_print(dbg: "Debugger", arg: str) -> None:
-    """Print the value of an expression: registers ($eax), memory (*(int *)$esp), symbols, arithmetic.
+    """Print the value of an expression: variables, registers ($eax), memory (*(int *)$esp), arithmetic.
 
     Usage: print[/FMT] [EXPR]
-    FMT is one of x d u o t c a z (hex, signed, unsigned, octal, binary, char,
-    address, zero-padded hex).  Values are numbered $1, $2... for later use."""
-    fmt, expr = _split_fmt(arg)
-    if fmt and any(ch not in "xduotcazs" for ch in fmt.lstrip("0123456789")):
-        bad = next(ch for ch in fmt if ch not in "xduotcazs0123456789")
-        raise DebugError(f'Undefined output format "{bad}".')
-    fmt = fmt.lstrip("0123456789")[-1:] if fmt else ""
+    FMT is one of x d u o t c a f s z (hex, signed, unsigned, octal, binary, char,
+    address, float, string, zero-padded hex).  Values are numbered $1, $2... for later use."""
+    fmt, expr = print_format(dbg, arg)
     if not expr:
+        # gdb print_command_1: no expression prints the last value again (access_value_history(0)).
         if not dbg.values:
             raise DebugError("The history is empty.")
         v = dbg.values[-1]
     else:
         v = dbg.evaluate(expr)
-    text = dbg.show_value(v, fmt)
+    if v.type.strip().kind == "void" and not v.optimized_out:
+        text = "void"
+    else:
+        text = dbg.show_value(v, fmt)
+    if fmt:
+        dbg.last_format = fmt
     n = dbg.record_value(v)
     dbg.write(f"${n} = {text}")
 
 
 @command("output", category="data", example="$esp")
 def cmd_output(dbg: "Debugger", arg: str) -> None:
-    """Print a value without recording it in the value history.
+    """Print a value without recording it in the value history (and without a newline in gdb).
 
     Usage: output[/FMT] EXPR"""
-    fmt, expr = _split_fmt(arg)
-    dbg.write(dbg.show_value(dbg.evaluate(expr), fmt[-1:] if fmt else ""))
+    fmt, expr = print_format(dbg, arg)
+    v = dbg.evaluate(expr)
+    dbg.write("void" if v.type.strip().kind == "void" else dbg.show_value(v, fmt))
 
 
-@command("ptype", category="data", example="$esp")
+def _type_of(dbg: "Debugger", arg: str) -> tuple[object, bool]:
+    """The type an expression (or a type name) has, and whether a type was named."""
+    from vmdebug.debugger.evaluate import type_of
+    text = arg.strip()
+    if not text:
+        if not dbg.values:
+            raise DebugError("History is empty.")
+        return dbg.values[-1].type, False
+    node = dbg.parse(text)
+    if node[0] == "type":
+        return node[1], True
+    return type_of(node, dbg.context()), False
+
+
+@command("ptype", category="data", example="struct node")
 def cmd_ptype(dbg: "Debugger", arg: str) -> None:
-    """Print the type of an expression.
+    """Print the definition of a type, or of an expression's type (structs with their members).
 
-    Usage: ptype EXPR"""
-    v = dbg.evaluate(arg)
-    dbg.write(f"type = {_type_name(v)}")
+    Usage: ptype EXPR|TYPE"""
+    from vmdebug.debuginfo.typeprint import ptype_text
+    t, _named = _type_of(dbg, arg)
+    dbg.write(f"type = {ptype_text(t)}")  # type: ignore[arg-type]
 
 
-@command("whatis", category="data", example="$eip")
+@command("whatis", category="data", example="root")
 def cmd_whatis(dbg: "Debugger", arg: str) -> None:
-    """Print the type of an expression.
+    """Print the type of an expression (a type name: one level of typedef removed).
 
-    Usage: whatis EXPR"""
-    v = dbg.evaluate(arg)
-    dbg.write(f"type = {_type_name(v)}")
-
-
-def _type_name(v: Value) -> str:
-    if v.type.name == "nodebug":
-        return "<data variable, no debug info>"
-    if v.type.name in ("nodebug_text", "func"):
-        return "int (void)"
-    return v.type.spelling()
+    Usage: whatis EXPR|TYPE"""
+    from vmdebug.debuginfo.typeprint import whatis_text
+    t, named = _type_of(dbg, arg)
+    dbg.write(f"type = {whatis_text(t, named)}")  # type: ignore[arg-type]
 
 
 def insn_text(dbg: "Debugger", addr: int) -> tuple[str, int]:
@@ -100,12 +125,19 @@ def insn_text(dbg: "Debugger", addr: int) -> tuple[str, int]:
 
 
 def _x_address(dbg: "Debugger", expr: str) -> int:
+    """gdb x_command: a pointer's value, an lvalue array's (or function's) address, else the value."""
+    from vmdebug.debugger import evaluate as EV
     v = dbg.evaluate(expr)
-    if v.type.name == "nodebug":
+    t = v.type.strip()
+    if t.kind == "error":
         return v.address or 0
-    if v.type.name in ("func", "nodebug_text"):
-        return v.value
-    return v.unsigned & 0xFFFFFFFF
+    if t.kind == "func":
+        return v.code_address if v.code_address is not None else v.address or 0
+    if t.kind in ("array", "struct", "union") and v.lval == "memory" and v.address is not None:
+        return v.address
+    ctx = dbg.context()
+    EV.fetch(ctx, v)
+    return EV.as_int(v) & 0xFFFFFFFF
 
 
 def examine(dbg: "Debugger", fmt_spec: str, expr: str) -> list[str]:
@@ -202,7 +234,17 @@ def cmd_info_registers(dbg: "Debugger", arg: str) -> None:
 
 
 # ---- displays ---------------------------------------------------------------------------
+def _in_scope(dbg: "Debugger", d) -> bool:  # type: ignore[no-untyped-def]
+    """gdb do_one_display: a display that names locals shows only while their block is in scope."""
+    from vmdebug.debugger.variables import block_in_scope
+    if d.block is None:
+        return True
+    return block_in_scope(dbg.selected_frame().block, d.block)
+
+
 def _show_display(dbg: "Debugger", d) -> None:  # type: ignore[no-untyped-def]
+    if not _in_scope(dbg, d):
+        return
     fmt = d.fmt
     if fmt and (fmt[-1] in "is" or any(c in "bhwg" for c in fmt)):
         dbg.write(f"{d.number}: x/{fmt} {d.expr}")
@@ -232,7 +274,17 @@ def cmd_display(dbg: "Debugger", arg: str) -> None:
     if not expr:
         show_displays(dbg)
         return
-    d = Display(dbg.next_display, fmt, expr)
+    from vmdebug.debugger.evaluate import evaluate
+    from vmdebug.debugger.variables import innermost_block
+    ctx = dbg.context()
+    node = dbg.parse(expr) if not (fmt and (fmt[-1] in "is" or any(c in "bhwg" for c in fmt))) else None
+    if node is not None:
+        try:            # gdb resolves the names while parsing: an unknown one refuses the display
+            evaluate(node, ctx)
+        except DebugError as exc:
+            if str(exc).startswith("No symbol"):
+                raise
+    d = Display(dbg.next_display, fmt, expr, block=innermost_block(ctx.blocks_used))
     dbg.next_display += 1
     dbg.displays.append(d)
     _show_display(dbg, d)

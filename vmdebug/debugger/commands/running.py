@@ -39,6 +39,7 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
     """Print why the cursor stopped, as gdb's normal_stop / print_stop_event do."""
     tl = dbg.tl
     dbg.frame_level = 0
+    dbg.bp_stop_step = stop.step if stop.reason == "bp" else None
     if stop.reason == "end":
         end = tl.end()
         if end.get("how") == "killed":
@@ -73,12 +74,21 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
         line = dbg.source_line(frame.pc)
         if line is not None:
             dbg.write(line)
-        if bp.temporary:
-            dbg.breakpoints.remove(bp)
+        for b in [bp, *(stop.others or [])]:
+            if b.temporary and b in dbg.breakpoints:
+                dbg.breakpoints.remove(b)
     elif stop.reason == "watch" and stop.bp is not None:
         from vmdebug.debugger.commands.breakpoints import watch_title
+        from vmdebug.debugger.motion import OUT_OF_SCOPE
         for wp, old_v, new_v in stop.hits or [(stop.bp, stop.old, stop.new)]:
             dbg.write("")
+            if new_v == OUT_OF_SCOPE:
+                # gdb watchpoint_check: the frame of the watched locals returned.
+                dbg.write(f"Watchpoint {wp.number} deleted because the program has left the block in")
+                dbg.write("which its expression is valid.")
+                if wp in dbg.breakpoints:
+                    dbg.breakpoints.remove(wp)
+                continue
             dbg.write(f"{watch_title(wp)} {wp.number}: {wp.what}")
             dbg.write("")
             old = dbg.show_value(old_v) if old_v is not None else "<unreadable>"
@@ -208,7 +218,9 @@ def _entries(dbg: "Debugger") -> np.ndarray:
     return got
 
 
-def _line_step(dbg: "Debugger", into: bool, until: bool = False) -> str:
+def _line_step(dbg: "Debugger", into: bool, until: bool = False, announce: bool = True) -> str:
+    """One ``step``/``next``/``until``; ``announce`` False keeps a plain arrival quiet (gdb
+    prints only the last stop of ``step N``), while a breakpoint or the end is reported."""
     _check_can_go_forward(dbg)
     tl = dbg.tl
     eip0 = dbg.pc
@@ -238,7 +250,8 @@ def _line_step(dbg: "Debugger", into: bool, until: bool = False) -> str:
             m |= (c.depth > d0) & np.isin(c.eip, entries)
         return m
     stop = scan(dbg, True, pred)
-    report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, frame0.func, d0))
+    if announce or stop.reason != "done":
+        report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, frame0.func, d0))
     return stop.reason
 
 
@@ -247,8 +260,9 @@ def cmd_step(dbg: "Debugger", arg: str) -> None:
     """Step to the next source line, entering called functions that have line information.
 
     Usage: step [N]"""
-    for _ in range(max(_count(dbg, arg), 1)):
-        if _line_step(dbg, True) != "done":
+    n = max(_count(dbg, arg), 1)
+    for k in range(n):
+        if _line_step(dbg, True, announce=k == n - 1) != "done":
             break
 
 
@@ -257,8 +271,9 @@ def cmd_next(dbg: "Debugger", arg: str) -> None:
     """Step to the next source line in this function, running through calls.
 
     Usage: next [N]"""
-    for _ in range(max(_count(dbg, arg), 1)):
-        if _line_step(dbg, False) != "done":
+    n = max(_count(dbg, arg), 1)
+    for k in range(n):
+        if _line_step(dbg, False, announce=k == n - 1) != "done":
             break
 
 
@@ -297,22 +312,37 @@ def _advance(dbg: "Debugger", arg: str) -> None:
     report(dbg, scan(dbg, True, lambda c: np.isin(c.eip, addrs) | (c.depth < d0)))
 
 
-def _return_value(dbg: "Debugger", frame_name: str) -> None:
-    cf = dbg.info.cfunction(frame_name)
-    if cf is None or cf.return_type.strip() == "void" or not cf.return_type:
-        return
-    from vmdebug.debugger import values as V
+def _return_value(dbg: "Debugger", function: object) -> None:
+    """``Value returned is $N = ...`` with the function's DWARF return type, from where the
+    i386 System V ABI puts it (gdb i386_return_value): eax, edx:eax for 8 bytes, and a
+    struct or union in memory at the address eax holds."""
+    from vmdebug.debugger import evaluate as EV
     from vmdebug.debugger.values import Value
-    try:
-        t = V.parse_ctype(cf.return_type)
-    except DebugError:
-        t = V.INT
-    if t.name.startswith("struct"):
-        t = V.INT
-    eax = dbg.regs[0]
-    v = Value(t, V.wrap(eax, t) if t.size <= 4 else eax)
+    ftype = getattr(function, "type", None)
+    if ftype is None or ftype.target is None:
+        return
+    t = ftype.target
+    st = t.strip()
+    if st.kind == "void":
+        return
+    eax, edx = dbg.regs[0], dbg.regs[2]
+    if st.kind in ("struct", "union", "array"):
+        v = Value(t, None, "memory", eax)
+    elif st.kind == "float":
+        dbg.write("Value returned has type: %s. Cannot determine contents" % _tname(t))
+        return
+    elif t.length == 8:
+        v = EV.make_int(t, eax | edx << 32)
+    else:
+        v = EV.make_int(t, eax)
+    text = dbg.show_value(v)
     n = dbg.record_value(v)
-    dbg.write(f"Value returned is ${n} = {dbg.show_value(v)}")
+    dbg.write(f"Value returned is ${n} = {text}")
+
+
+def _tname(t: object) -> str:
+    from vmdebug.debuginfo.typeprint import type_name
+    return type_name(t)  # type: ignore[arg-type]
 
 
 @command("finish", aliases=("fin",), category="running", moves=True)
@@ -327,7 +357,7 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
     _check_can_go_forward(dbg)
     if dbg.interactive:  # gdb prints this only when the command comes from a terminal
         dbg.write(f"Run till exit from #{frame.level}  {dbg.frame_line(frame)}")
-    d0 = len(dbg.tl.state.stack) - frame.level
+    d0 = len(dbg.tl.state.stack) - frame.real
     stop = scan(dbg, True, lambda c: c.depth < d0)
     if stop.reason == "done":
         dbg.frame_level = 0
@@ -335,7 +365,8 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
         line = dbg.source_line(dbg.pc)
         if line is not None:
             dbg.write(line)
-        _return_value(dbg, frame.name)
+        if not frame.is_inline:
+            _return_value(dbg, frame.function)
         dbg.after_stop()
     else:
         report(dbg, stop)
@@ -396,7 +427,7 @@ def cmd_reverse_finish(dbg: "Debugger", arg: str) -> None:
         raise DebugError('"finish" not meaningful in the outermost frame.')
     if dbg.interactive:
         dbg.write(f"Run back to call of #{frame.level}  {dbg.frame_line(frame)}")
-    d0 = len(dbg.tl.state.stack) - frame.level
+    d0 = len(dbg.tl.state.stack) - frame.real
     stop = scan(dbg, False, lambda c: c.depth < d0)
     if stop.reason == "done":
         dbg.frame_level = 0

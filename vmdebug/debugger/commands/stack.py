@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vmdebug.debugger.frames import chain_notes, frame_args
+from vmdebug.debugger.frames import chain_notes
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
 
@@ -29,12 +29,12 @@ def cmd_backtrace(dbg: "Debugger", arg: str) -> None:
     for f in shown:
         dbg.write(f"#{f.level:<3}{dbg.frame_line(f)}")
         if "full" in words:
-            if f.cfunc is None:
+            if f.function is None:
                 dbg.write("No symbol table info available.")
             else:
                 locs = dbg.frame_locals(f)
-                for name, ctype, addr in locs:
-                    dbg.write(f"        {name} = {dbg.format_typed(ctype, addr)}")
+                for name, v in locs:
+                    dbg.write(f"        {name} = {_shown(dbg, v)}")
                 if not locs:
                     dbg.write("No locals.")
     if limit is not None and 0 <= limit < len(frames):
@@ -89,38 +89,62 @@ def cmd_down(dbg: "Debugger", arg: str) -> None:
     _print_frame(dbg)
 
 
+def _shown(dbg: "Debugger", v) -> str:  # type: ignore[no-untyped-def]
+    """A variable's value as ``info locals`` prints it: gdb's common_val_print (no
+    ``(type *)`` prefix), errors inline."""
+    try:
+        return dbg.show_value(v, "", top_level=False)
+    except DebugError as exc:
+        return f"<error: {exc}>"
+
+
 @command("info frame", aliases=("info f",), category="stack")
 def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
     """Describe the selected frame: where it is, its return address, args, saved registers.
 
-    Usage: info frame"""
+    Usage: info frame
+    The frame's address is its CFA (the caller's stack pointer before the call), as gdb
+    computes it from the call frame information."""
+    from vmdebug.debugger.variables import frame_sal
     frames = dbg.frames()
     f = dbg.selected_frame()
-    cfa = f.ret_slot + 4 if f.ret_slot is not None else None
-    loc = dbg.info.line_for(f.pc)
+    cfa = f.cfa if f.cfa is not None else (f.ret_slot + 4 if f.ret_slot is not None else None)
+    loc, _show = frame_sal(dbg, f)
     where = f" ({dbg.info.short_file(loc[0])}:{loc[1]})" if loc else ""
-    dbg.write(f"Stack level {f.level}, frame at {cfa:#x}:" if cfa is not None else f"Stack level {f.level}, frame at 0x0:")
-    saved = f"{f.saved_ret:#x}" if f.saved_ret is not None else "<not saved>"
+    dbg.write(f"Stack level {f.level}, frame at {cfa or 0:#x}:")
+    caller = frames[f.level + 1] if f.level + 1 < len(frames) else None
+    saved = f"{caller.pc:#x}" if caller is not None else (f"{f.saved_ret:#x}" if f.saved_ret is not None
+                                                             else "<not saved>")
     dbg.write(f" eip = {f.pc:#x} in {f.name}{where}; saved eip = {saved}")
     links = []
-    caller = frames[f.level + 1] if f.level + 1 < len(frames) else None
-    if caller is not None and caller.ret_slot is not None:
-        links.append(f"called by frame at {caller.ret_slot + 4:#x}")
-    if f.level > 0 and frames[f.level - 1].ret_slot is not None:
-        links.append(f"caller of frame at {frames[f.level - 1].ret_slot + 4:#x}")
+    if caller is not None:
+        if f.is_inline:
+            links.append(f"inlined into frame {caller.level}")
+        else:
+            ccfa = caller.cfa if caller.cfa is not None else (caller.ret_slot + 4 if caller.ret_slot is not None
+                                                              else 0)
+            links.append(f"called by frame at {ccfa:#x}")
+    if f.level > 0:
+        inner = frames[f.level - 1]
+        icfa = inner.cfa if inner.cfa is not None else (inner.ret_slot + 4 if inner.ret_slot is not None else 0)
+        links.append(f"caller of frame at {icfa:#x}")
     if links:
         dbg.write(" " + ", ".join(links))
-    elif f.ret_slot is None:
+    elif caller is None and f.ret_slot is None and f.level == 0:
         dbg.write(" Outermost frame: outermost")
     if loc is not None:
-        dbg.write(f" source language {'c' if loc[0].endswith('.c') else 'asm'}.")
-    if f.base is not None:
-        args = ", ".join(f"{n}={v}" for n, v in frame_args(dbg, f))
-        dbg.write(f" Arglist at {f.base:#x}, args: {args}")
-        dbg.write(f" Locals at {f.base:#x}, Previous frame's sp is {f.ret_slot + 4:#x}"
-                  if f.ret_slot is not None else f" Locals at {f.base:#x}")
+        dbg.write(f" source language {'c' if dbg.debug is not None and f.function is not None else 'asm'}.")
+    base = f.regs.get(5) if f.fp is not None else None
+    if base is not None:
+        args = ", ".join(f"{n}={dbg.frame_arg_text(v)}" for n, v in dbg.frame_args(f))
+        dbg.write(f" Arglist at {base:#x}, args: {args}")
+        dbg.write(f" Locals at {base:#x}, Previous frame's sp is {cfa:#x}" if cfa is not None
+                  else f" Locals at {base:#x}")
+        saved_regs = [("ebp", base)]
+        if f.ret_slot is not None:
+            saved_regs.append(("eip", f.ret_slot))
         dbg.write(" Saved registers:")
-        dbg.write(f"  ebp at {f.base:#x}" + (f", eip at {f.ret_slot:#x}" if f.ret_slot is not None else ""))
+        dbg.write("  " + ", ".join(f"{n} at {a:#x}" for n, a in saved_regs))
     else:
         dbg.write(" Arglist at unknown address.")
         dbg.write(" Locals at unknown address, Previous frame's sp in esp")
@@ -131,15 +155,16 @@ def cmd_info_locals(dbg: "Debugger", arg: str) -> None:
     """The local variables of the selected frame, with their values at this step.
 
     Usage: info locals
-    Names and stack slots come from gcc's own annotations of the C source (-fverbose-asm)."""
+    Innermost block first, each block's variables in declaration order, as gcc's
+    DWARF describes them (``<optimized out>`` where it cannot place one)."""
     f = dbg.selected_frame()
-    if f.cfunc is None:
+    if f.function is None:
         raise DebugError("No symbol table info available.")
     locs = dbg.frame_locals(f)
     if not locs:
         dbg.write("No locals.")
-    for name, ctype, addr in locs:
-        dbg.write(f"{name} = {dbg.format_typed(ctype, addr)}")
+    for name, v in locs:
+        dbg.write(f"{name} = {_shown(dbg, v)}")
 
 
 @command("info args", category="stack")
@@ -148,10 +173,10 @@ def cmd_info_args(dbg: "Debugger", arg: str) -> None:
 
     Usage: info args"""
     f = dbg.selected_frame()
-    if f.cfunc is None:
+    if f.function is None:
         raise DebugError("No symbol table info available.")
-    args = frame_args(dbg, f)
+    args = dbg.frame_args(f)
     if not args:
         dbg.write("No arguments.")
-    for name, val in args:
-        dbg.write(f"{name} = {val}")
+    for name, v in args:
+        dbg.write(f"{name} = {_shown(dbg, v)}")

@@ -15,19 +15,21 @@ MAX_SLOTS = 24
 
 def stack_view(frames: list[Frame], esp: int, ebp: int, read_u32: Callable[[int], int | None],
                label: Callable[[int], str], prologue_done: bool, max_frames: int = 8,
-               locals_of: Callable[[Frame], dict[int, str]] | None = None) -> list[str]:
+               slots_of: Callable[[Frame], tuple[dict[int, str], int]] | None = None) -> list[str]:
+    """``slots_of(frame)`` names the slots of its variables (address -> "name = value") and
+    says how many argument words lie above its return address."""
     out: list[str] = []
     lower = esp
+    frames = [f for f in frames if not f.is_inline]
     for f in frames[:max_frames]:
-        params = list(f.cfunc.params) if f.cfunc else []
+        names, nargs = slots_of(f) if slots_of is not None else ({}, 0)
         title = f"frame #{f.level}: {f.name}"
         out.append(title)
         if f.ret_slot is None:
             out.append("  (outermost frame: no recorded call; its bottom is the initial stack)")
             top = min(lower + 4 * 8, 0xFFFFFFFC)
         else:
-            top = f.ret_slot + 4 * max(len(params), 0)
-        names = locals_of(f) if locals_of is not None else {}
+            top = f.ret_slot + 4 * max(nargs, 0)
         rows = []
         addr = top
         while addr >= lower and len(rows) < MAX_SLOTS:
@@ -41,9 +43,8 @@ def stack_view(frames: list[Frame], esp: int, ebp: int, read_u32: Callable[[int]
                         what += f"  OVERWRITTEN (the call pushed {f.saved_ret:#010x})"
                 elif addr > f.ret_slot:
                     k = (addr - f.ret_slot - 4) // 4
-                    name = params[k].name if k < len(params) else f"arg {k + 1}"
-                    what = f"{name} = {v if v is None or v < 0x80000000 else v - (1 << 32)}" \
-                        f"  [ebp+{addr - f.ret_slot + 4}]"
+                    name = names.get(addr) or f"arg {k + 1} = {v if v is None or v < 0x80000000 else v - (1 << 32)}"
+                    what = f"{name}  [ebp+{addr - f.ret_slot + 4}]"
                 elif f.fp is not None and addr == f.fp and (f.level > 0 or prologue_done):
                     what = "saved ebp (caller's frame)"
                 elif f.fp is not None and addr < f.fp:
@@ -63,7 +64,7 @@ def stack_view(frames: list[Frame], esp: int, ebp: int, read_u32: Callable[[int]
         out.extend(rows)
         if f.ret_slot is None:
             break
-        lower = f.ret_slot + 4 + 4 * len(params)
+        lower = f.ret_slot + 4 + 4 * nargs
     if len(frames) > max_frames:
         out.append(f"({len(frames) - max_frames} more frames: see bt)")
     return out

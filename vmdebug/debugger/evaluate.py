@@ -1,0 +1,677 @@
+"""Evaluating gdb's C expressions against a frame of the recorded process.
+
+The rules are gdb 13's (gdb/eval.c, valarith.c, valops.c): integer
+promotion and the usual conversions of ``binop_promote`` (sizes of int and
+long are 4 on i386; a result no wider than int is int or unsigned int),
+arrays decaying to pointers except under ``sizeof`` and ``&``, pointer
+arithmetic scaled by the target's size, a pointer difference of type
+``long``, comparisons and ``!`` of type int, ``_Bool`` refusing arithmetic,
+``ptr.member`` and ``struct->member`` both accepted as gdb accepts them.
+
+Values are lazy: a variable is an lvalue (memory or register) whose bytes are
+read when needed, and every read is noted in the context - which is how
+watchpoints learn what to watch.  The history cannot change, so assignment
+and function calls are refused with one line.
+"""
+from __future__ import annotations
+
+import math
+import struct
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from vmdebug.debuginfo import ctype as T
+from vmdebug.debuginfo.ctype import CType
+from vmdebug.debugger.values import DebugError, Value
+
+MAX_VALUE_SIZE = 65536                 # gdb's `max-value-size`
+
+
+@dataclass
+class EvalContext:
+    """What an expression can see.  Filled by the debugger for the selected frame."""
+
+    read_mem: Callable[[int, int], bytes]                  # raises DebugError when unmapped
+    lookup: Callable[[str], Value | None]                   # a variable, function or enumerator
+    read_reg: Callable[[str], Value | None]                 # $eax, $pc, ...
+    history: list[Value] = field(default_factory=list)
+    convenience: dict[str, Value] = field(default_factory=dict)
+    regs_read: set[str] = field(default_factory=set)
+    mem_read: list[tuple[int, int]] = field(default_factory=list)
+    reg_value: Callable[[int], int | None] | None = None   # a DWARF register of the frame
+    blocks_used: list[Any] = field(default_factory=list)   # blocks whose locals were named
+
+    def read(self, address: int, size: int) -> bytes:
+        self.mem_read.append((address & 0xFFFFFFFF, size))
+        return self.read_mem(address & 0xFFFFFFFF, size)
+
+
+# ---- contents -----------------------------------------------------------------------
+def fetch(ctx: EvalContext, v: Value) -> bytes:
+    """The value's bytes, reading memory or the register the first time."""
+    if v.optimized_out:
+        raise DebugError("value has been optimized out")
+    if v.data is not None:
+        return v.data
+    size = v.type.length
+    if size > MAX_VALUE_SIZE:
+        raise DebugError(f"value requires {size} bytes, which is more than max-value-size")
+    if v.lval == "memory" and v.address is not None:
+        if v.bitsize:
+            nbytes = (v.bitpos % 8 + v.bitsize + 7) // 8
+            raw = int.from_bytes(ctx.read(v.address + v.bitpos // 8, nbytes), "little")
+            field_bits = (raw >> (v.bitpos % 8)) & ((1 << v.bitsize) - 1)
+            if v.type.strip().is_unsigned is False and v.type.code in ("int", "enum") and \
+                    not v.type.strip().is_unsigned and field_bits >> (v.bitsize - 1):
+                field_bits -= 1 << v.bitsize
+            v.data = (field_bits & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+        else:
+            v.data = ctx.read(v.address, size)
+        return v.data
+    if v.lval == "register" and v.regno is not None and ctx.reg_value is not None:
+        reg = ctx.reg_value(v.regno)
+        if reg is None:
+            raise DebugError("value has been optimized out")
+        v.data = (reg & ((1 << (8 * max(size, 4))) - 1)).to_bytes(max(size, 4), "little")[:size]
+        return v.data
+    raise DebugError("value is not available")
+
+
+def as_int(v: Value, ctx: EvalContext | None = None) -> int:
+    """A scalar as a Python int (signed or unsigned as its type is)."""
+    data = v.data if v.data is not None or ctx is None else fetch(ctx, v)
+    if data is None:
+        raise DebugError("value is not available")
+    t = v.type.strip()
+    if t.kind == "float":
+        return int(as_float(v, data))
+    n = int.from_bytes(data[:max(t.length, 1)], "little")
+    bits = 8 * max(t.length, 1)
+    if _signed(t) and n >> (bits - 1):
+        n -= 1 << bits
+    return n
+
+
+def as_float(v: Value, data: bytes | None = None) -> float:
+    data = data if data is not None else v.data
+    assert data is not None
+    size = v.type.length
+    if size == 4:
+        return struct.unpack("<f", data[:4])[0]
+    if size == 8:
+        return struct.unpack("<d", data[:8])[0]
+    return _x87_to_float(data[:10])
+
+
+def _x87_to_float(b: bytes) -> float:
+    """An 80-bit x87 extended value (Intel SDM Vol. 1, 4.2.2) as the nearest double."""
+    mant = int.from_bytes(b[:8], "little")
+    se = int.from_bytes(b[8:10], "little")
+    sign = -1.0 if se & 0x8000 else 1.0
+    exp = se & 0x7FFF
+    if exp == 0x7FFF:
+        return sign * math.inf if (mant << 1) & ((1 << 64) - 1) == 0 else math.nan
+    if exp == 0 and mant == 0:
+        return sign * 0.0
+    try:
+        return sign * math.ldexp(mant, exp - 16383 - 63)
+    except OverflowError:
+        return sign * math.inf
+
+
+def _signed(t: CType) -> bool:
+    t = t.strip()
+    if t.kind == "pointer":
+        return False
+    return not t.is_unsigned
+
+
+def make_int(t: CType, n: int) -> Value:
+    size = max(t.length, 1)
+    return Value(t, (n & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
+
+
+def make_float(t: CType, x: float) -> Value:
+    size = t.length
+    if size == 4:
+        try:
+            data = struct.pack("<f", x)
+        except OverflowError:
+            data = struct.pack("<f", math.copysign(math.inf, x))
+    elif size == 8:
+        data = struct.pack("<d", x)
+    else:
+        data = _float_to_x87(x)
+    return Value(t, data)
+
+
+def _float_to_x87(x: float) -> bytes:
+    if math.isnan(x):
+        return (0xC000000000000000).to_bytes(8, "little") + (0x7FFF).to_bytes(2, "little")
+    sign = 0x8000 if math.copysign(1.0, x) < 0 else 0
+    x = abs(x)
+    if math.isinf(x):
+        return (1 << 63).to_bytes(8, "little") + (sign | 0x7FFF).to_bytes(2, "little")
+    if x == 0:
+        return bytes(8) + sign.to_bytes(2, "little")
+    m, e = math.frexp(x)                       # x = m * 2**e, 0.5 <= m < 1
+    mant = int(m * (1 << 64))
+    return mant.to_bytes(8, "little") + (sign | (e - 1 + 16383)).to_bytes(2, "little")
+
+
+# ---- coercions ----------------------------------------------------------------------
+def coerce_array(ctx: EvalContext, v: Value) -> Value:
+    """An array decays to a pointer to its first element, a function to a pointer to it
+    (gdb value_coerce_array / value_coerce_function)."""
+    t = v.type.strip()
+    if t.kind == "array":
+        if v.lval != "memory" or v.address is None:
+            raise DebugError("Attempt to take address of value not located in memory.")
+        return make_int(T.pointer_to(t.target or T.VOID), v.address)
+    if t.kind == "func":
+        return make_int(T.pointer_to(v.type), v.code_address if v.code_address is not None else v.address or 0)
+    return v
+
+
+def rvalue(ctx: EvalContext, v: Value) -> Value:
+    """The value with its contents, arrays and functions decayed."""
+    v = coerce_array(ctx, v)
+    if v.type.code == "error":
+        raise DebugError(f"'{v.name}' has unknown type; cast it to its declared type")
+    fetch(ctx, v)
+    return v
+
+
+def truth(ctx: EvalContext, v: Value) -> bool:
+    v = rvalue(ctx, v)
+    t = v.type.strip()
+    if t.kind == "float":
+        return as_float(v) != 0
+    if t.kind in ("struct", "union"):
+        raise DebugError("Invalid type combination in equality test.")
+    return as_int(v) != 0
+
+
+def convert(ctx: EvalContext, v: Value, t: CType) -> Value:
+    """``(T) v`` for scalars (gdb value_cast)."""
+    v = rvalue(ctx, v)
+    src = v.type.strip()
+    dst = t.strip()
+    if dst.kind == "void":
+        return Value(t, b"")
+    if dst.kind in ("struct", "union", "array"):
+        if src.kind == dst.kind and v.type.length == t.length:
+            return Value(t, v.data, v.lval, v.address)
+        raise DebugError("Invalid cast.")
+    if dst.kind == "float":
+        x = as_float(v) if src.kind == "float" else float(as_int(v))
+        return make_float(t, x)
+    if src.kind == "float":
+        x = as_float(v)
+        if math.isnan(x) or math.isinf(x):
+            return make_int(t, 0)
+        n = int(x)
+        if dst.kind == "int" and dst.encoding == T.DW_ATE_boolean:
+            n = int(x != 0)
+        return make_int(t, n)
+    if src.kind in ("struct", "union"):
+        raise DebugError("Invalid cast.")
+    n = as_int(v)
+    if dst.is_bool():
+        n = int(n != 0)
+    return make_int(t, n)
+
+
+# ---- arithmetic ---------------------------------------------------------------------
+def promote(a: CType, b: CType | None = None) -> CType:
+    """gdb binop_promote for C integers (unary when ``b`` is None)."""
+    ta, tb = a.strip(), (b.strip() if b is not None else None)
+    if ta.kind == "float" or (tb is not None and tb.kind == "float"):
+        cands = [t for t in (ta, tb) if t is not None and t.kind == "float"]
+        return max(cands, key=lambda t: t.length)
+    len1, uns1 = ta.length, ta.is_unsigned
+    if len1 < 4:
+        len1, uns1 = 4, False
+    if tb is None:
+        len2, uns2 = len1, uns1
+    else:
+        len2, uns2 = tb.length, tb.is_unsigned
+        if len2 < 4:
+            len2, uns2 = 4, False
+    if len1 > len2:
+        unsigned, size = uns1, len1
+    elif len2 > len1:
+        unsigned, size = uns2, len2
+    else:
+        unsigned, size = uns1 or uns2, len1
+    if size <= 4:
+        return T.UINT if unsigned else T.INT
+    return T.ULONGLONG if unsigned else T.LONGLONG
+
+
+def _is_integral(t: CType) -> bool:
+    return t.strip().kind in ("int", "enum")
+
+
+def _is_number(t: CType) -> bool:
+    return t.strip().kind in ("int", "enum", "float")
+
+
+def binop(ctx: EvalContext, op: str, a: Value, b: Value) -> Value:
+    a, b = rvalue(ctx, a), rvalue(ctx, b)
+    ta, tb = a.type.strip(), b.type.strip()
+    if op in ("+", "-") and ta.kind == "pointer" and _is_integral(tb):
+        return _ptr_add(a, as_int(b) if op == "+" else -as_int(b))
+    if op == "+" and tb.kind == "pointer" and _is_integral(ta):
+        return _ptr_add(b, as_int(a))
+    if op == "-" and ta.kind == "pointer" and tb.kind == "pointer":
+        sa, sb = _elt_size(ta), _elt_size(tb)
+        if sa != sb:
+            raise DebugError("First argument of `-' is a pointer and second argument is neither\n"
+                             "an integer nor a pointer of the same type.")
+        diff = _sx32(as_int(a) - as_int(b))
+        return make_int(T.LONG, int(diff / sa) if sa else diff)
+    if op in ("==", "!=", "<", ">", "<=", ">=") and (ta.kind == "pointer" or tb.kind == "pointer"):
+        x, y = as_int(a) & 0xFFFFFFFF, as_int(b) & 0xFFFFFFFF
+        return make_int(T.INT, int(_compare(op, x, y)))
+    if ta.kind == "int" and tb.kind == "int" and ta.is_bool() and tb.is_bool() and op not in (
+            "==", "!=", "&&", "||"):
+        raise DebugError("Invalid operation on booleans.")
+    if not (_is_number(ta) and _is_number(tb)):
+        if ta.kind in ("struct", "union") or tb.kind in ("struct", "union"):
+            raise DebugError("Argument to arithmetic operation not a number or boolean.")
+        if ta.kind == "pointer" or tb.kind == "pointer":
+            raise DebugError("Argument to arithmetic operation not a number or boolean.")
+        raise DebugError("Argument to arithmetic operation not a number or boolean.")
+    rt = promote(ta, tb)
+    if rt.kind == "float":
+        x = as_float(a) if ta.kind == "float" else float(as_int(a))
+        y = as_float(b) if tb.kind == "float" else float(as_int(b))
+        if op in ("==", "!=", "<", ">", "<=", ">="):
+            return make_int(T.INT, int(_compare(op, x, y)))
+        if op == "+":
+            return make_float(rt, x + y)
+        if op == "-":
+            return make_float(rt, x - y)
+        if op == "*":
+            return make_float(rt, x * y)
+        if op == "/":
+            if y == 0:
+                return make_float(rt, math.copysign(math.inf, x) * math.copysign(1, y) if x else math.nan)
+            return make_float(rt, x / y)
+        raise DebugError("Integer only operation %s." % op if op != "%" else "Integer only operation.")
+    bits = 8 * rt.length
+    x, y = _fit(as_int(a), rt), _fit(as_int(b), rt)
+    if op in ("==", "!=", "<", ">", "<=", ">="):
+        return make_int(T.INT, int(_compare(op, x, y)))
+    if op in ("/", "%"):
+        if y == 0:
+            raise DebugError("Division by zero")
+        q = abs(x) // abs(y)
+        if (x < 0) != (y < 0):
+            q = -q
+        return make_int(rt, q if op == "/" else x - q * y)
+    if op in ("<<", ">>"):
+        rt = promote(ta)
+        bits = 8 * rt.length
+        x = _fit(as_int(a), rt)
+        if y < 0:
+            return make_int(rt, 0)
+        if y >= bits:
+            return make_int(rt, 0 if op == "<<" or x >= 0 else -1)
+        return make_int(rt, x << y if op == "<<" else x >> y)
+    r = {"+": x + y, "-": x - y, "*": x * y, "&": x & y, "|": x | y, "^": x ^ y}.get(op)
+    if r is None:
+        raise DebugError(f"A syntax error in expression, near `{op}'.")
+    return make_int(rt, r & ((1 << bits) - 1))
+
+
+def _sx32(n: int) -> int:
+    n &= 0xFFFFFFFF
+    return n - (1 << 32) if n & 0x80000000 else n
+
+
+def _fit(n: int, t: CType) -> int:
+    bits = 8 * t.length
+    n &= (1 << bits) - 1
+    if not t.is_unsigned and n >> (bits - 1):
+        n -= 1 << bits
+    return n
+
+
+def _compare(op: str, x: Any, y: Any) -> bool:
+    return {"==": x == y, "!=": x != y, "<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y}[op]
+
+
+def _elt_size(t: CType) -> int:
+    target = (t.target or T.VOID).strip()
+    if target.kind in ("void", "func"):
+        return 1
+    return max(target.length, 1) if target.length else 1
+
+
+def _ptr_add(p: Value, n: int) -> Value:
+    t = p.type
+    size = _elt_size(t.strip())
+    if (t.strip().target or T.VOID).strip().length == 0 and (t.strip().target or T.VOID).strip().kind not in (
+            "void", "func"):
+        raise DebugError("Cannot perform pointer math on incomplete type \"%s\", try casting to a known type, "
+                         "or void *." % _type_name(t.strip().target))
+    return make_int(t, (as_int(p) + n * size) & 0xFFFFFFFF)
+
+
+def _type_name(t: CType | None) -> str:
+    from vmdebug.debuginfo.typeprint import type_name
+    return type_name(t) if t is not None else "void"
+
+
+def unop(ctx: EvalContext, op: str, v: Value) -> Value:
+    v = rvalue(ctx, v)
+    t = v.type.strip()
+    if op == "!":
+        if t.kind == "float":
+            return make_int(T.INT, int(as_float(v) == 0))
+        if t.kind in ("struct", "union"):
+            raise DebugError("Argument to arithmetic operation not a number or boolean.")
+        return make_int(T.INT, int(as_int(v) == 0))
+    if t.kind == "float":
+        if op == "-":
+            return make_float(v.type, -as_float(v))
+        if op == "+":
+            return v
+        raise DebugError("Argument to complement operation not an integer, boolean.")
+    if not _is_integral(t):
+        raise DebugError("Argument to arithmetic operation not a number or boolean.")
+    if t.is_bool() and op != "+":
+        if op == "~":
+            raise DebugError("Argument to complement operation not an integer, boolean.")
+    rt = promote(t)
+    n = as_int(v)
+    if op == "-":
+        return make_int(rt, -n)
+    if op == "+":
+        return make_int(rt, n)
+    return make_int(rt, ~n)
+
+
+def deref(ctx: EvalContext, v: Value) -> Value:
+    """``*v`` (gdb value_ind): a pointer's target; an integer is used as an address of
+    an int-sized... long, as gdb does; a function stays itself."""
+    t = v.type.strip()
+    if t.kind == "func":
+        return v
+    if t.kind == "array":
+        v = coerce_array(ctx, v)
+        t = v.type.strip()
+    v = rvalue(ctx, v)
+    if t.kind == "pointer":
+        target = t.target or T.VOID
+        tt = target.strip()
+        if tt.kind == "void":
+            raise DebugError("Attempt to take contents of a non-pointer value.")
+        if tt.kind == "func":
+            return Value(target, None, "memory", as_int(v) & 0xFFFFFFFF, code_address=as_int(v) & 0xFFFFFFFF)
+        return Value(target, None, "memory", as_int(v) & 0xFFFFFFFF)
+    if t.kind in ("int", "enum"):
+        return Value(T.LONG, None, "memory", as_int(v) & 0xFFFFFFFF)
+    if t.kind in ("struct", "union"):
+        # gdb looks for a C++ operator* before it gives up (value_x_unop).
+        raise DebugError("Structure has no component named operator*.")
+    raise DebugError("Attempt to take contents of a non-pointer value.")
+
+
+def address_of(ctx: EvalContext, v: Value) -> Value:
+    t = v.type.strip()
+    if t.kind == "func":
+        return make_int(T.pointer_to(v.type), v.code_address if v.code_address is not None else v.address or 0)
+    if v.bitsize:
+        raise DebugError("Attempt to take address of value not located in memory.")
+    if v.lval == "register":
+        raise DebugError(f"Address requested for identifier \"{v.name}\" which is in register "
+                         f"${_REG_NAMES.get(v.regno or 0, 'eax')}")
+    if v.lval != "memory" or v.address is None:
+        raise DebugError("Attempt to take address of value not located in memory.")
+    return make_int(T.pointer_to(v.type), v.address)
+
+
+_REG_NAMES = {0: "eax", 1: "ecx", 2: "edx", 3: "ebx", 4: "esp", 5: "ebp", 6: "esi", 7: "edi", 8: "eip"}
+
+
+def member(ctx: EvalContext, v: Value, name: str, arrow: bool) -> Value:
+    """``v.name`` / ``v->name``: gdb follows a pointer for either, and errors as it does."""
+    t = v.type.strip()
+    if t.kind == "pointer":
+        target = (t.target or T.VOID).strip()
+        if target.kind not in ("struct", "union"):
+            raise DebugError("Attempt to extract a component of a value that is not a structure pointer."
+                             if arrow else "Attempt to extract a component of a value that is not a structure.")
+        v = deref(ctx, v)
+        t = v.type.strip()
+    elif t.kind not in ("struct", "union"):
+        raise DebugError("Attempt to extract a component of a value that is not a structure pointer."
+                         if arrow else "Attempt to extract a component of a value that is not a structure.")
+    found = _find_member(t, name, 0)
+    if found is None:
+        raise DebugError(f"There is no member named {name}.")
+    m, bitpos = found
+    return _member_value(ctx, v, m, bitpos)
+
+
+def _find_member(t: CType, name: str, base: int) -> tuple[Any, int] | None:
+    """A member by name, looking into anonymous structs and unions (gdb search_struct_field)."""
+    for m in t.members:
+        if m.name == name:
+            return m, base + m.bitpos
+    for m in t.members:
+        if m.name is None and m.type.strip().kind in ("struct", "union"):
+            found = _find_member(m.type.strip(), name, base + m.bitpos)
+            if found is not None:
+                return found
+    return None
+
+
+def _member_value(ctx: EvalContext, v: Value, m: Any, bitpos: int) -> Value:
+    if m.bit_size:
+        if v.lval == "memory" and v.address is not None and v.data is None:
+            return Value(m.type, None, "memory", v.address, bitpos=bitpos, bitsize=m.bit_size, name=m.name or "")
+        data = fetch(ctx, v)
+        raw = int.from_bytes(data, "little") >> bitpos & ((1 << m.bit_size) - 1)
+        if not m.type.strip().is_unsigned and raw >> (m.bit_size - 1):
+            raw -= 1 << m.bit_size
+        return make_int(m.type, raw)
+    off = bitpos // 8
+    if v.lval == "memory" and v.address is not None and v.data is None:
+        return Value(m.type, None, "memory", v.address + off, name=m.name or "")
+    data = fetch(ctx, v)
+    return Value(m.type, data[off:off + m.type.length], v.lval, None if v.address is None else v.address + off)
+
+
+def index(ctx: EvalContext, v: Value, i: Value) -> Value:
+    """``v[i]``: an array element (still an lvalue in memory) or ``*(v + i)``."""
+    t = v.type.strip()
+    iv = rvalue(ctx, i)
+    if not _is_integral(iv.type):
+        if _is_integral(t) and iv.type.strip().kind in ("pointer", "array"):
+            return index(ctx, i, v)
+        raise DebugError("Argument to arithmetic operation not a number or boolean.")
+    n = as_int(iv)
+    if t.kind == "array":
+        elt = t.target or T.VOID
+        if v.lval == "memory" and v.address is not None:
+            return Value(elt, None, "memory", (v.address + n * elt.length) & 0xFFFFFFFF)
+        data = fetch(ctx, v)
+        if not 0 <= n < (t.count or 0):
+            raise DebugError("no such vector element")
+        return Value(elt, data[n * elt.length:(n + 1) * elt.length])
+    if t.kind == "pointer":
+        return deref(ctx, _ptr_add(rvalue(ctx, v), n))
+    raise DebugError(f"cannot subscript something of type `{_type_name(v.type)}'")
+
+
+def artificial_array(ctx: EvalContext, v: Value, n: Value) -> Value:
+    """gdb's ``*p@N``: N objects from where ``v`` is."""
+    count = as_int(rvalue(ctx, n))
+    if v.lval != "memory" or v.address is None:
+        raise DebugError("Only values in memory can be extended with '@'.")
+    if count <= 0:
+        raise DebugError("Only values in memory can be extended with '@'.")
+    return Value(T.array_of(v.type, count), None, "memory", v.address)
+
+
+def sizeof_type(t: CType) -> Value:
+    st = t.strip()
+    if st.kind == "void":
+        return make_int(T.UINT, 1)
+    if st.kind in ("struct", "union", "enum") and st.stub:
+        raise DebugError("Attempt to take size of incomplete type")
+    # gdb types sizeof as int (evaluate_subexp_for_sizeof with the C int type).
+    return make_int(T.INT, t.length if st.kind != "func" else 1)
+
+
+# ---- the walk ----------------------------------------------------------------------
+def evaluate(node: Any, ctx: EvalContext) -> Value:
+    """The value of an expression tree from :mod:`vmdebug.debugger.expressions`."""
+    kind = node[0]
+    if kind == "num":
+        return make_int(node[2], node[1])
+    if kind == "float":
+        return make_float(node[2], node[1])
+    if kind == "str":
+        data = node[1] + b"\0"
+        return Value(T.array_of(T.CHAR, len(data)), data)
+    if kind == "type":
+        raise DebugError("Attempt to use a type name as an expression")
+    if kind == "var":
+        v = ctx.lookup(node[1])
+        if v is None:
+            raise DebugError(f'No symbol "{node[1]}" in current context.')
+        return v
+    if kind == "dollar":
+        return dollar(node[1], ctx)
+    if kind == "un":
+        op = node[1]
+        if op == "&":
+            return address_of(ctx, evaluate(node[2], ctx))
+        if op == "*":
+            return deref(ctx, evaluate(node[2], ctx))
+        return unop(ctx, op, evaluate(node[2], ctx))
+    if kind == "bin":
+        op = node[1]
+        if op == "@":
+            return artificial_array(ctx, evaluate(node[2], ctx), evaluate(node[3], ctx))
+        if op == "&&":
+            a = evaluate(node[2], ctx)
+            if not truth(ctx, a):
+                return make_int(T.INT, 0)
+            return make_int(T.INT, int(truth(ctx, evaluate(node[3], ctx))))
+        if op == "||":
+            a = evaluate(node[2], ctx)
+            if truth(ctx, a):
+                return make_int(T.INT, 1)
+            return make_int(T.INT, int(truth(ctx, evaluate(node[3], ctx))))
+        return binop(ctx, op, evaluate(node[2], ctx), evaluate(node[3], ctx))
+    if kind == "?":
+        return evaluate(node[2] if truth(ctx, evaluate(node[1], ctx)) else node[3], ctx)
+    if kind == "comma":
+        evaluate(node[1], ctx)
+        return evaluate(node[2], ctx)
+    if kind == "cast":
+        return cast(ctx, node[1], evaluate(node[2], ctx))
+    if kind == "brace":
+        addr = rvalue(ctx, evaluate(node[2], ctx))
+        return Value(node[1], None, "memory", as_int(addr) & 0xFFFFFFFF)
+    if kind == "member":
+        return member(ctx, evaluate(node[1], ctx), node[2], False)
+    if kind == "ptrmember":
+        return member(ctx, evaluate(node[1], ctx), node[2], True)
+    if kind == "index":
+        return index(ctx, evaluate(node[1], ctx), evaluate(node[2], ctx))
+    if kind == "sizeof_type":
+        return sizeof_type(node[1])
+    if kind == "sizeof":
+        return sizeof_type(type_of(node[1], ctx))
+    if kind in ("alignof_type", "alignof"):
+        t = node[1] if kind == "alignof_type" else type_of(node[1], ctx)
+        return make_int(T.INT, _alignment(t))
+    if kind in ("assign", "pre", "post"):
+        raise DebugError("Cannot change the program's state: vmdebug replays a recorded history, "
+                         "which cannot be altered.")
+    if kind == "call":
+        raise DebugError("Cannot call functions: vmdebug replays a recorded history and does not run "
+                         "the program again.")
+    raise DebugError("A syntax error in expression.")
+
+
+def type_of(node: Any, ctx: EvalContext) -> CType:
+    """The static type of an expression, without reading memory (gdb evaluate_type)."""
+    if node[0] == "type":
+        return node[1]
+    saved = ctx.read_mem
+
+    def no_read(address: int, size: int) -> bytes:
+        return bytes(size)
+    ctx.read_mem = no_read
+    try:
+        return evaluate(node, ctx).type
+    finally:
+        ctx.read_mem = saved
+
+
+def _alignment(t: CType) -> int:
+    """i386 System V alignment (long long and double align to 4, i386 psABI Table 2.1)."""
+    st = t.strip()
+    if st.kind == "array":
+        return _alignment(st.target or T.VOID)
+    if st.kind in ("struct", "union"):
+        return max((_alignment(m.type) for m in st.members), default=1)
+    return min(max(st.length, 1), 4)
+
+
+def cast(ctx: EvalContext, t: CType, v: Value) -> Value:
+    """``(T) v`` (gdb value_cast): aggregates are reinterpreted in place, arrays and
+    functions decay first, an unknown-type symbol takes the type at its address."""
+    st = t.strip()
+    if v.type.code == "error":
+        if v.lval == "memory" and v.address is not None:
+            return Value(t, None, "memory", v.address, name=v.name)
+        raise DebugError(f"'{v.name}' has unknown type; cast it to its declared type")
+    if st.kind in ("struct", "union") or (st.kind == "array" and v.type.strip().kind == "array"):
+        if v.type.length != t.length and st.kind != "array":
+            raise DebugError("Invalid cast.")
+        if v.lval == "memory" and v.address is not None and v.data is None:
+            return Value(t, None, "memory", v.address)
+        return Value(t, fetch(ctx, v)[:t.length], v.lval, v.address)
+    return convert(ctx, coerce_array(ctx, v), t)
+
+
+def dollar(name: str, ctx: EvalContext) -> Value:
+    """``$reg``, ``$N``, ``$``, ``$$``, ``$$N`` and convenience variables (gdb value.c)."""
+    body = name[1:]
+    hist = ctx.history
+    num: int | None = None
+    if body == "":
+        num = 0
+    elif body.startswith("$"):
+        rest = body[1:]
+        if rest == "" or rest.isdigit():
+            num = -(int(rest) if rest else 1)
+    elif body.isdigit():
+        num = int(body)
+    if num is not None:                                   # gdb value.c access_value_history
+        absnum = num + len(hist) if num <= 0 else num
+        if absnum <= 0:
+            if num == 0:
+                raise DebugError("The history is empty.")
+            if num == 1:
+                raise DebugError("There is only one value in the history.")
+            raise DebugError(f"History does not go back to $${-num}.")
+        if absnum > len(hist):
+            raise DebugError(f"History has not yet reached ${absnum}.")
+        return hist[absnum - 1]
+    v = ctx.read_reg(body)
+    if v is not None:
+        ctx.regs_read.add(body)
+        return v
+    if body in ctx.convenience:
+        return ctx.convenience[body]
+    return Value(T.VOID, b"")

@@ -1,0 +1,369 @@
+"""Variables in frames: where gcc's DWARF says they are, and how gdb shows them.
+
+A variable's location expression (or the location-list entry for the
+frame's pc) is evaluated in the frame: its registers (unwound for callers),
+its CFA and its function's DW_AT_frame_base.  A variable the DWARF cannot
+place here is ``<optimized out>``; one in a register is a register lvalue
+of that frame.  Names are found as gdb finds them (lookup_symbol): the
+blocks around the pc, then file scope, then the ELF symbol table, where a
+symbol without debug information has gdb's "no debug info" types.
+
+``info locals`` lists block by block from the innermost outwards, each
+block's variables in declaration order (gdb print_frame_local_vars);
+``info args`` and the frame line list the parameters in order, and a frame
+line shows only scalars, ``...`` for a struct, union or array argument
+(gdb's ``print frame-arguments scalars``).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from events import codes as C
+from vmdebug.debuginfo import ctype as T
+from vmdebug.debuginfo import location as L
+from vmdebug.debuginfo.ctype import CType
+from vmdebug.debuginfo.symbols import Block, Function, Variable
+from vmdebug.debugger import evaluate as EV
+from vmdebug.debugger.values import DebugError, Value
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.frames import Frame
+    from vmdebug.debugger.session import Debugger
+
+# gdb's types for a symbol without debug information (gdbtypes.c objfile_type).
+NODEBUG_DATA = CType("error", "<data variable, no debug info>", 0)
+NODEBUG_TEXT = CType("func", "<text variable, no debug info>", 1, None)
+
+# Registers as gdb's i386 target description types them.
+INT32 = T.make_int("int32_t", 4, True)
+INT16 = T.make_int("int16_t", 2, True)
+INT8 = T.make_int("int8_t", 1, True)
+CODE_PTR = T.pointer_to(T.func_type(T.VOID, [], prototyped=False))
+EFLAGS = CType("int", "i386_eflags", 4, None, T.DW_ATE_unsigned)
+_REG8 = {"al": (0, 0), "cl": (1, 0), "dl": (2, 0), "bl": (3, 0), "ah": (0, 8), "ch": (1, 8), "dh": (2, 8),
+         "bh": (3, 8)}
+_REG16 = {"ax": 0, "cx": 1, "dx": 2, "bx": 3, "sp": 4, "bp": 5, "si": 6, "di": 7}
+_SEGMENTS = {"cs": 0x23, "ss": 0x2B, "ds": 0x2B, "es": 0x2B, "fs": 0x0, "gs": 0x0}
+
+
+class FrameContext:
+    """A frame as the location evaluator sees it."""
+
+    def __init__(self, dbg: "Debugger", frame: "Frame") -> None:
+        self.dbg = dbg
+        self.frame = frame
+        self.pc = frame.lookup
+
+    def reg(self, regno: int) -> int | None:
+        return self.frame.regs.get(regno)
+
+    def read(self, address: int, size: int) -> bytes:
+        data, bad = self.dbg.memory.try_read(address, size)
+        if bad is not None:
+            raise MemoryError(bad)
+        return data
+
+    def cfa(self) -> int:
+        if self.frame.cfa is None:
+            raise L.Unavailable("no CFA")
+        return self.frame.cfa
+
+    def frame_base(self) -> int:
+        fn = self.frame.function
+        if fn is None or fn.frame_base is None:
+            raise L.Unavailable("no frame base")
+        loc = L.evaluate(fn.frame_base, self)
+        if loc.kind == "memory":
+            return loc.address
+        if loc.kind == "register":
+            value = self.reg(loc.regno)
+            if value is None:
+                raise L.Unavailable("frame base register")
+            return value
+        if loc.kind == "value":
+            return loc.value
+        raise L.Unavailable("frame base")
+
+
+def variable_value(dbg: "Debugger", var: Variable, frame: "Frame") -> Value:
+    t = var.type or T.INT
+    if var.const_value is not None:
+        cv = var.const_value
+        data = cv if isinstance(cv, bytes) else (cv & ((1 << (8 * max(t.length, 1))) - 1)).to_bytes(
+            max(t.length, 1), "little")
+        return Value(t, bytes(data[:t.length]), name=var.name)
+    if var.declaration and var.expr is None and var.ranges is None:
+        return _declared_elsewhere(dbg, var, frame)
+    expr = var.expr if var.expr is not None else (L.select(var.ranges, frame.lookup) if var.ranges else None)
+    if expr is None:
+        return Value(t, optimized_out=True, name=var.name)
+    ctx = FrameContext(dbg, frame)
+    try:
+        loc = L.evaluate(expr, ctx)
+        if loc.kind == "memory":
+            return Value(t, None, "memory", loc.address, name=var.name)
+        if loc.kind == "register":
+            if ctx.reg(loc.regno) is None:
+                return Value(t, optimized_out=True, name=var.name)
+            return Value(t, None, "register", regno=loc.regno, name=var.name)
+        if loc.kind == "optimized":
+            return Value(t, optimized_out=True, name=var.name)
+        return Value(t, L.read_value(loc, t.length, ctx), name=var.name)
+    except L.Unavailable:
+        return Value(t, optimized_out=True, name=var.name)
+    except L.LocationError as exc:
+        raise DebugError(str(exc)) from None
+    except MemoryError as exc:
+        raise DebugError(f"Cannot access memory at address {int(exc.args[0]):#x}") from None
+
+
+def _declared_elsewhere(dbg: "Debugger", var: Variable, frame: "Frame") -> Value:
+    """An ``extern`` declaration: the definition another unit has, else the ELF symbol."""
+    debug = dbg.debug
+    if debug is not None:
+        for unit in debug.units:
+            for v in unit.variables:
+                if v.name == var.name and not v.declaration and v.external:
+                    return variable_value(dbg, v, frame)
+    sym = dbg.info.lookup(var.name)
+    if sym is not None:
+        return Value(var.type or T.INT, None, "memory", sym.address, name=var.name)
+    return Value(var.type or T.INT, optimized_out=True, name=var.name)
+
+
+def function_value(fn: Function) -> Value:
+    entry = fn.entry_pc if fn.entry_pc is not None else fn.low
+    return Value(fn.type or NODEBUG_TEXT, None, "memory", entry, name=fn.name, code_address=entry)
+
+
+def _scope(frame: "Frame") -> tuple[Block | None, Any]:
+    block = frame.block
+    unit = frame.function.unit if frame.function is not None else None
+    return block, unit
+
+
+def lookup(dbg: "Debugger", frame: "Frame", name: str, used_blocks: list[Block] | None = None) -> Value | None:
+    """gdb's lookup_symbol for an expression's identifier, as a value in ``frame``."""
+    debug = dbg.debug
+    if debug is not None:
+        block, unit = _scope(frame)
+        if unit is None:
+            unit = debug.unit_at(frame.lookup)
+        b = block
+        while b is not None:                        # gdb lookup_local_symbol
+            for var in b.variables:
+                if var.name == name:
+                    if used_blocks is not None:
+                        used_blocks.append(b)
+                    return variable_value(dbg, var, frame)
+            if isinstance(b, Function) or b.inlined is not None:
+                break
+            b = b.parent
+        found = debug.lookup_static(name, unit)
+        if isinstance(found, Variable):
+            return variable_value(dbg, found, frame)
+        if isinstance(found, Function):
+            return function_value(found)
+        enum = debug.lookup_enumerator(name, unit)
+        if enum is not None:
+            return EV.make_int(enum[0], enum[1])
+    sym = dbg.info.lookup(name)
+    if sym is None:
+        return None
+    if sym.kind == "func" or (sym.kind == "notype" and dbg.info.in_text(sym.address)):
+        return Value(NODEBUG_TEXT, None, "memory", sym.address, name=name, code_address=sym.address)
+    return Value(NODEBUG_DATA, None, "memory", sym.address, name=name)
+
+
+def register(frame: "Frame", name: str) -> Value | None:
+    """``$eax``, ``$pc``, ``$al``... in ``frame``, with the types gdb's i386 description gives."""
+    name = {"pc": "eip", "sp": "esp", "fp": "ebp", "ps": "eflags"}.get(name, name)
+    regs = frame.regs
+    if name in C.REG_IDS and name != "cr3":
+        n = C.REG_IDS[name]
+        value = regs.get(n)
+        if name == "eip":
+            value = frame.pc
+        if value is None:
+            return Value(INT32, optimized_out=True, name=name)
+        if name in ("esp", "ebp"):
+            return EV.make_int(T.VOID_PTR, value)
+        if name == "eip":
+            return EV.make_int(CODE_PTR, value)
+        if name == "eflags":
+            return EV.make_int(EFLAGS, value)
+        return EV.make_int(INT32, value)
+    if name in _SEGMENTS:
+        return EV.make_int(INT32, _SEGMENTS[name])
+    if name in _REG16:
+        value = regs.get(_REG16[name])
+        return None if value is None else EV.make_int(INT16, value & 0xFFFF)
+    if name in _REG8:
+        n, shift = _REG8[name]
+        value = regs.get(n)
+        return None if value is None else EV.make_int(INT8, value >> shift & 0xFF)
+    return None
+
+
+def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
+    ctx = EV.EvalContext(dbg.memory.read, lambda name: lookup(dbg, frame, name, ctx.blocks_used),
+                         lambda name: register(frame, name), dbg.values, dbg.convenience,
+                         reg_value=lambda r: frame.regs.get(r))
+    return ctx
+
+
+def innermost_block(blocks: list[Block]) -> Block | None:
+    """The most nested of the blocks an expression took locals from (gdb's
+    innermost_block_tracker), None when it used none."""
+    best: Block | None = None
+    best_depth = -1
+    for b in blocks:
+        depth = 0
+        p: Block | None = b
+        while p is not None:
+            depth += 1
+            p = p.parent
+        if depth > best_depth:
+            best, best_depth = b, depth
+    return best
+
+
+def block_in_scope(current: Block | None, block: Block | None) -> bool:
+    """gdb contained_in(current, block, allow_nested=true)."""
+    if block is None:
+        return True
+    b = current
+    while b is not None:
+        if b is block:
+            return True
+        b = b.parent
+    return False
+
+
+# ---- listings -----------------------------------------------------------------------
+def _frame_function(frame: "Frame") -> Function | None:
+    return frame.scope_function
+
+
+def frame_args(dbg: "Debugger", frame: "Frame") -> list[tuple[str, Value]]:
+    """The parameters of the frame's function, in order, as values in the frame."""
+    if dbg.debug is None:
+        return []
+    if frame.inline is not None:
+        params = [v for v in frame.inline.variables if v.is_param]
+    elif frame.function is not None:
+        params = frame.function.params
+    else:
+        return []
+    out = []
+    for var in params:
+        try:
+            out.append((var.name, variable_value(dbg, var, frame)))
+        except DebugError as exc:
+            out.append((var.name, Value(var.type or T.INT, optimized_out=True, name=f"<error: {exc}>")))
+    return out
+
+
+def frame_locals(dbg: "Debugger", frame: "Frame") -> list[tuple[str, Value]]:
+    """``info locals``: the innermost block's variables, then each enclosing block's, up to
+    the function (or the inlined function's block), parameters excluded."""
+    out: list[tuple[str, Value]] = []
+    b = frame.block
+    stop = frame.inline if frame.inline is not None else frame.function
+    while b is not None:
+        for var in b.variables:
+            if var.is_param:
+                continue
+            try:
+                out.append((var.name, variable_value(dbg, var, frame)))
+            except DebugError as exc:
+                out.append((var.name, Value(var.type or T.INT, optimized_out=True, name=f"<error: {exc}>")))
+        if b is stop or isinstance(b, Function):
+            break
+        if b.inlined is not None and b is not stop:
+            break
+        b = b.parent
+    return out
+
+
+def has_symbols(dbg: "Debugger", frame: "Frame") -> bool:
+    return dbg.debug is not None and frame.function is not None
+
+
+# ---- printing -----------------------------------------------------------------------
+def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True) -> str:
+    if v.name.startswith("<error: "):
+        return v.name
+    if v.optimized_out:
+        return "<optimized out>"
+    t = v.type.strip()
+    if t.kind == "error":
+        raise DebugError(f"'{v.name}' has unknown type; cast it to its declared type")
+    ctx = make_context(dbg, dbg.selected_frame())
+    if t.kind == "func":
+        address = v.code_address if v.code_address is not None else v.address
+        # A function's value is its first byte of code (TYPE_LENGTH 1): what p/x shows.
+        got, bad = dbg.memory.try_read(address or 0, 1)
+        data = got if bad is None else b"\0"
+    else:
+        try:
+            data = EV.fetch(ctx, v)
+        except DebugError as exc:
+            if top_level:
+                raise
+            return f"<error: {exc}>"
+        address = v.address if v.lval == "memory" and not v.bitsize else None
+    if t.name == "i386_eflags" and fmt in ("", "s"):
+        from vmdebug.debugger.values import eflags_text
+        return eflags_text(int.from_bytes(data, "little"))
+    from vmdebug.debuginfo import valprint
+
+    def memory(address: int, size: int) -> bytes:
+        got, bad = dbg.memory.try_read(address, size)
+        if bad is not None:
+            raise valprint.TargetMemoryError(bad)
+        return got
+    try:
+        return valprint.format_value(v.type, data, address, fmt, memory, dbg.symbolize, top_level=top_level)
+    except valprint.ValuePrintError as exc:
+        raise DebugError(exc.message) from None
+
+
+def arg_text(dbg: "Debugger", v: Value) -> str:
+    """gdb print_frame_arg with ``print frame-arguments scalars``: a struct, union or array
+    is ``...``; anything else prints as inside an aggregate (no ``(type *)`` prefix)."""
+    if not v.optimized_out and not v.name.startswith("<error: ") and not v.type.is_scalar():
+        return "..."
+    try:
+        return show_value(dbg, v, "", top_level=False)
+    except DebugError as exc:
+        return f"<error: {exc}>"
+
+
+def frame_line(dbg: "Debugger", frame: "Frame", force_addr: bool = False) -> str:
+    """gdb's print_frame: ``[0xADDR in ]NAME (ARGS)[ at FILE:LINE]``."""
+    args = [f"{name}={arg_text(dbg, v)}" for name, v in frame_args(dbg, frame)]
+    head = f"{frame.name} ({', '.join(args)})"
+    loc, show_addr = frame_sal(dbg, frame)
+    if force_addr:
+        show_addr = True
+    text = (f"{frame.pc:#010x} in " if show_addr else "") + head
+    if loc is not None:
+        text += f" at {dbg.info.short_file(loc[0])}:{loc[1]}"
+    return text
+
+
+def frame_sal(dbg: "Debugger", frame: "Frame") -> tuple[tuple[str, int] | None, bool]:
+    """The frame's source position and whether gdb shows its pc (find_frame_sal,
+    frame_show_address): a caller of an inline frame is at the call site, with no pc."""
+    if frame.inner_inline is not None and frame.inner_inline.inlined is not None:
+        call = frame.inner_inline.inlined
+        return (call.call_file, call.call_line), False
+    if frame.level == 0 and frame.skipped_inline is not None and frame.skipped_inline.inlined is not None:
+        call = frame.skipped_inline.inlined
+        return (call.call_file, call.call_line), False
+    info = dbg.info
+    loc = info.line_for(frame.lookup)
+    if loc is None:
+        return None, True
+    return loc, frame.lookup != frame.pc or not info.is_line_start(frame.pc)

@@ -1,0 +1,154 @@
+"""The program's debug information: gcc's DWARF, read once, asked by address and by name.
+
+:class:`DebugInfo` is what the debugger knows about a C program beyond its
+ELF symbols: every compile unit with its functions, blocks, variables and
+types (:mod:`.symbols`, :mod:`.reader`), the call frame information
+(:mod:`.unwind`), and gdb's rules for finding a name - the block at the pc
+and the blocks around it, then the file's statics, then every unit's
+globals, then the other files' statics (gdb/symtab.c lookup_symbol_aux).
+"""
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from vmdebug.debuginfo.ctype import CType
+from vmdebug.debuginfo.symbols import Block, Function, Unit, Variable
+
+
+class DebugInfo:
+    """Everything gcc's DWARF says about one linked program."""
+
+    def __init__(self, sections: dict[str, bytes]) -> None:
+        from vmdebug.debuginfo.reader import Reader, dwarf_info
+        from vmdebug.debuginfo.unwind import CallFrames
+
+        self.dwarf: Any = dwarf_info(sections)
+        self.units: list[Unit] = Reader(self.dwarf).read() if self.dwarf is not None else []
+        self.frames = CallFrames(self.dwarf)
+        spans: list[tuple[int, int, Function]] = []
+        for unit in self.units:
+            for fn in unit.functions:
+                for lo, hi in fn.ranges:
+                    spans.append((lo, hi, fn))
+        spans.sort(key=lambda s: (s[0], -s[1]))
+        self._spans = spans
+        self._lows = [s[0] for s in spans]
+
+    @staticmethod
+    def from_image(image: dict[str, Any] | None) -> "DebugInfo | None":
+        """The debug information a session's image carries (None without gcc's DWARF)."""
+        if not image or not isinstance(image.get("debug"), dict):
+            return None
+        sections = {str(k): bytes(v) for k, v in image["debug"].items()}
+        if not sections.get(".debug_info"):
+            return None
+        try:
+            info = DebugInfo(sections)
+        except Exception:                   # a damaged file: fall back to symbols and lines
+            return None
+        return info if info.units else None
+
+    # ---- by address ------------------------------------------------------------------
+    def function_at(self, pc: int) -> Function | None:
+        """The function whose code holds ``pc``."""
+        k = bisect.bisect_right(self._lows, pc) - 1
+        if k >= 0:
+            lo, hi, fn = self._spans[k]
+            if lo <= pc < hi:
+                return fn
+        return None
+
+    def block_at(self, pc: int) -> Block | None:
+        """The innermost block (lexical or inlined) holding ``pc``."""
+        fn = self.function_at(pc)
+        return fn.innermost(pc) if fn is not None else None
+
+    def unit_at(self, pc: int) -> Unit | None:
+        fn = self.function_at(pc)
+        if fn is not None:
+            return fn.unit
+        for unit in self.units:
+            if unit.contains(pc):
+                return unit
+        return None
+
+    # ---- by name -----------------------------------------------------------------------
+    def lookup_variable(self, name: str, block: Block | None, unit: Unit | None) -> Variable | Function | None:
+        """gdb's lookup_symbol for a C name: the block chain, then file scope."""
+        b = block
+        while b is not None:
+            for v in b.variables:
+                if v.name == name:
+                    return v
+            # The function's block (or an inlined function's) ends the local scope
+            # (gdb lookup_local_symbol); file scope is searched next.
+            if isinstance(b, Function) or b.inlined is not None:
+                break
+            b = b.parent
+        return self.lookup_static(name, unit)
+
+    def lookup_static(self, name: str, unit: Unit | None) -> Variable | Function | None:
+        """A file-scope name: this unit's statics, every unit's globals, other units' statics."""
+        units = ([unit] if unit is not None else []) + [u for u in self.units if u is not unit]
+        if unit is not None:
+            found = _in_unit(unit, name, external=None)
+            if found is not None:
+                return found
+        for u in units:
+            found = _in_unit(u, name, external=True)
+            if found is not None:
+                return found
+        for u in units:
+            found = _in_unit(u, name, external=None)
+            if found is not None:
+                return found
+        return None
+
+    def lookup_enumerator(self, name: str, unit: Unit | None) -> tuple[CType, int] | None:
+        units = ([unit] if unit is not None else []) + [u for u in self.units if u is not unit]
+        for u in units:
+            for _key, t in u.all_types:
+                if t.kind == "enum":
+                    for ename, value in t.enumerators:
+                        if ename == name:
+                            return t, value
+        return None
+
+    def lookup_typedef(self, name: str, unit: Unit | None) -> CType | None:
+        units = ([unit] if unit is not None else []) + [u for u in self.units if u is not unit]
+        for u in units:
+            t = u.types.get(name)
+            if t is not None:
+                return t
+        return None
+
+    def lookup_tag(self, kind: str, name: str, unit: Unit | None) -> CType | None:
+        """``struct NAME`` / ``union NAME`` / ``enum NAME``: a complete one if any unit has it."""
+        key = f"{kind} {name}"
+        units = ([unit] if unit is not None else []) + [u for u in self.units if u is not unit]
+        stub = None
+        for u in units:
+            t = u.tags.get(key)
+            if t is not None:
+                if not t.stub:
+                    return t
+                stub = stub or t
+        return stub
+
+    def functions(self) -> list[Function]:
+        return [fn for unit in self.units for fn in unit.functions]
+
+
+def _in_unit(unit: Unit, name: str, external: bool | None) -> Variable | Function | None:
+    """A file-scope variable or function of ``unit`` (only external ones if asked)."""
+    for v in unit.variables:
+        if v.name == name and (external is None or v.external == external) and not v.declaration:
+            return v
+    for fn in unit.functions:
+        if fn.name == name and (external is None or fn.external == external):
+            return fn
+    for v in unit.variables:
+        if v.name == name and (external is None or v.external == external):
+            return v
+    return None
