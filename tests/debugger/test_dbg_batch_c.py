@@ -140,11 +140,12 @@ def test_null_deref_explain_and_pagewalk() -> None:
 
 
 def test_assembly_source_lines() -> None:
-    """A .s program through vmdebug's own assembler: every instruction is a line."""
+    """A .s program through vmdebug's own assembler: every instruction is a line, and
+    ``break FUNC`` stops at its first instruction (gdb skips no prologue in assembly)."""
     dbg, cap = session("examples/sum_loop.s")
-    assert outputs(dbg, cap, "break sum") == ["Breakpoint 1 at 0x804901c: file examples/sum_loop.s, line 24."]
-    assert outputs(dbg, cap, "run") == ["", "Breakpoint 1, sum () at examples/sum_loop.s:24",
-                                        "24\t        mov     edx, DWORD PTR [esp+8]  # v"]
+    assert outputs(dbg, cap, "break sum") == ["Breakpoint 1 at 0x8049018: file examples/sum_loop.s, line 23."]
+    assert outputs(dbg, cap, "run") == ["", "Breakpoint 1, sum () at examples/sum_loop.s:23",
+                                        "23\t        mov     ecx, DWORD PTR [esp+4]  # n"]
     assert outputs(dbg, cap, "finish") == ["0x0804900c in _start () at examples/sum_loop.s:15",
                                            "15\t        add     esp, 8"]
     assert outputs(dbg, cap, "reverse-step") == ["sum () at examples/sum_loop.s:29", "29\t        ret"]

@@ -97,9 +97,14 @@ class TypeScope:
     """What the parser asks the program: typedef names and tags (None: no such type)."""
 
     def __init__(self, typedef: Callable[[str], CType | None] | None = None,
-                 tag: Callable[[str, str], CType | None] | None = None) -> None:
+                 tag: Callable[[str, str], CType | None] | None = None,
+                 symbol: Callable[[str], bool] | None = None) -> None:
         self.typedef = typedef or (lambda name: None)
         self.tag = tag or (lambda kind, name: None)
+        # Whether a name is a symbol here: gdb's grammar looks a variable up as it
+        # reduces it (c-exp.y variable: name_not_typename), so an unknown name is
+        # reported before any later syntax error.
+        self.symbol = symbol
 
 
 class _Parser:
@@ -286,7 +291,9 @@ class _Parser:
         if kind == "ident":
             if v in _TYPE_WORDS or self.scope.typedef(v) is not None:
                 self.i -= 1
-                raise DebugError(f"Attempt to use a type name as an expression")
+                raise DebugError("Attempt to use a type name as an expression")
+            if self.scope.symbol is not None and not self.scope.symbol(v):
+                raise DebugError(f'No symbol "{v}" in current context.')
             return ("var", v)
         if (kind, v) == ("op", "("):
             node = self.comma()

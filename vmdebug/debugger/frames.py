@@ -129,9 +129,7 @@ def build_frames(dbg: "Debugger") -> list[Frame]:
                 caller[C.ESP] = ret_slot + 4
             regs = caller
     _ebp_chain(dbg, real)
-    # gdb skip_inline_frames keeps an inlined call's frame when a user breakpoint stopped there.
-    at_breakpoint = getattr(dbg, "bp_stop_step", None) == dbg.tl.cursor
-    return _with_inline_frames(real, not at_breakpoint)
+    return _with_inline_frames(real, dbg.stop_symbols())
 
 
 def _reader(dbg: "Debugger") -> Any:
@@ -195,14 +193,20 @@ def _starts_at(block: "Block", pc: int) -> bool:
     return True
 
 
-def _with_inline_frames(real: list[Frame], skip_entries: bool = True) -> list[Frame]:
+def _with_inline_frames(real: list[Frame], stop_symbols: tuple[Any, ...] | None = None) -> list[Frame]:
+    """The real frames with a frame for each inlined call between them.
+
+    gdb skip_inline_frames: at the first pc of an inlined body the stop is shown in
+    the caller, at the call site - unless a user breakpoint for that inlined function
+    stopped there (stopped_by_user_bp_inline_frame: a location whose function block is
+    this one, or a location without one)."""
     out: list[Frame] = []
     for k, f in enumerate(real):
         chain = _inlined_chain(f.block)
-        if k == 0 and skip_entries:
-            # gdb skip_inline_frames: at the first pc of an inlined body the stop is shown
-            # in the caller, at the call site.
+        if k == 0:
             while chain and _starts_at(chain[0], f.pc):
+                if stop_symbols is not None and any(s is None or s is chain[0] for s in stop_symbols):
+                    break
                 f.skipped_inline = chain.pop(0)
         inner: Block | None = None
         for blk in chain:

@@ -70,7 +70,8 @@ def _scanner(dbg: "Debugger") -> ReadScanner:
 
 
 def _bp_addrs(dbg: "Debugger") -> np.ndarray:
-    return np.array(sorted({b.address for b in dbg.breakpoints if b.enabled and not b.is_watch}), dtype=np.int64)
+    return np.array(sorted({a for b in dbg.breakpoints if b.enabled and not b.is_watch for a in b.addresses()}),
+                    dtype=np.int64)
 
 
 def _watch_steps(dbg: "Debugger", win: Window, wp: "Breakpoint", cols_prev: dict[str, np.ndarray] | None,
@@ -170,7 +171,7 @@ def _check_bp(dbg: "Debugger", step: int, eip: int) -> list["Breakpoint"]:
     (gdb bpstat_build_bs_chain), the first one is announced."""
     out = []
     for bp in sorted(dbg.breakpoints, key=lambda b: b.number):
-        if bp.is_watch or not bp.enabled or bp.address != eip:
+        if bp.is_watch or not bp.enabled or eip not in bp.addresses():
             continue
         if bp.condition:
             dbg.tl.goto(step)

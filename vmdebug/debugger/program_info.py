@@ -67,9 +67,8 @@ class ProgramInfo:
         self._addrs = [a for a, _ in funcs]
         self._names = [n for _, n in funcs]
         self._text = [r for r in self.regions if "x" in r.flags]
-        self._stmt_addrs: list[int] = []
-        if self.lines is not None:
-            self._stmt_addrs = sorted({e.address for e in self.lines.entries if e.is_stmt})
+        self.gdb_lines: Any = None      # gdb's line tables from gcc's DWARF (vmdebug.debuginfo.lines)
+        self._segments: tuple[list[int], list[tuple[str, int] | None], list[int], list[bool]] | None = None
 
     # ---- construction ----------------------------------------------------------
     def _from_elf(self, data: bytes) -> None:
@@ -144,11 +143,14 @@ class ProgramInfo:
     def attach_debug(self, debug: Any) -> None:
         """Learn the names gdb shows for the line table's files from the DWARF units."""
         self.display_names = {}
+        self.gdb_lines = None
+        self._segments = None
         if debug is None:
             return
         for unit in debug.units:
             for f in unit.files:
                 self.display_names.setdefault(f.path, f.name)
+        self.gdb_lines = debug.line_tables
 
     def file_offset(self, start: int) -> int:
         """The file offset a mapping of the program starting at ``start`` maps (as /proc/PID/maps shows)."""
@@ -214,18 +216,71 @@ class ProgramInfo:
         return sorted(s.name for s in self.symbols.values() if s.kind == "func")
 
     # ---- lines -------------------------------------------------------------------
-    def line_for(self, addr: int) -> tuple[str, int] | None:
+    def sal(self, addr: int) -> tuple[str, int, int, int] | None:
+        """gdb's find_pc_line: (file, line, first pc of the line's range, its end), or None.
+
+        Code with gcc's DWARF is answered from gdb's own line tables; other code
+        (hand-written assembly) from the assembler's table."""
+        gl = self.gdb_lines
+        if gl is not None and gl.unit_for(addr) is not None:
+            found = gl.find_pc_line(addr)
+            return None if found is None else (found.path, found.line, found.pc, found.end)
         if self.lines is None:
             return None
-        return self.lines.lookup(addr)
+        e = self.lines.entry_for(addr)
+        if e is None:
+            return None
+        end = self.lines.next_row(e.address)
+        return e.file, e.line, e.address, end if end is not None else e.address + 1
+
+    def line_segments(self) -> tuple[list[int], list[tuple[str, int] | None], list[int], list[bool]]:
+        """The answers of :meth:`sal` as segments: starts, (file, line) or None, the line
+        range's first pc, and whether a statement line starts exactly there."""
+        if self._segments is not None:
+            return self._segments
+        pts: set[int] = set()
+        stmt_rows: set[int] = set()
+        gl = self.gdb_lines
+        if gl is not None:
+            pts.update(gl.boundaries())
+            stmt_rows.update(gl.stmt_pcs())
+        if self.lines is not None:
+            for e in self.lines.entries:
+                if gl is None or gl.unit_for(e.address) is None:
+                    pts.add(e.address)
+                    if e.is_stmt:
+                        stmt_rows.add(e.address)
+            for lo, hi in self.lines.ranges:
+                pts.update((lo, hi))
+        starts: list[int] = []
+        keys: list[tuple[str, int] | None] = []
+        firsts: list[int] = []
+        stmts: list[bool] = []
+        for a in sorted(pts):
+            found = self.sal(a)
+            starts.append(a)
+            keys.append(None if found is None else (found[0], found[1]))
+            firsts.append(a if found is None else found[2])
+            stmts.append(found is not None and found[2] == a and a in stmt_rows)
+        self._segments = (starts, keys, firsts, stmts)
+        return self._segments
+
+    def line_for(self, addr: int) -> tuple[str, int] | None:
+        starts, keys, _f, _s = self.line_segments()
+        k = bisect.bisect_right(starts, addr) - 1
+        return keys[k] if k >= 0 else None
 
     def is_line_start(self, addr: int) -> bool:
-        i = bisect.bisect_left(self._stmt_addrs, addr)
-        return i < len(self._stmt_addrs) and self._stmt_addrs[i] == addr
+        """Whether ``addr`` is the first pc of its line's range (gdb shows no address then)."""
+        starts, keys, firsts, _s = self.line_segments()
+        k = bisect.bisect_right(starts, addr) - 1
+        return k >= 0 and keys[k] is not None and firsts[k] == addr
 
     @property
     def stmt_addresses(self) -> list[int]:
-        return self._stmt_addrs
+        """Where a statement line starts: where ``step`` and ``next`` may stop."""
+        starts, _k, _f, stmts = self.line_segments()
+        return [a for a, st in zip(starts, stmts) if st]
 
     def source_text(self, file: str) -> list[str] | None:
         text = self.sources.get(file)
@@ -272,32 +327,6 @@ class ProgramInfo:
                     return addr, ln
         return None
 
-    # ---- functions -------------------------------------------------------------------
-    def post_prologue(self, sym: Sym, read: Callable[[int, int], bytes | None]) -> int:
-        """Where ``break FUNC`` goes.
-
-        With a line table: the address of the function's second line row, as
-        gdb's ``skip_prologue_using_sal`` finds it.  Without: after ``push ebp;
-        mov ebp,esp`` and register pushes, as gdb's
-        ``i386_analyze_prologue`` (gdb/i386-tdep.c) does.
-        """
-        if self.lines is not None and self.line_for(sym.address) is not None:
-            end = self.function_end(sym)
-            first = self.line_for(sym.address)
-            for a in self._stmt_addrs[bisect.bisect_right(self._stmt_addrs, sym.address):]:
-                if a >= end:
-                    break
-                if self.line_for(a) != first:
-                    return a
-            return sym.address
-        code = read(sym.address, 16) or b""
-        pc = 0
-        if code[:1] == b"\x55" and code[1:3] in (b"\x89\xe5", b"\x8b\xec"):
-            pc = 3
-            while pc < len(code) and code[pc] in (0x53, 0x56, 0x57):
-                pc += 1
-        return sym.address + pc
-
 
 class LineIndex:
     """Vectorised ``eip -> line id`` (numpy), for scans over many steps.
@@ -314,29 +343,21 @@ class LineIndex:
         self.keys: list[tuple[str, int]] = []
         self.first: list[int] = []                 # the first address of each line id
         ids: dict[tuple[str, int], int] = {}
-        addrs: list[int] = []
+        starts, keys, _firsts, stmts = info.line_segments()
         row_ids: list[int] = []
-        if info.lines is not None:
-            for addr in sorted({e.address for e in info.lines.entries}):
-                loc = info.lines.lookup(addr)
-                if loc is None:
-                    continue
-                k = ids.setdefault(loc, len(ids))
-                if k == len(self.keys):
-                    self.keys.append(loc)
-                    self.first.append(addr)
-                addrs.append(addr)
-                row_ids.append(k)
-            for lo, hi in info.lines.ranges:  # past the end of a code range: no line
-                addrs.append(hi)
+        for addr, key in zip(starts, keys):
+            if key is None:
                 row_ids.append(-1)
-            order = sorted(range(len(addrs)), key=lambda i: (addrs[i], row_ids[i] != -1))
-            addrs = [addrs[i] for i in order]
-            row_ids = [row_ids[i] for i in order]
-        self.addrs = np.array(addrs, dtype=np.int64)
+                continue
+            k = ids.setdefault(key, len(ids))
+            if k == len(self.keys):
+                self.keys.append(key)
+                self.first.append(addr)
+            row_ids.append(k)
+        self.addrs = np.array(starts, dtype=np.int64)
         self.row_ids = np.array(row_ids, dtype=np.int64)
         self.libc_dir = libc_dir
-        self.stmts = np.array(info.stmt_addresses, dtype=np.int64)
+        self.stmts = np.array([a for a, st in zip(starts, stmts) if st], dtype=np.int64)
         self.set_skips(skip)
 
     def set_skips(self, skip: "Callable[[str, int], bool] | None") -> None:

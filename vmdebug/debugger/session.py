@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from events import codes as C
@@ -46,10 +46,24 @@ class Breakpoint:
     # the frame's CFA and its depth in the recorded call stack.
     scope_cfa: int | None = None
     scope_depth: int | None = None
+    # Where a breakpoint stops (vmdebug.debugger.linespec.Location): one line or function
+    # can be several places.  Empty for one set by address (the gdb server's Z0).
+    locations: list[Any] = field(default_factory=list)
+    spec: str = ""             # the location as typed ("t.c:12"), for gdb's multi-location message
 
     @property
     def is_watch(self) -> bool:
         return self.kind != "breakpoint"
+
+    def addresses(self) -> list[int]:
+        """The enabled places this breakpoint stops at."""
+        if not self.locations:
+            return [self.address]
+        return [loc.address for loc in self.locations if loc.enabled]
+
+    def location_at(self, pc: int) -> Any:
+        """The enabled location at ``pc`` (None if none; a bare address has no location)."""
+        return next((loc for loc in self.locations if loc.enabled and loc.address == pc), None)
 
 
 @dataclass
@@ -152,10 +166,18 @@ class Debugger:
         return self.tl.state.regs[C.EIP]
 
     def frames(self) -> list[Frame]:
-        key = (self.tl.cursor, getattr(self, "bp_stop_step", None) == self.tl.cursor)
+        key = (self.tl.cursor, self.stop_symbols() is not None)
         if self._frames is None or self._frames[0] != key:
             self._frames = (key, build_frames(self))
         return self._frames[1]
+
+    def stop_symbols(self) -> tuple[Any, ...] | None:
+        """At a stop by user breakpoints, the function block of each location hit (see
+        frames.build_frames); None anywhere else."""
+        stop = getattr(self, "bp_stop", None)
+        if stop is None or stop[0] != self.tl.cursor:
+            return None
+        return stop[1]
 
     def selected_frame(self) -> Frame:
         frames = self.frames()
@@ -240,17 +262,36 @@ class Debugger:
     # ---- expressions ---------------------------------------------------------------------
     def type_scope(self, frame: Frame | None = None) -> E.TypeScope:
         """Type names for the parser: the program's typedefs and tags, nearest unit first."""
+        ctx: list[EV.EvalContext] = []
+
+        def known(name: str) -> bool:
+            if frame is None:
+                return True
+            if not ctx:
+                ctx.append(self.context(frame))
+            return ctx[0].lookup(name) is not None
         debug = self.debug
         if debug is None:
-            return E.TypeScope()
+            return E.TypeScope(symbol=known)
         unit = None
         if frame is not None and frame.function is not None:
             unit = frame.function.unit
         return E.TypeScope(lambda name: debug.lookup_typedef(name, unit),
-                           lambda kind, name: debug.lookup_tag(kind, name, unit))
+                           lambda kind, name: debug.lookup_tag(kind, name, unit), known)
 
     def parse(self, text: str) -> Any:
         return E.parse(text, self.type_scope(self.selected_frame()))
+
+    def parse_at(self, text: str, pc: int) -> Any:
+        """Parse ``text`` in the scope of the code at ``pc`` (a breakpoint condition)."""
+        from vmdebug.debugger.variables import known_at
+        debug = self.debug
+        unit = debug.unit_at(pc) if debug is not None else None
+        if debug is None:
+            return E.parse(text, E.TypeScope(symbol=lambda name: known_at(self, pc, name)))
+        return E.parse(text, E.TypeScope(lambda name: debug.lookup_typedef(name, unit),
+                                         lambda kind, name: debug.lookup_tag(kind, name, unit),
+                                         lambda name: known_at(self, pc, name)))
 
     def context(self, frame: Frame | None = None) -> EV.EvalContext:
         from vmdebug.debugger.variables import make_context

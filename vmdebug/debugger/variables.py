@@ -175,6 +175,24 @@ def lookup(dbg: "Debugger", frame: "Frame", name: str, used_blocks: list[Block] 
     return Value(NODEBUG_DATA, None, "memory", sym.address, name=name)
 
 
+def known_at(dbg: "Debugger", pc: int, name: str) -> bool:
+    """Whether ``name`` is a symbol in the scope of the code at ``pc`` (gdb parses a
+    breakpoint condition in the block of the breakpoint's location)."""
+    debug = dbg.debug
+    if debug is not None:
+        b = debug.block_at(pc)
+        while b is not None:
+            if any(var.name == name for var in b.variables):
+                return True
+            if isinstance(b, Function) or b.inlined is not None:
+                break
+            b = b.parent
+        unit = debug.unit_at(pc)
+        if debug.lookup_static(name, unit) is not None or debug.lookup_enumerator(name, unit) is not None:
+            return True
+    return dbg.info.lookup(name) is not None
+
+
 def register(frame: "Frame", name: str) -> Value | None:
     """``$eax``, ``$pc``, ``$al``... in ``frame``, with the types gdb's i386 description gives."""
     name = {"pc": "eip", "sp": "esp", "fp": "ebp", "ps": "eflags"}.get(name, name)
@@ -303,8 +321,14 @@ def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True)
     if t.kind == "func":
         address = v.code_address if v.code_address is not None else v.address
         # A function's value is its first byte of code (TYPE_LENGTH 1): what p/x shows.
+        # gdb fetches it like any lazy value: unreadable code is an error.
         got, bad = dbg.memory.try_read(address or 0, 1)
-        data = got if bad is None else b"\0"
+        if bad is not None:
+            message = f"Cannot access memory at address {bad:#x}"
+            if top_level:
+                raise DebugError(message)
+            return f"<error: {message}>"
+        data = got
     else:
         try:
             data = EV.fetch(ctx, v)

@@ -24,6 +24,9 @@ class DebugInfo:
         from vmdebug.debuginfo.unwind import CallFrames
 
         self.dwarf: Any = dwarf_info(sections)
+        self._line_section = sections.get(".debug_line", b"")
+        self._line_tables: Any = None
+        self._valid: dict[int, bool] = {}
         self.units: list[Unit] = Reader(self.dwarf).read() if self.dwarf is not None else []
         self.frames = CallFrames(self.dwarf)
         spans: list[tuple[int, int, Function]] = []
@@ -34,6 +37,23 @@ class DebugInfo:
         spans.sort(key=lambda s: (s[0], -s[1]))
         self._spans = spans
         self._lows = [s[0] for s in spans]
+
+    @property
+    def line_tables(self) -> Any:
+        """gdb's line tables of every unit (:class:`vmdebug.debuginfo.lines.LineTables`)."""
+        if self._line_tables is None:
+            from vmdebug.debuginfo.lines import LineTables, build
+            self._line_tables = LineTables(build(self, self._line_section))
+        return self._line_tables
+
+    def locations_valid(self, unit: Unit) -> bool:
+        """gdb trusts a unit's code addresses over prologue analysis when gcc >= 4.5 wrote
+        it and some variable has a location list (dwarf2/read.c process_full_comp_unit)."""
+        cached = self._valid.get(unit.offset)
+        if cached is None:
+            cached = unit.producer.startswith("GNU ") and _gcc_ge_4_5(unit.producer) and _has_loclist(unit)
+            self._valid[unit.offset] = cached
+        return cached
 
     @staticmethod
     def from_image(image: dict[str, Any] | None) -> "DebugInfo | None":
@@ -152,3 +172,21 @@ def _in_unit(unit: Unit, name: str, external: bool | None) -> Variable | Functio
         if v.name == name and (external is None or v.external == external):
             return v
     return None
+
+
+def _gcc_ge_4_5(producer: str) -> bool:
+    """gdb producer_is_gcc_ge_4 >= 5: "GNU C17 12.2.0 -m32 ..." names gcc 12."""
+    import re
+    m = re.search(r"\b(\d+)\.(\d+)", producer)
+    if m is None:
+        return False
+    major, minor = int(m.group(1)), int(m.group(2))
+    return major > 4 or (major == 4 and minor >= 5)
+
+
+def _has_loclist(unit: Unit) -> bool:
+    def walk(block: Block) -> bool:
+        if any(v.ranges is not None for v in block.variables):
+            return True
+        return any(walk(b) for b in block.blocks)
+    return any(walk(fn) for fn in unit.functions)

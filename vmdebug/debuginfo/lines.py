@@ -278,12 +278,25 @@ class LineTables:
 
     def __init__(self, units: list[UnitLines]) -> None:
         self.units = units
+        spans = sorted((lo, hi, k) for k, u in enumerate(units) for lo, hi in u.ranges if hi > lo)
+        self._spans = spans
+        self._lows = [lo for lo, _, _ in spans]
 
     def unit_for(self, pc: int) -> UnitLines | None:
-        for u in self.units:
-            if any(lo <= pc < hi for lo, hi in u.ranges):
-                return u
+        k = bisect.bisect_right(self._lows, pc) - 1
+        for j in range(k, max(k - 8, -1), -1):       # units' ranges do not overlap in practice
+            lo, hi, u = self._spans[j]
+            if lo <= pc < hi:
+                return self.units[u]
         return None
+
+    def boundaries(self) -> list[int]:
+        """Every pc where find_pc_line's answer can change: row pcs and unit range ends."""
+        pts = {p for lo, hi, _ in self._spans for p in (lo, hi)}
+        for u in self.units:
+            for s in u.subfiles:
+                pts.update(s.pcs)
+        return sorted(pts)
 
     def find_pc_line(self, pc: int, notcurrent: bool = False) -> Sal | None:
         """symtab.c find_pc_sect_line."""
@@ -334,7 +347,7 @@ class LineTables:
         out = []
         for u in self.units:
             for s in u.subfiles:
-                if _matches(name, s.name) or _matches(name, s.path):
+                if matches(name, s.name) or matches(name, s.path):
                     out.append(s)
         return out
 
@@ -359,7 +372,7 @@ class LineTables:
         return sorted({r.pc for u in self.units for s in u.subfiles for r in s.rows if r.is_stmt and r.line})
 
 
-def _matches(search: str, name: str) -> bool:
+def matches(search: str, name: str) -> bool:
     """gdb compare_filenames_for_search: equal, or ``name`` ends with ``/search``."""
     if name == search:
         return True

@@ -379,9 +379,10 @@ class Reader:
                     inner.inlined = InlineCall(abstract, self.file_name(_attr(child, "DW_AT_call_file"), True),
                                                int(_attr(child, "DW_AT_call_line", 0) or 0),
                                                int(_attr(child, "DW_AT_call_column", 0) or 0))
-                entry = _attr(child, "DW_AT_entry_pc")
-                inner.entry_pc = int(entry) if isinstance(entry, int) and entry else (inner.low if inner.ranges
-                                                                                         else None)
+                # gdb 13 block::entry_pc ignores DW_AT_entry_pc: the start of a contiguous
+                # block, else its first range in DWARF order (empty ranges dropped).
+                inner.entry_pc = (inner.low if len(inner.ranges) == 1 else inner.ranges[0][0]) \
+                    if inner.ranges else None
                 self._children(child, inner)
                 if inner.ranges:
                     block.blocks.append(inner)

@@ -71,6 +71,11 @@ class LineTable:
         stmts = [r for r in rows if r.is_stmt]
         return (stmts or rows)[-1]
 
+    def next_row(self, address: int) -> int | None:
+        """The first row address after ``address`` (where its line's code ends)."""
+        k = bisect.bisect_right(self._addrs, address)
+        return self._addrs[k] if k < len(self._addrs) else None
+
     def lookup(self, address: int) -> tuple[str, int] | None:
         """(file, line) of the code at ``address``, or None if no row covers it."""
         e = self.entry_for(address)

@@ -1,7 +1,7 @@
 """Breakpoints and watchpoints: break, tbreak, condition, delete, disable, enable, watch, rwatch, awatch."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
@@ -17,41 +17,17 @@ def current_file(dbg: "Debugger") -> str | None:
     return dbg.info.main_file()
 
 
+def resolve_locations(dbg: "Debugger", arg: str) -> list[Any]:
+    """gdb's linespecs (:mod:`vmdebug.debugger.linespec`), in address order as gdb keeps a
+    breakpoint's locations."""
+    from vmdebug.debugger.linespec import Resolver
+    return sorted(Resolver(dbg).resolve(arg, current_file(dbg)), key=lambda loc: loc.address)
+
+
 def resolve_location(dbg: "Debugger", arg: str) -> tuple[int, tuple[str, int] | None]:
-    """gdb's linespecs: ``*ADDR``, ``FILE:LINE``, ``LINE``, ``FUNCTION`` -> (address, (file, line))."""
-    arg = arg.strip()
-    info = dbg.info
-    if arg.startswith("*"):
-        addr = dbg.eval_int(arg[1:]) & 0xFFFFFFFF
-        return addr, info.line_for(addr)
-    file: str | None
-    if ":" in arg:
-        file, _, rest = arg.rpartition(":")
-        if not rest.strip().isdigit():
-            raise DebugError(f'Function "{arg}" not defined.')
-        line = int(rest)
-    elif arg.isdigit():
-        if info.lines is None:
-            raise DebugError('No symbol table is loaded.  Use the "file" command.')
-        file, line = current_file(dbg), int(arg)
-    else:
-        sym = info.lookup(arg)
-        if sym is None or sym.kind == "object":
-            raise DebugError(f'Function "{arg}" not defined.')
-        addr = info.post_prologue(sym, lambda a, n: dbg.memory.try_read(a, n)[0])
-        return addr, info.line_for(addr)
-    if file is None or info.lines is None:
-        raise DebugError('No symbol table is loaded.  Use the "file" command.')
-    if info.lines.match_file(file) is None:
-        raise DebugError(f'No source file named {file}.')
-    found = info.line_addresses(file, line)
-    if found is None:
-        raise DebugError(f'No line {line} in file "{file}".')
-    addr = found[0]
-    func = info.function_at(addr)
-    if func is not None and func.address == addr:  # a function's first line: gdb skips the prologue
-        addr = info.post_prologue(func, lambda a, n: dbg.memory.try_read(a, n)[0])
-    return addr, info.line_for(addr)
+    """The first place a linespec means -> (address, (file, line))."""
+    loc = resolve_locations(dbg, arg)[0]
+    return loc.address, ((loc.file, loc.line) if loc.file is not None and loc.line is not None else None)
 
 
 def _new_number(dbg: "Debugger") -> int:
@@ -61,20 +37,31 @@ def _new_number(dbg: "Debugger") -> int:
 
 
 def add_breakpoint(dbg: "Debugger", arg: str, temporary: bool = False, quiet: bool = False) -> "Breakpoint":
+    from vmdebug.debugger.linespec import Location, Resolver
     from vmdebug.debugger.session import Breakpoint
     if arg.strip():
-        addr, loc = resolve_location(dbg, arg)
+        locs = resolve_locations(dbg, arg)
     else:
-        addr = dbg.selected_frame().pc
-        loc = dbg.info.line_for(addr)
-    bp = Breakpoint(_new_number(dbg), "breakpoint", addr, arg.strip(), temporary)
+        frame = dbg.selected_frame()
+        found = dbg.info.line_for(frame.pc)
+        locs = [Location(frame.pc, found[0] if found else None, found[1] if found else None,
+                         Resolver(dbg).symbol_at(frame.pc))]
+    first = locs[0]
+    bp = Breakpoint(_new_number(dbg), "breakpoint", first.address, arg.strip(), temporary,
+                    locations=locs, spec=arg.strip())
     dbg.breakpoints.append(bp)
     if not quiet:
+        # gdb breakpoint.c say_where
         head = "Temporary breakpoint" if temporary else "Breakpoint"
-        if loc is not None:
-            dbg.write(f"{head} {bp.number} at {addr:#x}: file {dbg.info.short_file(loc[0])}, line {loc[1]}.")
-        else:
-            dbg.write(f"{head} {bp.number} at {addr:#x}")
+        text = f"{head} {bp.number} at {first.address:#x}"
+        if first.file is not None and first.line is not None:
+            if len(locs) == 1:
+                text += f": file {dbg.info.short_file(first.file)}, line {first.line}."
+            else:
+                text += f": {bp.spec}."
+        if len(locs) > 1:
+            text += f" ({len(locs)} locations)"
+        dbg.write(text)
     return bp
 
 
@@ -85,10 +72,7 @@ def cmd_break(dbg: "Debugger", arg: str) -> None:
     Usage: break [LOCATION] [if CONDITION]
     Without a location, at the current instruction of the selected frame."""
     loc, cond = _split_if(arg)
-    bp = add_breakpoint(dbg, loc)
-    if cond:
-        dbg.parse(cond)
-        bp.condition = cond
+    _add_with_condition(dbg, loc, cond, temporary=False)
 
 
 @command("tbreak", category="breakpoints", example="main")
@@ -97,9 +81,17 @@ def cmd_tbreak(dbg: "Debugger", arg: str) -> None:
 
     Usage: tbreak [LOCATION] [if CONDITION]"""
     loc, cond = _split_if(arg)
-    bp = add_breakpoint(dbg, loc, temporary=True)
+    _add_with_condition(dbg, loc, cond, temporary=True)
+
+
+def _add_with_condition(dbg: "Debugger", loc: str, cond: str, temporary: bool) -> None:
+    """gdb parses the condition in the location's scope before it makes the breakpoint:
+    a bad condition makes none."""
     if cond:
-        bp.condition = cond
+        addr = resolve_location(dbg, loc)[0] if loc else dbg.selected_frame().pc
+        dbg.parse_at(cond, addr)
+    bp = add_breakpoint(dbg, loc, temporary=temporary)
+    bp.condition = cond
 
 
 def _split_if(arg: str) -> tuple[str, str]:
@@ -110,9 +102,24 @@ def _split_if(arg: str) -> tuple[str, str]:
     return text[:k].strip(), text[k + 4:].strip()
 
 
-def _numbers(dbg: "Debugger", arg: str) -> list["Breakpoint"]:
-    out = []
+def _numbers(dbg: "Debugger", arg: str, locations: bool = False) -> list[Any]:
+    """The breakpoints ``arg`` names (``N``, ``N-M``); with ``locations``, ``N.K`` names
+    one location of breakpoint N (``N.K-L`` several), as enable and disable take."""
+    out: list[Any] = []
     for word in arg.replace(",", " ").split():
+        if locations and "." in word:
+            num, _, rest = word.partition(".")
+            lo, _, hi = rest.partition("-")
+            bp = next((b for b in dbg.breakpoints if str(b.number) == num), None)
+            if bp is None:
+                raise DebugError(f"Bad breakpoint number '{num}'")
+            if not lo.isdigit() or (hi and not hi.isdigit()):
+                raise DebugError(f"Bad breakpoint location number '{rest}'")
+            first, last = int(lo), int(hi or lo)
+            if not 1 <= first <= last <= max(len(bp.locations), 1) or not bp.locations:
+                raise DebugError(f"Bad breakpoint location number '{first if first > len(bp.locations) else last}'")
+            out.extend(bp.locations[first - 1:last])
+            continue
         if "-" in word and word[0] != "-":
             lo, _, hi = word.partition("-")
             nums = range(int(lo), int(hi) + 1) if lo.isdigit() and hi.isdigit() else []
@@ -149,8 +156,8 @@ def cmd_clear(dbg: "Debugger", arg: str) -> None:
     """Delete the breakpoints at a location.
 
     Usage: clear LOCATION"""
-    addr = resolve_location(dbg, arg)[0] if arg.strip() else dbg.pc
-    gone = [b for b in dbg.breakpoints if not b.is_watch and b.address == addr]
+    addrs = {loc.address for loc in resolve_locations(dbg, arg)} if arg.strip() else {dbg.pc}
+    gone = [b for b in dbg.breakpoints if not b.is_watch and addrs & set(b.addresses())]
     if not gone:
         raise DebugError(f"No breakpoint at {arg.strip() or 'this line'}.")
     for b in gone:
@@ -168,7 +175,7 @@ def cmd_disable(dbg: "Debugger", arg: str) -> None:
         from vmdebug.debugger.commands.data import set_display_enabled
         set_display_enabled(dbg, arg.strip()[7:], False)
         return
-    for bp in (_numbers(dbg, arg) if arg.strip() else dbg.breakpoints):
+    for bp in (_numbers(dbg, arg, locations=True) if arg.strip() else dbg.breakpoints):
         bp.enabled = False
 
 
@@ -181,7 +188,7 @@ def cmd_enable(dbg: "Debugger", arg: str) -> None:
         from vmdebug.debugger.commands.data import set_display_enabled
         set_display_enabled(dbg, arg.strip()[7:], True)
         return
-    for bp in (_numbers(dbg, arg) if arg.strip() else dbg.breakpoints):
+    for bp in (_numbers(dbg, arg, locations=True) if arg.strip() else dbg.breakpoints):
         bp.enabled = True
 
 
@@ -199,7 +206,10 @@ def cmd_condition(dbg: "Debugger", arg: str) -> None:
     if not found:
         raise DebugError(f"No breakpoint number {num}.")
     if cond.strip():
-        dbg.parse(cond)
+        if found[0].kind == "breakpoint":
+            dbg.parse_at(cond, found[0].address)
+        else:
+            dbg.parse(cond)
         found[0].condition = cond.strip()
     else:
         found[0].condition = ""
@@ -342,18 +352,35 @@ def cmd_info_breakpoints(dbg: "Debugger", arg: str) -> None:
         enb = "y" if b.enabled else "n"
         if b.is_watch:
             dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{'':<11}{b.what}")
+        elif len(b.locations) > 1:
+            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}<MULTIPLE> ")
         else:
-            func = dbg.info.function_at(b.address)
-            loc = dbg.info.line_for(b.address)
-            if loc is not None and func is not None:
-                what = f"in {func.name} at {dbg.info.short_file(loc[0])}:{loc[1]}"
-            else:
-                what = dbg.label(b.address)
-            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{b.address:#010x} {what}".rstrip())
+            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{b.address:#010x} "
+                      f"{_where(dbg, b.locations[0] if b.locations else None, b.address)}".rstrip())
         if b.condition:
             dbg.write(f"\tstop only if {b.condition}")
         if b.hits:
             word = "time" if b.hits == 1 else "times"
-            dbg.write(f"\t{'breakpoint' if not b.is_watch else 'breakpoint'} already hit {b.hits} {word}")
+            dbg.write(f"\tbreakpoint already hit {b.hits} {word}")
         if b.ignore:
             dbg.write(f"\tWill ignore next {b.ignore} crossings of breakpoint.")
+        if not b.is_watch and len(b.locations) > 1:
+            for k, loc in enumerate(b.locations, 1):
+                num = f"{b.number}.{k}"
+                dbg.write(f"{num:<{8 + tw + 5}}{'y' if loc.enabled else 'n':<4}{loc.address:#010x} "
+                          f"{_where(dbg, loc, loc.address)}".rstrip())
+
+
+def _where(dbg: "Debugger", loc: Any, address: int) -> str:
+    """The What column: ``in FUNC at FILE:LINE`` (gdb print_breakpoint_location)."""
+    name = loc.function_name if loc is not None else None
+    if name is None:
+        func = dbg.info.function_at(address)
+        name = func.name if func is not None else None
+    file, line = (loc.file, loc.line) if loc is not None else (None, None)
+    if file is None:
+        found = dbg.info.line_for(address)
+        file, line = found if found is not None else (None, None)
+    if file is not None and name is not None:
+        return f"in {name} at {dbg.info.short_file(file)}:{line}"
+    return dbg.label(address)

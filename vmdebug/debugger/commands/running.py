@@ -39,7 +39,13 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
     """Print why the cursor stopped, as gdb's normal_stop / print_stop_event do."""
     tl = dbg.tl
     dbg.frame_level = 0
-    dbg.bp_stop_step = stop.step if stop.reason == "bp" else None
+    dbg.bp_stop = None
+    if stop.reason == "bp" and stop.bp is not None:
+        # What gdb's skip_inline_frames asks of the bpstat chain: the function symbol of
+        # each user breakpoint location hit (None: a bare address, which never skips).
+        pc = dbg.pc
+        hit = [stop.bp, *(stop.others or [])]
+        dbg.bp_stop = (stop.step, tuple(getattr(b.location_at(pc), "symbol", None) for b in hit))
     if stop.reason == "end":
         end = tl.end()
         if end.get("how") == "killed":
@@ -156,7 +162,7 @@ def cmd_continue(dbg: "Debugger", arg: str) -> None:
     _check_can_go_forward(dbg)
     if arg:
         n = _count(dbg, arg)
-        here = [b for b in dbg.breakpoints if not b.is_watch and b.address == dbg.pc]
+        here = [b for b in dbg.breakpoints if not b.is_watch and dbg.pc in b.addresses()]
         if here and n > 1:
             here[0].ignore = n - 1
             dbg.write(f"Will ignore next {n - 1} crossings of breakpoint {here[0].number}.  Continuing.")
@@ -206,13 +212,15 @@ def _entries(dbg: "Debugger") -> np.ndarray:
     """Post-prologue addresses of the user's functions that have lines (where ``step`` enters)."""
     got = getattr(dbg, "_entries", None)
     if got is None:
+        from vmdebug.debugger.linespec import Resolver
+        resolver = Resolver(dbg)
         addrs = []
         for sym in dbg.info.symbols.values():
             if sym.kind != "func":
                 continue
             lid = dbg.lines.id_of(sym.address)
             if lid >= 0 and dbg.lines.user[lid]:
-                addrs.append(dbg.info.post_prologue(sym, lambda a, n: dbg.memory.try_read(a, n)[0]))
+                addrs.append(resolver.step_entry(sym.address, dbg.info.function_end(sym)))
         got = np.array(sorted(set(addrs)), dtype=np.int64)
         dbg._entries = got  # type: ignore[attr-defined]
     return got
@@ -278,9 +286,8 @@ def cmd_next(dbg: "Debugger", arg: str) -> None:
 
 
 def _location_addrs(dbg: "Debugger", arg: str) -> list[int]:
-    from vmdebug.debugger.commands.breakpoints import resolve_location
-    addr, _ = resolve_location(dbg, arg)
-    return [addr]
+    from vmdebug.debugger.commands.breakpoints import resolve_locations
+    return [loc.address for loc in resolve_locations(dbg, arg)]
 
 
 @command("until", aliases=("u",), category="running", moves=True)
@@ -454,7 +461,8 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
         return
     key0 = (lid0, d0)
     func0 = frame0.func
-    prologue_end = dbg.info.post_prologue(func0, lambda a_, n_: dbg.memory.try_read(a_, n_)[0]) \
+    from vmdebug.debugger.linespec import Resolver
+    prologue_end = Resolver(dbg).step_entry(func0.address, dbg.info.function_end(func0)) \
         if func0 is not None else 0
 
     def in_prologue(eip: int) -> bool:
