@@ -329,10 +329,10 @@ class Debugger:
         self.values.append(v)
         return len(self.values)
 
-    def show_value(self, v: Value, fmt: str = "", top_level: bool = True) -> str:
+    def show_value(self, v: Value, fmt: str = "", top_level: bool = True, strict: bool = False) -> str:
         """A value as gdb prints it after ``$N = `` (or inside a frame line when not top level)."""
         from vmdebug.debugger.variables import show_value
-        return show_value(self, v, fmt, top_level)
+        return show_value(self, v, fmt, top_level, strict)
 
     # ---- locations -----------------------------------------------------------------------
     def frame_arg_text(self, v: Value) -> str:
@@ -354,6 +354,13 @@ class Debugger:
         self.list_pos = (loc[0], loc[1])
         prefix = f"{pc:#010x}\t" if with_addr else ""
         return f"{prefix}{loc[1]}\t{body}"
+
+    def frame_source_line(self, frame: Frame) -> str | None:
+        """``LINE<TAB>TEXT`` of a frame's position as gdb's print_frame_info shows it
+        (find_frame_sal: a caller's call line, an inlined call's call site)."""
+        from vmdebug.debugger.variables import frame_sal
+        loc, _show = frame_sal(self, frame)
+        return None if loc is None else self.source_text_line(loc[0], loc[1])
 
     def print_location(self, src_and_loc: bool = True) -> None:
         """What gdb prints after a stop (print_stop_event): the frame line and/or the

@@ -136,6 +136,15 @@ def function_value(fn: Function) -> Value:
     return Value(fn.type or NODEBUG_TEXT, None, "memory", entry, name=fn.name, code_address=entry)
 
 
+def inlined_function_value(block: Block) -> Value:
+    """An inlined call's own symbol: gdb files it in the inlined block itself
+    (dwarf2/read.c new_symbol adds it to the scope read_func_scope just pushed), so
+    the name is found only from inside that copy, as its entry pc."""
+    fn = block.inlined.function  # type: ignore[union-attr]
+    entry = block.entry_pc if block.entry_pc is not None else block.low
+    return Value(fn.type or NODEBUG_TEXT, None, "memory", entry, name=fn.name, code_address=entry)
+
+
 def _scope(frame: "Frame") -> tuple[Block | None, Any]:
     block = frame.block
     unit = frame.function.unit if frame.function is not None else None
@@ -156,6 +165,8 @@ def lookup(dbg: "Debugger", frame: "Frame", name: str, used_blocks: list[Block] 
                     if used_blocks is not None:
                         used_blocks.append(b)
                     return variable_value(dbg, var, frame)
+            if b.inlined is not None and b.inlined.function.name == name:
+                return inlined_function_value(b)
             if isinstance(b, Function) or b.inlined is not None:
                 break
             b = b.parent
@@ -183,6 +194,8 @@ def known_at(dbg: "Debugger", pc: int, name: str) -> bool:
         b = debug.block_at(pc)
         while b is not None:
             if any(var.name == name for var in b.variables):
+                return True
+            if b.inlined is not None and b.inlined.function.name == name:
                 return True
             if isinstance(b, Function) or b.inlined is not None:
                 break
@@ -309,7 +322,10 @@ def has_symbols(dbg: "Debugger", frame: "Frame") -> bool:
 
 
 # ---- printing -----------------------------------------------------------------------
-def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True) -> str:
+def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True, strict: bool = False) -> str:
+    """gdb's value printing: ``top_level`` is print's value_print (a pointer gets its
+    ``(type *)`` prefix), otherwise common_val_print; an error reading the value itself
+    is raised when ``top_level`` or ``strict``, else shown inline as ``<error: ...>``."""
     if v.name.startswith("<error: "):
         return v.name
     if v.optimized_out:
@@ -325,7 +341,7 @@ def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True)
         got, bad = dbg.memory.try_read(address or 0, 1)
         if bad is not None:
             message = f"Cannot access memory at address {bad:#x}"
-            if top_level:
+            if top_level or strict:
                 raise DebugError(message)
             return f"<error: {message}>"
         data = got
@@ -333,7 +349,7 @@ def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True)
         try:
             data = EV.fetch(ctx, v)
         except DebugError as exc:
-            if top_level:
+            if top_level or strict:
                 raise
             return f"<error: {exc}>"
         address = v.address if v.lval == "memory" and not v.bitsize else None
@@ -359,9 +375,9 @@ def arg_text(dbg: "Debugger", v: Value) -> str:
     if not v.optimized_out and not v.name.startswith("<error: ") and not v.type.is_scalar():
         return "..."
     try:
-        return show_value(dbg, v, "", top_level=False)
+        return show_value(dbg, v, "", top_level=False, strict=True)
     except DebugError as exc:
-        return f"<error: {exc}>"
+        return f"<error reading variable: {exc}>"
 
 
 def frame_line(dbg: "Debugger", frame: "Frame", force_addr: bool = False) -> str:

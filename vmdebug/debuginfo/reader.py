@@ -356,40 +356,66 @@ class Reader:
 
     def _children(self, die: Any, block: Block) -> None:
         for child in die.iter_children():
-            tag = child.tag
-            if tag in ("DW_TAG_formal_parameter", "DW_TAG_variable"):
-                var = self.variable(child, tag == "DW_TAG_formal_parameter")
-                if var is not None:
-                    block.variables.append(var)
-            elif tag == "DW_TAG_lexical_block":
-                inner = Block(self.ranges_of(child), parent=block)
-                self._children(child, inner)
-                if inner.ranges:
-                    block.blocks.append(inner)
-                else:                                       # no code of its own: gdb merges it upward
-                    block.variables.extend(inner.variables)
-                    block.blocks.extend(inner.blocks)
-                    for b in inner.blocks:
-                        b.parent = block
-            elif tag == "DW_TAG_inlined_subroutine":
-                origin_die = self._origin(child)
-                abstract = self.function(origin_die, None) if origin_die is not child else None
-                inner = Block(self.ranges_of(child), parent=block)
-                if abstract is not None:
-                    inner.inlined = InlineCall(abstract, self.file_name(_attr(child, "DW_AT_call_file"), True),
-                                               int(_attr(child, "DW_AT_call_line", 0) or 0),
-                                               int(_attr(child, "DW_AT_call_column", 0) or 0))
-                # gdb 13 block::entry_pc ignores DW_AT_entry_pc: the start of a contiguous
-                # block, else its first range in DWARF order (empty ranges dropped).
-                inner.entry_pc = (inner.low if len(inner.ranges) == 1 else inner.ranges[0][0]) \
-                    if inner.ranges else None
-                self._children(child, inner)
-                if inner.ranges:
-                    block.blocks.append(inner)
-            elif tag == "DW_TAG_subprogram":
-                continue                                    # nested functions: not C
-            elif self._unit is not None:
-                self._note_type(child, self._unit)
+            self._child(child, block)
+        if block.ranges or isinstance(block, Function):
+            self._inherit(die, block)
+
+    def _inherit(self, die: Any, block: Block) -> None:
+        """gdb dwarf2/read.c inherit_abstract_dies: the children of the abstract origin that
+        no concrete child stands for belong to this block too (a variable the optimiser
+        removed from this copy: <optimized out>; a static local: its storage)."""
+        if "DW_AT_abstract_origin" not in die.attributes:
+            return
+        try:
+            origin = die.get_DIE_from_attribute("DW_AT_abstract_origin")
+        except Exception:                  # a broken reference: nothing to inherit
+            return
+        referenced: set[int] = set()
+        for child in die.iter_children():
+            if child.tag in ("DW_TAG_call_site", "DW_TAG_GNU_call_site"):
+                continue
+            target = self._origin(child)
+            if target is not child:
+                referenced.add(target.offset)
+        for child in origin.iter_children():
+            if child.offset not in referenced:
+                self._child(child, block)
+
+    def _child(self, child: Any, block: Block) -> None:
+        tag = child.tag
+        if tag in ("DW_TAG_formal_parameter", "DW_TAG_variable"):
+            var = self.variable(child, tag == "DW_TAG_formal_parameter")
+            if var is not None:
+                block.variables.append(var)
+        elif tag == "DW_TAG_lexical_block":
+            inner = Block(self.ranges_of(child), parent=block)
+            self._children(child, inner)
+            if inner.ranges:
+                block.blocks.append(inner)
+            else:                                       # no code of its own: gdb merges it upward
+                block.variables.extend(inner.variables)
+                block.blocks.extend(inner.blocks)
+                for b in inner.blocks:
+                    b.parent = block
+        elif tag == "DW_TAG_inlined_subroutine":
+            origin_die = self._origin(child)
+            abstract = self.function(origin_die, None) if origin_die is not child else None
+            inner = Block(self.ranges_of(child), parent=block)
+            if abstract is not None:
+                inner.inlined = InlineCall(abstract, self.file_name(_attr(child, "DW_AT_call_file"), True),
+                                           int(_attr(child, "DW_AT_call_line", 0) or 0),
+                                           int(_attr(child, "DW_AT_call_column", 0) or 0))
+            # gdb 13 block::entry_pc ignores DW_AT_entry_pc: the start of a contiguous
+            # block, else its first range in DWARF order (empty ranges dropped).
+            inner.entry_pc = (inner.low if len(inner.ranges) == 1 else inner.ranges[0][0]) \
+                if inner.ranges else None
+            self._children(child, inner)
+            if inner.ranges:
+                block.blocks.append(inner)
+        elif tag == "DW_TAG_subprogram":
+            return                                      # nested functions: not C
+        elif self._unit is not None:
+            self._note_type(child, self._unit)
 
     # ---- types -------------------------------------------------------------------------
     def type_attr(self, die: Any) -> T.CType | None:

@@ -76,8 +76,12 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
         dbg.write("")
         head = "Temporary breakpoint" if bp.temporary else "Breakpoint"
         frame = dbg.frames()[0]
-        dbg.write(f"{head} {bp.number}, {dbg.frame_line(frame)}")
-        line = dbg.source_line(frame.pc)
+        # gdb print_num_locno: "N.M" names the location hit when there are several.
+        loc = bp.location_at(dbg.pc)
+        num = f"{bp.number}.{bp.locations.index(loc) + 1}" if loc is not None and len(bp.locations) > 1 \
+            else str(bp.number)
+        dbg.write(f"{head} {num}, {dbg.frame_line(frame)}")
+        line = dbg.frame_source_line(frame)
         if line is not None:
             dbg.write(line)
         for b in [bp, *(stop.others or [])]:
@@ -369,7 +373,7 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
     if stop.reason == "done":
         dbg.frame_level = 0
         dbg.write(dbg.frame_line(dbg.frames()[0], force_addr=True))
-        line = dbg.source_line(dbg.pc)
+        line = dbg.frame_source_line(dbg.frames()[0])
         if line is not None:
             dbg.write(line)
         if not frame.is_inline:
@@ -558,7 +562,7 @@ def cmd_record_goto(dbg: "Debugger", arg: str) -> None:
     dbg.frame_level = 0
     frame = dbg.frames()[0]
     dbg.write(f"#0  {dbg.frame_line(frame)}")
-    line = dbg.source_line(frame.pc)
+    line = dbg.frame_source_line(frame)
     if line is not None:
         dbg.write(line)
     dbg.after_stop()

@@ -34,7 +34,7 @@ def cmd_backtrace(dbg: "Debugger", arg: str) -> None:
             else:
                 locs = dbg.frame_locals(f)
                 for name, v in locs:
-                    dbg.write(f"        {name} = {_shown(dbg, v)}")
+                    dbg.write(f"        {name} = {_shown(dbg, name, v)}")
                 if not locs:
                     dbg.write("No locals.")
     if limit is not None and 0 <= limit < len(frames):
@@ -46,7 +46,7 @@ def cmd_backtrace(dbg: "Debugger", arg: str) -> None:
 def _print_frame(dbg: "Debugger") -> None:
     f = dbg.selected_frame()
     dbg.write(f"#{f.level}  {dbg.frame_line(f)}")
-    line = dbg.source_line(f.pc)
+    line = dbg.frame_source_line(f)
     if line is not None:
         dbg.write(line)
 
@@ -89,13 +89,14 @@ def cmd_down(dbg: "Debugger", arg: str) -> None:
     _print_frame(dbg)
 
 
-def _shown(dbg: "Debugger", v) -> str:  # type: ignore[no-untyped-def]
-    """A variable's value as ``info locals`` prints it: gdb's common_val_print (no
-    ``(type *)`` prefix), errors inline."""
+def _shown(dbg: "Debugger", name: str, v) -> str:  # type: ignore[no-untyped-def]
+    """A variable's value as ``info locals`` prints it: gdb's print_variable_and_value
+    (common_val_print, no ``(type *)`` prefix; a value that cannot be read is
+    ``<error reading variable NAME (MESSAGE)>``)."""
     try:
-        return dbg.show_value(v, "", top_level=False)
+        return dbg.show_value(v, "", top_level=False, strict=True)
     except DebugError as exc:
-        return f"<error: {exc}>"
+        return f"<error reading variable {name} ({exc})>"
 
 
 @command("info frame", aliases=("info f",), category="stack")
@@ -164,7 +165,7 @@ def cmd_info_locals(dbg: "Debugger", arg: str) -> None:
     if not locs:
         dbg.write("No locals.")
     for name, v in locs:
-        dbg.write(f"{name} = {_shown(dbg, v)}")
+        dbg.write(f"{name} = {_shown(dbg, name, v)}")
 
 
 @command("info args", category="stack")
@@ -179,4 +180,4 @@ def cmd_info_args(dbg: "Debugger", arg: str) -> None:
     if not args:
         dbg.write("No arguments.")
     for name, v in args:
-        dbg.write(f"{name} = {_shown(dbg, v)}")
+        dbg.write(f"{name} = {_shown(dbg, name, v)}")
