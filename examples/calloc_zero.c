@@ -10,7 +10,7 @@
  *   (vmdebug) break calloc
  *   (vmdebug) continue
  *   (vmdebug) heap                one free chunk of 40 bytes waiting to be reused
- *   (vmdebug) next                (out of calloc, back in main)
+ *   (vmdebug) finish              (out of calloc, back in main: "Value returned")
  *   (vmdebug) heap                the same chunk in use again
  *   (vmdebug) history ADDR        (ADDR = the chunk's payload) memset in main, then in calloc
  *   (vmdebug) explain

@@ -239,3 +239,17 @@ def test_history_of_a_struct_member_and_a_byte() -> None:
                        "[0x0804f014, 4 bytes] 0x00000000 -> 0x00000064")
     assert all("<strcpy+20> string.c:38" in h for h in hist[2:])      # "hacked by eve!!" overwrites it later
     assert outputs(dbg, cap, "history *(char*)acct")[0] == "2 writes to 0x0804f008 (1 byte):"
+
+
+def test_calloc_walkthrough_leaves_calloc_with_finish() -> None:
+    """examples/calloc_zero.c's walkthrough: at a breakpoint in calloc, ``next`` steps
+    through calloc's own lines (the libc has lines now, as a distribution's libc with
+    debug info does in gdb); ``finish`` is what returns to main."""
+    dbg, cap = session("examples/calloc_zero.c")
+    dbg.execute("break calloc")
+    stop = outputs(dbg, cap, "continue")
+    assert stop[-2] == "Breakpoint 1, calloc (nmemb=8, size=4) at malloc.c:243"
+    assert outputs(dbg, cap, "next")[0].startswith("247\t")
+    done = outputs(dbg, cap, "finish")
+    assert done[0].endswith("in main () at examples/calloc_zero.c:42")
+    assert done[2].startswith("Value returned is $1 = (void *) 0x")

@@ -47,11 +47,14 @@ class EvalContext:
 
 
 # ---- contents -----------------------------------------------------------------------
-def fetch(ctx: EvalContext, v: Value) -> bytes:
-    """The value's bytes, reading memory or the register the first time."""
+def fetch(ctx: EvalContext, v: Value, partial: bool = False) -> bytes:
+    """The value's bytes, reading memory or the register the first time.  Using a value
+    some of whose bytes were optimized out is an error, except to print it (``partial``)."""
     if v.optimized_out:
         raise DebugError("value has been optimized out")
     if v.data is not None:
+        if v.valid is not None and not partial:
+            raise DebugError("value has been optimized out")
         return v.data
     size = v.type.length
     if size > MAX_VALUE_SIZE:
@@ -403,6 +406,11 @@ def deref(ctx: EvalContext, v: Value) -> Value:
     if t.kind == "array":
         v = coerce_array(ctx, v)
         t = v.type.strip()
+    if t.kind in ("struct", "union"):
+        # gdb looks for a C++ operator* before it gives up (value_x_unop), taking the address.
+        if v.lval != "memory":
+            raise DebugError("Attempt to take address of value not located in memory.")
+        raise DebugError("Structure has no component named operator*.")
     v = rvalue(ctx, v)
     if t.kind == "pointer":
         target = t.target or T.VOID
@@ -414,9 +422,7 @@ def deref(ctx: EvalContext, v: Value) -> Value:
         return Value(target, None, "memory", as_int(v) & 0xFFFFFFFF)
     if t.kind in ("int", "enum"):
         return Value(T.LONG, None, "memory", as_int(v) & 0xFFFFFFFF)
-    if t.kind in ("struct", "union"):
-        # gdb looks for a C++ operator* before it gives up (value_x_unop).
-        raise DebugError("Structure has no component named operator*.")
+
     raise DebugError("Attempt to take contents of a non-pointer value.")
 
 
@@ -450,6 +456,9 @@ def member(ctx: EvalContext, v: Value, name: str, arrow: bool) -> Value:
     elif t.kind not in ("struct", "union"):
         raise DebugError("Attempt to extract a component of a value that is not a structure pointer."
                          if arrow else "Attempt to extract a component of a value that is not a structure.")
+    elif arrow and v.lval != "memory":
+        # eval_op_structop_ptr tries a C++ operator-> first, which takes the address.
+        raise DebugError("Attempt to take address of value not located in memory.")
     found = _find_member(t, name, 0)
     if found is None:
         raise DebugError(f"There is no member named {name}.")
@@ -482,8 +491,8 @@ def _member_value(ctx: EvalContext, v: Value, m: Any, bitpos: int) -> Value:
     off = bitpos // 8
     if v.lval == "memory" and v.address is not None and v.data is None:
         return Value(m.type, None, "memory", v.address + off, name=m.name or "")
-    data = fetch(ctx, v)
-    return Value(m.type, data[off:off + m.type.length], v.lval, None if v.address is None else v.address + off)
+    fetch(ctx, v, partial=True)
+    return v.part(m.type, off)
 
 
 def index(ctx: EvalContext, v: Value, i: Value) -> Value:
@@ -499,10 +508,10 @@ def index(ctx: EvalContext, v: Value, i: Value) -> Value:
         elt = t.target or T.VOID
         if v.lval == "memory" and v.address is not None:
             return Value(elt, None, "memory", (v.address + n * elt.length) & 0xFFFFFFFF)
-        data = fetch(ctx, v)
+        fetch(ctx, v, partial=True)
         if not 0 <= n < (t.count or 0):
             raise DebugError("no such vector element")
-        return Value(elt, data[n * elt.length:(n + 1) * elt.length])
+        return v.part(elt, n * elt.length)
     if t.kind == "pointer":
         return deref(ctx, _ptr_add(rvalue(ctx, v), n))
     raise DebugError(f"cannot subscript something of type `{_type_name(v.type)}'")
@@ -640,7 +649,8 @@ def cast(ctx: EvalContext, t: CType, v: Value) -> Value:
             raise DebugError("Invalid cast.")
         if v.lval == "memory" and v.address is not None and v.data is None:
             return Value(t, None, "memory", v.address)
-        return Value(t, fetch(ctx, v)[:t.length], v.lval, v.address)
+        fetch(ctx, v, partial=True)
+        return v.part(t, 0)
     return convert(ctx, coerce_array(ctx, v), t)
 
 

@@ -43,6 +43,23 @@ class Value:
     optimized_out: bool = False
     name: str = ""
     code_address: int | None = None     # a function: where its code starts
+    # Per byte of ``data``, whether it exists (None: all do): a value assembled from
+    # DWARF pieces can lack some, which print as <optimized out> (gdb's value
+    # optimized_out ranges).
+    valid: bytes | None = None
+
+    def part(self, t: CType, offset: int) -> "Value":
+        """The ``t`` at byte ``offset`` of this value's contents (a member or element of a
+        value not in memory), keeping which of its bytes exist."""
+        assert self.data is not None
+        data = self.data[offset:offset + t.length]
+        if self.valid is None:
+            return Value(t, data, self.lval, None if self.address is None else self.address + offset)
+        valid = self.valid[offset:offset + t.length]
+        if t.length and not any(valid):
+            return Value(t, optimized_out=True)
+        return Value(t, data, self.lval, None if self.address is None else self.address + offset,
+                     valid=None if all(valid) else valid)
 
     @property
     def value(self) -> int:

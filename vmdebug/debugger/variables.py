@@ -94,7 +94,11 @@ def variable_value(dbg: "Debugger", var: Variable, frame: "Frame") -> Value:
         return Value(t, bytes(data[:t.length]), name=var.name)
     if var.declaration and var.expr is None and var.ranges is None:
         return _declared_elsewhere(dbg, var, frame)
-    expr = var.expr if var.expr is not None else (L.select(var.ranges, frame.lookup) if var.ranges else None)
+    expr = var.expr
+    if expr is None and var.ranges:
+        fn = dbg.debug.function_at(frame.lookup) if dbg.debug is not None else None
+        entry = None if fn is None else (fn.entry_pc if fn.entry_pc is not None else fn.low)
+        expr = L.select(var.ranges, frame.lookup, entry)
     if expr is None:
         return Value(t, optimized_out=True, name=var.name)
     ctx = FrameContext(dbg, frame)
@@ -108,6 +112,11 @@ def variable_value(dbg: "Debugger", var: Variable, frame: "Frame") -> Value:
             return Value(t, None, "register", regno=loc.regno, name=var.name)
         if loc.kind == "optimized":
             return Value(t, optimized_out=True, name=var.name)
+        if loc.kind == "pieces":
+            data, valid = L.read_pieces(loc, t.length, ctx)
+            if t.length and not any(valid):
+                return Value(t, optimized_out=True, name=var.name)
+            return Value(t, data, name=var.name, valid=None if all(valid) else valid)
         return Value(t, L.read_value(loc, t.length, ctx), name=var.name)
     except L.Unavailable:
         return Value(t, optimized_out=True, name=var.name)
@@ -140,9 +149,11 @@ def inlined_function_value(block: Block) -> Value:
     """An inlined call's own symbol: gdb files it in the inlined block itself
     (dwarf2/read.c new_symbol adds it to the scope read_func_scope just pushed), so
     the name is found only from inside that copy, as its entry pc."""
-    fn = block.inlined.function  # type: ignore[union-attr]
+    call = block.inlined
+    assert call is not None
     entry = block.entry_pc if block.entry_pc is not None else block.low
-    return Value(fn.type or NODEBUG_TEXT, None, "memory", entry, name=fn.name, code_address=entry)
+    return Value(call.type or call.function.type or NODEBUG_TEXT, None, "memory", entry,
+                 name=call.function.name, code_address=entry)
 
 
 def _scope(frame: "Frame") -> tuple[Block | None, Any]:
@@ -347,7 +358,7 @@ def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True,
         data = got
     else:
         try:
-            data = EV.fetch(ctx, v)
+            data = EV.fetch(ctx, v, partial=True)
         except DebugError as exc:
             if top_level or strict:
                 raise
@@ -364,7 +375,8 @@ def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True,
             raise valprint.TargetMemoryError(bad)
         return got
     try:
-        return valprint.format_value(v.type, data, address, fmt, memory, dbg.symbolize, top_level=top_level)
+        return valprint.format_value(v.type, data, address, fmt, memory, dbg.symbolize, top_level=top_level,
+                                     valid=v.valid)
     except valprint.ValuePrintError as exc:
         raise DebugError(exc.message) from None
 

@@ -269,13 +269,36 @@ def evaluate(expr: bytes, frame: Frame, push_object_address: int | None = None) 
     return Location("memory", address=stack[-1] & MASK)
 
 
-def select(ranges: list, pc: int) -> bytes | None:
+def select(ranges: list, pc: int, entry_pc: int | None = None) -> bytes | None:
     """The expression of the first location-list entry whose [low, high) holds ``pc``
-    (gdb dwarf2_find_location_expression); None: optimized out there."""
+    (gdb dwarf2_find_location_expression); None: optimized out there.  An empty entry
+    at ``pc`` counts when ``pc`` is its function's entry (gcc's entry-point values)."""
     for r in ranges:
+        if r.low == r.high == pc and pc == entry_pc:
+            return r.expr
         if r.low <= pc < r.high:
             return r.expr
     return None
+
+
+def read_pieces(loc: Location, size: int, frame: Frame) -> tuple[bytes, bytes]:
+    """A composite location's ``size`` bytes and which of them exist: a piece the
+    optimiser dropped, a register the frame does not have, or bytes past the last
+    piece are optimized out (gdb dwarf2/expr.c rw_pieced_value marks them so)."""
+    out = bytearray()
+    valid = bytearray()
+    for piece_size, where in loc.pieces:
+        try:
+            if where.kind == "optimized":
+                raise Unavailable("a piece is optimized out")
+            out += read_value(where, piece_size, frame)
+            valid += b"\1" * piece_size
+        except Unavailable:
+            out += bytes(piece_size)
+            valid += bytes(piece_size)
+    out += bytes(max(0, size - len(out)))
+    valid += bytes(max(0, size - len(valid)))
+    return bytes(out[:size]), bytes(valid[:size])
 
 
 def read_value(loc: Location, size: int, frame: Frame, regsize: Callable[[int], int] | None = None) -> bytes:

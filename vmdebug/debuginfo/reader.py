@@ -330,27 +330,31 @@ class Reader:
         # gdb 13 takes a function's entry as the start of its first range, in DW_AT_ranges
         # order (the hot part of an -O2 function split into f and f.cold), not DW_AT_entry_pc.
         fn.entry_pc = fn.ranges[0][0] if fn.ranges else None
-        fn.type = self._function_type(origin)
+        fn.type = self._function_type(die)
         self._children(die, fn)
         return fn
 
     def _function_type(self, die: Any) -> T.CType:
-        """The type of a subprogram, as gdb reads it (read_subroutine_type)."""
+        """The type of a subprogram or inlined call, as gdb reads it (read_subroutine_type):
+        the return type and prototyping from it or its abstract origin, the parameters from
+        its own children - a concrete copy lists them in its own order and may lack some."""
         key = -die.offset - 1                              # distinct from type DIE offsets
         t = self.types.get(key)
         if t is None:
-            t = T.CType("func", None, 1, self.type_attr(die) or T.VOID)
+            origin = self._origin(die)
+            t = T.CType("func", None, 1, self.type_attr(die) or self.type_attr(origin) or T.VOID)
             self.types[key] = t
             self._params(die, t)
+            t.prototyped = bool(self._named_attr(die, "DW_AT_prototyped"))
         return t
 
     def _params(self, die: Any, t: T.CType) -> None:
         t.prototyped = bool(_attr(die, "DW_AT_prototyped"))
         for child in die.iter_children():
             if child.tag == "DW_TAG_formal_parameter":
-                if bool(_attr(child, "DW_AT_artificial")):
+                if bool(self._named_attr(child, "DW_AT_artificial")):
                     continue
-                t.params.append(self.type_attr(self._origin(child)) or T.VOID)
+                t.params.append(self.type_attr(child) or self.type_attr(self._origin(child)) or T.VOID)
             elif child.tag == "DW_TAG_unspecified_parameters":
                 t.varargs = True
 

@@ -65,6 +65,7 @@ class InlineCall:
     call_file: str
     call_line: int
     call_column: int = 0
+    type: CType | None = None            # the inlined copy's own type (its parameters, in its order)
 
 
 @dataclass(slots=True, eq=False)
