@@ -297,11 +297,10 @@ class ProgramInfo:
 
     def short_file(self, file: str) -> str:
         """The file name gdb prints in locations: the line table's name for it (the unit's
-        own file as given to the compiler, a header by its path); without DWARF, the name."""
-        shown = getattr(self, "display_names", {}).get(file)
-        if shown is not None:
-            return shown
-        return os.path.basename(file) if os.path.isabs(file) else file
+        own file as given to the compiler, a header by its path); without gcc's DWARF, the
+        name the assembler's table gives (what vmdebug elf's unit for it says)."""
+        shown = self.display_names.get(file)
+        return shown if shown is not None else file
 
     def main_file(self) -> str | None:
         main = self.lookup("main")

@@ -384,7 +384,8 @@ def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True,
 def arg_text(dbg: "Debugger", v: Value) -> str:
     """gdb print_frame_arg with ``print frame-arguments scalars``: a struct, union or array
     is ``...``; anything else prints as inside an aggregate (no ``(type *)`` prefix)."""
-    if not v.optimized_out and not v.name.startswith("<error: ") and not v.type.is_scalar():
+    # valprint.c value_check_printable: in summary mode even an optimized-out aggregate is "...".
+    if not v.name.startswith("<error: ") and not v.type.is_scalar():
         return "..."
     try:
         return show_value(dbg, v, "", top_level=False, strict=True)

@@ -408,7 +408,8 @@ class Reader:
             if abstract is not None:
                 inner.inlined = InlineCall(abstract, self.file_name(_attr(child, "DW_AT_call_file"), True),
                                            int(_attr(child, "DW_AT_call_line", 0) or 0),
-                                           int(_attr(child, "DW_AT_call_column", 0) or 0))
+                                           int(_attr(child, "DW_AT_call_column", 0) or 0),
+                                           self._function_type(child))
             # gdb 13 block::entry_pc ignores DW_AT_entry_pc: the start of a contiguous
             # block, else its first range in DWARF order (empty ranges dropped).
             inner.entry_pc = (inner.low if len(inner.ranges) == 1 else inner.ranges[0][0]) \

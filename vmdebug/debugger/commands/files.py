@@ -187,18 +187,3 @@ def cmd_info_source(dbg: "Debugger", arg: str) -> None:
     dbg.write(f"Located in {loc[0]}")
     dbg.write(f"Contains {len(text) - (1 if text and text[-1] == '' else 0)} lines.")
     dbg.write(f"Source language is {'c' if loc[0].endswith('.c') else 'asm'}.")
-
-
-@command("info functions", category="files")
-def cmd_info_functions(dbg: "Debugger", arg: str) -> None:
-    """List the program's functions (optionally those whose name contains REGEXP).
-
-    Usage: info functions [REGEXP]"""
-    import re
-    pat = re.compile(arg.strip()) if arg.strip() else None
-    dbg.write("All defined functions:" if pat is None else f'All functions matching regular expression "{arg.strip()}":')
-    dbg.write("")
-    dbg.write("Non-debugging symbols:")
-    for sym in sorted((s for s in dbg.info.symbols.values() if s.kind == "func"), key=lambda s: s.address):
-        if pat is None or pat.search(sym.name):
-            dbg.write(f"{sym.address:#010x}  {sym.name}")

@@ -369,6 +369,9 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
     if dbg.interactive:  # gdb prints this only when the command comes from a terminal
         dbg.write(f"Run till exit from #{frame.level}  {dbg.frame_line(frame)}")
     d0 = len(dbg.tl.state.stack) - frame.real
+    if frame.is_inline:
+        _finish_inline(dbg, frame, d0)
+        return
     stop = scan(dbg, True, lambda c: c.depth < d0)
     if stop.reason == "done":
         dbg.frame_level = 0
@@ -381,6 +384,30 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
         dbg.after_stop()
     else:
         report(dbg, stop)
+
+
+def _finish_inline(dbg: "Debugger", frame: "Frame", depth: int) -> None:
+    """``finish`` from an inlined call (gdb finish_command for an INLINE_FRAME): no return
+    value to show; step in the caller, over calls, until execution is out of the inlined
+    code at the start of a line (landing mid-line, to the start of the next one).  gdb
+    reports it with the frame line, as its step_start_function is unset."""
+    block = frame.inline
+    assert block is not None
+    lines = dbg.lines
+    spans = list(block.ranges)
+
+    def outside(c: Cols) -> np.ndarray:
+        inside = np.zeros(len(c.eip), dtype=bool)
+        for lo, hi in spans:
+            inside |= (c.eip >= lo) & (c.eip < hi)
+        return (c.depth < depth) | ((c.depth == depth) & ~inside)
+    stop = scan(dbg, True, outside)
+    if stop.reason == "done" and len(dbg.tl.state.stack) == depth and not lines.at_stmt(
+            np.array([dbg.pc], dtype=np.int64))[0]:
+        landed = lines.id_of(dbg.pc)
+        stop = scan(dbg, True, lambda c: (c.depth < depth) | (
+            (c.depth == depth) & lines.at_stmt(c.eip) & (c.line != landed) & (c.line >= 0)))
+    report(dbg, stop)
 
 
 # ---- backward ---------------------------------------------------------------------------
