@@ -150,7 +150,7 @@ def test_assembly_source_lines() -> None:
                                            "15\t        add     esp, 8"]
     assert outputs(dbg, cap, "reverse-step") == ["sum () at examples/sum_loop.s:29", "29\t        ret"]
     assert outputs(dbg, cap, "p $eax") == ["$1 = 150"]
-    assert outputs(dbg, cap, "continue") == ["[Inferior 1 (process 1000) exited with code 226]"]
+    assert outputs(dbg, cap, "continue") == ["[Inferior 1 (process 1000) exited with code 0226]"]
 
 
 def test_until_advance_display_i() -> None:

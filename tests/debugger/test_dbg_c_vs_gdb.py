@@ -122,3 +122,58 @@ def test_structs_globals_and_locals_read_like_gdb(tmp_path: Path) -> None:
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
     assert '$1 = {name = "alice\\000\\000\\000\\000\\000\\000", balance = 100}' in gdb
     assert _norm(ours) == _norm(gdb)
+
+
+WATCH_C = """\
+int total;
+static void add(int *p, int v) { *p += v; }
+int main(void) {
+    int local = 0;
+    for (int i = 0; i < 8; i++) {
+        add(&total, i);
+        local += 2;
+    }
+    return total + local;
+}
+"""
+
+WATCH_SCRIPT = """\
+break main
+run
+watch 0x1234
+watch total if total > 3
+watch -l local
+continue
+continue
+info watchpoints
+delete 3
+continue
+info watchpoints
+delete
+break add
+continue
+watch v
+continue
+continue
+watch *p if *p > 20
+continue
+continue
+"""
+
+
+def test_watchpoints_read_like_gdb(tmp_path: Path) -> None:
+    """watch -l, watch EXPR if COND, gdb's refusal of a constant, a watched parameter
+    deleted when its frame returns, info watchpoints - against gdb's hardware
+    watchpoints on the native build."""
+    (tmp_path / "w.c").write_text(WATCH_C)
+    subprocess.run(["python", "-m", "vmdebug", "cc", "--native", "-o", "w", "w.c"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    ex = [a for line in WATCH_SCRIPT.splitlines() for a in ("-ex", line)]   # -x would stop at the error
+    gdb = subprocess.run(["gdb", "-nx", "-batch", "-ex", "set startup-with-shell off", *ex, "./w"],
+                         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         timeout=60).stdout
+    ours = subprocess.run(["python", "-m", "vmdebug", "debug", "-batch", *ex, "w.c"], cwd=tmp_path,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    assert "Cannot watch constant value `0x1234'." in gdb
+    assert "Watchpoint 5 deleted because the program has left the block in" in gdb
+    assert _norm(ours) == _norm(gdb)

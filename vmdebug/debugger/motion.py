@@ -166,6 +166,26 @@ def _skip_window(log: "EventLog", a: int, b: int, bps: np.ndarray, anchor: dict[
     return out
 
 
+def _condition_holds(dbg: "Debugger", bp: "Breakpoint", step: int) -> bool:
+    """gdb bpstat_check_breakpoint_conditions for a breakpoint or watchpoint that triggered
+    at ``step``: its condition (an error in it stops, with gdb's message), then its ignore
+    count (an ignored crossing still counts as a hit)."""
+    if bp.condition:
+        dbg.tl.goto(step)
+        try:
+            ok = dbg.truth(bp.condition)
+        except DebugError as exc:
+            dbg.error(f"Error in testing condition for breakpoint {bp.number}:\n{exc}")
+            ok = True
+        if not ok:
+            return False
+    if bp.ignore > 0:
+        bp.ignore -= 1
+        bp.hits += 1
+        return False
+    return True
+
+
 def _check_bp(dbg: "Debugger", step: int, eip: int) -> list["Breakpoint"]:
     """Every breakpoint at ``eip`` that stops here, in number order: all of them are hit
     (gdb bpstat_build_bs_chain), the first one is announced."""
@@ -173,18 +193,7 @@ def _check_bp(dbg: "Debugger", step: int, eip: int) -> list["Breakpoint"]:
     for bp in sorted(dbg.breakpoints, key=lambda b: b.number):
         if bp.is_watch or not bp.enabled or eip not in bp.addresses():
             continue
-        if bp.condition:
-            dbg.tl.goto(step)
-            try:
-                ok = dbg.truth(bp.condition)
-            except DebugError as exc:
-                dbg.error(f"Error in testing condition for breakpoint {bp.number}:\n{exc}")
-                ok = True
-            if not ok:
-                continue
-        if bp.ignore > 0:
-            bp.ignore -= 1
-            bp.hits += 1
+        if not _condition_holds(dbg, bp, step):
             continue
         bp.hits += 1
         out.append(bp)
@@ -353,7 +362,7 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
                 # the one reverse execution brings back, as gdb reports it.
                 before, after = (s - 1, s) if forward else (s + 1, s)
                 got = _check_watch(dbg, wp, before, after, read_hit=True)
-                if got is not None:
+                if got is not None and (got[0] == OUT_OF_SCOPE or _condition_holds(dbg, wp, s)):
                     wp.hits += 1
                     hits.append((wp, got[0], got[1]))
         if hits:

@@ -400,7 +400,7 @@ class Debugger:
         how = end.get("how")
         if how == "exited":
             st = int(end.get("status", 0)) & 0xFF
-            return "exited normally" if st == 0 else f"exited with code {st:02o}"
+            return "exited normally" if st == 0 else f"exited with code 0{st:o}"
         if how == "killed":
             from vmdebug.signals import signal_name
             return f"killed by {signal_name(int(end.get('signal', 0)))}"

@@ -334,14 +334,26 @@ def cmd_awatch(dbg: "Debugger", arg: str) -> None:
     _add_watch(dbg, arg, "acc watchpoint")
 
 
-@command("info breakpoints", aliases=("info b", "info break", "info watchpoints"), category="breakpoints")
+@command("info watchpoints", category="breakpoints")
+def cmd_info_watchpoints(dbg: "Debugger", arg: str) -> None:
+    """List the watchpoints only: number, type, enabled, expression, condition, hits.
+
+    Usage: info watchpoints"""
+    _list_breakpoints(dbg, [b for b in dbg.breakpoints if b.is_watch], "No watchpoints.")
+
+
+@command("info breakpoints", aliases=("info b", "info break"), category="breakpoints")
 def cmd_info_breakpoints(dbg: "Debugger", arg: str) -> None:
     """List breakpoints and watchpoints: number, type, enabled, address, where, hits.
 
     Usage: info breakpoints"""
-    bps = dbg.breakpoints
+    _list_breakpoints(dbg, dbg.breakpoints, "No breakpoints or watchpoints.")
+
+
+def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> None:
+    """gdb breakpoint_1: the table of ``bps``."""
     if not bps:
-        dbg.write("No breakpoints or watchpoints.")
+        dbg.write(none)
         return
     types = [(b.kind if b.ranges or b.kind != "hw watchpoint" else "watchpoint") if b.is_watch else "breakpoint"
              for b in bps]
