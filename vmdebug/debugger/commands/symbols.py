@@ -13,7 +13,10 @@ rather than the debugger's own, simpler model (:mod:`vmdebug.debuginfo`):
   ``info variables`` skips), typedefs, base types, and named struct, union
   and enum types that are not mere declarations.  A symbol belongs to the
   file its ``DW_AT_decl_file`` names (a header's types are listed under the
-  header), else to the unit's own file.
+  header), else to the unit's own file.  Hand-written assembly (crt0.s, a
+  ``.s`` program) has the small units the ELF writer adds for it
+  (:func:`vmdebug.toolchain.dwarf_line.build_dwarf`): a ``void NAME(void)``
+  subprogram per function symbol.
 * ``info functions|variables|types [REGEXP]`` (symtab.c ``symtab_symbol_info``,
   ``global_symbol_searcher::search``): the matching symbols sorted by file
   name, global block before static block, then name, one per (file, block,
@@ -22,32 +25,42 @@ rather than the debugger's own, simpler model (:mod:`vmdebug.debuginfo`):
   base types as their name.  Then the ELF symbols without debug information
   (gdb's minimal symbols, sorted by address then name): data symbols whose
   name no file-scope symbol has, for ``info variables``; code symbols outside
-  every compile unit, for ``info functions``.  REGEXP is a POSIX basic
-  regular expression, searched for in the name.
+  every compile unit, for ``info functions``.  A minimal symbol shows its
+  natural name, which is Ada's decoding when that decodes it (gcc's static
+  local ``keys.0`` is listed as ``keys``).  REGEXP is a POSIX basic regular
+  expression, searched for in the name; -q, -n and -t TYPEREGEXP as in gdb.
 * ``info scope LINESPEC`` (tracepoint.c ``info_scope_command``): the block at
   the linespec's (first) pc, then the blocks around it up to the function or
-  inlined function, each symbol in block order (declaration order for a
-  function's block, gdb's hash-table order for a lexical block), described as
-  dwarf2/loc.c ``locexpr_describe_location_1`` and
-  ``loclist_describe_location`` describe DWARF locations.
+  inlined function (outside every function: the unit's static and global
+  blocks), each symbol in block order (declaration order for a function's
+  block, gdb's hash-table order for the others), described as dwarf2/loc.c
+  ``locexpr_describe_location_1`` and ``loclist_describe_location`` describe
+  DWARF locations.
 
-Where gdb's choice depends on its memory layout, this follows the layout gdb
-has in practice: of several functions a linespec names (an out-of-line copy
-and inlined copies), gdb takes the symbol allocated first, which is the first
-in DWARF order; of two file-scope symbols with the same file, block and name
-(``typedef struct node node;``) the first in DWARF order is listed.
+Where gdb's answer depends on its own memory layout, this takes the order gdb
+allocates in, which is DWARF order: of several functions a linespec names (an
+out-of-line copy and inlined copies), gdb describes the one whose symbol
+object has the lowest address (linespec.c ``compare_symbols``), usually but
+not always the first read; of two file-scope symbols with the same file,
+block and name (``typedef struct node node;``) the first in DWARF order is
+listed.  gdb looks names up only in the units it has expanded; all are taken
+as expanded (true after any unrestricted listing).  Not done: other
+languages' demanglers for minimal symbols (C++, D, Go, Rust names), Ada's non-ASCII
+wide-character escapes, thread-local variables' descriptions, and the DWARF of
+a program given as a ready-made ELF (only its ELF symbols are known).
 """
 from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from vmdebug.debuginfo import ctype as T
-from vmdebug.debuginfo.typeprint import type_to_string
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
+from vmdebug.debuginfo import ctype as T
+from vmdebug.debuginfo.typeprint import type_to_string
 
 if TYPE_CHECKING:
     from vmdebug.debugger.session import Debugger
@@ -147,7 +160,7 @@ def bre_to_python(pattern: str) -> str:
             continue                  # '*' right after an anchoring '^' is literal too
         elif c == "$":
             rest = pattern[i + 1:]
-            out.append("$" if rest == "" or rest.startswith("\\)") or rest.startswith("\\|") else r"\$")
+            out.append("$" if rest == "" or rest.startswith(("\\)", "\\|")) else r"\$")
         elif c in "+?(){}|":
             out.append("\\" + c)
         elif c == "." or c == "*":
@@ -529,7 +542,7 @@ class GdbSymtab:
         else:
             sym.aclass, sym.value = "const", 0
 
-    def new_symbol(self, die: Any, unit: "Unit", file_scope: bool, enum_type: Any = None) -> GdbSymbol | None:
+    def new_symbol(self, die: Any, unit: "Unit", enum_type: Any = None) -> GdbSymbol | None:
         """dwarf2/read.c new_symbol: the symbol a DIE makes (None if none), its block."""
         name = self.name(die, unit)
         if name is None:
@@ -628,7 +641,7 @@ class GdbSymtab:
             kind, ranges = self.pc_bounds(die)
             if self.name(die, unit) is None or kind != "ok":
                 return
-            sym = self.new_symbol(die, unit, True)
+            sym = self.new_symbol(die, unit)
             if sym is not None:
                 sym.value = GdbBlock(ranges, None, True, die.offset)
                 out.append(sym)
@@ -639,17 +652,17 @@ class GdbSymtab:
                     self._file_die(child, unit, out)
             if _follow(die, "DW_AT_byte_size") is not None or not _is_declaration(die) \
                     or _follow(die, "DW_AT_signature") is not None:
-                self._add(self.new_symbol(die, unit, True), out)
+                self._add(self.new_symbol(die, unit), out)
         elif tag == "DW_TAG_enumeration_type":
             for child in die.iter_children():
                 if child.tag == "DW_TAG_enumerator":
-                    self._add(self.new_symbol(child, unit, True, enum_type=die), out)
+                    self._add(self.new_symbol(child, unit, enum_type=die), out)
                 else:
                     self._file_die(child, unit, out)
-            self._add(self.new_symbol(die, unit, True), out)
+            self._add(self.new_symbol(die, unit), out)
         elif tag in ("DW_TAG_base_type", "DW_TAG_subrange_type", "DW_TAG_generic_subrange", "DW_TAG_typedef",
                      "DW_TAG_variable", "DW_TAG_constant", "DW_TAG_unspecified_type"):
-            self._add(self.new_symbol(die, unit, True), out)
+            self._add(self.new_symbol(die, unit), out)
 
     @staticmethod
     def _add(sym: GdbSymbol | None, out: list[GdbSymbol]) -> None:
@@ -721,14 +734,14 @@ class GdbSymtab:
                     self._process(child, scope, unit)
             if _follow(die, "DW_AT_byte_size") is not None or not _is_declaration(die) \
                     or _follow(die, "DW_AT_signature") is not None:
-                self._add(self.new_symbol(die, unit, False), scope.symbols)
+                self._add(self.new_symbol(die, unit), scope.symbols)
         elif tag == "DW_TAG_enumeration_type":
             for child in die.iter_children():
                 if child.tag == "DW_TAG_enumerator":
-                    self._add(self.new_symbol(child, unit, False, enum_type=die), scope.symbols)
+                    self._add(self.new_symbol(child, unit, enum_type=die), scope.symbols)
                 else:
                     self._process(child, scope, unit)
-            self._add(self.new_symbol(die, unit, False), scope.symbols)
+            self._add(self.new_symbol(die, unit), scope.symbols)
         elif tag in ("DW_TAG_subroutine_type", "DW_TAG_set_type", "DW_TAG_pointer_type",
                      "DW_TAG_ptr_to_member_type", "DW_TAG_reference_type", "DW_TAG_rvalue_reference_type",
                      "DW_TAG_string_type", "DW_TAG_array_type", "DW_TAG_common_block", "DW_TAG_common_inclusion",
@@ -736,7 +749,7 @@ class GdbSymtab:
                      "DW_TAG_imported_module", "DW_TAG_imported_unit"):
             return
         else:
-            sym = self.new_symbol(die, unit, False)
+            sym = self.new_symbol(die, unit)
             if sym is not None and sym.aclass != "block":
                 scope.symbols.append(sym)
 
@@ -749,7 +762,7 @@ class GdbSymtab:
         if kind != "ok":
             return
         block = GdbBlock(ranges, scope, True, die.offset, inlined=die.tag == "DW_TAG_inlined_subroutine")
-        sym = self.new_symbol(die, unit, top)
+        sym = self.new_symbol(die, unit)
         if sym is not None:
             sym.value = block
             block.function = sym
@@ -1405,11 +1418,11 @@ class _Describer:
                 raise self.error(f"Unrecognized DWARF opcode 0x{op:02x} at {pos - 1 - start}")
             out.append(f"  {pos - 1 - start:>{indent + 4}}: DW_OP_{name}")
 
-            def unsigned(n: int) -> int:
-                return int.from_bytes(data[pos:pos + n], "little")
+            def unsigned(n: int, at: int = pos) -> int:
+                return int.from_bytes(data[at:at + n], "little")
 
-            def signed(n: int) -> int:
-                return int.from_bytes(data[pos:pos + n], "little", signed=True)
+            def signed(n: int, at: int = pos) -> int:
+                return int.from_bytes(data[at:at + n], "little", signed=True)
             if op == 0x03:
                 out.append(f" 0x{unsigned(size):x}")
                 pos += size
@@ -1659,9 +1672,8 @@ def describe_symbol(dbg: "Debugger", table: "GdbSymtab | None", sym: GdbSymbol, 
     else:
         text = f"a bogus symbol, class {a}.\n"
         return text
-    if sym.type is not None or a in ("label", "block"):
-        text += f", length {type_length(dbg, sym.type, sym.unit)}.\n"
-    return text
+    # A symbol always has a type (die_type gives void for none): its length follows.
+    return text + f", length {type_length(dbg, sym.type, sym.unit)}.\n"
 
 
 def _die_order(table: GdbSymtab, dbg: "Debugger", loc: Any) -> int:
