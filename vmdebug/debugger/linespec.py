@@ -87,9 +87,13 @@ class Resolver:
         return fn is not None and fn.unit is not None and self.debug.locations_valid(fn.unit)
 
     def _is_asm(self, pc: int) -> bool:
-        """Code without gcc's DWARF but with the assembler's lines: gdb's language_asm."""
-        return self._dwarf_function(pc) is None and self.info.lines is not None and \
-            self.info.line_for(pc) is not None
+        """Hand-written assembly (gdb's language_asm: vmdebug elf's unit for it says so):
+        code without gcc's DWARF whose line is in a ``.s`` file.  (C from a session older
+        than the DWARF has lines too, and gets gdb's prologue analysis.)"""
+        if self._dwarf_function(pc) is not None:
+            return False
+        found = self.info.line_for(pc)
+        return found is not None and found[0].endswith((".s", ".S"))
 
     def _sal(self, pc: int) -> tuple[str | None, int | None, int, int]:
         """find_pc_line: (file, line, pc, end)."""

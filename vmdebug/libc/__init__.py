@@ -50,8 +50,14 @@ def real_path(name: str) -> Path | None:
 
 
 def is_libc_name(name: str) -> bool:
-    """True for a file name the libc's debug information uses."""
-    return name == LIBC_DEBUG_ROOT or name.startswith(LIBC_DEBUG_ROOT + "/")
+    """True for a file name the libc's debug information uses.
+
+    Sessions recorded before the libc had DWARF name its assembly by the recording
+    install's path (``.../vmdebug/libc/asm/malloc.s`` or ``crt0.s``); the shape of the
+    name says so on any machine."""
+    if name == LIBC_DEBUG_ROOT or name.startswith(LIBC_DEBUG_ROOT + "/"):
+        return True
+    return "/vmdebug/libc/asm/" in name or name.endswith("/vmdebug/libc/crt0.s")
 
 
 def include_dir() -> Path:

@@ -134,7 +134,10 @@ def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
     elif caller is None and f.ret_slot is None and f.level == 0:
         dbg.write(" Outermost frame: outermost")
     if loc is not None:
-        dbg.write(f" source language {'c' if dbg.debug is not None and f.function is not None else 'asm'}.")
+        # The unit's language: C where gcc's DWARF covers the frame (or, in a session older
+        # than the DWARF, a line of a .c file), else the assembler's.
+        is_c = (dbg.debug is not None and f.function is not None) or loc[0].endswith((".c", ".h"))
+        dbg.write(f" source language {'c' if is_c else 'asm'}.")
     base = f.regs.get(5) if f.fp is not None else None
     if base is not None:
         args = ", ".join(f"{n}={dbg.frame_arg_text(v)}" for n, v in dbg.frame_args(f))
