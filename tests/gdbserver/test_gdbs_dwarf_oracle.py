@@ -37,7 +37,9 @@ MARK = "=====@"
 EXTRA: dict[str, list[str]] = {
     "structs": ["boxes[1].tl", "&boxes[2]", "boxes[0].name", "*boxes", "sizeof(rect_t)", "w.b",
                 "boxes[1].br.y * 2", "(char)w.u", "boxes[2].kind", "&boxes[1].br", "-total", "total + 1",
-                "(struct point *)&boxes[1]", "boxes[0].tl.x == 1", "r->br", "b->name", "*r"],
+                "(struct point *)&boxes[1]", "boxes[0].tl.x == 1", "r->br", "b->name", "*r",
+                "origin + 1", "1 + origin", "-origin", "!origin", "origin[0]", "origin && 1", "origin ? 1 : 2",
+                "boxes.tl", "boxes->br", "*boxes@0", "w.b.x", "origin == origin", "/q total", "/x boxes[1]"],
     "scalars": ["uc + 1", "-uc", "fl.delta", "fl", "letters[1]", "&letters[2]", "ubig >> 4", "big / 7",
                 "(unsigned char)-1", "enabled && uc", "sizeof(struct flags)", "u8 * 2", "(bool)2"],
     "tree": ["root->key", "*root", "root->left", "root->left->left", "n->key", "*n", "fn", "*fn", "&count",
@@ -98,11 +100,17 @@ def _sections(text: str) -> dict[str, str]:
     return out
 
 
+# Bad expressions: gdb's one-line errors, in gdb's order of discovery.
+BAD = ["1 +", ")", "'a", '"abc', "nosuch_name", "(struct nosuch *)0", "sizeof(union nosuch)", "1 ? 2",
+       "(int", "08", "$nonexistent", "*0x0"]
+
+
 def _queries(prog: str, names: list[str]) -> list[str]:
     q = ["info args", "info locals", "bt"]
+    q += [f"p {e}" for e in BAD] + ["ptype struct nosuch", "whatis enum nosuch"]
     for n in names:
         q += [f"p {n}", f"p/x {n}", f"ptype {n}", f"whatis {n}"]
-    q += [f"p {e}" for e in EXTRA.get(prog, [])]
+    q += [f"p{e}" if e.startswith("/") else f"p {e}" for e in EXTRA.get(prog, [])]
     q += [f"ptype {t}" for t in TYPES.get(prog, [])] + [f"whatis {t}" for t in TYPES.get(prog, [])]
     q += ["up", "info args", "info locals", "down"]      # the caller's frame, as find_frame_sal places it
     return q

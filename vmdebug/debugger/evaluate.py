@@ -186,13 +186,28 @@ def rvalue(ctx: EvalContext, v: Value) -> Value:
 
 
 def truth(ctx: EvalContext, v: Value) -> bool:
+    """gdb value_logical_not: a number against zero, anything else by its bytes."""
     v = rvalue(ctx, v)
     t = v.type.strip()
     if t.kind == "float":
         return as_float(v) != 0
-    if t.kind in ("struct", "union"):
-        raise DebugError("Invalid type combination in equality test.")
+    if t.kind in ("struct", "union", "array"):
+        return any(fetch(ctx, v))
     return as_int(v) != 0
+
+
+def _aggregate(t: CType) -> bool:
+    return t.strip().kind in ("struct", "union")
+
+
+def no_user_operator(op: str, a: CType, b: CType | None = None) -> None:
+    """gdb looks for a C++ operator when an operand is a struct or union
+    (binop_user_defined_p / unop_user_defined_p, then value_x_binop's lookup), and C
+    has none: its errors, before any arithmetic is tried."""
+    if _aggregate(a):
+        raise DebugError(f"Structure has no component named operator{op}.")
+    if b is not None and _aggregate(b):
+        raise DebugError("Can't do that binary op on that type")
 
 
 def convert(ctx: EvalContext, v: Value, t: CType) -> Value:
@@ -261,6 +276,7 @@ def _is_number(t: CType) -> bool:
 
 
 def binop(ctx: EvalContext, op: str, a: Value, b: Value) -> Value:
+    no_user_operator(op, a.type, b.type)
     a, b = rvalue(ctx, a), rvalue(ctx, b)
     ta, tb = a.type.strip(), b.type.strip()
     if op in ("+", "-") and ta.kind == "pointer" and _is_integral(tb):
@@ -369,6 +385,7 @@ def _type_name(t: CType | None) -> str:
 
 
 def unop(ctx: EvalContext, op: str, v: Value) -> Value:
+    no_user_operator(op, v.type)
     v = rvalue(ctx, v)
     t = v.type.strip()
     if op == "!":
@@ -444,8 +461,12 @@ _REG_NAMES = {0: "eax", 1: "ecx", 2: "edx", 3: "ebx", 4: "esp", 5: "ebp", 6: "es
 
 
 def member(ctx: EvalContext, v: Value, name: str, arrow: bool) -> Value:
-    """``v.name`` / ``v->name``: gdb follows a pointer for either, and errors as it does."""
+    """``v.name`` / ``v->name``: gdb follows a pointer for either (an array is a pointer
+    to its first element: value_struct_elt coerces it), and errors as it does."""
     t = v.type.strip()
+    if t.kind == "array":
+        v = coerce_array(ctx, v)
+        t = v.type.strip()
     if t.kind == "pointer":
         target = (t.target or T.VOID).strip()
         if target.kind not in ("struct", "union"):
@@ -498,6 +519,7 @@ def _member_value(ctx: EvalContext, v: Value, m: Any, bitpos: int) -> Value:
 def index(ctx: EvalContext, v: Value, i: Value) -> Value:
     """``v[i]``: an array element (still an lvalue in memory) or ``*(v + i)``."""
     t = v.type.strip()
+    no_user_operator("[]", v.type)
     iv = rvalue(ctx, i)
     if not _is_integral(iv.type):
         if _is_integral(t) and iv.type.strip().kind in ("pointer", "array"):
@@ -520,9 +542,9 @@ def index(ctx: EvalContext, v: Value, i: Value) -> Value:
 def artificial_array(ctx: EvalContext, v: Value, n: Value) -> Value:
     """gdb's ``*p@N``: N objects from where ``v`` is."""
     count = as_int(rvalue(ctx, n))
-    if v.lval != "memory" or v.address is None:
-        raise DebugError("Only values in memory can be extended with '@'.")
     if count <= 0:
+        raise DebugError(f"Invalid number {count} of repetitions.")
+    if v.lval != "memory" or v.address is None:
         raise DebugError("Only values in memory can be extended with '@'.")
     return Value(T.array_of(v.type, count), None, "memory", v.address)
 
@@ -570,11 +592,13 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
             return artificial_array(ctx, evaluate(node[2], ctx), evaluate(node[3], ctx))
         if op == "&&":
             a = evaluate(node[2], ctx)
+            no_user_operator(op, a.type, type_of(node[3], ctx))
             if not truth(ctx, a):
                 return make_int(T.INT, 0)
             return make_int(T.INT, int(truth(ctx, evaluate(node[3], ctx))))
         if op == "||":
             a = evaluate(node[2], ctx)
+            no_user_operator(op, a.type, type_of(node[3], ctx))
             if truth(ctx, a):
                 return make_int(T.INT, 1)
             return make_int(T.INT, int(truth(ctx, evaluate(node[3], ctx))))
@@ -602,6 +626,8 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
     if kind in ("alignof_type", "alignof"):
         t = node[1] if kind == "alignof_type" else type_of(node[1], ctx)
         return make_int(T.INT, _alignment(t))
+    if kind in ("pre", "post"):
+        no_user_operator(node[1], type_of(node[2], ctx))
     if kind in ("assign", "pre", "post"):
         raise DebugError("Cannot change the program's state: vmdebug replays a recorded history, "
                          "which cannot be altered.")

@@ -50,6 +50,11 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
+            # c-exp.y lex_one_token's words for an unclosed quote.
+            if text[pos] == "'":
+                raise DebugError("Unmatched single quote.")
+            if text[pos] == '"':
+                raise DebugError("Unterminated string in expression.")
             raise DebugError(f"Invalid character '{text[pos]}' in expression.")
         pos = m.end()
         kind = m.lastgroup or ""
@@ -161,7 +166,9 @@ class _Parser:
         try:
             self.type_name()
             return self.peek()[0] == "eof"
-        except DebugError:
+        except DebugError as exc:
+            if str(exc).startswith(("No struct type named", "No union type named", "No enum type named")):
+                raise                      # c-exp.y looks the tag up as it reads it
             return False
         finally:
             self.i = save

@@ -18,6 +18,11 @@ class DebugError(Exception):
     """A command failed; the message is the one line gdb would print."""
 
 
+class AfterValueError(DebugError):
+    """An error gdb meets while printing a value it has already recorded in the history
+    and announced with ``$N = `` (the message follows on the same line)."""
+
+
 class QuitRequest(Exception):
     """``quit``: the front end ends the session."""
 

@@ -24,7 +24,7 @@ from vmdebug.debuginfo import location as L
 from vmdebug.debuginfo.ctype import CType
 from vmdebug.debuginfo.symbols import Block, Function, Variable
 from vmdebug.debugger import evaluate as EV
-from vmdebug.debugger.values import DebugError, Value
+from vmdebug.debugger.values import AfterValueError, DebugError, Value
 
 if TYPE_CHECKING:
     from vmdebug.debugger.frames import Frame
@@ -378,6 +378,8 @@ def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True,
         return valprint.format_value(v.type, data, address, fmt, memory, dbg.symbolize, top_level=top_level,
                                      valid=v.valid)
     except valprint.ValuePrintError as exc:
+        if top_level and not exc.before_value:
+            raise AfterValueError(exc.message) from None
         raise DebugError(exc.message) from None
 
 

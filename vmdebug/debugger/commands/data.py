@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from vmdebug.debugger import values as V
 from vmdebug.debugger.formatting import PER_LINE, info_registers, parse_fmt
 from vmdebug.debugger.registry import command
-from vmdebug.debugger.values import DebugError
+from vmdebug.debugger.values import AfterValueError, DebugError
 from vmdebug.isa.decoder import decode
 from vmdebug.isa.disasm import format_operand
 from vmdebug.isa.operands import Rel
@@ -52,10 +52,14 @@ def cmd_print(dbg: "Debugger", arg: str) -> None:
         v = dbg.values[-1]
     else:
         v = dbg.evaluate(expr)
-    if v.type.strip().kind == "void" and not v.optimized_out:
-        text = "void"
-    else:
-        text = dbg.show_value(v, fmt)
+    try:
+        if v.type.strip().kind == "void" and not v.optimized_out:
+            text = "void"
+        else:
+            text = dbg.show_value(v, fmt)
+    except AfterValueError as exc:
+        # gdb has recorded the value and printed "$N = " when the printer fails.
+        raise DebugError(f"${dbg.record_value(v)} = {exc}") from None
     if fmt:
         dbg.last_format = fmt
     n = dbg.record_value(v)
