@@ -27,7 +27,9 @@ class DebugInfo:
         self._line_section = sections.get(".debug_line", b"")
         self._line_tables: Any = None
         self._valid: dict[int, bool] = {}
-        self.units: list[Unit] = Reader(self.dwarf).read() if self.dwarf is not None else []
+        #: The reader keeps its types by DIE offset (``info scope`` names types by offset).
+        self.reader: Reader | None = Reader(self.dwarf) if self.dwarf is not None else None
+        self.units: list[Unit] = self.reader.read() if self.reader is not None else []
         self.frames = CallFrames(self.dwarf)
         spans: list[tuple[int, int, Function]] = []
         for unit in self.units:

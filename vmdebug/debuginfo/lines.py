@@ -26,6 +26,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from vmdebug.debuginfo.leb128 import sleb128, uleb128
+
 
 @dataclass(slots=True)
 class Row:
@@ -65,30 +67,6 @@ class Sal:
 class UnitLines:
     ranges: list[tuple[int, int]]
     subfiles: list[Subfile]      # in gdb's filetabs order: the unit's own file first
-
-
-def _uleb(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return result, pos
-
-
-def _sleb(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            if b & 0x40:
-                result -= 1 << shift
-            return result, pos
 
 
 class _Builder:
@@ -193,7 +171,7 @@ def _decode(data: bytes, start: int, end: int, header: Any, b: _Builder) -> None
                 record(False)
                 disc = 0
             elif op == 0:                                     # extended
-                length, pos = _uleb(data, pos)
+                length, pos = uleb128(data, pos)
                 ext_end = pos + length
                 sub = data[pos] if length else 0
                 pos += 1
@@ -204,7 +182,7 @@ def _decode(data: bytes, start: int, end: int, header: Any, b: _Builder) -> None
                     if address == 0 or address == 0xFFFFFFFF:
                         recording = False                     # a GC'd function (check_line_address)
                 elif sub == 4:                                # DW_LNE_set_discriminator
-                    d, _ = _uleb(data, pos)
+                    d, _ = uleb128(data, pos)
                     disc = d
                     line_nonzero_disc |= d != 0
                 pos = ext_end
@@ -212,20 +190,20 @@ def _decode(data: bytes, start: int, end: int, header: Any, b: _Builder) -> None
                 record(False)
                 disc = 0
             elif op == 2:
-                adv, pos = _uleb(data, pos)
+                adv, pos = uleb128(data, pos)
                 address += adv * min_len
             elif op == 3:
-                delta, pos = _sleb(data, pos)
+                delta, pos = sleb128(data, pos)
                 line += delta
                 if delta:
                     line_nonzero_disc = disc != 0
             elif op == 4:                                     # DW_LNS_set_file
-                file, pos = _uleb(data, pos)
+                file, pos = uleb128(data, pos)
                 last_subfile = b.current
                 line_nonzero_disc = disc != 0
                 b.start(file)
             elif op == 5:
-                _col, pos = _uleb(data, pos)
+                _col, pos = uleb128(data, pos)
             elif op == 6:
                 is_stmt = not is_stmt
             elif op == 8:                                     # DW_LNS_const_add_pc
@@ -238,7 +216,7 @@ def _decode(data: bytes, start: int, end: int, header: Any, b: _Builder) -> None
             else:
                 n = lengths[op - 1] if 0 < op <= len(lengths) else 0
                 for _ in range(n):
-                    _v, pos = _uleb(data, pos)
+                    _v, pos = uleb128(data, pos)
         record(True)
         recording = True
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
+from vmdebug.debuginfo.leb128 import sleb128, uleb128
+
 MASK = 0xFFFFFFFF
 
 
@@ -53,31 +55,17 @@ OPTIMIZED_OUT = Location("optimized")
 
 
 def _uleb(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        if pos >= len(data):
-            raise LocationError("DWARF expression ends inside a LEB128")
-        b = data[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return result, pos
+    try:
+        return uleb128(data, pos)
+    except IndexError:
+        raise LocationError("DWARF expression ends inside a LEB128") from None
 
 
 def _sleb(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        if pos >= len(data):
-            raise LocationError("DWARF expression ends inside a LEB128")
-        b = data[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            if b & 0x40:
-                result -= 1 << shift
-            return result, pos
+    try:
+        return sleb128(data, pos)
+    except IndexError:
+        raise LocationError("DWARF expression ends inside a LEB128") from None
 
 
 def _signed(v: int) -> int:

@@ -6,12 +6,15 @@ gdb's dwarf2/read.c where it decides something visible: base types by
 encoding, multi-dimensional arrays as nested arrays, enums unsigned unless
 a value is negative, a concrete function or variable taking its name, type
 and declaration from its DW_AT_abstract_origin or DW_AT_specification, a
-location list's offsets relative to the unit's base address.
+location list's offsets relative to the unit's base address.  The same pass
+records the outline of the DIEs gdb's symbol tables are built from
+(:mod:`.outline`), with this reader's types, ranges and location lists.
 """
 from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from elftools.dwarf.dwarfinfo import DebugSectionDescriptor, DWARFInfo, DwarfConfig
@@ -78,6 +81,35 @@ def _str(die: Any, name: str) -> str | None:
     return v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
 
 
+def origin_chain(die: Any, length: int = 16) -> Iterator[Any]:
+    """The DIE, then the one its DW_AT_abstract_origin (else DW_AT_specification) names,
+    and so on - where gdb's dwarf2_attr looks for an attribute - at most ``length`` DIEs;
+    a reference that cannot be followed ends it.  Each is read only when asked for."""
+    yield die
+    d = die
+    for _ in range(length - 1):
+        nxt = None
+        for a in ("DW_AT_abstract_origin", "DW_AT_specification"):
+            if a in d.attributes:
+                try:
+                    nxt = d.get_DIE_from_attribute(a)
+                except Exception:
+                    nxt = None
+                break
+        if nxt is None:
+            return
+        yield nxt
+        d = nxt
+
+
+def attr_owner(die: Any, name: str, length: int = 16) -> Any:
+    """The DIE of the origin chain holding attribute ``name`` (None if none has it)."""
+    for d in origin_chain(die, length):
+        if name in d.attributes:
+            return d
+    return None
+
+
 class Reader:
     """One pass over every unit; types are memoised by DIE offset."""
 
@@ -88,6 +120,7 @@ class Reader:
         self.units: list[Unit] = []
         self._rnglists = None
         self._loclists = None
+        self._loclist_memo: dict[tuple[int, str, Any], list[LocRange]] = {}
         self._unit: Unit | None = None
 
     # ---- units --------------------------------------------------------------------
@@ -100,14 +133,27 @@ class Reader:
                         _str(top, "DW_AT_producer") or "", int(_attr(top, "DW_AT_language", 0)),
                         self.ranges_of(top), cu.cu_offset)
             unit.stmt_list = _attr(top, "DW_AT_stmt_list")
+            unit.version = cu.header.version
+            unit.address_size = cu.header.address_size
+            unit.offset_size = 8 if cu.dwarf_format() == 64 else 4
             self._unit = unit
             self._base = int(_attr(top, "DW_AT_low_pc", 0) or 0)
             unit.files = self._line_files(cu, unit)
             for die in top.iter_children():
                 self._unit_child(die, unit)
             self.units.append(unit)
+        from vmdebug.debuginfo.outline import OutlineReader
+        OutlineReader(self).read()
         self._resolve_stubs()
         return self.units
+
+    def type_at(self, offset: int) -> T.CType:
+        """The type the DIE at ``offset`` (in .debug_info) defines."""
+        return self.type(self.dwarf.get_DIE_from_refaddr(offset))
+
+    def address_index(self, unit: Unit, index: int) -> int:
+        """Entry ``index`` of the unit's .debug_addr table (DW_OP_addrx, DW_OP_constx)."""
+        return int(self.dwarf.get_addr(self.dwarf.get_CU_at(unit.offset), index))
 
     def _line_files(self, cu: Any, unit: Unit) -> list[LineFile]:
         """The line table's files as gdb names them (dwarf2_start_subfile): a relative name
@@ -227,9 +273,20 @@ class Reader:
             var.expr = bytes(attr.value)
             return
         if form in ("DW_FORM_sec_offset", "DW_FORM_loclistx", "DW_FORM_data4"):
-            var.ranges = self._loclist(die, attr)
+            var.ranges = self.location_list(die, attr)
 
-    def _loclist(self, die: Any, attr: Any) -> list[LocRange]:
+    def location_list(self, die: Any, attr: Any) -> list[LocRange]:
+        """The location list an attribute names (read once per list: the outline of
+        :mod:`.outline` asks again for the variables' lists)."""
+        if not isinstance(attr.value, int):
+            return self._read_loclist(die, attr)
+        key = (die.cu.cu_offset, attr.form, attr.value)
+        found = self._loclist_memo.get(key)
+        if found is None:
+            found = self._loclist_memo[key] = self._read_loclist(die, attr)
+        return list(found)
+
+    def _read_loclist(self, die: Any, attr: Any) -> list[LocRange]:
         from elftools.dwarf.locationlists import LocationParser
         if self._loclists is None:
             self._loclists = self.dwarf.location_lists()
@@ -242,9 +299,11 @@ class Reader:
         top = die.cu.get_top_DIE()
         base = int(_attr(top, "DW_AT_low_pc", 0) or 0)
         out: list[LocRange] = []
+        bases: list[int] = []
         for e in entries:
             if hasattr(e, "base_address"):
                 base = e.base_address
+                bases.append(base)
                 continue
             if not hasattr(e, "loc_expr"):
                 continue                                  # a location view pair
@@ -252,47 +311,19 @@ class Reader:
                 continue
             lo, hi = (e.begin_offset, e.end_offset) if e.is_absolute else (base + e.begin_offset,
                                                                            base + e.end_offset)
-            out.append(LocRange(lo, hi, bytes(e.loc_expr)))
+            out.append(LocRange(lo, hi, bytes(e.loc_expr), tuple(bases)))
+            bases = []
         return out
 
     # ---- variables ----------------------------------------------------------------------
     def _origin(self, die: Any) -> Any:
         """The DIE that names this one: DW_AT_abstract_origin, then DW_AT_specification."""
-        seen = 0
-        d = die
-        while seen < 8:
-            nxt = None
-            for a in ("DW_AT_abstract_origin", "DW_AT_specification"):
-                if a in d.attributes:
-                    try:
-                        nxt = d.get_DIE_from_attribute(a)
-                    except Exception:
-                        nxt = None
-                    break
-            if nxt is None:
-                return d
-            d = nxt
-            seen += 1
-        return d
+        return list(origin_chain(die, 9))[-1]
 
     def _named_attr(self, die: Any, name: str) -> Any:
         """An attribute of the DIE or, failing that, of its origins."""
-        d = die
-        for _ in range(8):
-            if name in d.attributes:
-                return d.attributes[name].value
-            nxt = None
-            for a in ("DW_AT_abstract_origin", "DW_AT_specification"):
-                if a in d.attributes:
-                    try:
-                        nxt = d.get_DIE_from_attribute(a)
-                    except Exception:
-                        nxt = None
-                    break
-            if nxt is None:
-                return None
-            d = nxt
-        return None
+        owner = attr_owner(die, name, 8)
+        return None if owner is None else owner.attributes[name].value
 
     def variable(self, die: Any, is_param: bool) -> Variable | None:
         origin = self._origin(die)
@@ -327,6 +358,8 @@ class Reader:
         fb = die.attributes.get("DW_AT_frame_base")
         if fb is not None and (fb.form == "DW_FORM_exprloc" or fb.form.startswith("DW_FORM_block")):
             fn.frame_base = bytes(fb.value)
+        elif fb is not None and fb.form in ("DW_FORM_sec_offset", "DW_FORM_loclistx", "DW_FORM_data4"):
+            fn.frame_base_ranges = self.location_list(die, fb)
         # gdb 13 takes a function's entry as the start of its first range, in DW_AT_ranges
         # order (the hot part of an -O2 function split into f and f.cold), not DW_AT_entry_pc.
         fn.entry_pc = fn.ranges[0][0] if fn.ranges else None

@@ -10,6 +10,11 @@ outermost block of a subprogram; an inlined call is a block whose
 A variable's location is kept as DWARF gives it - an expression, or a list
 of (low, high, expression) ranges - and evaluated later against a frame
 (:mod:`vmdebug.debuginfo.location`).
+
+gdb's symbol tables (``info functions``, ``info scope``: :mod:`.gdbsymtab`)
+follow its DWARF reader's own rules - which entries make symbols, which
+blocks exist, in what order - so each unit and function also keeps the
+outline of its DIEs (:class:`Die`) with the facts that reader looks at.
 """
 from __future__ import annotations
 
@@ -25,6 +30,10 @@ class LocRange:
     low: int
     high: int
     expr: bytes
+    #: Base-address entries (DW_LLE_base_address[x], a DWARF 4 base selection) read just
+    #: before this one.  ``low``/``high`` already include them; only ``info scope``
+    #: lists them (dwarf2/loc.c loclist_describe_location).
+    bases: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -118,8 +127,10 @@ class Function(Block):
     decl_file: str = ""
     decl_line: int = 0
     frame_base: bytes | None = None
+    frame_base_ranges: list[LocRange] | None = None   # a DW_AT_frame_base location list
     unit: "Unit | None" = field(default=None, repr=False)
     die: int = 0
+    outline: "Die | None" = field(default=None, repr=False)   # its DIE as gdb's reader walks it
 
     @property
     def params(self) -> list[Variable]:
@@ -151,6 +162,10 @@ class Unit:
     all_types: list[tuple[str, CType]] = field(default_factory=list)  # (name, type) for info types
     files: list[LineFile] = field(default_factory=list)
     stmt_list: int | None = None
+    version: int = 5                                          # the DWARF version of its header
+    address_size: int = 4
+    offset_size: int = 4                                      # 8 in the 64-bit DWARF format
+    outline: list["Die"] = field(default_factory=list, repr=False)  # its top-level DIEs gdb reads
 
     @property
     def path(self) -> str:
@@ -159,3 +174,42 @@ class Unit:
 
     def contains(self, pc: int) -> bool:
         return any(lo <= pc < hi for lo, hi in self.ranges)
+
+
+@dataclass(slots=True, eq=False)
+class Die:
+    """A debugging-information entry as gdb's DWARF reader sees it when it makes symbols
+    and blocks (dwarf2/read.c process_die, new_symbol), as plain data, in DWARF order.
+
+    Attributes are taken as gdb's ``dwarf2_attr`` takes them: from the entry or, failing
+    that, from the entries its DW_AT_specification / DW_AT_abstract_origin name.  Only
+    the entries that reader can make something of are kept, with the facts it reads:
+    every child of a function, inlined call or lexical block (inherit_abstract_dies
+    compares them one by one), the non-member children of a struct or enum, and a
+    unit's top-level functions, variables and types.
+    """
+
+    offset: int
+    tag: str
+    unit: "Unit | None" = field(default=None, repr=False)   # the unit holding the entry
+    children: list["Die"] = field(default_factory=list, repr=False)
+    name: str | None = None              # dwarf2_name before C canonicalisation
+    file: int | None = None              # index into unit.files (DW_AT_decl_file, an inlined call's call_file)
+    line: int = 0                        # DW_AT_decl_line (an inlined call's DW_AT_call_line)
+    external: bool = False
+    declaration: bool = False            # die_is_declaration
+    prototyped: bool = False
+    has_type: bool = False               # a DW_AT_type (even one that cannot be read)
+    type: CType | None = None            # die_type: what DW_AT_type names (None: void)
+    defines: CType | None = None         # for a type entry: the type it defines
+    has_byte_size: bool = False
+    has_signature: bool = False
+    pc_bounds: str = "absent"            # dwarf2_get_pc_bounds: "ok", "absent" or "invalid"
+    pc_ranges: list[tuple[int, int]] = field(default_factory=list)   # when "ok"
+    low_pc: int | None = None            # a label's address
+    expr: bytes | None = None            # DW_AT_location: one expression
+    ranges: list[LocRange] | None = None  # or a location list
+    const_value: int | bytes | None = None   # DW_AT_const_value: a number, or a block or string
+    const_address: bool = False          # the constant is an address (DW_FORM_addr, DW_FORM_addrx)
+    abstract_origin: "Die | None" = field(default=None, repr=False)   # what DW_AT_abstract_origin names
+    origin: "Die | None" = field(default=None, repr=False)   # the end of the DW_AT_abstract_origin chain
