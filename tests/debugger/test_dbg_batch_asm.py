@@ -155,6 +155,7 @@ def test_history_last_write_diff_displays(progs: dict[str, Path]) -> None:
         "0x08049009 in bump ()"]
     assert dbg.tl.cursor == 19
     assert outputs(dbg, cap, "history $ecx")[0] == "7 writes to ecx:"
+    dbg.interactive = True   # typed at a terminal: gdb shows a new display at once (from_tty)
     assert outputs(dbg, cap, "display/x $eax") == ["1: /x $eax = 0x2"]
     assert outputs(dbg, cap, "display $ecx") == ["2: $ecx = 4"]
     assert outputs(dbg, cap, "info display") == ["Auto-display expressions now in effect:", "Num Enb Expression",

@@ -177,3 +177,69 @@ def test_watchpoints_read_like_gdb(tmp_path: Path) -> None:
     assert "Cannot watch constant value `0x1234'." in gdb
     assert "Watchpoint 5 deleted because the program has left the block in" in gdb
     assert _norm(ours) == _norm(gdb)
+
+
+DISPLAY_SCRIPT = """\
+break add
+run
+display v
+display/x *p
+display total
+info display
+next
+continue
+finish
+info display
+next
+step
+undisplay 2
+continue
+info display
+"""
+
+STEP_OUT_SCRIPT = """\
+break add3
+run
+step
+step
+step
+step
+next
+next
+next
+"""
+
+
+def _native_vs_ours(tmp_path: Path, source: str, name: str, script: str) -> tuple[list[str], list[str]]:
+    """The same -ex commands in batch mode: gdb on the native build with the libc skipped
+    as vmdebug skips it by default, and vmdebug on the simulated run."""
+    (tmp_path / f"{name}.c").write_text(source)
+    subprocess.run(["python", "-m", "vmdebug", "cc", "--native", "-o", name, f"{name}.c"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    ex = [a for line in script.splitlines() for a in ("-ex", line)]
+    gdb = subprocess.run(["gdb", "-nx", "-batch", "-ex", "set startup-with-shell off",
+                          "-ex", "skip -gfile /vmdebug/libc/src/*", *ex, f"./{name}"],
+                         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         timeout=60).stdout
+    assert gdb.startswith("File(s) /vmdebug/libc/src/* will be skipped when stepping.\n"), gdb
+    gdb = gdb.split("\n", 1)[1]
+    ours = subprocess.run(["python", "-m", "vmdebug", "debug", "-batch", *ex, f"{name}.c"], cwd=tmp_path,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    return _norm(gdb), _norm(ours)
+
+
+def test_displays_follow_scope_like_gdb(tmp_path: Path) -> None:
+    """A display of a local shows only inside its block, info display says when it cannot
+    be evaluated, and in batch mode a new display waits for the next stop (from_tty 0)."""
+    gdb, ours = _native_vs_ours(tmp_path, WATCH_C, "w", DISPLAY_SCRIPT)
+    assert "1:   y  v (cannot be evaluated in the current context)" in gdb
+    assert ours == gdb
+
+
+def test_stepping_out_of_a_function_reads_like_gdb(tmp_path: Path) -> None:
+    """step/next off the end of a function return into the middle of the caller's line
+    and go on to the next line (over the libc, which is skipped), naming the frame."""
+    gdb, ours = _native_vs_ours(tmp_path, (ROOT / "examples" / "recursion_frames.c").read_text(), "rf",
+                                STEP_OUT_SCRIPT)
+    assert "main () at rf.c:51" in gdb
+    assert ours == gdb

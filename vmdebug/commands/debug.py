@@ -78,12 +78,16 @@ def cmd_debug(args: argparse.Namespace) -> int:
             raise UserError(f"{path}: {exc.strerror}") from None
     ok = True
     try:
+        # gdb's from_tty: 0 for -x files, !batch for -ex, 1 for commands from stdin.
+        dbg.interactive = False
         for path, lines in scripts:
             ok = run_script(dbg, path, lines)
+        dbg.interactive = not args.batch
         for line in args.ex:
             ok = dbg.execute(line)
         if args.batch:
             return 0 if ok else 1
+        dbg.interactive = True
         if sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
             from vmdebug.debugger.repl import run_repl
             run_repl(dbg, banner=not args.quiet)

@@ -291,7 +291,8 @@ def cmd_display(dbg: "Debugger", arg: str) -> None:
     d = Display(dbg.next_display, fmt, expr, block=innermost_block(ctx.blocks_used))
     dbg.next_display += 1
     dbg.displays.append(d)
-    _show_display(dbg, d)
+    if dbg.interactive:    # printcmd.c display_command: "if (from_tty) do_one_display (newobj)"
+        _show_display(dbg, d)
 
 
 @command("undisplay", category="data", example="1")
@@ -331,4 +332,7 @@ def cmd_info_display(dbg: "Debugger", arg: str) -> None:
     dbg.write("Num Enb Expression")
     for d in dbg.displays:
         fmt = f"/{d.fmt} " if d.fmt else ""
-        dbg.write(f"{d.number}:   {'y' if d.enabled else 'n'}  {fmt}{d.expr}")
+        # printcmd.c info_display_command: a display whose block is not around the
+        # selected frame's says so.
+        away = "" if _in_scope(dbg, d) else " (cannot be evaluated in the current context)"
+        dbg.write(f"{d.number}:   {'y' if d.enabled else 'n'}  {fmt}{d.expr}{away}")

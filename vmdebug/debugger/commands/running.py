@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vmdebug.debugger.motion import Cols, Stop, scan
+from vmdebug.debugger.motion import Cols, Pred, Stop, scan
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
 from vmdebug.signals import signal_name, signal_text
@@ -247,23 +247,34 @@ def _line_step(dbg: "Debugger", into: bool, until: bool = False, announce: bool 
         report(dbg, stop)
         return stop.reason
     lines = dbg.lines
-    user0 = bool(lines.user[lid0])
     entries = _entries(dbg) if into else np.zeros(0, dtype=np.int64)
 
-    def pred(c: Cols) -> np.ndarray:
-        same = (c.depth == d0) & lines.at_stmt(c.eip) & (c.line != lid0) & (c.line >= 0)
-        if user0:  # from the user's code, never stop in the libc (gdb: no line info there)
-            same &= lines.is_user(c.line)
-        if until:
-            same &= c.eip > eip0
-        back = (c.depth < d0) & (c.line >= 0) & lines.is_user(c.line)
-        m = same | back
-        if into and len(entries):
-            m |= (c.depth > d0) & np.isin(c.eip, entries)
-        return m
-    stop = scan(dbg, True, pred)
+    def step_pred(d0: int, lid0: int, eip0: int, until: bool) -> Pred:
+        user0 = bool(lines.user[lid0])
+
+        def pred(c: Cols) -> np.ndarray:
+            same = (c.depth == d0) & lines.at_stmt(c.eip) & (c.line != lid0) & (c.line >= 0)
+            if user0:  # from the user's code, never stop in the libc (gdb: it is skipped)
+                same &= lines.is_user(c.line)
+            if until:
+                same &= c.eip > eip0
+            back = (c.depth < d0) & (c.line >= 0) & lines.is_user(c.line)
+            m = same | back
+            if into and len(entries):
+                m |= (c.depth > d0) & np.isin(c.eip, entries)
+            return m
+        return pred
+    d_start = d0
+    stop = scan(dbg, True, step_pred(d0, lid0, eip0, until))
+    # Returning into the middle of a caller's line is no place to stop: gdb steps on
+    # through the rest of that line (infrun.c process_event_stop_test, "We aren't done
+    # stepping ... if we entered a new line in mid-statement, we continue stepping").
+    while stop.reason == "done" and len(tl.state.stack) < d0 and \
+            not lines.at_stmt(np.array([dbg.pc], dtype=np.int64))[0]:
+        d0, eip0 = len(tl.state.stack), dbg.pc
+        stop = scan(dbg, True, step_pred(d0, lines.id_of(eip0), eip0, False))
     if announce or stop.reason != "done":
-        report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, frame0.func, d0))
+        report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, frame0.func, d_start))
     return stop.reason
 
 
