@@ -285,7 +285,7 @@ class _Parser:
         if kind == "char":
             data = unescape(v[1:-1])
             if len(data) != 1:
-                raise DebugError(f"Invalid character constant.")
+                raise DebugError("Invalid character constant.")
             c = data[0]
             return ("num", c - 256 if c >= 128 else c, T.CHAR)
         if kind == "str":

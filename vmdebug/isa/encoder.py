@@ -339,7 +339,7 @@ def _emit(entry: Entry, ops: tuple[Operand, ...], prefix_bytes: bytes, prefixes:
             tail += (op.value & ((1 << (8 * width)) - 1)).to_bytes(width, "little")
     if "notrack" in prefixes:
         if entry.mnemonic not in ("call", "jmp") or not entry.modrm:
-            raise EncodeError(f"expecting indirect branch instruction after `notrack'")
+            raise EncodeError("expecting indirect branch instruction after `notrack'")
         seg = SEGMENT_PREFIX["ds"]
     # Prefix order as emits them: segment, operand size, rep, lock (tc-i386.c prefix slots).
     out = bytearray()
@@ -357,7 +357,7 @@ def _emit(entry: Entry, ops: tuple[Operand, ...], prefix_bytes: bytes, prefixes:
         out.append(entry.mandatory)
     if "lock" in (p.lower() for p in prefixes):
         if not entry.lock or not ops or not isinstance(ops[0], Mem):
-            raise EncodeError(f"expecting lockable instruction after `lock'")
+            raise EncodeError("expecting lockable instruction after `lock'")
         out.append(0xF0)
     out += opcode
     out += modrm

@@ -486,7 +486,7 @@ class _Emitter:
 
     # -- emission -----------------------------------------------------------
     def emit_section(self, sec: "object") -> ObjSection:
-        from vmdebug.isa.encoder import EncodeError, encode, nop_padding
+        from vmdebug.isa.encoder import EncodeError, nop_padding
         from vmdebug.isa.expr import ExprError
 
         asm = self.asm

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from vmdebug.errors import UserError
-from vmdebug.libc import ASM_DIR, CRT0, INCLUDE_DIR, LIBC_DEBUG_ROOT, LIBC_DIR, SRC_DIR, source_files
+from vmdebug.libc import ASM_DIR, CRT0, INCLUDE_DIR, LIBC_DEBUG_ROOT, LIBC_DIR, source_files
 from vmdebug.toolchain.gcc import check_no_floating_point
 
 LIBC_FLAGS = (

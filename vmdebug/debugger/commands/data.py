@@ -116,7 +116,7 @@ def insn_text(dbg: "Debugger", addr: int) -> tuple[str, int]:
     try:
         insn = decode(code, addr)
     except Exception:
-        return f"(bad)", 1
+        return "(bad)", 1
     head = " ".join((*insn.prefixes, insn.mnemonic))
     ops = []
     for i, op in enumerate(insn.operands):
@@ -305,7 +305,7 @@ def cmd_undisplay(dbg: "Debugger", arg: str) -> None:
         return
     for word in arg.split():
         if not word.isdigit():
-            raise DebugError(f"Arguments must be display numbers.")
+            raise DebugError("Arguments must be display numbers.")
         found = [d for d in dbg.displays if d.number == int(word)]
         if not found:
             dbg.error(f"No display number {word}.")

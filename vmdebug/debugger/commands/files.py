@@ -114,7 +114,7 @@ def cmd_disassemble(dbg: "Debugger", arg: str) -> None:
         pc = dbg.eval_int(arg) if arg else dbg.selected_frame().pc
         func = info.function_at(pc)
         if func is None:
-            raise DebugError(f"No function contains specified address.")
+            raise DebugError("No function contains specified address.")
         start, end = func.address, info.function_end(func)
         title = f"Dump of assembler code for function {func.name}:"
     dbg.write(title)

@@ -11,6 +11,7 @@ from vmdebug.debugger.values import DebugError
 from vmdebug.signals import signal_name, signal_text
 
 if TYPE_CHECKING:
+    from vmdebug.debugger.frames import Frame
     from vmdebug.debugger.session import Debugger
 
 def _count(dbg: "Debugger", arg: str) -> int:
@@ -612,4 +613,4 @@ def cmd_kill(dbg: "Debugger", arg: str) -> None:
 
     Usage: kill"""
     dbg.tl.goto(0)
-    dbg.write(f"[Inferior 1 (process 1000) killed]")
+    dbg.write("[Inferior 1 (process 1000) killed]")

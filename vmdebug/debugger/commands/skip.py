@@ -57,7 +57,7 @@ def _numbers(arg: str) -> set[int] | None:
     for word in arg.split():
         lo, _, hi = word.partition("-")
         if not lo.isdigit() or (hi and not hi.isdigit()):
-            raise DebugError(f"Arguments must be numbers or '$' variables.")
+            raise DebugError("Arguments must be numbers or '$' variables.")
         out.update(range(int(lo), int(hi or lo) + 1))
     return out
 

@@ -41,7 +41,7 @@ def explain_text(f: Facts) -> list[str]:
     out: list[str] = []
     how = f.end.get("how")
     if f.fault is not None:
-        code, eip, addr, c = f.fault[0], f.fault[1], f.fault[2], f.fault[3]
+        code, addr, c = f.fault[0], f.fault[2], f.fault[3]
         access = C.ACCESS_NAMES[c & 15]
         if code == C.SEGFAULT:
             kind = C.SEGV_CODES[c >> 4]
@@ -50,9 +50,9 @@ def explain_text(f: Facts) -> list[str]:
             out.append(f"  it tried to {access} {addr:#010x}: {f.reason}")
             if f.region is None:
                 out.append(f"  region hit: none - {addr:#010x} is not inside any mapping")
-                out.append(f"  rule broken: every address a program uses must be inside a mapping (VMA); "
-                           f"the page walk found no page and the kernel found no VMA, so the page fault "
-                           f"became SIGSEGV with SEGV_MAPERR")
+                out.append("  rule broken: every address a program uses must be inside a mapping (VMA); "
+                           "the page walk found no page and the kernel found no VMA, so the page fault "
+                           "became SIGSEGV with SEGV_MAPERR")
                 if addr < 0x10000:
                     out.append("  this is the NULL page: a pointer that is NULL (or NULL plus a small field "
                                "offset) was dereferenced")
