@@ -629,6 +629,9 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
     if kind in ("pre", "post"):
         no_user_operator(node[1], type_of(node[2], ctx))
     if kind in ("assign", "pre", "post"):
+        target = evaluate(node[2], ctx)
+        if target.lval not in ("memory", "register") and node[2][0] != "dollar":     # gdb value_assign
+            raise DebugError("Left operand of assignment is not an lvalue.")
         raise DebugError("Cannot change the program's state: vmdebug replays a recorded history, "
                          "which cannot be altered.")
     if kind == "call":

@@ -112,23 +112,50 @@ class TypeScope:
         self.symbol = symbol
 
 
+#: bison's YYMAXDEPTH: gdb's C parser gives up ("memory exhausted") when its state
+#: stack would reach this many entries.
+MAX_PARSE_DEPTH = 10000
+
+
+class _Pending:
+    def __init__(self, parser: "_Parser", n: int) -> None:
+        self.parser, self.n = parser, n
+
+    def __enter__(self) -> None:
+        self.parser.depth += self.n
+
+    def __exit__(self, *exc: object) -> None:
+        self.parser.depth -= self.n
+
+
 class _Parser:
+    """Recursive descent over c-exp.y's grammar.  ``depth`` mirrors the size of bison's
+    state stack - the initial state plus every symbol shifted and not yet reduced -
+    so that nesting fails exactly where gdb's parser runs out of stack."""
+
     def __init__(self, text: str, scope: TypeScope) -> None:
         self.text = text
         self.toks = tokenize(text)
         self.i = 0
         self.scope = scope
+        self.depth = 1
 
     def peek(self, k: int = 0) -> tuple[str, str]:
         j = self.i + k
         return self.toks[j] if j < len(self.toks) else ("eof", "")
 
     def take(self) -> tuple[str, str]:
+        if self.depth + 1 >= MAX_PARSE_DEPTH and self.i < len(self.toks):
+            raise self.error("memory exhausted")
         t = self.peek()
         self.i += 1
         return t
 
-    def error(self) -> DebugError:
+    def pending(self, n: int) -> "_Pending":
+        """While a construct holds ``n`` shifted symbols waiting for the rest of it."""
+        return _Pending(self, n)
+
+    def error(self, what: str = "syntax error") -> DebugError:
         rest = self.text
         # gdb quotes the input from the token that failed to the end.
         if self.i < len(self.toks):
@@ -142,12 +169,12 @@ class _Parser:
             rest = self.text[pos:].lstrip()
         else:
             rest = ""
-        return DebugError(f"A syntax error in expression, near `{rest}'.")
+        return DebugError(f"A {what} in expression, near `{rest}'.")
 
     def expect(self, op: str) -> None:
         if self.peek() != ("op", op):
             raise self.error()
-        self.i += 1
+        self.take()
 
     # ---- expressions --------------------------------------------------------------
     def parse(self) -> Any:
@@ -176,25 +203,33 @@ class _Parser:
     def comma(self) -> Any:
         node = self.assign()
         while self.peek() == ("op", ","):
-            self.take()
-            node = ("comma", node, self.assign())
+            with self.pending(1):
+                self.take()
+                with self.pending(1):
+                    node = ("comma", node, self.assign())
         return node
 
     def assign(self) -> Any:
         node = self.ternary()
         kind, op = self.peek()
         if kind == "op" and op in _ASSIGN:
-            self.take()
-            return ("assign", op, node, self.assign())
+            with self.pending(1):
+                self.take()
+                with self.pending(1):
+                    return ("assign", op, node, self.assign())
         return node
 
     def ternary(self) -> Any:
         cond = self.binary(1)
         if self.peek() == ("op", "?"):
-            self.take()
-            a = self.comma()
-            self.expect(":")
-            return ("?", cond, a, self.ternary())
+            with self.pending(1):
+                self.take()
+                with self.pending(1):
+                    a = self.comma()
+                    with self.pending(1):
+                        self.expect(":")
+                        with self.pending(1):
+                            return ("?", cond, a, self.ternary())
         return cond
 
     def binary(self, min_prec: int) -> Any:
@@ -204,8 +239,10 @@ class _Parser:
             prec = _BINARY.get(op) if kind == "op" else None
             if prec is None or prec < min_prec:
                 return left
-            self.take()
-            right = self.binary(prec + 1)
+            with self.pending(1):
+                self.take()
+                with self.pending(1):
+                    right = self.binary(prec + 1)
             left = ("bin", op, left, right)
 
     def starts_type(self, k: int = 0) -> bool:
@@ -220,10 +257,12 @@ class _Parser:
         kind, v = self.peek()
         if kind == "op" and v in ("-", "+", "!", "~", "*", "&"):
             self.take()
-            return ("un", v, self.unary())
+            with self.pending(1):
+                return ("un", v, self.unary())
         if kind == "op" and v in ("++", "--"):
             self.take()
-            return ("pre", v, self.unary())
+            with self.pending(1):
+                return ("pre", v, self.unary())
         if kind == "ident" and v in ("sizeof", "_Alignof", "alignof"):
             self.take()
             if self.peek() == ("op", "(") and self.starts_type(1):
@@ -249,9 +288,12 @@ class _Parser:
         while True:
             kind, v = self.peek()
             if (kind, v) == ("op", "["):
-                self.take()
-                idx = self.comma()
-                self.expect("]")
+                with self.pending(1):
+                    self.take()
+                    with self.pending(1):
+                        idx = self.comma()
+                        with self.pending(1):
+                            self.expect("]")
                 node = ("index", node, idx)
             elif kind == "op" and v in (".", "->"):
                 self.take()
@@ -303,8 +345,10 @@ class _Parser:
                 raise DebugError(f'No symbol "{v}" in current context.')
             return ("var", v)
         if (kind, v) == ("op", "("):
-            node = self.comma()
-            self.expect(")")
+            with self.pending(1):
+                node = self.comma()
+                with self.pending(1):
+                    self.expect(")")
             return node
         self.i -= 1
         raise self.error()
@@ -483,21 +527,34 @@ def _primitive(words: list[str]) -> CType | None:
     return None
 
 
+def _digits_value(digits: str, base: int) -> int:
+    """c-exp.y parse_number's accumulation in a 64-bit ULONGEST: a digit that does not
+    make the value grow is "Numeric constant too large." (gdb's own overflow test,
+    which lets some hexadecimal constants wrap)."""
+    n = prev = 0
+    for c in digits:
+        n = (n * base + int(c, 16)) & 0xFFFFFFFFFFFFFFFF
+        if not (prev == 0 and n == 0) and prev >= n:
+            raise DebugError("Numeric constant too large.")
+        prev = n
+    return n
+
+
 def number(text: str) -> tuple[str, int, CType]:
     """An integer literal with C's typing (C11 6.4.4.1, i386 sizes) as gdb 13 types it."""
     digits = text.rstrip("uUlL")
     suffix = text[len(digits):].lower()
     low = digits.lower()
     if low.startswith("0x"):
-        n, decimal = int(digits, 16), False
+        n, decimal = _digits_value(digits[2:], 16), False
     elif low.startswith("0b"):
-        n, decimal = int(digits[2:], 2), False
+        n, decimal = _digits_value(digits[2:], 2), False
     elif len(digits) > 1 and digits[0] == "0":
         if any(c in "89" for c in digits):
             raise DebugError(f"Invalid number \"{text}\".")
-        n, decimal = int(digits, 8), False
+        n, decimal = _digits_value(digits, 8), False
     else:
-        n, decimal = int(digits), True
+        n, decimal = _digits_value(digits, 10), True
     if "ll" in suffix:
         t = T.ULONGLONG if "u" in suffix or n > 0x7FFFFFFFFFFFFFFF else T.LONGLONG
     elif "l" in suffix:
@@ -529,4 +586,14 @@ def float_literal(text: str) -> tuple[str, float, CType]:
 
 
 def parse(text: str, scope: TypeScope | None = None) -> Any:
+    deep_recursion()
     return _Parser(text, scope or TypeScope()).parse()
+
+
+def deep_recursion() -> None:
+    """Let parsing and evaluation recurse as deep as gdb's parser nests (MAX_PARSE_DEPTH
+    levels, several Python frames each).  Python 3.11 keeps Python-to-Python calls off
+    the C stack, so a high limit is safe for this code."""
+    import sys
+    if sys.getrecursionlimit() < 200_000:
+        sys.setrecursionlimit(200_000)
