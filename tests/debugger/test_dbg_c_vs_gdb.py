@@ -243,3 +243,28 @@ def test_stepping_out_of_a_function_reads_like_gdb(tmp_path: Path) -> None:
                                 STEP_OUT_SCRIPT)
     assert "main () at rf.c:51" in gdb
     assert ours == gdb
+
+
+COUNTS_SCRIPT = """\
+break add
+run
+stepi -5
+next 0
+step -1
+up -1
+down -1
+up 5
+down 3
+up
+down
+down
+continue -1
+"""
+
+
+def test_counts_of_zero_or_less_read_like_gdb(tmp_path: Path) -> None:
+    """step/next/stepi with N <= 0 do not move and say where the program is; up/down with
+    an explicit count go as far as they can; only bare ones complain at the end."""
+    gdb, ours = _native_vs_ours(tmp_path, WATCH_C, "w", COUNTS_SCRIPT)
+    assert "Bottom (innermost) frame selected; you cannot go down." in gdb
+    assert ours == gdb

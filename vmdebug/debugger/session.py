@@ -314,6 +314,17 @@ class Debugger:
         EV.fetch(ctx, v)
         return EV.as_int(v) & 0xFFFFFFFF
 
+    def eval_long(self, text: str) -> int:
+        """An expression as gdb's parse_and_eval_long reads a count: signed as its type
+        says (``-5`` is -5, not an address)."""
+        v = self.evaluate(text)
+        t = v.type.strip()
+        if t.kind not in ("int", "enum", "bool", "pointer"):
+            return self.eval_int(text)
+        ctx = self.context()
+        EV.fetch(ctx, v)
+        return EV.as_int(v)
+
     def truth(self, text: str) -> bool:
         """A condition's truth in the selected frame (C: nonzero)."""
         frame = self.selected_frame()

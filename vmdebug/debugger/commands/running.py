@@ -14,11 +14,21 @@ if TYPE_CHECKING:
     from vmdebug.debugger.frames import Frame
     from vmdebug.debugger.session import Debugger
 
+def _step_count(dbg: "Debugger", arg: str) -> int:
+    """The N of ``step N``-like commands.  gdb steps zero times for N <= 0 and just
+    reports where the program is (a normal stop that did not move)."""
+    n = _count(dbg, arg)
+    if n <= 0:
+        dbg.frame_level = 0
+        dbg.print_location(True)
+    return n
+
+
 def _count(dbg: "Debugger", arg: str) -> int:
+    """A repeat count, signed as gdb's parse_and_eval_long reads it."""
     if not arg:
         return 1
-    n = dbg.eval_int(arg)
-    return n
+    return dbg.eval_long(arg)
 
 
 def _check_can_go_forward(dbg: "Debugger") -> None:
@@ -179,9 +189,9 @@ def cmd_stepi(dbg: "Debugger", arg: str) -> None:
     """Step one instruction (N instructions with an argument).
 
     Usage: stepi [N]"""
-    n = _count(dbg, arg)
-    if n < 0:
-        return cmd_reverse_stepi(dbg, str(-n))
+    n = _step_count(dbg, arg)
+    if n <= 0:
+        return
     _check_can_go_forward(dbg)
     tl = dbg.tl
     func0, depth0 = dbg.frames()[0].func, len(tl.state.stack)
@@ -202,7 +212,9 @@ def cmd_nexti(dbg: "Debugger", arg: str) -> None:
     """Step one instruction, but run through a called function.
 
     Usage: nexti [N]"""
-    n = _count(dbg, arg)
+    n = _step_count(dbg, arg)
+    if n <= 0:
+        return
     for _ in range(max(n, 1)):
         _check_can_go_forward(dbg)
         d0 = len(dbg.tl.state.stack)
@@ -284,7 +296,7 @@ def cmd_step(dbg: "Debugger", arg: str) -> None:
     """Step to the next source line, entering called functions that have line information.
 
     Usage: step [N]"""
-    n = max(_count(dbg, arg), 1)
+    n = _step_count(dbg, arg)
     for k in range(n):
         if _line_step(dbg, True, announce=k == n - 1) != "done":
             break
@@ -295,7 +307,7 @@ def cmd_next(dbg: "Debugger", arg: str) -> None:
     """Step to the next source line in this function, running through calls.
 
     Usage: next [N]"""
-    n = max(_count(dbg, arg), 1)
+    n = _step_count(dbg, arg)
     for k in range(n):
         if _line_step(dbg, False, announce=k == n - 1) != "done":
             break
@@ -428,7 +440,9 @@ def cmd_reverse_stepi(dbg: "Debugger", arg: str) -> None:
     """Step backward one instruction (N with an argument).
 
     Usage: reverse-stepi [N]"""
-    n = _count(dbg, arg)
+    n = _step_count(dbg, arg)
+    if n <= 0:
+        return
     tl = dbg.tl
     func0, depth0 = dbg.frames()[0].func, len(tl.state.stack)
     if tl.cursor == 0:
@@ -449,7 +463,7 @@ def cmd_reverse_nexti(dbg: "Debugger", arg: str) -> None:
 
     Usage: reverse-nexti [N]"""
     stop = Stop(dbg.tl.cursor, "done")
-    for _ in range(max(_count(dbg, arg), 1)):
+    for _ in range(_step_count(dbg, arg)):
         d0 = len(dbg.tl.state.stack)
         func0 = dbg.frames()[0].func
         stop = scan(dbg, False, lambda c: c.depth <= d0)
@@ -566,7 +580,7 @@ def cmd_reverse_step(dbg: "Debugger", arg: str) -> None:
     """Step backward to the beginning of the previous source line, entering functions.
 
     Usage: reverse-step [N]"""
-    for _ in range(max(_count(dbg, arg), 1)):
+    for _ in range(_step_count(dbg, arg)):
         _reverse_line(dbg, True)
 
 
@@ -575,7 +589,7 @@ def cmd_reverse_next(dbg: "Debugger", arg: str) -> None:
     """Step backward to the beginning of the previous source line in this function.
 
     Usage: reverse-next [N]"""
-    for _ in range(max(_count(dbg, arg), 1)):
+    for _ in range(_step_count(dbg, arg)):
         _reverse_line(dbg, False)
 
 

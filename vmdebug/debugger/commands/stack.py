@@ -69,12 +69,8 @@ def cmd_up(dbg: "Debugger", arg: str) -> None:
     """Select the frame that called this one (N frames up).
 
     Usage: up [N]"""
-    n = dbg.eval_int(arg) if arg.strip() else 1
-    top = len(dbg.frames()) - 1
-    if dbg.frame_level >= top and n > 0:
-        raise DebugError("Initial frame selected; you cannot go up.")
-    dbg.frame_level = min(dbg.frame_level + n, top)
-    _print_frame(dbg)
+    _move(dbg, dbg.eval_long(arg) if arg.strip() else 1, bool(arg.strip()),
+          "Initial frame selected; you cannot go up.")
 
 
 @command("down", aliases=("do", "dow"), category="stack", example="1")
@@ -82,10 +78,18 @@ def cmd_down(dbg: "Debugger", arg: str) -> None:
     """Select the frame this one called (N frames down).
 
     Usage: down [N]"""
-    n = dbg.eval_int(arg) if arg.strip() else 1
-    if dbg.frame_level == 0 and n > 0:
-        raise DebugError("Bottom (innermost) frame selected; you cannot go down.")
-    dbg.frame_level = max(dbg.frame_level - n, 0)
+    _move(dbg, -(dbg.eval_long(arg) if arg.strip() else 1), bool(arg.strip()),
+          "Bottom (innermost) frame selected; you cannot go down.")
+
+
+def _move(dbg: "Debugger", count: int, explicit: bool, stuck: str) -> None:
+    """gdb up_silently_base / down_silently_base: find_relative_frame goes as far as it
+    can; only a bare ``up``/``down`` that could not move at all is an error."""
+    top = len(dbg.frames()) - 1
+    target = min(max(dbg.frame_level + count, 0), top)
+    if target - dbg.frame_level != count and not explicit:
+        raise DebugError(stuck)
+    dbg.frame_level = target
     _print_frame(dbg)
 
 
