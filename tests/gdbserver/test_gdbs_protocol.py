@@ -318,3 +318,72 @@ def test_monitor_runs_read_only_vmdebug_commands(exiting: Server) -> None:
     assert out.startswith("eip            0x8049") and "<_start>" in out
     assert c.read_packet() == b"OK"
     c.close()
+
+
+def _monitor(c: RawClient, line: str) -> str:
+    payload = b"qRcmd," + line.encode().hex().encode()
+    c.send_raw(b"$" + payload + b"#" + checksum(payload))
+    assert c.read_byte() == b"+"
+    out = b""
+    while True:
+        p = c.read_packet()
+        if p == b"OK" or p.startswith(b"E"):
+            return bytes.fromhex(out.decode()).decode()
+        out += p[1:]
+
+
+def test_monitor_refuses_commands_that_touch_files(exiting: Server, tmp_path: Path) -> None:
+    """A remote client must not write the server's files (save) nor read them (source)."""
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me\n")
+    c = client(exiting)
+    assert _monitor(c, f"save {victim}") == '"save" reads or writes files on the server: not over monitor.\n'
+    assert _monitor(c, "source /etc/passwd") == \
+        '"source" reads or writes files on the server: not over monitor.\n'
+    assert victim.read_text() == "keep me\n"
+    c.close()
+
+
+def test_a_client_that_says_nothing_is_dropped_and_the_next_is_served(exiting: Server,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Server, "FIRST_PACKET_TIMEOUT", 0.5)
+    silent = client(exiting)
+    time.sleep(1.0)
+    with pytest.raises((ConnectionError, OSError)):
+        silent.read_byte()            # dropped: the server closed it
+    c = client(exiting)
+    assert c.request(b"qAttached") == b"1"
+    c.close()
+
+
+def test_two_clients_at_once_the_second_waits_its_turn(exiting: Server) -> None:
+    first = client(exiting)
+    assert first.request(b"qAttached") == b"1"
+    second = client(exiting)           # connected, but queued until the first leaves
+    second.send_raw(b"$qAttached#" + checksum(b"qAttached"))
+    first.close()
+    assert second.read_byte() == b"+"
+    assert second.read_packet() == b"1"
+    second.close()
+
+
+def test_serving_beyond_this_machine_needs_allow_remote(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    (tmp_path / "exit.s").write_text(EXIT_S)
+    res = subprocess.run([sys.executable, "-m", "vmdebug", "serve", "--gdb", "0.0.0.0:0", "--once", "exit.s"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert res.returncode != 0
+    assert res.stderr.strip().splitlines() == [
+        "vmdebug: --gdb 0.0.0.0:0: other machines could connect and read the whole session; "
+        "listen on 127.0.0.1, or add --allow-remote"]
+    proc = subprocess.Popen([sys.executable, "-m", "vmdebug", "serve", "--gdb", "0.0.0.0:0", "--allow-remote",
+                             "--once", "exit.s"], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()
+        assert first == "vmdebug serve: warning: listening on 0.0.0.0, reachable from other machines " \
+                        "(--allow-remote)\n"
+    finally:
+        proc.kill()
+        proc.communicate()

@@ -26,6 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--gdb", required=True, metavar="HOST:PORT",
                    help="address to listen on (HOST defaults to 127.0.0.1; PORT 0 picks a free one)")
     p.add_argument("--once", action="store_true", help="exit when the first gdb disconnects")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="listen on an address other machines can reach (the default is loopback only)")
+    p.add_argument("--idle-timeout", type=float, default=0, metavar="SECONDS",
+                   help="drop a client that sends nothing for this long (default: never, once it has "
+                        "spoken; a client silent for its first 10 s is always dropped)")
     p.add_argument("--trace", action="store_true", help="log every packet on stderr")
     add_program_options(p, sessions=True, stdin_file=True)
     p.set_defaults(func=cmd_serve)
@@ -42,6 +47,17 @@ def parse_address(text: str) -> tuple[str, int]:
     return host, int(port_text)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _log(text: str) -> None:
     sys.stderr.write(f"vmdebug serve: {text}\n")
     sys.stderr.flush()
@@ -52,13 +68,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from vmdebug.gdbserver.server import Server
     from vmdebug.gdbserver.target import Target
     host, port = parse_address(args.gdb)
+    if not is_loopback(host):
+        if not args.allow_remote:
+            raise UserError(f"--gdb {args.gdb}: other machines could connect and read the whole session; "
+                            "listen on 127.0.0.1, or add --allow-remote")
+        _log(f"warning: listening on {host}, reachable from other machines (--allow-remote)")
+    if args.idle_timeout < 0:
+        raise UserError("--idle-timeout: expected a number of seconds >= 0")
     check_program_options(args)
     dbg = open_debugger(args.program, list(args.args), stdin=stdin_from_file(args), layout=args.layout,
                         memory_mib=args.memory, opt=args.opt, max_steps=args.max_steps,
                         error=_log)
     target = Target(dbg, log=_log)
     try:
-        server = Server(target, host, port, log=_log, trace=args.trace)
+        server = Server(target, host, port, log=_log, trace=args.trace, idle_timeout=args.idle_timeout or None)
     except OSError as exc:
         reason = os.strerror(exc.errno) if exc.errno else str(exc)
         raise UserError(f"cannot listen on {host}:{port}: {reason}") from None

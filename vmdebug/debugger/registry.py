@@ -30,6 +30,9 @@ class Command:
     #: Example argument for the smoke test that runs every command.
     example: str = ""
     subcommands: dict[str, "Command"] = field(default_factory=dict)
+    #: A command that reads or writes files of the machine it runs on (refused to remote
+    #: gdb clients through ``monitor``).
+    files: bool = False
 
     @property
     def summary(self) -> str:
@@ -50,11 +53,11 @@ CATEGORIES = {
 
 
 def command(name: str, aliases: tuple[str, ...] = (), category: str = "support", moves: bool = False,
-            example: str = "") -> Callable[[Handler], Handler]:
+            example: str = "", files: bool = False) -> Callable[[Handler], Handler]:
     """Declare a command; its docstring is its help (first line = summary)."""
     def deco(fn: Handler) -> Handler:
         words = name.split()
-        cmd = Command(name, fn, aliases, category, (fn.__doc__ or "").strip(), moves, example)
+        cmd = Command(name, fn, aliases, category, (fn.__doc__ or "").strip(), moves, example, files=files)
         if len(words) == 1:
             existing = COMMANDS.get(name)
             if existing is not None:

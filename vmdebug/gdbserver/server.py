@@ -67,11 +67,17 @@ class _Watcher(threading.Thread):
 class Server:
     """Listens on ``host:port`` and serves :class:`Target` to each client in turn."""
 
+    #: A client must say something this soon after connecting: one that never speaks would
+    #: otherwise keep every other client waiting.
+    FIRST_PACKET_TIMEOUT = 10.0
+
     def __init__(self, target: Target, host: str = "127.0.0.1", port: int = 0,
-                 log: Callable[[str], None] | None = None, trace: bool = False) -> None:
+                 log: Callable[[str], None] | None = None, trace: bool = False,
+                 idle_timeout: float | None = None) -> None:
         self.target = target
         self.log = log or (lambda s: None)
         self.trace = trace
+        self.idle_timeout = idle_timeout
         self.sock = socket.create_server((host, port), reuse_port=False)
         self.connections = 0
 
@@ -96,6 +102,8 @@ class Server:
             self.log(f"gdb connected from {peer[0]}:{peer[1]}")
             try:
                 self.session(conn)
+            except TimeoutError:
+                self.log("the client sent nothing in time; connection dropped")
             except OSError as exc:
                 self.log(f"connection lost: {exc}")
             except Exception as exc:  # a bug in the stub must not take the server down
@@ -118,11 +126,13 @@ class Server:
         noack = False
         last_sent = b""
         pending = b""
+        conn.settimeout(self.FIRST_PACKET_TIMEOUT)
         while True:
             data = pending or conn.recv(65536)
             pending = b""
             if not data:
                 return
+            conn.settimeout(self.idle_timeout)
             for ev in reader.feed(data):
                 if ev.kind == "ack":
                     continue

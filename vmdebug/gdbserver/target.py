@@ -289,6 +289,8 @@ class Target:
             cmd, _ = resolve(line)
             if cmd.moves or cmd.category == "breakpoints":
                 raise DebugError(f'"{cmd.name}" moves the cursor or sets breakpoints: use gdb\'s own command.')
+            if cmd.files:     # a remote client must not read or write the server's files
+                raise DebugError(f'"{cmd.name}" reads or writes files on the server: not over monitor.')
         except DebugError as exc:
             lines.append(str(exc))
         else:

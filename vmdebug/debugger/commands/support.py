@@ -128,7 +128,7 @@ def cmd_show(dbg: "Debugger", arg: str) -> None:
         raise DebugError(f'Undefined show command: "{name}".  Try "help show".')
 
 
-@command("save", category="support", example="")
+@command("save", category="support", example="", files=True)
 def cmd_save(dbg: "Debugger", arg: str) -> None:
     """Write the whole history recorded so far to a session file (.vmlog), to replay or share.
 
@@ -154,7 +154,7 @@ def cmd_echo(dbg: "Debugger", arg: str) -> None:
     dbg.write(text[:-1] if text.endswith("\n") else text)
 
 
-@command("source", category="support")
+@command("source", category="support", files=True)
 def cmd_source(dbg: "Debugger", arg: str) -> None:
     """Run the commands in a file, one per line.
 
