@@ -23,13 +23,15 @@ from __future__ import annotations
 import os
 import struct
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO, Callable, Iterator
 
 import msgpack
 import numpy as np
 
 from events import codes as C
+from events.files import AtomicFile
 from events.log import FIELDS, Chunk, EventLog
 from events.schema import SCHEMA_VERSION
 
@@ -205,20 +207,25 @@ class SessionWriter:
     """
 
     def __init__(self, path: str | os.PathLike[str], header: dict[str, Any]) -> None:
-        self._f: BinaryIO = open(path, "wb")
+        # Written under a temporary name and renamed into place at close() (events.files):
+        # a failed or interrupted write leaves any old file there intact.
+        self._out = AtomicFile(path)
+        self._f: BinaryIO = self._out.f
         self._tracker = _RegTracker()
         self._index: list[list[int]] = []
-        self._f.write(MAGIC + struct.pack("<HH", FORMAT_VERSION, 0))
-        hdr = dict(header)
-        hdr.setdefault("schema", SCHEMA_VERSION)
-        self._f.write(_record(b"HD", zlib.compress(_pack(hdr), ZLIB_LEVEL)))
+        with self._writing():
+            self._f.write(MAGIC + struct.pack("<HH", FORMAT_VERSION, 0))
+            hdr = dict(header)
+            hdr.setdefault("schema", SCHEMA_VERSION)
+            self._f.write(_record(b"HD", zlib.compress(_pack(hdr), ZLIB_LEVEL)))
         self._steps = 0
         self._events = 0
 
     def write_chunk(self, chunk: Chunk) -> None:
         offset = self._f.tell()
-        self._f.write(_record(b"CK", encode_chunk(chunk, self._tracker)))
-        self._f.flush()
+        with self._writing():
+            self._f.write(_record(b"CK", encode_chunk(chunk, self._tracker)))
+            self._f.flush()
         self._index.append([offset, chunk.first_step, chunk.nsteps, chunk.first_event, chunk.nevents])
         self._steps += chunk.nsteps
         self._events += chunk.nevents
@@ -226,15 +233,31 @@ class SessionWriter:
     def close(self, end: dict[str, Any] | None = None, checkpoints: list[Any] | None = None) -> int:
         """Write the stored checkpoints (if any), the footer and the trailer; returns the file size."""
         footer = {"steps": self._steps, "events": self._events, "chunks": self._index, "end": end or {"how": "unknown"}}
-        if checkpoints:
-            footer["checkpoints"] = self._f.tell()
-            self._f.write(_record(b"CP", zlib.compress(_pack(checkpoints), ZLIB_LEVEL)))
-        offset = self._f.tell()
-        self._f.write(_record(b"FT", _pack(footer)))
-        self._f.write(_TRAILER.pack(offset, TRAILER_MAGIC))
-        size = self._f.tell()
-        self._f.close()
+        with self._writing():
+            if checkpoints:
+                footer["checkpoints"] = self._f.tell()
+                self._f.write(_record(b"CP", zlib.compress(_pack(checkpoints), ZLIB_LEVEL)))
+            offset = self._f.tell()
+            self._f.write(_record(b"FT", _pack(footer)))
+            self._f.write(_TRAILER.pack(offset, TRAILER_MAGIC))
+            size = self._f.tell()
+            self._out.commit()
         return size
+
+    def abort(self) -> None:
+        """Give up: the temporary file goes, the target is untouched."""
+        self._out.abort()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Any failure abandons the file; a file-system error names it."""
+        try:
+            yield
+        except BaseException as exc:
+            self.abort()
+            if isinstance(exc, OSError):
+                raise self._out.error(exc) from None
+            raise
 
 
 def save_session(path: str | os.PathLike[str], header: dict[str, Any], log: EventLog,

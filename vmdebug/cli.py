@@ -60,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:      # the file system said no: the path and its reason, on one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"vmdebug: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug in vmdebug: still one line, never a traceback
         print(f"vmdebug: internal error: {type(exc).__name__}: {exc} (please report this)", file=sys.stderr)
         return 70

@@ -130,6 +130,11 @@ class Checkpoint:
     outputs: int
 
 
+#: How often a saved session stores a checkpoint (a snapshot lets a long session open
+#: and seek without refolding it).
+STORED_CHECKPOINT_EVERY = 1 << 17
+
+
 class History:
     """State at any step of a log, via checkpoints every ``interval`` steps.
 

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from events.files import write_atomic
 from vmdebug.errors import UserError
 from vmdebug.toolchain.gcc import CompilerError, check_opt_level, compile_to_asm
 from vmdebug.toolchain.native import build_native
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
             if str(out) == "-":
                 sys.stdout.write(text)
             else:
-                out.write_text(text)
+                write_atomic(out, text.encode())
     except CompilerError as exc:
         # gcc's diagnostics exactly as gcc printed them.
         sys.stderr.write(exc.stderr)

@@ -6,14 +6,13 @@ import sys
 
 from events.log import EventLog
 from events.session import SessionWriter
-from vmdebug.history import History
+from vmdebug.history import STORED_CHECKPOINT_EVERY, History
 from vmdebug.commands.options import add_program_options, check_program_options
 from vmdebug.machine.process import Process
 from vmdebug.program import load_program, session_header
 from vmdebug.progress import Progress
 from vmdebug.report import diagnosis, end_of_run
 
-STORED_CHECKPOINT_EVERY = 1 << 17
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,6 +54,10 @@ def execute(args: argparse.Namespace) -> tuple[Process, str]:
         how = proc.run(args.max_steps, progress=status.update)
     except KeyboardInterrupt:
         how = "interrupted"
+    except BaseException:
+        if writer is not None:
+            writer.abort()            # nothing half-written replaces an old session
+        raise
     finally:
         status.clear()
     for warning in proc.kernel.warnings:

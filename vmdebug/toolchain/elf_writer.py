@@ -288,8 +288,6 @@ def build_elf(image: Image, comp_dir: str = "", debug: bool = True) -> bytes:
 
 
 def write_elf(image: Image, path: str | Path, comp_dir: str = "", debug: bool = True) -> None:
-    """Write :func:`build_elf`'s bytes to ``path`` as an executable file (mode 0755)."""
-    data = build_elf(image, comp_dir, debug)
-    p = Path(path)
-    p.write_bytes(data)
-    p.chmod(0o755)
+    """Write :func:`build_elf`'s bytes to ``path`` as an executable file, whole or not at all."""
+    from events.files import write_atomic
+    write_atomic(path, build_elf(image, comp_dir, debug), executable=True)

@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from events.files import write_atomic
 from vmdebug.errors import UserError
 from vmdebug.libc import asm_files
 from vmdebug.toolchain.gcc import check_opt_level, compile_place, gcc_command, run_gcc
@@ -92,8 +93,10 @@ def build_native(source: str | Path, out: str | Path, opt_level: str = "0") -> P
         objects = libc_objects(work)
         crt0, rest = objects[0], objects[1:]
         first = [] if own_start else [str(crt0)]
-        _run([_tool("ld"), "-m", "elf_i386", "-static", "-e", "_start", "-o", str(out_path),
+        linked = work / "a.out"
+        _run([_tool("ld"), "-m", "elf_i386", "-static", "-e", "_start", "-o", str(linked),
               *first, str(user_obj), *map(str, rest)], "ld")
+        write_atomic(out_path, linked.read_bytes(), executable=True)     # whole or not at all
     return out_path
 
 

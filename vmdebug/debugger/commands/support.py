@@ -137,11 +137,15 @@ def cmd_save(dbg: "Debugger", arg: str) -> None:
     if not path:
         raise DebugError("Argument required (file name to save the session to).")
     from events.session import save_session
+    from vmdebug.history import STORED_CHECKPOINT_EVERY
     tl = dbg.tl
+    checkpoints = None
+    if tl.last > STORED_CHECKPOINT_EVERY:       # as record -o stores them, so it reopens fast
+        checkpoints = tl.history.export_checkpoints(STORED_CHECKPOINT_EVERY)
     try:
-        size = save_session(path, dict(dbg.header), tl.log, tl.end())
+        size = save_session(path, dict(dbg.header), tl.log, tl.end(), checkpoints)
     except OSError as exc:
-        raise DebugError(f"{path}: {exc.strerror}") from None
+        raise DebugError(f"{path}: {exc.strerror or exc}") from None
     dbg.write(f"Saved {tl.last} steps, {len(tl.log)} events to {path} ({size} bytes).")
 
 
