@@ -7,6 +7,7 @@ import sys
 
 from events.session import Session, SessionError, open_session
 from vmdebug.errors import UserError
+from vmdebug.safetext import safe_line
 from vmdebug.progress import Progress
 from vmdebug.signals import signal_name
 
@@ -58,16 +59,16 @@ def run_info(args: argparse.Namespace) -> int:
     else:
         steps, events = session.log.last_step, len(session.log)
     header = session.header
-    print(f"program: {header.get('program', '?')}")
+    print(f"program: {safe_line(str(header.get('program', '?')))}")
     argv = header.get("argv")
     if isinstance(argv, list):
-        print("argv: " + " ".join(str(a) for a in argv))
+        print("argv: " + " ".join(safe_line(str(a)) for a in argv))
     print(f"steps: {max(steps, 0)}")
     print(f"events: {events}")
     print(f"bytes: {session.size}")
     if steps > 0:
         print(f"bytes per step: {session.size / steps:.2f}")
-    print(f"ended: {describe_end(session.end)}")
+    print(f"ended: {safe_line(describe_end(session.end))}")
     return 0
 
 

@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable
 
 from vmdebug.isa.lines import LineTable
+from vmdebug.safetext import safe_line, safe_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -296,14 +297,15 @@ class ProgramInfo:
                 if os.path.basename(k) == base:
                     text = v
                     break
-        return None if text is None else text.split("\n")
+        # Lines go to a terminal: control characters are escaped (vmdebug.safetext).
+        return None if text is None else [safe_text(line) for line in text.split("\n")]
 
     def short_file(self, file: str) -> str:
         """The file name gdb prints in locations: the line table's name for it (the unit's
         own file as given to the compiler, a header by its path); without gcc's DWARF, the
         name the assembler's table gives (what vmdebug elf's unit for it says)."""
         shown = self.display_names.get(file)
-        return shown if shown is not None else file
+        return safe_line(shown if shown is not None else file)
 
     def main_file(self) -> str | None:
         main = self.lookup("main")

@@ -15,6 +15,7 @@ from vmdebug.debugger import evaluate as EV
 from vmdebug.debugger import expressions as E
 from vmdebug.debugger.frames import Frame, build_frames
 from vmdebug.debugger.memory import MemoryReader
+from vmdebug.safetext import safe_bytes
 from vmdebug.debugger.program_info import LineIndex, ProgramInfo, Sym
 from vmdebug.debugger.registry import resolve
 from vmdebug.debugger.timeline import Timeline
@@ -449,7 +450,9 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
         nframes = int(header.get("machine", {}).get("nframes", memory_mib * 256))
         tl = Timeline(sess.log, nframes, end=sess.end, checkpoints=sess.checkpoints)
         info = ProgramInfo(header.get("image"), str(header.get("program", target)))
-        dbg = Debugger(tl, info, header, write, error, program_output)
+        # Replayed output was written by a program nobody ran here: escaped for the terminal.
+        shown = program_output or _default_output
+        dbg = Debugger(tl, info, header, write, error, lambda fd, data: shown(fd, safe_bytes(data)))
         for w in sess.warnings:
             dbg.error(f"warning: {w}")
         return dbg

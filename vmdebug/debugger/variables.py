@@ -25,6 +25,7 @@ from vmdebug.debuginfo.ctype import CType
 from vmdebug.debuginfo.symbols import Block, Function, Variable
 from vmdebug.debugger import evaluate as EV
 from vmdebug.debugger.values import AfterValueError, DebugError, Value
+from vmdebug.safetext import safe_line
 
 if TYPE_CHECKING:
     from vmdebug.debugger.frames import Frame
@@ -398,7 +399,7 @@ def arg_text(dbg: "Debugger", v: Value) -> str:
 def frame_line(dbg: "Debugger", frame: "Frame", force_addr: bool = False) -> str:
     """gdb's print_frame: ``[0xADDR in ]NAME (ARGS)[ at FILE:LINE]``."""
     args = [f"{name}={arg_text(dbg, v)}" for name, v in frame_args(dbg, frame)]
-    head = f"{frame.name} ({', '.join(args)})"
+    head = f"{safe_line(frame.name)} ({', '.join(args)})"
     loc, show_addr = frame_sal(dbg, frame)
     if force_addr:
         show_addr = True

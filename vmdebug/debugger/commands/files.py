@@ -7,6 +7,7 @@ from vmdebug.debugger.commands.breakpoints import current_file, resolve_location
 from vmdebug.debugger.commands.data import insn_text
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
+from vmdebug.safetext import safe_line
 
 if TYPE_CHECKING:
     from vmdebug.debugger.session import Debugger
@@ -184,6 +185,6 @@ def cmd_info_source(dbg: "Debugger", arg: str) -> None:
         return
     text = dbg.info.source_text(loc[0]) or []
     dbg.write(f"Current source file is {dbg.info.short_file(loc[0])}")
-    dbg.write(f"Located in {loc[0]}")
+    dbg.write(f"Located in {safe_line(loc[0])}")
     dbg.write(f"Contains {len(text) - (1 if text and text[-1] == '' else 0)} lines.")
     dbg.write(f"Source language is {'c' if loc[0].endswith('.c') else 'asm'}.")
