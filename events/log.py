@@ -1,7 +1,7 @@
 """The append-only event log, kept in compact numpy columns.
 
 Events are five uint32 columns ``(code, a, b, c, d)`` (see :mod:`events.codes`),
-grouped into steps: ``offsets[s]`` is the index of step ``s``'s first event.
+grouped into steps: ``offset(s)`` is the index of step ``s``'s first event.
 Step 0 holds exec's effects (the initial mappings, stack and registers); step
 ``k`` for ``k >= 1`` holds the effects of the k-th retired instruction.
 
@@ -29,22 +29,55 @@ FIELDS = 5
 
 @dataclass(frozen=True)
 class Chunk:
-    """Whole steps ``[first_step, first_step + nsteps)`` and their events."""
+    """Whole steps ``[first_step, first_step + nsteps)`` and their events.
+
+    Steps are indexed sparsely: ``busy`` lists the steps (relative to
+    ``first_step``) that hold at least one event and ``ends`` the number of
+    the chunk's events up to the end of each of them.  A step with no events
+    (``jmp .`` spinning) then costs no memory, so a file of millions of empty
+    steps cannot inflate past a small multiple of its own size.
+    """
 
     first_step: int
     first_event: int
     cols: np.ndarray          # shape (n, 5), uint32
-    step_counts: np.ndarray   # events per step, uint32, length nsteps
+    nsteps: int
+    busy: np.ndarray          # uint32, increasing
+    ends: np.ndarray          # uint32, increasing, ends[-1] == nevents
     extras_base: int
     extras: list[Any]
 
+    @classmethod
+    def from_counts(cls, first_step: int, first_event: int, cols: np.ndarray, counts: np.ndarray,
+                    extras_base: int, extras: list[Any]) -> "Chunk":
+        """A chunk from its events per step (the session file's form)."""
+        busy = np.flatnonzero(counts).astype(np.uint32)
+        ends = np.cumsum(counts[busy], dtype=np.uint64).astype(np.uint32)
+        return cls(first_step, first_event, cols, len(counts), busy, ends, extras_base, extras)
+
     @property
-    def nsteps(self) -> int:
-        return len(self.step_counts)
+    def step_counts(self) -> np.ndarray:
+        """Events per step, dense (built on demand, for writing)."""
+        counts = np.zeros(self.nsteps, dtype=np.uint32)
+        counts[self.busy] = np.diff(self.ends, prepend=np.uint32(0))
+        return counts
 
     @property
     def nevents(self) -> int:
         return len(self.cols)
+
+    def offsets(self, lo: int, hi: int) -> np.ndarray:
+        """Chunk-relative index of the first event of each step ``lo..hi`` (relative, inclusive;
+        ``hi`` may be ``nsteps``)."""
+        rel = np.arange(lo, hi + 1, dtype=np.int64)
+        before = np.searchsorted(self.busy, rel, side="left")     # busy steps before each
+        ends0 = np.concatenate((np.zeros(1, dtype=np.int64), self.ends.astype(np.int64)))
+        return ends0[before]
+
+    def with_events(self, cols: np.ndarray, extras: list[Any]) -> "Chunk":
+        """The same steps with upgraded events (an upcaster keeps the number per step)."""
+        return Chunk(self.first_step, self.first_event, cols, self.nsteps, self.busy, self.ends,
+                     self.extras_base, extras)
 
 
 class EventSlice:
@@ -68,19 +101,23 @@ class EventSlice:
 class EventLog:
     """Append-only, step-indexed log of compact events."""
 
-    def __init__(self, chunk_events: int = 1 << 16, sink: Callable[[Chunk], None] | None = None) -> None:
+    def __init__(self, chunk_events: int = 1 << 16, sink: Callable[[Chunk], None] | None = None,
+                 retain: bool = True) -> None:
         self.chunk_events = chunk_events
         self.sink = sink
+        #: Keep sealed chunks for reading.  A plain ``vmdebug run`` never reads its past,
+        #: so it lets them go and runs in constant memory, its output included.
+        self.retain = retain
         self.chunks: list[Chunk] = []
         self._chunk_first_events: list[int] = []
+        self._chunk_first_steps: list[int] = []
         self._sealed_events = 0
         self._sealed_steps = 0
         self._buf: list[int] = []
-        self._buf_counts = array("I")   # events per closed step in the buffer
+        self._buf_ends = array("I")     # events in the buffer up to the end of each closed step there
         self._buf_step_start = 0        # len(_buf) at the start of the open step
         self.extras: list[Any] = []
         self._extras_sealed = 0
-        self._offsets = array("Q", [0])
         #: The hot-loop append: ``emit((code, a, b, c, d))``.
         self.emit: Callable[[tuple[int, int, int, int, int]], None] = self._buf.extend
 
@@ -102,15 +139,16 @@ class EventLog:
     def end_step(self) -> None:
         """Close the current step.  Seals a chunk when the buffer is full."""
         n = len(self._buf)
-        self._buf_counts.append((n - self._buf_step_start) // FIELDS)
+        self._buf_ends.append(n // FIELDS)
         self._buf_step_start = n
-        self._offsets.append(self._sealed_events + n // FIELDS)
-        if n >= self.chunk_events * FIELDS:
+        # Sealed by events, and by steps: a program spinning with no events per step
+        # must not make one chunk of millions of steps.
+        if n >= self.chunk_events * FIELDS or len(self._buf_ends) >= self.chunk_events:
             self.seal()
 
     def seal(self) -> None:
         """Turn the closed steps in the buffer into a chunk (and hand it to the sink)."""
-        if not self._buf_counts:
+        if not self._buf_ends:
             return
         end = self._buf_step_start
         flat = self._buf[:end]
@@ -126,11 +164,16 @@ class EventLog:
             refs = pending[np.isin(pending[:, 0], list(C.EXTRA_CODES)), 4]
             if len(refs):
                 extras_hi = int(refs.min())
-        chunk = Chunk(self._sealed_steps, self._sealed_events, cols,
-                      np.frombuffer(self._buf_counts, dtype=np.uint32).copy(),
-                      self._extras_sealed, self.extras[self._extras_sealed:extras_hi])
-        self._buf_counts = array("I")
-        self._append_chunk(chunk)
+        counts = np.diff(np.frombuffer(self._buf_ends, dtype=np.uint32), prepend=np.uint32(0))
+        chunk = Chunk.from_counts(self._sealed_steps, self._sealed_events, cols, counts,
+                                  self._extras_sealed, self.extras[self._extras_sealed:extras_hi])
+        self._buf_ends = array("I")
+        if self.retain:
+            self._append_chunk(chunk)
+        else:
+            self._sealed_events += chunk.nevents
+            self._sealed_steps += chunk.nsteps
+            self.extras[self._extras_sealed:extras_hi] = [None] * (extras_hi - self._extras_sealed)
         self._extras_sealed = extras_hi
         if self.sink is not None:
             self.sink(chunk)
@@ -138,6 +181,7 @@ class EventLog:
     def _append_chunk(self, chunk: Chunk) -> None:
         self.chunks.append(chunk)
         self._chunk_first_events.append(chunk.first_event)
+        self._chunk_first_steps.append(chunk.first_step)
         self._sealed_events += chunk.nevents
         self._sealed_steps += chunk.nsteps
 
@@ -147,18 +191,17 @@ class EventLog:
             raise ValueError("chunk out of order")
         if chunk.extras_base != len(self.extras):
             raise ValueError("chunk extras out of order")
+        if self._buf or self._buf_ends:
+            raise ValueError("chunk loaded after recorded steps")
         self.extras.extend(chunk.extras)
         self._extras_sealed = len(self.extras)
-        counts = chunk.step_counts.astype(np.uint64)
-        ends = np.cumsum(counts) + np.uint64(self._sealed_events)
-        self._offsets.extend(ends.tolist())
         self._append_chunk(chunk)
 
     # ---- reading -----------------------------------------------------------
     @property
     def nsteps(self) -> int:
         """Number of closed steps (step 0 included)."""
-        return len(self._offsets) - 1
+        return self._sealed_steps + len(self._buf_ends)
 
     @property
     def last_step(self) -> int:
@@ -166,14 +209,61 @@ class EventLog:
 
     def __len__(self) -> int:
         """Number of events in closed steps."""
-        return int(self._offsets[-1])
+        return self._sealed_events + (self._buf_ends[-1] if self._buf_ends else 0)
 
     def offset(self, step: int) -> int:
         """Index of the first event of ``step`` (``len(self)`` for ``nsteps``)."""
-        return int(self._offsets[step])
+        if not 0 <= step <= self.nsteps:
+            raise IndexError(f"step {step} out of range")
+        if step >= self._sealed_steps:
+            rel = step - self._sealed_steps
+            return self._sealed_events + (self._buf_ends[rel - 1] if rel else 0)
+        if not self.retain:
+            raise ValueError("this log keeps no sealed steps")
+        ch = self.chunks[bisect.bisect_right(self._chunk_first_steps, step) - 1]
+        before = int(np.searchsorted(ch.busy, step - ch.first_step, side="left"))
+        return ch.first_event + (int(ch.ends[before - 1]) if before else 0)
 
-    def offsets_array(self) -> np.ndarray:
-        return np.frombuffer(self._offsets, dtype=np.uint64)
+    def offsets(self, lo: int, hi: int) -> np.ndarray:
+        """``offset(s)`` for every step ``lo..hi`` inclusive (``hi`` may be ``nsteps``), as int64."""
+        if not 0 <= lo <= hi <= self.nsteps:
+            raise IndexError(f"steps {lo}..{hi} out of range")
+        parts = []
+        i = max(0, bisect.bisect_right(self._chunk_first_steps, lo) - 1)
+        s = lo
+        while s <= hi and i < len(self.chunks) and s < self._sealed_steps:
+            ch = self.chunks[i]
+            e = min(hi, ch.first_step + ch.nsteps - 1)
+            if s <= e:
+                parts.append(ch.offsets(s - ch.first_step, e - ch.first_step) + ch.first_event)
+                s = e + 1
+            i += 1
+        if s <= hi:  # the buffered steps (and nsteps itself)
+            ends0 = np.concatenate((np.zeros(1, dtype=np.int64),
+                                    np.frombuffer(self._buf_ends, dtype=np.uint32).astype(np.int64)))
+            parts.append(ends0[s - self._sealed_steps:hi - self._sealed_steps + 1] + self._sealed_events)
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+    def step_of_events(self, events: np.ndarray) -> np.ndarray:
+        """The step each event index in ``events`` (sorted) belongs to, as int64."""
+        events = np.asarray(events, dtype=np.int64)
+        out = np.empty(len(events), dtype=np.int64)
+        if not len(events):
+            return out
+        firsts = np.asarray(self._chunk_first_events + [self._sealed_events], dtype=np.int64)
+        which = np.searchsorted(firsts, events, side="right") - 1
+        for i in np.unique(which).tolist():
+            sel = which == i
+            if i < len(self.chunks):
+                ch = self.chunks[i]
+                rel = events[sel] - ch.first_event
+                # the step holding event rel: the first busy step whose end is past it
+                out[sel] = ch.first_step + ch.busy[np.searchsorted(ch.ends, rel, side="right")].astype(np.int64)
+            else:
+                rel = events[sel] - self._sealed_events
+                ends = np.frombuffer(self._buf_ends, dtype=np.uint32).astype(np.int64)
+                out[sel] = self._sealed_steps + np.searchsorted(ends, rel, side="right")
+        return out
 
     def iter_cols(self, lo: int, hi: int) -> Iterator[np.ndarray]:
         """Columns of events ``[lo, hi)``, chunk by chunk, as views (no copy)."""
@@ -211,6 +301,9 @@ class EventLog:
 
     def iter_models(self) -> Iterator[tuple[int, Event]]:
         """Every event as ``(step, model)``: for export and validation, not the hot path."""
-        for step in range(self.nsteps):
-            for model in self.step(step).models():
+        batch = 1 << 14
+        for lo in range(0, len(self), batch):
+            hi = min(lo + batch, len(self))
+            steps = self.step_of_events(np.arange(lo, hi)).tolist()
+            for step, model in zip(steps, EventSlice(self.event_cols(lo, hi), self.extras, lo).models()):
                 yield step, model

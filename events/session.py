@@ -32,6 +32,7 @@ import numpy as np
 
 from events import codes as C
 from events.files import AtomicFile
+from events.header import header_problem
 from events.log import FIELDS, Chunk, EventLog
 from events.schema import SCHEMA_VERSION
 
@@ -41,7 +42,13 @@ FORMAT_VERSION = 1
 _REC = struct.Struct("<2sII")
 _TRAILER = struct.Struct("<Q8s")
 MAX_RECORD = 256 << 20         # no honest record comes near this
-MAX_CHUNK_EVENTS = 1 << 24
+MAX_CHUNK_EVENTS = 1 << 20    # the writer seals every 64k events; one step rarely adds many
+MAX_CHUNK_STEPS = 1 << 28     # ... and every 64k steps; older writers made one chunk of a long
+                              # spin (``jmp .``), and empty steps cost no memory once read
+#: Event columns compress about 30x (planes of similar bytes); beyond this they are a bomb.
+COLS_RATIO = 256
+#: Headers (code, sources, DWARF) compress a few times at most.
+HEADER_RATIO = 200
 ZLIB_LEVEL = 6
 
 
@@ -83,10 +90,41 @@ def _pack(obj: Any) -> bytes:
     return msgpack.packb(obj, use_bin_type=True, strict_types=False)
 
 
+#: Limits on what one record may unpack to: no honest record comes near them, and
+#: they keep a small hostile file from becoming gigabytes of Python objects.
+MAX_CONTAINER_LEN = 1 << 20
+MAX_CONTAINERS = 1 << 21
+
+
 def _unpack(data: bytes) -> Any:
-    # unpackb bounds every string, array and map by len(data), and refuses
-    # nesting deeper than its fixed stack (StackError).
-    return msgpack.unpackb(data, raw=False, strict_map_key=False, use_list=True)
+    # unpackb bounds every string and bin by len(data) and refuses nesting deeper than
+    # its fixed stack (StackError); arrays and maps are bounded here, one by one and in
+    # total (an empty map is one byte on disk and ~64 in memory).
+    budget = [MAX_CONTAINERS]
+
+    def count(obj: Any) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ValueError(f"more than {MAX_CONTAINERS} arrays and maps")
+        return obj
+    return msgpack.unpackb(data, raw=False, strict_map_key=False, use_list=True,
+                           max_array_len=MAX_CONTAINER_LEN, max_map_len=MAX_CONTAINER_LEN,
+                           list_hook=count, object_hook=count)
+
+
+def _inflate(payload: bytes, limit: int) -> bytes:
+    """zlib data that must not inflate past ``limit`` bytes (a small bomb is refused
+    before it costs memory)."""
+    inflater = zlib.decompressobj()
+    raw = inflater.decompress(payload, limit)
+    if inflater.unconsumed_tail:
+        raise ValueError(f"inflates past {limit} bytes")
+    return raw
+
+
+def _limit(compressed: int, ratio: int) -> int:
+    """How far ``compressed`` bytes of a kind of data may honestly inflate."""
+    return min(MAX_RECORD, (1 << 20) + ratio * compressed)
 
 
 def _record(tag: bytes, payload: bytes) -> bytes:
@@ -138,6 +176,8 @@ def _encode_cols(cols: np.ndarray) -> bytes:
 
 def _decode_cols(data: bytes, n: int) -> np.ndarray:
     expect = n * (1 + 16)
+    if expect > _limit(len(data), COLS_RATIO):
+        raise ValueError(f"{n} events cannot come from {len(data)} bytes")
     raw = zlib.decompressobj().decompress(data, expect + 1)
     if len(raw) != expect:
         raise ValueError("column data has the wrong length")
@@ -179,24 +219,56 @@ def decode_chunk(payload: bytes, tracker: _RegTracker) -> Chunk:
     if not isinstance(obj, dict):
         raise ValueError("chunk is not a map")
     n = _int(obj, "n", MAX_CHUNK_EVENTS)
-    k = _int(obj, "k", MAX_CHUNK_EVENTS)
+    k = _int(obj, "k", MAX_CHUNK_STEPS)
     cols_data, counts_data, extras = obj.get("cols"), obj.get("counts"), obj.get("extras")
     if not isinstance(cols_data, bytes) or not isinstance(counts_data, bytes) or not isinstance(extras, list):
         raise ValueError("chunk fields have the wrong types")
     cols = _decode_cols(cols_data, n)
-    raw = zlib.decompressobj().decompress(counts_data, k * 4 + 1)
-    if len(raw) != k * 4:
-        raise ValueError("step counts have the wrong length")
-    counts = np.frombuffer(raw, dtype=np.uint32).copy()
-    if int(counts.sum(dtype=np.uint64)) != n:
-        raise ValueError("step counts do not add up")
+    busy, ends = _decode_counts(counts_data, k, n)
     extra_refs = cols[np.isin(cols[:, 0], list(C.EXTRA_CODES)), 4].astype(np.int64)
     base = _int(obj, "x", 1 << 40)
     if len(extra_refs) and (extra_refs.min() < base or extra_refs.max() >= base + len(extras)):
         raise ValueError("event refers to a missing payload")
     tracker.restore(cols)
-    return Chunk(_int(obj, "s", 1 << 40), _int(obj, "e", 1 << 48), cols, counts, base,
+    return Chunk(_int(obj, "s", 1 << 40), _int(obj, "e", 1 << 48), cols, k, busy, ends, base,
                  [_freeze_extra(x) for x in extras])
+
+
+def _decode_counts(data: bytes, nsteps: int, nevents: int) -> tuple[np.ndarray, np.ndarray]:
+    """The sparse step index (see :class:`events.log.Chunk`) of ``nsteps`` compressed
+    uint32 counts that must add up to ``nevents``.  Inflated a piece at a time, so a
+    chunk of millions of empty steps needs neither their 4 bytes each nor a second pass."""
+    piece = 1 << 22
+    inflate = zlib.decompressobj()
+    busy_parts: list[np.ndarray] = []
+    ends_parts: list[np.ndarray] = []
+    pending, steps, events = b"", 0, 0
+    while True:
+        raw = inflate.decompress(data, piece)
+        data = inflate.unconsumed_tail
+        if not raw:
+            break
+        pending += raw
+        whole = len(pending) - len(pending) % 4
+        counts = np.frombuffer(pending[:whole], dtype=np.uint32)
+        pending = pending[whole:]
+        if steps + len(counts) > nsteps:
+            raise ValueError("step counts have the wrong length")
+        nz = np.flatnonzero(counts)
+        ends = np.cumsum(counts[nz], dtype=np.uint64) + np.uint64(events)
+        if len(ends) and int(ends[-1]) > nevents:
+            raise ValueError("step counts do not add up")
+        busy_parts.append((nz + steps).astype(np.uint32))
+        ends_parts.append(ends.astype(np.uint32))
+        steps += len(counts)
+        events = int(ends[-1]) if len(ends) else events
+    if pending or steps != nsteps or inflate.unused_data:
+        raise ValueError("step counts have the wrong length")
+    if events != nevents:
+        raise ValueError("step counts do not add up")
+    empty = np.zeros(0, dtype=np.uint32)
+    return (np.concatenate(busy_parts) if busy_parts else empty,
+            np.concatenate(ends_parts) if ends_parts else empty)
 
 
 # ---- writing -------------------------------------------------------------------
@@ -302,13 +374,9 @@ def read_header(data: bytes) -> tuple[dict[str, Any], int]:
     if payload is None:
         raise SessionError(f"bad session header: {problem}")
     try:
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(payload, MAX_RECORD)
-        if inflater.unconsumed_tail:
-            raise ValueError("header inflates past the size limit")
-        header = _unpack(raw)
+        header = _unpack(_inflate(payload, _limit(len(payload), HEADER_RATIO)))
     except Exception as exc:  # zlib or msgpack errors; msgpack raises StackError on deep nesting
-        raise SessionError(f"bad session header: {type(exc).__name__}") from None
+        raise SessionError(f"bad session header: {exc or type(exc).__name__}") from None
     if not isinstance(header, dict):
         raise SessionError("bad session header: not a map")
     schema = header.get("schema", 1)
@@ -317,6 +385,9 @@ def read_header(data: bytes) -> tuple[dict[str, Any], int]:
     missing = [v for v in range(schema, SCHEMA_VERSION) if v not in C.COMPACT_UPCASTERS]
     if missing:
         raise SessionError(f"event schema version {schema} is too old: no upgrade from version {missing[0]}")
+    problem = header_problem(header)
+    if problem:
+        raise SessionError(f"bad session header: {problem}")
     return header, pos
 
 
@@ -358,8 +429,12 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
     if footer is None:
         session.warnings.append("no footer: the file is truncated or was not closed; reading chunks one by one")
     if not events and footer is not None:
-        return session
+        if _footer_holds(data, footer, header):
+            return session
+        # Otherwise read the chunks: the checks below say what is wrong and the chunks win.
     tracker = _RegTracker()
+    index: list[list[int]] = []         # what the chunks say of themselves, to check the footer's copy
+    ended = False                       # a chunk held the run's end: nothing may follow it
     while pos < len(data):
         if data[pos:pos + 2] in (b"FT", b"CP"):
             break
@@ -371,12 +446,17 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
                 session.warnings.append(f"corrupt chunk at byte offset {pos} ({problem}): "
                                         f"kept {session.log.nsteps} steps before it")
             break
+        if ended:
+            session.warnings.append(f"chunk at byte offset {pos} comes after the end of the run: "
+                                    f"kept {session.log.nsteps} steps before it")
+            break
         try:
             chunk = decode_chunk(payload, tracker)
+            index.append([pos, chunk.first_step, chunk.nsteps, chunk.first_event, chunk.nevents])
             for version in range(header.get("schema", SCHEMA_VERSION), SCHEMA_VERSION):
                 cols, extras = C.COMPACT_UPCASTERS[version](chunk.cols, chunk.extras)
-                chunk = Chunk(chunk.first_step, chunk.first_event, cols, chunk.step_counts,
-                              chunk.extras_base, extras)
+                chunk = chunk.with_events(cols, extras)
+            ended = _ends_run(chunk)
             session.log.load_chunk(chunk)
             if progress is not None:
                 progress(session.log.nsteps)
@@ -386,10 +466,93 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
             break
         pos = nxt
     if footer is not None and session.log.nsteps != footer.get("steps"):
-        session.footer = None  # its totals describe events we could not read
-    elif footer is not None and isinstance(footer.get("checkpoints"), int):
-        session.checkpoints = _read_checkpoints(data, footer["checkpoints"], session.warnings)
+        # Its totals describe events that are not there: the chunks win.
+        if not session.warnings:
+            session.warnings.append(f"the footer says {footer.get('steps')} steps but the chunks hold "
+                                    f"{session.log.nsteps}; believing the chunks")
+        session.footer = None
+    elif footer is not None:
+        events_stored = sum(entry[4] for entry in index)
+        if footer.get("chunks") != index or footer.get("events") != events_stored:
+            session.warnings.append("the footer's index of chunks does not match the chunks; believing the chunks")
+            session.footer = footer = dict(footer, chunks=index, events=events_stored)
+        problem = _end_disagrees(footer.get("end"), end_from_log(session.log))
+        if problem:
+            session.warnings.append(f"{problem}; believing the recorded events")
+            session.footer = dict(footer, end=end_from_log(session.log))
+        if isinstance(footer.get("checkpoints"), int):
+            session.checkpoints = _read_checkpoints(data, footer["checkpoints"], session.warnings)
     return session
+
+
+def _ends_run(chunk: Chunk) -> bool:
+    """Whether ``chunk`` holds the run's end, which must then be its last step's."""
+    at = np.flatnonzero(chunk.cols[:, 0] == C.EXITED)
+    if not len(at):
+        return False
+    last_step_starts = int(chunk.offsets(chunk.nsteps - 1, chunk.nsteps - 1)[0])
+    if int(at[0]) < last_step_starts:
+        raise ValueError("steps follow the end of the run")
+    return True
+
+
+def _end_disagrees(claimed: Any, recorded: dict[str, Any]) -> str:
+    """Why the footer's end of the run cannot be believed ("" if it can)."""
+    if not isinstance(claimed, dict):
+        return "the footer's end of the run is malformed"
+    how = claimed.get("how")
+    if recorded["how"] in ("exited", "killed"):
+        if how != recorded["how"] or any(claimed.get(k) != recorded.get(k) for k in ("status", "signal")
+                                         if k in recorded):
+            return f"the footer says the run {_ending(claimed)}, but the events say it {_ending(recorded)}"
+    elif how in ("exited", "killed"):
+        return f"the footer says the run {_ending(claimed)}, but no end is recorded"
+    return ""
+
+
+def _ending(end: dict[str, Any]) -> str:
+    """How a run ended, as a verb phrase: "exited with status 0", "was killed by signal 11"."""
+    how = end.get("how")
+    if how == "exited":
+        return f"exited with status {end.get('status')!r}"
+    if how == "killed":
+        return f"was killed by signal {end.get('signal')!r}"
+    return f"ended ({how!r})"
+
+
+def _footer_holds(data: bytes, footer: dict[str, Any], header: dict[str, Any]) -> bool:
+    """For a summary without decoding events: every chunk the footer lists is where it
+    says, passes its CRC and follows the one before, the totals add up, and the last
+    chunk's events end the run as the footer says."""
+    pos_expected = None
+    steps = events = 0
+    last_payload = None
+    try:
+        for entry in footer["chunks"]:
+            offset, first_step, nsteps, first_event, nevents = (int(v) for v in entry)
+            if first_step != steps or first_event != events or (pos_expected is not None and
+                                                                   offset != pos_expected):
+                return False
+            payload, nxt, problem = _read_record(data, offset, b"CK")
+            if payload is None:
+                return False
+            pos_expected, last_payload = nxt, payload
+            steps += nsteps
+            events += nevents
+        if steps != footer.get("steps") or events != footer.get("events"):
+            return False
+        if last_payload is None:
+            return steps == 0
+        if header.get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
+            return True                  # older event codes: the full read upgrades and checks them
+        chunk = decode_chunk(last_payload, _RegTracker())
+        if chunk.nsteps != nsteps or chunk.nevents != nevents:
+            return False
+        tail = EventLog()
+        tail.load_chunk(Chunk(0, 0, chunk.cols, chunk.nsteps, chunk.busy, chunk.ends, 0, chunk.extras))
+        return not _end_disagrees(footer.get("end"), end_from_log(tail))
+    except (TypeError, ValueError, KeyError):
+        return False
 
 
 def _read_checkpoints(data: bytes, pos: int, warnings: list[str]) -> list[Any] | None:
@@ -397,11 +560,7 @@ def _read_checkpoints(data: bytes, pos: int, warnings: list[str]) -> list[Any] |
     try:
         if payload is None:
             raise ValueError(problem)
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(payload, MAX_RECORD)
-        if inflater.unconsumed_tail:
-            raise ValueError("too large")
-        cps = _unpack(raw)
+        cps = _unpack(_inflate(payload, MAX_RECORD))
         if not isinstance(cps, list):
             raise ValueError("not a list")
         return cps

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from eventgen import random_log
 from events.session import SessionWriter, open_session, save_session
+from events import codes as C
 from events.log import EventLog
 
 HEADER = {"program": "demo", "argv": ["demo"], "stdin": b"", "machine": {"nframes": 64}}
@@ -20,7 +21,7 @@ HEADER = {"program": "demo", "argv": ["demo"], "stdin": b"", "machine": {"nframe
 def logs_equal(a: EventLog, b: EventLog) -> None:
     assert a.nsteps == b.nsteps
     assert len(a) == len(b)
-    assert np.array_equal(a.offsets_array(), b.offsets_array())
+    assert np.array_equal(a.offsets(0, a.nsteps), b.offsets(0, b.nsteps))
     assert np.array_equal(a.event_cols(0, len(a)), b.event_cols(0, len(b)))
     assert [list(m) for m in a.iter_models()] == [list(m) for m in b.iter_models()]
 
@@ -141,3 +142,39 @@ def test_models_convert_back_to_the_same_compact_events(seed: int, nsteps: int) 
             rebuilt.add_model(model)
         rebuilt.end_step()
     logs_equal(log, rebuilt)
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=st.lists(st.integers(0, 3), min_size=0, max_size=300), chunk=st.sampled_from([1, 2, 7, 64]),
+       seal=st.booleans())
+def test_the_step_index_agrees_with_counting(counts: list[int], chunk: int, seal: bool) -> None:
+    """offset, offsets and step_of_events agree with a plain running count, over sealed
+    chunks, the unsealed tail and steps with no events at all."""
+    log = EventLog(chunk_events=chunk)
+    for n in counts:
+        for _ in range(n):
+            log.add(C.REG, C.EAX, 0, 1)
+        log.end_step()
+    if seal:
+        log.seal()
+    starts = [0]
+    for n in counts:
+        starts.append(starts[-1] + n)
+    assert log.nsteps == len(counts) and len(log) == starts[-1]
+    assert [log.offset(s) for s in range(len(counts) + 1)] == starts
+    assert log.offsets(0, log.nsteps).tolist() == starts
+    for lo in range(0, len(counts) + 1, 5):
+        assert log.offsets(lo, len(counts)).tolist() == starts[lo:]
+    owners = [s for s, n in enumerate(counts) for _ in range(n)]
+    assert log.step_of_events(np.arange(len(log))).tolist() == owners
+    assert [step for step, _ in log.iter_models()] == owners
+
+
+def test_a_million_empty_steps_cost_almost_nothing() -> None:
+    log = EventLog()
+    log.add(C.REG, C.EAX, 0, 1)
+    for _ in range(1 << 20):
+        log.end_step()
+    log.seal()
+    assert log.nsteps == 1 << 20 and log.offset(1 << 20) == 1 and log.offset(5) == 1
+    assert sum(ch.busy.nbytes + ch.ends.nbytes for ch in log.chunks) < 64

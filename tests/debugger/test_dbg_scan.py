@@ -45,7 +45,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _naive_eip_steps(log, addr: int) -> list[int]:  # type: ignore[no-untyped-def]
     cols = log.event_cols(0, len(log))
-    offs = np.array(log.offsets_array(), dtype=np.int64)
+    offs = log.offsets(0, log.nsteps)
     hits = np.flatnonzero((cols[:, 0] == C.REG) & (cols[:, 1] == C.EIP) & (cols[:, 3] == addr))
     return sorted(set((np.searchsorted(offs, hits, side="right") - 1).tolist()))
 

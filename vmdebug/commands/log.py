@@ -78,9 +78,11 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         dumps = json.JSONEncoder(separators=(",", ":")).encode
         status = Progress("exporting", total=session.log.nsteps)
+        shown = -1
         for step, model in session.log.iter_models():
-            if step & 0xFFF == 0:
+            if step - shown >= 0x1000:
                 status.update(step)
+                shown = step
             row = {"step": step}
             row.update(model.model_dump(mode="json"))
             out.write(dumps(row) + "\n")

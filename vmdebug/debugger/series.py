@@ -34,7 +34,7 @@ class Window:
         lo = self.log.offset(self.a)
         hi = self.log.offset(self.b + 1)
         self.cols = self.log.event_cols(lo, hi)
-        offs = np.array(self.log.offsets_array()[self.a:self.b + 2], dtype=np.int64)
+        offs = self.log.offsets(self.a, self.b + 1)
         counts = np.diff(offs)
         self.steps = np.repeat(np.arange(self.a, self.b + 1, dtype=np.int64), counts)
 

@@ -75,8 +75,7 @@ def _writes(dbg: "Debugger", kind: str, where: int, size: int, upto: int | None 
         mask &= cols[:, 0] != C.PAGE_MAPPED
     idx = np.flatnonzero(mask)
     out = []
-    offs = np.array(log.offsets_array()[:last + 2], dtype=np.int64)
-    steps = np.searchsorted(offs, idx, side="right") - 1
+    steps = log.step_of_events(idx)
     for i, s in zip(idx.tolist(), steps.tolist()):
         code, a, b, c, d = (int(x) for x in cols[i])
         if code == C.REG:
