@@ -1,5 +1,9 @@
 import sys
 
-from vmdebug.cli import main
+try:
+    from vmdebug.cli import main
+except KeyboardInterrupt:   # Ctrl-C while Python is still importing: one line, never a traceback
+    print("vmdebug: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

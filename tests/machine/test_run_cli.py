@@ -140,7 +140,10 @@ def test_ctrl_c_stops_recording_and_keeps_the_session(tmp_path: Path) -> None:
     session = tmp_path / "int.vmlog"
     child = subprocess.Popen([sys.executable, "-m", "vmdebug", "record", "-o", str(session), str(exe)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(3)
+    deadline = time.monotonic() + 60    # start-up is slow on a loaded machine: wait until recording began
+    while not list(tmp_path.glob(".int.vmlog.*.part")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1)
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130
