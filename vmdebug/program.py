@@ -24,11 +24,14 @@ class Program:
     image: dict[str, Any] = field(default_factory=dict)  # stored in the session header
 
 
-def session_header(path: str, args: list[str], program: Program, stdin: bytes, nframes: int, layout: str,
+def session_header(path: str, args: list[str], program: Program, nframes: int, layout: str,
                    opt: str) -> dict[str, Any]:
-    """What a session file says about its run: enough to open it anywhere (program, image, sources)."""
+    """What a session file says about its run: enough to open it anywhere (program, image, sources).
+
+    Standard input is not here: it is read as the program asks, after the header is
+    written, and what the program read is in the memory writes of its read calls."""
     from vmdebug import __version__
-    return {"program": os.path.basename(path), "argv": [path, *args], "stdin": stdin, "opt": opt,
+    return {"program": os.path.basename(path), "argv": [path, *args], "opt": opt,
             "image": program.image, "machine": {"nframes": nframes, "layout": layout},
             "tool": f"vmdebug {__version__}"}
 

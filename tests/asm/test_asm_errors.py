@@ -79,3 +79,20 @@ def test_valid_lines_between_errors_do_not_hide_later_errors() -> None:
     with pytest.raises(AssemblyError) as info:
         assemble_text(src, "many.s")
     assert [d.line for d in info.value.errors] == list(range(2, 61, 2))
+
+
+def test_deep_nesting_is_an_error_and_long_chains_are_fine() -> None:
+    """Parentheses and unary operators nest at most MAX_EXPR_DEPTH deep (an error at the
+    first token past it, never a RecursionError); a 100k-term sum is no nesting at all."""
+    from vmdebug.isa.expr import MAX_EXPR_DEPTH
+    ok = "(" * MAX_EXPR_DEPTH + "1" + ")" * MAX_EXPR_DEPTH
+    assert assemble_text(f".intel_syntax noprefix\n.data\n.long {ok}\n", "ok.s") is not None
+    for deep in ("(" * 100_000 + "1" + ")" * 100_000, "-" * 100_000 + "1"):
+        with pytest.raises(AssemblyError) as info:
+            assemble_text(f".intel_syntax noprefix\n.data\n.long {deep}\n", "deep.s")
+        (d,) = info.value.errors
+        assert (d.line, d.col) == (3, 7 + MAX_EXPR_DEPTH + 1)
+        assert d.message == f"expression nested too deeply (more than {MAX_EXPR_DEPTH} levels)"
+    chain = "+".join(["1"] * 100_000)
+    obj = assemble_text(f".intel_syntax noprefix\n.data\n.long {chain}\n", "sum.s")
+    assert bytes(obj.sections[".data"].data) == (100_000).to_bytes(4, "little")

@@ -116,3 +116,26 @@ def test_ctrl_c_interrupts_gdbs_continue(tmp_path: Path) -> None:
     assert values[0] > 1000                                        # it ran a while before Ctrl-C
     assert values[1] == values[0] + 1 and values[2] == values[0]   # one inc forward, undone backward
     assert re.search(r"\(step \d{4,}\) _start \(\) at spin\.s:", out)
+
+
+def test_the_real_gdb_after_hostile_clients(env: Env) -> None:
+    """Garbage, bad checksums, an oversized packet, a file-writing monitor command and a
+    client that hangs up mid-packet leave the server serving the real gdb as before."""
+    from gdbsutil import RawClient, checksum
+    victim = env.tmp / "victim.txt"
+    victim.write_text("keep me\n")
+    c = RawClient(env.session.port)
+    c.send_raw(b"garbage\x00\xff$qC#00")                            # bad checksum: nakked
+    assert c.read_byte() == b"-"
+    c.send_raw(b"$" + b"z" * 70000)                                  # never terminated
+    assert c.read_byte() == b"-"
+    cmd = f"save {victim}".encode().hex().encode()
+    c.send_raw(b"$qRcmd," + cmd + b"#" + checksum(b"qRcmd," + cmd))
+    while c.read_packet() != b"OK":
+        pass
+    c.send_raw(b"$vCont;c")                                          # hangs up mid-packet
+    c.close()
+    assert victim.read_text() == "keep me\n"
+    out = gdb(env.elf, env.session.port, "break bump", "continue", "print (int) counter", "reverse-continue",
+              cwd=env.tmp)
+    assert "Breakpoint 1, bump ()" in out and "$1 = 0" in out and "No more reverse-execution history." in out

@@ -39,17 +39,23 @@ def execute(args: argparse.Namespace) -> tuple[Process, str]:
     """Run (and with ``-o``, record) the program; returns the process and how the run ended."""
     check_program_options(args)
     program = load_program(args.program, args.opt)
-    stdin = b"" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer.read()
+    # Read as the program asks (vmdebug.machine.stdin); a terminal reads as empty for now.
+    stdin = b"" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer
     nframes = args.memory * 256
     writer = None
     if getattr(args, "output", None):
-        writer = SessionWriter(args.output, session_header(args.program, args.args, program, stdin, nframes,
+        writer = SessionWriter(args.output, session_header(args.program, args.args, program, nframes,
                                                            args.layout, args.opt))
-    log = EventLog(sink=writer.write_chunk if writer else None)
+    log = EventLog(sink=writer.write_chunk if writer else None, retain=writer is not None)
     # The status line is erased before any of the program's output, so the two never mix.
     status = Progress("recording" if writer else "running")
-    proc = Process(program.spec, argv=[args.program, *args.args], stdin=stdin, layout=args.layout,
-                   nframes=nframes, log=log, on_output=lambda fd, data: (status.clear(), _write_out(fd, data)))
+    try:
+        proc = Process(program.spec, argv=[args.program, *args.args], stdin=stdin, layout=args.layout,
+                       nframes=nframes, log=log, on_output=lambda fd, data: (status.clear(), _write_out(fd, data)))
+    except BaseException:             # exec refused the program, or Ctrl-C before the first step
+        if writer is not None:
+            writer.abort()
+        raise
     try:
         how = proc.run(args.max_steps, progress=status.update)
     except KeyboardInterrupt:

@@ -62,9 +62,15 @@ class ProgramInfo:
         self.end = 0
         self.segments: list[tuple[int, bytes, int]] = []  # (vaddr, file bytes, memsz) of PT_LOADs
         self.seg_offsets: list[tuple[int, int]] = []       # (vaddr, file offset) of PT_LOADs
+        self.warnings: list[str] = []   # what could not be read, said once when the debugger opens
         image = image or {}
         if "elf" in image:
-            self._from_elf(bytes(image["elf"]))
+            import struct
+            try:
+                self._from_elf(bytes(image["elf"]))
+            except (struct.error, IndexError, ValueError):
+                # gdb reads on after a corrupt table too, with what it has.
+                self.warnings.append("the program's ELF section headers are corrupt: some symbols are missing")
         elif "segments" in image:
             self._from_image(image)
         funcs = sorted((s.address, s.name) for s in self.symbols.values() if s.kind != "object" or True)

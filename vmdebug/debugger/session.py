@@ -453,7 +453,7 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
         # Replayed output was written by a program nobody ran here: escaped for the terminal.
         shown = program_output or _default_output
         dbg = Debugger(tl, info, header, write, error, lambda fd, data: shown(fd, safe_bytes(data)))
-        for w in sess.warnings:
+        for w in sess.warnings + info.warnings:
             dbg.error(f"warning: {w}")
         return dbg
     from events.log import EventLog
@@ -463,10 +463,13 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
     nframes = memory_mib * 256
     log = EventLog()
     proc = Process(program.spec, argv=[target, *args], stdin=stdin, layout=layout, nframes=nframes, log=log)
-    header = session_header(target, args, program, stdin, nframes, layout, opt)
+    header = session_header(target, args, program, nframes, layout, opt)
     tl = Timeline(log, nframes, process=proc, max_steps=max_steps)
     info = ProgramInfo(program.image, os.path.basename(target))
-    return Debugger(tl, info, header, write, error, program_output)
+    dbg = Debugger(tl, info, header, write, error, program_output)
+    for w in info.warnings:
+        dbg.error(f"warning: {w}")
+    return dbg
 
 
 def _is_session(path: str) -> bool:

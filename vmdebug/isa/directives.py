@@ -103,6 +103,31 @@ def _emit_bytes(asm: "Assembler", data: bytes, col: int) -> None:
         asm.frag.append_bytes(data, asm.line, col)
 
 
+#: Contents the assembler holds in memory for one section.  GNU as streams any size
+#: to disk (a 2 GiB `.fill` takes it 6 s and writes a 2 GiB object); vmdebug keeps
+#: the program in memory and in the session, so a typo in a count stops here, with
+#: twice the default simulated RAM to spare.
+MAX_CONTENTS = 256 << 20
+#: Any section, even one without contents: the i386 address space.
+MAX_SECTION = 1 << 32
+
+
+def _fits(asm: "Assembler", count: int, what: str, col: int) -> bool:
+    """Whether ``count`` more bytes fit the current section; an error if not."""
+    if count < 1 << 20:         # small counts cannot matter: skip the sum over frags
+        return True
+    sec = asm.current
+    size = sum(f.fix for f in sec.frags) + count
+    if size >= MAX_SECTION:         # a 32-bit sh_size cannot say 4 GiB
+        asm.error(f"`{what}' of {count} bytes: section `{sec.name}' would exceed the 4 GiB address space", col)
+        return False
+    if not sec.nobits and size > MAX_CONTENTS:
+        asm.error(f"`{what}' of {count} bytes: section `{sec.name}' would hold more than "
+                  f"{MAX_CONTENTS >> 20} MiB, the most vmdebug assembles", col)
+        return False
+    return True
+
+
 def _const_arg(asm: "Assembler", toks: list[Token], what: str) -> int:
     return asm.eval_const(parse_expression(toks), what)
 
@@ -116,6 +141,8 @@ def d_space(asm: "Assembler", st: Statement) -> None:
     fill = _const_arg(asm, st.args[1], "fill value") & 0xFF if len(st.args) > 1 and st.args[1] else 0
     if count < 0:
         asm.error(f"negative size {count} in `{st.name}'", col_of(st.args[0], st.col))
+        return
+    if not _fits(asm, count, st.name, st.col):
         return
     if asm.current.nobits or (fill == 0 and count > 4096):
         if fill and asm.current.nobits:
@@ -132,6 +159,8 @@ def d_fill(asm: "Assembler", st: Statement) -> None:
     size = _const_arg(asm, args[1], "fill size") if args[1] else 1
     value = _const_arg(asm, args[2], "fill value") if args[2] else 0
     size = min(max(size, 0), 8)
+    if not _fits(asm, max(repeat, 0) * size, st.name, st.col):
+        return
     unit = (value & 0xFFFFFFFF).to_bytes(8, "little")[:size]
     _emit_bytes(asm, unit * max(repeat, 0), st.col)
 

@@ -52,6 +52,11 @@ BINARY_RANK = {
 }
 
 
+#: Parentheses, brackets and unary operators nest at most this deep.  gcc's output
+#: nests a few levels; a limit keeps a hostile file's recursion short of Python's.
+MAX_EXPR_DEPTH = 200
+
+
 class ExprParser:
     """A precedence-climbing parser over a token list, starting at ``pos``.
 
@@ -67,6 +72,7 @@ class ExprParser:
         # "call [DWORD PTR tbl[eax*4]]" (tc-i386-intel.c treats PTR and ':' as operators).
         self.size: int | None = None
         self.seg: str | None = None
+        self.depth = -1             # the outermost parse is level 0
 
     def peek(self) -> Token | None:
         return self.toks[self.pos] if self.pos < len(self.toks) else None
@@ -77,18 +83,26 @@ class ExprParser:
             return tok.col
         return self.toks[-1].col + len(self.toks[-1].text) if self.toks else 0
 
+    def _nest(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_EXPR_DEPTH:
+            raise ExprError(f"expression nested too deeply (more than {MAX_EXPR_DEPTH} levels)", self._err_col())
+
     def parse(self, min_rank: int = 1) -> Node:
+        self._nest()
         left = self.unary()
         while True:
             tok = self.peek()
             if tok is None or tok.kind != "OP" or tok.text not in BINARY_RANK:
-                return left
+                break
             rank = BINARY_RANK[tok.text]
             if rank < min_rank:
-                return left
+                break
             self.pos += 1
             right = self.parse(rank + 1)
             left = ("bin", tok.text, left, right, tok.col)
+        self.depth -= 1
+        return left
 
     def unary(self) -> Node:
         tok = self.peek()
@@ -96,7 +110,10 @@ class ExprParser:
             raise ExprError("missing operand", self._err_col())
         if tok.kind == "OP" and tok.text in ("-", "~", "!", "+"):
             self.pos += 1
-            return ("un", tok.text, self.unary())
+            self._nest()
+            node = ("un", tok.text, self.unary())
+            self.depth -= 1
+            return node
         return self.postfix(self.primary())
 
     def postfix(self, node: Node) -> Node:
@@ -252,9 +269,19 @@ def evaluate(node: Node, lookup: Lookup, dot: Callable[[int], str] | None = None
             raise ExprError(f"invalid operand for unary `{op}'", 0)
         return Value(wrap64(~v.const) if op == "~" else int(v.const == 0), mem=v.mem)
     assert kind == "bin"
-    op, col = node[1], node[4]
-    a = evaluate(node[2], lookup, dot, place)
-    b = evaluate(node[3], lookup, dot, place)
+    # A chain like 1+2+3+... is a left spine as long as the chain: walk it without
+    # recursing, so a 100k-term sum costs no stack.
+    spine = []
+    while node[0] == "bin":
+        spine.append(node)
+        node = node[2]
+    a = evaluate(node, lookup, dot, place)
+    for node in reversed(spine):
+        a = _binary(node[1], node[4], a, evaluate(node[3], lookup, dot, place), place)
+    return a
+
+
+def _binary(op: str, col: int, a: Value, b: Value, place: Place | None) -> Value:
     if op not in ("+", "-") and place is not None:
         if not a.is_const:
             a = resolve_differences(a, place)

@@ -35,6 +35,10 @@ def parse_elf(data: bytes, name: str) -> LoadSpec:
      e_shentsize, e_shnum, e_shstrndx) = struct.unpack_from("<HHIIIIIHHHHHH", data, 16)
     if e_machine != 3 or e_type != 2:
         raise UserError(f"{name}: not a static i386 executable (ET_EXEC, EM_386)")
+    # fs/binfmt_elf.c load_elf_phdrs: the kernel refuses (ENOEXEC) program headers of
+    # the wrong size, too many of them, or ones it cannot read whole.
+    if e_phentsize != 32 or not 1 <= e_phnum <= 65536 // 32 or e_phoff + 32 * e_phnum > len(data):
+        raise UserError(f"{name}: cannot execute: Exec format error (bad program headers)")
     segments: list[Segment] = []
     gnu_stack = False
     phdr_addr = 0
@@ -42,6 +46,8 @@ def parse_elf(data: bytes, name: str) -> LoadSpec:
         off = e_phoff + k * e_phentsize
         p_type, p_offset, p_vaddr, _, p_filesz, p_memsz, p_flags, _ = struct.unpack_from("<8I", data, off)
         if p_type == PT_LOAD:
+            if p_offset + p_filesz > len(data):
+                raise UserError(f"{name}: cannot execute: segment {k}'s file bytes lie past the end of the file")
             perms = (C.PERM_R if p_flags & PF_R else 0) | (C.PERM_W if p_flags & PF_W else 0) \
                 | (C.PERM_X if p_flags & PF_X else 0)
             segments.append(Segment(p_vaddr, data[p_offset:p_offset + p_filesz], p_memsz, perms))
@@ -49,6 +55,15 @@ def parse_elf(data: bytes, name: str) -> LoadSpec:
                 phdr_addr = p_vaddr + e_phoff - p_offset
         elif p_type == PT_GNU_STACK:
             gnu_stack = not p_flags & PF_X
+    try:
+        symbols = _symbols(data, e_shoff, e_shnum, e_shentsize)
+    except (struct.error, ValueError, IndexError):
+        symbols = {}        # the kernel never reads section headers: a bad table only loses names
+    return LoadSpec(name, segments, e_entry, symbols, phdr_addr or 0x08048034, e_phnum, gnu_stack)
+
+
+def _symbols(data: bytes, e_shoff: int, e_shnum: int, e_shentsize: int) -> dict[str, int]:
+    """Function and object names from SHT_SYMTAB, for frame names."""
     symbols: dict[str, int] = {}
     for k in range(e_shnum):
         sh = struct.unpack_from("<10I", data, e_shoff + k * e_shentsize)
@@ -61,4 +76,4 @@ def parse_elf(data: bytes, name: str) -> LoadSpec:
             if st_info & 0xF in (0, 1, 2) and st_shndx != 0 and st_name:  # NOTYPE, OBJECT, FUNC
                 end = data.index(b"\0", str_off + st_name)
                 symbols.setdefault(data[str_off + st_name:end].decode(errors="replace"), st_value)
-    return LoadSpec(name, segments, e_entry, symbols, phdr_addr or 0x08048034, e_phnum, gnu_stack)
+    return symbols

@@ -254,15 +254,15 @@ class Kernel:
     def sys_read(self, fd: int, buf: int, count: int) -> int:
         if fd != 0:
             return -S.EBADF
-        data = self.proc.stdin[self.proc.stdin_pos:self.proc.stdin_pos + min(count, 1 << 20)]
+        data = self.proc.stdin.read(min(count, 1 << 20))
         if not data:
             return 0
         try:
             self.proc.memory.write_bytes(buf, data)
         except CpuFault:
             self._partial_copy_to_user(buf, data)
+            self.proc.stdin.unread(data)
             return -S.EFAULT
-        self.proc.stdin_pos += len(data)
         return len(data)
 
     def _partial_copy_to_user(self, buf: int, data: bytes) -> None:

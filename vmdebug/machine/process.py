@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 from events import codes as C
 from events.log import EventLog
@@ -23,7 +23,9 @@ from vmdebug.machine.faults import EXEC, CpuFault
 from vmdebug.machine.kernel import Kernel, page_align
 from vmdebug.machine.layout import LAYOUTS, PAGE, STACK_INITIAL_EXPAND, build_initial_stack
 from vmdebug.machine.memory import Memory
+from vmdebug.machine.stdin import Stdin
 from vmdebug.machine.vma import Vma
+from vmdebug.errors import UserError
 from vmdebug.signals import SIGILL, SIGSEGV
 
 DEFAULT_NFRAMES = 1 << 15  # 128 MiB of simulated RAM
@@ -57,7 +59,7 @@ class LoadSpec:
 
 class Process:
     def __init__(self, spec: LoadSpec, argv: list[str] | None = None, envp: list[str] | None = None,
-                 stdin: bytes = b"", layout: str = "i386", nframes: int = DEFAULT_NFRAMES,
+                 stdin: bytes | BinaryIO = b"", layout: str = "i386", nframes: int = DEFAULT_NFRAMES,
                  log: EventLog | None = None, on_output: Callable[[int, bytes], None] | None = None) -> None:
         self.spec = spec
         self.layout = LAYOUTS[layout]
@@ -68,7 +70,7 @@ class Process:
         self.memory.on_code_write = self._invalidate_code
         self.kernel = Kernel(self)
         self.read_implies_exec = not spec.gnu_stack
-        self.stdin, self.stdin_pos = stdin, 0
+        self.stdin = Stdin(stdin)
         self.on_output = on_output
         self.smashed: tuple[str, int, int, int] | None = None
         self._names: dict[str, int] = {}
@@ -144,8 +146,30 @@ class Process:
             self.event((C.FRAME_POPPED, base, ret, site, self._name_index(name)))
 
     # ---- exec (step 0) -------------------------------------------------------------
+    def _refuse_bad_segments(self, stack_bottom: int) -> None:
+        """The kernel's checks on PT_LOAD segments (fs/binfmt_elf.c load_elf_binary): a
+        segment must lie below TASK_SIZE (-EINVAL, then SIGSEGV past the point of no
+        return), and elf_map's MAP_FIXED_NOREPLACE will not map over the stack, which
+        setup_arg_pages placed first (-EEXIST)."""
+        task_size = self.layout.task_size
+        for n, seg in enumerate(self.spec.segments):
+            end = seg.vaddr + max(seg.memsz, len(seg.data))
+            where = f"segment {n} ({seg.vaddr:#010x}-{end:#010x})"
+            if len(seg.data) > seg.memsz:
+                raise UserError(f"{self.spec.name}: exec refused: {where} has more file bytes than memory (EINVAL)")
+            if end > task_size:
+                raise UserError(f"{self.spec.name}: exec refused: {where} ends past the user address space, "
+                                f"which ends at {task_size:#010x} ({self.layout.name} layout; EINVAL)")
+            if seg.vaddr < self.layout.stack_top and end > stack_bottom:
+                raise UserError(f"{self.spec.name}: exec refused: {where} overlaps the stack at "
+                                f"{stack_bottom:#010x}-{self.layout.stack_top:#010x} (EEXIST)")
+
     def _exec(self) -> None:
         k, spec = self.kernel, self.spec
+        stack = build_initial_stack(self.layout, [a.encode() for a in self.argv], [e.encode() for e in self.envp],
+                                    self.argv[0].encode() if self.argv else spec.name.encode(),
+                                    spec.entry, spec.phdr, spec.phnum)
+        self._refuse_bad_segments(stack.base - STACK_INITIAL_EXPAND)
         pd = k.alloc_frame()
         self.set_reg(C.CR3, pd)  # type: ignore[arg-type]
         brk = 0
@@ -163,9 +187,6 @@ class Process:
             k.add_vma(Vma(start, end, perms, name))
         k.start_brk = page_align(brk)
         self.event((C.BREAK_MOVED, 0, k.start_brk, 0, 0))
-        stack = build_initial_stack(self.layout, [a.encode() for a in self.argv], [e.encode() for e in self.envp],
-                                    self.argv[0].encode() if self.argv else spec.name.encode(),
-                                    spec.entry, spec.phdr, spec.phnum)
         top = self.layout.stack_top
         sperms = C.PERM_R | C.PERM_W | (C.PERM_X if self.read_implies_exec else 0)
         k.add_vma(Vma(stack.base - STACK_INITIAL_EXPAND, top, sperms, "[stack]", growsdown=True))

@@ -1,0 +1,45 @@
+"""The process's standard input, read as the program asks for it.
+
+``vmdebug run prog < file`` and ``yes | vmdebug run prog`` hand the real
+stdin over; nothing is read before the program calls read(2), so a program
+that never reads never waits for its pipe, and an endless pipe costs only
+what the program takes.  A read returns ``count`` bytes or what is left
+before end of file, as a read from a regular file does: a pipe's chunking
+depends on timing, and the same input must give the same session.
+"""
+from __future__ import annotations
+
+from typing import BinaryIO
+
+
+class Stdin:
+    def __init__(self, source: bytes | BinaryIO | None = None) -> None:
+        self._bytes = source if isinstance(source, (bytes, bytearray)) else b""
+        self._stream = None if isinstance(source, (bytes, bytearray)) else source
+        self._pos = 0
+        self.consumed = 0
+
+    def read(self, count: int) -> bytes:
+        """Up to ``count`` bytes; fewer only at end of file (a short read blocks for the rest)."""
+        data = self._bytes[self._pos:self._pos + count]
+        self._pos += len(data)
+        if len(data) < count and self._stream is not None:
+            more = bytearray()
+            while len(data) + len(more) < count:
+                try:
+                    piece = self._stream.read(count - len(data) - len(more))
+                except (OSError, ValueError):    # a closed or unreadable stdin reads as end of file
+                    piece = b""
+                if not piece:
+                    self._stream = None
+                    break
+                more += piece
+            data = bytes(data) + bytes(more)
+        self.consumed += len(data)
+        return bytes(data)
+
+    def unread(self, data: bytes) -> None:
+        """Put bytes back, as a pipe keeps what a faulting read did not deliver."""
+        self._bytes = bytes(data) + self._bytes[self._pos:]
+        self._pos = 0
+        self.consumed -= len(data)
