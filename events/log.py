@@ -178,7 +178,34 @@ class EventLog:
         if self.sink is not None:
             self.sink(chunk)
 
+    @property
+    def extras_sealed(self) -> int:
+        """Payloads before this index belong to sealed chunks: a new chunk cannot refer to them."""
+        return self._extras_sealed
+
+    # ---- undoing the open step ----------------------------------------------
+    def mark(self) -> int:
+        """A place in the open step to come back to (see :meth:`rollback`)."""
+        return len(self._buf)
+
+    def rows_since(self, mark: int) -> list[tuple[int, tuple[int, int, int, int, int]]]:
+        """The events appended since ``mark``, each with the mark just before it."""
+        buf = self._buf
+        return [(i, tuple(buf[i:i + FIELDS])) for i in range(mark, len(buf), FIELDS)]  # type: ignore[misc]
+
+    def rollback(self, mark: int, keep: list[tuple[int, int, int, int, int]] = ()) -> None:  # type: ignore[assignment]
+        """Forget the events after ``mark``, then append ``keep`` again.  Only the open step
+        can be undone (a faulting instruction's own writes): closed steps never change."""
+        if not self._buf_step_start <= mark <= len(self._buf):
+            raise ValueError("only the open step can be rolled back")
+        del self._buf[mark:]
+        for row in keep:
+            self._buf.extend(row)
+
     def _append_chunk(self, chunk: Chunk) -> None:
+        # Sealed means sealed: the arrays refuse writes from here on.
+        for arr in (chunk.cols, chunk.busy, chunk.ends):
+            arr.setflags(write=False)
         self.chunks.append(chunk)
         self._chunk_first_events.append(chunk.first_event)
         self._chunk_first_steps.append(chunk.first_step)

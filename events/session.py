@@ -292,6 +292,15 @@ class SessionWriter:
             self._f.write(_record(b"HD", zlib.compress(_pack(hdr), ZLIB_LEVEL)))
         self._steps = 0
         self._events = 0
+        self._checkpoints: list[int] = []   # offsets of the CP records, for the footer
+
+    def write_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        """Store one state snapshot (see vmdebug.history) as its own record, as soon as it
+        is taken: recording keeps none of them in memory."""
+        offset = self._f.tell()
+        with self._writing():
+            self._f.write(_record(b"CP", zlib.compress(_pack(checkpoint), ZLIB_LEVEL)))
+        self._checkpoints.append(offset)
 
     def write_chunk(self, chunk: Chunk) -> None:
         offset = self._f.tell()
@@ -303,12 +312,13 @@ class SessionWriter:
         self._events += chunk.nevents
 
     def close(self, end: dict[str, Any] | None = None, checkpoints: list[Any] | None = None) -> int:
-        """Write the stored checkpoints (if any), the footer and the trailer; returns the file size."""
+        """Write any further checkpoints, the footer and the trailer; returns the file size."""
+        for checkpoint in checkpoints or ():
+            self.write_checkpoint(checkpoint)
         footer = {"steps": self._steps, "events": self._events, "chunks": self._index, "end": end or {"how": "unknown"}}
+        if self._checkpoints:
+            footer["checkpoints"] = self._checkpoints
         with self._writing():
-            if checkpoints:
-                footer["checkpoints"] = self._f.tell()
-                self._f.write(_record(b"CP", zlib.compress(_pack(checkpoints), ZLIB_LEVEL)))
             offset = self._f.tell()
             self._f.write(_record(b"FT", _pack(footer)))
             self._f.write(_TRAILER.pack(offset, TRAILER_MAGIC))
@@ -343,6 +353,15 @@ def save_session(path: str | os.PathLike[str], header: dict[str, Any], log: Even
 
 
 # ---- reading -------------------------------------------------------------------
+def _skip_record(data: bytes, pos: int) -> int | None:
+    """Where the record at ``pos`` ends, if its length is plausible and inside the file."""
+    if pos + _REC.size > len(data):
+        return None
+    _tag, length, _crc = _REC.unpack_from(data, pos)
+    end = pos + _REC.size + length
+    return end if length <= MAX_RECORD and end <= len(data) else None
+
+
 def _read_record(data: bytes, pos: int, tag: bytes) -> tuple[bytes | None, int, str | None]:
     """``(payload, next_pos, problem)``; problem is None, "truncated" or a description."""
     if pos + _REC.size > len(data):
@@ -436,8 +455,15 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
     index: list[list[int]] = []         # what the chunks say of themselves, to check the footer's copy
     ended = False                       # a chunk held the run's end: nothing may follow it
     while pos < len(data):
-        if data[pos:pos + 2] in (b"FT", b"CP"):
+        if data[pos:pos + 2] == b"FT":
             break
+        if data[pos:pos + 2] == b"CP":
+            # A checkpoint between chunks (its CRC is checked when the footer's list is read).
+            nxt = _skip_record(data, pos)
+            if nxt is None:
+                break
+            pos = nxt
+            continue
         payload, nxt, problem = _read_record(data, pos, b"CK")
         if payload is None:
             if problem == "truncated":
@@ -480,7 +506,7 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
         if problem:
             session.warnings.append(f"{problem}; believing the recorded events")
             session.footer = dict(footer, end=end_from_log(session.log))
-        if isinstance(footer.get("checkpoints"), int):
+        if footer.get("checkpoints") is not None:
             session.checkpoints = _read_checkpoints(data, footer["checkpoints"], session.warnings)
     return session
 
@@ -530,6 +556,10 @@ def _footer_holds(data: bytes, footer: dict[str, Any], header: dict[str, Any]) -
     try:
         for entry in footer["chunks"]:
             offset, first_step, nsteps, first_event, nevents = (int(v) for v in entry)
+            while pos_expected is not None and pos_expected < offset and data[pos_expected:pos_expected + 2] == b"CP":
+                pos_expected = _skip_record(data, pos_expected)      # checkpoints between chunks
+                if pos_expected is None:
+                    return False
             if first_step != steps or first_event != events or (pos_expected is not None and
                                                                    offset != pos_expected):
                 return False
@@ -555,15 +585,25 @@ def _footer_holds(data: bytes, footer: dict[str, Any], header: dict[str, Any]) -
         return False
 
 
-def _read_checkpoints(data: bytes, pos: int, warnings: list[str]) -> list[Any] | None:
-    payload, _, problem = _read_record(data, pos, b"CP") if 0 <= pos < len(data) else (None, 0, "bad offset")
-    try:
-        if payload is None:
-            raise ValueError(problem)
-        cps = _unpack(_inflate(payload, MAX_RECORD))
-        if not isinstance(cps, list):
-            raise ValueError("not a list")
-        return cps
-    except Exception as exc:
-        warnings.append(f"stored checkpoints at byte offset {pos} are unreadable ({exc}); they will be rebuilt")
-        return None
+def _read_checkpoints(data: bytes, where: Any, warnings: list[str]) -> list[Any] | None:
+    """The stored checkpoints: one CP record each (``where`` lists their offsets), or in
+    files of an earlier layout one record holding them all (``where`` is its offset)."""
+    offsets = where if isinstance(where, list) else [where]
+    out: list[Any] = []
+    for pos in offsets:
+        try:
+            if not isinstance(pos, int) or not 0 <= pos < len(data):
+                raise ValueError("bad offset")
+            payload, _, problem = _read_record(data, pos, b"CP")
+            if payload is None:
+                raise ValueError(problem)
+            cps = _unpack(_inflate(payload, MAX_RECORD))
+            if isinstance(where, list) and isinstance(cps, dict):
+                cps = [cps]
+            if not isinstance(cps, list):
+                raise ValueError("not a list")
+            out.extend(cps)
+        except Exception as exc:
+            warnings.append(f"stored checkpoints at byte offset {pos} are unreadable ({exc}); they will be rebuilt")
+            return None
+    return out

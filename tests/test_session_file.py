@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -106,7 +107,7 @@ def test_stored_checkpoints_round_trip_and_agree_with_refolding(tmp_path: Path) 
     session = open_session(path)
     assert session.warnings == [] and session.checkpoints
     stored = History(session.log, 64, interval=64)
-    assert stored.import_checkpoints(session.checkpoints)
+    assert stored.import_checkpoints(session.checkpoints) == ""
     fresh = History(log, 64, interval=64)
     for step in (0, 511, 512, 1024, 1500, 2999):
         a, b = stored.state_at(step), fresh.state_at(step)
@@ -120,7 +121,7 @@ def test_damaged_stored_checkpoints_are_ignored_with_a_warning(tmp_path: Path) -
     save_session(path, HEADER, log, checkpoints=History(log, 64, interval=64).export_checkpoints(256))
     data = bytearray(path.read_bytes())
     from events.session import read_footer
-    at = read_footer(bytes(data))["checkpoints"]
+    at = read_footer(bytes(data))["checkpoints"][0]
     assert data[at:at + 2] == b"CP"
     data[at + 20] ^= 0xFF
     path.write_bytes(bytes(data))
@@ -128,7 +129,32 @@ def test_damaged_stored_checkpoints_are_ignored_with_a_warning(tmp_path: Path) -
     assert session.checkpoints is None
     assert any("stored checkpoints" in w for w in session.warnings)
     assert session.log.nsteps == log.nsteps
-    assert History(log, 64, interval=64).import_checkpoints([{"step": "x"}]) is False
+    assert "malformed" in History(log, 64, interval=64).import_checkpoints([{"step": "x"}])
+
+
+@pytest.mark.parametrize("field, change", [("regs", lambda cp: cp["regs"].__setitem__(0, cp["regs"][0] ^ 1)),
+                                           ("brk", lambda cp: cp.__setitem__("brk", cp["brk"] + 4096)),
+                                           ("outputs", lambda cp: cp.__setitem__("outputs", cp["outputs"] + 1)),
+                                           ("pagemap", lambda cp: cp["pagemap"].pop())])
+def test_a_checkpoint_that_disagrees_with_the_events_is_not_trusted(tmp_path: Path, field: str, change) -> None:
+    """A stranger's file with an edited checkpoint (and a CRC to match): the debugger warns,
+    rebuilds it from the events, and every route to a step gives the same state."""
+    from vmdebug.history import History
+    log = random_log(21, 2000, chunk_events=256)
+    cps = History(log, 64, interval=64).export_checkpoints(256)
+    change(cps[2])
+    path = tmp_path / "lie.vmlog"
+    save_session(path, HEADER, log, checkpoints=cps)
+    session = open_session(path)
+    assert session.warnings == []              # the file itself is sound: the lie is in what it claims
+    stored = History(session.log, 64, interval=64)
+    problem = stored.import_checkpoints(session.checkpoints)
+    assert problem == (f"the stored checkpoint at step {cps[2]['step']} disagrees with the recorded events; "
+                       "it will be rebuilt from the events")
+    fresh = History(log, 64, interval=64)
+    for step in (cps[1]["step"], cps[2]["step"], cps[2]["step"] + 3, 1999):
+        a, b = stored.state_at(step), fresh.state_at(step)
+        assert a.regs == b.regs and a.brk == b.brk and a.outputs == b.outputs and a.pagemap == b.pagemap
 
 
 @settings(max_examples=20, deadline=None)
@@ -178,3 +204,49 @@ def test_a_million_empty_steps_cost_almost_nothing() -> None:
     log.seal()
     assert log.nsteps == 1 << 20 and log.offset(1 << 20) == 1 and log.offset(5) == 1
     assert sum(ch.busy.nbytes + ch.ends.nbytes for ch in log.chunks) < 64
+
+
+def test_recording_takes_its_checkpoints_from_the_running_process(tmp_path: Path) -> None:
+    """record stores checkpoints taken from the live state as it runs (it keeps no past to
+    refold): each is adopted when the session opens and equals the fold of the log."""
+    from benchmarks.bench_record import SOURCE
+    from vmdebug.checkpoints import STORED_CHECKPOINT_EVERY
+    from vmdebug.history import History
+    (tmp_path / "loop.s").write_text(SOURCE.format(n=20_000))
+    res = run_cli("record", "-o", str(tmp_path / "loop.vmlog"), str(tmp_path / "loop.s"))
+    assert res.returncode == 0, res.stderr
+    session = open_session(tmp_path / "loop.vmlog")
+    assert session.warnings == []
+    assert [cp["step"] for cp in session.checkpoints] == \
+        list(range(STORED_CHECKPOINT_EVERY, session.log.last_step + 1, STORED_CHECKPOINT_EVERY))
+    nframes = session.header["machine"]["nframes"]
+    stored, fresh = History(session.log, nframes, 4096), History(session.log, nframes, 4096)
+    assert stored.import_checkpoints(session.checkpoints) == ""
+    for cp in session.checkpoints:
+        for step in (cp["step"], cp["step"] + 1):
+            a, b = stored.state_at(step), fresh.state_at(step)
+            assert a.regs == b.regs and np.array_equal(a.phys, b.phys) and a.pagemap == b.pagemap
+            assert (a.vmas, a.stack, a.brk, a.outputs) == (b.vmas, b.stack, b.brk, b.outputs)
+
+
+def test_sealed_steps_cannot_be_edited() -> None:
+    """Append-only by construction: sealed arrays refuse writes, and only the open step
+    (a faulting instruction's own writes) can be rolled back."""
+    log = EventLog(chunk_events=2)
+    log.add(C.REG, C.EAX, 0, 1)
+    log.end_step()
+    log.add(C.REG, C.EAX, 1, 2)
+    log.add(C.REG, C.EBX, 0, 3)
+    log.end_step()
+    log.seal()
+    with pytest.raises(ValueError):
+        log.chunks[0].cols[0, 3] = 99
+    mark = log.mark()
+    log.add(C.REG, C.ECX, 0, 5)
+    log.add(C.MEM4, 0x1000, 0, 7)
+    assert [row for _, row in log.rows_since(mark)] == [(C.REG, C.ECX, 0, 5, 0), (C.MEM4, 0x1000, 0, 7, 0)]
+    log.rollback(mark, [(C.REG, C.ECX, 0, 5, 0)])
+    log.end_step()
+    assert log.step(2).cols.tolist() == [[C.REG, C.ECX, 0, 5, 0]]
+    with pytest.raises(ValueError):
+        log.rollback(0)

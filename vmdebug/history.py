@@ -22,6 +22,8 @@ import numpy as np
 
 from events import codes as C
 from events.log import EventLog
+from vmdebug import checkpoints as stored
+from vmdebug.checkpoints import STORED_CHECKPOINT_EVERY  # noqa: F401  (re-exported: save uses it)
 from vmdebug.fold import PAGE, PAGE_SHIFT, FoldError, ProcessState, apply, revert
 
 _SIMPLE = np.array([C.REG, C.MEM1, C.MEM2, C.MEM4], dtype=np.uint32)
@@ -130,9 +132,6 @@ class Checkpoint:
     outputs: int
 
 
-#: How often a saved session stores a checkpoint (a snapshot lets a long session open
-#: and seek without refolding it).
-STORED_CHECKPOINT_EVERY = 1 << 17
 
 
 class History:
@@ -232,30 +231,42 @@ class History:
             cp = self._ensure_checkpoints(step)
             frames = {f: data for f, data in cp.frames.items() if prev.get(f) is not data}
             prev = cp.frames
-            out.append({"step": cp.step, "regs": list(cp.regs), "frames": frames, "brk": cp.brk,
-                        "vmas": [[k, *v] for k, v in cp.vmas.items()], "stack": [list(f) for f in cp.stack],
-                        "pagemap": [[k, v] for k, v in cp.pagemap.items()],
-                        "exited": list(cp.exited) if cp.exited else None,
-                        "fault": list(cp.fault) if cp.fault else None, "outputs": cp.outputs})
+            out.append(stored.record(cp.step, cp.regs, frames, cp.brk, cp.vmas, cp.stack, cp.pagemap,
+                                     cp.exited, cp.fault, cp.outputs))
         return out
 
-    def import_checkpoints(self, data: list[Any]) -> bool:
-        """Adopt stored checkpoints (from :meth:`export_checkpoints`); False if they are malformed."""
+    def import_checkpoints(self, data: list[Any]) -> str:
+        """Adopt the stored checkpoints (from a session file) that agree with the events
+        (:func:`vmdebug.checkpoints.verify`); "" or one line saying which were not."""
+        loaded = self._parse_checkpoints(data)
+        if loaded is None:
+            return "stored checkpoints are malformed; they will be rebuilt from the events"
+        good = stored.verify(self.log, [cp.step for cp in loaded], [cp.regs for cp in loaded],
+                             [cp.brk for cp in loaded], [cp.pagemap for cp in loaded],
+                             [cp.exited for cp in loaded], [cp.outputs for cp in loaded])
+        for cp in loaded[:good]:
+            self._add(cp)
+        if good < len(loaded):
+            return (f"the stored checkpoint at step {loaded[good].step} disagrees with the recorded events; "
+                    "it will be rebuilt from the events")
+        return ""
+
+    def _parse_checkpoints(self, data: list[Any]) -> list[Checkpoint] | None:
         try:
             frames: dict[int, bytes] = {}
             loaded = []
             for d in data:
                 step = int(d["step"])
                 if not 0 < step <= self.log.last_step or step % self.interval:
-                    return False
+                    return None
                 frames = dict(frames)
                 for f, blob in d["frames"].items():
                     if not 0 <= int(f) < self.nframes or not isinstance(blob, bytes) or len(blob) != PAGE:
-                        return False
+                        return None
                     frames[int(f)] = blob
                 regs = tuple(int(r) for r in d["regs"])
                 if len(regs) != C.NREGS:
-                    return False
+                    return None
                 loaded.append(Checkpoint(
                     step, regs, frames, int(d["brk"]),
                     {int(v[0]): (int(v[1]), str(v[2]), str(v[3])) for v in d["vmas"]},
@@ -264,7 +275,5 @@ class History:
                     tuple(d["exited"]) if d["exited"] else None,
                     tuple(d["fault"]) if d["fault"] else None, int(d["outputs"])))
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-            return False
-        for cp in loaded:
-            self._add(cp)
-        return True
+            return None
+        return loaded

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from events.log import EventLog
 from events.session import SessionWriter
-from vmdebug.history import STORED_CHECKPOINT_EVERY, History
+from vmdebug.checkpoints import LiveCheckpoints
 from vmdebug.commands.options import add_program_options, check_program_options
 from vmdebug.machine.process import Process
 from vmdebug.program import load_program, session_header
@@ -35,6 +38,40 @@ def _write_out(fd: int, data: bytes) -> None:
         pass
 
 
+class _CtrlC:
+    """Ctrl-C stops the run at once, except in the middle of writing a record to the
+    session: there it waits for the record to be whole (a half record would end the file)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.pending = False
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.depth:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        previous = signal.signal(signal.SIGINT, self._handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+        if not self.depth and self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
 def execute(args: argparse.Namespace) -> tuple[Process, str]:
     """Run (and with ``-o``, record) the program; returns the process and how the run ended."""
     check_program_options(args)
@@ -46,7 +83,15 @@ def execute(args: argparse.Namespace) -> tuple[Process, str]:
     if getattr(args, "output", None):
         writer = SessionWriter(args.output, session_header(args.program, args.args, program, nframes,
                                                            args.layout, args.opt))
-    log = EventLog(sink=writer.write_chunk if writer else None, retain=writer is not None)
+    # Neither run nor record reads its past: sealed chunks go to the file (or nowhere) and
+    # are let go, and record takes its checkpoints from the live state, so memory stays flat.
+    ctrl_c = _CtrlC()
+    sink = None
+    if writer is not None:
+        def sink(chunk: Any) -> None:
+            with ctrl_c.deferred():
+                writer.write_chunk(chunk)
+    log = EventLog(sink=sink, retain=False)
     # The status line is erased before any of the program's output, so the two never mix.
     status = Progress("recording" if writer else "running")
     try:
@@ -56,8 +101,17 @@ def execute(args: argparse.Namespace) -> tuple[Process, str]:
         if writer is not None:
             writer.abort()
         raise
+    on_block = status.update
+    if writer is not None:
+        live = LiveCheckpoints(proc.state, lambda: proc.kernel.next_frame, writer.write_checkpoint)
+
+        def on_block(steps: int) -> None:
+            status.update(steps)
+            with ctrl_c.deferred():
+                live.at(steps)
     try:
-        how = proc.run(args.max_steps, progress=status.update)
+        with ctrl_c.installed():
+            how = proc.run(args.max_steps, progress=on_block)
     except KeyboardInterrupt:
         how = "interrupted"
     except BaseException:
@@ -70,11 +124,7 @@ def execute(args: argparse.Namespace) -> tuple[Process, str]:
         print(f"vmdebug: warning: {warning}", file=sys.stderr)
     if writer is not None:
         log.seal()
-        checkpoints = None
-        if proc.steps > STORED_CHECKPOINT_EVERY:
-            # Snapshots every 128k steps let a long session open and seek without refolding it.
-            checkpoints = History(log, nframes).export_checkpoints(STORED_CHECKPOINT_EVERY)
-        writer.close(end_of_run(proc, how, args.max_steps), checkpoints)
+        writer.close(end_of_run(proc, how, args.max_steps))
     return proc, how
 
 

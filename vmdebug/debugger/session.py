@@ -453,7 +453,7 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
         # Replayed output was written by a program nobody ran here: escaped for the terminal.
         shown = program_output or _default_output
         dbg = Debugger(tl, info, header, write, error, lambda fd, data: shown(fd, safe_bytes(data)))
-        for w in sess.warnings + info.warnings:
+        for w in sess.warnings + tl.warnings + info.warnings:
             dbg.error(f"warning: {w}")
         return dbg
     from events.log import EventLog

@@ -41,8 +41,12 @@ class Timeline:
         self._end = end
         self.max_steps = max_steps
         self.cursor = 0
-        stored = bool(checkpoints) and self.history.import_checkpoints(checkpoints or [])
-        if process is None and log.last_step > 0 and not stored:
+        #: One-line warnings for whoever opened this (stored checkpoints that were refused).
+        self.warnings: list[str] = []
+        problem = self.history.import_checkpoints(checkpoints) if checkpoints else ""
+        if problem:
+            self.warnings.append(problem)
+        if process is None and log.last_step > 0 and not self.history.checkpoints:
             # A replayed session without stored checkpoints: build every checkpoint now
             # (about 0.15 s per million steps) so that any later jump costs one restore.
             self.history.state_at(log.last_step)

@@ -90,7 +90,7 @@ class Process:
         """Append a (rare) event and apply it with the fold."""
         if extra is not None:
             row = (row[0], row[1], row[2], row[3], self.log.add_extra(extra))
-        self._step_kernel_rows.append(len(self.log._buf))
+        self._step_kernel_rows.append(self.log.mark())
         self.log.add(*row)
         apply(self.state, row, self.log.extras)
 
@@ -128,7 +128,7 @@ class Process:
         (a chunk must carry its own payloads, so the cache starts over at each seal)."""
         log = self.log
         idx = self._names.get(name)
-        if idx is None or idx < log._extras_sealed:
+        if idx is None or idx < log.extras_sealed:
             idx = self._names[name] = log.add_extra(name)
         return idx
 
@@ -242,7 +242,7 @@ class Process:
             return False
         regs = state.regs
         eip = regs[C.EIP]
-        start = len(self.log._buf)
+        start = self.log.mark()
         self._step_kernel_rows = []
         try:
             fn = self.code.get(eip)
@@ -280,24 +280,14 @@ class Process:
 
     def _rollback(self, start: int) -> None:
         """Undo the CPU's own writes in a faulting step; the kernel's work (pages it mapped) stays."""
-        buf = self.log._buf
         kernel = {i for i in self._step_kernel_rows if i >= start}
-        rows = [tuple(buf[i:i + 5]) for i in range(start, len(buf), 5)]
-        keep = []
-        undo = False
-        for idx, row in zip(range(start, len(buf), 5), rows):
-            if idx in kernel:
-                keep.append(row)
-            else:
-                undo = True
-        if not undo:
+        rows = self.log.rows_since(start)
+        if all(at in kernel for at, _ in rows):
             return
-        for idx, row in reversed(list(zip(range(start, len(buf), 5), rows))):
-            if idx not in kernel:
+        for at, row in reversed(rows):
+            if at not in kernel:
                 revert(self.state, row, self.log.extras)
-        del buf[start:]
-        for row in keep:
-            buf.extend(row)
+        self.log.rollback(start, [row for at, row in rows if at in kernel])
         self.memory.flush()
 
     def _die(self, fault: CpuFault, eip: int) -> None:
