@@ -250,3 +250,27 @@ def test_sealed_steps_cannot_be_edited() -> None:
     assert log.step(2).cols.tolist() == [[C.REG, C.ECX, 0, 5, 0]]
     with pytest.raises(ValueError):
         log.rollback(0)
+
+
+def test_files_with_all_checkpoints_in_one_record_still_open(tmp_path: Path) -> None:
+    """The layout before checkpoints were streamed: one CP record after the last chunk,
+    its offset in the footer."""
+    import zlib
+    from events import session as S
+    from vmdebug.history import History
+    log = random_log(5, 1500, chunk_events=256)
+    cps = History(log, 64, interval=64).export_checkpoints(256)
+    path = tmp_path / "new.vmlog"
+    save_session(path, HEADER, log)
+    data = path.read_bytes()
+    footer_at = S._TRAILER.unpack_from(data, len(data) - S._TRAILER.size)[0]
+    footer = S.read_footer(data)
+    footer["checkpoints"] = footer_at
+    old = (data[:footer_at] + S._record(b"CP", zlib.compress(S._pack(cps)))
+           + S._record(b"FT", S._pack(footer)))
+    old += S._TRAILER.pack(len(old) - S._REC.size - len(S._pack(footer)), S.TRAILER_MAGIC)
+    (tmp_path / "old.vmlog").write_bytes(old)
+    session = open_session(tmp_path / "old.vmlog")
+    assert session.warnings == [] and len(session.checkpoints) == len(cps)
+    assert History(session.log, 64, interval=64).import_checkpoints(session.checkpoints) == ""
+    logs_equal(log, session.log)
