@@ -3,15 +3,12 @@
 An event is five unsigned 32-bit integers ``(code, a, b, c, d)``.  Rare events
 with variable-size payloads (names, byte strings, syscall arguments) keep that
 payload in the log's *extras* list and put its index in ``d``.  This table is
-the single source of truth for how each kind maps to the compact form:
-:func:`to_model` (export, the public API) and :func:`from_model` (appending a
-model with :meth:`events.log.EventLog.add_model`) are its two directions.
+the numbering; everything else about each kind (its model, its payload, how
+it packs and how the fold applies it) is its descriptor in :mod:`events.kinds`.
 """
 from __future__ import annotations
 
 from typing import Any
-
-from events import schema as S
 
 # ---- codes ---------------------------------------------------------------
 REG = 0          # a=reg id, b=old, c=new
@@ -34,18 +31,8 @@ EXITED = 16      # a=status (u32), b=signal
 VMA_MAPPED = 17  # a=start, b=end-1, c=perms, d=extra -> name
 VMA_UNMAPPED = 18
 
-KIND_NAMES = (
-    "register_written", "memory_written", "memory_written", "memory_written", "memory_written",
-    "page_mapped", "page_unmapped", "page_protected", "page_dirtied", "frame_pushed",
-    "frame_popped", "break_moved", "syscall", "output_written", "segfault", "fault",
-    "process_exited", "vma_mapped", "vma_unmapped",
-)
-NCODES = len(KIND_NAMES)
 MEM_CODE_BY_SIZE = {1: MEM1, 2: MEM2, 4: MEM4}
 MEM_SIZE_BY_CODE = {MEM1: 1, MEM2: 2, MEM4: 4}
-#: Codes whose ``d`` column indexes the extras list.
-EXTRA_CODES = frozenset({MEMN, PAGE_UNMAPPED, FRAME_PUSHED, FRAME_POPPED, SYSCALL, OUTPUT,
-                         SEGFAULT, FAULT, VMA_MAPPED, VMA_UNMAPPED})
 
 # ---- registers -------------------------------------------------------------
 REG_NAMES = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags", "cr3")
@@ -83,96 +70,6 @@ def perms_bits(text: str) -> int:
 
 def signed32(value: int) -> int:
     return value - (1 << 32) if value & 0x80000000 else value
-
-
-def to_model(code: int, a: int, b: int, c: int, d: int, extras: list[Any]) -> S.Event:
-    """Build the public pydantic model of one compact event."""
-    if code == REG:
-        return S.RegisterWritten(reg=REG_NAMES[a], old=b, new=c)
-    if code in MEM_SIZE_BY_CODE:
-        n = MEM_SIZE_BY_CODE[code]
-        return S.MemoryWritten(address=a, old=b.to_bytes(n, "little"), new=c.to_bytes(n, "little"))
-    if code == MEMN:
-        old, new = extras[d]
-        return S.MemoryWritten(address=a, old=old, new=new)
-    if code == PAGE_MAPPED:
-        return S.PageMapped(page=a, frame=b, perms=perms_str(c), dirty=bool(c & PAGE_DIRTY), table_frame=d)
-    if code == PAGE_UNMAPPED:
-        return S.PageUnmapped(page=a, frame=b, perms=perms_str(c), dirty=bool(c & PAGE_DIRTY), contents=extras[d])
-    if code == PAGE_PROTECTED:
-        return S.PageProtected(page=a, frame=b, perms=perms_str(c), old_perms=perms_str(d))
-    if code == PAGE_DIRTIED:
-        return S.PageDirtied(page=a, frame=b)
-    if code in (FRAME_PUSHED, FRAME_POPPED):
-        cls = S.FramePushed if code == FRAME_PUSHED else S.FramePopped
-        return cls(function=extras[d], call_site=c, return_address=b, frame_base=a)
-    if code == BREAK_MOVED:
-        return S.BreakMoved(old=a, new=b)
-    if code == SYSCALL:
-        name, args = extras[d]
-        return S.Syscall(number=a, name=name, args=tuple(args), result=signed32(b))
-    if code == OUTPUT:
-        return S.OutputWritten(fd=a, data=extras[d])
-    if code == SEGFAULT:
-        return S.Segfault(eip=a, address=b, access=ACCESS_NAMES[c & 15], code=SEGV_CODES[c >> 4], reason=extras[d])
-    if code == FAULT:
-        sicode, reason = extras[d]
-        return S.Fault(signal=c >> 4, eip=a, address=b, access=ACCESS_NAMES[c & 15], code=sicode, reason=reason)
-    if code == EXITED:
-        return S.ProcessExited(status=signed32(a), signal=b)
-    if code in (VMA_MAPPED, VMA_UNMAPPED):
-        cls = S.VmaMapped if code == VMA_MAPPED else S.VmaUnmapped
-        return cls(start=a, end=b + 1, perms=perms_str(c, True), name=extras[d])
-    raise ValueError(f"unknown event code {code}")
-
-
-def from_model(event: S.Event) -> tuple[tuple[int, int, int, int, int], Any]:
-    """The compact form of a model: ``((code, a, b, c, d), extra or None)``.
-
-    When ``extra`` is not None the caller stores it and puts its index in ``d``.
-    """
-    k = event.kind
-    if isinstance(event, S.RegisterWritten):
-        return (REG, REG_IDS[event.reg], event.old, event.new, 0), None
-    if isinstance(event, S.MemoryWritten):
-        n = len(event.new)
-        if len(event.old) != n:
-            raise ValueError("memory_written old and new differ in length")
-        if n in MEM_CODE_BY_SIZE:
-            return (MEM_CODE_BY_SIZE[n], event.address, int.from_bytes(event.old, "little"),
-                    int.from_bytes(event.new, "little"), 0), None
-        return (MEMN, event.address, 0, 0, 0), (bytes(event.old), bytes(event.new))
-    if isinstance(event, S.PageMapped):
-        return (PAGE_MAPPED, event.page, event.frame, perms_bits(event.perms) | (PAGE_DIRTY if event.dirty else 0),
-                event.table_frame), None
-    if isinstance(event, S.PageUnmapped):
-        return (PAGE_UNMAPPED, event.page, event.frame,
-                perms_bits(event.perms) | (PAGE_DIRTY if event.dirty else 0), 0), bytes(event.contents)
-    if isinstance(event, S.PageProtected):
-        return (PAGE_PROTECTED, event.page, event.frame, perms_bits(event.perms), perms_bits(event.old_perms)), None
-    if isinstance(event, S.PageDirtied):
-        return (PAGE_DIRTIED, event.page, event.frame, 0, 0), None
-    if isinstance(event, (S.FramePushed, S.FramePopped)):
-        code = FRAME_PUSHED if k == "frame_pushed" else FRAME_POPPED
-        return (code, event.frame_base, event.return_address, event.call_site, 0), event.function
-    if isinstance(event, S.BreakMoved):
-        return (BREAK_MOVED, event.old, event.new, 0, 0), None
-    if isinstance(event, S.Syscall):
-        return (SYSCALL, event.number, event.result & 0xFFFFFFFF, 0, 0), (event.name, list(event.args))
-    if isinstance(event, S.OutputWritten):
-        return (OUTPUT, event.fd, 0, 0, 0), bytes(event.data)
-    if isinstance(event, S.Segfault):
-        c = ACCESS_NAMES.index(event.access) | (SEGV_CODES.index(event.code) << 4)
-        return (SEGFAULT, event.eip, event.address, c, 0), event.reason
-    if isinstance(event, S.Fault):
-        c = ACCESS_NAMES.index(event.access) | (event.signal << 4)
-        return (FAULT, event.eip, event.address, c, 0), (event.code, event.reason)
-    if isinstance(event, S.ProcessExited):
-        return (EXITED, event.status & 0xFFFFFFFF, event.signal, 0, 0), None
-    if isinstance(event, (S.VmaMapped, S.VmaUnmapped)):
-        code = VMA_MAPPED if k == "vma_mapped" else VMA_UNMAPPED
-        return (code, event.start, event.end - 1, perms_bits(event.perms), 0), event.name
-    raise ValueError(f"unknown event kind {k}")
 
 
 #: version -> function upgrading one chunk's ``(cols, extras)`` from that event schema

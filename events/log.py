@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from events import codes as C
+from events import kinds as K
 from events.schema import Event
 
 FIELDS = 5
@@ -95,7 +95,7 @@ class EventSlice:
 
     def models(self) -> Iterator[Event]:
         for code, a, b, c, d in self.cols.tolist():
-            yield C.to_model(code, a, b, c, d, self.extras)
+            yield K.to_model(code, a, b, c, d, self.extras)
 
 
 class EventLog:
@@ -131,7 +131,7 @@ class EventLog:
         return len(self.extras) - 1
 
     def add_model(self, event: Event) -> None:
-        row, extra = C.from_model(event)
+        row, extra = K.from_model(event)
         if extra is not None:
             row = row[:4] + (self.add_extra(extra),)
         self.add(*row)
@@ -161,7 +161,7 @@ class EventLog:
         extras_hi = len(self.extras)
         if self._buf:  # events of the open step may already reference extras
             pending = np.array(self._buf, dtype=np.int64).reshape(-1, FIELDS)
-            refs = pending[np.isin(pending[:, 0], list(C.EXTRA_CODES)), 4]
+            refs = pending[np.isin(pending[:, 0], list(K.EXTRA_CODES)), 4]
             if len(refs):
                 extras_hi = int(refs.min())
         counts = np.diff(np.frombuffer(self._buf_ends, dtype=np.uint32), prepend=np.uint32(0))

@@ -31,6 +31,7 @@ import msgpack
 import numpy as np
 
 from events import codes as C
+from events import kinds as K
 from events.files import AtomicFile
 from events.header import header_problem
 from events.log import FIELDS, Chunk, EventLog
@@ -186,7 +187,7 @@ def _decode_cols(data: bytes, n: int) -> np.ndarray:
     cols[:, 0] = buf[:n]
     planes = buf[n:].reshape(16, n).T
     cols[:, 1:] = np.ascontiguousarray(planes).view(np.uint32).reshape(n, 4)
-    if n and int(cols[:, 0].max()) >= C.NCODES:
+    if n and int(cols[:, 0].max()) >= K.NCODES:
         raise ValueError("unknown event code")
     return cols
 
@@ -225,7 +226,7 @@ def decode_chunk(payload: bytes, tracker: _RegTracker) -> Chunk:
         raise ValueError("chunk fields have the wrong types")
     cols = _decode_cols(cols_data, n)
     busy, ends = _decode_counts(counts_data, k, n)
-    extra_refs = cols[np.isin(cols[:, 0], list(C.EXTRA_CODES)), 4].astype(np.int64)
+    extra_refs = cols[np.isin(cols[:, 0], list(K.EXTRA_CODES)), 4].astype(np.int64)
     base = _int(obj, "x", 1 << 40)
     if len(extra_refs) and (extra_refs.min() < base or extra_refs.max() >= base + len(extras)):
         raise ValueError("event refers to a missing payload")

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventgen import random_log
-from vmdebug.fold import ProcessState, apply, revert
+from events.kinds import apply, revert
+from events.state import ProcessState
 from vmdebug.history import History, apply_range
 
 NFRAMES = 64

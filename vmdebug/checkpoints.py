@@ -24,8 +24,9 @@ from typing import Any, Callable
 import numpy as np
 
 from events import codes as C
+from events import kinds as K
 from events.log import EventLog
-from vmdebug.fold import PAGE, ProcessState
+from events.state import PAGE, ProcessState
 
 #: How often a session stores a checkpoint.  Recording checks at block boundaries of
 #: 65536 steps (vmdebug.machine.process.Process.run), so this is a multiple of it.
@@ -76,7 +77,7 @@ class LiveCheckpoints:
         self.write(record(step, s.regs, frames, s.brk, s.vmas, s.stack, s.pagemap, s.exited, s.fault, s.outputs))
 
 
-_RARE = np.zeros(C.NCODES, dtype=bool)
+_RARE = np.zeros(K.NCODES, dtype=bool)
 _RARE[[C.BREAK_MOVED, C.OUTPUT, C.EXITED, C.PAGE_MAPPED, C.PAGE_UNMAPPED]] = True
 
 

@@ -4,7 +4,7 @@
 ``step`` (one every ``interval`` steps) and folds the events in between.  Runs
 of plain register and memory writes - nearly all events - are folded with
 numpy in one go (last write per register / per byte wins); the rarer events
-(page table changes, syscalls, frames...) go through :func:`vmdebug.fold.apply`
+(page table changes, syscalls, frames...) go through :func:`events.kinds.apply`
 one by one, in order.  Going backwards is the mirror image: the *first* write
 in the run supplies each location's old value.
 
@@ -24,7 +24,8 @@ from events import codes as C
 from events.log import EventLog
 from vmdebug import checkpoints as stored
 from vmdebug.checkpoints import STORED_CHECKPOINT_EVERY  # noqa: F401  (re-exported: save uses it)
-from vmdebug.fold import PAGE, PAGE_SHIFT, FoldError, ProcessState, apply, revert
+from events.kinds import apply, revert
+from events.state import PAGE, PAGE_SHIFT, FoldError, ProcessState
 
 _SIMPLE = np.array([C.REG, C.MEM1, C.MEM2, C.MEM4], dtype=np.uint32)
 _VECTOR_MIN = 32  # shorter runs are cheaper one by one

@@ -7,7 +7,7 @@ import pytest
 
 from events import codes as C
 from native import build, run_native, run_sim
-from vmdebug.fold import PDE_TABLE, PTE_A, PTE_D, PTE_P, PTE_RW, PTE_US
+from events.state import PDE_TABLE, PTE_A, PTE_D, PTE_P, PTE_RW, PTE_US
 
 HEAD = ".intel_syntax noprefix\n.globl _start\n.text\n_start:\n"
 EXIT = "  mov eax, 1\n  xor ebx, ebx\n  int 0x80\n.section .note.GNU-stack,\"\",@progbits\n"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from vmdebug.debugger.values import DebugError
-from vmdebug.fold import PAGE, ProcessState
+from events.state import PAGE, ProcessState
 
 
 class MemoryReader:

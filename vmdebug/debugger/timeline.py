@@ -20,7 +20,7 @@ import numpy as np
 
 from events import codes as C
 from events.log import EventLog
-from vmdebug.fold import ProcessState
+from events.state import ProcessState
 from vmdebug.history import History, apply_range
 from vmdebug.machine.process import DEFAULT_MAX_STEPS
 

@@ -1,6 +1,6 @@
 """A simulated process: exec, then one retired instruction per step, every effect an event.
 
-The process owns the live :class:`~vmdebug.fold.ProcessState` and the event
+The process owns the live :class:`~events.state.ProcessState` and the event
 log.  Rare events (page tables, VMAs, frames, syscalls) go through
 :meth:`Process.event`, which appends *and* applies them with the fold, so the
 state can only change the way replaying the log changes it.  The hot paths
@@ -15,7 +15,8 @@ from typing import Any, BinaryIO, Callable
 
 from events import codes as C
 from events.log import EventLog
-from vmdebug.fold import ProcessState, apply, revert
+from events.kinds import apply, revert
+from events.state import ProcessState
 from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
 from vmdebug.machine import alu, control  # noqa: F401  (register their semantics)
 from vmdebug.machine.cpu import SEMANTICS

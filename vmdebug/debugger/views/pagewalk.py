@@ -9,7 +9,7 @@ A (bit 5) and D (bit 6) are shown too (Table 4-5, 4-6).
 """
 from __future__ import annotations
 
-from vmdebug.fold import ProcessState
+from events.state import ProcessState
 
 BITS = ((0, "P"), (1, "RW"), (2, "US"), (5, "A"), (6, "D"))
 

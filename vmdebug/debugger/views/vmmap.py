@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from events import codes as C
-from vmdebug.fold import ProcessState
+from events.state import ProcessState
 
 WIDTH = 34
 

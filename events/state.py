@@ -1,17 +1,13 @@
-"""The fold: process state as a pure function of the event log.
+"""What folding the event log produces: the state of the process at a step.
 
-``apply`` and ``revert`` mutate a :class:`ProcessState` by one compact event
-(``code, a, b, c, d`` from :mod:`events.codes`).  ``revert`` is the exact
-inverse of ``apply``, which is possible because every event carries the value
-it replaces.  The state holds what a debugger shows at a step: registers,
-physical memory (page directory and page tables included, in their frames as
-the MMU reads them), the program break, the VMAs, the shadow call stack and
-how the process ended.
+The state holds what a debugger shows at a step: registers, physical memory
+(page directory and page tables included, in their frames as the MMU reads
+them), the program break, the VMAs, the shadow call stack and how the process
+ended.  Each event kind's apply and unapply on it is in :mod:`events.kinds`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
 
 import numpy as np
 
@@ -129,119 +125,3 @@ class ProcessState:
 
 
 Row = tuple[int, int, int, int, int]
-
-
-def _mem_bytes(code: int, value: int) -> bytes:
-    return value.to_bytes(C.MEM_SIZE_BY_CODE[code], "little")
-
-
-def apply(state: ProcessState, row: Row, extras: list[Any]) -> None:
-    """Apply one event going forward."""
-    _APPLY[row[0]](state, row, extras, True)
-
-
-def revert(state: ProcessState, row: Row, extras: list[Any]) -> None:
-    """Undo one event (its exact inverse)."""
-    _APPLY[row[0]](state, row, extras, False)
-
-
-def _reg(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    s.regs[r[1]] = r[3] if fwd else r[2]
-
-
-def _mem(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    s._write_virtual(r[1], _mem_bytes(r[0], r[3] if fwd else r[2]))
-
-
-def _memn(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    old, new = x[r[4]]
-    s._write_virtual(r[1], new if fwd else old)
-
-
-def _map(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    _, page, frame, perms, table = r
-    base = s.regs[C.CR3] << PAGE_SHIFT
-    pde_addr = base + (page >> 22) * 4
-    if fwd:
-        if table:
-            s._write_word(pde_addr, (table << PAGE_SHIFT) | PDE_TABLE)
-        s._write_word(s._pte_addr(page), pte_value(frame, perms))
-        s.pagemap[page >> PAGE_SHIFT] = frame
-    else:
-        s._write_word(s._pte_addr(page), 0)
-        if table:
-            s._write_word(pde_addr, 0)
-        s.pagemap.pop(page >> PAGE_SHIFT, None)
-
-
-def _unmap(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    _, page, frame, perms, d = r
-    lo = frame << PAGE_SHIFT
-    if fwd:
-        s._write_word(s._pte_addr(page), 0)
-        s.pagemap.pop(page >> PAGE_SHIFT, None)
-        s.phys[lo:lo + PAGE] = 0  # freed frames read as zero, so the next owner starts clean
-    else:
-        s._write_word(s._pte_addr(page), pte_value(frame, perms))
-        s.pagemap[page >> PAGE_SHIFT] = frame
-        contents = x[d]
-        s.phys[lo:lo + PAGE] = np.frombuffer(contents.ljust(PAGE, b"\0"), dtype=np.uint8)
-    s.touched.add(frame)
-
-
-def _protect(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    _, page, frame, new, old = r
-    addr = s._pte_addr(page)
-    pte = int.from_bytes(s.phys[addr:addr + 4].tobytes(), "little")
-    perms = new if fwd else old
-    pte = (pte | PTE_RW) if perms & C.PERM_W else (pte & ~PTE_RW)
-    s._write_word(addr, pte)
-
-
-def _dirty(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    addr = s._pte_addr(r[1])
-    pte = int.from_bytes(s.phys[addr:addr + 4].tobytes(), "little")
-    s._write_word(addr, (pte | PTE_D) if fwd else (pte & ~PTE_D))
-
-
-def _frame(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    entry = (x[r[4]], r[3], r[2], r[1])
-    if (r[0] == C.FRAME_PUSHED) == fwd:
-        s.stack.append(entry)
-    elif s.stack:
-        s.stack.pop()
-
-
-def _brk(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    s.brk = r[2] if fwd else r[1]
-
-
-def _syscall(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    pass  # its effects are their own events
-
-
-def _output(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    s.outputs += 1 if fwd else -1
-
-
-def _fault(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    s.fault = r if fwd else None
-
-
-def _exited(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    s.exited = (C.signed32(r[1]), r[2]) if fwd else None
-
-
-def _vma(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
-    _, start, last, perms, d = r
-    if (r[0] == C.VMA_MAPPED) == fwd:
-        s.vmas[start] = (last + 1, C.perms_str(perms, True), x[d])
-    else:
-        s.vmas.pop(start, None)
-
-
-_APPLY: list[Callable[[ProcessState, Row, list[Any], bool], None]] = [
-    _reg, _mem, _mem, _mem, _memn, _map, _unmap, _protect, _dirty, _frame, _frame, _brk,
-    _syscall, _output, _fault, _fault, _exited, _vma, _vma,
-]
-assert len(_APPLY) == C.NCODES

@@ -1,0 +1,393 @@
+"""One descriptor per event kind: everything about a kind is written down here, once.
+
+Each entry of :data:`KINDS` (indexed by code) says, for one compact code
+``(code, a, b, c, d)``:
+
+* ``name``: the public ``kind`` of its pydantic model, and ``model``: that
+  model's class name in :mod:`events.schema` (resolved only when a model is
+  built, so the recording loop and the fold never import pydantic);
+* ``payload``: whether ``d`` indexes the log's extras list;
+* ``unpack(a, b, c, d, extra)``: the model's fields;
+* ``pack(model)``: ``((code, a, b, c, d), extra or None)``;
+* ``apply(state, row, extras, forward)``: the fold, forward or undone.
+
+The table is built by the :func:`kind` decorator, py65-style: a kind is one
+decorated class.  ``tests/test_event_kinds.py`` fails when a kind lacks a part.
+Adding a kind: a code in :mod:`events.codes`, a model in :mod:`events.schema`,
+an entry here, and tests.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from events import codes as C
+from events.state import PAGE, PAGE_SHIFT, PDE_TABLE, PTE_D, PTE_RW, ProcessState, Row, pte_value
+
+Apply = Callable[[ProcessState, Row, list[Any], bool], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: int
+    name: str
+    model: str
+    payload: bool
+    unpack: Callable[[int, int, int, int, Any], dict[str, Any]]
+    pack: Callable[[Any], tuple[Row, Any]]
+    apply: Apply
+
+
+_TABLE: dict[int, Kind] = {}
+
+
+def kind(*codes: int, name: str, model: str, payload: bool = False) -> Callable[[type], type]:
+    """Register a class holding ``unpack``, ``pack`` and ``apply`` for ``codes``."""
+    def register(cls: type) -> type:
+        for code in codes:
+            if code in _TABLE:
+                raise ValueError(f"event code {code} registered twice")
+            unpack = getattr(cls, "unpack")
+            _TABLE[code] = Kind(code, name, model, payload,
+                                (lambda u, c: lambda a, b, cc, d, x: u(c, a, b, cc, d, x))(unpack, code),
+                                getattr(cls, "pack"), getattr(cls, "apply"))
+        return cls
+    return register
+
+
+def _perms_dirty(event: Any) -> int:
+    return C.perms_bits(event.perms) | (C.PAGE_DIRTY if event.dirty else 0)
+
+
+# ---- the kinds -----------------------------------------------------------------------
+@kind(C.REG, name="register_written", model="RegisterWritten")
+class _Register:
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"reg": C.REG_NAMES[a], "old": b, "new": c}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.REG, C.REG_IDS[e.reg], e.old, e.new, 0), None
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        s.regs[r[1]] = r[3] if fwd else r[2]
+
+
+@kind(C.MEM1, C.MEM2, C.MEM4, name="memory_written", model="MemoryWritten")
+class _Memory:
+    """1, 2 and 4 bytes inline, as their little-endian value."""
+
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        n = C.MEM_SIZE_BY_CODE[code]
+        return {"address": a, "old": b.to_bytes(n, "little"), "new": c.to_bytes(n, "little")}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        n = len(e.new)
+        if len(e.old) != n:
+            raise ValueError("memory_written old and new differ in length")
+        if n not in C.MEM_CODE_BY_SIZE:
+            return (C.MEMN, e.address, 0, 0, 0), (bytes(e.old), bytes(e.new))
+        return (C.MEM_CODE_BY_SIZE[n], e.address, int.from_bytes(e.old, "little"),
+                int.from_bytes(e.new, "little"), 0), None
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        s._write_virtual(r[1], (r[3] if fwd else r[2]).to_bytes(C.MEM_SIZE_BY_CODE[r[0]], "little"))
+
+
+@kind(C.MEMN, name="memory_written", model="MemoryWritten", payload=True)
+class _MemoryBytes:
+    """Any other length: the old and new bytes in the payload."""
+
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"address": a, "old": x[0], "new": x[1]}
+
+    pack = _Memory.pack
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        old, new = x[r[4]]
+        s._write_virtual(r[1], new if fwd else old)
+
+
+@kind(C.PAGE_MAPPED, name="page_mapped", model="PageMapped")
+class _PageMapped:
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"page": a, "frame": b, "perms": C.perms_str(c), "dirty": bool(c & C.PAGE_DIRTY), "table_frame": d}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.PAGE_MAPPED, e.page, e.frame, _perms_dirty(e), e.table_frame), None
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        _, page, frame, perms, table = r
+        pde_addr = (s.regs[C.CR3] << PAGE_SHIFT) + (page >> 22) * 4
+        if fwd:
+            if table:
+                s._write_word(pde_addr, (table << PAGE_SHIFT) | PDE_TABLE)
+            s._write_word(s._pte_addr(page), pte_value(frame, perms))
+            s.pagemap[page >> PAGE_SHIFT] = frame
+        else:
+            s._write_word(s._pte_addr(page), 0)
+            if table:
+                s._write_word(pde_addr, 0)
+            s.pagemap.pop(page >> PAGE_SHIFT, None)
+
+
+@kind(C.PAGE_UNMAPPED, name="page_unmapped", model="PageUnmapped", payload=True)
+class _PageUnmapped:
+    """The payload is what the frame held: the fold zeroes freed frames, undoing restores it."""
+
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"page": a, "frame": b, "perms": C.perms_str(c), "dirty": bool(c & C.PAGE_DIRTY), "contents": x}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.PAGE_UNMAPPED, e.page, e.frame, _perms_dirty(e), 0), bytes(e.contents)
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        _, page, frame, perms, d = r
+        lo = frame << PAGE_SHIFT
+        if fwd:
+            s._write_word(s._pte_addr(page), 0)
+            s.pagemap.pop(page >> PAGE_SHIFT, None)
+            s.phys[lo:lo + PAGE] = 0  # freed frames read as zero, so the next owner starts clean
+        else:
+            s._write_word(s._pte_addr(page), pte_value(frame, perms))
+            s.pagemap[page >> PAGE_SHIFT] = frame
+            s.phys[lo:lo + PAGE] = np.frombuffer(x[d].ljust(PAGE, b"\0"), dtype=np.uint8)
+        s.touched.add(frame)
+
+
+@kind(C.PAGE_PROTECTED, name="page_protected", model="PageProtected")
+class _PageProtected:
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"page": a, "frame": b, "perms": C.perms_str(c), "old_perms": C.perms_str(d)}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.PAGE_PROTECTED, e.page, e.frame, C.perms_bits(e.perms), C.perms_bits(e.old_perms)), None
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        _, page, frame, new, old = r
+        addr = s._pte_addr(page)
+        pte = int.from_bytes(s.phys[addr:addr + 4].tobytes(), "little")
+        perms = new if fwd else old
+        s._write_word(addr, (pte | PTE_RW) if perms & C.PERM_W else (pte & ~PTE_RW))
+
+
+@kind(C.PAGE_DIRTIED, name="page_dirtied", model="PageDirtied")
+class _PageDirtied:
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"page": a, "frame": b}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.PAGE_DIRTIED, e.page, e.frame, 0, 0), None
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        addr = s._pte_addr(r[1])
+        pte = int.from_bytes(s.phys[addr:addr + 4].tobytes(), "little")
+        s._write_word(addr, (pte | PTE_D) if fwd else (pte & ~PTE_D))
+
+
+class _Frame:
+    """The shadow call stack: pushed by ``call``, popped by ``ret``."""
+
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"function": x, "call_site": c, "return_address": b, "frame_base": a}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        code = C.FRAME_PUSHED if e.kind == "frame_pushed" else C.FRAME_POPPED
+        return (code, e.frame_base, e.return_address, e.call_site, 0), e.function
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        entry = (x[r[4]], r[3], r[2], r[1])
+        if (r[0] == C.FRAME_PUSHED) == fwd:
+            s.stack.append(entry)
+        elif s.stack:
+            s.stack.pop()
+
+
+kind(C.FRAME_PUSHED, name="frame_pushed", model="FramePushed", payload=True)(type("_FramePushed", (_Frame,), {}))
+kind(C.FRAME_POPPED, name="frame_popped", model="FramePopped", payload=True)(type("_FramePopped", (_Frame,), {}))
+
+
+@kind(C.BREAK_MOVED, name="break_moved", model="BreakMoved")
+class _BreakMoved:
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"old": a, "new": b}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.BREAK_MOVED, e.old, e.new, 0, 0), None
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        s.brk = r[2] if fwd else r[1]
+
+
+@kind(C.SYSCALL, name="syscall", model="Syscall", payload=True)
+class _Syscall:
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        name, args = x
+        return {"number": a, "name": name, "args": tuple(args), "result": C.signed32(b)}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.SYSCALL, e.number, e.result & 0xFFFFFFFF, 0, 0), (e.name, list(e.args))
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        pass  # its effects are their own events
+
+
+@kind(C.OUTPUT, name="output_written", model="OutputWritten", payload=True)
+class _Output:
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"fd": a, "data": x}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.OUTPUT, e.fd, 0, 0, 0), bytes(e.data)
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        s.outputs += 1 if fwd else -1
+
+
+@kind(C.SEGFAULT, name="segfault", model="Segfault", payload=True)
+class _Segfault:
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"eip": a, "address": b, "access": C.ACCESS_NAMES[c & 15], "code": C.SEGV_CODES[c >> 4], "reason": x}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        c = C.ACCESS_NAMES.index(e.access) | (C.SEGV_CODES.index(e.code) << 4)
+        return (C.SEGFAULT, e.eip, e.address, c, 0), e.reason
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        s.fault = r if fwd else None
+
+
+@kind(C.FAULT, name="fault", model="Fault", payload=True)
+class _Fault:
+    """Any other fatal signal (SIGILL, SIGFPE, SIGTRAP...): the segfault's shape plus the signal."""
+
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        sicode, reason = x
+        return {"signal": c >> 4, "eip": a, "address": b, "access": C.ACCESS_NAMES[c & 15], "code": sicode,
+                "reason": reason}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        c = C.ACCESS_NAMES.index(e.access) | (e.signal << 4)
+        return (C.FAULT, e.eip, e.address, c, 0), (e.code, e.reason)
+
+    apply = _Segfault.apply
+
+
+@kind(C.EXITED, name="process_exited", model="ProcessExited")
+class _Exited:
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"status": C.signed32(a), "signal": b}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.EXITED, e.status & 0xFFFFFFFF, e.signal, 0, 0), None
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        s.exited = (C.signed32(r[1]), r[2]) if fwd else None
+
+
+class _Vma:
+    """A line of /proc/PID/maps appearing or going (``b`` is the last byte: end - 1 fits in 32 bits)."""
+
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"start": a, "end": b + 1, "perms": C.perms_str(c, True), "name": x}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        code = C.VMA_MAPPED if e.kind == "vma_mapped" else C.VMA_UNMAPPED
+        return (code, e.start, e.end - 1, C.perms_bits(e.perms), 0), e.name
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        _, start, last, perms, d = r
+        if (r[0] == C.VMA_MAPPED) == fwd:
+            s.vmas[start] = (last + 1, C.perms_str(perms, True), x[d])
+        else:
+            s.vmas.pop(start, None)
+
+
+kind(C.VMA_MAPPED, name="vma_mapped", model="VmaMapped", payload=True)(type("_VmaMapped", (_Vma,), {}))
+kind(C.VMA_UNMAPPED, name="vma_unmapped", model="VmaUnmapped", payload=True)(type("_VmaUnmapped", (_Vma,), {}))
+
+
+# ---- derived views of the table -----------------------------------------------------
+if sorted(_TABLE) != list(range(len(_TABLE))):
+    raise ImportError("event codes must be 0..N-1 without gaps")
+KINDS: tuple[Kind, ...] = tuple(_TABLE[code] for code in range(len(_TABLE)))
+NCODES = len(KINDS)
+KIND_NAMES = tuple(k.name for k in KINDS)
+#: Codes whose ``d`` column indexes the extras list.
+EXTRA_CODES = frozenset(k.code for k in KINDS if k.payload)
+_APPLY: tuple[Apply, ...] = tuple(k.apply for k in KINDS)
+#: The kind that packs each model (the memory model's packer picks its own code).
+_PACKER = {k.model: k.pack for k in reversed(KINDS)}
+
+
+def apply(state: ProcessState, row: Row, extras: list[Any]) -> None:
+    """Apply one event going forward."""
+    _APPLY[row[0]](state, row, extras, True)
+
+
+def revert(state: ProcessState, row: Row, extras: list[Any]) -> None:
+    """Undo one event (its exact inverse: every event carries the value it replaces)."""
+    _APPLY[row[0]](state, row, extras, False)
+
+
+def to_model(code: int, a: int, b: int, c: int, d: int, extras: list[Any]) -> Any:
+    """The public pydantic model of one compact event."""
+    if not 0 <= code < NCODES:
+        raise ValueError(f"unknown event code {code}")
+    k = KINDS[code]
+    model = getattr(importlib.import_module("events.schema"), k.model)
+    return model(**k.unpack(a, b, c, d, extras[d] if k.payload else None))
+
+
+def from_model(event: Any) -> tuple[Row, Any]:
+    """The compact form of a model: ``((code, a, b, c, d), extra or None)``; when ``extra``
+    is not None the caller stores it and puts its index in ``d``."""
+    pack = _PACKER.get(type(event).__name__)
+    if pack is None:
+        raise ValueError(f"unknown event kind {getattr(event, 'kind', event)!r}")
+    return pack(event)
