@@ -235,7 +235,8 @@ def test_errors_are_one_line(progs: dict[str, Path]) -> None:
                      ("break 12", 'No symbol table is loaded.  Use the "file" command.'),
                      ("info registers foo", "Invalid register `foo'"),
                      ("x/3q $esp", 'Undefined output format "q".'),
-                     ("set var $eax = 1", "Cannot change the past: the history is read-only (vmdebug replays a recording)."),
+                     ("set var $eax = 1", "Cannot change the program's state: vmdebug replays a recorded history, "
+                                          "which cannot be altered."),
                      ("info nosuch", 'Undefined info command: "nosuch".  Try "help info".'),
                      ("p $$5", "History does not go back to $$5."),
                      ("p $3", "History has not yet reached $3.")]:

@@ -628,6 +628,15 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
         return make_int(T.INT, _alignment(t))
     if kind in ("pre", "post"):
         no_user_operator(node[1], type_of(node[2], ctx))
+    if kind == "assign" and node[2][0] == "dollar" and _is_convenience(node[2][1], ctx):
+        # A convenience variable is the debugger's own, not the program's: gdb sets it
+        # (value.c set_internalvar), and so may we - the history is untouched.
+        name = node[2][1][1:]
+        rhs = node[3] if node[1] == "=" else ("bin", node[1][:-1], node[2], node[3])
+        value = evaluate(rhs, ctx)
+        value = Value(value.type, fetch(ctx, value))
+        ctx.convenience[name] = value
+        return value
     if kind in ("assign", "pre", "post"):
         target = evaluate(node[2], ctx)
         if target.lval not in ("memory", "register") and node[2][0] != "dollar":     # gdb value_assign
@@ -638,6 +647,12 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
         raise DebugError("Cannot call functions: vmdebug replays a recorded history and does not run "
                          "the program again.")
     raise DebugError("A syntax error in expression.")
+
+
+def _is_convenience(name: str, ctx: EvalContext) -> bool:
+    """``$foo`` names a convenience variable: not a register, not the value history."""
+    body = name[1:]
+    return bool(body) and not body.startswith("$") and not body.isdigit() and ctx.read_reg(body) is None
 
 
 def type_of(node: Any, ctx: EvalContext) -> CType:

@@ -85,7 +85,8 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
     """Change a setting: set context on|off, set listsize N, set color on|off.
 
     Usage: set NAME VALUE
-    (set var / set $reg: the history is read-only, so assignments are refused.)"""
+    set $name = EXPR sets a convenience variable; set var and set $reg are refused:
+    the history is read-only."""
     name, _, value = arg.strip().partition(" ")
     if not name:
         raise DebugError('Argument required (expression to compute).')
@@ -101,7 +102,9 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
         if value.strip() not in ("intel", ""):
             raise DebugError("vmdebug prints Intel syntax only (objdump -M intel).")
     elif name in ("var", "variable") or name.startswith("$") or "=" in arg:
-        raise DebugError("Cannot change the past: the history is read-only (vmdebug replays a recording).")
+        # gdb evaluates the assignment: a convenience variable is set; the program's
+        # variables and registers are refused by the evaluator (the history is read-only).
+        dbg.evaluate(value if name in ("var", "variable") else arg)
     else:
         raise DebugError(f'No symbol "{name}" in current context.')
 
