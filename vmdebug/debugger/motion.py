@@ -79,10 +79,21 @@ def _watch_steps(dbg: "Debugger", win: Window, wp: "Breakpoint", cols_prev: dict
     """Boolean per step of the window: the step may have changed (or read) the watched value."""
     n = win.n
     out = np.zeros(n, dtype=bool)
-    if wp.kind in ("hw watchpoint", "acc watchpoint"):
+    if wp.kind in ("hw watchpoint", "acc watchpoint", "read watchpoint"):
+        # Writes too for a read watchpoint: x86 cannot trap reads alone, so gdb watches
+        # accesses and reports one that left the value as it was (see _check_watch).
         mask = np.zeros(len(win.cols), dtype=bool)
         for lo, hi in wp.ranges:
             mask |= mem_touch_mask(win.cols, win.log.extras, lo, hi)
+        if wp.kind != "hw watchpoint":
+            # A page mapped or freed, or filled from the file right after it is mapped
+            # (demand paging), changes what an address reads as, which a write watchpoint
+            # must see; but it is no access by the program, which the others are about.
+            code = win.cols[:, 0]
+            filled = np.zeros(len(code), dtype=bool)
+            filled[1:] = (code[1:] == C.MEMN) & (code[:-1] == C.PAGE_MAPPED) & \
+                (win.cols[1:, 1] == win.cols[:-1, 1])
+            mask &= (code != C.PAGE_MAPPED) & (code != C.PAGE_UNMAPPED) & ~filled
         if wp.regs:
             ids = [C.REG_IDS[r] for r in wp.regs if r in C.REG_IDS]
             mask |= (win.cols[:, 0] == C.REG) & np.isin(win.cols[:, 1], ids)
@@ -244,9 +255,14 @@ def _check_watch(dbg: "Debugger", wp: "Breakpoint", before: int, after: int,
     if old == OUT_OF_SCOPE:
         return None
     changed = (old is None) != (new is None) or (old is not None and new is not None and not _same(old, new))
-    if changed and wp.kind != "read watchpoint":
+    if wp.kind == "read watchpoint":
+        # gdb on x86 (breakpoint.c bpstat_check_watchpoint, case 2.1): the debug registers
+        # trap reads and writes alike, so an access that changed the value was a write and
+        # is ignored, and one that kept it - a read, or a write of the same value - stops.
+        return (old, new) if read_hit and not changed else None
+    if changed:
         return old, new
-    if read_hit and wp.kind != "hw watchpoint":
+    if read_hit and wp.kind == "acc watchpoint":
         return old, new
     return None
 

@@ -1,13 +1,14 @@
 """Memory *reads* per step, for read/access watchpoints.
 
 Reads are not events (only writes change state), so we find them the way a
-CPU would: decode the instruction each step executed and compute its memory
-operands' addresses from the registers before that step.  Decoding is cached
-per address and the address arithmetic is vectorised over all the steps that
-ran one instruction.  Implicit reads follow the Intel SDM Vol. 2 operation
-sections: ``pop``/``ret`` read ``[esp]``, ``leave`` reads ``[ebp]``, the
-string instructions read ``[esi]`` (``movs``/``lods``/``cmps``) and ``[edi]``
-(``scas``/``cmps``).
+CPU would: decode the instruction each step executed and compute the
+addresses it reads from the registers before that step.  Which memory an
+instruction reads - its operands and its implicit accesses (``pop``/``ret``/
+``popf``/``popa`` read the stack, ``leave`` reads ``[ebp]``, the string
+instructions ``[esi]``/``[edi]``, ``xlat`` ``[ebx+al]``) - is the memory
+column of the one instruction table (:data:`vmdebug.isa.table.MEM_EFFECTS`).
+Decoding is cached per address and the address arithmetic is vectorised over
+all the steps that ran one instruction.
 """
 from __future__ import annotations
 
@@ -16,40 +17,29 @@ from typing import Callable
 import numpy as np
 
 from events import codes as C
-from vmdebug.isa.decoder import decode
+from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
 from vmdebug.isa.operands import Mem
-
-#: Destination-only memory operands (written, not read).
-_WRITE_ONLY_DEST = {"mov", "pop", "stos", "stosb", "stosw", "stosd"}
 
 ReadOp = tuple[str | None, str | None, int, int, int]   # base, index, scale, disp, size
 
 
 def read_ops(code: bytes, eip: int) -> tuple[ReadOp, ...]:
+    """The memory reads of the instruction at ``eip`` (none if it does not decode: the
+    step then faulted on its fetch, which reads no data)."""
     try:
         insn = decode(code, eip)
-    except Exception:
+    except (DecodeError, TruncatedInstruction):
         return ()
-    m = insn.mnemonic
+    effect = insn.entry.mem
+    opsize = (insn.entry.opsize or 32) // 8
     ops: list[ReadOp] = []
-    if m == "lea" or m == "nop":
-        return ()
     for i, op in enumerate(insn.operands):
-        if not isinstance(op, Mem):
-            continue
-        if i == 0 and (m in _WRITE_ONLY_DEST or m.startswith("set")):
-            continue
-        size = (op.size or 32) // 8
-        ops.append((op.base, op.index, op.scale, op.disp, size))
-    if m in ("pop", "ret"):
-        ops.append(("esp", None, 1, 0, 4))
-    elif m == "leave":
-        ops.append(("ebp", None, 1, 0, 4))
-    width = {"b": 1, "w": 2, "d": 4}
-    for base, names in (("esi", ("movs", "lods", "cmps")), ("edi", ("scas", "cmps"))):
-        for n in names:
-            if m.startswith(n):
-                ops.append((base, None, 1, 0, width.get(m[len(n):], 4)))
+        if isinstance(op, Mem) and "r" in effect.operand(i):
+            ops.append((op.base, op.index, op.scale, op.disp, (op.size or 32) // 8))
+    for base, index, disp, size, access in effect.implicit:
+        if "r" in access:
+            width = size or opsize
+            ops.append((base, index, 1, -width if disp == "-size" else int(disp), width))
     return tuple(ops)
 
 
@@ -80,7 +70,9 @@ class ReadScanner:
                 addr = np.full(int(sel.sum()), disp, dtype=np.int64)
                 if base is not None:
                     addr = addr + regs[base][sel]
-                if index is not None:
+                if index == "al":       # xlat: the table index is AL, zero-extended
+                    addr = addr + (regs["eax"][sel] & 0xFF)
+                elif index is not None:
                     addr = addr + regs[index][sel] * scale
                 addr &= 0xFFFFFFFF
                 hit = np.zeros(len(addr), dtype=bool)

@@ -17,6 +17,11 @@ A spec line is ``mnemonic, opcode, operands, flags`` where
   the instruction reads, writes, or leaves undefined, from the "Flags
   Affected" section of each SDM Vol. 2 instruction page).
 
+Beside the flags, ``MEM_EFFECTS`` says which memory each mnemonic reads and
+writes, explicit operands and implicit accesses (the stack, the string
+registers, xlat's table), from the SDM's "Operation" sections; read
+watchpoints are derived from it (``vmdebug.debugger.reads``).
+
 Within one mnemonic the order of specs is GNU as's template order in
 ``opcodes/i386-opc.tbl`` (binutils 2.40), because as takes the first template
 that matches; that order is what makes our encodings byte-identical to as.
@@ -94,6 +99,69 @@ for _cc, _name in enumerate(CONDITIONS):
     FLAG_EFFECTS["cc_" + _name] = FlagEffect(reads=CONDITION_READS[_cc])
 FLAG_EFFECTS["loopz"] = _fe(reads="ZF")
 
+
+
+@dataclass(frozen=True, slots=True)
+class MemEffect:
+    """Which memory an instruction reads and writes (from each SDM Vol. 2 "Operation" section).
+
+    ``operands`` says, per explicit operand in Intel order, whether a memory operand
+    there is read (``r``), written (``w``), both (``rw``) or not accessed at all
+    (``-``: ``lea``'s address, the multi-byte ``nop``'s).  ``implicit`` lists the
+    accesses no operand names, as ``(base, index, disp, size, access)``: ``size`` is
+    bytes, or 0 for the operand size; ``disp`` may be ``"-size"`` (a push writes just
+    below the stack pointer); ``index`` may be ``al`` (xlat's table index).
+    """
+
+    operands: tuple[str, ...] = ()
+    implicit: tuple[tuple[str, str | None, int | str, int, str], ...] = ()
+
+    def operand(self, i: int) -> str:
+        return self.operands[i] if i < len(self.operands) else "-"
+
+
+def _me(operands: str = "", *implicit: tuple[str, str | None, int | str, int, str]) -> MemEffect:
+    return MemEffect(tuple(operands.split()), tuple(implicit))
+
+
+_PUSHED = ("esp", None, "-size", 0, "w")  # SDM PUSH: ESP -= size, then [ESP] = source
+_POPPED = ("esp", None, 0, 0, "r")       # SDM POP: dest = [ESP], then ESP += size
+_RMW2, _R2, _W2 = _me("rw r"), _me("r r"), _me("w r")
+#: The memory column of the table, one row per mnemonic.
+MEM_EFFECTS: dict[str, MemEffect] = {
+    "mov": _W2, "movzx": _W2, "movsx": _W2, "lea": _me("- -"),
+    "xchg": _me("rw rw"), "cmpxchg": _me("rw r"),     # SDM CMPXCHG: the destination is always written back
+    "cmpxchg8b": _me("rw"), "xadd": _me("rw rw"), "bswap": _me("rw"),
+    "push": _me("r", _PUSHED), "pushw": _me("r", _PUSHED),
+    "pop": _me("w", _POPPED),
+    "pusha": _me("", ("esp", None, -32, 32, "w")), "popa": _me("", ("esp", None, 0, 32, "r")),
+    "pushf": _me("", ("esp", None, -4, 4, "w")), "popf": _me("", ("esp", None, 0, 4, "r")),
+    "lahf": _me(), "sahf": _me(),
+    # ENTER with a nesting level above 0 also copies frame pointers from [ebp-4*i]; gcc never emits it.
+    "enter": _me("- -", ("esp", None, -4, 4, "w")), "leave": _me("", ("ebp", None, 0, 4, "r")),
+    "call": _me("r", ("esp", None, -4, 4, "w")), "jmp": _me("r"), "ret": _me("-", ("esp", None, 0, 4, "r")),
+    "jecxz": _me(), "loop": _me(), "loope": _me(), "loopne": _me(),
+    "add": _RMW2, "or": _RMW2, "adc": _RMW2, "sbb": _RMW2, "and": _RMW2, "sub": _RMW2, "xor": _RMW2,
+    "cmp": _R2, "test": _R2,
+    "inc": _me("rw"), "dec": _me("rw"), "not": _me("rw"), "neg": _me("rw"),
+    "mul": _me("r"), "div": _me("r"), "idiv": _me("r"),
+    "imul": _me("w r r"), "imul1": _me("r"),          # imul r, r/m[, imm]; the one-operand form
+    "cbw": _me(), "cwde": _me(), "cwd": _me(), "cdq": _me(),
+    "rol": _RMW2, "ror": _RMW2, "rcl": _RMW2, "rcr": _RMW2, "shl": _RMW2, "shr": _RMW2, "sar": _RMW2,
+    "shld": _me("rw r r"), "shrd": _me("rw r r"),
+    # A register bit offset can reach past the operand (SDM BT: bit string); gcc uses bt on registers.
+    "bt": _R2, "bts": _RMW2, "btr": _RMW2, "btc": _RMW2,
+    "bsf": _W2, "bsr": _W2, "tzcnt": _W2, "lzcnt": _W2,
+    "nop": _me("-"), "pause": _me(), "hlt": _me(), "int3": _me(), "int": _me(), "ud2": _me(),
+    "clc": _me(), "stc": _me(), "cmc": _me(), "cld": _me(), "std": _me(),
+    "xlat": _me("-", ("ebx", "al", 0, 1, "r")),      # SDM XLAT: AL = [EBX + zero-extended AL]
+    "movs": _me("w r"), "cmps": _me("r r"), "stos": _me("w -"), "lods": _me("- r"), "scas": _me("- r"),
+}
+for _name in CONDITIONS:
+    MEM_EFFECTS["j" + _name] = _me()
+    MEM_EFFECTS["set" + _name] = _me("w")
+    MEM_EFFECTS["cmov" + _name] = _W2       # SDM CMOVcc: the source is read whether or not it moves
+
 # Operand kinds (after expansion of ``v``):
 #   rm8/rm16/rm32  ModRM r/m: register or memory     r8/r16/r32  ModRM reg field
 #   m              ModRM memory only, no size (lea)    o8/o16/o32  register in opcode low bits
@@ -119,6 +187,7 @@ class Entry:
     operands: tuple[str, ...]     # operand kinds, Intel order
     opsize: int | None            # operand size in bits (16 means a 0x66 prefix), None if sizeless
     flags: FlagEffect = field(compare=False)
+    mem: MemEffect = field(compare=False, default=MemEffect())
     rep: str | None = None        # "rep" (F3 = rep) or "repz" (F3 = repe, F2 = repne) string forms;
                                   # "ret": F3 accepted and ignored (objdump "repz ret")
     lock: bool = False            # LOCK allowed (with a memory destination), SDM LOCK page
@@ -154,6 +223,7 @@ class _Spec:
     unsized_mem_ok: bool = False
     only: int | None = None       # restrict a ``v`` spec to one size (e.g. cwde is 32-bit only)
     alt_ext: tuple[int, ...] = ()
+    mem: str | None = None        # the MEM_EFFECTS row, when not the mnemonic's own
 
 
 def S(mnemonic: str, opcode: str, operands: str = "", flags: str = "none", **kw: object) -> _Spec:
@@ -193,9 +263,10 @@ def _shift(name: str, digit: int, flags: str) -> list[_Spec]:
     ]
 
 
-def _unary(name: str, digit: int, flags: str, lock: bool = False) -> list[_Spec]:
+def _unary(name: str, digit: int, flags: str, lock: bool = False, mem: str | None = None) -> list[_Spec]:
     """Group 3 (F6/F7) single-operand forms: not neg mul imul div idiv."""
-    return [S(name, f"F6 /{digit}", "rm8", flags, lock=lock), S(name, f"F7 /{digit}", "rmv", flags, lock=lock)]
+    return [S(name, f"F6 /{digit}", "rm8", flags, lock=lock, mem=mem),
+            S(name, f"F7 /{digit}", "rmv", flags, lock=lock, mem=mem)]
 
 
 _SPECS: list[_Spec] = [
@@ -253,7 +324,7 @@ _SPECS: list[_Spec] = [
     S("dec", "FF /1", "rmv", "incdec", lock=True),
     *_unary("not", 2, "none", lock=True), *_unary("neg", 3, "arith", lock=True),
     *_unary("mul", 4, "mul"),
-    *_unary("imul", 5, "mul"),
+    *_unary("imul", 5, "mul", mem="imul1"),
     S("imul", "0F AF /r", "rv rmv", "mul"),
     S("imul", "6B /r", "rv rmv s8", "mul"), S("imul", "69 /r", "rv rmv iv", "mul"),
     *_unary("div", 6, "div"), *_unary("idiv", 7, "div"),
@@ -335,7 +406,7 @@ def _expand(spec: _Spec) -> list[Entry]:
             operands=tuple(_expand_kind(k, size or 32) for k in kinds), opsize=size,
             flags=FLAG_EFFECTS[spec.flags], rep=spec.rep, lock=spec.lock, cond=spec.cond,
             commutative=spec.commutative, unsized_mem_ok=spec.unsized_mem_ok, alt_ext=spec.alt_ext,
-            mandatory=mandatory,
+            mandatory=mandatory, mem=MEM_EFFECTS[spec.mem or spec.mnemonic],
         ))
     return out
 
