@@ -1,18 +1,20 @@
 """Words for how a run ended: the diagnosis printed after a fatal signal."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vmdebug.machine.process import Process
 from vmdebug.signals import signal_name
 
+if TYPE_CHECKING:
+    from vmdebug.machine.process import Process
 
-def where(proc: Process, eip: int) -> str:
+
+def where(proc: "Process", eip: int) -> str:
     sym = proc.symbol_for(eip)
     return f"{eip:#010x} <{sym}>" if sym else f"{eip:#010x}"
 
 
-def diagnosis(proc: Process) -> str:
+def diagnosis(proc: "Process") -> str:
     """One short paragraph: signal, eip with symbol+offset, address, the cause, the mapping hit."""
     fault = getattr(proc, "fault", None)
     if fault is None:
@@ -29,13 +31,18 @@ def diagnosis(proc: Process) -> str:
             lines.append(f"  mapping: none ({proc.kernel.region_name(fault.address)})")
     lines.append(f"  cause:   {fault.reason}")
     if proc.smashed is not None:
-        name, expected, actual, slot = proc.smashed
-        lines.append(f"  note:    {name} returned to {actual:#010x}, but its caller pushed {expected:#010x}: "
-                     f"the return address at {slot:#010x} was overwritten (stack buffer overflow?)")
+        lines.append(f"  note:    {smash_note(*proc.smashed)}")
     return "\n".join(lines)
 
 
-def end_of_run(proc: Process, how: str, max_steps: int) -> dict[str, Any]:
+def smash_note(function: str, expected: int, actual: int, slot: int) -> str:
+    """A ``ret`` that went elsewhere than its ``call`` said: the words both ``run`` (from the
+    live shadow stack) and ``explain`` (from the recorded frame events) use."""
+    return (f"{function} returned to {actual:#010x}, but its caller pushed {expected:#010x}: "
+            f"the return address at {slot:#010x} was overwritten (stack buffer overflow?)")
+
+
+def end_of_run(proc: "Process", how: str, max_steps: int) -> dict[str, Any]:
     if how == "limit":
         return {"how": "limit", "reason": f"--max-steps {max_steps}"}
     if how == "interrupted":

@@ -108,6 +108,15 @@ def test_stack_smash_is_caught_by_the_frame_check() -> None:
     explain = outputs(dbg, cap, "explain")
     assert explain[0] == "The process was killed by SIGSEGV (SEGV_MAPERR) at step 2039."
     assert explain[2] == "  it tried to exec 0x41414141: execute at 0x41414141: no mapping there (unmapped memory)"
+    # The same note `vmdebug run` prints, derived here from the recorded frame events.
+    note = ("greet returned to 0x41414141, but its caller pushed 0x08049086: the return address at 0xbffffe9c "
+            "was overwritten (stack buffer overflow?)")
+    assert f"  note: {note}" in explain
+    import subprocess
+    import sys
+    run = subprocess.run([sys.executable, "-m", "vmdebug", "run", "examples/stack_smash.c"], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120)
+    assert run.stderr.splitlines()[-1] == f"  note:    {note}"
 
 
 def test_heap_view_follows_malloc_and_free() -> None:

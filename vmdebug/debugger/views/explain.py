@@ -11,10 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from events import codes as C
+from vmdebug.report import smash_note
 from vmdebug.signals import signal_name
 
 if TYPE_CHECKING:
+    from events.log import EventLog
     from vmdebug.debugger.session import Debugger
 
 RULES = {
@@ -22,6 +26,31 @@ RULES = {
     "write": "writing needs a mapping with w permission",
     "exec": "executing needs a mapping with x permission (NX: data and the stack are not executable)",
 }
+
+
+def smashed_return(log: "EventLog") -> tuple[str, int, int, int] | None:
+    """The last ``ret`` that did not go where its ``call`` said, from the events: a frame
+    popped whose return address differs from the eip that step wrote.  As
+    (function, pushed, taken, slot); the slot is esp before the ``ret``."""
+    found = None
+    for cols in log.iter_cols(0, len(log)):       # a step never spans two chunks
+        code = cols[:, 0]
+        pops = np.flatnonzero(code == C.FRAME_POPPED)
+        if not len(pops):
+            continue
+        is_reg = code == C.REG
+        eip_w = np.flatnonzero(is_reg & (cols[:, 1] == C.EIP))
+        esp_w = np.flatnonzero(is_reg & (cols[:, 1] == C.ESP))
+        nxt = np.searchsorted(eip_w, pops)
+        ok = nxt < len(eip_w)
+        pops, nxt = pops[ok], nxt[ok]
+        bad = np.flatnonzero(cols[eip_w[nxt], 3] != cols[pops, 2])
+        if len(bad):
+            i = int(pops[bad[-1]])
+            k = int(np.searchsorted(esp_w, i)) - 1
+            slot = int(cols[esp_w[k], 2]) if k >= 0 else 0
+            found = (log.extras[int(cols[i, 4])], int(cols[i, 2]), int(cols[eip_w[nxt[bad[-1]]], 3]), slot)
+    return found
 
 
 @dataclass
@@ -35,6 +64,7 @@ class Facts:
     fault_where: str
     here: str
     near_vmas: list[str]
+    smashed: tuple[str, int, int, int] | None = None
 
 
 def explain_text(f: Facts) -> list[str]:
@@ -69,6 +99,8 @@ def explain_text(f: Facts) -> list[str]:
         if f.near_vmas:
             out.append("  nearby mappings:")
             out.extend(f"    {line}" for line in f.near_vmas)
+        if f.smashed is not None:
+            out.append(f"  note: {smash_note(*f.smashed)}")
         if f.step != f.last:
             out.append(f"(the cursor is at step {f.step}; the fault is at step {f.last}: "
                        f"`record goto end` or `continue` to get there)")
@@ -133,4 +165,5 @@ def explain_lines(dbg: "Debugger") -> list[str]:
             fault_where += f"  ({dbg.info.short_file(loc[0])}:{loc[1]}: {body})"
     frame = dbg.frames()[0]
     here = dbg.frame_line(frame)
-    return explain_text(Facts(tl.cursor, tl.last, end, fault, reason, region, fault_where, here, near))
+    smashed = smashed_return(tl.log) if fault is not None else None
+    return explain_text(Facts(tl.cursor, tl.last, end, fault, reason, region, fault_where, here, near, smashed))
