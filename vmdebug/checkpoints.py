@@ -99,12 +99,11 @@ def verify(log: EventLog, steps: list[int], regs: list[tuple[int, ...]], brks: l
         lo, bound = bound, log.offset(step + 1)
         for cols in log.iter_cols(lo, bound):
             code = cols[:, 0]
-            regs_here = cols[code == C.REG]
-            ids = regs_here[:, 1]
-            for r in range(C.NREGS):
-                at = np.flatnonzero(ids == r)
-                if len(at):
-                    cur_regs[r] = int(regs_here[at[-1], 3])
+            at = np.flatnonzero(code == C.REG)
+            last = np.full(C.NREGS, -1, dtype=np.int64)
+            np.maximum.at(last, cols[at, 1], np.arange(len(at)))   # each register's last write here
+            for r in np.flatnonzero(last >= 0).tolist():
+                cur_regs[r] = int(cols[at[last[r]], 3])
             rare = cols[_RARE[code]]
             for c, a, b, _c, _d in rare.tolist():
                 if c == C.BREAK_MOVED:
