@@ -22,7 +22,7 @@ ECHO = HEAD + """
   mov ebx, 1
   mov ecx, OFFSET buf
   int 0x80
-  mov eax, 20         # getpid: not implemented -> -ENOSYS and a warning
+  mov eax, 24         # getuid: not implemented -> -ENOSYS and a warning
   int 0x80
   neg eax
   mov ebx, eax        # exit(38)
@@ -45,7 +45,7 @@ def test_run_passes_stdin_and_stdout_and_exits_with_the_status(tmp_path: Path) -
     out = vmdebug("run", str(exe), stdin=b"hello\n")
     assert out.stdout == b"hello\n"
     assert out.returncode == 38
-    assert b"syscall 20 (getpid) is not implemented" in out.stderr
+    assert b"syscall 24 (getuid) is not implemented" in out.stderr
 
 
 def test_a_crash_exits_128_plus_signal_with_a_diagnosis(tmp_path: Path) -> None:

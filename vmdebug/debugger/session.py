@@ -21,11 +21,9 @@ from vmdebug.debugger.registry import resolve
 from vmdebug.debugger.timeline import Timeline
 from vmdebug.debugger.values import DebugError, QuitRequest, Value
 from vmdebug.debuginfo import DebugInfo
-from vmdebug.machine.process import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
-
-#: The pid gdb's messages name ("[Inferior 1 (process N) exited normally]"); the
-#: simulated process has no real one, so it is fixed for reproducible output.
-PID = 1000
+# PID: the pid gdb's messages name ("[Inferior 1 (process N) exited normally]"), the one
+# getpid() returns: fixed, for reproducible output.
+from vmdebug.machine.process import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES, PID  # noqa: F401
 
 
 @dataclass

@@ -16,7 +16,7 @@ from vmdebug.machine import syscalls as S
 from vmdebug.machine.faults import EXEC, READ, WRITE, CpuFault, segv
 from vmdebug.machine.layout import PAGE, RLIMIT_STACK, STACK_GUARD_GAP
 from vmdebug.machine.vma import Vma
-from vmdebug.signals import SIGKILL
+from vmdebug.signals import SIGKILL, signal_name
 
 if TYPE_CHECKING:
     from vmdebug.machine.process import Process
@@ -229,6 +229,41 @@ class Kernel:
     def _exit(self, name: str, number: int, status: int) -> None:
         self.proc.event((C.SYSCALL, number, 0, 0, 0), (name, [status]))
         self.proc.event((C.EXITED, status & 0xFF, 0, 0, 0))
+
+    def sys_getpid(self) -> int:
+        from vmdebug.machine.process import PID
+        return PID
+
+    def sys_gettid(self) -> int:
+        return self.sys_getpid()
+
+    def sys_kill(self, pid: int, sig: int) -> int | None:
+        """kernel/signal.c kill(2), for the one process there is: a signal whose default
+        action ends a process ends this one, as ``raise``/``abort`` rely on."""
+        return self._signal_self("kill", 37, [pid, sig], C.signed32(pid) in (self.sys_getpid(), 0, -1), sig,
+                                 "SI_USER")
+
+    def sys_tgkill(self, tgid: int, tid: int, sig: int) -> int | None:
+        me = self.sys_getpid()
+        return self._signal_self("tgkill", 270, [tgid, tid, sig], tgid == me and tid == me, sig, "SI_TKILL")
+
+    def _signal_self(self, name: str, number: int, args: list[int], to_me: bool, sig: int, code: str) -> int | None:
+        if not 0 <= sig <= 64:
+            return -S.EINVAL
+        if not to_me:
+            return -S.ESRCH
+        if sig == 0 or sig in S.IGNORED_BY_DEFAULT:
+            return 0
+        if sig in S.STOPPING:
+            self.warnings.append(f"{name}: stopping the process ({signal_name(sig)}) is not simulated; ignored")
+            return 0
+        self.proc.event((C.SYSCALL, number, 0, 0, 0), (name, args))
+        # The signal is delivered on the way out of the system call: eip is past `int 0x80`.
+        eip = (self.proc.state.regs[C.EIP] + 2) & MASK
+        self.proc.set_reg(C.EIP, eip)
+        self.proc.die(CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)} with {name}()"
+                               + (" (abort() raises it)" if sig == 6 else "")), eip)
+        return None
 
     def sys_exit(self, status: int) -> None:
         self._exit("exit", 1, status)

@@ -30,6 +30,7 @@ from vmdebug.errors import UserError
 from vmdebug.signals import SIGILL, SIGSEGV
 
 DEFAULT_NFRAMES = 1 << 15  # 128 MiB of simulated RAM
+PID = 1000  # the simulated process's id: getpid(), and what the debugger and gdb server show
 DEFAULT_MAX_STEPS = 50_000_000  # ends runaway programs (run, record, debug and serve)
 FLOAT_OPCODES = set(range(0xD8, 0xE0))
 
@@ -255,7 +256,7 @@ class Process:
                 self.emit((C.REG, C.EIP, eip, new, 0))
         except CpuFault as fault:
             self._rollback(start)
-            self._die(fault, eip)
+            self.die(fault, eip)
         self.steps += 1
         self.log.end_step()
         return state.exited is None
@@ -291,7 +292,8 @@ class Process:
         self.log.rollback(start, [row for at, row in rows if at in kernel])
         self.memory.flush()
 
-    def _die(self, fault: CpuFault, eip: int) -> None:
+    def die(self, fault: CpuFault, eip: int) -> None:
+        """End the process by a fatal signal: the fault's event, then the exit."""
         access = fault.access
         if fault.signal == SIGSEGV and fault.code in ("SEGV_MAPERR", "SEGV_ACCERR"):
             code = 0 if fault.code == "SEGV_MAPERR" else 1

@@ -16,6 +16,10 @@ IMPLEMENTED: dict[int, tuple[str, int]] = {
     125: ("mprotect", 3),
     192: ("mmap2", 6),
     252: ("exit_group", 1),
+    20: ("getpid", 0),
+    224: ("gettid", 0),
+    37: ("kill", 2),
+    270: ("tgkill", 3),
 }
 
 NAMES: dict[int, str] = {
@@ -32,7 +36,13 @@ NAMES: dict[int, str] = {
 NAMES.update({n: name for n, (name, _) in IMPLEMENTED.items()})
 
 # errno values (include/uapi/asm-generic/errno-base.h, errno.h)
-EPERM, ENOENT, EBADF, ENOMEM, EFAULT, EINVAL, ENOSYS = 1, 2, 9, 12, 14, 22, 38
+EPERM, ENOENT, ESRCH, EBADF, ENOMEM, EFAULT, EINVAL, ENOSYS = 1, 2, 3, 9, 12, 14, 22, 38
+
+# Signals whose default action is not to end the process (kernel/signal.c, sig_kernel_ignore
+# and sig_kernel_stop): SIGCHLD SIGCONT SIGURG SIGWINCH are ignored; the stop signals are not
+# simulated.
+IGNORED_BY_DEFAULT = frozenset({17, 18, 23, 28})
+STOPPING = frozenset({19, 20, 21, 22})
 
 # mmap constants (include/uapi/asm-generic/mman-common.h, arch x86 same)
 PROT_READ, PROT_WRITE, PROT_EXEC = 1, 2, 4

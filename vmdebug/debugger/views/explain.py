@@ -96,7 +96,7 @@ def explain_text(f: Facts) -> list[str]:
             out.append(f"The process was killed by {signal_name(sig)} at step {f.last}.")
             out.append(f"  instruction: {f.fault_where}")
             out.append(f"  cause: {f.reason}")
-        if f.near_vmas:
+        if f.near_vmas and code == C.SEGFAULT:      # the mappings matter to a bad address only
             out.append("  nearby mappings:")
             out.extend(f"    {line}" for line in f.near_vmas)
         if f.smashed is not None:

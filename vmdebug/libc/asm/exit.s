@@ -12,29 +12,29 @@ atexit:
 .LVL0:
 .LFB0:
 	.file 1 "exit.c"
-	.loc 1 14 1 view -0
+	.loc 1 15 1 view -0
 	.cfi_startproc
-	.loc 1 15 5 view .LVU1
-	.loc 1 15 23 is_stmt 0 view .LVU2
+	.loc 1 16 5 view .LVU1
+	.loc 1 16 23 is_stmt 0 view .LVU2
 	mov	eax, DWORD PTR handler_count
-	.loc 1 15 8 view .LVU3
+	.loc 1 16 8 view .LVU3
 	cmp	eax, 32
 	je	.L3
-	.loc 1 17 5 is_stmt 1 view .LVU4
-	.loc 1 17 27 is_stmt 0 view .LVU5
+	.loc 1 18 5 is_stmt 1 view .LVU4
+	.loc 1 18 27 is_stmt 0 view .LVU5
 	lea	edx, [eax+1]
 	mov	DWORD PTR handler_count, edx
-	.loc 1 17 31 view .LVU6
+	.loc 1 18 31 view .LVU6
 	mov	edx, DWORD PTR [esp+4]
 	mov	DWORD PTR handlers[0+eax*4], edx
-	.loc 1 18 5 is_stmt 1 view .LVU7
-	.loc 1 18 12 is_stmt 0 view .LVU8
+	.loc 1 19 5 is_stmt 1 view .LVU7
+	.loc 1 19 12 is_stmt 0 view .LVU8
 	xor	eax, eax
 	ret
 .L3:
-	.loc 1 16 16 view .LVU9
+	.loc 1 17 16 view .LVU9
 	mov	eax, -1
-	.loc 1 19 1 view .LVU10
+	.loc 1 20 1 view .LVU10
 	ret
 	.cfi_endproc
 .LFE0:
@@ -45,33 +45,33 @@ atexit:
 exit:
 .LVL1:
 .LFB1:
-	.loc 1 24 1 is_stmt 1 view -0
+	.loc 1 25 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 25 5 view .LVU12
-	.loc 1 25 26 view .LVU13
-	.loc 1 24 1 is_stmt 0 view .LVU14
+	.loc 1 26 5 view .LVU12
+	.loc 1 26 26 view .LVU13
+	.loc 1 25 1 is_stmt 0 view .LVU14
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 25 26 view .LVU15
+	.loc 1 26 26 view .LVU15
 	mov	eax, DWORD PTR handler_count
 	test	eax, eax
 	jle	.L6
 	.p2align 4,,10
 	.p2align 3
 .L7:
-	.loc 1 26 9 is_stmt 1 view .LVU16
-	.loc 1 26 18 is_stmt 0 view .LVU17
+	.loc 1 27 9 is_stmt 1 view .LVU16
+	.loc 1 27 18 is_stmt 0 view .LVU17
 	sub	eax, 1
-	.loc 1 26 9 view .LVU18
+	.loc 1 27 9 view .LVU18
 	mov	DWORD PTR handler_count, eax
 	call	[DWORD PTR handlers[0+eax*4]]
 .LVL2:
-	.loc 1 25 26 is_stmt 1 view .LVU19
+	.loc 1 26 26 is_stmt 1 view .LVU19
 	mov	eax, DWORD PTR handler_count
 	test	eax, eax
 	jg	.L7
 .L6:
-	.loc 1 27 5 view .LVU20
+	.loc 1 28 5 view .LVU20
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	DWORD PTR [esp+28]
@@ -87,13 +87,13 @@ exit:
 _Exit:
 .LVL4:
 .LFB2:
-	.loc 1 31 1 view -0
+	.loc 1 32 1 view -0
 	.cfi_startproc
-	.loc 1 32 5 view .LVU22
-	.loc 1 31 1 is_stmt 0 view .LVU23
+	.loc 1 33 5 view .LVU22
+	.loc 1 32 1 is_stmt 0 view .LVU23
 	sub	esp, 24
 	.cfi_def_cfa_offset 28
-	.loc 1 32 5 view .LVU24
+	.loc 1 33 5 view .LVU24
 	push	DWORD PTR [esp+28]
 	.cfi_def_cfa_offset 32
 	call	_exit
@@ -101,32 +101,24 @@ _Exit:
 	.cfi_endproc
 .LFE2:
 	.size	_Exit, .-_Exit
-	.section	.rodata.str1.1,"aMS",@progbits,1
-.LC0:
-	.string	"abort\n"
-	.text
 	.p2align 4
 	.globl	abort
 	.type	abort, @function
 abort:
 .LFB3:
-	.loc 1 38 1 is_stmt 1 view -0
+	.loc 1 39 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 39 5 view .LVU26
-	.loc 1 38 1 is_stmt 0 view .LVU27
-	sub	esp, 16
-	.cfi_def_cfa_offset 20
-	.loc 1 39 5 view .LVU28
-	push	6
-	.cfi_def_cfa_offset 24
-	push	OFFSET FLAT:.LC0
+	.loc 1 40 5 view .LVU26
+	.loc 1 39 1 is_stmt 0 view .LVU27
+	sub	esp, 24
 	.cfi_def_cfa_offset 28
-	push	2
+	.loc 1 40 5 view .LVU28
+	push	6
 	.cfi_def_cfa_offset 32
-	call	write
+	call	raise
 .LVL6:
-	.loc 1 40 5 is_stmt 1 view .LVU29
-	mov	DWORD PTR [esp], 134
+	.loc 1 41 5 is_stmt 1 view .LVU29
+	mov	DWORD PTR [esp], 127
 	call	_exit
 .LVL7:
 	.cfi_endproc
@@ -134,7 +126,7 @@ abort:
 	.size	abort, .-abort
 	.section	.rodata.str1.4,"aMS",@progbits,1
 	.align 4
-.LC1:
+.LC0:
 	.string	"%s:%u: %s: Assertion `%s' failed.\n"
 	.text
 	.p2align 4
@@ -143,13 +135,13 @@ abort:
 __assert_fail:
 .LVL8:
 .LFB4:
-	.loc 1 44 1 view -0
+	.loc 1 45 1 view -0
 	.cfi_startproc
-	.loc 1 45 5 view .LVU31
-	.loc 1 44 1 is_stmt 0 view .LVU32
+	.loc 1 46 5 view .LVU31
+	.loc 1 45 1 is_stmt 0 view .LVU32
 	sub	esp, 20
 	.cfi_def_cfa_offset 24
-	.loc 1 45 5 view .LVU33
+	.loc 1 46 5 view .LVU33
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 28
 	push	DWORD PTR [esp+40]
@@ -158,13 +150,13 @@ __assert_fail:
 	.cfi_def_cfa_offset 36
 	push	DWORD PTR [esp+40]
 	.cfi_def_cfa_offset 40
-	push	OFFSET FLAT:.LC1
+	push	OFFSET FLAT:.LC0
 	.cfi_def_cfa_offset 44
 	push	DWORD PTR stderr
 	.cfi_def_cfa_offset 48
 	call	fprintf
 .LVL9:
-	.loc 1 46 5 is_stmt 1 view .LVU34
+	.loc 1 47 5 is_stmt 1 view .LVU34
 	add	esp, 32
 	.cfi_def_cfa_offset 16
 	call	abort
@@ -177,36 +169,29 @@ __assert_fail:
 	.local	handlers
 	.comm	handlers,128,32
 .Letext0:
-	.file 2 "/vmdebug/libc/include/stddef.h"
-	.file 3 "/vmdebug/libc/include/stdio.h"
-	.file 4 "/vmdebug/libc/include/sys/types.h"
-	.file 5 "/vmdebug/libc/include/unistd.h"
+	.file 2 "/vmdebug/libc/include/stdio.h"
+	.file 3 "/vmdebug/libc/include/signal.h"
+	.file 4 "/vmdebug/libc/include/unistd.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x253
+	.long	0x229
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
-	.uleb128 0xa
-	.long	.LASF28
+	.uleb128 0x9
+	.long	.LASF25
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
 	.long	.Ltext0
 	.long	.Letext0-.Ltext0
 	.long	.Ldebug_line0
-	.uleb128 0x6
-	.long	.LASF5
-	.byte	0x2
-	.byte	0x7
-	.byte	0x17
-	.long	0x32
 	.uleb128 0x1
 	.byte	0x4
 	.byte	0x7
 	.long	.LASF2
-	.uleb128 0xb
+	.uleb128 0xa
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
@@ -218,254 +203,239 @@ __assert_fail:
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF4
+	.uleb128 0xb
+	.long	0x3b
 	.uleb128 0xc
-	.long	0x47
-	.uleb128 0xd
-	.long	.LASF29
+	.long	.LASF26
 	.byte	0x4
-	.byte	0x3
+	.byte	0x2
 	.byte	0x15
 	.byte	0x10
-	.long	0x6d
-	.uleb128 0xe
+	.long	0x61
+	.uleb128 0xd
 	.string	"fd"
-	.byte	0x3
+	.byte	0x2
 	.byte	0x16
 	.byte	0x9
-	.long	0x39
+	.long	0x2d
 	.byte	0
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF6
-	.byte	0x3
+	.uleb128 0xe
+	.long	.LASF27
+	.byte	0x2
 	.byte	0x17
 	.byte	0x3
-	.long	0x53
+	.long	0x47
 	.uleb128 0x5
-	.long	0x6d
+	.long	0x61
 	.uleb128 0xf
-	.long	.LASF30
-	.byte	0x3
+	.long	.LASF28
+	.byte	0x2
 	.byte	0x1b
 	.byte	0xe
-	.long	0x79
-	.uleb128 0x6
-	.long	.LASF7
-	.byte	0x4
-	.byte	0x5
-	.byte	0xd
-	.long	0x39
+	.long	0x6d
 	.uleb128 0x1
 	.byte	0x1
 	.byte	0x6
-	.long	.LASF8
+	.long	.LASF5
 	.uleb128 0x1
 	.byte	0x1
 	.byte	0x8
+	.long	.LASF6
+	.uleb128 0x1
+	.byte	0x2
+	.byte	0x5
+	.long	.LASF7
+	.uleb128 0x1
+	.byte	0x2
+	.byte	0x7
+	.long	.LASF8
+	.uleb128 0x1
+	.byte	0x8
+	.byte	0x5
 	.long	.LASF9
 	.uleb128 0x1
-	.byte	0x2
-	.byte	0x5
+	.byte	0x8
+	.byte	0x7
 	.long	.LASF10
-	.uleb128 0x1
-	.byte	0x2
-	.byte	0x7
-	.long	.LASF11
-	.uleb128 0x1
-	.byte	0x8
-	.byte	0x5
-	.long	.LASF12
-	.uleb128 0x1
-	.byte	0x8
-	.byte	0x7
-	.long	.LASF13
 	.uleb128 0x10
-	.long	0xd0
-	.long	0xd0
+	.long	0xb8
+	.long	0xb8
 	.uleb128 0x11
-	.long	0x32
+	.long	0x26
 	.byte	0x1f
 	.byte	0
 	.uleb128 0x5
-	.long	0xd5
+	.long	0xbd
 	.uleb128 0x12
-	.uleb128 0x8
-	.long	.LASF14
-	.byte	0xa
+	.uleb128 0x7
+	.long	.LASF11
+	.byte	0xb
 	.byte	0xf
-	.long	0xc0
+	.long	0xa8
 	.uleb128 0x5
 	.byte	0x3
 	.long	handlers
-	.uleb128 0x8
-	.long	.LASF15
-	.byte	0xb
+	.uleb128 0x7
+	.long	.LASF12
 	.byte	0xc
-	.long	0x39
+	.byte	0xc
+	.long	0x2d
 	.uleb128 0x5
 	.byte	0x3
 	.long	handler_count
-	.uleb128 0x9
-	.long	.LASF16
-	.byte	0x3
+	.uleb128 0x8
+	.long	.LASF13
+	.byte	0x2
 	.byte	0x21
-	.byte	0x5
-	.long	0x39
-	.long	0x114
-	.uleb128 0x2
-	.long	0x79
-	.uleb128 0x2
-	.long	0x114
+	.long	0x2d
+	.long	0xfb
+	.uleb128 0x4
+	.long	0x6d
+	.uleb128 0x4
+	.long	0xfb
 	.uleb128 0x13
 	.byte	0
 	.uleb128 0x5
-	.long	0x4e
-	.uleb128 0x9
-	.long	.LASF17
-	.byte	0x5
-	.byte	0xf
-	.byte	0x9
-	.long	0x8a
-	.long	0x139
-	.uleb128 0x2
-	.long	0x39
-	.uleb128 0x2
-	.long	0x139
-	.uleb128 0x2
-	.long	0x26
+	.long	0x42
+	.uleb128 0x8
+	.long	.LASF14
+	.byte	0x3
+	.byte	0x1b
+	.long	0x2d
+	.long	0x115
+	.uleb128 0x4
+	.long	0x2d
 	.byte	0
-	.uleb128 0x5
-	.long	0x13e
 	.uleb128 0x14
-	.uleb128 0x15
-	.long	.LASF18
-	.byte	0x5
-	.byte	0x12
+	.long	.LASF15
+	.byte	0x4
+	.byte	0x15
 	.byte	0x6
-	.long	0x151
-	.uleb128 0x2
-	.long	0x39
+	.long	0x127
+	.uleb128 0x4
+	.long	0x2d
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF23
-	.byte	0x2b
+	.uleb128 0x6
+	.long	.LASF20
+	.byte	0x2c
 	.long	.LFB4
 	.long	.LFE4-.LFB4
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1b0
-	.uleb128 0x3
-	.long	.LASF19
-	.byte	0x2b
+	.long	0x186
+	.uleb128 0x2
+	.long	.LASF16
+	.byte	0x2c
 	.byte	0x20
-	.long	0x114
+	.long	0xfb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x3
-	.long	.LASF20
-	.byte	0x2b
+	.uleb128 0x2
+	.long	.LASF17
+	.byte	0x2c
 	.byte	0x32
-	.long	0x114
+	.long	0xfb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x3
-	.long	.LASF21
-	.byte	0x2b
+	.uleb128 0x2
+	.long	.LASF18
+	.byte	0x2c
 	.byte	0x45
-	.long	0x32
+	.long	0x26
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x3
-	.long	.LASF22
-	.byte	0x2b
+	.uleb128 0x2
+	.long	.LASF19
+	.byte	0x2c
 	.byte	0x57
-	.long	0x114
+	.long	0xfb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0x4
+	.uleb128 0x3
 	.long	.LVL9
-	.long	0xf8
-	.uleb128 0x4
+	.long	0xe0
+	.uleb128 0x3
 	.long	.LVL10
-	.long	0x1b0
+	.long	0x186
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF24
-	.byte	0x25
+	.uleb128 0x6
+	.long	.LASF21
+	.byte	0x26
 	.long	.LFB3
 	.long	.LFE3-.LFB3
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1d7
-	.uleb128 0x4
+	.long	0x1ad
+	.uleb128 0x3
 	.long	.LVL6
-	.long	0x119
-	.uleb128 0x4
+	.long	0x100
+	.uleb128 0x3
 	.long	.LVL7
-	.long	0x13f
+	.long	0x115
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF25
-	.byte	0x1e
+	.uleb128 0x6
+	.long	.LASF22
+	.byte	0x1f
 	.long	.LFB2
 	.long	.LFE2-.LFB2
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x203
-	.uleb128 0x3
-	.long	.LASF26
-	.byte	0x1e
+	.long	0x1d9
+	.uleb128 0x2
+	.long	.LASF23
+	.byte	0x1f
 	.byte	0x10
-	.long	0x39
+	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x4
+	.uleb128 0x3
 	.long	.LVL5
-	.long	0x13f
+	.long	0x115
 	.byte	0
-	.uleb128 0x16
-	.long	.LASF27
+	.uleb128 0x15
+	.long	.LASF24
 	.byte	0x1
-	.byte	0x17
+	.byte	0x18
 	.byte	0x6
 	.long	.LFB1
 	.long	.LFE1-.LFB1
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x231
-	.uleb128 0x3
-	.long	.LASF26
-	.byte	0x17
+	.long	0x207
+	.uleb128 0x2
+	.long	.LASF23
+	.byte	0x18
 	.byte	0xf
-	.long	0x39
+	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x4
+	.uleb128 0x3
 	.long	.LVL3
-	.long	0x13f
+	.long	0x115
 	.byte	0
-	.uleb128 0x17
-	.long	.LASF31
+	.uleb128 0x16
+	.long	.LASF29
 	.byte	0x1
-	.byte	0xd
+	.byte	0xe
 	.byte	0x5
-	.long	0x39
+	.long	0x2d
 	.long	.LFB0
 	.long	.LFE0-.LFB0
 	.uleb128 0x1
 	.byte	0x9c
-	.uleb128 0x18
+	.uleb128 0x17
 	.string	"fn"
 	.byte	0x1
-	.byte	0xd
+	.byte	0xe
 	.byte	0x13
-	.long	0xd0
+	.long	0xb8
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -487,13 +457,6 @@ __assert_fail:
 	.uleb128 0x2
 	.uleb128 0x5
 	.byte	0
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x5
-	.byte	0
 	.uleb128 0x3
 	.uleb128 0xe
 	.uleb128 0x3a
@@ -509,12 +472,19 @@ __assert_fail:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x4
+	.uleb128 0x3
 	.uleb128 0x48
 	.byte	0
 	.uleb128 0x7d
 	.uleb128 0x1
 	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
@@ -529,21 +499,6 @@ __assert_fail:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.uleb128 0x16
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x7
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -574,7 +529,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x8
+	.uleb128 0x7
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -592,7 +547,7 @@ __assert_fail:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x9
+	.uleb128 0x8
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -604,7 +559,8 @@ __assert_fail:
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
-	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 5
 	.uleb128 0x27
 	.uleb128 0x19
 	.uleb128 0x49
@@ -615,7 +571,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xa
+	.uleb128 0x9
 	.uleb128 0x11
 	.byte	0x1
 	.uleb128 0x25
@@ -634,7 +590,7 @@ __assert_fail:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0xb
+	.uleb128 0xa
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -645,14 +601,14 @@ __assert_fail:
 	.uleb128 0x8
 	.byte	0
 	.byte	0
-	.uleb128 0xc
+	.uleb128 0xb
 	.uleb128 0x26
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xd
+	.uleb128 0xc
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -669,7 +625,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xe
+	.uleb128 0xd
 	.uleb128 0xd
 	.byte	0
 	.uleb128 0x3
@@ -684,6 +640,21 @@ __assert_fail:
 	.uleb128 0x13
 	.uleb128 0x38
 	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.uleb128 0x16
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
 	.byte	0
 	.byte	0
 	.uleb128 0xf
@@ -736,11 +707,6 @@ __assert_fail:
 	.byte	0
 	.byte	0
 	.uleb128 0x14
-	.uleb128 0x26
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x15
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -763,7 +729,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x16
+	.uleb128 0x15
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -792,7 +758,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x17
+	.uleb128 0x16
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -819,7 +785,7 @@ __assert_fail:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x18
+	.uleb128 0x17
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -852,65 +818,61 @@ __assert_fail:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF5:
-	.string	"size_t"
-.LASF27:
+.LASF14:
+	.string	"raise"
+.LASF20:
+	.string	"__assert_fail"
+.LASF24:
 	.string	"exit"
-.LASF30:
+.LASF28:
 	.string	"stderr"
-.LASF15:
+.LASF12:
 	.string	"handler_count"
 .LASF23:
-	.string	"__assert_fail"
-.LASF26:
 	.string	"status"
-.LASF7:
-	.string	"ssize_t"
-.LASF28:
+.LASF25:
 	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
-.LASF6:
+.LASF27:
 	.string	"FILE"
-.LASF13:
+.LASF10:
 	.string	"long long unsigned int"
-.LASF9:
+.LASF6:
 	.string	"unsigned char"
-.LASF11:
+.LASF8:
 	.string	"short unsigned int"
-.LASF17:
-	.string	"write"
-.LASF18:
+.LASF15:
 	.string	"_exit"
-.LASF20:
+.LASF17:
 	.string	"file"
-.LASF19:
+.LASF16:
 	.string	"expr"
-.LASF31:
-	.string	"atexit"
 .LASF29:
+	.string	"atexit"
+.LASF26:
 	.string	"__vmdebug_file"
 .LASF2:
 	.string	"unsigned int"
 .LASF4:
 	.string	"char"
-.LASF25:
+.LASF22:
 	.string	"_Exit"
-.LASF21:
+.LASF18:
 	.string	"line"
-.LASF14:
+.LASF11:
 	.string	"handlers"
-.LASF12:
+.LASF9:
 	.string	"long long int"
-.LASF16:
+.LASF13:
 	.string	"fprintf"
-.LASF10:
+.LASF7:
 	.string	"short int"
 .LASF3:
 	.string	"long int"
-.LASF24:
+.LASF21:
 	.string	"abort"
-.LASF8:
+.LASF5:
 	.string	"signed char"
-.LASF22:
+.LASF19:
 	.string	"func"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:

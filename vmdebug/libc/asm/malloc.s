@@ -1826,7 +1826,7 @@ __heap_start:
 	.uleb128 0x14
 	.long	.LASF17
 	.byte	0x6
-	.byte	0x2a
+	.byte	0x28
 	.byte	0xe
 	.long	0xe4
 	.uleb128 0x10
@@ -1834,7 +1834,7 @@ __heap_start:
 	.uleb128 0x14
 	.long	.LASF18
 	.byte	0x6
-	.byte	0x2b
+	.byte	0x29
 	.byte	0xe
 	.long	0xe4
 	.uleb128 0x10
@@ -1887,7 +1887,7 @@ __heap_start:
 	.uleb128 0x2a
 	.long	.LASF53
 	.byte	0x6
-	.byte	0x2f
+	.byte	0x2d
 	.byte	0x6
 	.uleb128 0x16
 	.long	.LASF21
@@ -1907,7 +1907,7 @@ __heap_start:
 	.uleb128 0x16
 	.long	.LASF22
 	.byte	0x8
-	.byte	0x1a
+	.byte	0x1d
 	.byte	0x7
 	.long	0x132
 	.long	0x199

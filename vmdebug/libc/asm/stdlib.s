@@ -1839,7 +1839,7 @@ environ:
 	.uleb128 0x11
 	.long	.LASF6
 	.byte	0x3
-	.byte	0x46
+	.byte	0x44
 	.byte	0xf
 	.long	0x70
 	.uleb128 0xb

@@ -2097,7 +2097,7 @@ CSWTCH.43:
 	.uleb128 0x1a
 	.long	.LASF31
 	.byte	0x4
-	.byte	0x22
+	.byte	0x20
 	.byte	0x7
 	.long	0xb5
 	.long	0xb5

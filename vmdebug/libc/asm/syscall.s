@@ -10,13 +10,13 @@
 	.type	__syscall6, @function
 __syscall6:
 .LVL0:
-.LFB4:
+.LFB5:
 	.file 1 "syscall.c"
-	.loc 1 64 1 view -0
+	.loc 1 74 1 view -0
 	.cfi_startproc
-	.loc 1 65 5 view .LVU1
-	.loc 1 66 5 view .LVU2
-	.loc 1 64 1 is_stmt 0 view .LVU3
+	.loc 1 75 5 view .LVU1
+	.loc 1 76 5 view .LVU2
+	.loc 1 74 1 is_stmt 0 view .LVU3
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -29,39 +29,39 @@ __syscall6:
 	sub	esp, 32
 	.cfi_def_cfa_offset 48
 .LVL1:
-	.loc 1 67 5 is_stmt 1 view .LVU4
-	.loc 1 68 5 view .LVU5
-	.loc 1 68 13 is_stmt 0 view .LVU6
+	.loc 1 77 5 is_stmt 1 view .LVU4
+	.loc 1 78 5 view .LVU5
+	.loc 1 78 13 is_stmt 0 view .LVU6
 	mov	eax, DWORD PTR [esp+52]
-	.loc 1 74 5 view .LVU7
+	.loc 1 84 5 view .LVU7
 	lea	ecx, [esp+8]
 .LVL2:
-	.loc 1 68 13 view .LVU8
+	.loc 1 78 13 view .LVU8
 	mov	DWORD PTR [esp+8], eax
-	.loc 1 69 5 is_stmt 1 view .LVU9
-	.loc 1 69 13 is_stmt 0 view .LVU10
+	.loc 1 79 5 is_stmt 1 view .LVU9
+	.loc 1 79 13 is_stmt 0 view .LVU10
 	mov	eax, DWORD PTR [esp+56]
 	mov	DWORD PTR [esp+12], eax
-	.loc 1 70 5 is_stmt 1 view .LVU11
-	.loc 1 70 13 is_stmt 0 view .LVU12
+	.loc 1 80 5 is_stmt 1 view .LVU11
+	.loc 1 80 13 is_stmt 0 view .LVU12
 	mov	eax, DWORD PTR [esp+60]
 	mov	DWORD PTR [esp+16], eax
-	.loc 1 71 5 is_stmt 1 view .LVU13
-	.loc 1 71 13 is_stmt 0 view .LVU14
+	.loc 1 81 5 is_stmt 1 view .LVU13
+	.loc 1 81 13 is_stmt 0 view .LVU14
 	mov	eax, DWORD PTR [esp+64]
 	mov	DWORD PTR [esp+20], eax
-	.loc 1 72 5 is_stmt 1 view .LVU15
-	.loc 1 72 13 is_stmt 0 view .LVU16
+	.loc 1 82 5 is_stmt 1 view .LVU15
+	.loc 1 82 13 is_stmt 0 view .LVU16
 	mov	eax, DWORD PTR [esp+68]
 	mov	DWORD PTR [esp+24], eax
-	.loc 1 73 5 is_stmt 1 view .LVU17
-	.loc 1 73 13 is_stmt 0 view .LVU18
+	.loc 1 83 5 is_stmt 1 view .LVU17
+	.loc 1 83 13 is_stmt 0 view .LVU18
 	mov	eax, DWORD PTR [esp+72]
 	mov	DWORD PTR [esp+28], eax
-	.loc 1 74 5 is_stmt 1 view .LVU19
+	.loc 1 84 5 is_stmt 1 view .LVU19
 	mov	eax, DWORD PTR [esp+48]
 #APP
-# 74 "syscall.c" 1
+# 84 "syscall.c" 1
 	push ebp
 	mov ebx, DWORD PTR [ecx]
 	mov edx, DWORD PTR [ecx+8]
@@ -73,8 +73,8 @@ __syscall6:
 	pop ebp
 # 0 "" 2
 .LVL3:
-	.loc 1 87 5 view .LVU20
-	.loc 1 88 1 is_stmt 0 view .LVU21
+	.loc 1 97 5 view .LVU20
+	.loc 1 98 1 is_stmt 0 view .LVU21
 #NO_APP
 	add	esp, 32
 	.cfi_def_cfa_offset 16
@@ -89,53 +89,53 @@ __syscall6:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE4:
+.LFE5:
 	.size	__syscall6, .-__syscall6
 	.p2align 4
 	.globl	read
 	.type	read, @function
 read:
 .LVL4:
-.LFB5:
-	.loc 1 91 1 is_stmt 1 view -0
+.LFB6:
+	.loc 1 101 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 92 5 view .LVU23
-	.loc 1 91 1 is_stmt 0 view .LVU24
+	.loc 1 102 5 view .LVU23
+	.loc 1 101 1 is_stmt 0 view .LVU24
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL5:
-.LBB40:
-.LBI40:
-	.loc 1 43 20 is_stmt 1 view .LVU25
-.LBB41:
-	.loc 1 45 5 view .LVU26
-	.loc 1 46 5 view .LVU27
+.LBB56:
+.LBI56:
+	.loc 1 53 20 is_stmt 1 view .LVU25
+.LBB57:
+	.loc 1 55 5 view .LVU26
+	.loc 1 56 5 view .LVU27
 	mov	eax, 3
 	mov	ecx, DWORD PTR [esp+12]
 	mov	edx, DWORD PTR [esp+16]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 46 "syscall.c" 1
+# 56 "syscall.c" 1
 	int 0x80
 # 0 "" 2
 .LVL6:
-	.loc 1 47 5 view .LVU28
-	.loc 1 47 5 is_stmt 0 view .LVU29
+	.loc 1 57 5 view .LVU28
+	.loc 1 57 5 is_stmt 0 view .LVU29
 #NO_APP
-.LBE41:
-.LBE40:
-.LBB42:
-.LBI42:
-	.loc 1 51 13 is_stmt 1 view .LVU30
-.LBB43:
-	.loc 1 53 5 view .LVU31
-	.loc 1 53 8 is_stmt 0 view .LVU32
+.LBE57:
+.LBE56:
+.LBB58:
+.LBI58:
+	.loc 1 61 13 is_stmt 1 view .LVU30
+.LBB59:
+	.loc 1 63 5 view .LVU31
+	.loc 1 63 8 is_stmt 0 view .LVU32
 	cmp	eax, -4096
 	ja	.L7
-.LBE43:
-.LBE42:
-	.loc 1 93 1 view .LVU33
+.LBE59:
+.LBE58:
+	.loc 1 103 1 view .LVU33
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -146,81 +146,81 @@ read:
 	.p2align 3
 .L7:
 	.cfi_restore_state
-.LBB46:
-.LBB44:
-	.loc 1 54 9 is_stmt 1 view .LVU34
-	.loc 1 54 22 is_stmt 0 view .LVU35
+.LBB62:
+.LBB60:
+	.loc 1 64 9 is_stmt 1 view .LVU34
+	.loc 1 64 22 is_stmt 0 view .LVU35
 	neg	eax
 .LVL8:
-	.loc 1 54 22 view .LVU36
-.LBE44:
-.LBE46:
-	.loc 1 93 1 view .LVU37
+	.loc 1 64 22 view .LVU36
+.LBE60:
+.LBE62:
+	.loc 1 103 1 view .LVU37
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL9:
-.LBB47:
-.LBB45:
-	.loc 1 54 22 view .LVU38
+.LBB63:
+.LBB61:
+	.loc 1 64 22 view .LVU38
 	mov	DWORD PTR errno, eax
-	.loc 1 55 9 is_stmt 1 view .LVU39
-	.loc 1 55 16 is_stmt 0 view .LVU40
+	.loc 1 65 9 is_stmt 1 view .LVU39
+	.loc 1 65 16 is_stmt 0 view .LVU40
 	mov	eax, -1
 .LVL10:
-	.loc 1 55 16 view .LVU41
-.LBE45:
-.LBE47:
-	.loc 1 93 1 view .LVU42
+	.loc 1 65 16 view .LVU41
+.LBE61:
+.LBE63:
+	.loc 1 103 1 view .LVU42
 	ret
 	.cfi_endproc
-.LFE5:
+.LFE6:
 	.size	read, .-read
 	.p2align 4
 	.globl	write
 	.type	write, @function
 write:
 .LVL11:
-.LFB6:
-	.loc 1 96 1 is_stmt 1 view -0
+.LFB7:
+	.loc 1 106 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 97 5 view .LVU44
-	.loc 1 96 1 is_stmt 0 view .LVU45
+	.loc 1 107 5 view .LVU44
+	.loc 1 106 1 is_stmt 0 view .LVU45
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL12:
-.LBB48:
-.LBI48:
-	.loc 1 43 20 is_stmt 1 view .LVU46
-.LBB49:
-	.loc 1 45 5 view .LVU47
-	.loc 1 46 5 view .LVU48
+.LBB64:
+.LBI64:
+	.loc 1 53 20 is_stmt 1 view .LVU46
+.LBB65:
+	.loc 1 55 5 view .LVU47
+	.loc 1 56 5 view .LVU48
 	mov	eax, 4
 	mov	ecx, DWORD PTR [esp+12]
 	mov	edx, DWORD PTR [esp+16]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 46 "syscall.c" 1
+# 56 "syscall.c" 1
 	int 0x80
 # 0 "" 2
 .LVL13:
-	.loc 1 47 5 view .LVU49
-	.loc 1 47 5 is_stmt 0 view .LVU50
+	.loc 1 57 5 view .LVU49
+	.loc 1 57 5 is_stmt 0 view .LVU50
 #NO_APP
-.LBE49:
-.LBE48:
-.LBB50:
-.LBI50:
-	.loc 1 51 13 is_stmt 1 view .LVU51
-.LBB51:
-	.loc 1 53 5 view .LVU52
-	.loc 1 53 8 is_stmt 0 view .LVU53
+.LBE65:
+.LBE64:
+.LBB66:
+.LBI66:
+	.loc 1 61 13 is_stmt 1 view .LVU51
+.LBB67:
+	.loc 1 63 5 view .LVU52
+	.loc 1 63 8 is_stmt 0 view .LVU53
 	cmp	eax, -4096
 	ja	.L11
-.LBE51:
-.LBE50:
-	.loc 1 98 1 view .LVU54
+.LBE67:
+.LBE66:
+	.loc 1 108 1 view .LVU54
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -231,208 +231,208 @@ write:
 	.p2align 3
 .L11:
 	.cfi_restore_state
-.LBB54:
-.LBB52:
-	.loc 1 54 9 is_stmt 1 view .LVU55
-	.loc 1 54 22 is_stmt 0 view .LVU56
+.LBB70:
+.LBB68:
+	.loc 1 64 9 is_stmt 1 view .LVU55
+	.loc 1 64 22 is_stmt 0 view .LVU56
 	neg	eax
 .LVL15:
-	.loc 1 54 22 view .LVU57
-.LBE52:
-.LBE54:
-	.loc 1 98 1 view .LVU58
+	.loc 1 64 22 view .LVU57
+.LBE68:
+.LBE70:
+	.loc 1 108 1 view .LVU58
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL16:
-.LBB55:
-.LBB53:
-	.loc 1 54 22 view .LVU59
+.LBB71:
+.LBB69:
+	.loc 1 64 22 view .LVU59
 	mov	DWORD PTR errno, eax
-	.loc 1 55 9 is_stmt 1 view .LVU60
-	.loc 1 55 16 is_stmt 0 view .LVU61
+	.loc 1 65 9 is_stmt 1 view .LVU60
+	.loc 1 65 16 is_stmt 0 view .LVU61
 	mov	eax, -1
 .LVL17:
-	.loc 1 55 16 view .LVU62
-.LBE53:
-.LBE55:
-	.loc 1 98 1 view .LVU63
+	.loc 1 65 16 view .LVU62
+.LBE69:
+.LBE71:
+	.loc 1 108 1 view .LVU63
 	ret
 	.cfi_endproc
-.LFE6:
+.LFE7:
 	.size	write, .-write
 	.p2align 4
 	.globl	_exit
 	.type	_exit, @function
 _exit:
 .LVL18:
-.LFB7:
-	.loc 1 101 1 is_stmt 1 view -0
+.LFB8:
+	.loc 1 111 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 104 5 view .LVU65
-	.loc 1 101 1 is_stmt 0 view .LVU66
+	.loc 1 114 5 view .LVU65
+	.loc 1 111 1 is_stmt 0 view .LVU66
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
-.LBB56:
-.LBB57:
-	.loc 1 32 5 view .LVU67
+.LBB72:
+.LBB73:
+	.loc 1 42 5 view .LVU67
 	mov	eax, 252
-.LBE57:
-.LBE56:
-	.loc 1 101 1 view .LVU68
+.LBE73:
+.LBE72:
+	.loc 1 111 1 view .LVU68
 	mov	ebx, DWORD PTR [esp+8]
 .LVL19:
-.LBB59:
-.LBI56:
-	.loc 1 29 20 is_stmt 1 view .LVU69
-.LBB58:
-	.loc 1 31 5 view .LVU70
-	.loc 1 32 5 view .LVU71
+.LBB75:
+.LBI72:
+	.loc 1 39 20 is_stmt 1 view .LVU69
+.LBB74:
+	.loc 1 41 5 view .LVU70
+	.loc 1 42 5 view .LVU71
 #APP
-# 32 "syscall.c" 1
+# 42 "syscall.c" 1
 	int 0x80
 # 0 "" 2
 .LVL20:
-	.loc 1 33 5 view .LVU72
+	.loc 1 43 5 view .LVU72
 #NO_APP
-.LBE58:
-.LBE59:
-.LBB60:
-.LBB61:
-	.loc 1 32 5 is_stmt 0 view .LVU73
+.LBE74:
+.LBE75:
+.LBB76:
+.LBB77:
+	.loc 1 42 5 is_stmt 0 view .LVU73
 	mov	edx, 1
 .LVL21:
 	.p2align 4,,10
 	.p2align 3
 .L13:
-	.loc 1 32 5 view .LVU74
-.LBE61:
-.LBE60:
-	.loc 1 105 5 is_stmt 1 discriminator 1 view .LVU75
-	.loc 1 106 9 discriminator 1 view .LVU76
-.LBB63:
-.LBI60:
-	.loc 1 29 20 discriminator 1 view .LVU77
-.LBB62:
-	.loc 1 31 5 discriminator 1 view .LVU78
-	.loc 1 32 5 discriminator 1 view .LVU79
+	.loc 1 42 5 view .LVU74
+.LBE77:
+.LBE76:
+	.loc 1 115 5 is_stmt 1 discriminator 1 view .LVU75
+	.loc 1 116 9 discriminator 1 view .LVU76
+.LBB79:
+.LBI76:
+	.loc 1 39 20 discriminator 1 view .LVU77
+.LBB78:
+	.loc 1 41 5 discriminator 1 view .LVU78
+	.loc 1 42 5 discriminator 1 view .LVU79
 	mov	eax, edx
 #APP
-# 32 "syscall.c" 1
+# 42 "syscall.c" 1
 	int 0x80
 # 0 "" 2
 .LVL22:
-	.loc 1 33 5 discriminator 1 view .LVU80
+	.loc 1 43 5 discriminator 1 view .LVU80
 #NO_APP
 	jmp	.L13
-.LBE62:
-.LBE63:
+.LBE78:
+.LBE79:
 	.cfi_endproc
-.LFE7:
+.LFE8:
 	.size	_exit, .-_exit
 	.p2align 4
 	.globl	__brk_syscall
 	.type	__brk_syscall, @function
 __brk_syscall:
 .LVL23:
-.LFB8:
-	.loc 1 112 1 view -0
+.LFB9:
+	.loc 1 122 1 view -0
 	.cfi_startproc
-	.loc 1 113 5 view .LVU82
-	.loc 1 112 1 is_stmt 0 view .LVU83
+	.loc 1 123 5 view .LVU82
+	.loc 1 122 1 is_stmt 0 view .LVU83
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL24:
-.LBB64:
-.LBI64:
-	.loc 1 29 20 is_stmt 1 view .LVU84
-.LBB65:
-	.loc 1 31 5 view .LVU85
-	.loc 1 32 5 view .LVU86
+.LBB80:
+.LBI80:
+	.loc 1 39 20 is_stmt 1 view .LVU84
+.LBB81:
+	.loc 1 41 5 view .LVU85
+	.loc 1 42 5 view .LVU86
 	mov	eax, 45
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 32 "syscall.c" 1
+# 42 "syscall.c" 1
 	int 0x80
 # 0 "" 2
 .LVL25:
-	.loc 1 33 5 view .LVU87
-	.loc 1 33 5 is_stmt 0 view .LVU88
+	.loc 1 43 5 view .LVU87
+	.loc 1 43 5 is_stmt 0 view .LVU88
 #NO_APP
-.LBE65:
-.LBE64:
-	.loc 1 114 1 view .LVU89
+.LBE81:
+.LBE80:
+	.loc 1 124 1 view .LVU89
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE8:
+.LFE9:
 	.size	__brk_syscall, .-__brk_syscall
 	.p2align 4
 	.globl	brk
 	.type	brk, @function
 brk:
 .LVL26:
-.LFB9:
-	.loc 1 120 1 is_stmt 1 view -0
+.LFB10:
+	.loc 1 130 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 121 5 view .LVU91
-	.loc 1 120 1 is_stmt 0 view .LVU92
+	.loc 1 131 5 view .LVU91
+	.loc 1 130 1 is_stmt 0 view .LVU92
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
-.LBB66:
-.LBB67:
-.LBB68:
-.LBB69:
-	.loc 1 32 5 view .LVU93
+.LBB82:
+.LBB83:
+.LBB84:
+.LBB85:
+	.loc 1 42 5 view .LVU93
 	mov	eax, 45
-.LBE69:
-.LBE68:
-.LBE67:
-.LBE66:
-	.loc 1 120 1 view .LVU94
+.LBE85:
+.LBE84:
+.LBE83:
+.LBE82:
+	.loc 1 130 1 view .LVU94
 	mov	ebx, DWORD PTR [esp+8]
 .LVL27:
-.LBB73:
-.LBI66:
-	.loc 1 111 7 is_stmt 1 view .LVU95
-.LBB72:
-	.loc 1 113 5 view .LVU96
-.LBB71:
-.LBI68:
-	.loc 1 29 20 view .LVU97
-.LBB70:
-	.loc 1 31 5 view .LVU98
-	.loc 1 32 5 view .LVU99
+.LBB89:
+.LBI82:
+	.loc 1 121 7 is_stmt 1 view .LVU95
+.LBB88:
+	.loc 1 123 5 view .LVU96
+.LBB87:
+.LBI84:
+	.loc 1 39 20 view .LVU97
+.LBB86:
+	.loc 1 41 5 view .LVU98
+	.loc 1 42 5 view .LVU99
 #APP
-# 32 "syscall.c" 1
+# 42 "syscall.c" 1
 	int 0x80
 # 0 "" 2
 .LVL28:
-	.loc 1 33 5 view .LVU100
-	.loc 1 33 5 is_stmt 0 view .LVU101
+	.loc 1 43 5 view .LVU100
+	.loc 1 43 5 is_stmt 0 view .LVU101
 #NO_APP
-.LBE70:
-.LBE71:
-.LBE72:
-.LBE73:
-	.loc 1 122 5 is_stmt 1 view .LVU102
+.LBE86:
+.LBE87:
+.LBE88:
+.LBE89:
+	.loc 1 132 5 is_stmt 1 view .LVU102
 	xor	edx, edx
-	.loc 1 122 19 is_stmt 0 view .LVU103
+	.loc 1 132 19 is_stmt 0 view .LVU103
 	mov	DWORD PTR current_break, eax
-	.loc 1 123 5 is_stmt 1 view .LVU104
-	.loc 1 123 8 is_stmt 0 view .LVU105
+	.loc 1 133 5 is_stmt 1 view .LVU104
+	.loc 1 133 8 is_stmt 0 view .LVU105
 	cmp	ebx, eax
 	jne	.L22
 .L17:
-	.loc 1 128 1 view .LVU106
+	.loc 1 138 1 view .LVU106
 	mov	eax, edx
 .LVL29:
-	.loc 1 128 1 view .LVU107
+	.loc 1 138 1 view .LVU107
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -443,71 +443,71 @@ brk:
 	.p2align 3
 .L22:
 	.cfi_restore_state
-	.loc 1 124 9 is_stmt 1 view .LVU108
-	.loc 1 124 15 is_stmt 0 view .LVU109
+	.loc 1 134 9 is_stmt 1 view .LVU108
+	.loc 1 134 15 is_stmt 0 view .LVU109
 	mov	DWORD PTR errno, 12
-	.loc 1 125 9 is_stmt 1 view .LVU110
-	.loc 1 125 16 is_stmt 0 view .LVU111
+	.loc 1 135 9 is_stmt 1 view .LVU110
+	.loc 1 135 16 is_stmt 0 view .LVU111
 	mov	edx, -1
 	jmp	.L17
 	.cfi_endproc
-.LFE9:
+.LFE10:
 	.size	brk, .-brk
 	.p2align 4
 	.globl	sbrk
 	.type	sbrk, @function
 sbrk:
 .LVL31:
-.LFB10:
-	.loc 1 131 1 is_stmt 1 view -0
+.LFB11:
+	.loc 1 141 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 132 5 view .LVU113
-	.loc 1 133 5 view .LVU114
-	.loc 1 134 5 view .LVU115
-	.loc 1 134 23 is_stmt 0 view .LVU116
+	.loc 1 142 5 view .LVU113
+	.loc 1 143 5 view .LVU114
+	.loc 1 144 5 view .LVU115
+	.loc 1 144 23 is_stmt 0 view .LVU116
 	mov	edx, DWORD PTR current_break
-	.loc 1 131 1 view .LVU117
+	.loc 1 141 1 view .LVU117
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
-	.loc 1 131 1 view .LVU118
+	.loc 1 141 1 view .LVU118
 	mov	ecx, DWORD PTR [esp+8]
-	.loc 1 134 8 view .LVU119
+	.loc 1 144 8 view .LVU119
 	test	edx, edx
 	je	.L42
 .L24:
-	.loc 1 136 5 is_stmt 1 view .LVU120
+	.loc 1 146 5 is_stmt 1 view .LVU120
 .LVL32:
-	.loc 1 137 5 view .LVU121
-	.loc 1 137 8 is_stmt 0 view .LVU122
+	.loc 1 147 5 view .LVU121
+	.loc 1 147 8 is_stmt 0 view .LVU122
 	test	ecx, ecx
 	je	.L23
-	.loc 1 139 5 is_stmt 1 view .LVU123
-	.loc 1 139 12 is_stmt 0 view .LVU124
+	.loc 1 149 5 is_stmt 1 view .LVU123
+	.loc 1 149 12 is_stmt 0 view .LVU124
 	lea	ebx, [edx+ecx]
 .LVL33:
-	.loc 1 141 5 is_stmt 1 view .LVU125
-	.loc 1 141 8 is_stmt 0 view .LVU126
+	.loc 1 151 5 is_stmt 1 view .LVU125
+	.loc 1 151 8 is_stmt 0 view .LVU126
 	jle	.L30
 	cmp	ebx, edx
 	jb	.L26
 .L30:
-	.loc 1 141 41 discriminator 1 view .LVU127
+	.loc 1 151 41 discriminator 1 view .LVU127
 	test	ecx, ecx
 	jns	.L28
 	cmp	edx, ebx
 	jnb	.L28
 .LVL34:
 .L26:
-	.loc 1 142 9 is_stmt 1 view .LVU128
-	.loc 1 142 15 is_stmt 0 view .LVU129
+	.loc 1 152 9 is_stmt 1 view .LVU128
+	.loc 1 152 15 is_stmt 0 view .LVU129
 	mov	DWORD PTR errno, 12
-	.loc 1 143 9 is_stmt 1 view .LVU130
-	.loc 1 143 16 is_stmt 0 view .LVU131
+	.loc 1 153 9 is_stmt 1 view .LVU130
+	.loc 1 153 16 is_stmt 0 view .LVU131
 	mov	edx, -1
 .LVL35:
 .L23:
-	.loc 1 151 1 view .LVU132
+	.loc 1 161 1 view .LVU132
 	mov	eax, edx
 	pop	ebx
 	.cfi_remember_state
@@ -519,99 +519,99 @@ sbrk:
 	.p2align 3
 .L28:
 	.cfi_restore_state
-	.loc 1 145 5 is_stmt 1 view .LVU133
-.LBB74:
-.LBI74:
-	.loc 1 111 7 view .LVU134
-.LBB75:
-	.loc 1 113 5 view .LVU135
-.LBB76:
-.LBI76:
-	.loc 1 29 20 view .LVU136
-.LBB77:
-	.loc 1 31 5 view .LVU137
-	.loc 1 32 5 view .LVU138
+	.loc 1 155 5 is_stmt 1 view .LVU133
+.LBB90:
+.LBI90:
+	.loc 1 121 7 view .LVU134
+.LBB91:
+	.loc 1 123 5 view .LVU135
+.LBB92:
+.LBI92:
+	.loc 1 39 20 view .LVU136
+.LBB93:
+	.loc 1 41 5 view .LVU137
+	.loc 1 42 5 view .LVU138
 	mov	eax, 45
 #APP
-# 32 "syscall.c" 1
+# 42 "syscall.c" 1
 	int 0x80
 # 0 "" 2
 .LVL37:
-	.loc 1 33 5 view .LVU139
-	.loc 1 33 5 is_stmt 0 view .LVU140
+	.loc 1 43 5 view .LVU139
+	.loc 1 43 5 is_stmt 0 view .LVU140
 #NO_APP
-.LBE77:
-.LBE76:
-.LBE75:
-.LBE74:
-	.loc 1 145 19 view .LVU141
+.LBE93:
+.LBE92:
+.LBE91:
+.LBE90:
+	.loc 1 155 19 view .LVU141
 	mov	DWORD PTR current_break, eax
 .LVL38:
-	.loc 1 146 5 is_stmt 1 view .LVU142
-	.loc 1 146 8 is_stmt 0 view .LVU143
+	.loc 1 156 5 is_stmt 1 view .LVU142
+	.loc 1 156 8 is_stmt 0 view .LVU143
 	cmp	ebx, eax
 	je	.L23
-	.loc 1 142 9 is_stmt 1 view .LVU144
-	.loc 1 142 15 is_stmt 0 view .LVU145
+	.loc 1 152 9 is_stmt 1 view .LVU144
+	.loc 1 152 15 is_stmt 0 view .LVU145
 	mov	DWORD PTR errno, 12
-	.loc 1 143 9 is_stmt 1 view .LVU146
-	.loc 1 143 16 is_stmt 0 view .LVU147
+	.loc 1 153 9 is_stmt 1 view .LVU146
+	.loc 1 153 16 is_stmt 0 view .LVU147
 	mov	edx, -1
 	jmp	.L23
 .LVL39:
 	.p2align 4,,10
 	.p2align 3
 .L42:
-	.loc 1 135 9 is_stmt 1 view .LVU148
-.LBB78:
-.LBI78:
-	.loc 1 111 7 view .LVU149
-.LBB79:
-	.loc 1 113 5 view .LVU150
-.LBB80:
-.LBI80:
-	.loc 1 29 20 view .LVU151
-.LBB81:
-	.loc 1 31 5 view .LVU152
-	.loc 1 32 5 view .LVU153
+	.loc 1 145 9 is_stmt 1 view .LVU148
+.LBB94:
+.LBI94:
+	.loc 1 121 7 view .LVU149
+.LBB95:
+	.loc 1 123 5 view .LVU150
+.LBB96:
+.LBI96:
+	.loc 1 39 20 view .LVU151
+.LBB97:
+	.loc 1 41 5 view .LVU152
+	.loc 1 42 5 view .LVU153
 	mov	eax, 45
 	mov	ebx, edx
 #APP
-# 32 "syscall.c" 1
+# 42 "syscall.c" 1
 	int 0x80
 # 0 "" 2
 .LVL40:
-	.loc 1 33 5 view .LVU154
-	.loc 1 33 5 is_stmt 0 view .LVU155
+	.loc 1 43 5 view .LVU154
+	.loc 1 43 5 is_stmt 0 view .LVU155
 #NO_APP
-.LBE81:
-.LBE80:
-.LBE79:
-.LBE78:
-	.loc 1 135 23 view .LVU156
+.LBE97:
+.LBE96:
+.LBE95:
+.LBE94:
+	.loc 1 145 23 view .LVU156
 	mov	DWORD PTR current_break, eax
-.LBB83:
-.LBB82:
-	.loc 1 113 12 view .LVU157
+.LBB99:
+.LBB98:
+	.loc 1 123 12 view .LVU157
 	mov	edx, eax
 .LVL41:
-	.loc 1 113 12 view .LVU158
+	.loc 1 123 12 view .LVU158
 	jmp	.L24
-.LBE82:
-.LBE83:
+.LBE98:
+.LBE99:
 	.cfi_endproc
-.LFE10:
+.LFE11:
 	.size	sbrk, .-sbrk
 	.p2align 4
 	.globl	mmap
 	.type	mmap, @function
 mmap:
 .LVL42:
-.LFB11:
-	.loc 1 154 1 is_stmt 1 view -0
+.LFB12:
+	.loc 1 164 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 156 5 view .LVU160
-	.loc 1 154 1 is_stmt 0 view .LVU161
+	.loc 1 166 5 view .LVU160
+	.loc 1 164 1 is_stmt 0 view .LVU161
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -623,68 +623,68 @@ mmap:
 	.cfi_offset 3, -16
 	sub	esp, 32
 	.cfi_def_cfa_offset 48
-	.loc 1 154 1 view .LVU162
+	.loc 1 164 1 view .LVU162
 	mov	eax, DWORD PTR [esp+68]
-	.loc 1 156 8 view .LVU163
+	.loc 1 166 8 view .LVU163
 	test	eax, eax
 	js	.L44
-	.loc 1 156 20 discriminator 1 view .LVU164
+	.loc 1 166 20 discriminator 1 view .LVU164
 	test	eax, 4095
 	jne	.L44
-	.loc 1 160 5 is_stmt 1 view .LVU165
+	.loc 1 170 5 is_stmt 1 view .LVU165
 .LVL43:
-.LBB84:
-.LBI84:
-	.loc 1 63 6 view .LVU166
-.LBB85:
-	.loc 1 65 5 view .LVU167
-	.loc 1 66 5 view .LVU168
-	.loc 1 67 5 view .LVU169
-	.loc 1 68 5 view .LVU170
-	.loc 1 68 13 is_stmt 0 view .LVU171
+.LBB100:
+.LBI100:
+	.loc 1 73 6 view .LVU166
+.LBB101:
+	.loc 1 75 5 view .LVU167
+	.loc 1 76 5 view .LVU168
+	.loc 1 77 5 view .LVU169
+	.loc 1 78 5 view .LVU170
+	.loc 1 78 13 is_stmt 0 view .LVU171
 	mov	edx, DWORD PTR [esp+48]
-.LBE85:
-.LBE84:
-	.loc 1 160 20 view .LVU172
+.LBE101:
+.LBE100:
+	.loc 1 170 20 view .LVU172
 	sar	eax, 12
 .LVL44:
-.LBB88:
-.LBB86:
-	.loc 1 74 5 view .LVU173
+.LBB104:
+.LBB102:
+	.loc 1 84 5 view .LVU173
 	lea	ecx, [esp+8]
 .LVL45:
-	.loc 1 74 5 view .LVU174
-.LBE86:
-.LBE88:
-	.loc 1 160 20 view .LVU175
+	.loc 1 84 5 view .LVU174
+.LBE102:
+.LBE104:
+	.loc 1 170 20 view .LVU175
 	mov	DWORD PTR [esp+28], eax
-.LBB89:
-.LBB87:
-	.loc 1 74 5 view .LVU176
+.LBB105:
+.LBB103:
+	.loc 1 84 5 view .LVU176
 	mov	eax, 192
 .LVL46:
-	.loc 1 68 13 view .LVU177
+	.loc 1 78 13 view .LVU177
 	mov	DWORD PTR [esp+8], edx
-	.loc 1 69 5 is_stmt 1 view .LVU178
-	.loc 1 69 13 is_stmt 0 view .LVU179
+	.loc 1 79 5 is_stmt 1 view .LVU178
+	.loc 1 79 13 is_stmt 0 view .LVU179
 	mov	edx, DWORD PTR [esp+52]
 	mov	DWORD PTR [esp+12], edx
-	.loc 1 70 5 is_stmt 1 view .LVU180
-	.loc 1 70 13 is_stmt 0 view .LVU181
+	.loc 1 80 5 is_stmt 1 view .LVU180
+	.loc 1 80 13 is_stmt 0 view .LVU181
 	mov	edx, DWORD PTR [esp+56]
 	mov	DWORD PTR [esp+16], edx
-	.loc 1 71 5 is_stmt 1 view .LVU182
-	.loc 1 71 13 is_stmt 0 view .LVU183
+	.loc 1 81 5 is_stmt 1 view .LVU182
+	.loc 1 81 13 is_stmt 0 view .LVU183
 	mov	edx, DWORD PTR [esp+60]
 	mov	DWORD PTR [esp+20], edx
-	.loc 1 72 5 is_stmt 1 view .LVU184
-	.loc 1 72 13 is_stmt 0 view .LVU185
+	.loc 1 82 5 is_stmt 1 view .LVU184
+	.loc 1 82 13 is_stmt 0 view .LVU185
 	mov	edx, DWORD PTR [esp+64]
 	mov	DWORD PTR [esp+24], edx
-	.loc 1 73 5 is_stmt 1 view .LVU186
-	.loc 1 74 5 view .LVU187
+	.loc 1 83 5 is_stmt 1 view .LVU186
+	.loc 1 84 5 view .LVU187
 #APP
-# 74 "syscall.c" 1
+# 84 "syscall.c" 1
 	push ebp
 	mov ebx, DWORD PTR [ecx]
 	mov edx, DWORD PTR [ecx+8]
@@ -696,45 +696,45 @@ mmap:
 	pop ebp
 # 0 "" 2
 .LVL47:
-	.loc 1 87 5 view .LVU188
-	.loc 1 87 5 is_stmt 0 view .LVU189
+	.loc 1 97 5 view .LVU188
+	.loc 1 97 5 is_stmt 0 view .LVU189
 #NO_APP
-.LBE87:
-.LBE89:
-.LBB90:
-.LBI90:
-	.loc 1 51 13 is_stmt 1 view .LVU190
-.LBB91:
-	.loc 1 53 5 view .LVU191
-	.loc 1 53 8 is_stmt 0 view .LVU192
+.LBE103:
+.LBE105:
+.LBB106:
+.LBI106:
+	.loc 1 61 13 is_stmt 1 view .LVU190
+.LBB107:
+	.loc 1 63 5 view .LVU191
+	.loc 1 63 8 is_stmt 0 view .LVU192
 	cmp	eax, -4096
 	jbe	.L43
-	.loc 1 54 9 is_stmt 1 view .LVU193
-	.loc 1 54 22 is_stmt 0 view .LVU194
+	.loc 1 64 9 is_stmt 1 view .LVU193
+	.loc 1 64 22 is_stmt 0 view .LVU194
 	neg	eax
 .LVL48:
-	.loc 1 54 22 view .LVU195
+	.loc 1 64 22 view .LVU195
 	mov	DWORD PTR errno, eax
-	.loc 1 55 9 is_stmt 1 view .LVU196
-	.loc 1 55 16 is_stmt 0 view .LVU197
+	.loc 1 65 9 is_stmt 1 view .LVU196
+	.loc 1 65 16 is_stmt 0 view .LVU197
 	mov	eax, -1
 .LVL49:
-	.loc 1 55 16 view .LVU198
-.LBE91:
-.LBE90:
-	.loc 1 160 12 view .LVU199
+	.loc 1 65 16 view .LVU198
+.LBE107:
+.LBE106:
+	.loc 1 170 12 view .LVU199
 	jmp	.L43
 	.p2align 4,,10
 	.p2align 3
 .L44:
-	.loc 1 157 9 is_stmt 1 view .LVU200
-	.loc 1 157 15 is_stmt 0 view .LVU201
+	.loc 1 167 9 is_stmt 1 view .LVU200
+	.loc 1 167 15 is_stmt 0 view .LVU201
 	mov	DWORD PTR errno, 22
-	.loc 1 158 9 is_stmt 1 view .LVU202
-	.loc 1 158 16 is_stmt 0 view .LVU203
+	.loc 1 168 9 is_stmt 1 view .LVU202
+	.loc 1 168 16 is_stmt 0 view .LVU203
 	mov	eax, -1
 .L43:
-	.loc 1 162 1 view .LVU204
+	.loc 1 172 1 view .LVU204
 	add	esp, 32
 	.cfi_def_cfa_offset 16
 	pop	ebx
@@ -748,52 +748,52 @@ mmap:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE11:
+.LFE12:
 	.size	mmap, .-mmap
 	.p2align 4
 	.globl	munmap
 	.type	munmap, @function
 munmap:
 .LVL50:
-.LFB12:
-	.loc 1 165 1 is_stmt 1 view -0
+.LFB13:
+	.loc 1 175 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 166 5 view .LVU206
-	.loc 1 165 1 is_stmt 0 view .LVU207
+	.loc 1 176 5 view .LVU206
+	.loc 1 175 1 is_stmt 0 view .LVU207
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL51:
-.LBB92:
-.LBI92:
-	.loc 1 36 20 is_stmt 1 view .LVU208
-.LBB93:
-	.loc 1 38 5 view .LVU209
-	.loc 1 39 5 view .LVU210
+.LBB108:
+.LBI108:
+	.loc 1 46 20 is_stmt 1 view .LVU208
+.LBB109:
+	.loc 1 48 5 view .LVU209
+	.loc 1 49 5 view .LVU210
 	mov	eax, 91
 	mov	ecx, DWORD PTR [esp+12]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 39 "syscall.c" 1
+# 49 "syscall.c" 1
 	int 0x80
 # 0 "" 2
 .LVL52:
-	.loc 1 40 5 view .LVU211
-	.loc 1 40 5 is_stmt 0 view .LVU212
+	.loc 1 50 5 view .LVU211
+	.loc 1 50 5 is_stmt 0 view .LVU212
 #NO_APP
-.LBE93:
-.LBE92:
-.LBB94:
-.LBI94:
-	.loc 1 51 13 is_stmt 1 view .LVU213
-.LBB95:
-	.loc 1 53 5 view .LVU214
-	.loc 1 53 8 is_stmt 0 view .LVU215
+.LBE109:
+.LBE108:
+.LBB110:
+.LBI110:
+	.loc 1 61 13 is_stmt 1 view .LVU213
+.LBB111:
+	.loc 1 63 5 view .LVU214
+	.loc 1 63 8 is_stmt 0 view .LVU215
 	cmp	eax, -4096
 	ja	.L53
-.LBE95:
-.LBE94:
-	.loc 1 167 1 view .LVU216
+.LBE111:
+.LBE110:
+	.loc 1 177 1 view .LVU216
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -804,81 +804,81 @@ munmap:
 	.p2align 3
 .L53:
 	.cfi_restore_state
-.LBB98:
-.LBB96:
-	.loc 1 54 9 is_stmt 1 view .LVU217
-	.loc 1 54 22 is_stmt 0 view .LVU218
+.LBB114:
+.LBB112:
+	.loc 1 64 9 is_stmt 1 view .LVU217
+	.loc 1 64 22 is_stmt 0 view .LVU218
 	neg	eax
 .LVL54:
-	.loc 1 54 22 view .LVU219
-.LBE96:
-.LBE98:
-	.loc 1 167 1 view .LVU220
+	.loc 1 64 22 view .LVU219
+.LBE112:
+.LBE114:
+	.loc 1 177 1 view .LVU220
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL55:
-.LBB99:
-.LBB97:
-	.loc 1 54 22 view .LVU221
+.LBB115:
+.LBB113:
+	.loc 1 64 22 view .LVU221
 	mov	DWORD PTR errno, eax
-	.loc 1 55 9 is_stmt 1 view .LVU222
-	.loc 1 55 16 is_stmt 0 view .LVU223
+	.loc 1 65 9 is_stmt 1 view .LVU222
+	.loc 1 65 16 is_stmt 0 view .LVU223
 	mov	eax, -1
 .LVL56:
-	.loc 1 55 16 view .LVU224
-.LBE97:
-.LBE99:
-	.loc 1 167 1 view .LVU225
+	.loc 1 65 16 view .LVU224
+.LBE113:
+.LBE115:
+	.loc 1 177 1 view .LVU225
 	ret
 	.cfi_endproc
-.LFE12:
+.LFE13:
 	.size	munmap, .-munmap
 	.p2align 4
 	.globl	mprotect
 	.type	mprotect, @function
 mprotect:
 .LVL57:
-.LFB13:
-	.loc 1 170 1 is_stmt 1 view -0
+.LFB14:
+	.loc 1 180 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 171 5 view .LVU227
-	.loc 1 170 1 is_stmt 0 view .LVU228
+	.loc 1 181 5 view .LVU227
+	.loc 1 180 1 is_stmt 0 view .LVU228
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL58:
-.LBB100:
-.LBI100:
-	.loc 1 43 20 is_stmt 1 view .LVU229
-.LBB101:
-	.loc 1 45 5 view .LVU230
-	.loc 1 46 5 view .LVU231
+.LBB116:
+.LBI116:
+	.loc 1 53 20 is_stmt 1 view .LVU229
+.LBB117:
+	.loc 1 55 5 view .LVU230
+	.loc 1 56 5 view .LVU231
 	mov	eax, 125
 	mov	ecx, DWORD PTR [esp+12]
 	mov	edx, DWORD PTR [esp+16]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 46 "syscall.c" 1
+# 56 "syscall.c" 1
 	int 0x80
 # 0 "" 2
 .LVL59:
-	.loc 1 47 5 view .LVU232
-	.loc 1 47 5 is_stmt 0 view .LVU233
+	.loc 1 57 5 view .LVU232
+	.loc 1 57 5 is_stmt 0 view .LVU233
 #NO_APP
-.LBE101:
-.LBE100:
-.LBB102:
-.LBI102:
-	.loc 1 51 13 is_stmt 1 view .LVU234
-.LBB103:
-	.loc 1 53 5 view .LVU235
-	.loc 1 53 8 is_stmt 0 view .LVU236
+.LBE117:
+.LBE116:
+.LBB118:
+.LBI118:
+	.loc 1 61 13 is_stmt 1 view .LVU234
+.LBB119:
+	.loc 1 63 5 view .LVU235
+	.loc 1 63 8 is_stmt 0 view .LVU236
 	cmp	eax, -4096
 	ja	.L57
-.LBE103:
-.LBE102:
-	.loc 1 172 1 view .LVU237
+.LBE119:
+.LBE118:
+	.loc 1 182 1 view .LVU237
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -889,36 +889,276 @@ mprotect:
 	.p2align 3
 .L57:
 	.cfi_restore_state
-.LBB106:
-.LBB104:
-	.loc 1 54 9 is_stmt 1 view .LVU238
-	.loc 1 54 22 is_stmt 0 view .LVU239
+.LBB122:
+.LBB120:
+	.loc 1 64 9 is_stmt 1 view .LVU238
+	.loc 1 64 22 is_stmt 0 view .LVU239
 	neg	eax
 .LVL61:
-	.loc 1 54 22 view .LVU240
-.LBE104:
-.LBE106:
-	.loc 1 172 1 view .LVU241
+	.loc 1 64 22 view .LVU240
+.LBE120:
+.LBE122:
+	.loc 1 182 1 view .LVU241
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL62:
-.LBB107:
-.LBB105:
-	.loc 1 54 22 view .LVU242
+.LBB123:
+.LBB121:
+	.loc 1 64 22 view .LVU242
 	mov	DWORD PTR errno, eax
-	.loc 1 55 9 is_stmt 1 view .LVU243
-	.loc 1 55 16 is_stmt 0 view .LVU244
+	.loc 1 65 9 is_stmt 1 view .LVU243
+	.loc 1 65 16 is_stmt 0 view .LVU244
 	mov	eax, -1
 .LVL63:
-	.loc 1 55 16 view .LVU245
-.LBE105:
-.LBE107:
-	.loc 1 172 1 view .LVU246
+	.loc 1 65 16 view .LVU245
+.LBE121:
+.LBE123:
+	.loc 1 182 1 view .LVU246
 	ret
 	.cfi_endproc
-.LFE13:
+.LFE14:
 	.size	mprotect, .-mprotect
+	.p2align 4
+	.globl	getpid
+	.type	getpid, @function
+getpid:
+.LFB15:
+	.loc 1 185 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 186 5 view .LVU248
+.LVL64:
+.LBB124:
+.LBI124:
+	.loc 1 32 20 view .LVU249
+.LBB125:
+	.loc 1 34 5 view .LVU250
+	.loc 1 35 5 view .LVU251
+	mov	eax, 20
+#APP
+# 35 "syscall.c" 1
+	int 0x80
+# 0 "" 2
+.LVL65:
+	.loc 1 36 5 view .LVU252
+	.loc 1 36 5 is_stmt 0 view .LVU253
+#NO_APP
+.LBE125:
+.LBE124:
+	.loc 1 187 1 view .LVU254
+	ret
+	.cfi_endproc
+.LFE15:
+	.size	getpid, .-getpid
+	.p2align 4
+	.globl	kill
+	.type	kill, @function
+kill:
+.LVL66:
+.LFB16:
+	.loc 1 192 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 193 5 view .LVU256
+	.loc 1 192 1 is_stmt 0 view .LVU257
+	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+.LVL67:
+.LBB126:
+.LBI126:
+	.loc 1 46 20 is_stmt 1 view .LVU258
+.LBB127:
+	.loc 1 48 5 view .LVU259
+	.loc 1 49 5 view .LVU260
+	mov	eax, 37
+	mov	ecx, DWORD PTR [esp+12]
+	mov	ebx, DWORD PTR [esp+8]
+#APP
+# 49 "syscall.c" 1
+	int 0x80
+# 0 "" 2
+.LVL68:
+	.loc 1 50 5 view .LVU261
+	.loc 1 50 5 is_stmt 0 view .LVU262
+#NO_APP
+.LBE127:
+.LBE126:
+.LBB128:
+.LBI128:
+	.loc 1 61 13 is_stmt 1 view .LVU263
+.LBB129:
+	.loc 1 63 5 view .LVU264
+	.loc 1 63 8 is_stmt 0 view .LVU265
+	cmp	eax, -4096
+	ja	.L62
+.LBE129:
+.LBE128:
+	.loc 1 194 1 view .LVU266
+	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+	ret
+.LVL69:
+	.p2align 4,,10
+	.p2align 3
+.L62:
+	.cfi_restore_state
+.LBB132:
+.LBB130:
+	.loc 1 64 9 is_stmt 1 view .LVU267
+	.loc 1 64 22 is_stmt 0 view .LVU268
+	neg	eax
+.LVL70:
+	.loc 1 64 22 view .LVU269
+.LBE130:
+.LBE132:
+	.loc 1 194 1 view .LVU270
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+.LVL71:
+.LBB133:
+.LBB131:
+	.loc 1 64 22 view .LVU271
+	mov	DWORD PTR errno, eax
+	.loc 1 65 9 is_stmt 1 view .LVU272
+	.loc 1 65 16 is_stmt 0 view .LVU273
+	mov	eax, -1
+.LVL72:
+	.loc 1 65 16 view .LVU274
+.LBE131:
+.LBE133:
+	.loc 1 194 1 view .LVU275
+	ret
+	.cfi_endproc
+.LFE16:
+	.size	kill, .-kill
+	.p2align 4
+	.globl	raise
+	.type	raise, @function
+raise:
+.LVL73:
+.LFB17:
+	.loc 1 197 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 198 5 view .LVU277
+.LBB134:
+.LBI134:
+	.loc 1 184 7 view .LVU278
+	.loc 1 186 5 view .LVU279
+.LBB135:
+.LBI135:
+	.loc 1 32 20 view .LVU280
+.LBB136:
+	.loc 1 34 5 view .LVU281
+	.loc 1 35 5 view .LVU282
+.LBE136:
+.LBE135:
+.LBE134:
+	.loc 1 197 1 is_stmt 0 view .LVU283
+	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+.LBB139:
+.LBB138:
+.LBB137:
+	.loc 1 35 5 view .LVU284
+	mov	eax, 20
+#APP
+# 35 "syscall.c" 1
+	int 0x80
+# 0 "" 2
+#NO_APP
+	mov	ebx, eax
+.LVL74:
+	.loc 1 36 5 is_stmt 1 view .LVU285
+	.loc 1 36 5 is_stmt 0 view .LVU286
+.LBE137:
+.LBE138:
+.LBE139:
+.LBB140:
+.LBI140:
+	.loc 1 191 5 is_stmt 1 view .LVU287
+	.loc 1 193 5 view .LVU288
+.LBB141:
+.LBI141:
+	.loc 1 46 20 view .LVU289
+.LBB142:
+	.loc 1 48 5 view .LVU290
+	.loc 1 49 5 view .LVU291
+	mov	ecx, DWORD PTR [esp+8]
+	mov	eax, 37
+.LVL75:
+	.loc 1 49 5 is_stmt 0 view .LVU292
+#APP
+# 49 "syscall.c" 1
+	int 0x80
+# 0 "" 2
+.LVL76:
+	.loc 1 50 5 is_stmt 1 view .LVU293
+	.loc 1 50 5 is_stmt 0 view .LVU294
+#NO_APP
+.LBE142:
+.LBE141:
+.LBB143:
+.LBI143:
+	.loc 1 61 13 is_stmt 1 view .LVU295
+.LBB144:
+	.loc 1 63 5 view .LVU296
+	.loc 1 63 8 is_stmt 0 view .LVU297
+	cmp	eax, -4096
+	ja	.L66
+.LBE144:
+.LBE143:
+.LBE140:
+	.loc 1 199 1 view .LVU298
+	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+.LVL77:
+	.loc 1 199 1 view .LVU299
+	ret
+.LVL78:
+	.p2align 4,,10
+	.p2align 3
+.L66:
+	.cfi_restore_state
+.LBB149:
+.LBB147:
+.LBB145:
+	.loc 1 64 9 is_stmt 1 view .LVU300
+	.loc 1 64 22 is_stmt 0 view .LVU301
+	neg	eax
+.LVL79:
+	.loc 1 64 22 view .LVU302
+.LBE145:
+.LBE147:
+.LBE149:
+	.loc 1 199 1 view .LVU303
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+.LVL80:
+.LBB150:
+.LBB148:
+.LBB146:
+	.loc 1 64 22 view .LVU304
+	mov	DWORD PTR errno, eax
+	.loc 1 65 9 is_stmt 1 view .LVU305
+	.loc 1 65 16 is_stmt 0 view .LVU306
+	mov	eax, -1
+.LVL81:
+	.loc 1 65 16 view .LVU307
+.LBE146:
+.LBE148:
+.LBE150:
+	.loc 1 199 1 view .LVU308
+	ret
+	.cfi_endproc
+.LFE17:
+	.size	raise, .-raise
 	.local	current_break
 	.comm	current_break,4,4
 	.globl	errno
@@ -936,26 +1176,26 @@ errno:
 	.file 5 "/vmdebug/libc/include/errno.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x93f
+	.long	0xb82
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
-	.uleb128 0x19
-	.long	.LASF41
+	.uleb128 0x1a
+	.long	.LASF45
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
 	.long	.Ltext0
 	.long	.Letext0-.Ltext0
 	.long	.Ldebug_line0
-	.uleb128 0x1a
-	.long	.LASF25
+	.uleb128 0x1b
+	.long	.LASF27
 	.byte	0x5
 	.byte	0x6
 	.byte	0xc
 	.long	0x32
-	.uleb128 0x1b
+	.uleb128 0x1c
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
@@ -965,35 +1205,35 @@ errno:
 	.byte	0x7
 	.byte	0x17
 	.long	0x45
-	.uleb128 0x5
+	.uleb128 0x6
 	.byte	0x4
 	.byte	0x7
 	.long	.LASF2
-	.uleb128 0x5
+	.uleb128 0x6
 	.byte	0x4
 	.byte	0x5
 	.long	.LASF3
-	.uleb128 0x5
+	.uleb128 0x6
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF4
-	.uleb128 0x5
+	.uleb128 0x6
 	.byte	0x1
 	.byte	0x8
 	.long	.LASF5
-	.uleb128 0x5
+	.uleb128 0x6
 	.byte	0x2
 	.byte	0x5
 	.long	.LASF6
-	.uleb128 0x5
+	.uleb128 0x6
 	.byte	0x2
 	.byte	0x7
 	.long	.LASF7
-	.uleb128 0x5
+	.uleb128 0x6
 	.byte	0x8
 	.byte	0x5
 	.long	.LASF8
-	.uleb128 0x5
+	.uleb128 0x6
 	.byte	0x8
 	.byte	0x7
 	.long	.LASF9
@@ -1015,931 +1255,1164 @@ errno:
 	.byte	0x6
 	.byte	0xe
 	.long	0x4c
-	.uleb128 0x1c
+	.uleb128 0xb
+	.long	.LASF14
+	.byte	0x4
+	.byte	0x7
+	.byte	0xd
+	.long	0x32
+	.uleb128 0x1d
 	.long	0x26
 	.byte	0x1
-	.byte	0x1b
+	.byte	0x1e
 	.byte	0x5
 	.uleb128 0x5
 	.byte	0x3
 	.long	errno
-	.uleb128 0x1d
-	.long	.LASF42
+	.uleb128 0x1e
+	.long	.LASF46
 	.byte	0x1
-	.byte	0x75
+	.byte	0x7f
 	.byte	0xe
-	.long	0xc1
+	.long	0xcd
 	.uleb128 0x5
 	.byte	0x3
 	.long	current_break
-	.uleb128 0x10
-	.long	0xc6
-	.uleb128 0x5
+	.uleb128 0x11
+	.long	0xd2
+	.uleb128 0x6
 	.byte	0x1
 	.byte	0x6
-	.long	.LASF14
+	.long	.LASF15
+	.uleb128 0x8
+	.long	.LASF16
+	.byte	0xc4
+	.byte	0x5
+	.long	0x32
+	.long	.LFB17
+	.long	.LFE17-.LFB17
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x1dd
+	.uleb128 0xf
+	.string	"sig"
+	.byte	0xc4
+	.byte	0xf
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x12
+	.long	0x203
+	.long	.LBI134
+	.byte	.LVU278
+	.long	.LLRL82
+	.byte	0xc6
+	.byte	0xc
+	.long	0x146
+	.uleb128 0x4
+	.long	0x9c7
+	.long	.LBI135
+	.byte	.LVU280
+	.long	.LLRL82
+	.byte	0xba
+	.byte	0x13
+	.uleb128 0x1
+	.long	0x9d7
+	.long	.LLST83
+	.long	.LVUS83
+	.uleb128 0xc
+	.long	.LLRL82
+	.uleb128 0x3
+	.long	0x9e0
+	.long	.LLST84
+	.long	.LVUS84
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.long	0x1dd
+	.long	.LBI140
+	.byte	.LVU287
+	.long	.LLRL85
+	.byte	0xc6
+	.byte	0xc
+	.uleb128 0x1
+	.long	0x1f7
+	.long	.LLST86
+	.long	.LVUS86
+	.uleb128 0x1
+	.long	0x1ec
+	.long	.LLST87
+	.long	.LVUS87
+	.uleb128 0x9
+	.long	0x962
+	.long	.LBI141
+	.byte	.LVU289
+	.long	.LBB141
+	.long	.LBE141-.LBB141
+	.byte	0xc1
+	.byte	0x11
+	.long	0x1bd
+	.uleb128 0x1
+	.long	0x984
+	.long	.LLST88
+	.long	.LVUS88
+	.uleb128 0x1
+	.long	0x97b
+	.long	.LLST89
+	.long	.LVUS89
+	.uleb128 0x1
+	.long	0x972
+	.long	.LLST90
+	.long	.LVUS90
+	.uleb128 0x3
+	.long	0x98d
+	.long	.LLST91
+	.long	.LVUS91
+	.byte	0
+	.uleb128 0x4
+	.long	0x906
+	.long	.LBI143
+	.byte	.LVU295
+	.long	.LLRL92
+	.byte	0xc1
+	.byte	0x11
+	.uleb128 0x1
+	.long	0x916
+	.long	.LLST93
+	.long	.LVUS93
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF30
+	.byte	0xbf
+	.byte	0x5
+	.long	0x32
+	.long	0x203
+	.uleb128 0x2
+	.string	"pid"
+	.byte	0xbf
+	.byte	0x10
+	.long	0xa1
+	.uleb128 0x2
+	.string	"sig"
+	.byte	0xbf
+	.byte	0x19
+	.long	0x32
+	.byte	0
+	.uleb128 0x1f
+	.long	.LASF47
+	.byte	0x1
+	.byte	0xb8
+	.byte	0x7
+	.long	0xa1
+	.byte	0x1
 	.uleb128 0x8
 	.long	.LASF17
-	.byte	0xa9
+	.byte	0xb3
+	.byte	0x5
+	.long	0x32
+	.long	.LFB14
+	.long	.LFE14-.LFB14
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x2d1
+	.uleb128 0x10
+	.long	.LASF21
+	.byte	0xb3
+	.byte	0x14
+	.long	0x2d1
+	.long	.LLST65
+	.long	.LVUS65
+	.uleb128 0x5
+	.long	.LASF18
+	.byte	0xb3
+	.byte	0x21
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x5
+	.long	.LASF19
+	.byte	0xb3
+	.byte	0x2d
+	.long	0x32
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x9
+	.long	0x922
+	.long	.LBI116
+	.byte	.LVU229
+	.long	.LBB116
+	.long	.LBE116-.LBB116
+	.byte	0xb5
+	.byte	0x11
+	.long	0x2b2
+	.uleb128 0x1
+	.long	0x94d
+	.long	.LLST66
+	.long	.LVUS66
+	.uleb128 0x1
+	.long	0x944
+	.long	.LLST67
+	.long	.LVUS67
+	.uleb128 0x1
+	.long	0x93b
+	.long	.LLST68
+	.long	.LVUS68
+	.uleb128 0x1
+	.long	0x932
+	.long	.LLST69
+	.long	.LVUS69
+	.uleb128 0x3
+	.long	0x956
+	.long	.LLST70
+	.long	.LVUS70
+	.byte	0
+	.uleb128 0x4
+	.long	0x906
+	.long	.LBI118
+	.byte	.LVU234
+	.long	.LLRL71
+	.byte	0xb5
+	.byte	0x11
+	.uleb128 0x1
+	.long	0x916
+	.long	.LLST72
+	.long	.LVUS72
+	.byte	0
+	.byte	0
+	.uleb128 0x20
+	.byte	0x4
+	.uleb128 0x8
+	.long	.LASF20
+	.byte	0xae
 	.byte	0x5
 	.long	0x32
 	.long	.LFB13
 	.long	.LFE13-.LFB13
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x18e
-	.uleb128 0xc
-	.long	.LASF19
-	.byte	0xa9
-	.byte	0x14
-	.long	0x18e
-	.long	.LLST65
-	.long	.LVUS65
-	.uleb128 0x4
-	.long	.LASF15
-	.byte	0xa9
-	.byte	0x21
-	.long	0x39
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.uleb128 0x4
-	.long	.LASF16
-	.byte	0xa9
-	.byte	0x2d
-	.long	0x32
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 8
-	.uleb128 0x9
-	.long	0x7dc
-	.long	.LBI100
-	.byte	.LVU229
-	.long	.LBB100
-	.long	.LBE100-.LBB100
-	.byte	0xab
-	.byte	0x11
-	.long	0x16f
-	.uleb128 0x1
-	.long	0x807
-	.long	.LLST66
-	.long	.LVUS66
-	.uleb128 0x1
-	.long	0x7fe
-	.long	.LLST67
-	.long	.LVUS67
-	.uleb128 0x1
-	.long	0x7f5
-	.long	.LLST68
-	.long	.LVUS68
-	.uleb128 0x1
-	.long	0x7ec
-	.long	.LLST69
-	.long	.LVUS69
-	.uleb128 0x3
-	.long	0x810
-	.long	.LLST70
-	.long	.LVUS70
-	.byte	0
-	.uleb128 0x6
-	.long	0x7c0
-	.long	.LBI102
-	.byte	.LVU234
-	.long	.LLRL71
-	.byte	0xab
-	.byte	0x11
-	.uleb128 0x1
-	.long	0x7d0
-	.long	.LLST72
-	.long	.LVUS72
-	.byte	0
-	.byte	0
-	.uleb128 0x1e
-	.byte	0x4
-	.uleb128 0x8
-	.long	.LASF18
-	.byte	0xa4
-	.byte	0x5
-	.long	0x32
-	.long	.LFB12
-	.long	.LFE12-.LFB12
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0x236
-	.uleb128 0xc
-	.long	.LASF19
-	.byte	0xa4
+	.long	0x379
+	.uleb128 0x10
+	.long	.LASF21
+	.byte	0xae
 	.byte	0x12
-	.long	0x18e
+	.long	0x2d1
 	.long	.LLST58
 	.long	.LVUS58
-	.uleb128 0x4
-	.long	.LASF15
-	.byte	0xa4
+	.uleb128 0x5
+	.long	.LASF18
+	.byte	0xae
 	.byte	0x1f
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x9
-	.long	0x81c
-	.long	.LBI92
+	.long	0x962
+	.long	.LBI108
 	.byte	.LVU208
-	.long	.LBB92
-	.long	.LBE92-.LBB92
-	.byte	0xa6
+	.long	.LBB108
+	.long	.LBE108-.LBB108
+	.byte	0xb0
 	.byte	0x11
-	.long	0x217
+	.long	0x35a
 	.uleb128 0x1
-	.long	0x83e
+	.long	0x984
 	.long	.LLST59
 	.long	.LVUS59
 	.uleb128 0x1
-	.long	0x835
+	.long	0x97b
 	.long	.LLST60
 	.long	.LVUS60
 	.uleb128 0x1
-	.long	0x82c
+	.long	0x972
 	.long	.LLST61
 	.long	.LVUS61
 	.uleb128 0x3
-	.long	0x847
+	.long	0x98d
 	.long	.LLST62
 	.long	.LVUS62
 	.byte	0
-	.uleb128 0x6
-	.long	0x7c0
-	.long	.LBI94
+	.uleb128 0x4
+	.long	0x906
+	.long	.LBI110
 	.byte	.LVU213
 	.long	.LLRL63
-	.byte	0xa6
+	.byte	0xb0
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x7d0
+	.long	0x916
 	.long	.LLST64
 	.long	.LVUS64
 	.byte	0
 	.byte	0
 	.uleb128 0x8
-	.long	.LASF20
-	.byte	0x99
+	.long	.LASF22
+	.byte	0xa3
 	.byte	0x7
-	.long	0x18e
-	.long	.LFB11
-	.long	.LFE11-.LFB11
+	.long	0x2d1
+	.long	.LFB12
+	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x35c
-	.uleb128 0x4
-	.long	.LASF19
-	.byte	0x99
+	.long	0x4a0
+	.uleb128 0x5
+	.long	.LASF21
+	.byte	0xa3
 	.byte	0x12
-	.long	0x18e
+	.long	0x2d1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x4
-	.long	.LASF15
-	.byte	0x99
+	.uleb128 0x5
+	.long	.LASF18
+	.byte	0xa3
 	.byte	0x1f
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x4
-	.long	.LASF16
-	.byte	0x99
+	.uleb128 0x5
+	.long	.LASF19
+	.byte	0xa3
 	.byte	0x2b
 	.long	0x32
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x4
-	.long	.LASF21
-	.byte	0x99
+	.uleb128 0x5
+	.long	.LASF23
+	.byte	0xa3
 	.byte	0x35
 	.long	0x32
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0x11
+	.uleb128 0xf
 	.string	"fd"
-	.byte	0x99
+	.byte	0xa3
 	.byte	0x40
 	.long	0x32
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 16
-	.uleb128 0x4
-	.long	.LASF22
-	.byte	0x99
+	.uleb128 0x5
+	.long	.LASF24
+	.byte	0xa3
 	.byte	0x4a
 	.long	0x95
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 20
 	.uleb128 0x12
-	.long	0x734
-	.long	.LBI84
+	.long	0x87a
+	.long	.LBI100
 	.byte	.LVU166
 	.long	.LLRL47
-	.byte	0xa0
+	.byte	0xaa
 	.byte	0x14
-	.long	0x33a
+	.long	0x47d
 	.uleb128 0x1
-	.long	0x780
+	.long	0x8c6
 	.long	.LLST48
 	.long	.LVUS48
 	.uleb128 0x1
-	.long	0x776
+	.long	0x8bc
 	.long	.LLST49
 	.long	.LVUS49
 	.uleb128 0x1
-	.long	0x76c
+	.long	0x8b2
 	.long	.LLST50
 	.long	.LVUS50
 	.uleb128 0x1
-	.long	0x762
+	.long	0x8a8
 	.long	.LLST51
 	.long	.LVUS51
 	.uleb128 0x1
-	.long	0x758
+	.long	0x89e
 	.long	.LLST52
 	.long	.LVUS52
 	.uleb128 0x1
-	.long	0x74e
+	.long	0x894
 	.long	.LLST53
 	.long	.LVUS53
 	.uleb128 0x1
-	.long	0x743
+	.long	0x889
 	.long	.LLST54
 	.long	.LVUS54
-	.uleb128 0xd
+	.uleb128 0xc
 	.long	.LLRL47
-	.uleb128 0x13
-	.long	0x78a
+	.uleb128 0x15
+	.long	0x8d0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -40
 	.uleb128 0x3
-	.long	0x796
+	.long	0x8dc
 	.long	.LLST55
 	.long	.LVUS55
 	.uleb128 0x3
-	.long	0x79f
+	.long	0x8e5
 	.long	.LLST56
 	.long	.LVUS56
 	.byte	0
 	.byte	0
-	.uleb128 0xe
-	.long	0x7c0
-	.long	.LBI90
+	.uleb128 0xd
+	.long	0x906
+	.long	.LBI106
 	.byte	.LVU190
-	.long	.LBB90
-	.long	.LBE90-.LBB90
-	.byte	0xa0
+	.long	.LBB106
+	.long	.LBE106-.LBB106
+	.byte	0xaa
+	.byte	0x14
 	.uleb128 0x1
-	.long	0x7d0
+	.long	0x916
 	.long	.LLST57
 	.long	.LVUS57
 	.byte	0
 	.byte	0
 	.uleb128 0x8
-	.long	.LASF23
-	.byte	0x82
+	.long	.LASF25
+	.byte	0x8c
 	.byte	0x7
-	.long	0x18e
-	.long	.LFB10
-	.long	.LFE10-.LFB10
+	.long	0x2d1
+	.long	.LFB11
+	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x469
-	.uleb128 0xc
-	.long	.LASF24
-	.byte	0x82
+	.long	0x5af
+	.uleb128 0x10
+	.long	.LASF26
+	.byte	0x8c
 	.byte	0x15
 	.long	0x7d
 	.long	.LLST35
 	.long	.LVUS35
-	.uleb128 0x1f
+	.uleb128 0x21
 	.string	"old"
 	.byte	0x1
-	.byte	0x84
+	.byte	0x8e
 	.byte	0xb
-	.long	0xc1
+	.long	0xcd
 	.long	.LLST36
 	.long	.LVUS36
-	.uleb128 0x14
-	.long	.LASF26
-	.byte	0x85
-	.long	0xc1
+	.uleb128 0x16
+	.long	.LASF28
+	.byte	0x8f
+	.long	0xcd
 	.long	.LLST37
 	.long	.LVUS37
 	.uleb128 0x9
-	.long	0x505
-	.long	.LBI74
+	.long	0x64b
+	.long	.LBI90
 	.byte	.LVU134
-	.long	.LBB74
-	.long	.LBE74-.LBB74
-	.byte	0x91
+	.long	.LBB90
+	.long	.LBE90-.LBB90
+	.byte	0x9b
 	.byte	0x15
-	.long	0x40f
+	.long	0x554
 	.uleb128 0x1
-	.long	0x514
+	.long	0x65a
 	.long	.LLST38
 	.long	.LVUS38
-	.uleb128 0xe
-	.long	0x853
-	.long	.LBI76
+	.uleb128 0xd
+	.long	0x999
+	.long	.LBI92
 	.byte	.LVU136
-	.long	.LBB76
-	.long	.LBE76-.LBB76
-	.byte	0x71
+	.long	.LBB92
+	.long	.LBE92-.LBB92
+	.byte	0x7b
+	.byte	0x14
 	.uleb128 0x1
-	.long	0x86c
+	.long	0x9b2
 	.long	.LLST39
 	.long	.LVUS39
 	.uleb128 0x1
-	.long	0x863
+	.long	0x9a9
 	.long	.LLST40
 	.long	.LVUS40
 	.uleb128 0x3
-	.long	0x875
+	.long	0x9bb
 	.long	.LLST41
 	.long	.LVUS41
 	.byte	0
 	.byte	0
-	.uleb128 0x6
-	.long	0x505
-	.long	.LBI78
+	.uleb128 0x4
+	.long	0x64b
+	.long	.LBI94
 	.byte	.LVU149
 	.long	.LLRL42
-	.byte	0x87
+	.byte	0x91
 	.byte	0x19
 	.uleb128 0x1
-	.long	0x514
+	.long	0x65a
 	.long	.LLST43
 	.long	.LVUS43
-	.uleb128 0xe
-	.long	0x853
-	.long	.LBI80
+	.uleb128 0xd
+	.long	0x999
+	.long	.LBI96
 	.byte	.LVU151
-	.long	.LBB80
-	.long	.LBE80-.LBB80
-	.byte	0x71
+	.long	.LBB96
+	.long	.LBE96-.LBB96
+	.byte	0x7b
+	.byte	0x14
 	.uleb128 0x1
-	.long	0x86c
+	.long	0x9b2
 	.long	.LLST44
 	.long	.LVUS44
 	.uleb128 0x1
-	.long	0x863
+	.long	0x9a9
 	.long	.LLST45
 	.long	.LVUS45
 	.uleb128 0x3
-	.long	0x875
+	.long	0x9bb
 	.long	.LLST46
 	.long	.LVUS46
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x20
+	.uleb128 0x22
 	.string	"brk"
 	.byte	0x1
-	.byte	0x77
+	.byte	0x81
 	.byte	0x5
 	.long	0x32
-	.long	.LFB9
-	.long	.LFE9-.LFB9
+	.long	.LFB10
+	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x505
-	.uleb128 0xc
-	.long	.LASF19
-	.byte	0x77
+	.long	0x64b
+	.uleb128 0x10
+	.long	.LASF21
+	.byte	0x81
 	.byte	0xf
-	.long	0x18e
+	.long	0x2d1
 	.long	.LLST26
 	.long	.LVUS26
-	.uleb128 0x14
-	.long	.LASF27
-	.byte	0x79
-	.long	0xc1
+	.uleb128 0x16
+	.long	.LASF29
+	.byte	0x83
+	.long	0xcd
 	.long	.LLST27
 	.long	.LVUS27
-	.uleb128 0x6
-	.long	0x505
-	.long	.LBI66
+	.uleb128 0x4
+	.long	0x64b
+	.long	.LBI82
 	.byte	.LVU95
 	.long	.LLRL28
-	.byte	0x79
+	.byte	0x83
 	.byte	0x14
 	.uleb128 0x1
-	.long	0x514
+	.long	0x65a
 	.long	.LLST29
 	.long	.LVUS29
-	.uleb128 0x6
-	.long	0x853
-	.long	.LBI68
+	.uleb128 0x4
+	.long	0x999
+	.long	.LBI84
 	.byte	.LVU97
 	.long	.LLRL30
-	.byte	0x71
+	.byte	0x7b
 	.byte	0x14
 	.uleb128 0x1
-	.long	0x86c
+	.long	0x9b2
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0x1
-	.long	0x863
+	.long	0x9a9
 	.long	.LLST32
 	.long	.LVUS32
-	.uleb128 0xd
+	.uleb128 0xc
 	.long	.LLRL33
 	.uleb128 0x3
-	.long	0x875
+	.long	0x9bb
 	.long	.LLST34
 	.long	.LVUS34
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.long	.LASF33
-	.byte	0x6f
+	.uleb128 0x13
+	.long	.LASF31
+	.byte	0x79
 	.byte	0x7
-	.long	0x18e
-	.long	0x520
-	.uleb128 0x16
-	.long	.LASF19
-	.byte	0x6f
+	.long	0x2d1
+	.long	0x666
+	.uleb128 0x17
+	.long	.LASF21
+	.byte	0x79
 	.byte	0x1b
-	.long	0x18e
+	.long	0x2d1
 	.byte	0
-	.uleb128 0x21
-	.long	.LASF28
+	.uleb128 0x23
+	.long	.LASF32
 	.byte	0x1
-	.byte	0x64
+	.byte	0x6e
 	.byte	0x6
-	.long	.LFB7
-	.long	.LFE7-.LFB7
+	.long	.LFB8
+	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x5ae
-	.uleb128 0x4
-	.long	.LASF29
-	.byte	0x64
+	.long	0x6f4
+	.uleb128 0x5
+	.long	.LASF33
+	.byte	0x6e
 	.byte	0x10
 	.long	0x32
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x12
-	.long	0x853
-	.long	.LBI56
+	.long	0x999
+	.long	.LBI72
 	.byte	.LVU69
 	.long	.LLRL18
-	.byte	0x68
+	.byte	0x72
 	.byte	0x5
-	.long	0x57e
+	.long	0x6c4
 	.uleb128 0x1
-	.long	0x86c
+	.long	0x9b2
 	.long	.LLST19
 	.long	.LVUS19
 	.uleb128 0x1
-	.long	0x863
+	.long	0x9a9
 	.long	.LLST20
 	.long	.LVUS20
-	.uleb128 0xd
+	.uleb128 0xc
 	.long	.LLRL18
-	.uleb128 0x17
-	.long	0x875
+	.uleb128 0x18
+	.long	0x9bb
 	.byte	0
 	.byte	0
-	.uleb128 0x6
-	.long	0x853
-	.long	.LBI60
+	.uleb128 0x4
+	.long	0x999
+	.long	.LBI76
 	.byte	.LVU77
 	.long	.LLRL21
-	.byte	0x6a
+	.byte	0x74
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x86c
+	.long	0x9b2
 	.long	.LLST22
 	.long	.LVUS22
-	.uleb128 0x22
-	.long	0x863
+	.uleb128 0x24
+	.long	0x9a9
 	.byte	0x1
-	.uleb128 0xd
+	.uleb128 0xc
 	.long	.LLRL21
-	.uleb128 0x17
-	.long	0x875
+	.uleb128 0x18
+	.long	0x9bb
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x8
-	.long	.LASF30
-	.byte	0x5f
+	.long	.LASF34
+	.byte	0x69
 	.byte	0x9
 	.long	0x89
-	.long	.LFB6
-	.long	.LFE6-.LFB6
+	.long	.LFB7
+	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x66e
-	.uleb128 0x18
+	.long	0x7b4
+	.uleb128 0x19
 	.string	"fd"
-	.byte	0x5f
+	.byte	0x69
 	.byte	0x13
 	.long	0x32
 	.long	.LLST10
 	.long	.LVUS10
-	.uleb128 0x11
+	.uleb128 0xf
 	.string	"buf"
-	.byte	0x5f
+	.byte	0x69
 	.byte	0x23
-	.long	0x66e
+	.long	0x7b4
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x4
-	.long	.LASF31
-	.byte	0x5f
+	.uleb128 0x5
+	.long	.LASF35
+	.byte	0x69
 	.byte	0x2f
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x9
-	.long	0x7dc
-	.long	.LBI48
+	.long	0x922
+	.long	.LBI64
 	.byte	.LVU46
-	.long	.LBB48
-	.long	.LBE48-.LBB48
-	.byte	0x61
+	.long	.LBB64
+	.long	.LBE64-.LBB64
+	.byte	0x6b
 	.byte	0xc
-	.long	0x64f
+	.long	0x795
 	.uleb128 0x1
-	.long	0x807
+	.long	0x94d
 	.long	.LLST11
 	.long	.LVUS11
 	.uleb128 0x1
-	.long	0x7fe
+	.long	0x944
 	.long	.LLST12
 	.long	.LVUS12
 	.uleb128 0x1
-	.long	0x7f5
+	.long	0x93b
 	.long	.LLST13
 	.long	.LVUS13
 	.uleb128 0x1
-	.long	0x7ec
+	.long	0x932
 	.long	.LLST14
 	.long	.LVUS14
 	.uleb128 0x3
-	.long	0x810
+	.long	0x956
 	.long	.LLST15
 	.long	.LVUS15
 	.byte	0
-	.uleb128 0x6
-	.long	0x7c0
-	.long	.LBI50
+	.uleb128 0x4
+	.long	0x906
+	.long	.LBI66
 	.byte	.LVU51
 	.long	.LLRL16
-	.byte	0x61
+	.byte	0x6b
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x7d0
+	.long	0x916
 	.long	.LLST17
 	.long	.LVUS17
 	.byte	0
 	.byte	0
-	.uleb128 0x10
-	.long	0x673
-	.uleb128 0x23
+	.uleb128 0x11
+	.long	0x7b9
+	.uleb128 0x25
 	.uleb128 0x8
-	.long	.LASF32
-	.byte	0x5a
+	.long	.LASF36
+	.byte	0x64
 	.byte	0x9
 	.long	0x89
-	.long	.LFB5
-	.long	.LFE5-.LFB5
+	.long	.LFB6
+	.long	.LFE6-.LFB6
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x734
-	.uleb128 0x18
+	.long	0x87a
+	.uleb128 0x19
 	.string	"fd"
-	.byte	0x5a
+	.byte	0x64
 	.byte	0x12
 	.long	0x32
 	.long	.LLST2
 	.long	.LVUS2
-	.uleb128 0x11
+	.uleb128 0xf
 	.string	"buf"
-	.byte	0x5a
+	.byte	0x64
 	.byte	0x1c
-	.long	0x18e
+	.long	0x2d1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x4
-	.long	.LASF31
-	.byte	0x5a
+	.uleb128 0x5
+	.long	.LASF35
+	.byte	0x64
 	.byte	0x28
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x9
-	.long	0x7dc
-	.long	.LBI40
+	.long	0x922
+	.long	.LBI56
 	.byte	.LVU25
-	.long	.LBB40
-	.long	.LBE40-.LBB40
-	.byte	0x5c
+	.long	.LBB56
+	.long	.LBE56-.LBB56
+	.byte	0x66
 	.byte	0xc
-	.long	0x715
+	.long	0x85b
 	.uleb128 0x1
-	.long	0x807
+	.long	0x94d
 	.long	.LLST3
 	.long	.LVUS3
 	.uleb128 0x1
-	.long	0x7fe
+	.long	0x944
 	.long	.LLST4
 	.long	.LVUS4
 	.uleb128 0x1
-	.long	0x7f5
+	.long	0x93b
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0x1
-	.long	0x7ec
+	.long	0x932
 	.long	.LLST6
 	.long	.LVUS6
 	.uleb128 0x3
-	.long	0x810
+	.long	0x956
 	.long	.LLST7
 	.long	.LVUS7
 	.byte	0
-	.uleb128 0x6
-	.long	0x7c0
-	.long	.LBI42
+	.uleb128 0x4
+	.long	0x906
+	.long	.LBI58
 	.byte	.LVU30
 	.long	.LLRL8
-	.byte	0x5c
+	.byte	0x66
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x7d0
+	.long	0x916
 	.long	.LLST9
 	.long	.LVUS9
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.long	.LASF34
-	.byte	0x3f
+	.uleb128 0x13
+	.long	.LASF37
+	.byte	0x49
 	.byte	0x6
 	.long	0x4c
-	.long	0x7ab
-	.uleb128 0x16
-	.long	.LASF35
-	.byte	0x3f
+	.long	0x8f1
+	.uleb128 0x17
+	.long	.LASF38
+	.byte	0x49
 	.byte	0x16
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a1"
-	.byte	0x3f
+	.byte	0x49
 	.byte	0x23
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a2"
-	.byte	0x3f
+	.byte	0x49
 	.byte	0x2c
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a3"
-	.byte	0x3f
+	.byte	0x49
 	.byte	0x35
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a4"
-	.byte	0x3f
+	.byte	0x49
 	.byte	0x3e
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a5"
-	.byte	0x3f
+	.byte	0x49
 	.byte	0x47
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a6"
-	.byte	0x3f
+	.byte	0x49
 	.byte	0x50
 	.long	0x4c
-	.uleb128 0x24
-	.long	.LASF36
+	.uleb128 0x26
+	.long	.LASF39
 	.byte	0x1
-	.byte	0x41
+	.byte	0x4b
 	.byte	0xa
-	.long	0x7ab
+	.long	0x8f1
 	.uleb128 0xa
 	.string	"p"
-	.byte	0x42
+	.byte	0x4c
 	.byte	0xb
-	.long	0x7bb
+	.long	0x901
 	.uleb128 0xa
 	.string	"ret"
-	.byte	0x43
-	.byte	0xa
-	.long	0x4c
-	.byte	0
-	.uleb128 0x25
-	.long	0x4c
-	.long	0x7bb
-	.uleb128 0x26
-	.long	0x45
-	.byte	0x5
-	.byte	0
-	.uleb128 0x10
-	.long	0x4c
-	.uleb128 0xf
-	.long	.LASF37
-	.byte	0x33
-	.byte	0xd
-	.long	0x4c
-	.byte	0x1
-	.long	0x7dc
-	.uleb128 0x2
-	.string	"ret"
-	.byte	0x33
-	.byte	0x18
-	.long	0x4c
-	.byte	0
-	.uleb128 0xf
-	.long	.LASF38
-	.byte	0x2b
-	.byte	0x14
-	.long	0x4c
-	.byte	0x3
-	.long	0x81c
-	.uleb128 0x2
-	.string	"n"
-	.byte	0x2b
-	.byte	0x1e
-	.long	0x4c
-	.uleb128 0x2
-	.string	"a"
-	.byte	0x2b
-	.byte	0x26
-	.long	0x4c
-	.uleb128 0x2
-	.string	"b"
-	.byte	0x2b
-	.byte	0x2e
-	.long	0x4c
-	.uleb128 0x2
-	.string	"c"
-	.byte	0x2b
-	.byte	0x36
-	.long	0x4c
-	.uleb128 0xa
-	.string	"ret"
-	.byte	0x2d
-	.byte	0xa
-	.long	0x4c
-	.byte	0
-	.uleb128 0xf
-	.long	.LASF39
-	.byte	0x24
-	.byte	0x14
-	.long	0x4c
-	.byte	0x3
-	.long	0x853
-	.uleb128 0x2
-	.string	"n"
-	.byte	0x24
-	.byte	0x1e
-	.long	0x4c
-	.uleb128 0x2
-	.string	"a"
-	.byte	0x24
-	.byte	0x26
-	.long	0x4c
-	.uleb128 0x2
-	.string	"b"
-	.byte	0x24
-	.byte	0x2e
-	.long	0x4c
-	.uleb128 0xa
-	.string	"ret"
-	.byte	0x26
-	.byte	0xa
-	.long	0x4c
-	.byte	0
-	.uleb128 0xf
-	.long	.LASF40
-	.byte	0x1d
-	.byte	0x14
-	.long	0x4c
-	.byte	0x3
-	.long	0x881
-	.uleb128 0x2
-	.string	"n"
-	.byte	0x1d
-	.byte	0x1e
-	.long	0x4c
-	.uleb128 0x2
-	.string	"a"
-	.byte	0x1d
-	.byte	0x26
-	.long	0x4c
-	.uleb128 0xa
-	.string	"ret"
-	.byte	0x1f
+	.byte	0x4d
 	.byte	0xa
 	.long	0x4c
 	.byte	0
 	.uleb128 0x27
-	.long	0x734
-	.long	.LFB4
-	.long	.LFE4-.LFB4
+	.long	0x4c
+	.long	0x901
+	.uleb128 0x28
+	.long	0x45
+	.byte	0x5
+	.byte	0
+	.uleb128 0x11
+	.long	0x4c
+	.uleb128 0xe
+	.long	.LASF40
+	.byte	0x3d
+	.byte	0xd
+	.long	0x4c
+	.byte	0x1
+	.long	0x922
+	.uleb128 0x2
+	.string	"ret"
+	.byte	0x3d
+	.byte	0x18
+	.long	0x4c
+	.byte	0
+	.uleb128 0xe
+	.long	.LASF41
+	.byte	0x35
+	.byte	0x14
+	.long	0x4c
+	.byte	0x3
+	.long	0x962
+	.uleb128 0x2
+	.string	"n"
+	.byte	0x35
+	.byte	0x1e
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a"
+	.byte	0x35
+	.byte	0x26
+	.long	0x4c
+	.uleb128 0x2
+	.string	"b"
+	.byte	0x35
+	.byte	0x2e
+	.long	0x4c
+	.uleb128 0x2
+	.string	"c"
+	.byte	0x35
+	.byte	0x36
+	.long	0x4c
+	.uleb128 0xa
+	.string	"ret"
+	.byte	0x37
+	.byte	0xa
+	.long	0x4c
+	.byte	0
+	.uleb128 0xe
+	.long	.LASF42
+	.byte	0x2e
+	.byte	0x14
+	.long	0x4c
+	.byte	0x3
+	.long	0x999
+	.uleb128 0x2
+	.string	"n"
+	.byte	0x2e
+	.byte	0x1e
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a"
+	.byte	0x2e
+	.byte	0x26
+	.long	0x4c
+	.uleb128 0x2
+	.string	"b"
+	.byte	0x2e
+	.byte	0x2e
+	.long	0x4c
+	.uleb128 0xa
+	.string	"ret"
+	.byte	0x30
+	.byte	0xa
+	.long	0x4c
+	.byte	0
+	.uleb128 0xe
+	.long	.LASF43
+	.byte	0x27
+	.byte	0x14
+	.long	0x4c
+	.byte	0x3
+	.long	0x9c7
+	.uleb128 0x2
+	.string	"n"
+	.byte	0x27
+	.byte	0x1e
+	.long	0x4c
+	.uleb128 0x2
+	.string	"a"
+	.byte	0x27
+	.byte	0x26
+	.long	0x4c
+	.uleb128 0xa
+	.string	"ret"
+	.byte	0x29
+	.byte	0xa
+	.long	0x4c
+	.byte	0
+	.uleb128 0xe
+	.long	.LASF44
+	.byte	0x20
+	.byte	0x14
+	.long	0x4c
+	.byte	0x3
+	.long	0x9ec
+	.uleb128 0x2
+	.string	"n"
+	.byte	0x20
+	.byte	0x1e
+	.long	0x4c
+	.uleb128 0xa
+	.string	"ret"
+	.byte	0x22
+	.byte	0xa
+	.long	0x4c
+	.byte	0
+	.uleb128 0x14
+	.long	0x87a
+	.long	.LFB5
+	.long	.LFE5-.LFB5
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x8ef
+	.long	0xa5a
 	.uleb128 0x7
-	.long	0x743
+	.long	0x889
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x7
-	.long	0x74e
+	.long	0x894
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x7
-	.long	0x758
+	.long	0x89e
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x7
-	.long	0x762
+	.long	0x8a8
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
 	.uleb128 0x7
-	.long	0x76c
+	.long	0x8b2
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 16
 	.uleb128 0x7
-	.long	0x776
+	.long	0x8bc
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 20
 	.uleb128 0x7
-	.long	0x780
+	.long	0x8c6
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 24
-	.uleb128 0x13
-	.long	0x78a
+	.uleb128 0x15
+	.long	0x8d0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -40
 	.uleb128 0x3
-	.long	0x796
+	.long	0x8dc
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0x3
-	.long	0x79f
+	.long	0x8e5
 	.long	.LLST1
 	.long	.LVUS1
 	.byte	0
-	.uleb128 0x28
-	.long	0x505
-	.long	.LFB8
-	.long	.LFE8-.LFB8
+	.uleb128 0x14
+	.long	0x64b
+	.long	.LFB9
+	.long	.LFE9-.LFB9
 	.uleb128 0x1
 	.byte	0x9c
+	.long	0xab2
 	.uleb128 0x7
-	.long	0x514
+	.long	0x65a
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xe
-	.long	0x853
-	.long	.LBI64
+	.uleb128 0xd
+	.long	0x999
+	.long	.LBI80
 	.byte	.LVU84
-	.long	.LBB64
-	.long	.LBE64-.LBB64
-	.byte	0x71
+	.long	.LBB80
+	.long	.LBE80-.LBB80
+	.byte	0x7b
+	.byte	0x14
 	.uleb128 0x1
-	.long	0x86c
+	.long	0x9b2
 	.long	.LLST23
 	.long	.LVUS23
 	.uleb128 0x1
-	.long	0x863
+	.long	0x9a9
 	.long	.LLST24
 	.long	.LVUS24
 	.uleb128 0x3
-	.long	0x875
+	.long	0x9bb
 	.long	.LLST25
 	.long	.LVUS25
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.long	0x203
+	.long	.LFB15
+	.long	.LFE15-.LFB15
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xaf5
+	.uleb128 0xd
+	.long	0x9c7
+	.long	.LBI124
+	.byte	.LVU249
+	.long	.LBB124
+	.long	.LBE124-.LBB124
+	.byte	0xba
+	.byte	0x13
+	.uleb128 0x1
+	.long	0x9d7
+	.long	.LLST73
+	.long	.LVUS73
+	.uleb128 0x3
+	.long	0x9e0
+	.long	.LLST74
+	.long	.LVUS74
+	.byte	0
+	.byte	0
+	.uleb128 0x29
+	.long	0x1dd
+	.long	.LFB16
+	.long	.LFE16-.LFB16
+	.uleb128 0x1
+	.byte	0x9c
+	.uleb128 0x1
+	.long	0x1ec
+	.long	.LLST75
+	.long	.LVUS75
+	.uleb128 0x7
+	.long	0x1f7
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x9
+	.long	0x962
+	.long	.LBI126
+	.byte	.LVU258
+	.long	.LBB126
+	.long	.LBE126-.LBB126
+	.byte	0xc1
+	.byte	0x11
+	.long	0xb66
+	.uleb128 0x1
+	.long	0x984
+	.long	.LLST76
+	.long	.LVUS76
+	.uleb128 0x1
+	.long	0x97b
+	.long	.LLST77
+	.long	.LVUS77
+	.uleb128 0x1
+	.long	0x972
+	.long	.LLST78
+	.long	.LVUS78
+	.uleb128 0x3
+	.long	0x98d
+	.long	.LLST79
+	.long	.LVUS79
+	.byte	0
+	.uleb128 0x4
+	.long	0x906
+	.long	.LBI128
+	.byte	.LVU263
+	.long	.LLRL80
+	.byte	0xc1
+	.byte	0x11
+	.uleb128 0x1
+	.long	0x916
+	.long	.LLST81
+	.long	.LVUS81
 	.byte	0
 	.byte	0
 	.byte	0
@@ -1984,35 +2457,6 @@ errno:
 	.byte	0
 	.byte	0
 	.uleb128 0x4
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0x5
-	.uleb128 0x24
-	.byte	0
-	.uleb128 0xb
-	.uleb128 0xb
-	.uleb128 0x3e
-	.uleb128 0xb
-	.uleb128 0x3
-	.uleb128 0xe
-	.byte	0
-	.byte	0
-	.uleb128 0x6
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -2030,6 +2474,35 @@ errno:
 	.uleb128 0xb
 	.uleb128 0x57
 	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0xe
 	.byte	0
 	.byte	0
 	.uleb128 0x7
@@ -2127,33 +2600,13 @@ errno:
 	.byte	0
 	.byte	0
 	.uleb128 0xc
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0xd
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x55
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0xe
+	.uleb128 0xd
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -2172,11 +2625,10 @@ errno:
 	.uleb128 0x59
 	.uleb128 0xb
 	.uleb128 0x57
-	.uleb128 0x21
-	.sleb128 20
+	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0xf
+	.uleb128 0xe
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -2198,17 +2650,7 @@ errno:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x10
 	.uleb128 0xf
-	.byte	0
-	.uleb128 0xb
-	.uleb128 0x21
-	.sleb128 4
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x11
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -2224,6 +2666,36 @@ errno:
 	.uleb128 0x13
 	.uleb128 0x2
 	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x11
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x49
+	.uleb128 0x13
 	.byte	0
 	.byte	0
 	.uleb128 0x12
@@ -2249,6 +2721,48 @@ errno:
 	.byte	0
 	.byte	0
 	.uleb128 0x13
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x20
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x15
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x31
@@ -2257,7 +2771,7 @@ errno:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x14
+	.uleb128 0x16
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -2278,32 +2792,7 @@ errno:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.uleb128 0x2e
-	.byte	0x1
-	.uleb128 0x3f
-	.uleb128 0x19
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x27
-	.uleb128 0x19
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x20
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x16
+	.uleb128 0x17
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -2319,14 +2808,14 @@ errno:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x17
+	.uleb128 0x18
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x31
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x18
+	.uleb128 0x19
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -2346,7 +2835,7 @@ errno:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x19
+	.uleb128 0x1a
 	.uleb128 0x11
 	.byte	0x1
 	.uleb128 0x25
@@ -2365,7 +2854,7 @@ errno:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x1a
+	.uleb128 0x1b
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -2384,7 +2873,7 @@ errno:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
+	.uleb128 0x1c
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -2395,7 +2884,7 @@ errno:
 	.uleb128 0x8
 	.byte	0
 	.byte	0
-	.uleb128 0x1c
+	.uleb128 0x1d
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x47
@@ -2410,7 +2899,7 @@ errno:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x1e
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -2427,14 +2916,35 @@ errno:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
+	.uleb128 0x1f
+	.uleb128 0x2e
+	.byte	0
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x20
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x20
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
+	.uleb128 0x21
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -2453,7 +2963,7 @@ errno:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x20
+	.uleb128 0x22
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -2482,7 +2992,7 @@ errno:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x21
+	.uleb128 0x23
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -2511,7 +3021,7 @@ errno:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x22
+	.uleb128 0x24
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x31
@@ -2520,12 +3030,12 @@ errno:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x23
+	.uleb128 0x25
 	.uleb128 0x26
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x24
+	.uleb128 0x26
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -2540,7 +3050,7 @@ errno:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x25
+	.uleb128 0x27
 	.uleb128 0x1
 	.byte	0x1
 	.uleb128 0x49
@@ -2549,7 +3059,7 @@ errno:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x26
+	.uleb128 0x28
 	.uleb128 0x21
 	.byte	0
 	.uleb128 0x49
@@ -2558,24 +3068,7 @@ errno:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x27
-	.uleb128 0x2e
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x40
-	.uleb128 0x18
-	.uleb128 0x7a
-	.uleb128 0x19
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x28
+	.uleb128 0x29
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x31
@@ -2599,6 +3092,132 @@ errno:
 	.byte	0
 	.long	0
 .Ldebug_loc0:
+.LVUS83:
+	.uleb128 .LVU280
+	.uleb128 .LVU286
+.LLST83:
+	.byte	0x4
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 0x2
+	.byte	0x44
+	.byte	0x9f
+	.byte	0
+.LVUS84:
+	.uleb128 .LVU285
+	.uleb128 .LVU286
+.LLST84:
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS86:
+	.uleb128 .LVU286
+	.uleb128 .LVU307
+.LLST86:
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS87:
+	.uleb128 .LVU286
+	.uleb128 .LVU292
+	.uleb128 .LVU292
+	.uleb128 .LVU299
+	.uleb128 .LVU300
+	.uleb128 .LVU304
+.LLST87:
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS88:
+	.uleb128 .LVU289
+	.uleb128 .LVU294
+.LLST88:
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS89:
+	.uleb128 .LVU289
+	.uleb128 .LVU292
+	.uleb128 .LVU292
+	.uleb128 .LVU294
+.LLST89:
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS90:
+	.uleb128 .LVU289
+	.uleb128 .LVU294
+.LLST90:
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x25
+	.byte	0x9f
+	.byte	0
+.LVUS91:
+	.uleb128 .LVU293
+	.uleb128 .LVU294
+.LLST91:
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS93:
+	.uleb128 .LVU294
+	.uleb128 .LVU302
+	.uleb128 .LVU302
+	.uleb128 .LVU307
+.LLST93:
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL79-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL79-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x4
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1f
+	.byte	0x9f
+	.byte	0
 .LVUS65:
 	.uleb128 0
 	.uleb128 .LVU238
@@ -2620,7 +3239,7 @@ errno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL62-.Ltext0
-	.uleb128 .LFE13-.Ltext0
+	.uleb128 .LFE14-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2721,7 +3340,7 @@ errno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL55-.Ltext0
-	.uleb128 .LFE12-.Ltext0
+	.uleb128 .LFE13-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2949,7 +3568,7 @@ errno:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL34-.Ltext0
-	.uleb128 .LFE10-.Ltext0
+	.uleb128 .LFE11-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0
@@ -3089,7 +3708,7 @@ errno:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LFE9-.Ltext0
+	.uleb128 .LFE10-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
@@ -3114,7 +3733,7 @@ errno:
 	.long	current_break
 	.byte	0x4
 	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LFE9-.Ltext0
+	.uleb128 .LFE10-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
@@ -3191,7 +3810,7 @@ errno:
 .LLST22:
 	.byte	0x4
 	.uleb128 .LVL21-.Ltext0
-	.uleb128 .LFE7-.Ltext0
+	.uleb128 .LFE8-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -3217,7 +3836,7 @@ errno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL16-.Ltext0
-	.uleb128 .LFE6-.Ltext0
+	.uleb128 .LFE7-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -3317,7 +3936,7 @@ errno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL9-.Ltext0
-	.uleb128 .LFE5-.Ltext0
+	.uleb128 .LFE6-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -3421,7 +4040,7 @@ errno:
 .LLST1:
 	.byte	0x4
 	.uleb128 .LVL3-.Ltext0
-	.uleb128 .LFE4-.Ltext0
+	.uleb128 .LFE5-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
@@ -3458,6 +4077,117 @@ errno:
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
+.LVUS73:
+	.uleb128 .LVU249
+	.uleb128 .LVU253
+.LLST73:
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 0x2
+	.byte	0x44
+	.byte	0x9f
+	.byte	0
+.LVUS74:
+	.uleb128 .LVU252
+	.uleb128 .LVU253
+.LLST74:
+	.byte	0x4
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS75:
+	.uleb128 0
+	.uleb128 .LVU267
+	.uleb128 .LVU267
+	.uleb128 .LVU271
+	.uleb128 .LVU271
+	.uleb128 0
+.LLST75:
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS76:
+	.uleb128 .LVU258
+	.uleb128 .LVU262
+.LLST76:
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS77:
+	.uleb128 .LVU258
+	.uleb128 .LVU262
+.LLST77:
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS78:
+	.uleb128 .LVU257
+	.uleb128 .LVU262
+.LLST78:
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x25
+	.byte	0x9f
+	.byte	0
+.LVUS79:
+	.uleb128 .LVU261
+	.uleb128 .LVU262
+.LLST79:
+	.byte	0x4
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS81:
+	.uleb128 .LVU262
+	.uleb128 .LVU269
+	.uleb128 .LVU269
+	.uleb128 .LVU274
+.LLST81:
+	.byte	0x4
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 0x4
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1f
+	.byte	0x9f
+	.byte	0
 .Ldebug_loc3:
 	.section	.debug_aranges,"",@progbits
 	.long	0x1c
@@ -3481,192 +4211,243 @@ errno:
 	.long	0
 .LLRL8:
 	.byte	0x4
-	.uleb128 .LBB42-.Ltext0
-	.uleb128 .LBE42-.Ltext0
+	.uleb128 .LBB58-.Ltext0
+	.uleb128 .LBE58-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB46-.Ltext0
-	.uleb128 .LBE46-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB47-.Ltext0
-	.uleb128 .LBE47-.Ltext0
-	.byte	0
-.LLRL16:
-	.byte	0x4
-	.uleb128 .LBB50-.Ltext0
-	.uleb128 .LBE50-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB54-.Ltext0
-	.uleb128 .LBE54-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB55-.Ltext0
-	.uleb128 .LBE55-.Ltext0
-	.byte	0
-.LLRL18:
-	.byte	0x4
-	.uleb128 .LBB56-.Ltext0
-	.uleb128 .LBE56-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB59-.Ltext0
-	.uleb128 .LBE59-.Ltext0
-	.byte	0
-.LLRL21:
-	.byte	0x4
-	.uleb128 .LBB60-.Ltext0
-	.uleb128 .LBE60-.Ltext0
+	.uleb128 .LBB62-.Ltext0
+	.uleb128 .LBE62-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB63-.Ltext0
 	.uleb128 .LBE63-.Ltext0
 	.byte	0
-.LLRL28:
+.LLRL16:
 	.byte	0x4
 	.uleb128 .LBB66-.Ltext0
 	.uleb128 .LBE66-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB73-.Ltext0
-	.uleb128 .LBE73-.Ltext0
-	.byte	0
-.LLRL30:
-	.byte	0x4
-	.uleb128 .LBB68-.Ltext0
-	.uleb128 .LBE68-.Ltext0
+	.uleb128 .LBB70-.Ltext0
+	.uleb128 .LBE70-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB71-.Ltext0
 	.uleb128 .LBE71-.Ltext0
 	.byte	0
-.LLRL33:
+.LLRL18:
 	.byte	0x4
-	.uleb128 .LBB69-.Ltext0
-	.uleb128 .LBE69-.Ltext0
+	.uleb128 .LBB72-.Ltext0
+	.uleb128 .LBE72-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB70-.Ltext0
-	.uleb128 .LBE70-.Ltext0
+	.uleb128 .LBB75-.Ltext0
+	.uleb128 .LBE75-.Ltext0
 	.byte	0
-.LLRL42:
+.LLRL21:
 	.byte	0x4
-	.uleb128 .LBB78-.Ltext0
-	.uleb128 .LBE78-.Ltext0
+	.uleb128 .LBB76-.Ltext0
+	.uleb128 .LBE76-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB83-.Ltext0
-	.uleb128 .LBE83-.Ltext0
+	.uleb128 .LBB79-.Ltext0
+	.uleb128 .LBE79-.Ltext0
 	.byte	0
-.LLRL47:
+.LLRL28:
 	.byte	0x4
-	.uleb128 .LBB84-.Ltext0
-	.uleb128 .LBE84-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB88-.Ltext0
-	.uleb128 .LBE88-.Ltext0
+	.uleb128 .LBB82-.Ltext0
+	.uleb128 .LBE82-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB89-.Ltext0
 	.uleb128 .LBE89-.Ltext0
 	.byte	0
-.LLRL63:
+.LLRL30:
+	.byte	0x4
+	.uleb128 .LBB84-.Ltext0
+	.uleb128 .LBE84-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB87-.Ltext0
+	.uleb128 .LBE87-.Ltext0
+	.byte	0
+.LLRL33:
+	.byte	0x4
+	.uleb128 .LBB85-.Ltext0
+	.uleb128 .LBE85-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB86-.Ltext0
+	.uleb128 .LBE86-.Ltext0
+	.byte	0
+.LLRL42:
 	.byte	0x4
 	.uleb128 .LBB94-.Ltext0
 	.uleb128 .LBE94-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB98-.Ltext0
-	.uleb128 .LBE98-.Ltext0
-	.byte	0x4
 	.uleb128 .LBB99-.Ltext0
 	.uleb128 .LBE99-.Ltext0
 	.byte	0
+.LLRL47:
+	.byte	0x4
+	.uleb128 .LBB100-.Ltext0
+	.uleb128 .LBE100-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB104-.Ltext0
+	.uleb128 .LBE104-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB105-.Ltext0
+	.uleb128 .LBE105-.Ltext0
+	.byte	0
+.LLRL63:
+	.byte	0x4
+	.uleb128 .LBB110-.Ltext0
+	.uleb128 .LBE110-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB114-.Ltext0
+	.uleb128 .LBE114-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB115-.Ltext0
+	.uleb128 .LBE115-.Ltext0
+	.byte	0
 .LLRL71:
 	.byte	0x4
-	.uleb128 .LBB102-.Ltext0
-	.uleb128 .LBE102-.Ltext0
+	.uleb128 .LBB118-.Ltext0
+	.uleb128 .LBE118-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB106-.Ltext0
-	.uleb128 .LBE106-.Ltext0
+	.uleb128 .LBB122-.Ltext0
+	.uleb128 .LBE122-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB107-.Ltext0
-	.uleb128 .LBE107-.Ltext0
+	.uleb128 .LBB123-.Ltext0
+	.uleb128 .LBE123-.Ltext0
+	.byte	0
+.LLRL80:
+	.byte	0x4
+	.uleb128 .LBB128-.Ltext0
+	.uleb128 .LBE128-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB132-.Ltext0
+	.uleb128 .LBE132-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB133-.Ltext0
+	.uleb128 .LBE133-.Ltext0
+	.byte	0
+.LLRL82:
+	.byte	0x4
+	.uleb128 .LBB134-.Ltext0
+	.uleb128 .LBE134-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB139-.Ltext0
+	.uleb128 .LBE139-.Ltext0
+	.byte	0
+.LLRL85:
+	.byte	0x4
+	.uleb128 .LBB140-.Ltext0
+	.uleb128 .LBE140-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB149-.Ltext0
+	.uleb128 .LBE149-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB150-.Ltext0
+	.uleb128 .LBE150-.Ltext0
+	.byte	0
+.LLRL92:
+	.byte	0x4
+	.uleb128 .LBB143-.Ltext0
+	.uleb128 .LBE143-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB147-.Ltext0
+	.uleb128 .LBE147-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB148-.Ltext0
+	.uleb128 .LBE148-.Ltext0
 	.byte	0
 .Ldebug_ranges3:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
+.LASF47:
+	.string	"getpid"
 .LASF13:
 	.string	"off_t"
-.LASF28:
-	.string	"_exit"
+.LASF16:
+	.string	"raise"
 .LASF10:
 	.string	"size_t"
-.LASF26:
-	.string	"wanted"
-.LASF24:
-	.string	"increment"
-.LASF31:
-	.string	"count"
-.LASF25:
-	.string	"errno"
-.LASF29:
+.LASF33:
 	.string	"status"
+.LASF28:
+	.string	"wanted"
+.LASF26:
+	.string	"increment"
+.LASF35:
+	.string	"count"
+.LASF27:
+	.string	"errno"
+.LASF14:
+	.string	"pid_t"
 .LASF12:
 	.string	"ssize_t"
-.LASF41:
+.LASF45:
 	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
-.LASF19:
+.LASF21:
 	.string	"addr"
 .LASF5:
 	.string	"unsigned char"
-.LASF33:
+.LASF31:
 	.string	"__brk_syscall"
-.LASF42:
+.LASF46:
 	.string	"current_break"
-.LASF18:
+.LASF20:
 	.string	"munmap"
-.LASF16:
+.LASF19:
 	.string	"prot"
 .LASF7:
 	.string	"short unsigned int"
 .LASF30:
-	.string	"write"
-.LASF20:
+	.string	"kill"
+.LASF22:
 	.string	"mmap"
-.LASF32:
+.LASF36:
 	.string	"read"
+.LASF34:
+	.string	"write"
 .LASF11:
 	.string	"intptr_t"
 .LASF2:
 	.string	"unsigned int"
-.LASF21:
+.LASF23:
 	.string	"flags"
-.LASF37:
+.LASF40:
 	.string	"check"
 .LASF9:
 	.string	"long long unsigned int"
-.LASF27:
+.LASF29:
 	.string	"result"
-.LASF35:
+.LASF38:
 	.string	"number"
 .LASF17:
 	.string	"mprotect"
 .LASF8:
 	.string	"long long int"
-.LASF23:
+.LASF25:
 	.string	"sbrk"
-.LASF14:
+.LASF15:
 	.string	"char"
-.LASF40:
+.LASF43:
 	.string	"sys1"
-.LASF39:
+.LASF42:
 	.string	"sys2"
-.LASF38:
+.LASF41:
 	.string	"sys3"
-.LASF22:
+.LASF24:
 	.string	"offset"
 .LASF6:
 	.string	"short int"
-.LASF36:
+.LASF39:
 	.string	"args"
+.LASF32:
+	.string	"_exit"
+.LASF44:
+	.string	"sys0"
 .LASF3:
 	.string	"long int"
 .LASF4:
 	.string	"signed char"
-.LASF34:
+.LASF37:
 	.string	"__syscall6"
-.LASF15:
+.LASF18:
 	.string	"length"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:

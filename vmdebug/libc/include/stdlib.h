@@ -15,10 +15,8 @@
  * or freeing a pointer malloc did not return prints a one-line message to
  * stderr and calls abort().
  *
- * abort(): writes "abort\n" to stderr and ends the process with
- * exit_group(134) (128 + SIGABRT), the status a shell shows for a real
- * abort.  It does NOT raise SIGABRT: the simulated kernel has no signals to
- * send, and this keeps native and simulated runs identical.
+ * abort(): raises SIGABRT (as glibc's does), which ends the process: a
+ * shell shows status 134 (128 + SIGABRT) and "Aborted".
  *
  * rand(): the ANSI C (K&R) example generator:
  *   next = next * 1103515245 + 12345; return (next / 65536) % 32768;

@@ -14,6 +14,9 @@
 ssize_t read(int fd, void *buf, size_t count);
 ssize_t write(int fd, const void *buf, size_t count);
 
+/* getpid(2): this process's id. */
+pid_t getpid(void);
+
 /* exit_group(2) (syscall 252) at once: no atexit handlers. */
 void _exit(int status) __attribute__((noreturn));
 

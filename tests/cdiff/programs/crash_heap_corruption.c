@@ -1,6 +1,6 @@
 /* A heap buffer overflow tramples the next chunk's header; the next free()
  * notices and the vmdebug malloc prints "malloc: ..." with the address to
- * stderr and aborts (status 134). The address matches with ASLR off. */
+ * stderr and aborts (SIGABRT). The address matches with ASLR off. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
