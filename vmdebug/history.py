@@ -242,9 +242,7 @@ class History:
         loaded = self._parse_checkpoints(data)
         if loaded is None:
             return "stored checkpoints are malformed; they will be rebuilt from the events"
-        good = stored.verify(self.log, [cp.step for cp in loaded], [cp.regs for cp in loaded],
-                             [cp.brk for cp in loaded], [cp.pagemap for cp in loaded],
-                             [cp.exited for cp in loaded], [cp.outputs for cp in loaded])
+        good = stored.verify(self.log, self.nframes, loaded)
         for cp in loaded[:good]:
             self._add(cp)
         if good < len(loaded):
