@@ -23,7 +23,8 @@ from vmdebug.debugger.values import DebugError, QuitRequest, Value
 from vmdebug.debuginfo import DebugInfo
 # PID: the pid gdb's messages name ("[Inferior 1 (process N) exited normally]"), the one
 # getpid() returns: fixed, for reproducible output.
-from vmdebug.machine.process import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES, PID  # noqa: F401
+from vmdebug.machine.kernel import PID  # noqa: F401
+from vmdebug.machine.process import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
 
 
 @dataclass

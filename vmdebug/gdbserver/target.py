@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from vmdebug.debugger.session import Breakpoint, Debugger
 
 #: The pid (and thread id) gdb sees; vmdebug's REPL names the process 1000 too.
-from vmdebug.machine.process import PID  # noqa: E402
+from vmdebug.machine.kernel import PID  # noqa: E402
 
 # GDB's own signal numbers (include/gdb/signals.def) for the Linux signals the
 # simulator delivers (vmdebug.signals); most coincide, SIGBUS does not.

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from vmdebug.machine.process import Process
 
 MASK = 0xFFFFFFFF
+PID = 1000  # the simulated process's id: getpid(), and what the debugger and gdb server show
 
 
 def page_align(x: int) -> int:
@@ -231,7 +232,6 @@ class Kernel:
         self.proc.event((C.EXITED, status & 0xFF, 0, 0, 0))
 
     def sys_getpid(self) -> int:
-        from vmdebug.machine.process import PID
         return PID
 
     def sys_gettid(self) -> int:

@@ -30,7 +30,6 @@ from vmdebug.errors import UserError
 from vmdebug.signals import SIGILL, SIGSEGV
 
 DEFAULT_NFRAMES = 1 << 15  # 128 MiB of simulated RAM
-PID = 1000  # the simulated process's id: getpid(), and what the debugger and gdb server show
 DEFAULT_MAX_STEPS = 50_000_000  # ends runaway programs (run, record, debug and serve)
 FLOAT_OPCODES = set(range(0xD8, 0xE0))
 

@@ -65,7 +65,7 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
             dbg.write(f"Program received signal {signal_name(sig)}, {signal_text(sig)}.")
             dbg.print_location(True)
         else:
-            from vmdebug.debugger.session import PID
+            from vmdebug.machine.kernel import PID
             dbg.write(f"[Inferior 1 (process {PID}) {dbg.end_text()}]")
             dbg.after_stop()
             return
@@ -626,5 +626,6 @@ def cmd_kill(dbg: "Debugger", arg: str) -> None:
     """Go back to step 0 (the recording is kept: nothing is lost).
 
     Usage: kill"""
+    from vmdebug.machine.kernel import PID
     dbg.tl.goto(0)
-    dbg.write("[Inferior 1 (process 1000) killed]")
+    dbg.write(f"[Inferior 1 (process {PID}) killed]")
