@@ -652,7 +652,18 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
 def _is_convenience(name: str, ctx: EvalContext) -> bool:
     """``$foo`` names a convenience variable: not a register, not the value history."""
     body = name[1:]
-    return bool(body) and not body.startswith("$") and not body.isdigit() and ctx.read_reg(body) is None
+    return not body.startswith("$") and _history_number(body) is None and ctx.read_reg(body) is None
+
+
+def _history_number(body: str) -> int | None:
+    """``$``, ``$$``, ``$N`` and ``$$N`` (without the first ``$``) as a history index:
+    0 and below count back from the last value (gdb value.c access_value_history)."""
+    if body == "":
+        return 0
+    if body.startswith("$"):
+        rest = body[1:]
+        return -(int(rest) if rest else 1) if rest == "" or rest.isdigit() else None
+    return int(body) if body.isdigit() else None
 
 
 def type_of(node: Any, ctx: EvalContext) -> CType:
@@ -702,15 +713,7 @@ def dollar(name: str, ctx: EvalContext) -> Value:
     """``$reg``, ``$N``, ``$``, ``$$``, ``$$N`` and convenience variables (gdb value.c)."""
     body = name[1:]
     hist = ctx.history
-    num: int | None = None
-    if body == "":
-        num = 0
-    elif body.startswith("$"):
-        rest = body[1:]
-        if rest == "" or rest.isdigit():
-            num = -(int(rest) if rest else 1)
-    elif body.isdigit():
-        num = int(body)
+    num = _history_number(body)
     if num is not None:                                   # gdb value.c access_value_history
         absnum = num + len(hist) if num <= 0 else num
         if absnum <= 0:
