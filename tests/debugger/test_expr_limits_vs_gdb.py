@@ -3,13 +3,12 @@ parser runs out of stack ("A memory exhausted in expression"), long chains and h
 literals get gdb's answers, and nothing becomes an internal error."""
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+
+from dbgprogs import require_gdb
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,10 +33,7 @@ CASES = [
 
 
 def test_edges_of_expressions_read_like_gdb(tmp_path: Path) -> None:
-    if shutil.which("gdb") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("gdb is required in CI")
-        pytest.skip("gdb is not installed")
+    require_gdb()
     (tmp_path / "structs.c").write_text((ROOT / "tests" / "debugger" / "corpus" / "structs.c").read_text())
     subprocess.run([sys.executable, "-m", "vmdebug", "elf", "structs.c", "-o", "s"], cwd=tmp_path, check=True,
                    capture_output=True)

@@ -46,6 +46,8 @@ from pathlib import Path
 
 import pytest
 
+from dbgprogs import require_gdb
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "debugger" / "corpus"
 PROGRAMS = ["structs", "scalars", "tree", "blocks", "symkinds"]
@@ -140,13 +142,6 @@ LISTINGS = [
 ]
 
 
-def _require_gdb() -> None:
-    if shutil.which("gdb") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("gdb 13 is required to compare the symbol listings (CI=true)")
-        pytest.skip("gdb is not installed")
-
-
 @contextmanager
 def _cwd(path: Path) -> Iterator[None]:
     old = os.getcwd()
@@ -234,7 +229,7 @@ def _run(tmp: Path, program: str, level: str) -> Run:
 
 @pytest.fixture(params=[(p, lv) for p in PROGRAMS for lv in LEVELS], ids=lambda pl: f"{pl[0]}-O{pl[1]}")
 def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
-    _require_gdb()
+    require_gdb()
     key = request.param
     if key not in _RUNS:
         _RUNS[key] = _run(tmp_path_factory.mktemp(f"{key[0]}{key[1]}"), *key)
