@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from dbgprogs import require_gdb
 
 ROOT = Path(__file__).resolve().parents[2]
