@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from dataclasses import dataclass
+from collections import OrderedDict
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -27,7 +27,46 @@ from events.schema import Event
 FIELDS = 5
 
 
-@dataclass(frozen=True)
+class DamagedLog(Exception):
+    """Events of a session file that cannot be read: found when a chunk is first decoded
+    (decoding is lazy, see :class:`Chunk`).  The message is one line."""
+
+
+class ChunkCache:
+    """The decoded bodies of lazily read chunks, least recently used first out.
+
+    Opening a session keeps each chunk compressed (its events take about 1/30 of
+    their decoded size); a chunk is decoded when a step in it is first needed and
+    dropped again when ``budget`` bytes of newer bodies push it out.  So memory is
+    bounded whatever the length of the run, and a whole-log scan costs time, not RAM.
+    """
+
+    def __init__(self, budget: int = 64 << 20) -> None:
+        self.budget = budget
+        self._bodies: OrderedDict[Any, tuple[np.ndarray, np.ndarray, np.ndarray]] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: Any, load: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]]
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        body = self._bodies.get(key)
+        if body is not None:
+            self._bodies.move_to_end(key)
+            return body
+        body = load()
+        for arr in body:
+            arr.setflags(write=False)
+        self._bodies[key] = body
+        self._bytes += sum(a.nbytes for a in body)
+        while self._bytes > self.budget and len(self._bodies) > 1:
+            _, old = self._bodies.popitem(last=False)
+            self._bytes -= sum(a.nbytes for a in old)
+        return body
+
+    @property
+    def nbytes(self) -> int:
+        return self._bytes
+
+
 class Chunk:
     """Whole steps ``[first_step, first_step + nsteps)`` and their events.
 
@@ -36,16 +75,39 @@ class Chunk:
     the chunk's events up to the end of each of them.  A step with no events
     (``jmp .`` spinning) then costs no memory, so a file of millions of empty
     steps cannot inflate past a small multiple of its own size.
+
+    A chunk read from a file is *lazy*: it knows its extent and which kinds of
+    event it holds (``kinds``, a bit per code) but decodes ``cols``, ``busy`` and
+    ``ends`` only when they are read, through a shared :class:`ChunkCache`.
+    Queries for rare events skip the chunks whose ``kinds`` lack them.
     """
 
-    first_step: int
-    first_event: int
-    cols: np.ndarray          # shape (n, 5), uint32
-    nsteps: int
-    busy: np.ndarray          # uint32, increasing
-    ends: np.ndarray          # uint32, increasing, ends[-1] == nevents
-    extras_base: int
-    extras: list[Any]
+    __slots__ = ("first_step", "first_event", "nsteps", "nevents", "extras_base", "extras", "kinds",
+                 "_body", "_load", "_cache")
+
+    def __init__(self, first_step: int, first_event: int, cols: np.ndarray, nsteps: int, busy: np.ndarray,
+                 ends: np.ndarray, extras_base: int, extras: list[Any]) -> None:
+        self.first_step = first_step
+        self.first_event = first_event
+        self.nsteps = nsteps
+        self.nevents = len(cols)
+        self.extras_base = extras_base
+        self.extras = extras
+        self.kinds = kinds_mask(cols[:, 0])
+        self._body: tuple[np.ndarray, np.ndarray, np.ndarray] | None = (cols, busy, ends)
+        self._load: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._cache: ChunkCache | None = None
+
+    @classmethod
+    def lazy(cls, first_step: int, first_event: int, nsteps: int, nevents: int, extras_base: int,
+             extras: list[Any], kinds: int, load: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]],
+             cache: ChunkCache) -> "Chunk":
+        """A chunk whose body ``load()`` decodes on first use (it raises :class:`DamagedLog`)."""
+        self = cls.__new__(cls)
+        self.first_step, self.first_event, self.nsteps, self.nevents = first_step, first_event, nsteps, nevents
+        self.extras_base, self.extras, self.kinds = extras_base, extras, kinds
+        self._body, self._load, self._cache = None, load, cache
+        return self
 
     @classmethod
     def from_counts(cls, first_step: int, first_event: int, cols: np.ndarray, counts: np.ndarray,
@@ -55,29 +117,74 @@ class Chunk:
         ends = np.cumsum(counts[busy], dtype=np.uint64).astype(np.uint32)
         return cls(first_step, first_event, cols, len(counts), busy, ends, extras_base, extras)
 
+    def _get(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._body is not None:
+            return self._body
+        assert self._cache is not None and self._load is not None
+        return self._cache.get(self, self._load)
+
+    @property
+    def cols(self) -> np.ndarray:
+        """Events, shape (n, 5), uint32."""
+        return self._get()[0]
+
+    @property
+    def busy(self) -> np.ndarray:
+        """The steps holding events (relative), increasing uint32."""
+        return self._get()[1]
+
+    @property
+    def ends(self) -> np.ndarray:
+        """Events up to the end of each busy step, increasing uint32 (``ends[-1] == nevents``)."""
+        return self._get()[2]
+
+    def has(self, codes: int) -> bool:
+        """Whether the chunk may hold an event of the kinds in the bit set ``codes``."""
+        return bool(self.kinds & codes)
+
+    def seal(self) -> None:
+        """Make a held body read-only: sealed means sealed."""
+        if self._body is not None:
+            for arr in self._body:
+                arr.setflags(write=False)
+
     @property
     def step_counts(self) -> np.ndarray:
         """Events per step, dense (built on demand, for writing)."""
+        _, busy, ends = self._get()
         counts = np.zeros(self.nsteps, dtype=np.uint32)
-        counts[self.busy] = np.diff(self.ends, prepend=np.uint32(0))
+        counts[busy] = np.diff(ends, prepend=np.uint32(0))
         return counts
-
-    @property
-    def nevents(self) -> int:
-        return len(self.cols)
 
     def offsets(self, lo: int, hi: int) -> np.ndarray:
         """Chunk-relative index of the first event of each step ``lo..hi`` (relative, inclusive;
         ``hi`` may be ``nsteps``)."""
+        _, busy, ends = self._get()
         rel = np.arange(lo, hi + 1, dtype=np.int64)
-        before = np.searchsorted(self.busy, rel, side="left")     # busy steps before each
-        ends0 = np.concatenate((np.zeros(1, dtype=np.int64), self.ends.astype(np.int64)))
+        before = np.searchsorted(busy, rel, side="left")     # busy steps before each
+        ends0 = np.concatenate((np.zeros(1, dtype=np.int64), ends.astype(np.int64)))
         return ends0[before]
 
     def with_events(self, cols: np.ndarray, extras: list[Any]) -> "Chunk":
         """The same steps with upgraded events (an upcaster keeps the number per step)."""
         return Chunk(self.first_step, self.first_event, cols, self.nsteps, self.busy, self.ends,
                      self.extras_base, extras)
+
+
+def kinds_mask(codes: np.ndarray) -> int:
+    """The bit set of event codes present in ``codes``."""
+    if not len(codes):
+        return 0
+    present = np.flatnonzero(np.bincount(codes, minlength=K.NCODES))
+    return int(np.bitwise_or.reduce(np.left_shift(1, present.astype(np.int64)))) if len(present) else 0
+
+
+def code_bits(*codes: int) -> int:
+    """The bit set of ``codes``, to test against :attr:`Chunk.kinds`."""
+    bits = 0
+    for c in codes:
+        bits |= 1 << c
+    return bits
 
 
 class EventSlice:
@@ -118,6 +225,8 @@ class EventLog:
         self._buf_step_start = 0        # len(_buf) at the start of the open step
         self.extras: list[Any] = []
         self._extras_sealed = 0
+        #: Decoded bodies of the lazy chunks a session file gives (see :class:`Chunk`).
+        self.cache = ChunkCache()
         #: The hot-loop append: ``emit((code, a, b, c, d))``.
         self.emit: Callable[[tuple[int, int, int, int, int]], None] = self._buf.extend
 
@@ -203,9 +312,7 @@ class EventLog:
             self._buf.extend(row)
 
     def _append_chunk(self, chunk: Chunk) -> None:
-        # Sealed means sealed: the arrays refuse writes from here on.
-        for arr in (chunk.cols, chunk.busy, chunk.ends):
-            arr.setflags(write=False)
+        chunk.seal()
         self.chunks.append(chunk)
         self._chunk_first_events.append(chunk.first_event)
         self._chunk_first_steps.append(chunk.first_step)
@@ -250,6 +357,13 @@ class EventLog:
         ch = self.chunks[bisect.bisect_right(self._chunk_first_steps, step) - 1]
         before = int(np.searchsorted(ch.busy, step - ch.first_step, side="left"))
         return ch.first_event + (int(ch.ends[before - 1]) if before else 0)
+
+    def chunk_span(self, step: int) -> tuple[int, int]:
+        """The events ``[lo, hi)`` of the chunk holding ``step`` (or of the unsealed steps)."""
+        if step >= self._sealed_steps:
+            return self._sealed_events, len(self)
+        ch = self.chunks[bisect.bisect_right(self._chunk_first_steps, step) - 1]
+        return ch.first_event, ch.first_event + ch.nevents
 
     def offsets(self, lo: int, hi: int) -> np.ndarray:
         """``offset(s)`` for every step ``lo..hi`` inclusive (``hi`` may be ``nsteps``), as int64."""
@@ -309,6 +423,33 @@ class EventLog:
             s = (pos - self._sealed_events) * FIELDS
             e = (hi - self._sealed_events) * FIELDS
             yield np.array(self._buf[s:e], dtype=np.uint32).reshape(-1, FIELDS)
+
+    def scan(self, lo: int, hi: int, having: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+        """``(first event index, columns)`` of the events ``[lo, hi)`` chunk by chunk, skipping
+        the chunks that hold no event of the kinds in the bit set ``having`` (see
+        :func:`code_bits`; 0 skips none).  A search for rare events then decodes only the
+        chunks that hold them."""
+        hi = min(hi, len(self))
+        i = max(0, bisect.bisect_right(self._chunk_first_events, lo) - 1)
+        pos = lo
+        while pos < hi and i < len(self.chunks):
+            ch = self.chunks[i]
+            s = pos - ch.first_event
+            e = min(hi - ch.first_event, ch.nevents)
+            if s < e and (not having or ch.has(having)):
+                yield ch.first_event + s, ch.cols[s:e]
+            pos = max(pos, ch.first_event + e)
+            i += 1
+        if pos < hi:  # the unsealed tail
+            s = (pos - self._sealed_events) * FIELDS
+            e = (hi - self._sealed_events) * FIELDS
+            yield pos, np.array(self._buf[s:e], dtype=np.uint32).reshape(-1, FIELDS)
+
+    def find(self, having: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        """Indices of the events in ``[lo, hi)`` of the kinds in the bit set ``having``, as int64."""
+        parts = [np.flatnonzero((np.left_shift(1, cols[:, 0].astype(np.int64)) & having) != 0) + start
+                 for start, cols in self.scan(lo, len(self) if hi is None else hi, having)]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def event_cols(self, lo: int, hi: int) -> np.ndarray:
         """Columns of events ``[lo, hi)`` (a view when they sit in one chunk)."""

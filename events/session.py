@@ -34,7 +34,7 @@ from events import codes as C
 from events import kinds as K
 from events.files import AtomicFile
 from events.header import header_problem
-from events.log import FIELDS, Chunk, EventLog
+from events.log import FIELDS, Chunk, ChunkCache, DamagedLog, EventLog, kinds_mask
 from events.schema import SCHEMA_VERSION
 
 MAGIC = b"\x89VMLOG\r\n"
@@ -153,8 +153,10 @@ class _RegTracker:
         if len(ids) and int(ids.max()) >= C.NREGS:
             raise ValueError("bad register id")
         idx = np.flatnonzero(regmask)
-        for r in np.unique(ids).tolist():
+        for r in range(C.NREGS):
             sel = idx[ids == r]
+            if not len(sel):
+                continue
             news = cols[sel, 3]
             cols[sel[1:], 2] = news[:-1]
             cols[sel[0], 2] = self.regs[r]
@@ -185,8 +187,10 @@ def _decode_cols(data: bytes, n: int) -> np.ndarray:
     buf = np.frombuffer(raw, dtype=np.uint8)
     cols = np.empty((n, FIELDS), dtype=np.uint32)
     cols[:, 0] = buf[:n]
-    planes = buf[n:].reshape(16, n).T
-    cols[:, 1:] = np.ascontiguousarray(planes).view(np.uint32).reshape(n, 4)
+    planes = buf[n:].reshape(16, n)
+    for k in range(4):      # each field from its four byte planes, little-endian
+        p = planes[4 * k:4 * k + 4].astype(np.uint32)
+        cols[:, 1 + k] = p[0] | (p[1] << 8) | (p[2] << 16) | (p[3] << 24)
     if n and int(cols[:, 0].max()) >= K.NCODES:
         raise ValueError("unknown event code")
     return cols
@@ -194,12 +198,17 @@ def _decode_cols(data: bytes, n: int) -> np.ndarray:
 
 def encode_chunk(chunk: Chunk, tracker: _RegTracker) -> bytes:
     counts = chunk.step_counts.astype(np.uint32)
+    regs_at_start = tracker.regs.tolist()
     return _pack({
         "s": chunk.first_step, "e": chunk.first_event, "x": chunk.extras_base,
         "n": chunk.nevents, "k": chunk.nsteps,
         "cols": _encode_cols(tracker.strip(chunk.cols)),
         "counts": zlib.compress(counts.tobytes(), ZLIB_LEVEL),
         "extras": list(chunk.extras),
+        # The registers as the chunk starts (to restore ``old`` of its register writes
+        # without decoding the chunks before it) and the kinds of event it holds (so a
+        # search for rare events skips it undecoded): both make reading lazy.
+        "r": regs_at_start, "m": chunk.kinds,
     })
 
 
@@ -215,24 +224,84 @@ def _freeze_extra(x: Any) -> Any:
     return tuple(_freeze_extra(v) for v in x) if isinstance(x, list) else x
 
 
-def decode_chunk(payload: bytes, tracker: _RegTracker) -> Chunk:
+@dataclass
+class _ChunkRecord:
+    """A chunk record's fields, checked, with its events still compressed."""
+    first_step: int
+    first_event: int
+    nsteps: int
+    nevents: int
+    extras_base: int
+    extras: list[Any]
+    cols: bytes
+    counts: bytes
+    regs: list[int] | None        # registers at the chunk's start (files before lazy reading lack it)
+    kinds: int | None             # the kinds of event present, a bit per code (likewise)
+
+
+def _chunk_record(payload: bytes) -> _ChunkRecord:
     obj = _unpack(payload)
     if not isinstance(obj, dict):
         raise ValueError("chunk is not a map")
-    n = _int(obj, "n", MAX_CHUNK_EVENTS)
-    k = _int(obj, "k", MAX_CHUNK_STEPS)
     cols_data, counts_data, extras = obj.get("cols"), obj.get("counts"), obj.get("extras")
     if not isinstance(cols_data, bytes) or not isinstance(counts_data, bytes) or not isinstance(extras, list):
         raise ValueError("chunk fields have the wrong types")
-    cols = _decode_cols(cols_data, n)
-    busy, ends = _decode_counts(counts_data, k, n)
+    regs = obj.get("r")
+    if regs is not None and (not isinstance(regs, list) or len(regs) != C.NREGS or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 0xFFFFFFFF for v in regs)):
+        raise ValueError("bad field 'r'")
+    kinds = _int(obj, "m", (1 << K.NCODES) - 1) if "m" in obj else None
+    return _ChunkRecord(_int(obj, "s", 1 << 40), _int(obj, "e", 1 << 48), _int(obj, "k", MAX_CHUNK_STEPS),
+                        _int(obj, "n", MAX_CHUNK_EVENTS), _int(obj, "x", 1 << 40),
+                        [_freeze_extra(x) for x in extras], cols_data, counts_data, regs, kinds)
+
+
+def _decode_body(rec: _ChunkRecord, tracker: _RegTracker) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A chunk's events and step index, checked; ``tracker`` holds the registers at its
+    start and is left at its end."""
+    cols = _decode_cols(rec.cols, rec.nevents)
+    busy, ends = _decode_counts(rec.counts, rec.nsteps, rec.nevents)
     extra_refs = cols[np.isin(cols[:, 0], list(K.EXTRA_CODES)), 4].astype(np.int64)
-    base = _int(obj, "x", 1 << 40)
-    if len(extra_refs) and (extra_refs.min() < base or extra_refs.max() >= base + len(extras)):
+    if len(extra_refs) and (extra_refs.min() < rec.extras_base or
+                            extra_refs.max() >= rec.extras_base + len(rec.extras)):
         raise ValueError("event refers to a missing payload")
+    if rec.kinds is not None and kinds_mask(cols[:, 0]) != rec.kinds:
+        raise ValueError("the chunk's list of event kinds does not match its events")
     tracker.restore(cols)
-    return Chunk(_int(obj, "s", 1 << 40), _int(obj, "e", 1 << 48), cols, k, busy, ends, base,
-                 [_freeze_extra(x) for x in extras])
+    at = np.flatnonzero(cols[:, 0] == C.EXITED)
+    if len(at) and rec.nsteps and int(at[0]) < _last_step_start(busy, ends, rec.nsteps):
+        raise ValueError("steps follow the end of the run")
+    return cols, busy, ends
+
+
+def _last_step_start(busy: np.ndarray, ends: np.ndarray, nsteps: int) -> int:
+    before = int(np.searchsorted(busy, nsteps - 1, side="left"))
+    return int(ends[before - 1]) if before else 0
+
+
+def decode_chunk(payload: bytes, tracker: _RegTracker) -> Chunk:
+    """A whole chunk, decoded now."""
+    rec = _chunk_record(payload)
+    cols, busy, ends = _decode_body(rec, tracker)
+    return Chunk(rec.first_step, rec.first_event, cols, rec.nsteps, busy, ends, rec.extras_base, rec.extras)
+
+
+def _lazy_chunk(rec: _ChunkRecord, pos: int, cache: ChunkCache) -> Chunk:
+    """A chunk decoded when first read (see :class:`events.log.Chunk`)."""
+    assert rec.regs is not None and rec.kinds is not None
+    regs = np.array(rec.regs, dtype=np.uint32)
+
+    def load() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        tracker = _RegTracker()
+        tracker.regs = regs.copy()
+        try:
+            return _decode_body(rec, tracker)
+        except Exception as exc:     # zlib, numpy or our own checks: the file lies or is damaged
+            last = rec.first_step + rec.nsteps - 1
+            raise DamagedLog(f"corrupt chunk at byte offset {pos} ({exc or type(exc).__name__}): "
+                             f"the events of steps {rec.first_step}..{last} cannot be read") from None
+    return Chunk.lazy(rec.first_step, rec.first_event, rec.nsteps, rec.nevents, rec.extras_base, rec.extras,
+                      rec.kinds, load, cache)
 
 
 def _decode_counts(data: bytes, nsteps: int, nevents: int) -> tuple[np.ndarray, np.ndarray]:
@@ -453,6 +522,9 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
             return session
         # Otherwise read the chunks: the checks below say what is wrong and the chunks win.
     tracker = _RegTracker()
+    # Chunks stay compressed until read when they say how they start (files written since
+    # lazy reading); older files, and older event codes, are decoded here.
+    lazy = header.get("schema", SCHEMA_VERSION) == SCHEMA_VERSION
     index: list[list[int]] = []         # what the chunks say of themselves, to check the footer's copy
     ended = False                       # a chunk held the run's end: nothing may follow it
     while pos < len(data):
@@ -478,12 +550,19 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
                                     f"kept {session.log.nsteps} steps before it")
             break
         try:
-            chunk = decode_chunk(payload, tracker)
-            index.append([pos, chunk.first_step, chunk.nsteps, chunk.first_event, chunk.nevents])
-            for version in range(header.get("schema", SCHEMA_VERSION), SCHEMA_VERSION):
-                cols, extras = C.COMPACT_UPCASTERS[version](chunk.cols, chunk.extras)
-                chunk = chunk.with_events(cols, extras)
-            ended = _ends_run(chunk)
+            rec = _chunk_record(payload)
+            index.append([pos, rec.first_step, rec.nsteps, rec.first_event, rec.nevents])
+            if lazy and rec.regs is not None and rec.kinds is not None:
+                chunk = _lazy_chunk(rec, pos, session.log.cache)
+                ended = bool(rec.kinds & (1 << C.EXITED))
+            else:   # an older file, or older event codes: decoded now, in order
+                cols, busy, ends = _decode_body(rec, tracker)
+                chunk = Chunk(rec.first_step, rec.first_event, cols, rec.nsteps, busy, ends, rec.extras_base,
+                              rec.extras)
+                for version in range(header.get("schema", SCHEMA_VERSION), SCHEMA_VERSION):
+                    cols, extras = C.COMPACT_UPCASTERS[version](chunk.cols, chunk.extras)
+                    chunk = chunk.with_events(cols, extras)
+                ended = bool(chunk.kinds & (1 << C.EXITED))
             session.log.load_chunk(chunk)
             if progress is not None:
                 progress(session.log.nsteps)
@@ -492,6 +571,7 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
                                     f"kept {session.log.nsteps} steps before it")
             break
         pos = nxt
+    _check_last_chunk(session)
     if footer is not None and session.log.nsteps != footer.get("steps"):
         # Its totals describe events that are not there: the chunks win.
         if not session.warnings:
@@ -512,15 +592,21 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
     return session
 
 
-def _ends_run(chunk: Chunk) -> bool:
-    """Whether ``chunk`` holds the run's end, which must then be its last step's."""
-    at = np.flatnonzero(chunk.cols[:, 0] == C.EXITED)
-    if not len(at):
-        return False
-    last_step_starts = int(chunk.offsets(chunk.nsteps - 1, chunk.nsteps - 1)[0])
-    if int(at[0]) < last_step_starts:
-        raise ValueError("steps follow the end of the run")
-    return True
+def _check_last_chunk(session: Session) -> None:
+    """Decode the last chunk now: how the run ended is read from it at once, and if it is
+    damaged the session is the chunks before it, as with any chunk found damaged on open."""
+    log = session.log
+    if not log.chunks:
+        return
+    try:
+        log.chunks[-1].cols
+    except DamagedLog as exc:
+        session.warnings.append(f"{exc}: kept {log.chunks[-1].first_step} steps before it")
+        kept = EventLog()
+        kept.cache = log.cache
+        for chunk in log.chunks[:-1]:
+            kept.load_chunk(chunk)
+        session.log = kept
 
 
 def _end_disagrees(claimed: Any, recorded: dict[str, Any]) -> str:

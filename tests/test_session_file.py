@@ -137,8 +137,9 @@ def test_damaged_stored_checkpoints_are_ignored_with_a_warning(tmp_path: Path) -
                                            ("outputs", lambda cp: cp.__setitem__("outputs", cp["outputs"] + 1)),
                                            ("pagemap", lambda cp: cp["pagemap"].pop())])
 def test_a_checkpoint_that_disagrees_with_the_events_is_not_trusted(tmp_path: Path, field: str, change) -> None:
-    """A stranger's file with an edited checkpoint (and a CRC to match): the debugger warns,
-    rebuilds it from the events, and every route to a step gives the same state."""
+    """A stranger's file with an edited checkpoint (and a CRC to match): the debugger warns
+    when it first needs it, rebuilds it from the events, and every route to a step gives the
+    same state."""
     from vmdebug.history import History
     log = random_log(21, 2000, chunk_events=256)
     cps = History(log, 64, interval=64).export_checkpoints(256)
@@ -148,13 +149,53 @@ def test_a_checkpoint_that_disagrees_with_the_events_is_not_trusted(tmp_path: Pa
     session = open_session(path)
     assert session.warnings == []              # the file itself is sound: the lie is in what it claims
     stored = History(session.log, 64, interval=64)
-    problem = stored.import_checkpoints(session.checkpoints)
-    assert problem == (f"the stored checkpoint at step {cps[2]['step']} disagrees with the recorded events; "
-                       "it will be rebuilt from the events")
+    assert stored.import_checkpoints(session.checkpoints) == ""     # checked on first use, not on open
     fresh = History(log, 64, interval=64)
     for step in (cps[1]["step"], cps[2]["step"], cps[2]["step"] + 3, 1999):
         a, b = stored.state_at(step), fresh.state_at(step)
         assert a.regs == b.regs and a.brk == b.brk and a.outputs == b.outputs and a.pagemap == b.pagemap
+    assert stored.warnings == [f"the stored checkpoint at step {cps[2]['step']} disagrees with the recorded "
+                               "events; it and those after it will be rebuilt from the events"]
+
+
+def test_a_forged_checkpoint_with_a_matching_digest_still_answers_to_the_registers_written_around_it(
+        tmp_path: Path) -> None:
+    """Whoever edits a register and recomputes the digest is caught by the register writes of
+    the chunk around the checkpoint (the events themselves)."""
+    from vmdebug import checkpoints as stored_cps
+    from vmdebug.history import History
+    log = random_log(21, 2000, chunk_events=256)
+    cps = History(log, 64, interval=64).export_checkpoints(256)
+    steps = History(log, 64, interval=64)
+    cp = steps._ensure_checkpoints(cps[2]["step"], fill=True)
+    written = {int(r[1]) for r in log.event_cols(*log.chunk_span(cp.step)) if r[0] == C.REG}
+    reg = min(written)
+    regs = list(cp.regs)
+    regs[reg] ^= 1
+    cps[2]["regs"] = regs
+    cps[2]["digest"] = stored_cps.digest(regs, cp.brk, cp.vmas, cp.stack, cp.pagemap, cp.exited, cp.fault,
+                                         cp.outputs, sorted(cp.frames.items()))
+    path = tmp_path / "forged.vmlog"
+    save_session(path, HEADER, log, checkpoints=cps)
+    history = History(open_session(path).log, 64, interval=64)
+    history.import_checkpoints(open_session(path).checkpoints)
+    assert history.state_at(cp.step + 1).regs == History(log, 64, interval=64).state_at(cp.step + 1).regs
+    assert len(history.warnings) == 1
+
+
+def test_checkpoints_of_files_without_digests_are_checked_on_open(tmp_path: Path) -> None:
+    """Files written before digests: their checkpoints are compared with the events at once."""
+    from vmdebug.history import History
+    log = random_log(21, 2000, chunk_events=256)
+    cps = History(log, 64, interval=64).export_checkpoints(256)
+    for cp in cps:
+        del cp["digest"]
+    cps[2]["brk"] += 4096
+    path = tmp_path / "old.vmlog"
+    save_session(path, HEADER, log, checkpoints=cps)
+    problem = History(log, 64, interval=64).import_checkpoints(open_session(path).checkpoints)
+    assert problem == (f"the stored checkpoint at step {cps[2]['step']} disagrees with the recorded events; "
+                       "it will be rebuilt from the events")
 
 
 @settings(max_examples=20, deadline=None)

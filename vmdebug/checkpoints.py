@@ -19,7 +19,8 @@ Three things live here, so their one record shape cannot drift apart:
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+import hashlib
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -31,17 +32,45 @@ from events.state import PAGE, ProcessState
 
 #: How often a session stores a checkpoint.  Recording checks at block boundaries of
 #: 65536 steps (vmdebug.machine.process.Process.run), so this is a multiple of it.
-STORED_CHECKPOINT_EVERY = 1 << 17
+STORED_CHECKPOINT_EVERY = 1 << 16
 
 
 def record(step: int, regs: Any, frames: dict[int, bytes], brk: int, vmas: dict[int, tuple[int, str, str]],
-           stack: Any, pagemap: dict[int, int], exited: Any, fault: Any, outputs: int) -> dict[str, Any]:
+           stack: Any, pagemap: dict[int, int], exited: Any, fault: Any, outputs: int,
+           digest: bytes) -> dict[str, Any]:
     """A checkpoint as stored in a session file."""
     return {"step": step, "regs": list(regs), "frames": frames, "brk": brk,
             "vmas": [[k, *v] for k, v in vmas.items()], "stack": [list(f) for f in stack],
             "pagemap": [[k, v] for k, v in pagemap.items()],
             "exited": list(exited) if exited else None,
-            "fault": list(fault) if fault else None, "outputs": outputs}
+            "fault": list(fault) if fault else None, "outputs": outputs, "digest": digest}
+
+
+def digest(regs: Any, brk: int, vmas: dict[int, Any], stack: Any, pagemap: dict[int, int], exited: Any,
+           fault: Any, outputs: int, frames: Iterable[tuple[int, Any]]) -> bytes:
+    """A digest of a folded state: registers, break, VMAs, frames, page map, end, output
+    count, and the bytes of every frame that is not all zeros (``frames`` gives each frame
+    that may not be, in increasing order).  Stored with each checkpoint when it is taken
+    and compared when the checkpoint is first used: an edited checkpoint is then refused
+    without folding the run up to it.  It is a checksum, not a signature: docs/security.md."""
+    h = hashlib.blake2b(digest_size=16)
+    scalars = (tuple(int(r) for r in regs), int(brk), sorted((int(k), tuple(v)) for k, v in vmas.items()),
+               [tuple(f) for f in stack], sorted(pagemap.items()), tuple(exited) if exited else None,
+               tuple(fault) if fault else None, int(outputs))
+    h.update(repr(scalars).encode())
+    for f, data in frames:
+        arr = np.frombuffer(data, dtype=np.uint8) if isinstance(data, bytes) else data
+        if arr.any():
+            h.update(int(f).to_bytes(4, "little"))
+            h.update(arr)
+    return h.digest()
+
+
+def state_digest(state: ProcessState, frames: Iterable[int]) -> bytes:
+    """:func:`digest` of ``state``, whose nonzero frames are among ``frames``."""
+    phys = state.phys
+    return digest(state.regs, state.brk, state.vmas, state.stack, state.pagemap, state.exited, state.fault,
+                  state.outputs, ((f, phys[f * PAGE:(f + 1) * PAGE]) for f in sorted(frames)))
 
 
 class LiveCheckpoints:
@@ -75,7 +104,8 @@ class LiveCheckpoints:
         frames = {int(f): cur[f].tobytes() for f in changed}
         self._prev = cur.copy()
         s = self.state
-        self.write(record(step, s.regs, frames, s.brk, s.vmas, s.stack, s.pagemap, s.exited, s.fault, s.outputs))
+        self.write(record(step, s.regs, frames, s.brk, s.vmas, s.stack, s.pagemap, s.exited, s.fault, s.outputs,
+                          state_digest(s, range(n))))
 
 
 #: What verify folds besides the registers: the events behind the break, the output count,
@@ -113,3 +143,25 @@ def verify(log: EventLog, nframes: int, checkpoints: Sequence[Any]) -> int:
                 or state.exited != (tuple(cp.exited) if cp.exited else None) or state.pagemap != cp.pagemap):
             return k
     return len(checkpoints)
+
+
+def regs_agree(log: EventLog, step: int, regs: Sequence[int]) -> bool:
+    """Whether the registers of a checkpoint at ``step`` agree with the register writes of
+    the chunk around it: each register written there holds the ``new`` of its last write
+    up to ``step``, or else the ``old`` of its first write after.  This reads one chunk
+    (which folding from the checkpoint reads anyway), so a checkpoint can be checked
+    against the events themselves on first use, not only against its digest."""
+    lo, hi = log.chunk_span(step)
+    cols = log.event_cols(lo, hi)
+    cut = log.offset(step + 1) - lo
+    is_reg = cols[:, 0] == C.REG
+    ids = cols[:, 1]
+    for r in range(C.NREGS):
+        at = np.flatnonzero(is_reg & (ids == r))
+        if not len(at):
+            continue
+        k = int(np.searchsorted(at, cut))
+        value = int(cols[at[k - 1], 3]) if k else int(cols[at[0], 2])
+        if value != regs[r]:
+            return False
+    return True

@@ -69,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vmdebug: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # a bug in vmdebug: still one line, never a traceback
+        log = sys.modules.get("events.log")     # (not imported for --version; then it is not this)
+        if log is not None and isinstance(exc, log.DamagedLog):   # a session's events, damaged
+            print(f"vmdebug: {exc}", file=sys.stderr)
+            return 1
         print(f"vmdebug: internal error: {type(exc).__name__}: {exc} (please report this)", file=sys.stderr)
         return 70
 

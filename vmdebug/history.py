@@ -23,7 +23,7 @@ import numpy as np
 from events import codes as C
 from events.log import EventLog
 from vmdebug import checkpoints as stored
-from vmdebug.checkpoints import STORED_CHECKPOINT_EVERY  # noqa: F401  (re-exported: save uses it)
+from vmdebug.checkpoints import STORED_CHECKPOINT_EVERY
 from events.kinds import apply, revert
 from events.state import PAGE, PAGE_SHIFT, FoldError, ProcessState
 
@@ -116,7 +116,36 @@ def apply_range(state: ProcessState, cols: np.ndarray, extras: list[Any], forwar
             _apply_simple_run(state, seg, forward)
             continue
         _apply_simple_run(state, seg[simple], forward)
-        _sequential(state, seg[~simple].tolist(), extras, forward)
+        rest = seg[~simple]
+        is_frame = np.isin(rest[:, 0], _FRAMES)
+        if is_frame.any():
+            _apply_frames(state, rest[is_frame], extras, forward)
+            rest = rest[~is_frame]
+        # the others (syscalls, the break, output, VMAs...) touch neither memory nor frames
+        _sequential(state, rest.tolist(), extras, forward)
+
+
+_FRAMES = np.array([C.FRAME_PUSHED, C.FRAME_POPPED], dtype=np.uint32)
+
+
+def _apply_frames(state: ProcessState, rows: np.ndarray, extras: list[Any], forward: bool) -> None:
+    """Fold a run of frame pushes and pops at once: what :func:`events.kinds.apply` does one
+    by one.  Pops remove the deepest frames; a push survives unless a later pop takes it
+    back (the running depth falls below the depth it made)."""
+    if not forward:
+        rows = rows[::-1]
+    push = (rows[:, 0] == C.FRAME_PUSHED) == forward
+    depth = np.cumsum(np.where(push, 1, -1))
+    lowest = int(depth.min())
+    if lowest < -len(state.stack):      # pops past the bottom are no-ops one by one: do that
+        _sequential(state, (rows[::-1] if not forward else rows).tolist(), extras, forward)
+        return
+    later_min = np.append(np.minimum.accumulate(depth[::-1])[::-1][1:], np.iinfo(np.int64).max)
+    keep = np.flatnonzero(push & (later_min >= depth))
+    if lowest < 0:
+        del state.stack[lowest:]
+    for code, a, b, c, d in rows[keep].tolist():
+        state.stack.append((extras[d], c, b, a))
 
 
 @dataclass(frozen=True)
@@ -131,7 +160,7 @@ class Checkpoint:
     exited: tuple[int, int] | None
     fault: tuple[int, ...] | None
     outputs: int
-
+    digest: bytes | None = None   # of the folded state, for stored checkpoints (vmdebug.checkpoints)
 
 
 
@@ -149,6 +178,10 @@ class History:
         self.interval = interval
         self.checkpoints: dict[int, Checkpoint] = {}
         self._steps: list[int] = []   # sorted keys of ``checkpoints``
+        #: Stored checkpoints not yet checked: each is checked on first use (see :meth:`_nearest`).
+        self._unchecked: set[int] = set()
+        #: One-line warnings not yet said (a stored checkpoint refused on first use).
+        self.warnings: list[str] = []
 
     def _snapshot(self, state: ProcessState, step: int, prev: Checkpoint | None) -> Checkpoint:
         frames = dict(prev.frames) if prev else {}
@@ -176,11 +209,34 @@ class History:
         self.checkpoints[cp.step] = cp
 
     def _nearest(self, step: int) -> Checkpoint | None:
-        i = bisect.bisect_right(self._steps, step) - 1
-        return self.checkpoints[self._steps[i]] if i >= 0 else None
+        while True:
+            i = bisect.bisect_right(self._steps, step) - 1
+            cp = self.checkpoints[self._steps[i]] if i >= 0 else None
+            if cp is None or cp.step not in self._unchecked or self._check(cp):
+                return cp
 
-    def _ensure_checkpoints(self, upto: int) -> Checkpoint:
-        """Build checkpoints on the grid 0, interval, 2*interval... up to ``upto``; the nearest."""
+    def _check(self, cp: Checkpoint) -> bool:
+        """A stored checkpoint on first use: its digest against the state it restores, and its
+        registers against the events around it.  If either disagrees it is dropped, with the
+        stored ones after it, and rebuilt from the log."""
+        self._unchecked.discard(cp.step)
+        state = self.restore(cp)
+        if (stored.state_digest(state, cp.frames) == cp.digest
+                and stored.regs_agree(self.log, cp.step, cp.regs)):
+            return True
+        for step in [s for s in self._unchecked if s > cp.step] + [cp.step]:
+            self._unchecked.discard(step)
+            del self.checkpoints[step]
+            self._steps.remove(step)
+        self.warnings.append(f"the stored checkpoint at step {cp.step} disagrees with the recorded events; "
+                             "it and those after it will be rebuilt from the events")
+        return False
+
+    def _ensure_checkpoints(self, upto: int, fill: bool = False) -> Checkpoint:
+        """The checkpoint to fold ``upto`` from: one on the grid 0, interval, 2*interval...
+        at or below it, built from the nearest earlier one if need be.  With ``fill`` every
+        grid point on the way gets one; otherwise the events are folded in one go (one
+        vectorised pass beats many short ones) and only the last grid point is kept."""
         upto = min(upto, self.log.last_step)
         cp = self._nearest(upto)
         if cp is None:
@@ -190,8 +246,9 @@ class History:
             self._add(cp)
         else:
             state = None
-        while (cp.step // self.interval + 1) * self.interval <= upto:
-            target = (cp.step // self.interval + 1) * self.interval
+        grid = upto // self.interval * self.interval
+        while cp.step < grid:
+            target = min(grid, (cp.step // self.interval + 1) * self.interval) if fill else grid
             if state is None:
                 state = self.restore(cp)
                 state.touched = set()
@@ -199,6 +256,11 @@ class History:
             cp = self._snapshot(state, target, cp)
             self._add(cp)
         return cp
+
+    def build_all(self) -> None:
+        """Every checkpoint of the grid, now (a session that stored none: later jumps then
+        cost one restore)."""
+        self._ensure_checkpoints(self.log.last_step, fill=True)
 
     def state_at(self, step: int) -> ProcessState:
         """A fresh state equal to the fold of steps ``0..step``."""
@@ -220,7 +282,7 @@ class History:
         apply_range(state, self.log.step(step).cols, self.log.extras, False)
 
     # ---- stored checkpoints -------------------------------------------------------
-    def export_checkpoints(self, every: int = 1 << 17) -> list[dict[str, Any]]:
+    def export_checkpoints(self, every: int = STORED_CHECKPOINT_EVERY) -> list[dict[str, Any]]:
         """Checkpoints every ``every`` steps as plain data for the session file.
 
         Each carries only the frames that changed since the previous one.
@@ -229,11 +291,13 @@ class History:
         out: list[dict[str, Any]] = []
         prev: dict[int, bytes] = {}
         for step in range(every, self.log.last_step + 1, every):
-            cp = self._ensure_checkpoints(step)
+            cp = self._ensure_checkpoints(step, fill=True)
             frames = {f: data for f, data in cp.frames.items() if prev.get(f) is not data}
             prev = cp.frames
+            digest = cp.digest or stored.digest(cp.regs, cp.brk, cp.vmas, cp.stack, cp.pagemap, cp.exited,
+                                                cp.fault, cp.outputs, sorted(cp.frames.items()))
             out.append(stored.record(cp.step, cp.regs, frames, cp.brk, cp.vmas, cp.stack, cp.pagemap,
-                                     cp.exited, cp.fault, cp.outputs))
+                                     cp.exited, cp.fault, cp.outputs, digest))
         return out
 
     def import_checkpoints(self, data: list[Any]) -> str:
@@ -242,6 +306,12 @@ class History:
         loaded = self._parse_checkpoints(data)
         if loaded is None:
             return "stored checkpoints are malformed; they will be rebuilt from the events"
+        if all(cp.digest is not None for cp in loaded):
+            for cp in loaded:        # checked on first use: opening stays quick however long the run
+                self._add(cp)
+                self._unchecked.add(cp.step)
+            return ""
+        # Files from before digests: checked against the events now, in one pass.
         good = stored.verify(self.log, self.nframes, loaded)
         for cp in loaded[:good]:
             self._add(cp)
@@ -272,7 +342,15 @@ class History:
                     tuple((str(f[0]), int(f[1]), int(f[2]), int(f[3])) for f in d["stack"]),
                     {int(k): int(v) for k, v in d["pagemap"]},
                     tuple(d["exited"]) if d["exited"] else None,
-                    tuple(d["fault"]) if d["fault"] else None, int(d["outputs"])))
+                    tuple(d["fault"]) if d["fault"] else None, int(d["outputs"]), _digest(d.get("digest"))))
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
         return loaded
+
+
+def _digest(value: Any) -> bytes | None:
+    if value is None:
+        return None
+    if not isinstance(value, bytes) or len(value) != 16:
+        raise ValueError("bad digest")
+    return value

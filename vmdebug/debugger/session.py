@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from events import codes as C
+from events.log import DamagedLog
 from vmdebug.debugger import evaluate as EV
 from vmdebug.debugger import expressions as E
 from vmdebug.debugger.frames import Frame, build_frames
@@ -145,7 +146,7 @@ class Debugger:
             cmd.handler(self, arg)
             self.failed = False
             return True
-        except DebugError as exc:
+        except (DebugError, DamagedLog) as exc:
             self.error(str(exc))
         except QuitRequest:
             raise
@@ -153,6 +154,9 @@ class Debugger:
             self.error("Quit")
         except Exception as exc:  # a bug: still one line, and the session goes on
             self.error(f"internal error: {type(exc).__name__}: {exc}")
+        finally:
+            for w in self.tl.take_warnings():
+                self.error(f"warning: {w}")
         self.failed = True
         return False
 
@@ -452,7 +456,7 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
         # Replayed output was written by a program nobody ran here: escaped for the terminal.
         shown = program_output or _default_output
         dbg = Debugger(tl, info, header, write, error, lambda fd, data: shown(fd, safe_bytes(data)))
-        for w in sess.warnings + tl.warnings + info.warnings:
+        for w in sess.warnings + tl.take_warnings() + info.warnings:
             dbg.error(f"warning: {w}")
         return dbg
     from events.log import EventLog

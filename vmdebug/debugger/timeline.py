@@ -19,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from events import codes as C
-from events.log import EventLog
+from events.log import DamagedLog, EventLog
 from events.state import ProcessState
 from vmdebug.history import History, apply_range
 from vmdebug.machine.process import DEFAULT_MAX_STEPS
@@ -49,13 +49,23 @@ class Timeline:
         if process is None and log.last_step > 0 and not self.history.checkpoints:
             # A replayed session without stored checkpoints: build every checkpoint now
             # (about 0.15 s per million steps) so that any later jump costs one restore.
-            self.history.state_at(log.last_step)
+            try:
+                self.history.build_all()
+            except DamagedLog as exc:   # the steps before the damage still replay
+                self.warnings.append(str(exc))
         self.state: ProcessState = self.history.state_at(0)
         self.shown_upto = 0
         self.on_output: Callable[[int, bytes], None] | None = None
         self.interrupted = False
         #: A status line for long recording in the REPL (never set under -batch).
         self.progress: Any = None
+
+    def take_warnings(self) -> list[str]:
+        """Warnings not yet said: from opening, and from checkpoints refused on first use."""
+        out = self.warnings + self.history.warnings
+        self.warnings.clear()
+        self.history.warnings.clear()
+        return out
 
     # ---- the end of the log ------------------------------------------------------
     @property

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from events.log import DamagedLog
 from vmdebug.debugger import expressions as E
 from vmdebug.debugger.motion import Cols, Stop, scan
 from vmdebug.gdbserver import tdesc
@@ -187,6 +188,9 @@ class Target:
         try:
             return self._dispatch(text)
         except ProtocolError:
+            return Reply(["E01"])
+        except DamagedLog as exc:  # the session's events there cannot be read
+            self.log(str(exc))
             return Reply(["E01"])
         except Exception as exc:  # a bug in the stub: keep serving
             self.log(f"internal error on {text[:40]!r}: {type(exc).__name__}: {exc}")
