@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from events import codes as C  # noqa: E402
 from events.log import EventLog  # noqa: E402
 from events.session import open_session, save_session  # noqa: E402
-from vmdebug.history import History  # noqa: E402
+from vmdebug.replay.history import History  # noqa: E402
 
 
 def record(nsteps: int) -> tuple[EventLog, float]:

@@ -9,7 +9,9 @@ Each entry of :data:`KINDS` (indexed by code) says, for one compact code
 * ``payload``: whether ``d`` indexes the log's extras list;
 * ``unpack(a, b, c, d, extra)``: the model's fields;
 * ``pack(model)``: ``((code, a, b, c, d), extra or None)``;
-* ``apply(state, row, extras, forward)``: the fold, forward or undone.
+* ``apply(state, row, extras, forward)``: the fold, forward or undone;
+* ``describe(code, a, b, c, d, extra)``: one line saying what it changed (the
+  debugger's ``diff`` view).
 
 The table is built by the :func:`kind` decorator, py65-style: a kind is one
 decorated class.  ``tests/test_event_kinds.py`` fails when a kind lacks a part.
@@ -39,6 +41,7 @@ class Kind:
     unpack: Callable[[int, int, int, int, Any], dict[str, Any]]
     pack: Callable[[Any], tuple[Row, Any]]
     apply: Apply
+    describe: Callable[[int, int, int, int, int, Any], str]
 
 
 _TABLE: dict[int, Kind] = {}
@@ -53,9 +56,17 @@ def kind(*codes: int, name: str, model: str, payload: bool = False) -> Callable[
             unpack = getattr(cls, "unpack")
             _TABLE[code] = Kind(code, name, model, payload,
                                 (lambda u, c: lambda a, b, cc, d, x: u(c, a, b, cc, d, x))(unpack, code),
-                                getattr(cls, "pack"), getattr(cls, "apply"))
+                                getattr(cls, "pack"), getattr(cls, "apply"), getattr(cls, "describe"))
         return cls
     return register
+
+
+def _hex(data: bytes) -> str:
+    return " ".join(f"{v:02x}" for v in data)
+
+
+def _more(data: bytes) -> str:
+    return "..." if len(data) > 16 else ""
 
 
 def _perms_dirty(event: Any) -> int:
@@ -65,6 +76,10 @@ def _perms_dirty(event: Any) -> int:
 # ---- the kinds -----------------------------------------------------------------------
 @kind(C.REG, name="register_written", model="RegisterWritten")
 class _Register:
+    @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"{C.REG_NAMES[a]:<8} {b:#010x} -> {c:#010x}"
+
     @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         return {"reg": C.REG_NAMES[a], "old": b, "new": c}
@@ -81,6 +96,12 @@ class _Register:
 @kind(C.MEM1, C.MEM2, C.MEM4, name="memory_written", model="MemoryWritten")
 class _Memory:
     """1, 2 and 4 bytes inline, as their little-endian value."""
+
+    @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return (f"mem      {a:#010x} [{C.MEM_SIZE_BY_CODE[code]}]  "
+                f"{_hex(b.to_bytes(C.MEM_SIZE_BY_CODE[code], 'little'))} -> "
+                f"{_hex(c.to_bytes(C.MEM_SIZE_BY_CODE[code], 'little'))}")
 
     @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
@@ -107,6 +128,10 @@ class _MemoryBytes:
     """Any other length: the old and new bytes in the payload."""
 
     @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"mem      {a:#010x} [{len(x[1])}]  {_hex(x[0][:16])}{_more(x[1])} -> {_hex(x[1][:16])}{_more(x[1])}"
+
+    @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         return {"address": a, "old": x[0], "new": x[1]}
 
@@ -120,6 +145,11 @@ class _MemoryBytes:
 
 @kind(C.PAGE_MAPPED, name="page_mapped", model="PageMapped")
 class _PageMapped:
+    @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return (f"page     {a:#010x} mapped to frame {b:#x} ({C.perms_str(c)})"
+                + (f", new page table in frame {d:#x}" if d else ""))
+
     @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         return {"page": a, "frame": b, "perms": C.perms_str(c), "dirty": bool(c & C.PAGE_DIRTY), "table_frame": d}
@@ -149,6 +179,10 @@ class _PageUnmapped:
     """The payload is what the frame held: the fold zeroes freed frames, undoing restores it."""
 
     @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"page     {a:#010x} unmapped (frame {b:#x} freed)"
+
+    @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         return {"page": a, "frame": b, "perms": C.perms_str(c), "dirty": bool(c & C.PAGE_DIRTY), "contents": x}
 
@@ -174,6 +208,10 @@ class _PageUnmapped:
 @kind(C.PAGE_PROTECTED, name="page_protected", model="PageProtected")
 class _PageProtected:
     @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"page     {a:#010x} protection {C.perms_str(d)} -> {C.perms_str(c)}"
+
+    @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         return {"page": a, "frame": b, "perms": C.perms_str(c), "old_perms": C.perms_str(d)}
 
@@ -193,6 +231,10 @@ class _PageProtected:
 @kind(C.PAGE_DIRTIED, name="page_dirtied", model="PageDirtied")
 class _PageDirtied:
     @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"page     {a:#010x} dirtied (PTE D bit set)"
+
+    @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         return {"page": a, "frame": b}
 
@@ -209,6 +251,11 @@ class _PageDirtied:
 
 class _Frame:
     """The shadow call stack: pushed by ``call``, popped by ``ret``."""
+
+    @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return (f"call     {x} from {c:#010x}, return address {b:#010x} stored at {a:#010x}"
+                if code == C.FRAME_PUSHED else f"return   from {x} to {b:#010x}")
 
     @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
@@ -235,6 +282,10 @@ kind(C.FRAME_POPPED, name="frame_popped", model="FramePopped", payload=True)(typ
 @kind(C.BREAK_MOVED, name="break_moved", model="BreakMoved")
 class _BreakMoved:
     @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"brk      {a:#010x} -> {b:#010x}"
+
+    @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         return {"old": a, "new": b}
 
@@ -249,6 +300,10 @@ class _BreakMoved:
 
 @kind(C.SYSCALL, name="syscall", model="Syscall", payload=True)
 class _Syscall:
+    @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"syscall  {x[0]}({', '.join(hex(v) for v in x[1])}) = {C.signed32(b)}"
+
     @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         name, args = x
@@ -266,6 +321,10 @@ class _Syscall:
 @kind(C.OUTPUT, name="output_written", model="OutputWritten", payload=True)
 class _Output:
     @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"output   fd {a}: {bytes(x)[:60]!r}"
+
+    @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         return {"fd": a, "data": x}
 
@@ -280,6 +339,10 @@ class _Output:
 
 @kind(C.SEGFAULT, name="segfault", model="Segfault", payload=True)
 class _Segfault:
+    @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"SIGSEGV  at eip {a:#010x}, address {b:#010x}: {x}"
+
     @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         return {"eip": a, "address": b, "access": C.ACCESS_NAMES[c & 15], "code": C.SEGV_CODES[c >> 4], "reason": x}
@@ -299,6 +362,10 @@ class _Fault:
     """Any other fatal signal (SIGILL, SIGFPE, SIGTRAP...): the segfault's shape plus the signal."""
 
     @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"signal {c >> 4} at eip {a:#010x}: {x[1]}"
+
+    @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         sicode, reason = x
         return {"signal": c >> 4, "eip": a, "address": b, "access": C.ACCESS_NAMES[c & 15], "code": sicode,
@@ -315,6 +382,10 @@ class _Fault:
 @kind(C.EXITED, name="process_exited", model="ProcessExited")
 class _Exited:
     @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"exited   status {C.signed32(a)}" + (f", signal {b}" if b else "")
+
+    @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
         return {"status": C.signed32(a), "signal": b}
 
@@ -329,6 +400,11 @@ class _Exited:
 
 class _Vma:
     """A line of /proc/PID/maps appearing or going (``b`` is the last byte: end - 1 fits in 32 bits)."""
+
+    @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return (f"vma      {a:#010x}-{b + 1:#010x} {C.perms_str(c, True)} {x} "
+                f"{'mapped' if code == C.VMA_MAPPED else 'unmapped'}").rstrip()
 
     @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
@@ -373,6 +449,13 @@ def apply(state: ProcessState, row: Row, extras: list[Any]) -> None:
 def revert(state: ProcessState, row: Row, extras: list[Any]) -> None:
     """Undo one event (its exact inverse: every event carries the value it replaces)."""
     _APPLY[row[0]](state, row, extras, False)
+
+
+def describe(row: Row, extras: list[Any]) -> str:
+    """One line saying what the event changed."""
+    code, a, b, c, d = row
+    k = KINDS[code]
+    return k.describe(code, a, b, c, d, extras[d] if k.payload else None)
 
 
 def to_model(code: int, a: int, b: int, c: int, d: int, extras: list[Any]) -> Any:

@@ -64,7 +64,7 @@ class Session:
     footer: dict[str, Any] | None
     warnings: list[str] = field(default_factory=list)
     size: int = 0
-    checkpoints: list[Any] | None = None  # stored state snapshots, see vmdebug.history
+    checkpoints: list[Any] | None = None  # stored state snapshots, see vmdebug.replay.history
 
     @property
     def end(self) -> dict[str, Any]:
@@ -365,7 +365,7 @@ class SessionWriter:
         self._checkpoints: list[int] = []   # offsets of the CP records, for the footer
 
     def write_checkpoint(self, checkpoint: dict[str, Any]) -> None:
-        """Store one state snapshot (see vmdebug.history) as its own record, as soon as it
+        """Store one state snapshot (see vmdebug.replay.history) as its own record, as soon as it
         is taken: recording keeps none of them in memory."""
         offset = self._f.tell()
         with self._writing():

@@ -47,7 +47,7 @@ def test_every_code_has_a_kind_a_model_and_a_sample() -> None:
         model = getattr(S, k.model)
         assert model in union, k
         assert model.model_fields["kind"].default == k.name, k
-        assert callable(k.pack) and callable(k.unpack) and callable(k.apply), k
+        assert callable(k.pack) and callable(k.unpack) and callable(k.apply) and callable(k.describe), k
         assert k.code in SAMPLES, f"kind {k.name} (code {k.code}) has no sample in this test"
     assert {getattr(S, k.model) for k in K.KINDS} == union, "a public model without a kind"
 
@@ -101,3 +101,12 @@ def test_an_unknown_code_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown event code"):
         K.to_model(K.NCODES, 0, 0, 0, 0, [])
     assert np.all(np.array([k.code for k in K.KINDS]) < K.NCODES)
+
+
+@pytest.mark.parametrize("code", sorted(SAMPLES))
+def test_each_kind_says_in_one_line_what_it_changed(code: int) -> None:
+    row, extra = K.from_model(SAMPLES[code])
+    text = K.describe(row[:4] + (0,), [extra])
+    assert text.strip() and "\n" not in text
+    assert text.split()[0] in ("ebx", "mem", "page", "call", "return", "brk", "syscall", "output", "SIGSEGV",
+                               "signal", "exited", "vma")

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from eventgen import random_log
 from events.kinds import apply, revert
 from events.state import ProcessState
-from vmdebug.history import History, apply_range
+from vmdebug.replay.history import History
+from vmdebug.replay.fold import apply_range
 
 NFRAMES = 64
 

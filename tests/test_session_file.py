@@ -98,7 +98,7 @@ def test_log_export_writes_one_json_event_per_line(tmp_path: Path) -> None:
 
 
 def test_stored_checkpoints_round_trip_and_agree_with_refolding(tmp_path: Path) -> None:
-    from vmdebug.history import History
+    from vmdebug.replay.history import History
     log = random_log(8, 3000, chunk_events=256)
     path = tmp_path / "cp.vmlog"
     cps = History(log, 64, interval=64).export_checkpoints(512)
@@ -115,7 +115,7 @@ def test_stored_checkpoints_round_trip_and_agree_with_refolding(tmp_path: Path) 
 
 
 def test_damaged_stored_checkpoints_are_ignored_with_a_warning(tmp_path: Path) -> None:
-    from vmdebug.history import History
+    from vmdebug.replay.history import History
     log = random_log(8, 1000, chunk_events=256)
     path = tmp_path / "cp.vmlog"
     save_session(path, HEADER, log, checkpoints=History(log, 64, interval=64).export_checkpoints(256))
@@ -140,7 +140,7 @@ def test_a_checkpoint_that_disagrees_with_the_events_is_not_trusted(tmp_path: Pa
     """A stranger's file with an edited checkpoint (and a CRC to match): the debugger warns
     when it first needs it, rebuilds it from the events, and every route to a step gives the
     same state."""
-    from vmdebug.history import History
+    from vmdebug.replay.history import History
     log = random_log(21, 2000, chunk_events=256)
     cps = History(log, 64, interval=64).export_checkpoints(256)
     change(cps[2])
@@ -162,8 +162,8 @@ def test_a_forged_checkpoint_with_a_matching_digest_still_answers_to_the_registe
         tmp_path: Path) -> None:
     """Whoever edits a register and recomputes the digest is caught by the register writes of
     the chunk around the checkpoint (the events themselves)."""
-    from vmdebug import checkpoints as stored_cps
-    from vmdebug.history import History
+    from vmdebug.replay import checkpoints as stored_cps
+    from vmdebug.replay.history import History
     log = random_log(21, 2000, chunk_events=256)
     cps = History(log, 64, interval=64).export_checkpoints(256)
     steps = History(log, 64, interval=64)
@@ -185,7 +185,7 @@ def test_a_forged_checkpoint_with_a_matching_digest_still_answers_to_the_registe
 
 def test_checkpoints_of_files_without_digests_are_checked_on_open(tmp_path: Path) -> None:
     """Files written before digests: their checkpoints are compared with the events at once."""
-    from vmdebug.history import History
+    from vmdebug.replay.history import History
     log = random_log(21, 2000, chunk_events=256)
     cps = History(log, 64, interval=64).export_checkpoints(256)
     for cp in cps:
@@ -251,8 +251,8 @@ def test_recording_takes_its_checkpoints_from_the_running_process(tmp_path: Path
     """record stores checkpoints taken from the live state as it runs (it keeps no past to
     refold): each is adopted when the session opens and equals the fold of the log."""
     from benchmarks.bench_record import SOURCE
-    from vmdebug.checkpoints import STORED_CHECKPOINT_EVERY
-    from vmdebug.history import History
+    from vmdebug.replay.checkpoints import STORED_CHECKPOINT_EVERY
+    from vmdebug.replay.history import History
     (tmp_path / "loop.s").write_text(SOURCE.format(n=20_000))
     res = run_cli("record", "-o", str(tmp_path / "loop.vmlog"), str(tmp_path / "loop.s"))
     assert res.returncode == 0, res.stderr
@@ -298,7 +298,7 @@ def test_files_with_all_checkpoints_in_one_record_still_open(tmp_path: Path) -> 
     its offset in the footer."""
     import zlib
     from events import session as S
-    from vmdebug.history import History
+    from vmdebug.replay.history import History
     log = random_log(5, 1500, chunk_events=256)
     cps = History(log, 64, interval=64).export_checkpoints(256)
     path = tmp_path / "new.vmlog"

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from native import build
-from vmdebug.history import History
+from vmdebug.replay.history import History
 from vmdebug.machine.elf import load_elf
 from vmdebug.machine.process import Process
 

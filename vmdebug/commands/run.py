@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 from events.log import EventLog
 from events.session import SessionWriter
-from vmdebug.checkpoints import LiveCheckpoints
+from vmdebug.replay.checkpoints import LiveCheckpoints
 from vmdebug.commands.options import add_program_options, check_program_options
 from vmdebug.machine.process import Process
 from vmdebug.program import load_program, session_header

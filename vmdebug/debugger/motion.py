@@ -2,7 +2,7 @@
 
 A scan walks windows of steps away from the cursor (recording more of a live
 program when it runs out), computes per-step eip, esp and call depth with
-numpy (:mod:`.series`), and tests, vectorised:
+numpy (:mod:`vmdebug.replay.query`), and tests, vectorised:
 
 * breakpoints - eip after the step equals a breakpoint address;
 * watchpoints - the step wrote a watched byte or register (events), or read
@@ -22,11 +22,10 @@ import numpy as np
 
 from events import codes as C
 from vmdebug.debugger.reads import REG_FOR_READS, ReadScanner
-from vmdebug.debugger.series import Window, mem_touch_mask
+from vmdebug.replay.query import Window, skip_window
 from vmdebug.debugger.values import DebugError, Value
 
 if TYPE_CHECKING:
-    from events.log import EventLog
     from vmdebug.debugger.session import Breakpoint, Debugger
 
 
@@ -82,22 +81,7 @@ def _watch_steps(dbg: "Debugger", win: Window, wp: "Breakpoint", cols_prev: dict
     if wp.kind in ("hw watchpoint", "acc watchpoint", "read watchpoint"):
         # Writes too for a read watchpoint: x86 cannot trap reads alone, so gdb watches
         # accesses and reports one that left the value as it was (see _check_watch).
-        mask = np.zeros(len(win.cols), dtype=bool)
-        for lo, hi in wp.ranges:
-            mask |= mem_touch_mask(win.cols, win.log.extras, lo, hi)
-        if wp.kind != "hw watchpoint":
-            # A page mapped or freed, or filled from the file right after it is mapped
-            # (demand paging), changes what an address reads as, which a write watchpoint
-            # must see; but it is no access by the program, which the others are about.
-            code = win.cols[:, 0]
-            filled = np.zeros(len(code), dtype=bool)
-            filled[1:] = (code[1:] == C.MEMN) & (code[:-1] == C.PAGE_MAPPED) & \
-                (win.cols[1:, 1] == win.cols[:-1, 1])
-            mask &= (code != C.PAGE_MAPPED) & (code != C.PAGE_UNMAPPED) & ~filled
-        if wp.regs:
-            ids = [C.REG_IDS[r] for r in wp.regs if r in C.REG_IDS]
-            mask |= (win.cols[:, 0] == C.REG) & np.isin(win.cols[:, 1], ids)
-        out[np.unique(win.steps[mask]) - win.a] = True
+        out[win.touching(wp.ranges, wp.regs, accesses_only=wp.kind != "hw watchpoint") - win.a] = True
     if wp.kind in ("read watchpoint", "acc watchpoint") and cols_prev is not None and prev_eip is not None:
         out |= _scanner(dbg).mask(prev_eip, cols_prev, wp.ranges)
     return out
@@ -119,61 +103,6 @@ def _anchor_from_state(dbg: "Debugger") -> dict[str, int]:
     regs = dbg.tl.state.regs
     out = {n: regs[C.REG_IDS[n]] for n in REG_FOR_READS + ("eip",)}
     out["depth"] = len(dbg.tl.state.stack)
-    return out
-
-
-def _skip_window(log: "EventLog", a: int, b: int, bps: np.ndarray, anchor: dict[str, int],
-                 forward: bool) -> dict[str, int] | None:
-    """For a scan with breakpoints only: None if some step of ``a..b`` may end at a
-    breakpoint address; otherwise the anchor past the window, so it can be skipped.
-
-    Exact, and cheap: it reads the raw event columns chunk by chunk, without building
-    per-step series.  The eip after any step of the window is either the eip entering it
-    (the ``old`` of its first eip write, or the anchor's when it has none) or the ``new``
-    of one of its eip writes.
-    """
-    # Without watchpoints, windows are examined on eip, esp and the call depth alone.
-    ids = {"eip": C.REG_IDS["eip"], "esp": C.REG_IDS["esp"]}
-    first_old: dict[str, int] = {}
-    last_new: dict[str, int] = {}
-    eip_id = C.REG_IDS["eip"]
-    depth = 0
-    hit = False
-    # Backward, the next window ends at step a: the anchor moves to "after step a".
-    lo = log.offset(a if forward else a + 1)
-    for cols in log.iter_cols(lo, log.offset(b + 1)):
-        code = cols[:, 0]
-        is_reg = code == C.REG
-        reg_id = cols[:, 1]
-        for name, rid in ids.items():
-            idx = np.flatnonzero(is_reg & (reg_id == rid))
-            if not len(idx):
-                continue
-            if rid == eip_id and np.isin(cols[idx, 3], bps).any():
-                hit = True
-                break
-            first_old.setdefault(name, int(cols[idx[0], 2]))
-            last_new[name] = int(cols[idx[-1], 3])
-        if hit:
-            break
-        depth += int(np.count_nonzero(code == C.FRAME_PUSHED)) - int(np.count_nonzero(code == C.FRAME_POPPED))
-    entering = first_old.get("eip", anchor["eip"]) if forward else anchor["eip"]
-    if hit or entering in bps:
-        return None
-    if not forward:
-        # steps a+1..b were read; the eip after step a (if a writes eip itself) must be checked too
-        for cols in log.iter_cols(log.offset(a), log.offset(a + 1)):
-            w = cols[(cols[:, 0] == C.REG) & (cols[:, 1] == eip_id)]
-            if len(w) and np.isin(w[:, 3], bps).any():
-                return None
-        if first_old.get("eip", anchor["eip"]) in bps:
-            return None
-    if forward:
-        out = {k: last_new.get(k, anchor[k]) for k in ids}
-        out["depth"] = anchor["depth"] + depth
-    else:
-        out = {k: first_old.get(k, anchor[k]) for k in ids}
-        out["depth"] = anchor["depth"] - depth
     return out
 
 
@@ -293,7 +222,7 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
                     return Stop(tl.last, "interrupt")
                 return Stop(tl.last, "end" if tl.ended else "limit")
             if bps_only:
-                skipped = _skip_window(tl.log, a, b, bps, anchor, True)
+                skipped = skip_window(tl.log, a, b, bps, anchor, True)
                 if skipped is not None:
                     anchor = skipped
                     a = b + 1
@@ -322,7 +251,7 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
             return Stop(b, "interrupt")
         a = max(0, b - width)
         if bps_only:
-            skipped = _skip_window(tl.log, a, b, bps, anchor, False)
+            skipped = skip_window(tl.log, a, b, bps, anchor, False)
             if skipped is not None:
                 anchor = skipped
                 b = a

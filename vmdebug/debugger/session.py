@@ -19,7 +19,7 @@ from vmdebug.debugger.memory import MemoryReader
 from vmdebug.safetext import safe_bytes
 from vmdebug.debugger.program_info import LineIndex, ProgramInfo, Sym
 from vmdebug.debugger.registry import resolve
-from vmdebug.debugger.timeline import Timeline
+from vmdebug.replay.timeline import Timeline
 from vmdebug.debugger.values import DebugError, QuitRequest, Value
 from vmdebug.debuginfo import DebugInfo
 # PID: the pid gdb's messages name ("[Inferior 1 (process N) exited normally]"), the one

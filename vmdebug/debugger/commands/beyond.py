@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from events import codes as C
 from vmdebug.debugger.registry import command
-from vmdebug.debugger.series import mem_touch_mask
+from vmdebug.replay.query import eip_entering, writes
 from vmdebug.debugger.values import DebugError
 
 if TYPE_CHECKING:
@@ -40,12 +38,9 @@ def _target(dbg: "Debugger", arg: str) -> tuple[str, int, int]:
 def _eip_before(dbg: "Debugger", step: int) -> int | None:
     if step == 0:
         return None
-    sl = dbg.tl.log.step(step)
-    cols = sl.cols
-    m = (cols[:, 0] == C.REG) & (cols[:, 1] == C.EIP)
-    idx = np.flatnonzero(m)
-    if len(idx):
-        return int(cols[idx[0], 2])
+    eip = eip_entering(dbg.tl.log, step)
+    if eip is not None:
+        return eip
     state = dbg.tl.state if step == dbg.tl.cursor else dbg.tl.history.state_at(step)
     return state.regs[C.EIP]  # eip did not change in this step (a fault, or a jump to itself)
 
@@ -65,33 +60,23 @@ def _where(dbg: "Debugger", eip: int | None) -> str:
 
 def _writes(dbg: "Debugger", kind: str, where: int, size: int, upto: int | None = None) -> list[tuple[int, str]]:
     """(step, old -> new text) for every write, oldest first, up to step ``upto``."""
-    log = dbg.tl.log
-    last = log.last_step if upto is None else upto
-    cols = log.event_cols(0, log.offset(last + 1))
-    if kind == "reg":
-        mask = (cols[:, 0] == C.REG) & (cols[:, 1] == where)
-    else:
-        mask = mem_touch_mask(cols, log.extras, where, where + size)
-        mask &= cols[:, 0] != C.PAGE_MAPPED
-    idx = np.flatnonzero(mask)
+    found = (writes(dbg.tl.log, reg=where, upto=upto) if kind == "reg"
+             else writes(dbg.tl.log, lo=where, size=size, upto=upto))
     out = []
-    steps = log.step_of_events(idx)
-    for i, s in zip(idx.tolist(), steps.tolist()):
-        code, a, b, c, d = (int(x) for x in cols[i])
-        if code == C.REG:
-            out.append((s, f"{b:#010x} -> {c:#010x}  ({C.signed32(b)} -> {C.signed32(c)})"))
-        elif code in C.MEM_SIZE_BY_CODE:
-            n = C.MEM_SIZE_BY_CODE[code]
-            out.append((s, f"[{a:#010x}, {n} byte{'s' if n > 1 else ''}] {b:#0{2 + 2 * n}x} -> {c:#0{2 + 2 * n}x}"))
-        elif code == C.MEMN:
-            old, new = log.extras[d]
-            lo, hi = max(where, a) - a, min(where + size, a + len(new)) - a
-            srow = log.step(s).cols
-            paged = bool(((srow[:, 0] == C.PAGE_MAPPED) & (srow[:, 1] == ((a + lo) & ~0xFFF))).any())
-            note = "  (page loaded on first touch: demand paging)" if paged else ""
-            out.append((s, f"[{a + lo:#010x}, {hi - lo} bytes] {old[lo:hi].hex(' ')} -> {new[lo:hi].hex(' ')}{note}"))
-        elif code == C.PAGE_UNMAPPED:
-            out.append((s, "page unmapped"))
+    for w in found:
+        if w.what == "reg":
+            b, c = int(w.old), int(w.new)
+            out.append((w.step, f"{b:#010x} -> {c:#010x}  ({C.signed32(b)} -> {C.signed32(c)})"))
+        elif w.what == "unmapped":
+            out.append((w.step, "page unmapped"))
+        elif isinstance(w.old, int):
+            n = w.size
+            out.append((w.step, f"[{w.address:#010x}, {n} byte{'s' if n > 1 else ''}] {w.old:#0{2 + 2 * n}x} -> "
+                                f"{int(w.new):#0{2 + 2 * n}x}"))
+        else:
+            note = "  (page loaded on first touch: demand paging)" if w.demand_paged else ""
+            out.append((w.step, f"[{w.address:#010x}, {w.size} bytes] {w.old.hex(' ')} -> "
+                                f"{bytes(w.new).hex(' ')}{note}"))
     return out
 
 

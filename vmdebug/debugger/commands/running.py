@@ -503,7 +503,7 @@ def cmd_reverse_finish(dbg: "Debugger", arg: str) -> None:
 
 def _reverse_line(dbg: "Debugger", into: bool) -> None:
     """reverse-step / reverse-next: back to the start of the previous line (or of this one, mid-line)."""
-    from vmdebug.debugger.series import Window
+    from vmdebug.replay.query import Window
     tl = dbg.tl
     if tl.cursor == 0:
         report(dbg, Stop(0, "start"))

@@ -140,7 +140,7 @@ def cmd_save(dbg: "Debugger", arg: str) -> None:
     if not path:
         raise DebugError("Argument required (file name to save the session to).")
     from events.session import save_session
-    from vmdebug.checkpoints import STORED_CHECKPOINT_EVERY
+    from vmdebug.replay.checkpoints import STORED_CHECKPOINT_EVERY
     tl = dbg.tl
     checkpoints = None
     if tl.last > STORED_CHECKPOINT_EVERY:       # as record -o stores them, so it reopens fast

@@ -11,14 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from events import codes as C
+from vmdebug.replay.query import Fatal, fatal_at, smashed_return
 from vmdebug.report import smash_note
 from vmdebug.signals import signal_name
 
 if TYPE_CHECKING:
-    from events.log import EventLog
     from vmdebug.debugger.session import Debugger
 
 RULES = {
@@ -28,38 +25,12 @@ RULES = {
 }
 
 
-def smashed_return(log: "EventLog") -> tuple[str, int, int, int] | None:
-    """The last ``ret`` that did not go where its ``call`` said, from the events: a frame
-    popped whose return address differs from the eip that step wrote.  As
-    (function, pushed, taken, slot); the slot is esp before the ``ret``."""
-    found = None
-    for cols in log.iter_cols(0, len(log)):       # a step never spans two chunks
-        code = cols[:, 0]
-        pops = np.flatnonzero(code == C.FRAME_POPPED)
-        if not len(pops):
-            continue
-        is_reg = code == C.REG
-        eip_w = np.flatnonzero(is_reg & (cols[:, 1] == C.EIP))
-        esp_w = np.flatnonzero(is_reg & (cols[:, 1] == C.ESP))
-        nxt = np.searchsorted(eip_w, pops)
-        ok = nxt < len(eip_w)
-        pops, nxt = pops[ok], nxt[ok]
-        bad = np.flatnonzero(cols[eip_w[nxt], 3] != cols[pops, 2])
-        if len(bad):
-            i = int(pops[bad[-1]])
-            k = int(np.searchsorted(esp_w, i)) - 1
-            slot = int(cols[esp_w[k], 2]) if k >= 0 else 0
-            found = (log.extras[int(cols[i, 4])], int(cols[i, 2]), int(cols[eip_w[nxt[bad[-1]]], 3]), slot)
-    return found
-
-
 @dataclass
 class Facts:
     step: int
     last: int
     end: dict
-    fault: tuple[int, ...] | None
-    reason: str
+    fault: Fatal | None
     region: tuple[int, int, str, str] | None
     fault_where: str
     here: str
@@ -71,13 +42,12 @@ def explain_text(f: Facts) -> list[str]:
     out: list[str] = []
     how = f.end.get("how")
     if f.fault is not None:
-        code, addr, c = f.fault[0], f.fault[2], f.fault[3]
-        access = C.ACCESS_NAMES[c & 15]
-        if code == C.SEGFAULT:
-            kind = C.SEGV_CODES[c >> 4]
-            out.append(f"The process was killed by SIGSEGV ({kind}) at step {f.last}.")
+        addr, access = f.fault.address, f.fault.access
+        segv = f.fault.signal == 11 and f.fault.si_code.startswith("SEGV_")
+        if segv:
+            out.append(f"The process was killed by SIGSEGV ({f.fault.si_code}) at step {f.last}.")
             out.append(f"  instruction: {f.fault_where}")
-            out.append(f"  it tried to {access} {addr:#010x}: {f.reason}")
+            out.append(f"  it tried to {access} {addr:#010x}: {f.fault.reason}")
             if f.region is None:
                 out.append(f"  region hit: none - {addr:#010x} is not inside any mapping")
                 out.append("  rule broken: every address a program uses must be inside a mapping (VMA); "
@@ -92,11 +62,10 @@ def explain_text(f: Facts) -> list[str]:
                 out.append(f"  rule broken: {RULES[access]}; this mapping is {perms}, so the fault "
                            f"became SIGSEGV with SEGV_ACCERR")
         else:
-            sig = c >> 4
-            out.append(f"The process was killed by {signal_name(sig)} at step {f.last}.")
+            out.append(f"The process was killed by {signal_name(f.fault.signal)} at step {f.last}.")
             out.append(f"  instruction: {f.fault_where}")
-            out.append(f"  cause: {f.reason}")
-        if f.near_vmas and code == C.SEGFAULT:      # the mappings matter to a bad address only
+            out.append(f"  cause: {f.fault.reason}")
+        if f.near_vmas and segv:      # the mappings matter to a bad address only
             out.append("  nearby mappings:")
             out.extend(f"    {line}" for line in f.near_vmas)
         if f.smashed is not None:
@@ -110,8 +79,8 @@ def explain_text(f: Facts) -> list[str]:
         out.append(f"The process exits normally with status {st} at step {f.last} (exit system call).")
     elif how == "killed":
         out.append(f"The process was killed by {signal_name(int(f.end.get('signal', 0)))} at step {f.last}.")
-        if f.reason:
-            out.append(f"  cause: {f.reason}")
+        if f.end.get("reason"):
+            out.append(f"  cause: {f.end['reason']}")
     elif how in ("running",):
         out.append(f"The process has not ended yet: {f.last} steps recorded so far.")
     else:
@@ -122,22 +91,15 @@ def explain_text(f: Facts) -> list[str]:
 
 def explain_lines(dbg: "Debugger") -> list[str]:
     tl = dbg.tl
-    fault = None
-    reason = ""
+    fault = fatal_at(tl.log, tl.last) if tl.ended else None
     last_state = tl.state if tl.cursor == tl.last else None
     end = tl.end()
-    if tl.ended:
-        sl = tl.log.step(tl.last)
-        for code, a, b, c, d in sl.cols.tolist():
-            if code in (C.SEGFAULT, C.FAULT):
-                fault = (code, a, b, c, d)
-                reason = tl.log.extras[d] if code == C.SEGFAULT else tl.log.extras[d][1]
     region = None
     near: list[str] = []
     fault_where = ""
     if fault is not None:
         st = last_state or tl.history.state_at(tl.last)
-        addr = fault[2]
+        addr = fault.address
         vmas = sorted((s, e, p, n) for s, (e, p, n) in st.vmas.items())
         for s, e, p, n in vmas:
             if s <= addr < e:
@@ -151,7 +113,7 @@ def explain_lines(dbg: "Debugger") -> list[str]:
             if dist == 0 and rel == "above":
                 where = "starts right above the address"
             near.append(f"{s:#010x}-{e:#010x} {p} {n or '(anonymous)'}   ({where})")
-        eip = fault[1]
+        eip = fault.eip
         loc = dbg.info.line_for(eip)
         fault_where = f"{eip:#010x} {dbg.label(eip)}".rstrip()
         try:
@@ -166,4 +128,4 @@ def explain_lines(dbg: "Debugger") -> list[str]:
     frame = dbg.frames()[0]
     here = dbg.frame_line(frame)
     smashed = smashed_return(tl.log) if fault is not None else None
-    return explain_text(Facts(tl.cursor, tl.last, end, fault, reason, region, fault_where, here, near, smashed))
+    return explain_text(Facts(tl.cursor, tl.last, end, fault, region, fault_where, here, near, smashed))

@@ -2,7 +2,7 @@
 
 Every debugger command either moves the cursor or reads the state at it.
 The state is kept incrementally: moving by a few steps applies (or reverts)
-just those steps' events with :func:`vmdebug.history.apply_range`; a long
+just those steps' events with :func:`vmdebug.replay.history.apply_range`; a long
 jump restores the nearest checkpoint with :meth:`History.state_at`.  Going
 back never re-executes anything: it folds the log.
 
@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-import numpy as np
-
-from events import codes as C
 from events.log import DamagedLog, EventLog
 from events.state import ProcessState
-from vmdebug.history import History, apply_range
+from vmdebug.replay.history import History
+from vmdebug.replay.fold import apply_range
+from vmdebug.replay.query import output_events
 from vmdebug.machine.process import DEFAULT_MAX_STEPS
 
 #: Beyond this many steps a jump restores a checkpoint instead of folding the range.
@@ -147,32 +146,11 @@ class Timeline:
             self._show_output(self.shown_upto + 1, step)
             self.shown_upto = step
 
-    def _output_events(self, lo: int, hi: int) -> list[int]:
-        """Indices of OUTPUT events in ``[lo, hi)``: per sealed chunk once (cached), then the tail."""
-        log = self.log
-        cache = self.__dict__.setdefault("_out_cache", {})
-        found: list[int] = []
-        for k, ch in enumerate(log.chunks):
-            if ch.first_event + ch.nevents <= lo or ch.first_event >= hi:
-                continue
-            idx = cache.get(k)
-            if idx is None:
-                idx = np.flatnonzero(ch.cols[:, 0] == C.OUTPUT) + ch.first_event
-                cache[k] = idx
-            found.extend(int(i) for i in idx[(idx >= lo) & (idx < hi)])
-        sealed = sum(ch.nevents for ch in log.chunks)
-        if hi > sealed:
-            tail = log.event_cols(max(lo, sealed), hi)
-            found.extend(int(i) + max(lo, sealed) for i in np.flatnonzero(tail[:, 0] == C.OUTPUT))
-        return found
-
     def _show_output(self, a: int, b: int) -> None:
         if self.on_output is None:
             return
-        log = self.log
-        for i in self._output_events(log.offset(a), log.offset(b + 1)):
-            row = log.event_cols(i, i + 1)[0]
-            self.on_output(int(row[1]), log.extras[int(row[4])])
+        for fd, data in output_events(self.log, self.log.offset(a), self.log.offset(b + 1)):
+            self.on_output(fd, data)
 
     def back_start(self) -> int:
         """The step going backward starts from.

@@ -1,0 +1,290 @@
+"""The one query layer over the compact columns: what views ask of the log.
+
+No view reads raw event codes; they ask here.  Most questions are about a
+window of steps (below); the others are searches over the whole log
+(:func:`writes`, :func:`smashed_return`, :func:`output_events`...), which
+skip the chunks that cannot hold what they look for.
+
+Per-step columns over a window of the log, computed with numpy.
+
+Scans - breakpoints, watchpoints, stepping by lines, finish - need "the value
+of eip (esp, the call depth...) after each step" over thousands or millions
+of steps.  Folding step by step would cost a Python call per event; instead
+we read the events of the window as columns and forward-fill.
+
+A window is anchored either *before* it (the state at step ``a - 1`` is known:
+values come from each event's ``new``) or *after* it (the state at step ``b``
+is known: a value after step ``s`` is the ``old`` of the first write after
+``s``), so scanning backwards from the cursor needs no extra fold either.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from events import codes as C
+from events.log import EventLog, code_bits
+
+
+@dataclass
+class Window:
+    """Events of steps ``a..b`` with the step each belongs to."""
+
+    log: EventLog
+    a: int
+    b: int
+    cols: np.ndarray = field(init=False)
+    steps: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        lo = self.log.offset(self.a)
+        hi = self.log.offset(self.b + 1)
+        self.cols = self.log.event_cols(lo, hi)
+        offs = self.log.offsets(self.a, self.b + 1)
+        counts = np.diff(offs)
+        self.steps = np.repeat(np.arange(self.a, self.b + 1, dtype=np.int64), counts)
+
+    @property
+    def n(self) -> int:
+        return self.b - self.a + 1
+
+    def reg(self, reg: int, anchor: int, before: bool) -> np.ndarray:
+        """Value of register ``reg`` after each step of the window (int64 array).
+
+        ``anchor`` is its value at step ``a - 1`` (``before``) or at step ``b``.
+        """
+        m = (self.cols[:, 0] == C.REG) & (self.cols[:, 1] == reg)
+        ev_steps = self.steps[m]
+        wanted = np.arange(self.a, self.b + 1, dtype=np.int64)
+        if not len(ev_steps):
+            return np.full(self.n, anchor, dtype=np.int64)
+        if before:
+            vals = self.cols[m, 3].astype(np.int64)
+            idx = np.searchsorted(ev_steps, wanted, side="right") - 1
+            return np.where(idx >= 0, vals[np.clip(idx, 0, None)], anchor)
+        olds = self.cols[m, 2].astype(np.int64)
+        idx = np.searchsorted(ev_steps, wanted, side="right")
+        return np.where(idx < len(ev_steps), olds[np.clip(idx, None, len(olds) - 1)], anchor)
+
+    def depth(self, anchor: int, before: bool) -> np.ndarray:
+        """Shadow call-stack depth after each step."""
+        code = self.cols[:, 0]
+        delta = (code == C.FRAME_PUSHED).astype(np.int64) - (code == C.FRAME_POPPED).astype(np.int64)
+        per_step = np.bincount(self.steps - self.a, weights=delta, minlength=self.n).astype(np.int64)
+        cum = np.cumsum(per_step)
+        if before:
+            return anchor + cum
+        return anchor - (cum[-1] - cum)
+
+    def steps_with(self, mask: np.ndarray) -> np.ndarray:
+        """Sorted unique steps holding an event selected by ``mask``."""
+        return np.unique(self.steps[mask])
+
+    def touching(self, ranges: list[tuple[int, int]], regs: list[str], accesses_only: bool) -> np.ndarray:
+        """Sorted steps that wrote a byte of one of ``ranges`` (``[lo, hi)``) or one of ``regs``.
+
+        With ``accesses_only``, only what the program itself did: a page mapped or freed,
+        or filled from the file right after it is mapped (demand paging), changes what an
+        address reads as, but it is no access by the program."""
+        cols = self.cols
+        mask = np.zeros(len(cols), dtype=bool)
+        for lo, hi in ranges:
+            mask |= mem_touch_mask(cols, self.log.extras, lo, hi)
+        if accesses_only:
+            code = cols[:, 0]
+            filled = np.zeros(len(code), dtype=bool)
+            filled[1:] = (code[1:] == C.MEMN) & (code[:-1] == C.PAGE_MAPPED) & (cols[1:, 1] == cols[:-1, 1])
+            mask &= (code != C.PAGE_MAPPED) & (code != C.PAGE_UNMAPPED) & ~filled
+        ids = [C.REG_IDS[r] for r in regs if r in C.REG_IDS]
+        if ids:
+            mask |= (cols[:, 0] == C.REG) & np.isin(cols[:, 1], ids)
+        return self.steps_with(mask)
+
+
+def mem_touch_mask(cols: np.ndarray, extras: list, lo: int, hi: int) -> np.ndarray:
+    """Events writing any byte of ``[lo, hi)``."""
+    code = cols[:, 0]
+    addr = cols[:, 1].astype(np.int64)
+    size = np.where(code == C.MEM1, 1, np.where(code == C.MEM2, 2, np.where(code == C.MEM4, 4, 0)))
+    mask = (size > 0) & (addr < hi) & (addr + size > lo)
+    memn = np.flatnonzero(code == C.MEMN)
+    for i in memn.tolist():
+        n = len(extras[int(cols[i, 4])][1])
+        if addr[i] < hi and addr[i] + n > lo:
+            mask[i] = True
+    # Pages appearing or vanishing change what the address reads as.
+    page = (addr >> 12) << 12
+    pmask = ((code == C.PAGE_MAPPED) | (code == C.PAGE_UNMAPPED)) & (page < hi) & (page + 4096 > lo)
+    return mask | pmask
+
+
+# ---- searches over the whole log ------------------------------------------------------
+def skip_window(log: EventLog, a: int, b: int, bps: np.ndarray, anchor: dict[str, int],
+                forward: bool) -> dict[str, int] | None:
+    """For a scan with breakpoints only: None if some step of ``a..b`` may end at a
+    breakpoint address; otherwise the anchor past the window, so it can be skipped.
+
+    Exact, and cheap: it reads the raw event columns chunk by chunk, without building
+    per-step series.  The eip after any step of the window is either the eip entering it
+    (the ``old`` of its first eip write, or the anchor's when it has none) or the ``new``
+    of one of its eip writes.
+    """
+    # Without watchpoints, windows are examined on eip, esp and the call depth alone.
+    ids = {"eip": C.EIP, "esp": C.ESP}
+    first_old: dict[str, int] = {}
+    last_new: dict[str, int] = {}
+    depth = 0
+    hit = False
+    # Backward, the next window ends at step a: the anchor moves to "after step a".
+    lo = log.offset(a if forward else a + 1)
+    for cols in log.iter_cols(lo, log.offset(b + 1)):
+        code = cols[:, 0]
+        is_reg = code == C.REG
+        reg_id = cols[:, 1]
+        for name, rid in ids.items():
+            idx = np.flatnonzero(is_reg & (reg_id == rid))
+            if not len(idx):
+                continue
+            if rid == C.EIP and np.isin(cols[idx, 3], bps).any():
+                hit = True
+                break
+            first_old.setdefault(name, int(cols[idx[0], 2]))
+            last_new[name] = int(cols[idx[-1], 3])
+        if hit:
+            break
+        depth += int(np.count_nonzero(code == C.FRAME_PUSHED)) - int(np.count_nonzero(code == C.FRAME_POPPED))
+    entering = first_old.get("eip", anchor["eip"]) if forward else anchor["eip"]
+    if hit or entering in bps:
+        return None
+    if not forward:
+        # steps a+1..b were read; the eip after step a (if a writes eip itself) must be checked too
+        for cols in log.iter_cols(log.offset(a), log.offset(a + 1)):
+            w = cols[(cols[:, 0] == C.REG) & (cols[:, 1] == C.EIP)]
+            if len(w) and np.isin(w[:, 3], bps).any():
+                return None
+        if first_old.get("eip", anchor["eip"]) in bps:
+            return None
+    if forward:
+        out = {k: last_new.get(k, anchor[k]) for k in ids}
+        out["depth"] = anchor["depth"] + depth
+    else:
+        out = {k: first_old.get(k, anchor[k]) for k in ids}
+        out["depth"] = anchor["depth"] - depth
+    return out
+
+
+def eip_entering(log: EventLog, step: int) -> int | None:
+    """The eip the instruction of ``step`` ran at, from its eip write; None when the step
+    wrote no eip (exec's step 0, a fault, or a jump to itself: ask the state then)."""
+    if step == 0:
+        return None
+    cols = log.step(step).cols
+    idx = np.flatnonzero((cols[:, 0] == C.REG) & (cols[:, 1] == C.EIP))
+    return int(cols[idx[0], 2]) if len(idx) else None
+
+
+class Write(NamedTuple):
+    """One write to a watched place: a register, a memory range, or its page going away."""
+    step: int
+    what: str                 # "reg", "mem" or "unmapped"
+    address: int              # the register id, or the first byte written inside the range
+    size: int                 # bytes written inside the range (registers: 4)
+    old: bytes | int
+    new: bytes | int
+    demand_paged: bool = False   # the write filled a page loaded on first touch
+
+
+def writes(log: EventLog, reg: int | None = None, lo: int = 0, size: int = 0, upto: int | None = None
+           ) -> list[Write]:
+    """Every write to register ``reg``, or to a byte of ``[lo, lo + size)``, oldest first,
+    in steps up to ``upto``."""
+    last = log.last_step if upto is None else upto
+    hi_event = log.offset(last + 1)
+    out: list[Write] = []
+    for start, cols in log.scan(0, hi_event):
+        if reg is not None:
+            mask = (cols[:, 0] == C.REG) & (cols[:, 1] == reg)
+        else:
+            mask = mem_touch_mask(cols, log.extras, lo, lo + size) & (cols[:, 0] != C.PAGE_MAPPED)
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            continue
+        steps = log.step_of_events(idx + start).tolist()
+        for i, s in zip(idx.tolist(), steps):
+            code, a, b, c, d = (int(x) for x in cols[i])
+            if code == C.REG:
+                out.append(Write(s, "reg", a, 4, b, c))
+            elif code in C.MEM_SIZE_BY_CODE:
+                n = C.MEM_SIZE_BY_CODE[code]
+                out.append(Write(s, "mem", a, n, b, c))
+            elif code == C.MEMN:
+                old, new = log.extras[d]
+                first, end = max(lo, a) - a, min(lo + size, a + len(new)) - a
+                srow = log.step(s).cols
+                paged = bool(((srow[:, 0] == C.PAGE_MAPPED) & (srow[:, 1] == ((a + first) & ~0xFFF))).any())
+                out.append(Write(s, "mem", a + first, end - first, old[first:end], new[first:end], paged))
+            elif code == C.PAGE_UNMAPPED:
+                out.append(Write(s, "unmapped", a, 4096, 0, 0))
+    return out
+
+
+def smashed_return(log: EventLog) -> tuple[str, int, int, int] | None:
+    """The last ``ret`` that did not go where its ``call`` said, from the events: a frame
+    popped whose return address differs from the eip that step wrote.  As
+    (function, pushed, taken, slot); the slot is esp before the ``ret``."""
+    found = None
+    for _start, cols in log.scan(0, len(log), code_bits(C.FRAME_POPPED)):   # a step never spans two chunks
+        code = cols[:, 0]
+        pops = np.flatnonzero(code == C.FRAME_POPPED)
+        if not len(pops):
+            continue
+        is_reg = code == C.REG
+        eip_w = np.flatnonzero(is_reg & (cols[:, 1] == C.EIP))
+        esp_w = np.flatnonzero(is_reg & (cols[:, 1] == C.ESP))
+        nxt = np.searchsorted(eip_w, pops)
+        ok = nxt < len(eip_w)
+        pops, nxt = pops[ok], nxt[ok]
+        bad = np.flatnonzero(cols[eip_w[nxt], 3] != cols[pops, 2])
+        if len(bad):
+            i = int(pops[bad[-1]])
+            k = int(np.searchsorted(esp_w, i)) - 1
+            slot = int(cols[esp_w[k], 2]) if k >= 0 else 0
+            found = (log.extras[int(cols[i, 4])], int(cols[i, 2]), int(cols[eip_w[nxt[bad[-1]]], 3]), slot)
+    return found
+
+
+class Fatal(NamedTuple):
+    """The fatal signal a step records."""
+    signal: int
+    eip: int
+    address: int
+    access: str               # "read", "write" or "exec"
+    si_code: str              # SEGV_MAPERR, SEGV_ACCERR, FPE_INTDIV...
+    reason: str
+
+
+def fatal_at(log: EventLog, step: int) -> Fatal | None:
+    """The fatal signal recorded in ``step``, if any."""
+    sl = log.step(step)
+    for code, a, b, c, d in sl.cols.tolist():
+        if code == C.SEGFAULT:
+            return Fatal(11, a, b, C.ACCESS_NAMES[c & 15], C.SEGV_CODES[c >> 4], sl.extras[d])
+        if code == C.FAULT:
+            sicode, reason = sl.extras[d]
+            return Fatal(c >> 4, a, b, C.ACCESS_NAMES[c & 15], sicode, reason)
+    return None
+
+
+_OUTPUT = code_bits(C.OUTPUT)
+
+
+def output_events(log: EventLog, lo: int, hi: int) -> list[tuple[int, Any]]:
+    """``(fd, data)`` of every write to a file descriptor among events ``[lo, hi)``, in order
+    (only the chunks that hold some are decoded)."""
+    out = []
+    for i in log.find(_OUTPUT, lo, hi).tolist():
+        row = log.event_cols(i, i + 1)[0]
+        out.append((int(row[1]), log.extras[int(row[4])]))
+    return out
