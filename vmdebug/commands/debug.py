@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from vmdebug.errors import UserError
 from vmdebug.commands.options import add_program_options, check_program_options, stdin_from_file
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Debugger
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,24 +47,20 @@ def _err(text: str) -> None:
     sys.stderr.flush()
 
 
-def run_script(dbg: object, path: str, lines: list[str]) -> bool:
+def run_script(dbg: "Debugger", path: str, lines: list[str]) -> bool:
     """A command file, as gdb's ``-x``/``source``: the first failing command ends it."""
-    report = dbg._error  # type: ignore[attr-defined]
     held: list[str] = []
-    dbg._error = held.append  # type: ignore[attr-defined]
-    try:
-        for number, line in enumerate(lines, 1):
-            ok = dbg.execute(line)  # type: ignore[attr-defined]
-            if not ok:
-                report(f"{path}:{number}: Error in sourced command file:")
-            for message in held:
-                report(message)
-            held.clear()
-            if not ok:
-                return False
-        return True
-    finally:
-        dbg._error = report  # type: ignore[attr-defined]
+    for number, line in enumerate(lines, 1):
+        with dbg.out.redirected(error=held.append):
+            ok = dbg.execute(line)
+        if not ok:
+            dbg.error(f"{path}:{number}: Error in sourced command file:")
+        for message in held:
+            dbg.error(message)
+        held.clear()
+        if not ok:
+            return False
+    return True
 
 
 def cmd_debug(args: argparse.Namespace) -> int:

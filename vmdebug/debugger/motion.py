@@ -61,10 +61,9 @@ MAX_WINDOW = 1 << 18
 
 
 def _scanner(dbg: "Debugger") -> ReadScanner:
-    sc = getattr(dbg, "_read_scanner", None)
+    sc = dbg.cache.read_scanner
     if sc is None:
-        sc = ReadScanner(lambda a, n: dbg.memory.try_read(a, n)[0])
-        dbg._read_scanner = sc  # type: ignore[attr-defined]
+        sc = dbg.cache.read_scanner = ReadScanner(lambda a, n: dbg.memory.try_read(a, n)[0])
     return sc
 
 

@@ -239,9 +239,7 @@ def run_repl(dbg: Debugger, banner: bool = True, **kw: Any) -> None:
     from vmdebug.progress import Progress
     repl = Repl(dbg, **kw)
     dbg.tl.progress = Progress("recording")  # shown only on a terminal, after a second
-    plain = dbg._write
-    dbg._write = lambda text: plain("\n".join(colorize(x) if dbg.settings.color else x  # type: ignore[method-assign]
-                                               for x in text.split("\n")))
+    dbg.out.style = lambda line: colorize(line) if dbg.settings.color else line
     if banner:
         tl = dbg.tl
         what = "replaying a recorded session" if tl.process is None else "recording as it runs"

@@ -16,6 +16,7 @@ from vmdebug.debugger import evaluate as EV
 from vmdebug.debugger import expressions as E
 from vmdebug.debugger.frames import Frame, build_frames
 from vmdebug.debugger.memory import MemoryReader
+from vmdebug.debugger.output import Output
 from vmdebug.safetext import safe_bytes
 from vmdebug.debugger.program_info import LineIndex, ProgramInfo, Sym
 from vmdebug.debugger.registry import resolve
@@ -84,6 +85,16 @@ class Settings:
     confirm: bool = False
 
 
+@dataclass
+class Caches:
+    """What a debugger computes once and keeps; each says when it goes stale."""
+    symbolizer: Any = None          # ``<sym+off>`` after addresses: the program never changes
+    setup_end: dict[int, int | None] = field(default_factory=dict)   # function -> end of `push ebp; mov ebp,esp`
+    entries: Any = None             # where `step` enters functions: stale when the skip list changes
+    read_scanner: Any = None        # decoded memory reads, for rwatch/awatch
+    map_context: Any = None         # vmmap's names for the regions, from step 0
+
+
 class Debugger:
     """One debugging session over a timeline."""
 
@@ -95,8 +106,11 @@ class Debugger:
         self.tl = timeline
         self.info = info
         self.header = header or {}
-        self._write = write or (lambda s: sys.stdout.write(s + "\n"))
-        self._error = error or (lambda s: sys.stderr.write(s + "\n"))
+        #: Where results and errors go (see :class:`vmdebug.debugger.output.Output`).
+        self.out = Output(write, error)
+        self.cache = Caches()
+        self.listed: tuple[str, int, int, int] | None = None   # last `list`: file, first, last, at step
+        self.skip_high = 0                                     # highest `skip` number given so far
         self.program_output = program_output or _default_output
         timeline.on_output = lambda fd, data: self.program_output(fd, data)
         self.memory = MemoryReader(lambda: self.tl.state, info.segments)
@@ -126,14 +140,14 @@ class Debugger:
 
     # ---- output ------------------------------------------------------------------
     def write(self, text: str = "") -> None:
-        self._write(text)
+        self.out.write(text)
 
     def lines_out(self, lines: list[str]) -> None:
         for line in lines:
-            self._write(line)
+            self.out.write(line)
 
     def error(self, text: str) -> None:
-        self._error(text)
+        self.out.error(text)
 
     # ---- running commands ------------------------------------------------------------
     def execute(self, line: str) -> bool:
@@ -189,11 +203,12 @@ class Debugger:
 
     def symbolize(self, addr: int, demangle: bool = True) -> str:
         """gdb's ``<sym+off>`` after an address that points into a symbol ("" if none)."""
-        sym = self.__dict__.get("_symbolizer")
+        sym = self.cache.symbolizer
         if sym is None:
             from vmdebug.debuginfo.valprint_symbols import AddressSymbolizer
             functions = self.debug.functions() if self.debug is not None else []
-            sym = self._symbolizer = AddressSymbolizer(self.info.symbol_rows, self.info.section_rows, functions)
+            sym = self.cache.symbolizer = AddressSymbolizer(self.info.symbol_rows, self.info.section_rows,
+                                                            functions)
         return sym(addr)
 
     def label(self, addr: int) -> str:
@@ -207,7 +222,7 @@ class Debugger:
 
         gcc puts it first, except in a main that realigns the stack
         (``lea ecx,[esp+4]; and esp,-16; push [ecx-4]`` come before it)."""
-        cache = self.__dict__.setdefault("_setup_end", {})
+        cache = self.cache.setup_end
         if sym.address not in cache:
             code = self.memory.try_read(sym.address, 32)[0]
             found = None
@@ -247,7 +262,7 @@ class Debugger:
             name = self.function_name_at(addr)
             return any(e.skips(file, name) for e in self.skips)
         self.lines.set_skips(skipped)
-        self.__dict__.pop("_entries", None)
+        self.cache.entries = None
 
     # ---- variables ---------------------------------------------------------------------
     def variable_value(self, var: Any, frame: Frame) -> Value:

@@ -50,7 +50,7 @@ class CType:
 
     __slots__ = ("kind", "name", "size", "target", "encoding", "count", "members", "enumerators", "params",
                  "varargs", "prototyped", "stub", "is_unsigned", "flag_enum", "const", "volatile", "main",
-                 "_variants", "die")
+                 "_variants", "die", "pointer")
 
     def __init__(self, kind: str, name: str | None = None, size: int = 0, target: "CType | None" = None,
                  encoding: int = 0) -> None:
@@ -76,6 +76,7 @@ class CType:
         self.main: CType = self
         self._variants: dict[tuple[bool, bool], CType] | None = None
         self.die = 0                    # DWARF offset (0 for types made here)
+        self.pointer: CType | None = None   # the pointer type to this one, once made (gdb TYPE_POINTER_TYPE)
 
     def __repr__(self) -> str:
         q = ("const " if self.const else "") + ("volatile " if self.volatile else "")
@@ -140,7 +141,7 @@ def qualified(t: CType, const: bool, volatile: bool) -> CType:
         v = CType.__new__(CType)
         for slot in CType.__slots__:
             setattr(v, slot, getattr(main, slot))
-        v.const, v.volatile, v.main, v._variants = const, volatile, main, None
+        v.const, v.volatile, v.main, v._variants, v.pointer = const, volatile, main, None, None
         main._variants[(const, volatile)] = v
     return v
 
@@ -162,15 +163,13 @@ def make_char(name: str, signed: bool) -> CType:
     return CType("int", name, 1, None, DW_ATE_signed_char if signed else DW_ATE_unsigned_char)
 
 
-_POINTERS: dict[int, CType] = {}
-
-
 def pointer_to(t: CType) -> CType:
-    """The pointer type to ``t`` (one object per target, as gdb's lookup_pointer_type)."""
-    p = _POINTERS.get(id(t))
-    if p is None or p.target is not t:
-        p = _POINTERS[id(t)] = CType("pointer", None, POINTER_SIZE, t)
-    return p
+    """The pointer type to ``t``: one object per target, kept on the target as gdb's
+    lookup_pointer_type does (so it belongs to the program that owns ``t``, and two
+    debuggers in one process share nothing)."""
+    if t.pointer is None:
+        t.pointer = CType("pointer", None, POINTER_SIZE, t)
+    return t.pointer
 
 
 def array_of(t: CType, count: int) -> CType:

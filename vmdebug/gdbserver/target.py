@@ -32,6 +32,7 @@ import numpy as np
 from events.log import DamagedLog
 from vmdebug.debugger import expressions as E
 from vmdebug.debugger.motion import Cols, Stop, scan
+from vmdebug.debugger.output import Output
 from vmdebug.gdbserver import tdesc
 
 if TYPE_CHECKING:
@@ -108,8 +109,7 @@ class Target:
         self.log = log or (lambda s: None)
         self.output: list[tuple[int, bytes]] = []
         dbg.program_output = lambda fd, data: self.output.append((fd, data))
-        dbg._write = self._quiet              # the debugger's own messages are not gdb's business
-        dbg._error = self.log
+        dbg.out = Output(self._quiet, self.log)   # the debugger's own messages are not gdb's business
         self.points: dict[tuple[int, int, int], list["Breakpoint"]] = {}
         self.owner: dict[int, tuple[int, int, int]] = {}
         self.multiprocess = False
@@ -298,12 +298,9 @@ class Target:
         except DebugError as exc:
             lines.append(str(exc))
         else:
-            dbg = self.dbg
-            dbg._write = dbg._error = lambda text: lines.extend(text.split("\n"))
-            try:
-                dbg.execute(line)
-            finally:
-                dbg._write, dbg._error = self._quiet, self.log
+            with self.dbg.out.captured() as said:
+                self.dbg.execute(line)
+            lines.extend(said)
         out = "".join(f"{ln}\n" for ln in lines)
         return Reply([*_console(out.encode()), "OK"])
 

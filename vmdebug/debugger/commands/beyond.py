@@ -139,7 +139,7 @@ def cmd_explain(dbg: "Debugger", arg: str) -> None:
 
 def map_context(dbg: "Debugger"):  # type: ignore[no-untyped-def]
     from vmdebug.debugger.views.vmmap import MapContext
-    got = getattr(dbg, "_map_ctx", None)
+    got = dbg.cache.map_context
     if got is None:
         s0 = dbg.tl.history.state_at(0)
         esp0 = s0.regs[C.ESP]
@@ -148,7 +148,7 @@ def map_context(dbg: "Debugger"):  # type: ignore[no-untyped-def]
         secs = [(r.name, r.start, r.end) for r in dbg.info.regions]
         layout = dbg.header.get("machine", {}).get("layout", "i386")
         got = MapContext(name, s0.brk, argv0, secs, 0xC0000000 if layout == "i386" else 0xFFFFE000)
-        dbg._map_ctx = got  # type: ignore[attr-defined]
+        dbg.cache.map_context = got
     return got
 
 

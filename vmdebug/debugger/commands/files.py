@@ -26,7 +26,7 @@ def _list_range(dbg: "Debugger", file: str, first: int, last: int) -> None:
     for ln in range(first, min(last, n) + 1):
         dbg.write(f"{ln}\t{text[ln - 1]}")
     dbg.list_pos = (file, min(last, n))
-    dbg._list = (file, first, min(last, n), dbg.tl.cursor)  # type: ignore[attr-defined]
+    dbg.listed = (file, first, min(last, n), dbg.tl.cursor)
 
 
 def _center(dbg: "Debugger", arg: str) -> tuple[str, int]:
@@ -65,7 +65,7 @@ def cmd_list(dbg: "Debugger", arg: str) -> None:
         last = int(b) if b.strip() else first + size - 1
         _list_range(dbg, f if not a.strip() else _center(dbg, a.strip())[0], first, last)
         return
-    prev = getattr(dbg, "_list", None)
+    prev = dbg.listed
     if prev is not None and prev[3] != dbg.tl.cursor:
         prev = None
     if arg == "-":

@@ -227,7 +227,7 @@ def cmd_nexti(dbg: "Debugger", arg: str) -> None:
 
 def _entries(dbg: "Debugger") -> np.ndarray:
     """Post-prologue addresses of the user's functions that have lines (where ``step`` enters)."""
-    got = getattr(dbg, "_entries", None)
+    got = dbg.cache.entries
     if got is None:
         from vmdebug.debugger.linespec import Resolver
         resolver = Resolver(dbg)
@@ -239,7 +239,7 @@ def _entries(dbg: "Debugger") -> np.ndarray:
             if lid >= 0 and dbg.lines.user[lid]:
                 addrs.append(resolver.step_entry(sym.address, dbg.info.function_end(sym)))
         got = np.array(sorted(set(addrs)), dtype=np.int64)
-        dbg._entries = got  # type: ignore[attr-defined]
+        dbg.cache.entries = got
     return got
 
 

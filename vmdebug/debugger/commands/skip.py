@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 def _add(dbg: "Debugger", entry: SkipEntry) -> None:
     entry.number = max((e.number for e in dbg.skips), default=0) + 1
-    entry.number = max(entry.number, getattr(dbg, "_skip_high", 0) + 1)
-    dbg._skip_high = entry.number  # type: ignore[attr-defined]
+    entry.number = max(entry.number, dbg.skip_high + 1)
+    dbg.skip_high = entry.number
     dbg.skips.append(entry)
     dbg.apply_skips()
 
