@@ -32,7 +32,10 @@ def page_align(x: int) -> int:
 class Kernel:
     def __init__(self, proc: "Process") -> None:
         self.proc = proc
-        self.vmas: list[Vma] = []
+        # What the kernel knows of an area beyond what its vma_mapped event says (the file
+        # behind it, whether it grows down), by start.  The areas themselves are the folded
+        # state's (see :attr:`vmas`): one list, changed only by events.
+        self._backing: dict[int, tuple[bytes | None, int, bool]] = {}
         self.next_frame = 1           # frame 0 is never handed out
         self.free_frames: list[int] = []
         self.start_brk = 0
@@ -53,10 +56,20 @@ class Kernel:
         return self.next_frame - 1
 
     # ---- VMAs --------------------------------------------------------------
+    @property
+    def vmas(self) -> list[Vma]:
+        """mm->mmap, sorted: the areas of the folded state, with their backing."""
+        out = []
+        for start, (end, perms, name) in sorted(self.proc.state.vmas.items()):
+            file, file_start, growsdown = self._backing.get(start, (None, 0, False))
+            out.append(Vma(start, end, C.perms_bits(perms), name, file, file_start, growsdown))
+        return out
+
     def find_vma(self, addr: int) -> Vma | None:
         """The first VMA with end > addr (mm/mmap.c find_vma)."""
-        i = bisect_right([v.end for v in self.vmas], addr)
-        return self.vmas[i] if i < len(self.vmas) else None
+        vmas = self.vmas
+        i = bisect_right([v.end for v in vmas], addr)
+        return vmas[i] if i < len(vmas) else None
 
     def vma_at(self, addr: int) -> Vma | None:
         v = self.find_vma(addr)
@@ -70,12 +83,11 @@ class Kernel:
         return prev
 
     def add_vma(self, vma: Vma) -> None:
-        self.vmas.append(vma)
-        self.vmas.sort(key=lambda v: v.start)
+        self._backing[vma.start] = (vma.file, vma.file_start, vma.growsdown)
         self.proc.event((C.VMA_MAPPED, vma.start, vma.end - 1, vma.perms, 0), vma.name)
 
     def remove_vma(self, vma: Vma) -> None:
-        self.vmas.remove(vma)
+        self._backing.pop(vma.start, None)
         self.proc.event((C.VMA_UNMAPPED, vma.start, vma.end - 1, vma.perms, 0), vma.name)
 
     # ---- pages -------------------------------------------------------------
