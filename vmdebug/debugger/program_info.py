@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable
 
+from vmdebug.elffile import PT_LOAD, SHN_LORESERVE, SHT_NOBITS, STB_NAMES, STT_NAMES, ElfError, ElfFile
 from vmdebug.isa.lines import LineTable
 from vmdebug.safetext import safe_line, safe_text
 
@@ -65,10 +66,9 @@ class ProgramInfo:
         self.warnings: list[str] = []   # what could not be read, said once when the debugger opens
         image = image or {}
         if "elf" in image:
-            import struct
             try:
                 self._from_elf(bytes(image["elf"]))
-            except (struct.error, IndexError, ValueError):
+            except ElfError:
                 # gdb reads on after a corrupt table too, with what it has.
                 self.warnings.append("the program's ELF section headers are corrupt: some symbols are missing")
         elif "segments" in image:
@@ -82,46 +82,32 @@ class ProgramInfo:
 
     # ---- construction ----------------------------------------------------------
     def _from_elf(self, data: bytes) -> None:
-        import struct
-        (_, _, _, self.entry, e_phoff, e_shoff, _, _, phentsize, phnum, shentsize, shnum,
-         shstrndx) = struct.unpack_from("<HHIIIIIHHHHHH", data, 16)
-        for k in range(phnum):
-            p_type, p_off, p_vaddr, _, p_filesz, p_memsz, _, _ = struct.unpack_from("<8I", data, e_phoff + k * phentsize)
-            if p_type == 1:
-                self.segments.append((p_vaddr, data[p_off:p_off + p_filesz], p_memsz))
-                self.seg_offsets.append((p_vaddr, p_off))
-        secs = [struct.unpack_from("<10I", data, e_shoff + k * shentsize) for k in range(shnum)]
-        shstr = secs[shstrndx][4] if shnum else 0
-
-        def cstr(off: int) -> str:
-            return data[off:data.index(b"\0", off)].decode(errors="replace")
-        for sh in secs:
-            name = cstr(shstr + sh[0])
-            if sh[2] & 2 and sh[5]:  # SHF_ALLOC
-                flags = "a" + ("w" if sh[2] & 1 else "") + ("x" if sh[2] & 4 else "")
-                self.regions.append(Region(name, sh[3], sh[3] + sh[5], flags))
-                self.section_rows.append(SimpleNamespace(name=name, address=sh[3], size=sh[5], flags=flags,
-                                                         type="nobits" if sh[1] == 8 else "progbits"))
-                self.end = max(self.end, sh[3] + sh[5])
-        for sh in secs:
-            if sh[1] != 2:  # SHT_SYMTAB
+        elf = ElfFile(data)
+        self.entry = elf.entry
+        for ph in elf.program_headers():
+            if ph.type == PT_LOAD:
+                self.segments.append((ph.vaddr, data[ph.offset:ph.offset + ph.filesz], ph.memsz))
+                self.seg_offsets.append((ph.vaddr, ph.offset))
+        secs = elf.sections()
+        for sec in secs:
+            if sec.allocated and sec.size:
+                flags = sec.flag_text
+                self.regions.append(Region(sec.name, sec.address, sec.address + sec.size, flags))
+                self.section_rows.append(SimpleNamespace(name=sec.name, address=sec.address, size=sec.size,
+                                                         flags=flags,
+                                                         type="nobits" if sec.type == SHT_NOBITS else "progbits"))
+                self.end = max(self.end, sec.address + sec.size)
+        for sym in elf.symbols(secs):
+            if sym.type not in STT_NAMES or not sym.name or sym.shndx == 0 or sym.shndx >= SHN_LORESERVE:
                 continue
-            str_off = secs[sh[6]][4]
-            for s in range(sh[5] // (sh[9] or 16)):
-                st_name, value, size, info, _, shndx = struct.unpack_from("<IIIBBH", data, sh[4] + s * 16)
-                typ = info & 0xF
-                if typ not in (0, 1, 2) or not st_name or shndx == 0 or shndx >= 0xFF00:
-                    continue
-                name = cstr(str_off + st_name)
-                self.symbol_rows.append(SimpleNamespace(
-                    name=name, address=value, size=size, type={0: "notype", 1: "object", 2: "func"}[typ],
-                    bind={0: "local", 1: "global", 2: "weak"}.get(info >> 4, "global"),
-                    section=cstr(shstr + secs[shndx][0])))
-                kind = {0: "notype", 1: "object", 2: "func"}[typ]
-                if kind == "notype" and any(r.start <= value < r.end and "x" in r.flags for r in self.regions):
-                    kind = "func"
-                if name not in self.symbols or info >> 4 == 1:
-                    self.symbols[name] = Sym(name, value, size, kind, cstr(shstr + secs[shndx][0]))
+            self.symbol_rows.append(SimpleNamespace(
+                name=sym.name, address=sym.value, size=sym.size, type=STT_NAMES[sym.type],
+                bind=STB_NAMES.get(sym.bind, "global"), section=sym.section))
+            kind = STT_NAMES[sym.type]
+            if kind == "notype" and any(r.start <= sym.value < r.end and "x" in r.flags for r in self.regions):
+                kind = "func"
+            if sym.name not in self.symbols or sym.bind == 1:
+                self.symbols[sym.name] = Sym(sym.name, sym.value, sym.size, kind, sym.section)
 
     def _from_image(self, image: dict[str, Any]) -> None:
         from vmdebug.isa.lines import LineTable as LT
