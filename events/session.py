@@ -33,6 +33,7 @@ import numpy as np
 from events import codes as C
 from events import kinds as K
 from events.files import AtomicFile
+from events.end import RunEnd
 from events.header import header_problem
 from events.log import FIELDS, Chunk, ChunkCache, DamagedLog, EventLog, kinds_mask
 from events.schema import SCHEMA_VERSION
@@ -67,23 +68,24 @@ class Session:
     checkpoints: list[Any] | None = None  # stored state snapshots, see vmdebug.replay.history
 
     @property
-    def end(self) -> dict[str, Any]:
+    def end(self) -> RunEnd:
         """How the run ended, from the footer or, failing that, the last events."""
         if self.footer and isinstance(self.footer.get("end"), dict):
-            return self.footer["end"]
+            return RunEnd.from_dict(self.footer["end"])
         return end_from_log(self.log)
 
 
-def end_from_log(log: EventLog) -> dict[str, Any]:
+def end_from_log(log: EventLog) -> RunEnd:
+    """How the run ended, as its last step's events say."""
     if log.nsteps == 0:
-        return {"how": "unknown"}
+        return RunEnd()
     tail = log.step(log.last_step)
     for code, a, b, c, d in reversed(tail.cols.tolist()):
         if code == C.EXITED:
             if b:
-                return {"how": "killed", "signal": b, "status": C.signed32(a)}
-            return {"how": "exited", "status": C.signed32(a)}
-    return {"how": "unknown"}
+                return RunEnd("killed", C.signed32(a), b)
+            return RunEnd("exited", C.signed32(a))
+    return RunEnd()
 
 
 # ---- encoding ----------------------------------------------------------------
@@ -381,11 +383,12 @@ class SessionWriter:
         self._steps += chunk.nsteps
         self._events += chunk.nevents
 
-    def close(self, end: dict[str, Any] | None = None, checkpoints: list[Any] | None = None) -> int:
+    def close(self, end: RunEnd | None = None, checkpoints: list[Any] | None = None) -> int:
         """Write any further checkpoints, the footer and the trailer; returns the file size."""
         for checkpoint in checkpoints or ():
             self.write_checkpoint(checkpoint)
-        footer = {"steps": self._steps, "events": self._events, "chunks": self._index, "end": end or {"how": "unknown"}}
+        footer = {"steps": self._steps, "events": self._events, "chunks": self._index,
+                  "end": (end or RunEnd()).to_dict()}
         if self._checkpoints:
             footer["checkpoints"] = self._checkpoints
         with self._writing():
@@ -413,7 +416,7 @@ class SessionWriter:
 
 
 def save_session(path: str | os.PathLike[str], header: dict[str, Any], log: EventLog,
-                 end: dict[str, Any] | None = None, checkpoints: list[Any] | None = None) -> int:
+                 end: RunEnd | None = None, checkpoints: list[Any] | None = None) -> int:
     """Write a whole in-memory log (sealing its tail first); returns the file size."""
     log.seal()
     writer = SessionWriter(path, header)
@@ -586,7 +589,7 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
         problem = _end_disagrees(footer.get("end"), end_from_log(session.log))
         if problem:
             session.warnings.append(f"{problem}; believing the recorded events")
-            session.footer = dict(footer, end=end_from_log(session.log))
+            session.footer = dict(footer, end=end_from_log(session.log).to_dict())
         if footer.get("checkpoints") is not None:
             session.checkpoints = _read_checkpoints(data, footer["checkpoints"], session.warnings)
     return session
@@ -609,28 +612,18 @@ def _check_last_chunk(session: Session) -> None:
         session.log = kept
 
 
-def _end_disagrees(claimed: Any, recorded: dict[str, Any]) -> str:
+def _end_disagrees(stored: Any, recorded: RunEnd) -> str:
     """Why the footer's end of the run cannot be believed ("" if it can)."""
-    if not isinstance(claimed, dict):
+    claimed = RunEnd.from_dict(stored)
+    if claimed.how == "unknown" and not (isinstance(stored, dict) and stored.get("how") == "unknown"):
         return "the footer's end of the run is malformed"
-    how = claimed.get("how")
-    if recorded["how"] in ("exited", "killed"):
-        if how != recorded["how"] or any(claimed.get(k) != recorded.get(k) for k in ("status", "signal")
-                                         if k in recorded):
-            return f"the footer says the run {_ending(claimed)}, but the events say it {_ending(recorded)}"
-    elif how in ("exited", "killed"):
-        return f"the footer says the run {_ending(claimed)}, but no end is recorded"
+    if recorded.ended:
+        if (claimed.how, claimed.status, claimed.signal if claimed.how == "killed" else 0) != \
+                (recorded.how, recorded.status, recorded.signal):
+            return f"the footer says the run {claimed.words()}, but the events say it {recorded.words()}"
+    elif claimed.ended:
+        return f"the footer says the run {claimed.words()}, but no end is recorded"
     return ""
-
-
-def _ending(end: dict[str, Any]) -> str:
-    """How a run ended, as a verb phrase: "exited with status 0", "was killed by signal 11"."""
-    how = end.get("how")
-    if how == "exited":
-        return f"exited with status {end.get('status')!r}"
-    if how == "killed":
-        return f"was killed by signal {end.get('signal')!r}"
-    return f"ended ({how!r})"
 
 
 def _footer_holds(data: bytes, footer: dict[str, Any], header: dict[str, Any]) -> bool:

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventgen import random_log
+from events.end import RunEnd
 from events.session import SessionWriter, open_session, save_session
 from events import codes as C
 from events.log import EventLog
@@ -52,7 +53,7 @@ def test_streaming_writer_matches_save(tmp_path: Path) -> None:
     writer = SessionWriter(streamed, HEADER)
     log = random_log(11, 700, sink=writer.write_chunk)
     log.seal()
-    writer.close({"how": "exited", "status": 0})
+    writer.close(RunEnd("exited", 0))
     saved = tmp_path / "saved.vmlog"
     save_session(saved, HEADER, random_log(11, 700))
     assert streamed.read_bytes() == saved.read_bytes()

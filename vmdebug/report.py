@@ -1,8 +1,9 @@
 """Words for how a run ended: the diagnosis printed after a fatal signal."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from events.end import RunEnd
 from vmdebug.signals import signal_name
 
 if TYPE_CHECKING:
@@ -42,13 +43,13 @@ def smash_note(function: str, expected: int, actual: int, slot: int) -> str:
             f"the return address at {slot:#010x} was overwritten (stack buffer overflow?)")
 
 
-def end_of_run(proc: "Process", how: str, max_steps: int) -> dict[str, Any]:
+def end_of_run(proc: "Process", how: str, max_steps: int) -> RunEnd:
     if how == "limit":
-        return {"how": "limit", "reason": f"--max-steps {max_steps}"}
+        return RunEnd("limit", reason=f"--max-steps {max_steps}")
     if how == "interrupted":
-        return {"how": "interrupted"}
+        return RunEnd("interrupted")
     status, signal = proc.state.exited or (0, 0)
     if signal:
         fault = getattr(proc, "fault", None)
-        return {"how": "killed", "signal": signal, "status": status, "reason": fault.reason if fault else ""}
-    return {"how": "exited", "status": status}
+        return RunEnd("killed", status, signal, fault.reason if fault else "")
+    return RunEnd("exited", status)

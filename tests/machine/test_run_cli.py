@@ -67,7 +67,7 @@ def test_record_saves_a_crashing_run(tmp_path: Path) -> None:
     assert out.returncode == 139
     s = open_session(session)
     assert s.warnings == []
-    assert s.end["how"] == "killed" and s.end["signal"] == 11
+    assert s.end.how == "killed" and s.end.signal == 11
     kinds = [m.kind for _, m in s.log.iter_models()]
     assert kinds[-2:] == ["segfault", "process_exited"]
     info = vmdebug("log", "info", str(session)).stdout.decode()
@@ -83,7 +83,7 @@ def test_the_step_limit_stops_a_runaway_program_and_the_session_is_still_saved(t
     assert b"stopped after 5000 steps" in out.stderr
     s = open_session(session)
     assert s.log.last_step == 5000
-    assert s.end["how"] == "limit"
+    assert s.end.how == "limit"
 
 
 def test_recording_is_deterministic(tmp_path: Path) -> None:
@@ -150,5 +150,5 @@ def test_ctrl_c_stops_recording_and_keeps_the_session(tmp_path: Path) -> None:
     assert b"interrupted after" in err and b"Traceback" not in err
     s = open_session(session)
     assert s.warnings == []
-    assert s.end["how"] == "interrupted"
+    assert s.end.how == "interrupted"
     assert s.log.last_step > 1000

@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 
+from events.end import RunEnd
 from events.session import Session, SessionError, open_session
 from vmdebug.errors import UserError
 from vmdebug.safetext import safe_line
@@ -35,17 +36,17 @@ def load(path: str, events: bool = True) -> Session:
     return session
 
 
-def describe_end(end: dict) -> str:
-    how = end.get("how")
+def describe_end(end: RunEnd) -> str:
+    how = end.how
     if how == "exited":
-        return f"exited with status {end.get('status')}"
+        return f"exited with status {end.status}"
     if how == "killed":
-        text = f"killed by {signal_name(int(end.get('signal', 0)))}"
-        if end.get("reason"):
-            text += f" ({end['reason']})"
+        text = f"killed by {signal_name(end.signal)}"
+        if end.reason:
+            text += f" ({end.reason})"
         return text
     if how == "limit":
-        return f"stopped at the step limit ({end.get('reason', '')})".rstrip(" ()")
+        return f"stopped at the step limit ({end.reason})".rstrip(" ()")
     if how == "interrupted":
         return "interrupted"
     return "unknown (the recording did not finish)"

@@ -427,16 +427,13 @@ class Debugger:
     # ---- the end of the run ------------------------------------------------------------
     def end_text(self) -> str:
         end = self.tl.end()
-        how = end.get("how")
-        if how == "exited":
-            st = int(end.get("status", 0)) & 0xFF
+        if end.how == "exited":
+            st = end.status & 0xFF
             return "exited normally" if st == 0 else f"exited with code 0{st:o}"
-        if how == "killed":
+        if end.how == "killed":
             from vmdebug.signals import signal_name
-            return f"killed by {signal_name(int(end.get('signal', 0)))}"
-        if how == "running":
-            return "running"
-        return str(how or "unknown")
+            return f"killed by {signal_name(end.signal)}"
+        return end.how
 
 
 def _default_output(fd: int, data: bytes) -> None:

@@ -176,10 +176,9 @@ class Target:
     def _exit(self) -> str:
         end = self.tl.end()
         suffix = f";process:{PID:x}" if self.multiprocess else ""
-        if end.get("how") == "killed":
-            sig = int(end.get("signal", 0))
-            return f"X{GDB_SIGNAL.get(sig, sig):02x}{suffix}"
-        return f"W{int(end.get('status', 0)) & 0xFF:02x}{suffix}"
+        if end.how == "killed":
+            return f"X{GDB_SIGNAL.get(end.signal, end.signal):02x}{suffix}"
+        return f"W{end.status & 0xFF:02x}{suffix}"
 
     # ---- dispatch ------------------------------------------------------------------
     def handle(self, payload: bytes) -> Reply:
@@ -398,7 +397,7 @@ class Target:
         tl = self.tl
         if self.gone:
             return self._exit()
-        how = tl.end().get("how")
+        how = tl.end().how
         if forward:
             if how == "killed" and tl.cursor >= tl.last:
                 if signal:                   # delivering the fatal signal ends the process
@@ -426,8 +425,8 @@ class Target:
         reason = stop.reason
         if reason == "end":
             end = tl.end()
-            if end.get("how") == "killed":
-                sig = int(end.get("signal", 0))
+            if end.how == "killed":
+                sig = end.signal
                 return self._stop(GDB_SIGNAL.get(sig, sig))
             if start < tl.last - 1:
                 tl.goto(tl.last - 1)         # just before the exit: history ends here for gdb

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from events.end import RunEnd
 from events.log import DamagedLog, EventLog
 from events.state import ProcessState
 from vmdebug.replay.history import History
@@ -30,7 +31,7 @@ LONG_JUMP = 20_000
 class Timeline:
     """Cursor + state over a log; optionally backed by a live :class:`Process`."""
 
-    def __init__(self, log: EventLog, nframes: int, process: Any = None, end: dict[str, Any] | None = None,
+    def __init__(self, log: EventLog, nframes: int, process: Any = None, end: RunEnd | None = None,
                  interval: int = 4096, max_steps: int = DEFAULT_MAX_STEPS,
                  checkpoints: list[Any] | None = None) -> None:
         self.log = log
@@ -83,18 +84,16 @@ class Timeline:
     @property
     def ended(self) -> bool:
         """The recorded run reached its end (exit or fatal signal)."""
-        return self.end().get("how") in ("exited", "killed")
+        return self.end().ended
 
-    def end(self) -> dict[str, Any]:
-        """How the run ended, as far as recorded: {"how": "exited"|"killed"|"running"|...}."""
+    def end(self) -> RunEnd:
+        """How the run ended, as far as recorded."""
         p = self.process
         if p is not None:
             if not p.exited:
-                return {"how": "limit" if self.log.last_step >= self.max_steps else "running"}
+                return RunEnd("limit" if self.log.last_step >= self.max_steps else "running")
             status, signal = p.state.exited or (0, 0)
-            if signal:
-                return {"how": "killed", "signal": signal, "status": status}
-            return {"how": "exited", "status": status}
+            return RunEnd("killed", status, signal) if signal else RunEnd("exited", status)
         if self._end:
             return self._end
         from events.session import end_from_log

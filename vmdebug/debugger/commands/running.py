@@ -36,14 +36,13 @@ def _check_can_go_forward(dbg: "Debugger") -> None:
     if tl.cursor < tl.last or tl.can_record():
         return
     end = tl.end()
-    if end.get("how") == "killed":
-        sig = int(end.get("signal", 0))
+    if end.how == "killed":
+        sig = end.signal
         raise DebugError(f"\nProgram terminated with signal {signal_name(sig)}, {signal_text(sig)}.\n"
                          "The program no longer exists.")
-    if end.get("how") == "exited":
+    if end.how == "exited":
         raise DebugError("The program is not being run.")
-    raise DebugError("No more recorded history: the recording stopped here "
-                     f"({end.get('how', 'limit')}).")
+    raise DebugError(f"No more recorded history: the recording stopped here ({end.how}).")
 
 
 def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
@@ -59,8 +58,8 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
         dbg.bp_stop = (stop.step, tuple(getattr(b.location_at(pc), "symbol", None) for b in hit))
     if stop.reason == "end":
         end = tl.end()
-        if end.get("how") == "killed":
-            sig = int(end.get("signal", 0))
+        if end.how == "killed":
+            sig = end.signal
             dbg.write("")
             dbg.write(f"Program received signal {signal_name(sig)}, {signal_text(sig)}.")
             dbg.print_location(True)

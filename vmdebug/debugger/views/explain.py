@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from events.end import RunEnd
 from vmdebug.replay.query import Fatal, fatal_at, smashed_return
 from vmdebug.report import smash_note
 from vmdebug.signals import signal_name
@@ -29,7 +30,7 @@ RULES = {
 class Facts:
     step: int
     last: int
-    end: dict
+    end: RunEnd
     fault: Fatal | None
     region: tuple[int, int, str, str] | None
     fault_where: str
@@ -40,7 +41,7 @@ class Facts:
 
 def explain_text(f: Facts) -> list[str]:
     out: list[str] = []
-    how = f.end.get("how")
+    how = f.end.how
     if f.fault is not None:
         addr, access = f.fault.address, f.fault.access
         segv = f.fault.signal == 11 and f.fault.si_code.startswith("SEGV_")
@@ -75,12 +76,12 @@ def explain_text(f: Facts) -> list[str]:
                        f"`record goto end` or `continue` to get there)")
         return out
     if how == "exited":
-        st = f.end.get("status", 0)
+        st = f.end.status
         out.append(f"The process exits normally with status {st} at step {f.last} (exit system call).")
     elif how == "killed":
-        out.append(f"The process was killed by {signal_name(int(f.end.get('signal', 0)))} at step {f.last}.")
-        if f.end.get("reason"):
-            out.append(f"  cause: {f.end['reason']}")
+        out.append(f"The process was killed by {signal_name(f.end.signal)} at step {f.last}.")
+        if f.end.reason:
+            out.append(f"  cause: {f.end.reason}")
     elif how in ("running",):
         out.append(f"The process has not ended yet: {f.last} steps recorded so far.")
     else:
