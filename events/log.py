@@ -288,6 +288,11 @@ class EventLog:
             self.sink(chunk)
 
     @property
+    def sealed_events(self) -> int:
+        """Events in sealed chunks (kept or let go): the open steps' events come after."""
+        return self._sealed_events
+
+    @property
     def extras_sealed(self) -> int:
         """Payloads before this index belong to sealed chunks: a new chunk cannot refer to them."""
         return self._extras_sealed

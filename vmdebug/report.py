@@ -1,46 +1,23 @@
-"""Words for how a run ended: the diagnosis printed after a fatal signal."""
+"""How a run ended, for ``vmdebug run``: its :class:`RunEnd` and the paragraph printed
+after a fatal signal (:mod:`vmdebug.replay.diagnosis` decides what it says)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from events.end import RunEnd
-from vmdebug.signals import signal_name
+from vmdebug.replay.diagnosis import diagnose, run_paragraph
+from vmdebug.replay.query import fatal_at
 
 if TYPE_CHECKING:
     from vmdebug.machine.process import Process
 
 
-def where(proc: "Process", eip: int) -> str:
-    sym = proc.symbol_for(eip)
-    return f"{eip:#010x} <{sym}>" if sym else f"{eip:#010x}"
-
-
-def diagnosis(proc: "Process") -> str:
-    """One short paragraph: signal, eip with symbol+offset, address, the cause, the mapping hit."""
-    fault = getattr(proc, "fault", None)
-    if fault is None:
-        return "vmdebug: the program was killed"
-    eip = proc.state.regs[8]
-    lines = [f"vmdebug: program received {signal_name(fault.signal)} ({fault.code}) at step {proc.steps}",
-             f"  eip:     {where(proc, eip)}"]
-    if fault.signal == 11 and fault.code.startswith("SEGV"):
-        lines.append(f"  address: {fault.address:#010x} ({('read', 'write', 'exec')[fault.access]})")
-        vma = proc.kernel.vma_at(fault.address)
-        if vma is not None:
-            lines.append(f"  mapping: {vma.start:08x}-{vma.end:08x} {vma.maps_perms()} {vma.name}".rstrip())
-        else:
-            lines.append(f"  mapping: none ({proc.kernel.region_name(fault.address)})")
-    lines.append(f"  cause:   {fault.reason}")
-    if proc.smashed is not None:
-        lines.append(f"  note:    {smash_note(*proc.smashed)}")
-    return "\n".join(lines)
-
-
-def smash_note(function: str, expected: int, actual: int, slot: int) -> str:
-    """A ``ret`` that went elsewhere than its ``call`` said: the words both ``run`` (from the
-    live shadow stack) and ``explain`` (from the recorded frame events) use."""
-    return (f"{function} returned to {actual:#010x}, but its caller pushed {expected:#010x}: "
-            f"the return address at {slot:#010x} was overwritten (stack buffer overflow?)")
+def diagnosis(proc: "Process", end: RunEnd, smashed: Any) -> str:
+    """The paragraph ``run`` prints after a fatal signal: the same :class:`Diagnosis` that
+    ``explain`` spells out, from the state and the last step's events."""
+    log = proc.log
+    d = diagnose(proc.state, end, fatal_at(log, log.last_step), proc.steps, smashed)
+    return run_paragraph(d, lambda eip: f"<{sym}>" if (sym := proc.symbol_for(eip)) else "")
 
 
 def end_of_run(proc: "Process", how: str, max_steps: int) -> RunEnd:

@@ -5,7 +5,7 @@ import argparse
 import signal
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from events.log import EventLog
 from events.session import SessionWriter
@@ -14,6 +14,7 @@ from vmdebug.commands.options import add_program_options, check_program_options
 from vmdebug.machine.process import Process
 from vmdebug.program import load_program, session_header
 from vmdebug.progress import Progress
+from vmdebug.replay.query import SmashWatch
 from vmdebug.report import diagnosis, end_of_run
 
 
@@ -72,8 +73,15 @@ class _CtrlC:
             raise KeyboardInterrupt
 
 
-def execute(args: argparse.Namespace) -> tuple[Process, str]:
-    """Run (and with ``-o``, record) the program; returns the process and how the run ended."""
+class Ran(NamedTuple):
+    proc: Process
+    how: str             # what Process.run returned, or "interrupted"
+    diagnosis: str       # the paragraph for a fatal signal ("" otherwise)
+
+
+def execute(args: argparse.Namespace) -> Ran:
+    """Run (and with ``-o``, record) the program; the process, how the run ended and what
+    to say about it."""
     check_program_options(args)
     program = load_program(args.program, args.opt)
     # Read as the program asks (vmdebug.machine.stdin); a terminal reads as empty for now.
@@ -86,9 +94,11 @@ def execute(args: argparse.Namespace) -> tuple[Process, str]:
     # Neither run nor record reads its past: sealed chunks go to the file (or nowhere) and
     # are let go, and record takes its checkpoints from the live state, so memory stays flat.
     ctrl_c = _CtrlC()
-    sink = None
-    if writer is not None:
-        def sink(chunk: Any) -> None:
+    smash = SmashWatch()      # the diagnosis's stack-smash note, from each chunk as it goes
+
+    def sink(chunk: Any) -> None:
+        smash.chunk(chunk)
+        if writer is not None:
             with ctrl_c.deferred():
                 writer.write_chunk(chunk)
     log = EventLog(sink=sink, retain=False)
@@ -122,13 +132,16 @@ def execute(args: argparse.Namespace) -> tuple[Process, str]:
         status.clear()
     for warning in proc.kernel.warnings:
         print(f"vmdebug: warning: {warning}", file=sys.stderr)
+    end = end_of_run(proc, how, args.max_steps)
+    said = diagnosis(proc, end, smash.result(log)) if end.how == "killed" else ""
     if writer is not None:
         log.seal()
-        writer.close(end_of_run(proc, how, args.max_steps))
-    return proc, how
+        writer.close(end)
+    return Ran(proc, how, said)
 
 
-def exit_code(proc: Process, how: str, max_steps: int) -> int:
+def exit_code(ran: Ran, max_steps: int) -> int:
+    proc, how = ran.proc, ran.how
     if how == "limit":
         print(f"vmdebug: stopped after {max_steps} steps (--max-steps); the program may be stuck in a loop",
               file=sys.stderr)
@@ -138,18 +151,18 @@ def exit_code(proc: Process, how: str, max_steps: int) -> int:
         return 130
     status, signal = proc.state.exited or (0, 0)
     if signal:
-        print(diagnosis(proc), file=sys.stderr)
+        print(ran.diagnosis, file=sys.stderr)
         return 128 + signal
     return status
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    proc, how = execute(args)
-    return exit_code(proc, how, args.max_steps)
+    return exit_code(execute(args), args.max_steps)
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    proc, how = execute(args)
-    code = exit_code(proc, how, args.max_steps)
-    print(f"vmdebug: recorded {proc.steps} steps, {len(proc.log)} events to {args.output}", file=sys.stderr)
+    ran = execute(args)
+    code = exit_code(ran, args.max_steps)
+    print(f"vmdebug: recorded {ran.proc.steps} steps, {len(ran.proc.log)} events to {args.output}",
+          file=sys.stderr)
     return code

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from events import codes as C
 from vmdebug.machine import syscalls as S
 from vmdebug.machine.faults import EXEC, READ, WRITE, CpuFault, segv
-from vmdebug.machine.layout import PAGE, RLIMIT_STACK, STACK_GUARD_GAP
+from vmdebug.machine.layout import PAGE, RLIMIT_STACK, STACK_GUARD_GAP, areas, region_name
 from vmdebug.machine.vma import Vma
 from vmdebug.signals import SIGKILL, signal_name
 
@@ -188,19 +188,8 @@ class Kernel:
         return grown
 
     def region_name(self, addr: int) -> str:
-        """Where an address is, in the course's terms."""
-        vma = self.vma_at(addr)
-        if vma is not None:
-            return vma.name or "an anonymous mapping"
-        if addr < PAGE * 16:
-            return "the NULL page (nothing is mapped near address 0)"
-        if self.start_brk <= addr < self.start_brk + (64 << 20) and addr >= page_align(self.brk):
-            return (f"above the program break: the heap ends at {self.brk:#010x} "
-                    f"(mapped up to the page boundary {page_align(self.brk):#010x})")
-        stack = next((v for v in self.vmas if v.growsdown), None)
-        if stack is not None and stack.end - RLIMIT_STACK - STACK_GUARD_GAP <= addr < stack.start:
-            return "the stack guard gap below the stack"
-        return "unmapped memory"
+        """Where an address is, in the course's terms (the words a replay's diagnosis uses too)."""
+        return region_name(areas(self.proc.state), self.brk, addr)
 
     def explain(self, addr: int, access: int, vma: Vma | None) -> str:
         verb = ("read from", "write to", "execute at")[access]

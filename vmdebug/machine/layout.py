@@ -15,6 +15,7 @@ mmap_base is top-down: TASK_SIZE - max(RLIMIT_STACK + stack guard gap, 128 MiB)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 PAGE = 4096
 RLIMIT_STACK = 8 << 20
@@ -143,3 +144,34 @@ def build_initial_stack(layout: Layout, argv: list[bytes], envp: list[bytes], ex
     base = sp & ~(PAGE - 1)
     data = bytes(mem.get(a, 0) for a in range(base, top))
     return InitialStack(base, data, sp, tuple(arg_addrs), tuple(env_addrs), tuple(auxv))
+
+
+# ---- naming addresses ------------------------------------------------------------
+Area = tuple[int, int, str, str]  # start, end, perms (``rw-p``), name: a line of /proc/PID/maps
+
+
+def areas(state: Any) -> list[Area]:
+    """The VMAs of a (folded) process state, sorted: what /proc/PID/maps shows."""
+    return sorted((start, end, perms, name) for start, (end, perms, name) in state.vmas.items())
+
+
+def region_name(vmas: list[Area], brk: int, addr: int) -> str:
+    """Where an address is, in the course's terms: the words of the kernel's segfault
+    reasons and of every diagnosis (live or replayed).  The heap starts at start_brk,
+    which is where its VMA starts (fs/binfmt_elf.c page-aligns it); the stack may grow
+    down to RLIMIT_STACK, never into the guard gap (mm/mmap.c expand_downwards)."""
+    for start, end, _perms, name in vmas:
+        if start <= addr < end:
+            return name or "an anonymous mapping"
+    if addr < PAGE * 16:
+        return "the NULL page (nothing is mapped near address 0)"
+    heap = next((a for a in vmas if a[3] == "[heap]"), None)
+    start_brk = heap[0] if heap is not None else brk
+    top = (brk + PAGE - 1) & ~(PAGE - 1)
+    if start_brk <= addr < start_brk + (64 << 20) and addr >= top:
+        return (f"above the program break: the heap ends at {brk:#010x} "
+                f"(mapped up to the page boundary {top:#010x})")
+    stack = next((a for a in vmas if a[3] == "[stack]"), None)
+    if stack is not None and stack[1] - RLIMIT_STACK - STACK_GUARD_GAP <= addr < stack[0]:
+        return "the stack guard gap below the stack"
+    return "unmapped memory"

@@ -73,7 +73,6 @@ class Process:
         self.read_implies_exec = not spec.gnu_stack
         self.stdin = Stdin(stdin)
         self.on_output = on_output
-        self.smashed: tuple[str, int, int, int] | None = None
         self._names: dict[str, int] = {}
         self.code: dict[int, Callable[[], int]] = {}
         self.steps = 0
@@ -139,11 +138,9 @@ class Process:
 
     def pop_frame(self, target: int, sp: int) -> None:
         if self.state.stack:
+            # The shadow stack remembers what `call` pushed; a `ret` elsewhere (a smashed
+            # return address) is found in these events by vmdebug.replay.query.smashed_in.
             name, site, ret, base = self.state.stack[-1]
-            if ret != target:
-                # The shadow stack remembers what `call` pushed: a different value here means
-                # the return address was overwritten (a stack buffer overflow).
-                self.smashed = (name, ret, target, sp)
             self.event((C.FRAME_POPPED, base, ret, site, self._name_index(name)))
 
     # ---- exec (step 0) -------------------------------------------------------------

@@ -20,7 +20,7 @@ is known: a value after step ``s`` is the ``old`` of the first write after
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
@@ -230,29 +230,55 @@ def writes(log: EventLog, reg: int | None = None, lo: int = 0, size: int = 0, up
     return out
 
 
-def smashed_return(log: EventLog) -> tuple[str, int, int, int] | None:
-    """The last ``ret`` that did not go where its ``call`` said, from the events: a frame
-    popped whose return address differs from the eip that step wrote.  As
-    (function, pushed, taken, slot); the slot is esp before the ``ret``."""
+Smash = tuple[str, int, int, int]
+
+
+def smashed_in(cols: np.ndarray, extra: Callable[[int], Any]) -> Smash | None:
+    """The last ``ret`` in ``cols`` (whole steps) that did not go where its ``call`` said: a
+    frame popped whose return address differs from the eip that step wrote.  As
+    (function, pushed, taken, slot); the slot is esp before the ``ret``.  ``extra(d)`` is
+    the payload ``d`` (the function's name)."""
+    code = cols[:, 0]
+    pops = np.flatnonzero(code == C.FRAME_POPPED)
+    if not len(pops):
+        return None
+    is_reg = code == C.REG
+    eip_w = np.flatnonzero(is_reg & (cols[:, 1] == C.EIP))
+    esp_w = np.flatnonzero(is_reg & (cols[:, 1] == C.ESP))
+    nxt = np.searchsorted(eip_w, pops)
+    ok = nxt < len(eip_w)
+    pops, nxt = pops[ok], nxt[ok]
+    bad = np.flatnonzero(cols[eip_w[nxt], 3] != cols[pops, 2])
+    if not len(bad):
+        return None
+    i = int(pops[bad[-1]])
+    k = int(np.searchsorted(esp_w, i)) - 1
+    slot = int(cols[esp_w[k], 2]) if k >= 0 else 0
+    return extra(int(cols[i, 4])), int(cols[i, 2]), int(cols[eip_w[nxt[bad[-1]]], 3]), slot
+
+
+def smashed_return(log: EventLog, lo: int = 0) -> Smash | None:
+    """The last smashed ``ret`` among the events from ``lo`` on (see :func:`smashed_in`)."""
     found = None
-    for _start, cols in log.scan(0, len(log), code_bits(C.FRAME_POPPED)):   # a step never spans two chunks
-        code = cols[:, 0]
-        pops = np.flatnonzero(code == C.FRAME_POPPED)
-        if not len(pops):
-            continue
-        is_reg = code == C.REG
-        eip_w = np.flatnonzero(is_reg & (cols[:, 1] == C.EIP))
-        esp_w = np.flatnonzero(is_reg & (cols[:, 1] == C.ESP))
-        nxt = np.searchsorted(eip_w, pops)
-        ok = nxt < len(eip_w)
-        pops, nxt = pops[ok], nxt[ok]
-        bad = np.flatnonzero(cols[eip_w[nxt], 3] != cols[pops, 2])
-        if len(bad):
-            i = int(pops[bad[-1]])
-            k = int(np.searchsorted(esp_w, i)) - 1
-            slot = int(cols[esp_w[k], 2]) if k >= 0 else 0
-            found = (log.extras[int(cols[i, 4])], int(cols[i, 2]), int(cols[eip_w[nxt[bad[-1]]], 3]), slot)
+    for _start, cols in log.scan(lo, len(log), code_bits(C.FRAME_POPPED)):   # a step never spans two chunks
+        found = smashed_in(cols, log.extras.__getitem__) or found
     return found
+
+
+class SmashWatch:
+    """:func:`smashed_return` for a log that keeps no past (``vmdebug run``): fed each chunk
+    as it is sealed, then asked about the steps still open."""
+
+    def __init__(self) -> None:
+        self.found: Smash | None = None
+
+    def chunk(self, chunk: Any) -> None:
+        if chunk.has(code_bits(C.FRAME_POPPED)):
+            base, extras = chunk.extras_base, chunk.extras
+            self.found = smashed_in(chunk.cols, lambda d: extras[d - base]) or self.found
+
+    def result(self, log: EventLog) -> Smash | None:
+        return smashed_return(log, log.sealed_events) or self.found
 
 
 class Fatal(NamedTuple):
