@@ -69,3 +69,22 @@ def test_the_session_opens_from_another_install_and_knows_its_libc(tmp_path: Pat
     lines = res.stdout.splitlines()
     assert "35\t    memset(p, 0xab, 32);" in lines, res.stdout
     assert not any("malloc.c" in line or "malloc (" in line for line in lines), res.stdout
+
+
+def test_a_program_named_by_its_absolute_path_leaves_no_path_in_the_session(tmp_path: Path) -> None:
+    """argv[0] and the program's mappings take the file's name, not the recording machine's
+    directories: recorded by absolute path from elsewhere, the bytes equal a recording made
+    next to the file."""
+    install = _install(tmp_path / "site")
+    proj = tmp_path / "home" / "carol" / "proj"
+    elsewhere = tmp_path / "other"
+    proj.mkdir(parents=True)
+    elsewhere.mkdir()
+    (proj / "calloc_zero.c").write_text((ROOT / "examples" / "calloc_zero.c").read_text())
+    near = _record(install, proj, tmp_path / "cache", "calloc_zero.c")
+    far = _record(install, elsewhere, tmp_path / "cache", str(proj / "calloc_zero.c"))
+    assert far == near
+    from events.session import open_session
+    session = open_session(elsewhere / "s.vmlog")
+    assert session.header["argv"] == ["calloc_zero.c"]
+    assert not any(isinstance(x, str) and str(tmp_path) in x for x in session.log.extras)

@@ -15,7 +15,7 @@ from typing import Any
 
 from events import codes as C
 from vmdebug.errors import UserError
-from vmdebug.machine.process import LoadSpec, Segment
+from vmdebug.machine.process import LoadSpec, Segment, program_path
 
 
 @dataclass
@@ -31,7 +31,7 @@ def session_header(path: str, args: list[str], program: Program, nframes: int, l
     Standard input is not here: it is read as the program asks, after the header is
     written, and what the program read is in the memory writes of its read calls."""
     from vmdebug import __version__
-    return {"program": os.path.basename(path), "argv": [path, *args], "opt": opt,
+    return {"program": os.path.basename(path), "argv": [program_path(path), *args], "opt": opt,
             "image": program.image, "machine": {"nframes": nframes, "layout": layout},
             "tool": f"vmdebug {__version__}"}
 

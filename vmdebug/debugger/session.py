@@ -472,12 +472,12 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
             dbg.error(f"warning: {w}")
         return dbg
     from events.log import EventLog
-    from vmdebug.machine.process import Process
+    from vmdebug.machine.process import Process, program_path
     from vmdebug.program import load_program, session_header
     program = load_program(target, opt)
     nframes = memory_mib * 256
     log = EventLog()
-    proc = Process(program.spec, argv=[target, *args], stdin=stdin, layout=layout, nframes=nframes, log=log)
+    proc = Process(program.spec, argv=[program_path(target), *args], stdin=stdin, layout=layout, nframes=nframes, log=log)
     header = session_header(target, args, program, nframes, layout, opt)
     tl = Timeline(log, nframes, process=proc, max_steps=max_steps)
     info = ProgramInfo(program.image, os.path.basename(target))

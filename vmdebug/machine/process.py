@@ -10,6 +10,7 @@ state can only change the way replaying the log changes it.  The hot paths
 from __future__ import annotations
 
 import bisect
+import os
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable
 
@@ -32,6 +33,15 @@ from vmdebug.signals import SIGILL, SIGSEGV
 DEFAULT_NFRAMES = 1 << 15  # 128 MiB of simulated RAM
 DEFAULT_MAX_STEPS = 50_000_000  # ends runaway programs (run, record, debug and serve)
 FLOAT_OPCODES = set(range(0xD8, 0xE0))
+
+
+def program_path(path: str) -> str:
+    """The program's name as the process sees it (argv[0], its mappings in /proc/PID/maps,
+    AT_EXECFN): the path as typed, but only the file's name when the path is absolute.  A
+    shell would pass the absolute path; a session must not carry the recording machine's
+    directories (the same program gives the same bytes anywhere), and ``run`` behaves as
+    ``record`` does, since argv[0]'s length moves the stack."""
+    return os.path.basename(path) if os.path.isabs(path) else path
 
 
 @dataclass
@@ -176,7 +186,7 @@ class Process:
             file_end = page_align(seg.vaddr + len(seg.data))
             perms = seg.perms | (C.PERM_X if self.read_implies_exec and seg.perms & C.PERM_R else 0)
             if file_end > start:
-                k.add_vma(Vma(start, file_end, perms, spec.name, seg.data, seg.vaddr))
+                k.add_vma(Vma(start, file_end, perms, program_path(spec.name), seg.data, seg.vaddr))
             mem_end = page_align(seg.vaddr + seg.memsz)
             if mem_end > file_end:  # bss beyond the file's last page: anonymous (vm_brk_flags)
                 k.add_vma(Vma(file_end, mem_end, perms, ""))
