@@ -163,23 +163,6 @@ class ProgramInfo:
     def in_text(self, addr: int) -> bool:
         return any(r.start <= addr < r.end for r in self._text)
 
-    def symbol_for(self, addr: int, code_only: bool = False) -> tuple[str, int] | None:
-        """``(name, offset)`` of the symbol containing ``addr`` (gdb's ``<name+off>``)."""
-        i = bisect.bisect_right(self._addrs, addr) - 1
-        if i < 0:
-            return None
-        while i > 0 and self.symbols[self._names[i]].kind == "object" and code_only:
-            i -= 1
-        sym = self.symbols[self._names[i]]
-        off = addr - sym.address
-        if sym.size and off >= sym.size:
-            if not self.in_text(addr) or sym.kind != "func":
-                return None
-        region = next((r for r in self.regions if r.start <= addr < r.end), None)
-        if region is None or not region.start <= sym.address < max(region.end, region.start + 1):
-            return None
-        return sym.name, off
-
     def function_at(self, addr: int) -> Sym | None:
         if not self.in_text(addr):
             return None
@@ -199,14 +182,6 @@ class ProgramInfo:
         region = next((r for r in self._text if r.start <= sym.address < r.end), None)
         end = region.end if region else sym.address + 1
         return min(nxt[0], end) if nxt else end
-
-    def addr_label(self, addr: int) -> str:
-        """gdb's ``<main+12>`` (decimal offset), or ''."""
-        found = self.symbol_for(addr)
-        if found is None:
-            return ""
-        name, off = found
-        return f"<{name}+{off}>" if off else f"<{name}>"
 
     def function_names(self) -> list[str]:
         return sorted(s.name for s in self.symbols.values() if s.kind == "func")

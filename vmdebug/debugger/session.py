@@ -201,21 +201,27 @@ class Debugger:
         frames = self.frames()
         return frames[min(self.frame_level, len(frames) - 1)]
 
-    def symbolize(self, addr: int, demangle: bool = True) -> str:
-        """gdb's ``<sym+off>`` after an address that points into a symbol ("" if none)."""
+    @property
+    def symbolizer(self) -> Any:
+        """The program's one symbolizer: gdb's minimal symbols and DWARF functions
+        (:class:`vmdebug.debuginfo.valprint_symbols.AddressSymbolizer`)."""
         sym = self.cache.symbolizer
         if sym is None:
             from vmdebug.debuginfo.valprint_symbols import AddressSymbolizer
             functions = self.debug.functions() if self.debug is not None else []
             sym = self.cache.symbolizer = AddressSymbolizer(self.info.symbol_rows, self.info.section_rows,
                                                             functions)
-        return sym(addr)
+        return sym
+
+    def symbolize(self, addr: int, demangle: bool = True) -> str:
+        """gdb's ``<sym+off>`` after an address that points into a symbol ("" if none)."""
+        return self.symbolizer(addr, demangle)
 
     def label(self, addr: int) -> str:
-        return self.info.addr_label(addr)
+        return self.symbolizer(addr)
 
     def code_label(self, addr: int) -> str:
-        return self.info.addr_label(addr) if self.info.in_text(addr) else ""
+        return self.symbolizer(addr) if self.info.in_text(addr) else ""
 
     def frame_setup_end(self, sym: Sym) -> int | None:
         """Address right after the function's ``push ebp; mov ebp,esp`` (None if it has none).

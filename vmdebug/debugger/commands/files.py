@@ -141,12 +141,12 @@ def cmd_info_symbol(dbg: "Debugger", arg: str) -> None:
     if not arg.strip():
         raise DebugError("Argument required (address).")
     addr = dbg.eval_int(arg)
-    found = dbg.info.symbol_for(addr)
-    if found is None:
+    # printcmd.c info_symbol_command: the minimal symbol of the address's section.
+    msym = dbg.symbolizer.msymbol(addr)
+    if msym is None:
         raise DebugError(f"No symbol matches {arg.strip()}.")
-    name, off = found
-    sec = next((r.name for r in dbg.info.regions if r.start <= addr < r.end), "?")
-    dbg.write(f"{name}{f' + {off}' if off else ''} in section {sec}")
+    off = addr - msym.address
+    dbg.write(f"{msym.name}{f' + {off}' if off else ''} in section {dbg.symbolizer.section_of(addr).name}")
 
 
 @command("info line", category="files", example="main")
