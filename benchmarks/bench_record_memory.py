@@ -17,7 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 from benchmarks.bench_record import SOURCE  # noqa: E402
 
 
@@ -36,6 +37,25 @@ def measure(argv: list[str], cwd: str) -> tuple[float, float, int]:
             pass
         time.sleep(0.05)
     return time.perf_counter() - t0, peak / 1024, proc.returncode
+
+
+PROBE = """
+import random, sys, time
+from events.session import open_session
+from vmdebug.replay.timeline import Timeline
+t = time.perf_counter()
+s = open_session(sys.argv[1])
+tl = Timeline(s.log, int(s.header["machine"]["nframes"]), end=s.end, checkpoints=s.checkpoints)
+opened = time.perf_counter() - t
+rnd, times = random.Random(1), []
+for _ in range(50):
+    step = rnd.randrange(s.log.nsteps)
+    t = time.perf_counter()
+    tl.goto(step)
+    times.append(time.perf_counter() - t)
+times.sort()
+print(f"{opened * 1000:.0f} {times[len(times) // 2] * 1000:.0f} {times[-1] * 1000:.0f}")
+"""
 
 
 def main() -> None:
@@ -60,6 +80,12 @@ def main() -> None:
             print(f"| `{name}` | {secs:.2f} | {mib:.0f} |" + ("" if status in (0, 1) else f" (exit {status})"))
         size = os.path.getsize(os.path.join(tmp, "loop.vmlog"))
         print(f"\nsession: {size / 1e6:.1f} MB")
+        # Inside the process, as a command waits for them: opening (the file and the
+        # timeline over it), then 50 jumps to random steps.
+        probe = subprocess.run([sys.executable, "-c", PROBE, "loop.vmlog"], cwd=tmp, capture_output=True,
+                               text=True, check=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        opened, median, worst = probe.stdout.split()
+        print(f"open the session: {opened} ms; `record goto` a random step: median {median} ms, worst {worst} ms")
 
 
 if __name__ == "__main__":
