@@ -41,3 +41,16 @@ def test_run_record_and_explain_say_the_same(tmp_path: Path, program: str) -> No
     replayed = [line.split("note:", 1)[1].strip() for line in explained.stdout.splitlines()
                 if line.strip().startswith("note:")]
     assert replayed == notes
+
+
+def test_the_debugger_at_a_terminal_adds_the_notes_when_the_program_dies(tmp_path: Path) -> None:
+    rec = vmdebug("record", "-o", "s.vmlog", str(ROOT / "examples" / "stack_smash.c"), cwd=tmp_path)
+    assert rec.returncode == 139
+    res = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "s.vmlog"], input="continue\nquit\n",
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    lines = res.stdout.splitlines()
+    at = lines.index("Program received signal SIGSEGV, Segmentation fault.")
+    assert lines[at + 1] == "0x41414141 in ?? ()"
+    assert lines[at + 2].startswith("note: greet returned to 0x41414141, but its caller pushed")
+    batch = vmdebug("debug", "-batch", "-ex", "continue", "s.vmlog", cwd=tmp_path)
+    assert "note:" not in batch.stdout          # under -batch the output is exactly gdb's

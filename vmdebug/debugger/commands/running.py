@@ -63,6 +63,10 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
             dbg.write("")
             dbg.write(f"Program received signal {signal_name(sig)}, {signal_text(sig)}.")
             dbg.print_location(True)
+            if dbg.interactive:     # at a terminal, what `vmdebug run` would have noted too
+                from vmdebug.debugger.views.explain import end_notes
+                for note in end_notes(dbg):
+                    dbg.write(f"note: {note}")
         else:
             from vmdebug.machine.kernel import PID
             dbg.write(f"[Inferior 1 (process {PID}) {dbg.end_text()}]")

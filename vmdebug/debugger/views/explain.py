@@ -84,6 +84,16 @@ def explain_text(f: Facts) -> list[str]:
     return out
 
 
+def end_notes(dbg: "Debugger") -> list[str]:
+    """The notes of the run's diagnosis (a smashed return, abort's caller...), as ``run`` prints them."""
+    tl = dbg.tl
+    fault = fatal_at(tl.log, tl.last) if tl.ended else None
+    if fault is None:
+        return []
+    st = tl.state if tl.cursor == tl.last else tl.history.state_at(tl.last)
+    return diagnose(st, tl.end(), fault, tl.last, smashed_return(tl.log)).notes()
+
+
 def explain_lines(dbg: "Debugger") -> list[str]:
     tl = dbg.tl
     fault = fatal_at(tl.log, tl.last) if tl.ended else None
