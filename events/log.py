@@ -17,10 +17,12 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from events import codes as C
 from events import kinds as K
 from events.schema import Event
 
@@ -66,6 +68,9 @@ class ChunkCache:
     def nbytes(self) -> int:
         return self._bytes
 
+    def holds(self, key: Any) -> bool:
+        return key in self._bodies
+
 
 class Chunk:
     """Whole steps ``[first_step, first_step + nsteps)`` and their events.
@@ -83,7 +88,7 @@ class Chunk:
     """
 
     __slots__ = ("first_step", "first_event", "nsteps", "nevents", "extras_base", "extras", "kinds",
-                 "_body", "_load", "_cache")
+                 "summary", "_body", "_load", "_cache")
 
     def __init__(self, first_step: int, first_event: int, cols: np.ndarray, nsteps: int, busy: np.ndarray,
                  ends: np.ndarray, extras_base: int, extras: list[Any]) -> None:
@@ -94,6 +99,7 @@ class Chunk:
         self.extras_base = extras_base
         self.extras = extras
         self.kinds = kinds_mask(cols[:, 0])
+        self.summary: Summary | None = None
         self._body: tuple[np.ndarray, np.ndarray, np.ndarray] | None = (cols, busy, ends)
         self._load: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
         self._cache: ChunkCache | None = None
@@ -101,13 +107,18 @@ class Chunk:
     @classmethod
     def lazy(cls, first_step: int, first_event: int, nsteps: int, nevents: int, extras_base: int,
              extras: list[Any], kinds: int, load: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]],
-             cache: ChunkCache) -> "Chunk":
+             cache: ChunkCache, summary: "Summary | None" = None) -> "Chunk":
         """A chunk whose body ``load()`` decodes on first use (it raises :class:`DamagedLog`)."""
         self = cls.__new__(cls)
         self.first_step, self.first_event, self.nsteps, self.nevents = first_step, first_event, nsteps, nevents
-        self.extras_base, self.extras, self.kinds = extras_base, extras, kinds
+        self.extras_base, self.extras, self.kinds, self.summary = extras_base, extras, kinds, summary
         self._body, self._load, self._cache = None, load, cache
         return self
+
+    @property
+    def decoded(self) -> bool:
+        """Its events are in memory now (held, or in the cache)."""
+        return self._body is not None or (self._cache is not None and self._cache.holds(self))
 
     @classmethod
     def from_counts(cls, first_step: int, first_event: int, cols: np.ndarray, counts: np.ndarray,
@@ -169,6 +180,24 @@ class Chunk:
         """The same steps with upgraded events (an upcaster keeps the number per step)."""
         return Chunk(self.first_step, self.first_event, cols, self.nsteps, self.busy, self.ends,
                      self.extras_base, extras)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a scan for breakpoints needs of a chunk, known without decoding it: the
+    registers as it starts, every eip its steps went to (sorted, unique), and how many
+    more frames it pushed than it popped.  Stored with each chunk of a session file."""
+    regs: tuple[int, ...]
+    eips: np.ndarray
+    depth: int
+
+
+def summarize(cols: np.ndarray, regs: Any) -> Summary:
+    """The :class:`Summary` of the events ``cols``, starting with registers ``regs``."""
+    code = cols[:, 0]
+    eips = np.unique(cols[(code == C.REG) & (cols[:, 1] == C.EIP), 3])
+    depth = int(np.count_nonzero(code == C.FRAME_PUSHED)) - int(np.count_nonzero(code == C.FRAME_POPPED))
+    return Summary(tuple(int(r) for r in regs), eips.astype(np.uint32), depth)
 
 
 def kinds_mask(codes: np.ndarray) -> int:
@@ -449,6 +478,29 @@ class EventLog:
             s = (pos - self._sealed_events) * FIELDS
             e = (hi - self._sealed_events) * FIELDS
             yield pos, np.array(self._buf[s:e], dtype=np.uint32).reshape(-1, FIELDS)
+
+    def pieces(self, lo: int, hi: int) -> Iterator[tuple[int, int, int]]:
+        """``(chunk index, s, e)`` for each chunk holding events of ``[lo, hi)``, with the
+        chunk-relative range; the unsealed steps come last with index ``len(chunks)`` and
+        ``s, e`` relative to the first event after the sealed ones.  Nothing is decoded."""
+        hi = min(hi, len(self))
+        i = max(0, bisect.bisect_right(self._chunk_first_events, lo) - 1)
+        pos = lo
+        while pos < hi and i < len(self.chunks):
+            ch = self.chunks[i]
+            s, e = pos - ch.first_event, min(hi - ch.first_event, ch.nevents)
+            if s < e:
+                yield i, s, e
+            pos = max(pos, ch.first_event + e)
+            i += 1
+        if pos < hi:
+            yield len(self.chunks), pos - self._sealed_events, hi - self._sealed_events
+
+    def piece_cols(self, i: int, s: int, e: int) -> np.ndarray:
+        """The events of one piece from :meth:`pieces`."""
+        if i < len(self.chunks):
+            return self.chunks[i].cols[s:e]
+        return np.array(self._buf[s * FIELDS:e * FIELDS], dtype=np.uint32).reshape(-1, FIELDS)
 
     def find(self, having: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
         """Indices of the events in ``[lo, hi)`` of the kinds in the bit set ``having``, as int64."""

@@ -35,7 +35,7 @@ from events import kinds as K
 from events.files import AtomicFile
 from events.end import RunEnd
 from events.header import header_problem
-from events.log import FIELDS, Chunk, ChunkCache, DamagedLog, EventLog, kinds_mask
+from events.log import FIELDS, Chunk, ChunkCache, DamagedLog, EventLog, Summary, kinds_mask, summarize
 from events.schema import SCHEMA_VERSION
 
 MAGIC = b"\x89VMLOG\r\n"
@@ -201,6 +201,7 @@ def _decode_cols(data: bytes, n: int) -> np.ndarray:
 def encode_chunk(chunk: Chunk, tracker: _RegTracker) -> bytes:
     counts = chunk.step_counts.astype(np.uint32)
     regs_at_start = tracker.regs.tolist()
+    summary = summarize(chunk.cols, regs_at_start)
     return _pack({
         "s": chunk.first_step, "e": chunk.first_event, "x": chunk.extras_base,
         "n": chunk.nevents, "k": chunk.nsteps,
@@ -211,6 +212,8 @@ def encode_chunk(chunk: Chunk, tracker: _RegTracker) -> bytes:
         # without decoding the chunks before it) and the kinds of event it holds (so a
         # search for rare events skips it undecoded): both make reading lazy.
         "r": regs_at_start, "m": chunk.kinds,
+        # What a scan for breakpoints needs, so it can pass the chunk undecoded.
+        "ip": zlib.compress(summary.eips.astype("<u4").tobytes(), ZLIB_LEVEL), "dp": summary.depth,
     })
 
 
@@ -239,6 +242,7 @@ class _ChunkRecord:
     counts: bytes
     regs: list[int] | None        # registers at the chunk's start (files before lazy reading lack it)
     kinds: int | None             # the kinds of event present, a bit per code (likewise)
+    summary: Summary | None = None   # for scans that pass it undecoded (likewise)
 
 
 def _chunk_record(payload: bytes) -> _ChunkRecord:
@@ -253,9 +257,20 @@ def _chunk_record(payload: bytes) -> _ChunkRecord:
             isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 0xFFFFFFFF for v in regs)):
         raise ValueError("bad field 'r'")
     kinds = _int(obj, "m", (1 << K.NCODES) - 1) if "m" in obj else None
+    n = _int(obj, "n", MAX_CHUNK_EVENTS)
+    summary = None
+    if regs is not None and "ip" in obj:
+        ip, depth = obj.get("ip"), obj.get("dp")
+        if not isinstance(ip, bytes) or not isinstance(depth, int) or isinstance(depth, bool) or abs(depth) > n:
+            raise ValueError("bad fields 'ip', 'dp'")
+        raw = _inflate(ip, 4 * n + 64)
+        eips = np.frombuffer(raw, dtype="<u4").astype(np.uint32) if len(raw) % 4 == 0 else None
+        if eips is None or len(eips) > n or (len(eips) > 1 and not (np.diff(eips.astype(np.int64)) > 0).all()):
+            raise ValueError("bad field 'ip'")
+        summary = Summary(tuple(regs), eips, depth)
     return _ChunkRecord(_int(obj, "s", 1 << 40), _int(obj, "e", 1 << 48), _int(obj, "k", MAX_CHUNK_STEPS),
-                        _int(obj, "n", MAX_CHUNK_EVENTS), _int(obj, "x", 1 << 40),
-                        [_freeze_extra(x) for x in extras], cols_data, counts_data, regs, kinds)
+                        n, _int(obj, "x", 1 << 40),
+                        [_freeze_extra(x) for x in extras], cols_data, counts_data, regs, kinds, summary)
 
 
 def _decode_body(rec: _ChunkRecord, tracker: _RegTracker) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -269,6 +284,10 @@ def _decode_body(rec: _ChunkRecord, tracker: _RegTracker) -> tuple[np.ndarray, n
         raise ValueError("event refers to a missing payload")
     if rec.kinds is not None and kinds_mask(cols[:, 0]) != rec.kinds:
         raise ValueError("the chunk's list of event kinds does not match its events")
+    if rec.summary is not None:
+        found = summarize(cols, rec.summary.regs)
+        if found.depth != rec.summary.depth or not np.array_equal(found.eips, rec.summary.eips):
+            raise ValueError("the chunk's summary does not match its events")
     tracker.restore(cols)
     at = np.flatnonzero(cols[:, 0] == C.EXITED)
     if len(at) and rec.nsteps and int(at[0]) < _last_step_start(busy, ends, rec.nsteps):
@@ -303,7 +322,7 @@ def _lazy_chunk(rec: _ChunkRecord, pos: int, cache: ChunkCache) -> Chunk:
             raise DamagedLog(f"corrupt chunk at byte offset {pos} ({exc or type(exc).__name__}): "
                              f"the events of steps {rec.first_step}..{last} cannot be read") from None
     return Chunk.lazy(rec.first_step, rec.first_event, rec.nsteps, rec.nevents, rec.extras_base, rec.extras,
-                      rec.kinds, load, cache)
+                      rec.kinds, load, cache, rec.summary)
 
 
 def _decode_counts(data: bytes, nsteps: int, nevents: int) -> tuple[np.ndarray, np.ndarray]:

@@ -136,3 +136,67 @@ def test_the_debugger_says_one_line_and_goes_on_when_a_chunk_is_damaged(tmp_path
     errors = [line for line in res.stderr.splitlines() if "corrupt chunk" in line]
     assert errors and "cannot be read" in errors[0]
     assert "ecx            0x493db             299995" in res.stdout     # step 10, before the damage
+
+
+LOOP = """\
+.intel_syntax noprefix
+.globl _start
+.text
+tick:
+    push ebp
+    mov ebp, esp
+    pop ebp
+    ret
+rare:
+    ret
+_start:
+    mov ecx, 60000
+1:
+    call tick
+    cmp ecx, 30000
+    jne 2f
+    call rare
+2:
+    dec ecx
+    jnz 1b
+    mov eax, 1
+    xor ebx, ebx
+    int 0x80
+"""
+
+
+def test_scans_that_pass_chunks_on_their_summaries_stop_where_decoded_scans_do(tmp_path: Path) -> None:
+    """Breakpoint scans pass undecoded chunks on their summaries (the eips their steps went
+    to, their registers at both ends, their depth change): they must stop exactly where a
+    scan over the decoded events stops, forward and backward."""
+    from vmdebug.debugger.session import open_debugger
+    src = tmp_path / "loop.s"
+    src.write_text(LOOP)
+    session = tmp_path / "loop.vmlog"
+    rec = subprocess.run([sys.executable, "-m", "vmdebug", "record", "-o", str(session), str(src)],
+                         capture_output=True, text=True, timeout=300)
+    assert rec.returncode == 0, rec.stderr
+    commands = ["break rare", "continue", "info registers ecx esp", "record goto end", "reverse-continue",
+                "info registers ecx", "delete", "break _start", "reverse-continue", "info registers eip",
+                "record goto 5", "tbreak rare", "continue", "bt", "finish", "reverse-finish"]
+    said = []
+    for decode_first in (False, True):
+        lines: list[str] = []
+        dbg = open_debugger(str(session), [], lines.append, lines.append, lambda fd, data: None)
+        assert len(dbg.tl.log.chunks) > 4 and all(ch.summary is not None for ch in dbg.tl.log.chunks)
+        if decode_first:
+            dbg.tl.log.cache.budget = 1 << 40
+            for ch in dbg.tl.log.chunks:
+                ch.cols
+        for c in commands:
+            dbg.execute(c)
+        said.append(lines)
+    assert said[0] == said[1]
+    assert any("ecx            0x7530" in line for line in said[0])      # the stop at rare: ecx 30000
+    lines = []
+    dbg = open_debugger(str(session), [], lines.append, lines.append, lambda fd, data: None)
+    for c in ("break _start", "record goto end", "reverse-continue"):
+        dbg.execute(c)
+    assert lines[-1].endswith("mov ecx, 60000")
+    chunks = dbg.tl.log.chunks
+    assert sum(ch.decoded for ch in chunks) < len(chunks) // 2      # most were passed on their summaries

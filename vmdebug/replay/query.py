@@ -127,19 +127,30 @@ def skip_window(log: EventLog, a: int, b: int, bps: np.ndarray, anchor: dict[str
     breakpoint address; otherwise the anchor past the window, so it can be skipped.
 
     Exact, and cheap: it reads the raw event columns chunk by chunk, without building
-    per-step series.  The eip after any step of the window is either the eip entering it
-    (the ``old`` of its first eip write, or the anchor's when it has none) or the ``new``
-    of one of its eip writes.
+    per-step series, and passes a chunk it has not decoded on its summary alone (every
+    eip its steps went to, its registers at both ends, its depth change).  The eip after
+    any step of the window is either the eip entering it (the ``old`` of its first eip
+    write, or the anchor's when it has none) or the ``new`` of one of its eip writes.
     """
     # Without watchpoints, windows are examined on eip, esp and the call depth alone.
     ids = {"eip": C.EIP, "esp": C.ESP}
     first_old: dict[str, int] = {}
     last_new: dict[str, int] = {}
     depth = 0
-    hit = False
     # Backward, the next window ends at step a: the anchor moves to "after step a".
     lo = log.offset(a if forward else a + 1)
-    for cols in log.iter_cols(lo, log.offset(b + 1)):
+    for i, s, e in log.pieces(lo, log.offset(b + 1)):
+        passed = _pass_on_summary(log, i, s, e, bps)
+        if passed is not None:
+            if passed is False:
+                return None
+            start, end, dp = passed
+            for name, rid in ids.items():
+                first_old.setdefault(name, start[rid])
+                last_new[name] = end[rid]
+            depth += dp
+            continue
+        cols = log.piece_cols(i, s, e)
         code = cols[:, 0]
         is_reg = code == C.REG
         reg_id = cols[:, 1]
@@ -148,15 +159,12 @@ def skip_window(log: EventLog, a: int, b: int, bps: np.ndarray, anchor: dict[str
             if not len(idx):
                 continue
             if rid == C.EIP and np.isin(cols[idx, 3], bps).any():
-                hit = True
-                break
+                return None
             first_old.setdefault(name, int(cols[idx[0], 2]))
             last_new[name] = int(cols[idx[-1], 3])
-        if hit:
-            break
         depth += int(np.count_nonzero(code == C.FRAME_PUSHED)) - int(np.count_nonzero(code == C.FRAME_POPPED))
     entering = first_old.get("eip", anchor["eip"]) if forward else anchor["eip"]
-    if hit or entering in bps:
+    if entering in bps:
         return None
     if not forward:
         # steps a+1..b were read; the eip after step a (if a writes eip itself) must be checked too
@@ -173,6 +181,21 @@ def skip_window(log: EventLog, a: int, b: int, bps: np.ndarray, anchor: dict[str
         out = {k: first_old.get(k, anchor[k]) for k in ids}
         out["depth"] = anchor["depth"] - depth
     return out
+
+
+def _pass_on_summary(log: EventLog, i: int, s: int, e: int, bps: np.ndarray
+                     ) -> tuple[tuple[int, ...], tuple[int, ...], int] | bool | None:
+    """For a whole chunk not decoded: False if one of its steps went to a breakpoint, else
+    (registers at its start, at its end, depth change); None when the chunk must be read."""
+    chunks = log.chunks
+    if i + 1 >= len(chunks):
+        return None
+    ch, nxt = chunks[i], chunks[i + 1]
+    if s != 0 or e != ch.nevents or ch.summary is None or nxt.summary is None or ch.decoded:
+        return None
+    if np.isin(ch.summary.eips, bps).any():
+        return False
+    return ch.summary.regs, nxt.summary.regs, ch.summary.depth
 
 
 def eip_entering(log: EventLog, step: int) -> int | None:
