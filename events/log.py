@@ -440,45 +440,6 @@ class EventLog:
                 out[sel] = self._sealed_steps + np.searchsorted(ends, rel, side="right")
         return out
 
-    def iter_cols(self, lo: int, hi: int) -> Iterator[np.ndarray]:
-        """Columns of events ``[lo, hi)``, chunk by chunk, as views (no copy)."""
-        hi = min(hi, len(self))
-        i = max(0, bisect.bisect_right(self._chunk_first_events, lo) - 1)
-        pos = lo
-        while pos < hi and i < len(self.chunks):
-            ch = self.chunks[i]
-            s = pos - ch.first_event
-            e = min(hi - ch.first_event, ch.nevents)
-            if s < e:
-                yield ch.cols[s:e]
-                pos = ch.first_event + e
-            i += 1
-        if pos < hi:  # the unsealed tail
-            s = (pos - self._sealed_events) * FIELDS
-            e = (hi - self._sealed_events) * FIELDS
-            yield np.array(self._buf[s:e], dtype=np.uint32).reshape(-1, FIELDS)
-
-    def scan(self, lo: int, hi: int, having: int = 0) -> Iterator[tuple[int, np.ndarray]]:
-        """``(first event index, columns)`` of the events ``[lo, hi)`` chunk by chunk, skipping
-        the chunks that hold no event of the kinds in the bit set ``having`` (see
-        :func:`code_bits`; 0 skips none).  A search for rare events then decodes only the
-        chunks that hold them."""
-        hi = min(hi, len(self))
-        i = max(0, bisect.bisect_right(self._chunk_first_events, lo) - 1)
-        pos = lo
-        while pos < hi and i < len(self.chunks):
-            ch = self.chunks[i]
-            s = pos - ch.first_event
-            e = min(hi - ch.first_event, ch.nevents)
-            if s < e and (not having or ch.has(having)):
-                yield ch.first_event + s, ch.cols[s:e]
-            pos = max(pos, ch.first_event + e)
-            i += 1
-        if pos < hi:  # the unsealed tail
-            s = (pos - self._sealed_events) * FIELDS
-            e = (hi - self._sealed_events) * FIELDS
-            yield pos, np.array(self._buf[s:e], dtype=np.uint32).reshape(-1, FIELDS)
-
     def pieces(self, lo: int, hi: int) -> Iterator[tuple[int, int, int]]:
         """``(chunk index, s, e)`` for each chunk holding events of ``[lo, hi)``, with the
         chunk-relative range; the unsealed steps come last with index ``len(chunks)`` and
@@ -497,10 +458,29 @@ class EventLog:
             yield len(self.chunks), pos - self._sealed_events, hi - self._sealed_events
 
     def piece_cols(self, i: int, s: int, e: int) -> np.ndarray:
-        """The events of one piece from :meth:`pieces`."""
+        """The events of one piece from :meth:`pieces` (a view of a chunk's columns)."""
         if i < len(self.chunks):
             return self.chunks[i].cols[s:e]
         return np.array(self._buf[s * FIELDS:e * FIELDS], dtype=np.uint32).reshape(-1, FIELDS)
+
+    def iter_cols(self, lo: int, hi: int) -> Iterator[np.ndarray]:
+        """Columns of events ``[lo, hi)``, chunk by chunk, as views (no copy)."""
+        for i, s, e in self.pieces(lo, hi):
+            yield self.piece_cols(i, s, e)
+
+    def scan(self, lo: int, hi: int, having: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+        """``(first event index, columns)`` of the events ``[lo, hi)`` chunk by chunk, skipping
+        the chunks that hold no event of the kinds in the bit set ``having`` (see
+        :func:`code_bits`; 0 skips none).  A search for rare events then decodes only the
+        chunks that hold them."""
+        for i, s, e in self.pieces(lo, hi):
+            if i < len(self.chunks):
+                ch = self.chunks[i]
+                if having and not ch.has(having):
+                    continue
+                yield ch.first_event + s, ch.cols[s:e]
+            else:
+                yield self._sealed_events + s, self.piece_cols(i, s, e)
 
     def find(self, having: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
         """Indices of the events in ``[lo, hi)`` of the kinds in the bit set ``having``, as int64."""
