@@ -17,6 +17,9 @@ one.  The footer index lets ``log info`` answer without reading any event.
 Reading never unpickles or evaluates anything: payloads are msgpack with size
 limits, then checked field by field.  The bytes depend only on the program,
 its arguments and its stdin (no timestamps, no hash-ordered containers).
+
+A chunk record's contents are :mod:`events.chunks`; the framing of records and
+reading them within bounds, :mod:`events.records`.
 """
 from __future__ import annotations
 
@@ -27,31 +30,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterator
 
-import msgpack
-import numpy as np
-
 from events import codes as C
-from events import kinds as K
-from events.files import AtomicFile
+from events.chunks import _chunk_record, _decode_body, _lazy_chunk, _RegTracker, decode_chunk, encode_chunk
 from events.end import RunEnd
+from events.files import AtomicFile
 from events.header import header_problem
-from events.log import FIELDS, Chunk, ChunkCache, DamagedLog, EventLog, Summary, kinds_mask, summarize
+from events.log import Chunk, DamagedLog, EventLog
+from events.records import (_REC, _TRAILER, HEADER_RATIO, MAX_RECORD, ZLIB_LEVEL, _inflate,  # noqa: F401
+                            _limit, _pack, _record, _unpack)
 from events.schema import SCHEMA_VERSION
 
 MAGIC = b"\x89VMLOG\r\n"
 TRAILER_MAGIC = b"VMLOGEND"
 FORMAT_VERSION = 1
-_REC = struct.Struct("<2sII")
-_TRAILER = struct.Struct("<Q8s")
-MAX_RECORD = 256 << 20         # no honest record comes near this
-MAX_CHUNK_EVENTS = 1 << 20    # the writer seals every 64k events; one step rarely adds many
-MAX_CHUNK_STEPS = 1 << 28     # ... and every 64k steps; older writers made one chunk of a long
-                              # spin (``jmp .``), and empty steps cost no memory once read
-#: Event columns compress about 30x (planes of similar bytes); beyond this they are a bomb.
-COLS_RATIO = 256
-#: Headers (code, sources, DWARF) compress a few times at most.
-HEADER_RATIO = 200
-ZLIB_LEVEL = 6
 
 
 class SessionError(Exception):
@@ -86,280 +77,6 @@ def end_from_log(log: EventLog) -> RunEnd:
                 return RunEnd("killed", C.signed32(a), b)
             return RunEnd("exited", C.signed32(a))
     return RunEnd()
-
-
-# ---- encoding ----------------------------------------------------------------
-def _pack(obj: Any) -> bytes:
-    return msgpack.packb(obj, use_bin_type=True, strict_types=False)
-
-
-#: Limits on what one record may unpack to: no honest record comes near them, and
-#: they keep a small hostile file from becoming gigabytes of Python objects.
-MAX_CONTAINER_LEN = 1 << 20
-MAX_CONTAINERS = 1 << 21
-
-
-def _unpack(data: bytes) -> Any:
-    # unpackb bounds every string and bin by len(data) and refuses nesting deeper than
-    # its fixed stack (StackError); arrays and maps are bounded here, one by one and in
-    # total (an empty map is one byte on disk and ~64 in memory).
-    budget = [MAX_CONTAINERS]
-
-    def count(obj: Any) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise ValueError(f"more than {MAX_CONTAINERS} arrays and maps")
-        return obj
-    return msgpack.unpackb(data, raw=False, strict_map_key=False, use_list=True,
-                           max_array_len=MAX_CONTAINER_LEN, max_map_len=MAX_CONTAINER_LEN,
-                           list_hook=count, object_hook=count)
-
-
-def _inflate(payload: bytes, limit: int) -> bytes:
-    """zlib data that must not inflate past ``limit`` bytes (a small bomb is refused
-    before it costs memory)."""
-    inflater = zlib.decompressobj()
-    raw = inflater.decompress(payload, limit)
-    if inflater.unconsumed_tail:
-        raise ValueError(f"inflates past {limit} bytes")
-    return raw
-
-
-def _limit(compressed: int, ratio: int) -> int:
-    """How far ``compressed`` bytes of a kind of data may honestly inflate."""
-    return min(MAX_RECORD, (1 << 20) + ratio * compressed)
-
-
-def _record(tag: bytes, payload: bytes) -> bytes:
-    return _REC.pack(tag, len(payload), zlib.crc32(payload)) + payload
-
-
-class _RegTracker:
-    """Register values across chunks: the file drops ``old`` of register writes
-    (it always equals the previous ``new`` of the same register) and the reader
-    puts it back."""
-
-    def __init__(self) -> None:
-        self.regs = np.zeros(C.NREGS, dtype=np.uint32)
-
-    def strip(self, cols: np.ndarray) -> np.ndarray:
-        out = cols.copy()
-        regmask = cols[:, 0] == C.REG
-        self._advance(cols, regmask)
-        out[regmask, 2] = 0
-        return out
-
-    def restore(self, cols: np.ndarray) -> None:
-        regmask = cols[:, 0] == C.REG
-        ids = cols[regmask, 1]
-        if len(ids) and int(ids.max()) >= C.NREGS:
-            raise ValueError("bad register id")
-        idx = np.flatnonzero(regmask)
-        for r in range(C.NREGS):
-            sel = idx[ids == r]
-            if not len(sel):
-                continue
-            news = cols[sel, 3]
-            cols[sel[1:], 2] = news[:-1]
-            cols[sel[0], 2] = self.regs[r]
-            self.regs[r] = news[-1]
-
-    def _advance(self, cols: np.ndarray, regmask: np.ndarray) -> None:
-        ids = cols[regmask, 1]
-        news = cols[regmask, 3]
-        for r in np.unique(ids).tolist():
-            self.regs[r] = news[ids == r][-1]
-
-
-def _encode_cols(cols: np.ndarray) -> bytes:
-    """Codes as bytes, then each of a, b, c, d split into byte planes: values of
-    one field change in their low bytes, so the planes compress well."""
-    codes = cols[:, 0].astype(np.uint8)
-    planes = np.ascontiguousarray(cols[:, 1:]).view(np.uint8).reshape(len(cols), 16).T
-    return zlib.compress(codes.tobytes() + np.ascontiguousarray(planes).tobytes(), ZLIB_LEVEL)
-
-
-def _decode_cols(data: bytes, n: int) -> np.ndarray:
-    expect = n * (1 + 16)
-    if expect > _limit(len(data), COLS_RATIO):
-        raise ValueError(f"{n} events cannot come from {len(data)} bytes")
-    raw = zlib.decompressobj().decompress(data, expect + 1)
-    if len(raw) != expect:
-        raise ValueError("column data has the wrong length")
-    buf = np.frombuffer(raw, dtype=np.uint8)
-    cols = np.empty((n, FIELDS), dtype=np.uint32)
-    cols[:, 0] = buf[:n]
-    planes = buf[n:].reshape(16, n)
-    for k in range(4):      # each field from its four byte planes, little-endian
-        p = planes[4 * k:4 * k + 4].astype(np.uint32)
-        cols[:, 1 + k] = p[0] | (p[1] << 8) | (p[2] << 16) | (p[3] << 24)
-    if n and int(cols[:, 0].max()) >= K.NCODES:
-        raise ValueError("unknown event code")
-    return cols
-
-
-def encode_chunk(chunk: Chunk, tracker: _RegTracker) -> bytes:
-    counts = chunk.step_counts.astype(np.uint32)
-    regs_at_start = tracker.regs.tolist()
-    summary = summarize(chunk.cols, regs_at_start)
-    return _pack({
-        "s": chunk.first_step, "e": chunk.first_event, "x": chunk.extras_base,
-        "n": chunk.nevents, "k": chunk.nsteps,
-        "cols": _encode_cols(tracker.strip(chunk.cols)),
-        "counts": zlib.compress(counts.tobytes(), ZLIB_LEVEL),
-        "extras": list(chunk.extras),
-        # The registers as the chunk starts (to restore ``old`` of its register writes
-        # without decoding the chunks before it) and the kinds of event it holds (so a
-        # search for rare events skips it undecoded): both make reading lazy.
-        "r": regs_at_start, "m": chunk.kinds,
-        # What a scan for breakpoints needs, so it can pass the chunk undecoded.
-        "ip": zlib.compress(summary.eips.astype("<u4").tobytes(), ZLIB_LEVEL), "dp": summary.depth,
-    })
-
-
-def _int(obj: dict, key: str, hi: int) -> int:
-    v = obj.get(key)
-    if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= hi:
-        raise ValueError(f"bad field {key!r}")
-    return v
-
-
-def _freeze_extra(x: Any) -> Any:
-    """Extras come back from msgpack as lists; give them their recorded shape."""
-    return tuple(_freeze_extra(v) for v in x) if isinstance(x, list) else x
-
-
-@dataclass
-class _ChunkRecord:
-    """A chunk record's fields, checked, with its events still compressed."""
-    first_step: int
-    first_event: int
-    nsteps: int
-    nevents: int
-    extras_base: int
-    extras: list[Any]
-    cols: bytes
-    counts: bytes
-    regs: list[int] | None        # registers at the chunk's start (files before lazy reading lack it)
-    kinds: int | None             # the kinds of event present, a bit per code (likewise)
-    summary: Summary | None = None   # for scans that pass it undecoded (likewise)
-
-
-def _chunk_record(payload: bytes) -> _ChunkRecord:
-    obj = _unpack(payload)
-    if not isinstance(obj, dict):
-        raise ValueError("chunk is not a map")
-    cols_data, counts_data, extras = obj.get("cols"), obj.get("counts"), obj.get("extras")
-    if not isinstance(cols_data, bytes) or not isinstance(counts_data, bytes) or not isinstance(extras, list):
-        raise ValueError("chunk fields have the wrong types")
-    regs = obj.get("r")
-    if regs is not None and (not isinstance(regs, list) or len(regs) != C.NREGS or not all(
-            isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 0xFFFFFFFF for v in regs)):
-        raise ValueError("bad field 'r'")
-    kinds = _int(obj, "m", (1 << K.NCODES) - 1) if "m" in obj else None
-    n = _int(obj, "n", MAX_CHUNK_EVENTS)
-    summary = None
-    if regs is not None and "ip" in obj:
-        ip, depth = obj.get("ip"), obj.get("dp")
-        if not isinstance(ip, bytes) or not isinstance(depth, int) or isinstance(depth, bool) or abs(depth) > n:
-            raise ValueError("bad fields 'ip', 'dp'")
-        raw = _inflate(ip, 4 * n + 64)
-        eips = np.frombuffer(raw, dtype="<u4").astype(np.uint32) if len(raw) % 4 == 0 else None
-        if eips is None or len(eips) > n or (len(eips) > 1 and not (np.diff(eips.astype(np.int64)) > 0).all()):
-            raise ValueError("bad field 'ip'")
-        summary = Summary(tuple(regs), eips, depth)
-    return _ChunkRecord(_int(obj, "s", 1 << 40), _int(obj, "e", 1 << 48), _int(obj, "k", MAX_CHUNK_STEPS),
-                        n, _int(obj, "x", 1 << 40),
-                        [_freeze_extra(x) for x in extras], cols_data, counts_data, regs, kinds, summary)
-
-
-def _decode_body(rec: _ChunkRecord, tracker: _RegTracker) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A chunk's events and step index, checked; ``tracker`` holds the registers at its
-    start and is left at its end."""
-    cols = _decode_cols(rec.cols, rec.nevents)
-    busy, ends = _decode_counts(rec.counts, rec.nsteps, rec.nevents)
-    extra_refs = cols[np.isin(cols[:, 0], list(K.EXTRA_CODES)), 4].astype(np.int64)
-    if len(extra_refs) and (extra_refs.min() < rec.extras_base or
-                            extra_refs.max() >= rec.extras_base + len(rec.extras)):
-        raise ValueError("event refers to a missing payload")
-    if rec.kinds is not None and kinds_mask(cols[:, 0]) != rec.kinds:
-        raise ValueError("the chunk's list of event kinds does not match its events")
-    if rec.summary is not None:
-        found = summarize(cols, rec.summary.regs)
-        if found.depth != rec.summary.depth or not np.array_equal(found.eips, rec.summary.eips):
-            raise ValueError("the chunk's summary does not match its events")
-    tracker.restore(cols)
-    at = np.flatnonzero(cols[:, 0] == C.EXITED)
-    if len(at) and rec.nsteps and int(at[0]) < _last_step_start(busy, ends, rec.nsteps):
-        raise ValueError("steps follow the end of the run")
-    return cols, busy, ends
-
-
-def _last_step_start(busy: np.ndarray, ends: np.ndarray, nsteps: int) -> int:
-    before = int(np.searchsorted(busy, nsteps - 1, side="left"))
-    return int(ends[before - 1]) if before else 0
-
-
-def decode_chunk(payload: bytes, tracker: _RegTracker) -> Chunk:
-    """A whole chunk, decoded now."""
-    rec = _chunk_record(payload)
-    cols, busy, ends = _decode_body(rec, tracker)
-    return Chunk(rec.first_step, rec.first_event, cols, rec.nsteps, busy, ends, rec.extras_base, rec.extras)
-
-
-def _lazy_chunk(rec: _ChunkRecord, pos: int, cache: ChunkCache) -> Chunk:
-    """A chunk decoded when first read (see :class:`events.log.Chunk`)."""
-    assert rec.regs is not None and rec.kinds is not None
-    regs = np.array(rec.regs, dtype=np.uint32)
-
-    def load() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        tracker = _RegTracker()
-        tracker.regs = regs.copy()
-        try:
-            return _decode_body(rec, tracker)
-        except Exception as exc:     # zlib, numpy or our own checks: the file lies or is damaged
-            last = rec.first_step + rec.nsteps - 1
-            raise DamagedLog(f"corrupt chunk at byte offset {pos} ({exc or type(exc).__name__}): "
-                             f"the events of steps {rec.first_step}..{last} cannot be read") from None
-    return Chunk.lazy(rec.first_step, rec.first_event, rec.nsteps, rec.nevents, rec.extras_base, rec.extras,
-                      rec.kinds, load, cache, rec.summary)
-
-
-def _decode_counts(data: bytes, nsteps: int, nevents: int) -> tuple[np.ndarray, np.ndarray]:
-    """The sparse step index (see :class:`events.log.Chunk`) of ``nsteps`` compressed
-    uint32 counts that must add up to ``nevents``.  Inflated a piece at a time, so a
-    chunk of millions of empty steps needs neither their 4 bytes each nor a second pass."""
-    piece = 1 << 22
-    inflate = zlib.decompressobj()
-    busy_parts: list[np.ndarray] = []
-    ends_parts: list[np.ndarray] = []
-    pending, steps, events = b"", 0, 0
-    while True:
-        raw = inflate.decompress(data, piece)
-        data = inflate.unconsumed_tail
-        if not raw:
-            break
-        pending += raw
-        whole = len(pending) - len(pending) % 4
-        counts = np.frombuffer(pending[:whole], dtype=np.uint32)
-        pending = pending[whole:]
-        if steps + len(counts) > nsteps:
-            raise ValueError("step counts have the wrong length")
-        nz = np.flatnonzero(counts)
-        ends = np.cumsum(counts[nz], dtype=np.uint64) + np.uint64(events)
-        if len(ends) and int(ends[-1]) > nevents:
-            raise ValueError("step counts do not add up")
-        busy_parts.append((nz + steps).astype(np.uint32))
-        ends_parts.append(ends.astype(np.uint32))
-        steps += len(counts)
-        events = int(ends[-1]) if len(ends) else events
-    if pending or steps != nsteps or inflate.unused_data:
-        raise ValueError("step counts have the wrong length")
-    if events != nevents:
-        raise ValueError("step counts do not add up")
-    empty = np.zeros(0, dtype=np.uint32)
-    return (np.concatenate(busy_parts) if busy_parts else empty,
-            np.concatenate(ends_parts) if ends_parts else empty)
 
 
 # ---- writing -------------------------------------------------------------------
