@@ -337,3 +337,24 @@ def output_events(log: EventLog, lo: int, hi: int) -> list[tuple[int, Any]]:
         row = log.event_cols(i, i + 1)[0]
         out.append((int(row[1]), log.extras[int(row[4])]))
     return out
+
+
+class PageFaults(NamedTuple):
+    """The page faults a run took, each answered by mapping one page (minor faults)."""
+    from_file: int      # filled from the program file (text, data)
+    zero_filled: int    # anonymous memory: stack, heap, bss, mmap
+
+
+def page_faults(log: EventLog, upto: int) -> PageFaults:
+    """The page faults of steps 1..``upto`` (step 0 is exec, which maps what it writes)."""
+    if upto < 1:
+        return PageFaults(0, 0)
+    hi = log.offset(upto + 1)
+    mapped = log.find(code_bits(C.PAGE_MAPPED), log.offset(1), hi)
+    from_file = 0
+    for i in mapped.tolist():
+        if i + 1 < hi:
+            row = log.event_cols(i, i + 2)
+            # a fill right after the mapping, at the same page: the page came from the file
+            from_file += int(row[1, 0] == C.MEMN and row[1, 1] == row[0, 1])
+    return PageFaults(from_file, len(mapped) - from_file)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from events import codes as C
 from vmdebug.debugger.registry import command
-from vmdebug.replay.query import eip_entering, writes
+from vmdebug.replay.query import eip_entering, page_faults, writes
 from vmdebug.debugger.values import DebugError
 
 if TYPE_CHECKING:
@@ -245,3 +245,34 @@ def cmd_diff(dbg: "Debugger", arg: str) -> None:
             insn = f"{eip:#010x}"
     dbg.lines_out(diff_view(step, [tuple(int(x) for x in r) for r in sl.cols.tolist()], dbg.tl.log.extras,
                             insn, dbg.label))
+
+
+@command("frames", category="beyond", example="")
+def cmd_frames(dbg: "Debugger", arg: str) -> None:
+    """Show physical memory frame by frame: what each holds, and how many entries name it.
+
+    Usage: frames [PID]
+    A frame holds a page directory, a page table or a page of a process (at which virtual
+    address, in which mapping); the others are free.  With PID, only that process's frames."""
+    from vmdebug.debugger.views.frames import frames_view
+    from vmdebug.machine.kernel import PID
+    pid = PID
+    if arg.strip():
+        pid = dbg.eval_int(arg)
+        if pid != PID:
+            raise DebugError(f"No process {pid}.")
+    dbg.lines_out(frames_view(dbg.tl.state, PID, dbg.tl.nframes, whole=not arg.strip()))
+
+
+@command("info pagefaults", category="beyond")
+def cmd_info_pagefaults(dbg: "Debugger", arg: str) -> None:
+    """Count the page faults the process took up to the cursor, by where the page came from.
+
+    Usage: info pagefaults"""
+    from vmdebug.machine.kernel import PID
+    faults = page_faults(dbg.tl.log, dbg.tl.cursor)
+    total = faults.from_file + faults.zero_filled
+    dbg.write(f"pid {PID}: {total} page fault{'s' if total != 1 else ''} in steps 1..{dbg.tl.cursor}, "
+              f"each answered by mapping one page (minor faults):")
+    dbg.write(f"  {faults.from_file} filled from the program file (text, data)")
+    dbg.write(f"  {faults.zero_filled} zero-filled (stack, heap, bss, anonymous mmap)")

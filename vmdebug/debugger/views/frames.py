@@ -1,0 +1,87 @@
+"""``frames``: physical memory frame by frame, read from the page tables themselves.
+
+A frame holds a page directory (the one CR3 names), a page table (a present
+PDE names it) or a page of a process (a present PTE names it); every other
+frame is free.  The reference count is how many entries name the frame: two
+processes sharing memory, or sharing a page after fork until one of them writes
+(copy-on-write), give counts above 1.  Intel SDM Vol. 3A, 4.3 "32-bit paging".
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from events.state import PAGE_SHIFT, ProcessState
+
+PTE_P, PTE_RW, PTE_D = 0x1, 0x2, 0x40
+
+
+@dataclass(frozen=True)
+class FrameUse:
+    frame: int
+    what: str          # "page directory", "page table" or "page"
+    pid: int
+    vaddr: int         # the page's address, or the first address a page table maps
+    entry: int         # the PTE naming a page (0 for the others)
+
+
+def frame_uses(state: ProcessState, pid: int) -> list[FrameUse]:
+    """Every frame one process's page tables use, walked from CR3."""
+    cr3 = state.regs[10]
+    out = [FrameUse(cr3, "page directory", pid, 0, 0)]
+    directory = np.frombuffer(state.phys[cr3 << PAGE_SHIFT:(cr3 + 1) << PAGE_SHIFT].tobytes(), dtype="<u4")
+    for di in np.flatnonzero(directory & PTE_P).tolist():
+        table = int(directory[di]) >> PAGE_SHIFT
+        out.append(FrameUse(table, "page table", pid, di << 22, 0))
+        entries = np.frombuffer(state.phys[table << PAGE_SHIFT:(table + 1) << PAGE_SHIFT].tobytes(), dtype="<u4")
+        for ti in np.flatnonzero(entries & PTE_P).tolist():
+            pte = int(entries[ti])
+            out.append(FrameUse(pte >> PAGE_SHIFT, "page", pid, (di << 22) | (ti << 12), pte))
+    return out
+
+
+def frames_view(state: ProcessState, pid: int, nframes: int, whole: bool) -> list[str]:
+    """The frames in use, in frame order, with what each holds; with ``whole``, the free
+    ones too (as ranges) and a line on all of physical memory."""
+    uses = sorted(frame_uses(state, pid), key=lambda u: (u.frame, u.vaddr))
+    refs = Counter(u.frame for u in uses)
+    vmas = sorted(state.vmas.items())
+    out = []
+    if whole:
+        used = len(refs) + 1                    # frame 0 is never handed out
+        out.append(f"Physical memory: {nframes} frames of 4 KiB ({nframes * 4096 >> 20} MiB): "
+                   f"{len(refs)} in use, {nframes - used} free (frame 0 is never used).")
+    out.append(f"{'frame':<10}{'physical':<12}{'refs':<6}holds")
+    last = 0
+    for u in uses:
+        if whole and u.frame > last + 1:
+            out.append(_free(last + 1, u.frame - 1))
+        last = max(last, u.frame)
+        mark = "  shared" if refs[u.frame] > 1 else ""
+        head = f"{u.frame:<#10x}{u.frame << PAGE_SHIFT:#010x}  {refs[u.frame]:<6}"
+        if u.what == "page directory":
+            out.append(f"{head}page directory of pid {u.pid} (CR3){mark}")
+        elif u.what == "page table":
+            out.append(f"{head}page table of pid {u.pid}: {u.vaddr:#010x}-{u.vaddr + (1 << 22) - 1:#010x}{mark}")
+        else:
+            rights = "rw" if u.entry & PTE_RW else "r-"
+            dirty = ", dirty" if u.entry & PTE_D else ""
+            out.append(f"{head}pid {u.pid} page {u.vaddr:#010x} ({rights}{dirty}) {_area(vmas, u.vaddr)}{mark}")
+    if whole and last + 1 < nframes:
+        out.append(_free(last + 1, nframes - 1))
+    return out
+
+
+def _free(lo: int, hi: int) -> str:
+    n = hi - lo + 1
+    where = f"{lo:#x}" if n == 1 else f"{lo:#x}-{hi:#x}"
+    return f"{where:<28}free ({n} frame{'s' if n > 1 else ''})"
+
+
+def _area(vmas: list[tuple[int, tuple[int, str, str]]], vaddr: int) -> str:
+    for start, (end, perms, name) in vmas:
+        if start <= vaddr < end:
+            return f"in {name or 'an anonymous mapping'} [{perms}]"
+    return "outside every mapping"
