@@ -139,3 +139,16 @@ def test_the_real_gdb_after_hostile_clients(env: Env) -> None:
     out = gdb(env.elf, env.session.port, "break bump", "continue", "print (int) counter", "reverse-continue",
               cwd=env.tmp)
     assert "Breakpoint 1, bump ()" in out and "$1 = 0" in out and "No more reverse-execution history." in out
+
+
+@pytest.mark.parametrize("which", ["live", "session"])
+def test_info_auxv_says_what_gdb_reads_through_the_server(env: Env, which: str) -> None:
+    """gdb reads the auxiliary vector with qXfer:auxv:read and prints it itself: the same
+    lines as vmdebug's own ``info auxv`` (gdb 13's names, descriptions and formats)."""
+    from gdbsutil import vmdebug_batch
+    server = env.live if which == "live" else env.session
+    out = gdb(env.elf, server.port, "info auxv", cwd=env.tmp)
+    ours = vmdebug_batch(env.tmp, "exit.s", "info auxv").splitlines()
+    assert len(ours) > 15 and ours[-1].startswith("0    AT_NULL ")
+    theirs = [line for line in out.splitlines() if re.match(r"\d+\s+(AT_|\?\?\?)", line)]
+    assert theirs == ours

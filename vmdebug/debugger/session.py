@@ -162,7 +162,7 @@ class Debugger:
             return True
         except (DebugError, DamagedLog) as exc:
             self.error(str(exc))
-        except QuitRequest:
+        except (QuitRequest, BrokenPipeError):   # quitting, or nobody reads the output any more
             raise
         except KeyboardInterrupt:
             self.error("Quit")

@@ -54,7 +54,7 @@ MAX_WATCH = 4096
 OUTPUT_CHUNK = 0x1000      # bytes per O packet: twice that in hex, well inside PacketSize
 
 #: What the stub tells gdb it can do (qSupported reply, before the client-dependent parts).
-FEATURES = ("PacketSize=4000", "qXfer:features:read+", "ReverseStep+", "ReverseContinue+", "QStartNoAckMode+",
+FEATURES = ("PacketSize=4000", "qXfer:features:read+", "qXfer:auxv:read+", "ReverseStep+", "ReverseContinue+", "QStartNoAckMode+",
             "swbreak+", "hwbreak+", "vContSupported+")
 
 
@@ -250,6 +250,8 @@ class Target:
             return Reply([";".join(feats)])
         if name == "qXfer" and rest.startswith("features:read:"):
             return Reply([self._xfer(rest[len("features:read:"):])])
+        if name == "qXfer" and rest.startswith("auxv:read:"):
+            return Reply([self._xfer_auxv(rest[len("auxv:read:"):])])
         if text == "qAttached" or name == "qAttached":
             # "attached" (gdb detaches at exit, leaving the server as it was) unless gdb ran it.
             return Reply(["0" if self.started else "1"])
@@ -277,6 +279,21 @@ class Target:
         off, length = _hex_int(off_text), _hex_int(len_text)
         data = tdesc.TARGET_XML
         chunk = data[off:off + length]
+        return ("l" if off + length >= len(data) else "m") + chunk
+
+    def _xfer_auxv(self, args: str) -> str:
+        """``qXfer:auxv:read::OFFSET,LENGTH``: the vector exec built, as /proc/PID/auxv holds it
+        (binary; the packet layer escapes it)."""
+        from vmdebug.debugger.commands.status import initial_auxv
+        from vmdebug.debugger.views.auxv import auxv_bytes
+        annex, _, span = args.partition(":")
+        pairs = initial_auxv(self.dbg)
+        if annex or pairs is None:
+            return "E00"
+        off_text, _, len_text = span.partition(",")
+        off, length = _hex_int(off_text), _hex_int(len_text)
+        data = auxv_bytes(pairs)
+        chunk = data[off:off + length].decode("latin-1")
         return ("l" if off + length >= len(data) else "m") + chunk
 
     def _monitor(self, hex_cmd: str) -> Reply:

@@ -77,3 +77,29 @@ def cmd_info_inferiors(dbg: "Debugger", arg: str) -> None:
     Usage: info inferiors"""
     dbg.write("  Num  Description       Connection           Executable        ")
     dbg.write(f"* 1    process {PID}      1 (vmdebug)          {dbg.info.name} ")
+
+
+def initial_auxv(dbg: "Debugger") -> list[tuple[int, int]] | None:
+    """The auxiliary vector exec built (what /proc/PID/auxv keeps), from the stack at step 0."""
+    from vmdebug.debugger.views.auxv import read_auxv
+    state = dbg.tl.history.state_at(0)
+    return read_auxv(state.read_u32, state.regs[4])
+
+
+@command("info auxv", category="status")
+def cmd_info_auxv(dbg: "Debugger", arg: str) -> None:
+    """Display the inferior's auxiliary vector: what the kernel told the program at exec.
+
+    Usage: info auxv
+    Each entry is a type, its name, what it means and its value; strings (the platform,
+    the program's file name) are read from the stack, where exec copied them."""
+    from vmdebug.debugger.values import DebugError, string_text
+    from vmdebug.debugger.views.auxv import auxv_view
+    pairs = initial_auxv(dbg)
+    if pairs is None:
+        raise DebugError("No auxiliary vector found, or failed reading it.")
+
+    def c_string(addr: int) -> str:
+        data = dbg.memory.read_string(addr)
+        return string_text(data) if data else f"<error: Cannot access memory at address {addr:#x}>"
+    dbg.lines_out(auxv_view(pairs, c_string))
