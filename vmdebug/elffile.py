@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 PT_LOAD, PT_GNU_STACK = 1, 0x6474E551
 PF_X, PF_W, PF_R = 1, 2, 4
@@ -72,6 +73,20 @@ class Symbol:
     bind: int          # STB_*
     shndx: int
     section: str       # the name of section ``shndx`` ("" when it has none)
+
+
+def symbol_rows(elf: "ElfFile") -> tuple[list[SimpleNamespace], list[SimpleNamespace]]:
+    """The allocated sections and their named symbols, as the one symbolizer reads them
+    (:class:`vmdebug.debuginfo.valprint_symbols.AddressSymbolizer`: gdb's minimal symbols)."""
+    secs = elf.sections()
+    sections = [SimpleNamespace(name=s.name, address=s.address, size=s.size, flags=s.flag_text,
+                                type="nobits" if s.type == SHT_NOBITS else "progbits")
+                for s in secs if s.allocated and s.size]
+    symbols = [SimpleNamespace(name=sym.name, address=sym.value, size=sym.size, type=STT_NAMES[sym.type],
+                               bind=STB_NAMES.get(sym.bind, "global"), section=sym.section)
+               for sym in elf.symbols(secs)
+               if sym.type in STT_NAMES and sym.name and 0 < sym.shndx < SHN_LORESERVE]
+    return symbols, sections
 
 
 class ElfFile:

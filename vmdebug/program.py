@@ -52,8 +52,10 @@ def spec_from_image(image: Any, name: str) -> LoadSpec:
         if sym.type != "object" and sym.section not in ("", "*ABS*") and not sym.name.startswith(".L"):
             symbols.setdefault(sym.name, sym.address)
     sections = [(sec.name, sec.address, sec.address + sec.size) for sec in image.sections if sec.size]
+    from vmdebug.debuginfo.valprint_symbols import symbolizer_for_image
     return LoadSpec(name, segments, image.entry, symbols, getattr(image, "phdr", 0x08048034),
-                    getattr(image, "phnum", len(segments) + 1), image.gnu_stack, sections)
+                    getattr(image, "phnum", len(segments) + 1), image.gnu_stack, sections,
+                    symbolizer_for_image(image))
 
 
 def _build_c(p: Path, opt_level: str) -> Any:

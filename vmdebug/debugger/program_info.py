@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable
 
-from vmdebug.elffile import PT_LOAD, SHN_LORESERVE, SHT_NOBITS, STB_NAMES, STT_NAMES, ElfError, ElfFile
+from vmdebug.elffile import PT_LOAD, ElfError, ElfFile, symbol_rows
 from vmdebug.isa.lines import LineTable
 from vmdebug.safetext import safe_line, safe_text
 
@@ -88,26 +88,16 @@ class ProgramInfo:
             if ph.type == PT_LOAD:
                 self.segments.append((ph.vaddr, data[ph.offset:ph.offset + ph.filesz], ph.memsz))
                 self.seg_offsets.append((ph.vaddr, ph.offset))
-        secs = elf.sections()
-        for sec in secs:
-            if sec.allocated and sec.size:
-                flags = sec.flag_text
-                self.regions.append(Region(sec.name, sec.address, sec.address + sec.size, flags))
-                self.section_rows.append(SimpleNamespace(name=sec.name, address=sec.address, size=sec.size,
-                                                         flags=flags,
-                                                         type="nobits" if sec.type == SHT_NOBITS else "progbits"))
-                self.end = max(self.end, sec.address + sec.size)
-        for sym in elf.symbols(secs):
-            if sym.type not in STT_NAMES or not sym.name or sym.shndx == 0 or sym.shndx >= SHN_LORESERVE:
-                continue
-            self.symbol_rows.append(SimpleNamespace(
-                name=sym.name, address=sym.value, size=sym.size, type=STT_NAMES[sym.type],
-                bind=STB_NAMES.get(sym.bind, "global"), section=sym.section))
-            kind = STT_NAMES[sym.type]
-            if kind == "notype" and any(r.start <= sym.value < r.end and "x" in r.flags for r in self.regions):
+        self.symbol_rows, self.section_rows = symbol_rows(elf)
+        for sec in self.section_rows:
+            self.regions.append(Region(sec.name, sec.address, sec.address + sec.size, sec.flags))
+            self.end = max(self.end, sec.address + sec.size)
+        for sym in self.symbol_rows:
+            kind = sym.type
+            if kind == "notype" and any(r.start <= sym.address < r.end and "x" in r.flags for r in self.regions):
                 kind = "func"
-            if sym.name not in self.symbols or sym.bind == 1:
-                self.symbols[sym.name] = Sym(sym.name, sym.value, sym.size, kind, sym.section)
+            if sym.name not in self.symbols or sym.bind == "global":
+                self.symbols[sym.name] = Sym(sym.name, sym.address, sym.size, kind, sym.section)
 
     def _from_image(self, image: dict[str, Any]) -> None:
         from vmdebug.isa.lines import LineTable as LT

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from events import codes as C
-from vmdebug.elffile import PF_R, PF_W, PF_X, PT_GNU_STACK, PT_LOAD, ElfError, ElfFile
+from vmdebug.debuginfo.valprint_symbols import AddressSymbolizer
+from vmdebug.elffile import PF_R, PF_W, PF_X, PT_GNU_STACK, PT_LOAD, ElfError, ElfFile, symbol_rows
 from vmdebug.errors import UserError
 from vmdebug.machine.process import LoadSpec, Segment
 
@@ -50,10 +51,13 @@ def parse_elf(data: bytes, name: str) -> LoadSpec:
         elif ph.type == PT_GNU_STACK:
             gnu_stack = not ph.flags & PF_X
     symbols: dict[str, int] = {}
+    symbolizer = None
     try:        # function and object names, for frame names
         for sym in elf.symbols():
             if sym.type in (0, 1, 2) and sym.shndx != 0 and sym.name:    # NOTYPE, OBJECT, FUNC
                 symbols.setdefault(sym.name, sym.value)
+        symbolizer = AddressSymbolizer(*symbol_rows(elf))
     except ElfError:
         symbols = {}        # the kernel never reads section headers: a bad table only loses names
-    return LoadSpec(name, segments, elf.entry, symbols, phdr_addr or 0x08048034, elf.phnum, gnu_stack)
+    return LoadSpec(name, segments, elf.entry, symbols, phdr_addr or 0x08048034, elf.phnum, gnu_stack,
+                    symbolizer=symbolizer)

@@ -66,6 +66,9 @@ class LoadSpec:
     phnum: int = 3
     gnu_stack: bool = True  # PT_GNU_STACK present and not executable
     sections: list[tuple[str, int, int]] = field(default_factory=list)  # (name, start, end)
+    #: The program's one symbolizer (gdb's minimal symbols: vmdebug.debuginfo.valprint_symbols),
+    #: which names the frames of call events; None names them from ``symbols`` alone.
+    symbolizer: Any = None
 
 
 class Process:
@@ -121,11 +124,23 @@ class Process:
 
     # ---- symbols and frames ----------------------------------------------------
     def symbol_for(self, addr: int) -> str | None:
-        i = bisect.bisect_right(self._sym_addrs, addr) - 1
-        if i < 0 or addr >= self._text_end:
+        """``name`` or ``name+0xoff`` of the code symbol holding ``addr`` (gdb's minimal
+        symbol, as ``info symbol`` finds it), or None outside the program's code."""
+        if addr >= self._text_end:
             return None
-        off = addr - self._sym_addrs[i]
-        return self._sym_names[i] if off == 0 else f"{self._sym_names[i]}+{off:#x}"
+        sym = self.spec.symbolizer
+        if sym is not None:
+            m = sym.msymbol(addr)
+            if m is None or m.type not in ("text", "file_text"):
+                return None
+            name, start = m.name, m.address
+        else:
+            i = bisect.bisect_right(self._sym_addrs, addr) - 1
+            if i < 0:
+                return None
+            name, start = self._sym_names[i], self._sym_addrs[i]
+        off = addr - start
+        return name if off == 0 else f"{name}+{off:#x}"
 
     def section_at(self, addr: int) -> str | None:
         for name, start, end in self.spec.sections:
