@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -195,8 +195,10 @@ def decode_chunk(payload: bytes, tracker: _RegTracker) -> Chunk:
     return Chunk(rec.first_step, rec.first_event, cols, rec.nsteps, busy, ends, rec.extras_base, rec.extras)
 
 
-def _lazy_chunk(rec: _ChunkRecord, pos: int, cache: ChunkCache) -> Chunk:
-    """A chunk decoded when first read (see :class:`events.log.Chunk`)."""
+def _lazy_chunk(rec: _ChunkRecord, pos: int, cache: ChunkCache,
+                upcasters: Sequence[Callable[[np.ndarray, list[Any]], tuple[np.ndarray, list[Any]]]] = ()) -> Chunk:
+    """A chunk decoded when first read (see :class:`events.log.Chunk`); ``upcasters`` (which
+    rewrite columns only) bring older event codes up to date as it is decoded."""
     assert rec.regs is not None and rec.kinds is not None
     regs = np.array(rec.regs, dtype=np.uint32)
 
@@ -204,7 +206,10 @@ def _lazy_chunk(rec: _ChunkRecord, pos: int, cache: ChunkCache) -> Chunk:
         tracker = _RegTracker()
         tracker.regs = regs.copy()
         try:
-            return _decode_body(rec, tracker)
+            cols, busy, ends = _decode_body(rec, tracker)
+            for up in upcasters:
+                cols, _ = up(cols, rec.extras)
+            return cols, busy, ends
         except Exception as exc:     # zlib, numpy or our own checks: the file lies or is damaged
             last = rec.first_step + rec.nsteps - 1
             raise DamagedLog(f"corrupt chunk at byte offset {pos} ({exc or type(exc).__name__}): "

@@ -30,6 +30,7 @@ FAULT = 15       # a=eip, b=address, c=access | signal<<4, d=extra -> (code, rea
 EXITED = 16      # a=status (u32), b=signal
 VMA_MAPPED = 17  # a=start, b=end-1, c=perms, d=extra -> name
 VMA_UNMAPPED = 18
+PAGE_COPIED = 19  # a=page, b=old frame, c=new frame, d=new perms|dirty | old perms|dirty << 8
 
 MEM_CODE_BY_SIZE = {1: MEM1, 2: MEM2, 4: MEM4}
 MEM_SIZE_BY_CODE = {MEM1: 1, MEM2: 2, MEM4: 4}
@@ -76,3 +77,12 @@ def signed32(value: int) -> int:
 #: version to the next, e.g. ``upcast_compact_v1_v2``.  The compact twin of
 #: :data:`events.schema.UPCASTERS`; both change together when the schema does.
 COMPACT_UPCASTERS: dict[int, Any] = {}
+
+
+def upcast_compact_v1_v2(cols: Any, extras: Any) -> tuple[Any, Any]:
+    """Version 2 added page_copied (copy-on-write); version 1 events mean what they meant."""
+    return cols, extras
+
+
+upcast_compact_v1_v2.columns_only = True      # type: ignore[attr-defined]  # lazy reading may apply it
+COMPACT_UPCASTERS[1] = upcast_compact_v1_v2

@@ -428,6 +428,41 @@ kind(C.VMA_MAPPED, name="vma_mapped", model="VmaMapped", payload=True)(type("_Vm
 kind(C.VMA_UNMAPPED, name="vma_unmapped", model="VmaUnmapped", payload=True)(type("_VmaUnmapped", (_Vma,), {}))
 
 
+@kind(C.PAGE_COPIED, name="page_copied", model="PageCopied")
+class _PageCopied:
+    """Copy-on-write: the page's PTE moves to a new frame holding a copy of the old one.
+    Undone, the PTE points at the old frame again and the new frame is free (zero)."""
+
+    @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"page     {a:#010x} copy-on-write: copied from frame {b:#x} to frame {c:#x} ({C.perms_str(d & 0xFF)})"
+
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"page": a, "old_frame": b, "new_frame": c, "perms": C.perms_str(d & 7),
+                "dirty": bool(d & C.PAGE_DIRTY), "old_perms": C.perms_str(d >> 8 & 7),
+                "old_dirty": bool(d >> 8 & C.PAGE_DIRTY)}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        new = C.perms_bits(e.perms) | (C.PAGE_DIRTY if e.dirty else 0)
+        old = C.perms_bits(e.old_perms) | (C.PAGE_DIRTY if e.old_dirty else 0)
+        return (C.PAGE_COPIED, e.page, e.old_frame, e.new_frame, new | old << 8), None
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        _, page, old, new, d = r
+        s.touched.add(new)
+        if fwd:
+            s.phys[new << PAGE_SHIFT:(new + 1) << PAGE_SHIFT] = s.phys[old << PAGE_SHIFT:(old + 1) << PAGE_SHIFT]
+            s._write_word(s._pte_addr(page), pte_value(new, d & 0xFF))
+            s.pagemap[page >> PAGE_SHIFT] = new
+        else:
+            s._write_word(s._pte_addr(page), pte_value(old, d >> 8))
+            s.pagemap[page >> PAGE_SHIFT] = old
+            s.phys[new << PAGE_SHIFT:(new + 1) << PAGE_SHIFT] = 0   # free again: freed frames read as zero
+
+
 # ---- derived views of the table -----------------------------------------------------
 if sorted(_TABLE) != list(range(len(_TABLE))):
     raise ImportError("event codes must be 0..N-1 without gaps")

@@ -15,7 +15,7 @@ from typing import Annotated, Callable, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2     # 2: page_copied (copy-on-write, the zero page)
 
 Access = Literal["read", "write", "exec"]
 U32 = Annotated[int, Field(ge=0, le=0xFFFFFFFF)]
@@ -98,6 +98,21 @@ class FramePopped(_Event):
     frame_base: U32
 
 
+class PageCopied(_Event):
+    """Copy-on-write: a write to a page mapped read-only from a shared frame (the zero
+    page, or a frame shared after fork) gave the page a frame of its own, with the old
+    frame's contents (mm/memory.c do_wp_page / wp_page_copy)."""
+
+    kind: Literal["page_copied"] = "page_copied"
+    page: U32
+    old_frame: int = Field(ge=0)
+    new_frame: int = Field(ge=0)
+    perms: str
+    dirty: bool = True
+    old_perms: str
+    old_dirty: bool = False
+
+
 class BreakMoved(_Event):
     kind: Literal["break_moved"] = "break_moved"
     old: U32
@@ -169,7 +184,7 @@ Event = Annotated[
     Union[
         RegisterWritten, MemoryWritten, PageMapped, PageUnmapped, PageProtected, PageDirtied,
         FramePushed, FramePopped, BreakMoved, Syscall, OutputWritten, Segfault, Fault,
-        ProcessExited, VmaMapped, VmaUnmapped,
+        ProcessExited, VmaMapped, VmaUnmapped, PageCopied,
     ],
     Field(discriminator="kind"),
 ]
@@ -178,6 +193,14 @@ EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 # version -> function turning a dict of that version into a dict of the next.
 UPCASTERS: dict[int, Callable[[dict], dict]] = {}
+
+
+def upcast_v1_v2(data: dict) -> dict:
+    """Version 2 added page_copied; version 1 events are unchanged."""
+    return data
+
+
+UPCASTERS[1] = upcast_v1_v2
 
 
 def upcast(data: dict, version: int) -> dict:

@@ -263,7 +263,10 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
     tracker = _RegTracker()
     # Chunks stay compressed until read when they say how they start (files written since
     # lazy reading); older files, and older event codes, are decoded here.
-    lazy = header.get("schema", SCHEMA_VERSION) == SCHEMA_VERSION
+    # Older event codes are upgraded as chunks are decoded, when every upcaster on the way
+    # rewrites columns only (``columns_only``); otherwise chunks are decoded here, in order.
+    upcasters = [C.COMPACT_UPCASTERS[v] for v in range(header.get("schema", SCHEMA_VERSION), SCHEMA_VERSION)]
+    lazy = all(getattr(up, "columns_only", False) for up in upcasters)
     index: list[list[int]] = []         # what the chunks say of themselves, to check the footer's copy
     ended = False                       # a chunk held the run's end: nothing may follow it
     while pos < len(data):
@@ -292,7 +295,7 @@ def open_session(path: str | os.PathLike[str], *, events: bool = True,
             rec = _chunk_record(payload)
             index.append([pos, rec.first_step, rec.nsteps, rec.first_event, rec.nevents])
             if lazy and rec.regs is not None and rec.kinds is not None:
-                chunk = _lazy_chunk(rec, pos, session.log.cache)
+                chunk = _lazy_chunk(rec, pos, session.log.cache, upcasters)
                 ended = bool(rec.kinds & (1 << C.EXITED))
             else:   # an older file, or older event codes: decoded now, in order
                 cols, busy, ends = _decode_body(rec, tracker)

@@ -6,8 +6,11 @@
  *     has no entries for it.
  *   - the first access to each page faults; the kernel then allocates one
  *     zeroed page and maps it (a "minor" fault, invisible to the program).
- *   - only the 4 written pages get memory of their own: 16 KiB of 64 MiB
- *     (reading an untouched page just gives zeros).
+ *   - only the 4 written pages get memory of their own: 16 KiB of 64 MiB.
+ *     Reading an untouched page maps the shared zero page (frame 0, all
+ *     zeros) read-only: it reads as 0 and costs no memory. A write to such a
+ *     page would fault again and get a zeroed frame of its own
+ *     (copy-on-write).
  *
  * Try:
  *   vmdebug debug examples/demand_paging.c
@@ -19,6 +22,11 @@
  *   (vmdebug) next                (past the first p[offset] = ...)
  *   (vmdebug) pagewalk ADDR       present now: the write faulted it in
  *   (vmdebug) pagewalk ADDR       (ADDR = p + 4096) still not present
+ *   (vmdebug) break 61
+ *   (vmdebug) continue            (the last line reads an untouched page)
+ *   (vmdebug) next
+ *   (vmdebug) frames              frame 0, the zero page, is mapped there read-only
+ *   (vmdebug) info pagefaults     4 zero-filled pages, 1 zero-page mapping
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

@@ -37,6 +37,7 @@ SAMPLES: dict[int, S.Event] = {
     C.EXITED: S.ProcessExited(status=-1, signal=0),
     C.VMA_MAPPED: S.VmaMapped(start=0x1000, end=0x100000000, perms="rw-p", name="[heap]"),
     C.VMA_UNMAPPED: S.VmaUnmapped(start=0x2000, end=0x3000, perms="r--s", name="x"),
+    C.PAGE_COPIED: S.PageCopied(page=0x1000, old_frame=3, new_frame=7, perms="rw-", old_perms="rw-"),
 }
 
 

@@ -48,9 +48,29 @@ def test_an_old_schema_is_upcast_on_load(tmp_path: Path, monkeypatch: pytest.Mon
     assert session.log.nsteps == log.nsteps
 
 
-def test_a_schema_without_an_upgrade_path_is_refused_in_one_line(tmp_path: Path) -> None:
+def test_a_columns_only_upcaster_runs_as_chunks_are_decoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "old.vmlog"
+    log = random_log(5, 3000, chunk_events=256)
+    save_session(path, {"program": "old"}, log)
+    with_schema(path, SCHEMA_VERSION - 1)
+    calls = []
+
+    def upcast_previous(cols, extras):
+        calls.append(len(cols))
+        return cols, extras
+    upcast_previous.columns_only = True
+    monkeypatch.setitem(C.COMPACT_UPCASTERS, SCHEMA_VERSION - 1, upcast_previous)
+    session = open_session(path)
+    assert len(calls) == 1                       # the last chunk, read on open
+    assert session.log.event_cols(0, len(session.log)).tolist() == log.event_cols(0, len(log)).tolist()
+    assert sum(calls) == len(log)
+
+
+def test_a_schema_without_an_upgrade_path_is_refused_in_one_line(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "old.vmlog"
     save_session(path, {"program": "old"}, random_log(4, 20))
     with_schema(path, SCHEMA_VERSION - 1)
+    monkeypatch.delitem(C.COMPACT_UPCASTERS, SCHEMA_VERSION - 1)
     with pytest.raises(SessionError, match="too old: no upgrade from version"):
         open_session(path)

@@ -20,8 +20,8 @@ TOUCH = HEAD + """
   lea ebx, [eax+0x3000]
   mov eax, 45
   int 0x80              # three heap pages reserved, none mapped yet
-  mov eax, DWORD PTR [esi+0x1004]   # first touch of the second page: a read
-  mov DWORD PTR [esi+0x1008], 7     # then a write: the D bit is set
+  mov eax, DWORD PTR [esi+0x1004]   # first touch of the second page: a read maps the zero page
+  mov DWORD PTR [esi+0x1008], 7     # then a write: copy-on-write, a dirty frame of its own
   mov DWORD PTR [esi+0x2000], 9     # first touch by a write: mapped dirty
 """ + EXIT
 
@@ -31,18 +31,18 @@ def test_pages_are_mapped_at_the_step_that_first_touches_them(tmp_path: Path) ->
     log = proc.log
     heap = proc.kernel.start_brk
     mapped = {}
-    dirtied = {}
+    copied = {}
     for step in range(log.nsteps):
         for code, a, b, c, d in log.step(step).cols.tolist():
             if code == C.PAGE_MAPPED:
-                mapped[a] = (step, bool(c & C.PAGE_DIRTY))
-            if code == C.PAGE_DIRTIED:
-                dirtied[a] = step
+                mapped[a] = (step, b, bool(c & C.PAGE_DIRTY), bool(c & C.PERM_W))
+            if code == C.PAGE_COPIED:
+                copied[a] = (step, b, bool(d & C.PAGE_DIRTY), bool(d & C.PERM_W))
     # the eight instructions after the two brk calls: 1=mov,2=xor,3=int,4=mov,5=lea,6=mov,7=int,8=read...
     assert heap not in mapped
-    assert mapped[heap + 0x1000] == (8, False)
-    assert dirtied[heap + 0x1000] == 9
-    assert mapped[heap + 0x2000] == (10, True)
+    assert mapped[heap + 0x1000] == (8, 0, False, False)      # the zero page (frame 0), read-only
+    assert copied[heap + 0x1000] == (9, 0, True, True)        # copied from it, writable and dirty
+    assert mapped[heap + 0x2000][0] == 10 and mapped[heap + 0x2000][2:] == (True, True)
 
 
 def test_page_tables_live_in_physical_frames_with_the_right_bits(tmp_path: Path) -> None:

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 MASK = 0xFFFFFFFF
 PID = 1000  # the simulated process's id: getpid(), and what the debugger and gdb server show
+#: The zero page: one frame of zeros that every untouched private anonymous page maps
+#: read-only when it is read (Linux's empty_zero_page).  Frame 0 is never allocated.
+ZERO_FRAME = 0
 
 
 def page_align(x: int) -> int:
@@ -128,7 +131,34 @@ class Kernel:
         contents = state.phys[frame << 12:(frame + 1) << 12].tobytes()
         self.proc.event((C.PAGE_UNMAPPED, page, frame, perms, 0), contents)
         self.proc.memory.invalidate(page >> 12)
-        heapq.heappush(self.free_frames, frame)
+        if frame != ZERO_FRAME:          # the zero page is never freed
+            heapq.heappush(self.free_frames, frame)
+
+    def map_zero_page(self, page: int, perms: int) -> int:
+        """A read of an untouched private anonymous page maps the shared zero page read-only
+        (mm/memory.c do_anonymous_page: ``my_zero_pfn``); it costs no memory until written."""
+        table = 0
+        if not self.proc.state.pde(page >> 22) & 1:
+            table = self.alloc_frame()
+            if table is None:
+                raise self.oom(page)
+        self.proc.event((C.PAGE_MAPPED, page, ZERO_FRAME, perms & (C.PERM_R | C.PERM_X), table))
+        return ZERO_FRAME
+
+    def copy_on_write(self, page: int, frame: int, perms: int) -> int:
+        """A write to a page mapped read-only from a shared frame: a frame of its own with a
+        copy of the old one's bytes, mapped writable and dirty (mm/memory.c do_wp_page,
+        wp_page_copy; the zero page's copy is a zeroed page)."""
+        new = self.alloc_frame()
+        if new is None:
+            raise self.oom(page)
+        state = self.proc.state
+        pte = int.from_bytes(state.phys[state._pte_addr(page):state._pte_addr(page) + 4].tobytes(), "little")
+        old = C.PERM_R | (C.PERM_W if pte & 2 else 0) | (C.PAGE_DIRTY if pte & 0x40 else 0) | (perms & C.PERM_X)
+        new_bits = (perms & (C.PERM_R | C.PERM_W | C.PERM_X)) | C.PAGE_DIRTY
+        self.proc.event((C.PAGE_COPIED, page, frame, new, new_bits | old << 8))
+        self.proc.memory.invalidate(page >> 12)
+        return new
 
     def page_fault(self, addr: int, access: int) -> int:
         """Handle a TLB miss or fault at ``addr``; returns the page's physical base.
@@ -150,7 +180,13 @@ class Kernel:
         frame = state.pagemap.get(vpn)
         page = vpn << 12
         if frame is None:
-            frame = self.map_page(page, vma.perms, access == WRITE, vma.page_contents(page))
+            contents = vma.page_contents(page)
+            if access != WRITE and contents is None and not vma.perms & C.PERM_SHARED:
+                frame = self.map_zero_page(page, vma.perms)
+            else:
+                frame = self.map_page(page, vma.perms, access == WRITE, contents)
+        elif access == WRITE and frame == ZERO_FRAME:
+            frame = self.copy_on_write(page, frame, vma.perms)
         elif access == WRITE:
             pte_addr = state._pte_addr(page)
             if not state.phys[pte_addr] & 0x40:
@@ -455,8 +491,10 @@ class Kernel:
             for page in range(lo, hi, PAGE):
                 frame = state.pagemap.get(page >> 12)
                 if frame is not None:
-                    old = v.perms & 7
-                    if (old & C.PERM_W) != (new_perms & C.PERM_W) or old != new_perms & 7:
-                        self.proc.event((C.PAGE_PROTECTED, page, frame, new_perms & 7, old))
+                    old, perms = v.perms & 7, new_perms & 7
+                    if frame == ZERO_FRAME:       # the zero page stays read-only: a write copies it
+                        old, perms = old & ~C.PERM_W, perms & ~C.PERM_W
+                    if old != perms:
+                        self.proc.event((C.PAGE_PROTECTED, page, frame, perms, old))
                     self.proc.memory.invalidate(page >> 12)
         return 0

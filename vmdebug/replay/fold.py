@@ -62,7 +62,7 @@ def _apply_simple_run(state: ProcessState, cols: np.ndarray, forward: bool) -> N
     state.phys[phys] = byte
 
 
-_BARRIER = np.array([C.PAGE_MAPPED, C.PAGE_UNMAPPED, C.PAGE_PROTECTED, C.PAGE_DIRTIED, C.MEMN],
+_BARRIER = np.array([C.PAGE_MAPPED, C.PAGE_UNMAPPED, C.PAGE_PROTECTED, C.PAGE_DIRTIED, C.PAGE_COPIED, C.MEMN],
                     dtype=np.uint32)
 
 

@@ -211,7 +211,7 @@ def eip_entering(log: EventLog, step: int) -> int | None:
 class Write(NamedTuple):
     """One write to a watched place: a register, a memory range, or its page going away."""
     step: int
-    what: str                 # "reg", "mem" or "unmapped"
+    what: str                 # "reg", "mem", "unmapped" or "copied" (copy-on-write: old and new are frames)
     address: int              # the register id, or the first byte written inside the range
     size: int                 # bytes written inside the range (registers: 4)
     old: bytes | int
@@ -231,6 +231,8 @@ def writes(log: EventLog, reg: int | None = None, lo: int = 0, size: int = 0, up
             mask = (cols[:, 0] == C.REG) & (cols[:, 1] == reg)
         else:
             mask = mem_touch_mask(cols, log.extras, lo, lo + size) & (cols[:, 0] != C.PAGE_MAPPED)
+            page = (cols[:, 1].astype(np.int64) >> 12) << 12
+            mask |= (cols[:, 0] == C.PAGE_COPIED) & (page < lo + size) & (page + 4096 > lo)
         idx = np.flatnonzero(mask)
         if not len(idx):
             continue
@@ -250,6 +252,8 @@ def writes(log: EventLog, reg: int | None = None, lo: int = 0, size: int = 0, up
                 out.append(Write(s, "mem", a + first, end - first, old[first:end], new[first:end], paged))
             elif code == C.PAGE_UNMAPPED:
                 out.append(Write(s, "unmapped", a, 4096, 0, 0))
+            elif code == C.PAGE_COPIED:
+                out.append(Write(s, "copied", a, 4096, b, c))
     return out
 
 
@@ -340,21 +344,26 @@ def output_events(log: EventLog, lo: int, hi: int) -> list[tuple[int, Any]]:
 
 
 class PageFaults(NamedTuple):
-    """The page faults a run took, each answered by mapping one page (minor faults)."""
-    from_file: int      # filled from the program file (text, data)
-    zero_filled: int    # anonymous memory: stack, heap, bss, mmap
+    """The page faults a run took, each answered without I/O (minor faults)."""
+    from_file: int      # a frame filled from the program file (text, data)
+    zero_filled: int    # a zeroed frame, for a first write to anonymous memory: stack, heap, bss, mmap
+    zero_page: int      # the shared zero page mapped read-only, for a first read of anonymous memory
+    copied: int         # copy-on-write: a frame of its own for a write to a shared read-only page
 
 
 def page_faults(log: EventLog, upto: int) -> PageFaults:
     """The page faults of steps 1..``upto`` (step 0 is exec, which maps what it writes)."""
     if upto < 1:
-        return PageFaults(0, 0)
-    hi = log.offset(upto + 1)
-    mapped = log.find(code_bits(C.PAGE_MAPPED), log.offset(1), hi)
-    from_file = 0
+        return PageFaults(0, 0, 0, 0)
+    lo, hi = log.offset(1), log.offset(upto + 1)
+    mapped = log.find(code_bits(C.PAGE_MAPPED), lo, hi)
+    from_file = zero_page = 0
     for i in mapped.tolist():
-        if i + 1 < hi:
-            row = log.event_cols(i, i + 2)
+        row = log.event_cols(i, min(i + 2, hi))
+        if row[0, 2] == 0:                     # frame 0: the zero page (vmdebug.machine.kernel)
+            zero_page += 1
+        elif len(row) > 1:
             # a fill right after the mapping, at the same page: the page came from the file
             from_file += int(row[1, 0] == C.MEMN and row[1, 1] == row[0, 1])
-    return PageFaults(from_file, len(mapped) - from_file)
+    copied = len(log.find(code_bits(C.PAGE_COPIED), lo, hi))
+    return PageFaults(from_file, len(mapped) - from_file - zero_page, zero_page, copied)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from events import codes as C
 from vmdebug.debugger.registry import command
+from vmdebug.machine.kernel import PID
 from vmdebug.replay.query import eip_entering, page_faults, writes
 from vmdebug.debugger.values import DebugError
 
@@ -69,6 +70,10 @@ def _writes(dbg: "Debugger", kind: str, where: int, size: int, upto: int | None 
             out.append((w.step, f"{b:#010x} -> {c:#010x}  ({C.signed32(b)} -> {C.signed32(c)})"))
         elif w.what == "unmapped":
             out.append((w.step, "page unmapped"))
+        elif w.what == "copied":
+            source = "the zero page, frame 0x0" if w.old == 0 else f"frame {w.old:#x}"
+            out.append((w.step, f"copy-on-write: page {w.address:#010x} of pid {PID} copied from "
+                                f"{source} to frame {w.new:#x}"))
         elif isinstance(w.old, int):
             n = w.size
             out.append((w.step, f"[{w.address:#010x}, {n} byte{'s' if n > 1 else ''}] {w.old:#0{2 + 2 * n}x} -> "
@@ -255,7 +260,6 @@ def cmd_frames(dbg: "Debugger", arg: str) -> None:
     A frame holds a page directory, a page table or a page of a process (at which virtual
     address, in which mapping); the others are free.  With PID, only that process's frames."""
     from vmdebug.debugger.views.frames import frames_view
-    from vmdebug.machine.kernel import PID
     pid = PID
     if arg.strip():
         pid = dbg.eval_int(arg)
@@ -269,10 +273,11 @@ def cmd_info_pagefaults(dbg: "Debugger", arg: str) -> None:
     """Count the page faults the process took up to the cursor, by where the page came from.
 
     Usage: info pagefaults"""
-    from vmdebug.machine.kernel import PID
     faults = page_faults(dbg.tl.log, dbg.tl.cursor)
-    total = faults.from_file + faults.zero_filled
+    total = sum(faults)
     dbg.write(f"pid {PID}: {total} page fault{'s' if total != 1 else ''} in steps 1..{dbg.tl.cursor}, "
-              f"each answered by mapping one page (minor faults):")
+              f"each answered without I/O (minor faults):")
     dbg.write(f"  {faults.from_file} filled from the program file (text, data)")
-    dbg.write(f"  {faults.zero_filled} zero-filled (stack, heap, bss, anonymous mmap)")
+    dbg.write(f"  {faults.zero_filled} zero-filled on a first write (stack, heap, bss, anonymous mmap)")
+    dbg.write(f"  {faults.zero_page} mapped the zero page on a first read (read-only, no new memory)")
+    dbg.write(f"  {faults.copied} copy-on-write (a write to a page that was mapped read-only from a shared frame)")

@@ -4,7 +4,8 @@ A frame holds a page directory (the one CR3 names), a page table (a present
 PDE names it) or a page of a process (a present PTE names it); every other
 frame is free.  The reference count is how many entries name the frame: two
 processes sharing memory, or sharing a page after fork until one of them writes
-(copy-on-write), give counts above 1.  Intel SDM Vol. 3A, 4.3 "32-bit paging".
+(copy-on-write), give counts above 1; frame 0 is the zero page, which every page
+that was read but never written maps read-only.  Intel SDM Vol. 3A, 4.3 "32-bit paging".
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import numpy as np
 from events.state import PAGE_SHIFT, ProcessState
 
 PTE_P, PTE_RW, PTE_D = 0x1, 0x2, 0x40
+ZERO_FRAME = 0      # Linux's empty_zero_page: see vmdebug.machine.kernel
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,19 @@ def frames_view(state: ProcessState, pid: int, nframes: int, whole: bool) -> lis
     vmas = sorted(state.vmas.items())
     out = []
     if whole:
-        used = len(refs) + 1                    # frame 0 is never handed out
+        used = len(refs | {ZERO_FRAME: 1})       # frame 0 is the zero page, never handed out
         out.append(f"Physical memory: {nframes} frames of 4 KiB ({nframes * 4096 >> 20} MiB): "
-                   f"{len(refs)} in use, {nframes - used} free (frame 0 is never used).")
+                   f"{used} in use (frame 0 is the zero page), {nframes - used} free.")
     out.append(f"{'frame':<10}{'physical':<12}{'refs':<6}holds")
+    zero = [u for u in uses if u.frame == ZERO_FRAME]
+    if whole or zero:
+        pages = ", ".join(f"{u.vaddr:#010x}" for u in zero[:4]) + (", ..." if len(zero) > 4 else "")
+        out.append(f"{ZERO_FRAME:<#10x}{0:#010x}  {len(zero):<6}the zero page (all zeros, read-only)"
+                   + (f": read but never written by pid {pid} at {pages}" if zero else ""))
     last = 0
     for u in uses:
+        if u.frame == ZERO_FRAME:
+            continue
         if whole and u.frame > last + 1:
             out.append(_free(last + 1, u.frame - 1))
         last = max(last, u.frame)
