@@ -11,7 +11,10 @@ Each entry of :data:`KINDS` (indexed by code) says, for one compact code
 * ``pack(model)``: ``((code, a, b, c, d), extra or None)``;
 * ``apply(state, row, extras, forward)``: the fold, forward or undone;
 * ``describe(code, a, b, c, d, extra)``: one line saying what it changed (the
-  debugger's ``diff`` view).
+  debugger's ``diff`` view);
+* ``fold``: how a run of events folds it (see :data:`FOLDS`), and ``summary``:
+  whether it moves what stored checkpoints are checked on (the break, the output
+  count, the end, the page map).
 
 The table is built by the :func:`kind` decorator, py65-style: a kind is one
 decorated class.  ``tests/test_event_kinds.py`` fails when a kind lacks a part.
@@ -42,13 +45,26 @@ class Kind:
     pack: Callable[[Any], tuple[Row, Any]]
     apply: Apply
     describe: Callable[[int, int, int, int, int, Any], str]
+    fold: str            # how a run of events folds it: see FOLDS
+    summary: bool        # it moves the break, the output count, the end or the page map
 
 
 _TABLE: dict[int, Kind] = {}
 
 
-def kind(*codes: int, name: str, model: str, payload: bool = False) -> Callable[[type], type]:
-    """Register a class holding ``unpack``, ``pack`` and ``apply`` for ``codes``."""
+#: How :func:`vmdebug.replay.fold.apply_range` treats a kind in a run of events:
+#: "simple" - register and small memory writes, folded at once with numpy;
+#: "frame" - shadow-stack pushes and pops, folded at once;
+#: "barrier" - changes how addresses translate (or writes many bytes): applied in order,
+#: splitting the run around it; "aside" - touches neither memory nor frames: applied in order.
+FOLDS = ("simple", "frame", "barrier", "aside")
+
+
+def kind(*codes: int, name: str, model: str, payload: bool = False, fold: str = "aside",
+         summary: bool = False) -> Callable[[type], type]:
+    """Register a class holding ``unpack``, ``pack``, ``apply`` and ``describe`` for ``codes``."""
+    if fold not in FOLDS:
+        raise ValueError(f"unknown fold {fold!r}")
     def register(cls: type) -> type:
         for code in codes:
             if code in _TABLE:
@@ -56,7 +72,8 @@ def kind(*codes: int, name: str, model: str, payload: bool = False) -> Callable[
             unpack = getattr(cls, "unpack")
             _TABLE[code] = Kind(code, name, model, payload,
                                 (lambda u, c: lambda a, b, cc, d, x: u(c, a, b, cc, d, x))(unpack, code),
-                                getattr(cls, "pack"), getattr(cls, "apply"), getattr(cls, "describe"))
+                                getattr(cls, "pack"), getattr(cls, "apply"), getattr(cls, "describe"),
+                                fold, summary)
         return cls
     return register
 
@@ -74,7 +91,7 @@ def _perms_dirty(event: Any) -> int:
 
 
 # ---- the kinds -----------------------------------------------------------------------
-@kind(C.REG, name="register_written", model="RegisterWritten")
+@kind(C.REG, name="register_written", model="RegisterWritten", fold="simple")
 class _Register:
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -93,7 +110,7 @@ class _Register:
         s.regs[r[1]] = r[3] if fwd else r[2]
 
 
-@kind(C.MEM1, C.MEM2, C.MEM4, name="memory_written", model="MemoryWritten")
+@kind(C.MEM1, C.MEM2, C.MEM4, name="memory_written", model="MemoryWritten", fold="simple")
 class _Memory:
     """1, 2 and 4 bytes inline, as their little-endian value."""
 
@@ -123,7 +140,7 @@ class _Memory:
         s._write_virtual(r[1], (r[3] if fwd else r[2]).to_bytes(C.MEM_SIZE_BY_CODE[r[0]], "little"))
 
 
-@kind(C.MEMN, name="memory_written", model="MemoryWritten", payload=True)
+@kind(C.MEMN, name="memory_written", model="MemoryWritten", payload=True, fold="barrier")
 class _MemoryBytes:
     """Any other length: the old and new bytes in the payload."""
 
@@ -143,7 +160,7 @@ class _MemoryBytes:
         s._write_virtual(r[1], new if fwd else old)
 
 
-@kind(C.PAGE_MAPPED, name="page_mapped", model="PageMapped")
+@kind(C.PAGE_MAPPED, name="page_mapped", model="PageMapped", fold="barrier", summary=True)
 class _PageMapped:
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -174,7 +191,7 @@ class _PageMapped:
             s.pagemap.pop(page >> PAGE_SHIFT, None)
 
 
-@kind(C.PAGE_UNMAPPED, name="page_unmapped", model="PageUnmapped", payload=True)
+@kind(C.PAGE_UNMAPPED, name="page_unmapped", model="PageUnmapped", payload=True, fold="barrier", summary=True)
 class _PageUnmapped:
     """The payload is what the frame held: the fold zeroes freed frames, undoing restores it."""
 
@@ -205,7 +222,7 @@ class _PageUnmapped:
         s.touched.add(frame)
 
 
-@kind(C.PAGE_PROTECTED, name="page_protected", model="PageProtected")
+@kind(C.PAGE_PROTECTED, name="page_protected", model="PageProtected", fold="barrier")
 class _PageProtected:
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -228,7 +245,7 @@ class _PageProtected:
         s._write_word(addr, (pte | PTE_RW) if perms & C.PERM_W else (pte & ~PTE_RW))
 
 
-@kind(C.PAGE_DIRTIED, name="page_dirtied", model="PageDirtied")
+@kind(C.PAGE_DIRTIED, name="page_dirtied", model="PageDirtied", fold="barrier")
 class _PageDirtied:
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -275,11 +292,11 @@ class _Frame:
             s.stack.pop()
 
 
-kind(C.FRAME_PUSHED, name="frame_pushed", model="FramePushed", payload=True)(type("_FramePushed", (_Frame,), {}))
-kind(C.FRAME_POPPED, name="frame_popped", model="FramePopped", payload=True)(type("_FramePopped", (_Frame,), {}))
+kind(C.FRAME_PUSHED, name="frame_pushed", model="FramePushed", payload=True, fold="frame")(type("_FramePushed", (_Frame,), {}))
+kind(C.FRAME_POPPED, name="frame_popped", model="FramePopped", payload=True, fold="frame")(type("_FramePopped", (_Frame,), {}))
 
 
-@kind(C.BREAK_MOVED, name="break_moved", model="BreakMoved")
+@kind(C.BREAK_MOVED, name="break_moved", model="BreakMoved", summary=True)
 class _BreakMoved:
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -318,7 +335,7 @@ class _Syscall:
         pass  # its effects are their own events
 
 
-@kind(C.OUTPUT, name="output_written", model="OutputWritten", payload=True)
+@kind(C.OUTPUT, name="output_written", model="OutputWritten", payload=True, summary=True)
 class _Output:
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -379,7 +396,7 @@ class _Fault:
     apply = _Segfault.apply
 
 
-@kind(C.EXITED, name="process_exited", model="ProcessExited")
+@kind(C.EXITED, name="process_exited", model="ProcessExited", summary=True)
 class _Exited:
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -428,7 +445,7 @@ kind(C.VMA_MAPPED, name="vma_mapped", model="VmaMapped", payload=True)(type("_Vm
 kind(C.VMA_UNMAPPED, name="vma_unmapped", model="VmaUnmapped", payload=True)(type("_VmaUnmapped", (_Vma,), {}))
 
 
-@kind(C.PAGE_COPIED, name="page_copied", model="PageCopied")
+@kind(C.PAGE_COPIED, name="page_copied", model="PageCopied", fold="barrier", summary=True)
 class _PageCopied:
     """Copy-on-write: the page's PTE moves to a new frame holding a copy of the old one.
     Undone, the PTE points at the old frame again and the new frame is free (zero)."""
@@ -471,6 +488,9 @@ NCODES = len(KINDS)
 KIND_NAMES = tuple(k.name for k in KINDS)
 #: Codes whose ``d`` column indexes the extras list.
 EXTRA_CODES = frozenset(k.code for k in KINDS if k.payload)
+#: Codes by how the fold treats them (see FOLDS), and those behind the folded state's summary.
+FOLD_CODES = {f: tuple(k.code for k in KINDS if k.fold == f) for f in FOLDS}
+SUMMARY_CODES = tuple(k.code for k in KINDS if k.summary)
 _APPLY: tuple[Apply, ...] = tuple(k.apply for k in KINDS)
 #: The kind that packs each model (the memory model's packer picks its own code).
 _PACKER = {k.model: k.pack for k in reversed(KINDS)}

@@ -111,7 +111,7 @@ class LiveCheckpoints:
 #: What verify folds besides the registers: the events behind the break, the output count,
 #: the end and the page map (and CR3, which the page tables hang from).
 _CHECKED = np.zeros(K.NCODES, dtype=bool)
-_CHECKED[[C.BREAK_MOVED, C.OUTPUT, C.EXITED, C.PAGE_MAPPED, C.PAGE_UNMAPPED, C.PAGE_COPIED]] = True
+_CHECKED[list(K.SUMMARY_CODES)] = True
 
 
 def verify(log: EventLog, nframes: int, checkpoints: Sequence[Any]) -> int:

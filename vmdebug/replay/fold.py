@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 
 from events import codes as C
-from events.kinds import apply, revert
+from events.kinds import FOLD_CODES, apply, revert
 from events.state import PAGE_SHIFT, FoldError, ProcessState
 
-_SIMPLE = np.array([C.REG, C.MEM1, C.MEM2, C.MEM4], dtype=np.uint32)
+_SIMPLE = np.array(FOLD_CODES["simple"], dtype=np.uint32)
 _VECTOR_MIN = 32  # shorter runs are cheaper one by one
 
 
@@ -62,8 +62,7 @@ def _apply_simple_run(state: ProcessState, cols: np.ndarray, forward: bool) -> N
     state.phys[phys] = byte
 
 
-_BARRIER = np.array([C.PAGE_MAPPED, C.PAGE_UNMAPPED, C.PAGE_PROTECTED, C.PAGE_DIRTIED, C.PAGE_COPIED, C.MEMN],
-                    dtype=np.uint32)
+_BARRIER = np.array(FOLD_CODES["barrier"], dtype=np.uint32)
 
 
 def _sequential(state: ProcessState, rows: list, extras: list[Any], forward: bool) -> None:
@@ -115,7 +114,7 @@ def apply_range(state: ProcessState, cols: np.ndarray, extras: list[Any], forwar
         _sequential(state, rest.tolist(), extras, forward)
 
 
-_FRAMES = np.array([C.FRAME_PUSHED, C.FRAME_POPPED], dtype=np.uint32)
+_FRAMES = np.array(FOLD_CODES["frame"], dtype=np.uint32)
 
 
 def _apply_frames(state: ProcessState, rows: np.ndarray, extras: list[Any], forward: bool) -> None:
