@@ -31,6 +31,7 @@ EXITED = 16      # a=status (u32), b=signal
 VMA_MAPPED = 17  # a=start, b=end-1, c=perms, d=extra -> name
 VMA_UNMAPPED = 18
 PAGE_COPIED = 19  # a=page, b=old frame, c=new frame, d=new perms|dirty | old perms|dirty << 8
+KERNEL_MAPPED = 20  # a=first virtual address, b=4 MiB pages, c=first physical address, d=PDE flag bits
 
 MEM_CODE_BY_SIZE = {1: MEM1, 2: MEM2, 4: MEM4}
 MEM_SIZE_BY_CODE = {MEM1: 1, MEM2: 2, MEM4: 4}
@@ -80,7 +81,8 @@ COMPACT_UPCASTERS: dict[int, Any] = {}
 
 
 def upcast_compact_v1_v2(cols: Any, extras: Any) -> tuple[Any, Any]:
-    """Version 2 added page_copied (copy-on-write); version 1 events mean what they meant."""
+    """Version 2 added page_copied (copy-on-write) and kernel_mapped (the kernel half);
+    version 1 events mean what they meant."""
     return cols, extras
 
 

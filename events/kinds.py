@@ -480,6 +480,32 @@ class _PageCopied:
             s.phys[new << PAGE_SHIFT:(new + 1) << PAGE_SHIFT] = 0   # free again: freed frames read as zero
 
 
+@kind(C.KERNEL_MAPPED, name="kernel_mapped", model="KernelMapped", fold="barrier")
+class _KernelMapped:
+    """Page directory entries for the kernel half: each maps 4 MiB of physical memory (PS),
+    present, supervisor-only.  Undone, the entries are empty again."""
+
+    @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return (f"kernel   {a:#010x}-{a + (b << 22) - 1:#010x} mapped to physical {c:#010x}-{c + (b << 22) - 1:#010x} "
+                f"in {b} 4 MiB pages (supervisor only)")
+
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"start": a, "pages": b, "physical": c, "pde_flags": d}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.KERNEL_MAPPED, e.start, e.pages, e.physical, e.pde_flags), None
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        _, start, pages, phys, flags = r
+        base = (s.regs[C.CR3] << PAGE_SHIFT) + (start >> 22) * 4
+        for i in range(pages):
+            s._write_word(base + 4 * i, ((phys + (i << 22)) | flags) if fwd else 0)
+
+
 # ---- derived views of the table -----------------------------------------------------
 if sorted(_TABLE) != list(range(len(_TABLE))):
     raise ImportError("event codes must be 0..N-1 without gaps")

@@ -15,7 +15,7 @@ from typing import Annotated, Callable, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-SCHEMA_VERSION = 2     # 2: page_copied (copy-on-write, the zero page)
+SCHEMA_VERSION = 2     # 2: page_copied (copy-on-write, the zero page), kernel_mapped (the kernel half)
 
 Access = Literal["read", "write", "exec"]
 U32 = Annotated[int, Field(ge=0, le=0xFFFFFFFF)]
@@ -113,6 +113,18 @@ class PageCopied(_Event):
     old_dirty: bool = False
 
 
+class KernelMapped(_Event):
+    """The kernel half: page directory entries that map physical memory at ``start`` in
+    4 MiB pages, present but supervisor-only, the same in every process (i386 Linux's
+    lowmem direct map, copied from swapper_pg_dir by pgd_ctor)."""
+
+    kind: Literal["kernel_mapped"] = "kernel_mapped"
+    start: U32
+    pages: int = Field(ge=1, le=1024)
+    physical: U32
+    pde_flags: int = Field(ge=0, le=0xFFF)
+
+
 class BreakMoved(_Event):
     kind: Literal["break_moved"] = "break_moved"
     old: U32
@@ -184,7 +196,7 @@ Event = Annotated[
     Union[
         RegisterWritten, MemoryWritten, PageMapped, PageUnmapped, PageProtected, PageDirtied,
         FramePushed, FramePopped, BreakMoved, Syscall, OutputWritten, Segfault, Fault,
-        ProcessExited, VmaMapped, VmaUnmapped, PageCopied,
+        ProcessExited, VmaMapped, VmaUnmapped, PageCopied, KernelMapped,
     ],
     Field(discriminator="kind"),
 ]
@@ -196,7 +208,7 @@ UPCASTERS: dict[int, Callable[[dict], dict]] = {}
 
 
 def upcast_v1_v2(data: dict) -> dict:
-    """Version 2 added page_copied; version 1 events are unchanged."""
+    """Version 2 added page_copied and kernel_mapped; version 1 events are unchanged."""
     return data
 
 

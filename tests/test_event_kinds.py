@@ -38,6 +38,7 @@ SAMPLES: dict[int, S.Event] = {
     C.VMA_MAPPED: S.VmaMapped(start=0x1000, end=0x100000000, perms="rw-p", name="[heap]"),
     C.VMA_UNMAPPED: S.VmaUnmapped(start=0x2000, end=0x3000, perms="r--s", name="x"),
     C.PAGE_COPIED: S.PageCopied(page=0x1000, old_frame=3, new_frame=7, perms="rw-", old_perms="rw-"),
+    C.KERNEL_MAPPED: S.KernelMapped(start=0xC0000000, pages=2, physical=0, pde_flags=0x1E3),
 }
 
 
@@ -110,4 +111,4 @@ def test_each_kind_says_in_one_line_what_it_changed(code: int) -> None:
     text = K.describe(row[:4] + (0,), [extra])
     assert text.strip() and "\n" not in text
     assert text.split()[0] in ("ebx", "mem", "page", "call", "return", "brk", "syscall", "output", "SIGSEGV",
-                               "signal", "exited", "vma")
+                               "signal", "exited", "vma", "kernel")

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from events import codes as C
 from vmdebug.machine import syscalls as S
 from vmdebug.machine.faults import EXEC, READ, WRITE, CpuFault, segv
-from vmdebug.machine.layout import PAGE, RLIMIT_STACK, STACK_GUARD_GAP, areas, region_name
+from vmdebug.machine.layout import (KERNEL_HALF, PAGE, RLIMIT_STACK, STACK_GUARD_GAP, areas, kernel_start,
+                                    region_name)
 from vmdebug.machine.vma import Vma
 from vmdebug.signals import SIGKILL, signal_name
 
@@ -26,6 +27,10 @@ PID = 1000  # the simulated process's id: getpid(), and what the debugger and gd
 #: The zero page: one frame of zeros that every untouched private anonymous page maps
 #: read-only when it is read (Linux's empty_zero_page).  Frame 0 is never allocated.
 ZERO_FRAME = 0
+#: The kernel half's direct map (i386): lowmem ends at 896 MiB; its entries are 4 MiB pages,
+#: present, writable, accessed, dirty, global, supervisor-only (_PAGE_KERNEL_LARGE = 0x1e3).
+LOWMEM = 896 << 20
+KERNEL_PDE = 0x1E3
 
 
 def page_align(x: int) -> int:
@@ -134,6 +139,19 @@ class Kernel:
         if frame != ZERO_FRAME:          # the zero page is never freed
             heapq.heappush(self.free_frames, frame)
 
+    def map_kernel_half(self) -> None:
+        """On the i386 layout the top 1 GiB of every address space is the kernel's: its page
+        directory entries (768-1023) are the same in every process (arch/x86/mm/pgtable.c
+        pgd_ctor copies them from swapper_pg_dir).  Physical memory is mapped there directly
+        in 4 MiB pages, up to 896 MiB (lowmem), present and writable but supervisor-only, so a
+        user access faults.  The rest of the kernel half (vmalloc, fixmap) maps nothing yet."""
+        layout = self.proc.layout
+        if layout.name != "i386":
+            return            # compat: a 64-bit kernel leaves the whole 4 GiB to the process
+        pages = min(self.proc.state.nframes * PAGE, LOWMEM) >> 22
+        if pages:
+            self.proc.event((C.KERNEL_MAPPED, layout.task_size, pages, 0, KERNEL_PDE))
+
     def map_zero_page(self, page: int, perms: int) -> int:
         """A read of an untouched private anonymous page maps the shared zero page read-only
         (mm/memory.c do_anonymous_page: ``my_zero_pfn``); it costs no memory until written."""
@@ -225,14 +243,17 @@ class Kernel:
 
     def region_name(self, addr: int) -> str:
         """Where an address is, in the course's terms (the words a replay's diagnosis uses too)."""
-        return region_name(areas(self.proc.state), self.brk, addr)
+        return region_name(areas(self.proc.state), self.brk, addr, kernel_start(self.proc.state))
 
     def explain(self, addr: int, access: int, vma: Vma | None) -> str:
         verb = ("read from", "write to", "execute at")[access]
         if vma is None:
             if addr < PAGE:
                 return f"{verb} {addr:#010x}: NULL pointer dereference (page 0 is never mapped)"
-            return f"{verb} {addr:#010x}: no mapping there ({self.region_name(addr)})"
+            region = self.region_name(addr)
+            if region == KERNEL_HALF:
+                return f"{verb} {addr:#010x}: {region}"
+            return f"{verb} {addr:#010x}: no mapping there ({region})"
         what = vma.name or "anonymous mapping"
         section = self.proc.section_at(addr)
         if section is not None:

@@ -155,9 +155,22 @@ def areas(state: Any) -> list[Area]:
     return sorted((start, end, perms, name) for start, (end, perms, name) in state.vmas.items())
 
 
-def region_name(vmas: list[Area], brk: int, addr: int) -> str:
+KERNEL_HALF = "the kernel half, present but supervisor-only (U/S=0): a user access always faults"
+
+
+def kernel_start(state: Any) -> int | None:
+    """Where the kernel half begins in a (folded) state's page directory: the first entry
+    that maps a 4 MiB page (PS), which only the kernel's direct map uses; None if none."""
+    for di in range(512, 1024):
+        if state.pde(di) & 0x81 == 0x81:
+            return di << 22
+    return None
+
+
+def region_name(vmas: list[Area], brk: int, addr: int, kernel: int | None = None) -> str:
     """Where an address is, in the course's terms: the words of the kernel's segfault
-    reasons and of every diagnosis (live or replayed).  The heap starts at start_brk,
+    reasons and of every diagnosis (live or replayed).  ``kernel`` is where the kernel half
+    begins, if the address space has one (see :func:`kernel_start`).  The heap starts at start_brk,
     which is where its VMA starts (fs/binfmt_elf.c page-aligns it); the stack may grow
     down to RLIMIT_STACK, never into the guard gap (mm/mmap.c expand_downwards)."""
     for start, end, _perms, name in vmas:
@@ -165,6 +178,8 @@ def region_name(vmas: list[Area], brk: int, addr: int) -> str:
             return name or "an anonymous mapping"
     if addr < PAGE * 16:
         return "the NULL page (nothing is mapped near address 0)"
+    if kernel is not None and addr >= kernel:
+        return KERNEL_HALF
     heap = next((a for a in vmas if a[3] == "[heap]"), None)
     start_brk = heap[0] if heap is not None else brk
     top = (brk + PAGE - 1) & ~(PAGE - 1)

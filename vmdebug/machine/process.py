@@ -195,6 +195,7 @@ class Process:
         self._refuse_bad_segments(stack.base - STACK_INITIAL_EXPAND)
         pd = k.alloc_frame()
         self.set_reg(C.CR3, pd)  # type: ignore[arg-type]
+        k.map_kernel_half()
         brk = 0
         for seg in spec.segments:
             start = seg.vaddr & ~(PAGE - 1)

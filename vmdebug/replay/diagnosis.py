@@ -18,7 +18,7 @@ from typing import Any
 
 from events.end import RunEnd
 from events.state import ProcessState
-from vmdebug.machine.layout import Area, areas, region_name
+from vmdebug.machine.layout import Area, areas, kernel_start, region_name
 from vmdebug.replay.query import Fatal
 
 ALLOCATOR = ("malloc", "free", "realloc", "calloc")
@@ -85,7 +85,7 @@ def diagnose(state: ProcessState, end: RunEnd, fatal: Fatal | None, step: int,
         if dist == 0 and rel == "above":
             where = "starts right above the address"
         nearby.append((a, where))
-    region = "" if mapping is not None else region_name(vmas, state.brk, addr)
+    region = "" if mapping is not None else region_name(vmas, state.brk, addr, kernel_start(state))
     return Diagnosis(step, end, fatal, fatal.eip, mapping, region, nearby, smashed, callers)
 
 

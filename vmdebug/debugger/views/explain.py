@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vmdebug.machine.layout import KERNEL_HALF
 from vmdebug.replay.diagnosis import Diagnosis, diagnose
 from vmdebug.replay.query import fatal_at, smashed_return
 from vmdebug.signals import signal_name
@@ -44,7 +45,13 @@ def explain_text(f: Facts) -> list[str]:
             out.append(f"The process was killed by SIGSEGV ({d.fatal.si_code}) at step {f.last}.")
             out.append(f"  instruction: {f.fault_where}")
             out.append(f"  it tried to {access} {addr:#010x}: {d.fatal.reason}")
-            if d.mapping is None:
+            if d.mapping is None and d.region == KERNEL_HALF:
+                out.append(f"  region hit: the kernel half - {addr:#010x} is above the top of user space")
+                out.append("  rule broken: the kernel's pages are in every page directory, present but "
+                           "supervisor-only (U/S=0), so a user-mode access faults; for any address above the "
+                           "top of user space the kernel sends SIGSEGV with SEGV_MAPERR, as if nothing were "
+                           "there (arch/x86/mm/fault.c, __bad_area_nosemaphore)")
+            elif d.mapping is None:
                 out.append(f"  region hit: none - {addr:#010x} is not inside any mapping")
                 out.append("  rule broken: every address a program uses must be inside a mapping (VMA); "
                            "the page walk found no page and the kernel found no VMA, so the page fault "

@@ -16,7 +16,7 @@ import numpy as np
 
 from events.state import PAGE_SHIFT, ProcessState
 
-PTE_P, PTE_RW, PTE_D = 0x1, 0x2, 0x40
+PTE_P, PTE_RW, PTE_D, PDE_PS = 0x1, 0x2, 0x40, 0x80
 ZERO_FRAME = 0      # Linux's empty_zero_page: see vmdebug.machine.kernel
 
 
@@ -34,7 +34,7 @@ def frame_uses(state: ProcessState, pid: int) -> list[FrameUse]:
     cr3 = state.regs[10]
     out = [FrameUse(cr3, "page directory", pid, 0, 0)]
     directory = np.frombuffer(state.phys[cr3 << PAGE_SHIFT:(cr3 + 1) << PAGE_SHIFT].tobytes(), dtype="<u4")
-    for di in np.flatnonzero(directory & PTE_P).tolist():
+    for di in np.flatnonzero(((directory & PTE_P) != 0) & ((directory & PDE_PS) == 0)).tolist():   # PS: no table
         table = int(directory[di]) >> PAGE_SHIFT
         out.append(FrameUse(table, "page table", pid, di << 22, 0))
         entries = np.frombuffer(state.phys[table << PAGE_SHIFT:(table + 1) << PAGE_SHIFT].tobytes(), dtype="<u4")
@@ -55,6 +55,11 @@ def frames_view(state: ProcessState, pid: int, nframes: int, whole: bool) -> lis
         used = len(refs | {ZERO_FRAME: 1})       # frame 0 is the zero page, never handed out
         out.append(f"Physical memory: {nframes} frames of 4 KiB ({nframes * 4096 >> 20} MiB): "
                    f"{used} in use (frame 0 is the zero page), {nframes - used} free.")
+    kernel = kernel_half(state)
+    if whole and kernel is not None:
+        start, end, phys_end = kernel
+        out.append(f"The kernel half maps physical memory 0x00000000-{phys_end - 1:#010x} at "
+                   f"{start:#010x}-{end - 1:#010x} in 4 MiB pages, in every process, supervisor-only.")
     out.append(f"{'frame':<10}{'physical':<12}{'refs':<6}holds")
     zero = [u for u in uses if u.frame == ZERO_FRAME]
     if whole or zero:
@@ -81,6 +86,18 @@ def frames_view(state: ProcessState, pid: int, nframes: int, whole: bool) -> lis
     if whole and last + 1 < nframes:
         out.append(_free(last + 1, nframes - 1))
     return out
+
+
+def kernel_half(state: ProcessState) -> tuple[int, int, int] | None:
+    """(start, end, end of the physical memory mapped) of the directory entries that map
+    4 MiB pages (PS) for the kernel, or None."""
+    cr3 = state.regs[10]
+    directory = np.frombuffer(state.phys[cr3 << PAGE_SHIFT:(cr3 + 1) << PAGE_SHIFT].tobytes(), dtype="<u4")
+    big = np.flatnonzero((directory & (PTE_P | PDE_PS)) == (PTE_P | PDE_PS))
+    if not len(big):
+        return None
+    first, last = int(big[0]), int(big[-1])
+    return first << 22, (last + 1) << 22, (int(directory[last]) & ~0x3FFFFF) + (1 << 22)
 
 
 def _free(lo: int, hi: int) -> str:

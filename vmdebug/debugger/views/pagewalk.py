@@ -12,6 +12,7 @@ from __future__ import annotations
 from events.state import ProcessState
 
 BITS = ((0, "P"), (1, "RW"), (2, "US"), (5, "A"), (6, "D"))
+PDE_PS = 0x80
 
 
 def _bits(v: int) -> str:
@@ -38,6 +39,18 @@ def pagewalk(state: ProcessState, addr: int, vma: tuple[int, int, str, str] | No
         out.append("  an access here raises a page fault (#PF): " +
                    ("the kernel maps the page on demand (it is inside a mapping)" if vma else
                     "no mapping, so the kernel sends SIGSEGV (SEGV_MAPERR)"))
+        return out
+    if pde & PDE_PS:
+        # Intel SDM Vol. 3A, 4.3: a PDE with PS=1 (and CR4.PSE) maps a 4 MiB page itself.
+        phys = (pde & 0xFFC00000) | (addr & 0x3FFFFF)
+        out.append(f"    PS=1: the PDE maps a 4 MiB page at physical {pde & 0xFFC00000:#010x} (no page table)")
+        out.append(f"  physical address {phys:#010x} = {pde & 0xFFC00000:#010x} + offset {addr & 0x3FFFFF:#x} "
+                   f"(bits 21-0)")
+        if not pde & 4:
+            out.append("  user access: none - the entry is supervisor-only (US=0): this is the kernel half, the "
+                       "same in every process; a user access faults and the kernel sends SIGSEGV (SEGV_MAPERR, "
+                       "arch/x86/mm/fault.c)")
+        out.append(where)
         return out
     table = pde >> 12
     pte_addr = (table << 12) + ti * 4

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from events import codes as C
+from vmdebug.debugger.views.frames import kernel_half
 from events.state import ProcessState
 
 WIDTH = 34
@@ -53,6 +54,14 @@ def vmmap(state: ProcessState, ctx: MapContext) -> list[str]:
     pad = " " * 12
     out = [f"{'address':>10}  {'':<{WIDTH}}  region / notes"]
     top = max([ctx.task_size] + [e for _, e, _, _ in vmas])
+    kernel = kernel_half(state)
+    if kernel is not None and kernel[0] == top:
+        start, end, phys_end = kernel
+        out.append(f"{0xFFFFFFFF:#010x}  {border}")
+        out.append(f"{pad}{_box('kernel half')}  {(1 << 32) - start >> 20} MiB, in every process, "
+                   f"supervisor-only (U/S=0)")
+        out.append(f"{pad}{_box('')}  physical memory 0x00000000-{phys_end - 1:#010x} mapped at "
+                   f"{start:#010x}-{end - 1:#010x} (4 MiB pages)")
     out.append(f"{top:#010x}  {border}  top of user space")
     kinds = {}
     ascending = sorted(vmas)
