@@ -241,8 +241,9 @@ class EventLog:
                  retain: bool = True) -> None:
         self.chunk_events = chunk_events
         self.sink = sink
-        #: Keep sealed chunks for reading.  A plain ``vmdebug run`` never reads its past,
-        #: so it lets them go and runs in constant memory, its output included.
+        #: Keep sealed chunks for reading.  A plain ``vmdebug run`` never reads its past, so
+        #: it keeps only the last sealed chunk (its end may be the step a diagnosis reads)
+        #: and runs in constant memory, its output included.
         self.retain = retain
         self.chunks: list[Chunk] = []
         self._chunk_first_events: list[int] = []
@@ -306,12 +307,12 @@ class EventLog:
         chunk = Chunk.from_counts(self._sealed_steps, self._sealed_events, cols, counts,
                                   self._extras_sealed, self.extras[self._extras_sealed:extras_hi])
         self._buf_ends = array("I")
-        if self.retain:
-            self._append_chunk(chunk)
-        else:
-            self._sealed_events += chunk.nevents
-            self._sealed_steps += chunk.nsteps
-            self.extras[self._extras_sealed:extras_hi] = [None] * (extras_hi - self._extras_sealed)
+        if not self.retain and self.chunks:         # the chunk before this one goes, payloads too
+            gone = self.chunks.pop()
+            self._chunk_first_events.pop()
+            self._chunk_first_steps.pop()
+            self.extras[gone.extras_base:gone.extras_base + len(gone.extras)] = [None] * len(gone.extras)
+        self._append_chunk(chunk)
         self._extras_sealed = extras_hi
         if self.sink is not None:
             self.sink(chunk)
@@ -386,8 +387,8 @@ class EventLog:
         if step >= self._sealed_steps:
             rel = step - self._sealed_steps
             return self._sealed_events + (self._buf_ends[rel - 1] if rel else 0)
-        if not self.retain:
-            raise ValueError("this log keeps no sealed steps")
+        if not self.chunks or step < self._chunk_first_steps[0]:
+            raise ValueError(f"this log no longer keeps step {step}")
         ch = self.chunks[bisect.bisect_right(self._chunk_first_steps, step) - 1]
         before = int(np.searchsorted(ch.busy, step - ch.first_step, side="left"))
         return ch.first_event + (int(ch.ends[before - 1]) if before else 0)

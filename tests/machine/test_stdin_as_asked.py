@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from events import codes as C
 from events.log import EventLog
 from native import build, run_native
@@ -95,10 +97,13 @@ def test_the_same_input_gives_the_same_session_however_the_pipe_delivers_it(tmp_
     assert (tmp_path / "a.vmlog").read_bytes() == (tmp_path / "b.vmlog").read_bytes()
 
 
-def test_a_log_that_retains_nothing_keeps_no_chunks_or_payloads() -> None:
+def test_a_log_that_retains_nothing_keeps_only_its_last_chunk() -> None:
     log = EventLog(chunk_events=4, retain=False)
     for i in range(100):
         log.add(C.OUTPUT, 1, 0, 0, log.add_extra(b"x" * 1000))
         log.end_step()
     assert log.nsteps == 100 and len(log) == 100
-    assert log.chunks == [] and sum(x is not None for x in log.extras) <= 4
+    assert len(log.chunks) == 1 and sum(x is not None for x in log.extras) <= 8
+    assert log.step(99).extras[int(log.step(99).cols[0, 4])] == b"x" * 1000     # the end still reads
+    with pytest.raises(ValueError, match="no longer keeps step 3"):
+        log.step(3)

@@ -105,8 +105,9 @@ def execute(args: argparse.Namespace) -> Ran:
     # The status line is erased before any of the program's output, so the two never mix.
     status = Progress("recording" if writer else "running")
     try:
-        proc = Process(program.spec, argv=[program_path(args.program), *args.args], stdin=stdin, layout=args.layout,
-                       nframes=nframes, log=log, on_output=lambda fd, data: (status.clear(), _write_out(fd, data)))
+        proc = Process(program.spec, argv=[program_path(args.program), *args.args], stdin=stdin,
+                       layout=args.layout, nframes=nframes, log=log,
+                       on_output=lambda fd, data: (status.clear(), _write_out(fd, data)))
     except BaseException:             # exec refused the program, or Ctrl-C before the first step
         if writer is not None:
             writer.abort()
