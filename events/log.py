@@ -404,6 +404,8 @@ class EventLog:
         """``offset(s)`` for every step ``lo..hi`` inclusive (``hi`` may be ``nsteps``), as int64."""
         if not 0 <= lo <= hi <= self.nsteps:
             raise IndexError(f"steps {lo}..{hi} out of range")
+        if lo < self._sealed_steps and (not self.chunks or lo < self._chunk_first_steps[0]):
+            raise ValueError(f"this log no longer keeps step {lo}")
         parts = []
         i = max(0, bisect.bisect_right(self._chunk_first_steps, lo) - 1)
         s = lo
@@ -446,6 +448,8 @@ class EventLog:
         chunk-relative range; the unsealed steps come last with index ``len(chunks)`` and
         ``s, e`` relative to the first event after the sealed ones.  Nothing is decoded."""
         hi = min(hi, len(self))
+        if lo < min(hi, self._sealed_events) and (not self.chunks or lo < self._chunk_first_events[0]):
+            raise ValueError(f"this log no longer keeps event {lo}")
         i = max(0, bisect.bisect_right(self._chunk_first_events, lo) - 1)
         pos = lo
         while pos < hi and i < len(self.chunks):
