@@ -2,9 +2,10 @@
 
 Layout:
 
-* :mod:`.timeline` - the cursor over the event log and the state at it;
-  :mod:`.series` - per-step register/depth columns computed with numpy, so
-  scans (breakpoints, watchpoints, stepping) never fold step by step.
+* :mod:`vmdebug.replay` (below it) - the cursor over the event log, the state at
+  it, and the one query layer over the columns (per-step register and depth
+  columns with numpy, so scans never fold step by step).
+* :mod:`.output` - where the debugger's words go, and how they are captured.
 * :mod:`.program_info` - symbols, line table, sources, C parameter names.
 * :mod:`.expressions` / :mod:`.values` - gdb's C-like expressions and value printing.
 * :mod:`.formatting` - ``info registers`` and ``x`` output shapes.
