@@ -89,7 +89,7 @@ def _decode_cols(data: bytes, n: int) -> np.ndarray:
 def encode_chunk(chunk: Chunk, tracker: _RegTracker) -> bytes:
     counts = chunk.step_counts.astype(np.uint32)
     regs_at_start = tracker.regs.tolist()
-    summary = summarize(chunk.cols, regs_at_start)
+    summary = summarize(chunk.cols, regs_at_start, lambda d: chunk.extras[d - chunk.extras_base])
     return _pack({
         "s": chunk.first_step, "e": chunk.first_event, "x": chunk.extras_base,
         "n": chunk.nevents, "k": chunk.nsteps,
@@ -102,6 +102,7 @@ def encode_chunk(chunk: Chunk, tracker: _RegTracker) -> bytes:
         "r": regs_at_start, "m": chunk.kinds,
         # What a scan for breakpoints needs, so it can pass the chunk undecoded.
         "ip": zlib.compress(summary.eips.astype("<u4").tobytes(), ZLIB_LEVEL), "dp": summary.depth,
+        "pw": zlib.compress(summary.pages.astype("<u4").tobytes(), ZLIB_LEVEL),
     })
 
 
@@ -151,14 +152,34 @@ def _chunk_record(payload: bytes) -> _ChunkRecord:
         ip, depth = obj.get("ip"), obj.get("dp")
         if not isinstance(ip, bytes) or not isinstance(depth, int) or isinstance(depth, bool) or abs(depth) > n:
             raise ValueError("bad fields 'ip', 'dp'")
-        raw = _inflate(ip, 4 * n + 64)
-        eips = np.frombuffer(raw, dtype="<u4").astype(np.uint32) if len(raw) % 4 == 0 else None
-        if eips is None or len(eips) > n or (len(eips) > 1 and not (np.diff(eips.astype(np.int64)) > 0).all()):
-            raise ValueError("bad field 'ip'")
-        summary = Summary(tuple(regs), eips, depth)
+        eips = _sorted_u32(ip, n, "ip")
+        pw = obj.get("pw")
+        if pw is not None and not isinstance(pw, bytes):
+            raise ValueError("bad field 'pw'")
+        summary = Summary(tuple(regs), eips, depth, None, None if pw is None else lambda: _pages(pw))
     return _ChunkRecord(_int(obj, "s", 1 << 40), _int(obj, "e", 1 << 48), _int(obj, "k", MAX_CHUNK_STEPS),
                         n, _int(obj, "x", 1 << 40),
                         [_freeze_extra(x) for x in extras], cols_data, counts_data, regs, kinds, summary)
+
+
+def _sorted_u32(data: Any, most: int, key: str) -> np.ndarray:
+    """A field of at most ``most`` increasing u32 values, zlib-compressed."""
+    if not isinstance(data, bytes):
+        raise ValueError(f"bad field {key!r}")
+    raw = _inflate(data, 4 * most + 64)
+    values = np.frombuffer(raw, dtype="<u4").astype(np.uint32) if len(raw) % 4 == 0 else None
+    if values is None or len(values) > most or (len(values) > 1 and not (np.diff(values.astype(np.int64)) > 0).all()):
+        raise ValueError(f"bad field {key!r}")
+    return values
+
+
+def _pages(data: bytes) -> np.ndarray | None:
+    """The written pages of a chunk record (``pw``), or None if they cannot be read (the
+    chunk is then read whole, and its own checks say what is wrong)."""
+    try:
+        return _sorted_u32(data, min(1 << 20, _limit(len(data), COLS_RATIO) // 4), "pw")
+    except Exception:
+        return None
 
 
 def _decode_body(rec: _ChunkRecord, tracker: _RegTracker) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -173,8 +194,11 @@ def _decode_body(rec: _ChunkRecord, tracker: _RegTracker) -> tuple[np.ndarray, n
     if rec.kinds is not None and kinds_mask(cols[:, 0]) != rec.kinds:
         raise ValueError("the chunk's list of event kinds does not match its events")
     if rec.summary is not None:
-        found = summarize(cols, rec.summary.regs)
-        if found.depth != rec.summary.depth or not np.array_equal(found.eips, rec.summary.eips):
+        found = summarize(cols, rec.summary.regs, lambda d: rec.extras[d - rec.extras_base])
+        stored_pages = rec.summary.written_pages()
+        if found.depth != rec.summary.depth or not np.array_equal(found.eips, rec.summary.eips) or (
+                rec.summary.load_pages is not None and (stored_pages is None or
+                                                        not np.array_equal(found.pages, stored_pages))):
             raise ValueError("the chunk's summary does not match its events")
     tracker.restore(cols)
     at = np.flatnonzero(cols[:, 0] == C.EXITED)

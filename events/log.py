@@ -184,20 +184,48 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Summary:
-    """What a scan for breakpoints needs of a chunk, known without decoding it: the
-    registers as it starts, every eip its steps went to (sorted, unique), and how many
-    more frames it pushed than it popped.  Stored with each chunk of a session file."""
+    """What scans need of a chunk, known without decoding it: the registers as it starts,
+    every eip its steps went to and every page its events wrote or (un)mapped (both sorted,
+    unique), and how many more frames it pushed than it popped.  Stored with each chunk of a
+    session file."""
     regs: tuple[int, ...]
     eips: np.ndarray
     depth: int
+    pages: np.ndarray | None = None      # page numbers (address >> 12); None: not known
+    #: Or the pages still compressed, read when first asked (a file's chunks keep them so,
+    #: so opening costs no more than the file): a function giving them, or None if unreadable.
+    load_pages: Callable[[], np.ndarray | None] | None = None
+
+    def written_pages(self) -> np.ndarray | None:
+        if self.pages is None and self.load_pages is not None:
+            return self.load_pages()
+        return self.pages
+
+    def may_touch(self, lo: int, hi: int) -> bool:
+        """Whether an event of the chunk may write or (un)map a byte of ``[lo, hi)``."""
+        pages = self.written_pages()
+        if pages is None:
+            return True
+        i = int(np.searchsorted(pages, lo >> 12))
+        return hi > lo and i < len(pages) and int(pages[i]) <= (hi - 1) >> 12
 
 
-def summarize(cols: np.ndarray, regs: Any) -> Summary:
-    """The :class:`Summary` of the events ``cols``, starting with registers ``regs``."""
+def summarize(cols: np.ndarray, regs: Any, extra: Callable[[int], Any]) -> Summary:
+    """The :class:`Summary` of the events ``cols``, starting with registers ``regs``;
+    ``extra(d)`` is payload ``d`` (a multi-byte write's bytes say how many pages it spans)."""
     code = cols[:, 0]
     eips = np.unique(cols[(code == C.REG) & (cols[:, 1] == C.EIP), 3])
     depth = int(np.count_nonzero(code == C.FRAME_PUSHED)) - int(np.count_nonzero(code == C.FRAME_POPPED))
-    return Summary(tuple(int(r) for r in regs), eips.astype(np.uint32), depth)
+    addr = cols[:, 1].astype(np.int64)
+    one = np.isin(code, [C.MEM1, C.MEM2, C.MEM4])
+    size = np.where(code == C.MEM1, 1, np.where(code == C.MEM2, 2, 4))
+    pages = [addr[one] >> 12, (addr[one] + size[one] - 1) >> 12,
+             addr[np.isin(code, [C.PAGE_MAPPED, C.PAGE_UNMAPPED, C.PAGE_COPIED])] >> 12]
+    for i in np.flatnonzero(code == C.MEMN).tolist():
+        n = max(len(extra(int(cols[i, 4]))[1]), 1)
+        pages.append(np.arange(addr[i] >> 12, ((addr[i] + n - 1) >> 12) + 1))
+    return Summary(tuple(int(r) for r in regs), eips.astype(np.uint32), depth,
+                   np.unique(np.concatenate(pages) & 0xFFFFF).astype(np.uint32))
 
 
 def kinds_mask(codes: np.ndarray) -> int:

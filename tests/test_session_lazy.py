@@ -141,6 +141,8 @@ def test_the_debugger_says_one_line_and_goes_on_when_a_chunk_is_damaged(tmp_path
 LOOP = """\
 .intel_syntax noprefix
 .globl _start
+.data
+flag: .long 0
 .text
 tick:
     push ebp
@@ -148,6 +150,7 @@ tick:
     pop ebp
     ret
 rare:
+    mov DWORD PTR [flag], 7
     ret
 _start:
     mov ecx, 60000
@@ -200,3 +203,28 @@ def test_scans_that_pass_chunks_on_their_summaries_stop_where_decoded_scans_do(t
     assert lines[-1].endswith("mov ecx, 60000")
     chunks = dbg.tl.log.chunks
     assert sum(ch.decoded for ch in chunks) < len(chunks) // 2      # most were passed on their summaries
+
+
+def test_history_of_an_address_reads_only_the_chunks_that_write_its_page(tmp_path: Path) -> None:
+    from vmdebug.debugger.session import open_debugger
+    src = tmp_path / "loop.s"
+    src.write_text(LOOP)
+    session = tmp_path / "loop.vmlog"
+    rec = subprocess.run([sys.executable, "-m", "vmdebug", "record", "-o", str(session), str(src)],
+                         capture_output=True, text=True, timeout=300)
+    assert rec.returncode == 0, rec.stderr
+    said = []
+    for decode_first in (False, True):
+        lines: list[str] = []
+        dbg = open_debugger(str(session), [], lines.append, lines.append, lambda fd, data: None)
+        if decode_first:
+            dbg.tl.log.cache.budget = 1 << 40
+            for ch in dbg.tl.log.chunks:
+                ch.cols
+        dbg.execute("history *(int *)&flag")
+        said.append(lines)
+        if not decode_first:
+            chunks = dbg.tl.log.chunks
+            assert sum(ch.decoded for ch in chunks) <= 3 < len(chunks)
+    assert said[0] == said[1]
+    assert any("0x00000000 -> 0x00000007" in line for line in said[0]), said[0]

@@ -20,7 +20,7 @@ is known: a value after step ``s`` is the ``old`` of the first write after
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 import numpy as np
 
@@ -226,7 +226,7 @@ def writes(log: EventLog, reg: int | None = None, lo: int = 0, size: int = 0, up
     last = log.last_step if upto is None else upto
     hi_event = log.offset(last + 1)
     out: list[Write] = []
-    for start, cols in log.scan(0, hi_event):
+    for start, cols in _pieces_touching(log, hi_event, None if reg is not None else (lo, lo + size)):
         if reg is not None:
             mask = (cols[:, 0] == C.REG) & (cols[:, 1] == reg)
         else:
@@ -258,6 +258,20 @@ def writes(log: EventLog, reg: int | None = None, lo: int = 0, size: int = 0, up
 
 
 Smash = tuple[str, int, int, int]
+
+
+def _pieces_touching(log: EventLog, hi: int, span: tuple[int, int] | None) -> Iterator[tuple[int, np.ndarray]]:
+    """``(first event index, columns)`` of the events before ``hi``, skipping the chunks not
+    yet decoded whose summary says they write no byte of ``span`` (when there is one)."""
+    chunks = log.chunks
+    for i, s, e in log.pieces(0, hi):
+        if i < len(chunks):
+            ch = chunks[i]
+            if span is not None and ch.summary is not None and not ch.decoded and not ch.summary.may_touch(*span):
+                continue
+            yield ch.first_event + s, ch.cols[s:e]
+        else:
+            yield log.sealed_events + s, log.piece_cols(i, s, e)
 
 
 def smashed_in(cols: np.ndarray, extra: Callable[[int], Any]) -> Smash | None:
