@@ -19,6 +19,10 @@ def add_program_options(p: argparse.ArgumentParser, *, sessions: bool = False, s
     p.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS, help="stop after this many instructions")
     p.add_argument("--memory", type=int, default=DEFAULT_NFRAMES // 256, metavar="MIB",
                    help="simulated physical memory in MiB")
+    p.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                   help="put NAME=VALUE in the program's environment (repeatable)")
+    p.add_argument("-i", "--ignore-environment", action="store_true",
+                   help="start from an empty environment (it is empty unless --env adds to it)")
     if stdin_file:
         p.add_argument("--stdin", metavar="FILE", help="file the program reads as its standard input")
     if sessions:
@@ -34,6 +38,21 @@ def check_program_options(args: argparse.Namespace) -> None:
         raise UserError("--max-steps must be positive")
     if not 1 <= args.memory <= 4096:
         raise UserError("--memory must be between 1 and 4096 MiB")
+    for item in getattr(args, "env", []):
+        if "=" not in item or not item.split("=", 1)[0] or "\0" in item:
+            raise UserError(f"--env {item!r}: expected NAME=VALUE")
+
+
+def environment(args: argparse.Namespace) -> list[str]:
+    """The program's environment: ``--env`` entries in order, a later NAME replacing an
+    earlier one.  Nothing of the user's own environment is passed on (not even without
+    ``-i``): the same command gives the same session bytes on any machine."""
+    env: dict[str, str] = {}
+    for item in getattr(args, "env", []):
+        name, value = item.split("=", 1)
+        env.pop(name, None)
+        env[name] = value
+    return [f"{k}={v}" for k, v in env.items()]
 
 
 def stdin_from_file(args: argparse.Namespace) -> bytes:

@@ -10,7 +10,7 @@ from typing import Any, Iterator, NamedTuple
 from events.log import EventLog
 from events.session import SessionWriter
 from vmdebug.replay.checkpoints import LiveCheckpoints
-from vmdebug.commands.options import add_program_options, check_program_options
+from vmdebug.commands.options import add_program_options, check_program_options, environment
 from vmdebug.machine.process import Process, program_path
 from vmdebug.program import load_program, session_header
 from vmdebug.progress import Progress
@@ -105,8 +105,8 @@ def execute(args: argparse.Namespace) -> Ran:
     # The status line is erased before any of the program's output, so the two never mix.
     status = Progress("recording" if writer else "running")
     try:
-        proc = Process(program.spec, argv=[program_path(args.program), *args.args], stdin=stdin,
-                       layout=args.layout, nframes=nframes, log=log,
+        proc = Process(program.spec, argv=[program_path(args.program), *args.args], envp=environment(args),
+                       stdin=stdin, layout=args.layout, nframes=nframes, log=log,
                        on_output=lambda fd, data: (status.clear(), _write_out(fd, data)))
     except BaseException:             # exec refused the program, or Ctrl-C before the first step
         if writer is not None:

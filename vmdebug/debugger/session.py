@@ -456,7 +456,7 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
                   error: Callable[[str], None] | None = None,
                   program_output: Callable[[int, bytes], None] | None = None,
                   stdin: bytes = b"", layout: str = "i386", memory_mib: int = DEFAULT_NFRAMES // 256,
-                  opt: str = "0", max_steps: int = DEFAULT_MAX_STEPS) -> Debugger:
+                  opt: str = "0", max_steps: int = DEFAULT_MAX_STEPS, env: list[str] | None = None) -> Debugger:
     """A debugger on a program (recorded as it runs) or on a ``.vmlog`` session (replayed)."""
     from vmdebug.errors import UserError
     if target.endswith(".vmlog") or _is_session(target):
@@ -483,7 +483,8 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
     program = load_program(target, opt)
     nframes = memory_mib * 256
     log = EventLog()
-    proc = Process(program.spec, argv=[program_path(target), *args], stdin=stdin, layout=layout, nframes=nframes, log=log)
+    proc = Process(program.spec, argv=[program_path(target), *args], envp=env or [], stdin=stdin, layout=layout,
+                   nframes=nframes, log=log)
     header = session_header(target, args, program, nframes, layout, opt)
     tl = Timeline(log, nframes, process=proc, max_steps=max_steps)
     info = ProgramInfo(program.image, os.path.basename(target))
