@@ -82,6 +82,10 @@ class ProcessState:
         base = self.regs[C.CR3] << PAGE_SHIFT
         return int.from_bytes(self.phys[base + index * 4: base + index * 4 + 4].tobytes(), "little")
 
+    def entries(self, frame: int) -> np.ndarray:
+        """The 1024 entries of a page directory or page table held in ``frame`` (a copy)."""
+        return np.frombuffer(self.phys[frame << PAGE_SHIFT:(frame + 1) << PAGE_SHIFT].tobytes(), dtype="<u4")
+
     def pte(self, table_frame: int, index: int) -> int:
         base = table_frame << PAGE_SHIFT
         return int.from_bytes(self.phys[base + index * 4: base + index * 4 + 4].tobytes(), "little")

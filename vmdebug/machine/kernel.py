@@ -127,9 +127,7 @@ class Kernel:
         frame = state.pagemap.get(page >> 12)
         if frame is None:
             return
-        pte_addr = state._pte_addr(page)
-        pte = int.from_bytes(state.phys[pte_addr:pte_addr + 4].tobytes(), "little")
-        perms = C.PERM_R | (C.PERM_W if pte & 2 else 0) | (C.PAGE_DIRTY if pte & 0x40 else 0)
+        perms = self._pte_perms(page)
         vma = self.vma_at(page)
         if vma is not None:
             perms |= vma.perms & C.PERM_X
@@ -138,6 +136,13 @@ class Kernel:
         self.proc.memory.invalidate(page >> 12)
         if frame != ZERO_FRAME:          # the zero page is never freed
             heapq.heappush(self.free_frames, frame)
+
+    def _pte_perms(self, page: int) -> int:
+        """What the present PTE of ``page`` allows, as event perms: read, write if RW, dirty if D."""
+        state = self.proc.state
+        pte_addr = state._pte_addr(page)
+        pte = int.from_bytes(state.phys[pte_addr:pte_addr + 4].tobytes(), "little")
+        return C.PERM_R | (C.PERM_W if pte & 2 else 0) | (C.PAGE_DIRTY if pte & 0x40 else 0)
 
     def map_kernel_half(self) -> None:
         """On the i386 layout the top 1 GiB of every address space is the kernel's: its page
@@ -170,9 +175,7 @@ class Kernel:
         new = self.alloc_frame()
         if new is None:
             raise self.oom(page)
-        state = self.proc.state
-        pte = int.from_bytes(state.phys[state._pte_addr(page):state._pte_addr(page) + 4].tobytes(), "little")
-        old = C.PERM_R | (C.PERM_W if pte & 2 else 0) | (C.PAGE_DIRTY if pte & 0x40 else 0) | (perms & C.PERM_X)
+        old = self._pte_perms(page) | (perms & C.PERM_X)
         new_bits = (perms & (C.PERM_R | C.PERM_W | C.PERM_X)) | C.PAGE_DIRTY
         self.proc.event((C.PAGE_COPIED, page, frame, new, new_bits | old << 8))
         self.proc.memory.invalidate(page >> 12)

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 PAGE = 4096
 RLIMIT_STACK = 8 << 20
 STACK_GUARD_GAP = 256 * PAGE        # mm/mmap.c stack_guard_gap
@@ -158,13 +160,22 @@ def areas(state: Any) -> list[Area]:
 KERNEL_HALF = "the kernel half, present but supervisor-only (U/S=0): a user access always faults"
 
 
+def kernel_half(state: Any) -> tuple[int, int, int] | None:
+    """The kernel half of a (folded) state's page directory: (start, end, end of the physical
+    memory mapped) of the entries that map 4 MiB pages (present and PS), which only the
+    kernel's direct map uses; None if there are none."""
+    directory = state.entries(state.regs[10])          # CR3
+    big = np.flatnonzero((directory & 0x81) == 0x81)
+    if not len(big):
+        return None
+    first, last = int(big[0]), int(big[-1])
+    return first << 22, (last + 1) << 22, (int(directory[last]) & ~0x3FFFFF) + (1 << 22)
+
+
 def kernel_start(state: Any) -> int | None:
-    """Where the kernel half begins in a (folded) state's page directory: the first entry
-    that maps a 4 MiB page (PS), which only the kernel's direct map uses; None if none."""
-    for di in range(512, 1024):
-        if state.pde(di) & 0x81 == 0x81:
-            return di << 22
-    return None
+    """Where the kernel half begins (see :func:`kernel_half`), or None."""
+    half = kernel_half(state)
+    return None if half is None else half[0]
 
 
 def region_name(vmas: list[Area], brk: int, addr: int, kernel: int | None = None) -> str:

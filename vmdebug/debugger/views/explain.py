@@ -91,23 +91,28 @@ def explain_text(f: Facts) -> list[str]:
     return out
 
 
-def end_notes(dbg: "Debugger") -> list[str]:
-    """The notes of the run's diagnosis (a smashed return, abort's caller...), as ``run`` prints them."""
+def _end_diagnosis(dbg: "Debugger") -> Diagnosis:
+    """The run's diagnosis, from the state at its last step and the log."""
     tl = dbg.tl
     fault = fatal_at(tl.log, tl.last) if tl.ended else None
     if fault is None:
-        return []
+        return diagnose(tl.state, tl.end(), None, tl.last, None)
     st = tl.state if tl.cursor == tl.last else tl.history.state_at(tl.last)
-    return diagnose(st, tl.end(), fault, tl.last, smashed_return(tl.log)).notes()
+    return diagnose(st, tl.end(), fault, tl.last, smashed_return(tl.log))
+
+
+def end_notes(dbg: "Debugger") -> list[str]:
+    """The notes of the run's diagnosis (a smashed return, abort's caller...), as ``run`` prints them."""
+    d = _end_diagnosis(dbg)
+    return d.notes() if d.fatal is not None else []
 
 
 def explain_lines(dbg: "Debugger") -> list[str]:
     tl = dbg.tl
-    fault = fatal_at(tl.log, tl.last) if tl.ended else None
+    d = _end_diagnosis(dbg)
+    fault = d.fatal
     fault_where = ""
     if fault is not None:
-        st = tl.state if tl.cursor == tl.last else tl.history.state_at(tl.last)
-        d = diagnose(st, tl.end(), fault, tl.last, smashed_return(tl.log))
         eip = fault.eip
         loc = dbg.info.line_for(eip)
         fault_where = f"{eip:#010x} {dbg.label(eip)}".rstrip()
@@ -120,8 +125,6 @@ def explain_lines(dbg: "Debugger") -> list[str]:
             text = dbg.info.source_text(loc[0]) or []
             body = text[loc[1] - 1].strip() if 0 < loc[1] <= len(text) else ""
             fault_where += f"  ({dbg.info.short_file(loc[0])}:{loc[1]}: {body})"
-    else:
-        d = diagnose(tl.state, tl.end(), None, tl.last, None)
     frame = dbg.frames()[0]
     here = dbg.frame_line(frame)
     return explain_text(Facts(tl.cursor, tl.last, d, fault_where, here))

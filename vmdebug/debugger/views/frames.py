@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from events.state import PAGE_SHIFT, ProcessState
+from vmdebug.machine.layout import Area, areas, kernel_half
 
 PTE_P, PTE_RW, PTE_D, PDE_PS = 0x1, 0x2, 0x40, 0x80
 ZERO_FRAME = 0      # Linux's empty_zero_page: see vmdebug.machine.kernel
@@ -33,11 +34,11 @@ def frame_uses(state: ProcessState, pid: int) -> list[FrameUse]:
     """Every frame one process's page tables use, walked from CR3."""
     cr3 = state.regs[10]
     out = [FrameUse(cr3, "page directory", pid, 0, 0)]
-    directory = np.frombuffer(state.phys[cr3 << PAGE_SHIFT:(cr3 + 1) << PAGE_SHIFT].tobytes(), dtype="<u4")
+    directory = state.entries(cr3)
     for di in np.flatnonzero(((directory & PTE_P) != 0) & ((directory & PDE_PS) == 0)).tolist():   # PS: no table
         table = int(directory[di]) >> PAGE_SHIFT
         out.append(FrameUse(table, "page table", pid, di << 22, 0))
-        entries = np.frombuffer(state.phys[table << PAGE_SHIFT:(table + 1) << PAGE_SHIFT].tobytes(), dtype="<u4")
+        entries = state.entries(table)
         for ti in np.flatnonzero(entries & PTE_P).tolist():
             pte = int(entries[ti])
             out.append(FrameUse(pte >> PAGE_SHIFT, "page", pid, (di << 22) | (ti << 12), pte))
@@ -49,10 +50,10 @@ def frames_view(state: ProcessState, pid: int, nframes: int, whole: bool) -> lis
     ones too (as ranges) and a line on all of physical memory."""
     uses = sorted(frame_uses(state, pid), key=lambda u: (u.frame, u.vaddr))
     refs = Counter(u.frame for u in uses)
-    vmas = sorted(state.vmas.items())
+    vmas = areas(state)
     out = []
     if whole:
-        used = len(refs | {ZERO_FRAME: 1})       # frame 0 is the zero page, never handed out
+        used = len(set(refs) | {ZERO_FRAME})       # frame 0 is the zero page, never handed out
         out.append(f"Physical memory: {nframes} frames of 4 KiB ({nframes * 4096 >> 20} MiB): "
                    f"{used} in use (frame 0 is the zero page), {nframes - used} free.")
     kernel = kernel_half(state)
@@ -88,26 +89,14 @@ def frames_view(state: ProcessState, pid: int, nframes: int, whole: bool) -> lis
     return out
 
 
-def kernel_half(state: ProcessState) -> tuple[int, int, int] | None:
-    """(start, end, end of the physical memory mapped) of the directory entries that map
-    4 MiB pages (PS) for the kernel, or None."""
-    cr3 = state.regs[10]
-    directory = np.frombuffer(state.phys[cr3 << PAGE_SHIFT:(cr3 + 1) << PAGE_SHIFT].tobytes(), dtype="<u4")
-    big = np.flatnonzero((directory & (PTE_P | PDE_PS)) == (PTE_P | PDE_PS))
-    if not len(big):
-        return None
-    first, last = int(big[0]), int(big[-1])
-    return first << 22, (last + 1) << 22, (int(directory[last]) & ~0x3FFFFF) + (1 << 22)
-
-
 def _free(lo: int, hi: int) -> str:
     n = hi - lo + 1
     where = f"{lo:#x}" if n == 1 else f"{lo:#x}-{hi:#x}"
     return f"{where:<28}free ({n} frame{'s' if n > 1 else ''})"
 
 
-def _area(vmas: list[tuple[int, tuple[int, str, str]]], vaddr: int) -> str:
-    for start, (end, perms, name) in vmas:
+def _area(vmas: list[Area], vaddr: int) -> str:
+    for start, end, perms, name in vmas:
         if start <= vaddr < end:
             return f"in {name or 'an anonymous mapping'} [{perms}]"
     return "outside every mapping"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from events import codes as C
-from vmdebug.debugger.views.frames import kernel_half
+from vmdebug.machine.layout import kernel_half
 from events.state import ProcessState
 
 WIDTH = 34
