@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+#: The event schema's version: bumped with an upcaster here and one in
+#: :data:`events.schema.UPCASTERS` whenever what an event means changes.
+SCHEMA_VERSION = 2     # 2: page_copied (copy-on-write, the zero page), kernel_mapped (the kernel half)
+
 # ---- codes ---------------------------------------------------------------
 REG = 0          # a=reg id, b=old, c=new
 MEM1 = 1         # a=address, b=old, c=new (little-endian value of the bytes)

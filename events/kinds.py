@@ -3,9 +3,11 @@
 Each entry of :data:`KINDS` (indexed by code) says, for one compact code
 ``(code, a, b, c, d)``:
 
-* ``name``: the public ``kind`` of its pydantic model, and ``model``: that
-  model's class name in :mod:`events.schema` (resolved only when a model is
-  built, so the recording loop and the fold never import pydantic);
+* ``name``: the public ``kind`` of its pydantic model; ``model``, that model's
+  class name (``name`` in CamelCase); and ``fields``: the model's fields, written as
+  annotations on the decorated class (with defaults as class attributes), and
+  ``doc``, its docstring.  :mod:`events.schema` builds the models from these, so
+  the recording loop and the fold never import pydantic;
 * ``payload``: whether ``d`` indexes the log's extras list;
 * ``unpack(a, b, c, d, extra)``: the model's fields;
 * ``pack(model)``: ``((code, a, b, c, d), extra or None)``;
@@ -18,14 +20,18 @@ Each entry of :data:`KINDS` (indexed by code) says, for one compact code
 
 The table is built by the :func:`kind` decorator, py65-style: a kind is one
 decorated class.  ``tests/test_event_kinds.py`` fails when a kind lacks a part.
-Adding a kind: a code in :mod:`events.codes`, a model in :mod:`events.schema`,
-an entry here, and tests.
+Adding a kind: its number in :mod:`events.codes`, one decorated class here (its
+fields, and how it packs, applies and describes itself), and its sample in the test.
 """
 from __future__ import annotations
 
 import importlib
+import inspect
+import typing
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Annotated, Any, Callable, Literal
+
+from annotated_types import Ge, Le
 
 import numpy as np
 
@@ -33,6 +39,15 @@ from events import codes as C
 from events.state import PAGE, PAGE_SHIFT, PDE_TABLE, PTE_D, PTE_RW, ProcessState, Row, pte_value
 
 Apply = Callable[[ProcessState, Row, list[Any], bool], None]
+
+# The field types of the public models.  annotated_types constraints are what pydantic
+# validates (and cost nothing to import), so the table stays free of pydantic.
+U32 = Annotated[int, Ge(0), Le(0xFFFFFFFF)]
+Nat = Annotated[int, Ge(0)]
+Access = Literal["read", "write", "exec"]
+#: A field: (name, annotation, default), the default being :data:`REQUIRED` when there is none.
+REQUIRED: Any = Ellipsis
+Field_ = tuple[str, Any, Any]
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,8 @@ class Kind:
     describe: Callable[[int, int, int, int, int, Any], str]
     fold: str            # how a run of events folds it: see FOLDS
     summary: bool        # it moves the break, the output count, the end or the page map
+    fields: tuple[Field_, ...]   # the public model's fields, in order
+    doc: str             # the public model's docstring
 
 
 _TABLE: dict[int, Kind] = {}
@@ -60,20 +77,34 @@ _TABLE: dict[int, Kind] = {}
 FOLDS = ("simple", "frame", "barrier", "aside")
 
 
-def kind(*codes: int, name: str, model: str, payload: bool = False, fold: str = "aside",
+def _fields(cls: type) -> tuple[Field_, ...]:
+    """The annotated attributes of ``cls`` and its bases (bases first), with their defaults."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    return tuple((n, t, getattr(cls, n, REQUIRED)) for n, t in hints.items())
+
+
+def kind(*codes: int, name: str, payload: bool = False, fold: str = "aside",
          summary: bool = False) -> Callable[[type], type]:
-    """Register a class holding ``unpack``, ``pack``, ``apply`` and ``describe`` for ``codes``."""
+    """Register a class holding the fields of ``name``'s model and ``unpack``, ``pack``,
+    ``apply`` and ``describe`` for ``codes``."""
     if fold not in FOLDS:
         raise ValueError(f"unknown fold {fold!r}")
+    model = "".join(part.capitalize() for part in name.split("_"))
     def register(cls: type) -> type:
+        fields, doc = _fields(cls), inspect.getdoc(cls) or ""
+        if not fields:
+            raise ValueError(f"event kind {name} declares no fields")
         for code in codes:
             if code in _TABLE:
                 raise ValueError(f"event code {code} registered twice")
+            twin = next((k for k in _TABLE.values() if k.name == name), None)
+            if twin is not None and (twin.fields, twin.doc) != (fields, doc):
+                raise ValueError(f"event kind {name}: codes {twin.code} and {code} declare different fields")
             unpack = getattr(cls, "unpack")
             _TABLE[code] = Kind(code, name, model, payload,
                                 (lambda u, c: lambda a, b, cc, d, x: u(c, a, b, cc, d, x))(unpack, code),
                                 getattr(cls, "pack"), getattr(cls, "apply"), getattr(cls, "describe"),
-                                fold, summary)
+                                fold, summary, fields, doc)
         return cls
     return register
 
@@ -91,8 +122,13 @@ def _perms_dirty(event: Any) -> int:
 
 
 # ---- the kinds -----------------------------------------------------------------------
-@kind(C.REG, name="register_written", model="RegisterWritten", fold="simple")
+@kind(C.REG, name="register_written", fold="simple")
 class _Register:
+    """An instruction (or the kernel, at a syscall or exec) wrote a register."""
+    reg: str
+    old: U32
+    new: U32
+
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
         return f"{C.REG_NAMES[a]:<8} {b:#010x} -> {c:#010x}"
@@ -110,9 +146,13 @@ class _Register:
         s.regs[r[1]] = r[3] if fwd else r[2]
 
 
-@kind(C.MEM1, C.MEM2, C.MEM4, name="memory_written", model="MemoryWritten", fold="simple")
+@kind(C.MEM1, C.MEM2, C.MEM4, name="memory_written", fold="simple")
 class _Memory:
-    """1, 2 and 4 bytes inline, as their little-endian value."""
+    """A write to virtual memory; ``old`` and ``new`` have the same length."""
+    # 1, 2 and 4 bytes are stored inline, as their little-endian value.
+    address: U32
+    old: bytes
+    new: bytes
 
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -140,9 +180,9 @@ class _Memory:
         s._write_virtual(r[1], (r[3] if fwd else r[2]).to_bytes(C.MEM_SIZE_BY_CODE[r[0]], "little"))
 
 
-@kind(C.MEMN, name="memory_written", model="MemoryWritten", payload=True, fold="barrier")
-class _MemoryBytes:
-    """Any other length: the old and new bytes in the payload."""
+@kind(C.MEMN, name="memory_written", payload=True, fold="barrier")
+class _MemoryBytes(_Memory):
+    # Any other length: the old and new bytes in the payload.
 
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -160,8 +200,16 @@ class _MemoryBytes:
         s._write_virtual(r[1], new if fwd else old)
 
 
-@kind(C.PAGE_MAPPED, name="page_mapped", model="PageMapped", fold="barrier", summary=True)
+@kind(C.PAGE_MAPPED, name="page_mapped", fold="barrier", summary=True)
 class _PageMapped:
+    """A PTE became present.  ``table_frame`` is non-zero when this mapping also
+    created the page table (the PDE was not present before)."""
+    page: U32
+    frame: Nat
+    perms: str
+    dirty: bool = False
+    table_frame: Nat = 0
+
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
         return (f"page     {a:#010x} mapped to frame {b:#x} ({C.perms_str(c)})"
@@ -191,9 +239,15 @@ class _PageMapped:
             s.pagemap.pop(page >> PAGE_SHIFT, None)
 
 
-@kind(C.PAGE_UNMAPPED, name="page_unmapped", model="PageUnmapped", payload=True, fold="barrier", summary=True)
+@kind(C.PAGE_UNMAPPED, name="page_unmapped", payload=True, fold="barrier", summary=True)
 class _PageUnmapped:
-    """The payload is what the frame held: the fold zeroes freed frames, undoing restores it."""
+    """A PTE was cleared and its frame freed.  ``contents`` is what the frame held
+    (the fold zeroes freed frames, so undoing restores it)."""
+    page: U32
+    frame: Nat
+    perms: str
+    dirty: bool = False
+    contents: bytes = b""
 
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -222,8 +276,14 @@ class _PageUnmapped:
         s.touched.add(frame)
 
 
-@kind(C.PAGE_PROTECTED, name="page_protected", model="PageProtected", fold="barrier")
+@kind(C.PAGE_PROTECTED, name="page_protected", fold="barrier")
 class _PageProtected:
+    """mprotect changed a present page's permissions."""
+    page: U32
+    frame: Nat
+    perms: str
+    old_perms: str
+
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
         return f"page     {a:#010x} protection {C.perms_str(d)} -> {C.perms_str(c)}"
@@ -245,8 +305,13 @@ class _PageProtected:
         s._write_word(addr, (pte | PTE_RW) if perms & C.PERM_W else (pte & ~PTE_RW))
 
 
-@kind(C.PAGE_DIRTIED, name="page_dirtied", model="PageDirtied", fold="barrier")
+@kind(C.PAGE_DIRTIED, name="page_dirtied", fold="barrier")
 class _PageDirtied:
+    """The MMU set the PTE's D bit on the first write to a page mapped clean
+    (Intel SDM Vol. 3A, 4.8 "Accessed and Dirty Flags")."""
+    page: U32
+    frame: Nat
+
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
         return f"page     {a:#010x} dirtied (PTE D bit set)"
@@ -268,6 +333,10 @@ class _PageDirtied:
 
 class _Frame:
     """The shadow call stack: pushed by ``call``, popped by ``ret``."""
+    function: str
+    call_site: U32
+    return_address: U32
+    frame_base: U32
 
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -292,12 +361,16 @@ class _Frame:
             s.stack.pop()
 
 
-kind(C.FRAME_PUSHED, name="frame_pushed", model="FramePushed", payload=True, fold="frame")(type("_FramePushed", (_Frame,), {}))
-kind(C.FRAME_POPPED, name="frame_popped", model="FramePopped", payload=True, fold="frame")(type("_FramePopped", (_Frame,), {}))
+kind(C.FRAME_PUSHED, name="frame_pushed", payload=True, fold="frame")(type("_FramePushed", (_Frame,), {}))
+kind(C.FRAME_POPPED, name="frame_popped", payload=True, fold="frame")(type("_FramePopped", (_Frame,), {}))
 
 
-@kind(C.BREAK_MOVED, name="break_moved", model="BreakMoved", summary=True)
+@kind(C.BREAK_MOVED, name="break_moved", summary=True)
 class _BreakMoved:
+    """brk moved the program break."""
+    old: U32
+    new: U32
+
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
         return f"brk      {a:#010x} -> {b:#010x}"
@@ -315,8 +388,14 @@ class _BreakMoved:
         s.brk = r[2] if fwd else r[1]
 
 
-@kind(C.SYSCALL, name="syscall", model="Syscall", payload=True)
+@kind(C.SYSCALL, name="syscall", payload=True)
 class _Syscall:
+    """A system call returned ``result`` (its effects are their own events)."""
+    number: int
+    name: str
+    args: tuple[int, ...]
+    result: int
+
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
         return f"syscall  {x[0]}({', '.join(hex(v) for v in x[1])}) = {C.signed32(b)}"
@@ -335,8 +414,12 @@ class _Syscall:
         pass  # its effects are their own events
 
 
-@kind(C.OUTPUT, name="output_written", model="OutputWritten", payload=True, summary=True)
+@kind(C.OUTPUT, name="output_written", payload=True, summary=True)
 class _Output:
+    """The program wrote ``data`` to ``fd`` (stdout or stderr)."""
+    fd: int
+    data: bytes
+
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
         return f"output   fd {a}: {bytes(x)[:60]!r}"
@@ -354,8 +437,15 @@ class _Output:
         s.outputs += 1 if fwd else -1
 
 
-@kind(C.SEGFAULT, name="segfault", model="Segfault", payload=True)
+@kind(C.SEGFAULT, name="segfault", payload=True)
 class _Segfault:
+    """SIGSEGV: a user access the page tables did not allow."""
+    eip: U32
+    address: U32
+    access: Access
+    code: Literal["SEGV_MAPERR", "SEGV_ACCERR"]
+    reason: str
+
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
         return f"SIGSEGV  at eip {a:#010x}, address {b:#010x}: {x}"
@@ -374,9 +464,15 @@ class _Segfault:
         s.fault = r if fwd else None
 
 
-@kind(C.FAULT, name="fault", model="Fault", payload=True)
+@kind(C.FAULT, name="fault", payload=True)
 class _Fault:
     """Any other fatal signal (SIGILL, SIGFPE, SIGTRAP...): the segfault's shape plus the signal."""
+    signal: int
+    eip: U32
+    address: U32
+    access: Access
+    code: str
+    reason: str
 
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -396,8 +492,12 @@ class _Fault:
     apply = _Segfault.apply
 
 
-@kind(C.EXITED, name="process_exited", model="ProcessExited", summary=True)
+@kind(C.EXITED, name="process_exited", summary=True)
 class _Exited:
+    """The process ended: ``status`` is the exit code, or 128+signal when killed by ``signal``."""
+    status: int
+    signal: int = 0
+
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
         return f"exited   status {C.signed32(a)}" + (f", signal {b}" if b else "")
@@ -416,7 +516,12 @@ class _Exited:
 
 
 class _Vma:
-    """A line of /proc/PID/maps appearing or going (``b`` is the last byte: end - 1 fits in 32 bits)."""
+    """A virtual memory area appeared or went (a line of /proc/PID/maps)."""
+    # b is the last byte: end - 1 fits in 32 bits.
+    start: U32
+    end: Annotated[int, Ge(0), Le(1 << 32)]
+    perms: str
+    name: str = ""
 
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -441,14 +546,23 @@ class _Vma:
             s.vmas.pop(start, None)
 
 
-kind(C.VMA_MAPPED, name="vma_mapped", model="VmaMapped", payload=True)(type("_VmaMapped", (_Vma,), {}))
-kind(C.VMA_UNMAPPED, name="vma_unmapped", model="VmaUnmapped", payload=True)(type("_VmaUnmapped", (_Vma,), {}))
+kind(C.VMA_MAPPED, name="vma_mapped", payload=True)(type("_VmaMapped", (_Vma,), {}))
+kind(C.VMA_UNMAPPED, name="vma_unmapped", payload=True)(type("_VmaUnmapped", (_Vma,), {}))
 
 
-@kind(C.PAGE_COPIED, name="page_copied", model="PageCopied", fold="barrier", summary=True)
+@kind(C.PAGE_COPIED, name="page_copied", fold="barrier", summary=True)
 class _PageCopied:
-    """Copy-on-write: the page's PTE moves to a new frame holding a copy of the old one.
-    Undone, the PTE points at the old frame again and the new frame is free (zero)."""
+    """Copy-on-write: a write to a page mapped read-only from a shared frame (the zero
+    page, or a frame shared after fork) gave the page a frame of its own, with the old
+    frame's contents (mm/memory.c do_wp_page / wp_page_copy)."""
+    # Undone, the PTE points at the old frame again and the new frame is free (zero).
+    page: U32
+    old_frame: Nat
+    new_frame: Nat
+    perms: str
+    dirty: bool = True
+    old_perms: str
+    old_dirty: bool = False
 
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
@@ -480,10 +594,16 @@ class _PageCopied:
             s.phys[new << PAGE_SHIFT:(new + 1) << PAGE_SHIFT] = 0   # free again: freed frames read as zero
 
 
-@kind(C.KERNEL_MAPPED, name="kernel_mapped", model="KernelMapped", fold="barrier")
+@kind(C.KERNEL_MAPPED, name="kernel_mapped", fold="barrier")
 class _KernelMapped:
-    """Page directory entries for the kernel half: each maps 4 MiB of physical memory (PS),
-    present, supervisor-only.  Undone, the entries are empty again."""
+    """The kernel half: page directory entries that map physical memory at ``start`` in
+    4 MiB pages, present but supervisor-only, the same in every process (i386 Linux's
+    lowmem direct map, copied from swapper_pg_dir by pgd_ctor)."""
+    # Undone, the entries are empty again.
+    start: U32
+    pages: Annotated[int, Ge(1), Le(1024)]
+    physical: U32
+    pde_flags: Annotated[int, Ge(0), Le(0xFFF)]
 
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:

@@ -18,13 +18,15 @@ import bisect
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import numpy as np
 
 from events import codes as C
 from events import kinds as K
-from events.schema import Event
+
+if TYPE_CHECKING:       # the models are for export and validation: pydantic stays off the hot path
+    from events.schema import Event
 
 FIELDS = 5
 

@@ -38,7 +38,7 @@ from events.header import header_problem
 from events.log import Chunk, DamagedLog, EventLog
 from events.records import (_REC, _TRAILER, HEADER_RATIO, MAX_RECORD, ZLIB_LEVEL, _inflate,  # noqa: F401
                             _limit, _pack, _record, _unpack)
-from events.schema import SCHEMA_VERSION
+from events.codes import SCHEMA_VERSION
 
 MAGIC = b"\x89VMLOG\r\n"
 TRAILER_MAGIC = b"VMLOGEND"

@@ -54,6 +54,24 @@ def test_every_code_has_a_kind_a_model_and_a_sample() -> None:
     assert {getattr(S, k.model) for k in K.KINDS} == union, "a public model without a kind"
 
 
+def test_the_public_models_are_built_from_the_descriptors_fields() -> None:
+    for k in K.KINDS:
+        model = S.MODELS[k.model]
+        assert list(model.model_fields) == ["kind"] + [name for name, _, _ in k.fields], k.name
+        assert model.__doc__ == k.doc and k.doc, k.name
+        assert k.model == "".join(p.capitalize() for p in k.name.split("_"))
+
+
+def test_two_codes_of_one_kind_must_declare_the_same_fields() -> None:
+    class _Other:
+        """Not the memory model's fields."""
+        address: int
+
+    with pytest.raises(ValueError, match="declare different fields"):
+        K.kind(K.NCODES + 7, name="memory_written")(_Other)
+    assert K.NCODES + 7 not in K._TABLE
+
+
 @pytest.mark.parametrize("code", sorted(SAMPLES))
 def test_each_kind_packs_and_unpacks_as_one(code: int) -> None:
     model = SAMPLES[code]
