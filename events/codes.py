@@ -12,7 +12,7 @@ from typing import Any
 
 #: The event schema's version: bumped with an upcaster here and one in
 #: :data:`events.schema.UPCASTERS` whenever what an event means changes.
-SCHEMA_VERSION = 2     # 2: page_copied (copy-on-write, the zero page), kernel_mapped (the kernel half)
+SCHEMA_VERSION = 3     # 2: page_copied, kernel_mapped; 3: task_forked, task_switched, page_unmapped's kept
 
 # ---- codes ---------------------------------------------------------------
 REG = 0          # a=reg id, b=old, c=new
@@ -36,6 +36,8 @@ VMA_MAPPED = 17  # a=start, b=end-1, c=perms, d=extra -> name
 VMA_UNMAPPED = 18
 PAGE_COPIED = 19  # a=page, b=old frame, c=new frame, d=new perms|dirty | old perms|dirty << 8
 KERNEL_MAPPED = 20  # a=first virtual address, b=4 MiB pages, c=first physical address, d=PDE flag bits
+TASK_FORKED = 21  # a=child pid, b=parent pid, c=child's page directory frame, d=extra -> (eip, [[pde, table]...])
+TASK_SWITCHED = 22  # a=pid now running, b=pid that ran before
 
 MEM_CODE_BY_SIZE = {1: MEM1, 2: MEM2, 4: MEM4}
 MEM_SIZE_BY_CODE = {MEM1: 1, MEM2: 2, MEM4: 4}
@@ -49,6 +51,7 @@ NREGS = len(REG_NAMES)
 # ---- permissions -----------------------------------------------------------
 PERM_R, PERM_W, PERM_X, PERM_SHARED = 1, 2, 4, 8
 PAGE_DIRTY = 16
+PAGE_KEPT = 32      # page_unmapped: the frame stays, still mapped by another process
 ACCESS_NAMES = ("read", "write", "exec")
 SEGV_CODES = ("SEGV_MAPERR", "SEGV_ACCERR")
 
@@ -92,3 +95,13 @@ def upcast_compact_v1_v2(cols: Any, extras: Any) -> tuple[Any, Any]:
 
 upcast_compact_v1_v2.columns_only = True      # type: ignore[attr-defined]  # lazy reading may apply it
 COMPACT_UPCASTERS[1] = upcast_compact_v1_v2
+
+
+def upcast_compact_v2_v3(cols: Any, extras: Any) -> tuple[Any, Any]:
+    """Version 3 added processes (task_forked, task_switched) and page_unmapped's kept bit;
+    a version 2 session is one process, pid 1000, whose events mean what they meant."""
+    return cols, extras
+
+
+upcast_compact_v2_v3.columns_only = True      # type: ignore[attr-defined]
+COMPACT_UPCASTERS[2] = upcast_compact_v2_v3

@@ -36,7 +36,7 @@ from annotated_types import Ge, Le
 import numpy as np
 
 from events import codes as C
-from events.state import PAGE, PAGE_SHIFT, PDE_TABLE, PTE_D, PTE_RW, ProcessState, Row, pte_value
+from events.state import PAGE, PAGE_SHIFT, PDE_TABLE, PTE_D, PTE_RW, FoldError, ProcessState, Row, pte_value
 
 Apply = Callable[[ProcessState, Row, list[Any], bool], None]
 
@@ -242,24 +242,29 @@ class _PageMapped:
 @kind(C.PAGE_UNMAPPED, name="page_unmapped", payload=True, fold="barrier", summary=True)
 class _PageUnmapped:
     """A PTE was cleared and its frame freed.  ``contents`` is what the frame held
-    (the fold zeroes freed frames, so undoing restores it)."""
+    (the fold zeroes freed frames, so undoing restores it).  When ``kept``, another
+    process still maps the frame (fork shares frames): it is neither freed nor zeroed."""
     page: U32
     frame: Nat
     perms: str
     dirty: bool = False
     contents: bytes = b""
+    kept: bool = False
 
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
-        return f"page     {a:#010x} unmapped (frame {b:#x} freed)"
+        return (f"page     {a:#010x} unmapped (frame {b:#x} "
+                + ("still mapped by another process)" if c & C.PAGE_KEPT else "freed)"))
 
     @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
-        return {"page": a, "frame": b, "perms": C.perms_str(c), "dirty": bool(c & C.PAGE_DIRTY), "contents": x}
+        return {"page": a, "frame": b, "perms": C.perms_str(c), "dirty": bool(c & C.PAGE_DIRTY), "contents": x,
+                "kept": bool(c & C.PAGE_KEPT)}
 
     @staticmethod
     def pack(e: Any) -> tuple[Row, Any]:
-        return (C.PAGE_UNMAPPED, e.page, e.frame, _perms_dirty(e), 0), bytes(e.contents)
+        kept = C.PAGE_KEPT if e.kept else 0
+        return (C.PAGE_UNMAPPED, e.page, e.frame, _perms_dirty(e) | kept, 0), bytes(e.contents)
 
     @staticmethod
     def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
@@ -268,11 +273,13 @@ class _PageUnmapped:
         if fwd:
             s._write_word(s._pte_addr(page), 0)
             s.pagemap.pop(page >> PAGE_SHIFT, None)
-            s.phys[lo:lo + PAGE] = 0  # freed frames read as zero, so the next owner starts clean
+            if not perms & C.PAGE_KEPT:
+                s.phys[lo:lo + PAGE] = 0  # freed frames read as zero, so the next owner starts clean
         else:
             s._write_word(s._pte_addr(page), pte_value(frame, perms))
             s.pagemap[page >> PAGE_SHIFT] = frame
-            s.phys[lo:lo + PAGE] = np.frombuffer(x[d].ljust(PAGE, b"\0"), dtype=np.uint8)
+            if not perms & C.PAGE_KEPT:
+                s.phys[lo:lo + PAGE] = np.frombuffer(x[d].ljust(PAGE, b"\0"), dtype=np.uint8)
         s.touched.add(frame)
 
 
@@ -624,6 +631,90 @@ class _KernelMapped:
         base = (s.regs[C.CR3] << PAGE_SHIFT) + (start >> 22) * 4
         for i in range(pages):
             s._write_word(base + 4 * i, ((phys + (i << 22)) | flags) if fwd else 0)
+
+
+@kind(C.TASK_FORKED, name="task_forked", payload=True, fold="barrier", summary=True)
+class _TaskForked:
+    """fork: a new process, ``pid``, whose page directory (in frame ``page_directory``) is
+    a copy of its parent's, with a copy of each of the parent's page tables (in the frames
+    ``tables`` names, by directory index), so both map the same frames (kernel/fork.c
+    dup_mm, mm/memory.c copy_page_range).  Its registers are the parent's, except eax (0:
+    fork returns 0 in the child), eip (``eip``, after the system call) and cr3.  The
+    parent's writable private pages were made read-only first (page_protected events), so
+    the first write by either copies the frame."""
+    pid: U32
+    parent: U32
+    page_directory: Nat
+    eip: U32
+    tables: tuple[tuple[Nat, Nat], ...] = ()
+
+    @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return (f"fork     pid {a} from pid {b}: page directory in frame {c:#x}, "
+                f"{len(x[1])} page table{'s' if len(x[1]) != 1 else ''} copied")
+
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        eip, tables = x
+        return {"pid": a, "parent": b, "page_directory": c, "eip": eip, "tables": tuple(tuple(t) for t in tables)}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.TASK_FORKED, e.pid, e.parent, e.page_directory, 0), (e.eip, [list(t) for t in e.tables])
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        _, child, parent, pd, d = r
+        eip, tables = x[d]
+        lo = pd << PAGE_SHIFT
+        if not fwd:
+            s.phys[lo:lo + PAGE] = 0
+            for _, frame in tables:
+                s.phys[frame << PAGE_SHIFT:(frame + 1) << PAGE_SHIFT] = 0
+                s.touched.add(frame)
+            s.touched.add(pd)
+            s.tasks.pop(child, None)
+            s.parents.pop(child, None)
+            return
+        if child == s.pid or child in s.tasks:
+            raise FoldError(f"fork of a process that exists: {child}")
+        parent_pd = s.regs[C.CR3] << PAGE_SHIFT
+        s.phys[lo:lo + PAGE] = s.phys[parent_pd:parent_pd + PAGE]
+        s.touched.add(pd)
+        for index, frame in tables:
+            old = s.pde(index)
+            src = (old >> PAGE_SHIFT) << PAGE_SHIFT
+            s.phys[frame << PAGE_SHIFT:(frame + 1) << PAGE_SHIFT] = s.phys[src:src + PAGE]
+            s.touched.add(frame)
+            s._write_word(lo + index * 4, (frame << PAGE_SHIFT) | (old & 0xFFF))
+        regs = list(s.regs)
+        regs[C.EAX], regs[C.EIP], regs[C.CR3] = 0, eip, pd
+        s.tasks[child] = (tuple(regs), s.brk, dict(s.vmas), tuple(s.stack), dict(s.pagemap), None, None)
+        s.parents[child] = parent
+
+
+@kind(C.TASK_SWITCHED, name="task_switched", fold="barrier", summary=True)
+class _TaskSwitched:
+    """The scheduler ran another process: ``pid`` runs from this step on, ``previous``
+    waits.  Its registers, page directory (cr3), break, areas and frames become current."""
+    pid: U32
+    previous: U32
+
+    @staticmethod
+    def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
+        return f"switch   pid {b} -> pid {a}"
+
+    @staticmethod
+    def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
+        return {"pid": a, "previous": b}
+
+    @staticmethod
+    def pack(e: Any) -> tuple[Row, Any]:
+        return (C.TASK_SWITCHED, e.pid, e.previous, 0, 0), None
+
+    @staticmethod
+    def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
+        s.switch_to(r[1] if fwd else r[2])
 
 
 # ---- derived views of the table -----------------------------------------------------

@@ -59,6 +59,15 @@ def upcast_v1_v2(data: dict) -> dict:
 UPCASTERS[1] = upcast_v1_v2
 
 
+def upcast_v2_v3(data: dict) -> dict:
+    """Version 3 added task_forked, task_switched and page_unmapped's ``kept``; version 2
+    events are one process's and mean what they meant."""
+    return data
+
+
+UPCASTERS[2] = upcast_v2_v3
+
+
 def upcast(data: dict, version: int) -> dict:
     """Bring an event dict written with schema ``version`` up to :data:`SCHEMA_VERSION`."""
     while version < SCHEMA_VERSION:

@@ -1,13 +1,20 @@
-"""What folding the event log produces: the state of the process at a step.
+"""What folding the event log produces: the state of the processes at a step.
 
 The state holds what a debugger shows at a step: registers, physical memory
 (page directory and page tables included, in their frames as the MMU reads
 them), the program break, the VMAs, the shadow call stack and how the process
 ended.  Each event kind's apply and unapply on it is in :mod:`events.kinds`.
+
+Physical memory is one for all processes.  The rest is the *current* process's
+(``pid``); the others' wait in ``tasks``, as a kernel keeps a task's context
+while another runs.  A ``task_switched`` event swaps them, so every event
+between two switches is the current process's, and the fold of any prefix says
+which process ran each step.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +27,8 @@ PTE_P, PTE_RW, PTE_US, PTE_A, PTE_D = 0x1, 0x2, 0x4, 0x20, 0x40
 # Linux installs page tables with _PAGE_TABLE = P|RW|USER|ACCESSED|DIRTY
 # (arch/x86/include/asm/pgtable_types.h).
 PDE_TABLE = PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D
+#: The first process's id (getpid() of the program as exec'd); the ids after it count up.
+FIRST_PID = 1000
 
 
 class FoldError(Exception):
@@ -51,6 +60,10 @@ class ProcessState:
     fault: tuple[int, ...] | None = None   # (code, a, b, c, d) of the fatal event
     outputs: int = 0                       # output_written events so far
     touched: set[int] = field(default_factory=set)  # frames written since the last checkpoint
+    pid: int = FIRST_PID                   # the current process
+    #: The other processes: pid -> (regs, brk, vmas, stack, pagemap, exited, fault).
+    tasks: dict[int, Task] = field(default_factory=dict)
+    parents: dict[int, int] = field(default_factory=dict)  # pid -> its parent's pid (fork)
 
     def __post_init__(self) -> None:
         self.phys = np.zeros(self.nframes * PAGE, dtype=np.uint8)
@@ -116,6 +129,67 @@ class ProcessState:
             raise FoldError(f"no page table for {page:#010x}")
         return ((pde >> PAGE_SHIFT) << PAGE_SHIFT) + ((page >> PAGE_SHIFT) & 0x3FF) * 4
 
+    # ---- processes -----------------------------------------------------------
+    def context(self) -> "Task":
+        """The current process's context, as ``tasks`` keeps the others' (copies)."""
+        return (tuple(self.regs), self.brk, dict(self.vmas), tuple(self.stack), dict(self.pagemap),
+                self.exited, self.fault)
+
+    def switch_to(self, pid: int) -> None:
+        """Make ``pid`` current, keeping the current context in ``tasks``.  The registers
+        change in place: the CPU's compiled instructions hold this very list."""
+        if pid == self.pid:
+            return
+        ctx = self.tasks.pop(pid, None)
+        if ctx is None:
+            raise FoldError(f"switch to unknown process {pid}")
+        self.tasks[self.pid] = (tuple(self.regs), self.brk, self.vmas, tuple(self.stack), self.pagemap,
+                                self.exited, self.fault)
+        regs, self.brk, self.vmas, stack, self.pagemap, self.exited, self.fault = ctx
+        self.regs[:] = regs
+        self.stack = list(stack)
+        self.pid = pid
+
+    def processes(self) -> dict[int, "Task"]:
+        """Every process's context by pid, the current one's included (sorted by pid)."""
+        out = dict(self.tasks)
+        out[self.pid] = self.context()
+        return dict(sorted(out.items()))
+
+    def procs_data(self) -> list[Any] | None:
+        """The processes other than the current one, as plain data for a stored checkpoint:
+        ``[pid, [[pid, regs, brk, vmas, stack, pagemap, exited, fault]...], [[child, parent]...]]``,
+        or None while there is one process (so one-process checkpoints keep their old shape)."""
+        if self.pid == FIRST_PID and not self.tasks and not self.parents:
+            return None
+        tasks = [[pid, list(t[0]), t[1], [[k, *v] for k, v in sorted(t[2].items())], [list(f) for f in t[3]],
+                  sorted([k, v] for k, v in t[4].items()), list(t[5]) if t[5] else None,
+                  list(t[6]) if t[6] else None] for pid, t in sorted(self.tasks.items())]
+        return [self.pid, tasks, sorted([c, p] for c, p in self.parents.items())]
+
+    def set_procs(self, data: Any) -> None:
+        """Adopt :meth:`procs_data`'s form (from a file that may lie: ValueError if malformed)."""
+        if data is None:
+            return
+        try:
+            pid, tasks, parents = data
+            self.pid = int(pid)
+            self.tasks = {}
+            for t in tasks:
+                regs = tuple(int(r) for r in t[1])
+                if len(regs) != C.NREGS:
+                    raise ValueError("registers")
+                self.tasks[int(t[0])] = (
+                    regs, int(t[2]), {int(v[0]): (int(v[1]), str(v[2]), str(v[3])) for v in t[3]},
+                    tuple((str(f[0]), int(f[1]), int(f[2]), int(f[3])) for f in t[4]),
+                    {int(k): int(v) for k, v in t[5]}, tuple(int(v) for v in t[6]) if t[6] else None,
+                    tuple(t[7]) if t[7] else None)
+            self.parents = {int(c): int(p) for c, p in parents}
+        except (TypeError, ValueError, IndexError, KeyError) as exc:
+            raise ValueError(f"malformed processes: {exc}") from None
+        if self.pid in self.tasks:
+            raise ValueError("the current process is also waiting")
+
     def copy(self) -> "ProcessState":
         new = ProcessState.__new__(ProcessState)
         new.__dict__.update(self.__dict__)
@@ -125,7 +199,11 @@ class ProcessState:
         new.stack = list(self.stack)
         new.pagemap = dict(self.pagemap)
         new.touched = set()
+        new.tasks = {pid: (t[0], t[1], dict(t[2]), t[3], dict(t[4]), t[5], t[6]) for pid, t in self.tasks.items()}
+        new.parents = dict(self.parents)
         return new
 
 
 Row = tuple[int, int, int, int, int]
+#: A waiting process's context: (regs, brk, vmas, shadow stack, page map, exited, fault).
+Task = tuple

@@ -39,6 +39,8 @@ SAMPLES: dict[int, S.Event] = {
     C.VMA_UNMAPPED: S.VmaUnmapped(start=0x2000, end=0x3000, perms="r--s", name="x"),
     C.PAGE_COPIED: S.PageCopied(page=0x1000, old_frame=3, new_frame=7, perms="rw-", old_perms="rw-"),
     C.KERNEL_MAPPED: S.KernelMapped(start=0xC0000000, pages=2, physical=0, pde_flags=0x1E3),
+    C.TASK_FORKED: S.TaskForked(pid=1001, parent=1000, page_directory=8, eip=0x8049005, tables=((0, 9),)),
+    C.TASK_SWITCHED: S.TaskSwitched(pid=1005, previous=1000),
 }
 
 
@@ -95,12 +97,13 @@ def _base() -> ProcessState:
     K.apply(s, (C.VMA_MAPPED, 0x2000, 0x2fff, C.PERM_R | C.PERM_SHARED, 0), ["x"])
     K.apply(s, (C.FRAME_PUSHED, 3, 2, 1, 0), ["main"])
     s.phys[3 << 12:(3 << 12) + 4096] = 9
+    K.apply(s, (C.TASK_FORKED, 1005, 1000, 10, 0), [(0x8049000, [[0, 11]])])   # a second process
     return s
 
 
 def _snapshot(s: ProcessState) -> tuple:
     return (list(s.regs), s.phys.tobytes(), s.brk, dict(s.vmas), list(s.stack), dict(s.pagemap), s.exited,
-            s.fault, s.outputs)
+            s.fault, s.outputs, s.pid, dict(s.tasks), dict(s.parents))
 
 
 @pytest.mark.parametrize("code", sorted(SAMPLES))
@@ -111,9 +114,15 @@ def test_each_kind_applies_and_undoes_exactly(code: int) -> None:
         row = row[:4] + (0,)
     state = _base()
     before = _snapshot(state)
+    phys = state.phys.copy()
+    state.touched = set()
     K.apply(state, row, extras)
     assert _snapshot(state) != before or code == C.SYSCALL    # a syscall's effects are their own events
+    changed = set((np.flatnonzero(state.phys != phys) >> 12).tolist())
+    assert changed <= state.touched, "checkpoints copy only touched frames: every frame written must be touched"
+    phys, state.touched = state.phys.copy(), set()
     K.revert(state, row, extras)
+    assert set((np.flatnonzero(state.phys != phys) >> 12).tolist()) <= state.touched
     assert _snapshot(state) == before
 
 
@@ -129,4 +138,14 @@ def test_each_kind_says_in_one_line_what_it_changed(code: int) -> None:
     text = K.describe(row[:4] + (0,), [extra])
     assert text.strip() and "\n" not in text
     assert text.split()[0] in ("ebx", "mem", "page", "call", "return", "brk", "syscall", "output", "SIGSEGV",
-                               "signal", "exited", "vma", "kernel")
+                               "signal", "exited", "vma", "kernel", "fork", "switch")
+
+
+def test_a_forked_process_maps_its_parents_frames_and_a_switch_makes_it_current() -> None:
+    s = _base()
+    K.apply(s, (C.TASK_SWITCHED, 1005, 1000, 0, 0), [])
+    assert s.pid == 1005 and s.regs[C.CR3] == 10 and s.regs[C.EIP] == 0x8049000 and s.regs[C.EAX] == 0
+    assert s.translate(0x1000) == 3 << 12 and s.read(0x1000, 2) == b"\x09\x09"   # the same frame as the parent
+    assert s.pde(0) >> 12 == 11 and s.stack == [("main", 1, 2, 3)]
+    K.revert(s, (C.TASK_SWITCHED, 1005, 1000, 0, 0), [])
+    assert s.pid == 1000 and s.regs[C.CR3] == 1 and set(s.tasks) == {1005} and s.parents == {1005: 1000}

@@ -95,3 +95,70 @@ def test_going_back_from_the_end_reaches_every_earlier_state(tmp_path: Path) -> 
     for step in range(proc.log.last_step, 0, -1):
         history.backward(state, step)
     same_state(history.state_at(0), state)
+
+
+FORKING = r'''#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int data = 1;
+int main(void)
+{
+    int fds[2], status, i;
+    char buf[32];
+    int *shared = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    char *heap = malloc(5000);
+    pipe(fds);
+    for (i = 0; i < 2; i++) {
+        if (fork() == 0) {
+            data += i + 1;
+            heap[4000] = 'c';
+            shared[i] = getpid();
+            write(fds[1], "hello", 5);
+            for (volatile int k = 0; k < 4000; k++)   /* longer than a quantum */
+                heap[k] = (char)k;
+            exit(i);
+        }
+    }
+    read(fds[0], buf, 5);
+    read(fds[0], buf, 5);
+    while (wait(&status) > 0)
+        data += WEXITSTATUS(status);
+    return data + shared[0] - shared[1];
+}
+'''
+
+
+def same_processes(live, folded) -> None:
+    same_state(live, folded)
+    assert folded.pid == live.pid
+    assert folded.parents == live.parents
+    assert folded.processes() == live.processes()
+    assert folded.exited == live.exited and folded.fault == live.fault
+
+
+def test_several_processes_fold_forward_backward_and_by_jumping_to_the_live_state(tmp_path: Path) -> None:
+    from vmdebug.program import load_program
+    src = tmp_path / "forking.c"
+    src.write_text(FORKING)
+    proc = Process(load_program(str(src), "0").spec, argv=["forking"])
+    snapshots = {}
+    for n in (0, 300, 1500, 3000, 9000, 20000, 30000, 45000):
+        while proc.steps < n and proc.step():
+            pass
+        snapshots[proc.steps] = proc.state.copy()
+    proc.run(1_000_000)
+    assert proc.exited and proc.state.exited == (1 + 0 + 1 + 1001 - 1002, 0)
+    assert len(proc.sched.tasks) == 3
+    snapshots[proc.log.last_step] = proc.state.copy()
+    assert {s.pid for s in snapshots.values()} >= {1000, 1001, 1002}, "the snapshots see every process run"
+    history = History(proc.log, proc.state.nframes, interval=512)
+    for step, live in snapshots.items():
+        same_processes(live, history.state_at(step))
+    state = history.state_at(proc.log.last_step)
+    for step in range(proc.log.last_step, 0, -1):
+        if step in snapshots:
+            same_processes(snapshots[step], state)
+        history.backward(state, step)
+    same_processes(snapshots[0], state)

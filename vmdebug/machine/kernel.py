@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING
 from events import codes as C
 from vmdebug.machine import syscalls as S
 from vmdebug.machine.faults import EXEC, READ, WRITE, CpuFault, segv
+from events.state import FIRST_PID
 from vmdebug.machine.layout import (KERNEL_HALF, PAGE, RLIMIT_STACK, STACK_GUARD_GAP, areas, kernel_start,
                                     region_name)
+from vmdebug.machine.procsys import ProcessCalls
+from vmdebug.machine.tasks import PipeEnd, Tty
 from vmdebug.machine.vma import Vma
 from vmdebug.signals import SIGKILL, signal_name
 
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
     from vmdebug.machine.process import Process
 
 MASK = 0xFFFFFFFF
-PID = 1000  # the simulated process's id: getpid(), and what the debugger and gdb server show
+PID = FIRST_PID  # the first process's id: what the debugger and gdb server show for it
 #: The zero page: one frame of zeros that every untouched private anonymous page maps
 #: read-only when it is read (Linux's empty_zero_page).  Frame 0 is never allocated.
 ZERO_FRAME = 0
@@ -37,17 +40,21 @@ def page_align(x: int) -> int:
     return (x + PAGE - 1) & ~(PAGE - 1)
 
 
-class Kernel:
+class Kernel(ProcessCalls):
     def __init__(self, proc: "Process") -> None:
         self.proc = proc
         # What the kernel knows of an area beyond what its vma_mapped event says (the file
         # behind it, whether it grows down), by start.  The areas themselves are the folded
         # state's (see :attr:`vmas`): one list, changed only by events.
-        self._backing: dict[int, tuple[bytes | None, int, bool]] = {}
+        self._backing: dict[int, tuple[bytes | None, int, bool, dict[int, int] | None]] = {}
         self.next_frame = 1           # frame 0 is never handed out
         self.free_frames: list[int] = []
         self.start_brk = 0
         self.warnings: list[str] = []
+        #: How many page tables map each frame (mm's page mapcount), for frames mapped more
+        #: than once or ever shared; a frame not here is mapped once.  The zero page is not counted.
+        self.refs: dict[int, int] = {}
+        self.pipes = 0
 
     @property
     def brk(self) -> int:
@@ -69,8 +76,8 @@ class Kernel:
         """mm->mmap, sorted: the areas of the folded state, with their backing."""
         out = []
         for start, (end, perms, name) in sorted(self.proc.state.vmas.items()):
-            file, file_start, growsdown = self._backing.get(start, (None, 0, False))
-            out.append(Vma(start, end, C.perms_bits(perms), name, file, file_start, growsdown))
+            file, file_start, growsdown, shm = self._backing.get(start, (None, 0, False, None))
+            out.append(Vma(start, end, C.perms_bits(perms), name, file, file_start, growsdown, shm))
         return out
 
     def find_vma(self, addr: int) -> Vma | None:
@@ -91,7 +98,7 @@ class Kernel:
         return prev
 
     def add_vma(self, vma: Vma) -> None:
-        self._backing[vma.start] = (vma.file, vma.file_start, vma.growsdown)
+        self._backing[vma.start] = (vma.file, vma.file_start, vma.growsdown, vma.shm)
         self.proc.event((C.VMA_MAPPED, vma.start, vma.end - 1, vma.perms, 0), vma.name)
 
     def remove_vma(self, vma: Vma) -> None:
@@ -99,18 +106,30 @@ class Kernel:
         self.proc.event((C.VMA_UNMAPPED, vma.start, vma.end - 1, vma.perms, 0), vma.name)
 
     # ---- pages -------------------------------------------------------------
-    def map_page(self, page: int, perms: int, dirty: bool, contents: bytes | None) -> int:
-        """Install a PTE for ``page`` on a fresh frame; returns the frame."""
+    def map_page(self, page: int, perms: int, dirty: bool, contents: bytes | None, shm: int | None = None,
+                 vma: Vma | None = None) -> int:
+        """Install a PTE for ``page`` on a fresh frame; returns the frame.  A page of a shared
+        anonymous mapping maps its memory object's frame for that page, made on first touch
+        by any process (mm/shmem.c shmem_fault)."""
         state = self.proc.state
         table = 0
         if not state.pde(page >> 22) & 1:
             table = self.alloc_frame()
             if table is None:
                 raise self.oom(page)
+        bits = (perms & (C.PERM_R | C.PERM_W | C.PERM_X)) | (C.PAGE_DIRTY if dirty else 0)
+        if vma is not None and vma.shm is not None and shm in vma.shm:
+            frame = vma.shm[shm]
+            self.refs[frame] = self.refs.get(frame, 1) + 1
+            self.proc.event((C.PAGE_MAPPED, page, frame, bits, table))
+            return frame
         frame = self.alloc_frame()
         if frame is None:
             raise self.oom(page)
-        bits = (perms & (C.PERM_R | C.PERM_W | C.PERM_X)) | (C.PAGE_DIRTY if dirty else 0)
+        self.refs.pop(frame, None)
+        if vma is not None and vma.shm is not None:
+            vma.shm[shm] = frame               # the memory object holds a reference of its own
+            self.refs[frame] = 2
         self.proc.event((C.PAGE_MAPPED, page, frame, bits, table))
         if contents is not None and contents.strip(b"\0"):
             self.proc.event((C.MEMN, page, 0, 0, 0), (bytes(PAGE), contents))
@@ -131,6 +150,13 @@ class Kernel:
         vma = self.vma_at(page)
         if vma is not None:
             perms |= vma.perms & C.PERM_X
+        refs = self.refs.get(frame, 1)
+        if frame != ZERO_FRAME and refs > 1:      # another process maps it still: it stays
+            self.refs[frame] = refs - 1
+            self.proc.event((C.PAGE_UNMAPPED, page, frame, perms | C.PAGE_KEPT, 0), b"")
+            self.proc.memory.invalidate(page >> 12)
+            return
+        self.refs.pop(frame, None)
         contents = state.phys[frame << 12:(frame + 1) << 12].tobytes()
         self.proc.event((C.PAGE_UNMAPPED, page, frame, perms, 0), contents)
         self.proc.memory.invalidate(page >> 12)
@@ -171,12 +197,25 @@ class Kernel:
     def copy_on_write(self, page: int, frame: int, perms: int) -> int:
         """A write to a page mapped read-only from a shared frame: a frame of its own with a
         copy of the old one's bytes, mapped writable and dirty (mm/memory.c do_wp_page,
-        wp_page_copy; the zero page's copy is a zeroed page)."""
+        wp_page_copy; the zero page's copy is a zeroed page).  When no other process maps
+        the frame any more, it is just made writable again (wp_page_reuse)."""
+        refs = self.refs.get(frame, 1)
+        if frame != ZERO_FRAME and refs <= 1:
+            self.refs.pop(frame, None)
+            rwx = perms & (C.PERM_R | C.PERM_W | C.PERM_X)
+            self.proc.event((C.PAGE_PROTECTED, page, frame, rwx, rwx & ~C.PERM_W))
+            self.proc.memory.invalidate(page >> 12)
+            return frame
         new = self.alloc_frame()
         if new is None:
             raise self.oom(page)
+        if frame != ZERO_FRAME:
+            self.refs[frame] = refs - 1
+            if refs - 1 <= 1:
+                self.refs.pop(frame)
         old = self._pte_perms(page) | (perms & C.PERM_X)
         new_bits = (perms & (C.PERM_R | C.PERM_W | C.PERM_X)) | C.PAGE_DIRTY
+        self.refs.pop(new, None)
         self.proc.event((C.PAGE_COPIED, page, frame, new, new_bits | old << 8))
         self.proc.memory.invalidate(page >> 12)
         return new
@@ -205,9 +244,14 @@ class Kernel:
             if access != WRITE and contents is None and not vma.perms & C.PERM_SHARED:
                 frame = self.map_zero_page(page, vma.perms)
             else:
-                frame = self.map_page(page, vma.perms, access == WRITE, contents)
-        elif access == WRITE and frame == ZERO_FRAME:
+                frame = self.map_page(page, vma.perms, access == WRITE, contents,
+                                      (page - vma.file_start) >> 12, vma)
+        elif access == WRITE and (frame == ZERO_FRAME or not state.phys[state._pte_addr(page)] & 2):
+            # read-only in the PTE, writable in the VMA: the zero page, or a frame shared
+            # since fork (mm/memory.c do_wp_page)
             frame = self.copy_on_write(page, frame, vma.perms)
+            if not state.phys[state._pte_addr(page)] & 0x40:
+                self.proc.event((C.PAGE_DIRTIED, page, frame, 0, 0))
         elif access == WRITE:
             pte_addr = state._pte_addr(page)
             if not state.phys[pte_addr] & 0x40:
@@ -217,7 +261,8 @@ class Kernel:
         mem.rtlb[vpn] = base
         if vma.perms & C.PERM_X:
             mem.xtlb.add(vpn)
-        if vma.perms & C.PERM_W and (access == WRITE or state.phys[state._pte_addr(page)] & 0x40):
+        pte = state.phys[state._pte_addr(page)]
+        if pte & 2 and pte & 0x40:        # writable and already dirty: a write needs nothing more
             mem.wtlb[vpn] = base
         return base
 
@@ -290,18 +335,19 @@ class Kernel:
 
     def _exit(self, name: str, number: int, status: int) -> None:
         self.proc.event((C.SYSCALL, number, 0, 0, 0), (name, [status]))
-        self.proc.event((C.EXITED, status & 0xFF, 0, 0, 0))
-
-    def sys_getpid(self) -> int:
-        return PID
-
-    def sys_gettid(self) -> int:
-        return self.sys_getpid()
+        self.end_task(status & 0xFF, 0)
 
     def sys_kill(self, pid: int, sig: int) -> int | None:
-        """kernel/signal.c kill(2), for the one process there is: a signal whose default
-        action ends a process ends this one, as ``raise``/``abort`` rely on."""
-        return self._signal_self("kill", 37, [pid, sig], C.signed32(pid) in (self.sys_getpid(), 0, -1), sig,
+        """kernel/signal.c kill(2): a signal whose default action ends a process ends it, as
+        ``raise``/``abort`` rely on.  Every process is in one process group, so 0 and -1
+        name the caller here (the others are not signalled: noted in docs/processes.md)."""
+        target = C.signed32(pid)
+        other = self.proc.sched.tasks.get(target)
+        if other is not None and target != self.proc.state.pid:
+            if not 0 <= sig <= 64:
+                return -S.EINVAL
+            return self.signal_other(other, sig)
+        return self._signal_self("kill", 37, [pid, sig], target in (self.sys_getpid(), 0, -1), sig,
                                  "SI_USER")
 
     def sys_tgkill(self, tgid: int, tid: int, sig: int) -> int | None:
@@ -332,9 +378,13 @@ class Kernel:
     def sys_exit_group(self, status: int) -> None:
         self._exit("exit_group", 252, status)
 
-    def sys_write(self, fd: int, buf: int, count: int) -> int:
-        if fd not in (1, 2):
+    def sys_write(self, fd: int, buf: int, count: int) -> int | None:
+        f = self.fd_file(fd)
+        if isinstance(f, PipeEnd):
+            return self.pipe_write(f.pipe, buf, count) if f.write else -S.EBADF
+        if not isinstance(f, Tty) or f.fd == 0:
             return -S.EBADF
+        fd = f.fd
         if count == 0:
             return 0
         if count > 1 << 24:
@@ -348,7 +398,10 @@ class Kernel:
         return count
 
     def sys_read(self, fd: int, buf: int, count: int) -> int:
-        if fd != 0:
+        f = self.fd_file(fd)
+        if isinstance(f, PipeEnd):
+            return self.pipe_read(f.pipe, buf, count) if not f.write else -S.EBADF
+        if f != Tty(0):
             return -S.EBADF
         data = self.proc.stdin.read(min(count, 1 << 20))
         if not data:
@@ -439,7 +492,8 @@ class Kernel:
             if start is None:
                 return -S.ENOMEM
         perms = self.prot_bits(prot) | (C.PERM_SHARED if flags & S.MAP_SHARED else 0)
-        self.add_vma(Vma(start, start + length, perms, ""))
+        shm: dict[int, int] | None = {} if flags & S.MAP_SHARED else None
+        self.add_vma(Vma(start, start + length, perms, "", None, start, False, shm))
         return start
 
     def prot_bits(self, prot: int) -> int:
@@ -516,7 +570,8 @@ class Kernel:
                 frame = state.pagemap.get(page >> 12)
                 if frame is not None:
                     old, perms = v.perms & 7, new_perms & 7
-                    if frame == ZERO_FRAME:       # the zero page stays read-only: a write copies it
+                    if frame == ZERO_FRAME or (old & C.PERM_W and not state.phys[state._pte_addr(page)] & 2):
+                        # the zero page and frames shared since fork stay read-only: a write copies them
                         old, perms = old & ~C.PERM_W, perms & ~C.PERM_W
                     if old != perms:
                         self.proc.event((C.PAGE_PROTECTED, page, frame, perms, old))

@@ -49,6 +49,13 @@ class Memory:
         if vpn in self.code_pages:
             self.on_code_write(vpn)
 
+    def flush_tlb(self) -> None:
+        """Drop every translation, keeping the decoded code (a cr3 load: another process's
+        page tables, or the same ones after fork write-protected them)."""
+        self.rtlb.clear()
+        self.wtlb.clear()
+        self.xtlb.clear()
+
     def flush(self) -> None:
         self.rtlb.clear()
         self.wtlb.clear()

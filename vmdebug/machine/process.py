@@ -17,7 +17,7 @@ from typing import Any, BinaryIO, Callable
 from events import codes as C
 from events.log import EventLog
 from events.kinds import apply, revert
-from events.state import ProcessState
+from events.state import FIRST_PID, ProcessState
 from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
 from vmdebug.machine import alu, control  # noqa: F401  (register their semantics)
 from vmdebug.machine.cpu import SEMANTICS
@@ -25,6 +25,8 @@ from vmdebug.machine.faults import EXEC, CpuFault
 from vmdebug.machine.kernel import Kernel, page_align
 from vmdebug.machine.layout import LAYOUTS, PAGE, STACK_INITIAL_EXPAND, build_initial_stack
 from vmdebug.machine.memory import Memory
+from vmdebug.machine.scheduler import Scheduler
+from vmdebug.machine.tasks import Blocked
 from vmdebug.machine.stdin import Stdin
 from vmdebug.machine.vma import Vma
 from vmdebug.errors import UserError
@@ -83,6 +85,7 @@ class Process:
         self.memory = Memory(self)
         self.memory.on_code_write = self._invalidate_code
         self.kernel = Kernel(self)
+        self.sched = Scheduler(self)
         self.read_implies_exec = not spec.gnu_stack
         self.stdin = Stdin(stdin)
         self.on_output = on_output
@@ -119,8 +122,13 @@ class Process:
 
     @property
     def exited(self) -> bool:
-        """The process has ended (its process_exited event is in the log)."""
-        return self.state.exited is not None
+        """The run has ended: the first process ended (its process_exited event is the last
+        in the log), or every process sleeps (:attr:`deadlock` says why)."""
+        return self.sched.tasks[FIRST_PID].status != "running" or bool(self.sched.deadlock)
+
+    @property
+    def deadlock(self) -> str:
+        return self.sched.deadlock
 
     # ---- symbols and frames ----------------------------------------------------
     def symbol_for(self, addr: int) -> str | None:
@@ -260,28 +268,40 @@ class Process:
 
     # ---- running -------------------------------------------------------------------
     def step(self) -> bool:
-        """Retire one instruction (one step).  Returns False once the process has ended."""
-        state = self.state
-        if state.exited is not None:
+        """Retire one instruction (one step) of the current process.  Returns False once the
+        run has ended."""
+        if self.exited:
             return False
+        state, sched = self.state, self.sched
         regs = state.regs
-        eip = regs[C.EIP]
         start = self.log.mark()
         self._step_kernel_rows = []
-        try:
-            fn = self.code.get(eip)
-            if fn is None:
-                fn = self._compile(eip)
-            new = fn()
-            if new != eip and state.exited is None:
-                regs[C.EIP] = new
-                self.emit((C.REG, C.EIP, eip, new, 0))
-        except CpuFault as fault:
-            self._rollback(start)
-            self.die(fault, eip)
+        if not sched.single() and not sched.schedule():
+            return False                    # every process sleeps: nothing can run
+        while True:
+            eip = regs[C.EIP]
+            try:
+                fn = self.code.get(eip)
+                if fn is None:
+                    fn = self._compile(eip)
+                new = fn()
+                if new != eip and state.exited is None:
+                    regs[C.EIP] = new
+                    self.emit((C.REG, C.EIP, eip, new, 0))
+            except Blocked as blocked:      # it sleeps in a system call: another one runs this step
+                self._rollback(start)
+                sched.sleep(blocked)
+                if not sched.schedule():
+                    break
+                continue
+            except CpuFault as fault:
+                self._rollback(start)
+                self.die(fault, eip)
+            break
+        sched.ran += 1
         self.steps += 1
         self.log.end_step()
-        return state.exited is None
+        return not self.exited
 
     def run(self, max_steps: int, progress: Callable[[int], None] | None = None) -> str:
         """Run until exit, a fatal signal or ``max_steps``; returns "exited", "killed" or "limit".
@@ -322,5 +342,5 @@ class Process:
             self.event((C.SEGFAULT, eip, fault.address, access | (code << 4), 0), fault.reason)
         else:
             self.event((C.FAULT, eip, fault.address, access | (fault.signal << 4), 0), (fault.code, fault.reason))
-        self.event((C.EXITED, 128 + fault.signal, fault.signal, 0, 0))
         self.fault = fault
+        self.kernel.end_task(128 + fault.signal, fault.signal)

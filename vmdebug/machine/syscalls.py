@@ -20,6 +20,16 @@ IMPLEMENTED: dict[int, tuple[str, int]] = {
     224: ("gettid", 0),
     37: ("kill", 2),
     270: ("tgkill", 3),
+    2: ("fork", 0),
+    190: ("vfork", 0),
+    7: ("waitpid", 3),
+    114: ("wait4", 4),
+    64: ("getppid", 0),
+    42: ("pipe", 1),
+    331: ("pipe2", 2),
+    6: ("close", 1),
+    41: ("dup", 1),
+    63: ("dup2", 2),
 }
 
 NAMES: dict[int, str] = {
@@ -36,7 +46,7 @@ NAMES: dict[int, str] = {
 NAMES.update({n: name for n, (name, _) in IMPLEMENTED.items()})
 
 # errno values (include/uapi/asm-generic/errno-base.h, errno.h)
-EPERM, ENOENT, ESRCH, EBADF, ENOMEM, EFAULT, EINVAL, ENOSYS = 1, 2, 3, 9, 12, 14, 22, 38
+EPERM, ENOENT, ESRCH, EBADF, ECHILD, ENOMEM, EFAULT, EINVAL, ENOSYS = 1, 2, 3, 9, 10, 12, 14, 22, 38
 
 # Signals whose default action is not to end the process (kernel/signal.c, sig_kernel_ignore
 # and sig_kernel_stop): SIGCHLD SIGCONT SIGURG SIGWINCH are ignored; the stop signals are not

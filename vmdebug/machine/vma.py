@@ -1,7 +1,7 @@
 """Virtual memory areas: the kernel's list of what is mapped where (mm->mmap)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from events import codes as C
 
@@ -18,6 +18,10 @@ class Vma:
     file: bytes | None = None
     file_start: int = 0
     growsdown: bool = False
+    #: A shared anonymous mapping's memory object (shmem): page index from ``file_start``
+    #: -> frame, the same dict in every process that maps it, so a page faulted in by one
+    #: after fork is the page the other sees.
+    shm: dict[int, int] | None = field(default=None, compare=False)
 
     def contains(self, addr: int) -> bool:
         return self.start <= addr < self.end

@@ -37,17 +37,21 @@ STORED_CHECKPOINT_EVERY = 1 << 16
 
 def record(step: int, regs: Any, frames: dict[int, bytes], brk: int, vmas: dict[int, tuple[int, str, str]],
            stack: Any, pagemap: dict[int, int], exited: Any, fault: Any, outputs: int,
-           digest: bytes) -> dict[str, Any]:
-    """A checkpoint as stored in a session file."""
-    return {"step": step, "regs": list(regs), "frames": frames, "brk": brk,
-            "vmas": [[k, *v] for k, v in vmas.items()], "stack": [list(f) for f in stack],
-            "pagemap": [[k, v] for k, v in pagemap.items()],
-            "exited": list(exited) if exited else None,
-            "fault": list(fault) if fault else None, "outputs": outputs, "digest": digest}
+           digest: bytes, procs: Any = None) -> dict[str, Any]:
+    """A checkpoint as stored in a session file (``procs``: the other processes, in
+    :meth:`events.state.ProcessState.procs_data`'s form; absent while there is one)."""
+    out = {"step": step, "regs": list(regs), "frames": frames, "brk": brk,
+           "vmas": [[k, *v] for k, v in vmas.items()], "stack": [list(f) for f in stack],
+           "pagemap": [[k, v] for k, v in pagemap.items()],
+           "exited": list(exited) if exited else None,
+           "fault": list(fault) if fault else None, "outputs": outputs, "digest": digest}
+    if procs is not None:
+        out["procs"] = procs
+    return out
 
 
 def digest(regs: Any, brk: int, vmas: dict[int, Any], stack: Any, pagemap: dict[int, int], exited: Any,
-           fault: Any, outputs: int, frames: Iterable[tuple[int, Any]]) -> bytes:
+           fault: Any, outputs: int, frames: Iterable[tuple[int, Any]], procs: Any = None) -> bytes:
     """A digest of a folded state: registers, break, VMAs, frames, page map, end, output
     count, and the bytes of every frame that is not all zeros (``frames`` gives each frame
     that may not be, in increasing order).  Stored with each checkpoint when it is taken
@@ -58,6 +62,8 @@ def digest(regs: Any, brk: int, vmas: dict[int, Any], stack: Any, pagemap: dict[
                [tuple(f) for f in stack], sorted(pagemap.items()), tuple(exited) if exited else None,
                tuple(fault) if fault else None, int(outputs))
     h.update(repr(scalars).encode())
+    if procs is not None:
+        h.update(repr(procs).encode())
     for f, data in frames:
         arr = np.frombuffer(data, dtype=np.uint8) if isinstance(data, bytes) else data
         if arr.any():
@@ -70,7 +76,7 @@ def state_digest(state: ProcessState, frames: Iterable[int]) -> bytes:
     """:func:`digest` of ``state``, whose nonzero frames are among ``frames``."""
     phys = state.phys
     return digest(state.regs, state.brk, state.vmas, state.stack, state.pagemap, state.exited, state.fault,
-                  state.outputs, ((f, phys[f * PAGE:(f + 1) * PAGE]) for f in sorted(frames)))
+                  state.outputs, ((f, phys[f * PAGE:(f + 1) * PAGE]) for f in sorted(frames)), state.procs_data())
 
 
 class LiveCheckpoints:
@@ -105,7 +111,7 @@ class LiveCheckpoints:
         self._prev = cur.copy()
         s = self.state
         self.write(record(step, s.regs, frames, s.brk, s.vmas, s.stack, s.pagemap, s.exited, s.fault, s.outputs,
-                          state_digest(s, range(n))))
+                          state_digest(s, range(n)), s.procs_data()))
 
 
 #: What verify folds besides the registers: the events behind the break, the output count,
@@ -154,14 +160,21 @@ def regs_agree(log: EventLog, step: int, regs: Sequence[int]) -> bool:
     lo, hi = log.chunk_span(step)
     cols = log.event_cols(lo, hi)
     cut = log.offset(step + 1) - lo
+    # A switch to another process changes whose registers the writes are: only the
+    # current process's stretch around ``step`` says anything about its registers.
+    switches = np.flatnonzero(cols[:, 0] == C.TASK_SWITCHED)
+    k = int(np.searchsorted(switches, cut))
+    first = int(switches[k - 1]) + 1 if k else 0
+    last = int(switches[k]) if k < len(switches) else len(cols)
+    cols, cut = cols[first:last], cut - first
     is_reg = cols[:, 0] == C.REG
     ids = cols[:, 1]
     for r in range(C.NREGS):
         at = np.flatnonzero(is_reg & (ids == r))
         if not len(at):
             continue
-        k = int(np.searchsorted(at, cut))
-        value = int(cols[at[k - 1], 3]) if k else int(cols[at[0], 2])
+        j = int(np.searchsorted(at, cut))
+        value = int(cols[at[j - 1], 3]) if j else int(cols[at[0], 2])
         if value != regs[r]:
             return False
     return True

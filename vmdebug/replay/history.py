@@ -37,6 +37,7 @@ class Checkpoint:
     fault: tuple[int, ...] | None
     outputs: int
     digest: bytes | None = None   # of the folded state, for stored checkpoints (vmdebug.replay.checkpoints)
+    procs: Any = None             # the other processes (ProcessState.procs_data), None while there is one
 
 
 
@@ -65,7 +66,7 @@ class History:
             frames[f] = state.phys[f << PAGE_SHIFT:(f + 1) << PAGE_SHIFT].tobytes()
         state.touched = set()
         return Checkpoint(step, tuple(state.regs), frames, state.brk, dict(state.vmas), tuple(state.stack),
-                          dict(state.pagemap), state.exited, state.fault, state.outputs)
+                          dict(state.pagemap), state.exited, state.fault, state.outputs, None, state.procs_data())
 
     def restore(self, cp: Checkpoint) -> ProcessState:
         state = ProcessState(self.nframes)
@@ -77,6 +78,7 @@ class History:
         state.stack = list(cp.stack)
         state.pagemap = dict(cp.pagemap)
         state.exited, state.fault, state.outputs = cp.exited, cp.fault, cp.outputs
+        state.set_procs(cp.procs)
         return state
 
     def _add(self, cp: Checkpoint) -> None:
@@ -171,9 +173,9 @@ class History:
             frames = {f: data for f, data in cp.frames.items() if prev.get(f) is not data}
             prev = cp.frames
             digest = cp.digest or stored.digest(cp.regs, cp.brk, cp.vmas, cp.stack, cp.pagemap, cp.exited,
-                                                cp.fault, cp.outputs, sorted(cp.frames.items()))
+                                                cp.fault, cp.outputs, sorted(cp.frames.items()), cp.procs)
             out.append(stored.record(cp.step, cp.regs, frames, cp.brk, cp.vmas, cp.stack, cp.pagemap,
-                                     cp.exited, cp.fault, cp.outputs, digest))
+                                     cp.exited, cp.fault, cp.outputs, digest, cp.procs))
         return out
 
     def import_checkpoints(self, data: list[Any]) -> str:
@@ -218,10 +220,20 @@ class History:
                     tuple((str(f[0]), int(f[1]), int(f[2]), int(f[3])) for f in d["stack"]),
                     {int(k): int(v) for k, v in d["pagemap"]},
                     tuple(d["exited"]) if d["exited"] else None,
-                    tuple(d["fault"]) if d["fault"] else None, int(d["outputs"]), _digest(d.get("digest"))))
+                    tuple(d["fault"]) if d["fault"] else None, int(d["outputs"]), _digest(d.get("digest")),
+                    _procs(d.get("procs"))))
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
         return loaded
+
+
+def _procs(value: Any) -> Any:
+    """A stored checkpoint's processes, checked and in canonical form (ValueError if malformed)."""
+    if value is None:
+        return None
+    probe = ProcessState(0)
+    probe.set_procs(value)
+    return probe.procs_data()
 
 
 def _digest(value: Any) -> bytes | None:

@@ -301,7 +301,7 @@ __assert_fail:
 	.uleb128 0x8
 	.long	.LASF14
 	.byte	0x3
-	.byte	0x1b
+	.byte	0x1c
 	.long	0x2d
 	.long	0x115
 	.uleb128 0x4
@@ -310,7 +310,7 @@ __assert_fail:
 	.uleb128 0x14
 	.long	.LASF15
 	.byte	0x4
-	.byte	0x15
+	.byte	0x20
 	.byte	0x6
 	.long	0x127
 	.uleb128 0x4

@@ -1907,7 +1907,7 @@ __heap_start:
 	.uleb128 0x16
 	.long	.LASF22
 	.byte	0x8
-	.byte	0x1d
+	.byte	0x28
 	.byte	0x7
 	.long	0x132
 	.long	0x199

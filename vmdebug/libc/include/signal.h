@@ -20,8 +20,9 @@
 #define SIGPIPE 13
 #define SIGALRM 14
 #define SIGTERM 15
+#define SIGCHLD 17
 
-/* kill(2): send sig to pid (only the process itself exists); 0, or -1 and errno. */
+/* kill(2): send sig to the process pid (its default action); 0, or -1 and errno. */
 int kill(pid_t pid, int sig);
 /* raise(sig): kill(getpid(), sig). */
 int raise(int sig);

@@ -14,8 +14,19 @@
 ssize_t read(int fd, void *buf, size_t count);
 ssize_t write(int fd, const void *buf, size_t count);
 
-/* getpid(2): this process's id. */
+/* getpid(2): this process's id; getppid(2): its parent's. */
 pid_t getpid(void);
+pid_t getppid(void);
+
+/* fork(2): a copy of this process; 0 in the child, the child's pid in the
+ * parent, -1 with errno on failure. */
+pid_t fork(void);
+
+/* pipe(2): fds[0] reads what fds[1] writes.  close, dup and dup2 as POSIX. */
+int pipe(int fds[2]);
+int close(int fd);
+int dup(int fd);
+int dup2(int fd, int newfd);
 
 /* exit_group(2) (syscall 252) at once: no atexit handlers. */
 void _exit(int status) __attribute__((noreturn));
