@@ -201,9 +201,14 @@ def _decode_body(rec: _ChunkRecord, tracker: _RegTracker) -> tuple[np.ndarray, n
                                                         not np.array_equal(found.pages, stored_pages))):
             raise ValueError("the chunk's summary does not match its events")
     tracker.restore(cols)
+    # The run ends with the first process: any other process's exit is followed at once by
+    # the switch to a process that goes on (vmdebug.machine.scheduler).
     at = np.flatnonzero(cols[:, 0] == C.EXITED)
-    if len(at) and rec.nsteps and int(at[0]) < _last_step_start(busy, ends, rec.nsteps):
-        raise ValueError("steps follow the end of the run")
+    if len(at) and rec.nsteps:
+        last = _last_step_start(busy, ends, rec.nsteps)
+        for i in at.tolist():
+            if i < last and (i + 1 >= len(cols) or int(cols[i + 1, 0]) != C.TASK_SWITCHED):
+                raise ValueError("steps follow the end of the run")
     return cols, busy, ends
 
 

@@ -86,23 +86,75 @@ def _watch_steps(dbg: "Debugger", win: Window, wp: "Breakpoint", cols_prev: dict
     return out
 
 
-def _window_cols(dbg: "Debugger", win: Window, anchor: dict[str, int], before: bool) -> tuple[Cols, dict]:
-    regs = {}
+def _series(win: Window, names: tuple[str, ...], base: dict[str, int], before: bool,
+            owner: np.ndarray | None) -> dict[str, np.ndarray]:
+    out = {name: win.reg(C.REG_IDS[name], base[name], before, owner) for name in names}
+    out["depth"] = win.depth(base["depth"], before, owner)
+    return out
+
+
+def _born(win: Window, pid: int) -> dict[str, int]:
+    """The registers of a process forked inside a forward window, as far as a scan needs
+    them before it writes them: it starts at the eip its fork event names."""
+    base: dict[str, int] = {name: 0 for name in C.REG_NAMES}
+    base["depth"] = 0
+    at = np.flatnonzero((win.cols[:, 0] == C.TASK_FORKED) & (win.cols[:, 1] == pid))
+    if len(at):
+        base["eip"] = int(win.log.extras[int(win.cols[at[0], 4])][0])
+    return base
+
+
+def _window_cols(dbg: "Debugger", win: Window, anchor: dict[str, Any],
+                 before: bool) -> tuple[Cols, dict, np.ndarray, np.ndarray, dict[str, Any]]:
+    """The followed process's per-step columns, the eip after each step of whichever process
+    ran it (breakpoints stop in any process), which steps the followed process ran, and the
+    anchor at the window's far edge."""
     need_all = any(b.enabled and b.kind in ("read watchpoint", "acc watchpoint") for b in dbg.breakpoints)
     names = REG_FOR_READS + ("eip",) if need_all else ("eip", "esp")
-    for name in names:
-        regs[name] = win.reg(C.REG_IDS[name], anchor[name], before)
-    depth = win.depth(anchor["depth"], before)
-    eip = regs["eip"]
-    cols = Cols(np.arange(win.a, win.b + 1, dtype=np.int64), eip, regs["esp"], depth, dbg.lines.ids(eip))
-    return cols, regs
+    procs: dict[int, dict[str, int]] = anchor["procs"]
+    pid, follow = anchor["pid"], anchor["follow"]
+    if len(procs) == 1 and not win.switches:
+        series = {pid: _series(win, names, procs[pid], before, None)}
+        step_pid = np.full(win.n, pid, dtype=np.int64)
+    else:
+        ev_pid = win.event_pids(pid, before)
+        step_pid = win.step_pids(pid, before)
+        series = {}
+        for p in sorted(set(procs) | set(np.unique(ev_pid).tolist())):
+            series[p] = _series(win, names, procs.get(p) or _born(win, p), before, ev_pid == p)
+    if follow not in series:
+        follow = pid
+    f = series[follow]
+    eip_any = f["eip"].copy()
+    for p, ser in series.items():
+        m = step_pid == p
+        eip_any[m] = ser["eip"][m]
+    cols = Cols(np.arange(win.a, win.b + 1, dtype=np.int64), f["eip"], f["esp"], f["depth"],
+                dbg.lines.ids(f["eip"]))
+    edge = -1 if before else 0
+    nxt = {"pid": int(step_pid[edge]), "follow": follow,
+           "procs": {p: {k: int(v[edge]) for k, v in ser.items()} for p, ser in series.items()}}
+    regs = {k: v for k, v in f.items() if k != "depth"}
+    return cols, regs, eip_any, step_pid == follow, nxt
 
 
-def _anchor_from_state(dbg: "Debugger") -> dict[str, int]:
-    regs = dbg.tl.state.regs
-    out = {n: regs[C.REG_IDS[n]] for n in REG_FOR_READS + ("eip",)}
-    out["depth"] = len(dbg.tl.state.stack)
-    return out
+def _anchor_from_state(dbg: "Debugger") -> dict[str, Any]:
+    """Where a scan starts: every process's registers and call depth at the cursor, which
+    process is current, and which one the command follows (the current one: stepping
+    stays in the process it started in, as gdb's stepping stays in its thread)."""
+    state = dbg.tl.state
+    procs = {}
+    for pid, (regs, stack) in [(state.pid, (state.regs, state.stack))] + [
+            (p, (t[0], t[3])) for p, t in state.tasks.items()]:
+        d = {n: regs[C.REG_IDS[n]] for n in REG_FOR_READS + ("eip",)}
+        d["depth"] = len(stack)
+        procs[pid] = d
+    return {"pid": state.pid, "follow": state.pid, "procs": procs}
+
+
+def _flat(anchor: dict[str, Any]) -> dict[str, int]:
+    """The current process's part of an anchor, as skip_window reads it."""
+    return anchor["procs"][anchor["pid"]]
 
 
 def _condition_holds(dbg: "Debugger", bp: "Breakpoint", step: int) -> bool:
@@ -220,10 +272,10 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
                 if tl.interrupted:
                     return Stop(tl.last, "interrupt")
                 return Stop(tl.last, "end" if tl.ended else "limit")
-            if bps_only:
-                skipped = skip_window(tl.log, a, b, bps, anchor, True)
+            if bps_only and len(anchor["procs"]) == 1:
+                skipped = skip_window(tl.log, a, b, bps, _flat(anchor), True)
                 if skipped is not None:
-                    anchor = skipped
+                    anchor["procs"][anchor["pid"]].update(skipped)
                     a = b + 1
                     width = min(width * 4, MAX_WINDOW)
                     continue
@@ -231,13 +283,12 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
                     width //= 4
                     continue
             win = Window(tl.log, a, b)
-            cols, regs = _window_cols(dbg, win, anchor, True)
-            prev_regs = {k: np.concatenate(([anchor[k]], v[:-1])) for k, v in regs.items()}
-            stop = _examine(dbg, win, cols, bps, watches, pred, confirm, prev_regs, forward=True)
+            start = anchor["procs"].get(anchor["follow"]) or _flat(anchor)
+            cols, regs, eip_any, own, anchor = _window_cols(dbg, win, anchor, True)
+            prev_regs = {k: np.concatenate(([start[k]], v[:-1])) for k, v in regs.items()}
+            stop = _examine(dbg, win, cols, bps, watches, pred, confirm, prev_regs, True, eip_any, own)
             if stop is not None:
                 return stop
-            anchor = {k: int(v[-1]) for k, v in regs.items()}
-            anchor["depth"] = int(cols.depth[-1])
             a = b + 1
             width = min(width * 4, MAX_WINDOW)
     b = tl.back_start()
@@ -249,10 +300,10 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
             tl.goto(b)
             return Stop(b, "interrupt")
         a = max(0, b - width)
-        if bps_only:
-            skipped = skip_window(tl.log, a, b, bps, anchor, False)
+        if bps_only and len(anchor["procs"]) == 1:
+            skipped = skip_window(tl.log, a, b, bps, _flat(anchor), False)
             if skipped is not None:
-                anchor = skipped
+                anchor["procs"][anchor["pid"]].update(skipped)
                 b = a
                 width = min(width * 4, MAX_WINDOW)
                 continue
@@ -260,29 +311,31 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
                 width //= 4
                 continue
         win = Window(tl.log, a, b)
-        cols, regs = _window_cols(dbg, win, anchor, False)
+        cols, regs, eip_any, own, anchor = _window_cols(dbg, win, anchor, False)
         prev_regs = {k: np.concatenate(([0], v[:-1])) for k, v in regs.items()}
-        stop = _examine(dbg, win, cols, bps, watches, pred, confirm, prev_regs, forward=False)
+        stop = _examine(dbg, win, cols, bps, watches, pred, confirm, prev_regs, False, eip_any, own)
         if stop is not None:
             return stop
-        anchor = {k: int(v[0]) for k, v in regs.items()}
-        anchor["depth"] = int(cols.depth[0])
         b = a
         width = min(width * 4, MAX_WINDOW)
 
 
 def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches: list,
              pred: Pred | None, confirm: Confirm | None, prev_regs: dict[str, np.ndarray],
-             forward: bool) -> Stop | None:
+             forward: bool, eip_any: np.ndarray, own: np.ndarray) -> Stop | None:
+    """The first stop in the window.  Breakpoints stop in any process; the command's own
+    rule and watchpoints (an address means one process's memory) only in the steps of the
+    process the command follows (``own``)."""
     tl = dbg.tl
     n = win.n
-    bp_mask = np.isin(cols.eip, bps) if len(bps) else np.zeros(n, dtype=bool)
-    pred_mask = pred(cols) if pred is not None else np.zeros(n, dtype=bool)
+    bp_mask = np.isin(eip_any, bps) if len(bps) else np.zeros(n, dtype=bool)
+    pred_mask = pred(cols) & own if pred is not None else np.zeros(n, dtype=bool)
     watch_masks = []
     for wp in watches:
         m = _watch_steps(dbg, win, wp, prev_regs, prev_regs.get("eip"))
         if wp.scope_depth is not None:     # the frame of a watched local returns
             m = m | (cols.depth < wp.scope_depth)
+        m &= own
         if not forward:  # a change in step s stops at s - 1
             m = np.concatenate((m[1:], [False]))
         watch_masks.append(m)
@@ -314,7 +367,7 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
             hits.sort(key=lambda h: h[0].number)
             return Stop(s, "watch", hits[0][0], hits[0][1], hits[0][2], hits)
         if bp_mask[i]:
-            hit = _check_bp(dbg, s, int(cols.eip[i]))
+            hit = _check_bp(dbg, s, int(eip_any[i]))
             if hit:
                 bp = hit[0]
                 tl.goto(s)

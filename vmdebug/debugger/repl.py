@@ -105,7 +105,9 @@ def toolbar_text(dbg: Debugger) -> str:
     end = dbg.end_text()
     if end != "running" and tl.cursor < tl.last:
         end = f"the run {end} at step {tl.last}"
-    return f" step {tl.cursor}/{total} | {frame.name} | {where} | {end} "
+    n = len(tl.state.tasks) + 1
+    who = f"pid {tl.state.pid} of {n} | " if n > 1 else ""
+    return f" step {tl.cursor}/{total} | {who}{frame.name} | {where} | {end} "
 
 
 def context_lines(dbg: Debugger, prev: list[int] | None, color: bool = True) -> list[str]:

@@ -129,6 +129,9 @@ class Debugger:
         self.next_display = 1
         self.values: list[Value] = []
         self.frame_level = 0
+        self.bp_stop: tuple[int, tuple[Any, ...]] | None = None       # the step and symbols of a breakpoint stop
+        #: The process the last stop was reported in: a stop in another one says so first.
+        self.shown_pid = PID
         self.settings = Settings()
         self.x_state: tuple[str, int, int | None] = ("x", 4, None)   # fmt, size, next address
         self.list_pos: tuple[str, int] | None = None                  # file, last line listed
@@ -192,7 +195,7 @@ class Debugger:
     def stop_symbols(self) -> tuple[Any, ...] | None:
         """At a stop by user breakpoints, the function block of each location hit (see
         frames.build_frames); None anywhere else."""
-        stop = getattr(self, "bp_stop", None)
+        stop = self.bp_stop
         if stop is None or stop[0] != self.tl.cursor:
             return None
         return stop[1]

@@ -54,6 +54,8 @@ class Kernel(ProcessCalls):
         #: How many page tables map each frame (mm's page mapcount), for frames mapped more
         #: than once or ever shared; a frame not here is mapped once.  The zero page is not counted.
         self.refs: dict[int, int] = {}
+        #: The program file's pages in memory, by segment and page: they outlive a process.
+        self.page_cache: dict[int, dict[int, int]] = {}
         self.pipes = 0
 
     @property
@@ -106,11 +108,13 @@ class Kernel(ProcessCalls):
         self.proc.event((C.VMA_UNMAPPED, vma.start, vma.end - 1, vma.perms, 0), vma.name)
 
     # ---- pages -------------------------------------------------------------
-    def map_page(self, page: int, perms: int, dirty: bool, contents: bytes | None, shm: int | None = None,
-                 vma: Vma | None = None) -> int:
-        """Install a PTE for ``page`` on a fresh frame; returns the frame.  A page of a shared
-        anonymous mapping maps its memory object's frame for that page, made on first touch
-        by any process (mm/shmem.c shmem_fault)."""
+    def map_page(self, page: int, perms: int, dirty: bool, contents: bytes | None,
+                 cache: dict[int, int] | None = None, index: int = 0) -> int:
+        """Install a PTE for ``page`` on a fresh frame; returns the frame.  With ``cache``, the
+        page is page ``index`` of a memory object that keeps its frames: the frame is the
+        object's if any process touched that page before, and the object keeps a reference
+        (a shared anonymous mapping's shmem object, mm/shmem.c shmem_fault; or the program
+        file's page cache, mm/filemap.c filemap_fault)."""
         state = self.proc.state
         table = 0
         if not state.pde(page >> 22) & 1:
@@ -118,8 +122,8 @@ class Kernel(ProcessCalls):
             if table is None:
                 raise self.oom(page)
         bits = (perms & (C.PERM_R | C.PERM_W | C.PERM_X)) | (C.PAGE_DIRTY if dirty else 0)
-        if vma is not None and vma.shm is not None and shm in vma.shm:
-            frame = vma.shm[shm]
+        if cache is not None and index in cache:
+            frame = cache[index]
             self.refs[frame] = self.refs.get(frame, 1) + 1
             self.proc.event((C.PAGE_MAPPED, page, frame, bits, table))
             return frame
@@ -127,13 +131,24 @@ class Kernel(ProcessCalls):
         if frame is None:
             raise self.oom(page)
         self.refs.pop(frame, None)
-        if vma is not None and vma.shm is not None:
-            vma.shm[shm] = frame               # the memory object holds a reference of its own
+        if cache is not None:
+            cache[index] = frame               # the memory object holds a reference of its own
             self.refs[frame] = 2
         self.proc.event((C.PAGE_MAPPED, page, frame, bits, table))
         if contents is not None and contents.strip(b"\0"):
             self.proc.event((C.MEMN, page, 0, 0, 0), (bytes(PAGE), contents))
         return frame
+
+    def object_of(self, vma: Vma) -> dict[int, int] | None:
+        """The memory object whose frames a VMA's pages share, if any: a shared anonymous
+        mapping's, or the program file's page cache for a mapping that cannot be written
+        (text, read-only data: every process running the program maps the same frames).
+        A writable private file mapping gets a private copy of each page it touches."""
+        if vma.shm is not None:
+            return vma.shm
+        if vma.file is not None and not vma.perms & C.PERM_W:
+            return self.page_cache.setdefault(id(vma.file), {})
+        return None
 
     def oom(self, addr: int) -> CpuFault:
         # mm/memory.c: VM_FAULT_OOM -> pagefault_out_of_memory() -> the OOM killer picks us.
@@ -244,8 +259,8 @@ class Kernel(ProcessCalls):
             if access != WRITE and contents is None and not vma.perms & C.PERM_SHARED:
                 frame = self.map_zero_page(page, vma.perms)
             else:
-                frame = self.map_page(page, vma.perms, access == WRITE, contents,
-                                      (page - vma.file_start) >> 12, vma)
+                frame = self.map_page(page, vma.perms, access == WRITE, contents, self.object_of(vma),
+                                      (page - vma.file_start) >> 12)
         elif access == WRITE and (frame == ZERO_FRAME or not state.phys[state._pte_addr(page)] & 2):
             # read-only in the PTE, writable in the VMA: the zero page, or a frame shared
             # since fork (mm/memory.c do_wp_page)

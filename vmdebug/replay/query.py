@@ -50,12 +50,51 @@ class Window:
     def n(self) -> int:
         return self.b - self.a + 1
 
-    def reg(self, reg: int, anchor: int, before: bool) -> np.ndarray:
+    @property
+    def switches(self) -> bool:
+        """Another process runs somewhere in the window."""
+        return bool((self.cols[:, 0] == C.TASK_SWITCHED).any())
+
+    def event_pids(self, anchor_pid: int, before: bool) -> np.ndarray:
+        """The process each event of the window belongs to: the one current when it
+        happened (``anchor_pid`` is the current one at step ``a - 1``, or at step ``b``)."""
+        cols = self.cols
+        at = np.flatnonzero(cols[:, 0] == C.TASK_SWITCHED)
+        if not len(at):
+            return np.full(len(cols), anchor_pid, dtype=np.int64)
+        idx = np.arange(len(cols))
+        new, old = cols[at, 1].astype(np.int64), cols[at, 2].astype(np.int64)
+        if before:      # a switch and what follows it: its new pid; before the first: the anchor's
+            k = np.searchsorted(at, idx, side="right") - 1
+            return np.where(k >= 0, new[np.clip(k, 0, None)], anchor_pid)
+        # backward: before the next switch, that switch's previous pid; after the last, the anchor's
+        k = np.searchsorted(at, idx, side="left")
+        kk = np.clip(k, 0, len(at) - 1)
+        return np.where(k >= len(at), anchor_pid, np.where(at[kk] == idx, new[kk], old[kk]))
+
+    def step_pids(self, anchor_pid: int, before: bool) -> np.ndarray:
+        """The process current after each step of the window (the one that ran it)."""
+        at = np.flatnonzero(self.cols[:, 0] == C.TASK_SWITCHED)
+        wanted = np.arange(self.a, self.b + 1, dtype=np.int64)
+        if not len(at):
+            return np.full(self.n, anchor_pid, dtype=np.int64)
+        sw_steps, sw_new, sw_old = self.steps[at], self.cols[at, 1].astype(np.int64), self.cols[at, 2].astype(np.int64)
+        if before:
+            k = np.searchsorted(sw_steps, wanted, side="right") - 1
+            return np.where(k >= 0, sw_new[np.clip(k, 0, None)], anchor_pid)
+        k = np.searchsorted(sw_steps, wanted, side="right")
+        return np.where(k < len(at), sw_old[np.clip(k, None, len(at) - 1)], anchor_pid)
+
+    def reg(self, reg: int, anchor: int, before: bool, owner: np.ndarray | None = None) -> np.ndarray:
         """Value of register ``reg`` after each step of the window (int64 array).
 
-        ``anchor`` is its value at step ``a - 1`` (``before``) or at step ``b``.
+        ``anchor`` is its value at step ``a - 1`` (``before``) or at step ``b``.  With
+        ``owner`` (a mask of events, :meth:`event_pids` == pid), the register of that one
+        process: it keeps its value while another process runs.
         """
         m = (self.cols[:, 0] == C.REG) & (self.cols[:, 1] == reg)
+        if owner is not None:
+            m &= owner
         ev_steps = self.steps[m]
         wanted = np.arange(self.a, self.b + 1, dtype=np.int64)
         if not len(ev_steps):
@@ -68,10 +107,12 @@ class Window:
         idx = np.searchsorted(ev_steps, wanted, side="right")
         return np.where(idx < len(ev_steps), olds[np.clip(idx, None, len(olds) - 1)], anchor)
 
-    def depth(self, anchor: int, before: bool) -> np.ndarray:
-        """Shadow call-stack depth after each step."""
+    def depth(self, anchor: int, before: bool, owner: np.ndarray | None = None) -> np.ndarray:
+        """Shadow call-stack depth after each step (of one process's stack, with ``owner``)."""
         code = self.cols[:, 0]
         delta = (code == C.FRAME_PUSHED).astype(np.int64) - (code == C.FRAME_POPPED).astype(np.int64)
+        if owner is not None:
+            delta = np.where(owner, delta, 0)
         per_step = np.bincount(self.steps - self.a, weights=delta, minlength=self.n).astype(np.int64)
         cum = np.cumsum(per_step)
         if before:
@@ -121,6 +162,32 @@ def mem_touch_mask(cols: np.ndarray, extras: list, lo: int, hi: int) -> np.ndarr
 
 
 # ---- searches over the whole log ------------------------------------------------------
+def last_step_of(log: EventLog, pid: int, upto: int) -> int | None:
+    """The last step up to ``upto`` that process ``pid`` ran, or, when it ran none, the
+    first after.  (Between a switch to it and the next switch away, it runs every step.)"""
+    at = log.find(code_bits(C.TASK_SWITCHED))
+    if not len(at):
+        return None
+    cols = np.concatenate([log.event_cols(int(i), int(i) + 1) for i in at.tolist()])
+    steps = log.step_of_events(at)
+    cut = log.offset(upto + 1)
+    best = None
+    for k in range(len(at)):
+        if int(at[k]) >= cut:
+            break
+        if int(cols[k, 2]) == pid:                 # it ran up to the step before this switch
+            best = int(steps[k]) - 1 if int(steps[k]) - 1 >= 0 else None
+        if int(cols[k, 1]) == pid:
+            best = min(int(steps[k]), upto)
+    if best is not None:
+        return best
+    for k in range(len(at)):
+        if int(at[k]) >= cut and int(cols[k, 1]) == pid:
+            return int(steps[k])
+    return None
+
+
+
 def skip_window(log: EventLog, a: int, b: int, bps: np.ndarray, anchor: dict[str, int],
                 forward: bool) -> dict[str, int] | None:
     """For a scan with breakpoints only: None if some step of ``a..b`` may end at a
@@ -139,6 +206,8 @@ def skip_window(log: EventLog, a: int, b: int, bps: np.ndarray, anchor: dict[str
     depth = 0
     # Backward, the next window ends at step a: the anchor moves to "after step a".
     lo = log.offset(a if forward else a + 1)
+    if len(log.find(code_bits(C.TASK_SWITCHED, C.TASK_FORKED), lo, log.offset(b + 1))):
+        return None         # another process runs in there: its registers are not these
     for i, s, e in log.pieces(lo, log.offset(b + 1)):
         passed = _pass_on_summary(log, i, s, e, bps)
         if passed is not None:

@@ -260,12 +260,12 @@ def cmd_frames(dbg: "Debugger", arg: str) -> None:
     A frame holds a page directory, a page table or a page of a process (at which virtual
     address, in which mapping); the others are free.  With PID, only that process's frames."""
     from vmdebug.debugger.views.frames import frames_view
-    pid = PID
+    pid = None
     if arg.strip():
         pid = dbg.eval_int(arg)
-        if pid != PID:
+        if pid not in dbg.tl.state.processes():
             raise DebugError(f"No process {pid}.")
-    dbg.lines_out(frames_view(dbg.tl.state, PID, dbg.tl.nframes, whole=not arg.strip()))
+    dbg.lines_out(frames_view(dbg.tl.state, pid, dbg.tl.nframes, whole=pid is None))
 
 
 @command("info pagefaults", category="beyond")

@@ -50,6 +50,9 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
     tl = dbg.tl
     dbg.frame_level = 0
     dbg.bp_stop = None
+    if tl.state.pid != dbg.shown_pid and stop.reason != "end":
+        dbg.write(f"[Switching to process {tl.state.pid}]")     # gdb's switch_to_thread notice
+    dbg.shown_pid = tl.state.pid
     if stop.reason == "bp" and stop.bp is not None:
         # What gdb's skip_inline_frames asks of the bpstat chain: the function symbol of
         # each user breakpoint location hit (None: a bare address, which never skips).

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.session import PID
+from vmdebug.debugger.values import DebugError
 
 if TYPE_CHECKING:
     from vmdebug.debugger.session import Debugger
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 def mappings(dbg: "Debugger") -> list[str]:
     """``info proc mappings`` as gdb 13 prints it for a 32-bit process (gdb/linux-tdep.c)."""
-    out = [f"process {PID}", "Mapped address spaces:", "",
+    out = [f"process {dbg.tl.state.pid}", "Mapped address spaces:", "",
            f"\t{'Start Addr':>10} {'  End Addr':>10} {'      Size':>10} {'    Offset':>10}  Perms   objfile"]
     for start, (end, perms, name) in sorted(dbg.tl.state.vmas.items()):
         off = 0
@@ -28,10 +29,10 @@ def cmd_info_proc(dbg: "Debugger", arg: str) -> None:
 
     Usage: info proc [mappings]"""
     if arg.strip() and not "mappings".startswith(arg.strip()):
-        dbg.write(f"process {PID}")
+        dbg.write(f"process {dbg.tl.state.pid}")
         return
     if not arg.strip():
-        dbg.write(f"process {PID}")
+        dbg.write(f"process {dbg.tl.state.pid}")
         dbg.write(f"cmdline = '{' '.join(dbg.header.get('argv', [dbg.info.name]))}'")
         return
     dbg.lines_out(mappings(dbg))
@@ -70,13 +71,57 @@ def cmd_info_program(dbg: "Debugger", arg: str) -> None:
         dbg.write(f"The program {dbg.end_text()}.")
 
 
+def inferior_number(pid: int) -> int:
+    """gdb numbers inferiors from 1 as they appear: here pid 1000 is 1, its first child 2..."""
+    return pid - PID + 1
+
+
 @command("info inferiors", category="status")
 def cmd_info_inferiors(dbg: "Debugger", arg: str) -> None:
-    """The debugged process.
+    """The processes of the program at this step: the first one, and those it forked.
 
-    Usage: info inferiors"""
+    Usage: info inferiors
+    The one marked * ran the current step.  An exited process shows as <null>, as in gdb."""
+    state = dbg.tl.state
     dbg.write("  Num  Description       Connection           Executable        ")
-    dbg.write(f"* 1    process {PID}      1 (vmdebug)          {dbg.info.name} ")
+    for pid, ctx in state.processes().items():
+        desc = f"process {pid}" if ctx[5] is None or pid == state.pid else "<null>"
+        mark = "*" if pid == state.pid else " "
+        dbg.write(f"{mark} {inferior_number(pid):<4} {desc:<17} {'1 (vmdebug)':<20} {dbg.info.name} ")
+
+
+@command("inferior", category="status", moves=True, example="2")
+def cmd_inferior(dbg: "Debugger", arg: str) -> None:
+    """Switch to another process: go to the last step it ran up to here.
+
+    Usage: inferior [NUM]
+    Time travels with it: the cursor moves to the latest step (at or before this one) that
+    process NUM ran, or to its first step if it has not run yet.  Without NUM, say which
+    process ran the current step."""
+    from vmdebug.replay.query import last_step_of
+    tl = dbg.tl
+    state = tl.state
+    if not arg.strip():
+        dbg.write(f"[Current inferior is {inferior_number(state.pid)} [process {state.pid}] ({dbg.info.name})]")
+        return
+    num = dbg.eval_int(arg)
+    pid = num + PID - 1
+    if pid not in state.processes():
+        raise DebugError(f"Inferior ID {num} not known.")
+    if pid != state.pid:
+        step = last_step_of(tl.log, pid, tl.cursor)
+        if step is None:
+            raise DebugError(f"Inferior {num} [process {pid}] has not run yet.")
+        tl.goto(step)
+        dbg.shown_pid = tl.state.pid
+    dbg.write(f"[Switching to inferior {num} [process {pid}] ({dbg.info.name})]")
+    dbg.frame_level = 0
+    frame = dbg.frames()[0]
+    dbg.write(f"#0  {dbg.frame_line(frame)}")
+    line = dbg.frame_source_line(frame)
+    if line is not None:
+        dbg.write(line)
+    dbg.after_stop()
 
 
 def initial_auxv(dbg: "Debugger") -> list[tuple[int, int]] | None:

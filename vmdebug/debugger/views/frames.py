@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from events.state import PAGE_SHIFT, ProcessState
-from vmdebug.machine.layout import Area, areas, kernel_half
+from vmdebug.machine.layout import Area, kernel_half
 
 PTE_P, PTE_RW, PTE_D, PDE_PS = 0x1, 0x2, 0x40, 0x80
 ZERO_FRAME = 0      # Linux's empty_zero_page: see vmdebug.machine.kernel
@@ -30,9 +30,10 @@ class FrameUse:
     entry: int         # the PTE naming a page (0 for the others)
 
 
-def frame_uses(state: ProcessState, pid: int) -> list[FrameUse]:
-    """Every frame one process's page tables use, walked from CR3."""
-    cr3 = state.regs[10]
+def frame_uses(state: ProcessState, pid: int, cr3: int | None = None) -> list[FrameUse]:
+    """Every frame one process's page tables use, walked from its CR3 (the current
+    process's unless ``cr3`` is given)."""
+    cr3 = state.regs[10] if cr3 is None else cr3
     out = [FrameUse(cr3, "page directory", pid, 0, 0)]
     directory = state.entries(cr3)
     for di in np.flatnonzero(((directory & PTE_P) != 0) & ((directory & PDE_PS) == 0)).tolist():   # PS: no table
@@ -45,17 +46,34 @@ def frame_uses(state: ProcessState, pid: int) -> list[FrameUse]:
     return out
 
 
-def frames_view(state: ProcessState, pid: int, nframes: int, whole: bool) -> list[str]:
+def all_frame_uses(state: ProcessState) -> list[FrameUse]:
+    """The frames of every process (the waiting and the exited ones too), walked from each
+    one's CR3."""
+    out = []
+    for pid, ctx in state.processes().items():
+        out += frame_uses(state, pid, ctx[0][10])
+    return out
+
+
+def frames_view(state: ProcessState, pid: int | None, nframes: int, whole: bool) -> list[str]:
     """The frames in use, in frame order, with what each holds; with ``whole``, the free
-    ones too (as ranges) and a line on all of physical memory."""
-    uses = sorted(frame_uses(state, pid), key=lambda u: (u.frame, u.vaddr))
-    refs = Counter(u.frame for u in uses)
-    vmas = areas(state)
+    ones too (as ranges) and a line on all of physical memory.  ``pid`` shows only that
+    process's frames (their reference counts still count every process)."""
+    every = all_frame_uses(state)
+    refs = Counter(u.frame for u in every)
+    procs = state.processes()
+    uses = sorted((u for u in every if pid is None or u.pid == pid), key=lambda u: (u.frame, u.pid, u.vaddr))
+    vmas = {p: sorted((start, end, perms, name) for start, (end, perms, name) in ctx[2].items())
+            for p, ctx in procs.items()}
+    ended = {p for p, ctx in procs.items() if ctx[5] is not None}
     out = []
     if whole:
         used = len(set(refs) | {ZERO_FRAME})       # frame 0 is the zero page, never handed out
         out.append(f"Physical memory: {nframes} frames of 4 KiB ({nframes * 4096 >> 20} MiB): "
                    f"{used} in use (frame 0 is the zero page), {nframes - used} free.")
+        if len(procs) > 1:
+            out.append("Processes: " + ", ".join(
+                f"{p}{' (exited)' if p in ended else ''}{' (current)' if p == state.pid else ''}" for p in procs) + ".")
     kernel = kernel_half(state)
     if whole and kernel is not None:
         start, end, phys_end = kernel
@@ -64,10 +82,13 @@ def frames_view(state: ProcessState, pid: int, nframes: int, whole: bool) -> lis
     out.append(f"{'frame':<10}{'physical':<12}{'refs':<6}holds")
     zero = [u for u in uses if u.frame == ZERO_FRAME]
     if whole or zero:
-        pages = ", ".join(f"{u.vaddr:#010x}" for u in zero[:4]) + (", ..." if len(zero) > 4 else "")
-        out.append(f"{ZERO_FRAME:<#10x}{0:#010x}  {len(zero):<6}the zero page (all zeros, read-only)"
-                   + (f": read but never written by pid {pid} at {pages}" if zero else ""))
+        pages = ", ".join(f"pid {u.pid} {u.vaddr:#010x}" if len(procs) > 1 else f"{u.vaddr:#010x}"
+                          for u in zero[:4]) + (", ..." if len(zero) > 4 else "")
+        who = f" by pid {pid}" if pid is not None and len(procs) == 1 else ""
+        out.append(f"{ZERO_FRAME:<#10x}{0:#010x}  {refs[ZERO_FRAME]:<6}the zero page (all zeros, read-only)"
+                   + (f": read but never written{who} at {pages}" if zero else ""))
     last = 0
+    shown = set()
     for u in uses:
         if u.frame == ZERO_FRAME:
             continue
@@ -75,15 +96,23 @@ def frames_view(state: ProcessState, pid: int, nframes: int, whole: bool) -> lis
             out.append(_free(last + 1, u.frame - 1))
         last = max(last, u.frame)
         mark = "  shared" if refs[u.frame] > 1 else ""
-        head = f"{u.frame:<#10x}{u.frame << PAGE_SHIFT:#010x}  {refs[u.frame]:<6}"
+        head = (f"{u.frame:<#10x}{u.frame << PAGE_SHIFT:#010x}  {refs[u.frame]:<6}" if u.frame not in shown
+                else f"{'':<22}")           # a shared frame's other users: one line each, below it
+        shown.add(u.frame)
+        gone = " (exited)" if u.pid in ended else ""
         if u.what == "page directory":
-            out.append(f"{head}page directory of pid {u.pid} (CR3){mark}")
+            out.append(f"{head}page directory of pid {u.pid}{gone}" + (" (CR3)" if u.pid == state.pid else "")
+                       + mark)
         elif u.what == "page table":
-            out.append(f"{head}page table of pid {u.pid}: {u.vaddr:#010x}-{u.vaddr + (1 << 22) - 1:#010x}{mark}")
+            out.append(f"{head}page table of pid {u.pid}{gone}: {u.vaddr:#010x}-{u.vaddr + (1 << 22) - 1:#010x}"
+                       f"{mark}")
         else:
             rights = "rw" if u.entry & PTE_RW else "r-"
             dirty = ", dirty" if u.entry & PTE_D else ""
-            out.append(f"{head}pid {u.pid} page {u.vaddr:#010x} ({rights}{dirty}) {_area(vmas, u.vaddr)}{mark}")
+            area = _find(vmas.get(u.pid, []), u.vaddr)
+            if area is not None and "w" in area[2] and area[2].endswith("p") and not u.entry & PTE_RW:
+                mark += "  copy-on-write" if refs[u.frame] > 1 else "  copy-on-write (no other user: a write reuses it)"
+            out.append(f"{head}pid {u.pid} page {u.vaddr:#010x} ({rights}{dirty}) {_area(area)}{mark}")
     if whole and last + 1 < nframes:
         out.append(_free(last + 1, nframes - 1))
     return out
@@ -95,8 +124,14 @@ def _free(lo: int, hi: int) -> str:
     return f"{where:<28}free ({n} frame{'s' if n > 1 else ''})"
 
 
-def _area(vmas: list[Area], vaddr: int) -> str:
-    for start, end, perms, name in vmas:
-        if start <= vaddr < end:
-            return f"in {name or 'an anonymous mapping'} [{perms}]"
-    return "outside every mapping"
+def _find(vmas: list[Area], vaddr: int) -> Area | None:
+    for area in vmas:
+        if area[0] <= vaddr < area[1]:
+            return area
+    return None
+
+
+def _area(area: Area | None) -> str:
+    if area is None:
+        return "outside every mapping"
+    return f"in {area[3] or 'an anonymous mapping'} [{area[2]}]"
