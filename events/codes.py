@@ -12,7 +12,7 @@ from typing import Any
 
 #: The event schema's version: bumped with an upcaster here and one in
 #: :data:`events.schema.UPCASTERS` whenever what an event means changes.
-SCHEMA_VERSION = 3     # 2: page_copied, kernel_mapped; 3: task_forked, task_switched, page_unmapped's kept
+SCHEMA_VERSION = 3     # 2: page_copied, kernel_mapped; 3: task_forked, task_switched, page_unmapped's kept, page_mapped's shared
 
 # ---- codes ---------------------------------------------------------------
 REG = 0          # a=reg id, b=old, c=new
@@ -51,7 +51,7 @@ NREGS = len(REG_NAMES)
 # ---- permissions -----------------------------------------------------------
 PERM_R, PERM_W, PERM_X, PERM_SHARED = 1, 2, 4, 8
 PAGE_DIRTY = 16
-PAGE_KEPT = 32      # page_unmapped: the frame stays, still mapped by another process
+PAGE_KEPT = 32      # page_unmapped: the frame stays, still mapped elsewhere; page_mapped: it was in memory already
 ACCESS_NAMES = ("read", "write", "exec")
 SEGV_CODES = ("SEGV_MAPERR", "SEGV_ACCERR")
 

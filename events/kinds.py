@@ -203,25 +203,31 @@ class _MemoryBytes(_Memory):
 @kind(C.PAGE_MAPPED, name="page_mapped", fold="barrier", summary=True)
 class _PageMapped:
     """A PTE became present.  ``table_frame`` is non-zero when this mapping also
-    created the page table (the PDE was not present before)."""
+    created the page table (the PDE was not present before).  ``shared``: the frame was
+    already in memory, kept by a memory object (the program file's page cache, or a
+    shared mapping's), so nothing was read or zeroed."""
     page: U32
     frame: Nat
     perms: str
     dirty: bool = False
     table_frame: Nat = 0
+    shared: bool = False
 
     @staticmethod
     def describe(code: int, a: int, b: int, c: int, d: int, x: Any) -> str:
         return (f"page     {a:#010x} mapped to frame {b:#x} ({C.perms_str(c)})"
+                + (", already in memory (shared)" if c & C.PAGE_KEPT else "")
                 + (f", new page table in frame {d:#x}" if d else ""))
 
     @staticmethod
     def unpack(code: int, a: int, b: int, c: int, d: int, x: Any) -> dict[str, Any]:
-        return {"page": a, "frame": b, "perms": C.perms_str(c), "dirty": bool(c & C.PAGE_DIRTY), "table_frame": d}
+        return {"page": a, "frame": b, "perms": C.perms_str(c), "dirty": bool(c & C.PAGE_DIRTY), "table_frame": d,
+                "shared": bool(c & C.PAGE_KEPT)}
 
     @staticmethod
     def pack(e: Any) -> tuple[Row, Any]:
-        return (C.PAGE_MAPPED, e.page, e.frame, _perms_dirty(e), e.table_frame), None
+        return (C.PAGE_MAPPED, e.page, e.frame, _perms_dirty(e) | (C.PAGE_KEPT if e.shared else 0),
+                e.table_frame), None
 
     @staticmethod
     def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:

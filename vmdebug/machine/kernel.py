@@ -125,7 +125,7 @@ class Kernel(ProcessCalls):
         if cache is not None and index in cache:
             frame = cache[index]
             self.refs[frame] = self.refs.get(frame, 1) + 1
-            self.proc.event((C.PAGE_MAPPED, page, frame, bits, table))
+            self.proc.event((C.PAGE_MAPPED, page, frame, bits | C.PAGE_KEPT, table))
             return frame
         frame = self.alloc_frame()
         if frame is None:

@@ -277,6 +277,42 @@ def eip_entering(log: EventLog, step: int) -> int | None:
     return int(cols[idx[0], 2]) if len(idx) else None
 
 
+class Pids:
+    """Which process each event belongs to: the one the last ``task_switched`` before it
+    made current (the first process before any).  Switches are rare, so this reads only
+    the chunks that hold them."""
+
+    def __init__(self, log: EventLog) -> None:
+        from events.state import FIRST_PID
+        self.at = log.find(code_bits(C.TASK_SWITCHED))
+        self.new = np.array([int(log.event_cols(int(i), int(i) + 1)[0, 1]) for i in self.at.tolist()],
+                            dtype=np.int64)
+        self.first = FIRST_PID
+
+        forks = log.find(code_bits(C.TASK_FORKED))
+        #: child -> (parent, index of its fork event)
+        self.born = {int(r[1]): (int(r[2]), int(i)) for i in forks.tolist()
+                     for r in log.event_cols(int(i), int(i) + 1)}
+
+    def __call__(self, events: np.ndarray) -> np.ndarray:
+        if not len(self.at):
+            return np.full(len(events), self.first, dtype=np.int64)
+        k = np.searchsorted(self.at, events, side="right") - 1
+        return np.where(k >= 0, self.new[np.clip(k, 0, None)], self.first)
+
+    def of(self, events: np.ndarray, pid: int) -> np.ndarray:
+        """Which of ``events`` made ``pid``'s memory and registers what they are: its own,
+        and before it was forked, its parent's (and so on up), which it started as a copy of."""
+        owner = self(events)
+        mask = owner == pid
+        before = np.iinfo(np.int64).max
+        while pid in self.born:
+            pid, at = self.born[pid]
+            before = min(before, at)
+            mask |= (owner == pid) & (events < before)
+        return mask
+
+
 class Write(NamedTuple):
     """One write to a watched place: a register, a memory range, or its page going away."""
     step: int
@@ -288,13 +324,15 @@ class Write(NamedTuple):
     demand_paged: bool = False   # the write filled a page loaded on first touch
 
 
-def writes(log: EventLog, reg: int | None = None, lo: int = 0, size: int = 0, upto: int | None = None
-           ) -> list[Write]:
+def writes(log: EventLog, reg: int | None = None, lo: int = 0, size: int = 0, upto: int | None = None,
+           pid: int | None = None) -> list[Write]:
     """Every write to register ``reg``, or to a byte of ``[lo, lo + size)``, oldest first,
-    in steps up to ``upto``."""
+    in steps up to ``upto``; with ``pid``, only that process's (each process has its own
+    registers, and its own memory at the same addresses)."""
     last = log.last_step if upto is None else upto
     hi_event = log.offset(last + 1)
     out: list[Write] = []
+    owner = Pids(log) if pid is not None else None
     for start, cols in _pieces_touching(log, hi_event, None if reg is not None else (lo, lo + size)):
         if reg is not None:
             mask = (cols[:, 0] == C.REG) & (cols[:, 1] == reg)
@@ -303,6 +341,8 @@ def writes(log: EventLog, reg: int | None = None, lo: int = 0, size: int = 0, up
             page = (cols[:, 1].astype(np.int64) >> 12) << 12
             mask |= (cols[:, 0] == C.PAGE_COPIED) & (page < lo + size) & (page + 4096 > lo)
         idx = np.flatnonzero(mask)
+        if owner is not None and len(idx):
+            idx = idx[owner.of(idx + start, pid)]
         if not len(idx):
             continue
         steps = log.step_of_events(idx + start).tolist()
@@ -432,21 +472,28 @@ class PageFaults(NamedTuple):
     zero_filled: int    # a zeroed frame, for a first write to anonymous memory: stack, heap, bss, mmap
     zero_page: int      # the shared zero page mapped read-only, for a first read of anonymous memory
     copied: int         # copy-on-write: a frame of its own for a write to a shared read-only page
+    shared: int = 0     # a frame already in memory: the program file's page cache, or shared memory
 
 
-def page_faults(log: EventLog, upto: int) -> PageFaults:
-    """The page faults of steps 1..``upto`` (step 0 is exec, which maps what it writes)."""
+def page_faults(log: EventLog, upto: int, pid: int | None = None) -> PageFaults:
+    """The page faults of steps 1..``upto`` (step 0 is exec, which maps what it writes), of
+    process ``pid`` alone when given."""
     if upto < 1:
         return PageFaults(0, 0, 0, 0)
     lo, hi = log.offset(1), log.offset(upto + 1)
     mapped = log.find(code_bits(C.PAGE_MAPPED), lo, hi)
-    from_file = zero_page = 0
+    copies = log.find(code_bits(C.PAGE_COPIED), lo, hi)
+    if pid is not None:
+        owner = Pids(log)
+        mapped, copies = mapped[owner(mapped) == pid], copies[owner(copies) == pid]
+    from_file = zero_page = shared = 0
     for i in mapped.tolist():
         row = log.event_cols(i, min(i + 2, hi))
         if row[0, 2] == 0:                     # frame 0: the zero page (vmdebug.machine.kernel)
             zero_page += 1
+        elif row[0, 3] & C.PAGE_KEPT:          # a frame already in memory: page cache, shared memory
+            shared += 1
         elif len(row) > 1:
             # a fill right after the mapping, at the same page: the page came from the file
             from_file += int(row[1, 0] == C.MEMN and row[1, 1] == row[0, 1])
-    copied = len(log.find(code_bits(C.PAGE_COPIED), lo, hi))
-    return PageFaults(from_file, len(mapped) - from_file - zero_page, zero_page, copied)
+    return PageFaults(from_file, len(mapped) - from_file - zero_page - shared, zero_page, len(copies), shared)

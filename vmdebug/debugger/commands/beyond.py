@@ -61,8 +61,9 @@ def _where(dbg: "Debugger", eip: int | None) -> str:
 
 def _writes(dbg: "Debugger", kind: str, where: int, size: int, upto: int | None = None) -> list[tuple[int, str]]:
     """(step, old -> new text) for every write, oldest first, up to step ``upto``."""
-    found = (writes(dbg.tl.log, reg=where, upto=upto) if kind == "reg"
-             else writes(dbg.tl.log, lo=where, size=size, upto=upto))
+    pid = dbg.tl.state.pid if dbg.tl.state.tasks else None     # the process being looked at
+    found = (writes(dbg.tl.log, reg=where, upto=upto, pid=pid) if kind == "reg"
+             else writes(dbg.tl.log, lo=where, size=size, upto=upto, pid=pid))
     out = []
     for w in found:
         if w.what == "reg":
@@ -72,7 +73,7 @@ def _writes(dbg: "Debugger", kind: str, where: int, size: int, upto: int | None 
             out.append((w.step, "page unmapped"))
         elif w.what == "copied":
             source = "the zero page, frame 0x0" if w.old == 0 else f"frame {w.old:#x}"
-            out.append((w.step, f"copy-on-write: page {w.address:#010x} of pid {PID} copied from "
+            out.append((w.step, f"copy-on-write: page {w.address:#010x} of pid {pid or PID} copied from "
                                 f"{source} to frame {w.new:#x}"))
         elif isinstance(w.old, int):
             n = w.size
@@ -270,14 +271,21 @@ def cmd_frames(dbg: "Debugger", arg: str) -> None:
 
 @command("info pagefaults", category="beyond")
 def cmd_info_pagefaults(dbg: "Debugger", arg: str) -> None:
-    """Count the page faults the process took up to the cursor, by where the page came from.
+    """Count the page faults each process took up to the cursor, by where the page came from.
 
     Usage: info pagefaults"""
-    faults = page_faults(dbg.tl.log, dbg.tl.cursor)
-    total = sum(faults)
-    dbg.write(f"pid {PID}: {total} page fault{'s' if total != 1 else ''} in steps 1..{dbg.tl.cursor}, "
-              f"each answered without I/O (minor faults):")
-    dbg.write(f"  {faults.from_file} filled from the program file (text, data)")
-    dbg.write(f"  {faults.zero_filled} zero-filled on a first write (stack, heap, bss, anonymous mmap)")
-    dbg.write(f"  {faults.zero_page} mapped the zero page on a first read (read-only, no new memory)")
-    dbg.write(f"  {faults.copied} copy-on-write (a write to a page that was mapped read-only from a shared frame)")
+    state = dbg.tl.state
+    pids: list[int | None] = sorted(state.processes()) if state.tasks else [None]
+    for pid in pids:
+        faults = page_faults(dbg.tl.log, dbg.tl.cursor, pid)
+        total = sum(faults)
+        dbg.write(f"pid {pid or PID}: {total} page fault{'s' if total != 1 else ''} in steps 1..{dbg.tl.cursor}, "
+                  f"each answered without I/O (minor faults):")
+        dbg.write(f"  {faults.from_file} filled from the program file (text, data)")
+        if faults.shared or pid is not None:
+            dbg.write(f"  {faults.shared} mapped a frame already in memory (the program file's page cache, "
+                      "shared memory)")
+        dbg.write(f"  {faults.zero_filled} zero-filled on a first write (stack, heap, bss, anonymous mmap)")
+        dbg.write(f"  {faults.zero_page} mapped the zero page on a first read (read-only, no new memory)")
+        dbg.write(f"  {faults.copied} copy-on-write (a write to a page that was mapped read-only from a shared "
+                  "frame)")
