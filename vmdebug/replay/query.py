@@ -325,10 +325,12 @@ class Write(NamedTuple):
 
 
 def writes(log: EventLog, reg: int | None = None, lo: int = 0, size: int = 0, upto: int | None = None,
-           pid: int | None = None) -> list[Write]:
+           pid: int | None = None, shared: bool = False) -> list[Write]:
     """Every write to register ``reg``, or to a byte of ``[lo, lo + size)``, oldest first,
     in steps up to ``upto``; with ``pid``, only that process's (each process has its own
-    registers, and its own memory at the same addresses)."""
+    registers, and its own memory at the same addresses).  With ``shared`` (the range is
+    shared memory, which fork keeps at the same address), every process's writes to it,
+    but only ``pid``'s own mappings and unmappings."""
     last = log.last_step if upto is None else upto
     hi_event = log.offset(last + 1)
     out: list[Write] = []
@@ -342,7 +344,10 @@ def writes(log: EventLog, reg: int | None = None, lo: int = 0, size: int = 0, up
             mask |= (cols[:, 0] == C.PAGE_COPIED) & (page < lo + size) & (page + 4096 > lo)
         idx = np.flatnonzero(mask)
         if owner is not None and len(idx):
-            idx = idx[owner.of(idx + start, pid)]
+            keep = owner.of(idx + start, pid)
+            if shared:
+                keep |= np.isin(cols[idx, 0], (C.MEM1, C.MEM2, C.MEM4, C.MEMN))
+            idx = idx[keep]
         if not len(idx):
             continue
         steps = log.step_of_events(idx + start).tolist()

@@ -61,9 +61,12 @@ def _where(dbg: "Debugger", eip: int | None) -> str:
 
 def _writes(dbg: "Debugger", kind: str, where: int, size: int, upto: int | None = None) -> list[tuple[int, str]]:
     """(step, old -> new text) for every write, oldest first, up to step ``upto``."""
-    pid = dbg.tl.state.pid if dbg.tl.state.tasks else None     # the process being looked at
+    state = dbg.tl.state
+    pid = state.pid if state.tasks else None     # the process being looked at
+    shared = pid is not None and kind != "reg" and any(
+        start <= where < end and perms.endswith("s") for start, (end, perms, _) in state.vmas.items())
     found = (writes(dbg.tl.log, reg=where, upto=upto, pid=pid) if kind == "reg"
-             else writes(dbg.tl.log, lo=where, size=size, upto=upto, pid=pid))
+             else writes(dbg.tl.log, lo=where, size=size, upto=upto, pid=pid, shared=shared))
     out = []
     for w in found:
         if w.what == "reg":

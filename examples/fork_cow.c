@@ -1,0 +1,62 @@
+/* fork_cow.c - fork copies nothing until someone writes.
+ *
+ * What to look at:
+ *   - fork makes a second process, pid 1001, whose page tables point at
+ *     the parent's frames: nothing is copied. Every writable private page
+ *     is made read-only in both (copy-on-write) and its frame counted twice.
+ *   - the first write to such a page, by either process, faults: the kernel
+ *     copies the frame and maps the copy writable for the writer. The other
+ *     keeps the original; when it is left as its only user, its next write
+ *     just makes the page writable again, with no copy.
+ *   - text and read-only data stay shared for good: one copy in memory.
+ *   - the parent sleeps in waitpid while the child runs; exit(3) becomes
+ *     the status the parent reads (3 << 8).
+ *
+ * Try:
+ *   vmdebug debug examples/fork_cow.c
+ *   (vmdebug) break 56
+ *   (vmdebug) run                 the parent, after fork, before its write
+ *   (vmdebug) info inferiors      two processes, 1000 and 1001
+ *   (vmdebug) frames              frames with refs 2, "shared  copy-on-write"
+ *   (vmdebug) next                the parent writes data[0]: a copy
+ *   (vmdebug) frames              the written page has a frame of its own
+ *   (vmdebug) history data[0]     "copy-on-write: page ... of pid 1000 copied"
+ *   (vmdebug) break 44
+ *   (vmdebug) continue            [Switching to process 1001]: the child
+ *   (vmdebug) print data[0]       still 1: the page as it was at fork
+ *   (vmdebug) next 2              the child writes 2: the frame is its own now
+ *   (vmdebug) history data[0]     no copy: the parent's copy left it the only user
+ *   (vmdebug) info pagefaults     faults per process
+ *   (vmdebug) reverse-continue    back to the parent's breakpoint
+ *
+ * Expected outcome (native and simulated, at -O0, -O1 and -O2):
+ *   | child sees 1, writes 2
+ *   | parent sees 100, child exited with 3
+ *   exit status 0
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int data[2048];                 /* two pages of zeros (.bss) */
+
+static void child(void)
+{
+    printf("child sees %d, writes 2\n", data[0]);
+    data[0] = 2;
+    exit(3);
+}
+
+int main(void)
+{
+    int status;
+    data[0] = 1;                /* the page is the parent's before fork */
+    pid_t pid = fork();
+    if (pid == 0)
+        child();
+    data[0] = 100;
+    waitpid(pid, &status, 0);
+    printf("parent sees %d, child exited with %d\n", data[0], WEXITSTATUS(status));
+    return 0;
+}
