@@ -95,6 +95,44 @@ class Caches:
     map_context: Any = None         # vmmap's names for the regions, from step 0
 
 
+@dataclass
+class Launch:
+    """How a program the debugger records is started: gdb's ``set args``, ``set environment``
+    and ``run ARGS < FILE`` change it, and the next ``run`` records it anew."""
+    target: str
+    program: Any
+    args: list[str]
+    env: list[str]
+    stdin: bytes
+    layout: str
+    nframes: int
+    max_steps: int
+    opt: str
+    recorded: tuple[Any, ...] = ()      # what the current recording was started with
+    args_text: str = ""                 # the arguments as typed (show args)
+    base_stdin: bytes = b""             # the input vmdebug was started with: used when no < FILE is given
+
+    def __post_init__(self) -> None:
+        import shlex
+        self.args_text = self.args_text or shlex.join(self.args)
+        self.base_stdin = self.stdin
+
+    def key(self) -> tuple[Any, ...]:
+        return (tuple(self.args), tuple(self.env), self.stdin)
+
+    def start(self) -> tuple[Timeline, dict[str, Any]]:
+        """A new live recording with the current arguments, environment and input."""
+        from events.log import EventLog
+        from vmdebug.machine.process import Process, program_path
+        from vmdebug.program import session_header
+        log = EventLog()
+        proc = Process(self.program.spec, argv=[program_path(self.target), *self.args], envp=list(self.env),
+                       stdin=self.stdin, layout=self.layout, nframes=self.nframes, log=log)
+        header = session_header(self.target, self.args, self.program, self.nframes, self.layout, self.opt)
+        self.recorded = self.key()
+        return Timeline(log, self.nframes, process=proc, max_steps=self.max_steps), header
+
+
 class Debugger:
     """One debugging session over a timeline."""
 
@@ -139,6 +177,8 @@ class Debugger:
         self.failed = False
         self._frames: tuple[int, list[Frame]] | None = None
         self.on_stop: Callable[[], None] | None = None                # REPL context display
+        #: How a program recorded here starts (None for a session file: its run is fixed).
+        self.launch: Launch | None = None
         self.interactive = False                                      # commands come from a terminal
 
     # ---- output ------------------------------------------------------------------
@@ -262,6 +302,22 @@ class Debugger:
                 return fn.name
         sym = self.info.function_at(addr)
         return sym.name if sym is not None else None
+
+    def relaunch(self) -> bool:
+        """Before ``run``: record the program anew if its arguments, environment or input
+        changed since this recording started (breakpoints and settings stay).  True if it did."""
+        launch = self.launch
+        if launch is None or launch.key() == launch.recorded:
+            return False
+        progress = self.tl.progress
+        self.tl, self.header = launch.start()
+        self.tl.on_output = lambda fd, data: self.program_output(fd, data)
+        self.tl.progress = progress
+        self.cache = Caches(symbolizer=self.cache.symbolizer, setup_end=self.cache.setup_end,
+                            entries=self.cache.entries)
+        self._frames = None
+        self.shown_pid = PID
+        return True
 
     def apply_skips(self) -> None:
         """Recompute where ``step`` may stop after the skip list changed."""
@@ -480,18 +536,13 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
         for w in sess.warnings + tl.take_warnings() + info.warnings:
             dbg.error(f"warning: {w}")
         return dbg
-    from events.log import EventLog
-    from vmdebug.machine.process import Process, program_path
-    from vmdebug.program import load_program, session_header
+    from vmdebug.program import load_program
     program = load_program(target, opt)
-    nframes = memory_mib * 256
-    log = EventLog()
-    proc = Process(program.spec, argv=[program_path(target), *args], envp=env or [], stdin=stdin, layout=layout,
-                   nframes=nframes, log=log)
-    header = session_header(target, args, program, nframes, layout, opt)
-    tl = Timeline(log, nframes, process=proc, max_steps=max_steps)
+    launch = Launch(target, program, list(args), list(env or []), stdin, layout, memory_mib * 256, max_steps, opt)
+    tl, header = launch.start()
     info = ProgramInfo(program.image, os.path.basename(target))
     dbg = Debugger(tl, info, header, write, error, program_output)
+    dbg.launch = launch
     for w in info.warnings:
         dbg.error(f"warning: {w}")
     return dbg

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from vmdebug.debugger.commands import (  # noqa: F401
-    beyond, breakpoints, data, files, running, skip, stack, status, support, symbols,
+    beyond, breakpoints, data, files, program_env, running, skip, stack, status, support, symbols,
 )
 
 from vmdebug.debugger.registry import COMMANDS as _COMMANDS

@@ -141,11 +141,12 @@ def _same_place(dbg: "Debugger", func0: object, depth0: int) -> bool:
 def cmd_run(dbg: "Debugger", arg: str) -> None:
     """Start the program from the beginning (step 0) and run to a breakpoint or the end.
 
-    Usage: run
+    Usage: run [ARGS] [< FILE]
     The whole run is recorded, so "run" again simply goes back to step 0 and
-    replays; the program's output is shown again."""
-    dbg.tl.goto(0)
-    dbg.tl.shown_upto = 0
+    replays; the program's output is shown again.  With ARGS (or after set args,
+    set environment), or with its input from FILE, the program is recorded anew."""
+    from vmdebug.debugger.commands.program_env import start_with
+    start_with(dbg, arg)
     report(dbg, scan(dbg, True))
 
 
@@ -153,9 +154,9 @@ def cmd_run(dbg: "Debugger", arg: str) -> None:
 def cmd_starti(dbg: "Debugger", arg: str) -> None:
     """Start the program and stop at its first instruction (step 0).
 
-    Usage: starti"""
-    dbg.tl.goto(0)
-    dbg.tl.shown_upto = 0
+    Usage: starti [ARGS] [< FILE]"""
+    from vmdebug.debugger.commands.program_env import start_with
+    start_with(dbg, arg)
     dbg.write("")
     dbg.write("Program stopped.")
     dbg.print_location(True)
@@ -166,12 +167,12 @@ def cmd_starti(dbg: "Debugger", arg: str) -> None:
 def cmd_start(dbg: "Debugger", arg: str) -> None:
     """Run to the beginning of main (a temporary breakpoint on main, then run).
 
-    Usage: start"""
+    Usage: start [ARGS] [< FILE]"""
     from vmdebug.debugger.commands.breakpoints import add_breakpoint
     if dbg.info.lookup("main") is None:
         raise DebugError('No symbol table loaded.  Use the "file" command.')
     add_breakpoint(dbg, "main", temporary=True)
-    cmd_run(dbg, "")
+    cmd_run(dbg, arg)
 
 
 @command("continue", aliases=("c", "cont", "fg"), category="running", moves=True, example="1")

@@ -82,7 +82,8 @@ def _on_off(value: str) -> bool:
 
 @command("set", category="support", example="context off")
 def cmd_set(dbg: "Debugger", arg: str) -> None:
-    """Change a setting: set context on|off, set listsize N, set color on|off.
+    """Change a setting: set context on|off, set listsize N, set color on|off, set args ARGS,
+    set environment NAME=VALUE.
 
     Usage: set NAME VALUE
     set $name = EXPR sets a convenience variable; set var and set $reg are refused:
@@ -90,7 +91,13 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
     name, _, value = arg.strip().partition(" ")
     if not name:
         raise DebugError('Argument required (expression to compute).')
-    if name == "context":
+    if name == "args":
+        from vmdebug.debugger.commands.program_env import set_args
+        set_args(dbg, value)
+    elif name in ("environment", "env", "environ", "enviro"):
+        from vmdebug.debugger.commands.program_env import set_environment
+        set_environment(dbg, value)
+    elif name == "context":
         dbg.settings.context = _on_off(value)
     elif name in ("color", "style"):
         dbg.settings.color = _on_off(value.replace("enabled", "").strip() or "on")
@@ -111,9 +118,18 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
 
 @command("show", category="support", example="context")
 def cmd_show(dbg: "Debugger", arg: str) -> None:
-    """Show a setting (context, listsize, color, version).
+    """Show a setting (context, listsize, color, version, args, environment [NAME]).
 
     Usage: show NAME"""
+    name, _, rest = arg.strip().partition(" ")
+    if name == "args":
+        from vmdebug.debugger.commands.program_env import show_args
+        show_args(dbg)
+        return
+    if name in ("environment", "env", "environ", "enviro"):
+        from vmdebug.debugger.commands.program_env import show_environment
+        show_environment(dbg, rest)
+        return
     name = arg.strip()
     if name == "version":
         from vmdebug import __version__

@@ -1,0 +1,70 @@
+"""gdb's set args, run ARGS < FILE and set/unset/show environment record the program anew
+with what they say; a session file's run stays as recorded."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dbgprogs import outputs, session
+
+PROGRAM = r"""#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char **argv)
+{
+    char line[100];
+    const char *v = getenv("GREETING");
+    for (int i = 1; i < argc; i++)
+        printf("argv[%d]=%s\n", i, argv[i]);
+    printf("GREETING=%s\n", v ? v : "(none)");
+    while (fgets(line, sizeof line, stdin))
+        printf("read: %s", line);
+    return argc;
+}
+"""
+
+
+def _program(tmp_path: Path) -> Path:
+    src = tmp_path / "args.c"
+    src.write_text(PROGRAM)
+    (tmp_path / "in.txt").write_text("one\ntwo\n")
+    return src
+
+
+def test_run_with_arguments_and_input_records_anew(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    dbg, cap = session(_program(tmp_path))
+    shown = outputs(dbg, cap, "run")
+    assert shown[-1] == "[Inferior 1 (process 1000) exited with code 01]"
+    shown = outputs(dbg, cap, 'run a "b c" < in.txt')
+    assert shown == ["argv[1]=a", "argv[2]=b c", "GREETING=(none)", "read: one", "read: two",
+                     "[Inferior 1 (process 1000) exited with code 03]"]
+    assert outputs(dbg, cap, "show args") == [
+        'Argument list to give program being debugged when it is started is "a "b c" < in.txt".']
+    assert dbg.header["argv"][1:] == ["a", "b c"]
+    assert outputs(dbg, cap, "set environment GREETING = hello there") == []
+    assert outputs(dbg, cap, "show environment GREETING") == ["GREETING = hello there"]
+    assert outputs(dbg, cap, "show environment") == ["GREETING=hello there"]
+    outputs(dbg, cap, "set args x")
+    shown = outputs(dbg, cap, "run")
+    assert shown == ["argv[1]=x", "GREETING=hello there", "[Inferior 1 (process 1000) exited with code 02]"]
+    outputs(dbg, cap, "unset environment GREETING")
+    assert outputs(dbg, cap, "show environment GREETING") == ['Environment variable "GREETING" not defined.']
+    assert outputs(dbg, cap, "run")[-2] == "GREETING=(none)"
+    assert any("not supported" in line for line in outputs(dbg, cap, "run x | cat"))
+    assert any("not supported" in line for line in outputs(dbg, cap, "run > out.txt"))
+    assert not (tmp_path / "out.txt").exists()
+    assert any("nothere.txt" in line for line in outputs(dbg, cap, "run < nothere.txt"))
+
+
+def test_a_recorded_session_keeps_its_arguments(tmp_path: Path) -> None:
+    from vmdebug.debugger.commands.program_env import parse_run_args
+    assert parse_run_args("a 'b c' <in.txt d") == (["a", "b c", "d"], "in.txt")
+    dbg, cap = session(_program(tmp_path))
+    outputs(dbg, cap, "run")
+    path = tmp_path / "s.vmlog"
+    outputs(dbg, cap, f"save {path}")
+    replay, rcap = session(path)
+    assert any("recorded session" in line for line in outputs(replay, rcap, "set args 1 2"))
+    assert outputs(replay, rcap, "show args") == [
+        'Argument list to give program being debugged when it is started is "".']

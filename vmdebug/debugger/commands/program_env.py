@@ -1,0 +1,144 @@
+"""How the program starts: gdb's set args, set/unset/show environment, and run ARGS < FILE.
+
+gdb hands ``run``'s arguments to a shell, which splits them and opens the
+redirections.  vmdebug splits them as a POSIX shell would (quotes, backslashes)
+and opens ``< FILE`` itself; other redirections and pipes are refused, since the
+program's output is shown in the debugger.  A session file's run is fixed: its
+arguments, environment and input are the ones it was recorded with.
+"""
+from __future__ import annotations
+
+import shlex
+from typing import TYPE_CHECKING
+
+from vmdebug.debugger.registry import command
+from vmdebug.debugger.values import DebugError
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Debugger, Launch
+
+MAX_INPUT = 256 << 20      # a file given as standard input is read whole
+
+
+def _launch(dbg: "Debugger") -> "Launch":
+    if dbg.launch is None:
+        raise DebugError("This is a recorded session: its arguments, environment and input are the ones it "
+                         "was recorded with (record the program again to change them).")
+    return dbg.launch
+
+
+def parse_run_args(text: str) -> tuple[list[str], str | None]:
+    """Split ``ARGS < FILE`` as a shell would: the words, and the input file if any."""
+    lexer = shlex.shlex(text, posix=True, punctuation_chars="<>|&;")
+    lexer.whitespace_split = True
+    try:
+        words = list(lexer)
+    except ValueError as exc:
+        raise DebugError(f"Cannot parse the arguments: {exc}.") from None
+    args: list[str] = []
+    source = None
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w == "<":
+            if i + 1 >= len(words) or words[i + 1] in "<>|&;":
+                raise DebugError("Missing file name after `<'.")
+            source = words[i + 1]
+            i += 2
+            continue
+        if w and all(ch in "<>|&;" for ch in w):
+            raise DebugError(f"`{w}' is not supported: the program's output is shown here, and its input "
+                             "can only come from a file (run ARGS < FILE).")
+        args.append(w)
+        i += 1
+    return args, source
+
+
+def start_with(dbg: "Debugger", arg: str) -> None:
+    """``run``/``start``/``starti`` with their arguments: adopt them, record anew if
+    anything changed, and go to step 0."""
+    if arg.strip():
+        _adopt(dbg, arg)           # gdb: run's arguments replace the old ones, redirection included
+    dbg.relaunch()
+    dbg.tl.goto(0)
+    dbg.tl.shown_upto = 0
+
+
+def _adopt(dbg: "Debugger", text: str) -> None:
+    """Take ``ARGS < FILE``: the arguments, and the file's bytes as standard input."""
+    launch = _launch(dbg)
+    args, source = parse_run_args(text)
+    if source is not None:
+        try:
+            with open(source, "rb") as f:
+                data = f.read(MAX_INPUT + 1)
+        except OSError as exc:
+            raise DebugError(f"{source}: {exc.strerror or exc}.") from None
+        if len(data) > MAX_INPUT:
+            raise DebugError(f"{source}: more than {MAX_INPUT >> 20} MiB of input.")
+        launch.stdin = data
+    else:
+        launch.stdin = launch.base_stdin
+    launch.args = args
+    launch.args_text = text.strip()
+
+
+def set_args(dbg: "Debugger", value: str) -> None:
+    _adopt(dbg, value)
+
+
+def show_args(dbg: "Debugger") -> None:
+    import shlex
+    text = dbg.launch.args_text if dbg.launch is not None else shlex.join(list(dbg.header.get("argv", [""]))[1:])
+    dbg.write(f'Argument list to give program being debugged when it is started is "{text}".')
+
+
+def set_environment(dbg: "Debugger", value: str) -> None:
+    """gdb's set environment VAR=VALUE, or VAR VALUE (set_environment_command)."""
+    launch = _launch(dbg)
+    text = value.strip()
+    if not text:
+        raise DebugError("Argument required (environment variable and value).")
+    eq = text.find("=")
+    sp = text.find(" ")
+    if eq > 0 and (sp < 0 or eq < sp):
+        name, val = text[:eq].rstrip(), text[eq + 1:].lstrip()
+    elif sp > 0:
+        name, val = text[:sp], text[sp + 1:].strip()
+        if val.startswith("="):
+            val = val[1:].lstrip()
+    else:
+        name, val = text, ""
+        dbg.write(f"Setting environment variable \"{name}\" to null value.")
+    launch.env = [e for e in launch.env if e.split("=", 1)[0] != name] + [f"{name}={val}"]
+
+
+@command("unset environment", aliases=("unset env",), category="running", example="HOME")
+def cmd_unset_environment(dbg: "Debugger", arg: str) -> None:
+    """Remove a variable from the environment the program starts with (all of them without NAME).
+
+    Usage: unset environment [NAME]"""
+    launch = _launch(dbg)
+    name = arg.strip()
+    if not name:
+        if not dbg.interactive:
+            dbg.write("Delete all environment variables? (y or n) [answered Y; input not from terminal]")
+        launch.env = []
+        return
+    launch.env = [e for e in launch.env if e.split("=", 1)[0] != name]
+
+
+def show_environment(dbg: "Debugger", name: str) -> None:
+    """gdb's environment_info: one variable as NAME = VALUE, or all as NAME=VALUE."""
+    env = dbg.launch.env if dbg.launch is not None else list(dbg.header.get("env", []))
+    name = name.strip()
+    if name:
+        for e in env:
+            key, _, val = e.partition("=")
+            if key == name:
+                dbg.write(f"{key} = {val}")
+                return
+        dbg.write(f'Environment variable "{name}" not defined.')
+        return
+    for e in env:
+        dbg.write(e)
