@@ -47,7 +47,9 @@ def test_next_stays_in_the_parent_and_a_breakpoint_in_the_child_switches(tmp_pat
     dbg, cap = session(_src(tmp_path))
     outputs(dbg, cap, f"break {_line('pid_t pid = fork()')}")
     outputs(dbg, cap, "run")
-    assert outputs(dbg, cap, "next")[-1].startswith(f"{_line('if (pid == 0)')}\t")
+    shown = outputs(dbg, cap, "next")
+    assert shown[0] == "[Detaching after fork from child process 1001]", shown
+    assert shown[-1].startswith(f"{_line('if (pid == 0)')}\t")
     assert dbg.tl.state.pid == 1000
     shown = outputs(dbg, cap, "next")
     assert shown[-1].startswith(f"{_line('parent writes')}\t"), shown
@@ -61,6 +63,10 @@ def test_next_stays_in_the_parent_and_a_breakpoint_in_the_child_switches(tmp_pat
     assert dbg.tl.state.pid == 1000 and outputs(dbg, cap, "print status")[-1] == "$2 = 768"
 
     outputs(dbg, cap, f"break {_line('child writes')}")
+    assert outputs(dbg, cap, "reverse-continue")[-1] == "No more reverse-execution history." or \
+        dbg.tl.state.pid == 1000, "detach-on-fork on (gdb's default): no stop in the child"
+    outputs(dbg, cap, "set detach-on-fork off")
+    outputs(dbg, cap, "record goto end")
     shown = outputs(dbg, cap, "reverse-continue")
     assert "[Switching to process 1001]" in shown and dbg.tl.state.pid == 1001
     assert outputs(dbg, cap, "print counter")[-1] == "$3 = 10"      # its own copy, not the parent's 110
@@ -105,3 +111,20 @@ def test_frames_show_what_fork_shares_and_what_a_write_copies(tmp_path: Path) ->
     assert outputs(dbg, cap, "reverse-next")[-1].startswith(f"{_line('pid_t pid = fork()')}\t")
     before = outputs(dbg, cap, "frames")
     assert not any("1001" in line for line in before), "before fork there is one process"
+
+
+def test_follow_fork_mode_child_steps_into_the_child(tmp_path: Path) -> None:
+    dbg, cap = session(_src(tmp_path))
+    assert outputs(dbg, cap, "show follow-fork-mode") == [
+        'Debugger response to a program call of fork or vfork is "parent".']
+    outputs(dbg, cap, "set follow-fork-mode child")
+    outputs(dbg, cap, f"break {_line('pid_t pid = fork()')}")
+    outputs(dbg, cap, "run")
+    shown = outputs(dbg, cap, "next")
+    assert shown[:4] == ["[Attaching after process 1000 fork to child process 1001]",
+                         "[New inferior 2 (process 1001)]",
+                         "[Detaching after fork from parent process 1000]",
+                         "[Inferior 1 (process 1000) detached]"], shown
+    assert shown[-1].startswith(f"{_line('if (pid == 0)')}\t") and dbg.tl.state.pid == 1001
+    assert outputs(dbg, cap, "next")[-1].startswith(f"{_line('child writes')}\t")
+    assert outputs(dbg, cap, "print pid")[-1] == "$1 = 0"

@@ -93,14 +93,18 @@ def _series(win: Window, names: tuple[str, ...], base: dict[str, int], before: b
     return out
 
 
-def _born(win: Window, pid: int) -> dict[str, int]:
-    """The registers of a process forked inside a forward window, as far as a scan needs
-    them before it writes them: it starts at the eip its fork event names."""
+def _born(win: Window, pid: int, series: dict[int, dict[str, np.ndarray]]) -> dict[str, int]:
+    """The registers and call depth of a process forked inside a forward window: its
+    parent's at the fork (its stack is a copy), but eax = 0 and the eip its fork event names."""
     base: dict[str, int] = {name: 0 for name in C.REG_NAMES}
     base["depth"] = 0
     at = np.flatnonzero((win.cols[:, 0] == C.TASK_FORKED) & (win.cols[:, 1] == pid))
     if len(at):
+        parent, step = int(win.cols[at[0], 2]), int(win.steps[at[0]])
+        if parent in series:
+            base.update({k: int(v[step - win.a]) for k, v in series[parent].items()})
         base["eip"] = int(win.log.extras[int(win.cols[at[0], 4])][0])
+        base["eax"] = 0
     return base
 
 
@@ -113,6 +117,7 @@ def _window_cols(dbg: "Debugger", win: Window, anchor: dict[str, Any],
     names = REG_FOR_READS + ("eip",) if need_all else ("eip", "esp")
     procs: dict[int, dict[str, int]] = anchor["procs"]
     pid, follow = anchor["pid"], anchor["follow"]
+    child_mode = dbg.settings.follow_fork_mode == "child"
     if len(procs) == 1 and not win.switches:
         series = {pid: _series(win, names, procs[pid], before, None)}
         step_pid = np.full(win.n, pid, dtype=np.int64)
@@ -121,10 +126,22 @@ def _window_cols(dbg: "Debugger", win: Window, anchor: dict[str, Any],
         step_pid = win.step_pids(pid, before)
         series = {}
         for p in sorted(set(procs) | set(np.unique(ev_pid).tolist())):
-            series[p] = _series(win, names, procs.get(p) or _born(win, p), before, ev_pid == p)
+            series[p] = _series(win, names, procs.get(p) or _born(win, p, series), before, ev_pid == p)
     if follow not in series:
         follow = pid
-    f = series[follow]
+    # Whom each step's command follows: with follow-fork-mode child, a fork by the followed
+    # process hands it over to the child from the fork's step on (forward only).
+    follow_at = np.full(win.n, follow, dtype=np.int64)
+    if child_mode and before:
+        for child, parent, step in win.forks():
+            if parent == int(follow_at[step - win.a]) and child in series:
+                follow_at[step - win.a:] = child
+    f = {k: v.copy() for k, v in series[follow].items()}
+    for p in np.unique(follow_at).tolist():
+        if p != follow:
+            m = follow_at == p
+            for k in f:
+                f[k][m] = series[p][k][m]
     eip_any = f["eip"].copy()
     for p, ser in series.items():
         m = step_pid == p
@@ -132,10 +149,12 @@ def _window_cols(dbg: "Debugger", win: Window, anchor: dict[str, Any],
     cols = Cols(np.arange(win.a, win.b + 1, dtype=np.int64), f["eip"], f["esp"], f["depth"],
                 dbg.lines.ids(f["eip"]))
     edge = -1 if before else 0
-    nxt = {"pid": int(step_pid[edge]), "follow": follow,
+    nxt = {"pid": int(step_pid[edge]), "follow": int(follow_at[-1]) if before else follow,
            "procs": {p: {k: int(v[edge]) for k, v in ser.items()} for p, ser in series.items()}}
     regs = {k: v for k, v in f.items() if k != "depth"}
-    return cols, regs, eip_any, step_pid == follow, nxt
+    own = step_pid == follow_at
+    anywhere = own if dbg.settings.detach_on_fork else np.ones(win.n, dtype=bool)
+    return cols, regs, np.where(anywhere, eip_any, -1), own, nxt
 
 
 def _anchor_from_state(dbg: "Debugger") -> dict[str, Any]:
@@ -251,6 +270,7 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
          use_bps: bool = True) -> Stop:
     """Find where the command stops; moves the cursor there and returns why."""
     tl = dbg.tl
+    dbg.scan_from = (tl.cursor, tl.state.pid, forward)
     bps = _bp_addrs(dbg) if use_bps else np.zeros(0, dtype=np.int64)
     watches = [b for b in dbg.breakpoints if b.enabled and b.is_watch] if use_bps else []
     anchor = _anchor_from_state(dbg)
@@ -318,6 +338,31 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
             return stop
         b = a
         width = min(width * 4, MAX_WINDOW)
+
+
+def fork_notices(dbg: "Debugger", start: int, pid: int, stop: int) -> list[str]:
+    """What gdb says of the forks the followed process made between two steps, going
+    forward (infrun.c follow_fork_inferior, with print-inferior-events on)."""
+    from vmdebug.replay.query import forks_between
+    out = []
+    child_mode = dbg.settings.follow_fork_mode == "child"
+    detach = dbg.settings.detach_on_fork
+    for child, parent in forks_between(dbg.tl.log, start, stop):
+        if parent != pid:
+            continue
+        n = child - 999
+        if child_mode:
+            out.append(f"[Attaching after process {parent} fork to child process {child}]")
+            out.append(f"[New inferior {n} (process {child})]")
+            if detach:
+                out.append(f"[Detaching after fork from parent process {parent}]")
+                out.append(f"[Inferior {parent - 999} (process {parent}) detached]")
+            pid = child
+        elif detach:
+            out.append(f"[Detaching after fork from child process {child}]")
+        else:
+            out.append(f"[New inferior {n} (process {child})]")
+    return out
 
 
 def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches: list,

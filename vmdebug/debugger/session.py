@@ -83,6 +83,8 @@ class Settings:
     color: bool = False
     listsize: int = 10
     confirm: bool = False
+    follow_fork_mode: str = "parent"    # gdb: which process the debugger follows after fork
+    detach_on_fork: bool = True         # gdb: the other process runs free (no stops in it)
 
 
 @dataclass
@@ -170,6 +172,7 @@ class Debugger:
         self.bp_stop: tuple[int, tuple[Any, ...]] | None = None       # the step and symbols of a breakpoint stop
         #: The process the last stop was reported in: a stop in another one says so first.
         self.shown_pid = PID
+        self.scan_from: tuple[int, int, bool] | None = None           # (step, pid, forward) of the last scan
         self.settings = Settings()
         self.x_state: tuple[str, int, int | None] = ("x", 4, None)   # fmt, size, next address
         self.list_pos: tuple[str, int] | None = None                  # file, last line listed

@@ -72,6 +72,11 @@ class Window:
         kk = np.clip(k, 0, len(at) - 1)
         return np.where(k >= len(at), anchor_pid, np.where(at[kk] == idx, new[kk], old[kk]))
 
+    def forks(self) -> list[tuple[int, int, int]]:
+        """``(child, parent, step)`` of each fork in the window."""
+        at = np.flatnonzero(self.cols[:, 0] == C.TASK_FORKED)
+        return [(int(self.cols[i, 1]), int(self.cols[i, 2]), int(self.steps[i])) for i in at.tolist()]
+
     def step_pids(self, anchor_pid: int, before: bool) -> np.ndarray:
         """The process current after each step of the window (the one that ran it)."""
         at = np.flatnonzero(self.cols[:, 0] == C.TASK_SWITCHED)
@@ -162,6 +167,12 @@ def mem_touch_mask(cols: np.ndarray, extras: list, lo: int, hi: int) -> np.ndarr
 
 
 # ---- searches over the whole log ------------------------------------------------------
+def forks_between(log: EventLog, a: int, b: int) -> list[tuple[int, int]]:
+    """``(child, parent)`` of each fork in steps ``a+1..b``, in order."""
+    at = log.find(code_bits(C.TASK_FORKED), log.offset(a + 1), log.offset(b + 1))
+    return [(int(r[1]), int(r[2])) for i in at.tolist() for r in log.event_cols(int(i), int(i) + 1)]
+
+
 def last_step_of(log: EventLog, pid: int, upto: int) -> int | None:
     """The last step up to ``upto`` that process ``pid`` ran, or, when it ran none, the
     first after.  (Between a switch to it and the next switch away, it runs every step.)"""

@@ -68,6 +68,8 @@ SETTINGS_HELP = {
     "height": "N: (accepted for gdb scripts)",
     "width": "N: (accepted for gdb scripts)",
     "disassembly-flavor": "intel (the only flavour vmdebug prints)",
+    "follow-fork-mode": "parent|child: the process stepping follows after fork",
+    "detach-on-fork": "on|off: off, breakpoints stop in every process, not only the followed one",
 }
 
 
@@ -97,6 +99,14 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
     elif name in ("environment", "env", "environ", "enviro"):
         from vmdebug.debugger.commands.program_env import set_environment
         set_environment(dbg, value)
+    elif name == "follow-fork-mode":
+        mode = value.strip()
+        if mode not in ("parent", "child"):
+            raise DebugError(f'Undefined item: "{mode}".' if mode else
+                             'Requires an argument. Valid arguments are child, parent.')
+        dbg.settings.follow_fork_mode = mode
+    elif name == "detach-on-fork":
+        dbg.settings.detach_on_fork = _on_off(value)
     elif name == "context":
         dbg.settings.context = _on_off(value)
     elif name in ("color", "style"):
@@ -131,6 +141,12 @@ def cmd_show(dbg: "Debugger", arg: str) -> None:
         show_environment(dbg, rest)
         return
     name = arg.strip()
+    if name == "follow-fork-mode":
+        dbg.write(f'Debugger response to a program call of fork or vfork is "{dbg.settings.follow_fork_mode}".')
+        return
+    if name == "detach-on-fork":
+        dbg.write(f"Whether gdb will detach the child of a fork is {'on' if dbg.settings.detach_on_fork else 'off'}.")
+        return
     if name == "version":
         from vmdebug import __version__
         dbg.write(f"vmdebug {__version__}: a time-travel debugger for a simulated i386 Linux process")
