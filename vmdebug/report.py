@@ -23,6 +23,8 @@ def diagnosis(proc: "Process", end: RunEnd, smashed: Any) -> str:
 def end_of_run(proc: "Process", how: str, max_steps: int) -> RunEnd:
     if how == "limit":
         return RunEnd("limit", reason=f"--max-steps {max_steps}")
+    if how == "deadlock":
+        return RunEnd("limit", reason=proc.deadlock)
     if how == "interrupted":
         return RunEnd("interrupted")
     status, signal = proc.state.exited or (0, 0)

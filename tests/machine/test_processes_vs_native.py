@@ -224,3 +224,32 @@ def test_processes_behave_as_on_the_real_kernel(programs: tuple[Path, Path], mod
     assert (status, signal) == (native.exit_status, 0)
     assert proc.exited and not proc.deadlock
     assert all(t.status != "running" for t in proc.sched.tasks.values())
+
+
+DEADLOCK = r'''#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+    int fds[2];
+    char c;
+    pipe(fds);
+    if (fork() == 0) {
+        read(fds[0], &c, 1);      /* the parent never writes, and keeps the write end open */
+        return 0;
+    }
+    wait(0);
+    return 0;
+}
+'''
+
+
+def test_when_every_process_sleeps_the_run_stops_and_says_why(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    src = tmp_path / "dead.c"
+    src.write_text(DEADLOCK)
+    res = subprocess.run([sys.executable, "-m", "vmdebug", "run", str(src)], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 124
+    assert res.stderr.strip().endswith("deadlock: every process is asleep (pid 1000 in wait4, "
+                                       "pid 1001 in read from a pipe)"), res.stderr

@@ -46,6 +46,8 @@ def describe_end(end: RunEnd) -> str:
             text += f" ({end.reason})"
         return text
     if how == "limit":
+        if end.reason.startswith("deadlock"):
+            return f"stopped: {end.reason}"
         return f"stopped at the step limit ({end.reason})".rstrip(" ()")
     if how == "interrupted":
         return "interrupted"

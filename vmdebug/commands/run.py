@@ -147,6 +147,9 @@ def exit_code(ran: Ran, max_steps: int) -> int:
         print(f"vmdebug: stopped after {max_steps} steps (--max-steps); the program may be stuck in a loop",
               file=sys.stderr)
         return 124
+    if how == "deadlock":
+        print(f"vmdebug: stopped after {proc.steps} steps: {proc.deadlock}", file=sys.stderr)
+        return 124
     if how == "interrupted":
         print(f"vmdebug: interrupted after {proc.steps} steps", file=sys.stderr)
         return 130

@@ -304,7 +304,8 @@ class Process:
         return not self.exited
 
     def run(self, max_steps: int, progress: Callable[[int], None] | None = None) -> str:
-        """Run until exit, a fatal signal or ``max_steps``; returns "exited", "killed" or "limit".
+        """Run until exit, a fatal signal or ``max_steps``; returns "exited", "killed", "limit" or
+        "deadlock" (every process asleep).
 
         ``progress(steps)`` is called every 65536 steps (for a status line).
         """
@@ -318,6 +319,8 @@ class Process:
             left -= block
             if progress is not None:
                 progress(self.steps)
+        if self.deadlock:
+            return "deadlock"
         if not self.exited:
             return "limit"
         return "killed" if self.state.exited and self.state.exited[1] else "exited"

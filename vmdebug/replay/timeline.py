@@ -90,6 +90,8 @@ class Timeline:
         """How the run ended, as far as recorded."""
         p = self.process
         if p is not None:
+            if p.deadlock:
+                return RunEnd("limit", reason=p.deadlock)
             if not p.exited:
                 return RunEnd("limit" if self.log.last_step >= self.max_steps else "running")
             status, signal = p.state.exited or (0, 0)

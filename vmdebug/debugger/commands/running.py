@@ -90,8 +90,12 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
         dbg.write("Program received signal SIGINT, Interrupt.")
         dbg.print_location(True)
     elif stop.reason == "limit":
-        dbg.write(f"vmdebug: the recording stopped at step {tl.last} (--max-steps); "
-                  "the program may be stuck in a loop")
+        why = tl.end().reason
+        if why.startswith("deadlock"):
+            dbg.write(f"vmdebug: the recording stopped at step {tl.last}: {why}")
+        else:
+            dbg.write(f"vmdebug: the recording stopped at step {tl.last} (--max-steps); "
+                      "the program may be stuck in a loop")
         dbg.print_location(True)
     elif stop.reason == "bp" and stop.bp is not None:
         bp = stop.bp
