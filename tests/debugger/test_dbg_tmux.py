@@ -68,3 +68,28 @@ def test_segfault_then_step_back_in_a_terminal(tmp_path: Path) -> None:
         assert "continue" in (tmp_path / "hist").read_text()
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def test_following_a_fork_in_a_terminal(tmp_path: Path) -> None:
+    assert shutil.which("tmux"), "tmux is required"
+    name = f"vmfork{os.getpid()}"
+    env = f"VMDEBUG_HISTORY={tmp_path / 'hist'} PYTHONPATH={ROOT}"
+    cmd = f"cd {ROOT} && env {env} {sys.executable} -m vmdebug debug examples/fork_cow.c"
+    _tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "50", cmd)
+    try:
+        _wait_for(name, "(vmdebug)")
+        for n, line in enumerate(["set context off", "set follow-fork-mode child", "break child"], 1):
+            _tmux("send-keys", "-t", name, line, "Enter")
+            _wait_for(name, "(vmdebug)", after=n)
+        _tmux("send-keys", "-t", name, "run", "Enter")
+        screen = _wait_for(name, "[Attaching after process 1000 fork to child process 1001]")
+        screen = _wait_for(name, "Breakpoint 1, child () at examples/fork_cow.c")
+        assert "pid 1001 of 2" in screen                      # the toolbar names the process
+        _tmux("send-keys", "-t", name, "info inferiors", "Enter")
+        screen = _wait_for(name, "* 2    process 1001")
+        _tmux("send-keys", "-t", name, "inferior 1", "Enter")
+        screen = _wait_for(name, "[Switching to inferior 1 [process 1000] (fork_cow.c)]")
+        screen = _wait_for(name, "pid 1000 of 2")
+        _tmux("send-keys", "-t", name, "quit", "Enter")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)

@@ -253,3 +253,44 @@ def test_when_every_process_sleeps_the_run_stops_and_says_why(tmp_path: Path) ->
     assert res.returncode == 124
     assert res.stderr.strip().endswith("deadlock: every process is asleep (pid 1000 in wait4, "
                                        "pid 1001 in read from a pipe)"), res.stderr
+
+
+PRESSURE = r'''#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+    int i, k, status;
+    char *p = malloc(160 * 4096);
+    for (k = 0; k < 160; k++)
+        p[k * 4096] = 1;              /* 160 pages of the parent's own */
+    for (i = 0; i < 2; i++) {
+        if (fork() == 0) {
+            for (k = 0; k < 160; k++)
+                p[k * 4096] = 2;      /* each write copies a page: 160 more frames per child */
+            exit(7);
+        }
+        waitpid(-1, &status, 0);
+        printf("child %d: exited=%d status=%d signal=%d\n", i, WIFEXITED(status), WEXITSTATUS(status),
+               WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    }
+    return 0;
+}
+'''
+
+
+def test_forked_copies_past_physical_memory_meet_the_oom_killer(tmp_path: Path) -> None:
+    """With 1 MiB (256 frames) the parent's 160 pages fit, a child's 160 copies do not: the
+    child whose fault finds no frame is killed with SIGKILL, and its frames come back."""
+    src = tmp_path / "pressure.c"
+    src.write_text(PRESSURE)
+    program = load_program(str(src), "0")
+    out = bytearray()
+    proc = Process(program.spec, argv=["pressure"], nframes=256,
+                   on_output=lambda fd, data: out.extend(data) if fd == 1 else None)
+    proc.run(5_000_000)
+    assert out.decode() == ("child 0: exited=0 status=0 signal=9\n"
+                            "child 1: exited=0 status=0 signal=9\n")
+    assert proc.state.exited == (0, 0)
+    assert len(proc.kernel.free_frames) > 100, "a killed child's copies are freed"
