@@ -293,4 +293,4 @@ def test_forked_copies_past_physical_memory_meet_the_oom_killer(tmp_path: Path) 
     assert out.decode() == ("child 0: exited=0 status=0 signal=9\n"
                             "child 1: exited=0 status=0 signal=9\n")
     assert proc.state.exited == (0, 0)
-    assert len(proc.kernel.free_frames) > 100, "a killed child's copies are freed"
+    assert len(proc.kernel.free_frames) > 50, "a killed child's copies are freed"
