@@ -128,3 +128,16 @@ def test_follow_fork_mode_child_steps_into_the_child(tmp_path: Path) -> None:
     assert shown[-1].startswith(f"{_line('if (pid == 0)')}\t") and dbg.tl.state.pid == 1001
     assert outputs(dbg, cap, "next")[-1].startswith(f"{_line('child writes')}\t")
     assert outputs(dbg, cap, "print pid")[-1] == "$1 = 0"
+
+
+def test_explain_names_the_copy_on_write_of_the_step(tmp_path: Path) -> None:
+    dbg, cap = session(_src(tmp_path))
+    outputs(dbg, cap, f"break {_line('parent writes')}")
+    outputs(dbg, cap, "run")
+    for _ in range(20):
+        outputs(dbg, cap, "stepi")
+        text = "\n".join(outputs(dbg, cap, "explain"))
+        if "copy-on-write" in text:
+            break
+    assert re.search(r"At this step: copy-on-write: page 0x[0-9a-f]{8} of pid 1000 copied from frame 0x[0-9a-f]+ "
+                     r"to frame 0x[0-9a-f]+\.", text), text

@@ -167,6 +167,23 @@ def mem_touch_mask(cols: np.ndarray, extras: list, lo: int, hi: int) -> np.ndarr
 
 
 # ---- searches over the whole log ------------------------------------------------------
+def process_notes(log: EventLog, step: int, pid: int) -> list[str]:
+    """What the step did to processes and their frames, in the course's words: a fork, a
+    switch, a copy-on-write (``pid`` ran the step)."""
+    out = []
+    for code, a, b, c, d in log.step(step).cols.tolist():
+        if code == C.PAGE_COPIED:
+            source = "the zero page, frame 0x0" if b == 0 else f"frame {b:#x}"
+            out.append(f"copy-on-write: page {a:#010x} of pid {pid} copied from {source} to frame {c:#x}")
+        elif code == C.TASK_FORKED:
+            out.append(f"fork: pid {b} made pid {a}, which maps the same frames until one of them writes")
+        elif code == C.TASK_SWITCHED:
+            out.append(f"the scheduler switched from pid {b} to pid {a}")
+        elif code == C.EXITED and pid != 1000:
+            out.append(f"pid {pid} ended (status {C.signed32(a)}" + (f", signal {b})" if b else ")"))
+    return out
+
+
 def forks_between(log: EventLog, a: int, b: int) -> list[tuple[int, int]]:
     """``(child, parent)`` of each fork in steps ``a+1..b``, in order."""
     at = log.find(code_bits(C.TASK_FORKED), log.offset(a + 1), log.offset(b + 1))

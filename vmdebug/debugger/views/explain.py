@@ -127,4 +127,6 @@ def explain_lines(dbg: "Debugger") -> list[str]:
             fault_where += f"  ({dbg.info.short_file(loc[0])}:{loc[1]}: {body})"
     frame = dbg.frames()[0]
     here = dbg.frame_line(frame)
-    return explain_text(Facts(tl.cursor, tl.last, d, fault_where, here))
+    from vmdebug.replay.query import process_notes
+    notes = process_notes(tl.log, tl.cursor, tl.state.pid) if tl.cursor > 0 else []
+    return explain_text(Facts(tl.cursor, tl.last, d, fault_where, here)) + [f"At this step: {n}." for n in notes]
