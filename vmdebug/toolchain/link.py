@@ -24,13 +24,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from vmdebug.errors import UserError
 from vmdebug.isa.layout import DataFixup, InsnFixup, ObjSection, Object, ObjSymbol
 from vmdebug.isa.lines import LineEntry, LineTable
 from vmdebug.isa.operands import Imm, Mem, Rel
 from vmdebug.toolchain.image import BASE_ADDRESS, PAGE_SIZE, Image, Section, Segment, Symbol
+
+
+class Undefined(Exception):
+    """A reference to a symbol no object defines (turned into ld's message where it is known)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
 
 
 class LinkError(UserError):
@@ -421,13 +429,15 @@ class Linker:
                     self.apply_data(inp, fx, where)
                 else:
                     self.apply_insn(inp, fx, where)
+            except Undefined as exc:
+                self.errors.append(self._undefined(obj, inp.sec.name, fx, exc.name))
             except LinkError as exc:
                 self.errors.append(f"{obj.filename}:{fx.line}:{fx.col}: {exc}")
 
     def resolve(self, k: int, name: str) -> int:
         value = self.address(k, name)
         if value is None:
-            raise LinkError(f"undefined reference to `{name}'")
+            raise Undefined(name)
         return value
 
     def apply_data(self, inp: Input, fx: DataFixup, where: int) -> None:
@@ -490,8 +500,18 @@ class Linker:
                     names = [fx.symbol] if isinstance(fx, DataFixup) else [r.symbol for r in fx.refs]
                     for name in names:
                         if self.address(k, name) is None:
-                            self.errors.append(f"{obj.filename}:{fx.line}:{fx.col}: undefined reference to "
-                                               f"`{name}'")
+                            self.errors.append(self._undefined(obj, sec.name, fx, name))
+
+    @staticmethod
+    def _undefined(obj: Any, section: str, fx: Any, name: str) -> str:
+        """gas/ld's message, placed at the C line the reference comes from when the object was
+        compiled from C (its ``.loc`` rows), and saying that the libc lacks the function."""
+        rows = [r for r in obj.lines if r.section == section and r.offset <= fx.offset]
+        row = max(rows, key=lambda r: r.offset) if rows else None
+        if row is None or row.file == obj.filename or not row.file.endswith(".c"):
+            return f"{obj.filename}:{fx.line}:{fx.col}: undefined reference to `{name}'"
+        return (f"{row.file}:{row.line}: undefined reference to `{name}': the vmdebug libc has no `{name}' "
+                "(docs/libc.md lists what it has)")
 
     def image(self, entry: int) -> Image:
         outs = [o for o in self.outputs if o.inputs and (o.size or o.name in (".text",))]
@@ -714,10 +734,15 @@ def build_c_program(c_path: str | Path, asm_text: str) -> Image:
     from vmdebug.isa.assembler import assemble_text
     from vmdebug.toolchain.gcc import compile_place
 
+    from vmdebug.toolchain.gcc import PROGRAM_DEBUG_ROOT
+
     place = compile_place(c_path)
     obj = assemble_text(asm_text, str(Path(place.name).with_suffix(".s")))
     attach_sources(obj, lambda name: _locate(name, place.cwd))
-    return link_program(obj, force_libc=True)
+    try:
+        return link_program(obj, force_libc=True)
+    except LinkError as exc:      # name the C file as the user did, not as the DWARF does
+        raise LinkError(str(exc).replace(f"{PROGRAM_DEBUG_ROOT}/{place.name}:", f"{c_path}:")) from None
 
 
 def _locate(name: str, base: Path) -> Path | None:

@@ -174,13 +174,13 @@ __assert_fail:
 	.file 4 "/vmdebug/libc/include/unistd.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x229
+	.long	0x236
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
 	.uleb128 0x9
-	.long	.LASF25
+	.long	.LASF26
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
@@ -206,78 +206,85 @@ __assert_fail:
 	.uleb128 0xb
 	.long	0x3b
 	.uleb128 0xc
-	.long	.LASF26
-	.byte	0x4
+	.long	.LASF27
+	.byte	0x8
 	.byte	0x2
-	.byte	0x15
+	.byte	0x16
 	.byte	0x10
-	.long	0x61
+	.long	0x6e
 	.uleb128 0xd
 	.string	"fd"
 	.byte	0x2
-	.byte	0x16
+	.byte	0x17
 	.byte	0x9
 	.long	0x2d
 	.byte	0
-	.byte	0
 	.uleb128 0xe
-	.long	.LASF27
+	.long	.LASF5
 	.byte	0x2
-	.byte	0x17
-	.byte	0x3
-	.long	0x47
-	.uleb128 0x5
-	.long	0x61
+	.byte	0x18
+	.byte	0x9
+	.long	0x2d
+	.byte	0x4
+	.byte	0
 	.uleb128 0xf
 	.long	.LASF28
 	.byte	0x2
-	.byte	0x1b
+	.byte	0x19
+	.byte	0x3
+	.long	0x47
+	.uleb128 0x5
+	.long	0x6e
+	.uleb128 0x10
+	.long	.LASF29
+	.byte	0x2
+	.byte	0x1d
 	.byte	0xe
-	.long	0x6d
+	.long	0x7a
 	.uleb128 0x1
 	.byte	0x1
 	.byte	0x6
-	.long	.LASF5
+	.long	.LASF6
 	.uleb128 0x1
 	.byte	0x1
 	.byte	0x8
-	.long	.LASF6
-	.uleb128 0x1
-	.byte	0x2
-	.byte	0x5
 	.long	.LASF7
 	.uleb128 0x1
 	.byte	0x2
-	.byte	0x7
+	.byte	0x5
 	.long	.LASF8
 	.uleb128 0x1
-	.byte	0x8
-	.byte	0x5
+	.byte	0x2
+	.byte	0x7
 	.long	.LASF9
 	.uleb128 0x1
 	.byte	0x8
-	.byte	0x7
+	.byte	0x5
 	.long	.LASF10
-	.uleb128 0x10
-	.long	0xb8
-	.long	0xb8
+	.uleb128 0x1
+	.byte	0x8
+	.byte	0x7
+	.long	.LASF11
 	.uleb128 0x11
+	.long	0xc5
+	.long	0xc5
+	.uleb128 0x12
 	.long	0x26
 	.byte	0x1f
 	.byte	0
 	.uleb128 0x5
-	.long	0xbd
-	.uleb128 0x12
+	.long	0xca
+	.uleb128 0x13
 	.uleb128 0x7
-	.long	.LASF11
+	.long	.LASF12
 	.byte	0xb
 	.byte	0xf
-	.long	0xa8
+	.long	0xb5
 	.uleb128 0x5
 	.byte	0x3
 	.long	handlers
 	.uleb128 0x7
-	.long	.LASF12
+	.long	.LASF13
 	.byte	0xc
 	.byte	0xc
 	.long	0x2d
@@ -285,63 +292,63 @@ __assert_fail:
 	.byte	0x3
 	.long	handler_count
 	.uleb128 0x8
-	.long	.LASF13
+	.long	.LASF14
 	.byte	0x2
-	.byte	0x21
+	.byte	0x23
 	.long	0x2d
-	.long	0xfb
+	.long	0x108
 	.uleb128 0x4
-	.long	0x6d
+	.long	0x7a
 	.uleb128 0x4
-	.long	0xfb
-	.uleb128 0x13
+	.long	0x108
+	.uleb128 0x14
 	.byte	0
 	.uleb128 0x5
 	.long	0x42
 	.uleb128 0x8
-	.long	.LASF14
+	.long	.LASF15
 	.byte	0x3
 	.byte	0x1c
 	.long	0x2d
-	.long	0x115
+	.long	0x122
 	.uleb128 0x4
 	.long	0x2d
 	.byte	0
-	.uleb128 0x14
-	.long	.LASF15
+	.uleb128 0x15
+	.long	.LASF16
 	.byte	0x4
 	.byte	0x20
 	.byte	0x6
-	.long	0x127
+	.long	0x134
 	.uleb128 0x4
 	.long	0x2d
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF20
+	.long	.LASF21
 	.byte	0x2c
 	.long	.LFB4
 	.long	.LFE4-.LFB4
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x186
+	.long	0x193
 	.uleb128 0x2
-	.long	.LASF16
+	.long	.LASF17
 	.byte	0x2c
 	.byte	0x20
-	.long	0xfb
+	.long	0x108
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x2
-	.long	.LASF17
+	.long	.LASF18
 	.byte	0x2c
 	.byte	0x32
-	.long	0xfb
+	.long	0x108
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x2
-	.long	.LASF18
+	.long	.LASF19
 	.byte	0x2c
 	.byte	0x45
 	.long	0x26
@@ -349,45 +356,45 @@ __assert_fail:
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x2
-	.long	.LASF19
+	.long	.LASF20
 	.byte	0x2c
 	.byte	0x57
-	.long	0xfb
+	.long	0x108
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
 	.uleb128 0x3
 	.long	.LVL9
-	.long	0xe0
+	.long	0xed
 	.uleb128 0x3
 	.long	.LVL10
-	.long	0x186
+	.long	0x193
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF21
+	.long	.LASF22
 	.byte	0x26
 	.long	.LFB3
 	.long	.LFE3-.LFB3
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1ad
+	.long	0x1ba
 	.uleb128 0x3
 	.long	.LVL6
-	.long	0x100
+	.long	0x10d
 	.uleb128 0x3
 	.long	.LVL7
-	.long	0x115
+	.long	0x122
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF22
+	.long	.LASF23
 	.byte	0x1f
 	.long	.LFB2
 	.long	.LFE2-.LFB2
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1d9
+	.long	0x1e6
 	.uleb128 0x2
-	.long	.LASF23
+	.long	.LASF24
 	.byte	0x1f
 	.byte	0x10
 	.long	0x2d
@@ -396,10 +403,10 @@ __assert_fail:
 	.sleb128 0
 	.uleb128 0x3
 	.long	.LVL5
-	.long	0x115
+	.long	0x122
 	.byte	0
-	.uleb128 0x15
-	.long	.LASF24
+	.uleb128 0x16
+	.long	.LASF25
 	.byte	0x1
 	.byte	0x18
 	.byte	0x6
@@ -407,9 +414,9 @@ __assert_fail:
 	.long	.LFE1-.LFB1
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x207
+	.long	0x214
 	.uleb128 0x2
-	.long	.LASF23
+	.long	.LASF24
 	.byte	0x18
 	.byte	0xf
 	.long	0x2d
@@ -418,10 +425,10 @@ __assert_fail:
 	.sleb128 0
 	.uleb128 0x3
 	.long	.LVL3
-	.long	0x115
+	.long	0x122
 	.byte	0
-	.uleb128 0x16
-	.long	.LASF29
+	.uleb128 0x17
+	.long	.LASF30
 	.byte	0x1
 	.byte	0xe
 	.byte	0x5
@@ -430,12 +437,12 @@ __assert_fail:
 	.long	.LFE0-.LFB0
 	.uleb128 0x1
 	.byte	0x9c
-	.uleb128 0x17
+	.uleb128 0x18
 	.string	"fn"
 	.byte	0x1
 	.byte	0xe
 	.byte	0x13
-	.long	0xb8
+	.long	0xc5
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -643,6 +650,23 @@ __assert_fail:
 	.byte	0
 	.byte	0
 	.uleb128 0xe
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0xf
 	.uleb128 0x16
 	.byte	0
 	.uleb128 0x3
@@ -657,7 +681,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xf
+	.uleb128 0x10
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -676,7 +700,7 @@ __assert_fail:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x10
+	.uleb128 0x11
 	.uleb128 0x1
 	.byte	0x1
 	.uleb128 0x49
@@ -685,7 +709,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x11
+	.uleb128 0x12
 	.uleb128 0x21
 	.byte	0
 	.uleb128 0x49
@@ -694,19 +718,19 @@ __assert_fail:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x12
+	.uleb128 0x13
 	.uleb128 0x15
 	.byte	0
 	.uleb128 0x27
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x13
+	.uleb128 0x14
 	.uleb128 0x18
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x14
+	.uleb128 0x15
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -729,7 +753,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x15
+	.uleb128 0x16
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -758,7 +782,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x16
+	.uleb128 0x17
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -785,7 +809,7 @@ __assert_fail:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x17
+	.uleb128 0x18
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -818,61 +842,63 @@ __assert_fail:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF14:
-	.string	"raise"
-.LASF20:
-	.string	"__assert_fail"
-.LASF24:
-	.string	"exit"
-.LASF28:
-	.string	"stderr"
-.LASF12:
-	.string	"handler_count"
-.LASF23:
-	.string	"status"
-.LASF25:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
-.LASF27:
-	.string	"FILE"
-.LASF10:
-	.string	"long long unsigned int"
-.LASF6:
-	.string	"unsigned char"
-.LASF8:
-	.string	"short unsigned int"
 .LASF15:
-	.string	"_exit"
-.LASF17:
-	.string	"file"
-.LASF16:
-	.string	"expr"
+	.string	"raise"
+.LASF21:
+	.string	"__assert_fail"
+.LASF25:
+	.string	"exit"
 .LASF29:
-	.string	"atexit"
+	.string	"stderr"
+.LASF13:
+	.string	"handler_count"
+.LASF24:
+	.string	"status"
 .LASF26:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF28:
+	.string	"FILE"
+.LASF11:
+	.string	"long long unsigned int"
+.LASF7:
+	.string	"unsigned char"
+.LASF9:
+	.string	"short unsigned int"
+.LASF16:
+	.string	"_exit"
+.LASF18:
+	.string	"file"
+.LASF17:
+	.string	"expr"
+.LASF30:
+	.string	"atexit"
+.LASF27:
 	.string	"__vmdebug_file"
 .LASF2:
 	.string	"unsigned int"
 .LASF4:
 	.string	"char"
-.LASF22:
+.LASF23:
 	.string	"_Exit"
-.LASF18:
+.LASF19:
 	.string	"line"
-.LASF11:
+.LASF12:
 	.string	"handlers"
-.LASF9:
+.LASF10:
 	.string	"long long int"
-.LASF13:
+.LASF14:
 	.string	"fprintf"
-.LASF7:
+.LASF8:
 	.string	"short int"
+.LASF5:
+	.string	"ungot"
 .LASF3:
 	.string	"long int"
-.LASF21:
+.LASF22:
 	.string	"abort"
-.LASF5:
+.LASF6:
 	.string	"signed char"
-.LASF19:
+.LASF20:
 	.string	"func"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:

@@ -1715,13 +1715,13 @@ __heap_start:
 	.file 8 "/vmdebug/libc/include/unistd.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0xe4b
+	.long	0xe58
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
 	.uleb128 0x23
-	.long	.LASF51
+	.long	.LASF52
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
@@ -1729,7 +1729,7 @@ __heap_start:
 	.long	.Letext0-.Ltext0
 	.long	.Ldebug_line0
 	.uleb128 0x14
-	.long	.LASF15
+	.long	.LASF16
 	.byte	0x5
 	.byte	0x6
 	.byte	0xc
@@ -1795,139 +1795,146 @@ __heap_start:
 	.uleb128 0x25
 	.long	0x95
 	.uleb128 0x26
-	.long	.LASF52
+	.long	.LASF53
+	.byte	0x8
 	.byte	0x4
-	.byte	0x4
-	.byte	0x15
+	.byte	0x16
 	.byte	0x10
-	.long	0xbb
+	.long	0xc8
 	.uleb128 0x27
 	.string	"fd"
 	.byte	0x4
-	.byte	0x16
+	.byte	0x17
 	.byte	0x9
 	.long	0x32
 	.byte	0
-	.byte	0
-	.uleb128 0x15
+	.uleb128 0x28
 	.long	.LASF14
 	.byte	0x4
-	.byte	0x17
+	.byte	0x18
+	.byte	0x9
+	.long	0x32
+	.byte	0x4
+	.byte	0
+	.uleb128 0x15
+	.long	.LASF15
+	.byte	0x4
+	.byte	0x19
 	.byte	0x3
 	.long	0xa1
 	.uleb128 0x10
-	.long	0xbb
-	.uleb128 0x14
-	.long	.LASF16
-	.byte	0x4
-	.byte	0x1b
-	.byte	0xe
-	.long	0xc7
+	.long	0xc8
 	.uleb128 0x14
 	.long	.LASF17
-	.byte	0x6
-	.byte	0x28
+	.byte	0x4
+	.byte	0x1d
 	.byte	0xe
-	.long	0xe4
-	.uleb128 0x10
-	.long	0x95
+	.long	0xd4
 	.uleb128 0x14
 	.long	.LASF18
 	.byte	0x6
-	.byte	0x29
+	.byte	0x2a
 	.byte	0xe
-	.long	0xe4
+	.long	0xf1
 	.uleb128 0x10
-	.long	0xe4
+	.long	0x95
+	.uleb128 0x14
+	.long	.LASF19
+	.byte	0x6
+	.byte	0x2b
+	.byte	0xe
+	.long	0xf1
+	.uleb128 0x10
+	.long	0xf1
 	.uleb128 0x1b
-	.long	0xd8
+	.long	0xe5
 	.byte	0x3f
 	.uleb128 0x5
 	.byte	0x3
 	.long	__heap_start
 	.uleb128 0x1b
-	.long	0xe9
+	.long	0xf6
 	.byte	0x40
 	.uleb128 0x5
 	.byte	0x3
 	.long	__heap_end
 	.uleb128 0x16
-	.long	.LASF19
+	.long	.LASF20
 	.byte	0x7
 	.byte	0x17
 	.byte	0x7
-	.long	0x132
-	.long	0x132
+	.long	0x13f
+	.long	0x13f
 	.uleb128 0x7
-	.long	0x132
+	.long	0x13f
 	.uleb128 0x7
-	.long	0x134
+	.long	0x141
 	.uleb128 0x7
 	.long	0x39
 	.byte	0
-	.uleb128 0x28
+	.uleb128 0x29
 	.byte	0x4
 	.uleb128 0x10
-	.long	0x139
-	.uleb128 0x29
+	.long	0x146
+	.uleb128 0x2a
 	.uleb128 0x16
-	.long	.LASF20
+	.long	.LASF21
 	.byte	0x7
 	.byte	0x19
 	.byte	0x7
-	.long	0x132
-	.long	0x15a
+	.long	0x13f
+	.long	0x167
 	.uleb128 0x7
-	.long	0x132
+	.long	0x13f
 	.uleb128 0x7
 	.long	0x32
 	.uleb128 0x7
 	.long	0x39
 	.byte	0
-	.uleb128 0x2a
-	.long	.LASF53
+	.uleb128 0x2b
+	.long	.LASF54
 	.byte	0x6
-	.byte	0x2d
+	.byte	0x2f
 	.byte	0x6
 	.uleb128 0x16
-	.long	.LASF21
+	.long	.LASF22
 	.byte	0x4
-	.byte	0x21
+	.byte	0x23
 	.byte	0x5
 	.long	0x32
-	.long	0x17e
+	.long	0x18b
 	.uleb128 0x7
-	.long	0xc7
+	.long	0xd4
 	.uleb128 0x7
-	.long	0x17e
-	.uleb128 0x2b
+	.long	0x18b
+	.uleb128 0x2c
 	.byte	0
 	.uleb128 0x10
 	.long	0x9c
 	.uleb128 0x16
-	.long	.LASF22
+	.long	.LASF23
 	.byte	0x8
 	.byte	0x28
 	.byte	0x7
-	.long	0x132
-	.long	0x199
+	.long	0x13f
+	.long	0x1a6
 	.uleb128 0x7
 	.long	0x7d
 	.byte	0
 	.uleb128 0x19
-	.long	.LASF27
+	.long	.LASF28
 	.byte	0xfe
-	.long	0x132
+	.long	0x13f
 	.long	.LFB14
 	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x583
+	.long	0x590
 	.uleb128 0x1c
 	.string	"p"
 	.byte	0xfe
 	.byte	0x15
-	.long	0x132
+	.long	0x13f
 	.long	.LLST68
 	.long	.LVUS68
 	.uleb128 0x1d
@@ -1938,79 +1945,79 @@ __heap_start:
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x2c
-	.long	.LASF31
+	.uleb128 0x2d
+	.long	.LASF32
 	.byte	0x1
 	.value	0x100
 	.byte	0xb
-	.long	0xe4
+	.long	0xf1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -36
 	.uleb128 0x17
-	.long	.LASF23
+	.long	.LASF24
 	.value	0x101
 	.byte	0xb
-	.long	0xe4
+	.long	0xf1
 	.long	.LLST69
 	.long	.LVUS69
 	.uleb128 0x17
-	.long	.LASF24
+	.long	.LASF25
 	.value	0x102
 	.byte	0xb
-	.long	0xe4
+	.long	0xf1
 	.long	.LLST70
 	.long	.LVUS70
 	.uleb128 0x17
-	.long	.LASF25
+	.long	.LASF26
 	.value	0x103
 	.byte	0x12
 	.long	0x45
 	.long	.LLST71
 	.long	.LVUS71
 	.uleb128 0x17
-	.long	.LASF26
+	.long	.LASF27
 	.value	0x104
 	.byte	0x12
 	.long	0x45
 	.long	.LLST72
 	.long	.LVUS72
-	.uleb128 0x2d
+	.uleb128 0x2e
 	.string	"q"
 	.byte	0x1
 	.value	0x105
 	.byte	0xb
-	.long	0x132
+	.long	0x13f
 	.long	.LLST73
 	.long	.LVUS73
 	.uleb128 0xd
-	.long	0xb59
+	.long	0xb66
 	.long	.LBI222
 	.byte	.LVU333
 	.long	.LLRL74
 	.value	0x10c
 	.byte	0xc
-	.long	0x264
+	.long	0x271
 	.uleb128 0x1
-	.long	0xb68
+	.long	0xb75
 	.long	.LLST75
 	.long	.LVUS75
 	.byte	0
 	.uleb128 0xd
-	.long	0xc31
+	.long	0xc3e
 	.long	.LBI226
 	.byte	.LVU349
 	.long	.LLRL76
 	.value	0x112
 	.byte	0xc
-	.long	0x287
+	.long	0x294
 	.uleb128 0x1
-	.long	0xc40
+	.long	0xc4d
 	.long	.LLST77
 	.long	.LVUS77
 	.byte	0
-	.uleb128 0x2e
-	.long	0x5ed
+	.uleb128 0x2f
+	.long	0x5fa
 	.long	.LBI230
 	.byte	.LVU372
 	.long	.LBB230
@@ -2018,22 +2025,22 @@ __heap_start:
 	.byte	0x1
 	.value	0x12c
 	.byte	0x5
-	.long	0x2d3
+	.long	0x2e0
 	.uleb128 0x1
-	.long	0x5fa
+	.long	0x607
 	.long	.LLST78
 	.long	.LVUS78
 	.uleb128 0x3
-	.long	0x603
+	.long	0x610
 	.uleb128 0x3
-	.long	0x60e
+	.long	0x61b
 	.uleb128 0x3
-	.long	0x619
+	.long	0x626
 	.uleb128 0x3
-	.long	0x624
+	.long	0x631
 	.uleb128 0x8
 	.long	.LVL129
-	.long	0xc6c
+	.long	0xc79
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2043,29 +2050,29 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0xd
-	.long	0xb72
+	.long	0xb7f
 	.long	.LBI232
 	.byte	.LVU391
 	.long	.LLRL79
 	.value	0x115
 	.byte	0x9
-	.long	0x355
+	.long	0x362
 	.uleb128 0x1
-	.long	0xb7c
+	.long	0xb89
 	.long	.LLST80
 	.long	.LVUS80
 	.uleb128 0xc
 	.long	.LLRL79
 	.uleb128 0x4
-	.long	0xb87
+	.long	0xb94
 	.long	.LLST81
 	.long	.LVUS81
 	.uleb128 0x4
-	.long	0xb8f
+	.long	0xb9c
 	.long	.LLST82
 	.long	.LVUS82
 	.uleb128 0x11
-	.long	0xb72
+	.long	0xb7f
 	.long	.LBI234
 	.byte	.LVU478
 	.long	.LBB234
@@ -2073,16 +2080,16 @@ __heap_start:
 	.byte	0x5e
 	.byte	0xd
 	.uleb128 0x1
-	.long	0xb7c
+	.long	0xb89
 	.long	.LLST83
 	.long	.LVUS83
 	.uleb128 0x3
-	.long	0xb87
+	.long	0xb94
 	.uleb128 0x3
-	.long	0xb8f
+	.long	0xb9c
 	.uleb128 0x8
 	.long	.LVL163
-	.long	0xb9b
+	.long	0xba8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2094,127 +2101,127 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0xd
-	.long	0xbea
+	.long	0xbf7
 	.long	.LBI237
 	.byte	.LVU407
 	.long	.LLRL84
 	.value	0x11a
 	.byte	0xd
-	.long	0x392
+	.long	0x39f
 	.uleb128 0x1
-	.long	0xc0a
+	.long	0xc17
 	.long	.LLST85
 	.long	.LVUS85
 	.uleb128 0x1
-	.long	0xbff
+	.long	0xc0c
 	.long	.LLST86
 	.long	.LVUS86
 	.uleb128 0x1
-	.long	0xbf4
+	.long	0xc01
 	.long	.LLST87
 	.long	.LVUS87
 	.byte	0
 	.uleb128 0xd
-	.long	0xbea
+	.long	0xbf7
 	.long	.LBI241
 	.byte	.LVU419
 	.long	.LLRL88
 	.value	0x125
 	.byte	0x9
-	.long	0x3cf
+	.long	0x3dc
 	.uleb128 0x1
-	.long	0xc0a
+	.long	0xc17
 	.long	.LLST89
 	.long	.LVUS89
 	.uleb128 0x1
-	.long	0xbff
+	.long	0xc0c
 	.long	.LLST90
 	.long	.LVUS90
 	.uleb128 0x1
-	.long	0xbf4
+	.long	0xc01
 	.long	.LLST91
 	.long	.LVUS91
 	.byte	0
 	.uleb128 0xd
-	.long	0xaa5
+	.long	0xab2
 	.long	.LBI245
 	.byte	.LVU437
 	.long	.LLRL92
 	.value	0x11f
 	.byte	0x9
-	.long	0x4e9
+	.long	0x4f6
 	.uleb128 0x1
-	.long	0xaba
+	.long	0xac7
 	.long	.LLST93
 	.long	.LVUS93
 	.uleb128 0x1
-	.long	0xaaf
+	.long	0xabc
 	.long	.LLST94
 	.long	.LVUS94
 	.uleb128 0xc
 	.long	.LLRL92
 	.uleb128 0x4
-	.long	0xac5
+	.long	0xad2
 	.long	.LLST95
 	.long	.LVUS95
 	.uleb128 0x9
-	.long	0xc31
+	.long	0xc3e
 	.long	.LBI247
 	.byte	.LVU439
 	.long	.LLRL96
 	.byte	0x95
 	.byte	0x19
-	.long	0x432
+	.long	0x43f
 	.uleb128 0x1
-	.long	0xc40
+	.long	0xc4d
 	.long	.LLST97
 	.long	.LVUS97
 	.byte	0
 	.uleb128 0x9
-	.long	0xbea
+	.long	0xbf7
 	.long	.LBI251
 	.byte	.LVU446
 	.long	.LLRL98
 	.byte	0x97
 	.byte	0x9
-	.long	0x46e
+	.long	0x47b
 	.uleb128 0x1
-	.long	0xc0a
+	.long	0xc17
 	.long	.LLST99
 	.long	.LVUS99
 	.uleb128 0x1
-	.long	0xbff
+	.long	0xc0c
 	.long	.LLST100
 	.long	.LVUS100
 	.uleb128 0x1
-	.long	0xbf4
+	.long	0xc01
 	.long	.LLST101
 	.long	.LVUS101
 	.byte	0
 	.uleb128 0xa
-	.long	0xbea
+	.long	0xbf7
 	.long	.LBI255
 	.byte	.LVU454
 	.long	.LBB255
 	.long	.LBE255-.LBB255
 	.byte	0x98
 	.byte	0x9
-	.long	0x4ae
+	.long	0x4bb
 	.uleb128 0x1
-	.long	0xc0a
+	.long	0xc17
 	.long	.LLST102
 	.long	.LVUS102
 	.uleb128 0x1
-	.long	0xbff
+	.long	0xc0c
 	.long	.LLST103
 	.long	.LVUS103
 	.uleb128 0x1
-	.long	0xbf4
+	.long	0xc01
 	.long	.LLST104
 	.long	.LVUS104
 	.byte	0
-	.uleb128 0x2f
-	.long	0xbea
+	.uleb128 0x30
+	.long	0xbf7
 	.long	.LBI257
 	.byte	.LVU471
 	.long	.LLRL105
@@ -2222,45 +2229,45 @@ __heap_start:
 	.byte	0x9a
 	.byte	0x9
 	.uleb128 0x1
-	.long	0xc0a
+	.long	0xc17
 	.long	.LLST106
 	.long	.LVUS106
 	.uleb128 0x1
-	.long	0xbff
+	.long	0xc0c
 	.long	.LLST107
 	.long	.LVUS107
 	.uleb128 0x1
-	.long	0xbf4
+	.long	0xc01
 	.long	.LLST108
 	.long	.LVUS108
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0xd
-	.long	0x5ed
+	.long	0x5fa
 	.long	.LBI267
 	.byte	.LVU461
 	.long	.LLRL109
 	.value	0x109
 	.byte	0x9
-	.long	0x536
+	.long	0x543
 	.uleb128 0x1
-	.long	0x5fa
+	.long	0x607
 	.long	.LLST110
 	.long	.LVUS110
 	.uleb128 0xc
 	.long	.LLRL109
 	.uleb128 0x3
-	.long	0x603
+	.long	0x610
 	.uleb128 0x3
-	.long	0x60e
+	.long	0x61b
 	.uleb128 0x3
-	.long	0x619
+	.long	0x626
 	.uleb128 0x3
-	.long	0x624
+	.long	0x631
 	.uleb128 0x8
 	.long	.LVL158
-	.long	0xc6c
+	.long	0xc79
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2272,8 +2279,8 @@ __heap_start:
 	.byte	0
 	.uleb128 0x12
 	.long	.LVL120
-	.long	0x630
-	.long	0x550
+	.long	0x63d
+	.long	0x55d
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2289,14 +2296,14 @@ __heap_start:
 	.byte	0
 	.uleb128 0x5
 	.long	.LVL125
-	.long	0x7c0
+	.long	0x7cd
 	.uleb128 0x5
 	.long	.LVL128
-	.long	0x112
+	.long	0x11f
 	.uleb128 0x12
 	.long	.LVL142
-	.long	0xad1
-	.long	0x579
+	.long	0xade
+	.long	0x586
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2307,21 +2314,21 @@ __heap_start:
 	.sleb128 0
 	.byte	0x1c
 	.byte	0
-	.uleb128 0x30
+	.uleb128 0x31
 	.long	.LVL150
-	.long	0x7c0
+	.long	0x7cd
 	.byte	0
 	.uleb128 0x19
-	.long	.LASF28
+	.long	.LASF29
 	.byte	0xef
-	.long	0x132
+	.long	0x13f
 	.long	.LFB13
 	.long	.LFE13-.LFB13
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x5ed
+	.long	0x5fa
 	.uleb128 0x1e
-	.long	.LASF29
+	.long	.LASF30
 	.byte	0xef
 	.byte	0x15
 	.long	0x39
@@ -2329,7 +2336,7 @@ __heap_start:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x1e
-	.long	.LASF25
+	.long	.LASF26
 	.byte	0xef
 	.byte	0x23
 	.long	0x39
@@ -2337,7 +2344,7 @@ __heap_start:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xe
-	.long	.LASF30
+	.long	.LASF31
 	.byte	0xf1
 	.byte	0xc
 	.long	0x39
@@ -2346,139 +2353,139 @@ __heap_start:
 	.uleb128 0x1f
 	.string	"p"
 	.byte	0xf2
-	.long	0x132
+	.long	0x13f
 	.long	.LLST67
 	.long	.LVUS67
 	.uleb128 0x5
 	.long	.LVL110
-	.long	0x7c0
+	.long	0x7cd
 	.uleb128 0x5
 	.long	.LVL112
-	.long	0x13a
+	.long	0x147
 	.byte	0
-	.uleb128 0x31
-	.long	.LASF54
+	.uleb128 0x32
+	.long	.LASF55
 	.byte	0x1
 	.byte	0xd8
 	.byte	0x6
 	.byte	0x1
-	.long	0x630
+	.long	0x63d
 	.uleb128 0x20
 	.string	"p"
 	.byte	0xd8
 	.byte	0x11
-	.long	0x132
+	.long	0x13f
 	.uleb128 0xf
-	.long	.LASF31
+	.long	.LASF32
 	.byte	0xda
 	.byte	0xb
-	.long	0xe4
-	.uleb128 0xf
-	.long	.LASF23
-	.byte	0xdb
-	.byte	0xb
-	.long	0xe4
+	.long	0xf1
 	.uleb128 0xf
 	.long	.LASF24
-	.byte	0xdc
+	.byte	0xdb
 	.byte	0xb
-	.long	0xe4
+	.long	0xf1
 	.uleb128 0xf
 	.long	.LASF25
+	.byte	0xdc
+	.byte	0xb
+	.long	0xf1
+	.uleb128 0xf
+	.long	.LASF26
 	.byte	0xdd
 	.byte	0x12
 	.long	0x45
 	.byte	0
 	.uleb128 0x21
-	.long	.LASF36
+	.long	.LASF37
 	.byte	0xc4
-	.long	0xe4
+	.long	0xf1
 	.long	.LFB11
 	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x7c0
+	.long	0x7cd
 	.uleb128 0x1c
 	.string	"p"
 	.byte	0xc4
 	.byte	0x1f
-	.long	0x132
+	.long	0x13f
 	.long	.LLST4
 	.long	.LVUS4
 	.uleb128 0x18
-	.long	.LASF32
+	.long	.LASF33
 	.byte	0xc4
 	.byte	0x29
-	.long	0xf5
+	.long	0x102
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0xe
-	.long	.LASF33
+	.long	.LASF34
 	.byte	0xc6
 	.byte	0xb
-	.long	0xe4
+	.long	0xf1
 	.long	.LLST6
 	.long	.LVUS6
 	.uleb128 0xe
-	.long	.LASF23
+	.long	.LASF24
 	.byte	0xc7
 	.byte	0xb
-	.long	0xe4
+	.long	0xf1
 	.long	.LLST7
 	.long	.LVUS7
 	.uleb128 0xe
-	.long	.LASF31
+	.long	.LASF32
 	.byte	0xc8
 	.byte	0xb
-	.long	0xe4
+	.long	0xf1
 	.long	.LLST8
 	.long	.LVUS8
 	.uleb128 0xa
-	.long	0xb72
+	.long	0xb7f
 	.long	.LBI92
 	.byte	.LVU49
 	.long	.LBB92
 	.long	.LBE92-.LBB92
 	.byte	0xcc
 	.byte	0x9
-	.long	0x6e5
+	.long	0x6f2
 	.uleb128 0x1
-	.long	0xb7c
+	.long	0xb89
 	.long	.LLST9
 	.long	.LVUS9
 	.uleb128 0x4
-	.long	0xb87
+	.long	0xb94
 	.long	.LLST10
 	.long	.LVUS10
 	.uleb128 0x4
-	.long	0xb8f
+	.long	0xb9c
 	.long	.LLST11
 	.long	.LVUS11
 	.byte	0
 	.uleb128 0x9
-	.long	0xb72
+	.long	0xb7f
 	.long	.LBI94
 	.byte	.LVU68
 	.long	.LLRL12
 	.byte	0xd1
 	.byte	0x5
-	.long	0x766
+	.long	0x773
 	.uleb128 0x1
-	.long	0xb7c
+	.long	0xb89
 	.long	.LLST13
 	.long	.LVUS13
 	.uleb128 0xc
 	.long	.LLRL12
 	.uleb128 0x4
-	.long	0xb87
+	.long	0xb94
 	.long	.LLST14
 	.long	.LVUS14
 	.uleb128 0x4
-	.long	0xb8f
+	.long	0xb9c
 	.long	.LLST15
 	.long	.LVUS15
 	.uleb128 0x11
-	.long	0xb72
+	.long	0xb7f
 	.long	.LBI96
 	.byte	.LVU89
 	.long	.LBB96
@@ -2486,16 +2493,16 @@ __heap_start:
 	.byte	0x5e
 	.byte	0xd
 	.uleb128 0x1
-	.long	0xb7c
+	.long	0xb89
 	.long	.LLST16
 	.long	.LVUS16
 	.uleb128 0x3
-	.long	0xb87
+	.long	0xb94
 	.uleb128 0x3
-	.long	0xb8f
+	.long	0xb9c
 	.uleb128 0x8
 	.long	.LVL35
-	.long	0xb9b
+	.long	0xba8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2508,8 +2515,8 @@ __heap_start:
 	.byte	0
 	.uleb128 0x12
 	.long	.LVL37
-	.long	0xb9b
-	.long	0x786
+	.long	0xba8
+	.long	0x793
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2528,8 +2535,8 @@ __heap_start:
 	.byte	0
 	.uleb128 0x12
 	.long	.LVL39
-	.long	0xb9b
-	.long	0x7a3
+	.long	0xba8
+	.long	0x7b0
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2545,7 +2552,7 @@ __heap_start:
 	.byte	0
 	.uleb128 0x8
 	.long	.LVL41
-	.long	0xb9b
+	.long	0xba8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2564,14 +2571,14 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0x19
-	.long	.LASF34
+	.long	.LASF35
 	.byte	0x9e
-	.long	0x132
+	.long	0x13f
 	.long	.LFB10
 	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xaa5
+	.long	0xab2
 	.uleb128 0x1d
 	.string	"n"
 	.byte	0x9e
@@ -2581,63 +2588,63 @@ __heap_start:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xe
-	.long	.LASF26
+	.long	.LASF27
 	.byte	0xa0
 	.byte	0x12
 	.long	0x45
 	.long	.LLST32
 	.long	.LVUS32
 	.uleb128 0xe
-	.long	.LASF23
+	.long	.LASF24
 	.byte	0xa1
 	.byte	0xb
-	.long	0xe4
+	.long	0xf1
 	.long	.LLST33
 	.long	.LVUS33
 	.uleb128 0xe
-	.long	.LASF35
+	.long	.LASF36
 	.byte	0xa2
 	.byte	0xb
-	.long	0xe4
+	.long	0xf1
 	.long	.LLST34
 	.long	.LVUS34
 	.uleb128 0x9
-	.long	0xb59
+	.long	0xb66
 	.long	.LBI162
 	.byte	.LVU160
 	.long	.LLRL35
 	.byte	0xa0
 	.byte	0x19
-	.long	0x83f
+	.long	0x84c
 	.uleb128 0x1
-	.long	0xb68
+	.long	0xb75
 	.long	.LLST36
 	.long	.LVUS36
 	.byte	0
 	.uleb128 0x9
-	.long	0xb72
+	.long	0xb7f
 	.long	.LBI166
 	.byte	.LVU178
 	.long	.LLRL37
 	.byte	0xac
 	.byte	0x9
-	.long	0x8c6
+	.long	0x8d3
 	.uleb128 0x1
-	.long	0xb7c
+	.long	0xb89
 	.long	.LLST38
 	.long	.LVUS38
 	.uleb128 0xc
 	.long	.LLRL37
 	.uleb128 0x4
-	.long	0xb87
+	.long	0xb94
 	.long	.LLST39
 	.long	.LVUS39
 	.uleb128 0x4
-	.long	0xb8f
+	.long	0xb9c
 	.long	.LLST40
 	.long	.LVUS40
 	.uleb128 0x11
-	.long	0xb72
+	.long	0xb7f
 	.long	.LBI168
 	.byte	.LVU280
 	.long	.LBB168
@@ -2645,16 +2652,16 @@ __heap_start:
 	.byte	0x5e
 	.byte	0xd
 	.uleb128 0x1
-	.long	0xb7c
+	.long	0xb89
 	.long	.LLST41
 	.long	.LVUS41
 	.uleb128 0x3
-	.long	0xb87
+	.long	0xb94
 	.uleb128 0x3
-	.long	0xb8f
+	.long	0xb9c
 	.uleb128 0x8
 	.long	.LVL105
-	.long	0xb9b
+	.long	0xba8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2672,120 +2679,120 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0x9
-	.long	0xbea
+	.long	0xbf7
 	.long	.LBI171
 	.byte	.LVU204
 	.long	.LLRL42
 	.byte	0xbd
 	.byte	0x5
-	.long	0x902
+	.long	0x90f
 	.uleb128 0x1
-	.long	0xc0a
+	.long	0xc17
 	.long	.LLST43
 	.long	.LVUS43
 	.uleb128 0x1
-	.long	0xbff
+	.long	0xc0c
 	.long	.LLST44
 	.long	.LVUS44
 	.uleb128 0x1
-	.long	0xbf4
+	.long	0xc01
 	.long	.LLST45
 	.long	.LVUS45
 	.byte	0
 	.uleb128 0x9
-	.long	0xb34
+	.long	0xb41
 	.long	.LBI175
 	.byte	.LVU257
 	.long	.LLRL46
 	.byte	0xa7
 	.byte	0x21
-	.long	0x949
+	.long	0x956
 	.uleb128 0xc
 	.long	.LLRL46
 	.uleb128 0x4
-	.long	0xb43
+	.long	0xb50
 	.long	.LLST47
 	.long	.LVUS47
 	.uleb128 0x4
-	.long	0xb4e
+	.long	0xb5b
 	.long	.LLST48
 	.long	.LVUS48
 	.uleb128 0x5
 	.long	.LVL82
-	.long	0x183
+	.long	0x190
 	.uleb128 0x5
 	.long	.LVL96
-	.long	0x183
+	.long	0x190
 	.byte	0
 	.byte	0
 	.uleb128 0x9
-	.long	0xaa5
+	.long	0xab2
 	.long	.LBI178
 	.byte	.LVU221
 	.long	.LLRL49
 	.byte	0xae
 	.byte	0xd
-	.long	0xa47
+	.long	0xa54
 	.uleb128 0x1
-	.long	0xaba
+	.long	0xac7
 	.long	.LLST50
 	.long	.LVUS50
 	.uleb128 0x1
-	.long	0xaaf
+	.long	0xabc
 	.long	.LLST51
 	.long	.LVUS51
 	.uleb128 0xc
 	.long	.LLRL49
 	.uleb128 0x4
-	.long	0xac5
+	.long	0xad2
 	.long	.LLST52
 	.long	.LVUS52
 	.uleb128 0xa
-	.long	0xbea
+	.long	0xbf7
 	.long	.LBI180
 	.byte	.LVU227
 	.long	.LBB180
 	.long	.LBE180-.LBB180
 	.byte	0x9a
 	.byte	0x9
-	.long	0x9c9
+	.long	0x9d6
 	.uleb128 0x1
-	.long	0xc0a
+	.long	0xc17
 	.long	.LLST53
 	.long	.LVUS53
 	.uleb128 0x1
-	.long	0xbff
+	.long	0xc0c
 	.long	.LLST54
 	.long	.LVUS54
 	.uleb128 0x1
-	.long	0xbf4
+	.long	0xc01
 	.long	.LLST55
 	.long	.LVUS55
 	.byte	0
 	.uleb128 0xa
-	.long	0xbea
+	.long	0xbf7
 	.long	.LBI182
 	.byte	.LVU237
 	.long	.LBB182
 	.long	.LBE182-.LBB182
 	.byte	0x97
 	.byte	0x9
-	.long	0xa09
+	.long	0xa16
 	.uleb128 0x1
-	.long	0xc0a
+	.long	0xc17
 	.long	.LLST56
 	.long	.LVUS56
 	.uleb128 0x1
-	.long	0xbff
+	.long	0xc0c
 	.long	.LLST57
 	.long	.LVUS57
 	.uleb128 0x1
-	.long	0xbf4
+	.long	0xc01
 	.long	.LLST58
 	.long	.LVUS58
 	.byte	0
 	.uleb128 0x11
-	.long	0xbea
+	.long	0xbf7
 	.long	.LBI184
 	.byte	.LVU243
 	.long	.LBB184
@@ -2793,46 +2800,46 @@ __heap_start:
 	.byte	0x98
 	.byte	0x9
 	.uleb128 0x1
-	.long	0xc0a
+	.long	0xc17
 	.long	.LLST59
 	.long	.LVUS59
 	.uleb128 0x1
-	.long	0xbff
+	.long	0xc0c
 	.long	.LLST60
 	.long	.LVUS60
 	.uleb128 0x1
-	.long	0xbf4
+	.long	0xc01
 	.long	.LLST61
 	.long	.LVUS61
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0xa
-	.long	0xbea
+	.long	0xbf7
 	.long	.LBI188
 	.byte	.LVU252
 	.long	.LBB188
 	.long	.LBE188-.LBB188
 	.byte	0xb7
 	.byte	0x9
-	.long	0xa87
+	.long	0xa94
 	.uleb128 0x1
-	.long	0xc0a
+	.long	0xc17
 	.long	.LLST62
 	.long	.LVUS62
 	.uleb128 0x1
-	.long	0xbff
+	.long	0xc0c
 	.long	.LLST63
 	.long	.LVUS63
 	.uleb128 0x1
-	.long	0xbf4
+	.long	0xc01
 	.long	.LLST64
 	.long	.LVUS64
 	.byte	0
 	.uleb128 0x12
 	.long	.LVL76
-	.long	0xad1
-	.long	0xa9b
+	.long	0xade
+	.long	0xaa8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2842,39 +2849,39 @@ __heap_start:
 	.byte	0
 	.uleb128 0x5
 	.long	.LVL92
-	.long	0xad1
+	.long	0xade
 	.byte	0
 	.uleb128 0x1a
-	.long	.LASF42
+	.long	.LASF43
 	.byte	0x93
-	.long	0xad1
+	.long	0xade
 	.uleb128 0xb
-	.long	.LASF23
+	.long	.LASF24
 	.byte	0x93
 	.byte	0x19
-	.long	0xe4
+	.long	0xf1
 	.uleb128 0xb
-	.long	.LASF26
+	.long	.LASF27
 	.byte	0x93
 	.byte	0x2d
 	.long	0x45
 	.uleb128 0xf
-	.long	.LASF25
+	.long	.LASF26
 	.byte	0x95
 	.byte	0x12
 	.long	0x45
 	.byte	0
 	.uleb128 0x21
-	.long	.LASF37
+	.long	.LASF38
 	.byte	0x83
-	.long	0xe4
+	.long	0xf1
 	.long	.LFB8
 	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xb34
+	.long	0xb41
 	.uleb128 0x18
-	.long	.LASF38
+	.long	.LASF39
 	.byte	0x83
 	.byte	0x25
 	.long	0x45
@@ -2883,18 +2890,18 @@ __heap_start:
 	.uleb128 0x1f
 	.string	"old"
 	.byte	0x85
-	.long	0xe4
+	.long	0xf1
 	.long	.LLST3
 	.long	.LVUS3
 	.uleb128 0x5
 	.long	.LVL4
-	.long	0x183
+	.long	0x190
 	.uleb128 0x5
 	.long	.LVL5
-	.long	0x183
+	.long	0x190
 	.uleb128 0x8
 	.long	.LVL11
-	.long	0xb9b
+	.long	0xba8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2904,27 +2911,27 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0x13
-	.long	.LASF40
+	.long	.LASF41
 	.byte	0x70
 	.byte	0xc
 	.long	0x32
-	.long	0xb59
+	.long	0xb66
 	.uleb128 0xf
-	.long	.LASF39
+	.long	.LASF40
 	.byte	0x72
 	.byte	0xb
-	.long	0xe4
+	.long	0xf1
 	.uleb128 0x22
 	.string	"pad"
 	.byte	0x73
 	.long	0x45
 	.byte	0
 	.uleb128 0x13
-	.long	.LASF41
+	.long	.LASF42
 	.byte	0x67
 	.byte	0x15
 	.long	0x45
-	.long	0xb72
+	.long	0xb7f
 	.uleb128 0x20
 	.string	"n"
 	.byte	0x67
@@ -2932,26 +2939,26 @@ __heap_start:
 	.long	0x39
 	.byte	0
 	.uleb128 0x1a
-	.long	.LASF43
+	.long	.LASF44
 	.byte	0x5e
-	.long	0xb9b
+	.long	0xba8
 	.uleb128 0xb
-	.long	.LASF23
+	.long	.LASF24
 	.byte	0x5e
 	.byte	0x1f
-	.long	0xe4
+	.long	0xf1
 	.uleb128 0x22
 	.string	"h"
 	.byte	0x60
 	.long	0x45
 	.uleb128 0xf
-	.long	.LASF25
+	.long	.LASF26
 	.byte	0x61
 	.byte	0x12
 	.long	0x45
 	.byte	0
-	.uleb128 0x32
-	.long	.LASF55
+	.uleb128 0x33
+	.long	.LASF56
 	.byte	0x1
 	.byte	0x56
 	.byte	0xd
@@ -2959,202 +2966,202 @@ __heap_start:
 	.long	.LFE4-.LFB4
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xbea
-	.uleb128 0x18
-	.long	.LASF44
-	.byte	0x56
-	.byte	0x24
-	.long	0x17e
-	.long	.LLST0
-	.long	.LVUS0
+	.long	0xbf7
 	.uleb128 0x18
 	.long	.LASF45
 	.byte	0x56
+	.byte	0x24
+	.long	0x18b
+	.long	.LLST0
+	.long	.LVUS0
+	.uleb128 0x18
+	.long	.LASF46
+	.byte	0x56
 	.byte	0x30
-	.long	0xe4
+	.long	0xf1
 	.long	.LLST1
 	.long	.LVUS1
 	.uleb128 0x5
 	.long	.LVL1
-	.long	0x162
+	.long	0x16f
 	.uleb128 0x5
 	.long	.LVL2
-	.long	0x15a
+	.long	0x167
 	.byte	0
 	.uleb128 0x1a
-	.long	.LASF46
+	.long	.LASF47
 	.byte	0x51
-	.long	0xc16
+	.long	0xc23
 	.uleb128 0xb
-	.long	.LASF23
+	.long	.LASF24
 	.byte	0x51
 	.byte	0x1e
-	.long	0xe4
+	.long	0xf1
 	.uleb128 0xb
-	.long	.LASF25
+	.long	.LASF26
 	.byte	0x51
 	.byte	0x32
 	.long	0x45
 	.uleb128 0xb
-	.long	.LASF47
+	.long	.LASF48
 	.byte	0x51
 	.byte	0x45
 	.long	0x45
 	.byte	0
 	.uleb128 0x13
-	.long	.LASF48
+	.long	.LASF49
 	.byte	0x4c
 	.byte	0xc
 	.long	0x32
-	.long	0xc31
+	.long	0xc3e
 	.uleb128 0xb
-	.long	.LASF23
+	.long	.LASF24
 	.byte	0x4c
 	.byte	0x1f
-	.long	0xe4
-	.byte	0
-	.uleb128 0x13
-	.long	.LASF49
-	.byte	0x47
-	.byte	0x15
-	.long	0x45
-	.long	0xc4c
-	.uleb128 0xb
-	.long	.LASF23
-	.byte	0x47
-	.byte	0x26
-	.long	0xe4
+	.long	0xf1
 	.byte	0
 	.uleb128 0x13
 	.long	.LASF50
+	.byte	0x47
+	.byte	0x15
+	.long	0x45
+	.long	0xc59
+	.uleb128 0xb
+	.long	.LASF24
+	.byte	0x47
+	.byte	0x26
+	.long	0xf1
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF51
 	.byte	0x42
 	.byte	0x16
-	.long	0xc67
-	.long	0xc67
+	.long	0xc74
+	.long	0xc74
 	.uleb128 0xb
-	.long	.LASF23
+	.long	.LASF24
 	.byte	0x42
 	.byte	0x26
-	.long	0xe4
+	.long	0xf1
 	.byte	0
 	.uleb128 0x10
 	.long	0x45
-	.uleb128 0x33
-	.long	0x5ed
+	.uleb128 0x34
+	.long	0x5fa
 	.long	.LFB16
 	.long	.LFE16-.LFB16
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xe0c
+	.long	0xe19
 	.uleb128 0x1
-	.long	0x5fa
+	.long	0x607
 	.long	.LLST17
 	.long	.LVUS17
-	.uleb128 0x34
-	.long	0x603
+	.uleb128 0x35
+	.long	0x610
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -20
 	.uleb128 0x4
-	.long	0x60e
+	.long	0x61b
 	.long	.LLST18
 	.long	.LVUS18
 	.uleb128 0x4
-	.long	0x619
+	.long	0x626
 	.long	.LLST19
 	.long	.LVUS19
 	.uleb128 0x4
-	.long	0x624
+	.long	0x631
 	.long	.LLST20
 	.long	.LVUS20
 	.uleb128 0xa
-	.long	0xc31
+	.long	0xc3e
 	.long	.LBI116
 	.byte	.LVU107
 	.long	.LBB116
 	.long	.LBE116-.LBB116
 	.byte	0xe1
 	.byte	0xc
-	.long	0xce1
+	.long	0xcee
 	.uleb128 0x1
-	.long	0xc40
+	.long	0xc4d
 	.long	.LLST21
 	.long	.LVUS21
 	.byte	0
 	.uleb128 0xa
-	.long	0xc16
+	.long	0xc23
 	.long	.LBI118
 	.byte	.LVU119
 	.long	.LBB118
 	.long	.LBE118-.LBB118
 	.byte	0xe8
 	.byte	0x1a
-	.long	0xd07
+	.long	0xd14
 	.uleb128 0x1
-	.long	0xc25
+	.long	0xc32
 	.long	.LLST22
 	.long	.LVUS22
 	.byte	0
 	.uleb128 0xa
-	.long	0xc31
+	.long	0xc3e
 	.long	.LBI120
 	.byte	.LVU125
 	.long	.LBB120
 	.long	.LBE120-.LBB120
 	.byte	0xe9
 	.byte	0x11
-	.long	0xd2d
+	.long	0xd3a
 	.uleb128 0x1
-	.long	0xc40
+	.long	0xc4d
 	.long	.LLST23
 	.long	.LVUS23
 	.byte	0
 	.uleb128 0xa
-	.long	0xbea
+	.long	0xbf7
 	.long	.LBI122
 	.byte	.LVU132
 	.long	.LBB122
 	.long	.LBE122-.LBB122
 	.byte	0xec
 	.byte	0x5
-	.long	0xd6d
+	.long	0xd7a
 	.uleb128 0x1
-	.long	0xc0a
+	.long	0xc17
 	.long	.LLST24
 	.long	.LVUS24
 	.uleb128 0x1
-	.long	0xbff
+	.long	0xc0c
 	.long	.LLST25
 	.long	.LVUS25
 	.uleb128 0x1
-	.long	0xbf4
+	.long	0xc01
 	.long	.LLST26
 	.long	.LVUS26
 	.byte	0
 	.uleb128 0x9
-	.long	0xb72
+	.long	0xb7f
 	.long	.LBI124
 	.byte	.LVU138
 	.long	.LLRL27
 	.byte	0xe4
 	.byte	0x9
-	.long	0xdf4
+	.long	0xe01
 	.uleb128 0x1
-	.long	0xb7c
+	.long	0xb89
 	.long	.LLST28
 	.long	.LVUS28
 	.uleb128 0xc
 	.long	.LLRL27
 	.uleb128 0x4
-	.long	0xb87
+	.long	0xb94
 	.long	.LLST29
 	.long	.LVUS29
 	.uleb128 0x4
-	.long	0xb8f
+	.long	0xb9c
 	.long	.LLST30
 	.long	.LVUS30
 	.uleb128 0x11
-	.long	0xb72
+	.long	0xb7f
 	.long	.LBI126
 	.byte	.LVU151
 	.long	.LBB126
@@ -3162,16 +3169,16 @@ __heap_start:
 	.byte	0x5e
 	.byte	0xd
 	.uleb128 0x1
-	.long	0xb7c
+	.long	0xb89
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0x3
-	.long	0xb87
+	.long	0xb94
 	.uleb128 0x3
-	.long	0xb8f
+	.long	0xb9c
 	.uleb128 0x8
 	.long	.LVL63
-	.long	0xb9b
+	.long	0xba8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -3190,7 +3197,7 @@ __heap_start:
 	.byte	0
 	.uleb128 0x8
 	.long	.LVL43
-	.long	0x630
+	.long	0x63d
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -3206,27 +3213,27 @@ __heap_start:
 	.sleb128 -20
 	.byte	0
 	.byte	0
-	.uleb128 0x35
-	.long	0x5ed
+	.uleb128 0x36
+	.long	0x5fa
 	.long	.LFB12
 	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
 	.uleb128 0x1
-	.long	0x5fa
+	.long	0x607
 	.long	.LLST65
 	.long	.LVUS65
 	.uleb128 0x3
-	.long	0x603
+	.long	0x610
 	.uleb128 0x3
-	.long	0x60e
+	.long	0x61b
 	.uleb128 0x3
-	.long	0x619
+	.long	0x626
 	.uleb128 0x3
-	.long	0x624
-	.uleb128 0x36
+	.long	0x631
+	.uleb128 0x37
 	.long	.LVL107
-	.long	0xc6c
+	.long	0xc79
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -3884,18 +3891,35 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0x28
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x29
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x29
+	.uleb128 0x2a
 	.uleb128 0x26
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x2a
+	.uleb128 0x2b
 	.uleb128 0x2e
 	.byte	0
 	.uleb128 0x3f
@@ -3916,12 +3940,12 @@ __heap_start:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x2b
+	.uleb128 0x2c
 	.uleb128 0x18
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x2c
+	.uleb128 0x2d
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -3938,7 +3962,7 @@ __heap_start:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x2d
+	.uleb128 0x2e
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -3957,7 +3981,7 @@ __heap_start:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x2e
+	.uleb128 0x2f
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -3980,7 +4004,7 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x2f
+	.uleb128 0x30
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -3999,7 +4023,7 @@ __heap_start:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x30
+	.uleb128 0x31
 	.uleb128 0x48
 	.byte	0
 	.uleb128 0x7d
@@ -4010,7 +4034,7 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x31
+	.uleb128 0x32
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -4031,7 +4055,7 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x32
+	.uleb128 0x33
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -4056,7 +4080,7 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x33
+	.uleb128 0x34
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x31
@@ -4073,7 +4097,7 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x34
+	.uleb128 0x35
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x31
@@ -4082,7 +4106,7 @@ __heap_start:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x35
+	.uleb128 0x36
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x31
@@ -4097,7 +4121,7 @@ __heap_start:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x36
+	.uleb128 0x37
 	.uleb128 0x48
 	.byte	0x1
 	.uleb128 0x7d
@@ -6461,113 +6485,115 @@ __heap_start:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF46:
+.LASF47:
 	.string	"set_header"
-.LASF28:
+.LASF29:
 	.string	"calloc"
 .LASF10:
 	.string	"size_t"
-.LASF24:
+.LASF25:
 	.string	"next"
-.LASF16:
+.LASF17:
 	.string	"stderr"
 .LASF12:
 	.string	"uintptr_t"
-.LASF39:
+.LASF40:
 	.string	"start"
-.LASF15:
+.LASF16:
 	.string	"errno"
-.LASF42:
+.LASF43:
 	.string	"place"
-.LASF51:
+.LASF52:
 	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
-.LASF33:
+.LASF34:
 	.string	"target"
-.LASF14:
+.LASF15:
 	.string	"FILE"
-.LASF50:
+.LASF51:
 	.string	"header_of"
 .LASF5:
 	.string	"unsigned char"
-.LASF54:
+.LASF55:
 	.string	"free"
-.LASF47:
+.LASF48:
 	.string	"in_use"
-.LASF18:
+.LASF19:
 	.string	"__heap_end"
 .LASF7:
 	.string	"short unsigned int"
-.LASF23:
+.LASF24:
 	.string	"chunk"
-.LASF41:
+.LASF42:
 	.string	"request_size"
-.LASF20:
+.LASF21:
 	.string	"memset"
-.LASF44:
+.LASF45:
 	.string	"what"
-.LASF27:
+.LASF28:
 	.string	"realloc"
-.LASF34:
+.LASF35:
 	.string	"malloc"
-.LASF52:
+.LASF53:
 	.string	"__vmdebug_file"
 .LASF11:
 	.string	"intptr_t"
 .LASF2:
 	.string	"unsigned int"
-.LASF17:
+.LASF18:
 	.string	"__heap_start"
 .LASF9:
 	.string	"long long unsigned int"
-.LASF49:
+.LASF50:
 	.string	"chunk_size"
-.LASF32:
+.LASF33:
 	.string	"before"
-.LASF40:
+.LASF41:
 	.string	"heap_init"
-.LASF36:
+.LASF37:
 	.string	"find_chunk"
-.LASF55:
+.LASF56:
 	.string	"heap_error"
-.LASF22:
+.LASF23:
 	.string	"sbrk"
 .LASF8:
 	.string	"long long int"
-.LASF21:
+.LASF22:
 	.string	"fprintf"
 .LASF13:
 	.string	"char"
-.LASF19:
+.LASF20:
 	.string	"memcpy"
 .LASF6:
 	.string	"short int"
-.LASF45:
+.LASF46:
 	.string	"where"
-.LASF30:
+.LASF14:
+	.string	"ungot"
+.LASF31:
 	.string	"total"
 .LASF3:
 	.string	"long int"
-.LASF43:
+.LASF44:
 	.string	"check_chunk"
-.LASF53:
+.LASF54:
 	.string	"abort"
-.LASF26:
+.LASF27:
 	.string	"need"
-.LASF38:
+.LASF39:
 	.string	"bytes"
 .LASF4:
 	.string	"signed char"
-.LASF48:
+.LASF49:
 	.string	"chunk_in_use"
-.LASF37:
+.LASF38:
 	.string	"heap_grow"
-.LASF25:
+.LASF26:
 	.string	"size"
-.LASF35:
+.LASF36:
 	.string	"last"
-.LASF31:
+.LASF32:
 	.string	"prev"
-.LASF29:
+.LASF30:
 	.string	"nmemb"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:

@@ -11,10 +11,10 @@ put:
 .LVL0:
 .LFB1:
 	.file 1 "stdio.c"
-	.loc 1 49 1 view -0
+	.loc 1 50 1 view -0
 	.cfi_startproc
-	.loc 1 50 5 view .LVU1
-	.loc 1 49 1 is_stmt 0 view .LVU2
+	.loc 1 51 5 view .LVU1
+	.loc 1 50 1 is_stmt 0 view .LVU2
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -25,43 +25,43 @@ put:
 	push	ebx
 	.cfi_def_cfa_offset 16
 	.cfi_offset 3, -16
-	.loc 1 50 10 view .LVU3
+	.loc 1 51 10 view .LVU3
 	mov	edx, DWORD PTR [eax]
 .LVL1:
-	.loc 1 49 1 view .LVU4
+	.loc 1 50 1 view .LVU4
 	mov	ebx, eax
-	.loc 1 50 8 view .LVU5
+	.loc 1 51 8 view .LVU5
 	test	edx, edx
 	js	.L2
-	.loc 1 51 9 is_stmt 1 view .LVU6
-	.loc 1 51 17 is_stmt 0 view .LVU7
+	.loc 1 52 9 is_stmt 1 view .LVU6
+	.loc 1 52 17 is_stmt 0 view .LVU7
 	mov	esi, DWORD PTR [eax+8]
-	.loc 1 51 22 view .LVU8
+	.loc 1 52 22 view .LVU8
 	lea	eax, [esi+1]
 .LVL2:
-	.loc 1 51 22 view .LVU9
+	.loc 1 52 22 view .LVU9
 	mov	DWORD PTR [ebx+8], eax
-	.loc 1 51 26 view .LVU10
+	.loc 1 52 26 view .LVU10
 	mov	BYTE PTR [ebx+24+esi], cl
-	.loc 1 52 9 is_stmt 1 view .LVU11
-	.loc 1 52 12 is_stmt 0 view .LVU12
+	.loc 1 53 9 is_stmt 1 view .LVU11
+	.loc 1 53 12 is_stmt 0 view .LVU12
 	cmp	eax, 256
 	je	.L3
 .L9:
-	.loc 1 57 13 view .LVU13
+	.loc 1 58 13 view .LVU13
 	mov	eax, DWORD PTR [ebx+12]
 	add	eax, 1
 .L4:
-	.loc 1 57 5 is_stmt 1 view .LVU14
-	.loc 1 57 13 is_stmt 0 view .LVU15
+	.loc 1 58 5 is_stmt 1 view .LVU14
+	.loc 1 58 13 is_stmt 0 view .LVU15
 	mov	DWORD PTR [ebx+12], eax
-	.loc 1 58 1 view .LVU16
+	.loc 1 59 1 view .LVU16
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
 .LVL3:
-	.loc 1 58 1 view .LVU17
+	.loc 1 59 1 view .LVU17
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
@@ -74,17 +74,17 @@ put:
 	.p2align 3
 .L2:
 	.cfi_restore_state
-	.loc 1 54 12 is_stmt 1 view .LVU18
-	.loc 1 54 17 is_stmt 0 view .LVU19
+	.loc 1 55 12 is_stmt 1 view .LVU18
+	.loc 1 55 17 is_stmt 0 view .LVU19
 	mov	edx, DWORD PTR [eax+12]
-	.loc 1 54 25 view .LVU20
+	.loc 1 55 25 view .LVU20
 	lea	eax, [edx+1]
 .LVL5:
-	.loc 1 54 15 view .LVU21
+	.loc 1 55 15 view .LVU21
 	cmp	eax, DWORD PTR [ebx+20]
 	jnb	.L4
-	.loc 1 55 9 is_stmt 1 view .LVU22
-	.loc 1 55 26 is_stmt 0 view .LVU23
+	.loc 1 56 9 is_stmt 1 view .LVU22
+	.loc 1 56 26 is_stmt 0 view .LVU23
 	mov	eax, DWORD PTR [ebx+16]
 	mov	BYTE PTR [eax+edx], cl
 	jmp	.L9
@@ -92,41 +92,41 @@ put:
 	.p2align 3
 .L3:
 .LVL6:
-.LBB25:
-.LBB26:
-	.loc 1 37 17 is_stmt 1 view .LVU24
-.LBB27:
-	.loc 1 38 34 is_stmt 0 view .LVU25
+.LBB40:
+.LBB41:
+	.loc 1 38 17 is_stmt 1 view .LVU24
+.LBB42:
+	.loc 1 39 34 is_stmt 0 view .LVU25
 	lea	esi, [ebx+24]
-.LBE27:
-	.loc 1 36 12 view .LVU26
+.LBE42:
+	.loc 1 37 12 view .LVU26
 	xor	edi, edi
 	jmp	.L7
 .LVL7:
 	.p2align 4,,10
 	.p2align 3
 .L5:
-.LBB28:
-	.loc 1 43 9 is_stmt 1 view .LVU27
-	.loc 1 43 14 is_stmt 0 view .LVU28
+.LBB43:
+	.loc 1 44 9 is_stmt 1 view .LVU27
+	.loc 1 44 14 is_stmt 0 view .LVU28
 	add	edi, eax
 .LVL8:
-	.loc 1 43 14 view .LVU29
-.LBE28:
-	.loc 1 37 17 is_stmt 1 view .LVU30
-	.loc 1 37 20 is_stmt 0 view .LVU31
+	.loc 1 44 14 view .LVU29
+.LBE43:
+	.loc 1 38 17 is_stmt 1 view .LVU30
+	.loc 1 38 20 is_stmt 0 view .LVU31
 	mov	eax, DWORD PTR [ebx+8]
 .LVL9:
-	.loc 1 37 17 view .LVU32
+	.loc 1 38 17 view .LVU32
 	cmp	edi, eax
 	jnb	.L6
-.LBB29:
-	.loc 1 38 21 view .LVU33
+.LBB44:
+	.loc 1 39 21 view .LVU33
 	mov	edx, DWORD PTR [ebx]
 .LVL10:
 .L7:
-	.loc 1 38 9 is_stmt 1 view .LVU34
-	.loc 1 38 21 is_stmt 0 view .LVU35
+	.loc 1 39 9 is_stmt 1 view .LVU34
+	.loc 1 39 21 is_stmt 0 view .LVU35
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	sub	eax, edi
@@ -139,48 +139,48 @@ put:
 	.cfi_def_cfa_offset 32
 	call	write
 .LVL11:
-	.loc 1 39 9 is_stmt 1 view .LVU36
-	.loc 1 39 12 is_stmt 0 view .LVU37
+	.loc 1 40 9 is_stmt 1 view .LVU36
+	.loc 1 40 12 is_stmt 0 view .LVU37
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	test	eax, eax
 	jg	.L5
-	.loc 1 40 13 is_stmt 1 view .LVU38
-	.loc 1 40 23 is_stmt 0 view .LVU39
+	.loc 1 41 13 is_stmt 1 view .LVU38
+	.loc 1 41 23 is_stmt 0 view .LVU39
 	mov	DWORD PTR [ebx+4], 1
-	.loc 1 41 13 is_stmt 1 view .LVU40
+	.loc 1 42 13 is_stmt 1 view .LVU40
 .LVL12:
 .L6:
-	.loc 1 41 13 is_stmt 0 view .LVU41
-.LBE29:
-	.loc 1 45 5 is_stmt 1 view .LVU42
-.LBE26:
-.LBE25:
-	.loc 1 57 13 is_stmt 0 view .LVU43
+	.loc 1 42 13 is_stmt 0 view .LVU41
+.LBE44:
+	.loc 1 46 5 is_stmt 1 view .LVU42
+.LBE41:
+.LBE40:
+	.loc 1 58 13 is_stmt 0 view .LVU43
 	mov	eax, DWORD PTR [ebx+12]
-.LBB31:
-.LBB30:
-	.loc 1 45 12 view .LVU44
+.LBB46:
+.LBB45:
+	.loc 1 46 12 view .LVU44
 	mov	DWORD PTR [ebx+8], 0
-.LBE30:
-.LBE31:
-	.loc 1 57 13 view .LVU45
+.LBE45:
+.LBE46:
+	.loc 1 58 13 view .LVU45
 	add	eax, 1
 .LVL13:
-	.loc 1 57 5 is_stmt 1 view .LVU46
-	.loc 1 57 13 is_stmt 0 view .LVU47
+	.loc 1 58 5 is_stmt 1 view .LVU46
+	.loc 1 58 13 is_stmt 0 view .LVU47
 	mov	DWORD PTR [ebx+12], eax
-	.loc 1 58 1 view .LVU48
+	.loc 1 59 1 view .LVU48
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
 .LVL14:
-	.loc 1 58 1 view .LVU49
+	.loc 1 59 1 view .LVU49
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
 .LVL15:
-	.loc 1 58 1 view .LVU50
+	.loc 1 59 1 view .LVU50
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
@@ -200,9 +200,9 @@ put:
 put_integer:
 .LVL16:
 .LFB7:
-	.loc 1 123 1 is_stmt 1 view -0
+	.loc 1 124 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 123 1 is_stmt 0 view .LVU52
+	.loc 1 124 1 is_stmt 0 view .LVU52
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -213,68 +213,68 @@ put_integer:
 	push	esi
 	.cfi_def_cfa_offset 16
 	.cfi_offset 6, -16
-.LBB43:
-.LBB44:
-	.loc 1 102 17 view .LVU53
+.LBB58:
+.LBB59:
+	.loc 1 103 17 view .LVU53
 	mov	esi, OFFSET FLAT:.LC1
-.LBE44:
-.LBE43:
-	.loc 1 123 1 view .LVU54
+.LBE59:
+.LBE58:
+	.loc 1 124 1 view .LVU54
 	push	ebx
 	.cfi_def_cfa_offset 20
 	.cfi_offset 3, -20
 	sub	esp, 92
 	.cfi_def_cfa_offset 112
-	.loc 1 123 1 view .LVU55
+	.loc 1 124 1 view .LVU55
 	mov	DWORD PTR [esp+16], eax
-	.loc 1 124 5 is_stmt 1 view .LVU56
-	.loc 1 125 5 view .LVU57
+	.loc 1 125 5 is_stmt 1 view .LVU56
+	.loc 1 126 5 view .LVU57
 .LVL17:
-.LBB50:
-.LBB46:
-	.loc 1 102 17 is_stmt 0 view .LVU58
+.LBB65:
+.LBB61:
+	.loc 1 103 17 is_stmt 0 view .LVU58
 	mov	eax, DWORD PTR [esp+120]
 .LVL18:
-	.loc 1 102 17 view .LVU59
-.LBE46:
-.LBE50:
-	.loc 1 123 1 view .LVU60
+	.loc 1 103 17 view .LVU59
+.LBE61:
+.LBE65:
+	.loc 1 124 1 view .LVU60
 	mov	DWORD PTR [esp+24], ecx
 	mov	ecx, DWORD PTR [esp+116]
 .LVL19:
-.LBB51:
-.LBI43:
-	.loc 1 100 12 is_stmt 1 view .LVU61
-.LBB47:
-	.loc 1 102 5 view .LVU62
-	.loc 1 102 17 is_stmt 0 view .LVU63
+.LBB66:
+.LBI58:
+	.loc 1 101 12 is_stmt 1 view .LVU61
+.LBB62:
+	.loc 1 103 5 view .LVU62
+	.loc 1 103 17 is_stmt 0 view .LVU63
 	test	eax, eax
 	mov	eax, OFFSET FLAT:.LC0
 .LVL20:
-	.loc 1 102 17 view .LVU64
-.LBE47:
-.LBE51:
-	.loc 1 123 1 view .LVU65
+	.loc 1 103 17 view .LVU64
+.LBE62:
+.LBE66:
+	.loc 1 124 1 view .LVU65
 	mov	DWORD PTR [esp+20], edx
-.LBB52:
-.LBB48:
-	.loc 1 102 17 view .LVU66
+.LBB67:
+.LBB63:
+	.loc 1 103 17 view .LVU66
 	cmovne	esi, eax
 .LVL21:
-	.loc 1 103 5 is_stmt 1 view .LVU67
-	.loc 1 104 5 view .LVU68
-	.loc 1 104 14 view .LVU69
+	.loc 1 104 5 is_stmt 1 view .LVU67
+	.loc 1 105 5 view .LVU68
+	.loc 1 105 14 view .LVU69
 	cmp	edi, 0
 	jbe	.L45
-	.loc 1 105 29 is_stmt 0 view .LVU70
+	.loc 1 106 29 is_stmt 0 view .LVU70
 	mov	DWORD PTR [esp+8], ecx
 	mov	eax, edx
-	.loc 1 103 9 view .LVU71
+	.loc 1 104 9 view .LVU71
 	xor	ebx, ebx
-	.loc 1 105 29 view .LVU72
+	.loc 1 106 29 view .LVU72
 	mov	edx, edi
 .LVL22:
-	.loc 1 105 29 view .LVU73
+	.loc 1 106 29 view .LVU73
 	mov	DWORD PTR [esp+12], 0
 	lea	ebp, [esp+40]
 	lea	edi, [esp+55]
@@ -282,13 +282,13 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L14:
-	.loc 1 105 9 is_stmt 1 view .LVU74
+	.loc 1 106 9 is_stmt 1 view .LVU74
 	sub	esp, 12
 	.cfi_def_cfa_offset 124
-	.loc 1 105 14 is_stmt 0 view .LVU75
+	.loc 1 106 14 is_stmt 0 view .LVU75
 	add	ebx, 1
 .LVL24:
-	.loc 1 105 14 view .LVU76
+	.loc 1 106 14 view .LVU76
 	push	ebp
 	.cfi_def_cfa_offset 128
 	push	DWORD PTR [esp+28]
@@ -301,70 +301,70 @@ put_integer:
 	.cfi_def_cfa_offset 144
 	call	__udivmoddi4
 .LVL25:
-	.loc 1 105 26 view .LVU77
+	.loc 1 106 26 view .LVU77
 	mov	ecx, DWORD PTR [esp+72]
 	add	esp, 32
 	.cfi_def_cfa_offset 112
 	add	ecx, esi
-	.loc 1 105 18 view .LVU78
+	.loc 1 106 18 view .LVU78
 	movzx	ecx, BYTE PTR [ecx]
 	mov	BYTE PTR [edi+ebx], cl
-	.loc 1 106 9 is_stmt 1 view .LVU79
+	.loc 1 107 9 is_stmt 1 view .LVU79
 .LVL26:
-	.loc 1 104 14 view .LVU80
+	.loc 1 105 14 view .LVU80
 	cmp	edx, 0
 	ja	.L14
 	mov	ecx, DWORD PTR [esp+116]
 .LVL27:
 .L13:
-.LBB45:
-	.loc 1 109 9 view .LVU81
-	.loc 1 109 22 is_stmt 0 view .LVU82
+.LBB60:
+	.loc 1 110 9 view .LVU81
+	.loc 1 110 22 is_stmt 0 view .LVU82
 	mov	ebp, eax
 .LVL28:
 	.p2align 4,,10
 	.p2align 3
 .L15:
-	.loc 1 110 9 is_stmt 1 view .LVU83
-	.loc 1 111 13 view .LVU84
+	.loc 1 111 9 is_stmt 1 view .LVU83
+	.loc 1 112 13 view .LVU84
 	mov	eax, ebp
 	xor	edx, edx
-	.loc 1 111 18 is_stmt 0 view .LVU85
+	.loc 1 112 18 is_stmt 0 view .LVU85
 	add	ebx, 1
 .LVL29:
-	.loc 1 111 18 view .LVU86
+	.loc 1 112 18 view .LVU86
 	div	ecx
 .LVL30:
-	.loc 1 111 22 view .LVU87
+	.loc 1 112 22 view .LVU87
 	movzx	edx, BYTE PTR [esi+edx]
 	mov	BYTE PTR [edi+ebx], dl
-	.loc 1 112 13 is_stmt 1 view .LVU88
+	.loc 1 113 13 is_stmt 1 view .LVU88
 	mov	edx, ebp
-	.loc 1 112 15 is_stmt 0 view .LVU89
+	.loc 1 113 15 is_stmt 0 view .LVU89
 	mov	ebp, eax
 .LVL31:
-	.loc 1 113 18 is_stmt 1 view .LVU90
+	.loc 1 114 18 is_stmt 1 view .LVU90
 	cmp	edx, ecx
 	jnb	.L15
-.LBE45:
-	.loc 1 115 5 view .LVU91
+.LBE60:
+	.loc 1 116 5 view .LVU91
 .LVL32:
-	.loc 1 115 5 is_stmt 0 view .LVU92
-.LBE48:
-.LBE52:
-	.loc 1 126 5 is_stmt 1 view .LVU93
-	.loc 1 127 5 view .LVU94
-	.loc 1 128 5 view .LVU95
-	.loc 1 128 51 is_stmt 0 view .LVU96
+	.loc 1 116 5 is_stmt 0 view .LVU92
+.LBE63:
+.LBE67:
+	.loc 1 127 5 is_stmt 1 view .LVU93
+	.loc 1 128 5 view .LVU94
+	.loc 1 129 5 view .LVU95
+	.loc 1 129 51 is_stmt 0 view .LVU96
 	mov	eax, DWORD PTR [esp+136]
 	xor	esi, esi
 .LVL33:
-	.loc 1 128 51 view .LVU97
+	.loc 1 129 51 view .LVU97
 	test	eax, eax
 	je	.L16
 	mov	DWORD PTR [esp+116], ecx
 .LVL34:
-	.loc 1 128 36 discriminator 1 view .LVU98
+	.loc 1 129 36 discriminator 1 view .LVU98
 	sub	esp, 12
 	.cfi_def_cfa_offset 124
 	push	DWORD PTR [esp+148]
@@ -377,81 +377,81 @@ put_integer:
 	mov	esi, eax
 .L16:
 .LVL36:
-	.loc 1 129 5 is_stmt 1 discriminator 4 view .LVU99
-	.loc 1 131 5 discriminator 4 view .LVU100
-	.loc 1 131 19 is_stmt 0 discriminator 4 view .LVU101
+	.loc 1 130 5 is_stmt 1 discriminator 4 view .LVU99
+	.loc 1 132 5 discriminator 4 view .LVU100
+	.loc 1 132 19 is_stmt 0 discriminator 4 view .LVU101
 	mov	eax, DWORD PTR [esp+132]
 	test	eax, eax
-	.loc 1 131 29 discriminator 4 view .LVU102
+	.loc 1 132 29 discriminator 4 view .LVU102
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 131 19 discriminator 4 view .LVU103
+	.loc 1 132 19 discriminator 4 view .LVU103
 	sete	dl
-	.loc 1 131 29 discriminator 4 view .LVU104
+	.loc 1 132 29 discriminator 4 view .LVU104
 	or	eax, DWORD PTR [esp+24]
 .LVL37:
-	.loc 1 131 29 discriminator 4 view .LVU105
+	.loc 1 132 29 discriminator 4 view .LVU105
 	sete	al
-	.loc 1 131 8 discriminator 4 view .LVU106
+	.loc 1 132 8 discriminator 4 view .LVU106
 	and	dl, al
 	je	.L17
-	.loc 1 132 9 is_stmt 1 view .LVU107
+	.loc 1 133 9 is_stmt 1 view .LVU107
 .LVL38:
-	.loc 1 133 5 view .LVU108
-	.loc 1 133 8 is_stmt 0 view .LVU109
+	.loc 1 134 5 view .LVU108
+	.loc 1 134 8 is_stmt 0 view .LVU109
 	mov	ebp, DWORD PTR [esp+112]
 	test	ebp, ebp
 	je	.L75
 .LVL39:
-	.loc 1 139 5 is_stmt 1 view .LVU110
-	.loc 1 142 5 view .LVU111
-	.loc 1 142 8 is_stmt 0 view .LVU112
+	.loc 1 140 5 is_stmt 1 view .LVU110
+	.loc 1 143 5 view .LVU111
+	.loc 1 143 8 is_stmt 0 view .LVU112
 	cmp	ecx, 8
 	je	.L21
-	.loc 1 134 14 view .LVU113
+	.loc 1 135 14 view .LVU113
 	mov	BYTE PTR [esp+28], 45
 	mov	edi, -1
-	.loc 1 132 17 view .LVU114
+	.loc 1 133 17 view .LVU114
 	xor	ebx, ebx
-	.loc 1 127 9 view .LVU115
+	.loc 1 128 9 view .LVU115
 	mov	DWORD PTR [esp+8], 0
 .LVL40:
 .L20:
-	.loc 1 144 5 is_stmt 1 view .LVU116
-	.loc 1 144 26 is_stmt 0 view .LVU117
+	.loc 1 145 5 is_stmt 1 view .LVU116
+	.loc 1 145 26 is_stmt 0 view .LVU117
 	mov	eax, DWORD PTR [esp+112]
-	.loc 1 144 39 view .LVU118
+	.loc 1 145 39 view .LVU118
 	mov	ecx, DWORD PTR [esp+8]
-	.loc 1 144 26 view .LVU119
+	.loc 1 145 26 view .LVU119
 	add	eax, esi
-	.loc 1 144 39 view .LVU120
+	.loc 1 145 39 view .LVU120
 	add	eax, ecx
-	.loc 1 144 9 view .LVU121
+	.loc 1 145 9 view .LVU121
 	add	eax, ebx
 	mov	DWORD PTR [esp+20], eax
 .LVL41:
-	.loc 1 145 5 is_stmt 1 view .LVU122
+	.loc 1 146 5 is_stmt 1 view .LVU122
 .L29:
-	.loc 1 149 5 view .LVU123
-	.loc 1 149 8 is_stmt 0 view .LVU124
+	.loc 1 150 5 view .LVU123
+	.loc 1 150 8 is_stmt 0 view .LVU124
 	mov	eax, DWORD PTR [esp+124]
 	and	eax, 1
 	mov	DWORD PTR [esp+24], eax
 	jne	.L30
-	.loc 1 150 9 is_stmt 1 view .LVU125
+	.loc 1 151 9 is_stmt 1 view .LVU125
 	mov	eax, DWORD PTR [esp+128]
 	mov	ecx, DWORD PTR [esp+20]
 	sub	eax, ecx
 .LVL42:
-.LBB53:
-.LBI53:
-	.loc 1 60 13 view .LVU126
-.LBB54:
-	.loc 1 62 5 view .LVU127
-	.loc 1 62 16 view .LVU128
-	.loc 1 62 13 is_stmt 0 view .LVU129
+.LBB68:
+.LBI68:
+	.loc 1 61 13 view .LVU126
+.LBB69:
+	.loc 1 63 5 view .LVU127
+	.loc 1 63 16 view .LVU128
+	.loc 1 63 13 is_stmt 0 view .LVU129
 	lea	ebp, [eax-1]
 .LVL43:
-	.loc 1 62 16 view .LVU130
+	.loc 1 63 16 view .LVU130
 	test	eax, eax
 	jle	.L30
 	mov	DWORD PTR [esp+32], esi
@@ -463,41 +463,41 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L32:
-	.loc 1 63 9 is_stmt 1 view .LVU131
+	.loc 1 64 9 is_stmt 1 view .LVU131
 	mov	edx, 32
 	mov	eax, esi
 	call	put
 .LVL45:
-	.loc 1 62 16 view .LVU132
+	.loc 1 63 16 view .LVU132
 	sub	ebx, 1
 .LVL46:
-	.loc 1 62 16 is_stmt 0 view .LVU133
+	.loc 1 63 16 is_stmt 0 view .LVU133
 	jnb	.L32
 	mov	esi, DWORD PTR [esp+32]
 	mov	ebx, DWORD PTR [esp+36]
 .LVL47:
-	.loc 1 62 16 view .LVU134
+	.loc 1 63 16 view .LVU134
 	mov	edx, ebp
 .LVL48:
 .L30:
-	.loc 1 62 16 view .LVU135
-.LBE54:
-.LBE53:
-	.loc 1 151 5 is_stmt 1 view .LVU136
-	.loc 1 151 8 is_stmt 0 view .LVU137
+	.loc 1 63 16 view .LVU135
+.LBE69:
+.LBE68:
+	.loc 1 152 5 is_stmt 1 view .LVU136
+	.loc 1 152 8 is_stmt 0 view .LVU137
 	test	dl, dl
 	jne	.L76
 .L33:
-	.loc 1 153 5 is_stmt 1 view .LVU138
-	.loc 1 153 8 is_stmt 0 view .LVU139
+	.loc 1 154 5 is_stmt 1 view .LVU138
+	.loc 1 154 8 is_stmt 0 view .LVU139
 	test	esi, esi
 	jne	.L77
 .L34:
 .LVL49:
-.LBB55:
-.LBB56:
-	.loc 1 62 16 is_stmt 1 view .LVU140
-	.loc 1 62 16 is_stmt 0 view .LVU141
+.LBB70:
+.LBB71:
+	.loc 1 63 16 is_stmt 1 view .LVU140
+	.loc 1 63 16 is_stmt 0 view .LVU141
 	mov	edx, DWORD PTR [esp+8]
 	mov	esi, DWORD PTR [esp+16]
 	test	edx, edx
@@ -506,25 +506,25 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L36:
-	.loc 1 63 9 is_stmt 1 view .LVU142
+	.loc 1 64 9 is_stmt 1 view .LVU142
 	mov	eax, esi
 	mov	edx, 48
 	call	put
 .LVL51:
-	.loc 1 62 16 view .LVU143
+	.loc 1 63 16 view .LVU143
 	mov	eax, edi
-	.loc 1 62 13 is_stmt 0 view .LVU144
+	.loc 1 63 13 is_stmt 0 view .LVU144
 	sub	edi, 1
 .LVL52:
-	.loc 1 62 16 view .LVU145
+	.loc 1 63 16 view .LVU145
 	test	eax, eax
 	jne	.L36
 .LVL53:
 .L39:
-	.loc 1 62 16 view .LVU146
-.LBE56:
-.LBE55:
-	.loc 1 156 20 is_stmt 1 view .LVU147
+	.loc 1 63 16 view .LVU146
+.LBE71:
+.LBE70:
+	.loc 1 157 20 is_stmt 1 view .LVU147
 	lea	esi, [esp+56]
 	lea	edi, [esp+55+ebx]
 	test	ebx, ebx
@@ -534,41 +534,41 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L42:
-	.loc 1 157 9 view .LVU148
-	.loc 1 157 9 is_stmt 0 view .LVU149
+	.loc 1 158 9 view .LVU148
+	.loc 1 158 9 is_stmt 0 view .LVU149
 	movsx	edx, BYTE PTR [edi]
 	mov	eax, ebx
 	call	put
 .LVL55:
-	.loc 1 156 20 is_stmt 1 view .LVU150
+	.loc 1 157 20 is_stmt 1 view .LVU150
 	mov	eax, edi
 	sub	edi, 1
 .LVL56:
-	.loc 1 156 20 is_stmt 0 view .LVU151
+	.loc 1 157 20 is_stmt 0 view .LVU151
 	cmp	eax, esi
 	jne	.L42
 .LVL57:
 .L38:
-	.loc 1 158 5 is_stmt 1 view .LVU152
-	.loc 1 158 8 is_stmt 0 view .LVU153
+	.loc 1 159 5 is_stmt 1 view .LVU152
+	.loc 1 159 8 is_stmt 0 view .LVU153
 	mov	eax, DWORD PTR [esp+24]
 	test	eax, eax
 	je	.L11
-	.loc 1 159 9 is_stmt 1 view .LVU154
+	.loc 1 160 9 is_stmt 1 view .LVU154
 	mov	eax, DWORD PTR [esp+128]
 	mov	esi, DWORD PTR [esp+20]
 	sub	eax, esi
 .LVL58:
-.LBB65:
-.LBI65:
-	.loc 1 60 13 view .LVU155
-.LBB66:
-	.loc 1 62 5 view .LVU156
-	.loc 1 62 16 view .LVU157
-	.loc 1 62 13 is_stmt 0 view .LVU158
+.LBB80:
+.LBI80:
+	.loc 1 61 13 view .LVU155
+.LBB81:
+	.loc 1 63 5 view .LVU156
+	.loc 1 63 16 view .LVU157
+	.loc 1 63 13 is_stmt 0 view .LVU158
 	lea	ebx, [eax-1]
 .LVL59:
-	.loc 1 62 16 view .LVU159
+	.loc 1 63 16 view .LVU159
 	test	eax, eax
 	jle	.L11
 	mov	esi, DWORD PTR [esp+16]
@@ -576,22 +576,22 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L43:
-	.loc 1 63 9 is_stmt 1 view .LVU160
+	.loc 1 64 9 is_stmt 1 view .LVU160
 	mov	edx, 32
 	mov	eax, esi
 	call	put
 .LVL61:
-	.loc 1 62 16 view .LVU161
+	.loc 1 63 16 view .LVU161
 	sub	ebx, 1
 .LVL62:
-	.loc 1 62 16 is_stmt 0 view .LVU162
+	.loc 1 63 16 is_stmt 0 view .LVU162
 	jnb	.L43
 .LVL63:
 .L11:
-	.loc 1 62 16 view .LVU163
-.LBE66:
-.LBE65:
-	.loc 1 160 1 view .LVU164
+	.loc 1 63 16 view .LVU163
+.LBE81:
+.LBE80:
+	.loc 1 161 1 view .LVU164
 	add	esp, 92
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -613,135 +613,135 @@ put_integer:
 	.p2align 3
 .L17:
 	.cfi_restore_state
-	.loc 1 133 5 is_stmt 1 view .LVU165
-	.loc 1 133 8 is_stmt 0 view .LVU166
+	.loc 1 134 5 is_stmt 1 view .LVU165
+	.loc 1 134 8 is_stmt 0 view .LVU166
 	mov	edi, DWORD PTR [esp+112]
 	test	edi, edi
 	je	.L78
-	.loc 1 134 14 view .LVU167
+	.loc 1 135 14 view .LVU167
 	mov	BYTE PTR [esp+28], 45
 	mov	edx, 1
 .LVL65:
 .L22:
-	.loc 1 139 5 is_stmt 1 view .LVU168
-	.loc 1 140 15 is_stmt 0 view .LVU169
+	.loc 1 140 5 is_stmt 1 view .LVU168
+	.loc 1 141 15 is_stmt 0 view .LVU169
 	mov	eax, DWORD PTR [esp+132]
 	sub	eax, ebx
 	mov	DWORD PTR [esp+8], eax
 .LVL66:
-	.loc 1 142 5 is_stmt 1 view .LVU170
-.LBB67:
-.LBB57:
-	.loc 1 62 13 is_stmt 0 view .LVU171
+	.loc 1 143 5 is_stmt 1 view .LVU170
+.LBB82:
+.LBB72:
+	.loc 1 63 13 is_stmt 0 view .LVU171
 	lea	edi, [eax-1]
-.LBE57:
-.LBE67:
-	.loc 1 139 8 view .LVU172
+.LBE72:
+.LBE82:
+	.loc 1 140 8 view .LVU172
 	cmp	DWORD PTR [esp+132], ebx
 	jg	.L20
 .LVL67:
-	.loc 1 142 5 is_stmt 1 view .LVU173
-	.loc 1 142 8 is_stmt 0 view .LVU174
+	.loc 1 143 5 is_stmt 1 view .LVU173
+	.loc 1 143 8 is_stmt 0 view .LVU174
 	mov	DWORD PTR [esp+8], 0
 	cmp	ecx, 8
 	je	.L79
 .L24:
 .LVL68:
-	.loc 1 144 5 is_stmt 1 view .LVU175
-	.loc 1 144 26 is_stmt 0 view .LVU176
+	.loc 1 145 5 is_stmt 1 view .LVU175
+	.loc 1 145 26 is_stmt 0 view .LVU176
 	mov	eax, DWORD PTR [esp+112]
-	.loc 1 144 39 view .LVU177
+	.loc 1 145 39 view .LVU177
 	mov	edi, DWORD PTR [esp+8]
-	.loc 1 144 26 view .LVU178
+	.loc 1 145 26 view .LVU178
 	add	eax, esi
-	.loc 1 144 39 view .LVU179
+	.loc 1 145 39 view .LVU179
 	add	eax, edi
-	.loc 1 144 9 view .LVU180
+	.loc 1 145 9 view .LVU180
 	lea	edi, [eax+ebx]
-	.loc 1 149 17 view .LVU181
+	.loc 1 150 17 view .LVU181
 	mov	eax, DWORD PTR [esp+124]
-	.loc 1 144 9 view .LVU182
+	.loc 1 145 9 view .LVU182
 	mov	DWORD PTR [esp+20], edi
 .LVL69:
-	.loc 1 145 5 is_stmt 1 view .LVU183
-	.loc 1 149 17 is_stmt 0 view .LVU184
+	.loc 1 146 5 is_stmt 1 view .LVU183
+	.loc 1 150 17 is_stmt 0 view .LVU184
 	and	eax, 1
 	mov	DWORD PTR [esp+24], eax
-	.loc 1 145 8 view .LVU185
+	.loc 1 146 8 view .LVU185
 	mov	eax, DWORD PTR [esp+124]
 	and	eax, 3
 	cmp	eax, 2
 	jne	.L26
-	.loc 1 145 70 discriminator 1 view .LVU186
+	.loc 1 146 70 discriminator 1 view .LVU186
 	mov	ecx, DWORD PTR [esp+132]
 	test	ecx, ecx
 	jns	.L26
 	cmp	edi, DWORD PTR [esp+128]
 	jge	.L26
-	.loc 1 146 9 is_stmt 1 view .LVU187
-	.loc 1 146 24 is_stmt 0 view .LVU188
+	.loc 1 147 9 is_stmt 1 view .LVU187
+	.loc 1 147 24 is_stmt 0 view .LVU188
 	mov	edi, DWORD PTR [esp+20]
-	.loc 1 146 24 view .LVU189
+	.loc 1 147 24 view .LVU189
 	mov	eax, DWORD PTR [esp+128]
 	sub	eax, edi
-	.loc 1 146 15 view .LVU190
+	.loc 1 147 15 view .LVU190
 	add	DWORD PTR [esp+8], eax
 .LVL70:
-.LBB68:
-.LBB58:
-	.loc 1 62 13 view .LVU191
+.LBB83:
+.LBB73:
+	.loc 1 63 13 view .LVU191
 	mov	eax, DWORD PTR [esp+128]
-.LBE58:
-.LBE68:
-	.loc 1 146 15 view .LVU192
+.LBE73:
+.LBE83:
+	.loc 1 147 15 view .LVU192
 	mov	edi, DWORD PTR [esp+8]
 .LVL71:
-	.loc 1 147 9 is_stmt 1 view .LVU193
-	.loc 1 149 5 view .LVU194
-.LBB69:
-.LBB59:
-	.loc 1 62 13 is_stmt 0 view .LVU195
+	.loc 1 148 9 is_stmt 1 view .LVU193
+	.loc 1 150 5 view .LVU194
+.LBB84:
+.LBB74:
+	.loc 1 63 13 is_stmt 0 view .LVU195
 	mov	DWORD PTR [esp+20], eax
-.LBE59:
-.LBE69:
-	.loc 1 151 5 is_stmt 1 view .LVU196
-.LBB70:
-.LBB60:
-	.loc 1 62 13 is_stmt 0 view .LVU197
+.LBE74:
+.LBE84:
+	.loc 1 152 5 is_stmt 1 view .LVU196
+.LBB85:
+.LBB75:
+	.loc 1 63 13 is_stmt 0 view .LVU197
 	sub	edi, 1
 .LVL72:
-	.loc 1 62 13 view .LVU198
-.LBE60:
-.LBE70:
-	.loc 1 151 8 view .LVU199
+	.loc 1 63 13 view .LVU198
+.LBE75:
+.LBE85:
+	.loc 1 152 8 view .LVU199
 	test	dl, dl
 	je	.L33
 .LVL73:
 	.p2align 4,,10
 	.p2align 3
 .L76:
-	.loc 1 152 9 is_stmt 1 view .LVU200
+	.loc 1 153 9 is_stmt 1 view .LVU200
 	movsx	edx, BYTE PTR [esp+28]
 	mov	eax, DWORD PTR [esp+16]
 	call	put
 .LVL74:
-	.loc 1 153 5 view .LVU201
-	.loc 1 153 8 is_stmt 0 view .LVU202
+	.loc 1 154 5 view .LVU201
+	.loc 1 154 8 is_stmt 0 view .LVU202
 	test	esi, esi
 	je	.L34
 .L77:
-	.loc 1 154 9 is_stmt 1 view .LVU203
+	.loc 1 155 9 is_stmt 1 view .LVU203
 .LVL75:
-.LBB71:
-.LBI71:
-	.loc 1 66 13 view .LVU204
-.LBB72:
-	.loc 1 68 5 view .LVU205
-	.loc 1 68 12 view .LVU206
-	.loc 1 68 12 is_stmt 0 view .LVU207
-.LBE72:
-.LBE71:
-	.loc 1 154 9 view .LVU208
+.LBB86:
+.LBI86:
+	.loc 1 67 13 view .LVU204
+.LBB87:
+	.loc 1 69 5 view .LVU205
+	.loc 1 69 12 view .LVU206
+	.loc 1 69 12 is_stmt 0 view .LVU207
+.LBE87:
+.LBE86:
+	.loc 1 155 9 view .LVU208
 	mov	ebp, DWORD PTR [esp+136]
 	mov	DWORD PTR [esp+32], edi
 	mov	edi, DWORD PTR [esp+16]
@@ -751,80 +751,80 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L35:
-.LBB74:
-.LBB73:
-	.loc 1 69 9 is_stmt 1 view .LVU209
+.LBB89:
+.LBB88:
+	.loc 1 70 9 is_stmt 1 view .LVU209
 	movsx	edx, BYTE PTR [ebx]
 	mov	eax, edi
-	.loc 1 69 18 is_stmt 0 view .LVU210
+	.loc 1 70 18 is_stmt 0 view .LVU210
 	add	ebx, 1
 .LVL77:
-	.loc 1 69 9 view .LVU211
+	.loc 1 70 9 view .LVU211
 	call	put
 .LVL78:
-	.loc 1 68 12 is_stmt 1 view .LVU212
-	.loc 1 68 12 is_stmt 0 view .LVU213
+	.loc 1 69 12 is_stmt 1 view .LVU212
+	.loc 1 69 12 is_stmt 0 view .LVU213
 	mov	eax, ebp
 	sub	eax, ebx
 	add	eax, esi
 	jne	.L35
 	mov	ebx, DWORD PTR [esp+28]
 .LVL79:
-	.loc 1 68 12 view .LVU214
+	.loc 1 69 12 view .LVU214
 	mov	edi, DWORD PTR [esp+32]
 	jmp	.L34
 .LVL80:
 	.p2align 4,,10
 	.p2align 3
 .L78:
-	.loc 1 68 12 view .LVU215
-.LBE73:
-.LBE74:
-	.loc 1 135 10 is_stmt 1 view .LVU216
-	.loc 1 135 13 is_stmt 0 view .LVU217
+	.loc 1 69 12 view .LVU215
+.LBE88:
+.LBE89:
+	.loc 1 136 10 is_stmt 1 view .LVU216
+	.loc 1 136 13 is_stmt 0 view .LVU217
 	test	BYTE PTR [esp+124], 4
 	je	.L19
 	mov	DWORD PTR [esp+112], 1
 .LVL81:
-	.loc 1 135 13 view .LVU218
+	.loc 1 136 13 view .LVU218
 	mov	edx, 1
-	.loc 1 136 14 view .LVU219
+	.loc 1 137 14 view .LVU219
 	mov	BYTE PTR [esp+28], 43
 	jmp	.L22
 .LVL82:
 	.p2align 4,,10
 	.p2align 3
 .L75:
-	.loc 1 135 10 is_stmt 1 view .LVU220
-	.loc 1 135 13 is_stmt 0 view .LVU221
+	.loc 1 136 10 is_stmt 1 view .LVU220
+	.loc 1 136 13 is_stmt 0 view .LVU221
 	mov	ebx, DWORD PTR [esp+124]
 	and	ebx, 4
 	je	.L19
 .LVL83:
-	.loc 1 142 5 is_stmt 1 view .LVU222
-	.loc 1 142 8 is_stmt 0 view .LVU223
+	.loc 1 143 5 is_stmt 1 view .LVU222
+	.loc 1 143 8 is_stmt 0 view .LVU223
 	cmp	ecx, 8
 	je	.L80
 	mov	DWORD PTR [esp+8], 0
-	.loc 1 132 17 view .LVU224
+	.loc 1 133 17 view .LVU224
 	xor	ebx, ebx
-	.loc 1 142 8 view .LVU225
+	.loc 1 143 8 view .LVU225
 	mov	edi, -1
 	mov	DWORD PTR [esp+112], 1
 .LVL84:
-	.loc 1 136 14 view .LVU226
+	.loc 1 137 14 view .LVU226
 	mov	BYTE PTR [esp+28], 43
 	jmp	.L20
 .LVL85:
 	.p2align 4,,10
 	.p2align 3
 .L19:
-	.loc 1 137 10 is_stmt 1 view .LVU227
-	.loc 1 137 13 is_stmt 0 view .LVU228
+	.loc 1 138 10 is_stmt 1 view .LVU227
+	.loc 1 138 13 is_stmt 0 view .LVU228
 	mov	eax, DWORD PTR [esp+124]
 	shr	eax, 3
 	and	eax, 1
-	.loc 1 144 21 view .LVU229
+	.loc 1 145 21 view .LVU229
 	sal	al, 5
 	mov	BYTE PTR [esp+28], al
 	setne	al
@@ -832,57 +832,57 @@ put_integer:
 	movzx	eax, al
 	mov	DWORD PTR [esp+112], eax
 .LVL86:
-	.loc 1 144 21 view .LVU230
+	.loc 1 145 21 view .LVU230
 	jmp	.L22
 .LVL87:
 	.p2align 4,,10
 	.p2align 3
 .L45:
-.LBB75:
-.LBB49:
-	.loc 1 104 14 view .LVU231
+.LBB90:
+.LBB64:
+	.loc 1 105 14 view .LVU231
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 103 9 view .LVU232
+	.loc 1 104 9 view .LVU232
 	xor	ebx, ebx
 	lea	edi, [esp+55]
 .LVL88:
-	.loc 1 103 9 view .LVU233
+	.loc 1 104 9 view .LVU233
 	jmp	.L13
 .LVL89:
 	.p2align 4,,10
 	.p2align 3
 .L21:
-	.loc 1 103 9 view .LVU234
-.LBE49:
-.LBE75:
-	.loc 1 142 19 discriminator 1 view .LVU235
+	.loc 1 104 9 view .LVU234
+.LBE64:
+.LBE90:
+	.loc 1 143 19 discriminator 1 view .LVU235
 	mov	eax, DWORD PTR [esp+124]
-	.loc 1 134 14 discriminator 1 view .LVU236
+	.loc 1 135 14 discriminator 1 view .LVU236
 	mov	BYTE PTR [esp+28], 45
-	.loc 1 132 17 discriminator 1 view .LVU237
+	.loc 1 133 17 discriminator 1 view .LVU237
 	xor	ebx, ebx
-	.loc 1 142 19 discriminator 1 view .LVU238
+	.loc 1 143 19 discriminator 1 view .LVU238
 	shr	eax, 4
 	and	eax, 1
 	mov	DWORD PTR [esp+8], eax
+.LBB91:
 .LBB76:
-.LBB61:
-	.loc 1 62 13 discriminator 1 view .LVU239
+	.loc 1 63 13 discriminator 1 view .LVU239
 	lea	edi, [eax-1]
-.LBE61:
 .LBE76:
+.LBE91:
 	jmp	.L20
 .LVL90:
 .L79:
-	.loc 1 142 19 view .LVU240
+	.loc 1 143 19 view .LVU240
 	mov	eax, DWORD PTR [esp+124]
 	and	eax, 16
 	mov	DWORD PTR [esp+8], eax
 	je	.L24
-	.loc 1 142 55 discriminator 3 view .LVU241
+	.loc 1 143 55 discriminator 3 view .LVU241
 	test	ebx, ebx
 	je	.L51
-	.loc 1 142 72 discriminator 4 view .LVU242
+	.loc 1 143 72 discriminator 4 view .LVU242
 	xor	eax, eax
 	cmp	BYTE PTR [esp+55+ebx], 48
 	setne	al
@@ -890,49 +890,49 @@ put_integer:
 	jmp	.L24
 .LVL91:
 .L80:
-	.loc 1 142 19 view .LVU243
+	.loc 1 143 19 view .LVU243
 	mov	eax, DWORD PTR [esp+124]
+.LBB92:
 .LBB77:
-.LBB62:
-	.loc 1 62 13 view .LVU244
+	.loc 1 63 13 view .LVU244
 	mov	DWORD PTR [esp+112], 1
 .LVL92:
-	.loc 1 62 13 view .LVU245
-.LBE62:
+	.loc 1 63 13 view .LVU245
 .LBE77:
-	.loc 1 132 17 view .LVU246
+.LBE92:
+	.loc 1 133 17 view .LVU246
 	xor	ebx, ebx
-	.loc 1 136 14 view .LVU247
+	.loc 1 137 14 view .LVU247
 	mov	BYTE PTR [esp+28], 43
-	.loc 1 142 19 view .LVU248
+	.loc 1 143 19 view .LVU248
 	shr	eax, 4
 	and	eax, 1
 	mov	DWORD PTR [esp+8], eax
+.LBB93:
 .LBB78:
-.LBB63:
-	.loc 1 62 13 view .LVU249
+	.loc 1 63 13 view .LVU249
 	lea	edi, [eax-1]
 	jmp	.L20
 .LVL93:
 .L51:
-	.loc 1 62 13 view .LVU250
-.LBE63:
+	.loc 1 63 13 view .LVU250
 .LBE78:
-	.loc 1 143 15 view .LVU251
+.LBE93:
+	.loc 1 144 15 view .LVU251
 	mov	DWORD PTR [esp+8], 1
 	jmp	.L24
 .LVL94:
 .L26:
+.LBB94:
 .LBB79:
-.LBB64:
-	.loc 1 62 13 view .LVU252
+	.loc 1 63 13 view .LVU252
 	mov	eax, DWORD PTR [esp+8]
 	lea	edi, [eax-1]
 .LVL95:
-	.loc 1 62 13 view .LVU253
+	.loc 1 63 13 view .LVU253
 	jmp	.L29
-.LBE64:
 .LBE79:
+.LBE94:
 	.cfi_endproc
 .LFE7:
 	.size	put_integer, .-put_integer
@@ -941,9 +941,9 @@ put_integer:
 put_padded:
 .LVL96:
 .LFB8:
-	.loc 1 163 1 is_stmt 1 view -0
+	.loc 1 164 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 163 1 is_stmt 0 view .LVU255
+	.loc 1 164 1 is_stmt 0 view .LVU255
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -961,31 +961,31 @@ put_padded:
 	mov	ebx, eax
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 164 5 is_stmt 1 view .LVU256
-	.loc 1 164 8 is_stmt 0 view .LVU257
+	.loc 1 165 5 is_stmt 1 view .LVU256
+	.loc 1 165 8 is_stmt 0 view .LVU257
 	mov	eax, DWORD PTR [esp+48]
 .LVL97:
-	.loc 1 164 8 view .LVU258
+	.loc 1 165 8 view .LVU258
 	and	eax, 1
 	mov	DWORD PTR [esp+8], eax
 	je	.L82
 .LVL98:
-.LBB95:
-.LBB96:
-	.loc 1 68 12 is_stmt 1 view .LVU259
-	.loc 1 68 12 is_stmt 0 view .LVU260
+.LBB110:
+.LBB111:
+	.loc 1 69 12 is_stmt 1 view .LVU259
+	.loc 1 69 12 is_stmt 0 view .LVU260
 	test	ecx, ecx
 	je	.L95
 .LVL99:
 .L83:
-	.loc 1 68 12 view .LVU261
+	.loc 1 69 12 view .LVU261
 	lea	eax, [ebp+0+esi]
-.LBB97:
-.LBB98:
-.LBB99:
-.LBB100:
-.LBB101:
-	.loc 1 38 34 view .LVU262
+.LBB112:
+.LBB113:
+.LBB114:
+.LBB115:
+.LBB116:
+	.loc 1 39 34 view .LVU262
 	mov	DWORD PTR [esp+12], esi
 	lea	edi, [ebx+24]
 	mov	DWORD PTR [esp+4], eax
@@ -994,73 +994,73 @@ put_padded:
 	.p2align 4,,10
 	.p2align 3
 .L105:
-	.loc 1 38 34 view .LVU263
-.LBE101:
-.LBE100:
-.LBE99:
-	.loc 1 51 9 is_stmt 1 view .LVU264
-	.loc 1 51 17 is_stmt 0 view .LVU265
+	.loc 1 39 34 view .LVU263
+.LBE116:
+.LBE115:
+.LBE114:
+	.loc 1 52 9 is_stmt 1 view .LVU264
+	.loc 1 52 17 is_stmt 0 view .LVU265
 	mov	esi, DWORD PTR [ebx+8]
-	.loc 1 51 22 view .LVU266
+	.loc 1 52 22 view .LVU266
 	lea	eax, [esi+1]
 	mov	DWORD PTR [ebx+8], eax
-	.loc 1 51 26 view .LVU267
+	.loc 1 52 26 view .LVU267
 	mov	BYTE PTR [ebx+24+esi], cl
-	.loc 1 52 9 is_stmt 1 view .LVU268
-	.loc 1 52 12 is_stmt 0 view .LVU269
+	.loc 1 53 9 is_stmt 1 view .LVU268
+	.loc 1 53 12 is_stmt 0 view .LVU269
 	cmp	eax, 256
 	je	.L89
 .L103:
-	.loc 1 57 13 view .LVU270
+	.loc 1 58 13 view .LVU270
 	mov	eax, DWORD PTR [ebx+12]
 	add	eax, 1
 .LVL101:
 .L90:
-	.loc 1 57 5 is_stmt 1 view .LVU271
-	.loc 1 57 13 is_stmt 0 view .LVU272
+	.loc 1 58 5 is_stmt 1 view .LVU271
+	.loc 1 58 13 is_stmt 0 view .LVU272
 	mov	DWORD PTR [ebx+12], eax
 .LVL102:
-	.loc 1 57 13 view .LVU273
-.LBE98:
-.LBE97:
-	.loc 1 68 12 is_stmt 1 view .LVU274
-	.loc 1 68 12 is_stmt 0 view .LVU275
+	.loc 1 58 13 view .LVU273
+.LBE113:
+.LBE112:
+	.loc 1 69 12 is_stmt 1 view .LVU274
+	.loc 1 69 12 is_stmt 0 view .LVU275
 	mov	eax, DWORD PTR [esp+4]
 	cmp	ebp, eax
 	je	.L104
 .LVL103:
 .L94:
-	.loc 1 69 9 is_stmt 1 view .LVU276
-.LBB113:
-.LBB110:
-	.loc 1 50 10 is_stmt 0 view .LVU277
+	.loc 1 70 9 is_stmt 1 view .LVU276
+.LBB128:
+.LBB125:
+	.loc 1 51 10 is_stmt 0 view .LVU277
 	mov	edx, DWORD PTR [ebx]
-.LBE110:
-.LBE113:
-	.loc 1 69 18 view .LVU278
+.LBE125:
+.LBE128:
+	.loc 1 70 18 view .LVU278
 	add	ebp, 1
 .LVL104:
-	.loc 1 69 16 view .LVU279
+	.loc 1 70 16 view .LVU279
 	movzx	ecx, BYTE PTR [ebp-1]
 .LVL105:
-.LBB114:
-.LBI97:
-	.loc 1 48 13 is_stmt 1 view .LVU280
-.LBB111:
-	.loc 1 50 5 view .LVU281
-	.loc 1 50 8 is_stmt 0 view .LVU282
+.LBB129:
+.LBI112:
+	.loc 1 49 13 is_stmt 1 view .LVU280
+.LBB126:
+	.loc 1 51 5 view .LVU281
+	.loc 1 51 8 is_stmt 0 view .LVU282
 	test	edx, edx
 	jns	.L105
-	.loc 1 54 12 is_stmt 1 view .LVU283
-	.loc 1 54 17 is_stmt 0 view .LVU284
+	.loc 1 55 12 is_stmt 1 view .LVU283
+	.loc 1 55 17 is_stmt 0 view .LVU284
 	mov	edx, DWORD PTR [ebx+12]
-	.loc 1 54 25 view .LVU285
+	.loc 1 55 25 view .LVU285
 	lea	eax, [edx+1]
-	.loc 1 54 15 view .LVU286
+	.loc 1 55 15 view .LVU286
 	cmp	eax, DWORD PTR [ebx+20]
 	jnb	.L90
-	.loc 1 55 9 is_stmt 1 view .LVU287
-	.loc 1 55 26 is_stmt 0 view .LVU288
+	.loc 1 56 9 is_stmt 1 view .LVU287
+	.loc 1 56 26 is_stmt 0 view .LVU288
 	mov	eax, DWORD PTR [ebx+16]
 	mov	BYTE PTR [eax+edx], cl
 	jmp	.L103
@@ -1068,63 +1068,63 @@ put_padded:
 	.p2align 4,,10
 	.p2align 3
 .L104:
-	.loc 1 55 26 view .LVU289
+	.loc 1 56 26 view .LVU289
+.LBE126:
+.LBE129:
 .LBE111:
-.LBE114:
-.LBE96:
-.LBE95:
-	.loc 1 167 8 view .LVU290
+.LBE110:
+	.loc 1 168 8 view .LVU290
 	mov	eax, DWORD PTR [esp+8]
 	mov	esi, DWORD PTR [esp+12]
 .LVL107:
-	.loc 1 167 5 is_stmt 1 view .LVU291
-	.loc 1 167 8 is_stmt 0 view .LVU292
+	.loc 1 168 5 is_stmt 1 view .LVU291
+	.loc 1 168 8 is_stmt 0 view .LVU292
 	test	eax, eax
 	je	.L81
 .LVL108:
 .L95:
-.LBB118:
-.LBI118:
-	.loc 1 162 13 is_stmt 1 view .LVU293
-.LBB119:
-	.loc 1 168 9 view .LVU294
+.LBB133:
+.LBI133:
+	.loc 1 163 13 is_stmt 1 view .LVU293
+.LBB134:
+	.loc 1 169 9 view .LVU294
 	mov	eax, DWORD PTR [esp+52]
 	sub	eax, esi
 .LVL109:
-.LBB120:
-.LBI120:
-	.loc 1 60 13 view .LVU295
-.LBB121:
-	.loc 1 62 5 view .LVU296
-	.loc 1 62 16 view .LVU297
-	.loc 1 62 13 is_stmt 0 view .LVU298
+.LBB135:
+.LBI135:
+	.loc 1 61 13 view .LVU295
+.LBB136:
+	.loc 1 63 5 view .LVU296
+	.loc 1 63 16 view .LVU297
+	.loc 1 63 13 is_stmt 0 view .LVU298
 	lea	esi, [eax-1]
 .LVL110:
-	.loc 1 62 16 view .LVU299
+	.loc 1 63 16 view .LVU299
 	test	eax, eax
 	jle	.L81
 .LVL111:
 	.p2align 4,,10
 	.p2align 3
 .L84:
-	.loc 1 63 9 is_stmt 1 view .LVU300
+	.loc 1 64 9 is_stmt 1 view .LVU300
 	mov	edx, 32
 	mov	eax, ebx
 	call	put
 .LVL112:
-	.loc 1 62 16 view .LVU301
+	.loc 1 63 16 view .LVU301
 	sub	esi, 1
 .LVL113:
-	.loc 1 62 16 is_stmt 0 view .LVU302
+	.loc 1 63 16 is_stmt 0 view .LVU302
 	jnb	.L84
 .LVL114:
 .L81:
-	.loc 1 62 16 view .LVU303
-.LBE121:
-.LBE120:
-.LBE119:
-.LBE118:
-	.loc 1 169 1 view .LVU304
+	.loc 1 63 16 view .LVU303
+.LBE136:
+.LBE135:
+.LBE134:
+.LBE133:
+	.loc 1 170 1 view .LVU304
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -1132,7 +1132,7 @@ put_padded:
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
 .LVL115:
-	.loc 1 169 1 view .LVU305
+	.loc 1 170 1 view .LVU305
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
@@ -1148,40 +1148,40 @@ put_padded:
 	.p2align 3
 .L89:
 	.cfi_restore_state
+.LBB137:
+.LBB131:
+.LBB130:
+.LBB127:
 .LBB122:
-.LBB116:
-.LBB115:
-.LBB112:
-.LBB107:
-.LBB104:
-	.loc 1 36 12 view .LVU306
+.LBB119:
+	.loc 1 37 12 view .LVU306
 	xor	esi, esi
 	jmp	.L93
 .LVL117:
 	.p2align 4,,10
 	.p2align 3
 .L91:
-.LBB102:
-	.loc 1 43 9 is_stmt 1 view .LVU307
-	.loc 1 43 14 is_stmt 0 view .LVU308
+.LBB117:
+	.loc 1 44 9 is_stmt 1 view .LVU307
+	.loc 1 44 14 is_stmt 0 view .LVU308
 	add	esi, eax
 .LVL118:
-	.loc 1 43 14 view .LVU309
-.LBE102:
-	.loc 1 37 17 is_stmt 1 view .LVU310
-	.loc 1 37 20 is_stmt 0 view .LVU311
+	.loc 1 44 14 view .LVU309
+.LBE117:
+	.loc 1 38 17 is_stmt 1 view .LVU310
+	.loc 1 38 20 is_stmt 0 view .LVU311
 	mov	eax, DWORD PTR [ebx+8]
 .LVL119:
-	.loc 1 37 17 view .LVU312
+	.loc 1 38 17 view .LVU312
 	cmp	esi, eax
 	jnb	.L92
-.LBB103:
-	.loc 1 38 21 view .LVU313
+.LBB118:
+	.loc 1 39 21 view .LVU313
 	mov	edx, DWORD PTR [ebx]
 .LVL120:
 .L93:
-	.loc 1 38 9 is_stmt 1 view .LVU314
-	.loc 1 38 21 is_stmt 0 view .LVU315
+	.loc 1 39 9 is_stmt 1 view .LVU314
+	.loc 1 39 21 is_stmt 0 view .LVU315
 	sub	esp, 4
 	.cfi_def_cfa_offset 52
 	sub	eax, esi
@@ -1194,92 +1194,92 @@ put_padded:
 	.cfi_def_cfa_offset 64
 	call	write
 .LVL121:
-	.loc 1 39 9 is_stmt 1 view .LVU316
-	.loc 1 39 12 is_stmt 0 view .LVU317
+	.loc 1 40 9 is_stmt 1 view .LVU316
+	.loc 1 40 12 is_stmt 0 view .LVU317
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	test	eax, eax
 	jg	.L91
-	.loc 1 40 13 is_stmt 1 view .LVU318
-	.loc 1 40 23 is_stmt 0 view .LVU319
+	.loc 1 41 13 is_stmt 1 view .LVU318
+	.loc 1 41 23 is_stmt 0 view .LVU319
 	mov	DWORD PTR [ebx+4], 1
-	.loc 1 41 13 is_stmt 1 view .LVU320
+	.loc 1 42 13 is_stmt 1 view .LVU320
 .LVL122:
 .L92:
-	.loc 1 41 13 is_stmt 0 view .LVU321
-.LBE103:
-	.loc 1 45 5 is_stmt 1 view .LVU322
-.LBE104:
-.LBE107:
-	.loc 1 57 13 is_stmt 0 view .LVU323
+	.loc 1 42 13 is_stmt 0 view .LVU321
+.LBE118:
+	.loc 1 46 5 is_stmt 1 view .LVU322
+.LBE119:
+.LBE122:
+	.loc 1 58 13 is_stmt 0 view .LVU323
 	mov	eax, DWORD PTR [ebx+12]
-.LBB108:
-.LBB105:
-	.loc 1 45 12 view .LVU324
+.LBB123:
+.LBB120:
+	.loc 1 46 12 view .LVU324
 	mov	DWORD PTR [ebx+8], 0
-.LBE105:
-.LBE108:
-	.loc 1 57 13 view .LVU325
+.LBE120:
+.LBE123:
+	.loc 1 58 13 view .LVU325
 	add	eax, 1
-.LBB109:
-.LBB106:
-	.loc 1 46 1 view .LVU326
+.LBB124:
+.LBB121:
+	.loc 1 47 1 view .LVU326
 	jmp	.L90
 .LVL123:
 	.p2align 4,,10
 	.p2align 3
 .L82:
-	.loc 1 46 1 view .LVU327
-.LBE106:
-.LBE109:
-.LBE112:
-.LBE115:
-.LBE116:
-.LBE122:
-	.loc 1 165 9 is_stmt 1 view .LVU328
+	.loc 1 47 1 view .LVU327
+.LBE121:
+.LBE124:
+.LBE127:
+.LBE130:
+.LBE131:
+.LBE137:
+	.loc 1 166 9 is_stmt 1 view .LVU328
 	mov	eax, DWORD PTR [esp+52]
 	sub	eax, ecx
 .LVL124:
-.LBB123:
-.LBI123:
-	.loc 1 60 13 view .LVU329
-.LBB124:
-	.loc 1 62 5 view .LVU330
-	.loc 1 62 16 view .LVU331
-	.loc 1 62 13 is_stmt 0 view .LVU332
+.LBB138:
+.LBI138:
+	.loc 1 61 13 view .LVU329
+.LBB139:
+	.loc 1 63 5 view .LVU330
+	.loc 1 63 16 view .LVU331
+	.loc 1 63 13 is_stmt 0 view .LVU332
 	lea	edi, [eax-1]
 .LVL125:
-	.loc 1 62 16 view .LVU333
+	.loc 1 63 16 view .LVU333
 	test	eax, eax
 	jle	.L86
 .LVL126:
 	.p2align 4,,10
 	.p2align 3
 .L87:
-	.loc 1 63 9 is_stmt 1 view .LVU334
+	.loc 1 64 9 is_stmt 1 view .LVU334
 	mov	edx, 32
 	mov	eax, ebx
 	call	put
 .LVL127:
-	.loc 1 62 16 view .LVU335
+	.loc 1 63 16 view .LVU335
 	sub	edi, 1
 .LVL128:
-	.loc 1 62 16 is_stmt 0 view .LVU336
+	.loc 1 63 16 is_stmt 0 view .LVU336
 	jnb	.L87
 .LVL129:
 .L86:
-	.loc 1 62 16 view .LVU337
-.LBE124:
-.LBE123:
-.LBB125:
-.LBB117:
-	.loc 1 68 12 is_stmt 1 view .LVU338
-	.loc 1 68 12 is_stmt 0 view .LVU339
+	.loc 1 63 16 view .LVU337
+.LBE139:
+.LBE138:
+.LBB140:
+.LBB132:
+	.loc 1 69 12 is_stmt 1 view .LVU338
+	.loc 1 69 12 is_stmt 0 view .LVU339
 	test	esi, esi
 	jne	.L83
 	jmp	.L81
-.LBE117:
-.LBE125:
+.LBE132:
+.LBE140:
 	.cfi_endproc
 .LFE8:
 	.size	put_padded, .-put_padded
@@ -1299,10 +1299,10 @@ put_padded:
 	.type	format.constprop.0, @function
 format.constprop.0:
 .LVL130:
-.LFB34:
-	.loc 1 172 13 is_stmt 1 view -0
+.LFB37:
+	.loc 1 173 13 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 172 13 is_stmt 0 view .LVU341
+	.loc 1 173 13 is_stmt 0 view .LVU341
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -1318,16 +1318,16 @@ format.constprop.0:
 	.cfi_offset 3, -20
 	sub	esp, 60
 	.cfi_def_cfa_offset 80
-	.loc 1 174 12 view .LVU342
+	.loc 1 175 12 view .LVU342
 	movsx	edx, BYTE PTR [edx]
 .LVL131:
-	.loc 1 172 13 view .LVU343
+	.loc 1 173 13 view .LVU343
 	mov	DWORD PTR [esp+12], eax
 .LVL132:
-	.loc 1 174 12 is_stmt 1 view .LVU344
-	.loc 1 172 13 is_stmt 0 view .LVU345
+	.loc 1 175 12 is_stmt 1 view .LVU344
+	.loc 1 173 13 is_stmt 0 view .LVU345
 	mov	DWORD PTR [esp+8], ecx
-	.loc 1 174 12 view .LVU346
+	.loc 1 175 12 view .LVU346
 	test	dl, dl
 	jne	.L107
 	jmp	.L106
@@ -1335,173 +1335,173 @@ format.constprop.0:
 	.p2align 4,,10
 	.p2align 3
 .L198:
-.LBB142:
-	.loc 1 183 13 is_stmt 1 view .LVU347
-	.loc 1 183 13 is_stmt 0 view .LVU348
+.LBB157:
+	.loc 1 184 13 is_stmt 1 view .LVU347
+	.loc 1 184 13 is_stmt 0 view .LVU348
 	mov	eax, DWORD PTR [esp+12]
-	.loc 1 183 24 view .LVU349
+	.loc 1 184 24 view .LVU349
 	mov	ebp, ebx
-	.loc 1 183 13 view .LVU350
+	.loc 1 184 13 view .LVU350
 	call	put
 .LVL134:
-	.loc 1 184 13 is_stmt 1 view .LVU351
+	.loc 1 185 13 is_stmt 1 view .LVU351
 .L109:
-	.loc 1 184 13 is_stmt 0 view .LVU352
-.LBE142:
-	.loc 1 174 12 is_stmt 1 view .LVU353
+	.loc 1 185 13 is_stmt 0 view .LVU352
+.LBE157:
+	.loc 1 175 12 is_stmt 1 view .LVU353
 	movsx	edx, BYTE PTR [ebp+0]
 	test	dl, dl
 	je	.L106
 .LVL135:
 .L107:
-.LBB162:
-	.loc 1 175 9 view .LVU354
-	.loc 1 176 9 view .LVU355
-	.loc 1 177 9 view .LVU356
-	.loc 1 178 9 view .LVU357
-	.loc 1 179 9 view .LVU358
-	.loc 1 180 9 view .LVU359
-	.loc 1 182 9 view .LVU360
-	.loc 1 183 24 is_stmt 0 view .LVU361
+.LBB177:
+	.loc 1 176 9 view .LVU354
+	.loc 1 177 9 view .LVU355
+	.loc 1 178 9 view .LVU356
+	.loc 1 179 9 view .LVU357
+	.loc 1 180 9 view .LVU358
+	.loc 1 181 9 view .LVU359
+	.loc 1 183 9 view .LVU360
+	.loc 1 184 24 is_stmt 0 view .LVU361
 	lea	ebx, [ebp+1]
-	.loc 1 182 12 view .LVU362
+	.loc 1 183 12 view .LVU362
 	cmp	dl, 37
 	jne	.L198
-	.loc 1 176 13 view .LVU363
+	.loc 1 177 13 view .LVU363
 	xor	esi, esi
 	jmp	.L108
 .LVL136:
 	.p2align 4,,10
 	.p2align 3
 .L110:
-	.loc 1 190 18 is_stmt 1 view .LVU364
-	.loc 1 190 21 is_stmt 0 view .LVU365
+	.loc 1 191 18 is_stmt 1 view .LVU364
+	.loc 1 191 21 is_stmt 0 view .LVU365
 	cmp	al, 48
 	je	.L199
-	.loc 1 192 18 is_stmt 1 view .LVU366
-	.loc 1 192 21 is_stmt 0 view .LVU367
+	.loc 1 193 18 is_stmt 1 view .LVU366
+	.loc 1 193 21 is_stmt 0 view .LVU367
 	cmp	al, 43
 	je	.L200
-	.loc 1 194 18 is_stmt 1 view .LVU368
-	.loc 1 194 21 is_stmt 0 view .LVU369
+	.loc 1 195 18 is_stmt 1 view .LVU368
+	.loc 1 195 21 is_stmt 0 view .LVU369
 	cmp	al, 32
 	je	.L201
-	.loc 1 196 18 is_stmt 1 view .LVU370
-	.loc 1 196 21 is_stmt 0 view .LVU371
+	.loc 1 197 18 is_stmt 1 view .LVU370
+	.loc 1 197 21 is_stmt 0 view .LVU371
 	cmp	al, 35
 	jne	.L115
-	.loc 1 197 17 is_stmt 1 view .LVU372
-	.loc 1 197 23 is_stmt 0 view .LVU373
+	.loc 1 198 17 is_stmt 1 view .LVU372
+	.loc 1 198 23 is_stmt 0 view .LVU373
 	or	esi, 16
 .LVL137:
 	.p2align 4,,10
 	.p2align 3
 .L111:
-	.loc 1 187 20 is_stmt 1 view .LVU374
+	.loc 1 188 20 is_stmt 1 view .LVU374
 	add	ebx, 1
 .LVL138:
-	.loc 1 187 9 view .LVU375
+	.loc 1 188 9 view .LVU375
 .L108:
-	.loc 1 187 9 view .LVU376
-	.loc 1 188 13 view .LVU377
-	.loc 1 188 17 is_stmt 0 view .LVU378
+	.loc 1 188 9 view .LVU376
+	.loc 1 189 13 view .LVU377
+	.loc 1 189 17 is_stmt 0 view .LVU378
 	movzx	eax, BYTE PTR [ebx]
-	.loc 1 188 16 view .LVU379
+	.loc 1 189 16 view .LVU379
 	cmp	al, 45
 	jne	.L110
-	.loc 1 189 17 is_stmt 1 view .LVU380
-	.loc 1 189 23 is_stmt 0 view .LVU381
+	.loc 1 190 17 is_stmt 1 view .LVU380
+	.loc 1 190 23 is_stmt 0 view .LVU381
 	or	esi, 1
 .LVL139:
-	.loc 1 189 23 view .LVU382
+	.loc 1 190 23 view .LVU382
 	jmp	.L111
 	.p2align 4,,10
 	.p2align 3
 .L199:
-	.loc 1 191 17 is_stmt 1 view .LVU383
-	.loc 1 191 23 is_stmt 0 view .LVU384
+	.loc 1 192 17 is_stmt 1 view .LVU383
+	.loc 1 192 23 is_stmt 0 view .LVU384
 	or	esi, 2
 .LVL140:
-	.loc 1 191 23 view .LVU385
+	.loc 1 192 23 view .LVU385
 	jmp	.L111
 	.p2align 4,,10
 	.p2align 3
 .L200:
-	.loc 1 193 17 is_stmt 1 view .LVU386
-	.loc 1 193 23 is_stmt 0 view .LVU387
+	.loc 1 194 17 is_stmt 1 view .LVU386
+	.loc 1 194 23 is_stmt 0 view .LVU387
 	or	esi, 4
 .LVL141:
-	.loc 1 193 23 view .LVU388
+	.loc 1 194 23 view .LVU388
 	jmp	.L111
 	.p2align 4,,10
 	.p2align 3
 .L201:
-	.loc 1 195 17 is_stmt 1 view .LVU389
-	.loc 1 195 23 is_stmt 0 view .LVU390
+	.loc 1 196 17 is_stmt 1 view .LVU389
+	.loc 1 196 23 is_stmt 0 view .LVU390
 	or	esi, 8
 .LVL142:
-	.loc 1 195 23 view .LVU391
+	.loc 1 196 23 view .LVU391
 	jmp	.L111
 	.p2align 4,,10
 	.p2align 3
 .L115:
-	.loc 1 201 9 is_stmt 1 view .LVU392
-	.loc 1 201 12 is_stmt 0 view .LVU393
+	.loc 1 202 9 is_stmt 1 view .LVU392
+	.loc 1 202 12 is_stmt 0 view .LVU393
 	cmp	al, 42
 	jne	.L202
-	.loc 1 202 13 is_stmt 1 view .LVU394
-	.loc 1 202 19 is_stmt 0 view .LVU395
+	.loc 1 203 13 is_stmt 1 view .LVU394
+	.loc 1 203 19 is_stmt 0 view .LVU395
 	mov	eax, DWORD PTR [esp+8]
 	mov	edi, DWORD PTR [eax]
 	lea	edx, [eax+4]
 .LVL143:
-	.loc 1 203 13 is_stmt 1 view .LVU396
-	.loc 1 203 16 is_stmt 0 view .LVU397
+	.loc 1 204 13 is_stmt 1 view .LVU396
+	.loc 1 204 16 is_stmt 0 view .LVU397
 	test	edi, edi
 	jns	.L119
-	.loc 1 204 17 is_stmt 1 view .LVU398
-	.loc 1 204 23 is_stmt 0 view .LVU399
+	.loc 1 205 17 is_stmt 1 view .LVU398
+	.loc 1 205 23 is_stmt 0 view .LVU399
 	or	esi, 1
 .LVL144:
-	.loc 1 205 17 is_stmt 1 view .LVU400
-	.loc 1 205 23 is_stmt 0 view .LVU401
+	.loc 1 206 17 is_stmt 1 view .LVU400
+	.loc 1 206 23 is_stmt 0 view .LVU401
 	neg	edi
 .LVL145:
 .L119:
-	.loc 1 207 13 is_stmt 1 view .LVU402
-	.loc 1 202 19 is_stmt 0 view .LVU403
+	.loc 1 208 13 is_stmt 1 view .LVU402
+	.loc 1 203 19 is_stmt 0 view .LVU403
 	mov	DWORD PTR [esp+8], edx
-	.loc 1 209 20 view .LVU404
+	.loc 1 210 20 view .LVU404
 	movzx	eax, BYTE PTR [ebx+1]
-	.loc 1 207 16 view .LVU405
+	.loc 1 208 16 view .LVU405
 	add	ebx, 1
 .LVL146:
 .L118:
-	.loc 1 212 9 is_stmt 1 view .LVU406
-	.loc 1 178 13 is_stmt 0 view .LVU407
+	.loc 1 213 9 is_stmt 1 view .LVU406
+	.loc 1 179 13 is_stmt 0 view .LVU407
 	mov	edx, -1
-	.loc 1 212 12 view .LVU408
+	.loc 1 213 12 view .LVU408
 	cmp	al, 46
 	je	.L203
 .LVL147:
 .L120:
-	.loc 1 224 17 view .LVU409
+	.loc 1 225 17 view .LVU409
 	movzx	eax, BYTE PTR [ebx]
-	.loc 1 214 23 view .LVU410
+	.loc 1 215 23 view .LVU410
 	mov	DWORD PTR [esp+24], esi
 	xor	ecx, ecx
 	mov	esi, edx
 .LVL148:
-	.loc 1 223 9 is_stmt 1 view .LVU411
-	.loc 1 224 13 view .LVU412
-	.loc 1 224 16 is_stmt 0 view .LVU413
+	.loc 1 224 9 is_stmt 1 view .LVU411
+	.loc 1 225 13 view .LVU412
+	.loc 1 225 16 is_stmt 0 view .LVU413
 	cmp	al, 104
 	je	.L204
 .LVL149:
 	.p2align 4,,10
 	.p2align 3
 .L123:
-	.loc 1 226 18 is_stmt 1 view .LVU414
+	.loc 1 227 18 is_stmt 1 view .LVU414
 	lea	edx, [eax-76]
 	cmp	dl, 46
 	ja	.L125
@@ -1562,28 +1562,28 @@ format.constprop.0:
 	.p2align 4,,10
 	.p2align 3
 .L125:
-	.loc 1 236 12 is_stmt 0 view .LVU415
+	.loc 1 237 12 is_stmt 0 view .LVU415
 	mov	edx, esi
 	mov	esi, DWORD PTR [esp+24]
 .LVL150:
-	.loc 1 235 9 is_stmt 1 view .LVU416
-	.loc 1 236 9 view .LVU417
-	.loc 1 236 12 is_stmt 0 view .LVU418
+	.loc 1 236 9 is_stmt 1 view .LVU416
+	.loc 1 237 9 view .LVU417
+	.loc 1 237 12 is_stmt 0 view .LVU418
 	test	al, al
 	je	.L205
-	.loc 1 241 9 is_stmt 1 view .LVU419
-	.loc 1 241 12 is_stmt 0 view .LVU420
+	.loc 1 242 9 is_stmt 1 view .LVU419
+	.loc 1 242 12 is_stmt 0 view .LVU420
 	add	ebx, 1
 .LVL151:
-	.loc 1 241 12 view .LVU421
+	.loc 1 242 12 view .LVU421
 	mov	DWORD PTR [esp+24], ebx
 .LVL152:
-	.loc 1 242 9 is_stmt 1 view .LVU422
+	.loc 1 243 9 is_stmt 1 view .LVU422
 	cmp	al, 37
 	je	.L133
 	lea	ebx, [eax-88]
 .LVL153:
-	.loc 1 242 9 is_stmt 0 view .LVU423
+	.loc 1 243 9 is_stmt 0 view .LVU423
 	cmp	bl, 32
 	ja	.L134
 	movzx	ebx, bl
@@ -1629,61 +1629,61 @@ format.constprop.0:
 	.p2align 4,,10
 	.p2align 3
 .L134:
-	.loc 1 308 13 is_stmt 1 view .LVU424
+	.loc 1 309 13 is_stmt 1 view .LVU424
 .LVL154:
-.LBB143:
-.LBI143:
-	.loc 1 66 13 view .LVU425
-.LBB144:
-	.loc 1 68 5 view .LVU426
-	.loc 1 68 12 view .LVU427
-	.loc 1 68 12 is_stmt 0 view .LVU428
+.LBB158:
+.LBI158:
+	.loc 1 67 13 view .LVU425
+.LBB159:
+	.loc 1 69 5 view .LVU426
+	.loc 1 69 12 view .LVU427
+	.loc 1 69 12 is_stmt 0 view .LVU428
 	mov	ebx, DWORD PTR [esp+24]
 	sub	ebx, ebp
 .LVL155:
-	.loc 1 68 12 view .LVU429
+	.loc 1 69 12 view .LVU429
 	je	.L171
 	mov	edi, DWORD PTR [esp+12]
 .LVL156:
-	.loc 1 68 12 view .LVU430
+	.loc 1 69 12 view .LVU430
 	mov	esi, ebp
 .LVL157:
 	.p2align 4,,10
 	.p2align 3
 .L158:
-	.loc 1 69 9 is_stmt 1 view .LVU431
+	.loc 1 70 9 is_stmt 1 view .LVU431
 	movsx	edx, BYTE PTR [esi]
 	mov	eax, edi
-	.loc 1 69 18 is_stmt 0 view .LVU432
+	.loc 1 70 18 is_stmt 0 view .LVU432
 	add	esi, 1
 .LVL158:
-	.loc 1 69 9 view .LVU433
+	.loc 1 70 9 view .LVU433
 	call	put
 .LVL159:
-	.loc 1 68 12 is_stmt 1 view .LVU434
-	.loc 1 68 12 is_stmt 0 view .LVU435
+	.loc 1 69 12 is_stmt 1 view .LVU434
+	.loc 1 69 12 is_stmt 0 view .LVU435
 	mov	eax, ebp
 	sub	eax, esi
 	add	eax, ebx
 	jne	.L158
 .LVL160:
 .L171:
-	.loc 1 68 12 view .LVU436
-.LBE144:
-.LBE143:
-	.loc 1 241 12 view .LVU437
+	.loc 1 69 12 view .LVU436
+.LBE159:
+.LBE158:
+	.loc 1 242 12 view .LVU437
 	mov	ebp, DWORD PTR [esp+24]
 .LVL161:
 .L211:
-	.loc 1 241 12 view .LVU438
-.LBE162:
-	.loc 1 174 12 is_stmt 1 view .LVU439
+	.loc 1 242 12 view .LVU438
+.LBE177:
+	.loc 1 175 12 is_stmt 1 view .LVU439
 	movsx	edx, BYTE PTR [ebp+0]
 	test	dl, dl
 	jne	.L107
 .LVL162:
 .L106:
-	.loc 1 312 1 is_stmt 0 view .LVU440
+	.loc 1 313 1 is_stmt 0 view .LVU440
 	add	esp, 60
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -1703,38 +1703,38 @@ format.constprop.0:
 .LVL163:
 .L127:
 	.cfi_restore_state
-.LBB163:
-	.loc 1 224 16 view .LVU441
+.LBB178:
+	.loc 1 225 16 view .LVU441
 	mov	ecx, 2
 .LVL164:
 	.p2align 4,,10
 	.p2align 3
 .L124:
-	.loc 1 223 20 is_stmt 1 view .LVU442
-	.loc 1 224 17 is_stmt 0 view .LVU443
+	.loc 1 224 20 is_stmt 1 view .LVU442
+	.loc 1 225 17 is_stmt 0 view .LVU443
 	movzx	eax, BYTE PTR [ebx+1]
-	.loc 1 223 20 view .LVU444
+	.loc 1 224 20 view .LVU444
 	add	ebx, 1
 .LVL165:
-	.loc 1 223 9 is_stmt 1 view .LVU445
-	.loc 1 223 9 view .LVU446
-	.loc 1 224 13 view .LVU447
-	.loc 1 224 16 is_stmt 0 view .LVU448
+	.loc 1 224 9 is_stmt 1 view .LVU445
+	.loc 1 224 9 view .LVU446
+	.loc 1 225 13 view .LVU447
+	.loc 1 225 16 is_stmt 0 view .LVU448
 	cmp	al, 104
 	jne	.L123
 .L204:
-	.loc 1 225 17 is_stmt 1 view .LVU449
-	.loc 1 225 23 is_stmt 0 view .LVU450
+	.loc 1 226 17 is_stmt 1 view .LVU449
+	.loc 1 226 23 is_stmt 0 view .LVU450
 	sub	ecx, 1
 .LVL166:
-	.loc 1 225 23 view .LVU451
+	.loc 1 226 23 view .LVU451
 	jmp	.L124
 .LVL167:
 .L135:
-.LBB145:
-	.loc 1 264 13 is_stmt 1 view .LVU452
-	.loc 1 265 13 view .LVU453
-	.loc 1 265 46 is_stmt 0 view .LVU454
+.LBB160:
+	.loc 1 265 13 is_stmt 1 view .LVU452
+	.loc 1 266 13 view .LVU453
+	.loc 1 266 46 is_stmt 0 view .LVU454
 	mov	ebp, 10
 	cmp	al, 117
 	je	.L146
@@ -1745,59 +1745,59 @@ format.constprop.0:
 	lea	ebp, [8+ebp*8]
 .L146:
 .LVL168:
-	.loc 1 266 13 is_stmt 1 view .LVU455
-	.loc 1 267 13 view .LVU456
-	.loc 1 267 16 is_stmt 0 view .LVU457
+	.loc 1 267 13 is_stmt 1 view .LVU455
+	.loc 1 268 13 view .LVU456
+	.loc 1 268 16 is_stmt 0 view .LVU457
 	cmp	ecx, 1
 	jle	.L147
-	.loc 1 268 17 is_stmt 1 view .LVU458
+	.loc 1 269 17 is_stmt 1 view .LVU458
 .LVL169:
-	.loc 1 268 19 is_stmt 0 view .LVU459
+	.loc 1 269 19 is_stmt 0 view .LVU459
 	mov	ecx, DWORD PTR [esp+8]
 .LVL170:
-	.loc 1 268 19 view .LVU460
+	.loc 1 269 19 view .LVU460
 	mov	ebx, DWORD PTR [ecx+4]
 	mov	ecx, DWORD PTR [ecx]
 	mov	DWORD PTR [esp+16], ecx
 	mov	ecx, DWORD PTR [esp+8]
 	mov	DWORD PTR [esp+20], ebx
-	.loc 1 271 13 is_stmt 1 view .LVU461
-	.loc 1 273 18 view .LVU462
-	.loc 1 268 19 is_stmt 0 view .LVU463
+	.loc 1 272 13 is_stmt 1 view .LVU461
+	.loc 1 274 18 view .LVU462
+	.loc 1 269 19 is_stmt 0 view .LVU463
 	add	ecx, 8
 .LVL171:
-	.loc 1 268 19 view .LVU464
+	.loc 1 269 19 view .LVU464
 	mov	DWORD PTR [esp+8], ecx
 .LVL172:
 .L148:
-	.loc 1 275 13 is_stmt 1 view .LVU465
-	.loc 1 266 25 is_stmt 0 view .LVU466
+	.loc 1 276 13 is_stmt 1 view .LVU465
+	.loc 1 267 25 is_stmt 0 view .LVU466
 	xor	ecx, ecx
-	.loc 1 275 16 view .LVU467
+	.loc 1 276 16 view .LVU467
 	test	esi, 16
 	je	.L151
-	.loc 1 275 46 view .LVU468
+	.loc 1 276 46 view .LVU468
 	mov	ecx, DWORD PTR [esp+16]
 	or	ecx, DWORD PTR [esp+20]
 	je	.L168
 	cmp	ebp, 16
 	jne	.L168
-	.loc 1 276 17 is_stmt 1 view .LVU469
-	.loc 1 276 24 is_stmt 0 view .LVU470
+	.loc 1 277 17 is_stmt 1 view .LVU469
+	.loc 1 277 24 is_stmt 0 view .LVU470
 	cmp	al, 88
 	mov	ecx, OFFSET FLAT:.LC2
 	mov	ebx, OFFSET FLAT:.LC3
 	cmove	ecx, ebx
 .L151:
 .LVL173:
-	.loc 1 277 13 is_stmt 1 view .LVU471
+	.loc 1 278 13 is_stmt 1 view .LVU471
 	sub	esp, 4
 	.cfi_def_cfa_offset 84
 	and	esi, -13
 	cmp	al, 88
 	sete	al
 .LVL174:
-	.loc 1 277 13 is_stmt 0 view .LVU472
+	.loc 1 278 13 is_stmt 0 view .LVU472
 	push	ecx
 	.cfi_def_cfa_offset 88
 	movzx	eax, al
@@ -1815,75 +1815,75 @@ format.constprop.0:
 	.cfi_def_cfa_offset 112
 	mov	edx, DWORD PTR [esp+48]
 .LVL175:
-	.loc 1 277 13 view .LVU473
+	.loc 1 278 13 view .LVU473
 	mov	ecx, DWORD PTR [esp+52]
 .LVL176:
-	.loc 1 277 13 view .LVU474
+	.loc 1 278 13 view .LVU474
 	mov	eax, DWORD PTR [esp+44]
 	call	put_integer
 .LVL177:
-	.loc 1 279 13 is_stmt 1 view .LVU475
+	.loc 1 280 13 is_stmt 1 view .LVU475
 	add	esp, 32
 	.cfi_def_cfa_offset 80
 .LVL178:
-	.loc 1 279 13 is_stmt 0 view .LVU476
-.LBE145:
-	.loc 1 241 12 view .LVU477
+	.loc 1 280 13 is_stmt 0 view .LVU476
+.LBE160:
+	.loc 1 242 12 view .LVU477
 	mov	ebp, DWORD PTR [esp+24]
 .LVL179:
-.LBB146:
-	.loc 1 279 13 view .LVU478
+.LBB161:
+	.loc 1 280 13 view .LVU478
 	jmp	.L109
 .LVL180:
 .L164:
-	.loc 1 279 13 view .LVU479
-.LBE146:
-	.loc 1 224 16 view .LVU480
+	.loc 1 280 13 view .LVU479
+.LBE161:
+	.loc 1 225 16 view .LVU480
 	mov	ecx, 1
 .LVL181:
-	.loc 1 224 16 view .LVU481
+	.loc 1 225 16 view .LVU481
 	jmp	.L124
 .LVL182:
 .L128:
-	.loc 1 227 17 is_stmt 1 view .LVU482
-	.loc 1 227 23 is_stmt 0 view .LVU483
+	.loc 1 228 17 is_stmt 1 view .LVU482
+	.loc 1 228 23 is_stmt 0 view .LVU483
 	add	ecx, 1
 .LVL183:
-	.loc 1 227 23 view .LVU484
+	.loc 1 228 23 view .LVU484
 	jmp	.L124
 .LVL184:
 .L139:
-.LBB147:
-	.loc 1 245 13 is_stmt 1 view .LVU485
-	.loc 1 246 13 view .LVU486
-	.loc 1 246 16 is_stmt 0 view .LVU487
+.LBB162:
+	.loc 1 246 13 is_stmt 1 view .LVU485
+	.loc 1 247 13 view .LVU486
+	.loc 1 247 16 is_stmt 0 view .LVU487
 	cmp	ecx, 1
 	jle	.L141
-	.loc 1 247 17 is_stmt 1 view .LVU488
+	.loc 1 248 17 is_stmt 1 view .LVU488
 .LVL185:
-	.loc 1 247 19 is_stmt 0 view .LVU489
+	.loc 1 248 19 is_stmt 0 view .LVU489
 	mov	eax, DWORD PTR [esp+8]
 .LVL186:
-	.loc 1 247 19 view .LVU490
+	.loc 1 248 19 view .LVU490
 	mov	ecx, DWORD PTR [eax]
 .LVL187:
-	.loc 1 247 19 view .LVU491
+	.loc 1 248 19 view .LVU491
 	mov	ebx, DWORD PTR [eax+4]
-	.loc 1 250 13 is_stmt 1 view .LVU492
-	.loc 1 252 18 view .LVU493
-	.loc 1 247 19 is_stmt 0 view .LVU494
+	.loc 1 251 13 is_stmt 1 view .LVU492
+	.loc 1 253 18 view .LVU493
+	.loc 1 248 19 is_stmt 0 view .LVU494
 	add	eax, 8
 .LVL188:
-	.loc 1 247 19 view .LVU495
+	.loc 1 248 19 view .LVU495
 	mov	DWORD PTR [esp+8], eax
 .L142:
 .LVL189:
-	.loc 1 254 13 is_stmt 1 view .LVU496
-	.loc 1 254 16 is_stmt 0 view .LVU497
+	.loc 1 255 13 is_stmt 1 view .LVU496
+	.loc 1 255 16 is_stmt 0 view .LVU497
 	test	ebx, ebx
 	js	.L206
 .L145:
-	.loc 1 257 17 is_stmt 1 view .LVU498
+	.loc 1 258 17 is_stmt 1 view .LVU498
 	sub	esp, 4
 	.cfi_def_cfa_offset 84
 	push	0
@@ -1902,37 +1902,37 @@ format.constprop.0:
 	.cfi_def_cfa_offset 112
 .LVL190:
 .L196:
-	.loc 1 257 17 is_stmt 0 view .LVU499
+	.loc 1 258 17 is_stmt 0 view .LVU499
 	mov	eax, DWORD PTR [esp+44]
 	mov	edx, ecx
 .LVL191:
-	.loc 1 257 17 view .LVU500
+	.loc 1 258 17 view .LVU500
 	mov	ecx, ebx
 	call	put_integer
 .LVL192:
-	.loc 1 257 17 view .LVU501
+	.loc 1 258 17 view .LVU501
 	add	esp, 32
 	.cfi_def_cfa_offset 80
 .LVL193:
-	.loc 1 257 17 view .LVU502
-.LBE147:
-	.loc 1 241 12 view .LVU503
+	.loc 1 258 17 view .LVU502
+.LBE162:
+	.loc 1 242 12 view .LVU503
 	mov	ebp, DWORD PTR [esp+24]
 	jmp	.L109
 .LVL194:
 .L138:
-.LBB148:
-	.loc 1 282 13 is_stmt 1 view .LVU504
-	.loc 1 282 19 is_stmt 0 view .LVU505
+.LBB163:
+	.loc 1 283 13 is_stmt 1 view .LVU504
+	.loc 1 283 19 is_stmt 0 view .LVU505
 	mov	eax, DWORD PTR [esp+8]
 .LVL195:
-	.loc 1 282 19 view .LVU506
+	.loc 1 283 19 view .LVU506
 	mov	eax, DWORD PTR [eax]
-	.loc 1 283 13 is_stmt 1 view .LVU507
-	.loc 1 283 16 is_stmt 0 view .LVU508
+	.loc 1 284 13 is_stmt 1 view .LVU507
+	.loc 1 284 16 is_stmt 0 view .LVU508
 	test	eax, eax
 	je	.L207
-	.loc 1 286 17 is_stmt 1 view .LVU509
+	.loc 1 287 17 is_stmt 1 view .LVU509
 	sub	esp, 4
 	.cfi_def_cfa_offset 84
 	xor	ebx, ebx
@@ -1940,12 +1940,12 @@ format.constprop.0:
 	.cfi_def_cfa_offset 88
 	mov	ecx, ebx
 .LVL196:
-	.loc 1 286 17 is_stmt 0 view .LVU510
+	.loc 1 287 17 is_stmt 0 view .LVU510
 	push	edx
 	.cfi_def_cfa_offset 92
 	mov	edx, eax
 .LVL197:
-	.loc 1 286 17 view .LVU511
+	.loc 1 287 17 view .LVU511
 	push	edi
 	.cfi_def_cfa_offset 96
 	push	esi
@@ -1959,43 +1959,43 @@ format.constprop.0:
 	mov	eax, DWORD PTR [esp+44]
 	call	put_integer
 .LVL198:
-	.loc 1 286 17 view .LVU512
+	.loc 1 287 17 view .LVU512
 	add	esp, 32
 	.cfi_def_cfa_offset 80
 .L153:
 .LVL199:
-	.loc 1 282 19 view .LVU513
+	.loc 1 283 19 view .LVU513
 	add	DWORD PTR [esp+8], 4
 .LVL200:
-	.loc 1 282 19 view .LVU514
-.LBE148:
-	.loc 1 241 12 view .LVU515
+	.loc 1 283 19 view .LVU514
+.LBE163:
+	.loc 1 242 12 view .LVU515
 	mov	ebp, DWORD PTR [esp+24]
 	jmp	.L109
 .LVL201:
 .L137:
-.LBB149:
-	.loc 1 295 13 is_stmt 1 view .LVU516
-	.loc 1 295 25 is_stmt 0 view .LVU517
+.LBB164:
+	.loc 1 296 13 is_stmt 1 view .LVU516
+	.loc 1 296 25 is_stmt 0 view .LVU517
 	mov	eax, DWORD PTR [esp+8]
 .LVL202:
-	.loc 1 295 25 view .LVU518
+	.loc 1 296 25 view .LVU518
 	mov	ebp, DWORD PTR [eax]
 	lea	ebx, [eax+4]
 .LVL203:
-	.loc 1 296 13 is_stmt 1 view .LVU519
-	.loc 1 297 13 view .LVU520
-	.loc 1 297 16 is_stmt 0 view .LVU521
+	.loc 1 297 13 is_stmt 1 view .LVU519
+	.loc 1 298 13 view .LVU520
+	.loc 1 298 16 is_stmt 0 view .LVU521
 	test	ebp, ebp
 	je	.L208
 .LVL204:
-	.loc 1 299 13 is_stmt 1 view .LVU522
-	.loc 1 299 45 is_stmt 0 view .LVU523
+	.loc 1 300 13 is_stmt 1 view .LVU522
+	.loc 1 300 45 is_stmt 0 view .LVU523
 	test	edx, edx
 	js	.L209
 .LVL205:
 .L155:
-	.loc 1 299 47 view .LVU524
+	.loc 1 300 47 view .LVU524
 	sub	esp, 8
 	.cfi_def_cfa_offset 88
 	push	edx
@@ -2004,13 +2004,13 @@ format.constprop.0:
 	.cfi_def_cfa_offset 96
 	call	strnlen
 .LVL206:
-	.loc 1 299 47 view .LVU525
+	.loc 1 300 47 view .LVU525
 	add	esp, 16
 	.cfi_def_cfa_offset 80
 	mov	ecx, eax
 .L157:
 .LVL207:
-	.loc 1 300 13 is_stmt 1 view .LVU526
+	.loc 1 301 13 is_stmt 1 view .LVU526
 	sub	esp, 8
 	.cfi_def_cfa_offset 88
 	mov	edx, ebp
@@ -2020,254 +2020,254 @@ format.constprop.0:
 	.cfi_def_cfa_offset 96
 .LVL208:
 .L197:
-	.loc 1 300 13 is_stmt 0 view .LVU527
+	.loc 1 301 13 is_stmt 0 view .LVU527
 	mov	eax, DWORD PTR [esp+28]
 	call	put_padded
 .LVL209:
-	.loc 1 301 13 is_stmt 1 view .LVU528
+	.loc 1 302 13 is_stmt 1 view .LVU528
 	add	esp, 16
 	.cfi_def_cfa_offset 80
-.LBE149:
-	.loc 1 241 12 is_stmt 0 view .LVU529
+.LBE164:
+	.loc 1 242 12 is_stmt 0 view .LVU529
 	mov	ebp, DWORD PTR [esp+24]
-.LBB150:
-	.loc 1 295 25 view .LVU530
+.LBB165:
+	.loc 1 296 25 view .LVU530
 	mov	DWORD PTR [esp+8], ebx
 .LVL210:
-	.loc 1 301 13 view .LVU531
+	.loc 1 302 13 view .LVU531
 	jmp	.L109
 .LVL211:
 .L140:
-	.loc 1 301 13 view .LVU532
-.LBE150:
-.LBB151:
-	.loc 1 290 13 is_stmt 1 view .LVU533
-	.loc 1 290 28 is_stmt 0 view .LVU534
+	.loc 1 302 13 view .LVU532
+.LBE165:
+.LBB166:
+	.loc 1 291 13 is_stmt 1 view .LVU533
+	.loc 1 291 28 is_stmt 0 view .LVU534
 	mov	eax, DWORD PTR [esp+8]
 .LVL212:
-	.loc 1 291 13 view .LVU535
+	.loc 1 292 13 view .LVU535
 	sub	esp, 8
 	.cfi_remember_state
 	.cfi_def_cfa_offset 88
 	mov	ecx, 1
 .LVL213:
-	.loc 1 290 28 view .LVU536
+	.loc 1 291 28 view .LVU536
 	lea	ebx, [eax+4]
 .LVL214:
-	.loc 1 290 22 view .LVU537
+	.loc 1 291 22 view .LVU537
 	mov	eax, DWORD PTR [eax]
 	mov	BYTE PTR [esp+55], al
-	.loc 1 291 13 is_stmt 1 view .LVU538
+	.loc 1 292 13 is_stmt 1 view .LVU538
 	push	edi
 	.cfi_def_cfa_offset 92
 	push	esi
 	.cfi_def_cfa_offset 96
 	lea	edx, [esp+63]
 .LVL215:
-	.loc 1 291 13 is_stmt 0 view .LVU539
+	.loc 1 292 13 is_stmt 0 view .LVU539
 	jmp	.L197
 .LVL216:
 .L202:
 	.cfi_restore_state
-	.loc 1 291 13 view .LVU540
-.LBE151:
-	.loc 1 209 32 is_stmt 1 view .LVU541
+	.loc 1 292 13 view .LVU540
+.LBE166:
+	.loc 1 210 32 is_stmt 1 view .LVU541
 	lea	edx, [eax-48]
-	.loc 1 177 13 is_stmt 0 view .LVU542
+	.loc 1 178 13 is_stmt 0 view .LVU542
 	xor	edi, edi
-	.loc 1 209 32 view .LVU543
+	.loc 1 210 32 view .LVU543
 	cmp	dl, 9
 	ja	.L118
 .LVL217:
 	.p2align 4,,10
 	.p2align 3
 .L117:
-	.loc 1 210 17 is_stmt 1 view .LVU544
-	.loc 1 210 46 is_stmt 0 view .LVU545
+	.loc 1 211 17 is_stmt 1 view .LVU544
+	.loc 1 211 46 is_stmt 0 view .LVU545
 	sub	eax, 48
-	.loc 1 210 31 view .LVU546
+	.loc 1 211 31 view .LVU546
 	lea	edx, [edi+edi*4]
-	.loc 1 210 43 view .LVU547
+	.loc 1 211 43 view .LVU547
 	add	ebx, 1
 .LVL218:
-	.loc 1 210 46 view .LVU548
+	.loc 1 211 46 view .LVU548
 	movsx	eax, al
-	.loc 1 210 23 view .LVU549
+	.loc 1 211 23 view .LVU549
 	lea	edi, [eax+edx*2]
 .LVL219:
-	.loc 1 209 32 is_stmt 1 view .LVU550
-	.loc 1 209 20 is_stmt 0 view .LVU551
+	.loc 1 210 32 is_stmt 1 view .LVU550
+	.loc 1 210 20 is_stmt 0 view .LVU551
 	movzx	eax, BYTE PTR [ebx]
-	.loc 1 209 32 view .LVU552
+	.loc 1 210 32 view .LVU552
 	lea	edx, [eax-48]
 	cmp	dl, 9
 	jbe	.L117
-	.loc 1 212 9 is_stmt 1 view .LVU553
-	.loc 1 178 13 is_stmt 0 view .LVU554
+	.loc 1 213 9 is_stmt 1 view .LVU553
+	.loc 1 179 13 is_stmt 0 view .LVU554
 	mov	edx, -1
-	.loc 1 212 12 view .LVU555
+	.loc 1 213 12 view .LVU555
 	cmp	al, 46
 	jne	.L120
 .L203:
-	.loc 1 213 13 is_stmt 1 view .LVU556
+	.loc 1 214 13 is_stmt 1 view .LVU556
 .LVL220:
-	.loc 1 214 13 view .LVU557
-	.loc 1 215 13 view .LVU558
-	.loc 1 215 17 is_stmt 0 view .LVU559
+	.loc 1 215 13 view .LVU557
+	.loc 1 216 13 view .LVU558
+	.loc 1 216 17 is_stmt 0 view .LVU559
 	movzx	eax, BYTE PTR [ebx+1]
-	.loc 1 215 16 view .LVU560
+	.loc 1 216 16 view .LVU560
 	cmp	al, 42
 	jne	.L210
-	.loc 1 216 17 is_stmt 1 view .LVU561
+	.loc 1 217 17 is_stmt 1 view .LVU561
 .LVL221:
-	.loc 1 216 27 is_stmt 0 view .LVU562
+	.loc 1 217 27 is_stmt 0 view .LVU562
 	mov	eax, DWORD PTR [esp+8]
-	.loc 1 217 20 view .LVU563
+	.loc 1 218 20 view .LVU563
 	add	ebx, 2
 .LVL222:
-	.loc 1 216 27 view .LVU564
+	.loc 1 217 27 view .LVU564
 	mov	edx, DWORD PTR [eax]
 .LVL223:
-	.loc 1 217 17 is_stmt 1 view .LVU565
-	.loc 1 216 27 is_stmt 0 view .LVU566
+	.loc 1 218 17 is_stmt 1 view .LVU565
+	.loc 1 217 27 is_stmt 0 view .LVU566
 	add	eax, 4
 .LVL224:
-	.loc 1 216 27 view .LVU567
+	.loc 1 217 27 view .LVU567
 	mov	DWORD PTR [esp+8], eax
 	jmp	.L120
 .LVL225:
 .L210:
-	.loc 1 219 36 view .LVU568
+	.loc 1 220 36 view .LVU568
 	lea	ecx, [eax-48]
-	.loc 1 213 16 view .LVU569
+	.loc 1 214 16 view .LVU569
 	add	ebx, 1
 .LVL226:
-	.loc 1 219 36 is_stmt 1 view .LVU570
-	.loc 1 214 23 is_stmt 0 view .LVU571
+	.loc 1 220 36 is_stmt 1 view .LVU570
+	.loc 1 215 23 is_stmt 0 view .LVU571
 	xor	edx, edx
-	.loc 1 219 36 view .LVU572
+	.loc 1 220 36 view .LVU572
 	cmp	cl, 9
 	ja	.L120
 .LVL227:
 	.p2align 4,,10
 	.p2align 3
 .L122:
-	.loc 1 220 21 is_stmt 1 view .LVU573
-	.loc 1 220 58 is_stmt 0 view .LVU574
+	.loc 1 221 21 is_stmt 1 view .LVU573
+	.loc 1 221 58 is_stmt 0 view .LVU574
 	sub	eax, 48
-	.loc 1 220 43 view .LVU575
+	.loc 1 221 43 view .LVU575
 	lea	edx, [edx+edx*4]
 .LVL228:
-	.loc 1 220 55 view .LVU576
+	.loc 1 221 55 view .LVU576
 	add	ebx, 1
 .LVL229:
-	.loc 1 220 58 view .LVU577
+	.loc 1 221 58 view .LVU577
 	movsx	eax, al
-	.loc 1 220 31 view .LVU578
+	.loc 1 221 31 view .LVU578
 	lea	edx, [eax+edx*2]
 .LVL230:
-	.loc 1 219 36 is_stmt 1 view .LVU579
-	.loc 1 219 24 is_stmt 0 view .LVU580
+	.loc 1 220 36 is_stmt 1 view .LVU579
+	.loc 1 220 24 is_stmt 0 view .LVU580
 	movzx	eax, BYTE PTR [ebx]
-	.loc 1 219 36 view .LVU581
+	.loc 1 220 36 view .LVU581
 	lea	ecx, [eax-48]
 	cmp	cl, 9
 	jbe	.L122
 	jmp	.L120
 .LVL231:
 .L133:
-	.loc 1 304 13 is_stmt 1 view .LVU582
+	.loc 1 305 13 is_stmt 1 view .LVU582
 	mov	eax, DWORD PTR [esp+12]
 .LVL232:
-	.loc 1 304 13 is_stmt 0 view .LVU583
+	.loc 1 305 13 is_stmt 0 view .LVU583
 	mov	edx, 37
 .LVL233:
-	.loc 1 304 13 view .LVU584
+	.loc 1 305 13 view .LVU584
 	call	put
 .LVL234:
-	.loc 1 305 13 is_stmt 1 view .LVU585
-	.loc 1 241 12 is_stmt 0 view .LVU586
+	.loc 1 306 13 is_stmt 1 view .LVU585
+	.loc 1 242 12 is_stmt 0 view .LVU586
 	mov	ebp, DWORD PTR [esp+24]
 	jmp	.L211
 .LVL235:
 .L147:
-.LBB152:
-	.loc 1 270 17 is_stmt 1 view .LVU587
-	.loc 1 270 21 is_stmt 0 view .LVU588
+.LBB167:
+	.loc 1 271 17 is_stmt 1 view .LVU587
+	.loc 1 271 21 is_stmt 0 view .LVU588
 	mov	ebx, DWORD PTR [esp+8]
 	add	ebx, 4
 	mov	DWORD PTR [esp+28], ebx
 .LVL236:
-	.loc 1 270 21 view .LVU589
+	.loc 1 271 21 view .LVU589
 	mov	ebx, DWORD PTR [esp+8]
 .LVL237:
-	.loc 1 270 21 view .LVU590
+	.loc 1 271 21 view .LVU590
 	mov	ebx, DWORD PTR [ebx]
 .LVL238:
-	.loc 1 271 13 is_stmt 1 view .LVU591
-	.loc 1 271 16 is_stmt 0 view .LVU592
+	.loc 1 272 13 is_stmt 1 view .LVU591
+	.loc 1 272 16 is_stmt 0 view .LVU592
 	cmp	ecx, -1
 	je	.L212
-	.loc 1 273 18 is_stmt 1 view .LVU593
-	.loc 1 273 21 is_stmt 0 view .LVU594
+	.loc 1 274 18 is_stmt 1 view .LVU593
+	.loc 1 274 21 is_stmt 0 view .LVU594
 	jge	.L195
-	.loc 1 274 17 is_stmt 1 view .LVU595
+	.loc 1 275 17 is_stmt 1 view .LVU595
 	movzx	ebx, bl
 .LVL239:
 .L195:
-	.loc 1 270 21 is_stmt 0 view .LVU596
+	.loc 1 271 21 is_stmt 0 view .LVU596
 	mov	ecx, DWORD PTR [esp+28]
 .LVL240:
-	.loc 1 270 21 view .LVU597
+	.loc 1 271 21 view .LVU597
 	mov	DWORD PTR [esp+16], ebx
 	mov	DWORD PTR [esp+20], 0
 .LVL241:
-	.loc 1 270 21 view .LVU598
+	.loc 1 271 21 view .LVU598
 	mov	DWORD PTR [esp+8], ecx
 	jmp	.L148
 .LVL242:
 .L141:
-	.loc 1 270 21 view .LVU599
-.LBE152:
-.LBB153:
-	.loc 1 249 17 is_stmt 1 view .LVU600
-	.loc 1 249 21 is_stmt 0 view .LVU601
+	.loc 1 271 21 view .LVU599
+.LBE167:
+.LBB168:
+	.loc 1 250 17 is_stmt 1 view .LVU600
+	.loc 1 250 21 is_stmt 0 view .LVU601
 	mov	ebx, DWORD PTR [esp+8]
 	lea	eax, [ebx+4]
 .LVL243:
-	.loc 1 249 21 view .LVU602
+	.loc 1 250 21 view .LVU602
 	mov	ebx, DWORD PTR [ebx]
 .LVL244:
-	.loc 1 250 13 is_stmt 1 view .LVU603
-	.loc 1 250 16 is_stmt 0 view .LVU604
+	.loc 1 251 13 is_stmt 1 view .LVU603
+	.loc 1 251 16 is_stmt 0 view .LVU604
 	cmp	ecx, -1
 	je	.L213
-	.loc 1 252 18 is_stmt 1 view .LVU605
-	.loc 1 252 21 is_stmt 0 view .LVU606
+	.loc 1 253 18 is_stmt 1 view .LVU605
+	.loc 1 253 21 is_stmt 0 view .LVU606
 	jge	.L194
-	.loc 1 253 17 is_stmt 1 view .LVU607
-	.loc 1 253 19 is_stmt 0 view .LVU608
+	.loc 1 254 17 is_stmt 1 view .LVU607
+	.loc 1 254 19 is_stmt 0 view .LVU608
 	movsx	ebx, bl
 .LVL245:
 .L194:
-	.loc 1 253 19 view .LVU609
+	.loc 1 254 19 view .LVU609
 	mov	ecx, ebx
 .LVL246:
-	.loc 1 253 19 view .LVU610
+	.loc 1 254 19 view .LVU610
 	sar	ebx, 31
 .LVL247:
-	.loc 1 249 21 view .LVU611
+	.loc 1 250 21 view .LVU611
 	mov	DWORD PTR [esp+8], eax
 .LVL248:
-	.loc 1 254 13 is_stmt 1 view .LVU612
-	.loc 1 254 16 is_stmt 0 view .LVU613
+	.loc 1 255 13 is_stmt 1 view .LVU612
+	.loc 1 255 16 is_stmt 0 view .LVU613
 	test	ebx, ebx
 	jns	.L145
 .L206:
-	.loc 1 255 17 is_stmt 1 view .LVU614
+	.loc 1 256 17 is_stmt 1 view .LVU614
 	neg	ecx
 .LVL249:
-	.loc 1 255 17 is_stmt 0 view .LVU615
+	.loc 1 256 17 is_stmt 0 view .LVU615
 	adc	ebx, 0
 	sub	esp, 4
 	.cfi_remember_state
@@ -2291,45 +2291,45 @@ format.constprop.0:
 .LVL250:
 .L205:
 	.cfi_restore_state
-	.loc 1 255 17 view .LVU616
-.LBE153:
-	.loc 1 238 13 is_stmt 1 view .LVU617
-.LBB154:
-.LBI154:
-	.loc 1 66 13 view .LVU618
-.LBB155:
-	.loc 1 68 5 view .LVU619
-	.loc 1 68 12 view .LVU620
-	.loc 1 68 12 is_stmt 0 view .LVU621
+	.loc 1 256 17 view .LVU616
+.LBE168:
+	.loc 1 239 13 is_stmt 1 view .LVU617
+.LBB169:
+.LBI169:
+	.loc 1 67 13 view .LVU618
+.LBB170:
+	.loc 1 69 5 view .LVU619
+	.loc 1 69 12 view .LVU620
+	.loc 1 69 12 is_stmt 0 view .LVU621
 	sub	ebx, ebp
 .LVL251:
-	.loc 1 68 12 view .LVU622
+	.loc 1 69 12 view .LVU622
 	je	.L106
 	mov	edi, DWORD PTR [esp+12]
 .LVL252:
-	.loc 1 68 12 view .LVU623
+	.loc 1 69 12 view .LVU623
 	mov	esi, ebp
 .LVL253:
 .L132:
-	.loc 1 69 9 is_stmt 1 view .LVU624
+	.loc 1 70 9 is_stmt 1 view .LVU624
 	movsx	edx, BYTE PTR [esi]
 	mov	eax, edi
-	.loc 1 69 18 is_stmt 0 view .LVU625
+	.loc 1 70 18 is_stmt 0 view .LVU625
 	add	esi, 1
 .LVL254:
-	.loc 1 69 9 view .LVU626
+	.loc 1 70 9 view .LVU626
 	call	put
 .LVL255:
-	.loc 1 68 12 is_stmt 1 view .LVU627
-	.loc 1 68 12 is_stmt 0 view .LVU628
+	.loc 1 69 12 is_stmt 1 view .LVU627
+	.loc 1 69 12 is_stmt 0 view .LVU628
 	mov	eax, ebp
 	sub	eax, esi
 	add	eax, ebx
 	jne	.L132
-.LBE155:
-.LBE154:
-.LBE163:
-	.loc 1 312 1 view .LVU629
+.LBE170:
+.LBE169:
+.LBE178:
+	.loc 1 313 1 view .LVU629
 	add	esp, 60
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -2340,7 +2340,7 @@ format.constprop.0:
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
 .LVL256:
-	.loc 1 312 1 view .LVU630
+	.loc 1 313 1 view .LVU630
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -2351,45 +2351,45 @@ format.constprop.0:
 .LVL257:
 .L208:
 	.cfi_restore_state
-.LBB164:
-.LBB156:
-	.loc 1 298 17 is_stmt 1 view .LVU631
-	.loc 1 298 68 is_stmt 0 view .LVU632
+.LBB179:
+.LBB171:
+	.loc 1 299 17 is_stmt 1 view .LVU631
+	.loc 1 299 68 is_stmt 0 view .LVU632
 	cmp	edx, 5
 	jbe	.L170
 	mov	ebp, OFFSET FLAT:.LC4
 .LVL258:
-	.loc 1 299 13 is_stmt 1 view .LVU633
-	.loc 1 299 45 is_stmt 0 view .LVU634
+	.loc 1 300 13 is_stmt 1 view .LVU633
+	.loc 1 300 45 is_stmt 0 view .LVU634
 	test	edx, edx
 	jns	.L155
 .L209:
-	.loc 1 299 33 view .LVU635
+	.loc 1 300 33 view .LVU635
 	sub	esp, 12
 	.cfi_def_cfa_offset 92
 	push	ebp
 	.cfi_def_cfa_offset 96
 	call	strlen
 .LVL259:
-	.loc 1 299 33 view .LVU636
+	.loc 1 300 33 view .LVU636
 	add	esp, 16
 	.cfi_def_cfa_offset 80
 	mov	ecx, eax
 	jmp	.L157
 .LVL260:
 .L207:
-	.loc 1 299 33 view .LVU637
-.LBE156:
-.LBB157:
-	.loc 1 284 17 is_stmt 1 view .LVU638
+	.loc 1 300 33 view .LVU637
+.LBE171:
+.LBB172:
+	.loc 1 285 17 is_stmt 1 view .LVU638
 	sub	esp, 8
 	.cfi_def_cfa_offset 88
 	mov	ecx, 5
 .LVL261:
-	.loc 1 284 17 is_stmt 0 view .LVU639
+	.loc 1 285 17 is_stmt 0 view .LVU639
 	mov	edx, OFFSET FLAT:.LC6
 .LVL262:
-	.loc 1 284 17 view .LVU640
+	.loc 1 285 17 view .LVU640
 	push	edi
 	.cfi_def_cfa_offset 92
 	push	esi
@@ -2402,65 +2402,65 @@ format.constprop.0:
 	jmp	.L153
 .LVL264:
 .L168:
-	.loc 1 284 17 view .LVU641
-.LBE157:
-.LBB158:
-	.loc 1 266 25 view .LVU642
+	.loc 1 285 17 view .LVU641
+.LBE172:
+.LBB173:
+	.loc 1 267 25 view .LVU642
 	xor	ecx, ecx
 	jmp	.L151
 .LVL265:
 .L170:
-	.loc 1 266 25 view .LVU643
-.LBE158:
-.LBB159:
-	.loc 1 298 68 view .LVU644
+	.loc 1 267 25 view .LVU643
+.LBE173:
+.LBB174:
+	.loc 1 299 68 view .LVU644
 	mov	ebp, OFFSET FLAT:.LC5
 	jmp	.L155
 .LVL266:
 .L213:
-	.loc 1 298 68 view .LVU645
-.LBE159:
-.LBB160:
-	.loc 1 251 17 is_stmt 1 view .LVU646
-	.loc 1 251 19 is_stmt 0 view .LVU647
+	.loc 1 299 68 view .LVU645
+.LBE174:
+.LBB175:
+	.loc 1 252 17 is_stmt 1 view .LVU646
+	.loc 1 252 19 is_stmt 0 view .LVU647
 	movsx	ebx, bx
 .LVL267:
-	.loc 1 249 21 view .LVU648
+	.loc 1 250 21 view .LVU648
 	mov	DWORD PTR [esp+8], eax
 .LVL268:
-	.loc 1 251 19 view .LVU649
+	.loc 1 252 19 view .LVU649
 	mov	ecx, ebx
 .LVL269:
-	.loc 1 251 19 view .LVU650
+	.loc 1 252 19 view .LVU650
 	sar	ebx, 31
 .LVL270:
-	.loc 1 251 19 view .LVU651
+	.loc 1 252 19 view .LVU651
 	jmp	.L142
 .LVL271:
 .L212:
-	.loc 1 251 19 view .LVU652
-.LBE160:
-.LBB161:
-	.loc 1 272 17 is_stmt 1 view .LVU653
-	.loc 1 270 21 is_stmt 0 view .LVU654
+	.loc 1 252 19 view .LVU652
+.LBE175:
+.LBB176:
+	.loc 1 273 17 is_stmt 1 view .LVU653
+	.loc 1 271 21 is_stmt 0 view .LVU654
 	mov	ecx, DWORD PTR [esp+28]
 .LVL272:
-	.loc 1 270 21 view .LVU655
+	.loc 1 271 21 view .LVU655
 	movzx	ebx, bx
 .LVL273:
-	.loc 1 270 21 view .LVU656
+	.loc 1 271 21 view .LVU656
 	mov	DWORD PTR [esp+20], 0
 .LVL274:
-	.loc 1 270 21 view .LVU657
+	.loc 1 271 21 view .LVU657
 	mov	DWORD PTR [esp+16], ebx
 .LVL275:
-	.loc 1 270 21 view .LVU658
+	.loc 1 271 21 view .LVU658
 	mov	DWORD PTR [esp+8], ecx
 	jmp	.L148
-.LBE161:
-.LBE164:
+.LBE176:
+.LBE179:
 	.cfi_endproc
-.LFE34:
+.LFE37:
 	.size	format.constprop.0, .-format.constprop.0
 	.p2align 4
 	.globl	vdprintf
@@ -2468,109 +2468,109 @@ format.constprop.0:
 vdprintf:
 .LVL276:
 .LFB10:
-	.loc 1 315 1 is_stmt 1 view -0
+	.loc 1 316 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 316 5 view .LVU660
-	.loc 1 317 5 view .LVU661
-	.loc 1 315 1 is_stmt 0 view .LVU662
+	.loc 1 317 5 view .LVU660
+	.loc 1 318 5 view .LVU661
+	.loc 1 316 1 is_stmt 0 view .LVU662
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 	sub	esp, 296
 	.cfi_def_cfa_offset 304
 .LVL277:
-.LBB172:
-.LBI172:
-	.loc 1 72 13 is_stmt 1 view .LVU663
-.LBB173:
-	.loc 1 74 5 view .LVU664
-	.loc 1 74 11 is_stmt 0 view .LVU665
+.LBB187:
+.LBI187:
+	.loc 1 73 13 is_stmt 1 view .LVU663
+.LBB188:
+	.loc 1 75 5 view .LVU664
+	.loc 1 75 11 is_stmt 0 view .LVU665
 	mov	eax, DWORD PTR [esp+304]
-.LBE173:
-.LBE172:
-	.loc 1 318 5 view .LVU666
+.LBE188:
+.LBE187:
+	.loc 1 319 5 view .LVU666
 	mov	ecx, DWORD PTR [esp+312]
-.LBB177:
-.LBB174:
-	.loc 1 75 15 view .LVU667
+.LBB192:
+.LBB189:
+	.loc 1 76 15 view .LVU667
 	mov	DWORD PTR [esp+12], 0
-.LBE174:
-.LBE177:
-	.loc 1 318 5 view .LVU668
+.LBE189:
+.LBE192:
+	.loc 1 319 5 view .LVU668
 	mov	edx, DWORD PTR [esp+308]
-.LBB178:
-.LBB175:
-	.loc 1 76 12 view .LVU669
+.LBB193:
+.LBB190:
+	.loc 1 77 12 view .LVU669
 	mov	DWORD PTR [esp+16], 0
-	.loc 1 74 11 view .LVU670
+	.loc 1 75 11 view .LVU670
 	mov	DWORD PTR [esp+8], eax
-	.loc 1 75 5 is_stmt 1 view .LVU671
-	.loc 1 76 5 view .LVU672
-	.loc 1 77 5 view .LVU673
-.LBE175:
-.LBE178:
-	.loc 1 318 5 is_stmt 0 view .LVU674
+	.loc 1 76 5 is_stmt 1 view .LVU671
+	.loc 1 77 5 view .LVU672
+	.loc 1 78 5 view .LVU673
+.LBE190:
+.LBE193:
+	.loc 1 319 5 is_stmt 0 view .LVU674
 	lea	eax, [esp+8]
 .LVL278:
-.LBB179:
-.LBB176:
-	.loc 1 77 14 view .LVU675
+.LBB194:
+.LBB191:
+	.loc 1 78 14 view .LVU675
 	mov	DWORD PTR [esp+20], 0
-	.loc 1 78 5 is_stmt 1 view .LVU676
-	.loc 1 78 12 is_stmt 0 view .LVU677
+	.loc 1 79 5 is_stmt 1 view .LVU676
+	.loc 1 79 12 is_stmt 0 view .LVU677
 	mov	DWORD PTR [esp+24], 0
-	.loc 1 79 5 is_stmt 1 view .LVU678
-	.loc 1 79 13 is_stmt 0 view .LVU679
+	.loc 1 80 5 is_stmt 1 view .LVU678
+	.loc 1 80 13 is_stmt 0 view .LVU679
 	mov	DWORD PTR [esp+28], 0
 .LVL279:
-	.loc 1 79 13 view .LVU680
-.LBE176:
-.LBE179:
-	.loc 1 318 5 is_stmt 1 view .LVU681
+	.loc 1 80 13 view .LVU680
+.LBE191:
+.LBE194:
+	.loc 1 319 5 is_stmt 1 view .LVU681
 	call	format.constprop.0
 .LVL280:
-	.loc 1 319 5 view .LVU682
-.LBB180:
-.LBI180:
-	.loc 1 83 12 view .LVU683
-.LBB181:
-	.loc 1 85 5 view .LVU684
-.LBB182:
-.LBI182:
-	.loc 1 34 13 view .LVU685
-.LBB183:
-	.loc 1 37 17 view .LVU686
-	.loc 1 37 20 is_stmt 0 view .LVU687
+	.loc 1 320 5 view .LVU682
+.LBB195:
+.LBI195:
+	.loc 1 84 12 view .LVU683
+.LBB196:
+	.loc 1 86 5 view .LVU684
+.LBB197:
+.LBI197:
+	.loc 1 35 13 view .LVU685
+.LBB198:
+	.loc 1 38 17 view .LVU686
+	.loc 1 38 20 is_stmt 0 view .LVU687
 	mov	eax, DWORD PTR [esp+16]
-	.loc 1 37 17 view .LVU688
+	.loc 1 38 17 view .LVU688
 	test	eax, eax
 	je	.L215
-	.loc 1 36 12 view .LVU689
+	.loc 1 37 12 view .LVU689
 	xor	ebx, ebx
 	jmp	.L218
 .LVL281:
 	.p2align 4,,10
 	.p2align 3
 .L216:
-.LBB184:
-	.loc 1 43 9 is_stmt 1 view .LVU690
-	.loc 1 43 14 is_stmt 0 view .LVU691
+.LBB199:
+	.loc 1 44 9 is_stmt 1 view .LVU690
+	.loc 1 44 14 is_stmt 0 view .LVU691
 	add	ebx, eax
 .LVL282:
-	.loc 1 43 14 view .LVU692
-.LBE184:
-	.loc 1 37 17 is_stmt 1 view .LVU693
-	.loc 1 37 20 is_stmt 0 view .LVU694
+	.loc 1 44 14 view .LVU692
+.LBE199:
+	.loc 1 38 17 is_stmt 1 view .LVU693
+	.loc 1 38 20 is_stmt 0 view .LVU694
 	mov	eax, DWORD PTR [esp+16]
 .LVL283:
-	.loc 1 37 17 view .LVU695
+	.loc 1 38 17 view .LVU695
 	cmp	ebx, eax
 	jnb	.L215
 .LVL284:
 .L218:
-.LBB185:
-	.loc 1 38 9 is_stmt 1 view .LVU696
-	.loc 1 38 21 is_stmt 0 view .LVU697
+.LBB200:
+	.loc 1 39 9 is_stmt 1 view .LVU696
+	.loc 1 39 21 is_stmt 0 view .LVU697
 	sub	esp, 4
 	.cfi_def_cfa_offset 308
 	sub	eax, ebx
@@ -2584,31 +2584,31 @@ vdprintf:
 	.cfi_def_cfa_offset 320
 	call	write
 .LVL285:
-	.loc 1 39 9 is_stmt 1 view .LVU698
-	.loc 1 39 12 is_stmt 0 view .LVU699
+	.loc 1 40 9 is_stmt 1 view .LVU698
+	.loc 1 40 12 is_stmt 0 view .LVU699
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
 	jg	.L216
 .LVL286:
 .L219:
-	.loc 1 39 12 view .LVU700
-.LBE185:
-.LBE183:
-.LBE182:
-.LBE181:
-.LBE180:
-	.loc 1 320 1 view .LVU701
+	.loc 1 40 12 view .LVU700
+.LBE200:
+.LBE198:
+.LBE197:
+.LBE196:
+.LBE195:
+	.loc 1 321 1 view .LVU701
 	add	esp, 296
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
-.LBB190:
-.LBB188:
-	.loc 1 87 16 view .LVU702
+.LBB205:
+.LBB203:
+	.loc 1 88 16 view .LVU702
 	mov	eax, -1
-.LBE188:
-.LBE190:
-	.loc 1 320 1 view .LVU703
+.LBE203:
+.LBE205:
+	.loc 1 321 1 view .LVU703
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
@@ -2618,29 +2618,29 @@ vdprintf:
 	.p2align 3
 .L215:
 	.cfi_restore_state
-.LBB191:
-.LBB189:
-.LBB187:
-.LBB186:
-	.loc 1 45 5 is_stmt 1 view .LVU704
-	.loc 1 45 5 is_stmt 0 view .LVU705
-.LBE186:
-.LBE187:
-	.loc 1 86 5 is_stmt 1 view .LVU706
-	.loc 1 86 8 is_stmt 0 view .LVU707
+.LBB206:
+.LBB204:
+.LBB202:
+.LBB201:
+	.loc 1 46 5 is_stmt 1 view .LVU704
+	.loc 1 46 5 is_stmt 0 view .LVU705
+.LBE201:
+.LBE202:
+	.loc 1 87 5 is_stmt 1 view .LVU706
+	.loc 1 87 8 is_stmt 0 view .LVU707
 	mov	eax, DWORD PTR [esp+12]
 	test	eax, eax
 	jne	.L219
-	.loc 1 88 5 is_stmt 1 view .LVU708
-	.loc 1 88 21 is_stmt 0 view .LVU709
+	.loc 1 89 5 is_stmt 1 view .LVU708
+	.loc 1 89 21 is_stmt 0 view .LVU709
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 88 41 view .LVU710
+	.loc 1 89 41 view .LVU710
 	mov	edx, 2147483647
 	test	eax, eax
 	cmovs	eax, edx
-.LBE189:
-.LBE191:
-	.loc 1 320 1 view .LVU711
+.LBE204:
+.LBE206:
+	.loc 1 321 1 view .LVU711
 	add	esp, 296
 	.cfi_def_cfa_offset 8
 	pop	ebx
@@ -2656,19 +2656,19 @@ vdprintf:
 dprintf:
 .LVL288:
 .LFB11:
-	.loc 1 323 1 is_stmt 1 view -0
+	.loc 1 324 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 324 5 view .LVU713
-	.loc 1 325 5 view .LVU714
-	.loc 1 326 5 view .LVU715
-	.loc 1 323 1 is_stmt 0 view .LVU716
+	.loc 1 325 5 view .LVU713
+	.loc 1 326 5 view .LVU714
+	.loc 1 327 5 view .LVU715
+	.loc 1 324 1 is_stmt 0 view .LVU716
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 326 5 view .LVU717
+	.loc 1 327 5 view .LVU717
 	lea	eax, [esp+24]
 .LVL289:
-	.loc 1 327 5 is_stmt 1 view .LVU718
-	.loc 1 327 9 is_stmt 0 view .LVU719
+	.loc 1 328 5 is_stmt 1 view .LVU718
+	.loc 1 328 9 is_stmt 0 view .LVU719
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -2679,9 +2679,9 @@ dprintf:
 	.cfi_def_cfa_offset 32
 	call	vdprintf
 .LVL290:
-	.loc 1 328 5 is_stmt 1 view .LVU720
-	.loc 1 329 5 view .LVU721
-	.loc 1 330 1 is_stmt 0 view .LVU722
+	.loc 1 329 5 is_stmt 1 view .LVU720
+	.loc 1 330 5 view .LVU721
+	.loc 1 331 1 is_stmt 0 view .LVU722
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -2694,15 +2694,15 @@ dprintf:
 vfprintf:
 .LVL291:
 .LFB12:
-	.loc 1 333 1 is_stmt 1 view -0
+	.loc 1 334 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 334 5 view .LVU724
-	.loc 1 334 12 is_stmt 0 view .LVU725
+	.loc 1 335 5 view .LVU724
+	.loc 1 335 12 is_stmt 0 view .LVU725
 	mov	eax, DWORD PTR [esp+4]
 	mov	eax, DWORD PTR [eax]
 	mov	DWORD PTR [esp+4], eax
 .LVL292:
-	.loc 1 334 12 view .LVU726
+	.loc 1 335 12 view .LVU726
 	jmp	vdprintf
 .LVL293:
 	.cfi_endproc
@@ -2714,13 +2714,13 @@ vfprintf:
 vprintf:
 .LVL294:
 .LFB13:
-	.loc 1 338 1 is_stmt 1 view -0
+	.loc 1 339 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 339 5 view .LVU728
-	.loc 1 338 1 is_stmt 0 view .LVU729
+	.loc 1 340 5 view .LVU728
+	.loc 1 339 1 is_stmt 0 view .LVU729
 	sub	esp, 16
 	.cfi_def_cfa_offset 20
-	.loc 1 339 12 view .LVU730
+	.loc 1 340 12 view .LVU730
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 24
 	push	DWORD PTR [esp+24]
@@ -2729,7 +2729,7 @@ vprintf:
 	.cfi_def_cfa_offset 32
 	call	vdprintf
 .LVL295:
-	.loc 1 340 1 view .LVU731
+	.loc 1 341 1 view .LVU731
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -2742,19 +2742,19 @@ vprintf:
 printf:
 .LVL296:
 .LFB14:
-	.loc 1 343 1 is_stmt 1 view -0
+	.loc 1 344 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 344 5 view .LVU733
-	.loc 1 345 5 view .LVU734
-	.loc 1 346 5 view .LVU735
-	.loc 1 343 1 is_stmt 0 view .LVU736
+	.loc 1 345 5 view .LVU733
+	.loc 1 346 5 view .LVU734
+	.loc 1 347 5 view .LVU735
+	.loc 1 344 1 is_stmt 0 view .LVU736
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 346 5 view .LVU737
+	.loc 1 347 5 view .LVU737
 	lea	eax, [esp+20]
 .LVL297:
-	.loc 1 347 5 is_stmt 1 view .LVU738
-	.loc 1 347 9 is_stmt 0 view .LVU739
+	.loc 1 348 5 is_stmt 1 view .LVU738
+	.loc 1 348 9 is_stmt 0 view .LVU739
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -2765,9 +2765,9 @@ printf:
 	.cfi_def_cfa_offset 32
 	call	vdprintf
 .LVL298:
-	.loc 1 348 5 is_stmt 1 view .LVU740
-	.loc 1 349 5 view .LVU741
-	.loc 1 350 1 is_stmt 0 view .LVU742
+	.loc 1 349 5 is_stmt 1 view .LVU740
+	.loc 1 350 5 view .LVU741
+	.loc 1 351 1 is_stmt 0 view .LVU742
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -2780,19 +2780,19 @@ printf:
 fprintf:
 .LVL299:
 .LFB15:
-	.loc 1 353 1 is_stmt 1 view -0
+	.loc 1 354 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 354 5 view .LVU744
-	.loc 1 355 5 view .LVU745
-	.loc 1 356 5 view .LVU746
-	.loc 1 353 1 is_stmt 0 view .LVU747
+	.loc 1 355 5 view .LVU744
+	.loc 1 356 5 view .LVU745
+	.loc 1 357 5 view .LVU746
+	.loc 1 354 1 is_stmt 0 view .LVU747
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 356 5 view .LVU748
+	.loc 1 357 5 view .LVU748
 	lea	eax, [esp+24]
 .LVL300:
-	.loc 1 357 5 is_stmt 1 view .LVU749
-	.loc 1 357 9 is_stmt 0 view .LVU750
+	.loc 1 358 5 is_stmt 1 view .LVU749
+	.loc 1 358 9 is_stmt 0 view .LVU750
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -2801,14 +2801,14 @@ fprintf:
 	.cfi_def_cfa_offset 28
 	mov	eax, DWORD PTR [esp+28]
 .LVL301:
-	.loc 1 357 9 view .LVU751
+	.loc 1 358 9 view .LVU751
 	push	DWORD PTR [eax]
 	.cfi_def_cfa_offset 32
 	call	vdprintf
 .LVL302:
-	.loc 1 358 5 is_stmt 1 view .LVU752
-	.loc 1 359 5 view .LVU753
-	.loc 1 360 1 is_stmt 0 view .LVU754
+	.loc 1 359 5 is_stmt 1 view .LVU752
+	.loc 1 360 5 view .LVU753
+	.loc 1 361 1 is_stmt 0 view .LVU754
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -2821,11 +2821,11 @@ fprintf:
 vsnprintf:
 .LVL303:
 .LFB16:
-	.loc 1 365 1 is_stmt 1 view -0
+	.loc 1 366 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 366 5 view .LVU756
-	.loc 1 367 5 view .LVU757
-	.loc 1 365 1 is_stmt 0 view .LVU758
+	.loc 1 367 5 view .LVU756
+	.loc 1 368 5 view .LVU757
+	.loc 1 366 1 is_stmt 0 view .LVU758
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -2834,54 +2834,54 @@ vsnprintf:
 	.cfi_offset 3, -12
 	sub	esp, 292
 	.cfi_def_cfa_offset 304
-	.loc 1 365 1 view .LVU759
+	.loc 1 366 1 view .LVU759
 	mov	esi, DWORD PTR [esp+304]
 	mov	ebx, DWORD PTR [esp+308]
-	.loc 1 373 5 view .LVU760
+	.loc 1 374 5 view .LVU760
 	lea	eax, [esp+8]
-	.loc 1 367 10 view .LVU761
+	.loc 1 368 10 view .LVU761
 	mov	DWORD PTR [esp+8], -1
-	.loc 1 368 5 is_stmt 1 view .LVU762
-	.loc 1 373 5 is_stmt 0 view .LVU763
+	.loc 1 369 5 is_stmt 1 view .LVU762
+	.loc 1 374 5 is_stmt 0 view .LVU763
 	mov	ecx, DWORD PTR [esp+316]
 	mov	edx, DWORD PTR [esp+312]
-	.loc 1 368 14 view .LVU764
+	.loc 1 369 14 view .LVU764
 	mov	DWORD PTR [esp+12], 0
-	.loc 1 369 5 is_stmt 1 view .LVU765
-	.loc 1 369 11 is_stmt 0 view .LVU766
+	.loc 1 370 5 is_stmt 1 view .LVU765
+	.loc 1 370 11 is_stmt 0 view .LVU766
 	mov	DWORD PTR [esp+16], 0
-	.loc 1 370 5 is_stmt 1 view .LVU767
-	.loc 1 370 13 is_stmt 0 view .LVU768
+	.loc 1 371 5 is_stmt 1 view .LVU767
+	.loc 1 371 13 is_stmt 0 view .LVU768
 	mov	DWORD PTR [esp+20], 0
-	.loc 1 371 5 is_stmt 1 view .LVU769
-	.loc 1 371 11 is_stmt 0 view .LVU770
+	.loc 1 372 5 is_stmt 1 view .LVU769
+	.loc 1 372 11 is_stmt 0 view .LVU770
 	mov	DWORD PTR [esp+24], esi
-	.loc 1 372 5 is_stmt 1 view .LVU771
-	.loc 1 372 12 is_stmt 0 view .LVU772
+	.loc 1 373 5 is_stmt 1 view .LVU771
+	.loc 1 373 12 is_stmt 0 view .LVU772
 	mov	DWORD PTR [esp+28], ebx
-	.loc 1 373 5 is_stmt 1 view .LVU773
+	.loc 1 374 5 is_stmt 1 view .LVU773
 	call	format.constprop.0
 .LVL304:
-	.loc 1 374 5 view .LVU774
-	.loc 1 375 14 is_stmt 0 view .LVU775
+	.loc 1 375 5 view .LVU774
+	.loc 1 376 14 is_stmt 0 view .LVU775
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 374 8 view .LVU776
+	.loc 1 375 8 view .LVU776
 	test	ebx, ebx
 	je	.L237
-	.loc 1 375 9 is_stmt 1 view .LVU777
-	.loc 1 375 38 is_stmt 0 view .LVU778
+	.loc 1 376 9 is_stmt 1 view .LVU777
+	.loc 1 376 38 is_stmt 0 view .LVU778
 	lea	edx, [ebx-1]
 	cmp	eax, ebx
 	cmovb	edx, eax
-	.loc 1 375 50 view .LVU779
+	.loc 1 376 50 view .LVU779
 	mov	BYTE PTR [esi+edx], 0
 .L237:
-	.loc 1 376 5 is_stmt 1 view .LVU780
-	.loc 1 376 40 is_stmt 0 view .LVU781
+	.loc 1 377 5 is_stmt 1 view .LVU780
+	.loc 1 377 40 is_stmt 0 view .LVU781
 	test	eax, eax
 	mov	edx, 2147483647
 	cmovs	eax, edx
-	.loc 1 377 1 view .LVU782
+	.loc 1 378 1 view .LVU782
 	add	esp, 292
 	.cfi_def_cfa_offset 12
 	pop	ebx
@@ -2900,13 +2900,13 @@ vsnprintf:
 vsprintf:
 .LVL305:
 .LFB17:
-	.loc 1 380 1 is_stmt 1 view -0
+	.loc 1 381 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 381 5 view .LVU784
-	.loc 1 380 1 is_stmt 0 view .LVU785
+	.loc 1 382 5 view .LVU784
+	.loc 1 381 1 is_stmt 0 view .LVU785
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 381 12 view .LVU786
+	.loc 1 382 12 view .LVU786
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 20
 	push	DWORD PTR [esp+24]
@@ -2917,7 +2917,7 @@ vsprintf:
 	.cfi_def_cfa_offset 32
 	call	vsnprintf
 .LVL306:
-	.loc 1 382 1 view .LVU787
+	.loc 1 383 1 view .LVU787
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -2930,19 +2930,19 @@ vsprintf:
 snprintf:
 .LVL307:
 .LFB18:
-	.loc 1 385 1 is_stmt 1 view -0
+	.loc 1 386 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 386 5 view .LVU789
-	.loc 1 387 5 view .LVU790
-	.loc 1 388 5 view .LVU791
-	.loc 1 385 1 is_stmt 0 view .LVU792
+	.loc 1 387 5 view .LVU789
+	.loc 1 388 5 view .LVU790
+	.loc 1 389 5 view .LVU791
+	.loc 1 386 1 is_stmt 0 view .LVU792
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 388 5 view .LVU793
+	.loc 1 389 5 view .LVU793
 	lea	eax, [esp+28]
 .LVL308:
-	.loc 1 389 5 is_stmt 1 view .LVU794
-	.loc 1 389 9 is_stmt 0 view .LVU795
+	.loc 1 390 5 is_stmt 1 view .LVU794
+	.loc 1 390 9 is_stmt 0 view .LVU795
 	push	eax
 	.cfi_def_cfa_offset 20
 	push	DWORD PTR [esp+28]
@@ -2953,9 +2953,9 @@ snprintf:
 	.cfi_def_cfa_offset 32
 	call	vsnprintf
 .LVL309:
-	.loc 1 390 5 is_stmt 1 view .LVU796
-	.loc 1 391 5 view .LVU797
-	.loc 1 392 1 is_stmt 0 view .LVU798
+	.loc 1 391 5 is_stmt 1 view .LVU796
+	.loc 1 392 5 view .LVU797
+	.loc 1 393 1 is_stmt 0 view .LVU798
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -2968,19 +2968,19 @@ snprintf:
 sprintf:
 .LVL310:
 .LFB19:
-	.loc 1 395 1 is_stmt 1 view -0
+	.loc 1 396 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 396 5 view .LVU800
-	.loc 1 397 5 view .LVU801
-	.loc 1 398 5 view .LVU802
-	.loc 1 395 1 is_stmt 0 view .LVU803
+	.loc 1 397 5 view .LVU800
+	.loc 1 398 5 view .LVU801
+	.loc 1 399 5 view .LVU802
+	.loc 1 396 1 is_stmt 0 view .LVU803
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 398 5 view .LVU804
+	.loc 1 399 5 view .LVU804
 	lea	eax, [esp+24]
 .LVL311:
-	.loc 1 399 5 is_stmt 1 view .LVU805
-	.loc 1 399 9 is_stmt 0 view .LVU806
+	.loc 1 400 5 is_stmt 1 view .LVU805
+	.loc 1 400 9 is_stmt 0 view .LVU806
 	push	eax
 	.cfi_def_cfa_offset 20
 	push	DWORD PTR [esp+24]
@@ -2991,9 +2991,9 @@ sprintf:
 	.cfi_def_cfa_offset 32
 	call	vsnprintf
 .LVL312:
-	.loc 1 400 5 is_stmt 1 view .LVU807
-	.loc 1 401 5 view .LVU808
-	.loc 1 402 1 is_stmt 0 view .LVU809
+	.loc 1 401 5 is_stmt 1 view .LVU807
+	.loc 1 402 5 view .LVU808
+	.loc 1 403 1 is_stmt 0 view .LVU809
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -3006,17 +3006,17 @@ sprintf:
 fputc:
 .LVL313:
 .LFB20:
-	.loc 1 405 1 is_stmt 1 view -0
+	.loc 1 406 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 406 5 view .LVU811
-	.loc 1 405 1 is_stmt 0 view .LVU812
+	.loc 1 407 5 view .LVU811
+	.loc 1 406 1 is_stmt 0 view .LVU812
 	sub	esp, 32
 	.cfi_def_cfa_offset 36
-	.loc 1 406 23 view .LVU813
+	.loc 1 407 23 view .LVU813
 	mov	eax, DWORD PTR [esp+36]
 	mov	BYTE PTR [esp+19], al
-	.loc 1 407 5 is_stmt 1 view .LVU814
-	.loc 1 407 9 is_stmt 0 view .LVU815
+	.loc 1 408 5 is_stmt 1 view .LVU814
+	.loc 1 408 9 is_stmt 0 view .LVU815
 	push	1
 	.cfi_def_cfa_offset 40
 	lea	eax, [esp+23]
@@ -3027,16 +3027,16 @@ fputc:
 	.cfi_def_cfa_offset 48
 	call	write
 .LVL314:
-	.loc 1 407 8 view .LVU816
+	.loc 1 408 8 view .LVU816
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	cmp	eax, 1
 	jne	.L251
-	.loc 1 409 5 is_stmt 1 view .LVU817
-	.loc 1 409 12 is_stmt 0 view .LVU818
+	.loc 1 410 5 is_stmt 1 view .LVU817
+	.loc 1 410 12 is_stmt 0 view .LVU818
 	movzx	eax, BYTE PTR [esp+15]
 .L249:
-	.loc 1 410 1 view .LVU819
+	.loc 1 411 1 view .LVU819
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
@@ -3045,7 +3045,7 @@ fputc:
 	.p2align 3
 .L251:
 	.cfi_restore_state
-	.loc 1 408 16 view .LVU820
+	.loc 1 409 16 view .LVU820
 	mov	eax, -1
 	jmp	.L249
 	.cfi_endproc
@@ -3057,23 +3057,23 @@ fputc:
 putc:
 .LVL315:
 .LFB21:
-	.loc 1 413 1 is_stmt 1 view -0
+	.loc 1 414 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 414 5 view .LVU822
-	.loc 1 413 1 is_stmt 0 view .LVU823
+	.loc 1 415 5 view .LVU822
+	.loc 1 414 1 is_stmt 0 view .LVU823
 	sub	esp, 32
 	.cfi_def_cfa_offset 36
 .LVL316:
-.LBB194:
-.LBI194:
-	.loc 1 404 5 is_stmt 1 view .LVU824
-.LBB195:
-	.loc 1 406 5 view .LVU825
-	.loc 1 406 23 is_stmt 0 view .LVU826
+.LBB209:
+.LBI209:
+	.loc 1 405 5 is_stmt 1 view .LVU824
+.LBB210:
+	.loc 1 407 5 view .LVU825
+	.loc 1 407 23 is_stmt 0 view .LVU826
 	mov	eax, DWORD PTR [esp+36]
 	mov	BYTE PTR [esp+19], al
-	.loc 1 407 5 is_stmt 1 view .LVU827
-	.loc 1 407 9 is_stmt 0 view .LVU828
+	.loc 1 408 5 is_stmt 1 view .LVU827
+	.loc 1 408 9 is_stmt 0 view .LVU828
 	push	1
 	.cfi_def_cfa_offset 40
 	lea	eax, [esp+23]
@@ -3084,20 +3084,20 @@ putc:
 	.cfi_def_cfa_offset 48
 	call	write
 .LVL317:
-	.loc 1 407 8 view .LVU829
+	.loc 1 408 8 view .LVU829
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	cmp	eax, 1
 	jne	.L255
-	.loc 1 409 5 is_stmt 1 view .LVU830
-	.loc 1 409 12 is_stmt 0 view .LVU831
+	.loc 1 410 5 is_stmt 1 view .LVU830
+	.loc 1 410 12 is_stmt 0 view .LVU831
 	movzx	eax, BYTE PTR [esp+15]
 .LVL318:
 .L253:
-	.loc 1 409 12 view .LVU832
-.LBE195:
-.LBE194:
-	.loc 1 415 1 view .LVU833
+	.loc 1 410 12 view .LVU832
+.LBE210:
+.LBE209:
+	.loc 1 416 1 view .LVU833
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
@@ -3107,15 +3107,15 @@ putc:
 	.p2align 3
 .L255:
 	.cfi_restore_state
-.LBB197:
-.LBB196:
-	.loc 1 408 16 view .LVU834
+.LBB212:
+.LBB211:
+	.loc 1 409 16 view .LVU834
 	mov	eax, -1
 .LVL320:
-	.loc 1 408 16 view .LVU835
-.LBE196:
-.LBE197:
-	.loc 1 414 12 view .LVU836
+	.loc 1 409 16 view .LVU835
+.LBE211:
+.LBE212:
+	.loc 1 415 12 view .LVU836
 	jmp	.L253
 	.cfi_endproc
 .LFE21:
@@ -3126,23 +3126,23 @@ putc:
 putchar:
 .LVL321:
 .LFB22:
-	.loc 1 418 1 is_stmt 1 view -0
+	.loc 1 419 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 419 5 view .LVU838
-	.loc 1 418 1 is_stmt 0 view .LVU839
+	.loc 1 420 5 view .LVU838
+	.loc 1 419 1 is_stmt 0 view .LVU839
 	sub	esp, 32
 	.cfi_def_cfa_offset 36
 .LVL322:
-.LBB200:
-.LBI200:
-	.loc 1 404 5 is_stmt 1 view .LVU840
-.LBB201:
-	.loc 1 406 5 view .LVU841
-	.loc 1 406 23 is_stmt 0 view .LVU842
+.LBB215:
+.LBI215:
+	.loc 1 405 5 is_stmt 1 view .LVU840
+.LBB216:
+	.loc 1 407 5 view .LVU841
+	.loc 1 407 23 is_stmt 0 view .LVU842
 	mov	eax, DWORD PTR [esp+36]
 	mov	BYTE PTR [esp+19], al
-	.loc 1 407 5 is_stmt 1 view .LVU843
-	.loc 1 407 9 is_stmt 0 view .LVU844
+	.loc 1 408 5 is_stmt 1 view .LVU843
+	.loc 1 408 9 is_stmt 0 view .LVU844
 	push	1
 	.cfi_def_cfa_offset 40
 	lea	eax, [esp+23]
@@ -3153,20 +3153,20 @@ putchar:
 	.cfi_def_cfa_offset 48
 	call	write
 .LVL323:
-	.loc 1 407 8 view .LVU845
+	.loc 1 408 8 view .LVU845
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	cmp	eax, 1
 	jne	.L259
-	.loc 1 409 5 is_stmt 1 view .LVU846
-	.loc 1 409 12 is_stmt 0 view .LVU847
+	.loc 1 410 5 is_stmt 1 view .LVU846
+	.loc 1 410 12 is_stmt 0 view .LVU847
 	movzx	eax, BYTE PTR [esp+15]
 .LVL324:
 .L257:
-	.loc 1 409 12 view .LVU848
-.LBE201:
-.LBE200:
-	.loc 1 420 1 view .LVU849
+	.loc 1 410 12 view .LVU848
+.LBE216:
+.LBE215:
+	.loc 1 421 1 view .LVU849
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
@@ -3176,15 +3176,15 @@ putchar:
 	.p2align 3
 .L259:
 	.cfi_restore_state
-.LBB203:
-.LBB202:
-	.loc 1 408 16 view .LVU850
+.LBB218:
+.LBB217:
+	.loc 1 409 16 view .LVU850
 	mov	eax, -1
 .LVL326:
-	.loc 1 408 16 view .LVU851
-.LBE202:
-.LBE203:
-	.loc 1 419 12 view .LVU852
+	.loc 1 409 16 view .LVU851
+.LBE217:
+.LBE218:
+	.loc 1 420 12 view .LVU852
 	jmp	.L257
 	.cfi_endproc
 .LFE22:
@@ -3195,11 +3195,11 @@ putchar:
 fputs:
 .LVL327:
 .LFB23:
-	.loc 1 423 1 is_stmt 1 view -0
+	.loc 1 424 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 424 5 view .LVU854
-	.loc 1 425 5 view .LVU855
-	.loc 1 423 1 is_stmt 0 view .LVU856
+	.loc 1 425 5 view .LVU854
+	.loc 1 426 5 view .LVU855
+	.loc 1 424 1 is_stmt 0 view .LVU856
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -3209,54 +3209,54 @@ fputs:
 	sub	esp, 304
 	.cfi_def_cfa_offset 316
 .LVL328:
-.LBB213:
-.LBI213:
-	.loc 1 72 13 is_stmt 1 view .LVU857
-.LBB214:
-	.loc 1 74 5 view .LVU858
-	.loc 1 74 11 is_stmt 0 view .LVU859
+.LBB228:
+.LBI228:
+	.loc 1 73 13 is_stmt 1 view .LVU857
+.LBB229:
+	.loc 1 75 5 view .LVU858
+	.loc 1 75 11 is_stmt 0 view .LVU859
 	mov	eax, DWORD PTR [esp+320]
-.LBE214:
-.LBE213:
-	.loc 1 423 1 view .LVU860
+.LBE229:
+.LBE228:
+	.loc 1 424 1 view .LVU860
 	mov	ebx, DWORD PTR [esp+316]
-.LBB216:
-.LBB215:
-	.loc 1 75 15 view .LVU861
+.LBB231:
+.LBB230:
+	.loc 1 76 15 view .LVU861
 	mov	DWORD PTR [esp+24], 0
-	.loc 1 76 12 view .LVU862
+	.loc 1 77 12 view .LVU862
 	mov	DWORD PTR [esp+28], 0
-	.loc 1 74 11 view .LVU863
+	.loc 1 75 11 view .LVU863
 	mov	eax, DWORD PTR [eax]
-	.loc 1 77 14 view .LVU864
+	.loc 1 78 14 view .LVU864
 	mov	DWORD PTR [esp+32], 0
-	.loc 1 78 12 view .LVU865
+	.loc 1 79 12 view .LVU865
 	mov	DWORD PTR [esp+36], 0
-	.loc 1 74 11 view .LVU866
+	.loc 1 75 11 view .LVU866
 	mov	DWORD PTR [esp+20], eax
-	.loc 1 75 5 is_stmt 1 view .LVU867
-	.loc 1 76 5 view .LVU868
-	.loc 1 77 5 view .LVU869
-	.loc 1 78 5 view .LVU870
-	.loc 1 79 5 view .LVU871
-	.loc 1 79 13 is_stmt 0 view .LVU872
+	.loc 1 76 5 is_stmt 1 view .LVU867
+	.loc 1 77 5 view .LVU868
+	.loc 1 78 5 view .LVU869
+	.loc 1 79 5 view .LVU870
+	.loc 1 80 5 view .LVU871
+	.loc 1 80 13 is_stmt 0 view .LVU872
 	mov	DWORD PTR [esp+40], 0
 .LVL329:
-	.loc 1 79 13 view .LVU873
-.LBE215:
-.LBE216:
-	.loc 1 426 5 is_stmt 1 view .LVU874
+	.loc 1 80 13 view .LVU873
+.LBE230:
+.LBE231:
+	.loc 1 427 5 is_stmt 1 view .LVU874
 	push	ebx
 	.cfi_def_cfa_offset 320
 	call	strlen
 .LVL330:
-.LBB217:
-.LBI217:
-	.loc 1 66 13 view .LVU875
-.LBB218:
-	.loc 1 68 5 view .LVU876
-	.loc 1 68 12 view .LVU877
-	.loc 1 68 12 is_stmt 0 view .LVU878
+.LBB232:
+.LBI232:
+	.loc 1 67 13 view .LVU875
+.LBB233:
+	.loc 1 69 5 view .LVU876
+	.loc 1 69 12 view .LVU877
+	.loc 1 69 12 is_stmt 0 view .LVU878
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
@@ -3266,62 +3266,62 @@ fputs:
 	.p2align 4,,10
 	.p2align 3
 .L263:
-	.loc 1 69 9 is_stmt 1 view .LVU879
+	.loc 1 70 9 is_stmt 1 view .LVU879
 	movsx	edx, BYTE PTR [ebx]
-	.loc 1 69 18 is_stmt 0 view .LVU880
+	.loc 1 70 18 is_stmt 0 view .LVU880
 	add	ebx, 1
 .LVL332:
-	.loc 1 69 9 view .LVU881
+	.loc 1 70 9 view .LVU881
 	lea	eax, [esp+8]
 .LVL333:
-	.loc 1 69 9 view .LVU882
+	.loc 1 70 9 view .LVU882
 	call	put
 .LVL334:
-	.loc 1 68 12 is_stmt 1 view .LVU883
-	.loc 1 68 12 is_stmt 0 view .LVU884
+	.loc 1 69 12 is_stmt 1 view .LVU883
+	.loc 1 69 12 is_stmt 0 view .LVU884
 	cmp	ebx, esi
 	jne	.L263
 .LVL335:
 .L262:
-	.loc 1 68 12 view .LVU885
-.LBE218:
-.LBE217:
-.LBB219:
-.LBB220:
-.LBB221:
-.LBB222:
-	.loc 1 37 17 is_stmt 1 view .LVU886
-	.loc 1 37 20 is_stmt 0 view .LVU887
+	.loc 1 69 12 view .LVU885
+.LBE233:
+.LBE232:
+.LBB234:
+.LBB235:
+.LBB236:
+.LBB237:
+	.loc 1 38 17 is_stmt 1 view .LVU886
+	.loc 1 38 20 is_stmt 0 view .LVU887
 	mov	eax, DWORD PTR [esp+16]
-	.loc 1 37 17 view .LVU888
+	.loc 1 38 17 view .LVU888
 	test	eax, eax
 	je	.L264
-	.loc 1 36 12 view .LVU889
+	.loc 1 37 12 view .LVU889
 	xor	ebx, ebx
 	jmp	.L267
 .LVL336:
 	.p2align 4,,10
 	.p2align 3
 .L265:
-.LBB223:
-	.loc 1 43 9 is_stmt 1 view .LVU890
-	.loc 1 43 14 is_stmt 0 view .LVU891
+.LBB238:
+	.loc 1 44 9 is_stmt 1 view .LVU890
+	.loc 1 44 14 is_stmt 0 view .LVU891
 	add	ebx, eax
 .LVL337:
-	.loc 1 43 14 view .LVU892
-.LBE223:
-	.loc 1 37 17 is_stmt 1 view .LVU893
-	.loc 1 37 20 is_stmt 0 view .LVU894
+	.loc 1 44 14 view .LVU892
+.LBE238:
+	.loc 1 38 17 is_stmt 1 view .LVU893
+	.loc 1 38 20 is_stmt 0 view .LVU894
 	mov	eax, DWORD PTR [esp+16]
 .LVL338:
-	.loc 1 37 17 view .LVU895
+	.loc 1 38 17 view .LVU895
 	cmp	ebx, eax
 	jnb	.L264
 .LVL339:
 .L267:
-.LBB224:
-	.loc 1 38 9 is_stmt 1 view .LVU896
-	.loc 1 38 21 is_stmt 0 view .LVU897
+.LBB239:
+	.loc 1 39 9 is_stmt 1 view .LVU896
+	.loc 1 39 21 is_stmt 0 view .LVU897
 	sub	esp, 4
 	.cfi_def_cfa_offset 308
 	sub	eax, ebx
@@ -3335,27 +3335,27 @@ fputs:
 	.cfi_def_cfa_offset 320
 	call	write
 .LVL340:
-	.loc 1 39 9 is_stmt 1 view .LVU898
-	.loc 1 39 12 is_stmt 0 view .LVU899
+	.loc 1 40 9 is_stmt 1 view .LVU898
+	.loc 1 40 12 is_stmt 0 view .LVU899
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
 	jg	.L265
 .LVL341:
 .L268:
-	.loc 1 39 12 view .LVU900
-.LBE224:
-.LBE222:
-.LBE221:
-.LBE220:
-.LBE219:
-	.loc 1 428 1 view .LVU901
+	.loc 1 40 12 view .LVU900
+.LBE239:
+.LBE237:
+.LBE236:
+.LBE235:
+.LBE234:
+	.loc 1 429 1 view .LVU901
 	add	esp, 292
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
-	.loc 1 427 41 view .LVU902
+	.loc 1 428 41 view .LVU902
 	mov	eax, -1
-	.loc 1 428 1 view .LVU903
+	.loc 1 429 1 view .LVU903
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
@@ -3367,26 +3367,26 @@ fputs:
 	.p2align 3
 .L264:
 	.cfi_restore_state
-.LBB228:
-.LBB227:
-.LBB226:
-.LBB225:
-	.loc 1 45 5 is_stmt 1 view .LVU904
-.LBE225:
-.LBE226:
-	.loc 1 86 5 view .LVU905
-	.loc 1 86 8 is_stmt 0 view .LVU906
+.LBB243:
+.LBB242:
+.LBB241:
+.LBB240:
+	.loc 1 46 5 is_stmt 1 view .LVU904
+.LBE240:
+.LBE241:
+	.loc 1 87 5 view .LVU905
+	.loc 1 87 8 is_stmt 0 view .LVU906
 	mov	eax, DWORD PTR [esp+12]
 	test	eax, eax
 	jne	.L268
-.LBE227:
-.LBE228:
-	.loc 1 428 1 view .LVU907
+.LBE242:
+.LBE243:
+	.loc 1 429 1 view .LVU907
 	add	esp, 292
 	.cfi_def_cfa_offset 12
-	.loc 1 427 41 view .LVU908
+	.loc 1 428 41 view .LVU908
 	mov	eax, 1
-	.loc 1 428 1 view .LVU909
+	.loc 1 429 1 view .LVU909
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
@@ -3403,11 +3403,11 @@ fputs:
 puts:
 .LVL342:
 .LFB24:
-	.loc 1 432 1 is_stmt 1 view -0
+	.loc 1 433 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 433 5 view .LVU911
-	.loc 1 434 5 view .LVU912
-	.loc 1 432 1 is_stmt 0 view .LVU913
+	.loc 1 434 5 view .LVU911
+	.loc 1 435 5 view .LVU912
+	.loc 1 433 1 is_stmt 0 view .LVU913
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -3420,55 +3420,55 @@ puts:
 	sub	esp, 300
 	.cfi_def_cfa_offset 316
 .LVL343:
-.LBB238:
-.LBI238:
-	.loc 1 72 13 is_stmt 1 view .LVU914
-.LBB239:
-	.loc 1 74 5 view .LVU915
-.LBE239:
-.LBE238:
-	.loc 1 432 1 is_stmt 0 view .LVU916
+.LBB253:
+.LBI253:
+	.loc 1 73 13 is_stmt 1 view .LVU914
+.LBB254:
+	.loc 1 75 5 view .LVU915
+.LBE254:
+.LBE253:
+	.loc 1 433 1 is_stmt 0 view .LVU916
 	mov	ebx, DWORD PTR [esp+316]
-.LBB241:
-.LBB240:
-	.loc 1 74 11 view .LVU917
+.LBB256:
+.LBB255:
+	.loc 1 75 11 view .LVU917
 	mov	DWORD PTR [esp+20], 1
-	.loc 1 75 5 is_stmt 1 view .LVU918
-	.loc 1 75 15 is_stmt 0 view .LVU919
+	.loc 1 76 5 is_stmt 1 view .LVU918
+	.loc 1 76 15 is_stmt 0 view .LVU919
 	mov	DWORD PTR [esp+24], 0
-	.loc 1 76 5 is_stmt 1 view .LVU920
-	.loc 1 76 12 is_stmt 0 view .LVU921
+	.loc 1 77 5 is_stmt 1 view .LVU920
+	.loc 1 77 12 is_stmt 0 view .LVU921
 	mov	DWORD PTR [esp+28], 0
-	.loc 1 77 5 is_stmt 1 view .LVU922
-	.loc 1 77 14 is_stmt 0 view .LVU923
+	.loc 1 78 5 is_stmt 1 view .LVU922
+	.loc 1 78 14 is_stmt 0 view .LVU923
 	mov	DWORD PTR [esp+32], 0
-	.loc 1 78 5 is_stmt 1 view .LVU924
-	.loc 1 78 12 is_stmt 0 view .LVU925
+	.loc 1 79 5 is_stmt 1 view .LVU924
+	.loc 1 79 12 is_stmt 0 view .LVU925
 	mov	DWORD PTR [esp+36], 0
-	.loc 1 79 5 is_stmt 1 view .LVU926
-	.loc 1 79 13 is_stmt 0 view .LVU927
+	.loc 1 80 5 is_stmt 1 view .LVU926
+	.loc 1 80 13 is_stmt 0 view .LVU927
 	mov	DWORD PTR [esp+40], 0
 .LVL344:
-	.loc 1 79 13 view .LVU928
-.LBE240:
-.LBE241:
-	.loc 1 435 5 is_stmt 1 view .LVU929
+	.loc 1 80 13 view .LVU928
+.LBE255:
+.LBE256:
+	.loc 1 436 5 is_stmt 1 view .LVU929
 	push	ebx
 	.cfi_def_cfa_offset 320
 	call	strlen
 .LVL345:
-.LBB242:
-.LBI242:
-	.loc 1 66 13 view .LVU930
-.LBB243:
-	.loc 1 68 5 view .LVU931
-	.loc 1 68 12 view .LVU932
-	.loc 1 68 12 is_stmt 0 view .LVU933
+.LBB257:
+.LBI257:
+	.loc 1 67 13 view .LVU930
+.LBB258:
+	.loc 1 69 5 view .LVU931
+	.loc 1 69 12 view .LVU932
+	.loc 1 69 12 is_stmt 0 view .LVU933
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	lea	edi, [esp+8]
 .LVL346:
-	.loc 1 68 12 view .LVU934
+	.loc 1 69 12 view .LVU934
 	test	eax, eax
 	je	.L279
 	lea	esi, [ebx+eax]
@@ -3477,68 +3477,68 @@ puts:
 	.p2align 4,,10
 	.p2align 3
 .L280:
-	.loc 1 69 9 is_stmt 1 view .LVU935
+	.loc 1 70 9 is_stmt 1 view .LVU935
 	movsx	edx, BYTE PTR [ebx]
-	.loc 1 69 18 is_stmt 0 view .LVU936
+	.loc 1 70 18 is_stmt 0 view .LVU936
 	add	ebx, 1
 .LVL348:
-	.loc 1 69 9 view .LVU937
+	.loc 1 70 9 view .LVU937
 	mov	eax, edi
 	call	put
 .LVL349:
-	.loc 1 68 12 is_stmt 1 view .LVU938
-	.loc 1 68 12 is_stmt 0 view .LVU939
+	.loc 1 69 12 is_stmt 1 view .LVU938
+	.loc 1 69 12 is_stmt 0 view .LVU939
 	cmp	ebx, esi
 	jne	.L280
 .LVL350:
 .L279:
-	.loc 1 68 12 view .LVU940
-.LBE243:
-.LBE242:
-	.loc 1 436 5 is_stmt 1 view .LVU941
+	.loc 1 69 12 view .LVU940
+.LBE258:
+.LBE257:
+	.loc 1 437 5 is_stmt 1 view .LVU941
 	mov	eax, edi
 	mov	edx, 10
 	call	put
 .LVL351:
-	.loc 1 437 5 view .LVU942
-.LBB244:
-.LBI244:
-	.loc 1 83 12 view .LVU943
-.LBB245:
-.LBB246:
-.LBB247:
-	.loc 1 37 17 view .LVU944
-	.loc 1 37 20 is_stmt 0 view .LVU945
+	.loc 1 438 5 view .LVU942
+.LBB259:
+.LBI259:
+	.loc 1 84 12 view .LVU943
+.LBB260:
+.LBB261:
+.LBB262:
+	.loc 1 38 17 view .LVU944
+	.loc 1 38 20 is_stmt 0 view .LVU945
 	mov	eax, DWORD PTR [esp+16]
-	.loc 1 37 17 view .LVU946
+	.loc 1 38 17 view .LVU946
 	test	eax, eax
 	je	.L281
-	.loc 1 36 12 view .LVU947
+	.loc 1 37 12 view .LVU947
 	xor	ebx, ebx
 	jmp	.L284
 .LVL352:
 	.p2align 4,,10
 	.p2align 3
 .L282:
-.LBB248:
-	.loc 1 43 9 is_stmt 1 view .LVU948
-	.loc 1 43 14 is_stmt 0 view .LVU949
+.LBB263:
+	.loc 1 44 9 is_stmt 1 view .LVU948
+	.loc 1 44 14 is_stmt 0 view .LVU949
 	add	ebx, eax
 .LVL353:
-	.loc 1 43 14 view .LVU950
-.LBE248:
-	.loc 1 37 17 is_stmt 1 view .LVU951
-	.loc 1 37 20 is_stmt 0 view .LVU952
+	.loc 1 44 14 view .LVU950
+.LBE263:
+	.loc 1 38 17 is_stmt 1 view .LVU951
+	.loc 1 38 20 is_stmt 0 view .LVU952
 	mov	eax, DWORD PTR [esp+16]
 .LVL354:
-	.loc 1 37 17 view .LVU953
+	.loc 1 38 17 view .LVU953
 	cmp	ebx, eax
 	jnb	.L281
 .LVL355:
 .L284:
-.LBB249:
-	.loc 1 38 9 is_stmt 1 view .LVU954
-	.loc 1 38 21 is_stmt 0 view .LVU955
+.LBB264:
+	.loc 1 39 9 is_stmt 1 view .LVU954
+	.loc 1 39 21 is_stmt 0 view .LVU955
 	sub	esp, 4
 	.cfi_def_cfa_offset 308
 	sub	eax, ebx
@@ -3552,31 +3552,31 @@ puts:
 	.cfi_def_cfa_offset 320
 	call	write
 .LVL356:
-	.loc 1 39 9 is_stmt 1 view .LVU956
-	.loc 1 39 12 is_stmt 0 view .LVU957
+	.loc 1 40 9 is_stmt 1 view .LVU956
+	.loc 1 40 12 is_stmt 0 view .LVU957
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
 	jg	.L282
 .LVL357:
 .L285:
-	.loc 1 39 12 view .LVU958
-.LBE249:
-.LBE247:
-.LBE246:
-.LBE245:
-.LBE244:
-	.loc 1 438 1 view .LVU959
+	.loc 1 40 12 view .LVU958
+.LBE264:
+.LBE262:
+.LBE261:
+.LBE260:
+.LBE259:
+	.loc 1 439 1 view .LVU959
 	add	esp, 288
 	.cfi_remember_state
 	.cfi_def_cfa_offset 16
-.LBB254:
-.LBB252:
-	.loc 1 87 16 view .LVU960
+.LBB269:
+.LBB267:
+	.loc 1 88 16 view .LVU960
 	mov	eax, -1
-.LBE252:
-.LBE254:
-	.loc 1 438 1 view .LVU961
+.LBE267:
+.LBE269:
+	.loc 1 439 1 view .LVU961
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
@@ -3587,35 +3587,35 @@ puts:
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
 .LVL358:
-	.loc 1 438 1 view .LVU962
+	.loc 1 439 1 view .LVU962
 	ret
 .LVL359:
 	.p2align 4,,10
 	.p2align 3
 .L281:
 	.cfi_restore_state
-.LBB255:
-.LBB253:
-.LBB251:
-.LBB250:
-	.loc 1 45 5 is_stmt 1 view .LVU963
-.LBE250:
-.LBE251:
-	.loc 1 86 5 view .LVU964
-	.loc 1 86 8 is_stmt 0 view .LVU965
+.LBB270:
+.LBB268:
+.LBB266:
+.LBB265:
+	.loc 1 46 5 is_stmt 1 view .LVU963
+.LBE265:
+.LBE266:
+	.loc 1 87 5 view .LVU964
+	.loc 1 87 8 is_stmt 0 view .LVU965
 	mov	eax, DWORD PTR [esp+12]
 	test	eax, eax
 	jne	.L285
-	.loc 1 88 5 is_stmt 1 view .LVU966
-	.loc 1 88 21 is_stmt 0 view .LVU967
+	.loc 1 89 5 is_stmt 1 view .LVU966
+	.loc 1 89 21 is_stmt 0 view .LVU967
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 88 41 view .LVU968
+	.loc 1 89 41 view .LVU968
 	mov	edx, 2147483647
 	test	eax, eax
 	cmovs	eax, edx
-.LBE253:
-.LBE255:
-	.loc 1 438 1 view .LVU969
+.LBE268:
+.LBE270:
+	.loc 1 439 1 view .LVU969
 	add	esp, 288
 	.cfi_def_cfa_offset 16
 	pop	ebx
@@ -3628,7 +3628,7 @@ puts:
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
 .LVL360:
-	.loc 1 438 1 view .LVU970
+	.loc 1 439 1 view .LVU970
 	ret
 	.cfi_endproc
 .LFE24:
@@ -3639,10 +3639,10 @@ puts:
 fwrite:
 .LVL361:
 .LFB25:
-	.loc 1 441 1 is_stmt 1 view -0
+	.loc 1 442 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 442 5 view .LVU972
-	.loc 1 441 1 is_stmt 0 view .LVU973
+	.loc 1 443 5 view .LVU972
+	.loc 1 442 1 is_stmt 0 view .LVU973
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -3657,89 +3657,89 @@ fwrite:
 	.cfi_offset 3, -20
 	sub	esp, 12
 	.cfi_def_cfa_offset 32
-	.loc 1 445 8 view .LVU974
+	.loc 1 446 8 view .LVU974
 	mov	eax, DWORD PTR [esp+36]
-	.loc 1 441 1 view .LVU975
+	.loc 1 442 1 view .LVU975
 	mov	esi, DWORD PTR [esp+32]
 .LVL362:
-	.loc 1 443 5 is_stmt 1 view .LVU976
-	.loc 1 441 1 is_stmt 0 view .LVU977
+	.loc 1 444 5 is_stmt 1 view .LVU976
+	.loc 1 442 1 is_stmt 0 view .LVU977
 	mov	ecx, DWORD PTR [esp+40]
 .LVL363:
-	.loc 1 444 5 is_stmt 1 view .LVU978
-	.loc 1 445 5 view .LVU979
-	.loc 1 441 1 is_stmt 0 view .LVU980
+	.loc 1 445 5 is_stmt 1 view .LVU978
+	.loc 1 446 5 view .LVU979
+	.loc 1 442 1 is_stmt 0 view .LVU980
 	mov	edi, DWORD PTR [esp+44]
-	.loc 1 445 8 view .LVU981
+	.loc 1 446 8 view .LVU981
 	test	eax, eax
 	je	.L301
 	test	ecx, ecx
 	je	.L301
-	.loc 1 443 12 view .LVU982
+	.loc 1 444 12 view .LVU982
 	imul	ecx, DWORD PTR [esp+36]
 .LVL364:
-	.loc 1 443 12 view .LVU983
+	.loc 1 444 12 view .LVU983
 	mov	ebp, ecx
-	.loc 1 447 17 is_stmt 1 view .LVU984
+	.loc 1 448 17 is_stmt 1 view .LVU984
 	test	ecx, ecx
 	je	.L296
-	.loc 1 444 12 is_stmt 0 view .LVU985
+	.loc 1 445 12 is_stmt 0 view .LVU985
 	xor	ebx, ebx
 	jmp	.L300
 .LVL365:
 	.p2align 4,,10
 	.p2align 3
 .L299:
-.LBB256:
-	.loc 1 451 9 is_stmt 1 view .LVU986
-	.loc 1 451 14 is_stmt 0 view .LVU987
+.LBB271:
+	.loc 1 452 9 is_stmt 1 view .LVU986
+	.loc 1 452 14 is_stmt 0 view .LVU987
 	add	ebx, eax
 .LVL366:
-	.loc 1 451 14 view .LVU988
-.LBE256:
-	.loc 1 447 17 is_stmt 1 view .LVU989
+	.loc 1 452 14 view .LVU988
+.LBE271:
+	.loc 1 448 17 is_stmt 1 view .LVU989
 	cmp	ebx, ebp
 	jnb	.L307
 .LVL367:
 .L300:
-.LBB257:
-	.loc 1 448 9 view .LVU990
-	.loc 1 448 21 is_stmt 0 view .LVU991
+.LBB272:
+	.loc 1 449 9 view .LVU990
+	.loc 1 449 21 is_stmt 0 view .LVU991
 	mov	eax, ebp
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	sub	eax, ebx
 	push	eax
 	.cfi_def_cfa_offset 40
-	.loc 1 448 41 view .LVU992
+	.loc 1 449 41 view .LVU992
 	lea	eax, [esi+ebx]
-	.loc 1 448 21 view .LVU993
+	.loc 1 449 21 view .LVU993
 	push	eax
 	.cfi_def_cfa_offset 44
 	push	DWORD PTR [edi]
 	.cfi_def_cfa_offset 48
 	call	write
 .LVL368:
-	.loc 1 449 9 is_stmt 1 view .LVU994
-	.loc 1 449 12 is_stmt 0 view .LVU995
+	.loc 1 450 9 is_stmt 1 view .LVU994
+	.loc 1 450 12 is_stmt 0 view .LVU995
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
 	jg	.L299
 .L307:
-	.loc 1 449 12 view .LVU996
-.LBE257:
-	.loc 1 453 17 view .LVU997
+	.loc 1 450 12 view .LVU996
+.LBE272:
+	.loc 1 454 17 view .LVU997
 	mov	eax, ebx
 .LVL369:
-	.loc 1 453 17 view .LVU998
+	.loc 1 454 17 view .LVU998
 	xor	edx, edx
 	div	DWORD PTR [esp+36]
 	mov	ebp, eax
 .LVL370:
-	.loc 1 453 5 is_stmt 1 view .LVU999
+	.loc 1 454 5 is_stmt 1 view .LVU999
 .L296:
-	.loc 1 454 1 is_stmt 0 view .LVU1000
+	.loc 1 455 1 is_stmt 0 view .LVU1000
 	add	esp, 12
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -3751,7 +3751,7 @@ fwrite:
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
 .LVL371:
-	.loc 1 454 1 view .LVU1001
+	.loc 1 455 1 view .LVU1001
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -3764,23 +3764,23 @@ fwrite:
 	.p2align 3
 .L301:
 	.cfi_restore_state
-	.loc 1 454 1 view .LVU1002
+	.loc 1 455 1 view .LVU1002
 	add	esp, 12
 	.cfi_def_cfa_offset 20
-	.loc 1 446 16 view .LVU1003
+	.loc 1 447 16 view .LVU1003
 	xor	ebp, ebp
-	.loc 1 454 1 view .LVU1004
+	.loc 1 455 1 view .LVU1004
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
 	mov	eax, ebp
 .LVL373:
-	.loc 1 454 1 view .LVU1005
+	.loc 1 455 1 view .LVU1005
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
 .LVL374:
-	.loc 1 454 1 view .LVU1006
+	.loc 1 455 1 view .LVU1006
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -3797,11 +3797,11 @@ fwrite:
 fflush:
 .LVL375:
 .LFB26:
-	.loc 1 457 1 is_stmt 1 view -0
+	.loc 1 458 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 458 5 view .LVU1008
-	.loc 1 459 5 view .LVU1009
-	.loc 1 460 1 is_stmt 0 view .LVU1010
+	.loc 1 459 5 view .LVU1008
+	.loc 1 460 5 view .LVU1009
+	.loc 1 461 1 is_stmt 0 view .LVU1010
 	xor	eax, eax
 	ret
 	.cfi_endproc
@@ -3813,194 +3813,137 @@ fflush:
 fgetc:
 .LVL376:
 .LFB27:
-	.loc 1 463 1 is_stmt 1 view -0
+	.loc 1 464 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 464 5 view .LVU1012
-	.loc 1 465 5 view .LVU1013
-	.loc 1 463 1 is_stmt 0 view .LVU1014
-	sub	esp, 32
-	.cfi_def_cfa_offset 36
-	.loc 1 465 9 view .LVU1015
-	push	1
-	.cfi_def_cfa_offset 40
-	lea	eax, [esp+23]
-	push	eax
-	.cfi_def_cfa_offset 44
-	mov	eax, DWORD PTR [esp+44]
-	push	DWORD PTR [eax]
-	.cfi_def_cfa_offset 48
-	call	read
-.LVL377:
-	.loc 1 465 8 view .LVU1016
-	add	esp, 16
+	.loc 1 465 5 view .LVU1012
+	.loc 1 466 5 view .LVU1013
+	.loc 1 464 1 is_stmt 0 view .LVU1014
+	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	sub	esp, 24
 	.cfi_def_cfa_offset 32
-	cmp	eax, 1
-	jne	.L311
-	.loc 1 467 5 is_stmt 1 view .LVU1017
-	.loc 1 467 12 is_stmt 0 view .LVU1018
-	movzx	eax, BYTE PTR [esp+15]
+	.loc 1 464 1 view .LVU1015
+	mov	eax, DWORD PTR [esp+32]
+	.loc 1 466 15 view .LVU1016
+	mov	ebx, DWORD PTR [eax+4]
+	.loc 1 466 8 view .LVU1017
+	cmp	ebx, -1
+	je	.L310
+.LBB278:
+	.loc 1 467 9 is_stmt 1 view .LVU1018
+.LVL377:
+	.loc 1 468 9 view .LVU1019
+	.loc 1 468 23 is_stmt 0 view .LVU1020
+	mov	DWORD PTR [eax+4], -1
+	.loc 1 469 9 is_stmt 1 view .LVU1021
+.LVL378:
 .L309:
-	.loc 1 468 1 view .LVU1019
-	add	esp, 28
+	.loc 1 469 9 is_stmt 0 view .LVU1022
+.LBE278:
+	.loc 1 474 1 view .LVU1023
+	add	esp, 24
 	.cfi_remember_state
+	.cfi_def_cfa_offset 8
+	mov	eax, ebx
+	pop	ebx
+	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L311:
+.L310:
 	.cfi_restore_state
-	.loc 1 466 16 view .LVU1020
-	mov	eax, -1
-	jmp	.L309
-	.cfi_endproc
-.LFE27:
-	.size	fgetc, .-fgetc
-	.p2align 4
-	.globl	getc
-	.type	getc, @function
-getc:
-.LVL378:
-.LFB28:
-	.loc 1 471 1 is_stmt 1 view -0
-	.cfi_startproc
-	.loc 1 472 5 view .LVU1022
-	.loc 1 471 1 is_stmt 0 view .LVU1023
-	sub	esp, 32
-	.cfi_def_cfa_offset 36
+.LBB279:
+.LBI279:
+	.loc 1 463 5 is_stmt 1 view .LVU1024
 .LVL379:
-.LBB260:
-.LBI260:
-	.loc 1 462 5 is_stmt 1 view .LVU1024
-.LBB261:
-	.loc 1 464 5 view .LVU1025
-	.loc 1 465 5 view .LVU1026
-	.loc 1 465 9 is_stmt 0 view .LVU1027
+.LBB280:
+	.loc 1 471 5 view .LVU1025
+	.loc 1 471 9 is_stmt 0 view .LVU1026
+	sub	esp, 4
+	.cfi_def_cfa_offset 36
 	push	1
 	.cfi_def_cfa_offset 40
-	lea	eax, [esp+23]
-	push	eax
+	lea	edx, [esp+23]
+	push	edx
 	.cfi_def_cfa_offset 44
-	mov	eax, DWORD PTR [esp+44]
 	push	DWORD PTR [eax]
 	.cfi_def_cfa_offset 48
 	call	read
 .LVL380:
-	.loc 1 465 8 view .LVU1028
+	.loc 1 471 8 view .LVU1027
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	cmp	eax, 1
-	jne	.L315
-	.loc 1 467 5 is_stmt 1 view .LVU1029
-	.loc 1 467 12 is_stmt 0 view .LVU1030
-	movzx	eax, BYTE PTR [esp+15]
+	jne	.L309
+	.loc 1 473 5 is_stmt 1 view .LVU1028
+	.loc 1 473 12 is_stmt 0 view .LVU1029
+	movzx	ebx, BYTE PTR [esp+15]
 .LVL381:
-.L313:
-	.loc 1 467 12 view .LVU1031
-.LBE261:
-.LBE260:
-	.loc 1 473 1 view .LVU1032
-	add	esp, 28
-	.cfi_remember_state
+	.loc 1 473 12 view .LVU1030
+.LBE280:
+.LBE279:
+	.loc 1 474 1 view .LVU1031
+	add	esp, 24
+	.cfi_def_cfa_offset 8
+	mov	eax, ebx
+	pop	ebx
+	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 	ret
+	.cfi_endproc
+.LFE27:
+	.size	fgetc, .-fgetc
+	.p2align 4
+	.globl	ungetc
+	.type	ungetc, @function
+ungetc:
 .LVL382:
+.LFB28:
+	.loc 1 478 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 479 5 view .LVU1033
+	.loc 1 478 1 is_stmt 0 view .LVU1034
+	mov	eax, DWORD PTR [esp+4]
+	mov	edx, DWORD PTR [esp+8]
+	.loc 1 479 8 view .LVU1035
+	cmp	eax, -1
+	je	.L317
+	.loc 1 479 18 discriminator 1 view .LVU1036
+	cmp	DWORD PTR [edx+4], -1
+	jne	.L317
+	.loc 1 481 5 is_stmt 1 view .LVU1037
+	movzx	eax, al
+	.loc 1 481 19 is_stmt 0 view .LVU1038
+	mov	DWORD PTR [edx+4], eax
+	.loc 1 482 5 is_stmt 1 view .LVU1039
+	.loc 1 482 12 is_stmt 0 view .LVU1040
+	ret
+.LVL383:
 	.p2align 4,,10
 	.p2align 3
-.L315:
-	.cfi_restore_state
-.LBB263:
-.LBB262:
-	.loc 1 466 16 view .LVU1033
+.L317:
+	.loc 1 480 16 view .LVU1041
 	mov	eax, -1
-.LVL383:
-	.loc 1 466 16 view .LVU1034
-.LBE262:
-.LBE263:
-	.loc 1 472 12 view .LVU1035
-	jmp	.L313
+.LVL384:
+	.loc 1 483 1 view .LVU1042
+	ret
 	.cfi_endproc
 .LFE28:
-	.size	getc, .-getc
+	.size	ungetc, .-ungetc
 	.p2align 4
-	.globl	getchar
-	.type	getchar, @function
-getchar:
-.LFB29:
-	.loc 1 476 1 is_stmt 1 view -0
-	.cfi_startproc
-	.loc 1 477 5 view .LVU1037
-.LVL384:
-.LBB266:
-.LBI266:
-	.loc 1 462 5 view .LVU1038
-.LBB267:
-	.loc 1 464 5 view .LVU1039
-	.loc 1 465 5 view .LVU1040
-.LBE267:
-.LBE266:
-	.loc 1 476 1 is_stmt 0 view .LVU1041
-	sub	esp, 32
-	.cfi_def_cfa_offset 36
-.LBB270:
-.LBB268:
-	.loc 1 465 9 view .LVU1042
-	push	1
-	.cfi_def_cfa_offset 40
-	lea	eax, [esp+23]
-	push	eax
-	.cfi_def_cfa_offset 44
-	mov	eax, DWORD PTR stdin
-	push	DWORD PTR [eax]
-	.cfi_def_cfa_offset 48
-	call	read
+	.globl	getline
+	.type	getline, @function
+getline:
 .LVL385:
-	.loc 1 465 8 view .LVU1043
-	add	esp, 16
-	.cfi_def_cfa_offset 32
-	cmp	eax, 1
-	jne	.L319
-	.loc 1 467 5 is_stmt 1 view .LVU1044
-	.loc 1 467 12 is_stmt 0 view .LVU1045
-	movzx	eax, BYTE PTR [esp+15]
-.LVL386:
-.L317:
-	.loc 1 467 12 view .LVU1046
-.LBE268:
-.LBE270:
-	.loc 1 478 1 view .LVU1047
-	add	esp, 28
-	.cfi_remember_state
-	.cfi_def_cfa_offset 4
-	ret
-.LVL387:
-	.p2align 4,,10
-	.p2align 3
-.L319:
-	.cfi_restore_state
-.LBB271:
-.LBB269:
-	.loc 1 466 16 view .LVU1048
-	mov	eax, -1
-.LVL388:
-	.loc 1 466 16 view .LVU1049
-.LBE269:
-.LBE271:
-	.loc 1 477 12 view .LVU1050
-	jmp	.L317
-	.cfi_endproc
-.LFE29:
-	.size	getchar, .-getchar
-	.p2align 4
-	.globl	fgets
-	.type	fgets, @function
-fgets:
-.LVL389:
-.LFB30:
-	.loc 1 483 1 is_stmt 1 view -0
+.LFB29:
+	.loc 1 487 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 484 5 view .LVU1052
-	.loc 1 485 5 view .LVU1053
-	.loc 1 483 1 is_stmt 0 view .LVU1054
+	.loc 1 488 5 view .LVU1044
+	.loc 1 489 5 view .LVU1045
+	.loc 1 490 5 view .LVU1046
+	.loc 1 487 1 is_stmt 0 view .LVU1047
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -4013,97 +3956,663 @@ fgets:
 	push	ebx
 	.cfi_def_cfa_offset 20
 	.cfi_offset 3, -20
-	sub	esp, 28
-	.cfi_def_cfa_offset 48
-	.loc 1 483 1 view .LVU1055
-	mov	eax, DWORD PTR [esp+52]
-	mov	ebx, DWORD PTR [esp+48]
-	.loc 1 485 8 view .LVU1056
+	sub	esp, 44
+	.cfi_def_cfa_offset 64
+	.loc 1 487 1 view .LVU1048
+	mov	ebp, DWORD PTR [esp+64]
+	mov	edi, DWORD PTR [esp+72]
+	.loc 1 490 8 view .LVU1049
+	test	ebp, ebp
+	je	.L332
+	mov	ecx, DWORD PTR [esp+68]
+	test	ecx, ecx
+	je	.L332
+	.loc 1 494 5 is_stmt 1 view .LVU1050
+	.loc 1 494 9 is_stmt 0 view .LVU1051
+	mov	eax, DWORD PTR [ebp+0]
+	.loc 1 494 8 view .LVU1052
 	test	eax, eax
-	jle	.L329
-	lea	esi, [eax-1]
-	xor	ebp, ebp
-	lea	edi, [esp+15]
-	jmp	.L324
-.LVL390:
+	je	.L322
+	.loc 1 494 26 discriminator 1 view .LVU1053
+	mov	edx, DWORD PTR [esp+68]
+	mov	edx, DWORD PTR [edx]
+	test	edx, edx
+	je	.L322
+.L323:
+	.loc 1 487 1 view .LVU1054
+	xor	esi, esi
+	jmp	.L328
+.LVL386:
 	.p2align 4,,10
 	.p2align 3
+.L348:
+.LBB288:
+.LBB289:
+.LBB290:
+	.loc 1 467 9 is_stmt 1 view .LVU1055
+	.loc 1 468 9 view .LVU1056
+.LBE290:
+.LBE289:
+.LBE288:
+	.loc 1 501 23 is_stmt 0 view .LVU1057
+	mov	eax, DWORD PTR [esp+68]
+	.loc 1 501 12 view .LVU1058
+	lea	ecx, [esi+2]
+.LBB302:
+	.loc 1 503 23 view .LVU1059
+	mov	edx, DWORD PTR [ebp+0]
+.LBE302:
+.LBB303:
+.LBB298:
+.LBB291:
+	.loc 1 468 23 view .LVU1060
+	mov	DWORD PTR [edi+4], -1
+	.loc 1 469 9 is_stmt 1 view .LVU1061
+.LVL387:
+	.loc 1 469 9 is_stmt 0 view .LVU1062
+.LBE291:
+.LBE298:
+.LBE303:
+	.loc 1 501 9 is_stmt 1 view .LVU1063
+	.loc 1 501 23 is_stmt 0 view .LVU1064
+	mov	eax, DWORD PTR [eax]
+	.loc 1 501 12 view .LVU1065
+	cmp	eax, ecx
+	jb	.L347
+.LVL388:
+.L325:
+	.loc 1 509 9 is_stmt 1 view .LVU1066
+	.loc 1 509 29 is_stmt 0 view .LVU1067
+	mov	BYTE PTR [edx+esi], bl
+	.loc 1 509 23 view .LVU1068
+	lea	eax, [esi+1]
+.LVL389:
+	.loc 1 510 9 is_stmt 1 view .LVU1069
+	.loc 1 510 12 is_stmt 0 view .LVU1070
+	cmp	ebx, 10
+	je	.L327
+.L350:
+	.loc 1 509 23 view .LVU1071
+	mov	esi, eax
+.LVL390:
 .L328:
-.LBB275:
-	.loc 1 488 9 is_stmt 1 view .LVU1057
-.LBB276:
-.LBI276:
-	.loc 1 462 5 view .LVU1058
-.LBB277:
-	.loc 1 464 5 view .LVU1059
-	.loc 1 465 5 view .LVU1060
-	.loc 1 465 9 is_stmt 0 view .LVU1061
+	.loc 1 500 32 is_stmt 1 view .LVU1072
+.LBB304:
+.LBI288:
+	.loc 1 463 5 view .LVU1073
+.LBB299:
+	.loc 1 465 5 view .LVU1074
+	.loc 1 466 5 view .LVU1075
+	.loc 1 466 15 is_stmt 0 view .LVU1076
+	mov	ebx, DWORD PTR [edi+4]
+	.loc 1 466 8 view .LVU1077
+	cmp	ebx, -1
+	jne	.L348
+.LBB292:
+.LBI292:
+	.loc 1 463 5 is_stmt 1 view .LVU1078
+.LVL391:
+.LBB293:
+	.loc 1 471 5 view .LVU1079
+	.loc 1 471 9 is_stmt 0 view .LVU1080
+	sub	esp, 4
+	.cfi_def_cfa_offset 68
+	push	1
+	.cfi_def_cfa_offset 72
+	lea	eax, [esp+39]
+	push	eax
+	.cfi_def_cfa_offset 76
+	push	DWORD PTR [edi]
+	.cfi_def_cfa_offset 80
+	call	read
+.LVL392:
+	.loc 1 471 8 view .LVU1081
+	add	esp, 16
+	.cfi_def_cfa_offset 64
+	cmp	eax, 1
+	jne	.L349
+	.loc 1 473 5 is_stmt 1 view .LVU1082
+.LBE293:
+.LBE292:
+.LBE299:
+.LBE304:
+	.loc 1 501 23 is_stmt 0 view .LVU1083
+	mov	eax, DWORD PTR [esp+68]
+	.loc 1 501 12 view .LVU1084
+	lea	ecx, [esi+2]
+.LBB305:
+.LBB300:
+.LBB296:
+.LBB294:
+	.loc 1 473 12 view .LVU1085
+	movzx	ebx, BYTE PTR [esp+31]
+.LVL393:
+	.loc 1 473 12 view .LVU1086
+.LBE294:
+.LBE296:
+.LBE300:
+.LBE305:
+	.loc 1 501 9 is_stmt 1 view .LVU1087
+.LBB306:
+	.loc 1 503 23 is_stmt 0 view .LVU1088
+	mov	edx, DWORD PTR [ebp+0]
+.LBE306:
+	.loc 1 501 23 view .LVU1089
+	mov	eax, DWORD PTR [eax]
+	.loc 1 501 12 view .LVU1090
+	cmp	eax, ecx
+	jnb	.L325
+.L347:
+.LBB307:
+	.loc 1 502 13 is_stmt 1 view .LVU1091
+	.loc 1 503 23 is_stmt 0 view .LVU1092
+	sub	esp, 8
+	.cfi_def_cfa_offset 72
+	.loc 1 502 20 view .LVU1093
+	lea	ecx, [eax+eax]
+.LVL394:
+	.loc 1 503 13 is_stmt 1 view .LVU1094
+	.loc 1 503 23 is_stmt 0 view .LVU1095
+	push	ecx
+	.cfi_def_cfa_offset 76
+	mov	DWORD PTR [esp+24], ecx
+	push	edx
+	.cfi_def_cfa_offset 80
+	call	realloc
+.LVL395:
+	.loc 1 504 16 view .LVU1096
+	add	esp, 16
+	.cfi_def_cfa_offset 64
+	.loc 1 503 23 view .LVU1097
+	mov	edx, eax
+.LVL396:
+	.loc 1 504 13 is_stmt 1 view .LVU1098
+	.loc 1 504 16 is_stmt 0 view .LVU1099
+	test	eax, eax
+	je	.L321
+	.loc 1 506 13 is_stmt 1 view .LVU1100
+	.loc 1 506 22 is_stmt 0 view .LVU1101
+	mov	DWORD PTR [ebp+0], eax
+	.loc 1 507 13 is_stmt 1 view .LVU1102
+	.loc 1 507 16 is_stmt 0 view .LVU1103
+	mov	ecx, DWORD PTR [esp+12]
+	mov	eax, DWORD PTR [esp+68]
+.LVL397:
+	.loc 1 507 16 view .LVU1104
+	mov	DWORD PTR [eax], ecx
+.LBE307:
+	.loc 1 509 9 is_stmt 1 view .LVU1105
+	.loc 1 509 23 is_stmt 0 view .LVU1106
+	lea	eax, [esi+1]
+.LVL398:
+	.loc 1 509 29 view .LVU1107
+	mov	BYTE PTR [edx+esi], bl
+	.loc 1 510 9 is_stmt 1 view .LVU1108
+	.loc 1 510 12 is_stmt 0 view .LVU1109
+	cmp	ebx, 10
+	jne	.L350
+.LVL399:
+.L327:
+	.loc 1 513 5 is_stmt 1 view .LVU1110
+	.loc 1 513 8 is_stmt 0 view .LVU1111
+	test	eax, eax
+	je	.L321
+	.loc 1 515 5 is_stmt 1 view .LVU1112
+	.loc 1 515 21 is_stmt 0 view .LVU1113
+	mov	edx, DWORD PTR [ebp+0]
+	mov	BYTE PTR [edx+eax], 0
+	.loc 1 516 5 is_stmt 1 view .LVU1114
+	.loc 1 517 1 is_stmt 0 view .LVU1115
+	add	esp, 44
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL400:
+	.p2align 4,,10
+	.p2align 3
+.L322:
+	.cfi_restore_state
+	.loc 1 495 9 is_stmt 1 view .LVU1116
+	.loc 1 495 12 is_stmt 0 view .LVU1117
+	mov	edx, DWORD PTR [esp+68]
+	.loc 1 496 20 view .LVU1118
+	sub	esp, 8
+	.cfi_def_cfa_offset 72
+	.loc 1 495 12 view .LVU1119
+	mov	DWORD PTR [edx], 120
+	.loc 1 496 9 is_stmt 1 view .LVU1120
+	.loc 1 496 20 is_stmt 0 view .LVU1121
+	push	120
+	.cfi_def_cfa_offset 76
+	push	eax
+	.cfi_def_cfa_offset 80
+	call	realloc
+.LVL401:
+	.loc 1 497 12 view .LVU1122
+	add	esp, 16
+	.cfi_def_cfa_offset 64
+	.loc 1 496 18 view .LVU1123
+	mov	DWORD PTR [ebp+0], eax
+	.loc 1 497 9 is_stmt 1 view .LVU1124
+	.loc 1 497 12 is_stmt 0 view .LVU1125
+	test	eax, eax
+	jne	.L323
+.LVL402:
+.L321:
+	.loc 1 517 1 view .LVU1126
+	add	esp, 44
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	.loc 1 492 16 view .LVU1127
+	mov	eax, -1
+	.loc 1 517 1 view .LVU1128
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL403:
+.L349:
+	.cfi_restore_state
+.LBB308:
+.LBB301:
+.LBB297:
+.LBB295:
+	.loc 1 517 1 view .LVU1129
+	mov	eax, esi
+	jmp	.L327
+.LVL404:
+.L332:
+	.loc 1 517 1 view .LVU1130
+.LBE295:
+.LBE297:
+.LBE301:
+.LBE308:
+	.loc 1 491 9 is_stmt 1 view .LVU1131
+	.loc 1 491 15 is_stmt 0 view .LVU1132
+	mov	DWORD PTR errno, 22
+	.loc 1 492 9 is_stmt 1 view .LVU1133
+	.loc 1 492 16 is_stmt 0 view .LVU1134
+	jmp	.L321
+	.cfi_endproc
+.LFE29:
+	.size	getline, .-getline
+	.p2align 4
+	.globl	getc
+	.type	getc, @function
+getc:
+.LVL405:
+.LFB30:
+	.loc 1 520 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 521 5 view .LVU1136
+	.loc 1 520 1 is_stmt 0 view .LVU1137
+	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	sub	esp, 24
+	.cfi_def_cfa_offset 32
+	.loc 1 520 1 view .LVU1138
+	mov	eax, DWORD PTR [esp+32]
+.LVL406:
+.LBB315:
+.LBI315:
+	.loc 1 463 5 is_stmt 1 view .LVU1139
+.LBB316:
+	.loc 1 465 5 view .LVU1140
+	.loc 1 466 5 view .LVU1141
+	.loc 1 466 15 is_stmt 0 view .LVU1142
+	mov	ebx, DWORD PTR [eax+4]
+	.loc 1 466 8 view .LVU1143
+	cmp	ebx, -1
+	je	.L352
+.LBB317:
+	.loc 1 467 9 is_stmt 1 view .LVU1144
+.LVL407:
+	.loc 1 468 9 view .LVU1145
+	.loc 1 468 23 is_stmt 0 view .LVU1146
+	mov	DWORD PTR [eax+4], -1
+	.loc 1 469 9 is_stmt 1 view .LVU1147
+.LVL408:
+.L351:
+	.loc 1 469 9 is_stmt 0 view .LVU1148
+.LBE317:
+.LBE316:
+.LBE315:
+	.loc 1 522 1 view .LVU1149
+	add	esp, 24
+	.cfi_remember_state
+	.cfi_def_cfa_offset 8
+	mov	eax, ebx
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+	ret
+.LVL409:
+	.p2align 4,,10
+	.p2align 3
+.L352:
+	.cfi_restore_state
+.LBB321:
+.LBB320:
+.LBB318:
+.LBI318:
+	.loc 1 463 5 is_stmt 1 view .LVU1150
+.LBB319:
+	.loc 1 471 5 view .LVU1151
+	.loc 1 471 9 is_stmt 0 view .LVU1152
+	sub	esp, 4
+	.cfi_def_cfa_offset 36
+	push	1
+	.cfi_def_cfa_offset 40
+	lea	edx, [esp+23]
+	push	edx
+	.cfi_def_cfa_offset 44
+	push	DWORD PTR [eax]
+	.cfi_def_cfa_offset 48
+	call	read
+.LVL410:
+	.loc 1 471 8 view .LVU1153
+	add	esp, 16
+	.cfi_def_cfa_offset 32
+	cmp	eax, 1
+	jne	.L351
+	.loc 1 473 5 is_stmt 1 view .LVU1154
+	.loc 1 473 12 is_stmt 0 view .LVU1155
+	movzx	ebx, BYTE PTR [esp+15]
+.LVL411:
+	.loc 1 473 12 view .LVU1156
+.LBE319:
+.LBE318:
+.LBE320:
+.LBE321:
+	.loc 1 522 1 view .LVU1157
+	add	esp, 24
+	.cfi_def_cfa_offset 8
+	mov	eax, ebx
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+	ret
+	.cfi_endproc
+.LFE30:
+	.size	getc, .-getc
+	.p2align 4
+	.globl	getchar
+	.type	getchar, @function
+getchar:
+.LFB31:
+	.loc 1 525 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 526 5 view .LVU1159
+	.loc 1 525 1 is_stmt 0 view .LVU1160
+	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	sub	esp, 24
+	.cfi_def_cfa_offset 32
+	.loc 1 526 12 view .LVU1161
+	mov	eax, DWORD PTR stdin
+.LVL412:
+.LBB328:
+.LBI328:
+	.loc 1 463 5 is_stmt 1 view .LVU1162
+.LBB329:
+	.loc 1 465 5 view .LVU1163
+	.loc 1 466 5 view .LVU1164
+	.loc 1 466 15 is_stmt 0 view .LVU1165
+	mov	ebx, DWORD PTR [eax+4]
+	.loc 1 466 8 view .LVU1166
+	cmp	ebx, -1
+	je	.L357
+.LBB330:
+	.loc 1 467 9 is_stmt 1 view .LVU1167
+.LVL413:
+	.loc 1 468 9 view .LVU1168
+	.loc 1 468 23 is_stmt 0 view .LVU1169
+	mov	DWORD PTR [eax+4], -1
+	.loc 1 469 9 is_stmt 1 view .LVU1170
+.LVL414:
+.L356:
+	.loc 1 469 9 is_stmt 0 view .LVU1171
+.LBE330:
+.LBE329:
+.LBE328:
+	.loc 1 527 1 view .LVU1172
+	add	esp, 24
+	.cfi_remember_state
+	.cfi_def_cfa_offset 8
+	mov	eax, ebx
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+	ret
+.LVL415:
+	.p2align 4,,10
+	.p2align 3
+.L357:
+	.cfi_restore_state
+.LBB334:
+.LBB333:
+.LBB331:
+.LBI331:
+	.loc 1 463 5 is_stmt 1 view .LVU1173
+.LBB332:
+	.loc 1 471 5 view .LVU1174
+	.loc 1 471 9 is_stmt 0 view .LVU1175
+	sub	esp, 4
+	.cfi_def_cfa_offset 36
+	push	1
+	.cfi_def_cfa_offset 40
+	lea	edx, [esp+23]
+	push	edx
+	.cfi_def_cfa_offset 44
+	push	DWORD PTR [eax]
+	.cfi_def_cfa_offset 48
+	call	read
+.LVL416:
+	.loc 1 471 8 view .LVU1176
+	add	esp, 16
+	.cfi_def_cfa_offset 32
+	cmp	eax, 1
+	jne	.L356
+	.loc 1 473 5 is_stmt 1 view .LVU1177
+	.loc 1 473 12 is_stmt 0 view .LVU1178
+	movzx	ebx, BYTE PTR [esp+15]
+.LVL417:
+	.loc 1 473 12 view .LVU1179
+.LBE332:
+.LBE331:
+.LBE333:
+.LBE334:
+	.loc 1 527 1 view .LVU1180
+	add	esp, 24
+	.cfi_def_cfa_offset 8
+	mov	eax, ebx
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+	ret
+	.cfi_endproc
+.LFE31:
+	.size	getchar, .-getchar
+	.p2align 4
+	.globl	fgets
+	.type	fgets, @function
+fgets:
+.LVL418:
+.LFB32:
+	.loc 1 532 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 533 5 view .LVU1182
+	.loc 1 534 5 view .LVU1183
+	.loc 1 532 1 is_stmt 0 view .LVU1184
+	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
+	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
+	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
+	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
+	xor	ebx, ebx
+	sub	esp, 28
+	.cfi_def_cfa_offset 48
+	.loc 1 532 1 view .LVU1185
+	mov	eax, DWORD PTR [esp+52]
+	mov	ebp, DWORD PTR [esp+48]
+	mov	esi, DWORD PTR [esp+56]
+	lea	edi, [eax-1]
+	.loc 1 534 8 view .LVU1186
+	test	eax, eax
+	jg	.L364
+	jmp	.L371
+.LVL419:
+	.p2align 4,,10
+	.p2align 3
+.L381:
+.LBB342:
+.LBB343:
+.LBB344:
+.LBB345:
+	.loc 1 467 9 is_stmt 1 view .LVU1187
+	.loc 1 468 9 view .LVU1188
+.LBE345:
+.LBE344:
+.LBE343:
+	.loc 1 540 14 is_stmt 0 view .LVU1189
+	add	ebx, 1
+.LVL420:
+.LBB354:
+.LBB351:
+.LBB346:
+	.loc 1 468 23 view .LVU1190
+	mov	DWORD PTR [esi+4], -1
+	.loc 1 469 9 is_stmt 1 view .LVU1191
+.LVL421:
+	.loc 1 469 9 is_stmt 0 view .LVU1192
+.LBE346:
+.LBE351:
+.LBE354:
+	.loc 1 538 9 is_stmt 1 view .LVU1193
+	.loc 1 540 9 view .LVU1194
+	.loc 1 540 20 is_stmt 0 view .LVU1195
+	mov	BYTE PTR [ebp-1+ebx], al
+	.loc 1 541 9 is_stmt 1 view .LVU1196
+	.loc 1 541 12 is_stmt 0 view .LVU1197
+	cmp	eax, 10
+	je	.L369
+.LVL422:
+.L364:
+	.loc 1 541 12 view .LVU1198
+.LBE342:
+	.loc 1 536 14 is_stmt 1 view .LVU1199
+	cmp	ebx, edi
+	je	.L368
+.LBB357:
+	.loc 1 537 9 view .LVU1200
+.LVL423:
+.LBB355:
+.LBI343:
+	.loc 1 463 5 view .LVU1201
+.LBB352:
+	.loc 1 465 5 view .LVU1202
+	.loc 1 466 5 view .LVU1203
+	.loc 1 466 15 is_stmt 0 view .LVU1204
+	mov	eax, DWORD PTR [esi+4]
+	.loc 1 466 8 view .LVU1205
+	cmp	eax, -1
+	jne	.L381
+.LBB347:
+.LBI347:
+	.loc 1 463 5 is_stmt 1 view .LVU1206
+.LVL424:
+.LBB348:
+	.loc 1 471 5 view .LVU1207
+	.loc 1 471 9 is_stmt 0 view .LVU1208
 	sub	esp, 4
 	.cfi_def_cfa_offset 52
 	push	1
 	.cfi_def_cfa_offset 56
-	push	edi
+	lea	eax, [esp+23]
+	push	eax
 	.cfi_def_cfa_offset 60
-	mov	eax, DWORD PTR [esp+68]
-	push	DWORD PTR [eax]
+	push	DWORD PTR [esi]
 	.cfi_def_cfa_offset 64
 	call	read
-.LVL391:
-	.loc 1 465 8 view .LVU1062
+.LVL425:
+	.loc 1 471 8 view .LVU1209
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	cmp	eax, 1
-	jne	.L337
-	.loc 1 467 5 is_stmt 1 view .LVU1063
-	.loc 1 467 12 is_stmt 0 view .LVU1064
+	jne	.L382
+	.loc 1 473 5 is_stmt 1 view .LVU1210
+	.loc 1 473 12 is_stmt 0 view .LVU1211
 	movzx	eax, BYTE PTR [esp+15]
-.LVL392:
-	.loc 1 467 12 view .LVU1065
-.LBE277:
-.LBE276:
-	.loc 1 489 9 is_stmt 1 view .LVU1066
-	.loc 1 491 9 view .LVU1067
-	.loc 1 491 14 is_stmt 0 view .LVU1068
-	add	ebp, 1
-.LVL393:
-	.loc 1 491 18 view .LVU1069
-	mov	BYTE PTR [ebx-1+ebp], al
-	.loc 1 492 9 is_stmt 1 view .LVU1070
-	.loc 1 492 12 is_stmt 0 view .LVU1071
-	cmp	al, 10
-	je	.L330
-.LVL394:
-.L324:
-	.loc 1 492 12 view .LVU1072
-.LBE275:
-	.loc 1 487 14 is_stmt 1 view .LVU1073
-	cmp	ebp, esi
-	jne	.L328
-.LVL395:
-	.loc 1 495 5 view .LVU1074
-	.loc 1 495 8 is_stmt 0 view .LVU1075
-	test	esi, esi
-	je	.L329
-.L327:
-	.loc 1 497 5 is_stmt 1 view .LVU1076
-	.loc 1 497 12 is_stmt 0 view .LVU1077
-	mov	BYTE PTR [ebx+esi], 0
-	.loc 1 498 5 is_stmt 1 view .LVU1078
-	.loc 1 499 1 is_stmt 0 view .LVU1079
+.LVL426:
+	.loc 1 473 12 view .LVU1212
+.LBE348:
+.LBE347:
+.LBE352:
+.LBE355:
+	.loc 1 538 9 is_stmt 1 view .LVU1213
+	.loc 1 540 9 view .LVU1214
+	.loc 1 540 14 is_stmt 0 view .LVU1215
+	add	ebx, 1
+.LVL427:
+	.loc 1 540 20 view .LVU1216
+	mov	BYTE PTR [ebp-1+ebx], al
+	.loc 1 541 9 is_stmt 1 view .LVU1217
+	.loc 1 541 12 is_stmt 0 view .LVU1218
+	cmp	eax, 10
+	jne	.L364
+.LVL428:
+.L369:
+	.loc 1 541 12 view .LVU1219
+.LBE357:
+	.loc 1 546 5 is_stmt 1 view .LVU1220
+	.loc 1 546 12 is_stmt 0 view .LVU1221
+	mov	BYTE PTR [ebp+0+ebx], 0
+	.loc 1 547 5 is_stmt 1 view .LVU1222
+	.loc 1 548 1 is_stmt 0 view .LVU1223
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	.loc 1 498 12 view .LVU1080
-	mov	eax, ebx
-	.loc 1 499 1 view .LVU1081
+	.loc 1 547 12 view .LVU1224
+	mov	eax, ebp
+	.loc 1 548 1 view .LVU1225
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
+.LVL429:
+	.loc 1 548 1 view .LVU1226
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
-.LVL396:
-	.loc 1 499 1 view .LVU1082
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -4111,18 +4620,42 @@ fgets:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL397:
+.LVL430:
+.L382:
+	.cfi_restore_state
+.LBB358:
+	.loc 1 538 9 is_stmt 1 view .LVU1227
+.LBB356:
+.LBB353:
+.LBB350:
+.LBB349:
+	mov	edi, ebx
+.LVL431:
 	.p2align 4,,10
 	.p2align 3
-.L329:
-	.cfi_restore_state
-	.loc 1 499 1 view .LVU1083
+.L368:
+	.loc 1 538 9 is_stmt 0 view .LVU1228
+.LBE349:
+.LBE350:
+.LBE353:
+.LBE356:
+.LBE358:
+	.loc 1 544 5 is_stmt 1 view .LVU1229
+	.loc 1 544 8 is_stmt 0 view .LVU1230
+	test	edi, edi
+	je	.L371
+	mov	ebx, edi
+	jmp	.L369
+.LVL432:
+	.p2align 4,,10
+	.p2align 3
+.L371:
+	.loc 1 548 1 view .LVU1231
 	add	esp, 28
-	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	.loc 1 486 16 view .LVU1084
+	.loc 1 535 16 view .LVU1232
 	xor	eax, eax
-	.loc 1 499 1 view .LVU1085
+	.loc 1 548 1 view .LVU1233
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
@@ -4136,36 +4669,8 @@ fgets:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL398:
-	.p2align 4,,10
-	.p2align 3
-.L330:
-	.cfi_restore_state
-.LBB280:
-	.loc 1 491 14 view .LVU1086
-	mov	esi, ebp
-	jmp	.L327
-.LVL399:
-	.p2align 4,,10
-	.p2align 3
-.L337:
-	.loc 1 489 9 is_stmt 1 view .LVU1087
-.LBB279:
-.LBB278:
-	mov	esi, ebp
-.LVL400:
-	.loc 1 489 9 is_stmt 0 view .LVU1088
-.LBE278:
-.LBE279:
-.LBE280:
-	.loc 1 495 5 is_stmt 1 view .LVU1089
-	.loc 1 495 8 is_stmt 0 view .LVU1090
-	test	esi, esi
-	jne	.L327
-	.loc 1 495 8 view .LVU1091
-	jmp	.L329
 	.cfi_endproc
-.LFE30:
+.LFE32:
 	.size	fgets, .-fgets
 	.section	.rodata.str1.1
 .LC7:
@@ -4177,35 +4682,35 @@ fgets:
 	.globl	perror
 	.type	perror, @function
 perror:
-.LVL401:
-.LFB31:
-	.loc 1 502 1 is_stmt 1 view -0
+.LVL433:
+.LFB33:
+	.loc 1 551 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 503 5 view .LVU1093
-	.loc 1 502 1 is_stmt 0 view .LVU1094
+	.loc 1 552 5 view .LVU1235
+	.loc 1 551 1 is_stmt 0 view .LVU1236
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 	sub	esp, 8
 	.cfi_def_cfa_offset 16
-	.loc 1 504 9 view .LVU1095
+	.loc 1 553 9 view .LVU1237
 	mov	eax, DWORD PTR errno
-	.loc 1 502 1 view .LVU1096
+	.loc 1 551 1 view .LVU1238
 	mov	ebx, DWORD PTR [esp+16]
-	.loc 1 503 8 view .LVU1097
+	.loc 1 552 8 view .LVU1239
 	test	ebx, ebx
-	je	.L339
-	.loc 1 503 13 discriminator 1 view .LVU1098
+	je	.L384
+	.loc 1 552 13 discriminator 1 view .LVU1240
 	cmp	BYTE PTR [ebx], 0
-	jne	.L345
-.L339:
-	.loc 1 506 9 is_stmt 1 view .LVU1099
+	jne	.L390
+.L384:
+	.loc 1 555 9 is_stmt 1 view .LVU1241
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	strerror
-.LVL402:
+.LVL434:
 	add	esp, 12
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -4215,10 +4720,10 @@ perror:
 	push	DWORD PTR stderr
 	.cfi_def_cfa_offset 32
 	call	fprintf
-.LVL403:
+.LVL435:
 	add	esp, 16
 	.cfi_def_cfa_offset 16
-	.loc 1 507 1 is_stmt 0 view .LVU1100
+	.loc 1 556 1 is_stmt 0 view .LVU1242
 	add	esp, 8
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
@@ -4228,15 +4733,15 @@ perror:
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L345:
+.L390:
 	.cfi_restore_state
-	.loc 1 504 9 is_stmt 1 view .LVU1101
+	.loc 1 553 9 is_stmt 1 view .LVU1243
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	strerror
-.LVL404:
+.LVL436:
 	push	eax
 	.cfi_def_cfa_offset 36
 	push	ebx
@@ -4246,10 +4751,10 @@ perror:
 	push	DWORD PTR stderr
 	.cfi_def_cfa_offset 48
 	call	fprintf
-.LVL405:
+.LVL437:
 	add	esp, 32
 	.cfi_def_cfa_offset 16
-	.loc 1 507 1 is_stmt 0 view .LVU1102
+	.loc 1 556 1 is_stmt 0 view .LVU1244
 	add	esp, 8
 	.cfi_def_cfa_offset 8
 	pop	ebx
@@ -4257,7 +4762,7 @@ perror:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE31:
+.LFE33:
 	.size	perror, .-perror
 	.globl	stderr
 	.data
@@ -4280,598 +4785,854 @@ stdin:
 	.long	stdin_file
 	.align 4
 	.type	stderr_file, @object
-	.size	stderr_file, 4
+	.size	stderr_file, 8
 stderr_file:
 	.long	2
+	.long	-1
 	.align 4
 	.type	stdout_file, @object
-	.size	stdout_file, 4
+	.size	stdout_file, 8
 stdout_file:
 	.long	1
-	.local	stdin_file
-	.comm	stdin_file,4,4
+	.long	-1
+	.align 4
+	.type	stdin_file, @object
+	.size	stdin_file, 8
+stdin_file:
+	.long	0
+	.long	-1
 	.text
 .Letext0:
 	.file 2 "/vmdebug/libc/include/stdarg.h"
 	.file 3 "/vmdebug/libc/include/stddef.h"
-	.file 4 "/vmdebug/libc/include/stdio.h"
-	.file 5 "/vmdebug/libc/include/errno.h"
-	.file 6 "/vmdebug/libc/include/sys/types.h"
+	.file 4 "/vmdebug/libc/include/sys/types.h"
+	.file 5 "/vmdebug/libc/include/stdio.h"
+	.file 6 "/vmdebug/libc/include/errno.h"
 	.file 7 "/vmdebug/libc/include/string.h"
-	.file 8 "/vmdebug/libc/include/unistd.h"
+	.file 8 "/vmdebug/libc/include/stdlib.h"
+	.file 9 "/vmdebug/libc/include/unistd.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x17d0
+	.long	0x1a6e
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
-	.uleb128 0x3a
-	.long	.LASF79
+	.uleb128 0x3d
+	.long	.LASF85
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
 	.long	.Ltext0
 	.long	.Letext0-.Ltext0
 	.long	.Ldebug_line0
-	.uleb128 0xd
+	.uleb128 0xf
 	.byte	0x8
 	.byte	0x7
 	.long	.LASF2
-	.uleb128 0x3b
+	.uleb128 0x3e
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
-	.uleb128 0xd
+	.uleb128 0xf
 	.byte	0x4
 	.byte	0x7
 	.long	.LASF3
-	.uleb128 0x1d
-	.long	.LASF9
-	.byte	0x5
+	.uleb128 0x20
+	.long	.LASF11
+	.byte	0x6
 	.byte	0x6
 	.byte	0xc
 	.long	0x2d
-	.uleb128 0x1e
+	.uleb128 0x21
 	.long	.LASF5
 	.byte	0x2
 	.byte	0x5
 	.byte	0x1b
 	.long	0x53
-	.uleb128 0x3c
+	.uleb128 0x3f
 	.byte	0x4
-	.long	.LASF80
+	.long	.LASF86
 	.long	0x5d
-	.uleb128 0xd
+	.uleb128 0xf
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF4
-	.uleb128 0x3d
+	.uleb128 0x40
 	.long	0x5d
-	.uleb128 0x1e
+	.uleb128 0x21
 	.long	.LASF6
 	.byte	0x3
 	.byte	0x7
 	.byte	0x17
 	.long	0x34
-	.uleb128 0xd
+	.uleb128 0xf
 	.byte	0x4
 	.byte	0x5
 	.long	.LASF7
-	.uleb128 0x3e
-	.long	.LASF22
+	.uleb128 0x21
+	.long	.LASF8
 	.byte	0x4
-	.byte	0x4
-	.byte	0x15
-	.byte	0x10
-	.long	0x96
-	.uleb128 0x14
-	.string	"fd"
-	.byte	0x4
+	.byte	0x5
+	.byte	0xd
+	.long	0x2d
+	.uleb128 0x41
+	.long	.LASF23
+	.byte	0x8
+	.byte	0x5
 	.byte	0x16
+	.byte	0x10
+	.long	0xaf
+	.uleb128 0x19
+	.string	"fd"
+	.byte	0x5
+	.byte	0x17
 	.byte	0x9
 	.long	0x2d
 	.byte	0
+	.uleb128 0x22
+	.long	.LASF9
+	.byte	0x5
+	.byte	0x18
+	.byte	0x9
+	.long	0x2d
+	.byte	0x4
 	.byte	0
-	.uleb128 0x1e
-	.long	.LASF8
-	.byte	0x4
-	.byte	0x17
-	.byte	0x3
-	.long	0x7c
-	.uleb128 0x1d
+	.uleb128 0x21
 	.long	.LASF10
-	.byte	0x4
+	.byte	0x5
 	.byte	0x19
-	.byte	0xe
-	.long	0xae
-	.uleb128 0x15
-	.long	0x96
-	.uleb128 0x1d
-	.long	.LASF11
-	.byte	0x4
-	.byte	0x1a
-	.byte	0xe
-	.long	0xae
-	.uleb128 0x1d
+	.byte	0x3
+	.long	0x88
+	.uleb128 0x20
 	.long	.LASF12
-	.byte	0x4
+	.byte	0x5
 	.byte	0x1b
 	.byte	0xe
-	.long	0xae
-	.uleb128 0x1e
+	.long	0xc7
+	.uleb128 0x12
+	.long	0xaf
+	.uleb128 0x20
 	.long	.LASF13
-	.byte	0x6
 	.byte	0x5
-	.byte	0xd
-	.long	0x2d
-	.uleb128 0xd
+	.byte	0x1c
+	.byte	0xe
+	.long	0xc7
+	.uleb128 0x20
+	.long	.LASF14
+	.byte	0x5
+	.byte	0x1d
+	.byte	0xe
+	.long	0xc7
+	.uleb128 0x12
+	.long	0x5d
+	.uleb128 0x12
+	.long	0xe4
+	.uleb128 0xf
 	.byte	0x1
 	.byte	0x6
-	.long	.LASF14
-	.uleb128 0xd
+	.long	.LASF15
+	.uleb128 0xf
 	.byte	0x1
 	.byte	0x8
-	.long	.LASF15
-	.uleb128 0xd
+	.long	.LASF16
+	.uleb128 0xf
 	.byte	0x2
 	.byte	0x5
-	.long	.LASF16
-	.uleb128 0xd
+	.long	.LASF17
+	.uleb128 0xf
 	.byte	0x2
 	.byte	0x7
-	.long	.LASF17
-	.uleb128 0xd
+	.long	.LASF18
+	.uleb128 0xf
 	.byte	0x8
 	.byte	0x5
-	.long	.LASF18
-	.uleb128 0x1f
 	.long	.LASF19
-	.byte	0xf
-	.byte	0xd
-	.long	0x96
-	.uleb128 0x5
-	.byte	0x3
-	.long	stdin_file
-	.uleb128 0x1f
+	.uleb128 0x23
 	.long	.LASF20
 	.byte	0x10
 	.byte	0xd
-	.long	0x96
+	.long	0xaf
 	.uleb128 0x5
 	.byte	0x3
-	.long	stdout_file
-	.uleb128 0x1f
+	.long	stdin_file
+	.uleb128 0x23
 	.long	.LASF21
 	.byte	0x11
 	.byte	0xd
-	.long	0x96
+	.long	0xaf
+	.uleb128 0x5
+	.byte	0x3
+	.long	stdout_file
+	.uleb128 0x23
+	.long	.LASF22
+	.byte	0x12
+	.byte	0xd
+	.long	0xaf
 	.uleb128 0x5
 	.byte	0x3
 	.long	stderr_file
-	.uleb128 0x29
-	.long	0xa2
-	.byte	0x12
-	.uleb128 0x5
-	.byte	0x3
-	.long	stdin
-	.uleb128 0x29
-	.long	0xb3
+	.uleb128 0x2c
+	.long	0xbb
 	.byte	0x13
 	.uleb128 0x5
 	.byte	0x3
-	.long	stdout
-	.uleb128 0x29
-	.long	0xbf
+	.long	stdin
+	.uleb128 0x2c
+	.long	0xcc
 	.byte	0x14
 	.uleb128 0x5
 	.byte	0x3
+	.long	stdout
+	.uleb128 0x2c
+	.long	0xd8
+	.byte	0x15
+	.uleb128 0x5
+	.byte	0x3
 	.long	stderr
-	.uleb128 0x3f
-	.long	.LASF23
+	.uleb128 0x42
+	.long	.LASF24
 	.value	0x118
 	.byte	0x1
-	.byte	0x18
+	.byte	0x19
 	.byte	0x8
-	.long	0x1b7
-	.uleb128 0x14
+	.long	0x1d1
+	.uleb128 0x19
 	.string	"fd"
 	.byte	0x1
-	.byte	0x19
-	.byte	0x9
-	.long	0x2d
-	.byte	0
-	.uleb128 0x2a
-	.long	.LASF24
 	.byte	0x1a
 	.byte	0x9
 	.long	0x2d
-	.byte	0x4
-	.uleb128 0x14
-	.string	"pos"
+	.byte	0
+	.uleb128 0x22
+	.long	.LASF25
 	.byte	0x1
 	.byte	0x1b
-	.byte	0xc
-	.long	0x69
-	.byte	0x8
-	.uleb128 0x2a
-	.long	.LASF25
+	.byte	0x9
+	.long	0x2d
+	.byte	0x4
+	.uleb128 0x19
+	.string	"pos"
+	.byte	0x1
 	.byte	0x1c
 	.byte	0xc
 	.long	0x69
-	.byte	0xc
-	.uleb128 0x14
-	.string	"str"
+	.byte	0x8
+	.uleb128 0x22
+	.long	.LASF26
 	.byte	0x1
 	.byte	0x1d
-	.byte	0xb
-	.long	0x1b7
-	.byte	0x10
-	.uleb128 0x2a
-	.long	.LASF26
+	.byte	0xc
+	.long	0x69
+	.byte	0xc
+	.uleb128 0x19
+	.string	"str"
+	.byte	0x1
 	.byte	0x1e
+	.byte	0xb
+	.long	0xe4
+	.byte	0x10
+	.uleb128 0x22
+	.long	.LASF27
+	.byte	0x1
+	.byte	0x1f
 	.byte	0xc
 	.long	0x69
 	.byte	0x14
-	.uleb128 0x14
+	.uleb128 0x19
 	.string	"buf"
 	.byte	0x1
-	.byte	0x1f
+	.byte	0x20
 	.byte	0xa
-	.long	0x1bc
+	.long	0x1d1
 	.byte	0x18
 	.byte	0
-	.uleb128 0x15
+	.uleb128 0x31
 	.long	0x5d
-	.uleb128 0x2d
-	.long	0x5d
-	.long	0x1cc
-	.uleb128 0x2e
+	.long	0x1e1
+	.uleb128 0x32
 	.long	0x34
 	.byte	0xff
 	.byte	0
-	.uleb128 0x16
-	.long	.LASF27
+	.uleb128 0x14
+	.long	.LASF28
 	.byte	0x7
 	.byte	0x1d
 	.byte	0x7
-	.long	0x1b7
-	.long	0x1e2
-	.uleb128 0xc
+	.long	0xe4
+	.long	0x1f7
+	.uleb128 0xd
 	.long	0x2d
 	.byte	0
-	.uleb128 0x16
-	.long	.LASF28
-	.byte	0x8
-	.byte	0xe
-	.byte	0x9
-	.long	0xcb
-	.long	0x202
-	.uleb128 0xc
-	.long	0x2d
-	.uleb128 0xc
-	.long	0x202
-	.uleb128 0xc
-	.long	0x69
-	.byte	0
-	.uleb128 0x40
-	.byte	0x4
-	.uleb128 0x16
+	.uleb128 0x14
 	.long	.LASF29
 	.byte	0x8
+	.byte	0x24
+	.byte	0x7
+	.long	0x212
+	.long	0x212
+	.uleb128 0xd
+	.long	0x212
+	.uleb128 0xd
+	.long	0x69
+	.byte	0
+	.uleb128 0x43
+	.byte	0x4
+	.uleb128 0x14
+	.long	.LASF30
+	.byte	0x9
+	.byte	0xe
+	.byte	0x9
+	.long	0x7c
+	.long	0x234
+	.uleb128 0xd
+	.long	0x2d
+	.uleb128 0xd
+	.long	0x212
+	.uleb128 0xd
+	.long	0x69
+	.byte	0
+	.uleb128 0x14
+	.long	.LASF31
+	.byte	0x9
 	.byte	0xf
 	.byte	0x9
-	.long	0xcb
-	.long	0x224
-	.uleb128 0xc
+	.long	0x7c
+	.long	0x254
+	.uleb128 0xd
 	.long	0x2d
-	.uleb128 0xc
-	.long	0x224
-	.uleb128 0xc
+	.uleb128 0xd
+	.long	0x254
+	.uleb128 0xd
 	.long	0x69
 	.byte	0
-	.uleb128 0x15
-	.long	0x229
-	.uleb128 0x41
-	.uleb128 0x16
-	.long	.LASF30
+	.uleb128 0x12
+	.long	0x259
+	.uleb128 0x44
+	.uleb128 0x14
+	.long	.LASF32
 	.byte	0x7
 	.byte	0x8
 	.byte	0x8
 	.long	0x69
-	.long	0x245
-	.uleb128 0xc
-	.long	0x245
-	.uleb128 0xc
+	.long	0x275
+	.uleb128 0xd
+	.long	0x275
+	.uleb128 0xd
 	.long	0x69
 	.byte	0
-	.uleb128 0x15
+	.uleb128 0x12
 	.long	0x64
-	.uleb128 0x16
-	.long	.LASF31
+	.uleb128 0x14
+	.long	.LASF33
 	.byte	0x7
 	.byte	0x7
 	.byte	0x8
 	.long	0x69
-	.long	0x260
-	.uleb128 0xc
-	.long	0x245
+	.long	0x290
+	.uleb128 0xd
+	.long	0x275
 	.byte	0
-	.uleb128 0x42
-	.long	.LASF81
+	.uleb128 0x45
+	.long	.LASF87
 	.byte	0x1
-	.value	0x1f5
+	.value	0x226
 	.byte	0x6
-	.long	.LFB31
-	.long	.LFE31-.LFB31
+	.long	.LFB33
+	.long	.LFE33-.LFB33
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x2ab
-	.uleb128 0x4
+	.long	0x2db
+	.uleb128 0x5
 	.string	"msg"
-	.value	0x1f5
+	.value	0x226
 	.byte	0x19
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x3
-	.long	.LVL402
-	.long	0x1cc
+	.long	.LVL434
+	.long	0x1e1
 	.uleb128 0x3
-	.long	.LVL403
-	.long	0xa3e
+	.long	.LVL435
+	.long	0xc9f
 	.uleb128 0x3
-	.long	.LVL404
-	.long	0x1cc
+	.long	.LVL436
+	.long	0x1e1
 	.uleb128 0x3
-	.long	.LVL405
-	.long	0xa3e
+	.long	.LVL437
+	.long	0xc9f
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF33
-	.value	0x1e2
+	.uleb128 0x6
+	.long	.LASF35
+	.value	0x213
 	.byte	0x7
-	.long	0x1b7
-	.long	.LFB30
-	.long	.LFE30-.LFB30
+	.long	0xe4
+	.long	.LFB32
+	.long	.LFE32-.LFB32
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x354
-	.uleb128 0x4
+	.long	0x3c2
+	.uleb128 0x5
 	.string	"str"
-	.value	0x1e2
+	.value	0x213
 	.byte	0x13
-	.long	0x1b7
+	.long	0xe4
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF26
-	.value	0x1e2
+	.long	.LASF27
+	.value	0x213
 	.byte	0x1c
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xb
-	.long	.LASF32
-	.value	0x1e2
+	.long	.LASF34
+	.value	0x213
 	.byte	0x28
-	.long	0xae
+	.long	0xc7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x9
 	.string	"i"
-	.value	0x1e4
+	.value	0x215
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST142
-	.long	.LVUS142
+	.long	.LLST156
+	.long	.LVUS156
 	.uleb128 0xa
-	.long	.LLRL143
+	.long	.LLRL157
 	.uleb128 0x9
 	.string	"c"
-	.value	0x1e8
+	.value	0x219
 	.byte	0xd
 	.long	0x2d
-	.long	.LLST144
-	.long	.LVUS144
-	.uleb128 0x17
-	.long	0x407
-	.long	.LBI276
-	.value	.LVU1058
-	.long	.LLRL145
-	.value	0x1e8
+	.long	.LLST158
+	.long	.LVUS158
+	.uleb128 0x13
+	.long	0x658
+	.long	.LBI343
+	.value	.LVU1201
+	.long	.LLRL159
+	.value	0x219
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x416
-	.long	.LLST146
-	.long	.LVUS146
+	.long	0x667
+	.long	.LLST160
+	.long	.LVUS160
 	.uleb128 0xa
-	.long	.LLRL145
+	.long	.LLRL159
+	.uleb128 0x1a
+	.long	0x673
+	.uleb128 0x15
+	.long	0x67d
+	.long	.LLRL161
+	.long	0x38f
+	.uleb128 0x4
+	.long	0x67e
+	.long	.LLST162
+	.long	.LVUS162
+	.byte	0
+	.uleb128 0x13
+	.long	0x658
+	.long	.LBI347
+	.value	.LVU1206
+	.long	.LLRL163
+	.value	0x1cf
+	.byte	0x5
+	.uleb128 0xc
+	.long	0x667
+	.uleb128 0xa
+	.long	.LLRL163
 	.uleb128 0xe
-	.long	0x422
+	.long	0x673
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -33
 	.uleb128 0x3
-	.long	.LVL391
-	.long	0x1e2
+	.long	.LVL425
+	.long	0x214
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF34
-	.value	0x1db
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	.LASF36
+	.value	0x20c
 	.byte	0x5
 	.long	0x2d
-	.long	.LFB29
-	.long	.LFE29-.LFB29
+	.long	.LFB31
+	.long	.LFE31-.LFB31
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x3a6
-	.uleb128 0x17
-	.long	0x407
-	.long	.LBI266
-	.value	.LVU1038
-	.long	.LLRL140
-	.value	0x1dd
+	.long	0x451
+	.uleb128 0x13
+	.long	0x658
+	.long	.LBI328
+	.value	.LVU1162
+	.long	.LLRL153
+	.value	0x20e
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x416
-	.long	.LLST141
-	.long	.LVUS141
+	.long	0x667
+	.long	.LLST154
+	.long	.LVUS154
 	.uleb128 0xa
-	.long	.LLRL140
+	.long	.LLRL153
+	.uleb128 0x1a
+	.long	0x673
+	.uleb128 0x24
+	.long	0x67d
+	.long	.LBB330
+	.long	.LBE330-.LBB330
+	.long	0x424
+	.uleb128 0x4
+	.long	0x67e
+	.long	.LLST155
+	.long	.LVUS155
+	.byte	0
+	.uleb128 0x2d
+	.long	0x658
+	.long	.LBI331
+	.value	.LVU1173
+	.long	.LBB331
+	.long	.LBE331-.LBB331
+	.uleb128 0xc
+	.long	0x667
 	.uleb128 0xe
-	.long	0x422
+	.long	0x673
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
-	.long	.LVL385
-	.long	0x1e2
+	.long	.LVL416
+	.long	0x214
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF35
-	.value	0x1d6
+	.byte	0
+	.uleb128 0x6
+	.long	.LASF37
+	.value	0x207
+	.byte	0x5
+	.long	0x2d
+	.long	.LFB30
+	.long	.LFE30-.LFB30
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x4ef
+	.uleb128 0xb
+	.long	.LASF34
+	.value	0x207
+	.byte	0x10
+	.long	0xc7
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x13
+	.long	0x658
+	.long	.LBI315
+	.value	.LVU1139
+	.long	.LLRL150
+	.value	0x209
+	.byte	0xc
+	.uleb128 0x1
+	.long	0x667
+	.long	.LLST151
+	.long	.LVUS151
+	.uleb128 0xa
+	.long	.LLRL150
+	.uleb128 0x1a
+	.long	0x673
+	.uleb128 0x24
+	.long	0x67d
+	.long	.LBB317
+	.long	.LBE317-.LBB317
+	.long	0x4c2
+	.uleb128 0x4
+	.long	0x67e
+	.long	.LLST152
+	.long	.LVUS152
+	.byte	0
+	.uleb128 0x2d
+	.long	0x658
+	.long	.LBI318
+	.value	.LVU1150
+	.long	.LBB318
+	.long	.LBE318-.LBB318
+	.uleb128 0xc
+	.long	0x667
+	.uleb128 0xe
+	.long	0x673
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -17
+	.uleb128 0x3
+	.long	.LVL410
+	.long	0x214
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	.LASF38
+	.value	0x1e6
+	.byte	0x9
+	.long	0x7c
+	.long	.LFB29
+	.long	.LFE29-.LFB29
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x616
+	.uleb128 0xb
+	.long	.LASF39
+	.value	0x1e6
+	.byte	0x18
+	.long	0xe9
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x5
+	.string	"n"
+	.value	0x1e6
+	.byte	0x29
+	.long	0x616
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0xb
+	.long	.LASF34
+	.value	0x1e6
+	.byte	0x32
+	.long	0xc7
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x9
+	.string	"len"
+	.value	0x1e8
+	.byte	0xc
+	.long	0x69
+	.long	.LLST140
+	.long	.LVUS140
+	.uleb128 0x9
+	.string	"c"
+	.value	0x1e9
+	.byte	0x9
+	.long	0x2d
+	.long	.LLST141
+	.long	.LVUS141
+	.uleb128 0x46
+	.long	.LLRL147
+	.long	0x593
+	.uleb128 0x2e
+	.long	.LASF40
+	.value	0x1f6
+	.byte	0x14
+	.long	0x69
+	.long	.LLST148
+	.long	.LVUS148
+	.uleb128 0x9
+	.string	"p"
+	.value	0x1f7
+	.byte	0x13
+	.long	0xe4
+	.long	.LLST149
+	.long	.LVUS149
+	.uleb128 0x3
+	.long	.LVL395
+	.long	0x1f7
+	.byte	0
+	.uleb128 0x16
+	.long	0x658
+	.long	.LBI288
+	.value	.LVU1073
+	.long	.LLRL142
+	.value	0x1f4
+	.byte	0x11
+	.long	0x60c
+	.uleb128 0x1
+	.long	0x667
+	.long	.LLST143
+	.long	.LVUS143
+	.uleb128 0xa
+	.long	.LLRL142
+	.uleb128 0x1a
+	.long	0x673
+	.uleb128 0x15
+	.long	0x67d
+	.long	.LLRL144
+	.long	0x5db
+	.uleb128 0x4
+	.long	0x67e
+	.long	.LLST145
+	.long	.LVUS145
+	.byte	0
+	.uleb128 0x13
+	.long	0x658
+	.long	.LBI292
+	.value	.LVU1078
+	.long	.LLRL146
+	.value	0x1cf
+	.byte	0x5
+	.uleb128 0xc
+	.long	0x667
+	.uleb128 0xa
+	.long	.LLRL146
+	.uleb128 0xe
+	.long	0x673
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -33
+	.uleb128 0x3
+	.long	.LVL392
+	.long	0x214
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL401
+	.long	0x1f7
+	.byte	0
+	.uleb128 0x12
+	.long	0x69
+	.uleb128 0x6
+	.long	.LASF41
+	.value	0x1dd
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB28
 	.long	.LFE28-.LFB28
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x407
-	.uleb128 0xb
-	.long	.LASF32
-	.value	0x1d6
+	.long	0x658
+	.uleb128 0x47
+	.string	"c"
+	.byte	0x1
+	.value	0x1dd
 	.byte	0x10
-	.long	0xae
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.uleb128 0x17
-	.long	0x407
-	.long	.LBI260
-	.value	.LVU1024
-	.long	.LLRL138
-	.value	0x1d8
-	.byte	0xc
-	.uleb128 0x1
-	.long	0x416
+	.long	0x2d
 	.long	.LLST139
 	.long	.LVUS139
-	.uleb128 0xa
-	.long	.LLRL138
-	.uleb128 0xe
-	.long	0x422
+	.uleb128 0xb
+	.long	.LASF34
+	.value	0x1dd
+	.byte	0x19
+	.long	0xc7
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -17
-	.uleb128 0x3
-	.long	.LVL380
-	.long	0x1e2
+	.sleb128 4
 	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x2f
-	.long	.LASF36
-	.value	0x1ce
+	.uleb128 0x33
+	.long	.LASF42
+	.value	0x1cf
 	.long	0x2d
-	.long	0x42d
-	.uleb128 0x30
-	.long	.LASF32
-	.value	0x1ce
+	.long	0x68c
+	.uleb128 0x34
+	.long	.LASF34
+	.value	0x1cf
 	.byte	0x11
-	.long	0xae
+	.long	0xc7
 	.uleb128 0x11
 	.string	"c"
-	.value	0x1d0
+	.value	0x1d1
 	.byte	0x13
-	.long	0xde
+	.long	0xf5
+	.uleb128 0x1b
+	.uleb128 0x11
+	.string	"got"
+	.value	0x1d3
+	.byte	0xd
+	.long	0x2d
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF37
-	.value	0x1c8
+	.byte	0
+	.uleb128 0x6
+	.long	.LASF43
+	.value	0x1c9
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB26
 	.long	.LFE26-.LFB26
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x457
+	.long	0x6b6
 	.uleb128 0xb
-	.long	.LASF32
-	.value	0x1c8
+	.long	.LASF34
+	.value	0x1c9
 	.byte	0x12
-	.long	0xae
+	.long	0xc7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF38
-	.value	0x1b8
+	.uleb128 0x6
+	.long	.LASF44
+	.value	0x1b9
 	.byte	0x8
 	.long	0x69
 	.long	.LFB25
 	.long	.LFE25-.LFB25
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x507
-	.uleb128 0x4
+	.long	0x768
+	.uleb128 0x5
 	.string	"ptr"
-	.value	0x1b8
+	.value	0x1b9
 	.byte	0x1b
-	.long	0x224
+	.long	0x254
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF26
-	.value	0x1b8
+	.long	.LASF27
+	.value	0x1b9
 	.byte	0x27
 	.long	0x69
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xb
-	.long	.LASF39
-	.value	0x1b8
+	.long	.LASF45
+	.value	0x1b9
 	.byte	0x34
 	.long	0x69
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0xb
-	.long	.LASF32
-	.value	0x1b8
+	.long	.LASF34
+	.value	0x1b9
 	.byte	0x41
-	.long	0xae
+	.long	0xc7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
 	.uleb128 0x9
 	.string	"p"
-	.value	0x1ba
+	.value	0x1bb
 	.byte	0x11
-	.long	0x245
+	.long	0x275
 	.long	.LLST133
 	.long	.LVUS133
-	.uleb128 0x31
-	.long	.LASF25
-	.value	0x1bb
+	.uleb128 0x2e
+	.long	.LASF26
+	.value	0x1bc
+	.byte	0xc
 	.long	0x69
 	.long	.LLST134
 	.long	.LVUS134
-	.uleb128 0x31
-	.long	.LASF40
-	.value	0x1bc
+	.uleb128 0x2e
+	.long	.LASF46
+	.value	0x1bd
+	.byte	0xc
 	.long	0x69
 	.long	.LLST135
 	.long	.LVUS135
@@ -4879,82 +5640,82 @@ stdout_file:
 	.long	.LLRL136
 	.uleb128 0x9
 	.string	"n"
-	.value	0x1c0
+	.value	0x1c1
 	.byte	0x11
-	.long	0xcb
+	.long	0x7c
 	.long	.LLST137
 	.long	.LVUS137
 	.uleb128 0x3
 	.long	.LVL368
-	.long	0x204
+	.long	0x234
 	.byte	0
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF41
-	.value	0x1af
+	.uleb128 0x6
+	.long	.LASF47
+	.value	0x1b0
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB24
 	.long	.LFE24-.LFB24
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x647
-	.uleb128 0x4
+	.long	0x8a8
+	.uleb128 0x5
 	.string	"str"
-	.value	0x1af
+	.value	0x1b0
 	.byte	0x16
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x20
+	.uleb128 0x25
 	.string	"s"
-	.value	0x1b1
-	.long	0x151
+	.value	0x1b2
+	.long	0x168
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x18
-	.long	0x11c9
-	.long	.LBI238
+	.uleb128 0x16
+	.long	0x142a
+	.long	.LBI253
 	.value	.LVU914
 	.long	.LLRL121
-	.value	0x1b2
+	.value	0x1b3
 	.byte	0x5
-	.long	0x56e
+	.long	0x7cf
 	.uleb128 0x1
-	.long	0x11dc
+	.long	0x143d
 	.long	.LLST122
 	.long	.LVUS122
 	.uleb128 0x1
-	.long	0x11d3
+	.long	0x1434
 	.long	.LLST123
 	.long	.LVUS123
 	.byte	0
-	.uleb128 0x2b
-	.long	0x11e7
-	.long	.LBI242
+	.uleb128 0x2f
+	.long	0x1448
+	.long	.LBI257
 	.value	.LVU930
-	.long	.LBB242
-	.long	.LBE242-.LBB242
-	.value	0x1b3
+	.long	.LBB257
+	.long	.LBE257-.LBB257
+	.value	0x1b4
 	.byte	0x5
-	.long	0x5c0
+	.long	0x821
 	.uleb128 0x1
-	.long	0x1203
+	.long	0x1464
 	.long	.LLST124
 	.long	.LVUS124
 	.uleb128 0x1
-	.long	0x11fa
+	.long	0x145b
 	.long	.LLST125
 	.long	.LVUS125
 	.uleb128 0x1
-	.long	0x11f1
+	.long	0x1452
 	.long	.LLST126
 	.long	.LVUS126
 	.uleb128 0x8
 	.long	.LVL349
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -4963,51 +5724,51 @@ stdout_file:
 	.sleb128 0
 	.byte	0
 	.byte	0
-	.uleb128 0x18
-	.long	0x11b1
-	.long	.LBI244
+	.uleb128 0x16
+	.long	0x1412
+	.long	.LBI259
 	.value	.LVU943
 	.long	.LLRL127
-	.value	0x1b5
+	.value	0x1b6
 	.byte	0xc
-	.long	0x628
+	.long	0x889
 	.uleb128 0x1
-	.long	0x11bf
+	.long	0x1420
 	.long	.LLST128
 	.long	.LVUS128
-	.uleb128 0x21
-	.long	0x1253
+	.uleb128 0x26
+	.long	0x14b4
 	.long	.LLRL129
-	.byte	0x55
+	.byte	0x56
 	.byte	0x5
-	.uleb128 0xf
-	.long	0x125d
+	.uleb128 0xc
+	.long	0x14be
 	.uleb128 0xa
 	.long	.LLRL129
-	.uleb128 0x5
-	.long	0x1266
+	.uleb128 0x4
+	.long	0x14c7
 	.long	.LLST130
 	.long	.LVUS130
-	.uleb128 0x12
-	.long	0x1271
+	.uleb128 0x17
+	.long	0x14d2
 	.long	.LLRL131
-	.uleb128 0x5
-	.long	0x1272
+	.uleb128 0x4
+	.long	0x14d3
 	.long	.LLST132
 	.long	.LVUS132
 	.uleb128 0x3
 	.long	.LVL356
-	.long	0x204
+	.long	0x234
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x3
 	.long	.LVL345
-	.long	0x24a
+	.long	0x27a
 	.uleb128 0x8
 	.long	.LVL351
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -5021,80 +5782,80 @@ stdout_file:
 	.byte	0x3a
 	.byte	0
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF42
-	.value	0x1a6
+	.uleb128 0x6
+	.long	.LASF48
+	.value	0x1a7
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB23
 	.long	.LFE23-.LFB23
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x775
-	.uleb128 0x4
+	.long	0x9d6
+	.uleb128 0x5
 	.string	"str"
-	.value	0x1a6
+	.value	0x1a7
 	.byte	0x17
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF32
-	.value	0x1a6
+	.long	.LASF34
+	.value	0x1a7
 	.byte	0x22
-	.long	0xae
+	.long	0xc7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x20
+	.uleb128 0x25
 	.string	"s"
-	.value	0x1a8
-	.long	0x151
+	.value	0x1a9
+	.long	0x168
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x18
-	.long	0x11c9
-	.long	.LBI213
+	.uleb128 0x16
+	.long	0x142a
+	.long	.LBI228
 	.value	.LVU857
 	.long	.LLRL110
-	.value	0x1a9
+	.value	0x1aa
 	.byte	0x5
-	.long	0x6bd
+	.long	0x91e
 	.uleb128 0x1
-	.long	0x11dc
+	.long	0x143d
 	.long	.LLST111
 	.long	.LVUS111
 	.uleb128 0x1
-	.long	0x11d3
+	.long	0x1434
 	.long	.LLST112
 	.long	.LVUS112
 	.byte	0
-	.uleb128 0x2b
-	.long	0x11e7
-	.long	.LBI217
+	.uleb128 0x2f
+	.long	0x1448
+	.long	.LBI232
 	.value	.LVU875
-	.long	.LBB217
-	.long	.LBE217-.LBB217
-	.value	0x1aa
+	.long	.LBB232
+	.long	.LBE232-.LBB232
+	.value	0x1ab
 	.byte	0x5
-	.long	0x710
+	.long	0x971
 	.uleb128 0x1
-	.long	0x1203
+	.long	0x1464
 	.long	.LLST113
 	.long	.LVUS113
 	.uleb128 0x1
-	.long	0x11fa
+	.long	0x145b
 	.long	.LLST114
 	.long	.LVUS114
 	.uleb128 0x1
-	.long	0x11f1
+	.long	0x1452
 	.long	.LLST115
 	.long	.LVUS115
 	.uleb128 0x8
 	.long	.LVL334
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -5103,295 +5864,295 @@ stdout_file:
 	.sleb128 -296
 	.byte	0
 	.byte	0
-	.uleb128 0x43
-	.long	0x11b1
+	.uleb128 0x48
+	.long	0x1412
 	.long	.LLRL116
 	.byte	0x1
-	.value	0x1ab
+	.value	0x1ac
 	.byte	0xc
-	.long	0x76b
-	.uleb128 0xf
-	.long	0x11bf
-	.uleb128 0x21
-	.long	0x1253
+	.long	0x9cc
+	.uleb128 0xc
+	.long	0x1420
+	.uleb128 0x26
+	.long	0x14b4
 	.long	.LLRL117
-	.byte	0x55
+	.byte	0x56
 	.byte	0x5
-	.uleb128 0xf
-	.long	0x125d
+	.uleb128 0xc
+	.long	0x14be
 	.uleb128 0xa
 	.long	.LLRL117
-	.uleb128 0x5
-	.long	0x1266
+	.uleb128 0x4
+	.long	0x14c7
 	.long	.LLST118
 	.long	.LVUS118
-	.uleb128 0x12
-	.long	0x1271
+	.uleb128 0x17
+	.long	0x14d2
 	.long	.LLRL119
-	.uleb128 0x5
-	.long	0x1272
+	.uleb128 0x4
+	.long	0x14d3
 	.long	.LLST120
 	.long	.LVUS120
 	.uleb128 0x3
 	.long	.LVL340
-	.long	0x204
+	.long	0x234
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x3
 	.long	.LVL330
-	.long	0x24a
+	.long	0x27a
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF43
-	.value	0x1a1
+	.uleb128 0x6
+	.long	.LASF49
+	.value	0x1a2
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB22
 	.long	.LFE22-.LFB22
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x7e1
-	.uleb128 0x4
+	.long	0xa42
+	.uleb128 0x5
 	.string	"c"
-	.value	0x1a1
+	.value	0x1a2
 	.byte	0x11
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x17
-	.long	0x85c
-	.long	.LBI200
+	.uleb128 0x13
+	.long	0xabd
+	.long	.LBI215
 	.value	.LVU840
 	.long	.LLRL107
-	.value	0x1a3
+	.value	0x1a4
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x876
+	.long	0xad7
 	.long	.LLST108
 	.long	.LVUS108
 	.uleb128 0x1
-	.long	0x86b
+	.long	0xacc
 	.long	.LLST109
 	.long	.LVUS109
 	.uleb128 0xa
 	.long	.LLRL107
 	.uleb128 0xe
-	.long	0x882
+	.long	0xae3
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
 	.long	.LVL323
-	.long	0x204
+	.long	0x234
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF44
-	.value	0x19c
+	.uleb128 0x6
+	.long	.LASF50
+	.value	0x19d
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB21
 	.long	.LFE21-.LFB21
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x85c
-	.uleb128 0x4
+	.long	0xabd
+	.uleb128 0x5
 	.string	"c"
-	.value	0x19c
+	.value	0x19d
 	.byte	0xe
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF32
-	.value	0x19c
+	.long	.LASF34
+	.value	0x19d
 	.byte	0x17
-	.long	0xae
+	.long	0xc7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x17
-	.long	0x85c
-	.long	.LBI194
+	.uleb128 0x13
+	.long	0xabd
+	.long	.LBI209
 	.value	.LVU824
 	.long	.LLRL104
-	.value	0x19e
+	.value	0x19f
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x876
+	.long	0xad7
 	.long	.LLST105
 	.long	.LVUS105
 	.uleb128 0x1
-	.long	0x86b
+	.long	0xacc
 	.long	.LLST106
 	.long	.LVUS106
 	.uleb128 0xa
 	.long	.LLRL104
 	.uleb128 0xe
-	.long	0x882
+	.long	0xae3
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
 	.long	.LVL317
-	.long	0x204
+	.long	0x234
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x2f
-	.long	.LASF45
-	.value	0x194
+	.uleb128 0x33
+	.long	.LASF51
+	.value	0x195
 	.long	0x2d
-	.long	0x88d
-	.uleb128 0x44
+	.long	0xaee
+	.uleb128 0x49
 	.string	"c"
 	.byte	0x1
-	.value	0x194
+	.value	0x195
 	.byte	0xf
 	.long	0x2d
-	.uleb128 0x30
-	.long	.LASF32
-	.value	0x194
+	.uleb128 0x34
+	.long	.LASF34
+	.value	0x195
 	.byte	0x18
-	.long	0xae
+	.long	0xc7
 	.uleb128 0x11
 	.string	"b"
-	.value	0x196
+	.value	0x197
 	.byte	0x13
-	.long	0xde
+	.long	0xf5
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF46
-	.value	0x18a
+	.uleb128 0x6
+	.long	.LASF52
+	.value	0x18b
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB19
 	.long	.LFE19-.LFB19
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x8f5
-	.uleb128 0x4
+	.long	0xb56
+	.uleb128 0x5
 	.string	"buf"
-	.value	0x18a
+	.value	0x18b
 	.byte	0x13
-	.long	0x1b7
+	.long	0xe4
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"fmt"
-	.value	0x18a
+	.value	0x18b
 	.byte	0x24
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x19
+	.uleb128 0x1c
 	.uleb128 0x9
 	.string	"ap"
-	.value	0x18c
+	.value	0x18d
 	.byte	0xd
 	.long	0x47
 	.long	.LLST102
 	.long	.LVUS102
 	.uleb128 0x9
 	.string	"n"
-	.value	0x18d
+	.value	0x18e
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST103
 	.long	.LVUS103
 	.uleb128 0x3
 	.long	.LVL312
-	.long	0x9bc
+	.long	0xc1d
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF47
-	.value	0x180
+	.uleb128 0x6
+	.long	.LASF53
+	.value	0x181
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB18
 	.long	.LFE18-.LFB18
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x96c
-	.uleb128 0x4
+	.long	0xbcd
+	.uleb128 0x5
 	.string	"buf"
-	.value	0x180
+	.value	0x181
 	.byte	0x14
-	.long	0x1b7
+	.long	0xe4
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF26
-	.value	0x180
+	.long	.LASF27
+	.value	0x181
 	.byte	0x20
 	.long	0x69
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"fmt"
-	.value	0x180
+	.value	0x181
 	.byte	0x32
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x19
+	.uleb128 0x1c
 	.uleb128 0x9
 	.string	"ap"
-	.value	0x182
+	.value	0x183
 	.byte	0xd
 	.long	0x47
 	.long	.LLST100
 	.long	.LVUS100
 	.uleb128 0x9
 	.string	"n"
-	.value	0x183
+	.value	0x184
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST101
 	.long	.LVUS101
 	.uleb128 0x3
 	.long	.LVL309
-	.long	0x9bc
+	.long	0xc1d
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF48
-	.value	0x17b
+	.uleb128 0x6
+	.long	.LASF54
+	.value	0x17c
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB17
 	.long	.LFE17-.LFB17
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x9bc
-	.uleb128 0x4
+	.long	0xc1d
+	.uleb128 0x5
 	.string	"buf"
-	.value	0x17b
+	.value	0x17c
 	.byte	0x14
-	.long	0x1b7
+	.long	0xe4
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"fmt"
-	.value	0x17b
+	.value	0x17c
 	.byte	0x25
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"ap"
-	.value	0x17b
+	.value	0x17c
 	.byte	0x32
 	.long	0x47
 	.uleb128 0x2
@@ -5399,60 +6160,60 @@ stdout_file:
 	.sleb128 8
 	.uleb128 0x3
 	.long	.LVL306
-	.long	0x9bc
+	.long	0xc1d
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF49
-	.value	0x16c
+	.uleb128 0x6
+	.long	.LASF55
+	.value	0x16d
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB16
 	.long	.LFE16-.LFB16
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xa3e
-	.uleb128 0x4
+	.long	0xc9f
+	.uleb128 0x5
 	.string	"buf"
-	.value	0x16c
+	.value	0x16d
 	.byte	0x15
-	.long	0x1b7
+	.long	0xe4
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF26
-	.value	0x16c
+	.long	.LASF27
+	.value	0x16d
 	.byte	0x21
 	.long	0x69
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"fmt"
-	.value	0x16c
+	.value	0x16d
 	.byte	0x33
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"ap"
-	.value	0x16c
+	.value	0x16d
 	.byte	0x40
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0x20
+	.uleb128 0x25
 	.string	"s"
-	.value	0x16e
-	.long	0x151
+	.value	0x16f
+	.long	0x168
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
 	.uleb128 0x8
 	.long	.LVL304
-	.long	0x14d7
+	.long	0x1738
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -5475,109 +6236,109 @@ stdout_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF50
-	.value	0x160
+	.uleb128 0x6
+	.long	.LASF56
+	.value	0x161
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB15
 	.long	.LFE15-.LFB15
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xaa6
+	.long	0xd07
 	.uleb128 0xb
-	.long	.LASF32
-	.value	0x160
+	.long	.LASF34
+	.value	0x161
 	.byte	0x13
-	.long	0xae
+	.long	0xc7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"fmt"
-	.value	0x160
+	.value	0x161
 	.byte	0x27
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x19
+	.uleb128 0x1c
 	.uleb128 0x9
 	.string	"ap"
-	.value	0x162
+	.value	0x163
 	.byte	0xd
 	.long	0x47
 	.long	.LLST98
 	.long	.LVUS98
 	.uleb128 0x9
 	.string	"n"
-	.value	0x163
+	.value	0x164
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST99
 	.long	.LVUS99
 	.uleb128 0x3
 	.long	.LVL302
-	.long	0xc0e
+	.long	0xe6f
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF51
-	.value	0x156
+	.uleb128 0x6
+	.long	.LASF57
+	.value	0x157
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB14
 	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xaff
-	.uleb128 0x4
+	.long	0xd60
+	.uleb128 0x5
 	.string	"fmt"
-	.value	0x156
+	.value	0x157
 	.byte	0x18
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x19
+	.uleb128 0x1c
 	.uleb128 0x9
 	.string	"ap"
-	.value	0x158
+	.value	0x159
 	.byte	0xd
 	.long	0x47
 	.long	.LLST96
 	.long	.LVUS96
 	.uleb128 0x9
 	.string	"n"
-	.value	0x159
+	.value	0x15a
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST97
 	.long	.LVUS97
 	.uleb128 0x3
 	.long	.LVL298
-	.long	0xc0e
+	.long	0xe6f
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF52
-	.value	0x151
+	.uleb128 0x6
+	.long	.LASF58
+	.value	0x152
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB13
 	.long	.LFE13-.LFB13
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xb40
-	.uleb128 0x4
+	.long	0xda1
+	.uleb128 0x5
 	.string	"fmt"
-	.value	0x151
+	.value	0x152
 	.byte	0x19
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"ap"
-	.value	0x151
+	.value	0x152
 	.byte	0x26
 	.long	0x47
 	.uleb128 0x2
@@ -5585,45 +6346,45 @@ stdout_file:
 	.sleb128 4
 	.uleb128 0x3
 	.long	.LVL295
-	.long	0xc0e
+	.long	0xe6f
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF53
-	.value	0x14c
+	.uleb128 0x6
+	.long	.LASF59
+	.value	0x14d
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB12
 	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xba7
-	.uleb128 0x45
-	.long	.LASF32
+	.long	0xe08
+	.uleb128 0x4a
+	.long	.LASF34
 	.byte	0x1
-	.value	0x14c
+	.value	0x14d
 	.byte	0x14
-	.long	0xae
+	.long	0xc7
 	.long	.LLST95
 	.long	.LVUS95
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"fmt"
-	.value	0x14c
+	.value	0x14d
 	.byte	0x28
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"ap"
-	.value	0x14c
+	.value	0x14d
 	.byte	0x35
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x46
+	.uleb128 0x4b
 	.long	.LVL293
-	.long	0xc0e
+	.long	0xe6f
 	.uleb128 0x2
 	.uleb128 0x2
 	.byte	0x91
@@ -5642,155 +6403,155 @@ stdout_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF54
-	.value	0x142
+	.uleb128 0x6
+	.long	.LASF60
+	.value	0x143
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB11
 	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xc0e
-	.uleb128 0x4
+	.long	0xe6f
+	.uleb128 0x5
 	.string	"fd"
-	.value	0x142
+	.value	0x143
 	.byte	0x11
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"fmt"
-	.value	0x142
+	.value	0x143
 	.byte	0x21
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x19
+	.uleb128 0x1c
 	.uleb128 0x9
 	.string	"ap"
-	.value	0x144
+	.value	0x145
 	.byte	0xd
 	.long	0x47
 	.long	.LLST93
 	.long	.LVUS93
 	.uleb128 0x9
 	.string	"n"
-	.value	0x145
+	.value	0x146
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST94
 	.long	.LVUS94
 	.uleb128 0x3
 	.long	.LVL290
-	.long	0xc0e
+	.long	0xe6f
 	.byte	0
-	.uleb128 0x7
-	.long	.LASF55
-	.value	0x13a
+	.uleb128 0x6
+	.long	.LASF61
+	.value	0x13b
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB10
 	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xd27
-	.uleb128 0x4
+	.long	0xf88
+	.uleb128 0x5
 	.string	"fd"
-	.value	0x13a
+	.value	0x13b
 	.byte	0x12
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"fmt"
-	.value	0x13a
+	.value	0x13b
 	.byte	0x22
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x4
+	.uleb128 0x5
 	.string	"ap"
-	.value	0x13a
+	.value	0x13b
 	.byte	0x2f
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x20
+	.uleb128 0x25
 	.string	"s"
-	.value	0x13c
-	.long	0x151
+	.value	0x13d
+	.long	0x168
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x18
-	.long	0x11c9
-	.long	.LBI172
+	.uleb128 0x16
+	.long	0x142a
+	.long	.LBI187
 	.value	.LVU663
 	.long	.LLRL83
-	.value	0x13d
+	.value	0x13e
 	.byte	0x5
-	.long	0xc91
+	.long	0xef2
 	.uleb128 0x1
-	.long	0x11dc
+	.long	0x143d
 	.long	.LLST84
 	.long	.LVUS84
 	.uleb128 0x1
-	.long	0x11d3
+	.long	0x1434
 	.long	.LLST85
 	.long	.LVUS85
 	.byte	0
-	.uleb128 0x18
-	.long	0x11b1
-	.long	.LBI180
+	.uleb128 0x16
+	.long	0x1412
+	.long	.LBI195
 	.value	.LVU683
 	.long	.LLRL86
-	.value	0x13f
+	.value	0x140
 	.byte	0xc
-	.long	0xd07
+	.long	0xf68
 	.uleb128 0x1
-	.long	0x11bf
+	.long	0x1420
 	.long	.LLST87
 	.long	.LVUS87
-	.uleb128 0x32
-	.long	0x1253
-	.long	.LBI182
+	.uleb128 0x35
+	.long	0x14b4
+	.long	.LBI197
 	.value	.LVU685
 	.long	.LLRL88
-	.byte	0x55
+	.byte	0x56
 	.byte	0x5
 	.uleb128 0x1
-	.long	0x125d
+	.long	0x14be
 	.long	.LLST89
 	.long	.LVUS89
 	.uleb128 0xa
 	.long	.LLRL88
-	.uleb128 0x5
-	.long	0x1266
+	.uleb128 0x4
+	.long	0x14c7
 	.long	.LLST90
 	.long	.LVUS90
-	.uleb128 0x12
-	.long	0x1271
+	.uleb128 0x17
+	.long	0x14d2
 	.long	.LLRL91
-	.uleb128 0x5
-	.long	0x1272
+	.uleb128 0x4
+	.long	0x14d3
 	.long	.LLST92
 	.long	.LVUS92
 	.uleb128 0x3
 	.long	.LVL285
-	.long	0x204
+	.long	0x234
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x8
 	.long	.LVL280
-	.long	0x14d7
+	.long	0x1738
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -5813,328 +6574,328 @@ stdout_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x13
-	.long	.LASF64
-	.byte	0xac
-	.long	0xe03
-	.uleb128 0x6
+	.uleb128 0x18
+	.long	.LASF70
+	.byte	0xad
+	.long	0x1064
+	.uleb128 0x7
 	.string	"s"
-	.byte	0xac
+	.byte	0xad
 	.byte	0x21
-	.long	0xe03
-	.uleb128 0x6
+	.long	0x1064
+	.uleb128 0x7
 	.string	"fmt"
-	.byte	0xac
+	.byte	0xad
 	.byte	0x30
-	.long	0x245
-	.uleb128 0x6
+	.long	0x275
+	.uleb128 0x7
 	.string	"ap"
-	.byte	0xac
+	.byte	0xad
 	.byte	0x3d
 	.long	0x47
-	.uleb128 0x22
+	.uleb128 0x1b
 	.uleb128 0x10
-	.long	.LASF56
-	.byte	0xaf
-	.byte	0x15
-	.long	0x245
-	.uleb128 0x10
-	.long	.LASF57
+	.long	.LASF62
 	.byte	0xb0
-	.byte	0xd
-	.long	0x2d
+	.byte	0x15
+	.long	0x275
 	.uleb128 0x10
-	.long	.LASF58
+	.long	.LASF63
 	.byte	0xb1
 	.byte	0xd
 	.long	0x2d
 	.uleb128 0x10
-	.long	.LASF59
+	.long	.LASF64
 	.byte	0xb2
 	.byte	0xd
 	.long	0x2d
 	.uleb128 0x10
-	.long	.LASF60
+	.long	.LASF65
 	.byte	0xb3
 	.byte	0xd
 	.long	0x2d
 	.uleb128 0x10
-	.long	.LASF61
+	.long	.LASF66
 	.byte	0xb4
+	.byte	0xd
+	.long	0x2d
+	.uleb128 0x10
+	.long	.LASF67
+	.byte	0xb5
 	.byte	0xe
 	.long	0x5d
-	.uleb128 0x23
-	.long	0xda1
-	.uleb128 0x24
+	.uleb128 0x27
+	.long	0x1002
+	.uleb128 0x28
 	.string	"v"
-	.byte	0xf5
+	.byte	0xf6
 	.byte	0x17
-	.long	0xf3
+	.long	0x10a
 	.byte	0
-	.uleb128 0x23
-	.long	0xdc9
+	.uleb128 0x27
+	.long	0x102a
 	.uleb128 0x11
 	.string	"v"
-	.value	0x108
+	.value	0x109
 	.byte	0x20
 	.long	0x26
-	.uleb128 0x33
-	.long	.LASF62
-	.value	0x109
+	.uleb128 0x36
+	.long	.LASF68
+	.value	0x10a
 	.byte	0x16
 	.long	0x34
-	.uleb128 0x33
-	.long	.LASF63
-	.value	0x10a
+	.uleb128 0x36
+	.long	.LASF69
+	.value	0x10b
 	.byte	0x19
-	.long	0x245
+	.long	0x275
 	.byte	0
-	.uleb128 0x23
-	.long	0xdd9
+	.uleb128 0x27
+	.long	0x103a
 	.uleb128 0x11
 	.string	"p"
-	.value	0x11a
+	.value	0x11b
 	.byte	0x13
-	.long	0x202
+	.long	0x212
 	.byte	0
-	.uleb128 0x23
-	.long	0xde9
+	.uleb128 0x27
+	.long	0x104a
 	.uleb128 0x11
 	.string	"c"
-	.value	0x122
+	.value	0x123
 	.byte	0x12
 	.long	0x5d
 	.byte	0
-	.uleb128 0x22
+	.uleb128 0x1b
 	.uleb128 0x11
 	.string	"str"
-	.value	0x127
+	.value	0x128
 	.byte	0x19
-	.long	0x245
+	.long	0x275
 	.uleb128 0x11
 	.string	"n"
-	.value	0x128
+	.value	0x129
 	.byte	0x14
 	.long	0x69
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.long	0x151
-	.uleb128 0x13
-	.long	.LASF65
-	.byte	0xa2
-	.long	0xe44
-	.uleb128 0x6
+	.uleb128 0x12
+	.long	0x168
+	.uleb128 0x18
+	.long	.LASF71
+	.byte	0xa3
+	.long	0x10a5
+	.uleb128 0x7
 	.string	"s"
-	.byte	0xa2
+	.byte	0xa3
 	.byte	0x25
-	.long	0xe03
-	.uleb128 0x6
+	.long	0x1064
+	.uleb128 0x7
 	.string	"p"
-	.byte	0xa2
+	.byte	0xa3
 	.byte	0x34
-	.long	0x245
-	.uleb128 0x6
+	.long	0x275
+	.uleb128 0x7
 	.string	"n"
-	.byte	0xa2
+	.byte	0xa3
 	.byte	0x3e
 	.long	0x69
-	.uleb128 0x25
-	.long	.LASF57
-	.byte	0xa2
+	.uleb128 0x29
+	.long	.LASF63
+	.byte	0xa3
 	.byte	0x45
 	.long	0x2d
-	.uleb128 0x25
-	.long	.LASF58
-	.byte	0xa2
+	.uleb128 0x29
+	.long	.LASF64
+	.byte	0xa3
 	.byte	0x50
 	.long	0x2d
 	.byte	0
-	.uleb128 0x47
-	.long	.LASF82
+	.uleb128 0x4c
+	.long	.LASF88
 	.byte	0x1
-	.byte	0x79
+	.byte	0x7a
 	.byte	0xd
 	.long	.LFB7
 	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1149
-	.uleb128 0x34
+	.long	0x13aa
+	.uleb128 0x37
 	.string	"s"
-	.byte	0x79
+	.byte	0x7a
 	.byte	0x26
-	.long	0xe03
+	.long	0x1064
 	.long	.LLST6
 	.long	.LVUS6
-	.uleb128 0x34
+	.uleb128 0x37
 	.string	"v"
-	.byte	0x79
+	.byte	0x7a
 	.byte	0x3c
 	.long	0x26
 	.long	.LLST7
 	.long	.LVUS7
-	.uleb128 0x35
-	.long	.LASF66
-	.byte	0x79
+	.uleb128 0x38
+	.long	.LASF72
+	.byte	0x7a
 	.byte	0x43
 	.long	0x2d
 	.long	.LLST8
 	.long	.LVUS8
-	.uleb128 0x35
-	.long	.LASF62
-	.byte	0x79
+	.uleb128 0x38
+	.long	.LASF68
+	.byte	0x7a
 	.byte	0x56
 	.long	0x34
 	.long	.LLST9
 	.long	.LVUS9
-	.uleb128 0x1a
-	.long	.LASF67
+	.uleb128 0x1d
+	.long	.LASF73
 	.byte	0x1d
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x1a
-	.long	.LASF57
+	.uleb128 0x1d
+	.long	.LASF63
 	.byte	0x28
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0x1a
-	.long	.LASF58
+	.uleb128 0x1d
+	.long	.LASF64
 	.byte	0x33
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 16
-	.uleb128 0x1a
-	.long	.LASF59
+	.uleb128 0x1d
+	.long	.LASF65
 	.byte	0x3e
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 20
-	.uleb128 0x1a
-	.long	.LASF63
+	.uleb128 0x1d
+	.long	.LASF69
 	.byte	0x55
-	.long	0x245
+	.long	0x275
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 24
-	.uleb128 0x1f
-	.long	.LASF68
-	.byte	0x7c
+	.uleb128 0x23
+	.long	.LASF74
+	.byte	0x7d
 	.byte	0xa
-	.long	0x1149
+	.long	0x13aa
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -56
-	.uleb128 0x2c
-	.long	.LASF69
-	.byte	0x7d
+	.uleb128 0x30
+	.long	.LASF75
+	.byte	0x7e
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST10
 	.long	.LVUS10
-	.uleb128 0x2c
-	.long	.LASF70
-	.byte	0x7e
+	.uleb128 0x30
+	.long	.LASF76
+	.byte	0x7f
 	.byte	0xa
 	.long	0x5d
 	.long	.LLST11
 	.long	.LVUS11
-	.uleb128 0x2c
-	.long	.LASF71
-	.byte	0x7f
+	.uleb128 0x30
+	.long	.LASF77
+	.byte	0x80
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST12
 	.long	.LVUS12
 	.uleb128 0x10
-	.long	.LASF72
-	.byte	0x80
+	.long	.LASF78
+	.byte	0x81
 	.byte	0x9
 	.long	0x2d
-	.uleb128 0x48
+	.uleb128 0x4d
 	.string	"len"
 	.byte	0x1
-	.byte	0x81
+	.byte	0x82
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST13
 	.long	.LVUS13
-	.uleb128 0x36
-	.long	0x1159
-	.long	.LBI43
+	.uleb128 0x39
+	.long	0x13ba
+	.long	.LBI58
 	.value	.LVU61
 	.long	.LLRL14
-	.byte	0x7d
+	.byte	0x7e
 	.byte	0x13
-	.long	0xfce
+	.long	0x122f
 	.uleb128 0x1
-	.long	0x1186
+	.long	0x13e7
 	.long	.LLST15
 	.long	.LVUS15
 	.uleb128 0x1
-	.long	0x117b
+	.long	0x13dc
 	.long	.LLST16
 	.long	.LVUS16
 	.uleb128 0x1
-	.long	0x1170
+	.long	0x13d1
 	.long	.LLST17
 	.long	.LVUS17
 	.uleb128 0x1
-	.long	0x1167
+	.long	0x13c8
 	.long	.LLST18
 	.long	.LVUS18
 	.uleb128 0xa
 	.long	.LLRL14
-	.uleb128 0x5
-	.long	0x1191
+	.uleb128 0x4
+	.long	0x13f2
 	.long	.LLST19
 	.long	.LVUS19
-	.uleb128 0x5
-	.long	0x119c
+	.uleb128 0x4
+	.long	0x13fd
 	.long	.LLST20
 	.long	.LVUS20
-	.uleb128 0x49
-	.long	0x11a5
-	.long	.LBB45
-	.long	.LBE45-.LBB45
-	.uleb128 0x5
-	.long	0x11a6
+	.uleb128 0x4e
+	.long	0x1406
+	.long	.LBB60
+	.long	.LBE60-.LBB60
+	.uleb128 0x4
+	.long	0x1407
 	.long	.LLST21
 	.long	.LVUS21
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x26
-	.long	0x120d
-	.long	.LBI53
+	.uleb128 0x2a
+	.long	0x146e
+	.long	.LBI68
 	.value	.LVU126
-	.long	.LBB53
-	.long	.LBE53-.LBB53
-	.byte	0x96
+	.long	.LBB68
+	.long	.LBE68-.LBB68
+	.byte	0x97
 	.byte	0x9
-	.long	0x1027
+	.long	0x1288
 	.uleb128 0x1
-	.long	0x1229
+	.long	0x148a
 	.long	.LLST22
 	.long	.LVUS22
 	.uleb128 0x1
-	.long	0x1220
+	.long	0x1481
 	.long	.LLST23
 	.long	.LVUS23
 	.uleb128 0x1
-	.long	0x1217
+	.long	0x1478
 	.long	.LLST24
 	.long	.LVUS24
 	.uleb128 0x8
 	.long	.LVL45
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6150,22 +6911,22 @@ stdout_file:
 	.byte	0x20
 	.byte	0
 	.byte	0
-	.uleb128 0x37
-	.long	0x120d
+	.uleb128 0x3a
+	.long	0x146e
 	.long	.LLRL25
-	.byte	0x9b
-	.long	0x1063
+	.byte	0x9c
+	.long	0x12c4
 	.uleb128 0x1
-	.long	0x1229
+	.long	0x148a
 	.long	.LLST26
 	.long	.LVUS26
-	.uleb128 0xf
-	.long	0x1220
-	.uleb128 0xf
-	.long	0x1217
+	.uleb128 0xc
+	.long	0x1481
+	.uleb128 0xc
+	.long	0x1478
 	.uleb128 0x8
 	.long	.LVL51
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6180,30 +6941,30 @@ stdout_file:
 	.byte	0x30
 	.byte	0
 	.byte	0
-	.uleb128 0x26
-	.long	0x120d
-	.long	.LBI65
+	.uleb128 0x2a
+	.long	0x146e
+	.long	.LBI80
 	.value	.LVU155
-	.long	.LBB65
-	.long	.LBE65-.LBB65
-	.byte	0x9f
+	.long	.LBB80
+	.long	.LBE80-.LBB80
+	.byte	0xa0
 	.byte	0x9
-	.long	0x10bc
+	.long	0x131d
 	.uleb128 0x1
-	.long	0x1229
+	.long	0x148a
 	.long	.LLST27
 	.long	.LVUS27
 	.uleb128 0x1
-	.long	0x1220
+	.long	0x1481
 	.long	.LLST28
 	.long	.LVUS28
 	.uleb128 0x1
-	.long	0x1217
+	.long	0x1478
 	.long	.LLST29
 	.long	.LVUS29
 	.uleb128 0x8
 	.long	.LVL61
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6219,27 +6980,27 @@ stdout_file:
 	.byte	0x20
 	.byte	0
 	.byte	0
-	.uleb128 0x36
-	.long	0x11e7
-	.long	.LBI71
+	.uleb128 0x39
+	.long	0x1448
+	.long	.LBI86
 	.value	.LVU204
 	.long	.LLRL30
-	.byte	0x9a
+	.byte	0x9b
 	.byte	0x9
-	.long	0x1103
-	.uleb128 0xf
-	.long	0x1203
+	.long	0x1364
+	.uleb128 0xc
+	.long	0x1464
 	.uleb128 0x1
-	.long	0x11fa
+	.long	0x145b
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0x1
-	.long	0x11f1
+	.long	0x1452
 	.long	.LLST32
 	.long	.LVUS32
 	.uleb128 0x8
 	.long	.LVL78
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6251,14 +7012,14 @@ stdout_file:
 	.byte	0
 	.uleb128 0x3
 	.long	.LVL25
-	.long	0x17ca
+	.long	0x1a68
 	.uleb128 0x3
 	.long	.LVL35
-	.long	0x24a
-	.uleb128 0x27
+	.long	0x27a
+	.uleb128 0x2b
 	.long	.LVL55
-	.long	0x1233
-	.long	0x1129
+	.long	0x1494
+	.long	0x138a
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6268,7 +7029,7 @@ stdout_file:
 	.byte	0
 	.uleb128 0x8
 	.long	.LVL74
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6290,342 +7051,342 @@ stdout_file:
 	.byte	0x26
 	.byte	0
 	.byte	0
-	.uleb128 0x2d
+	.uleb128 0x31
 	.long	0x5d
-	.long	0x1159
-	.uleb128 0x2e
+	.long	0x13ba
+	.uleb128 0x32
 	.long	0x34
 	.byte	0x17
 	.byte	0
-	.uleb128 0x38
-	.long	.LASF73
-	.byte	0x64
+	.uleb128 0x3b
+	.long	.LASF79
+	.byte	0x65
 	.long	0x2d
-	.long	0x11b1
-	.uleb128 0x6
+	.long	0x1412
+	.uleb128 0x7
 	.string	"v"
-	.byte	0x64
+	.byte	0x65
 	.byte	0x29
 	.long	0x26
-	.uleb128 0x25
-	.long	.LASF62
-	.byte	0x64
+	.uleb128 0x29
+	.long	.LASF68
+	.byte	0x65
 	.byte	0x35
 	.long	0x34
-	.uleb128 0x25
-	.long	.LASF67
-	.byte	0x64
+	.uleb128 0x29
+	.long	.LASF73
+	.byte	0x65
 	.byte	0x3f
 	.long	0x2d
-	.uleb128 0x6
+	.uleb128 0x7
 	.string	"out"
-	.byte	0x64
+	.byte	0x65
 	.byte	0x4c
-	.long	0x1b7
+	.long	0xe4
 	.uleb128 0x10
-	.long	.LASF68
-	.byte	0x66
-	.byte	0x11
-	.long	0x245
-	.uleb128 0x24
-	.string	"n"
+	.long	.LASF74
 	.byte	0x67
+	.byte	0x11
+	.long	0x275
+	.uleb128 0x28
+	.string	"n"
+	.byte	0x68
 	.byte	0x9
 	.long	0x2d
-	.uleb128 0x22
-	.uleb128 0x24
+	.uleb128 0x1b
+	.uleb128 0x28
 	.string	"w"
-	.byte	0x6d
+	.byte	0x6e
 	.byte	0x16
 	.long	0x34
 	.byte	0
 	.byte	0
-	.uleb128 0x38
-	.long	.LASF74
-	.byte	0x53
+	.uleb128 0x3b
+	.long	.LASF80
+	.byte	0x54
 	.long	0x2d
-	.long	0x11c9
-	.uleb128 0x6
+	.long	0x142a
+	.uleb128 0x7
 	.string	"s"
-	.byte	0x53
+	.byte	0x54
 	.byte	0x28
-	.long	0xe03
+	.long	0x1064
 	.byte	0
-	.uleb128 0x13
-	.long	.LASF75
-	.byte	0x48
-	.long	0x11e7
-	.uleb128 0x6
+	.uleb128 0x18
+	.long	.LASF81
+	.byte	0x49
+	.long	0x1448
+	.uleb128 0x7
 	.string	"s"
-	.byte	0x48
+	.byte	0x49
 	.byte	0x27
-	.long	0xe03
-	.uleb128 0x6
+	.long	0x1064
+	.uleb128 0x7
 	.string	"fd"
-	.byte	0x48
+	.byte	0x49
 	.byte	0x2e
 	.long	0x2d
 	.byte	0
-	.uleb128 0x13
-	.long	.LASF76
-	.byte	0x42
-	.long	0x120d
-	.uleb128 0x6
+	.uleb128 0x18
+	.long	.LASF82
+	.byte	0x43
+	.long	0x146e
+	.uleb128 0x7
 	.string	"s"
-	.byte	0x42
+	.byte	0x43
 	.byte	0x25
-	.long	0xe03
-	.uleb128 0x6
+	.long	0x1064
+	.uleb128 0x7
 	.string	"p"
-	.byte	0x42
+	.byte	0x43
 	.byte	0x34
-	.long	0x245
-	.uleb128 0x6
+	.long	0x275
+	.uleb128 0x7
 	.string	"n"
-	.byte	0x42
+	.byte	0x43
 	.byte	0x3e
 	.long	0x69
 	.byte	0
-	.uleb128 0x13
-	.long	.LASF77
-	.byte	0x3c
-	.long	0x1233
-	.uleb128 0x6
+	.uleb128 0x18
+	.long	.LASF83
+	.byte	0x3d
+	.long	0x1494
+	.uleb128 0x7
 	.string	"s"
-	.byte	0x3c
+	.byte	0x3d
 	.byte	0x25
-	.long	0xe03
-	.uleb128 0x6
+	.long	0x1064
+	.uleb128 0x7
 	.string	"c"
-	.byte	0x3c
+	.byte	0x3d
 	.byte	0x2d
 	.long	0x5d
-	.uleb128 0x6
+	.uleb128 0x7
 	.string	"n"
-	.byte	0x3c
+	.byte	0x3d
 	.byte	0x34
 	.long	0x2d
 	.byte	0
-	.uleb128 0x4a
+	.uleb128 0x4f
 	.string	"put"
 	.byte	0x1
-	.byte	0x30
+	.byte	0x31
 	.byte	0xd
 	.byte	0x1
-	.long	0x1253
-	.uleb128 0x6
+	.long	0x14b4
+	.uleb128 0x7
 	.string	"s"
-	.byte	0x30
+	.byte	0x31
 	.byte	0x1e
-	.long	0xe03
-	.uleb128 0x6
+	.long	0x1064
+	.uleb128 0x7
 	.string	"c"
-	.byte	0x30
+	.byte	0x31
 	.byte	0x26
 	.long	0x5d
 	.byte	0
-	.uleb128 0x13
-	.long	.LASF78
-	.byte	0x22
-	.long	0x127d
-	.uleb128 0x6
+	.uleb128 0x18
+	.long	.LASF84
+	.byte	0x23
+	.long	0x14de
+	.uleb128 0x7
 	.string	"s"
-	.byte	0x22
+	.byte	0x23
 	.byte	0x25
-	.long	0xe03
+	.long	0x1064
 	.uleb128 0x10
-	.long	.LASF40
-	.byte	0x24
+	.long	.LASF46
+	.byte	0x25
 	.byte	0xc
 	.long	0x69
-	.uleb128 0x22
-	.uleb128 0x24
-	.string	"n"
-	.byte	0x26
-	.byte	0x11
-	.long	0xcb
-	.byte	0
-	.byte	0
 	.uleb128 0x1b
-	.long	0x1233
+	.uleb128 0x28
+	.string	"n"
+	.byte	0x27
+	.byte	0x11
+	.long	0x7c
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
+	.long	0x1494
 	.long	.LFB1
 	.long	.LFE1-.LFB1
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x12ef
+	.long	0x1550
 	.uleb128 0x1
-	.long	0x1240
+	.long	0x14a1
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0x1
-	.long	0x1249
+	.long	0x14aa
 	.long	.LLST1
 	.long	.LVUS1
-	.uleb128 0x21
-	.long	0x1253
+	.uleb128 0x26
+	.long	0x14b4
 	.long	.LLRL2
-	.byte	0x35
+	.byte	0x36
 	.byte	0xd
-	.uleb128 0xf
-	.long	0x125d
+	.uleb128 0xc
+	.long	0x14be
 	.uleb128 0xa
 	.long	.LLRL2
-	.uleb128 0x5
-	.long	0x1266
+	.uleb128 0x4
+	.long	0x14c7
 	.long	.LLST3
 	.long	.LVUS3
-	.uleb128 0x12
-	.long	0x1271
+	.uleb128 0x17
+	.long	0x14d2
 	.long	.LLRL4
-	.uleb128 0x5
-	.long	0x1272
+	.uleb128 0x4
+	.long	0x14d3
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0x3
 	.long	.LVL11
-	.long	0x204
+	.long	0x234
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
-	.long	0xe08
+	.uleb128 0x1e
+	.long	0x1069
 	.long	.LFB8
 	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x14d7
+	.long	0x1738
 	.uleb128 0x1
-	.long	0xe12
+	.long	0x1073
 	.long	.LLST33
 	.long	.LVUS33
 	.uleb128 0x1
-	.long	0xe1b
+	.long	0x107c
 	.long	.LLST34
 	.long	.LVUS34
 	.uleb128 0x1
-	.long	0xe24
+	.long	0x1085
 	.long	.LLST35
 	.long	.LVUS35
-	.uleb128 0x1c
-	.long	0xe2d
+	.uleb128 0x1f
+	.long	0x108e
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x1c
-	.long	0xe38
+	.uleb128 0x1f
+	.long	0x1099
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x37
-	.long	0x11e7
+	.uleb128 0x3a
+	.long	0x1448
 	.long	.LLRL36
-	.byte	0xa6
-	.long	0x13d7
+	.byte	0xa7
+	.long	0x1638
 	.uleb128 0x1
-	.long	0x1203
+	.long	0x1464
 	.long	.LLST37
 	.long	.LVUS37
 	.uleb128 0x1
-	.long	0x11fa
+	.long	0x145b
 	.long	.LLST38
 	.long	.LVUS38
-	.uleb128 0xf
-	.long	0x11f1
-	.uleb128 0x32
-	.long	0x1233
-	.long	.LBI97
+	.uleb128 0xc
+	.long	0x1452
+	.uleb128 0x35
+	.long	0x1494
+	.long	.LBI112
 	.value	.LVU280
 	.long	.LLRL39
-	.byte	0x45
+	.byte	0x46
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x1249
+	.long	0x14aa
 	.long	.LLST40
 	.long	.LVUS40
 	.uleb128 0x1
-	.long	0x1240
+	.long	0x14a1
 	.long	.LLST41
 	.long	.LVUS41
-	.uleb128 0x21
-	.long	0x1253
+	.uleb128 0x26
+	.long	0x14b4
 	.long	.LLRL42
-	.byte	0x35
+	.byte	0x36
 	.byte	0xd
-	.uleb128 0xf
-	.long	0x125d
+	.uleb128 0xc
+	.long	0x14be
 	.uleb128 0xa
 	.long	.LLRL42
-	.uleb128 0x5
-	.long	0x1266
+	.uleb128 0x4
+	.long	0x14c7
 	.long	.LLST43
 	.long	.LVUS43
-	.uleb128 0x12
-	.long	0x1271
+	.uleb128 0x17
+	.long	0x14d2
 	.long	.LLRL44
-	.uleb128 0x5
-	.long	0x1272
+	.uleb128 0x4
+	.long	0x14d3
 	.long	.LLST45
 	.long	.LVUS45
 	.uleb128 0x3
 	.long	.LVL121
-	.long	0x204
+	.long	0x234
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x26
-	.long	0xe08
-	.long	.LBI118
+	.uleb128 0x2a
+	.long	0x1069
+	.long	.LBI133
 	.value	.LVU293
-	.long	.LBB118
-	.long	.LBE118-.LBB118
-	.byte	0xa2
+	.long	.LBB133
+	.long	.LBE133-.LBB133
+	.byte	0xa3
 	.byte	0xd
-	.long	0x1484
+	.long	0x16e5
 	.uleb128 0x1
-	.long	0xe1b
+	.long	0x107c
 	.long	.LLST46
 	.long	.LVUS46
 	.uleb128 0x1
-	.long	0xe2d
+	.long	0x108e
 	.long	.LLST47
 	.long	.LVUS47
 	.uleb128 0x1
-	.long	0xe38
+	.long	0x1099
 	.long	.LLST48
 	.long	.LVUS48
 	.uleb128 0x1
-	.long	0xe24
+	.long	0x1085
 	.long	.LLST49
 	.long	.LVUS49
 	.uleb128 0x1
-	.long	0xe12
+	.long	0x1073
 	.long	.LLST50
 	.long	.LVUS50
-	.uleb128 0x39
-	.long	0x120d
-	.long	.LBI120
+	.uleb128 0x3c
+	.long	0x146e
+	.long	.LBI135
 	.value	.LVU295
-	.long	.LBB120
-	.long	.LBE120-.LBB120
-	.byte	0xa8
+	.long	.LBB135
+	.long	.LBE135-.LBB135
+	.byte	0xa9
 	.uleb128 0x1
-	.long	0x1229
+	.long	0x148a
 	.long	.LLST51
 	.long	.LVUS51
 	.uleb128 0x1
-	.long	0x1220
+	.long	0x1481
 	.long	.LLST52
 	.long	.LVUS52
 	.uleb128 0x1
-	.long	0x1217
+	.long	0x1478
 	.long	.LLST53
 	.long	.LVUS53
 	.uleb128 0x8
 	.long	.LVL112
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6641,28 +7402,28 @@ stdout_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x39
-	.long	0x120d
-	.long	.LBI123
+	.uleb128 0x3c
+	.long	0x146e
+	.long	.LBI138
 	.value	.LVU329
-	.long	.LBB123
-	.long	.LBE123-.LBB123
-	.byte	0xa5
+	.long	.LBB138
+	.long	.LBE138-.LBB138
+	.byte	0xa6
 	.uleb128 0x1
-	.long	0x1229
+	.long	0x148a
 	.long	.LLST54
 	.long	.LVUS54
 	.uleb128 0x1
-	.long	0x1220
+	.long	0x1481
 	.long	.LLST55
 	.long	.LVUS55
 	.uleb128 0x1
-	.long	0x1217
+	.long	0x1478
 	.long	.LLST56
 	.long	.LVUS56
 	.uleb128 0x8
 	.long	.LVL127
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6678,76 +7439,76 @@ stdout_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
-	.long	0xd27
-	.long	.LFB34
-	.long	.LFE34-.LFB34
+	.uleb128 0x1e
+	.long	0xf88
+	.long	.LFB37
+	.long	.LFE37-.LFB37
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1768
+	.long	0x19c9
 	.uleb128 0x1
-	.long	0xd31
+	.long	0xf92
 	.long	.LLST57
 	.long	.LVUS57
 	.uleb128 0x1
-	.long	0xd3a
+	.long	0xf9b
 	.long	.LLST58
 	.long	.LVUS58
 	.uleb128 0x1
-	.long	0xd45
+	.long	0xfa6
 	.long	.LLST59
 	.long	.LVUS59
-	.uleb128 0x12
-	.long	0xd4f
+	.uleb128 0x17
+	.long	0xfb0
 	.long	.LLRL60
-	.uleb128 0x5
-	.long	0xd50
+	.uleb128 0x4
+	.long	0xfb1
 	.long	.LLST61
 	.long	.LVUS61
-	.uleb128 0x5
-	.long	0xd5b
+	.uleb128 0x4
+	.long	0xfbc
 	.long	.LLST62
 	.long	.LVUS62
-	.uleb128 0x5
-	.long	0xd66
+	.uleb128 0x4
+	.long	0xfc7
 	.long	.LLST63
 	.long	.LVUS63
-	.uleb128 0x5
-	.long	0xd71
+	.uleb128 0x4
+	.long	0xfd2
 	.long	.LLST64
 	.long	.LVUS64
-	.uleb128 0x5
-	.long	0xd7c
+	.uleb128 0x4
+	.long	0xfdd
 	.long	.LLST65
 	.long	.LVUS65
-	.uleb128 0x5
-	.long	0xd87
+	.uleb128 0x4
+	.long	0xfe8
 	.long	.LLST66
 	.long	.LVUS66
-	.uleb128 0x2b
-	.long	0x11e7
-	.long	.LBI143
+	.uleb128 0x2f
+	.long	0x1448
+	.long	.LBI158
 	.value	.LVU425
-	.long	.LBB143
-	.long	.LBE143-.LBB143
-	.value	0x134
+	.long	.LBB158
+	.long	.LBE158-.LBB158
+	.value	0x135
 	.byte	0xd
-	.long	0x15bc
+	.long	0x181d
 	.uleb128 0x1
-	.long	0x1203
+	.long	0x1464
 	.long	.LLST67
 	.long	.LVUS67
 	.uleb128 0x1
-	.long	0x11fa
+	.long	0x145b
 	.long	.LLST68
 	.long	.LVUS68
 	.uleb128 0x1
-	.long	0x11f1
+	.long	0x1452
 	.long	.LLST69
 	.long	.LVUS69
 	.uleb128 0x8
 	.long	.LVL159
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6757,25 +7518,25 @@ stdout_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x28
-	.long	0xda1
+	.uleb128 0x15
+	.long	0x1002
 	.long	.LLRL70
-	.long	0x1603
-	.uleb128 0x5
-	.long	0xda6
+	.long	0x1864
+	.uleb128 0x4
+	.long	0x1007
 	.long	.LLST71
 	.long	.LVUS71
-	.uleb128 0x5
-	.long	0xdb0
+	.uleb128 0x4
+	.long	0x1011
 	.long	.LLST72
 	.long	.LVUS72
-	.uleb128 0x5
-	.long	0xdbc
+	.uleb128 0x4
+	.long	0x101d
 	.long	.LLST73
 	.long	.LVUS73
 	.uleb128 0x8
 	.long	.LVL177
-	.long	0xe44
+	.long	0x10a5
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6785,17 +7546,17 @@ stdout_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x28
-	.long	0xd92
+	.uleb128 0x15
+	.long	0xff3
 	.long	.LLRL74
-	.long	0x1630
-	.uleb128 0x5
-	.long	0xd97
+	.long	0x1891
+	.uleb128 0x4
+	.long	0xff8
 	.long	.LLST75
 	.long	.LVUS75
 	.uleb128 0x8
 	.long	.LVL192
-	.long	0xe44
+	.long	0x10a5
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6805,18 +7566,18 @@ stdout_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x28
-	.long	0xdc9
+	.uleb128 0x15
+	.long	0x102a
 	.long	.LLRL76
-	.long	0x167b
+	.long	0x18dc
 	.uleb128 0xe
-	.long	0xdce
+	.long	0x102f
 	.uleb128 0x1
 	.byte	0x50
-	.uleb128 0x27
+	.uleb128 0x2b
 	.long	.LVL198
-	.long	0xe44
-	.long	0x165a
+	.long	0x10a5
+	.long	0x18bb
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6827,7 +7588,7 @@ stdout_file:
 	.byte	0
 	.uleb128 0x8
 	.long	.LVL263
-	.long	0xe08
+	.long	0x1069
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6848,25 +7609,25 @@ stdout_file:
 	.byte	0x35
 	.byte	0
 	.byte	0
-	.uleb128 0x28
-	.long	0xde9
+	.uleb128 0x15
+	.long	0x104a
 	.long	.LLRL77
-	.long	0x16cb
-	.uleb128 0x5
-	.long	0xdea
+	.long	0x192c
+	.uleb128 0x4
+	.long	0x104b
 	.long	.LLST78
 	.long	.LVUS78
-	.uleb128 0x5
-	.long	0xdf6
+	.uleb128 0x4
+	.long	0x1057
 	.long	.LLST79
 	.long	.LVUS79
 	.uleb128 0x3
 	.long	.LVL206
-	.long	0x22a
-	.uleb128 0x27
+	.long	0x25a
+	.uleb128 0x2b
 	.long	.LVL209
-	.long	0xe08
-	.long	0x16c1
+	.long	0x1069
+	.long	0x1922
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6877,43 +7638,43 @@ stdout_file:
 	.byte	0
 	.uleb128 0x3
 	.long	.LVL259
-	.long	0x24a
+	.long	0x27a
 	.byte	0
-	.uleb128 0x4b
-	.long	0xdd9
-	.long	.LBB151
-	.long	.LBE151-.LBB151
-	.long	0x16e5
+	.uleb128 0x24
+	.long	0x103a
+	.long	.LBB166
+	.long	.LBE166-.LBB166
+	.long	0x1946
 	.uleb128 0xe
-	.long	0xdde
+	.long	0x103f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -33
 	.byte	0
-	.uleb128 0x26
-	.long	0x11e7
-	.long	.LBI154
+	.uleb128 0x2a
+	.long	0x1448
+	.long	.LBI169
 	.value	.LVU618
-	.long	.LBB154
-	.long	.LBE154-.LBB154
-	.byte	0xee
+	.long	.LBB169
+	.long	.LBE169-.LBB169
+	.byte	0xef
 	.byte	0xd
-	.long	0x1738
+	.long	0x1999
 	.uleb128 0x1
-	.long	0x1203
+	.long	0x1464
 	.long	.LLST80
 	.long	.LVUS80
 	.uleb128 0x1
-	.long	0x11fa
+	.long	0x145b
 	.long	.LLST81
 	.long	.LVUS81
 	.uleb128 0x1
-	.long	0x11f1
+	.long	0x1452
 	.long	.LLST82
 	.long	.LVUS82
 	.uleb128 0x8
 	.long	.LVL255
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6923,10 +7684,10 @@ stdout_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x27
+	.uleb128 0x2b
 	.long	.LVL134
-	.long	0x1233
-	.long	0x174e
+	.long	0x1494
+	.long	0x19af
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6937,7 +7698,7 @@ stdout_file:
 	.byte	0
 	.uleb128 0x8
 	.long	.LVL234
-	.long	0x1233
+	.long	0x1494
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6954,56 +7715,77 @@ stdout_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
-	.long	0x85c
+	.uleb128 0x1e
+	.long	0xabd
 	.long	.LFB20
 	.long	.LFE20-.LFB20
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x179d
-	.uleb128 0x1c
-	.long	0x86b
+	.long	0x19fe
+	.uleb128 0x1f
+	.long	0xacc
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x1c
-	.long	0x876
+	.uleb128 0x1f
+	.long	0xad7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xe
-	.long	0x882
+	.long	0xae3
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
 	.long	.LVL314
-	.long	0x204
+	.long	0x234
 	.byte	0
-	.uleb128 0x1b
-	.long	0x407
+	.uleb128 0x1e
+	.long	0x658
 	.long	.LFB27
 	.long	.LFE27-.LFB27
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x17ca
-	.uleb128 0x1c
-	.long	0x416
+	.long	0x1a68
+	.uleb128 0x1f
+	.long	0x667
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
+	.uleb128 0x1a
+	.long	0x673
+	.uleb128 0x24
+	.long	0x67d
+	.long	.LBB278
+	.long	.LBE278-.LBB278
+	.long	0x1a3d
+	.uleb128 0x4
+	.long	0x67e
+	.long	.LLST138
+	.long	.LVUS138
+	.byte	0
+	.uleb128 0x2d
+	.long	0x658
+	.long	.LBI279
+	.value	.LVU1024
+	.long	.LBB279
+	.long	.LBE279-.LBB279
+	.uleb128 0xc
+	.long	0x667
 	.uleb128 0xe
-	.long	0x422
+	.long	0x673
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
-	.long	.LVL377
-	.long	0x1e2
+	.long	.LVL380
+	.long	0x214
 	.byte	0
-	.uleb128 0x4c
-	.long	.LASF83
-	.long	.LASF83
+	.byte	0
+	.uleb128 0x50
+	.long	.LASF89
+	.long	.LASF89
 	.byte	0
 	.section	.debug_abbrev,"",@progbits
 .Ldebug_abbrev0:
@@ -7037,6 +7819,17 @@ stdout_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x4
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x5
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -7054,34 +7847,7 @@ stdout_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x5
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
-	.byte	0
-	.byte	0
 	.uleb128 0x6
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x7
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -7108,6 +7874,22 @@ stdout_file:
 	.uleb128 0x7a
 	.uleb128 0x19
 	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
@@ -7168,19 +7950,15 @@ stdout_file:
 	.uleb128 0xc
 	.uleb128 0x5
 	.byte	0
-	.uleb128 0x49
+	.uleb128 0x31
 	.uleb128 0x13
 	.byte	0
 	.byte	0
 	.uleb128 0xd
-	.uleb128 0x24
+	.uleb128 0x5
 	.byte	0
-	.uleb128 0xb
-	.uleb128 0xb
-	.uleb128 0x3e
-	.uleb128 0xb
-	.uleb128 0x3
-	.uleb128 0xe
+	.uleb128 0x49
+	.uleb128 0x13
 	.byte	0
 	.byte	0
 	.uleb128 0xe
@@ -7193,10 +7971,14 @@ stdout_file:
 	.byte	0
 	.byte	0
 	.uleb128 0xf
-	.uleb128 0x5
+	.uleb128 0x24
 	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0xe
 	.byte	0
 	.byte	0
 	.uleb128 0x10
@@ -7232,6 +8014,92 @@ stdout_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x12
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x16
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x17
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x31
@@ -7240,7 +8108,7 @@ stdout_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x13
+	.uleb128 0x18
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -7262,7 +8130,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x14
+	.uleb128 0x19
 	.uleb128 0xd
 	.byte	0
 	.uleb128 0x3
@@ -7279,87 +8147,24 @@ stdout_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.uleb128 0xf
-	.byte	0
-	.uleb128 0xb
-	.uleb128 0x21
-	.sleb128 4
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x16
-	.uleb128 0x2e
-	.byte	0x1
-	.uleb128 0x3f
-	.uleb128 0x19
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x27
-	.uleb128 0x19
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x3c
-	.uleb128 0x19
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x17
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0x5
-	.uleb128 0x57
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x18
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0x5
-	.uleb128 0x57
-	.uleb128 0xb
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x19
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.byte	0
 	.uleb128 0x1a
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1b
+	.uleb128 0xb
+	.byte	0x1
+	.byte	0
+	.byte	0
+	.uleb128 0x1c
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x1d
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -7369,7 +8174,7 @@ stdout_file:
 	.sleb128 1
 	.uleb128 0x3b
 	.uleb128 0x21
-	.sleb128 122
+	.sleb128 123
 	.uleb128 0x39
 	.uleb128 0xb
 	.uleb128 0x49
@@ -7378,7 +8183,7 @@ stdout_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
+	.uleb128 0x1e
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x31
@@ -7395,7 +8200,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1c
+	.uleb128 0x1f
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x31
@@ -7404,7 +8209,7 @@ stdout_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x20
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -7423,7 +8228,7 @@ stdout_file:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
+	.uleb128 0x21
 	.uleb128 0x16
 	.byte	0
 	.uleb128 0x3
@@ -7438,7 +8243,24 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
+	.uleb128 0x22
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x23
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -7456,7 +8278,20 @@ stdout_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x20
+	.uleb128 0x24
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x25
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -7475,7 +8310,7 @@ stdout_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x21
+	.uleb128 0x26
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -7491,19 +8326,14 @@ stdout_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x22
-	.uleb128 0xb
-	.byte	0x1
-	.byte	0
-	.byte	0
-	.uleb128 0x23
+	.uleb128 0x27
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x24
+	.uleb128 0x28
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -7519,7 +8349,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x25
+	.uleb128 0x29
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -7535,7 +8365,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x26
+	.uleb128 0x2a
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -7559,7 +8389,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x27
+	.uleb128 0x2b
 	.uleb128 0x48
 	.byte	0x1
 	.uleb128 0x7d
@@ -7570,18 +8400,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x28
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x29
+	.uleb128 0x2c
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x47
@@ -7598,8 +8417,32 @@ stdout_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x2a
-	.uleb128 0xd
+	.uleb128 0x2d
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x21
+	.sleb128 463
+	.uleb128 0x57
+	.uleb128 0x21
+	.sleb128 5
+	.byte	0
+	.byte	0
+	.uleb128 0x2e
+	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
 	.uleb128 0xe
@@ -7607,16 +8450,18 @@ stdout_file:
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x3b
-	.uleb128 0xb
+	.uleb128 0x5
 	.uleb128 0x39
 	.uleb128 0xb
 	.uleb128 0x49
 	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x2b
+	.uleb128 0x2f
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -7640,7 +8485,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x2c
+	.uleb128 0x30
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -7660,7 +8505,7 @@ stdout_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x2d
+	.uleb128 0x31
 	.uleb128 0x1
 	.byte	0x1
 	.uleb128 0x49
@@ -7669,7 +8514,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x2e
+	.uleb128 0x32
 	.uleb128 0x21
 	.byte	0
 	.uleb128 0x49
@@ -7678,7 +8523,7 @@ stdout_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x2f
+	.uleb128 0x33
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -7704,7 +8549,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x30
+	.uleb128 0x34
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -7720,28 +8565,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x31
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0x5
-	.uleb128 0x39
-	.uleb128 0x21
-	.sleb128 12
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0x32
+	.uleb128 0x35
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -7761,7 +8585,7 @@ stdout_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x33
+	.uleb128 0x36
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -7777,7 +8601,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x34
+	.uleb128 0x37
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -7797,7 +8621,7 @@ stdout_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x35
+	.uleb128 0x38
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -7817,7 +8641,7 @@ stdout_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x36
+	.uleb128 0x39
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -7839,7 +8663,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x37
+	.uleb128 0x3a
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -7858,7 +8682,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x38
+	.uleb128 0x3b
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -7882,7 +8706,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x39
+	.uleb128 0x3c
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -7905,7 +8729,7 @@ stdout_file:
 	.sleb128 9
 	.byte	0
 	.byte	0
-	.uleb128 0x3a
+	.uleb128 0x3d
 	.uleb128 0x11
 	.byte	0x1
 	.uleb128 0x25
@@ -7924,7 +8748,7 @@ stdout_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x3b
+	.uleb128 0x3e
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -7935,7 +8759,7 @@ stdout_file:
 	.uleb128 0x8
 	.byte	0
 	.byte	0
-	.uleb128 0x3c
+	.uleb128 0x3f
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
@@ -7946,14 +8770,14 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x3d
+	.uleb128 0x40
 	.uleb128 0x26
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x3e
+	.uleb128 0x41
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -7970,7 +8794,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x3f
+	.uleb128 0x42
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -7987,19 +8811,19 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x40
+	.uleb128 0x43
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x41
+	.uleb128 0x44
 	.uleb128 0x26
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x42
+	.uleb128 0x45
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -8026,7 +8850,35 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x43
+	.uleb128 0x46
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x47
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x48
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -8043,7 +8895,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x44
+	.uleb128 0x49
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8058,7 +8910,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x45
+	.uleb128 0x4a
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8077,7 +8929,7 @@ stdout_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x46
+	.uleb128 0x4b
 	.uleb128 0x48
 	.byte	0x1
 	.uleb128 0x7d
@@ -8088,7 +8940,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x47
+	.uleb128 0x4c
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -8113,7 +8965,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x48
+	.uleb128 0x4d
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8132,7 +8984,7 @@ stdout_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x49
+	.uleb128 0x4e
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x31
@@ -8143,7 +8995,7 @@ stdout_file:
 	.uleb128 0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x4a
+	.uleb128 0x4f
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -8162,20 +9014,7 @@ stdout_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x4b
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x4c
+	.uleb128 0x50
 	.uleb128 0x2e
 	.byte	0
 	.uleb128 0x3f
@@ -8197,118 +9036,349 @@ stdout_file:
 	.byte	0
 	.long	0
 .Ldebug_loc0:
-.LVUS142:
-	.uleb128 .LVU1053
-	.uleb128 .LVU1057
-	.uleb128 .LVU1057
-	.uleb128 .LVU1074
-	.uleb128 .LVU1074
-	.uleb128 .LVU1082
-	.uleb128 .LVU1086
-	.uleb128 .LVU1088
-	.uleb128 .LVU1088
-	.uleb128 0
-.LLST142:
+.LVUS156:
+	.uleb128 .LVU1183
+	.uleb128 .LVU1187
+	.uleb128 .LVU1187
+	.uleb128 .LVU1190
+	.uleb128 .LVU1190
+	.uleb128 .LVU1195
+	.uleb128 .LVU1195
+	.uleb128 .LVU1226
+	.uleb128 .LVU1227
+	.uleb128 .LVU1228
+	.uleb128 .LVU1228
+	.uleb128 .LVU1231
+.LLST156:
 	.byte	0x4
-	.uleb128 .LVL389-.Ltext0
-	.uleb128 .LVL390-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 .LVL419-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL390-.Ltext0
-	.uleb128 .LVL395-.Ltext0
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL420-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
+	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL395-.Ltext0
-	.uleb128 .LVL396-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
+	.uleb128 .LVL420-.Ltext0
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 -1
+	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL398-.Ltext0
-	.uleb128 .LVL400-.Ltext0
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 .LVL429-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
+	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL400-.Ltext0
-	.uleb128 .LFE30-.Ltext0
+	.uleb128 .LVL430-.Ltext0
+	.uleb128 .LVL431-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL431-.Ltext0
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
 	.byte	0
-.LVUS144:
-	.uleb128 .LVU1065
-	.uleb128 .LVU1072
-	.uleb128 .LVU1086
-	.uleb128 .LVU1087
-	.uleb128 .LVU1087
-	.uleb128 0
-.LLST144:
+.LVUS158:
+	.uleb128 .LVU1192
+	.uleb128 .LVU1198
+	.uleb128 .LVU1212
+	.uleb128 .LVU1219
+	.uleb128 .LVU1227
+	.uleb128 .LVU1228
+.LLST158:
 	.byte	0x4
-	.uleb128 .LVL392-.Ltext0
-	.uleb128 .LVL394-.Ltext0
-	.uleb128 0x6
-	.byte	0x70
-	.sleb128 0
-	.byte	0x8
-	.byte	0xff
-	.byte	0x1a
-	.byte	0x9f
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 .LVL422-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL398-.Ltext0
-	.uleb128 .LVL399-.Ltext0
-	.uleb128 0x6
-	.byte	0x70
-	.sleb128 0
-	.byte	0x8
-	.byte	0xff
-	.byte	0x1a
-	.byte	0x9f
+	.uleb128 .LVL426-.Ltext0
+	.uleb128 .LVL428-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL399-.Ltext0
-	.uleb128 .LFE30-.Ltext0
+	.uleb128 .LVL430-.Ltext0
+	.uleb128 .LVL431-.Ltext0
 	.uleb128 0x3
 	.byte	0x9
 	.byte	0xff
 	.byte	0x9f
 	.byte	0
-.LVUS146:
-	.uleb128 .LVU1058
-	.uleb128 .LVU1065
-.LLST146:
+.LVUS160:
+	.uleb128 .LVU1187
+	.uleb128 .LVU1192
+	.uleb128 .LVU1201
+	.uleb128 .LVU1212
+.LLST160:
 	.byte	0x4
-	.uleb128 .LVL390-.Ltext0
-	.uleb128 .LVL392-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 8
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 .LVL426-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
 	.byte	0
-.LVUS141:
-	.uleb128 .LVU1038
-	.uleb128 .LVU1043
-.LLST141:
+.LVUS162:
+	.uleb128 .LVU1188
+	.uleb128 .LVU1198
+.LLST162:
 	.byte	0x4
-	.uleb128 .LVL384-.Ltext0
-	.uleb128 .LVL385-1-.Ltext0
-	.uleb128 0x5
-	.byte	0x3
-	.long	stdin
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL422-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
 	.byte	0
-.LVUS139:
-	.uleb128 .LVU1024
-	.uleb128 .LVU1031
-	.uleb128 .LVU1033
-	.uleb128 .LVU1034
-.LLST139:
+.LVUS154:
+	.uleb128 .LVU1162
+	.uleb128 .LVU1171
+	.uleb128 .LVU1173
+	.uleb128 .LVU1176
+.LLST154:
 	.byte	0x4
-	.uleb128 .LVL379-.Ltext0
-	.uleb128 .LVL381-.Ltext0
+	.uleb128 .LVL412-.Ltext0
+	.uleb128 .LVL414-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL416-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS155:
+	.uleb128 .LVU1168
+	.uleb128 .LVU1171
+.LLST155:
+	.byte	0x4
+	.uleb128 .LVL413-.Ltext0
+	.uleb128 .LVL414-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS151:
+	.uleb128 .LVU1139
+	.uleb128 .LVU1148
+	.uleb128 .LVU1148
+	.uleb128 .LVU1150
+	.uleb128 .LVU1150
+	.uleb128 .LVU1153
+	.uleb128 .LVU1153
+	.uleb128 .LVU1156
+.LLST151:
+	.byte	0x4
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL409-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
+	.uleb128 .LVL409-.Ltext0
+	.uleb128 .LVL410-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL410-1-.Ltext0
+	.uleb128 .LVL411-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS152:
+	.uleb128 .LVU1145
+	.uleb128 .LVU1148
+.LLST152:
+	.byte	0x4
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS140:
+	.uleb128 .LVU1045
+	.uleb128 .LVU1055
+	.uleb128 .LVU1055
+	.uleb128 .LVU1069
+	.uleb128 .LVU1069
+	.uleb128 .LVU1072
+	.uleb128 .LVU1072
+	.uleb128 .LVU1107
+	.uleb128 .LVU1107
+	.uleb128 .LVU1116
+	.uleb128 .LVU1116
+	.uleb128 .LVU1126
+	.uleb128 .LVU1129
+	.uleb128 .LVU1130
+	.uleb128 .LVU1130
+	.uleb128 0
+.LLST140:
+	.byte	0x4
+	.uleb128 .LVL385-.Ltext0
+	.uleb128 .LVL386-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL386-.Ltext0
+	.uleb128 .LVL389-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL389-.Ltext0
+	.uleb128 .LVL390-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL390-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 .LVL400-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL400-.Ltext0
+	.uleb128 .LVL402-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL403-.Ltext0
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS141:
+	.uleb128 .LVU1062
+	.uleb128 .LVU1072
+	.uleb128 .LVU1086
+	.uleb128 .LVU1110
+	.uleb128 .LVU1129
+	.uleb128 .LVU1130
+.LLST141:
+	.byte	0x4
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL390-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL393-.Ltext0
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL403-.Ltext0
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 0x3
+	.byte	0x9
+	.byte	0xff
+	.byte	0x9f
+	.byte	0
+.LVUS148:
+	.uleb128 .LVU1094
+	.uleb128 .LVU1096
+	.uleb128 .LVU1096
+	.uleb128 .LVU1110
+.LLST148:
+	.byte	0x4
+	.uleb128 .LVL394-.Ltext0
+	.uleb128 .LVL395-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL395-1-.Ltext0
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0
+.LVUS149:
+	.uleb128 .LVU1098
+	.uleb128 .LVU1104
+	.uleb128 .LVU1104
+	.uleb128 .LVU1110
+.LLST149:
+	.byte	0x4
+	.uleb128 .LVL396-.Ltext0
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS143:
+	.uleb128 .LVU1055
+	.uleb128 .LVU1062
+	.uleb128 .LVU1073
+	.uleb128 .LVU1086
+.LLST143:
+	.byte	0x4
+	.uleb128 .LVL386-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL390-.Ltext0
+	.uleb128 .LVL393-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS145:
+	.uleb128 .LVU1056
+	.uleb128 .LVU1066
+.LLST145:
+	.byte	0x4
+	.uleb128 .LVL386-.Ltext0
+	.uleb128 .LVL388-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS139:
+	.uleb128 0
+	.uleb128 .LVU1041
+	.uleb128 .LVU1041
+	.uleb128 .LVU1042
+	.uleb128 .LVU1042
+	.uleb128 0
+.LLST139:
+	.byte	0x4
 	.uleb128 .LVL382-.Ltext0
 	.uleb128 .LVL383-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL383-.Ltext0
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LFE28-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -10587,7 +11657,7 @@ stdout_file:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LFE34-.Ltext0
+	.uleb128 .LFE37-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -68
@@ -10773,7 +11843,7 @@ stdout_file:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE34-.Ltext0
+	.uleb128 .LFE37-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -56
@@ -11024,7 +12094,7 @@ stdout_file:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LFE34-.Ltext0
+	.uleb128 .LFE37-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -52
@@ -11209,7 +12279,7 @@ stdout_file:
 	.byte	0x57
 	.byte	0x4
 	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE34-.Ltext0
+	.uleb128 .LFE37-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
@@ -11391,7 +12461,7 @@ stdout_file:
 	.byte	0x52
 	.byte	0x4
 	.uleb128 .LVL264-.Ltext0
-	.uleb128 .LFE34-.Ltext0
+	.uleb128 .LFE37-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0
@@ -11603,7 +12673,7 @@ stdout_file:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LFE34-.Ltext0
+	.uleb128 .LFE37-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
@@ -11785,7 +12855,7 @@ stdout_file:
 	.byte	0x55
 	.byte	0x4
 	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LFE34-.Ltext0
+	.uleb128 .LFE37-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0
@@ -11834,7 +12904,7 @@ stdout_file:
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LFE34-.Ltext0
+	.uleb128 .LFE37-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
@@ -12033,6 +13103,16 @@ stdout_file:
 	.byte	0x91
 	.sleb128 -68
 	.byte	0
+.LVUS138:
+	.uleb128 .LVU1019
+	.uleb128 .LVU1022
+.LLST138:
+	.byte	0x4
+	.uleb128 .LVL377-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
 .Ldebug_loc3:
 	.section	.debug_aranges,"",@progbits
 	.long	0x1c
@@ -12056,195 +13136,131 @@ stdout_file:
 	.long	0
 .LLRL2:
 	.byte	0x4
-	.uleb128 .LBB25-.Ltext0
-	.uleb128 .LBE25-.Ltext0
+	.uleb128 .LBB40-.Ltext0
+	.uleb128 .LBE40-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB31-.Ltext0
-	.uleb128 .LBE31-.Ltext0
+	.uleb128 .LBB46-.Ltext0
+	.uleb128 .LBE46-.Ltext0
 	.byte	0
 .LLRL4:
 	.byte	0x4
-	.uleb128 .LBB27-.Ltext0
-	.uleb128 .LBE27-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB28-.Ltext0
-	.uleb128 .LBE28-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB29-.Ltext0
-	.uleb128 .LBE29-.Ltext0
-	.byte	0
-.LLRL14:
+	.uleb128 .LBB42-.Ltext0
+	.uleb128 .LBE42-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB43-.Ltext0
 	.uleb128 .LBE43-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB50-.Ltext0
-	.uleb128 .LBE50-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB51-.Ltext0
-	.uleb128 .LBE51-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB52-.Ltext0
-	.uleb128 .LBE52-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB75-.Ltext0
-	.uleb128 .LBE75-.Ltext0
+	.uleb128 .LBB44-.Ltext0
+	.uleb128 .LBE44-.Ltext0
 	.byte	0
-.LLRL25:
+.LLRL14:
 	.byte	0x4
-	.uleb128 .LBB55-.Ltext0
-	.uleb128 .LBE55-.Ltext0
+	.uleb128 .LBB58-.Ltext0
+	.uleb128 .LBE58-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB65-.Ltext0
+	.uleb128 .LBE65-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB66-.Ltext0
+	.uleb128 .LBE66-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB67-.Ltext0
 	.uleb128 .LBE67-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB68-.Ltext0
-	.uleb128 .LBE68-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB69-.Ltext0
-	.uleb128 .LBE69-.Ltext0
+	.uleb128 .LBB90-.Ltext0
+	.uleb128 .LBE90-.Ltext0
+	.byte	0
+.LLRL25:
 	.byte	0x4
 	.uleb128 .LBB70-.Ltext0
 	.uleb128 .LBE70-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB76-.Ltext0
-	.uleb128 .LBE76-.Ltext0
+	.uleb128 .LBB82-.Ltext0
+	.uleb128 .LBE82-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB77-.Ltext0
-	.uleb128 .LBE77-.Ltext0
+	.uleb128 .LBB83-.Ltext0
+	.uleb128 .LBE83-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB78-.Ltext0
-	.uleb128 .LBE78-.Ltext0
+	.uleb128 .LBB84-.Ltext0
+	.uleb128 .LBE84-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB79-.Ltext0
-	.uleb128 .LBE79-.Ltext0
+	.uleb128 .LBB85-.Ltext0
+	.uleb128 .LBE85-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB91-.Ltext0
+	.uleb128 .LBE91-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB92-.Ltext0
+	.uleb128 .LBE92-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB93-.Ltext0
+	.uleb128 .LBE93-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB94-.Ltext0
+	.uleb128 .LBE94-.Ltext0
 	.byte	0
 .LLRL30:
 	.byte	0x4
-	.uleb128 .LBB71-.Ltext0
-	.uleb128 .LBE71-.Ltext0
+	.uleb128 .LBB86-.Ltext0
+	.uleb128 .LBE86-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB74-.Ltext0
-	.uleb128 .LBE74-.Ltext0
+	.uleb128 .LBB89-.Ltext0
+	.uleb128 .LBE89-.Ltext0
 	.byte	0
 .LLRL36:
 	.byte	0x4
-	.uleb128 .LBB95-.Ltext0
-	.uleb128 .LBE95-.Ltext0
+	.uleb128 .LBB110-.Ltext0
+	.uleb128 .LBE110-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB122-.Ltext0
-	.uleb128 .LBE122-.Ltext0
+	.uleb128 .LBB137-.Ltext0
+	.uleb128 .LBE137-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB125-.Ltext0
-	.uleb128 .LBE125-.Ltext0
+	.uleb128 .LBB140-.Ltext0
+	.uleb128 .LBE140-.Ltext0
 	.byte	0
 .LLRL39:
 	.byte	0x4
-	.uleb128 .LBB97-.Ltext0
-	.uleb128 .LBE97-.Ltext0
+	.uleb128 .LBB112-.Ltext0
+	.uleb128 .LBE112-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB113-.Ltext0
-	.uleb128 .LBE113-.Ltext0
+	.uleb128 .LBB128-.Ltext0
+	.uleb128 .LBE128-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB129-.Ltext0
+	.uleb128 .LBE129-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB130-.Ltext0
+	.uleb128 .LBE130-.Ltext0
+	.byte	0
+.LLRL42:
 	.byte	0x4
 	.uleb128 .LBB114-.Ltext0
 	.uleb128 .LBE114-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB115-.Ltext0
-	.uleb128 .LBE115-.Ltext0
-	.byte	0
-.LLRL42:
+	.uleb128 .LBB122-.Ltext0
+	.uleb128 .LBE122-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB99-.Ltext0
-	.uleb128 .LBE99-.Ltext0
+	.uleb128 .LBB123-.Ltext0
+	.uleb128 .LBE123-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB107-.Ltext0
-	.uleb128 .LBE107-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB108-.Ltext0
-	.uleb128 .LBE108-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB109-.Ltext0
-	.uleb128 .LBE109-.Ltext0
+	.uleb128 .LBB124-.Ltext0
+	.uleb128 .LBE124-.Ltext0
 	.byte	0
 .LLRL44:
 	.byte	0x4
-	.uleb128 .LBB101-.Ltext0
-	.uleb128 .LBE101-.Ltext0
+	.uleb128 .LBB116-.Ltext0
+	.uleb128 .LBE116-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB102-.Ltext0
-	.uleb128 .LBE102-.Ltext0
+	.uleb128 .LBB117-.Ltext0
+	.uleb128 .LBE117-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB103-.Ltext0
-	.uleb128 .LBE103-.Ltext0
+	.uleb128 .LBB118-.Ltext0
+	.uleb128 .LBE118-.Ltext0
 	.byte	0
 .LLRL60:
 	.byte	0x4
-	.uleb128 .LBB142-.Ltext0
-	.uleb128 .LBE142-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB162-.Ltext0
-	.uleb128 .LBE162-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB163-.Ltext0
-	.uleb128 .LBE163-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB164-.Ltext0
-	.uleb128 .LBE164-.Ltext0
-	.byte	0
-.LLRL70:
-	.byte	0x4
-	.uleb128 .LBB145-.Ltext0
-	.uleb128 .LBE145-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB146-.Ltext0
-	.uleb128 .LBE146-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB152-.Ltext0
-	.uleb128 .LBE152-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB158-.Ltext0
-	.uleb128 .LBE158-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB161-.Ltext0
-	.uleb128 .LBE161-.Ltext0
-	.byte	0
-.LLRL74:
-	.byte	0x4
-	.uleb128 .LBB147-.Ltext0
-	.uleb128 .LBE147-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB153-.Ltext0
-	.uleb128 .LBE153-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB160-.Ltext0
-	.uleb128 .LBE160-.Ltext0
-	.byte	0
-.LLRL76:
-	.byte	0x4
-	.uleb128 .LBB148-.Ltext0
-	.uleb128 .LBE148-.Ltext0
-	.byte	0x4
 	.uleb128 .LBB157-.Ltext0
 	.uleb128 .LBE157-.Ltext0
-	.byte	0
-.LLRL77:
-	.byte	0x4
-	.uleb128 .LBB149-.Ltext0
-	.uleb128 .LBE149-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB150-.Ltext0
-	.uleb128 .LBE150-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB156-.Ltext0
-	.uleb128 .LBE156-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB159-.Ltext0
-	.uleb128 .LBE159-.Ltext0
-	.byte	0
-.LLRL83:
-	.byte	0x4
-	.uleb128 .LBB172-.Ltext0
-	.uleb128 .LBE172-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB177-.Ltext0
 	.uleb128 .LBE177-.Ltext0
@@ -12255,326 +13271,471 @@ stdout_file:
 	.uleb128 .LBB179-.Ltext0
 	.uleb128 .LBE179-.Ltext0
 	.byte	0
-.LLRL86:
+.LLRL70:
 	.byte	0x4
-	.uleb128 .LBB180-.Ltext0
-	.uleb128 .LBE180-.Ltext0
+	.uleb128 .LBB160-.Ltext0
+	.uleb128 .LBE160-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB190-.Ltext0
-	.uleb128 .LBE190-.Ltext0
+	.uleb128 .LBB161-.Ltext0
+	.uleb128 .LBE161-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB191-.Ltext0
-	.uleb128 .LBE191-.Ltext0
+	.uleb128 .LBB167-.Ltext0
+	.uleb128 .LBE167-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB173-.Ltext0
+	.uleb128 .LBE173-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB176-.Ltext0
+	.uleb128 .LBE176-.Ltext0
 	.byte	0
-.LLRL88:
+.LLRL74:
 	.byte	0x4
-	.uleb128 .LBB182-.Ltext0
-	.uleb128 .LBE182-.Ltext0
+	.uleb128 .LBB162-.Ltext0
+	.uleb128 .LBE162-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB168-.Ltext0
+	.uleb128 .LBE168-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB175-.Ltext0
+	.uleb128 .LBE175-.Ltext0
+	.byte	0
+.LLRL76:
+	.byte	0x4
+	.uleb128 .LBB163-.Ltext0
+	.uleb128 .LBE163-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB172-.Ltext0
+	.uleb128 .LBE172-.Ltext0
+	.byte	0
+.LLRL77:
+	.byte	0x4
+	.uleb128 .LBB164-.Ltext0
+	.uleb128 .LBE164-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB165-.Ltext0
+	.uleb128 .LBE165-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB171-.Ltext0
+	.uleb128 .LBE171-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB174-.Ltext0
+	.uleb128 .LBE174-.Ltext0
+	.byte	0
+.LLRL83:
 	.byte	0x4
 	.uleb128 .LBB187-.Ltext0
 	.uleb128 .LBE187-.Ltext0
-	.byte	0
-.LLRL91:
 	.byte	0x4
-	.uleb128 .LBB184-.Ltext0
-	.uleb128 .LBE184-.Ltext0
+	.uleb128 .LBB192-.Ltext0
+	.uleb128 .LBE192-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB185-.Ltext0
-	.uleb128 .LBE185-.Ltext0
-	.byte	0
-.LLRL104:
+	.uleb128 .LBB193-.Ltext0
+	.uleb128 .LBE193-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB194-.Ltext0
 	.uleb128 .LBE194-.Ltext0
+	.byte	0
+.LLRL86:
+	.byte	0x4
+	.uleb128 .LBB195-.Ltext0
+	.uleb128 .LBE195-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB205-.Ltext0
+	.uleb128 .LBE205-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB206-.Ltext0
+	.uleb128 .LBE206-.Ltext0
+	.byte	0
+.LLRL88:
 	.byte	0x4
 	.uleb128 .LBB197-.Ltext0
 	.uleb128 .LBE197-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB202-.Ltext0
+	.uleb128 .LBE202-.Ltext0
 	.byte	0
-.LLRL107:
+.LLRL91:
+	.byte	0x4
+	.uleb128 .LBB199-.Ltext0
+	.uleb128 .LBE199-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB200-.Ltext0
 	.uleb128 .LBE200-.Ltext0
+	.byte	0
+.LLRL104:
 	.byte	0x4
-	.uleb128 .LBB203-.Ltext0
-	.uleb128 .LBE203-.Ltext0
+	.uleb128 .LBB209-.Ltext0
+	.uleb128 .LBE209-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB212-.Ltext0
+	.uleb128 .LBE212-.Ltext0
+	.byte	0
+.LLRL107:
+	.byte	0x4
+	.uleb128 .LBB215-.Ltext0
+	.uleb128 .LBE215-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB218-.Ltext0
+	.uleb128 .LBE218-.Ltext0
 	.byte	0
 .LLRL110:
 	.byte	0x4
-	.uleb128 .LBB213-.Ltext0
-	.uleb128 .LBE213-.Ltext0
+	.uleb128 .LBB228-.Ltext0
+	.uleb128 .LBE228-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB216-.Ltext0
-	.uleb128 .LBE216-.Ltext0
+	.uleb128 .LBB231-.Ltext0
+	.uleb128 .LBE231-.Ltext0
 	.byte	0
 .LLRL116:
 	.byte	0x4
-	.uleb128 .LBB219-.Ltext0
-	.uleb128 .LBE219-.Ltext0
+	.uleb128 .LBB234-.Ltext0
+	.uleb128 .LBE234-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB228-.Ltext0
-	.uleb128 .LBE228-.Ltext0
+	.uleb128 .LBB243-.Ltext0
+	.uleb128 .LBE243-.Ltext0
 	.byte	0
 .LLRL117:
 	.byte	0x4
-	.uleb128 .LBB221-.Ltext0
-	.uleb128 .LBE221-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB226-.Ltext0
-	.uleb128 .LBE226-.Ltext0
-	.byte	0
-.LLRL119:
-	.byte	0x4
-	.uleb128 .LBB223-.Ltext0
-	.uleb128 .LBE223-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB224-.Ltext0
-	.uleb128 .LBE224-.Ltext0
-	.byte	0
-.LLRL121:
-	.byte	0x4
-	.uleb128 .LBB238-.Ltext0
-	.uleb128 .LBE238-.Ltext0
+	.uleb128 .LBB236-.Ltext0
+	.uleb128 .LBE236-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB241-.Ltext0
 	.uleb128 .LBE241-.Ltext0
 	.byte	0
-.LLRL127:
+.LLRL119:
 	.byte	0x4
-	.uleb128 .LBB244-.Ltext0
-	.uleb128 .LBE244-.Ltext0
+	.uleb128 .LBB238-.Ltext0
+	.uleb128 .LBE238-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB254-.Ltext0
-	.uleb128 .LBE254-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB255-.Ltext0
-	.uleb128 .LBE255-.Ltext0
+	.uleb128 .LBB239-.Ltext0
+	.uleb128 .LBE239-.Ltext0
 	.byte	0
-.LLRL129:
+.LLRL121:
 	.byte	0x4
-	.uleb128 .LBB246-.Ltext0
-	.uleb128 .LBE246-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB251-.Ltext0
-	.uleb128 .LBE251-.Ltext0
-	.byte	0
-.LLRL131:
-	.byte	0x4
-	.uleb128 .LBB248-.Ltext0
-	.uleb128 .LBE248-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB249-.Ltext0
-	.uleb128 .LBE249-.Ltext0
-	.byte	0
-.LLRL136:
+	.uleb128 .LBB253-.Ltext0
+	.uleb128 .LBE253-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB256-.Ltext0
 	.uleb128 .LBE256-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB257-.Ltext0
-	.uleb128 .LBE257-.Ltext0
 	.byte	0
-.LLRL138:
+.LLRL127:
 	.byte	0x4
-	.uleb128 .LBB260-.Ltext0
-	.uleb128 .LBE260-.Ltext0
+	.uleb128 .LBB259-.Ltext0
+	.uleb128 .LBE259-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB263-.Ltext0
-	.uleb128 .LBE263-.Ltext0
-	.byte	0
-.LLRL140:
-	.byte	0x4
-	.uleb128 .LBB266-.Ltext0
-	.uleb128 .LBE266-.Ltext0
+	.uleb128 .LBB269-.Ltext0
+	.uleb128 .LBE269-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB270-.Ltext0
 	.uleb128 .LBE270-.Ltext0
+	.byte	0
+.LLRL129:
+	.byte	0x4
+	.uleb128 .LBB261-.Ltext0
+	.uleb128 .LBE261-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB266-.Ltext0
+	.uleb128 .LBE266-.Ltext0
+	.byte	0
+.LLRL131:
+	.byte	0x4
+	.uleb128 .LBB263-.Ltext0
+	.uleb128 .LBE263-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB264-.Ltext0
+	.uleb128 .LBE264-.Ltext0
+	.byte	0
+.LLRL136:
 	.byte	0x4
 	.uleb128 .LBB271-.Ltext0
 	.uleb128 .LBE271-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB272-.Ltext0
+	.uleb128 .LBE272-.Ltext0
 	.byte	0
-.LLRL143:
+.LLRL142:
 	.byte	0x4
-	.uleb128 .LBB275-.Ltext0
-	.uleb128 .LBE275-.Ltext0
+	.uleb128 .LBB288-.Ltext0
+	.uleb128 .LBE288-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB280-.Ltext0
-	.uleb128 .LBE280-.Ltext0
+	.uleb128 .LBB303-.Ltext0
+	.uleb128 .LBE303-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB304-.Ltext0
+	.uleb128 .LBE304-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB305-.Ltext0
+	.uleb128 .LBE305-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB308-.Ltext0
+	.uleb128 .LBE308-.Ltext0
 	.byte	0
-.LLRL145:
+.LLRL144:
 	.byte	0x4
-	.uleb128 .LBB276-.Ltext0
-	.uleb128 .LBE276-.Ltext0
+	.uleb128 .LBB290-.Ltext0
+	.uleb128 .LBE290-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB279-.Ltext0
-	.uleb128 .LBE279-.Ltext0
+	.uleb128 .LBB291-.Ltext0
+	.uleb128 .LBE291-.Ltext0
+	.byte	0
+.LLRL146:
+	.byte	0x4
+	.uleb128 .LBB292-.Ltext0
+	.uleb128 .LBE292-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB296-.Ltext0
+	.uleb128 .LBE296-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB297-.Ltext0
+	.uleb128 .LBE297-.Ltext0
+	.byte	0
+.LLRL147:
+	.byte	0x4
+	.uleb128 .LBB302-.Ltext0
+	.uleb128 .LBE302-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB306-.Ltext0
+	.uleb128 .LBE306-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB307-.Ltext0
+	.uleb128 .LBE307-.Ltext0
+	.byte	0
+.LLRL150:
+	.byte	0x4
+	.uleb128 .LBB315-.Ltext0
+	.uleb128 .LBE315-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB321-.Ltext0
+	.uleb128 .LBE321-.Ltext0
+	.byte	0
+.LLRL153:
+	.byte	0x4
+	.uleb128 .LBB328-.Ltext0
+	.uleb128 .LBE328-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB334-.Ltext0
+	.uleb128 .LBE334-.Ltext0
+	.byte	0
+.LLRL157:
+	.byte	0x4
+	.uleb128 .LBB342-.Ltext0
+	.uleb128 .LBE342-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB357-.Ltext0
+	.uleb128 .LBE357-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB358-.Ltext0
+	.uleb128 .LBE358-.Ltext0
+	.byte	0
+.LLRL159:
+	.byte	0x4
+	.uleb128 .LBB343-.Ltext0
+	.uleb128 .LBE343-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB354-.Ltext0
+	.uleb128 .LBE354-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB355-.Ltext0
+	.uleb128 .LBE355-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB356-.Ltext0
+	.uleb128 .LBE356-.Ltext0
+	.byte	0
+.LLRL161:
+	.byte	0x4
+	.uleb128 .LBB345-.Ltext0
+	.uleb128 .LBE345-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB346-.Ltext0
+	.uleb128 .LBE346-.Ltext0
+	.byte	0
+.LLRL163:
+	.byte	0x4
+	.uleb128 .LBB347-.Ltext0
+	.uleb128 .LBE347-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB350-.Ltext0
+	.uleb128 .LBE350-.Ltext0
 	.byte	0
 .Ldebug_ranges3:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF30:
+.LASF32:
 	.string	"strnlen"
-.LASF63:
+.LASF69:
 	.string	"prefix"
-.LASF35:
+.LASF37:
 	.string	"getc"
-.LASF29:
+.LASF31:
 	.string	"write"
-.LASF55:
+.LASF61:
 	.string	"vdprintf"
-.LASF67:
+.LASF73:
 	.string	"upper"
-.LASF74:
+.LASF80:
 	.string	"sink_finish_fd"
-.LASF71:
+.LASF77:
 	.string	"zeros"
-.LASF52:
+.LASF58:
 	.string	"vprintf"
-.LASF16:
+.LASF17:
 	.string	"short int"
 .LASF6:
 	.string	"size_t"
-.LASF43:
+.LASF49:
 	.string	"putchar"
-.LASF44:
+.LASF50:
 	.string	"putc"
-.LASF72:
+.LASF78:
 	.string	"prefix_len"
-.LASF36:
+.LASF42:
 	.string	"fgetc"
 .LASF5:
 	.string	"va_list"
-.LASF82:
+.LASF88:
 	.string	"put_integer"
-.LASF27:
+.LASF28:
 	.string	"strerror"
-.LASF24:
+.LASF25:
 	.string	"failed"
-.LASF33:
+.LASF35:
 	.string	"fgets"
-.LASF58:
+.LASF9:
+	.string	"ungot"
+.LASF83:
+	.string	"put_repeat"
+.LASF64:
 	.string	"width"
-.LASF60:
+.LASF66:
 	.string	"length"
-.LASF61:
+.LASF67:
 	.string	"conv"
-.LASF12:
+.LASF14:
 	.string	"stderr"
-.LASF23:
+.LASF24:
 	.string	"sink"
-.LASF18:
+.LASF19:
 	.string	"long long int"
 .LASF2:
 	.string	"long long unsigned int"
-.LASF34:
+.LASF36:
 	.string	"getchar"
 .LASF7:
 	.string	"long int"
-.LASF56:
+.LASF62:
 	.string	"spec"
-.LASF51:
-	.string	"printf"
-.LASF20:
-	.string	"stdout_file"
-.LASF32:
-	.string	"stream"
-.LASF66:
-	.string	"negative"
-.LASF81:
-	.string	"perror"
-.LASF68:
-	.string	"digits"
-.LASF50:
-	.string	"fprintf"
-.LASF47:
-	.string	"snprintf"
-.LASF37:
-	.string	"fflush"
-.LASF46:
-	.string	"sprintf"
-.LASF15:
-	.string	"unsigned char"
-.LASF40:
-	.string	"done"
-.LASF28:
-	.string	"read"
-.LASF14:
-	.string	"signed char"
 .LASF57:
+	.string	"printf"
+.LASF21:
+	.string	"stdout_file"
+.LASF34:
+	.string	"stream"
+.LASF72:
+	.string	"negative"
+.LASF87:
+	.string	"perror"
+.LASF74:
+	.string	"digits"
+.LASF56:
+	.string	"fprintf"
+.LASF53:
+	.string	"snprintf"
+.LASF43:
+	.string	"fflush"
+.LASF52:
+	.string	"sprintf"
+.LASF16:
+	.string	"unsigned char"
+.LASF46:
+	.string	"done"
+.LASF30:
+	.string	"read"
+.LASF15:
+	.string	"signed char"
+.LASF63:
 	.string	"flags"
-.LASF13:
+.LASF8:
 	.string	"ssize_t"
 .LASF3:
 	.string	"unsigned int"
-.LASF73:
-	.string	"to_digits"
-.LASF41:
-	.string	"puts"
-.LASF17:
-	.string	"short unsigned int"
-.LASF9:
-	.string	"errno"
-.LASF49:
-	.string	"vsnprintf"
 .LASF79:
+	.string	"to_digits"
+.LASF47:
+	.string	"puts"
+.LASF39:
+	.string	"lineptr"
+.LASF18:
+	.string	"short unsigned int"
+.LASF11:
+	.string	"errno"
+.LASF55:
+	.string	"vsnprintf"
+.LASF85:
 	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF4:
 	.string	"char"
-.LASF31:
+.LASF33:
 	.string	"strlen"
-.LASF45:
+.LASF51:
 	.string	"fputc"
-.LASF39:
-	.string	"nmemb"
-.LASF22:
+.LASF40:
+	.string	"bigger"
+.LASF23:
 	.string	"__vmdebug_file"
-.LASF48:
-	.string	"vsprintf"
-.LASF42:
-	.string	"fputs"
-.LASF78:
-	.string	"sink_flush"
-.LASF38:
-	.string	"fwrite"
-.LASF80:
-	.string	"__builtin_va_list"
-.LASF70:
-	.string	"sign"
-.LASF65:
-	.string	"put_padded"
-.LASF69:
-	.string	"ndigits"
-.LASF26:
-	.string	"size"
-.LASF83:
-	.string	"__udivmoddi4"
-.LASF53:
-	.string	"vfprintf"
 .LASF54:
-	.string	"dprintf"
-.LASF10:
-	.string	"stdin"
-.LASF59:
-	.string	"precision"
-.LASF21:
-	.string	"stderr_file"
+	.string	"vsprintf"
+.LASF29:
+	.string	"realloc"
+.LASF45:
+	.string	"nmemb"
+.LASF48:
+	.string	"fputs"
+.LASF84:
+	.string	"sink_flush"
+.LASF44:
+	.string	"fwrite"
+.LASF86:
+	.string	"__builtin_va_list"
 .LASF76:
-	.string	"put_string"
-.LASF25:
-	.string	"total"
-.LASF8:
-	.string	"FILE"
-.LASF62:
-	.string	"base"
-.LASF64:
-	.string	"format"
-.LASF77:
-	.string	"put_repeat"
+	.string	"sign"
+.LASF71:
+	.string	"put_padded"
 .LASF75:
+	.string	"ndigits"
+.LASF27:
+	.string	"size"
+.LASF89:
+	.string	"__udivmoddi4"
+.LASF59:
+	.string	"vfprintf"
+.LASF60:
+	.string	"dprintf"
+.LASF12:
+	.string	"stdin"
+.LASF65:
+	.string	"precision"
+.LASF22:
+	.string	"stderr_file"
+.LASF82:
+	.string	"put_string"
+.LASF26:
+	.string	"total"
+.LASF10:
+	.string	"FILE"
+.LASF68:
+	.string	"base"
+.LASF70:
+	.string	"format"
+.LASF41:
+	.string	"ungetc"
+.LASF81:
 	.string	"sink_init_fd"
-.LASF11:
+.LASF13:
 	.string	"stdout"
-.LASF19:
+.LASF38:
+	.string	"getline"
+.LASF20:
 	.string	"stdin_file"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:

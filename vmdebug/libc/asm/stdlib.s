@@ -11,9 +11,9 @@ sift_down:
 .LVL0:
 .LFB14:
 	.file 1 "stdlib.c"
-	.loc 1 169 1 view -0
+	.loc 1 171 1 view -0
 	.cfi_startproc
-	.loc 1 169 1 is_stmt 0 view .LVU1
+	.loc 1 171 1 is_stmt 0 view .LVU1
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -28,24 +28,24 @@ sift_down:
 	.cfi_offset 3, -20
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 169 1 view .LVU2
+	.loc 1 171 1 view .LVU2
 	mov	DWORD PTR [esp], eax
-	.loc 1 170 5 is_stmt 1 view .LVU3
+	.loc 1 172 5 is_stmt 1 view .LVU3
 .LBB9:
-	.loc 1 171 9 view .LVU4
+	.loc 1 173 9 view .LVU4
 .LBE9:
-	.loc 1 169 1 is_stmt 0 view .LVU5
+	.loc 1 171 1 is_stmt 0 view .LVU5
 	mov	eax, ecx
 .LVL1:
-	.loc 1 169 1 view .LVU6
+	.loc 1 171 1 view .LVU6
 	mov	edi, DWORD PTR [esp+48]
 	mov	DWORD PTR [esp+4], ecx
 .LBB13:
-	.loc 1 171 16 view .LVU7
+	.loc 1 173 16 view .LVU7
 	lea	ecx, [edx+1+edx]
 .LVL2:
-	.loc 1 172 9 is_stmt 1 view .LVU8
-	.loc 1 172 12 is_stmt 0 view .LVU9
+	.loc 1 174 9 is_stmt 1 view .LVU8
+	.loc 1 174 12 is_stmt 0 view .LVU9
 	cmp	ecx, eax
 	jnb	.L1
 	mov	ebx, edx
@@ -53,49 +53,49 @@ sift_down:
 	.p2align 4,,10
 	.p2align 3
 .L2:
-	.loc 1 174 9 is_stmt 1 view .LVU10
-	.loc 1 174 47 is_stmt 0 view .LVU11
+	.loc 1 176 9 is_stmt 1 view .LVU10
+	.loc 1 176 47 is_stmt 0 view .LVU11
 	mov	esi, edi
 	lea	eax, [ebx+1]
-	.loc 1 174 39 view .LVU12
+	.loc 1 176 39 view .LVU12
 	mov	edx, DWORD PTR [esp]
-	.loc 1 174 47 view .LVU13
+	.loc 1 176 47 view .LVU13
 	imul	esi, ecx
-	.loc 1 174 19 view .LVU14
+	.loc 1 176 19 view .LVU14
 	mov	DWORD PTR [esp+8], eax
 	lea	ebp, [eax+eax]
-	.loc 1 174 12 view .LVU15
+	.loc 1 176 12 view .LVU15
 	mov	eax, DWORD PTR [esp+4]
-	.loc 1 174 39 view .LVU16
+	.loc 1 176 39 view .LVU16
 	add	esi, edx
-	.loc 1 174 12 view .LVU17
+	.loc 1 176 12 view .LVU17
 	cmp	ebp, eax
 	jb	.L16
 .LVL4:
 .L3:
-	.loc 1 179 11 view .LVU18
+	.loc 1 181 11 view .LVU18
 	mov	ebp, ecx
 .L5:
 .LVL5:
-	.loc 1 176 9 is_stmt 1 view .LVU19
-	.loc 1 176 26 is_stmt 0 view .LVU20
+	.loc 1 178 9 is_stmt 1 view .LVU19
+	.loc 1 178 26 is_stmt 0 view .LVU20
 	imul	ebx, edi
 .LVL6:
-	.loc 1 176 22 view .LVU21
+	.loc 1 178 22 view .LVU21
 	mov	eax, DWORD PTR [esp]
-	.loc 1 176 13 view .LVU22
+	.loc 1 178 13 view .LVU22
 	sub	esp, 8
 	.cfi_def_cfa_offset 56
 	push	esi
 	.cfi_def_cfa_offset 60
-	.loc 1 176 22 view .LVU23
+	.loc 1 178 22 view .LVU23
 	add	ebx, eax
-	.loc 1 176 13 view .LVU24
+	.loc 1 178 13 view .LVU24
 	push	ebx
 	.cfi_def_cfa_offset 64
 	call	[DWORD PTR [esp+68]]
 .LVL7:
-	.loc 1 176 12 view .LVU25
+	.loc 1 178 12 view .LVU25
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	test	eax, eax
@@ -103,8 +103,8 @@ sift_down:
 .LVL8:
 .LBB10:
 .LBB11:
-	.loc 1 159 12 is_stmt 1 view .LVU26
-	.loc 1 159 12 is_stmt 0 view .LVU27
+	.loc 1 161 12 is_stmt 1 view .LVU26
+	.loc 1 161 12 is_stmt 0 view .LVU27
 	lea	ecx, [ebx+edi]
 	test	edi, edi
 	je	.L9
@@ -113,95 +113,95 @@ sift_down:
 	.p2align 3
 .L8:
 .LBB12:
-	.loc 1 160 9 is_stmt 1 view .LVU28
-	.loc 1 160 14 is_stmt 0 view .LVU29
+	.loc 1 162 9 is_stmt 1 view .LVU28
+	.loc 1 162 14 is_stmt 0 view .LVU29
 	movzx	eax, BYTE PTR [ebx]
 .LVL10:
-	.loc 1 161 9 is_stmt 1 view .LVU30
-	.loc 1 161 16 is_stmt 0 view .LVU31
+	.loc 1 163 9 is_stmt 1 view .LVU30
+	.loc 1 163 16 is_stmt 0 view .LVU31
 	movzx	edx, BYTE PTR [esi]
-	.loc 1 161 11 view .LVU32
+	.loc 1 163 11 view .LVU32
 	add	ebx, 1
 .LVL11:
-	.loc 1 162 11 view .LVU33
+	.loc 1 164 11 view .LVU33
 	add	esi, 1
 .LVL12:
-	.loc 1 161 14 view .LVU34
+	.loc 1 163 14 view .LVU34
 	mov	BYTE PTR [ebx-1], dl
-	.loc 1 162 9 is_stmt 1 view .LVU35
+	.loc 1 164 9 is_stmt 1 view .LVU35
 .LVL13:
-	.loc 1 162 14 is_stmt 0 view .LVU36
+	.loc 1 164 14 is_stmt 0 view .LVU36
 	mov	BYTE PTR [esi-1], al
-	.loc 1 162 14 view .LVU37
+	.loc 1 164 14 view .LVU37
 .LBE12:
-	.loc 1 159 12 is_stmt 1 view .LVU38
-	.loc 1 159 12 is_stmt 0 view .LVU39
+	.loc 1 161 12 is_stmt 1 view .LVU38
+	.loc 1 161 12 is_stmt 0 view .LVU39
 	cmp	ebx, ecx
 	jne	.L8
 .LVL14:
 .L9:
-	.loc 1 159 12 view .LVU40
+	.loc 1 161 12 view .LVU40
 .LBE11:
 .LBE10:
 .LBE13:
-	.loc 1 170 5 is_stmt 1 view .LVU41
+	.loc 1 172 5 is_stmt 1 view .LVU41
 .LBB14:
-	.loc 1 171 9 view .LVU42
-	.loc 1 172 12 is_stmt 0 view .LVU43
+	.loc 1 173 9 view .LVU42
+	.loc 1 174 12 is_stmt 0 view .LVU43
 	mov	eax, DWORD PTR [esp+4]
-	.loc 1 171 16 view .LVU44
+	.loc 1 173 16 view .LVU44
 	lea	ecx, [ebp+1+ebp]
 .LVL15:
-	.loc 1 172 9 is_stmt 1 view .LVU45
-	.loc 1 172 12 is_stmt 0 view .LVU46
+	.loc 1 174 9 is_stmt 1 view .LVU45
+	.loc 1 174 12 is_stmt 0 view .LVU46
 	cmp	ecx, eax
 	jnb	.L1
-	.loc 1 179 11 view .LVU47
+	.loc 1 181 11 view .LVU47
 	mov	ebx, ebp
 	jmp	.L2
 .LVL16:
 	.p2align 4,,10
 	.p2align 3
 .L16:
-	.loc 1 179 11 view .LVU48
+	.loc 1 181 11 view .LVU48
 	mov	DWORD PTR [esp+12], ecx
-	.loc 1 174 30 discriminator 1 view .LVU49
+	.loc 1 176 30 discriminator 1 view .LVU49
 	sub	esp, 8
 	.cfi_def_cfa_offset 56
-	.loc 1 174 74 discriminator 1 view .LVU50
+	.loc 1 176 74 discriminator 1 view .LVU50
 	mov	eax, DWORD PTR [esp+16]
 	imul	eax, edi
-	.loc 1 174 60 discriminator 1 view .LVU51
+	.loc 1 176 60 discriminator 1 view .LVU51
 	lea	eax, [edx+eax*2]
-	.loc 1 174 30 discriminator 1 view .LVU52
+	.loc 1 176 30 discriminator 1 view .LVU52
 	push	eax
 	.cfi_def_cfa_offset 60
 	push	esi
 	.cfi_def_cfa_offset 64
 	call	[DWORD PTR [esp+68]]
 .LVL17:
-	.loc 1 174 27 discriminator 1 view .LVU53
+	.loc 1 176 27 discriminator 1 view .LVU53
 	mov	ecx, DWORD PTR [esp+28]
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	test	eax, eax
 	jns	.L3
-	.loc 1 176 47 view .LVU54
+	.loc 1 178 47 view .LVU54
 	mov	esi, ebp
-	.loc 1 176 39 view .LVU55
+	.loc 1 178 39 view .LVU55
 	mov	eax, DWORD PTR [esp]
-	.loc 1 176 47 view .LVU56
+	.loc 1 178 47 view .LVU56
 	imul	esi, edi
-	.loc 1 176 39 view .LVU57
+	.loc 1 178 39 view .LVU57
 	add	esi, eax
 	jmp	.L5
 .LVL18:
 	.p2align 4,,10
 	.p2align 3
 .L1:
-	.loc 1 176 39 view .LVU58
+	.loc 1 178 39 view .LVU58
 .LBE14:
-	.loc 1 181 1 view .LVU59
+	.loc 1 183 1 view .LVU59
 	add	esp, 28
 	.cfi_def_cfa_offset 20
 	pop	ebx
@@ -1300,21 +1300,19 @@ llabs:
 	.type	rand, @function
 rand:
 .LFB11:
-	.loc 1 147 1 is_stmt 1 view -0
+	.loc 1 149 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 148 5 view .LVU344
-	.loc 1 148 27 is_stmt 0 view .LVU345
-	imul	eax, DWORD PTR rand_next, 1103515245
-	.loc 1 148 41 view .LVU346
+	.loc 1 150 5 view .LVU344
+	.loc 1 150 30 is_stmt 0 view .LVU345
+	imul	eax, DWORD PTR rand_state, 1103515245
+	.loc 1 150 44 view .LVU346
 	add	eax, 12345
-	.loc 1 148 15 view .LVU347
-	mov	DWORD PTR rand_next, eax
-	.loc 1 149 5 is_stmt 1 view .LVU348
-	.loc 1 149 29 is_stmt 0 view .LVU349
-	shr	eax, 16
-	.loc 1 149 12 view .LVU350
-	and	eax, 32767
-	.loc 1 150 1 view .LVU351
+	.loc 1 150 54 view .LVU347
+	and	eax, 2147483647
+	.loc 1 150 16 view .LVU348
+	mov	DWORD PTR rand_state, eax
+	.loc 1 151 5 is_stmt 1 view .LVU349
+	.loc 1 152 1 is_stmt 0 view .LVU350
 	ret
 	.cfi_endproc
 .LFE11:
@@ -1325,13 +1323,17 @@ rand:
 srand:
 .LVL108:
 .LFB12:
-	.loc 1 153 1 is_stmt 1 view -0
+	.loc 1 155 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 154 5 view .LVU353
-	.loc 1 154 15 is_stmt 0 view .LVU354
+	.loc 1 156 5 view .LVU352
+	.loc 1 155 1 is_stmt 0 view .LVU353
 	mov	eax, DWORD PTR [esp+4]
-	mov	DWORD PTR rand_next, eax
-	.loc 1 155 1 view .LVU355
+	.loc 1 156 16 view .LVU354
+	mov	edx, 1
+	test	eax, eax
+	cmove	eax, edx
+	mov	DWORD PTR rand_state, eax
+	.loc 1 157 1 view .LVU355
 	ret
 	.cfi_endproc
 .LFE12:
@@ -1342,10 +1344,10 @@ srand:
 qsort:
 .LVL109:
 .LFB15:
-	.loc 1 186 1 is_stmt 1 view -0
+	.loc 1 188 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 187 5 view .LVU357
-	.loc 1 186 1 is_stmt 0 view .LVU358
+	.loc 1 189 5 view .LVU357
+	.loc 1 188 1 is_stmt 0 view .LVU358
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -1360,38 +1362,38 @@ qsort:
 	.cfi_offset 3, -20
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 186 1 view .LVU359
+	.loc 1 188 1 view .LVU359
 	mov	ebp, DWORD PTR [esp+52]
 	mov	edi, DWORD PTR [esp+48]
 .LVL110:
-	.loc 1 188 5 is_stmt 1 view .LVU360
-	.loc 1 189 5 view .LVU361
-	.loc 1 186 1 is_stmt 0 view .LVU362
+	.loc 1 190 5 is_stmt 1 view .LVU360
+	.loc 1 191 5 view .LVU361
+	.loc 1 188 1 is_stmt 0 view .LVU362
 	mov	esi, DWORD PTR [esp+56]
-	.loc 1 189 8 view .LVU363
+	.loc 1 191 8 view .LVU363
 	cmp	ebp, 1
 	jbe	.L113
-	.loc 1 189 27 view .LVU364
+	.loc 1 191 27 view .LVU364
 	test	esi, esi
-	.loc 1 191 12 view .LVU365
+	.loc 1 193 12 view .LVU365
 	mov	ebx, ebp
-	.loc 1 189 27 view .LVU366
+	.loc 1 191 27 view .LVU366
 	sete	al
-	.loc 1 191 12 view .LVU367
+	.loc 1 193 12 view .LVU367
 	shr	ebx
 .LVL111:
-	.loc 1 191 29 is_stmt 1 view .LVU368
-	.loc 1 191 26 is_stmt 0 view .LVU369
+	.loc 1 193 29 is_stmt 1 view .LVU368
+	.loc 1 193 26 is_stmt 0 view .LVU369
 	sub	ebx, 1
 .LVL112:
-	.loc 1 189 8 view .LVU370
+	.loc 1 191 8 view .LVU370
 	test	al, al
 	jne	.L113
 .LVL113:
 	.p2align 4,,10
 	.p2align 3
 .L116:
-	.loc 1 192 9 is_stmt 1 view .LVU371
+	.loc 1 194 9 is_stmt 1 view .LVU371
 	sub	esp, 8
 	.cfi_def_cfa_offset 56
 	mov	edx, ebx
@@ -1399,29 +1401,29 @@ qsort:
 	mov	eax, edi
 	push	DWORD PTR [esp+68]
 	.cfi_def_cfa_offset 60
-	.loc 1 191 26 is_stmt 0 view .LVU372
+	.loc 1 193 26 is_stmt 0 view .LVU372
 	sub	ebx, 1
 .LVL114:
-	.loc 1 192 9 view .LVU373
+	.loc 1 194 9 view .LVU373
 	push	esi
 	.cfi_def_cfa_offset 64
 	call	sift_down
 .LVL115:
-	.loc 1 191 29 is_stmt 1 view .LVU374
-	.loc 1 191 29 is_stmt 0 view .LVU375
+	.loc 1 193 29 is_stmt 1 view .LVU374
+	.loc 1 193 29 is_stmt 0 view .LVU375
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	cmp	ebx, -1
 	jne	.L116
-	.loc 1 193 5 is_stmt 1 view .LVU376
-	.loc 1 193 12 is_stmt 0 view .LVU377
+	.loc 1 195 5 is_stmt 1 view .LVU376
+	.loc 1 195 12 is_stmt 0 view .LVU377
 	sub	ebp, 1
 .LVL116:
-	.loc 1 193 27 is_stmt 1 view .LVU378
+	.loc 1 195 27 is_stmt 1 view .LVU378
 	mov	eax, esi
 	mov	DWORD PTR [esp+48], edi
 .LVL117:
-	.loc 1 193 27 is_stmt 0 view .LVU379
+	.loc 1 195 27 is_stmt 0 view .LVU379
 	lea	ebx, [edi+esi]
 	imul	eax, ebp
 	add	eax, edi
@@ -1430,78 +1432,78 @@ qsort:
 	.p2align 4,,10
 	.p2align 3
 .L118:
-	.loc 1 194 9 is_stmt 1 discriminator 3 view .LVU380
+	.loc 1 196 9 is_stmt 1 discriminator 3 view .LVU380
 	mov	DWORD PTR [esp+12], ebx
 	mov	eax, DWORD PTR [esp+48]
 	mov	edx, edi
 .LVL119:
 .LBB18:
 .LBI18:
-	.loc 1 157 13 discriminator 3 view .LVU381
+	.loc 1 159 13 discriminator 3 view .LVU381
 .LBB19:
-	.loc 1 159 5 discriminator 3 view .LVU382
-	.loc 1 159 12 discriminator 3 view .LVU383
+	.loc 1 161 5 discriminator 3 view .LVU382
+	.loc 1 161 12 discriminator 3 view .LVU383
 	.p2align 4,,10
 	.p2align 3
 .L117:
 .LBB20:
-	.loc 1 160 9 view .LVU384
-	.loc 1 160 14 is_stmt 0 view .LVU385
+	.loc 1 162 9 view .LVU384
+	.loc 1 162 14 is_stmt 0 view .LVU385
 	movzx	ecx, BYTE PTR [eax]
 .LVL120:
-	.loc 1 161 9 is_stmt 1 view .LVU386
-	.loc 1 161 14 is_stmt 0 view .LVU387
+	.loc 1 163 9 is_stmt 1 view .LVU386
+	.loc 1 163 14 is_stmt 0 view .LVU387
 	movzx	ebx, BYTE PTR [edx]
-	.loc 1 162 11 view .LVU388
+	.loc 1 164 11 view .LVU388
 	add	edx, 1
 .LVL121:
-	.loc 1 161 11 view .LVU389
+	.loc 1 163 11 view .LVU389
 	add	eax, 1
 .LVL122:
-	.loc 1 161 14 view .LVU390
+	.loc 1 163 14 view .LVU390
 	mov	BYTE PTR [eax-1], bl
-	.loc 1 162 9 is_stmt 1 view .LVU391
+	.loc 1 164 9 is_stmt 1 view .LVU391
 .LVL123:
-	.loc 1 162 14 is_stmt 0 view .LVU392
+	.loc 1 164 14 is_stmt 0 view .LVU392
 	mov	BYTE PTR [edx-1], cl
-	.loc 1 162 14 view .LVU393
+	.loc 1 164 14 view .LVU393
 .LBE20:
-	.loc 1 159 12 is_stmt 1 view .LVU394
+	.loc 1 161 12 is_stmt 1 view .LVU394
 .LVL124:
-	.loc 1 159 12 is_stmt 0 view .LVU395
+	.loc 1 161 12 is_stmt 0 view .LVU395
 	cmp	DWORD PTR [esp+12], eax
 	jne	.L117
 .LBE19:
 .LBE18:
-	.loc 1 195 9 discriminator 3 view .LVU396
+	.loc 1 197 9 discriminator 3 view .LVU396
 	mov	ebx, DWORD PTR [esp+12]
 .LVL125:
-	.loc 1 195 9 is_stmt 1 discriminator 3 view .LVU397
+	.loc 1 197 9 is_stmt 1 discriminator 3 view .LVU397
 	sub	esp, 8
 	.cfi_def_cfa_offset 56
 	mov	ecx, ebp
 	xor	edx, edx
 	push	DWORD PTR [esp+68]
 	.cfi_def_cfa_offset 60
-	.loc 1 193 27 is_stmt 0 discriminator 3 view .LVU398
+	.loc 1 195 27 is_stmt 0 discriminator 3 view .LVU398
 	sub	edi, esi
-	.loc 1 195 9 discriminator 3 view .LVU399
+	.loc 1 197 9 discriminator 3 view .LVU399
 	push	esi
 	.cfi_def_cfa_offset 64
 	mov	eax, DWORD PTR [esp+64]
 	call	sift_down
 .LVL126:
-	.loc 1 193 33 is_stmt 1 discriminator 3 view .LVU400
-	.loc 1 193 27 discriminator 3 view .LVU401
+	.loc 1 195 33 is_stmt 1 discriminator 3 view .LVU400
+	.loc 1 195 27 discriminator 3 view .LVU401
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	sub	ebp, 1
 .LVL127:
-	.loc 1 193 27 is_stmt 0 discriminator 3 view .LVU402
+	.loc 1 195 27 is_stmt 0 discriminator 3 view .LVU402
 	jne	.L118
 .LVL128:
 .L113:
-	.loc 1 197 1 view .LVU403
+	.loc 1 199 1 view .LVU403
 	add	esp, 28
 	.cfi_def_cfa_offset 20
 	pop	ebx
@@ -1526,10 +1528,10 @@ qsort:
 bsearch:
 .LVL129:
 .LFB16:
-	.loc 1 201 1 is_stmt 1 view -0
+	.loc 1 203 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 202 5 view .LVU405
-	.loc 1 201 1 is_stmt 0 view .LVU406
+	.loc 1 204 5 view .LVU405
+	.loc 1 203 1 is_stmt 0 view .LVU406
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -1545,88 +1547,88 @@ bsearch:
 	sub	esp, 12
 	.cfi_def_cfa_offset 32
 .LVL130:
-	.loc 1 203 5 is_stmt 1 view .LVU407
-	.loc 1 204 5 view .LVU408
-	.loc 1 201 1 is_stmt 0 view .LVU409
+	.loc 1 205 5 is_stmt 1 view .LVU407
+	.loc 1 206 5 view .LVU408
+	.loc 1 203 1 is_stmt 0 view .LVU409
 	mov	edi, DWORD PTR [esp+40]
 .LVL131:
-	.loc 1 205 5 is_stmt 1 view .LVU410
-	.loc 1 205 15 view .LVU411
+	.loc 1 207 5 is_stmt 1 view .LVU410
+	.loc 1 207 15 view .LVU411
 	test	edi, edi
 	je	.L127
-	.loc 1 203 12 is_stmt 0 view .LVU412
+	.loc 1 205 12 is_stmt 0 view .LVU412
 	mov	ebp, DWORD PTR [esp+40]
 	xor	edi, edi
 .LVL132:
-	.loc 1 203 12 view .LVU413
+	.loc 1 205 12 view .LVU413
 	jmp	.L130
 .LVL133:
 	.p2align 4,,10
 	.p2align 3
 .L141:
 .LBB21:
-	.loc 1 213 13 is_stmt 1 view .LVU414
-	.loc 1 213 16 is_stmt 0 view .LVU415
+	.loc 1 215 13 is_stmt 1 view .LVU414
+	.loc 1 215 16 is_stmt 0 view .LVU415
 	lea	edi, [ebx+1]
 .LVL134:
-	.loc 1 213 16 view .LVU416
+	.loc 1 215 16 view .LVU416
 .LBE21:
-	.loc 1 205 15 is_stmt 1 view .LVU417
+	.loc 1 207 15 is_stmt 1 view .LVU417
 	cmp	edi, ebp
 	jnb	.L127
 .LVL135:
 .L130:
 .LBB22:
-	.loc 1 206 9 view .LVU418
-	.loc 1 206 31 is_stmt 0 view .LVU419
+	.loc 1 208 9 view .LVU418
+	.loc 1 208 31 is_stmt 0 view .LVU419
 	mov	ebx, ebp
-	.loc 1 207 34 view .LVU420
+	.loc 1 209 34 view .LVU420
 	mov	esi, DWORD PTR [esp+44]
-	.loc 1 207 17 view .LVU421
+	.loc 1 209 17 view .LVU421
 	sub	esp, 8
 	.cfi_def_cfa_offset 40
-	.loc 1 206 31 view .LVU422
+	.loc 1 208 31 view .LVU422
 	sub	ebx, edi
-	.loc 1 206 37 view .LVU423
+	.loc 1 208 37 view .LVU423
 	shr	ebx
-	.loc 1 206 16 view .LVU424
+	.loc 1 208 16 view .LVU424
 	add	ebx, edi
 .LVL136:
-	.loc 1 207 9 is_stmt 1 view .LVU425
-	.loc 1 207 34 is_stmt 0 view .LVU426
+	.loc 1 209 9 is_stmt 1 view .LVU425
+	.loc 1 209 34 is_stmt 0 view .LVU426
 	imul	esi, ebx
-	.loc 1 207 28 view .LVU427
+	.loc 1 209 28 view .LVU427
 	add	esi, DWORD PTR [esp+44]
-	.loc 1 207 17 view .LVU428
+	.loc 1 209 17 view .LVU428
 	push	esi
 	.cfi_def_cfa_offset 44
 	push	DWORD PTR [esp+44]
 	.cfi_def_cfa_offset 48
 	call	[DWORD PTR [esp+64]]
 .LVL137:
-	.loc 1 208 9 is_stmt 1 view .LVU429
-	.loc 1 208 12 is_stmt 0 view .LVU430
+	.loc 1 210 9 is_stmt 1 view .LVU429
+	.loc 1 210 12 is_stmt 0 view .LVU430
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
 	je	.L126
-	.loc 1 210 9 is_stmt 1 view .LVU431
-	.loc 1 210 12 is_stmt 0 view .LVU432
+	.loc 1 212 9 is_stmt 1 view .LVU431
+	.loc 1 212 12 is_stmt 0 view .LVU432
 	jns	.L141
-	.loc 1 211 16 view .LVU433
+	.loc 1 213 16 view .LVU433
 	mov	ebp, ebx
 .LVL138:
-	.loc 1 211 16 view .LVU434
+	.loc 1 213 16 view .LVU434
 .LBE22:
-	.loc 1 205 15 is_stmt 1 view .LVU435
+	.loc 1 207 15 is_stmt 1 view .LVU435
 	cmp	edi, ebp
 	jb	.L130
 .LVL139:
 .L127:
-	.loc 1 215 12 is_stmt 0 view .LVU436
+	.loc 1 217 12 is_stmt 0 view .LVU436
 	xor	esi, esi
 .L126:
-	.loc 1 216 1 view .LVU437
+	.loc 1 218 1 view .LVU437
 	add	esp, 12
 	.cfi_def_cfa_offset 20
 	mov	eax, esi
@@ -1652,10 +1654,10 @@ bsearch:
 getenv:
 .LVL140:
 .LFB17:
-	.loc 1 219 1 is_stmt 1 view -0
+	.loc 1 221 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 220 5 view .LVU439
-	.loc 1 219 1 is_stmt 0 view .LVU440
+	.loc 1 222 5 view .LVU439
+	.loc 1 221 1 is_stmt 0 view .LVU440
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -1665,37 +1667,37 @@ getenv:
 	push	ebx
 	.cfi_def_cfa_offset 16
 	.cfi_offset 3, -16
-	.loc 1 219 1 view .LVU441
+	.loc 1 221 1 view .LVU441
 	mov	edi, DWORD PTR [esp+16]
-	.loc 1 220 16 view .LVU442
+	.loc 1 222 16 view .LVU442
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	edi
 	.cfi_def_cfa_offset 32
 	call	strlen
 .LVL141:
-	.loc 1 221 5 is_stmt 1 view .LVU443
-	.loc 1 222 5 view .LVU444
-	.loc 1 222 17 is_stmt 0 view .LVU445
+	.loc 1 223 5 is_stmt 1 view .LVU443
+	.loc 1 224 5 view .LVU444
+	.loc 1 224 17 is_stmt 0 view .LVU445
 	mov	ebx, DWORD PTR environ
-	.loc 1 222 8 view .LVU446
+	.loc 1 224 8 view .LVU446
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	test	ebx, ebx
 	je	.L143
 	mov	esi, eax
 .LVL142:
-	.loc 1 224 23 is_stmt 1 view .LVU447
+	.loc 1 226 23 is_stmt 1 view .LVU447
 	mov	eax, DWORD PTR [ebx]
 .LVL143:
-	.loc 1 224 23 is_stmt 0 view .LVU448
+	.loc 1 226 23 is_stmt 0 view .LVU448
 	test	eax, eax
 	je	.L143
 	.p2align 4,,10
 	.p2align 3
 .L146:
-	.loc 1 225 9 is_stmt 1 view .LVU449
-	.loc 1 225 13 is_stmt 0 view .LVU450
+	.loc 1 227 9 is_stmt 1 view .LVU449
+	.loc 1 227 13 is_stmt 0 view .LVU450
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	esi
@@ -1706,36 +1708,36 @@ getenv:
 	.cfi_def_cfa_offset 32
 	call	strncmp
 .LVL144:
-	.loc 1 225 12 view .LVU451
+	.loc 1 227 12 view .LVU451
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	test	eax, eax
 	jne	.L144
-	.loc 1 225 43 discriminator 1 view .LVU452
+	.loc 1 227 43 discriminator 1 view .LVU452
 	mov	eax, DWORD PTR [ebx]
-	.loc 1 225 39 discriminator 1 view .LVU453
+	.loc 1 227 39 discriminator 1 view .LVU453
 	cmp	BYTE PTR [eax+esi], 61
 	je	.L155
 .L144:
-	.loc 1 224 28 is_stmt 1 discriminator 2 view .LVU454
-	.loc 1 224 23 is_stmt 0 discriminator 2 view .LVU455
+	.loc 1 226 28 is_stmt 1 discriminator 2 view .LVU454
+	.loc 1 226 23 is_stmt 0 discriminator 2 view .LVU455
 	mov	eax, DWORD PTR [ebx+4]
-	.loc 1 224 28 discriminator 2 view .LVU456
+	.loc 1 226 28 discriminator 2 view .LVU456
 	add	ebx, 4
 .LVL145:
-	.loc 1 224 23 is_stmt 1 discriminator 2 view .LVU457
+	.loc 1 226 23 is_stmt 1 discriminator 2 view .LVU457
 	test	eax, eax
 	jne	.L146
 .LVL146:
 .L143:
-	.loc 1 228 1 is_stmt 0 view .LVU458
+	.loc 1 230 1 is_stmt 0 view .LVU458
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
-	.loc 1 223 16 view .LVU459
+	.loc 1 225 16 view .LVU459
 	xor	eax, eax
-	.loc 1 228 1 view .LVU460
+	.loc 1 230 1 view .LVU460
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
@@ -1748,20 +1750,20 @@ getenv:
 	.p2align 3
 .L155:
 	.cfi_restore_state
-	.loc 1 226 13 is_stmt 1 view .LVU461
-	.loc 1 226 27 is_stmt 0 view .LVU462
+	.loc 1 228 13 is_stmt 1 view .LVU461
+	.loc 1 228 27 is_stmt 0 view .LVU462
 	lea	eax, [eax+1+esi]
-	.loc 1 228 1 view .LVU463
+	.loc 1 230 1 view .LVU463
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
 .LVL148:
-	.loc 1 228 1 view .LVU464
+	.loc 1 230 1 view .LVU464
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
 .LVL149:
-	.loc 1 228 1 view .LVU465
+	.loc 1 230 1 view .LVU465
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
@@ -1771,9 +1773,9 @@ getenv:
 	.size	getenv, .-getenv
 	.data
 	.align 4
-	.type	rand_next, @object
-	.size	rand_next, 4
-rand_next:
+	.type	rand_state, @object
+	.size	rand_state, 4
+rand_state:
 	.long	1
 	.globl	environ
 	.bss
@@ -1839,7 +1841,7 @@ environ:
 	.uleb128 0x11
 	.long	.LASF6
 	.byte	0x3
-	.byte	0x44
+	.byte	0x46
 	.byte	0xf
 	.long	0x70
 	.uleb128 0xb
@@ -1853,171 +1855,167 @@ environ:
 	.byte	0x3
 	.long	environ
 	.uleb128 0x1c
-	.long	.LASF32
+	.long	.LASF31
 	.byte	0x1
-	.byte	0x90
-	.byte	0x16
-	.long	0x95
+	.byte	0x92
+	.byte	0x15
+	.long	0x45
 	.uleb128 0x5
 	.byte	0x3
-	.long	rand_next
-	.uleb128 0xa
-	.byte	0x4
-	.byte	0x7
-	.long	.LASF7
+	.long	rand_state
 	.uleb128 0x9
-	.long	.LASF8
+	.long	.LASF7
 	.byte	0x4
 	.byte	0xf
 	.byte	0x5
 	.long	0x32
-	.long	0xbc
+	.long	0xb5
 	.uleb128 0x6
-	.long	0xbc
+	.long	0xb5
 	.uleb128 0x6
-	.long	0xbc
+	.long	0xb5
 	.uleb128 0x6
 	.long	0x39
 	.byte	0
 	.uleb128 0xb
 	.long	0x5f
 	.uleb128 0x9
-	.long	.LASF9
+	.long	.LASF8
 	.byte	0x4
 	.byte	0x7
 	.byte	0x8
 	.long	0x39
-	.long	0xd7
+	.long	0xd0
 	.uleb128 0x6
-	.long	0xbc
+	.long	0xb5
 	.byte	0
 	.uleb128 0x9
-	.long	.LASF10
+	.long	.LASF9
 	.byte	0x5
 	.byte	0xf
 	.byte	0x5
 	.long	0x32
-	.long	0xed
+	.long	0xe6
+	.uleb128 0x6
+	.long	0x32
+	.byte	0
+	.uleb128 0x9
+	.long	.LASF10
+	.byte	0x5
+	.byte	0x6
+	.byte	0x5
+	.long	0x32
+	.long	0xfc
 	.uleb128 0x6
 	.long	0x32
 	.byte	0
 	.uleb128 0x9
 	.long	.LASF11
 	.byte	0x5
-	.byte	0x6
+	.byte	0x4
 	.byte	0x5
 	.long	0x32
-	.long	0x103
+	.long	0x112
 	.uleb128 0x6
 	.long	0x32
 	.byte	0
 	.uleb128 0x9
 	.long	.LASF12
 	.byte	0x5
-	.byte	0x4
+	.byte	0x5
 	.byte	0x5
 	.long	0x32
-	.long	0x119
+	.long	0x128
 	.uleb128 0x6
 	.long	0x32
 	.byte	0
 	.uleb128 0x9
 	.long	.LASF13
 	.byte	0x5
-	.byte	0x5
-	.byte	0x5
-	.long	0x32
-	.long	0x12f
-	.uleb128 0x6
-	.long	0x32
-	.byte	0
-	.uleb128 0x9
-	.long	.LASF14
-	.byte	0x5
 	.byte	0xa
 	.byte	0x5
 	.long	0x32
-	.long	0x145
+	.long	0x13e
 	.uleb128 0x6
 	.long	0x32
 	.byte	0
 	.uleb128 0x7
-	.long	.LASF15
-	.byte	0xda
+	.long	.LASF14
+	.byte	0xdc
 	.byte	0x7
 	.long	0x53
 	.long	.LFB17
 	.long	.LFE17-.LFB17
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1a1
+	.long	0x19a
 	.uleb128 0x3
-	.long	.LASF17
-	.byte	0xda
+	.long	.LASF16
+	.byte	0xdc
 	.byte	0x1a
-	.long	0xbc
+	.long	0xb5
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x1
 	.string	"n"
-	.byte	0xdc
+	.byte	0xde
 	.byte	0xc
 	.long	0x39
 	.long	.LLST40
 	.long	.LVUS40
 	.uleb128 0x1
 	.string	"e"
-	.byte	0xdd
+	.byte	0xdf
 	.byte	0xc
 	.long	0x70
 	.long	.LLST41
 	.long	.LVUS41
 	.uleb128 0x5
 	.long	.LVL141
-	.long	0xc1
+	.long	0xba
 	.uleb128 0x5
 	.long	.LVL144
-	.long	0x9c
+	.long	0x95
 	.byte	0
 	.uleb128 0x1d
-	.long	.LASF16
+	.long	.LASF15
 	.byte	0x1
-	.byte	0xc7
+	.byte	0xc9
 	.byte	0x7
-	.long	0x261
+	.long	0x25a
 	.long	.LFB16
 	.long	.LFE16-.LFB16
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x261
+	.long	0x25a
 	.uleb128 0x4
 	.string	"key"
-	.byte	0xc7
+	.byte	0xc9
 	.byte	0x1b
-	.long	0x263
+	.long	0x25c
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x3
-	.long	.LASF18
-	.byte	0xc7
+	.long	.LASF17
+	.byte	0xc9
 	.byte	0x2c
-	.long	0x263
+	.long	0x25c
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x3
-	.long	.LASF19
-	.byte	0xc7
+	.long	.LASF18
+	.byte	0xc9
 	.byte	0x39
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x3
-	.long	.LASF20
-	.byte	0xc7
+	.long	.LASF19
+	.byte	0xc9
 	.byte	0x47
 	.long	0x39
 	.uleb128 0x2
@@ -2025,29 +2023,29 @@ environ:
 	.sleb128 12
 	.uleb128 0x4
 	.string	"cmp"
-	.byte	0xc8
+	.byte	0xca
 	.byte	0x15
-	.long	0x27d
+	.long	0x276
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 16
 	.uleb128 0x1
 	.string	"b"
-	.byte	0xca
+	.byte	0xcc
 	.byte	0x11
-	.long	0xbc
+	.long	0xb5
 	.long	.LLST34
 	.long	.LVUS34
 	.uleb128 0x1
 	.string	"lo"
-	.byte	0xcb
+	.byte	0xcd
 	.byte	0xc
 	.long	0x39
 	.long	.LLST35
 	.long	.LVUS35
 	.uleb128 0x1
 	.string	"hi"
-	.byte	0xcc
+	.byte	0xce
 	.byte	0xc
 	.long	0x39
 	.long	.LLST36
@@ -2056,14 +2054,14 @@ environ:
 	.long	.LLRL37
 	.uleb128 0x1
 	.string	"mid"
-	.byte	0xce
+	.byte	0xd0
 	.byte	0x10
 	.long	0x39
 	.long	.LLST38
 	.long	.LVUS38
 	.uleb128 0x1
 	.string	"c"
-	.byte	0xcf
+	.byte	0xd1
 	.byte	0xd
 	.long	0x32
 	.long	.LLST39
@@ -2073,44 +2071,44 @@ environ:
 	.uleb128 0x1e
 	.byte	0x4
 	.uleb128 0xb
-	.long	0x268
+	.long	0x261
 	.uleb128 0x1f
 	.uleb128 0x20
 	.long	0x32
-	.long	0x27d
+	.long	0x276
 	.uleb128 0x6
-	.long	0x263
+	.long	0x25c
 	.uleb128 0x6
-	.long	0x263
+	.long	0x25c
 	.byte	0
 	.uleb128 0xb
-	.long	0x269
+	.long	0x262
 	.uleb128 0x13
-	.long	.LASF22
-	.byte	0xb9
+	.long	.LASF21
+	.byte	0xbb
 	.long	.LFB15
 	.long	.LFE15-.LFB15
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x38e
+	.long	0x387
 	.uleb128 0x10
-	.long	.LASF18
-	.byte	0xb9
+	.long	.LASF17
+	.byte	0xbb
 	.byte	0x12
-	.long	0x261
+	.long	0x25a
 	.long	.LLST27
 	.long	.LVUS27
 	.uleb128 0x3
-	.long	.LASF19
-	.byte	0xb9
+	.long	.LASF18
+	.byte	0xbb
 	.byte	0x1f
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x3
-	.long	.LASF20
-	.byte	0xb9
+	.long	.LASF19
+	.byte	0xbb
 	.byte	0x2d
 	.long	0x39
 	.uleb128 0x2
@@ -2118,62 +2116,62 @@ environ:
 	.sleb128 8
 	.uleb128 0x4
 	.string	"cmp"
-	.byte	0xb9
+	.byte	0xbb
 	.byte	0x39
-	.long	0x27d
+	.long	0x276
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
 	.uleb128 0x1
 	.string	"b"
-	.byte	0xbb
+	.byte	0xbd
 	.byte	0xb
 	.long	0x53
 	.long	.LLST28
 	.long	.LVUS28
 	.uleb128 0x1
 	.string	"i"
-	.byte	0xbc
+	.byte	0xbe
 	.byte	0xc
 	.long	0x39
 	.long	.LLST29
 	.long	.LVUS29
 	.uleb128 0x21
-	.long	0x462
+	.long	0x45b
 	.long	.LBI18
 	.byte	.LVU381
 	.long	.LBB18
 	.long	.LBE18-.LBB18
 	.byte	0x1
-	.byte	0xc2
+	.byte	0xc4
 	.byte	0x9
-	.long	0x351
+	.long	0x34a
 	.uleb128 0xc
-	.long	0x481
+	.long	0x47a
 	.long	.LLST30
 	.long	.LVUS30
 	.uleb128 0xc
-	.long	0x478
+	.long	0x471
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0xc
-	.long	0x46f
+	.long	0x468
 	.long	.LLST32
 	.long	.LVUS32
 	.uleb128 0x14
-	.long	0x48d
+	.long	0x486
 	.long	.LBB20
 	.long	.LBE20-.LBB20
 	.uleb128 0x15
-	.long	0x48e
+	.long	0x487
 	.long	.LLST33
 	.long	.LVUS33
 	.byte	0
 	.byte	0
 	.uleb128 0x22
 	.long	.LVL115
-	.long	0x38e
-	.long	0x371
+	.long	0x387
+	.long	0x36a
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2195,7 +2193,7 @@ environ:
 	.byte	0
 	.uleb128 0xe
 	.long	.LVL126
-	.long	0x38e
+	.long	0x387
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2219,37 +2217,37 @@ environ:
 	.uleb128 0x23
 	.long	.LASF41
 	.byte	0x1
-	.byte	0xa7
+	.byte	0xa9
 	.byte	0xd
 	.long	.LFB14
 	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x462
+	.long	0x45b
 	.uleb128 0x10
-	.long	.LASF18
-	.byte	0xa7
+	.long	.LASF17
+	.byte	0xa9
 	.byte	0x1d
 	.long	0x53
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0xd
 	.string	"i"
-	.byte	0xa7
+	.byte	0xa9
 	.byte	0x2a
 	.long	0x39
 	.long	.LLST1
 	.long	.LVUS1
 	.uleb128 0xd
 	.string	"n"
-	.byte	0xa7
+	.byte	0xa9
 	.byte	0x34
 	.long	0x39
 	.long	.LLST2
 	.long	.LVUS2
 	.uleb128 0x3
-	.long	.LASF20
-	.byte	0xa7
+	.long	.LASF19
+	.byte	0xa9
 	.byte	0x3e
 	.long	0x39
 	.uleb128 0x2
@@ -2257,46 +2255,46 @@ environ:
 	.sleb128 0
 	.uleb128 0x4
 	.string	"cmp"
-	.byte	0xa8
+	.byte	0xaa
 	.byte	0x1d
-	.long	0x27d
+	.long	0x276
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x12
 	.long	.LLRL3
 	.uleb128 0x16
-	.long	.LASF21
-	.byte	0xab
+	.long	.LASF20
+	.byte	0xad
 	.byte	0x10
 	.long	0x39
 	.long	.LLST4
 	.long	.LVUS4
 	.uleb128 0x24
-	.long	0x462
+	.long	0x45b
 	.long	.LBB10
 	.long	.LBE10-.LBB10
 	.byte	0x1
-	.byte	0xb2
+	.byte	0xb4
 	.byte	0x9
 	.uleb128 0xc
-	.long	0x481
+	.long	0x47a
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0xc
-	.long	0x478
+	.long	0x471
 	.long	.LLST6
 	.long	.LVUS6
 	.uleb128 0xc
-	.long	0x46f
+	.long	0x468
 	.long	.LLST7
 	.long	.LVUS7
 	.uleb128 0x14
-	.long	0x48d
+	.long	0x486
 	.long	.LBB12
 	.long	.LBE12-.LBB12
 	.uleb128 0x15
-	.long	0x48e
+	.long	0x487
 	.long	.LLST8
 	.long	.LVUS8
 	.byte	0
@@ -2306,46 +2304,46 @@ environ:
 	.uleb128 0x25
 	.long	.LASF42
 	.byte	0x1
-	.byte	0x9d
+	.byte	0x9f
 	.byte	0xd
 	.byte	0x1
-	.long	0x49a
+	.long	0x493
 	.uleb128 0xf
 	.string	"a"
-	.byte	0x9d
+	.byte	0x9f
 	.byte	0x1e
 	.long	0x53
 	.uleb128 0xf
 	.string	"b"
-	.byte	0x9d
+	.byte	0x9f
 	.byte	0x27
 	.long	0x53
 	.uleb128 0x26
-	.long	.LASF20
+	.long	.LASF19
 	.byte	0x1
-	.byte	0x9d
+	.byte	0x9f
 	.byte	0x31
 	.long	0x39
 	.uleb128 0x27
 	.uleb128 0x28
 	.string	"t"
 	.byte	0x1
-	.byte	0xa0
+	.byte	0xa2
 	.byte	0xe
 	.long	0x58
 	.byte	0
 	.byte	0
 	.uleb128 0x13
-	.long	.LASF23
-	.byte	0x98
+	.long	.LASF22
+	.byte	0x9a
 	.long	.LFB12
 	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x4bd
+	.long	0x4b6
 	.uleb128 0x3
-	.long	.LASF24
-	.byte	0x98
+	.long	.LASF23
+	.byte	0x9a
 	.byte	0x19
 	.long	0x45
 	.uleb128 0x2
@@ -2355,7 +2353,7 @@ environ:
 	.uleb128 0x29
 	.long	.LASF43
 	.byte	0x1
-	.byte	0x92
+	.byte	0x94
 	.byte	0x5
 	.long	0x32
 	.long	.LFB11
@@ -2363,20 +2361,20 @@ environ:
 	.uleb128 0x1
 	.byte	0x9c
 	.uleb128 0x7
-	.long	.LASF25
+	.long	.LASF24
 	.byte	0x8e
 	.byte	0xb
-	.long	0x4f9
+	.long	0x4f2
 	.long	.LFB10
 	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x4f9
+	.long	0x4f2
 	.uleb128 0x4
 	.string	"x"
 	.byte	0x8e
 	.byte	0x1b
-	.long	0x4f9
+	.long	0x4f2
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2384,14 +2382,14 @@ environ:
 	.uleb128 0xa
 	.byte	0x8
 	.byte	0x5
-	.long	.LASF26
+	.long	.LASF25
 	.uleb128 0x2a
 	.long	.LASF44
 	.byte	0x1
 	.byte	0x8d
 	.byte	0x6
 	.long	0x4c
-	.long	0x51a
+	.long	0x513
 	.uleb128 0xf
 	.string	"x"
 	.byte	0x8d
@@ -2405,7 +2403,7 @@ environ:
 	.byte	0x5
 	.long	0x32
 	.byte	0x1
-	.long	0x535
+	.long	0x52e
 	.uleb128 0xf
 	.string	"x"
 	.byte	0x8c
@@ -2413,27 +2411,27 @@ environ:
 	.long	0x32
 	.byte	0
 	.uleb128 0x7
-	.long	.LASF27
+	.long	.LASF26
 	.byte	0x7f
 	.byte	0xb
-	.long	0x4f9
+	.long	0x4f2
 	.long	.LFB7
 	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x596
+	.long	0x58f
 	.uleb128 0xd
 	.string	"s"
 	.byte	0x7f
 	.byte	0x1d
-	.long	0xbc
+	.long	0xb5
 	.long	.LLST24
 	.long	.LVUS24
 	.uleb128 0x1
 	.string	"v"
 	.byte	0x81
 	.byte	0x18
-	.long	0x596
+	.long	0x58f
 	.long	.LLST25
 	.long	.LVUS25
 	.uleb128 0x1
@@ -2445,17 +2443,17 @@ environ:
 	.long	.LVUS26
 	.uleb128 0x5
 	.long	.LVL95
-	.long	0x12f
+	.long	0x128
 	.uleb128 0x5
 	.long	.LVL102
-	.long	0x103
+	.long	0xfc
 	.byte	0
 	.uleb128 0xa
 	.byte	0x8
 	.byte	0x7
-	.long	.LASF28
+	.long	.LASF27
 	.uleb128 0x7
-	.long	.LASF29
+	.long	.LASF28
 	.byte	0x7a
 	.byte	0x6
 	.long	0x4c
@@ -2463,18 +2461,18 @@ environ:
 	.long	.LFE6-.LFB6
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x5d5
+	.long	0x5ce
 	.uleb128 0x4
 	.string	"s"
 	.byte	0x7a
 	.byte	0x17
-	.long	0xbc
+	.long	0xb5
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x2c
 	.long	.LVL91
-	.long	0x5d5
+	.long	0x5ce
 	.uleb128 0x2
 	.uleb128 0x2
 	.byte	0x91
@@ -2486,7 +2484,7 @@ environ:
 	.byte	0
 	.byte	0
 	.uleb128 0x7
-	.long	.LASF30
+	.long	.LASF29
 	.byte	0x6d
 	.byte	0x5
 	.long	0x32
@@ -2494,12 +2492,12 @@ environ:
 	.long	.LFE5-.LFB5
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x636
+	.long	0x62f
 	.uleb128 0xd
 	.string	"s"
 	.byte	0x6d
 	.byte	0x16
-	.long	0xbc
+	.long	0xb5
 	.long	.LLST21
 	.long	.LVUS21
 	.uleb128 0x1
@@ -2518,26 +2516,26 @@ environ:
 	.long	.LVUS23
 	.uleb128 0x5
 	.long	.LVL80
-	.long	0x12f
+	.long	0x128
 	.uleb128 0x5
 	.long	.LVL86
-	.long	0x103
+	.long	0xfc
 	.byte	0
 	.uleb128 0x7
-	.long	.LASF31
+	.long	.LASF30
 	.byte	0x5f
 	.byte	0xf
-	.long	0x95
+	.long	0x6bd
 	.long	.LFB4
 	.long	.LFE4-.LFB4
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x6c4
+	.long	0x6bd
 	.uleb128 0x4
 	.string	"s"
 	.byte	0x5f
 	.byte	0x23
-	.long	0xbc
+	.long	0xb5
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2550,7 +2548,7 @@ environ:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x3
-	.long	.LASF18
+	.long	.LASF17
 	.byte	0x5f
 	.byte	0x36
 	.long	0x32
@@ -2577,7 +2575,7 @@ environ:
 	.string	"v"
 	.byte	0x62
 	.byte	0x18
-	.long	0x596
+	.long	0x58f
 	.long	.LLST20
 	.long	.LVUS20
 	.uleb128 0xe
@@ -2606,6 +2604,10 @@ environ:
 	.byte	0x6
 	.byte	0
 	.byte	0
+	.uleb128 0xa
+	.byte	0x4
+	.byte	0x7
+	.long	.LASF32
 	.uleb128 0x7
 	.long	.LASF33
 	.byte	0x50
@@ -2620,7 +2622,7 @@ environ:
 	.string	"s"
 	.byte	0x50
 	.byte	0x19
-	.long	0xbc
+	.long	0xb5
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2633,7 +2635,7 @@ environ:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x3
-	.long	.LASF18
+	.long	.LASF17
 	.byte	0x50
 	.byte	0x2c
 	.long	0x32
@@ -2660,7 +2662,7 @@ environ:
 	.string	"v"
 	.byte	0x53
 	.byte	0x18
-	.long	0x596
+	.long	0x58f
 	.long	.LLST19
 	.long	.LVUS19
 	.uleb128 0xe
@@ -2693,7 +2695,7 @@ environ:
 	.long	.LASF34
 	.byte	0x45
 	.byte	0x14
-	.long	0x596
+	.long	0x58f
 	.long	.LFB2
 	.long	.LFE2-.LFB2
 	.uleb128 0x1
@@ -2703,7 +2705,7 @@ environ:
 	.string	"s"
 	.byte	0x45
 	.byte	0x29
-	.long	0xbc
+	.long	0xb5
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2716,7 +2718,7 @@ environ:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x3
-	.long	.LASF18
+	.long	.LASF17
 	.byte	0x45
 	.byte	0x3c
 	.long	0x32
@@ -2743,7 +2745,7 @@ environ:
 	.string	"v"
 	.byte	0x48
 	.byte	0x18
-	.long	0x596
+	.long	0x58f
 	.long	.LLST18
 	.long	.LVUS18
 	.uleb128 0xe
@@ -2776,7 +2778,7 @@ environ:
 	.long	.LASF35
 	.byte	0x36
 	.byte	0xb
-	.long	0x4f9
+	.long	0x4f2
 	.long	.LFB1
 	.long	.LFE1-.LFB1
 	.uleb128 0x1
@@ -2786,7 +2788,7 @@ environ:
 	.string	"s"
 	.byte	0x36
 	.byte	0x1f
-	.long	0xbc
+	.long	0xb5
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2799,7 +2801,7 @@ environ:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x3
-	.long	.LASF18
+	.long	.LASF17
 	.byte	0x36
 	.byte	0x32
 	.long	0x32
@@ -2826,7 +2828,7 @@ environ:
 	.string	"v"
 	.byte	0x39
 	.byte	0x18
-	.long	0x596
+	.long	0x58f
 	.long	.LLST17
 	.long	.LVUS17
 	.uleb128 0xe
@@ -2860,7 +2862,7 @@ environ:
 	.byte	0x1
 	.byte	0xf
 	.byte	0x1b
-	.long	0x596
+	.long	0x58f
 	.long	.LFB0
 	.long	.LFE0-.LFB0
 	.uleb128 0x1
@@ -2870,7 +2872,7 @@ environ:
 	.string	"s"
 	.byte	0xf
 	.byte	0x2d
-	.long	0xbc
+	.long	0xb5
 	.long	.LLST9
 	.long	.LVUS9
 	.uleb128 0xd
@@ -2881,7 +2883,7 @@ environ:
 	.long	.LLST10
 	.long	.LVUS10
 	.uleb128 0x10
-	.long	.LASF18
+	.long	.LASF17
 	.byte	0xf
 	.byte	0x40
 	.long	0x32
@@ -2907,21 +2909,21 @@ environ:
 	.string	"p"
 	.byte	0x11
 	.byte	0x11
-	.long	0xbc
+	.long	0xb5
 	.long	.LLST12
 	.long	.LVUS12
 	.uleb128 0x16
 	.long	.LASF38
 	.byte	0x12
 	.byte	0x11
-	.long	0xbc
+	.long	0xb5
 	.long	.LLST13
 	.long	.LVUS13
 	.uleb128 0x1
 	.string	"v"
 	.byte	0x13
 	.byte	0x18
-	.long	0x596
+	.long	0x58f
 	.long	.LLST14
 	.long	.LVUS14
 	.uleb128 0x2e
@@ -2939,32 +2941,32 @@ environ:
 	.long	0x983
 	.uleb128 0x5
 	.long	.LVL35
-	.long	0x103
+	.long	0xfc
 	.uleb128 0x5
 	.long	.LVL36
-	.long	0xed
+	.long	0xe6
 	.uleb128 0x5
 	.long	.LVL37
-	.long	0xd7
+	.long	0xd0
 	.byte	0
 	.uleb128 0x5
 	.long	.LVL23
-	.long	0x12f
+	.long	0x128
 	.uleb128 0x5
 	.long	.LVL45
-	.long	0x119
+	.long	0x112
 	.byte	0
 	.uleb128 0xb
 	.long	0x32
 	.uleb128 0x2f
-	.long	0x51a
+	.long	0x513
 	.long	.LFB8
 	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x983
 	.uleb128 0x30
-	.long	0x52b
+	.long	0x524
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -4892,7 +4894,7 @@ environ:
 	.section	.debug_str,"MS",@progbits,1
 .LASF40:
 	.string	"size_t"
-.LASF21:
+.LASF20:
 	.string	"child"
 .LASF42:
 	.string	"swap_bytes"
@@ -4900,85 +4902,85 @@ environ:
 	.string	"errno"
 .LASF38:
 	.string	"digits_start"
-.LASF14:
+.LASF13:
 	.string	"isspace"
 .LASF37:
 	.string	"overflow"
 .LASF39:
 	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
-.LASF9:
+.LASF8:
 	.string	"strlen"
-.LASF22:
+.LASF21:
 	.string	"qsort"
-.LASF20:
+.LASF19:
 	.string	"size"
 .LASF34:
 	.string	"strtoull"
-.LASF7:
-	.string	"long unsigned int"
-.LASF31:
-	.string	"strtoul"
-.LASF13:
-	.string	"isxdigit"
-.LASF25:
-	.string	"llabs"
-.LASF12:
-	.string	"isdigit"
-.LASF27:
-	.string	"atoll"
-.LASF18:
+.LASF17:
 	.string	"base"
+.LASF30:
+	.string	"strtoul"
+.LASF12:
+	.string	"isxdigit"
+.LASF24:
+	.string	"llabs"
+.LASF11:
+	.string	"isdigit"
+.LASF32:
+	.string	"long unsigned int"
+.LASF26:
+	.string	"atoll"
+.LASF31:
+	.string	"rand_state"
 .LASF2:
 	.string	"unsigned int"
 .LASF4:
 	.string	"char"
-.LASF11:
+.LASF10:
 	.string	"isalpha"
 .LASF44:
 	.string	"labs"
 .LASF35:
 	.string	"strtoll"
-.LASF30:
-	.string	"atoi"
-.LASF28:
-	.string	"long long unsigned int"
 .LASF29:
+	.string	"atoi"
+.LASF27:
+	.string	"long long unsigned int"
+.LASF28:
 	.string	"atol"
-.LASF32:
-	.string	"rand_next"
 .LASF41:
 	.string	"sift_down"
 .LASF46:
 	.string	"__udivdi3"
-.LASF17:
+.LASF16:
 	.string	"name"
-.LASF8:
+.LASF7:
 	.string	"strncmp"
 .LASF45:
 	.string	"parse"
-.LASF10:
+.LASF9:
 	.string	"tolower"
-.LASF24:
+.LASF23:
 	.string	"seed"
 .LASF6:
 	.string	"environ"
-.LASF26:
+.LASF25:
 	.string	"long long int"
 .LASF36:
 	.string	"negative"
 .LASF3:
 	.string	"long int"
-.LASF23:
+.LASF22:
 	.string	"srand"
 .LASF33:
 	.string	"strtol"
-.LASF15:
+.LASF14:
 	.string	"getenv"
-.LASF16:
+.LASF15:
 	.string	"bsearch"
 .LASF43:
 	.string	"rand"
-.LASF19:
+.LASF18:
 	.string	"nmemb"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:

@@ -303,19 +303,19 @@ strcat:
 	.loc 1 63 1 view .LVU87
 	mov	esi, DWORD PTR [esp+12]
 .LVL33:
-.LBB16:
-.LBI16:
+.LBB23:
+.LBI23:
 	.loc 1 19 8 is_stmt 1 view .LVU88
-.LBB17:
+.LBB24:
 	.loc 1 21 5 view .LVU89
 	.loc 1 22 5 view .LVU90
 	.loc 1 22 12 view .LVU91
-.LBE17:
-.LBE16:
+.LBE24:
+.LBE23:
 	.loc 1 63 1 is_stmt 0 view .LVU92
 	mov	ebx, DWORD PTR [esp+16]
-.LBB19:
-.LBB18:
+.LBB26:
+.LBB25:
 	.loc 1 22 12 view .LVU93
 	cmp	BYTE PTR [esi], 0
 	.loc 1 21 17 view .LVU94
@@ -341,10 +341,10 @@ strcat:
 	.p2align 3
 .L38:
 	.loc 1 21 17 view .LVU100
-.LBE18:
-.LBE19:
-.LBB20:
-.LBB21:
+.LBE25:
+.LBE26:
+.LBB27:
+.LBB28:
 	.loc 1 38 28 is_stmt 1 view .LVU101
 	.loc 1 38 20 is_stmt 0 view .LVU102
 	movzx	ecx, BYTE PTR [ebx+eax]
@@ -359,8 +359,8 @@ strcat:
 	.loc 1 40 5 is_stmt 1 view .LVU106
 .LVL38:
 	.loc 1 40 5 is_stmt 0 view .LVU107
-.LBE21:
-.LBE20:
+.LBE28:
+.LBE27:
 	.loc 1 65 5 is_stmt 1 view .LVU108
 	.loc 1 66 1 is_stmt 0 view .LVU109
 	mov	eax, esi
@@ -396,19 +396,19 @@ strncat:
 	mov	edx, DWORD PTR [esp+16]
 	.loc 1 70 5 is_stmt 1 view .LVU114
 .LVL41:
-.LBB22:
-.LBI22:
+.LBB29:
+.LBI29:
 	.loc 1 19 8 view .LVU115
-.LBB23:
+.LBB30:
 	.loc 1 21 5 view .LVU116
 	.loc 1 22 5 view .LVU117
 	.loc 1 22 12 view .LVU118
-.LBE23:
-.LBE22:
+.LBE30:
+.LBE29:
 	.loc 1 69 1 is_stmt 0 view .LVU119
 	mov	ebx, DWORD PTR [esp+20]
-.LBB25:
-.LBB24:
+.LBB32:
+.LBB31:
 	.loc 1 22 12 view .LVU120
 	cmp	BYTE PTR [esi], 0
 	.loc 1 21 17 view .LVU121
@@ -429,8 +429,8 @@ strncat:
 .L44:
 .LVL44:
 	.loc 1 22 12 is_stmt 0 view .LVU126
-.LBE24:
-.LBE25:
+.LBE31:
+.LBE32:
 	.loc 1 71 16 is_stmt 1 view .LVU127
 	.loc 1 71 16 is_stmt 0 view .LVU128
 	test	ebx, ebx
@@ -809,19 +809,19 @@ strstr:
 	.loc 1 126 1 view .LVU237
 	mov	esi, DWORD PTR [esp+20]
 .LVL87:
-.LBB30:
-.LBI30:
+.LBB37:
+.LBI37:
 	.loc 1 19 8 is_stmt 1 view .LVU238
-.LBB31:
+.LBB38:
 	.loc 1 21 5 view .LVU239
 	.loc 1 22 5 view .LVU240
 	.loc 1 22 12 view .LVU241
-.LBE31:
-.LBE30:
+.LBE38:
+.LBE37:
 	.loc 1 126 1 is_stmt 0 view .LVU242
 	mov	ecx, DWORD PTR [esp+16]
-.LBB33:
-.LBB32:
+.LBB40:
+.LBB39:
 	.loc 1 22 12 view .LVU243
 	movzx	edi, BYTE PTR [esi]
 	mov	eax, edi
@@ -842,8 +842,8 @@ strstr:
 	.loc 1 24 5 view .LVU247
 .LVL90:
 	.loc 1 24 5 is_stmt 0 view .LVU248
-.LBE32:
-.LBE33:
+.LBE39:
+.LBE40:
 	.loc 1 128 5 is_stmt 1 view .LVU249
 	.loc 1 128 8 is_stmt 0 view .LVU250
 	sub	eax, esi
@@ -875,8 +875,8 @@ strstr:
 	.p2align 4,,10
 	.p2align 3
 .L109:
-.LBB34:
-.LBB35:
+.LBB41:
+.LBB42:
 	.loc 1 93 23 is_stmt 1 view .LVU256
 	.loc 1 93 12 view .LVU257
 	add	eax, 1
@@ -899,8 +899,8 @@ strstr:
 .LVL97:
 .L88:
 	.loc 1 96 12 view .LVU264
-.LBE35:
-.LBE34:
+.LBE42:
+.LBE41:
 	.loc 1 134 1 view .LVU265
 	pop	ebx
 	.cfi_remember_state
@@ -973,20 +973,20 @@ strspn:
 	.loc 1 139 17 view .LVU277
 	test	cl, cl
 	je	.L115
-.LBB36:
-.LBB37:
+.LBB45:
+.LBB46:
 	.loc 1 106 13 view .LVU278
 	movzx	esi, BYTE PTR [ebp+0]
-.LBE37:
-.LBE36:
+.LBE46:
+.LBE45:
 	.loc 1 138 12 view .LVU279
 	xor	ebx, ebx
 .LVL103:
 	.p2align 4,,10
 	.p2align 3
 .L112:
-.LBB39:
-.LBB38:
+.LBB48:
+.LBB47:
 	.loc 1 105 5 is_stmt 1 view .LVU280
 	.loc 1 106 9 view .LVU281
 	.loc 1 106 12 is_stmt 0 view .LVU282
@@ -1019,8 +1019,8 @@ strspn:
 .LVL106:
 .L110:
 	.loc 1 108 12 view .LVU292
-.LBE38:
-.LBE39:
+.LBE47:
+.LBE48:
 	.loc 1 142 1 view .LVU293
 	mov	eax, ebx
 	pop	ebx
@@ -1119,18 +1119,18 @@ strcspn:
 	.loc 1 147 17 view .LVU314
 	test	cl, cl
 	je	.L130
-.LBB40:
-.LBB41:
+.LBB51:
+.LBB52:
 	.loc 1 106 13 view .LVU315
 	movzx	esi, BYTE PTR [edi]
-.LBE41:
-.LBE40:
+.LBE52:
+.LBE51:
 	.loc 1 146 12 view .LVU316
 	xor	ebx, ebx
 .LVL115:
 .L127:
-.LBB43:
-.LBB42:
+.LBB54:
+.LBB53:
 	.loc 1 105 5 is_stmt 1 view .LVU317
 	.loc 1 106 9 view .LVU318
 	.loc 1 106 12 is_stmt 0 view .LVU319
@@ -1162,8 +1162,8 @@ strcspn:
 	jne	.L136
 .LVL118:
 	.loc 1 108 12 view .LVU329
-.LBE42:
-.LBE43:
+.LBE53:
+.LBE54:
 	.loc 1 148 9 is_stmt 1 view .LVU330
 	.loc 1 148 10 is_stmt 0 view .LVU331
 	add	ebx, 1
@@ -1208,15 +1208,126 @@ strcspn:
 .LFE13:
 	.size	strcspn, .-strcspn
 	.p2align 4
-	.globl	memcpy
-	.type	memcpy, @function
-memcpy:
+	.globl	strpbrk
+	.type	strpbrk, @function
+strpbrk:
 .LVL124:
-.LFB15:
-	.loc 1 162 1 is_stmt 1 view -0
+.LFB16:
+	.loc 1 174 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 163 5 view .LVU342
-	.loc 1 162 1 is_stmt 0 view .LVU343
+	.loc 1 174 1 is_stmt 0 view .LVU342
+	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
+	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
+	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
+	.loc 1 175 5 is_stmt 1 view .LVU343
+.LVL125:
+	.loc 1 174 1 is_stmt 0 view .LVU344
+	mov	eax, DWORD PTR [esp+16]
+	mov	edi, DWORD PTR [esp+20]
+.LVL126:
+.LBB59:
+.LBI59:
+	.loc 1 144 8 is_stmt 1 view .LVU345
+.LBB60:
+	.loc 1 147 17 view .LVU346
+	.loc 1 147 13 is_stmt 0 view .LVU347
+	movzx	ebx, BYTE PTR [eax]
+	.loc 1 147 17 view .LVU348
+	test	bl, bl
+	je	.L143
+.LBB61:
+.LBB62:
+	.loc 1 106 13 view .LVU349
+	movzx	esi, BYTE PTR [edi]
+.LVL127:
+.L139:
+	.loc 1 105 5 is_stmt 1 view .LVU350
+	.loc 1 106 9 view .LVU351
+	.loc 1 106 12 is_stmt 0 view .LVU352
+	mov	ecx, esi
+	cmp	cl, bl
+	je	.L137
+	.loc 1 106 13 view .LVU353
+	mov	edx, esi
+	.loc 1 106 12 view .LVU354
+	mov	ecx, edi
+	jmp	.L141
+.LVL128:
+	.p2align 4,,10
+	.p2align 3
+.L146:
+	.loc 1 105 14 is_stmt 1 view .LVU355
+	.loc 1 106 13 is_stmt 0 view .LVU356
+	movzx	edx, BYTE PTR [ecx+1]
+	.loc 1 105 14 view .LVU357
+	add	ecx, 1
+.LVL129:
+	.loc 1 105 5 is_stmt 1 view .LVU358
+	.loc 1 105 5 view .LVU359
+	.loc 1 106 9 view .LVU360
+	.loc 1 106 12 is_stmt 0 view .LVU361
+	cmp	dl, bl
+	je	.L137
+.L141:
+	.loc 1 108 9 is_stmt 1 view .LVU362
+	.loc 1 108 12 is_stmt 0 view .LVU363
+	test	dl, dl
+	jne	.L146
+.LVL130:
+	.loc 1 108 12 view .LVU364
+.LBE62:
+.LBE61:
+	.loc 1 148 9 is_stmt 1 view .LVU365
+	.loc 1 147 17 view .LVU366
+	.loc 1 147 13 is_stmt 0 view .LVU367
+	movzx	ebx, BYTE PTR [eax+1]
+	add	eax, 1
+.LVL131:
+	.loc 1 147 17 view .LVU368
+	test	bl, bl
+	jne	.L139
+.LVL132:
+.L143:
+	.loc 1 147 17 view .LVU369
+.LBE60:
+.LBE59:
+	.loc 1 176 27 view .LVU370
+	xor	eax, eax
+.LVL133:
+.L137:
+	.loc 1 177 1 view .LVU371
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
+.LVL134:
+	.loc 1 177 1 view .LVU372
+	ret
+	.cfi_endproc
+.LFE16:
+	.size	strpbrk, .-strpbrk
+	.p2align 4
+	.globl	strtok_r
+	.type	strtok_r, @function
+strtok_r:
+.LVL135:
+.LFB17:
+	.loc 1 181 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 182 5 view .LVU374
+	.loc 1 183 5 view .LVU375
+	.loc 1 181 1 is_stmt 0 view .LVU376
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -1229,122 +1340,694 @@ memcpy:
 	push	ebx
 	.cfi_def_cfa_offset 20
 	.cfi_offset 3, -20
-	.loc 1 162 1 view .LVU344
-	mov	ecx, DWORD PTR [esp+20]
-.LVL125:
-	.loc 1 164 5 is_stmt 1 view .LVU345
-	.loc 1 162 1 is_stmt 0 view .LVU346
-	mov	ebx, DWORD PTR [esp+28]
-	mov	esi, DWORD PTR [esp+24]
-.LVL126:
-	.loc 1 166 5 is_stmt 1 view .LVU347
-	.loc 1 163 20 is_stmt 0 view .LVU348
-	mov	edi, ecx
-	.loc 1 166 8 view .LVU349
-	cmp	ebx, 15
-	jbe	.L144
-	.loc 1 166 35 view .LVU350
-	mov	eax, ecx
-	xor	eax, esi
-	.loc 1 166 17 view .LVU351
-	test	al, 3
-	jne	.L153
-	.loc 1 167 16 is_stmt 1 view .LVU352
-	.loc 1 163 20 is_stmt 0 view .LVU353
-	mov	eax, ecx
-	.loc 1 167 16 view .LVU354
-	test	cl, 3
-	je	.L142
-	.loc 1 163 20 view .LVU355
-	mov	edi, ecx
-.LVL127:
+	.loc 1 181 1 view .LVU377
+	mov	eax, DWORD PTR [esp+20]
+	mov	edi, DWORD PTR [esp+24]
+	.loc 1 183 8 view .LVU378
+	test	eax, eax
+	je	.L177
+.LVL136:
+.L148:
+	.loc 1 185 5 is_stmt 1 view .LVU379
+.LBB71:
+.LBI71:
+	.loc 1 136 8 view .LVU380
+.LBB72:
+	.loc 1 139 17 view .LVU381
+	.loc 1 139 13 is_stmt 0 view .LVU382
+	movzx	edx, BYTE PTR [eax]
+	.loc 1 139 17 view .LVU383
+	test	dl, dl
+	je	.L149
+.LBB73:
+.LBB74:
+	.loc 1 106 13 view .LVU384
+	movzx	ebx, BYTE PTR [edi]
+.LVL137:
 	.p2align 4,,10
 	.p2align 3
-.L143:
-	.loc 1 168 13 is_stmt 1 view .LVU356
-	.loc 1 168 18 is_stmt 0 view .LVU357
+.L150:
+	.loc 1 105 5 is_stmt 1 view .LVU385
+	.loc 1 106 9 view .LVU386
+	.loc 1 106 12 is_stmt 0 view .LVU387
+	cmp	bl, dl
+	je	.L151
+	.loc 1 106 13 view .LVU388
+	mov	ecx, ebx
+	.loc 1 106 12 view .LVU389
+	mov	esi, edi
+	jmp	.L153
+.LVL138:
+	.p2align 4,,10
+	.p2align 3
+.L178:
+	.loc 1 105 14 is_stmt 1 view .LVU390
+	.loc 1 106 13 is_stmt 0 view .LVU391
+	movzx	ecx, BYTE PTR [esi+1]
+	.loc 1 105 14 view .LVU392
+	add	esi, 1
+.LVL139:
+	.loc 1 105 5 is_stmt 1 view .LVU393
+	.loc 1 105 5 view .LVU394
+	.loc 1 106 9 view .LVU395
+	.loc 1 106 12 is_stmt 0 view .LVU396
+	cmp	cl, dl
+	je	.L151
+.L153:
+	.loc 1 108 9 is_stmt 1 view .LVU397
+	.loc 1 108 12 is_stmt 0 view .LVU398
+	test	cl, cl
+	jne	.L178
+.LVL140:
+	.loc 1 108 12 view .LVU399
+.LBE74:
+.LBE73:
+	.loc 1 141 5 is_stmt 1 view .LVU400
+	.loc 1 141 5 is_stmt 0 view .LVU401
+.LBE72:
+.LBE71:
+	.loc 1 186 5 is_stmt 1 view .LVU402
+.LBB76:
+.LBB77:
+	.loc 1 147 17 view .LVU403
+	.loc 1 147 13 is_stmt 0 view .LVU404
+	movzx	esi, BYTE PTR [eax]
+	.loc 1 147 17 view .LVU405
+	mov	ebp, eax
+	mov	edx, esi
+	test	dl, dl
+	je	.L156
+	mov	esi, ebx
+	mov	ebx, edx
+.LVL141:
+.L154:
+.LBB78:
+.LBB79:
+	.loc 1 105 5 is_stmt 1 view .LVU406
+	.loc 1 106 9 view .LVU407
+	.loc 1 106 12 is_stmt 0 view .LVU408
+	mov	edx, esi
+	cmp	dl, bl
+	je	.L157
+	mov	ecx, edi
+	jmp	.L159
+.LVL142:
+	.p2align 4,,10
+	.p2align 3
+.L179:
+	.loc 1 105 14 is_stmt 1 view .LVU409
+	.loc 1 106 13 is_stmt 0 view .LVU410
+	movzx	edx, BYTE PTR [ecx+1]
+	.loc 1 105 14 view .LVU411
+	add	ecx, 1
+.LVL143:
+	.loc 1 105 5 is_stmt 1 view .LVU412
+	.loc 1 105 5 view .LVU413
+	.loc 1 106 9 view .LVU414
+	.loc 1 106 12 is_stmt 0 view .LVU415
+	cmp	dl, bl
+	je	.L157
+.L159:
+	.loc 1 108 9 is_stmt 1 view .LVU416
+	.loc 1 108 12 is_stmt 0 view .LVU417
+	test	dl, dl
+	jne	.L179
+.LVL144:
+	.loc 1 108 12 view .LVU418
+.LBE79:
+.LBE78:
+	.loc 1 148 9 is_stmt 1 view .LVU419
+	.loc 1 147 17 view .LVU420
+	.loc 1 147 13 is_stmt 0 view .LVU421
+	movzx	ebx, BYTE PTR [ebp+1]
+	add	ebp, 1
+.LVL145:
+	.loc 1 147 17 view .LVU422
+	test	bl, bl
+	jne	.L154
+.LVL146:
+.L156:
+	.loc 1 147 17 view .LVU423
+.LBE77:
+.LBE76:
+	.loc 1 187 15 view .LVU424
+	mov	edi, DWORD PTR [esp+28]
+.LVL147:
+	.loc 1 187 15 view .LVU425
+	mov	DWORD PTR [edi], ebp
+	.loc 1 198 1 view .LVU426
+	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL148:
+	.p2align 4,,10
+	.p2align 3
+.L151:
+	.cfi_restore_state
+.LBB81:
+.LBB75:
+	.loc 1 140 9 is_stmt 1 view .LVU427
+	.loc 1 139 17 view .LVU428
+	.loc 1 139 13 is_stmt 0 view .LVU429
+	movzx	edx, BYTE PTR [eax+1]
+	add	eax, 1
+	.loc 1 139 17 view .LVU430
+	test	dl, dl
+	jne	.L150
+.LVL149:
+.L149:
+	.loc 1 139 17 view .LVU431
+.LBE75:
+.LBE81:
+	.loc 1 187 9 is_stmt 1 view .LVU432
+	.loc 1 188 9 view .LVU433
+	.loc 1 187 15 is_stmt 0 view .LVU434
+	mov	edi, DWORD PTR [esp+28]
+.LVL150:
+	.loc 1 188 16 view .LVU435
+	mov	ebp, eax
+	xor	eax, eax
+	.loc 1 187 15 view .LVU436
+	mov	DWORD PTR [edi], ebp
+	.loc 1 198 1 view .LVU437
+	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL151:
+.L157:
+	.cfi_restore_state
+.LBB82:
+.LBB80:
+	.loc 1 149 5 is_stmt 1 view .LVU438
+	.loc 1 149 5 is_stmt 0 view .LVU439
+.LBE80:
+.LBE82:
+	.loc 1 191 5 is_stmt 1 view .LVU440
+	.loc 1 195 5 view .LVU441
+	.loc 1 187 15 is_stmt 0 view .LVU442
+	mov	edi, DWORD PTR [esp+28]
+.LVL152:
+	.loc 1 195 10 view .LVU443
+	mov	BYTE PTR [ebp+0], 0
+	.loc 1 196 5 is_stmt 1 view .LVU444
+	.loc 1 196 17 is_stmt 0 view .LVU445
+	add	ebp, 1
+.LVL153:
+	.loc 1 197 5 is_stmt 1 view .LVU446
+	.loc 1 187 15 is_stmt 0 view .LVU447
+	mov	DWORD PTR [edi], ebp
+	.loc 1 198 1 view .LVU448
+	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL154:
+	.loc 1 198 1 view .LVU449
+	ret
+.LVL155:
+.L177:
+	.cfi_restore_state
+	.loc 1 184 9 is_stmt 1 view .LVU450
+	.loc 1 184 11 is_stmt 0 view .LVU451
+	mov	eax, DWORD PTR [esp+28]
+.LVL156:
+	.loc 1 184 11 view .LVU452
+	mov	eax, DWORD PTR [eax]
+.LVL157:
+	.loc 1 184 11 view .LVU453
+	jmp	.L148
+	.cfi_endproc
+.LFE17:
+	.size	strtok_r, .-strtok_r
+	.p2align 4
+	.globl	strtok
+	.type	strtok, @function
+strtok:
+.LVL158:
+.LFB18:
+	.loc 1 201 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 202 5 view .LVU455
+	.loc 1 203 5 view .LVU456
+	.loc 1 203 12 is_stmt 0 view .LVU457
+	push	OFFSET FLAT:save.0
+	.cfi_def_cfa_offset 8
+	push	DWORD PTR [esp+12]
+	.cfi_def_cfa_offset 12
+	push	DWORD PTR [esp+12]
+	.cfi_def_cfa_offset 16
+	call	strtok_r
+.LVL159:
+	add	esp, 12
+	.cfi_def_cfa_offset 4
+	.loc 1 204 1 view .LVU458
+	ret
+	.cfi_endproc
+.LFE18:
+	.size	strtok, .-strtok
+	.p2align 4
+	.globl	strncasecmp
+	.type	strncasecmp, @function
+strncasecmp:
+.LVL160:
+.LFB20:
+	.loc 1 212 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 212 1 is_stmt 0 view .LVU460
+	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
+	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
+	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
+	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
+	sub	esp, 4
+	.cfi_def_cfa_offset 24
+	.loc 1 212 1 view .LVU461
+	mov	eax, DWORD PTR [esp+32]
+	mov	ecx, DWORD PTR [esp+24]
+	mov	ebx, DWORD PTR [esp+28]
+	.loc 1 213 5 is_stmt 1 view .LVU462
+.LVL161:
+	.loc 1 213 12 view .LVU463
+	test	eax, eax
+	je	.L186
+	add	eax, ecx
+.LVL162:
+	.loc 1 213 12 is_stmt 0 view .LVU464
+	mov	esi, ebx
+	mov	DWORD PTR [esp], eax
+	jmp	.L185
+.LVL163:
+	.p2align 4,,10
+	.p2align 3
+.L194:
+.LBB88:
+	.loc 1 215 15 discriminator 1 view .LVU465
+	test	bl, bl
+	je	.L181
+.LBE88:
+	.loc 1 213 23 is_stmt 1 view .LVU466
+.LVL164:
+	.loc 1 213 12 is_stmt 0 view .LVU467
+	mov	ebx, DWORD PTR [esp]
+	.loc 1 213 21 view .LVU468
+	add	ecx, 1
+.LVL165:
+	.loc 1 213 26 view .LVU469
+	add	esi, 1
+.LVL166:
+	.loc 1 213 12 is_stmt 1 view .LVU470
+	cmp	ecx, ebx
+	je	.L181
+.LVL167:
+.L185:
+.LBB95:
+	.loc 1 214 9 view .LVU471
+	.loc 1 214 38 is_stmt 0 view .LVU472
+	movzx	eax, BYTE PTR [ecx]
+.LBB89:
+.LBB90:
+	.loc 1 208 21 view .LVU473
+	lea	edi, [eax-65]
+	.loc 1 208 51 view .LVU474
+	lea	edx, [eax+32]
+.LBE90:
+.LBE89:
+	.loc 1 214 38 view .LVU475
+	mov	ebx, eax
+.LVL168:
+.LBB92:
+.LBI89:
+	.loc 1 206 12 is_stmt 1 view .LVU476
+.LBB91:
+	.loc 1 208 5 view .LVU477
+	.loc 1 208 51 is_stmt 0 view .LVU478
+	cmp	edi, 26
+	cmovb	eax, edx
+.LVL169:
+	.loc 1 208 51 view .LVU479
+.LBE91:
+.LBE92:
+	.loc 1 214 44 view .LVU480
+	movzx	edx, BYTE PTR [esi]
+.LVL170:
+.LBB93:
+.LBI93:
+	.loc 1 206 12 is_stmt 1 view .LVU481
+.LBB94:
+	.loc 1 208 5 view .LVU482
+	.loc 1 208 21 is_stmt 0 view .LVU483
+	lea	ebp, [edx-65]
+	.loc 1 208 51 view .LVU484
+	lea	edi, [edx+32]
+	cmp	ebp, 26
+	cmovb	edx, edi
+.LVL171:
+	.loc 1 208 51 view .LVU485
+.LBE94:
+.LBE93:
+	.loc 1 215 9 is_stmt 1 view .LVU486
+	.loc 1 215 12 is_stmt 0 view .LVU487
+	sub	eax, edx
+.LVL172:
+	.loc 1 215 12 view .LVU488
+	je	.L194
+.LVL173:
+.L181:
+	.loc 1 215 12 view .LVU489
+.LBE95:
+	.loc 1 219 1 view .LVU490
+	add	esp, 4
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL174:
+.L186:
+	.cfi_restore_state
+	.loc 1 218 12 view .LVU491
+	xor	eax, eax
+.LVL175:
+	.loc 1 218 12 view .LVU492
+	jmp	.L181
+	.cfi_endproc
+.LFE20:
+	.size	strncasecmp, .-strncasecmp
+	.p2align 4
+	.globl	strcasecmp
+	.type	strcasecmp, @function
+strcasecmp:
+.LVL176:
+.LFB21:
+	.loc 1 222 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 223 5 view .LVU494
+	.loc 1 222 1 is_stmt 0 view .LVU495
+	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
+	xor	ecx, ecx
+	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
+	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
+	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
+	.loc 1 222 1 view .LVU496
+	mov	ebp, DWORD PTR [esp+20]
+.LVL177:
+.LBB103:
+.LBI103:
+	.loc 1 211 5 is_stmt 1 view .LVU497
+.LBB104:
+	.loc 1 213 12 view .LVU498
+	jmp	.L199
+.LVL178:
+	.p2align 4,,10
+	.p2align 3
+.L205:
+.LBB105:
+	.loc 1 215 15 is_stmt 0 view .LVU499
+	test	bl, bl
+	je	.L195
+.LBE105:
+	.loc 1 213 23 is_stmt 1 view .LVU500
+.LVL179:
+	.loc 1 213 12 view .LVU501
+	add	ecx, 1
+.LVL180:
+	.loc 1 213 12 is_stmt 0 view .LVU502
+	cmp	ecx, -1
+	je	.L195
+.LVL181:
+.L199:
+.LBB112:
+	.loc 1 214 9 is_stmt 1 view .LVU503
+	.loc 1 214 38 is_stmt 0 view .LVU504
+	movzx	eax, BYTE PTR [ebp+0+ecx]
+	.loc 1 214 44 view .LVU505
+	mov	edi, DWORD PTR [esp+24]
+.LBB106:
+.LBB107:
+	.loc 1 208 21 view .LVU506
+	lea	esi, [eax-65]
+	.loc 1 208 51 view .LVU507
+	lea	edx, [eax+32]
+.LBE107:
+.LBE106:
+	.loc 1 214 38 view .LVU508
+	mov	ebx, eax
+.LVL182:
+.LBB109:
+.LBI106:
+	.loc 1 206 12 is_stmt 1 view .LVU509
+.LBB108:
+	.loc 1 208 5 view .LVU510
+	.loc 1 208 51 is_stmt 0 view .LVU511
+	cmp	esi, 26
+	cmovb	eax, edx
+.LVL183:
+	.loc 1 208 51 view .LVU512
+.LBE108:
+.LBE109:
+	.loc 1 214 44 view .LVU513
+	movzx	edx, BYTE PTR [edi+ecx]
+.LVL184:
+.LBB110:
+.LBI110:
+	.loc 1 206 12 is_stmt 1 view .LVU514
+.LBB111:
+	.loc 1 208 5 view .LVU515
+	.loc 1 208 21 is_stmt 0 view .LVU516
+	lea	edi, [edx-65]
+	.loc 1 208 51 view .LVU517
+	lea	esi, [edx+32]
+	cmp	edi, 26
+	cmovb	edx, esi
+.LVL185:
+	.loc 1 208 51 view .LVU518
+.LBE111:
+.LBE110:
+	.loc 1 215 9 is_stmt 1 view .LVU519
+	.loc 1 215 12 is_stmt 0 view .LVU520
+	sub	eax, edx
+.LVL186:
+	.loc 1 215 12 view .LVU521
+	je	.L205
+.LVL187:
+.L195:
+	.loc 1 215 12 view .LVU522
+.LBE112:
+.LBE104:
+.LBE103:
+	.loc 1 224 1 view .LVU523
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LVL188:
+	.loc 1 224 1 view .LVU524
+	ret
+	.cfi_endproc
+.LFE21:
+	.size	strcasecmp, .-strcasecmp
+	.p2align 4
+	.globl	memcpy
+	.type	memcpy, @function
+memcpy:
+.LVL189:
+.LFB22:
+	.loc 1 227 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 228 5 view .LVU526
+	.loc 1 227 1 is_stmt 0 view .LVU527
+	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
+	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
+	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
+	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
+	.loc 1 227 1 view .LVU528
+	mov	ecx, DWORD PTR [esp+20]
+.LVL190:
+	.loc 1 229 5 is_stmt 1 view .LVU529
+	.loc 1 227 1 is_stmt 0 view .LVU530
+	mov	ebx, DWORD PTR [esp+28]
+	mov	esi, DWORD PTR [esp+24]
+.LVL191:
+	.loc 1 231 5 is_stmt 1 view .LVU531
+	.loc 1 228 20 is_stmt 0 view .LVU532
+	mov	edi, ecx
+	.loc 1 231 8 view .LVU533
+	cmp	ebx, 15
+	jbe	.L213
+	.loc 1 231 35 view .LVU534
+	mov	eax, ecx
+	xor	eax, esi
+	.loc 1 231 17 view .LVU535
+	test	al, 3
+	jne	.L222
+	.loc 1 232 16 is_stmt 1 view .LVU536
+	.loc 1 228 20 is_stmt 0 view .LVU537
+	mov	eax, ecx
+	.loc 1 232 16 view .LVU538
+	test	cl, 3
+	je	.L211
+	.loc 1 228 20 view .LVU539
+	mov	edi, ecx
+.LVL192:
+	.p2align 4,,10
+	.p2align 3
+.L212:
+	.loc 1 233 13 is_stmt 1 view .LVU540
+	.loc 1 233 18 is_stmt 0 view .LVU541
 	movsb
-.LVL128:
-	.loc 1 169 13 is_stmt 1 view .LVU358
-	.loc 1 167 16 view .LVU359
+.LVL193:
+	.loc 1 234 13 is_stmt 1 view .LVU542
+	.loc 1 232 16 view .LVU543
 	test	edi, 3
-	jne	.L143
+	jne	.L212
 	sub	ebx, edi
-.LVL129:
-	.loc 1 167 16 is_stmt 0 view .LVU360
+.LVL194:
+	.loc 1 232 16 is_stmt 0 view .LVU544
 	mov	eax, edi
-.LVL130:
-	.loc 1 169 14 view .LVU361
+.LVL195:
+	.loc 1 234 14 view .LVU545
 	add	ebx, ecx
-.LVL131:
-	.loc 1 171 18 is_stmt 1 view .LVU362
+.LVL196:
+	.loc 1 236 18 is_stmt 1 view .LVU546
 	cmp	ebx, 3
-	jbe	.L154
-.LVL132:
-.L142:
-	.loc 1 171 18 is_stmt 0 view .LVU363
+	jbe	.L223
+.LVL197:
+.L211:
+	.loc 1 236 18 is_stmt 0 view .LVU547
 	lea	edx, [ebx-4]
-	.loc 1 163 20 view .LVU364
+	.loc 1 228 20 view .LVU548
 	mov	DWORD PTR [esp+20], ecx
 	shr	edx, 2
 	lea	ebp, [4+edx*4]
 	mov	edx, esi
 	lea	edi, [eax+ebp]
-.LVL133:
+.LVL198:
 	.p2align 4,,10
 	.p2align 3
-.L145:
-	.loc 1 172 13 is_stmt 1 view .LVU365
-	.loc 1 172 28 is_stmt 0 view .LVU366
+.L214:
+	.loc 1 237 13 is_stmt 1 view .LVU549
+	.loc 1 237 28 is_stmt 0 view .LVU550
 	mov	ecx, DWORD PTR [edx]
-	.loc 1 173 15 view .LVU367
+	.loc 1 238 15 view .LVU551
 	add	eax, 4
-.LVL134:
-	.loc 1 174 15 view .LVU368
+.LVL199:
+	.loc 1 239 15 view .LVU552
 	add	edx, 4
-.LVL135:
-	.loc 1 172 28 view .LVU369
+.LVL200:
+	.loc 1 237 28 view .LVU553
 	mov	DWORD PTR [eax-4], ecx
-	.loc 1 173 13 is_stmt 1 view .LVU370
-.LVL136:
-	.loc 1 174 13 view .LVU371
-	.loc 1 175 13 view .LVU372
-	.loc 1 171 18 view .LVU373
+	.loc 1 238 13 is_stmt 1 view .LVU554
+.LVL201:
+	.loc 1 239 13 view .LVU555
+	.loc 1 240 13 view .LVU556
+	.loc 1 236 18 view .LVU557
 	cmp	eax, edi
-	jne	.L145
-	.loc 1 175 15 is_stmt 0 view .LVU374
+	jne	.L214
+	.loc 1 240 15 is_stmt 0 view .LVU558
 	mov	ecx, DWORD PTR [esp+20]
 	and	ebx, 3
-.LVL137:
-	.loc 1 174 15 view .LVU375
+.LVL202:
+	.loc 1 239 15 view .LVU559
 	add	esi, ebp
-.LVL138:
-.L144:
-	.loc 1 178 12 is_stmt 1 view .LVU376
-	.loc 1 178 13 is_stmt 0 view .LVU377
+.LVL203:
+.L213:
+	.loc 1 243 12 is_stmt 1 view .LVU560
+	.loc 1 243 13 is_stmt 0 view .LVU561
 	lea	eax, [ebx-1]
-.LVL139:
-	.loc 1 178 12 view .LVU378
+.LVL204:
+	.loc 1 243 12 view .LVU562
 	test	ebx, ebx
-	je	.L140
-.L139:
-	.loc 1 178 12 view .LVU379
+	je	.L209
+.L208:
+	.loc 1 243 12 view .LVU563
 	lea	eax, [edi+1+eax]
-.LVL140:
+.LVL205:
 	.p2align 4,,10
 	.p2align 3
-.L146:
-	.loc 1 179 9 is_stmt 1 view .LVU380
-	.loc 1 179 14 is_stmt 0 view .LVU381
+.L215:
+	.loc 1 244 9 is_stmt 1 view .LVU564
+	.loc 1 244 14 is_stmt 0 view .LVU565
 	movsb
-.LVL141:
-	.loc 1 178 12 is_stmt 1 view .LVU382
-	.loc 1 178 12 is_stmt 0 view .LVU383
+.LVL206:
+	.loc 1 243 12 is_stmt 1 view .LVU566
+	.loc 1 243 12 is_stmt 0 view .LVU567
 	cmp	edi, eax
-	jne	.L146
-.L140:
-	.loc 1 180 5 is_stmt 1 view .LVU384
-	.loc 1 181 1 is_stmt 0 view .LVU385
+	jne	.L215
+.L209:
+	.loc 1 245 5 is_stmt 1 view .LVU568
+	.loc 1 246 1 is_stmt 0 view .LVU569
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -1353,46 +2036,46 @@ memcpy:
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
-.LVL142:
-	.loc 1 181 1 view .LVU386
+.LVL207:
+	.loc 1 246 1 view .LVU570
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
-.LVL143:
-	.loc 1 181 1 view .LVU387
+.LVL208:
+	.loc 1 246 1 view .LVU571
 	pop	ebp
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL144:
+.LVL209:
 	.p2align 4,,10
 	.p2align 3
-.L153:
+.L222:
 	.cfi_restore_state
-	.loc 1 178 12 is_stmt 1 view .LVU388
-	.loc 1 178 13 is_stmt 0 view .LVU389
+	.loc 1 243 12 is_stmt 1 view .LVU572
+	.loc 1 243 13 is_stmt 0 view .LVU573
 	lea	eax, [ebx-1]
-.LVL145:
-	.loc 1 178 13 view .LVU390
-	jmp	.L139
-.LVL146:
-.L154:
-	.loc 1 168 15 view .LVU391
+.LVL210:
+	.loc 1 243 13 view .LVU574
+	jmp	.L208
+.LVL211:
+.L223:
+	.loc 1 233 15 view .LVU575
 	mov	edi, eax
-	jmp	.L144
+	jmp	.L213
 	.cfi_endproc
-.LFE15:
+.LFE22:
 	.size	memcpy, .-memcpy
 	.p2align 4
 	.globl	strdup
 	.type	strdup, @function
 strdup:
-.LVL147:
+.LVL212:
 .LFB14:
 	.loc 1 153 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 154 5 view .LVU393
-	.loc 1 153 1 is_stmt 0 view .LVU394
+	.loc 1 154 5 view .LVU577
+	.loc 1 153 1 is_stmt 0 view .LVU578
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -1402,66 +2085,66 @@ strdup:
 	push	ebx
 	.cfi_def_cfa_offset 16
 	.cfi_offset 3, -16
-	.loc 1 153 1 view .LVU395
+	.loc 1 153 1 view .LVU579
 	mov	edi, DWORD PTR [esp+16]
-.LVL148:
-.LBB44:
-.LBI44:
-	.loc 1 19 8 is_stmt 1 view .LVU396
-.LBB45:
-	.loc 1 21 5 view .LVU397
-	.loc 1 22 5 view .LVU398
-	.loc 1 22 12 view .LVU399
+.LVL213:
+.LBB113:
+.LBI113:
+	.loc 1 19 8 is_stmt 1 view .LVU580
+.LBB114:
+	.loc 1 21 5 view .LVU581
+	.loc 1 22 5 view .LVU582
+	.loc 1 22 12 view .LVU583
 	cmp	BYTE PTR [edi], 0
-	je	.L159
-	.loc 1 21 17 is_stmt 0 view .LVU400
+	je	.L228
+	.loc 1 21 17 is_stmt 0 view .LVU584
 	mov	eax, edi
-.LVL149:
+.LVL214:
 	.p2align 4,,10
 	.p2align 3
-.L157:
-	.loc 1 23 9 is_stmt 1 view .LVU401
-	.loc 1 23 10 is_stmt 0 view .LVU402
+.L226:
+	.loc 1 23 9 is_stmt 1 view .LVU585
+	.loc 1 23 10 is_stmt 0 view .LVU586
 	add	eax, 1
-.LVL150:
-	.loc 1 22 12 is_stmt 1 view .LVU403
+.LVL215:
+	.loc 1 22 12 is_stmt 1 view .LVU587
 	cmp	BYTE PTR [eax], 0
-	jne	.L157
-	.loc 1 24 23 is_stmt 0 view .LVU404
+	jne	.L226
+	.loc 1 24 23 is_stmt 0 view .LVU588
 	sub	eax, edi
-.LVL151:
-	.loc 1 24 23 view .LVU405
-.LBE45:
-.LBE44:
-	.loc 1 154 12 view .LVU406
+.LVL216:
+	.loc 1 24 23 view .LVU589
+.LBE114:
+.LBE113:
+	.loc 1 154 12 view .LVU590
 	lea	ebx, [eax+1]
-.LVL152:
-.L156:
-.LBB48:
-.LBB46:
-	.loc 1 24 5 is_stmt 1 view .LVU407
-	.loc 1 24 5 is_stmt 0 view .LVU408
-.LBE46:
-.LBE48:
-	.loc 1 155 5 is_stmt 1 view .LVU409
-	.loc 1 155 15 is_stmt 0 view .LVU410
+.LVL217:
+.L225:
+.LBB117:
+.LBB115:
+	.loc 1 24 5 is_stmt 1 view .LVU591
+	.loc 1 24 5 is_stmt 0 view .LVU592
+.LBE115:
+.LBE117:
+	.loc 1 155 5 is_stmt 1 view .LVU593
+	.loc 1 155 15 is_stmt 0 view .LVU594
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	ebx
 	.cfi_def_cfa_offset 32
 	call	malloc
-.LVL153:
-	.loc 1 156 8 view .LVU411
+.LVL218:
+	.loc 1 156 8 view .LVU595
 	add	esp, 16
 	.cfi_def_cfa_offset 16
-	.loc 1 155 15 view .LVU412
+	.loc 1 155 15 view .LVU596
 	mov	esi, eax
-.LVL154:
-	.loc 1 156 5 is_stmt 1 view .LVU413
-	.loc 1 156 8 is_stmt 0 view .LVU414
+.LVL219:
+	.loc 1 156 5 is_stmt 1 view .LVU597
+	.loc 1 156 8 is_stmt 0 view .LVU598
 	test	eax, eax
-	je	.L155
-	.loc 1 157 9 is_stmt 1 view .LVU415
+	je	.L224
+	.loc 1 157 9 is_stmt 1 view .LVU599
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	ebx
@@ -1471,14 +2154,14 @@ strdup:
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	memcpy
-.LVL155:
-	.loc 1 157 9 is_stmt 0 view .LVU416
+.LVL220:
+	.loc 1 157 9 is_stmt 0 view .LVU600
 	add	esp, 16
 	.cfi_def_cfa_offset 16
-	.loc 1 158 5 is_stmt 1 view .LVU417
-.LVL156:
-.L155:
-	.loc 1 159 1 is_stmt 0 view .LVU418
+	.loc 1 158 5 is_stmt 1 view .LVU601
+.LVL221:
+.L224:
+	.loc 1 159 1 is_stmt 0 view .LVU602
 	mov	eax, esi
 	pop	ebx
 	.cfi_remember_state
@@ -1487,138 +2170,288 @@ strdup:
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
-.LVL157:
-	.loc 1 159 1 view .LVU419
+.LVL222:
+	.loc 1 159 1 view .LVU603
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
 	ret
-.LVL158:
+.LVL223:
 	.p2align 4,,10
 	.p2align 3
-.L159:
+.L228:
 	.cfi_restore_state
-.LBB49:
-.LBB47:
-	.loc 1 22 12 view .LVU420
+.LBB118:
+.LBB116:
+	.loc 1 22 12 view .LVU604
 	mov	ebx, 1
-	jmp	.L156
-.LBE47:
-.LBE49:
+	jmp	.L225
+.LBE116:
+.LBE118:
 	.cfi_endproc
 .LFE14:
 	.size	strdup, .-strdup
 	.p2align 4
+	.globl	strndup
+	.type	strndup, @function
+strndup:
+.LVL224:
+.LFB15:
+	.loc 1 163 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 164 5 view .LVU606
+	.loc 1 163 1 is_stmt 0 view .LVU607
+	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
+.LBB119:
+.LBB120:
+	.loc 1 30 23 view .LVU608
+	mov	eax, 1
+.LBE120:
+.LBE119:
+	.loc 1 163 1 view .LVU609
+	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
+	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
+	.loc 1 163 1 view .LVU610
+	mov	ecx, DWORD PTR [esp+20]
+.LBB124:
+.LBB121:
+	.loc 1 29 12 view .LVU611
+	xor	ebx, ebx
+.LBE121:
+.LBE124:
+	.loc 1 163 1 view .LVU612
+	mov	esi, DWORD PTR [esp+16]
+.LVL225:
+.LBB125:
+.LBI119:
+	.loc 1 27 8 is_stmt 1 view .LVU613
+.LBB122:
+	.loc 1 29 5 view .LVU614
+	.loc 1 30 5 view .LVU615
+	.loc 1 30 23 view .LVU616
+	test	ecx, ecx
+	je	.L236
+	xor	eax, eax
+	jmp	.L235
+.LVL226:
+	.p2align 4,,10
+	.p2align 3
+.L237:
+	.loc 1 31 9 view .LVU617
+	.loc 1 30 23 view .LVU618
+	cmp	ecx, eax
+	je	.L247
+.LVL227:
+.L235:
+	.loc 1 30 27 is_stmt 0 view .LVU619
+	movzx	edx, BYTE PTR [esi+eax]
+	mov	ebx, eax
+	.loc 1 31 10 view .LVU620
+	add	eax, 1
+.LVL228:
+	.loc 1 30 23 view .LVU621
+	test	dl, dl
+	jne	.L237
+.LVL229:
+.L236:
+	.loc 1 32 5 is_stmt 1 view .LVU622
+	.loc 1 32 5 is_stmt 0 view .LVU623
+.LBE122:
+.LBE125:
+	.loc 1 165 5 is_stmt 1 view .LVU624
+	.loc 1 165 15 is_stmt 0 view .LVU625
+	sub	esp, 12
+	.cfi_def_cfa_offset 28
+	push	eax
+	.cfi_def_cfa_offset 32
+	call	malloc
+.LVL230:
+	.loc 1 166 8 view .LVU626
+	add	esp, 16
+	.cfi_def_cfa_offset 16
+	.loc 1 165 15 view .LVU627
+	mov	edi, eax
+.LVL231:
+	.loc 1 166 5 is_stmt 1 view .LVU628
+	.loc 1 166 8 is_stmt 0 view .LVU629
+	test	eax, eax
+	je	.L234
+	.loc 1 167 9 is_stmt 1 view .LVU630
+	sub	esp, 4
+	.cfi_def_cfa_offset 20
+	push	ebx
+	.cfi_def_cfa_offset 24
+	push	esi
+	.cfi_def_cfa_offset 28
+	push	eax
+	.cfi_def_cfa_offset 32
+	call	memcpy
+.LVL232:
+	.loc 1 168 9 view .LVU631
+	.loc 1 168 16 is_stmt 0 view .LVU632
+	mov	BYTE PTR [edi+ebx], 0
+	add	esp, 16
+	.cfi_def_cfa_offset 16
+	.loc 1 170 5 is_stmt 1 view .LVU633
+.LVL233:
+.L234:
+	.loc 1 171 1 is_stmt 0 view .LVU634
+	mov	eax, edi
+	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
+.LVL234:
+	.loc 1 171 1 view .LVU635
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
+.LVL235:
+	.loc 1 171 1 view .LVU636
+	ret
+.LVL236:
+	.p2align 4,,10
+	.p2align 3
+.L247:
+	.cfi_restore_state
+	.loc 1 165 15 view .LVU637
+	lea	edx, [ebx+2]
+.LBB126:
+.LBB123:
+	.loc 1 31 10 view .LVU638
+	mov	ebx, eax
+.LVL237:
+	.loc 1 31 10 view .LVU639
+.LBE123:
+.LBE126:
+	.loc 1 165 15 view .LVU640
+	mov	eax, edx
+.LVL238:
+	.loc 1 165 15 view .LVU641
+	jmp	.L236
+	.cfi_endproc
+.LFE15:
+	.size	strndup, .-strndup
+	.p2align 4
 	.globl	memmove
 	.type	memmove, @function
 memmove:
-.LVL159:
-.LFB16:
-	.loc 1 185 1 is_stmt 1 view -0
+.LVL239:
+.LFB23:
+	.loc 1 250 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 185 1 is_stmt 0 view .LVU422
+	.loc 1 250 1 is_stmt 0 view .LVU643
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
 	push	esi
 	.cfi_def_cfa_offset 12
 	.cfi_offset 6, -12
-	.loc 1 185 1 view .LVU423
+	.loc 1 250 1 view .LVU644
 	mov	edx, DWORD PTR [esp+12]
 	mov	esi, DWORD PTR [esp+16]
-	.loc 1 186 5 is_stmt 1 view .LVU424
-.LVL160:
-	.loc 1 187 5 view .LVU425
-	.loc 1 188 5 view .LVU426
-	.loc 1 185 1 is_stmt 0 view .LVU427
+	.loc 1 251 5 is_stmt 1 view .LVU645
+.LVL240:
+	.loc 1 252 5 view .LVU646
+	.loc 1 253 5 view .LVU647
+	.loc 1 250 1 is_stmt 0 view .LVU648
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 188 8 view .LVU428
+	.loc 1 253 8 view .LVU649
 	cmp	edx, esi
-	je	.L172
+	je	.L255
 	test	eax, eax
-	je	.L172
-	.loc 1 190 5 is_stmt 1 view .LVU429
-	.loc 1 190 8 is_stmt 0 view .LVU430
+	je	.L255
+	.loc 1 255 5 is_stmt 1 view .LVU650
+	.loc 1 255 8 is_stmt 0 view .LVU651
 	cmp	edx, esi
-	jnb	.L168
+	jnb	.L251
 	add	eax, edx
 	mov	edi, edx
-.LVL161:
+.LVL241:
 	.p2align 4,,10
 	.p2align 3
-.L169:
-	.loc 1 192 13 is_stmt 1 view .LVU431
-	.loc 1 192 18 is_stmt 0 view .LVU432
+.L252:
+	.loc 1 257 13 is_stmt 1 view .LVU652
+	.loc 1 257 18 is_stmt 0 view .LVU653
 	movsb
-.LVL162:
-	.loc 1 191 16 is_stmt 1 view .LVU433
-	.loc 1 191 16 is_stmt 0 view .LVU434
+.LVL242:
+	.loc 1 256 16 is_stmt 1 view .LVU654
+	.loc 1 256 16 is_stmt 0 view .LVU655
 	cmp	eax, edi
-	jne	.L169
-.LVL163:
-.L172:
-	.loc 1 200 1 view .LVU435
+	jne	.L252
+.LVL243:
+.L255:
+	.loc 1 265 1 view .LVU656
 	mov	eax, edx
 	pop	esi
 	.cfi_remember_state
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
-.LVL164:
-	.loc 1 200 1 view .LVU436
+.LVL244:
+	.loc 1 265 1 view .LVU657
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
 	ret
-.LVL165:
+.LVL245:
 	.p2align 4,,10
 	.p2align 3
-.L168:
+.L251:
 	.cfi_restore_state
-	.loc 1 191 17 view .LVU437
+	.loc 1 256 17 view .LVU658
 	sub	eax, 1
-.LVL166:
-	.loc 1 194 9 is_stmt 1 view .LVU438
-	.loc 1 195 9 view .LVU439
-	.loc 1 196 9 view .LVU440
-	.loc 1 196 16 view .LVU441
+.LVL246:
+	.loc 1 259 9 is_stmt 1 view .LVU659
+	.loc 1 260 9 view .LVU660
+	.loc 1 261 9 view .LVU661
+	.loc 1 261 16 view .LVU662
 	.p2align 4,,10
 	.p2align 3
-.L171:
-	.loc 1 197 13 view .LVU442
-	.loc 1 197 20 is_stmt 0 view .LVU443
+.L254:
+	.loc 1 262 13 view .LVU663
+	.loc 1 262 20 is_stmt 0 view .LVU664
 	movzx	ecx, BYTE PTR [esi+eax]
-	.loc 1 197 18 view .LVU444
+	.loc 1 262 18 view .LVU665
 	mov	BYTE PTR [edx+eax], cl
-	.loc 1 196 16 is_stmt 1 view .LVU445
+	.loc 1 261 16 is_stmt 1 view .LVU666
 	sub	eax, 1
-.LVL167:
-	.loc 1 196 16 is_stmt 0 view .LVU446
-	jnb	.L171
-	.loc 1 200 1 view .LVU447
+.LVL247:
+	.loc 1 261 16 is_stmt 0 view .LVU667
+	jnb	.L254
+	.loc 1 265 1 view .LVU668
 	mov	eax, edx
-.LVL168:
-	.loc 1 200 1 view .LVU448
+.LVL248:
+	.loc 1 265 1 view .LVU669
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
-.LVL169:
-	.loc 1 200 1 view .LVU449
+.LVL249:
+	.loc 1 265 1 view .LVU670
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE16:
+.LFE23:
 	.size	memmove, .-memmove
 	.p2align 4
 	.globl	memset
 	.type	memset, @function
 memset:
-.LVL170:
-.LFB17:
-	.loc 1 203 1 is_stmt 1 view -0
+.LVL250:
+.LFB24:
+	.loc 1 268 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 203 1 is_stmt 0 view .LVU451
+	.loc 1 268 1 is_stmt 0 view .LVU672
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -1628,117 +2461,117 @@ memset:
 	push	ebx
 	.cfi_def_cfa_offset 16
 	.cfi_offset 3, -16
-	.loc 1 204 5 is_stmt 1 view .LVU452
-	.loc 1 203 1 is_stmt 0 view .LVU453
+	.loc 1 269 5 is_stmt 1 view .LVU673
+	.loc 1 268 1 is_stmt 0 view .LVU674
 	mov	edi, DWORD PTR [esp+16]
-.LVL171:
-	.loc 1 205 5 is_stmt 1 view .LVU454
-	.loc 1 203 1 is_stmt 0 view .LVU455
+.LVL251:
+	.loc 1 270 5 is_stmt 1 view .LVU675
+	.loc 1 268 1 is_stmt 0 view .LVU676
 	mov	esi, DWORD PTR [esp+24]
-	.loc 1 205 19 view .LVU456
+	.loc 1 270 19 view .LVU677
 	movzx	ecx, BYTE PTR [esp+20]
-.LVL172:
-	.loc 1 206 5 is_stmt 1 view .LVU457
-	.loc 1 204 20 is_stmt 0 view .LVU458
+.LVL252:
+	.loc 1 271 5 is_stmt 1 view .LVU678
+	.loc 1 269 20 is_stmt 0 view .LVU679
 	mov	eax, edi
-	.loc 1 206 8 view .LVU459
+	.loc 1 271 8 view .LVU680
 	cmp	esi, 15
-	jbe	.L182
-.LBB50:
-	.loc 1 207 9 is_stmt 1 view .LVU460
-	.loc 1 207 24 is_stmt 0 view .LVU461
+	jbe	.L265
+.LBB127:
+	.loc 1 272 9 is_stmt 1 view .LVU681
+	.loc 1 272 24 is_stmt 0 view .LVU682
 	movzx	ebx, BYTE PTR [esp+20]
-.LBE50:
-	.loc 1 204 20 view .LVU462
+.LBE127:
+	.loc 1 269 20 view .LVU683
 	mov	edx, edi
-.LBB51:
-	.loc 1 207 18 view .LVU463
+.LBB128:
+	.loc 1 272 18 view .LVU684
 	imul	ebx, ebx, 16843009
-.LVL173:
-	.loc 1 208 9 is_stmt 1 view .LVU464
-	.loc 1 208 16 view .LVU465
+.LVL253:
+	.loc 1 273 9 is_stmt 1 view .LVU685
+	.loc 1 273 16 view .LVU686
 	test	edi, 3
-	je	.L180
-.LVL174:
+	je	.L263
+.LVL254:
 	.p2align 4,,10
 	.p2align 3
-.L181:
-	.loc 1 209 13 view .LVU466
-	.loc 1 209 15 is_stmt 0 view .LVU467
+.L264:
+	.loc 1 274 13 view .LVU687
+	.loc 1 274 15 is_stmt 0 view .LVU688
 	add	edx, 1
-.LVL175:
-	.loc 1 209 18 view .LVU468
+.LVL255:
+	.loc 1 274 18 view .LVU689
 	mov	BYTE PTR [edx-1], cl
-	.loc 1 210 13 is_stmt 1 view .LVU469
-.LVL176:
-	.loc 1 208 16 view .LVU470
+	.loc 1 275 13 is_stmt 1 view .LVU690
+.LVL256:
+	.loc 1 273 16 view .LVU691
 	test	dl, 3
-	jne	.L181
-	.loc 1 208 16 is_stmt 0 view .LVU471
+	jne	.L264
+	.loc 1 273 16 is_stmt 0 view .LVU692
 	sub	esi, edx
-.LVL177:
-	.loc 1 210 14 view .LVU472
+.LVL257:
+	.loc 1 275 14 view .LVU693
 	add	esi, edi
-.LVL178:
-	.loc 1 212 18 is_stmt 1 view .LVU473
+.LVL258:
+	.loc 1 277 18 is_stmt 1 view .LVU694
 	cmp	esi, 3
-	jbe	.L192
-.LVL179:
-.L180:
-	.loc 1 212 18 is_stmt 0 view .LVU474
+	jbe	.L275
+.LVL259:
+.L263:
+	.loc 1 277 18 is_stmt 0 view .LVU695
 	lea	eax, [esi-4]
-.LVL180:
-	.loc 1 212 18 view .LVU475
+.LVL260:
+	.loc 1 277 18 view .LVU696
 	shr	eax, 2
 	lea	eax, [edx+4+eax*4]
 	.p2align 4,,10
 	.p2align 3
-.L183:
-.LVL181:
-	.loc 1 213 13 is_stmt 1 view .LVU476
-	.loc 1 213 28 is_stmt 0 view .LVU477
+.L266:
+.LVL261:
+	.loc 1 278 13 is_stmt 1 view .LVU697
+	.loc 1 278 28 is_stmt 0 view .LVU698
 	mov	DWORD PTR [edx], ebx
-	.loc 1 214 13 is_stmt 1 view .LVU478
-	.loc 1 214 15 is_stmt 0 view .LVU479
+	.loc 1 279 13 is_stmt 1 view .LVU699
+	.loc 1 279 15 is_stmt 0 view .LVU700
 	add	edx, 4
-.LVL182:
-	.loc 1 215 13 is_stmt 1 view .LVU480
-	.loc 1 212 18 view .LVU481
+.LVL262:
+	.loc 1 280 13 is_stmt 1 view .LVU701
+	.loc 1 277 18 view .LVU702
 	cmp	eax, edx
-	jne	.L183
-.LVL183:
-	.loc 1 215 15 is_stmt 0 view .LVU482
+	jne	.L266
+.LVL263:
+	.loc 1 280 15 is_stmt 0 view .LVU703
 	and	esi, 3
-.LVL184:
-.L182:
-	.loc 1 215 15 view .LVU483
-.LBE51:
-	.loc 1 218 12 is_stmt 1 view .LVU484
-	.loc 1 218 12 is_stmt 0 view .LVU485
+.LVL264:
+.L265:
+	.loc 1 280 15 view .LVU704
+.LBE128:
+	.loc 1 283 12 is_stmt 1 view .LVU705
+	.loc 1 283 12 is_stmt 0 view .LVU706
 	lea	edx, [eax+esi]
 	test	esi, esi
-	je	.L179
-.LVL185:
+	je	.L262
+.LVL265:
 	.p2align 4,,10
 	.p2align 3
-.L184:
-	.loc 1 219 9 is_stmt 1 view .LVU486
-	.loc 1 219 11 is_stmt 0 view .LVU487
+.L267:
+	.loc 1 284 9 is_stmt 1 view .LVU707
+	.loc 1 284 11 is_stmt 0 view .LVU708
 	add	eax, 1
-.LVL186:
-	.loc 1 219 14 view .LVU488
+.LVL266:
+	.loc 1 284 14 view .LVU709
 	mov	BYTE PTR [eax-1], cl
-	.loc 1 218 12 is_stmt 1 view .LVU489
-	.loc 1 218 12 is_stmt 0 view .LVU490
+	.loc 1 283 12 is_stmt 1 view .LVU710
+	.loc 1 283 12 is_stmt 0 view .LVU711
 	cmp	eax, edx
-	jne	.L184
-.LVL187:
-.L179:
-	.loc 1 220 5 is_stmt 1 view .LVU491
-	.loc 1 221 1 is_stmt 0 view .LVU492
+	jne	.L267
+.LVL267:
+.L262:
+	.loc 1 285 5 is_stmt 1 view .LVU712
+	.loc 1 286 1 is_stmt 0 view .LVU713
 	mov	eax, edi
-.LVL188:
-	.loc 1 221 1 view .LVU493
+.LVL268:
+	.loc 1 286 1 view .LVU714
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -1749,81 +2582,81 @@ memset:
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
-.LVL189:
-	.loc 1 221 1 view .LVU494
+.LVL269:
+	.loc 1 286 1 view .LVU715
 	ret
-.LVL190:
-.L192:
+.LVL270:
+.L275:
 	.cfi_restore_state
-.LBB52:
-	.loc 1 209 15 view .LVU495
+.LBB129:
+	.loc 1 274 15 view .LVU716
 	mov	eax, edx
-.LVL191:
-	.loc 1 209 15 view .LVU496
-	jmp	.L182
-.LBE52:
+.LVL271:
+	.loc 1 274 15 view .LVU717
+	jmp	.L265
+.LBE129:
 	.cfi_endproc
-.LFE17:
+.LFE24:
 	.size	memset, .-memset
 	.p2align 4
 	.globl	memcmp
 	.type	memcmp, @function
 memcmp:
-.LVL192:
-.LFB18:
-	.loc 1 224 1 is_stmt 1 view -0
+.LVL272:
+.LFB25:
+	.loc 1 289 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 224 1 is_stmt 0 view .LVU498
+	.loc 1 289 1 is_stmt 0 view .LVU719
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
 	push	ebx
 	.cfi_def_cfa_offset 12
 	.cfi_offset 3, -12
-	.loc 1 224 1 view .LVU499
+	.loc 1 289 1 view .LVU720
 	mov	esi, DWORD PTR [esp+20]
 	mov	edx, DWORD PTR [esp+12]
 	mov	eax, DWORD PTR [esp+16]
-	.loc 1 225 5 is_stmt 1 view .LVU500
-.LVL193:
-	.loc 1 226 5 view .LVU501
-	.loc 1 227 5 view .LVU502
-	.loc 1 227 12 view .LVU503
+	.loc 1 290 5 is_stmt 1 view .LVU721
+.LVL273:
+	.loc 1 291 5 view .LVU722
+	.loc 1 292 5 view .LVU723
+	.loc 1 292 12 view .LVU724
 	test	esi, esi
-	je	.L197
+	je	.L280
 	add	esi, eax
-	jmp	.L196
-.LVL194:
+	jmp	.L279
+.LVL274:
 	.p2align 4,,10
 	.p2align 3
-.L195:
-	.loc 1 227 23 view .LVU504
-	.loc 1 227 26 is_stmt 0 view .LVU505
+.L278:
+	.loc 1 292 23 view .LVU725
+	.loc 1 292 26 is_stmt 0 view .LVU726
 	add	eax, 1
-.LVL195:
-	.loc 1 227 21 view .LVU506
+.LVL275:
+	.loc 1 292 21 view .LVU727
 	add	edx, 1
-.LVL196:
-	.loc 1 227 12 is_stmt 1 view .LVU507
+.LVL276:
+	.loc 1 292 12 is_stmt 1 view .LVU728
 	cmp	eax, esi
-	je	.L197
-.LVL197:
-.L196:
-	.loc 1 228 9 view .LVU508
-	.loc 1 228 13 is_stmt 0 view .LVU509
+	je	.L280
+.LVL277:
+.L279:
+	.loc 1 293 9 view .LVU729
+	.loc 1 293 13 is_stmt 0 view .LVU730
 	movzx	ecx, BYTE PTR [edx]
-	.loc 1 228 19 view .LVU510
+	.loc 1 293 19 view .LVU731
 	movzx	ebx, BYTE PTR [eax]
-	.loc 1 228 12 view .LVU511
+	.loc 1 293 12 view .LVU732
 	cmp	cl, bl
-	je	.L195
-	.loc 1 229 13 is_stmt 1 view .LVU512
-	.loc 1 229 20 is_stmt 0 view .LVU513
+	je	.L278
+	.loc 1 294 13 is_stmt 1 view .LVU733
+	.loc 1 294 20 is_stmt 0 view .LVU734
 	movzx	eax, cl
-.LVL198:
-	.loc 1 229 28 view .LVU514
+.LVL278:
+	.loc 1 294 28 view .LVU735
 	sub	eax, ebx
-	.loc 1 231 1 view .LVU515
+	.loc 1 296 1 view .LVU736
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -1832,15 +2665,15 @@ memcmp:
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
 	ret
-.LVL199:
+.LVL279:
 	.p2align 4,,10
 	.p2align 3
-.L197:
+.L280:
 	.cfi_restore_state
-	.loc 1 230 12 view .LVU516
+	.loc 1 295 12 view .LVU737
 	xor	eax, eax
-.LVL200:
-	.loc 1 231 1 view .LVU517
+.LVL280:
+	.loc 1 296 1 view .LVU738
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
@@ -1849,58 +2682,58 @@ memcmp:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE18:
+.LFE25:
 	.size	memcmp, .-memcmp
 	.p2align 4
 	.globl	memchr
 	.type	memchr, @function
 memchr:
-.LVL201:
-.LFB19:
-	.loc 1 234 1 is_stmt 1 view -0
+.LVL281:
+.LFB26:
+	.loc 1 299 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 234 1 is_stmt 0 view .LVU519
+	.loc 1 299 1 is_stmt 0 view .LVU740
 	mov	edx, DWORD PTR [esp+12]
 	mov	eax, DWORD PTR [esp+4]
-	.loc 1 235 5 is_stmt 1 view .LVU520
-.LVL202:
-	.loc 1 236 5 view .LVU521
-	.loc 1 236 12 view .LVU522
+	.loc 1 300 5 is_stmt 1 view .LVU741
+.LVL282:
+	.loc 1 301 5 view .LVU742
+	.loc 1 301 12 view .LVU743
 	test	edx, edx
-	je	.L203
-	.loc 1 237 16 is_stmt 0 view .LVU523
+	je	.L286
+	.loc 1 302 16 is_stmt 0 view .LVU744
 	movzx	ecx, BYTE PTR [esp+8]
 	add	edx, eax
-	jmp	.L202
-.LVL203:
+	jmp	.L285
+.LVL283:
 	.p2align 4,,10
 	.p2align 3
-.L205:
-	.loc 1 236 18 is_stmt 1 view .LVU524
-	.loc 1 236 21 is_stmt 0 view .LVU525
+.L288:
+	.loc 1 301 18 is_stmt 1 view .LVU745
+	.loc 1 301 21 is_stmt 0 view .LVU746
 	add	eax, 1
-.LVL204:
-	.loc 1 236 12 is_stmt 1 view .LVU526
+.LVL284:
+	.loc 1 301 12 is_stmt 1 view .LVU747
 	cmp	edx, eax
-	je	.L203
-.LVL205:
-.L202:
-	.loc 1 237 9 view .LVU527
-	.loc 1 237 12 is_stmt 0 view .LVU528
+	je	.L286
+.LVL285:
+.L285:
+	.loc 1 302 9 view .LVU748
+	.loc 1 302 12 is_stmt 0 view .LVU749
 	cmp	BYTE PTR [eax], cl
-	jne	.L205
-	.loc 1 240 1 view .LVU529
+	jne	.L288
+	.loc 1 305 1 view .LVU750
 	ret
-.LVL206:
+.LVL286:
 	.p2align 4,,10
 	.p2align 3
-.L203:
-	.loc 1 239 12 view .LVU530
+.L286:
+	.loc 1 304 12 view .LVU751
 	xor	eax, eax
-	.loc 1 240 1 view .LVU531
+	.loc 1 305 1 view .LVU752
 	ret
 	.cfi_endproc
-.LFE19:
+.LFE26:
 	.size	memchr, .-memchr
 	.section	.rodata.str1.1,"aMS",@progbits,1
 .LC0:
@@ -1910,22 +2743,22 @@ memchr:
 	.globl	strerror
 	.type	strerror, @function
 strerror:
-.LVL207:
-.LFB20:
-	.loc 1 244 1 is_stmt 1 view -0
+.LVL287:
+.LFB27:
+	.loc 1 309 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 245 5 view .LVU533
-	.loc 1 244 1 is_stmt 0 view .LVU534
+	.loc 1 310 5 view .LVU754
+	.loc 1 309 1 is_stmt 0 view .LVU755
 	mov	edx, DWORD PTR [esp+4]
 	mov	eax, OFFSET FLAT:.LC0
 	cmp	edx, 38
-	ja	.L206
-	mov	eax, DWORD PTR CSWTCH.43[0+edx*4]
-.L206:
-	.loc 1 264 1 view .LVU535
+	ja	.L289
+	mov	eax, DWORD PTR CSWTCH.53[0+edx*4]
+.L289:
+	.loc 1 329 1 view .LVU756
 	ret
 	.cfi_endproc
-.LFE20:
+.LFE27:
 	.size	strerror, .-strerror
 	.section	.rodata.str1.1
 .LC1:
@@ -1968,9 +2801,9 @@ strerror:
 	.string	"Function not implemented"
 	.section	.rodata
 	.align 32
-	.type	CSWTCH.43, @object
-	.size	CSWTCH.43, 156
-CSWTCH.43:
+	.type	CSWTCH.53, @object
+	.size	CSWTCH.53, 156
+CSWTCH.53:
 	.long	.LC1
 	.long	.LC2
 	.long	.LC3
@@ -2010,6 +2843,8 @@ CSWTCH.43:
 	.long	.LC0
 	.long	.LC0
 	.long	.LC16
+	.local	save.0
+	.comm	save.0,4,4
 	.text
 .Letext0:
 	.file 2 "/vmdebug/libc/include/stddef.h"
@@ -2017,362 +2852,770 @@ CSWTCH.43:
 	.file 4 "/vmdebug/libc/include/stdlib.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x9d1
+	.long	0xea6
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
-	.uleb128 0x18
-	.long	.LASF43
+	.uleb128 0x20
+	.long	.LASF51
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
 	.long	.Ltext0
 	.long	.Letext0-.Ltext0
 	.long	.Ldebug_line0
-	.uleb128 0x10
+	.uleb128 0x1a
 	.long	.LASF8
 	.byte	0x2
 	.byte	0x7
 	.byte	0x17
 	.long	0x32
-	.uleb128 0x6
+	.uleb128 0xa
 	.byte	0x4
 	.byte	0x7
 	.long	.LASF2
-	.uleb128 0x19
+	.uleb128 0x21
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
-	.uleb128 0x6
+	.uleb128 0xa
 	.byte	0x4
 	.byte	0x5
 	.long	.LASF3
-	.uleb128 0x6
+	.uleb128 0xa
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF4
-	.uleb128 0x6
+	.uleb128 0xa
 	.byte	0x1
 	.byte	0x8
 	.long	.LASF5
-	.uleb128 0x13
+	.uleb128 0x1d
 	.long	0x4e
-	.uleb128 0x6
+	.uleb128 0xa
 	.byte	0x2
 	.byte	0x5
 	.long	.LASF6
-	.uleb128 0x6
+	.uleb128 0xa
 	.byte	0x2
 	.byte	0x7
 	.long	.LASF7
-	.uleb128 0x10
+	.uleb128 0x1a
 	.long	.LASF9
 	.byte	0x3
 	.byte	0xb
 	.byte	0x16
 	.long	0x32
-	.uleb128 0x6
+	.uleb128 0xa
 	.byte	0x8
 	.byte	0x5
 	.long	.LASF10
-	.uleb128 0x6
+	.uleb128 0xa
 	.byte	0x8
 	.byte	0x7
 	.long	.LASF11
-	.uleb128 0x10
+	.uleb128 0x1a
 	.long	.LASF12
 	.byte	0x3
 	.byte	0x10
 	.byte	0x1a
 	.long	0x32
-	.uleb128 0xb
+	.uleb128 0xe
 	.long	0x93
-	.uleb128 0x6
+	.uleb128 0xa
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF13
-	.uleb128 0x13
+	.uleb128 0x1d
 	.long	0x93
-	.uleb128 0x1a
-	.long	.LASF31
+	.uleb128 0xe
+	.long	0x8e
+	.uleb128 0x22
+	.long	.LASF22
 	.byte	0x4
-	.byte	0x20
+	.byte	0x22
 	.byte	0x7
-	.long	0xb5
-	.long	0xb5
-	.uleb128 0x1b
+	.long	0xba
+	.long	0xba
+	.uleb128 0x23
 	.long	0x26
 	.byte	0
-	.uleb128 0x1c
+	.uleb128 0x24
 	.byte	0x4
-	.uleb128 0x3
+	.uleb128 0x14
 	.long	.LASF14
-	.byte	0xf3
+	.value	0x134
 	.byte	0x7
 	.long	0x8e
-	.long	.LFB20
-	.long	.LFE20-.LFB20
+	.long	.LFB27
+	.long	.LFE27-.LFB27
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xe0
-	.uleb128 0x1d
+	.long	0xe7
+	.uleb128 0x25
 	.long	.LASF16
 	.byte	0x1
-	.byte	0xf3
+	.value	0x134
 	.byte	0x14
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-	.uleb128 0x3
+	.uleb128 0x14
 	.long	.LASF15
-	.byte	0xe9
+	.value	0x12a
 	.byte	0x7
-	.long	0xb5
-	.long	.LFB19
-	.long	.LFE19-.LFB19
+	.long	0xba
+	.long	.LFB26
+	.long	.LFE26-.LFB26
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x134
-	.uleb128 0x8
+	.long	0x140
+	.uleb128 0x10
 	.string	"s"
-	.byte	0xe9
+	.value	0x12a
 	.byte	0x1a
-	.long	0x134
+	.long	0x140
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x8
+	.uleb128 0x10
 	.string	"c"
-	.byte	0xe9
+	.value	0x12a
 	.byte	0x21
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x1
+	.uleb128 0x15
 	.string	"n"
-	.byte	0xe9
+	.value	0x12a
 	.byte	0x2b
 	.long	0x26
-	.long	.LLST81
-	.long	.LVUS81
-	.uleb128 0x2
+	.long	.LLST123
+	.long	.LVUS123
+	.uleb128 0xf
 	.string	"p"
-	.byte	0xeb
+	.value	0x12c
 	.byte	0x1a
-	.long	0x13a
-	.long	.LLST82
-	.long	.LVUS82
+	.long	0x146
+	.long	.LLST124
+	.long	.LVUS124
 	.byte	0
-	.uleb128 0xb
-	.long	0x139
-	.uleb128 0x1e
-	.uleb128 0xb
+	.uleb128 0xe
+	.long	0x145
+	.uleb128 0x26
+	.uleb128 0xe
 	.long	0x55
-	.uleb128 0x3
+	.uleb128 0x14
 	.long	.LASF17
-	.byte	0xdf
+	.value	0x120
 	.byte	0x5
 	.long	0x39
-	.long	.LFB18
-	.long	.LFE18-.LFB18
+	.long	.LFB25
+	.long	.LFE25-.LFB25
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1a4
-	.uleb128 0x8
+	.long	0x1b6
+	.uleb128 0x10
 	.string	"a"
-	.byte	0xdf
+	.value	0x120
 	.byte	0x18
-	.long	0x134
+	.long	0x140
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x8
+	.uleb128 0x10
 	.string	"b"
-	.byte	0xdf
+	.value	0x120
 	.byte	0x27
-	.long	0x134
+	.long	0x140
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x1
+	.uleb128 0x15
 	.string	"n"
-	.byte	0xdf
+	.value	0x120
 	.byte	0x31
 	.long	0x26
-	.long	.LLST78
-	.long	.LVUS78
-	.uleb128 0x2
+	.long	.LLST120
+	.long	.LVUS120
+	.uleb128 0xf
 	.string	"x"
-	.byte	0xe1
+	.value	0x122
 	.byte	0x1a
-	.long	0x13a
-	.long	.LLST79
-	.long	.LVUS79
-	.uleb128 0x2
+	.long	0x146
+	.long	.LLST121
+	.long	.LVUS121
+	.uleb128 0xf
 	.string	"y"
-	.byte	0xe2
+	.value	0x123
 	.byte	0x1a
-	.long	0x13a
-	.long	.LLST80
-	.long	.LVUS80
+	.long	0x146
+	.long	.LLST122
+	.long	.LVUS122
 	.byte	0
-	.uleb128 0x3
+	.uleb128 0x14
 	.long	.LASF18
-	.byte	0xca
+	.value	0x10b
 	.byte	0x7
-	.long	0xb5
-	.long	.LFB17
-	.long	.LFE17-.LFB17
+	.long	0xba
+	.long	.LFB24
+	.long	.LFE24-.LFB24
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x227
-	.uleb128 0x1
+	.long	0x240
+	.uleb128 0x15
 	.string	"dst"
-	.byte	0xca
+	.value	0x10b
 	.byte	0x14
-	.long	0xb5
-	.long	.LLST72
-	.long	.LVUS72
-	.uleb128 0x8
+	.long	0xba
+	.long	.LLST114
+	.long	.LVUS114
+	.uleb128 0x10
 	.string	"c"
-	.byte	0xca
+	.value	0x10b
 	.byte	0x1d
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x1
+	.uleb128 0x15
 	.string	"n"
-	.byte	0xca
+	.value	0x10b
 	.byte	0x27
 	.long	0x26
-	.long	.LLST73
-	.long	.LVUS73
-	.uleb128 0x2
+	.long	.LLST115
+	.long	.LVUS115
+	.uleb128 0xf
 	.string	"d"
-	.byte	0xcc
+	.value	0x10d
 	.byte	0x14
-	.long	0x227
-	.long	.LLST74
-	.long	.LVUS74
-	.uleb128 0x2
+	.long	0x240
+	.long	.LLST116
+	.long	.LVUS116
+	.uleb128 0xf
 	.string	"b"
-	.byte	0xcd
+	.value	0x10e
 	.byte	0x13
 	.long	0x4e
-	.long	.LLST75
-	.long	.LVUS75
-	.uleb128 0x9
-	.long	.LLRL76
-	.uleb128 0x2
+	.long	.LLST117
+	.long	.LVUS117
+	.uleb128 0x7
+	.long	.LLRL118
+	.uleb128 0xf
 	.string	"w"
-	.byte	0xcf
+	.value	0x110
 	.byte	0x12
 	.long	0x68
-	.long	.LLST77
-	.long	.LVUS77
+	.long	.LLST119
+	.long	.LVUS119
 	.byte	0
 	.byte	0
-	.uleb128 0xb
+	.uleb128 0xe
 	.long	0x4e
-	.uleb128 0x3
+	.uleb128 0x4
 	.long	.LASF19
-	.byte	0xb8
+	.byte	0xf9
 	.byte	0x7
-	.long	0xb5
+	.long	0xba
+	.long	.LFB23
+	.long	.LFE23-.LFB23
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x2b8
+	.uleb128 0x2
+	.string	"dst"
+	.byte	0xf9
+	.byte	0x15
+	.long	0xba
+	.long	.LLST109
+	.long	.LVUS109
+	.uleb128 0x2
+	.string	"src"
+	.byte	0xf9
+	.byte	0x26
+	.long	0x140
+	.long	.LLST110
+	.long	.LVUS110
+	.uleb128 0x2
+	.string	"n"
+	.byte	0xf9
+	.byte	0x32
+	.long	0x26
+	.long	.LLST111
+	.long	.LVUS111
+	.uleb128 0x6
+	.string	"d"
+	.byte	0xfb
+	.byte	0x14
+	.long	0x240
+	.long	.LLST112
+	.long	.LVUS112
+	.uleb128 0x6
+	.string	"s"
+	.byte	0xfc
+	.byte	0x1a
+	.long	0x146
+	.long	.LLST113
+	.long	.LVUS113
+	.byte	0
+	.uleb128 0x4
+	.long	.LASF20
+	.byte	0xe2
+	.byte	0x7
+	.long	0xba
+	.long	.LFB22
+	.long	.LFE22-.LFB22
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x32b
+	.uleb128 0x2
+	.string	"dst"
+	.byte	0xe2
+	.byte	0x14
+	.long	0xba
+	.long	.LLST91
+	.long	.LVUS91
+	.uleb128 0x2
+	.string	"src"
+	.byte	0xe2
+	.byte	0x25
+	.long	0x140
+	.long	.LLST92
+	.long	.LVUS92
+	.uleb128 0x2
+	.string	"n"
+	.byte	0xe2
+	.byte	0x31
+	.long	0x26
+	.long	.LLST93
+	.long	.LVUS93
+	.uleb128 0x6
+	.string	"d"
+	.byte	0xe4
+	.byte	0x14
+	.long	0x240
+	.long	.LLST94
+	.long	.LVUS94
+	.uleb128 0x6
+	.string	"s"
+	.byte	0xe5
+	.byte	0x1a
+	.long	0x146
+	.long	.LLST95
+	.long	.LVUS95
+	.byte	0
+	.uleb128 0x4
+	.long	.LASF21
+	.byte	0xdd
+	.byte	0x5
+	.long	0x39
+	.long	.LFB21
+	.long	.LFE21-.LFB21
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x3f9
+	.uleb128 0x2
+	.string	"a"
+	.byte	0xdd
+	.byte	0x1c
+	.long	0x3f9
+	.long	.LLST82
+	.long	.LVUS82
+	.uleb128 0x16
+	.string	"b"
+	.byte	0xdd
+	.byte	0x2b
+	.long	0x3f9
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x17
+	.long	0x3fe
+	.long	.LBI103
+	.byte	.LVU497
+	.long	.LBB103
+	.long	.LBE103-.LBB103
+	.byte	0xdf
+	.byte	0xc
+	.uleb128 0x1
+	.long	0x41f
+	.long	.LLST83
+	.long	.LVUS83
+	.uleb128 0x1
+	.long	0x416
+	.long	.LLST84
+	.long	.LVUS84
+	.uleb128 0x1
+	.long	0x40d
+	.long	.LLST85
+	.long	.LVUS85
+	.uleb128 0x1e
+	.long	0x428
+	.long	.LLRL86
+	.uleb128 0x3
+	.long	0x429
+	.long	.LLST87
+	.long	.LVUS87
+	.uleb128 0xc
+	.long	0x434
+	.long	.LBI106
+	.byte	.LVU509
+	.long	.LLRL88
+	.byte	0xd6
+	.byte	0x11
+	.long	0x3d4
+	.uleb128 0x1
+	.long	0x445
+	.long	.LLST89
+	.long	.LVUS89
+	.byte	0
+	.uleb128 0x17
+	.long	0x434
+	.long	.LBI110
+	.byte	.LVU514
+	.long	.LBB110
+	.long	.LBE110-.LBB110
+	.byte	0xd6
+	.byte	0x2c
+	.uleb128 0x1
+	.long	0x445
+	.long	.LLST90
+	.long	.LVUS90
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.long	0x9a
+	.uleb128 0xb
+	.long	.LASF23
+	.byte	0xd3
+	.byte	0x5
+	.long	0x39
+	.long	0x434
+	.uleb128 0x5
+	.string	"a"
+	.byte	0xd3
+	.byte	0x1d
+	.long	0x3f9
+	.uleb128 0x5
+	.string	"b"
+	.byte	0xd3
+	.byte	0x2c
+	.long	0x3f9
+	.uleb128 0x5
+	.string	"n"
+	.byte	0xd3
+	.byte	0x36
+	.long	0x26
+	.uleb128 0x27
+	.uleb128 0x8
+	.string	"d"
+	.byte	0xd6
+	.byte	0xd
+	.long	0x39
+	.byte	0
+	.byte	0
+	.uleb128 0x28
+	.long	.LASF52
+	.byte	0x1
+	.byte	0xce
+	.byte	0xc
+	.long	0x39
+	.byte	0x1
+	.long	0x44f
+	.uleb128 0x5
+	.string	"c"
+	.byte	0xce
+	.byte	0x16
+	.long	0x39
+	.byte	0
+	.uleb128 0x4
+	.long	.LASF24
+	.byte	0xc8
+	.byte	0x7
+	.long	0x8e
+	.long	.LFB18
+	.long	.LFE18-.LFB18
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x49e
+	.uleb128 0x16
+	.string	"s"
+	.byte	0xc8
+	.byte	0x14
+	.long	0x8e
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x1f
+	.long	.LASF25
+	.byte	0xc8
+	.byte	0x23
+	.long	0x3f9
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x29
+	.long	.LASF27
+	.byte	0x1
+	.byte	0xca
+	.byte	0x12
+	.long	0x8e
+	.uleb128 0x5
+	.byte	0x3
+	.long	save.0
+	.uleb128 0x11
+	.long	.LVL159
+	.long	0x49e
+	.byte	0
+	.uleb128 0x4
+	.long	.LASF26
+	.byte	0xb4
+	.byte	0x7
+	.long	0x8e
+	.long	.LFB17
+	.long	.LFE17-.LFB17
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x5b6
+	.uleb128 0x2
+	.string	"s"
+	.byte	0xb4
+	.byte	0x16
+	.long	0x8e
+	.long	.LLST63
+	.long	.LVUS63
+	.uleb128 0x18
+	.long	.LASF25
+	.byte	0xb4
+	.byte	0x25
+	.long	0x3f9
+	.long	.LLST64
+	.long	.LVUS64
+	.uleb128 0x1f
+	.long	.LASF27
+	.byte	0xb4
+	.byte	0x33
+	.long	0x9f
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x6
+	.string	"end"
+	.byte	0xb6
+	.byte	0xb
+	.long	0x8e
+	.long	.LLST65
+	.long	.LVUS65
+	.uleb128 0xc
+	.long	0x7c4
+	.long	.LBI71
+	.byte	.LVU380
+	.long	.LLRL66
+	.byte	0xb9
+	.byte	0xa
+	.long	0x565
+	.uleb128 0x1
+	.long	0x7dc
+	.long	.LLST67
+	.long	.LVUS67
+	.uleb128 0x1
+	.long	0x7d3
+	.long	.LLST68
+	.long	.LVUS68
+	.uleb128 0x7
+	.long	.LLRL66
+	.uleb128 0x3
+	.long	0x7e7
+	.long	.LLST69
+	.long	.LVUS69
+	.uleb128 0x12
+	.long	0x915
+	.long	.LBB73
+	.long	.LBE73-.LBB73
+	.byte	0x8b
+	.byte	0x14
+	.uleb128 0x9
+	.long	0x92d
+	.uleb128 0x1
+	.long	0x924
+	.long	.LLST70
+	.long	.LVUS70
+	.uleb128 0x13
+	.long	0x936
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x1b
+	.long	0x797
+	.long	.LLRL71
+	.byte	0xbe
+	.byte	0xf
+	.uleb128 0x9
+	.long	0x7af
+	.uleb128 0x9
+	.long	0x7a6
+	.uleb128 0x7
+	.long	.LLRL71
+	.uleb128 0x3
+	.long	0x7ba
+	.long	.LLST72
+	.long	.LVUS72
+	.uleb128 0x12
+	.long	0x915
+	.long	.LBB78
+	.long	.LBE78-.LBB78
+	.byte	0x93
+	.byte	0x15
+	.uleb128 0x9
+	.long	0x92d
+	.uleb128 0x1
+	.long	0x924
+	.long	.LLST73
+	.long	.LVUS73
+	.uleb128 0x13
+	.long	0x936
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.long	.LASF28
+	.byte	0xad
+	.byte	0x7
+	.long	0x8e
 	.long	.LFB16
 	.long	.LFE16-.LFB16
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x29f
-	.uleb128 0x1
-	.string	"dst"
-	.byte	0xb8
-	.byte	0x15
-	.long	0xb5
-	.long	.LLST67
-	.long	.LVUS67
-	.uleb128 0x1
-	.string	"src"
-	.byte	0xb8
-	.byte	0x26
-	.long	0x134
-	.long	.LLST68
-	.long	.LVUS68
-	.uleb128 0x1
-	.string	"n"
-	.byte	0xb8
-	.byte	0x32
-	.long	0x26
-	.long	.LLST69
-	.long	.LVUS69
-	.uleb128 0x2
-	.string	"d"
-	.byte	0xba
-	.byte	0x14
-	.long	0x227
-	.long	.LLST70
-	.long	.LVUS70
+	.long	0x657
 	.uleb128 0x2
 	.string	"s"
-	.byte	0xbb
-	.byte	0x1a
-	.long	0x13a
-	.long	.LLST71
-	.long	.LVUS71
-	.byte	0
+	.byte	0xad
+	.byte	0x1b
+	.long	0x3f9
+	.long	.LLST57
+	.long	.LVUS57
+	.uleb128 0x18
+	.long	.LASF29
+	.byte	0xad
+	.byte	0x2a
+	.long	0x3f9
+	.long	.LLST58
+	.long	.LVUS58
+	.uleb128 0x17
+	.long	0x797
+	.long	.LBI59
+	.byte	.LVU345
+	.long	.LBB59
+	.long	.LBE59-.LBB59
+	.byte	0xaf
+	.byte	0xa
+	.uleb128 0x1
+	.long	0x7af
+	.long	.LLST59
+	.long	.LVUS59
+	.uleb128 0x1
+	.long	0x7a6
+	.long	.LLST60
+	.long	.LVUS60
 	.uleb128 0x3
-	.long	.LASF20
-	.byte	0xa1
+	.long	0x7ba
+	.long	.LLST61
+	.long	.LVUS61
+	.uleb128 0x12
+	.long	0x915
+	.long	.LBB61
+	.long	.LBE61-.LBB61
+	.byte	0x93
+	.byte	0x15
+	.uleb128 0x9
+	.long	0x92d
+	.uleb128 0x1
+	.long	0x924
+	.long	.LLST62
+	.long	.LVUS62
+	.uleb128 0x13
+	.long	0x936
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.long	.LASF30
+	.byte	0xa2
 	.byte	0x7
-	.long	0xb5
+	.long	0x8e
 	.long	.LFB15
 	.long	.LFE15-.LFB15
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x312
-	.uleb128 0x1
-	.string	"dst"
-	.byte	0xa1
-	.byte	0x14
-	.long	0xb5
-	.long	.LLST57
-	.long	.LVUS57
-	.uleb128 0x1
-	.string	"src"
-	.byte	0xa1
-	.byte	0x25
-	.long	0x134
-	.long	.LLST58
-	.long	.LVUS58
-	.uleb128 0x1
-	.string	"n"
-	.byte	0xa1
-	.byte	0x31
-	.long	0x26
-	.long	.LLST59
-	.long	.LVUS59
-	.uleb128 0x2
-	.string	"d"
-	.byte	0xa3
-	.byte	0x14
-	.long	0x227
-	.long	.LLST60
-	.long	.LVUS60
+	.long	0x70b
 	.uleb128 0x2
 	.string	"s"
+	.byte	0xa2
+	.byte	0x1b
+	.long	0x3f9
+	.long	.LLST101
+	.long	.LVUS101
+	.uleb128 0x2
+	.string	"n"
+	.byte	0xa2
+	.byte	0x25
+	.long	0x26
+	.long	.LLST102
+	.long	.LVUS102
+	.uleb128 0x6
+	.string	"len"
 	.byte	0xa4
-	.byte	0x1a
-	.long	0x13a
-	.long	.LLST61
-	.long	.LVUS61
-	.byte	0
+	.byte	0xc
+	.long	0x26
+	.long	.LLST103
+	.long	.LVUS103
+	.uleb128 0x6
+	.string	"d"
+	.byte	0xa5
+	.byte	0xb
+	.long	0x8e
+	.long	.LLST104
+	.long	.LVUS104
+	.uleb128 0xc
+	.long	0xbe0
+	.long	.LBI119
+	.byte	.LVU613
+	.long	.LLRL105
+	.byte	0xa4
+	.byte	0x12
+	.long	0x6f8
+	.uleb128 0x1
+	.long	0xbf8
+	.long	.LLST106
+	.long	.LVUS106
+	.uleb128 0x1
+	.long	0xbef
+	.long	.LLST107
+	.long	.LVUS107
+	.uleb128 0x7
+	.long	.LLRL105
 	.uleb128 0x3
-	.long	.LASF21
+	.long	0xc03
+	.long	.LLST108
+	.long	.LVUS108
+	.byte	0
+	.byte	0
+	.uleb128 0x11
+	.long	.LVL230
+	.long	0xa4
+	.uleb128 0x11
+	.long	.LVL232
+	.long	0x2b8
+	.byte	0
+	.uleb128 0x4
+	.long	.LASF31
 	.byte	0x98
 	.byte	0x7
 	.long	0x8e
@@ -2380,155 +3623,99 @@ CSWTCH.43:
 	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x39e
-	.uleb128 0x1
+	.long	0x797
+	.uleb128 0x2
 	.string	"s"
 	.byte	0x98
 	.byte	0x1a
-	.long	0x39e
-	.long	.LLST62
-	.long	.LVUS62
-	.uleb128 0xa
+	.long	0x3f9
+	.long	.LLST96
+	.long	.LVUS96
+	.uleb128 0x8
 	.string	"n"
 	.byte	0x9a
 	.byte	0xc
 	.long	0x26
-	.uleb128 0x2
+	.uleb128 0x6
 	.string	"d"
 	.byte	0x9b
 	.byte	0xb
 	.long	0x8e
-	.long	.LLST63
-	.long	.LVUS63
-	.uleb128 0x11
-	.long	0x8d1
-	.long	.LBI44
-	.byte	.LVU396
-	.long	.LLRL64
+	.long	.LLST97
+	.long	.LVUS97
+	.uleb128 0xc
+	.long	0xc0d
+	.long	.LBI113
+	.byte	.LVU580
+	.long	.LLRL98
 	.byte	0x9a
 	.byte	0x10
-	.long	0x38b
-	.uleb128 0x4
-	.long	0x8e0
-	.long	.LLST65
-	.long	.LVUS65
-	.uleb128 0x9
-	.long	.LLRL64
-	.uleb128 0x5
-	.long	0x8e9
-	.long	.LLST66
-	.long	.LVUS66
+	.long	0x784
+	.uleb128 0x1
+	.long	0xc1c
+	.long	.LLST99
+	.long	.LVUS99
+	.uleb128 0x7
+	.long	.LLRL98
+	.uleb128 0x3
+	.long	0xc25
+	.long	.LLST100
+	.long	.LVUS100
 	.byte	0
 	.byte	0
-	.uleb128 0x14
-	.long	.LVL153
-	.long	0x9f
-	.uleb128 0x14
-	.long	.LVL155
-	.long	0x29f
+	.uleb128 0x11
+	.long	.LVL218
+	.long	0xa4
+	.uleb128 0x11
+	.long	.LVL220
+	.long	0x2b8
 	.byte	0
 	.uleb128 0xb
-	.long	0x9a
-	.uleb128 0x3
-	.long	.LASF22
+	.long	.LASF32
 	.byte	0x90
 	.byte	0x8
 	.long	0x26
-	.long	.LFB13
-	.long	.LFE13-.LFB13
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0x41b
-	.uleb128 0x1
+	.long	0x7c4
+	.uleb128 0x5
 	.string	"s"
 	.byte	0x90
 	.byte	0x1c
-	.long	0x39e
-	.long	.LLST52
-	.long	.LVUS52
-	.uleb128 0xc
-	.long	.LASF23
+	.long	0x3f9
+	.uleb128 0x1c
+	.long	.LASF33
 	.byte	0x90
 	.byte	0x2b
-	.long	0x39e
-	.long	.LLST53
-	.long	.LVUS53
-	.uleb128 0x2
+	.long	0x3f9
+	.uleb128 0x8
 	.string	"n"
 	.byte	0x92
 	.byte	0xc
 	.long	0x26
-	.long	.LLST54
-	.long	.LVUS54
-	.uleb128 0x15
-	.long	0x5b7
-	.long	.LLRL55
-	.byte	0x93
-	.byte	0x15
-	.uleb128 0xd
-	.long	0x5cf
-	.uleb128 0x4
-	.long	0x5c6
-	.long	.LLST56
-	.long	.LVUS56
-	.uleb128 0x9
-	.long	.LLRL55
-	.uleb128 0x16
-	.long	0x5d8
 	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x3
-	.long	.LASF24
+	.uleb128 0xb
+	.long	.LASF34
 	.byte	0x88
 	.byte	0x8
 	.long	0x26
-	.long	.LFB12
-	.long	.LFE12-.LFB12
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0x493
-	.uleb128 0x1
+	.long	0x7f1
+	.uleb128 0x5
 	.string	"s"
 	.byte	0x88
 	.byte	0x1b
-	.long	0x39e
-	.long	.LLST47
-	.long	.LVUS47
-	.uleb128 0xc
-	.long	.LASF25
+	.long	0x3f9
+	.uleb128 0x1c
+	.long	.LASF29
 	.byte	0x88
 	.byte	0x2a
-	.long	0x39e
-	.long	.LLST48
-	.long	.LVUS48
-	.uleb128 0x2
+	.long	0x3f9
+	.uleb128 0x8
 	.string	"n"
 	.byte	0x8a
 	.byte	0xc
 	.long	0x26
-	.long	.LLST49
-	.long	.LVUS49
-	.uleb128 0x15
-	.long	0x5b7
-	.long	.LLRL50
-	.byte	0x8b
-	.byte	0x14
-	.uleb128 0xd
-	.long	0x5cf
+	.byte	0
 	.uleb128 0x4
-	.long	0x5c6
-	.long	.LLST51
-	.long	.LVUS51
-	.uleb128 0x9
-	.long	.LLRL50
-	.uleb128 0x16
-	.long	0x5d8
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x3
-	.long	.LASF26
+	.long	.LASF35
 	.byte	0x7d
 	.byte	0x7
 	.long	0x8e
@@ -2536,74 +3723,74 @@ CSWTCH.43:
 	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x55a
-	.uleb128 0xc
-	.long	.LASF27
+	.long	0x8b8
+	.uleb128 0x18
+	.long	.LASF36
 	.byte	0x7d
 	.byte	0x1a
-	.long	0x39e
+	.long	0x3f9
 	.long	.LLST38
 	.long	.LVUS38
-	.uleb128 0xc
-	.long	.LASF28
+	.uleb128 0x18
+	.long	.LASF37
 	.byte	0x7d
 	.byte	0x30
-	.long	0x39e
+	.long	0x3f9
 	.long	.LLST39
 	.long	.LVUS39
-	.uleb128 0x2
+	.uleb128 0x6
 	.string	"n"
 	.byte	0x7f
 	.byte	0xc
 	.long	0x26
 	.long	.LLST40
 	.long	.LVUS40
-	.uleb128 0x11
-	.long	0x8d1
-	.long	.LBI30
+	.uleb128 0xc
+	.long	0xc0d
+	.long	.LBI37
 	.byte	.LVU238
 	.long	.LLRL41
 	.byte	0x7f
 	.byte	0x10
-	.long	0x518
-	.uleb128 0x4
-	.long	0x8e0
+	.long	0x876
+	.uleb128 0x1
+	.long	0xc1c
 	.long	.LLST42
 	.long	.LVUS42
-	.uleb128 0x9
+	.uleb128 0x7
 	.long	.LLRL41
-	.uleb128 0x5
-	.long	0x8e9
+	.uleb128 0x3
+	.long	0xc25
 	.long	.LLST43
 	.long	.LVUS43
 	.byte	0
 	.byte	0
-	.uleb128 0x17
-	.long	0x5e3
-	.long	.LBB34
-	.long	.LBE34-.LBB34
+	.uleb128 0x12
+	.long	0x941
+	.long	.LBB41
+	.long	.LBE41-.LBB41
 	.byte	0x83
 	.byte	0x25
-	.uleb128 0x4
-	.long	0x604
+	.uleb128 0x1
+	.long	0x962
 	.long	.LLST44
 	.long	.LVUS44
-	.uleb128 0xd
-	.long	0x5fb
-	.uleb128 0xd
-	.long	0x5f2
-	.uleb128 0x5
-	.long	0x60d
+	.uleb128 0x9
+	.long	0x959
+	.uleb128 0x9
+	.long	0x950
+	.uleb128 0x3
+	.long	0x96b
 	.long	.LLST45
 	.long	.LVUS45
-	.uleb128 0x5
-	.long	0x616
+	.uleb128 0x3
+	.long	0x974
 	.long	.LLST46
 	.long	.LVUS46
 	.byte	0
 	.byte	0
-	.uleb128 0x3
-	.long	.LASF29
+	.uleb128 0x4
+	.long	.LASF38
 	.byte	0x71
 	.byte	0x7
 	.long	0x8e
@@ -2611,15 +3798,15 @@ CSWTCH.43:
 	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x5b7
-	.uleb128 0x1
+	.long	0x915
+	.uleb128 0x2
 	.string	"s"
 	.byte	0x71
 	.byte	0x1b
-	.long	0x39e
+	.long	0x3f9
 	.long	.LLST35
 	.long	.LVUS35
-	.uleb128 0x8
+	.uleb128 0x16
 	.string	"c"
 	.byte	0x71
 	.byte	0x22
@@ -2627,78 +3814,78 @@ CSWTCH.43:
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x2
+	.uleb128 0x6
 	.string	"ch"
 	.byte	0x73
 	.byte	0xa
 	.long	0x93
 	.long	.LLST36
 	.long	.LVUS36
-	.uleb128 0x1f
-	.long	.LASF30
+	.uleb128 0x2a
+	.long	.LASF39
 	.byte	0x1
 	.byte	0x74
 	.byte	0x11
-	.long	0x39e
+	.long	0x3f9
 	.long	.LLST37
 	.long	.LVUS37
 	.byte	0
-	.uleb128 0xe
-	.long	.LASF32
+	.uleb128 0xb
+	.long	.LASF40
 	.byte	0x66
 	.byte	0x7
 	.long	0x8e
-	.long	0x5e3
-	.uleb128 0x7
+	.long	0x941
+	.uleb128 0x5
 	.string	"s"
 	.byte	0x66
 	.byte	0x1a
-	.long	0x39e
-	.uleb128 0x7
+	.long	0x3f9
+	.uleb128 0x5
 	.string	"c"
 	.byte	0x66
 	.byte	0x21
 	.long	0x39
-	.uleb128 0xa
+	.uleb128 0x8
 	.string	"ch"
 	.byte	0x68
 	.byte	0xa
 	.long	0x93
 	.byte	0
-	.uleb128 0xe
-	.long	.LASF33
+	.uleb128 0xb
+	.long	.LASF41
 	.byte	0x59
 	.byte	0x5
 	.long	0x39
-	.long	0x620
-	.uleb128 0x7
+	.long	0x97e
+	.uleb128 0x5
 	.string	"a"
 	.byte	0x59
 	.byte	0x19
-	.long	0x39e
-	.uleb128 0x7
+	.long	0x3f9
+	.uleb128 0x5
 	.string	"b"
 	.byte	0x59
 	.byte	0x28
-	.long	0x39e
-	.uleb128 0x7
+	.long	0x3f9
+	.uleb128 0x5
 	.string	"n"
 	.byte	0x59
 	.byte	0x32
 	.long	0x26
-	.uleb128 0xa
+	.uleb128 0x8
 	.string	"x"
 	.byte	0x5b
 	.byte	0x1a
-	.long	0x13a
-	.uleb128 0xa
+	.long	0x146
+	.uleb128 0x8
 	.string	"y"
 	.byte	0x5c
 	.byte	0x1a
-	.long	0x13a
+	.long	0x146
 	.byte	0
-	.uleb128 0x3
-	.long	.LASF34
+	.uleb128 0x4
+	.long	.LASF42
 	.byte	0x4e
 	.byte	0x5
 	.long	0x39
@@ -2706,38 +3893,38 @@ CSWTCH.43:
 	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x67e
-	.uleb128 0x1
+	.long	0x9dc
+	.uleb128 0x2
 	.string	"a"
 	.byte	0x4e
 	.byte	0x18
-	.long	0x39e
+	.long	0x3f9
 	.long	.LLST26
 	.long	.LVUS26
-	.uleb128 0x1
+	.uleb128 0x2
 	.string	"b"
 	.byte	0x4e
 	.byte	0x27
-	.long	0x39e
+	.long	0x3f9
 	.long	.LLST27
 	.long	.LVUS27
-	.uleb128 0x2
+	.uleb128 0x6
 	.string	"x"
 	.byte	0x50
 	.byte	0x1a
-	.long	0x13a
+	.long	0x146
 	.long	.LLST28
 	.long	.LVUS28
-	.uleb128 0x2
+	.uleb128 0x6
 	.string	"y"
 	.byte	0x51
 	.byte	0x1a
-	.long	0x13a
+	.long	0x146
 	.long	.LLST29
 	.long	.LVUS29
 	.byte	0
-	.uleb128 0x3
-	.long	.LASF35
+	.uleb128 0x4
+	.long	.LASF43
 	.byte	0x44
 	.byte	0x7
 	.long	0x8e
@@ -2745,58 +3932,58 @@ CSWTCH.43:
 	.long	.LFE6-.LFB6
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x712
-	.uleb128 0x1
+	.long	0xa70
+	.uleb128 0x2
 	.string	"dst"
 	.byte	0x44
 	.byte	0x15
 	.long	0x8e
 	.long	.LLST19
 	.long	.LVUS19
-	.uleb128 0x1
+	.uleb128 0x2
 	.string	"src"
 	.byte	0x44
 	.byte	0x26
-	.long	0x39e
+	.long	0x3f9
 	.long	.LLST20
 	.long	.LVUS20
-	.uleb128 0x1
+	.uleb128 0x2
 	.string	"n"
 	.byte	0x44
 	.byte	0x32
 	.long	0x26
 	.long	.LLST21
 	.long	.LVUS21
-	.uleb128 0x2
+	.uleb128 0x6
 	.string	"d"
 	.byte	0x46
 	.byte	0xb
 	.long	0x8e
 	.long	.LLST22
 	.long	.LVUS22
-	.uleb128 0x20
-	.long	0x8d1
-	.long	.LBI22
+	.uleb128 0x2b
+	.long	0xc0d
+	.long	.LBI29
 	.byte	.LVU115
 	.long	.LLRL23
 	.byte	0x1
 	.byte	0x46
 	.byte	0x15
-	.uleb128 0x4
-	.long	0x8e0
+	.uleb128 0x1
+	.long	0xc1c
 	.long	.LLST24
 	.long	.LVUS24
-	.uleb128 0x9
+	.uleb128 0x7
 	.long	.LLRL23
-	.uleb128 0x5
-	.long	0x8e9
+	.uleb128 0x3
+	.long	0xc25
 	.long	.LLST25
 	.long	.LVUS25
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x3
-	.long	.LASF36
+	.uleb128 0x4
+	.long	.LASF44
 	.byte	0x3e
 	.byte	0x7
 	.long	0x8e
@@ -2804,62 +3991,62 @@ CSWTCH.43:
 	.long	.LFE5-.LFB5
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x7b1
-	.uleb128 0x1
+	.long	0xb0f
+	.uleb128 0x2
 	.string	"dst"
 	.byte	0x3e
 	.byte	0x14
 	.long	0x8e
 	.long	.LLST13
 	.long	.LVUS13
-	.uleb128 0x8
+	.uleb128 0x16
 	.string	"src"
 	.byte	0x3e
 	.byte	0x25
-	.long	0x39e
+	.long	0x3f9
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x11
-	.long	0x8d1
-	.long	.LBI16
+	.uleb128 0xc
+	.long	0xc0d
+	.long	.LBI23
 	.byte	.LVU88
 	.long	.LLRL14
 	.byte	0x40
 	.byte	0x12
-	.long	0x781
-	.uleb128 0x4
-	.long	0x8e0
+	.long	0xadf
+	.uleb128 0x1
+	.long	0xc1c
 	.long	.LLST15
 	.long	.LVUS15
-	.uleb128 0x9
+	.uleb128 0x7
 	.long	.LLRL14
-	.uleb128 0x5
-	.long	0x8e9
+	.uleb128 0x3
+	.long	0xc25
 	.long	.LLST16
 	.long	.LVUS16
 	.byte	0
 	.byte	0
-	.uleb128 0x17
-	.long	0x853
-	.long	.LBB20
-	.long	.LBE20-.LBB20
+	.uleb128 0x12
+	.long	0xbb1
+	.long	.LBB27
+	.long	.LBE27-.LBB27
 	.byte	0x40
 	.byte	0x5
-	.uleb128 0x4
-	.long	0x86d
+	.uleb128 0x1
+	.long	0xbcb
 	.long	.LLST17
 	.long	.LVUS17
-	.uleb128 0xd
-	.long	0x862
-	.uleb128 0x5
-	.long	0x878
+	.uleb128 0x9
+	.long	0xbc0
+	.uleb128 0x3
+	.long	0xbd6
 	.long	.LLST18
 	.long	.LVUS18
 	.byte	0
 	.byte	0
-	.uleb128 0x3
-	.long	.LASF37
+	.uleb128 0x4
+	.long	.LASF45
 	.byte	0x34
 	.byte	0x7
 	.long	0x8e
@@ -2867,29 +4054,29 @@ CSWTCH.43:
 	.long	.LFE4-.LFB4
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x813
-	.uleb128 0x1
+	.long	0xb71
+	.uleb128 0x2
 	.string	"dst"
 	.byte	0x34
 	.byte	0x15
 	.long	0x8e
 	.long	.LLST9
 	.long	.LVUS9
-	.uleb128 0x1
+	.uleb128 0x2
 	.string	"src"
 	.byte	0x34
 	.byte	0x26
-	.long	0x39e
+	.long	0x3f9
 	.long	.LLST10
 	.long	.LVUS10
-	.uleb128 0x1
+	.uleb128 0x2
 	.string	"n"
 	.byte	0x34
 	.byte	0x32
 	.long	0x26
 	.long	.LLST11
 	.long	.LVUS11
-	.uleb128 0x2
+	.uleb128 0x6
 	.string	"i"
 	.byte	0x36
 	.byte	0xc
@@ -2897,8 +4084,8 @@ CSWTCH.43:
 	.long	.LLST12
 	.long	.LVUS12
 	.byte	0
-	.uleb128 0x3
-	.long	.LASF38
+	.uleb128 0x4
+	.long	.LASF46
 	.byte	0x2b
 	.byte	0x7
 	.long	0x8e
@@ -2906,179 +4093,317 @@ CSWTCH.43:
 	.long	.LFE3-.LFB3
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x853
-	.uleb128 0x1
+	.long	0xbb1
+	.uleb128 0x2
 	.string	"dst"
 	.byte	0x2b
 	.byte	0x14
 	.long	0x8e
 	.long	.LLST7
 	.long	.LVUS7
-	.uleb128 0x1
+	.uleb128 0x2
 	.string	"src"
 	.byte	0x2b
 	.byte	0x25
-	.long	0x39e
+	.long	0x3f9
 	.long	.LLST8
 	.long	.LVUS8
 	.byte	0
-	.uleb128 0xe
-	.long	.LASF39
+	.uleb128 0xb
+	.long	.LASF47
 	.byte	0x23
 	.byte	0x7
 	.long	0x8e
-	.long	0x882
-	.uleb128 0x7
+	.long	0xbe0
+	.uleb128 0x5
 	.string	"dst"
 	.byte	0x23
 	.byte	0x14
 	.long	0x8e
-	.uleb128 0x7
+	.uleb128 0x5
 	.string	"src"
 	.byte	0x23
 	.byte	0x25
-	.long	0x39e
-	.uleb128 0xa
+	.long	0x3f9
+	.uleb128 0x8
 	.string	"d"
 	.byte	0x25
 	.byte	0xb
 	.long	0x8e
 	.byte	0
-	.uleb128 0x3
-	.long	.LASF40
+	.uleb128 0xb
+	.long	.LASF48
 	.byte	0x1b
 	.byte	0x8
 	.long	0x26
-	.long	.LFB1
-	.long	.LFE1-.LFB1
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0x8d1
-	.uleb128 0x1
+	.long	0xc0d
+	.uleb128 0x5
 	.string	"s"
 	.byte	0x1b
 	.byte	0x1c
-	.long	0x39e
-	.long	.LLST2
-	.long	.LVUS2
-	.uleb128 0xc
-	.long	.LASF41
+	.long	0x3f9
+	.uleb128 0x1c
+	.long	.LASF49
 	.byte	0x1b
 	.byte	0x26
 	.long	0x26
-	.long	.LLST3
-	.long	.LVUS3
-	.uleb128 0x2
+	.uleb128 0x8
 	.string	"n"
 	.byte	0x1d
 	.byte	0xc
 	.long	0x26
-	.long	.LLST4
-	.long	.LVUS4
 	.byte	0
-	.uleb128 0xe
-	.long	.LASF42
+	.uleb128 0xb
+	.long	.LASF50
 	.byte	0x13
 	.byte	0x8
 	.long	0x26
-	.long	0x8f3
-	.uleb128 0x7
+	.long	0xc2f
+	.uleb128 0x5
 	.string	"s"
 	.byte	0x13
 	.byte	0x1b
-	.long	0x39e
-	.uleb128 0xa
+	.long	0x3f9
+	.uleb128 0x8
 	.string	"p"
 	.byte	0x15
 	.byte	0x11
-	.long	0x39e
+	.long	0x3f9
 	.byte	0
-	.uleb128 0x12
-	.long	0x8d1
+	.uleb128 0xd
+	.long	0xc0d
 	.long	.LFB0
 	.long	.LFE0-.LFB0
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x921
-	.uleb128 0x4
-	.long	0x8e0
+	.long	0xc5d
+	.uleb128 0x1
+	.long	0xc1c
 	.long	.LLST0
 	.long	.LVUS0
-	.uleb128 0x5
-	.long	0x8e9
+	.uleb128 0x3
+	.long	0xc25
 	.long	.LLST1
 	.long	.LVUS1
 	.byte	0
-	.uleb128 0x12
-	.long	0x853
+	.uleb128 0xd
+	.long	0xbe0
+	.long	.LFB1
+	.long	.LFE1-.LFB1
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xc98
+	.uleb128 0x1
+	.long	0xbef
+	.long	.LLST2
+	.long	.LVUS2
+	.uleb128 0x1
+	.long	0xbf8
+	.long	.LLST3
+	.long	.LVUS3
+	.uleb128 0x3
+	.long	0xc03
+	.long	.LLST4
+	.long	.LVUS4
+	.byte	0
+	.uleb128 0xd
+	.long	0xbb1
 	.long	.LFB2
 	.long	.LFE2-.LFB2
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x957
-	.uleb128 0xf
-	.long	0x862
+	.long	0xcce
+	.uleb128 0x19
+	.long	0xbc0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x4
-	.long	0x86d
+	.uleb128 0x1
+	.long	0xbcb
 	.long	.LLST5
 	.long	.LVUS5
-	.uleb128 0x5
-	.long	0x878
+	.uleb128 0x3
+	.long	0xbd6
 	.long	.LLST6
 	.long	.LVUS6
 	.byte	0
-	.uleb128 0x12
-	.long	0x5e3
+	.uleb128 0xd
+	.long	0x941
 	.long	.LFB8
 	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x9a2
-	.uleb128 0xf
-	.long	0x5f2
+	.long	0xd19
+	.uleb128 0x19
+	.long	0x950
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xf
-	.long	0x5fb
+	.uleb128 0x19
+	.long	0x959
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x4
-	.long	0x604
+	.uleb128 0x1
+	.long	0x962
 	.long	.LLST30
 	.long	.LVUS30
-	.uleb128 0x5
-	.long	0x60d
+	.uleb128 0x3
+	.long	0x96b
 	.long	.LLST31
 	.long	.LVUS31
-	.uleb128 0x5
-	.long	0x616
+	.uleb128 0x3
+	.long	0x974
 	.long	.LLST32
 	.long	.LVUS32
 	.byte	0
-	.uleb128 0x21
-	.long	0x5b7
+	.uleb128 0xd
+	.long	0x915
 	.long	.LFB9
 	.long	.LFE9-.LFB9
 	.uleb128 0x1
 	.byte	0x9c
-	.uleb128 0x4
-	.long	0x5c6
+	.long	0xd4f
+	.uleb128 0x1
+	.long	0x924
 	.long	.LLST33
 	.long	.LVUS33
-	.uleb128 0xf
-	.long	0x5cf
+	.uleb128 0x19
+	.long	0x92d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x5
-	.long	0x5d8
+	.uleb128 0x3
+	.long	0x936
 	.long	.LLST34
 	.long	.LVUS34
+	.byte	0
+	.uleb128 0xd
+	.long	0x7c4
+	.long	.LFB12
+	.long	.LFE12-.LFB12
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xdb3
+	.uleb128 0x1
+	.long	0x7d3
+	.long	.LLST47
+	.long	.LVUS47
+	.uleb128 0x1
+	.long	0x7dc
+	.long	.LLST48
+	.long	.LVUS48
+	.uleb128 0x3
+	.long	0x7e7
+	.long	.LLST49
+	.long	.LVUS49
+	.uleb128 0x1b
+	.long	0x915
+	.long	.LLRL50
+	.byte	0x8b
+	.byte	0x14
+	.uleb128 0x9
+	.long	0x92d
+	.uleb128 0x1
+	.long	0x924
+	.long	.LLST51
+	.long	.LVUS51
+	.uleb128 0x7
+	.long	.LLRL50
+	.uleb128 0x13
+	.long	0x936
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.long	0x797
+	.long	.LFB13
+	.long	.LFE13-.LFB13
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xe17
+	.uleb128 0x1
+	.long	0x7a6
+	.long	.LLST52
+	.long	.LVUS52
+	.uleb128 0x1
+	.long	0x7af
+	.long	.LLST53
+	.long	.LVUS53
+	.uleb128 0x3
+	.long	0x7ba
+	.long	.LLST54
+	.long	.LVUS54
+	.uleb128 0x1b
+	.long	0x915
+	.long	.LLRL55
+	.byte	0x93
+	.byte	0x15
+	.uleb128 0x9
+	.long	0x92d
+	.uleb128 0x1
+	.long	0x924
+	.long	.LLST56
+	.long	.LVUS56
+	.uleb128 0x7
+	.long	.LLRL55
+	.uleb128 0x13
+	.long	0x936
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x2c
+	.long	0x3fe
+	.long	.LFB20
+	.long	.LFE20-.LFB20
+	.uleb128 0x1
+	.byte	0x9c
+	.uleb128 0x1
+	.long	0x40d
+	.long	.LLST74
+	.long	.LVUS74
+	.uleb128 0x1
+	.long	0x416
+	.long	.LLST75
+	.long	.LVUS75
+	.uleb128 0x1
+	.long	0x41f
+	.long	.LLST76
+	.long	.LVUS76
+	.uleb128 0x1e
+	.long	0x428
+	.long	.LLRL77
+	.uleb128 0x3
+	.long	0x429
+	.long	.LLST78
+	.long	.LVUS78
+	.uleb128 0xc
+	.long	0x434
+	.long	.LBI89
+	.byte	.LVU476
+	.long	.LLRL79
+	.byte	0xd6
+	.byte	0x11
+	.long	0xe85
+	.uleb128 0x1
+	.long	0x445
+	.long	.LLST80
+	.long	.LVUS80
+	.byte	0
+	.uleb128 0x17
+	.long	0x434
+	.long	.LBI93
+	.byte	.LVU481
+	.long	.LBB93
+	.long	.LBE93-.LBB93
+	.byte	0xd6
+	.byte	0x2c
+	.uleb128 0x1
+	.long	0x445
+	.long	.LLST81
+	.long	.LVUS81
+	.byte	0
+	.byte	0
 	.byte	0
 	.byte	0
 	.section	.debug_abbrev,"",@progbits
@@ -3086,6 +4411,17 @@ CSWTCH.43:
 	.uleb128 0x1
 	.uleb128 0x5
 	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x5
+	.byte	0
 	.uleb128 0x3
 	.uleb128 0x8
 	.uleb128 0x3a
@@ -3103,19 +4439,10 @@ CSWTCH.43:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x2
+	.uleb128 0x3
 	.uleb128 0x34
 	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
+	.uleb128 0x31
 	.uleb128 0x13
 	.uleb128 0x2
 	.uleb128 0x17
@@ -3123,7 +4450,7 @@ CSWTCH.43:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x3
+	.uleb128 0x4
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -3153,29 +4480,73 @@ CSWTCH.43:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x4
+	.uleb128 0x5
 	.uleb128 0x5
 	.byte	0
-	.uleb128 0x31
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
 	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0x5
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.uleb128 0x6
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x9
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xa
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -3186,101 +4557,7 @@ CSWTCH.43:
 	.uleb128 0xe
 	.byte	0
 	.byte	0
-	.uleb128 0x7
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
 	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x8
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0x9
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x55
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0xa
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0xb
-	.uleb128 0xf
-	.byte	0
-	.uleb128 0xb
-	.uleb128 0x21
-	.sleb128 4
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0xc
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0xd
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0xe
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -3305,31 +4582,7 @@ CSWTCH.43:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xf
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0x10
-	.uleb128 0x16
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x11
+	.uleb128 0xc
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -3351,7 +4604,7 @@ CSWTCH.43:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x12
+	.uleb128 0xd
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x31
@@ -3368,14 +4621,55 @@ CSWTCH.43:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x13
-	.uleb128 0x26
+	.uleb128 0xe
+	.uleb128 0xf
 	.byte	0
+	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 4
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x14
+	.uleb128 0xf
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x11
 	.uleb128 0x48
 	.byte	0
 	.uleb128 0x7d
@@ -3384,30 +4678,7 @@ CSWTCH.43:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0xb
-	.uleb128 0x57
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x16
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x17
+	.uleb128 0x12
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -3425,7 +4696,214 @@ CSWTCH.43:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
+	.uleb128 0x13
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
 	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x16
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0xb
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x18
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x19
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x1a
+	.uleb128 0x16
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1b
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x1c
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1d
+	.uleb128 0x26
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x1f
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x20
 	.uleb128 0x11
 	.byte	0x1
 	.uleb128 0x25
@@ -3444,7 +4922,7 @@ CSWTCH.43:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x19
+	.uleb128 0x21
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -3455,7 +4933,7 @@ CSWTCH.43:
 	.uleb128 0x8
 	.byte	0
 	.byte	0
-	.uleb128 0x1a
+	.uleb128 0x22
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -3478,22 +4956,70 @@ CSWTCH.43:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
+	.uleb128 0x23
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1c
+	.uleb128 0x24
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x25
 	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x26
+	.uleb128 0x26
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x27
+	.uleb128 0xb
+	.byte	0x1
+	.byte	0
+	.byte	0
+	.uleb128 0x28
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x20
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x29
+	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
 	.uleb128 0xe
@@ -3509,12 +5035,7 @@ CSWTCH.43:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
-	.uleb128 0x26
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x1f
+	.uleb128 0x2a
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -3533,7 +5054,7 @@ CSWTCH.43:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x20
+	.uleb128 0x2b
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -3552,7 +5073,7 @@ CSWTCH.43:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x21
+	.uleb128 0x2c
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x31
@@ -3576,25 +5097,25 @@ CSWTCH.43:
 	.byte	0
 	.long	0
 .Ldebug_loc0:
-.LVUS81:
+.LVUS123:
 	.uleb128 0
-	.uleb128 .LVU524
-	.uleb128 .LVU524
-	.uleb128 .LVU525
-	.uleb128 .LVU525
-	.uleb128 .LVU526
-	.uleb128 .LVU526
-	.uleb128 .LVU530
-.LLST81:
+	.uleb128 .LVU745
+	.uleb128 .LVU745
+	.uleb128 .LVU746
+	.uleb128 .LVU746
+	.uleb128 .LVU747
+	.uleb128 .LVU747
+	.uleb128 .LVU751
+.LLST123:
 	.byte	0x4
-	.uleb128 .LVL201-.Ltext0
-	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL281-.Ltext0
+	.uleb128 .LVL283-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.byte	0x4
-	.uleb128 .LVL203-.Ltext0
-	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL283-.Ltext0
 	.uleb128 0xb
 	.byte	0x91
 	.sleb128 0
@@ -3608,8 +5129,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL203-.Ltext0
-	.uleb128 .LVL204-.Ltext0
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL284-.Ltext0
 	.uleb128 0xc
 	.byte	0x70
 	.sleb128 0
@@ -3624,8 +5145,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL204-.Ltext0
-	.uleb128 .LVL206-.Ltext0
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 .LVL286-.Ltext0
 	.uleb128 0xb
 	.byte	0x91
 	.sleb128 0
@@ -3639,41 +5160,41 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0
-.LVUS82:
-	.uleb128 .LVU521
-	.uleb128 .LVU524
-	.uleb128 .LVU524
-	.uleb128 .LVU530
-.LLST82:
+.LVUS124:
+	.uleb128 .LVU742
+	.uleb128 .LVU745
+	.uleb128 .LVU745
+	.uleb128 .LVU751
+.LLST124:
 	.byte	0x4
-	.uleb128 .LVL202-.Ltext0
-	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL282-.Ltext0
+	.uleb128 .LVL283-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL203-.Ltext0
-	.uleb128 .LVL206-.Ltext0
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL286-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS78:
+.LVUS120:
 	.uleb128 0
-	.uleb128 .LVU505
-	.uleb128 .LVU505
-	.uleb128 .LVU508
-	.uleb128 .LVU508
-	.uleb128 .LVU516
-.LLST78:
+	.uleb128 .LVU726
+	.uleb128 .LVU726
+	.uleb128 .LVU729
+	.uleb128 .LVU729
+	.uleb128 .LVU737
+.LLST120:
 	.byte	0x4
-	.uleb128 .LVL192-.Ltext0
-	.uleb128 .LVL194-.Ltext0
+	.uleb128 .LVL272-.Ltext0
+	.uleb128 .LVL274-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LVL197-.Ltext0
+	.uleb128 .LVL274-.Ltext0
+	.uleb128 .LVL277-.Ltext0
 	.uleb128 0x6
 	.byte	0x91
 	.sleb128 8
@@ -3682,153 +5203,153 @@ CSWTCH.43:
 	.byte	0x1c
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 .LVL199-.Ltext0
+	.uleb128 .LVL277-.Ltext0
+	.uleb128 .LVL279-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.byte	0
-.LVUS79:
-	.uleb128 .LVU501
-	.uleb128 .LVU504
-	.uleb128 .LVU504
+.LVUS121:
+	.uleb128 .LVU722
+	.uleb128 .LVU725
+	.uleb128 .LVU725
 	.uleb128 0
-.LLST79:
+.LLST121:
 	.byte	0x4
-	.uleb128 .LVL193-.Ltext0
-	.uleb128 .LVL194-.Ltext0
+	.uleb128 .LVL273-.Ltext0
+	.uleb128 .LVL274-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LFE18-.Ltext0
+	.uleb128 .LVL274-.Ltext0
+	.uleb128 .LFE25-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0
-.LVUS80:
-	.uleb128 .LVU502
-	.uleb128 .LVU504
-	.uleb128 .LVU504
-	.uleb128 .LVU506
-	.uleb128 .LVU506
-	.uleb128 .LVU507
-	.uleb128 .LVU507
-	.uleb128 .LVU514
-	.uleb128 .LVU516
-	.uleb128 .LVU517
-.LLST80:
+.LVUS122:
+	.uleb128 .LVU723
+	.uleb128 .LVU725
+	.uleb128 .LVU725
+	.uleb128 .LVU727
+	.uleb128 .LVU727
+	.uleb128 .LVU728
+	.uleb128 .LVU728
+	.uleb128 .LVU735
+	.uleb128 .LVU737
+	.uleb128 .LVU738
+.LLST122:
 	.byte	0x4
-	.uleb128 .LVL193-.Ltext0
-	.uleb128 .LVL194-.Ltext0
+	.uleb128 .LVL273-.Ltext0
+	.uleb128 .LVL274-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL274-.Ltext0
+	.uleb128 .LVL275-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL195-.Ltext0
-	.uleb128 .LVL196-.Ltext0
+	.uleb128 .LVL275-.Ltext0
+	.uleb128 .LVL276-.Ltext0
 	.uleb128 0x3
 	.byte	0x70
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL278-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL199-.Ltext0
-	.uleb128 .LVL200-.Ltext0
+	.uleb128 .LVL279-.Ltext0
+	.uleb128 .LVL280-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS72:
+.LVUS114:
 	.uleb128 0
-	.uleb128 .LVU466
-	.uleb128 .LVU466
-	.uleb128 .LVU475
-	.uleb128 .LVU475
-	.uleb128 .LVU494
-	.uleb128 .LVU494
-	.uleb128 .LVU495
-	.uleb128 .LVU495
-	.uleb128 .LVU496
-	.uleb128 .LVU496
+	.uleb128 .LVU687
+	.uleb128 .LVU687
+	.uleb128 .LVU696
+	.uleb128 .LVU696
+	.uleb128 .LVU715
+	.uleb128 .LVU715
+	.uleb128 .LVU716
+	.uleb128 .LVU716
+	.uleb128 .LVU717
+	.uleb128 .LVU717
 	.uleb128 0
-.LLST72:
+.LLST114:
 	.byte	0x4
-	.uleb128 .LVL170-.Ltext0
-	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL250-.Ltext0
+	.uleb128 .LVL254-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL174-.Ltext0
-	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 .LVL260-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 .LVL189-.Ltext0
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL269-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL189-.Ltext0
-	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL269-.Ltext0
+	.uleb128 .LVL270-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 .LVL191-.Ltext0
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 .LVL271-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL191-.Ltext0
-	.uleb128 .LFE17-.Ltext0
+	.uleb128 .LVL271-.Ltext0
+	.uleb128 .LFE24-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
-.LVUS73:
+.LVUS115:
 	.uleb128 0
-	.uleb128 .LVU466
-	.uleb128 .LVU466
-	.uleb128 .LVU468
-	.uleb128 .LVU468
-	.uleb128 .LVU470
-	.uleb128 .LVU470
-	.uleb128 .LVU472
-	.uleb128 .LVU472
-	.uleb128 .LVU473
-	.uleb128 .LVU473
-	.uleb128 .LVU474
-	.uleb128 .LVU476
-	.uleb128 .LVU482
-	.uleb128 .LVU482
-	.uleb128 .LVU483
-	.uleb128 .LVU483
-	.uleb128 .LVU485
-	.uleb128 .LVU485
-	.uleb128 .LVU491
-	.uleb128 .LVU495
-	.uleb128 .LVU496
-	.uleb128 .LVU496
+	.uleb128 .LVU687
+	.uleb128 .LVU687
+	.uleb128 .LVU689
+	.uleb128 .LVU689
+	.uleb128 .LVU691
+	.uleb128 .LVU691
+	.uleb128 .LVU693
+	.uleb128 .LVU693
+	.uleb128 .LVU694
+	.uleb128 .LVU694
+	.uleb128 .LVU695
+	.uleb128 .LVU697
+	.uleb128 .LVU703
+	.uleb128 .LVU703
+	.uleb128 .LVU704
+	.uleb128 .LVU704
+	.uleb128 .LVU706
+	.uleb128 .LVU706
+	.uleb128 .LVU712
+	.uleb128 .LVU716
+	.uleb128 .LVU717
+	.uleb128 .LVU717
 	.uleb128 0
-.LLST73:
+.LLST115:
 	.byte	0x4
-	.uleb128 .LVL170-.Ltext0
-	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL250-.Ltext0
+	.uleb128 .LVL254-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.byte	0x4
-	.uleb128 .LVL174-.Ltext0
-	.uleb128 .LVL175-.Ltext0
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 .LVL255-.Ltext0
 	.uleb128 0xa
 	.byte	0x70
 	.sleb128 0
@@ -3841,8 +5362,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL175-.Ltext0
-	.uleb128 .LVL176-.Ltext0
+	.uleb128 .LVL255-.Ltext0
+	.uleb128 .LVL256-.Ltext0
 	.uleb128 0xc
 	.byte	0x70
 	.sleb128 0
@@ -3857,8 +5378,8 @@ CSWTCH.43:
 	.uleb128 0x1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL176-.Ltext0
-	.uleb128 .LVL177-.Ltext0
+	.uleb128 .LVL256-.Ltext0
+	.uleb128 .LVL257-.Ltext0
 	.uleb128 0xa
 	.byte	0x70
 	.sleb128 0
@@ -3871,8 +5392,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL177-.Ltext0
-	.uleb128 .LVL178-.Ltext0
+	.uleb128 .LVL257-.Ltext0
+	.uleb128 .LVL258-.Ltext0
 	.uleb128 0xb
 	.byte	0x70
 	.sleb128 0
@@ -3886,8 +5407,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL178-.Ltext0
-	.uleb128 .LVL179-.Ltext0
+	.uleb128 .LVL258-.Ltext0
+	.uleb128 .LVL259-.Ltext0
 	.uleb128 0x9
 	.byte	0x70
 	.sleb128 0
@@ -3899,13 +5420,13 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL181-.Ltext0
-	.uleb128 .LVL183-.Ltext0
+	.uleb128 .LVL261-.Ltext0
+	.uleb128 .LVL263-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL183-.Ltext0
-	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 .LVL264-.Ltext0
 	.uleb128 0x5
 	.byte	0x76
 	.sleb128 0
@@ -3913,20 +5434,20 @@ CSWTCH.43:
 	.byte	0x1a
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL184-.Ltext0
-	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL264-.Ltext0
+	.uleb128 .LVL264-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL184-.Ltext0
-	.uleb128 .LVL187-.Ltext0
+	.uleb128 .LVL264-.Ltext0
+	.uleb128 .LVL267-.Ltext0
 	.uleb128 0x3
 	.byte	0x76
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 .LVL191-.Ltext0
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 .LVL271-.Ltext0
 	.uleb128 0x9
 	.byte	0x70
 	.sleb128 0
@@ -3938,8 +5459,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL191-.Ltext0
-	.uleb128 .LFE17-.Ltext0
+	.uleb128 .LVL271-.Ltext0
+	.uleb128 .LFE24-.Ltext0
 	.uleb128 0x9
 	.byte	0x77
 	.sleb128 0
@@ -3951,139 +5472,139 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0
-.LVUS74:
-	.uleb128 .LVU454
-	.uleb128 .LVU466
-	.uleb128 .LVU466
-	.uleb128 .LVU474
-	.uleb128 .LVU476
-	.uleb128 .LVU483
-	.uleb128 .LVU483
-	.uleb128 .LVU493
-	.uleb128 .LVU495
+.LVUS116:
+	.uleb128 .LVU675
+	.uleb128 .LVU687
+	.uleb128 .LVU687
+	.uleb128 .LVU695
+	.uleb128 .LVU697
+	.uleb128 .LVU704
+	.uleb128 .LVU704
+	.uleb128 .LVU714
+	.uleb128 .LVU716
 	.uleb128 0
-.LLST74:
+.LLST116:
 	.byte	0x4
-	.uleb128 .LVL171-.Ltext0
-	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL251-.Ltext0
+	.uleb128 .LVL254-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL174-.Ltext0
-	.uleb128 .LVL179-.Ltext0
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 .LVL259-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL181-.Ltext0
-	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL261-.Ltext0
+	.uleb128 .LVL264-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL184-.Ltext0
-	.uleb128 .LVL188-.Ltext0
+	.uleb128 .LVL264-.Ltext0
+	.uleb128 .LVL268-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 .LFE17-.Ltext0
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 .LFE24-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0
-.LVUS75:
-	.uleb128 .LVU457
+.LVUS117:
+	.uleb128 .LVU678
 	.uleb128 0
-.LLST75:
+.LLST117:
 	.byte	0x4
-	.uleb128 .LVL172-.Ltext0
-	.uleb128 .LFE17-.Ltext0
+	.uleb128 .LVL252-.Ltext0
+	.uleb128 .LFE24-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0
-.LVUS77:
-	.uleb128 .LVU464
-	.uleb128 .LVU483
-	.uleb128 .LVU495
+.LVUS119:
+	.uleb128 .LVU685
+	.uleb128 .LVU704
+	.uleb128 .LVU716
 	.uleb128 0
-.LLST77:
+.LLST119:
 	.byte	0x4
-	.uleb128 .LVL173-.Ltext0
-	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL253-.Ltext0
+	.uleb128 .LVL264-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 .LFE17-.Ltext0
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 .LFE24-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS67:
+.LVUS109:
 	.uleb128 0
-	.uleb128 .LVU431
-	.uleb128 .LVU431
+	.uleb128 .LVU652
+	.uleb128 .LVU652
 	.uleb128 0
-.LLST67:
+.LLST109:
 	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL239-.Ltext0
+	.uleb128 .LVL241-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LFE16-.Ltext0
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 .LFE23-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0
-.LVUS68:
+.LVUS110:
 	.uleb128 0
-	.uleb128 .LVU437
-	.uleb128 .LVU437
-	.uleb128 .LVU449
-	.uleb128 .LVU449
+	.uleb128 .LVU658
+	.uleb128 .LVU658
+	.uleb128 .LVU670
+	.uleb128 .LVU670
 	.uleb128 0
-.LLST68:
+.LLST110:
 	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL165-.Ltext0
+	.uleb128 .LVL239-.Ltext0
+	.uleb128 .LVL245-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0x4
-	.uleb128 .LVL165-.Ltext0
-	.uleb128 .LVL169-.Ltext0
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 .LVL249-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL169-.Ltext0
-	.uleb128 .LFE16-.Ltext0
+	.uleb128 .LVL249-.Ltext0
+	.uleb128 .LFE23-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0
-.LVUS69:
+.LVUS111:
 	.uleb128 0
-	.uleb128 .LVU431
-	.uleb128 .LVU431
-	.uleb128 .LVU435
-	.uleb128 .LVU437
-	.uleb128 .LVU438
-	.uleb128 .LVU438
-	.uleb128 .LVU442
-	.uleb128 .LVU442
-	.uleb128 .LVU446
-	.uleb128 .LVU446
-	.uleb128 .LVU448
-.LLST69:
+	.uleb128 .LVU652
+	.uleb128 .LVU652
+	.uleb128 .LVU656
+	.uleb128 .LVU658
+	.uleb128 .LVU659
+	.uleb128 .LVU659
+	.uleb128 .LVU663
+	.uleb128 .LVU663
+	.uleb128 .LVU667
+	.uleb128 .LVU667
+	.uleb128 .LVU669
+.LLST111:
 	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL239-.Ltext0
+	.uleb128 .LVL241-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL163-.Ltext0
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 .LVL243-.Ltext0
 	.uleb128 0x6
 	.byte	0x91
 	.sleb128 8
@@ -4092,80 +5613,80 @@ CSWTCH.43:
 	.byte	0x1c
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL165-.Ltext0
-	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 .LVL246-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL166-.Ltext0
-	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL246-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.byte	0x4
-	.uleb128 .LVL166-.Ltext0
-	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL247-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 .LVL168-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LVL248-.Ltext0
 	.uleb128 0x3
 	.byte	0x70
 	.sleb128 1
 	.byte	0x9f
 	.byte	0
-.LVUS70:
-	.uleb128 .LVU425
-	.uleb128 .LVU431
-	.uleb128 .LVU431
-	.uleb128 .LVU432
-	.uleb128 .LVU432
-	.uleb128 .LVU433
-	.uleb128 .LVU433
-	.uleb128 .LVU435
-	.uleb128 .LVU437
-	.uleb128 .LVU439
-	.uleb128 .LVU439
-	.uleb128 .LVU442
-	.uleb128 .LVU442
-	.uleb128 .LVU443
-	.uleb128 .LVU443
-	.uleb128 .LVU446
-	.uleb128 .LVU446
-	.uleb128 .LVU448
-.LLST70:
+.LVUS112:
+	.uleb128 .LVU646
+	.uleb128 .LVU652
+	.uleb128 .LVU652
+	.uleb128 .LVU653
+	.uleb128 .LVU653
+	.uleb128 .LVU654
+	.uleb128 .LVU654
+	.uleb128 .LVU656
+	.uleb128 .LVU658
+	.uleb128 .LVU660
+	.uleb128 .LVU660
+	.uleb128 .LVU663
+	.uleb128 .LVU663
+	.uleb128 .LVU664
+	.uleb128 .LVU664
+	.uleb128 .LVU667
+	.uleb128 .LVU667
+	.uleb128 .LVU669
+.LLST112:
 	.byte	0x4
-	.uleb128 .LVL160-.Ltext0
-	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL240-.Ltext0
+	.uleb128 .LVL241-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 .LVL241-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 .LVL242-.Ltext0
 	.uleb128 0x3
 	.byte	0x77
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL162-.Ltext0
-	.uleb128 .LVL163-.Ltext0
+	.uleb128 .LVL242-.Ltext0
+	.uleb128 .LVL243-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL165-.Ltext0
-	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 .LVL246-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL166-.Ltext0
-	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL246-.Ltext0
 	.uleb128 0x7
 	.byte	0x72
 	.sleb128 0
@@ -4175,8 +5696,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL166-.Ltext0
-	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL246-.Ltext0
 	.uleb128 0x8
 	.byte	0x72
 	.sleb128 0
@@ -4187,8 +5708,8 @@ CSWTCH.43:
 	.uleb128 0x1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL166-.Ltext0
-	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL247-.Ltext0
 	.uleb128 0x6
 	.byte	0x72
 	.sleb128 0
@@ -4197,8 +5718,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 .LVL168-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LVL248-.Ltext0
 	.uleb128 0x8
 	.byte	0x72
 	.sleb128 0
@@ -4209,57 +5730,57 @@ CSWTCH.43:
 	.uleb128 0x1
 	.byte	0x9f
 	.byte	0
-.LVUS71:
-	.uleb128 .LVU426
-	.uleb128 .LVU431
-	.uleb128 .LVU431
-	.uleb128 .LVU432
-	.uleb128 .LVU432
-	.uleb128 .LVU433
-	.uleb128 .LVU433
-	.uleb128 .LVU436
-	.uleb128 .LVU437
-	.uleb128 .LVU440
-	.uleb128 .LVU440
-	.uleb128 .LVU442
-	.uleb128 .LVU442
-	.uleb128 .LVU443
-	.uleb128 .LVU443
-	.uleb128 .LVU446
-	.uleb128 .LVU446
-	.uleb128 .LVU448
-.LLST71:
+.LVUS113:
+	.uleb128 .LVU647
+	.uleb128 .LVU652
+	.uleb128 .LVU652
+	.uleb128 .LVU653
+	.uleb128 .LVU653
+	.uleb128 .LVU654
+	.uleb128 .LVU654
+	.uleb128 .LVU657
+	.uleb128 .LVU658
+	.uleb128 .LVU661
+	.uleb128 .LVU661
+	.uleb128 .LVU663
+	.uleb128 .LVU663
+	.uleb128 .LVU664
+	.uleb128 .LVU664
+	.uleb128 .LVU667
+	.uleb128 .LVU667
+	.uleb128 .LVU669
+.LLST113:
 	.byte	0x4
-	.uleb128 .LVL160-.Ltext0
-	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL240-.Ltext0
+	.uleb128 .LVL241-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 .LVL241-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 .LVL242-.Ltext0
 	.uleb128 0x3
 	.byte	0x76
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL162-.Ltext0
-	.uleb128 .LVL164-.Ltext0
+	.uleb128 .LVL242-.Ltext0
+	.uleb128 .LVL244-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL165-.Ltext0
-	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 .LVL246-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL166-.Ltext0
-	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL246-.Ltext0
 	.uleb128 0x7
 	.byte	0x76
 	.sleb128 0
@@ -4269,8 +5790,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL166-.Ltext0
-	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL246-.Ltext0
 	.uleb128 0x8
 	.byte	0x76
 	.sleb128 0
@@ -4281,8 +5802,8 @@ CSWTCH.43:
 	.uleb128 0x1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL166-.Ltext0
-	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL247-.Ltext0
 	.uleb128 0x6
 	.byte	0x76
 	.sleb128 0
@@ -4291,8 +5812,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 .LVL168-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LVL248-.Ltext0
 	.uleb128 0x8
 	.byte	0x76
 	.sleb128 0
@@ -4303,115 +5824,115 @@ CSWTCH.43:
 	.uleb128 0x1
 	.byte	0x9f
 	.byte	0
-.LVUS57:
+.LVUS91:
 	.uleb128 0
-	.uleb128 .LVU356
-	.uleb128 .LVU356
-	.uleb128 .LVU361
-	.uleb128 .LVU361
-	.uleb128 .LVU365
-	.uleb128 .LVU365
-	.uleb128 .LVU388
-	.uleb128 .LVU388
+	.uleb128 .LVU540
+	.uleb128 .LVU540
+	.uleb128 .LVU545
+	.uleb128 .LVU545
+	.uleb128 .LVU549
+	.uleb128 .LVU549
+	.uleb128 .LVU572
+	.uleb128 .LVU572
 	.uleb128 0
-.LLST57:
+.LLST91:
 	.byte	0x4
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL189-.Ltext0
+	.uleb128 .LVL192-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL127-.Ltext0
-	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL195-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL130-.Ltext0
-	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL198-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL209-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL144-.Ltext0
-	.uleb128 .LFE15-.Ltext0
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 .LFE22-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0
-.LVUS58:
+.LVUS92:
 	.uleb128 0
-	.uleb128 .LVU388
-	.uleb128 .LVU388
-	.uleb128 .LVU391
-	.uleb128 .LVU391
+	.uleb128 .LVU572
+	.uleb128 .LVU572
+	.uleb128 .LVU575
+	.uleb128 .LVU575
 	.uleb128 0
-.LLST58:
+.LLST92:
 	.byte	0x4
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LVL189-.Ltext0
+	.uleb128 .LVL209-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0x4
-	.uleb128 .LVL144-.Ltext0
-	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 .LVL211-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 .LFE15-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LFE22-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0
-.LVUS59:
+.LVUS93:
 	.uleb128 0
-	.uleb128 .LVU356
-	.uleb128 .LVU356
-	.uleb128 .LVU358
-	.uleb128 .LVU358
-	.uleb128 .LVU359
-	.uleb128 .LVU359
-	.uleb128 .LVU360
-	.uleb128 .LVU360
-	.uleb128 .LVU361
-	.uleb128 .LVU361
-	.uleb128 .LVU362
-	.uleb128 .LVU362
-	.uleb128 .LVU363
-	.uleb128 .LVU363
-	.uleb128 .LVU365
-	.uleb128 .LVU365
-	.uleb128 .LVU369
-	.uleb128 .LVU369
-	.uleb128 .LVU373
-	.uleb128 .LVU373
-	.uleb128 .LVU375
-	.uleb128 .LVU376
-	.uleb128 .LVU378
-	.uleb128 .LVU378
-	.uleb128 .LVU380
-	.uleb128 .LVU388
-	.uleb128 .LVU390
-	.uleb128 .LVU390
-	.uleb128 .LVU391
-	.uleb128 .LVU391
+	.uleb128 .LVU540
+	.uleb128 .LVU540
+	.uleb128 .LVU542
+	.uleb128 .LVU542
+	.uleb128 .LVU543
+	.uleb128 .LVU543
+	.uleb128 .LVU544
+	.uleb128 .LVU544
+	.uleb128 .LVU545
+	.uleb128 .LVU545
+	.uleb128 .LVU546
+	.uleb128 .LVU546
+	.uleb128 .LVU547
+	.uleb128 .LVU547
+	.uleb128 .LVU549
+	.uleb128 .LVU549
+	.uleb128 .LVU553
+	.uleb128 .LVU553
+	.uleb128 .LVU557
+	.uleb128 .LVU557
+	.uleb128 .LVU559
+	.uleb128 .LVU560
+	.uleb128 .LVU562
+	.uleb128 .LVU562
+	.uleb128 .LVU564
+	.uleb128 .LVU572
+	.uleb128 .LVU574
+	.uleb128 .LVU574
+	.uleb128 .LVU575
+	.uleb128 .LVU575
 	.uleb128 0
-.LLST59:
+.LLST93:
 	.byte	0x4
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL189-.Ltext0
+	.uleb128 .LVL192-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.byte	0x4
-	.uleb128 .LVL127-.Ltext0
-	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL193-.Ltext0
 	.uleb128 0xa
 	.byte	0x70
 	.sleb128 0
@@ -4424,8 +5945,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL128-.Ltext0
-	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 .LVL193-.Ltext0
 	.uleb128 0xc
 	.byte	0x70
 	.sleb128 0
@@ -4440,8 +5961,8 @@ CSWTCH.43:
 	.uleb128 0x1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL128-.Ltext0
-	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 .LVL194-.Ltext0
 	.uleb128 0xa
 	.byte	0x70
 	.sleb128 0
@@ -4454,8 +5975,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL129-.Ltext0
-	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL194-.Ltext0
+	.uleb128 .LVL195-.Ltext0
 	.uleb128 0x6
 	.byte	0x70
 	.sleb128 0
@@ -4464,8 +5985,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL130-.Ltext0
-	.uleb128 .LVL131-.Ltext0
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL196-.Ltext0
 	.uleb128 0x6
 	.byte	0x71
 	.sleb128 0
@@ -4474,8 +5995,8 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL131-.Ltext0
-	.uleb128 .LVL132-.Ltext0
+	.uleb128 .LVL196-.Ltext0
+	.uleb128 .LVL197-.Ltext0
 	.uleb128 0xa
 	.byte	0x71
 	.sleb128 0
@@ -4488,13 +6009,13 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL132-.Ltext0
-	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 .LVL198-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL200-.Ltext0
 	.uleb128 0x9
 	.byte	0x76
 	.sleb128 0
@@ -4506,8 +6027,8 @@ CSWTCH.43:
 	.byte	0x1c
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL135-.Ltext0
-	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL200-.Ltext0
+	.uleb128 .LVL201-.Ltext0
 	.uleb128 0xb
 	.byte	0x76
 	.sleb128 0
@@ -4521,8 +6042,8 @@ CSWTCH.43:
 	.uleb128 0x4
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL136-.Ltext0
-	.uleb128 .LVL137-.Ltext0
+	.uleb128 .LVL201-.Ltext0
+	.uleb128 .LVL202-.Ltext0
 	.uleb128 0x9
 	.byte	0x76
 	.sleb128 0
@@ -4534,28 +6055,28 @@ CSWTCH.43:
 	.byte	0x1c
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL138-.Ltext0
-	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL204-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL139-.Ltext0
-	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL204-.Ltext0
+	.uleb128 .LVL205-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL144-.Ltext0
-	.uleb128 .LVL145-.Ltext0
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 .LVL210-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL145-.Ltext0
-	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 .LVL211-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 .LFE15-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LFE22-.Ltext0
 	.uleb128 0xa
 	.byte	0x71
 	.sleb128 0
@@ -4568,542 +6089,1125 @@ CSWTCH.43:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0
-.LVUS60:
-	.uleb128 .LVU345
-	.uleb128 .LVU356
-	.uleb128 .LVU356
-	.uleb128 .LVU357
-	.uleb128 .LVU357
-	.uleb128 .LVU358
-	.uleb128 .LVU358
-	.uleb128 .LVU363
-	.uleb128 .LVU363
-	.uleb128 .LVU368
-	.uleb128 .LVU368
-	.uleb128 .LVU371
-	.uleb128 .LVU371
-	.uleb128 .LVU376
-	.uleb128 .LVU376
-	.uleb128 .LVU381
-	.uleb128 .LVU381
-	.uleb128 .LVU382
-	.uleb128 .LVU382
-	.uleb128 .LVU387
-	.uleb128 .LVU388
-	.uleb128 .LVU391
-	.uleb128 .LVU391
+.LVUS94:
+	.uleb128 .LVU529
+	.uleb128 .LVU540
+	.uleb128 .LVU540
+	.uleb128 .LVU541
+	.uleb128 .LVU541
+	.uleb128 .LVU542
+	.uleb128 .LVU542
+	.uleb128 .LVU547
+	.uleb128 .LVU547
+	.uleb128 .LVU552
+	.uleb128 .LVU552
+	.uleb128 .LVU555
+	.uleb128 .LVU555
+	.uleb128 .LVU560
+	.uleb128 .LVU560
+	.uleb128 .LVU565
+	.uleb128 .LVU565
+	.uleb128 .LVU566
+	.uleb128 .LVU566
+	.uleb128 .LVU571
+	.uleb128 .LVU572
+	.uleb128 .LVU575
+	.uleb128 .LVU575
 	.uleb128 0
-.LLST60:
+.LLST94:
 	.byte	0x4
-	.uleb128 .LVL125-.Ltext0
-	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL192-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL127-.Ltext0
-	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL192-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL127-.Ltext0
-	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL193-.Ltext0
 	.uleb128 0x3
 	.byte	0x77
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL128-.Ltext0
-	.uleb128 .LVL132-.Ltext0
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 .LVL197-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL132-.Ltext0
-	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 .LVL199-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL199-.Ltext0
+	.uleb128 .LVL201-.Ltext0
 	.uleb128 0x3
 	.byte	0x70
 	.sleb128 -4
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL136-.Ltext0
-	.uleb128 .LVL138-.Ltext0
+	.uleb128 .LVL201-.Ltext0
+	.uleb128 .LVL203-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL138-.Ltext0
-	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL205-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL140-.Ltext0
-	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL205-.Ltext0
+	.uleb128 .LVL206-.Ltext0
 	.uleb128 0x3
 	.byte	0x77
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL141-.Ltext0
-	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 .LVL208-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL144-.Ltext0
-	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 .LVL211-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 .LFE15-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LFE22-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS61:
-	.uleb128 .LVU347
-	.uleb128 .LVU356
-	.uleb128 .LVU356
-	.uleb128 .LVU357
-	.uleb128 .LVU357
-	.uleb128 .LVU358
-	.uleb128 .LVU358
-	.uleb128 .LVU365
-	.uleb128 .LVU365
-	.uleb128 .LVU369
-	.uleb128 .LVU369
-	.uleb128 .LVU372
-	.uleb128 .LVU372
-	.uleb128 .LVU376
-	.uleb128 .LVU376
-	.uleb128 .LVU381
-	.uleb128 .LVU381
-	.uleb128 .LVU382
-	.uleb128 .LVU382
-	.uleb128 .LVU386
-	.uleb128 .LVU388
+.LVUS95:
+	.uleb128 .LVU531
+	.uleb128 .LVU540
+	.uleb128 .LVU540
+	.uleb128 .LVU541
+	.uleb128 .LVU541
+	.uleb128 .LVU542
+	.uleb128 .LVU542
+	.uleb128 .LVU549
+	.uleb128 .LVU549
+	.uleb128 .LVU553
+	.uleb128 .LVU553
+	.uleb128 .LVU556
+	.uleb128 .LVU556
+	.uleb128 .LVU560
+	.uleb128 .LVU560
+	.uleb128 .LVU565
+	.uleb128 .LVU565
+	.uleb128 .LVU566
+	.uleb128 .LVU566
+	.uleb128 .LVU570
+	.uleb128 .LVU572
 	.uleb128 0
-.LLST61:
+.LLST95:
 	.byte	0x4
-	.uleb128 .LVL126-.Ltext0
-	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 .LVL192-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0x4
-	.uleb128 .LVL127-.Ltext0
-	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL192-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL127-.Ltext0
-	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL193-.Ltext0
 	.uleb128 0x3
 	.byte	0x76
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL128-.Ltext0
-	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 .LVL198-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL200-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL135-.Ltext0
-	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL200-.Ltext0
+	.uleb128 .LVL201-.Ltext0
 	.uleb128 0x3
 	.byte	0x72
 	.sleb128 -4
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL136-.Ltext0
-	.uleb128 .LVL138-.Ltext0
+	.uleb128 .LVL201-.Ltext0
+	.uleb128 .LVL203-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL138-.Ltext0
-	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL205-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL140-.Ltext0
-	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL205-.Ltext0
+	.uleb128 .LVL206-.Ltext0
 	.uleb128 0x3
 	.byte	0x76
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL141-.Ltext0
-	.uleb128 .LVL142-.Ltext0
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 .LVL207-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL144-.Ltext0
-	.uleb128 .LFE15-.Ltext0
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 .LFE22-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
-.LVUS62:
+.LVUS82:
 	.uleb128 0
-	.uleb128 .LVU401
-	.uleb128 .LVU401
-	.uleb128 .LVU418
-	.uleb128 .LVU418
-	.uleb128 .LVU420
-	.uleb128 .LVU420
+	.uleb128 .LVU499
+	.uleb128 .LVU499
+	.uleb128 .LVU524
+	.uleb128 .LVU524
 	.uleb128 0
-.LLST62:
+.LLST82:
 	.byte	0x4
-	.uleb128 .LVL147-.Ltext0
-	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL176-.Ltext0
+	.uleb128 .LVL178-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL149-.Ltext0
-	.uleb128 .LVL156-.Ltext0
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 .LVL188-.Ltext0
 	.uleb128 0x1
-	.byte	0x57
+	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL156-.Ltext0
-	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LVL188-.Ltext0
+	.uleb128 .LFE21-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS83:
+	.uleb128 .LVU497
+	.uleb128 .LVU499
+.LLST83:
+	.byte	0x4
+	.uleb128 .LVL177-.Ltext0
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 0x3
+	.byte	0x9
+	.byte	0xff
+	.byte	0x9f
+	.byte	0
+.LVUS84:
+	.uleb128 .LVU497
+	.uleb128 .LVU499
+	.uleb128 .LVU499
+	.uleb128 .LVU501
+	.uleb128 .LVU501
+	.uleb128 .LVU502
+	.uleb128 .LVU502
+	.uleb128 .LVU522
+.LLST84:
+	.byte	0x4
+	.uleb128 .LVL177-.Ltext0
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x71
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 0x9
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x71
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL187-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x71
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS85:
+	.uleb128 .LVU497
+	.uleb128 .LVU499
+	.uleb128 .LVU499
+	.uleb128 .LVU501
+	.uleb128 .LVU501
+	.uleb128 .LVU502
+	.uleb128 .LVU502
+	.uleb128 .LVU522
+.LLST85:
+	.byte	0x4
+	.uleb128 .LVL177-.Ltext0
+	.uleb128 .LVL178-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL158-.Ltext0
-	.uleb128 .LFE14-.Ltext0
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x6
+	.byte	0x75
+	.sleb128 0
+	.byte	0x71
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 0x8
+	.byte	0x75
+	.sleb128 0
+	.byte	0x71
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
 	.uleb128 0x1
-	.byte	0x57
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL187-.Ltext0
+	.uleb128 0x6
+	.byte	0x75
+	.sleb128 0
+	.byte	0x71
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS87:
+	.uleb128 .LVU499
+	.uleb128 .LVU503
+	.uleb128 .LVU518
+	.uleb128 .LVU521
+	.uleb128 .LVU521
+	.uleb128 0
+.LLST87:
+	.byte	0x4
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 .LVL181-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL186-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL186-.Ltext0
+	.uleb128 .LFE21-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS89:
+	.uleb128 .LVU509
+	.uleb128 .LVU512
+.LLST89:
+	.byte	0x4
+	.uleb128 .LVL182-.Ltext0
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS90:
+	.uleb128 .LVU514
+	.uleb128 .LVU518
+.LLST90:
+	.byte	0x4
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
 	.byte	0
 .LVUS63:
-	.uleb128 .LVU413
-	.uleb128 .LVU416
-	.uleb128 .LVU416
-	.uleb128 .LVU419
-	.uleb128 .LVU419
-	.uleb128 .LVU420
+	.uleb128 0
+	.uleb128 .LVU379
+	.uleb128 .LVU379
+	.uleb128 .LVU385
+	.uleb128 .LVU401
+	.uleb128 .LVU427
+	.uleb128 .LVU438
+	.uleb128 .LVU452
+	.uleb128 .LVU452
+	.uleb128 .LVU453
+	.uleb128 .LVU453
+	.uleb128 0
 .LLST63:
 	.byte	0x4
-	.uleb128 .LVL154-.Ltext0
-	.uleb128 .LVL155-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL155-1-.Ltext0
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 .LVL158-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS65:
-	.uleb128 .LVU396
-	.uleb128 .LVU401
-	.uleb128 .LVU401
-	.uleb128 .LVU408
-	.uleb128 .LVU420
-	.uleb128 0
-.LLST65:
-	.byte	0x4
-	.uleb128 .LVL148-.Ltext0
-	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL136-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS64:
+	.uleb128 0
+	.uleb128 .LVU423
+	.uleb128 .LVU423
+	.uleb128 .LVU425
+	.uleb128 .LVU425
+	.uleb128 .LVU427
+	.uleb128 .LVU427
+	.uleb128 .LVU435
+	.uleb128 .LVU435
+	.uleb128 .LVU438
+	.uleb128 .LVU438
+	.uleb128 .LVU443
+	.uleb128 .LVU443
+	.uleb128 .LVU450
+	.uleb128 .LVU450
+	.uleb128 0
+.LLST64:
+	.byte	0x4
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LVL147-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL147-.Ltext0
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL151-.Ltext0
 	.uleb128 .LVL152-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL158-.Ltext0
-	.uleb128 .LFE14-.Ltext0
+	.uleb128 .LVL152-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LFE17-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
-.LVUS66:
-	.uleb128 .LVU398
+.LVUS65:
+	.uleb128 .LVU439
+	.uleb128 .LVU446
+	.uleb128 .LVU446
+	.uleb128 .LVU449
+	.uleb128 .LVU449
+	.uleb128 .LVU450
+.LLST65:
+	.byte	0x4
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 .LVL153-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL153-.Ltext0
+	.uleb128 .LVL154-.Ltext0
+	.uleb128 0x3
+	.byte	0x75
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL154-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS67:
+	.uleb128 .LVU380
 	.uleb128 .LVU401
+	.uleb128 .LVU427
+	.uleb128 .LVU431
+.LLST67:
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS68:
+	.uleb128 .LVU380
+	.uleb128 .LVU385
+.LLST68:
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS69:
+	.uleb128 .LVU381
 	.uleb128 .LVU401
-	.uleb128 .LVU405
-	.uleb128 .LVU420
-	.uleb128 0
-.LLST66:
+	.uleb128 .LVU427
+	.uleb128 .LVU428
+	.uleb128 .LVU428
+	.uleb128 .LVU431
+.LLST69:
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL148-.Ltext0
 	.uleb128 .LVL149-.Ltext0
 	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0
+.LVUS70:
+	.uleb128 .LVU385
+	.uleb128 .LVU390
+	.uleb128 .LVU390
+	.uleb128 .LVU399
+.LLST70:
+	.byte	0x4
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS72:
+	.uleb128 .LVU403
+	.uleb128 .LVU406
+	.uleb128 .LVU406
+	.uleb128 .LVU420
+	.uleb128 .LVU420
+	.uleb128 .LVU422
+	.uleb128 .LVU422
+	.uleb128 .LVU423
+	.uleb128 .LVU438
+	.uleb128 .LVU439
+.LLST72:
+	.byte	0x4
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 0x6
+	.byte	0x75
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LVL145-.Ltext0
+	.uleb128 0x8
+	.byte	0x75
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL145-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x6
+	.byte	0x75
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 0x6
+	.byte	0x75
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS73:
+	.uleb128 .LVU406
+	.uleb128 .LVU409
+	.uleb128 .LVU409
+	.uleb128 .LVU418
+.LLST73:
+	.byte	0x4
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL142-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL142-.Ltext0
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS57:
+	.uleb128 0
+	.uleb128 .LVU371
+.LLST57:
+	.byte	0x4
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS58:
+	.uleb128 0
+	.uleb128 .LVU369
+	.uleb128 .LVU369
+	.uleb128 .LVU372
+	.uleb128 .LVU372
+	.uleb128 0
+.LLST58:
+	.byte	0x4
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS59:
+	.uleb128 .LVU345
+	.uleb128 .LVU369
+	.uleb128 .LVU369
+	.uleb128 .LVU371
+.LLST59:
+	.byte	0x4
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS60:
+	.uleb128 .LVU344
+	.uleb128 .LVU371
+.LLST60:
+	.byte	0x4
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS61:
+	.uleb128 .LVU346
+	.uleb128 .LVU350
+	.uleb128 .LVU350
+	.uleb128 .LVU366
+	.uleb128 .LVU366
+	.uleb128 .LVU368
+	.uleb128 .LVU368
+	.uleb128 .LVU369
+.LLST61:
+	.byte	0x4
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 0x7
+	.byte	0x70
+	.sleb128 0
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 0x9
+	.byte	0x70
+	.sleb128 0
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x1c
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 0x7
+	.byte	0x70
+	.sleb128 0
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS62:
+	.uleb128 .LVU350
+	.uleb128 .LVU355
+	.uleb128 .LVU355
+	.uleb128 .LVU364
+.LLST62:
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS101:
+	.uleb128 0
+	.uleb128 .LVU617
+	.uleb128 .LVU617
+	.uleb128 .LVU634
+	.uleb128 .LVU634
+	.uleb128 .LVU637
+	.uleb128 .LVU637
+	.uleb128 0
+.LLST101:
+	.byte	0x4
+	.uleb128 .LVL224-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL149-.Ltext0
-	.uleb128 .LVL151-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL233-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL233-.Ltext0
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 .LFE15-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS102:
+	.uleb128 0
+	.uleb128 .LVU619
+	.uleb128 .LVU619
+	.uleb128 .LVU626
+	.uleb128 .LVU626
+	.uleb128 .LVU637
+	.uleb128 .LVU637
+	.uleb128 0
+.LLST102:
+	.byte	0x4
+	.uleb128 .LVL224-.Ltext0
+	.uleb128 .LVL227-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL227-.Ltext0
+	.uleb128 .LVL230-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL230-1-.Ltext0
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 .LFE15-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS103:
+	.uleb128 .LVU623
+	.uleb128 .LVU635
+.LLST103:
+	.byte	0x4
+	.uleb128 .LVL229-.Ltext0
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS104:
+	.uleb128 .LVU628
+	.uleb128 .LVU631
+	.uleb128 .LVU631
+	.uleb128 .LVU636
+	.uleb128 .LVU636
+	.uleb128 .LVU637
+.LLST104:
+	.byte	0x4
+	.uleb128 .LVL231-.Ltext0
+	.uleb128 .LVL232-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LVL232-1-.Ltext0
+	.uleb128 .LVL235-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL235-.Ltext0
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS106:
+	.uleb128 .LVU613
+	.uleb128 .LVU619
+	.uleb128 .LVU619
+	.uleb128 .LVU623
+	.uleb128 .LVU637
+	.uleb128 0
+.LLST106:
+	.byte	0x4
+	.uleb128 .LVL225-.Ltext0
+	.uleb128 .LVL227-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL227-.Ltext0
+	.uleb128 .LVL229-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 .LFE15-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS107:
+	.uleb128 .LVU613
+	.uleb128 .LVU617
+	.uleb128 .LVU617
+	.uleb128 .LVU623
+	.uleb128 .LVU637
+	.uleb128 0
+.LLST107:
+	.byte	0x4
+	.uleb128 .LVL225-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL229-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 .LFE15-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS108:
+	.uleb128 .LVU615
+	.uleb128 .LVU617
+	.uleb128 .LVU617
+	.uleb128 .LVU618
+	.uleb128 .LVU618
+	.uleb128 .LVU619
+	.uleb128 .LVU619
+	.uleb128 .LVU621
+	.uleb128 .LVU621
+	.uleb128 .LVU622
+	.uleb128 .LVU637
+	.uleb128 .LVU639
+	.uleb128 .LVU639
+	.uleb128 .LVU641
+	.uleb128 .LVU641
+	.uleb128 0
+.LLST108:
+	.byte	0x4
+	.uleb128 .LVL225-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL227-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL227-.Ltext0
+	.uleb128 .LVL228-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL228-.Ltext0
+	.uleb128 .LVL229-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 .LVL238-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL238-.Ltext0
+	.uleb128 .LFE15-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS96:
+	.uleb128 0
+	.uleb128 .LVU585
+	.uleb128 .LVU585
+	.uleb128 .LVU602
+	.uleb128 .LVU602
+	.uleb128 .LVU604
+	.uleb128 .LVU604
+	.uleb128 0
+.LLST96:
+	.byte	0x4
+	.uleb128 .LVL212-.Ltext0
+	.uleb128 .LVL214-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL214-.Ltext0
+	.uleb128 .LVL221-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL221-.Ltext0
+	.uleb128 .LVL223-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL223-.Ltext0
 	.uleb128 .LFE14-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
-.LVUS52:
-	.uleb128 0
-	.uleb128 .LVU335
-	.uleb128 .LVU335
-	.uleb128 .LVU337
-	.uleb128 .LVU337
-	.uleb128 .LVU338
-	.uleb128 .LVU338
-	.uleb128 0
-.LLST52:
+.LVUS97:
+	.uleb128 .LVU597
+	.uleb128 .LVU600
+	.uleb128 .LVU600
+	.uleb128 .LVU603
+	.uleb128 .LVU603
+	.uleb128 .LVU604
+.LLST97:
 	.byte	0x4
-	.uleb128 .LVL114-.Ltext0
-	.uleb128 .LVL120-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL120-.Ltext0
-	.uleb128 .LVL122-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL122-.Ltext0
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 .LFE13-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS53:
-	.uleb128 0
-	.uleb128 .LVU335
-	.uleb128 .LVU335
-	.uleb128 .LVU336
-	.uleb128 .LVU336
-	.uleb128 .LVU338
-	.uleb128 .LVU338
-	.uleb128 0
-.LLST53:
-	.byte	0x4
-	.uleb128 .LVL114-.Ltext0
-	.uleb128 .LVL120-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0x4
-	.uleb128 .LVL120-.Ltext0
-	.uleb128 .LVL121-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL121-.Ltext0
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0x4
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 .LFE13-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS54:
-	.uleb128 .LVU309
-	.uleb128 .LVU317
-	.uleb128 .LVU317
-	.uleb128 .LVU335
-	.uleb128 .LVU338
-	.uleb128 0
-.LLST54:
-	.byte	0x4
-	.uleb128 .LVL114-.Ltext0
-	.uleb128 .LVL115-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL115-.Ltext0
-	.uleb128 .LVL120-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 .LFE13-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0
-.LVUS56:
-	.uleb128 .LVU317
-	.uleb128 .LVU320
-	.uleb128 .LVU320
-	.uleb128 .LVU329
-.LLST56:
-	.byte	0x4
-	.uleb128 .LVL115-.Ltext0
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0x4
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 .LVL118-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS47:
-	.uleb128 0
-	.uleb128 .LVU295
-	.uleb128 .LVU295
-	.uleb128 .LVU302
-	.uleb128 .LVU302
-	.uleb128 .LVU304
-	.uleb128 .LVU304
-	.uleb128 0
-.LLST47:
-	.byte	0x4
-	.uleb128 .LVL102-.Ltext0
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 .LVL111-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL111-.Ltext0
-	.uleb128 .LVL113-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL113-.Ltext0
-	.uleb128 .LFE12-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS48:
-	.uleb128 0
-	.uleb128 .LVU292
-	.uleb128 .LVU292
-	.uleb128 .LVU294
-	.uleb128 .LVU294
-	.uleb128 .LVU295
-	.uleb128 .LVU295
-	.uleb128 .LVU303
-	.uleb128 .LVU303
-	.uleb128 .LVU304
-	.uleb128 .LVU304
-	.uleb128 0
-.LLST48:
-	.byte	0x4
-	.uleb128 .LVL102-.Ltext0
-	.uleb128 .LVL106-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0x4
-	.uleb128 .LVL106-.Ltext0
-	.uleb128 .LVL107-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL107-.Ltext0
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0x4
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 .LVL112-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL112-.Ltext0
-	.uleb128 .LVL113-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0x4
-	.uleb128 .LVL113-.Ltext0
-	.uleb128 .LFE12-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS49:
-	.uleb128 .LVU272
-	.uleb128 .LVU280
-	.uleb128 .LVU280
-	.uleb128 .LVU292
-	.uleb128 .LVU295
-	.uleb128 .LVU301
-	.uleb128 .LVU301
-	.uleb128 .LVU304
-	.uleb128 .LVU304
-	.uleb128 0
-.LLST49:
-	.byte	0x4
-	.uleb128 .LVL102-.Ltext0
-	.uleb128 .LVL103-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL103-.Ltext0
-	.uleb128 .LVL106-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 .LVL110-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL110-.Ltext0
-	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LVL219-.Ltext0
+	.uleb128 .LVL220-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL113-.Ltext0
-	.uleb128 .LFE12-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0
-.LVUS51:
-	.uleb128 .LVU280
-	.uleb128 .LVU283
-	.uleb128 .LVU283
-	.uleb128 .LVU292
-.LLST51:
+	.uleb128 .LVL220-1-.Ltext0
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL103-.Ltext0
-	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL223-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS99:
+	.uleb128 .LVU580
+	.uleb128 .LVU585
+	.uleb128 .LVU585
+	.uleb128 .LVU592
+	.uleb128 .LVU604
+	.uleb128 0
+.LLST99:
+	.byte	0x4
+	.uleb128 .LVL213-.Ltext0
+	.uleb128 .LVL214-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 4
+	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 .LVL106-.Ltext0
+	.uleb128 .LVL214-.Ltext0
+	.uleb128 .LVL217-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL223-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS100:
+	.uleb128 .LVU582
+	.uleb128 .LVU585
+	.uleb128 .LVU585
+	.uleb128 .LVU589
+	.uleb128 .LVU604
+	.uleb128 0
+.LLST100:
+	.byte	0x4
+	.uleb128 .LVL213-.Ltext0
+	.uleb128 .LVL214-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL214-.Ltext0
+	.uleb128 .LVL216-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL223-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
 	.byte	0
 .LVUS38:
 	.uleb128 0
@@ -5958,6 +8062,49 @@ CSWTCH.43:
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0
+.LVUS0:
+	.uleb128 0
+	.uleb128 .LVU6
+	.uleb128 .LVU6
+	.uleb128 0
+.LLST0:
+	.byte	0x4
+	.uleb128 .LVL0-.Ltext0
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LFE0-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS1:
+	.uleb128 .LVU3
+	.uleb128 .LVU6
+	.uleb128 .LVU6
+	.uleb128 .LVU10
+	.uleb128 .LVU11
+	.uleb128 0
+.LLST1:
+	.byte	0x4
+	.uleb128 .LVL1-.Ltext0
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LVL4-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 .LFE0-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
 .LVUS2:
 	.uleb128 0
 	.uleb128 .LVU21
@@ -6019,49 +8166,6 @@ CSWTCH.43:
 	.uleb128 .LVL10-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
-	.byte	0
-.LVUS0:
-	.uleb128 0
-	.uleb128 .LVU6
-	.uleb128 .LVU6
-	.uleb128 0
-.LLST0:
-	.byte	0x4
-	.uleb128 .LVL0-.Ltext0
-	.uleb128 .LVL2-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL2-.Ltext0
-	.uleb128 .LFE0-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS1:
-	.uleb128 .LVU3
-	.uleb128 .LVU6
-	.uleb128 .LVU6
-	.uleb128 .LVU10
-	.uleb128 .LVU11
-	.uleb128 0
-.LLST1:
-	.byte	0x4
-	.uleb128 .LVL1-.Ltext0
-	.uleb128 .LVL2-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL2-.Ltext0
-	.uleb128 .LVL4-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL5-.Ltext0
-	.uleb128 .LFE0-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
 	.byte	0
 .LVUS5:
 	.uleb128 0
@@ -6291,6 +8395,415 @@ CSWTCH.43:
 	.byte	0x91
 	.sleb128 4
 	.byte	0
+.LVUS47:
+	.uleb128 0
+	.uleb128 .LVU295
+	.uleb128 .LVU295
+	.uleb128 .LVU302
+	.uleb128 .LVU302
+	.uleb128 .LVU304
+	.uleb128 .LVU304
+	.uleb128 0
+.LLST47:
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LFE12-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS48:
+	.uleb128 0
+	.uleb128 .LVU292
+	.uleb128 .LVU292
+	.uleb128 .LVU294
+	.uleb128 .LVU294
+	.uleb128 .LVU295
+	.uleb128 .LVU295
+	.uleb128 .LVU303
+	.uleb128 .LVU303
+	.uleb128 .LVU304
+	.uleb128 .LVU304
+	.uleb128 0
+.LLST48:
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LFE12-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS49:
+	.uleb128 .LVU272
+	.uleb128 .LVU280
+	.uleb128 .LVU280
+	.uleb128 .LVU292
+	.uleb128 .LVU295
+	.uleb128 .LVU301
+	.uleb128 .LVU301
+	.uleb128 .LVU304
+	.uleb128 .LVU304
+	.uleb128 0
+.LLST49:
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LFE12-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS51:
+	.uleb128 .LVU280
+	.uleb128 .LVU283
+	.uleb128 .LVU283
+	.uleb128 .LVU292
+.LLST51:
+	.byte	0x4
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS52:
+	.uleb128 0
+	.uleb128 .LVU335
+	.uleb128 .LVU335
+	.uleb128 .LVU337
+	.uleb128 .LVU337
+	.uleb128 .LVU338
+	.uleb128 .LVU338
+	.uleb128 0
+.LLST52:
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LFE13-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS53:
+	.uleb128 0
+	.uleb128 .LVU335
+	.uleb128 .LVU335
+	.uleb128 .LVU336
+	.uleb128 .LVU336
+	.uleb128 .LVU338
+	.uleb128 .LVU338
+	.uleb128 0
+.LLST53:
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LFE13-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS54:
+	.uleb128 .LVU309
+	.uleb128 .LVU317
+	.uleb128 .LVU317
+	.uleb128 .LVU335
+	.uleb128 .LVU338
+	.uleb128 0
+.LLST54:
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LFE13-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS56:
+	.uleb128 .LVU317
+	.uleb128 .LVU320
+	.uleb128 .LVU320
+	.uleb128 .LVU329
+.LLST56:
+	.byte	0x4
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS74:
+	.uleb128 0
+	.uleb128 .LVU463
+	.uleb128 .LVU463
+	.uleb128 0
+.LLST74:
+	.byte	0x4
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LFE20-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS75:
+	.uleb128 0
+	.uleb128 .LVU463
+	.uleb128 .LVU463
+	.uleb128 .LVU465
+	.uleb128 .LVU465
+	.uleb128 .LVU489
+	.uleb128 .LVU491
+	.uleb128 0
+.LLST75:
+	.byte	0x4
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL163-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL163-.Ltext0
+	.uleb128 .LVL173-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LFE20-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS76:
+	.uleb128 0
+	.uleb128 .LVU463
+	.uleb128 .LVU463
+	.uleb128 .LVU464
+	.uleb128 .LVU464
+	.uleb128 .LVU467
+	.uleb128 .LVU467
+	.uleb128 .LVU471
+	.uleb128 .LVU471
+	.uleb128 .LVU489
+	.uleb128 .LVU491
+	.uleb128 .LVU492
+	.uleb128 .LVU492
+	.uleb128 0
+.LLST76:
+	.byte	0x4
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL164-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL164-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 0x6
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL173-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 .LFE20-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+.LVUS78:
+	.uleb128 .LVU465
+	.uleb128 .LVU471
+	.uleb128 .LVU485
+	.uleb128 .LVU488
+	.uleb128 .LVU488
+	.uleb128 .LVU489
+.LLST78:
+	.byte	0x4
+	.uleb128 .LVL163-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL171-.Ltext0
+	.uleb128 .LVL172-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL172-.Ltext0
+	.uleb128 .LVL173-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS80:
+	.uleb128 .LVU476
+	.uleb128 .LVU479
+.LLST80:
+	.byte	0x4
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS81:
+	.uleb128 .LVU481
+	.uleb128 .LVU485
+.LLST81:
+	.byte	0x4
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL171-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
 .Ldebug_loc3:
 	.section	.debug_aranges,"",@progbits
 	.long	0x1c
@@ -6314,133 +8827,213 @@ CSWTCH.43:
 	.long	0
 .LLRL14:
 	.byte	0x4
-	.uleb128 .LBB16-.Ltext0
-	.uleb128 .LBE16-.Ltext0
+	.uleb128 .LBB23-.Ltext0
+	.uleb128 .LBE23-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB19-.Ltext0
-	.uleb128 .LBE19-.Ltext0
+	.uleb128 .LBB26-.Ltext0
+	.uleb128 .LBE26-.Ltext0
 	.byte	0
 .LLRL23:
 	.byte	0x4
-	.uleb128 .LBB22-.Ltext0
-	.uleb128 .LBE22-.Ltext0
+	.uleb128 .LBB29-.Ltext0
+	.uleb128 .LBE29-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB25-.Ltext0
-	.uleb128 .LBE25-.Ltext0
+	.uleb128 .LBB32-.Ltext0
+	.uleb128 .LBE32-.Ltext0
 	.byte	0
 .LLRL41:
 	.byte	0x4
-	.uleb128 .LBB30-.Ltext0
-	.uleb128 .LBE30-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB33-.Ltext0
-	.uleb128 .LBE33-.Ltext0
-	.byte	0
-.LLRL50:
-	.byte	0x4
-	.uleb128 .LBB36-.Ltext0
-	.uleb128 .LBE36-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB39-.Ltext0
-	.uleb128 .LBE39-.Ltext0
-	.byte	0
-.LLRL55:
+	.uleb128 .LBB37-.Ltext0
+	.uleb128 .LBE37-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB40-.Ltext0
 	.uleb128 .LBE40-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB43-.Ltext0
-	.uleb128 .LBE43-.Ltext0
 	.byte	0
-.LLRL64:
+.LLRL50:
 	.byte	0x4
-	.uleb128 .LBB44-.Ltext0
-	.uleb128 .LBE44-.Ltext0
+	.uleb128 .LBB45-.Ltext0
+	.uleb128 .LBE45-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB48-.Ltext0
 	.uleb128 .LBE48-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB49-.Ltext0
-	.uleb128 .LBE49-.Ltext0
 	.byte	0
-.LLRL76:
-	.byte	0x4
-	.uleb128 .LBB50-.Ltext0
-	.uleb128 .LBE50-.Ltext0
+.LLRL55:
 	.byte	0x4
 	.uleb128 .LBB51-.Ltext0
 	.uleb128 .LBE51-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB52-.Ltext0
-	.uleb128 .LBE52-.Ltext0
+	.uleb128 .LBB54-.Ltext0
+	.uleb128 .LBE54-.Ltext0
+	.byte	0
+.LLRL66:
+	.byte	0x4
+	.uleb128 .LBB71-.Ltext0
+	.uleb128 .LBE71-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB81-.Ltext0
+	.uleb128 .LBE81-.Ltext0
+	.byte	0
+.LLRL71:
+	.byte	0x4
+	.uleb128 .LBB76-.Ltext0
+	.uleb128 .LBE76-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB82-.Ltext0
+	.uleb128 .LBE82-.Ltext0
+	.byte	0
+.LLRL77:
+	.byte	0x4
+	.uleb128 .LBB88-.Ltext0
+	.uleb128 .LBE88-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB95-.Ltext0
+	.uleb128 .LBE95-.Ltext0
+	.byte	0
+.LLRL79:
+	.byte	0x4
+	.uleb128 .LBB89-.Ltext0
+	.uleb128 .LBE89-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB92-.Ltext0
+	.uleb128 .LBE92-.Ltext0
+	.byte	0
+.LLRL86:
+	.byte	0x4
+	.uleb128 .LBB105-.Ltext0
+	.uleb128 .LBE105-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB112-.Ltext0
+	.uleb128 .LBE112-.Ltext0
+	.byte	0
+.LLRL88:
+	.byte	0x4
+	.uleb128 .LBB106-.Ltext0
+	.uleb128 .LBE106-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB109-.Ltext0
+	.uleb128 .LBE109-.Ltext0
+	.byte	0
+.LLRL98:
+	.byte	0x4
+	.uleb128 .LBB113-.Ltext0
+	.uleb128 .LBE113-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB117-.Ltext0
+	.uleb128 .LBE117-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB118-.Ltext0
+	.uleb128 .LBE118-.Ltext0
+	.byte	0
+.LLRL105:
+	.byte	0x4
+	.uleb128 .LBB119-.Ltext0
+	.uleb128 .LBE119-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB124-.Ltext0
+	.uleb128 .LBE124-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB125-.Ltext0
+	.uleb128 .LBE125-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB126-.Ltext0
+	.uleb128 .LBE126-.Ltext0
+	.byte	0
+.LLRL118:
+	.byte	0x4
+	.uleb128 .LBB127-.Ltext0
+	.uleb128 .LBE127-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB128-.Ltext0
+	.uleb128 .LBE128-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB129-.Ltext0
+	.uleb128 .LBE129-.Ltext0
 	.byte	0
 .Ldebug_ranges3:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF25:
-	.string	"accept"
+.LASF26:
+	.string	"strtok_r"
 .LASF8:
 	.string	"size_t"
+.LASF25:
+	.string	"delim"
 .LASF17:
 	.string	"memcmp"
 .LASF12:
 	.string	"uintptr_t"
 .LASF19:
 	.string	"memmove"
-.LASF37:
+.LASF45:
 	.string	"strncpy"
-.LASF38:
+.LASF29:
+	.string	"accept"
+.LASF46:
 	.string	"stpcpy"
-.LASF32:
+.LASF40:
 	.string	"strchr"
-.LASF43:
+.LASF52:
+	.string	"lower"
+.LASF51:
 	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
-.LASF21:
+.LASF31:
 	.string	"strdup"
-.LASF42:
+.LASF50:
 	.string	"strlen"
 .LASF5:
 	.string	"unsigned char"
-.LASF41:
-	.string	"maxlen"
-.LASF39:
+.LASF30:
+	.string	"strndup"
+.LASF47:
 	.string	"strcpy"
 .LASF7:
 	.string	"short unsigned int"
-.LASF36:
+.LASF44:
 	.string	"strcat"
-.LASF23:
-	.string	"reject"
+.LASF49:
+	.string	"maxlen"
+.LASF21:
+	.string	"strcasecmp"
+.LASF27:
+	.string	"save"
 .LASF18:
 	.string	"memset"
 .LASF15:
 	.string	"memchr"
-.LASF28:
+.LASF37:
 	.string	"needle"
-.LASF22:
+.LASF33:
+	.string	"reject"
+.LASF32:
 	.string	"strcspn"
 .LASF2:
 	.string	"unsigned int"
-.LASF35:
+.LASF43:
 	.string	"strncat"
+.LASF24:
+	.string	"strtok"
 .LASF11:
 	.string	"long long unsigned int"
 .LASF14:
 	.string	"strerror"
-.LASF40:
+.LASF48:
 	.string	"strnlen"
-.LASF34:
+.LASF23:
+	.string	"strncasecmp"
+.LASF42:
 	.string	"strcmp"
+.LASF28:
+	.string	"strpbrk"
 .LASF10:
 	.string	"long long int"
 .LASF13:
 	.string	"char"
 .LASF16:
 	.string	"errnum"
-.LASF33:
+.LASF41:
 	.string	"strncmp"
-.LASF24:
+.LASF34:
 	.string	"strspn"
 .LASF20:
 	.string	"memcpy"
@@ -6450,17 +9043,17 @@ CSWTCH.43:
 	.string	"uint32_t"
 .LASF3:
 	.string	"long int"
-.LASF27:
+.LASF36:
 	.string	"haystack"
 .LASF4:
 	.string	"signed char"
-.LASF26:
+.LASF35:
 	.string	"strstr"
-.LASF30:
+.LASF39:
 	.string	"last"
-.LASF31:
+.LASF22:
 	.string	"malloc"
-.LASF29:
+.LASF38:
 	.string	"strrchr"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:

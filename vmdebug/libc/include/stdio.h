@@ -17,9 +17,11 @@
 #define _VMDEBUG_STDIO_H
 #include <stddef.h>
 #include <stdarg.h>
+#include <sys/types.h>
 
 typedef struct __vmdebug_file {
     int fd;
+    int ungot;      /* a byte pushed back by ungetc (or scanf), EOF if none */
 } FILE;
 
 extern FILE *stdin;
@@ -48,11 +50,25 @@ int fputs(const char *s, FILE *stream);
 size_t fwrite(const void *ptr, size_t size, size_t nmemb, FILE *stream);
 int fflush(FILE *stream);
 
-/* Input is read one byte per read(2) call (no buffering either). */
+/* Input is read one byte per read(2) call (no buffering either); ungetc
+ * pushes one byte back. */
 int getchar(void);
 int fgetc(FILE *stream);
 int getc(FILE *stream);
+int ungetc(int c, FILE *stream);
 char *fgets(char *s, int size, FILE *stream);
+ssize_t getline(char **lineptr, size_t *n, FILE *stream);
+
+/* scanf and friends (scanf.c): %d %i %u %o %x %X %p %c %s %[set] %n %%, with
+ * widths, * (no assignment) and the length modifiers hh h l ll j z t.
+ * Floating point (%f %e %g %a) is not supported: scanf stops there and
+ * returns what it has assigned. */
+int scanf(const char *fmt, ...) __attribute__((format(scanf, 1, 2)));
+int fscanf(FILE *stream, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
+int sscanf(const char *str, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
+int vscanf(const char *fmt, va_list ap);
+int vfscanf(FILE *stream, const char *fmt, va_list ap);
+int vsscanf(const char *str, const char *fmt, va_list ap);
 
 void perror(const char *s);
 #endif

@@ -18,16 +18,18 @@
  * abort(): raises SIGABRT (as glibc's does), which ends the process: a
  * shell shows status 134 (128 + SIGABRT) and "Aborted".
  *
- * rand(): the ANSI C (K&R) example generator:
- *   next = next * 1103515245 + 12345; return (next / 65536) % 32768;
- * so RAND_MAX is 32767 and the sequence differs from glibc's. */
+ * rand(): glibc's generator with a TYPE_0 state (what glibc's random() gives
+ * after initstate(seed, state, 8)):
+ *   next = (next * 1103515245 + 12345) & 0x7fffffff; return next;
+ * so RAND_MAX is 2147483647; srand(0) is srand(1).  glibc's rand() without
+ * initstate uses TYPE_3, a different sequence. */
 #ifndef _VMDEBUG_STDLIB_H
 #define _VMDEBUG_STDLIB_H
 #include <stddef.h>
 
 #define EXIT_SUCCESS 0
 #define EXIT_FAILURE 1
-#define RAND_MAX 32767
+#define RAND_MAX 2147483647
 
 void *malloc(size_t size);
 void *calloc(size_t nmemb, size_t size);

@@ -27,4 +27,12 @@ int memcmp(const void *a, const void *b, size_t n);
 void *memchr(const void *s, int c, size_t n);
 
 char *strerror(int errnum);
+char *strndup(const char *s, size_t n);
+char *strpbrk(const char *s, const char *accept);
+/* strtok keeps its place between calls (one string at a time); strtok_r keeps it in *save. */
+char *strtok(char *s, const char *delim);
+char *strtok_r(char *s, const char *delim, char **save);
+/* strings.h's, here too as glibc has them. */
+int strcasecmp(const char *a, const char *b);
+int strncasecmp(const char *a, const char *b, size_t n);
 #endif

@@ -9,12 +9,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static FILE stdin_file = {0};
-static FILE stdout_file = {1};
-static FILE stderr_file = {2};
+static FILE stdin_file = {0, EOF};
+static FILE stdout_file = {1, EOF};
+static FILE stderr_file = {2, EOF};
 FILE *stdin = &stdin_file;
 FILE *stdout = &stdout_file;
 FILE *stderr = &stderr_file;
@@ -462,9 +463,57 @@ int fflush(FILE *stream)
 int fgetc(FILE *stream)
 {
     unsigned char c;
+    if (stream->ungot != EOF) {
+        int got = stream->ungot;
+        stream->ungot = EOF;
+        return got;
+    }
     if (read(stream->fd, &c, 1) != 1)
         return EOF;
     return c;
+}
+
+/* One byte of pushback, as C guarantees (glibc keeps more). */
+int ungetc(int c, FILE *stream)
+{
+    if (c == EOF || stream->ungot != EOF)
+        return EOF;
+    stream->ungot = (unsigned char)c;
+    return (unsigned char)c;
+}
+
+/* getline(3): the whole line, newline included, in a buffer grown with realloc. */
+ssize_t getline(char **lineptr, size_t *n, FILE *stream)
+{
+    size_t len = 0;
+    int c;
+    if (lineptr == NULL || n == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (*lineptr == NULL || *n == 0) {
+        *n = 120;
+        *lineptr = realloc(*lineptr, *n);
+        if (*lineptr == NULL)
+            return -1;
+    }
+    while ((c = fgetc(stream)) != EOF) {
+        if (len + 2 > *n) {
+            size_t bigger = *n * 2;
+            char *p = realloc(*lineptr, bigger);
+            if (p == NULL)
+                return -1;
+            *lineptr = p;
+            *n = bigger;
+        }
+        (*lineptr)[len++] = (char)c;
+        if (c == '\n')
+            break;
+    }
+    if (len == 0)
+        return -1;
+    (*lineptr)[len] = '\0';
+    return (ssize_t)len;
 }
 
 int getc(FILE *stream)

@@ -141,17 +141,19 @@ int abs(int x) { return x < 0 ? -x : x; }
 long labs(long x) { return x < 0 ? -x : x; }
 long long llabs(long long x) { return x < 0 ? -x : x; }
 
-static unsigned long rand_next = 1;
+/* glibc's random_r with TYPE_0 state (stdlib/random_r.c): a 31-bit linear
+ * congruential generator; srand(0) seeds it as srand(1) does. */
+static unsigned int rand_state = 1;
 
 int rand(void)
 {
-    rand_next = rand_next * 1103515245u + 12345u;
-    return (int)((rand_next / 65536u) % 32768u);
+    rand_state = (rand_state * 1103515245u + 12345u) & 0x7fffffffu;
+    return (int)rand_state;
 }
 
 void srand(unsigned int seed)
 {
-    rand_next = seed;
+    rand_state = seed ? seed : 1;
 }
 
 static void swap_bytes(char *a, char *b, size_t size)

@@ -158,6 +158,71 @@ char *strdup(const char *s)
     return d;
 }
 
+/* strndup: at most n bytes of s, always terminated. */
+char *strndup(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+    char *d = malloc(len + 1);
+    if (d) {
+        memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+char *strpbrk(const char *s, const char *accept)
+{
+    s += strcspn(s, accept);
+    return *s ? (char *)s : NULL;
+}
+
+/* strtok_r: the next token of s (NULL: go on from *save), delimiters replaced by NUL. */
+char *strtok_r(char *s, const char *delim, char **save)
+{
+    char *end;
+    if (s == NULL)
+        s = *save;
+    s += strspn(s, delim);
+    if (*s == '\0') {
+        *save = s;
+        return NULL;
+    }
+    end = s + strcspn(s, delim);
+    if (*end == '\0') {
+        *save = end;
+        return s;
+    }
+    *end = '\0';
+    *save = end + 1;
+    return s;
+}
+
+char *strtok(char *s, const char *delim)
+{
+    static char *save;
+    return strtok_r(s, delim, &save);
+}
+
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+int strncasecmp(const char *a, const char *b, size_t n)
+{
+    for (; n; n--, a++, b++) {
+        int d = lower((unsigned char)*a) - lower((unsigned char)*b);
+        if (d || !*a)
+            return d;
+    }
+    return 0;
+}
+
+int strcasecmp(const char *a, const char *b)
+{
+    return strncasecmp(a, b, (size_t)-1);
+}
+
 void *memcpy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
