@@ -17,6 +17,7 @@ from vmdebug.machine.faults import EXEC, READ, WRITE, CpuFault, segv
 from events.state import FIRST_PID
 from vmdebug.machine.layout import (KERNEL_HALF, PAGE, RLIMIT_STACK, STACK_GUARD_GAP, areas, kernel_start,
                                     region_name)
+from vmdebug.machine.clock import TimeCalls
 from vmdebug.machine.procsys import ProcessCalls
 from vmdebug.machine.tasks import PipeEnd, Tty
 from vmdebug.machine.vma import Vma
@@ -40,7 +41,7 @@ def page_align(x: int) -> int:
     return (x + PAGE - 1) & ~(PAGE - 1)
 
 
-class Kernel(ProcessCalls):
+class Kernel(ProcessCalls, TimeCalls):
     def __init__(self, proc: "Process") -> None:
         self.proc = proc
         # What the kernel knows of an area beyond what its vma_mapped event says (the file
@@ -57,6 +58,7 @@ class Kernel(ProcessCalls):
         #: The program file's pages in memory, by segment and page: they outlive a process.
         self.page_cache: dict[int, dict[int, int]] = {}
         self.pipes = 0
+        self.slept_ns = 0             # how far nanosleep moved the virtual clock (vmdebug.machine.clock)
 
     @property
     def brk(self) -> int:

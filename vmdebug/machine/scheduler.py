@@ -33,6 +33,7 @@ class Scheduler:
         self.next_pid = FIRST_PID + 1
         self.ran = 0                 # steps the current process has run since it got the CPU
         self.deadlock = ""           # why the run stopped with every process asleep
+        self.switched_at = 0         # proc.steps when the current process got the CPU
 
     @property
     def current(self) -> Task:
@@ -61,12 +62,27 @@ class Scheduler:
                 return pid
         return None
 
+    def cpu_steps(self) -> int:
+        """The steps the current process has run (its CPU time)."""
+        return self.current.steps + self.proc.steps - self.switched_at
+
+    def others_runnable(self) -> bool:
+        cur = self.current
+        return any(t.runnable() for t in self.tasks.values() if t is not cur)
+
     def schedule(self) -> bool:
         """Before a step: switch if the current process must give way.  False when no
-        process can run (the run has ended, or deadlocked)."""
+        process can run (the run has ended, or deadlocked).  When every process sleeps and
+        some sleep in nanosleep, the virtual clock jumps to the earliest wake-up."""
         if self.single() or not self.due():
             return True
         pid = self.pick()
+        if pid is None:
+            timed = [t.wake_at for t in self.tasks.values() if t.status == "running" and t.wake_at is not None]
+            kernel = self.proc.kernel
+            if timed and min(timed) > kernel.now_ns():
+                kernel.slept_ns += min(timed) - kernel.now_ns()
+                pid = self.pick()
         if pid is None:
             asleep = [f"pid {t.pid} in {t.what}" for t in self.tasks.values() if t.status == "running"]
             self.deadlock = "deadlock: every process is asleep (" + ", ".join(asleep) + ")"
@@ -83,6 +99,8 @@ class Scheduler:
         if pid == old:
             return
         prev, new = self.tasks[old], self.tasks[pid]
+        prev.steps += proc.steps - self.switched_at      # its CPU time
+        self.switched_at = proc.steps
         mem, kernel = proc.memory, proc.kernel
         prev.code, prev.code_pages, prev.backing, prev.start_brk = proc.code, mem.code_pages, kernel._backing, \
             kernel.start_brk

@@ -30,6 +30,11 @@ IMPLEMENTED: dict[int, tuple[str, int]] = {
     6: ("close", 1),
     41: ("dup", 1),
     63: ("dup2", 2),
+    13: ("time", 1),
+    78: ("gettimeofday", 2),
+    265: ("clock_gettime", 2),
+    403: ("clock_gettime64", 2),
+    162: ("nanosleep", 2),
 }
 
 NAMES: dict[int, str] = {

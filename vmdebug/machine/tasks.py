@@ -82,6 +82,8 @@ class Task:
     what: str = ""                           # what it sleeps in, for a deadlock's message
     written: int = 0                         # bytes of a pipe write done before it slept
     pending_signal: int = 0
+    steps: int = 0                           # steps it ran before it last got the CPU: CPU time
+    wake_at: int | None = None               # nanosleep: when it wakes (ns since boot)
 
     def runnable(self) -> bool:
         return self.status == "running" and (self.waiting is None or self.waiting())

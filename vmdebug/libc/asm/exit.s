@@ -317,7 +317,7 @@ __assert_fail:
 	.uleb128 0x15
 	.long	.LASF16
 	.byte	0x4
-	.byte	0x20
+	.byte	0x24
 	.byte	0x6
 	.long	0x134
 	.uleb128 0x4

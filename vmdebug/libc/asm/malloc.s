@@ -1914,7 +1914,7 @@ __heap_start:
 	.uleb128 0x16
 	.long	.LASF23
 	.byte	0x8
-	.byte	0x28
+	.byte	0x2c
 	.byte	0x7
 	.long	0x13f
 	.long	0x1a6

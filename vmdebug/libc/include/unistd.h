@@ -28,6 +28,10 @@ int close(int fd);
 int dup(int fd);
 int dup2(int fd, int newfd);
 
+/* sleep(3) and usleep(3) (time.c): nanosleep on the clock (virtual in vmdebug). */
+unsigned int sleep(unsigned int seconds);
+int usleep(unsigned int usec);
+
 /* exit_group(2) (syscall 252) at once: no atexit handlers. */
 void _exit(int status) __attribute__((noreturn));
 
