@@ -121,19 +121,20 @@ def test_stack_smash_is_caught_by_the_frame_check() -> None:
 
 def test_heap_view_follows_malloc_and_free() -> None:
     dbg, cap = session("examples/use_after_free.c")
+    b = dbg.tl.history.state_at(0).brk          # start_brk: the page after the libc's .bss
     assert outputs(dbg, cap, "heap") == ["The heap is empty: malloc has not been called yet (__heap_start is 0).",
-                                         "program break: 0x0804f000"]
+                                         f"program break: {b:#010x}"]
     dbg.execute("break 48")
     dbg.execute("run")
     heap = outputs(dbg, cap, "heap")
-    assert heap[0] == "heap 0x0804f004 - 0x0804f01c (24 bytes: 24 in use), program break 0x0804f01c"
-    assert heap[2] == "0x0804f004  0x00000019      24  in use   0x0804f008      20  61 6c 69 63 65 00 00 00  alice..."
+    assert heap[0] == f"heap {b + 4:#010x} - {b + 0x1c:#010x} (24 bytes: 24 in use), program break {b + 0x1c:#010x}"
+    assert heap[2] == f"{b + 4:#010x}  0x00000019      24  in use   {b + 8:#010x}      20  61 6c 69 63 65 00 00 00  alice..."
     dbg.execute("break 50")
     dbg.execute("continue")
-    assert outputs(dbg, cap, "heap")[2].startswith("0x0804f004  0x00000018      24  free     0x0804f008")
-    assert outputs(dbg, cap, "x/s *(char **)&acct") == ['0x804f008:\t"alice"']
+    assert outputs(dbg, cap, "heap")[2].startswith(f"{b + 4:#010x}  0x00000018      24  free     {b + 8:#010x}")
+    assert outputs(dbg, cap, "x/s *(char **)&acct") == [f'{b + 8:#x}:\t"alice"']
     vm = "\n".join(outputs(dbg, cap, "vmmap"))
-    assert "<- brk 0x0804f01c (page-aligned end 0x08050000)" in vm and "start_brk 0x0804f000" in vm
+    assert f"<- brk {b + 0x1c:#010x} (page-aligned end {b + 0x1000:#010x})" in vm and f"start_brk {b:#010x}" in vm
 
 
 def test_null_deref_explain_and_pagewalk() -> None:
@@ -244,14 +245,15 @@ def test_local_array_and_mmap_area() -> None:
 
 def test_history_of_a_struct_member_and_a_byte() -> None:
     dbg, cap = session("examples/use_after_free.c")
+    b = dbg.tl.history.state_at(0).brk
     dbg.execute("break 48")
     dbg.execute("run")
     hist = outputs(dbg, cap, "history acct->balance")
-    assert hist[0] == "5 writes to 0x0804f014 (4 bytes):"
+    assert hist[0] == f"5 writes to {b + 0x14:#010x} (4 bytes):"
     assert hist[1] == ("> step 205      0x08049067 <main+62> examples/use_after_free.c:47 "
-                       "[0x0804f014, 4 bytes] 0x00000000 -> 0x00000064")
+                       f"[{b + 0x14:#010x}, 4 bytes] 0x00000000 -> 0x00000064")
     assert all("<strcpy+20> string.c:38" in h for h in hist[2:])      # "hacked by eve!!" overwrites it later
-    assert outputs(dbg, cap, "history *(char*)acct")[0] == "2 writes to 0x0804f008 (1 byte):"
+    assert outputs(dbg, cap, "history *(char*)acct")[0] == f"2 writes to {b + 8:#010x} (1 byte):"
 
 
 def test_calloc_walkthrough_leaves_calloc_with_finish() -> None:

@@ -103,7 +103,9 @@ def test_libc_assembly_has_no_float_and_carries_gccs_dwarf_under_install_indepen
     for path in asm_files()[1:]:
         text = path.read_text()
         assert find_floating_point(text) is None, path.name
-        assert "\t.loc " in text and ".intel_syntax noprefix" in text and ".section\t.debug_info" in text
+        written_in_c = "__asm__(" not in (path.parent.parent / "src" / f"{path.stem}.c").read_text()
+        assert ("\t.loc " in text or not written_in_c) and ".intel_syntax noprefix" in text
+        assert ".section\t.debug_info" in text
         assert f'.file 0 "/vmdebug/libc/src" "{path.stem}.c"' in text
         assert str(LIBC_DIR) not in text and "/work" not in text and "/home" not in text
 

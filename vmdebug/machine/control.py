@@ -21,7 +21,16 @@ def _jmp(p: "Process", i: Instruction) -> Closure:
     if isinstance(target, Rel):
         t = target.target & MASK
         return lambda: t
-    return getter(p, target, 32)
+    get_target, regs, state = getter(p, target, 32), p.state.regs, p.state
+
+    def run() -> int:
+        # An indirect jump that lands with esp above the top frame's return slot left that
+        # frame behind (longjmp's last instruction): the call stack drops it now.
+        t = get_target()
+        if state.stack and state.stack[-1][3] < regs[ESP]:
+            p.drop_abandoned(regs[ESP])
+        return t
+    return run
 
 
 @semantics("call")

@@ -166,14 +166,29 @@ class Process:
         return idx
 
     def push_frame(self, target: int, site: int, ret: int, base: int) -> None:
+        self._drop_abandoned(base, True)
         name = self.symbol_for(target) or f"{target:#010x}"
         self.event((C.FRAME_PUSHED, base, ret, site, self._name_index(name)))
 
     def pop_frame(self, target: int, sp: int) -> None:
+        self._drop_abandoned(sp, False)
         if self.state.stack:
             # The shadow stack remembers what `call` pushed; a `ret` elsewhere (a smashed
             # return address) is found in these events by vmdebug.replay.query.smashed_in.
             name, site, ret, base = self.state.stack[-1]
+            self.event((C.FRAME_POPPED, base, ret, site, self._name_index(name)))
+
+    def drop_abandoned(self, sp: int) -> None:
+        """The frames whose return slots are below ``sp`` were left without a ``ret``."""
+        self._drop_abandoned(sp, False)
+
+    def _drop_abandoned(self, sp: int, calling: bool) -> None:
+        """Pop the frames the stack pointer has left behind without a ``ret`` (longjmp, or any
+        jump that resets esp): their return address slots are below ``sp`` (at or below it for
+        a new call, which overwrites that slot).  The stack grows down."""
+        stack = self.state.stack
+        while stack and (stack[-1][3] <= sp if calling else stack[-1][3] < sp):
+            name, site, ret, base = stack[-1]
             self.event((C.FRAME_POPPED, base, ret, site, self._name_index(name)))
 
     # ---- exec (step 0) -------------------------------------------------------------

@@ -184,6 +184,14 @@ def process_notes(log: EventLog, step: int, pid: int) -> list[str]:
     return out
 
 
+def step_start_eip(log: EventLog, step: int) -> int | None:
+    """Where the instruction of ``step`` was: the ``old`` of its eip write (None if the step
+    wrote no eip)."""
+    cols = log.step(step).cols
+    w = cols[(cols[:, 0] == C.REG) & (cols[:, 1] == C.EIP)]
+    return int(w[-1, 2]) if len(w) else None
+
+
 def forks_between(log: EventLog, a: int, b: int) -> list[tuple[int, int]]:
     """``(child, parent)`` of each fork in steps ``a+1..b``, in order."""
     at = log.find(code_bits(C.TASK_FORKED), log.offset(a + 1), log.offset(b + 1))
@@ -431,6 +439,8 @@ def smashed_in(cols: np.ndarray, extra: Callable[[int], Any]) -> Smash | None:
     nxt = np.searchsorted(eip_w, pops)
     ok = nxt < len(eip_w)
     pops, nxt = pops[ok], nxt[ok]
+    ret = eip_w[nxt] == pops + 1      # the ret's own pop comes right before its eip write
+    pops, nxt = pops[ret], nxt[ret]   # (frames a longjmp left behind are popped before it)
     bad = np.flatnonzero(cols[eip_w[nxt], 3] != cols[pops, 2])
     if not len(bad):
         return None

@@ -299,12 +299,28 @@ def _line_step(dbg: "Debugger", into: bool, until: bool = False, announce: bool 
     # through the rest of that line (infrun.c process_event_stop_test, "We aren't done
     # stepping ... if we entered a new line in mid-statement, we continue stepping").
     while stop.reason == "done" and len(tl.state.stack) < d0 and \
-            not lines.at_stmt(np.array([dbg.pc], dtype=np.int64))[0]:
+            not lines.at_stmt(np.array([dbg.pc], dtype=np.int64))[0] and not _jumped_out(dbg):
         d0, eip0 = len(tl.state.stack), dbg.pc
         stop = scan(dbg, True, step_pred(d0, lines.id_of(eip0), eip0, False))
     if announce or stop.reason != "done":
         report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, frame0.func, d_start))
     return stop.reason
+
+
+def _jumped_out(dbg: "Debugger") -> bool:
+    """The step at the cursor left its frames by a jump, not a return: longjmp landing at its
+    setjmp.  gdb stops there, mid-line (its longjmp breakpoint), where after a return it
+    would step on to the next line."""
+    from vmdebug.isa.decoder import DecodeError, decode
+    from vmdebug.replay.query import step_start_eip
+    eip = step_start_eip(dbg.tl.log, dbg.tl.cursor)
+    if eip is None:
+        return False
+    data, _ = dbg.memory.try_read(eip, 15)
+    try:
+        return data is not None and decode(data, eip).mnemonic == "jmp"
+    except DecodeError:
+        return False
 
 
 @command("step", aliases=("s",), category="running", moves=True, example="1")

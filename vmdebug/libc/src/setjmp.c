@@ -1,0 +1,47 @@
+/* setjmp.c - setjmp and longjmp, in assembly: they save and restore registers
+ * no C code can name.  jmp_buf layout: ebx, esi, edi, ebp, esp (as after
+ * setjmp returns), return address.  Intel syntax: this file is compiled with
+ * -masm=intel like the others. */
+#include <setjmp.h>
+
+__asm__(
+    ".text\n"
+    ".globl setjmp\n"
+    ".globl _setjmp\n"
+    ".type setjmp, @function\n"
+    ".type _setjmp, @function\n"
+    "setjmp:\n"
+    "_setjmp:\n"
+    "    mov eax, DWORD PTR [esp+4]\n"
+    "    mov DWORD PTR [eax], ebx\n"
+    "    mov DWORD PTR [eax+4], esi\n"
+    "    mov DWORD PTR [eax+8], edi\n"
+    "    mov DWORD PTR [eax+12], ebp\n"
+    "    lea ecx, [esp+4]\n"
+    "    mov DWORD PTR [eax+16], ecx\n"
+    "    mov ecx, DWORD PTR [esp]\n"
+    "    mov DWORD PTR [eax+20], ecx\n"
+    "    xor eax, eax\n"
+    "    ret\n"
+    ".size setjmp, .-setjmp\n"
+    ".size _setjmp, .-_setjmp\n"
+    ".globl longjmp\n"
+    ".globl _longjmp\n"
+    ".type longjmp, @function\n"
+    ".type _longjmp, @function\n"
+    "longjmp:\n"
+    "_longjmp:\n"
+    "    mov edx, DWORD PTR [esp+4]\n"
+    "    mov eax, DWORD PTR [esp+8]\n"
+    "    test eax, eax\n"
+    "    jne 1f\n"
+    "    inc eax\n"
+    "1:\n"
+    "    mov ebx, DWORD PTR [edx]\n"
+    "    mov esi, DWORD PTR [edx+4]\n"
+    "    mov edi, DWORD PTR [edx+8]\n"
+    "    mov ebp, DWORD PTR [edx+12]\n"
+    "    mov esp, DWORD PTR [edx+16]\n"
+    "    jmp DWORD PTR [edx+20]\n"
+    ".size longjmp, .-longjmp\n"
+    ".size _longjmp, .-_longjmp\n");
