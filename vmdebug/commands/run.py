@@ -84,8 +84,9 @@ def execute(args: argparse.Namespace) -> Ran:
     to say about it."""
     check_program_options(args)
     program = load_program(args.program, args.opt)
-    # Read as the program asks (vmdebug.machine.stdin); a terminal reads as empty for now.
-    stdin = b"" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer
+    # Read as the program asks (vmdebug.machine.stdin): a file or pipe in whole reads, a
+    # terminal a line at a time; what the program read is in the session's memory writes.
+    stdin = b"" if sys.stdin is None else sys.stdin.buffer
     nframes = args.memory * 256
     writer = None
     if getattr(args, "output", None):
@@ -112,6 +113,7 @@ def execute(args: argparse.Namespace) -> Ran:
         if writer is not None:
             writer.abort()
         raise
+    proc.stdin.before_wait = status.clear      # no status line while the program waits for the terminal
     on_block = status.update
     if writer is not None:
         live = LiveCheckpoints(proc.state, lambda: proc.kernel.next_frame, writer.write_checkpoint)

@@ -9,7 +9,8 @@ depends on timing, and the same input must give the same session.
 """
 from __future__ import annotations
 
-from typing import BinaryIO
+import os
+from typing import BinaryIO, Callable
 
 
 class Stdin:
@@ -18,9 +19,31 @@ class Stdin:
         self._stream = None if isinstance(source, (bytes, bytearray)) else source
         self._pos = 0
         self.consumed = 0
+        #: A terminal is read as the kernel's tty driver in canonical mode hands it over: one
+        #: line per read (or what fits), at once; end of file is Ctrl-D on an empty line.
+        self.tty = False
+        if self._stream is not None:
+            try:
+                self.tty = os.isatty(self._stream.fileno())
+            except (AttributeError, OSError, ValueError):
+                self.tty = False
+        #: Called before the program waits for the terminal (to clear a status line).
+        self.before_wait: Callable[[], None] | None = None
 
     def read(self, count: int) -> bytes:
-        """Up to ``count`` bytes; fewer only at end of file (a short read blocks for the rest)."""
+        """Up to ``count`` bytes; fewer only at end of file (a short read blocks for the rest),
+        or, from a terminal, at the end of a line."""
+        if self.tty and self._stream is not None and self._pos >= len(self._bytes):
+            if self.before_wait is not None:
+                self.before_wait()
+            try:
+                data = os.read(self._stream.fileno(), count)
+            except OSError:
+                data = b""
+            if not data:
+                self._stream = None
+            self.consumed += len(data)
+            return data
         data = self._bytes[self._pos:self._pos + count]
         self._pos += len(data)
         if len(data) < count and self._stream is not None:
