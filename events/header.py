@@ -91,6 +91,7 @@ class SessionHeader(_Model):
     schema_version: StrictInt = Field(1, alias="schema")
     machine: Machine | None = None
     image: ImageModel | None = None
+    files: dict[StrictStr, StrictBytes] = {}     # the files given to the program (--file)
 
 
 def header_problem(header: dict[str, Any]) -> str | None:

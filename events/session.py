@@ -59,6 +59,16 @@ class Session:
     checkpoints: list[Any] | None = None  # stored state snapshots, see vmdebug.replay.history
 
     @property
+    def files(self) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        """The files the program was given (the header's) and those it created or changed (the
+        footer's), each as name -> contents; what a file may say is not trusted beyond that."""
+        def clean(value: Any) -> dict[str, bytes]:
+            if not isinstance(value, dict):
+                return {}
+            return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, bytes)}
+        return clean(self.header.get("files")), clean((self.footer or {}).get("files"))
+
+    @property
     def end(self) -> RunEnd:
         """How the run ended, from the footer or, failing that, the last events."""
         if self.footer and isinstance(self.footer.get("end"), dict):
@@ -119,12 +129,16 @@ class SessionWriter:
         self._steps += chunk.nsteps
         self._events += chunk.nevents
 
-    def close(self, end: RunEnd | None = None, checkpoints: list[Any] | None = None) -> int:
-        """Write any further checkpoints, the footer and the trailer; returns the file size."""
+    def close(self, end: RunEnd | None = None, checkpoints: list[Any] | None = None,
+              files: dict[str, bytes] | None = None) -> int:
+        """Write any further checkpoints, the footer and the trailer; returns the file size.
+        ``files``: the files the program created or changed, as it left them."""
         for checkpoint in checkpoints or ():
             self.write_checkpoint(checkpoint)
         footer = {"steps": self._steps, "events": self._events, "chunks": self._index,
                   "end": (end or RunEnd()).to_dict()}
+        if files:
+            footer["files"] = files
         if self._checkpoints:
             footer["checkpoints"] = self._checkpoints
         with self._writing():
@@ -152,13 +166,14 @@ class SessionWriter:
 
 
 def save_session(path: str | os.PathLike[str], header: dict[str, Any], log: EventLog,
-                 end: RunEnd | None = None, checkpoints: list[Any] | None = None) -> int:
+                 end: RunEnd | None = None, checkpoints: list[Any] | None = None,
+                 files: dict[str, bytes] | None = None) -> int:
     """Write a whole in-memory log (sealing its tail first); returns the file size."""
     log.seal()
     writer = SessionWriter(path, header)
     for chunk in log.chunks:
         writer.write_chunk(chunk)
-    return writer.close(end if end is not None else end_from_log(log), checkpoints)
+    return writer.close(end if end is not None else end_from_log(log), checkpoints, files)
 
 
 # ---- reading -------------------------------------------------------------------

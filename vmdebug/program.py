@@ -25,15 +25,18 @@ class Program:
 
 
 def session_header(path: str, args: list[str], program: Program, nframes: int, layout: str,
-                   opt: str) -> dict[str, Any]:
+                   opt: str, files: dict[str, bytes] | None = None) -> dict[str, Any]:
     """What a session file says about its run: enough to open it anywhere (program, image, sources).
 
     Standard input is not here: it is read as the program asks, after the header is
     written, and what the program read is in the memory writes of its read calls."""
     from vmdebug import __version__
-    return {"program": os.path.basename(path), "argv": [program_path(path), *args], "opt": opt,
-            "image": program.image, "machine": {"nframes": nframes, "layout": layout},
-            "tool": f"vmdebug {__version__}"}
+    header = {"program": os.path.basename(path), "argv": [program_path(path), *args], "opt": opt,
+              "image": program.image, "machine": {"nframes": nframes, "layout": layout},
+              "tool": f"vmdebug {__version__}"}
+    if files:
+        header["files"] = dict(sorted(files.items()))
+    return header
 
 
 def _perms(flags: Any) -> int:

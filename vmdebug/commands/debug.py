@@ -16,7 +16,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from vmdebug.errors import UserError
-from vmdebug.commands.options import add_program_options, check_program_options, environment, stdin_from_file
+from vmdebug.commands.options import (add_program_options, check_program_options, environment, files_from_args,
+                                      stdin_from_file)
 
 if TYPE_CHECKING:
     from vmdebug.debugger.session import Debugger
@@ -68,7 +69,8 @@ def cmd_debug(args: argparse.Namespace) -> int:
     from vmdebug.debugger.values import QuitRequest
     check_program_options(args)
     dbg = open_debugger(args.program, list(args.args), _out, _err, stdin=stdin_from_file(args), layout=args.layout,
-                        memory_mib=args.memory, opt=args.opt, max_steps=args.max_steps, env=environment(args))
+                        memory_mib=args.memory, opt=args.opt, max_steps=args.max_steps, env=environment(args),
+                        files=files_from_args(args))
     scripts: list[tuple[str, list[str]]] = []
     for path in args.xfile:
         try:

@@ -1,4 +1,4 @@
-"""``vmdebug log info|export FILE``: look inside a session file without the debugger."""
+"""``vmdebug log info|export|files FILE``: look inside a session file without the debugger."""
 from __future__ import annotations
 
 import argparse
@@ -23,6 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("file")
     export.add_argument("-o", "--output", help="write to this file instead of stdout")
     export.set_defaults(func=run_export)
+    files = lsub.add_parser("files", help="the files the program was given and those it wrote; --extract DIR "
+                                          "copies them out")
+    files.add_argument("file")
+    files.add_argument("--extract", metavar="DIR", help="write them under DIR (given/ and written/)")
+    files.set_defaults(func=run_files)
 
 
 def load(path: str, events: bool = True) -> Session:
@@ -52,6 +57,35 @@ def describe_end(end: RunEnd) -> str:
     if how == "interrupted":
         return "interrupted"
     return "unknown (the recording did not finish)"
+
+
+def run_files(args: argparse.Namespace) -> int:
+    """List the session's files; with --extract, write them out.  The names come from a file
+    anyone may have written: one that would leave DIR (absolute, or with ``..``) is refused."""
+    import os
+    from vmdebug.machine.files import normalize
+    session = load(args.file, events=False)
+    given, written = session.files
+    if not given and not written:
+        print("no files: the program was given none (--file) and wrote none")
+        return 0
+    for kind, files in (("given", given), ("written", written)):
+        for name, data in sorted(files.items()):
+            print(f"{kind:<8} {len(data):>10}  {safe_line(name)}")
+    if args.extract:
+        for kind, files in (("given", given), ("written", written)):
+            for name, data in sorted(files.items()):
+                rel = normalize(name)
+                if rel is None or "\0" in rel:
+                    raise UserError(f"{args.file}: refusing to extract {safe_line(name)!r}: it would leave {args.extract}")
+                target = os.path.join(args.extract, kind, *rel.split("/"))
+                try:
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    with open(target, "wb") as f:
+                        f.write(data)
+                except OSError as exc:
+                    raise UserError(f"{target}: {exc.strerror}") from None
+    return 0
 
 
 def run_info(args: argparse.Namespace) -> int:

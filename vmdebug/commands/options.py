@@ -23,6 +23,9 @@ def add_program_options(p: argparse.ArgumentParser, *, sessions: bool = False, s
                    help="put NAME=VALUE in the program's environment (repeatable)")
     p.add_argument("-i", "--ignore-environment", action="store_true",
                    help="start from an empty environment (it is empty unless --env adds to it)")
+    p.add_argument("--file", action="append", default=[], metavar="PATH", dest="files",
+                   help="a file (or a directory's files) the program can open, by its name (repeatable); "
+                        "the session keeps it")
     if stdin_file:
         p.add_argument("--stdin", metavar="FILE", help="file the program reads as its standard input")
     if sessions:
@@ -53,6 +56,12 @@ def environment(args: argparse.Namespace) -> list[str]:
         env.pop(name, None)
         env[name] = value
     return [f"{k}={v}" for k, v in env.items()]
+
+
+def files_from_args(args: argparse.Namespace) -> dict[str, bytes]:
+    """The contents of the ``--file`` arguments, by the names the program opens them by."""
+    from vmdebug.machine.files import load_files
+    return load_files(list(getattr(args, "files", [])))
 
 
 def stdin_from_file(args: argparse.Namespace) -> bytes:

@@ -10,7 +10,7 @@ from typing import Any, Iterator, NamedTuple
 from events.log import EventLog
 from events.session import SessionWriter
 from vmdebug.replay.checkpoints import LiveCheckpoints
-from vmdebug.commands.options import add_program_options, check_program_options, environment
+from vmdebug.commands.options import add_program_options, check_program_options, environment, files_from_args
 from vmdebug.machine.process import Process, program_path
 from vmdebug.program import load_program, session_header
 from vmdebug.progress import Progress
@@ -88,10 +88,11 @@ def execute(args: argparse.Namespace) -> Ran:
     # terminal a line at a time; what the program read is in the session's memory writes.
     stdin = b"" if sys.stdin is None else sys.stdin.buffer
     nframes = args.memory * 256
+    files = files_from_args(args)
     writer = None
     if getattr(args, "output", None):
         writer = SessionWriter(args.output, session_header(args.program, args.args, program, nframes,
-                                                           args.layout, args.opt))
+                                                           args.layout, args.opt, files))
     # Neither run nor record reads its past: sealed chunks go to the file (or nowhere) and
     # are let go, and record takes its checkpoints from the live state, so memory stays flat.
     ctrl_c = _CtrlC()
@@ -107,6 +108,7 @@ def execute(args: argparse.Namespace) -> Ran:
     status = Progress("recording" if writer else "running")
     try:
         proc = Process(program.spec, argv=[program_path(args.program), *args.args], envp=environment(args),
+                       files=files,
                        stdin=stdin, layout=args.layout, nframes=nframes, log=log,
                        on_output=lambda fd, data: (status.clear(), _write_out(fd, data)))
     except BaseException:             # exec refused the program, or Ctrl-C before the first step
@@ -139,7 +141,7 @@ def execute(args: argparse.Namespace) -> Ran:
     said = diagnosis(proc, end, smash.result(log)) if end.how == "killed" else ""
     if writer is not None:
         log.seal()
-        writer.close(end)
+        writer.close(end, files=proc.kernel.files_out())
     return Ran(proc, how, said)
 
 

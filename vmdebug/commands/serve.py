@@ -16,7 +16,8 @@ import os
 import sys
 
 from vmdebug.errors import UserError
-from vmdebug.commands.options import add_program_options, check_program_options, environment, stdin_from_file
+from vmdebug.commands.options import (add_program_options, check_program_options, environment, files_from_args,
+                                      stdin_from_file)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -78,7 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     check_program_options(args)
     dbg = open_debugger(args.program, list(args.args), stdin=stdin_from_file(args), layout=args.layout,
                         memory_mib=args.memory, opt=args.opt, max_steps=args.max_steps,
-                        error=_log, env=environment(args))
+                        error=_log, env=environment(args), files=files_from_args(args))
     target = Target(dbg, log=_log)
     try:
         server = Server(target, host, port, log=_log, trace=args.trace, idle_timeout=args.idle_timeout or None)

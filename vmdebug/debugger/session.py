@@ -110,6 +110,7 @@ class Launch:
     nframes: int
     max_steps: int
     opt: str
+    files: dict[str, bytes] = field(default_factory=dict)    # --file: what the program can open
     recorded: tuple[Any, ...] = ()      # what the current recording was started with
     args_text: str = ""                 # the arguments as typed (show args)
     base_stdin: bytes = b""             # the input vmdebug was started with: used when no < FILE is given
@@ -129,8 +130,9 @@ class Launch:
         from vmdebug.program import session_header
         log = EventLog()
         proc = Process(self.program.spec, argv=[program_path(self.target), *self.args], envp=list(self.env),
-                       stdin=self.stdin, layout=self.layout, nframes=self.nframes, log=log)
-        header = session_header(self.target, self.args, self.program, self.nframes, self.layout, self.opt)
+                       stdin=self.stdin, layout=self.layout, nframes=self.nframes, log=log, files=self.files)
+        header = session_header(self.target, self.args, self.program, self.nframes, self.layout, self.opt,
+                                self.files)
         self.recorded = self.key()
         return Timeline(log, self.nframes, process=proc, max_steps=self.max_steps), header
 
@@ -518,7 +520,8 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
                   error: Callable[[str], None] | None = None,
                   program_output: Callable[[int, bytes], None] | None = None,
                   stdin: bytes = b"", layout: str = "i386", memory_mib: int = DEFAULT_NFRAMES // 256,
-                  opt: str = "0", max_steps: int = DEFAULT_MAX_STEPS, env: list[str] | None = None) -> Debugger:
+                  opt: str = "0", max_steps: int = DEFAULT_MAX_STEPS, env: list[str] | None = None,
+                  files: dict[str, bytes] | None = None) -> Debugger:
     """A debugger on a program (recorded as it runs) or on a ``.vmlog`` session (replayed)."""
     from vmdebug.errors import UserError
     if target.endswith(".vmlog") or _is_session(target):
@@ -541,7 +544,8 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
         return dbg
     from vmdebug.program import load_program
     program = load_program(target, opt)
-    launch = Launch(target, program, list(args), list(env or []), stdin, layout, memory_mib * 256, max_steps, opt)
+    launch = Launch(target, program, list(args), list(env or []), stdin, layout, memory_mib * 256, max_steps, opt,
+                    dict(files or {}))
     tl, header = launch.start()
     info = ProgramInfo(program.image, os.path.basename(target))
     dbg = Debugger(tl, info, header, write, error, program_output)

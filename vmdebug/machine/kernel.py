@@ -18,6 +18,7 @@ from events.state import FIRST_PID
 from vmdebug.machine.layout import (KERNEL_HALF, PAGE, RLIMIT_STACK, STACK_GUARD_GAP, areas, kernel_start,
                                     region_name)
 from vmdebug.machine.clock import TimeCalls
+from vmdebug.machine.files import FileCalls, FileDesc
 from vmdebug.machine.procsys import ProcessCalls
 from vmdebug.machine.tasks import PipeEnd, Tty
 from vmdebug.machine.vma import Vma
@@ -41,7 +42,7 @@ def page_align(x: int) -> int:
     return (x + PAGE - 1) & ~(PAGE - 1)
 
 
-class Kernel(ProcessCalls, TimeCalls):
+class Kernel(ProcessCalls, TimeCalls, FileCalls):
     def __init__(self, proc: "Process") -> None:
         self.proc = proc
         # What the kernel knows of an area beyond what its vma_mapped event says (the file
@@ -59,6 +60,8 @@ class Kernel(ProcessCalls, TimeCalls):
         self.page_cache: dict[int, dict[int, int]] = {}
         self.pipes = 0
         self.slept_ns = 0             # how far nanosleep moved the virtual clock (vmdebug.machine.clock)
+        self.files: dict[str, bytearray] = {}     # the file system (vmdebug.machine.files)
+        self.written: set[str] = set()            # the files the program created, changed or removed
 
     @property
     def brk(self) -> int:
@@ -399,6 +402,8 @@ class Kernel(ProcessCalls, TimeCalls):
         f = self.fd_file(fd)
         if isinstance(f, PipeEnd):
             return self.pipe_write(f.pipe, buf, count) if f.write else -S.EBADF
+        if isinstance(f, FileDesc):
+            return self.file_write(f, buf, count)
         if not isinstance(f, Tty) or f.fd == 0:
             return -S.EBADF
         fd = f.fd
@@ -418,6 +423,8 @@ class Kernel(ProcessCalls, TimeCalls):
         f = self.fd_file(fd)
         if isinstance(f, PipeEnd):
             return self.pipe_read(f.pipe, buf, count) if not f.write else -S.EBADF
+        if isinstance(f, FileDesc):
+            return self.file_read(f, buf, count)
         if f != Tty(0):
             return -S.EBADF
         data = self.proc.stdin.read(min(count, 1 << 20))

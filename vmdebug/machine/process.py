@@ -76,7 +76,8 @@ class LoadSpec:
 class Process:
     def __init__(self, spec: LoadSpec, argv: list[str] | None = None, envp: list[str] | None = None,
                  stdin: bytes | BinaryIO = b"", layout: str = "i386", nframes: int = DEFAULT_NFRAMES,
-                 log: EventLog | None = None, on_output: Callable[[int, bytes], None] | None = None) -> None:
+                 log: EventLog | None = None, on_output: Callable[[int, bytes], None] | None = None,
+                 files: dict[str, bytes] | None = None) -> None:
         self.spec = spec
         self.layout = LAYOUTS[layout]
         self.state = ProcessState(nframes)
@@ -85,6 +86,7 @@ class Process:
         self.memory = Memory(self)
         self.memory.on_code_write = self._invalidate_code
         self.kernel = Kernel(self)
+        self.kernel.files = {name: bytearray(data) for name, data in (files or {}).items()}
         self.sched = Scheduler(self)
         self.read_implies_exec = not spec.gnu_stack
         self.stdin = Stdin(stdin)

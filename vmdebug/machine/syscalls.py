@@ -35,6 +35,12 @@ IMPLEMENTED: dict[int, tuple[str, int]] = {
     265: ("clock_gettime", 2),
     403: ("clock_gettime64", 2),
     162: ("nanosleep", 2),
+    5: ("open", 3),
+    295: ("openat", 4),
+    8: ("creat", 2),
+    10: ("unlink", 1),
+    19: ("lseek", 3),
+    140: ("_llseek", 5),
 }
 
 NAMES: dict[int, str] = {

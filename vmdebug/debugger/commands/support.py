@@ -178,7 +178,8 @@ def cmd_save(dbg: "Debugger", arg: str) -> None:
     if tl.last > STORED_CHECKPOINT_EVERY:       # as record -o stores them, so it reopens fast
         checkpoints = tl.history.export_checkpoints(STORED_CHECKPOINT_EVERY)
     try:
-        size = save_session(path, dict(dbg.header), tl.log, tl.end(), checkpoints)
+        files = tl.process.kernel.files_out() if tl.process is not None else None
+        size = save_session(path, dict(dbg.header), tl.log, tl.end(), checkpoints, files)
     except OSError as exc:
         raise DebugError(f"{path}: {exc.strerror or exc}") from None
     dbg.write(f"Saved {tl.last} steps, {len(tl.log)} events to {path} ({size} bytes).")

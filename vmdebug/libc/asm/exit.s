@@ -174,13 +174,13 @@ __assert_fail:
 	.file 4 "/vmdebug/libc/include/unistd.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x236
+	.long	0x248
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
-	.uleb128 0x9
-	.long	.LASF26
+	.uleb128 0xb
+	.long	.LASF27
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
@@ -191,7 +191,7 @@ __assert_fail:
 	.byte	0x4
 	.byte	0x7
 	.long	.LASF2
-	.uleb128 0xa
+	.uleb128 0xc
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
@@ -203,152 +203,158 @@ __assert_fail:
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF4
-	.uleb128 0xb
+	.uleb128 0xd
 	.long	0x3b
-	.uleb128 0xc
-	.long	.LASF27
-	.byte	0x8
+	.uleb128 0xe
+	.long	.LASF28
+	.byte	0x10
 	.byte	0x2
 	.byte	0x16
 	.byte	0x10
-	.long	0x6e
-	.uleb128 0xd
+	.long	0x80
+	.uleb128 0x7
 	.string	"fd"
-	.byte	0x2
 	.byte	0x17
-	.byte	0x9
 	.long	0x2d
 	.byte	0
-	.uleb128 0xe
+	.uleb128 0x8
 	.long	.LASF5
-	.byte	0x2
 	.byte	0x18
-	.byte	0x9
 	.long	0x2d
 	.byte	0x4
+	.uleb128 0x7
+	.string	"eof"
+	.byte	0x19
+	.long	0x2d
+	.byte	0x8
+	.uleb128 0x8
+	.long	.LASF6
+	.byte	0x1a
+	.long	0x2d
+	.byte	0xc
 	.byte	0
 	.uleb128 0xf
-	.long	.LASF28
+	.long	.LASF29
 	.byte	0x2
-	.byte	0x19
+	.byte	0x1b
 	.byte	0x3
 	.long	0x47
 	.uleb128 0x5
-	.long	0x6e
+	.long	0x80
 	.uleb128 0x10
-	.long	.LASF29
+	.long	.LASF30
 	.byte	0x2
-	.byte	0x1d
+	.byte	0x23
 	.byte	0xe
-	.long	0x7a
+	.long	0x8c
 	.uleb128 0x1
 	.byte	0x1
 	.byte	0x6
-	.long	.LASF6
+	.long	.LASF7
 	.uleb128 0x1
 	.byte	0x1
 	.byte	0x8
-	.long	.LASF7
-	.uleb128 0x1
-	.byte	0x2
-	.byte	0x5
 	.long	.LASF8
 	.uleb128 0x1
 	.byte	0x2
-	.byte	0x7
+	.byte	0x5
 	.long	.LASF9
 	.uleb128 0x1
-	.byte	0x8
-	.byte	0x5
+	.byte	0x2
+	.byte	0x7
 	.long	.LASF10
 	.uleb128 0x1
 	.byte	0x8
-	.byte	0x7
+	.byte	0x5
 	.long	.LASF11
+	.uleb128 0x1
+	.byte	0x8
+	.byte	0x7
+	.long	.LASF12
 	.uleb128 0x11
-	.long	0xc5
-	.long	0xc5
+	.long	0xd7
+	.long	0xd7
 	.uleb128 0x12
 	.long	0x26
 	.byte	0x1f
 	.byte	0
 	.uleb128 0x5
-	.long	0xca
+	.long	0xdc
 	.uleb128 0x13
-	.uleb128 0x7
-	.long	.LASF12
+	.uleb128 0x9
+	.long	.LASF13
 	.byte	0xb
 	.byte	0xf
-	.long	0xb5
+	.long	0xc7
 	.uleb128 0x5
 	.byte	0x3
 	.long	handlers
-	.uleb128 0x7
-	.long	.LASF13
+	.uleb128 0x9
+	.long	.LASF14
 	.byte	0xc
 	.byte	0xc
 	.long	0x2d
 	.uleb128 0x5
 	.byte	0x3
 	.long	handler_count
-	.uleb128 0x8
-	.long	.LASF14
+	.uleb128 0xa
+	.long	.LASF15
 	.byte	0x2
-	.byte	0x23
+	.byte	0x29
 	.long	0x2d
-	.long	0x108
+	.long	0x11a
 	.uleb128 0x4
-	.long	0x7a
+	.long	0x8c
 	.uleb128 0x4
-	.long	0x108
+	.long	0x11a
 	.uleb128 0x14
 	.byte	0
 	.uleb128 0x5
 	.long	0x42
-	.uleb128 0x8
-	.long	.LASF15
+	.uleb128 0xa
+	.long	.LASF16
 	.byte	0x3
 	.byte	0x1c
 	.long	0x2d
-	.long	0x122
-	.uleb128 0x4
-	.long	0x2d
-	.byte	0
-	.uleb128 0x15
-	.long	.LASF16
-	.byte	0x4
-	.byte	0x24
-	.byte	0x6
 	.long	0x134
 	.uleb128 0x4
 	.long	0x2d
 	.byte	0
+	.uleb128 0x15
+	.long	.LASF17
+	.byte	0x4
+	.byte	0x2b
+	.byte	0x6
+	.long	0x146
+	.uleb128 0x4
+	.long	0x2d
+	.byte	0
 	.uleb128 0x6
-	.long	.LASF21
+	.long	.LASF22
 	.byte	0x2c
 	.long	.LFB4
 	.long	.LFE4-.LFB4
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x193
+	.long	0x1a5
 	.uleb128 0x2
-	.long	.LASF17
+	.long	.LASF18
 	.byte	0x2c
 	.byte	0x20
-	.long	0x108
+	.long	0x11a
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x2
-	.long	.LASF18
+	.long	.LASF19
 	.byte	0x2c
 	.byte	0x32
-	.long	0x108
+	.long	0x11a
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x2
-	.long	.LASF19
+	.long	.LASF20
 	.byte	0x2c
 	.byte	0x45
 	.long	0x26
@@ -356,45 +362,45 @@ __assert_fail:
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x2
-	.long	.LASF20
+	.long	.LASF21
 	.byte	0x2c
 	.byte	0x57
-	.long	0x108
+	.long	0x11a
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
 	.uleb128 0x3
 	.long	.LVL9
-	.long	0xed
+	.long	0xff
 	.uleb128 0x3
 	.long	.LVL10
-	.long	0x193
+	.long	0x1a5
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF22
+	.long	.LASF23
 	.byte	0x26
 	.long	.LFB3
 	.long	.LFE3-.LFB3
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1ba
+	.long	0x1cc
 	.uleb128 0x3
 	.long	.LVL6
-	.long	0x10d
+	.long	0x11f
 	.uleb128 0x3
 	.long	.LVL7
-	.long	0x122
+	.long	0x134
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF23
+	.long	.LASF24
 	.byte	0x1f
 	.long	.LFB2
 	.long	.LFE2-.LFB2
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1e6
+	.long	0x1f8
 	.uleb128 0x2
-	.long	.LASF24
+	.long	.LASF25
 	.byte	0x1f
 	.byte	0x10
 	.long	0x2d
@@ -403,10 +409,10 @@ __assert_fail:
 	.sleb128 0
 	.uleb128 0x3
 	.long	.LVL5
-	.long	0x122
+	.long	0x134
 	.byte	0
 	.uleb128 0x16
-	.long	.LASF25
+	.long	.LASF26
 	.byte	0x1
 	.byte	0x18
 	.byte	0x6
@@ -414,9 +420,9 @@ __assert_fail:
 	.long	.LFE1-.LFB1
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x214
+	.long	0x226
 	.uleb128 0x2
-	.long	.LASF24
+	.long	.LASF25
 	.byte	0x18
 	.byte	0xf
 	.long	0x2d
@@ -425,10 +431,10 @@ __assert_fail:
 	.sleb128 0
 	.uleb128 0x3
 	.long	.LVL3
-	.long	0x122
+	.long	0x134
 	.byte	0
 	.uleb128 0x17
-	.long	.LASF30
+	.long	.LASF31
 	.byte	0x1
 	.byte	0xe
 	.byte	0x5
@@ -442,7 +448,7 @@ __assert_fail:
 	.byte	0x1
 	.byte	0xe
 	.byte	0x13
-	.long	0xc5
+	.long	0xd7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -537,6 +543,44 @@ __assert_fail:
 	.byte	0
 	.byte	0
 	.uleb128 0x7
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 2
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 9
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 2
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 9
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x9
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -554,7 +598,7 @@ __assert_fail:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x8
+	.uleb128 0xa
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -578,7 +622,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x9
+	.uleb128 0xb
 	.uleb128 0x11
 	.byte	0x1
 	.uleb128 0x25
@@ -597,7 +641,7 @@ __assert_fail:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0xa
+	.uleb128 0xc
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -608,14 +652,14 @@ __assert_fail:
 	.uleb128 0x8
 	.byte	0
 	.byte	0
-	.uleb128 0xb
+	.uleb128 0xd
 	.uleb128 0x26
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xc
+	.uleb128 0xe
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -630,40 +674,6 @@ __assert_fail:
 	.uleb128 0xb
 	.uleb128 0x1
 	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0xd
-	.uleb128 0xd
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0xe
-	.uleb128 0xd
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
 	.byte	0
 	.byte	0
 	.uleb128 0xf
@@ -842,63 +852,65 @@ __assert_fail:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF15:
-	.string	"raise"
-.LASF21:
-	.string	"__assert_fail"
-.LASF25:
-	.string	"exit"
-.LASF29:
-	.string	"stderr"
-.LASF13:
-	.string	"handler_count"
-.LASF24:
-	.string	"status"
-.LASF26:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
-.LASF28:
-	.string	"FILE"
-.LASF11:
-	.string	"long long unsigned int"
-.LASF7:
-	.string	"unsigned char"
-.LASF9:
-	.string	"short unsigned int"
 .LASF16:
-	.string	"_exit"
-.LASF18:
-	.string	"file"
-.LASF17:
-	.string	"expr"
+	.string	"raise"
+.LASF22:
+	.string	"__assert_fail"
+.LASF26:
+	.string	"exit"
 .LASF30:
-	.string	"atexit"
+	.string	"stderr"
+.LASF14:
+	.string	"handler_count"
+.LASF25:
+	.string	"status"
 .LASF27:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF29:
+	.string	"FILE"
+.LASF12:
+	.string	"long long unsigned int"
+.LASF8:
+	.string	"unsigned char"
+.LASF10:
+	.string	"short unsigned int"
+.LASF17:
+	.string	"_exit"
+.LASF19:
+	.string	"file"
+.LASF18:
+	.string	"expr"
+.LASF31:
+	.string	"atexit"
+.LASF28:
 	.string	"__vmdebug_file"
 .LASF2:
 	.string	"unsigned int"
 .LASF4:
 	.string	"char"
-.LASF23:
+.LASF24:
 	.string	"_Exit"
-.LASF19:
+.LASF20:
 	.string	"line"
-.LASF12:
+.LASF13:
 	.string	"handlers"
-.LASF10:
+.LASF6:
+	.string	"error"
+.LASF11:
 	.string	"long long int"
-.LASF14:
+.LASF15:
 	.string	"fprintf"
-.LASF8:
+.LASF9:
 	.string	"short int"
 .LASF5:
 	.string	"ungot"
 .LASF3:
 	.string	"long int"
-.LASF22:
+.LASF23:
 	.string	"abort"
-.LASF6:
+.LASF7:
 	.string	"signed char"
-.LASF20:
+.LASF21:
 	.string	"func"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:

@@ -1715,13 +1715,13 @@ __heap_start:
 	.file 8 "/vmdebug/libc/include/unistd.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0xe58
+	.long	0xe6a
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
-	.uleb128 0x23
-	.long	.LASF52
+	.uleb128 0x25
+	.long	.LASF53
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
@@ -1729,12 +1729,12 @@ __heap_start:
 	.long	.Letext0-.Ltext0
 	.long	.Ldebug_line0
 	.uleb128 0x14
-	.long	.LASF16
+	.long	.LASF17
 	.byte	0x5
 	.byte	0x6
 	.byte	0xc
 	.long	0x32
-	.uleb128 0x24
+	.uleb128 0x26
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
@@ -1792,152 +1792,158 @@ __heap_start:
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF13
-	.uleb128 0x25
+	.uleb128 0x27
 	.long	0x95
-	.uleb128 0x26
-	.long	.LASF53
-	.byte	0x8
+	.uleb128 0x28
+	.long	.LASF54
+	.byte	0x10
 	.byte	0x4
 	.byte	0x16
 	.byte	0x10
-	.long	0xc8
-	.uleb128 0x27
+	.long	0xda
+	.uleb128 0x1b
 	.string	"fd"
-	.byte	0x4
 	.byte	0x17
-	.byte	0x9
 	.long	0x32
 	.byte	0
-	.uleb128 0x28
+	.uleb128 0x1c
 	.long	.LASF14
-	.byte	0x4
 	.byte	0x18
-	.byte	0x9
 	.long	0x32
 	.byte	0x4
+	.uleb128 0x1b
+	.string	"eof"
+	.byte	0x19
+	.long	0x32
+	.byte	0x8
+	.uleb128 0x1c
+	.long	.LASF15
+	.byte	0x1a
+	.long	0x32
+	.byte	0xc
 	.byte	0
 	.uleb128 0x15
-	.long	.LASF15
+	.long	.LASF16
 	.byte	0x4
-	.byte	0x19
+	.byte	0x1b
 	.byte	0x3
 	.long	0xa1
 	.uleb128 0x10
-	.long	0xc8
-	.uleb128 0x14
-	.long	.LASF17
-	.byte	0x4
-	.byte	0x1d
-	.byte	0xe
-	.long	0xd4
+	.long	0xda
 	.uleb128 0x14
 	.long	.LASF18
-	.byte	0x6
-	.byte	0x2a
+	.byte	0x4
+	.byte	0x23
 	.byte	0xe
-	.long	0xf1
-	.uleb128 0x10
-	.long	0x95
+	.long	0xe6
 	.uleb128 0x14
 	.long	.LASF19
 	.byte	0x6
+	.byte	0x2a
+	.byte	0xe
+	.long	0x103
+	.uleb128 0x10
+	.long	0x95
+	.uleb128 0x14
+	.long	.LASF20
+	.byte	0x6
 	.byte	0x2b
 	.byte	0xe
-	.long	0xf1
+	.long	0x103
 	.uleb128 0x10
-	.long	0xf1
-	.uleb128 0x1b
-	.long	0xe5
+	.long	0x103
+	.uleb128 0x1d
+	.long	0xf7
 	.byte	0x3f
 	.uleb128 0x5
 	.byte	0x3
 	.long	__heap_start
-	.uleb128 0x1b
-	.long	0xf6
+	.uleb128 0x1d
+	.long	0x108
 	.byte	0x40
 	.uleb128 0x5
 	.byte	0x3
 	.long	__heap_end
 	.uleb128 0x16
-	.long	.LASF20
+	.long	.LASF21
 	.byte	0x7
 	.byte	0x17
 	.byte	0x7
-	.long	0x13f
-	.long	0x13f
+	.long	0x151
+	.long	0x151
 	.uleb128 0x7
-	.long	0x13f
+	.long	0x151
 	.uleb128 0x7
-	.long	0x141
+	.long	0x153
 	.uleb128 0x7
 	.long	0x39
 	.byte	0
 	.uleb128 0x29
 	.byte	0x4
 	.uleb128 0x10
-	.long	0x146
+	.long	0x158
 	.uleb128 0x2a
 	.uleb128 0x16
-	.long	.LASF21
+	.long	.LASF22
 	.byte	0x7
 	.byte	0x19
 	.byte	0x7
-	.long	0x13f
-	.long	0x167
+	.long	0x151
+	.long	0x179
 	.uleb128 0x7
-	.long	0x13f
+	.long	0x151
 	.uleb128 0x7
 	.long	0x32
 	.uleb128 0x7
 	.long	0x39
 	.byte	0
 	.uleb128 0x2b
-	.long	.LASF54
+	.long	.LASF55
 	.byte	0x6
 	.byte	0x2f
 	.byte	0x6
 	.uleb128 0x16
-	.long	.LASF22
+	.long	.LASF23
 	.byte	0x4
-	.byte	0x23
+	.byte	0x29
 	.byte	0x5
 	.long	0x32
-	.long	0x18b
+	.long	0x19d
 	.uleb128 0x7
-	.long	0xd4
+	.long	0xe6
 	.uleb128 0x7
-	.long	0x18b
+	.long	0x19d
 	.uleb128 0x2c
 	.byte	0
 	.uleb128 0x10
 	.long	0x9c
 	.uleb128 0x16
-	.long	.LASF23
+	.long	.LASF24
 	.byte	0x8
-	.byte	0x2c
+	.byte	0x33
 	.byte	0x7
-	.long	0x13f
-	.long	0x1a6
+	.long	0x151
+	.long	0x1b8
 	.uleb128 0x7
 	.long	0x7d
 	.byte	0
 	.uleb128 0x19
-	.long	.LASF28
+	.long	.LASF29
 	.byte	0xfe
-	.long	0x13f
+	.long	0x151
 	.long	.LFB14
 	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x590
-	.uleb128 0x1c
+	.long	0x5a2
+	.uleb128 0x1e
 	.string	"p"
 	.byte	0xfe
 	.byte	0x15
-	.long	0x13f
+	.long	0x151
 	.long	.LLST68
 	.long	.LVUS68
-	.uleb128 0x1d
+	.uleb128 0x1f
 	.string	"n"
 	.byte	0xfe
 	.byte	0x1f
@@ -1946,37 +1952,37 @@ __heap_start:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x2d
-	.long	.LASF32
+	.long	.LASF33
 	.byte	0x1
 	.value	0x100
 	.byte	0xb
-	.long	0xf1
+	.long	0x103
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -36
 	.uleb128 0x17
-	.long	.LASF24
+	.long	.LASF25
 	.value	0x101
 	.byte	0xb
-	.long	0xf1
+	.long	0x103
 	.long	.LLST69
 	.long	.LVUS69
 	.uleb128 0x17
-	.long	.LASF25
+	.long	.LASF26
 	.value	0x102
 	.byte	0xb
-	.long	0xf1
+	.long	0x103
 	.long	.LLST70
 	.long	.LVUS70
 	.uleb128 0x17
-	.long	.LASF26
+	.long	.LASF27
 	.value	0x103
 	.byte	0x12
 	.long	0x45
 	.long	.LLST71
 	.long	.LVUS71
 	.uleb128 0x17
-	.long	.LASF27
+	.long	.LASF28
 	.value	0x104
 	.byte	0x12
 	.long	0x45
@@ -1987,37 +1993,37 @@ __heap_start:
 	.byte	0x1
 	.value	0x105
 	.byte	0xb
-	.long	0x13f
+	.long	0x151
 	.long	.LLST73
 	.long	.LVUS73
 	.uleb128 0xd
-	.long	0xb66
+	.long	0xb78
 	.long	.LBI222
 	.byte	.LVU333
 	.long	.LLRL74
 	.value	0x10c
 	.byte	0xc
-	.long	0x271
+	.long	0x283
 	.uleb128 0x1
-	.long	0xb75
+	.long	0xb87
 	.long	.LLST75
 	.long	.LVUS75
 	.byte	0
 	.uleb128 0xd
-	.long	0xc3e
+	.long	0xc50
 	.long	.LBI226
 	.byte	.LVU349
 	.long	.LLRL76
 	.value	0x112
 	.byte	0xc
-	.long	0x294
+	.long	0x2a6
 	.uleb128 0x1
-	.long	0xc4d
+	.long	0xc5f
 	.long	.LLST77
 	.long	.LVUS77
 	.byte	0
 	.uleb128 0x2f
-	.long	0x5fa
+	.long	0x60c
 	.long	.LBI230
 	.byte	.LVU372
 	.long	.LBB230
@@ -2025,22 +2031,22 @@ __heap_start:
 	.byte	0x1
 	.value	0x12c
 	.byte	0x5
-	.long	0x2e0
+	.long	0x2f2
 	.uleb128 0x1
-	.long	0x607
+	.long	0x619
 	.long	.LLST78
 	.long	.LVUS78
 	.uleb128 0x3
-	.long	0x610
+	.long	0x622
 	.uleb128 0x3
-	.long	0x61b
+	.long	0x62d
 	.uleb128 0x3
-	.long	0x626
+	.long	0x638
 	.uleb128 0x3
-	.long	0x631
+	.long	0x643
 	.uleb128 0x8
 	.long	.LVL129
-	.long	0xc79
+	.long	0xc8b
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2050,29 +2056,29 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0xd
-	.long	0xb7f
+	.long	0xb91
 	.long	.LBI232
 	.byte	.LVU391
 	.long	.LLRL79
 	.value	0x115
 	.byte	0x9
-	.long	0x362
+	.long	0x374
 	.uleb128 0x1
-	.long	0xb89
+	.long	0xb9b
 	.long	.LLST80
 	.long	.LVUS80
 	.uleb128 0xc
 	.long	.LLRL79
 	.uleb128 0x4
-	.long	0xb94
+	.long	0xba6
 	.long	.LLST81
 	.long	.LVUS81
 	.uleb128 0x4
-	.long	0xb9c
+	.long	0xbae
 	.long	.LLST82
 	.long	.LVUS82
 	.uleb128 0x11
-	.long	0xb7f
+	.long	0xb91
 	.long	.LBI234
 	.byte	.LVU478
 	.long	.LBB234
@@ -2080,16 +2086,16 @@ __heap_start:
 	.byte	0x5e
 	.byte	0xd
 	.uleb128 0x1
-	.long	0xb89
+	.long	0xb9b
 	.long	.LLST83
 	.long	.LVUS83
 	.uleb128 0x3
-	.long	0xb94
+	.long	0xba6
 	.uleb128 0x3
-	.long	0xb9c
+	.long	0xbae
 	.uleb128 0x8
 	.long	.LVL163
-	.long	0xba8
+	.long	0xbba
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2101,127 +2107,127 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0xd
-	.long	0xbf7
+	.long	0xc09
 	.long	.LBI237
 	.byte	.LVU407
 	.long	.LLRL84
 	.value	0x11a
 	.byte	0xd
-	.long	0x39f
+	.long	0x3b1
 	.uleb128 0x1
-	.long	0xc17
+	.long	0xc29
 	.long	.LLST85
 	.long	.LVUS85
 	.uleb128 0x1
-	.long	0xc0c
+	.long	0xc1e
 	.long	.LLST86
 	.long	.LVUS86
 	.uleb128 0x1
-	.long	0xc01
+	.long	0xc13
 	.long	.LLST87
 	.long	.LVUS87
 	.byte	0
 	.uleb128 0xd
-	.long	0xbf7
+	.long	0xc09
 	.long	.LBI241
 	.byte	.LVU419
 	.long	.LLRL88
 	.value	0x125
 	.byte	0x9
-	.long	0x3dc
+	.long	0x3ee
 	.uleb128 0x1
-	.long	0xc17
+	.long	0xc29
 	.long	.LLST89
 	.long	.LVUS89
 	.uleb128 0x1
-	.long	0xc0c
+	.long	0xc1e
 	.long	.LLST90
 	.long	.LVUS90
 	.uleb128 0x1
-	.long	0xc01
+	.long	0xc13
 	.long	.LLST91
 	.long	.LVUS91
 	.byte	0
 	.uleb128 0xd
-	.long	0xab2
+	.long	0xac4
 	.long	.LBI245
 	.byte	.LVU437
 	.long	.LLRL92
 	.value	0x11f
 	.byte	0x9
-	.long	0x4f6
+	.long	0x508
 	.uleb128 0x1
-	.long	0xac7
+	.long	0xad9
 	.long	.LLST93
 	.long	.LVUS93
 	.uleb128 0x1
-	.long	0xabc
+	.long	0xace
 	.long	.LLST94
 	.long	.LVUS94
 	.uleb128 0xc
 	.long	.LLRL92
 	.uleb128 0x4
-	.long	0xad2
+	.long	0xae4
 	.long	.LLST95
 	.long	.LVUS95
 	.uleb128 0x9
-	.long	0xc3e
+	.long	0xc50
 	.long	.LBI247
 	.byte	.LVU439
 	.long	.LLRL96
 	.byte	0x95
 	.byte	0x19
-	.long	0x43f
+	.long	0x451
 	.uleb128 0x1
-	.long	0xc4d
+	.long	0xc5f
 	.long	.LLST97
 	.long	.LVUS97
 	.byte	0
 	.uleb128 0x9
-	.long	0xbf7
+	.long	0xc09
 	.long	.LBI251
 	.byte	.LVU446
 	.long	.LLRL98
 	.byte	0x97
 	.byte	0x9
-	.long	0x47b
+	.long	0x48d
 	.uleb128 0x1
-	.long	0xc17
+	.long	0xc29
 	.long	.LLST99
 	.long	.LVUS99
 	.uleb128 0x1
-	.long	0xc0c
+	.long	0xc1e
 	.long	.LLST100
 	.long	.LVUS100
 	.uleb128 0x1
-	.long	0xc01
+	.long	0xc13
 	.long	.LLST101
 	.long	.LVUS101
 	.byte	0
 	.uleb128 0xa
-	.long	0xbf7
+	.long	0xc09
 	.long	.LBI255
 	.byte	.LVU454
 	.long	.LBB255
 	.long	.LBE255-.LBB255
 	.byte	0x98
 	.byte	0x9
-	.long	0x4bb
+	.long	0x4cd
 	.uleb128 0x1
-	.long	0xc17
+	.long	0xc29
 	.long	.LLST102
 	.long	.LVUS102
 	.uleb128 0x1
-	.long	0xc0c
+	.long	0xc1e
 	.long	.LLST103
 	.long	.LVUS103
 	.uleb128 0x1
-	.long	0xc01
+	.long	0xc13
 	.long	.LLST104
 	.long	.LVUS104
 	.byte	0
 	.uleb128 0x30
-	.long	0xbf7
+	.long	0xc09
 	.long	.LBI257
 	.byte	.LVU471
 	.long	.LLRL105
@@ -2229,45 +2235,45 @@ __heap_start:
 	.byte	0x9a
 	.byte	0x9
 	.uleb128 0x1
-	.long	0xc17
+	.long	0xc29
 	.long	.LLST106
 	.long	.LVUS106
 	.uleb128 0x1
-	.long	0xc0c
+	.long	0xc1e
 	.long	.LLST107
 	.long	.LVUS107
 	.uleb128 0x1
-	.long	0xc01
+	.long	0xc13
 	.long	.LLST108
 	.long	.LVUS108
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0xd
-	.long	0x5fa
+	.long	0x60c
 	.long	.LBI267
 	.byte	.LVU461
 	.long	.LLRL109
 	.value	0x109
 	.byte	0x9
-	.long	0x543
+	.long	0x555
 	.uleb128 0x1
-	.long	0x607
+	.long	0x619
 	.long	.LLST110
 	.long	.LVUS110
 	.uleb128 0xc
 	.long	.LLRL109
 	.uleb128 0x3
-	.long	0x610
+	.long	0x622
 	.uleb128 0x3
-	.long	0x61b
+	.long	0x62d
 	.uleb128 0x3
-	.long	0x626
+	.long	0x638
 	.uleb128 0x3
-	.long	0x631
+	.long	0x643
 	.uleb128 0x8
 	.long	.LVL158
-	.long	0xc79
+	.long	0xc8b
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2279,8 +2285,8 @@ __heap_start:
 	.byte	0
 	.uleb128 0x12
 	.long	.LVL120
-	.long	0x63d
-	.long	0x55d
+	.long	0x64f
+	.long	0x56f
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2296,14 +2302,14 @@ __heap_start:
 	.byte	0
 	.uleb128 0x5
 	.long	.LVL125
-	.long	0x7cd
+	.long	0x7df
 	.uleb128 0x5
 	.long	.LVL128
-	.long	0x11f
+	.long	0x131
 	.uleb128 0x12
 	.long	.LVL142
-	.long	0xade
-	.long	0x586
+	.long	0xaf0
+	.long	0x598
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2316,27 +2322,27 @@ __heap_start:
 	.byte	0
 	.uleb128 0x31
 	.long	.LVL150
-	.long	0x7cd
+	.long	0x7df
 	.byte	0
 	.uleb128 0x19
-	.long	.LASF29
+	.long	.LASF30
 	.byte	0xef
-	.long	0x13f
+	.long	0x151
 	.long	.LFB13
 	.long	.LFE13-.LFB13
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x5fa
-	.uleb128 0x1e
-	.long	.LASF30
+	.long	0x60c
+	.uleb128 0x20
+	.long	.LASF31
 	.byte	0xef
 	.byte	0x15
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x1e
-	.long	.LASF26
+	.uleb128 0x20
+	.long	.LASF27
 	.byte	0xef
 	.byte	0x23
 	.long	0x39
@@ -2344,148 +2350,148 @@ __heap_start:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xe
-	.long	.LASF31
+	.long	.LASF32
 	.byte	0xf1
 	.byte	0xc
 	.long	0x39
 	.long	.LLST66
 	.long	.LVUS66
-	.uleb128 0x1f
+	.uleb128 0x21
 	.string	"p"
 	.byte	0xf2
-	.long	0x13f
+	.long	0x151
 	.long	.LLST67
 	.long	.LVUS67
 	.uleb128 0x5
 	.long	.LVL110
-	.long	0x7cd
+	.long	0x7df
 	.uleb128 0x5
 	.long	.LVL112
-	.long	0x147
+	.long	0x159
 	.byte	0
 	.uleb128 0x32
-	.long	.LASF55
+	.long	.LASF56
 	.byte	0x1
 	.byte	0xd8
 	.byte	0x6
 	.byte	0x1
-	.long	0x63d
-	.uleb128 0x20
+	.long	0x64f
+	.uleb128 0x22
 	.string	"p"
 	.byte	0xd8
 	.byte	0x11
-	.long	0x13f
+	.long	0x151
 	.uleb128 0xf
-	.long	.LASF32
+	.long	.LASF33
 	.byte	0xda
 	.byte	0xb
-	.long	0xf1
-	.uleb128 0xf
-	.long	.LASF24
-	.byte	0xdb
-	.byte	0xb
-	.long	0xf1
+	.long	0x103
 	.uleb128 0xf
 	.long	.LASF25
-	.byte	0xdc
+	.byte	0xdb
 	.byte	0xb
-	.long	0xf1
+	.long	0x103
 	.uleb128 0xf
 	.long	.LASF26
+	.byte	0xdc
+	.byte	0xb
+	.long	0x103
+	.uleb128 0xf
+	.long	.LASF27
 	.byte	0xdd
 	.byte	0x12
 	.long	0x45
 	.byte	0
-	.uleb128 0x21
-	.long	.LASF37
+	.uleb128 0x23
+	.long	.LASF38
 	.byte	0xc4
-	.long	0xf1
+	.long	0x103
 	.long	.LFB11
 	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x7cd
-	.uleb128 0x1c
+	.long	0x7df
+	.uleb128 0x1e
 	.string	"p"
 	.byte	0xc4
 	.byte	0x1f
-	.long	0x13f
+	.long	0x151
 	.long	.LLST4
 	.long	.LVUS4
 	.uleb128 0x18
-	.long	.LASF33
+	.long	.LASF34
 	.byte	0xc4
 	.byte	0x29
-	.long	0x102
+	.long	0x114
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0xe
-	.long	.LASF34
+	.long	.LASF35
 	.byte	0xc6
 	.byte	0xb
-	.long	0xf1
+	.long	0x103
 	.long	.LLST6
 	.long	.LVUS6
 	.uleb128 0xe
-	.long	.LASF24
+	.long	.LASF25
 	.byte	0xc7
 	.byte	0xb
-	.long	0xf1
+	.long	0x103
 	.long	.LLST7
 	.long	.LVUS7
 	.uleb128 0xe
-	.long	.LASF32
+	.long	.LASF33
 	.byte	0xc8
 	.byte	0xb
-	.long	0xf1
+	.long	0x103
 	.long	.LLST8
 	.long	.LVUS8
 	.uleb128 0xa
-	.long	0xb7f
+	.long	0xb91
 	.long	.LBI92
 	.byte	.LVU49
 	.long	.LBB92
 	.long	.LBE92-.LBB92
 	.byte	0xcc
 	.byte	0x9
-	.long	0x6f2
+	.long	0x704
 	.uleb128 0x1
-	.long	0xb89
+	.long	0xb9b
 	.long	.LLST9
 	.long	.LVUS9
 	.uleb128 0x4
-	.long	0xb94
+	.long	0xba6
 	.long	.LLST10
 	.long	.LVUS10
 	.uleb128 0x4
-	.long	0xb9c
+	.long	0xbae
 	.long	.LLST11
 	.long	.LVUS11
 	.byte	0
 	.uleb128 0x9
-	.long	0xb7f
+	.long	0xb91
 	.long	.LBI94
 	.byte	.LVU68
 	.long	.LLRL12
 	.byte	0xd1
 	.byte	0x5
-	.long	0x773
+	.long	0x785
 	.uleb128 0x1
-	.long	0xb89
+	.long	0xb9b
 	.long	.LLST13
 	.long	.LVUS13
 	.uleb128 0xc
 	.long	.LLRL12
 	.uleb128 0x4
-	.long	0xb94
+	.long	0xba6
 	.long	.LLST14
 	.long	.LVUS14
 	.uleb128 0x4
-	.long	0xb9c
+	.long	0xbae
 	.long	.LLST15
 	.long	.LVUS15
 	.uleb128 0x11
-	.long	0xb7f
+	.long	0xb91
 	.long	.LBI96
 	.byte	.LVU89
 	.long	.LBB96
@@ -2493,16 +2499,16 @@ __heap_start:
 	.byte	0x5e
 	.byte	0xd
 	.uleb128 0x1
-	.long	0xb89
+	.long	0xb9b
 	.long	.LLST16
 	.long	.LVUS16
 	.uleb128 0x3
-	.long	0xb94
+	.long	0xba6
 	.uleb128 0x3
-	.long	0xb9c
+	.long	0xbae
 	.uleb128 0x8
 	.long	.LVL35
-	.long	0xba8
+	.long	0xbba
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2515,8 +2521,8 @@ __heap_start:
 	.byte	0
 	.uleb128 0x12
 	.long	.LVL37
-	.long	0xba8
-	.long	0x793
+	.long	0xbba
+	.long	0x7a5
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2535,8 +2541,8 @@ __heap_start:
 	.byte	0
 	.uleb128 0x12
 	.long	.LVL39
-	.long	0xba8
-	.long	0x7b0
+	.long	0xbba
+	.long	0x7c2
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2552,7 +2558,7 @@ __heap_start:
 	.byte	0
 	.uleb128 0x8
 	.long	.LVL41
-	.long	0xba8
+	.long	0xbba
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2571,15 +2577,15 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0x19
-	.long	.LASF35
+	.long	.LASF36
 	.byte	0x9e
-	.long	0x13f
+	.long	0x151
 	.long	.LFB10
 	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xab2
-	.uleb128 0x1d
+	.long	0xac4
+	.uleb128 0x1f
 	.string	"n"
 	.byte	0x9e
 	.byte	0x15
@@ -2588,63 +2594,63 @@ __heap_start:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xe
-	.long	.LASF27
+	.long	.LASF28
 	.byte	0xa0
 	.byte	0x12
 	.long	0x45
 	.long	.LLST32
 	.long	.LVUS32
 	.uleb128 0xe
-	.long	.LASF24
+	.long	.LASF25
 	.byte	0xa1
 	.byte	0xb
-	.long	0xf1
+	.long	0x103
 	.long	.LLST33
 	.long	.LVUS33
 	.uleb128 0xe
-	.long	.LASF36
+	.long	.LASF37
 	.byte	0xa2
 	.byte	0xb
-	.long	0xf1
+	.long	0x103
 	.long	.LLST34
 	.long	.LVUS34
 	.uleb128 0x9
-	.long	0xb66
+	.long	0xb78
 	.long	.LBI162
 	.byte	.LVU160
 	.long	.LLRL35
 	.byte	0xa0
 	.byte	0x19
-	.long	0x84c
+	.long	0x85e
 	.uleb128 0x1
-	.long	0xb75
+	.long	0xb87
 	.long	.LLST36
 	.long	.LVUS36
 	.byte	0
 	.uleb128 0x9
-	.long	0xb7f
+	.long	0xb91
 	.long	.LBI166
 	.byte	.LVU178
 	.long	.LLRL37
 	.byte	0xac
 	.byte	0x9
-	.long	0x8d3
+	.long	0x8e5
 	.uleb128 0x1
-	.long	0xb89
+	.long	0xb9b
 	.long	.LLST38
 	.long	.LVUS38
 	.uleb128 0xc
 	.long	.LLRL37
 	.uleb128 0x4
-	.long	0xb94
+	.long	0xba6
 	.long	.LLST39
 	.long	.LVUS39
 	.uleb128 0x4
-	.long	0xb9c
+	.long	0xbae
 	.long	.LLST40
 	.long	.LVUS40
 	.uleb128 0x11
-	.long	0xb7f
+	.long	0xb91
 	.long	.LBI168
 	.byte	.LVU280
 	.long	.LBB168
@@ -2652,16 +2658,16 @@ __heap_start:
 	.byte	0x5e
 	.byte	0xd
 	.uleb128 0x1
-	.long	0xb89
+	.long	0xb9b
 	.long	.LLST41
 	.long	.LVUS41
 	.uleb128 0x3
-	.long	0xb94
+	.long	0xba6
 	.uleb128 0x3
-	.long	0xb9c
+	.long	0xbae
 	.uleb128 0x8
 	.long	.LVL105
-	.long	0xba8
+	.long	0xbba
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2679,120 +2685,120 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0x9
-	.long	0xbf7
+	.long	0xc09
 	.long	.LBI171
 	.byte	.LVU204
 	.long	.LLRL42
 	.byte	0xbd
 	.byte	0x5
-	.long	0x90f
+	.long	0x921
 	.uleb128 0x1
-	.long	0xc17
+	.long	0xc29
 	.long	.LLST43
 	.long	.LVUS43
 	.uleb128 0x1
-	.long	0xc0c
+	.long	0xc1e
 	.long	.LLST44
 	.long	.LVUS44
 	.uleb128 0x1
-	.long	0xc01
+	.long	0xc13
 	.long	.LLST45
 	.long	.LVUS45
 	.byte	0
 	.uleb128 0x9
-	.long	0xb41
+	.long	0xb53
 	.long	.LBI175
 	.byte	.LVU257
 	.long	.LLRL46
 	.byte	0xa7
 	.byte	0x21
-	.long	0x956
+	.long	0x968
 	.uleb128 0xc
 	.long	.LLRL46
 	.uleb128 0x4
-	.long	0xb50
+	.long	0xb62
 	.long	.LLST47
 	.long	.LVUS47
 	.uleb128 0x4
-	.long	0xb5b
+	.long	0xb6d
 	.long	.LLST48
 	.long	.LVUS48
 	.uleb128 0x5
 	.long	.LVL82
-	.long	0x190
+	.long	0x1a2
 	.uleb128 0x5
 	.long	.LVL96
-	.long	0x190
+	.long	0x1a2
 	.byte	0
 	.byte	0
 	.uleb128 0x9
-	.long	0xab2
+	.long	0xac4
 	.long	.LBI178
 	.byte	.LVU221
 	.long	.LLRL49
 	.byte	0xae
 	.byte	0xd
-	.long	0xa54
+	.long	0xa66
 	.uleb128 0x1
-	.long	0xac7
+	.long	0xad9
 	.long	.LLST50
 	.long	.LVUS50
 	.uleb128 0x1
-	.long	0xabc
+	.long	0xace
 	.long	.LLST51
 	.long	.LVUS51
 	.uleb128 0xc
 	.long	.LLRL49
 	.uleb128 0x4
-	.long	0xad2
+	.long	0xae4
 	.long	.LLST52
 	.long	.LVUS52
 	.uleb128 0xa
-	.long	0xbf7
+	.long	0xc09
 	.long	.LBI180
 	.byte	.LVU227
 	.long	.LBB180
 	.long	.LBE180-.LBB180
 	.byte	0x9a
 	.byte	0x9
-	.long	0x9d6
+	.long	0x9e8
 	.uleb128 0x1
-	.long	0xc17
+	.long	0xc29
 	.long	.LLST53
 	.long	.LVUS53
 	.uleb128 0x1
-	.long	0xc0c
+	.long	0xc1e
 	.long	.LLST54
 	.long	.LVUS54
 	.uleb128 0x1
-	.long	0xc01
+	.long	0xc13
 	.long	.LLST55
 	.long	.LVUS55
 	.byte	0
 	.uleb128 0xa
-	.long	0xbf7
+	.long	0xc09
 	.long	.LBI182
 	.byte	.LVU237
 	.long	.LBB182
 	.long	.LBE182-.LBB182
 	.byte	0x97
 	.byte	0x9
-	.long	0xa16
+	.long	0xa28
 	.uleb128 0x1
-	.long	0xc17
+	.long	0xc29
 	.long	.LLST56
 	.long	.LVUS56
 	.uleb128 0x1
-	.long	0xc0c
+	.long	0xc1e
 	.long	.LLST57
 	.long	.LVUS57
 	.uleb128 0x1
-	.long	0xc01
+	.long	0xc13
 	.long	.LLST58
 	.long	.LVUS58
 	.byte	0
 	.uleb128 0x11
-	.long	0xbf7
+	.long	0xc09
 	.long	.LBI184
 	.byte	.LVU243
 	.long	.LBB184
@@ -2800,46 +2806,46 @@ __heap_start:
 	.byte	0x98
 	.byte	0x9
 	.uleb128 0x1
-	.long	0xc17
+	.long	0xc29
 	.long	.LLST59
 	.long	.LVUS59
 	.uleb128 0x1
-	.long	0xc0c
+	.long	0xc1e
 	.long	.LLST60
 	.long	.LVUS60
 	.uleb128 0x1
-	.long	0xc01
+	.long	0xc13
 	.long	.LLST61
 	.long	.LVUS61
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0xa
-	.long	0xbf7
+	.long	0xc09
 	.long	.LBI188
 	.byte	.LVU252
 	.long	.LBB188
 	.long	.LBE188-.LBB188
 	.byte	0xb7
 	.byte	0x9
-	.long	0xa94
+	.long	0xaa6
 	.uleb128 0x1
-	.long	0xc17
+	.long	0xc29
 	.long	.LLST62
 	.long	.LVUS62
 	.uleb128 0x1
-	.long	0xc0c
+	.long	0xc1e
 	.long	.LLST63
 	.long	.LVUS63
 	.uleb128 0x1
-	.long	0xc01
+	.long	0xc13
 	.long	.LLST64
 	.long	.LVUS64
 	.byte	0
 	.uleb128 0x12
 	.long	.LVL76
-	.long	0xade
-	.long	0xaa8
+	.long	0xaf0
+	.long	0xaba
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2849,59 +2855,59 @@ __heap_start:
 	.byte	0
 	.uleb128 0x5
 	.long	.LVL92
-	.long	0xade
+	.long	0xaf0
 	.byte	0
 	.uleb128 0x1a
-	.long	.LASF43
+	.long	.LASF44
 	.byte	0x93
-	.long	0xade
+	.long	0xaf0
 	.uleb128 0xb
-	.long	.LASF24
+	.long	.LASF25
 	.byte	0x93
 	.byte	0x19
-	.long	0xf1
+	.long	0x103
 	.uleb128 0xb
-	.long	.LASF27
+	.long	.LASF28
 	.byte	0x93
 	.byte	0x2d
 	.long	0x45
 	.uleb128 0xf
-	.long	.LASF26
+	.long	.LASF27
 	.byte	0x95
 	.byte	0x12
 	.long	0x45
 	.byte	0
-	.uleb128 0x21
-	.long	.LASF38
+	.uleb128 0x23
+	.long	.LASF39
 	.byte	0x83
-	.long	0xf1
+	.long	0x103
 	.long	.LFB8
 	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xb41
+	.long	0xb53
 	.uleb128 0x18
-	.long	.LASF39
+	.long	.LASF40
 	.byte	0x83
 	.byte	0x25
 	.long	0x45
 	.long	.LLST2
 	.long	.LVUS2
-	.uleb128 0x1f
+	.uleb128 0x21
 	.string	"old"
 	.byte	0x85
-	.long	0xf1
+	.long	0x103
 	.long	.LLST3
 	.long	.LVUS3
 	.uleb128 0x5
 	.long	.LVL4
-	.long	0x190
+	.long	0x1a2
 	.uleb128 0x5
 	.long	.LVL5
-	.long	0x190
+	.long	0x1a2
 	.uleb128 0x8
 	.long	.LVL11
-	.long	0xba8
+	.long	0xbba
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -2911,54 +2917,54 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0x13
-	.long	.LASF41
+	.long	.LASF42
 	.byte	0x70
 	.byte	0xc
 	.long	0x32
-	.long	0xb66
+	.long	0xb78
 	.uleb128 0xf
-	.long	.LASF40
+	.long	.LASF41
 	.byte	0x72
 	.byte	0xb
-	.long	0xf1
-	.uleb128 0x22
+	.long	0x103
+	.uleb128 0x24
 	.string	"pad"
 	.byte	0x73
 	.long	0x45
 	.byte	0
 	.uleb128 0x13
-	.long	.LASF42
+	.long	.LASF43
 	.byte	0x67
 	.byte	0x15
 	.long	0x45
-	.long	0xb7f
-	.uleb128 0x20
+	.long	0xb91
+	.uleb128 0x22
 	.string	"n"
 	.byte	0x67
 	.byte	0x29
 	.long	0x39
 	.byte	0
 	.uleb128 0x1a
-	.long	.LASF44
+	.long	.LASF45
 	.byte	0x5e
-	.long	0xba8
+	.long	0xbba
 	.uleb128 0xb
-	.long	.LASF24
+	.long	.LASF25
 	.byte	0x5e
 	.byte	0x1f
-	.long	0xf1
-	.uleb128 0x22
+	.long	0x103
+	.uleb128 0x24
 	.string	"h"
 	.byte	0x60
 	.long	0x45
 	.uleb128 0xf
-	.long	.LASF26
+	.long	.LASF27
 	.byte	0x61
 	.byte	0x12
 	.long	0x45
 	.byte	0
 	.uleb128 0x33
-	.long	.LASF56
+	.long	.LASF57
 	.byte	0x1
 	.byte	0x56
 	.byte	0xd
@@ -2966,202 +2972,202 @@ __heap_start:
 	.long	.LFE4-.LFB4
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xbf7
-	.uleb128 0x18
-	.long	.LASF45
-	.byte	0x56
-	.byte	0x24
-	.long	0x18b
-	.long	.LLST0
-	.long	.LVUS0
+	.long	0xc09
 	.uleb128 0x18
 	.long	.LASF46
 	.byte	0x56
+	.byte	0x24
+	.long	0x19d
+	.long	.LLST0
+	.long	.LVUS0
+	.uleb128 0x18
+	.long	.LASF47
+	.byte	0x56
 	.byte	0x30
-	.long	0xf1
+	.long	0x103
 	.long	.LLST1
 	.long	.LVUS1
 	.uleb128 0x5
 	.long	.LVL1
-	.long	0x16f
+	.long	0x181
 	.uleb128 0x5
 	.long	.LVL2
-	.long	0x167
+	.long	0x179
 	.byte	0
 	.uleb128 0x1a
-	.long	.LASF47
+	.long	.LASF48
 	.byte	0x51
-	.long	0xc23
+	.long	0xc35
 	.uleb128 0xb
-	.long	.LASF24
+	.long	.LASF25
 	.byte	0x51
 	.byte	0x1e
-	.long	0xf1
+	.long	0x103
 	.uleb128 0xb
-	.long	.LASF26
+	.long	.LASF27
 	.byte	0x51
 	.byte	0x32
 	.long	0x45
 	.uleb128 0xb
-	.long	.LASF48
+	.long	.LASF49
 	.byte	0x51
 	.byte	0x45
 	.long	0x45
 	.byte	0
 	.uleb128 0x13
-	.long	.LASF49
+	.long	.LASF50
 	.byte	0x4c
 	.byte	0xc
 	.long	0x32
-	.long	0xc3e
+	.long	0xc50
 	.uleb128 0xb
-	.long	.LASF24
+	.long	.LASF25
 	.byte	0x4c
 	.byte	0x1f
-	.long	0xf1
-	.byte	0
-	.uleb128 0x13
-	.long	.LASF50
-	.byte	0x47
-	.byte	0x15
-	.long	0x45
-	.long	0xc59
-	.uleb128 0xb
-	.long	.LASF24
-	.byte	0x47
-	.byte	0x26
-	.long	0xf1
+	.long	0x103
 	.byte	0
 	.uleb128 0x13
 	.long	.LASF51
+	.byte	0x47
+	.byte	0x15
+	.long	0x45
+	.long	0xc6b
+	.uleb128 0xb
+	.long	.LASF25
+	.byte	0x47
+	.byte	0x26
+	.long	0x103
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF52
 	.byte	0x42
 	.byte	0x16
-	.long	0xc74
-	.long	0xc74
+	.long	0xc86
+	.long	0xc86
 	.uleb128 0xb
-	.long	.LASF24
+	.long	.LASF25
 	.byte	0x42
 	.byte	0x26
-	.long	0xf1
+	.long	0x103
 	.byte	0
 	.uleb128 0x10
 	.long	0x45
 	.uleb128 0x34
-	.long	0x5fa
+	.long	0x60c
 	.long	.LFB16
 	.long	.LFE16-.LFB16
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xe19
+	.long	0xe2b
 	.uleb128 0x1
-	.long	0x607
+	.long	0x619
 	.long	.LLST17
 	.long	.LVUS17
 	.uleb128 0x35
-	.long	0x610
+	.long	0x622
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -20
 	.uleb128 0x4
-	.long	0x61b
+	.long	0x62d
 	.long	.LLST18
 	.long	.LVUS18
 	.uleb128 0x4
-	.long	0x626
+	.long	0x638
 	.long	.LLST19
 	.long	.LVUS19
 	.uleb128 0x4
-	.long	0x631
+	.long	0x643
 	.long	.LLST20
 	.long	.LVUS20
 	.uleb128 0xa
-	.long	0xc3e
+	.long	0xc50
 	.long	.LBI116
 	.byte	.LVU107
 	.long	.LBB116
 	.long	.LBE116-.LBB116
 	.byte	0xe1
 	.byte	0xc
-	.long	0xcee
+	.long	0xd00
 	.uleb128 0x1
-	.long	0xc4d
+	.long	0xc5f
 	.long	.LLST21
 	.long	.LVUS21
 	.byte	0
 	.uleb128 0xa
-	.long	0xc23
+	.long	0xc35
 	.long	.LBI118
 	.byte	.LVU119
 	.long	.LBB118
 	.long	.LBE118-.LBB118
 	.byte	0xe8
 	.byte	0x1a
-	.long	0xd14
+	.long	0xd26
 	.uleb128 0x1
-	.long	0xc32
+	.long	0xc44
 	.long	.LLST22
 	.long	.LVUS22
 	.byte	0
 	.uleb128 0xa
-	.long	0xc3e
+	.long	0xc50
 	.long	.LBI120
 	.byte	.LVU125
 	.long	.LBB120
 	.long	.LBE120-.LBB120
 	.byte	0xe9
 	.byte	0x11
-	.long	0xd3a
+	.long	0xd4c
 	.uleb128 0x1
-	.long	0xc4d
+	.long	0xc5f
 	.long	.LLST23
 	.long	.LVUS23
 	.byte	0
 	.uleb128 0xa
-	.long	0xbf7
+	.long	0xc09
 	.long	.LBI122
 	.byte	.LVU132
 	.long	.LBB122
 	.long	.LBE122-.LBB122
 	.byte	0xec
 	.byte	0x5
-	.long	0xd7a
+	.long	0xd8c
 	.uleb128 0x1
-	.long	0xc17
+	.long	0xc29
 	.long	.LLST24
 	.long	.LVUS24
 	.uleb128 0x1
-	.long	0xc0c
+	.long	0xc1e
 	.long	.LLST25
 	.long	.LVUS25
 	.uleb128 0x1
-	.long	0xc01
+	.long	0xc13
 	.long	.LLST26
 	.long	.LVUS26
 	.byte	0
 	.uleb128 0x9
-	.long	0xb7f
+	.long	0xb91
 	.long	.LBI124
 	.byte	.LVU138
 	.long	.LLRL27
 	.byte	0xe4
 	.byte	0x9
-	.long	0xe01
+	.long	0xe13
 	.uleb128 0x1
-	.long	0xb89
+	.long	0xb9b
 	.long	.LLST28
 	.long	.LVUS28
 	.uleb128 0xc
 	.long	.LLRL27
 	.uleb128 0x4
-	.long	0xb94
+	.long	0xba6
 	.long	.LLST29
 	.long	.LVUS29
 	.uleb128 0x4
-	.long	0xb9c
+	.long	0xbae
 	.long	.LLST30
 	.long	.LVUS30
 	.uleb128 0x11
-	.long	0xb7f
+	.long	0xb91
 	.long	.LBI126
 	.byte	.LVU151
 	.long	.LBB126
@@ -3169,16 +3175,16 @@ __heap_start:
 	.byte	0x5e
 	.byte	0xd
 	.uleb128 0x1
-	.long	0xb89
+	.long	0xb9b
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0x3
-	.long	0xb94
+	.long	0xba6
 	.uleb128 0x3
-	.long	0xb9c
+	.long	0xbae
 	.uleb128 0x8
 	.long	.LVL63
-	.long	0xba8
+	.long	0xbba
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -3197,7 +3203,7 @@ __heap_start:
 	.byte	0
 	.uleb128 0x8
 	.long	.LVL43
-	.long	0x63d
+	.long	0x64f
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -3214,26 +3220,26 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0x36
-	.long	0x5fa
+	.long	0x60c
 	.long	.LFB12
 	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
 	.uleb128 0x1
-	.long	0x607
+	.long	0x619
 	.long	.LLST65
 	.long	.LVUS65
 	.uleb128 0x3
-	.long	0x610
+	.long	0x622
 	.uleb128 0x3
-	.long	0x61b
+	.long	0x62d
 	.uleb128 0x3
-	.long	0x626
+	.long	0x638
 	.uleb128 0x3
-	.long	0x631
+	.long	0x643
 	.uleb128 0x37
 	.long	.LVL107
-	.long	0xc79
+	.long	0xc8b
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -3664,6 +3670,44 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0x1b
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 9
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x1c
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 9
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x1d
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x47
@@ -3680,7 +3724,7 @@ __heap_start:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1c
+	.uleb128 0x1e
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -3700,7 +3744,7 @@ __heap_start:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x1f
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -3718,7 +3762,7 @@ __heap_start:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
+	.uleb128 0x20
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -3736,7 +3780,7 @@ __heap_start:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
+	.uleb128 0x21
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -3757,7 +3801,7 @@ __heap_start:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x20
+	.uleb128 0x22
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -3773,7 +3817,7 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x21
+	.uleb128 0x23
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -3802,7 +3846,7 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x22
+	.uleb128 0x24
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -3819,7 +3863,7 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x23
+	.uleb128 0x25
 	.uleb128 0x11
 	.byte	0x1
 	.uleb128 0x25
@@ -3838,7 +3882,7 @@ __heap_start:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x24
+	.uleb128 0x26
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -3849,14 +3893,14 @@ __heap_start:
 	.uleb128 0x8
 	.byte	0
 	.byte	0
-	.uleb128 0x25
+	.uleb128 0x27
 	.uleb128 0x26
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x26
+	.uleb128 0x28
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -3871,40 +3915,6 @@ __heap_start:
 	.uleb128 0xb
 	.uleb128 0x1
 	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x27
-	.uleb128 0xd
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x28
-	.uleb128 0xd
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
 	.byte	0
 	.byte	0
 	.uleb128 0x29
@@ -6485,115 +6495,117 @@ __heap_start:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF47:
+.LASF48:
 	.string	"set_header"
-.LASF29:
+.LASF30:
 	.string	"calloc"
 .LASF10:
 	.string	"size_t"
-.LASF25:
+.LASF26:
 	.string	"next"
-.LASF17:
+.LASF18:
 	.string	"stderr"
 .LASF12:
 	.string	"uintptr_t"
-.LASF40:
+.LASF41:
 	.string	"start"
-.LASF16:
+.LASF17:
 	.string	"errno"
-.LASF43:
+.LASF44:
 	.string	"place"
-.LASF52:
+.LASF47:
+	.string	"where"
+.LASF53:
 	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
-.LASF34:
+.LASF35:
 	.string	"target"
-.LASF15:
+.LASF16:
 	.string	"FILE"
-.LASF51:
+.LASF52:
 	.string	"header_of"
 .LASF5:
 	.string	"unsigned char"
-.LASF55:
+.LASF56:
 	.string	"free"
-.LASF48:
+.LASF49:
 	.string	"in_use"
-.LASF19:
+.LASF20:
 	.string	"__heap_end"
 .LASF7:
 	.string	"short unsigned int"
-.LASF24:
+.LASF25:
 	.string	"chunk"
-.LASF42:
+.LASF43:
 	.string	"request_size"
-.LASF21:
+.LASF22:
 	.string	"memset"
-.LASF45:
+.LASF46:
 	.string	"what"
-.LASF28:
+.LASF29:
 	.string	"realloc"
-.LASF35:
+.LASF36:
 	.string	"malloc"
-.LASF53:
+.LASF54:
 	.string	"__vmdebug_file"
 .LASF11:
 	.string	"intptr_t"
 .LASF2:
 	.string	"unsigned int"
-.LASF18:
+.LASF19:
 	.string	"__heap_start"
 .LASF9:
 	.string	"long long unsigned int"
-.LASF50:
+.LASF51:
 	.string	"chunk_size"
-.LASF33:
+.LASF34:
 	.string	"before"
-.LASF41:
+.LASF42:
 	.string	"heap_init"
-.LASF37:
+.LASF38:
 	.string	"find_chunk"
-.LASF56:
+.LASF57:
 	.string	"heap_error"
-.LASF23:
-	.string	"sbrk"
+.LASF15:
+	.string	"error"
 .LASF8:
 	.string	"long long int"
-.LASF22:
+.LASF23:
 	.string	"fprintf"
 .LASF13:
 	.string	"char"
-.LASF20:
+.LASF24:
+	.string	"sbrk"
+.LASF21:
 	.string	"memcpy"
 .LASF6:
 	.string	"short int"
-.LASF46:
-	.string	"where"
 .LASF14:
 	.string	"ungot"
-.LASF31:
+.LASF32:
 	.string	"total"
 .LASF3:
 	.string	"long int"
-.LASF44:
+.LASF45:
 	.string	"check_chunk"
-.LASF54:
+.LASF55:
 	.string	"abort"
-.LASF27:
+.LASF28:
 	.string	"need"
-.LASF39:
+.LASF40:
 	.string	"bytes"
 .LASF4:
 	.string	"signed char"
-.LASF49:
+.LASF50:
 	.string	"chunk_in_use"
-.LASF38:
+.LASF39:
 	.string	"heap_grow"
-.LASF26:
+.LASF27:
 	.string	"size"
-.LASF36:
+.LASF37:
 	.string	"last"
-.LASF32:
+.LASF33:
 	.string	"prev"
-.LASF30:
+.LASF31:
 	.string	"nmemb"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:

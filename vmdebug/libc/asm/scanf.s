@@ -2945,18 +2945,18 @@ sscanf:
 .LFE12:
 	.size	sscanf, .-sscanf
 .Letext0:
-	.file 2 "/vmdebug/libc/include/stdarg.h"
-	.file 3 "/vmdebug/libc/include/stdio.h"
+	.file 2 "/vmdebug/libc/include/stdio.h"
+	.file 3 "/vmdebug/libc/include/stdarg.h"
 	.file 4 "/vmdebug/libc/include/ctype.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0xfee
+	.long	0x1008
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
 	.uleb128 0x2a
-	.long	.LASF50
+	.long	.LASF51
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
@@ -2971,15 +2971,15 @@ sscanf:
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
-	.uleb128 0x21
-	.long	.LASF12
-	.byte	0x2
+	.uleb128 0x22
+	.long	.LASF13
+	.byte	0x3
 	.byte	0x5
 	.byte	0x1b
 	.long	0x40
 	.uleb128 0x2c
 	.byte	0x4
-	.long	.LASF51
+	.long	.LASF52
 	.long	0x4a
 	.uleb128 0xa
 	.byte	0x1
@@ -3015,65 +3015,79 @@ sscanf:
 	.byte	0x8
 	.byte	0x5
 	.long	.LASF10
-	.uleb128 0x22
-	.long	.LASF14
-	.byte	0x8
-	.byte	0x3
+	.uleb128 0x23
+	.long	.LASF15
+	.byte	0x10
+	.byte	0x2
 	.byte	0x16
 	.byte	0x10
-	.long	0xae
-	.uleb128 0x23
+	.long	0xc8
+	.uleb128 0x1d
 	.string	"fd"
-	.byte	0x3
+	.byte	0x2
 	.byte	0x17
 	.byte	0x9
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1c
+	.uleb128 0x15
 	.long	.LASF11
-	.byte	0x3
+	.byte	0x2
 	.byte	0x18
 	.byte	0x9
 	.long	0x2d
 	.byte	0x4
-	.byte	0
-	.uleb128 0x21
-	.long	.LASF13
-	.byte	0x3
+	.uleb128 0x1d
+	.string	"eof"
+	.byte	0x2
 	.byte	0x19
+	.byte	0x9
+	.long	0x2d
+	.byte	0x8
+	.uleb128 0x15
+	.long	.LASF12
+	.byte	0x2
+	.byte	0x1a
+	.byte	0x9
+	.long	0x2d
+	.byte	0xc
+	.byte	0
+	.uleb128 0x22
+	.long	.LASF14
+	.byte	0x2
+	.byte	0x1b
 	.byte	0x3
 	.long	0x87
 	.uleb128 0x2e
-	.long	.LASF26
-	.byte	0x3
-	.byte	0x1b
+	.long	.LASF27
+	.byte	0x2
+	.byte	0x21
 	.byte	0xe
-	.long	0xc6
+	.long	0xe0
 	.uleb128 0x12
-	.long	0xae
-	.uleb128 0x22
-	.long	.LASF15
+	.long	0xc8
+	.uleb128 0x23
+	.long	.LASF16
 	.byte	0xc
 	.byte	0x1
 	.byte	0x10
 	.byte	0x8
-	.long	0x100
-	.uleb128 0x1c
-	.long	.LASF16
+	.long	0x11a
+	.uleb128 0x15
+	.long	.LASF17
 	.byte	0x1
 	.byte	0x11
 	.byte	0xb
-	.long	0xc6
+	.long	0xe0
 	.byte	0
-	.uleb128 0x23
+	.uleb128 0x1d
 	.string	"str"
 	.byte	0x1
 	.byte	0x12
 	.byte	0x11
-	.long	0x100
+	.long	0x11a
 	.byte	0x4
-	.uleb128 0x1c
-	.long	.LASF17
+	.uleb128 0x15
+	.long	.LASF18
 	.byte	0x1
 	.byte	0x13
 	.byte	0x9
@@ -3089,66 +3103,66 @@ sscanf:
 	.byte	0x1
 	.byte	0x37
 	.byte	0x6
-	.long	0x132
-	.uleb128 0x13
-	.long	.LASF18
-	.byte	0
+	.long	0x14c
 	.uleb128 0x13
 	.long	.LASF19
-	.byte	0x1
+	.byte	0
 	.uleb128 0x13
 	.long	.LASF20
-	.byte	0x2
+	.byte	0x1
 	.uleb128 0x13
 	.long	.LASF21
-	.byte	0x3
+	.byte	0x2
 	.uleb128 0x13
 	.long	.LASF22
+	.byte	0x3
+	.uleb128 0x13
+	.long	.LASF23
 	.byte	0x4
 	.byte	0
-	.uleb128 0x1d
-	.long	.LASF23
-	.byte	0x3
-	.byte	0x3a
-	.long	0x2d
-	.long	0x14c
-	.uleb128 0x15
-	.long	0x2d
-	.uleb128 0x15
-	.long	0xc6
-	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x1e
 	.long	.LASF24
-	.byte	0x3
-	.byte	0x38
+	.byte	0x2
+	.byte	0x40
 	.long	0x2d
-	.long	0x161
-	.uleb128 0x15
-	.long	0xc6
+	.long	0x166
+	.uleb128 0x16
+	.long	0x2d
+	.uleb128 0x16
+	.long	0xe0
 	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x1e
 	.long	.LASF25
+	.byte	0x2
+	.byte	0x3e
+	.long	0x2d
+	.long	0x17b
+	.uleb128 0x16
+	.long	0xe0
+	.byte	0
+	.uleb128 0x1e
+	.long	.LASF26
 	.byte	0x4
 	.byte	0xa
 	.long	0x2d
-	.long	0x176
-	.uleb128 0x15
+	.long	0x190
+	.uleb128 0x16
 	.long	0x2d
 	.byte	0
-	.uleb128 0x16
-	.long	.LASF27
+	.uleb128 0x17
+	.long	.LASF28
 	.value	0x13a
 	.long	0x2d
 	.long	.LFB12
 	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x237
+	.long	0x251
 	.uleb128 0xd
 	.string	"str"
 	.value	0x13a
 	.byte	0x18
-	.long	0x100
+	.long	0x11a
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -3156,11 +3170,11 @@ sscanf:
 	.string	"fmt"
 	.value	0x13a
 	.byte	0x29
-	.long	0x100
+	.long	0x11a
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x1e
+	.uleb128 0x1f
 	.uleb128 0xe
 	.string	"ap"
 	.value	0x13c
@@ -3175,8 +3189,8 @@ sscanf:
 	.long	0x2d
 	.long	.LLST124
 	.long	.LVUS124
-	.uleb128 0x17
-	.long	0x436
+	.uleb128 0x18
+	.long	0x450
 	.long	.LBI268
 	.value	.LVU885
 	.long	.LBB268
@@ -3184,25 +3198,25 @@ sscanf:
 	.value	0x13f
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x45d
+	.long	0x477
 	.long	.LLST125
 	.long	.LVUS125
 	.uleb128 0x1
-	.long	0x451
+	.long	0x46b
 	.long	.LLST126
 	.long	.LVUS126
 	.uleb128 0x1
-	.long	0x445
+	.long	0x45f
 	.long	.LLST127
 	.long	.LVUS127
 	.uleb128 0xc
-	.long	0x468
+	.long	0x482
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
 	.uleb128 0xb
 	.long	.LVL276
-	.long	0x781
+	.long	0x79b
 	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
@@ -3225,21 +3239,21 @@ sscanf:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x16
-	.long	.LASF28
+	.uleb128 0x17
+	.long	.LASF29
 	.value	0x130
 	.long	0x2d
 	.long	.LFB11
 	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x2f9
+	.long	0x313
 	.uleb128 0x30
-	.long	.LASF29
+	.long	.LASF30
 	.byte	0x1
 	.value	0x130
 	.byte	0x12
-	.long	0xc6
+	.long	0xe0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -3247,11 +3261,11 @@ sscanf:
 	.string	"fmt"
 	.value	0x130
 	.byte	0x26
-	.long	0x100
+	.long	0x11a
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x1e
+	.uleb128 0x1f
 	.uleb128 0xe
 	.string	"ap"
 	.value	0x132
@@ -3266,8 +3280,8 @@ sscanf:
 	.long	0x2d
 	.long	.LLST119
 	.long	.LVUS119
-	.uleb128 0x17
-	.long	0x473
+	.uleb128 0x18
+	.long	0x48d
 	.long	.LBI266
 	.value	.LVU867
 	.long	.LBB266
@@ -3275,25 +3289,25 @@ sscanf:
 	.value	0x135
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x49b
+	.long	0x4b5
 	.long	.LLST120
 	.long	.LVUS120
 	.uleb128 0x1
-	.long	0x48f
+	.long	0x4a9
 	.long	.LLST121
 	.long	.LVUS121
 	.uleb128 0x1
-	.long	0x482
+	.long	0x49c
 	.long	.LLST122
 	.long	.LVUS122
 	.uleb128 0xc
-	.long	0x4a6
+	.long	0x4c0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
 	.uleb128 0xb
 	.long	.LVL272
-	.long	0x781
+	.long	0x79b
 	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
@@ -3316,24 +3330,24 @@ sscanf:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x16
-	.long	.LASF30
+	.uleb128 0x17
+	.long	.LASF31
 	.value	0x126
 	.long	0x2d
 	.long	.LFB10
 	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x3a3
+	.long	0x3bd
 	.uleb128 0xd
 	.string	"fmt"
 	.value	0x126
 	.byte	0x17
-	.long	0x100
+	.long	0x11a
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x1e
+	.uleb128 0x1f
 	.uleb128 0xe
 	.string	"ap"
 	.value	0x128
@@ -3348,8 +3362,8 @@ sscanf:
 	.long	0x2d
 	.long	.LLST115
 	.long	.LVUS115
-	.uleb128 0x17
-	.long	0x473
+	.uleb128 0x18
+	.long	0x48d
 	.long	.LBI264
 	.value	.LVU848
 	.long	.LBB264
@@ -3357,23 +3371,23 @@ sscanf:
 	.value	0x12b
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x49b
+	.long	0x4b5
 	.long	.LLST116
 	.long	.LVUS116
 	.uleb128 0x1
-	.long	0x48f
+	.long	0x4a9
 	.long	.LLST117
 	.long	.LVUS117
-	.uleb128 0x18
-	.long	0x482
+	.uleb128 0x19
+	.long	0x49c
 	.uleb128 0xc
-	.long	0x4a6
+	.long	0x4c0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
 	.uleb128 0xb
 	.long	.LVL268
-	.long	0x781
+	.long	0x79b
 	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
@@ -3396,20 +3410,20 @@ sscanf:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x16
-	.long	.LASF31
+	.uleb128 0x17
+	.long	.LASF32
 	.value	0x121
 	.long	0x2d
 	.long	.LFB9
 	.long	.LFE9-.LFB9
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x436
+	.long	0x450
 	.uleb128 0xd
 	.string	"fmt"
 	.value	0x121
 	.byte	0x18
-	.long	0x100
+	.long	0x11a
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -3421,8 +3435,8 @@ sscanf:
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x17
-	.long	0x473
+	.uleb128 0x18
+	.long	0x48d
 	.long	.LBI262
 	.value	.LVU831
 	.long	.LBB262
@@ -3430,23 +3444,23 @@ sscanf:
 	.value	0x123
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x49b
+	.long	0x4b5
 	.long	.LLST112
 	.long	.LVUS112
 	.uleb128 0x1
-	.long	0x48f
+	.long	0x4a9
 	.long	.LLST113
 	.long	.LVUS113
-	.uleb128 0x18
-	.long	0x482
+	.uleb128 0x19
+	.long	0x49c
 	.uleb128 0xc
-	.long	0x4a6
+	.long	0x4c0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
 	.uleb128 0xb
 	.long	.LVL264
-	.long	0x781
+	.long	0x79b
 	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
@@ -3471,20 +3485,20 @@ sscanf:
 	.byte	0
 	.byte	0
 	.uleb128 0x24
-	.long	.LASF32
+	.long	.LASF33
 	.value	0x11b
 	.long	0x2d
-	.long	0x473
+	.long	0x48d
 	.uleb128 0x14
 	.string	"str"
 	.value	0x11b
 	.byte	0x19
-	.long	0x100
+	.long	0x11a
 	.uleb128 0x14
 	.string	"fmt"
 	.value	0x11b
 	.byte	0x2a
-	.long	0x100
+	.long	0x11a
 	.uleb128 0x14
 	.string	"ap"
 	.value	0x11b
@@ -3493,24 +3507,24 @@ sscanf:
 	.uleb128 0x25
 	.string	"in"
 	.value	0x11d
-	.long	0xcb
+	.long	0xe5
 	.byte	0
 	.uleb128 0x24
-	.long	.LASF33
+	.long	.LASF34
 	.value	0x115
 	.long	0x2d
-	.long	0x4b1
+	.long	0x4cb
 	.uleb128 0x31
-	.long	.LASF29
+	.long	.LASF30
 	.byte	0x1
 	.value	0x115
 	.byte	0x13
-	.long	0xc6
+	.long	0xe0
 	.uleb128 0x14
 	.string	"fmt"
 	.value	0x115
 	.byte	0x27
-	.long	0x100
+	.long	0x11a
 	.uleb128 0x14
 	.string	"ap"
 	.value	0x115
@@ -3519,46 +3533,46 @@ sscanf:
 	.uleb128 0x25
 	.string	"in"
 	.value	0x117
-	.long	0xcb
+	.long	0xe5
 	.byte	0
-	.uleb128 0x19
-	.long	.LASF41
+	.uleb128 0x1a
+	.long	.LASF42
 	.byte	0x7a
 	.long	0x2d
-	.long	0x5cb
+	.long	0x5e5
 	.uleb128 0x6
 	.string	"in"
 	.byte	0x7a
 	.byte	0x2a
-	.long	0x5cb
+	.long	0x5e5
 	.uleb128 0x6
 	.string	"fmt"
 	.byte	0x7a
 	.byte	0x3a
-	.long	0x100
+	.long	0x11a
 	.uleb128 0x6
 	.string	"ap"
 	.byte	0x7a
 	.byte	0x47
 	.long	0x34
 	.uleb128 0x9
-	.long	.LASF34
+	.long	.LASF35
 	.byte	0x7c
 	.byte	0x9
 	.long	0x2d
 	.uleb128 0x9
-	.long	.LASF35
+	.long	.LASF36
 	.byte	0x7c
 	.byte	0x17
 	.long	0x2d
-	.uleb128 0x1a
+	.uleb128 0x1b
 	.uleb128 0x9
-	.long	.LASF36
+	.long	.LASF37
 	.byte	0x7e
 	.byte	0xd
 	.long	0x2d
 	.uleb128 0x9
-	.long	.LASF37
+	.long	.LASF38
 	.byte	0x7e
 	.byte	0x1b
 	.long	0x2d
@@ -3572,18 +3586,18 @@ sscanf:
 	.byte	0x7e
 	.byte	0x35
 	.long	0x2d
-	.uleb128 0x1b
-	.long	0x530
+	.uleb128 0x1c
+	.long	0x54a
 	.uleb128 0x9
-	.long	.LASF38
+	.long	.LASF39
 	.byte	0x85
 	.byte	0x11
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1b
-	.long	0x555
+	.uleb128 0x1c
+	.long	0x56f
 	.uleb128 0x9
-	.long	.LASF39
+	.long	.LASF40
 	.byte	0xa9
 	.byte	0x11
 	.long	0x2d
@@ -3598,40 +3612,40 @@ sscanf:
 	.byte	0x11
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1b
-	.long	0x56f
+	.uleb128 0x1c
+	.long	0x589
 	.uleb128 0x5
 	.string	"dst"
 	.byte	0xb9
 	.byte	0x13
-	.long	0x5d0
+	.long	0x5ea
 	.uleb128 0x5
 	.string	"i"
 	.byte	0xba
 	.byte	0x11
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1b
-	.long	0x589
+	.uleb128 0x1c
+	.long	0x5a3
 	.uleb128 0x5
 	.string	"dst"
 	.byte	0xcf
 	.byte	0x13
-	.long	0x5d0
+	.long	0x5ea
 	.uleb128 0x5
 	.string	"i"
 	.byte	0xd0
 	.byte	0x11
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1a
+	.uleb128 0x1b
 	.uleb128 0x5
 	.string	"set"
 	.byte	0xe4
 	.byte	0x1b
-	.long	0x5d5
+	.long	0x5ef
 	.uleb128 0x9
-	.long	.LASF40
+	.long	.LASF41
 	.byte	0xe5
 	.byte	0x11
 	.long	0x2d
@@ -3644,8 +3658,8 @@ sscanf:
 	.string	"dst"
 	.byte	0xe6
 	.byte	0x13
-	.long	0x5d0
-	.uleb128 0x1a
+	.long	0x5ea
+	.uleb128 0x1b
 	.uleb128 0x5
 	.string	"a"
 	.byte	0xf0
@@ -3661,33 +3675,33 @@ sscanf:
 	.byte	0
 	.byte	0
 	.uleb128 0x12
-	.long	0xcb
+	.long	0xe5
 	.uleb128 0x12
 	.long	0x4a
 	.uleb128 0x32
 	.long	0x6b
-	.long	0x5e5
+	.long	0x5ff
 	.uleb128 0x33
 	.long	0x56
 	.byte	0xff
 	.byte	0
-	.uleb128 0x19
-	.long	.LASF42
+	.uleb128 0x1a
+	.long	.LASF43
 	.byte	0x51
 	.long	0x2d
-	.long	0x65f
+	.long	0x679
 	.uleb128 0x6
 	.string	"in"
 	.byte	0x51
 	.byte	0x28
-	.long	0x5cb
+	.long	0x5e5
 	.uleb128 0x26
-	.long	.LASF39
+	.long	.LASF40
 	.byte	0x51
 	.byte	0x30
 	.long	0x2d
 	.uleb128 0x26
-	.long	.LASF37
+	.long	.LASF38
 	.byte	0x51
 	.byte	0x3a
 	.long	0x2d
@@ -3695,7 +3709,7 @@ sscanf:
 	.string	"out"
 	.byte	0x51
 	.byte	0x55
-	.long	0x65f
+	.long	0x679
 	.uleb128 0x5
 	.string	"v"
 	.byte	0x53
@@ -3707,12 +3721,12 @@ sscanf:
 	.byte	0x9
 	.long	0x2d
 	.uleb128 0x9
-	.long	.LASF43
+	.long	.LASF44
 	.byte	0x54
 	.byte	0x12
 	.long	0x2d
 	.uleb128 0x9
-	.long	.LASF44
+	.long	.LASF45
 	.byte	0x54
 	.byte	0x1e
 	.long	0x2d
@@ -3721,9 +3735,9 @@ sscanf:
 	.byte	0x55
 	.byte	0x9
 	.long	0x2d
-	.uleb128 0x1a
+	.uleb128 0x1b
 	.uleb128 0x9
-	.long	.LASF45
+	.long	.LASF46
 	.byte	0x5e
 	.byte	0xd
 	.long	0x2d
@@ -3731,11 +3745,11 @@ sscanf:
 	.byte	0
 	.uleb128 0x12
 	.long	0x26
-	.uleb128 0x19
-	.long	.LASF46
+	.uleb128 0x1a
+	.long	.LASF47
 	.byte	0x44
 	.long	0x2d
-	.long	0x67c
+	.long	0x696
 	.uleb128 0x6
 	.string	"c"
 	.byte	0x44
@@ -3743,14 +3757,14 @@ sscanf:
 	.long	0x2d
 	.byte	0
 	.uleb128 0x27
-	.long	.LASF48
+	.long	.LASF49
 	.byte	0x39
-	.long	0x6a4
+	.long	0x6be
 	.uleb128 0x6
 	.string	"p"
 	.byte	0x39
 	.byte	0x19
-	.long	0x6a4
+	.long	0x6be
 	.uleb128 0x6
 	.string	"len"
 	.byte	0x39
@@ -3764,16 +3778,16 @@ sscanf:
 	.byte	0
 	.uleb128 0x34
 	.byte	0x4
-	.uleb128 0x19
-	.long	.LASF47
+	.uleb128 0x1a
+	.long	.LASF48
 	.byte	0x2e
 	.long	0x2d
-	.long	0x6c8
+	.long	0x6e2
 	.uleb128 0x6
 	.string	"in"
 	.byte	0x2e
 	.byte	0x26
-	.long	0x5cb
+	.long	0x5e5
 	.uleb128 0x5
 	.string	"c"
 	.byte	0x30
@@ -3781,14 +3795,14 @@ sscanf:
 	.long	0x2d
 	.byte	0
 	.uleb128 0x27
-	.long	.LASF49
+	.long	.LASF50
 	.byte	0x22
-	.long	0x6e6
+	.long	0x700
 	.uleb128 0x6
 	.string	"in"
 	.byte	0x22
 	.byte	0x22
-	.long	0x5cb
+	.long	0x5e5
 	.uleb128 0x6
 	.string	"c"
 	.byte	0x22
@@ -3802,178 +3816,178 @@ sscanf:
 	.byte	0xc
 	.long	0x2d
 	.byte	0x1
-	.long	0x70b
+	.long	0x725
 	.uleb128 0x6
 	.string	"in"
 	.byte	0x16
 	.byte	0x1f
-	.long	0x5cb
+	.long	0x5e5
 	.uleb128 0x5
 	.string	"c"
 	.byte	0x18
 	.byte	0x9
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1f
-	.long	0x6a6
+	.uleb128 0x20
+	.long	0x6c0
 	.long	.LFB2
 	.long	.LFE2-.LFB2
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x781
+	.long	0x79b
 	.uleb128 0x1
-	.long	0x6b4
+	.long	0x6ce
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0x2
-	.long	0x6be
+	.long	0x6d8
 	.long	.LLST1
 	.long	.LVUS1
 	.uleb128 0x7
-	.long	0x6e6
+	.long	0x700
 	.long	.LBI12
 	.value	.LVU19
 	.long	.LLRL2
 	.byte	0x32
 	.byte	0xd
-	.long	0x777
+	.long	0x791
 	.uleb128 0x1
-	.long	0x6f7
+	.long	0x711
 	.long	.LLST3
 	.long	.LVUS3
 	.uleb128 0x8
 	.long	.LLRL2
 	.uleb128 0x2
-	.long	0x701
+	.long	0x71b
 	.long	.LLST4
 	.long	.LVUS4
 	.uleb128 0x4
 	.long	.LVL2
-	.long	0x14c
+	.long	0x166
 	.byte	0
 	.byte	0
 	.uleb128 0x4
 	.long	.LVL6
-	.long	0x161
+	.long	0x17b
 	.byte	0
-	.uleb128 0x1f
-	.long	0x4b1
+	.uleb128 0x20
+	.long	0x4cb
 	.long	.LFB15
 	.long	.LFE15-.LFB15
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xf51
+	.long	0xf6b
 	.uleb128 0x1
-	.long	0x4bf
+	.long	0x4d9
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0x1
-	.long	0x4c9
+	.long	0x4e3
 	.long	.LLST6
 	.long	.LVUS6
 	.uleb128 0x1
-	.long	0x4d4
+	.long	0x4ee
 	.long	.LLST7
 	.long	.LVUS7
 	.uleb128 0x2
-	.long	0x4de
+	.long	0x4f8
 	.long	.LLST8
 	.long	.LVUS8
 	.uleb128 0x2
-	.long	0x4e9
+	.long	0x503
 	.long	.LLST9
 	.long	.LVUS9
 	.uleb128 0x28
-	.long	0x4f4
+	.long	0x50e
 	.long	.LLRL10
 	.uleb128 0x2
-	.long	0x4f5
+	.long	0x50f
 	.long	.LLST11
 	.long	.LVUS11
 	.uleb128 0x2
-	.long	0x500
+	.long	0x51a
 	.long	.LLST12
 	.long	.LVUS12
 	.uleb128 0x2
-	.long	0x50b
+	.long	0x525
 	.long	.LLST13
 	.long	.LVUS13
 	.uleb128 0x2
-	.long	0x516
+	.long	0x530
 	.long	.LLST14
 	.long	.LVUS14
 	.uleb128 0xf
-	.long	0x51f
+	.long	0x539
 	.long	.LLRL15
-	.long	0x8e9
+	.long	0x903
 	.uleb128 0x2
-	.long	0x524
+	.long	0x53e
 	.long	.LLST16
 	.long	.LVUS16
 	.uleb128 0x7
-	.long	0x6e6
+	.long	0x700
 	.long	.LBI85
 	.value	.LVU58
 	.long	.LLRL17
 	.byte	0x87
 	.byte	0x30
-	.long	0x86b
+	.long	0x885
 	.uleb128 0x1
-	.long	0x6f7
+	.long	0x711
 	.long	.LLST18
 	.long	.LVUS18
 	.uleb128 0x8
 	.long	.LLRL17
 	.uleb128 0x2
-	.long	0x701
+	.long	0x71b
 	.long	.LLST19
 	.long	.LVUS19
 	.uleb128 0x4
 	.long	.LVL19
-	.long	0x14c
+	.long	0x166
 	.byte	0
 	.byte	0
 	.uleb128 0x7
-	.long	0x6c8
+	.long	0x6e2
 	.long	.LBI90
 	.value	.LVU72
 	.long	.LLRL20
 	.byte	0x89
 	.byte	0x11
-	.long	0x8d8
+	.long	0x8f2
 	.uleb128 0x1
-	.long	0x6dc
+	.long	0x6f6
 	.long	.LLST21
 	.long	.LVUS21
 	.uleb128 0x1
-	.long	0x6d2
+	.long	0x6ec
 	.long	.LLST22
 	.long	.LVUS22
 	.uleb128 0x10
-	.long	0x6c8
+	.long	0x6e2
 	.long	.LBI92
 	.value	.LVU119
 	.long	.LBB92
 	.long	.LBE92-.LBB92
 	.byte	0x22
 	.byte	0xd
-	.long	0x8ce
+	.long	0x8e8
 	.uleb128 0x1
-	.long	0x6dc
+	.long	0x6f6
 	.long	.LLST23
 	.long	.LVUS23
 	.uleb128 0x1
-	.long	0x6d2
+	.long	0x6ec
 	.long	.LLST24
 	.long	.LVUS24
 	.byte	0
 	.uleb128 0x4
 	.long	.LVL22
-	.long	0x132
+	.long	0x14c
 	.byte	0
 	.uleb128 0xb
 	.long	.LVL33
-	.long	0x6a6
+	.long	0x6c0
 	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
@@ -3983,549 +3997,549 @@ sscanf:
 	.byte	0
 	.byte	0
 	.uleb128 0x7
-	.long	0x6c8
+	.long	0x6e2
 	.long	.LBI99
 	.value	.LVU88
 	.long	.LLRL25
 	.byte	0x80
 	.byte	0xd
-	.long	0x956
+	.long	0x970
 	.uleb128 0x1
-	.long	0x6dc
+	.long	0x6f6
 	.long	.LLST26
 	.long	.LVUS26
 	.uleb128 0x1
-	.long	0x6d2
+	.long	0x6ec
 	.long	.LLST27
 	.long	.LVUS27
 	.uleb128 0x10
-	.long	0x6c8
+	.long	0x6e2
 	.long	.LBI101
 	.value	.LVU145
 	.long	.LBB101
 	.long	.LBE101-.LBB101
 	.byte	0x22
 	.byte	0xd
-	.long	0x94c
+	.long	0x966
 	.uleb128 0x1
-	.long	0x6dc
+	.long	0x6f6
 	.long	.LLST28
 	.long	.LVUS28
 	.uleb128 0x1
-	.long	0x6d2
+	.long	0x6ec
 	.long	.LLST29
 	.long	.LVUS29
 	.byte	0
 	.uleb128 0x4
 	.long	.LVL27
-	.long	0x132
+	.long	0x14c
 	.byte	0
 	.uleb128 0xf
-	.long	0x555
+	.long	0x56f
 	.long	.LLRL30
-	.long	0x9b9
+	.long	0x9d3
 	.uleb128 0x2
-	.long	0x55a
+	.long	0x574
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0x2
-	.long	0x565
+	.long	0x57f
 	.long	.LLST32
 	.long	.LVUS32
-	.uleb128 0x20
-	.long	0x6e6
+	.uleb128 0x21
+	.long	0x700
 	.long	.LBI107
 	.value	.LVU182
 	.long	.LLRL33
 	.byte	0xbe
 	.byte	0x15
 	.uleb128 0x1
-	.long	0x6f7
+	.long	0x711
 	.long	.LLST34
 	.long	.LVUS34
 	.uleb128 0x8
 	.long	.LLRL33
 	.uleb128 0x2
-	.long	0x701
+	.long	0x71b
 	.long	.LLST35
 	.long	.LVUS35
 	.uleb128 0x4
 	.long	.LVL54
-	.long	0x14c
+	.long	0x166
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0xf
-	.long	0x530
+	.long	0x54a
 	.long	.LLRL36
-	.long	0xccb
+	.long	0xce5
 	.uleb128 0x2
-	.long	0x535
+	.long	0x54f
 	.long	.LLST37
 	.long	.LVUS37
 	.uleb128 0x2
-	.long	0x540
+	.long	0x55a
 	.long	.LLST38
 	.long	.LVUS38
 	.uleb128 0x2
-	.long	0x549
+	.long	0x563
 	.long	.LLST39
 	.long	.LVUS39
 	.uleb128 0x7
-	.long	0x5e5
+	.long	0x5ff
 	.long	.LBI113
 	.value	.LVU799
 	.long	.LLRL40
 	.byte	0xab
 	.byte	0x17
-	.long	0xc99
+	.long	0xcb3
 	.uleb128 0x1
-	.long	0x613
+	.long	0x62d
 	.long	.LLST41
 	.long	.LVUS41
 	.uleb128 0x1
-	.long	0x608
+	.long	0x622
 	.long	.LLST42
 	.long	.LVUS42
 	.uleb128 0x1
-	.long	0x5fd
+	.long	0x617
 	.long	.LLST43
 	.long	.LVUS43
 	.uleb128 0x1
-	.long	0x5f3
+	.long	0x60d
 	.long	.LLST44
 	.long	.LVUS44
 	.uleb128 0x8
 	.long	.LLRL40
 	.uleb128 0x2
-	.long	0x61e
+	.long	0x638
 	.long	.LLST45
 	.long	.LVUS45
 	.uleb128 0x2
-	.long	0x627
+	.long	0x641
 	.long	.LLST46
 	.long	.LVUS46
 	.uleb128 0x2
-	.long	0x632
+	.long	0x64c
 	.long	.LLST47
 	.long	.LVUS47
 	.uleb128 0x2
-	.long	0x63d
+	.long	0x657
 	.long	.LLST48
 	.long	.LVUS48
 	.uleb128 0x2
-	.long	0x648
+	.long	0x662
 	.long	.LLST49
 	.long	.LVUS49
 	.uleb128 0x7
-	.long	0x6a6
+	.long	0x6c0
 	.long	.LBI115
 	.value	.LVU803
 	.long	.LLRL50
 	.byte	0x55
 	.byte	0xd
-	.long	0xafa
+	.long	0xb14
 	.uleb128 0x1
-	.long	0x6b4
+	.long	0x6ce
 	.long	.LLST51
 	.long	.LVUS51
 	.uleb128 0x8
 	.long	.LLRL52
 	.uleb128 0x2
-	.long	0x6be
+	.long	0x6d8
 	.long	.LLST53
 	.long	.LVUS53
 	.uleb128 0x7
-	.long	0x6e6
+	.long	0x700
 	.long	.LBI117
 	.value	.LVU224
 	.long	.LLRL54
 	.byte	0x32
 	.byte	0xd
-	.long	0xaef
+	.long	0xb09
 	.uleb128 0x1
-	.long	0x6f7
+	.long	0x711
 	.long	.LLST55
 	.long	.LVUS55
 	.uleb128 0x8
 	.long	.LLRL54
 	.uleb128 0x2
-	.long	0x701
+	.long	0x71b
 	.long	.LLST56
 	.long	.LVUS56
 	.uleb128 0x4
 	.long	.LVL66
-	.long	0x14c
+	.long	0x166
 	.byte	0
 	.byte	0
 	.uleb128 0x4
 	.long	.LVL70
-	.long	0x161
+	.long	0x17b
 	.byte	0
 	.byte	0
 	.uleb128 0x7
-	.long	0x6e6
+	.long	0x700
 	.long	.LBI125
 	.value	.LVU409
 	.long	.LLRL57
 	.byte	0x5b
 	.byte	0x2e
-	.long	0xb39
+	.long	0xb53
 	.uleb128 0x1
-	.long	0x6f7
+	.long	0x711
 	.long	.LLST58
 	.long	.LVUS58
 	.uleb128 0x8
 	.long	.LLRL57
 	.uleb128 0x2
-	.long	0x701
+	.long	0x71b
 	.long	.LLST59
 	.long	.LVUS59
 	.uleb128 0x4
 	.long	.LVL129
-	.long	0x14c
+	.long	0x166
 	.byte	0
 	.byte	0
 	.uleb128 0x7
-	.long	0x6e6
+	.long	0x700
 	.long	.LBI134
 	.value	.LVU477
 	.long	.LLRL60
 	.byte	0x71
 	.byte	0xd
-	.long	0xb78
+	.long	0xb92
 	.uleb128 0x1
-	.long	0x6f7
+	.long	0x711
 	.long	.LLST61
 	.long	.LVUS61
 	.uleb128 0x8
 	.long	.LLRL60
 	.uleb128 0x2
-	.long	0x701
+	.long	0x71b
 	.long	.LLST62
 	.long	.LVUS62
 	.uleb128 0x4
 	.long	.LVL135
-	.long	0x14c
+	.long	0x166
 	.byte	0
 	.byte	0
 	.uleb128 0x10
-	.long	0x664
+	.long	0x67e
 	.long	.LBI138
 	.value	.LVU452
 	.long	.LBB138
 	.long	.LBE138-.LBB138
 	.byte	0x6d
 	.byte	0x18
-	.long	0xb9f
+	.long	0xbb9
 	.uleb128 0x1
-	.long	0x672
+	.long	0x68c
 	.long	.LLST63
 	.long	.LVUS63
 	.byte	0
 	.uleb128 0x29
-	.long	0x6c8
+	.long	0x6e2
 	.long	.LLRL64
 	.byte	0x73
 	.byte	0x5
-	.long	0xc06
+	.long	0xc20
 	.uleb128 0x1
-	.long	0x6dc
+	.long	0x6f6
 	.long	.LLST65
 	.long	.LVUS65
 	.uleb128 0x1
-	.long	0x6d2
+	.long	0x6ec
 	.long	.LLST66
 	.long	.LVUS66
 	.uleb128 0x10
-	.long	0x6c8
+	.long	0x6e2
 	.long	.LBI144
 	.value	.LVU664
 	.long	.LBB144
 	.long	.LBE144-.LBB144
 	.byte	0x22
 	.byte	0xd
-	.long	0xbfc
+	.long	0xc16
 	.uleb128 0x1
-	.long	0x6dc
+	.long	0x6f6
 	.long	.LLST67
 	.long	.LVUS67
 	.uleb128 0x1
-	.long	0x6d2
+	.long	0x6ec
 	.long	.LLST68
 	.long	.LVUS68
 	.byte	0
 	.uleb128 0x4
 	.long	.LVL148
-	.long	0x132
+	.long	0x14c
 	.byte	0
 	.uleb128 0x28
-	.long	0x651
+	.long	0x66b
 	.long	.LLRL69
 	.uleb128 0x2
-	.long	0x652
+	.long	0x66c
 	.long	.LLST70
 	.long	.LVUS70
 	.uleb128 0x7
-	.long	0x6e6
+	.long	0x700
 	.long	.LBI149
 	.value	.LVU684
 	.long	.LLRL71
 	.byte	0x5e
 	.byte	0x14
-	.long	0xc5b
+	.long	0xc75
 	.uleb128 0x1
-	.long	0x6f7
+	.long	0x711
 	.long	.LLST72
 	.long	.LVUS72
 	.uleb128 0x8
 	.long	.LLRL71
 	.uleb128 0x2
-	.long	0x701
+	.long	0x71b
 	.long	.LLST73
 	.long	.LVUS73
 	.uleb128 0x4
 	.long	.LVL221
-	.long	0x14c
+	.long	0x166
 	.byte	0
 	.byte	0
-	.uleb128 0x20
-	.long	0x6e6
+	.uleb128 0x21
+	.long	0x700
 	.long	.LBI155
 	.value	.LVU758
 	.long	.LLRL74
 	.byte	0x64
 	.byte	0x32
 	.uleb128 0x1
-	.long	0x6f7
+	.long	0x711
 	.long	.LLST75
 	.long	.LVUS75
 	.uleb128 0x8
 	.long	.LLRL74
 	.uleb128 0x2
-	.long	0x701
+	.long	0x71b
 	.long	.LLST76
 	.long	.LVUS76
 	.uleb128 0x4
 	.long	.LVL245
-	.long	0x14c
+	.long	0x166
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x20
-	.long	0x67c
+	.uleb128 0x21
+	.long	0x696
 	.long	.LBI182
 	.value	.LVU520
 	.long	.LLRL77
 	.byte	0xb3
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x69a
+	.long	0x6b4
 	.long	.LLST78
 	.long	.LVUS78
 	.uleb128 0x1
-	.long	0x68f
+	.long	0x6a9
 	.long	.LLST79
 	.long	.LVUS79
-	.uleb128 0x18
-	.long	0x686
+	.uleb128 0x19
+	.long	0x6a0
 	.byte	0
 	.byte	0
 	.uleb128 0xf
-	.long	0x589
+	.long	0x5a3
 	.long	.LLRL80
-	.long	0xe16
+	.long	0xe30
 	.uleb128 0xc
-	.long	0x58a
+	.long	0x5a4
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -288
 	.uleb128 0x2
-	.long	0x595
+	.long	0x5af
 	.long	.LLST81
 	.long	.LVUS81
 	.uleb128 0x2
-	.long	0x5a0
+	.long	0x5ba
 	.long	.LLST82
 	.long	.LVUS82
 	.uleb128 0x2
-	.long	0x5a9
+	.long	0x5c3
 	.long	.LLST83
 	.long	.LVUS83
 	.uleb128 0xf
-	.long	0x5b4
+	.long	0x5ce
 	.long	.LLRL84
-	.long	0xd30
+	.long	0xd4a
 	.uleb128 0x2
-	.long	0x5b5
+	.long	0x5cf
 	.long	.LLST85
 	.long	.LVUS85
 	.uleb128 0x2
-	.long	0x5be
+	.long	0x5d8
 	.long	.LLST86
 	.long	.LVUS86
 	.byte	0
 	.uleb128 0x7
-	.long	0x6e6
+	.long	0x700
 	.long	.LBI201
 	.value	.LVU295
 	.long	.LLRL87
 	.byte	0xfb
 	.byte	0x11
-	.long	0xd6f
+	.long	0xd89
 	.uleb128 0x1
-	.long	0x6f7
+	.long	0x711
 	.long	.LLST88
 	.long	.LVUS88
 	.uleb128 0x8
 	.long	.LLRL87
 	.uleb128 0x2
-	.long	0x701
+	.long	0x71b
 	.long	.LLST89
 	.long	.LVUS89
 	.uleb128 0x4
 	.long	.LVL92
-	.long	0x14c
+	.long	0x166
 	.byte	0
 	.byte	0
 	.uleb128 0x36
-	.long	0x6e6
+	.long	0x700
 	.long	.LBI204
 	.value	.LVU335
 	.long	.LLRL90
 	.byte	0x1
 	.value	0x102
 	.byte	0x15
-	.long	0xdb0
+	.long	0xdca
 	.uleb128 0x1
-	.long	0x6f7
+	.long	0x711
 	.long	.LLST91
 	.long	.LVUS91
 	.uleb128 0x8
 	.long	.LLRL90
 	.uleb128 0x2
-	.long	0x701
+	.long	0x71b
 	.long	.LLST92
 	.long	.LVUS92
 	.uleb128 0x4
 	.long	.LVL97
-	.long	0x14c
+	.long	0x166
 	.byte	0
 	.byte	0
 	.uleb128 0x37
-	.long	0x6c8
+	.long	0x6e2
 	.long	.LLRL93
 	.byte	0x1
 	.value	0x104
 	.byte	0xd
 	.uleb128 0x1
-	.long	0x6dc
+	.long	0x6f6
 	.long	.LLST94
 	.long	.LVUS94
 	.uleb128 0x1
-	.long	0x6d2
+	.long	0x6ec
 	.long	.LLST95
 	.long	.LVUS95
 	.uleb128 0x10
-	.long	0x6c8
+	.long	0x6e2
 	.long	.LBI214
 	.value	.LVU622
 	.long	.LBB214
 	.long	.LBE214-.LBB214
 	.byte	0x22
 	.byte	0xd
-	.long	0xe0b
+	.long	0xe25
 	.uleb128 0x1
-	.long	0x6dc
+	.long	0x6f6
 	.long	.LLST96
 	.long	.LVUS96
 	.uleb128 0x1
-	.long	0x6d2
+	.long	0x6ec
 	.long	.LLST97
 	.long	.LVUS97
 	.byte	0
 	.uleb128 0x4
 	.long	.LVL162
-	.long	0x132
+	.long	0x14c
 	.byte	0
 	.byte	0
 	.uleb128 0xf
-	.long	0x56f
+	.long	0x589
 	.long	.LLRL98
-	.long	0xf01
+	.long	0xf1b
 	.uleb128 0x2
-	.long	0x574
+	.long	0x58e
 	.long	.LLST99
 	.long	.LVUS99
 	.uleb128 0x2
-	.long	0x57f
+	.long	0x599
 	.long	.LLST100
 	.long	.LVUS100
 	.uleb128 0x7
-	.long	0x6e6
+	.long	0x700
 	.long	.LBI222
 	.value	.LVU387
 	.long	.LLRL101
 	.byte	0xd8
 	.byte	0x15
-	.long	0xe7c
+	.long	0xe96
 	.uleb128 0x1
-	.long	0x6f7
+	.long	0x711
 	.long	.LLST102
 	.long	.LVUS102
 	.uleb128 0x8
 	.long	.LLRL101
 	.uleb128 0x2
-	.long	0x701
+	.long	0x71b
 	.long	.LLST103
 	.long	.LVUS103
 	.uleb128 0x4
 	.long	.LVL116
-	.long	0x14c
+	.long	0x166
 	.byte	0
 	.byte	0
 	.uleb128 0x29
-	.long	0x6c8
+	.long	0x6e2
 	.long	.LLRL104
 	.byte	0xda
 	.byte	0xd
-	.long	0xee3
+	.long	0xefd
 	.uleb128 0x1
-	.long	0x6dc
+	.long	0x6f6
 	.long	.LLST105
 	.long	.LVUS105
 	.uleb128 0x1
-	.long	0x6d2
+	.long	0x6ec
 	.long	.LLST106
 	.long	.LVUS106
 	.uleb128 0x10
-	.long	0x6c8
+	.long	0x6e2
 	.long	.LBI230
 	.value	.LVU668
 	.long	.LBB230
 	.long	.LBE230-.LBB230
 	.byte	0x22
 	.byte	0xd
-	.long	0xed9
+	.long	0xef3
 	.uleb128 0x1
-	.long	0x6dc
+	.long	0x6f6
 	.long	.LLST107
 	.long	.LVUS107
 	.uleb128 0x1
-	.long	0x6d2
+	.long	0x6ec
 	.long	.LLST108
 	.long	.LVUS108
 	.byte	0
 	.uleb128 0x4
 	.long	.LVL174
-	.long	0x132
+	.long	0x14c
 	.byte	0
 	.uleb128 0x38
 	.long	.LVL110
-	.long	0x6a6
-	.long	0xef7
+	.long	0x6c0
+	.long	0xf11
 	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
@@ -4535,33 +4549,33 @@ sscanf:
 	.byte	0
 	.uleb128 0x4
 	.long	.LVL120
-	.long	0x161
+	.long	0x17b
 	.byte	0
 	.uleb128 0x7
-	.long	0x67c
+	.long	0x696
 	.long	.LBI245
 	.value	.LVU647
 	.long	.LLRL109
 	.byte	0xa5
 	.byte	0x11
-	.long	0xf36
+	.long	0xf50
 	.uleb128 0x1
-	.long	0x69a
+	.long	0x6b4
 	.long	.LLST110
 	.long	.LVUS110
 	.uleb128 0x1
-	.long	0x68f
+	.long	0x6a9
 	.long	.LLST111
 	.long	.LVUS111
-	.uleb128 0x18
-	.long	0x686
+	.uleb128 0x19
+	.long	0x6a0
 	.byte	0
 	.uleb128 0x4
 	.long	.LVL16
-	.long	0x161
+	.long	0x17b
 	.uleb128 0xb
 	.long	.LVL26
-	.long	0x6a6
+	.long	0x6c0
 	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
@@ -4571,36 +4585,36 @@ sscanf:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
-	.long	0x473
+	.uleb128 0x20
+	.long	0x48d
 	.long	.LFB7
 	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xfa3
+	.long	0xfbd
 	.uleb128 0x11
-	.long	0x482
+	.long	0x49c
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x11
-	.long	0x48f
+	.long	0x4a9
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x11
-	.long	0x49b
+	.long	0x4b5
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0xc
-	.long	0x4a6
+	.long	0x4c0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
 	.uleb128 0xb
 	.long	.LVL259
-	.long	0x781
+	.long	0x79b
 	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
@@ -4624,34 +4638,34 @@ sscanf:
 	.byte	0
 	.byte	0
 	.uleb128 0x39
-	.long	0x436
+	.long	0x450
 	.long	.LFB8
 	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
 	.uleb128 0x11
-	.long	0x445
+	.long	0x45f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x11
-	.long	0x451
+	.long	0x46b
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x11
-	.long	0x45d
+	.long	0x477
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0xc
-	.long	0x468
+	.long	0x482
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
 	.uleb128 0xb
 	.long	.LVL261
-	.long	0x781
+	.long	0x79b
 	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
@@ -4941,13 +4955,30 @@ sscanf:
 	.byte	0
 	.byte	0
 	.uleb128 0x15
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x16
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x16
+	.uleb128 0x17
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -4978,7 +5009,7 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x17
+	.uleb128 0x18
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -5000,14 +5031,14 @@ sscanf:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x18
+	.uleb128 0x19
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x31
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x19
+	.uleb128 0x1a
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -5031,23 +5062,23 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1a
+	.uleb128 0x1b
 	.uleb128 0xb
 	.byte	0x1
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
+	.uleb128 0x1c
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1c
+	.uleb128 0x1d
 	.uleb128 0xd
 	.byte	0
 	.uleb128 0x3
-	.uleb128 0xe
+	.uleb128 0x8
 	.uleb128 0x3a
 	.uleb128 0xb
 	.uleb128 0x3b
@@ -5060,7 +5091,7 @@ sscanf:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x1e
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -5084,12 +5115,12 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
+	.uleb128 0x1f
 	.uleb128 0x18
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
+	.uleb128 0x20
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x31
@@ -5106,7 +5137,7 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x20
+	.uleb128 0x21
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -5126,7 +5157,7 @@ sscanf:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x21
+	.uleb128 0x22
 	.uleb128 0x16
 	.byte	0
 	.uleb128 0x3
@@ -5141,7 +5172,7 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x22
+	.uleb128 0x23
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -5156,23 +5187,6 @@ sscanf:
 	.uleb128 0xb
 	.uleb128 0x1
 	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x23
-	.uleb128 0xd
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
 	.byte	0
 	.byte	0
 	.uleb128 0x24
@@ -7816,7 +7830,7 @@ sscanf:
 	.uleb128 .LFE15-.Ltext0
 	.uleb128 0x6
 	.byte	0xa0
-	.long	.Ldebug_info0+2515
+	.long	.Ldebug_info0+2541
 	.sleb128 0
 	.byte	0
 .LVUS42:
@@ -9877,104 +9891,106 @@ sscanf:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF27:
+.LASF28:
 	.string	"sscanf"
-.LASF29:
-	.string	"stream"
-.LASF18:
-	.string	"LEN_HH"
-.LASF45:
-	.string	"next"
-.LASF51:
-	.string	"__builtin_va_list"
-.LASF40:
-	.string	"negate"
-.LASF17:
-	.string	"count"
-.LASF33:
-	.string	"vfscanf"
-.LASF20:
-	.string	"LEN_INT"
-.LASF35:
-	.string	"started"
-.LASF22:
-	.string	"LEN_LL"
-.LASF25:
-	.string	"isspace"
-.LASF50:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
-.LASF13:
-	.string	"FILE"
-.LASF12:
-	.string	"va_list"
-.LASF43:
-	.string	"digits"
 .LASF30:
+	.string	"stream"
+.LASF19:
+	.string	"LEN_HH"
+.LASF46:
+	.string	"next"
+.LASF32:
+	.string	"vscanf"
+.LASF52:
+	.string	"__builtin_va_list"
+.LASF41:
+	.string	"negate"
+.LASF18:
+	.string	"count"
+.LASF34:
+	.string	"vfscanf"
+.LASF21:
+	.string	"LEN_INT"
+.LASF36:
+	.string	"started"
+.LASF23:
+	.string	"LEN_LL"
+.LASF26:
+	.string	"isspace"
+.LASF51:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF14:
+	.string	"FILE"
+.LASF13:
+	.string	"va_list"
+.LASF44:
+	.string	"digits"
+.LASF31:
 	.string	"scanf"
 .LASF7:
 	.string	"unsigned char"
-.LASF39:
+.LASF40:
 	.string	"base"
 .LASF9:
 	.string	"short unsigned int"
-.LASF26:
+.LASF27:
 	.string	"stdin"
-.LASF42:
+.LASF43:
 	.string	"scan_integer"
-.LASF47:
+.LASF48:
 	.string	"skip_space"
-.LASF16:
+.LASF17:
 	.string	"file"
-.LASF46:
+.LASF47:
 	.string	"digit_value"
-.LASF32:
+.LASF33:
 	.string	"vsscanf"
-.LASF14:
+.LASF15:
 	.string	"__vmdebug_file"
-.LASF36:
+.LASF37:
 	.string	"suppress"
 .LASF4:
 	.string	"unsigned int"
 .LASF3:
 	.string	"char"
-.LASF49:
+.LASF50:
 	.string	"unget"
-.LASF38:
+.LASF39:
 	.string	"want"
-.LASF24:
+.LASF25:
 	.string	"fgetc"
-.LASF34:
+.LASF35:
 	.string	"assigned"
+.LASF12:
+	.string	"error"
 .LASF10:
 	.string	"long long int"
-.LASF23:
+.LASF24:
 	.string	"ungetc"
-.LASF37:
+.LASF38:
 	.string	"width"
 .LASF8:
 	.string	"short int"
-.LASF44:
+.LASF45:
 	.string	"used"
-.LASF21:
-	.string	"LEN_L"
 .LASF11:
 	.string	"ungot"
-.LASF48:
+.LASF49:
 	.string	"store"
 .LASF5:
 	.string	"long int"
-.LASF19:
+.LASF20:
 	.string	"LEN_H"
-.LASF28:
+.LASF29:
 	.string	"fscanf"
 .LASF6:
 	.string	"signed char"
-.LASF41:
+.LASF42:
 	.string	"vfscanf_source"
-.LASF15:
+.LASF16:
 	.string	"source"
-.LASF31:
-	.string	"vscanf"
+.LASF22:
+	.string	"LEN_L"
 .LASF2:
 	.string	"long long unsigned int"
 	.section	.debug_line_str,"MS",@progbits,1

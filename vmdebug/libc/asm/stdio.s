@@ -3818,78 +3818,142 @@ fgetc:
 	.loc 1 465 5 view .LVU1012
 	.loc 1 466 5 view .LVU1013
 	.loc 1 464 1 is_stmt 0 view .LVU1014
-	push	ebx
+	push	esi
 	.cfi_def_cfa_offset 8
-	.cfi_offset 3, -8
-	sub	esp, 24
+	.cfi_offset 6, -8
+	push	ebx
+	.cfi_def_cfa_offset 12
+	.cfi_offset 3, -12
+	sub	esp, 20
 	.cfi_def_cfa_offset 32
 	.loc 1 464 1 view .LVU1015
-	mov	eax, DWORD PTR [esp+32]
+	mov	ebx, DWORD PTR [esp+32]
 	.loc 1 466 15 view .LVU1016
-	mov	ebx, DWORD PTR [eax+4]
+	mov	esi, DWORD PTR [ebx+4]
 	.loc 1 466 8 view .LVU1017
-	cmp	ebx, -1
+	cmp	esi, -1
 	je	.L310
-.LBB278:
+.LBB277:
 	.loc 1 467 9 is_stmt 1 view .LVU1018
 .LVL377:
 	.loc 1 468 9 view .LVU1019
 	.loc 1 468 23 is_stmt 0 view .LVU1020
-	mov	DWORD PTR [eax+4], -1
+	mov	DWORD PTR [ebx+4], -1
 	.loc 1 469 9 is_stmt 1 view .LVU1021
-.LVL378:
-.L309:
-	.loc 1 469 9 is_stmt 0 view .LVU1022
-.LBE278:
-	.loc 1 474 1 view .LVU1023
-	add	esp, 24
+.LBE277:
+	.loc 1 481 1 is_stmt 0 view .LVU1022
+	add	esp, 20
 	.cfi_remember_state
-	.cfi_def_cfa_offset 8
-	mov	eax, ebx
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+	pop	esi
+	.cfi_restore 6
 	.cfi_def_cfa_offset 4
+.LVL378:
+	.loc 1 481 1 view .LVU1023
 	ret
+.LVL379:
 	.p2align 4,,10
 	.p2align 3
 .L310:
 	.cfi_restore_state
-.LBB279:
-.LBI279:
+.LBB278:
+.LBI278:
 	.loc 1 463 5 is_stmt 1 view .LVU1024
-.LVL379:
-.LBB280:
+.LBB279:
 	.loc 1 471 5 view .LVU1025
-	.loc 1 471 9 is_stmt 0 view .LVU1026
+	.loc 1 471 13 is_stmt 0 view .LVU1026
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	push	1
 	.cfi_def_cfa_offset 40
-	lea	edx, [esp+23]
-	push	edx
+	lea	eax, [esp+23]
+	push	eax
 	.cfi_def_cfa_offset 44
-	push	DWORD PTR [eax]
+	push	DWORD PTR [ebx]
 	.cfi_def_cfa_offset 48
 	call	read
 .LVL380:
-	.loc 1 471 8 view .LVU1027
+	.loc 1 471 5 view .LVU1027
 	add	esp, 16
 	.cfi_def_cfa_offset 32
+	test	eax, eax
+	je	.L312
 	cmp	eax, 1
-	jne	.L309
-	.loc 1 473 5 is_stmt 1 view .LVU1028
-	.loc 1 473 12 is_stmt 0 view .LVU1029
-	movzx	ebx, BYTE PTR [esp+15]
+	je	.L317
+	.loc 1 478 9 is_stmt 1 view .LVU1028
+	.loc 1 478 23 is_stmt 0 view .LVU1029
+	mov	DWORD PTR [ebx+12], 1
+	.loc 1 479 9 is_stmt 1 view .LVU1030
 .LVL381:
-	.loc 1 473 12 view .LVU1030
-.LBE280:
+	.loc 1 479 9 is_stmt 0 view .LVU1031
 .LBE279:
-	.loc 1 474 1 view .LVU1031
-	add	esp, 24
-	.cfi_def_cfa_offset 8
-	mov	eax, ebx
+.LBE278:
+	.loc 1 481 1 view .LVU1032
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL382:
+	.p2align 4,,10
+	.p2align 3
+.L317:
+	.cfi_restore_state
+.LBB282:
+.LBB280:
+	.loc 1 473 9 is_stmt 1 view .LVU1033
+	.loc 1 473 16 is_stmt 0 view .LVU1034
+	movzx	esi, BYTE PTR [esp+15]
+.LBE280:
+.LBE282:
+	.loc 1 481 1 view .LVU1035
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL383:
+	.loc 1 481 1 view .LVU1036
+	mov	eax, esi
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL384:
+	.p2align 4,,10
+	.p2align 3
+.L312:
+	.cfi_restore_state
+.LBB283:
+.LBB281:
+	.loc 1 475 9 is_stmt 1 view .LVU1037
+	.loc 1 475 21 is_stmt 0 view .LVU1038
+	mov	DWORD PTR [ebx+8], 1
+	.loc 1 476 9 is_stmt 1 view .LVU1039
+.LBE281:
+.LBE283:
+	.loc 1 481 1 is_stmt 0 view .LVU1040
+	add	esp, 20
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL385:
+	.loc 1 481 1 view .LVU1041
+	pop	esi
+	.cfi_restore 6
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
@@ -3899,35 +3963,35 @@ fgetc:
 	.globl	ungetc
 	.type	ungetc, @function
 ungetc:
-.LVL382:
+.LVL386:
 .LFB28:
-	.loc 1 478 1 is_stmt 1 view -0
+	.loc 1 485 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 479 5 view .LVU1033
-	.loc 1 478 1 is_stmt 0 view .LVU1034
+	.loc 1 486 5 view .LVU1043
+	.loc 1 485 1 is_stmt 0 view .LVU1044
 	mov	eax, DWORD PTR [esp+4]
 	mov	edx, DWORD PTR [esp+8]
-	.loc 1 479 8 view .LVU1035
+	.loc 1 486 8 view .LVU1045
 	cmp	eax, -1
-	je	.L317
-	.loc 1 479 18 discriminator 1 view .LVU1036
+	je	.L321
+	.loc 1 486 18 discriminator 1 view .LVU1046
 	cmp	DWORD PTR [edx+4], -1
-	jne	.L317
-	.loc 1 481 5 is_stmt 1 view .LVU1037
+	jne	.L321
+	.loc 1 488 5 is_stmt 1 view .LVU1047
 	movzx	eax, al
-	.loc 1 481 19 is_stmt 0 view .LVU1038
+	.loc 1 488 19 is_stmt 0 view .LVU1048
 	mov	DWORD PTR [edx+4], eax
-	.loc 1 482 5 is_stmt 1 view .LVU1039
-	.loc 1 482 12 is_stmt 0 view .LVU1040
+	.loc 1 489 5 is_stmt 1 view .LVU1049
+	.loc 1 489 12 is_stmt 0 view .LVU1050
 	ret
-.LVL383:
+.LVL387:
 	.p2align 4,,10
 	.p2align 3
-.L317:
-	.loc 1 480 16 view .LVU1041
+.L321:
+	.loc 1 487 16 view .LVU1051
 	mov	eax, -1
-.LVL384:
-	.loc 1 483 1 view .LVU1042
+.LVL388:
+	.loc 1 490 1 view .LVU1052
 	ret
 	.cfi_endproc
 .LFE28:
@@ -3936,14 +4000,14 @@ ungetc:
 	.globl	getline
 	.type	getline, @function
 getline:
-.LVL385:
+.LVL389:
 .LFB29:
-	.loc 1 487 1 is_stmt 1 view -0
+	.loc 1 494 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 488 5 view .LVU1044
-	.loc 1 489 5 view .LVU1045
-	.loc 1 490 5 view .LVU1046
-	.loc 1 487 1 is_stmt 0 view .LVU1047
+	.loc 1 495 5 view .LVU1054
+	.loc 1 496 5 view .LVU1055
+	.loc 1 497 5 view .LVU1056
+	.loc 1 494 1 is_stmt 0 view .LVU1057
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -3958,103 +4022,108 @@ getline:
 	.cfi_offset 3, -20
 	sub	esp, 44
 	.cfi_def_cfa_offset 64
-	.loc 1 487 1 view .LVU1048
+	.loc 1 494 1 view .LVU1058
 	mov	ebp, DWORD PTR [esp+64]
 	mov	edi, DWORD PTR [esp+72]
-	.loc 1 490 8 view .LVU1049
+	.loc 1 497 8 view .LVU1059
 	test	ebp, ebp
-	je	.L332
+	je	.L338
 	mov	ecx, DWORD PTR [esp+68]
 	test	ecx, ecx
-	je	.L332
-	.loc 1 494 5 is_stmt 1 view .LVU1050
-	.loc 1 494 9 is_stmt 0 view .LVU1051
+	je	.L338
+	.loc 1 501 5 is_stmt 1 view .LVU1060
+	.loc 1 501 9 is_stmt 0 view .LVU1061
 	mov	eax, DWORD PTR [ebp+0]
-	.loc 1 494 8 view .LVU1052
+	.loc 1 501 8 view .LVU1062
 	test	eax, eax
-	je	.L322
-	.loc 1 494 26 discriminator 1 view .LVU1053
-	mov	edx, DWORD PTR [esp+68]
-	mov	edx, DWORD PTR [edx]
+	je	.L326
+	.loc 1 501 26 discriminator 1 view .LVU1063
+	mov	ecx, DWORD PTR [esp+68]
+	mov	edx, DWORD PTR [ecx]
 	test	edx, edx
-	je	.L322
-.L323:
-	.loc 1 487 1 view .LVU1054
+	je	.L326
+.L327:
+.LBB291:
+.LBB292:
+.LBB293:
+.LBB294:
+	.loc 1 471 13 view .LVU1064
 	xor	esi, esi
-	jmp	.L328
-.LVL386:
+	jmp	.L332
+.LVL390:
 	.p2align 4,,10
 	.p2align 3
-.L348:
-.LBB288:
-.LBB289:
-.LBB290:
-	.loc 1 467 9 is_stmt 1 view .LVU1055
-	.loc 1 468 9 view .LVU1056
-.LBE290:
-.LBE289:
-.LBE288:
-	.loc 1 501 23 is_stmt 0 view .LVU1057
-	mov	eax, DWORD PTR [esp+68]
-	.loc 1 501 12 view .LVU1058
-	lea	ecx, [esi+2]
-.LBB302:
-	.loc 1 503 23 view .LVU1059
-	mov	edx, DWORD PTR [ebp+0]
-.LBE302:
-.LBB303:
-.LBB298:
-.LBB291:
-	.loc 1 468 23 view .LVU1060
-	mov	DWORD PTR [edi+4], -1
-	.loc 1 469 9 is_stmt 1 view .LVU1061
-.LVL387:
-	.loc 1 469 9 is_stmt 0 view .LVU1062
-.LBE291:
-.LBE298:
-.LBE303:
-	.loc 1 501 9 is_stmt 1 view .LVU1063
-	.loc 1 501 23 is_stmt 0 view .LVU1064
-	mov	eax, DWORD PTR [eax]
-	.loc 1 501 12 view .LVU1065
-	cmp	eax, ecx
-	jb	.L347
-.LVL388:
-.L325:
-	.loc 1 509 9 is_stmt 1 view .LVU1066
-	.loc 1 509 29 is_stmt 0 view .LVU1067
-	mov	BYTE PTR [edx+esi], bl
-	.loc 1 509 23 view .LVU1068
-	lea	eax, [esi+1]
-.LVL389:
-	.loc 1 510 9 is_stmt 1 view .LVU1069
-	.loc 1 510 12 is_stmt 0 view .LVU1070
-	cmp	ebx, 10
-	je	.L327
 .L350:
-	.loc 1 509 23 view .LVU1071
-	mov	esi, eax
-.LVL390:
-.L328:
-	.loc 1 500 32 is_stmt 1 view .LVU1072
-.LBB304:
-.LBI288:
-	.loc 1 463 5 view .LVU1073
+	.loc 1 471 13 view .LVU1065
+.LBE294:
+.LBE293:
 .LBB299:
-	.loc 1 465 5 view .LVU1074
-	.loc 1 466 5 view .LVU1075
-	.loc 1 466 15 is_stmt 0 view .LVU1076
-	mov	ebx, DWORD PTR [edi+4]
-	.loc 1 466 8 view .LVU1077
-	cmp	ebx, -1
-	jne	.L348
-.LBB292:
-.LBI292:
-	.loc 1 463 5 is_stmt 1 view .LVU1078
+	.loc 1 467 9 is_stmt 1 view .LVU1066
+	.loc 1 468 9 view .LVU1067
+.LBE299:
+.LBE292:
+.LBE291:
+	.loc 1 508 23 is_stmt 0 view .LVU1068
+	mov	eax, DWORD PTR [esp+68]
+.LBB310:
+.LBB305:
+.LBB300:
+	.loc 1 468 23 view .LVU1069
+	mov	DWORD PTR [edi+4], -1
+	.loc 1 469 9 is_stmt 1 view .LVU1070
 .LVL391:
-.LBB293:
-	.loc 1 471 5 view .LVU1079
-	.loc 1 471 9 is_stmt 0 view .LVU1080
+	.loc 1 469 9 is_stmt 0 view .LVU1071
+.LBE300:
+.LBE305:
+.LBE310:
+	.loc 1 508 9 is_stmt 1 view .LVU1072
+	.loc 1 508 12 is_stmt 0 view .LVU1073
+	lea	ecx, [esi+2]
+	.loc 1 508 23 view .LVU1074
+	mov	edx, DWORD PTR [eax]
+.LBB311:
+	.loc 1 510 23 view .LVU1075
+	mov	eax, DWORD PTR [ebp+0]
+.LBE311:
+	.loc 1 508 12 view .LVU1076
+	cmp	edx, ecx
+	jb	.L349
+.LVL392:
+.L329:
+	.loc 1 516 9 is_stmt 1 view .LVU1077
+	.loc 1 516 29 is_stmt 0 view .LVU1078
+	mov	BYTE PTR [eax+esi], bl
+	.loc 1 516 23 view .LVU1079
+	lea	edx, [esi+1]
+.LVL393:
+	.loc 1 517 9 is_stmt 1 view .LVU1080
+	.loc 1 517 12 is_stmt 0 view .LVU1081
+	cmp	ebx, 10
+	je	.L337
+.L351:
+	.loc 1 516 23 view .LVU1082
+	mov	esi, edx
+.LVL394:
+.L332:
+	.loc 1 507 32 is_stmt 1 view .LVU1083
+.LBB312:
+.LBI291:
+	.loc 1 463 5 view .LVU1084
+.LBB306:
+	.loc 1 465 5 view .LVU1085
+	.loc 1 466 5 view .LVU1086
+	.loc 1 466 15 is_stmt 0 view .LVU1087
+	mov	ebx, DWORD PTR [edi+4]
+	.loc 1 466 8 view .LVU1088
+	cmp	ebx, -1
+	jne	.L350
+.LVL395:
+.LBB301:
+.LBI293:
+	.loc 1 463 5 is_stmt 1 view .LVU1089
+.LBB295:
+	.loc 1 471 5 view .LVU1090
+	.loc 1 471 13 is_stmt 0 view .LVU1091
 	sub	esp, 4
 	.cfi_def_cfa_offset 68
 	push	1
@@ -4065,159 +4134,136 @@ getline:
 	push	DWORD PTR [edi]
 	.cfi_def_cfa_offset 80
 	call	read
-.LVL392:
-	.loc 1 471 8 view .LVU1081
-	add	esp, 16
-	.cfi_def_cfa_offset 64
-	cmp	eax, 1
-	jne	.L349
-	.loc 1 473 5 is_stmt 1 view .LVU1082
-.LBE293:
-.LBE292:
-.LBE299:
-.LBE304:
-	.loc 1 501 23 is_stmt 0 view .LVU1083
-	mov	eax, DWORD PTR [esp+68]
-	.loc 1 501 12 view .LVU1084
-	lea	ecx, [esi+2]
-.LBB305:
-.LBB300:
-.LBB296:
-.LBB294:
-	.loc 1 473 12 view .LVU1085
-	movzx	ebx, BYTE PTR [esp+31]
-.LVL393:
-	.loc 1 473 12 view .LVU1086
-.LBE294:
-.LBE296:
-.LBE300:
-.LBE305:
-	.loc 1 501 9 is_stmt 1 view .LVU1087
-.LBB306:
-	.loc 1 503 23 is_stmt 0 view .LVU1088
-	mov	edx, DWORD PTR [ebp+0]
-.LBE306:
-	.loc 1 501 23 view .LVU1089
-	mov	eax, DWORD PTR [eax]
-	.loc 1 501 12 view .LVU1090
-	cmp	eax, ecx
-	jnb	.L325
-.L347:
-.LBB307:
-	.loc 1 502 13 is_stmt 1 view .LVU1091
-	.loc 1 503 23 is_stmt 0 view .LVU1092
-	sub	esp, 8
-	.cfi_def_cfa_offset 72
-	.loc 1 502 20 view .LVU1093
-	lea	ecx, [eax+eax]
-.LVL394:
-	.loc 1 503 13 is_stmt 1 view .LVU1094
-	.loc 1 503 23 is_stmt 0 view .LVU1095
-	push	ecx
-	.cfi_def_cfa_offset 76
-	mov	DWORD PTR [esp+24], ecx
-	push	edx
-	.cfi_def_cfa_offset 80
-	call	realloc
-.LVL395:
-	.loc 1 504 16 view .LVU1096
-	add	esp, 16
-	.cfi_def_cfa_offset 64
-	.loc 1 503 23 view .LVU1097
-	mov	edx, eax
 .LVL396:
-	.loc 1 504 13 is_stmt 1 view .LVU1098
-	.loc 1 504 16 is_stmt 0 view .LVU1099
+	.loc 1 471 5 view .LVU1092
+	add	esp, 16
+	.cfi_def_cfa_offset 64
 	test	eax, eax
-	je	.L321
-	.loc 1 506 13 is_stmt 1 view .LVU1100
-	.loc 1 506 22 is_stmt 0 view .LVU1101
-	mov	DWORD PTR [ebp+0], eax
-	.loc 1 507 13 is_stmt 1 view .LVU1102
-	.loc 1 507 16 is_stmt 0 view .LVU1103
-	mov	ecx, DWORD PTR [esp+12]
+	je	.L335
+	cmp	eax, 1
+	jne	.L336
+	.loc 1 473 9 is_stmt 1 view .LVU1093
+.LBE295:
+.LBE301:
+.LBE306:
+.LBE312:
+	.loc 1 508 23 is_stmt 0 view .LVU1094
 	mov	eax, DWORD PTR [esp+68]
+	.loc 1 508 12 view .LVU1095
+	lea	ecx, [esi+2]
+.LBB313:
+.LBB307:
+.LBB302:
+.LBB296:
+	.loc 1 473 16 view .LVU1096
+	movzx	ebx, BYTE PTR [esp+31]
 .LVL397:
-	.loc 1 507 16 view .LVU1104
-	mov	DWORD PTR [eax], ecx
+	.loc 1 473 16 view .LVU1097
+.LBE296:
+.LBE302:
 .LBE307:
-	.loc 1 509 9 is_stmt 1 view .LVU1105
-	.loc 1 509 23 is_stmt 0 view .LVU1106
-	lea	eax, [esi+1]
-.LVL398:
-	.loc 1 509 29 view .LVU1107
-	mov	BYTE PTR [edx+esi], bl
-	.loc 1 510 9 is_stmt 1 view .LVU1108
-	.loc 1 510 12 is_stmt 0 view .LVU1109
-	cmp	ebx, 10
-	jne	.L350
-.LVL399:
-.L327:
-	.loc 1 513 5 is_stmt 1 view .LVU1110
-	.loc 1 513 8 is_stmt 0 view .LVU1111
-	test	eax, eax
-	je	.L321
-	.loc 1 515 5 is_stmt 1 view .LVU1112
-	.loc 1 515 21 is_stmt 0 view .LVU1113
-	mov	edx, DWORD PTR [ebp+0]
-	mov	BYTE PTR [edx+eax], 0
-	.loc 1 516 5 is_stmt 1 view .LVU1114
-	.loc 1 517 1 is_stmt 0 view .LVU1115
-	add	esp, 44
-	.cfi_remember_state
-	.cfi_def_cfa_offset 20
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 16
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 12
-	pop	edi
-	.cfi_restore 7
-	.cfi_def_cfa_offset 8
-	pop	ebp
-	.cfi_restore 5
-	.cfi_def_cfa_offset 4
-	ret
-.LVL400:
+.LBE313:
+	.loc 1 508 9 is_stmt 1 view .LVU1098
+	.loc 1 508 23 is_stmt 0 view .LVU1099
+	mov	edx, DWORD PTR [eax]
+.LBB314:
+	.loc 1 510 23 view .LVU1100
+	mov	eax, DWORD PTR [ebp+0]
+.LBE314:
+	.loc 1 508 12 view .LVU1101
+	cmp	edx, ecx
+	jnb	.L329
 	.p2align 4,,10
 	.p2align 3
-.L322:
-	.cfi_restore_state
-	.loc 1 495 9 is_stmt 1 view .LVU1116
-	.loc 1 495 12 is_stmt 0 view .LVU1117
-	mov	edx, DWORD PTR [esp+68]
-	.loc 1 496 20 view .LVU1118
+.L349:
+.LBB315:
+	.loc 1 509 13 is_stmt 1 view .LVU1102
+	.loc 1 510 23 is_stmt 0 view .LVU1103
 	sub	esp, 8
 	.cfi_def_cfa_offset 72
-	.loc 1 495 12 view .LVU1119
-	mov	DWORD PTR [edx], 120
-	.loc 1 496 9 is_stmt 1 view .LVU1120
-	.loc 1 496 20 is_stmt 0 view .LVU1121
+	.loc 1 509 20 view .LVU1104
+	add	edx, edx
+.LVL398:
+	.loc 1 510 13 is_stmt 1 view .LVU1105
+	.loc 1 510 23 is_stmt 0 view .LVU1106
+	push	edx
+	.cfi_def_cfa_offset 76
+	mov	DWORD PTR [esp+24], edx
+	push	eax
+	.cfi_def_cfa_offset 80
+	call	realloc
+.LVL399:
+	.loc 1 511 13 is_stmt 1 view .LVU1107
+	.loc 1 511 16 is_stmt 0 view .LVU1108
+	add	esp, 16
+	.cfi_def_cfa_offset 64
+	test	eax, eax
+	je	.L325
+	.loc 1 513 13 is_stmt 1 view .LVU1109
+	.loc 1 514 16 is_stmt 0 view .LVU1110
+	mov	edx, DWORD PTR [esp+12]
+	mov	ecx, DWORD PTR [esp+68]
+	.loc 1 513 22 view .LVU1111
+	mov	DWORD PTR [ebp+0], eax
+	.loc 1 514 13 is_stmt 1 view .LVU1112
+	.loc 1 514 16 is_stmt 0 view .LVU1113
+	mov	DWORD PTR [ecx], edx
+.LBE315:
+	.loc 1 516 9 is_stmt 1 view .LVU1114
+	.loc 1 516 23 is_stmt 0 view .LVU1115
+	lea	edx, [esi+1]
+.LVL400:
+	.loc 1 516 29 view .LVU1116
+	mov	BYTE PTR [eax+esi], bl
+	.loc 1 517 9 is_stmt 1 view .LVU1117
+	.loc 1 517 12 is_stmt 0 view .LVU1118
+	cmp	ebx, 10
+	jne	.L351
+.LVL401:
+.L337:
+	.loc 1 516 23 view .LVU1119
+	mov	ebx, edx
+.LVL402:
+	.loc 1 516 23 view .LVU1120
+	jmp	.L331
+.LVL403:
+	.p2align 4,,10
+	.p2align 3
+.L326:
+	.loc 1 502 9 is_stmt 1 view .LVU1121
+	.loc 1 502 12 is_stmt 0 view .LVU1122
+	mov	ecx, DWORD PTR [esp+68]
+	.loc 1 503 20 view .LVU1123
+	sub	esp, 8
+	.cfi_def_cfa_offset 72
+	.loc 1 502 12 view .LVU1124
+	mov	DWORD PTR [ecx], 120
+	.loc 1 503 9 is_stmt 1 view .LVU1125
+	.loc 1 503 20 is_stmt 0 view .LVU1126
 	push	120
 	.cfi_def_cfa_offset 76
 	push	eax
 	.cfi_def_cfa_offset 80
 	call	realloc
-.LVL401:
-	.loc 1 497 12 view .LVU1122
+.LVL404:
+	.loc 1 504 12 view .LVU1127
 	add	esp, 16
 	.cfi_def_cfa_offset 64
-	.loc 1 496 18 view .LVU1123
+	.loc 1 503 18 view .LVU1128
 	mov	DWORD PTR [ebp+0], eax
-	.loc 1 497 9 is_stmt 1 view .LVU1124
-	.loc 1 497 12 is_stmt 0 view .LVU1125
+	.loc 1 504 9 is_stmt 1 view .LVU1129
+	.loc 1 504 12 is_stmt 0 view .LVU1130
 	test	eax, eax
-	jne	.L323
-.LVL402:
-.L321:
-	.loc 1 517 1 view .LVU1126
+	jne	.L327
+.LVL405:
+.L325:
+	.loc 1 524 1 view .LVU1131
 	add	esp, 44
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	.loc 1 492 16 view .LVU1127
+	.loc 1 499 16 view .LVU1132
 	mov	eax, -1
-	.loc 1 517 1 view .LVU1128
+	.loc 1 524 1 view .LVU1133
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
@@ -4231,29 +4277,88 @@ getline:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL403:
-.L349:
+.LVL406:
+	.p2align 4,,10
+	.p2align 3
+.L336:
 	.cfi_restore_state
+.LBB316:
 .LBB308:
-.LBB301:
+.LBB303:
 .LBB297:
-.LBB295:
-	.loc 1 517 1 view .LVU1129
-	mov	eax, esi
-	jmp	.L327
-.LVL404:
-.L332:
-	.loc 1 517 1 view .LVU1130
-.LBE295:
+	.loc 1 478 23 view .LVU1134
+	mov	DWORD PTR [edi+12], 1
+	mov	ebx, esi
+	.loc 1 478 9 is_stmt 1 view .LVU1135
+	.loc 1 479 9 view .LVU1136
+.LVL407:
+.L331:
+	.loc 1 479 9 is_stmt 0 view .LVU1137
 .LBE297:
-.LBE301:
+.LBE303:
 .LBE308:
-	.loc 1 491 9 is_stmt 1 view .LVU1131
-	.loc 1 491 15 is_stmt 0 view .LVU1132
+.LBE316:
+	.loc 1 520 5 is_stmt 1 view .LVU1138
+	.loc 1 520 8 is_stmt 0 view .LVU1139
+	test	ebx, ebx
+	je	.L325
+	.loc 1 522 5 is_stmt 1 view .LVU1140
+	.loc 1 522 21 is_stmt 0 view .LVU1141
+	mov	eax, DWORD PTR [ebp+0]
+	mov	BYTE PTR [eax+ebx], 0
+	.loc 1 523 5 is_stmt 1 view .LVU1142
+	.loc 1 524 1 is_stmt 0 view .LVU1143
+	add	esp, 44
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	.loc 1 523 12 view .LVU1144
+	mov	eax, ebx
+	.loc 1 524 1 view .LVU1145
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+.LVL408:
+	.loc 1 524 1 view .LVU1146
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL409:
+	.p2align 4,,10
+	.p2align 3
+.L335:
+	.cfi_restore_state
+.LBB317:
+.LBB309:
+.LBB304:
+.LBB298:
+	.loc 1 475 21 view .LVU1147
+	mov	DWORD PTR [edi+8], 1
+	mov	ebx, esi
+	.loc 1 475 9 is_stmt 1 view .LVU1148
+	.loc 1 476 9 view .LVU1149
+.LVL410:
+	.loc 1 476 9 is_stmt 0 view .LVU1150
+	jmp	.L331
+.LVL411:
+.L338:
+	.loc 1 476 9 view .LVU1151
+.LBE298:
+.LBE304:
+.LBE309:
+.LBE317:
+	.loc 1 498 9 is_stmt 1 view .LVU1152
+	.loc 1 498 15 is_stmt 0 view .LVU1153
 	mov	DWORD PTR errno, 22
-	.loc 1 492 9 is_stmt 1 view .LVU1133
-	.loc 1 492 16 is_stmt 0 view .LVU1134
-	jmp	.L321
+	.loc 1 499 9 is_stmt 1 view .LVU1154
+	.loc 1 499 16 is_stmt 0 view .LVU1155
+	jmp	.L325
 	.cfi_endproc
 .LFE29:
 	.size	getline, .-getline
@@ -4261,97 +4366,171 @@ getline:
 	.globl	getc
 	.type	getc, @function
 getc:
-.LVL405:
+.LVL412:
 .LFB30:
-	.loc 1 520 1 is_stmt 1 view -0
+	.loc 1 527 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 521 5 view .LVU1136
-	.loc 1 520 1 is_stmt 0 view .LVU1137
+	.loc 1 528 5 view .LVU1157
+	.loc 1 527 1 is_stmt 0 view .LVU1158
+	push	esi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 6, -8
 	push	ebx
-	.cfi_def_cfa_offset 8
-	.cfi_offset 3, -8
-	sub	esp, 24
+	.cfi_def_cfa_offset 12
+	.cfi_offset 3, -12
+	sub	esp, 20
 	.cfi_def_cfa_offset 32
-	.loc 1 520 1 view .LVU1138
-	mov	eax, DWORD PTR [esp+32]
-.LVL406:
-.LBB315:
-.LBI315:
-	.loc 1 463 5 is_stmt 1 view .LVU1139
-.LBB316:
-	.loc 1 465 5 view .LVU1140
-	.loc 1 466 5 view .LVU1141
-	.loc 1 466 15 is_stmt 0 view .LVU1142
-	mov	ebx, DWORD PTR [eax+4]
-	.loc 1 466 8 view .LVU1143
-	cmp	ebx, -1
-	je	.L352
-.LBB317:
-	.loc 1 467 9 is_stmt 1 view .LVU1144
-.LVL407:
-	.loc 1 468 9 view .LVU1145
-	.loc 1 468 23 is_stmt 0 view .LVU1146
-	mov	DWORD PTR [eax+4], -1
-	.loc 1 469 9 is_stmt 1 view .LVU1147
-.LVL408:
-.L351:
-	.loc 1 469 9 is_stmt 0 view .LVU1148
-.LBE317:
-.LBE316:
-.LBE315:
-	.loc 1 522 1 view .LVU1149
-	add	esp, 24
+	.loc 1 527 1 view .LVU1159
+	mov	ebx, DWORD PTR [esp+32]
+.LVL413:
+.LBB324:
+.LBI324:
+	.loc 1 463 5 is_stmt 1 view .LVU1160
+.LBB325:
+	.loc 1 465 5 view .LVU1161
+	.loc 1 466 5 view .LVU1162
+	.loc 1 466 15 is_stmt 0 view .LVU1163
+	mov	esi, DWORD PTR [ebx+4]
+	.loc 1 466 8 view .LVU1164
+	cmp	esi, -1
+	je	.L353
+.LBB326:
+	.loc 1 467 9 is_stmt 1 view .LVU1165
+.LVL414:
+	.loc 1 468 9 view .LVU1166
+	.loc 1 468 23 is_stmt 0 view .LVU1167
+	mov	DWORD PTR [ebx+4], -1
+	.loc 1 469 9 is_stmt 1 view .LVU1168
+.LBE326:
+.LBE325:
+.LBE324:
+	.loc 1 529 1 is_stmt 0 view .LVU1169
+	add	esp, 20
 	.cfi_remember_state
-	.cfi_def_cfa_offset 8
-	mov	eax, ebx
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL415:
+	.loc 1 529 1 view .LVU1170
+	pop	esi
+	.cfi_restore 6
 	.cfi_def_cfa_offset 4
+.LVL416:
+	.loc 1 529 1 view .LVU1171
 	ret
-.LVL409:
+.LVL417:
 	.p2align 4,,10
 	.p2align 3
-.L352:
+.L353:
 	.cfi_restore_state
-.LBB321:
-.LBB320:
-.LBB318:
-.LBI318:
-	.loc 1 463 5 is_stmt 1 view .LVU1150
-.LBB319:
-	.loc 1 471 5 view .LVU1151
-	.loc 1 471 9 is_stmt 0 view .LVU1152
+.LBB336:
+.LBB333:
+.LBB327:
+.LBI327:
+	.loc 1 463 5 is_stmt 1 view .LVU1172
+.LBB328:
+	.loc 1 471 5 view .LVU1173
+	.loc 1 471 13 is_stmt 0 view .LVU1174
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	push	1
 	.cfi_def_cfa_offset 40
-	lea	edx, [esp+23]
-	push	edx
+	lea	eax, [esp+23]
+	push	eax
 	.cfi_def_cfa_offset 44
-	push	DWORD PTR [eax]
+	push	DWORD PTR [ebx]
 	.cfi_def_cfa_offset 48
 	call	read
-.LVL410:
-	.loc 1 471 8 view .LVU1153
+.LVL418:
+	.loc 1 471 5 view .LVU1175
 	add	esp, 16
 	.cfi_def_cfa_offset 32
+	test	eax, eax
+	je	.L355
 	cmp	eax, 1
-	jne	.L351
-	.loc 1 473 5 is_stmt 1 view .LVU1154
-	.loc 1 473 12 is_stmt 0 view .LVU1155
-	movzx	ebx, BYTE PTR [esp+15]
-.LVL411:
-	.loc 1 473 12 view .LVU1156
-.LBE319:
-.LBE318:
-.LBE320:
-.LBE321:
-	.loc 1 522 1 view .LVU1157
-	add	esp, 24
-	.cfi_def_cfa_offset 8
-	mov	eax, ebx
+	je	.L360
+	.loc 1 478 9 is_stmt 1 view .LVU1176
+	.loc 1 478 23 is_stmt 0 view .LVU1177
+	mov	DWORD PTR [ebx+12], 1
+	.loc 1 479 9 is_stmt 1 view .LVU1178
+.LVL419:
+	.loc 1 479 9 is_stmt 0 view .LVU1179
+.LBE328:
+.LBE327:
+.LBE333:
+.LBE336:
+	.loc 1 529 1 view .LVU1180
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL420:
+	.p2align 4,,10
+	.p2align 3
+.L360:
+	.cfi_restore_state
+.LBB337:
+.LBB334:
+.LBB331:
+.LBB329:
+	.loc 1 473 9 is_stmt 1 view .LVU1181
+	.loc 1 473 16 is_stmt 0 view .LVU1182
+	movzx	esi, BYTE PTR [esp+15]
+.LBE329:
+.LBE331:
+.LBE334:
+.LBE337:
+	.loc 1 529 1 view .LVU1183
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL421:
+	.loc 1 529 1 view .LVU1184
+	mov	eax, esi
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL422:
+	.p2align 4,,10
+	.p2align 3
+.L355:
+	.cfi_restore_state
+.LBB338:
+.LBB335:
+.LBB332:
+.LBB330:
+	.loc 1 475 9 is_stmt 1 view .LVU1185
+	.loc 1 475 21 is_stmt 0 view .LVU1186
+	mov	DWORD PTR [ebx+8], 1
+	.loc 1 476 9 is_stmt 1 view .LVU1187
+.LBE330:
+.LBE332:
+.LBE335:
+.LBE338:
+	.loc 1 529 1 is_stmt 0 view .LVU1188
+	add	esp, 20
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL423:
+	.loc 1 529 1 view .LVU1189
+	pop	esi
+	.cfi_restore 6
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
@@ -4362,95 +4541,169 @@ getc:
 	.type	getchar, @function
 getchar:
 .LFB31:
-	.loc 1 525 1 is_stmt 1 view -0
+	.loc 1 532 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 526 5 view .LVU1159
-	.loc 1 525 1 is_stmt 0 view .LVU1160
+	.loc 1 533 5 view .LVU1191
+	.loc 1 532 1 is_stmt 0 view .LVU1192
+	push	esi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 6, -8
 	push	ebx
-	.cfi_def_cfa_offset 8
-	.cfi_offset 3, -8
-	sub	esp, 24
+	.cfi_def_cfa_offset 12
+	.cfi_offset 3, -12
+	sub	esp, 20
 	.cfi_def_cfa_offset 32
-	.loc 1 526 12 view .LVU1161
-	mov	eax, DWORD PTR stdin
-.LVL412:
-.LBB328:
-.LBI328:
-	.loc 1 463 5 is_stmt 1 view .LVU1162
-.LBB329:
-	.loc 1 465 5 view .LVU1163
-	.loc 1 466 5 view .LVU1164
-	.loc 1 466 15 is_stmt 0 view .LVU1165
-	mov	ebx, DWORD PTR [eax+4]
-	.loc 1 466 8 view .LVU1166
-	cmp	ebx, -1
-	je	.L357
-.LBB330:
-	.loc 1 467 9 is_stmt 1 view .LVU1167
-.LVL413:
-	.loc 1 468 9 view .LVU1168
-	.loc 1 468 23 is_stmt 0 view .LVU1169
-	mov	DWORD PTR [eax+4], -1
-	.loc 1 469 9 is_stmt 1 view .LVU1170
-.LVL414:
-.L356:
-	.loc 1 469 9 is_stmt 0 view .LVU1171
-.LBE330:
-.LBE329:
-.LBE328:
-	.loc 1 527 1 view .LVU1172
-	add	esp, 24
+	.loc 1 533 12 view .LVU1193
+	mov	ebx, DWORD PTR stdin
+.LVL424:
+.LBB345:
+.LBI345:
+	.loc 1 463 5 is_stmt 1 view .LVU1194
+.LBB346:
+	.loc 1 465 5 view .LVU1195
+	.loc 1 466 5 view .LVU1196
+	.loc 1 466 15 is_stmt 0 view .LVU1197
+	mov	esi, DWORD PTR [ebx+4]
+	.loc 1 466 8 view .LVU1198
+	cmp	esi, -1
+	je	.L362
+.LBB347:
+	.loc 1 467 9 is_stmt 1 view .LVU1199
+.LVL425:
+	.loc 1 468 9 view .LVU1200
+	.loc 1 468 23 is_stmt 0 view .LVU1201
+	mov	DWORD PTR [ebx+4], -1
+	.loc 1 469 9 is_stmt 1 view .LVU1202
+.LBE347:
+.LBE346:
+.LBE345:
+	.loc 1 534 1 is_stmt 0 view .LVU1203
+	add	esp, 20
 	.cfi_remember_state
-	.cfi_def_cfa_offset 8
-	mov	eax, ebx
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL426:
+	.loc 1 534 1 view .LVU1204
+	pop	esi
+	.cfi_restore 6
 	.cfi_def_cfa_offset 4
+.LVL427:
+	.loc 1 534 1 view .LVU1205
 	ret
-.LVL415:
+.LVL428:
 	.p2align 4,,10
 	.p2align 3
-.L357:
+.L362:
 	.cfi_restore_state
-.LBB334:
-.LBB333:
-.LBB331:
-.LBI331:
-	.loc 1 463 5 is_stmt 1 view .LVU1173
-.LBB332:
-	.loc 1 471 5 view .LVU1174
-	.loc 1 471 9 is_stmt 0 view .LVU1175
+.LBB357:
+.LBB354:
+.LBB348:
+.LBI348:
+	.loc 1 463 5 is_stmt 1 view .LVU1206
+.LBB349:
+	.loc 1 471 5 view .LVU1207
+	.loc 1 471 13 is_stmt 0 view .LVU1208
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	push	1
 	.cfi_def_cfa_offset 40
-	lea	edx, [esp+23]
-	push	edx
+	lea	eax, [esp+23]
+	push	eax
 	.cfi_def_cfa_offset 44
-	push	DWORD PTR [eax]
+	push	DWORD PTR [ebx]
 	.cfi_def_cfa_offset 48
 	call	read
-.LVL416:
-	.loc 1 471 8 view .LVU1176
+.LVL429:
+	.loc 1 471 5 view .LVU1209
 	add	esp, 16
 	.cfi_def_cfa_offset 32
+	test	eax, eax
+	je	.L364
 	cmp	eax, 1
-	jne	.L356
-	.loc 1 473 5 is_stmt 1 view .LVU1177
-	.loc 1 473 12 is_stmt 0 view .LVU1178
-	movzx	ebx, BYTE PTR [esp+15]
-.LVL417:
-	.loc 1 473 12 view .LVU1179
-.LBE332:
-.LBE331:
-.LBE333:
-.LBE334:
-	.loc 1 527 1 view .LVU1180
-	add	esp, 24
-	.cfi_def_cfa_offset 8
-	mov	eax, ebx
+	je	.L369
+	.loc 1 478 9 is_stmt 1 view .LVU1210
+	.loc 1 478 23 is_stmt 0 view .LVU1211
+	mov	DWORD PTR [ebx+12], 1
+	.loc 1 479 9 is_stmt 1 view .LVU1212
+.LVL430:
+	.loc 1 479 9 is_stmt 0 view .LVU1213
+.LBE349:
+.LBE348:
+.LBE354:
+.LBE357:
+	.loc 1 534 1 view .LVU1214
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL431:
+	.p2align 4,,10
+	.p2align 3
+.L369:
+	.cfi_restore_state
+.LBB358:
+.LBB355:
+.LBB352:
+.LBB350:
+	.loc 1 473 9 is_stmt 1 view .LVU1215
+	.loc 1 473 16 is_stmt 0 view .LVU1216
+	movzx	esi, BYTE PTR [esp+15]
+.LBE350:
+.LBE352:
+.LBE355:
+.LBE358:
+	.loc 1 534 1 view .LVU1217
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL432:
+	.loc 1 534 1 view .LVU1218
+	mov	eax, esi
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL433:
+	.p2align 4,,10
+	.p2align 3
+.L364:
+	.cfi_restore_state
+.LBB359:
+.LBB356:
+.LBB353:
+.LBB351:
+	.loc 1 475 9 is_stmt 1 view .LVU1219
+	.loc 1 475 21 is_stmt 0 view .LVU1220
+	mov	DWORD PTR [ebx+8], 1
+	.loc 1 476 9 is_stmt 1 view .LVU1221
+.LBE351:
+.LBE353:
+.LBE356:
+.LBE359:
+	.loc 1 534 1 is_stmt 0 view .LVU1222
+	add	esp, 20
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL434:
+	.loc 1 534 1 view .LVU1223
+	pop	esi
+	.cfi_restore 6
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
@@ -4460,13 +4713,13 @@ getchar:
 	.globl	fgets
 	.type	fgets, @function
 fgets:
-.LVL418:
+.LVL435:
 .LFB32:
-	.loc 1 532 1 is_stmt 1 view -0
+	.loc 1 539 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 533 5 view .LVU1182
-	.loc 1 534 5 view .LVU1183
-	.loc 1 532 1 is_stmt 0 view .LVU1184
+	.loc 1 540 5 view .LVU1225
+	.loc 1 541 5 view .LVU1226
+	.loc 1 539 1 is_stmt 0 view .LVU1227
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -4482,78 +4735,78 @@ fgets:
 	xor	ebx, ebx
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 532 1 view .LVU1185
+	.loc 1 539 1 view .LVU1228
 	mov	eax, DWORD PTR [esp+52]
 	mov	ebp, DWORD PTR [esp+48]
 	mov	esi, DWORD PTR [esp+56]
 	lea	edi, [eax-1]
-	.loc 1 534 8 view .LVU1186
+	.loc 1 541 8 view .LVU1229
 	test	eax, eax
-	jg	.L364
-	jmp	.L371
-.LVL419:
+	jg	.L373
+	jmp	.L381
+.LVL436:
 	.p2align 4,,10
 	.p2align 3
-.L381:
-.LBB342:
-.LBB343:
-.LBB344:
-.LBB345:
-	.loc 1 467 9 is_stmt 1 view .LVU1187
-	.loc 1 468 9 view .LVU1188
-.LBE345:
-.LBE344:
-.LBE343:
-	.loc 1 540 14 is_stmt 0 view .LVU1189
+.L391:
+.LBB367:
+.LBB368:
+.LBB369:
+.LBB370:
+	.loc 1 467 9 is_stmt 1 view .LVU1230
+	.loc 1 468 9 view .LVU1231
+.LBE370:
+.LBE369:
+.LBE368:
+	.loc 1 547 14 is_stmt 0 view .LVU1232
 	add	ebx, 1
-.LVL420:
-.LBB354:
-.LBB351:
-.LBB346:
-	.loc 1 468 23 view .LVU1190
+.LVL437:
+.LBB382:
+.LBB378:
+.LBB371:
+	.loc 1 468 23 view .LVU1233
 	mov	DWORD PTR [esi+4], -1
-	.loc 1 469 9 is_stmt 1 view .LVU1191
-.LVL421:
-	.loc 1 469 9 is_stmt 0 view .LVU1192
-.LBE346:
-.LBE351:
-.LBE354:
-	.loc 1 538 9 is_stmt 1 view .LVU1193
-	.loc 1 540 9 view .LVU1194
-	.loc 1 540 20 is_stmt 0 view .LVU1195
+	.loc 1 469 9 is_stmt 1 view .LVU1234
+.LVL438:
+	.loc 1 469 9 is_stmt 0 view .LVU1235
+.LBE371:
+.LBE378:
+.LBE382:
+	.loc 1 545 9 is_stmt 1 view .LVU1236
+	.loc 1 547 9 view .LVU1237
+	.loc 1 547 20 is_stmt 0 view .LVU1238
 	mov	BYTE PTR [ebp-1+ebx], al
-	.loc 1 541 9 is_stmt 1 view .LVU1196
-	.loc 1 541 12 is_stmt 0 view .LVU1197
+	.loc 1 548 9 is_stmt 1 view .LVU1239
+	.loc 1 548 12 is_stmt 0 view .LVU1240
 	cmp	eax, 10
-	je	.L369
-.LVL422:
-.L364:
-	.loc 1 541 12 view .LVU1198
-.LBE342:
-	.loc 1 536 14 is_stmt 1 view .LVU1199
+	je	.L379
+.LVL439:
+.L373:
+	.loc 1 548 12 view .LVU1241
+.LBE367:
+	.loc 1 543 14 is_stmt 1 view .LVU1242
 	cmp	ebx, edi
-	je	.L368
-.LBB357:
-	.loc 1 537 9 view .LVU1200
-.LVL423:
-.LBB355:
-.LBI343:
-	.loc 1 463 5 view .LVU1201
-.LBB352:
-	.loc 1 465 5 view .LVU1202
-	.loc 1 466 5 view .LVU1203
-	.loc 1 466 15 is_stmt 0 view .LVU1204
+	je	.L378
+.LBB386:
+	.loc 1 544 9 view .LVU1243
+.LVL440:
+.LBB383:
+.LBI368:
+	.loc 1 463 5 view .LVU1244
+.LBB379:
+	.loc 1 465 5 view .LVU1245
+	.loc 1 466 5 view .LVU1246
+	.loc 1 466 15 is_stmt 0 view .LVU1247
 	mov	eax, DWORD PTR [esi+4]
-	.loc 1 466 8 view .LVU1205
+	.loc 1 466 8 view .LVU1248
 	cmp	eax, -1
-	jne	.L381
-.LBB347:
-.LBI347:
-	.loc 1 463 5 is_stmt 1 view .LVU1206
-.LVL424:
-.LBB348:
-	.loc 1 471 5 view .LVU1207
-	.loc 1 471 9 is_stmt 0 view .LVU1208
+	jne	.L391
+.LVL441:
+.LBB372:
+.LBI372:
+	.loc 1 463 5 is_stmt 1 view .LVU1249
+.LBB373:
+	.loc 1 471 5 view .LVU1250
+	.loc 1 471 13 is_stmt 0 view .LVU1251
 	sub	esp, 4
 	.cfi_def_cfa_offset 52
 	push	1
@@ -4564,52 +4817,54 @@ fgets:
 	push	DWORD PTR [esi]
 	.cfi_def_cfa_offset 64
 	call	read
-.LVL425:
-	.loc 1 471 8 view .LVU1209
+.LVL442:
+	.loc 1 471 5 view .LVU1252
 	add	esp, 16
 	.cfi_def_cfa_offset 48
+	test	eax, eax
+	je	.L376
 	cmp	eax, 1
-	jne	.L382
-	.loc 1 473 5 is_stmt 1 view .LVU1210
-	.loc 1 473 12 is_stmt 0 view .LVU1211
+	jne	.L377
+	.loc 1 473 9 is_stmt 1 view .LVU1253
+	.loc 1 473 16 is_stmt 0 view .LVU1254
 	movzx	eax, BYTE PTR [esp+15]
-.LVL426:
-	.loc 1 473 12 view .LVU1212
-.LBE348:
-.LBE347:
-.LBE352:
-.LBE355:
-	.loc 1 538 9 is_stmt 1 view .LVU1213
-	.loc 1 540 9 view .LVU1214
-	.loc 1 540 14 is_stmt 0 view .LVU1215
+.LVL443:
+	.loc 1 473 16 view .LVU1255
+.LBE373:
+.LBE372:
+.LBE379:
+.LBE383:
+	.loc 1 545 9 is_stmt 1 view .LVU1256
+	.loc 1 547 9 view .LVU1257
+	.loc 1 547 14 is_stmt 0 view .LVU1258
 	add	ebx, 1
-.LVL427:
-	.loc 1 540 20 view .LVU1216
+.LVL444:
+	.loc 1 547 20 view .LVU1259
 	mov	BYTE PTR [ebp-1+ebx], al
-	.loc 1 541 9 is_stmt 1 view .LVU1217
-	.loc 1 541 12 is_stmt 0 view .LVU1218
+	.loc 1 548 9 is_stmt 1 view .LVU1260
+	.loc 1 548 12 is_stmt 0 view .LVU1261
 	cmp	eax, 10
-	jne	.L364
-.LVL428:
-.L369:
-	.loc 1 541 12 view .LVU1219
-.LBE357:
-	.loc 1 546 5 is_stmt 1 view .LVU1220
-	.loc 1 546 12 is_stmt 0 view .LVU1221
+	jne	.L373
+.LVL445:
+.L379:
+	.loc 1 548 12 view .LVU1262
+.LBE386:
+	.loc 1 553 5 is_stmt 1 view .LVU1263
+	.loc 1 553 12 is_stmt 0 view .LVU1264
 	mov	BYTE PTR [ebp+0+ebx], 0
-	.loc 1 547 5 is_stmt 1 view .LVU1222
-	.loc 1 548 1 is_stmt 0 view .LVU1223
+	.loc 1 554 5 is_stmt 1 view .LVU1265
+	.loc 1 555 1 is_stmt 0 view .LVU1266
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	.loc 1 547 12 view .LVU1224
+	.loc 1 554 12 view .LVU1267
 	mov	eax, ebp
-	.loc 1 548 1 view .LVU1225
+	.loc 1 555 1 view .LVU1268
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
-.LVL429:
-	.loc 1 548 1 view .LVU1226
+.LVL446:
+	.loc 1 555 1 view .LVU1269
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
@@ -4620,42 +4875,43 @@ fgets:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL430:
-.L382:
+.LVL447:
+	.p2align 4,,10
+	.p2align 3
+.L376:
 	.cfi_restore_state
-.LBB358:
-	.loc 1 538 9 is_stmt 1 view .LVU1227
-.LBB356:
-.LBB353:
-.LBB350:
-.LBB349:
-	mov	edi, ebx
-.LVL431:
-	.p2align 4,,10
-	.p2align 3
-.L368:
-	.loc 1 538 9 is_stmt 0 view .LVU1228
-.LBE349:
-.LBE350:
-.LBE353:
-.LBE356:
-.LBE358:
-	.loc 1 544 5 is_stmt 1 view .LVU1229
-	.loc 1 544 8 is_stmt 0 view .LVU1230
-	test	edi, edi
-	je	.L371
-	mov	ebx, edi
-	jmp	.L369
-.LVL432:
-	.p2align 4,,10
-	.p2align 3
-.L371:
-	.loc 1 548 1 view .LVU1231
+.LBB387:
+.LBB384:
+.LBB380:
+.LBB376:
+.LBB374:
+	.loc 1 475 9 is_stmt 1 view .LVU1270
+	.loc 1 475 21 is_stmt 0 view .LVU1271
+	mov	DWORD PTR [esi+8], 1
+	.loc 1 476 9 is_stmt 1 view .LVU1272
+.LVL448:
+	.loc 1 476 9 is_stmt 0 view .LVU1273
+.LBE374:
+.LBE376:
+.LBE380:
+.LBE384:
+	.loc 1 545 9 is_stmt 1 view .LVU1274
+.L378:
+	.loc 1 545 9 is_stmt 0 view .LVU1275
+.LBE387:
+	.loc 1 551 5 is_stmt 1 view .LVU1276
+	.loc 1 551 8 is_stmt 0 view .LVU1277
+	test	ebx, ebx
+	jne	.L379
+.LVL449:
+.L381:
+	.loc 1 555 1 view .LVU1278
 	add	esp, 28
+	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	.loc 1 535 16 view .LVU1232
+	.loc 1 542 16 view .LVU1279
 	xor	eax, eax
-	.loc 1 548 1 view .LVU1233
+	.loc 1 555 1 view .LVU1280
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
@@ -4669,6 +4925,29 @@ fgets:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
+.LVL450:
+	.p2align 4,,10
+	.p2align 3
+.L377:
+	.cfi_restore_state
+.LBB388:
+.LBB385:
+.LBB381:
+.LBB377:
+.LBB375:
+	.loc 1 478 9 is_stmt 1 view .LVU1281
+	.loc 1 478 23 is_stmt 0 view .LVU1282
+	mov	DWORD PTR [esi+12], 1
+	.loc 1 479 9 is_stmt 1 view .LVU1283
+.LVL451:
+	.loc 1 479 9 is_stmt 0 view .LVU1284
+.LBE375:
+.LBE377:
+.LBE381:
+.LBE385:
+	.loc 1 545 9 is_stmt 1 view .LVU1285
+	jmp	.L378
+.LBE388:
 	.cfi_endproc
 .LFE32:
 	.size	fgets, .-fgets
@@ -4682,35 +4961,35 @@ fgets:
 	.globl	perror
 	.type	perror, @function
 perror:
-.LVL433:
+.LVL452:
 .LFB33:
-	.loc 1 551 1 is_stmt 1 view -0
+	.loc 1 558 1 view -0
 	.cfi_startproc
-	.loc 1 552 5 view .LVU1235
-	.loc 1 551 1 is_stmt 0 view .LVU1236
+	.loc 1 559 5 view .LVU1287
+	.loc 1 558 1 is_stmt 0 view .LVU1288
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 	sub	esp, 8
 	.cfi_def_cfa_offset 16
-	.loc 1 553 9 view .LVU1237
+	.loc 1 560 9 view .LVU1289
 	mov	eax, DWORD PTR errno
-	.loc 1 551 1 view .LVU1238
+	.loc 1 558 1 view .LVU1290
 	mov	ebx, DWORD PTR [esp+16]
-	.loc 1 552 8 view .LVU1239
+	.loc 1 559 8 view .LVU1291
 	test	ebx, ebx
-	je	.L384
-	.loc 1 552 13 discriminator 1 view .LVU1240
+	je	.L393
+	.loc 1 559 13 discriminator 1 view .LVU1292
 	cmp	BYTE PTR [ebx], 0
-	jne	.L390
-.L384:
-	.loc 1 555 9 is_stmt 1 view .LVU1241
+	jne	.L399
+.L393:
+	.loc 1 562 9 is_stmt 1 view .LVU1293
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	strerror
-.LVL434:
+.LVL453:
 	add	esp, 12
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -4720,10 +4999,10 @@ perror:
 	push	DWORD PTR stderr
 	.cfi_def_cfa_offset 32
 	call	fprintf
-.LVL435:
+.LVL454:
 	add	esp, 16
 	.cfi_def_cfa_offset 16
-	.loc 1 556 1 is_stmt 0 view .LVU1242
+	.loc 1 563 1 is_stmt 0 view .LVU1294
 	add	esp, 8
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
@@ -4733,15 +5012,15 @@ perror:
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L390:
+.L399:
 	.cfi_restore_state
-	.loc 1 553 9 is_stmt 1 view .LVU1243
+	.loc 1 560 9 is_stmt 1 view .LVU1295
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	strerror
-.LVL436:
+.LVL455:
 	push	eax
 	.cfi_def_cfa_offset 36
 	push	ebx
@@ -4751,10 +5030,10 @@ perror:
 	push	DWORD PTR stderr
 	.cfi_def_cfa_offset 48
 	call	fprintf
-.LVL437:
+.LVL456:
 	add	esp, 32
 	.cfi_def_cfa_offset 16
-	.loc 1 556 1 is_stmt 0 view .LVU1244
+	.loc 1 563 1 is_stmt 0 view .LVU1296
 	add	esp, 8
 	.cfi_def_cfa_offset 8
 	pop	ebx
@@ -4785,22 +5064,28 @@ stdin:
 	.long	stdin_file
 	.align 4
 	.type	stderr_file, @object
-	.size	stderr_file, 8
+	.size	stderr_file, 16
 stderr_file:
 	.long	2
 	.long	-1
+	.long	0
+	.long	0
 	.align 4
 	.type	stdout_file, @object
-	.size	stdout_file, 8
+	.size	stdout_file, 16
 stdout_file:
 	.long	1
 	.long	-1
+	.long	0
+	.long	0
 	.align 4
 	.type	stdin_file, @object
-	.size	stdin_file, 8
+	.size	stdin_file, 16
 stdin_file:
 	.long	0
 	.long	-1
+	.long	0
+	.long	0
 	.text
 .Letext0:
 	.file 2 "/vmdebug/libc/include/stdarg.h"
@@ -4813,741 +5098,771 @@ stdin_file:
 	.file 9 "/vmdebug/libc/include/unistd.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x1a6e
+	.long	0x1abf
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
-	.uleb128 0x3d
-	.long	.LASF85
+	.uleb128 0x3c
+	.long	.LASF86
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
 	.long	.Ltext0
 	.long	.Letext0-.Ltext0
 	.long	.Ldebug_line0
-	.uleb128 0xf
+	.uleb128 0xe
 	.byte	0x8
 	.byte	0x7
 	.long	.LASF2
-	.uleb128 0x3e
+	.uleb128 0x3d
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
-	.uleb128 0xf
+	.uleb128 0xe
 	.byte	0x4
 	.byte	0x7
 	.long	.LASF3
-	.uleb128 0x20
-	.long	.LASF11
+	.uleb128 0x21
+	.long	.LASF12
 	.byte	0x6
 	.byte	0x6
 	.byte	0xc
 	.long	0x2d
-	.uleb128 0x21
+	.uleb128 0x22
 	.long	.LASF5
 	.byte	0x2
 	.byte	0x5
 	.byte	0x1b
 	.long	0x53
-	.uleb128 0x3f
+	.uleb128 0x3e
 	.byte	0x4
-	.long	.LASF86
+	.long	.LASF87
 	.long	0x5d
-	.uleb128 0xf
+	.uleb128 0xe
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF4
-	.uleb128 0x40
+	.uleb128 0x3f
 	.long	0x5d
-	.uleb128 0x21
+	.uleb128 0x22
 	.long	.LASF6
 	.byte	0x3
 	.byte	0x7
 	.byte	0x17
 	.long	0x34
-	.uleb128 0xf
+	.uleb128 0xe
 	.byte	0x4
 	.byte	0x5
 	.long	.LASF7
-	.uleb128 0x21
+	.uleb128 0x22
 	.long	.LASF8
 	.byte	0x4
 	.byte	0x5
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x41
-	.long	.LASF23
-	.byte	0x8
+	.uleb128 0x40
+	.long	.LASF24
+	.byte	0x10
 	.byte	0x5
 	.byte	0x16
 	.byte	0x10
-	.long	0xaf
-	.uleb128 0x19
+	.long	0xc9
+	.uleb128 0x16
 	.string	"fd"
 	.byte	0x5
 	.byte	0x17
 	.byte	0x9
 	.long	0x2d
 	.byte	0
-	.uleb128 0x22
+	.uleb128 0x19
 	.long	.LASF9
 	.byte	0x5
 	.byte	0x18
 	.byte	0x9
 	.long	0x2d
 	.byte	0x4
-	.byte	0
-	.uleb128 0x21
-	.long	.LASF10
+	.uleb128 0x16
+	.string	"eof"
 	.byte	0x5
 	.byte	0x19
-	.byte	0x3
-	.long	0x88
-	.uleb128 0x20
-	.long	.LASF12
+	.byte	0x9
+	.long	0x2d
+	.byte	0x8
+	.uleb128 0x19
+	.long	.LASF10
+	.byte	0x5
+	.byte	0x1a
+	.byte	0x9
+	.long	0x2d
+	.byte	0xc
+	.byte	0
+	.uleb128 0x22
+	.long	.LASF11
 	.byte	0x5
 	.byte	0x1b
-	.byte	0xe
-	.long	0xc7
-	.uleb128 0x12
-	.long	0xaf
-	.uleb128 0x20
+	.byte	0x3
+	.long	0x88
+	.uleb128 0x21
 	.long	.LASF13
 	.byte	0x5
-	.byte	0x1c
+	.byte	0x21
 	.byte	0xe
-	.long	0xc7
-	.uleb128 0x20
+	.long	0xe1
+	.uleb128 0x13
+	.long	0xc9
+	.uleb128 0x21
 	.long	.LASF14
 	.byte	0x5
-	.byte	0x1d
+	.byte	0x22
 	.byte	0xe
-	.long	0xc7
-	.uleb128 0x12
+	.long	0xe1
+	.uleb128 0x21
+	.long	.LASF15
+	.byte	0x5
+	.byte	0x23
+	.byte	0xe
+	.long	0xe1
+	.uleb128 0x13
 	.long	0x5d
-	.uleb128 0x12
-	.long	0xe4
-	.uleb128 0xf
+	.uleb128 0x13
+	.long	0xfe
+	.uleb128 0xe
 	.byte	0x1
 	.byte	0x6
-	.long	.LASF15
-	.uleb128 0xf
+	.long	.LASF16
+	.uleb128 0xe
 	.byte	0x1
 	.byte	0x8
-	.long	.LASF16
-	.uleb128 0xf
+	.long	.LASF17
+	.uleb128 0xe
 	.byte	0x2
 	.byte	0x5
-	.long	.LASF17
-	.uleb128 0xf
+	.long	.LASF18
+	.uleb128 0xe
 	.byte	0x2
 	.byte	0x7
-	.long	.LASF18
-	.uleb128 0xf
+	.long	.LASF19
+	.uleb128 0xe
 	.byte	0x8
 	.byte	0x5
-	.long	.LASF19
-	.uleb128 0x23
 	.long	.LASF20
+	.uleb128 0x23
+	.long	.LASF21
 	.byte	0x10
 	.byte	0xd
-	.long	0xaf
+	.long	0xc9
 	.uleb128 0x5
 	.byte	0x3
 	.long	stdin_file
 	.uleb128 0x23
-	.long	.LASF21
+	.long	.LASF22
 	.byte	0x11
 	.byte	0xd
-	.long	0xaf
+	.long	0xc9
 	.uleb128 0x5
 	.byte	0x3
 	.long	stdout_file
 	.uleb128 0x23
-	.long	.LASF22
+	.long	.LASF23
 	.byte	0x12
 	.byte	0xd
-	.long	0xaf
+	.long	0xc9
 	.uleb128 0x5
 	.byte	0x3
 	.long	stderr_file
 	.uleb128 0x2c
-	.long	0xbb
+	.long	0xd5
 	.byte	0x13
 	.uleb128 0x5
 	.byte	0x3
 	.long	stdin
 	.uleb128 0x2c
-	.long	0xcc
+	.long	0xe6
 	.byte	0x14
 	.uleb128 0x5
 	.byte	0x3
 	.long	stdout
 	.uleb128 0x2c
-	.long	0xd8
+	.long	0xf2
 	.byte	0x15
 	.uleb128 0x5
 	.byte	0x3
 	.long	stderr
-	.uleb128 0x42
-	.long	.LASF24
+	.uleb128 0x41
+	.long	.LASF25
 	.value	0x118
 	.byte	0x1
 	.byte	0x19
 	.byte	0x8
-	.long	0x1d1
-	.uleb128 0x19
+	.long	0x1eb
+	.uleb128 0x16
 	.string	"fd"
 	.byte	0x1
 	.byte	0x1a
 	.byte	0x9
 	.long	0x2d
 	.byte	0
-	.uleb128 0x22
-	.long	.LASF25
+	.uleb128 0x19
+	.long	.LASF26
 	.byte	0x1
 	.byte	0x1b
 	.byte	0x9
 	.long	0x2d
 	.byte	0x4
-	.uleb128 0x19
+	.uleb128 0x16
 	.string	"pos"
 	.byte	0x1
 	.byte	0x1c
 	.byte	0xc
 	.long	0x69
 	.byte	0x8
-	.uleb128 0x22
-	.long	.LASF26
+	.uleb128 0x19
+	.long	.LASF27
 	.byte	0x1
 	.byte	0x1d
 	.byte	0xc
 	.long	0x69
 	.byte	0xc
-	.uleb128 0x19
+	.uleb128 0x16
 	.string	"str"
 	.byte	0x1
 	.byte	0x1e
 	.byte	0xb
-	.long	0xe4
+	.long	0xfe
 	.byte	0x10
-	.uleb128 0x22
-	.long	.LASF27
+	.uleb128 0x19
+	.long	.LASF28
 	.byte	0x1
 	.byte	0x1f
 	.byte	0xc
 	.long	0x69
 	.byte	0x14
-	.uleb128 0x19
+	.uleb128 0x16
 	.string	"buf"
 	.byte	0x1
 	.byte	0x20
 	.byte	0xa
-	.long	0x1d1
+	.long	0x1eb
 	.byte	0x18
 	.byte	0
-	.uleb128 0x31
+	.uleb128 0x30
 	.long	0x5d
-	.long	0x1e1
-	.uleb128 0x32
+	.long	0x1fb
+	.uleb128 0x31
 	.long	0x34
 	.byte	0xff
 	.byte	0
-	.uleb128 0x14
-	.long	.LASF28
+	.uleb128 0x17
+	.long	.LASF29
 	.byte	0x7
 	.byte	0x1d
 	.byte	0x7
-	.long	0xe4
-	.long	0x1f7
-	.uleb128 0xd
+	.long	0xfe
+	.long	0x211
+	.uleb128 0xc
 	.long	0x2d
 	.byte	0
-	.uleb128 0x14
-	.long	.LASF29
+	.uleb128 0x17
+	.long	.LASF30
 	.byte	0x8
 	.byte	0x24
 	.byte	0x7
-	.long	0x212
-	.long	0x212
-	.uleb128 0xd
-	.long	0x212
-	.uleb128 0xd
+	.long	0x22c
+	.long	0x22c
+	.uleb128 0xc
+	.long	0x22c
+	.uleb128 0xc
 	.long	0x69
 	.byte	0
-	.uleb128 0x43
+	.uleb128 0x42
 	.byte	0x4
-	.uleb128 0x14
-	.long	.LASF30
+	.uleb128 0x17
+	.long	.LASF31
 	.byte	0x9
 	.byte	0xe
 	.byte	0x9
 	.long	0x7c
-	.long	0x234
-	.uleb128 0xd
+	.long	0x24e
+	.uleb128 0xc
 	.long	0x2d
-	.uleb128 0xd
-	.long	0x212
-	.uleb128 0xd
+	.uleb128 0xc
+	.long	0x22c
+	.uleb128 0xc
 	.long	0x69
 	.byte	0
-	.uleb128 0x14
-	.long	.LASF31
+	.uleb128 0x17
+	.long	.LASF32
 	.byte	0x9
 	.byte	0xf
 	.byte	0x9
 	.long	0x7c
-	.long	0x254
-	.uleb128 0xd
+	.long	0x26e
+	.uleb128 0xc
 	.long	0x2d
-	.uleb128 0xd
-	.long	0x254
-	.uleb128 0xd
+	.uleb128 0xc
+	.long	0x26e
+	.uleb128 0xc
 	.long	0x69
 	.byte	0
-	.uleb128 0x12
-	.long	0x259
-	.uleb128 0x44
-	.uleb128 0x14
-	.long	.LASF32
-	.byte	0x7
-	.byte	0x8
-	.byte	0x8
-	.long	0x69
-	.long	0x275
-	.uleb128 0xd
-	.long	0x275
-	.uleb128 0xd
-	.long	0x69
-	.byte	0
-	.uleb128 0x12
-	.long	0x64
-	.uleb128 0x14
+	.uleb128 0x13
+	.long	0x273
+	.uleb128 0x43
+	.uleb128 0x17
 	.long	.LASF33
 	.byte	0x7
+	.byte	0x8
+	.byte	0x8
+	.long	0x69
+	.long	0x28f
+	.uleb128 0xc
+	.long	0x28f
+	.uleb128 0xc
+	.long	0x69
+	.byte	0
+	.uleb128 0x13
+	.long	0x64
+	.uleb128 0x17
+	.long	.LASF34
+	.byte	0x7
 	.byte	0x7
 	.byte	0x8
 	.long	0x69
-	.long	0x290
-	.uleb128 0xd
-	.long	0x275
+	.long	0x2aa
+	.uleb128 0xc
+	.long	0x28f
 	.byte	0
-	.uleb128 0x45
-	.long	.LASF87
+	.uleb128 0x44
+	.long	.LASF88
 	.byte	0x1
-	.value	0x226
+	.value	0x22d
 	.byte	0x6
 	.long	.LFB33
 	.long	.LFE33-.LFB33
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x2db
+	.long	0x2f5
 	.uleb128 0x5
 	.string	"msg"
-	.value	0x226
+	.value	0x22d
 	.byte	0x19
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x3
-	.long	.LVL434
-	.long	0x1e1
+	.long	.LVL453
+	.long	0x1fb
 	.uleb128 0x3
-	.long	.LVL435
-	.long	0xc9f
+	.long	.LVL454
+	.long	0xce3
 	.uleb128 0x3
-	.long	.LVL436
-	.long	0x1e1
+	.long	.LVL455
+	.long	0x1fb
 	.uleb128 0x3
-	.long	.LVL437
-	.long	0xc9f
+	.long	.LVL456
+	.long	0xce3
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF35
-	.value	0x213
+	.long	.LASF36
+	.value	0x21a
 	.byte	0x7
-	.long	0xe4
+	.long	0xfe
 	.long	.LFB32
 	.long	.LFE32-.LFB32
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x3c2
+	.long	0x3e4
 	.uleb128 0x5
 	.string	"str"
-	.value	0x213
+	.value	0x21a
 	.byte	0x13
-	.long	0xe4
+	.long	0xfe
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF27
-	.value	0x213
+	.long	.LASF28
+	.value	0x21a
 	.byte	0x1c
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xb
-	.long	.LASF34
-	.value	0x213
+	.long	.LASF35
+	.value	0x21a
 	.byte	0x28
-	.long	0xc7
+	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x9
+	.uleb128 0xa
 	.string	"i"
-	.value	0x215
+	.value	0x21c
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST156
-	.long	.LVUS156
+	.long	.LLST163
+	.long	.LVUS163
+	.uleb128 0x8
+	.long	.LLRL164
 	.uleb128 0xa
-	.long	.LLRL157
-	.uleb128 0x9
 	.string	"c"
-	.value	0x219
+	.value	0x220
 	.byte	0xd
 	.long	0x2d
-	.long	.LLST158
-	.long	.LVUS158
-	.uleb128 0x13
-	.long	0x658
-	.long	.LBI343
-	.value	.LVU1201
-	.long	.LLRL159
-	.value	0x219
+	.long	.LLST165
+	.long	.LVUS165
+	.uleb128 0xf
+	.long	0x69c
+	.long	.LBI368
+	.value	.LVU1244
+	.long	.LLRL166
+	.value	0x220
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x667
-	.long	.LLST160
-	.long	.LVUS160
-	.uleb128 0xa
-	.long	.LLRL159
+	.long	0x6ab
+	.long	.LLST167
+	.long	.LVUS167
+	.uleb128 0x8
+	.long	.LLRL166
 	.uleb128 0x1a
-	.long	0x673
-	.uleb128 0x15
-	.long	0x67d
-	.long	.LLRL161
-	.long	0x38f
+	.long	0x6b7
+	.uleb128 0x1b
+	.long	0x6c1
+	.long	.LLRL168
+	.long	0x3a9
 	.uleb128 0x4
-	.long	0x67e
-	.long	.LLST162
-	.long	.LVUS162
+	.long	0x6c2
+	.long	.LLST169
+	.long	.LVUS169
 	.byte	0
-	.uleb128 0x13
-	.long	0x658
-	.long	.LBI347
-	.value	.LVU1206
-	.long	.LLRL163
+	.uleb128 0xf
+	.long	0x69c
+	.long	.LBI372
+	.value	.LVU1249
+	.long	.LLRL170
 	.value	0x1cf
 	.byte	0x5
-	.uleb128 0xc
-	.long	0x667
-	.uleb128 0xa
-	.long	.LLRL163
-	.uleb128 0xe
-	.long	0x673
+	.uleb128 0x1
+	.long	0x6ab
+	.long	.LLST171
+	.long	.LVUS171
+	.uleb128 0x8
+	.long	.LLRL170
+	.uleb128 0xd
+	.long	0x6b7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -33
 	.uleb128 0x3
-	.long	.LVL425
-	.long	0x214
+	.long	.LVL442
+	.long	0x22e
 	.byte	0
 	.byte	0
-	.byte	0
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x6
-	.long	.LASF36
-	.value	0x20c
-	.byte	0x5
-	.long	0x2d
-	.long	.LFB31
-	.long	.LFE31-.LFB31
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0x451
-	.uleb128 0x13
-	.long	0x658
-	.long	.LBI328
-	.value	.LVU1162
-	.long	.LLRL153
-	.value	0x20e
-	.byte	0xc
-	.uleb128 0x1
-	.long	0x667
-	.long	.LLST154
-	.long	.LVUS154
-	.uleb128 0xa
-	.long	.LLRL153
-	.uleb128 0x1a
-	.long	0x673
-	.uleb128 0x24
-	.long	0x67d
-	.long	.LBB330
-	.long	.LBE330-.LBB330
-	.long	0x424
-	.uleb128 0x4
-	.long	0x67e
-	.long	.LLST155
-	.long	.LVUS155
-	.byte	0
-	.uleb128 0x2d
-	.long	0x658
-	.long	.LBI331
-	.value	.LVU1173
-	.long	.LBB331
-	.long	.LBE331-.LBB331
-	.uleb128 0xc
-	.long	0x667
-	.uleb128 0xe
-	.long	0x673
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -17
-	.uleb128 0x3
-	.long	.LVL416
-	.long	0x214
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x6
 	.long	.LASF37
-	.value	0x207
+	.value	0x213
 	.byte	0x5
 	.long	0x2d
-	.long	.LFB30
-	.long	.LFE30-.LFB30
+	.long	.LFB31
+	.long	.LFE31-.LFB31
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x4ef
-	.uleb128 0xb
-	.long	.LASF34
-	.value	0x207
-	.byte	0x10
-	.long	0xc7
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.uleb128 0x13
-	.long	0x658
-	.long	.LBI315
-	.value	.LVU1139
-	.long	.LLRL150
-	.value	0x209
+	.long	0x480
+	.uleb128 0xf
+	.long	0x69c
+	.long	.LBI345
+	.value	.LVU1194
+	.long	.LLRL158
+	.value	0x215
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x667
-	.long	.LLST151
-	.long	.LVUS151
-	.uleb128 0xa
-	.long	.LLRL150
+	.long	0x6ab
+	.long	.LLST159
+	.long	.LVUS159
+	.uleb128 0x8
+	.long	.LLRL158
 	.uleb128 0x1a
-	.long	0x673
+	.long	0x6b7
 	.uleb128 0x24
-	.long	0x67d
-	.long	.LBB317
-	.long	.LBE317-.LBB317
-	.long	0x4c2
+	.long	0x6c1
+	.long	.LBB347
+	.long	.LBE347-.LBB347
+	.long	0x446
 	.uleb128 0x4
-	.long	0x67e
-	.long	.LLST152
-	.long	.LVUS152
+	.long	0x6c2
+	.long	.LLST160
+	.long	.LVUS160
 	.byte	0
-	.uleb128 0x2d
-	.long	0x658
-	.long	.LBI318
-	.value	.LVU1150
-	.long	.LBB318
-	.long	.LBE318-.LBB318
-	.uleb128 0xc
-	.long	0x667
-	.uleb128 0xe
-	.long	0x673
+	.uleb128 0xf
+	.long	0x69c
+	.long	.LBI348
+	.value	.LVU1206
+	.long	.LLRL161
+	.value	0x1cf
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x6ab
+	.long	.LLST162
+	.long	.LVUS162
+	.uleb128 0x8
+	.long	.LLRL161
+	.uleb128 0xd
+	.long	0x6b7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
-	.long	.LVL410
-	.long	0x214
+	.long	.LVL429
+	.long	0x22e
+	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x6
 	.long	.LASF38
-	.value	0x1e6
+	.value	0x20e
+	.byte	0x5
+	.long	0x2d
+	.long	.LFB30
+	.long	.LFE30-.LFB30
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x52b
+	.uleb128 0xb
+	.long	.LASF35
+	.value	0x20e
+	.byte	0x10
+	.long	0xe1
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0xf
+	.long	0x69c
+	.long	.LBI324
+	.value	.LVU1160
+	.long	.LLRL153
+	.value	0x210
+	.byte	0xc
+	.uleb128 0x1
+	.long	0x6ab
+	.long	.LLST154
+	.long	.LVUS154
+	.uleb128 0x8
+	.long	.LLRL153
+	.uleb128 0x1a
+	.long	0x6b7
+	.uleb128 0x24
+	.long	0x6c1
+	.long	.LBB326
+	.long	.LBE326-.LBB326
+	.long	0x4f1
+	.uleb128 0x4
+	.long	0x6c2
+	.long	.LLST155
+	.long	.LVUS155
+	.byte	0
+	.uleb128 0xf
+	.long	0x69c
+	.long	.LBI327
+	.value	.LVU1172
+	.long	.LLRL156
+	.value	0x1cf
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x6ab
+	.long	.LLST157
+	.long	.LVUS157
+	.uleb128 0x8
+	.long	.LLRL156
+	.uleb128 0xd
+	.long	0x6b7
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -17
+	.uleb128 0x3
+	.long	.LVL418
+	.long	0x22e
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	.LASF39
+	.value	0x1ed
 	.byte	0x9
 	.long	0x7c
 	.long	.LFB29
 	.long	.LFE29-.LFB29
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x616
+	.long	0x65a
 	.uleb128 0xb
-	.long	.LASF39
-	.value	0x1e6
+	.long	.LASF40
+	.value	0x1ed
 	.byte	0x18
-	.long	0xe9
+	.long	0x103
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x5
 	.string	"n"
-	.value	0x1e6
+	.value	0x1ed
 	.byte	0x29
-	.long	0x616
+	.long	0x65a
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xb
-	.long	.LASF34
-	.value	0x1e6
+	.long	.LASF35
+	.value	0x1ed
 	.byte	0x32
-	.long	0xc7
+	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x9
+	.uleb128 0xa
 	.string	"len"
-	.value	0x1e8
+	.value	0x1ef
 	.byte	0xc
 	.long	0x69
-	.long	.LLST140
-	.long	.LVUS140
-	.uleb128 0x9
+	.long	.LLST142
+	.long	.LVUS142
+	.uleb128 0xa
 	.string	"c"
-	.value	0x1e9
+	.value	0x1f0
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST141
-	.long	.LVUS141
-	.uleb128 0x46
-	.long	.LLRL147
-	.long	0x593
-	.uleb128 0x2e
-	.long	.LASF40
-	.value	0x1f6
-	.byte	0x14
-	.long	0x69
-	.long	.LLST148
-	.long	.LVUS148
-	.uleb128 0x9
-	.string	"p"
-	.value	0x1f7
-	.byte	0x13
-	.long	0xe4
-	.long	.LLST149
-	.long	.LVUS149
-	.uleb128 0x3
-	.long	.LVL395
-	.long	0x1f7
-	.byte	0
-	.uleb128 0x16
-	.long	0x658
-	.long	.LBI288
-	.value	.LVU1073
-	.long	.LLRL142
-	.value	0x1f4
-	.byte	0x11
-	.long	0x60c
-	.uleb128 0x1
-	.long	0x667
 	.long	.LLST143
 	.long	.LVUS143
+	.uleb128 0x45
+	.long	.LLRL150
+	.long	0x5cf
+	.uleb128 0x2d
+	.long	.LASF41
+	.value	0x1fd
+	.byte	0x14
+	.long	0x69
+	.long	.LLST151
+	.long	.LVUS151
 	.uleb128 0xa
-	.long	.LLRL142
-	.uleb128 0x1a
-	.long	0x673
-	.uleb128 0x15
-	.long	0x67d
+	.string	"p"
+	.value	0x1fe
+	.byte	0x13
+	.long	0xfe
+	.long	.LLST152
+	.long	.LVUS152
+	.uleb128 0x3
+	.long	.LVL399
+	.long	0x211
+	.byte	0
+	.uleb128 0x14
+	.long	0x69c
+	.long	.LBI291
+	.value	.LVU1084
 	.long	.LLRL144
-	.long	0x5db
-	.uleb128 0x4
-	.long	0x67e
+	.value	0x1fb
+	.byte	0x11
+	.long	0x650
+	.uleb128 0x1
+	.long	0x6ab
 	.long	.LLST145
 	.long	.LVUS145
-	.byte	0
-	.uleb128 0x13
-	.long	0x658
-	.long	.LBI292
-	.value	.LVU1078
+	.uleb128 0x8
+	.long	.LLRL144
+	.uleb128 0x1a
+	.long	0x6b7
+	.uleb128 0x14
+	.long	0x69c
+	.long	.LBI293
+	.value	.LVU1089
 	.long	.LLRL146
 	.value	0x1cf
 	.byte	0x5
-	.uleb128 0xc
-	.long	0x667
-	.uleb128 0xa
+	.long	0x637
+	.uleb128 0x1
+	.long	0x6ab
+	.long	.LLST147
+	.long	.LVUS147
+	.uleb128 0x8
 	.long	.LLRL146
-	.uleb128 0xe
-	.long	0x673
+	.uleb128 0xd
+	.long	0x6b7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -33
 	.uleb128 0x3
-	.long	.LVL392
-	.long	0x214
+	.long	.LVL396
+	.long	0x22e
 	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.long	0x6c1
+	.long	.LLRL148
+	.uleb128 0x4
+	.long	0x6c2
+	.long	.LLST149
+	.long	.LVUS149
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x3
-	.long	.LVL401
-	.long	0x1f7
+	.long	.LVL404
+	.long	0x211
 	.byte	0
-	.uleb128 0x12
+	.uleb128 0x13
 	.long	0x69
 	.uleb128 0x6
-	.long	.LASF41
-	.value	0x1dd
+	.long	.LASF42
+	.value	0x1e4
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB28
 	.long	.LFE28-.LFB28
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x658
-	.uleb128 0x47
+	.long	0x69c
+	.uleb128 0x46
 	.string	"c"
 	.byte	0x1
-	.value	0x1dd
+	.value	0x1e4
 	.byte	0x10
 	.long	0x2d
-	.long	.LLST139
-	.long	.LVUS139
+	.long	.LLST141
+	.long	.LVUS141
 	.uleb128 0xb
-	.long	.LASF34
-	.value	0x1dd
+	.long	.LASF35
+	.value	0x1e4
 	.byte	0x19
-	.long	0xc7
+	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0
-	.uleb128 0x33
-	.long	.LASF42
+	.uleb128 0x32
+	.long	.LASF43
 	.value	0x1cf
 	.long	0x2d
-	.long	0x68c
-	.uleb128 0x34
-	.long	.LASF34
+	.long	0x6d0
+	.uleb128 0x33
+	.long	.LASF35
 	.value	0x1cf
 	.byte	0x11
-	.long	0xc7
-	.uleb128 0x11
+	.long	0xe1
+	.uleb128 0x12
 	.string	"c"
 	.value	0x1d1
 	.byte	0x13
-	.long	0xf5
-	.uleb128 0x1b
-	.uleb128 0x11
+	.long	0x10f
+	.uleb128 0x1c
+	.uleb128 0x12
 	.string	"got"
 	.value	0x1d3
 	.byte	0xd
@@ -5555,7 +5870,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF43
+	.long	.LASF44
 	.value	0x1c9
 	.byte	0x5
 	.long	0x2d
@@ -5563,18 +5878,18 @@ stdin_file:
 	.long	.LFE26-.LFB26
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x6b6
+	.long	0x6fa
 	.uleb128 0xb
-	.long	.LASF34
+	.long	.LASF35
 	.value	0x1c9
 	.byte	0x12
-	.long	0xc7
+	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF44
+	.long	.LASF45
 	.value	0x1b9
 	.byte	0x8
 	.long	0x69
@@ -5582,17 +5897,17 @@ stdin_file:
 	.long	.LFE25-.LFB25
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x768
+	.long	0x7ac
 	.uleb128 0x5
 	.string	"ptr"
 	.value	0x1b9
 	.byte	0x1b
-	.long	0x254
+	.long	0x26e
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF27
+	.long	.LASF28
 	.value	0x1b9
 	.byte	0x27
 	.long	0x69
@@ -5600,7 +5915,7 @@ stdin_file:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xb
-	.long	.LASF45
+	.long	.LASF46
 	.value	0x1b9
 	.byte	0x34
 	.long	0x69
@@ -5608,37 +5923,37 @@ stdin_file:
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0xb
-	.long	.LASF34
+	.long	.LASF35
 	.value	0x1b9
 	.byte	0x41
-	.long	0xc7
+	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0x9
+	.uleb128 0xa
 	.string	"p"
 	.value	0x1bb
 	.byte	0x11
-	.long	0x275
+	.long	0x28f
 	.long	.LLST133
 	.long	.LVUS133
-	.uleb128 0x2e
-	.long	.LASF26
+	.uleb128 0x2d
+	.long	.LASF27
 	.value	0x1bc
 	.byte	0xc
 	.long	0x69
 	.long	.LLST134
 	.long	.LVUS134
-	.uleb128 0x2e
-	.long	.LASF46
+	.uleb128 0x2d
+	.long	.LASF47
 	.value	0x1bd
 	.byte	0xc
 	.long	0x69
 	.long	.LLST135
 	.long	.LVUS135
-	.uleb128 0xa
+	.uleb128 0x8
 	.long	.LLRL136
-	.uleb128 0x9
+	.uleb128 0xa
 	.string	"n"
 	.value	0x1c1
 	.byte	0x11
@@ -5647,11 +5962,11 @@ stdin_file:
 	.long	.LVUS137
 	.uleb128 0x3
 	.long	.LVL368
-	.long	0x234
+	.long	0x24e
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF47
+	.long	.LASF48
 	.value	0x1b0
 	.byte	0x5
 	.long	0x2d
@@ -5659,63 +5974,63 @@ stdin_file:
 	.long	.LFE24-.LFB24
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x8a8
+	.long	0x8ec
 	.uleb128 0x5
 	.string	"str"
 	.value	0x1b0
 	.byte	0x16
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x25
 	.string	"s"
 	.value	0x1b2
-	.long	0x168
+	.long	0x182
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x16
-	.long	0x142a
+	.uleb128 0x14
+	.long	0x146e
 	.long	.LBI253
 	.value	.LVU914
 	.long	.LLRL121
 	.value	0x1b3
 	.byte	0x5
-	.long	0x7cf
+	.long	0x813
 	.uleb128 0x1
-	.long	0x143d
+	.long	0x1481
 	.long	.LLST122
 	.long	.LVUS122
 	.uleb128 0x1
-	.long	0x1434
+	.long	0x1478
 	.long	.LLST123
 	.long	.LVUS123
 	.byte	0
-	.uleb128 0x2f
-	.long	0x1448
+	.uleb128 0x2e
+	.long	0x148c
 	.long	.LBI257
 	.value	.LVU930
 	.long	.LBB257
 	.long	.LBE257-.LBB257
 	.value	0x1b4
 	.byte	0x5
-	.long	0x821
+	.long	0x865
 	.uleb128 0x1
-	.long	0x1464
+	.long	0x14a8
 	.long	.LLST124
 	.long	.LVUS124
 	.uleb128 0x1
-	.long	0x145b
+	.long	0x149f
 	.long	.LLST125
 	.long	.LVUS125
 	.uleb128 0x1
-	.long	0x1452
+	.long	0x1496
 	.long	.LLST126
 	.long	.LVUS126
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL349
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -5724,51 +6039,51 @@ stdin_file:
 	.sleb128 0
 	.byte	0
 	.byte	0
-	.uleb128 0x16
-	.long	0x1412
+	.uleb128 0x14
+	.long	0x1456
 	.long	.LBI259
 	.value	.LVU943
 	.long	.LLRL127
 	.value	0x1b6
 	.byte	0xc
-	.long	0x889
+	.long	0x8cd
 	.uleb128 0x1
-	.long	0x1420
+	.long	0x1464
 	.long	.LLST128
 	.long	.LVUS128
 	.uleb128 0x26
-	.long	0x14b4
+	.long	0x14f8
 	.long	.LLRL129
 	.byte	0x56
 	.byte	0x5
-	.uleb128 0xc
-	.long	0x14be
-	.uleb128 0xa
+	.uleb128 0x10
+	.long	0x1502
+	.uleb128 0x8
 	.long	.LLRL129
 	.uleb128 0x4
-	.long	0x14c7
+	.long	0x150b
 	.long	.LLST130
 	.long	.LVUS130
-	.uleb128 0x17
-	.long	0x14d2
+	.uleb128 0x15
+	.long	0x1516
 	.long	.LLRL131
 	.uleb128 0x4
-	.long	0x14d3
+	.long	0x1517
 	.long	.LLST132
 	.long	.LVUS132
 	.uleb128 0x3
 	.long	.LVL356
-	.long	0x234
+	.long	0x24e
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x3
 	.long	.LVL345
-	.long	0x27a
-	.uleb128 0x8
+	.long	0x294
+	.uleb128 0x9
 	.long	.LVL351
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -5783,7 +6098,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF48
+	.long	.LASF49
 	.value	0x1a7
 	.byte	0x5
 	.long	0x2d
@@ -5791,71 +6106,71 @@ stdin_file:
 	.long	.LFE23-.LFB23
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x9d6
+	.long	0xa1a
 	.uleb128 0x5
 	.string	"str"
 	.value	0x1a7
 	.byte	0x17
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF34
+	.long	.LASF35
 	.value	0x1a7
 	.byte	0x22
-	.long	0xc7
+	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x25
 	.string	"s"
 	.value	0x1a9
-	.long	0x168
+	.long	0x182
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x16
-	.long	0x142a
+	.uleb128 0x14
+	.long	0x146e
 	.long	.LBI228
 	.value	.LVU857
 	.long	.LLRL110
 	.value	0x1aa
 	.byte	0x5
-	.long	0x91e
+	.long	0x962
 	.uleb128 0x1
-	.long	0x143d
+	.long	0x1481
 	.long	.LLST111
 	.long	.LVUS111
 	.uleb128 0x1
-	.long	0x1434
+	.long	0x1478
 	.long	.LLST112
 	.long	.LVUS112
 	.byte	0
-	.uleb128 0x2f
-	.long	0x1448
+	.uleb128 0x2e
+	.long	0x148c
 	.long	.LBI232
 	.value	.LVU875
 	.long	.LBB232
 	.long	.LBE232-.LBB232
 	.value	0x1ab
 	.byte	0x5
-	.long	0x971
+	.long	0x9b5
 	.uleb128 0x1
-	.long	0x1464
+	.long	0x14a8
 	.long	.LLST113
 	.long	.LVUS113
 	.uleb128 0x1
-	.long	0x145b
+	.long	0x149f
 	.long	.LLST114
 	.long	.LVUS114
 	.uleb128 0x1
-	.long	0x1452
+	.long	0x1496
 	.long	.LLST115
 	.long	.LVUS115
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL334
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -5864,48 +6179,48 @@ stdin_file:
 	.sleb128 -296
 	.byte	0
 	.byte	0
-	.uleb128 0x48
-	.long	0x1412
+	.uleb128 0x47
+	.long	0x1456
 	.long	.LLRL116
 	.byte	0x1
 	.value	0x1ac
 	.byte	0xc
-	.long	0x9cc
-	.uleb128 0xc
-	.long	0x1420
+	.long	0xa10
+	.uleb128 0x10
+	.long	0x1464
 	.uleb128 0x26
-	.long	0x14b4
+	.long	0x14f8
 	.long	.LLRL117
 	.byte	0x56
 	.byte	0x5
-	.uleb128 0xc
-	.long	0x14be
-	.uleb128 0xa
+	.uleb128 0x10
+	.long	0x1502
+	.uleb128 0x8
 	.long	.LLRL117
 	.uleb128 0x4
-	.long	0x14c7
+	.long	0x150b
 	.long	.LLST118
 	.long	.LVUS118
-	.uleb128 0x17
-	.long	0x14d2
+	.uleb128 0x15
+	.long	0x1516
 	.long	.LLRL119
 	.uleb128 0x4
-	.long	0x14d3
+	.long	0x1517
 	.long	.LLST120
 	.long	.LVUS120
 	.uleb128 0x3
 	.long	.LVL340
-	.long	0x234
+	.long	0x24e
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x3
 	.long	.LVL330
-	.long	0x27a
+	.long	0x294
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF49
+	.long	.LASF50
 	.value	0x1a2
 	.byte	0x5
 	.long	0x2d
@@ -5913,7 +6228,7 @@ stdin_file:
 	.long	.LFE22-.LFB22
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xa42
+	.long	0xa86
 	.uleb128 0x5
 	.string	"c"
 	.value	0x1a2
@@ -5922,36 +6237,36 @@ stdin_file:
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x13
-	.long	0xabd
+	.uleb128 0xf
+	.long	0xb01
 	.long	.LBI215
 	.value	.LVU840
 	.long	.LLRL107
 	.value	0x1a4
 	.byte	0xc
 	.uleb128 0x1
-	.long	0xad7
+	.long	0xb1b
 	.long	.LLST108
 	.long	.LVUS108
 	.uleb128 0x1
-	.long	0xacc
+	.long	0xb10
 	.long	.LLST109
 	.long	.LVUS109
-	.uleb128 0xa
+	.uleb128 0x8
 	.long	.LLRL107
-	.uleb128 0xe
-	.long	0xae3
+	.uleb128 0xd
+	.long	0xb27
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
 	.long	.LVL323
-	.long	0x234
+	.long	0x24e
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF50
+	.long	.LASF51
 	.value	0x19d
 	.byte	0x5
 	.long	0x2d
@@ -5959,7 +6274,7 @@ stdin_file:
 	.long	.LFE21-.LFB21
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xabd
+	.long	0xb01
 	.uleb128 0x5
 	.string	"c"
 	.value	0x19d
@@ -5969,65 +6284,65 @@ stdin_file:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF34
+	.long	.LASF35
 	.value	0x19d
 	.byte	0x17
-	.long	0xc7
+	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x13
-	.long	0xabd
+	.uleb128 0xf
+	.long	0xb01
 	.long	.LBI209
 	.value	.LVU824
 	.long	.LLRL104
 	.value	0x19f
 	.byte	0xc
 	.uleb128 0x1
-	.long	0xad7
+	.long	0xb1b
 	.long	.LLST105
 	.long	.LVUS105
 	.uleb128 0x1
-	.long	0xacc
+	.long	0xb10
 	.long	.LLST106
 	.long	.LVUS106
-	.uleb128 0xa
+	.uleb128 0x8
 	.long	.LLRL104
-	.uleb128 0xe
-	.long	0xae3
+	.uleb128 0xd
+	.long	0xb27
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
 	.long	.LVL317
-	.long	0x234
+	.long	0x24e
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x33
-	.long	.LASF51
+	.uleb128 0x32
+	.long	.LASF52
 	.value	0x195
 	.long	0x2d
-	.long	0xaee
-	.uleb128 0x49
+	.long	0xb32
+	.uleb128 0x48
 	.string	"c"
 	.byte	0x1
 	.value	0x195
 	.byte	0xf
 	.long	0x2d
-	.uleb128 0x34
-	.long	.LASF34
+	.uleb128 0x33
+	.long	.LASF35
 	.value	0x195
 	.byte	0x18
-	.long	0xc7
-	.uleb128 0x11
+	.long	0xe1
+	.uleb128 0x12
 	.string	"b"
 	.value	0x197
 	.byte	0x13
-	.long	0xf5
+	.long	0x10f
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF52
+	.long	.LASF53
 	.value	0x18b
 	.byte	0x5
 	.long	0x2d
@@ -6035,12 +6350,12 @@ stdin_file:
 	.long	.LFE19-.LFB19
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xb56
+	.long	0xb9a
 	.uleb128 0x5
 	.string	"buf"
 	.value	0x18b
 	.byte	0x13
-	.long	0xe4
+	.long	0xfe
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -6048,19 +6363,19 @@ stdin_file:
 	.string	"fmt"
 	.value	0x18b
 	.byte	0x24
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x1c
-	.uleb128 0x9
+	.uleb128 0x1d
+	.uleb128 0xa
 	.string	"ap"
 	.value	0x18d
 	.byte	0xd
 	.long	0x47
 	.long	.LLST102
 	.long	.LVUS102
-	.uleb128 0x9
+	.uleb128 0xa
 	.string	"n"
 	.value	0x18e
 	.byte	0x9
@@ -6069,10 +6384,10 @@ stdin_file:
 	.long	.LVUS103
 	.uleb128 0x3
 	.long	.LVL312
-	.long	0xc1d
+	.long	0xc61
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF53
+	.long	.LASF54
 	.value	0x181
 	.byte	0x5
 	.long	0x2d
@@ -6080,17 +6395,17 @@ stdin_file:
 	.long	.LFE18-.LFB18
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xbcd
+	.long	0xc11
 	.uleb128 0x5
 	.string	"buf"
 	.value	0x181
 	.byte	0x14
-	.long	0xe4
+	.long	0xfe
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF27
+	.long	.LASF28
 	.value	0x181
 	.byte	0x20
 	.long	0x69
@@ -6101,19 +6416,19 @@ stdin_file:
 	.string	"fmt"
 	.value	0x181
 	.byte	0x32
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x1c
-	.uleb128 0x9
+	.uleb128 0x1d
+	.uleb128 0xa
 	.string	"ap"
 	.value	0x183
 	.byte	0xd
 	.long	0x47
 	.long	.LLST100
 	.long	.LVUS100
-	.uleb128 0x9
+	.uleb128 0xa
 	.string	"n"
 	.value	0x184
 	.byte	0x9
@@ -6122,10 +6437,10 @@ stdin_file:
 	.long	.LVUS101
 	.uleb128 0x3
 	.long	.LVL309
-	.long	0xc1d
+	.long	0xc61
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF54
+	.long	.LASF55
 	.value	0x17c
 	.byte	0x5
 	.long	0x2d
@@ -6133,12 +6448,12 @@ stdin_file:
 	.long	.LFE17-.LFB17
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xc1d
+	.long	0xc61
 	.uleb128 0x5
 	.string	"buf"
 	.value	0x17c
 	.byte	0x14
-	.long	0xe4
+	.long	0xfe
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -6146,7 +6461,7 @@ stdin_file:
 	.string	"fmt"
 	.value	0x17c
 	.byte	0x25
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
@@ -6160,10 +6475,10 @@ stdin_file:
 	.sleb128 8
 	.uleb128 0x3
 	.long	.LVL306
-	.long	0xc1d
+	.long	0xc61
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF55
+	.long	.LASF56
 	.value	0x16d
 	.byte	0x5
 	.long	0x2d
@@ -6171,17 +6486,17 @@ stdin_file:
 	.long	.LFE16-.LFB16
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xc9f
+	.long	0xce3
 	.uleb128 0x5
 	.string	"buf"
 	.value	0x16d
 	.byte	0x15
-	.long	0xe4
+	.long	0xfe
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF27
+	.long	.LASF28
 	.value	0x16d
 	.byte	0x21
 	.long	0x69
@@ -6192,7 +6507,7 @@ stdin_file:
 	.string	"fmt"
 	.value	0x16d
 	.byte	0x33
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
@@ -6207,13 +6522,13 @@ stdin_file:
 	.uleb128 0x25
 	.string	"s"
 	.value	0x16f
-	.long	0x168
+	.long	0x182
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL304
-	.long	0x1738
+	.long	0x177c
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6237,7 +6552,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF56
+	.long	.LASF57
 	.value	0x161
 	.byte	0x5
 	.long	0x2d
@@ -6245,12 +6560,12 @@ stdin_file:
 	.long	.LFE15-.LFB15
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xd07
+	.long	0xd4b
 	.uleb128 0xb
-	.long	.LASF34
+	.long	.LASF35
 	.value	0x161
 	.byte	0x13
-	.long	0xc7
+	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -6258,19 +6573,19 @@ stdin_file:
 	.string	"fmt"
 	.value	0x161
 	.byte	0x27
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x1c
-	.uleb128 0x9
+	.uleb128 0x1d
+	.uleb128 0xa
 	.string	"ap"
 	.value	0x163
 	.byte	0xd
 	.long	0x47
 	.long	.LLST98
 	.long	.LVUS98
-	.uleb128 0x9
+	.uleb128 0xa
 	.string	"n"
 	.value	0x164
 	.byte	0x9
@@ -6279,10 +6594,10 @@ stdin_file:
 	.long	.LVUS99
 	.uleb128 0x3
 	.long	.LVL302
-	.long	0xe6f
+	.long	0xeb3
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF57
+	.long	.LASF58
 	.value	0x157
 	.byte	0x5
 	.long	0x2d
@@ -6290,24 +6605,24 @@ stdin_file:
 	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xd60
+	.long	0xda4
 	.uleb128 0x5
 	.string	"fmt"
 	.value	0x157
 	.byte	0x18
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x1c
-	.uleb128 0x9
+	.uleb128 0x1d
+	.uleb128 0xa
 	.string	"ap"
 	.value	0x159
 	.byte	0xd
 	.long	0x47
 	.long	.LLST96
 	.long	.LVUS96
-	.uleb128 0x9
+	.uleb128 0xa
 	.string	"n"
 	.value	0x15a
 	.byte	0x9
@@ -6316,10 +6631,10 @@ stdin_file:
 	.long	.LVUS97
 	.uleb128 0x3
 	.long	.LVL298
-	.long	0xe6f
+	.long	0xeb3
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF58
+	.long	.LASF59
 	.value	0x152
 	.byte	0x5
 	.long	0x2d
@@ -6327,12 +6642,12 @@ stdin_file:
 	.long	.LFE13-.LFB13
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xda1
+	.long	0xde5
 	.uleb128 0x5
 	.string	"fmt"
 	.value	0x152
 	.byte	0x19
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -6346,10 +6661,10 @@ stdin_file:
 	.sleb128 4
 	.uleb128 0x3
 	.long	.LVL295
-	.long	0xe6f
+	.long	0xeb3
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF59
+	.long	.LASF60
 	.value	0x14d
 	.byte	0x5
 	.long	0x2d
@@ -6357,20 +6672,20 @@ stdin_file:
 	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xe08
-	.uleb128 0x4a
-	.long	.LASF34
+	.long	0xe4c
+	.uleb128 0x49
+	.long	.LASF35
 	.byte	0x1
 	.value	0x14d
 	.byte	0x14
-	.long	0xc7
+	.long	0xe1
 	.long	.LLST95
 	.long	.LVUS95
 	.uleb128 0x5
 	.string	"fmt"
 	.value	0x14d
 	.byte	0x28
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
@@ -6382,9 +6697,9 @@ stdin_file:
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x4b
+	.uleb128 0x4a
 	.long	.LVL293
-	.long	0xe6f
+	.long	0xeb3
 	.uleb128 0x2
 	.uleb128 0x2
 	.byte	0x91
@@ -6404,7 +6719,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF60
+	.long	.LASF61
 	.value	0x143
 	.byte	0x5
 	.long	0x2d
@@ -6412,7 +6727,7 @@ stdin_file:
 	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xe6f
+	.long	0xeb3
 	.uleb128 0x5
 	.string	"fd"
 	.value	0x143
@@ -6425,19 +6740,19 @@ stdin_file:
 	.string	"fmt"
 	.value	0x143
 	.byte	0x21
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x1c
-	.uleb128 0x9
+	.uleb128 0x1d
+	.uleb128 0xa
 	.string	"ap"
 	.value	0x145
 	.byte	0xd
 	.long	0x47
 	.long	.LLST93
 	.long	.LVUS93
-	.uleb128 0x9
+	.uleb128 0xa
 	.string	"n"
 	.value	0x146
 	.byte	0x9
@@ -6446,10 +6761,10 @@ stdin_file:
 	.long	.LVUS94
 	.uleb128 0x3
 	.long	.LVL290
-	.long	0xe6f
+	.long	0xeb3
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF61
+	.long	.LASF62
 	.value	0x13b
 	.byte	0x5
 	.long	0x2d
@@ -6457,7 +6772,7 @@ stdin_file:
 	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xf88
+	.long	0xfcc
 	.uleb128 0x5
 	.string	"fd"
 	.value	0x13b
@@ -6470,7 +6785,7 @@ stdin_file:
 	.string	"fmt"
 	.value	0x13b
 	.byte	0x22
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
@@ -6485,73 +6800,73 @@ stdin_file:
 	.uleb128 0x25
 	.string	"s"
 	.value	0x13d
-	.long	0x168
+	.long	0x182
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x16
-	.long	0x142a
+	.uleb128 0x14
+	.long	0x146e
 	.long	.LBI187
 	.value	.LVU663
 	.long	.LLRL83
 	.value	0x13e
 	.byte	0x5
-	.long	0xef2
+	.long	0xf36
 	.uleb128 0x1
-	.long	0x143d
+	.long	0x1481
 	.long	.LLST84
 	.long	.LVUS84
 	.uleb128 0x1
-	.long	0x1434
+	.long	0x1478
 	.long	.LLST85
 	.long	.LVUS85
 	.byte	0
-	.uleb128 0x16
-	.long	0x1412
+	.uleb128 0x14
+	.long	0x1456
 	.long	.LBI195
 	.value	.LVU683
 	.long	.LLRL86
 	.value	0x140
 	.byte	0xc
-	.long	0xf68
+	.long	0xfac
 	.uleb128 0x1
-	.long	0x1420
+	.long	0x1464
 	.long	.LLST87
 	.long	.LVUS87
-	.uleb128 0x35
-	.long	0x14b4
+	.uleb128 0x34
+	.long	0x14f8
 	.long	.LBI197
 	.value	.LVU685
 	.long	.LLRL88
 	.byte	0x56
 	.byte	0x5
 	.uleb128 0x1
-	.long	0x14be
+	.long	0x1502
 	.long	.LLST89
 	.long	.LVUS89
-	.uleb128 0xa
+	.uleb128 0x8
 	.long	.LLRL88
 	.uleb128 0x4
-	.long	0x14c7
+	.long	0x150b
 	.long	.LLST90
 	.long	.LVUS90
-	.uleb128 0x17
-	.long	0x14d2
+	.uleb128 0x15
+	.long	0x1516
 	.long	.LLRL91
 	.uleb128 0x4
-	.long	0x14d3
+	.long	0x1517
 	.long	.LLST92
 	.long	.LVUS92
 	.uleb128 0x3
 	.long	.LVL285
-	.long	0x234
+	.long	0x24e
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL280
-	.long	0x1738
+	.long	0x177c
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6575,104 +6890,104 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF70
+	.long	.LASF71
 	.byte	0xad
-	.long	0x1064
+	.long	0x10a8
 	.uleb128 0x7
 	.string	"s"
 	.byte	0xad
 	.byte	0x21
-	.long	0x1064
+	.long	0x10a8
 	.uleb128 0x7
 	.string	"fmt"
 	.byte	0xad
 	.byte	0x30
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x7
 	.string	"ap"
 	.byte	0xad
 	.byte	0x3d
 	.long	0x47
-	.uleb128 0x1b
-	.uleb128 0x10
-	.long	.LASF62
+	.uleb128 0x1c
+	.uleb128 0x11
+	.long	.LASF63
 	.byte	0xb0
 	.byte	0x15
-	.long	0x275
-	.uleb128 0x10
-	.long	.LASF63
+	.long	0x28f
+	.uleb128 0x11
+	.long	.LASF64
 	.byte	0xb1
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x10
-	.long	.LASF64
+	.uleb128 0x11
+	.long	.LASF65
 	.byte	0xb2
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x10
-	.long	.LASF65
+	.uleb128 0x11
+	.long	.LASF66
 	.byte	0xb3
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x10
-	.long	.LASF66
+	.uleb128 0x11
+	.long	.LASF67
 	.byte	0xb4
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x10
-	.long	.LASF67
+	.uleb128 0x11
+	.long	.LASF68
 	.byte	0xb5
 	.byte	0xe
 	.long	0x5d
 	.uleb128 0x27
-	.long	0x1002
+	.long	0x1046
 	.uleb128 0x28
 	.string	"v"
 	.byte	0xf6
 	.byte	0x17
-	.long	0x10a
+	.long	0x124
 	.byte	0
 	.uleb128 0x27
-	.long	0x102a
-	.uleb128 0x11
+	.long	0x106e
+	.uleb128 0x12
 	.string	"v"
 	.value	0x109
 	.byte	0x20
 	.long	0x26
-	.uleb128 0x36
-	.long	.LASF68
+	.uleb128 0x35
+	.long	.LASF69
 	.value	0x10a
 	.byte	0x16
 	.long	0x34
-	.uleb128 0x36
-	.long	.LASF69
+	.uleb128 0x35
+	.long	.LASF70
 	.value	0x10b
 	.byte	0x19
-	.long	0x275
+	.long	0x28f
 	.byte	0
 	.uleb128 0x27
-	.long	0x103a
-	.uleb128 0x11
+	.long	0x107e
+	.uleb128 0x12
 	.string	"p"
 	.value	0x11b
 	.byte	0x13
-	.long	0x212
+	.long	0x22c
 	.byte	0
 	.uleb128 0x27
-	.long	0x104a
-	.uleb128 0x11
+	.long	0x108e
+	.uleb128 0x12
 	.string	"c"
 	.value	0x123
 	.byte	0x12
 	.long	0x5d
 	.byte	0
-	.uleb128 0x1b
-	.uleb128 0x11
+	.uleb128 0x1c
+	.uleb128 0x12
 	.string	"str"
 	.value	0x128
 	.byte	0x19
-	.long	0x275
-	.uleb128 0x11
+	.long	0x28f
+	.uleb128 0x12
 	.string	"n"
 	.value	0x129
 	.byte	0x14
@@ -6680,40 +6995,40 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x12
-	.long	0x168
+	.uleb128 0x13
+	.long	0x182
 	.uleb128 0x18
-	.long	.LASF71
+	.long	.LASF72
 	.byte	0xa3
-	.long	0x10a5
+	.long	0x10e9
 	.uleb128 0x7
 	.string	"s"
 	.byte	0xa3
 	.byte	0x25
-	.long	0x1064
+	.long	0x10a8
 	.uleb128 0x7
 	.string	"p"
 	.byte	0xa3
 	.byte	0x34
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x7
 	.string	"n"
 	.byte	0xa3
 	.byte	0x3e
 	.long	0x69
 	.uleb128 0x29
-	.long	.LASF63
+	.long	.LASF64
 	.byte	0xa3
 	.byte	0x45
 	.long	0x2d
 	.uleb128 0x29
-	.long	.LASF64
+	.long	.LASF65
 	.byte	0xa3
 	.byte	0x50
 	.long	0x2d
 	.byte	0
-	.uleb128 0x4c
-	.long	.LASF88
+	.uleb128 0x4b
+	.long	.LASF89
 	.byte	0x1
 	.byte	0x7a
 	.byte	0xd
@@ -6721,105 +7036,105 @@ stdin_file:
 	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x13aa
-	.uleb128 0x37
+	.long	0x13ee
+	.uleb128 0x36
 	.string	"s"
 	.byte	0x7a
 	.byte	0x26
-	.long	0x1064
+	.long	0x10a8
 	.long	.LLST6
 	.long	.LVUS6
-	.uleb128 0x37
+	.uleb128 0x36
 	.string	"v"
 	.byte	0x7a
 	.byte	0x3c
 	.long	0x26
 	.long	.LLST7
 	.long	.LVUS7
-	.uleb128 0x38
-	.long	.LASF72
+	.uleb128 0x37
+	.long	.LASF73
 	.byte	0x7a
 	.byte	0x43
 	.long	0x2d
 	.long	.LLST8
 	.long	.LVUS8
-	.uleb128 0x38
-	.long	.LASF68
+	.uleb128 0x37
+	.long	.LASF69
 	.byte	0x7a
 	.byte	0x56
 	.long	0x34
 	.long	.LLST9
 	.long	.LVUS9
-	.uleb128 0x1d
-	.long	.LASF73
+	.uleb128 0x1e
+	.long	.LASF74
 	.byte	0x1d
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x1d
-	.long	.LASF63
+	.uleb128 0x1e
+	.long	.LASF64
 	.byte	0x28
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0x1d
-	.long	.LASF64
+	.uleb128 0x1e
+	.long	.LASF65
 	.byte	0x33
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 16
-	.uleb128 0x1d
-	.long	.LASF65
+	.uleb128 0x1e
+	.long	.LASF66
 	.byte	0x3e
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 20
-	.uleb128 0x1d
-	.long	.LASF69
+	.uleb128 0x1e
+	.long	.LASF70
 	.byte	0x55
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 24
 	.uleb128 0x23
-	.long	.LASF74
+	.long	.LASF75
 	.byte	0x7d
 	.byte	0xa
-	.long	0x13aa
+	.long	0x13ee
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -56
-	.uleb128 0x30
-	.long	.LASF75
+	.uleb128 0x2f
+	.long	.LASF76
 	.byte	0x7e
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST10
 	.long	.LVUS10
-	.uleb128 0x30
-	.long	.LASF76
+	.uleb128 0x2f
+	.long	.LASF77
 	.byte	0x7f
 	.byte	0xa
 	.long	0x5d
 	.long	.LLST11
 	.long	.LVUS11
-	.uleb128 0x30
-	.long	.LASF77
+	.uleb128 0x2f
+	.long	.LASF78
 	.byte	0x80
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST12
 	.long	.LVUS12
-	.uleb128 0x10
-	.long	.LASF78
+	.uleb128 0x11
+	.long	.LASF79
 	.byte	0x81
 	.byte	0x9
 	.long	0x2d
-	.uleb128 0x4d
+	.uleb128 0x4c
 	.string	"len"
 	.byte	0x1
 	.byte	0x82
@@ -6827,75 +7142,75 @@ stdin_file:
 	.long	0x2d
 	.long	.LLST13
 	.long	.LVUS13
-	.uleb128 0x39
-	.long	0x13ba
+	.uleb128 0x38
+	.long	0x13fe
 	.long	.LBI58
 	.value	.LVU61
 	.long	.LLRL14
 	.byte	0x7e
 	.byte	0x13
-	.long	0x122f
+	.long	0x1273
 	.uleb128 0x1
-	.long	0x13e7
+	.long	0x142b
 	.long	.LLST15
 	.long	.LVUS15
 	.uleb128 0x1
-	.long	0x13dc
+	.long	0x1420
 	.long	.LLST16
 	.long	.LVUS16
 	.uleb128 0x1
-	.long	0x13d1
+	.long	0x1415
 	.long	.LLST17
 	.long	.LVUS17
 	.uleb128 0x1
-	.long	0x13c8
+	.long	0x140c
 	.long	.LLST18
 	.long	.LVUS18
-	.uleb128 0xa
+	.uleb128 0x8
 	.long	.LLRL14
 	.uleb128 0x4
-	.long	0x13f2
+	.long	0x1436
 	.long	.LLST19
 	.long	.LVUS19
 	.uleb128 0x4
-	.long	0x13fd
+	.long	0x1441
 	.long	.LLST20
 	.long	.LVUS20
-	.uleb128 0x4e
-	.long	0x1406
+	.uleb128 0x4d
+	.long	0x144a
 	.long	.LBB60
 	.long	.LBE60-.LBB60
 	.uleb128 0x4
-	.long	0x1407
+	.long	0x144b
 	.long	.LLST21
 	.long	.LVUS21
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x2a
-	.long	0x146e
+	.long	0x14b2
 	.long	.LBI68
 	.value	.LVU126
 	.long	.LBB68
 	.long	.LBE68-.LBB68
 	.byte	0x97
 	.byte	0x9
-	.long	0x1288
+	.long	0x12cc
 	.uleb128 0x1
-	.long	0x148a
+	.long	0x14ce
 	.long	.LLST22
 	.long	.LVUS22
 	.uleb128 0x1
-	.long	0x1481
+	.long	0x14c5
 	.long	.LLST23
 	.long	.LVUS23
 	.uleb128 0x1
-	.long	0x1478
+	.long	0x14bc
 	.long	.LLST24
 	.long	.LVUS24
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL45
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6911,22 +7226,22 @@ stdin_file:
 	.byte	0x20
 	.byte	0
 	.byte	0
-	.uleb128 0x3a
-	.long	0x146e
+	.uleb128 0x39
+	.long	0x14b2
 	.long	.LLRL25
 	.byte	0x9c
-	.long	0x12c4
+	.long	0x1308
 	.uleb128 0x1
-	.long	0x148a
+	.long	0x14ce
 	.long	.LLST26
 	.long	.LVUS26
-	.uleb128 0xc
-	.long	0x1481
-	.uleb128 0xc
-	.long	0x1478
-	.uleb128 0x8
+	.uleb128 0x10
+	.long	0x14c5
+	.uleb128 0x10
+	.long	0x14bc
+	.uleb128 0x9
 	.long	.LVL51
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6942,29 +7257,29 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x2a
-	.long	0x146e
+	.long	0x14b2
 	.long	.LBI80
 	.value	.LVU155
 	.long	.LBB80
 	.long	.LBE80-.LBB80
 	.byte	0xa0
 	.byte	0x9
-	.long	0x131d
+	.long	0x1361
 	.uleb128 0x1
-	.long	0x148a
+	.long	0x14ce
 	.long	.LLST27
 	.long	.LVUS27
 	.uleb128 0x1
-	.long	0x1481
+	.long	0x14c5
 	.long	.LLST28
 	.long	.LVUS28
 	.uleb128 0x1
-	.long	0x1478
+	.long	0x14bc
 	.long	.LLST29
 	.long	.LVUS29
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL61
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6980,27 +7295,27 @@ stdin_file:
 	.byte	0x20
 	.byte	0
 	.byte	0
-	.uleb128 0x39
-	.long	0x1448
+	.uleb128 0x38
+	.long	0x148c
 	.long	.LBI86
 	.value	.LVU204
 	.long	.LLRL30
 	.byte	0x9b
 	.byte	0x9
-	.long	0x1364
-	.uleb128 0xc
-	.long	0x1464
+	.long	0x13a8
+	.uleb128 0x10
+	.long	0x14a8
 	.uleb128 0x1
-	.long	0x145b
+	.long	0x149f
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0x1
-	.long	0x1452
+	.long	0x1496
 	.long	.LLST32
 	.long	.LVUS32
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL78
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7012,14 +7327,14 @@ stdin_file:
 	.byte	0
 	.uleb128 0x3
 	.long	.LVL25
-	.long	0x1a68
+	.long	0x1ab9
 	.uleb128 0x3
 	.long	.LVL35
-	.long	0x27a
+	.long	0x294
 	.uleb128 0x2b
 	.long	.LVL55
-	.long	0x1494
-	.long	0x138a
+	.long	0x14d8
+	.long	0x13ce
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7027,9 +7342,9 @@ stdin_file:
 	.byte	0x73
 	.sleb128 0
 	.byte	0
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL74
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7051,30 +7366,30 @@ stdin_file:
 	.byte	0x26
 	.byte	0
 	.byte	0
-	.uleb128 0x31
+	.uleb128 0x30
 	.long	0x5d
-	.long	0x13ba
-	.uleb128 0x32
+	.long	0x13fe
+	.uleb128 0x31
 	.long	0x34
 	.byte	0x17
 	.byte	0
-	.uleb128 0x3b
-	.long	.LASF79
+	.uleb128 0x3a
+	.long	.LASF80
 	.byte	0x65
 	.long	0x2d
-	.long	0x1412
+	.long	0x1456
 	.uleb128 0x7
 	.string	"v"
 	.byte	0x65
 	.byte	0x29
 	.long	0x26
 	.uleb128 0x29
-	.long	.LASF68
+	.long	.LASF69
 	.byte	0x65
 	.byte	0x35
 	.long	0x34
 	.uleb128 0x29
-	.long	.LASF73
+	.long	.LASF74
 	.byte	0x65
 	.byte	0x3f
 	.long	0x2d
@@ -7082,18 +7397,18 @@ stdin_file:
 	.string	"out"
 	.byte	0x65
 	.byte	0x4c
-	.long	0xe4
-	.uleb128 0x10
-	.long	.LASF74
+	.long	0xfe
+	.uleb128 0x11
+	.long	.LASF75
 	.byte	0x67
 	.byte	0x11
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x28
 	.string	"n"
 	.byte	0x68
 	.byte	0x9
 	.long	0x2d
-	.uleb128 0x1b
+	.uleb128 0x1c
 	.uleb128 0x28
 	.string	"w"
 	.byte	0x6e
@@ -7101,26 +7416,26 @@ stdin_file:
 	.long	0x34
 	.byte	0
 	.byte	0
-	.uleb128 0x3b
-	.long	.LASF80
+	.uleb128 0x3a
+	.long	.LASF81
 	.byte	0x54
 	.long	0x2d
-	.long	0x142a
+	.long	0x146e
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x54
 	.byte	0x28
-	.long	0x1064
+	.long	0x10a8
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF81
+	.long	.LASF82
 	.byte	0x49
-	.long	0x1448
+	.long	0x148c
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x49
 	.byte	0x27
-	.long	0x1064
+	.long	0x10a8
 	.uleb128 0x7
 	.string	"fd"
 	.byte	0x49
@@ -7128,19 +7443,19 @@ stdin_file:
 	.long	0x2d
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF82
+	.long	.LASF83
 	.byte	0x43
-	.long	0x146e
+	.long	0x14b2
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x43
 	.byte	0x25
-	.long	0x1064
+	.long	0x10a8
 	.uleb128 0x7
 	.string	"p"
 	.byte	0x43
 	.byte	0x34
-	.long	0x275
+	.long	0x28f
 	.uleb128 0x7
 	.string	"n"
 	.byte	0x43
@@ -7148,14 +7463,14 @@ stdin_file:
 	.long	0x69
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF83
+	.long	.LASF84
 	.byte	0x3d
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x3d
 	.byte	0x25
-	.long	0x1064
+	.long	0x10a8
 	.uleb128 0x7
 	.string	"c"
 	.byte	0x3d
@@ -7167,18 +7482,18 @@ stdin_file:
 	.byte	0x34
 	.long	0x2d
 	.byte	0
-	.uleb128 0x4f
+	.uleb128 0x4e
 	.string	"put"
 	.byte	0x1
 	.byte	0x31
 	.byte	0xd
 	.byte	0x1
-	.long	0x14b4
+	.long	0x14f8
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x31
 	.byte	0x1e
-	.long	0x1064
+	.long	0x10a8
 	.uleb128 0x7
 	.string	"c"
 	.byte	0x31
@@ -7186,20 +7501,20 @@ stdin_file:
 	.long	0x5d
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF84
+	.long	.LASF85
 	.byte	0x23
-	.long	0x14de
+	.long	0x1522
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x23
 	.byte	0x25
-	.long	0x1064
-	.uleb128 0x10
-	.long	.LASF46
+	.long	0x10a8
+	.uleb128 0x11
+	.long	.LASF47
 	.byte	0x25
 	.byte	0xc
 	.long	0x69
-	.uleb128 0x1b
+	.uleb128 0x1c
 	.uleb128 0x28
 	.string	"n"
 	.byte	0x27
@@ -7207,186 +7522,186 @@ stdin_file:
 	.long	0x7c
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
-	.long	0x1494
+	.uleb128 0x1f
+	.long	0x14d8
 	.long	.LFB1
 	.long	.LFE1-.LFB1
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1550
+	.long	0x1594
 	.uleb128 0x1
-	.long	0x14a1
+	.long	0x14e5
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0x1
-	.long	0x14aa
+	.long	0x14ee
 	.long	.LLST1
 	.long	.LVUS1
 	.uleb128 0x26
-	.long	0x14b4
+	.long	0x14f8
 	.long	.LLRL2
 	.byte	0x36
 	.byte	0xd
-	.uleb128 0xc
-	.long	0x14be
-	.uleb128 0xa
+	.uleb128 0x10
+	.long	0x1502
+	.uleb128 0x8
 	.long	.LLRL2
 	.uleb128 0x4
-	.long	0x14c7
+	.long	0x150b
 	.long	.LLST3
 	.long	.LVUS3
-	.uleb128 0x17
-	.long	0x14d2
+	.uleb128 0x15
+	.long	0x1516
 	.long	.LLRL4
 	.uleb128 0x4
-	.long	0x14d3
+	.long	0x1517
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0x3
 	.long	.LVL11
-	.long	0x234
+	.long	0x24e
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
-	.long	0x1069
+	.uleb128 0x1f
+	.long	0x10ad
 	.long	.LFB8
 	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1738
+	.long	0x177c
 	.uleb128 0x1
-	.long	0x1073
+	.long	0x10b7
 	.long	.LLST33
 	.long	.LVUS33
 	.uleb128 0x1
-	.long	0x107c
+	.long	0x10c0
 	.long	.LLST34
 	.long	.LVUS34
 	.uleb128 0x1
-	.long	0x1085
+	.long	0x10c9
 	.long	.LLST35
 	.long	.LVUS35
-	.uleb128 0x1f
-	.long	0x108e
+	.uleb128 0x20
+	.long	0x10d2
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x1f
-	.long	0x1099
+	.uleb128 0x20
+	.long	0x10dd
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x3a
-	.long	0x1448
+	.uleb128 0x39
+	.long	0x148c
 	.long	.LLRL36
 	.byte	0xa7
-	.long	0x1638
+	.long	0x167c
 	.uleb128 0x1
-	.long	0x1464
+	.long	0x14a8
 	.long	.LLST37
 	.long	.LVUS37
 	.uleb128 0x1
-	.long	0x145b
+	.long	0x149f
 	.long	.LLST38
 	.long	.LVUS38
-	.uleb128 0xc
-	.long	0x1452
-	.uleb128 0x35
-	.long	0x1494
+	.uleb128 0x10
+	.long	0x1496
+	.uleb128 0x34
+	.long	0x14d8
 	.long	.LBI112
 	.value	.LVU280
 	.long	.LLRL39
 	.byte	0x46
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x14aa
+	.long	0x14ee
 	.long	.LLST40
 	.long	.LVUS40
 	.uleb128 0x1
-	.long	0x14a1
+	.long	0x14e5
 	.long	.LLST41
 	.long	.LVUS41
 	.uleb128 0x26
-	.long	0x14b4
+	.long	0x14f8
 	.long	.LLRL42
 	.byte	0x36
 	.byte	0xd
-	.uleb128 0xc
-	.long	0x14be
-	.uleb128 0xa
+	.uleb128 0x10
+	.long	0x1502
+	.uleb128 0x8
 	.long	.LLRL42
 	.uleb128 0x4
-	.long	0x14c7
+	.long	0x150b
 	.long	.LLST43
 	.long	.LVUS43
-	.uleb128 0x17
-	.long	0x14d2
+	.uleb128 0x15
+	.long	0x1516
 	.long	.LLRL44
 	.uleb128 0x4
-	.long	0x14d3
+	.long	0x1517
 	.long	.LLST45
 	.long	.LVUS45
 	.uleb128 0x3
 	.long	.LVL121
-	.long	0x234
+	.long	0x24e
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x2a
-	.long	0x1069
+	.long	0x10ad
 	.long	.LBI133
 	.value	.LVU293
 	.long	.LBB133
 	.long	.LBE133-.LBB133
 	.byte	0xa3
 	.byte	0xd
-	.long	0x16e5
+	.long	0x1729
 	.uleb128 0x1
-	.long	0x107c
+	.long	0x10c0
 	.long	.LLST46
 	.long	.LVUS46
 	.uleb128 0x1
-	.long	0x108e
+	.long	0x10d2
 	.long	.LLST47
 	.long	.LVUS47
 	.uleb128 0x1
-	.long	0x1099
+	.long	0x10dd
 	.long	.LLST48
 	.long	.LVUS48
 	.uleb128 0x1
-	.long	0x1085
+	.long	0x10c9
 	.long	.LLST49
 	.long	.LVUS49
 	.uleb128 0x1
-	.long	0x1073
+	.long	0x10b7
 	.long	.LLST50
 	.long	.LVUS50
-	.uleb128 0x3c
-	.long	0x146e
+	.uleb128 0x3b
+	.long	0x14b2
 	.long	.LBI135
 	.value	.LVU295
 	.long	.LBB135
 	.long	.LBE135-.LBB135
 	.byte	0xa9
 	.uleb128 0x1
-	.long	0x148a
+	.long	0x14ce
 	.long	.LLST51
 	.long	.LVUS51
 	.uleb128 0x1
-	.long	0x1481
+	.long	0x14c5
 	.long	.LLST52
 	.long	.LVUS52
 	.uleb128 0x1
-	.long	0x1478
+	.long	0x14bc
 	.long	.LLST53
 	.long	.LVUS53
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL112
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7402,28 +7717,28 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x3c
-	.long	0x146e
+	.uleb128 0x3b
+	.long	0x14b2
 	.long	.LBI138
 	.value	.LVU329
 	.long	.LBB138
 	.long	.LBE138-.LBB138
 	.byte	0xa6
 	.uleb128 0x1
-	.long	0x148a
+	.long	0x14ce
 	.long	.LLST54
 	.long	.LVUS54
 	.uleb128 0x1
-	.long	0x1481
+	.long	0x14c5
 	.long	.LLST55
 	.long	.LVUS55
 	.uleb128 0x1
-	.long	0x1478
+	.long	0x14bc
 	.long	.LLST56
 	.long	.LVUS56
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL127
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7439,76 +7754,76 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
-	.long	0xf88
+	.uleb128 0x1f
+	.long	0xfcc
 	.long	.LFB37
 	.long	.LFE37-.LFB37
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x19c9
+	.long	0x1a0d
 	.uleb128 0x1
-	.long	0xf92
+	.long	0xfd6
 	.long	.LLST57
 	.long	.LVUS57
 	.uleb128 0x1
-	.long	0xf9b
+	.long	0xfdf
 	.long	.LLST58
 	.long	.LVUS58
 	.uleb128 0x1
-	.long	0xfa6
+	.long	0xfea
 	.long	.LLST59
 	.long	.LVUS59
-	.uleb128 0x17
-	.long	0xfb0
+	.uleb128 0x15
+	.long	0xff4
 	.long	.LLRL60
 	.uleb128 0x4
-	.long	0xfb1
+	.long	0xff5
 	.long	.LLST61
 	.long	.LVUS61
 	.uleb128 0x4
-	.long	0xfbc
+	.long	0x1000
 	.long	.LLST62
 	.long	.LVUS62
 	.uleb128 0x4
-	.long	0xfc7
+	.long	0x100b
 	.long	.LLST63
 	.long	.LVUS63
 	.uleb128 0x4
-	.long	0xfd2
+	.long	0x1016
 	.long	.LLST64
 	.long	.LVUS64
 	.uleb128 0x4
-	.long	0xfdd
+	.long	0x1021
 	.long	.LLST65
 	.long	.LVUS65
 	.uleb128 0x4
-	.long	0xfe8
+	.long	0x102c
 	.long	.LLST66
 	.long	.LVUS66
-	.uleb128 0x2f
-	.long	0x1448
+	.uleb128 0x2e
+	.long	0x148c
 	.long	.LBI158
 	.value	.LVU425
 	.long	.LBB158
 	.long	.LBE158-.LBB158
 	.value	0x135
 	.byte	0xd
-	.long	0x181d
+	.long	0x1861
 	.uleb128 0x1
-	.long	0x1464
+	.long	0x14a8
 	.long	.LLST67
 	.long	.LVUS67
 	.uleb128 0x1
-	.long	0x145b
+	.long	0x149f
 	.long	.LLST68
 	.long	.LVUS68
 	.uleb128 0x1
-	.long	0x1452
+	.long	0x1496
 	.long	.LLST69
 	.long	.LVUS69
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL159
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7518,25 +7833,25 @@ stdin_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.long	0x1002
+	.uleb128 0x1b
+	.long	0x1046
 	.long	.LLRL70
-	.long	0x1864
+	.long	0x18a8
 	.uleb128 0x4
-	.long	0x1007
+	.long	0x104b
 	.long	.LLST71
 	.long	.LVUS71
 	.uleb128 0x4
-	.long	0x1011
+	.long	0x1055
 	.long	.LLST72
 	.long	.LVUS72
 	.uleb128 0x4
-	.long	0x101d
+	.long	0x1061
 	.long	.LLST73
 	.long	.LVUS73
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL177
-	.long	0x10a5
+	.long	0x10e9
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7546,17 +7861,17 @@ stdin_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.long	0xff3
+	.uleb128 0x1b
+	.long	0x1037
 	.long	.LLRL74
-	.long	0x1891
+	.long	0x18d5
 	.uleb128 0x4
-	.long	0xff8
+	.long	0x103c
 	.long	.LLST75
 	.long	.LVUS75
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL192
-	.long	0x10a5
+	.long	0x10e9
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7566,18 +7881,18 @@ stdin_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.long	0x102a
+	.uleb128 0x1b
+	.long	0x106e
 	.long	.LLRL76
-	.long	0x18dc
-	.uleb128 0xe
-	.long	0x102f
+	.long	0x1920
+	.uleb128 0xd
+	.long	0x1073
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x2b
 	.long	.LVL198
-	.long	0x10a5
-	.long	0x18bb
+	.long	0x10e9
+	.long	0x18ff
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7586,9 +7901,9 @@ stdin_file:
 	.sleb128 -68
 	.byte	0x6
 	.byte	0
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL263
-	.long	0x1069
+	.long	0x10ad
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7609,25 +7924,25 @@ stdin_file:
 	.byte	0x35
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.long	0x104a
+	.uleb128 0x1b
+	.long	0x108e
 	.long	.LLRL77
-	.long	0x192c
+	.long	0x1970
 	.uleb128 0x4
-	.long	0x104b
+	.long	0x108f
 	.long	.LLST78
 	.long	.LVUS78
 	.uleb128 0x4
-	.long	0x1057
+	.long	0x109b
 	.long	.LLST79
 	.long	.LVUS79
 	.uleb128 0x3
 	.long	.LVL206
-	.long	0x25a
+	.long	0x274
 	.uleb128 0x2b
 	.long	.LVL209
-	.long	0x1069
-	.long	0x1922
+	.long	0x10ad
+	.long	0x1966
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7638,43 +7953,43 @@ stdin_file:
 	.byte	0
 	.uleb128 0x3
 	.long	.LVL259
-	.long	0x27a
+	.long	0x294
 	.byte	0
 	.uleb128 0x24
-	.long	0x103a
+	.long	0x107e
 	.long	.LBB166
 	.long	.LBE166-.LBB166
-	.long	0x1946
-	.uleb128 0xe
-	.long	0x103f
+	.long	0x198a
+	.uleb128 0xd
+	.long	0x1083
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -33
 	.byte	0
 	.uleb128 0x2a
-	.long	0x1448
+	.long	0x148c
 	.long	.LBI169
 	.value	.LVU618
 	.long	.LBB169
 	.long	.LBE169-.LBB169
 	.byte	0xef
 	.byte	0xd
-	.long	0x1999
+	.long	0x19dd
 	.uleb128 0x1
-	.long	0x1464
+	.long	0x14a8
 	.long	.LLST80
 	.long	.LVUS80
 	.uleb128 0x1
-	.long	0x145b
+	.long	0x149f
 	.long	.LLST81
 	.long	.LVUS81
 	.uleb128 0x1
-	.long	0x1452
+	.long	0x1496
 	.long	.LLST82
 	.long	.LVUS82
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL255
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7686,8 +8001,8 @@ stdin_file:
 	.byte	0
 	.uleb128 0x2b
 	.long	.LVL134
-	.long	0x1494
-	.long	0x19af
+	.long	0x14d8
+	.long	0x19f3
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7696,9 +8011,9 @@ stdin_file:
 	.sleb128 -68
 	.byte	0x6
 	.byte	0
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LVL234
-	.long	0x1494
+	.long	0x14d8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7715,77 +8030,83 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
-	.long	0xabd
+	.uleb128 0x1f
+	.long	0xb01
 	.long	.LFB20
 	.long	.LFE20-.LFB20
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x19fe
-	.uleb128 0x1f
-	.long	0xacc
+	.long	0x1a42
+	.uleb128 0x20
+	.long	0xb10
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x1f
-	.long	0xad7
+	.uleb128 0x20
+	.long	0xb1b
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0xe
-	.long	0xae3
+	.uleb128 0xd
+	.long	0xb27
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
 	.long	.LVL314
-	.long	0x234
+	.long	0x24e
 	.byte	0
-	.uleb128 0x1e
-	.long	0x658
+	.uleb128 0x1f
+	.long	0x69c
 	.long	.LFB27
 	.long	.LFE27-.LFB27
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1a68
-	.uleb128 0x1f
-	.long	0x667
+	.long	0x1ab9
+	.uleb128 0x20
+	.long	0x6ab
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x1a
-	.long	0x673
+	.long	0x6b7
 	.uleb128 0x24
-	.long	0x67d
-	.long	.LBB278
-	.long	.LBE278-.LBB278
-	.long	0x1a3d
+	.long	0x6c1
+	.long	.LBB277
+	.long	.LBE277-.LBB277
+	.long	0x1a81
 	.uleb128 0x4
-	.long	0x67e
+	.long	0x6c2
 	.long	.LLST138
 	.long	.LVUS138
 	.byte	0
-	.uleb128 0x2d
-	.long	0x658
-	.long	.LBI279
+	.uleb128 0xf
+	.long	0x69c
+	.long	.LBI278
 	.value	.LVU1024
-	.long	.LBB279
-	.long	.LBE279-.LBB279
-	.uleb128 0xc
-	.long	0x667
-	.uleb128 0xe
-	.long	0x673
+	.long	.LLRL139
+	.value	0x1cf
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x6ab
+	.long	.LLST140
+	.long	.LVUS140
+	.uleb128 0x8
+	.long	.LLRL139
+	.uleb128 0xd
+	.long	0x6b7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
 	.long	.LVL380
-	.long	0x214
+	.long	0x22e
 	.byte	0
 	.byte	0
-	.uleb128 0x50
-	.long	.LASF89
-	.long	.LASF89
+	.byte	0
+	.uleb128 0x4f
+	.long	.LASF90
+	.long	.LASF90
 	.byte	0
 	.section	.debug_abbrev,"",@progbits
 .Ldebug_abbrev0:
@@ -7894,6 +8215,13 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x8
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x9
 	.uleb128 0x48
 	.byte	0x1
 	.uleb128 0x7d
@@ -7902,7 +8230,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x9
+	.uleb128 0xa
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -7919,13 +8247,6 @@ stdin_file:
 	.uleb128 0x2
 	.uleb128 0x17
 	.uleb128 0x2137
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0xa
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x55
 	.uleb128 0x17
 	.byte	0
 	.byte	0
@@ -7950,18 +8271,11 @@ stdin_file:
 	.uleb128 0xc
 	.uleb128 0x5
 	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0xd
-	.uleb128 0x5
-	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xe
+	.uleb128 0xd
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x31
@@ -7970,7 +8284,7 @@ stdin_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0xf
+	.uleb128 0xe
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -7981,49 +8295,7 @@ stdin_file:
 	.uleb128 0xe
 	.byte	0
 	.byte	0
-	.uleb128 0x10
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x11
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0x5
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x12
 	.uleb128 0xf
-	.byte	0
-	.uleb128 0xb
-	.uleb128 0x21
-	.sleb128 4
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x13
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -8043,7 +8315,104 @@ stdin_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
+	.uleb128 0x10
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x11
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x12
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
 	.uleb128 0x14
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x16
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x17
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -8064,48 +8433,6 @@ stdin_file:
 	.uleb128 0x19
 	.uleb128 0x1
 	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x15
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x16
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0x5
-	.uleb128 0x57
-	.uleb128 0xb
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x17
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x55
-	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.uleb128 0x18
@@ -8134,7 +8461,7 @@ stdin_file:
 	.uleb128 0xd
 	.byte	0
 	.uleb128 0x3
-	.uleb128 0x8
+	.uleb128 0xe
 	.uleb128 0x3a
 	.uleb128 0xb
 	.uleb128 0x3b
@@ -8157,14 +8484,25 @@ stdin_file:
 	.uleb128 0x1b
 	.uleb128 0xb
 	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x1
+	.uleb128 0x13
 	.byte	0
 	.byte	0
 	.uleb128 0x1c
+	.uleb128 0xb
+	.byte	0x1
+	.byte	0
+	.byte	0
+	.uleb128 0x1d
 	.uleb128 0x18
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x1e
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8183,7 +8521,7 @@ stdin_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
+	.uleb128 0x1f
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x31
@@ -8200,7 +8538,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
+	.uleb128 0x20
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x31
@@ -8209,7 +8547,7 @@ stdin_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x20
+	.uleb128 0x21
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8228,7 +8566,7 @@ stdin_file:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x21
+	.uleb128 0x22
 	.uleb128 0x16
 	.byte	0
 	.uleb128 0x3
@@ -8241,23 +8579,6 @@ stdin_file:
 	.uleb128 0xb
 	.uleb128 0x49
 	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x22
-	.uleb128 0xd
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
 	.byte	0
 	.byte	0
 	.uleb128 0x23
@@ -8418,50 +8739,26 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x2d
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x58
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
 	.uleb128 0x21
 	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0x21
-	.sleb128 463
-	.uleb128 0x57
-	.uleb128 0x21
-	.sleb128 5
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.uleb128 0x2e
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0x5
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0x2f
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -8485,7 +8782,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x30
+	.uleb128 0x2f
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8505,7 +8802,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x31
+	.uleb128 0x30
 	.uleb128 0x1
 	.byte	0x1
 	.uleb128 0x49
@@ -8514,7 +8811,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x32
+	.uleb128 0x31
 	.uleb128 0x21
 	.byte	0
 	.uleb128 0x49
@@ -8523,7 +8820,7 @@ stdin_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x33
+	.uleb128 0x32
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -8549,7 +8846,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x34
+	.uleb128 0x33
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8565,7 +8862,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x35
+	.uleb128 0x34
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -8585,7 +8882,7 @@ stdin_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x36
+	.uleb128 0x35
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8601,7 +8898,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x37
+	.uleb128 0x36
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8621,7 +8918,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x38
+	.uleb128 0x37
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8641,7 +8938,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x39
+	.uleb128 0x38
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -8663,7 +8960,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x3a
+	.uleb128 0x39
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -8682,7 +8979,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x3b
+	.uleb128 0x3a
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -8706,7 +9003,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x3c
+	.uleb128 0x3b
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -8729,7 +9026,7 @@ stdin_file:
 	.sleb128 9
 	.byte	0
 	.byte	0
-	.uleb128 0x3d
+	.uleb128 0x3c
 	.uleb128 0x11
 	.byte	0x1
 	.uleb128 0x25
@@ -8748,7 +9045,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x3e
+	.uleb128 0x3d
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -8759,7 +9056,7 @@ stdin_file:
 	.uleb128 0x8
 	.byte	0
 	.byte	0
-	.uleb128 0x3f
+	.uleb128 0x3e
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
@@ -8770,14 +9067,14 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x40
+	.uleb128 0x3f
 	.uleb128 0x26
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x41
+	.uleb128 0x40
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -8794,7 +9091,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x42
+	.uleb128 0x41
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -8811,19 +9108,19 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x43
+	.uleb128 0x42
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x44
+	.uleb128 0x43
 	.uleb128 0x26
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x45
+	.uleb128 0x44
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -8850,7 +9147,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x46
+	.uleb128 0x45
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x55
@@ -8859,7 +9156,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x47
+	.uleb128 0x46
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8878,7 +9175,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x48
+	.uleb128 0x47
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -8895,7 +9192,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x49
+	.uleb128 0x48
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8910,7 +9207,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x4a
+	.uleb128 0x49
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8929,7 +9226,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x4b
+	.uleb128 0x4a
 	.uleb128 0x48
 	.byte	0x1
 	.uleb128 0x7d
@@ -8940,7 +9237,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x4c
+	.uleb128 0x4b
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -8965,7 +9262,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x4d
+	.uleb128 0x4c
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8984,7 +9281,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x4e
+	.uleb128 0x4d
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x31
@@ -8995,7 +9292,7 @@ stdin_file:
 	.uleb128 0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x4f
+	.uleb128 0x4e
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -9014,7 +9311,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x50
+	.uleb128 0x4f
 	.uleb128 0x2e
 	.byte	0
 	.uleb128 0x3f
@@ -9036,348 +9333,569 @@ stdin_file:
 	.byte	0
 	.long	0
 .Ldebug_loc0:
-.LVUS156:
-	.uleb128 .LVU1183
-	.uleb128 .LVU1187
-	.uleb128 .LVU1187
-	.uleb128 .LVU1190
-	.uleb128 .LVU1190
-	.uleb128 .LVU1195
-	.uleb128 .LVU1195
+.LVUS163:
 	.uleb128 .LVU1226
-	.uleb128 .LVU1227
-	.uleb128 .LVU1228
-	.uleb128 .LVU1228
-	.uleb128 .LVU1231
-.LLST156:
+	.uleb128 .LVU1230
+	.uleb128 .LVU1230
+	.uleb128 .LVU1233
+	.uleb128 .LVU1233
+	.uleb128 .LVU1238
+	.uleb128 .LVU1238
+	.uleb128 .LVU1269
+	.uleb128 .LVU1270
+	.uleb128 .LVU1278
+	.uleb128 .LVU1281
+	.uleb128 0
+.LLST163:
 	.byte	0x4
-	.uleb128 .LVL418-.Ltext0
-	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL435-.Ltext0
+	.uleb128 .LVL436-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL419-.Ltext0
-	.uleb128 .LVL420-.Ltext0
+	.uleb128 .LVL436-.Ltext0
+	.uleb128 .LVL437-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL420-.Ltext0
-	.uleb128 .LVL421-.Ltext0
+	.uleb128 .LVL437-.Ltext0
+	.uleb128 .LVL438-.Ltext0
 	.uleb128 0x3
 	.byte	0x73
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL421-.Ltext0
-	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LVL438-.Ltext0
+	.uleb128 .LVL446-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
+	.uleb128 .LVL447-.Ltext0
+	.uleb128 .LVL449-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL450-.Ltext0
+	.uleb128 .LFE32-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS165:
+	.uleb128 .LVU1235
+	.uleb128 .LVU1241
+	.uleb128 .LVU1255
+	.uleb128 .LVU1262
+	.uleb128 .LVU1273
+	.uleb128 .LVU1275
+	.uleb128 .LVU1284
+	.uleb128 0
+.LLST165:
+	.byte	0x4
+	.uleb128 .LVL438-.Ltext0
+	.uleb128 .LVL439-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL443-.Ltext0
+	.uleb128 .LVL445-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL448-.Ltext0
+	.uleb128 .LVL448-.Ltext0
+	.uleb128 0x3
+	.byte	0x9
+	.byte	0xff
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL451-.Ltext0
+	.uleb128 .LFE32-.Ltext0
+	.uleb128 0x3
+	.byte	0x9
+	.byte	0xff
+	.byte	0x9f
+	.byte	0
+.LVUS167:
+	.uleb128 .LVU1230
+	.uleb128 .LVU1235
+	.uleb128 .LVU1244
+	.uleb128 .LVU1255
+	.uleb128 .LVU1270
+	.uleb128 .LVU1273
+	.uleb128 .LVU1281
+	.uleb128 .LVU1284
+.LLST167:
+	.byte	0x4
+	.uleb128 .LVL436-.Ltext0
+	.uleb128 .LVL438-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL440-.Ltext0
+	.uleb128 .LVL443-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL447-.Ltext0
+	.uleb128 .LVL448-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL450-.Ltext0
+	.uleb128 .LVL451-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS169:
+	.uleb128 .LVU1231
+	.uleb128 .LVU1241
+.LLST169:
+	.byte	0x4
+	.uleb128 .LVL436-.Ltext0
+	.uleb128 .LVL439-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS171:
+	.uleb128 .LVU1249
+	.uleb128 .LVU1255
+	.uleb128 .LVU1270
+	.uleb128 .LVU1273
+	.uleb128 .LVU1281
+	.uleb128 .LVU1284
+.LLST171:
+	.byte	0x4
+	.uleb128 .LVL441-.Ltext0
+	.uleb128 .LVL443-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL447-.Ltext0
+	.uleb128 .LVL448-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL450-.Ltext0
+	.uleb128 .LVL451-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS159:
+	.uleb128 .LVU1194
+	.uleb128 .LVU1204
+	.uleb128 .LVU1204
+	.uleb128 .LVU1206
+	.uleb128 .LVU1206
+	.uleb128 .LVU1213
+	.uleb128 .LVU1215
+	.uleb128 .LVU1218
+	.uleb128 .LVU1219
+	.uleb128 .LVU1223
+.LLST159:
+	.byte	0x4
+	.uleb128 .LVL424-.Ltext0
+	.uleb128 .LVL426-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL426-.Ltext0
+	.uleb128 .LVL428-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	stdin
+	.byte	0x4
+	.uleb128 .LVL428-.Ltext0
 	.uleb128 .LVL430-.Ltext0
-	.uleb128 .LVL431-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL431-.Ltext0
 	.uleb128 .LVL432-.Ltext0
 	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS158:
-	.uleb128 .LVU1192
-	.uleb128 .LVU1198
-	.uleb128 .LVU1212
-	.uleb128 .LVU1219
-	.uleb128 .LVU1227
-	.uleb128 .LVU1228
-.LLST158:
+	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL421-.Ltext0
-	.uleb128 .LVL422-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL426-.Ltext0
-	.uleb128 .LVL428-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL430-.Ltext0
-	.uleb128 .LVL431-.Ltext0
-	.uleb128 0x3
-	.byte	0x9
-	.byte	0xff
-	.byte	0x9f
-	.byte	0
-.LVUS160:
-	.uleb128 .LVU1187
-	.uleb128 .LVU1192
-	.uleb128 .LVU1201
-	.uleb128 .LVU1212
-.LLST160:
-	.byte	0x4
-	.uleb128 .LVL419-.Ltext0
-	.uleb128 .LVL421-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL423-.Ltext0
-	.uleb128 .LVL426-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS162:
-	.uleb128 .LVU1188
-	.uleb128 .LVU1198
-.LLST162:
-	.byte	0x4
-	.uleb128 .LVL419-.Ltext0
-	.uleb128 .LVL422-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS154:
-	.uleb128 .LVU1162
-	.uleb128 .LVU1171
-	.uleb128 .LVU1173
-	.uleb128 .LVU1176
-.LLST154:
-	.byte	0x4
-	.uleb128 .LVL412-.Ltext0
-	.uleb128 .LVL414-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL415-.Ltext0
-	.uleb128 .LVL416-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS155:
-	.uleb128 .LVU1168
-	.uleb128 .LVU1171
-.LLST155:
-	.byte	0x4
-	.uleb128 .LVL413-.Ltext0
-	.uleb128 .LVL414-.Ltext0
+	.uleb128 .LVL433-.Ltext0
+	.uleb128 .LVL434-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS151:
-	.uleb128 .LVU1139
-	.uleb128 .LVU1148
-	.uleb128 .LVU1148
-	.uleb128 .LVU1150
-	.uleb128 .LVU1150
-	.uleb128 .LVU1153
-	.uleb128 .LVU1153
-	.uleb128 .LVU1156
-.LLST151:
+.LVUS160:
+	.uleb128 .LVU1200
+	.uleb128 .LVU1205
+	.uleb128 .LVU1205
+	.uleb128 .LVU1206
+.LLST160:
 	.byte	0x4
-	.uleb128 .LVL406-.Ltext0
-	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LVL427-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL427-.Ltext0
+	.uleb128 .LVL428-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
+	.byte	0
+.LVUS162:
+	.uleb128 .LVU1206
+	.uleb128 .LVU1213
+	.uleb128 .LVU1215
+	.uleb128 .LVU1218
+	.uleb128 .LVU1219
+	.uleb128 .LVU1223
+.LLST162:
 	.byte	0x4
-	.uleb128 .LVL408-.Ltext0
-	.uleb128 .LVL409-.Ltext0
+	.uleb128 .LVL428-.Ltext0
+	.uleb128 .LVL430-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL431-.Ltext0
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL433-.Ltext0
+	.uleb128 .LVL434-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS154:
+	.uleb128 .LVU1160
+	.uleb128 .LVU1170
+	.uleb128 .LVU1170
+	.uleb128 .LVU1172
+	.uleb128 .LVU1172
+	.uleb128 .LVU1179
+	.uleb128 .LVU1181
+	.uleb128 .LVU1184
+	.uleb128 .LVU1184
+	.uleb128 .LVU1185
+	.uleb128 .LVU1185
+	.uleb128 .LVU1189
+	.uleb128 .LVU1189
+	.uleb128 0
+.LLST154:
+	.byte	0x4
+	.uleb128 .LVL413-.Ltext0
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL417-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL409-.Ltext0
-	.uleb128 .LVL410-1-.Ltext0
+	.uleb128 .LVL417-.Ltext0
+	.uleb128 .LVL419-.Ltext0
 	.uleb128 0x1
-	.byte	0x50
+	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL410-1-.Ltext0
-	.uleb128 .LVL411-.Ltext0
+	.uleb128 .LVL420-.Ltext0
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 .LVL422-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL422-.Ltext0
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 .LFE30-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS152:
-	.uleb128 .LVU1145
-	.uleb128 .LVU1148
-.LLST152:
+.LVUS155:
+	.uleb128 .LVU1166
+	.uleb128 .LVU1171
+	.uleb128 .LVU1171
+	.uleb128 .LVU1172
+.LLST155:
+	.byte	0x4
+	.uleb128 .LVL414-.Ltext0
+	.uleb128 .LVL416-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL416-.Ltext0
+	.uleb128 .LVL417-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS157:
+	.uleb128 .LVU1172
+	.uleb128 .LVU1179
+	.uleb128 .LVU1181
+	.uleb128 .LVU1184
+	.uleb128 .LVU1184
+	.uleb128 .LVU1185
+	.uleb128 .LVU1185
+	.uleb128 .LVU1189
+	.uleb128 .LVU1189
+	.uleb128 0
+.LLST157:
+	.byte	0x4
+	.uleb128 .LVL417-.Ltext0
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL420-.Ltext0
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 .LVL422-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL422-.Ltext0
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 .LFE30-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS142:
+	.uleb128 .LVU1055
+	.uleb128 .LVU1065
+	.uleb128 .LVU1065
+	.uleb128 .LVU1080
+	.uleb128 .LVU1080
+	.uleb128 .LVU1083
+	.uleb128 .LVU1083
+	.uleb128 .LVU1116
+	.uleb128 .LVU1116
+	.uleb128 .LVU1121
+	.uleb128 .LVU1121
+	.uleb128 .LVU1131
+	.uleb128 .LVU1134
+	.uleb128 .LVU1137
+	.uleb128 .LVU1137
+	.uleb128 .LVU1146
+	.uleb128 .LVU1146
+	.uleb128 .LVU1147
+	.uleb128 .LVU1147
+	.uleb128 .LVU1151
+	.uleb128 .LVU1151
+	.uleb128 0
+.LLST142:
+	.byte	0x4
+	.uleb128 .LVL389-.Ltext0
+	.uleb128 .LVL390-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL390-.Ltext0
+	.uleb128 .LVL393-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL393-.Ltext0
+	.uleb128 .LVL394-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL394-.Ltext0
+	.uleb128 .LVL400-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL400-.Ltext0
+	.uleb128 .LVL403-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL403-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
 	.byte	0x4
 	.uleb128 .LVL407-.Ltext0
 	.uleb128 .LVL408-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
-	.byte	0
-.LVUS140:
-	.uleb128 .LVU1045
-	.uleb128 .LVU1055
-	.uleb128 .LVU1055
-	.uleb128 .LVU1069
-	.uleb128 .LVU1069
-	.uleb128 .LVU1072
-	.uleb128 .LVU1072
-	.uleb128 .LVU1107
-	.uleb128 .LVU1107
-	.uleb128 .LVU1116
-	.uleb128 .LVU1116
-	.uleb128 .LVU1126
-	.uleb128 .LVU1129
-	.uleb128 .LVU1130
-	.uleb128 .LVU1130
-	.uleb128 0
-.LLST140:
 	.byte	0x4
-	.uleb128 .LVL385-.Ltext0
-	.uleb128 .LVL386-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL386-.Ltext0
-	.uleb128 .LVL389-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL389-.Ltext0
-	.uleb128 .LVL390-.Ltext0
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL409-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL390-.Ltext0
-	.uleb128 .LVL398-.Ltext0
+	.uleb128 .LVL409-.Ltext0
+	.uleb128 .LVL411-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL398-.Ltext0
-	.uleb128 .LVL400-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL400-.Ltext0
-	.uleb128 .LVL402-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL403-.Ltext0
-	.uleb128 .LVL404-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL411-.Ltext0
 	.uleb128 .LFE29-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0
-.LVUS141:
-	.uleb128 .LVU1062
-	.uleb128 .LVU1072
-	.uleb128 .LVU1086
-	.uleb128 .LVU1110
-	.uleb128 .LVU1129
-	.uleb128 .LVU1130
-.LLST141:
+.LVUS143:
+	.uleb128 .LVU1071
+	.uleb128 .LVU1083
+	.uleb128 .LVU1097
+	.uleb128 .LVU1120
+	.uleb128 .LVU1150
+	.uleb128 .LVU1151
+.LLST143:
 	.byte	0x4
-	.uleb128 .LVL387-.Ltext0
-	.uleb128 .LVL390-.Ltext0
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL394-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL393-.Ltext0
-	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 .LVL402-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL403-.Ltext0
-	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 .LVL411-.Ltext0
 	.uleb128 0x3
 	.byte	0x9
 	.byte	0xff
 	.byte	0x9f
 	.byte	0
-.LVUS148:
-	.uleb128 .LVU1094
-	.uleb128 .LVU1096
-	.uleb128 .LVU1096
-	.uleb128 .LVU1110
-.LLST148:
+.LVUS151:
+	.uleb128 .LVU1105
+	.uleb128 .LVU1107
+	.uleb128 .LVU1107
+	.uleb128 .LVU1119
+.LLST151:
 	.byte	0x4
-	.uleb128 .LVL394-.Ltext0
-	.uleb128 .LVL395-1-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 .LVL399-1-.Ltext0
 	.uleb128 0x1
-	.byte	0x51
+	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL395-1-.Ltext0
-	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL399-1-.Ltext0
+	.uleb128 .LVL401-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -52
 	.byte	0
-.LVUS149:
-	.uleb128 .LVU1098
-	.uleb128 .LVU1104
-	.uleb128 .LVU1104
-	.uleb128 .LVU1110
-.LLST149:
+.LVUS152:
+	.uleb128 .LVU1107
+	.uleb128 .LVU1119
+.LLST152:
 	.byte	0x4
-	.uleb128 .LVL396-.Ltext0
-	.uleb128 .LVL397-.Ltext0
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL401-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL397-.Ltext0
-	.uleb128 .LVL399-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS143:
-	.uleb128 .LVU1055
-	.uleb128 .LVU1062
-	.uleb128 .LVU1073
-	.uleb128 .LVU1086
-.LLST143:
-	.byte	0x4
-	.uleb128 .LVL386-.Ltext0
-	.uleb128 .LVL387-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL390-.Ltext0
-	.uleb128 .LVL393-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
 	.byte	0
 .LVUS145:
-	.uleb128 .LVU1056
-	.uleb128 .LVU1066
+	.uleb128 .LVU1065
+	.uleb128 .LVU1071
+	.uleb128 .LVU1084
+	.uleb128 .LVU1097
+	.uleb128 .LVU1134
+	.uleb128 .LVU1137
+	.uleb128 .LVU1147
+	.uleb128 .LVU1150
 .LLST145:
 	.byte	0x4
-	.uleb128 .LVL386-.Ltext0
-	.uleb128 .LVL388-.Ltext0
+	.uleb128 .LVL390-.Ltext0
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL394-.Ltext0
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL409-.Ltext0
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS147:
+	.uleb128 .LVU1089
+	.uleb128 .LVU1097
+	.uleb128 .LVU1134
+	.uleb128 .LVU1137
+	.uleb128 .LVU1147
+	.uleb128 .LVU1150
+.LLST147:
+	.byte	0x4
+	.uleb128 .LVL395-.Ltext0
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL409-.Ltext0
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS149:
+	.uleb128 .LVU1067
+	.uleb128 .LVU1077
+.LLST149:
+	.byte	0x4
+	.uleb128 .LVL390-.Ltext0
+	.uleb128 .LVL392-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS139:
+.LVUS141:
 	.uleb128 0
-	.uleb128 .LVU1041
-	.uleb128 .LVU1041
-	.uleb128 .LVU1042
-	.uleb128 .LVU1042
+	.uleb128 .LVU1051
+	.uleb128 .LVU1051
+	.uleb128 .LVU1052
+	.uleb128 .LVU1052
 	.uleb128 0
-.LLST139:
+.LLST141:
 	.byte	0x4
-	.uleb128 .LVL382-.Ltext0
-	.uleb128 .LVL383-.Ltext0
+	.uleb128 .LVL386-.Ltext0
+	.uleb128 .LVL387-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL383-.Ltext0
-	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL388-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL388-.Ltext0
 	.uleb128 .LFE28-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
@@ -13105,13 +13623,60 @@ stdin_file:
 	.byte	0
 .LVUS138:
 	.uleb128 .LVU1019
-	.uleb128 .LVU1022
+	.uleb128 .LVU1023
+	.uleb128 .LVU1023
+	.uleb128 .LVU1024
 .LLST138:
 	.byte	0x4
 	.uleb128 .LVL377-.Ltext0
 	.uleb128 .LVL378-.Ltext0
 	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 .LVL379-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS140:
+	.uleb128 .LVU1024
+	.uleb128 .LVU1031
+	.uleb128 .LVU1033
+	.uleb128 .LVU1036
+	.uleb128 .LVU1036
+	.uleb128 .LVU1037
+	.uleb128 .LVU1037
+	.uleb128 .LVU1041
+	.uleb128 .LVU1041
+	.uleb128 0
+.LLST140:
+	.byte	0x4
+	.uleb128 .LVL379-.Ltext0
+	.uleb128 .LVL381-.Ltext0
+	.uleb128 0x1
 	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL382-.Ltext0
+	.uleb128 .LVL383-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL383-.Ltext0
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL385-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL385-.Ltext0
+	.uleb128 .LFE27-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
 	.byte	0
 .Ldebug_loc3:
 	.section	.debug_aranges,"",@progbits
@@ -13453,289 +14018,334 @@ stdin_file:
 	.uleb128 .LBB272-.Ltext0
 	.uleb128 .LBE272-.Ltext0
 	.byte	0
-.LLRL142:
+.LLRL139:
 	.byte	0x4
-	.uleb128 .LBB288-.Ltext0
-	.uleb128 .LBE288-.Ltext0
+	.uleb128 .LBB278-.Ltext0
+	.uleb128 .LBE278-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB282-.Ltext0
+	.uleb128 .LBE282-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB283-.Ltext0
+	.uleb128 .LBE283-.Ltext0
+	.byte	0
+.LLRL144:
+	.byte	0x4
+	.uleb128 .LBB291-.Ltext0
+	.uleb128 .LBE291-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB310-.Ltext0
+	.uleb128 .LBE310-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB312-.Ltext0
+	.uleb128 .LBE312-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB313-.Ltext0
+	.uleb128 .LBE313-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB316-.Ltext0
+	.uleb128 .LBE316-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB317-.Ltext0
+	.uleb128 .LBE317-.Ltext0
+	.byte	0
+.LLRL146:
+	.byte	0x4
+	.uleb128 .LBB293-.Ltext0
+	.uleb128 .LBE293-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB301-.Ltext0
+	.uleb128 .LBE301-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB302-.Ltext0
+	.uleb128 .LBE302-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB303-.Ltext0
 	.uleb128 .LBE303-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB304-.Ltext0
 	.uleb128 .LBE304-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB305-.Ltext0
-	.uleb128 .LBE305-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB308-.Ltext0
-	.uleb128 .LBE308-.Ltext0
 	.byte	0
-.LLRL144:
+.LLRL148:
 	.byte	0x4
-	.uleb128 .LBB290-.Ltext0
-	.uleb128 .LBE290-.Ltext0
+	.uleb128 .LBB299-.Ltext0
+	.uleb128 .LBE299-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB291-.Ltext0
-	.uleb128 .LBE291-.Ltext0
-	.byte	0
-.LLRL146:
-	.byte	0x4
-	.uleb128 .LBB292-.Ltext0
-	.uleb128 .LBE292-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB296-.Ltext0
-	.uleb128 .LBE296-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB297-.Ltext0
-	.uleb128 .LBE297-.Ltext0
-	.byte	0
-.LLRL147:
-	.byte	0x4
-	.uleb128 .LBB302-.Ltext0
-	.uleb128 .LBE302-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB306-.Ltext0
-	.uleb128 .LBE306-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB307-.Ltext0
-	.uleb128 .LBE307-.Ltext0
+	.uleb128 .LBB300-.Ltext0
+	.uleb128 .LBE300-.Ltext0
 	.byte	0
 .LLRL150:
 	.byte	0x4
+	.uleb128 .LBB311-.Ltext0
+	.uleb128 .LBE311-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB314-.Ltext0
+	.uleb128 .LBE314-.Ltext0
+	.byte	0x4
 	.uleb128 .LBB315-.Ltext0
 	.uleb128 .LBE315-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB321-.Ltext0
-	.uleb128 .LBE321-.Ltext0
 	.byte	0
 .LLRL153:
 	.byte	0x4
-	.uleb128 .LBB328-.Ltext0
-	.uleb128 .LBE328-.Ltext0
+	.uleb128 .LBB324-.Ltext0
+	.uleb128 .LBE324-.Ltext0
+.LLRL156:
 	.byte	0x4
-	.uleb128 .LBB334-.Ltext0
-	.uleb128 .LBE334-.Ltext0
+	.uleb128 .LBB336-.Ltext0
+	.uleb128 .LBE336-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB337-.Ltext0
+	.uleb128 .LBE337-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB338-.Ltext0
+	.uleb128 .LBE338-.Ltext0
 	.byte	0
-.LLRL157:
+.LLRL158:
 	.byte	0x4
-	.uleb128 .LBB342-.Ltext0
-	.uleb128 .LBE342-.Ltext0
+	.uleb128 .LBB345-.Ltext0
+	.uleb128 .LBE345-.Ltext0
+.LLRL161:
 	.byte	0x4
 	.uleb128 .LBB357-.Ltext0
 	.uleb128 .LBE357-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB358-.Ltext0
 	.uleb128 .LBE358-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB359-.Ltext0
+	.uleb128 .LBE359-.Ltext0
 	.byte	0
-.LLRL159:
+.LLRL164:
 	.byte	0x4
-	.uleb128 .LBB343-.Ltext0
-	.uleb128 .LBE343-.Ltext0
+	.uleb128 .LBB367-.Ltext0
+	.uleb128 .LBE367-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB354-.Ltext0
-	.uleb128 .LBE354-.Ltext0
+	.uleb128 .LBB386-.Ltext0
+	.uleb128 .LBE386-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB355-.Ltext0
-	.uleb128 .LBE355-.Ltext0
+	.uleb128 .LBB387-.Ltext0
+	.uleb128 .LBE387-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB356-.Ltext0
-	.uleb128 .LBE356-.Ltext0
+	.uleb128 .LBB388-.Ltext0
+	.uleb128 .LBE388-.Ltext0
 	.byte	0
-.LLRL161:
+.LLRL166:
 	.byte	0x4
-	.uleb128 .LBB345-.Ltext0
-	.uleb128 .LBE345-.Ltext0
+	.uleb128 .LBB368-.Ltext0
+	.uleb128 .LBE368-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB346-.Ltext0
-	.uleb128 .LBE346-.Ltext0
+	.uleb128 .LBB382-.Ltext0
+	.uleb128 .LBE382-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB383-.Ltext0
+	.uleb128 .LBE383-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB384-.Ltext0
+	.uleb128 .LBE384-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB385-.Ltext0
+	.uleb128 .LBE385-.Ltext0
 	.byte	0
-.LLRL163:
+.LLRL168:
 	.byte	0x4
-	.uleb128 .LBB347-.Ltext0
-	.uleb128 .LBE347-.Ltext0
+	.uleb128 .LBB370-.Ltext0
+	.uleb128 .LBE370-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB350-.Ltext0
-	.uleb128 .LBE350-.Ltext0
+	.uleb128 .LBB371-.Ltext0
+	.uleb128 .LBE371-.Ltext0
+	.byte	0
+.LLRL170:
+	.byte	0x4
+	.uleb128 .LBB372-.Ltext0
+	.uleb128 .LBE372-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB376-.Ltext0
+	.uleb128 .LBE376-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB377-.Ltext0
+	.uleb128 .LBE377-.Ltext0
 	.byte	0
 .Ldebug_ranges3:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF32:
+.LASF33:
 	.string	"strnlen"
-.LASF69:
+.LASF70:
 	.string	"prefix"
-.LASF37:
+.LASF38:
 	.string	"getc"
-.LASF31:
+.LASF32:
 	.string	"write"
-.LASF61:
+.LASF62:
 	.string	"vdprintf"
-.LASF73:
+.LASF74:
 	.string	"upper"
-.LASF80:
+.LASF81:
 	.string	"sink_finish_fd"
-.LASF77:
+.LASF78:
 	.string	"zeros"
-.LASF58:
+.LASF59:
 	.string	"vprintf"
-.LASF17:
+.LASF18:
 	.string	"short int"
 .LASF6:
 	.string	"size_t"
-.LASF49:
-	.string	"putchar"
 .LASF50:
+	.string	"putchar"
+.LASF51:
 	.string	"putc"
-.LASF78:
+.LASF79:
 	.string	"prefix_len"
-.LASF42:
+.LASF43:
 	.string	"fgetc"
 .LASF5:
 	.string	"va_list"
-.LASF88:
+.LASF89:
 	.string	"put_integer"
-.LASF28:
+.LASF29:
 	.string	"strerror"
-.LASF25:
+.LASF26:
 	.string	"failed"
-.LASF35:
+.LASF36:
 	.string	"fgets"
 .LASF9:
 	.string	"ungot"
-.LASF83:
+.LASF84:
 	.string	"put_repeat"
-.LASF64:
-	.string	"width"
-.LASF66:
-	.string	"length"
 .LASF67:
+	.string	"length"
+.LASF68:
 	.string	"conv"
-.LASF14:
+.LASF15:
 	.string	"stderr"
-.LASF24:
+.LASF25:
 	.string	"sink"
-.LASF19:
+.LASF20:
 	.string	"long long int"
 .LASF2:
 	.string	"long long unsigned int"
-.LASF36:
+.LASF37:
 	.string	"getchar"
 .LASF7:
 	.string	"long int"
-.LASF62:
-	.string	"spec"
-.LASF57:
-	.string	"printf"
-.LASF21:
-	.string	"stdout_file"
-.LASF34:
-	.string	"stream"
-.LASF72:
-	.string	"negative"
-.LASF87:
-	.string	"perror"
-.LASF74:
-	.string	"digits"
-.LASF56:
-	.string	"fprintf"
-.LASF53:
-	.string	"snprintf"
-.LASF43:
-	.string	"fflush"
-.LASF52:
-	.string	"sprintf"
-.LASF16:
-	.string	"unsigned char"
-.LASF46:
-	.string	"done"
-.LASF30:
-	.string	"read"
-.LASF15:
-	.string	"signed char"
 .LASF63:
+	.string	"spec"
+.LASF58:
+	.string	"printf"
+.LASF22:
+	.string	"stdout_file"
+.LASF35:
+	.string	"stream"
+.LASF73:
+	.string	"negative"
+.LASF88:
+	.string	"perror"
+.LASF75:
+	.string	"digits"
+.LASF57:
+	.string	"fprintf"
+.LASF54:
+	.string	"snprintf"
+.LASF44:
+	.string	"fflush"
+.LASF53:
+	.string	"sprintf"
+.LASF27:
+	.string	"total"
+.LASF17:
+	.string	"unsigned char"
+.LASF47:
+	.string	"done"
+.LASF31:
+	.string	"read"
+.LASF16:
+	.string	"signed char"
+.LASF64:
 	.string	"flags"
 .LASF8:
 	.string	"ssize_t"
 .LASF3:
 	.string	"unsigned int"
-.LASF79:
+.LASF80:
 	.string	"to_digits"
-.LASF47:
+.LASF48:
 	.string	"puts"
-.LASF39:
+.LASF40:
 	.string	"lineptr"
-.LASF18:
+.LASF19:
 	.string	"short unsigned int"
-.LASF11:
+.LASF12:
 	.string	"errno"
-.LASF55:
+.LASF56:
 	.string	"vsnprintf"
-.LASF85:
+.LASF86:
 	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF4:
 	.string	"char"
-.LASF33:
+.LASF34:
 	.string	"strlen"
-.LASF51:
+.LASF52:
 	.string	"fputc"
-.LASF40:
-	.string	"bigger"
-.LASF23:
-	.string	"__vmdebug_file"
-.LASF54:
-	.string	"vsprintf"
-.LASF29:
-	.string	"realloc"
-.LASF45:
-	.string	"nmemb"
-.LASF48:
-	.string	"fputs"
-.LASF84:
-	.string	"sink_flush"
-.LASF44:
-	.string	"fwrite"
-.LASF86:
-	.string	"__builtin_va_list"
-.LASF76:
-	.string	"sign"
-.LASF71:
-	.string	"put_padded"
-.LASF75:
-	.string	"ndigits"
-.LASF27:
-	.string	"size"
-.LASF89:
-	.string	"__udivmoddi4"
-.LASF59:
-	.string	"vfprintf"
-.LASF60:
-	.string	"dprintf"
-.LASF12:
-	.string	"stdin"
-.LASF65:
-	.string	"precision"
-.LASF22:
-	.string	"stderr_file"
-.LASF82:
-	.string	"put_string"
-.LASF26:
-	.string	"total"
-.LASF10:
-	.string	"FILE"
-.LASF68:
-	.string	"base"
-.LASF70:
-	.string	"format"
 .LASF41:
-	.string	"ungetc"
-.LASF81:
-	.string	"sink_init_fd"
+	.string	"bigger"
+.LASF24:
+	.string	"__vmdebug_file"
+.LASF55:
+	.string	"vsprintf"
+.LASF30:
+	.string	"realloc"
+.LASF46:
+	.string	"nmemb"
+.LASF49:
+	.string	"fputs"
+.LASF85:
+	.string	"sink_flush"
+.LASF45:
+	.string	"fwrite"
+.LASF87:
+	.string	"__builtin_va_list"
+.LASF77:
+	.string	"sign"
+.LASF72:
+	.string	"put_padded"
+.LASF76:
+	.string	"ndigits"
+.LASF28:
+	.string	"size"
+.LASF90:
+	.string	"__udivmoddi4"
+.LASF60:
+	.string	"vfprintf"
+.LASF65:
+	.string	"width"
+.LASF61:
+	.string	"dprintf"
 .LASF13:
+	.string	"stdin"
+.LASF66:
+	.string	"precision"
+.LASF23:
+	.string	"stderr_file"
+.LASF83:
+	.string	"put_string"
+.LASF10:
+	.string	"error"
+.LASF11:
+	.string	"FILE"
+.LASF69:
+	.string	"base"
+.LASF71:
+	.string	"format"
+.LASF42:
+	.string	"ungetc"
+.LASF82:
+	.string	"sink_init_fd"
+.LASF14:
 	.string	"stdout"
-.LASF38:
+.LASF39:
 	.string	"getline"
-.LASF20:
+.LASF21:
 	.string	"stdin_file"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:

@@ -22,7 +22,13 @@
 typedef struct __vmdebug_file {
     int fd;
     int ungot;      /* a byte pushed back by ungetc (or scanf), EOF if none */
+    int eof;        /* a read found the end of the file (feof) */
+    int error;      /* a read or write failed (ferror) */
 } FILE;
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
 
 extern FILE *stdin;
 extern FILE *stdout;
@@ -71,4 +77,20 @@ int vfscanf(FILE *stream, const char *fmt, va_list ap);
 int vsscanf(const char *str, const char *fmt, va_list ap);
 
 void perror(const char *s);
+
+/* Files (file.c): fopen modes r w a r+ w+ a+, with b ignored and x (O_EXCL).
+ * Like the standard streams, a FILE is unbuffered: each fread or fwrite is
+ * read(2) or write(2) calls on its descriptor. */
+FILE *fopen(const char *path, const char *mode);
+FILE *fdopen(int fd, const char *mode);
+int fclose(FILE *stream);
+size_t fread(void *ptr, size_t size, size_t nmemb, FILE *stream);
+int fseek(FILE *stream, long offset, int whence);
+long ftell(FILE *stream);
+void rewind(FILE *stream);
+int feof(FILE *stream);
+int ferror(FILE *stream);
+void clearerr(FILE *stream);
+int fileno(FILE *stream);
+int remove(const char *path);
 #endif

@@ -28,6 +28,13 @@ int close(int fd);
 int dup(int fd);
 int dup2(int fd, int newfd);
 
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+/* lseek(2) and unlink(2) (file.c); open is in fcntl.h. */
+off_t lseek(int fd, off_t offset, int whence);
+int unlink(const char *path);
+
 /* sleep(3) and usleep(3) (time.c): nanosleep on the clock (virtual in vmdebug). */
 unsigned int sleep(unsigned int seconds);
 int usleep(unsigned int usec);

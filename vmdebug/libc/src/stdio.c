@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static FILE stdin_file = {0, EOF};
-static FILE stdout_file = {1, EOF};
-static FILE stderr_file = {2, EOF};
+static FILE stdin_file = {0, EOF, 0, 0};
+static FILE stdout_file = {1, EOF, 0, 0};
+static FILE stderr_file = {2, EOF, 0, 0};
 FILE *stdin = &stdin_file;
 FILE *stdout = &stdout_file;
 FILE *stderr = &stderr_file;
@@ -468,9 +468,16 @@ int fgetc(FILE *stream)
         stream->ungot = EOF;
         return got;
     }
-    if (read(stream->fd, &c, 1) != 1)
+    switch (read(stream->fd, &c, 1)) {
+    case 1:
+        return c;
+    case 0:
+        stream->eof = 1;
         return EOF;
-    return c;
+    default:
+        stream->error = 1;
+        return EOF;
+    }
 }
 
 /* One byte of pushback, as C guarantees (glibc keeps more). */
