@@ -51,6 +51,7 @@ class Frame:
     real: int = 0                # index of the real (non-inline) frame this belongs to
     lookup: int = 0              # the pc to find blocks, lines and location entries with
     skipped_inline: "Block | None" = None  # frame 0: an inlined call whose first pc this is
+    sigtramp: bool = False       # the signal trampoline: gdb's "<signal handler called>" frame
 
     @property
     def base(self) -> int | None:
@@ -74,23 +75,57 @@ class Frame:
         return self.function
 
 
-def _shadow(dbg: "Debugger") -> list[tuple[int, int | None, int | None, int]]:
-    """(pc, return slot, saved return, sp) of each real frame from the recorded calls,
-    innermost first, up to main (gdb's ``backtrace past-main`` is off)."""
+Shadow = tuple[int, "int | None", "int | None", int, Any]
+
+
+def sigtramp_regs(dbg: "Debugger", pc: int, sp: int) -> dict[int, int] | None:
+    """At a signal trampoline (the restorer a handler returns into, recognised by its bytes
+    as gdb's i386_linux_sigtramp_p does), the interrupted registers from the sigcontext the
+    kernel saved (vmdebug.machine.sigframes), else None."""
+    from vmdebug.machine.sigframes import _SC_REGS, RT_SIGRETURN_CODE, SIGRETURN_CODE
+    code, _ = dbg.memory.try_read(pc, 8)
+    if code.startswith(SIGRETURN_CODE):
+        sc = sp + 4                      # past the signal number (pretcode was popped by ret)
+    elif code.startswith(SIGRETURN_CODE[1:]):
+        sc = sp                          # after the restorer's pop eax
+    elif code.startswith(RT_SIGRETURN_CODE):
+        sc = sp - 4 + 164
+    else:
+        return None
+    data, bad = dbg.memory.try_read(sc, 88)
+    if bad is not None:
+        return None
+    words = [int.from_bytes(data[i:i + 4], "little") for i in range(0, 88, 4)]
+    regs = {r: words[i] for i, r in enumerate(_SC_REGS) if r is not None}
+    regs[C.EIP], regs[C.EFLAGS] = words[14], words[16]
+    return regs
+
+
+def _shadow(dbg: "Debugger") -> list[Shadow]:
+    """(pc, return slot, saved return, sp, extra) of each real frame from the recorded calls,
+    innermost first, up to main (gdb's ``backtrace past-main`` is off).  ``extra`` is
+    "sigtramp" for the signal trampoline between a handler and the code it interrupted, and,
+    for that code's frame, its registers as the kernel saved them."""
     state = dbg.tl.state
     info = dbg.info
     stack = list(state.stack)
     pc = state.regs[C.EIP]
     sp = state.regs[C.ESP]
-    out = []
+    out: list[Shadow] = []
+    saved: Any = None
     for level in range(len(stack) + 1):
         entry = stack[-1 - level] if level < len(stack) else None
         func = info.function_at(pc)
-        out.append((pc, entry[3] if entry else None, entry[2] if entry else None, sp))
+        out.append((pc, entry[3] if entry else None, entry[2] if entry else None, sp, saved))
+        saved = None
         if entry is None or (func is not None and func.name == "main"):
             break
         pc = entry[2]
         sp = entry[3] + 4
+        regs = sigtramp_regs(dbg, pc, sp)
+        if regs is not None:
+            out.append((pc, None, None, sp, "sigtramp"))
+            pc, sp, saved = regs[C.EIP], regs[C.ESP], regs
     return out
 
 
@@ -102,12 +137,21 @@ def build_frames(dbg: "Debugger") -> list[Frame]:
     real: list[Frame] = []
     shadow = _shadow(dbg)
     read = _reader(dbg)
-    for k, (pc, ret_slot, saved_ret, sp) in enumerate(shadow):
+    for k, (pc, ret_slot, saved_ret, sp, extra) in enumerate(shadow):
+        if extra == "sigtramp":
+            real.append(Frame(k, pc, None, "<signal handler called>", None, None, sp, regs=dict(regs),
+                              lookup=pc, sigtramp=True))
+            nxt = shadow[k + 1] if k + 1 < len(shadow) else None
+            if nxt is not None and isinstance(nxt[4], dict):
+                regs = {i: nxt[4].get(i) for i in range(NREGS)}
+            continue
         sym = info.function_at(pc)
         name = sym.name if sym is not None else "??"
         # A caller's return address may already be past its block (a call at the end of
         # a function), so gdb looks it up at pc - 1 (get_frame_address_in_block).
-        lookup = pc - 1 if k > 0 else pc
+        # (Not after a signal trampoline: the interrupted pc is where the signal came, gdb's
+        # get_frame_address_in_block for a frame whose callee is a SIGTRAMP_FRAME.)
+        lookup = pc - 1 if k > 0 and not isinstance(extra, dict) else pc
         f = Frame(k, pc, sym, name, ret_slot, saved_ret, sp, regs=dict(regs), lookup=lookup)
         if dwarf is not None:
             f.function = dwarf.function_at(lookup)
@@ -123,7 +167,7 @@ def build_frames(dbg: "Debugger") -> list[Frame]:
             caller[C.EBP] = None
         real.append(f)
         if k + 1 < len(shadow):
-            nxt_pc, _slot, _ret, nxt_sp = shadow[k + 1]
+            nxt_pc, _slot, _ret, nxt_sp, _extra = shadow[k + 1]
             caller[C.EIP] = nxt_pc                     # the recorded return address is the truth
             if ret_slot is not None:
                 caller[C.ESP] = ret_slot + 4
@@ -153,7 +197,7 @@ def _ebp_chain(dbg: "Debugger", frames: list[Frame]) -> None:
     if f0.func is not None and not (dbg.uses_frame_pointer(f0.func) and dbg.prologue_done(f0)):
         start = 1
     for f in frames[start:]:
-        if fp is None or fp == 0:
+        if fp is None or fp == 0 or f.sigtramp:
             break
         if f.func is not None and not dbg.uses_frame_pointer(f.func):
             break

@@ -398,6 +398,8 @@ def arg_text(dbg: "Debugger", v: Value) -> str:
 
 def frame_line(dbg: "Debugger", frame: "Frame", force_addr: bool = False) -> str:
     """gdb's print_frame: ``[0xADDR in ]NAME (ARGS)[ at FILE:LINE]``."""
+    if frame.sigtramp:
+        return "<signal handler called>"
     args = [f"{name}={arg_text(dbg, v)}" for name, v in frame_args(dbg, frame)]
     head = f"{safe_line(frame.name)} ({', '.join(args)})"
     loc, show_addr = frame_sal(dbg, frame)

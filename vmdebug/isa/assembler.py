@@ -341,8 +341,12 @@ def assemble_file(path: str | Path) -> Object:
 
 
 def line_rows(asm: Assembler, offsets: dict[tuple[str, int], int]) -> list[LineRow]:
-    """Line rows from ``.loc``; without any, one row per instruction at its .s line."""
+    """Line rows from ``.loc``; without any, one row per instruction at its .s line - unless
+    the file numbers DWARF files (``.file N``: a compiler's output, whose code without
+    ``.loc`` has no lines, as gas gives it none)."""
     rows: list[LineRow] = []
+    if not asm.locs and any(f is not None for f in asm.file_table.files):
+        return rows
     if asm.locs:
         names: dict[int, str] = {}
         for loc in asm.locs:

@@ -127,8 +127,13 @@ def _int(p: "Process", i: Instruction) -> Closure:
     vector = i.operands[0].value & 0xFF  # type: ignore[union-attr]
     nxt, addr = i.address + i.length, i.address
     if vector == 0x80:
+        kernel = p.kernel
+
         def run() -> int:
-            p.kernel.syscall()
+            kernel.syscall()
+            if kernel.resume_at is not None:     # a signal handler, or sigreturn's resumption
+                to, kernel.resume_at = kernel.resume_at, None
+                return to
             return nxt
         return run
     if vector == 3:

@@ -20,6 +20,7 @@ from vmdebug.machine.layout import (KERNEL_HALF, PAGE, RLIMIT_STACK, STACK_GUARD
 from vmdebug.machine.clock import TimeCalls
 from vmdebug.machine.files import FileCalls, FileDesc
 from vmdebug.machine.procsys import ProcessCalls
+from vmdebug.machine.sigframes import SignalCalls
 from vmdebug.machine.tasks import PipeEnd, Tty
 from vmdebug.machine.vma import Vma
 from vmdebug.signals import SIGKILL, signal_name
@@ -42,7 +43,7 @@ def page_align(x: int) -> int:
     return (x + PAGE - 1) & ~(PAGE - 1)
 
 
-class Kernel(ProcessCalls, TimeCalls, FileCalls):
+class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
     def __init__(self, proc: "Process") -> None:
         self.proc = proc
         # What the kernel knows of an area beyond what its vma_mapped event says (the file
@@ -62,6 +63,9 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls):
         self.slept_ns = 0             # how far nanosleep moved the virtual clock (vmdebug.machine.clock)
         self.files: dict[str, bytearray] = {}     # the file system (vmdebug.machine.files)
         self.written: set[str] = set()            # the files the program created, changed or removed
+        #: Where ``int 0x80`` goes on instead of the next instruction (a handler, sigreturn).
+        self.resume_at: int | None = None
+        self.pending_signal: CpuFault | None = None   # raised by the caller itself: delivered on the way out
 
     @property
     def brk(self) -> int:
@@ -352,6 +356,9 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls):
             return
         self.proc.event((C.SYSCALL, number, result & MASK, 0, 0), (name, args[:nargs]))
         self.proc.set_reg(C.EAX, result & MASK)
+        if self.pending_signal is not None:      # a signal to itself with a handler: it runs now
+            fault, self.pending_signal = self.pending_signal, None
+            self.deliver(fault, (regs[C.EIP] + 2) & MASK, from_syscall=True)
 
     def _exit(self, name: str, number: int, status: int) -> None:
         self.proc.event((C.SYSCALL, number, 0, 0, 0), (name, [status]))
@@ -384,6 +391,11 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls):
         if sig in S.STOPPING:
             self.warnings.append(f"{name}: stopping the process ({signal_name(sig)}) is not simulated; ignored")
             return 0
+        if self.handler_for(sig) is not None and sig != SIGKILL:
+            self.pending_signal = CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)}")
+            return 0
+        if sig in self.proc.sched.current.actions and self.proc.sched.current.actions[sig][0] == 1:
+            return 0                              # SIG_IGN
         self.proc.event((C.SYSCALL, number, 0, 0, 0), (name, args))
         # The signal is delivered on the way out of the system call: eip is past `int 0x80`.
         eip = (self.proc.state.regs[C.EIP] + 2) & MASK

@@ -30,7 +30,7 @@ from vmdebug.machine.tasks import Blocked
 from vmdebug.machine.stdin import Stdin
 from vmdebug.machine.vma import Vma
 from vmdebug.errors import UserError
-from vmdebug.signals import SIGILL, SIGSEGV
+from vmdebug.signals import SIGILL, SIGKILL, SIGSEGV
 
 DEFAULT_NFRAMES = 1 << 15  # 128 MiB of simulated RAM
 DEFAULT_MAX_STEPS = 50_000_000  # ends runaway programs (run, record, debug and serve)
@@ -355,7 +355,10 @@ class Process:
         self.memory.flush()
 
     def die(self, fault: CpuFault, eip: int) -> None:
-        """End the process by a fatal signal: the fault's event, then the exit."""
+        """End the process by a fatal signal: the fault's event, then the exit - unless the
+        program installed a handler for it, which then runs (vmdebug.machine.sigframes)."""
+        if fault.signal != SIGKILL and self.kernel.deliver(fault, eip):
+            return
         access = fault.access
         if fault.signal == SIGSEGV and fault.code in ("SEGV_MAPERR", "SEGV_ACCERR"):
             code = 0 if fault.code == "SEGV_MAPERR" else 1

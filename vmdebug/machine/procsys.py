@@ -100,7 +100,8 @@ class ProcessCalls:
         for f in fds.values():
             hold(f)
         sched.tasks[child] = Task(child, state.pid, fds, dict(self._backing), self.start_brk, dict(proc.code),
-                                  {vpn: set(eips) for vpn, eips in proc.memory.code_pages.items()})
+                                  {vpn: set(eips) for vpn, eips in proc.memory.code_pages.items()},
+                                  actions=dict(me.actions), blocked=me.blocked)
         proc.memory.flush_tlb()
         return child
 
@@ -174,15 +175,28 @@ class ProcessCalls:
         """kill(2) of another process: the default action of a fatal signal ends it."""
         if target.status != "running" or sig == 0 or sig in S.IGNORED_BY_DEFAULT:
             return 0
+        if target.actions.get(sig, (0,))[0] == 1 and sig != 9:      # SIG_IGN
+            return 0
         if sig in S.STOPPING:
             self.warnings.append(f"kill: stopping a process ({signal_name(sig)}) is not simulated; ignored")
             return 0
         sender = self.proc.state.pid
+        if self.handler_for_task(target, sig):
+            with self.proc.sched.as_task(target.pid):
+                fault = CpuFault(sig, "SI_USER", 0, READ, f"pid {sender} sent it {signal_name(sig)} with kill()")
+                if self.deliver(fault, self.proc.state.regs[C.EIP]):   # asleep: it retries its call after
+                    target.waiting = None
+                    return 0
         with self.proc.sched.as_task(target.pid):
             eip = self.proc.state.regs[C.EIP]
             self.proc.die(CpuFault(sig, "SI_USER", 0, READ, f"pid {sender} sent it {signal_name(sig)} with kill()"),
                           eip)
         return 0
+
+    @staticmethod
+    def handler_for_task(task: Task, sig: int) -> bool:
+        act = task.actions.get(sig)
+        return act is not None and act[0] not in (0, 1)
 
     # ---- files -------------------------------------------------------------------------
     def _lowest_fd(self, start: int = 0) -> int:

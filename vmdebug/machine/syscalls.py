@@ -41,6 +41,10 @@ IMPLEMENTED: dict[int, tuple[str, int]] = {
     10: ("unlink", 1),
     19: ("lseek", 3),
     140: ("_llseek", 5),
+    174: ("rt_sigaction", 4),
+    175: ("rt_sigprocmask", 4),
+    119: ("sigreturn", 0),
+    173: ("rt_sigreturn", 0),
 }
 
 NAMES: dict[int, str] = {

@@ -84,6 +84,9 @@ class Task:
     pending_signal: int = 0
     steps: int = 0                           # steps it ran before it last got the CPU: CPU time
     wake_at: int | None = None               # nanosleep: when it wakes (ns since boot)
+    #: Signal actions other than the default: sig -> (handler, flags, restorer, mask).
+    actions: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
+    blocked: int = 0                         # the blocked signal set (rt_sigprocmask)
 
     def runnable(self) -> bool:
         return self.status == "running" and (self.waiting is None or self.waiting())

@@ -436,11 +436,22 @@ def smashed_in(cols: np.ndarray, extra: Callable[[int], Any]) -> Smash | None:
     is_reg = code == C.REG
     eip_w = np.flatnonzero(is_reg & (cols[:, 1] == C.EIP))
     esp_w = np.flatnonzero(is_reg & (cols[:, 1] == C.ESP))
+    if not len(esp_w):
+        return None                   # a ret writes esp
     nxt = np.searchsorted(eip_w, pops)
     ok = nxt < len(eip_w)
     pops, nxt = pops[ok], nxt[ok]
     ret = eip_w[nxt] == pops + 1      # the ret's own pop comes right before its eip write
-    pops, nxt = pops[ret], nxt[ret]   # (frames a longjmp left behind are popped before it)
+    # ... and follows the ret's own esp write in the same step (esp = the popped slot + 4):
+    # frames a longjmp or sigreturn leaves behind are popped with no such write.
+    k = np.searchsorted(esp_w, pops) - 1
+    prev_eip = np.searchsorted(eip_w, pops) - 1
+    has_esp = k >= 0
+    kk = np.clip(k, 0, None)
+    same_step = has_esp & ((prev_eip < 0) | (esp_w[kk] > eip_w[np.clip(prev_eip, 0, None)]))
+    moved = (cols[esp_w[kk], 3].astype(np.int64) - cols[pops, 1].astype(np.int64))
+    ret &= same_step & (moved >= 4) & (moved <= 4 + 0xFFFF)
+    pops, nxt = pops[ret], nxt[ret]
     bad = np.flatnonzero(cols[eip_w[nxt], 3] != cols[pops, 2])
     if not len(bad):
         return None

@@ -200,25 +200,32 @@ __assert_fail:
 	.byte	0x5
 	.long	.LASF3
 	.uleb128 0x1
-	.byte	0x1
-	.byte	0x6
+	.byte	0x8
+	.byte	0x7
 	.long	.LASF4
 	.uleb128 0xd
-	.long	0x3b
+	.uleb128 0x5
+	.long	0x42
+	.uleb128 0x1
+	.byte	0x1
+	.byte	0x6
+	.long	.LASF5
 	.uleb128 0xe
+	.long	0x48
+	.uleb128 0xf
 	.long	.LASF28
 	.byte	0x10
 	.byte	0x2
 	.byte	0x16
 	.byte	0x10
-	.long	0x80
+	.long	0x8d
 	.uleb128 0x7
 	.string	"fd"
 	.byte	0x17
 	.long	0x2d
 	.byte	0
 	.uleb128 0x8
-	.long	.LASF5
+	.long	.LASF6
 	.byte	0x18
 	.long	0x2d
 	.byte	0x4
@@ -228,64 +235,57 @@ __assert_fail:
 	.long	0x2d
 	.byte	0x8
 	.uleb128 0x8
-	.long	.LASF6
+	.long	.LASF7
 	.byte	0x1a
 	.long	0x2d
 	.byte	0xc
 	.byte	0
-	.uleb128 0xf
+	.uleb128 0x10
 	.long	.LASF29
 	.byte	0x2
 	.byte	0x1b
 	.byte	0x3
-	.long	0x47
+	.long	0x54
 	.uleb128 0x5
-	.long	0x80
-	.uleb128 0x10
+	.long	0x8d
+	.uleb128 0x11
 	.long	.LASF30
 	.byte	0x2
 	.byte	0x23
 	.byte	0xe
-	.long	0x8c
+	.long	0x99
 	.uleb128 0x1
 	.byte	0x1
 	.byte	0x6
-	.long	.LASF7
+	.long	.LASF8
 	.uleb128 0x1
 	.byte	0x1
 	.byte	0x8
-	.long	.LASF8
-	.uleb128 0x1
-	.byte	0x2
-	.byte	0x5
 	.long	.LASF9
 	.uleb128 0x1
 	.byte	0x2
-	.byte	0x7
+	.byte	0x5
 	.long	.LASF10
 	.uleb128 0x1
-	.byte	0x8
-	.byte	0x5
+	.byte	0x2
+	.byte	0x7
 	.long	.LASF11
 	.uleb128 0x1
 	.byte	0x8
-	.byte	0x7
+	.byte	0x5
 	.long	.LASF12
-	.uleb128 0x11
-	.long	0xd7
-	.long	0xd7
 	.uleb128 0x12
+	.long	0x43
+	.long	0xdd
+	.uleb128 0x13
 	.long	0x26
 	.byte	0x1f
 	.byte	0
-	.uleb128 0x5
-	.long	0xdc
-	.uleb128 0x13
 	.uleb128 0x9
 	.long	.LASF13
 	.byte	0xb
 	.byte	0xf
-	.long	0xc7
+	.long	0xcd
 	.uleb128 0x5
 	.byte	0x3
 	.long	handlers
@@ -304,17 +304,17 @@ __assert_fail:
 	.long	0x2d
 	.long	0x11a
 	.uleb128 0x4
-	.long	0x8c
+	.long	0x99
 	.uleb128 0x4
 	.long	0x11a
 	.uleb128 0x14
 	.byte	0
 	.uleb128 0x5
-	.long	0x42
+	.long	0x4f
 	.uleb128 0xa
 	.long	.LASF16
 	.byte	0x3
-	.byte	0x1c
+	.byte	0x1f
 	.long	0x2d
 	.long	0x134
 	.uleb128 0x4
@@ -448,7 +448,7 @@ __assert_fail:
 	.byte	0x1
 	.byte	0xe
 	.byte	0x13
-	.long	0xd7
+	.long	0x43
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -653,13 +653,20 @@ __assert_fail:
 	.byte	0
 	.byte	0
 	.uleb128 0xd
+	.uleb128 0x15
+	.byte	0
+	.uleb128 0x27
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.uleb128 0xe
 	.uleb128 0x26
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xe
+	.uleb128 0xf
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -676,7 +683,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xf
+	.uleb128 0x10
 	.uleb128 0x16
 	.byte	0
 	.uleb128 0x3
@@ -691,7 +698,7 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x10
+	.uleb128 0x11
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -710,7 +717,7 @@ __assert_fail:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x11
+	.uleb128 0x12
 	.uleb128 0x1
 	.byte	0x1
 	.uleb128 0x49
@@ -719,20 +726,13 @@ __assert_fail:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x12
+	.uleb128 0x13
 	.uleb128 0x21
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.uleb128 0x2f
 	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x13
-	.uleb128 0x15
-	.byte	0
-	.uleb128 0x27
-	.uleb128 0x19
 	.byte	0
 	.byte	0
 	.uleb128 0x14
@@ -860,19 +860,17 @@ __assert_fail:
 	.string	"exit"
 .LASF30:
 	.string	"stderr"
-.LASF14:
-	.string	"handler_count"
 .LASF25:
 	.string	"status"
 .LASF27:
 	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF29:
 	.string	"FILE"
-.LASF12:
-	.string	"long long unsigned int"
-.LASF8:
+.LASF14:
+	.string	"handler_count"
+.LASF9:
 	.string	"unsigned char"
-.LASF10:
+.LASF11:
 	.string	"short unsigned int"
 .LASF17:
 	.string	"_exit"
@@ -887,28 +885,30 @@ __assert_fail:
 .LASF2:
 	.string	"unsigned int"
 .LASF4:
-	.string	"char"
+	.string	"long long unsigned int"
 .LASF24:
 	.string	"_Exit"
 .LASF20:
 	.string	"line"
 .LASF13:
 	.string	"handlers"
-.LASF6:
-	.string	"error"
-.LASF11:
+.LASF12:
 	.string	"long long int"
 .LASF15:
 	.string	"fprintf"
-.LASF9:
-	.string	"short int"
 .LASF5:
+	.string	"char"
+.LASF10:
+	.string	"short int"
+.LASF7:
+	.string	"failed"
+.LASF6:
 	.string	"ungot"
 .LASF3:
 	.string	"long int"
 .LASF23:
 	.string	"abort"
-.LASF7:
+.LASF8:
 	.string	"signed char"
 .LASF21:
 	.string	"func"

@@ -632,7 +632,7 @@ fdopen:
 	.loc 1 106 5 is_stmt 1 view .LVU165
 	.loc 1 107 5 view .LVU166
 	.loc 1 108 5 view .LVU167
-	.loc 1 108 14 is_stmt 0 view .LVU168
+	.loc 1 108 15 is_stmt 0 view .LVU168
 	mov	DWORD PTR [eax+12], 0
 	.loc 1 109 5 is_stmt 1 view .LVU169
 .LVL50:
@@ -747,7 +747,7 @@ fopen:
 	.loc 1 107 12 is_stmt 0 view .LVU205
 	mov	DWORD PTR [eax+8], 0
 	.loc 1 108 5 is_stmt 1 view .LVU206
-	.loc 1 108 14 is_stmt 0 view .LVU207
+	.loc 1 108 15 is_stmt 0 view .LVU207
 	mov	DWORD PTR [eax+12], 0
 	.loc 1 109 5 is_stmt 1 view .LVU208
 .LVL59:
@@ -1078,7 +1078,7 @@ fread:
 	.cfi_restore_state
 .LBB91:
 	.loc 1 154 13 is_stmt 1 view .LVU289
-	.loc 1 154 27 is_stmt 0 view .LVU290
+	.loc 1 154 28 is_stmt 0 view .LVU290
 	mov	DWORD PTR [esi+12], 1
 	.loc 1 155 13 is_stmt 1 view .LVU291
 	jmp	.L81
@@ -1414,7 +1414,7 @@ rewind:
 .LBE124:
 .LBE126:
 	.loc 1 184 5 is_stmt 1 view .LVU384
-	.loc 1 184 19 is_stmt 0 view .LVU385
+	.loc 1 184 20 is_stmt 0 view .LVU385
 	mov	DWORD PTR [esi+12], 0
 	.loc 1 185 1 view .LVU386
 	pop	ebx
@@ -1501,7 +1501,7 @@ clearerr:
 	.loc 1 199 17 view .LVU403
 	mov	DWORD PTR [eax+8], 0
 	.loc 1 200 5 is_stmt 1 view .LVU404
-	.loc 1 200 19 is_stmt 0 view .LVU405
+	.loc 1 200 20 is_stmt 0 view .LVU405
 	mov	DWORD PTR [eax+12], 0
 	.loc 1 201 1 view .LVU406
 	ret
@@ -5220,10 +5220,12 @@ fileno:
 	.string	"FILE"
 .LASF8:
 	.string	"va_list"
+.LASF27:
+	.string	"fileno"
 .LASF18:
 	.string	"unsigned char"
-.LASF58:
-	.string	"free"
+.LASF42:
+	.string	"fopen"
 .LASF33:
 	.string	"fseek"
 .LASF50:
@@ -5240,8 +5242,8 @@ fileno:
 	.string	"remove"
 .LASF40:
 	.string	"done"
-.LASF42:
-	.string	"fopen"
+.LASF59:
+	.string	"mode_flags"
 .LASF29:
 	.string	"feof"
 .LASF23:
@@ -5260,10 +5262,8 @@ fileno:
 	.string	"ftell"
 .LASF44:
 	.string	"mode"
-.LASF59:
-	.string	"mode_flags"
-.LASF11:
-	.string	"error"
+.LASF58:
+	.string	"free"
 .LASF21:
 	.string	"long long int"
 .LASF35:
@@ -5278,8 +5278,8 @@ fileno:
 	.string	"offset"
 .LASF19:
 	.string	"short int"
-.LASF27:
-	.string	"fileno"
+.LASF11:
+	.string	"failed"
 .LASF10:
 	.string	"ungot"
 .LASF39:

@@ -6565,20 +6565,20 @@ __heap_start:
 	.string	"find_chunk"
 .LASF57:
 	.string	"heap_error"
-.LASF15:
-	.string	"error"
+.LASF24:
+	.string	"sbrk"
 .LASF8:
 	.string	"long long int"
 .LASF23:
 	.string	"fprintf"
 .LASF13:
 	.string	"char"
-.LASF24:
-	.string	"sbrk"
 .LASF21:
 	.string	"memcpy"
 .LASF6:
 	.string	"short int"
+.LASF15:
+	.string	"failed"
 .LASF14:
 	.string	"ungot"
 .LASF32:

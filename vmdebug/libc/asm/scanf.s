@@ -9961,8 +9961,6 @@ sscanf:
 	.string	"fgetc"
 .LASF35:
 	.string	"assigned"
-.LASF12:
-	.string	"error"
 .LASF10:
 	.string	"long long int"
 .LASF24:
@@ -9973,6 +9971,8 @@ sscanf:
 	.string	"short int"
 .LASF45:
 	.string	"used"
+.LASF12:
+	.string	"failed"
 .LASF11:
 	.string	"ungot"
 .LASF49:

@@ -3885,7 +3885,7 @@ fgetc:
 	cmp	eax, 1
 	je	.L317
 	.loc 1 478 9 is_stmt 1 view .LVU1028
-	.loc 1 478 23 is_stmt 0 view .LVU1029
+	.loc 1 478 24 is_stmt 0 view .LVU1029
 	mov	DWORD PTR [ebx+12], 1
 	.loc 1 479 9 is_stmt 1 view .LVU1030
 .LVL381:
@@ -4286,7 +4286,7 @@ getline:
 .LBB308:
 .LBB303:
 .LBB297:
-	.loc 1 478 23 view .LVU1134
+	.loc 1 478 24 view .LVU1134
 	mov	DWORD PTR [edi+12], 1
 	mov	ebx, esi
 	.loc 1 478 9 is_stmt 1 view .LVU1135
@@ -4452,7 +4452,7 @@ getc:
 	cmp	eax, 1
 	je	.L360
 	.loc 1 478 9 is_stmt 1 view .LVU1176
-	.loc 1 478 23 is_stmt 0 view .LVU1177
+	.loc 1 478 24 is_stmt 0 view .LVU1177
 	mov	DWORD PTR [ebx+12], 1
 	.loc 1 479 9 is_stmt 1 view .LVU1178
 .LVL419:
@@ -4625,7 +4625,7 @@ getchar:
 	cmp	eax, 1
 	je	.L369
 	.loc 1 478 9 is_stmt 1 view .LVU1210
-	.loc 1 478 23 is_stmt 0 view .LVU1211
+	.loc 1 478 24 is_stmt 0 view .LVU1211
 	mov	DWORD PTR [ebx+12], 1
 	.loc 1 479 9 is_stmt 1 view .LVU1212
 .LVL430:
@@ -4936,7 +4936,7 @@ fgets:
 .LBB377:
 .LBB375:
 	.loc 1 478 9 is_stmt 1 view .LVU1281
-	.loc 1 478 23 is_stmt 0 view .LVU1282
+	.loc 1 478 24 is_stmt 0 view .LVU1282
 	mov	DWORD PTR [esi+12], 1
 	.loc 1 479 9 is_stmt 1 view .LVU1283
 .LVL451:
@@ -5104,7 +5104,7 @@ stdin_file:
 	.byte	0x4
 	.long	.Ldebug_abbrev0
 	.uleb128 0x3c
-	.long	.LASF86
+	.long	.LASF85
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
@@ -5137,7 +5137,7 @@ stdin_file:
 	.long	0x53
 	.uleb128 0x3e
 	.byte	0x4
-	.long	.LASF87
+	.long	.LASF86
 	.long	0x5d
 	.uleb128 0xe
 	.byte	0x1
@@ -5304,7 +5304,7 @@ stdin_file:
 	.long	0x2d
 	.byte	0
 	.uleb128 0x19
-	.long	.LASF26
+	.long	.LASF10
 	.byte	0x1
 	.byte	0x1b
 	.byte	0x9
@@ -5318,7 +5318,7 @@ stdin_file:
 	.long	0x69
 	.byte	0x8
 	.uleb128 0x19
-	.long	.LASF27
+	.long	.LASF26
 	.byte	0x1
 	.byte	0x1d
 	.byte	0xc
@@ -5332,7 +5332,7 @@ stdin_file:
 	.long	0xfe
 	.byte	0x10
 	.uleb128 0x19
-	.long	.LASF28
+	.long	.LASF27
 	.byte	0x1
 	.byte	0x1f
 	.byte	0xc
@@ -5354,7 +5354,7 @@ stdin_file:
 	.byte	0xff
 	.byte	0
 	.uleb128 0x17
-	.long	.LASF29
+	.long	.LASF28
 	.byte	0x7
 	.byte	0x1d
 	.byte	0x7
@@ -5364,7 +5364,7 @@ stdin_file:
 	.long	0x2d
 	.byte	0
 	.uleb128 0x17
-	.long	.LASF30
+	.long	.LASF29
 	.byte	0x8
 	.byte	0x24
 	.byte	0x7
@@ -5378,7 +5378,7 @@ stdin_file:
 	.uleb128 0x42
 	.byte	0x4
 	.uleb128 0x17
-	.long	.LASF31
+	.long	.LASF30
 	.byte	0x9
 	.byte	0xe
 	.byte	0x9
@@ -5392,7 +5392,7 @@ stdin_file:
 	.long	0x69
 	.byte	0
 	.uleb128 0x17
-	.long	.LASF32
+	.long	.LASF31
 	.byte	0x9
 	.byte	0xf
 	.byte	0x9
@@ -5409,7 +5409,7 @@ stdin_file:
 	.long	0x273
 	.uleb128 0x43
 	.uleb128 0x17
-	.long	.LASF33
+	.long	.LASF32
 	.byte	0x7
 	.byte	0x8
 	.byte	0x8
@@ -5423,7 +5423,7 @@ stdin_file:
 	.uleb128 0x13
 	.long	0x64
 	.uleb128 0x17
-	.long	.LASF34
+	.long	.LASF33
 	.byte	0x7
 	.byte	0x7
 	.byte	0x8
@@ -5433,7 +5433,7 @@ stdin_file:
 	.long	0x28f
 	.byte	0
 	.uleb128 0x44
-	.long	.LASF88
+	.long	.LASF87
 	.byte	0x1
 	.value	0x22d
 	.byte	0x6
@@ -5464,7 +5464,7 @@ stdin_file:
 	.long	0xce3
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF36
+	.long	.LASF35
 	.value	0x21a
 	.byte	0x7
 	.long	0xfe
@@ -5482,7 +5482,7 @@ stdin_file:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF28
+	.long	.LASF27
 	.value	0x21a
 	.byte	0x1c
 	.long	0x2d
@@ -5490,7 +5490,7 @@ stdin_file:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xb
-	.long	.LASF35
+	.long	.LASF34
 	.value	0x21a
 	.byte	0x28
 	.long	0xe1
@@ -5565,7 +5565,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF37
+	.long	.LASF36
 	.value	0x213
 	.byte	0x5
 	.long	0x2d
@@ -5626,7 +5626,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF38
+	.long	.LASF37
 	.value	0x20e
 	.byte	0x5
 	.long	0x2d
@@ -5636,7 +5636,7 @@ stdin_file:
 	.byte	0x9c
 	.long	0x52b
 	.uleb128 0xb
-	.long	.LASF35
+	.long	.LASF34
 	.value	0x20e
 	.byte	0x10
 	.long	0xe1
@@ -5695,7 +5695,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF39
+	.long	.LASF38
 	.value	0x1ed
 	.byte	0x9
 	.long	0x7c
@@ -5705,7 +5705,7 @@ stdin_file:
 	.byte	0x9c
 	.long	0x65a
 	.uleb128 0xb
-	.long	.LASF40
+	.long	.LASF39
 	.value	0x1ed
 	.byte	0x18
 	.long	0x103
@@ -5721,7 +5721,7 @@ stdin_file:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xb
-	.long	.LASF35
+	.long	.LASF34
 	.value	0x1ed
 	.byte	0x32
 	.long	0xe1
@@ -5746,7 +5746,7 @@ stdin_file:
 	.long	.LLRL150
 	.long	0x5cf
 	.uleb128 0x2d
-	.long	.LASF41
+	.long	.LASF40
 	.value	0x1fd
 	.byte	0x14
 	.long	0x69
@@ -5820,7 +5820,7 @@ stdin_file:
 	.uleb128 0x13
 	.long	0x69
 	.uleb128 0x6
-	.long	.LASF42
+	.long	.LASF41
 	.value	0x1e4
 	.byte	0x5
 	.long	0x2d
@@ -5838,7 +5838,7 @@ stdin_file:
 	.long	.LLST141
 	.long	.LVUS141
 	.uleb128 0xb
-	.long	.LASF35
+	.long	.LASF34
 	.value	0x1e4
 	.byte	0x19
 	.long	0xe1
@@ -5847,12 +5847,12 @@ stdin_file:
 	.sleb128 4
 	.byte	0
 	.uleb128 0x32
-	.long	.LASF43
+	.long	.LASF42
 	.value	0x1cf
 	.long	0x2d
 	.long	0x6d0
 	.uleb128 0x33
-	.long	.LASF35
+	.long	.LASF34
 	.value	0x1cf
 	.byte	0x11
 	.long	0xe1
@@ -5870,7 +5870,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF44
+	.long	.LASF43
 	.value	0x1c9
 	.byte	0x5
 	.long	0x2d
@@ -5880,7 +5880,7 @@ stdin_file:
 	.byte	0x9c
 	.long	0x6fa
 	.uleb128 0xb
-	.long	.LASF35
+	.long	.LASF34
 	.value	0x1c9
 	.byte	0x12
 	.long	0xe1
@@ -5889,7 +5889,7 @@ stdin_file:
 	.sleb128 0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF45
+	.long	.LASF44
 	.value	0x1b9
 	.byte	0x8
 	.long	0x69
@@ -5907,7 +5907,7 @@ stdin_file:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF28
+	.long	.LASF27
 	.value	0x1b9
 	.byte	0x27
 	.long	0x69
@@ -5915,7 +5915,7 @@ stdin_file:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xb
-	.long	.LASF46
+	.long	.LASF45
 	.value	0x1b9
 	.byte	0x34
 	.long	0x69
@@ -5923,7 +5923,7 @@ stdin_file:
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0xb
-	.long	.LASF35
+	.long	.LASF34
 	.value	0x1b9
 	.byte	0x41
 	.long	0xe1
@@ -5938,14 +5938,14 @@ stdin_file:
 	.long	.LLST133
 	.long	.LVUS133
 	.uleb128 0x2d
-	.long	.LASF27
+	.long	.LASF26
 	.value	0x1bc
 	.byte	0xc
 	.long	0x69
 	.long	.LLST134
 	.long	.LVUS134
 	.uleb128 0x2d
-	.long	.LASF47
+	.long	.LASF46
 	.value	0x1bd
 	.byte	0xc
 	.long	0x69
@@ -5966,7 +5966,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF48
+	.long	.LASF47
 	.value	0x1b0
 	.byte	0x5
 	.long	0x2d
@@ -6098,7 +6098,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF49
+	.long	.LASF48
 	.value	0x1a7
 	.byte	0x5
 	.long	0x2d
@@ -6116,7 +6116,7 @@ stdin_file:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF35
+	.long	.LASF34
 	.value	0x1a7
 	.byte	0x22
 	.long	0xe1
@@ -6220,7 +6220,7 @@ stdin_file:
 	.long	0x294
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF50
+	.long	.LASF49
 	.value	0x1a2
 	.byte	0x5
 	.long	0x2d
@@ -6266,7 +6266,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF51
+	.long	.LASF50
 	.value	0x19d
 	.byte	0x5
 	.long	0x2d
@@ -6284,7 +6284,7 @@ stdin_file:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF35
+	.long	.LASF34
 	.value	0x19d
 	.byte	0x17
 	.long	0xe1
@@ -6320,7 +6320,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x32
-	.long	.LASF52
+	.long	.LASF51
 	.value	0x195
 	.long	0x2d
 	.long	0xb32
@@ -6331,7 +6331,7 @@ stdin_file:
 	.byte	0xf
 	.long	0x2d
 	.uleb128 0x33
-	.long	.LASF35
+	.long	.LASF34
 	.value	0x195
 	.byte	0x18
 	.long	0xe1
@@ -6342,7 +6342,7 @@ stdin_file:
 	.long	0x10f
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF53
+	.long	.LASF52
 	.value	0x18b
 	.byte	0x5
 	.long	0x2d
@@ -6387,7 +6387,7 @@ stdin_file:
 	.long	0xc61
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF54
+	.long	.LASF53
 	.value	0x181
 	.byte	0x5
 	.long	0x2d
@@ -6405,7 +6405,7 @@ stdin_file:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF28
+	.long	.LASF27
 	.value	0x181
 	.byte	0x20
 	.long	0x69
@@ -6440,7 +6440,7 @@ stdin_file:
 	.long	0xc61
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF55
+	.long	.LASF54
 	.value	0x17c
 	.byte	0x5
 	.long	0x2d
@@ -6478,7 +6478,7 @@ stdin_file:
 	.long	0xc61
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF56
+	.long	.LASF55
 	.value	0x16d
 	.byte	0x5
 	.long	0x2d
@@ -6496,7 +6496,7 @@ stdin_file:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xb
-	.long	.LASF28
+	.long	.LASF27
 	.value	0x16d
 	.byte	0x21
 	.long	0x69
@@ -6552,7 +6552,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF57
+	.long	.LASF56
 	.value	0x161
 	.byte	0x5
 	.long	0x2d
@@ -6562,7 +6562,7 @@ stdin_file:
 	.byte	0x9c
 	.long	0xd4b
 	.uleb128 0xb
-	.long	.LASF35
+	.long	.LASF34
 	.value	0x161
 	.byte	0x13
 	.long	0xe1
@@ -6597,7 +6597,7 @@ stdin_file:
 	.long	0xeb3
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF58
+	.long	.LASF57
 	.value	0x157
 	.byte	0x5
 	.long	0x2d
@@ -6634,7 +6634,7 @@ stdin_file:
 	.long	0xeb3
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF59
+	.long	.LASF58
 	.value	0x152
 	.byte	0x5
 	.long	0x2d
@@ -6664,7 +6664,7 @@ stdin_file:
 	.long	0xeb3
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF60
+	.long	.LASF59
 	.value	0x14d
 	.byte	0x5
 	.long	0x2d
@@ -6674,7 +6674,7 @@ stdin_file:
 	.byte	0x9c
 	.long	0xe4c
 	.uleb128 0x49
-	.long	.LASF35
+	.long	.LASF34
 	.byte	0x1
 	.value	0x14d
 	.byte	0x14
@@ -6719,7 +6719,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF61
+	.long	.LASF60
 	.value	0x143
 	.byte	0x5
 	.long	0x2d
@@ -6764,7 +6764,7 @@ stdin_file:
 	.long	0xeb3
 	.byte	0
 	.uleb128 0x6
-	.long	.LASF62
+	.long	.LASF61
 	.value	0x13b
 	.byte	0x5
 	.long	0x2d
@@ -6890,7 +6890,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF71
+	.long	.LASF70
 	.byte	0xad
 	.long	0x10a8
 	.uleb128 0x7
@@ -6910,32 +6910,32 @@ stdin_file:
 	.long	0x47
 	.uleb128 0x1c
 	.uleb128 0x11
-	.long	.LASF63
+	.long	.LASF62
 	.byte	0xb0
 	.byte	0x15
 	.long	0x28f
 	.uleb128 0x11
-	.long	.LASF64
+	.long	.LASF63
 	.byte	0xb1
 	.byte	0xd
 	.long	0x2d
 	.uleb128 0x11
-	.long	.LASF65
+	.long	.LASF64
 	.byte	0xb2
 	.byte	0xd
 	.long	0x2d
 	.uleb128 0x11
-	.long	.LASF66
+	.long	.LASF65
 	.byte	0xb3
 	.byte	0xd
 	.long	0x2d
 	.uleb128 0x11
-	.long	.LASF67
+	.long	.LASF66
 	.byte	0xb4
 	.byte	0xd
 	.long	0x2d
 	.uleb128 0x11
-	.long	.LASF68
+	.long	.LASF67
 	.byte	0xb5
 	.byte	0xe
 	.long	0x5d
@@ -6955,12 +6955,12 @@ stdin_file:
 	.byte	0x20
 	.long	0x26
 	.uleb128 0x35
-	.long	.LASF69
+	.long	.LASF68
 	.value	0x10a
 	.byte	0x16
 	.long	0x34
 	.uleb128 0x35
-	.long	.LASF70
+	.long	.LASF69
 	.value	0x10b
 	.byte	0x19
 	.long	0x28f
@@ -6998,7 +6998,7 @@ stdin_file:
 	.uleb128 0x13
 	.long	0x182
 	.uleb128 0x18
-	.long	.LASF72
+	.long	.LASF71
 	.byte	0xa3
 	.long	0x10e9
 	.uleb128 0x7
@@ -7017,18 +7017,18 @@ stdin_file:
 	.byte	0x3e
 	.long	0x69
 	.uleb128 0x29
-	.long	.LASF64
+	.long	.LASF63
 	.byte	0xa3
 	.byte	0x45
 	.long	0x2d
 	.uleb128 0x29
-	.long	.LASF65
+	.long	.LASF64
 	.byte	0xa3
 	.byte	0x50
 	.long	0x2d
 	.byte	0
 	.uleb128 0x4b
-	.long	.LASF89
+	.long	.LASF88
 	.byte	0x1
 	.byte	0x7a
 	.byte	0xd
@@ -7052,56 +7052,56 @@ stdin_file:
 	.long	.LLST7
 	.long	.LVUS7
 	.uleb128 0x37
-	.long	.LASF73
+	.long	.LASF72
 	.byte	0x7a
 	.byte	0x43
 	.long	0x2d
 	.long	.LLST8
 	.long	.LVUS8
 	.uleb128 0x37
-	.long	.LASF69
+	.long	.LASF68
 	.byte	0x7a
 	.byte	0x56
 	.long	0x34
 	.long	.LLST9
 	.long	.LVUS9
 	.uleb128 0x1e
-	.long	.LASF74
+	.long	.LASF73
 	.byte	0x1d
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x1e
-	.long	.LASF64
+	.long	.LASF63
 	.byte	0x28
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
 	.uleb128 0x1e
-	.long	.LASF65
+	.long	.LASF64
 	.byte	0x33
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 16
 	.uleb128 0x1e
-	.long	.LASF66
+	.long	.LASF65
 	.byte	0x3e
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 20
 	.uleb128 0x1e
-	.long	.LASF70
+	.long	.LASF69
 	.byte	0x55
 	.long	0x28f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 24
 	.uleb128 0x23
-	.long	.LASF75
+	.long	.LASF74
 	.byte	0x7d
 	.byte	0xa
 	.long	0x13ee
@@ -7109,28 +7109,28 @@ stdin_file:
 	.byte	0x91
 	.sleb128 -56
 	.uleb128 0x2f
-	.long	.LASF76
+	.long	.LASF75
 	.byte	0x7e
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST10
 	.long	.LVUS10
 	.uleb128 0x2f
-	.long	.LASF77
+	.long	.LASF76
 	.byte	0x7f
 	.byte	0xa
 	.long	0x5d
 	.long	.LLST11
 	.long	.LVUS11
 	.uleb128 0x2f
-	.long	.LASF78
+	.long	.LASF77
 	.byte	0x80
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST12
 	.long	.LVUS12
 	.uleb128 0x11
-	.long	.LASF79
+	.long	.LASF78
 	.byte	0x81
 	.byte	0x9
 	.long	0x2d
@@ -7374,7 +7374,7 @@ stdin_file:
 	.byte	0x17
 	.byte	0
 	.uleb128 0x3a
-	.long	.LASF80
+	.long	.LASF79
 	.byte	0x65
 	.long	0x2d
 	.long	0x1456
@@ -7384,12 +7384,12 @@ stdin_file:
 	.byte	0x29
 	.long	0x26
 	.uleb128 0x29
-	.long	.LASF69
+	.long	.LASF68
 	.byte	0x65
 	.byte	0x35
 	.long	0x34
 	.uleb128 0x29
-	.long	.LASF74
+	.long	.LASF73
 	.byte	0x65
 	.byte	0x3f
 	.long	0x2d
@@ -7399,7 +7399,7 @@ stdin_file:
 	.byte	0x4c
 	.long	0xfe
 	.uleb128 0x11
-	.long	.LASF75
+	.long	.LASF74
 	.byte	0x67
 	.byte	0x11
 	.long	0x28f
@@ -7417,7 +7417,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x3a
-	.long	.LASF81
+	.long	.LASF80
 	.byte	0x54
 	.long	0x2d
 	.long	0x146e
@@ -7428,7 +7428,7 @@ stdin_file:
 	.long	0x10a8
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF82
+	.long	.LASF81
 	.byte	0x49
 	.long	0x148c
 	.uleb128 0x7
@@ -7443,7 +7443,7 @@ stdin_file:
 	.long	0x2d
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF83
+	.long	.LASF82
 	.byte	0x43
 	.long	0x14b2
 	.uleb128 0x7
@@ -7463,7 +7463,7 @@ stdin_file:
 	.long	0x69
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF84
+	.long	.LASF83
 	.byte	0x3d
 	.long	0x14d8
 	.uleb128 0x7
@@ -7501,7 +7501,7 @@ stdin_file:
 	.long	0x5d
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF85
+	.long	.LASF84
 	.byte	0x23
 	.long	0x1522
 	.uleb128 0x7
@@ -7510,7 +7510,7 @@ stdin_file:
 	.byte	0x25
 	.long	0x10a8
 	.uleb128 0x11
-	.long	.LASF47
+	.long	.LASF46
 	.byte	0x25
 	.byte	0xc
 	.long	0x69
@@ -8105,8 +8105,8 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x4f
-	.long	.LASF90
-	.long	.LASF90
+	.long	.LASF89
+	.long	.LASF89
 	.byte	0
 	.section	.debug_abbrev,"",@progbits
 .Ldebug_abbrev0:
@@ -14169,53 +14169,53 @@ stdin_file:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF33:
-	.string	"strnlen"
-.LASF70:
-	.string	"prefix"
-.LASF38:
-	.string	"getc"
 .LASF32:
+	.string	"strnlen"
+.LASF69:
+	.string	"prefix"
+.LASF37:
+	.string	"getc"
+.LASF31:
 	.string	"write"
-.LASF62:
+.LASF61:
 	.string	"vdprintf"
-.LASF74:
+.LASF73:
 	.string	"upper"
-.LASF81:
+.LASF80:
 	.string	"sink_finish_fd"
-.LASF78:
+.LASF77:
 	.string	"zeros"
-.LASF59:
+.LASF58:
 	.string	"vprintf"
 .LASF18:
 	.string	"short int"
 .LASF6:
 	.string	"size_t"
-.LASF50:
+.LASF49:
 	.string	"putchar"
-.LASF51:
+.LASF50:
 	.string	"putc"
-.LASF79:
+.LASF78:
 	.string	"prefix_len"
-.LASF43:
+.LASF42:
 	.string	"fgetc"
 .LASF5:
 	.string	"va_list"
-.LASF89:
+.LASF88:
 	.string	"put_integer"
-.LASF29:
+.LASF28:
 	.string	"strerror"
-.LASF26:
+.LASF10:
 	.string	"failed"
-.LASF36:
+.LASF35:
 	.string	"fgets"
 .LASF9:
 	.string	"ungot"
-.LASF84:
+.LASF83:
 	.string	"put_repeat"
-.LASF67:
+.LASF66:
 	.string	"length"
-.LASF68:
+.LASF67:
 	.string	"conv"
 .LASF15:
 	.string	"stderr"
@@ -14225,125 +14225,123 @@ stdin_file:
 	.string	"long long int"
 .LASF2:
 	.string	"long long unsigned int"
-.LASF37:
+.LASF36:
 	.string	"getchar"
 .LASF7:
 	.string	"long int"
-.LASF63:
+.LASF62:
 	.string	"spec"
-.LASF58:
+.LASF57:
 	.string	"printf"
 .LASF22:
 	.string	"stdout_file"
-.LASF35:
+.LASF34:
 	.string	"stream"
-.LASF73:
+.LASF72:
 	.string	"negative"
-.LASF88:
+.LASF87:
 	.string	"perror"
-.LASF75:
+.LASF74:
 	.string	"digits"
-.LASF57:
+.LASF56:
 	.string	"fprintf"
-.LASF54:
-	.string	"snprintf"
-.LASF44:
-	.string	"fflush"
 .LASF53:
+	.string	"snprintf"
+.LASF43:
+	.string	"fflush"
+.LASF52:
 	.string	"sprintf"
-.LASF27:
-	.string	"total"
 .LASF17:
 	.string	"unsigned char"
-.LASF47:
+.LASF46:
 	.string	"done"
-.LASF31:
+.LASF30:
 	.string	"read"
 .LASF16:
 	.string	"signed char"
-.LASF64:
+.LASF63:
 	.string	"flags"
 .LASF8:
 	.string	"ssize_t"
 .LASF3:
 	.string	"unsigned int"
-.LASF80:
+.LASF79:
 	.string	"to_digits"
-.LASF48:
+.LASF47:
 	.string	"puts"
-.LASF40:
+.LASF39:
 	.string	"lineptr"
 .LASF19:
 	.string	"short unsigned int"
 .LASF12:
 	.string	"errno"
-.LASF56:
+.LASF55:
 	.string	"vsnprintf"
-.LASF86:
+.LASF85:
 	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF4:
 	.string	"char"
-.LASF34:
+.LASF33:
 	.string	"strlen"
-.LASF52:
+.LASF51:
 	.string	"fputc"
-.LASF41:
+.LASF40:
 	.string	"bigger"
 .LASF24:
 	.string	"__vmdebug_file"
-.LASF55:
+.LASF54:
 	.string	"vsprintf"
-.LASF30:
+.LASF29:
 	.string	"realloc"
-.LASF46:
-	.string	"nmemb"
-.LASF49:
-	.string	"fputs"
-.LASF85:
-	.string	"sink_flush"
 .LASF45:
+	.string	"nmemb"
+.LASF48:
+	.string	"fputs"
+.LASF84:
+	.string	"sink_flush"
+.LASF44:
 	.string	"fwrite"
-.LASF87:
+.LASF86:
 	.string	"__builtin_va_list"
-.LASF77:
-	.string	"sign"
-.LASF72:
-	.string	"put_padded"
 .LASF76:
+	.string	"sign"
+.LASF71:
+	.string	"put_padded"
+.LASF75:
 	.string	"ndigits"
-.LASF28:
+.LASF27:
 	.string	"size"
-.LASF90:
+.LASF89:
 	.string	"__udivmoddi4"
-.LASF60:
+.LASF59:
 	.string	"vfprintf"
-.LASF65:
+.LASF64:
 	.string	"width"
-.LASF61:
+.LASF60:
 	.string	"dprintf"
 .LASF13:
 	.string	"stdin"
-.LASF66:
+.LASF65:
 	.string	"precision"
 .LASF23:
 	.string	"stderr_file"
-.LASF83:
+.LASF82:
 	.string	"put_string"
-.LASF10:
-	.string	"error"
+.LASF26:
+	.string	"total"
 .LASF11:
 	.string	"FILE"
-.LASF69:
+.LASF68:
 	.string	"base"
-.LASF71:
+.LASF70:
 	.string	"format"
-.LASF42:
+.LASF41:
 	.string	"ungetc"
-.LASF82:
+.LASF81:
 	.string	"sink_init_fd"
 .LASF14:
 	.string	"stdout"
-.LASF39:
+.LASF38:
 	.string	"getline"
 .LASF21:
 	.string	"stdin_file"

@@ -1262,6 +1262,8 @@ errno:
 	.byte	0xd
 	.long	0x32
 	.uleb128 0x1d
+	.byte	0x4
+	.uleb128 0x1e
 	.long	0x26
 	.byte	0x1
 	.byte	0x1e
@@ -1269,17 +1271,17 @@ errno:
 	.uleb128 0x5
 	.byte	0x3
 	.long	errno
-	.uleb128 0x1e
+	.uleb128 0x1f
 	.long	.LASF46
 	.byte	0x1
 	.byte	0x7f
 	.byte	0xe
-	.long	0xcd
+	.long	0xcf
 	.uleb128 0x5
 	.byte	0x3
 	.long	current_break
 	.uleb128 0x11
-	.long	0xd2
+	.long	0xd4
 	.uleb128 0x6
 	.byte	0x1
 	.byte	0x6
@@ -1293,7 +1295,7 @@ errno:
 	.long	.LFE17-.LFB17
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1dd
+	.long	0x1df
 	.uleb128 0xf
 	.string	"sig"
 	.byte	0xc4
@@ -1303,13 +1305,13 @@ errno:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x12
-	.long	0x203
+	.long	0x205
 	.long	.LBI134
 	.byte	.LVU278
 	.long	.LLRL82
 	.byte	0xc6
 	.byte	0xc
-	.long	0x146
+	.long	0x148
 	.uleb128 0x4
 	.long	0x9c7
 	.long	.LBI135
@@ -1331,18 +1333,18 @@ errno:
 	.byte	0
 	.byte	0
 	.uleb128 0x4
-	.long	0x1dd
+	.long	0x1df
 	.long	.LBI140
 	.byte	.LVU287
 	.long	.LLRL85
 	.byte	0xc6
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x1f7
+	.long	0x1f9
 	.long	.LLST86
 	.long	.LVUS86
 	.uleb128 0x1
-	.long	0x1ec
+	.long	0x1ee
 	.long	.LLST87
 	.long	.LVUS87
 	.uleb128 0x9
@@ -1353,7 +1355,7 @@ errno:
 	.long	.LBE141-.LBB141
 	.byte	0xc1
 	.byte	0x11
-	.long	0x1bd
+	.long	0x1bf
 	.uleb128 0x1
 	.long	0x984
 	.long	.LLST88
@@ -1390,7 +1392,7 @@ errno:
 	.byte	0xbf
 	.byte	0x5
 	.long	0x32
-	.long	0x203
+	.long	0x205
 	.uleb128 0x2
 	.string	"pid"
 	.byte	0xbf
@@ -1402,7 +1404,7 @@ errno:
 	.byte	0x19
 	.long	0x32
 	.byte	0
-	.uleb128 0x1f
+	.uleb128 0x20
 	.long	.LASF47
 	.byte	0x1
 	.byte	0xb8
@@ -1418,12 +1420,12 @@ errno:
 	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x2d1
+	.long	0x2d3
 	.uleb128 0x10
 	.long	.LASF21
 	.byte	0xb3
 	.byte	0x14
-	.long	0x2d1
+	.long	0xad
 	.long	.LLST65
 	.long	.LVUS65
 	.uleb128 0x5
@@ -1450,7 +1452,7 @@ errno:
 	.long	.LBE116-.LBB116
 	.byte	0xb5
 	.byte	0x11
-	.long	0x2b2
+	.long	0x2b4
 	.uleb128 0x1
 	.long	0x94d
 	.long	.LLST66
@@ -1485,8 +1487,6 @@ errno:
 	.long	.LVUS72
 	.byte	0
 	.byte	0
-	.uleb128 0x20
-	.byte	0x4
 	.uleb128 0x8
 	.long	.LASF20
 	.byte	0xae
@@ -1501,7 +1501,7 @@ errno:
 	.long	.LASF21
 	.byte	0xae
 	.byte	0x12
-	.long	0x2d1
+	.long	0xad
 	.long	.LLST58
 	.long	.LVUS58
 	.uleb128 0x5
@@ -1555,7 +1555,7 @@ errno:
 	.long	.LASF22
 	.byte	0xa3
 	.byte	0x7
-	.long	0x2d1
+	.long	0xad
 	.long	.LFB12
 	.long	.LFE12-.LFB12
 	.uleb128 0x1
@@ -1565,7 +1565,7 @@ errno:
 	.long	.LASF21
 	.byte	0xa3
 	.byte	0x12
-	.long	0x2d1
+	.long	0xad
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -1680,7 +1680,7 @@ errno:
 	.long	.LASF25
 	.byte	0x8c
 	.byte	0x7
-	.long	0x2d1
+	.long	0xad
 	.long	.LFB11
 	.long	.LFE11-.LFB11
 	.uleb128 0x1
@@ -1698,13 +1698,13 @@ errno:
 	.byte	0x1
 	.byte	0x8e
 	.byte	0xb
-	.long	0xcd
+	.long	0xcf
 	.long	.LLST36
 	.long	.LVUS36
 	.uleb128 0x16
 	.long	.LASF28
 	.byte	0x8f
-	.long	0xcd
+	.long	0xcf
 	.long	.LLST37
 	.long	.LVUS37
 	.uleb128 0x9
@@ -1791,13 +1791,13 @@ errno:
 	.long	.LASF21
 	.byte	0x81
 	.byte	0xf
-	.long	0x2d1
+	.long	0xad
 	.long	.LLST26
 	.long	.LVUS26
 	.uleb128 0x16
 	.long	.LASF29
 	.byte	0x83
-	.long	0xcd
+	.long	0xcf
 	.long	.LLST27
 	.long	.LVUS27
 	.uleb128 0x4
@@ -1840,13 +1840,13 @@ errno:
 	.long	.LASF31
 	.byte	0x79
 	.byte	0x7
-	.long	0x2d1
+	.long	0xad
 	.long	0x666
 	.uleb128 0x17
 	.long	.LASF21
 	.byte	0x79
 	.byte	0x1b
-	.long	0x2d1
+	.long	0xad
 	.byte	0
 	.uleb128 0x23
 	.long	.LASF32
@@ -2009,7 +2009,7 @@ errno:
 	.string	"buf"
 	.byte	0x64
 	.byte	0x1c
-	.long	0x2d1
+	.long	0xad
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
@@ -2337,7 +2337,7 @@ errno:
 	.byte	0
 	.byte	0
 	.uleb128 0x14
-	.long	0x203
+	.long	0x205
 	.long	.LFB15
 	.long	.LFE15-.LFB15
 	.uleb128 0x1
@@ -2362,17 +2362,17 @@ errno:
 	.byte	0
 	.byte	0
 	.uleb128 0x29
-	.long	0x1dd
+	.long	0x1df
 	.long	.LFB16
 	.long	.LFE16-.LFB16
 	.uleb128 0x1
 	.byte	0x9c
 	.uleb128 0x1
-	.long	0x1ec
+	.long	0x1ee
 	.long	.LLST75
 	.long	.LVUS75
 	.uleb128 0x7
-	.long	0x1f7
+	.long	0x1f9
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
@@ -2885,6 +2885,13 @@ errno:
 	.byte	0
 	.byte	0
 	.uleb128 0x1d
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x47
@@ -2899,7 +2906,7 @@ errno:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
+	.uleb128 0x1f
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -2916,7 +2923,7 @@ errno:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
+	.uleb128 0x20
 	.uleb128 0x2e
 	.byte	0
 	.uleb128 0x3f
@@ -2934,13 +2941,6 @@ errno:
 	.uleb128 0x49
 	.uleb128 0x13
 	.uleb128 0x20
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x20
-	.uleb128 0xf
-	.byte	0
-	.uleb128 0xb
 	.uleb128 0xb
 	.byte	0
 	.byte	0

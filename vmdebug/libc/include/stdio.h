@@ -23,7 +23,7 @@ typedef struct __vmdebug_file {
     int fd;
     int ungot;      /* a byte pushed back by ungetc (or scanf), EOF if none */
     int eof;        /* a read found the end of the file (feof) */
-    int error;      /* a read or write failed (ferror) */
+    int failed;     /* a read or write failed (ferror) */
 } FILE;
 
 #define SEEK_SET 0

@@ -105,7 +105,7 @@ FILE *fdopen(int fd, const char *mode)
     f->fd = fd;
     f->ungot = EOF;
     f->eof = 0;
-    f->error = 0;
+    f->failed = 0;
     return f;
 }
 
@@ -151,7 +151,7 @@ size_t fread(void *ptr, size_t size, size_t nmemb, FILE *stream)
             break;
         }
         if (n < 0) {
-            stream->error = 1;
+            stream->failed = 1;
             break;
         }
         done += (size_t)n;
@@ -181,7 +181,7 @@ long ftell(FILE *stream)
 void rewind(FILE *stream)
 {
     fseek(stream, 0, SEEK_SET);
-    stream->error = 0;
+    stream->failed = 0;
 }
 
 int feof(FILE *stream)
@@ -191,13 +191,13 @@ int feof(FILE *stream)
 
 int ferror(FILE *stream)
 {
-    return stream->error;
+    return stream->failed;
 }
 
 void clearerr(FILE *stream)
 {
     stream->eof = 0;
-    stream->error = 0;
+    stream->failed = 0;
 }
 
 int fileno(FILE *stream)

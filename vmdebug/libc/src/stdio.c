@@ -475,7 +475,7 @@ int fgetc(FILE *stream)
         stream->eof = 1;
         return EOF;
     default:
-        stream->error = 1;
+        stream->failed = 1;
         return EOF;
     }
 }

@@ -1,0 +1,43 @@
+"""Signal handlers: signal and sigaction (with and without SA_SIGINFO) catch SIGSEGV, and a
+handler may longjmp out of it; SIG_IGN ignores, SIG_DFL kills - as on the real kernel. In the
+debugger, bt shows the trampoline as gdb does: `<signal handler called>`, then the
+interrupted frame."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from dbgprogs_path import outputs, require_gdb, session
+from vmdebug.machine.process import Process
+from vmdebug.program import load_program
+from vmdebug.toolchain.native import build_native, run_native
+
+PROGRAM = Path(__file__).parent / "programs" / "signal_handlers.c"
+
+
+def test_handlers_run_as_on_the_real_kernel(tmp_path: Path) -> None:
+    for opt in ("0", "2"):
+        native = run_native(build_native(PROGRAM, tmp_path / f"sig{opt}", opt))
+        assert native.signal == 10 and "caught 2 times" in native.stdout.decode()
+        out = bytearray()
+        proc = Process(load_program(str(PROGRAM), opt).spec, argv=["sig"],
+                       on_output=lambda fd, data: out.extend(data) if fd == 1 else None)
+        proc.run(10_000_000)
+        assert out.decode() == native.stdout.decode()
+        assert proc.state.exited == (128 + 10, 10)
+
+
+def test_bt_through_a_signal_handler_as_gdb_shows_it(tmp_path: Path) -> None:
+    require_gdb()
+    exe = build_native(PROGRAM, tmp_path / "sig", "0")
+    commands = ["break on_segv", "run", "bt"]
+    real = subprocess.run(["gdb", "-q", "-batch", "-nx", "-ex", "handle SIGSEGV nostop noprint pass",
+                           "-ex", "handle SIGUSR1 nostop noprint pass", *[a for c in commands for a in ("-ex", c)],
+                           str(exe)], capture_output=True, text=True, timeout=60, cwd=PROGRAM.parent).stdout
+    dbg, cap = session(PROGRAM)
+    ours = [line for c in commands for line in outputs(dbg, cap, c)]
+    want = [line for line in real.splitlines() if line.startswith(("#1", "#2"))]
+    assert want[0] == "#1  <signal handler called>" and want[1].endswith(" in main () at signal_handlers.c:33")
+    assert [line for line in ours if line.startswith(("#1", "#2"))] == want, (ours, real)
+    assert outputs(dbg, cap, "frame 2")[-1].startswith("33\t")
+    assert outputs(dbg, cap, "print p")[-1] == "$1 = (int *) 0x10"
