@@ -15,7 +15,7 @@ from vmdebug.toolchain.native import build_native, run_native
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CONCEPTS = ["recursion_frames", "heap_brk", "calloc_zero", "use_after_free", "heap_overflow", "null_deref",
             "stack_overflow", "stack_smash", "rodata_write", "past_brk", "mmap_anon", "demand_paging",
-            "fork_cow", "shared_pipe"]
+            "fork_cow", "shared_pipe", "catch_segv", "setjmp_unwind"]
 CRASHING = {"null_deref", "stack_overflow", "stack_smash", "rodata_write", "past_brk"}
 
 

@@ -28,7 +28,7 @@ def _jmp(p: "Process", i: Instruction) -> Closure:
         # frame behind (longjmp's last instruction): the call stack drops it now.
         t = get_target()
         if state.stack and state.stack[-1][3] < regs[ESP]:
-            p.drop_abandoned(regs[ESP])
+            p.drop_abandoned(regs[ESP], t)
         return t
     return run
 

@@ -180,9 +180,20 @@ class Process:
             name, site, ret, base = self.state.stack[-1]
             self.event((C.FRAME_POPPED, base, ret, site, self._name_index(name)))
 
-    def drop_abandoned(self, sp: int) -> None:
-        """The frames whose return slots are below ``sp`` were left without a ``ret``."""
+    def drop_abandoned(self, sp: int, target: int | None = None) -> None:
+        """The frames whose return slots are below ``sp`` were left without a ``ret``; with
+        ``target`` (where a jump lands), so were the frames above the innermost one of the
+        function it lands in: their return slots may lie above ``sp`` (in that function's
+        outgoing-argument area), yet execution is back in the function that called them."""
         self._drop_abandoned(sp, False)
+        if target is None:
+            return
+        name = (self.symbol_for(target) or "").split("+")[0]
+        stack = self.state.stack
+        if name and any(entry[0] == name for entry in stack):
+            while stack and stack[-1][0] != name:
+                f, site, ret, base = stack[-1]
+                self.event((C.FRAME_POPPED, base, ret, site, self._name_index(f)))
 
     def _drop_abandoned(self, sp: int, calling: bool) -> None:
         """Pop the frames the stack pointer has left behind without a ``ret`` (longjmp, or any

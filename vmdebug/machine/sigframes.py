@@ -169,7 +169,7 @@ class SignalCalls:
                 proc.set_reg(r, words[i])
         flags = proc.state.regs[C.EFLAGS]
         proc.set_reg(C.EFLAGS, (flags & ~0x40DD5) | (words[16] & 0x40DD5))   # FIX_EFLAGS
-        proc.drop_abandoned(words[7])
+        proc.drop_abandoned(words[7], words[14])
         self.resume_at = words[14]
         return words[11]            # eax: what the "system call" returns
 
