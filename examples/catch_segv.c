@@ -14,13 +14,17 @@
  * Try:
  *   vmdebug debug examples/catch_segv.c
  *   (vmdebug) break on_segv
- *   (vmdebug) run                 the first fault: address 0x0
+ *   (vmdebug) run                 "Program received signal SIGSEGV": the write
+ *                                 in probe, before the handler runs (as gdb)
+ *   (vmdebug) continue            the handler starts: Breakpoint 1, on_segv
  *   (vmdebug) bt                  on_segv, <signal handler called>, probe
  *   (vmdebug) print *info         si_signo 11, si_code 1 (SEGV_MAPERR)
  *   (vmdebug) x/8xw $esp          the signal frame the kernel pushed
  *   (vmdebug) frame 2             the write that faulted
- *   (vmdebug) continue            the second fault: a read-only page
+ *   (vmdebug) continue            the second fault arrives: a read-only page
+ *   (vmdebug) continue            its handler: Breakpoint 1 again
  *   (vmdebug) print info->si_code 2 (SEGV_ACCERR: mapped, but not writable)
+ *   (vmdebug) handle SIGSEGV nostop   and the handler runs without stopping first
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | 0x00000000: SIGSEGV (no mapping)

@@ -35,9 +35,30 @@ def test_bt_through_a_signal_handler_as_gdb_shows_it(tmp_path: Path) -> None:
                            "-ex", "handle SIGUSR1 nostop noprint pass", *[a for c in commands for a in ("-ex", c)],
                            str(exe)], capture_output=True, text=True, timeout=60, cwd=PROGRAM.parent).stdout
     dbg, cap = session(PROGRAM)
+    assert outputs(dbg, cap, "handle SIGSEGV nostop noprint pass") == []
+    outputs(dbg, cap, "handle SIGUSR1 nostop noprint pass")
     ours = [line for c in commands for line in outputs(dbg, cap, c)]
     want = [line for line in real.splitlines() if line.startswith(("#1", "#2"))]
     assert want[0] == "#1  <signal handler called>" and want[1].endswith(" in main () at signal_handlers.c:33")
     assert [line for line in ours if line.startswith(("#1", "#2"))] == want, (ours, real)
     assert outputs(dbg, cap, "frame 2")[-1].startswith("33\t")
     assert outputs(dbg, cap, "print p")[-1] == "$1 = (int *) 0x10"
+
+
+def test_a_handled_signal_stops_first_as_in_gdb(tmp_path: Path) -> None:
+    """gdb's default (handle SIG stop print pass): the debugger stops where the signal
+    arrives, before the handler; continue then runs the handler."""
+    require_gdb()
+    exe = build_native(PROGRAM, tmp_path / "sig", "0")
+    commands = ["break on_segv", "run", "continue", "continue"]
+    real = subprocess.run(["gdb", "-q", "-batch", "-nx", *[a for c in commands for a in ("-ex", c)], str(exe)],
+                          capture_output=True, text=True, timeout=60, cwd=PROGRAM.parent).stdout
+    dbg, cap = session(PROGRAM)
+    ours = "\n".join(line for c in commands for line in outputs(dbg, cap, c))
+
+    def said(text: str) -> list[str]:
+        return [ln for ln in text.splitlines() if ln.startswith(("Program received", "Breakpoint 1,"))]
+    ours_said = [ln.split(" (")[0] for ln in said(ours)]      # the handler's pointer arguments differ
+    assert ours_said == [ln.split(" (")[0] for ln in said(real)], (ours, real)
+    assert ours_said[:2] == ["Program received signal SIGUSR1, User defined signal 1.",
+                             "Program received signal SIGSEGV, Segmentation fault."]

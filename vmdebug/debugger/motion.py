@@ -51,6 +51,7 @@ class Stop:
     hits: list[tuple["Breakpoint", Value | None, Value | None]] | None = None
     #: Other breakpoints at the same address that were hit too (gdb's bpstat chain).
     others: list["Breakpoint"] | None = None
+    signal: int = 0                   # "signal": the signal about to be handled
 
 
 Pred = Callable[[Cols], np.ndarray]
@@ -340,6 +341,23 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
         width = min(width * 4, MAX_WINDOW)
 
 
+def _deliveries(dbg: "Debugger", win: Window, own: np.ndarray) -> np.ndarray:
+    """Steps of the followed process that start a signal handler: a frame pushed whose return
+    address is a restorer (the libc's __restore or __restore_rt)."""
+    restorers = dbg.cache.restorers
+    if restorers is None:
+        found = [dbg.info.lookup(n) for n in ("__restore", "__restore_rt")]
+        restorers = dbg.cache.restorers = np.array([s.address for s in found if s is not None], dtype=np.int64)
+    out = np.zeros(win.n, dtype=bool)
+    if not len(restorers):
+        return out
+    cols = win.cols
+    hit = (cols[:, 0] == C.FRAME_PUSHED) & np.isin(cols[:, 2].astype(np.int64), restorers)
+    if hit.any():
+        out[win.steps[hit] - win.a] = True
+    return out & own
+
+
 def fork_notices(dbg: "Debugger", start: int, pid: int, stop: int) -> list[str]:
     """What gdb says of the forks the followed process made between two steps, going
     forward (infrun.c follow_fork_inferior, with print-inferior-events on)."""
@@ -387,12 +405,27 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
     any_mask = bp_mask | pred_mask
     for m in watch_masks:
         any_mask = any_mask | m
+    # gdb stops when a signal arrives (handle SIG stop), before its handler runs: the step
+    # that starts a handler is reported at the step before it.  The one right after the
+    # cursor is the signal the last stop reported, now passed to the program.
+    sig_steps = _deliveries(dbg, win, own) if forward and dbg.settings.stop_on_signals else np.zeros(n, dtype=bool)
+    if forward and win.a == tl.cursor + 1:
+        sig_steps[0] = False
+    any_mask = any_mask | sig_steps
     if not forward:
         any_mask[-1] = False   # the window's last step is the anchor (cursor side)
     idx = np.flatnonzero(any_mask)
     order = idx.tolist() if forward else idx[::-1].tolist()
     for i in order:
         s = win.a + i
+        if sig_steps[i]:
+            tl.goto(s)
+            sig = tl.state.regs[C.EAX]        # the handler's first argument
+            if dbg.settings.signal_stop.get(sig, True):
+                tl.goto(s - 1)
+                return Stop(s - 1, "signal", signal=sig)
+            if not (bp_mask[i] or pred_mask[i] or any(m[i] for m in watch_masks)):
+                continue
         if forward and s == tl.last and tl.ended and s > 0:
             # The last step of a finished run: the end report wins (gdb reports the signal).
             tl.goto(s)

@@ -84,6 +84,8 @@ class Settings:
     listsize: int = 10
     confirm: bool = False
     follow_fork_mode: str = "parent"    # gdb: which process the debugger follows after fork
+    stop_on_signals: bool = True        # gdb's "handle SIG stop" for every signal the program handles
+    signal_stop: dict[int, bool] = field(default_factory=dict)   # gdb's handle SIG stop|nostop, by signal
     detach_on_fork: bool = True         # gdb: the other process runs free (no stops in it)
 
 
@@ -95,6 +97,7 @@ class Caches:
     entries: Any = None             # where `step` enters functions: stale when the skip list changes
     read_scanner: Any = None        # decoded memory reads, for rwatch/awatch
     map_context: Any = None         # vmmap's names for the regions, from step 0
+    restorers: Any = None           # the libc's signal restorers: a frame returning there is a handler
 
 
 @dataclass

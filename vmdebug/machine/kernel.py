@@ -65,7 +65,6 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
         self.written: set[str] = set()            # the files the program created, changed or removed
         #: Where ``int 0x80`` goes on instead of the next instruction (a handler, sigreturn).
         self.resume_at: int | None = None
-        self.pending_signal: CpuFault | None = None   # raised by the caller itself: delivered on the way out
 
     @property
     def brk(self) -> int:
@@ -356,9 +355,7 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
             return
         self.proc.event((C.SYSCALL, number, result & MASK, 0, 0), (name, args[:nargs]))
         self.proc.set_reg(C.EAX, result & MASK)
-        if self.pending_signal is not None:      # a signal to itself with a handler: it runs now
-            fault, self.pending_signal = self.pending_signal, None
-            self.deliver(fault, (regs[C.EIP] + 2) & MASK, from_syscall=True)
+
 
     def _exit(self, name: str, number: int, status: int) -> None:
         self.proc.event((C.SYSCALL, number, 0, 0, 0), (name, [status]))
@@ -392,7 +389,9 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
             self.warnings.append(f"{name}: stopping the process ({signal_name(sig)}) is not simulated; ignored")
             return 0
         if self.handler_for(sig) is not None and sig != SIGKILL:
-            self.pending_signal = CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)}")
+            # Delivered on the way back to user mode: the next step starts the handler, after
+            # the call has returned (as gdb then shows it, past the int 0x80).
+            self.proc.sched.current.pending = CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)}")
             return 0
         if sig in self.proc.sched.current.actions and self.proc.sched.current.actions[sig][0] == 1:
             return 0                              # SIG_IGN

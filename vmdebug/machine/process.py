@@ -306,6 +306,15 @@ class Process:
         self._step_kernel_rows = []
         if not sched.single() and not sched.schedule():
             return False                    # every process sleeps: nothing can run
+        pending = sched.current.pending
+        if pending is not None:             # a signal on the way back from a system call
+            sched.current.pending = None
+            if not self.kernel.deliver(pending, regs[C.EIP]):
+                self.die(pending, regs[C.EIP])
+            sched.ran += 1
+            self.steps += 1
+            self.log.end_step()
+            return not self.exited
         while True:
             eip = regs[C.EIP]
             try:

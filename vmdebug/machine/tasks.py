@@ -87,6 +87,7 @@ class Task:
     #: Signal actions other than the default: sig -> (handler, flags, restorer, mask).
     actions: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
     blocked: int = 0                         # the blocked signal set (rt_sigprocmask)
+    pending: Any = None                      # a signal it sent itself: its handler starts next step
 
     def runnable(self) -> bool:
         return self.status == "running" and (self.waiting is None or self.waiting())

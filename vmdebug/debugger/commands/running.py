@@ -84,6 +84,10 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
         dbg.write("")
         dbg.write("No more reverse-execution history.")
         dbg.print_location(True)
+    elif stop.reason == "signal":
+        dbg.write("")
+        dbg.write(f"Program received signal {signal_name(stop.signal)}, {signal_text(stop.signal)}.")
+        dbg.print_location(True)
     elif stop.reason == "interrupt":
         tl.interrupted = False
         dbg.write("")
@@ -661,3 +665,48 @@ def cmd_kill(dbg: "Debugger", arg: str) -> None:
     from vmdebug.machine.kernel import PID
     dbg.tl.goto(0)
     dbg.write(f"[Inferior 1 (process {PID}) killed]")
+
+
+@command("handle", category="running", example="SIGSEGV nostop noprint")
+def cmd_handle(dbg: "Debugger", arg: str) -> None:
+    """Say whether a signal the program handles stops the debugger (gdb's handle).
+
+    Usage: handle SIGNAL... [stop|nostop] [print|noprint] [pass|nopass]
+    A signal with a handler stops before its handler runs ("Program received signal"),
+    as gdb does by default; nostop lets the handler run.  Every signal is passed to the
+    program (the recording cannot be changed)."""
+    from vmdebug.signals import SIGNALS, signal_text
+    words = arg.split()
+    if not words:
+        raise DebugError("Argument required (signal and action to apply).")
+    sigs, stop = [], None
+    by_name = {name: n for n, (name, _) in SIGNALS.items()}
+    for w in words:
+        low = w.lower()
+        if low in ("stop", "print"):
+            stop = True if low == "stop" else stop
+        elif low in ("nostop",):
+            stop = False
+        elif low in ("noprint",):
+            stop = False
+        elif low in ("pass", "noignore", "nopass", "ignore"):
+            if low in ("nopass", "ignore"):
+                raise DebugError("vmdebug replays a recording: every signal reaches the program as it did.")
+        elif w.upper() in by_name or ("SIG" + w.upper()) in by_name:
+            sigs.append(by_name.get(w.upper(), by_name.get("SIG" + w.upper())))
+        elif w.isdigit() and 1 <= int(w) <= 31:
+            sigs.append(int(w))
+        elif low == "all":
+            sigs.extend(n for n in SIGNALS if n not in (2, 5))
+        else:
+            raise DebugError(f"Unrecognized or ambiguous flag word: \"{w}\".")
+    for n in sigs:
+        if stop is not None:
+            dbg.settings.signal_stop[n] = stop
+    if not dbg.interactive:       # gdb prints the table only for a command typed at a terminal
+        return
+    dbg.write("Signal        Stop\tPrint\tPass to program\tDescription")
+    for n in sigs:
+        on = dbg.settings.signal_stop.get(n, True)
+        yes = "Yes" if on else "No"
+        dbg.write(f"{SIGNALS[n][0]:<14}{yes}\t{yes}\tYes\t\t{signal_text(n)}")
