@@ -322,3 +322,13 @@ def test_reference_counts_are_the_page_table_entries_naming_each_frame(programs:
                 assert k.refs.get(frame, 1) == n + (frame in held), (mode, proc.steps, frame)
             checked += 1
         assert checked > 10
+
+
+def test_one_process_reading_its_own_empty_pipe_is_a_deadlock_not_a_hang(tmp_path: Path) -> None:
+    src = tmp_path / "selfpipe.c"
+    src.write_text("#include <unistd.h>\nint main(void)\n{\n    int fds[2];\n    char c;\n    pipe(fds);\n"
+                   "    read(fds[0], &c, 1);\n    return 0;\n}\n")
+    proc = Process(load_program(str(src), "0").spec, argv=["selfpipe"])
+    assert proc.run(1_000_000) == "deadlock"
+    assert proc.deadlock == "deadlock: every process is asleep (pid 1000 in read from a pipe)"
+    assert proc.steps < 1000

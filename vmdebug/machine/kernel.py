@@ -392,6 +392,7 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
             # Delivered on the way back to user mode: the next step starts the handler, after
             # the call has returned (as gdb then shows it, past the int 0x80).
             self.proc.sched.current.pending = CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)}")
+            self.proc.sched.pending_any = True
             return 0
         if sig in self.proc.sched.current.actions and self.proc.sched.current.actions[sig][0] == 1:
             return 0                              # SIG_IGN

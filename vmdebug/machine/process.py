@@ -17,7 +17,7 @@ from typing import Any, BinaryIO, Callable
 from events import codes as C
 from events.log import EventLog
 from events.kinds import apply, revert
-from events.state import FIRST_PID, ProcessState
+from events.state import ProcessState
 from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
 from vmdebug.machine import alu, control  # noqa: F401  (register their semantics)
 from vmdebug.machine.cpu import SEMANTICS
@@ -88,6 +88,8 @@ class Process:
         self.kernel = Kernel(self)
         self.kernel.files = {name: bytearray(data) for name, data in (files or {}).items()}
         self.sched = Scheduler(self)
+        #: The run has ended (kept as a flag: the hot loop reads it every step).
+        self.ended = False
         self.read_implies_exec = not spec.gnu_stack
         self.stdin = Stdin(stdin)
         self.on_output = on_output
@@ -126,7 +128,7 @@ class Process:
     def exited(self) -> bool:
         """The run has ended: the first process ended (its process_exited event is the last
         in the log), or every process sleeps (:attr:`deadlock` says why)."""
-        return self.sched.tasks[FIRST_PID].status != "running" or bool(self.sched.deadlock)
+        return self.ended
 
     @property
     def deadlock(self) -> str:
@@ -298,17 +300,18 @@ class Process:
     def step(self) -> bool:
         """Retire one instruction (one step) of the current process.  Returns False once the
         run has ended."""
-        if self.exited:
+        if self.ended:
             return False
         state, sched = self.state, self.sched
         regs = state.regs
         start = self.log.mark()
         self._step_kernel_rows = []
-        if not sched.single() and not sched.schedule():
+        if sched.multi and not sched.schedule():
             return False                    # every process sleeps: nothing can run
-        pending = sched.current.pending
-        if pending is not None:             # a signal on the way back from a system call
+        if sched.pending_any and sched.current.pending is not None:   # a signal on the way back from a call
+            pending = sched.current.pending
             sched.current.pending = None
+            sched.pending_any = any(t.pending is not None for t in sched.tasks.values())
             if not self.kernel.deliver(pending, regs[C.EIP]):
                 self.die(pending, regs[C.EIP])
             sched.ran += 1

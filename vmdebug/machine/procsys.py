@@ -103,6 +103,7 @@ class ProcessCalls:
                                   {vpn: set(eips) for vpn, eips in proc.memory.code_pages.items()},
                                   actions=dict(me.actions), blocked=me.blocked)
         proc.memory.flush_tlb()
+        sched.multi = True
         return child
 
     def sys_vfork(self) -> int:
@@ -134,6 +135,8 @@ class ProcessCalls:
         task.status, task.exit_code, task.waiting = "zombie", (status, signal), None
         if task.ppid == 1:
             task.status = "reaped"
+        if task.pid == FIRST_PID:
+            proc.ended = True
         if task.pid == FIRST_PID and sched.orphans():
             self.warnings.append(
                 "pid " + ", ".join(str(p) for p in sched.orphans()) + " still running when pid "

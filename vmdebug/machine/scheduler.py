@@ -34,6 +34,8 @@ class Scheduler:
         self.ran = 0                 # steps the current process has run since it got the CPU
         self.deadlock = ""           # why the run stopped with every process asleep
         self.switched_at = 0         # proc.steps when the current process got the CPU
+        self.multi = False           # a fork happened: there is scheduling to do
+        self.pending_any = False     # some process has a signal to start its handler for
 
     @property
     def current(self) -> Task:
@@ -74,7 +76,7 @@ class Scheduler:
         """Before a step: switch if the current process must give way.  False when no
         process can run (the run has ended, or deadlocked).  When every process sleeps and
         some sleep in nanosleep, the virtual clock jumps to the earliest wake-up."""
-        if self.single() or not self.due():
+        if not self.due():
             return True
         pid = self.pick()
         if pid is None:
@@ -86,6 +88,7 @@ class Scheduler:
         if pid is None:
             asleep = [f"pid {t.pid} in {t.what}" for t in self.tasks.values() if t.status == "running"]
             self.deadlock = "deadlock: every process is asleep (" + ", ".join(asleep) + ")"
+            self.proc.ended = True
             return False
         self.switch(pid)
         return True
