@@ -163,16 +163,22 @@ static int many(void)
 
 static int brokenpipe(void)
 {
-    int fds[2], status;
+    int fds[2], sync[2], status;
+    char c;
     pipe(fds);
+    pipe(sync);
     if (fork() == 0) {
         close(fds[0]);
         close(fds[0]);
+        close(sync[1]);
+        read(sync[0], &c, 1);       /* end of file once the parent has closed its ends */
         write(fds[1], "x", 1);
         exit(9);
     }
     close(fds[0]);
     close(fds[1]);
+    close(sync[0]);
+    close(sync[1]);
     wait(&status);
     report("writer", status);
     return 0;
