@@ -258,6 +258,10 @@ def _with_inline_frames(real: list[Frame], stop_symbols: tuple[Any, ...] | None 
                        f.sp, f.fp, regs=f.regs, cfa=f.cfa, function=f.function, block=None, inline=blk,
                        inner_inline=inner, real=k, lookup=f.lookup)
             fr.block = f.block if inner is None else _scope_in(blk, f.block)
+            if inner is None and k == 0 and f.skipped_inline is not None:
+                # The skipped call is inside this inlined body: frame 0 shows its call site.
+                fr.skipped_inline = f.skipped_inline
+                fr.block = f.skipped_inline.parent
             out.append(fr)
             inner = blk
         f.level = len(out)
@@ -270,7 +274,6 @@ def _with_inline_frames(real: list[Frame], stop_symbols: tuple[Any, ...] | None 
         out.append(f)
     if out and out[0].inline is not None and out[0] is not real[0]:
         out[0].ret_slot, out[0].saved_ret = None, None
-        out[0].skipped_inline = None
     return out
 
 
