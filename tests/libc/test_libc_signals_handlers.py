@@ -62,3 +62,20 @@ def test_a_handled_signal_stops_first_as_in_gdb(tmp_path: Path) -> None:
     assert ours_said == [ln.split(" (")[0] for ln in said(real)], (ours, real)
     assert ours_said[:2] == ["Program received signal SIGUSR1, User defined signal 1.",
                              "Program received signal SIGSEGV, Segmentation fault."]
+
+
+def test_an_argument_past_the_trampoline_is_read_from_its_own_frame(tmp_path: Path) -> None:
+    """Frame 2 (check, inlined in kill) keeps its argument in eax: the interrupted eax, 0
+    (kill returned 0), not the handler's (the signal number), as gdb reads it."""
+    require_gdb()
+    exe = build_native(PROGRAM, tmp_path / "sig", "0")
+    commands = ["break on_usr1", "run", "bt"]
+    real = subprocess.run(["gdb", "-q", "-batch", "-nx", "-ex", "handle SIGUSR1 nostop noprint pass",
+                           *[a for c in commands for a in ("-ex", c)], str(exe)],
+                          capture_output=True, text=True, timeout=60, cwd=PROGRAM.parent).stdout
+    dbg, cap = session(PROGRAM)
+    outputs(dbg, cap, "handle SIGUSR1 nostop noprint pass")
+    ours = [line for c in commands for line in outputs(dbg, cap, c)]
+    want = next(line for line in real.splitlines() if line.startswith("#2"))
+    assert want == "#2  check (ret=0) at syscall.c:63"
+    assert want in ours, ours

@@ -108,9 +108,15 @@ def variable_value(dbg: "Debugger", var: Variable, frame: "Frame") -> Value:
         if loc.kind == "memory":
             return Value(t, None, "memory", loc.address, name=var.name)
         if loc.kind == "register":
-            if ctx.reg(loc.regno) is None:
+            reg = ctx.reg(loc.regno)
+            if reg is None:
                 return Value(t, optimized_out=True, name=var.name)
-            return Value(t, None, "register", regno=loc.regno, name=var.name)
+            # Read now, from this frame's registers: printed later (bt), the value would
+            # otherwise be fetched with the selected frame's, which differ past a signal
+            # trampoline (and in any frame whose caller-saved registers were restored).
+            size = max(t.length, 4)
+            data = (reg & ((1 << (8 * size)) - 1)).to_bytes(size, "little")[:t.length]
+            return Value(t, data, "register", regno=loc.regno, name=var.name)
         if loc.kind == "optimized":
             return Value(t, optimized_out=True, name=var.name)
         if loc.kind == "pieces":
