@@ -9,98 +9,98 @@
 	.type	mode_flags, @function
 mode_flags:
 .LVL0:
-.LFB8:
+.LFB11:
 	.file 1 "file.c"
-	.loc 1 76 1 view -0
+	.loc 1 54 1 view -0
 	.cfi_startproc
-	.loc 1 77 5 view .LVU1
-	.loc 1 78 5 view .LVU2
-	.loc 1 78 13 is_stmt 0 view .LVU3
+	.loc 1 55 5 view .LVU1
+	.loc 1 56 5 view .LVU2
+	.loc 1 56 13 is_stmt 0 view .LVU3
 	movzx	edx, BYTE PTR [eax]
-	.loc 1 76 1 view .LVU4
+	.loc 1 54 1 view .LVU4
 	mov	ecx, eax
-	.loc 1 78 5 view .LVU5
+	.loc 1 56 5 view .LVU5
 	cmp	dl, 114
 	je	.L8
 	cmp	dl, 119
 	je	.L9
 	mov	eax, -1
 .LVL1:
-	.loc 1 78 5 view .LVU6
+	.loc 1 56 5 view .LVU6
 	cmp	dl, 97
 	je	.L24
 .L16:
-	.loc 1 93 1 view .LVU7
+	.loc 1 71 1 view .LVU7
 	ret
 	.p2align 4,,10
 	.p2align 3
 .L24:
-	.loc 1 81 21 view .LVU8
+	.loc 1 59 21 view .LVU8
 	mov	eax, 1089
 .L2:
 .LVL2:
-	.loc 1 84 12 is_stmt 1 discriminator 1 view .LVU9
+	.loc 1 62 12 is_stmt 1 discriminator 1 view .LVU9
 	movzx	edx, BYTE PTR [ecx+1]
 	test	dl, dl
 	je	.L16
-	.loc 1 78 18 is_stmt 0 view .LVU10
+	.loc 1 56 18 is_stmt 0 view .LVU10
 	add	ecx, 1
 .LVL3:
 .L17:
-	.loc 1 85 9 is_stmt 1 view .LVU11
-	.loc 1 85 12 is_stmt 0 view .LVU12
+	.loc 1 63 9 is_stmt 1 view .LVU11
+	.loc 1 63 12 is_stmt 0 view .LVU12
 	cmp	dl, 43
 	je	.L25
-	.loc 1 87 14 is_stmt 1 view .LVU13
-	.loc 1 87 17 is_stmt 0 view .LVU14
+	.loc 1 65 14 is_stmt 1 view .LVU13
+	.loc 1 65 17 is_stmt 0 view .LVU14
 	cmp	dl, 120
 	je	.L26
-	.loc 1 76 1 view .LVU15
+	.loc 1 54 1 view .LVU15
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .L6:
-	.loc 1 89 14 is_stmt 1 view .LVU16
-	.loc 1 90 19 is_stmt 0 view .LVU17
+	.loc 1 67 14 is_stmt 1 view .LVU16
+	.loc 1 68 19 is_stmt 0 view .LVU17
 	mov	ebx, eax
 	or	ebx, 524288
 	cmp	dl, 101
 	cmove	eax, ebx
 .LVL4:
 .L5:
-	.loc 1 84 23 is_stmt 1 view .LVU18
-	.loc 1 84 12 is_stmt 0 view .LVU19
+	.loc 1 62 23 is_stmt 1 view .LVU18
+	.loc 1 62 12 is_stmt 0 view .LVU19
 	movzx	edx, BYTE PTR [ecx+1]
-	.loc 1 84 23 view .LVU20
+	.loc 1 62 23 view .LVU20
 	add	ecx, 1
 .LVL5:
-	.loc 1 84 12 is_stmt 1 view .LVU21
+	.loc 1 62 12 is_stmt 1 view .LVU21
 	test	dl, dl
 	je	.L27
 .L7:
-	.loc 1 85 9 view .LVU22
-	.loc 1 85 12 is_stmt 0 view .LVU23
+	.loc 1 63 9 view .LVU22
+	.loc 1 63 12 is_stmt 0 view .LVU23
 	cmp	dl, 43
 	je	.L28
-	.loc 1 87 14 is_stmt 1 view .LVU24
-	.loc 1 87 17 is_stmt 0 view .LVU25
+	.loc 1 65 14 is_stmt 1 view .LVU24
+	.loc 1 65 17 is_stmt 0 view .LVU25
 	cmp	dl, 120
 	jne	.L6
-	.loc 1 88 13 is_stmt 1 view .LVU26
-	.loc 1 84 12 is_stmt 0 view .LVU27
+	.loc 1 66 13 is_stmt 1 view .LVU26
+	.loc 1 62 12 is_stmt 0 view .LVU27
 	movzx	edx, BYTE PTR [ecx+1]
-	.loc 1 84 23 view .LVU28
+	.loc 1 62 23 view .LVU28
 	add	ecx, 1
 .LVL6:
-	.loc 1 88 19 view .LVU29
+	.loc 1 66 19 view .LVU29
 	or	al, -128
 .LVL7:
-	.loc 1 84 23 is_stmt 1 view .LVU30
-	.loc 1 84 12 view .LVU31
+	.loc 1 62 23 is_stmt 1 view .LVU30
+	.loc 1 62 12 view .LVU31
 	test	dl, dl
 	jne	.L7
 .L27:
-	.loc 1 93 1 is_stmt 0 view .LVU32
+	.loc 1 71 1 is_stmt 0 view .LVU32
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -110,121 +110,122 @@ mode_flags:
 	.p2align 3
 .L28:
 	.cfi_restore_state
-	.loc 1 86 13 is_stmt 1 view .LVU33
-	.loc 1 86 28 is_stmt 0 view .LVU34
+	.loc 1 64 13 is_stmt 1 view .LVU33
+	.loc 1 64 28 is_stmt 0 view .LVU34
 	and	eax, -4
 .LVL8:
-	.loc 1 86 19 view .LVU35
+	.loc 1 64 19 view .LVU35
 	or	eax, 2
 .LVL9:
-	.loc 1 86 19 view .LVU36
+	.loc 1 64 19 view .LVU36
 	jmp	.L5
 	.p2align 4,,10
 	.p2align 3
 .L25:
 	.cfi_def_cfa_offset 4
 	.cfi_restore 3
-	.loc 1 86 13 is_stmt 1 view .LVU37
-	.loc 1 86 28 is_stmt 0 view .LVU38
+	.loc 1 64 13 is_stmt 1 view .LVU37
+	.loc 1 64 28 is_stmt 0 view .LVU38
 	and	eax, -4
 .LVL10:
-	.loc 1 86 19 view .LVU39
+	.loc 1 64 19 view .LVU39
 	or	eax, 2
 .LVL11:
 .L20:
-	.loc 1 84 23 is_stmt 1 view .LVU40
-	.loc 1 84 12 is_stmt 0 view .LVU41
+	.loc 1 62 23 is_stmt 1 view .LVU40
+	.loc 1 62 12 is_stmt 0 view .LVU41
 	movzx	edx, BYTE PTR [ecx+1]
-	.loc 1 84 23 view .LVU42
+	.loc 1 62 23 view .LVU42
 	add	ecx, 1
 .LVL12:
-	.loc 1 84 12 is_stmt 1 view .LVU43
+	.loc 1 62 12 is_stmt 1 view .LVU43
 	test	dl, dl
 	jne	.L17
-	.loc 1 84 12 is_stmt 0 view .LVU44
+	.loc 1 62 12 is_stmt 0 view .LVU44
 	ret
 	.p2align 4,,10
 	.p2align 3
 .L26:
-	.loc 1 88 13 is_stmt 1 view .LVU45
-	.loc 1 88 19 is_stmt 0 view .LVU46
+	.loc 1 66 13 is_stmt 1 view .LVU45
+	.loc 1 66 19 is_stmt 0 view .LVU46
 	or	al, -128
 .LVL13:
-	.loc 1 88 19 view .LVU47
+	.loc 1 66 19 view .LVU47
 	jmp	.L20
 .LVL14:
 	.p2align 4,,10
 	.p2align 3
 .L9:
-	.loc 1 78 5 view .LVU48
+	.loc 1 56 5 view .LVU48
 	mov	eax, 577
 .LVL15:
-	.loc 1 78 5 view .LVU49
+	.loc 1 56 5 view .LVU49
 	jmp	.L2
 .LVL16:
 	.p2align 4,,10
 	.p2align 3
 .L8:
-	.loc 1 79 21 view .LVU50
+	.loc 1 57 21 view .LVU50
 	xor	eax, eax
 .LVL17:
-	.loc 1 79 21 view .LVU51
+	.loc 1 57 21 view .LVU51
 	jmp	.L2
 	.cfi_endproc
-.LFE8:
+.LFE11:
 	.size	mode_flags, .-mode_flags
 	.p2align 4
 	.globl	open
 	.type	open, @function
 open:
 .LVL18:
-.LFB3:
-	.loc 1 43 1 is_stmt 1 view -0
+.LFB6:
+	.loc 1 21 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 44 5 view .LVU53
-	.loc 1 45 5 view .LVU54
-	.loc 1 43 1 is_stmt 0 view .LVU55
+	.loc 1 22 5 view .LVU53
+	.loc 1 23 5 view .LVU54
+	.loc 1 21 1 is_stmt 0 view .LVU55
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
-	.loc 1 43 1 view .LVU56
+	.loc 1 21 1 view .LVU56
 	mov	ecx, DWORD PTR [esp+12]
-	.loc 1 45 8 view .LVU57
+	.loc 1 23 8 view .LVU57
 	mov	edx, ecx
 	and	edx, 64
 	jne	.L36
 .LVL19:
 .L30:
-	.loc 1 51 5 is_stmt 1 view .LVU58
+	.loc 1 29 5 is_stmt 1 view .LVU58
 .LBB44:
 .LBI44:
-	.loc 1 26 20 view .LVU59
+	.file 2 "sys.h"
+	.loc 2 33 20 view .LVU59
 .LBB45:
-	.loc 1 28 5 view .LVU60
-	.loc 1 29 5 view .LVU61
+	.loc 2 35 5 view .LVU60
+	.loc 2 36 5 view .LVU61
 	mov	ebx, DWORD PTR [esp+8]
 	mov	eax, 5
 #APP
-# 29 "file.c" 1
+# 36 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL20:
-	.loc 1 30 5 view .LVU62
-	.loc 1 30 5 is_stmt 0 view .LVU63
+	.loc 2 37 5 view .LVU62
+	.loc 2 37 5 is_stmt 0 view .LVU63
 #NO_APP
 .LBE45:
 .LBE44:
 .LBB46:
 .LBI46:
-	.loc 1 33 13 is_stmt 1 view .LVU64
+	.loc 2 48 20 is_stmt 1 view .LVU64
 .LBB47:
-	.loc 1 35 5 view .LVU65
-	.loc 1 35 8 is_stmt 0 view .LVU66
+	.loc 2 50 5 view .LVU65
+	.loc 2 50 8 is_stmt 0 view .LVU66
 	cmp	eax, -4096
 	ja	.L37
 .LBE47:
 .LBE46:
-	.loc 1 52 1 view .LVU67
+	.loc 1 30 1 view .LVU67
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -236,95 +237,95 @@ open:
 .L36:
 	.cfi_restore_state
 .LBB50:
-	.loc 1 46 9 is_stmt 1 view .LVU68
-	.loc 1 47 9 view .LVU69
-	.loc 1 48 9 view .LVU70
-	.loc 1 48 14 is_stmt 0 view .LVU71
+	.loc 1 24 9 is_stmt 1 view .LVU68
+	.loc 1 25 9 view .LVU69
+	.loc 1 26 9 view .LVU70
+	.loc 1 26 14 is_stmt 0 view .LVU71
 	mov	edx, DWORD PTR [esp+16]
 .LVL22:
-	.loc 1 49 9 is_stmt 1 view .LVU72
-	.loc 1 49 9 is_stmt 0 view .LVU73
+	.loc 1 27 9 is_stmt 1 view .LVU72
+	.loc 1 27 9 is_stmt 0 view .LVU73
 	jmp	.L30
 .LVL23:
 	.p2align 4,,10
 	.p2align 3
 .L37:
-	.loc 1 49 9 view .LVU74
+	.loc 1 27 9 view .LVU74
 .LBE50:
 .LBB51:
 .LBB48:
-	.loc 1 36 9 is_stmt 1 view .LVU75
-	.loc 1 36 22 is_stmt 0 view .LVU76
+	.loc 2 51 9 is_stmt 1 view .LVU75
+	.loc 2 51 22 is_stmt 0 view .LVU76
 	neg	eax
 .LVL24:
-	.loc 1 36 22 view .LVU77
+	.loc 2 51 22 view .LVU77
 .LBE48:
 .LBE51:
-	.loc 1 52 1 view .LVU78
+	.loc 1 30 1 view .LVU78
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LBB52:
 .LBB49:
-	.loc 1 36 22 view .LVU79
+	.loc 2 51 22 view .LVU79
 	mov	DWORD PTR errno, eax
-	.loc 1 37 9 is_stmt 1 view .LVU80
-	.loc 1 37 16 is_stmt 0 view .LVU81
+	.loc 2 52 9 is_stmt 1 view .LVU80
+	.loc 2 52 16 is_stmt 0 view .LVU81
 	mov	eax, -1
 .LVL25:
-	.loc 1 37 16 view .LVU82
+	.loc 2 52 16 view .LVU82
 .LBE49:
 .LBE52:
-	.loc 1 52 1 view .LVU83
+	.loc 1 30 1 view .LVU83
 	ret
 	.cfi_endproc
-.LFE3:
+.LFE6:
 	.size	open, .-open
 	.p2align 4
 	.globl	creat
 	.type	creat, @function
 creat:
 .LVL26:
-.LFB4:
-	.loc 1 55 1 is_stmt 1 view -0
+.LFB7:
+	.loc 1 33 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 56 5 view .LVU85
-	.loc 1 55 1 is_stmt 0 view .LVU86
+	.loc 1 34 5 view .LVU85
+	.loc 1 33 1 is_stmt 0 view .LVU86
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL27:
 .LBB53:
 .LBI53:
-	.loc 1 26 20 is_stmt 1 view .LVU87
+	.loc 2 33 20 is_stmt 1 view .LVU87
 .LBB54:
-	.loc 1 28 5 view .LVU88
-	.loc 1 29 5 view .LVU89
+	.loc 2 35 5 view .LVU88
+	.loc 2 36 5 view .LVU89
 	mov	eax, 8
 	mov	ecx, DWORD PTR [esp+12]
 	xor	edx, edx
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 29 "file.c" 1
+# 36 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL28:
-	.loc 1 30 5 view .LVU90
-	.loc 1 30 5 is_stmt 0 view .LVU91
+	.loc 2 37 5 view .LVU90
+	.loc 2 37 5 is_stmt 0 view .LVU91
 #NO_APP
 .LBE54:
 .LBE53:
 .LBB55:
 .LBI55:
-	.loc 1 33 13 is_stmt 1 view .LVU92
+	.loc 2 48 20 is_stmt 1 view .LVU92
 .LBB56:
-	.loc 1 35 5 view .LVU93
-	.loc 1 35 8 is_stmt 0 view .LVU94
+	.loc 2 50 5 view .LVU93
+	.loc 2 50 8 is_stmt 0 view .LVU94
 	cmp	eax, -4096
 	ja	.L41
 .LBE56:
 .LBE55:
-	.loc 1 57 1 view .LVU95
+	.loc 1 35 1 view .LVU95
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -337,79 +338,79 @@ creat:
 	.cfi_restore_state
 .LBB59:
 .LBB57:
-	.loc 1 36 9 is_stmt 1 view .LVU96
-	.loc 1 36 22 is_stmt 0 view .LVU97
+	.loc 2 51 9 is_stmt 1 view .LVU96
+	.loc 2 51 22 is_stmt 0 view .LVU97
 	neg	eax
 .LVL30:
-	.loc 1 36 22 view .LVU98
+	.loc 2 51 22 view .LVU98
 .LBE57:
 .LBE59:
-	.loc 1 57 1 view .LVU99
+	.loc 1 35 1 view .LVU99
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL31:
 .LBB60:
 .LBB58:
-	.loc 1 36 22 view .LVU100
+	.loc 2 51 22 view .LVU100
 	mov	DWORD PTR errno, eax
-	.loc 1 37 9 is_stmt 1 view .LVU101
-	.loc 1 37 16 is_stmt 0 view .LVU102
+	.loc 2 52 9 is_stmt 1 view .LVU101
+	.loc 2 52 16 is_stmt 0 view .LVU102
 	mov	eax, -1
 .LVL32:
-	.loc 1 37 16 view .LVU103
+	.loc 2 52 16 view .LVU103
 .LBE58:
 .LBE60:
-	.loc 1 57 1 view .LVU104
+	.loc 1 35 1 view .LVU104
 	ret
 	.cfi_endproc
-.LFE4:
+.LFE7:
 	.size	creat, .-creat
 	.p2align 4
 	.globl	lseek
 	.type	lseek, @function
 lseek:
 .LVL33:
-.LFB5:
-	.loc 1 60 1 is_stmt 1 view -0
+.LFB8:
+	.loc 1 38 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 61 5 view .LVU106
-	.loc 1 60 1 is_stmt 0 view .LVU107
+	.loc 1 39 5 view .LVU106
+	.loc 1 38 1 is_stmt 0 view .LVU107
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL34:
 .LBB61:
 .LBI61:
-	.loc 1 26 20 is_stmt 1 view .LVU108
+	.loc 2 33 20 is_stmt 1 view .LVU108
 .LBB62:
-	.loc 1 28 5 view .LVU109
-	.loc 1 29 5 view .LVU110
+	.loc 2 35 5 view .LVU109
+	.loc 2 36 5 view .LVU110
 	mov	eax, 19
 	mov	ecx, DWORD PTR [esp+12]
 	mov	edx, DWORD PTR [esp+16]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 29 "file.c" 1
+# 36 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL35:
-	.loc 1 30 5 view .LVU111
-	.loc 1 30 5 is_stmt 0 view .LVU112
+	.loc 2 37 5 view .LVU111
+	.loc 2 37 5 is_stmt 0 view .LVU112
 #NO_APP
 .LBE62:
 .LBE61:
 .LBB63:
 .LBI63:
-	.loc 1 33 13 is_stmt 1 view .LVU113
+	.loc 2 48 20 is_stmt 1 view .LVU113
 .LBB64:
-	.loc 1 35 5 view .LVU114
-	.loc 1 35 8 is_stmt 0 view .LVU115
+	.loc 2 50 5 view .LVU114
+	.loc 2 50 8 is_stmt 0 view .LVU115
 	cmp	eax, -4096
 	ja	.L45
 .LBE64:
 .LBE63:
-	.loc 1 62 1 view .LVU116
+	.loc 1 40 1 view .LVU116
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -422,48 +423,48 @@ lseek:
 	.cfi_restore_state
 .LBB67:
 .LBB65:
-	.loc 1 36 9 is_stmt 1 view .LVU117
-	.loc 1 36 22 is_stmt 0 view .LVU118
+	.loc 2 51 9 is_stmt 1 view .LVU117
+	.loc 2 51 22 is_stmt 0 view .LVU118
 	neg	eax
 .LVL37:
-	.loc 1 36 22 view .LVU119
+	.loc 2 51 22 view .LVU119
 .LBE65:
 .LBE67:
-	.loc 1 62 1 view .LVU120
+	.loc 1 40 1 view .LVU120
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL38:
 .LBB68:
 .LBB66:
-	.loc 1 36 22 view .LVU121
+	.loc 2 51 22 view .LVU121
 	mov	DWORD PTR errno, eax
-	.loc 1 37 9 is_stmt 1 view .LVU122
-	.loc 1 37 16 is_stmt 0 view .LVU123
+	.loc 2 52 9 is_stmt 1 view .LVU122
+	.loc 2 52 16 is_stmt 0 view .LVU123
 	mov	eax, -1
 .LVL39:
-	.loc 1 37 16 view .LVU124
+	.loc 2 52 16 view .LVU124
 .LBE66:
 .LBE68:
-	.loc 1 62 1 view .LVU125
+	.loc 1 40 1 view .LVU125
 	ret
 	.cfi_endproc
-.LFE5:
+.LFE8:
 	.size	lseek, .-lseek
 	.p2align 4
 	.globl	unlink
 	.type	unlink, @function
 unlink:
-.LFB21:
+.LFB24:
 	.cfi_startproc
-	.loc 1 64 5 is_stmt 1 view .LVU126
+	.loc 1 42 5 is_stmt 1 view .LVU126
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 	mov	eax, 10
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 22 "file.c" 1
+# 22 "sys.h" 1
 	int 0x80
 # 0 "" 2
 #NO_APP
@@ -486,58 +487,58 @@ unlink:
 	mov	eax, -1
 	ret
 	.cfi_endproc
-.LFE21:
+.LFE24:
 	.size	unlink, .-unlink
 	.p2align 4
 	.globl	remove
 	.type	remove, @function
 remove:
 .LVL40:
-.LFB7:
-	.loc 1 70 1 view -0
+.LFB10:
+	.loc 1 48 1 view -0
 	.cfi_startproc
-	.loc 1 71 5 view .LVU128
-	.loc 1 70 1 is_stmt 0 view .LVU129
+	.loc 1 49 5 view .LVU128
+	.loc 1 48 1 is_stmt 0 view .LVU129
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL41:
 .LBB69:
 .LBI69:
-	.loc 1 64 5 is_stmt 1 view .LVU130
+	.loc 1 42 5 is_stmt 1 view .LVU130
 .LBB70:
-	.loc 1 66 5 view .LVU131
+	.loc 1 44 5 view .LVU131
 .LBB71:
 .LBI71:
-	.loc 1 19 20 view .LVU132
+	.loc 2 19 20 view .LVU132
 .LBB72:
-	.loc 1 21 5 view .LVU133
-	.loc 1 22 5 view .LVU134
+	.loc 2 21 5 view .LVU133
+	.loc 2 22 5 view .LVU134
 	mov	eax, 10
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 22 "file.c" 1
+# 22 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL42:
-	.loc 1 23 5 view .LVU135
-	.loc 1 23 5 is_stmt 0 view .LVU136
+	.loc 2 23 5 view .LVU135
+	.loc 2 23 5 is_stmt 0 view .LVU136
 #NO_APP
 .LBE72:
 .LBE71:
 .LBB73:
 .LBI73:
-	.loc 1 33 13 is_stmt 1 view .LVU137
+	.loc 2 48 20 is_stmt 1 view .LVU137
 .LBB74:
-	.loc 1 35 5 view .LVU138
-	.loc 1 35 8 is_stmt 0 view .LVU139
+	.loc 2 50 5 view .LVU138
+	.loc 2 50 8 is_stmt 0 view .LVU139
 	cmp	eax, -4096
 	ja	.L53
 .LBE74:
 .LBE73:
 .LBE70:
 .LBE69:
-	.loc 1 72 1 view .LVU140
+	.loc 1 50 1 view .LVU140
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -552,16 +553,16 @@ remove:
 .LBB79:
 .LBB77:
 .LBB75:
-	.loc 1 36 9 is_stmt 1 view .LVU141
-	.loc 1 36 22 is_stmt 0 view .LVU142
+	.loc 2 51 9 is_stmt 1 view .LVU141
+	.loc 2 51 22 is_stmt 0 view .LVU142
 	neg	eax
 .LVL44:
-	.loc 1 36 22 view .LVU143
+	.loc 2 51 22 view .LVU143
 .LBE75:
 .LBE77:
 .LBE79:
 .LBE81:
-	.loc 1 72 1 view .LVU144
+	.loc 1 50 1 view .LVU144
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
@@ -570,74 +571,74 @@ remove:
 .LBB80:
 .LBB78:
 .LBB76:
-	.loc 1 36 22 view .LVU145
+	.loc 2 51 22 view .LVU145
 	mov	DWORD PTR errno, eax
-	.loc 1 37 9 is_stmt 1 view .LVU146
-	.loc 1 37 16 is_stmt 0 view .LVU147
+	.loc 2 52 9 is_stmt 1 view .LVU146
+	.loc 2 52 16 is_stmt 0 view .LVU147
 	mov	eax, -1
 .LVL46:
-	.loc 1 37 16 view .LVU148
+	.loc 2 52 16 view .LVU148
 .LBE76:
 .LBE78:
 .LBE80:
 .LBE82:
-	.loc 1 72 1 view .LVU149
+	.loc 1 50 1 view .LVU149
 	ret
 	.cfi_endproc
-.LFE7:
+.LFE10:
 	.size	remove, .-remove
 	.p2align 4
 	.globl	fdopen
 	.type	fdopen, @function
 fdopen:
 .LVL47:
-.LFB9:
-	.loc 1 96 1 is_stmt 1 view -0
+.LFB12:
+	.loc 1 74 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 97 5 view .LVU151
-	.loc 1 98 5 view .LVU152
-	.loc 1 96 1 is_stmt 0 view .LVU153
+	.loc 1 75 5 view .LVU151
+	.loc 1 76 5 view .LVU152
+	.loc 1 74 1 is_stmt 0 view .LVU153
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 98 9 view .LVU154
+	.loc 1 76 9 view .LVU154
 	mov	eax, DWORD PTR [esp+20]
 	call	mode_flags
 .LVL48:
-	.loc 1 98 8 view .LVU155
+	.loc 1 76 8 view .LVU155
 	test	eax, eax
 	js	.L60
-	.loc 1 102 5 is_stmt 1 view .LVU156
-	.loc 1 102 9 is_stmt 0 view .LVU157
+	.loc 1 80 5 is_stmt 1 view .LVU156
+	.loc 1 80 9 is_stmt 0 view .LVU157
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	16
 	.cfi_def_cfa_offset 32
 	call	malloc
 .LVL49:
-	.loc 1 103 5 is_stmt 1 view .LVU158
-	.loc 1 103 8 is_stmt 0 view .LVU159
+	.loc 1 81 5 is_stmt 1 view .LVU158
+	.loc 1 81 8 is_stmt 0 view .LVU159
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	test	eax, eax
 	je	.L56
-	.loc 1 105 5 is_stmt 1 view .LVU160
-	.loc 1 105 11 is_stmt 0 view .LVU161
+	.loc 1 83 5 is_stmt 1 view .LVU160
+	.loc 1 83 11 is_stmt 0 view .LVU161
 	mov	edx, DWORD PTR [esp+16]
-	.loc 1 106 14 view .LVU162
+	.loc 1 84 14 view .LVU162
 	mov	DWORD PTR [eax+4], -1
-	.loc 1 107 12 view .LVU163
+	.loc 1 85 12 view .LVU163
 	mov	DWORD PTR [eax+8], 0
-	.loc 1 105 11 view .LVU164
+	.loc 1 83 11 view .LVU164
 	mov	DWORD PTR [eax], edx
-	.loc 1 106 5 is_stmt 1 view .LVU165
-	.loc 1 107 5 view .LVU166
-	.loc 1 108 5 view .LVU167
-	.loc 1 108 15 is_stmt 0 view .LVU168
+	.loc 1 84 5 is_stmt 1 view .LVU165
+	.loc 1 85 5 view .LVU166
+	.loc 1 86 5 view .LVU167
+	.loc 1 86 15 is_stmt 0 view .LVU168
 	mov	DWORD PTR [eax+12], 0
-	.loc 1 109 5 is_stmt 1 view .LVU169
+	.loc 1 87 5 is_stmt 1 view .LVU169
 .LVL50:
 .L54:
-	.loc 1 110 1 is_stmt 0 view .LVU170
+	.loc 1 88 1 is_stmt 0 view .LVU170
 	add	esp, 12
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
@@ -646,27 +647,27 @@ fdopen:
 	.p2align 3
 .L60:
 	.cfi_restore_state
-	.loc 1 99 9 is_stmt 1 view .LVU171
-	.loc 1 99 15 is_stmt 0 view .LVU172
+	.loc 1 77 9 is_stmt 1 view .LVU171
+	.loc 1 77 15 is_stmt 0 view .LVU172
 	mov	DWORD PTR errno, 22
-	.loc 1 100 9 is_stmt 1 view .LVU173
+	.loc 1 78 9 is_stmt 1 view .LVU173
 .L56:
-	.loc 1 100 16 is_stmt 0 view .LVU174
+	.loc 1 78 16 is_stmt 0 view .LVU174
 	xor	eax, eax
 	jmp	.L54
 	.cfi_endproc
-.LFE9:
+.LFE12:
 	.size	fdopen, .-fdopen
 	.p2align 4
 	.globl	fopen
 	.type	fopen, @function
 fopen:
 .LVL51:
-.LFB10:
-	.loc 1 113 1 is_stmt 1 view -0
+.LFB13:
+	.loc 1 91 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 114 5 view .LVU176
-	.loc 1 113 1 is_stmt 0 view .LVU177
+	.loc 1 92 5 view .LVU176
+	.loc 1 91 1 is_stmt 0 view .LVU177
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -675,19 +676,19 @@ fopen:
 	.cfi_offset 3, -12
 	sub	esp, 4
 	.cfi_def_cfa_offset 16
-	.loc 1 113 1 view .LVU178
+	.loc 1 91 1 view .LVU178
 	mov	esi, DWORD PTR [esp+20]
-	.loc 1 114 17 view .LVU179
+	.loc 1 92 17 view .LVU179
 	mov	eax, esi
 	call	mode_flags
 .LVL52:
-	.loc 1 115 5 is_stmt 1 view .LVU180
-	.loc 1 116 5 view .LVU181
-	.loc 1 116 8 is_stmt 0 view .LVU182
+	.loc 1 93 5 is_stmt 1 view .LVU180
+	.loc 1 94 5 view .LVU181
+	.loc 1 94 8 is_stmt 0 view .LVU182
 	test	eax, eax
 	js	.L72
-	.loc 1 120 5 is_stmt 1 view .LVU183
-	.loc 1 120 10 is_stmt 0 view .LVU184
+	.loc 1 98 5 is_stmt 1 view .LVU183
+	.loc 1 98 10 is_stmt 0 view .LVU184
 	push	438
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -696,66 +697,66 @@ fopen:
 	.cfi_def_cfa_offset 28
 	call	open
 .LVL53:
-	.loc 1 121 8 view .LVU185
+	.loc 1 99 8 view .LVU185
 	add	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 120 10 view .LVU186
+	.loc 1 98 10 view .LVU186
 	mov	ebx, eax
 .LVL54:
-	.loc 1 121 5 is_stmt 1 view .LVU187
-	.loc 1 121 8 is_stmt 0 view .LVU188
+	.loc 1 99 5 is_stmt 1 view .LVU187
+	.loc 1 99 8 is_stmt 0 view .LVU188
 	test	eax, eax
 	js	.L63
-	.loc 1 123 5 is_stmt 1 view .LVU189
+	.loc 1 101 5 is_stmt 1 view .LVU189
 .LVL55:
 .LBB85:
 .LBI85:
-	.loc 1 95 7 view .LVU190
+	.loc 1 73 7 view .LVU190
 .LBB86:
-	.loc 1 97 5 view .LVU191
-	.loc 1 98 5 view .LVU192
-	.loc 1 98 9 is_stmt 0 view .LVU193
+	.loc 1 75 5 view .LVU191
+	.loc 1 76 5 view .LVU192
+	.loc 1 76 9 is_stmt 0 view .LVU193
 	mov	eax, esi
 .LVL56:
-	.loc 1 98 9 view .LVU194
+	.loc 1 76 9 view .LVU194
 	call	mode_flags
 .LVL57:
-	.loc 1 98 8 view .LVU195
+	.loc 1 76 8 view .LVU195
 	test	eax, eax
 	js	.L73
-	.loc 1 102 5 is_stmt 1 view .LVU196
-	.loc 1 102 9 is_stmt 0 view .LVU197
+	.loc 1 80 5 is_stmt 1 view .LVU196
+	.loc 1 80 9 is_stmt 0 view .LVU197
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	16
 	.cfi_def_cfa_offset 32
 	call	malloc
 .LVL58:
-	.loc 1 103 5 is_stmt 1 view .LVU198
-	.loc 1 103 8 is_stmt 0 view .LVU199
+	.loc 1 81 5 is_stmt 1 view .LVU198
+	.loc 1 81 8 is_stmt 0 view .LVU199
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	test	eax, eax
 	je	.L67
-	.loc 1 105 5 is_stmt 1 view .LVU200
-	.loc 1 105 11 is_stmt 0 view .LVU201
+	.loc 1 83 5 is_stmt 1 view .LVU200
+	.loc 1 83 11 is_stmt 0 view .LVU201
 	mov	DWORD PTR [eax], ebx
-	.loc 1 106 5 is_stmt 1 view .LVU202
-	.loc 1 106 14 is_stmt 0 view .LVU203
+	.loc 1 84 5 is_stmt 1 view .LVU202
+	.loc 1 84 14 is_stmt 0 view .LVU203
 	mov	DWORD PTR [eax+4], -1
-	.loc 1 107 5 is_stmt 1 view .LVU204
-	.loc 1 107 12 is_stmt 0 view .LVU205
+	.loc 1 85 5 is_stmt 1 view .LVU204
+	.loc 1 85 12 is_stmt 0 view .LVU205
 	mov	DWORD PTR [eax+8], 0
-	.loc 1 108 5 is_stmt 1 view .LVU206
-	.loc 1 108 15 is_stmt 0 view .LVU207
+	.loc 1 86 5 is_stmt 1 view .LVU206
+	.loc 1 86 15 is_stmt 0 view .LVU207
 	mov	DWORD PTR [eax+12], 0
-	.loc 1 109 5 is_stmt 1 view .LVU208
+	.loc 1 87 5 is_stmt 1 view .LVU208
 .LVL59:
-	.loc 1 109 5 is_stmt 0 view .LVU209
+	.loc 1 87 5 is_stmt 0 view .LVU209
 .LBE86:
 .LBE85:
-	.loc 1 124 5 is_stmt 1 view .LVU210
-	.loc 1 127 1 is_stmt 0 view .LVU211
+	.loc 1 102 5 is_stmt 1 view .LVU210
+	.loc 1 105 1 is_stmt 0 view .LVU211
 	add	esp, 4
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
@@ -763,7 +764,7 @@ fopen:
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
 .LVL60:
-	.loc 1 127 1 view .LVU212
+	.loc 1 105 1 view .LVU212
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
@@ -773,16 +774,16 @@ fopen:
 	.p2align 3
 .L72:
 	.cfi_restore_state
-	.loc 1 117 9 is_stmt 1 view .LVU213
-	.loc 1 117 15 is_stmt 0 view .LVU214
+	.loc 1 95 9 is_stmt 1 view .LVU213
+	.loc 1 95 15 is_stmt 0 view .LVU214
 	mov	DWORD PTR errno, 22
-	.loc 1 118 9 is_stmt 1 view .LVU215
+	.loc 1 96 9 is_stmt 1 view .LVU215
 .LVL62:
 .L63:
-	.loc 1 118 16 is_stmt 0 view .LVU216
+	.loc 1 96 16 is_stmt 0 view .LVU216
 	xor	eax, eax
 .L74:
-	.loc 1 127 1 view .LVU217
+	.loc 1 105 1 view .LVU217
 	add	esp, 4
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
@@ -800,17 +801,17 @@ fopen:
 	.cfi_restore_state
 .LBB88:
 .LBB87:
-	.loc 1 99 9 is_stmt 1 view .LVU218
-	.loc 1 99 15 is_stmt 0 view .LVU219
+	.loc 1 77 9 is_stmt 1 view .LVU218
+	.loc 1 77 15 is_stmt 0 view .LVU219
 	mov	DWORD PTR errno, 22
-	.loc 1 100 9 is_stmt 1 view .LVU220
+	.loc 1 78 9 is_stmt 1 view .LVU220
 .LVL64:
-	.loc 1 100 9 is_stmt 0 view .LVU221
+	.loc 1 78 9 is_stmt 0 view .LVU221
 .LBE87:
 .LBE88:
-	.loc 1 124 5 is_stmt 1 view .LVU222
+	.loc 1 102 5 is_stmt 1 view .LVU222
 .L67:
-	.loc 1 125 9 view .LVU223
+	.loc 1 103 9 view .LVU223
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	ebx
@@ -819,22 +820,22 @@ fopen:
 .LVL65:
 	add	esp, 16
 	.cfi_def_cfa_offset 16
-	.loc 1 118 16 is_stmt 0 view .LVU224
+	.loc 1 96 16 is_stmt 0 view .LVU224
 	xor	eax, eax
 	jmp	.L74
 	.cfi_endproc
-.LFE10:
+.LFE13:
 	.size	fopen, .-fopen
 	.p2align 4
 	.globl	fclose
 	.type	fclose, @function
 fclose:
 .LVL66:
-.LFB11:
-	.loc 1 130 1 is_stmt 1 view -0
+.LFB14:
+	.loc 1 108 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 131 5 view .LVU226
-	.loc 1 130 1 is_stmt 0 view .LVU227
+	.loc 1 109 5 view .LVU226
+	.loc 1 108 1 is_stmt 0 view .LVU227
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -843,47 +844,47 @@ fclose:
 	.cfi_offset 3, -12
 	sub	esp, 16
 	.cfi_def_cfa_offset 28
-	.loc 1 130 1 view .LVU228
+	.loc 1 108 1 view .LVU228
 	mov	esi, DWORD PTR [esp+28]
-	.loc 1 131 13 view .LVU229
+	.loc 1 109 13 view .LVU229
 	push	DWORD PTR [esi]
 	.cfi_def_cfa_offset 32
 	call	close
 .LVL67:
-	.loc 1 132 8 view .LVU230
+	.loc 1 110 8 view .LVU230
 	add	esp, 16
 	.cfi_def_cfa_offset 16
-	.loc 1 131 13 view .LVU231
+	.loc 1 109 13 view .LVU231
 	mov	ebx, eax
 .LVL68:
-	.loc 1 132 5 is_stmt 1 view .LVU232
-	.loc 1 132 8 is_stmt 0 view .LVU233
+	.loc 1 110 5 is_stmt 1 view .LVU232
+	.loc 1 110 8 is_stmt 0 view .LVU233
 	cmp	DWORD PTR stdin, esi
 	je	.L76
-	.loc 1 132 25 discriminator 1 view .LVU234
+	.loc 1 110 25 discriminator 1 view .LVU234
 	cmp	DWORD PTR stdout, esi
 	je	.L76
-	.loc 1 132 45 discriminator 2 view .LVU235
+	.loc 1 110 45 discriminator 2 view .LVU235
 	cmp	DWORD PTR stderr, esi
 	je	.L76
-	.loc 1 133 9 is_stmt 1 view .LVU236
+	.loc 1 111 9 is_stmt 1 view .LVU236
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	esi
 	.cfi_def_cfa_offset 32
 	call	free
 .LVL69:
-	.loc 1 133 9 is_stmt 0 view .LVU237
+	.loc 1 111 9 is_stmt 0 view .LVU237
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 .L76:
-	.loc 1 134 5 is_stmt 1 view .LVU238
-	.loc 1 134 23 is_stmt 0 view .LVU239
+	.loc 1 112 5 is_stmt 1 view .LVU238
+	.loc 1 112 23 is_stmt 0 view .LVU239
 	neg	ebx
 .LVL70:
-	.loc 1 134 23 view .LVU240
+	.loc 1 112 23 view .LVU240
 	sbb	eax, eax
-	.loc 1 135 1 view .LVU241
+	.loc 1 113 1 view .LVU241
 	add	esp, 4
 	.cfi_def_cfa_offset 12
 	pop	ebx
@@ -894,18 +895,18 @@ fclose:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE11:
+.LFE14:
 	.size	fclose, .-fclose
 	.p2align 4
 	.globl	fread
 	.type	fread, @function
 fread:
 .LVL71:
-.LFB12:
-	.loc 1 138 1 is_stmt 1 view -0
+.LFB15:
+	.loc 1 116 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 139 5 view .LVU243
-	.loc 1 138 1 is_stmt 0 view .LVU244
+	.loc 1 117 5 view .LVU243
+	.loc 1 116 1 is_stmt 0 view .LVU244
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -920,47 +921,47 @@ fread:
 	.cfi_offset 3, -20
 	sub	esp, 12
 	.cfi_def_cfa_offset 32
-	.loc 1 141 8 view .LVU245
+	.loc 1 119 8 view .LVU245
 	mov	eax, DWORD PTR [esp+36]
-	.loc 1 138 1 view .LVU246
+	.loc 1 116 1 view .LVU246
 	mov	edi, DWORD PTR [esp+32]
 .LVL72:
-	.loc 1 140 5 is_stmt 1 view .LVU247
-	.loc 1 138 1 is_stmt 0 view .LVU248
+	.loc 1 118 5 is_stmt 1 view .LVU247
+	.loc 1 116 1 is_stmt 0 view .LVU248
 	mov	ebx, DWORD PTR [esp+40]
 .LVL73:
-	.loc 1 141 5 is_stmt 1 view .LVU249
-	.loc 1 138 1 is_stmt 0 view .LVU250
+	.loc 1 119 5 is_stmt 1 view .LVU249
+	.loc 1 116 1 is_stmt 0 view .LVU250
 	mov	esi, DWORD PTR [esp+44]
-	.loc 1 141 8 view .LVU251
+	.loc 1 119 8 view .LVU251
 	test	eax, eax
 	je	.L85
 	test	ebx, ebx
 	je	.L85
-	.loc 1 143 5 is_stmt 1 view .LVU252
-	.loc 1 143 15 is_stmt 0 view .LVU253
+	.loc 1 121 5 is_stmt 1 view .LVU252
+	.loc 1 121 15 is_stmt 0 view .LVU253
 	mov	eax, DWORD PTR [esi+4]
 .LVL74:
-	.loc 1 140 34 view .LVU254
+	.loc 1 118 34 view .LVU254
 	xor	ebp, ebp
-	.loc 1 143 8 view .LVU255
+	.loc 1 121 8 view .LVU255
 	cmp	eax, -1
 	je	.L80
-	.loc 1 144 9 is_stmt 1 view .LVU256
+	.loc 1 122 9 is_stmt 1 view .LVU256
 .LVL75:
-	.loc 1 144 21 is_stmt 0 view .LVU257
+	.loc 1 122 21 is_stmt 0 view .LVU257
 	mov	BYTE PTR [edi], al
-	.loc 1 145 9 is_stmt 1 view .LVU258
-	.loc 1 144 15 is_stmt 0 view .LVU259
+	.loc 1 123 9 is_stmt 1 view .LVU258
+	.loc 1 122 15 is_stmt 0 view .LVU259
 	mov	ebp, 1
-	.loc 1 145 23 view .LVU260
+	.loc 1 123 23 view .LVU260
 	mov	DWORD PTR [esi+4], -1
 .LVL76:
 .L80:
-	.loc 1 140 12 view .LVU261
+	.loc 1 118 12 view .LVU261
 	imul	ebx, DWORD PTR [esp+36]
 .LVL77:
-	.loc 1 147 17 is_stmt 1 view .LVU262
+	.loc 1 125 17 is_stmt 1 view .LVU262
 	cmp	ebp, ebx
 	jb	.L84
 	jmp	.L81
@@ -969,58 +970,58 @@ fread:
 	.p2align 3
 .L82:
 .LBB89:
-	.loc 1 153 9 view .LVU263
-	.loc 1 153 12 is_stmt 0 view .LVU264
+	.loc 1 131 9 view .LVU263
+	.loc 1 131 12 is_stmt 0 view .LVU264
 	js	.L90
-	.loc 1 157 9 is_stmt 1 view .LVU265
-	.loc 1 157 14 is_stmt 0 view .LVU266
+	.loc 1 135 9 is_stmt 1 view .LVU265
+	.loc 1 135 14 is_stmt 0 view .LVU266
 	add	ebp, eax
 .LVL79:
-	.loc 1 157 14 view .LVU267
+	.loc 1 135 14 view .LVU267
 .LBE89:
-	.loc 1 147 17 is_stmt 1 view .LVU268
+	.loc 1 125 17 is_stmt 1 view .LVU268
 	cmp	ebp, ebx
 	jnb	.L81
 .LVL80:
 .L84:
 .LBB90:
-	.loc 1 148 9 view .LVU269
-	.loc 1 148 21 is_stmt 0 view .LVU270
+	.loc 1 126 9 view .LVU269
+	.loc 1 126 21 is_stmt 0 view .LVU270
 	mov	eax, ebx
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	sub	eax, ebp
 	push	eax
 	.cfi_def_cfa_offset 40
-	.loc 1 148 40 view .LVU271
+	.loc 1 126 40 view .LVU271
 	lea	eax, [edi+ebp]
-	.loc 1 148 21 view .LVU272
+	.loc 1 126 21 view .LVU272
 	push	eax
 	.cfi_def_cfa_offset 44
 	push	DWORD PTR [esi]
 	.cfi_def_cfa_offset 48
 	call	read
 .LVL81:
-	.loc 1 149 9 is_stmt 1 view .LVU273
-	.loc 1 149 12 is_stmt 0 view .LVU274
+	.loc 1 127 9 is_stmt 1 view .LVU273
+	.loc 1 127 12 is_stmt 0 view .LVU274
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
 	jne	.L82
-	.loc 1 150 13 is_stmt 1 view .LVU275
-	.loc 1 150 25 is_stmt 0 view .LVU276
+	.loc 1 128 13 is_stmt 1 view .LVU275
+	.loc 1 128 25 is_stmt 0 view .LVU276
 	mov	DWORD PTR [esi+8], 1
-	.loc 1 151 13 is_stmt 1 view .LVU277
+	.loc 1 129 13 is_stmt 1 view .LVU277
 .LVL82:
 .L81:
-	.loc 1 151 13 is_stmt 0 view .LVU278
+	.loc 1 129 13 is_stmt 0 view .LVU278
 .LBE90:
-	.loc 1 159 5 is_stmt 1 view .LVU279
-	.loc 1 159 17 is_stmt 0 view .LVU280
+	.loc 1 137 5 is_stmt 1 view .LVU279
+	.loc 1 137 17 is_stmt 0 view .LVU280
 	mov	eax, ebp
 	xor	edx, edx
 	div	DWORD PTR [esp+36]
-	.loc 1 160 1 view .LVU281
+	.loc 1 138 1 view .LVU281
 	add	esp, 12
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -1034,31 +1035,31 @@ fread:
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
 .LVL83:
-	.loc 1 160 1 view .LVU282
+	.loc 1 138 1 view .LVU282
 	pop	ebp
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 .LVL84:
-	.loc 1 160 1 view .LVU283
+	.loc 1 138 1 view .LVU283
 	ret
 .LVL85:
 	.p2align 4,,10
 	.p2align 3
 .L85:
 	.cfi_restore_state
-	.loc 1 160 1 view .LVU284
+	.loc 1 138 1 view .LVU284
 	add	esp, 12
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	.loc 1 142 16 view .LVU285
+	.loc 1 120 16 view .LVU285
 	xor	eax, eax
 .LVL86:
-	.loc 1 160 1 view .LVU286
+	.loc 1 138 1 view .LVU286
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
 .LVL87:
-	.loc 1 160 1 view .LVU287
+	.loc 1 138 1 view .LVU287
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
@@ -1066,7 +1067,7 @@ fread:
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
 .LVL88:
-	.loc 1 160 1 view .LVU288
+	.loc 1 138 1 view .LVU288
 	pop	ebp
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
@@ -1077,90 +1078,90 @@ fread:
 .L90:
 	.cfi_restore_state
 .LBB91:
-	.loc 1 154 13 is_stmt 1 view .LVU289
-	.loc 1 154 28 is_stmt 0 view .LVU290
+	.loc 1 132 13 is_stmt 1 view .LVU289
+	.loc 1 132 28 is_stmt 0 view .LVU290
 	mov	DWORD PTR [esi+12], 1
-	.loc 1 155 13 is_stmt 1 view .LVU291
+	.loc 1 133 13 is_stmt 1 view .LVU291
 	jmp	.L81
 .LBE91:
 	.cfi_endproc
-.LFE12:
+.LFE15:
 	.size	fread, .-fread
 	.p2align 4
 	.globl	fseek
 	.type	fseek, @function
 fseek:
 .LVL90:
-.LFB13:
-	.loc 1 163 1 view -0
+.LFB16:
+	.loc 1 141 1 view -0
 	.cfi_startproc
-	.loc 1 164 5 view .LVU293
-	.loc 1 163 1 is_stmt 0 view .LVU294
+	.loc 1 142 5 view .LVU293
+	.loc 1 141 1 is_stmt 0 view .LVU294
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
 	push	ebx
 	.cfi_def_cfa_offset 12
 	.cfi_offset 3, -12
-	.loc 1 163 1 view .LVU295
+	.loc 1 141 1 view .LVU295
 	mov	edx, DWORD PTR [esp+20]
 	mov	esi, DWORD PTR [esp+12]
 	mov	ecx, DWORD PTR [esp+16]
-	.loc 1 164 8 view .LVU296
+	.loc 1 142 8 view .LVU296
 	cmp	edx, 1
 	je	.L97
 .LVL91:
 .L92:
-	.loc 1 166 5 is_stmt 1 view .LVU297
+	.loc 1 144 5 is_stmt 1 view .LVU297
 .LBB92:
 .LBI92:
-	.loc 1 59 7 view .LVU298
-	.loc 1 61 5 view .LVU299
+	.loc 1 37 7 view .LVU298
+	.loc 1 39 5 view .LVU299
 .LBB93:
 .LBI93:
-	.loc 1 26 20 view .LVU300
+	.loc 2 33 20 view .LVU300
 .LBB94:
-	.loc 1 28 5 view .LVU301
-	.loc 1 29 5 view .LVU302
+	.loc 2 35 5 view .LVU301
+	.loc 2 36 5 view .LVU302
 	mov	ebx, DWORD PTR [esi]
 	mov	eax, 19
 #APP
-# 29 "file.c" 1
+# 36 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL92:
-	.loc 1 30 5 view .LVU303
-	.loc 1 30 5 is_stmt 0 view .LVU304
+	.loc 2 37 5 view .LVU303
+	.loc 2 37 5 is_stmt 0 view .LVU304
 #NO_APP
 .LBE94:
 .LBE93:
 .LBB95:
 .LBI95:
-	.loc 1 33 13 is_stmt 1 view .LVU305
+	.loc 2 48 20 is_stmt 1 view .LVU305
 .LBB96:
-	.loc 1 35 5 view .LVU306
-	.loc 1 35 8 is_stmt 0 view .LVU307
+	.loc 2 50 5 view .LVU306
+	.loc 2 50 8 is_stmt 0 view .LVU307
 	cmp	eax, -4096
 	ja	.L98
 .LVL93:
-	.loc 1 35 8 view .LVU308
+	.loc 2 50 8 view .LVU308
 .LBE96:
 .LBE95:
 .LBE92:
-	.loc 1 166 8 view .LVU309
+	.loc 1 144 8 view .LVU309
 	test	eax, eax
 	js	.L95
-	.loc 1 168 5 is_stmt 1 view .LVU310
-	.loc 1 168 19 is_stmt 0 view .LVU311
+	.loc 1 146 5 is_stmt 1 view .LVU310
+	.loc 1 146 19 is_stmt 0 view .LVU311
 	mov	DWORD PTR [esi+4], -1
-	.loc 1 169 5 is_stmt 1 view .LVU312
-	.loc 1 170 12 is_stmt 0 view .LVU313
+	.loc 1 147 5 is_stmt 1 view .LVU312
+	.loc 1 148 12 is_stmt 0 view .LVU313
 	xor	eax, eax
-	.loc 1 169 17 view .LVU314
+	.loc 1 147 17 view .LVU314
 	mov	DWORD PTR [esi+8], 0
-	.loc 1 170 5 is_stmt 1 view .LVU315
+	.loc 1 148 5 is_stmt 1 view .LVU315
 .L91:
-	.loc 1 171 1 is_stmt 0 view .LVU316
+	.loc 1 149 1 is_stmt 0 view .LVU316
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -1174,14 +1175,14 @@ fseek:
 	.p2align 3
 .L97:
 	.cfi_restore_state
-	.loc 1 164 28 discriminator 1 view .LVU317
+	.loc 1 142 28 discriminator 1 view .LVU317
 	cmp	DWORD PTR [esi+4], -1
 	je	.L92
-	.loc 1 165 9 is_stmt 1 view .LVU318
-	.loc 1 165 15 is_stmt 0 view .LVU319
+	.loc 1 143 9 is_stmt 1 view .LVU318
+	.loc 1 143 15 is_stmt 0 view .LVU319
 	sub	ecx, 1
 .LVL95:
-	.loc 1 165 15 view .LVU320
+	.loc 1 143 15 view .LVU320
 	jmp	.L92
 .LVL96:
 	.p2align 4,,10
@@ -1190,103 +1191,103 @@ fseek:
 .LBB99:
 .LBB98:
 .LBB97:
-	.loc 1 36 9 is_stmt 1 view .LVU321
-	.loc 1 36 22 is_stmt 0 view .LVU322
+	.loc 2 51 9 is_stmt 1 view .LVU321
+	.loc 2 51 22 is_stmt 0 view .LVU322
 	neg	eax
 .LVL97:
-	.loc 1 36 22 view .LVU323
+	.loc 2 51 22 view .LVU323
 	mov	DWORD PTR errno, eax
-	.loc 1 37 9 is_stmt 1 view .LVU324
+	.loc 2 52 9 is_stmt 1 view .LVU324
 .LVL98:
 .L95:
-	.loc 1 37 9 is_stmt 0 view .LVU325
+	.loc 2 52 9 is_stmt 0 view .LVU325
 .LBE97:
 .LBE98:
 .LBE99:
-	.loc 1 167 16 view .LVU326
+	.loc 1 145 16 view .LVU326
 	mov	eax, -1
 	jmp	.L91
 	.cfi_endproc
-.LFE13:
+.LFE16:
 	.size	fseek, .-fseek
 	.p2align 4
 	.globl	ftell
 	.type	ftell, @function
 ftell:
 .LVL99:
-.LFB14:
-	.loc 1 174 1 is_stmt 1 view -0
+.LFB17:
+	.loc 1 152 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 175 5 view .LVU328
-	.loc 1 174 1 is_stmt 0 view .LVU329
+	.loc 1 153 5 view .LVU328
+	.loc 1 152 1 is_stmt 0 view .LVU329
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
 .LBB100:
 .LBB101:
 .LBB102:
-	.loc 1 29 5 view .LVU330
+	.loc 2 36 5 view .LVU330
 	mov	eax, 19
 	xor	ecx, ecx
 	mov	edx, 1
 .LBE102:
 .LBE101:
 .LBE100:
-	.loc 1 174 1 view .LVU331
+	.loc 1 152 1 view .LVU331
 	push	ebx
 	.cfi_def_cfa_offset 12
 	.cfi_offset 3, -12
-	.loc 1 174 1 view .LVU332
+	.loc 1 152 1 view .LVU332
 	mov	esi, DWORD PTR [esp+12]
 .LVL100:
 .LBB109:
 .LBI100:
-	.loc 1 59 7 is_stmt 1 view .LVU333
-	.loc 1 61 5 view .LVU334
+	.loc 1 37 7 is_stmt 1 view .LVU333
+	.loc 1 39 5 view .LVU334
 .LBB104:
 .LBI101:
-	.loc 1 26 20 view .LVU335
+	.loc 2 33 20 view .LVU335
 .LBB103:
-	.loc 1 28 5 view .LVU336
-	.loc 1 29 5 view .LVU337
+	.loc 2 35 5 view .LVU336
+	.loc 2 36 5 view .LVU337
 	mov	ebx, DWORD PTR [esi]
 #APP
-# 29 "file.c" 1
+# 36 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL101:
-	.loc 1 30 5 view .LVU338
-	.loc 1 30 5 is_stmt 0 view .LVU339
+	.loc 2 37 5 view .LVU338
+	.loc 2 37 5 is_stmt 0 view .LVU339
 #NO_APP
 .LBE103:
 .LBE104:
 .LBB105:
 .LBI105:
-	.loc 1 33 13 is_stmt 1 view .LVU340
+	.loc 2 48 20 is_stmt 1 view .LVU340
 .LBB106:
-	.loc 1 35 5 view .LVU341
-	.loc 1 35 8 is_stmt 0 view .LVU342
+	.loc 2 50 5 view .LVU341
+	.loc 2 50 8 is_stmt 0 view .LVU342
 	cmp	eax, -4096
 	ja	.L104
 	mov	edx, eax
 .LVL102:
-	.loc 1 35 8 view .LVU343
+	.loc 2 50 8 view .LVU343
 .LBE106:
 .LBE105:
 .LBE109:
-	.loc 1 176 5 is_stmt 1 view .LVU344
-	.loc 1 176 8 is_stmt 0 view .LVU345
+	.loc 1 154 5 is_stmt 1 view .LVU344
+	.loc 1 154 8 is_stmt 0 view .LVU345
 	test	eax, eax
 	js	.L102
-	.loc 1 178 5 is_stmt 1 view .LVU346
-	.loc 1 178 43 is_stmt 0 view .LVU347
+	.loc 1 156 5 is_stmt 1 view .LVU346
+	.loc 1 156 43 is_stmt 0 view .LVU347
 	cmp	DWORD PTR [esi+4], -1
 	je	.L99
-	.loc 1 178 43 discriminator 1 view .LVU348
+	.loc 1 156 43 discriminator 1 view .LVU348
 	sub	edx, 1
 .LVL103:
 .L99:
-	.loc 1 179 1 view .LVU349
+	.loc 1 157 1 view .LVU349
 	mov	eax, edx
 	pop	ebx
 	.cfi_remember_state
@@ -1304,36 +1305,36 @@ ftell:
 .LBB110:
 .LBB108:
 .LBB107:
-	.loc 1 36 9 is_stmt 1 view .LVU350
-	.loc 1 36 22 is_stmt 0 view .LVU351
+	.loc 2 51 9 is_stmt 1 view .LVU350
+	.loc 2 51 22 is_stmt 0 view .LVU351
 	neg	eax
 .LVL105:
-	.loc 1 36 22 view .LVU352
+	.loc 2 51 22 view .LVU352
 	mov	DWORD PTR errno, eax
-	.loc 1 37 9 is_stmt 1 view .LVU353
+	.loc 2 52 9 is_stmt 1 view .LVU353
 .LVL106:
-	.loc 1 37 9 is_stmt 0 view .LVU354
+	.loc 2 52 9 is_stmt 0 view .LVU354
 .LBE107:
 .LBE108:
 .LBE110:
-	.loc 1 176 5 is_stmt 1 view .LVU355
+	.loc 1 154 5 is_stmt 1 view .LVU355
 .L102:
-	.loc 1 177 16 is_stmt 0 view .LVU356
+	.loc 1 155 16 is_stmt 0 view .LVU356
 	mov	edx, -1
 	jmp	.L99
 	.cfi_endproc
-.LFE14:
+.LFE17:
 	.size	ftell, .-ftell
 	.p2align 4
 	.globl	rewind
 	.type	rewind, @function
 rewind:
 .LVL107:
-.LFB15:
-	.loc 1 182 1 is_stmt 1 view -0
+.LFB18:
+	.loc 1 160 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 183 5 view .LVU358
-	.loc 1 182 1 is_stmt 0 view .LVU359
+	.loc 1 161 5 view .LVU358
+	.loc 1 160 1 is_stmt 0 view .LVU359
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -1342,7 +1343,7 @@ rewind:
 .LBB113:
 .LBB114:
 .LBB115:
-	.loc 1 29 5 view .LVU360
+	.loc 2 36 5 view .LVU360
 	xor	edx, edx
 	mov	eax, 19
 .LBE115:
@@ -1350,73 +1351,73 @@ rewind:
 .LBE113:
 .LBE112:
 .LBE111:
-	.loc 1 182 1 view .LVU361
+	.loc 1 160 1 view .LVU361
 	push	ebx
 	.cfi_def_cfa_offset 12
 	.cfi_offset 3, -12
-	.loc 1 182 1 view .LVU362
+	.loc 1 160 1 view .LVU362
 	mov	esi, DWORD PTR [esp+12]
 .LVL108:
 .LBB126:
 .LBI111:
-	.loc 1 162 5 is_stmt 1 view .LVU363
+	.loc 1 140 5 is_stmt 1 view .LVU363
 .LBB124:
-	.loc 1 164 5 view .LVU364
-	.loc 1 166 5 view .LVU365
+	.loc 1 142 5 view .LVU364
+	.loc 1 144 5 view .LVU365
 .LBB122:
 .LBI113:
-	.loc 1 59 7 view .LVU366
-	.loc 1 61 5 view .LVU367
+	.loc 1 37 7 view .LVU366
+	.loc 1 39 5 view .LVU367
 .LBB117:
 .LBI114:
-	.loc 1 26 20 view .LVU368
+	.loc 2 33 20 view .LVU368
 .LBB116:
-	.loc 1 28 5 view .LVU369
-	.loc 1 29 5 view .LVU370
+	.loc 2 35 5 view .LVU369
+	.loc 2 36 5 view .LVU370
 	mov	ecx, edx
 	mov	ebx, DWORD PTR [esi]
 #APP
-# 29 "file.c" 1
+# 36 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL109:
-	.loc 1 30 5 view .LVU371
-	.loc 1 30 5 is_stmt 0 view .LVU372
+	.loc 2 37 5 view .LVU371
+	.loc 2 37 5 is_stmt 0 view .LVU372
 #NO_APP
 .LBE116:
 .LBE117:
 .LBB118:
 .LBI118:
-	.loc 1 33 13 is_stmt 1 view .LVU373
+	.loc 2 48 20 is_stmt 1 view .LVU373
 .LBB119:
-	.loc 1 35 5 view .LVU374
-	.loc 1 35 8 is_stmt 0 view .LVU375
+	.loc 2 50 5 view .LVU374
+	.loc 2 50 8 is_stmt 0 view .LVU375
 	cmp	eax, -4096
 	ja	.L109
 .LVL110:
-	.loc 1 35 8 view .LVU376
+	.loc 2 50 8 view .LVU376
 .LBE119:
 .LBE118:
 .LBE122:
-	.loc 1 166 8 view .LVU377
+	.loc 1 144 8 view .LVU377
 	test	eax, eax
 	js	.L107
-	.loc 1 168 5 is_stmt 1 view .LVU378
-	.loc 1 168 19 is_stmt 0 view .LVU379
+	.loc 1 146 5 is_stmt 1 view .LVU378
+	.loc 1 146 19 is_stmt 0 view .LVU379
 	mov	DWORD PTR [esi+4], -1
-	.loc 1 169 5 is_stmt 1 view .LVU380
-	.loc 1 169 17 is_stmt 0 view .LVU381
+	.loc 1 147 5 is_stmt 1 view .LVU380
+	.loc 1 147 17 is_stmt 0 view .LVU381
 	mov	DWORD PTR [esi+8], 0
-	.loc 1 170 5 is_stmt 1 view .LVU382
+	.loc 1 148 5 is_stmt 1 view .LVU382
 .L107:
 .LVL111:
-	.loc 1 170 5 is_stmt 0 view .LVU383
+	.loc 1 148 5 is_stmt 0 view .LVU383
 .LBE124:
 .LBE126:
-	.loc 1 184 5 is_stmt 1 view .LVU384
-	.loc 1 184 20 is_stmt 0 view .LVU385
+	.loc 1 162 5 is_stmt 1 view .LVU384
+	.loc 1 162 20 is_stmt 0 view .LVU385
 	mov	DWORD PTR [esi+12], 0
-	.loc 1 185 1 view .LVU386
+	.loc 1 163 1 view .LVU386
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -1435,15 +1436,15 @@ rewind:
 .LBB123:
 .LBB121:
 .LBB120:
-	.loc 1 36 9 is_stmt 1 view .LVU387
-	.loc 1 36 22 is_stmt 0 view .LVU388
+	.loc 2 51 9 is_stmt 1 view .LVU387
+	.loc 2 51 22 is_stmt 0 view .LVU388
 	neg	eax
 .LVL113:
-	.loc 1 36 22 view .LVU389
+	.loc 2 51 22 view .LVU389
 	mov	DWORD PTR errno, eax
-	.loc 1 37 9 is_stmt 1 view .LVU390
+	.loc 2 52 9 is_stmt 1 view .LVU390
 .LVL114:
-	.loc 1 37 9 is_stmt 0 view .LVU391
+	.loc 2 52 9 is_stmt 0 view .LVU391
 	jmp	.L107
 .LBE120:
 .LBE121:
@@ -1451,91 +1452,91 @@ rewind:
 .LBE125:
 .LBE127:
 	.cfi_endproc
-.LFE15:
+.LFE18:
 	.size	rewind, .-rewind
 	.p2align 4
 	.globl	feof
 	.type	feof, @function
 feof:
 .LVL115:
-.LFB16:
-	.loc 1 188 1 is_stmt 1 view -0
+.LFB19:
+	.loc 1 166 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 189 5 view .LVU393
-	.loc 1 189 18 is_stmt 0 view .LVU394
+	.loc 1 167 5 view .LVU393
+	.loc 1 167 18 is_stmt 0 view .LVU394
 	mov	eax, DWORD PTR [esp+4]
 	mov	eax, DWORD PTR [eax+8]
-	.loc 1 190 1 view .LVU395
+	.loc 1 168 1 view .LVU395
 	ret
 	.cfi_endproc
-.LFE16:
+.LFE19:
 	.size	feof, .-feof
 	.p2align 4
 	.globl	ferror
 	.type	ferror, @function
 ferror:
 .LVL116:
-.LFB17:
-	.loc 1 193 1 is_stmt 1 view -0
+.LFB20:
+	.loc 1 171 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 194 5 view .LVU397
-	.loc 1 194 18 is_stmt 0 view .LVU398
+	.loc 1 172 5 view .LVU397
+	.loc 1 172 18 is_stmt 0 view .LVU398
 	mov	eax, DWORD PTR [esp+4]
 	mov	eax, DWORD PTR [eax+12]
-	.loc 1 195 1 view .LVU399
+	.loc 1 173 1 view .LVU399
 	ret
 	.cfi_endproc
-.LFE17:
+.LFE20:
 	.size	ferror, .-ferror
 	.p2align 4
 	.globl	clearerr
 	.type	clearerr, @function
 clearerr:
 .LVL117:
-.LFB18:
-	.loc 1 198 1 is_stmt 1 view -0
+.LFB21:
+	.loc 1 176 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 199 5 view .LVU401
-	.loc 1 198 1 is_stmt 0 view .LVU402
+	.loc 1 177 5 view .LVU401
+	.loc 1 176 1 is_stmt 0 view .LVU402
 	mov	eax, DWORD PTR [esp+4]
-	.loc 1 199 17 view .LVU403
+	.loc 1 177 17 view .LVU403
 	mov	DWORD PTR [eax+8], 0
-	.loc 1 200 5 is_stmt 1 view .LVU404
-	.loc 1 200 20 is_stmt 0 view .LVU405
+	.loc 1 178 5 is_stmt 1 view .LVU404
+	.loc 1 178 20 is_stmt 0 view .LVU405
 	mov	DWORD PTR [eax+12], 0
-	.loc 1 201 1 view .LVU406
+	.loc 1 179 1 view .LVU406
 	ret
 	.cfi_endproc
-.LFE18:
+.LFE21:
 	.size	clearerr, .-clearerr
 	.p2align 4
 	.globl	fileno
 	.type	fileno, @function
 fileno:
 .LVL118:
-.LFB19:
-	.loc 1 204 1 is_stmt 1 view -0
+.LFB22:
+	.loc 1 182 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 205 5 view .LVU408
-	.loc 1 205 18 is_stmt 0 view .LVU409
+	.loc 1 183 5 view .LVU408
+	.loc 1 183 18 is_stmt 0 view .LVU409
 	mov	eax, DWORD PTR [esp+4]
 	mov	eax, DWORD PTR [eax]
-	.loc 1 206 1 view .LVU410
+	.loc 1 184 1 view .LVU410
 	ret
 	.cfi_endproc
-.LFE19:
+.LFE22:
 	.size	fileno, .-fileno
 .Letext0:
-	.file 2 "/vmdebug/libc/include/stddef.h"
-	.file 3 "/vmdebug/libc/include/sys/types.h"
-	.file 4 "/vmdebug/libc/include/stdarg.h"
-	.file 5 "/vmdebug/libc/include/stdio.h"
-	.file 6 "/vmdebug/libc/include/errno.h"
-	.file 7 "/vmdebug/libc/include/unistd.h"
-	.file 8 "/vmdebug/libc/include/stdlib.h"
+	.file 3 "/vmdebug/libc/include/stddef.h"
+	.file 4 "/vmdebug/libc/include/sys/types.h"
+	.file 5 "/vmdebug/libc/include/stdarg.h"
+	.file 6 "/vmdebug/libc/include/stdio.h"
+	.file 7 "/vmdebug/libc/include/errno.h"
+	.file 8 "/vmdebug/libc/include/unistd.h"
+	.file 9 "/vmdebug/libc/include/stdlib.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0xbb4
+	.long	0xbba
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
@@ -1550,7 +1551,7 @@ fileno:
 	.long	.Ldebug_line0
 	.uleb128 0x10
 	.long	.LASF13
-	.byte	0x6
+	.byte	0x7
 	.byte	0x6
 	.byte	0xc
 	.long	0x32
@@ -1560,7 +1561,7 @@ fileno:
 	.string	"int"
 	.uleb128 0xb
 	.long	.LASF4
-	.byte	0x2
+	.byte	0x3
 	.byte	0x7
 	.byte	0x17
 	.long	0x45
@@ -1574,25 +1575,25 @@ fileno:
 	.long	.LASF3
 	.uleb128 0xb
 	.long	.LASF5
-	.byte	0x3
+	.byte	0x4
 	.byte	0x5
 	.byte	0xd
 	.long	0x32
 	.uleb128 0xb
 	.long	.LASF6
-	.byte	0x3
+	.byte	0x4
 	.byte	0x6
 	.byte	0xe
 	.long	0x4c
 	.uleb128 0xb
 	.long	.LASF7
-	.byte	0x3
+	.byte	0x4
 	.byte	0x8
 	.byte	0x16
 	.long	0x45
 	.uleb128 0xb
 	.long	.LASF8
-	.byte	0x4
+	.byte	0x5
 	.byte	0x5
 	.byte	0x1b
 	.long	0x83
@@ -1609,7 +1610,7 @@ fileno:
 	.uleb128 0x23
 	.long	.LASF57
 	.byte	0x10
-	.byte	0x5
+	.byte	0x6
 	.byte	0x16
 	.byte	0x10
 	.long	0xd2
@@ -1636,13 +1637,13 @@ fileno:
 	.byte	0
 	.uleb128 0xb
 	.long	.LASF12
-	.byte	0x5
+	.byte	0x6
 	.byte	0x1b
 	.byte	0x3
 	.long	0x99
 	.uleb128 0x10
 	.long	.LASF14
-	.byte	0x5
+	.byte	0x6
 	.byte	0x21
 	.byte	0xe
 	.long	0xea
@@ -1650,13 +1651,13 @@ fileno:
 	.long	0xd2
 	.uleb128 0x10
 	.long	.LASF15
-	.byte	0x5
+	.byte	0x6
 	.byte	0x22
 	.byte	0xe
 	.long	0xea
 	.uleb128 0x10
 	.long	.LASF16
-	.byte	0x5
+	.byte	0x6
 	.byte	0x23
 	.byte	0xe
 	.long	0xea
@@ -1688,7 +1689,7 @@ fileno:
 	.long	.LASF22
 	.uleb128 0x15
 	.long	.LASF23
-	.byte	0x7
+	.byte	0x8
 	.byte	0xe
 	.byte	0x9
 	.long	0x53
@@ -1704,7 +1705,7 @@ fileno:
 	.byte	0x4
 	.uleb128 0x25
 	.long	.LASF58
-	.byte	0x8
+	.byte	0x9
 	.byte	0x25
 	.byte	0x6
 	.long	0x16a
@@ -1713,7 +1714,7 @@ fileno:
 	.byte	0
 	.uleb128 0x15
 	.long	.LASF24
-	.byte	0x7
+	.byte	0x8
 	.byte	0x1b
 	.byte	0x5
 	.long	0x32
@@ -1723,7 +1724,7 @@ fileno:
 	.byte	0
 	.uleb128 0x15
 	.long	.LASF25
-	.byte	0x8
+	.byte	0x9
 	.byte	0x22
 	.byte	0x7
 	.long	0x156
@@ -1733,17 +1734,17 @@ fileno:
 	.byte	0
 	.uleb128 0x4
 	.long	.LASF27
-	.byte	0xcb
+	.byte	0xb5
 	.byte	0x5
 	.long	0x32
-	.long	.LFB19
-	.long	.LFE19-.LFB19
+	.long	.LFB22
+	.long	.LFE22-.LFB22
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x1be
 	.uleb128 0x2
 	.long	.LASF26
-	.byte	0xcb
+	.byte	0xb5
 	.byte	0x12
 	.long	0xea
 	.uleb128 0x2
@@ -1752,15 +1753,15 @@ fileno:
 	.byte	0
 	.uleb128 0x1d
 	.long	.LASF30
-	.byte	0xc5
-	.long	.LFB18
-	.long	.LFE18-.LFB18
+	.byte	0xaf
+	.long	.LFB21
+	.long	.LFE21-.LFB21
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x1e1
 	.uleb128 0x2
 	.long	.LASF26
-	.byte	0xc5
+	.byte	0xaf
 	.byte	0x15
 	.long	0xea
 	.uleb128 0x2
@@ -1769,17 +1770,17 @@ fileno:
 	.byte	0
 	.uleb128 0x4
 	.long	.LASF28
-	.byte	0xc0
+	.byte	0xaa
 	.byte	0x5
 	.long	0x32
-	.long	.LFB17
-	.long	.LFE17-.LFB17
+	.long	.LFB20
+	.long	.LFE20-.LFB20
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x209
 	.uleb128 0x2
 	.long	.LASF26
-	.byte	0xc0
+	.byte	0xaa
 	.byte	0x12
 	.long	0xea
 	.uleb128 0x2
@@ -1788,17 +1789,17 @@ fileno:
 	.byte	0
 	.uleb128 0x4
 	.long	.LASF29
-	.byte	0xbb
+	.byte	0xa5
 	.byte	0x5
 	.long	0x32
-	.long	.LFB16
-	.long	.LFE16-.LFB16
+	.long	.LFB19
+	.long	.LFE19-.LFB19
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x231
 	.uleb128 0x2
 	.long	.LASF26
-	.byte	0xbb
+	.byte	0xa5
 	.byte	0x10
 	.long	0xea
 	.uleb128 0x2
@@ -1807,15 +1808,15 @@ fileno:
 	.byte	0
 	.uleb128 0x1d
 	.long	.LASF31
-	.byte	0xb5
-	.long	.LFB15
-	.long	.LFE15-.LFB15
+	.byte	0x9f
+	.long	.LFB18
+	.long	.LFE18-.LFB18
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x343
 	.uleb128 0xd
 	.long	.LASF26
-	.byte	0xb5
+	.byte	0x9f
 	.byte	0x13
 	.long	0xea
 	.long	.LLST78
@@ -1825,7 +1826,7 @@ fileno:
 	.long	.LBI111
 	.byte	.LVU363
 	.long	.LLRL79
-	.byte	0xb7
+	.byte	0xa1
 	.byte	0x5
 	.uleb128 0x1
 	.long	0x45a
@@ -1840,42 +1841,42 @@ fileno:
 	.long	.LLST82
 	.long	.LVUS82
 	.uleb128 0x3
-	.long	0x784
+	.long	0x786
 	.long	.LBI113
 	.byte	.LVU366
 	.long	.LLRL83
-	.byte	0xa6
+	.byte	0x90
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x7a8
+	.long	0x7ab
 	.long	.LLST84
 	.long	.LVUS84
 	.uleb128 0x1
-	.long	0x79d
+	.long	0x7a0
 	.long	.LLST84
 	.long	.LVUS84
 	.uleb128 0x1
-	.long	0x793
+	.long	0x795
 	.long	.LLST86
 	.long	.LVUS86
 	.uleb128 0x16
-	.long	0x96a
+	.long	0x96c
 	.long	.LBI114
 	.byte	.LVU368
 	.long	.LLRL87
-	.byte	0x3d
+	.byte	0x27
 	.byte	0xc
 	.long	0x322
 	.uleb128 0x1
-	.long	0x995
+	.long	0x998
 	.long	.LLST88
 	.long	.LVUS88
 	.uleb128 0x1
-	.long	0x98c
+	.long	0x98e
 	.long	.LLST88
 	.long	.LVUS88
 	.uleb128 0x1
-	.long	0x983
+	.long	0x984
 	.long	.LLST90
 	.long	.LVUS90
 	.uleb128 0x1
@@ -1885,20 +1886,20 @@ fileno:
 	.uleb128 0x11
 	.long	.LLRL87
 	.uleb128 0x6
-	.long	0x99e
+	.long	0x9a2
 	.long	.LLST92
 	.long	.LVUS92
 	.byte	0
 	.byte	0
 	.uleb128 0x3
-	.long	0x94e
+	.long	0x951
 	.long	.LBI118
 	.byte	.LVU373
 	.long	.LLRL93
-	.byte	0x3d
+	.byte	0x27
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x95e
+	.long	0x95f
 	.long	.LLST94
 	.long	.LVUS94
 	.byte	0
@@ -1907,65 +1908,65 @@ fileno:
 	.byte	0
 	.uleb128 0x4
 	.long	.LASF32
-	.byte	0xad
+	.byte	0x97
 	.byte	0x6
 	.long	0x4c
-	.long	.LFB14
-	.long	.LFE14-.LFB14
+	.long	.LFB17
+	.long	.LFE17-.LFB17
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x435
 	.uleb128 0xd
 	.long	.LASF26
-	.byte	0xad
+	.byte	0x97
 	.byte	0x12
 	.long	0xea
 	.long	.LLST64
 	.long	.LVUS64
 	.uleb128 0x8
 	.string	"pos"
-	.byte	0xaf
+	.byte	0x99
 	.byte	0xa
 	.long	0x4c
 	.long	.LLST65
 	.long	.LVUS65
 	.uleb128 0x3
-	.long	0x784
+	.long	0x786
 	.long	.LBI100
 	.byte	.LVU333
 	.long	.LLRL66
-	.byte	0xaf
+	.byte	0x99
 	.byte	0x10
 	.uleb128 0x1
-	.long	0x7a8
+	.long	0x7ab
 	.long	.LLST67
 	.long	.LVUS67
 	.uleb128 0x1
-	.long	0x79d
+	.long	0x7a0
 	.long	.LLST68
 	.long	.LVUS68
 	.uleb128 0x1
-	.long	0x793
+	.long	0x795
 	.long	.LLST69
 	.long	.LVUS69
 	.uleb128 0x16
-	.long	0x96a
+	.long	0x96c
 	.long	.LBI101
 	.byte	.LVU335
 	.long	.LLRL70
-	.byte	0x3d
+	.byte	0x27
 	.byte	0xc
 	.long	0x415
 	.uleb128 0x1
-	.long	0x995
+	.long	0x998
 	.long	.LLST71
 	.long	.LVUS71
 	.uleb128 0x1
-	.long	0x98c
+	.long	0x98e
 	.long	.LLST72
 	.long	.LVUS72
 	.uleb128 0x1
-	.long	0x983
+	.long	0x984
 	.long	.LLST73
 	.long	.LVUS73
 	.uleb128 0x1
@@ -1975,20 +1976,20 @@ fileno:
 	.uleb128 0x11
 	.long	.LLRL70
 	.uleb128 0x6
-	.long	0x99e
+	.long	0x9a2
 	.long	.LLST75
 	.long	.LVUS75
 	.byte	0
 	.byte	0
 	.uleb128 0x3
-	.long	0x94e
+	.long	0x951
 	.long	.LBI105
 	.byte	.LVU340
 	.long	.LLRL76
-	.byte	0x3d
+	.byte	0x27
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x95e
+	.long	0x95f
 	.long	.LLST77
 	.long	.LVUS77
 	.byte	0
@@ -1996,40 +1997,40 @@ fileno:
 	.byte	0
 	.uleb128 0x12
 	.long	.LASF33
-	.byte	0xa2
+	.byte	0x8c
 	.byte	0x5
 	.long	0x32
 	.long	0x466
 	.uleb128 0x9
 	.long	.LASF26
-	.byte	0xa2
+	.byte	0x8c
 	.byte	0x11
 	.long	0xea
 	.uleb128 0x9
 	.long	.LASF34
-	.byte	0xa2
+	.byte	0x8c
 	.byte	0x1e
 	.long	0x4c
 	.uleb128 0x9
 	.long	.LASF35
-	.byte	0xa2
+	.byte	0x8c
 	.byte	0x2a
 	.long	0x32
 	.byte	0
 	.uleb128 0x4
 	.long	.LASF36
-	.byte	0x89
+	.byte	0x73
 	.byte	0x8
 	.long	0x39
-	.long	.LFB12
-	.long	.LFE12-.LFB12
+	.long	.LFB15
+	.long	.LFE15-.LFB15
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x510
 	.uleb128 0x26
 	.string	"ptr"
 	.byte	0x1
-	.byte	0x89
+	.byte	0x73
 	.byte	0x14
 	.long	0x156
 	.uleb128 0x2
@@ -2037,7 +2038,7 @@ fileno:
 	.sleb128 0
 	.uleb128 0x2
 	.long	.LASF37
-	.byte	0x89
+	.byte	0x73
 	.byte	0x20
 	.long	0x39
 	.uleb128 0x2
@@ -2045,7 +2046,7 @@ fileno:
 	.sleb128 4
 	.uleb128 0x2
 	.long	.LASF38
-	.byte	0x89
+	.byte	0x73
 	.byte	0x2d
 	.long	0x39
 	.uleb128 0x2
@@ -2053,7 +2054,7 @@ fileno:
 	.sleb128 8
 	.uleb128 0x2
 	.long	.LASF26
-	.byte	0x89
+	.byte	0x73
 	.byte	0x3a
 	.long	0xea
 	.uleb128 0x2
@@ -2061,21 +2062,21 @@ fileno:
 	.sleb128 12
 	.uleb128 0x8
 	.string	"p"
-	.byte	0x8b
+	.byte	0x75
 	.byte	0xb
 	.long	0x107
 	.long	.LLST45
 	.long	.LVUS45
 	.uleb128 0xe
 	.long	.LASF39
-	.byte	0x8c
+	.byte	0x76
 	.byte	0xc
 	.long	0x39
 	.long	.LLST46
 	.long	.LVUS46
 	.uleb128 0xe
 	.long	.LASF40
-	.byte	0x8c
+	.byte	0x76
 	.byte	0x22
 	.long	0x39
 	.long	.LLST47
@@ -2084,7 +2085,7 @@ fileno:
 	.long	.LLRL48
 	.uleb128 0x8
 	.string	"n"
-	.byte	0x94
+	.byte	0x7e
 	.byte	0x11
 	.long	0x53
 	.long	.LLST49
@@ -2096,17 +2097,17 @@ fileno:
 	.byte	0
 	.uleb128 0x4
 	.long	.LASF41
-	.byte	0x81
+	.byte	0x6b
 	.byte	0x5
 	.long	0x32
-	.long	.LFB11
-	.long	.LFE11-.LFB11
+	.long	.LFB14
+	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x55b
 	.uleb128 0x2
 	.long	.LASF26
-	.byte	0x81
+	.byte	0x6b
 	.byte	0x12
 	.long	0xea
 	.uleb128 0x2
@@ -2114,7 +2115,7 @@ fileno:
 	.sleb128 0
 	.uleb128 0x8
 	.string	"r"
-	.byte	0x83
+	.byte	0x6d
 	.byte	0x9
 	.long	0x32
 	.long	.LLST44
@@ -2128,17 +2129,17 @@ fileno:
 	.byte	0
 	.uleb128 0x4
 	.long	.LASF42
-	.byte	0x70
+	.byte	0x5a
 	.byte	0x7
 	.long	0xea
-	.long	.LFB10
-	.long	.LFE10-.LFB10
+	.long	.LFB13
+	.long	.LFE13-.LFB13
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x64c
 	.uleb128 0x2
 	.long	.LASF43
-	.byte	0x70
+	.byte	0x5a
 	.byte	0x19
 	.long	0x64c
 	.uleb128 0x2
@@ -2146,7 +2147,7 @@ fileno:
 	.sleb128 0
 	.uleb128 0x2
 	.long	.LASF44
-	.byte	0x70
+	.byte	0x5a
 	.byte	0x2b
 	.long	0x64c
 	.uleb128 0x2
@@ -2154,21 +2155,21 @@ fileno:
 	.sleb128 4
 	.uleb128 0xe
 	.long	.LASF45
-	.byte	0x72
+	.byte	0x5c
 	.byte	0x9
 	.long	0x32
 	.long	.LLST37
 	.long	.LVUS37
 	.uleb128 0x8
 	.string	"fd"
-	.byte	0x72
+	.byte	0x5c
 	.byte	0x23
 	.long	0x32
 	.long	.LLST38
 	.long	.LVUS38
 	.uleb128 0x8
 	.string	"f"
-	.byte	0x73
+	.byte	0x5d
 	.byte	0xb
 	.long	0xea
 	.long	.LLST39
@@ -2178,11 +2179,11 @@ fileno:
 	.long	.LBI85
 	.byte	.LVU190
 	.long	.LLRL40
-	.byte	0x7b
+	.byte	0x65
 	.byte	0x9
 	.long	0x625
 	.uleb128 0x1
-	.long	0x66a
+	.long	0x66b
 	.long	.LLST41
 	.long	.LVUS41
 	.uleb128 0x1
@@ -2192,12 +2193,12 @@ fileno:
 	.uleb128 0x11
 	.long	.LLRL40
 	.uleb128 0x6
-	.long	0x675
+	.long	0x676
 	.long	.LLST43
 	.long	.LVUS43
 	.uleb128 0x17
 	.long	.LVL57
-	.long	0x67f
+	.long	0x681
 	.long	0x61a
 	.uleb128 0x18
 	.uleb128 0x1
@@ -2213,7 +2214,7 @@ fileno:
 	.byte	0
 	.uleb128 0x17
 	.long	.LVL52
-	.long	0x67f
+	.long	0x681
 	.long	0x639
 	.uleb128 0x18
 	.uleb128 0x1
@@ -2224,7 +2225,7 @@ fileno:
 	.byte	0
 	.uleb128 0xa
 	.long	.LVL53
-	.long	0x867
+	.long	0x86a
 	.uleb128 0xa
 	.long	.LVL65
 	.long	0x16a
@@ -2233,47 +2234,49 @@ fileno:
 	.long	0x94
 	.uleb128 0x12
 	.long	.LASF46
-	.byte	0x5f
+	.byte	0x49
 	.byte	0x7
 	.long	0xea
-	.long	0x67f
+	.long	0x681
 	.uleb128 0x7
 	.string	"fd"
-	.byte	0x5f
+	.byte	0x1
+	.byte	0x49
 	.byte	0x12
 	.long	0x32
 	.uleb128 0x9
 	.long	.LASF44
-	.byte	0x5f
+	.byte	0x49
 	.byte	0x22
 	.long	0x64c
 	.uleb128 0x19
 	.string	"f"
-	.byte	0x61
+	.byte	0x1
+	.byte	0x4b
 	.byte	0xb
 	.long	0xea
 	.byte	0
 	.uleb128 0x27
 	.long	.LASF59
 	.byte	0x1
-	.byte	0x4b
+	.byte	0x35
 	.byte	0xc
 	.long	0x32
-	.long	.LFB8
-	.long	.LFE8-.LFB8
+	.long	.LFB11
+	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x6c0
+	.long	0x6c2
 	.uleb128 0xd
 	.long	.LASF44
-	.byte	0x4b
+	.byte	0x35
 	.byte	0x23
 	.long	0x64c
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0xe
 	.long	.LASF45
-	.byte	0x4d
+	.byte	0x37
 	.byte	0x9
 	.long	0x32
 	.long	.LLST1
@@ -2281,63 +2284,63 @@ fileno:
 	.byte	0
 	.uleb128 0x4
 	.long	.LASF47
-	.byte	0x45
+	.byte	0x2f
 	.byte	0x5
 	.long	0x32
-	.long	.LFB7
-	.long	.LFE7-.LFB7
+	.long	.LFB10
+	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x769
+	.long	0x76b
 	.uleb128 0xd
 	.long	.LASF43
-	.byte	0x45
+	.byte	0x2f
 	.byte	0x18
 	.long	0x64c
 	.long	.LLST28
 	.long	.LVUS28
 	.uleb128 0x3
-	.long	0x769
+	.long	0x76b
 	.long	.LBI69
 	.byte	.LVU130
 	.long	.LLRL29
-	.byte	0x47
+	.byte	0x31
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x778
+	.long	0x77a
 	.long	.LLST30
 	.long	.LVUS30
 	.uleb128 0xf
-	.long	0x9aa
+	.long	0x9af
 	.long	.LBI71
 	.byte	.LVU132
 	.long	.LBB71
 	.long	.LBE71-.LBB71
-	.byte	0x42
+	.byte	0x2c
 	.byte	0x11
-	.long	0x749
+	.long	0x74b
 	.uleb128 0x1
-	.long	0x9c3
+	.long	0x9c7
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0x1
-	.long	0x9ba
+	.long	0x9bd
 	.long	.LLST32
 	.long	.LVUS32
 	.uleb128 0x6
-	.long	0x9cc
+	.long	0x9d1
 	.long	.LLST33
 	.long	.LVUS33
 	.byte	0
 	.uleb128 0x3
-	.long	0x94e
+	.long	0x951
 	.long	.LBI73
 	.byte	.LVU137
 	.long	.LLRL34
-	.byte	0x42
+	.byte	0x2c
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x95e
+	.long	0x95f
 	.long	.LLST35
 	.long	.LVUS35
 	.byte	0
@@ -2345,82 +2348,83 @@ fileno:
 	.byte	0
 	.uleb128 0x12
 	.long	.LASF48
-	.byte	0x40
+	.byte	0x2a
 	.byte	0x5
 	.long	0x32
-	.long	0x784
+	.long	0x786
 	.uleb128 0x9
 	.long	.LASF43
-	.byte	0x40
+	.byte	0x2a
 	.byte	0x18
 	.long	0x64c
 	.byte	0
 	.uleb128 0x12
 	.long	.LASF49
-	.byte	0x3b
+	.byte	0x25
 	.byte	0x7
 	.long	0x5f
-	.long	0x7b4
+	.long	0x7b7
 	.uleb128 0x7
 	.string	"fd"
-	.byte	0x3b
+	.byte	0x1
+	.byte	0x25
 	.byte	0x11
 	.long	0x32
 	.uleb128 0x9
 	.long	.LASF34
-	.byte	0x3b
+	.byte	0x25
 	.byte	0x1b
 	.long	0x5f
 	.uleb128 0x9
 	.long	.LASF35
-	.byte	0x3b
+	.byte	0x25
 	.byte	0x27
 	.long	0x32
 	.byte	0
 	.uleb128 0x4
 	.long	.LASF50
-	.byte	0x36
+	.byte	0x20
 	.byte	0x5
 	.long	0x32
-	.long	.LFB4
-	.long	.LFE4-.LFB4
+	.long	.LFB7
+	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x867
+	.long	0x86a
 	.uleb128 0xd
 	.long	.LASF43
-	.byte	0x36
+	.byte	0x20
 	.byte	0x17
 	.long	0x64c
 	.long	.LLST12
 	.long	.LVUS12
 	.uleb128 0x2
 	.long	.LASF44
-	.byte	0x36
+	.byte	0x20
 	.byte	0x24
 	.long	0x6b
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xf
-	.long	0x96a
+	.long	0x96c
 	.long	.LBI53
 	.byte	.LVU87
 	.long	.LBB53
 	.long	.LBE53-.LBB53
-	.byte	0x38
+	.byte	0x22
 	.byte	0x11
-	.long	0x848
+	.long	0x84b
 	.uleb128 0x1
-	.long	0x995
+	.long	0x998
 	.long	.LLST13
 	.long	.LVUS13
 	.uleb128 0x1
-	.long	0x98c
+	.long	0x98e
 	.long	.LLST14
 	.long	.LVUS14
 	.uleb128 0x1
-	.long	0x983
+	.long	0x984
 	.long	.LLST15
 	.long	.LVUS15
 	.uleb128 0x1
@@ -2428,36 +2432,36 @@ fileno:
 	.long	.LLST16
 	.long	.LVUS16
 	.uleb128 0x6
-	.long	0x99e
+	.long	0x9a2
 	.long	.LLST17
 	.long	.LVUS17
 	.byte	0
 	.uleb128 0x3
-	.long	0x94e
+	.long	0x951
 	.long	.LBI55
 	.byte	.LVU92
 	.long	.LLRL18
-	.byte	0x38
+	.byte	0x22
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x95e
+	.long	0x95f
 	.long	.LLST19
 	.long	.LVUS19
 	.byte	0
 	.byte	0
 	.uleb128 0x4
 	.long	.LASF51
-	.byte	0x2a
+	.byte	0x14
 	.byte	0x5
 	.long	0x32
-	.long	.LFB3
-	.long	.LFE3-.LFB3
+	.long	.LFB6
+	.long	.LFE6-.LFB6
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x94e
+	.long	0x951
 	.uleb128 0x2
 	.long	.LASF43
-	.byte	0x2a
+	.byte	0x14
 	.byte	0x16
 	.long	0x64c
 	.uleb128 0x2
@@ -2465,7 +2469,7 @@ fileno:
 	.sleb128 0
 	.uleb128 0xd
 	.long	.LASF45
-	.byte	0x2a
+	.byte	0x14
 	.byte	0x20
 	.long	0x32
 	.long	.LLST2
@@ -2473,7 +2477,7 @@ fileno:
 	.uleb128 0x28
 	.uleb128 0xe
 	.long	.LASF44
-	.byte	0x2c
+	.byte	0x16
 	.byte	0x9
 	.long	0x32
 	.long	.LLST3
@@ -2481,34 +2485,34 @@ fileno:
 	.uleb128 0x29
 	.long	.LBB50
 	.long	.LBE50-.LBB50
-	.long	0x8d5
+	.long	0x8d8
 	.uleb128 0x8
 	.string	"ap"
-	.byte	0x2e
+	.byte	0x18
 	.byte	0x11
 	.long	0x77
 	.long	.LLST11
 	.long	.LVUS11
 	.byte	0
 	.uleb128 0xf
-	.long	0x96a
+	.long	0x96c
 	.long	.LBI44
 	.byte	.LVU59
 	.long	.LBB44
 	.long	.LBE44-.LBB44
-	.byte	0x33
+	.byte	0x1d
 	.byte	0x11
-	.long	0x92f
+	.long	0x932
 	.uleb128 0x1
-	.long	0x995
+	.long	0x998
 	.long	.LLST4
 	.long	.LVUS4
 	.uleb128 0x1
-	.long	0x98c
+	.long	0x98e
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0x1
-	.long	0x983
+	.long	0x984
 	.long	.LLST6
 	.long	.LVUS6
 	.uleb128 0x1
@@ -2516,132 +2520,135 @@ fileno:
 	.long	.LLST7
 	.long	.LVUS7
 	.uleb128 0x6
-	.long	0x99e
+	.long	0x9a2
 	.long	.LLST8
 	.long	.LVUS8
 	.byte	0
 	.uleb128 0x3
-	.long	0x94e
+	.long	0x951
 	.long	.LBI46
 	.byte	.LVU64
 	.long	.LLRL9
-	.byte	0x33
+	.byte	0x1d
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x95e
+	.long	0x95f
 	.long	.LLST10
 	.long	.LVUS10
 	.byte	0
 	.byte	0
 	.uleb128 0x1a
 	.long	.LASF52
-	.byte	0x21
-	.byte	0xd
+	.byte	0x30
 	.long	0x4c
-	.byte	0x1
-	.long	0x96a
+	.long	0x96c
 	.uleb128 0x7
 	.string	"ret"
-	.byte	0x21
-	.byte	0x18
+	.byte	0x2
+	.byte	0x30
+	.byte	0x1f
 	.long	0x4c
 	.byte	0
 	.uleb128 0x1a
 	.long	.LASF53
-	.byte	0x1a
-	.byte	0x14
+	.byte	0x21
 	.long	0x4c
-	.byte	0x3
-	.long	0x9aa
+	.long	0x9af
 	.uleb128 0x7
 	.string	"n"
-	.byte	0x1a
+	.byte	0x2
+	.byte	0x21
 	.byte	0x1e
 	.long	0x4c
 	.uleb128 0x7
 	.string	"a"
-	.byte	0x1a
+	.byte	0x2
+	.byte	0x21
 	.byte	0x26
 	.long	0x4c
 	.uleb128 0x7
 	.string	"b"
-	.byte	0x1a
+	.byte	0x2
+	.byte	0x21
 	.byte	0x2e
 	.long	0x4c
 	.uleb128 0x7
 	.string	"c"
-	.byte	0x1a
+	.byte	0x2
+	.byte	0x21
 	.byte	0x36
 	.long	0x4c
 	.uleb128 0x19
 	.string	"ret"
-	.byte	0x1c
+	.byte	0x2
+	.byte	0x23
 	.byte	0xa
 	.long	0x4c
 	.byte	0
 	.uleb128 0x1a
 	.long	.LASF54
 	.byte	0x13
-	.byte	0x14
 	.long	0x4c
-	.byte	0x3
-	.long	0x9d8
+	.long	0x9de
 	.uleb128 0x7
 	.string	"n"
+	.byte	0x2
 	.byte	0x13
 	.byte	0x1e
 	.long	0x4c
 	.uleb128 0x7
 	.string	"a"
+	.byte	0x2
 	.byte	0x13
 	.byte	0x26
 	.long	0x4c
 	.uleb128 0x19
 	.string	"ret"
+	.byte	0x2
 	.byte	0x15
 	.byte	0xa
 	.long	0x4c
 	.byte	0
 	.uleb128 0x1e
-	.long	0x784
-	.long	.LFB5
-	.long	.LFE5-.LFB5
+	.long	0x786
+	.long	.LFB8
+	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xa81
+	.long	0xa87
 	.uleb128 0x1
-	.long	0x793
+	.long	0x795
 	.long	.LLST20
 	.long	.LVUS20
 	.uleb128 0x13
-	.long	0x79d
+	.long	0x7a0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x13
-	.long	0x7a8
+	.long	0x7ab
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0xf
-	.long	0x96a
+	.long	0x96c
 	.long	.LBI61
 	.byte	.LVU108
 	.long	.LBB61
 	.long	.LBE61-.LBB61
-	.byte	0x3d
+	.byte	0x27
 	.byte	0xc
-	.long	0xa62
+	.long	0xa68
 	.uleb128 0x1
-	.long	0x995
+	.long	0x998
 	.long	.LLST21
 	.long	.LVUS21
 	.uleb128 0x1
-	.long	0x98c
+	.long	0x98e
 	.long	.LLST22
 	.long	.LVUS22
 	.uleb128 0x1
-	.long	0x983
+	.long	0x984
 	.long	.LLST23
 	.long	.LVUS23
 	.uleb128 0x1
@@ -2649,48 +2656,48 @@ fileno:
 	.long	.LLST24
 	.long	.LVUS24
 	.uleb128 0x6
-	.long	0x99e
+	.long	0x9a2
 	.long	.LLST25
 	.long	.LVUS25
 	.byte	0
 	.uleb128 0x3
-	.long	0x94e
+	.long	0x951
 	.long	.LBI63
 	.byte	.LVU113
 	.long	.LLRL26
-	.byte	0x3d
+	.byte	0x27
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x95e
+	.long	0x95f
 	.long	.LLST27
 	.long	.LVUS27
 	.byte	0
 	.byte	0
 	.uleb128 0x1e
 	.long	0x651
-	.long	.LFB9
-	.long	.LFE9-.LFB9
+	.long	.LFB12
+	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xad0
+	.long	0xad6
 	.uleb128 0x13
 	.long	0x660
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x13
-	.long	0x66a
+	.long	0x66b
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x6
-	.long	0x675
+	.long	0x676
 	.long	.LLST36
 	.long	.LVUS36
 	.uleb128 0x17
 	.long	.LVL48
-	.long	0x67f
-	.long	0xac6
+	.long	0x681
+	.long	0xacc
 	.uleb128 0x18
 	.uleb128 0x1
 	.byte	0x50
@@ -2705,8 +2712,8 @@ fileno:
 	.byte	0
 	.uleb128 0x2a
 	.long	0x435
-	.long	.LFB13
-	.long	.LFE13-.LFB13
+	.long	.LFB16
+	.long	.LFE16-.LFB16
 	.uleb128 0x1
 	.byte	0x9c
 	.uleb128 0x1
@@ -2722,43 +2729,43 @@ fileno:
 	.long	.LLST52
 	.long	.LVUS52
 	.uleb128 0x3
-	.long	0x784
+	.long	0x786
 	.long	.LBI92
 	.byte	.LVU298
 	.long	.LLRL53
-	.byte	0xa6
+	.byte	0x90
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x7a8
+	.long	0x7ab
 	.long	.LLST54
 	.long	.LVUS54
 	.uleb128 0x1
-	.long	0x79d
+	.long	0x7a0
 	.long	.LLST55
 	.long	.LVUS55
 	.uleb128 0x1
-	.long	0x793
+	.long	0x795
 	.long	.LLST56
 	.long	.LVUS56
 	.uleb128 0xf
-	.long	0x96a
+	.long	0x96c
 	.long	.LBI93
 	.byte	.LVU300
 	.long	.LBB93
 	.long	.LBE93-.LBB93
-	.byte	0x3d
+	.byte	0x27
 	.byte	0xc
-	.long	0xb97
+	.long	0xb9d
 	.uleb128 0x1
-	.long	0x995
+	.long	0x998
 	.long	.LLST57
 	.long	.LVUS57
 	.uleb128 0x1
-	.long	0x98c
+	.long	0x98e
 	.long	.LLST58
 	.long	.LVUS58
 	.uleb128 0x1
-	.long	0x983
+	.long	0x984
 	.long	.LLST59
 	.long	.LVUS59
 	.uleb128 0x1
@@ -2766,19 +2773,19 @@ fileno:
 	.long	.LLST60
 	.long	.LVUS60
 	.uleb128 0x6
-	.long	0x99e
+	.long	0x9a2
 	.long	.LLST61
 	.long	.LVUS61
 	.byte	0
 	.uleb128 0x3
-	.long	0x94e
+	.long	0x951
 	.long	.LBI95
 	.byte	.LVU305
 	.long	.LLRL62
-	.byte	0x3d
+	.byte	0x27
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x95e
+	.long	0x95f
 	.long	.LLST63
 	.long	.LVUS63
 	.byte	0
@@ -2894,8 +2901,7 @@ fileno:
 	.uleb128 0x3
 	.uleb128 0x8
 	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
+	.uleb128 0xb
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -3176,8 +3182,7 @@ fileno:
 	.uleb128 0x3
 	.uleb128 0x8
 	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
+	.uleb128 0xb
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -3193,17 +3198,19 @@ fileno:
 	.uleb128 0xe
 	.uleb128 0x3a
 	.uleb128 0x21
-	.sleb128 1
+	.sleb128 2
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
-	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 20
 	.uleb128 0x27
 	.uleb128 0x19
 	.uleb128 0x49
 	.uleb128 0x13
 	.uleb128 0x20
-	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 3
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
@@ -3215,7 +3222,7 @@ fileno:
 	.uleb128 0x8
 	.uleb128 0x3a
 	.uleb128 0x21
-	.sleb128 5
+	.sleb128 6
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -3234,7 +3241,7 @@ fileno:
 	.uleb128 0xe
 	.uleb128 0x3a
 	.uleb128 0x21
-	.sleb128 5
+	.sleb128 6
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -3485,7 +3492,7 @@ fileno:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL112-.LVL107
-	.uleb128 .LFE15-.LVL107
+	.uleb128 .LFE18-.LVL107
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
@@ -3505,7 +3512,7 @@ fileno:
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL112-.LVL108
-	.uleb128 .LFE15-.LVL108
+	.uleb128 .LFE18-.LVL108
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
@@ -3526,7 +3533,7 @@ fileno:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL112-.LVL108
-	.uleb128 .LFE15-.LVL108
+	.uleb128 .LFE18-.LVL108
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
@@ -3661,7 +3668,7 @@ fileno:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL104-.LVL99
-	.uleb128 .LFE14-.LVL99
+	.uleb128 .LFE17-.LVL99
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
@@ -3869,7 +3876,7 @@ fileno:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL89-.LVL72
-	.uleb128 .LFE12-.LVL72
+	.uleb128 .LFE15-.LVL72
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
@@ -3945,7 +3952,7 @@ fileno:
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL87-.LVL73
-	.uleb128 .LFE12-.LVL73
+	.uleb128 .LFE15-.LVL73
 	.uleb128 0x8
 	.byte	0x91
 	.sleb128 4
@@ -3995,7 +4002,7 @@ fileno:
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL89-.LVL73
-	.uleb128 .LFE12-.LVL73
+	.uleb128 .LFE15-.LVL73
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0
@@ -4021,7 +4028,7 @@ fileno:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL89-.LVL78
-	.uleb128 .LFE12-.LVL78
+	.uleb128 .LFE15-.LVL78
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
@@ -4093,7 +4100,7 @@ fileno:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL63-.LVL54
-	.uleb128 .LFE10-.LVL54
+	.uleb128 .LFE13-.LVL54
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
@@ -4253,7 +4260,7 @@ fileno:
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL17-.LVL0
-	.uleb128 .LFE8-.LVL0
+	.uleb128 .LFE11-.LVL0
 	.uleb128 0x3
 	.byte	0x71
 	.sleb128 1
@@ -4308,7 +4315,7 @@ fileno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL45-.LVL40
-	.uleb128 .LFE7-.LVL40
+	.uleb128 .LFE10-.LVL40
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -4418,7 +4425,7 @@ fileno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL31-.LVL26
-	.uleb128 .LFE4-.LVL26
+	.uleb128 .LFE7-.LVL26
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -4515,7 +4522,7 @@ fileno:
 	.sleb128 4
 	.byte	0x4
 	.uleb128 .LVL21-.LVL18
-	.uleb128 .LFE3-.LVL18
+	.uleb128 .LFE6-.LVL18
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0
@@ -4550,7 +4557,7 @@ fileno:
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL23-.LVL18
-	.uleb128 .LFE3-.LVL18
+	.uleb128 .LFE6-.LVL18
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0
@@ -4671,7 +4678,7 @@ fileno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL38-.LVL33
-	.uleb128 .LFE5-.LVL33
+	.uleb128 .LFE8-.LVL33
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -4778,7 +4785,7 @@ fileno:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL94-.LVL90
-	.uleb128 .LFE13-.LVL90
+	.uleb128 .LFE16-.LVL90
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
@@ -4798,7 +4805,7 @@ fileno:
 	.sleb128 4
 	.byte	0x4
 	.uleb128 .LVL91-.LVL90
-	.uleb128 .LFE13-.LVL90
+	.uleb128 .LFE16-.LVL90
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0
@@ -4818,7 +4825,7 @@ fileno:
 	.sleb128 8
 	.byte	0x4
 	.uleb128 .LVL94-.LVL90
-	.uleb128 .LFE13-.LVL90
+	.uleb128 .LFE16-.LVL90
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0

@@ -9,153 +9,154 @@
 	.globl	fork
 	.type	fork, @function
 fork:
-.LFB5:
+.LFB6:
 	.file 1 "process.c"
-	.loc 1 61 1 view -0
+	.loc 1 25 1 view -0
 	.cfi_startproc
-	.loc 1 62 5 view .LVU1
+	.loc 1 26 5 view .LVU1
 .LVL0:
 .LBB34:
 .LBI34:
-	.loc 1 21 20 view .LVU2
+	.file 2 "sys.h"
+	.loc 2 12 20 view .LVU2
 .LBB35:
-	.loc 1 23 5 view .LVU3
-	.loc 1 24 5 view .LVU4
+	.loc 2 14 5 view .LVU3
+	.loc 2 15 5 view .LVU4
 	mov	eax, 2
 #APP
-# 24 "process.c" 1
+# 15 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL1:
-	.loc 1 25 5 view .LVU5
-	.loc 1 25 5 is_stmt 0 view .LVU6
+	.loc 2 16 5 view .LVU5
+	.loc 2 16 5 is_stmt 0 view .LVU6
 #NO_APP
 .LBE35:
 .LBE34:
 .LBB36:
 .LBI36:
-	.loc 1 49 13 is_stmt 1 view .LVU7
+	.loc 2 48 20 is_stmt 1 view .LVU7
 .LBB37:
-	.loc 1 51 5 view .LVU8
-	.loc 1 51 8 is_stmt 0 view .LVU9
+	.loc 2 50 5 view .LVU8
+	.loc 2 50 8 is_stmt 0 view .LVU9
 	cmp	eax, -4096
 	ja	.L4
 .LBE37:
 .LBE36:
-	.loc 1 63 1 view .LVU10
+	.loc 1 27 1 view .LVU10
 	ret
 	.p2align 4,,10
 	.p2align 3
 .L4:
 .LBB39:
 .LBB38:
-	.loc 1 52 9 is_stmt 1 view .LVU11
-	.loc 1 52 22 is_stmt 0 view .LVU12
+	.loc 2 51 9 is_stmt 1 view .LVU11
+	.loc 2 51 22 is_stmt 0 view .LVU12
 	neg	eax
 .LVL2:
-	.loc 1 52 22 view .LVU13
+	.loc 2 51 22 view .LVU13
 	mov	DWORD PTR errno, eax
-	.loc 1 53 9 is_stmt 1 view .LVU14
-	.loc 1 53 16 is_stmt 0 view .LVU15
+	.loc 2 52 9 is_stmt 1 view .LVU14
+	.loc 2 52 16 is_stmt 0 view .LVU15
 	mov	eax, -1
 .LVL3:
-	.loc 1 53 16 view .LVU16
+	.loc 2 52 16 view .LVU16
 .LBE38:
 .LBE39:
-	.loc 1 63 1 view .LVU17
+	.loc 1 27 1 view .LVU17
 	ret
 	.cfi_endproc
-.LFE5:
+.LFE6:
 	.size	fork, .-fork
 	.p2align 4
 	.globl	getppid
 	.type	getppid, @function
 getppid:
-.LFB6:
-	.loc 1 66 1 is_stmt 1 view -0
+.LFB7:
+	.loc 1 30 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 67 5 view .LVU19
+	.loc 1 31 5 view .LVU19
 .LVL4:
 .LBB40:
 .LBI40:
-	.loc 1 21 20 view .LVU20
+	.loc 2 12 20 view .LVU20
 .LBB41:
-	.loc 1 23 5 view .LVU21
-	.loc 1 24 5 view .LVU22
+	.loc 2 14 5 view .LVU21
+	.loc 2 15 5 view .LVU22
 	mov	eax, 64
 #APP
-# 24 "process.c" 1
+# 15 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL5:
-	.loc 1 25 5 view .LVU23
-	.loc 1 25 5 is_stmt 0 view .LVU24
+	.loc 2 16 5 view .LVU23
+	.loc 2 16 5 is_stmt 0 view .LVU24
 #NO_APP
 .LBE41:
 .LBE40:
-	.loc 1 68 1 view .LVU25
+	.loc 1 32 1 view .LVU25
 	ret
 	.cfi_endproc
-.LFE6:
+.LFE7:
 	.size	getppid, .-getppid
 	.p2align 4
 	.globl	waitpid
 	.type	waitpid, @function
 waitpid:
 .LVL6:
-.LFB7:
-	.loc 1 72 1 is_stmt 1 view -0
+.LFB8:
+	.loc 1 36 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 73 5 view .LVU27
-	.loc 1 72 1 is_stmt 0 view .LVU28
+	.loc 1 37 5 view .LVU27
+	.loc 1 36 1 is_stmt 0 view .LVU28
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
 .LBB42:
 .LBB43:
-	.loc 1 45 5 view .LVU29
+	.loc 2 43 5 view .LVU29
 	mov	eax, 114
 	xor	esi, esi
 .LBE43:
 .LBE42:
-	.loc 1 72 1 view .LVU30
+	.loc 1 36 1 view .LVU30
 	push	ebx
 	.cfi_def_cfa_offset 12
 	.cfi_offset 3, -12
 .LVL7:
 .LBB45:
 .LBI42:
-	.loc 1 42 20 is_stmt 1 view .LVU31
+	.loc 2 40 20 is_stmt 1 view .LVU31
 .LBB44:
-	.loc 1 44 5 view .LVU32
-	.loc 1 45 5 view .LVU33
+	.loc 2 42 5 view .LVU32
+	.loc 2 43 5 view .LVU33
 	mov	ecx, DWORD PTR [esp+16]
 	mov	edx, DWORD PTR [esp+20]
 	mov	ebx, DWORD PTR [esp+12]
 #APP
-# 45 "process.c" 1
+# 43 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL8:
-	.loc 1 46 5 view .LVU34
-	.loc 1 46 5 is_stmt 0 view .LVU35
+	.loc 2 44 5 view .LVU34
+	.loc 2 44 5 is_stmt 0 view .LVU35
 #NO_APP
 .LBE44:
 .LBE45:
 .LBB46:
 .LBI46:
-	.loc 1 49 13 is_stmt 1 view .LVU36
+	.loc 2 48 20 is_stmt 1 view .LVU36
 .LBB47:
-	.loc 1 51 5 view .LVU37
-	.loc 1 51 8 is_stmt 0 view .LVU38
+	.loc 2 50 5 view .LVU37
+	.loc 2 50 8 is_stmt 0 view .LVU38
 	cmp	eax, -4096
 	ja	.L9
 .LVL9:
 .L6:
-	.loc 1 51 8 view .LVU39
+	.loc 2 50 8 view .LVU39
 .LBE47:
 .LBE46:
-	.loc 1 74 1 view .LVU40
+	.loc 1 38 1 view .LVU40
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -171,44 +172,44 @@ waitpid:
 	.cfi_restore_state
 .LBB49:
 .LBB48:
-	.loc 1 52 9 is_stmt 1 view .LVU41
-	.loc 1 52 22 is_stmt 0 view .LVU42
+	.loc 2 51 9 is_stmt 1 view .LVU41
+	.loc 2 51 22 is_stmt 0 view .LVU42
 	neg	eax
 .LVL11:
-	.loc 1 52 22 view .LVU43
+	.loc 2 51 22 view .LVU43
 	mov	DWORD PTR errno, eax
-	.loc 1 53 9 is_stmt 1 view .LVU44
-	.loc 1 53 16 is_stmt 0 view .LVU45
+	.loc 2 52 9 is_stmt 1 view .LVU44
+	.loc 2 52 16 is_stmt 0 view .LVU45
 	mov	eax, -1
 .LVL12:
-	.loc 1 53 16 view .LVU46
+	.loc 2 52 16 view .LVU46
 .LBE48:
 .LBE49:
-	.loc 1 73 12 view .LVU47
+	.loc 1 37 12 view .LVU47
 	jmp	.L6
 	.cfi_endproc
-.LFE7:
+.LFE8:
 	.size	waitpid, .-waitpid
 	.p2align 4
 	.globl	wait
 	.type	wait, @function
 wait:
 .LVL13:
-.LFB8:
-	.loc 1 77 1 is_stmt 1 view -0
+.LFB9:
+	.loc 1 41 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 78 5 view .LVU49
+	.loc 1 42 5 view .LVU49
 .LBB50:
 .LBB51:
 .LBB52:
 .LBB53:
-	.loc 1 45 5 is_stmt 0 view .LVU50
+	.loc 2 43 5 is_stmt 0 view .LVU50
 	xor	edx, edx
 .LBE53:
 .LBE52:
 .LBE51:
 .LBE50:
-	.loc 1 77 1 view .LVU51
+	.loc 1 41 1 view .LVU51
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -216,57 +217,57 @@ wait:
 .LBB62:
 .LBB56:
 .LBB54:
-	.loc 1 45 5 view .LVU52
+	.loc 2 43 5 view .LVU52
 	mov	eax, 114
 .LBE54:
 .LBE56:
 .LBE62:
 .LBE65:
-	.loc 1 77 1 view .LVU53
+	.loc 1 41 1 view .LVU53
 	push	ebx
 	.cfi_def_cfa_offset 12
 	.cfi_offset 3, -12
 .LVL14:
 .LBB66:
 .LBI50:
-	.loc 1 71 7 is_stmt 1 view .LVU54
+	.loc 1 35 7 is_stmt 1 view .LVU54
 .LBB63:
-	.loc 1 73 5 view .LVU55
+	.loc 1 37 5 view .LVU55
 .LBB57:
 .LBI52:
-	.loc 1 42 20 view .LVU56
+	.loc 2 40 20 view .LVU56
 .LBB55:
-	.loc 1 44 5 view .LVU57
-	.loc 1 45 5 view .LVU58
+	.loc 2 42 5 view .LVU57
+	.loc 2 43 5 view .LVU58
 	mov	esi, edx
 	mov	ecx, DWORD PTR [esp+12]
 	mov	ebx, -1
 #APP
-# 45 "process.c" 1
+# 43 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL15:
-	.loc 1 46 5 view .LVU59
-	.loc 1 46 5 is_stmt 0 view .LVU60
+	.loc 2 44 5 view .LVU59
+	.loc 2 44 5 is_stmt 0 view .LVU60
 #NO_APP
 .LBE55:
 .LBE57:
 .LBB58:
 .LBI58:
-	.loc 1 49 13 is_stmt 1 view .LVU61
+	.loc 2 48 20 is_stmt 1 view .LVU61
 .LBB59:
-	.loc 1 51 5 view .LVU62
-	.loc 1 51 8 is_stmt 0 view .LVU63
+	.loc 2 50 5 view .LVU62
+	.loc 2 50 8 is_stmt 0 view .LVU63
 	cmp	eax, -4096
 	ja	.L13
 .LVL16:
 .L10:
-	.loc 1 51 8 view .LVU64
+	.loc 2 50 8 view .LVU64
 .LBE59:
 .LBE58:
 .LBE63:
 .LBE66:
-	.loc 1 79 1 view .LVU65
+	.loc 1 43 1 view .LVU65
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -284,69 +285,69 @@ wait:
 .LBB64:
 .LBB61:
 .LBB60:
-	.loc 1 52 9 is_stmt 1 view .LVU66
-	.loc 1 52 22 is_stmt 0 view .LVU67
+	.loc 2 51 9 is_stmt 1 view .LVU66
+	.loc 2 51 22 is_stmt 0 view .LVU67
 	neg	eax
 .LVL18:
-	.loc 1 52 22 view .LVU68
+	.loc 2 51 22 view .LVU68
 	mov	DWORD PTR errno, eax
-	.loc 1 53 9 is_stmt 1 view .LVU69
-	.loc 1 53 16 is_stmt 0 view .LVU70
+	.loc 2 52 9 is_stmt 1 view .LVU69
+	.loc 2 52 16 is_stmt 0 view .LVU70
 	mov	eax, -1
 .LVL19:
-	.loc 1 53 16 view .LVU71
+	.loc 2 52 16 view .LVU71
 .LBE60:
 .LBE61:
 .LBE64:
 .LBE67:
-	.loc 1 78 12 view .LVU72
+	.loc 1 42 12 view .LVU72
 	jmp	.L10
 	.cfi_endproc
-.LFE8:
+.LFE9:
 	.size	wait, .-wait
 	.p2align 4
 	.globl	pipe
 	.type	pipe, @function
 pipe:
 .LVL20:
-.LFB9:
-	.loc 1 82 1 is_stmt 1 view -0
+.LFB10:
+	.loc 1 46 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 83 5 view .LVU74
-	.loc 1 82 1 is_stmt 0 view .LVU75
+	.loc 1 47 5 view .LVU74
+	.loc 1 46 1 is_stmt 0 view .LVU75
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL21:
 .LBB68:
 .LBI68:
-	.loc 1 28 20 is_stmt 1 view .LVU76
+	.loc 2 19 20 is_stmt 1 view .LVU76
 .LBB69:
-	.loc 1 30 5 view .LVU77
-	.loc 1 31 5 view .LVU78
+	.loc 2 21 5 view .LVU77
+	.loc 2 22 5 view .LVU78
 	mov	eax, 42
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 31 "process.c" 1
+# 22 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL22:
-	.loc 1 32 5 view .LVU79
-	.loc 1 32 5 is_stmt 0 view .LVU80
+	.loc 2 23 5 view .LVU79
+	.loc 2 23 5 is_stmt 0 view .LVU80
 #NO_APP
 .LBE69:
 .LBE68:
 .LBB70:
 .LBI70:
-	.loc 1 49 13 is_stmt 1 view .LVU81
+	.loc 2 48 20 is_stmt 1 view .LVU81
 .LBB71:
-	.loc 1 51 5 view .LVU82
-	.loc 1 51 8 is_stmt 0 view .LVU83
+	.loc 2 50 5 view .LVU82
+	.loc 2 50 8 is_stmt 0 view .LVU83
 	cmp	eax, -4096
 	ja	.L17
 .LBE71:
 .LBE70:
-	.loc 1 84 1 view .LVU84
+	.loc 1 48 1 view .LVU84
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -359,77 +360,77 @@ pipe:
 	.cfi_restore_state
 .LBB74:
 .LBB72:
-	.loc 1 52 9 is_stmt 1 view .LVU85
-	.loc 1 52 22 is_stmt 0 view .LVU86
+	.loc 2 51 9 is_stmt 1 view .LVU85
+	.loc 2 51 22 is_stmt 0 view .LVU86
 	neg	eax
 .LVL24:
-	.loc 1 52 22 view .LVU87
+	.loc 2 51 22 view .LVU87
 .LBE72:
 .LBE74:
-	.loc 1 84 1 view .LVU88
+	.loc 1 48 1 view .LVU88
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL25:
 .LBB75:
 .LBB73:
-	.loc 1 52 22 view .LVU89
+	.loc 2 51 22 view .LVU89
 	mov	DWORD PTR errno, eax
-	.loc 1 53 9 is_stmt 1 view .LVU90
-	.loc 1 53 16 is_stmt 0 view .LVU91
+	.loc 2 52 9 is_stmt 1 view .LVU90
+	.loc 2 52 16 is_stmt 0 view .LVU91
 	mov	eax, -1
 .LVL26:
-	.loc 1 53 16 view .LVU92
+	.loc 2 52 16 view .LVU92
 .LBE73:
 .LBE75:
-	.loc 1 84 1 view .LVU93
+	.loc 1 48 1 view .LVU93
 	ret
 	.cfi_endproc
-.LFE9:
+.LFE10:
 	.size	pipe, .-pipe
 	.p2align 4
 	.globl	close
 	.type	close, @function
 close:
 .LVL27:
-.LFB10:
-	.loc 1 87 1 is_stmt 1 view -0
+.LFB11:
+	.loc 1 51 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 88 5 view .LVU95
-	.loc 1 87 1 is_stmt 0 view .LVU96
+	.loc 1 52 5 view .LVU95
+	.loc 1 51 1 is_stmt 0 view .LVU96
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL28:
 .LBB76:
 .LBI76:
-	.loc 1 28 20 is_stmt 1 view .LVU97
+	.loc 2 19 20 is_stmt 1 view .LVU97
 .LBB77:
-	.loc 1 30 5 view .LVU98
-	.loc 1 31 5 view .LVU99
+	.loc 2 21 5 view .LVU98
+	.loc 2 22 5 view .LVU99
 	mov	eax, 6
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 31 "process.c" 1
+# 22 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL29:
-	.loc 1 32 5 view .LVU100
-	.loc 1 32 5 is_stmt 0 view .LVU101
+	.loc 2 23 5 view .LVU100
+	.loc 2 23 5 is_stmt 0 view .LVU101
 #NO_APP
 .LBE77:
 .LBE76:
 .LBB78:
 .LBI78:
-	.loc 1 49 13 is_stmt 1 view .LVU102
+	.loc 2 48 20 is_stmt 1 view .LVU102
 .LBB79:
-	.loc 1 51 5 view .LVU103
-	.loc 1 51 8 is_stmt 0 view .LVU104
+	.loc 2 50 5 view .LVU103
+	.loc 2 50 8 is_stmt 0 view .LVU104
 	cmp	eax, -4096
 	ja	.L21
 .LBE79:
 .LBE78:
-	.loc 1 89 1 view .LVU105
+	.loc 1 53 1 view .LVU105
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -442,77 +443,77 @@ close:
 	.cfi_restore_state
 .LBB82:
 .LBB80:
-	.loc 1 52 9 is_stmt 1 view .LVU106
-	.loc 1 52 22 is_stmt 0 view .LVU107
+	.loc 2 51 9 is_stmt 1 view .LVU106
+	.loc 2 51 22 is_stmt 0 view .LVU107
 	neg	eax
 .LVL31:
-	.loc 1 52 22 view .LVU108
+	.loc 2 51 22 view .LVU108
 .LBE80:
 .LBE82:
-	.loc 1 89 1 view .LVU109
+	.loc 1 53 1 view .LVU109
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL32:
 .LBB83:
 .LBB81:
-	.loc 1 52 22 view .LVU110
+	.loc 2 51 22 view .LVU110
 	mov	DWORD PTR errno, eax
-	.loc 1 53 9 is_stmt 1 view .LVU111
-	.loc 1 53 16 is_stmt 0 view .LVU112
+	.loc 2 52 9 is_stmt 1 view .LVU111
+	.loc 2 52 16 is_stmt 0 view .LVU112
 	mov	eax, -1
 .LVL33:
-	.loc 1 53 16 view .LVU113
+	.loc 2 52 16 view .LVU113
 .LBE81:
 .LBE83:
-	.loc 1 89 1 view .LVU114
+	.loc 1 53 1 view .LVU114
 	ret
 	.cfi_endproc
-.LFE10:
+.LFE11:
 	.size	close, .-close
 	.p2align 4
 	.globl	dup
 	.type	dup, @function
 dup:
 .LVL34:
-.LFB11:
-	.loc 1 92 1 is_stmt 1 view -0
+.LFB12:
+	.loc 1 56 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 93 5 view .LVU116
-	.loc 1 92 1 is_stmt 0 view .LVU117
+	.loc 1 57 5 view .LVU116
+	.loc 1 56 1 is_stmt 0 view .LVU117
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL35:
 .LBB84:
 .LBI84:
-	.loc 1 28 20 is_stmt 1 view .LVU118
+	.loc 2 19 20 is_stmt 1 view .LVU118
 .LBB85:
-	.loc 1 30 5 view .LVU119
-	.loc 1 31 5 view .LVU120
+	.loc 2 21 5 view .LVU119
+	.loc 2 22 5 view .LVU120
 	mov	eax, 41
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 31 "process.c" 1
+# 22 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL36:
-	.loc 1 32 5 view .LVU121
-	.loc 1 32 5 is_stmt 0 view .LVU122
+	.loc 2 23 5 view .LVU121
+	.loc 2 23 5 is_stmt 0 view .LVU122
 #NO_APP
 .LBE85:
 .LBE84:
 .LBB86:
 .LBI86:
-	.loc 1 49 13 is_stmt 1 view .LVU123
+	.loc 2 48 20 is_stmt 1 view .LVU123
 .LBB87:
-	.loc 1 51 5 view .LVU124
-	.loc 1 51 8 is_stmt 0 view .LVU125
+	.loc 2 50 5 view .LVU124
+	.loc 2 50 8 is_stmt 0 view .LVU125
 	cmp	eax, -4096
 	ja	.L25
 .LBE87:
 .LBE86:
-	.loc 1 94 1 view .LVU126
+	.loc 1 58 1 view .LVU126
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -525,78 +526,78 @@ dup:
 	.cfi_restore_state
 .LBB90:
 .LBB88:
-	.loc 1 52 9 is_stmt 1 view .LVU127
-	.loc 1 52 22 is_stmt 0 view .LVU128
+	.loc 2 51 9 is_stmt 1 view .LVU127
+	.loc 2 51 22 is_stmt 0 view .LVU128
 	neg	eax
 .LVL38:
-	.loc 1 52 22 view .LVU129
+	.loc 2 51 22 view .LVU129
 .LBE88:
 .LBE90:
-	.loc 1 94 1 view .LVU130
+	.loc 1 58 1 view .LVU130
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL39:
 .LBB91:
 .LBB89:
-	.loc 1 52 22 view .LVU131
+	.loc 2 51 22 view .LVU131
 	mov	DWORD PTR errno, eax
-	.loc 1 53 9 is_stmt 1 view .LVU132
-	.loc 1 53 16 is_stmt 0 view .LVU133
+	.loc 2 52 9 is_stmt 1 view .LVU132
+	.loc 2 52 16 is_stmt 0 view .LVU133
 	mov	eax, -1
 .LVL40:
-	.loc 1 53 16 view .LVU134
+	.loc 2 52 16 view .LVU134
 .LBE89:
 .LBE91:
-	.loc 1 94 1 view .LVU135
+	.loc 1 58 1 view .LVU135
 	ret
 	.cfi_endproc
-.LFE11:
+.LFE12:
 	.size	dup, .-dup
 	.p2align 4
 	.globl	dup2
 	.type	dup2, @function
 dup2:
 .LVL41:
-.LFB12:
-	.loc 1 97 1 is_stmt 1 view -0
+.LFB13:
+	.loc 1 61 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 98 5 view .LVU137
-	.loc 1 97 1 is_stmt 0 view .LVU138
+	.loc 1 62 5 view .LVU137
+	.loc 1 61 1 is_stmt 0 view .LVU138
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL42:
 .LBB92:
 .LBI92:
-	.loc 1 35 20 is_stmt 1 view .LVU139
+	.loc 2 26 20 is_stmt 1 view .LVU139
 .LBB93:
-	.loc 1 37 5 view .LVU140
-	.loc 1 38 5 view .LVU141
+	.loc 2 28 5 view .LVU140
+	.loc 2 29 5 view .LVU141
 	mov	eax, 63
 	mov	ecx, DWORD PTR [esp+12]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 38 "process.c" 1
+# 29 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL43:
-	.loc 1 39 5 view .LVU142
-	.loc 1 39 5 is_stmt 0 view .LVU143
+	.loc 2 30 5 view .LVU142
+	.loc 2 30 5 is_stmt 0 view .LVU143
 #NO_APP
 .LBE93:
 .LBE92:
 .LBB94:
 .LBI94:
-	.loc 1 49 13 is_stmt 1 view .LVU144
+	.loc 2 48 20 is_stmt 1 view .LVU144
 .LBB95:
-	.loc 1 51 5 view .LVU145
-	.loc 1 51 8 is_stmt 0 view .LVU146
+	.loc 2 50 5 view .LVU145
+	.loc 2 50 8 is_stmt 0 view .LVU146
 	cmp	eax, -4096
 	ja	.L29
 .LBE95:
 .LBE94:
-	.loc 1 99 1 view .LVU147
+	.loc 1 63 1 view .LVU147
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -609,40 +610,40 @@ dup2:
 	.cfi_restore_state
 .LBB98:
 .LBB96:
-	.loc 1 52 9 is_stmt 1 view .LVU148
-	.loc 1 52 22 is_stmt 0 view .LVU149
+	.loc 2 51 9 is_stmt 1 view .LVU148
+	.loc 2 51 22 is_stmt 0 view .LVU149
 	neg	eax
 .LVL45:
-	.loc 1 52 22 view .LVU150
+	.loc 2 51 22 view .LVU150
 .LBE96:
 .LBE98:
-	.loc 1 99 1 view .LVU151
+	.loc 1 63 1 view .LVU151
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL46:
 .LBB99:
 .LBB97:
-	.loc 1 52 22 view .LVU152
+	.loc 2 51 22 view .LVU152
 	mov	DWORD PTR errno, eax
-	.loc 1 53 9 is_stmt 1 view .LVU153
-	.loc 1 53 16 is_stmt 0 view .LVU154
+	.loc 2 52 9 is_stmt 1 view .LVU153
+	.loc 2 52 16 is_stmt 0 view .LVU154
 	mov	eax, -1
 .LVL47:
-	.loc 1 53 16 view .LVU155
+	.loc 2 52 16 view .LVU155
 .LBE97:
 .LBE99:
-	.loc 1 99 1 view .LVU156
+	.loc 1 63 1 view .LVU156
 	ret
 	.cfi_endproc
-.LFE12:
+.LFE13:
 	.size	dup2, .-dup2
 .Letext0:
-	.file 2 "/vmdebug/libc/include/errno.h"
-	.file 3 "/vmdebug/libc/include/sys/types.h"
+	.file 3 "/vmdebug/libc/include/errno.h"
+	.file 4 "/vmdebug/libc/include/sys/types.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x631
+	.long	0x630
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
@@ -657,7 +658,7 @@ dup2:
 	.long	.Ldebug_line0
 	.uleb128 0x11
 	.long	.LASF25
-	.byte	0x2
+	.byte	0x3
 	.byte	0x6
 	.byte	0xc
 	.long	0x32
@@ -675,7 +676,7 @@ dup2:
 	.long	.LASF3
 	.uleb128 0x13
 	.long	.LASF26
-	.byte	0x3
+	.byte	0x4
 	.byte	0x7
 	.byte	0xd
 	.long	0x32
@@ -705,24 +706,24 @@ dup2:
 	.long	.LASF9
 	.uleb128 0x6
 	.long	.LASF10
-	.byte	0x60
+	.byte	0x3c
 	.byte	0x5
 	.long	0x32
-	.long	.LFB12
-	.long	.LFE12-.LFB12
+	.long	.LFB13
+	.long	.LFE13-.LFB13
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x122
 	.uleb128 0x9
 	.string	"fd"
-	.byte	0x60
+	.byte	0x3c
 	.byte	0xe
 	.long	0x32
 	.long	.LLST47
 	.long	.LVUS47
 	.uleb128 0xb
 	.long	.LASF14
-	.byte	0x60
+	.byte	0x3c
 	.byte	0x16
 	.long	0x32
 	.uleb128 0x2
@@ -734,7 +735,7 @@ dup2:
 	.byte	.LVU139
 	.long	.LBB92
 	.long	.LBE92-.LBB92
-	.byte	0x62
+	.byte	0x3e
 	.byte	0x11
 	.long	0x103
 	.uleb128 0x1
@@ -742,27 +743,27 @@ dup2:
 	.long	.LLST48
 	.long	.LVUS48
 	.uleb128 0x1
-	.long	0x513
+	.long	0x512
 	.long	.LLST49
 	.long	.LVUS49
 	.uleb128 0x1
-	.long	0x50a
+	.long	0x508
 	.long	.LLST50
 	.long	.LVUS50
 	.uleb128 0x4
-	.long	0x525
+	.long	0x526
 	.long	.LLST51
 	.long	.LVUS51
 	.byte	0
 	.uleb128 0x5
-	.long	0x496
+	.long	0x494
 	.long	.LBI94
 	.byte	.LVU144
 	.long	.LLRL52
-	.byte	0x62
+	.byte	0x3e
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x4a6
+	.long	0x4a2
 	.long	.LLST53
 	.long	.LVUS53
 	.byte	0
@@ -770,28 +771,28 @@ dup2:
 	.uleb128 0x14
 	.string	"dup"
 	.byte	0x1
-	.byte	0x5b
+	.byte	0x37
 	.byte	0x5
 	.long	0x32
-	.long	.LFB11
-	.long	.LFE11-.LFB11
+	.long	.LFB12
+	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x1ad
 	.uleb128 0x9
 	.string	"fd"
-	.byte	0x5b
+	.byte	0x37
 	.byte	0xd
 	.long	0x32
 	.long	.LLST41
 	.long	.LVUS41
 	.uleb128 0x7
-	.long	0x530
+	.long	0x531
 	.long	.LBI84
 	.byte	.LVU118
 	.long	.LBB84
 	.long	.LBE84-.LBB84
-	.byte	0x5d
+	.byte	0x39
 	.byte	0x11
 	.long	0x18e
 	.uleb128 0x1
@@ -799,51 +800,51 @@ dup2:
 	.long	.LLST42
 	.long	.LVUS42
 	.uleb128 0x1
-	.long	0x540
+	.long	0x53f
 	.long	.LLST43
 	.long	.LVUS43
 	.uleb128 0x4
-	.long	0x552
+	.long	0x553
 	.long	.LLST44
 	.long	.LVUS44
 	.byte	0
 	.uleb128 0x5
-	.long	0x496
+	.long	0x494
 	.long	.LBI86
 	.byte	.LVU123
 	.long	.LLRL45
-	.byte	0x5d
+	.byte	0x39
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x4a6
+	.long	0x4a2
 	.long	.LLST46
 	.long	.LVUS46
 	.byte	0
 	.byte	0
 	.uleb128 0x6
 	.long	.LASF11
-	.byte	0x56
+	.byte	0x32
 	.byte	0x5
 	.long	0x32
-	.long	.LFB10
-	.long	.LFE10-.LFB10
+	.long	.LFB11
+	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x237
 	.uleb128 0x9
 	.string	"fd"
-	.byte	0x56
+	.byte	0x32
 	.byte	0xf
 	.long	0x32
 	.long	.LLST35
 	.long	.LVUS35
 	.uleb128 0x7
-	.long	0x530
+	.long	0x531
 	.long	.LBI76
 	.byte	.LVU97
 	.long	.LBB76
 	.long	.LBE76-.LBB76
-	.byte	0x58
+	.byte	0x34
 	.byte	0x11
 	.long	0x218
 	.uleb128 0x1
@@ -851,51 +852,51 @@ dup2:
 	.long	.LLST36
 	.long	.LVUS36
 	.uleb128 0x1
-	.long	0x540
+	.long	0x53f
 	.long	.LLST37
 	.long	.LVUS37
 	.uleb128 0x4
-	.long	0x552
+	.long	0x553
 	.long	.LLST38
 	.long	.LVUS38
 	.byte	0
 	.uleb128 0x5
-	.long	0x496
+	.long	0x494
 	.long	.LBI78
 	.byte	.LVU102
 	.long	.LLRL39
-	.byte	0x58
+	.byte	0x34
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x4a6
+	.long	0x4a2
 	.long	.LLST40
 	.long	.LVUS40
 	.byte	0
 	.byte	0
 	.uleb128 0x6
 	.long	.LASF12
-	.byte	0x51
+	.byte	0x2d
 	.byte	0x5
 	.long	0x32
-	.long	.LFB9
-	.long	.LFE9-.LFB9
+	.long	.LFB10
+	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x2c2
 	.uleb128 0x9
 	.string	"fds"
-	.byte	0x51
+	.byte	0x2d
 	.byte	0xe
 	.long	0x2c2
 	.long	.LLST29
 	.long	.LVUS29
 	.uleb128 0x7
-	.long	0x530
+	.long	0x531
 	.long	.LBI68
 	.byte	.LVU76
 	.long	.LBB68
 	.long	.LBE68-.LBB68
-	.byte	0x53
+	.byte	0x2f
 	.byte	0x11
 	.long	0x2a3
 	.uleb128 0x1
@@ -903,23 +904,23 @@ dup2:
 	.long	.LLST30
 	.long	.LVUS30
 	.uleb128 0x1
-	.long	0x540
+	.long	0x53f
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0x4
-	.long	0x552
+	.long	0x553
 	.long	.LLST32
 	.long	.LVUS32
 	.byte	0
 	.uleb128 0x5
-	.long	0x496
+	.long	0x494
 	.long	.LBI70
 	.byte	.LVU81
 	.long	.LLRL33
-	.byte	0x53
+	.byte	0x2f
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x4a6
+	.long	0x4a2
 	.long	.LLST34
 	.long	.LVUS34
 	.byte	0
@@ -929,31 +930,31 @@ dup2:
 	.long	0x32
 	.uleb128 0x6
 	.long	.LASF13
-	.byte	0x4c
+	.byte	0x28
 	.byte	0x7
 	.long	0x47
-	.long	.LFB8
-	.long	.LFE8-.LFB8
+	.long	.LFB9
+	.long	.LFE9-.LFB9
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x3ae
+	.long	0x3ad
 	.uleb128 0xb
 	.long	.LASF15
-	.byte	0x4c
+	.byte	0x28
 	.byte	0x11
 	.long	0x2c2
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x5
-	.long	0x3ae
+	.long	0x3ad
 	.long	.LBI50
 	.byte	.LVU54
 	.long	.LLRL16
-	.byte	0x4e
+	.byte	0x2a
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x3d5
+	.long	0x3d4
 	.long	.LLST17
 	.long	.LVUS17
 	.uleb128 0x1
@@ -961,34 +962,33 @@ dup2:
 	.long	.LLST18
 	.long	.LVUS18
 	.uleb128 0x1
-	.long	0x3bf
+	.long	0x3be
 	.long	.LLST19
 	.long	.LVUS19
 	.uleb128 0xc
-	.long	0x4b2
+	.long	0x4af
 	.long	.LBI52
 	.byte	.LVU56
 	.long	.LLRL20
-	.byte	0x49
-	.long	0x38e
+	.long	0x38d
 	.uleb128 0x1
-	.long	0x4e6
+	.long	0x4e5
 	.long	.LLST21
 	.long	.LVUS21
 	.uleb128 0x1
-	.long	0x4dd
+	.long	0x4db
 	.long	.LLST21
 	.long	.LVUS21
 	.uleb128 0x1
-	.long	0x4d4
+	.long	0x4d1
 	.long	.LLST23
 	.long	.LVUS23
 	.uleb128 0x1
-	.long	0x4cb
+	.long	0x4c7
 	.long	.LLST24
 	.long	.LVUS24
 	.uleb128 0x1
-	.long	0x4c2
+	.long	0x4bd
 	.long	.LLST25
 	.long	.LVUS25
 	.uleb128 0xd
@@ -1000,14 +1000,14 @@ dup2:
 	.byte	0
 	.byte	0
 	.uleb128 0x5
-	.long	0x496
+	.long	0x494
 	.long	.LBI58
 	.byte	.LVU61
 	.long	.LLRL27
-	.byte	0x49
+	.byte	0x25
 	.byte	0x13
 	.uleb128 0x1
-	.long	0x4a6
+	.long	0x4a2
 	.long	.LLST28
 	.long	.LVUS28
 	.byte	0
@@ -1016,48 +1016,47 @@ dup2:
 	.uleb128 0x16
 	.long	.LASF27
 	.byte	0x1
-	.byte	0x47
+	.byte	0x23
 	.byte	0x7
 	.long	0x47
 	.byte	0x1
-	.long	0x3e1
+	.long	0x3df
 	.uleb128 0x2
 	.string	"pid"
-	.byte	0x47
+	.byte	0x1
+	.byte	0x23
 	.byte	0x15
 	.long	0x47
 	.uleb128 0xe
 	.long	.LASF15
-	.byte	0x47
 	.byte	0x1f
 	.long	0x2c2
 	.uleb128 0xe
 	.long	.LASF16
-	.byte	0x47
 	.byte	0x2b
 	.long	0x32
 	.byte	0
 	.uleb128 0x6
 	.long	.LASF17
-	.byte	0x41
+	.byte	0x1d
 	.byte	0x7
 	.long	0x47
-	.long	.LFB6
-	.long	.LFE6-.LFB6
+	.long	.LFB7
+	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x42b
+	.long	0x429
 	.uleb128 0x17
-	.long	0x55d
+	.long	0x55e
 	.long	.LBI40
 	.byte	.LVU20
 	.long	.LBB40
 	.long	.LBE40-.LBB40
 	.byte	0x1
-	.byte	0x43
+	.byte	0x1f
 	.byte	0x13
 	.uleb128 0x1
-	.long	0x56d
+	.long	0x56c
 	.long	.LLST4
 	.long	.LVUS4
 	.uleb128 0x4
@@ -1068,25 +1067,25 @@ dup2:
 	.byte	0
 	.uleb128 0x6
 	.long	.LASF18
-	.byte	0x3c
+	.byte	0x18
 	.byte	0x7
 	.long	0x47
-	.long	.LFB5
-	.long	.LFE5-.LFB5
+	.long	.LFB6
+	.long	.LFE6-.LFB6
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x496
+	.long	0x494
 	.uleb128 0x7
-	.long	0x55d
+	.long	0x55e
 	.long	.LBI34
 	.byte	.LVU2
 	.long	.LBB34
 	.long	.LBE34-.LBB34
-	.byte	0x3e
+	.byte	0x1a
 	.byte	0x13
-	.long	0x477
+	.long	0x475
 	.uleb128 0x1
-	.long	0x56d
+	.long	0x56c
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0x4
@@ -1095,142 +1094,144 @@ dup2:
 	.long	.LVUS1
 	.byte	0
 	.uleb128 0x5
-	.long	0x496
+	.long	0x494
 	.long	.LBI36
 	.byte	.LVU7
 	.long	.LLRL2
-	.byte	0x3e
+	.byte	0x1a
 	.byte	0x13
 	.uleb128 0x1
-	.long	0x4a6
+	.long	0x4a2
 	.long	.LLST3
 	.long	.LVUS3
 	.byte	0
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF19
-	.byte	0x31
-	.byte	0xd
+	.byte	0x30
 	.long	0x40
-	.byte	0x1
-	.long	0x4b2
+	.long	0x4af
 	.uleb128 0x2
 	.string	"ret"
-	.byte	0x31
-	.byte	0x18
+	.byte	0x2
+	.byte	0x30
+	.byte	0x1f
 	.long	0x40
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF20
-	.byte	0x2a
-	.byte	0x14
+	.byte	0x28
 	.long	0x40
-	.byte	0x3
 	.long	0x4fa
 	.uleb128 0x2
 	.string	"n"
-	.byte	0x2a
+	.byte	0x2
+	.byte	0x28
 	.byte	0x1e
 	.long	0x40
 	.uleb128 0x2
 	.string	"a"
-	.byte	0x2a
+	.byte	0x2
+	.byte	0x28
 	.byte	0x26
 	.long	0x40
 	.uleb128 0x2
 	.string	"b"
-	.byte	0x2a
+	.byte	0x2
+	.byte	0x28
 	.byte	0x2e
 	.long	0x40
 	.uleb128 0x2
 	.string	"c"
-	.byte	0x2a
+	.byte	0x2
+	.byte	0x28
 	.byte	0x36
 	.long	0x40
 	.uleb128 0x2
 	.string	"d"
-	.byte	0x2a
+	.byte	0x2
+	.byte	0x28
 	.byte	0x3e
 	.long	0x40
 	.uleb128 0xa
 	.string	"ret"
-	.byte	0x2c
+	.byte	0x2a
 	.long	0x40
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF21
-	.byte	0x23
-	.byte	0x14
+	.byte	0x1a
 	.long	0x40
-	.byte	0x3
-	.long	0x530
+	.long	0x531
 	.uleb128 0x2
 	.string	"n"
-	.byte	0x23
+	.byte	0x2
+	.byte	0x1a
 	.byte	0x1e
 	.long	0x40
 	.uleb128 0x2
 	.string	"a"
-	.byte	0x23
+	.byte	0x2
+	.byte	0x1a
 	.byte	0x26
 	.long	0x40
 	.uleb128 0x2
 	.string	"b"
-	.byte	0x23
+	.byte	0x2
+	.byte	0x1a
 	.byte	0x2e
 	.long	0x40
 	.uleb128 0xa
 	.string	"ret"
-	.byte	0x25
+	.byte	0x1c
 	.long	0x40
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF22
-	.byte	0x1c
-	.byte	0x14
+	.byte	0x13
 	.long	0x40
-	.byte	0x3
-	.long	0x55d
+	.long	0x55e
 	.uleb128 0x2
 	.string	"n"
-	.byte	0x1c
+	.byte	0x2
+	.byte	0x13
 	.byte	0x1e
 	.long	0x40
 	.uleb128 0x2
 	.string	"a"
-	.byte	0x1c
+	.byte	0x2
+	.byte	0x13
 	.byte	0x26
 	.long	0x40
 	.uleb128 0xa
 	.string	"ret"
-	.byte	0x1e
+	.byte	0x15
 	.long	0x40
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF23
-	.byte	0x15
-	.byte	0x14
+	.byte	0xc
 	.long	0x40
-	.byte	0x3
 	.long	0x581
 	.uleb128 0x2
 	.string	"n"
-	.byte	0x15
+	.byte	0x2
+	.byte	0xc
 	.byte	0x1e
 	.long	0x40
 	.uleb128 0xa
 	.string	"ret"
-	.byte	0x17
+	.byte	0xe
 	.long	0x40
 	.byte	0
 	.uleb128 0x18
-	.long	0x3ae
-	.long	.LFB7
-	.long	.LFE7-.LFB7
+	.long	0x3ad
+	.long	.LFB8
+	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
 	.uleb128 0x1
-	.long	0x3bf
+	.long	0x3be
 	.long	.LLST6
 	.long	.LVUS6
 	.uleb128 0xf
@@ -1239,35 +1240,34 @@ dup2:
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xf
-	.long	0x3d5
+	.long	0x3d4
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0xc
-	.long	0x4b2
+	.long	0x4af
 	.long	.LBI42
 	.byte	.LVU31
 	.long	.LLRL7
-	.byte	0x49
-	.long	0x615
+	.long	0x614
 	.uleb128 0x1
-	.long	0x4e6
+	.long	0x4e5
 	.long	.LLST8
 	.long	.LVUS8
 	.uleb128 0x1
-	.long	0x4dd
+	.long	0x4db
 	.long	.LLST9
 	.long	.LVUS9
 	.uleb128 0x1
-	.long	0x4d4
+	.long	0x4d1
 	.long	.LLST10
 	.long	.LVUS10
 	.uleb128 0x1
-	.long	0x4cb
+	.long	0x4c7
 	.long	.LLST11
 	.long	.LVUS11
 	.uleb128 0x1
-	.long	0x4c2
+	.long	0x4bd
 	.long	.LLST12
 	.long	.LVUS12
 	.uleb128 0xd
@@ -1279,14 +1279,14 @@ dup2:
 	.byte	0
 	.byte	0
 	.uleb128 0x5
-	.long	0x496
+	.long	0x494
 	.long	.LBI46
 	.byte	.LVU36
 	.long	.LLRL14
-	.byte	0x49
+	.byte	0x25
 	.byte	0x13
 	.uleb128 0x1
-	.long	0x4a6
+	.long	0x4a2
 	.long	.LLST15
 	.long	.LVUS15
 	.byte	0
@@ -1311,8 +1311,7 @@ dup2:
 	.uleb128 0x3
 	.uleb128 0x8
 	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
+	.uleb128 0xb
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -1424,17 +1423,19 @@ dup2:
 	.uleb128 0xe
 	.uleb128 0x3a
 	.uleb128 0x21
-	.sleb128 1
+	.sleb128 2
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
-	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 20
 	.uleb128 0x27
 	.uleb128 0x19
 	.uleb128 0x49
 	.uleb128 0x13
 	.uleb128 0x20
-	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 3
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
@@ -1466,7 +1467,7 @@ dup2:
 	.uleb128 0x8
 	.uleb128 0x3a
 	.uleb128 0x21
-	.sleb128 1
+	.sleb128 2
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -1509,7 +1510,8 @@ dup2:
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x59
-	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 37
 	.uleb128 0x57
 	.uleb128 0x21
 	.sleb128 19
@@ -1533,7 +1535,8 @@ dup2:
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x3b
-	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 35
 	.uleb128 0x39
 	.uleb128 0xb
 	.uleb128 0x49
@@ -1740,7 +1743,7 @@ dup2:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL46-.Ltext0
-	.uleb128 .LFE12-.Ltext0
+	.uleb128 .LFE13-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -1830,7 +1833,7 @@ dup2:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL39-.Ltext0
-	.uleb128 .LFE11-.Ltext0
+	.uleb128 .LFE12-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -1909,7 +1912,7 @@ dup2:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL32-.Ltext0
-	.uleb128 .LFE10-.Ltext0
+	.uleb128 .LFE11-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -1987,7 +1990,7 @@ dup2:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LFE9-.Ltext0
+	.uleb128 .LFE10-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2264,7 +2267,7 @@ dup2:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL10-.Ltext0
-	.uleb128 .LFE7-.Ltext0
+	.uleb128 .LFE8-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0

@@ -29,14 +29,14 @@ __restore_rt:
 	.type	sigaction, @function
 sigaction:
 .LVL0:
-.LFB2:
+.LFB6:
 	.file 1 "signal.c"
-	.loc 1 59 1 view -0
+	.loc 1 44 1 view -0
 	.cfi_startproc
-	.loc 1 60 5 view .LVU1
-	.loc 1 61 5 view .LVU2
-	.loc 1 62 5 view .LVU3
-	.loc 1 59 1 is_stmt 0 view .LVU4
+	.loc 1 45 5 view .LVU1
+	.loc 1 46 5 view .LVU2
+	.loc 1 47 5 view .LVU3
+	.loc 1 44 1 is_stmt 0 view .LVU4
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -48,47 +48,47 @@ sigaction:
 	.cfi_offset 3, -16
 	sub	esp, 48
 	.cfi_def_cfa_offset 64
-	.loc 1 59 1 view .LVU5
+	.loc 1 44 1 view .LVU5
 	mov	eax, DWORD PTR [esp+68]
 	mov	edi, DWORD PTR [esp+72]
-	.loc 1 62 8 view .LVU6
+	.loc 1 47 8 view .LVU6
 	test	eax, eax
 	je	.L19
-	.loc 1 63 9 is_stmt 1 view .LVU7
-	.loc 1 63 22 is_stmt 0 view .LVU8
+	.loc 1 48 9 is_stmt 1 view .LVU7
+	.loc 1 48 22 is_stmt 0 view .LVU8
 	mov	edx, DWORD PTR [eax]
 	mov	DWORD PTR [esp+8], edx
-	.loc 1 64 9 is_stmt 1 view .LVU9
-	.loc 1 64 40 is_stmt 0 view .LVU10
+	.loc 1 49 9 is_stmt 1 view .LVU9
+	.loc 1 49 40 is_stmt 0 view .LVU10
 	mov	edx, DWORD PTR [eax+12]
-	.loc 1 64 51 view .LVU11
+	.loc 1 49 51 view .LVU11
 	mov	ecx, edx
 	or	ecx, 67108864
-	.loc 1 65 69 view .LVU12
+	.loc 1 50 69 view .LVU12
 	and	edx, 4
 	mov	edx, OFFSET FLAT:__restore
-	.loc 1 64 51 view .LVU13
+	.loc 1 49 51 view .LVU13
 	mov	DWORD PTR [esp+12], ecx
-	.loc 1 65 9 is_stmt 1 view .LVU14
-	.loc 1 65 69 is_stmt 0 view .LVU15
+	.loc 1 50 9 is_stmt 1 view .LVU14
+	.loc 1 50 69 is_stmt 0 view .LVU15
 	mov	ecx, OFFSET FLAT:__restore_rt
 	cmovne	edx, ecx
-	.loc 1 69 9 view .LVU16
+	.loc 1 54 9 view .LVU16
 	lea	ecx, [esp+8]
-	.loc 1 65 23 view .LVU17
+	.loc 1 50 23 view .LVU17
 	mov	DWORD PTR [esp+16], edx
-	.loc 1 66 9 is_stmt 1 view .LVU18
-	.loc 1 67 9 view .LVU19
-	.loc 1 66 22 is_stmt 0 view .LVU20
+	.loc 1 51 9 is_stmt 1 view .LVU18
+	.loc 1 52 9 view .LVU19
+	.loc 1 51 22 is_stmt 0 view .LVU20
 	mov	edx, DWORD PTR [eax+8]
 	mov	eax, DWORD PTR [eax+4]
 	mov	DWORD PTR [esp+24], edx
-	.loc 1 69 5 is_stmt 1 view .LVU21
-	.loc 1 69 9 is_stmt 0 view .LVU22
+	.loc 1 54 5 is_stmt 1 view .LVU21
+	.loc 1 54 9 is_stmt 0 view .LVU22
 	lea	edx, [esp+28]
-	.loc 1 66 22 view .LVU23
+	.loc 1 51 22 view .LVU23
 	mov	DWORD PTR [esp+20], eax
-	.loc 1 69 9 view .LVU24
+	.loc 1 54 9 view .LVU24
 	xor	eax, eax
 	test	edi, edi
 	cmove	edx, eax
@@ -96,69 +96,70 @@ sigaction:
 .LVL1:
 .LBB20:
 .LBI20:
-	.loc 1 42 20 is_stmt 1 discriminator 8 view .LVU25
+	.file 2 "sys.h"
+	.loc 2 40 20 is_stmt 1 discriminator 8 view .LVU25
 .LBB21:
-	.loc 1 44 5 discriminator 8 view .LVU26
-	.loc 1 45 5 discriminator 8 view .LVU27
+	.loc 2 42 5 discriminator 8 view .LVU26
+	.loc 2 43 5 discriminator 8 view .LVU27
 	mov	ebx, DWORD PTR [esp+64]
 	mov	eax, 174
 	mov	esi, 8
 #APP
-# 45 "signal.c" 1
+# 43 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL2:
-	.loc 1 46 5 discriminator 8 view .LVU28
-	.loc 1 46 5 is_stmt 0 discriminator 8 view .LVU29
+	.loc 2 44 5 discriminator 8 view .LVU28
+	.loc 2 44 5 is_stmt 0 discriminator 8 view .LVU29
 #NO_APP
 .LBE21:
 .LBE20:
 .LBB22:
 .LBI22:
-	.loc 1 49 13 is_stmt 1 discriminator 8 view .LVU30
+	.loc 2 48 20 is_stmt 1 discriminator 8 view .LVU30
 .LBB23:
-	.loc 1 51 5 discriminator 8 view .LVU31
-	.loc 1 51 8 is_stmt 0 discriminator 8 view .LVU32
+	.loc 2 50 5 discriminator 8 view .LVU31
+	.loc 2 50 8 is_stmt 0 discriminator 8 view .LVU32
 	cmp	eax, -4096
 	ja	.L20
 .LVL3:
-	.loc 1 51 8 discriminator 8 view .LVU33
+	.loc 2 50 8 discriminator 8 view .LVU33
 .LBE23:
 .LBE22:
-	.loc 1 70 5 is_stmt 1 view .LVU34
-	.loc 1 70 8 is_stmt 0 view .LVU35
+	.loc 1 55 5 is_stmt 1 view .LVU34
+	.loc 1 55 8 is_stmt 0 view .LVU35
 	test	eax, eax
 	jne	.L1
 	test	edi, edi
 	je	.L1
-	.loc 1 71 9 is_stmt 1 view .LVU36
-	.loc 1 71 28 is_stmt 0 view .LVU37
+	.loc 1 56 9 is_stmt 1 view .LVU36
+	.loc 1 56 28 is_stmt 0 view .LVU37
 	mov	edx, DWORD PTR [esp+28]
-	.loc 1 74 25 view .LVU38
+	.loc 1 59 25 view .LVU38
 	mov	ebx, DWORD PTR [esp+40]
 	mov	esi, DWORD PTR [esp+44]
-	.loc 1 71 28 view .LVU39
+	.loc 1 56 28 view .LVU39
 	mov	DWORD PTR [edi], edx
-	.loc 1 72 9 is_stmt 1 view .LVU40
-	.loc 1 72 28 is_stmt 0 view .LVU41
+	.loc 1 57 9 is_stmt 1 view .LVU40
+	.loc 1 57 28 is_stmt 0 view .LVU41
 	mov	edx, DWORD PTR [esp+32]
-	.loc 1 74 25 view .LVU42
+	.loc 1 59 25 view .LVU42
 	mov	DWORD PTR [edi+4], ebx
-	.loc 1 72 28 view .LVU43
+	.loc 1 57 28 view .LVU43
 	and	edx, -67108865
-	.loc 1 74 25 view .LVU44
+	.loc 1 59 25 view .LVU44
 	mov	DWORD PTR [edi+8], esi
-	.loc 1 72 26 view .LVU45
+	.loc 1 57 26 view .LVU45
 	mov	DWORD PTR [edi+12], edx
-	.loc 1 73 9 is_stmt 1 view .LVU46
-	.loc 1 73 29 is_stmt 0 view .LVU47
+	.loc 1 58 9 is_stmt 1 view .LVU46
+	.loc 1 58 29 is_stmt 0 view .LVU47
 	mov	edx, DWORD PTR [esp+36]
 	mov	DWORD PTR [edi+16], edx
-	.loc 1 74 9 is_stmt 1 view .LVU48
-	.loc 1 76 5 view .LVU49
+	.loc 1 59 9 is_stmt 1 view .LVU48
+	.loc 1 61 5 view .LVU49
 .LVL4:
 .L1:
-	.loc 1 77 1 is_stmt 0 view .LVU50
+	.loc 1 62 1 is_stmt 0 view .LVU50
 	add	esp, 48
 	.cfi_remember_state
 	.cfi_def_cfa_offset 16
@@ -176,8 +177,8 @@ sigaction:
 	.p2align 3
 .L19:
 	.cfi_restore_state
-	.loc 1 69 5 is_stmt 1 view .LVU51
-	.loc 1 69 9 is_stmt 0 view .LVU52
+	.loc 1 54 5 is_stmt 1 view .LVU51
+	.loc 1 54 9 is_stmt 0 view .LVU52
 	test	edi, edi
 	je	.L8
 	lea	edx, [esp+28]
@@ -195,42 +196,42 @@ sigaction:
 .L20:
 .LBB26:
 .LBB24:
-	.loc 1 52 9 is_stmt 1 view .LVU53
-	.loc 1 52 22 is_stmt 0 view .LVU54
+	.loc 2 51 9 is_stmt 1 view .LVU53
+	.loc 2 51 22 is_stmt 0 view .LVU54
 	neg	eax
 .LVL6:
-	.loc 1 52 22 view .LVU55
+	.loc 2 51 22 view .LVU55
 	mov	DWORD PTR errno, eax
-	.loc 1 53 9 is_stmt 1 view .LVU56
+	.loc 2 52 9 is_stmt 1 view .LVU56
 .LVL7:
-	.loc 1 53 9 is_stmt 0 view .LVU57
+	.loc 2 52 9 is_stmt 0 view .LVU57
 .LBE24:
 .LBE26:
-	.loc 1 70 5 is_stmt 1 view .LVU58
+	.loc 1 55 5 is_stmt 1 view .LVU58
 .LBB27:
 .LBB25:
-	.loc 1 53 16 is_stmt 0 view .LVU59
+	.loc 2 52 16 is_stmt 0 view .LVU59
 	mov	eax, -1
 	jmp	.L1
 .LBE25:
 .LBE27:
 	.cfi_endproc
-.LFE2:
+.LFE6:
 	.size	sigaction, .-sigaction
 	.p2align 4
 	.globl	signal
 	.type	signal, @function
 signal:
 .LVL8:
-.LFB3:
-	.loc 1 80 1 is_stmt 1 view -0
+.LFB7:
+	.loc 1 65 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 81 5 view .LVU61
-	.loc 1 82 5 view .LVU62
-	.loc 1 83 5 view .LVU63
-	.loc 1 84 5 view .LVU64
-	.loc 1 85 5 view .LVU65
-	.loc 1 80 1 is_stmt 0 view .LVU66
+	.loc 1 66 5 view .LVU61
+	.loc 1 67 5 view .LVU62
+	.loc 1 68 5 view .LVU63
+	.loc 1 69 5 view .LVU64
+	.loc 1 70 5 view .LVU65
+	.loc 1 65 1 is_stmt 0 view .LVU66
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -241,13 +242,13 @@ signal:
 .LBB35:
 .LBB36:
 .LBB37:
-	.loc 1 45 5 view .LVU67
+	.loc 2 43 5 view .LVU67
 	mov	esi, 8
 .LBE37:
 .LBE36:
 .LBE35:
 .LBE34:
-	.loc 1 80 1 view .LVU68
+	.loc 1 65 1 view .LVU68
 	push	ebx
 	.cfi_def_cfa_offset 16
 	.cfi_offset 3, -16
@@ -256,96 +257,96 @@ signal:
 .LVL9:
 .LBB51:
 .LBI34:
-	.loc 1 58 5 is_stmt 1 view .LVU69
+	.loc 1 43 5 is_stmt 1 view .LVU69
 .LBB48:
-	.loc 1 60 5 view .LVU70
-	.loc 1 61 5 view .LVU71
-	.loc 1 62 5 view .LVU72
-	.loc 1 63 9 view .LVU73
-	.loc 1 63 22 is_stmt 0 view .LVU74
+	.loc 1 45 5 view .LVU70
+	.loc 1 46 5 view .LVU71
+	.loc 1 47 5 view .LVU72
+	.loc 1 48 9 view .LVU73
+	.loc 1 48 22 is_stmt 0 view .LVU74
 	mov	eax, DWORD PTR [esp+68]
-	.loc 1 64 20 view .LVU75
+	.loc 1 49 20 view .LVU75
 	mov	DWORD PTR [esp+12], 335544320
-	.loc 1 69 9 view .LVU76
+	.loc 1 54 9 view .LVU76
 	lea	ecx, [esp+8]
 	lea	edx, [esp+28]
-	.loc 1 65 23 view .LVU77
+	.loc 1 50 23 view .LVU77
 	mov	DWORD PTR [esp+16], OFFSET FLAT:__restore
 .LBB41:
 .LBB38:
-	.loc 1 45 5 view .LVU78
+	.loc 2 43 5 view .LVU78
 	mov	ebx, DWORD PTR [esp+64]
 .LBE38:
 .LBE41:
-	.loc 1 63 22 view .LVU79
+	.loc 1 48 22 view .LVU79
 	mov	DWORD PTR [esp+8], eax
-	.loc 1 64 9 is_stmt 1 view .LVU80
-	.loc 1 65 9 view .LVU81
-	.loc 1 66 9 view .LVU82
+	.loc 1 49 9 is_stmt 1 view .LVU80
+	.loc 1 50 9 view .LVU81
+	.loc 1 51 9 view .LVU82
 .LBB42:
 .LBB39:
-	.loc 1 45 5 is_stmt 0 view .LVU83
+	.loc 2 43 5 is_stmt 0 view .LVU83
 	mov	eax, 174
 .LBE39:
 .LBE42:
-	.loc 1 66 22 view .LVU84
+	.loc 1 51 22 view .LVU84
 	mov	DWORD PTR [esp+20], 0
-	.loc 1 67 9 is_stmt 1 view .LVU85
-	.loc 1 67 22 is_stmt 0 view .LVU86
+	.loc 1 52 9 is_stmt 1 view .LVU85
+	.loc 1 52 22 is_stmt 0 view .LVU86
 	mov	DWORD PTR [esp+24], 0
-	.loc 1 69 5 is_stmt 1 view .LVU87
+	.loc 1 54 5 is_stmt 1 view .LVU87
 .LVL10:
 .LBB43:
 .LBI36:
-	.loc 1 42 20 view .LVU88
+	.loc 2 40 20 view .LVU88
 .LBB40:
-	.loc 1 44 5 view .LVU89
-	.loc 1 45 5 view .LVU90
+	.loc 2 42 5 view .LVU89
+	.loc 2 43 5 view .LVU90
 #APP
-# 45 "signal.c" 1
+# 43 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL11:
-	.loc 1 46 5 view .LVU91
-	.loc 1 46 5 is_stmt 0 view .LVU92
+	.loc 2 44 5 view .LVU91
+	.loc 2 44 5 is_stmt 0 view .LVU92
 #NO_APP
 .LBE40:
 .LBE43:
 .LBB44:
 .LBI44:
-	.loc 1 49 13 is_stmt 1 view .LVU93
+	.loc 2 48 20 is_stmt 1 view .LVU93
 .LBB45:
-	.loc 1 51 5 view .LVU94
-	.loc 1 51 8 is_stmt 0 view .LVU95
+	.loc 2 50 5 view .LVU94
+	.loc 2 50 8 is_stmt 0 view .LVU95
 	cmp	eax, -4096
 	ja	.L28
 .LVL12:
-	.loc 1 51 8 view .LVU96
+	.loc 2 50 8 view .LVU96
 .LBE45:
 .LBE44:
-	.loc 1 70 5 is_stmt 1 view .LVU97
-	.loc 1 70 8 is_stmt 0 view .LVU98
+	.loc 1 55 5 is_stmt 1 view .LVU97
+	.loc 1 55 8 is_stmt 0 view .LVU98
 	test	eax, eax
 	jne	.L24
-	.loc 1 71 9 is_stmt 1 view .LVU99
-	.loc 1 71 30 is_stmt 0 view .LVU100
+	.loc 1 56 9 is_stmt 1 view .LVU99
+	.loc 1 56 30 is_stmt 0 view .LVU100
 	mov	edi, DWORD PTR [esp+28]
 .LVL13:
-	.loc 1 72 9 is_stmt 1 view .LVU101
-	.loc 1 73 9 view .LVU102
-	.loc 1 74 9 view .LVU103
-	.loc 1 76 5 view .LVU104
+	.loc 1 57 9 is_stmt 1 view .LVU101
+	.loc 1 58 9 view .LVU102
+	.loc 1 59 9 view .LVU103
+	.loc 1 61 5 view .LVU104
 .L21:
-	.loc 1 76 5 is_stmt 0 view .LVU105
+	.loc 1 61 5 is_stmt 0 view .LVU105
 .LBE48:
 .LBE51:
-	.loc 1 88 1 view .LVU106
+	.loc 1 73 1 view .LVU106
 	add	esp, 48
 	.cfi_remember_state
 	.cfi_def_cfa_offset 16
 	mov	eax, edi
 .LVL14:
-	.loc 1 88 1 view .LVU107
+	.loc 1 73 1 view .LVU107
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
@@ -363,21 +364,21 @@ signal:
 	.cfi_restore_state
 .LBB52:
 .LBB49:
-	.loc 1 76 5 is_stmt 1 view .LVU108
-	.loc 1 76 5 is_stmt 0 view .LVU109
+	.loc 1 61 5 is_stmt 1 view .LVU108
+	.loc 1 61 5 is_stmt 0 view .LVU109
 .LBE49:
 .LBE52:
-	.loc 1 85 8 view .LVU110
+	.loc 1 70 8 view .LVU110
 	jns	.L21
 .LVL16:
 .L23:
-	.loc 1 88 1 view .LVU111
+	.loc 1 73 1 view .LVU111
 	add	esp, 48
 	.cfi_remember_state
 	.cfi_def_cfa_offset 16
-	.loc 1 86 16 view .LVU112
+	.loc 1 71 16 view .LVU112
 	mov	edi, -1
-	.loc 1 88 1 view .LVU113
+	.loc 1 73 1 view .LVU113
 	mov	eax, edi
 	pop	ebx
 	.cfi_restore 3
@@ -398,84 +399,84 @@ signal:
 .LBB50:
 .LBB47:
 .LBB46:
-	.loc 1 52 9 is_stmt 1 view .LVU114
-	.loc 1 52 22 is_stmt 0 view .LVU115
+	.loc 2 51 9 is_stmt 1 view .LVU114
+	.loc 2 51 22 is_stmt 0 view .LVU115
 	neg	eax
 .LVL18:
-	.loc 1 52 22 view .LVU116
+	.loc 2 51 22 view .LVU116
 	mov	DWORD PTR errno, eax
-	.loc 1 53 9 is_stmt 1 view .LVU117
+	.loc 2 52 9 is_stmt 1 view .LVU117
 .LVL19:
-	.loc 1 53 9 is_stmt 0 view .LVU118
+	.loc 2 52 9 is_stmt 0 view .LVU118
 .LBE46:
 .LBE47:
-	.loc 1 70 5 is_stmt 1 view .LVU119
-	.loc 1 76 5 view .LVU120
-	.loc 1 76 5 is_stmt 0 view .LVU121
+	.loc 1 55 5 is_stmt 1 view .LVU119
+	.loc 1 61 5 view .LVU120
+	.loc 1 61 5 is_stmt 0 view .LVU121
 	jmp	.L23
 .LBE50:
 .LBE53:
 	.cfi_endproc
-.LFE3:
+.LFE7:
 	.size	signal, .-signal
 	.p2align 4
 	.globl	sigprocmask
 	.type	sigprocmask, @function
 sigprocmask:
 .LVL20:
-.LFB4:
-	.loc 1 91 1 is_stmt 1 view -0
+.LFB8:
+	.loc 1 76 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 92 5 view .LVU123
-	.loc 1 91 1 is_stmt 0 view .LVU124
+	.loc 1 77 5 view .LVU123
+	.loc 1 76 1 is_stmt 0 view .LVU124
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
 .LBB54:
 .LBB55:
-	.loc 1 45 5 view .LVU125
+	.loc 2 43 5 view .LVU125
 	mov	eax, 175
 	mov	esi, 8
 .LBE55:
 .LBE54:
-	.loc 1 91 1 view .LVU126
+	.loc 1 76 1 view .LVU126
 	push	ebx
 	.cfi_def_cfa_offset 12
 	.cfi_offset 3, -12
 .LVL21:
 .LBB57:
 .LBI54:
-	.loc 1 42 20 is_stmt 1 view .LVU127
+	.loc 2 40 20 is_stmt 1 view .LVU127
 .LBB56:
-	.loc 1 44 5 view .LVU128
-	.loc 1 45 5 view .LVU129
+	.loc 2 42 5 view .LVU128
+	.loc 2 43 5 view .LVU129
 	mov	ecx, DWORD PTR [esp+16]
 	mov	edx, DWORD PTR [esp+20]
 	mov	ebx, DWORD PTR [esp+12]
 #APP
-# 45 "signal.c" 1
+# 43 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL22:
-	.loc 1 46 5 view .LVU130
-	.loc 1 46 5 is_stmt 0 view .LVU131
+	.loc 2 44 5 view .LVU130
+	.loc 2 44 5 is_stmt 0 view .LVU131
 #NO_APP
 .LBE56:
 .LBE57:
 .LBB58:
 .LBI58:
-	.loc 1 49 13 is_stmt 1 view .LVU132
+	.loc 2 48 20 is_stmt 1 view .LVU132
 .LBB59:
-	.loc 1 51 5 view .LVU133
-	.loc 1 51 8 is_stmt 0 view .LVU134
+	.loc 2 50 5 view .LVU133
+	.loc 2 50 8 is_stmt 0 view .LVU134
 	cmp	eax, -4096
 	ja	.L32
 .LVL23:
 .L29:
-	.loc 1 51 8 view .LVU135
+	.loc 2 50 8 view .LVU135
 .LBE59:
 .LBE58:
-	.loc 1 93 1 view .LVU136
+	.loc 1 78 1 view .LVU136
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -491,74 +492,74 @@ sigprocmask:
 	.cfi_restore_state
 .LBB61:
 .LBB60:
-	.loc 1 52 9 is_stmt 1 view .LVU137
-	.loc 1 52 22 is_stmt 0 view .LVU138
+	.loc 2 51 9 is_stmt 1 view .LVU137
+	.loc 2 51 22 is_stmt 0 view .LVU138
 	neg	eax
 .LVL25:
-	.loc 1 52 22 view .LVU139
+	.loc 2 51 22 view .LVU139
 	mov	DWORD PTR errno, eax
-	.loc 1 53 9 is_stmt 1 view .LVU140
-	.loc 1 53 16 is_stmt 0 view .LVU141
+	.loc 2 52 9 is_stmt 1 view .LVU140
+	.loc 2 52 16 is_stmt 0 view .LVU141
 	mov	eax, -1
 .LVL26:
-	.loc 1 53 16 view .LVU142
+	.loc 2 52 16 view .LVU142
 .LBE60:
 .LBE61:
-	.loc 1 92 12 view .LVU143
+	.loc 1 77 12 view .LVU143
 	jmp	.L29
 	.cfi_endproc
-.LFE4:
+.LFE8:
 	.size	sigprocmask, .-sigprocmask
 	.p2align 4
 	.globl	sigemptyset
 	.type	sigemptyset, @function
 sigemptyset:
 .LVL27:
-.LFB5:
-	.loc 1 96 1 is_stmt 1 view -0
+.LFB9:
+	.loc 1 81 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 97 5 view .LVU145
-	.loc 1 97 10 is_stmt 0 view .LVU146
+	.loc 1 82 5 view .LVU145
+	.loc 1 82 10 is_stmt 0 view .LVU146
 	mov	eax, DWORD PTR [esp+4]
 	mov	DWORD PTR [eax], 0
 	mov	DWORD PTR [eax+4], 0
-	.loc 1 98 5 is_stmt 1 view .LVU147
-	.loc 1 99 1 is_stmt 0 view .LVU148
+	.loc 1 83 5 is_stmt 1 view .LVU147
+	.loc 1 84 1 is_stmt 0 view .LVU148
 	xor	eax, eax
 	ret
 	.cfi_endproc
-.LFE5:
+.LFE9:
 	.size	sigemptyset, .-sigemptyset
 	.p2align 4
 	.globl	sigfillset
 	.type	sigfillset, @function
 sigfillset:
 .LVL28:
-.LFB6:
-	.loc 1 102 1 is_stmt 1 view -0
+.LFB10:
+	.loc 1 87 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 103 5 view .LVU150
-	.loc 1 103 10 is_stmt 0 view .LVU151
+	.loc 1 88 5 view .LVU150
+	.loc 1 88 10 is_stmt 0 view .LVU151
 	mov	eax, DWORD PTR [esp+4]
 	mov	DWORD PTR [eax], -1
 	mov	DWORD PTR [eax+4], -1
-	.loc 1 104 5 is_stmt 1 view .LVU152
-	.loc 1 105 1 is_stmt 0 view .LVU153
+	.loc 1 89 5 is_stmt 1 view .LVU152
+	.loc 1 90 1 is_stmt 0 view .LVU153
 	xor	eax, eax
 	ret
 	.cfi_endproc
-.LFE6:
+.LFE10:
 	.size	sigfillset, .-sigfillset
 	.p2align 4
 	.globl	sigaddset
 	.type	sigaddset, @function
 sigaddset:
 .LVL29:
-.LFB8:
-	.loc 1 117 1 is_stmt 1 view -0
+.LFB12:
+	.loc 1 102 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 118 5 view .LVU155
-	.loc 1 117 1 is_stmt 0 view .LVU156
+	.loc 1 103 5 view .LVU155
+	.loc 1 102 1 is_stmt 0 view .LVU156
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -568,44 +569,44 @@ sigaddset:
 .LVL30:
 .LBB62:
 .LBI62:
-	.loc 1 107 12 is_stmt 1 view .LVU157
+	.loc 1 92 12 is_stmt 1 view .LVU157
 .LBB63:
-	.loc 1 109 5 view .LVU158
-	.loc 1 109 17 is_stmt 0 view .LVU159
+	.loc 1 94 5 view .LVU158
+	.loc 1 94 17 is_stmt 0 view .LVU159
 	mov	edx, DWORD PTR [esp+16]
 .LBE63:
 .LBE62:
-	.loc 1 117 1 view .LVU160
+	.loc 1 102 1 view .LVU160
 	mov	eax, DWORD PTR [esp+12]
 .LBB67:
 .LBB64:
-	.loc 1 109 17 view .LVU161
+	.loc 1 94 17 view .LVU161
 	lea	ecx, [edx-1]
-	.loc 1 109 8 view .LVU162
+	.loc 1 94 8 view .LVU162
 	cmp	ecx, 63
 	ja	.L36
 .LVL31:
-	.loc 1 109 8 view .LVU163
+	.loc 1 94 8 view .LVU163
 .LBE64:
 .LBE67:
-	.loc 1 120 5 is_stmt 1 view .LVU164
-	.loc 1 120 25 is_stmt 0 view .LVU165
+	.loc 1 105 5 is_stmt 1 view .LVU164
+	.loc 1 105 25 is_stmt 0 view .LVU165
 	mov	edi, ecx
 	shr	edi, 5
 	and	edi, 1
 	mov	esi, edi
 	sal	edi, cl
-	.loc 1 120 10 view .LVU166
+	.loc 1 105 10 view .LVU166
 	or	DWORD PTR [eax+4], edi
-	.loc 1 121 5 is_stmt 1 view .LVU167
-	.loc 1 120 25 is_stmt 0 view .LVU168
+	.loc 1 106 5 is_stmt 1 view .LVU167
+	.loc 1 105 25 is_stmt 0 view .LVU168
 	xor	esi, 1
 	sal	esi, cl
-	.loc 1 120 10 view .LVU169
+	.loc 1 105 10 view .LVU169
 	or	DWORD PTR [eax], esi
-	.loc 1 121 12 view .LVU170
+	.loc 1 106 12 view .LVU170
 	xor	eax, eax
-	.loc 1 122 1 view .LVU171
+	.loc 1 107 1 view .LVU171
 	pop	esi
 	.cfi_remember_state
 	.cfi_restore 6
@@ -621,13 +622,13 @@ sigaddset:
 	.cfi_restore_state
 .LBB68:
 .LBB65:
-	.loc 1 110 9 is_stmt 1 view .LVU172
+	.loc 1 95 9 is_stmt 1 view .LVU172
 .LBE65:
 .LBE68:
-	.loc 1 119 16 is_stmt 0 view .LVU173
+	.loc 1 104 16 is_stmt 0 view .LVU173
 	mov	eax, -1
 .LVL33:
-	.loc 1 122 1 view .LVU174
+	.loc 1 107 1 view .LVU174
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
@@ -636,29 +637,29 @@ sigaddset:
 	.cfi_def_cfa_offset 4
 .LBB69:
 .LBB66:
-	.loc 1 110 15 view .LVU175
+	.loc 1 95 15 view .LVU175
 	mov	DWORD PTR errno, 22
-	.loc 1 111 9 is_stmt 1 view .LVU176
+	.loc 1 96 9 is_stmt 1 view .LVU176
 .LVL34:
-	.loc 1 111 9 is_stmt 0 view .LVU177
+	.loc 1 96 9 is_stmt 0 view .LVU177
 .LBE66:
 .LBE69:
-	.loc 1 119 9 is_stmt 1 view .LVU178
-	.loc 1 122 1 is_stmt 0 view .LVU179
+	.loc 1 104 9 is_stmt 1 view .LVU178
+	.loc 1 107 1 is_stmt 0 view .LVU179
 	ret
 	.cfi_endproc
-.LFE8:
+.LFE12:
 	.size	sigaddset, .-sigaddset
 	.p2align 4
 	.globl	sigdelset
 	.type	sigdelset, @function
 sigdelset:
 .LVL35:
-.LFB9:
-	.loc 1 125 1 is_stmt 1 view -0
+.LFB13:
+	.loc 1 110 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 126 5 view .LVU181
-	.loc 1 125 1 is_stmt 0 view .LVU182
+	.loc 1 111 5 view .LVU181
+	.loc 1 110 1 is_stmt 0 view .LVU182
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -668,51 +669,51 @@ sigdelset:
 .LVL36:
 .LBB70:
 .LBI70:
-	.loc 1 107 12 is_stmt 1 view .LVU183
+	.loc 1 92 12 is_stmt 1 view .LVU183
 .LBB71:
-	.loc 1 109 5 view .LVU184
-	.loc 1 109 17 is_stmt 0 view .LVU185
+	.loc 1 94 5 view .LVU184
+	.loc 1 94 17 is_stmt 0 view .LVU185
 	mov	edi, DWORD PTR [esp+16]
 .LBE71:
 .LBE70:
-	.loc 1 125 1 view .LVU186
+	.loc 1 110 1 view .LVU186
 	mov	eax, DWORD PTR [esp+12]
 .LBB75:
 .LBB72:
-	.loc 1 109 17 view .LVU187
+	.loc 1 94 17 view .LVU187
 	lea	ecx, [edi-1]
-	.loc 1 109 8 view .LVU188
+	.loc 1 94 8 view .LVU188
 	cmp	ecx, 63
 	ja	.L40
 .LVL37:
-	.loc 1 109 8 view .LVU189
+	.loc 1 94 8 view .LVU189
 .LBE72:
 .LBE75:
-	.loc 1 128 5 is_stmt 1 view .LVU190
-	.loc 1 128 27 is_stmt 0 view .LVU191
+	.loc 1 113 5 is_stmt 1 view .LVU190
+	.loc 1 113 27 is_stmt 0 view .LVU191
 	mov	edi, ecx
 	shr	edi, 5
 	and	edi, 1
 	mov	esi, edi
 	sal	edi, cl
 	xor	esi, 1
-	.loc 1 128 13 view .LVU192
+	.loc 1 113 13 view .LVU192
 	mov	edx, edi
-	.loc 1 128 27 view .LVU193
+	.loc 1 113 27 view .LVU193
 	sal	esi, cl
-	.loc 1 128 13 view .LVU194
+	.loc 1 113 13 view .LVU194
 	not	edx
-	.loc 1 128 10 view .LVU195
+	.loc 1 113 10 view .LVU195
 	and	DWORD PTR [eax+4], edx
-	.loc 1 129 5 is_stmt 1 view .LVU196
-	.loc 1 128 13 is_stmt 0 view .LVU197
+	.loc 1 114 5 is_stmt 1 view .LVU196
+	.loc 1 113 13 is_stmt 0 view .LVU197
 	mov	ecx, esi
 	not	ecx
-	.loc 1 128 10 view .LVU198
+	.loc 1 113 10 view .LVU198
 	and	DWORD PTR [eax], ecx
-	.loc 1 129 12 view .LVU199
+	.loc 1 114 12 view .LVU199
 	xor	eax, eax
-	.loc 1 130 1 view .LVU200
+	.loc 1 115 1 view .LVU200
 	pop	esi
 	.cfi_remember_state
 	.cfi_restore 6
@@ -728,13 +729,13 @@ sigdelset:
 	.cfi_restore_state
 .LBB76:
 .LBB73:
-	.loc 1 110 9 is_stmt 1 view .LVU201
+	.loc 1 95 9 is_stmt 1 view .LVU201
 .LBE73:
 .LBE76:
-	.loc 1 127 16 is_stmt 0 view .LVU202
+	.loc 1 112 16 is_stmt 0 view .LVU202
 	mov	eax, -1
 .LVL39:
-	.loc 1 130 1 view .LVU203
+	.loc 1 115 1 view .LVU203
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
@@ -744,45 +745,45 @@ sigdelset:
 .LVL40:
 .LBB77:
 .LBB74:
-	.loc 1 110 15 view .LVU204
+	.loc 1 95 15 view .LVU204
 	mov	DWORD PTR errno, 22
-	.loc 1 111 9 is_stmt 1 view .LVU205
+	.loc 1 96 9 is_stmt 1 view .LVU205
 .LVL41:
-	.loc 1 111 9 is_stmt 0 view .LVU206
+	.loc 1 96 9 is_stmt 0 view .LVU206
 .LBE74:
 .LBE77:
-	.loc 1 127 9 is_stmt 1 view .LVU207
-	.loc 1 130 1 is_stmt 0 view .LVU208
+	.loc 1 112 9 is_stmt 1 view .LVU207
+	.loc 1 115 1 is_stmt 0 view .LVU208
 	ret
 	.cfi_endproc
-.LFE9:
+.LFE13:
 	.size	sigdelset, .-sigdelset
 	.p2align 4
 	.globl	sigismember
 	.type	sigismember, @function
 sigismember:
 .LVL42:
-.LFB10:
-	.loc 1 133 1 is_stmt 1 view -0
+.LFB14:
+	.loc 1 118 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 134 5 view .LVU210
+	.loc 1 119 5 view .LVU210
 .LBB78:
 .LBI78:
-	.loc 1 107 12 view .LVU211
+	.loc 1 92 12 view .LVU211
 .LBB79:
-	.loc 1 109 5 view .LVU212
-	.loc 1 109 17 is_stmt 0 view .LVU213
+	.loc 1 94 5 view .LVU212
+	.loc 1 94 17 is_stmt 0 view .LVU213
 	mov	eax, DWORD PTR [esp+8]
 	lea	ecx, [eax-1]
-	.loc 1 109 8 view .LVU214
+	.loc 1 94 8 view .LVU214
 	cmp	ecx, 63
 	ja	.L44
 .LVL43:
-	.loc 1 109 8 view .LVU215
+	.loc 1 94 8 view .LVU215
 .LBE79:
 .LBE78:
-	.loc 1 136 5 is_stmt 1 view .LVU216
-	.loc 1 136 24 is_stmt 0 view .LVU217
+	.loc 1 121 5 is_stmt 1 view .LVU216
+	.loc 1 121 24 is_stmt 0 view .LVU217
 	mov	eax, DWORD PTR [esp+4]
 	mov	edx, DWORD PTR [eax+4]
 	mov	eax, DWORD PTR [eax]
@@ -792,7 +793,7 @@ sigismember:
 	je	.L46
 	mov	eax, edx
 .L46:
-	.loc 1 136 12 view .LVU218
+	.loc 1 121 12 view .LVU218
 	and	eax, 1
 	ret
 .LVL44:
@@ -801,29 +802,29 @@ sigismember:
 .L44:
 .LBB81:
 .LBB80:
-	.loc 1 110 9 is_stmt 1 view .LVU219
-	.loc 1 110 15 is_stmt 0 view .LVU220
+	.loc 1 95 9 is_stmt 1 view .LVU219
+	.loc 1 95 15 is_stmt 0 view .LVU220
 	mov	DWORD PTR errno, 22
-	.loc 1 111 9 is_stmt 1 view .LVU221
+	.loc 1 96 9 is_stmt 1 view .LVU221
 .LVL45:
-	.loc 1 111 9 is_stmt 0 view .LVU222
+	.loc 1 96 9 is_stmt 0 view .LVU222
 .LBE80:
 .LBE81:
-	.loc 1 135 9 is_stmt 1 view .LVU223
-	.loc 1 135 16 is_stmt 0 view .LVU224
+	.loc 1 120 9 is_stmt 1 view .LVU223
+	.loc 1 120 16 is_stmt 0 view .LVU224
 	mov	eax, -1
 .LVL46:
-	.loc 1 137 1 view .LVU225
+	.loc 1 122 1 view .LVU225
 	ret
 	.cfi_endproc
-.LFE10:
+.LFE14:
 	.size	sigismember, .-sigismember
 .Letext0:
-	.file 2 "/vmdebug/libc/include/signal.h"
-	.file 3 "/vmdebug/libc/include/errno.h"
+	.file 3 "/vmdebug/libc/include/signal.h"
+	.file 4 "/vmdebug/libc/include/errno.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x6ef
+	.long	0x6fe
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
@@ -838,7 +839,7 @@ sigismember:
 	.long	.Ldebug_line0
 	.uleb128 0x1f
 	.long	.LASF36
-	.byte	0x3
+	.byte	0x4
 	.byte	0x6
 	.byte	0xc
 	.long	0x32
@@ -908,27 +909,27 @@ sigismember:
 	.byte	0
 	.uleb128 0x22
 	.byte	0x80
-	.byte	0x2
+	.byte	0x3
 	.byte	0x32
 	.byte	0x9
 	.long	0xeb
 	.uleb128 0x2
 	.long	.LASF10
-	.byte	0x2
+	.byte	0x3
 	.byte	0x33
 	.byte	0x9
 	.long	0x32
 	.byte	0
 	.uleb128 0x2
 	.long	.LASF11
-	.byte	0x2
+	.byte	0x3
 	.byte	0x34
 	.byte	0x9
 	.long	0x32
 	.byte	0x4
 	.uleb128 0x2
 	.long	.LASF12
-	.byte	0x2
+	.byte	0x3
 	.byte	0x35
 	.byte	0x9
 	.long	0x32
@@ -972,7 +973,7 @@ sigismember:
 	.long	0x114
 	.uleb128 0x19
 	.long	.LASF19
-	.byte	0x2
+	.byte	0x3
 	.byte	0x3d
 	.long	0x16c
 	.uleb128 0x18
@@ -980,21 +981,21 @@ sigismember:
 	.byte	0
 	.uleb128 0x2
 	.long	.LASF16
-	.byte	0x2
+	.byte	0x3
 	.byte	0x42
 	.byte	0xe
 	.long	0x62
 	.byte	0x4
 	.uleb128 0x2
 	.long	.LASF17
-	.byte	0x2
+	.byte	0x3
 	.byte	0x43
 	.byte	0x9
 	.long	0x32
 	.byte	0xc
 	.uleb128 0x2
 	.long	.LASF18
-	.byte	0x2
+	.byte	0x3
 	.byte	0x44
 	.byte	0xc
 	.long	0x172
@@ -1008,33 +1009,33 @@ sigismember:
 	.uleb128 0x19
 	.long	.LASF20
 	.byte	0x1
-	.byte	0x23
+	.byte	0x24
 	.long	0x1b7
 	.uleb128 0x2
 	.long	.LASF21
 	.byte	0x1
-	.byte	0x24
+	.byte	0x25
 	.byte	0xb
 	.long	0xa2
 	.byte	0
 	.uleb128 0x2
 	.long	.LASF22
 	.byte	0x1
-	.byte	0x25
+	.byte	0x26
 	.byte	0x13
 	.long	0x1b7
 	.byte	0x4
 	.uleb128 0x2
 	.long	.LASF23
 	.byte	0x1
-	.byte	0x26
+	.byte	0x27
 	.byte	0xc
 	.long	0x172
 	.byte	0x8
 	.uleb128 0x2
 	.long	.LASF24
 	.byte	0x1
-	.byte	0x27
+	.byte	0x28
 	.byte	0x13
 	.long	0x1be
 	.byte	0xc
@@ -1052,23 +1053,23 @@ sigismember:
 	.byte	0
 	.uleb128 0x1a
 	.long	.LASF26
-	.byte	0xe
+	.byte	0xf
 	.uleb128 0x1a
 	.long	.LASF27
-	.byte	0xf
+	.byte	0x10
 	.uleb128 0x5
 	.long	.LASF28
-	.byte	0x84
+	.byte	0x75
 	.byte	0x5
 	.long	0x32
-	.long	.LFB10
-	.long	.LFE10-.LFB10
+	.long	.LFB14
+	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x233
 	.uleb128 0x7
 	.string	"set"
-	.byte	0x84
+	.byte	0x75
 	.byte	0x21
 	.long	0x233
 	.uleb128 0x2
@@ -1076,7 +1077,7 @@ sigismember:
 	.sleb128 0
 	.uleb128 0x9
 	.string	"sig"
-	.byte	0x84
+	.byte	0x75
 	.byte	0x2a
 	.long	0x32
 	.long	.LLST41
@@ -1086,10 +1087,10 @@ sigismember:
 	.long	.LBI78
 	.byte	.LVU211
 	.long	.LLRL42
-	.byte	0x86
+	.byte	0x77
 	.byte	0xa
 	.uleb128 0x1
-	.long	0x304
+	.long	0x305
 	.long	.LLST43
 	.long	.LVUS43
 	.byte	0
@@ -1098,24 +1099,24 @@ sigismember:
 	.long	0x6d
 	.uleb128 0x5
 	.long	.LASF29
-	.byte	0x7c
+	.byte	0x6d
 	.byte	0x5
 	.long	0x32
-	.long	.LFB9
-	.long	.LFE9-.LFB9
+	.long	.LFB13
+	.long	.LFE13-.LFB13
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x296
 	.uleb128 0x9
 	.string	"set"
-	.byte	0x7c
+	.byte	0x6d
 	.byte	0x19
 	.long	0x296
 	.long	.LLST37
 	.long	.LVUS37
 	.uleb128 0x9
 	.string	"sig"
-	.byte	0x7c
+	.byte	0x6d
 	.byte	0x22
 	.long	0x32
 	.long	.LLST38
@@ -1125,10 +1126,10 @@ sigismember:
 	.long	.LBI70
 	.byte	.LVU183
 	.long	.LLRL39
-	.byte	0x7e
+	.byte	0x6f
 	.byte	0xa
 	.uleb128 0x1
-	.long	0x304
+	.long	0x305
 	.long	.LLST40
 	.long	.LVUS40
 	.byte	0
@@ -1137,24 +1138,24 @@ sigismember:
 	.long	0x62
 	.uleb128 0x5
 	.long	.LASF30
-	.byte	0x74
+	.byte	0x65
 	.byte	0x5
 	.long	0x32
-	.long	.LFB8
-	.long	.LFE8-.LFB8
+	.long	.LFB12
+	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x2f4
 	.uleb128 0x9
 	.string	"set"
-	.byte	0x74
+	.byte	0x65
 	.byte	0x19
 	.long	0x296
 	.long	.LLST34
 	.long	.LVUS34
 	.uleb128 0x7
 	.string	"sig"
-	.byte	0x74
+	.byte	0x65
 	.byte	0x22
 	.long	0x32
 	.uleb128 0x2
@@ -1165,40 +1166,42 @@ sigismember:
 	.long	.LBI62
 	.byte	.LVU157
 	.long	.LLRL35
-	.byte	0x76
+	.byte	0x67
 	.byte	0xa
 	.uleb128 0x1
-	.long	0x304
+	.long	0x305
 	.long	.LLST36
 	.long	.LVUS36
 	.byte	0
 	.byte	0
 	.uleb128 0xf
 	.long	.LASF40
-	.byte	0x6b
+	.byte	0x1
+	.byte	0x5c
 	.byte	0xc
 	.long	0x32
 	.byte	0x1
-	.long	0x310
+	.long	0x312
 	.uleb128 0x3
 	.string	"sig"
-	.byte	0x6b
+	.byte	0x1
+	.byte	0x5c
 	.byte	0x16
 	.long	0x32
 	.byte	0
 	.uleb128 0x5
 	.long	.LASF31
-	.byte	0x65
+	.byte	0x56
 	.byte	0x5
 	.long	0x32
-	.long	.LFB6
-	.long	.LFE6-.LFB6
+	.long	.LFB10
+	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x338
+	.long	0x33a
 	.uleb128 0x7
 	.string	"set"
-	.byte	0x65
+	.byte	0x56
 	.byte	0x1a
 	.long	0x296
 	.uleb128 0x2
@@ -1207,17 +1210,17 @@ sigismember:
 	.byte	0
 	.uleb128 0x5
 	.long	.LASF32
-	.byte	0x5f
+	.byte	0x50
 	.byte	0x5
 	.long	0x32
-	.long	.LFB5
-	.long	.LFE5-.LFB5
+	.long	.LFB9
+	.long	.LFE9-.LFB9
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x360
+	.long	0x362
 	.uleb128 0x7
 	.string	"set"
-	.byte	0x5f
+	.byte	0x50
 	.byte	0x1b
 	.long	0x296
 	.uleb128 0x2
@@ -1226,24 +1229,24 @@ sigismember:
 	.byte	0
 	.uleb128 0x5
 	.long	.LASF33
-	.byte	0x5a
+	.byte	0x4b
 	.byte	0x5
 	.long	0x32
-	.long	.LFB4
-	.long	.LFE4-.LFB4
+	.long	.LFB8
+	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x430
+	.long	0x432
 	.uleb128 0x9
 	.string	"how"
-	.byte	0x5a
+	.byte	0x4b
 	.byte	0x15
 	.long	0x32
 	.long	.LLST24
 	.long	.LVUS24
 	.uleb128 0x7
 	.string	"set"
-	.byte	0x5a
+	.byte	0x4b
 	.byte	0x2a
 	.long	0x233
 	.uleb128 0x2
@@ -1251,74 +1254,74 @@ sigismember:
 	.sleb128 4
 	.uleb128 0x1b
 	.long	.LASF34
-	.byte	0x5a
+	.byte	0x4b
 	.byte	0x39
 	.long	0x296
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x1c
-	.long	0x5de
+	.long	0x5e6
 	.long	.LBI54
 	.byte	.LVU127
 	.long	.LLRL25
-	.byte	0x5c
+	.byte	0x4d
 	.byte	0x11
-	.long	0x411
+	.long	0x413
 	.uleb128 0x1
-	.long	0x612
+	.long	0x61f
 	.long	.LLST26
 	.long	.LVUS26
 	.uleb128 0x1
-	.long	0x609
+	.long	0x615
 	.long	.LLST27
 	.long	.LVUS27
 	.uleb128 0x1
-	.long	0x600
+	.long	0x60b
 	.long	.LLST28
 	.long	.LVUS28
 	.uleb128 0x1
-	.long	0x5f7
+	.long	0x601
 	.long	.LLST29
 	.long	.LVUS29
 	.uleb128 0x1
-	.long	0x5ee
+	.long	0x5f7
 	.long	.LLST30
 	.long	.LVUS30
 	.uleb128 0x10
 	.long	.LLRL25
 	.uleb128 0xa
-	.long	0x61b
+	.long	0x629
 	.long	.LLST31
 	.long	.LVUS31
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	0x5c2
+	.long	0x5c8
 	.long	.LBI58
 	.byte	.LVU132
 	.long	.LLRL32
-	.byte	0x5c
+	.byte	0x4d
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x5d2
+	.long	0x5d9
 	.long	.LLST33
 	.long	.LVUS33
 	.byte	0
 	.byte	0
 	.uleb128 0x5
 	.long	.LASF35
-	.byte	0x4f
+	.byte	0x40
 	.byte	0xe
 	.long	0x47
-	.long	.LFB3
-	.long	.LFE3-.LFB3
+	.long	.LFB7
+	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x567
+	.long	0x56a
 	.uleb128 0x7
 	.string	"sig"
-	.byte	0x4f
+	.byte	0x40
 	.byte	0x19
 	.long	0x32
 	.uleb128 0x2
@@ -1326,7 +1329,7 @@ sigismember:
 	.sleb128 0
 	.uleb128 0x1b
 	.long	.LASF21
-	.byte	0x4f
+	.byte	0x40
 	.byte	0x2b
 	.long	0x47
 	.uleb128 0x2
@@ -1334,97 +1337,98 @@ sigismember:
 	.sleb128 4
 	.uleb128 0x11
 	.string	"act"
-	.byte	0x51
+	.byte	0x1
+	.byte	0x42
 	.byte	0x16
 	.long	0x133
 	.uleb128 0x24
 	.string	"old"
 	.byte	0x1
-	.byte	0x51
+	.byte	0x42
 	.byte	0x1b
 	.long	0x133
 	.long	.LLST9
 	.long	.LVUS9
 	.uleb128 0x6
-	.long	0x567
+	.long	0x56a
 	.long	.LBI34
 	.byte	.LVU69
 	.long	.LLRL10
-	.byte	0x55
+	.byte	0x46
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x58e
+	.long	0x593
 	.long	.LLST11
 	.long	.LVUS11
 	.uleb128 0x1
-	.long	0x583
+	.long	0x587
 	.long	.LLST12
 	.long	.LVUS12
 	.uleb128 0x1
-	.long	0x578
+	.long	0x57b
 	.long	.LLST13
 	.long	.LVUS13
 	.uleb128 0x10
 	.long	.LLRL10
 	.uleb128 0xd
-	.long	0x59a
+	.long	0x59f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -56
 	.uleb128 0xd
-	.long	0x5a4
+	.long	0x5a9
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -36
 	.uleb128 0xa
-	.long	0x5ae
+	.long	0x5b3
 	.long	.LLST14
 	.long	.LVUS14
 	.uleb128 0x1c
-	.long	0x5de
+	.long	0x5e6
 	.long	.LBI36
 	.byte	.LVU88
 	.long	.LLRL15
-	.byte	0x45
+	.byte	0x36
 	.byte	0x9
-	.long	0x546
+	.long	0x549
 	.uleb128 0x1
-	.long	0x612
+	.long	0x61f
 	.long	.LLST16
 	.long	.LVUS16
 	.uleb128 0x1
-	.long	0x609
+	.long	0x615
 	.long	.LLST17
 	.long	.LVUS17
 	.uleb128 0x1
-	.long	0x600
+	.long	0x60b
 	.long	.LLST18
 	.long	.LVUS18
 	.uleb128 0x1
-	.long	0x5f7
+	.long	0x601
 	.long	.LLST19
 	.long	.LVUS19
 	.uleb128 0x1
-	.long	0x5ee
+	.long	0x5f7
 	.long	.LLST20
 	.long	.LVUS20
 	.uleb128 0x10
 	.long	.LLRL15
 	.uleb128 0xa
-	.long	0x61b
+	.long	0x629
 	.long	.LLST21
 	.long	.LVUS21
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.long	0x5c2
+	.long	0x5c8
 	.long	.LBI44
 	.byte	.LVU93
 	.long	.LLRL22
-	.byte	0x45
+	.byte	0x36
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x5d2
+	.long	0x5d9
 	.long	.LLST23
 	.long	.LVUS23
 	.byte	0
@@ -1434,27 +1438,29 @@ sigismember:
 	.uleb128 0x25
 	.long	.LASF19
 	.byte	0x1
-	.byte	0x3a
+	.byte	0x2b
 	.byte	0x5
 	.long	0x32
 	.byte	0x1
-	.long	0x5b8
+	.long	0x5be
 	.uleb128 0x3
 	.string	"sig"
-	.byte	0x3a
+	.byte	0x1
+	.byte	0x2b
 	.byte	0x13
 	.long	0x32
 	.uleb128 0x3
 	.string	"act"
-	.byte	0x3a
+	.byte	0x1
+	.byte	0x2b
 	.byte	0x30
-	.long	0x5b8
+	.long	0x5be
 	.uleb128 0x26
 	.long	.LASF37
 	.byte	0x1
-	.byte	0x3a
+	.byte	0x2b
 	.byte	0x47
-	.long	0x5bd
+	.long	0x5c3
 	.uleb128 0x1d
 	.long	.LASF38
 	.byte	0x1d
@@ -1465,7 +1471,8 @@ sigismember:
 	.long	0x177
 	.uleb128 0x11
 	.string	"r"
-	.byte	0x3d
+	.byte	0x1
+	.byte	0x2e
 	.byte	0xa
 	.long	0x40
 	.byte	0
@@ -1475,134 +1482,143 @@ sigismember:
 	.long	0x133
 	.uleb128 0xf
 	.long	.LASF41
-	.byte	0x31
-	.byte	0xd
+	.byte	0x2
+	.byte	0x30
+	.byte	0x14
 	.long	0x40
-	.byte	0x1
-	.long	0x5de
+	.byte	0x3
+	.long	0x5e6
 	.uleb128 0x3
 	.string	"ret"
-	.byte	0x31
-	.byte	0x18
+	.byte	0x2
+	.byte	0x30
+	.byte	0x1f
 	.long	0x40
 	.byte	0
 	.uleb128 0xf
 	.long	.LASF42
-	.byte	0x2a
+	.byte	0x2
+	.byte	0x28
 	.byte	0x14
 	.long	0x40
 	.byte	0x3
-	.long	0x627
+	.long	0x636
 	.uleb128 0x3
 	.string	"n"
-	.byte	0x2a
+	.byte	0x2
+	.byte	0x28
 	.byte	0x1e
 	.long	0x40
 	.uleb128 0x3
 	.string	"a"
-	.byte	0x2a
+	.byte	0x2
+	.byte	0x28
 	.byte	0x26
 	.long	0x40
 	.uleb128 0x3
 	.string	"b"
-	.byte	0x2a
+	.byte	0x2
+	.byte	0x28
 	.byte	0x2e
 	.long	0x40
 	.uleb128 0x3
 	.string	"c"
-	.byte	0x2a
+	.byte	0x2
+	.byte	0x28
 	.byte	0x36
 	.long	0x40
 	.uleb128 0x3
 	.string	"d"
-	.byte	0x2a
+	.byte	0x2
+	.byte	0x28
 	.byte	0x3e
 	.long	0x40
 	.uleb128 0x11
 	.string	"ret"
-	.byte	0x2c
+	.byte	0x2
+	.byte	0x2a
 	.byte	0xa
 	.long	0x40
 	.byte	0
 	.uleb128 0x27
-	.long	0x567
-	.long	.LFB2
-	.long	.LFE2-.LFB2
+	.long	0x56a
+	.long	.LFB6
+	.long	.LFE6-.LFB6
 	.uleb128 0x1
 	.byte	0x9c
 	.uleb128 0x12
-	.long	0x578
+	.long	0x57b
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x12
-	.long	0x583
+	.long	0x587
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x12
-	.long	0x58e
+	.long	0x593
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0xd
-	.long	0x59a
+	.long	0x59f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -56
 	.uleb128 0xd
-	.long	0x5a4
+	.long	0x5a9
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -36
 	.uleb128 0xa
-	.long	0x5ae
+	.long	0x5b3
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0x28
-	.long	0x5de
+	.long	0x5e6
 	.long	.LBI20
 	.byte	.LVU25
 	.long	.LBB20
 	.long	.LBE20-.LBB20
 	.byte	0x1
-	.byte	0x45
+	.byte	0x36
 	.byte	0x9
-	.long	0x6d3
+	.long	0x6e2
 	.uleb128 0x1
-	.long	0x612
+	.long	0x61f
 	.long	.LLST1
 	.long	.LVUS1
 	.uleb128 0x1
-	.long	0x609
+	.long	0x615
 	.long	.LLST2
 	.long	.LVUS2
 	.uleb128 0x1
-	.long	0x600
+	.long	0x60b
 	.long	.LLST3
 	.long	.LVUS3
 	.uleb128 0x1
-	.long	0x5f7
+	.long	0x601
 	.long	.LLST4
 	.long	.LVUS4
 	.uleb128 0x1
-	.long	0x5ee
+	.long	0x5f7
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0xa
-	.long	0x61b
+	.long	0x629
 	.long	.LLST6
 	.long	.LVUS6
 	.byte	0
 	.uleb128 0x6
-	.long	0x5c2
+	.long	0x5c8
 	.long	.LBI22
 	.byte	.LVU30
 	.long	.LLRL7
-	.byte	0x45
+	.byte	0x36
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x5d2
+	.long	0x5d9
 	.long	.LLST8
 	.long	.LVUS8
 	.byte	0
@@ -1644,8 +1660,7 @@ sigismember:
 	.uleb128 0x3
 	.uleb128 0x8
 	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
+	.uleb128 0xb
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -1739,7 +1754,7 @@ sigismember:
 	.uleb128 0xe
 	.uleb128 0x3a
 	.uleb128 0x21
-	.sleb128 2
+	.sleb128 3
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -1813,7 +1828,7 @@ sigismember:
 	.uleb128 0xe
 	.uleb128 0x3a
 	.uleb128 0x21
-	.sleb128 2
+	.sleb128 3
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -1828,8 +1843,7 @@ sigismember:
 	.uleb128 0x3
 	.uleb128 0xe
 	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
+	.uleb128 0xb
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -1857,8 +1871,7 @@ sigismember:
 	.uleb128 0x3
 	.uleb128 0x8
 	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
+	.uleb128 0xb
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -1899,7 +1912,7 @@ sigismember:
 	.uleb128 0xb
 	.uleb128 0x3a
 	.uleb128 0x21
-	.sleb128 2
+	.sleb128 3
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -2026,7 +2039,7 @@ sigismember:
 	.sleb128 1
 	.uleb128 0x3b
 	.uleb128 0x21
-	.sleb128 60
+	.sleb128 45
 	.uleb128 0x39
 	.uleb128 0xb
 	.uleb128 0x49
@@ -2236,7 +2249,7 @@ sigismember:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL46-.Ltext0
-	.uleb128 .LFE10-.Ltext0
+	.uleb128 .LFE14-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
@@ -2280,7 +2293,7 @@ sigismember:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL39-.Ltext0
-	.uleb128 .LFE9-.Ltext0
+	.uleb128 .LFE13-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2306,7 +2319,7 @@ sigismember:
 	.byte	0x57
 	.byte	0x4
 	.uleb128 .LVL40-.Ltext0
-	.uleb128 .LFE9-.Ltext0
+	.uleb128 .LFE13-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
@@ -2358,7 +2371,7 @@ sigismember:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL33-.Ltext0
-	.uleb128 .LFE8-.Ltext0
+	.uleb128 .LFE12-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2396,7 +2409,7 @@ sigismember:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL24-.Ltext0
-	.uleb128 .LFE4-.Ltext0
+	.uleb128 .LFE8-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
@@ -2520,21 +2533,21 @@ sigismember:
 	.uleb128 .LVL13-.Ltext0
 	.uleb128 0x6
 	.byte	0xa0
-	.long	.Ldebug_info0+1136
+	.long	.Ldebug_info0+1139
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL15-.Ltext0
 	.uleb128 .LVL15-.Ltext0
 	.uleb128 0x6
 	.byte	0xa0
-	.long	.Ldebug_info0+1136
+	.long	.Ldebug_info0+1139
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL17-.Ltext0
 	.uleb128 .LVL19-.Ltext0
 	.uleb128 0x6
 	.byte	0xa0
-	.long	.Ldebug_info0+1136
+	.long	.Ldebug_info0+1139
 	.sleb128 0
 	.byte	0
 .LVUS12:
@@ -2550,21 +2563,21 @@ sigismember:
 	.uleb128 .LVL13-.Ltext0
 	.uleb128 0x6
 	.byte	0xa0
-	.long	.Ldebug_info0+1125
+	.long	.Ldebug_info0+1127
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL15-.Ltext0
 	.uleb128 .LVL15-.Ltext0
 	.uleb128 0x6
 	.byte	0xa0
-	.long	.Ldebug_info0+1125
+	.long	.Ldebug_info0+1127
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL17-.Ltext0
 	.uleb128 .LVL19-.Ltext0
 	.uleb128 0x6
 	.byte	0xa0
-	.long	.Ldebug_info0+1125
+	.long	.Ldebug_info0+1127
 	.sleb128 0
 	.byte	0
 .LVUS13:
@@ -2612,7 +2625,7 @@ sigismember:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL19-.Ltext0
-	.uleb128 .LFE3-.Ltext0
+	.uleb128 .LFE7-.Ltext0
 	.uleb128 0x3
 	.byte	0x9
 	.byte	0xff
@@ -2722,7 +2735,7 @@ sigismember:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL7-.Ltext0
-	.uleb128 .LFE2-.Ltext0
+	.uleb128 .LFE6-.Ltext0
 	.uleb128 0x3
 	.byte	0x9
 	.byte	0xff

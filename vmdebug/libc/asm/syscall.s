@@ -10,13 +10,13 @@
 	.type	__syscall6, @function
 __syscall6:
 .LVL0:
-.LFB5:
+.LFB6:
 	.file 1 "syscall.c"
-	.loc 1 74 1 view -0
+	.loc 1 37 1 view -0
 	.cfi_startproc
-	.loc 1 75 5 view .LVU1
-	.loc 1 76 5 view .LVU2
-	.loc 1 74 1 is_stmt 0 view .LVU3
+	.loc 1 38 5 view .LVU1
+	.loc 1 39 5 view .LVU2
+	.loc 1 37 1 is_stmt 0 view .LVU3
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -29,39 +29,39 @@ __syscall6:
 	sub	esp, 32
 	.cfi_def_cfa_offset 48
 .LVL1:
-	.loc 1 77 5 is_stmt 1 view .LVU4
-	.loc 1 78 5 view .LVU5
-	.loc 1 78 13 is_stmt 0 view .LVU6
+	.loc 1 40 5 is_stmt 1 view .LVU4
+	.loc 1 41 5 view .LVU5
+	.loc 1 41 13 is_stmt 0 view .LVU6
 	mov	eax, DWORD PTR [esp+52]
-	.loc 1 84 5 view .LVU7
+	.loc 1 47 5 view .LVU7
 	lea	ecx, [esp+8]
 .LVL2:
-	.loc 1 78 13 view .LVU8
+	.loc 1 41 13 view .LVU8
 	mov	DWORD PTR [esp+8], eax
-	.loc 1 79 5 is_stmt 1 view .LVU9
-	.loc 1 79 13 is_stmt 0 view .LVU10
+	.loc 1 42 5 is_stmt 1 view .LVU9
+	.loc 1 42 13 is_stmt 0 view .LVU10
 	mov	eax, DWORD PTR [esp+56]
 	mov	DWORD PTR [esp+12], eax
-	.loc 1 80 5 is_stmt 1 view .LVU11
-	.loc 1 80 13 is_stmt 0 view .LVU12
+	.loc 1 43 5 is_stmt 1 view .LVU11
+	.loc 1 43 13 is_stmt 0 view .LVU12
 	mov	eax, DWORD PTR [esp+60]
 	mov	DWORD PTR [esp+16], eax
-	.loc 1 81 5 is_stmt 1 view .LVU13
-	.loc 1 81 13 is_stmt 0 view .LVU14
+	.loc 1 44 5 is_stmt 1 view .LVU13
+	.loc 1 44 13 is_stmt 0 view .LVU14
 	mov	eax, DWORD PTR [esp+64]
 	mov	DWORD PTR [esp+20], eax
-	.loc 1 82 5 is_stmt 1 view .LVU15
-	.loc 1 82 13 is_stmt 0 view .LVU16
+	.loc 1 45 5 is_stmt 1 view .LVU15
+	.loc 1 45 13 is_stmt 0 view .LVU16
 	mov	eax, DWORD PTR [esp+68]
 	mov	DWORD PTR [esp+24], eax
-	.loc 1 83 5 is_stmt 1 view .LVU17
-	.loc 1 83 13 is_stmt 0 view .LVU18
+	.loc 1 46 5 is_stmt 1 view .LVU17
+	.loc 1 46 13 is_stmt 0 view .LVU18
 	mov	eax, DWORD PTR [esp+72]
 	mov	DWORD PTR [esp+28], eax
-	.loc 1 84 5 is_stmt 1 view .LVU19
+	.loc 1 47 5 is_stmt 1 view .LVU19
 	mov	eax, DWORD PTR [esp+48]
 #APP
-# 84 "syscall.c" 1
+# 47 "syscall.c" 1
 	push ebp
 	mov ebx, DWORD PTR [ecx]
 	mov edx, DWORD PTR [ecx+8]
@@ -73,8 +73,8 @@ __syscall6:
 	pop ebp
 # 0 "" 2
 .LVL3:
-	.loc 1 97 5 view .LVU20
-	.loc 1 98 1 is_stmt 0 view .LVU21
+	.loc 1 60 5 view .LVU20
+	.loc 1 61 1 is_stmt 0 view .LVU21
 #NO_APP
 	add	esp, 32
 	.cfi_def_cfa_offset 16
@@ -89,53 +89,54 @@ __syscall6:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE5:
+.LFE6:
 	.size	__syscall6, .-__syscall6
 	.p2align 4
 	.globl	read
 	.type	read, @function
 read:
 .LVL4:
-.LFB6:
-	.loc 1 101 1 is_stmt 1 view -0
+.LFB7:
+	.loc 1 64 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 102 5 view .LVU23
-	.loc 1 101 1 is_stmt 0 view .LVU24
+	.loc 1 65 5 view .LVU23
+	.loc 1 64 1 is_stmt 0 view .LVU24
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL5:
 .LBB56:
 .LBI56:
-	.loc 1 53 20 is_stmt 1 view .LVU25
+	.file 2 "sys.h"
+	.loc 2 33 20 is_stmt 1 view .LVU25
 .LBB57:
-	.loc 1 55 5 view .LVU26
-	.loc 1 56 5 view .LVU27
+	.loc 2 35 5 view .LVU26
+	.loc 2 36 5 view .LVU27
 	mov	eax, 3
 	mov	ecx, DWORD PTR [esp+12]
 	mov	edx, DWORD PTR [esp+16]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 56 "syscall.c" 1
+# 36 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL6:
-	.loc 1 57 5 view .LVU28
-	.loc 1 57 5 is_stmt 0 view .LVU29
+	.loc 2 37 5 view .LVU28
+	.loc 2 37 5 is_stmt 0 view .LVU29
 #NO_APP
 .LBE57:
 .LBE56:
 .LBB58:
 .LBI58:
-	.loc 1 61 13 is_stmt 1 view .LVU30
+	.loc 2 48 20 is_stmt 1 view .LVU30
 .LBB59:
-	.loc 1 63 5 view .LVU31
-	.loc 1 63 8 is_stmt 0 view .LVU32
+	.loc 2 50 5 view .LVU31
+	.loc 2 50 8 is_stmt 0 view .LVU32
 	cmp	eax, -4096
 	ja	.L7
 .LBE59:
 .LBE58:
-	.loc 1 103 1 view .LVU33
+	.loc 1 66 1 view .LVU33
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -148,79 +149,79 @@ read:
 	.cfi_restore_state
 .LBB62:
 .LBB60:
-	.loc 1 64 9 is_stmt 1 view .LVU34
-	.loc 1 64 22 is_stmt 0 view .LVU35
+	.loc 2 51 9 is_stmt 1 view .LVU34
+	.loc 2 51 22 is_stmt 0 view .LVU35
 	neg	eax
 .LVL8:
-	.loc 1 64 22 view .LVU36
+	.loc 2 51 22 view .LVU36
 .LBE60:
 .LBE62:
-	.loc 1 103 1 view .LVU37
+	.loc 1 66 1 view .LVU37
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL9:
 .LBB63:
 .LBB61:
-	.loc 1 64 22 view .LVU38
+	.loc 2 51 22 view .LVU38
 	mov	DWORD PTR errno, eax
-	.loc 1 65 9 is_stmt 1 view .LVU39
-	.loc 1 65 16 is_stmt 0 view .LVU40
+	.loc 2 52 9 is_stmt 1 view .LVU39
+	.loc 2 52 16 is_stmt 0 view .LVU40
 	mov	eax, -1
 .LVL10:
-	.loc 1 65 16 view .LVU41
+	.loc 2 52 16 view .LVU41
 .LBE61:
 .LBE63:
-	.loc 1 103 1 view .LVU42
+	.loc 1 66 1 view .LVU42
 	ret
 	.cfi_endproc
-.LFE6:
+.LFE7:
 	.size	read, .-read
 	.p2align 4
 	.globl	write
 	.type	write, @function
 write:
 .LVL11:
-.LFB7:
-	.loc 1 106 1 is_stmt 1 view -0
+.LFB8:
+	.loc 1 69 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 107 5 view .LVU44
-	.loc 1 106 1 is_stmt 0 view .LVU45
+	.loc 1 70 5 view .LVU44
+	.loc 1 69 1 is_stmt 0 view .LVU45
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL12:
 .LBB64:
 .LBI64:
-	.loc 1 53 20 is_stmt 1 view .LVU46
+	.loc 2 33 20 is_stmt 1 view .LVU46
 .LBB65:
-	.loc 1 55 5 view .LVU47
-	.loc 1 56 5 view .LVU48
+	.loc 2 35 5 view .LVU47
+	.loc 2 36 5 view .LVU48
 	mov	eax, 4
 	mov	ecx, DWORD PTR [esp+12]
 	mov	edx, DWORD PTR [esp+16]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 56 "syscall.c" 1
+# 36 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL13:
-	.loc 1 57 5 view .LVU49
-	.loc 1 57 5 is_stmt 0 view .LVU50
+	.loc 2 37 5 view .LVU49
+	.loc 2 37 5 is_stmt 0 view .LVU50
 #NO_APP
 .LBE65:
 .LBE64:
 .LBB66:
 .LBI66:
-	.loc 1 61 13 is_stmt 1 view .LVU51
+	.loc 2 48 20 is_stmt 1 view .LVU51
 .LBB67:
-	.loc 1 63 5 view .LVU52
-	.loc 1 63 8 is_stmt 0 view .LVU53
+	.loc 2 50 5 view .LVU52
+	.loc 2 50 8 is_stmt 0 view .LVU53
 	cmp	eax, -4096
 	ja	.L11
 .LBE67:
 .LBE66:
-	.loc 1 108 1 view .LVU54
+	.loc 1 71 1 view .LVU54
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -233,154 +234,154 @@ write:
 	.cfi_restore_state
 .LBB70:
 .LBB68:
-	.loc 1 64 9 is_stmt 1 view .LVU55
-	.loc 1 64 22 is_stmt 0 view .LVU56
+	.loc 2 51 9 is_stmt 1 view .LVU55
+	.loc 2 51 22 is_stmt 0 view .LVU56
 	neg	eax
 .LVL15:
-	.loc 1 64 22 view .LVU57
+	.loc 2 51 22 view .LVU57
 .LBE68:
 .LBE70:
-	.loc 1 108 1 view .LVU58
+	.loc 1 71 1 view .LVU58
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL16:
 .LBB71:
 .LBB69:
-	.loc 1 64 22 view .LVU59
+	.loc 2 51 22 view .LVU59
 	mov	DWORD PTR errno, eax
-	.loc 1 65 9 is_stmt 1 view .LVU60
-	.loc 1 65 16 is_stmt 0 view .LVU61
+	.loc 2 52 9 is_stmt 1 view .LVU60
+	.loc 2 52 16 is_stmt 0 view .LVU61
 	mov	eax, -1
 .LVL17:
-	.loc 1 65 16 view .LVU62
+	.loc 2 52 16 view .LVU62
 .LBE69:
 .LBE71:
-	.loc 1 108 1 view .LVU63
+	.loc 1 71 1 view .LVU63
 	ret
 	.cfi_endproc
-.LFE7:
+.LFE8:
 	.size	write, .-write
 	.p2align 4
 	.globl	_exit
 	.type	_exit, @function
 _exit:
 .LVL18:
-.LFB8:
-	.loc 1 111 1 is_stmt 1 view -0
+.LFB9:
+	.loc 1 74 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 114 5 view .LVU65
-	.loc 1 111 1 is_stmt 0 view .LVU66
+	.loc 1 77 5 view .LVU65
+	.loc 1 74 1 is_stmt 0 view .LVU66
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LBB72:
 .LBB73:
-	.loc 1 42 5 view .LVU67
+	.loc 2 22 5 view .LVU67
 	mov	eax, 252
 .LBE73:
 .LBE72:
-	.loc 1 111 1 view .LVU68
+	.loc 1 74 1 view .LVU68
 	mov	ebx, DWORD PTR [esp+8]
 .LVL19:
 .LBB75:
 .LBI72:
-	.loc 1 39 20 is_stmt 1 view .LVU69
+	.loc 2 19 20 is_stmt 1 view .LVU69
 .LBB74:
-	.loc 1 41 5 view .LVU70
-	.loc 1 42 5 view .LVU71
+	.loc 2 21 5 view .LVU70
+	.loc 2 22 5 view .LVU71
 #APP
-# 42 "syscall.c" 1
+# 22 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL20:
-	.loc 1 43 5 view .LVU72
+	.loc 2 23 5 view .LVU72
 #NO_APP
 .LBE74:
 .LBE75:
 .LBB76:
 .LBB77:
-	.loc 1 42 5 is_stmt 0 view .LVU73
+	.loc 2 22 5 is_stmt 0 view .LVU73
 	mov	edx, 1
 .LVL21:
 	.p2align 4,,10
 	.p2align 3
 .L13:
-	.loc 1 42 5 view .LVU74
+	.loc 2 22 5 view .LVU74
 .LBE77:
 .LBE76:
-	.loc 1 115 5 is_stmt 1 discriminator 1 view .LVU75
-	.loc 1 116 9 discriminator 1 view .LVU76
+	.loc 1 78 5 is_stmt 1 discriminator 1 view .LVU75
+	.loc 1 79 9 discriminator 1 view .LVU76
 .LBB79:
 .LBI76:
-	.loc 1 39 20 discriminator 1 view .LVU77
+	.loc 2 19 20 discriminator 1 view .LVU77
 .LBB78:
-	.loc 1 41 5 discriminator 1 view .LVU78
-	.loc 1 42 5 discriminator 1 view .LVU79
+	.loc 2 21 5 discriminator 1 view .LVU78
+	.loc 2 22 5 discriminator 1 view .LVU79
 	mov	eax, edx
 #APP
-# 42 "syscall.c" 1
+# 22 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL22:
-	.loc 1 43 5 discriminator 1 view .LVU80
+	.loc 2 23 5 discriminator 1 view .LVU80
 #NO_APP
 	jmp	.L13
 .LBE78:
 .LBE79:
 	.cfi_endproc
-.LFE8:
+.LFE9:
 	.size	_exit, .-_exit
 	.p2align 4
 	.globl	__brk_syscall
 	.type	__brk_syscall, @function
 __brk_syscall:
 .LVL23:
-.LFB9:
-	.loc 1 122 1 view -0
+.LFB10:
+	.loc 1 85 1 view -0
 	.cfi_startproc
-	.loc 1 123 5 view .LVU82
-	.loc 1 122 1 is_stmt 0 view .LVU83
+	.loc 1 86 5 view .LVU82
+	.loc 1 85 1 is_stmt 0 view .LVU83
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL24:
 .LBB80:
 .LBI80:
-	.loc 1 39 20 is_stmt 1 view .LVU84
+	.loc 2 19 20 is_stmt 1 view .LVU84
 .LBB81:
-	.loc 1 41 5 view .LVU85
-	.loc 1 42 5 view .LVU86
+	.loc 2 21 5 view .LVU85
+	.loc 2 22 5 view .LVU86
 	mov	eax, 45
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 42 "syscall.c" 1
+# 22 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL25:
-	.loc 1 43 5 view .LVU87
-	.loc 1 43 5 is_stmt 0 view .LVU88
+	.loc 2 23 5 view .LVU87
+	.loc 2 23 5 is_stmt 0 view .LVU88
 #NO_APP
 .LBE81:
 .LBE80:
-	.loc 1 124 1 view .LVU89
+	.loc 1 87 1 view .LVU89
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE9:
+.LFE10:
 	.size	__brk_syscall, .-__brk_syscall
 	.p2align 4
 	.globl	brk
 	.type	brk, @function
 brk:
 .LVL26:
-.LFB10:
-	.loc 1 130 1 is_stmt 1 view -0
+.LFB11:
+	.loc 1 93 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 131 5 view .LVU91
-	.loc 1 130 1 is_stmt 0 view .LVU92
+	.loc 1 94 5 view .LVU91
+	.loc 1 93 1 is_stmt 0 view .LVU92
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
@@ -388,51 +389,51 @@ brk:
 .LBB83:
 .LBB84:
 .LBB85:
-	.loc 1 42 5 view .LVU93
+	.loc 2 22 5 view .LVU93
 	mov	eax, 45
 .LBE85:
 .LBE84:
 .LBE83:
 .LBE82:
-	.loc 1 130 1 view .LVU94
+	.loc 1 93 1 view .LVU94
 	mov	ebx, DWORD PTR [esp+8]
 .LVL27:
 .LBB89:
 .LBI82:
-	.loc 1 121 7 is_stmt 1 view .LVU95
+	.loc 1 84 7 is_stmt 1 view .LVU95
 .LBB88:
-	.loc 1 123 5 view .LVU96
+	.loc 1 86 5 view .LVU96
 .LBB87:
 .LBI84:
-	.loc 1 39 20 view .LVU97
+	.loc 2 19 20 view .LVU97
 .LBB86:
-	.loc 1 41 5 view .LVU98
-	.loc 1 42 5 view .LVU99
+	.loc 2 21 5 view .LVU98
+	.loc 2 22 5 view .LVU99
 #APP
-# 42 "syscall.c" 1
+# 22 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL28:
-	.loc 1 43 5 view .LVU100
-	.loc 1 43 5 is_stmt 0 view .LVU101
+	.loc 2 23 5 view .LVU100
+	.loc 2 23 5 is_stmt 0 view .LVU101
 #NO_APP
 .LBE86:
 .LBE87:
 .LBE88:
 .LBE89:
-	.loc 1 132 5 is_stmt 1 view .LVU102
+	.loc 1 95 5 is_stmt 1 view .LVU102
 	xor	edx, edx
-	.loc 1 132 19 is_stmt 0 view .LVU103
+	.loc 1 95 19 is_stmt 0 view .LVU103
 	mov	DWORD PTR current_break, eax
-	.loc 1 133 5 is_stmt 1 view .LVU104
-	.loc 1 133 8 is_stmt 0 view .LVU105
+	.loc 1 96 5 is_stmt 1 view .LVU104
+	.loc 1 96 8 is_stmt 0 view .LVU105
 	cmp	ebx, eax
 	jne	.L22
 .L17:
-	.loc 1 138 1 view .LVU106
+	.loc 1 101 1 view .LVU106
 	mov	eax, edx
 .LVL29:
-	.loc 1 138 1 view .LVU107
+	.loc 1 101 1 view .LVU107
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -443,71 +444,71 @@ brk:
 	.p2align 3
 .L22:
 	.cfi_restore_state
-	.loc 1 134 9 is_stmt 1 view .LVU108
-	.loc 1 134 15 is_stmt 0 view .LVU109
+	.loc 1 97 9 is_stmt 1 view .LVU108
+	.loc 1 97 15 is_stmt 0 view .LVU109
 	mov	DWORD PTR errno, 12
-	.loc 1 135 9 is_stmt 1 view .LVU110
-	.loc 1 135 16 is_stmt 0 view .LVU111
+	.loc 1 98 9 is_stmt 1 view .LVU110
+	.loc 1 98 16 is_stmt 0 view .LVU111
 	mov	edx, -1
 	jmp	.L17
 	.cfi_endproc
-.LFE10:
+.LFE11:
 	.size	brk, .-brk
 	.p2align 4
 	.globl	sbrk
 	.type	sbrk, @function
 sbrk:
 .LVL31:
-.LFB11:
-	.loc 1 141 1 is_stmt 1 view -0
+.LFB12:
+	.loc 1 104 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 142 5 view .LVU113
-	.loc 1 143 5 view .LVU114
-	.loc 1 144 5 view .LVU115
-	.loc 1 144 23 is_stmt 0 view .LVU116
+	.loc 1 105 5 view .LVU113
+	.loc 1 106 5 view .LVU114
+	.loc 1 107 5 view .LVU115
+	.loc 1 107 23 is_stmt 0 view .LVU116
 	mov	edx, DWORD PTR current_break
-	.loc 1 141 1 view .LVU117
+	.loc 1 104 1 view .LVU117
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
-	.loc 1 141 1 view .LVU118
+	.loc 1 104 1 view .LVU118
 	mov	ecx, DWORD PTR [esp+8]
-	.loc 1 144 8 view .LVU119
+	.loc 1 107 8 view .LVU119
 	test	edx, edx
 	je	.L42
 .L24:
-	.loc 1 146 5 is_stmt 1 view .LVU120
+	.loc 1 109 5 is_stmt 1 view .LVU120
 .LVL32:
-	.loc 1 147 5 view .LVU121
-	.loc 1 147 8 is_stmt 0 view .LVU122
+	.loc 1 110 5 view .LVU121
+	.loc 1 110 8 is_stmt 0 view .LVU122
 	test	ecx, ecx
 	je	.L23
-	.loc 1 149 5 is_stmt 1 view .LVU123
-	.loc 1 149 12 is_stmt 0 view .LVU124
+	.loc 1 112 5 is_stmt 1 view .LVU123
+	.loc 1 112 12 is_stmt 0 view .LVU124
 	lea	ebx, [edx+ecx]
 .LVL33:
-	.loc 1 151 5 is_stmt 1 view .LVU125
-	.loc 1 151 8 is_stmt 0 view .LVU126
+	.loc 1 114 5 is_stmt 1 view .LVU125
+	.loc 1 114 8 is_stmt 0 view .LVU126
 	jle	.L30
 	cmp	ebx, edx
 	jb	.L26
 .L30:
-	.loc 1 151 41 discriminator 1 view .LVU127
+	.loc 1 114 41 discriminator 1 view .LVU127
 	test	ecx, ecx
 	jns	.L28
 	cmp	edx, ebx
 	jnb	.L28
 .LVL34:
 .L26:
-	.loc 1 152 9 is_stmt 1 view .LVU128
-	.loc 1 152 15 is_stmt 0 view .LVU129
+	.loc 1 115 9 is_stmt 1 view .LVU128
+	.loc 1 115 15 is_stmt 0 view .LVU129
 	mov	DWORD PTR errno, 12
-	.loc 1 153 9 is_stmt 1 view .LVU130
-	.loc 1 153 16 is_stmt 0 view .LVU131
+	.loc 1 116 9 is_stmt 1 view .LVU130
+	.loc 1 116 16 is_stmt 0 view .LVU131
 	mov	edx, -1
 .LVL35:
 .L23:
-	.loc 1 161 1 view .LVU132
+	.loc 1 124 1 view .LVU132
 	mov	eax, edx
 	pop	ebx
 	.cfi_remember_state
@@ -519,99 +520,99 @@ sbrk:
 	.p2align 3
 .L28:
 	.cfi_restore_state
-	.loc 1 155 5 is_stmt 1 view .LVU133
+	.loc 1 118 5 is_stmt 1 view .LVU133
 .LBB90:
 .LBI90:
-	.loc 1 121 7 view .LVU134
+	.loc 1 84 7 view .LVU134
 .LBB91:
-	.loc 1 123 5 view .LVU135
+	.loc 1 86 5 view .LVU135
 .LBB92:
 .LBI92:
-	.loc 1 39 20 view .LVU136
+	.loc 2 19 20 view .LVU136
 .LBB93:
-	.loc 1 41 5 view .LVU137
-	.loc 1 42 5 view .LVU138
+	.loc 2 21 5 view .LVU137
+	.loc 2 22 5 view .LVU138
 	mov	eax, 45
 #APP
-# 42 "syscall.c" 1
+# 22 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL37:
-	.loc 1 43 5 view .LVU139
-	.loc 1 43 5 is_stmt 0 view .LVU140
+	.loc 2 23 5 view .LVU139
+	.loc 2 23 5 is_stmt 0 view .LVU140
 #NO_APP
 .LBE93:
 .LBE92:
 .LBE91:
 .LBE90:
-	.loc 1 155 19 view .LVU141
+	.loc 1 118 19 view .LVU141
 	mov	DWORD PTR current_break, eax
 .LVL38:
-	.loc 1 156 5 is_stmt 1 view .LVU142
-	.loc 1 156 8 is_stmt 0 view .LVU143
+	.loc 1 119 5 is_stmt 1 view .LVU142
+	.loc 1 119 8 is_stmt 0 view .LVU143
 	cmp	ebx, eax
 	je	.L23
-	.loc 1 152 9 is_stmt 1 view .LVU144
-	.loc 1 152 15 is_stmt 0 view .LVU145
+	.loc 1 115 9 is_stmt 1 view .LVU144
+	.loc 1 115 15 is_stmt 0 view .LVU145
 	mov	DWORD PTR errno, 12
-	.loc 1 153 9 is_stmt 1 view .LVU146
-	.loc 1 153 16 is_stmt 0 view .LVU147
+	.loc 1 116 9 is_stmt 1 view .LVU146
+	.loc 1 116 16 is_stmt 0 view .LVU147
 	mov	edx, -1
 	jmp	.L23
 .LVL39:
 	.p2align 4,,10
 	.p2align 3
 .L42:
-	.loc 1 145 9 is_stmt 1 view .LVU148
+	.loc 1 108 9 is_stmt 1 view .LVU148
 .LBB94:
 .LBI94:
-	.loc 1 121 7 view .LVU149
+	.loc 1 84 7 view .LVU149
 .LBB95:
-	.loc 1 123 5 view .LVU150
+	.loc 1 86 5 view .LVU150
 .LBB96:
 .LBI96:
-	.loc 1 39 20 view .LVU151
+	.loc 2 19 20 view .LVU151
 .LBB97:
-	.loc 1 41 5 view .LVU152
-	.loc 1 42 5 view .LVU153
+	.loc 2 21 5 view .LVU152
+	.loc 2 22 5 view .LVU153
 	mov	eax, 45
 	mov	ebx, edx
 #APP
-# 42 "syscall.c" 1
+# 22 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL40:
-	.loc 1 43 5 view .LVU154
-	.loc 1 43 5 is_stmt 0 view .LVU155
+	.loc 2 23 5 view .LVU154
+	.loc 2 23 5 is_stmt 0 view .LVU155
 #NO_APP
 .LBE97:
 .LBE96:
 .LBE95:
 .LBE94:
-	.loc 1 145 23 view .LVU156
+	.loc 1 108 23 view .LVU156
 	mov	DWORD PTR current_break, eax
 .LBB99:
 .LBB98:
-	.loc 1 123 12 view .LVU157
+	.loc 1 86 12 view .LVU157
 	mov	edx, eax
 .LVL41:
-	.loc 1 123 12 view .LVU158
+	.loc 1 86 12 view .LVU158
 	jmp	.L24
 .LBE98:
 .LBE99:
 	.cfi_endproc
-.LFE11:
+.LFE12:
 	.size	sbrk, .-sbrk
 	.p2align 4
 	.globl	mmap
 	.type	mmap, @function
 mmap:
 .LVL42:
-.LFB12:
-	.loc 1 164 1 is_stmt 1 view -0
+.LFB13:
+	.loc 1 127 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 166 5 view .LVU160
-	.loc 1 164 1 is_stmt 0 view .LVU161
+	.loc 1 129 5 view .LVU160
+	.loc 1 127 1 is_stmt 0 view .LVU161
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -623,68 +624,68 @@ mmap:
 	.cfi_offset 3, -16
 	sub	esp, 32
 	.cfi_def_cfa_offset 48
-	.loc 1 164 1 view .LVU162
+	.loc 1 127 1 view .LVU162
 	mov	eax, DWORD PTR [esp+68]
-	.loc 1 166 8 view .LVU163
+	.loc 1 129 8 view .LVU163
 	test	eax, eax
 	js	.L44
-	.loc 1 166 20 discriminator 1 view .LVU164
+	.loc 1 129 20 discriminator 1 view .LVU164
 	test	eax, 4095
 	jne	.L44
-	.loc 1 170 5 is_stmt 1 view .LVU165
+	.loc 1 133 5 is_stmt 1 view .LVU165
 .LVL43:
 .LBB100:
 .LBI100:
-	.loc 1 73 6 view .LVU166
+	.loc 1 36 6 view .LVU166
 .LBB101:
-	.loc 1 75 5 view .LVU167
-	.loc 1 76 5 view .LVU168
-	.loc 1 77 5 view .LVU169
-	.loc 1 78 5 view .LVU170
-	.loc 1 78 13 is_stmt 0 view .LVU171
+	.loc 1 38 5 view .LVU167
+	.loc 1 39 5 view .LVU168
+	.loc 1 40 5 view .LVU169
+	.loc 1 41 5 view .LVU170
+	.loc 1 41 13 is_stmt 0 view .LVU171
 	mov	edx, DWORD PTR [esp+48]
 .LBE101:
 .LBE100:
-	.loc 1 170 20 view .LVU172
+	.loc 1 133 20 view .LVU172
 	sar	eax, 12
 .LVL44:
 .LBB104:
 .LBB102:
-	.loc 1 84 5 view .LVU173
+	.loc 1 47 5 view .LVU173
 	lea	ecx, [esp+8]
 .LVL45:
-	.loc 1 84 5 view .LVU174
+	.loc 1 47 5 view .LVU174
 .LBE102:
 .LBE104:
-	.loc 1 170 20 view .LVU175
+	.loc 1 133 20 view .LVU175
 	mov	DWORD PTR [esp+28], eax
 .LBB105:
 .LBB103:
-	.loc 1 84 5 view .LVU176
+	.loc 1 47 5 view .LVU176
 	mov	eax, 192
 .LVL46:
-	.loc 1 78 13 view .LVU177
+	.loc 1 41 13 view .LVU177
 	mov	DWORD PTR [esp+8], edx
-	.loc 1 79 5 is_stmt 1 view .LVU178
-	.loc 1 79 13 is_stmt 0 view .LVU179
+	.loc 1 42 5 is_stmt 1 view .LVU178
+	.loc 1 42 13 is_stmt 0 view .LVU179
 	mov	edx, DWORD PTR [esp+52]
 	mov	DWORD PTR [esp+12], edx
-	.loc 1 80 5 is_stmt 1 view .LVU180
-	.loc 1 80 13 is_stmt 0 view .LVU181
+	.loc 1 43 5 is_stmt 1 view .LVU180
+	.loc 1 43 13 is_stmt 0 view .LVU181
 	mov	edx, DWORD PTR [esp+56]
 	mov	DWORD PTR [esp+16], edx
-	.loc 1 81 5 is_stmt 1 view .LVU182
-	.loc 1 81 13 is_stmt 0 view .LVU183
+	.loc 1 44 5 is_stmt 1 view .LVU182
+	.loc 1 44 13 is_stmt 0 view .LVU183
 	mov	edx, DWORD PTR [esp+60]
 	mov	DWORD PTR [esp+20], edx
-	.loc 1 82 5 is_stmt 1 view .LVU184
-	.loc 1 82 13 is_stmt 0 view .LVU185
+	.loc 1 45 5 is_stmt 1 view .LVU184
+	.loc 1 45 13 is_stmt 0 view .LVU185
 	mov	edx, DWORD PTR [esp+64]
 	mov	DWORD PTR [esp+24], edx
-	.loc 1 83 5 is_stmt 1 view .LVU186
-	.loc 1 84 5 view .LVU187
+	.loc 1 46 5 is_stmt 1 view .LVU186
+	.loc 1 47 5 view .LVU187
 #APP
-# 84 "syscall.c" 1
+# 47 "syscall.c" 1
 	push ebp
 	mov ebx, DWORD PTR [ecx]
 	mov edx, DWORD PTR [ecx+8]
@@ -696,45 +697,45 @@ mmap:
 	pop ebp
 # 0 "" 2
 .LVL47:
-	.loc 1 97 5 view .LVU188
-	.loc 1 97 5 is_stmt 0 view .LVU189
+	.loc 1 60 5 view .LVU188
+	.loc 1 60 5 is_stmt 0 view .LVU189
 #NO_APP
 .LBE103:
 .LBE105:
 .LBB106:
 .LBI106:
-	.loc 1 61 13 is_stmt 1 view .LVU190
+	.loc 2 48 20 is_stmt 1 view .LVU190
 .LBB107:
-	.loc 1 63 5 view .LVU191
-	.loc 1 63 8 is_stmt 0 view .LVU192
+	.loc 2 50 5 view .LVU191
+	.loc 2 50 8 is_stmt 0 view .LVU192
 	cmp	eax, -4096
 	jbe	.L43
-	.loc 1 64 9 is_stmt 1 view .LVU193
-	.loc 1 64 22 is_stmt 0 view .LVU194
+	.loc 2 51 9 is_stmt 1 view .LVU193
+	.loc 2 51 22 is_stmt 0 view .LVU194
 	neg	eax
 .LVL48:
-	.loc 1 64 22 view .LVU195
+	.loc 2 51 22 view .LVU195
 	mov	DWORD PTR errno, eax
-	.loc 1 65 9 is_stmt 1 view .LVU196
-	.loc 1 65 16 is_stmt 0 view .LVU197
+	.loc 2 52 9 is_stmt 1 view .LVU196
+	.loc 2 52 16 is_stmt 0 view .LVU197
 	mov	eax, -1
 .LVL49:
-	.loc 1 65 16 view .LVU198
+	.loc 2 52 16 view .LVU198
 .LBE107:
 .LBE106:
-	.loc 1 170 12 view .LVU199
+	.loc 1 133 12 view .LVU199
 	jmp	.L43
 	.p2align 4,,10
 	.p2align 3
 .L44:
-	.loc 1 167 9 is_stmt 1 view .LVU200
-	.loc 1 167 15 is_stmt 0 view .LVU201
+	.loc 1 130 9 is_stmt 1 view .LVU200
+	.loc 1 130 15 is_stmt 0 view .LVU201
 	mov	DWORD PTR errno, 22
-	.loc 1 168 9 is_stmt 1 view .LVU202
-	.loc 1 168 16 is_stmt 0 view .LVU203
+	.loc 1 131 9 is_stmt 1 view .LVU202
+	.loc 1 131 16 is_stmt 0 view .LVU203
 	mov	eax, -1
 .L43:
-	.loc 1 172 1 view .LVU204
+	.loc 1 135 1 view .LVU204
 	add	esp, 32
 	.cfi_def_cfa_offset 16
 	pop	ebx
@@ -748,52 +749,52 @@ mmap:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE12:
+.LFE13:
 	.size	mmap, .-mmap
 	.p2align 4
 	.globl	munmap
 	.type	munmap, @function
 munmap:
 .LVL50:
-.LFB13:
-	.loc 1 175 1 is_stmt 1 view -0
+.LFB14:
+	.loc 1 138 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 176 5 view .LVU206
-	.loc 1 175 1 is_stmt 0 view .LVU207
+	.loc 1 139 5 view .LVU206
+	.loc 1 138 1 is_stmt 0 view .LVU207
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL51:
 .LBB108:
 .LBI108:
-	.loc 1 46 20 is_stmt 1 view .LVU208
+	.loc 2 26 20 is_stmt 1 view .LVU208
 .LBB109:
-	.loc 1 48 5 view .LVU209
-	.loc 1 49 5 view .LVU210
+	.loc 2 28 5 view .LVU209
+	.loc 2 29 5 view .LVU210
 	mov	eax, 91
 	mov	ecx, DWORD PTR [esp+12]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 49 "syscall.c" 1
+# 29 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL52:
-	.loc 1 50 5 view .LVU211
-	.loc 1 50 5 is_stmt 0 view .LVU212
+	.loc 2 30 5 view .LVU211
+	.loc 2 30 5 is_stmt 0 view .LVU212
 #NO_APP
 .LBE109:
 .LBE108:
 .LBB110:
 .LBI110:
-	.loc 1 61 13 is_stmt 1 view .LVU213
+	.loc 2 48 20 is_stmt 1 view .LVU213
 .LBB111:
-	.loc 1 63 5 view .LVU214
-	.loc 1 63 8 is_stmt 0 view .LVU215
+	.loc 2 50 5 view .LVU214
+	.loc 2 50 8 is_stmt 0 view .LVU215
 	cmp	eax, -4096
 	ja	.L53
 .LBE111:
 .LBE110:
-	.loc 1 177 1 view .LVU216
+	.loc 1 140 1 view .LVU216
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -806,79 +807,79 @@ munmap:
 	.cfi_restore_state
 .LBB114:
 .LBB112:
-	.loc 1 64 9 is_stmt 1 view .LVU217
-	.loc 1 64 22 is_stmt 0 view .LVU218
+	.loc 2 51 9 is_stmt 1 view .LVU217
+	.loc 2 51 22 is_stmt 0 view .LVU218
 	neg	eax
 .LVL54:
-	.loc 1 64 22 view .LVU219
+	.loc 2 51 22 view .LVU219
 .LBE112:
 .LBE114:
-	.loc 1 177 1 view .LVU220
+	.loc 1 140 1 view .LVU220
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL55:
 .LBB115:
 .LBB113:
-	.loc 1 64 22 view .LVU221
+	.loc 2 51 22 view .LVU221
 	mov	DWORD PTR errno, eax
-	.loc 1 65 9 is_stmt 1 view .LVU222
-	.loc 1 65 16 is_stmt 0 view .LVU223
+	.loc 2 52 9 is_stmt 1 view .LVU222
+	.loc 2 52 16 is_stmt 0 view .LVU223
 	mov	eax, -1
 .LVL56:
-	.loc 1 65 16 view .LVU224
+	.loc 2 52 16 view .LVU224
 .LBE113:
 .LBE115:
-	.loc 1 177 1 view .LVU225
+	.loc 1 140 1 view .LVU225
 	ret
 	.cfi_endproc
-.LFE13:
+.LFE14:
 	.size	munmap, .-munmap
 	.p2align 4
 	.globl	mprotect
 	.type	mprotect, @function
 mprotect:
 .LVL57:
-.LFB14:
-	.loc 1 180 1 is_stmt 1 view -0
+.LFB15:
+	.loc 1 143 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 181 5 view .LVU227
-	.loc 1 180 1 is_stmt 0 view .LVU228
+	.loc 1 144 5 view .LVU227
+	.loc 1 143 1 is_stmt 0 view .LVU228
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL58:
 .LBB116:
 .LBI116:
-	.loc 1 53 20 is_stmt 1 view .LVU229
+	.loc 2 33 20 is_stmt 1 view .LVU229
 .LBB117:
-	.loc 1 55 5 view .LVU230
-	.loc 1 56 5 view .LVU231
+	.loc 2 35 5 view .LVU230
+	.loc 2 36 5 view .LVU231
 	mov	eax, 125
 	mov	ecx, DWORD PTR [esp+12]
 	mov	edx, DWORD PTR [esp+16]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 56 "syscall.c" 1
+# 36 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL59:
-	.loc 1 57 5 view .LVU232
-	.loc 1 57 5 is_stmt 0 view .LVU233
+	.loc 2 37 5 view .LVU232
+	.loc 2 37 5 is_stmt 0 view .LVU233
 #NO_APP
 .LBE117:
 .LBE116:
 .LBB118:
 .LBI118:
-	.loc 1 61 13 is_stmt 1 view .LVU234
+	.loc 2 48 20 is_stmt 1 view .LVU234
 .LBB119:
-	.loc 1 63 5 view .LVU235
-	.loc 1 63 8 is_stmt 0 view .LVU236
+	.loc 2 50 5 view .LVU235
+	.loc 2 50 8 is_stmt 0 view .LVU236
 	cmp	eax, -4096
 	ja	.L57
 .LBE119:
 .LBE118:
-	.loc 1 182 1 view .LVU237
+	.loc 1 145 1 view .LVU237
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -891,109 +892,109 @@ mprotect:
 	.cfi_restore_state
 .LBB122:
 .LBB120:
-	.loc 1 64 9 is_stmt 1 view .LVU238
-	.loc 1 64 22 is_stmt 0 view .LVU239
+	.loc 2 51 9 is_stmt 1 view .LVU238
+	.loc 2 51 22 is_stmt 0 view .LVU239
 	neg	eax
 .LVL61:
-	.loc 1 64 22 view .LVU240
+	.loc 2 51 22 view .LVU240
 .LBE120:
 .LBE122:
-	.loc 1 182 1 view .LVU241
+	.loc 1 145 1 view .LVU241
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL62:
 .LBB123:
 .LBB121:
-	.loc 1 64 22 view .LVU242
+	.loc 2 51 22 view .LVU242
 	mov	DWORD PTR errno, eax
-	.loc 1 65 9 is_stmt 1 view .LVU243
-	.loc 1 65 16 is_stmt 0 view .LVU244
+	.loc 2 52 9 is_stmt 1 view .LVU243
+	.loc 2 52 16 is_stmt 0 view .LVU244
 	mov	eax, -1
 .LVL63:
-	.loc 1 65 16 view .LVU245
+	.loc 2 52 16 view .LVU245
 .LBE121:
 .LBE123:
-	.loc 1 182 1 view .LVU246
+	.loc 1 145 1 view .LVU246
 	ret
 	.cfi_endproc
-.LFE14:
+.LFE15:
 	.size	mprotect, .-mprotect
 	.p2align 4
 	.globl	getpid
 	.type	getpid, @function
 getpid:
-.LFB15:
-	.loc 1 185 1 is_stmt 1 view -0
+.LFB16:
+	.loc 1 148 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 186 5 view .LVU248
+	.loc 1 149 5 view .LVU248
 .LVL64:
 .LBB124:
 .LBI124:
-	.loc 1 32 20 view .LVU249
+	.loc 2 12 20 view .LVU249
 .LBB125:
-	.loc 1 34 5 view .LVU250
-	.loc 1 35 5 view .LVU251
+	.loc 2 14 5 view .LVU250
+	.loc 2 15 5 view .LVU251
 	mov	eax, 20
 #APP
-# 35 "syscall.c" 1
+# 15 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL65:
-	.loc 1 36 5 view .LVU252
-	.loc 1 36 5 is_stmt 0 view .LVU253
+	.loc 2 16 5 view .LVU252
+	.loc 2 16 5 is_stmt 0 view .LVU253
 #NO_APP
 .LBE125:
 .LBE124:
-	.loc 1 187 1 view .LVU254
+	.loc 1 150 1 view .LVU254
 	ret
 	.cfi_endproc
-.LFE15:
+.LFE16:
 	.size	getpid, .-getpid
 	.p2align 4
 	.globl	kill
 	.type	kill, @function
 kill:
 .LVL66:
-.LFB16:
-	.loc 1 192 1 is_stmt 1 view -0
+.LFB17:
+	.loc 1 155 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 193 5 view .LVU256
-	.loc 1 192 1 is_stmt 0 view .LVU257
+	.loc 1 156 5 view .LVU256
+	.loc 1 155 1 is_stmt 0 view .LVU257
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL67:
 .LBB126:
 .LBI126:
-	.loc 1 46 20 is_stmt 1 view .LVU258
+	.loc 2 26 20 is_stmt 1 view .LVU258
 .LBB127:
-	.loc 1 48 5 view .LVU259
-	.loc 1 49 5 view .LVU260
+	.loc 2 28 5 view .LVU259
+	.loc 2 29 5 view .LVU260
 	mov	eax, 37
 	mov	ecx, DWORD PTR [esp+12]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 49 "syscall.c" 1
+# 29 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL68:
-	.loc 1 50 5 view .LVU261
-	.loc 1 50 5 is_stmt 0 view .LVU262
+	.loc 2 30 5 view .LVU261
+	.loc 2 30 5 is_stmt 0 view .LVU262
 #NO_APP
 .LBE127:
 .LBE126:
 .LBB128:
 .LBI128:
-	.loc 1 61 13 is_stmt 1 view .LVU263
+	.loc 2 48 20 is_stmt 1 view .LVU263
 .LBB129:
-	.loc 1 63 5 view .LVU264
-	.loc 1 63 8 is_stmt 0 view .LVU265
+	.loc 2 50 5 view .LVU264
+	.loc 2 50 8 is_stmt 0 view .LVU265
 	cmp	eax, -4096
 	ja	.L62
 .LBE129:
 .LBE128:
-	.loc 1 194 1 view .LVU266
+	.loc 1 157 1 view .LVU266
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -1006,119 +1007,119 @@ kill:
 	.cfi_restore_state
 .LBB132:
 .LBB130:
-	.loc 1 64 9 is_stmt 1 view .LVU267
-	.loc 1 64 22 is_stmt 0 view .LVU268
+	.loc 2 51 9 is_stmt 1 view .LVU267
+	.loc 2 51 22 is_stmt 0 view .LVU268
 	neg	eax
 .LVL70:
-	.loc 1 64 22 view .LVU269
+	.loc 2 51 22 view .LVU269
 .LBE130:
 .LBE132:
-	.loc 1 194 1 view .LVU270
+	.loc 1 157 1 view .LVU270
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL71:
 .LBB133:
 .LBB131:
-	.loc 1 64 22 view .LVU271
+	.loc 2 51 22 view .LVU271
 	mov	DWORD PTR errno, eax
-	.loc 1 65 9 is_stmt 1 view .LVU272
-	.loc 1 65 16 is_stmt 0 view .LVU273
+	.loc 2 52 9 is_stmt 1 view .LVU272
+	.loc 2 52 16 is_stmt 0 view .LVU273
 	mov	eax, -1
 .LVL72:
-	.loc 1 65 16 view .LVU274
+	.loc 2 52 16 view .LVU274
 .LBE131:
 .LBE133:
-	.loc 1 194 1 view .LVU275
+	.loc 1 157 1 view .LVU275
 	ret
 	.cfi_endproc
-.LFE16:
+.LFE17:
 	.size	kill, .-kill
 	.p2align 4
 	.globl	raise
 	.type	raise, @function
 raise:
 .LVL73:
-.LFB17:
-	.loc 1 197 1 is_stmt 1 view -0
+.LFB18:
+	.loc 1 160 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 198 5 view .LVU277
+	.loc 1 161 5 view .LVU277
 .LBB134:
 .LBI134:
-	.loc 1 184 7 view .LVU278
-	.loc 1 186 5 view .LVU279
+	.loc 1 147 7 view .LVU278
+	.loc 1 149 5 view .LVU279
 .LBB135:
 .LBI135:
-	.loc 1 32 20 view .LVU280
+	.loc 2 12 20 view .LVU280
 .LBB136:
-	.loc 1 34 5 view .LVU281
-	.loc 1 35 5 view .LVU282
+	.loc 2 14 5 view .LVU281
+	.loc 2 15 5 view .LVU282
 .LBE136:
 .LBE135:
 .LBE134:
-	.loc 1 197 1 is_stmt 0 view .LVU283
+	.loc 1 160 1 is_stmt 0 view .LVU283
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LBB139:
 .LBB138:
 .LBB137:
-	.loc 1 35 5 view .LVU284
+	.loc 2 15 5 view .LVU284
 	mov	eax, 20
 #APP
-# 35 "syscall.c" 1
+# 15 "sys.h" 1
 	int 0x80
 # 0 "" 2
 #NO_APP
 	mov	ebx, eax
 .LVL74:
-	.loc 1 36 5 is_stmt 1 view .LVU285
-	.loc 1 36 5 is_stmt 0 view .LVU286
+	.loc 2 16 5 is_stmt 1 view .LVU285
+	.loc 2 16 5 is_stmt 0 view .LVU286
 .LBE137:
 .LBE138:
 .LBE139:
 .LBB140:
 .LBI140:
-	.loc 1 191 5 is_stmt 1 view .LVU287
-	.loc 1 193 5 view .LVU288
+	.loc 1 154 5 is_stmt 1 view .LVU287
+	.loc 1 156 5 view .LVU288
 .LBB141:
 .LBI141:
-	.loc 1 46 20 view .LVU289
+	.loc 2 26 20 view .LVU289
 .LBB142:
-	.loc 1 48 5 view .LVU290
-	.loc 1 49 5 view .LVU291
+	.loc 2 28 5 view .LVU290
+	.loc 2 29 5 view .LVU291
 	mov	ecx, DWORD PTR [esp+8]
 	mov	eax, 37
 .LVL75:
-	.loc 1 49 5 is_stmt 0 view .LVU292
+	.loc 2 29 5 is_stmt 0 view .LVU292
 #APP
-# 49 "syscall.c" 1
+# 29 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL76:
-	.loc 1 50 5 is_stmt 1 view .LVU293
-	.loc 1 50 5 is_stmt 0 view .LVU294
+	.loc 2 30 5 is_stmt 1 view .LVU293
+	.loc 2 30 5 is_stmt 0 view .LVU294
 #NO_APP
 .LBE142:
 .LBE141:
 .LBB143:
 .LBI143:
-	.loc 1 61 13 is_stmt 1 view .LVU295
+	.loc 2 48 20 is_stmt 1 view .LVU295
 .LBB144:
-	.loc 1 63 5 view .LVU296
-	.loc 1 63 8 is_stmt 0 view .LVU297
+	.loc 2 50 5 view .LVU296
+	.loc 2 50 8 is_stmt 0 view .LVU297
 	cmp	eax, -4096
 	ja	.L66
 .LBE144:
 .LBE143:
 .LBE140:
-	.loc 1 199 1 view .LVU298
+	.loc 1 162 1 view .LVU298
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL77:
-	.loc 1 199 1 view .LVU299
+	.loc 1 162 1 view .LVU299
 	ret
 .LVL78:
 	.p2align 4,,10
@@ -1128,15 +1129,15 @@ raise:
 .LBB149:
 .LBB147:
 .LBB145:
-	.loc 1 64 9 is_stmt 1 view .LVU300
-	.loc 1 64 22 is_stmt 0 view .LVU301
+	.loc 2 51 9 is_stmt 1 view .LVU300
+	.loc 2 51 22 is_stmt 0 view .LVU301
 	neg	eax
 .LVL79:
-	.loc 1 64 22 view .LVU302
+	.loc 2 51 22 view .LVU302
 .LBE145:
 .LBE147:
 .LBE149:
-	.loc 1 199 1 view .LVU303
+	.loc 1 162 1 view .LVU303
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
@@ -1144,20 +1145,20 @@ raise:
 .LBB150:
 .LBB148:
 .LBB146:
-	.loc 1 64 22 view .LVU304
+	.loc 2 51 22 view .LVU304
 	mov	DWORD PTR errno, eax
-	.loc 1 65 9 is_stmt 1 view .LVU305
-	.loc 1 65 16 is_stmt 0 view .LVU306
+	.loc 2 52 9 is_stmt 1 view .LVU305
+	.loc 2 52 16 is_stmt 0 view .LVU306
 	mov	eax, -1
 .LVL81:
-	.loc 1 65 16 view .LVU307
+	.loc 2 52 16 view .LVU307
 .LBE146:
 .LBE148:
 .LBE150:
-	.loc 1 199 1 view .LVU308
+	.loc 1 162 1 view .LVU308
 	ret
 	.cfi_endproc
-.LFE17:
+.LFE18:
 	.size	raise, .-raise
 	.local	current_break
 	.comm	current_break,4,4
@@ -1170,13 +1171,13 @@ errno:
 	.zero	4
 	.text
 .Letext0:
-	.file 2 "/vmdebug/libc/include/stddef.h"
-	.file 3 "/vmdebug/libc/include/stdint.h"
-	.file 4 "/vmdebug/libc/include/sys/types.h"
-	.file 5 "/vmdebug/libc/include/errno.h"
+	.file 3 "/vmdebug/libc/include/stddef.h"
+	.file 4 "/vmdebug/libc/include/stdint.h"
+	.file 5 "/vmdebug/libc/include/sys/types.h"
+	.file 6 "/vmdebug/libc/include/errno.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0xb82
+	.long	0xb91
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
@@ -1191,7 +1192,7 @@ errno:
 	.long	.Ldebug_line0
 	.uleb128 0x1b
 	.long	.LASF27
-	.byte	0x5
+	.byte	0x6
 	.byte	0x6
 	.byte	0xc
 	.long	0x32
@@ -1201,7 +1202,7 @@ errno:
 	.string	"int"
 	.uleb128 0xb
 	.long	.LASF10
-	.byte	0x2
+	.byte	0x3
 	.byte	0x7
 	.byte	0x17
 	.long	0x45
@@ -1239,25 +1240,25 @@ errno:
 	.long	.LASF9
 	.uleb128 0xb
 	.long	.LASF11
-	.byte	0x3
+	.byte	0x4
 	.byte	0xf
 	.byte	0x19
 	.long	0x32
 	.uleb128 0xb
 	.long	.LASF12
-	.byte	0x4
+	.byte	0x5
 	.byte	0x5
 	.byte	0xd
 	.long	0x32
 	.uleb128 0xb
 	.long	.LASF13
-	.byte	0x4
+	.byte	0x5
 	.byte	0x6
 	.byte	0xe
 	.long	0x4c
 	.uleb128 0xb
 	.long	.LASF14
-	.byte	0x4
+	.byte	0x5
 	.byte	0x7
 	.byte	0xd
 	.long	0x32
@@ -1266,7 +1267,7 @@ errno:
 	.uleb128 0x1e
 	.long	0x26
 	.byte	0x1
-	.byte	0x1e
+	.byte	0x1f
 	.byte	0x5
 	.uleb128 0x5
 	.byte	0x3
@@ -1274,7 +1275,7 @@ errno:
 	.uleb128 0x1f
 	.long	.LASF46
 	.byte	0x1
-	.byte	0x7f
+	.byte	0x5a
 	.byte	0xe
 	.long	0xcf
 	.uleb128 0x5
@@ -1288,45 +1289,45 @@ errno:
 	.long	.LASF15
 	.uleb128 0x8
 	.long	.LASF16
-	.byte	0xc4
+	.byte	0x9f
 	.byte	0x5
 	.long	0x32
-	.long	.LFB17
-	.long	.LFE17-.LFB17
+	.long	.LFB18
+	.long	.LFE18-.LFB18
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x1df
 	.uleb128 0xf
 	.string	"sig"
-	.byte	0xc4
+	.byte	0x9f
 	.byte	0xf
 	.long	0x32
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x12
-	.long	0x205
+	.long	0x207
 	.long	.LBI134
 	.byte	.LVU278
 	.long	.LLRL82
-	.byte	0xc6
+	.byte	0xa1
 	.byte	0xc
 	.long	0x148
 	.uleb128 0x4
-	.long	0x9c7
+	.long	0x9d6
 	.long	.LBI135
 	.byte	.LVU280
 	.long	.LLRL82
-	.byte	0xba
+	.byte	0x95
 	.byte	0x13
 	.uleb128 0x1
-	.long	0x9d7
+	.long	0x9e4
 	.long	.LLST83
 	.long	.LVUS83
 	.uleb128 0xc
 	.long	.LLRL82
 	.uleb128 0x3
-	.long	0x9e0
+	.long	0x9ee
 	.long	.LLST84
 	.long	.LVUS84
 	.byte	0
@@ -1337,10 +1338,10 @@ errno:
 	.long	.LBI140
 	.byte	.LVU287
 	.long	.LLRL85
-	.byte	0xc6
+	.byte	0xa1
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x1f9
+	.long	0x1fa
 	.long	.LLST86
 	.long	.LVUS86
 	.uleb128 0x1
@@ -1348,40 +1349,40 @@ errno:
 	.long	.LLST87
 	.long	.LVUS87
 	.uleb128 0x9
-	.long	0x962
+	.long	0x96e
 	.long	.LBI141
 	.byte	.LVU289
 	.long	.LBB141
 	.long	.LBE141-.LBB141
-	.byte	0xc1
+	.byte	0x9c
 	.byte	0x11
 	.long	0x1bf
 	.uleb128 0x1
-	.long	0x984
+	.long	0x990
 	.long	.LLST88
 	.long	.LVUS88
 	.uleb128 0x1
-	.long	0x97b
+	.long	0x986
 	.long	.LLST89
 	.long	.LVUS89
 	.uleb128 0x1
-	.long	0x972
+	.long	0x97c
 	.long	.LLST90
 	.long	.LVUS90
 	.uleb128 0x3
-	.long	0x98d
+	.long	0x99a
 	.long	.LLST91
 	.long	.LVUS91
 	.byte	0
 	.uleb128 0x4
-	.long	0x906
+	.long	0x910
 	.long	.LBI143
 	.byte	.LVU295
 	.long	.LLRL92
-	.byte	0xc1
+	.byte	0x9c
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x916
+	.long	0x91e
 	.long	.LLST93
 	.long	.LVUS93
 	.byte	0
@@ -1389,48 +1390,50 @@ errno:
 	.byte	0
 	.uleb128 0x13
 	.long	.LASF30
-	.byte	0xbf
+	.byte	0x9a
 	.byte	0x5
 	.long	0x32
-	.long	0x205
+	.long	0x207
 	.uleb128 0x2
 	.string	"pid"
-	.byte	0xbf
+	.byte	0x1
+	.byte	0x9a
 	.byte	0x10
 	.long	0xa1
 	.uleb128 0x2
 	.string	"sig"
-	.byte	0xbf
+	.byte	0x1
+	.byte	0x9a
 	.byte	0x19
 	.long	0x32
 	.byte	0
 	.uleb128 0x20
 	.long	.LASF47
 	.byte	0x1
-	.byte	0xb8
+	.byte	0x93
 	.byte	0x7
 	.long	0xa1
 	.byte	0x1
 	.uleb128 0x8
 	.long	.LASF17
-	.byte	0xb3
+	.byte	0x8e
 	.byte	0x5
 	.long	0x32
-	.long	.LFB14
-	.long	.LFE14-.LFB14
+	.long	.LFB15
+	.long	.LFE15-.LFB15
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x2d3
+	.long	0x2d5
 	.uleb128 0x10
 	.long	.LASF21
-	.byte	0xb3
+	.byte	0x8e
 	.byte	0x14
 	.long	0xad
 	.long	.LLST65
 	.long	.LVUS65
 	.uleb128 0x5
 	.long	.LASF18
-	.byte	0xb3
+	.byte	0x8e
 	.byte	0x21
 	.long	0x39
 	.uleb128 0x2
@@ -1438,132 +1441,132 @@ errno:
 	.sleb128 4
 	.uleb128 0x5
 	.long	.LASF19
-	.byte	0xb3
+	.byte	0x8e
 	.byte	0x2d
 	.long	0x32
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x9
-	.long	0x922
+	.long	0x92b
 	.long	.LBI116
 	.byte	.LVU229
 	.long	.LBB116
 	.long	.LBE116-.LBB116
-	.byte	0xb5
+	.byte	0x90
 	.byte	0x11
-	.long	0x2b4
+	.long	0x2b6
 	.uleb128 0x1
-	.long	0x94d
+	.long	0x957
 	.long	.LLST66
 	.long	.LVUS66
 	.uleb128 0x1
-	.long	0x944
+	.long	0x94d
 	.long	.LLST67
 	.long	.LVUS67
 	.uleb128 0x1
-	.long	0x93b
+	.long	0x943
 	.long	.LLST68
 	.long	.LVUS68
 	.uleb128 0x1
-	.long	0x932
+	.long	0x939
 	.long	.LLST69
 	.long	.LVUS69
 	.uleb128 0x3
-	.long	0x956
+	.long	0x961
 	.long	.LLST70
 	.long	.LVUS70
 	.byte	0
 	.uleb128 0x4
-	.long	0x906
+	.long	0x910
 	.long	.LBI118
 	.byte	.LVU234
 	.long	.LLRL71
-	.byte	0xb5
+	.byte	0x90
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x916
+	.long	0x91e
 	.long	.LLST72
 	.long	.LVUS72
 	.byte	0
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF20
-	.byte	0xae
+	.byte	0x89
 	.byte	0x5
 	.long	0x32
-	.long	.LFB13
-	.long	.LFE13-.LFB13
+	.long	.LFB14
+	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x379
+	.long	0x37b
 	.uleb128 0x10
 	.long	.LASF21
-	.byte	0xae
+	.byte	0x89
 	.byte	0x12
 	.long	0xad
 	.long	.LLST58
 	.long	.LVUS58
 	.uleb128 0x5
 	.long	.LASF18
-	.byte	0xae
+	.byte	0x89
 	.byte	0x1f
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x9
-	.long	0x962
+	.long	0x96e
 	.long	.LBI108
 	.byte	.LVU208
 	.long	.LBB108
 	.long	.LBE108-.LBB108
-	.byte	0xb0
+	.byte	0x8b
 	.byte	0x11
-	.long	0x35a
+	.long	0x35c
 	.uleb128 0x1
-	.long	0x984
+	.long	0x990
 	.long	.LLST59
 	.long	.LVUS59
 	.uleb128 0x1
-	.long	0x97b
+	.long	0x986
 	.long	.LLST60
 	.long	.LVUS60
 	.uleb128 0x1
-	.long	0x972
+	.long	0x97c
 	.long	.LLST61
 	.long	.LVUS61
 	.uleb128 0x3
-	.long	0x98d
+	.long	0x99a
 	.long	.LLST62
 	.long	.LVUS62
 	.byte	0
 	.uleb128 0x4
-	.long	0x906
+	.long	0x910
 	.long	.LBI110
 	.byte	.LVU213
 	.long	.LLRL63
-	.byte	0xb0
+	.byte	0x8b
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x916
+	.long	0x91e
 	.long	.LLST64
 	.long	.LVUS64
 	.byte	0
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF22
-	.byte	0xa3
+	.byte	0x7e
 	.byte	0x7
 	.long	0xad
-	.long	.LFB12
-	.long	.LFE12-.LFB12
+	.long	.LFB13
+	.long	.LFE13-.LFB13
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x4a0
+	.long	0x4a2
 	.uleb128 0x5
 	.long	.LASF21
-	.byte	0xa3
+	.byte	0x7e
 	.byte	0x12
 	.long	0xad
 	.uleb128 0x2
@@ -1571,7 +1574,7 @@ errno:
 	.sleb128 0
 	.uleb128 0x5
 	.long	.LASF18
-	.byte	0xa3
+	.byte	0x7e
 	.byte	0x1f
 	.long	0x39
 	.uleb128 0x2
@@ -1579,7 +1582,7 @@ errno:
 	.sleb128 4
 	.uleb128 0x5
 	.long	.LASF19
-	.byte	0xa3
+	.byte	0x7e
 	.byte	0x2b
 	.long	0x32
 	.uleb128 0x2
@@ -1587,7 +1590,7 @@ errno:
 	.sleb128 8
 	.uleb128 0x5
 	.long	.LASF23
-	.byte	0xa3
+	.byte	0x7e
 	.byte	0x35
 	.long	0x32
 	.uleb128 0x2
@@ -1595,7 +1598,7 @@ errno:
 	.sleb128 12
 	.uleb128 0xf
 	.string	"fd"
-	.byte	0xa3
+	.byte	0x7e
 	.byte	0x40
 	.long	0x32
 	.uleb128 0x2
@@ -1603,92 +1606,92 @@ errno:
 	.sleb128 16
 	.uleb128 0x5
 	.long	.LASF24
-	.byte	0xa3
+	.byte	0x7e
 	.byte	0x4a
 	.long	0x95
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 20
 	.uleb128 0x12
-	.long	0x87a
+	.long	0x87c
 	.long	.LBI100
 	.byte	.LVU166
 	.long	.LLRL47
-	.byte	0xaa
+	.byte	0x85
 	.byte	0x14
-	.long	0x47d
+	.long	0x47f
 	.uleb128 0x1
-	.long	0x8c6
+	.long	0x8cd
 	.long	.LLST48
 	.long	.LVUS48
 	.uleb128 0x1
-	.long	0x8bc
+	.long	0x8c2
 	.long	.LLST49
 	.long	.LVUS49
 	.uleb128 0x1
-	.long	0x8b2
+	.long	0x8b7
 	.long	.LLST50
 	.long	.LVUS50
 	.uleb128 0x1
-	.long	0x8a8
+	.long	0x8ac
 	.long	.LLST51
 	.long	.LVUS51
 	.uleb128 0x1
-	.long	0x89e
+	.long	0x8a1
 	.long	.LLST52
 	.long	.LVUS52
 	.uleb128 0x1
-	.long	0x894
+	.long	0x896
 	.long	.LLST53
 	.long	.LVUS53
 	.uleb128 0x1
-	.long	0x889
+	.long	0x88b
 	.long	.LLST54
 	.long	.LVUS54
 	.uleb128 0xc
 	.long	.LLRL47
 	.uleb128 0x15
-	.long	0x8d0
+	.long	0x8d8
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -40
 	.uleb128 0x3
-	.long	0x8dc
+	.long	0x8e4
 	.long	.LLST55
 	.long	.LVUS55
 	.uleb128 0x3
-	.long	0x8e5
+	.long	0x8ee
 	.long	.LLST56
 	.long	.LVUS56
 	.byte	0
 	.byte	0
 	.uleb128 0xd
-	.long	0x906
+	.long	0x910
 	.long	.LBI106
 	.byte	.LVU190
 	.long	.LBB106
 	.long	.LBE106-.LBB106
-	.byte	0xaa
+	.byte	0x85
 	.byte	0x14
 	.uleb128 0x1
-	.long	0x916
+	.long	0x91e
 	.long	.LLST57
 	.long	.LVUS57
 	.byte	0
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF25
-	.byte	0x8c
+	.byte	0x67
 	.byte	0x7
 	.long	0xad
-	.long	.LFB11
-	.long	.LFE11-.LFB11
+	.long	.LFB12
+	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x5af
+	.long	0x5b1
 	.uleb128 0x10
 	.long	.LASF26
-	.byte	0x8c
+	.byte	0x67
 	.byte	0x15
 	.long	0x7d
 	.long	.LLST35
@@ -1696,81 +1699,81 @@ errno:
 	.uleb128 0x21
 	.string	"old"
 	.byte	0x1
-	.byte	0x8e
+	.byte	0x69
 	.byte	0xb
 	.long	0xcf
 	.long	.LLST36
 	.long	.LVUS36
 	.uleb128 0x16
 	.long	.LASF28
-	.byte	0x8f
+	.byte	0x6a
 	.long	0xcf
 	.long	.LLST37
 	.long	.LVUS37
 	.uleb128 0x9
-	.long	0x64b
+	.long	0x64d
 	.long	.LBI90
 	.byte	.LVU134
 	.long	.LBB90
 	.long	.LBE90-.LBB90
-	.byte	0x9b
+	.byte	0x76
 	.byte	0x15
-	.long	0x554
+	.long	0x556
 	.uleb128 0x1
-	.long	0x65a
+	.long	0x65c
 	.long	.LLST38
 	.long	.LVUS38
 	.uleb128 0xd
-	.long	0x999
+	.long	0x9a7
 	.long	.LBI92
 	.byte	.LVU136
 	.long	.LBB92
 	.long	.LBE92-.LBB92
-	.byte	0x7b
+	.byte	0x56
 	.byte	0x14
 	.uleb128 0x1
-	.long	0x9b2
+	.long	0x9bf
 	.long	.LLST39
 	.long	.LVUS39
 	.uleb128 0x1
-	.long	0x9a9
+	.long	0x9b5
 	.long	.LLST40
 	.long	.LVUS40
 	.uleb128 0x3
-	.long	0x9bb
+	.long	0x9c9
 	.long	.LLST41
 	.long	.LVUS41
 	.byte	0
 	.byte	0
 	.uleb128 0x4
-	.long	0x64b
+	.long	0x64d
 	.long	.LBI94
 	.byte	.LVU149
 	.long	.LLRL42
-	.byte	0x91
+	.byte	0x6c
 	.byte	0x19
 	.uleb128 0x1
-	.long	0x65a
+	.long	0x65c
 	.long	.LLST43
 	.long	.LVUS43
 	.uleb128 0xd
-	.long	0x999
+	.long	0x9a7
 	.long	.LBI96
 	.byte	.LVU151
 	.long	.LBB96
 	.long	.LBE96-.LBB96
-	.byte	0x7b
+	.byte	0x56
 	.byte	0x14
 	.uleb128 0x1
-	.long	0x9b2
+	.long	0x9bf
 	.long	.LLST44
 	.long	.LVUS44
 	.uleb128 0x1
-	.long	0x9a9
+	.long	0x9b5
 	.long	.LLST45
 	.long	.LVUS45
 	.uleb128 0x3
-	.long	0x9bb
+	.long	0x9c9
 	.long	.LLST46
 	.long	.LVUS46
 	.byte	0
@@ -1779,57 +1782,57 @@ errno:
 	.uleb128 0x22
 	.string	"brk"
 	.byte	0x1
-	.byte	0x81
+	.byte	0x5c
 	.byte	0x5
 	.long	0x32
-	.long	.LFB10
-	.long	.LFE10-.LFB10
+	.long	.LFB11
+	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x64b
+	.long	0x64d
 	.uleb128 0x10
 	.long	.LASF21
-	.byte	0x81
+	.byte	0x5c
 	.byte	0xf
 	.long	0xad
 	.long	.LLST26
 	.long	.LVUS26
 	.uleb128 0x16
 	.long	.LASF29
-	.byte	0x83
+	.byte	0x5e
 	.long	0xcf
 	.long	.LLST27
 	.long	.LVUS27
 	.uleb128 0x4
-	.long	0x64b
+	.long	0x64d
 	.long	.LBI82
 	.byte	.LVU95
 	.long	.LLRL28
-	.byte	0x83
+	.byte	0x5e
 	.byte	0x14
 	.uleb128 0x1
-	.long	0x65a
+	.long	0x65c
 	.long	.LLST29
 	.long	.LVUS29
 	.uleb128 0x4
-	.long	0x999
+	.long	0x9a7
 	.long	.LBI84
 	.byte	.LVU97
 	.long	.LLRL30
-	.byte	0x7b
+	.byte	0x56
 	.byte	0x14
 	.uleb128 0x1
-	.long	0x9b2
+	.long	0x9bf
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0x1
-	.long	0x9a9
+	.long	0x9b5
 	.long	.LLST32
 	.long	.LVUS32
 	.uleb128 0xc
 	.long	.LLRL33
 	.uleb128 0x3
-	.long	0x9bb
+	.long	0x9c9
 	.long	.LLST34
 	.long	.LVUS34
 	.byte	0
@@ -1838,176 +1841,176 @@ errno:
 	.byte	0
 	.uleb128 0x13
 	.long	.LASF31
-	.byte	0x79
+	.byte	0x54
 	.byte	0x7
 	.long	0xad
-	.long	0x666
+	.long	0x668
 	.uleb128 0x17
 	.long	.LASF21
-	.byte	0x79
+	.byte	0x54
 	.byte	0x1b
 	.long	0xad
 	.byte	0
 	.uleb128 0x23
 	.long	.LASF32
 	.byte	0x1
-	.byte	0x6e
+	.byte	0x49
 	.byte	0x6
-	.long	.LFB8
-	.long	.LFE8-.LFB8
+	.long	.LFB9
+	.long	.LFE9-.LFB9
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x6f4
+	.long	0x6f6
 	.uleb128 0x5
 	.long	.LASF33
-	.byte	0x6e
+	.byte	0x49
 	.byte	0x10
 	.long	0x32
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x12
-	.long	0x999
+	.long	0x9a7
 	.long	.LBI72
 	.byte	.LVU69
 	.long	.LLRL18
-	.byte	0x72
+	.byte	0x4d
 	.byte	0x5
-	.long	0x6c4
+	.long	0x6c6
 	.uleb128 0x1
-	.long	0x9b2
+	.long	0x9bf
 	.long	.LLST19
 	.long	.LVUS19
 	.uleb128 0x1
-	.long	0x9a9
+	.long	0x9b5
 	.long	.LLST20
 	.long	.LVUS20
 	.uleb128 0xc
 	.long	.LLRL18
 	.uleb128 0x18
-	.long	0x9bb
+	.long	0x9c9
 	.byte	0
 	.byte	0
 	.uleb128 0x4
-	.long	0x999
+	.long	0x9a7
 	.long	.LBI76
 	.byte	.LVU77
 	.long	.LLRL21
-	.byte	0x74
+	.byte	0x4f
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x9b2
+	.long	0x9bf
 	.long	.LLST22
 	.long	.LVUS22
 	.uleb128 0x24
-	.long	0x9a9
+	.long	0x9b5
 	.byte	0x1
 	.uleb128 0xc
 	.long	.LLRL21
 	.uleb128 0x18
-	.long	0x9bb
+	.long	0x9c9
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF34
-	.byte	0x69
+	.byte	0x44
 	.byte	0x9
 	.long	0x89
-	.long	.LFB7
-	.long	.LFE7-.LFB7
+	.long	.LFB8
+	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x7b4
+	.long	0x7b6
 	.uleb128 0x19
 	.string	"fd"
-	.byte	0x69
+	.byte	0x44
 	.byte	0x13
 	.long	0x32
 	.long	.LLST10
 	.long	.LVUS10
 	.uleb128 0xf
 	.string	"buf"
-	.byte	0x69
+	.byte	0x44
 	.byte	0x23
-	.long	0x7b4
+	.long	0x7b6
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x5
 	.long	.LASF35
-	.byte	0x69
+	.byte	0x44
 	.byte	0x2f
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x9
-	.long	0x922
+	.long	0x92b
 	.long	.LBI64
 	.byte	.LVU46
 	.long	.LBB64
 	.long	.LBE64-.LBB64
-	.byte	0x6b
+	.byte	0x46
 	.byte	0xc
-	.long	0x795
+	.long	0x797
 	.uleb128 0x1
-	.long	0x94d
+	.long	0x957
 	.long	.LLST11
 	.long	.LVUS11
 	.uleb128 0x1
-	.long	0x944
+	.long	0x94d
 	.long	.LLST12
 	.long	.LVUS12
 	.uleb128 0x1
-	.long	0x93b
+	.long	0x943
 	.long	.LLST13
 	.long	.LVUS13
 	.uleb128 0x1
-	.long	0x932
+	.long	0x939
 	.long	.LLST14
 	.long	.LVUS14
 	.uleb128 0x3
-	.long	0x956
+	.long	0x961
 	.long	.LLST15
 	.long	.LVUS15
 	.byte	0
 	.uleb128 0x4
-	.long	0x906
+	.long	0x910
 	.long	.LBI66
 	.byte	.LVU51
 	.long	.LLRL16
-	.byte	0x6b
+	.byte	0x46
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x916
+	.long	0x91e
 	.long	.LLST17
 	.long	.LVUS17
 	.byte	0
 	.byte	0
 	.uleb128 0x11
-	.long	0x7b9
+	.long	0x7bb
 	.uleb128 0x25
 	.uleb128 0x8
 	.long	.LASF36
-	.byte	0x64
+	.byte	0x3f
 	.byte	0x9
 	.long	0x89
-	.long	.LFB6
-	.long	.LFE6-.LFB6
+	.long	.LFB7
+	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x87a
+	.long	0x87c
 	.uleb128 0x19
 	.string	"fd"
-	.byte	0x64
+	.byte	0x3f
 	.byte	0x12
 	.long	0x32
 	.long	.LLST2
 	.long	.LVUS2
 	.uleb128 0xf
 	.string	"buf"
-	.byte	0x64
+	.byte	0x3f
 	.byte	0x1c
 	.long	0xad
 	.uleb128 0x2
@@ -2015,116 +2018,124 @@ errno:
 	.sleb128 4
 	.uleb128 0x5
 	.long	.LASF35
-	.byte	0x64
+	.byte	0x3f
 	.byte	0x28
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x9
-	.long	0x922
+	.long	0x92b
 	.long	.LBI56
 	.byte	.LVU25
 	.long	.LBB56
 	.long	.LBE56-.LBB56
-	.byte	0x66
+	.byte	0x41
 	.byte	0xc
-	.long	0x85b
+	.long	0x85d
 	.uleb128 0x1
-	.long	0x94d
+	.long	0x957
 	.long	.LLST3
 	.long	.LVUS3
 	.uleb128 0x1
-	.long	0x944
+	.long	0x94d
 	.long	.LLST4
 	.long	.LVUS4
 	.uleb128 0x1
-	.long	0x93b
+	.long	0x943
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0x1
-	.long	0x932
+	.long	0x939
 	.long	.LLST6
 	.long	.LVUS6
 	.uleb128 0x3
-	.long	0x956
+	.long	0x961
 	.long	.LLST7
 	.long	.LVUS7
 	.byte	0
 	.uleb128 0x4
-	.long	0x906
+	.long	0x910
 	.long	.LBI58
 	.byte	.LVU30
 	.long	.LLRL8
-	.byte	0x66
+	.byte	0x41
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x916
+	.long	0x91e
 	.long	.LLST9
 	.long	.LVUS9
 	.byte	0
 	.byte	0
 	.uleb128 0x13
 	.long	.LASF37
-	.byte	0x49
+	.byte	0x24
 	.byte	0x6
 	.long	0x4c
-	.long	0x8f1
+	.long	0x8fb
 	.uleb128 0x17
 	.long	.LASF38
-	.byte	0x49
+	.byte	0x24
 	.byte	0x16
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a1"
-	.byte	0x49
+	.byte	0x1
+	.byte	0x24
 	.byte	0x23
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a2"
-	.byte	0x49
+	.byte	0x1
+	.byte	0x24
 	.byte	0x2c
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a3"
-	.byte	0x49
+	.byte	0x1
+	.byte	0x24
 	.byte	0x35
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a4"
-	.byte	0x49
+	.byte	0x1
+	.byte	0x24
 	.byte	0x3e
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a5"
-	.byte	0x49
+	.byte	0x1
+	.byte	0x24
 	.byte	0x47
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a6"
-	.byte	0x49
+	.byte	0x1
+	.byte	0x24
 	.byte	0x50
 	.long	0x4c
 	.uleb128 0x26
 	.long	.LASF39
 	.byte	0x1
-	.byte	0x4b
+	.byte	0x26
 	.byte	0xa
-	.long	0x8f1
+	.long	0x8fb
 	.uleb128 0xa
 	.string	"p"
-	.byte	0x4c
+	.byte	0x1
+	.byte	0x27
 	.byte	0xb
-	.long	0x901
+	.long	0x90b
 	.uleb128 0xa
 	.string	"ret"
-	.byte	0x4d
+	.byte	0x1
+	.byte	0x28
 	.byte	0xa
 	.long	0x4c
 	.byte	0
 	.uleb128 0x27
 	.long	0x4c
-	.long	0x901
+	.long	0x90b
 	.uleb128 0x28
 	.long	0x45
 	.byte	0x5
@@ -2133,238 +2144,243 @@ errno:
 	.long	0x4c
 	.uleb128 0xe
 	.long	.LASF40
-	.byte	0x3d
-	.byte	0xd
+	.byte	0x30
 	.long	0x4c
-	.byte	0x1
-	.long	0x922
+	.long	0x92b
 	.uleb128 0x2
 	.string	"ret"
-	.byte	0x3d
-	.byte	0x18
+	.byte	0x2
+	.byte	0x30
+	.byte	0x1f
 	.long	0x4c
 	.byte	0
 	.uleb128 0xe
 	.long	.LASF41
-	.byte	0x35
-	.byte	0x14
+	.byte	0x21
 	.long	0x4c
-	.byte	0x3
-	.long	0x962
+	.long	0x96e
 	.uleb128 0x2
 	.string	"n"
-	.byte	0x35
+	.byte	0x2
+	.byte	0x21
 	.byte	0x1e
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a"
-	.byte	0x35
+	.byte	0x2
+	.byte	0x21
 	.byte	0x26
 	.long	0x4c
 	.uleb128 0x2
 	.string	"b"
-	.byte	0x35
+	.byte	0x2
+	.byte	0x21
 	.byte	0x2e
 	.long	0x4c
 	.uleb128 0x2
 	.string	"c"
-	.byte	0x35
+	.byte	0x2
+	.byte	0x21
 	.byte	0x36
 	.long	0x4c
 	.uleb128 0xa
 	.string	"ret"
-	.byte	0x37
+	.byte	0x2
+	.byte	0x23
 	.byte	0xa
 	.long	0x4c
 	.byte	0
 	.uleb128 0xe
 	.long	.LASF42
-	.byte	0x2e
-	.byte	0x14
+	.byte	0x1a
 	.long	0x4c
-	.byte	0x3
-	.long	0x999
+	.long	0x9a7
 	.uleb128 0x2
 	.string	"n"
-	.byte	0x2e
+	.byte	0x2
+	.byte	0x1a
 	.byte	0x1e
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a"
-	.byte	0x2e
+	.byte	0x2
+	.byte	0x1a
 	.byte	0x26
 	.long	0x4c
 	.uleb128 0x2
 	.string	"b"
-	.byte	0x2e
+	.byte	0x2
+	.byte	0x1a
 	.byte	0x2e
 	.long	0x4c
 	.uleb128 0xa
 	.string	"ret"
-	.byte	0x30
+	.byte	0x2
+	.byte	0x1c
 	.byte	0xa
 	.long	0x4c
 	.byte	0
 	.uleb128 0xe
 	.long	.LASF43
-	.byte	0x27
-	.byte	0x14
+	.byte	0x13
 	.long	0x4c
-	.byte	0x3
-	.long	0x9c7
+	.long	0x9d6
 	.uleb128 0x2
 	.string	"n"
-	.byte	0x27
+	.byte	0x2
+	.byte	0x13
 	.byte	0x1e
 	.long	0x4c
 	.uleb128 0x2
 	.string	"a"
-	.byte	0x27
+	.byte	0x2
+	.byte	0x13
 	.byte	0x26
 	.long	0x4c
 	.uleb128 0xa
 	.string	"ret"
-	.byte	0x29
+	.byte	0x2
+	.byte	0x15
 	.byte	0xa
 	.long	0x4c
 	.byte	0
 	.uleb128 0xe
 	.long	.LASF44
-	.byte	0x20
-	.byte	0x14
+	.byte	0xc
 	.long	0x4c
-	.byte	0x3
-	.long	0x9ec
+	.long	0x9fb
 	.uleb128 0x2
 	.string	"n"
-	.byte	0x20
+	.byte	0x2
+	.byte	0xc
 	.byte	0x1e
 	.long	0x4c
 	.uleb128 0xa
 	.string	"ret"
-	.byte	0x22
+	.byte	0x2
+	.byte	0xe
 	.byte	0xa
 	.long	0x4c
 	.byte	0
 	.uleb128 0x14
-	.long	0x87a
-	.long	.LFB5
-	.long	.LFE5-.LFB5
+	.long	0x87c
+	.long	.LFB6
+	.long	.LFE6-.LFB6
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xa5a
+	.long	0xa69
 	.uleb128 0x7
-	.long	0x889
+	.long	0x88b
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x7
-	.long	0x894
+	.long	0x896
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x7
-	.long	0x89e
+	.long	0x8a1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x7
-	.long	0x8a8
+	.long	0x8ac
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
 	.uleb128 0x7
-	.long	0x8b2
+	.long	0x8b7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 16
 	.uleb128 0x7
-	.long	0x8bc
+	.long	0x8c2
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 20
 	.uleb128 0x7
-	.long	0x8c6
+	.long	0x8cd
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 24
 	.uleb128 0x15
-	.long	0x8d0
+	.long	0x8d8
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -40
 	.uleb128 0x3
-	.long	0x8dc
+	.long	0x8e4
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0x3
-	.long	0x8e5
+	.long	0x8ee
 	.long	.LLST1
 	.long	.LVUS1
 	.byte	0
 	.uleb128 0x14
-	.long	0x64b
-	.long	.LFB9
-	.long	.LFE9-.LFB9
+	.long	0x64d
+	.long	.LFB10
+	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xab2
+	.long	0xac1
 	.uleb128 0x7
-	.long	0x65a
+	.long	0x65c
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0xd
-	.long	0x999
+	.long	0x9a7
 	.long	.LBI80
 	.byte	.LVU84
 	.long	.LBB80
 	.long	.LBE80-.LBB80
-	.byte	0x7b
+	.byte	0x56
 	.byte	0x14
 	.uleb128 0x1
-	.long	0x9b2
+	.long	0x9bf
 	.long	.LLST23
 	.long	.LVUS23
 	.uleb128 0x1
-	.long	0x9a9
+	.long	0x9b5
 	.long	.LLST24
 	.long	.LVUS24
 	.uleb128 0x3
-	.long	0x9bb
+	.long	0x9c9
 	.long	.LLST25
 	.long	.LVUS25
 	.byte	0
 	.byte	0
 	.uleb128 0x14
-	.long	0x205
-	.long	.LFB15
-	.long	.LFE15-.LFB15
+	.long	0x207
+	.long	.LFB16
+	.long	.LFE16-.LFB16
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xaf5
+	.long	0xb04
 	.uleb128 0xd
-	.long	0x9c7
+	.long	0x9d6
 	.long	.LBI124
 	.byte	.LVU249
 	.long	.LBB124
 	.long	.LBE124-.LBB124
-	.byte	0xba
+	.byte	0x95
 	.byte	0x13
 	.uleb128 0x1
-	.long	0x9d7
+	.long	0x9e4
 	.long	.LLST73
 	.long	.LVUS73
 	.uleb128 0x3
-	.long	0x9e0
+	.long	0x9ee
 	.long	.LLST74
 	.long	.LVUS74
 	.byte	0
 	.byte	0
 	.uleb128 0x29
 	.long	0x1df
-	.long	.LFB16
-	.long	.LFE16-.LFB16
+	.long	.LFB17
+	.long	.LFE17-.LFB17
 	.uleb128 0x1
 	.byte	0x9c
 	.uleb128 0x1
@@ -2372,45 +2388,45 @@ errno:
 	.long	.LLST75
 	.long	.LVUS75
 	.uleb128 0x7
-	.long	0x1f9
+	.long	0x1fa
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x9
-	.long	0x962
+	.long	0x96e
 	.long	.LBI126
 	.byte	.LVU258
 	.long	.LBB126
 	.long	.LBE126-.LBB126
-	.byte	0xc1
+	.byte	0x9c
 	.byte	0x11
-	.long	0xb66
+	.long	0xb75
 	.uleb128 0x1
-	.long	0x984
+	.long	0x990
 	.long	.LLST76
 	.long	.LVUS76
 	.uleb128 0x1
-	.long	0x97b
+	.long	0x986
 	.long	.LLST77
 	.long	.LVUS77
 	.uleb128 0x1
-	.long	0x972
+	.long	0x97c
 	.long	.LLST78
 	.long	.LVUS78
 	.uleb128 0x3
-	.long	0x98d
+	.long	0x99a
 	.long	.LLST79
 	.long	.LVUS79
 	.byte	0
 	.uleb128 0x4
-	.long	0x906
+	.long	0x910
 	.long	.LBI128
 	.byte	.LVU263
 	.long	.LLRL80
-	.byte	0xc1
+	.byte	0x9c
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x916
+	.long	0x91e
 	.long	.LLST81
 	.long	.LVUS81
 	.byte	0
@@ -2435,8 +2451,7 @@ errno:
 	.uleb128 0x3
 	.uleb128 0x8
 	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
+	.uleb128 0xb
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -2574,8 +2589,7 @@ errno:
 	.uleb128 0x3
 	.uleb128 0x8
 	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
+	.uleb128 0xb
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -2635,17 +2649,19 @@ errno:
 	.uleb128 0xe
 	.uleb128 0x3a
 	.uleb128 0x21
-	.sleb128 1
+	.sleb128 2
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
-	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 20
 	.uleb128 0x27
 	.uleb128 0x19
 	.uleb128 0x49
 	.uleb128 0x13
 	.uleb128 0x20
-	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 3
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
@@ -3239,7 +3255,7 @@ errno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL62-.Ltext0
-	.uleb128 .LFE14-.Ltext0
+	.uleb128 .LFE15-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -3340,7 +3356,7 @@ errno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL55-.Ltext0
-	.uleb128 .LFE13-.Ltext0
+	.uleb128 .LFE14-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -3568,7 +3584,7 @@ errno:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL34-.Ltext0
-	.uleb128 .LFE11-.Ltext0
+	.uleb128 .LFE12-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0
@@ -3708,7 +3724,7 @@ errno:
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LFE10-.Ltext0
+	.uleb128 .LFE11-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
@@ -3733,7 +3749,7 @@ errno:
 	.long	current_break
 	.byte	0x4
 	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LFE10-.Ltext0
+	.uleb128 .LFE11-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
@@ -3810,7 +3826,7 @@ errno:
 .LLST22:
 	.byte	0x4
 	.uleb128 .LVL21-.Ltext0
-	.uleb128 .LFE8-.Ltext0
+	.uleb128 .LFE9-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -3836,7 +3852,7 @@ errno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL16-.Ltext0
-	.uleb128 .LFE7-.Ltext0
+	.uleb128 .LFE8-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -3936,7 +3952,7 @@ errno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL9-.Ltext0
-	.uleb128 .LFE6-.Ltext0
+	.uleb128 .LFE7-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -4040,7 +4056,7 @@ errno:
 .LLST1:
 	.byte	0x4
 	.uleb128 .LVL3-.Ltext0
-	.uleb128 .LFE5-.Ltext0
+	.uleb128 .LFE6-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
@@ -4119,7 +4135,7 @@ errno:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL71-.Ltext0
-	.uleb128 .LFE16-.Ltext0
+	.uleb128 .LFE17-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0

@@ -10,46 +10,47 @@
 	.type	time, @function
 time:
 .LVL0:
-.LFB2:
+.LFB6:
 	.file 1 "time.c"
-	.loc 1 32 1 view -0
+	.loc 1 17 1 view -0
 	.cfi_startproc
-	.loc 1 33 5 view .LVU1
-	.loc 1 32 1 is_stmt 0 view .LVU2
+	.loc 1 18 5 view .LVU1
+	.loc 1 17 1 is_stmt 0 view .LVU2
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL1:
 .LBB36:
 .LBI36:
-	.loc 1 15 20 is_stmt 1 view .LVU3
+	.file 2 "sys.h"
+	.loc 2 26 20 is_stmt 1 view .LVU3
 .LBB37:
-	.loc 1 17 5 view .LVU4
-	.loc 1 18 5 view .LVU5
+	.loc 2 28 5 view .LVU4
+	.loc 2 29 5 view .LVU5
 	mov	eax, 13
 	mov	ebx, DWORD PTR [esp+8]
 	xor	ecx, ecx
 #APP
-# 18 "time.c" 1
+# 29 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL2:
-	.loc 1 19 5 view .LVU6
-	.loc 1 19 5 is_stmt 0 view .LVU7
+	.loc 2 30 5 view .LVU6
+	.loc 2 30 5 is_stmt 0 view .LVU7
 #NO_APP
 .LBE37:
 .LBE36:
 .LBB38:
 .LBI38:
-	.loc 1 22 13 is_stmt 1 view .LVU8
+	.loc 2 48 20 is_stmt 1 view .LVU8
 .LBB39:
-	.loc 1 24 5 view .LVU9
-	.loc 1 24 8 is_stmt 0 view .LVU10
+	.loc 2 50 5 view .LVU9
+	.loc 2 50 8 is_stmt 0 view .LVU10
 	cmp	eax, -4096
 	ja	.L5
 .LBE39:
 .LBE38:
-	.loc 1 34 1 view .LVU11
+	.loc 1 19 1 view .LVU11
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -62,78 +63,78 @@ time:
 	.cfi_restore_state
 .LBB42:
 .LBB40:
-	.loc 1 25 9 is_stmt 1 view .LVU12
-	.loc 1 25 22 is_stmt 0 view .LVU13
+	.loc 2 51 9 is_stmt 1 view .LVU12
+	.loc 2 51 22 is_stmt 0 view .LVU13
 	neg	eax
 .LVL4:
-	.loc 1 25 22 view .LVU14
+	.loc 2 51 22 view .LVU14
 .LBE40:
 .LBE42:
-	.loc 1 34 1 view .LVU15
+	.loc 1 19 1 view .LVU15
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL5:
 .LBB43:
 .LBB41:
-	.loc 1 25 22 view .LVU16
+	.loc 2 51 22 view .LVU16
 	mov	DWORD PTR errno, eax
-	.loc 1 26 9 is_stmt 1 view .LVU17
-	.loc 1 26 16 is_stmt 0 view .LVU18
+	.loc 2 52 9 is_stmt 1 view .LVU17
+	.loc 2 52 16 is_stmt 0 view .LVU18
 	mov	eax, -1
 .LVL6:
-	.loc 1 26 16 view .LVU19
+	.loc 2 52 16 view .LVU19
 .LBE41:
 .LBE43:
-	.loc 1 34 1 view .LVU20
+	.loc 1 19 1 view .LVU20
 	ret
 	.cfi_endproc
-.LFE2:
+.LFE6:
 	.size	time, .-time
 	.p2align 4
 	.globl	gettimeofday
 	.type	gettimeofday, @function
 gettimeofday:
 .LVL7:
-.LFB3:
-	.loc 1 37 1 is_stmt 1 view -0
+.LFB7:
+	.loc 1 22 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 38 5 view .LVU22
-	.loc 1 37 1 is_stmt 0 view .LVU23
+	.loc 1 23 5 view .LVU22
+	.loc 1 22 1 is_stmt 0 view .LVU23
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL8:
 .LBB44:
 .LBI44:
-	.loc 1 15 20 is_stmt 1 view .LVU24
+	.loc 2 26 20 is_stmt 1 view .LVU24
 .LBB45:
-	.loc 1 17 5 view .LVU25
-	.loc 1 18 5 view .LVU26
+	.loc 2 28 5 view .LVU25
+	.loc 2 29 5 view .LVU26
 	mov	eax, 78
 	mov	ecx, DWORD PTR [esp+12]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 18 "time.c" 1
+# 29 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL9:
-	.loc 1 19 5 view .LVU27
-	.loc 1 19 5 is_stmt 0 view .LVU28
+	.loc 2 30 5 view .LVU27
+	.loc 2 30 5 is_stmt 0 view .LVU28
 #NO_APP
 .LBE45:
 .LBE44:
 .LBB46:
 .LBI46:
-	.loc 1 22 13 is_stmt 1 view .LVU29
+	.loc 2 48 20 is_stmt 1 view .LVU29
 .LBB47:
-	.loc 1 24 5 view .LVU30
-	.loc 1 24 8 is_stmt 0 view .LVU31
+	.loc 2 50 5 view .LVU30
+	.loc 2 50 8 is_stmt 0 view .LVU31
 	cmp	eax, -4096
 	ja	.L9
 .LBE47:
 .LBE46:
-	.loc 1 39 1 view .LVU32
+	.loc 1 24 1 view .LVU32
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -146,78 +147,78 @@ gettimeofday:
 	.cfi_restore_state
 .LBB50:
 .LBB48:
-	.loc 1 25 9 is_stmt 1 view .LVU33
-	.loc 1 25 22 is_stmt 0 view .LVU34
+	.loc 2 51 9 is_stmt 1 view .LVU33
+	.loc 2 51 22 is_stmt 0 view .LVU34
 	neg	eax
 .LVL11:
-	.loc 1 25 22 view .LVU35
+	.loc 2 51 22 view .LVU35
 .LBE48:
 .LBE50:
-	.loc 1 39 1 view .LVU36
+	.loc 1 24 1 view .LVU36
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL12:
 .LBB51:
 .LBB49:
-	.loc 1 25 22 view .LVU37
+	.loc 2 51 22 view .LVU37
 	mov	DWORD PTR errno, eax
-	.loc 1 26 9 is_stmt 1 view .LVU38
-	.loc 1 26 16 is_stmt 0 view .LVU39
+	.loc 2 52 9 is_stmt 1 view .LVU38
+	.loc 2 52 16 is_stmt 0 view .LVU39
 	mov	eax, -1
 .LVL13:
-	.loc 1 26 16 view .LVU40
+	.loc 2 52 16 view .LVU40
 .LBE49:
 .LBE51:
-	.loc 1 39 1 view .LVU41
+	.loc 1 24 1 view .LVU41
 	ret
 	.cfi_endproc
-.LFE3:
+.LFE7:
 	.size	gettimeofday, .-gettimeofday
 	.p2align 4
 	.globl	clock_gettime
 	.type	clock_gettime, @function
 clock_gettime:
 .LVL14:
-.LFB4:
-	.loc 1 42 1 is_stmt 1 view -0
+.LFB8:
+	.loc 1 27 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 43 5 view .LVU43
-	.loc 1 42 1 is_stmt 0 view .LVU44
+	.loc 1 28 5 view .LVU43
+	.loc 1 27 1 is_stmt 0 view .LVU44
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL15:
 .LBB52:
 .LBI52:
-	.loc 1 15 20 is_stmt 1 view .LVU45
+	.loc 2 26 20 is_stmt 1 view .LVU45
 .LBB53:
-	.loc 1 17 5 view .LVU46
-	.loc 1 18 5 view .LVU47
+	.loc 2 28 5 view .LVU46
+	.loc 2 29 5 view .LVU47
 	mov	eax, 265
 	mov	ecx, DWORD PTR [esp+12]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 18 "time.c" 1
+# 29 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL16:
-	.loc 1 19 5 view .LVU48
-	.loc 1 19 5 is_stmt 0 view .LVU49
+	.loc 2 30 5 view .LVU48
+	.loc 2 30 5 is_stmt 0 view .LVU49
 #NO_APP
 .LBE53:
 .LBE52:
 .LBB54:
 .LBI54:
-	.loc 1 22 13 is_stmt 1 view .LVU50
+	.loc 2 48 20 is_stmt 1 view .LVU50
 .LBB55:
-	.loc 1 24 5 view .LVU51
-	.loc 1 24 8 is_stmt 0 view .LVU52
+	.loc 2 50 5 view .LVU51
+	.loc 2 50 8 is_stmt 0 view .LVU52
 	cmp	eax, -4096
 	ja	.L13
 .LBE55:
 .LBE54:
-	.loc 1 44 1 view .LVU53
+	.loc 1 29 1 view .LVU53
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -230,45 +231,45 @@ clock_gettime:
 	.cfi_restore_state
 .LBB58:
 .LBB56:
-	.loc 1 25 9 is_stmt 1 view .LVU54
-	.loc 1 25 22 is_stmt 0 view .LVU55
+	.loc 2 51 9 is_stmt 1 view .LVU54
+	.loc 2 51 22 is_stmt 0 view .LVU55
 	neg	eax
 .LVL18:
-	.loc 1 25 22 view .LVU56
+	.loc 2 51 22 view .LVU56
 .LBE56:
 .LBE58:
-	.loc 1 44 1 view .LVU57
+	.loc 1 29 1 view .LVU57
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL19:
 .LBB59:
 .LBB57:
-	.loc 1 25 22 view .LVU58
+	.loc 2 51 22 view .LVU58
 	mov	DWORD PTR errno, eax
-	.loc 1 26 9 is_stmt 1 view .LVU59
-	.loc 1 26 16 is_stmt 0 view .LVU60
+	.loc 2 52 9 is_stmt 1 view .LVU59
+	.loc 2 52 16 is_stmt 0 view .LVU60
 	mov	eax, -1
 .LVL20:
-	.loc 1 26 16 view .LVU61
+	.loc 2 52 16 view .LVU61
 .LBE57:
 .LBE59:
-	.loc 1 44 1 view .LVU62
+	.loc 1 29 1 view .LVU62
 	ret
 	.cfi_endproc
-.LFE4:
+.LFE8:
 	.size	clock_gettime, .-clock_gettime
 	.p2align 4
 	.globl	clock
 	.type	clock, @function
 clock:
-.LFB5:
-	.loc 1 48 1 is_stmt 1 view -0
+.LFB9:
+	.loc 1 33 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 49 5 view .LVU64
-	.loc 1 50 5 view .LVU65
+	.loc 1 34 5 view .LVU64
+	.loc 1 35 5 view .LVU65
 .LVL21:
-	.loc 1 48 1 is_stmt 0 view .LVU66
+	.loc 1 33 1 is_stmt 0 view .LVU66
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
@@ -276,78 +277,78 @@ clock:
 .LBB61:
 .LBB62:
 .LBB63:
-	.loc 1 18 5 view .LVU67
+	.loc 2 29 5 view .LVU67
 	mov	eax, 265
 	mov	ebx, 2
 .LBE63:
 .LBE62:
 .LBE61:
 .LBE60:
-	.loc 1 48 1 view .LVU68
+	.loc 1 33 1 view .LVU68
 	sub	esp, 16
 	.cfi_def_cfa_offset 24
 .LVL22:
 .LBB74:
 .LBI60:
-	.loc 1 41 5 is_stmt 1 view .LVU69
+	.loc 1 26 5 is_stmt 1 view .LVU69
 .LBB72:
-	.loc 1 43 5 view .LVU70
+	.loc 1 28 5 view .LVU70
 .LBB66:
 .LBI62:
-	.loc 1 15 20 view .LVU71
+	.loc 2 26 20 view .LVU71
 .LBB64:
-	.loc 1 17 5 view .LVU72
-	.loc 1 18 5 view .LVU73
+	.loc 2 28 5 view .LVU72
+	.loc 2 29 5 view .LVU73
 .LBE64:
 .LBE66:
-	.loc 1 43 17 is_stmt 0 view .LVU74
+	.loc 1 28 17 is_stmt 0 view .LVU74
 	lea	ecx, [esp+8]
 .LVL23:
 .LBB67:
 .LBB65:
-	.loc 1 18 5 view .LVU75
+	.loc 2 29 5 view .LVU75
 #APP
-# 18 "time.c" 1
+# 29 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL24:
-	.loc 1 19 5 is_stmt 1 view .LVU76
-	.loc 1 19 5 is_stmt 0 view .LVU77
+	.loc 2 30 5 is_stmt 1 view .LVU76
+	.loc 2 30 5 is_stmt 0 view .LVU77
 #NO_APP
 .LBE65:
 .LBE67:
 .LBB68:
 .LBI68:
-	.loc 1 22 13 is_stmt 1 view .LVU78
+	.loc 2 48 20 is_stmt 1 view .LVU78
 .LBB69:
-	.loc 1 24 5 view .LVU79
-	.loc 1 24 8 is_stmt 0 view .LVU80
+	.loc 2 50 5 view .LVU79
+	.loc 2 50 8 is_stmt 0 view .LVU80
 	cmp	eax, -4096
 	ja	.L19
 .LVL25:
-	.loc 1 24 8 view .LVU81
+	.loc 2 50 8 view .LVU81
 .LBE69:
 .LBE68:
 .LBE72:
 .LBE74:
-	.loc 1 50 8 view .LVU82
+	.loc 1 35 8 view .LVU82
 	test	eax, eax
 	jne	.L17
-	.loc 1 52 5 is_stmt 1 view .LVU83
-	.loc 1 52 52 is_stmt 0 view .LVU84
+	.loc 1 37 5 is_stmt 1 view .LVU83
+	.loc 1 37 52 is_stmt 0 view .LVU84
 	mov	ebx, DWORD PTR [esp+12]
 	mov	eax, 274877907
-	.loc 1 52 22 view .LVU85
+	.loc 1 37 22 view .LVU85
 	imul	ecx, DWORD PTR [esp+8], 1000000
-	.loc 1 52 52 view .LVU86
+	.loc 1 37 52 view .LVU86
 	imul	ebx
 	sar	ebx, 31
 	sar	edx, 6
 	sub	edx, ebx
-	.loc 1 52 39 view .LVU87
+	.loc 1 37 39 view .LVU87
 	lea	eax, [ecx+edx]
 .L14:
-	.loc 1 53 1 view .LVU88
+	.loc 1 38 1 view .LVU88
 	add	esp, 16
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
@@ -364,70 +365,70 @@ clock:
 .LBB73:
 .LBB71:
 .LBB70:
-	.loc 1 25 9 is_stmt 1 view .LVU89
-	.loc 1 25 22 is_stmt 0 view .LVU90
+	.loc 2 51 9 is_stmt 1 view .LVU89
+	.loc 2 51 22 is_stmt 0 view .LVU90
 	neg	eax
 .LVL27:
-	.loc 1 25 22 view .LVU91
+	.loc 2 51 22 view .LVU91
 	mov	DWORD PTR errno, eax
-	.loc 1 26 9 is_stmt 1 view .LVU92
+	.loc 2 52 9 is_stmt 1 view .LVU92
 .LVL28:
 .L17:
-	.loc 1 26 9 is_stmt 0 view .LVU93
+	.loc 2 52 9 is_stmt 0 view .LVU93
 .LBE70:
 .LBE71:
 .LBE73:
 .LBE75:
-	.loc 1 51 16 view .LVU94
+	.loc 1 36 16 view .LVU94
 	mov	eax, -1
 	jmp	.L14
 	.cfi_endproc
-.LFE5:
+.LFE9:
 	.size	clock, .-clock
 	.p2align 4
 	.globl	nanosleep
 	.type	nanosleep, @function
 nanosleep:
 .LVL29:
-.LFB6:
-	.loc 1 56 1 is_stmt 1 view -0
+.LFB10:
+	.loc 1 41 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 57 5 view .LVU96
-	.loc 1 56 1 is_stmt 0 view .LVU97
+	.loc 1 42 5 view .LVU96
+	.loc 1 41 1 is_stmt 0 view .LVU97
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 .LVL30:
 .LBB76:
 .LBI76:
-	.loc 1 15 20 is_stmt 1 view .LVU98
+	.loc 2 26 20 is_stmt 1 view .LVU98
 .LBB77:
-	.loc 1 17 5 view .LVU99
-	.loc 1 18 5 view .LVU100
+	.loc 2 28 5 view .LVU99
+	.loc 2 29 5 view .LVU100
 	mov	eax, 162
 	mov	ecx, DWORD PTR [esp+12]
 	mov	ebx, DWORD PTR [esp+8]
 #APP
-# 18 "time.c" 1
+# 29 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL31:
-	.loc 1 19 5 view .LVU101
-	.loc 1 19 5 is_stmt 0 view .LVU102
+	.loc 2 30 5 view .LVU101
+	.loc 2 30 5 is_stmt 0 view .LVU102
 #NO_APP
 .LBE77:
 .LBE76:
 .LBB78:
 .LBI78:
-	.loc 1 22 13 is_stmt 1 view .LVU103
+	.loc 2 48 20 is_stmt 1 view .LVU103
 .LBB79:
-	.loc 1 24 5 view .LVU104
-	.loc 1 24 8 is_stmt 0 view .LVU105
+	.loc 2 50 5 view .LVU104
+	.loc 2 50 8 is_stmt 0 view .LVU105
 	cmp	eax, -4096
 	ja	.L23
 .LBE79:
 .LBE78:
-	.loc 1 58 1 view .LVU106
+	.loc 1 43 1 view .LVU106
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
@@ -440,119 +441,119 @@ nanosleep:
 	.cfi_restore_state
 .LBB82:
 .LBB80:
-	.loc 1 25 9 is_stmt 1 view .LVU107
-	.loc 1 25 22 is_stmt 0 view .LVU108
+	.loc 2 51 9 is_stmt 1 view .LVU107
+	.loc 2 51 22 is_stmt 0 view .LVU108
 	neg	eax
 .LVL33:
-	.loc 1 25 22 view .LVU109
+	.loc 2 51 22 view .LVU109
 .LBE80:
 .LBE82:
-	.loc 1 58 1 view .LVU110
+	.loc 1 43 1 view .LVU110
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL34:
 .LBB83:
 .LBB81:
-	.loc 1 25 22 view .LVU111
+	.loc 2 51 22 view .LVU111
 	mov	DWORD PTR errno, eax
-	.loc 1 26 9 is_stmt 1 view .LVU112
-	.loc 1 26 16 is_stmt 0 view .LVU113
+	.loc 2 52 9 is_stmt 1 view .LVU112
+	.loc 2 52 16 is_stmt 0 view .LVU113
 	mov	eax, -1
 .LVL35:
-	.loc 1 26 16 view .LVU114
+	.loc 2 52 16 view .LVU114
 .LBE81:
 .LBE83:
-	.loc 1 58 1 view .LVU115
+	.loc 1 43 1 view .LVU115
 	ret
 	.cfi_endproc
-.LFE6:
+.LFE10:
 	.size	nanosleep, .-nanosleep
 	.p2align 4
 	.globl	sleep
 	.type	sleep, @function
 sleep:
 .LVL36:
-.LFB7:
-	.loc 1 62 1 is_stmt 1 view -0
+.LFB11:
+	.loc 1 47 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 63 5 view .LVU117
-	.loc 1 62 1 is_stmt 0 view .LVU118
+	.loc 1 48 5 view .LVU117
+	.loc 1 47 1 is_stmt 0 view .LVU118
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 	sub	esp, 16
 	.cfi_def_cfa_offset 24
-	.loc 1 63 21 view .LVU119
+	.loc 1 48 21 view .LVU119
 	mov	eax, DWORD PTR [esp+24]
 .LBB84:
 .LBB85:
-	.loc 1 57 17 view .LVU120
+	.loc 1 42 17 view .LVU120
 	mov	ebx, esp
 	lea	ecx, [esp+8]
 .LBE85:
 .LBE84:
-	.loc 1 63 21 view .LVU121
+	.loc 1 48 21 view .LVU121
 	mov	DWORD PTR [esp+4], 0
-	.loc 1 63 49 view .LVU122
+	.loc 1 48 49 view .LVU122
 	mov	DWORD PTR [esp+8], 0
-	.loc 1 63 21 view .LVU123
+	.loc 1 48 21 view .LVU123
 	mov	DWORD PTR [esp], eax
 .LBB97:
 .LBB94:
 .LBB86:
 .LBB87:
-	.loc 1 18 5 view .LVU124
+	.loc 2 29 5 view .LVU124
 	mov	eax, 162
 .LBE87:
 .LBE86:
 .LBE94:
 .LBE97:
-	.loc 1 63 49 view .LVU125
+	.loc 1 48 49 view .LVU125
 	mov	DWORD PTR [esp+12], 0
-	.loc 1 64 5 is_stmt 1 view .LVU126
+	.loc 1 49 5 is_stmt 1 view .LVU126
 .LVL37:
 .LBB98:
 .LBI84:
-	.loc 1 55 5 view .LVU127
+	.loc 1 40 5 view .LVU127
 .LBB95:
-	.loc 1 57 5 view .LVU128
+	.loc 1 42 5 view .LVU128
 .LBB89:
 .LBI86:
-	.loc 1 15 20 view .LVU129
+	.loc 2 26 20 view .LVU129
 .LBB88:
-	.loc 1 17 5 view .LVU130
-	.loc 1 18 5 view .LVU131
+	.loc 2 28 5 view .LVU130
+	.loc 2 29 5 view .LVU131
 #APP
-# 18 "time.c" 1
+# 29 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL38:
-	.loc 1 19 5 view .LVU132
-	.loc 1 19 5 is_stmt 0 view .LVU133
+	.loc 2 30 5 view .LVU132
+	.loc 2 30 5 is_stmt 0 view .LVU133
 #NO_APP
 .LBE88:
 .LBE89:
 .LBB90:
 .LBI90:
-	.loc 1 22 13 is_stmt 1 view .LVU134
+	.loc 2 48 20 is_stmt 1 view .LVU134
 .LBB91:
-	.loc 1 24 5 view .LVU135
-	.loc 1 24 8 is_stmt 0 view .LVU136
+	.loc 2 50 5 view .LVU135
+	.loc 2 50 8 is_stmt 0 view .LVU136
 	cmp	eax, -4096
 	ja	.L31
 .LVL39:
-	.loc 1 24 8 view .LVU137
+	.loc 2 50 8 view .LVU137
 .LBE91:
 .LBE90:
 .LBE95:
 .LBE98:
-	.loc 1 66 12 view .LVU138
+	.loc 1 51 12 view .LVU138
 	xor	edx, edx
-	.loc 1 64 8 view .LVU139
+	.loc 1 49 8 view .LVU139
 	test	eax, eax
 	jne	.L26
-	.loc 1 67 1 view .LVU140
+	.loc 1 52 1 view .LVU140
 	add	esp, 16
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
@@ -570,29 +571,29 @@ sleep:
 .LBB96:
 .LBB93:
 .LBB92:
-	.loc 1 25 9 is_stmt 1 view .LVU141
-	.loc 1 25 22 is_stmt 0 view .LVU142
+	.loc 2 51 9 is_stmt 1 view .LVU141
+	.loc 2 51 22 is_stmt 0 view .LVU142
 	neg	eax
 .LVL41:
-	.loc 1 25 22 view .LVU143
+	.loc 2 51 22 view .LVU143
 	mov	DWORD PTR errno, eax
-	.loc 1 26 9 is_stmt 1 view .LVU144
+	.loc 2 52 9 is_stmt 1 view .LVU144
 .LVL42:
 .L26:
-	.loc 1 26 9 is_stmt 0 view .LVU145
+	.loc 2 52 9 is_stmt 0 view .LVU145
 .LBE92:
 .LBE93:
 .LBE96:
 .LBE99:
-	.loc 1 65 9 is_stmt 1 view .LVU146
-	.loc 1 65 56 is_stmt 0 view .LVU147
+	.loc 1 50 9 is_stmt 1 view .LVU146
+	.loc 1 50 56 is_stmt 0 view .LVU147
 	mov	eax, DWORD PTR [esp+12]
 	xor	edx, edx
 	test	eax, eax
 	setne	dl
-	.loc 1 65 41 view .LVU148
+	.loc 1 50 41 view .LVU148
 	add	edx, DWORD PTR [esp+8]
-	.loc 1 67 1 view .LVU149
+	.loc 1 52 1 view .LVU149
 	add	esp, 16
 	.cfi_def_cfa_offset 8
 	mov	eax, edx
@@ -601,96 +602,96 @@ sleep:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE7:
+.LFE11:
 	.size	sleep, .-sleep
 	.p2align 4
 	.globl	usleep
 	.type	usleep, @function
 usleep:
 .LVL43:
-.LFB8:
-	.loc 1 70 1 is_stmt 1 view -0
+.LFB12:
+	.loc 1 55 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 71 5 view .LVU151
-	.loc 1 70 1 is_stmt 0 view .LVU152
+	.loc 1 56 5 view .LVU151
+	.loc 1 55 1 is_stmt 0 view .LVU152
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
-	.loc 1 71 42 view .LVU153
+	.loc 1 56 42 view .LVU153
 	mov	eax, 1125899907
-	.loc 1 70 1 view .LVU154
+	.loc 1 55 1 view .LVU154
 	sub	esp, 16
 	.cfi_def_cfa_offset 24
-	.loc 1 70 1 view .LVU155
+	.loc 1 55 1 view .LVU155
 	mov	ecx, DWORD PTR [esp+24]
 .LBB100:
 .LBB101:
-	.loc 1 57 17 view .LVU156
+	.loc 1 42 17 view .LVU156
 	lea	ebx, [esp+8]
 .LBE101:
 .LBE100:
-	.loc 1 71 42 view .LVU157
+	.loc 1 56 42 view .LVU157
 	mul	ecx
 .LBB113:
 .LBB110:
 .LBB102:
 .LBB103:
-	.loc 1 18 5 view .LVU158
+	.loc 2 29 5 view .LVU158
 	mov	eax, 162
 .LBE103:
 .LBE102:
 .LBE110:
 .LBE113:
-	.loc 1 71 42 view .LVU159
+	.loc 1 56 42 view .LVU159
 	shr	edx, 18
 	mov	DWORD PTR [esp+8], edx
-	.loc 1 71 66 view .LVU160
+	.loc 1 56 66 view .LVU160
 	imul	edx, edx, 1000000
 	sub	ecx, edx
-	.loc 1 71 77 view .LVU161
+	.loc 1 56 77 view .LVU161
 	imul	ecx, ecx, 1000
-	.loc 1 71 21 view .LVU162
+	.loc 1 56 21 view .LVU162
 	mov	DWORD PTR [esp+12], ecx
-	.loc 1 72 5 is_stmt 1 view .LVU163
+	.loc 1 57 5 is_stmt 1 view .LVU163
 .LVL44:
 .LBB114:
 .LBI100:
-	.loc 1 55 5 view .LVU164
+	.loc 1 40 5 view .LVU164
 .LBB111:
-	.loc 1 57 5 view .LVU165
+	.loc 1 42 5 view .LVU165
 .LBB105:
 .LBI102:
-	.loc 1 15 20 view .LVU166
+	.loc 2 26 20 view .LVU166
 .LBB104:
-	.loc 1 17 5 view .LVU167
-	.loc 1 18 5 view .LVU168
+	.loc 2 28 5 view .LVU167
+	.loc 2 29 5 view .LVU168
 	xor	ecx, ecx
 #APP
-# 18 "time.c" 1
+# 29 "sys.h" 1
 	int 0x80
 # 0 "" 2
 .LVL45:
-	.loc 1 19 5 view .LVU169
-	.loc 1 19 5 is_stmt 0 view .LVU170
+	.loc 2 30 5 view .LVU169
+	.loc 2 30 5 is_stmt 0 view .LVU170
 #NO_APP
 .LBE104:
 .LBE105:
 .LBB106:
 .LBI106:
-	.loc 1 22 13 is_stmt 1 view .LVU171
+	.loc 2 48 20 is_stmt 1 view .LVU171
 .LBB107:
-	.loc 1 24 5 view .LVU172
-	.loc 1 24 8 is_stmt 0 view .LVU173
+	.loc 2 50 5 view .LVU172
+	.loc 2 50 8 is_stmt 0 view .LVU173
 	cmp	eax, -4096
 	ja	.L35
 .LVL46:
 .L32:
-	.loc 1 24 8 view .LVU174
+	.loc 2 50 8 view .LVU174
 .LBE107:
 .LBE106:
 .LBE111:
 .LBE114:
-	.loc 1 73 1 view .LVU175
+	.loc 1 58 1 view .LVU175
 	add	esp, 16
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
@@ -707,33 +708,33 @@ usleep:
 .LBB112:
 .LBB109:
 .LBB108:
-	.loc 1 25 9 is_stmt 1 view .LVU176
-	.loc 1 25 22 is_stmt 0 view .LVU177
+	.loc 2 51 9 is_stmt 1 view .LVU176
+	.loc 2 51 22 is_stmt 0 view .LVU177
 	neg	eax
 .LVL48:
-	.loc 1 25 22 view .LVU178
+	.loc 2 51 22 view .LVU178
 	mov	DWORD PTR errno, eax
-	.loc 1 26 9 is_stmt 1 view .LVU179
-	.loc 1 26 16 is_stmt 0 view .LVU180
+	.loc 2 52 9 is_stmt 1 view .LVU179
+	.loc 2 52 16 is_stmt 0 view .LVU180
 	mov	eax, -1
 .LVL49:
-	.loc 1 26 16 view .LVU181
+	.loc 2 52 16 view .LVU181
 .LBE108:
 .LBE109:
 .LBE112:
 .LBE115:
-	.loc 1 72 12 view .LVU182
+	.loc 1 57 12 view .LVU182
 	jmp	.L32
 	.cfi_endproc
-.LFE8:
+.LFE12:
 	.size	usleep, .-usleep
 .Letext0:
-	.file 2 "/vmdebug/libc/include/time.h"
-	.file 3 "/vmdebug/libc/include/sys/time.h"
-	.file 4 "/vmdebug/libc/include/errno.h"
+	.file 3 "/vmdebug/libc/include/time.h"
+	.file 4 "/vmdebug/libc/include/sys/time.h"
+	.file 5 "/vmdebug/libc/include/errno.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x658
+	.long	0x65c
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
@@ -748,7 +749,7 @@ usleep:
 	.long	.Ldebug_line0
 	.uleb128 0x15
 	.long	.LASF30
-	.byte	0x4
+	.byte	0x5
 	.byte	0x6
 	.byte	0xc
 	.long	0x32
@@ -781,19 +782,19 @@ usleep:
 	.long	0x32
 	.uleb128 0xe
 	.long	.LASF9
-	.byte	0x2
+	.byte	0x3
 	.byte	0x10
 	.long	0x8e
 	.uleb128 0x7
 	.long	.LASF7
-	.byte	0x2
+	.byte	0x3
 	.byte	0x11
 	.byte	0xc
 	.long	0x47
 	.byte	0
 	.uleb128 0x7
 	.long	.LASF8
-	.byte	0x2
+	.byte	0x3
 	.byte	0x12
 	.byte	0xa
 	.long	0x40
@@ -803,19 +804,19 @@ usleep:
 	.long	0x68
 	.uleb128 0xe
 	.long	.LASF10
-	.byte	0x3
+	.byte	0x4
 	.byte	0x6
 	.long	0xb9
 	.uleb128 0x7
 	.long	.LASF7
-	.byte	0x3
+	.byte	0x4
 	.byte	0x7
 	.byte	0xc
 	.long	0x47
 	.byte	0
 	.uleb128 0x7
 	.long	.LASF11
-	.byte	0x3
+	.byte	0x4
 	.byte	0x8
 	.byte	0xa
 	.long	0x40
@@ -847,17 +848,17 @@ usleep:
 	.long	.LASF17
 	.uleb128 0x6
 	.long	.LASF18
-	.byte	0x45
+	.byte	0x36
 	.byte	0x5
 	.long	0x32
-	.long	.LFB8
-	.long	.LFE8-.LFB8
+	.long	.LFB12
+	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x1b0
 	.uleb128 0xf
 	.long	.LASF20
-	.byte	0x45
+	.byte	0x36
 	.byte	0x19
 	.long	0x39
 	.uleb128 0x2
@@ -865,7 +866,7 @@ usleep:
 	.sleb128 0
 	.uleb128 0x8
 	.string	"req"
-	.byte	0x47
+	.byte	0x38
 	.byte	0x15
 	.long	0x68
 	.uleb128 0x2
@@ -876,10 +877,10 @@ usleep:
 	.long	.LBI100
 	.byte	.LVU164
 	.long	.LLRL48
-	.byte	0x48
+	.byte	0x39
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x2a4
+	.long	0x2a5
 	.long	.LLST49
 	.long	.LVUS49
 	.uleb128 0x1
@@ -887,41 +888,41 @@ usleep:
 	.long	.LLST50
 	.long	.LVUS50
 	.uleb128 0xc
-	.long	0x4ff
+	.long	0x502
 	.long	.LBI102
 	.byte	.LVU166
 	.long	.LLRL51
-	.byte	0x39
+	.byte	0x2a
 	.long	0x190
 	.uleb128 0x1
-	.long	0x521
+	.long	0x524
 	.long	.LLST52
 	.long	.LVUS52
 	.uleb128 0x1
-	.long	0x518
+	.long	0x51a
 	.long	.LLST53
 	.long	.LVUS53
 	.uleb128 0x1
-	.long	0x50f
+	.long	0x510
 	.long	.LLST54
 	.long	.LVUS54
 	.uleb128 0xd
 	.long	.LLRL51
 	.uleb128 0x5
-	.long	0x52a
+	.long	0x52e
 	.long	.LLST55
 	.long	.LVUS55
 	.byte	0
 	.byte	0
 	.uleb128 0x2
-	.long	0x4e3
+	.long	0x4e7
 	.long	.LBI106
 	.byte	.LVU171
 	.long	.LLRL56
-	.byte	0x39
+	.byte	0x2a
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x4f3
+	.long	0x4f5
 	.long	.LLST57
 	.long	.LVUS57
 	.byte	0
@@ -929,17 +930,17 @@ usleep:
 	.byte	0
 	.uleb128 0x6
 	.long	.LASF19
-	.byte	0x3d
+	.byte	0x2e
 	.byte	0xe
 	.long	0x39
-	.long	.LFB7
-	.long	.LFE7-.LFB7
+	.long	.LFB11
+	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x28b
 	.uleb128 0xf
 	.long	.LASF21
-	.byte	0x3d
+	.byte	0x2e
 	.byte	0x21
 	.long	0x39
 	.uleb128 0x2
@@ -947,7 +948,7 @@ usleep:
 	.sleb128 0
 	.uleb128 0x8
 	.string	"req"
-	.byte	0x3f
+	.byte	0x30
 	.byte	0x15
 	.long	0x68
 	.uleb128 0x2
@@ -955,7 +956,7 @@ usleep:
 	.sleb128 -24
 	.uleb128 0x8
 	.string	"rem"
-	.byte	0x3f
+	.byte	0x30
 	.byte	0x31
 	.long	0x68
 	.uleb128 0x2
@@ -966,10 +967,10 @@ usleep:
 	.long	.LBI84
 	.byte	.LVU127
 	.long	.LLRL38
-	.byte	0x40
+	.byte	0x31
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x2a4
+	.long	0x2a5
 	.long	.LLST39
 	.long	.LVUS39
 	.uleb128 0x1
@@ -977,41 +978,41 @@ usleep:
 	.long	.LLST40
 	.long	.LVUS40
 	.uleb128 0xc
-	.long	0x4ff
+	.long	0x502
 	.long	.LBI86
 	.byte	.LVU129
 	.long	.LLRL41
-	.byte	0x39
+	.byte	0x2a
 	.long	0x26b
 	.uleb128 0x1
-	.long	0x521
+	.long	0x524
 	.long	.LLST42
 	.long	.LVUS42
 	.uleb128 0x1
-	.long	0x518
+	.long	0x51a
 	.long	.LLST43
 	.long	.LVUS43
 	.uleb128 0x1
-	.long	0x50f
+	.long	0x510
 	.long	.LLST44
 	.long	.LVUS44
 	.uleb128 0xd
 	.long	.LLRL41
 	.uleb128 0x5
-	.long	0x52a
+	.long	0x52e
 	.long	.LLST45
 	.long	.LVUS45
 	.byte	0
 	.byte	0
 	.uleb128 0x2
-	.long	0x4e3
+	.long	0x4e7
 	.long	.LBI90
 	.byte	.LVU134
 	.long	.LLRL46
-	.byte	0x39
+	.byte	0x2a
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x4f3
+	.long	0x4f5
 	.long	.LLST47
 	.long	.LVUS47
 	.byte	0
@@ -1019,19 +1020,21 @@ usleep:
 	.byte	0
 	.uleb128 0x10
 	.long	.LASF23
-	.byte	0x37
+	.byte	0x28
 	.long	0x32
-	.long	0x2b0
+	.long	0x2b2
 	.uleb128 0x4
 	.string	"req"
-	.byte	0x37
+	.byte	0x1
+	.byte	0x28
 	.byte	0x26
-	.long	0x2b0
+	.long	0x2b2
 	.uleb128 0x4
 	.string	"rem"
-	.byte	0x37
+	.byte	0x1
+	.byte	0x28
 	.byte	0x3c
-	.long	0x2b5
+	.long	0x2b7
 	.byte	0
 	.uleb128 0x9
 	.long	0x8e
@@ -1039,73 +1042,73 @@ usleep:
 	.long	0x68
 	.uleb128 0x6
 	.long	.LASF22
-	.byte	0x2f
+	.byte	0x20
 	.byte	0x9
 	.long	0x52
-	.long	.LFB5
-	.long	.LFE5-.LFB5
+	.long	.LFB9
+	.long	.LFE9-.LFB9
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x378
+	.long	0x37a
 	.uleb128 0x8
 	.string	"ts"
-	.byte	0x31
+	.byte	0x22
 	.byte	0x15
 	.long	0x68
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -16
 	.uleb128 0x2
-	.long	0x378
+	.long	0x37a
 	.long	.LBI60
 	.byte	.LVU69
 	.long	.LLRL21
-	.byte	0x32
+	.byte	0x23
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x391
+	.long	0x394
 	.long	.LLST22
 	.long	.LVUS22
 	.uleb128 0x1
-	.long	0x386
+	.long	0x388
 	.long	.LLST23
 	.long	.LVUS23
 	.uleb128 0xc
-	.long	0x4ff
+	.long	0x502
 	.long	.LBI62
 	.byte	.LVU71
 	.long	.LLRL24
-	.byte	0x2b
-	.long	0x358
+	.byte	0x1c
+	.long	0x35a
 	.uleb128 0x1
-	.long	0x521
+	.long	0x524
 	.long	.LLST25
 	.long	.LVUS25
 	.uleb128 0x1
-	.long	0x518
+	.long	0x51a
 	.long	.LLST26
 	.long	.LVUS26
 	.uleb128 0x1
-	.long	0x50f
+	.long	0x510
 	.long	.LLST27
 	.long	.LVUS27
 	.uleb128 0xd
 	.long	.LLRL24
 	.uleb128 0x5
-	.long	0x52a
+	.long	0x52e
 	.long	.LLST28
 	.long	.LVUS28
 	.byte	0
 	.byte	0
 	.uleb128 0x2
-	.long	0x4e3
+	.long	0x4e7
 	.long	.LBI68
 	.byte	.LVU78
 	.long	.LLRL29
-	.byte	0x2b
+	.byte	0x1c
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x4f3
+	.long	0x4f5
 	.long	.LLST30
 	.long	.LVUS30
 	.byte	0
@@ -1113,81 +1116,83 @@ usleep:
 	.byte	0
 	.uleb128 0x10
 	.long	.LASF24
-	.byte	0x29
+	.byte	0x1a
 	.long	0x32
-	.long	0x39c
+	.long	0x3a0
 	.uleb128 0x4
 	.string	"clk"
-	.byte	0x29
+	.byte	0x1
+	.byte	0x1a
 	.byte	0x1d
 	.long	0x5d
 	.uleb128 0x4
 	.string	"ts"
-	.byte	0x29
+	.byte	0x1
+	.byte	0x1a
 	.byte	0x33
-	.long	0x2b5
+	.long	0x2b7
 	.byte	0
 	.uleb128 0x6
 	.long	.LASF25
-	.byte	0x24
+	.byte	0x15
 	.byte	0x5
 	.long	0x32
-	.long	.LFB3
-	.long	.LFE3-.LFB3
+	.long	.LFB7
+	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x441
+	.long	0x445
 	.uleb128 0x11
 	.string	"tv"
-	.byte	0x24
+	.byte	0x15
 	.byte	0x22
-	.long	0x441
+	.long	0x445
 	.long	.LLST7
 	.long	.LVUS7
 	.uleb128 0x18
 	.string	"tz"
 	.byte	0x1
-	.byte	0x24
+	.byte	0x15
 	.byte	0x2c
-	.long	0x446
+	.long	0x44a
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xa
-	.long	0x4ff
+	.long	0x502
 	.long	.LBI44
 	.byte	.LVU24
 	.long	.LBB44
 	.long	.LBE44-.LBB44
-	.byte	0x26
+	.byte	0x17
 	.byte	0x11
-	.long	0x422
+	.long	0x426
 	.uleb128 0x1
-	.long	0x521
+	.long	0x524
 	.long	.LLST8
 	.long	.LVUS8
 	.uleb128 0x1
-	.long	0x518
+	.long	0x51a
 	.long	.LLST9
 	.long	.LVUS9
 	.uleb128 0x1
-	.long	0x50f
+	.long	0x510
 	.long	.LLST10
 	.long	.LVUS10
 	.uleb128 0x5
-	.long	0x52a
+	.long	0x52e
 	.long	.LLST11
 	.long	.LVUS11
 	.byte	0
 	.uleb128 0x2
-	.long	0x4e3
+	.long	0x4e7
 	.long	.LBI46
 	.byte	.LVU29
 	.long	.LLRL12
-	.byte	0x26
+	.byte	0x17
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x4f3
+	.long	0x4f5
 	.long	.LLST13
 	.long	.LVUS13
 	.byte	0
@@ -1198,56 +1203,56 @@ usleep:
 	.byte	0x4
 	.uleb128 0x6
 	.long	.LASF26
-	.byte	0x1f
+	.byte	0x10
 	.byte	0x8
 	.long	0x47
-	.long	.LFB2
-	.long	.LFE2-.LFB2
+	.long	.LFB6
+	.long	.LFE6-.LFB6
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x4de
+	.long	0x4e2
 	.uleb128 0x11
 	.string	"t"
-	.byte	0x1f
+	.byte	0x10
 	.byte	0x15
-	.long	0x4de
+	.long	0x4e2
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0xa
-	.long	0x4ff
+	.long	0x502
 	.long	.LBI36
 	.byte	.LVU3
 	.long	.LBB36
 	.long	.LBE36-.LBB36
-	.byte	0x21
+	.byte	0x12
 	.byte	0xc
-	.long	0x4bf
+	.long	0x4c3
 	.uleb128 0x1
-	.long	0x521
+	.long	0x524
 	.long	.LLST1
 	.long	.LVUS1
 	.uleb128 0x1
-	.long	0x518
+	.long	0x51a
 	.long	.LLST2
 	.long	.LVUS2
 	.uleb128 0x1
-	.long	0x50f
+	.long	0x510
 	.long	.LLST3
 	.long	.LVUS3
 	.uleb128 0x5
-	.long	0x52a
+	.long	0x52e
 	.long	.LLST4
 	.long	.LVUS4
 	.byte	0
 	.uleb128 0x2
-	.long	0x4e3
+	.long	0x4e7
 	.long	.LBI38
 	.byte	.LVU8
 	.long	.LLRL5
-	.byte	0x21
+	.byte	0x12
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x4f3
+	.long	0x4f5
 	.long	.LLST6
 	.long	.LVUS6
 	.byte	0
@@ -1256,105 +1261,105 @@ usleep:
 	.long	0x47
 	.uleb128 0x12
 	.long	.LASF27
-	.byte	0x16
-	.byte	0xd
+	.byte	0x30
 	.long	0x40
-	.byte	0x1
-	.long	0x4ff
+	.long	0x502
 	.uleb128 0x4
 	.string	"ret"
-	.byte	0x16
-	.byte	0x18
+	.byte	0x2
+	.byte	0x30
+	.byte	0x1f
 	.long	0x40
 	.byte	0
 	.uleb128 0x12
 	.long	.LASF28
-	.byte	0xf
-	.byte	0x14
+	.byte	0x1a
 	.long	0x40
-	.byte	0x3
-	.long	0x537
+	.long	0x53b
 	.uleb128 0x4
 	.string	"n"
-	.byte	0xf
+	.byte	0x2
+	.byte	0x1a
 	.byte	0x1e
 	.long	0x40
 	.uleb128 0x4
 	.string	"a"
-	.byte	0xf
+	.byte	0x2
+	.byte	0x1a
 	.byte	0x26
 	.long	0x40
 	.uleb128 0x4
 	.string	"b"
-	.byte	0xf
+	.byte	0x2
+	.byte	0x1a
 	.byte	0x2e
 	.long	0x40
 	.uleb128 0x1a
 	.string	"ret"
-	.byte	0x1
-	.byte	0x11
+	.byte	0x2
+	.byte	0x1c
 	.byte	0xa
 	.long	0x40
 	.byte	0
 	.uleb128 0x1b
-	.long	0x378
-	.long	.LFB4
-	.long	.LFE4-.LFB4
+	.long	0x37a
+	.long	.LFB8
+	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x5cb
+	.long	0x5cf
 	.uleb128 0x1
-	.long	0x386
+	.long	0x388
 	.long	.LLST14
 	.long	.LVUS14
 	.uleb128 0x13
-	.long	0x391
+	.long	0x394
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xa
-	.long	0x4ff
+	.long	0x502
 	.long	.LBI52
 	.byte	.LVU45
 	.long	.LBB52
 	.long	.LBE52-.LBB52
-	.byte	0x2b
+	.byte	0x1c
 	.byte	0x11
-	.long	0x5ac
+	.long	0x5b0
 	.uleb128 0x1
-	.long	0x521
+	.long	0x524
 	.long	.LLST15
 	.long	.LVUS15
 	.uleb128 0x1
-	.long	0x518
+	.long	0x51a
 	.long	.LLST16
 	.long	.LVUS16
 	.uleb128 0x1
-	.long	0x50f
+	.long	0x510
 	.long	.LLST17
 	.long	.LVUS17
 	.uleb128 0x5
-	.long	0x52a
+	.long	0x52e
 	.long	.LLST18
 	.long	.LVUS18
 	.byte	0
 	.uleb128 0x2
-	.long	0x4e3
+	.long	0x4e7
 	.long	.LBI54
 	.byte	.LVU50
 	.long	.LLRL19
-	.byte	0x2b
+	.byte	0x1c
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x4f3
+	.long	0x4f5
 	.long	.LLST20
 	.long	.LVUS20
 	.byte	0
 	.byte	0
 	.uleb128 0x1c
 	.long	0x28b
-	.long	.LFB6
-	.long	.LFE6-.LFB6
+	.long	.LFB10
+	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
 	.uleb128 0x1
@@ -1362,45 +1367,45 @@ usleep:
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0x13
-	.long	0x2a4
+	.long	0x2a5
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xa
-	.long	0x4ff
+	.long	0x502
 	.long	.LBI76
 	.byte	.LVU98
 	.long	.LBB76
 	.long	.LBE76-.LBB76
-	.byte	0x39
+	.byte	0x2a
 	.byte	0x11
-	.long	0x63c
+	.long	0x640
 	.uleb128 0x1
-	.long	0x521
+	.long	0x524
 	.long	.LLST32
 	.long	.LVUS32
 	.uleb128 0x1
-	.long	0x518
+	.long	0x51a
 	.long	.LLST33
 	.long	.LVUS33
 	.uleb128 0x1
-	.long	0x50f
+	.long	0x510
 	.long	.LLST34
 	.long	.LVUS34
 	.uleb128 0x5
-	.long	0x52a
+	.long	0x52e
 	.long	.LLST35
 	.long	.LVUS35
 	.byte	0
 	.uleb128 0x2
-	.long	0x4e3
+	.long	0x4e7
 	.long	.LBI78
 	.byte	.LVU103
 	.long	.LLRL36
-	.byte	0x39
+	.byte	0x2a
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x4f3
+	.long	0x4f5
 	.long	.LLST37
 	.long	.LVUS37
 	.byte	0
@@ -1456,8 +1461,7 @@ usleep:
 	.uleb128 0x3
 	.uleb128 0x8
 	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
+	.uleb128 0xb
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -1583,7 +1587,7 @@ usleep:
 	.uleb128 0xe
 	.uleb128 0x3a
 	.uleb128 0x21
-	.sleb128 2
+	.sleb128 3
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
@@ -1712,17 +1716,19 @@ usleep:
 	.uleb128 0xe
 	.uleb128 0x3a
 	.uleb128 0x21
-	.sleb128 1
+	.sleb128 2
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
-	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 20
 	.uleb128 0x27
 	.uleb128 0x19
 	.uleb128 0x49
 	.uleb128 0x13
 	.uleb128 0x20
-	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 3
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
@@ -2226,7 +2232,7 @@ usleep:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL12-.Ltext0
-	.uleb128 .LFE3-.Ltext0
+	.uleb128 .LFE7-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2316,7 +2322,7 @@ usleep:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL5-.Ltext0
-	.uleb128 .LFE2-.Ltext0
+	.uleb128 .LFE6-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2405,7 +2411,7 @@ usleep:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL19-.Ltext0
-	.uleb128 .LFE4-.Ltext0
+	.uleb128 .LFE8-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -2495,7 +2501,7 @@ usleep:
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL34-.Ltext0
-	.uleb128 .LFE6-.Ltext0
+	.uleb128 .LFE10-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0

@@ -10,34 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "sys.h"
 
 #define SYS_open 5
 #define SYS_creat 8
 #define SYS_unlink 10
 #define SYS_lseek 19
-
-static inline long sys1(long n, long a)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n), "b"(a) : "memory");
-    return ret;
-}
-
-static inline long sys3(long n, long a, long b, long c)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n), "b"(a), "c"(b), "d"(c) : "memory");
-    return ret;
-}
-
-static long check(long ret)
-{
-    if ((unsigned long)ret > (unsigned long)-4096) {
-        errno = (int)-ret;
-        return -1;
-    }
-    return ret;
-}
 
 int open(const char *path, int flags, ...)
 {

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "sys.h"
 
 #define SYS_fork 2
 #define SYS_close 6
@@ -17,43 +18,6 @@
 #define SYS_dup2 63
 #define SYS_getppid 64
 #define SYS_wait4 114
-
-static inline long sys0(long n)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n) : "memory");
-    return ret;
-}
-
-static inline long sys1(long n, long a)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n), "b"(a) : "memory");
-    return ret;
-}
-
-static inline long sys2(long n, long a, long b)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n), "b"(a), "c"(b) : "memory");
-    return ret;
-}
-
-static inline long sys4(long n, long a, long b, long c, long d)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n), "b"(a), "c"(b), "d"(c), "S"(d) : "memory");
-    return ret;
-}
-
-static long check(long ret)
-{
-    if ((unsigned long)ret > (unsigned long)-4096) {
-        errno = (int)-ret;
-        return -1;
-    }
-    return ret;
-}
 
 /* fork(2): 0 in the child, the child's pid in the parent, -1 on failure.
  * Both go on from here with the same memory, copied on the first write. */

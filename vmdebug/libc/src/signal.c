@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
+#include "sys.h"
 
 #define SYS_rt_sigaction 174
 #define SYS_rt_sigprocmask 175
@@ -38,22 +39,6 @@ struct kernel_sigaction {
     void (*restorer)(void);
     unsigned long mask[2];
 };
-
-static inline long sys4(long n, long a, long b, long c, long d)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n), "b"(a), "c"(b), "d"(c), "S"(d) : "memory");
-    return ret;
-}
-
-static long check(long ret)
-{
-    if ((unsigned long)ret > (unsigned long)-4096) {
-        errno = (int)-ret;
-        return -1;
-    }
-    return ret;
-}
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *oldact)
 {

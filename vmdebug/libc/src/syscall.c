@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "sys.h"
 
 #define SYS_exit 1
 #define SYS_read 3
@@ -28,44 +29,6 @@
 #define SYS_kill 37
 
 int errno;
-
-static inline long sys0(long n)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n) : "memory");
-    return ret;
-}
-
-static inline long sys1(long n, long a)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n), "b"(a) : "memory");
-    return ret;
-}
-
-static inline long sys2(long n, long a, long b)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n), "b"(a), "c"(b) : "memory");
-    return ret;
-}
-
-static inline long sys3(long n, long a, long b, long c)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n), "b"(a), "c"(b), "d"(c) : "memory");
-    return ret;
-}
-
-/* Turn a raw kernel result into the C convention (-1 and errno). */
-static long check(long ret)
-{
-    if ((unsigned long)ret > (unsigned long)-4096) {
-        errno = (int)-ret;
-        return -1;
-    }
-    return ret;
-}
 
 /* Six arguments need ebp too, which cannot be named in an asm constraint
  * while it may be the frame pointer: the arguments are passed in memory

@@ -6,27 +6,12 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include "sys.h"
 
 #define SYS_time 13
 #define SYS_gettimeofday 78
 #define SYS_nanosleep 162
 #define SYS_clock_gettime 265
-
-static inline long sys2(long n, long a, long b)
-{
-    long ret;
-    __asm__ volatile("int 0x80" : "=a"(ret) : "a"(n), "b"(a), "c"(b) : "memory");
-    return ret;
-}
-
-static long check(long ret)
-{
-    if ((unsigned long)ret > (unsigned long)-4096) {
-        errno = (int)-ret;
-        return -1;
-    }
-    return ret;
-}
 
 time_t time(time_t *t)
 {
