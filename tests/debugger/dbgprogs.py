@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,13 @@ def require_gdb() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail("gdb is required to compare with it (CI=true)")
         pytest.skip("gdb is not installed")
+
+
+def gdb_batch(exe: str | Path, commands: list[str], cwd: str | Path, before: list[str] | None = None) -> str:
+    """The real gdb's stdout for ``-ex`` commands on a native executable (``before`` first:
+    settings whose output is not compared)."""
+    require_gdb()
+    argv = ["gdb", "-q", "-batch", "-nx"]
+    for c in [*(before or []), *commands]:
+        argv += ["-ex", c]
+    return subprocess.run([*argv, str(exe)], capture_output=True, text=True, timeout=60, cwd=cwd).stdout

@@ -3,10 +3,9 @@ where gdb stops, at the longjmp target in the middle of setjmp's line; `bt` then
 shows the frames it jumped over."""
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-from dbgprogs import outputs, require_gdb, session
+from dbgprogs import gdb_batch, outputs, session
 from vmdebug.toolchain.native import build_native, run_native
 
 PROGRAM = Path(__file__).resolve().parents[1] / "libc" / "programs" / "setjmp_dive.c"
@@ -23,11 +22,9 @@ def test_setjmp_and_longjmp_run_as_on_the_real_cpu(tmp_path: Path) -> None:
 
 
 def test_next_over_longjmp_stops_where_gdb_does(tmp_path: Path) -> None:
-    require_gdb()
     exe = build_native(PROGRAM, tmp_path / "dive", "0")
     commands = ["break 11", "run", "next", "bt", "next"]
-    real = subprocess.run(["gdb", "-q", "-batch", "-nx", *[a for c in commands for a in ("-ex", c)], str(exe)],
-                          capture_output=True, text=True, timeout=60, cwd=PROGRAM.parent).stdout.splitlines()
+    real = gdb_batch(exe, commands, PROGRAM.parent).splitlines()
     dbg, cap = session(PROGRAM)
     ours = [line for c in commands for line in outputs(dbg, cap, c)]
     def keep(lines: list[str]) -> list[str]:

@@ -6,4 +6,4 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "debugger"))
 
-from dbgprogs import outputs, require_gdb, session  # noqa: E402,F401
+from dbgprogs import gdb_batch, outputs, session  # noqa: E402,F401

@@ -4,10 +4,9 @@ debugger, bt shows the trampoline as gdb does: `<signal handler called>`, then t
 interrupted frame."""
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-from dbgprogs_path import outputs, require_gdb, session
+from dbgprogs_path import gdb_batch, outputs, session
 from vmdebug.machine.process import Process
 from vmdebug.program import load_program
 from vmdebug.toolchain.native import build_native, run_native
@@ -28,12 +27,10 @@ def test_handlers_run_as_on_the_real_kernel(tmp_path: Path) -> None:
 
 
 def test_bt_through_a_signal_handler_as_gdb_shows_it(tmp_path: Path) -> None:
-    require_gdb()
     exe = build_native(PROGRAM, tmp_path / "sig", "0")
     commands = ["break on_segv", "run", "bt"]
-    real = subprocess.run(["gdb", "-q", "-batch", "-nx", "-ex", "handle SIGSEGV nostop noprint pass",
-                           "-ex", "handle SIGUSR1 nostop noprint pass", *[a for c in commands for a in ("-ex", c)],
-                           str(exe)], capture_output=True, text=True, timeout=60, cwd=PROGRAM.parent).stdout
+    real = gdb_batch(exe, commands, PROGRAM.parent,
+                     ["handle SIGSEGV nostop noprint pass", "handle SIGUSR1 nostop noprint pass"])
     dbg, cap = session(PROGRAM)
     assert outputs(dbg, cap, "handle SIGSEGV nostop noprint pass") == []
     outputs(dbg, cap, "handle SIGUSR1 nostop noprint pass")
@@ -48,11 +45,9 @@ def test_bt_through_a_signal_handler_as_gdb_shows_it(tmp_path: Path) -> None:
 def test_a_handled_signal_stops_first_as_in_gdb(tmp_path: Path) -> None:
     """gdb's default (handle SIG stop print pass): the debugger stops where the signal
     arrives, before the handler; continue then runs the handler."""
-    require_gdb()
     exe = build_native(PROGRAM, tmp_path / "sig", "0")
     commands = ["break on_segv", "run", "continue", "continue"]
-    real = subprocess.run(["gdb", "-q", "-batch", "-nx", *[a for c in commands for a in ("-ex", c)], str(exe)],
-                          capture_output=True, text=True, timeout=60, cwd=PROGRAM.parent).stdout
+    real = gdb_batch(exe, commands, PROGRAM.parent)
     dbg, cap = session(PROGRAM)
     ours = "\n".join(line for c in commands for line in outputs(dbg, cap, c))
 
@@ -67,12 +62,9 @@ def test_a_handled_signal_stops_first_as_in_gdb(tmp_path: Path) -> None:
 def test_an_argument_past_the_trampoline_is_read_from_its_own_frame(tmp_path: Path) -> None:
     """Frame 2 (check, inlined in kill) keeps its argument in eax: the interrupted eax, 0
     (kill returned 0), not the handler's (the signal number), as gdb reads it."""
-    require_gdb()
     exe = build_native(PROGRAM, tmp_path / "sig", "0")
     commands = ["break on_usr1", "run", "bt"]
-    real = subprocess.run(["gdb", "-q", "-batch", "-nx", "-ex", "handle SIGUSR1 nostop noprint pass",
-                           *[a for c in commands for a in ("-ex", c)], str(exe)],
-                          capture_output=True, text=True, timeout=60, cwd=PROGRAM.parent).stdout
+    real = gdb_batch(exe, commands, PROGRAM.parent, ["handle SIGUSR1 nostop noprint pass"])
     dbg, cap = session(PROGRAM)
     outputs(dbg, cap, "handle SIGUSR1 nostop noprint pass")
     ours = [line for c in commands for line in outputs(dbg, cap, c)]
