@@ -82,7 +82,7 @@ def sigtramp_regs(dbg: "Debugger", pc: int, sp: int) -> dict[int, int] | None:
     """At a signal trampoline (the restorer a handler returns into, recognised by its bytes
     as gdb's i386_linux_sigtramp_p does), the interrupted registers from the sigcontext the
     kernel saved (vmdebug.machine.sigframes), else None."""
-    from vmdebug.machine.sigframes import _SC_REGS, RT_SIGRETURN_CODE, SIGRETURN_CODE
+    from vmdebug.machine.sigframes import RT_SIGRETURN_CODE, SC_REGS, SIGRETURN_CODE
     code, _ = dbg.memory.try_read(pc, 8)
     if code.startswith(SIGRETURN_CODE):
         sc = sp + 4                      # past the signal number (pretcode was popped by ret)
@@ -96,7 +96,7 @@ def sigtramp_regs(dbg: "Debugger", pc: int, sp: int) -> dict[int, int] | None:
     if bad is not None:
         return None
     words = [int.from_bytes(data[i:i + 4], "little") for i in range(0, 88, 4)]
-    regs = {r: words[i] for i, r in enumerate(_SC_REGS) if r is not None}
+    regs = {r: words[i] for i, r in enumerate(SC_REGS) if r is not None}
     regs[C.EIP], regs[C.EFLAGS] = words[14], words[16]
     return regs
 

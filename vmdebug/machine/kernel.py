@@ -394,8 +394,8 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
             self.proc.sched.current.pending = CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)}")
             self.proc.sched.pending_any = True
             return 0
-        if sig in self.proc.sched.current.actions and self.proc.sched.current.actions[sig][0] == 1:
-            return 0                              # SIG_IGN
+        if self.ignores(sig):
+            return 0
         self.proc.event((C.SYSCALL, number, 0, 0, 0), (name, args))
         # The signal is delivered on the way out of the system call: eip is past `int 0x80`.
         eip = (self.proc.state.regs[C.EIP] + 2) & MASK

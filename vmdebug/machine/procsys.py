@@ -38,6 +38,9 @@ class ProcessCalls:
     start_brk: int
     alloc_frame: Callable[[], int | None]
     unmap_page: Callable[[int], None]
+    handler_for: Callable[..., tuple[int, int, int, int] | None]     # vmdebug.machine.sigframes
+    ignores: Callable[..., bool]
+    deliver: Callable[..., bool]
     remove_vma: Callable[["Vma"], None]
     free_frames: list[int]
     pipes: int
@@ -178,13 +181,13 @@ class ProcessCalls:
         """kill(2) of another process: the default action of a fatal signal ends it."""
         if target.status != "running" or sig == 0 or sig in S.IGNORED_BY_DEFAULT:
             return 0
-        if target.actions.get(sig, (0,))[0] == 1 and sig != 9:      # SIG_IGN
+        if sig != 9 and self.ignores(sig, target):
             return 0
         if sig in S.STOPPING:
             self.warnings.append(f"kill: stopping a process ({signal_name(sig)}) is not simulated; ignored")
             return 0
         sender = self.proc.state.pid
-        if self.handler_for_task(target, sig):
+        if self.handler_for(sig, target) is not None:
             with self.proc.sched.as_task(target.pid):
                 fault = CpuFault(sig, "SI_USER", 0, READ, f"pid {sender} sent it {signal_name(sig)} with kill()")
                 if self.deliver(fault, self.proc.state.regs[C.EIP]):   # asleep: it retries its call after
@@ -195,11 +198,6 @@ class ProcessCalls:
             self.proc.die(CpuFault(sig, "SI_USER", 0, READ, f"pid {sender} sent it {signal_name(sig)} with kill()"),
                           eip)
         return 0
-
-    @staticmethod
-    def handler_for_task(task: Task, sig: int) -> bool:
-        act = task.actions.get(sig)
-        return act is not None and act[0] not in (0, 1)
 
     # ---- files -------------------------------------------------------------------------
     def _lowest_fd(self, start: int = 0) -> int:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from events import codes as C
 from vmdebug.machine import syscalls as S
 from vmdebug.machine.faults import READ, WRITE, CpuFault
+from vmdebug.machine.tasks import Task
 
 if TYPE_CHECKING:
     from vmdebug.machine.process import Process
@@ -44,7 +45,7 @@ SIGRETURN_CODE = bytes.fromhex("58b877000000cd80")
 RT_SIGRETURN_CODE = bytes.fromhex("b8ad000000cd80")
 # sigcontext_32 order: gs fs es ds di si bp sp bx dx cx ax trapno err ip cs flags sp_at_signal ss
 # fpstate oldmask cr2 (register ids below; None: not a register).
-_SC_REGS = (None, None, None, None, C.EDI, C.ESI, C.EBP, C.ESP, C.EBX, C.EDX, C.ECX, C.EAX)
+SC_REGS = (None, None, None, None, C.EDI, C.ESI, C.EBP, C.ESP, C.EBX, C.EDX, C.ECX, C.EAX)
 SC_EIP, SC_ESP = 56, 28              # offsets of ip and sp in the sigcontext
 
 
@@ -98,11 +99,18 @@ class SignalCalls:
             return -S.EFAULT
         return 0
 
-    def handler_for(self, sig: int) -> tuple[int, int, int, int] | None:
-        act = self._actions().get(sig)
+    def handler_for(self, sig: int, task: Task | None = None) -> tuple[int, int, int, int] | None:
+        """The handler action of ``sig`` in ``task`` (the current process by default), or None
+        for the default action and for SIG_IGN."""
+        act = (task or self.proc.sched.current).actions.get(sig)
         if act is None or act[0] == SIG_IGN:
             return None
         return act
+
+    def ignores(self, sig: int, task: Task | None = None) -> bool:
+        """``sig``'s action in ``task`` (the current process by default) is SIG_IGN."""
+        act = (task or self.proc.sched.current).actions.get(sig)
+        return act is not None and act[0] == SIG_IGN
 
     def deliver(self, fault: CpuFault, resume: int, from_syscall: bool = False) -> bool:
         """Start the handler of ``fault.signal`` if there is one: the frame, the registers,
@@ -154,7 +162,7 @@ class SignalCalls:
     def _sigcontext(self, eip: int, trapno: int, err: int, cr2: int) -> bytes:
         regs = self.proc.state.regs
         user_cs, user_ds = (0x73, 0x7B) if self.proc.layout.name == "i386" else (0x23, 0x2B)
-        words = [0, 0, user_ds, user_ds] + [regs[r] for r in _SC_REGS[4:]]
+        words = [0, 0, user_ds, user_ds] + [regs[r] for r in SC_REGS[4:]]
         words += [trapno, err, eip, user_cs, regs[C.EFLAGS], regs[C.ESP], user_ds, 0, 0, cr2]
         return struct.pack("<22I", *[w & 0xFFFFFFFF for w in words])
 
@@ -164,7 +172,7 @@ class SignalCalls:
             words = struct.unpack("<22I", proc.memory.read_bytes(sc_addr, 88))
         except CpuFault:
             return None
-        for i, r in enumerate(_SC_REGS):
+        for i, r in enumerate(SC_REGS):
             if r is not None and r != C.EAX:
                 proc.set_reg(r, words[i])
         flags = proc.state.regs[C.EFLAGS]
