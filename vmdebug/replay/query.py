@@ -201,24 +201,24 @@ def forks_between(log: EventLog, a: int, b: int) -> list[tuple[int, int]]:
 def last_step_of(log: EventLog, pid: int, upto: int) -> int | None:
     """The last step up to ``upto`` that process ``pid`` ran, or, when it ran none, the
     first after.  (Between a switch to it and the next switch away, it runs every step.)"""
-    at = log.find(code_bits(C.TASK_SWITCHED))
+    sw = Pids(log)
+    at = sw.at
     if not len(at):
         return None
-    cols = np.concatenate([log.event_cols(int(i), int(i) + 1) for i in at.tolist()])
     steps = log.step_of_events(at)
     cut = log.offset(upto + 1)
     best = None
     for k in range(len(at)):
         if int(at[k]) >= cut:
             break
-        if int(cols[k, 2]) == pid:                 # it ran up to the step before this switch
+        if int(sw.old[k]) == pid:                  # it ran up to the step before this switch
             best = int(steps[k]) - 1 if int(steps[k]) - 1 >= 0 else None
-        if int(cols[k, 1]) == pid:
+        if int(sw.new[k]) == pid:
             best = min(int(steps[k]), upto)
     if best is not None:
         return best
     for k in range(len(at)):
-        if int(at[k]) >= cut and int(cols[k, 1]) == pid:
+        if int(at[k]) >= cut and int(sw.new[k]) == pid:
             return int(steps[k])
     return None
 
@@ -321,8 +321,9 @@ class Pids:
     def __init__(self, log: EventLog) -> None:
         from events.state import FIRST_PID
         self.at = log.find(code_bits(C.TASK_SWITCHED))
-        self.new = np.array([int(log.event_cols(int(i), int(i) + 1)[0, 1]) for i in self.at.tolist()],
-                            dtype=np.int64)
+        rows = [log.event_cols(int(i), int(i) + 1)[0] for i in self.at.tolist()]
+        self.new = np.array([int(r[1]) for r in rows], dtype=np.int64)     # the pid each switch makes current
+        self.old = np.array([int(r[2]) for r in rows], dtype=np.int64)     # and the one it leaves
         self.first = FIRST_PID
 
         forks = log.find(code_bits(C.TASK_FORKED))
