@@ -151,3 +151,33 @@ def test_truncated_file_info_warns_and_still_answers(saved, tmp_path: Path) -> N
     assert out.returncode == 0
     assert "warning" in out.stderr
     assert f"steps: {steps_in_first_chunks(log, 3) - 1}" in out.stdout.splitlines()
+
+
+def test_events_no_run_can_produce_are_one_line_and_the_cursor_stays(tmp_path: Path) -> None:
+    """A forged switch to a process that was never forked: moving over it says the file is
+    damaged, in one line, and the debugger stays at the step it was at."""
+    from events import codes as C
+    from events.log import EventLog
+    root = Path(__file__).resolve().parents[1]
+    good = tmp_path / "h.vmlog"
+    subprocess.run([sys.executable, "-m", "vmdebug", "record", "-o", str(good), str(root / "examples" / "hello.s")],
+                   check=True, capture_output=True, timeout=120)
+    sess = open_session(good)
+    log = EventLog()
+    cur = 0
+    for step, model in sess.log.iter_models():
+        while cur < step:
+            log.end_step()
+            cur += 1
+            if cur == 3:
+                log.add(C.TASK_SWITCHED, 4242, 1000, 0, 0)
+        log.add_model(model)
+    log.end_step()
+    bad = tmp_path / "bad.vmlog"
+    save_session(bad, dict(sess.header), log)
+    res = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", "-ex", "record goto 2", "-ex", "stepi",
+                          "-ex", "info registers eip", str(bad)], capture_output=True, text=True, timeout=120)
+    assert res.stderr.splitlines() == ["the events of steps 3..3 cannot be folded (switch to unknown process 4242): "
+                                       "the session file is damaged"], res.stderr
+    assert "Traceback" not in res.stdout + res.stderr
+    assert res.stdout.splitlines()[-1].startswith("eip            0x804900a")     # still at step 2

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from events.end import RunEnd
 from events.log import DamagedLog, EventLog
-from events.state import ProcessState
+from events.state import FoldError, ProcessState
 from vmdebug.replay.history import History
 from vmdebug.replay.fold import apply_range
 from vmdebug.replay.query import output_events
@@ -135,12 +135,18 @@ class Timeline:
         cur = self.cursor
         if step == cur:
             return
-        if abs(step - cur) > LONG_JUMP:
-            self.state = self.history.state_at(step)
-        elif step > cur:
-            apply_range(self.state, self.log.steps(cur + 1, step).cols, self.log.extras, True)
-        else:
-            apply_range(self.state, self.log.steps(step + 1, cur).cols, self.log.extras, False)
+        try:
+            if abs(step - cur) > LONG_JUMP:
+                self.state = self.history.state_at(step)
+            elif step > cur:
+                apply_range(self.state, self.log.steps(cur + 1, step).cols, self.log.extras, True)
+            else:
+                apply_range(self.state, self.log.steps(step + 1, cur).cols, self.log.extras, False)
+        except FoldError as exc:      # events no run can produce (a damaged or forged file)
+            self.state = self.history.state_at(cur)   # the cursor stays where its fold succeeded
+            lo, hi = sorted((cur, step))
+            raise DamagedLog(f"the events of steps {lo + 1}..{hi} cannot be folded ({exc}): "
+                             "the session file is damaged") from None
         self.state.touched = set()
         self.cursor = step
         if step > self.shown_upto:
