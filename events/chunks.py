@@ -142,9 +142,11 @@ def _chunk_record(payload: bytes) -> _ChunkRecord:
     if not isinstance(cols_data, bytes) or not isinstance(counts_data, bytes) or not isinstance(extras, list):
         raise ValueError("chunk fields have the wrong types")
     regs = obj.get("r")
-    if regs is not None and (not isinstance(regs, list) or len(regs) != C.NREGS or not all(
+    if regs is not None and (not isinstance(regs, list) or len(regs) not in (C.NREGS, C.NREGS_V3) or not all(
             isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 0xFFFFFFFF for v in regs)):
         raise ValueError("bad field 'r'")
+    if regs is not None:
+        regs = C.widen_regs(regs)
     kinds = _int(obj, "m", (1 << K.NCODES) - 1) if "m" in obj else None
     n = _int(obj, "n", MAX_CHUNK_EVENTS)
     summary = None

@@ -12,7 +12,7 @@ from typing import Any
 
 #: The event schema's version: bumped with an upcaster here and one in
 #: :data:`events.schema.UPCASTERS` whenever what an event means changes.
-SCHEMA_VERSION = 3     # 2: page_copied, kernel_mapped; 3: task_forked, task_switched, page_unmapped's kept, page_mapped's shared
+SCHEMA_VERSION = 4     # 2: page_copied, kernel_mapped; 3: task_forked, task_switched, page_unmapped's kept, page_mapped's shared; 4: the FPU and SSE registers
 
 # ---- codes ---------------------------------------------------------------
 REG = 0          # a=reg id, b=old, c=new
@@ -43,10 +43,61 @@ MEM_CODE_BY_SIZE = {1: MEM1, 2: MEM2, 4: MEM4}
 MEM_SIZE_BY_CODE = {MEM1: 1, MEM2: 2, MEM4: 4}
 
 # ---- registers -------------------------------------------------------------
-REG_NAMES = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags", "cr3")
+# A register write is 32 bits wide, so wider registers are several ids:
+# * xmm0-xmm7 (SDM Vol. 1 10.2.2) are four dwords each, ``xmm3_0`` the lowest;
+# * the x87's eight *physical* data registers R0-R7 (SDM Vol. 1 8.1.2) are three
+#   ids each: ``fpr5_lo`` and ``fpr5_hi`` the 64-bit significand, ``fpr5_exp`` the
+#   sign and exponent (16 bits).  ST(i) is R[(TOP + i) mod 8], TOP being bits 11-13
+#   of ``fstat``: a push or pop changes TOP, not the registers.
+# * ``ftag`` is the abridged tag word FXSAVE keeps (SDM Vol. 1 10.5.1.1: bit i set
+#   when Ri is not empty); ``fioff``/``fooff``/``fop`` the last x87 instruction's
+#   address, its memory operand's address and its opcode (SDM Vol. 1 8.1.8-8.1.9).
+GPR_NAMES = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags", "cr3")
+XMM_BASE = len(GPR_NAMES)
+XMM_NAMES = tuple(f"xmm{n}_{k}" for n in range(8) for k in range(4))
+FPR_BASE = XMM_BASE + len(XMM_NAMES)
+FPR_NAMES = tuple(f"fpr{n}_{part}" for n in range(8) for part in ("lo", "hi", "exp"))
+FPU_CONTROL_NAMES = ("fctrl", "fstat", "ftag", "fioff", "fooff", "fop", "mxcsr")
+REG_NAMES = GPR_NAMES + XMM_NAMES + FPR_NAMES + FPU_CONTROL_NAMES
 REG_IDS = {name: i for i, name in enumerate(REG_NAMES)}
 EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI, EIP, EFLAGS, CR3 = range(11)
+FCTRL, FSTAT, FTAG, FIOFF, FOOFF, FOP, MXCSR = (REG_IDS[n] for n in FPU_CONTROL_NAMES)
 NREGS = len(REG_NAMES)
+#: Registers a session of schema 3 or older holds: the FPU and SSE ones came with schema 4.
+#: An older file's register lists are widened with zeros (:func:`widen_regs`): nothing in
+#: such a run touched them, and the fold of its log starts from zero too.
+NREGS_V3 = len(GPR_NAMES)
+#: The FPU state exec gives a process (the kernel's fpstate_init: FCW 0x37f, MXCSR 0x1f80).
+FCW_INITIAL, MXCSR_INITIAL = 0x037F, 0x1F80
+
+
+def xmm_id(n: int, lane: int = 0) -> int:
+    """The register id of dword ``lane`` (0 lowest) of xmm``n``."""
+    return XMM_BASE + 4 * n + lane
+
+
+def fpr_id(n: int) -> int:
+    """The register id of physical x87 register R``n``'s low significand dword (then hi, exp)."""
+    return FPR_BASE + 3 * n
+
+
+def digest_regs(regs: Any) -> tuple[int, ...]:
+    """Registers as a checkpoint's digest covers them: without the FPU and SSE ones while
+    they are all zero, so the digests of schema 3 files (which had none) still match."""
+    values = tuple(int(r) for r in regs)
+    return values[:NREGS_V3] if not any(values[NREGS_V3:]) else values
+
+
+def widen_regs(regs: Any) -> list[int]:
+    """A register list read from a file, at today's width: an old file's shorter list
+    (schema 3 and before) gains the FPU and SSE registers as zeros.  Raises ValueError
+    for any other length."""
+    values = [int(r) for r in regs]
+    if len(values) == NREGS_V3:
+        values += [0] * (NREGS - NREGS_V3)
+    if len(values) != NREGS:
+        raise ValueError("wrong number of registers")
+    return values
 
 # ---- permissions -----------------------------------------------------------
 PERM_R, PERM_W, PERM_X, PERM_SHARED = 1, 2, 4, 8
@@ -105,3 +156,14 @@ def upcast_compact_v2_v3(cols: Any, extras: Any) -> tuple[Any, Any]:
 
 upcast_compact_v2_v3.columns_only = True      # type: ignore[attr-defined]
 COMPACT_UPCASTERS[2] = upcast_compact_v2_v3
+
+
+def upcast_compact_v3_v4(cols: Any, extras: Any) -> tuple[Any, Any]:
+    """Version 4 added the FPU and SSE registers (ids past cr3); the events of a version 3
+    session keep their meaning, and its register lists are widened where they are read
+    (:func:`widen_regs`)."""
+    return cols, extras
+
+
+upcast_compact_v3_v4.columns_only = True      # type: ignore[attr-defined]
+COMPACT_UPCASTERS[3] = upcast_compact_v3_v4

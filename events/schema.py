@@ -68,6 +68,15 @@ def upcast_v2_v3(data: dict) -> dict:
 UPCASTERS[2] = upcast_v2_v3
 
 
+def upcast_v3_v4(data: dict) -> dict:
+    """Version 4 added the FPU and SSE registers to register writes; version 3 events
+    name only the general registers, which keep their meaning."""
+    return data
+
+
+UPCASTERS[3] = upcast_v3_v4
+
+
 def upcast(data: dict, version: int) -> dict:
     """Bring an event dict written with schema ``version`` up to :data:`SCHEMA_VERSION`."""
     while version < SCHEMA_VERSION:

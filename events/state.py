@@ -176,9 +176,7 @@ class ProcessState:
             self.pid = int(pid)
             self.tasks = {}
             for t in tasks:
-                regs = tuple(int(r) for r in t[1])
-                if len(regs) != C.NREGS:
-                    raise ValueError("registers")
+                regs = tuple(C.widen_regs(t[1]))
                 self.tasks[int(t[0])] = (
                     regs, int(t[2]), {int(v[0]): (int(v[1]), str(v[2]), str(v[3])) for v in t[3]},
                     tuple((str(f[0]), int(f[1]), int(f[2]), int(f[3])) for f in t[4]),

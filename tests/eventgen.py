@@ -76,7 +76,7 @@ class Shadow:
         for _ in range(rng.randrange(0, 4)):
             roll = rng.random()
             if roll < 0.35:
-                self.reg(rng.randrange(C.NREGS - 1), rng.getrandbits(32))
+                self.reg(rng.randrange(C.CR3), rng.getrandbits(32))  # not cr3: it moves the page tables
             elif roll < 0.7:
                 size = rng.choice([1, 2, 4, 4, 4, 3, 16])
                 addr = self.mapped_run(size)

@@ -27,7 +27,7 @@ from vmdebug.machine.layout import LAYOUTS, PAGE, STACK_INITIAL_EXPAND, build_in
 from vmdebug.machine.memory import Memory
 from vmdebug.machine.scheduler import Scheduler
 from vmdebug.machine.tasks import Blocked
-from vmdebug.machine.stdin import Stdin
+from vmdebug.machine.stdin import InputPending, Stdin
 from vmdebug.machine.vma import Vma
 from vmdebug.errors import UserError
 from vmdebug.signals import SIGILL, SIGKILL, SIGSEGV
@@ -256,6 +256,8 @@ class Process:
             k.map_page(page, sperms, True, stack.data[page - stack.base:page - stack.base + PAGE])
         self.set_reg(C.ESP, stack.esp)
         self.set_reg(C.EFLAGS, 0x202)  # IF and the always-one bit 1
+        self.set_reg(C.FCTRL, C.FCW_INITIAL)   # fpstate_init (arch/x86/kernel/fpu/core.c)
+        self.set_reg(C.MXCSR, C.MXCSR_INITIAL)
         self.set_reg(C.EIP, spec.entry)
         self.initial_stack = stack
         self.log.end_step()
@@ -337,6 +339,9 @@ class Process:
             except CpuFault as fault:
                 self._rollback(start)
                 self.die(fault, eip)
+            except InputPending:            # the terminal read was not made: no step taken
+                self._rollback(start)
+                raise
             break
         sched.ran += 1
         self.steps += 1

@@ -58,12 +58,14 @@ def digest(regs: Any, brk: int, vmas: dict[int, Any], stack: Any, pagemap: dict[
     and compared when the checkpoint is first used: an edited checkpoint is then refused
     without folding the run up to it.  It is a checksum, not a signature: docs/security.md."""
     h = hashlib.blake2b(digest_size=16)
-    scalars = (tuple(int(r) for r in regs), int(brk), sorted((int(k), tuple(v)) for k, v in vmas.items()),
+    scalars = (C.digest_regs(regs), int(brk), sorted((int(k), tuple(v)) for k, v in vmas.items()),
                [tuple(f) for f in stack], sorted(pagemap.items()), tuple(exited) if exited else None,
                tuple(fault) if fault else None, int(outputs))
     h.update(repr(scalars).encode())
     if procs is not None:
-        h.update(repr(procs).encode())
+        pid, tasks, parents = procs
+        tasks = [[t[0], list(C.digest_regs(t[1])), *t[2:]] for t in tasks]
+        h.update(repr([pid, tasks, parents]).encode())
     for f, data in frames:
         arr = np.frombuffer(data, dtype=np.uint8) if isinstance(data, bytes) else data
         if arr.any():

@@ -211,8 +211,9 @@ class History:
                     if not 0 <= int(f) < self.nframes or not isinstance(blob, bytes) or len(blob) != PAGE:
                         return None
                     frames[int(f)] = blob
-                regs = tuple(int(r) for r in d["regs"])
-                if len(regs) != C.NREGS:
+                try:
+                    regs = tuple(C.widen_regs(d["regs"]))
+                except ValueError:
                     return None
                 loaded.append(Checkpoint(
                     step, regs, frames, int(d["brk"]),
