@@ -286,7 +286,7 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
                 tl.goto(a - 1)
                 return Stop(a - 1, "interrupt")
             b = a + width - 1
-            tl.ensure(b)
+            tl.ensure(b, need=a)      # the window is read ahead: the program asks for input only at a
             b = min(b, tl.last)
             if a > b:
                 tl.goto(tl.last)

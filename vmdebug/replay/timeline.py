@@ -23,6 +23,7 @@ from vmdebug.replay.history import History
 from vmdebug.replay.fold import apply_range
 from vmdebug.replay.query import output_events
 from vmdebug.machine.process import DEFAULT_MAX_STEPS
+from vmdebug.machine.stdin import InputInterrupted, InputWanted
 
 #: Beyond this many steps a jump restores a checkpoint instead of folding the range.
 LONG_JUMP = 20_000
@@ -59,6 +60,17 @@ class Timeline:
         self.interrupted = False
         #: A status line for long recording in the REPL (never set under -batch).
         self.progress: Any = None
+        #: Recording may wait for the terminal only up to this step: the debugger records
+        #: ahead of what a command needs, and the program must not ask for input before the
+        #: user's command gets there.  ``input_wanted``: the last recording stopped there.
+        self.wait_upto = 0
+        self.input_wanted = False
+        self.waited = False
+        if process is not None:
+            stdin = process.stdin
+            stdin.may_wait = lambda: self.log.last_step < self.wait_upto
+            stdin.interrupted = lambda: self.interrupted
+            stdin.before_wait = self._before_input
 
     def take_warnings(self) -> list[str]:
         """Warnings not yet said: from opening, and from checkpoints refused on first use."""
@@ -109,23 +121,52 @@ class Timeline:
         done = 0
         limit = min(n, self.max_steps - self.log.last_step)
         step = p.step
-        while done < limit and not p.exited and not self.interrupted:
-            step()
-            done += 1
+        self.input_wanted = False
+        try:
+            while done < limit and not p.exited and not self.interrupted:
+                step()
+                done += 1
+        except InputWanted:
+            self.input_wanted = True
+        except InputInterrupted:
+            self.interrupted = True
         if self.progress is not None:
-            self.progress.update(self.log.last_step)
+            if self.waited:             # the time spent typing is not recording time
+                self.waited = False
+                self.progress.restart()
+            else:
+                self.progress.update(self.log.last_step)
         return done
 
-    def record_all(self) -> None:
-        """Record the live process to its end (or the step limit / Ctrl-C)."""
+    def record_all(self, wait: bool = True) -> None:
+        """Record the live process to its end (or the step limit / Ctrl-C); without ``wait``,
+        only up to a read from the terminal."""
+        self.wait_upto = self.max_steps if wait else 0
         while self.can_record() and not self.interrupted:
             self.record(1 << 16)
+            if self.input_wanted:
+                break
 
-    def ensure(self, step: int) -> bool:
-        """Make ``step`` recorded if the process can get there; True if it is."""
+    def ensure(self, step: int, need: int | None = None) -> bool:
+        """Make ``step`` recorded if the process can get there; True if it is.  Past ``need``
+        (``step`` by default) recording stops before a read from the terminal."""
+        self.wait_upto = step if need is None else need
         while step > self.log.last_step and self.can_record() and not self.interrupted:
             self.record(min(step - self.log.last_step, 1 << 16))
+            if self.input_wanted:
+                break
         return step <= self.log.last_step
+
+    def _before_input(self) -> None:
+        """The program waits for the terminal: what it wrote so far is shown (its prompt),
+        as the cursor is about to pass those steps anyway."""
+        if self.progress is not None:
+            self.progress.clear()
+            self.waited = True
+        last = self.log.last_step
+        if last > self.shown_upto:
+            self._show_output(self.shown_upto + 1, last)
+            self.shown_upto = last
 
     # ---- moving ------------------------------------------------------------------
     def goto(self, step: int) -> None:

@@ -97,7 +97,9 @@ def cmd_history(dbg: "Debugger", arg: str) -> None:
     ADDRESS is an expression (4 bytes are watched; *(char *)p watches one).
     A '>' marks the write the cursor is at or just after."""
     kind, where, size = _target(dbg, arg)
-    dbg.tl.record_all()  # "every write": the whole run, not only what was recorded so far
+    # "Every write": the whole run, not only what was recorded so far - up to a read from the
+    # terminal, which waits until a command that runs the program gets there.
+    dbg.tl.record_all(wait=False)
     writes = _writes(dbg, kind, where, size)
     name = C.REG_NAMES[where] if kind == "reg" else f"{where:#010x} ({size} byte{'s' if size != 1 else ''})"
     if not writes:
