@@ -68,3 +68,43 @@ def test_a_recorded_session_keeps_its_arguments(tmp_path: Path) -> None:
     assert any("recorded session" in line for line in outputs(replay, rcap, "set args 1 2"))
     assert outputs(replay, rcap, "show args") == [
         'Argument list to give program being debugged when it is started is "".']
+
+
+def test_set_stdin_gives_the_runs_to_come_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "other.txt").write_text("three\n")
+    dbg, cap = session(_program(tmp_path))
+    empty = "Standard input for future runs of program being debugged is empty (the program reads end of file)."
+    assert outputs(dbg, cap, "show stdin") == [empty]
+    assert outputs(dbg, cap, "set stdin in.txt") == []
+    assert outputs(dbg, cap, "show stdin") == [
+        'Standard input for future runs of program being debugged is "in.txt".']
+    assert outputs(dbg, cap, "run") == ["GREETING=(none)", "read: one", "read: two",
+                                        "[Inferior 1 (process 1000) exited with code 01]"]
+    # A redirection in run's arguments wins over set stdin, as a shell's wins over gdb's tty.
+    assert outputs(dbg, cap, "run < other.txt")[1] == "read: three"
+    outputs(dbg, cap, "set stdin in.txt")
+    assert outputs(dbg, cap, "show stdin")[0].endswith('is "other.txt".')
+    assert outputs(dbg, cap, "run")[1] == "read: three"
+    outputs(dbg, cap, "set args x")               # no redirection now: set stdin's file again
+    assert outputs(dbg, cap, "run")[2] == "read: one"
+    # No argument: the input vmdebug started with (here none).
+    assert outputs(dbg, cap, "set stdin") == []
+    assert outputs(dbg, cap, "show stdin") == [empty]
+    assert outputs(dbg, cap, "run") == ["argv[1]=x", "GREETING=(none)",
+                                        "[Inferior 1 (process 1000) exited with code 02]"]
+
+
+def test_set_stdin_refuses_what_it_cannot_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    dbg, cap = session(_program(tmp_path))
+    assert outputs(dbg, cap, "set stdin nothere.txt") == ["nothere.txt: No such file or directory."]
+    assert outputs(dbg, cap, "set stdin in.txt more.txt") == ["Junk at end of arguments."]
+    assert outputs(dbg, cap, "set stdin 'in.txt") == ["Cannot parse the file name: No closing quotation."]
+    assert outputs(dbg, cap, "show stdin")[0].endswith("is empty (the program reads end of file).")
+    path = tmp_path / "s.vmlog"
+    outputs(dbg, cap, f"save {path}")
+    replay, rcap = session(path)
+    assert any("recorded session" in line for line in outputs(replay, rcap, "set stdin in.txt"))
+    assert outputs(replay, rcap, "show stdin") == [
+        "Standard input of the recorded run is in the session: the bytes the program read."]

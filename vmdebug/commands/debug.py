@@ -20,6 +20,7 @@ from vmdebug.commands.options import (add_program_options, check_program_options
                                       stdin_from_file)
 
 if TYPE_CHECKING:
+    from vmdebug.debugger.launch import Input
     from vmdebug.debugger.session import Debugger
 
 
@@ -33,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-batch", "--batch", dest="batch", action="store_true",
                    help="exit after the -ex/-x commands (status 1 if the last one failed)")
     p.add_argument("-q", "-quiet", "--quiet", dest="quiet", action="store_true", help="no banner")
-    add_program_options(p, sessions=True, stdin_file=True)
+    add_program_options(p, sessions=True, stdin_default="debug")
     p.set_defaults(func=cmd_debug)
 
 
@@ -64,11 +65,29 @@ def run_script(dbg: "Debugger", path: str, lines: list[str]) -> bool:
     return True
 
 
+def _at_terminal() -> bool:
+    """The REPL runs: stdin and stdout are a terminal."""
+    return sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def program_input(args: argparse.Namespace, terminal: bool) -> "Input":
+    """The recorded program's standard input: ``--stdin FILE``, else the terminal if the
+    debugger runs in one, else nothing."""
+    from vmdebug.debugger.launch import Input
+    if getattr(args, "stdin", None):
+        return Input(stdin_from_file(args), args.stdin)
+    return Input(sys.stdin.buffer) if terminal else Input()
+
+
 def cmd_debug(args: argparse.Namespace) -> int:
     from vmdebug.debugger.session import open_debugger
     from vmdebug.debugger.values import QuitRequest
     check_program_options(args)
-    dbg = open_debugger(args.program, list(args.args), _out, _err, stdin=stdin_from_file(args), layout=args.layout,
+    # As in gdb, the program shares the terminal with the REPL: it reads it when it runs.
+    # Batch mode and commands from a pipe leave it nothing to read (the pipe holds commands).
+    terminal = not args.batch and _at_terminal()
+    dbg = open_debugger(args.program, list(args.args), _out, _err, stdin=program_input(args, terminal),
+                        layout=args.layout,
                         memory_mib=args.memory, opt=args.opt, max_steps=args.max_steps, env=environment(args),
                         files=files_from_args(args))
     scripts: list[tuple[str, list[str]]] = []
@@ -90,7 +109,7 @@ def cmd_debug(args: argparse.Namespace) -> int:
         if args.batch:
             return 0 if ok else 1
         dbg.interactive = True
-        if sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
+        if _at_terminal():
             from vmdebug.debugger.repl import run_repl
             run_repl(dbg, banner=not args.quiet)
         else:

@@ -5,14 +5,25 @@ One definition, so the four commands spell, default and check them the same way.
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import BinaryIO
 
 from vmdebug.errors import UserError
 from vmdebug.machine.layout import LAYOUTS
 from vmdebug.machine.process import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
 
 
-def add_program_options(p: argparse.ArgumentParser, *, sessions: bool = False, stdin_file: bool = False) -> None:
-    """-O, --layout, --max-steps, --memory, [--stdin FILE], then PROG and its ARGS."""
+#: What --stdin replaces, as each command says it in --help.
+STDIN_DEFAULT = {
+    "run": "vmdebug's own standard input: a terminal read line by line as the program asks, or a pipe or file",
+    "debug": "the terminal in the interactive debugger; nothing (end of file) with -batch or when the "
+             "commands come from a pipe",
+    "serve": "nothing (end of file)",
+}
+
+
+def add_program_options(p: argparse.ArgumentParser, *, sessions: bool = False, stdin_default: str = "run") -> None:
+    """-O, --layout, --max-steps, --memory, --env, -i, --file, --stdin FILE, then PROG and its ARGS."""
     p.add_argument("-O", dest="opt", default="0", metavar="LEVEL", help="gcc optimisation level for .c files")
     p.add_argument("--layout", choices=sorted(LAYOUTS), default="i386",
                    help="i386: 3G/1G kernel, stack top 0xc0000000; compat: 32-bit process on x86-64, 0xffffe000")
@@ -26,8 +37,9 @@ def add_program_options(p: argparse.ArgumentParser, *, sessions: bool = False, s
     p.add_argument("--file", action="append", default=[], metavar="PATH", dest="files",
                    help="a file (or a directory's files) the program can open, by its name (repeatable); "
                         "the session keeps it")
-    if stdin_file:
-        p.add_argument("--stdin", metavar="FILE", help="file the program reads as its standard input")
+    p.add_argument("--stdin", metavar="FILE",
+                   help="the program's standard input comes from FILE (every byte it reads is recorded); "
+                        f"default: {STDIN_DEFAULT[stdin_default]}")
     if sessions:
         p.add_argument("program", metavar="PROG|SESSION", help=".s, .c, i386 ELF, or a .vmlog session")
     else:
@@ -73,3 +85,14 @@ def stdin_from_file(args: argparse.Namespace) -> bytes:
             return f.read()
     except OSError as exc:
         raise UserError(f"{args.stdin}: {exc.strerror}") from None
+
+
+def open_stdin(args: argparse.Namespace) -> "BinaryIO | bytes":
+    """``vmdebug run``'s and ``record``'s input, read as the program asks: ``--stdin FILE``,
+    else vmdebug's own standard input (nothing if it has none)."""
+    if getattr(args, "stdin", None):
+        try:
+            return open(args.stdin, "rb")
+        except OSError as exc:
+            raise UserError(f"{args.stdin}: {exc.strerror}") from None
+    return b"" if sys.stdin is None else sys.stdin.buffer

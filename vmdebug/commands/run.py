@@ -10,7 +10,8 @@ from typing import Any, Iterator, NamedTuple
 from events.log import EventLog
 from events.session import SessionWriter
 from vmdebug.replay.checkpoints import LiveCheckpoints
-from vmdebug.commands.options import add_program_options, check_program_options, environment, files_from_args
+from vmdebug.commands.options import (add_program_options, check_program_options, environment, files_from_args,
+                                      open_stdin)
 from vmdebug.machine.process import Process, program_path
 from vmdebug.program import load_program, session_header
 from vmdebug.progress import Progress
@@ -86,7 +87,7 @@ def execute(args: argparse.Namespace) -> Ran:
     program = load_program(args.program, args.opt)
     # Read as the program asks (vmdebug.machine.stdin): a file or pipe in whole reads, a
     # terminal a line at a time; what the program read is in the session's memory writes.
-    stdin = b"" if sys.stdin is None else sys.stdin.buffer
+    stdin = open_stdin(args)
     nframes = args.memory * 256
     files = files_from_args(args)
     writer = None

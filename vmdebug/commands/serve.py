@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="drop a client that sends nothing for this long (default: never, once it has "
                         "spoken; a client silent for its first 10 s is always dropped)")
     p.add_argument("--trace", action="store_true", help="log every packet on stderr")
-    add_program_options(p, sessions=True, stdin_file=True)
+    add_program_options(p, sessions=True, stdin_default="serve")
     p.set_defaults(func=cmd_serve)
 
 

@@ -15,6 +15,8 @@ from events.log import DamagedLog
 from vmdebug.debugger import evaluate as EV
 from vmdebug.debugger import expressions as E
 from vmdebug.debugger.frames import Frame, build_frames
+# How a program recorded here starts (its arguments, environment and input).
+from vmdebug.debugger.launch import Input, Launch
 from vmdebug.debugger.memory import MemoryReader
 from vmdebug.debugger.output import Output
 from vmdebug.safetext import safe_bytes
@@ -98,46 +100,6 @@ class Caches:
     read_scanner: Any = None        # decoded memory reads, for rwatch/awatch
     map_context: Any = None         # vmmap's names for the regions, from step 0
     restorers: Any = None           # the libc's signal restorers: a frame returning there is a handler
-
-
-@dataclass
-class Launch:
-    """How a program the debugger records is started: gdb's ``set args``, ``set environment``
-    and ``run ARGS < FILE`` change it, and the next ``run`` records it anew."""
-    target: str
-    program: Any
-    args: list[str]
-    env: list[str]
-    stdin: bytes
-    layout: str
-    nframes: int
-    max_steps: int
-    opt: str
-    files: dict[str, bytes] = field(default_factory=dict)    # --file: what the program can open
-    recorded: tuple[Any, ...] = ()      # what the current recording was started with
-    args_text: str = ""                 # the arguments as typed (show args)
-    base_stdin: bytes = b""             # the input vmdebug was started with: used when no < FILE is given
-
-    def __post_init__(self) -> None:
-        import shlex
-        self.args_text = self.args_text or shlex.join(self.args)
-        self.base_stdin = self.stdin
-
-    def key(self) -> tuple[Any, ...]:
-        return (tuple(self.args), tuple(self.env), self.stdin)
-
-    def start(self) -> tuple[Timeline, dict[str, Any]]:
-        """A new live recording with the current arguments, environment and input."""
-        from events.log import EventLog
-        from vmdebug.machine.process import Process, program_path
-        from vmdebug.program import session_header
-        log = EventLog()
-        proc = Process(self.program.spec, argv=[program_path(self.target), *self.args], envp=list(self.env),
-                       stdin=self.stdin, layout=self.layout, nframes=self.nframes, log=log, files=self.files)
-        header = session_header(self.target, self.args, self.program, self.nframes, self.layout, self.opt,
-                                self.files)
-        self.recorded = self.key()
-        return Timeline(log, self.nframes, process=proc, max_steps=self.max_steps), header
 
 
 class Debugger:
@@ -313,9 +275,15 @@ class Debugger:
 
     def relaunch(self) -> bool:
         """Before ``run``: record the program anew if its arguments, environment or input
-        changed since this recording started (breakpoints and settings stay).  True if it did."""
+        changed since this recording started, or if it read the terminal (breakpoints and
+        settings stay).  True if it did."""
         launch = self.launch
-        if launch is None or launch.key() == launch.recorded:
+        if launch is None:
+            return False
+        # What was typed at the terminal is typed again, as gdb's inferior reads it again.
+        proc = self.tl.process
+        typed = proc is not None and proc.stdin.tty and proc.stdin.consumed > 0
+        if launch.key() == launch.recorded and not typed:
             return False
         progress = self.tl.progress
         self.tl, self.header = launch.start()
@@ -522,7 +490,7 @@ def _default_output(fd: int, data: bytes) -> None:
 def open_debugger(target: str, args: list[str], write: Callable[[str], None] | None = None,
                   error: Callable[[str], None] | None = None,
                   program_output: Callable[[int, bytes], None] | None = None,
-                  stdin: bytes = b"", layout: str = "i386", memory_mib: int = DEFAULT_NFRAMES // 256,
+                  stdin: "Input | bytes" = b"", layout: str = "i386", memory_mib: int = DEFAULT_NFRAMES // 256,
                   opt: str = "0", max_steps: int = DEFAULT_MAX_STEPS, env: list[str] | None = None,
                   files: dict[str, bytes] | None = None) -> Debugger:
     """A debugger on a program (recorded as it runs) or on a ``.vmlog`` session (replayed)."""

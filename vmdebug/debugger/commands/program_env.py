@@ -1,4 +1,5 @@
-"""How the program starts: gdb's set args, set/unset/show environment, and run ARGS < FILE.
+"""How the program starts: gdb's set args, set/unset/show environment, run ARGS < FILE,
+and vmdebug's set/show stdin.
 
 gdb hands ``run``'s arguments to a shell, which splits them and opens the
 redirections.  vmdebug splits them as a POSIX shell would (quotes, backslashes)
@@ -15,7 +16,8 @@ from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
 
 if TYPE_CHECKING:
-    from vmdebug.debugger.session import Debugger, Launch
+    from vmdebug.debugger.launch import Input, Launch
+    from vmdebug.debugger.session import Debugger
 
 MAX_INPUT = 256 << 20      # a file given as standard input is read whole
 
@@ -69,18 +71,48 @@ def _adopt(dbg: "Debugger", text: str) -> None:
     launch = _launch(dbg)
     args, source = parse_run_args(text)
     if source is not None:
-        try:
-            with open(source, "rb") as f:
-                data = f.read(MAX_INPUT + 1)
-        except OSError as exc:
-            raise DebugError(f"{source}: {exc.strerror or exc}.") from None
-        if len(data) > MAX_INPUT:
-            raise DebugError(f"{source}: more than {MAX_INPUT >> 20} MiB of input.")
-        launch.stdin = data
+        launch.stdin = read_input(source)
     else:
         launch.stdin = launch.base_stdin
+    launch.redirected = source is not None
     launch.args = args
     launch.args_text = text.strip()
+
+
+def read_input(path: str) -> "Input":
+    """A file given as standard input, read whole (the session keeps what the program reads)."""
+    from vmdebug.debugger.launch import Input
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_INPUT + 1)
+    except OSError as exc:
+        raise DebugError(f"{path}: {exc.strerror or exc}.") from None
+    if len(data) > MAX_INPUT:
+        raise DebugError(f"{path}: more than {MAX_INPUT >> 20} MiB of input.")
+    return Input(data, path)
+
+
+def set_stdin(dbg: "Debugger", value: str) -> None:
+    """vmdebug's ``set stdin FILE``: the input of the runs to come when ``run`` names none
+    (``run < FILE`` wins, as a shell's redirection wins over gdb's inferior-tty).  Without
+    FILE, the input vmdebug started with: ``--stdin FILE``, the terminal, or none."""
+    launch = _launch(dbg)
+    try:
+        words = shlex.split(value)
+    except ValueError as exc:
+        raise DebugError(f"Cannot parse the file name: {exc}.") from None
+    if len(words) > 1:
+        raise DebugError("Junk at end of arguments.")
+    launch.base_stdin = read_input(words[0]) if words else launch.initial_stdin
+    if not launch.redirected:
+        launch.stdin = launch.base_stdin
+
+
+def show_stdin(dbg: "Debugger") -> None:
+    if dbg.launch is None:
+        dbg.write("Standard input of the recorded run is in the session: the bytes the program read.")
+        return
+    dbg.write(f"Standard input for future runs of program being debugged is {dbg.launch.stdin.describe()}.")
 
 
 def set_args(dbg: "Debugger", value: str) -> None:

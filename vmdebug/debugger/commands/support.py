@@ -85,7 +85,7 @@ def _on_off(value: str) -> bool:
 @command("set", category="support", example="context off")
 def cmd_set(dbg: "Debugger", arg: str) -> None:
     """Change a setting: set context on|off, set listsize N, set color on|off, set args ARGS,
-    set environment NAME=VALUE.
+    set environment NAME=VALUE, set stdin [FILE].
 
     Usage: set NAME VALUE
     set $name = EXPR sets a convenience variable; set var and set $reg are refused:
@@ -99,6 +99,9 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
     elif name in ("environment", "env", "environ", "enviro"):
         from vmdebug.debugger.commands.program_env import set_environment
         set_environment(dbg, value)
+    elif name == "stdin":
+        from vmdebug.debugger.commands.program_env import set_stdin
+        set_stdin(dbg, value)
     elif name == "follow-fork-mode":
         mode = value.strip()
         if mode not in ("parent", "child"):
@@ -128,7 +131,7 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
 
 @command("show", category="support", example="context")
 def cmd_show(dbg: "Debugger", arg: str) -> None:
-    """Show a setting (context, listsize, color, version, args, environment [NAME]).
+    """Show a setting (context, listsize, color, version, args, environment [NAME], stdin).
 
     Usage: show NAME"""
     name, _, rest = arg.strip().partition(" ")
@@ -139,6 +142,10 @@ def cmd_show(dbg: "Debugger", arg: str) -> None:
     if name in ("environment", "env", "environ", "enviro"):
         from vmdebug.debugger.commands.program_env import show_environment
         show_environment(dbg, rest)
+        return
+    if name == "stdin":
+        from vmdebug.debugger.commands.program_env import show_stdin
+        show_stdin(dbg)
         return
     name = arg.strip()
     if name == "follow-fork-mode":
