@@ -70,7 +70,7 @@ SPECIAL = r'''
     printf("%%|%5%|%s|%.0d|%.0x|%#o|%#o|%#.3o\n", (char *)0, 0, 0, 8, 0, 8);
     printf("%*d|%-*d|%.*d|%*s|\n", 6, 42, 6, 42, 4, 7, -4, "ab");
     printf("%zu %td %jd\n", (unsigned)77, -3, (long long)-5);
-    printf("%f|%5.2e|%d\n", 99);
+    printf("%f|%5.2e|%d\n", 1.5, -2.0, 99);
     n = snprintf(buf, 8, "%s-%d", "abcdef", 12345);
     printf("snprintf=%d [%s]\n", n, buf);
     n = snprintf(buf, 0, "%d", 123);
@@ -99,7 +99,7 @@ SPECIAL_EXPECTED = (
     "%|%|(null)|||010|0|010\n"
     "    42|42    |0007|ab  |\n"
     "77 -3 -5\n"
-    "%f|%5.2e|99\n"
+    "1.500000|-2.00e+00|99\n"
     "snprintf=12 [abcdef-]\n"
     "snprintf0=3\n"
     "sprintf=13 [00000abc|z  |]\n"

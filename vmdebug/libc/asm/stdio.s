@@ -11,10 +11,10 @@ put:
 .LVL0:
 .LFB1:
 	.file 1 "stdio.c"
-	.loc 1 50 1 view -0
+	.loc 1 51 1 view -0
 	.cfi_startproc
-	.loc 1 51 5 view .LVU1
-	.loc 1 50 1 is_stmt 0 view .LVU2
+	.loc 1 52 5 view .LVU1
+	.loc 1 51 1 is_stmt 0 view .LVU2
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -25,43 +25,43 @@ put:
 	push	ebx
 	.cfi_def_cfa_offset 16
 	.cfi_offset 3, -16
-	.loc 1 51 10 view .LVU3
+	.loc 1 52 10 view .LVU3
 	mov	edx, DWORD PTR [eax]
 .LVL1:
-	.loc 1 50 1 view .LVU4
+	.loc 1 51 1 view .LVU4
 	mov	ebx, eax
-	.loc 1 51 8 view .LVU5
+	.loc 1 52 8 view .LVU5
 	test	edx, edx
 	js	.L2
-	.loc 1 52 9 is_stmt 1 view .LVU6
-	.loc 1 52 17 is_stmt 0 view .LVU7
+	.loc 1 53 9 is_stmt 1 view .LVU6
+	.loc 1 53 17 is_stmt 0 view .LVU7
 	mov	esi, DWORD PTR [eax+8]
-	.loc 1 52 22 view .LVU8
+	.loc 1 53 22 view .LVU8
 	lea	eax, [esi+1]
 .LVL2:
-	.loc 1 52 22 view .LVU9
+	.loc 1 53 22 view .LVU9
 	mov	DWORD PTR [ebx+8], eax
-	.loc 1 52 26 view .LVU10
+	.loc 1 53 26 view .LVU10
 	mov	BYTE PTR [ebx+24+esi], cl
-	.loc 1 53 9 is_stmt 1 view .LVU11
-	.loc 1 53 12 is_stmt 0 view .LVU12
+	.loc 1 54 9 is_stmt 1 view .LVU11
+	.loc 1 54 12 is_stmt 0 view .LVU12
 	cmp	eax, 256
 	je	.L3
 .L9:
-	.loc 1 58 13 view .LVU13
+	.loc 1 59 13 view .LVU13
 	mov	eax, DWORD PTR [ebx+12]
 	add	eax, 1
 .L4:
-	.loc 1 58 5 is_stmt 1 view .LVU14
-	.loc 1 58 13 is_stmt 0 view .LVU15
+	.loc 1 59 5 is_stmt 1 view .LVU14
+	.loc 1 59 13 is_stmt 0 view .LVU15
 	mov	DWORD PTR [ebx+12], eax
-	.loc 1 59 1 view .LVU16
+	.loc 1 60 1 view .LVU16
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
 .LVL3:
-	.loc 1 59 1 view .LVU17
+	.loc 1 60 1 view .LVU17
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
@@ -74,17 +74,17 @@ put:
 	.p2align 3
 .L2:
 	.cfi_restore_state
-	.loc 1 55 12 is_stmt 1 view .LVU18
-	.loc 1 55 17 is_stmt 0 view .LVU19
+	.loc 1 56 12 is_stmt 1 view .LVU18
+	.loc 1 56 17 is_stmt 0 view .LVU19
 	mov	edx, DWORD PTR [eax+12]
-	.loc 1 55 25 view .LVU20
+	.loc 1 56 25 view .LVU20
 	lea	eax, [edx+1]
 .LVL5:
-	.loc 1 55 15 view .LVU21
+	.loc 1 56 15 view .LVU21
 	cmp	eax, DWORD PTR [ebx+20]
 	jnb	.L4
-	.loc 1 56 9 is_stmt 1 view .LVU22
-	.loc 1 56 26 is_stmt 0 view .LVU23
+	.loc 1 57 9 is_stmt 1 view .LVU22
+	.loc 1 57 26 is_stmt 0 view .LVU23
 	mov	eax, DWORD PTR [ebx+16]
 	mov	BYTE PTR [eax+edx], cl
 	jmp	.L9
@@ -92,41 +92,41 @@ put:
 	.p2align 3
 .L3:
 .LVL6:
-.LBB40:
-.LBB41:
-	.loc 1 38 17 is_stmt 1 view .LVU24
-.LBB42:
-	.loc 1 39 34 is_stmt 0 view .LVU25
+.LBB44:
+.LBB45:
+	.loc 1 39 17 is_stmt 1 view .LVU24
+.LBB46:
+	.loc 1 40 34 is_stmt 0 view .LVU25
 	lea	esi, [ebx+24]
-.LBE42:
-	.loc 1 37 12 view .LVU26
+.LBE46:
+	.loc 1 38 12 view .LVU26
 	xor	edi, edi
 	jmp	.L7
 .LVL7:
 	.p2align 4,,10
 	.p2align 3
 .L5:
-.LBB43:
-	.loc 1 44 9 is_stmt 1 view .LVU27
-	.loc 1 44 14 is_stmt 0 view .LVU28
+.LBB47:
+	.loc 1 45 9 is_stmt 1 view .LVU27
+	.loc 1 45 14 is_stmt 0 view .LVU28
 	add	edi, eax
 .LVL8:
-	.loc 1 44 14 view .LVU29
-.LBE43:
-	.loc 1 38 17 is_stmt 1 view .LVU30
-	.loc 1 38 20 is_stmt 0 view .LVU31
+	.loc 1 45 14 view .LVU29
+.LBE47:
+	.loc 1 39 17 is_stmt 1 view .LVU30
+	.loc 1 39 20 is_stmt 0 view .LVU31
 	mov	eax, DWORD PTR [ebx+8]
 .LVL9:
-	.loc 1 38 17 view .LVU32
+	.loc 1 39 17 view .LVU32
 	cmp	edi, eax
 	jnb	.L6
-.LBB44:
-	.loc 1 39 21 view .LVU33
+.LBB48:
+	.loc 1 40 21 view .LVU33
 	mov	edx, DWORD PTR [ebx]
 .LVL10:
 .L7:
-	.loc 1 39 9 is_stmt 1 view .LVU34
-	.loc 1 39 21 is_stmt 0 view .LVU35
+	.loc 1 40 9 is_stmt 1 view .LVU34
+	.loc 1 40 21 is_stmt 0 view .LVU35
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	sub	eax, edi
@@ -139,48 +139,48 @@ put:
 	.cfi_def_cfa_offset 32
 	call	write
 .LVL11:
-	.loc 1 40 9 is_stmt 1 view .LVU36
-	.loc 1 40 12 is_stmt 0 view .LVU37
+	.loc 1 41 9 is_stmt 1 view .LVU36
+	.loc 1 41 12 is_stmt 0 view .LVU37
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	test	eax, eax
 	jg	.L5
-	.loc 1 41 13 is_stmt 1 view .LVU38
-	.loc 1 41 23 is_stmt 0 view .LVU39
+	.loc 1 42 13 is_stmt 1 view .LVU38
+	.loc 1 42 23 is_stmt 0 view .LVU39
 	mov	DWORD PTR [ebx+4], 1
-	.loc 1 42 13 is_stmt 1 view .LVU40
+	.loc 1 43 13 is_stmt 1 view .LVU40
 .LVL12:
 .L6:
-	.loc 1 42 13 is_stmt 0 view .LVU41
-.LBE44:
-	.loc 1 46 5 is_stmt 1 view .LVU42
-.LBE41:
-.LBE40:
-	.loc 1 58 13 is_stmt 0 view .LVU43
-	mov	eax, DWORD PTR [ebx+12]
-.LBB46:
-.LBB45:
-	.loc 1 46 12 view .LVU44
-	mov	DWORD PTR [ebx+8], 0
+	.loc 1 43 13 is_stmt 0 view .LVU41
+.LBE48:
+	.loc 1 47 5 is_stmt 1 view .LVU42
 .LBE45:
-.LBE46:
-	.loc 1 58 13 view .LVU45
+.LBE44:
+	.loc 1 59 13 is_stmt 0 view .LVU43
+	mov	eax, DWORD PTR [ebx+12]
+.LBB50:
+.LBB49:
+	.loc 1 47 12 view .LVU44
+	mov	DWORD PTR [ebx+8], 0
+.LBE49:
+.LBE50:
+	.loc 1 59 13 view .LVU45
 	add	eax, 1
 .LVL13:
-	.loc 1 58 5 is_stmt 1 view .LVU46
-	.loc 1 58 13 is_stmt 0 view .LVU47
+	.loc 1 59 5 is_stmt 1 view .LVU46
+	.loc 1 59 13 is_stmt 0 view .LVU47
 	mov	DWORD PTR [ebx+12], eax
-	.loc 1 59 1 view .LVU48
+	.loc 1 60 1 view .LVU48
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
 .LVL14:
-	.loc 1 59 1 view .LVU49
+	.loc 1 60 1 view .LVU49
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
 .LVL15:
-	.loc 1 59 1 view .LVU50
+	.loc 1 60 1 view .LVU50
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
@@ -200,9 +200,9 @@ put:
 put_integer:
 .LVL16:
 .LFB7:
-	.loc 1 124 1 is_stmt 1 view -0
+	.loc 1 121 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 124 1 is_stmt 0 view .LVU52
+	.loc 1 121 1 is_stmt 0 view .LVU52
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -213,68 +213,68 @@ put_integer:
 	push	esi
 	.cfi_def_cfa_offset 16
 	.cfi_offset 6, -16
-.LBB58:
-.LBB59:
-	.loc 1 103 17 view .LVU53
+.LBB62:
+.LBB63:
+	.loc 1 100 17 view .LVU53
 	mov	esi, OFFSET FLAT:.LC1
-.LBE59:
-.LBE58:
-	.loc 1 124 1 view .LVU54
+.LBE63:
+.LBE62:
+	.loc 1 121 1 view .LVU54
 	push	ebx
 	.cfi_def_cfa_offset 20
 	.cfi_offset 3, -20
 	sub	esp, 92
 	.cfi_def_cfa_offset 112
-	.loc 1 124 1 view .LVU55
+	.loc 1 121 1 view .LVU55
 	mov	DWORD PTR [esp+16], eax
-	.loc 1 125 5 is_stmt 1 view .LVU56
-	.loc 1 126 5 view .LVU57
+	.loc 1 122 5 is_stmt 1 view .LVU56
+	.loc 1 123 5 view .LVU57
 .LVL17:
+.LBB69:
 .LBB65:
-.LBB61:
-	.loc 1 103 17 is_stmt 0 view .LVU58
+	.loc 1 100 17 is_stmt 0 view .LVU58
 	mov	eax, DWORD PTR [esp+120]
 .LVL18:
-	.loc 1 103 17 view .LVU59
-.LBE61:
+	.loc 1 100 17 view .LVU59
 .LBE65:
-	.loc 1 124 1 view .LVU60
+.LBE69:
+	.loc 1 121 1 view .LVU60
 	mov	DWORD PTR [esp+24], ecx
 	mov	ecx, DWORD PTR [esp+116]
 .LVL19:
+.LBB70:
+.LBI62:
+	.loc 1 98 12 is_stmt 1 view .LVU61
 .LBB66:
-.LBI58:
-	.loc 1 101 12 is_stmt 1 view .LVU61
-.LBB62:
-	.loc 1 103 5 view .LVU62
-	.loc 1 103 17 is_stmt 0 view .LVU63
+	.loc 1 100 5 view .LVU62
+	.loc 1 100 17 is_stmt 0 view .LVU63
 	test	eax, eax
 	mov	eax, OFFSET FLAT:.LC0
 .LVL20:
-	.loc 1 103 17 view .LVU64
-.LBE62:
+	.loc 1 100 17 view .LVU64
 .LBE66:
-	.loc 1 124 1 view .LVU65
+.LBE70:
+	.loc 1 121 1 view .LVU65
 	mov	DWORD PTR [esp+20], edx
+.LBB71:
 .LBB67:
-.LBB63:
-	.loc 1 103 17 view .LVU66
+	.loc 1 100 17 view .LVU66
 	cmovne	esi, eax
 .LVL21:
-	.loc 1 104 5 is_stmt 1 view .LVU67
-	.loc 1 105 5 view .LVU68
-	.loc 1 105 14 view .LVU69
+	.loc 1 101 5 is_stmt 1 view .LVU67
+	.loc 1 102 5 view .LVU68
+	.loc 1 102 14 view .LVU69
 	cmp	edi, 0
 	jbe	.L45
-	.loc 1 106 29 is_stmt 0 view .LVU70
+	.loc 1 103 29 is_stmt 0 view .LVU70
 	mov	DWORD PTR [esp+8], ecx
 	mov	eax, edx
-	.loc 1 104 9 view .LVU71
+	.loc 1 101 9 view .LVU71
 	xor	ebx, ebx
-	.loc 1 106 29 view .LVU72
+	.loc 1 103 29 view .LVU72
 	mov	edx, edi
 .LVL22:
-	.loc 1 106 29 view .LVU73
+	.loc 1 103 29 view .LVU73
 	mov	DWORD PTR [esp+12], 0
 	lea	ebp, [esp+40]
 	lea	edi, [esp+55]
@@ -282,13 +282,13 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L14:
-	.loc 1 106 9 is_stmt 1 view .LVU74
+	.loc 1 103 9 is_stmt 1 view .LVU74
 	sub	esp, 12
 	.cfi_def_cfa_offset 124
-	.loc 1 106 14 is_stmt 0 view .LVU75
+	.loc 1 103 14 is_stmt 0 view .LVU75
 	add	ebx, 1
 .LVL24:
-	.loc 1 106 14 view .LVU76
+	.loc 1 103 14 view .LVU76
 	push	ebp
 	.cfi_def_cfa_offset 128
 	push	DWORD PTR [esp+28]
@@ -301,70 +301,70 @@ put_integer:
 	.cfi_def_cfa_offset 144
 	call	__udivmoddi4
 .LVL25:
-	.loc 1 106 26 view .LVU77
+	.loc 1 103 26 view .LVU77
 	mov	ecx, DWORD PTR [esp+72]
 	add	esp, 32
 	.cfi_def_cfa_offset 112
 	add	ecx, esi
-	.loc 1 106 18 view .LVU78
+	.loc 1 103 18 view .LVU78
 	movzx	ecx, BYTE PTR [ecx]
 	mov	BYTE PTR [edi+ebx], cl
-	.loc 1 107 9 is_stmt 1 view .LVU79
+	.loc 1 104 9 is_stmt 1 view .LVU79
 .LVL26:
-	.loc 1 105 14 view .LVU80
+	.loc 1 102 14 view .LVU80
 	cmp	edx, 0
 	ja	.L14
 	mov	ecx, DWORD PTR [esp+116]
 .LVL27:
 .L13:
-.LBB60:
-	.loc 1 110 9 view .LVU81
-	.loc 1 110 22 is_stmt 0 view .LVU82
+.LBB64:
+	.loc 1 107 9 view .LVU81
+	.loc 1 107 22 is_stmt 0 view .LVU82
 	mov	ebp, eax
 .LVL28:
 	.p2align 4,,10
 	.p2align 3
 .L15:
-	.loc 1 111 9 is_stmt 1 view .LVU83
-	.loc 1 112 13 view .LVU84
+	.loc 1 108 9 is_stmt 1 view .LVU83
+	.loc 1 109 13 view .LVU84
 	mov	eax, ebp
 	xor	edx, edx
-	.loc 1 112 18 is_stmt 0 view .LVU85
+	.loc 1 109 18 is_stmt 0 view .LVU85
 	add	ebx, 1
 .LVL29:
-	.loc 1 112 18 view .LVU86
+	.loc 1 109 18 view .LVU86
 	div	ecx
 .LVL30:
-	.loc 1 112 22 view .LVU87
+	.loc 1 109 22 view .LVU87
 	movzx	edx, BYTE PTR [esi+edx]
 	mov	BYTE PTR [edi+ebx], dl
-	.loc 1 113 13 is_stmt 1 view .LVU88
+	.loc 1 110 13 is_stmt 1 view .LVU88
 	mov	edx, ebp
-	.loc 1 113 15 is_stmt 0 view .LVU89
+	.loc 1 110 15 is_stmt 0 view .LVU89
 	mov	ebp, eax
 .LVL31:
-	.loc 1 114 18 is_stmt 1 view .LVU90
+	.loc 1 111 18 is_stmt 1 view .LVU90
 	cmp	edx, ecx
 	jnb	.L15
-.LBE60:
-	.loc 1 116 5 view .LVU91
+.LBE64:
+	.loc 1 113 5 view .LVU91
 .LVL32:
-	.loc 1 116 5 is_stmt 0 view .LVU92
-.LBE63:
+	.loc 1 113 5 is_stmt 0 view .LVU92
 .LBE67:
-	.loc 1 127 5 is_stmt 1 view .LVU93
-	.loc 1 128 5 view .LVU94
-	.loc 1 129 5 view .LVU95
-	.loc 1 129 51 is_stmt 0 view .LVU96
+.LBE71:
+	.loc 1 124 5 is_stmt 1 view .LVU93
+	.loc 1 125 5 view .LVU94
+	.loc 1 126 5 view .LVU95
+	.loc 1 126 51 is_stmt 0 view .LVU96
 	mov	eax, DWORD PTR [esp+136]
 	xor	esi, esi
 .LVL33:
-	.loc 1 129 51 view .LVU97
+	.loc 1 126 51 view .LVU97
 	test	eax, eax
 	je	.L16
 	mov	DWORD PTR [esp+116], ecx
 .LVL34:
-	.loc 1 129 36 discriminator 1 view .LVU98
+	.loc 1 126 36 discriminator 1 view .LVU98
 	sub	esp, 12
 	.cfi_def_cfa_offset 124
 	push	DWORD PTR [esp+148]
@@ -377,81 +377,81 @@ put_integer:
 	mov	esi, eax
 .L16:
 .LVL36:
-	.loc 1 130 5 is_stmt 1 discriminator 4 view .LVU99
-	.loc 1 132 5 discriminator 4 view .LVU100
-	.loc 1 132 19 is_stmt 0 discriminator 4 view .LVU101
+	.loc 1 127 5 is_stmt 1 discriminator 4 view .LVU99
+	.loc 1 129 5 discriminator 4 view .LVU100
+	.loc 1 129 19 is_stmt 0 discriminator 4 view .LVU101
 	mov	eax, DWORD PTR [esp+132]
 	test	eax, eax
-	.loc 1 132 29 discriminator 4 view .LVU102
+	.loc 1 129 29 discriminator 4 view .LVU102
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 132 19 discriminator 4 view .LVU103
+	.loc 1 129 19 discriminator 4 view .LVU103
 	sete	dl
-	.loc 1 132 29 discriminator 4 view .LVU104
+	.loc 1 129 29 discriminator 4 view .LVU104
 	or	eax, DWORD PTR [esp+24]
 .LVL37:
-	.loc 1 132 29 discriminator 4 view .LVU105
+	.loc 1 129 29 discriminator 4 view .LVU105
 	sete	al
-	.loc 1 132 8 discriminator 4 view .LVU106
+	.loc 1 129 8 discriminator 4 view .LVU106
 	and	dl, al
 	je	.L17
-	.loc 1 133 9 is_stmt 1 view .LVU107
+	.loc 1 130 9 is_stmt 1 view .LVU107
 .LVL38:
-	.loc 1 134 5 view .LVU108
-	.loc 1 134 8 is_stmt 0 view .LVU109
+	.loc 1 131 5 view .LVU108
+	.loc 1 131 8 is_stmt 0 view .LVU109
 	mov	ebp, DWORD PTR [esp+112]
 	test	ebp, ebp
 	je	.L75
 .LVL39:
-	.loc 1 140 5 is_stmt 1 view .LVU110
-	.loc 1 143 5 view .LVU111
-	.loc 1 143 8 is_stmt 0 view .LVU112
+	.loc 1 137 5 is_stmt 1 view .LVU110
+	.loc 1 140 5 view .LVU111
+	.loc 1 140 8 is_stmt 0 view .LVU112
 	cmp	ecx, 8
 	je	.L21
-	.loc 1 135 14 view .LVU113
+	.loc 1 132 14 view .LVU113
 	mov	BYTE PTR [esp+28], 45
 	mov	edi, -1
-	.loc 1 133 17 view .LVU114
+	.loc 1 130 17 view .LVU114
 	xor	ebx, ebx
-	.loc 1 128 9 view .LVU115
+	.loc 1 125 9 view .LVU115
 	mov	DWORD PTR [esp+8], 0
 .LVL40:
 .L20:
-	.loc 1 145 5 is_stmt 1 view .LVU116
-	.loc 1 145 26 is_stmt 0 view .LVU117
+	.loc 1 142 5 is_stmt 1 view .LVU116
+	.loc 1 142 26 is_stmt 0 view .LVU117
 	mov	eax, DWORD PTR [esp+112]
-	.loc 1 145 39 view .LVU118
+	.loc 1 142 39 view .LVU118
 	mov	ecx, DWORD PTR [esp+8]
-	.loc 1 145 26 view .LVU119
+	.loc 1 142 26 view .LVU119
 	add	eax, esi
-	.loc 1 145 39 view .LVU120
+	.loc 1 142 39 view .LVU120
 	add	eax, ecx
-	.loc 1 145 9 view .LVU121
+	.loc 1 142 9 view .LVU121
 	add	eax, ebx
 	mov	DWORD PTR [esp+20], eax
 .LVL41:
-	.loc 1 146 5 is_stmt 1 view .LVU122
+	.loc 1 143 5 is_stmt 1 view .LVU122
 .L29:
-	.loc 1 150 5 view .LVU123
-	.loc 1 150 8 is_stmt 0 view .LVU124
+	.loc 1 147 5 view .LVU123
+	.loc 1 147 8 is_stmt 0 view .LVU124
 	mov	eax, DWORD PTR [esp+124]
 	and	eax, 1
 	mov	DWORD PTR [esp+24], eax
 	jne	.L30
-	.loc 1 151 9 is_stmt 1 view .LVU125
+	.loc 1 148 9 is_stmt 1 view .LVU125
 	mov	eax, DWORD PTR [esp+128]
 	mov	ecx, DWORD PTR [esp+20]
 	sub	eax, ecx
 .LVL42:
-.LBB68:
-.LBI68:
-	.loc 1 61 13 view .LVU126
-.LBB69:
-	.loc 1 63 5 view .LVU127
-	.loc 1 63 16 view .LVU128
-	.loc 1 63 13 is_stmt 0 view .LVU129
+.LBB72:
+.LBI72:
+	.loc 1 62 13 view .LVU126
+.LBB73:
+	.loc 1 64 5 view .LVU127
+	.loc 1 64 16 view .LVU128
+	.loc 1 64 13 is_stmt 0 view .LVU129
 	lea	ebp, [eax-1]
 .LVL43:
-	.loc 1 63 16 view .LVU130
+	.loc 1 64 16 view .LVU130
 	test	eax, eax
 	jle	.L30
 	mov	DWORD PTR [esp+32], esi
@@ -463,41 +463,41 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L32:
-	.loc 1 64 9 is_stmt 1 view .LVU131
+	.loc 1 65 9 is_stmt 1 view .LVU131
 	mov	edx, 32
 	mov	eax, esi
 	call	put
 .LVL45:
-	.loc 1 63 16 view .LVU132
+	.loc 1 64 16 view .LVU132
 	sub	ebx, 1
 .LVL46:
-	.loc 1 63 16 is_stmt 0 view .LVU133
+	.loc 1 64 16 is_stmt 0 view .LVU133
 	jnb	.L32
 	mov	esi, DWORD PTR [esp+32]
 	mov	ebx, DWORD PTR [esp+36]
 .LVL47:
-	.loc 1 63 16 view .LVU134
+	.loc 1 64 16 view .LVU134
 	mov	edx, ebp
 .LVL48:
 .L30:
-	.loc 1 63 16 view .LVU135
-.LBE69:
-.LBE68:
-	.loc 1 152 5 is_stmt 1 view .LVU136
-	.loc 1 152 8 is_stmt 0 view .LVU137
+	.loc 1 64 16 view .LVU135
+.LBE73:
+.LBE72:
+	.loc 1 149 5 is_stmt 1 view .LVU136
+	.loc 1 149 8 is_stmt 0 view .LVU137
 	test	dl, dl
 	jne	.L76
 .L33:
-	.loc 1 154 5 is_stmt 1 view .LVU138
-	.loc 1 154 8 is_stmt 0 view .LVU139
+	.loc 1 151 5 is_stmt 1 view .LVU138
+	.loc 1 151 8 is_stmt 0 view .LVU139
 	test	esi, esi
 	jne	.L77
 .L34:
 .LVL49:
-.LBB70:
-.LBB71:
-	.loc 1 63 16 is_stmt 1 view .LVU140
-	.loc 1 63 16 is_stmt 0 view .LVU141
+.LBB74:
+.LBB75:
+	.loc 1 64 16 is_stmt 1 view .LVU140
+	.loc 1 64 16 is_stmt 0 view .LVU141
 	mov	edx, DWORD PTR [esp+8]
 	mov	esi, DWORD PTR [esp+16]
 	test	edx, edx
@@ -506,25 +506,25 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L36:
-	.loc 1 64 9 is_stmt 1 view .LVU142
+	.loc 1 65 9 is_stmt 1 view .LVU142
 	mov	eax, esi
 	mov	edx, 48
 	call	put
 .LVL51:
-	.loc 1 63 16 view .LVU143
+	.loc 1 64 16 view .LVU143
 	mov	eax, edi
-	.loc 1 63 13 is_stmt 0 view .LVU144
+	.loc 1 64 13 is_stmt 0 view .LVU144
 	sub	edi, 1
 .LVL52:
-	.loc 1 63 16 view .LVU145
+	.loc 1 64 16 view .LVU145
 	test	eax, eax
 	jne	.L36
 .LVL53:
 .L39:
-	.loc 1 63 16 view .LVU146
-.LBE71:
-.LBE70:
-	.loc 1 157 20 is_stmt 1 view .LVU147
+	.loc 1 64 16 view .LVU146
+.LBE75:
+.LBE74:
+	.loc 1 154 20 is_stmt 1 view .LVU147
 	lea	esi, [esp+56]
 	lea	edi, [esp+55+ebx]
 	test	ebx, ebx
@@ -534,41 +534,41 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L42:
-	.loc 1 158 9 view .LVU148
-	.loc 1 158 9 is_stmt 0 view .LVU149
+	.loc 1 155 9 view .LVU148
+	.loc 1 155 9 is_stmt 0 view .LVU149
 	movsx	edx, BYTE PTR [edi]
 	mov	eax, ebx
 	call	put
 .LVL55:
-	.loc 1 157 20 is_stmt 1 view .LVU150
+	.loc 1 154 20 is_stmt 1 view .LVU150
 	mov	eax, edi
 	sub	edi, 1
 .LVL56:
-	.loc 1 157 20 is_stmt 0 view .LVU151
+	.loc 1 154 20 is_stmt 0 view .LVU151
 	cmp	eax, esi
 	jne	.L42
 .LVL57:
 .L38:
-	.loc 1 159 5 is_stmt 1 view .LVU152
-	.loc 1 159 8 is_stmt 0 view .LVU153
+	.loc 1 156 5 is_stmt 1 view .LVU152
+	.loc 1 156 8 is_stmt 0 view .LVU153
 	mov	eax, DWORD PTR [esp+24]
 	test	eax, eax
 	je	.L11
-	.loc 1 160 9 is_stmt 1 view .LVU154
+	.loc 1 157 9 is_stmt 1 view .LVU154
 	mov	eax, DWORD PTR [esp+128]
 	mov	esi, DWORD PTR [esp+20]
 	sub	eax, esi
 .LVL58:
-.LBB80:
-.LBI80:
-	.loc 1 61 13 view .LVU155
-.LBB81:
-	.loc 1 63 5 view .LVU156
-	.loc 1 63 16 view .LVU157
-	.loc 1 63 13 is_stmt 0 view .LVU158
+.LBB84:
+.LBI84:
+	.loc 1 62 13 view .LVU155
+.LBB85:
+	.loc 1 64 5 view .LVU156
+	.loc 1 64 16 view .LVU157
+	.loc 1 64 13 is_stmt 0 view .LVU158
 	lea	ebx, [eax-1]
 .LVL59:
-	.loc 1 63 16 view .LVU159
+	.loc 1 64 16 view .LVU159
 	test	eax, eax
 	jle	.L11
 	mov	esi, DWORD PTR [esp+16]
@@ -576,22 +576,22 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L43:
-	.loc 1 64 9 is_stmt 1 view .LVU160
+	.loc 1 65 9 is_stmt 1 view .LVU160
 	mov	edx, 32
 	mov	eax, esi
 	call	put
 .LVL61:
-	.loc 1 63 16 view .LVU161
+	.loc 1 64 16 view .LVU161
 	sub	ebx, 1
 .LVL62:
-	.loc 1 63 16 is_stmt 0 view .LVU162
+	.loc 1 64 16 is_stmt 0 view .LVU162
 	jnb	.L43
 .LVL63:
 .L11:
-	.loc 1 63 16 view .LVU163
-.LBE81:
-.LBE80:
-	.loc 1 161 1 view .LVU164
+	.loc 1 64 16 view .LVU163
+.LBE85:
+.LBE84:
+	.loc 1 158 1 view .LVU164
 	add	esp, 92
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -613,135 +613,135 @@ put_integer:
 	.p2align 3
 .L17:
 	.cfi_restore_state
-	.loc 1 134 5 is_stmt 1 view .LVU165
-	.loc 1 134 8 is_stmt 0 view .LVU166
+	.loc 1 131 5 is_stmt 1 view .LVU165
+	.loc 1 131 8 is_stmt 0 view .LVU166
 	mov	edi, DWORD PTR [esp+112]
 	test	edi, edi
 	je	.L78
-	.loc 1 135 14 view .LVU167
+	.loc 1 132 14 view .LVU167
 	mov	BYTE PTR [esp+28], 45
 	mov	edx, 1
 .LVL65:
 .L22:
-	.loc 1 140 5 is_stmt 1 view .LVU168
-	.loc 1 141 15 is_stmt 0 view .LVU169
+	.loc 1 137 5 is_stmt 1 view .LVU168
+	.loc 1 138 15 is_stmt 0 view .LVU169
 	mov	eax, DWORD PTR [esp+132]
 	sub	eax, ebx
 	mov	DWORD PTR [esp+8], eax
 .LVL66:
-	.loc 1 143 5 is_stmt 1 view .LVU170
-.LBB82:
-.LBB72:
-	.loc 1 63 13 is_stmt 0 view .LVU171
+	.loc 1 140 5 is_stmt 1 view .LVU170
+.LBB86:
+.LBB76:
+	.loc 1 64 13 is_stmt 0 view .LVU171
 	lea	edi, [eax-1]
-.LBE72:
-.LBE82:
-	.loc 1 140 8 view .LVU172
+.LBE76:
+.LBE86:
+	.loc 1 137 8 view .LVU172
 	cmp	DWORD PTR [esp+132], ebx
 	jg	.L20
 .LVL67:
-	.loc 1 143 5 is_stmt 1 view .LVU173
-	.loc 1 143 8 is_stmt 0 view .LVU174
+	.loc 1 140 5 is_stmt 1 view .LVU173
+	.loc 1 140 8 is_stmt 0 view .LVU174
 	mov	DWORD PTR [esp+8], 0
 	cmp	ecx, 8
 	je	.L79
 .L24:
 .LVL68:
-	.loc 1 145 5 is_stmt 1 view .LVU175
-	.loc 1 145 26 is_stmt 0 view .LVU176
+	.loc 1 142 5 is_stmt 1 view .LVU175
+	.loc 1 142 26 is_stmt 0 view .LVU176
 	mov	eax, DWORD PTR [esp+112]
-	.loc 1 145 39 view .LVU177
+	.loc 1 142 39 view .LVU177
 	mov	edi, DWORD PTR [esp+8]
-	.loc 1 145 26 view .LVU178
+	.loc 1 142 26 view .LVU178
 	add	eax, esi
-	.loc 1 145 39 view .LVU179
+	.loc 1 142 39 view .LVU179
 	add	eax, edi
-	.loc 1 145 9 view .LVU180
+	.loc 1 142 9 view .LVU180
 	lea	edi, [eax+ebx]
-	.loc 1 150 17 view .LVU181
+	.loc 1 147 17 view .LVU181
 	mov	eax, DWORD PTR [esp+124]
-	.loc 1 145 9 view .LVU182
+	.loc 1 142 9 view .LVU182
 	mov	DWORD PTR [esp+20], edi
 .LVL69:
-	.loc 1 146 5 is_stmt 1 view .LVU183
-	.loc 1 150 17 is_stmt 0 view .LVU184
+	.loc 1 143 5 is_stmt 1 view .LVU183
+	.loc 1 147 17 is_stmt 0 view .LVU184
 	and	eax, 1
 	mov	DWORD PTR [esp+24], eax
-	.loc 1 146 8 view .LVU185
+	.loc 1 143 8 view .LVU185
 	mov	eax, DWORD PTR [esp+124]
 	and	eax, 3
 	cmp	eax, 2
 	jne	.L26
-	.loc 1 146 70 discriminator 1 view .LVU186
+	.loc 1 143 70 discriminator 1 view .LVU186
 	mov	ecx, DWORD PTR [esp+132]
 	test	ecx, ecx
 	jns	.L26
 	cmp	edi, DWORD PTR [esp+128]
 	jge	.L26
-	.loc 1 147 9 is_stmt 1 view .LVU187
-	.loc 1 147 24 is_stmt 0 view .LVU188
+	.loc 1 144 9 is_stmt 1 view .LVU187
+	.loc 1 144 24 is_stmt 0 view .LVU188
 	mov	edi, DWORD PTR [esp+20]
-	.loc 1 147 24 view .LVU189
+	.loc 1 144 24 view .LVU189
 	mov	eax, DWORD PTR [esp+128]
 	sub	eax, edi
-	.loc 1 147 15 view .LVU190
+	.loc 1 144 15 view .LVU190
 	add	DWORD PTR [esp+8], eax
 .LVL70:
-.LBB83:
-.LBB73:
-	.loc 1 63 13 view .LVU191
+.LBB87:
+.LBB77:
+	.loc 1 64 13 view .LVU191
 	mov	eax, DWORD PTR [esp+128]
-.LBE73:
-.LBE83:
-	.loc 1 147 15 view .LVU192
+.LBE77:
+.LBE87:
+	.loc 1 144 15 view .LVU192
 	mov	edi, DWORD PTR [esp+8]
 .LVL71:
-	.loc 1 148 9 is_stmt 1 view .LVU193
-	.loc 1 150 5 view .LVU194
-.LBB84:
-.LBB74:
-	.loc 1 63 13 is_stmt 0 view .LVU195
+	.loc 1 145 9 is_stmt 1 view .LVU193
+	.loc 1 147 5 view .LVU194
+.LBB88:
+.LBB78:
+	.loc 1 64 13 is_stmt 0 view .LVU195
 	mov	DWORD PTR [esp+20], eax
-.LBE74:
-.LBE84:
-	.loc 1 152 5 is_stmt 1 view .LVU196
-.LBB85:
-.LBB75:
-	.loc 1 63 13 is_stmt 0 view .LVU197
+.LBE78:
+.LBE88:
+	.loc 1 149 5 is_stmt 1 view .LVU196
+.LBB89:
+.LBB79:
+	.loc 1 64 13 is_stmt 0 view .LVU197
 	sub	edi, 1
 .LVL72:
-	.loc 1 63 13 view .LVU198
-.LBE75:
-.LBE85:
-	.loc 1 152 8 view .LVU199
+	.loc 1 64 13 view .LVU198
+.LBE79:
+.LBE89:
+	.loc 1 149 8 view .LVU199
 	test	dl, dl
 	je	.L33
 .LVL73:
 	.p2align 4,,10
 	.p2align 3
 .L76:
-	.loc 1 153 9 is_stmt 1 view .LVU200
+	.loc 1 150 9 is_stmt 1 view .LVU200
 	movsx	edx, BYTE PTR [esp+28]
 	mov	eax, DWORD PTR [esp+16]
 	call	put
 .LVL74:
-	.loc 1 154 5 view .LVU201
-	.loc 1 154 8 is_stmt 0 view .LVU202
+	.loc 1 151 5 view .LVU201
+	.loc 1 151 8 is_stmt 0 view .LVU202
 	test	esi, esi
 	je	.L34
 .L77:
-	.loc 1 155 9 is_stmt 1 view .LVU203
+	.loc 1 152 9 is_stmt 1 view .LVU203
 .LVL75:
-.LBB86:
-.LBI86:
-	.loc 1 67 13 view .LVU204
-.LBB87:
-	.loc 1 69 5 view .LVU205
-	.loc 1 69 12 view .LVU206
-	.loc 1 69 12 is_stmt 0 view .LVU207
-.LBE87:
-.LBE86:
-	.loc 1 155 9 view .LVU208
+.LBB90:
+.LBI90:
+	.loc 1 68 13 view .LVU204
+.LBB91:
+	.loc 1 70 5 view .LVU205
+	.loc 1 70 12 view .LVU206
+	.loc 1 70 12 is_stmt 0 view .LVU207
+.LBE91:
+.LBE90:
+	.loc 1 152 9 view .LVU208
 	mov	ebp, DWORD PTR [esp+136]
 	mov	DWORD PTR [esp+32], edi
 	mov	edi, DWORD PTR [esp+16]
@@ -751,80 +751,80 @@ put_integer:
 	.p2align 4,,10
 	.p2align 3
 .L35:
-.LBB89:
-.LBB88:
-	.loc 1 70 9 is_stmt 1 view .LVU209
+.LBB93:
+.LBB92:
+	.loc 1 71 9 is_stmt 1 view .LVU209
 	movsx	edx, BYTE PTR [ebx]
 	mov	eax, edi
-	.loc 1 70 18 is_stmt 0 view .LVU210
+	.loc 1 71 18 is_stmt 0 view .LVU210
 	add	ebx, 1
 .LVL77:
-	.loc 1 70 9 view .LVU211
+	.loc 1 71 9 view .LVU211
 	call	put
 .LVL78:
-	.loc 1 69 12 is_stmt 1 view .LVU212
-	.loc 1 69 12 is_stmt 0 view .LVU213
+	.loc 1 70 12 is_stmt 1 view .LVU212
+	.loc 1 70 12 is_stmt 0 view .LVU213
 	mov	eax, ebp
 	sub	eax, ebx
 	add	eax, esi
 	jne	.L35
 	mov	ebx, DWORD PTR [esp+28]
 .LVL79:
-	.loc 1 69 12 view .LVU214
+	.loc 1 70 12 view .LVU214
 	mov	edi, DWORD PTR [esp+32]
 	jmp	.L34
 .LVL80:
 	.p2align 4,,10
 	.p2align 3
 .L78:
-	.loc 1 69 12 view .LVU215
-.LBE88:
-.LBE89:
-	.loc 1 136 10 is_stmt 1 view .LVU216
-	.loc 1 136 13 is_stmt 0 view .LVU217
+	.loc 1 70 12 view .LVU215
+.LBE92:
+.LBE93:
+	.loc 1 133 10 is_stmt 1 view .LVU216
+	.loc 1 133 13 is_stmt 0 view .LVU217
 	test	BYTE PTR [esp+124], 4
 	je	.L19
 	mov	DWORD PTR [esp+112], 1
 .LVL81:
-	.loc 1 136 13 view .LVU218
+	.loc 1 133 13 view .LVU218
 	mov	edx, 1
-	.loc 1 137 14 view .LVU219
+	.loc 1 134 14 view .LVU219
 	mov	BYTE PTR [esp+28], 43
 	jmp	.L22
 .LVL82:
 	.p2align 4,,10
 	.p2align 3
 .L75:
-	.loc 1 136 10 is_stmt 1 view .LVU220
-	.loc 1 136 13 is_stmt 0 view .LVU221
+	.loc 1 133 10 is_stmt 1 view .LVU220
+	.loc 1 133 13 is_stmt 0 view .LVU221
 	mov	ebx, DWORD PTR [esp+124]
 	and	ebx, 4
 	je	.L19
 .LVL83:
-	.loc 1 143 5 is_stmt 1 view .LVU222
-	.loc 1 143 8 is_stmt 0 view .LVU223
+	.loc 1 140 5 is_stmt 1 view .LVU222
+	.loc 1 140 8 is_stmt 0 view .LVU223
 	cmp	ecx, 8
 	je	.L80
 	mov	DWORD PTR [esp+8], 0
-	.loc 1 133 17 view .LVU224
+	.loc 1 130 17 view .LVU224
 	xor	ebx, ebx
-	.loc 1 143 8 view .LVU225
+	.loc 1 140 8 view .LVU225
 	mov	edi, -1
 	mov	DWORD PTR [esp+112], 1
 .LVL84:
-	.loc 1 137 14 view .LVU226
+	.loc 1 134 14 view .LVU226
 	mov	BYTE PTR [esp+28], 43
 	jmp	.L20
 .LVL85:
 	.p2align 4,,10
 	.p2align 3
 .L19:
-	.loc 1 138 10 is_stmt 1 view .LVU227
-	.loc 1 138 13 is_stmt 0 view .LVU228
+	.loc 1 135 10 is_stmt 1 view .LVU227
+	.loc 1 135 13 is_stmt 0 view .LVU228
 	mov	eax, DWORD PTR [esp+124]
 	shr	eax, 3
 	and	eax, 1
-	.loc 1 145 21 view .LVU229
+	.loc 1 142 21 view .LVU229
 	sal	al, 5
 	mov	BYTE PTR [esp+28], al
 	setne	al
@@ -832,57 +832,57 @@ put_integer:
 	movzx	eax, al
 	mov	DWORD PTR [esp+112], eax
 .LVL86:
-	.loc 1 145 21 view .LVU230
+	.loc 1 142 21 view .LVU230
 	jmp	.L22
 .LVL87:
 	.p2align 4,,10
 	.p2align 3
 .L45:
-.LBB90:
-.LBB64:
-	.loc 1 105 14 view .LVU231
+.LBB94:
+.LBB68:
+	.loc 1 102 14 view .LVU231
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 104 9 view .LVU232
+	.loc 1 101 9 view .LVU232
 	xor	ebx, ebx
 	lea	edi, [esp+55]
 .LVL88:
-	.loc 1 104 9 view .LVU233
+	.loc 1 101 9 view .LVU233
 	jmp	.L13
 .LVL89:
 	.p2align 4,,10
 	.p2align 3
 .L21:
-	.loc 1 104 9 view .LVU234
-.LBE64:
-.LBE90:
-	.loc 1 143 19 discriminator 1 view .LVU235
+	.loc 1 101 9 view .LVU234
+.LBE68:
+.LBE94:
+	.loc 1 140 19 discriminator 1 view .LVU235
 	mov	eax, DWORD PTR [esp+124]
-	.loc 1 135 14 discriminator 1 view .LVU236
+	.loc 1 132 14 discriminator 1 view .LVU236
 	mov	BYTE PTR [esp+28], 45
-	.loc 1 133 17 discriminator 1 view .LVU237
+	.loc 1 130 17 discriminator 1 view .LVU237
 	xor	ebx, ebx
-	.loc 1 143 19 discriminator 1 view .LVU238
+	.loc 1 140 19 discriminator 1 view .LVU238
 	shr	eax, 4
 	and	eax, 1
 	mov	DWORD PTR [esp+8], eax
-.LBB91:
-.LBB76:
-	.loc 1 63 13 discriminator 1 view .LVU239
+.LBB95:
+.LBB80:
+	.loc 1 64 13 discriminator 1 view .LVU239
 	lea	edi, [eax-1]
-.LBE76:
-.LBE91:
+.LBE80:
+.LBE95:
 	jmp	.L20
 .LVL90:
 .L79:
-	.loc 1 143 19 view .LVU240
+	.loc 1 140 19 view .LVU240
 	mov	eax, DWORD PTR [esp+124]
 	and	eax, 16
 	mov	DWORD PTR [esp+8], eax
 	je	.L24
-	.loc 1 143 55 discriminator 3 view .LVU241
+	.loc 1 140 55 discriminator 3 view .LVU241
 	test	ebx, ebx
 	je	.L51
-	.loc 1 143 72 discriminator 4 view .LVU242
+	.loc 1 140 72 discriminator 4 view .LVU242
 	xor	eax, eax
 	cmp	BYTE PTR [esp+55+ebx], 48
 	setne	al
@@ -890,49 +890,49 @@ put_integer:
 	jmp	.L24
 .LVL91:
 .L80:
-	.loc 1 143 19 view .LVU243
+	.loc 1 140 19 view .LVU243
 	mov	eax, DWORD PTR [esp+124]
-.LBB92:
-.LBB77:
-	.loc 1 63 13 view .LVU244
+.LBB96:
+.LBB81:
+	.loc 1 64 13 view .LVU244
 	mov	DWORD PTR [esp+112], 1
 .LVL92:
-	.loc 1 63 13 view .LVU245
-.LBE77:
-.LBE92:
-	.loc 1 133 17 view .LVU246
+	.loc 1 64 13 view .LVU245
+.LBE81:
+.LBE96:
+	.loc 1 130 17 view .LVU246
 	xor	ebx, ebx
-	.loc 1 137 14 view .LVU247
+	.loc 1 134 14 view .LVU247
 	mov	BYTE PTR [esp+28], 43
-	.loc 1 143 19 view .LVU248
+	.loc 1 140 19 view .LVU248
 	shr	eax, 4
 	and	eax, 1
 	mov	DWORD PTR [esp+8], eax
-.LBB93:
-.LBB78:
-	.loc 1 63 13 view .LVU249
+.LBB97:
+.LBB82:
+	.loc 1 64 13 view .LVU249
 	lea	edi, [eax-1]
 	jmp	.L20
 .LVL93:
 .L51:
-	.loc 1 63 13 view .LVU250
-.LBE78:
-.LBE93:
-	.loc 1 144 15 view .LVU251
+	.loc 1 64 13 view .LVU250
+.LBE82:
+.LBE97:
+	.loc 1 141 15 view .LVU251
 	mov	DWORD PTR [esp+8], 1
 	jmp	.L24
 .LVL94:
 .L26:
-.LBB94:
-.LBB79:
-	.loc 1 63 13 view .LVU252
+.LBB98:
+.LBB83:
+	.loc 1 64 13 view .LVU252
 	mov	eax, DWORD PTR [esp+8]
 	lea	edi, [eax-1]
 .LVL95:
-	.loc 1 63 13 view .LVU253
+	.loc 1 64 13 view .LVU253
 	jmp	.L29
-.LBE79:
-.LBE94:
+.LBE83:
+.LBE98:
 	.cfi_endproc
 .LFE7:
 	.size	put_integer, .-put_integer
@@ -940,10 +940,10 @@ put_integer:
 	.type	put_padded, @function
 put_padded:
 .LVL96:
-.LFB8:
-	.loc 1 164 1 is_stmt 1 view -0
+.LFB9:
+	.loc 1 170 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 164 1 is_stmt 0 view .LVU255
+	.loc 1 170 1 is_stmt 0 view .LVU255
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -961,31 +961,31 @@ put_padded:
 	mov	ebx, eax
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 165 5 is_stmt 1 view .LVU256
-	.loc 1 165 8 is_stmt 0 view .LVU257
+	.loc 1 171 5 is_stmt 1 view .LVU256
+	.loc 1 171 8 is_stmt 0 view .LVU257
 	mov	eax, DWORD PTR [esp+48]
 .LVL97:
-	.loc 1 165 8 view .LVU258
+	.loc 1 171 8 view .LVU258
 	and	eax, 1
 	mov	DWORD PTR [esp+8], eax
 	je	.L82
 .LVL98:
-.LBB110:
-.LBB111:
-	.loc 1 69 12 is_stmt 1 view .LVU259
-	.loc 1 69 12 is_stmt 0 view .LVU260
+.LBB114:
+.LBB115:
+	.loc 1 70 12 is_stmt 1 view .LVU259
+	.loc 1 70 12 is_stmt 0 view .LVU260
 	test	ecx, ecx
 	je	.L95
 .LVL99:
 .L83:
-	.loc 1 69 12 view .LVU261
+	.loc 1 70 12 view .LVU261
 	lea	eax, [ebp+0+esi]
-.LBB112:
-.LBB113:
-.LBB114:
-.LBB115:
 .LBB116:
-	.loc 1 39 34 view .LVU262
+.LBB117:
+.LBB118:
+.LBB119:
+.LBB120:
+	.loc 1 40 34 view .LVU262
 	mov	DWORD PTR [esp+12], esi
 	lea	edi, [ebx+24]
 	mov	DWORD PTR [esp+4], eax
@@ -994,73 +994,73 @@ put_padded:
 	.p2align 4,,10
 	.p2align 3
 .L105:
-	.loc 1 39 34 view .LVU263
-.LBE116:
-.LBE115:
-.LBE114:
-	.loc 1 52 9 is_stmt 1 view .LVU264
-	.loc 1 52 17 is_stmt 0 view .LVU265
+	.loc 1 40 34 view .LVU263
+.LBE120:
+.LBE119:
+.LBE118:
+	.loc 1 53 9 is_stmt 1 view .LVU264
+	.loc 1 53 17 is_stmt 0 view .LVU265
 	mov	esi, DWORD PTR [ebx+8]
-	.loc 1 52 22 view .LVU266
+	.loc 1 53 22 view .LVU266
 	lea	eax, [esi+1]
 	mov	DWORD PTR [ebx+8], eax
-	.loc 1 52 26 view .LVU267
+	.loc 1 53 26 view .LVU267
 	mov	BYTE PTR [ebx+24+esi], cl
-	.loc 1 53 9 is_stmt 1 view .LVU268
-	.loc 1 53 12 is_stmt 0 view .LVU269
+	.loc 1 54 9 is_stmt 1 view .LVU268
+	.loc 1 54 12 is_stmt 0 view .LVU269
 	cmp	eax, 256
 	je	.L89
 .L103:
-	.loc 1 58 13 view .LVU270
+	.loc 1 59 13 view .LVU270
 	mov	eax, DWORD PTR [ebx+12]
 	add	eax, 1
 .LVL101:
 .L90:
-	.loc 1 58 5 is_stmt 1 view .LVU271
-	.loc 1 58 13 is_stmt 0 view .LVU272
+	.loc 1 59 5 is_stmt 1 view .LVU271
+	.loc 1 59 13 is_stmt 0 view .LVU272
 	mov	DWORD PTR [ebx+12], eax
 .LVL102:
-	.loc 1 58 13 view .LVU273
-.LBE113:
-.LBE112:
-	.loc 1 69 12 is_stmt 1 view .LVU274
-	.loc 1 69 12 is_stmt 0 view .LVU275
+	.loc 1 59 13 view .LVU273
+.LBE117:
+.LBE116:
+	.loc 1 70 12 is_stmt 1 view .LVU274
+	.loc 1 70 12 is_stmt 0 view .LVU275
 	mov	eax, DWORD PTR [esp+4]
 	cmp	ebp, eax
 	je	.L104
 .LVL103:
 .L94:
-	.loc 1 70 9 is_stmt 1 view .LVU276
-.LBB128:
-.LBB125:
-	.loc 1 51 10 is_stmt 0 view .LVU277
+	.loc 1 71 9 is_stmt 1 view .LVU276
+.LBB132:
+.LBB129:
+	.loc 1 52 10 is_stmt 0 view .LVU277
 	mov	edx, DWORD PTR [ebx]
-.LBE125:
-.LBE128:
-	.loc 1 70 18 view .LVU278
+.LBE129:
+.LBE132:
+	.loc 1 71 18 view .LVU278
 	add	ebp, 1
 .LVL104:
-	.loc 1 70 16 view .LVU279
+	.loc 1 71 16 view .LVU279
 	movzx	ecx, BYTE PTR [ebp-1]
 .LVL105:
-.LBB129:
-.LBI112:
-	.loc 1 49 13 is_stmt 1 view .LVU280
-.LBB126:
-	.loc 1 51 5 view .LVU281
-	.loc 1 51 8 is_stmt 0 view .LVU282
+.LBB133:
+.LBI116:
+	.loc 1 50 13 is_stmt 1 view .LVU280
+.LBB130:
+	.loc 1 52 5 view .LVU281
+	.loc 1 52 8 is_stmt 0 view .LVU282
 	test	edx, edx
 	jns	.L105
-	.loc 1 55 12 is_stmt 1 view .LVU283
-	.loc 1 55 17 is_stmt 0 view .LVU284
+	.loc 1 56 12 is_stmt 1 view .LVU283
+	.loc 1 56 17 is_stmt 0 view .LVU284
 	mov	edx, DWORD PTR [ebx+12]
-	.loc 1 55 25 view .LVU285
+	.loc 1 56 25 view .LVU285
 	lea	eax, [edx+1]
-	.loc 1 55 15 view .LVU286
+	.loc 1 56 15 view .LVU286
 	cmp	eax, DWORD PTR [ebx+20]
 	jnb	.L90
-	.loc 1 56 9 is_stmt 1 view .LVU287
-	.loc 1 56 26 is_stmt 0 view .LVU288
+	.loc 1 57 9 is_stmt 1 view .LVU287
+	.loc 1 57 26 is_stmt 0 view .LVU288
 	mov	eax, DWORD PTR [ebx+16]
 	mov	BYTE PTR [eax+edx], cl
 	jmp	.L103
@@ -1068,63 +1068,63 @@ put_padded:
 	.p2align 4,,10
 	.p2align 3
 .L104:
-	.loc 1 56 26 view .LVU289
-.LBE126:
-.LBE129:
-.LBE111:
-.LBE110:
-	.loc 1 168 8 view .LVU290
+	.loc 1 57 26 view .LVU289
+.LBE130:
+.LBE133:
+.LBE115:
+.LBE114:
+	.loc 1 174 8 view .LVU290
 	mov	eax, DWORD PTR [esp+8]
 	mov	esi, DWORD PTR [esp+12]
 .LVL107:
-	.loc 1 168 5 is_stmt 1 view .LVU291
-	.loc 1 168 8 is_stmt 0 view .LVU292
+	.loc 1 174 5 is_stmt 1 view .LVU291
+	.loc 1 174 8 is_stmt 0 view .LVU292
 	test	eax, eax
 	je	.L81
 .LVL108:
 .L95:
-.LBB133:
-.LBI133:
-	.loc 1 163 13 is_stmt 1 view .LVU293
-.LBB134:
-	.loc 1 169 9 view .LVU294
+.LBB137:
+.LBI137:
+	.loc 1 169 13 is_stmt 1 view .LVU293
+.LBB138:
+	.loc 1 175 9 view .LVU294
 	mov	eax, DWORD PTR [esp+52]
 	sub	eax, esi
 .LVL109:
-.LBB135:
-.LBI135:
-	.loc 1 61 13 view .LVU295
-.LBB136:
-	.loc 1 63 5 view .LVU296
-	.loc 1 63 16 view .LVU297
-	.loc 1 63 13 is_stmt 0 view .LVU298
+.LBB139:
+.LBI139:
+	.loc 1 62 13 view .LVU295
+.LBB140:
+	.loc 1 64 5 view .LVU296
+	.loc 1 64 16 view .LVU297
+	.loc 1 64 13 is_stmt 0 view .LVU298
 	lea	esi, [eax-1]
 .LVL110:
-	.loc 1 63 16 view .LVU299
+	.loc 1 64 16 view .LVU299
 	test	eax, eax
 	jle	.L81
 .LVL111:
 	.p2align 4,,10
 	.p2align 3
 .L84:
-	.loc 1 64 9 is_stmt 1 view .LVU300
+	.loc 1 65 9 is_stmt 1 view .LVU300
 	mov	edx, 32
 	mov	eax, ebx
 	call	put
 .LVL112:
-	.loc 1 63 16 view .LVU301
+	.loc 1 64 16 view .LVU301
 	sub	esi, 1
 .LVL113:
-	.loc 1 63 16 is_stmt 0 view .LVU302
+	.loc 1 64 16 is_stmt 0 view .LVU302
 	jnb	.L84
 .LVL114:
 .L81:
-	.loc 1 63 16 view .LVU303
-.LBE136:
-.LBE135:
-.LBE134:
-.LBE133:
-	.loc 1 170 1 view .LVU304
+	.loc 1 64 16 view .LVU303
+.LBE140:
+.LBE139:
+.LBE138:
+.LBE137:
+	.loc 1 176 1 view .LVU304
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -1132,7 +1132,7 @@ put_padded:
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
 .LVL115:
-	.loc 1 170 1 view .LVU305
+	.loc 1 176 1 view .LVU305
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
@@ -1148,40 +1148,40 @@ put_padded:
 	.p2align 3
 .L89:
 	.cfi_restore_state
-.LBB137:
+.LBB141:
+.LBB135:
+.LBB134:
 .LBB131:
-.LBB130:
-.LBB127:
-.LBB122:
-.LBB119:
-	.loc 1 37 12 view .LVU306
+.LBB126:
+.LBB123:
+	.loc 1 38 12 view .LVU306
 	xor	esi, esi
 	jmp	.L93
 .LVL117:
 	.p2align 4,,10
 	.p2align 3
 .L91:
-.LBB117:
-	.loc 1 44 9 is_stmt 1 view .LVU307
-	.loc 1 44 14 is_stmt 0 view .LVU308
+.LBB121:
+	.loc 1 45 9 is_stmt 1 view .LVU307
+	.loc 1 45 14 is_stmt 0 view .LVU308
 	add	esi, eax
 .LVL118:
-	.loc 1 44 14 view .LVU309
-.LBE117:
-	.loc 1 38 17 is_stmt 1 view .LVU310
-	.loc 1 38 20 is_stmt 0 view .LVU311
+	.loc 1 45 14 view .LVU309
+.LBE121:
+	.loc 1 39 17 is_stmt 1 view .LVU310
+	.loc 1 39 20 is_stmt 0 view .LVU311
 	mov	eax, DWORD PTR [ebx+8]
 .LVL119:
-	.loc 1 38 17 view .LVU312
+	.loc 1 39 17 view .LVU312
 	cmp	esi, eax
 	jnb	.L92
-.LBB118:
-	.loc 1 39 21 view .LVU313
+.LBB122:
+	.loc 1 40 21 view .LVU313
 	mov	edx, DWORD PTR [ebx]
 .LVL120:
 .L93:
-	.loc 1 39 9 is_stmt 1 view .LVU314
-	.loc 1 39 21 is_stmt 0 view .LVU315
+	.loc 1 40 9 is_stmt 1 view .LVU314
+	.loc 1 40 21 is_stmt 0 view .LVU315
 	sub	esp, 4
 	.cfi_def_cfa_offset 52
 	sub	eax, esi
@@ -1194,94 +1194,94 @@ put_padded:
 	.cfi_def_cfa_offset 64
 	call	write
 .LVL121:
-	.loc 1 40 9 is_stmt 1 view .LVU316
-	.loc 1 40 12 is_stmt 0 view .LVU317
+	.loc 1 41 9 is_stmt 1 view .LVU316
+	.loc 1 41 12 is_stmt 0 view .LVU317
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	test	eax, eax
 	jg	.L91
-	.loc 1 41 13 is_stmt 1 view .LVU318
-	.loc 1 41 23 is_stmt 0 view .LVU319
+	.loc 1 42 13 is_stmt 1 view .LVU318
+	.loc 1 42 23 is_stmt 0 view .LVU319
 	mov	DWORD PTR [ebx+4], 1
-	.loc 1 42 13 is_stmt 1 view .LVU320
+	.loc 1 43 13 is_stmt 1 view .LVU320
 .LVL122:
 .L92:
-	.loc 1 42 13 is_stmt 0 view .LVU321
-.LBE118:
-	.loc 1 46 5 is_stmt 1 view .LVU322
-.LBE119:
+	.loc 1 43 13 is_stmt 0 view .LVU321
 .LBE122:
-	.loc 1 58 13 is_stmt 0 view .LVU323
-	mov	eax, DWORD PTR [ebx+12]
-.LBB123:
-.LBB120:
-	.loc 1 46 12 view .LVU324
-	mov	DWORD PTR [ebx+8], 0
-.LBE120:
+	.loc 1 47 5 is_stmt 1 view .LVU322
 .LBE123:
-	.loc 1 58 13 view .LVU325
-	add	eax, 1
+.LBE126:
+	.loc 1 59 13 is_stmt 0 view .LVU323
+	mov	eax, DWORD PTR [ebx+12]
+.LBB127:
 .LBB124:
-.LBB121:
-	.loc 1 47 1 view .LVU326
+	.loc 1 47 12 view .LVU324
+	mov	DWORD PTR [ebx+8], 0
+.LBE124:
+.LBE127:
+	.loc 1 59 13 view .LVU325
+	add	eax, 1
+.LBB128:
+.LBB125:
+	.loc 1 48 1 view .LVU326
 	jmp	.L90
 .LVL123:
 	.p2align 4,,10
 	.p2align 3
 .L82:
-	.loc 1 47 1 view .LVU327
-.LBE121:
-.LBE124:
-.LBE127:
-.LBE130:
+	.loc 1 48 1 view .LVU327
+.LBE125:
+.LBE128:
 .LBE131:
-.LBE137:
-	.loc 1 166 9 is_stmt 1 view .LVU328
+.LBE134:
+.LBE135:
+.LBE141:
+	.loc 1 172 9 is_stmt 1 view .LVU328
 	mov	eax, DWORD PTR [esp+52]
 	sub	eax, ecx
 .LVL124:
-.LBB138:
-.LBI138:
-	.loc 1 61 13 view .LVU329
-.LBB139:
-	.loc 1 63 5 view .LVU330
-	.loc 1 63 16 view .LVU331
-	.loc 1 63 13 is_stmt 0 view .LVU332
+.LBB142:
+.LBI142:
+	.loc 1 62 13 view .LVU329
+.LBB143:
+	.loc 1 64 5 view .LVU330
+	.loc 1 64 16 view .LVU331
+	.loc 1 64 13 is_stmt 0 view .LVU332
 	lea	edi, [eax-1]
 .LVL125:
-	.loc 1 63 16 view .LVU333
+	.loc 1 64 16 view .LVU333
 	test	eax, eax
 	jle	.L86
 .LVL126:
 	.p2align 4,,10
 	.p2align 3
 .L87:
-	.loc 1 64 9 is_stmt 1 view .LVU334
+	.loc 1 65 9 is_stmt 1 view .LVU334
 	mov	edx, 32
 	mov	eax, ebx
 	call	put
 .LVL127:
-	.loc 1 63 16 view .LVU335
+	.loc 1 64 16 view .LVU335
 	sub	edi, 1
 .LVL128:
-	.loc 1 63 16 is_stmt 0 view .LVU336
+	.loc 1 64 16 is_stmt 0 view .LVU336
 	jnb	.L87
 .LVL129:
 .L86:
-	.loc 1 63 16 view .LVU337
-.LBE139:
-.LBE138:
-.LBB140:
-.LBB132:
-	.loc 1 69 12 is_stmt 1 view .LVU338
-	.loc 1 69 12 is_stmt 0 view .LVU339
+	.loc 1 64 16 view .LVU337
+.LBE143:
+.LBE142:
+.LBB144:
+.LBB136:
+	.loc 1 70 12 is_stmt 1 view .LVU338
+	.loc 1 70 12 is_stmt 0 view .LVU339
 	test	esi, esi
 	jne	.L83
 	jmp	.L81
-.LBE132:
-.LBE140:
+.LBE136:
+.LBE144:
 	.cfi_endproc
-.LFE8:
+.LFE9:
 	.size	put_padded, .-put_padded
 	.section	.rodata.str1.1
 .LC2:
@@ -1299,17 +1299,17 @@ put_padded:
 	.type	format.constprop.0, @function
 format.constprop.0:
 .LVL130:
-.LFB37:
-	.loc 1 173 13 is_stmt 1 view -0
+.LFB39:
+	.loc 1 179 13 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 173 13 is_stmt 0 view .LVU341
+	.loc 1 179 13 is_stmt 0 view .LVU341
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
-	mov	ebp, edx
 	push	edi
 	.cfi_def_cfa_offset 12
 	.cfi_offset 7, -12
+	mov	edi, edx
 	push	esi
 	.cfi_def_cfa_offset 16
 	.cfi_offset 6, -16
@@ -1318,281 +1318,307 @@ format.constprop.0:
 	.cfi_offset 3, -20
 	sub	esp, 60
 	.cfi_def_cfa_offset 80
-	.loc 1 175 12 view .LVU342
+	.loc 1 181 12 view .LVU342
 	movsx	edx, BYTE PTR [edx]
 .LVL131:
-	.loc 1 173 13 view .LVU343
+	.loc 1 179 13 view .LVU343
 	mov	DWORD PTR [esp+12], eax
 .LVL132:
-	.loc 1 175 12 is_stmt 1 view .LVU344
-	.loc 1 173 13 is_stmt 0 view .LVU345
+	.loc 1 181 12 is_stmt 1 view .LVU344
+	.loc 1 179 13 is_stmt 0 view .LVU345
 	mov	DWORD PTR [esp+8], ecx
-	.loc 1 175 12 view .LVU346
+	.loc 1 181 12 view .LVU346
 	test	dl, dl
 	jne	.L107
 	jmp	.L106
 .LVL133:
 	.p2align 4,,10
 	.p2align 3
-.L198:
-.LBB157:
-	.loc 1 184 13 is_stmt 1 view .LVU347
-	.loc 1 184 13 is_stmt 0 view .LVU348
+.L204:
+.LBB165:
+	.loc 1 191 13 is_stmt 1 view .LVU347
+	.loc 1 191 13 is_stmt 0 view .LVU348
 	mov	eax, DWORD PTR [esp+12]
-	.loc 1 184 24 view .LVU349
-	mov	ebp, ebx
-	.loc 1 184 13 view .LVU350
+	.loc 1 191 24 view .LVU349
+	mov	edi, ebp
+	.loc 1 191 13 view .LVU350
 	call	put
 .LVL134:
-	.loc 1 185 13 is_stmt 1 view .LVU351
+	.loc 1 192 13 is_stmt 1 view .LVU351
 .L109:
-	.loc 1 185 13 is_stmt 0 view .LVU352
-.LBE157:
-	.loc 1 175 12 is_stmt 1 view .LVU353
-	movsx	edx, BYTE PTR [ebp+0]
+	.loc 1 192 13 is_stmt 0 view .LVU352
+.LBE165:
+	.loc 1 181 12 is_stmt 1 view .LVU353
+	movsx	edx, BYTE PTR [edi]
 	test	dl, dl
 	je	.L106
 .LVL135:
 .L107:
-.LBB177:
-	.loc 1 176 9 view .LVU354
-	.loc 1 177 9 view .LVU355
-	.loc 1 178 9 view .LVU356
-	.loc 1 179 9 view .LVU357
-	.loc 1 180 9 view .LVU358
-	.loc 1 181 9 view .LVU359
-	.loc 1 183 9 view .LVU360
-	.loc 1 184 24 is_stmt 0 view .LVU361
-	lea	ebx, [ebp+1]
-	.loc 1 183 12 view .LVU362
+.LBB188:
+	.loc 1 182 9 view .LVU354
+	.loc 1 183 9 view .LVU355
+	.loc 1 184 9 view .LVU356
+	.loc 1 185 9 view .LVU357
+	.loc 1 186 9 view .LVU358
+	.loc 1 187 9 view .LVU359
+	.loc 1 188 9 view .LVU360
+	.loc 1 190 9 view .LVU361
+	.loc 1 191 24 is_stmt 0 view .LVU362
+	lea	ebp, [edi+1]
+	.loc 1 190 12 view .LVU363
 	cmp	dl, 37
-	jne	.L198
-	.loc 1 177 13 view .LVU363
-	xor	esi, esi
+	jne	.L204
+	.loc 1 183 13 view .LVU364
+	xor	ebx, ebx
 	jmp	.L108
 .LVL136:
 	.p2align 4,,10
 	.p2align 3
 .L110:
-	.loc 1 191 18 is_stmt 1 view .LVU364
-	.loc 1 191 21 is_stmt 0 view .LVU365
+	.loc 1 198 18 is_stmt 1 view .LVU365
+	.loc 1 198 21 is_stmt 0 view .LVU366
 	cmp	al, 48
-	je	.L199
-	.loc 1 193 18 is_stmt 1 view .LVU366
-	.loc 1 193 21 is_stmt 0 view .LVU367
+	je	.L205
+	.loc 1 200 18 is_stmt 1 view .LVU367
+	.loc 1 200 21 is_stmt 0 view .LVU368
 	cmp	al, 43
-	je	.L200
-	.loc 1 195 18 is_stmt 1 view .LVU368
-	.loc 1 195 21 is_stmt 0 view .LVU369
+	je	.L206
+	.loc 1 202 18 is_stmt 1 view .LVU369
+	.loc 1 202 21 is_stmt 0 view .LVU370
 	cmp	al, 32
-	je	.L201
-	.loc 1 197 18 is_stmt 1 view .LVU370
-	.loc 1 197 21 is_stmt 0 view .LVU371
+	je	.L207
+	.loc 1 204 18 is_stmt 1 view .LVU371
+	.loc 1 204 21 is_stmt 0 view .LVU372
 	cmp	al, 35
 	jne	.L115
-	.loc 1 198 17 is_stmt 1 view .LVU372
-	.loc 1 198 23 is_stmt 0 view .LVU373
-	or	esi, 16
+	.loc 1 205 17 is_stmt 1 view .LVU373
+	.loc 1 205 23 is_stmt 0 view .LVU374
+	or	ebx, 16
 .LVL137:
 	.p2align 4,,10
 	.p2align 3
 .L111:
-	.loc 1 188 20 is_stmt 1 view .LVU374
-	add	ebx, 1
+	.loc 1 195 20 is_stmt 1 view .LVU375
+	add	ebp, 1
 .LVL138:
-	.loc 1 188 9 view .LVU375
+	.loc 1 195 9 view .LVU376
 .L108:
-	.loc 1 188 9 view .LVU376
-	.loc 1 189 13 view .LVU377
-	.loc 1 189 17 is_stmt 0 view .LVU378
-	movzx	eax, BYTE PTR [ebx]
-	.loc 1 189 16 view .LVU379
+	.loc 1 195 9 view .LVU377
+	.loc 1 196 13 view .LVU378
+	.loc 1 196 17 is_stmt 0 view .LVU379
+	movsx	eax, BYTE PTR [ebp+0]
+	.loc 1 196 16 view .LVU380
 	cmp	al, 45
 	jne	.L110
-	.loc 1 190 17 is_stmt 1 view .LVU380
-	.loc 1 190 23 is_stmt 0 view .LVU381
-	or	esi, 1
+	.loc 1 197 17 is_stmt 1 view .LVU381
+	.loc 1 197 23 is_stmt 0 view .LVU382
+	or	ebx, 1
 .LVL139:
-	.loc 1 190 23 view .LVU382
+	.loc 1 197 23 view .LVU383
 	jmp	.L111
 	.p2align 4,,10
 	.p2align 3
-.L199:
-	.loc 1 192 17 is_stmt 1 view .LVU383
-	.loc 1 192 23 is_stmt 0 view .LVU384
-	or	esi, 2
+.L205:
+	.loc 1 199 17 is_stmt 1 view .LVU384
+	.loc 1 199 23 is_stmt 0 view .LVU385
+	or	ebx, 2
 .LVL140:
-	.loc 1 192 23 view .LVU385
+	.loc 1 199 23 view .LVU386
 	jmp	.L111
 	.p2align 4,,10
 	.p2align 3
-.L200:
-	.loc 1 194 17 is_stmt 1 view .LVU386
-	.loc 1 194 23 is_stmt 0 view .LVU387
-	or	esi, 4
+.L206:
+	.loc 1 201 17 is_stmt 1 view .LVU387
+	.loc 1 201 23 is_stmt 0 view .LVU388
+	or	ebx, 4
 .LVL141:
-	.loc 1 194 23 view .LVU388
+	.loc 1 201 23 view .LVU389
 	jmp	.L111
 	.p2align 4,,10
 	.p2align 3
-.L201:
-	.loc 1 196 17 is_stmt 1 view .LVU389
-	.loc 1 196 23 is_stmt 0 view .LVU390
-	or	esi, 8
+.L207:
+	.loc 1 203 17 is_stmt 1 view .LVU390
+	.loc 1 203 23 is_stmt 0 view .LVU391
+	or	ebx, 8
 .LVL142:
-	.loc 1 196 23 view .LVU391
+	.loc 1 203 23 view .LVU392
 	jmp	.L111
 	.p2align 4,,10
 	.p2align 3
 .L115:
-	.loc 1 202 9 is_stmt 1 view .LVU392
-	.loc 1 202 12 is_stmt 0 view .LVU393
+	.loc 1 209 9 is_stmt 1 view .LVU393
+	.loc 1 209 12 is_stmt 0 view .LVU394
 	cmp	al, 42
-	jne	.L202
-	.loc 1 203 13 is_stmt 1 view .LVU394
-	.loc 1 203 19 is_stmt 0 view .LVU395
+	jne	.L208
+	.loc 1 210 13 is_stmt 1 view .LVU395
+	.loc 1 210 19 is_stmt 0 view .LVU396
 	mov	eax, DWORD PTR [esp+8]
-	mov	edi, DWORD PTR [eax]
+	mov	ecx, DWORD PTR [eax]
 	lea	edx, [eax+4]
 .LVL143:
-	.loc 1 204 13 is_stmt 1 view .LVU396
-	.loc 1 204 16 is_stmt 0 view .LVU397
-	test	edi, edi
+	.loc 1 211 13 is_stmt 1 view .LVU397
+	.loc 1 211 16 is_stmt 0 view .LVU398
+	test	ecx, ecx
 	jns	.L119
-	.loc 1 205 17 is_stmt 1 view .LVU398
-	.loc 1 205 23 is_stmt 0 view .LVU399
-	or	esi, 1
+	.loc 1 212 17 is_stmt 1 view .LVU399
+	.loc 1 212 23 is_stmt 0 view .LVU400
+	or	ebx, 1
 .LVL144:
-	.loc 1 206 17 is_stmt 1 view .LVU400
-	.loc 1 206 23 is_stmt 0 view .LVU401
-	neg	edi
+	.loc 1 213 17 is_stmt 1 view .LVU401
+	.loc 1 213 23 is_stmt 0 view .LVU402
+	neg	ecx
 .LVL145:
 .L119:
-	.loc 1 208 13 is_stmt 1 view .LVU402
-	.loc 1 203 19 is_stmt 0 view .LVU403
+	.loc 1 215 13 is_stmt 1 view .LVU403
+	.loc 1 210 19 is_stmt 0 view .LVU404
 	mov	DWORD PTR [esp+8], edx
-	.loc 1 210 20 view .LVU404
-	movzx	eax, BYTE PTR [ebx+1]
-	.loc 1 208 16 view .LVU405
-	add	ebx, 1
+	.loc 1 217 20 view .LVU405
+	movsx	eax, BYTE PTR [ebp+1]
+	.loc 1 215 16 view .LVU406
+	add	ebp, 1
 .LVL146:
 .L118:
-	.loc 1 213 9 is_stmt 1 view .LVU406
-	.loc 1 179 13 is_stmt 0 view .LVU407
-	mov	edx, -1
-	.loc 1 213 12 view .LVU408
+	.loc 1 220 9 is_stmt 1 view .LVU407
+	.loc 1 185 13 is_stmt 0 view .LVU408
+	mov	DWORD PTR [esp+16], -1
+	.loc 1 220 12 view .LVU409
 	cmp	al, 46
-	je	.L203
+	je	.L209
 .LVL147:
 .L120:
-	.loc 1 225 17 view .LVU409
-	movzx	eax, BYTE PTR [ebx]
-	.loc 1 215 23 view .LVU410
-	mov	DWORD PTR [esp+24], esi
-	xor	ecx, ecx
-	mov	esi, edx
+	.loc 1 222 23 view .LVU410
+	mov	DWORD PTR [esp+20], ebx
+	xor	esi, esi
+	xor	edx, edx
+	mov	DWORD PTR [esp+24], ecx
+	jmp	.L130
 .LVL148:
-	.loc 1 224 9 is_stmt 1 view .LVU411
-	.loc 1 225 13 view .LVU412
-	.loc 1 225 16 is_stmt 0 view .LVU413
-	cmp	al, 104
-	je	.L204
-.LVL149:
 	.p2align 4,,10
 	.p2align 3
 .L123:
-	.loc 1 227 18 is_stmt 1 view .LVU414
-	lea	edx, [eax-76]
-	cmp	dl, 46
-	ja	.L125
-	movzx	edx, dl
-	jmp	[DWORD PTR .L126[0+edx*4]]
-	.section	.rodata
-	.align 4
-	.align 4
-.L126:
-	.long	.L127
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L127
-	.long	.L125
-	.long	.L128
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L127
-	.long	.L125
-	.long	.L125
-	.long	.L164
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L125
-	.long	.L164
-	.text
+	.loc 1 234 18 is_stmt 1 view .LVU411
+	.loc 1 234 21 is_stmt 0 view .LVU412
+	cmp	al, 108
+	je	.L210
+	.loc 1 236 18 is_stmt 1 view .LVU413
+	.loc 1 236 34 is_stmt 0 view .LVU414
+	cmp	al, 76
+	sete	bl
+	cmp	al, 113
+	sete	cl
+	.loc 1 236 49 view .LVU415
+	or	cl, bl
+	jne	.L174
+	cmp	al, 106
+	je	.L174
+	.loc 1 240 18 is_stmt 1 view .LVU416
+	.loc 1 240 21 is_stmt 0 view .LVU417
+	cmp	al, 122
+	je	.L175
+	cmp	al, 116
+	jne	.L128
+.L175:
+	.loc 1 241 24 view .LVU418
+	mov	edx, 1
+.LVL149:
 	.p2align 4,,10
 	.p2align 3
-.L125:
-	.loc 1 237 12 is_stmt 0 view .LVU415
-	mov	edx, esi
-	mov	esi, DWORD PTR [esp+24]
+.L124:
+	.loc 1 231 20 is_stmt 1 view .LVU419
+	.loc 1 232 17 is_stmt 0 view .LVU420
+	movsx	eax, BYTE PTR [ebp+1]
+	.loc 1 231 20 view .LVU421
+	add	ebp, 1
 .LVL150:
-	.loc 1 236 9 is_stmt 1 view .LVU416
-	.loc 1 237 9 view .LVU417
-	.loc 1 237 12 is_stmt 0 view .LVU418
-	test	al, al
-	je	.L205
-	.loc 1 242 9 is_stmt 1 view .LVU419
-	.loc 1 242 12 is_stmt 0 view .LVU420
-	add	ebx, 1
+	.loc 1 231 9 is_stmt 1 view .LVU422
+.L130:
+	.loc 1 231 9 view .LVU423
+	.loc 1 232 13 view .LVU424
+	.loc 1 232 16 is_stmt 0 view .LVU425
+	cmp	al, 104
+	jne	.L123
+	.loc 1 233 17 is_stmt 1 view .LVU426
+	.loc 1 233 23 is_stmt 0 view .LVU427
+	sub	edx, 1
 .LVL151:
-	.loc 1 242 12 view .LVU421
-	mov	DWORD PTR [esp+24], ebx
+	.loc 1 233 23 view .LVU428
+	jmp	.L124
+	.p2align 4,,10
+	.p2align 3
+.L174:
+	.loc 1 237 17 is_stmt 1 view .LVU429
 .LVL152:
-	.loc 1 243 9 is_stmt 1 view .LVU422
-	cmp	al, 37
-	je	.L133
-	lea	ebx, [eax-88]
+	.loc 1 238 17 view .LVU430
+	.loc 1 238 22 is_stmt 0 view .LVU431
+	movzx	esi, bl
 .LVL153:
-	.loc 1 243 9 is_stmt 0 view .LVU423
-	cmp	bl, 32
+	.loc 1 237 24 view .LVU432
+	mov	edx, 2
+	.loc 1 238 22 view .LVU433
+	jmp	.L124
+.LVL154:
+	.p2align 4,,10
+	.p2align 3
+.L210:
+	.loc 1 235 17 is_stmt 1 view .LVU434
+	.loc 1 235 23 is_stmt 0 view .LVU435
+	add	edx, 1
+.LVL155:
+	.loc 1 235 23 view .LVU436
+	jmp	.L124
+	.p2align 4,,10
+	.p2align 3
+.L128:
+	.loc 1 246 12 view .LVU437
+	mov	ecx, DWORD PTR [esp+24]
+	mov	ebx, DWORD PTR [esp+20]
+	mov	DWORD PTR [esp+24], edx
+.LVL156:
+	.loc 1 245 9 is_stmt 1 view .LVU438
+	.loc 1 246 9 view .LVU439
+	.loc 1 246 12 is_stmt 0 view .LVU440
+	test	al, al
+	je	.L211
+	.loc 1 251 9 is_stmt 1 view .LVU441
+	.loc 1 251 12 is_stmt 0 view .LVU442
+	lea	edx, [ebp+1]
+.LVL157:
+	.loc 1 252 9 view .LVU443
+	lea	ebp, [eax-37]
+.LVL158:
+	.loc 1 251 12 view .LVU444
+	mov	DWORD PTR [esp+20], edx
+.LVL159:
+	.loc 1 252 9 is_stmt 1 view .LVU445
+	mov	edx, ebp
+.LVL160:
+	.loc 1 252 9 is_stmt 0 view .LVU446
+	cmp	dl, 83
 	ja	.L134
-	movzx	ebx, bl
-	jmp	[DWORD PTR .L136[0+ebx*4]]
+	movzx	ebp, dl
+	jmp	[DWORD PTR .L136[0+ebp*4]]
 	.section	.rodata
 	.align 4
 	.align 4
 .L136:
-	.long	.L135
+	.long	.L142
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
 	.long	.L134
 	.long	.L134
 	.long	.L134
@@ -1604,10 +1630,44 @@ format.constprop.0:
 	.long	.L134
 	.long	.L134
 	.long	.L140
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L140
+	.long	.L140
+	.long	.L140
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L135
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L134
+	.long	.L140
+	.long	.L134
+	.long	.L141
 	.long	.L139
-	.long	.L134
-	.long	.L134
-	.long	.L134
+	.long	.L140
+	.long	.L140
+	.long	.L140
 	.long	.L134
 	.long	.L139
 	.long	.L134
@@ -1629,61 +1689,59 @@ format.constprop.0:
 	.p2align 4,,10
 	.p2align 3
 .L134:
-	.loc 1 309 13 is_stmt 1 view .LVU424
-.LVL154:
-.LBB158:
-.LBI158:
-	.loc 1 67 13 view .LVU425
-.LBB159:
-	.loc 1 69 5 view .LVU426
-	.loc 1 69 12 view .LVU427
-	.loc 1 69 12 is_stmt 0 view .LVU428
-	mov	ebx, DWORD PTR [esp+24]
-	sub	ebx, ebp
-.LVL155:
-	.loc 1 69 12 view .LVU429
-	je	.L171
-	mov	edi, DWORD PTR [esp+12]
-.LVL156:
-	.loc 1 69 12 view .LVU430
-	mov	esi, ebp
-.LVL157:
+	.loc 1 328 13 is_stmt 1 view .LVU447
+.LVL161:
+.LBB166:
+.LBI166:
+	.loc 1 68 13 view .LVU448
+.LBB167:
+	.loc 1 70 5 view .LVU449
+	.loc 1 70 12 view .LVU450
+	.loc 1 70 12 is_stmt 0 view .LVU451
+	mov	ebx, DWORD PTR [esp+20]
+	sub	ebx, edi
+.LVL162:
+	.loc 1 70 12 view .LVU452
+	je	.L173
+	mov	ebp, DWORD PTR [esp+12]
+	mov	esi, edi
+.LVL163:
 	.p2align 4,,10
 	.p2align 3
-.L158:
-	.loc 1 70 9 is_stmt 1 view .LVU431
+.L161:
+	.loc 1 71 9 is_stmt 1 view .LVU453
 	movsx	edx, BYTE PTR [esi]
-	mov	eax, edi
-	.loc 1 70 18 is_stmt 0 view .LVU432
-	add	esi, 1
-.LVL158:
-	.loc 1 70 9 view .LVU433
-	call	put
-.LVL159:
-	.loc 1 69 12 is_stmt 1 view .LVU434
-	.loc 1 69 12 is_stmt 0 view .LVU435
 	mov	eax, ebp
+	.loc 1 71 18 is_stmt 0 view .LVU454
+	add	esi, 1
+.LVL164:
+	.loc 1 71 9 view .LVU455
+	call	put
+.LVL165:
+	.loc 1 70 12 is_stmt 1 view .LVU456
+	.loc 1 70 12 is_stmt 0 view .LVU457
+	mov	eax, edi
 	sub	eax, esi
 	add	eax, ebx
-	jne	.L158
-.LVL160:
-.L171:
-	.loc 1 69 12 view .LVU436
-.LBE159:
-.LBE158:
-	.loc 1 242 12 view .LVU437
-	mov	ebp, DWORD PTR [esp+24]
-.LVL161:
-.L211:
-	.loc 1 242 12 view .LVU438
-.LBE177:
-	.loc 1 175 12 is_stmt 1 view .LVU439
-	movsx	edx, BYTE PTR [ebp+0]
+	jne	.L161
+.LVL166:
+.L173:
+	.loc 1 70 12 view .LVU458
+.LBE167:
+.LBE166:
+	.loc 1 251 12 view .LVU459
+	mov	edi, DWORD PTR [esp+20]
+.LVL167:
+.L217:
+	.loc 1 251 12 view .LVU460
+.LBE188:
+	.loc 1 181 12 is_stmt 1 view .LVU461
+	movsx	edx, BYTE PTR [edi]
 	test	dl, dl
 	jne	.L107
-.LVL162:
+.LVL168:
 .L106:
-	.loc 1 313 1 is_stmt 0 view .LVU440
+	.loc 1 332 1 is_stmt 0 view .LVU462
 	add	esp, 60
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -1700,255 +1758,242 @@ format.constprop.0:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL163:
-.L127:
-	.cfi_restore_state
-.LBB178:
-	.loc 1 225 16 view .LVU441
-	mov	ecx, 2
-.LVL164:
-	.p2align 4,,10
-	.p2align 3
-.L124:
-	.loc 1 224 20 is_stmt 1 view .LVU442
-	.loc 1 225 17 is_stmt 0 view .LVU443
-	movzx	eax, BYTE PTR [ebx+1]
-	.loc 1 224 20 view .LVU444
-	add	ebx, 1
-.LVL165:
-	.loc 1 224 9 is_stmt 1 view .LVU445
-	.loc 1 224 9 view .LVU446
-	.loc 1 225 13 view .LVU447
-	.loc 1 225 16 is_stmt 0 view .LVU448
-	cmp	al, 104
-	jne	.L123
-.L204:
-	.loc 1 226 17 is_stmt 1 view .LVU449
-	.loc 1 226 23 is_stmt 0 view .LVU450
-	sub	ecx, 1
-.LVL166:
-	.loc 1 226 23 view .LVU451
-	jmp	.L124
-.LVL167:
-.L135:
-.LBB160:
-	.loc 1 265 13 is_stmt 1 view .LVU452
-	.loc 1 266 13 view .LVU453
-	.loc 1 266 46 is_stmt 0 view .LVU454
-	mov	ebp, 10
-	cmp	al, 117
-	je	.L146
-	xor	ebx, ebx
-	cmp	al, 111
-	setne	bl
-	mov	ebp, ebx
-	lea	ebp, [8+ebp*8]
-.L146:
-.LVL168:
-	.loc 1 267 13 is_stmt 1 view .LVU455
-	.loc 1 268 13 view .LVU456
-	.loc 1 268 16 is_stmt 0 view .LVU457
-	cmp	ecx, 1
-	jle	.L147
-	.loc 1 269 17 is_stmt 1 view .LVU458
 .LVL169:
-	.loc 1 269 19 is_stmt 0 view .LVU459
-	mov	ecx, DWORD PTR [esp+8]
+.L140:
+	.cfi_restore_state
+.LBB189:
+	.loc 1 315 13 is_stmt 1 view .LVU463
+	.loc 1 315 16 is_stmt 0 view .LVU464
+	test	esi, esi
+	jne	.L212
+.LBB168:
+	.loc 1 319 17 is_stmt 1 view .LVU465
+	.loc 1 319 40 is_stmt 0 view .LVU466
+	mov	edi, DWORD PTR [esp+8]
+	mov	ebp, DWORD PTR [edi+4]
+	lea	esi, [edi+8]
 .LVL170:
-	.loc 1 269 19 view .LVU460
-	mov	ebx, DWORD PTR [ecx+4]
-	mov	ecx, DWORD PTR [ecx]
-	mov	DWORD PTR [esp+16], ecx
-	mov	ecx, DWORD PTR [esp+8]
-	mov	DWORD PTR [esp+20], ebx
-	.loc 1 272 13 is_stmt 1 view .LVU461
-	.loc 1 274 18 view .LVU462
-	.loc 1 269 19 is_stmt 0 view .LVU463
-	add	ecx, 8
-.LVL171:
-	.loc 1 269 19 view .LVU464
-	mov	DWORD PTR [esp+8], ecx
-.LVL172:
-.L148:
-	.loc 1 276 13 is_stmt 1 view .LVU465
-	.loc 1 267 25 is_stmt 0 view .LVU466
-	xor	ecx, ecx
-	.loc 1 276 16 view .LVU467
-	test	esi, 16
-	je	.L151
-	.loc 1 276 46 view .LVU468
-	mov	ecx, DWORD PTR [esp+16]
-	or	ecx, DWORD PTR [esp+20]
-	je	.L168
-	cmp	ebp, 16
-	jne	.L168
-	.loc 1 277 17 is_stmt 1 view .LVU469
-	.loc 1 277 24 is_stmt 0 view .LVU470
-	cmp	al, 88
-	mov	ecx, OFFSET FLAT:.LC2
-	mov	ebx, OFFSET FLAT:.LC3
-	cmove	ecx, ebx
-.L151:
-.LVL173:
-	.loc 1 278 13 is_stmt 1 view .LVU471
-	sub	esp, 4
+	.loc 1 320 17 is_stmt 1 view .LVU467
+	.loc 1 319 40 is_stmt 0 view .LVU468
+	mov	edi, DWORD PTR [edi]
+	mov	DWORD PTR [esp+40], ebp
+	mov	DWORD PTR [esp+36], edi
+	.loc 1 320 17 view .LVU469
+	push	DWORD PTR [esp+16]
 	.cfi_def_cfa_offset 84
-	and	esi, -13
-	cmp	al, 88
-	sete	al
-.LVL174:
-	.loc 1 278 13 is_stmt 0 view .LVU472
+.LVL171:
+	.loc 1 320 17 view .LVU470
 	push	ecx
 	.cfi_def_cfa_offset 88
-	movzx	eax, al
-	push	edx
+	push	ebx
 	.cfi_def_cfa_offset 92
-	push	edi
+	push	eax
 	.cfi_def_cfa_offset 96
-	push	esi
+	push	0
+	.cfi_def_cfa_offset 100
+.L202:
+	.loc 1 320 17 view .LVU471
+	lea	eax, [esp+56]
+	push	eax
+	.cfi_def_cfa_offset 104
+	push	DWORD PTR [esp+36]
+	.cfi_def_cfa_offset 108
+	push	OFFSET FLAT:emit_fp
+	.cfi_def_cfa_offset 112
+	call	__fmt_fp
+.LVL172:
+	add	esp, 32
+	.cfi_def_cfa_offset 80
+.LBE168:
+	.loc 1 251 12 view .LVU472
+	mov	edi, DWORD PTR [esp+20]
+.LBB169:
+	.loc 1 319 40 view .LVU473
+	mov	DWORD PTR [esp+8], esi
+.LVL173:
+	.loc 1 319 40 view .LVU474
+	jmp	.L109
+.LVL174:
+.L135:
+	.loc 1 319 40 view .LVU475
+.LBE169:
+.LBB170:
+	.loc 1 274 13 is_stmt 1 view .LVU476
+	.loc 1 275 13 view .LVU477
+	.loc 1 275 46 is_stmt 0 view .LVU478
+	mov	DWORD PTR [esp+28], 10
+	cmp	al, 117
+	je	.L148
+	xor	edx, edx
+	cmp	al, 111
+	setne	dl
+	lea	edi, [8+edx*8]
+	mov	DWORD PTR [esp+28], edi
+.L148:
+.LVL175:
+	.loc 1 276 13 is_stmt 1 view .LVU479
+	.loc 1 277 13 view .LVU480
+	.loc 1 277 16 is_stmt 0 view .LVU481
+	cmp	DWORD PTR [esp+24], 1
+	jle	.L149
+	.loc 1 278 17 is_stmt 1 view .LVU482
+.LVL176:
+	.loc 1 278 19 is_stmt 0 view .LVU483
+	mov	edx, DWORD PTR [esp+8]
+	mov	esi, DWORD PTR [edx]
+.LVL177:
+	.loc 1 278 19 view .LVU484
+	mov	edi, DWORD PTR [edx+4]
+	.loc 1 281 13 is_stmt 1 view .LVU485
+	.loc 1 283 18 view .LVU486
+	.loc 1 278 19 is_stmt 0 view .LVU487
+	add	edx, 8
+.LVL178:
+	.loc 1 278 19 view .LVU488
+	mov	DWORD PTR [esp+8], edx
+.LVL179:
+.L150:
+	.loc 1 285 13 is_stmt 1 view .LVU489
+	.loc 1 276 25 is_stmt 0 view .LVU490
+	xor	edx, edx
+	.loc 1 285 16 view .LVU491
+	test	bl, 16
+	je	.L153
+	.loc 1 285 46 view .LVU492
+	mov	edx, esi
+	or	edx, edi
+	je	.L170
+	cmp	DWORD PTR [esp+28], 16
+	jne	.L170
+	.loc 1 286 17 is_stmt 1 view .LVU493
+	.loc 1 286 24 is_stmt 0 view .LVU494
+	cmp	al, 88
+	mov	edx, OFFSET FLAT:.LC3
+	mov	ebp, OFFSET FLAT:.LC2
+	cmovne	edx, ebp
+.L153:
+.LVL180:
+	.loc 1 287 13 is_stmt 1 view .LVU495
+	sub	esp, 4
+	.cfi_def_cfa_offset 84
+	and	ebx, -13
+	cmp	al, 88
+	sete	al
+	push	edx
+	.cfi_def_cfa_offset 88
+.LVL181:
+	.loc 1 287 13 is_stmt 0 view .LVU496
+	movzx	eax, al
+	push	DWORD PTR [esp+24]
+	.cfi_def_cfa_offset 92
+	push	ecx
+	.cfi_def_cfa_offset 96
+	push	ebx
 	.cfi_def_cfa_offset 100
 	push	eax
 	.cfi_def_cfa_offset 104
-	push	ebp
+	push	DWORD PTR [esp+52]
 	.cfi_def_cfa_offset 108
+.LVL182:
+.L201:
+	.loc 1 287 13 view .LVU497
+.LBE170:
+.LBB171:
+	.loc 1 267 17 view .LVU498
 	push	0
 	.cfi_def_cfa_offset 112
-	mov	edx, DWORD PTR [esp+48]
-.LVL175:
-	.loc 1 278 13 view .LVU473
-	mov	ecx, DWORD PTR [esp+52]
-.LVL176:
-	.loc 1 278 13 view .LVU474
+.L200:
 	mov	eax, DWORD PTR [esp+44]
+	mov	ecx, edi
+	mov	edx, esi
 	call	put_integer
-.LVL177:
-	.loc 1 280 13 is_stmt 1 view .LVU475
+.LVL183:
 	add	esp, 32
 	.cfi_def_cfa_offset 80
-.LVL178:
-	.loc 1 280 13 is_stmt 0 view .LVU476
-.LBE160:
-	.loc 1 242 12 view .LVU477
-	mov	ebp, DWORD PTR [esp+24]
-.LVL179:
-.LBB161:
-	.loc 1 280 13 view .LVU478
-	jmp	.L109
-.LVL180:
-.L164:
-	.loc 1 280 13 view .LVU479
-.LBE161:
-	.loc 1 225 16 view .LVU480
-	mov	ecx, 1
-.LVL181:
-	.loc 1 225 16 view .LVU481
-	jmp	.L124
-.LVL182:
-.L128:
-	.loc 1 228 17 is_stmt 1 view .LVU482
-	.loc 1 228 23 is_stmt 0 view .LVU483
-	add	ecx, 1
-.LVL183:
-	.loc 1 228 23 view .LVU484
-	jmp	.L124
 .LVL184:
-.L139:
-.LBB162:
-	.loc 1 246 13 is_stmt 1 view .LVU485
-	.loc 1 247 13 view .LVU486
-	.loc 1 247 16 is_stmt 0 view .LVU487
-	cmp	ecx, 1
-	jle	.L141
-	.loc 1 248 17 is_stmt 1 view .LVU488
+	.loc 1 267 17 view .LVU499
+.LBE171:
+	.loc 1 251 12 view .LVU500
+	mov	edi, DWORD PTR [esp+20]
+	jmp	.L109
 .LVL185:
-	.loc 1 248 19 is_stmt 0 view .LVU489
-	mov	eax, DWORD PTR [esp+8]
+.L139:
+.LBB172:
+	.loc 1 255 13 is_stmt 1 view .LVU501
+	.loc 1 256 13 view .LVU502
+	.loc 1 256 16 is_stmt 0 view .LVU503
+	cmp	DWORD PTR [esp+24], 1
+	jle	.L143
+	.loc 1 257 17 is_stmt 1 view .LVU504
 .LVL186:
-	.loc 1 248 19 view .LVU490
-	mov	ecx, DWORD PTR [eax]
+	.loc 1 257 19 is_stmt 0 view .LVU505
+	mov	eax, DWORD PTR [esp+8]
+	mov	esi, DWORD PTR [eax]
 .LVL187:
-	.loc 1 248 19 view .LVU491
-	mov	ebx, DWORD PTR [eax+4]
-	.loc 1 251 13 is_stmt 1 view .LVU492
-	.loc 1 253 18 view .LVU493
-	.loc 1 248 19 is_stmt 0 view .LVU494
+	.loc 1 257 19 view .LVU506
+	mov	edi, DWORD PTR [eax+4]
+	.loc 1 260 13 is_stmt 1 view .LVU507
+	.loc 1 262 18 view .LVU508
+	.loc 1 257 19 is_stmt 0 view .LVU509
 	add	eax, 8
 .LVL188:
-	.loc 1 248 19 view .LVU495
+	.loc 1 257 19 view .LVU510
 	mov	DWORD PTR [esp+8], eax
-.L142:
+.L144:
 .LVL189:
-	.loc 1 255 13 is_stmt 1 view .LVU496
-	.loc 1 255 16 is_stmt 0 view .LVU497
-	test	ebx, ebx
-	js	.L206
-.L145:
-	.loc 1 258 17 is_stmt 1 view .LVU498
+	.loc 1 264 13 is_stmt 1 view .LVU511
+	.loc 1 264 16 is_stmt 0 view .LVU512
+	test	edi, edi
+	js	.L213
+.L147:
+	.loc 1 267 17 is_stmt 1 view .LVU513
 	sub	esp, 4
+	.cfi_remember_state
 	.cfi_def_cfa_offset 84
 	push	0
 	.cfi_def_cfa_offset 88
-	push	edx
+.LVL190:
+	.loc 1 267 17 is_stmt 0 view .LVU514
+	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 92
-	push	edi
+	push	ecx
 	.cfi_def_cfa_offset 96
-	push	esi
+	push	ebx
 	.cfi_def_cfa_offset 100
 	push	0
 	.cfi_def_cfa_offset 104
 	push	10
 	.cfi_def_cfa_offset 108
-	push	0
-	.cfi_def_cfa_offset 112
-.LVL190:
-.L196:
-	.loc 1 258 17 is_stmt 0 view .LVU499
-	mov	eax, DWORD PTR [esp+44]
-	mov	edx, ecx
+	jmp	.L201
 .LVL191:
-	.loc 1 258 17 view .LVU500
-	mov	ecx, ebx
-	call	put_integer
-.LVL192:
-	.loc 1 258 17 view .LVU501
-	add	esp, 32
-	.cfi_def_cfa_offset 80
-.LVL193:
-	.loc 1 258 17 view .LVU502
-.LBE162:
-	.loc 1 242 12 view .LVU503
-	mov	ebp, DWORD PTR [esp+24]
-	jmp	.L109
-.LVL194:
 .L138:
-.LBB163:
-	.loc 1 283 13 is_stmt 1 view .LVU504
-	.loc 1 283 19 is_stmt 0 view .LVU505
+	.cfi_restore_state
+	.loc 1 267 17 view .LVU515
+.LBE172:
+.LBB173:
+	.loc 1 292 13 is_stmt 1 view .LVU516
+	.loc 1 292 19 is_stmt 0 view .LVU517
 	mov	eax, DWORD PTR [esp+8]
-.LVL195:
-	.loc 1 283 19 view .LVU506
 	mov	eax, DWORD PTR [eax]
-	.loc 1 284 13 is_stmt 1 view .LVU507
-	.loc 1 284 16 is_stmt 0 view .LVU508
+	.loc 1 293 13 is_stmt 1 view .LVU518
+	.loc 1 293 16 is_stmt 0 view .LVU519
 	test	eax, eax
-	je	.L207
-	.loc 1 287 17 is_stmt 1 view .LVU509
+	je	.L214
+	.loc 1 296 17 is_stmt 1 view .LVU520
 	sub	esp, 4
 	.cfi_def_cfa_offset 84
-	xor	ebx, ebx
+	xor	edx, edx
 	push	OFFSET FLAT:.LC2
 	.cfi_def_cfa_offset 88
-	mov	ecx, ebx
-.LVL196:
-	.loc 1 287 17 is_stmt 0 view .LVU510
-	push	edx
+.LVL192:
+	.loc 1 296 17 is_stmt 0 view .LVU521
+	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 92
-	mov	edx, eax
-.LVL197:
-	.loc 1 287 17 view .LVU511
-	push	edi
+	push	ecx
 	.cfi_def_cfa_offset 96
-	push	esi
+	mov	ecx, edx
+	mov	edx, eax
+	push	ebx
 	.cfi_def_cfa_offset 100
 	push	0
 	.cfi_def_cfa_offset 104
@@ -1958,328 +2003,332 @@ format.constprop.0:
 	.cfi_def_cfa_offset 112
 	mov	eax, DWORD PTR [esp+44]
 	call	put_integer
-.LVL198:
-	.loc 1 287 17 view .LVU512
+.LVL193:
 	add	esp, 32
 	.cfi_def_cfa_offset 80
-.L153:
-.LVL199:
-	.loc 1 283 19 view .LVU513
-	add	DWORD PTR [esp+8], 4
-.LVL200:
-	.loc 1 283 19 view .LVU514
-.LBE163:
-	.loc 1 242 12 view .LVU515
-	mov	ebp, DWORD PTR [esp+24]
-	jmp	.L109
-.LVL201:
-.L137:
-.LBB164:
-	.loc 1 296 13 is_stmt 1 view .LVU516
-	.loc 1 296 25 is_stmt 0 view .LVU517
-	mov	eax, DWORD PTR [esp+8]
-.LVL202:
-	.loc 1 296 25 view .LVU518
-	mov	ebp, DWORD PTR [eax]
-	lea	ebx, [eax+4]
-.LVL203:
-	.loc 1 297 13 is_stmt 1 view .LVU519
-	.loc 1 298 13 view .LVU520
-	.loc 1 298 16 is_stmt 0 view .LVU521
-	test	ebp, ebp
-	je	.L208
-.LVL204:
-	.loc 1 300 13 is_stmt 1 view .LVU522
-	.loc 1 300 45 is_stmt 0 view .LVU523
-	test	edx, edx
-	js	.L209
-.LVL205:
 .L155:
-	.loc 1 300 47 view .LVU524
+.LVL194:
+	.loc 1 292 19 view .LVU522
+	add	DWORD PTR [esp+8], 4
+.LVL195:
+	.loc 1 292 19 view .LVU523
+.LBE173:
+	.loc 1 251 12 view .LVU524
+	mov	edi, DWORD PTR [esp+20]
+	jmp	.L109
+.LVL196:
+.L137:
+.LBB174:
+	.loc 1 305 13 is_stmt 1 view .LVU525
+	.loc 1 305 25 is_stmt 0 view .LVU526
+	mov	eax, DWORD PTR [esp+8]
+	mov	edi, DWORD PTR [eax]
+	lea	esi, [eax+4]
+.LVL197:
+	.loc 1 306 13 is_stmt 1 view .LVU527
+	.loc 1 307 13 view .LVU528
+	.loc 1 307 16 is_stmt 0 view .LVU529
+	test	edi, edi
+	je	.L215
+.L156:
+.LVL198:
+	.loc 1 309 13 is_stmt 1 view .LVU530
+	.loc 1 309 45 is_stmt 0 view .LVU531
+	mov	eax, DWORD PTR [esp+16]
+	test	eax, eax
+	js	.L216
+.LVL199:
+.L157:
+	.loc 1 309 45 view .LVU532
+	mov	DWORD PTR [esp+8], ecx
+	.loc 1 309 47 view .LVU533
 	sub	esp, 8
 	.cfi_def_cfa_offset 88
-	push	edx
+	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 92
-	push	ebp
+.LVL200:
+	.loc 1 309 47 view .LVU534
+	push	edi
 	.cfi_def_cfa_offset 96
 	call	strnlen
-.LVL206:
-	.loc 1 300 47 view .LVU525
+.LVL201:
+	mov	ecx, DWORD PTR [esp+24]
 	add	esp, 16
 	.cfi_def_cfa_offset 80
-	mov	ecx, eax
-.L157:
-.LVL207:
-	.loc 1 301 13 is_stmt 1 view .LVU526
-	sub	esp, 8
-	.cfi_def_cfa_offset 88
-	mov	edx, ebp
-	push	edi
-	.cfi_def_cfa_offset 92
-	push	esi
-	.cfi_def_cfa_offset 96
-.LVL208:
-.L197:
-	.loc 1 301 13 is_stmt 0 view .LVU527
-	mov	eax, DWORD PTR [esp+28]
-	call	put_padded
-.LVL209:
-	.loc 1 302 13 is_stmt 1 view .LVU528
-	add	esp, 16
-	.cfi_def_cfa_offset 80
-.LBE164:
-	.loc 1 242 12 is_stmt 0 view .LVU529
-	mov	ebp, DWORD PTR [esp+24]
-.LBB165:
-	.loc 1 296 25 view .LVU530
-	mov	DWORD PTR [esp+8], ebx
-.LVL210:
-	.loc 1 302 13 view .LVU531
-	jmp	.L109
-.LVL211:
-.L140:
-	.loc 1 302 13 view .LVU532
-.LBE165:
-.LBB166:
-	.loc 1 291 13 is_stmt 1 view .LVU533
-	.loc 1 291 28 is_stmt 0 view .LVU534
-	mov	eax, DWORD PTR [esp+8]
-.LVL212:
-	.loc 1 292 13 view .LVU535
+.L159:
+.LVL202:
+	.loc 1 310 13 is_stmt 1 view .LVU535
 	sub	esp, 8
 	.cfi_remember_state
 	.cfi_def_cfa_offset 88
-	mov	ecx, 1
-.LVL213:
-	.loc 1 291 28 view .LVU536
-	lea	ebx, [eax+4]
-.LVL214:
-	.loc 1 291 22 view .LVU537
-	mov	eax, DWORD PTR [eax]
-	mov	BYTE PTR [esp+55], al
-	.loc 1 292 13 is_stmt 1 view .LVU538
-	push	edi
+	mov	edx, edi
+	push	ecx
 	.cfi_def_cfa_offset 92
-	push	esi
+	mov	ecx, eax
+	push	ebx
 	.cfi_def_cfa_offset 96
-	lea	edx, [esp+63]
-.LVL215:
-	.loc 1 292 13 is_stmt 0 view .LVU539
-	jmp	.L197
-.LVL216:
-.L202:
+	jmp	.L203
+.LVL203:
+.L142:
 	.cfi_restore_state
-	.loc 1 292 13 view .LVU540
-.LBE166:
-	.loc 1 210 32 is_stmt 1 view .LVU541
+	.loc 1 310 13 is_stmt 0 view .LVU536
+.LBE174:
+	.loc 1 324 13 is_stmt 1 view .LVU537
+	mov	eax, DWORD PTR [esp+12]
+	mov	edx, 37
+	call	put
+.LVL204:
+	.loc 1 325 13 view .LVU538
+	.loc 1 251 12 is_stmt 0 view .LVU539
+	mov	edi, DWORD PTR [esp+20]
+	jmp	.L217
+.LVL205:
+.L141:
+.LBB175:
+	.loc 1 300 13 is_stmt 1 view .LVU540
+	.loc 1 300 28 is_stmt 0 view .LVU541
+	mov	eax, DWORD PTR [esp+8]
+	.loc 1 301 13 view .LVU542
+	sub	esp, 8
+	.cfi_def_cfa_offset 88
+	.loc 1 300 28 view .LVU543
+	lea	esi, [eax+4]
+.LVL206:
+	.loc 1 300 22 view .LVU544
+	mov	eax, DWORD PTR [eax]
+	mov	BYTE PTR [esp+44], al
+	.loc 1 301 13 is_stmt 1 view .LVU545
+	push	ecx
+	.cfi_def_cfa_offset 92
+.LVL207:
+	.loc 1 301 13 is_stmt 0 view .LVU546
+	mov	ecx, 1
+	push	ebx
+	.cfi_def_cfa_offset 96
+	lea	edx, [esp+52]
+.L203:
+	.loc 1 301 13 view .LVU547
+.LBE175:
+.LBB176:
+	.loc 1 310 13 view .LVU548
+	mov	eax, DWORD PTR [esp+28]
+	call	put_padded
+.LVL208:
+	.loc 1 311 13 is_stmt 1 view .LVU549
+	add	esp, 16
+	.cfi_def_cfa_offset 80
+.LBE176:
+	.loc 1 251 12 is_stmt 0 view .LVU550
+	mov	edi, DWORD PTR [esp+20]
+.LBB177:
+	.loc 1 305 25 view .LVU551
+	mov	DWORD PTR [esp+8], esi
+.LVL209:
+	.loc 1 311 13 view .LVU552
+	jmp	.L109
+.LVL210:
+.L208:
+	.loc 1 311 13 view .LVU553
+.LBE177:
+	.loc 1 217 32 is_stmt 1 view .LVU554
 	lea	edx, [eax-48]
-	.loc 1 178 13 is_stmt 0 view .LVU542
-	xor	edi, edi
-	.loc 1 210 32 view .LVU543
+	.loc 1 184 13 is_stmt 0 view .LVU555
+	xor	ecx, ecx
+	.loc 1 217 32 view .LVU556
 	cmp	dl, 9
 	ja	.L118
-.LVL217:
+.LVL211:
 	.p2align 4,,10
 	.p2align 3
 .L117:
-	.loc 1 211 17 is_stmt 1 view .LVU544
-	.loc 1 211 46 is_stmt 0 view .LVU545
+	.loc 1 218 17 is_stmt 1 view .LVU557
+	.loc 1 218 46 is_stmt 0 view .LVU558
 	sub	eax, 48
-	.loc 1 211 31 view .LVU546
-	lea	edx, [edi+edi*4]
-	.loc 1 211 43 view .LVU547
-	add	ebx, 1
-.LVL218:
-	.loc 1 211 46 view .LVU548
+	.loc 1 218 31 view .LVU559
+	lea	edx, [ecx+ecx*4]
+	.loc 1 218 43 view .LVU560
+	add	ebp, 1
+.LVL212:
+	.loc 1 218 46 view .LVU561
 	movsx	eax, al
-	.loc 1 211 23 view .LVU549
-	lea	edi, [eax+edx*2]
-.LVL219:
-	.loc 1 210 32 is_stmt 1 view .LVU550
-	.loc 1 210 20 is_stmt 0 view .LVU551
-	movzx	eax, BYTE PTR [ebx]
-	.loc 1 210 32 view .LVU552
+	.loc 1 218 23 view .LVU562
+	lea	ecx, [eax+edx*2]
+.LVL213:
+	.loc 1 217 32 is_stmt 1 view .LVU563
+	.loc 1 217 20 is_stmt 0 view .LVU564
+	movsx	eax, BYTE PTR [ebp+0]
+	.loc 1 217 32 view .LVU565
 	lea	edx, [eax-48]
 	cmp	dl, 9
 	jbe	.L117
-	.loc 1 213 9 is_stmt 1 view .LVU553
-	.loc 1 179 13 is_stmt 0 view .LVU554
-	mov	edx, -1
-	.loc 1 213 12 view .LVU555
+	.loc 1 220 9 is_stmt 1 view .LVU566
+	.loc 1 185 13 is_stmt 0 view .LVU567
+	mov	DWORD PTR [esp+16], -1
+	.loc 1 220 12 view .LVU568
 	cmp	al, 46
 	jne	.L120
-.L203:
-	.loc 1 214 13 is_stmt 1 view .LVU556
-.LVL220:
-	.loc 1 215 13 view .LVU557
-	.loc 1 216 13 view .LVU558
-	.loc 1 216 17 is_stmt 0 view .LVU559
-	movzx	eax, BYTE PTR [ebx+1]
-	.loc 1 216 16 view .LVU560
+.L209:
+	.loc 1 221 13 is_stmt 1 view .LVU569
+.LVL214:
+	.loc 1 222 13 view .LVU570
+	.loc 1 223 13 view .LVU571
+	.loc 1 223 17 is_stmt 0 view .LVU572
+	movsx	eax, BYTE PTR [ebp+1]
+	.loc 1 223 16 view .LVU573
 	cmp	al, 42
-	jne	.L210
-	.loc 1 217 17 is_stmt 1 view .LVU561
-.LVL221:
-	.loc 1 217 27 is_stmt 0 view .LVU562
-	mov	eax, DWORD PTR [esp+8]
-	.loc 1 218 20 view .LVU563
-	add	ebx, 2
-.LVL222:
-	.loc 1 217 27 view .LVU564
-	mov	edx, DWORD PTR [eax]
-.LVL223:
-	.loc 1 218 17 is_stmt 1 view .LVU565
-	.loc 1 217 27 is_stmt 0 view .LVU566
-	add	eax, 4
-.LVL224:
-	.loc 1 217 27 view .LVU567
-	mov	DWORD PTR [esp+8], eax
+	jne	.L218
+	.loc 1 224 17 is_stmt 1 view .LVU574
+.LVL215:
+	.loc 1 224 27 is_stmt 0 view .LVU575
+	mov	esi, DWORD PTR [esp+8]
+	.loc 1 225 20 view .LVU576
+	add	ebp, 2
+.LVL216:
+	.loc 1 224 27 view .LVU577
+	mov	eax, DWORD PTR [esi]
+	add	esi, 4
+.LVL217:
+	.loc 1 224 27 view .LVU578
+	mov	DWORD PTR [esp+8], esi
+	mov	DWORD PTR [esp+16], eax
+.LVL218:
+	.loc 1 225 17 is_stmt 1 view .LVU579
+	.loc 1 227 24 is_stmt 0 view .LVU580
+	movsx	eax, BYTE PTR [ebp+0]
 	jmp	.L120
-.LVL225:
-.L210:
-	.loc 1 220 36 view .LVU568
-	lea	ecx, [eax-48]
-	.loc 1 214 16 view .LVU569
-	add	ebx, 1
-.LVL226:
-	.loc 1 220 36 is_stmt 1 view .LVU570
-	.loc 1 215 23 is_stmt 0 view .LVU571
-	xor	edx, edx
-	.loc 1 220 36 view .LVU572
-	cmp	cl, 9
+.LVL219:
+.L218:
+	.loc 1 227 36 view .LVU581
+	lea	edx, [eax-48]
+	.loc 1 222 23 view .LVU582
+	mov	DWORD PTR [esp+16], 0
+	.loc 1 221 16 view .LVU583
+	add	ebp, 1
+.LVL220:
+	.loc 1 227 36 is_stmt 1 view .LVU584
+	cmp	dl, 9
 	ja	.L120
-.LVL227:
+	mov	esi, ecx
+	xor	edx, edx
+.LVL221:
 	.p2align 4,,10
 	.p2align 3
 .L122:
-	.loc 1 221 21 is_stmt 1 view .LVU573
-	.loc 1 221 58 is_stmt 0 view .LVU574
+	.loc 1 228 21 view .LVU585
+	.loc 1 228 58 is_stmt 0 view .LVU586
 	sub	eax, 48
-	.loc 1 221 43 view .LVU575
+	.loc 1 228 43 view .LVU587
 	lea	edx, [edx+edx*4]
-.LVL228:
-	.loc 1 221 55 view .LVU576
-	add	ebx, 1
-.LVL229:
-	.loc 1 221 58 view .LVU577
+.LVL222:
+	.loc 1 228 55 view .LVU588
+	add	ebp, 1
+.LVL223:
+	.loc 1 228 58 view .LVU589
 	movsx	eax, al
-	.loc 1 221 31 view .LVU578
+	.loc 1 228 31 view .LVU590
 	lea	edx, [eax+edx*2]
-.LVL230:
-	.loc 1 220 36 is_stmt 1 view .LVU579
-	.loc 1 220 24 is_stmt 0 view .LVU580
-	movzx	eax, BYTE PTR [ebx]
-	.loc 1 220 36 view .LVU581
+.LVL224:
+	.loc 1 227 36 is_stmt 1 view .LVU591
+	.loc 1 227 24 is_stmt 0 view .LVU592
+	movsx	eax, BYTE PTR [ebp+0]
+	.loc 1 227 36 view .LVU593
 	lea	ecx, [eax-48]
 	cmp	cl, 9
 	jbe	.L122
+	mov	DWORD PTR [esp+16], edx
+	mov	ecx, esi
 	jmp	.L120
+.LVL225:
+.L212:
+.LBB178:
+	.loc 1 316 17 is_stmt 1 view .LVU594
+	.loc 1 316 41 is_stmt 0 view .LVU595
+	mov	edx, DWORD PTR [esp+8]
+	mov	edi, DWORD PTR [edx]
+	mov	ebp, DWORD PTR [edx+4]
+	lea	esi, [edx+12]
+.LVL226:
+	.loc 1 316 41 view .LVU596
+	mov	edx, DWORD PTR [edx+8]
+	mov	DWORD PTR [esp+36], edi
+	mov	DWORD PTR [esp+40], ebp
+	mov	DWORD PTR [esp+44], edx
+	.loc 1 317 17 is_stmt 1 view .LVU597
+	push	DWORD PTR [esp+16]
+	.cfi_remember_state
+	.cfi_def_cfa_offset 84
+.LVL227:
+	.loc 1 317 17 is_stmt 0 view .LVU598
+	push	ecx
+	.cfi_def_cfa_offset 88
+	push	ebx
+	.cfi_def_cfa_offset 92
+	push	eax
+	.cfi_def_cfa_offset 96
+	push	1
+	.cfi_def_cfa_offset 100
+	jmp	.L202
+.LVL228:
+.L143:
+	.cfi_restore_state
+	.loc 1 317 17 view .LVU599
+.LBE178:
+.LBB179:
+	.loc 1 259 17 is_stmt 1 view .LVU600
+	.loc 1 259 21 is_stmt 0 view .LVU601
+	mov	edi, DWORD PTR [esp+8]
+	.loc 1 260 16 view .LVU602
+	cmp	DWORD PTR [esp+24], -1
+	.loc 1 259 21 view .LVU603
+	mov	esi, DWORD PTR [edi]
+.LVL229:
+	.loc 1 259 21 view .LVU604
+	lea	eax, [edi+4]
+.LVL230:
+	.loc 1 260 13 is_stmt 1 view .LVU605
+	.loc 1 260 16 is_stmt 0 view .LVU606
+	je	.L219
+	.loc 1 262 18 is_stmt 1 view .LVU607
+	.loc 1 262 21 is_stmt 0 view .LVU608
+	jge	.L198
+	.loc 1 263 17 is_stmt 1 view .LVU609
+	.loc 1 263 19 is_stmt 0 view .LVU610
+	mov	edx, esi
+	movsx	esi, dl
 .LVL231:
-.L133:
-	.loc 1 305 13 is_stmt 1 view .LVU582
-	mov	eax, DWORD PTR [esp+12]
+.L198:
+	.loc 1 263 19 view .LVU611
+	mov	edi, esi
 .LVL232:
-	.loc 1 305 13 is_stmt 0 view .LVU583
-	mov	edx, 37
-.LVL233:
-	.loc 1 305 13 view .LVU584
-	call	put
-.LVL234:
-	.loc 1 306 13 is_stmt 1 view .LVU585
-	.loc 1 242 12 is_stmt 0 view .LVU586
-	mov	ebp, DWORD PTR [esp+24]
-	jmp	.L211
-.LVL235:
-.L147:
-.LBB167:
-	.loc 1 271 17 is_stmt 1 view .LVU587
-	.loc 1 271 21 is_stmt 0 view .LVU588
-	mov	ebx, DWORD PTR [esp+8]
-	add	ebx, 4
-	mov	DWORD PTR [esp+28], ebx
-.LVL236:
-	.loc 1 271 21 view .LVU589
-	mov	ebx, DWORD PTR [esp+8]
-.LVL237:
-	.loc 1 271 21 view .LVU590
-	mov	ebx, DWORD PTR [ebx]
-.LVL238:
-	.loc 1 272 13 is_stmt 1 view .LVU591
-	.loc 1 272 16 is_stmt 0 view .LVU592
-	cmp	ecx, -1
-	je	.L212
-	.loc 1 274 18 is_stmt 1 view .LVU593
-	.loc 1 274 21 is_stmt 0 view .LVU594
-	jge	.L195
-	.loc 1 275 17 is_stmt 1 view .LVU595
-	movzx	ebx, bl
-.LVL239:
-.L195:
-	.loc 1 271 21 is_stmt 0 view .LVU596
-	mov	ecx, DWORD PTR [esp+28]
-.LVL240:
-	.loc 1 271 21 view .LVU597
-	mov	DWORD PTR [esp+16], ebx
-	mov	DWORD PTR [esp+20], 0
-.LVL241:
-	.loc 1 271 21 view .LVU598
-	mov	DWORD PTR [esp+8], ecx
-	jmp	.L148
-.LVL242:
-.L141:
-	.loc 1 271 21 view .LVU599
-.LBE167:
-.LBB168:
-	.loc 1 250 17 is_stmt 1 view .LVU600
-	.loc 1 250 21 is_stmt 0 view .LVU601
-	mov	ebx, DWORD PTR [esp+8]
-	lea	eax, [ebx+4]
-.LVL243:
-	.loc 1 250 21 view .LVU602
-	mov	ebx, DWORD PTR [ebx]
-.LVL244:
-	.loc 1 251 13 is_stmt 1 view .LVU603
-	.loc 1 251 16 is_stmt 0 view .LVU604
-	cmp	ecx, -1
-	je	.L213
-	.loc 1 253 18 is_stmt 1 view .LVU605
-	.loc 1 253 21 is_stmt 0 view .LVU606
-	jge	.L194
-	.loc 1 254 17 is_stmt 1 view .LVU607
-	.loc 1 254 19 is_stmt 0 view .LVU608
-	movsx	ebx, bl
-.LVL245:
-.L194:
-	.loc 1 254 19 view .LVU609
-	mov	ecx, ebx
-.LVL246:
-	.loc 1 254 19 view .LVU610
-	sar	ebx, 31
-.LVL247:
-	.loc 1 250 21 view .LVU611
+	.loc 1 259 21 view .LVU612
 	mov	DWORD PTR [esp+8], eax
-.LVL248:
-	.loc 1 255 13 is_stmt 1 view .LVU612
-	.loc 1 255 16 is_stmt 0 view .LVU613
-	test	ebx, ebx
-	jns	.L145
-.L206:
-	.loc 1 256 17 is_stmt 1 view .LVU614
-	neg	ecx
-.LVL249:
-	.loc 1 256 17 is_stmt 0 view .LVU615
-	adc	ebx, 0
+.LVL233:
+	.loc 1 263 19 view .LVU613
+	sar	edi, 31
+.LVL234:
+	.loc 1 264 13 is_stmt 1 view .LVU614
+	.loc 1 264 16 is_stmt 0 view .LVU615
+	test	edi, edi
+	jns	.L147
+.L213:
+	.loc 1 265 17 is_stmt 1 view .LVU616
+	neg	esi
+.LVL235:
+	.loc 1 265 17 is_stmt 0 view .LVU617
+	adc	edi, 0
 	sub	esp, 4
 	.cfi_remember_state
 	.cfi_def_cfa_offset 84
 	push	0
 	.cfi_def_cfa_offset 88
-	neg	ebx
-	push	edx
+.LVL236:
+	.loc 1 265 17 view .LVU618
+	neg	edi
+	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 92
-	push	edi
+	push	ecx
 	.cfi_def_cfa_offset 96
-	push	esi
+	push	ebx
 	.cfi_def_cfa_offset 100
 	push	0
 	.cfi_def_cfa_offset 104
@@ -2287,50 +2336,269 @@ format.constprop.0:
 	.cfi_def_cfa_offset 108
 	push	1
 	.cfi_def_cfa_offset 112
-	jmp	.L196
-.LVL250:
-.L205:
+	jmp	.L200
+.LVL237:
+.L149:
 	.cfi_restore_state
-	.loc 1 256 17 view .LVU616
-.LBE168:
-	.loc 1 239 13 is_stmt 1 view .LVU617
-.LBB169:
-.LBI169:
-	.loc 1 67 13 view .LVU618
-.LBB170:
-	.loc 1 69 5 view .LVU619
-	.loc 1 69 12 view .LVU620
-	.loc 1 69 12 is_stmt 0 view .LVU621
-	sub	ebx, ebp
-.LVL251:
-	.loc 1 69 12 view .LVU622
+	.loc 1 265 17 view .LVU619
+.LBE179:
+.LBB180:
+	.loc 1 280 17 is_stmt 1 view .LVU620
+	.loc 1 280 21 is_stmt 0 view .LVU621
+	mov	edi, DWORD PTR [esp+8]
+	.loc 1 281 16 view .LVU622
+	cmp	DWORD PTR [esp+24], -1
+	.loc 1 280 21 view .LVU623
+	lea	esi, [edi+4]
+.LVL238:
+	.loc 1 280 21 view .LVU624
+	mov	ebp, esi
+.LVL239:
+	.loc 1 280 21 view .LVU625
+	mov	esi, DWORD PTR [edi]
+.LVL240:
+	.loc 1 281 13 is_stmt 1 view .LVU626
+	.loc 1 281 16 is_stmt 0 view .LVU627
+	je	.L220
+	.loc 1 283 18 is_stmt 1 view .LVU628
+	.loc 1 283 21 is_stmt 0 view .LVU629
+	jge	.L199
+	.loc 1 284 17 is_stmt 1 view .LVU630
+	mov	edx, esi
+	movzx	esi, dl
+.LVL241:
+.L199:
+	.loc 1 280 21 is_stmt 0 view .LVU631
+	mov	DWORD PTR [esp+8], ebp
+	xor	edi, edi
+.LVL242:
+	.loc 1 280 21 view .LVU632
+	jmp	.L150
+.LVL243:
+.L211:
+	.loc 1 280 21 view .LVU633
+.LBE180:
+	.loc 1 248 13 is_stmt 1 view .LVU634
+.LBB181:
+.LBI181:
+	.loc 1 68 13 view .LVU635
+.LBB182:
+	.loc 1 70 5 view .LVU636
+	.loc 1 70 12 view .LVU637
+	.loc 1 70 12 is_stmt 0 view .LVU638
+	sub	ebp, edi
+.LVL244:
+	.loc 1 70 12 view .LVU639
 	je	.L106
-	mov	edi, DWORD PTR [esp+12]
-.LVL252:
-	.loc 1 69 12 view .LVU623
-	mov	esi, ebp
-.LVL253:
-.L132:
-	.loc 1 70 9 is_stmt 1 view .LVU624
-	movsx	edx, BYTE PTR [esi]
-	mov	eax, edi
-	.loc 1 70 18 is_stmt 0 view .LVU625
-	add	esi, 1
-.LVL254:
-	.loc 1 70 9 view .LVU626
+	mov	esi, DWORD PTR [esp+12]
+.LVL245:
+	.loc 1 70 12 view .LVU640
+	mov	ebx, edi
+.LVL246:
+.L133:
+	.loc 1 71 9 is_stmt 1 view .LVU641
+	movsx	edx, BYTE PTR [ebx]
+	mov	eax, esi
+	.loc 1 71 18 is_stmt 0 view .LVU642
+	add	ebx, 1
+.LVL247:
+	.loc 1 71 9 view .LVU643
 	call	put
-.LVL255:
-	.loc 1 69 12 is_stmt 1 view .LVU627
-	.loc 1 69 12 is_stmt 0 view .LVU628
-	mov	eax, ebp
-	sub	eax, esi
-	add	eax, ebx
-	jne	.L132
-.LBE170:
-.LBE169:
-.LBE178:
-	.loc 1 313 1 view .LVU629
+.LVL248:
+	.loc 1 70 12 is_stmt 1 view .LVU644
+	.loc 1 70 12 is_stmt 0 view .LVU645
+	mov	eax, edi
+	sub	eax, ebx
+	add	eax, ebp
+	jne	.L133
+.LBE182:
+.LBE181:
+.LBE189:
+	.loc 1 332 1 view .LVU646
 	add	esp, 60
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+.LVL249:
+	.loc 1 332 1 view .LVU647
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL250:
+.L214:
+	.cfi_restore_state
+.LBB190:
+.LBB183:
+	.loc 1 294 17 is_stmt 1 view .LVU648
+	sub	esp, 8
+	.cfi_def_cfa_offset 88
+	mov	edx, OFFSET FLAT:.LC6
+	push	ecx
+	.cfi_def_cfa_offset 92
+.LVL251:
+	.loc 1 294 17 is_stmt 0 view .LVU649
+	mov	ecx, 5
+	push	ebx
+	.cfi_def_cfa_offset 96
+	mov	eax, DWORD PTR [esp+28]
+	call	put_padded
+.LVL252:
+	add	esp, 16
+	.cfi_def_cfa_offset 80
+	jmp	.L155
+.LVL253:
+.L215:
+	.loc 1 294 17 view .LVU650
+.LBE183:
+.LBB184:
+	.loc 1 308 17 is_stmt 1 view .LVU651
+	.loc 1 308 68 is_stmt 0 view .LVU652
+	cmp	DWORD PTR [esp+16], 5
+	jbe	.L172
+	mov	edi, OFFSET FLAT:.LC4
+	jmp	.L156
+.LVL254:
+.L216:
+	.loc 1 308 68 view .LVU653
+	mov	DWORD PTR [esp+8], ecx
+	.loc 1 309 33 view .LVU654
+	sub	esp, 12
+	.cfi_def_cfa_offset 92
+	push	edi
+	.cfi_def_cfa_offset 96
+.LVL255:
+	.loc 1 309 33 view .LVU655
+	call	strlen
+.LVL256:
+	add	esp, 16
+	.cfi_def_cfa_offset 80
+	mov	ecx, DWORD PTR [esp+8]
+	jmp	.L159
+.LVL257:
+.L219:
+	.loc 1 309 33 view .LVU656
+.LBE184:
+.LBB185:
+	.loc 1 261 17 is_stmt 1 view .LVU657
+	.loc 1 261 19 is_stmt 0 view .LVU658
+	movsx	esi, si
+.LVL258:
+	.loc 1 259 21 view .LVU659
+	mov	DWORD PTR [esp+8], eax
+	.loc 1 261 19 view .LVU660
+	mov	edi, esi
+.LVL259:
+	.loc 1 261 19 view .LVU661
+	sar	edi, 31
+.LVL260:
+	.loc 1 261 19 view .LVU662
+	jmp	.L144
+.LVL261:
+.L220:
+	.loc 1 261 19 view .LVU663
+.LBE185:
+.LBB186:
+	.loc 1 282 17 is_stmt 1 view .LVU664
+	.loc 1 280 21 is_stmt 0 view .LVU665
+	mov	DWORD PTR [esp+8], ebp
+	movzx	esi, si
+.LVL262:
+	.loc 1 280 21 view .LVU666
+	xor	edi, edi
+.LVL263:
+	.loc 1 280 21 view .LVU667
+	jmp	.L150
+.LVL264:
+.L170:
+	.loc 1 276 25 view .LVU668
+	xor	edx, edx
+	jmp	.L153
+.LVL265:
+.L172:
+	.loc 1 276 25 view .LVU669
+.LBE186:
+.LBB187:
+	.loc 1 308 68 view .LVU670
+	mov	edi, OFFSET FLAT:.LC5
+	jmp	.L157
+.LBE187:
+.LBE190:
+	.cfi_endproc
+.LFE39:
+	.size	format.constprop.0, .-format.constprop.0
+	.p2align 4
+	.type	emit_fp, @function
+emit_fp:
+.LVL266:
+.LFB8:
+	.loc 1 162 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 162 1 is_stmt 0 view .LVU672
+	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
+	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
+	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
+	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
+	sub	esp, 28
+	.cfi_def_cfa_offset 48
+	.loc 1 162 1 view .LVU673
+	mov	edi, DWORD PTR [esp+52]
+	mov	ebx, DWORD PTR [esp+48]
+	mov	eax, DWORD PTR [esp+56]
+	mov	edx, DWORD PTR [esp+60]
+	.loc 1 163 5 is_stmt 1 view .LVU674
+	.loc 1 163 8 is_stmt 0 view .LVU675
+	test	edi, edi
+	je	.L222
+	.loc 1 164 9 is_stmt 1 view .LVU676
+.LVL267:
+.LBB202:
+.LBI202:
+	.loc 1 68 13 view .LVU677
+.LBB203:
+	.loc 1 70 5 view .LVU678
+	.loc 1 70 12 view .LVU679
+	.loc 1 70 12 is_stmt 0 view .LVU680
+	lea	ecx, [edi+eax]
+.LBB204:
+.LBB205:
+.LBB206:
+.LBB207:
+.LBB208:
+	.loc 1 40 34 view .LVU681
+	lea	ebp, [ebx+24]
+	mov	DWORD PTR [esp+12], ecx
+.LBE208:
+.LBE207:
+.LBE206:
+.LBE205:
+.LBE204:
+	.loc 1 70 12 view .LVU682
+	test	eax, eax
+	jne	.L223
+.LVL268:
+.L221:
+	.loc 1 70 12 view .LVU683
+.LBE203:
+.LBE202:
+	.loc 1 167 1 view .LVU684
+	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
 	pop	ebx
@@ -2339,8 +2607,6 @@ format.constprop.0:
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
-.LVL256:
-	.loc 1 313 1 view .LVU630
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -2348,229 +2614,338 @@ format.constprop.0:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL257:
-.L208:
-	.cfi_restore_state
-.LBB179:
-.LBB171:
-	.loc 1 299 17 is_stmt 1 view .LVU631
-	.loc 1 299 68 is_stmt 0 view .LVU632
-	cmp	edx, 5
-	jbe	.L170
-	mov	ebp, OFFSET FLAT:.LC4
-.LVL258:
-	.loc 1 300 13 is_stmt 1 view .LVU633
-	.loc 1 300 45 is_stmt 0 view .LVU634
-	test	edx, edx
-	jns	.L155
-.L209:
-	.loc 1 300 33 view .LVU635
-	sub	esp, 12
-	.cfi_def_cfa_offset 92
-	push	ebp
-	.cfi_def_cfa_offset 96
-	call	strlen
-.LVL259:
-	.loc 1 300 33 view .LVU636
-	add	esp, 16
-	.cfi_def_cfa_offset 80
-	mov	ecx, eax
-	jmp	.L157
-.LVL260:
-.L207:
-	.loc 1 300 33 view .LVU637
-.LBE171:
-.LBB172:
-	.loc 1 285 17 is_stmt 1 view .LVU638
-	sub	esp, 8
-	.cfi_def_cfa_offset 88
-	mov	ecx, 5
-.LVL261:
-	.loc 1 285 17 is_stmt 0 view .LVU639
-	mov	edx, OFFSET FLAT:.LC6
-.LVL262:
-	.loc 1 285 17 view .LVU640
-	push	edi
-	.cfi_def_cfa_offset 92
-	push	esi
-	.cfi_def_cfa_offset 96
-	mov	eax, DWORD PTR [esp+28]
-	call	put_padded
-.LVL263:
-	add	esp, 16
-	.cfi_def_cfa_offset 80
-	jmp	.L153
-.LVL264:
-.L168:
-	.loc 1 285 17 view .LVU641
-.LBE172:
-.LBB173:
-	.loc 1 267 25 view .LVU642
-	xor	ecx, ecx
-	jmp	.L151
-.LVL265:
-.L170:
-	.loc 1 267 25 view .LVU643
-.LBE173:
-.LBB174:
-	.loc 1 299 68 view .LVU644
-	mov	ebp, OFFSET FLAT:.LC5
-	jmp	.L155
-.LVL266:
-.L213:
-	.loc 1 299 68 view .LVU645
-.LBE174:
-.LBB175:
-	.loc 1 252 17 is_stmt 1 view .LVU646
-	.loc 1 252 19 is_stmt 0 view .LVU647
-	movsx	ebx, bx
-.LVL267:
-	.loc 1 250 21 view .LVU648
-	mov	DWORD PTR [esp+8], eax
-.LVL268:
-	.loc 1 252 19 view .LVU649
-	mov	ecx, ebx
 .LVL269:
-	.loc 1 252 19 view .LVU650
-	sar	ebx, 31
+	.p2align 4,,10
+	.p2align 3
+.L239:
+	.cfi_restore_state
+.LBB224:
+.LBB223:
+.LBB220:
+.LBB217:
+	.loc 1 53 9 is_stmt 1 view .LVU685
+	.loc 1 53 17 is_stmt 0 view .LVU686
+	mov	esi, DWORD PTR [ebx+8]
+	.loc 1 53 22 view .LVU687
+	lea	eax, [esi+1]
+	mov	DWORD PTR [ebx+8], eax
+	.loc 1 53 26 view .LVU688
+	mov	BYTE PTR [ebx+24+esi], cl
+	.loc 1 54 9 is_stmt 1 view .LVU689
+	.loc 1 54 12 is_stmt 0 view .LVU690
+	cmp	eax, 256
+	je	.L225
+.L238:
+	.loc 1 59 13 view .LVU691
+	mov	eax, DWORD PTR [ebx+12]
+	add	eax, 1
 .LVL270:
-	.loc 1 252 19 view .LVU651
-	jmp	.L142
+.L226:
+	.loc 1 59 5 is_stmt 1 view .LVU692
+	.loc 1 59 13 is_stmt 0 view .LVU693
+	mov	DWORD PTR [ebx+12], eax
 .LVL271:
-.L212:
-	.loc 1 252 19 view .LVU652
-.LBE175:
-.LBB176:
-	.loc 1 273 17 is_stmt 1 view .LVU653
-	.loc 1 271 21 is_stmt 0 view .LVU654
-	mov	ecx, DWORD PTR [esp+28]
+	.loc 1 59 13 view .LVU694
+.LBE217:
+.LBE220:
+	.loc 1 70 12 is_stmt 1 view .LVU695
+	.loc 1 70 12 is_stmt 0 view .LVU696
+	mov	eax, DWORD PTR [esp+12]
+	cmp	edi, eax
+	je	.L221
 .LVL272:
-	.loc 1 271 21 view .LVU655
-	movzx	ebx, bx
+.L223:
+	.loc 1 71 9 is_stmt 1 view .LVU697
+.LBB221:
+.LBB218:
+	.loc 1 52 10 is_stmt 0 view .LVU698
+	mov	edx, DWORD PTR [ebx]
+.LBE218:
+.LBE221:
+	.loc 1 71 18 view .LVU699
+	add	edi, 1
 .LVL273:
-	.loc 1 271 21 view .LVU656
-	mov	DWORD PTR [esp+20], 0
+	.loc 1 71 16 view .LVU700
+	movzx	ecx, BYTE PTR [edi-1]
 .LVL274:
-	.loc 1 271 21 view .LVU657
-	mov	DWORD PTR [esp+16], ebx
+.LBB222:
+.LBI204:
+	.loc 1 50 13 is_stmt 1 view .LVU701
+.LBB219:
+	.loc 1 52 5 view .LVU702
+	.loc 1 52 8 is_stmt 0 view .LVU703
+	test	edx, edx
+	jns	.L239
+	.loc 1 56 12 is_stmt 1 view .LVU704
+	.loc 1 56 17 is_stmt 0 view .LVU705
+	mov	edx, DWORD PTR [ebx+12]
+	.loc 1 56 25 view .LVU706
+	lea	eax, [edx+1]
+	.loc 1 56 15 view .LVU707
+	cmp	eax, DWORD PTR [ebx+20]
+	jnb	.L226
+	.loc 1 57 9 is_stmt 1 view .LVU708
+	.loc 1 57 26 is_stmt 0 view .LVU709
+	mov	eax, DWORD PTR [ebx+16]
+	mov	BYTE PTR [eax+edx], cl
+	jmp	.L238
+	.p2align 4,,10
+	.p2align 3
+.L225:
 .LVL275:
-	.loc 1 271 21 view .LVU658
-	mov	DWORD PTR [esp+8], ecx
-	jmp	.L148
-.LBE176:
-.LBE179:
+.LBB214:
+.LBB211:
+	.loc 1 39 17 is_stmt 1 view .LVU710
+	.loc 1 38 12 is_stmt 0 view .LVU711
+	xor	esi, esi
+	jmp	.L229
+.LVL276:
+	.p2align 4,,10
+	.p2align 3
+.L227:
+.LBB209:
+	.loc 1 45 9 is_stmt 1 view .LVU712
+	.loc 1 45 14 is_stmt 0 view .LVU713
+	add	esi, eax
+.LVL277:
+	.loc 1 45 14 view .LVU714
+.LBE209:
+	.loc 1 39 17 is_stmt 1 view .LVU715
+	.loc 1 39 20 is_stmt 0 view .LVU716
+	mov	eax, DWORD PTR [ebx+8]
+.LVL278:
+	.loc 1 39 17 view .LVU717
+	cmp	esi, eax
+	jnb	.L228
+.LBB210:
+	.loc 1 40 21 view .LVU718
+	mov	edx, DWORD PTR [ebx]
+.LVL279:
+.L229:
+	.loc 1 40 9 is_stmt 1 view .LVU719
+	.loc 1 40 21 is_stmt 0 view .LVU720
+	sub	esp, 4
+	.cfi_def_cfa_offset 52
+	sub	eax, esi
+	push	eax
+	.cfi_def_cfa_offset 56
+	lea	eax, [ebp+0+esi]
+	push	eax
+	.cfi_def_cfa_offset 60
+	push	edx
+	.cfi_def_cfa_offset 64
+	call	write
+.LVL280:
+	.loc 1 41 9 is_stmt 1 view .LVU721
+	.loc 1 41 12 is_stmt 0 view .LVU722
+	add	esp, 16
+	.cfi_def_cfa_offset 48
+	test	eax, eax
+	jg	.L227
+	.loc 1 42 13 is_stmt 1 view .LVU723
+	.loc 1 42 23 is_stmt 0 view .LVU724
+	mov	DWORD PTR [ebx+4], 1
+	.loc 1 43 13 is_stmt 1 view .LVU725
+.LVL281:
+.L228:
+	.loc 1 43 13 is_stmt 0 view .LVU726
+.LBE210:
+	.loc 1 47 5 is_stmt 1 view .LVU727
+.LBE211:
+.LBE214:
+	.loc 1 59 13 is_stmt 0 view .LVU728
+	mov	eax, DWORD PTR [ebx+12]
+.LBB215:
+.LBB212:
+	.loc 1 47 12 view .LVU729
+	mov	DWORD PTR [ebx+8], 0
+.LBE212:
+.LBE215:
+	.loc 1 59 13 view .LVU730
+	add	eax, 1
+.LBB216:
+.LBB213:
+	.loc 1 48 1 view .LVU731
+	jmp	.L226
+.LVL282:
+	.p2align 4,,10
+	.p2align 3
+.L222:
+	.loc 1 48 1 view .LVU732
+	movsx	edi, dl
+.LVL283:
+	.loc 1 48 1 view .LVU733
+.LBE213:
+.LBE216:
+.LBE219:
+.LBE222:
+.LBE223:
+.LBE224:
+.LBB225:
+.LBI225:
+	.loc 1 161 13 is_stmt 1 view .LVU734
+	.loc 1 166 9 view .LVU735
+.LBB226:
+.LBI226:
+	.loc 1 62 13 view .LVU736
+.LBB227:
+	.loc 1 64 5 view .LVU737
+	.loc 1 64 16 view .LVU738
+	.loc 1 64 13 is_stmt 0 view .LVU739
+	lea	esi, [eax-1]
+.LVL284:
+	.loc 1 64 16 view .LVU740
+	test	eax, eax
+	jle	.L221
+.LVL285:
+	.p2align 4,,10
+	.p2align 3
+.L231:
+	.loc 1 65 9 is_stmt 1 view .LVU741
+	mov	edx, edi
+	mov	eax, ebx
+	call	put
+.LVL286:
+	.loc 1 64 16 view .LVU742
+	sub	esi, 1
+.LVL287:
+	.loc 1 64 16 is_stmt 0 view .LVU743
+	jnb	.L231
+.LBE227:
+.LBE226:
+.LBE225:
+	.loc 1 167 1 view .LVU744
+	add	esp, 28
+	.cfi_def_cfa_offset 20
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+.LVL288:
+	.loc 1 167 1 view .LVU745
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+.LVL289:
+	.loc 1 167 1 view .LVU746
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
 	.cfi_endproc
-.LFE37:
-	.size	format.constprop.0, .-format.constprop.0
+.LFE8:
+	.size	emit_fp, .-emit_fp
 	.p2align 4
 	.globl	vdprintf
 	.type	vdprintf, @function
 vdprintf:
-.LVL276:
-.LFB10:
-	.loc 1 316 1 is_stmt 1 view -0
+.LVL290:
+.LFB11:
+	.loc 1 335 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 317 5 view .LVU660
-	.loc 1 318 5 view .LVU661
-	.loc 1 316 1 is_stmt 0 view .LVU662
+	.loc 1 336 5 view .LVU748
+	.loc 1 337 5 view .LVU749
+	.loc 1 335 1 is_stmt 0 view .LVU750
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 	sub	esp, 296
 	.cfi_def_cfa_offset 304
-.LVL277:
-.LBB187:
-.LBI187:
-	.loc 1 73 13 is_stmt 1 view .LVU663
-.LBB188:
-	.loc 1 75 5 view .LVU664
-	.loc 1 75 11 is_stmt 0 view .LVU665
+.LVL291:
+.LBB235:
+.LBI235:
+	.loc 1 74 13 is_stmt 1 view .LVU751
+.LBB236:
+	.loc 1 76 5 view .LVU752
+	.loc 1 76 11 is_stmt 0 view .LVU753
 	mov	eax, DWORD PTR [esp+304]
-.LBE188:
-.LBE187:
-	.loc 1 319 5 view .LVU666
+.LBE236:
+.LBE235:
+	.loc 1 338 5 view .LVU754
 	mov	ecx, DWORD PTR [esp+312]
-.LBB192:
-.LBB189:
-	.loc 1 76 15 view .LVU667
+.LBB240:
+.LBB237:
+	.loc 1 77 15 view .LVU755
 	mov	DWORD PTR [esp+12], 0
-.LBE189:
-.LBE192:
-	.loc 1 319 5 view .LVU668
+.LBE237:
+.LBE240:
+	.loc 1 338 5 view .LVU756
 	mov	edx, DWORD PTR [esp+308]
-.LBB193:
-.LBB190:
-	.loc 1 77 12 view .LVU669
+.LBB241:
+.LBB238:
+	.loc 1 78 12 view .LVU757
 	mov	DWORD PTR [esp+16], 0
-	.loc 1 75 11 view .LVU670
+	.loc 1 76 11 view .LVU758
 	mov	DWORD PTR [esp+8], eax
-	.loc 1 76 5 is_stmt 1 view .LVU671
-	.loc 1 77 5 view .LVU672
-	.loc 1 78 5 view .LVU673
-.LBE190:
-.LBE193:
-	.loc 1 319 5 is_stmt 0 view .LVU674
+	.loc 1 77 5 is_stmt 1 view .LVU759
+	.loc 1 78 5 view .LVU760
+	.loc 1 79 5 view .LVU761
+.LBE238:
+.LBE241:
+	.loc 1 338 5 is_stmt 0 view .LVU762
 	lea	eax, [esp+8]
-.LVL278:
-.LBB194:
-.LBB191:
-	.loc 1 78 14 view .LVU675
+.LVL292:
+.LBB242:
+.LBB239:
+	.loc 1 79 14 view .LVU763
 	mov	DWORD PTR [esp+20], 0
-	.loc 1 79 5 is_stmt 1 view .LVU676
-	.loc 1 79 12 is_stmt 0 view .LVU677
+	.loc 1 80 5 is_stmt 1 view .LVU764
+	.loc 1 80 12 is_stmt 0 view .LVU765
 	mov	DWORD PTR [esp+24], 0
-	.loc 1 80 5 is_stmt 1 view .LVU678
-	.loc 1 80 13 is_stmt 0 view .LVU679
+	.loc 1 81 5 is_stmt 1 view .LVU766
+	.loc 1 81 13 is_stmt 0 view .LVU767
 	mov	DWORD PTR [esp+28], 0
-.LVL279:
-	.loc 1 80 13 view .LVU680
-.LBE191:
-.LBE194:
-	.loc 1 319 5 is_stmt 1 view .LVU681
+.LVL293:
+	.loc 1 81 13 view .LVU768
+.LBE239:
+.LBE242:
+	.loc 1 338 5 is_stmt 1 view .LVU769
 	call	format.constprop.0
-.LVL280:
-	.loc 1 320 5 view .LVU682
-.LBB195:
-.LBI195:
-	.loc 1 84 12 view .LVU683
-.LBB196:
-	.loc 1 86 5 view .LVU684
-.LBB197:
-.LBI197:
-	.loc 1 35 13 view .LVU685
-.LBB198:
-	.loc 1 38 17 view .LVU686
-	.loc 1 38 20 is_stmt 0 view .LVU687
+.LVL294:
+	.loc 1 339 5 view .LVU770
+.LBB243:
+.LBI243:
+	.loc 1 85 12 view .LVU771
+.LBB244:
+	.loc 1 87 5 view .LVU772
+.LBB245:
+.LBI245:
+	.loc 1 36 13 view .LVU773
+.LBB246:
+	.loc 1 39 17 view .LVU774
+	.loc 1 39 20 is_stmt 0 view .LVU775
 	mov	eax, DWORD PTR [esp+16]
-	.loc 1 38 17 view .LVU688
+	.loc 1 39 17 view .LVU776
 	test	eax, eax
-	je	.L215
-	.loc 1 37 12 view .LVU689
+	je	.L241
+	.loc 1 38 12 view .LVU777
 	xor	ebx, ebx
-	jmp	.L218
-.LVL281:
+	jmp	.L244
+.LVL295:
 	.p2align 4,,10
 	.p2align 3
-.L216:
-.LBB199:
-	.loc 1 44 9 is_stmt 1 view .LVU690
-	.loc 1 44 14 is_stmt 0 view .LVU691
+.L242:
+.LBB247:
+	.loc 1 45 9 is_stmt 1 view .LVU778
+	.loc 1 45 14 is_stmt 0 view .LVU779
 	add	ebx, eax
-.LVL282:
-	.loc 1 44 14 view .LVU692
-.LBE199:
-	.loc 1 38 17 is_stmt 1 view .LVU693
-	.loc 1 38 20 is_stmt 0 view .LVU694
+.LVL296:
+	.loc 1 45 14 view .LVU780
+.LBE247:
+	.loc 1 39 17 is_stmt 1 view .LVU781
+	.loc 1 39 20 is_stmt 0 view .LVU782
 	mov	eax, DWORD PTR [esp+16]
-.LVL283:
-	.loc 1 38 17 view .LVU695
+.LVL297:
+	.loc 1 39 17 view .LVU783
 	cmp	ebx, eax
-	jnb	.L215
-.LVL284:
-.L218:
-.LBB200:
-	.loc 1 39 9 is_stmt 1 view .LVU696
-	.loc 1 39 21 is_stmt 0 view .LVU697
+	jnb	.L241
+.LVL298:
+.L244:
+.LBB248:
+	.loc 1 40 9 is_stmt 1 view .LVU784
+	.loc 1 40 21 is_stmt 0 view .LVU785
 	sub	esp, 4
 	.cfi_def_cfa_offset 308
 	sub	eax, ebx
@@ -2583,64 +2958,64 @@ vdprintf:
 	push	DWORD PTR [esp+20]
 	.cfi_def_cfa_offset 320
 	call	write
-.LVL285:
-	.loc 1 40 9 is_stmt 1 view .LVU698
-	.loc 1 40 12 is_stmt 0 view .LVU699
+.LVL299:
+	.loc 1 41 9 is_stmt 1 view .LVU786
+	.loc 1 41 12 is_stmt 0 view .LVU787
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
-	jg	.L216
-.LVL286:
-.L219:
-	.loc 1 40 12 view .LVU700
-.LBE200:
-.LBE198:
-.LBE197:
-.LBE196:
-.LBE195:
-	.loc 1 321 1 view .LVU701
+	jg	.L242
+.LVL300:
+.L245:
+	.loc 1 41 12 view .LVU788
+.LBE248:
+.LBE246:
+.LBE245:
+.LBE244:
+.LBE243:
+	.loc 1 340 1 view .LVU789
 	add	esp, 296
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
-.LBB205:
-.LBB203:
-	.loc 1 88 16 view .LVU702
+.LBB253:
+.LBB251:
+	.loc 1 89 16 view .LVU790
 	mov	eax, -1
-.LBE203:
-.LBE205:
-	.loc 1 321 1 view .LVU703
+.LBE251:
+.LBE253:
+	.loc 1 340 1 view .LVU791
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 	ret
-.LVL287:
+.LVL301:
 	.p2align 4,,10
 	.p2align 3
-.L215:
+.L241:
 	.cfi_restore_state
-.LBB206:
-.LBB204:
-.LBB202:
-.LBB201:
-	.loc 1 46 5 is_stmt 1 view .LVU704
-	.loc 1 46 5 is_stmt 0 view .LVU705
-.LBE201:
-.LBE202:
-	.loc 1 87 5 is_stmt 1 view .LVU706
-	.loc 1 87 8 is_stmt 0 view .LVU707
+.LBB254:
+.LBB252:
+.LBB250:
+.LBB249:
+	.loc 1 47 5 is_stmt 1 view .LVU792
+	.loc 1 47 5 is_stmt 0 view .LVU793
+.LBE249:
+.LBE250:
+	.loc 1 88 5 is_stmt 1 view .LVU794
+	.loc 1 88 8 is_stmt 0 view .LVU795
 	mov	eax, DWORD PTR [esp+12]
 	test	eax, eax
-	jne	.L219
-	.loc 1 89 5 is_stmt 1 view .LVU708
-	.loc 1 89 21 is_stmt 0 view .LVU709
+	jne	.L245
+	.loc 1 90 5 is_stmt 1 view .LVU796
+	.loc 1 90 21 is_stmt 0 view .LVU797
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 89 41 view .LVU710
+	.loc 1 90 41 view .LVU798
 	mov	edx, 2147483647
 	test	eax, eax
 	cmovs	eax, edx
-.LBE204:
-.LBE206:
-	.loc 1 321 1 view .LVU711
+.LBE252:
+.LBE254:
+	.loc 1 340 1 view .LVU799
 	add	esp, 296
 	.cfi_def_cfa_offset 8
 	pop	ebx
@@ -2648,27 +3023,27 @@ vdprintf:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE10:
+.LFE11:
 	.size	vdprintf, .-vdprintf
 	.p2align 4
 	.globl	dprintf
 	.type	dprintf, @function
 dprintf:
-.LVL288:
-.LFB11:
-	.loc 1 324 1 is_stmt 1 view -0
+.LVL302:
+.LFB12:
+	.loc 1 343 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 325 5 view .LVU713
-	.loc 1 326 5 view .LVU714
-	.loc 1 327 5 view .LVU715
-	.loc 1 324 1 is_stmt 0 view .LVU716
+	.loc 1 344 5 view .LVU801
+	.loc 1 345 5 view .LVU802
+	.loc 1 346 5 view .LVU803
+	.loc 1 343 1 is_stmt 0 view .LVU804
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 327 5 view .LVU717
+	.loc 1 346 5 view .LVU805
 	lea	eax, [esp+24]
-.LVL289:
-	.loc 1 328 5 is_stmt 1 view .LVU718
-	.loc 1 328 9 is_stmt 0 view .LVU719
+.LVL303:
+	.loc 1 347 5 is_stmt 1 view .LVU806
+	.loc 1 347 9 is_stmt 0 view .LVU807
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -2678,49 +3053,49 @@ dprintf:
 	push	DWORD PTR [esp+28]
 	.cfi_def_cfa_offset 32
 	call	vdprintf
-.LVL290:
-	.loc 1 329 5 is_stmt 1 view .LVU720
-	.loc 1 330 5 view .LVU721
-	.loc 1 331 1 is_stmt 0 view .LVU722
+.LVL304:
+	.loc 1 348 5 is_stmt 1 view .LVU808
+	.loc 1 349 5 view .LVU809
+	.loc 1 350 1 is_stmt 0 view .LVU810
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE11:
+.LFE12:
 	.size	dprintf, .-dprintf
 	.p2align 4
 	.globl	vfprintf
 	.type	vfprintf, @function
 vfprintf:
-.LVL291:
-.LFB12:
-	.loc 1 334 1 is_stmt 1 view -0
+.LVL305:
+.LFB13:
+	.loc 1 353 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 335 5 view .LVU724
-	.loc 1 335 12 is_stmt 0 view .LVU725
+	.loc 1 354 5 view .LVU812
+	.loc 1 354 12 is_stmt 0 view .LVU813
 	mov	eax, DWORD PTR [esp+4]
 	mov	eax, DWORD PTR [eax]
 	mov	DWORD PTR [esp+4], eax
-.LVL292:
-	.loc 1 335 12 view .LVU726
+.LVL306:
+	.loc 1 354 12 view .LVU814
 	jmp	vdprintf
-.LVL293:
+.LVL307:
 	.cfi_endproc
-.LFE12:
+.LFE13:
 	.size	vfprintf, .-vfprintf
 	.p2align 4
 	.globl	vprintf
 	.type	vprintf, @function
 vprintf:
-.LVL294:
-.LFB13:
-	.loc 1 339 1 is_stmt 1 view -0
+.LVL308:
+.LFB14:
+	.loc 1 358 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 340 5 view .LVU728
-	.loc 1 339 1 is_stmt 0 view .LVU729
+	.loc 1 359 5 view .LVU816
+	.loc 1 358 1 is_stmt 0 view .LVU817
 	sub	esp, 16
 	.cfi_def_cfa_offset 20
-	.loc 1 340 12 view .LVU730
+	.loc 1 359 12 view .LVU818
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 24
 	push	DWORD PTR [esp+24]
@@ -2728,33 +3103,33 @@ vprintf:
 	push	1
 	.cfi_def_cfa_offset 32
 	call	vdprintf
-.LVL295:
-	.loc 1 341 1 view .LVU731
+.LVL309:
+	.loc 1 360 1 view .LVU819
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE13:
+.LFE14:
 	.size	vprintf, .-vprintf
 	.p2align 4
 	.globl	printf
 	.type	printf, @function
 printf:
-.LVL296:
-.LFB14:
-	.loc 1 344 1 is_stmt 1 view -0
+.LVL310:
+.LFB15:
+	.loc 1 363 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 345 5 view .LVU733
-	.loc 1 346 5 view .LVU734
-	.loc 1 347 5 view .LVU735
-	.loc 1 344 1 is_stmt 0 view .LVU736
+	.loc 1 364 5 view .LVU821
+	.loc 1 365 5 view .LVU822
+	.loc 1 366 5 view .LVU823
+	.loc 1 363 1 is_stmt 0 view .LVU824
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 347 5 view .LVU737
+	.loc 1 366 5 view .LVU825
 	lea	eax, [esp+20]
-.LVL297:
-	.loc 1 348 5 is_stmt 1 view .LVU738
-	.loc 1 348 9 is_stmt 0 view .LVU739
+.LVL311:
+	.loc 1 367 5 is_stmt 1 view .LVU826
+	.loc 1 367 9 is_stmt 0 view .LVU827
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -2764,35 +3139,35 @@ printf:
 	push	1
 	.cfi_def_cfa_offset 32
 	call	vdprintf
-.LVL298:
-	.loc 1 349 5 is_stmt 1 view .LVU740
-	.loc 1 350 5 view .LVU741
-	.loc 1 351 1 is_stmt 0 view .LVU742
+.LVL312:
+	.loc 1 368 5 is_stmt 1 view .LVU828
+	.loc 1 369 5 view .LVU829
+	.loc 1 370 1 is_stmt 0 view .LVU830
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE14:
+.LFE15:
 	.size	printf, .-printf
 	.p2align 4
 	.globl	fprintf
 	.type	fprintf, @function
 fprintf:
-.LVL299:
-.LFB15:
-	.loc 1 354 1 is_stmt 1 view -0
+.LVL313:
+.LFB16:
+	.loc 1 373 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 355 5 view .LVU744
-	.loc 1 356 5 view .LVU745
-	.loc 1 357 5 view .LVU746
-	.loc 1 354 1 is_stmt 0 view .LVU747
+	.loc 1 374 5 view .LVU832
+	.loc 1 375 5 view .LVU833
+	.loc 1 376 5 view .LVU834
+	.loc 1 373 1 is_stmt 0 view .LVU835
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 357 5 view .LVU748
+	.loc 1 376 5 view .LVU836
 	lea	eax, [esp+24]
-.LVL300:
-	.loc 1 358 5 is_stmt 1 view .LVU749
-	.loc 1 358 9 is_stmt 0 view .LVU750
+.LVL314:
+	.loc 1 377 5 is_stmt 1 view .LVU837
+	.loc 1 377 9 is_stmt 0 view .LVU838
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -2800,32 +3175,32 @@ fprintf:
 	push	DWORD PTR [esp+28]
 	.cfi_def_cfa_offset 28
 	mov	eax, DWORD PTR [esp+28]
-.LVL301:
-	.loc 1 358 9 view .LVU751
+.LVL315:
+	.loc 1 377 9 view .LVU839
 	push	DWORD PTR [eax]
 	.cfi_def_cfa_offset 32
 	call	vdprintf
-.LVL302:
-	.loc 1 359 5 is_stmt 1 view .LVU752
-	.loc 1 360 5 view .LVU753
-	.loc 1 361 1 is_stmt 0 view .LVU754
+.LVL316:
+	.loc 1 378 5 is_stmt 1 view .LVU840
+	.loc 1 379 5 view .LVU841
+	.loc 1 380 1 is_stmt 0 view .LVU842
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE15:
+.LFE16:
 	.size	fprintf, .-fprintf
 	.p2align 4
 	.globl	vsnprintf
 	.type	vsnprintf, @function
 vsnprintf:
-.LVL303:
-.LFB16:
-	.loc 1 366 1 is_stmt 1 view -0
+.LVL317:
+.LFB17:
+	.loc 1 385 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 367 5 view .LVU756
-	.loc 1 368 5 view .LVU757
-	.loc 1 366 1 is_stmt 0 view .LVU758
+	.loc 1 386 5 view .LVU844
+	.loc 1 387 5 view .LVU845
+	.loc 1 385 1 is_stmt 0 view .LVU846
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -2834,54 +3209,54 @@ vsnprintf:
 	.cfi_offset 3, -12
 	sub	esp, 292
 	.cfi_def_cfa_offset 304
-	.loc 1 366 1 view .LVU759
+	.loc 1 385 1 view .LVU847
 	mov	esi, DWORD PTR [esp+304]
 	mov	ebx, DWORD PTR [esp+308]
-	.loc 1 374 5 view .LVU760
+	.loc 1 393 5 view .LVU848
 	lea	eax, [esp+8]
-	.loc 1 368 10 view .LVU761
+	.loc 1 387 10 view .LVU849
 	mov	DWORD PTR [esp+8], -1
-	.loc 1 369 5 is_stmt 1 view .LVU762
-	.loc 1 374 5 is_stmt 0 view .LVU763
+	.loc 1 388 5 is_stmt 1 view .LVU850
+	.loc 1 393 5 is_stmt 0 view .LVU851
 	mov	ecx, DWORD PTR [esp+316]
 	mov	edx, DWORD PTR [esp+312]
-	.loc 1 369 14 view .LVU764
+	.loc 1 388 14 view .LVU852
 	mov	DWORD PTR [esp+12], 0
-	.loc 1 370 5 is_stmt 1 view .LVU765
-	.loc 1 370 11 is_stmt 0 view .LVU766
+	.loc 1 389 5 is_stmt 1 view .LVU853
+	.loc 1 389 11 is_stmt 0 view .LVU854
 	mov	DWORD PTR [esp+16], 0
-	.loc 1 371 5 is_stmt 1 view .LVU767
-	.loc 1 371 13 is_stmt 0 view .LVU768
+	.loc 1 390 5 is_stmt 1 view .LVU855
+	.loc 1 390 13 is_stmt 0 view .LVU856
 	mov	DWORD PTR [esp+20], 0
-	.loc 1 372 5 is_stmt 1 view .LVU769
-	.loc 1 372 11 is_stmt 0 view .LVU770
+	.loc 1 391 5 is_stmt 1 view .LVU857
+	.loc 1 391 11 is_stmt 0 view .LVU858
 	mov	DWORD PTR [esp+24], esi
-	.loc 1 373 5 is_stmt 1 view .LVU771
-	.loc 1 373 12 is_stmt 0 view .LVU772
+	.loc 1 392 5 is_stmt 1 view .LVU859
+	.loc 1 392 12 is_stmt 0 view .LVU860
 	mov	DWORD PTR [esp+28], ebx
-	.loc 1 374 5 is_stmt 1 view .LVU773
+	.loc 1 393 5 is_stmt 1 view .LVU861
 	call	format.constprop.0
-.LVL304:
-	.loc 1 375 5 view .LVU774
-	.loc 1 376 14 is_stmt 0 view .LVU775
+.LVL318:
+	.loc 1 394 5 view .LVU862
+	.loc 1 395 14 is_stmt 0 view .LVU863
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 375 8 view .LVU776
+	.loc 1 394 8 view .LVU864
 	test	ebx, ebx
-	je	.L237
-	.loc 1 376 9 is_stmt 1 view .LVU777
-	.loc 1 376 38 is_stmt 0 view .LVU778
+	je	.L263
+	.loc 1 395 9 is_stmt 1 view .LVU865
+	.loc 1 395 38 is_stmt 0 view .LVU866
 	lea	edx, [ebx-1]
 	cmp	eax, ebx
 	cmovb	edx, eax
-	.loc 1 376 50 view .LVU779
+	.loc 1 395 50 view .LVU867
 	mov	BYTE PTR [esi+edx], 0
-.L237:
-	.loc 1 377 5 is_stmt 1 view .LVU780
-	.loc 1 377 40 is_stmt 0 view .LVU781
+.L263:
+	.loc 1 396 5 is_stmt 1 view .LVU868
+	.loc 1 396 40 is_stmt 0 view .LVU869
 	test	eax, eax
 	mov	edx, 2147483647
 	cmovs	eax, edx
-	.loc 1 378 1 view .LVU782
+	.loc 1 397 1 view .LVU870
 	add	esp, 292
 	.cfi_def_cfa_offset 12
 	pop	ebx
@@ -2892,21 +3267,21 @@ vsnprintf:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE16:
+.LFE17:
 	.size	vsnprintf, .-vsnprintf
 	.p2align 4
 	.globl	vsprintf
 	.type	vsprintf, @function
 vsprintf:
-.LVL305:
-.LFB17:
-	.loc 1 381 1 is_stmt 1 view -0
+.LVL319:
+.LFB18:
+	.loc 1 400 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 382 5 view .LVU784
-	.loc 1 381 1 is_stmt 0 view .LVU785
+	.loc 1 401 5 view .LVU872
+	.loc 1 400 1 is_stmt 0 view .LVU873
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 382 12 view .LVU786
+	.loc 1 401 12 view .LVU874
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 20
 	push	DWORD PTR [esp+24]
@@ -2916,71 +3291,71 @@ vsprintf:
 	push	DWORD PTR [esp+28]
 	.cfi_def_cfa_offset 32
 	call	vsnprintf
-.LVL306:
-	.loc 1 383 1 view .LVU787
-	add	esp, 28
-	.cfi_def_cfa_offset 4
-	ret
-	.cfi_endproc
-.LFE17:
-	.size	vsprintf, .-vsprintf
-	.p2align 4
-	.globl	snprintf
-	.type	snprintf, @function
-snprintf:
-.LVL307:
-.LFB18:
-	.loc 1 386 1 is_stmt 1 view -0
-	.cfi_startproc
-	.loc 1 387 5 view .LVU789
-	.loc 1 388 5 view .LVU790
-	.loc 1 389 5 view .LVU791
-	.loc 1 386 1 is_stmt 0 view .LVU792
-	sub	esp, 12
-	.cfi_def_cfa_offset 16
-	.loc 1 389 5 view .LVU793
-	lea	eax, [esp+28]
-.LVL308:
-	.loc 1 390 5 is_stmt 1 view .LVU794
-	.loc 1 390 9 is_stmt 0 view .LVU795
-	push	eax
-	.cfi_def_cfa_offset 20
-	push	DWORD PTR [esp+28]
-	.cfi_def_cfa_offset 24
-	push	DWORD PTR [esp+28]
-	.cfi_def_cfa_offset 28
-	push	DWORD PTR [esp+28]
-	.cfi_def_cfa_offset 32
-	call	vsnprintf
-.LVL309:
-	.loc 1 391 5 is_stmt 1 view .LVU796
-	.loc 1 392 5 view .LVU797
-	.loc 1 393 1 is_stmt 0 view .LVU798
+.LVL320:
+	.loc 1 402 1 view .LVU875
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
 .LFE18:
+	.size	vsprintf, .-vsprintf
+	.p2align 4
+	.globl	snprintf
+	.type	snprintf, @function
+snprintf:
+.LVL321:
+.LFB19:
+	.loc 1 405 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 406 5 view .LVU877
+	.loc 1 407 5 view .LVU878
+	.loc 1 408 5 view .LVU879
+	.loc 1 405 1 is_stmt 0 view .LVU880
+	sub	esp, 12
+	.cfi_def_cfa_offset 16
+	.loc 1 408 5 view .LVU881
+	lea	eax, [esp+28]
+.LVL322:
+	.loc 1 409 5 is_stmt 1 view .LVU882
+	.loc 1 409 9 is_stmt 0 view .LVU883
+	push	eax
+	.cfi_def_cfa_offset 20
+	push	DWORD PTR [esp+28]
+	.cfi_def_cfa_offset 24
+	push	DWORD PTR [esp+28]
+	.cfi_def_cfa_offset 28
+	push	DWORD PTR [esp+28]
+	.cfi_def_cfa_offset 32
+	call	vsnprintf
+.LVL323:
+	.loc 1 410 5 is_stmt 1 view .LVU884
+	.loc 1 411 5 view .LVU885
+	.loc 1 412 1 is_stmt 0 view .LVU886
+	add	esp, 28
+	.cfi_def_cfa_offset 4
+	ret
+	.cfi_endproc
+.LFE19:
 	.size	snprintf, .-snprintf
 	.p2align 4
 	.globl	sprintf
 	.type	sprintf, @function
 sprintf:
-.LVL310:
-.LFB19:
-	.loc 1 396 1 is_stmt 1 view -0
+.LVL324:
+.LFB20:
+	.loc 1 415 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 397 5 view .LVU800
-	.loc 1 398 5 view .LVU801
-	.loc 1 399 5 view .LVU802
-	.loc 1 396 1 is_stmt 0 view .LVU803
+	.loc 1 416 5 view .LVU888
+	.loc 1 417 5 view .LVU889
+	.loc 1 418 5 view .LVU890
+	.loc 1 415 1 is_stmt 0 view .LVU891
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 399 5 view .LVU804
+	.loc 1 418 5 view .LVU892
 	lea	eax, [esp+24]
-.LVL311:
-	.loc 1 400 5 is_stmt 1 view .LVU805
-	.loc 1 400 9 is_stmt 0 view .LVU806
+.LVL325:
+	.loc 1 419 5 is_stmt 1 view .LVU893
+	.loc 1 419 9 is_stmt 0 view .LVU894
 	push	eax
 	.cfi_def_cfa_offset 20
 	push	DWORD PTR [esp+24]
@@ -2990,33 +3365,33 @@ sprintf:
 	push	DWORD PTR [esp+28]
 	.cfi_def_cfa_offset 32
 	call	vsnprintf
-.LVL312:
-	.loc 1 401 5 is_stmt 1 view .LVU807
-	.loc 1 402 5 view .LVU808
-	.loc 1 403 1 is_stmt 0 view .LVU809
+.LVL326:
+	.loc 1 420 5 is_stmt 1 view .LVU895
+	.loc 1 421 5 view .LVU896
+	.loc 1 422 1 is_stmt 0 view .LVU897
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE19:
+.LFE20:
 	.size	sprintf, .-sprintf
 	.p2align 4
 	.globl	fputc
 	.type	fputc, @function
 fputc:
-.LVL313:
-.LFB20:
-	.loc 1 406 1 is_stmt 1 view -0
+.LVL327:
+.LFB21:
+	.loc 1 425 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 407 5 view .LVU811
-	.loc 1 406 1 is_stmt 0 view .LVU812
+	.loc 1 426 5 view .LVU899
+	.loc 1 425 1 is_stmt 0 view .LVU900
 	sub	esp, 32
 	.cfi_def_cfa_offset 36
-	.loc 1 407 23 view .LVU813
+	.loc 1 426 23 view .LVU901
 	mov	eax, DWORD PTR [esp+36]
 	mov	BYTE PTR [esp+19], al
-	.loc 1 408 5 is_stmt 1 view .LVU814
-	.loc 1 408 9 is_stmt 0 view .LVU815
+	.loc 1 427 5 is_stmt 1 view .LVU902
+	.loc 1 427 9 is_stmt 0 view .LVU903
 	push	1
 	.cfi_def_cfa_offset 40
 	lea	eax, [esp+23]
@@ -3026,54 +3401,54 @@ fputc:
 	push	DWORD PTR [eax]
 	.cfi_def_cfa_offset 48
 	call	write
-.LVL314:
-	.loc 1 408 8 view .LVU816
+.LVL328:
+	.loc 1 427 8 view .LVU904
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	cmp	eax, 1
-	jne	.L251
-	.loc 1 410 5 is_stmt 1 view .LVU817
-	.loc 1 410 12 is_stmt 0 view .LVU818
+	jne	.L277
+	.loc 1 429 5 is_stmt 1 view .LVU905
+	.loc 1 429 12 is_stmt 0 view .LVU906
 	movzx	eax, BYTE PTR [esp+15]
-.L249:
-	.loc 1 411 1 view .LVU819
+.L275:
+	.loc 1 430 1 view .LVU907
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L251:
+.L277:
 	.cfi_restore_state
-	.loc 1 409 16 view .LVU820
+	.loc 1 428 16 view .LVU908
 	mov	eax, -1
-	jmp	.L249
+	jmp	.L275
 	.cfi_endproc
-.LFE20:
+.LFE21:
 	.size	fputc, .-fputc
 	.p2align 4
 	.globl	putc
 	.type	putc, @function
 putc:
-.LVL315:
-.LFB21:
-	.loc 1 414 1 is_stmt 1 view -0
+.LVL329:
+.LFB22:
+	.loc 1 433 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 415 5 view .LVU822
-	.loc 1 414 1 is_stmt 0 view .LVU823
+	.loc 1 434 5 view .LVU910
+	.loc 1 433 1 is_stmt 0 view .LVU911
 	sub	esp, 32
 	.cfi_def_cfa_offset 36
-.LVL316:
-.LBB209:
-.LBI209:
-	.loc 1 405 5 is_stmt 1 view .LVU824
-.LBB210:
-	.loc 1 407 5 view .LVU825
-	.loc 1 407 23 is_stmt 0 view .LVU826
+.LVL330:
+.LBB257:
+.LBI257:
+	.loc 1 424 5 is_stmt 1 view .LVU912
+.LBB258:
+	.loc 1 426 5 view .LVU913
+	.loc 1 426 23 is_stmt 0 view .LVU914
 	mov	eax, DWORD PTR [esp+36]
 	mov	BYTE PTR [esp+19], al
-	.loc 1 408 5 is_stmt 1 view .LVU827
-	.loc 1 408 9 is_stmt 0 view .LVU828
+	.loc 1 427 5 is_stmt 1 view .LVU915
+	.loc 1 427 9 is_stmt 0 view .LVU916
 	push	1
 	.cfi_def_cfa_offset 40
 	lea	eax, [esp+23]
@@ -3083,66 +3458,66 @@ putc:
 	push	DWORD PTR [eax]
 	.cfi_def_cfa_offset 48
 	call	write
-.LVL317:
-	.loc 1 408 8 view .LVU829
+.LVL331:
+	.loc 1 427 8 view .LVU917
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	cmp	eax, 1
-	jne	.L255
-	.loc 1 410 5 is_stmt 1 view .LVU830
-	.loc 1 410 12 is_stmt 0 view .LVU831
+	jne	.L281
+	.loc 1 429 5 is_stmt 1 view .LVU918
+	.loc 1 429 12 is_stmt 0 view .LVU919
 	movzx	eax, BYTE PTR [esp+15]
-.LVL318:
-.L253:
-	.loc 1 410 12 view .LVU832
-.LBE210:
-.LBE209:
-	.loc 1 416 1 view .LVU833
+.LVL332:
+.L279:
+	.loc 1 429 12 view .LVU920
+.LBE258:
+.LBE257:
+	.loc 1 435 1 view .LVU921
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
-.LVL319:
+.LVL333:
 	.p2align 4,,10
 	.p2align 3
-.L255:
+.L281:
 	.cfi_restore_state
-.LBB212:
-.LBB211:
-	.loc 1 409 16 view .LVU834
+.LBB260:
+.LBB259:
+	.loc 1 428 16 view .LVU922
 	mov	eax, -1
-.LVL320:
-	.loc 1 409 16 view .LVU835
-.LBE211:
-.LBE212:
-	.loc 1 415 12 view .LVU836
-	jmp	.L253
+.LVL334:
+	.loc 1 428 16 view .LVU923
+.LBE259:
+.LBE260:
+	.loc 1 434 12 view .LVU924
+	jmp	.L279
 	.cfi_endproc
-.LFE21:
+.LFE22:
 	.size	putc, .-putc
 	.p2align 4
 	.globl	putchar
 	.type	putchar, @function
 putchar:
-.LVL321:
-.LFB22:
-	.loc 1 419 1 is_stmt 1 view -0
+.LVL335:
+.LFB23:
+	.loc 1 438 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 420 5 view .LVU838
-	.loc 1 419 1 is_stmt 0 view .LVU839
+	.loc 1 439 5 view .LVU926
+	.loc 1 438 1 is_stmt 0 view .LVU927
 	sub	esp, 32
 	.cfi_def_cfa_offset 36
-.LVL322:
-.LBB215:
-.LBI215:
-	.loc 1 405 5 is_stmt 1 view .LVU840
-.LBB216:
-	.loc 1 407 5 view .LVU841
-	.loc 1 407 23 is_stmt 0 view .LVU842
+.LVL336:
+.LBB263:
+.LBI263:
+	.loc 1 424 5 is_stmt 1 view .LVU928
+.LBB264:
+	.loc 1 426 5 view .LVU929
+	.loc 1 426 23 is_stmt 0 view .LVU930
 	mov	eax, DWORD PTR [esp+36]
 	mov	BYTE PTR [esp+19], al
-	.loc 1 408 5 is_stmt 1 view .LVU843
-	.loc 1 408 9 is_stmt 0 view .LVU844
+	.loc 1 427 5 is_stmt 1 view .LVU931
+	.loc 1 427 9 is_stmt 0 view .LVU932
 	push	1
 	.cfi_def_cfa_offset 40
 	lea	eax, [esp+23]
@@ -3152,54 +3527,54 @@ putchar:
 	push	DWORD PTR [eax]
 	.cfi_def_cfa_offset 48
 	call	write
-.LVL323:
-	.loc 1 408 8 view .LVU845
+.LVL337:
+	.loc 1 427 8 view .LVU933
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	cmp	eax, 1
-	jne	.L259
-	.loc 1 410 5 is_stmt 1 view .LVU846
-	.loc 1 410 12 is_stmt 0 view .LVU847
+	jne	.L285
+	.loc 1 429 5 is_stmt 1 view .LVU934
+	.loc 1 429 12 is_stmt 0 view .LVU935
 	movzx	eax, BYTE PTR [esp+15]
-.LVL324:
-.L257:
-	.loc 1 410 12 view .LVU848
-.LBE216:
-.LBE215:
-	.loc 1 421 1 view .LVU849
+.LVL338:
+.L283:
+	.loc 1 429 12 view .LVU936
+.LBE264:
+.LBE263:
+	.loc 1 440 1 view .LVU937
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
-.LVL325:
+.LVL339:
 	.p2align 4,,10
 	.p2align 3
-.L259:
+.L285:
 	.cfi_restore_state
-.LBB218:
-.LBB217:
-	.loc 1 409 16 view .LVU850
+.LBB266:
+.LBB265:
+	.loc 1 428 16 view .LVU938
 	mov	eax, -1
-.LVL326:
-	.loc 1 409 16 view .LVU851
-.LBE217:
-.LBE218:
-	.loc 1 420 12 view .LVU852
-	jmp	.L257
+.LVL340:
+	.loc 1 428 16 view .LVU939
+.LBE265:
+.LBE266:
+	.loc 1 439 12 view .LVU940
+	jmp	.L283
 	.cfi_endproc
-.LFE22:
+.LFE23:
 	.size	putchar, .-putchar
 	.p2align 4
 	.globl	fputs
 	.type	fputs, @function
 fputs:
-.LVL327:
-.LFB23:
-	.loc 1 424 1 is_stmt 1 view -0
+.LVL341:
+.LFB24:
+	.loc 1 443 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 425 5 view .LVU854
-	.loc 1 426 5 view .LVU855
-	.loc 1 424 1 is_stmt 0 view .LVU856
+	.loc 1 444 5 view .LVU942
+	.loc 1 445 5 view .LVU943
+	.loc 1 443 1 is_stmt 0 view .LVU944
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -3208,120 +3583,120 @@ fputs:
 	.cfi_offset 3, -12
 	sub	esp, 304
 	.cfi_def_cfa_offset 316
-.LVL328:
-.LBB228:
-.LBI228:
-	.loc 1 73 13 is_stmt 1 view .LVU857
-.LBB229:
-	.loc 1 75 5 view .LVU858
-	.loc 1 75 11 is_stmt 0 view .LVU859
+.LVL342:
+.LBB276:
+.LBI276:
+	.loc 1 74 13 is_stmt 1 view .LVU945
+.LBB277:
+	.loc 1 76 5 view .LVU946
+	.loc 1 76 11 is_stmt 0 view .LVU947
 	mov	eax, DWORD PTR [esp+320]
-.LBE229:
-.LBE228:
-	.loc 1 424 1 view .LVU860
+.LBE277:
+.LBE276:
+	.loc 1 443 1 view .LVU948
 	mov	ebx, DWORD PTR [esp+316]
-.LBB231:
-.LBB230:
-	.loc 1 76 15 view .LVU861
+.LBB279:
+.LBB278:
+	.loc 1 77 15 view .LVU949
 	mov	DWORD PTR [esp+24], 0
-	.loc 1 77 12 view .LVU862
+	.loc 1 78 12 view .LVU950
 	mov	DWORD PTR [esp+28], 0
-	.loc 1 75 11 view .LVU863
+	.loc 1 76 11 view .LVU951
 	mov	eax, DWORD PTR [eax]
-	.loc 1 78 14 view .LVU864
+	.loc 1 79 14 view .LVU952
 	mov	DWORD PTR [esp+32], 0
-	.loc 1 79 12 view .LVU865
+	.loc 1 80 12 view .LVU953
 	mov	DWORD PTR [esp+36], 0
-	.loc 1 75 11 view .LVU866
+	.loc 1 76 11 view .LVU954
 	mov	DWORD PTR [esp+20], eax
-	.loc 1 76 5 is_stmt 1 view .LVU867
-	.loc 1 77 5 view .LVU868
-	.loc 1 78 5 view .LVU869
-	.loc 1 79 5 view .LVU870
-	.loc 1 80 5 view .LVU871
-	.loc 1 80 13 is_stmt 0 view .LVU872
+	.loc 1 77 5 is_stmt 1 view .LVU955
+	.loc 1 78 5 view .LVU956
+	.loc 1 79 5 view .LVU957
+	.loc 1 80 5 view .LVU958
+	.loc 1 81 5 view .LVU959
+	.loc 1 81 13 is_stmt 0 view .LVU960
 	mov	DWORD PTR [esp+40], 0
-.LVL329:
-	.loc 1 80 13 view .LVU873
-.LBE230:
-.LBE231:
-	.loc 1 427 5 is_stmt 1 view .LVU874
+.LVL343:
+	.loc 1 81 13 view .LVU961
+.LBE278:
+.LBE279:
+	.loc 1 446 5 is_stmt 1 view .LVU962
 	push	ebx
 	.cfi_def_cfa_offset 320
 	call	strlen
-.LVL330:
-.LBB232:
-.LBI232:
-	.loc 1 67 13 view .LVU875
-.LBB233:
-	.loc 1 69 5 view .LVU876
-	.loc 1 69 12 view .LVU877
-	.loc 1 69 12 is_stmt 0 view .LVU878
+.LVL344:
+.LBB280:
+.LBI280:
+	.loc 1 68 13 view .LVU963
+.LBB281:
+	.loc 1 70 5 view .LVU964
+	.loc 1 70 12 view .LVU965
+	.loc 1 70 12 is_stmt 0 view .LVU966
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
-	je	.L262
+	je	.L288
 	lea	esi, [ebx+eax]
-.LVL331:
+.LVL345:
 	.p2align 4,,10
 	.p2align 3
-.L263:
-	.loc 1 70 9 is_stmt 1 view .LVU879
+.L289:
+	.loc 1 71 9 is_stmt 1 view .LVU967
 	movsx	edx, BYTE PTR [ebx]
-	.loc 1 70 18 is_stmt 0 view .LVU880
+	.loc 1 71 18 is_stmt 0 view .LVU968
 	add	ebx, 1
-.LVL332:
-	.loc 1 70 9 view .LVU881
+.LVL346:
+	.loc 1 71 9 view .LVU969
 	lea	eax, [esp+8]
-.LVL333:
-	.loc 1 70 9 view .LVU882
+.LVL347:
+	.loc 1 71 9 view .LVU970
 	call	put
-.LVL334:
-	.loc 1 69 12 is_stmt 1 view .LVU883
-	.loc 1 69 12 is_stmt 0 view .LVU884
+.LVL348:
+	.loc 1 70 12 is_stmt 1 view .LVU971
+	.loc 1 70 12 is_stmt 0 view .LVU972
 	cmp	ebx, esi
-	jne	.L263
-.LVL335:
-.L262:
-	.loc 1 69 12 view .LVU885
-.LBE233:
-.LBE232:
-.LBB234:
-.LBB235:
-.LBB236:
-.LBB237:
-	.loc 1 38 17 is_stmt 1 view .LVU886
-	.loc 1 38 20 is_stmt 0 view .LVU887
+	jne	.L289
+.LVL349:
+.L288:
+	.loc 1 70 12 view .LVU973
+.LBE281:
+.LBE280:
+.LBB282:
+.LBB283:
+.LBB284:
+.LBB285:
+	.loc 1 39 17 is_stmt 1 view .LVU974
+	.loc 1 39 20 is_stmt 0 view .LVU975
 	mov	eax, DWORD PTR [esp+16]
-	.loc 1 38 17 view .LVU888
+	.loc 1 39 17 view .LVU976
 	test	eax, eax
-	je	.L264
-	.loc 1 37 12 view .LVU889
+	je	.L290
+	.loc 1 38 12 view .LVU977
 	xor	ebx, ebx
-	jmp	.L267
-.LVL336:
+	jmp	.L293
+.LVL350:
 	.p2align 4,,10
 	.p2align 3
-.L265:
-.LBB238:
-	.loc 1 44 9 is_stmt 1 view .LVU890
-	.loc 1 44 14 is_stmt 0 view .LVU891
+.L291:
+.LBB286:
+	.loc 1 45 9 is_stmt 1 view .LVU978
+	.loc 1 45 14 is_stmt 0 view .LVU979
 	add	ebx, eax
-.LVL337:
-	.loc 1 44 14 view .LVU892
-.LBE238:
-	.loc 1 38 17 is_stmt 1 view .LVU893
-	.loc 1 38 20 is_stmt 0 view .LVU894
+.LVL351:
+	.loc 1 45 14 view .LVU980
+.LBE286:
+	.loc 1 39 17 is_stmt 1 view .LVU981
+	.loc 1 39 20 is_stmt 0 view .LVU982
 	mov	eax, DWORD PTR [esp+16]
-.LVL338:
-	.loc 1 38 17 view .LVU895
+.LVL352:
+	.loc 1 39 17 view .LVU983
 	cmp	ebx, eax
-	jnb	.L264
-.LVL339:
-.L267:
-.LBB239:
-	.loc 1 39 9 is_stmt 1 view .LVU896
-	.loc 1 39 21 is_stmt 0 view .LVU897
+	jnb	.L290
+.LVL353:
+.L293:
+.LBB287:
+	.loc 1 40 9 is_stmt 1 view .LVU984
+	.loc 1 40 21 is_stmt 0 view .LVU985
 	sub	esp, 4
 	.cfi_def_cfa_offset 308
 	sub	eax, ebx
@@ -3334,28 +3709,28 @@ fputs:
 	push	DWORD PTR [esp+20]
 	.cfi_def_cfa_offset 320
 	call	write
-.LVL340:
-	.loc 1 40 9 is_stmt 1 view .LVU898
-	.loc 1 40 12 is_stmt 0 view .LVU899
+.LVL354:
+	.loc 1 41 9 is_stmt 1 view .LVU986
+	.loc 1 41 12 is_stmt 0 view .LVU987
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
-	jg	.L265
-.LVL341:
-.L268:
-	.loc 1 40 12 view .LVU900
-.LBE239:
-.LBE237:
-.LBE236:
-.LBE235:
-.LBE234:
-	.loc 1 429 1 view .LVU901
+	jg	.L291
+.LVL355:
+.L294:
+	.loc 1 41 12 view .LVU988
+.LBE287:
+.LBE285:
+.LBE284:
+.LBE283:
+.LBE282:
+	.loc 1 448 1 view .LVU989
 	add	esp, 292
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
-	.loc 1 428 41 view .LVU902
+	.loc 1 447 41 view .LVU990
 	mov	eax, -1
-	.loc 1 429 1 view .LVU903
+	.loc 1 448 1 view .LVU991
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
@@ -3365,28 +3740,28 @@ fputs:
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L264:
+.L290:
 	.cfi_restore_state
-.LBB243:
-.LBB242:
-.LBB241:
-.LBB240:
-	.loc 1 46 5 is_stmt 1 view .LVU904
-.LBE240:
-.LBE241:
-	.loc 1 87 5 view .LVU905
-	.loc 1 87 8 is_stmt 0 view .LVU906
+.LBB291:
+.LBB290:
+.LBB289:
+.LBB288:
+	.loc 1 47 5 is_stmt 1 view .LVU992
+.LBE288:
+.LBE289:
+	.loc 1 88 5 view .LVU993
+	.loc 1 88 8 is_stmt 0 view .LVU994
 	mov	eax, DWORD PTR [esp+12]
 	test	eax, eax
-	jne	.L268
-.LBE242:
-.LBE243:
-	.loc 1 429 1 view .LVU907
+	jne	.L294
+.LBE290:
+.LBE291:
+	.loc 1 448 1 view .LVU995
 	add	esp, 292
 	.cfi_def_cfa_offset 12
-	.loc 1 428 41 view .LVU908
+	.loc 1 447 41 view .LVU996
 	mov	eax, 1
-	.loc 1 429 1 view .LVU909
+	.loc 1 448 1 view .LVU997
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
@@ -3395,19 +3770,19 @@ fputs:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE23:
+.LFE24:
 	.size	fputs, .-fputs
 	.p2align 4
 	.globl	puts
 	.type	puts, @function
 puts:
-.LVL342:
-.LFB24:
-	.loc 1 433 1 is_stmt 1 view -0
+.LVL356:
+.LFB25:
+	.loc 1 452 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 434 5 view .LVU911
-	.loc 1 435 5 view .LVU912
-	.loc 1 433 1 is_stmt 0 view .LVU913
+	.loc 1 453 5 view .LVU999
+	.loc 1 454 5 view .LVU1000
+	.loc 1 452 1 is_stmt 0 view .LVU1001
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -3419,126 +3794,126 @@ puts:
 	.cfi_offset 3, -16
 	sub	esp, 300
 	.cfi_def_cfa_offset 316
-.LVL343:
-.LBB253:
-.LBI253:
-	.loc 1 73 13 is_stmt 1 view .LVU914
-.LBB254:
-	.loc 1 75 5 view .LVU915
-.LBE254:
-.LBE253:
-	.loc 1 433 1 is_stmt 0 view .LVU916
+.LVL357:
+.LBB301:
+.LBI301:
+	.loc 1 74 13 is_stmt 1 view .LVU1002
+.LBB302:
+	.loc 1 76 5 view .LVU1003
+.LBE302:
+.LBE301:
+	.loc 1 452 1 is_stmt 0 view .LVU1004
 	mov	ebx, DWORD PTR [esp+316]
-.LBB256:
-.LBB255:
-	.loc 1 75 11 view .LVU917
+.LBB304:
+.LBB303:
+	.loc 1 76 11 view .LVU1005
 	mov	DWORD PTR [esp+20], 1
-	.loc 1 76 5 is_stmt 1 view .LVU918
-	.loc 1 76 15 is_stmt 0 view .LVU919
+	.loc 1 77 5 is_stmt 1 view .LVU1006
+	.loc 1 77 15 is_stmt 0 view .LVU1007
 	mov	DWORD PTR [esp+24], 0
-	.loc 1 77 5 is_stmt 1 view .LVU920
-	.loc 1 77 12 is_stmt 0 view .LVU921
+	.loc 1 78 5 is_stmt 1 view .LVU1008
+	.loc 1 78 12 is_stmt 0 view .LVU1009
 	mov	DWORD PTR [esp+28], 0
-	.loc 1 78 5 is_stmt 1 view .LVU922
-	.loc 1 78 14 is_stmt 0 view .LVU923
+	.loc 1 79 5 is_stmt 1 view .LVU1010
+	.loc 1 79 14 is_stmt 0 view .LVU1011
 	mov	DWORD PTR [esp+32], 0
-	.loc 1 79 5 is_stmt 1 view .LVU924
-	.loc 1 79 12 is_stmt 0 view .LVU925
+	.loc 1 80 5 is_stmt 1 view .LVU1012
+	.loc 1 80 12 is_stmt 0 view .LVU1013
 	mov	DWORD PTR [esp+36], 0
-	.loc 1 80 5 is_stmt 1 view .LVU926
-	.loc 1 80 13 is_stmt 0 view .LVU927
+	.loc 1 81 5 is_stmt 1 view .LVU1014
+	.loc 1 81 13 is_stmt 0 view .LVU1015
 	mov	DWORD PTR [esp+40], 0
-.LVL344:
-	.loc 1 80 13 view .LVU928
-.LBE255:
-.LBE256:
-	.loc 1 436 5 is_stmt 1 view .LVU929
+.LVL358:
+	.loc 1 81 13 view .LVU1016
+.LBE303:
+.LBE304:
+	.loc 1 455 5 is_stmt 1 view .LVU1017
 	push	ebx
 	.cfi_def_cfa_offset 320
 	call	strlen
-.LVL345:
-.LBB257:
-.LBI257:
-	.loc 1 67 13 view .LVU930
-.LBB258:
-	.loc 1 69 5 view .LVU931
-	.loc 1 69 12 view .LVU932
-	.loc 1 69 12 is_stmt 0 view .LVU933
+.LVL359:
+.LBB305:
+.LBI305:
+	.loc 1 68 13 view .LVU1018
+.LBB306:
+	.loc 1 70 5 view .LVU1019
+	.loc 1 70 12 view .LVU1020
+	.loc 1 70 12 is_stmt 0 view .LVU1021
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	lea	edi, [esp+8]
-.LVL346:
-	.loc 1 69 12 view .LVU934
+.LVL360:
+	.loc 1 70 12 view .LVU1022
 	test	eax, eax
-	je	.L279
+	je	.L305
 	lea	esi, [ebx+eax]
 	lea	edi, [esp+8]
-.LVL347:
+.LVL361:
 	.p2align 4,,10
 	.p2align 3
-.L280:
-	.loc 1 70 9 is_stmt 1 view .LVU935
+.L306:
+	.loc 1 71 9 is_stmt 1 view .LVU1023
 	movsx	edx, BYTE PTR [ebx]
-	.loc 1 70 18 is_stmt 0 view .LVU936
+	.loc 1 71 18 is_stmt 0 view .LVU1024
 	add	ebx, 1
-.LVL348:
-	.loc 1 70 9 view .LVU937
+.LVL362:
+	.loc 1 71 9 view .LVU1025
 	mov	eax, edi
 	call	put
-.LVL349:
-	.loc 1 69 12 is_stmt 1 view .LVU938
-	.loc 1 69 12 is_stmt 0 view .LVU939
+.LVL363:
+	.loc 1 70 12 is_stmt 1 view .LVU1026
+	.loc 1 70 12 is_stmt 0 view .LVU1027
 	cmp	ebx, esi
-	jne	.L280
-.LVL350:
-.L279:
-	.loc 1 69 12 view .LVU940
-.LBE258:
-.LBE257:
-	.loc 1 437 5 is_stmt 1 view .LVU941
+	jne	.L306
+.LVL364:
+.L305:
+	.loc 1 70 12 view .LVU1028
+.LBE306:
+.LBE305:
+	.loc 1 456 5 is_stmt 1 view .LVU1029
 	mov	eax, edi
 	mov	edx, 10
 	call	put
-.LVL351:
-	.loc 1 438 5 view .LVU942
-.LBB259:
-.LBI259:
-	.loc 1 84 12 view .LVU943
-.LBB260:
-.LBB261:
-.LBB262:
-	.loc 1 38 17 view .LVU944
-	.loc 1 38 20 is_stmt 0 view .LVU945
+.LVL365:
+	.loc 1 457 5 view .LVU1030
+.LBB307:
+.LBI307:
+	.loc 1 85 12 view .LVU1031
+.LBB308:
+.LBB309:
+.LBB310:
+	.loc 1 39 17 view .LVU1032
+	.loc 1 39 20 is_stmt 0 view .LVU1033
 	mov	eax, DWORD PTR [esp+16]
-	.loc 1 38 17 view .LVU946
+	.loc 1 39 17 view .LVU1034
 	test	eax, eax
-	je	.L281
-	.loc 1 37 12 view .LVU947
+	je	.L307
+	.loc 1 38 12 view .LVU1035
 	xor	ebx, ebx
-	jmp	.L284
-.LVL352:
+	jmp	.L310
+.LVL366:
 	.p2align 4,,10
 	.p2align 3
-.L282:
-.LBB263:
-	.loc 1 44 9 is_stmt 1 view .LVU948
-	.loc 1 44 14 is_stmt 0 view .LVU949
+.L308:
+.LBB311:
+	.loc 1 45 9 is_stmt 1 view .LVU1036
+	.loc 1 45 14 is_stmt 0 view .LVU1037
 	add	ebx, eax
-.LVL353:
-	.loc 1 44 14 view .LVU950
-.LBE263:
-	.loc 1 38 17 is_stmt 1 view .LVU951
-	.loc 1 38 20 is_stmt 0 view .LVU952
+.LVL367:
+	.loc 1 45 14 view .LVU1038
+.LBE311:
+	.loc 1 39 17 is_stmt 1 view .LVU1039
+	.loc 1 39 20 is_stmt 0 view .LVU1040
 	mov	eax, DWORD PTR [esp+16]
-.LVL354:
-	.loc 1 38 17 view .LVU953
+.LVL368:
+	.loc 1 39 17 view .LVU1041
 	cmp	ebx, eax
-	jnb	.L281
-.LVL355:
-.L284:
-.LBB264:
-	.loc 1 39 9 is_stmt 1 view .LVU954
-	.loc 1 39 21 is_stmt 0 view .LVU955
+	jnb	.L307
+.LVL369:
+.L310:
+.LBB312:
+	.loc 1 40 9 is_stmt 1 view .LVU1042
+	.loc 1 40 21 is_stmt 0 view .LVU1043
 	sub	esp, 4
 	.cfi_def_cfa_offset 308
 	sub	eax, ebx
@@ -3551,32 +3926,32 @@ puts:
 	push	DWORD PTR [esp+20]
 	.cfi_def_cfa_offset 320
 	call	write
-.LVL356:
-	.loc 1 40 9 is_stmt 1 view .LVU956
-	.loc 1 40 12 is_stmt 0 view .LVU957
+.LVL370:
+	.loc 1 41 9 is_stmt 1 view .LVU1044
+	.loc 1 41 12 is_stmt 0 view .LVU1045
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
-	jg	.L282
-.LVL357:
-.L285:
-	.loc 1 40 12 view .LVU958
-.LBE264:
-.LBE262:
-.LBE261:
-.LBE260:
-.LBE259:
-	.loc 1 439 1 view .LVU959
+	jg	.L308
+.LVL371:
+.L311:
+	.loc 1 41 12 view .LVU1046
+.LBE312:
+.LBE310:
+.LBE309:
+.LBE308:
+.LBE307:
+	.loc 1 458 1 view .LVU1047
 	add	esp, 288
 	.cfi_remember_state
 	.cfi_def_cfa_offset 16
-.LBB269:
-.LBB267:
-	.loc 1 88 16 view .LVU960
+.LBB317:
+.LBB315:
+	.loc 1 89 16 view .LVU1048
 	mov	eax, -1
-.LBE267:
-.LBE269:
-	.loc 1 439 1 view .LVU961
+.LBE315:
+.LBE317:
+	.loc 1 458 1 view .LVU1049
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
@@ -3586,36 +3961,36 @@ puts:
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
-.LVL358:
-	.loc 1 439 1 view .LVU962
+.LVL372:
+	.loc 1 458 1 view .LVU1050
 	ret
-.LVL359:
+.LVL373:
 	.p2align 4,,10
 	.p2align 3
-.L281:
+.L307:
 	.cfi_restore_state
-.LBB270:
-.LBB268:
-.LBB266:
-.LBB265:
-	.loc 1 46 5 is_stmt 1 view .LVU963
-.LBE265:
-.LBE266:
-	.loc 1 87 5 view .LVU964
-	.loc 1 87 8 is_stmt 0 view .LVU965
+.LBB318:
+.LBB316:
+.LBB314:
+.LBB313:
+	.loc 1 47 5 is_stmt 1 view .LVU1051
+.LBE313:
+.LBE314:
+	.loc 1 88 5 view .LVU1052
+	.loc 1 88 8 is_stmt 0 view .LVU1053
 	mov	eax, DWORD PTR [esp+12]
 	test	eax, eax
-	jne	.L285
-	.loc 1 89 5 is_stmt 1 view .LVU966
-	.loc 1 89 21 is_stmt 0 view .LVU967
+	jne	.L311
+	.loc 1 90 5 is_stmt 1 view .LVU1054
+	.loc 1 90 21 is_stmt 0 view .LVU1055
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 89 41 view .LVU968
+	.loc 1 90 41 view .LVU1056
 	mov	edx, 2147483647
 	test	eax, eax
 	cmovs	eax, edx
-.LBE268:
-.LBE270:
-	.loc 1 439 1 view .LVU969
+.LBE316:
+.LBE318:
+	.loc 1 458 1 view .LVU1057
 	add	esp, 288
 	.cfi_def_cfa_offset 16
 	pop	ebx
@@ -3627,22 +4002,22 @@ puts:
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
-.LVL360:
-	.loc 1 439 1 view .LVU970
+.LVL374:
+	.loc 1 458 1 view .LVU1058
 	ret
 	.cfi_endproc
-.LFE24:
+.LFE25:
 	.size	puts, .-puts
 	.p2align 4
 	.globl	fwrite
 	.type	fwrite, @function
 fwrite:
-.LVL361:
-.LFB25:
-	.loc 1 442 1 is_stmt 1 view -0
+.LVL375:
+.LFB26:
+	.loc 1 461 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 443 5 view .LVU972
-	.loc 1 442 1 is_stmt 0 view .LVU973
+	.loc 1 462 5 view .LVU1060
+	.loc 1 461 1 is_stmt 0 view .LVU1061
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -3657,89 +4032,89 @@ fwrite:
 	.cfi_offset 3, -20
 	sub	esp, 12
 	.cfi_def_cfa_offset 32
-	.loc 1 446 8 view .LVU974
+	.loc 1 465 8 view .LVU1062
 	mov	eax, DWORD PTR [esp+36]
-	.loc 1 442 1 view .LVU975
+	.loc 1 461 1 view .LVU1063
 	mov	esi, DWORD PTR [esp+32]
-.LVL362:
-	.loc 1 444 5 is_stmt 1 view .LVU976
-	.loc 1 442 1 is_stmt 0 view .LVU977
+.LVL376:
+	.loc 1 463 5 is_stmt 1 view .LVU1064
+	.loc 1 461 1 is_stmt 0 view .LVU1065
 	mov	ecx, DWORD PTR [esp+40]
-.LVL363:
-	.loc 1 445 5 is_stmt 1 view .LVU978
-	.loc 1 446 5 view .LVU979
-	.loc 1 442 1 is_stmt 0 view .LVU980
+.LVL377:
+	.loc 1 464 5 is_stmt 1 view .LVU1066
+	.loc 1 465 5 view .LVU1067
+	.loc 1 461 1 is_stmt 0 view .LVU1068
 	mov	edi, DWORD PTR [esp+44]
-	.loc 1 446 8 view .LVU981
+	.loc 1 465 8 view .LVU1069
 	test	eax, eax
-	je	.L301
+	je	.L327
 	test	ecx, ecx
-	je	.L301
-	.loc 1 444 12 view .LVU982
+	je	.L327
+	.loc 1 463 12 view .LVU1070
 	imul	ecx, DWORD PTR [esp+36]
-.LVL364:
-	.loc 1 444 12 view .LVU983
+.LVL378:
+	.loc 1 463 12 view .LVU1071
 	mov	ebp, ecx
-	.loc 1 448 17 is_stmt 1 view .LVU984
+	.loc 1 467 17 is_stmt 1 view .LVU1072
 	test	ecx, ecx
-	je	.L296
-	.loc 1 445 12 is_stmt 0 view .LVU985
+	je	.L322
+	.loc 1 464 12 is_stmt 0 view .LVU1073
 	xor	ebx, ebx
-	jmp	.L300
-.LVL365:
+	jmp	.L326
+.LVL379:
 	.p2align 4,,10
 	.p2align 3
-.L299:
-.LBB271:
-	.loc 1 452 9 is_stmt 1 view .LVU986
-	.loc 1 452 14 is_stmt 0 view .LVU987
+.L325:
+.LBB319:
+	.loc 1 471 9 is_stmt 1 view .LVU1074
+	.loc 1 471 14 is_stmt 0 view .LVU1075
 	add	ebx, eax
-.LVL366:
-	.loc 1 452 14 view .LVU988
-.LBE271:
-	.loc 1 448 17 is_stmt 1 view .LVU989
+.LVL380:
+	.loc 1 471 14 view .LVU1076
+.LBE319:
+	.loc 1 467 17 is_stmt 1 view .LVU1077
 	cmp	ebx, ebp
-	jnb	.L307
-.LVL367:
-.L300:
-.LBB272:
-	.loc 1 449 9 view .LVU990
-	.loc 1 449 21 is_stmt 0 view .LVU991
+	jnb	.L333
+.LVL381:
+.L326:
+.LBB320:
+	.loc 1 468 9 view .LVU1078
+	.loc 1 468 21 is_stmt 0 view .LVU1079
 	mov	eax, ebp
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	sub	eax, ebx
 	push	eax
 	.cfi_def_cfa_offset 40
-	.loc 1 449 41 view .LVU992
+	.loc 1 468 41 view .LVU1080
 	lea	eax, [esi+ebx]
-	.loc 1 449 21 view .LVU993
+	.loc 1 468 21 view .LVU1081
 	push	eax
 	.cfi_def_cfa_offset 44
 	push	DWORD PTR [edi]
 	.cfi_def_cfa_offset 48
 	call	write
-.LVL368:
-	.loc 1 450 9 is_stmt 1 view .LVU994
-	.loc 1 450 12 is_stmt 0 view .LVU995
+.LVL382:
+	.loc 1 469 9 is_stmt 1 view .LVU1082
+	.loc 1 469 12 is_stmt 0 view .LVU1083
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
-	jg	.L299
-.L307:
-	.loc 1 450 12 view .LVU996
-.LBE272:
-	.loc 1 454 17 view .LVU997
+	jg	.L325
+.L333:
+	.loc 1 469 12 view .LVU1084
+.LBE320:
+	.loc 1 473 17 view .LVU1085
 	mov	eax, ebx
-.LVL369:
-	.loc 1 454 17 view .LVU998
+.LVL383:
+	.loc 1 473 17 view .LVU1086
 	xor	edx, edx
 	div	DWORD PTR [esp+36]
 	mov	ebp, eax
-.LVL370:
-	.loc 1 454 5 is_stmt 1 view .LVU999
-.L296:
-	.loc 1 455 1 is_stmt 0 view .LVU1000
+.LVL384:
+	.loc 1 473 5 is_stmt 1 view .LVU1087
+.L322:
+	.loc 1 474 1 is_stmt 0 view .LVU1088
 	add	esp, 12
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -3750,8 +4125,8 @@ fwrite:
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
-.LVL371:
-	.loc 1 455 1 view .LVU1001
+.LVL385:
+	.loc 1 474 1 view .LVU1089
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -3759,28 +4134,28 @@ fwrite:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL372:
+.LVL386:
 	.p2align 4,,10
 	.p2align 3
-.L301:
+.L327:
 	.cfi_restore_state
-	.loc 1 455 1 view .LVU1002
+	.loc 1 474 1 view .LVU1090
 	add	esp, 12
 	.cfi_def_cfa_offset 20
-	.loc 1 447 16 view .LVU1003
+	.loc 1 466 16 view .LVU1091
 	xor	ebp, ebp
-	.loc 1 455 1 view .LVU1004
+	.loc 1 474 1 view .LVU1092
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
 	mov	eax, ebp
-.LVL373:
-	.loc 1 455 1 view .LVU1005
+.LVL387:
+	.loc 1 474 1 view .LVU1093
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
-.LVL374:
-	.loc 1 455 1 view .LVU1006
+.LVL388:
+	.loc 1 474 1 view .LVU1094
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -3789,35 +4164,35 @@ fwrite:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE25:
+.LFE26:
 	.size	fwrite, .-fwrite
 	.p2align 4
 	.globl	fflush
 	.type	fflush, @function
 fflush:
-.LVL375:
-.LFB26:
-	.loc 1 458 1 is_stmt 1 view -0
+.LVL389:
+.LFB27:
+	.loc 1 477 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 459 5 view .LVU1008
-	.loc 1 460 5 view .LVU1009
-	.loc 1 461 1 is_stmt 0 view .LVU1010
+	.loc 1 478 5 view .LVU1096
+	.loc 1 479 5 view .LVU1097
+	.loc 1 480 1 is_stmt 0 view .LVU1098
 	xor	eax, eax
 	ret
 	.cfi_endproc
-.LFE26:
+.LFE27:
 	.size	fflush, .-fflush
 	.p2align 4
 	.globl	fgetc
 	.type	fgetc, @function
 fgetc:
-.LVL376:
-.LFB27:
-	.loc 1 464 1 is_stmt 1 view -0
+.LVL390:
+.LFB28:
+	.loc 1 483 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 465 5 view .LVU1012
-	.loc 1 466 5 view .LVU1013
-	.loc 1 464 1 is_stmt 0 view .LVU1014
+	.loc 1 484 5 view .LVU1100
+	.loc 1 485 5 view .LVU1101
+	.loc 1 483 1 is_stmt 0 view .LVU1102
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -3826,22 +4201,22 @@ fgetc:
 	.cfi_offset 3, -12
 	sub	esp, 20
 	.cfi_def_cfa_offset 32
-	.loc 1 464 1 view .LVU1015
+	.loc 1 483 1 view .LVU1103
 	mov	ebx, DWORD PTR [esp+32]
-	.loc 1 466 15 view .LVU1016
+	.loc 1 485 15 view .LVU1104
 	mov	esi, DWORD PTR [ebx+4]
-	.loc 1 466 8 view .LVU1017
+	.loc 1 485 8 view .LVU1105
 	cmp	esi, -1
-	je	.L310
-.LBB277:
-	.loc 1 467 9 is_stmt 1 view .LVU1018
-.LVL377:
-	.loc 1 468 9 view .LVU1019
-	.loc 1 468 23 is_stmt 0 view .LVU1020
+	je	.L336
+.LBB325:
+	.loc 1 486 9 is_stmt 1 view .LVU1106
+.LVL391:
+	.loc 1 487 9 view .LVU1107
+	.loc 1 487 23 is_stmt 0 view .LVU1108
 	mov	DWORD PTR [ebx+4], -1
-	.loc 1 469 9 is_stmt 1 view .LVU1021
-.LBE277:
-	.loc 1 481 1 is_stmt 0 view .LVU1022
+	.loc 1 488 9 is_stmt 1 view .LVU1109
+.LBE325:
+	.loc 1 500 1 is_stmt 0 view .LVU1110
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
@@ -3852,20 +4227,20 @@ fgetc:
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
-.LVL378:
-	.loc 1 481 1 view .LVU1023
+.LVL392:
+	.loc 1 500 1 view .LVU1111
 	ret
-.LVL379:
+.LVL393:
 	.p2align 4,,10
 	.p2align 3
-.L310:
+.L336:
 	.cfi_restore_state
-.LBB278:
-.LBI278:
-	.loc 1 463 5 is_stmt 1 view .LVU1024
-.LBB279:
-	.loc 1 471 5 view .LVU1025
-	.loc 1 471 13 is_stmt 0 view .LVU1026
+.LBB326:
+.LBI326:
+	.loc 1 482 5 is_stmt 1 view .LVU1112
+.LBB327:
+	.loc 1 490 5 view .LVU1113
+	.loc 1 490 13 is_stmt 0 view .LVU1114
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	push	1
@@ -3876,23 +4251,23 @@ fgetc:
 	push	DWORD PTR [ebx]
 	.cfi_def_cfa_offset 48
 	call	read
-.LVL380:
-	.loc 1 471 5 view .LVU1027
+.LVL394:
+	.loc 1 490 5 view .LVU1115
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
-	je	.L312
+	je	.L338
 	cmp	eax, 1
-	je	.L317
-	.loc 1 478 9 is_stmt 1 view .LVU1028
-	.loc 1 478 24 is_stmt 0 view .LVU1029
+	je	.L343
+	.loc 1 497 9 is_stmt 1 view .LVU1116
+	.loc 1 497 24 is_stmt 0 view .LVU1117
 	mov	DWORD PTR [ebx+12], 1
-	.loc 1 479 9 is_stmt 1 view .LVU1030
-.LVL381:
-	.loc 1 479 9 is_stmt 0 view .LVU1031
-.LBE279:
-.LBE278:
-	.loc 1 481 1 view .LVU1032
+	.loc 1 498 9 is_stmt 1 view .LVU1118
+.LVL395:
+	.loc 1 498 9 is_stmt 0 view .LVU1119
+.LBE327:
+.LBE326:
+	.loc 1 500 1 view .LVU1120
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
@@ -3904,110 +4279,110 @@ fgetc:
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
 	ret
-.LVL382:
+.LVL396:
 	.p2align 4,,10
 	.p2align 3
-.L317:
+.L343:
 	.cfi_restore_state
-.LBB282:
-.LBB280:
-	.loc 1 473 9 is_stmt 1 view .LVU1033
-	.loc 1 473 16 is_stmt 0 view .LVU1034
+.LBB330:
+.LBB328:
+	.loc 1 492 9 is_stmt 1 view .LVU1121
+	.loc 1 492 16 is_stmt 0 view .LVU1122
 	movzx	esi, BYTE PTR [esp+15]
-.LBE280:
-.LBE282:
-	.loc 1 481 1 view .LVU1035
+.LBE328:
+.LBE330:
+	.loc 1 500 1 view .LVU1123
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL383:
-	.loc 1 481 1 view .LVU1036
+.LVL397:
+	.loc 1 500 1 view .LVU1124
 	mov	eax, esi
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
 	ret
-.LVL384:
+.LVL398:
 	.p2align 4,,10
 	.p2align 3
-.L312:
+.L338:
 	.cfi_restore_state
-.LBB283:
-.LBB281:
-	.loc 1 475 9 is_stmt 1 view .LVU1037
-	.loc 1 475 21 is_stmt 0 view .LVU1038
+.LBB331:
+.LBB329:
+	.loc 1 494 9 is_stmt 1 view .LVU1125
+	.loc 1 494 21 is_stmt 0 view .LVU1126
 	mov	DWORD PTR [ebx+8], 1
-	.loc 1 476 9 is_stmt 1 view .LVU1039
-.LBE281:
-.LBE283:
-	.loc 1 481 1 is_stmt 0 view .LVU1040
+	.loc 1 495 9 is_stmt 1 view .LVU1127
+.LBE329:
+.LBE331:
+	.loc 1 500 1 is_stmt 0 view .LVU1128
 	add	esp, 20
 	.cfi_def_cfa_offset 12
 	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL385:
-	.loc 1 481 1 view .LVU1041
+.LVL399:
+	.loc 1 500 1 view .LVU1129
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE27:
+.LFE28:
 	.size	fgetc, .-fgetc
 	.p2align 4
 	.globl	ungetc
 	.type	ungetc, @function
 ungetc:
-.LVL386:
-.LFB28:
-	.loc 1 485 1 is_stmt 1 view -0
+.LVL400:
+.LFB29:
+	.loc 1 504 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 486 5 view .LVU1043
-	.loc 1 485 1 is_stmt 0 view .LVU1044
+	.loc 1 505 5 view .LVU1131
+	.loc 1 504 1 is_stmt 0 view .LVU1132
 	mov	eax, DWORD PTR [esp+4]
 	mov	edx, DWORD PTR [esp+8]
-	.loc 1 486 8 view .LVU1045
+	.loc 1 505 8 view .LVU1133
 	cmp	eax, -1
-	je	.L321
-	.loc 1 486 18 discriminator 1 view .LVU1046
+	je	.L347
+	.loc 1 505 18 discriminator 1 view .LVU1134
 	cmp	DWORD PTR [edx+4], -1
-	jne	.L321
-	.loc 1 488 5 is_stmt 1 view .LVU1047
+	jne	.L347
+	.loc 1 507 5 is_stmt 1 view .LVU1135
 	movzx	eax, al
-	.loc 1 488 19 is_stmt 0 view .LVU1048
+	.loc 1 507 19 is_stmt 0 view .LVU1136
 	mov	DWORD PTR [edx+4], eax
-	.loc 1 489 5 is_stmt 1 view .LVU1049
-	.loc 1 489 12 is_stmt 0 view .LVU1050
+	.loc 1 508 5 is_stmt 1 view .LVU1137
+	.loc 1 508 12 is_stmt 0 view .LVU1138
 	ret
-.LVL387:
+.LVL401:
 	.p2align 4,,10
 	.p2align 3
-.L321:
-	.loc 1 487 16 view .LVU1051
+.L347:
+	.loc 1 506 16 view .LVU1139
 	mov	eax, -1
-.LVL388:
-	.loc 1 490 1 view .LVU1052
+.LVL402:
+	.loc 1 509 1 view .LVU1140
 	ret
 	.cfi_endproc
-.LFE28:
+.LFE29:
 	.size	ungetc, .-ungetc
 	.p2align 4
 	.globl	getline
 	.type	getline, @function
 getline:
-.LVL389:
-.LFB29:
-	.loc 1 494 1 is_stmt 1 view -0
+.LVL403:
+.LFB30:
+	.loc 1 513 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 495 5 view .LVU1054
-	.loc 1 496 5 view .LVU1055
-	.loc 1 497 5 view .LVU1056
-	.loc 1 494 1 is_stmt 0 view .LVU1057
+	.loc 1 514 5 view .LVU1142
+	.loc 1 515 5 view .LVU1143
+	.loc 1 516 5 view .LVU1144
+	.loc 1 513 1 is_stmt 0 view .LVU1145
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -4022,108 +4397,108 @@ getline:
 	.cfi_offset 3, -20
 	sub	esp, 44
 	.cfi_def_cfa_offset 64
-	.loc 1 494 1 view .LVU1058
+	.loc 1 513 1 view .LVU1146
 	mov	ebp, DWORD PTR [esp+64]
 	mov	edi, DWORD PTR [esp+72]
-	.loc 1 497 8 view .LVU1059
+	.loc 1 516 8 view .LVU1147
 	test	ebp, ebp
-	je	.L338
+	je	.L364
 	mov	ecx, DWORD PTR [esp+68]
 	test	ecx, ecx
-	je	.L338
-	.loc 1 501 5 is_stmt 1 view .LVU1060
-	.loc 1 501 9 is_stmt 0 view .LVU1061
+	je	.L364
+	.loc 1 520 5 is_stmt 1 view .LVU1148
+	.loc 1 520 9 is_stmt 0 view .LVU1149
 	mov	eax, DWORD PTR [ebp+0]
-	.loc 1 501 8 view .LVU1062
+	.loc 1 520 8 view .LVU1150
 	test	eax, eax
-	je	.L326
-	.loc 1 501 26 discriminator 1 view .LVU1063
+	je	.L352
+	.loc 1 520 26 discriminator 1 view .LVU1151
 	mov	ecx, DWORD PTR [esp+68]
 	mov	edx, DWORD PTR [ecx]
 	test	edx, edx
-	je	.L326
-.L327:
-.LBB291:
-.LBB292:
-.LBB293:
-.LBB294:
-	.loc 1 471 13 view .LVU1064
+	je	.L352
+.L353:
+.LBB339:
+.LBB340:
+.LBB341:
+.LBB342:
+	.loc 1 490 13 view .LVU1152
 	xor	esi, esi
-	jmp	.L332
-.LVL390:
+	jmp	.L358
+.LVL404:
 	.p2align 4,,10
 	.p2align 3
-.L350:
-	.loc 1 471 13 view .LVU1065
-.LBE294:
-.LBE293:
-.LBB299:
-	.loc 1 467 9 is_stmt 1 view .LVU1066
-	.loc 1 468 9 view .LVU1067
-.LBE299:
-.LBE292:
-.LBE291:
-	.loc 1 508 23 is_stmt 0 view .LVU1068
+.L376:
+	.loc 1 490 13 view .LVU1153
+.LBE342:
+.LBE341:
+.LBB347:
+	.loc 1 486 9 is_stmt 1 view .LVU1154
+	.loc 1 487 9 view .LVU1155
+.LBE347:
+.LBE340:
+.LBE339:
+	.loc 1 527 23 is_stmt 0 view .LVU1156
 	mov	eax, DWORD PTR [esp+68]
-.LBB310:
-.LBB305:
-.LBB300:
-	.loc 1 468 23 view .LVU1069
+.LBB358:
+.LBB353:
+.LBB348:
+	.loc 1 487 23 view .LVU1157
 	mov	DWORD PTR [edi+4], -1
-	.loc 1 469 9 is_stmt 1 view .LVU1070
-.LVL391:
-	.loc 1 469 9 is_stmt 0 view .LVU1071
-.LBE300:
-.LBE305:
-.LBE310:
-	.loc 1 508 9 is_stmt 1 view .LVU1072
-	.loc 1 508 12 is_stmt 0 view .LVU1073
+	.loc 1 488 9 is_stmt 1 view .LVU1158
+.LVL405:
+	.loc 1 488 9 is_stmt 0 view .LVU1159
+.LBE348:
+.LBE353:
+.LBE358:
+	.loc 1 527 9 is_stmt 1 view .LVU1160
+	.loc 1 527 12 is_stmt 0 view .LVU1161
 	lea	ecx, [esi+2]
-	.loc 1 508 23 view .LVU1074
+	.loc 1 527 23 view .LVU1162
 	mov	edx, DWORD PTR [eax]
-.LBB311:
-	.loc 1 510 23 view .LVU1075
+.LBB359:
+	.loc 1 529 23 view .LVU1163
 	mov	eax, DWORD PTR [ebp+0]
-.LBE311:
-	.loc 1 508 12 view .LVU1076
+.LBE359:
+	.loc 1 527 12 view .LVU1164
 	cmp	edx, ecx
-	jb	.L349
-.LVL392:
-.L329:
-	.loc 1 516 9 is_stmt 1 view .LVU1077
-	.loc 1 516 29 is_stmt 0 view .LVU1078
+	jb	.L375
+.LVL406:
+.L355:
+	.loc 1 535 9 is_stmt 1 view .LVU1165
+	.loc 1 535 29 is_stmt 0 view .LVU1166
 	mov	BYTE PTR [eax+esi], bl
-	.loc 1 516 23 view .LVU1079
+	.loc 1 535 23 view .LVU1167
 	lea	edx, [esi+1]
-.LVL393:
-	.loc 1 517 9 is_stmt 1 view .LVU1080
-	.loc 1 517 12 is_stmt 0 view .LVU1081
+.LVL407:
+	.loc 1 536 9 is_stmt 1 view .LVU1168
+	.loc 1 536 12 is_stmt 0 view .LVU1169
 	cmp	ebx, 10
-	je	.L337
-.L351:
-	.loc 1 516 23 view .LVU1082
+	je	.L363
+.L377:
+	.loc 1 535 23 view .LVU1170
 	mov	esi, edx
-.LVL394:
-.L332:
-	.loc 1 507 32 is_stmt 1 view .LVU1083
-.LBB312:
-.LBI291:
-	.loc 1 463 5 view .LVU1084
-.LBB306:
-	.loc 1 465 5 view .LVU1085
-	.loc 1 466 5 view .LVU1086
-	.loc 1 466 15 is_stmt 0 view .LVU1087
+.LVL408:
+.L358:
+	.loc 1 526 32 is_stmt 1 view .LVU1171
+.LBB360:
+.LBI339:
+	.loc 1 482 5 view .LVU1172
+.LBB354:
+	.loc 1 484 5 view .LVU1173
+	.loc 1 485 5 view .LVU1174
+	.loc 1 485 15 is_stmt 0 view .LVU1175
 	mov	ebx, DWORD PTR [edi+4]
-	.loc 1 466 8 view .LVU1088
+	.loc 1 485 8 view .LVU1176
 	cmp	ebx, -1
-	jne	.L350
-.LVL395:
-.LBB301:
-.LBI293:
-	.loc 1 463 5 is_stmt 1 view .LVU1089
-.LBB295:
-	.loc 1 471 5 view .LVU1090
-	.loc 1 471 13 is_stmt 0 view .LVU1091
+	jne	.L376
+.LVL409:
+.LBB349:
+.LBI341:
+	.loc 1 482 5 is_stmt 1 view .LVU1177
+.LBB343:
+	.loc 1 490 5 view .LVU1178
+	.loc 1 490 13 is_stmt 0 view .LVU1179
 	sub	esp, 4
 	.cfi_def_cfa_offset 68
 	push	1
@@ -4134,417 +4509,244 @@ getline:
 	push	DWORD PTR [edi]
 	.cfi_def_cfa_offset 80
 	call	read
-.LVL396:
-	.loc 1 471 5 view .LVU1092
+.LVL410:
+	.loc 1 490 5 view .LVU1180
 	add	esp, 16
 	.cfi_def_cfa_offset 64
 	test	eax, eax
-	je	.L335
+	je	.L361
 	cmp	eax, 1
-	jne	.L336
-	.loc 1 473 9 is_stmt 1 view .LVU1093
-.LBE295:
-.LBE301:
-.LBE306:
-.LBE312:
-	.loc 1 508 23 is_stmt 0 view .LVU1094
+	jne	.L362
+	.loc 1 492 9 is_stmt 1 view .LVU1181
+.LBE343:
+.LBE349:
+.LBE354:
+.LBE360:
+	.loc 1 527 23 is_stmt 0 view .LVU1182
 	mov	eax, DWORD PTR [esp+68]
-	.loc 1 508 12 view .LVU1095
+	.loc 1 527 12 view .LVU1183
 	lea	ecx, [esi+2]
-.LBB313:
-.LBB307:
-.LBB302:
-.LBB296:
-	.loc 1 473 16 view .LVU1096
+.LBB361:
+.LBB355:
+.LBB350:
+.LBB344:
+	.loc 1 492 16 view .LVU1184
 	movzx	ebx, BYTE PTR [esp+31]
-.LVL397:
-	.loc 1 473 16 view .LVU1097
-.LBE296:
-.LBE302:
-.LBE307:
-.LBE313:
-	.loc 1 508 9 is_stmt 1 view .LVU1098
-	.loc 1 508 23 is_stmt 0 view .LVU1099
+.LVL411:
+	.loc 1 492 16 view .LVU1185
+.LBE344:
+.LBE350:
+.LBE355:
+.LBE361:
+	.loc 1 527 9 is_stmt 1 view .LVU1186
+	.loc 1 527 23 is_stmt 0 view .LVU1187
 	mov	edx, DWORD PTR [eax]
-.LBB314:
-	.loc 1 510 23 view .LVU1100
+.LBB362:
+	.loc 1 529 23 view .LVU1188
 	mov	eax, DWORD PTR [ebp+0]
-.LBE314:
-	.loc 1 508 12 view .LVU1101
+.LBE362:
+	.loc 1 527 12 view .LVU1189
 	cmp	edx, ecx
-	jnb	.L329
+	jnb	.L355
 	.p2align 4,,10
 	.p2align 3
-.L349:
-.LBB315:
-	.loc 1 509 13 is_stmt 1 view .LVU1102
-	.loc 1 510 23 is_stmt 0 view .LVU1103
+.L375:
+.LBB363:
+	.loc 1 528 13 is_stmt 1 view .LVU1190
+	.loc 1 529 23 is_stmt 0 view .LVU1191
 	sub	esp, 8
 	.cfi_def_cfa_offset 72
-	.loc 1 509 20 view .LVU1104
+	.loc 1 528 20 view .LVU1192
 	add	edx, edx
-.LVL398:
-	.loc 1 510 13 is_stmt 1 view .LVU1105
-	.loc 1 510 23 is_stmt 0 view .LVU1106
+.LVL412:
+	.loc 1 529 13 is_stmt 1 view .LVU1193
+	.loc 1 529 23 is_stmt 0 view .LVU1194
 	push	edx
 	.cfi_def_cfa_offset 76
 	mov	DWORD PTR [esp+24], edx
 	push	eax
 	.cfi_def_cfa_offset 80
 	call	realloc
-.LVL399:
-	.loc 1 511 13 is_stmt 1 view .LVU1107
-	.loc 1 511 16 is_stmt 0 view .LVU1108
+.LVL413:
+	.loc 1 530 13 is_stmt 1 view .LVU1195
+	.loc 1 530 16 is_stmt 0 view .LVU1196
 	add	esp, 16
 	.cfi_def_cfa_offset 64
 	test	eax, eax
-	je	.L325
-	.loc 1 513 13 is_stmt 1 view .LVU1109
-	.loc 1 514 16 is_stmt 0 view .LVU1110
+	je	.L351
+	.loc 1 532 13 is_stmt 1 view .LVU1197
+	.loc 1 533 16 is_stmt 0 view .LVU1198
 	mov	edx, DWORD PTR [esp+12]
 	mov	ecx, DWORD PTR [esp+68]
-	.loc 1 513 22 view .LVU1111
+	.loc 1 532 22 view .LVU1199
 	mov	DWORD PTR [ebp+0], eax
-	.loc 1 514 13 is_stmt 1 view .LVU1112
-	.loc 1 514 16 is_stmt 0 view .LVU1113
+	.loc 1 533 13 is_stmt 1 view .LVU1200
+	.loc 1 533 16 is_stmt 0 view .LVU1201
 	mov	DWORD PTR [ecx], edx
-.LBE315:
-	.loc 1 516 9 is_stmt 1 view .LVU1114
-	.loc 1 516 23 is_stmt 0 view .LVU1115
+.LBE363:
+	.loc 1 535 9 is_stmt 1 view .LVU1202
+	.loc 1 535 23 is_stmt 0 view .LVU1203
 	lea	edx, [esi+1]
-.LVL400:
-	.loc 1 516 29 view .LVU1116
+.LVL414:
+	.loc 1 535 29 view .LVU1204
 	mov	BYTE PTR [eax+esi], bl
-	.loc 1 517 9 is_stmt 1 view .LVU1117
-	.loc 1 517 12 is_stmt 0 view .LVU1118
+	.loc 1 536 9 is_stmt 1 view .LVU1205
+	.loc 1 536 12 is_stmt 0 view .LVU1206
 	cmp	ebx, 10
-	jne	.L351
-.LVL401:
-.L337:
-	.loc 1 516 23 view .LVU1119
+	jne	.L377
+.LVL415:
+.L363:
+	.loc 1 535 23 view .LVU1207
 	mov	ebx, edx
-.LVL402:
-	.loc 1 516 23 view .LVU1120
-	jmp	.L331
-.LVL403:
+.LVL416:
+	.loc 1 535 23 view .LVU1208
+	jmp	.L357
+.LVL417:
 	.p2align 4,,10
 	.p2align 3
-.L326:
-	.loc 1 502 9 is_stmt 1 view .LVU1121
-	.loc 1 502 12 is_stmt 0 view .LVU1122
+.L352:
+	.loc 1 521 9 is_stmt 1 view .LVU1209
+	.loc 1 521 12 is_stmt 0 view .LVU1210
 	mov	ecx, DWORD PTR [esp+68]
-	.loc 1 503 20 view .LVU1123
+	.loc 1 522 20 view .LVU1211
 	sub	esp, 8
 	.cfi_def_cfa_offset 72
-	.loc 1 502 12 view .LVU1124
+	.loc 1 521 12 view .LVU1212
 	mov	DWORD PTR [ecx], 120
-	.loc 1 503 9 is_stmt 1 view .LVU1125
-	.loc 1 503 20 is_stmt 0 view .LVU1126
+	.loc 1 522 9 is_stmt 1 view .LVU1213
+	.loc 1 522 20 is_stmt 0 view .LVU1214
 	push	120
 	.cfi_def_cfa_offset 76
 	push	eax
 	.cfi_def_cfa_offset 80
 	call	realloc
-.LVL404:
-	.loc 1 504 12 view .LVU1127
+.LVL418:
+	.loc 1 523 12 view .LVU1215
 	add	esp, 16
 	.cfi_def_cfa_offset 64
-	.loc 1 503 18 view .LVU1128
+	.loc 1 522 18 view .LVU1216
 	mov	DWORD PTR [ebp+0], eax
-	.loc 1 504 9 is_stmt 1 view .LVU1129
-	.loc 1 504 12 is_stmt 0 view .LVU1130
+	.loc 1 523 9 is_stmt 1 view .LVU1217
+	.loc 1 523 12 is_stmt 0 view .LVU1218
 	test	eax, eax
-	jne	.L327
-.LVL405:
-.L325:
-	.loc 1 524 1 view .LVU1131
-	add	esp, 44
-	.cfi_remember_state
-	.cfi_def_cfa_offset 20
-	.loc 1 499 16 view .LVU1132
-	mov	eax, -1
-	.loc 1 524 1 view .LVU1133
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 16
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 12
-	pop	edi
-	.cfi_restore 7
-	.cfi_def_cfa_offset 8
-	pop	ebp
-	.cfi_restore 5
-	.cfi_def_cfa_offset 4
-	ret
-.LVL406:
-	.p2align 4,,10
-	.p2align 3
-.L336:
-	.cfi_restore_state
-.LBB316:
-.LBB308:
-.LBB303:
-.LBB297:
-	.loc 1 478 24 view .LVU1134
-	mov	DWORD PTR [edi+12], 1
-	mov	ebx, esi
-	.loc 1 478 9 is_stmt 1 view .LVU1135
-	.loc 1 479 9 view .LVU1136
-.LVL407:
-.L331:
-	.loc 1 479 9 is_stmt 0 view .LVU1137
-.LBE297:
-.LBE303:
-.LBE308:
-.LBE316:
-	.loc 1 520 5 is_stmt 1 view .LVU1138
-	.loc 1 520 8 is_stmt 0 view .LVU1139
-	test	ebx, ebx
-	je	.L325
-	.loc 1 522 5 is_stmt 1 view .LVU1140
-	.loc 1 522 21 is_stmt 0 view .LVU1141
-	mov	eax, DWORD PTR [ebp+0]
-	mov	BYTE PTR [eax+ebx], 0
-	.loc 1 523 5 is_stmt 1 view .LVU1142
-	.loc 1 524 1 is_stmt 0 view .LVU1143
-	add	esp, 44
-	.cfi_remember_state
-	.cfi_def_cfa_offset 20
-	.loc 1 523 12 view .LVU1144
-	mov	eax, ebx
-	.loc 1 524 1 view .LVU1145
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 16
-.LVL408:
-	.loc 1 524 1 view .LVU1146
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 12
-	pop	edi
-	.cfi_restore 7
-	.cfi_def_cfa_offset 8
-	pop	ebp
-	.cfi_restore 5
-	.cfi_def_cfa_offset 4
-	ret
-.LVL409:
-	.p2align 4,,10
-	.p2align 3
-.L335:
-	.cfi_restore_state
-.LBB317:
-.LBB309:
-.LBB304:
-.LBB298:
-	.loc 1 475 21 view .LVU1147
-	mov	DWORD PTR [edi+8], 1
-	mov	ebx, esi
-	.loc 1 475 9 is_stmt 1 view .LVU1148
-	.loc 1 476 9 view .LVU1149
-.LVL410:
-	.loc 1 476 9 is_stmt 0 view .LVU1150
-	jmp	.L331
-.LVL411:
-.L338:
-	.loc 1 476 9 view .LVU1151
-.LBE298:
-.LBE304:
-.LBE309:
-.LBE317:
-	.loc 1 498 9 is_stmt 1 view .LVU1152
-	.loc 1 498 15 is_stmt 0 view .LVU1153
-	mov	DWORD PTR errno, 22
-	.loc 1 499 9 is_stmt 1 view .LVU1154
-	.loc 1 499 16 is_stmt 0 view .LVU1155
-	jmp	.L325
-	.cfi_endproc
-.LFE29:
-	.size	getline, .-getline
-	.p2align 4
-	.globl	getc
-	.type	getc, @function
-getc:
-.LVL412:
-.LFB30:
-	.loc 1 527 1 is_stmt 1 view -0
-	.cfi_startproc
-	.loc 1 528 5 view .LVU1157
-	.loc 1 527 1 is_stmt 0 view .LVU1158
-	push	esi
-	.cfi_def_cfa_offset 8
-	.cfi_offset 6, -8
-	push	ebx
-	.cfi_def_cfa_offset 12
-	.cfi_offset 3, -12
-	sub	esp, 20
-	.cfi_def_cfa_offset 32
-	.loc 1 527 1 view .LVU1159
-	mov	ebx, DWORD PTR [esp+32]
-.LVL413:
-.LBB324:
-.LBI324:
-	.loc 1 463 5 is_stmt 1 view .LVU1160
-.LBB325:
-	.loc 1 465 5 view .LVU1161
-	.loc 1 466 5 view .LVU1162
-	.loc 1 466 15 is_stmt 0 view .LVU1163
-	mov	esi, DWORD PTR [ebx+4]
-	.loc 1 466 8 view .LVU1164
-	cmp	esi, -1
-	je	.L353
-.LBB326:
-	.loc 1 467 9 is_stmt 1 view .LVU1165
-.LVL414:
-	.loc 1 468 9 view .LVU1166
-	.loc 1 468 23 is_stmt 0 view .LVU1167
-	mov	DWORD PTR [ebx+4], -1
-	.loc 1 469 9 is_stmt 1 view .LVU1168
-.LBE326:
-.LBE325:
-.LBE324:
-	.loc 1 529 1 is_stmt 0 view .LVU1169
-	add	esp, 20
-	.cfi_remember_state
-	.cfi_def_cfa_offset 12
-	mov	eax, esi
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 8
-.LVL415:
-	.loc 1 529 1 view .LVU1170
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 4
-.LVL416:
-	.loc 1 529 1 view .LVU1171
-	ret
-.LVL417:
-	.p2align 4,,10
-	.p2align 3
-.L353:
-	.cfi_restore_state
-.LBB336:
-.LBB333:
-.LBB327:
-.LBI327:
-	.loc 1 463 5 is_stmt 1 view .LVU1172
-.LBB328:
-	.loc 1 471 5 view .LVU1173
-	.loc 1 471 13 is_stmt 0 view .LVU1174
-	sub	esp, 4
-	.cfi_def_cfa_offset 36
-	push	1
-	.cfi_def_cfa_offset 40
-	lea	eax, [esp+23]
-	push	eax
-	.cfi_def_cfa_offset 44
-	push	DWORD PTR [ebx]
-	.cfi_def_cfa_offset 48
-	call	read
-.LVL418:
-	.loc 1 471 5 view .LVU1175
-	add	esp, 16
-	.cfi_def_cfa_offset 32
-	test	eax, eax
-	je	.L355
-	cmp	eax, 1
-	je	.L360
-	.loc 1 478 9 is_stmt 1 view .LVU1176
-	.loc 1 478 24 is_stmt 0 view .LVU1177
-	mov	DWORD PTR [ebx+12], 1
-	.loc 1 479 9 is_stmt 1 view .LVU1178
+	jne	.L353
 .LVL419:
-	.loc 1 479 9 is_stmt 0 view .LVU1179
-.LBE328:
-.LBE327:
-.LBE333:
-.LBE336:
-	.loc 1 529 1 view .LVU1180
-	add	esp, 20
+.L351:
+	.loc 1 543 1 view .LVU1219
+	add	esp, 44
 	.cfi_remember_state
-	.cfi_def_cfa_offset 12
-	mov	eax, esi
+	.cfi_def_cfa_offset 20
+	.loc 1 518 16 view .LVU1220
+	mov	eax, -1
+	.loc 1 543 1 view .LVU1221
 	pop	ebx
 	.cfi_restore 3
-	.cfi_def_cfa_offset 8
+	.cfi_def_cfa_offset 16
 	pop	esi
 	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
 .LVL420:
 	.p2align 4,,10
 	.p2align 3
-.L360:
+.L362:
 	.cfi_restore_state
-.LBB337:
-.LBB334:
-.LBB331:
-.LBB329:
-	.loc 1 473 9 is_stmt 1 view .LVU1181
-	.loc 1 473 16 is_stmt 0 view .LVU1182
-	movzx	esi, BYTE PTR [esp+15]
-.LBE329:
-.LBE331:
-.LBE334:
-.LBE337:
-	.loc 1 529 1 view .LVU1183
-	add	esp, 20
+.LBB364:
+.LBB356:
+.LBB351:
+.LBB345:
+	.loc 1 497 24 view .LVU1222
+	mov	DWORD PTR [edi+12], 1
+	mov	ebx, esi
+	.loc 1 497 9 is_stmt 1 view .LVU1223
+	.loc 1 498 9 view .LVU1224
+.LVL421:
+.L357:
+	.loc 1 498 9 is_stmt 0 view .LVU1225
+.LBE345:
+.LBE351:
+.LBE356:
+.LBE364:
+	.loc 1 539 5 is_stmt 1 view .LVU1226
+	.loc 1 539 8 is_stmt 0 view .LVU1227
+	test	ebx, ebx
+	je	.L351
+	.loc 1 541 5 is_stmt 1 view .LVU1228
+	.loc 1 541 21 is_stmt 0 view .LVU1229
+	mov	eax, DWORD PTR [ebp+0]
+	mov	BYTE PTR [eax+ebx], 0
+	.loc 1 542 5 is_stmt 1 view .LVU1230
+	.loc 1 543 1 is_stmt 0 view .LVU1231
+	add	esp, 44
 	.cfi_remember_state
-	.cfi_def_cfa_offset 12
+	.cfi_def_cfa_offset 20
+	.loc 1 542 12 view .LVU1232
+	mov	eax, ebx
+	.loc 1 543 1 view .LVU1233
 	pop	ebx
 	.cfi_restore 3
-	.cfi_def_cfa_offset 8
-.LVL421:
-	.loc 1 529 1 view .LVU1184
-	mov	eax, esi
+	.cfi_def_cfa_offset 16
+.LVL422:
+	.loc 1 543 1 view .LVU1234
 	pop	esi
 	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL422:
+.LVL423:
 	.p2align 4,,10
 	.p2align 3
-.L355:
+.L361:
 	.cfi_restore_state
-.LBB338:
-.LBB335:
-.LBB332:
-.LBB330:
-	.loc 1 475 9 is_stmt 1 view .LVU1185
-	.loc 1 475 21 is_stmt 0 view .LVU1186
-	mov	DWORD PTR [ebx+8], 1
-	.loc 1 476 9 is_stmt 1 view .LVU1187
-.LBE330:
-.LBE332:
-.LBE335:
-.LBE338:
-	.loc 1 529 1 is_stmt 0 view .LVU1188
-	add	esp, 20
-	.cfi_def_cfa_offset 12
-	mov	eax, esi
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 8
-.LVL423:
-	.loc 1 529 1 view .LVU1189
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 4
-	ret
+.LBB365:
+.LBB357:
+.LBB352:
+.LBB346:
+	.loc 1 494 21 view .LVU1235
+	mov	DWORD PTR [edi+8], 1
+	mov	ebx, esi
+	.loc 1 494 9 is_stmt 1 view .LVU1236
+	.loc 1 495 9 view .LVU1237
+.LVL424:
+	.loc 1 495 9 is_stmt 0 view .LVU1238
+	jmp	.L357
+.LVL425:
+.L364:
+	.loc 1 495 9 view .LVU1239
+.LBE346:
+.LBE352:
+.LBE357:
+.LBE365:
+	.loc 1 517 9 is_stmt 1 view .LVU1240
+	.loc 1 517 15 is_stmt 0 view .LVU1241
+	mov	DWORD PTR errno, 22
+	.loc 1 518 9 is_stmt 1 view .LVU1242
+	.loc 1 518 16 is_stmt 0 view .LVU1243
+	jmp	.L351
 	.cfi_endproc
 .LFE30:
-	.size	getc, .-getc
+	.size	getline, .-getline
 	.p2align 4
-	.globl	getchar
-	.type	getchar, @function
-getchar:
+	.globl	getc
+	.type	getc, @function
+getc:
+.LVL426:
 .LFB31:
-	.loc 1 532 1 is_stmt 1 view -0
+	.loc 1 546 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 533 5 view .LVU1191
-	.loc 1 532 1 is_stmt 0 view .LVU1192
+	.loc 1 547 5 view .LVU1245
+	.loc 1 546 1 is_stmt 0 view .LVU1246
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -4553,31 +4755,31 @@ getchar:
 	.cfi_offset 3, -12
 	sub	esp, 20
 	.cfi_def_cfa_offset 32
-	.loc 1 533 12 view .LVU1193
-	mov	ebx, DWORD PTR stdin
-.LVL424:
-.LBB345:
-.LBI345:
-	.loc 1 463 5 is_stmt 1 view .LVU1194
-.LBB346:
-	.loc 1 465 5 view .LVU1195
-	.loc 1 466 5 view .LVU1196
-	.loc 1 466 15 is_stmt 0 view .LVU1197
+	.loc 1 546 1 view .LVU1247
+	mov	ebx, DWORD PTR [esp+32]
+.LVL427:
+.LBB372:
+.LBI372:
+	.loc 1 482 5 is_stmt 1 view .LVU1248
+.LBB373:
+	.loc 1 484 5 view .LVU1249
+	.loc 1 485 5 view .LVU1250
+	.loc 1 485 15 is_stmt 0 view .LVU1251
 	mov	esi, DWORD PTR [ebx+4]
-	.loc 1 466 8 view .LVU1198
+	.loc 1 485 8 view .LVU1252
 	cmp	esi, -1
-	je	.L362
-.LBB347:
-	.loc 1 467 9 is_stmt 1 view .LVU1199
-.LVL425:
-	.loc 1 468 9 view .LVU1200
-	.loc 1 468 23 is_stmt 0 view .LVU1201
+	je	.L379
+.LBB374:
+	.loc 1 486 9 is_stmt 1 view .LVU1253
+.LVL428:
+	.loc 1 487 9 view .LVU1254
+	.loc 1 487 23 is_stmt 0 view .LVU1255
 	mov	DWORD PTR [ebx+4], -1
-	.loc 1 469 9 is_stmt 1 view .LVU1202
-.LBE347:
-.LBE346:
-.LBE345:
-	.loc 1 534 1 is_stmt 0 view .LVU1203
+	.loc 1 488 9 is_stmt 1 view .LVU1256
+.LBE374:
+.LBE373:
+.LBE372:
+	.loc 1 548 1 is_stmt 0 view .LVU1257
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
@@ -4585,27 +4787,27 @@ getchar:
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL426:
-	.loc 1 534 1 view .LVU1204
+.LVL429:
+	.loc 1 548 1 view .LVU1258
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
-.LVL427:
-	.loc 1 534 1 view .LVU1205
+.LVL430:
+	.loc 1 548 1 view .LVU1259
 	ret
-.LVL428:
+.LVL431:
 	.p2align 4,,10
 	.p2align 3
-.L362:
+.L379:
 	.cfi_restore_state
-.LBB357:
-.LBB354:
-.LBB348:
-.LBI348:
-	.loc 1 463 5 is_stmt 1 view .LVU1206
-.LBB349:
-	.loc 1 471 5 view .LVU1207
-	.loc 1 471 13 is_stmt 0 view .LVU1208
+.LBB384:
+.LBB381:
+.LBB375:
+.LBI375:
+	.loc 1 482 5 is_stmt 1 view .LVU1260
+.LBB376:
+	.loc 1 490 5 view .LVU1261
+	.loc 1 490 13 is_stmt 0 view .LVU1262
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	push	1
@@ -4616,110 +4818,283 @@ getchar:
 	push	DWORD PTR [ebx]
 	.cfi_def_cfa_offset 48
 	call	read
-.LVL429:
-	.loc 1 471 5 view .LVU1209
+.LVL432:
+	.loc 1 490 5 view .LVU1263
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
-	je	.L364
+	je	.L381
 	cmp	eax, 1
-	je	.L369
-	.loc 1 478 9 is_stmt 1 view .LVU1210
-	.loc 1 478 24 is_stmt 0 view .LVU1211
+	je	.L386
+	.loc 1 497 9 is_stmt 1 view .LVU1264
+	.loc 1 497 24 is_stmt 0 view .LVU1265
 	mov	DWORD PTR [ebx+12], 1
-	.loc 1 479 9 is_stmt 1 view .LVU1212
-.LVL430:
-	.loc 1 479 9 is_stmt 0 view .LVU1213
-.LBE349:
-.LBE348:
-.LBE354:
-.LBE357:
-	.loc 1 534 1 view .LVU1214
-	add	esp, 20
-	.cfi_remember_state
-	.cfi_def_cfa_offset 12
-	mov	eax, esi
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 8
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 4
-	ret
-.LVL431:
-	.p2align 4,,10
-	.p2align 3
-.L369:
-	.cfi_restore_state
-.LBB358:
-.LBB355:
-.LBB352:
-.LBB350:
-	.loc 1 473 9 is_stmt 1 view .LVU1215
-	.loc 1 473 16 is_stmt 0 view .LVU1216
-	movzx	esi, BYTE PTR [esp+15]
-.LBE350:
-.LBE352:
-.LBE355:
-.LBE358:
-	.loc 1 534 1 view .LVU1217
-	add	esp, 20
-	.cfi_remember_state
-	.cfi_def_cfa_offset 12
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 8
-.LVL432:
-	.loc 1 534 1 view .LVU1218
-	mov	eax, esi
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 4
-	ret
+	.loc 1 498 9 is_stmt 1 view .LVU1266
 .LVL433:
+	.loc 1 498 9 is_stmt 0 view .LVU1267
+.LBE376:
+.LBE375:
+.LBE381:
+.LBE384:
+	.loc 1 548 1 view .LVU1268
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL434:
 	.p2align 4,,10
 	.p2align 3
-.L364:
+.L386:
 	.cfi_restore_state
-.LBB359:
-.LBB356:
-.LBB353:
-.LBB351:
-	.loc 1 475 9 is_stmt 1 view .LVU1219
-	.loc 1 475 21 is_stmt 0 view .LVU1220
+.LBB385:
+.LBB382:
+.LBB379:
+.LBB377:
+	.loc 1 492 9 is_stmt 1 view .LVU1269
+	.loc 1 492 16 is_stmt 0 view .LVU1270
+	movzx	esi, BYTE PTR [esp+15]
+.LBE377:
+.LBE379:
+.LBE382:
+.LBE385:
+	.loc 1 548 1 view .LVU1271
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL435:
+	.loc 1 548 1 view .LVU1272
+	mov	eax, esi
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL436:
+	.p2align 4,,10
+	.p2align 3
+.L381:
+	.cfi_restore_state
+.LBB386:
+.LBB383:
+.LBB380:
+.LBB378:
+	.loc 1 494 9 is_stmt 1 view .LVU1273
+	.loc 1 494 21 is_stmt 0 view .LVU1274
 	mov	DWORD PTR [ebx+8], 1
-	.loc 1 476 9 is_stmt 1 view .LVU1221
-.LBE351:
-.LBE353:
-.LBE356:
-.LBE359:
-	.loc 1 534 1 is_stmt 0 view .LVU1222
+	.loc 1 495 9 is_stmt 1 view .LVU1275
+.LBE378:
+.LBE380:
+.LBE383:
+.LBE386:
+	.loc 1 548 1 is_stmt 0 view .LVU1276
 	add	esp, 20
 	.cfi_def_cfa_offset 12
 	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL434:
-	.loc 1 534 1 view .LVU1223
+.LVL437:
+	.loc 1 548 1 view .LVU1277
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
 .LFE31:
+	.size	getc, .-getc
+	.p2align 4
+	.globl	getchar
+	.type	getchar, @function
+getchar:
+.LFB32:
+	.loc 1 551 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 552 5 view .LVU1279
+	.loc 1 551 1 is_stmt 0 view .LVU1280
+	push	esi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 6, -8
+	push	ebx
+	.cfi_def_cfa_offset 12
+	.cfi_offset 3, -12
+	sub	esp, 20
+	.cfi_def_cfa_offset 32
+	.loc 1 552 12 view .LVU1281
+	mov	ebx, DWORD PTR stdin
+.LVL438:
+.LBB393:
+.LBI393:
+	.loc 1 482 5 is_stmt 1 view .LVU1282
+.LBB394:
+	.loc 1 484 5 view .LVU1283
+	.loc 1 485 5 view .LVU1284
+	.loc 1 485 15 is_stmt 0 view .LVU1285
+	mov	esi, DWORD PTR [ebx+4]
+	.loc 1 485 8 view .LVU1286
+	cmp	esi, -1
+	je	.L388
+.LBB395:
+	.loc 1 486 9 is_stmt 1 view .LVU1287
+.LVL439:
+	.loc 1 487 9 view .LVU1288
+	.loc 1 487 23 is_stmt 0 view .LVU1289
+	mov	DWORD PTR [ebx+4], -1
+	.loc 1 488 9 is_stmt 1 view .LVU1290
+.LBE395:
+.LBE394:
+.LBE393:
+	.loc 1 553 1 is_stmt 0 view .LVU1291
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL440:
+	.loc 1 553 1 view .LVU1292
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+.LVL441:
+	.loc 1 553 1 view .LVU1293
+	ret
+.LVL442:
+	.p2align 4,,10
+	.p2align 3
+.L388:
+	.cfi_restore_state
+.LBB405:
+.LBB402:
+.LBB396:
+.LBI396:
+	.loc 1 482 5 is_stmt 1 view .LVU1294
+.LBB397:
+	.loc 1 490 5 view .LVU1295
+	.loc 1 490 13 is_stmt 0 view .LVU1296
+	sub	esp, 4
+	.cfi_def_cfa_offset 36
+	push	1
+	.cfi_def_cfa_offset 40
+	lea	eax, [esp+23]
+	push	eax
+	.cfi_def_cfa_offset 44
+	push	DWORD PTR [ebx]
+	.cfi_def_cfa_offset 48
+	call	read
+.LVL443:
+	.loc 1 490 5 view .LVU1297
+	add	esp, 16
+	.cfi_def_cfa_offset 32
+	test	eax, eax
+	je	.L390
+	cmp	eax, 1
+	je	.L395
+	.loc 1 497 9 is_stmt 1 view .LVU1298
+	.loc 1 497 24 is_stmt 0 view .LVU1299
+	mov	DWORD PTR [ebx+12], 1
+	.loc 1 498 9 is_stmt 1 view .LVU1300
+.LVL444:
+	.loc 1 498 9 is_stmt 0 view .LVU1301
+.LBE397:
+.LBE396:
+.LBE402:
+.LBE405:
+	.loc 1 553 1 view .LVU1302
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL445:
+	.p2align 4,,10
+	.p2align 3
+.L395:
+	.cfi_restore_state
+.LBB406:
+.LBB403:
+.LBB400:
+.LBB398:
+	.loc 1 492 9 is_stmt 1 view .LVU1303
+	.loc 1 492 16 is_stmt 0 view .LVU1304
+	movzx	esi, BYTE PTR [esp+15]
+.LBE398:
+.LBE400:
+.LBE403:
+.LBE406:
+	.loc 1 553 1 view .LVU1305
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL446:
+	.loc 1 553 1 view .LVU1306
+	mov	eax, esi
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL447:
+	.p2align 4,,10
+	.p2align 3
+.L390:
+	.cfi_restore_state
+.LBB407:
+.LBB404:
+.LBB401:
+.LBB399:
+	.loc 1 494 9 is_stmt 1 view .LVU1307
+	.loc 1 494 21 is_stmt 0 view .LVU1308
+	mov	DWORD PTR [ebx+8], 1
+	.loc 1 495 9 is_stmt 1 view .LVU1309
+.LBE399:
+.LBE401:
+.LBE404:
+.LBE407:
+	.loc 1 553 1 is_stmt 0 view .LVU1310
+	add	esp, 20
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+.LVL448:
+	.loc 1 553 1 view .LVU1311
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+	.cfi_endproc
+.LFE32:
 	.size	getchar, .-getchar
 	.p2align 4
 	.globl	fgets
 	.type	fgets, @function
 fgets:
-.LVL435:
-.LFB32:
-	.loc 1 539 1 is_stmt 1 view -0
+.LVL449:
+.LFB33:
+	.loc 1 558 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 540 5 view .LVU1225
-	.loc 1 541 5 view .LVU1226
-	.loc 1 539 1 is_stmt 0 view .LVU1227
+	.loc 1 559 5 view .LVU1313
+	.loc 1 560 5 view .LVU1314
+	.loc 1 558 1 is_stmt 0 view .LVU1315
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -4735,78 +5110,78 @@ fgets:
 	xor	ebx, ebx
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 539 1 view .LVU1228
+	.loc 1 558 1 view .LVU1316
 	mov	eax, DWORD PTR [esp+52]
 	mov	ebp, DWORD PTR [esp+48]
 	mov	esi, DWORD PTR [esp+56]
 	lea	edi, [eax-1]
-	.loc 1 541 8 view .LVU1229
+	.loc 1 560 8 view .LVU1317
 	test	eax, eax
-	jg	.L373
-	jmp	.L381
-.LVL436:
+	jg	.L399
+	jmp	.L407
+.LVL450:
 	.p2align 4,,10
 	.p2align 3
-.L391:
-.LBB367:
-.LBB368:
-.LBB369:
-.LBB370:
-	.loc 1 467 9 is_stmt 1 view .LVU1230
-	.loc 1 468 9 view .LVU1231
-.LBE370:
-.LBE369:
-.LBE368:
-	.loc 1 547 14 is_stmt 0 view .LVU1232
+.L417:
+.LBB415:
+.LBB416:
+.LBB417:
+.LBB418:
+	.loc 1 486 9 is_stmt 1 view .LVU1318
+	.loc 1 487 9 view .LVU1319
+.LBE418:
+.LBE417:
+.LBE416:
+	.loc 1 566 14 is_stmt 0 view .LVU1320
 	add	ebx, 1
-.LVL437:
-.LBB382:
-.LBB378:
-.LBB371:
-	.loc 1 468 23 view .LVU1233
+.LVL451:
+.LBB430:
+.LBB426:
+.LBB419:
+	.loc 1 487 23 view .LVU1321
 	mov	DWORD PTR [esi+4], -1
-	.loc 1 469 9 is_stmt 1 view .LVU1234
-.LVL438:
-	.loc 1 469 9 is_stmt 0 view .LVU1235
-.LBE371:
-.LBE378:
-.LBE382:
-	.loc 1 545 9 is_stmt 1 view .LVU1236
-	.loc 1 547 9 view .LVU1237
-	.loc 1 547 20 is_stmt 0 view .LVU1238
+	.loc 1 488 9 is_stmt 1 view .LVU1322
+.LVL452:
+	.loc 1 488 9 is_stmt 0 view .LVU1323
+.LBE419:
+.LBE426:
+.LBE430:
+	.loc 1 564 9 is_stmt 1 view .LVU1324
+	.loc 1 566 9 view .LVU1325
+	.loc 1 566 20 is_stmt 0 view .LVU1326
 	mov	BYTE PTR [ebp-1+ebx], al
-	.loc 1 548 9 is_stmt 1 view .LVU1239
-	.loc 1 548 12 is_stmt 0 view .LVU1240
+	.loc 1 567 9 is_stmt 1 view .LVU1327
+	.loc 1 567 12 is_stmt 0 view .LVU1328
 	cmp	eax, 10
-	je	.L379
-.LVL439:
-.L373:
-	.loc 1 548 12 view .LVU1241
-.LBE367:
-	.loc 1 543 14 is_stmt 1 view .LVU1242
+	je	.L405
+.LVL453:
+.L399:
+	.loc 1 567 12 view .LVU1329
+.LBE415:
+	.loc 1 562 14 is_stmt 1 view .LVU1330
 	cmp	ebx, edi
-	je	.L378
-.LBB386:
-	.loc 1 544 9 view .LVU1243
-.LVL440:
-.LBB383:
-.LBI368:
-	.loc 1 463 5 view .LVU1244
-.LBB379:
-	.loc 1 465 5 view .LVU1245
-	.loc 1 466 5 view .LVU1246
-	.loc 1 466 15 is_stmt 0 view .LVU1247
+	je	.L404
+.LBB434:
+	.loc 1 563 9 view .LVU1331
+.LVL454:
+.LBB431:
+.LBI416:
+	.loc 1 482 5 view .LVU1332
+.LBB427:
+	.loc 1 484 5 view .LVU1333
+	.loc 1 485 5 view .LVU1334
+	.loc 1 485 15 is_stmt 0 view .LVU1335
 	mov	eax, DWORD PTR [esi+4]
-	.loc 1 466 8 view .LVU1248
+	.loc 1 485 8 view .LVU1336
 	cmp	eax, -1
-	jne	.L391
-.LVL441:
-.LBB372:
-.LBI372:
-	.loc 1 463 5 is_stmt 1 view .LVU1249
-.LBB373:
-	.loc 1 471 5 view .LVU1250
-	.loc 1 471 13 is_stmt 0 view .LVU1251
+	jne	.L417
+.LVL455:
+.LBB420:
+.LBI420:
+	.loc 1 482 5 is_stmt 1 view .LVU1337
+.LBB421:
+	.loc 1 490 5 view .LVU1338
+	.loc 1 490 13 is_stmt 0 view .LVU1339
 	sub	esp, 4
 	.cfi_def_cfa_offset 52
 	push	1
@@ -4817,54 +5192,54 @@ fgets:
 	push	DWORD PTR [esi]
 	.cfi_def_cfa_offset 64
 	call	read
-.LVL442:
-	.loc 1 471 5 view .LVU1252
+.LVL456:
+	.loc 1 490 5 view .LVU1340
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	test	eax, eax
-	je	.L376
+	je	.L402
 	cmp	eax, 1
-	jne	.L377
-	.loc 1 473 9 is_stmt 1 view .LVU1253
-	.loc 1 473 16 is_stmt 0 view .LVU1254
+	jne	.L403
+	.loc 1 492 9 is_stmt 1 view .LVU1341
+	.loc 1 492 16 is_stmt 0 view .LVU1342
 	movzx	eax, BYTE PTR [esp+15]
-.LVL443:
-	.loc 1 473 16 view .LVU1255
-.LBE373:
-.LBE372:
-.LBE379:
-.LBE383:
-	.loc 1 545 9 is_stmt 1 view .LVU1256
-	.loc 1 547 9 view .LVU1257
-	.loc 1 547 14 is_stmt 0 view .LVU1258
+.LVL457:
+	.loc 1 492 16 view .LVU1343
+.LBE421:
+.LBE420:
+.LBE427:
+.LBE431:
+	.loc 1 564 9 is_stmt 1 view .LVU1344
+	.loc 1 566 9 view .LVU1345
+	.loc 1 566 14 is_stmt 0 view .LVU1346
 	add	ebx, 1
-.LVL444:
-	.loc 1 547 20 view .LVU1259
+.LVL458:
+	.loc 1 566 20 view .LVU1347
 	mov	BYTE PTR [ebp-1+ebx], al
-	.loc 1 548 9 is_stmt 1 view .LVU1260
-	.loc 1 548 12 is_stmt 0 view .LVU1261
+	.loc 1 567 9 is_stmt 1 view .LVU1348
+	.loc 1 567 12 is_stmt 0 view .LVU1349
 	cmp	eax, 10
-	jne	.L373
-.LVL445:
-.L379:
-	.loc 1 548 12 view .LVU1262
-.LBE386:
-	.loc 1 553 5 is_stmt 1 view .LVU1263
-	.loc 1 553 12 is_stmt 0 view .LVU1264
+	jne	.L399
+.LVL459:
+.L405:
+	.loc 1 567 12 view .LVU1350
+.LBE434:
+	.loc 1 572 5 is_stmt 1 view .LVU1351
+	.loc 1 572 12 is_stmt 0 view .LVU1352
 	mov	BYTE PTR [ebp+0+ebx], 0
-	.loc 1 554 5 is_stmt 1 view .LVU1265
-	.loc 1 555 1 is_stmt 0 view .LVU1266
+	.loc 1 573 5 is_stmt 1 view .LVU1353
+	.loc 1 574 1 is_stmt 0 view .LVU1354
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	.loc 1 554 12 view .LVU1267
+	.loc 1 573 12 view .LVU1355
 	mov	eax, ebp
-	.loc 1 555 1 view .LVU1268
+	.loc 1 574 1 view .LVU1356
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
-.LVL446:
-	.loc 1 555 1 view .LVU1269
+.LVL460:
+	.loc 1 574 1 view .LVU1357
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
@@ -4875,43 +5250,43 @@ fgets:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL447:
+.LVL461:
 	.p2align 4,,10
 	.p2align 3
-.L376:
+.L402:
 	.cfi_restore_state
-.LBB387:
-.LBB384:
-.LBB380:
-.LBB376:
-.LBB374:
-	.loc 1 475 9 is_stmt 1 view .LVU1270
-	.loc 1 475 21 is_stmt 0 view .LVU1271
+.LBB435:
+.LBB432:
+.LBB428:
+.LBB424:
+.LBB422:
+	.loc 1 494 9 is_stmt 1 view .LVU1358
+	.loc 1 494 21 is_stmt 0 view .LVU1359
 	mov	DWORD PTR [esi+8], 1
-	.loc 1 476 9 is_stmt 1 view .LVU1272
-.LVL448:
-	.loc 1 476 9 is_stmt 0 view .LVU1273
-.LBE374:
-.LBE376:
-.LBE380:
-.LBE384:
-	.loc 1 545 9 is_stmt 1 view .LVU1274
-.L378:
-	.loc 1 545 9 is_stmt 0 view .LVU1275
-.LBE387:
-	.loc 1 551 5 is_stmt 1 view .LVU1276
-	.loc 1 551 8 is_stmt 0 view .LVU1277
+	.loc 1 495 9 is_stmt 1 view .LVU1360
+.LVL462:
+	.loc 1 495 9 is_stmt 0 view .LVU1361
+.LBE422:
+.LBE424:
+.LBE428:
+.LBE432:
+	.loc 1 564 9 is_stmt 1 view .LVU1362
+.L404:
+	.loc 1 564 9 is_stmt 0 view .LVU1363
+.LBE435:
+	.loc 1 570 5 is_stmt 1 view .LVU1364
+	.loc 1 570 8 is_stmt 0 view .LVU1365
 	test	ebx, ebx
-	jne	.L379
-.LVL449:
-.L381:
-	.loc 1 555 1 view .LVU1278
+	jne	.L405
+.LVL463:
+.L407:
+	.loc 1 574 1 view .LVU1366
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	.loc 1 542 16 view .LVU1279
+	.loc 1 561 16 view .LVU1367
 	xor	eax, eax
-	.loc 1 555 1 view .LVU1280
+	.loc 1 574 1 view .LVU1368
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
@@ -4925,31 +5300,31 @@ fgets:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL450:
+.LVL464:
 	.p2align 4,,10
 	.p2align 3
-.L377:
+.L403:
 	.cfi_restore_state
-.LBB388:
-.LBB385:
-.LBB381:
-.LBB377:
-.LBB375:
-	.loc 1 478 9 is_stmt 1 view .LVU1281
-	.loc 1 478 24 is_stmt 0 view .LVU1282
+.LBB436:
+.LBB433:
+.LBB429:
+.LBB425:
+.LBB423:
+	.loc 1 497 9 is_stmt 1 view .LVU1369
+	.loc 1 497 24 is_stmt 0 view .LVU1370
 	mov	DWORD PTR [esi+12], 1
-	.loc 1 479 9 is_stmt 1 view .LVU1283
-.LVL451:
-	.loc 1 479 9 is_stmt 0 view .LVU1284
-.LBE375:
-.LBE377:
-.LBE381:
-.LBE385:
-	.loc 1 545 9 is_stmt 1 view .LVU1285
-	jmp	.L378
-.LBE388:
+	.loc 1 498 9 is_stmt 1 view .LVU1371
+.LVL465:
+	.loc 1 498 9 is_stmt 0 view .LVU1372
+.LBE423:
+.LBE425:
+.LBE429:
+.LBE433:
+	.loc 1 564 9 is_stmt 1 view .LVU1373
+	jmp	.L404
+.LBE436:
 	.cfi_endproc
-.LFE32:
+.LFE33:
 	.size	fgets, .-fgets
 	.section	.rodata.str1.1
 .LC7:
@@ -4961,35 +5336,35 @@ fgets:
 	.globl	perror
 	.type	perror, @function
 perror:
-.LVL452:
-.LFB33:
-	.loc 1 558 1 view -0
+.LVL466:
+.LFB34:
+	.loc 1 577 1 view -0
 	.cfi_startproc
-	.loc 1 559 5 view .LVU1287
-	.loc 1 558 1 is_stmt 0 view .LVU1288
+	.loc 1 578 5 view .LVU1375
+	.loc 1 577 1 is_stmt 0 view .LVU1376
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 	sub	esp, 8
 	.cfi_def_cfa_offset 16
-	.loc 1 560 9 view .LVU1289
+	.loc 1 579 9 view .LVU1377
 	mov	eax, DWORD PTR errno
-	.loc 1 558 1 view .LVU1290
+	.loc 1 577 1 view .LVU1378
 	mov	ebx, DWORD PTR [esp+16]
-	.loc 1 559 8 view .LVU1291
+	.loc 1 578 8 view .LVU1379
 	test	ebx, ebx
-	je	.L393
-	.loc 1 559 13 discriminator 1 view .LVU1292
+	je	.L419
+	.loc 1 578 13 discriminator 1 view .LVU1380
 	cmp	BYTE PTR [ebx], 0
-	jne	.L399
-.L393:
-	.loc 1 562 9 is_stmt 1 view .LVU1293
+	jne	.L425
+.L419:
+	.loc 1 581 9 is_stmt 1 view .LVU1381
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	strerror
-.LVL453:
+.LVL467:
 	add	esp, 12
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -4999,10 +5374,10 @@ perror:
 	push	DWORD PTR stderr
 	.cfi_def_cfa_offset 32
 	call	fprintf
-.LVL454:
+.LVL468:
 	add	esp, 16
 	.cfi_def_cfa_offset 16
-	.loc 1 563 1 is_stmt 0 view .LVU1294
+	.loc 1 582 1 is_stmt 0 view .LVU1382
 	add	esp, 8
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
@@ -5012,15 +5387,15 @@ perror:
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L399:
+.L425:
 	.cfi_restore_state
-	.loc 1 560 9 is_stmt 1 view .LVU1295
+	.loc 1 579 9 is_stmt 1 view .LVU1383
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	strerror
-.LVL455:
+.LVL469:
 	push	eax
 	.cfi_def_cfa_offset 36
 	push	ebx
@@ -5030,10 +5405,10 @@ perror:
 	push	DWORD PTR stderr
 	.cfi_def_cfa_offset 48
 	call	fprintf
-.LVL456:
+.LVL470:
 	add	esp, 32
 	.cfi_def_cfa_offset 16
-	.loc 1 563 1 is_stmt 0 view .LVU1296
+	.loc 1 582 1 is_stmt 0 view .LVU1384
 	add	esp, 8
 	.cfi_def_cfa_offset 8
 	pop	ebx
@@ -5041,7 +5416,7 @@ perror:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE33:
+.LFE34:
 	.size	perror, .-perror
 	.globl	stderr
 	.data
@@ -5093,103 +5468,105 @@ stdin_file:
 	.file 4 "/vmdebug/libc/include/sys/types.h"
 	.file 5 "/vmdebug/libc/include/stdio.h"
 	.file 6 "/vmdebug/libc/include/errno.h"
-	.file 7 "/vmdebug/libc/include/string.h"
-	.file 8 "/vmdebug/libc/include/stdlib.h"
-	.file 9 "/vmdebug/libc/include/unistd.h"
+	.file 7 "/vmdebug/libc/include/stdint.h"
+	.file 8 "fp.h"
+	.file 9 "/vmdebug/libc/include/string.h"
+	.file 10 "/vmdebug/libc/include/stdlib.h"
+	.file 11 "/vmdebug/libc/include/unistd.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x1abf
+	.long	0x1d92
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
-	.uleb128 0x3c
-	.long	.LASF85
+	.uleb128 0x3e
+	.long	.LASF92
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
 	.long	.Ltext0
 	.long	.Letext0-.Ltext0
 	.long	.Ldebug_line0
-	.uleb128 0xe
+	.uleb128 0x11
 	.byte	0x8
 	.byte	0x7
 	.long	.LASF2
-	.uleb128 0x3d
+	.uleb128 0x3f
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
-	.uleb128 0xe
+	.uleb128 0x11
 	.byte	0x4
 	.byte	0x7
 	.long	.LASF3
-	.uleb128 0x21
+	.uleb128 0x26
 	.long	.LASF12
 	.byte	0x6
 	.byte	0x6
 	.byte	0xc
 	.long	0x2d
-	.uleb128 0x22
+	.uleb128 0x19
 	.long	.LASF5
 	.byte	0x2
 	.byte	0x5
 	.byte	0x1b
 	.long	0x53
-	.uleb128 0x3e
+	.uleb128 0x40
 	.byte	0x4
-	.long	.LASF86
+	.long	.LASF93
 	.long	0x5d
-	.uleb128 0xe
+	.uleb128 0x11
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF4
-	.uleb128 0x3f
+	.uleb128 0x36
 	.long	0x5d
-	.uleb128 0x22
+	.uleb128 0x19
 	.long	.LASF6
 	.byte	0x3
 	.byte	0x7
 	.byte	0x17
 	.long	0x34
-	.uleb128 0xe
+	.uleb128 0x11
 	.byte	0x4
 	.byte	0x5
 	.long	.LASF7
-	.uleb128 0x22
+	.uleb128 0x19
 	.long	.LASF8
 	.byte	0x4
 	.byte	0x5
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x40
-	.long	.LASF24
+	.uleb128 0x2f
+	.long	.LASF22
 	.byte	0x10
 	.byte	0x5
 	.byte	0x16
 	.byte	0x10
 	.long	0xc9
-	.uleb128 0x16
+	.uleb128 0x15
 	.string	"fd"
 	.byte	0x5
 	.byte	0x17
 	.byte	0x9
 	.long	0x2d
 	.byte	0
-	.uleb128 0x19
+	.uleb128 0x1e
 	.long	.LASF9
 	.byte	0x5
 	.byte	0x18
 	.byte	0x9
 	.long	0x2d
 	.byte	0x4
-	.uleb128 0x16
+	.uleb128 0x15
 	.string	"eof"
 	.byte	0x5
 	.byte	0x19
 	.byte	0x9
 	.long	0x2d
 	.byte	0x8
-	.uleb128 0x19
+	.uleb128 0x1e
 	.long	.LASF10
 	.byte	0x5
 	.byte	0x1a
@@ -5197,516 +5574,612 @@ stdin_file:
 	.long	0x2d
 	.byte	0xc
 	.byte	0
-	.uleb128 0x22
+	.uleb128 0x19
 	.long	.LASF11
 	.byte	0x5
 	.byte	0x1b
 	.byte	0x3
 	.long	0x88
-	.uleb128 0x21
+	.uleb128 0x26
 	.long	.LASF13
 	.byte	0x5
 	.byte	0x21
 	.byte	0xe
 	.long	0xe1
-	.uleb128 0x13
+	.uleb128 0x12
 	.long	0xc9
-	.uleb128 0x21
+	.uleb128 0x26
 	.long	.LASF14
 	.byte	0x5
 	.byte	0x22
 	.byte	0xe
 	.long	0xe1
-	.uleb128 0x21
+	.uleb128 0x26
 	.long	.LASF15
 	.byte	0x5
 	.byte	0x23
 	.byte	0xe
 	.long	0xe1
-	.uleb128 0x13
+	.uleb128 0x12
 	.long	0x5d
-	.uleb128 0x13
+	.uleb128 0x12
 	.long	0xfe
-	.uleb128 0xe
+	.uleb128 0x11
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF16
-	.uleb128 0xe
+	.uleb128 0x11
 	.byte	0x1
 	.byte	0x8
 	.long	.LASF17
-	.uleb128 0xe
+	.uleb128 0x11
 	.byte	0x2
 	.byte	0x5
 	.long	.LASF18
-	.uleb128 0xe
+	.uleb128 0x11
 	.byte	0x2
 	.byte	0x7
 	.long	.LASF19
-	.uleb128 0xe
+	.uleb128 0x19
+	.long	.LASF20
+	.byte	0x7
+	.byte	0xb
+	.byte	0x16
+	.long	0x34
+	.uleb128 0x36
+	.long	0x124
+	.uleb128 0x11
 	.byte	0x8
 	.byte	0x5
-	.long	.LASF20
-	.uleb128 0x23
 	.long	.LASF21
+	.uleb128 0x2f
+	.long	.LASF23
+	.byte	0x8
+	.byte	0x8
+	.byte	0x16
+	.byte	0x8
+	.long	0x155
+	.uleb128 0x15
+	.string	"w"
+	.byte	0x8
+	.byte	0x16
+	.byte	0x23
+	.long	0x155
+	.byte	0
+	.byte	0
+	.uleb128 0x27
+	.long	0x124
+	.long	0x165
+	.uleb128 0x28
+	.long	0x34
+	.byte	0x1
+	.byte	0
+	.uleb128 0x2f
+	.long	.LASF24
+	.byte	0xc
+	.byte	0x8
+	.byte	0x17
+	.byte	0x8
+	.long	0x17e
+	.uleb128 0x15
+	.string	"w"
+	.byte	0x8
+	.byte	0x17
+	.byte	0x24
+	.long	0x17e
+	.byte	0
+	.byte	0
+	.uleb128 0x27
+	.long	0x124
+	.long	0x18e
+	.uleb128 0x28
+	.long	0x34
+	.byte	0x2
+	.byte	0
+	.uleb128 0x19
+	.long	.LASF25
+	.byte	0x8
+	.byte	0x1a
 	.byte	0x10
+	.long	0x19a
+	.uleb128 0x12
+	.long	0x19f
+	.uleb128 0x41
+	.long	0x1b9
+	.uleb128 0x6
+	.long	0x1b9
+	.uleb128 0x6
+	.long	0x1bb
+	.uleb128 0x6
+	.long	0x2d
+	.uleb128 0x6
+	.long	0x5d
+	.byte	0
+	.uleb128 0x42
+	.byte	0x4
+	.uleb128 0x12
+	.long	0x64
+	.uleb128 0x29
+	.long	.LASF26
+	.byte	0x11
 	.byte	0xd
 	.long	0xc9
 	.uleb128 0x5
 	.byte	0x3
 	.long	stdin_file
-	.uleb128 0x23
-	.long	.LASF22
-	.byte	0x11
-	.byte	0xd
-	.long	0xc9
-	.uleb128 0x5
-	.byte	0x3
-	.long	stdout_file
-	.uleb128 0x23
-	.long	.LASF23
+	.uleb128 0x29
+	.long	.LASF27
 	.byte	0x12
 	.byte	0xd
 	.long	0xc9
 	.uleb128 0x5
 	.byte	0x3
-	.long	stderr_file
-	.uleb128 0x2c
-	.long	0xd5
+	.long	stdout_file
+	.uleb128 0x29
+	.long	.LASF28
 	.byte	0x13
+	.byte	0xd
+	.long	0xc9
 	.uleb128 0x5
 	.byte	0x3
-	.long	stdin
-	.uleb128 0x2c
-	.long	0xe6
+	.long	stderr_file
+	.uleb128 0x30
+	.long	0xd5
 	.byte	0x14
 	.uleb128 0x5
 	.byte	0x3
-	.long	stdout
-	.uleb128 0x2c
-	.long	0xf2
+	.long	stdin
+	.uleb128 0x30
+	.long	0xe6
 	.byte	0x15
 	.uleb128 0x5
 	.byte	0x3
+	.long	stdout
+	.uleb128 0x30
+	.long	0xf2
+	.byte	0x16
+	.uleb128 0x5
+	.byte	0x3
 	.long	stderr
-	.uleb128 0x41
-	.long	.LASF25
+	.uleb128 0x43
+	.long	.LASF29
 	.value	0x118
 	.byte	0x1
-	.byte	0x19
-	.byte	0x8
-	.long	0x1eb
-	.uleb128 0x16
-	.string	"fd"
-	.byte	0x1
 	.byte	0x1a
-	.byte	0x9
-	.long	0x2d
-	.byte	0
-	.uleb128 0x19
-	.long	.LASF10
+	.byte	0x8
+	.long	0x280
+	.uleb128 0x15
+	.string	"fd"
 	.byte	0x1
 	.byte	0x1b
 	.byte	0x9
 	.long	0x2d
-	.byte	0x4
-	.uleb128 0x16
-	.string	"pos"
+	.byte	0
+	.uleb128 0x1e
+	.long	.LASF10
 	.byte	0x1
 	.byte	0x1c
-	.byte	0xc
-	.long	0x69
-	.byte	0x8
-	.uleb128 0x19
-	.long	.LASF26
+	.byte	0x9
+	.long	0x2d
+	.byte	0x4
+	.uleb128 0x15
+	.string	"pos"
 	.byte	0x1
 	.byte	0x1d
 	.byte	0xc
 	.long	0x69
-	.byte	0xc
-	.uleb128 0x16
-	.string	"str"
+	.byte	0x8
+	.uleb128 0x1e
+	.long	.LASF30
 	.byte	0x1
 	.byte	0x1e
+	.byte	0xc
+	.long	0x69
+	.byte	0xc
+	.uleb128 0x15
+	.string	"str"
+	.byte	0x1
+	.byte	0x1f
 	.byte	0xb
 	.long	0xfe
 	.byte	0x10
-	.uleb128 0x19
-	.long	.LASF27
+	.uleb128 0x1e
+	.long	.LASF31
 	.byte	0x1
-	.byte	0x1f
+	.byte	0x20
 	.byte	0xc
 	.long	0x69
 	.byte	0x14
-	.uleb128 0x16
+	.uleb128 0x15
 	.string	"buf"
 	.byte	0x1
-	.byte	0x20
+	.byte	0x21
 	.byte	0xa
-	.long	0x1eb
+	.long	0x280
 	.byte	0x18
 	.byte	0
-	.uleb128 0x30
+	.uleb128 0x27
 	.long	0x5d
-	.long	0x1fb
-	.uleb128 0x31
+	.long	0x290
+	.uleb128 0x28
 	.long	0x34
 	.byte	0xff
 	.byte	0
-	.uleb128 0x17
-	.long	.LASF28
-	.byte	0x7
+	.uleb128 0x1a
+	.long	.LASF32
+	.byte	0x9
 	.byte	0x1d
 	.byte	0x7
 	.long	0xfe
-	.long	0x211
-	.uleb128 0xc
+	.long	0x2a6
+	.uleb128 0x6
 	.long	0x2d
 	.byte	0
-	.uleb128 0x17
-	.long	.LASF29
-	.byte	0x8
+	.uleb128 0x1a
+	.long	.LASF33
+	.byte	0xa
 	.byte	0x24
 	.byte	0x7
-	.long	0x22c
-	.long	0x22c
-	.uleb128 0xc
-	.long	0x22c
-	.uleb128 0xc
+	.long	0x1b9
+	.long	0x2c1
+	.uleb128 0x6
+	.long	0x1b9
+	.uleb128 0x6
 	.long	0x69
 	.byte	0
-	.uleb128 0x42
-	.byte	0x4
-	.uleb128 0x17
-	.long	.LASF30
-	.byte	0x9
+	.uleb128 0x1a
+	.long	.LASF34
+	.byte	0xb
 	.byte	0xe
 	.byte	0x9
 	.long	0x7c
-	.long	0x24e
-	.uleb128 0xc
+	.long	0x2e1
+	.uleb128 0x6
 	.long	0x2d
-	.uleb128 0xc
-	.long	0x22c
-	.uleb128 0xc
+	.uleb128 0x6
+	.long	0x1b9
+	.uleb128 0x6
 	.long	0x69
 	.byte	0
-	.uleb128 0x17
-	.long	.LASF31
-	.byte	0x9
+	.uleb128 0x1a
+	.long	.LASF35
+	.byte	0xb
 	.byte	0xf
 	.byte	0x9
 	.long	0x7c
-	.long	0x26e
-	.uleb128 0xc
+	.long	0x301
+	.uleb128 0x6
 	.long	0x2d
-	.uleb128 0xc
-	.long	0x26e
-	.uleb128 0xc
+	.uleb128 0x6
+	.long	0x301
+	.uleb128 0x6
 	.long	0x69
 	.byte	0
-	.uleb128 0x13
-	.long	0x273
-	.uleb128 0x43
-	.uleb128 0x17
-	.long	.LASF32
-	.byte	0x7
-	.byte	0x8
-	.byte	0x8
-	.long	0x69
-	.long	0x28f
-	.uleb128 0xc
-	.long	0x28f
-	.uleb128 0xc
-	.long	0x69
-	.byte	0
-	.uleb128 0x13
-	.long	0x64
-	.uleb128 0x17
-	.long	.LASF33
-	.byte	0x7
-	.byte	0x7
-	.byte	0x8
-	.long	0x69
-	.long	0x2aa
-	.uleb128 0xc
-	.long	0x28f
-	.byte	0
+	.uleb128 0x12
+	.long	0x306
 	.uleb128 0x44
-	.long	.LASF87
-	.byte	0x1
-	.value	0x22d
+	.uleb128 0x45
+	.long	.LASF94
+	.byte	0x8
+	.byte	0x1e
 	.byte	0x6
-	.long	.LFB33
-	.long	.LFE33-.LFB33
+	.long	0x33c
+	.uleb128 0x6
+	.long	0x18e
+	.uleb128 0x6
+	.long	0x1b9
+	.uleb128 0x6
+	.long	0x33c
+	.uleb128 0x6
+	.long	0x2d
+	.uleb128 0x6
+	.long	0x2d
+	.uleb128 0x6
+	.long	0x2d
+	.uleb128 0x6
+	.long	0x2d
+	.uleb128 0x6
+	.long	0x2d
+	.byte	0
+	.uleb128 0x12
+	.long	0x130
+	.uleb128 0x1a
+	.long	.LASF36
+	.byte	0x9
+	.byte	0x8
+	.byte	0x8
+	.long	0x69
+	.long	0x35c
+	.uleb128 0x6
+	.long	0x1bb
+	.uleb128 0x6
+	.long	0x69
+	.byte	0
+	.uleb128 0x1a
+	.long	.LASF37
+	.byte	0x9
+	.byte	0x7
+	.byte	0x8
+	.long	0x69
+	.long	0x372
+	.uleb128 0x6
+	.long	0x1bb
+	.byte	0
+	.uleb128 0x46
+	.long	.LASF95
+	.byte	0x1
+	.value	0x240
+	.byte	0x6
+	.long	.LFB34
+	.long	.LFE34-.LFB34
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x2f5
+	.long	0x3bd
 	.uleb128 0x5
 	.string	"msg"
-	.value	0x22d
+	.value	0x240
 	.byte	0x19
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x3
-	.long	.LVL453
-	.long	0x1fb
+	.long	.LVL467
+	.long	0x290
 	.uleb128 0x3
-	.long	.LVL454
-	.long	0xce3
+	.long	.LVL468
+	.long	0xdab
 	.uleb128 0x3
-	.long	.LVL455
-	.long	0x1fb
+	.long	.LVL469
+	.long	0x290
 	.uleb128 0x3
-	.long	.LVL456
-	.long	0xce3
+	.long	.LVL470
+	.long	0xdab
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF35
-	.value	0x21a
+	.uleb128 0x8
+	.long	.LASF39
+	.value	0x22d
 	.byte	0x7
 	.long	0xfe
-	.long	.LFB32
-	.long	.LFE32-.LFB32
+	.long	.LFB33
+	.long	.LFE33-.LFB33
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x3e4
+	.long	0x4ac
 	.uleb128 0x5
 	.string	"str"
-	.value	0x21a
+	.value	0x22d
 	.byte	0x13
 	.long	0xfe
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xb
-	.long	.LASF27
-	.value	0x21a
+	.uleb128 0xc
+	.long	.LASF31
+	.value	0x22d
 	.byte	0x1c
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0xb
-	.long	.LASF34
-	.value	0x21a
+	.uleb128 0xc
+	.long	.LASF38
+	.value	0x22d
 	.byte	0x28
 	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0xa
+	.uleb128 0xb
 	.string	"i"
-	.value	0x21c
+	.value	0x22f
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST163
-	.long	.LVUS163
-	.uleb128 0x8
-	.long	.LLRL164
-	.uleb128 0xa
+	.long	.LLST182
+	.long	.LVUS182
+	.uleb128 0x9
+	.long	.LLRL183
+	.uleb128 0xb
 	.string	"c"
-	.value	0x220
+	.value	0x233
 	.byte	0xd
 	.long	0x2d
-	.long	.LLST165
-	.long	.LVUS165
-	.uleb128 0xf
-	.long	0x69c
-	.long	.LBI368
-	.value	.LVU1244
-	.long	.LLRL166
-	.value	0x220
+	.long	.LLST184
+	.long	.LVUS184
+	.uleb128 0x13
+	.long	0x764
+	.long	.LBI416
+	.value	.LVU1332
+	.long	.LLRL185
+	.value	0x233
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x6ab
-	.long	.LLST167
-	.long	.LVUS167
-	.uleb128 0x8
-	.long	.LLRL166
-	.uleb128 0x1a
-	.long	0x6b7
+	.long	0x773
+	.long	.LLST186
+	.long	.LVUS186
+	.uleb128 0x9
+	.long	.LLRL185
+	.uleb128 0x1f
+	.long	0x77f
 	.uleb128 0x1b
-	.long	0x6c1
-	.long	.LLRL168
-	.long	0x3a9
+	.long	0x789
+	.long	.LLRL187
+	.long	0x471
 	.uleb128 0x4
-	.long	0x6c2
-	.long	.LLST169
-	.long	.LVUS169
+	.long	0x78a
+	.long	.LLST188
+	.long	.LVUS188
 	.byte	0
-	.uleb128 0xf
-	.long	0x69c
-	.long	.LBI372
-	.value	.LVU1249
-	.long	.LLRL170
-	.value	0x1cf
+	.uleb128 0x13
+	.long	0x764
+	.long	.LBI420
+	.value	.LVU1337
+	.long	.LLRL189
+	.value	0x1e2
 	.byte	0x5
 	.uleb128 0x1
-	.long	0x6ab
-	.long	.LLST171
-	.long	.LVUS171
-	.uleb128 0x8
-	.long	.LLRL170
+	.long	0x773
+	.long	.LLST190
+	.long	.LVUS190
+	.uleb128 0x9
+	.long	.LLRL189
 	.uleb128 0xd
-	.long	0x6b7
+	.long	0x77f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -33
 	.uleb128 0x3
-	.long	.LVL442
-	.long	0x22e
+	.long	.LVL456
+	.long	0x2c1
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF36
-	.value	0x213
+	.uleb128 0x8
+	.long	.LASF40
+	.value	0x226
+	.byte	0x5
+	.long	0x2d
+	.long	.LFB32
+	.long	.LFE32-.LFB32
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x548
+	.uleb128 0x13
+	.long	0x764
+	.long	.LBI393
+	.value	.LVU1282
+	.long	.LLRL177
+	.value	0x228
+	.byte	0xc
+	.uleb128 0x1
+	.long	0x773
+	.long	.LLST178
+	.long	.LVUS178
+	.uleb128 0x9
+	.long	.LLRL177
+	.uleb128 0x1f
+	.long	0x77f
+	.uleb128 0x20
+	.long	0x789
+	.long	.LBB395
+	.long	.LBE395-.LBB395
+	.long	0x50e
+	.uleb128 0x4
+	.long	0x78a
+	.long	.LLST179
+	.long	.LVUS179
+	.byte	0
+	.uleb128 0x13
+	.long	0x764
+	.long	.LBI396
+	.value	.LVU1294
+	.long	.LLRL180
+	.value	0x1e2
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x773
+	.long	.LLST181
+	.long	.LVUS181
+	.uleb128 0x9
+	.long	.LLRL180
+	.uleb128 0xd
+	.long	0x77f
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -17
+	.uleb128 0x3
+	.long	.LVL443
+	.long	0x2c1
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.long	.LASF41
+	.value	0x221
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB31
 	.long	.LFE31-.LFB31
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x480
-	.uleb128 0xf
-	.long	0x69c
-	.long	.LBI345
-	.value	.LVU1194
-	.long	.LLRL158
-	.value	0x215
-	.byte	0xc
-	.uleb128 0x1
-	.long	0x6ab
-	.long	.LLST159
-	.long	.LVUS159
-	.uleb128 0x8
-	.long	.LLRL158
-	.uleb128 0x1a
-	.long	0x6b7
-	.uleb128 0x24
-	.long	0x6c1
-	.long	.LBB347
-	.long	.LBE347-.LBB347
-	.long	0x446
-	.uleb128 0x4
-	.long	0x6c2
-	.long	.LLST160
-	.long	.LVUS160
-	.byte	0
-	.uleb128 0xf
-	.long	0x69c
-	.long	.LBI348
-	.value	.LVU1206
-	.long	.LLRL161
-	.value	0x1cf
-	.byte	0x5
-	.uleb128 0x1
-	.long	0x6ab
-	.long	.LLST162
-	.long	.LVUS162
-	.uleb128 0x8
-	.long	.LLRL161
-	.uleb128 0xd
-	.long	0x6b7
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -17
-	.uleb128 0x3
-	.long	.LVL429
-	.long	0x22e
-	.byte	0
-	.byte	0
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x6
-	.long	.LASF37
-	.value	0x20e
-	.byte	0x5
-	.long	0x2d
-	.long	.LFB30
-	.long	.LFE30-.LFB30
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0x52b
-	.uleb128 0xb
-	.long	.LASF34
-	.value	0x20e
+	.long	0x5f3
+	.uleb128 0xc
+	.long	.LASF38
+	.value	0x221
 	.byte	0x10
 	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xf
-	.long	0x69c
-	.long	.LBI324
-	.value	.LVU1160
-	.long	.LLRL153
-	.value	0x210
+	.uleb128 0x13
+	.long	0x764
+	.long	.LBI372
+	.value	.LVU1248
+	.long	.LLRL172
+	.value	0x223
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x6ab
-	.long	.LLST154
-	.long	.LVUS154
-	.uleb128 0x8
-	.long	.LLRL153
-	.uleb128 0x1a
-	.long	0x6b7
-	.uleb128 0x24
-	.long	0x6c1
-	.long	.LBB326
-	.long	.LBE326-.LBB326
-	.long	0x4f1
+	.long	0x773
+	.long	.LLST173
+	.long	.LVUS173
+	.uleb128 0x9
+	.long	.LLRL172
+	.uleb128 0x1f
+	.long	0x77f
+	.uleb128 0x20
+	.long	0x789
+	.long	.LBB374
+	.long	.LBE374-.LBB374
+	.long	0x5b9
 	.uleb128 0x4
-	.long	0x6c2
-	.long	.LLST155
-	.long	.LVUS155
+	.long	0x78a
+	.long	.LLST174
+	.long	.LVUS174
 	.byte	0
-	.uleb128 0xf
-	.long	0x69c
-	.long	.LBI327
-	.value	.LVU1172
-	.long	.LLRL156
-	.value	0x1cf
+	.uleb128 0x13
+	.long	0x764
+	.long	.LBI375
+	.value	.LVU1260
+	.long	.LLRL175
+	.value	0x1e2
 	.byte	0x5
 	.uleb128 0x1
-	.long	0x6ab
-	.long	.LLST157
-	.long	.LVUS157
-	.uleb128 0x8
-	.long	.LLRL156
+	.long	0x773
+	.long	.LLST176
+	.long	.LVUS176
+	.uleb128 0x9
+	.long	.LLRL175
 	.uleb128 0xd
-	.long	0x6b7
+	.long	0x77f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
-	.long	.LVL418
-	.long	0x22e
+	.long	.LVL432
+	.long	0x2c1
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF38
-	.value	0x1ed
+	.uleb128 0x8
+	.long	.LASF42
+	.value	0x200
 	.byte	0x9
 	.long	0x7c
-	.long	.LFB29
-	.long	.LFE29-.LFB29
+	.long	.LFB30
+	.long	.LFE30-.LFB30
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x65a
-	.uleb128 0xb
-	.long	.LASF39
-	.value	0x1ed
+	.long	0x722
+	.uleb128 0xc
+	.long	.LASF43
+	.value	0x200
 	.byte	0x18
 	.long	0x103
 	.uleb128 0x2
@@ -5714,323 +6187,323 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"n"
-	.value	0x1ed
+	.value	0x200
 	.byte	0x29
-	.long	0x65a
+	.long	0x722
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0xb
-	.long	.LASF34
-	.value	0x1ed
+	.uleb128 0xc
+	.long	.LASF38
+	.value	0x200
 	.byte	0x32
 	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0xa
+	.uleb128 0xb
 	.string	"len"
-	.value	0x1ef
+	.value	0x202
 	.byte	0xc
 	.long	0x69
-	.long	.LLST142
-	.long	.LVUS142
-	.uleb128 0xa
+	.long	.LLST161
+	.long	.LVUS161
+	.uleb128 0xb
 	.string	"c"
-	.value	0x1f0
+	.value	0x203
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST143
-	.long	.LVUS143
-	.uleb128 0x45
-	.long	.LLRL150
-	.long	0x5cf
-	.uleb128 0x2d
-	.long	.LASF40
-	.value	0x1fd
+	.long	.LLST162
+	.long	.LVUS162
+	.uleb128 0x47
+	.long	.LLRL169
+	.long	0x697
+	.uleb128 0x31
+	.long	.LASF44
+	.value	0x210
 	.byte	0x14
 	.long	0x69
-	.long	.LLST151
-	.long	.LVUS151
-	.uleb128 0xa
+	.long	.LLST170
+	.long	.LVUS170
+	.uleb128 0xb
 	.string	"p"
-	.value	0x1fe
+	.value	0x211
 	.byte	0x13
 	.long	0xfe
-	.long	.LLST152
-	.long	.LVUS152
+	.long	.LLST171
+	.long	.LVUS171
 	.uleb128 0x3
-	.long	.LVL399
-	.long	0x211
+	.long	.LVL413
+	.long	0x2a6
 	.byte	0
-	.uleb128 0x14
-	.long	0x69c
-	.long	.LBI291
-	.value	.LVU1084
-	.long	.LLRL144
-	.value	0x1fb
+	.uleb128 0x17
+	.long	0x764
+	.long	.LBI339
+	.value	.LVU1172
+	.long	.LLRL163
+	.value	0x20e
 	.byte	0x11
-	.long	0x650
+	.long	0x718
 	.uleb128 0x1
-	.long	0x6ab
-	.long	.LLST145
-	.long	.LVUS145
-	.uleb128 0x8
-	.long	.LLRL144
-	.uleb128 0x1a
-	.long	0x6b7
-	.uleb128 0x14
-	.long	0x69c
-	.long	.LBI293
-	.value	.LVU1089
-	.long	.LLRL146
-	.value	0x1cf
+	.long	0x773
+	.long	.LLST164
+	.long	.LVUS164
+	.uleb128 0x9
+	.long	.LLRL163
+	.uleb128 0x1f
+	.long	0x77f
+	.uleb128 0x17
+	.long	0x764
+	.long	.LBI341
+	.value	.LVU1177
+	.long	.LLRL165
+	.value	0x1e2
 	.byte	0x5
-	.long	0x637
+	.long	0x6ff
 	.uleb128 0x1
-	.long	0x6ab
-	.long	.LLST147
-	.long	.LVUS147
-	.uleb128 0x8
-	.long	.LLRL146
+	.long	0x773
+	.long	.LLST166
+	.long	.LVUS166
+	.uleb128 0x9
+	.long	.LLRL165
 	.uleb128 0xd
-	.long	0x6b7
+	.long	0x77f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -33
 	.uleb128 0x3
-	.long	.LVL396
-	.long	0x22e
+	.long	.LVL410
+	.long	0x2c1
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.long	0x6c1
-	.long	.LLRL148
+	.uleb128 0x16
+	.long	0x789
+	.long	.LLRL167
 	.uleb128 0x4
-	.long	0x6c2
-	.long	.LLST149
-	.long	.LVUS149
+	.long	0x78a
+	.long	.LLST168
+	.long	.LVUS168
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x3
-	.long	.LVL404
-	.long	0x211
+	.long	.LVL418
+	.long	0x2a6
 	.byte	0
-	.uleb128 0x13
+	.uleb128 0x12
 	.long	0x69
-	.uleb128 0x6
-	.long	.LASF41
-	.value	0x1e4
+	.uleb128 0x8
+	.long	.LASF45
+	.value	0x1f7
 	.byte	0x5
 	.long	0x2d
-	.long	.LFB28
-	.long	.LFE28-.LFB28
+	.long	.LFB29
+	.long	.LFE29-.LFB29
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x69c
-	.uleb128 0x46
+	.long	0x764
+	.uleb128 0x48
 	.string	"c"
 	.byte	0x1
-	.value	0x1e4
+	.value	0x1f7
 	.byte	0x10
 	.long	0x2d
-	.long	.LLST141
-	.long	.LVUS141
-	.uleb128 0xb
-	.long	.LASF34
-	.value	0x1e4
+	.long	.LLST160
+	.long	.LVUS160
+	.uleb128 0xc
+	.long	.LASF38
+	.value	0x1f7
 	.byte	0x19
 	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0
-	.uleb128 0x32
-	.long	.LASF42
-	.value	0x1cf
+	.uleb128 0x37
+	.long	.LASF46
+	.value	0x1e2
 	.long	0x2d
-	.long	0x6d0
-	.uleb128 0x33
-	.long	.LASF34
-	.value	0x1cf
+	.long	0x798
+	.uleb128 0x38
+	.long	.LASF38
+	.value	0x1e2
 	.byte	0x11
 	.long	0xe1
-	.uleb128 0x12
+	.uleb128 0xe
 	.string	"c"
-	.value	0x1d1
+	.value	0x1e4
 	.byte	0x13
 	.long	0x10f
-	.uleb128 0x1c
-	.uleb128 0x12
+	.uleb128 0x21
+	.uleb128 0xe
 	.string	"got"
-	.value	0x1d3
+	.value	0x1e6
 	.byte	0xd
 	.long	0x2d
 	.byte	0
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF43
-	.value	0x1c9
+	.uleb128 0x8
+	.long	.LASF47
+	.value	0x1dc
 	.byte	0x5
 	.long	0x2d
-	.long	.LFB26
-	.long	.LFE26-.LFB26
+	.long	.LFB27
+	.long	.LFE27-.LFB27
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x6fa
-	.uleb128 0xb
-	.long	.LASF34
-	.value	0x1c9
+	.long	0x7c2
+	.uleb128 0xc
+	.long	.LASF38
+	.value	0x1dc
 	.byte	0x12
 	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF44
-	.value	0x1b9
+	.uleb128 0x8
+	.long	.LASF48
+	.value	0x1cc
 	.byte	0x8
 	.long	0x69
-	.long	.LFB25
-	.long	.LFE25-.LFB25
+	.long	.LFB26
+	.long	.LFE26-.LFB26
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x7ac
+	.long	0x874
 	.uleb128 0x5
 	.string	"ptr"
-	.value	0x1b9
+	.value	0x1cc
 	.byte	0x1b
-	.long	0x26e
+	.long	0x301
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xb
-	.long	.LASF27
-	.value	0x1b9
+	.uleb128 0xc
+	.long	.LASF31
+	.value	0x1cc
 	.byte	0x27
 	.long	0x69
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0xb
-	.long	.LASF45
-	.value	0x1b9
+	.uleb128 0xc
+	.long	.LASF49
+	.value	0x1cc
 	.byte	0x34
 	.long	0x69
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0xb
-	.long	.LASF34
-	.value	0x1b9
+	.uleb128 0xc
+	.long	.LASF38
+	.value	0x1cc
 	.byte	0x41
 	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0xa
+	.uleb128 0xb
 	.string	"p"
-	.value	0x1bb
+	.value	0x1ce
 	.byte	0x11
-	.long	0x28f
-	.long	.LLST133
-	.long	.LVUS133
-	.uleb128 0x2d
-	.long	.LASF26
-	.value	0x1bc
+	.long	0x1bb
+	.long	.LLST152
+	.long	.LVUS152
+	.uleb128 0x31
+	.long	.LASF30
+	.value	0x1cf
 	.byte	0xc
 	.long	0x69
-	.long	.LLST134
-	.long	.LVUS134
-	.uleb128 0x2d
-	.long	.LASF46
-	.value	0x1bd
+	.long	.LLST153
+	.long	.LVUS153
+	.uleb128 0x31
+	.long	.LASF50
+	.value	0x1d0
 	.byte	0xc
 	.long	0x69
-	.long	.LLST135
-	.long	.LVUS135
-	.uleb128 0x8
-	.long	.LLRL136
-	.uleb128 0xa
+	.long	.LLST154
+	.long	.LVUS154
+	.uleb128 0x9
+	.long	.LLRL155
+	.uleb128 0xb
 	.string	"n"
-	.value	0x1c1
+	.value	0x1d4
 	.byte	0x11
 	.long	0x7c
-	.long	.LLST137
-	.long	.LVUS137
+	.long	.LLST156
+	.long	.LVUS156
 	.uleb128 0x3
-	.long	.LVL368
-	.long	0x24e
+	.long	.LVL382
+	.long	0x2e1
 	.byte	0
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF47
-	.value	0x1b0
+	.uleb128 0x8
+	.long	.LASF51
+	.value	0x1c3
 	.byte	0x5
 	.long	0x2d
-	.long	.LFB24
-	.long	.LFE24-.LFB24
+	.long	.LFB25
+	.long	.LFE25-.LFB25
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x8ec
+	.long	0x9b4
 	.uleb128 0x5
 	.string	"str"
-	.value	0x1b0
+	.value	0x1c3
 	.byte	0x16
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x25
+	.uleb128 0x2a
 	.string	"s"
-	.value	0x1b2
-	.long	0x182
+	.value	0x1c5
+	.long	0x217
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x14
-	.long	0x146e
-	.long	.LBI253
-	.value	.LVU914
-	.long	.LLRL121
-	.value	0x1b3
+	.uleb128 0x17
+	.long	0x1594
+	.long	.LBI301
+	.value	.LVU1002
+	.long	.LLRL140
+	.value	0x1c6
 	.byte	0x5
-	.long	0x813
+	.long	0x8db
 	.uleb128 0x1
-	.long	0x1481
-	.long	.LLST122
-	.long	.LVUS122
+	.long	0x15a7
+	.long	.LLST141
+	.long	.LVUS141
 	.uleb128 0x1
-	.long	0x1478
-	.long	.LLST123
-	.long	.LVUS123
+	.long	0x159e
+	.long	.LLST142
+	.long	.LVUS142
 	.byte	0
-	.uleb128 0x2e
-	.long	0x148c
-	.long	.LBI257
-	.value	.LVU930
-	.long	.LBB257
-	.long	.LBE257-.LBB257
-	.value	0x1b4
+	.uleb128 0x32
+	.long	0x15b2
+	.long	.LBI305
+	.value	.LVU1018
+	.long	.LBB305
+	.long	.LBE305-.LBB305
+	.value	0x1c7
 	.byte	0x5
-	.long	0x865
+	.long	0x92d
 	.uleb128 0x1
-	.long	0x14a8
-	.long	.LLST124
-	.long	.LVUS124
+	.long	0x15ce
+	.long	.LLST143
+	.long	.LVUS143
 	.uleb128 0x1
-	.long	0x149f
-	.long	.LLST125
-	.long	.LVUS125
+	.long	0x15c5
+	.long	.LLST144
+	.long	.LVUS144
 	.uleb128 0x1
-	.long	0x1496
-	.long	.LLST126
-	.long	.LVUS126
-	.uleb128 0x9
-	.long	.LVL349
-	.long	0x14d8
+	.long	0x15bc
+	.long	.LLST145
+	.long	.LVUS145
+	.uleb128 0xa
+	.long	.LVL363
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6039,51 +6512,51 @@ stdin_file:
 	.sleb128 0
 	.byte	0
 	.byte	0
-	.uleb128 0x14
-	.long	0x1456
-	.long	.LBI259
-	.value	.LVU943
-	.long	.LLRL127
-	.value	0x1b6
+	.uleb128 0x17
+	.long	0x157c
+	.long	.LBI307
+	.value	.LVU1031
+	.long	.LLRL146
+	.value	0x1c9
 	.byte	0xc
-	.long	0x8cd
+	.long	0x995
 	.uleb128 0x1
-	.long	0x1464
-	.long	.LLST128
-	.long	.LVUS128
-	.uleb128 0x26
-	.long	0x14f8
-	.long	.LLRL129
-	.byte	0x56
+	.long	0x158a
+	.long	.LLST147
+	.long	.LVUS147
+	.uleb128 0x22
+	.long	0x161e
+	.long	.LLRL148
+	.byte	0x57
 	.byte	0x5
-	.uleb128 0x10
-	.long	0x1502
-	.uleb128 0x8
-	.long	.LLRL129
-	.uleb128 0x4
-	.long	0x150b
-	.long	.LLST130
-	.long	.LVUS130
-	.uleb128 0x15
-	.long	0x1516
-	.long	.LLRL131
-	.uleb128 0x4
-	.long	0x1517
-	.long	.LLST132
-	.long	.LVUS132
-	.uleb128 0x3
-	.long	.LVL356
-	.long	0x24e
-	.byte	0
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x3
-	.long	.LVL345
-	.long	0x294
+	.uleb128 0xf
+	.long	0x1628
 	.uleb128 0x9
-	.long	.LVL351
-	.long	0x14d8
+	.long	.LLRL148
+	.uleb128 0x4
+	.long	0x1631
+	.long	.LLST149
+	.long	.LVUS149
+	.uleb128 0x16
+	.long	0x163c
+	.long	.LLRL150
+	.uleb128 0x4
+	.long	0x163d
+	.long	.LLST151
+	.long	.LVUS151
+	.uleb128 0x3
+	.long	.LVL370
+	.long	0x2e1
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL359
+	.long	0x35c
+	.uleb128 0xa
+	.long	.LVL365
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6097,316 +6570,316 @@ stdin_file:
 	.byte	0x3a
 	.byte	0
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF48
-	.value	0x1a7
+	.uleb128 0x8
+	.long	.LASF52
+	.value	0x1ba
+	.byte	0x5
+	.long	0x2d
+	.long	.LFB24
+	.long	.LFE24-.LFB24
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xae2
+	.uleb128 0x5
+	.string	"str"
+	.value	0x1ba
+	.byte	0x17
+	.long	0x1bb
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0xc
+	.long	.LASF38
+	.value	0x1ba
+	.byte	0x22
+	.long	0xe1
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x2a
+	.string	"s"
+	.value	0x1bc
+	.long	0x217
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -296
+	.uleb128 0x17
+	.long	0x1594
+	.long	.LBI276
+	.value	.LVU945
+	.long	.LLRL129
+	.value	0x1bd
+	.byte	0x5
+	.long	0xa2a
+	.uleb128 0x1
+	.long	0x15a7
+	.long	.LLST130
+	.long	.LVUS130
+	.uleb128 0x1
+	.long	0x159e
+	.long	.LLST131
+	.long	.LVUS131
+	.byte	0
+	.uleb128 0x32
+	.long	0x15b2
+	.long	.LBI280
+	.value	.LVU963
+	.long	.LBB280
+	.long	.LBE280-.LBB280
+	.value	0x1be
+	.byte	0x5
+	.long	0xa7d
+	.uleb128 0x1
+	.long	0x15ce
+	.long	.LLST132
+	.long	.LVUS132
+	.uleb128 0x1
+	.long	0x15c5
+	.long	.LLST133
+	.long	.LVUS133
+	.uleb128 0x1
+	.long	0x15bc
+	.long	.LLST134
+	.long	.LVUS134
+	.uleb128 0xa
+	.long	.LVL348
+	.long	0x15fe
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -296
+	.byte	0
+	.byte	0
+	.uleb128 0x49
+	.long	0x157c
+	.long	.LLRL135
+	.byte	0x1
+	.value	0x1bf
+	.byte	0xc
+	.long	0xad8
+	.uleb128 0xf
+	.long	0x158a
+	.uleb128 0x22
+	.long	0x161e
+	.long	.LLRL136
+	.byte	0x57
+	.byte	0x5
+	.uleb128 0xf
+	.long	0x1628
+	.uleb128 0x9
+	.long	.LLRL136
+	.uleb128 0x4
+	.long	0x1631
+	.long	.LLST137
+	.long	.LVUS137
+	.uleb128 0x16
+	.long	0x163c
+	.long	.LLRL138
+	.uleb128 0x4
+	.long	0x163d
+	.long	.LLST139
+	.long	.LVUS139
+	.uleb128 0x3
+	.long	.LVL354
+	.long	0x2e1
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL344
+	.long	0x35c
+	.byte	0
+	.uleb128 0x8
+	.long	.LASF53
+	.value	0x1b5
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB23
 	.long	.LFE23-.LFB23
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xa1a
+	.long	0xb4e
 	.uleb128 0x5
-	.string	"str"
-	.value	0x1a7
-	.byte	0x17
-	.long	0x28f
+	.string	"c"
+	.value	0x1b5
+	.byte	0x11
+	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xb
-	.long	.LASF34
-	.value	0x1a7
-	.byte	0x22
-	.long	0xe1
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.uleb128 0x25
-	.string	"s"
-	.value	0x1a9
-	.long	0x182
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.uleb128 0x14
-	.long	0x146e
-	.long	.LBI228
-	.value	.LVU857
-	.long	.LLRL110
-	.value	0x1aa
-	.byte	0x5
-	.long	0x962
-	.uleb128 0x1
-	.long	0x1481
-	.long	.LLST111
-	.long	.LVUS111
-	.uleb128 0x1
-	.long	0x1478
-	.long	.LLST112
-	.long	.LVUS112
-	.byte	0
-	.uleb128 0x2e
-	.long	0x148c
-	.long	.LBI232
-	.value	.LVU875
-	.long	.LBB232
-	.long	.LBE232-.LBB232
-	.value	0x1ab
-	.byte	0x5
-	.long	0x9b5
-	.uleb128 0x1
-	.long	0x14a8
-	.long	.LLST113
-	.long	.LVUS113
-	.uleb128 0x1
-	.long	0x149f
-	.long	.LLST114
-	.long	.LVUS114
-	.uleb128 0x1
-	.long	0x1496
-	.long	.LLST115
-	.long	.LVUS115
-	.uleb128 0x9
-	.long	.LVL334
-	.long	0x14d8
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0
-	.byte	0
-	.uleb128 0x47
-	.long	0x1456
-	.long	.LLRL116
-	.byte	0x1
-	.value	0x1ac
+	.uleb128 0x13
+	.long	0xbc9
+	.long	.LBI263
+	.value	.LVU928
+	.long	.LLRL126
+	.value	0x1b7
 	.byte	0xc
-	.long	0xa10
-	.uleb128 0x10
-	.long	0x1464
-	.uleb128 0x26
-	.long	0x14f8
-	.long	.LLRL117
-	.byte	0x56
-	.byte	0x5
-	.uleb128 0x10
-	.long	0x1502
+	.uleb128 0x1
+	.long	0xbe3
+	.long	.LLST127
+	.long	.LVUS127
+	.uleb128 0x1
+	.long	0xbd8
+	.long	.LLST128
+	.long	.LVUS128
+	.uleb128 0x9
+	.long	.LLRL126
+	.uleb128 0xd
+	.long	0xbef
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -17
+	.uleb128 0x3
+	.long	.LVL337
+	.long	0x2e1
+	.byte	0
+	.byte	0
+	.byte	0
 	.uleb128 0x8
-	.long	.LLRL117
-	.uleb128 0x4
-	.long	0x150b
-	.long	.LLST118
-	.long	.LVUS118
-	.uleb128 0x15
-	.long	0x1516
-	.long	.LLRL119
-	.uleb128 0x4
-	.long	0x1517
-	.long	.LLST120
-	.long	.LVUS120
-	.uleb128 0x3
-	.long	.LVL340
-	.long	0x24e
-	.byte	0
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x3
-	.long	.LVL330
-	.long	0x294
-	.byte	0
-	.uleb128 0x6
-	.long	.LASF49
-	.value	0x1a2
+	.long	.LASF54
+	.value	0x1b0
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB22
 	.long	.LFE22-.LFB22
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xa86
+	.long	0xbc9
 	.uleb128 0x5
 	.string	"c"
-	.value	0x1a2
-	.byte	0x11
-	.long	0x2d
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.uleb128 0xf
-	.long	0xb01
-	.long	.LBI215
-	.value	.LVU840
-	.long	.LLRL107
-	.value	0x1a4
-	.byte	0xc
-	.uleb128 0x1
-	.long	0xb1b
-	.long	.LLST108
-	.long	.LVUS108
-	.uleb128 0x1
-	.long	0xb10
-	.long	.LLST109
-	.long	.LVUS109
-	.uleb128 0x8
-	.long	.LLRL107
-	.uleb128 0xd
-	.long	0xb27
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -17
-	.uleb128 0x3
-	.long	.LVL323
-	.long	0x24e
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x6
-	.long	.LASF50
-	.value	0x19d
-	.byte	0x5
-	.long	0x2d
-	.long	.LFB21
-	.long	.LFE21-.LFB21
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0xb01
-	.uleb128 0x5
-	.string	"c"
-	.value	0x19d
+	.value	0x1b0
 	.byte	0xe
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xb
-	.long	.LASF34
-	.value	0x19d
+	.uleb128 0xc
+	.long	.LASF38
+	.value	0x1b0
 	.byte	0x17
 	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0xf
-	.long	0xb01
-	.long	.LBI209
-	.value	.LVU824
-	.long	.LLRL104
-	.value	0x19f
+	.uleb128 0x13
+	.long	0xbc9
+	.long	.LBI257
+	.value	.LVU912
+	.long	.LLRL123
+	.value	0x1b2
 	.byte	0xc
 	.uleb128 0x1
-	.long	0xb1b
-	.long	.LLST105
-	.long	.LVUS105
+	.long	0xbe3
+	.long	.LLST124
+	.long	.LVUS124
 	.uleb128 0x1
-	.long	0xb10
-	.long	.LLST106
-	.long	.LVUS106
-	.uleb128 0x8
-	.long	.LLRL104
+	.long	0xbd8
+	.long	.LLST125
+	.long	.LVUS125
+	.uleb128 0x9
+	.long	.LLRL123
 	.uleb128 0xd
-	.long	0xb27
+	.long	0xbef
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
-	.long	.LVL317
-	.long	0x24e
+	.long	.LVL331
+	.long	0x2e1
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x32
-	.long	.LASF51
-	.value	0x195
+	.uleb128 0x37
+	.long	.LASF55
+	.value	0x1a8
 	.long	0x2d
-	.long	0xb32
-	.uleb128 0x48
+	.long	0xbfa
+	.uleb128 0x4a
 	.string	"c"
 	.byte	0x1
-	.value	0x195
+	.value	0x1a8
 	.byte	0xf
 	.long	0x2d
-	.uleb128 0x33
-	.long	.LASF34
-	.value	0x195
+	.uleb128 0x38
+	.long	.LASF38
+	.value	0x1a8
 	.byte	0x18
 	.long	0xe1
-	.uleb128 0x12
+	.uleb128 0xe
 	.string	"b"
-	.value	0x197
+	.value	0x1aa
 	.byte	0x13
 	.long	0x10f
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF52
-	.value	0x18b
+	.uleb128 0x8
+	.long	.LASF56
+	.value	0x19e
+	.byte	0x5
+	.long	0x2d
+	.long	.LFB20
+	.long	.LFE20-.LFB20
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xc62
+	.uleb128 0x5
+	.string	"buf"
+	.value	0x19e
+	.byte	0x13
+	.long	0xfe
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x5
+	.string	"fmt"
+	.value	0x19e
+	.byte	0x24
+	.long	0x1bb
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x23
+	.uleb128 0xb
+	.string	"ap"
+	.value	0x1a0
+	.byte	0xd
+	.long	0x47
+	.long	.LLST121
+	.long	.LVUS121
+	.uleb128 0xb
+	.string	"n"
+	.value	0x1a1
+	.byte	0x9
+	.long	0x2d
+	.long	.LLST122
+	.long	.LVUS122
+	.uleb128 0x3
+	.long	.LVL326
+	.long	0xd29
+	.byte	0
+	.uleb128 0x8
+	.long	.LASF57
+	.value	0x194
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB19
 	.long	.LFE19-.LFB19
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xb9a
+	.long	0xcd9
 	.uleb128 0x5
 	.string	"buf"
-	.value	0x18b
-	.byte	0x13
-	.long	0xfe
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.uleb128 0x5
-	.string	"fmt"
-	.value	0x18b
-	.byte	0x24
-	.long	0x28f
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.uleb128 0x1d
-	.uleb128 0xa
-	.string	"ap"
-	.value	0x18d
-	.byte	0xd
-	.long	0x47
-	.long	.LLST102
-	.long	.LVUS102
-	.uleb128 0xa
-	.string	"n"
-	.value	0x18e
-	.byte	0x9
-	.long	0x2d
-	.long	.LLST103
-	.long	.LVUS103
-	.uleb128 0x3
-	.long	.LVL312
-	.long	0xc61
-	.byte	0
-	.uleb128 0x6
-	.long	.LASF53
-	.value	0x181
-	.byte	0x5
-	.long	0x2d
-	.long	.LFB18
-	.long	.LFE18-.LFB18
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0xc11
-	.uleb128 0x5
-	.string	"buf"
-	.value	0x181
+	.value	0x194
 	.byte	0x14
 	.long	0xfe
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xb
-	.long	.LASF27
-	.value	0x181
+	.uleb128 0xc
+	.long	.LASF31
+	.value	0x194
 	.byte	0x20
 	.long	0x69
 	.uleb128 0x2
@@ -6414,44 +6887,44 @@ stdin_file:
 	.sleb128 4
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x181
+	.value	0x194
 	.byte	0x32
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x1d
-	.uleb128 0xa
+	.uleb128 0x23
+	.uleb128 0xb
 	.string	"ap"
-	.value	0x183
+	.value	0x196
 	.byte	0xd
 	.long	0x47
-	.long	.LLST100
-	.long	.LVUS100
-	.uleb128 0xa
+	.long	.LLST119
+	.long	.LVUS119
+	.uleb128 0xb
 	.string	"n"
-	.value	0x184
+	.value	0x197
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST101
-	.long	.LVUS101
+	.long	.LLST120
+	.long	.LVUS120
 	.uleb128 0x3
-	.long	.LVL309
-	.long	0xc61
+	.long	.LVL323
+	.long	0xd29
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF54
-	.value	0x17c
+	.uleb128 0x8
+	.long	.LASF58
+	.value	0x18f
 	.byte	0x5
 	.long	0x2d
-	.long	.LFB17
-	.long	.LFE17-.LFB17
+	.long	.LFB18
+	.long	.LFE18-.LFB18
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xc61
+	.long	0xd29
 	.uleb128 0x5
 	.string	"buf"
-	.value	0x17c
+	.value	0x18f
 	.byte	0x14
 	.long	0xfe
 	.uleb128 0x2
@@ -6459,45 +6932,45 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x17c
+	.value	0x18f
 	.byte	0x25
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x5
 	.string	"ap"
-	.value	0x17c
+	.value	0x18f
 	.byte	0x32
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x3
-	.long	.LVL306
-	.long	0xc61
+	.long	.LVL320
+	.long	0xd29
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF55
-	.value	0x16d
+	.uleb128 0x8
+	.long	.LASF59
+	.value	0x180
 	.byte	0x5
 	.long	0x2d
-	.long	.LFB16
-	.long	.LFE16-.LFB16
+	.long	.LFB17
+	.long	.LFE17-.LFB17
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xce3
+	.long	0xdab
 	.uleb128 0x5
 	.string	"buf"
-	.value	0x16d
+	.value	0x180
 	.byte	0x15
 	.long	0xfe
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xb
-	.long	.LASF27
-	.value	0x16d
+	.uleb128 0xc
+	.long	.LASF31
+	.value	0x180
 	.byte	0x21
 	.long	0x69
 	.uleb128 0x2
@@ -6505,30 +6978,30 @@ stdin_file:
 	.sleb128 4
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x16d
+	.value	0x180
 	.byte	0x33
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x5
 	.string	"ap"
-	.value	0x16d
+	.value	0x180
 	.byte	0x40
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0x25
+	.uleb128 0x2a
 	.string	"s"
-	.value	0x16f
-	.long	0x182
+	.value	0x182
+	.long	0x217
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x9
-	.long	.LVL304
-	.long	0x177c
+	.uleb128 0xa
+	.long	.LVL318
+	.long	0x18a4
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6551,19 +7024,19 @@ stdin_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF56
-	.value	0x161
+	.uleb128 0x8
+	.long	.LASF60
+	.value	0x174
 	.byte	0x5
 	.long	0x2d
-	.long	.LFB15
-	.long	.LFE15-.LFB15
+	.long	.LFB16
+	.long	.LFE16-.LFB16
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xd4b
-	.uleb128 0xb
-	.long	.LASF34
-	.value	0x161
+	.long	0xe13
+	.uleb128 0xc
+	.long	.LASF38
+	.value	0x174
 	.byte	0x13
 	.long	0xe1
 	.uleb128 0x2
@@ -6571,166 +7044,166 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x161
+	.value	0x174
 	.byte	0x27
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x1d
-	.uleb128 0xa
+	.uleb128 0x23
+	.uleb128 0xb
 	.string	"ap"
-	.value	0x163
+	.value	0x176
 	.byte	0xd
 	.long	0x47
-	.long	.LLST98
-	.long	.LVUS98
-	.uleb128 0xa
+	.long	.LLST117
+	.long	.LVUS117
+	.uleb128 0xb
 	.string	"n"
-	.value	0x164
+	.value	0x177
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST99
-	.long	.LVUS99
+	.long	.LLST118
+	.long	.LVUS118
 	.uleb128 0x3
-	.long	.LVL302
-	.long	0xeb3
+	.long	.LVL316
+	.long	0xf7b
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF57
-	.value	0x157
+	.uleb128 0x8
+	.long	.LASF61
+	.value	0x16a
+	.byte	0x5
+	.long	0x2d
+	.long	.LFB15
+	.long	.LFE15-.LFB15
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xe6c
+	.uleb128 0x5
+	.string	"fmt"
+	.value	0x16a
+	.byte	0x18
+	.long	0x1bb
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x23
+	.uleb128 0xb
+	.string	"ap"
+	.value	0x16c
+	.byte	0xd
+	.long	0x47
+	.long	.LLST115
+	.long	.LVUS115
+	.uleb128 0xb
+	.string	"n"
+	.value	0x16d
+	.byte	0x9
+	.long	0x2d
+	.long	.LLST116
+	.long	.LVUS116
+	.uleb128 0x3
+	.long	.LVL312
+	.long	0xf7b
+	.byte	0
+	.uleb128 0x8
+	.long	.LASF62
+	.value	0x165
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB14
 	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xda4
+	.long	0xead
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x157
-	.byte	0x18
-	.long	0x28f
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.uleb128 0x1d
-	.uleb128 0xa
-	.string	"ap"
-	.value	0x159
-	.byte	0xd
-	.long	0x47
-	.long	.LLST96
-	.long	.LVUS96
-	.uleb128 0xa
-	.string	"n"
-	.value	0x15a
-	.byte	0x9
-	.long	0x2d
-	.long	.LLST97
-	.long	.LVUS97
-	.uleb128 0x3
-	.long	.LVL298
-	.long	0xeb3
-	.byte	0
-	.uleb128 0x6
-	.long	.LASF58
-	.value	0x152
-	.byte	0x5
-	.long	0x2d
-	.long	.LFB13
-	.long	.LFE13-.LFB13
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0xde5
-	.uleb128 0x5
-	.string	"fmt"
-	.value	0x152
+	.value	0x165
 	.byte	0x19
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x5
 	.string	"ap"
-	.value	0x152
+	.value	0x165
 	.byte	0x26
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x3
-	.long	.LVL295
-	.long	0xeb3
+	.long	.LVL309
+	.long	0xf7b
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF59
-	.value	0x14d
+	.uleb128 0x8
+	.long	.LASF63
+	.value	0x160
+	.byte	0x5
+	.long	0x2d
+	.long	.LFB13
+	.long	.LFE13-.LFB13
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xf14
+	.uleb128 0x4b
+	.long	.LASF38
+	.byte	0x1
+	.value	0x160
+	.byte	0x14
+	.long	0xe1
+	.long	.LLST114
+	.long	.LVUS114
+	.uleb128 0x5
+	.string	"fmt"
+	.value	0x160
+	.byte	0x28
+	.long	0x1bb
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x5
+	.string	"ap"
+	.value	0x160
+	.byte	0x35
+	.long	0x47
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x4c
+	.long	.LVL307
+	.long	0xf7b
+	.uleb128 0x2
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.uleb128 0x2
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.long	.LASF64
+	.value	0x156
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB12
 	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xe4c
-	.uleb128 0x49
-	.long	.LASF34
-	.byte	0x1
-	.value	0x14d
-	.byte	0x14
-	.long	0xe1
-	.long	.LLST95
-	.long	.LVUS95
-	.uleb128 0x5
-	.string	"fmt"
-	.value	0x14d
-	.byte	0x28
-	.long	0x28f
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.uleb128 0x5
-	.string	"ap"
-	.value	0x14d
-	.byte	0x35
-	.long	0x47
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 8
-	.uleb128 0x4a
-	.long	.LVL293
-	.long	0xeb3
-	.uleb128 0x2
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 4
-	.byte	0x6
-	.uleb128 0x2
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 8
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 8
-	.byte	0x6
-	.byte	0
-	.byte	0
-	.uleb128 0x6
-	.long	.LASF60
-	.value	0x143
-	.byte	0x5
-	.long	0x2d
-	.long	.LFB11
-	.long	.LFE11-.LFB11
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0xeb3
+	.long	0xf7b
 	.uleb128 0x5
 	.string	"fd"
-	.value	0x143
+	.value	0x156
 	.byte	0x11
 	.long	0x2d
 	.uleb128 0x2
@@ -6738,44 +7211,44 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x143
+	.value	0x156
 	.byte	0x21
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x1d
-	.uleb128 0xa
+	.uleb128 0x23
+	.uleb128 0xb
 	.string	"ap"
-	.value	0x145
+	.value	0x158
 	.byte	0xd
 	.long	0x47
-	.long	.LLST93
-	.long	.LVUS93
-	.uleb128 0xa
+	.long	.LLST112
+	.long	.LVUS112
+	.uleb128 0xb
 	.string	"n"
-	.value	0x146
+	.value	0x159
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST94
-	.long	.LVUS94
+	.long	.LLST113
+	.long	.LVUS113
 	.uleb128 0x3
-	.long	.LVL290
-	.long	0xeb3
+	.long	.LVL304
+	.long	0xf7b
 	.byte	0
-	.uleb128 0x6
-	.long	.LASF61
-	.value	0x13b
+	.uleb128 0x8
+	.long	.LASF65
+	.value	0x14e
 	.byte	0x5
 	.long	0x2d
-	.long	.LFB10
-	.long	.LFE10-.LFB10
+	.long	.LFB11
+	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xfcc
+	.long	0x1094
 	.uleb128 0x5
 	.string	"fd"
-	.value	0x13b
+	.value	0x14e
 	.byte	0x12
 	.long	0x2d
 	.uleb128 0x2
@@ -6783,90 +7256,90 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x13b
+	.value	0x14e
 	.byte	0x22
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0x5
 	.string	"ap"
-	.value	0x13b
+	.value	0x14e
 	.byte	0x2f
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x25
+	.uleb128 0x2a
 	.string	"s"
-	.value	0x13d
-	.long	0x182
+	.value	0x150
+	.long	0x217
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x14
-	.long	0x146e
-	.long	.LBI187
-	.value	.LVU663
-	.long	.LLRL83
-	.value	0x13e
+	.uleb128 0x17
+	.long	0x1594
+	.long	.LBI235
+	.value	.LVU751
+	.long	.LLRL102
+	.value	0x151
 	.byte	0x5
-	.long	0xf36
+	.long	0xffe
 	.uleb128 0x1
-	.long	0x1481
-	.long	.LLST84
-	.long	.LVUS84
+	.long	0x15a7
+	.long	.LLST103
+	.long	.LVUS103
 	.uleb128 0x1
-	.long	0x1478
-	.long	.LLST85
-	.long	.LVUS85
+	.long	0x159e
+	.long	.LLST104
+	.long	.LVUS104
 	.byte	0
-	.uleb128 0x14
-	.long	0x1456
-	.long	.LBI195
-	.value	.LVU683
-	.long	.LLRL86
-	.value	0x140
+	.uleb128 0x17
+	.long	0x157c
+	.long	.LBI243
+	.value	.LVU771
+	.long	.LLRL105
+	.value	0x153
 	.byte	0xc
-	.long	0xfac
+	.long	0x1074
 	.uleb128 0x1
-	.long	0x1464
-	.long	.LLST87
-	.long	.LVUS87
-	.uleb128 0x34
-	.long	0x14f8
-	.long	.LBI197
-	.value	.LVU685
-	.long	.LLRL88
-	.byte	0x56
+	.long	0x158a
+	.long	.LLST106
+	.long	.LVUS106
+	.uleb128 0x33
+	.long	0x161e
+	.long	.LBI245
+	.value	.LVU773
+	.long	.LLRL107
+	.byte	0x57
 	.byte	0x5
 	.uleb128 0x1
-	.long	0x1502
-	.long	.LLST89
-	.long	.LVUS89
-	.uleb128 0x8
-	.long	.LLRL88
-	.uleb128 0x4
-	.long	0x150b
-	.long	.LLST90
-	.long	.LVUS90
-	.uleb128 0x15
-	.long	0x1516
-	.long	.LLRL91
-	.uleb128 0x4
-	.long	0x1517
-	.long	.LLST92
-	.long	.LVUS92
-	.uleb128 0x3
-	.long	.LVL285
-	.long	0x24e
-	.byte	0
-	.byte	0
-	.byte	0
-	.byte	0
+	.long	0x1628
+	.long	.LLST108
+	.long	.LVUS108
 	.uleb128 0x9
-	.long	.LVL280
-	.long	0x177c
+	.long	.LLRL107
+	.uleb128 0x4
+	.long	0x1631
+	.long	.LLST109
+	.long	.LVUS109
+	.uleb128 0x16
+	.long	0x163c
+	.long	.LLRL110
+	.uleb128 0x4
+	.long	0x163d
+	.long	.LLST111
+	.long	.LVUS111
+	.uleb128 0x3
+	.long	.LVL299
+	.long	0x2e1
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.long	.LVL294
+	.long	0x18a4
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6890,327 +7363,373 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF70
-	.byte	0xad
-	.long	0x10a8
+	.long	.LASF75
+	.byte	0xb3
+	.long	0x119b
 	.uleb128 0x7
 	.string	"s"
-	.byte	0xad
+	.byte	0xb3
 	.byte	0x21
-	.long	0x10a8
+	.long	0x119b
 	.uleb128 0x7
 	.string	"fmt"
-	.byte	0xad
+	.byte	0xb3
 	.byte	0x30
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x7
 	.string	"ap"
-	.byte	0xad
+	.byte	0xb3
 	.byte	0x3d
 	.long	0x47
-	.uleb128 0x1c
-	.uleb128 0x11
-	.long	.LASF62
-	.byte	0xb0
-	.byte	0x15
-	.long	0x28f
-	.uleb128 0x11
-	.long	.LASF63
-	.byte	0xb1
-	.byte	0xd
-	.long	0x2d
-	.uleb128 0x11
-	.long	.LASF64
-	.byte	0xb2
-	.byte	0xd
-	.long	0x2d
-	.uleb128 0x11
-	.long	.LASF65
-	.byte	0xb3
-	.byte	0xd
-	.long	0x2d
-	.uleb128 0x11
+	.uleb128 0x21
+	.uleb128 0x10
 	.long	.LASF66
-	.byte	0xb4
+	.byte	0xb6
+	.byte	0x15
+	.long	0x1bb
+	.uleb128 0x10
+	.long	.LASF67
+	.byte	0xb7
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x11
-	.long	.LASF67
-	.byte	0xb5
+	.uleb128 0x10
+	.long	.LASF68
+	.byte	0xb8
+	.byte	0xd
+	.long	0x2d
+	.uleb128 0x10
+	.long	.LASF69
+	.byte	0xb9
+	.byte	0xd
+	.long	0x2d
+	.uleb128 0x10
+	.long	.LASF70
+	.byte	0xba
+	.byte	0xd
+	.long	0x2d
+	.uleb128 0x10
+	.long	.LASF71
+	.byte	0xbb
+	.byte	0xd
+	.long	0x2d
+	.uleb128 0x10
+	.long	.LASF72
+	.byte	0xbc
 	.byte	0xe
 	.long	0x5d
-	.uleb128 0x27
-	.long	0x1046
-	.uleb128 0x28
+	.uleb128 0x1c
+	.long	0x1119
+	.uleb128 0x2b
 	.string	"v"
-	.byte	0xf6
+	.byte	0xff
 	.byte	0x17
-	.long	0x124
+	.long	0x135
 	.byte	0
-	.uleb128 0x27
-	.long	0x106e
-	.uleb128 0x12
+	.uleb128 0x1c
+	.long	0x1141
+	.uleb128 0xe
 	.string	"v"
-	.value	0x109
+	.value	0x112
 	.byte	0x20
 	.long	0x26
-	.uleb128 0x35
-	.long	.LASF68
-	.value	0x10a
+	.uleb128 0x39
+	.long	.LASF73
+	.value	0x113
 	.byte	0x16
 	.long	0x34
-	.uleb128 0x35
-	.long	.LASF69
-	.value	0x10b
+	.uleb128 0x39
+	.long	.LASF74
+	.value	0x114
 	.byte	0x19
-	.long	0x28f
+	.long	0x1bb
 	.byte	0
-	.uleb128 0x27
-	.long	0x107e
-	.uleb128 0x12
+	.uleb128 0x1c
+	.long	0x1151
+	.uleb128 0xe
 	.string	"p"
-	.value	0x11b
+	.value	0x124
 	.byte	0x13
-	.long	0x22c
+	.long	0x1b9
 	.byte	0
-	.uleb128 0x27
-	.long	0x108e
-	.uleb128 0x12
+	.uleb128 0x1c
+	.long	0x1161
+	.uleb128 0xe
 	.string	"c"
-	.value	0x123
+	.value	0x12c
 	.byte	0x12
 	.long	0x5d
 	.byte	0
 	.uleb128 0x1c
-	.uleb128 0x12
+	.long	0x117d
+	.uleb128 0xe
 	.string	"str"
-	.value	0x128
+	.value	0x131
 	.byte	0x19
-	.long	0x28f
-	.uleb128 0x12
+	.long	0x1bb
+	.uleb128 0xe
 	.string	"n"
-	.value	0x129
+	.value	0x132
 	.byte	0x14
 	.long	0x69
 	.byte	0
+	.uleb128 0x1c
+	.long	0x118d
+	.uleb128 0xe
+	.string	"v"
+	.value	0x13c
+	.byte	0x29
+	.long	0x165
+	.byte	0
+	.uleb128 0x21
+	.uleb128 0xe
+	.string	"v"
+	.value	0x13f
+	.byte	0x28
+	.long	0x13c
 	.byte	0
 	.byte	0
-	.uleb128 0x13
-	.long	0x182
+	.byte	0
+	.uleb128 0x12
+	.long	0x217
 	.uleb128 0x18
-	.long	.LASF71
-	.byte	0xa3
-	.long	0x10e9
+	.long	.LASF76
+	.byte	0xa9
+	.long	0x11dc
 	.uleb128 0x7
 	.string	"s"
-	.byte	0xa3
+	.byte	0xa9
 	.byte	0x25
-	.long	0x10a8
+	.long	0x119b
 	.uleb128 0x7
 	.string	"p"
-	.byte	0xa3
+	.byte	0xa9
 	.byte	0x34
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x7
 	.string	"n"
-	.byte	0xa3
+	.byte	0xa9
 	.byte	0x3e
 	.long	0x69
-	.uleb128 0x29
-	.long	.LASF63
-	.byte	0xa3
+	.uleb128 0x24
+	.long	.LASF67
+	.byte	0xa9
 	.byte	0x45
 	.long	0x2d
-	.uleb128 0x29
-	.long	.LASF64
-	.byte	0xa3
+	.uleb128 0x24
+	.long	.LASF68
+	.byte	0xa9
 	.byte	0x50
 	.long	0x2d
 	.byte	0
-	.uleb128 0x4b
-	.long	.LASF88
+	.uleb128 0x18
+	.long	.LASF77
+	.byte	0xa1
+	.long	0x120f
+	.uleb128 0x7
+	.string	"ctx"
+	.byte	0xa1
+	.byte	0x1b
+	.long	0x1b9
+	.uleb128 0x7
+	.string	"p"
+	.byte	0xa1
+	.byte	0x2c
+	.long	0x1bb
+	.uleb128 0x7
+	.string	"n"
+	.byte	0xa1
+	.byte	0x33
+	.long	0x2d
+	.uleb128 0x24
+	.long	.LASF78
+	.byte	0xa1
+	.byte	0x3b
+	.long	0x5d
+	.byte	0
+	.uleb128 0x4d
+	.long	.LASF96
 	.byte	0x1
-	.byte	0x7a
+	.byte	0x77
 	.byte	0xd
 	.long	.LFB7
 	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x13ee
-	.uleb128 0x36
+	.long	0x1514
+	.uleb128 0x3a
 	.string	"s"
-	.byte	0x7a
+	.byte	0x77
 	.byte	0x26
-	.long	0x10a8
+	.long	0x119b
 	.long	.LLST6
 	.long	.LVUS6
-	.uleb128 0x36
+	.uleb128 0x3a
 	.string	"v"
-	.byte	0x7a
+	.byte	0x77
 	.byte	0x3c
 	.long	0x26
 	.long	.LLST7
 	.long	.LVUS7
-	.uleb128 0x37
-	.long	.LASF72
-	.byte	0x7a
+	.uleb128 0x3b
+	.long	.LASF79
+	.byte	0x77
 	.byte	0x43
 	.long	0x2d
 	.long	.LLST8
 	.long	.LVUS8
-	.uleb128 0x37
-	.long	.LASF68
-	.byte	0x7a
+	.uleb128 0x3b
+	.long	.LASF73
+	.byte	0x77
 	.byte	0x56
 	.long	0x34
 	.long	.LLST9
 	.long	.LVUS9
-	.uleb128 0x1e
-	.long	.LASF73
+	.uleb128 0x25
+	.long	.LASF80
 	.byte	0x1d
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x1e
-	.long	.LASF63
+	.uleb128 0x25
+	.long	.LASF67
 	.byte	0x28
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0x1e
-	.long	.LASF64
+	.uleb128 0x25
+	.long	.LASF68
 	.byte	0x33
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 16
-	.uleb128 0x1e
-	.long	.LASF65
+	.uleb128 0x25
+	.long	.LASF69
 	.byte	0x3e
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 20
-	.uleb128 0x1e
-	.long	.LASF69
+	.uleb128 0x25
+	.long	.LASF74
 	.byte	0x55
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 24
-	.uleb128 0x23
-	.long	.LASF74
-	.byte	0x7d
+	.uleb128 0x29
+	.long	.LASF81
+	.byte	0x7a
 	.byte	0xa
-	.long	0x13ee
+	.long	0x1514
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -56
-	.uleb128 0x2f
-	.long	.LASF75
-	.byte	0x7e
+	.uleb128 0x34
+	.long	.LASF82
+	.byte	0x7b
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST10
 	.long	.LVUS10
-	.uleb128 0x2f
-	.long	.LASF76
-	.byte	0x7f
+	.uleb128 0x34
+	.long	.LASF83
+	.byte	0x7c
 	.byte	0xa
 	.long	0x5d
 	.long	.LLST11
 	.long	.LVUS11
-	.uleb128 0x2f
-	.long	.LASF77
-	.byte	0x80
+	.uleb128 0x34
+	.long	.LASF84
+	.byte	0x7d
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST12
 	.long	.LVUS12
-	.uleb128 0x11
-	.long	.LASF78
-	.byte	0x81
+	.uleb128 0x10
+	.long	.LASF85
+	.byte	0x7e
 	.byte	0x9
 	.long	0x2d
-	.uleb128 0x4c
+	.uleb128 0x4e
 	.string	"len"
 	.byte	0x1
-	.byte	0x82
+	.byte	0x7f
 	.byte	0x9
 	.long	0x2d
 	.long	.LLST13
 	.long	.LVUS13
-	.uleb128 0x38
-	.long	0x13fe
-	.long	.LBI58
+	.uleb128 0x35
+	.long	0x1524
+	.long	.LBI62
 	.value	.LVU61
 	.long	.LLRL14
-	.byte	0x7e
+	.byte	0x7b
 	.byte	0x13
-	.long	0x1273
+	.long	0x1399
 	.uleb128 0x1
-	.long	0x142b
+	.long	0x1551
 	.long	.LLST15
 	.long	.LVUS15
 	.uleb128 0x1
-	.long	0x1420
+	.long	0x1546
 	.long	.LLST16
 	.long	.LVUS16
 	.uleb128 0x1
-	.long	0x1415
+	.long	0x153b
 	.long	.LLST17
 	.long	.LVUS17
 	.uleb128 0x1
-	.long	0x140c
+	.long	0x1532
 	.long	.LLST18
 	.long	.LVUS18
-	.uleb128 0x8
+	.uleb128 0x9
 	.long	.LLRL14
 	.uleb128 0x4
-	.long	0x1436
+	.long	0x155c
 	.long	.LLST19
 	.long	.LVUS19
 	.uleb128 0x4
-	.long	0x1441
+	.long	0x1567
 	.long	.LLST20
 	.long	.LVUS20
-	.uleb128 0x4d
-	.long	0x144a
-	.long	.LBB60
-	.long	.LBE60-.LBB60
+	.uleb128 0x4f
+	.long	0x1570
+	.long	.LBB64
+	.long	.LBE64-.LBB64
 	.uleb128 0x4
-	.long	0x144b
+	.long	0x1571
 	.long	.LLST21
 	.long	.LVUS21
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x2a
-	.long	0x14b2
-	.long	.LBI68
+	.uleb128 0x2c
+	.long	0x15d8
+	.long	.LBI72
 	.value	.LVU126
-	.long	.LBB68
-	.long	.LBE68-.LBB68
-	.byte	0x97
+	.long	.LBB72
+	.long	.LBE72-.LBB72
+	.byte	0x94
 	.byte	0x9
-	.long	0x12cc
+	.long	0x13f2
 	.uleb128 0x1
-	.long	0x14ce
+	.long	0x15f4
 	.long	.LLST22
 	.long	.LVUS22
 	.uleb128 0x1
-	.long	0x14c5
+	.long	0x15eb
 	.long	.LLST23
 	.long	.LVUS23
 	.uleb128 0x1
-	.long	0x14bc
+	.long	0x15e2
 	.long	.LLST24
 	.long	.LVUS24
-	.uleb128 0x9
+	.uleb128 0xa
 	.long	.LVL45
-	.long	0x14d8
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7226,22 +7745,22 @@ stdin_file:
 	.byte	0x20
 	.byte	0
 	.byte	0
-	.uleb128 0x39
-	.long	0x14b2
+	.uleb128 0x3c
+	.long	0x15d8
 	.long	.LLRL25
-	.byte	0x9c
-	.long	0x1308
+	.byte	0x99
+	.long	0x142e
 	.uleb128 0x1
-	.long	0x14ce
+	.long	0x15f4
 	.long	.LLST26
 	.long	.LVUS26
-	.uleb128 0x10
-	.long	0x14c5
-	.uleb128 0x10
-	.long	0x14bc
-	.uleb128 0x9
+	.uleb128 0xf
+	.long	0x15eb
+	.uleb128 0xf
+	.long	0x15e2
+	.uleb128 0xa
 	.long	.LVL51
-	.long	0x14d8
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7256,30 +7775,30 @@ stdin_file:
 	.byte	0x30
 	.byte	0
 	.byte	0
-	.uleb128 0x2a
-	.long	0x14b2
-	.long	.LBI80
+	.uleb128 0x2c
+	.long	0x15d8
+	.long	.LBI84
 	.value	.LVU155
-	.long	.LBB80
-	.long	.LBE80-.LBB80
-	.byte	0xa0
+	.long	.LBB84
+	.long	.LBE84-.LBB84
+	.byte	0x9d
 	.byte	0x9
-	.long	0x1361
+	.long	0x1487
 	.uleb128 0x1
-	.long	0x14ce
+	.long	0x15f4
 	.long	.LLST27
 	.long	.LVUS27
 	.uleb128 0x1
-	.long	0x14c5
+	.long	0x15eb
 	.long	.LLST28
 	.long	.LVUS28
 	.uleb128 0x1
-	.long	0x14bc
+	.long	0x15e2
 	.long	.LLST29
 	.long	.LVUS29
-	.uleb128 0x9
+	.uleb128 0xa
 	.long	.LVL61
-	.long	0x14d8
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7295,27 +7814,27 @@ stdin_file:
 	.byte	0x20
 	.byte	0
 	.byte	0
-	.uleb128 0x38
-	.long	0x148c
-	.long	.LBI86
+	.uleb128 0x35
+	.long	0x15b2
+	.long	.LBI90
 	.value	.LVU204
 	.long	.LLRL30
-	.byte	0x9b
+	.byte	0x98
 	.byte	0x9
-	.long	0x13a8
-	.uleb128 0x10
-	.long	0x14a8
+	.long	0x14ce
+	.uleb128 0xf
+	.long	0x15ce
 	.uleb128 0x1
-	.long	0x149f
+	.long	0x15c5
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0x1
-	.long	0x1496
+	.long	0x15bc
 	.long	.LLST32
 	.long	.LVUS32
-	.uleb128 0x9
+	.uleb128 0xa
 	.long	.LVL78
-	.long	0x14d8
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7327,14 +7846,14 @@ stdin_file:
 	.byte	0
 	.uleb128 0x3
 	.long	.LVL25
-	.long	0x1ab9
+	.long	0x1d8c
 	.uleb128 0x3
 	.long	.LVL35
-	.long	0x294
-	.uleb128 0x2b
+	.long	0x35c
+	.uleb128 0x2d
 	.long	.LVL55
-	.long	0x14d8
-	.long	0x13ce
+	.long	0x15fe
+	.long	0x14f4
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7342,9 +7861,9 @@ stdin_file:
 	.byte	0x73
 	.sleb128 0
 	.byte	0
-	.uleb128 0x9
+	.uleb128 0xa
 	.long	.LVL74
-	.long	0x14d8
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7366,342 +7885,343 @@ stdin_file:
 	.byte	0x26
 	.byte	0
 	.byte	0
-	.uleb128 0x30
+	.uleb128 0x27
 	.long	0x5d
-	.long	0x13fe
-	.uleb128 0x31
+	.long	0x1524
+	.uleb128 0x28
 	.long	0x34
 	.byte	0x17
 	.byte	0
-	.uleb128 0x3a
-	.long	.LASF79
-	.byte	0x65
+	.uleb128 0x3d
+	.long	.LASF86
+	.byte	0x62
 	.long	0x2d
-	.long	0x1456
+	.long	0x157c
 	.uleb128 0x7
 	.string	"v"
-	.byte	0x65
+	.byte	0x62
 	.byte	0x29
 	.long	0x26
-	.uleb128 0x29
-	.long	.LASF68
-	.byte	0x65
+	.uleb128 0x24
+	.long	.LASF73
+	.byte	0x62
 	.byte	0x35
 	.long	0x34
-	.uleb128 0x29
-	.long	.LASF73
-	.byte	0x65
+	.uleb128 0x24
+	.long	.LASF80
+	.byte	0x62
 	.byte	0x3f
 	.long	0x2d
 	.uleb128 0x7
 	.string	"out"
-	.byte	0x65
+	.byte	0x62
 	.byte	0x4c
 	.long	0xfe
-	.uleb128 0x11
-	.long	.LASF74
-	.byte	0x67
+	.uleb128 0x10
+	.long	.LASF81
+	.byte	0x64
 	.byte	0x11
-	.long	0x28f
-	.uleb128 0x28
+	.long	0x1bb
+	.uleb128 0x2b
 	.string	"n"
-	.byte	0x68
+	.byte	0x65
 	.byte	0x9
 	.long	0x2d
-	.uleb128 0x1c
-	.uleb128 0x28
+	.uleb128 0x21
+	.uleb128 0x2b
 	.string	"w"
-	.byte	0x6e
+	.byte	0x6b
 	.byte	0x16
 	.long	0x34
 	.byte	0
 	.byte	0
-	.uleb128 0x3a
-	.long	.LASF80
-	.byte	0x54
+	.uleb128 0x3d
+	.long	.LASF87
+	.byte	0x55
 	.long	0x2d
-	.long	0x146e
+	.long	0x1594
 	.uleb128 0x7
 	.string	"s"
-	.byte	0x54
+	.byte	0x55
 	.byte	0x28
-	.long	0x10a8
+	.long	0x119b
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF81
-	.byte	0x49
-	.long	0x148c
+	.long	.LASF88
+	.byte	0x4a
+	.long	0x15b2
 	.uleb128 0x7
 	.string	"s"
-	.byte	0x49
+	.byte	0x4a
 	.byte	0x27
-	.long	0x10a8
+	.long	0x119b
 	.uleb128 0x7
 	.string	"fd"
-	.byte	0x49
+	.byte	0x4a
 	.byte	0x2e
 	.long	0x2d
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF82
-	.byte	0x43
-	.long	0x14b2
+	.long	.LASF89
+	.byte	0x44
+	.long	0x15d8
 	.uleb128 0x7
 	.string	"s"
-	.byte	0x43
+	.byte	0x44
 	.byte	0x25
-	.long	0x10a8
+	.long	0x119b
 	.uleb128 0x7
 	.string	"p"
-	.byte	0x43
+	.byte	0x44
 	.byte	0x34
-	.long	0x28f
+	.long	0x1bb
 	.uleb128 0x7
 	.string	"n"
-	.byte	0x43
+	.byte	0x44
 	.byte	0x3e
 	.long	0x69
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF83
-	.byte	0x3d
-	.long	0x14d8
+	.long	.LASF90
+	.byte	0x3e
+	.long	0x15fe
 	.uleb128 0x7
 	.string	"s"
-	.byte	0x3d
+	.byte	0x3e
 	.byte	0x25
-	.long	0x10a8
+	.long	0x119b
 	.uleb128 0x7
 	.string	"c"
-	.byte	0x3d
+	.byte	0x3e
 	.byte	0x2d
 	.long	0x5d
 	.uleb128 0x7
 	.string	"n"
-	.byte	0x3d
+	.byte	0x3e
 	.byte	0x34
 	.long	0x2d
 	.byte	0
-	.uleb128 0x4e
+	.uleb128 0x50
 	.string	"put"
 	.byte	0x1
-	.byte	0x31
+	.byte	0x32
 	.byte	0xd
 	.byte	0x1
-	.long	0x14f8
+	.long	0x161e
 	.uleb128 0x7
 	.string	"s"
-	.byte	0x31
+	.byte	0x32
 	.byte	0x1e
-	.long	0x10a8
+	.long	0x119b
 	.uleb128 0x7
 	.string	"c"
-	.byte	0x31
+	.byte	0x32
 	.byte	0x26
 	.long	0x5d
 	.byte	0
 	.uleb128 0x18
-	.long	.LASF84
-	.byte	0x23
-	.long	0x1522
+	.long	.LASF91
+	.byte	0x24
+	.long	0x1648
 	.uleb128 0x7
 	.string	"s"
-	.byte	0x23
+	.byte	0x24
 	.byte	0x25
-	.long	0x10a8
-	.uleb128 0x11
-	.long	.LASF46
-	.byte	0x25
+	.long	0x119b
+	.uleb128 0x10
+	.long	.LASF50
+	.byte	0x26
 	.byte	0xc
 	.long	0x69
-	.uleb128 0x1c
-	.uleb128 0x28
+	.uleb128 0x21
+	.uleb128 0x2b
 	.string	"n"
-	.byte	0x27
+	.byte	0x28
 	.byte	0x11
 	.long	0x7c
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
-	.long	0x14d8
+	.uleb128 0x1d
+	.long	0x15fe
 	.long	.LFB1
 	.long	.LFE1-.LFB1
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1594
+	.long	0x16ba
 	.uleb128 0x1
-	.long	0x14e5
+	.long	0x160b
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0x1
-	.long	0x14ee
+	.long	0x1614
 	.long	.LLST1
 	.long	.LVUS1
-	.uleb128 0x26
-	.long	0x14f8
+	.uleb128 0x22
+	.long	0x161e
 	.long	.LLRL2
-	.byte	0x36
+	.byte	0x37
 	.byte	0xd
-	.uleb128 0x10
-	.long	0x1502
-	.uleb128 0x8
+	.uleb128 0xf
+	.long	0x1628
+	.uleb128 0x9
 	.long	.LLRL2
 	.uleb128 0x4
-	.long	0x150b
+	.long	0x1631
 	.long	.LLST3
 	.long	.LVUS3
-	.uleb128 0x15
-	.long	0x1516
+	.uleb128 0x16
+	.long	0x163c
 	.long	.LLRL4
 	.uleb128 0x4
-	.long	0x1517
+	.long	0x163d
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0x3
 	.long	.LVL11
-	.long	0x24e
+	.long	0x2e1
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
-	.long	0x10ad
-	.long	.LFB8
-	.long	.LFE8-.LFB8
+	.uleb128 0x1d
+	.long	0x11a0
+	.long	.LFB9
+	.long	.LFE9-.LFB9
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x177c
+	.long	0x18a4
 	.uleb128 0x1
-	.long	0x10b7
+	.long	0x11aa
 	.long	.LLST33
 	.long	.LVUS33
 	.uleb128 0x1
-	.long	0x10c0
+	.long	0x11b3
 	.long	.LLST34
 	.long	.LVUS34
 	.uleb128 0x1
-	.long	0x10c9
+	.long	0x11bc
 	.long	.LLST35
 	.long	.LVUS35
-	.uleb128 0x20
-	.long	0x10d2
+	.uleb128 0x14
+	.long	0x11c5
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x20
-	.long	0x10dd
+	.uleb128 0x14
+	.long	0x11d0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x39
-	.long	0x148c
+	.uleb128 0x3c
+	.long	0x15b2
 	.long	.LLRL36
-	.byte	0xa7
-	.long	0x167c
+	.byte	0xad
+	.long	0x17a2
 	.uleb128 0x1
-	.long	0x14a8
+	.long	0x15ce
 	.long	.LLST37
 	.long	.LVUS37
 	.uleb128 0x1
-	.long	0x149f
+	.long	0x15c5
 	.long	.LLST38
 	.long	.LVUS38
-	.uleb128 0x10
-	.long	0x1496
-	.uleb128 0x34
-	.long	0x14d8
-	.long	.LBI112
+	.uleb128 0xf
+	.long	0x15bc
+	.uleb128 0x33
+	.long	0x15fe
+	.long	.LBI116
 	.value	.LVU280
 	.long	.LLRL39
-	.byte	0x46
+	.byte	0x47
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x14ee
+	.long	0x1614
 	.long	.LLST40
 	.long	.LVUS40
 	.uleb128 0x1
-	.long	0x14e5
+	.long	0x160b
 	.long	.LLST41
 	.long	.LVUS41
-	.uleb128 0x26
-	.long	0x14f8
+	.uleb128 0x22
+	.long	0x161e
 	.long	.LLRL42
-	.byte	0x36
+	.byte	0x37
 	.byte	0xd
-	.uleb128 0x10
-	.long	0x1502
-	.uleb128 0x8
+	.uleb128 0xf
+	.long	0x1628
+	.uleb128 0x9
 	.long	.LLRL42
 	.uleb128 0x4
-	.long	0x150b
+	.long	0x1631
 	.long	.LLST43
 	.long	.LVUS43
-	.uleb128 0x15
-	.long	0x1516
+	.uleb128 0x16
+	.long	0x163c
 	.long	.LLRL44
 	.uleb128 0x4
-	.long	0x1517
+	.long	0x163d
 	.long	.LLST45
 	.long	.LVUS45
 	.uleb128 0x3
 	.long	.LVL121
-	.long	0x24e
+	.long	0x2e1
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x2a
-	.long	0x10ad
-	.long	.LBI133
+	.uleb128 0x2c
+	.long	0x11a0
+	.long	.LBI137
 	.value	.LVU293
-	.long	.LBB133
-	.long	.LBE133-.LBB133
-	.byte	0xa3
+	.long	.LBB137
+	.long	.LBE137-.LBB137
+	.byte	0xa9
 	.byte	0xd
-	.long	0x1729
+	.long	0x1850
 	.uleb128 0x1
-	.long	0x10c0
+	.long	0x11b3
 	.long	.LLST46
 	.long	.LVUS46
 	.uleb128 0x1
-	.long	0x10d2
+	.long	0x11c5
 	.long	.LLST47
 	.long	.LVUS47
 	.uleb128 0x1
-	.long	0x10dd
+	.long	0x11d0
 	.long	.LLST48
 	.long	.LVUS48
 	.uleb128 0x1
-	.long	0x10c9
+	.long	0x11bc
 	.long	.LLST49
 	.long	.LVUS49
 	.uleb128 0x1
-	.long	0x10b7
+	.long	0x11aa
 	.long	.LLST50
 	.long	.LVUS50
-	.uleb128 0x3b
-	.long	0x14b2
-	.long	.LBI135
+	.uleb128 0x2e
+	.long	0x15d8
+	.long	.LBI139
 	.value	.LVU295
-	.long	.LBB135
-	.long	.LBE135-.LBB135
-	.byte	0xa9
+	.long	.LBB139
+	.long	.LBE139-.LBB139
+	.byte	0xaf
+	.byte	0x9
 	.uleb128 0x1
-	.long	0x14ce
+	.long	0x15f4
 	.long	.LLST51
 	.long	.LVUS51
 	.uleb128 0x1
-	.long	0x14c5
+	.long	0x15eb
 	.long	.LLST52
 	.long	.LVUS52
 	.uleb128 0x1
-	.long	0x14bc
+	.long	0x15e2
 	.long	.LLST53
 	.long	.LVUS53
-	.uleb128 0x9
+	.uleb128 0xa
 	.long	.LVL112
-	.long	0x14d8
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7717,28 +8237,29 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x3b
-	.long	0x14b2
-	.long	.LBI138
+	.uleb128 0x2e
+	.long	0x15d8
+	.long	.LBI142
 	.value	.LVU329
-	.long	.LBB138
-	.long	.LBE138-.LBB138
-	.byte	0xa6
+	.long	.LBB142
+	.long	.LBE142-.LBB142
+	.byte	0xac
+	.byte	0x9
 	.uleb128 0x1
-	.long	0x14ce
+	.long	0x15f4
 	.long	.LLST54
 	.long	.LVUS54
 	.uleb128 0x1
-	.long	0x14c5
+	.long	0x15eb
 	.long	.LLST55
 	.long	.LVUS55
 	.uleb128 0x1
-	.long	0x14bc
+	.long	0x15e2
 	.long	.LLST56
 	.long	.LVUS56
-	.uleb128 0x9
+	.uleb128 0xa
 	.long	.LVL127
-	.long	0x14d8
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7754,76 +8275,80 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
-	.long	0xfcc
-	.long	.LFB37
-	.long	.LFE37-.LFB37
+	.uleb128 0x1d
+	.long	0x1094
+	.long	.LFB39
+	.long	.LFE39-.LFB39
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1a0d
+	.long	0x1b69
 	.uleb128 0x1
-	.long	0xfd6
+	.long	0x109e
 	.long	.LLST57
 	.long	.LVUS57
 	.uleb128 0x1
-	.long	0xfdf
+	.long	0x10a7
 	.long	.LLST58
 	.long	.LVUS58
 	.uleb128 0x1
-	.long	0xfea
+	.long	0x10b2
 	.long	.LLST59
 	.long	.LVUS59
-	.uleb128 0x15
-	.long	0xff4
+	.uleb128 0x16
+	.long	0x10bc
 	.long	.LLRL60
 	.uleb128 0x4
-	.long	0xff5
+	.long	0x10bd
 	.long	.LLST61
 	.long	.LVUS61
 	.uleb128 0x4
-	.long	0x1000
+	.long	0x10c8
 	.long	.LLST62
 	.long	.LVUS62
 	.uleb128 0x4
-	.long	0x100b
+	.long	0x10d3
 	.long	.LLST63
 	.long	.LVUS63
 	.uleb128 0x4
-	.long	0x1016
+	.long	0x10de
 	.long	.LLST64
 	.long	.LVUS64
 	.uleb128 0x4
-	.long	0x1021
+	.long	0x10e9
 	.long	.LLST65
 	.long	.LVUS65
 	.uleb128 0x4
-	.long	0x102c
+	.long	0x10f4
 	.long	.LLST66
 	.long	.LVUS66
-	.uleb128 0x2e
-	.long	0x148c
-	.long	.LBI158
-	.value	.LVU425
-	.long	.LBB158
-	.long	.LBE158-.LBB158
-	.value	0x135
-	.byte	0xd
-	.long	0x1861
-	.uleb128 0x1
-	.long	0x14a8
+	.uleb128 0x4
+	.long	0x10ff
 	.long	.LLST67
 	.long	.LVUS67
+	.uleb128 0x32
+	.long	0x15b2
+	.long	.LBI166
+	.value	.LVU448
+	.long	.LBB166
+	.long	.LBE166-.LBB166
+	.value	0x148
+	.byte	0xd
+	.long	0x1996
 	.uleb128 0x1
-	.long	0x149f
+	.long	0x15ce
 	.long	.LLST68
 	.long	.LVUS68
 	.uleb128 0x1
-	.long	0x1496
+	.long	0x15c5
 	.long	.LLST69
 	.long	.LVUS69
-	.uleb128 0x9
-	.long	.LVL159
-	.long	0x14d8
+	.uleb128 0x1
+	.long	0x15bc
+	.long	.LLST70
+	.long	.LVUS70
+	.uleb128 0xa
+	.long	.LVL165
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7834,44 +8359,46 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x1b
-	.long	0x1046
-	.long	.LLRL70
-	.long	0x18a8
+	.long	0x118d
+	.long	.LLRL71
+	.long	0x19b5
+	.uleb128 0xd
+	.long	0x118e
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -44
+	.uleb128 0x3
+	.long	.LVL172
+	.long	0x307
+	.byte	0
+	.uleb128 0x1b
+	.long	0x1119
+	.long	.LLRL72
+	.long	0x19ea
 	.uleb128 0x4
-	.long	0x104b
-	.long	.LLST71
-	.long	.LVUS71
-	.uleb128 0x4
-	.long	0x1055
-	.long	.LLST72
-	.long	.LVUS72
-	.uleb128 0x4
-	.long	0x1061
+	.long	0x111e
 	.long	.LLST73
 	.long	.LVUS73
-	.uleb128 0x9
-	.long	.LVL177
-	.long	0x10e9
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
 	.uleb128 0x4
-	.byte	0x91
-	.sleb128 -68
-	.byte	0x6
-	.byte	0
-	.byte	0
-	.uleb128 0x1b
-	.long	0x1037
-	.long	.LLRL74
-	.long	0x18d5
+	.long	0x1128
+	.long	.LLST74
+	.long	.LVUS74
 	.uleb128 0x4
-	.long	0x103c
+	.long	0x1134
 	.long	.LLST75
 	.long	.LVUS75
-	.uleb128 0x9
-	.long	.LVL192
-	.long	0x10e9
+	.byte	0
+	.uleb128 0x1b
+	.long	0x110a
+	.long	.LLRL76
+	.long	0x1a17
+	.uleb128 0x4
+	.long	0x110f
+	.long	.LLST77
+	.long	.LVUS77
+	.uleb128 0xa
+	.long	.LVL183
+	.long	0x120f
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7882,17 +8409,17 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x1b
-	.long	0x106e
-	.long	.LLRL76
-	.long	0x1920
+	.long	0x1141
+	.long	.LLRL78
+	.long	0x1a62
 	.uleb128 0xd
-	.long	0x1073
+	.long	0x1146
 	.uleb128 0x1
 	.byte	0x50
-	.uleb128 0x2b
-	.long	.LVL198
-	.long	0x10e9
-	.long	0x18ff
+	.uleb128 0x2d
+	.long	.LVL193
+	.long	0x120f
+	.long	0x1a41
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7901,9 +8428,9 @@ stdin_file:
 	.sleb128 -68
 	.byte	0x6
 	.byte	0
-	.uleb128 0x9
-	.long	.LVL263
-	.long	0x10ad
+	.uleb128 0xa
+	.long	.LVL252
+	.long	0x11a0
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7925,71 +8452,82 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x1b
-	.long	0x108e
-	.long	.LLRL77
-	.long	0x1970
+	.long	0x1161
+	.long	.LLRL79
+	.long	0x1ab2
 	.uleb128 0x4
-	.long	0x108f
-	.long	.LLST78
-	.long	.LVUS78
-	.uleb128 0x4
-	.long	0x109b
-	.long	.LLST79
-	.long	.LVUS79
-	.uleb128 0x3
-	.long	.LVL206
-	.long	0x274
-	.uleb128 0x2b
-	.long	.LVL209
-	.long	0x10ad
-	.long	0x1966
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x4
-	.byte	0x91
-	.sleb128 -68
-	.byte	0x6
-	.byte	0
-	.uleb128 0x3
-	.long	.LVL259
-	.long	0x294
-	.byte	0
-	.uleb128 0x24
-	.long	0x107e
-	.long	.LBB166
-	.long	.LBE166-.LBB166
-	.long	0x198a
-	.uleb128 0xd
-	.long	0x1083
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -33
-	.byte	0
-	.uleb128 0x2a
-	.long	0x148c
-	.long	.LBI169
-	.value	.LVU618
-	.long	.LBB169
-	.long	.LBE169-.LBB169
-	.byte	0xef
-	.byte	0xd
-	.long	0x19dd
-	.uleb128 0x1
-	.long	0x14a8
+	.long	0x1166
 	.long	.LLST80
 	.long	.LVUS80
-	.uleb128 0x1
-	.long	0x149f
+	.uleb128 0x4
+	.long	0x1172
 	.long	.LLST81
 	.long	.LVUS81
+	.uleb128 0x3
+	.long	.LVL201
+	.long	0x341
+	.uleb128 0x2d
+	.long	.LVL208
+	.long	0x11a0
+	.long	0x1aa8
+	.uleb128 0x2
 	.uleb128 0x1
-	.long	0x1496
+	.byte	0x50
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -68
+	.byte	0x6
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL256
+	.long	0x35c
+	.byte	0
+	.uleb128 0x20
+	.long	0x1151
+	.long	.LBB175
+	.long	.LBE175-.LBB175
+	.long	0x1acc
+	.uleb128 0xd
+	.long	0x1156
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -44
+	.byte	0
+	.uleb128 0x20
+	.long	0x117d
+	.long	.LBB178
+	.long	.LBE178-.LBB178
+	.long	0x1ae6
+	.uleb128 0xd
+	.long	0x1182
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -44
+	.byte	0
+	.uleb128 0x2c
+	.long	0x15b2
+	.long	.LBI181
+	.value	.LVU635
+	.long	.LBB181
+	.long	.LBE181-.LBB181
+	.byte	0xf8
+	.byte	0xd
+	.long	0x1b39
+	.uleb128 0x1
+	.long	0x15ce
 	.long	.LLST82
 	.long	.LVUS82
-	.uleb128 0x9
-	.long	.LVL255
-	.long	0x14d8
+	.uleb128 0x1
+	.long	0x15c5
+	.long	.LLST83
+	.long	.LVUS83
+	.uleb128 0x1
+	.long	0x15bc
+	.long	.LLST84
+	.long	.LVUS84
+	.uleb128 0xa
+	.long	.LVL248
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7999,10 +8537,10 @@ stdin_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x2b
+	.uleb128 0x2d
 	.long	.LVL134
-	.long	0x14d8
-	.long	0x19f3
+	.long	0x15fe
+	.long	0x1b4f
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8011,9 +8549,9 @@ stdin_file:
 	.sleb128 -68
 	.byte	0x6
 	.byte	0
-	.uleb128 0x9
-	.long	.LVL234
-	.long	0x14d8
+	.uleb128 0xa
+	.long	.LVL204
+	.long	0x15fe
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8030,83 +8568,235 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
-	.long	0xb01
-	.long	.LFB20
-	.long	.LFE20-.LFB20
+	.uleb128 0x1d
+	.long	0x11dc
+	.long	.LFB8
+	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1a42
-	.uleb128 0x20
-	.long	0xb10
+	.long	0x1ce0
+	.uleb128 0x14
+	.long	0x11e6
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x20
-	.long	0xb1b
+	.uleb128 0x14
+	.long	0x11f1
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x14
+	.long	0x11fa
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.uleb128 0x14
+	.long	0x1203
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 12
+	.uleb128 0x35
+	.long	0x15b2
+	.long	.LBI202
+	.value	.LVU677
+	.long	.LLRL85
+	.byte	0xa4
+	.byte	0x9
+	.long	0x1c49
+	.uleb128 0x1
+	.long	0x15ce
+	.long	.LLST86
+	.long	.LVUS86
+	.uleb128 0x1
+	.long	0x15c5
+	.long	.LLST87
+	.long	.LVUS87
+	.uleb128 0x1
+	.long	0x15bc
+	.long	.LLST88
+	.long	.LVUS88
+	.uleb128 0x33
+	.long	0x15fe
+	.long	.LBI204
+	.value	.LVU701
+	.long	.LLRL89
+	.byte	0x47
+	.byte	0x9
+	.uleb128 0x1
+	.long	0x1614
+	.long	.LLST90
+	.long	.LVUS90
+	.uleb128 0x1
+	.long	0x160b
+	.long	.LLST91
+	.long	.LVUS91
+	.uleb128 0x22
+	.long	0x161e
+	.long	.LLRL92
+	.byte	0x37
+	.byte	0xd
+	.uleb128 0xf
+	.long	0x1628
+	.uleb128 0x9
+	.long	.LLRL92
+	.uleb128 0x4
+	.long	0x1631
+	.long	.LLST93
+	.long	.LVUS93
+	.uleb128 0x16
+	.long	0x163c
+	.long	.LLRL94
+	.uleb128 0x4
+	.long	0x163d
+	.long	.LLST95
+	.long	.LVUS95
+	.uleb128 0x3
+	.long	.LVL280
+	.long	0x2e1
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x2e
+	.long	0x11dc
+	.long	.LBI225
+	.value	.LVU734
+	.long	.LBB225
+	.long	.LBE225-.LBB225
+	.byte	0xa1
+	.byte	0xd
+	.uleb128 0x51
+	.long	0x11f1
+	.byte	0
+	.uleb128 0x1
+	.long	0x1203
+	.long	.LLST96
+	.long	.LVUS96
+	.uleb128 0x1
+	.long	0x11fa
+	.long	.LLST97
+	.long	.LVUS97
+	.uleb128 0x1
+	.long	0x11e6
+	.long	.LLST98
+	.long	.LVUS98
+	.uleb128 0x2e
+	.long	0x15d8
+	.long	.LBI226
+	.value	.LVU736
+	.long	.LBB226
+	.long	.LBE226-.LBB226
+	.byte	0xa6
+	.byte	0x9
+	.uleb128 0x1
+	.long	0x15f4
+	.long	.LLST99
+	.long	.LVUS99
+	.uleb128 0x1
+	.long	0x15eb
+	.long	.LLST100
+	.long	.LVUS100
+	.uleb128 0x1
+	.long	0x15e2
+	.long	.LLST101
+	.long	.LVUS101
+	.uleb128 0xa
+	.long	.LVL286
+	.long	0x15fe
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.uleb128 0x2
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x77
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x1d
+	.long	0xbc9
+	.long	.LFB21
+	.long	.LFE21-.LFB21
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x1d15
+	.uleb128 0x14
+	.long	0xbd8
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x14
+	.long	0xbe3
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.uleb128 0xd
-	.long	0xb27
+	.long	0xbef
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
-	.long	.LVL314
-	.long	0x24e
+	.long	.LVL328
+	.long	0x2e1
 	.byte	0
-	.uleb128 0x1f
-	.long	0x69c
-	.long	.LFB27
-	.long	.LFE27-.LFB27
+	.uleb128 0x1d
+	.long	0x764
+	.long	.LFB28
+	.long	.LFE28-.LFB28
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1ab9
-	.uleb128 0x20
-	.long	0x6ab
+	.long	0x1d8c
+	.uleb128 0x14
+	.long	0x773
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x1a
-	.long	0x6b7
-	.uleb128 0x24
-	.long	0x6c1
-	.long	.LBB277
-	.long	.LBE277-.LBB277
-	.long	0x1a81
+	.uleb128 0x1f
+	.long	0x77f
+	.uleb128 0x20
+	.long	0x789
+	.long	.LBB325
+	.long	.LBE325-.LBB325
+	.long	0x1d54
 	.uleb128 0x4
-	.long	0x6c2
-	.long	.LLST138
-	.long	.LVUS138
+	.long	0x78a
+	.long	.LLST157
+	.long	.LVUS157
 	.byte	0
-	.uleb128 0xf
-	.long	0x69c
-	.long	.LBI278
-	.value	.LVU1024
-	.long	.LLRL139
-	.value	0x1cf
+	.uleb128 0x13
+	.long	0x764
+	.long	.LBI326
+	.value	.LVU1112
+	.long	.LLRL158
+	.value	0x1e2
 	.byte	0x5
 	.uleb128 0x1
-	.long	0x6ab
-	.long	.LLST140
-	.long	.LVUS140
-	.uleb128 0x8
-	.long	.LLRL139
+	.long	0x773
+	.long	.LLST159
+	.long	.LVUS159
+	.uleb128 0x9
+	.long	.LLRL158
 	.uleb128 0xd
-	.long	0x6b7
+	.long	0x77f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
 	.uleb128 0x3
-	.long	.LVL380
-	.long	0x22e
+	.long	.LVL394
+	.long	0x2c1
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x4f
-	.long	.LASF89
-	.long	.LASF89
+	.uleb128 0x52
+	.long	.LASF97
+	.long	.LASF97
 	.byte	0
 	.section	.debug_abbrev,"",@progbits
 .Ldebug_abbrev0:
@@ -8169,6 +8859,29 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x6
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x7
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x8
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -8198,30 +8911,14 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x7
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x8
+	.uleb128 0x9
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x55
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x9
+	.uleb128 0xa
 	.uleb128 0x48
 	.byte	0x1
 	.uleb128 0x7d
@@ -8230,7 +8927,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xa
+	.uleb128 0xb
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8250,7 +8947,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0xb
+	.uleb128 0xc
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8266,13 +8963,6 @@ stdin_file:
 	.uleb128 0x13
 	.uleb128 0x2
 	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0xc
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x49
-	.uleb128 0x13
 	.byte	0
 	.byte	0
 	.uleb128 0xd
@@ -8285,60 +8975,6 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0xe
-	.uleb128 0x24
-	.byte	0
-	.uleb128 0xb
-	.uleb128 0xb
-	.uleb128 0x3e
-	.uleb128 0xb
-	.uleb128 0x3
-	.uleb128 0xe
-	.byte	0
-	.byte	0
-	.uleb128 0xf
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0x5
-	.uleb128 0x57
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x10
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x11
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x12
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8354,7 +8990,41 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
+	.uleb128 0xf
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
 	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x11
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
+	.uleb128 0xe
+	.byte	0
+	.byte	0
+	.uleb128 0x12
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
@@ -8364,7 +9034,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x14
+	.uleb128 0x13
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -8382,20 +9052,18 @@ stdin_file:
 	.uleb128 0x5
 	.uleb128 0x57
 	.uleb128 0xb
-	.uleb128 0x1
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
 	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
 	.byte	0
 	.byte	0
 	.uleb128 0x15
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x55
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0x16
 	.uleb128 0xd
 	.byte	0
 	.uleb128 0x3
@@ -8412,25 +9080,33 @@ stdin_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x17
-	.uleb128 0x2e
+	.uleb128 0x16
+	.uleb128 0xb
 	.byte	0x1
-	.uleb128 0x3f
-	.uleb128 0x19
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x27
-	.uleb128 0x19
-	.uleb128 0x49
+	.uleb128 0x31
 	.uleb128 0x13
-	.uleb128 0x3c
-	.uleb128 0x19
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
@@ -8458,7 +9134,7 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x19
-	.uleb128 0xd
+	.uleb128 0x16
 	.byte	0
 	.uleb128 0x3
 	.uleb128 0xe
@@ -8470,14 +9146,28 @@ stdin_file:
 	.uleb128 0xb
 	.uleb128 0x49
 	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
 	.byte	0
 	.byte	0
 	.uleb128 0x1a
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x31
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
@@ -8495,33 +9185,11 @@ stdin_file:
 	.uleb128 0x1c
 	.uleb128 0xb
 	.byte	0x1
+	.uleb128 0x1
+	.uleb128 0x13
 	.byte	0
 	.byte	0
 	.uleb128 0x1d
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x1e
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0x21
-	.sleb128 123
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0x1f
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x31
@@ -8538,16 +9206,105 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x20
-	.uleb128 0x5
+	.uleb128 0x1e
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x1f
+	.uleb128 0x34
 	.byte	0
 	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x20
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x21
+	.uleb128 0xb
+	.byte	0x1
+	.byte	0
+	.byte	0
+	.uleb128 0x22
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x23
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x24
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x25
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x21
+	.sleb128 120
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
 	.uleb128 0x13
 	.uleb128 0x2
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x21
+	.uleb128 0x26
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8566,22 +9323,25 @@ stdin_file:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x22
-	.uleb128 0x16
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x1
+	.byte	0x1
 	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x23
+	.uleb128 0x28
+	.uleb128 0x21
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2f
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x29
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8599,20 +9359,7 @@ stdin_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x24
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x25
+	.uleb128 0x2a
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8631,30 +9378,7 @@ stdin_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x26
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0xb
-	.uleb128 0x57
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x27
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x28
+	.uleb128 0x2b
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8670,23 +9394,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x29
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x2a
+	.uleb128 0x2c
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -8710,7 +9418,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x2b
+	.uleb128 0x2d
 	.uleb128 0x48
 	.byte	0x1
 	.uleb128 0x7d
@@ -8719,43 +9427,6 @@ stdin_file:
 	.uleb128 0x13
 	.uleb128 0x1
 	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x2c
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x47
-	.uleb128 0x13
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0x21
-	.sleb128 7
-	.uleb128 0x2
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0x2d
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0x5
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.uleb128 0x2e
@@ -8775,6 +9446,82 @@ stdin_file:
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x2f
+	.uleb128 0x13
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x30
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x47
+	.uleb128 0x13
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 7
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x32
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
 	.uleb128 0x5
 	.uleb128 0x57
 	.uleb128 0xb
@@ -8782,7 +9529,27 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x2f
+	.uleb128 0x33
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x34
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8802,25 +9569,36 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x30
-	.uleb128 0x1
+	.uleb128 0x35
+	.uleb128 0x1d
 	.byte	0x1
-	.uleb128 0x49
+	.uleb128 0x31
 	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x31
-	.uleb128 0x21
+	.uleb128 0x36
+	.uleb128 0x26
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
-	.uleb128 0x2f
-	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x32
+	.uleb128 0x37
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -8846,7 +9624,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x33
+	.uleb128 0x38
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8862,27 +9640,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x34
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0xb
-	.uleb128 0x57
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x35
+	.uleb128 0x39
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -8898,7 +9656,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x36
+	.uleb128 0x3a
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8918,7 +9676,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x37
+	.uleb128 0x3b
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -8938,29 +9696,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x38
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0xb
-	.uleb128 0x57
-	.uleb128 0xb
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x39
+	.uleb128 0x3c
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -8979,7 +9715,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x3a
+	.uleb128 0x3d
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -9003,30 +9739,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x3b
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0xb
-	.uleb128 0x57
-	.uleb128 0x21
-	.sleb128 9
-	.byte	0
-	.byte	0
-	.uleb128 0x3c
+	.uleb128 0x3e
 	.uleb128 0x11
 	.byte	0x1
 	.uleb128 0x25
@@ -9045,7 +9758,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x3d
+	.uleb128 0x3f
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -9056,7 +9769,7 @@ stdin_file:
 	.uleb128 0x8
 	.byte	0
 	.byte	0
-	.uleb128 0x3e
+	.uleb128 0x40
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
@@ -9067,31 +9780,23 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x3f
-	.uleb128 0x26
-	.byte	0
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x40
-	.uleb128 0x13
+	.uleb128 0x41
+	.uleb128 0x15
 	.byte	0x1
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0xb
-	.uleb128 0xb
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x41
+	.uleb128 0x42
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x43
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -9108,19 +9813,33 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x42
-	.uleb128 0xf
-	.byte	0
-	.uleb128 0xb
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x43
+	.uleb128 0x44
 	.uleb128 0x26
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x44
+	.uleb128 0x45
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x46
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -9147,7 +9866,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x45
+	.uleb128 0x47
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x55
@@ -9156,7 +9875,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x46
+	.uleb128 0x48
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -9175,7 +9894,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x47
+	.uleb128 0x49
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -9192,7 +9911,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x48
+	.uleb128 0x4a
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -9207,7 +9926,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x49
+	.uleb128 0x4b
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -9226,7 +9945,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x4a
+	.uleb128 0x4c
 	.uleb128 0x48
 	.byte	0x1
 	.uleb128 0x7d
@@ -9237,7 +9956,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x4b
+	.uleb128 0x4d
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -9262,7 +9981,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x4c
+	.uleb128 0x4e
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -9281,7 +10000,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x4d
+	.uleb128 0x4f
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x31
@@ -9292,7 +10011,7 @@ stdin_file:
 	.uleb128 0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x4e
+	.uleb128 0x50
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -9311,7 +10030,16 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x4f
+	.uleb128 0x51
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x1c
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x52
 	.uleb128 0x2e
 	.byte	0
 	.uleb128 0x3f
@@ -9333,624 +10061,624 @@ stdin_file:
 	.byte	0
 	.long	0
 .Ldebug_loc0:
-.LVUS163:
-	.uleb128 .LVU1226
-	.uleb128 .LVU1230
-	.uleb128 .LVU1230
-	.uleb128 .LVU1233
-	.uleb128 .LVU1233
-	.uleb128 .LVU1238
-	.uleb128 .LVU1238
-	.uleb128 .LVU1269
-	.uleb128 .LVU1270
-	.uleb128 .LVU1278
-	.uleb128 .LVU1281
+.LVUS182:
+	.uleb128 .LVU1314
+	.uleb128 .LVU1318
+	.uleb128 .LVU1318
+	.uleb128 .LVU1321
+	.uleb128 .LVU1321
+	.uleb128 .LVU1326
+	.uleb128 .LVU1326
+	.uleb128 .LVU1357
+	.uleb128 .LVU1358
+	.uleb128 .LVU1366
+	.uleb128 .LVU1369
 	.uleb128 0
-.LLST163:
+.LLST182:
 	.byte	0x4
-	.uleb128 .LVL435-.Ltext0
-	.uleb128 .LVL436-.Ltext0
+	.uleb128 .LVL449-.Ltext0
+	.uleb128 .LVL450-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL436-.Ltext0
-	.uleb128 .LVL437-.Ltext0
+	.uleb128 .LVL450-.Ltext0
+	.uleb128 .LVL451-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL437-.Ltext0
-	.uleb128 .LVL438-.Ltext0
+	.uleb128 .LVL451-.Ltext0
+	.uleb128 .LVL452-.Ltext0
 	.uleb128 0x3
 	.byte	0x73
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
+	.uleb128 .LVL452-.Ltext0
+	.uleb128 .LVL460-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL461-.Ltext0
+	.uleb128 .LVL463-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL464-.Ltext0
+	.uleb128 .LFE33-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS184:
+	.uleb128 .LVU1323
+	.uleb128 .LVU1329
+	.uleb128 .LVU1343
+	.uleb128 .LVU1350
+	.uleb128 .LVU1361
+	.uleb128 .LVU1363
+	.uleb128 .LVU1372
+	.uleb128 0
+.LLST184:
+	.byte	0x4
+	.uleb128 .LVL452-.Ltext0
+	.uleb128 .LVL453-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL457-.Ltext0
+	.uleb128 .LVL459-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL462-.Ltext0
+	.uleb128 .LVL462-.Ltext0
+	.uleb128 0x3
+	.byte	0x9
+	.byte	0xff
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL465-.Ltext0
+	.uleb128 .LFE33-.Ltext0
+	.uleb128 0x3
+	.byte	0x9
+	.byte	0xff
+	.byte	0x9f
+	.byte	0
+.LVUS186:
+	.uleb128 .LVU1318
+	.uleb128 .LVU1323
+	.uleb128 .LVU1332
+	.uleb128 .LVU1343
+	.uleb128 .LVU1358
+	.uleb128 .LVU1361
+	.uleb128 .LVU1369
+	.uleb128 .LVU1372
+.LLST186:
+	.byte	0x4
+	.uleb128 .LVL450-.Ltext0
+	.uleb128 .LVL452-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL454-.Ltext0
+	.uleb128 .LVL457-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL461-.Ltext0
+	.uleb128 .LVL462-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL464-.Ltext0
+	.uleb128 .LVL465-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS188:
+	.uleb128 .LVU1319
+	.uleb128 .LVU1329
+.LLST188:
+	.byte	0x4
+	.uleb128 .LVL450-.Ltext0
+	.uleb128 .LVL453-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS190:
+	.uleb128 .LVU1337
+	.uleb128 .LVU1343
+	.uleb128 .LVU1358
+	.uleb128 .LVU1361
+	.uleb128 .LVU1369
+	.uleb128 .LVU1372
+.LLST190:
+	.byte	0x4
+	.uleb128 .LVL455-.Ltext0
+	.uleb128 .LVL457-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL461-.Ltext0
+	.uleb128 .LVL462-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL464-.Ltext0
+	.uleb128 .LVL465-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS178:
+	.uleb128 .LVU1282
+	.uleb128 .LVU1292
+	.uleb128 .LVU1292
+	.uleb128 .LVU1294
+	.uleb128 .LVU1294
+	.uleb128 .LVU1301
+	.uleb128 .LVU1303
+	.uleb128 .LVU1306
+	.uleb128 .LVU1307
+	.uleb128 .LVU1311
+.LLST178:
+	.byte	0x4
 	.uleb128 .LVL438-.Ltext0
+	.uleb128 .LVL440-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL440-.Ltext0
+	.uleb128 .LVL442-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	stdin
+	.byte	0x4
+	.uleb128 .LVL442-.Ltext0
+	.uleb128 .LVL444-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL445-.Ltext0
 	.uleb128 .LVL446-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL447-.Ltext0
-	.uleb128 .LVL449-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL450-.Ltext0
-	.uleb128 .LFE32-.Ltext0
+	.uleb128 .LVL448-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS165:
-	.uleb128 .LVU1235
-	.uleb128 .LVU1241
-	.uleb128 .LVU1255
-	.uleb128 .LVU1262
-	.uleb128 .LVU1273
-	.uleb128 .LVU1275
-	.uleb128 .LVU1284
-	.uleb128 0
-.LLST165:
+.LVUS179:
+	.uleb128 .LVU1288
+	.uleb128 .LVU1293
+	.uleb128 .LVU1293
+	.uleb128 .LVU1294
+.LLST179:
 	.byte	0x4
-	.uleb128 .LVL438-.Ltext0
 	.uleb128 .LVL439-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL443-.Ltext0
-	.uleb128 .LVL445-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL448-.Ltext0
-	.uleb128 .LVL448-.Ltext0
-	.uleb128 0x3
-	.byte	0x9
-	.byte	0xff
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL451-.Ltext0
-	.uleb128 .LFE32-.Ltext0
-	.uleb128 0x3
-	.byte	0x9
-	.byte	0xff
-	.byte	0x9f
-	.byte	0
-.LVUS167:
-	.uleb128 .LVU1230
-	.uleb128 .LVU1235
-	.uleb128 .LVU1244
-	.uleb128 .LVU1255
-	.uleb128 .LVU1270
-	.uleb128 .LVU1273
-	.uleb128 .LVU1281
-	.uleb128 .LVU1284
-.LLST167:
-	.byte	0x4
-	.uleb128 .LVL436-.Ltext0
-	.uleb128 .LVL438-.Ltext0
+	.uleb128 .LVL441-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL440-.Ltext0
-	.uleb128 .LVL443-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL447-.Ltext0
-	.uleb128 .LVL448-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL450-.Ltext0
-	.uleb128 .LVL451-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS169:
-	.uleb128 .LVU1231
-	.uleb128 .LVU1241
-.LLST169:
-	.byte	0x4
-	.uleb128 .LVL436-.Ltext0
-	.uleb128 .LVL439-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS171:
-	.uleb128 .LVU1249
-	.uleb128 .LVU1255
-	.uleb128 .LVU1270
-	.uleb128 .LVU1273
-	.uleb128 .LVU1281
-	.uleb128 .LVU1284
-.LLST171:
 	.byte	0x4
 	.uleb128 .LVL441-.Ltext0
-	.uleb128 .LVL443-.Ltext0
+	.uleb128 .LVL442-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x50
+	.byte	0
+.LVUS181:
+	.uleb128 .LVU1294
+	.uleb128 .LVU1301
+	.uleb128 .LVU1303
+	.uleb128 .LVU1306
+	.uleb128 .LVU1307
+	.uleb128 .LVU1311
+.LLST181:
+	.byte	0x4
+	.uleb128 .LVL442-.Ltext0
+	.uleb128 .LVL444-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL445-.Ltext0
+	.uleb128 .LVL446-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL447-.Ltext0
 	.uleb128 .LVL448-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL450-.Ltext0
-	.uleb128 .LVL451-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
+	.byte	0x53
 	.byte	0
-.LVUS159:
-	.uleb128 .LVU1194
-	.uleb128 .LVU1204
-	.uleb128 .LVU1204
-	.uleb128 .LVU1206
-	.uleb128 .LVU1206
-	.uleb128 .LVU1213
-	.uleb128 .LVU1215
-	.uleb128 .LVU1218
-	.uleb128 .LVU1219
-	.uleb128 .LVU1223
-.LLST159:
+.LVUS173:
+	.uleb128 .LVU1248
+	.uleb128 .LVU1258
+	.uleb128 .LVU1258
+	.uleb128 .LVU1260
+	.uleb128 .LVU1260
+	.uleb128 .LVU1267
+	.uleb128 .LVU1269
+	.uleb128 .LVU1272
+	.uleb128 .LVU1272
+	.uleb128 .LVU1273
+	.uleb128 .LVU1273
+	.uleb128 .LVU1277
+	.uleb128 .LVU1277
+	.uleb128 0
+.LLST173:
 	.byte	0x4
-	.uleb128 .LVL424-.Ltext0
-	.uleb128 .LVL426-.Ltext0
+	.uleb128 .LVL427-.Ltext0
+	.uleb128 .LVL429-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL426-.Ltext0
-	.uleb128 .LVL428-.Ltext0
-	.uleb128 0x5
-	.byte	0x3
-	.long	stdin
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LVL431-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL431-.Ltext0
+	.uleb128 .LVL433-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL434-.Ltext0
+	.uleb128 .LVL435-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL435-.Ltext0
+	.uleb128 .LVL436-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL436-.Ltext0
+	.uleb128 .LVL437-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL437-.Ltext0
+	.uleb128 .LFE31-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS174:
+	.uleb128 .LVU1254
+	.uleb128 .LVU1259
+	.uleb128 .LVU1259
+	.uleb128 .LVU1260
+.LLST174:
 	.byte	0x4
 	.uleb128 .LVL428-.Ltext0
 	.uleb128 .LVL430-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL431-.Ltext0
-	.uleb128 .LVL432-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL433-.Ltext0
-	.uleb128 .LVL434-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS160:
-	.uleb128 .LVU1200
-	.uleb128 .LVU1205
-	.uleb128 .LVU1205
-	.uleb128 .LVU1206
-.LLST160:
-	.byte	0x4
-	.uleb128 .LVL425-.Ltext0
-	.uleb128 .LVL427-.Ltext0
-	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL427-.Ltext0
-	.uleb128 .LVL428-.Ltext0
+	.uleb128 .LVL430-.Ltext0
+	.uleb128 .LVL431-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS162:
-	.uleb128 .LVU1206
-	.uleb128 .LVU1213
-	.uleb128 .LVU1215
-	.uleb128 .LVU1218
-	.uleb128 .LVU1219
-	.uleb128 .LVU1223
-.LLST162:
-	.byte	0x4
-	.uleb128 .LVL428-.Ltext0
-	.uleb128 .LVL430-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
+.LVUS176:
+	.uleb128 .LVU1260
+	.uleb128 .LVU1267
+	.uleb128 .LVU1269
+	.uleb128 .LVU1272
+	.uleb128 .LVU1272
+	.uleb128 .LVU1273
+	.uleb128 .LVU1273
+	.uleb128 .LVU1277
+	.uleb128 .LVU1277
+	.uleb128 0
+.LLST176:
 	.byte	0x4
 	.uleb128 .LVL431-.Ltext0
-	.uleb128 .LVL432-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
 	.uleb128 .LVL433-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
 	.uleb128 .LVL434-.Ltext0
+	.uleb128 .LVL435-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL435-.Ltext0
+	.uleb128 .LVL436-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL436-.Ltext0
+	.uleb128 .LVL437-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL437-.Ltext0
+	.uleb128 .LFE31-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
 	.byte	0
-.LVUS154:
-	.uleb128 .LVU1160
-	.uleb128 .LVU1170
-	.uleb128 .LVU1170
-	.uleb128 .LVU1172
-	.uleb128 .LVU1172
-	.uleb128 .LVU1179
-	.uleb128 .LVU1181
-	.uleb128 .LVU1184
-	.uleb128 .LVU1184
-	.uleb128 .LVU1185
-	.uleb128 .LVU1185
-	.uleb128 .LVU1189
-	.uleb128 .LVU1189
+.LVUS161:
+	.uleb128 .LVU1143
+	.uleb128 .LVU1153
+	.uleb128 .LVU1153
+	.uleb128 .LVU1168
+	.uleb128 .LVU1168
+	.uleb128 .LVU1171
+	.uleb128 .LVU1171
+	.uleb128 .LVU1204
+	.uleb128 .LVU1204
+	.uleb128 .LVU1209
+	.uleb128 .LVU1209
+	.uleb128 .LVU1219
+	.uleb128 .LVU1222
+	.uleb128 .LVU1225
+	.uleb128 .LVU1225
+	.uleb128 .LVU1234
+	.uleb128 .LVU1234
+	.uleb128 .LVU1235
+	.uleb128 .LVU1235
+	.uleb128 .LVU1239
+	.uleb128 .LVU1239
 	.uleb128 0
-.LLST154:
+.LLST161:
 	.byte	0x4
-	.uleb128 .LVL413-.Ltext0
-	.uleb128 .LVL415-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL415-.Ltext0
-	.uleb128 .LVL417-.Ltext0
+	.uleb128 .LVL403-.Ltext0
+	.uleb128 .LVL404-.Ltext0
 	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
+	.byte	0x30
+	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL417-.Ltext0
-	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL407-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL420-.Ltext0
-	.uleb128 .LVL421-.Ltext0
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 .LVL408-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL421-.Ltext0
-	.uleb128 .LVL422-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL422-.Ltext0
-	.uleb128 .LVL423-.Ltext0
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL414-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL423-.Ltext0
-	.uleb128 .LFE30-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0
-.LVUS155:
-	.uleb128 .LVU1166
-	.uleb128 .LVU1171
-	.uleb128 .LVU1171
-	.uleb128 .LVU1172
-.LLST155:
+	.byte	0x56
 	.byte	0x4
 	.uleb128 .LVL414-.Ltext0
-	.uleb128 .LVL416-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL416-.Ltext0
 	.uleb128 .LVL417-.Ltext0
 	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS157:
-	.uleb128 .LVU1172
-	.uleb128 .LVU1179
-	.uleb128 .LVU1181
-	.uleb128 .LVU1184
-	.uleb128 .LVU1184
-	.uleb128 .LVU1185
-	.uleb128 .LVU1185
-	.uleb128 .LVU1189
-	.uleb128 .LVU1189
-	.uleb128 0
-.LLST157:
+	.byte	0x52
 	.byte	0x4
 	.uleb128 .LVL417-.Ltext0
 	.uleb128 .LVL419-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL420-.Ltext0
 	.uleb128 .LVL421-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x56
 	.byte	0x4
 	.uleb128 .LVL421-.Ltext0
 	.uleb128 .LVL422-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
+	.uleb128 0x1
+	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL422-.Ltext0
 	.uleb128 .LVL423-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL423-.Ltext0
-	.uleb128 .LFE30-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0
-.LVUS142:
-	.uleb128 .LVU1055
-	.uleb128 .LVU1065
-	.uleb128 .LVU1065
-	.uleb128 .LVU1080
-	.uleb128 .LVU1080
-	.uleb128 .LVU1083
-	.uleb128 .LVU1083
-	.uleb128 .LVU1116
-	.uleb128 .LVU1116
-	.uleb128 .LVU1121
-	.uleb128 .LVU1121
-	.uleb128 .LVU1131
-	.uleb128 .LVU1134
-	.uleb128 .LVU1137
-	.uleb128 .LVU1137
-	.uleb128 .LVU1146
-	.uleb128 .LVU1146
-	.uleb128 .LVU1147
-	.uleb128 .LVU1147
-	.uleb128 .LVU1151
-	.uleb128 .LVU1151
-	.uleb128 0
-.LLST142:
-	.byte	0x4
-	.uleb128 .LVL389-.Ltext0
-	.uleb128 .LVL390-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL390-.Ltext0
-	.uleb128 .LVL393-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL393-.Ltext0
-	.uleb128 .LVL394-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL394-.Ltext0
-	.uleb128 .LVL400-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL400-.Ltext0
-	.uleb128 .LVL403-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL403-.Ltext0
-	.uleb128 .LVL405-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL406-.Ltext0
-	.uleb128 .LVL407-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL407-.Ltext0
-	.uleb128 .LVL408-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL408-.Ltext0
-	.uleb128 .LVL409-.Ltext0
-	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL409-.Ltext0
-	.uleb128 .LVL411-.Ltext0
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 .LVL425-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL411-.Ltext0
-	.uleb128 .LFE29-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LFE30-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0
-.LVUS143:
-	.uleb128 .LVU1071
-	.uleb128 .LVU1083
-	.uleb128 .LVU1097
-	.uleb128 .LVU1120
-	.uleb128 .LVU1150
-	.uleb128 .LVU1151
-.LLST143:
+.LVUS162:
+	.uleb128 .LVU1159
+	.uleb128 .LVU1171
+	.uleb128 .LVU1185
+	.uleb128 .LVU1208
+	.uleb128 .LVU1238
+	.uleb128 .LVU1239
+.LLST162:
 	.byte	0x4
-	.uleb128 .LVL391-.Ltext0
-	.uleb128 .LVL394-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 .LVL408-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL397-.Ltext0
-	.uleb128 .LVL402-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL410-.Ltext0
 	.uleb128 .LVL411-.Ltext0
+	.uleb128 .LVL416-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL424-.Ltext0
+	.uleb128 .LVL425-.Ltext0
 	.uleb128 0x3
 	.byte	0x9
 	.byte	0xff
 	.byte	0x9f
 	.byte	0
-.LVUS151:
-	.uleb128 .LVU1105
-	.uleb128 .LVU1107
-	.uleb128 .LVU1107
-	.uleb128 .LVU1119
-.LLST151:
+.LVUS170:
+	.uleb128 .LVU1193
+	.uleb128 .LVU1195
+	.uleb128 .LVU1195
+	.uleb128 .LVU1207
+.LLST170:
 	.byte	0x4
-	.uleb128 .LVL398-.Ltext0
-	.uleb128 .LVL399-1-.Ltext0
+	.uleb128 .LVL412-.Ltext0
+	.uleb128 .LVL413-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL399-1-.Ltext0
-	.uleb128 .LVL401-.Ltext0
+	.uleb128 .LVL413-1-.Ltext0
+	.uleb128 .LVL415-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -52
 	.byte	0
-.LVUS152:
-	.uleb128 .LVU1107
-	.uleb128 .LVU1119
-.LLST152:
+.LVUS171:
+	.uleb128 .LVU1195
+	.uleb128 .LVU1207
+.LLST171:
 	.byte	0x4
-	.uleb128 .LVL399-.Ltext0
-	.uleb128 .LVL401-.Ltext0
+	.uleb128 .LVL413-.Ltext0
+	.uleb128 .LVL415-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS145:
-	.uleb128 .LVU1065
-	.uleb128 .LVU1071
-	.uleb128 .LVU1084
-	.uleb128 .LVU1097
-	.uleb128 .LVU1134
-	.uleb128 .LVU1137
-	.uleb128 .LVU1147
-	.uleb128 .LVU1150
-.LLST145:
+.LVUS164:
+	.uleb128 .LVU1153
+	.uleb128 .LVU1159
+	.uleb128 .LVU1172
+	.uleb128 .LVU1185
+	.uleb128 .LVU1222
+	.uleb128 .LVU1225
+	.uleb128 .LVU1235
+	.uleb128 .LVU1238
+.LLST164:
 	.byte	0x4
-	.uleb128 .LVL390-.Ltext0
-	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL405-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL394-.Ltext0
-	.uleb128 .LVL397-.Ltext0
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL411-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL406-.Ltext0
-	.uleb128 .LVL407-.Ltext0
+	.uleb128 .LVL420-.Ltext0
+	.uleb128 .LVL421-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL409-.Ltext0
-	.uleb128 .LVL410-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS147:
-	.uleb128 .LVU1089
-	.uleb128 .LVU1097
-	.uleb128 .LVU1134
-	.uleb128 .LVU1137
-	.uleb128 .LVU1147
-	.uleb128 .LVU1150
-.LLST147:
-	.byte	0x4
-	.uleb128 .LVL395-.Ltext0
-	.uleb128 .LVL397-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL406-.Ltext0
-	.uleb128 .LVL407-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL409-.Ltext0
-	.uleb128 .LVL410-.Ltext0
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 .LVL424-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
-.LVUS149:
-	.uleb128 .LVU1067
-	.uleb128 .LVU1077
-.LLST149:
+.LVUS166:
+	.uleb128 .LVU1177
+	.uleb128 .LVU1185
+	.uleb128 .LVU1222
+	.uleb128 .LVU1225
+	.uleb128 .LVU1235
+	.uleb128 .LVU1238
+.LLST166:
 	.byte	0x4
-	.uleb128 .LVL390-.Ltext0
-	.uleb128 .LVL392-.Ltext0
+	.uleb128 .LVL409-.Ltext0
+	.uleb128 .LVL411-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL420-.Ltext0
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 .LVL424-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS168:
+	.uleb128 .LVU1155
+	.uleb128 .LVU1165
+.LLST168:
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL406-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS141:
+.LVUS160:
 	.uleb128 0
-	.uleb128 .LVU1051
-	.uleb128 .LVU1051
-	.uleb128 .LVU1052
-	.uleb128 .LVU1052
+	.uleb128 .LVU1139
+	.uleb128 .LVU1139
+	.uleb128 .LVU1140
+	.uleb128 .LVU1140
 	.uleb128 0
-.LLST141:
+.LLST160:
 	.byte	0x4
-	.uleb128 .LVL386-.Ltext0
-	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL400-.Ltext0
+	.uleb128 .LVL401-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL387-.Ltext0
-	.uleb128 .LVL388-.Ltext0
+	.uleb128 .LVL401-.Ltext0
+	.uleb128 .LVL402-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
+	.uleb128 .LVL402-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS152:
+	.uleb128 .LVU1064
+	.uleb128 .LVU1089
+	.uleb128 .LVU1089
+	.uleb128 .LVU1090
+	.uleb128 .LVU1090
+	.uleb128 .LVU1094
+	.uleb128 .LVU1094
+	.uleb128 0
+.LLST152:
+	.byte	0x4
+	.uleb128 .LVL376-.Ltext0
+	.uleb128 .LVL385-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL385-.Ltext0
+	.uleb128 .LVL386-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL386-.Ltext0
 	.uleb128 .LVL388-.Ltext0
-	.uleb128 .LFE28-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL388-.Ltext0
+	.uleb128 .LFE26-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS133:
-	.uleb128 .LVU976
-	.uleb128 .LVU1001
-	.uleb128 .LVU1001
-	.uleb128 .LVU1002
-	.uleb128 .LVU1002
-	.uleb128 .LVU1006
-	.uleb128 .LVU1006
+.LVUS153:
+	.uleb128 .LVU1066
+	.uleb128 .LVU1071
+	.uleb128 .LVU1071
+	.uleb128 .LVU1074
+	.uleb128 .LVU1074
+	.uleb128 .LVU1087
+	.uleb128 .LVU1087
+	.uleb128 .LVU1090
+	.uleb128 .LVU1090
+	.uleb128 .LVU1093
+	.uleb128 .LVU1093
 	.uleb128 0
-.LLST133:
+.LLST153:
 	.byte	0x4
-	.uleb128 .LVL362-.Ltext0
-	.uleb128 .LVL371-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL371-.Ltext0
-	.uleb128 .LVL372-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL372-.Ltext0
-	.uleb128 .LVL374-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL374-.Ltext0
-	.uleb128 .LFE25-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0
-.LVUS134:
-	.uleb128 .LVU978
-	.uleb128 .LVU983
-	.uleb128 .LVU983
-	.uleb128 .LVU986
-	.uleb128 .LVU986
-	.uleb128 .LVU999
-	.uleb128 .LVU999
-	.uleb128 .LVU1002
-	.uleb128 .LVU1002
-	.uleb128 .LVU1005
-	.uleb128 .LVU1005
-	.uleb128 0
-.LLST134:
-	.byte	0x4
-	.uleb128 .LVL363-.Ltext0
-	.uleb128 .LVL364-.Ltext0
+	.uleb128 .LVL377-.Ltext0
+	.uleb128 .LVL378-.Ltext0
 	.uleb128 0x6
 	.byte	0x70
 	.sleb128 0
@@ -9959,18 +10687,18 @@ stdin_file:
 	.byte	0x1e
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL364-.Ltext0
-	.uleb128 .LVL365-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 .LVL379-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL365-.Ltext0
-	.uleb128 .LVL370-.Ltext0
+	.uleb128 .LVL379-.Ltext0
+	.uleb128 .LVL384-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL370-.Ltext0
-	.uleb128 .LVL372-.Ltext0
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL386-.Ltext0
 	.uleb128 0x8
 	.byte	0x91
 	.sleb128 4
@@ -9981,8 +10709,8 @@ stdin_file:
 	.byte	0x1e
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL372-.Ltext0
-	.uleb128 .LVL373-.Ltext0
+	.uleb128 .LVL386-.Ltext0
+	.uleb128 .LVL387-.Ltext0
 	.uleb128 0x6
 	.byte	0x70
 	.sleb128 0
@@ -9991,8 +10719,8 @@ stdin_file:
 	.byte	0x1e
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL373-.Ltext0
-	.uleb128 .LFE25-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LFE26-.Ltext0
 	.uleb128 0x7
 	.byte	0x91
 	.sleb128 4
@@ -10002,380 +10730,475 @@ stdin_file:
 	.byte	0x1e
 	.byte	0x9f
 	.byte	0
-.LVUS135:
-	.uleb128 .LVU979
-	.uleb128 .LVU986
-	.uleb128 .LVU986
-	.uleb128 .LVU1000
-	.uleb128 .LVU1002
+.LVUS154:
+	.uleb128 .LVU1067
+	.uleb128 .LVU1074
+	.uleb128 .LVU1074
+	.uleb128 .LVU1088
+	.uleb128 .LVU1090
 	.uleb128 0
-.LLST135:
+.LLST154:
 	.byte	0x4
-	.uleb128 .LVL363-.Ltext0
-	.uleb128 .LVL365-.Ltext0
+	.uleb128 .LVL377-.Ltext0
+	.uleb128 .LVL379-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL365-.Ltext0
-	.uleb128 .LVL370-.Ltext0
+	.uleb128 .LVL379-.Ltext0
+	.uleb128 .LVL384-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL372-.Ltext0
-	.uleb128 .LFE25-.Ltext0
+	.uleb128 .LVL386-.Ltext0
+	.uleb128 .LFE26-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0
-.LVUS137:
-	.uleb128 .LVU986
-	.uleb128 .LVU990
-	.uleb128 .LVU994
-	.uleb128 .LVU998
-.LLST137:
+.LVUS156:
+	.uleb128 .LVU1074
+	.uleb128 .LVU1078
+	.uleb128 .LVU1082
+	.uleb128 .LVU1086
+.LLST156:
 	.byte	0x4
-	.uleb128 .LVL365-.Ltext0
-	.uleb128 .LVL367-.Ltext0
+	.uleb128 .LVL379-.Ltext0
+	.uleb128 .LVL381-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL368-.Ltext0
-	.uleb128 .LVL369-.Ltext0
+	.uleb128 .LVL382-.Ltext0
+	.uleb128 .LVL383-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS122:
-	.uleb128 .LVU914
-	.uleb128 .LVU928
-.LLST122:
+.LVUS141:
+	.uleb128 .LVU1002
+	.uleb128 .LVU1016
+.LLST141:
 	.byte	0x4
-	.uleb128 .LVL343-.Ltext0
-	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LVL357-.Ltext0
+	.uleb128 .LVL358-.Ltext0
 	.uleb128 0x2
 	.byte	0x31
 	.byte	0x9f
 	.byte	0
-.LVUS123:
-	.uleb128 .LVU914
-	.uleb128 .LVU928
-.LLST123:
+.LVUS142:
+	.uleb128 .LVU1002
+	.uleb128 .LVU1016
+.LLST142:
 	.byte	0x4
-	.uleb128 .LVL343-.Ltext0
-	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LVL357-.Ltext0
+	.uleb128 .LVL358-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS124:
-	.uleb128 .LVU930
-	.uleb128 .LVU933
-	.uleb128 .LVU933
-	.uleb128 .LVU935
-.LLST124:
+.LVUS143:
+	.uleb128 .LVU1018
+	.uleb128 .LVU1021
+	.uleb128 .LVU1021
+	.uleb128 .LVU1023
+.LLST143:
 	.byte	0x4
-	.uleb128 .LVL345-.Ltext0
-	.uleb128 .LVL345-.Ltext0
+	.uleb128 .LVL359-.Ltext0
+	.uleb128 .LVL359-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL345-.Ltext0
-	.uleb128 .LVL347-.Ltext0
+	.uleb128 .LVL359-.Ltext0
+	.uleb128 .LVL361-.Ltext0
 	.uleb128 0x3
 	.byte	0x70
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0
-.LVUS125:
-	.uleb128 .LVU930
-	.uleb128 .LVU940
-.LLST125:
+.LVUS144:
+	.uleb128 .LVU1018
+	.uleb128 .LVU1028
+.LLST144:
 	.byte	0x4
-	.uleb128 .LVL345-.Ltext0
-	.uleb128 .LVL350-.Ltext0
+	.uleb128 .LVL359-.Ltext0
+	.uleb128 .LVL364-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS126:
-	.uleb128 .LVU930
-	.uleb128 .LVU934
-	.uleb128 .LVU934
-	.uleb128 .LVU940
-.LLST126:
+.LVUS145:
+	.uleb128 .LVU1018
+	.uleb128 .LVU1022
+	.uleb128 .LVU1022
+	.uleb128 .LVU1028
+.LLST145:
 	.byte	0x4
-	.uleb128 .LVL345-.Ltext0
-	.uleb128 .LVL346-.Ltext0
+	.uleb128 .LVL359-.Ltext0
+	.uleb128 .LVL360-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL346-.Ltext0
-	.uleb128 .LVL350-.Ltext0
+	.uleb128 .LVL360-.Ltext0
+	.uleb128 .LVL364-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
-.LVUS128:
-	.uleb128 .LVU943
-	.uleb128 .LVU962
-	.uleb128 .LVU962
-	.uleb128 .LVU963
-	.uleb128 .LVU963
-	.uleb128 .LVU970
-	.uleb128 .LVU970
+.LVUS147:
+	.uleb128 .LVU1031
+	.uleb128 .LVU1050
+	.uleb128 .LVU1050
+	.uleb128 .LVU1051
+	.uleb128 .LVU1051
+	.uleb128 .LVU1058
+	.uleb128 .LVU1058
 	.uleb128 0
-.LLST128:
+.LLST147:
 	.byte	0x4
-	.uleb128 .LVL351-.Ltext0
-	.uleb128 .LVL358-.Ltext0
+	.uleb128 .LVL365-.Ltext0
+	.uleb128 .LVL372-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL358-.Ltext0
-	.uleb128 .LVL359-.Ltext0
+	.uleb128 .LVL372-.Ltext0
+	.uleb128 .LVL373-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL359-.Ltext0
-	.uleb128 .LVL360-.Ltext0
+	.uleb128 .LVL373-.Ltext0
+	.uleb128 .LVL374-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL360-.Ltext0
-	.uleb128 .LFE24-.Ltext0
+	.uleb128 .LVL374-.Ltext0
+	.uleb128 .LFE25-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS130:
-	.uleb128 .LVU944
-	.uleb128 .LVU948
-	.uleb128 .LVU948
-	.uleb128 .LVU958
-.LLST130:
+.LVUS149:
+	.uleb128 .LVU1032
+	.uleb128 .LVU1036
+	.uleb128 .LVU1036
+	.uleb128 .LVU1046
+.LLST149:
 	.byte	0x4
-	.uleb128 .LVL351-.Ltext0
-	.uleb128 .LVL352-.Ltext0
+	.uleb128 .LVL365-.Ltext0
+	.uleb128 .LVL366-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL352-.Ltext0
-	.uleb128 .LVL357-.Ltext0
+	.uleb128 .LVL366-.Ltext0
+	.uleb128 .LVL371-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS132:
-	.uleb128 .LVU948
-	.uleb128 .LVU953
-	.uleb128 .LVU956
-	.uleb128 .LVU958
-.LLST132:
+.LVUS151:
+	.uleb128 .LVU1036
+	.uleb128 .LVU1041
+	.uleb128 .LVU1044
+	.uleb128 .LVU1046
+.LLST151:
 	.byte	0x4
-	.uleb128 .LVL352-.Ltext0
-	.uleb128 .LVL354-.Ltext0
+	.uleb128 .LVL366-.Ltext0
+	.uleb128 .LVL368-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL356-.Ltext0
-	.uleb128 .LVL357-.Ltext0
+	.uleb128 .LVL370-.Ltext0
+	.uleb128 .LVL371-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS111:
-	.uleb128 .LVU857
-	.uleb128 .LVU873
-.LLST111:
+.LVUS130:
+	.uleb128 .LVU945
+	.uleb128 .LVU961
+.LLST130:
 	.byte	0x4
-	.uleb128 .LVL328-.Ltext0
-	.uleb128 .LVL329-.Ltext0
+	.uleb128 .LVL342-.Ltext0
+	.uleb128 .LVL343-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 4
 	.byte	0x6
 	.byte	0
-.LVUS112:
-	.uleb128 .LVU857
-	.uleb128 .LVU873
-.LLST112:
+.LVUS131:
+	.uleb128 .LVU945
+	.uleb128 .LVU961
+.LLST131:
 	.byte	0x4
-	.uleb128 .LVL328-.Ltext0
-	.uleb128 .LVL329-.Ltext0
+	.uleb128 .LVL342-.Ltext0
+	.uleb128 .LVL343-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS113:
-	.uleb128 .LVU875
-	.uleb128 .LVU878
-	.uleb128 .LVU878
-	.uleb128 .LVU879
-.LLST113:
+.LVUS132:
+	.uleb128 .LVU963
+	.uleb128 .LVU966
+	.uleb128 .LVU966
+	.uleb128 .LVU967
+.LLST132:
 	.byte	0x4
-	.uleb128 .LVL330-.Ltext0
-	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LVL344-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL330-.Ltext0
-	.uleb128 .LVL331-.Ltext0
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LVL345-.Ltext0
 	.uleb128 0x3
 	.byte	0x70
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0
-.LVUS114:
-	.uleb128 .LVU875
-	.uleb128 .LVU885
-.LLST114:
+.LVUS133:
+	.uleb128 .LVU963
+	.uleb128 .LVU973
+.LLST133:
 	.byte	0x4
-	.uleb128 .LVL330-.Ltext0
-	.uleb128 .LVL335-.Ltext0
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LVL349-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS115:
-	.uleb128 .LVU875
-	.uleb128 .LVU882
-	.uleb128 .LVU882
-	.uleb128 .LVU883
-	.uleb128 .LVU883
-	.uleb128 .LVU885
-.LLST115:
+.LVUS134:
+	.uleb128 .LVU963
+	.uleb128 .LVU970
+	.uleb128 .LVU970
+	.uleb128 .LVU971
+	.uleb128 .LVU971
+	.uleb128 .LVU973
+.LLST134:
 	.byte	0x4
-	.uleb128 .LVL330-.Ltext0
-	.uleb128 .LVL333-.Ltext0
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LVL347-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL333-.Ltext0
-	.uleb128 .LVL334-1-.Ltext0
+	.uleb128 .LVL347-.Ltext0
+	.uleb128 .LVL348-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL334-1-.Ltext0
-	.uleb128 .LVL335-.Ltext0
+	.uleb128 .LVL348-1-.Ltext0
+	.uleb128 .LVL349-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS118:
-	.uleb128 .LVU885
-	.uleb128 .LVU890
-	.uleb128 .LVU890
-	.uleb128 .LVU900
-.LLST118:
+.LVUS137:
+	.uleb128 .LVU973
+	.uleb128 .LVU978
+	.uleb128 .LVU978
+	.uleb128 .LVU988
+.LLST137:
 	.byte	0x4
-	.uleb128 .LVL335-.Ltext0
-	.uleb128 .LVL336-.Ltext0
+	.uleb128 .LVL349-.Ltext0
+	.uleb128 .LVL350-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL336-.Ltext0
-	.uleb128 .LVL341-.Ltext0
+	.uleb128 .LVL350-.Ltext0
+	.uleb128 .LVL355-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS120:
-	.uleb128 .LVU890
-	.uleb128 .LVU895
-	.uleb128 .LVU898
-	.uleb128 .LVU900
-.LLST120:
+.LVUS139:
+	.uleb128 .LVU978
+	.uleb128 .LVU983
+	.uleb128 .LVU986
+	.uleb128 .LVU988
+.LLST139:
 	.byte	0x4
-	.uleb128 .LVL336-.Ltext0
-	.uleb128 .LVL338-.Ltext0
+	.uleb128 .LVL350-.Ltext0
+	.uleb128 .LVL352-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL340-.Ltext0
-	.uleb128 .LVL341-.Ltext0
+	.uleb128 .LVL354-.Ltext0
+	.uleb128 .LVL355-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS108:
-	.uleb128 .LVU840
-	.uleb128 .LVU845
-.LLST108:
+.LVUS127:
+	.uleb128 .LVU928
+	.uleb128 .LVU933
+.LLST127:
 	.byte	0x4
-	.uleb128 .LVL322-.Ltext0
-	.uleb128 .LVL323-1-.Ltext0
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 .LVL337-1-.Ltext0
 	.uleb128 0x5
 	.byte	0x3
 	.long	stdout
 	.byte	0
-.LVUS109:
-	.uleb128 .LVU840
-	.uleb128 .LVU848
-	.uleb128 .LVU850
-	.uleb128 .LVU851
-.LLST109:
+.LVUS128:
+	.uleb128 .LVU928
+	.uleb128 .LVU936
+	.uleb128 .LVU938
+	.uleb128 .LVU939
+.LLST128:
 	.byte	0x4
-	.uleb128 .LVL322-.Ltext0
-	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 .LVL338-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL339-.Ltext0
+	.uleb128 .LVL340-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS124:
+	.uleb128 .LVU912
+	.uleb128 .LVU920
+	.uleb128 .LVU922
+	.uleb128 .LVU923
+.LLST124:
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL332-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL333-.Ltext0
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS125:
+	.uleb128 .LVU912
+	.uleb128 .LVU920
+	.uleb128 .LVU922
+	.uleb128 .LVU923
+.LLST125:
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL332-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL333-.Ltext0
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS121:
+	.uleb128 .LVU893
+	.uleb128 .LVU895
+	.uleb128 .LVU895
+	.uleb128 .LVU897
+.LLST121:
 	.byte	0x4
 	.uleb128 .LVL325-.Ltext0
+	.uleb128 .LVL326-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL326-1-.Ltext0
 	.uleb128 .LVL326-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x9f
+	.byte	0
+.LVUS122:
+	.uleb128 .LVU895
+	.uleb128 0
+.LLST122:
+	.byte	0x4
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 .LFE20-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS119:
+	.uleb128 .LVU882
+	.uleb128 .LVU884
+	.uleb128 .LVU884
+	.uleb128 .LVU886
+.LLST119:
+	.byte	0x4
+	.uleb128 .LVL322-.Ltext0
+	.uleb128 .LVL323-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL323-1-.Ltext0
+	.uleb128 .LVL323-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 12
+	.byte	0x9f
+	.byte	0
+.LVUS120:
+	.uleb128 .LVU884
+	.uleb128 0
+.LLST120:
+	.byte	0x4
+	.uleb128 .LVL323-.Ltext0
+	.uleb128 .LFE19-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS117:
+	.uleb128 .LVU837
+	.uleb128 .LVU839
+	.uleb128 .LVU839
+	.uleb128 .LVU840
+	.uleb128 .LVU840
+	.uleb128 .LVU842
+.LLST117:
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL315-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL315-.Ltext0
+	.uleb128 .LVL316-1-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 0
+	.sleb128 -24
+	.byte	0x4
+	.uleb128 .LVL316-1-.Ltext0
+	.uleb128 .LVL316-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x9f
 	.byte	0
-.LVUS105:
-	.uleb128 .LVU824
-	.uleb128 .LVU832
-	.uleb128 .LVU834
-	.uleb128 .LVU835
-.LLST105:
+.LVUS118:
+	.uleb128 .LVU840
+	.uleb128 0
+.LLST118:
 	.byte	0x4
 	.uleb128 .LVL316-.Ltext0
-	.uleb128 .LVL318-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0x4
-	.uleb128 .LVL319-.Ltext0
-	.uleb128 .LVL320-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
+	.uleb128 .LFE16-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
 	.byte	0
-.LVUS106:
-	.uleb128 .LVU824
-	.uleb128 .LVU832
-	.uleb128 .LVU834
-	.uleb128 .LVU835
-.LLST106:
-	.byte	0x4
-	.uleb128 .LVL316-.Ltext0
-	.uleb128 .LVL318-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL319-.Ltext0
-	.uleb128 .LVL320-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0
-.LVUS102:
-	.uleb128 .LVU805
-	.uleb128 .LVU807
-	.uleb128 .LVU807
-	.uleb128 .LVU809
-.LLST102:
+.LVUS115:
+	.uleb128 .LVU826
+	.uleb128 .LVU828
+	.uleb128 .LVU828
+	.uleb128 .LVU830
+.LLST115:
 	.byte	0x4
 	.uleb128 .LVL311-.Ltext0
 	.uleb128 .LVL312-1-.Ltext0
@@ -10386,249 +11209,154 @@ stdin_file:
 	.uleb128 .LVL312-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 8
+	.sleb128 4
 	.byte	0x9f
 	.byte	0
-.LVUS103:
-	.uleb128 .LVU807
+.LVUS116:
+	.uleb128 .LVU828
 	.uleb128 0
-.LLST103:
+.LLST116:
 	.byte	0x4
 	.uleb128 .LVL312-.Ltext0
-	.uleb128 .LFE19-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS100:
-	.uleb128 .LVU794
-	.uleb128 .LVU796
-	.uleb128 .LVU796
-	.uleb128 .LVU798
-.LLST100:
-	.byte	0x4
-	.uleb128 .LVL308-.Ltext0
-	.uleb128 .LVL309-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL309-1-.Ltext0
-	.uleb128 .LVL309-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 12
-	.byte	0x9f
-	.byte	0
-.LVUS101:
-	.uleb128 .LVU796
-	.uleb128 0
-.LLST101:
-	.byte	0x4
-	.uleb128 .LVL309-.Ltext0
-	.uleb128 .LFE18-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS98:
-	.uleb128 .LVU749
-	.uleb128 .LVU751
-	.uleb128 .LVU751
-	.uleb128 .LVU752
-	.uleb128 .LVU752
-	.uleb128 .LVU754
-.LLST98:
-	.byte	0x4
-	.uleb128 .LVL300-.Ltext0
-	.uleb128 .LVL301-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL301-.Ltext0
-	.uleb128 .LVL302-1-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -24
-	.byte	0x4
-	.uleb128 .LVL302-1-.Ltext0
-	.uleb128 .LVL302-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 8
-	.byte	0x9f
-	.byte	0
-.LVUS99:
-	.uleb128 .LVU752
-	.uleb128 0
-.LLST99:
-	.byte	0x4
-	.uleb128 .LVL302-.Ltext0
 	.uleb128 .LFE15-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS96:
-	.uleb128 .LVU738
-	.uleb128 .LVU740
-	.uleb128 .LVU740
-	.uleb128 .LVU742
-.LLST96:
-	.byte	0x4
-	.uleb128 .LVL297-.Ltext0
-	.uleb128 .LVL298-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL298-1-.Ltext0
-	.uleb128 .LVL298-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 4
-	.byte	0x9f
-	.byte	0
-.LVUS97:
-	.uleb128 .LVU740
+.LVUS114:
 	.uleb128 0
-.LLST97:
+	.uleb128 .LVU814
+.LLST114:
 	.byte	0x4
-	.uleb128 .LVL298-.Ltext0
-	.uleb128 .LFE14-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS95:
-	.uleb128 0
-	.uleb128 .LVU726
-.LLST95:
-	.byte	0x4
-	.uleb128 .LVL291-.Ltext0
-	.uleb128 .LVL292-.Ltext0
+	.uleb128 .LVL305-.Ltext0
+	.uleb128 .LVL306-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS93:
-	.uleb128 .LVU718
-	.uleb128 .LVU720
-	.uleb128 .LVU720
-	.uleb128 .LVU722
-.LLST93:
+.LVUS112:
+	.uleb128 .LVU806
+	.uleb128 .LVU808
+	.uleb128 .LVU808
+	.uleb128 .LVU810
+.LLST112:
 	.byte	0x4
-	.uleb128 .LVL289-.Ltext0
-	.uleb128 .LVL290-1-.Ltext0
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL304-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL290-1-.Ltext0
-	.uleb128 .LVL290-.Ltext0
+	.uleb128 .LVL304-1-.Ltext0
+	.uleb128 .LVL304-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 8
 	.byte	0x9f
 	.byte	0
-.LVUS94:
-	.uleb128 .LVU720
+.LVUS113:
+	.uleb128 .LVU808
 	.uleb128 0
-.LLST94:
+.LLST113:
 	.byte	0x4
-	.uleb128 .LVL290-.Ltext0
-	.uleb128 .LFE11-.Ltext0
+	.uleb128 .LVL304-.Ltext0
+	.uleb128 .LFE12-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS84:
-	.uleb128 .LVU663
-	.uleb128 .LVU680
-.LLST84:
+.LVUS103:
+	.uleb128 .LVU751
+	.uleb128 .LVU768
+.LLST103:
 	.byte	0x4
-	.uleb128 .LVL277-.Ltext0
-	.uleb128 .LVL279-.Ltext0
+	.uleb128 .LVL291-.Ltext0
+	.uleb128 .LVL293-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS85:
-	.uleb128 .LVU663
-	.uleb128 .LVU675
-	.uleb128 .LVU675
-	.uleb128 .LVU680
-.LLST85:
+.LVUS104:
+	.uleb128 .LVU751
+	.uleb128 .LVU763
+	.uleb128 .LVU763
+	.uleb128 .LVU768
+.LLST104:
 	.byte	0x4
-	.uleb128 .LVL277-.Ltext0
-	.uleb128 .LVL278-.Ltext0
+	.uleb128 .LVL291-.Ltext0
+	.uleb128 .LVL292-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL278-.Ltext0
-	.uleb128 .LVL279-.Ltext0
+	.uleb128 .LVL292-.Ltext0
+	.uleb128 .LVL293-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS87:
-	.uleb128 .LVU683
+.LVUS106:
+	.uleb128 .LVU771
 	.uleb128 0
-.LLST87:
+.LLST106:
 	.byte	0x4
-	.uleb128 .LVL280-.Ltext0
-	.uleb128 .LFE10-.Ltext0
+	.uleb128 .LVL294-.Ltext0
+	.uleb128 .LFE11-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS89:
-	.uleb128 .LVU685
-	.uleb128 .LVU700
-	.uleb128 .LVU704
-	.uleb128 .LVU705
-.LLST89:
+.LVUS108:
+	.uleb128 .LVU773
+	.uleb128 .LVU788
+	.uleb128 .LVU792
+	.uleb128 .LVU793
+.LLST108:
 	.byte	0x4
-	.uleb128 .LVL280-.Ltext0
-	.uleb128 .LVL286-.Ltext0
+	.uleb128 .LVL294-.Ltext0
+	.uleb128 .LVL300-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL287-.Ltext0
-	.uleb128 .LVL287-.Ltext0
+	.uleb128 .LVL301-.Ltext0
+	.uleb128 .LVL301-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS90:
-	.uleb128 .LVU686
-	.uleb128 .LVU690
-	.uleb128 .LVU690
-	.uleb128 .LVU700
-.LLST90:
+.LVUS109:
+	.uleb128 .LVU774
+	.uleb128 .LVU778
+	.uleb128 .LVU778
+	.uleb128 .LVU788
+.LLST109:
 	.byte	0x4
-	.uleb128 .LVL280-.Ltext0
-	.uleb128 .LVL281-.Ltext0
+	.uleb128 .LVL294-.Ltext0
+	.uleb128 .LVL295-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL281-.Ltext0
-	.uleb128 .LVL286-.Ltext0
+	.uleb128 .LVL295-.Ltext0
+	.uleb128 .LVL300-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS92:
-	.uleb128 .LVU690
-	.uleb128 .LVU695
-	.uleb128 .LVU698
-	.uleb128 .LVU700
-.LLST92:
+.LVUS111:
+	.uleb128 .LVU778
+	.uleb128 .LVU783
+	.uleb128 .LVU786
+	.uleb128 .LVU788
+.LLST111:
 	.byte	0x4
-	.uleb128 .LVL281-.Ltext0
-	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL295-.Ltext0
+	.uleb128 .LVL297-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL285-.Ltext0
-	.uleb128 .LVL286-.Ltext0
+	.uleb128 .LVL299-.Ltext0
+	.uleb128 .LVL300-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
@@ -11681,7 +12409,7 @@ stdin_file:
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL116-.Ltext0
-	.uleb128 .LFE8-.Ltext0
+	.uleb128 .LFE9-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
@@ -11722,7 +12450,7 @@ stdin_file:
 	.byte	0x52
 	.byte	0x4
 	.uleb128 .LVL126-.Ltext0
-	.uleb128 .LFE8-.Ltext0
+	.uleb128 .LFE9-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0
@@ -11779,7 +12507,7 @@ stdin_file:
 	.byte	0x51
 	.byte	0x4
 	.uleb128 .LVL126-.Ltext0
-	.uleb128 .LFE8-.Ltext0
+	.uleb128 .LFE9-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
@@ -11899,7 +12627,7 @@ stdin_file:
 	.byte	0x56
 	.byte	0x4
 	.uleb128 .LVL129-.Ltext0
-	.uleb128 .LFE8-.Ltext0
+	.uleb128 .LFE9-.Ltext0
 	.uleb128 0x3
 	.byte	0x76
 	.sleb128 -1
@@ -11932,7 +12660,7 @@ stdin_file:
 	.byte	0x55
 	.byte	0x4
 	.uleb128 .LVL129-.Ltext0
-	.uleb128 .LFE8-.Ltext0
+	.uleb128 .LFE9-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0
@@ -12175,7 +12903,7 @@ stdin_file:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LFE37-.Ltext0
+	.uleb128 .LFE39-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -68
@@ -12187,47 +12915,39 @@ stdin_file:
 	.uleb128 .LVU344
 	.uleb128 .LVU352
 	.uleb128 .LVU354
-	.uleb128 .LVU364
-	.uleb128 .LVU403
-	.uleb128 .LVU403
-	.uleb128 .LVU406
-	.uleb128 .LVU406
-	.uleb128 .LVU409
+	.uleb128 .LVU365
+	.uleb128 .LVU404
+	.uleb128 .LVU404
+	.uleb128 .LVU407
+	.uleb128 .LVU407
+	.uleb128 .LVU410
 	.uleb128 .LVU411
-	.uleb128 .LVU421
-	.uleb128 .LVU421
-	.uleb128 .LVU422
-	.uleb128 .LVU422
-	.uleb128 .LVU423
-	.uleb128 .LVU423
-	.uleb128 .LVU438
-	.uleb128 .LVU438
-	.uleb128 .LVU440
-	.uleb128 .LVU441
-	.uleb128 .LVU452
-	.uleb128 .LVU452
-	.uleb128 .LVU479
-	.uleb128 .LVU479
-	.uleb128 .LVU485
-	.uleb128 .LVU485
-	.uleb128 .LVU540
-	.uleb128 .LVU540
-	.uleb128 .LVU557
-	.uleb128 .LVU557
-	.uleb128 .LVU564
-	.uleb128 .LVU564
-	.uleb128 .LVU566
-	.uleb128 .LVU566
-	.uleb128 .LVU568
-	.uleb128 .LVU568
+	.uleb128 .LVU444
+	.uleb128 .LVU444
+	.uleb128 .LVU445
+	.uleb128 .LVU445
+	.uleb128 .LVU446
+	.uleb128 .LVU446
+	.uleb128 .LVU460
+	.uleb128 .LVU460
+	.uleb128 .LVU462
+	.uleb128 .LVU463
+	.uleb128 .LVU553
+	.uleb128 .LVU553
 	.uleb128 .LVU570
 	.uleb128 .LVU570
-	.uleb128 .LVU587
-	.uleb128 .LVU587
-	.uleb128 .LVU616
-	.uleb128 .LVU616
-	.uleb128 .LVU622
-	.uleb128 .LVU631
+	.uleb128 .LVU577
+	.uleb128 .LVU577
+	.uleb128 .LVU580
+	.uleb128 .LVU581
+	.uleb128 .LVU584
+	.uleb128 .LVU584
+	.uleb128 .LVU594
+	.uleb128 .LVU594
+	.uleb128 .LVU633
+	.uleb128 .LVU633
+	.uleb128 .LVU639
+	.uleb128 .LVU648
 	.uleb128 0
 .LLST58:
 	.byte	0x4
@@ -12239,193 +12959,180 @@ stdin_file:
 	.uleb128 .LVL131-.Ltext0
 	.uleb128 .LVL132-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
+	.byte	0x57
 	.byte	0x4
 	.uleb128 .LVL134-.Ltext0
 	.uleb128 .LVL135-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
+	.byte	0x57
 	.byte	0x4
 	.uleb128 .LVL136-.Ltext0
 	.uleb128 .LVL145-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x55
 	.byte	0x4
 	.uleb128 .LVL145-.Ltext0
 	.uleb128 .LVL146-.Ltext0
 	.uleb128 0x3
-	.byte	0x73
+	.byte	0x75
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL146-.Ltext0
 	.uleb128 .LVL147-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x55
 	.byte	0x4
 	.uleb128 .LVL148-.Ltext0
-	.uleb128 .LVL151-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL151-.Ltext0
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 0x3
-	.byte	0x73
-	.sleb128 -1
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 .LVL153-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL153-.Ltext0
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -56
-	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL158-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL163-.Ltext0
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -56
-	.byte	0x4
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 .LVL184-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL184-.Ltext0
-	.uleb128 .LVL216-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -56
-	.byte	0x4
-	.uleb128 .LVL216-.Ltext0
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LVL159-.Ltext0
 	.uleb128 0x3
-	.byte	0x73
-	.sleb128 1
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL222-.Ltext0
-	.uleb128 .LVL223-.Ltext0
-	.uleb128 0x3
-	.byte	0x73
+	.byte	0x72
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL223-.Ltext0
-	.uleb128 .LVL225-.Ltext0
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL160-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 .LVL214-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL214-.Ltext0
+	.uleb128 .LVL216-.Ltext0
 	.uleb128 0x3
-	.byte	0x73
+	.byte	0x75
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL226-.Ltext0
-	.uleb128 .LVL235-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
+	.uleb128 .LVL216-.Ltext0
+	.uleb128 .LVL218-.Ltext0
+	.uleb128 0x3
+	.byte	0x75
+	.sleb128 -1
+	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL235-.Ltext0
-	.uleb128 .LVL250-.Ltext0
+	.uleb128 .LVL219-.Ltext0
+	.uleb128 .LVL220-.Ltext0
+	.uleb128 0x3
+	.byte	0x75
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL220-.Ltext0
+	.uleb128 .LVL225-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL225-.Ltext0
+	.uleb128 .LVL243-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -56
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
 	.byte	0x4
 	.uleb128 .LVL250-.Ltext0
-	.uleb128 .LVL251-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE37-.Ltext0
+	.uleb128 .LFE39-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -56
+	.sleb128 -60
 	.byte	0
 .LVUS59:
 	.uleb128 0
 	.uleb128 .LVU347
 	.uleb128 .LVU347
-	.uleb128 .LVU396
-	.uleb128 .LVU396
-	.uleb128 .LVU406
-	.uleb128 .LVU406
-	.uleb128 .LVU459
-	.uleb128 .LVU459
-	.uleb128 .LVU464
-	.uleb128 .LVU464
-	.uleb128 .LVU465
-	.uleb128 .LVU465
+	.uleb128 .LVU397
+	.uleb128 .LVU397
+	.uleb128 .LVU407
+	.uleb128 .LVU407
+	.uleb128 .LVU467
+	.uleb128 .LVU467
+	.uleb128 .LVU475
+	.uleb128 .LVU475
+	.uleb128 .LVU483
+	.uleb128 .LVU483
+	.uleb128 .LVU488
+	.uleb128 .LVU488
 	.uleb128 .LVU489
 	.uleb128 .LVU489
-	.uleb128 .LVU495
-	.uleb128 .LVU495
-	.uleb128 .LVU496
-	.uleb128 .LVU496
 	.uleb128 .LVU505
 	.uleb128 .LVU505
-	.uleb128 .LVU514
-	.uleb128 .LVU516
-	.uleb128 .LVU519
-	.uleb128 .LVU519
-	.uleb128 .LVU532
-	.uleb128 .LVU532
-	.uleb128 .LVU537
-	.uleb128 .LVU537
-	.uleb128 .LVU540
-	.uleb128 .LVU540
-	.uleb128 .LVU562
-	.uleb128 .LVU562
-	.uleb128 .LVU567
-	.uleb128 .LVU567
-	.uleb128 .LVU568
-	.uleb128 .LVU568
-	.uleb128 .LVU589
-	.uleb128 .LVU589
-	.uleb128 .LVU590
-	.uleb128 .LVU590
+	.uleb128 .LVU510
+	.uleb128 .LVU510
+	.uleb128 .LVU511
+	.uleb128 .LVU511
+	.uleb128 .LVU517
+	.uleb128 .LVU517
+	.uleb128 .LVU523
+	.uleb128 .LVU525
+	.uleb128 .LVU527
+	.uleb128 .LVU527
+	.uleb128 .LVU536
+	.uleb128 .LVU536
+	.uleb128 .LVU544
+	.uleb128 .LVU544
+	.uleb128 .LVU553
+	.uleb128 .LVU553
+	.uleb128 .LVU575
+	.uleb128 .LVU575
+	.uleb128 .LVU578
+	.uleb128 .LVU578
+	.uleb128 .LVU581
+	.uleb128 .LVU581
+	.uleb128 .LVU596
+	.uleb128 .LVU596
 	.uleb128 .LVU599
 	.uleb128 .LVU599
-	.uleb128 .LVU602
-	.uleb128 .LVU602
-	.uleb128 .LVU612
-	.uleb128 .LVU612
-	.uleb128 .LVU631
-	.uleb128 .LVU631
-	.uleb128 .LVU637
-	.uleb128 .LVU637
-	.uleb128 .LVU641
-	.uleb128 .LVU641
-	.uleb128 .LVU643
-	.uleb128 .LVU643
-	.uleb128 .LVU645
-	.uleb128 .LVU645
-	.uleb128 .LVU652
-	.uleb128 .LVU652
+	.uleb128 .LVU605
+	.uleb128 .LVU605
+	.uleb128 .LVU614
+	.uleb128 .LVU614
+	.uleb128 .LVU625
+	.uleb128 .LVU625
+	.uleb128 .LVU626
+	.uleb128 .LVU626
+	.uleb128 .LVU633
+	.uleb128 .LVU633
+	.uleb128 .LVU648
+	.uleb128 .LVU648
+	.uleb128 .LVU650
+	.uleb128 .LVU650
+	.uleb128 .LVU656
+	.uleb128 .LVU656
+	.uleb128 .LVU663
+	.uleb128 .LVU663
+	.uleb128 .LVU668
+	.uleb128 .LVU668
+	.uleb128 .LVU669
+	.uleb128 .LVU669
 	.uleb128 0
 .LLST59:
 	.byte	0x4
@@ -12446,13 +13153,24 @@ stdin_file:
 	.byte	0x52
 	.byte	0x4
 	.uleb128 .LVL146-.Ltext0
-	.uleb128 .LVL169-.Ltext0
+	.uleb128 .LVL170-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -72
 	.byte	0x4
-	.uleb128 .LVL169-.Ltext0
-	.uleb128 .LVL171-.Ltext0
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL176-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL176-.Ltext0
+	.uleb128 .LVL178-.Ltext0
 	.uleb128 0x7
 	.byte	0x91
 	.sleb128 -72
@@ -12461,18 +13179,18 @@ stdin_file:
 	.uleb128 0x8
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL171-.Ltext0
-	.uleb128 .LVL172-.Ltext0
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 .LVL179-.Ltext0
 	.uleb128 0x1
-	.byte	0x51
+	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL172-.Ltext0
-	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 .LVL186-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -72
 	.byte	0x4
-	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL186-.Ltext0
 	.uleb128 .LVL188-.Ltext0
 	.uleb128 0x7
 	.byte	0x91
@@ -12488,13 +13206,13 @@ stdin_file:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL189-.Ltext0
-	.uleb128 .LVL194-.Ltext0
+	.uleb128 .LVL191-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -72
 	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LVL200-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 .LVL195-.Ltext0
 	.uleb128 0x7
 	.byte	0x91
 	.sleb128 -72
@@ -12503,36 +13221,36 @@ stdin_file:
 	.uleb128 0x4
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL201-.Ltext0
+	.uleb128 .LVL196-.Ltext0
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL197-.Ltext0
 	.uleb128 .LVL203-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
+	.uleb128 0x1
+	.byte	0x56
 	.byte	0x4
 	.uleb128 .LVL203-.Ltext0
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 .LVL214-.Ltext0
+	.uleb128 .LVL206-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -72
 	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL216-.Ltext0
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 .LVL210-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL216-.Ltext0
-	.uleb128 .LVL221-.Ltext0
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 .LVL215-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -72
 	.byte	0x4
-	.uleb128 .LVL221-.Ltext0
-	.uleb128 .LVL224-.Ltext0
+	.uleb128 .LVL215-.Ltext0
+	.uleb128 .LVL217-.Ltext0
 	.uleb128 0x7
 	.byte	0x91
 	.sleb128 -72
@@ -12541,59 +13259,79 @@ stdin_file:
 	.uleb128 0x4
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL224-.Ltext0
-	.uleb128 .LVL225-.Ltext0
+	.uleb128 .LVL217-.Ltext0
+	.uleb128 .LVL219-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL219-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL228-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL228-.Ltext0
+	.uleb128 .LVL230-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL230-.Ltext0
+	.uleb128 .LVL234-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 .LVL236-.Ltext0
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 .LVL239-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -72
 	.byte	0x4
-	.uleb128 .LVL236-.Ltext0
-	.uleb128 .LVL237-.Ltext0
+	.uleb128 .LVL239-.Ltext0
+	.uleb128 .LVL240-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL237-.Ltext0
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -52
-	.byte	0x4
-	.uleb128 .LVL242-.Ltext0
+	.uleb128 .LVL240-.Ltext0
 	.uleb128 .LVL243-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL250-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -72
 	.byte	0x4
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 .LVL248-.Ltext0
+	.uleb128 .LVL250-.Ltext0
+	.uleb128 .LVL253-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL253-.Ltext0
+	.uleb128 .LVL257-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL257-.Ltext0
+	.uleb128 .LVL261-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL248-.Ltext0
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LVL260-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL261-.Ltext0
 	.uleb128 .LVL264-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x4
-	.byte	0x9f
+	.uleb128 0x1
+	.byte	0x55
 	.byte	0x4
 	.uleb128 .LVL264-.Ltext0
 	.uleb128 .LVL265-.Ltext0
@@ -12602,102 +13340,86 @@ stdin_file:
 	.sleb128 -72
 	.byte	0x4
 	.uleb128 .LVL265-.Ltext0
-	.uleb128 .LVL266-.Ltext0
+	.uleb128 .LFE39-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL266-.Ltext0
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LFE37-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -52
+	.byte	0x56
 	.byte	0
 .LVUS61:
 	.uleb128 .LVU352
 	.uleb128 .LVU354
-	.uleb128 .LVU436
-	.uleb128 .LVU438
-	.uleb128 .LVU438
-	.uleb128 .LVU440
-	.uleb128 .LVU476
-	.uleb128 .LVU479
-	.uleb128 .LVU502
-	.uleb128 .LVU504
-	.uleb128 .LVU513
-	.uleb128 .LVU516
-	.uleb128 .LVU531
-	.uleb128 .LVU532
-	.uleb128 .LVU586
-	.uleb128 .LVU587
+	.uleb128 .LVU458
+	.uleb128 .LVU460
+	.uleb128 .LVU460
+	.uleb128 .LVU462
+	.uleb128 .LVU474
+	.uleb128 .LVU475
+	.uleb128 .LVU499
+	.uleb128 .LVU501
+	.uleb128 .LVU522
+	.uleb128 .LVU525
+	.uleb128 .LVU539
+	.uleb128 .LVU540
+	.uleb128 .LVU552
+	.uleb128 .LVU553
 .LLST61:
 	.byte	0x4
 	.uleb128 .LVL134-.Ltext0
 	.uleb128 .LVL135-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL160-.Ltext0
-	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL167-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -56
+	.sleb128 -60
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL168-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL178-.Ltext0
-	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL173-.Ltext0
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL185-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -56
+	.sleb128 -60
 	.byte	0x4
-	.uleb128 .LVL193-.Ltext0
 	.uleb128 .LVL194-.Ltext0
+	.uleb128 .LVL196-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -56
+	.sleb128 -60
 	.byte	0x4
-	.uleb128 .LVL199-.Ltext0
-	.uleb128 .LVL201-.Ltext0
+	.uleb128 .LVL204-.Ltext0
+	.uleb128 .LVL205-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -56
+	.sleb128 -60
 	.byte	0x4
+	.uleb128 .LVL209-.Ltext0
 	.uleb128 .LVL210-.Ltext0
-	.uleb128 .LVL211-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL234-.Ltext0
-	.uleb128 .LVL235-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -56
+	.byte	0x57
 	.byte	0
 .LVUS62:
 	.uleb128 .LVU347
 	.uleb128 .LVU352
 	.uleb128 .LVU356
-	.uleb128 .LVU364
-	.uleb128 .LVU364
+	.uleb128 .LVU365
+	.uleb128 .LVU365
 	.uleb128 .LVU411
 	.uleb128 .LVU411
-	.uleb128 .LVU422
-	.uleb128 .LVU441
-	.uleb128 .LVU452
-	.uleb128 .LVU479
-	.uleb128 .LVU485
-	.uleb128 .LVU540
-	.uleb128 .LVU582
-	.uleb128 .LVU616
-	.uleb128 .LVU631
+	.uleb128 .LVU445
+	.uleb128 .LVU553
+	.uleb128 .LVU594
+	.uleb128 .LVU633
+	.uleb128 .LVU648
 .LLST62:
 	.byte	0x4
 	.uleb128 .LVL133-.Ltext0
@@ -12715,52 +13437,40 @@ stdin_file:
 	.uleb128 .LVL136-.Ltext0
 	.uleb128 .LVL148-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL148-.Ltext0
-	.uleb128 .LVL152-.Ltext0
+	.uleb128 .LVL159-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -56
+	.sleb128 -60
 	.byte	0x4
-	.uleb128 .LVL163-.Ltext0
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -56
-	.byte	0x4
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 .LVL184-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -56
-	.byte	0x4
-	.uleb128 .LVL216-.Ltext0
-	.uleb128 .LVL231-.Ltext0
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 .LVL225-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x53
 	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
 	.uleb128 .LVL250-.Ltext0
-	.uleb128 .LVL257-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -56
+	.sleb128 -60
 	.byte	0
 .LVUS63:
 	.uleb128 .LVU347
 	.uleb128 .LVU352
 	.uleb128 .LVU357
-	.uleb128 .LVU396
-	.uleb128 .LVU402
-	.uleb128 .LVU430
-	.uleb128 .LVU441
-	.uleb128 .LVU540
-	.uleb128 .LVU540
-	.uleb128 .LVU544
-	.uleb128 .LVU544
-	.uleb128 .LVU623
-	.uleb128 .LVU631
-	.uleb128 0
+	.uleb128 .LVU397
+	.uleb128 .LVU403
+	.uleb128 .LVU411
+	.uleb128 .LVU411
+	.uleb128 .LVU438
+	.uleb128 .LVU553
+	.uleb128 .LVU557
+	.uleb128 .LVU557
+	.uleb128 .LVU585
+	.uleb128 .LVU585
+	.uleb128 .LVU594
 .LLST63:
 	.byte	0x4
 	.uleb128 .LVL133-.Ltext0
@@ -12776,79 +13486,52 @@ stdin_file:
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL145-.Ltext0
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL148-.Ltext0
 	.uleb128 .LVL156-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -56
 	.byte	0x4
-	.uleb128 .LVL163-.Ltext0
-	.uleb128 .LVL216-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL216-.Ltext0
-	.uleb128 .LVL217-.Ltext0
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 .LVL211-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL217-.Ltext0
-	.uleb128 .LVL252-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL221-.Ltext0
 	.uleb128 0x1
-	.byte	0x57
+	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE37-.Ltext0
+	.uleb128 .LVL221-.Ltext0
+	.uleb128 .LVL225-.Ltext0
 	.uleb128 0x1
-	.byte	0x57
+	.byte	0x56
 	.byte	0
 .LVUS64:
 	.uleb128 .LVU347
 	.uleb128 .LVU352
 	.uleb128 .LVU358
-	.uleb128 .LVU409
+	.uleb128 .LVU410
 	.uleb128 .LVU411
-	.uleb128 .LVU414
-	.uleb128 .LVU414
-	.uleb128 .LVU416
-	.uleb128 .LVU416
-	.uleb128 .LVU431
-	.uleb128 .LVU441
-	.uleb128 .LVU452
-	.uleb128 .LVU452
-	.uleb128 .LVU473
-	.uleb128 .LVU473
-	.uleb128 .LVU475
-	.uleb128 .LVU479
-	.uleb128 .LVU485
-	.uleb128 .LVU485
-	.uleb128 .LVU500
-	.uleb128 .LVU500
-	.uleb128 .LVU501
-	.uleb128 .LVU504
-	.uleb128 .LVU511
-	.uleb128 .LVU511
-	.uleb128 .LVU512
-	.uleb128 .LVU516
-	.uleb128 .LVU525
-	.uleb128 .LVU532
-	.uleb128 .LVU539
-	.uleb128 .LVU540
-	.uleb128 .LVU558
-	.uleb128 .LVU558
-	.uleb128 .LVU565
-	.uleb128 .LVU568
-	.uleb128 .LVU573
-	.uleb128 .LVU573
-	.uleb128 .LVU576
+	.uleb128 .LVU462
+	.uleb128 .LVU463
+	.uleb128 .LVU553
+	.uleb128 .LVU553
+	.uleb128 .LVU571
+	.uleb128 .LVU571
 	.uleb128 .LVU579
-	.uleb128 .LVU584
-	.uleb128 .LVU587
-	.uleb128 .LVU624
-	.uleb128 .LVU631
-	.uleb128 .LVU636
-	.uleb128 .LVU637
-	.uleb128 .LVU640
-	.uleb128 .LVU641
+	.uleb128 .LVU581
+	.uleb128 .LVU585
+	.uleb128 .LVU585
+	.uleb128 .LVU588
+	.uleb128 .LVU591
+	.uleb128 .LVU594
+	.uleb128 .LVU594
 	.uleb128 0
 .LLST64:
 	.byte	0x4
@@ -12867,121 +13550,51 @@ stdin_file:
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL148-.Ltext0
-	.uleb128 .LVL149-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL149-.Ltext0
-	.uleb128 .LVL150-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL150-.Ltext0
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL163-.Ltext0
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 .LVL175-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL175-.Ltext0
-	.uleb128 .LVL177-1-.Ltext0
-	.uleb128 0x3
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -92
+	.sleb128 -64
 	.byte	0x4
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 .LVL184-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL184-.Ltext0
-	.uleb128 .LVL191-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL191-.Ltext0
-	.uleb128 .LVL192-1-.Ltext0
-	.uleb128 0x3
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -92
+	.sleb128 -64
 	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 .LVL198-1-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -92
-	.byte	0x4
-	.uleb128 .LVL201-.Ltext0
-	.uleb128 .LVL206-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL216-.Ltext0
-	.uleb128 .LVL220-.Ltext0
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 .LVL214-.Ltext0
 	.uleb128 0x3
 	.byte	0x9
 	.byte	0xff
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 .LVL223-.Ltext0
+	.uleb128 .LVL214-.Ltext0
+	.uleb128 .LVL218-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL219-.Ltext0
+	.uleb128 .LVL221-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL221-.Ltext0
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL224-.Ltext0
+	.uleb128 .LVL225-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
 	.byte	0x4
 	.uleb128 .LVL225-.Ltext0
-	.uleb128 .LVL227-.Ltext0
+	.uleb128 .LFE39-.Ltext0
 	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL227-.Ltext0
-	.uleb128 .LVL228-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL230-.Ltext0
-	.uleb128 .LVL233-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL235-.Ltext0
-	.uleb128 .LVL253-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LVL259-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL260-.Ltext0
-	.uleb128 .LVL262-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL264-.Ltext0
-	.uleb128 .LFE37-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
+	.byte	0x91
+	.sleb128 -64
 	.byte	0
 .LVUS65:
 	.uleb128 .LVU347
@@ -12989,37 +13602,23 @@ stdin_file:
 	.uleb128 .LVU359
 	.uleb128 .LVU411
 	.uleb128 .LVU411
-	.uleb128 .LVU431
-	.uleb128 .LVU441
-	.uleb128 .LVU460
-	.uleb128 .LVU479
-	.uleb128 .LVU481
-	.uleb128 .LVU482
-	.uleb128 .LVU491
-	.uleb128 .LVU504
-	.uleb128 .LVU510
-	.uleb128 .LVU516
-	.uleb128 .LVU525
-	.uleb128 .LVU532
-	.uleb128 .LVU536
-	.uleb128 .LVU540
-	.uleb128 .LVU582
-	.uleb128 .LVU582
-	.uleb128 .LVU585
-	.uleb128 .LVU587
-	.uleb128 .LVU597
-	.uleb128 .LVU599
-	.uleb128 .LVU610
-	.uleb128 .LVU616
-	.uleb128 .LVU624
-	.uleb128 .LVU631
-	.uleb128 .LVU636
-	.uleb128 .LVU637
-	.uleb128 .LVU639
-	.uleb128 .LVU643
-	.uleb128 .LVU650
-	.uleb128 .LVU652
-	.uleb128 .LVU655
+	.uleb128 .LVU430
+	.uleb128 .LVU430
+	.uleb128 .LVU434
+	.uleb128 .LVU434
+	.uleb128 .LVU443
+	.uleb128 .LVU443
+	.uleb128 .LVU462
+	.uleb128 .LVU463
+	.uleb128 .LVU553
+	.uleb128 .LVU553
+	.uleb128 .LVU594
+	.uleb128 .LVU594
+	.uleb128 .LVU633
+	.uleb128 .LVU633
+	.uleb128 .LVU641
+	.uleb128 .LVU641
+	.uleb128 0
 .LLST65:
 	.byte	0x4
 	.uleb128 .LVL133-.Ltext0
@@ -13035,431 +13634,592 @@ stdin_file:
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL148-.Ltext0
+	.uleb128 .LVL152-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL152-.Ltext0
+	.uleb128 .LVL154-.Ltext0
+	.uleb128 0x2
+	.byte	0x32
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL154-.Ltext0
 	.uleb128 .LVL157-.Ltext0
 	.uleb128 0x1
-	.byte	0x51
+	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL163-.Ltext0
-	.uleb128 .LVL170-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -56
 	.byte	0x4
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 .LVL181-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -56
 	.byte	0x4
-	.uleb128 .LVL182-.Ltext0
-	.uleb128 .LVL187-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL201-.Ltext0
-	.uleb128 .LVL206-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL216-.Ltext0
-	.uleb128 .LVL231-.Ltext0
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 .LVL225-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL231-.Ltext0
-	.uleb128 .LVL234-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL235-.Ltext0
-	.uleb128 .LVL240-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 .LVL246-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL250-.Ltext0
-	.uleb128 .LVL253-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LVL259-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL260-.Ltext0
-	.uleb128 .LVL261-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL265-.Ltext0
-	.uleb128 .LVL269-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LVL272-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0
-.LVUS66:
-	.uleb128 .LVU417
-	.uleb128 .LVU431
-	.uleb128 .LVU452
-	.uleb128 .LVU472
-	.uleb128 .LVU485
-	.uleb128 .LVU490
-	.uleb128 .LVU504
-	.uleb128 .LVU506
-	.uleb128 .LVU516
-	.uleb128 .LVU518
-	.uleb128 .LVU532
-	.uleb128 .LVU535
-	.uleb128 .LVU582
-	.uleb128 .LVU583
-	.uleb128 .LVU587
-	.uleb128 .LVU602
-	.uleb128 .LVU616
-	.uleb128 .LVU624
-	.uleb128 .LVU641
-	.uleb128 .LVU643
-	.uleb128 .LVU652
-	.uleb128 0
-.LLST66:
-	.byte	0x4
-	.uleb128 .LVL150-.Ltext0
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 .LVL174-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL184-.Ltext0
-	.uleb128 .LVL186-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LVL195-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL201-.Ltext0
-	.uleb128 .LVL202-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 .LVL212-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL231-.Ltext0
-	.uleb128 .LVL232-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL235-.Ltext0
+	.uleb128 .LVL225-.Ltext0
 	.uleb128 .LVL243-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL250-.Ltext0
-	.uleb128 .LVL253-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL264-.Ltext0
-	.uleb128 .LVL265-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LFE37-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS67:
-	.uleb128 .LVU425
-	.uleb128 .LVU428
-	.uleb128 .LVU428
-	.uleb128 .LVU429
-	.uleb128 .LVU429
-	.uleb128 .LVU431
-.LLST67:
-	.byte	0x4
-	.uleb128 .LVL154-.Ltext0
-	.uleb128 .LVL154-.Ltext0
-	.uleb128 0x7
+	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -56
-	.byte	0x6
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LFE39-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -56
+	.byte	0
+.LVUS66:
+	.uleb128 .LVU347
+	.uleb128 .LVU352
+	.uleb128 .LVU360
+	.uleb128 .LVU411
+	.uleb128 .LVU411
+	.uleb128 .LVU453
+	.uleb128 .LVU463
+	.uleb128 .LVU467
+	.uleb128 .LVU475
+	.uleb128 .LVU484
+	.uleb128 .LVU501
+	.uleb128 .LVU506
+	.uleb128 .LVU515
+	.uleb128 .LVU527
+	.uleb128 .LVU536
+	.uleb128 .LVU544
+	.uleb128 .LVU553
+	.uleb128 .LVU594
+	.uleb128 .LVU594
+	.uleb128 .LVU596
+	.uleb128 .LVU599
+	.uleb128 .LVU604
+	.uleb128 .LVU619
+	.uleb128 .LVU624
+	.uleb128 .LVU633
+	.uleb128 .LVU640
+	.uleb128 .LVU648
+	.uleb128 .LVU650
+.LLST66:
+	.byte	0x4
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 .LVL163-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL177-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL187-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 .LVL225-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL225-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL228-.Ltext0
+	.uleb128 .LVL229-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 .LVL238-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL250-.Ltext0
+	.uleb128 .LVL253-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS67:
+	.uleb128 .LVU439
+	.uleb128 .LVU444
+	.uleb128 .LVU444
+	.uleb128 .LVU446
+	.uleb128 .LVU446
+	.uleb128 .LVU453
+	.uleb128 .LVU463
+	.uleb128 .LVU470
+	.uleb128 .LVU475
+	.uleb128 .LVU496
+	.uleb128 .LVU501
+	.uleb128 .LVU514
+	.uleb128 .LVU515
+	.uleb128 .LVU521
+	.uleb128 .LVU525
+	.uleb128 .LVU534
+	.uleb128 .LVU536
+	.uleb128 .LVU538
+	.uleb128 .LVU540
+	.uleb128 .LVU546
+	.uleb128 .LVU594
+	.uleb128 .LVU598
+	.uleb128 .LVU599
+	.uleb128 .LVU618
+	.uleb128 .LVU619
+	.uleb128 .LVU633
+	.uleb128 .LVU633
+	.uleb128 .LVU639
+	.uleb128 .LVU648
+	.uleb128 .LVU649
+	.uleb128 .LVU650
+	.uleb128 .LVU655
+	.uleb128 .LVU656
+	.uleb128 0
+.LLST67:
+	.byte	0x4
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 0x2
 	.byte	0x75
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 0x2
+	.byte	0x72
+	.sleb128 -1
+	.byte	0x4
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL163-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 .LVL171-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL181-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL196-.Ltext0
+	.uleb128 .LVL200-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL204-1-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL205-.Ltext0
+	.uleb128 .LVL207-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL225-.Ltext0
+	.uleb128 .LVL227-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL228-.Ltext0
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 0x2
+	.byte	0x75
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL250-.Ltext0
+	.uleb128 .LVL251-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL253-.Ltext0
+	.uleb128 .LVL255-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL257-.Ltext0
+	.uleb128 .LFE39-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0
+.LVUS68:
+	.uleb128 .LVU448
+	.uleb128 .LVU451
+	.uleb128 .LVU451
+	.uleb128 .LVU452
+	.uleb128 .LVU452
+	.uleb128 .LVU453
+.LLST68:
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x77
 	.sleb128 0
 	.byte	0x1c
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL154-.Ltext0
-	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL162-.Ltext0
 	.uleb128 0x8
-	.byte	0x75
+	.byte	0x77
 	.sleb128 0
 	.byte	0x20
 	.byte	0x91
-	.sleb128 -56
+	.sleb128 -60
 	.byte	0x6
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL155-.Ltext0
-	.uleb128 .LVL157-.Ltext0
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL163-.Ltext0
 	.uleb128 0x3
 	.byte	0x73
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0
-.LVUS68:
-	.uleb128 .LVU431
-	.uleb128 .LVU436
-.LLST68:
+.LVUS69:
+	.uleb128 .LVU453
+	.uleb128 .LVU458
+.LLST69:
 	.byte	0x4
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL163-.Ltext0
+	.uleb128 .LVL166-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
-.LVUS69:
-	.uleb128 .LVU425
-	.uleb128 .LVU438
-.LLST69:
+.LVUS70:
+	.uleb128 .LVU448
+	.uleb128 .LVU460
+.LLST70:
 	.byte	0x4
-	.uleb128 .LVL154-.Ltext0
 	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL167-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -68
 	.byte	0
-.LVUS71:
-	.uleb128 .LVU465
-	.uleb128 .LVU479
-	.uleb128 .LVU591
-	.uleb128 .LVU596
-	.uleb128 .LVU596
-	.uleb128 .LVU598
-	.uleb128 .LVU598
-	.uleb128 .LVU599
-	.uleb128 .LVU641
-	.uleb128 .LVU643
-	.uleb128 .LVU652
-	.uleb128 .LVU656
-	.uleb128 .LVU656
-	.uleb128 .LVU657
-	.uleb128 .LVU657
-	.uleb128 .LVU658
-.LLST71:
-	.byte	0x4
-	.uleb128 .LVL172-.Ltext0
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -64
-	.byte	0x4
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 .LVL239-.Ltext0
-	.uleb128 0x7
-	.byte	0x73
-	.sleb128 0
-	.byte	0xa8
-	.uleb128 0x34
-	.byte	0xa8
-	.uleb128 0x26
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL239-.Ltext0
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 0xa
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x6
-	.byte	0x6
-	.byte	0xa8
-	.uleb128 0x34
-	.byte	0xa8
-	.uleb128 0x26
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -64
-	.byte	0x4
-	.uleb128 .LVL264-.Ltext0
-	.uleb128 .LVL265-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -64
-	.byte	0x4
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LVL273-.Ltext0
-	.uleb128 0x7
-	.byte	0x73
-	.sleb128 0
-	.byte	0xa8
-	.uleb128 0x34
-	.byte	0xa8
-	.uleb128 0x26
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL273-.Ltext0
-	.uleb128 .LVL274-.Ltext0
-	.uleb128 0xa
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x6
-	.byte	0x6
-	.byte	0xa8
-	.uleb128 0x34
-	.byte	0xa8
-	.uleb128 0x26
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL274-.Ltext0
-	.uleb128 .LVL275-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -64
-	.byte	0
-.LVUS72:
-	.uleb128 .LVU455
-	.uleb128 .LVU478
-	.uleb128 .LVU587
-	.uleb128 .LVU599
-	.uleb128 .LVU641
-	.uleb128 .LVU643
-	.uleb128 .LVU652
-	.uleb128 0
-.LLST72:
-	.byte	0x4
-	.uleb128 .LVL168-.Ltext0
-	.uleb128 .LVL179-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL235-.Ltext0
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL264-.Ltext0
-	.uleb128 .LVL265-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LFE37-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
 .LVUS73:
-	.uleb128 .LVU456
-	.uleb128 .LVU471
-	.uleb128 .LVU471
-	.uleb128 .LVU474
-	.uleb128 .LVU474
-	.uleb128 .LVU475
-	.uleb128 .LVU587
-	.uleb128 .LVU599
-	.uleb128 .LVU641
-	.uleb128 .LVU643
-	.uleb128 .LVU652
-	.uleb128 0
+	.uleb128 .LVU489
+	.uleb128 .LVU497
+	.uleb128 .LVU626
+	.uleb128 .LVU631
+	.uleb128 .LVU631
+	.uleb128 .LVU632
+	.uleb128 .LVU632
+	.uleb128 .LVU633
+	.uleb128 .LVU663
+	.uleb128 .LVU666
+	.uleb128 .LVU666
+	.uleb128 .LVU667
+	.uleb128 .LVU667
+	.uleb128 .LVU669
 .LLST73:
 	.byte	0x4
-	.uleb128 .LVL168-.Ltext0
-	.uleb128 .LVL173-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 .LVL182-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL240-.Ltext0
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 0x7
+	.byte	0x76
+	.sleb128 0
+	.byte	0xa8
+	.uleb128 0x34
+	.byte	0xa8
+	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL173-.Ltext0
-	.uleb128 .LVL176-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL176-.Ltext0
-	.uleb128 .LVL177-1-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -88
-	.byte	0x4
-	.uleb128 .LVL235-.Ltext0
+	.uleb128 .LVL241-.Ltext0
 	.uleb128 .LVL242-.Ltext0
+	.uleb128 0x8
+	.byte	0x77
+	.sleb128 0
+	.byte	0x6
+	.byte	0xa8
+	.uleb128 0x34
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL242-.Ltext0
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL261-.Ltext0
+	.uleb128 .LVL262-.Ltext0
+	.uleb128 0x7
+	.byte	0x76
+	.sleb128 0
+	.byte	0xa8
+	.uleb128 0x34
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL262-.Ltext0
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 0x8
+	.byte	0x77
+	.sleb128 0
+	.byte	0x6
+	.byte	0xa8
+	.uleb128 0x34
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 .LVL265-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS74:
+	.uleb128 .LVU479
+	.uleb128 .LVU497
+	.uleb128 .LVU619
+	.uleb128 .LVU633
+	.uleb128 .LVU663
+	.uleb128 .LVU669
+.LLST74:
+	.byte	0x4
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 .LVL182-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0x4
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0x4
+	.uleb128 .LVL261-.Ltext0
+	.uleb128 .LVL265-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0
+.LVUS75:
+	.uleb128 .LVU480
+	.uleb128 .LVU495
+	.uleb128 .LVU495
+	.uleb128 .LVU497
+	.uleb128 .LVU619
+	.uleb128 .LVU633
+	.uleb128 .LVU663
+	.uleb128 .LVU669
+.LLST75:
+	.byte	0x4
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 .LVL180-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL264-.Ltext0
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL182-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL261-.Ltext0
 	.uleb128 .LVL265-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LFE37-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
 	.byte	0
-.LVUS75:
-	.uleb128 .LVU496
-	.uleb128 .LVU499
-	.uleb128 .LVU603
-	.uleb128 .LVU609
-	.uleb128 .LVU609
+.LVUS77:
+	.uleb128 .LVU511
+	.uleb128 .LVU515
+	.uleb128 .LVU605
 	.uleb128 .LVU611
 	.uleb128 .LVU611
-	.uleb128 .LVU615
-	.uleb128 .LVU645
-	.uleb128 .LVU648
-	.uleb128 .LVU648
-	.uleb128 .LVU649
-	.uleb128 .LVU649
-	.uleb128 .LVU651
-	.uleb128 .LVU651
-	.uleb128 .LVU652
-.LLST75:
+	.uleb128 .LVU612
+	.uleb128 .LVU612
+	.uleb128 .LVU613
+	.uleb128 .LVU613
+	.uleb128 .LVU614
+	.uleb128 .LVU614
+	.uleb128 .LVU617
+	.uleb128 .LVU656
+	.uleb128 .LVU659
+	.uleb128 .LVU659
+	.uleb128 .LVU661
+	.uleb128 .LVU661
+	.uleb128 .LVU662
+	.uleb128 .LVU662
+	.uleb128 .LVU663
+.LLST77:
 	.byte	0x4
 	.uleb128 .LVL189-.Ltext0
-	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL191-.Ltext0
 	.uleb128 0x6
-	.byte	0x51
+	.byte	0x56
 	.byte	0x93
 	.uleb128 0x4
-	.byte	0x53
+	.byte	0x57
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 .LVL245-.Ltext0
+	.uleb128 .LVL230-.Ltext0
+	.uleb128 .LVL231-.Ltext0
 	.uleb128 0x7
-	.byte	0x73
+	.byte	0x76
 	.sleb128 0
 	.byte	0xa8
 	.uleb128 0x2d
@@ -13467,8 +14227,20 @@ stdin_file:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL245-.Ltext0
-	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LVL231-.Ltext0
+	.uleb128 .LVL232-.Ltext0
+	.uleb128 0x8
+	.byte	0x77
+	.sleb128 0
+	.byte	0x6
+	.byte	0xa8
+	.uleb128 0x2d
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL232-.Ltext0
+	.uleb128 .LVL233-.Ltext0
 	.uleb128 0xa
 	.byte	0x91
 	.sleb128 -72
@@ -13480,42 +14252,8 @@ stdin_file:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL247-.Ltext0
-	.uleb128 .LVL249-.Ltext0
-	.uleb128 0x6
-	.byte	0x51
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x53
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL266-.Ltext0
-	.uleb128 .LVL267-.Ltext0
-	.uleb128 0x7
-	.byte	0x73
-	.sleb128 0
-	.byte	0xa8
-	.uleb128 0x2d
-	.byte	0xa8
-	.uleb128 0x26
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL267-.Ltext0
-	.uleb128 .LVL268-.Ltext0
-	.uleb128 0xa
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x6
-	.byte	0x6
-	.byte	0xa8
-	.uleb128 0x2d
-	.byte	0xa8
-	.uleb128 0x26
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL268-.Ltext0
-	.uleb128 .LVL270-.Ltext0
+	.uleb128 .LVL233-.Ltext0
+	.uleb128 .LVL234-.Ltext0
 	.uleb128 0x8
 	.byte	0x70
 	.sleb128 -4
@@ -13526,154 +14264,475 @@ stdin_file:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL270-.Ltext0
-	.uleb128 .LVL271-.Ltext0
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 .LVL235-.Ltext0
 	.uleb128 0x6
-	.byte	0x51
+	.byte	0x56
 	.byte	0x93
 	.uleb128 0x4
-	.byte	0x53
+	.byte	0x57
 	.byte	0x93
 	.uleb128 0x4
-	.byte	0
-.LVUS78:
-	.uleb128 .LVU522
-	.uleb128 .LVU524
-	.uleb128 .LVU633
-	.uleb128 .LVU637
-.LLST78:
 	.byte	0x4
-	.uleb128 .LVL204-.Ltext0
-	.uleb128 .LVL205-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
+	.uleb128 .LVL257-.Ltext0
+	.uleb128 .LVL258-.Ltext0
+	.uleb128 0x7
+	.byte	0x76
+	.sleb128 0
+	.byte	0xa8
+	.uleb128 0x2d
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL258-.Ltext0
-	.uleb128 .LVL260-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS79:
-	.uleb128 .LVU526
-	.uleb128 .LVU527
-.LLST79:
+	.uleb128 .LVL259-.Ltext0
+	.uleb128 0x8
+	.byte	0x77
+	.sleb128 0
+	.byte	0x6
+	.byte	0xa8
+	.uleb128 0x2d
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL207-.Ltext0
-	.uleb128 .LVL208-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
+	.uleb128 .LVL259-.Ltext0
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 -4
+	.byte	0x6
+	.byte	0xa8
+	.uleb128 0x2d
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL261-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
 	.byte	0
 .LVUS80:
-	.uleb128 .LVU618
-	.uleb128 .LVU621
-	.uleb128 .LVU621
-	.uleb128 .LVU622
-	.uleb128 .LVU622
-	.uleb128 .LVU624
+	.uleb128 .LVU530
+	.uleb128 .LVU532
+	.uleb128 .LVU653
+	.uleb128 .LVU656
 .LLST80:
 	.byte	0x4
-	.uleb128 .LVL250-.Ltext0
-	.uleb128 .LVL250-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL199-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 .LVL257-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS81:
+	.uleb128 .LVU535
+	.uleb128 .LVU536
+.LLST81:
+	.byte	0x4
+	.uleb128 .LVL202-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS82:
+	.uleb128 .LVU635
+	.uleb128 .LVU638
+	.uleb128 .LVU638
+	.uleb128 .LVU639
+	.uleb128 .LVU639
+	.uleb128 .LVU641
+.LLST82:
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL243-.Ltext0
 	.uleb128 0x6
-	.byte	0x73
-	.sleb128 0
 	.byte	0x75
+	.sleb128 0
+	.byte	0x77
 	.sleb128 0
 	.byte	0x1c
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL250-.Ltext0
-	.uleb128 .LVL251-.Ltext0
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL244-.Ltext0
 	.uleb128 0x7
-	.byte	0x75
+	.byte	0x77
 	.sleb128 0
 	.byte	0x20
-	.byte	0x73
+	.byte	0x75
 	.sleb128 0
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL251-.Ltext0
-	.uleb128 .LVL253-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL246-.Ltext0
 	.uleb128 0x3
-	.byte	0x73
+	.byte	0x75
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0
-.LVUS81:
-	.uleb128 .LVU624
-	.uleb128 .LVU630
-.LLST81:
+.LVUS83:
+	.uleb128 .LVU641
+	.uleb128 .LVU647
+.LLST83:
 	.byte	0x4
-	.uleb128 .LVL253-.Ltext0
-	.uleb128 .LVL256-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL249-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x53
 	.byte	0
-.LVUS82:
-	.uleb128 .LVU618
-	.uleb128 .LVU631
-.LLST82:
+.LVUS84:
+	.uleb128 .LVU635
+	.uleb128 .LVU648
+.LLST84:
 	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
 	.uleb128 .LVL250-.Ltext0
-	.uleb128 .LVL257-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -68
 	.byte	0
-.LVUS138:
-	.uleb128 .LVU1019
-	.uleb128 .LVU1023
-	.uleb128 .LVU1023
-	.uleb128 .LVU1024
-.LLST138:
+.LVUS86:
+	.uleb128 .LVU677
+	.uleb128 .LVU680
+	.uleb128 .LVU680
+	.uleb128 .LVU683
+	.uleb128 .LVU685
+	.uleb128 .LVU696
+	.uleb128 .LVU696
+	.uleb128 .LVU700
+	.uleb128 .LVU700
+	.uleb128 .LVU732
+.LLST86:
 	.byte	0x4
-	.uleb128 .LVL377-.Ltext0
-	.uleb128 .LVL378-.Ltext0
+	.uleb128 .LVL267-.Ltext0
+	.uleb128 .LVL267-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL267-.Ltext0
+	.uleb128 .LVL268-.Ltext0
+	.uleb128 0x3
+	.byte	0x70
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL269-.Ltext0
+	.uleb128 .LVL271-.Ltext0
+	.uleb128 0xb
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x77
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL271-.Ltext0
+	.uleb128 .LVL273-.Ltext0
+	.uleb128 0xc
+	.byte	0x77
+	.sleb128 0
+	.byte	0x20
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x22
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL273-.Ltext0
+	.uleb128 .LVL282-.Ltext0
+	.uleb128 0xb
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.byte	0x77
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS87:
+	.uleb128 .LVU677
+	.uleb128 .LVU683
+	.uleb128 .LVU685
+	.uleb128 .LVU732
+.LLST87:
+	.byte	0x4
+	.uleb128 .LVL267-.Ltext0
+	.uleb128 .LVL268-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL269-.Ltext0
+	.uleb128 .LVL282-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS88:
+	.uleb128 .LVU677
+	.uleb128 .LVU683
+	.uleb128 .LVU685
+	.uleb128 .LVU732
+.LLST88:
+	.byte	0x4
+	.uleb128 .LVL267-.Ltext0
+	.uleb128 .LVL268-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL269-.Ltext0
+	.uleb128 .LVL282-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS90:
+	.uleb128 .LVU685
+	.uleb128 .LVU692
+	.uleb128 .LVU701
+	.uleb128 .LVU712
+.LLST90:
+	.byte	0x4
+	.uleb128 .LVL269-.Ltext0
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL274-.Ltext0
+	.uleb128 .LVL276-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS91:
+	.uleb128 .LVU685
+	.uleb128 .LVU694
+	.uleb128 .LVU701
+	.uleb128 .LVU732
+.LLST91:
+	.byte	0x4
+	.uleb128 .LVL269-.Ltext0
+	.uleb128 .LVL271-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL274-.Ltext0
+	.uleb128 .LVL282-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS93:
+	.uleb128 .LVU710
+	.uleb128 .LVU712
+	.uleb128 .LVU712
+	.uleb128 .LVU732
+.LLST93:
+	.byte	0x4
+	.uleb128 .LVL275-.Ltext0
+	.uleb128 .LVL276-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL282-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
+	.byte	0
+.LVUS95:
+	.uleb128 .LVU712
+	.uleb128 .LVU717
+	.uleb128 .LVU721
+	.uleb128 .LVU726
+.LLST95:
 	.byte	0x4
-	.uleb128 .LVL378-.Ltext0
-	.uleb128 .LVL379-.Ltext0
+	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL278-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 .LVL281-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS140:
-	.uleb128 .LVU1024
-	.uleb128 .LVU1031
-	.uleb128 .LVU1033
-	.uleb128 .LVU1036
-	.uleb128 .LVU1036
-	.uleb128 .LVU1037
-	.uleb128 .LVU1037
-	.uleb128 .LVU1041
-	.uleb128 .LVU1041
+.LVUS96:
+	.uleb128 .LVU733
 	.uleb128 0
-.LLST140:
+.LLST96:
 	.byte	0x4
-	.uleb128 .LVL379-.Ltext0
-	.uleb128 .LVL381-.Ltext0
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LFE8-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 12
+	.byte	0
+.LVUS97:
+	.uleb128 .LVU733
+	.uleb128 .LVU741
+	.uleb128 .LVU741
+	.uleb128 0
+.LLST97:
+	.byte	0x4
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 .LFE8-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+.LVUS98:
+	.uleb128 .LVU733
+	.uleb128 .LVU745
+	.uleb128 .LVU745
+	.uleb128 0
+.LLST98:
+	.byte	0x4
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL288-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL382-.Ltext0
-	.uleb128 .LVL383-.Ltext0
+	.uleb128 .LVL288-.Ltext0
+	.uleb128 .LFE8-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS99:
+	.uleb128 .LVU736
+	.uleb128 .LVU740
+	.uleb128 .LVU740
+	.uleb128 .LVU743
+	.uleb128 .LVU743
+	.uleb128 .LVU746
+.LLST99:
+	.byte	0x4
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 .LVL287-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL287-.Ltext0
+	.uleb128 .LVL289-.Ltext0
+	.uleb128 0x3
+	.byte	0x76
+	.sleb128 1
+	.byte	0x9f
+	.byte	0
+.LVUS100:
+	.uleb128 .LVU736
+	.uleb128 0
+.LLST100:
+	.byte	0x4
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LFE8-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 12
+	.byte	0
+.LVUS101:
+	.uleb128 .LVU736
+	.uleb128 .LVU745
+	.uleb128 .LVU745
+	.uleb128 0
+.LLST101:
+	.byte	0x4
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL288-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL383-.Ltext0
-	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL288-.Ltext0
+	.uleb128 .LFE8-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS157:
+	.uleb128 .LVU1107
+	.uleb128 .LVU1111
+	.uleb128 .LVU1111
+	.uleb128 .LVU1112
+.LLST157:
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL392-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL392-.Ltext0
+	.uleb128 .LVL393-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS159:
+	.uleb128 .LVU1112
+	.uleb128 .LVU1119
+	.uleb128 .LVU1121
+	.uleb128 .LVU1124
+	.uleb128 .LVU1124
+	.uleb128 .LVU1125
+	.uleb128 .LVU1125
+	.uleb128 .LVU1129
+	.uleb128 .LVU1129
+	.uleb128 0
+.LLST159:
+	.byte	0x4
+	.uleb128 .LVL393-.Ltext0
+	.uleb128 .LVL395-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL396-.Ltext0
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 .LVL398-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL384-.Ltext0
-	.uleb128 .LVL385-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 .LVL399-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL385-.Ltext0
-	.uleb128 .LFE27-.Ltext0
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LFE28-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
@@ -13701,649 +14760,720 @@ stdin_file:
 	.long	0
 .LLRL2:
 	.byte	0x4
-	.uleb128 .LBB40-.Ltext0
-	.uleb128 .LBE40-.Ltext0
+	.uleb128 .LBB44-.Ltext0
+	.uleb128 .LBE44-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB46-.Ltext0
-	.uleb128 .LBE46-.Ltext0
+	.uleb128 .LBB50-.Ltext0
+	.uleb128 .LBE50-.Ltext0
 	.byte	0
 .LLRL4:
 	.byte	0x4
-	.uleb128 .LBB42-.Ltext0
-	.uleb128 .LBE42-.Ltext0
+	.uleb128 .LBB46-.Ltext0
+	.uleb128 .LBE46-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB43-.Ltext0
-	.uleb128 .LBE43-.Ltext0
+	.uleb128 .LBB47-.Ltext0
+	.uleb128 .LBE47-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB44-.Ltext0
-	.uleb128 .LBE44-.Ltext0
+	.uleb128 .LBB48-.Ltext0
+	.uleb128 .LBE48-.Ltext0
 	.byte	0
 .LLRL14:
 	.byte	0x4
-	.uleb128 .LBB58-.Ltext0
-	.uleb128 .LBE58-.Ltext0
+	.uleb128 .LBB62-.Ltext0
+	.uleb128 .LBE62-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB65-.Ltext0
-	.uleb128 .LBE65-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB66-.Ltext0
-	.uleb128 .LBE66-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB67-.Ltext0
-	.uleb128 .LBE67-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB90-.Ltext0
-	.uleb128 .LBE90-.Ltext0
-	.byte	0
-.LLRL25:
+	.uleb128 .LBB69-.Ltext0
+	.uleb128 .LBE69-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB70-.Ltext0
 	.uleb128 .LBE70-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB82-.Ltext0
-	.uleb128 .LBE82-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB83-.Ltext0
-	.uleb128 .LBE83-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB84-.Ltext0
-	.uleb128 .LBE84-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB85-.Ltext0
-	.uleb128 .LBE85-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB91-.Ltext0
-	.uleb128 .LBE91-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB92-.Ltext0
-	.uleb128 .LBE92-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB93-.Ltext0
-	.uleb128 .LBE93-.Ltext0
+	.uleb128 .LBB71-.Ltext0
+	.uleb128 .LBE71-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB94-.Ltext0
 	.uleb128 .LBE94-.Ltext0
 	.byte	0
-.LLRL30:
+.LLRL25:
+	.byte	0x4
+	.uleb128 .LBB74-.Ltext0
+	.uleb128 .LBE74-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB86-.Ltext0
 	.uleb128 .LBE86-.Ltext0
 	.byte	0x4
+	.uleb128 .LBB87-.Ltext0
+	.uleb128 .LBE87-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB88-.Ltext0
+	.uleb128 .LBE88-.Ltext0
+	.byte	0x4
 	.uleb128 .LBB89-.Ltext0
 	.uleb128 .LBE89-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB95-.Ltext0
+	.uleb128 .LBE95-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB96-.Ltext0
+	.uleb128 .LBE96-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB97-.Ltext0
+	.uleb128 .LBE97-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB98-.Ltext0
+	.uleb128 .LBE98-.Ltext0
+	.byte	0
+.LLRL30:
+	.byte	0x4
+	.uleb128 .LBB90-.Ltext0
+	.uleb128 .LBE90-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB93-.Ltext0
+	.uleb128 .LBE93-.Ltext0
 	.byte	0
 .LLRL36:
-	.byte	0x4
-	.uleb128 .LBB110-.Ltext0
-	.uleb128 .LBE110-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB137-.Ltext0
-	.uleb128 .LBE137-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB140-.Ltext0
-	.uleb128 .LBE140-.Ltext0
-	.byte	0
-.LLRL39:
-	.byte	0x4
-	.uleb128 .LBB112-.Ltext0
-	.uleb128 .LBE112-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB128-.Ltext0
-	.uleb128 .LBE128-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB129-.Ltext0
-	.uleb128 .LBE129-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB130-.Ltext0
-	.uleb128 .LBE130-.Ltext0
-	.byte	0
-.LLRL42:
 	.byte	0x4
 	.uleb128 .LBB114-.Ltext0
 	.uleb128 .LBE114-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB122-.Ltext0
-	.uleb128 .LBE122-.Ltext0
+	.uleb128 .LBB141-.Ltext0
+	.uleb128 .LBE141-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB123-.Ltext0
-	.uleb128 .LBE123-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB124-.Ltext0
-	.uleb128 .LBE124-.Ltext0
+	.uleb128 .LBB144-.Ltext0
+	.uleb128 .LBE144-.Ltext0
 	.byte	0
-.LLRL44:
+.LLRL39:
 	.byte	0x4
 	.uleb128 .LBB116-.Ltext0
 	.uleb128 .LBE116-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB117-.Ltext0
-	.uleb128 .LBE117-.Ltext0
+	.uleb128 .LBB132-.Ltext0
+	.uleb128 .LBE132-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB133-.Ltext0
+	.uleb128 .LBE133-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB134-.Ltext0
+	.uleb128 .LBE134-.Ltext0
+	.byte	0
+.LLRL42:
 	.byte	0x4
 	.uleb128 .LBB118-.Ltext0
 	.uleb128 .LBE118-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB126-.Ltext0
+	.uleb128 .LBE126-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB127-.Ltext0
+	.uleb128 .LBE127-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB128-.Ltext0
+	.uleb128 .LBE128-.Ltext0
+	.byte	0
+.LLRL44:
+	.byte	0x4
+	.uleb128 .LBB120-.Ltext0
+	.uleb128 .LBE120-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB121-.Ltext0
+	.uleb128 .LBE121-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB122-.Ltext0
+	.uleb128 .LBE122-.Ltext0
 	.byte	0
 .LLRL60:
-	.byte	0x4
-	.uleb128 .LBB157-.Ltext0
-	.uleb128 .LBE157-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB177-.Ltext0
-	.uleb128 .LBE177-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB178-.Ltext0
-	.uleb128 .LBE178-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB179-.Ltext0
-	.uleb128 .LBE179-.Ltext0
-	.byte	0
-.LLRL70:
-	.byte	0x4
-	.uleb128 .LBB160-.Ltext0
-	.uleb128 .LBE160-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB161-.Ltext0
-	.uleb128 .LBE161-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB167-.Ltext0
-	.uleb128 .LBE167-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB173-.Ltext0
-	.uleb128 .LBE173-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB176-.Ltext0
-	.uleb128 .LBE176-.Ltext0
-	.byte	0
-.LLRL74:
-	.byte	0x4
-	.uleb128 .LBB162-.Ltext0
-	.uleb128 .LBE162-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB168-.Ltext0
-	.uleb128 .LBE168-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB175-.Ltext0
-	.uleb128 .LBE175-.Ltext0
-	.byte	0
-.LLRL76:
-	.byte	0x4
-	.uleb128 .LBB163-.Ltext0
-	.uleb128 .LBE163-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB172-.Ltext0
-	.uleb128 .LBE172-.Ltext0
-	.byte	0
-.LLRL77:
-	.byte	0x4
-	.uleb128 .LBB164-.Ltext0
-	.uleb128 .LBE164-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB165-.Ltext0
 	.uleb128 .LBE165-.Ltext0
 	.byte	0x4
+	.uleb128 .LBB188-.Ltext0
+	.uleb128 .LBE188-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB189-.Ltext0
+	.uleb128 .LBE189-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB190-.Ltext0
+	.uleb128 .LBE190-.Ltext0
+	.byte	0
+.LLRL71:
+	.byte	0x4
+	.uleb128 .LBB168-.Ltext0
+	.uleb128 .LBE168-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB169-.Ltext0
+	.uleb128 .LBE169-.Ltext0
+	.byte	0
+.LLRL72:
+	.byte	0x4
+	.uleb128 .LBB170-.Ltext0
+	.uleb128 .LBE170-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB180-.Ltext0
+	.uleb128 .LBE180-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB186-.Ltext0
+	.uleb128 .LBE186-.Ltext0
+	.byte	0
+.LLRL76:
+	.byte	0x4
 	.uleb128 .LBB171-.Ltext0
 	.uleb128 .LBE171-.Ltext0
 	.byte	0x4
+	.uleb128 .LBB172-.Ltext0
+	.uleb128 .LBE172-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB179-.Ltext0
+	.uleb128 .LBE179-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB185-.Ltext0
+	.uleb128 .LBE185-.Ltext0
+	.byte	0
+.LLRL78:
+	.byte	0x4
+	.uleb128 .LBB173-.Ltext0
+	.uleb128 .LBE173-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB183-.Ltext0
+	.uleb128 .LBE183-.Ltext0
+	.byte	0
+.LLRL79:
+	.byte	0x4
 	.uleb128 .LBB174-.Ltext0
 	.uleb128 .LBE174-.Ltext0
-	.byte	0
-.LLRL83:
+	.byte	0x4
+	.uleb128 .LBB176-.Ltext0
+	.uleb128 .LBE176-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB177-.Ltext0
+	.uleb128 .LBE177-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB184-.Ltext0
+	.uleb128 .LBE184-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB187-.Ltext0
 	.uleb128 .LBE187-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB192-.Ltext0
-	.uleb128 .LBE192-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB193-.Ltext0
-	.uleb128 .LBE193-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB194-.Ltext0
-	.uleb128 .LBE194-.Ltext0
 	.byte	0
-.LLRL86:
-	.byte	0x4
-	.uleb128 .LBB195-.Ltext0
-	.uleb128 .LBE195-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB205-.Ltext0
-	.uleb128 .LBE205-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB206-.Ltext0
-	.uleb128 .LBE206-.Ltext0
-	.byte	0
-.LLRL88:
-	.byte	0x4
-	.uleb128 .LBB197-.Ltext0
-	.uleb128 .LBE197-.Ltext0
+.LLRL85:
 	.byte	0x4
 	.uleb128 .LBB202-.Ltext0
 	.uleb128 .LBE202-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB224-.Ltext0
+	.uleb128 .LBE224-.Ltext0
 	.byte	0
-.LLRL91:
+.LLRL89:
 	.byte	0x4
-	.uleb128 .LBB199-.Ltext0
-	.uleb128 .LBE199-.Ltext0
+	.uleb128 .LBB204-.Ltext0
+	.uleb128 .LBE204-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB200-.Ltext0
-	.uleb128 .LBE200-.Ltext0
+	.uleb128 .LBB220-.Ltext0
+	.uleb128 .LBE220-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB221-.Ltext0
+	.uleb128 .LBE221-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB222-.Ltext0
+	.uleb128 .LBE222-.Ltext0
 	.byte	0
-.LLRL104:
+.LLRL92:
 	.byte	0x4
-	.uleb128 .LBB209-.Ltext0
-	.uleb128 .LBE209-.Ltext0
+	.uleb128 .LBB206-.Ltext0
+	.uleb128 .LBE206-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB212-.Ltext0
-	.uleb128 .LBE212-.Ltext0
-	.byte	0
-.LLRL107:
+	.uleb128 .LBB214-.Ltext0
+	.uleb128 .LBE214-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB215-.Ltext0
 	.uleb128 .LBE215-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB218-.Ltext0
-	.uleb128 .LBE218-.Ltext0
+	.uleb128 .LBB216-.Ltext0
+	.uleb128 .LBE216-.Ltext0
 	.byte	0
-.LLRL110:
+.LLRL94:
 	.byte	0x4
-	.uleb128 .LBB228-.Ltext0
-	.uleb128 .LBE228-.Ltext0
+	.uleb128 .LBB208-.Ltext0
+	.uleb128 .LBE208-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB231-.Ltext0
-	.uleb128 .LBE231-.Ltext0
+	.uleb128 .LBB209-.Ltext0
+	.uleb128 .LBE209-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB210-.Ltext0
+	.uleb128 .LBE210-.Ltext0
 	.byte	0
-.LLRL116:
+.LLRL102:
 	.byte	0x4
-	.uleb128 .LBB234-.Ltext0
-	.uleb128 .LBE234-.Ltext0
+	.uleb128 .LBB235-.Ltext0
+	.uleb128 .LBE235-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB243-.Ltext0
-	.uleb128 .LBE243-.Ltext0
-	.byte	0
-.LLRL117:
-	.byte	0x4
-	.uleb128 .LBB236-.Ltext0
-	.uleb128 .LBE236-.Ltext0
+	.uleb128 .LBB240-.Ltext0
+	.uleb128 .LBE240-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB241-.Ltext0
 	.uleb128 .LBE241-.Ltext0
-	.byte	0
-.LLRL119:
 	.byte	0x4
-	.uleb128 .LBB238-.Ltext0
-	.uleb128 .LBE238-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB239-.Ltext0
-	.uleb128 .LBE239-.Ltext0
+	.uleb128 .LBB242-.Ltext0
+	.uleb128 .LBE242-.Ltext0
 	.byte	0
-.LLRL121:
+.LLRL105:
+	.byte	0x4
+	.uleb128 .LBB243-.Ltext0
+	.uleb128 .LBE243-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB253-.Ltext0
 	.uleb128 .LBE253-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB256-.Ltext0
-	.uleb128 .LBE256-.Ltext0
+	.uleb128 .LBB254-.Ltext0
+	.uleb128 .LBE254-.Ltext0
 	.byte	0
-.LLRL127:
+.LLRL107:
 	.byte	0x4
-	.uleb128 .LBB259-.Ltext0
-	.uleb128 .LBE259-.Ltext0
+	.uleb128 .LBB245-.Ltext0
+	.uleb128 .LBE245-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB269-.Ltext0
-	.uleb128 .LBE269-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB270-.Ltext0
-	.uleb128 .LBE270-.Ltext0
+	.uleb128 .LBB250-.Ltext0
+	.uleb128 .LBE250-.Ltext0
 	.byte	0
-.LLRL129:
+.LLRL110:
 	.byte	0x4
-	.uleb128 .LBB261-.Ltext0
-	.uleb128 .LBE261-.Ltext0
+	.uleb128 .LBB247-.Ltext0
+	.uleb128 .LBE247-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB266-.Ltext0
-	.uleb128 .LBE266-.Ltext0
+	.uleb128 .LBB248-.Ltext0
+	.uleb128 .LBE248-.Ltext0
 	.byte	0
-.LLRL131:
+.LLRL123:
+	.byte	0x4
+	.uleb128 .LBB257-.Ltext0
+	.uleb128 .LBE257-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB260-.Ltext0
+	.uleb128 .LBE260-.Ltext0
+	.byte	0
+.LLRL126:
 	.byte	0x4
 	.uleb128 .LBB263-.Ltext0
 	.uleb128 .LBE263-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB264-.Ltext0
-	.uleb128 .LBE264-.Ltext0
+	.uleb128 .LBB266-.Ltext0
+	.uleb128 .LBE266-.Ltext0
 	.byte	0
-.LLRL136:
+.LLRL129:
 	.byte	0x4
-	.uleb128 .LBB271-.Ltext0
-	.uleb128 .LBE271-.Ltext0
+	.uleb128 .LBB276-.Ltext0
+	.uleb128 .LBE276-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB272-.Ltext0
-	.uleb128 .LBE272-.Ltext0
+	.uleb128 .LBB279-.Ltext0
+	.uleb128 .LBE279-.Ltext0
 	.byte	0
-.LLRL139:
-	.byte	0x4
-	.uleb128 .LBB278-.Ltext0
-	.uleb128 .LBE278-.Ltext0
+.LLRL135:
 	.byte	0x4
 	.uleb128 .LBB282-.Ltext0
 	.uleb128 .LBE282-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB283-.Ltext0
-	.uleb128 .LBE283-.Ltext0
-	.byte	0
-.LLRL144:
-	.byte	0x4
 	.uleb128 .LBB291-.Ltext0
 	.uleb128 .LBE291-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB310-.Ltext0
-	.uleb128 .LBE310-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB312-.Ltext0
-	.uleb128 .LBE312-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB313-.Ltext0
-	.uleb128 .LBE313-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB316-.Ltext0
-	.uleb128 .LBE316-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB317-.Ltext0
-	.uleb128 .LBE317-.Ltext0
 	.byte	0
-.LLRL146:
+.LLRL136:
 	.byte	0x4
-	.uleb128 .LBB293-.Ltext0
-	.uleb128 .LBE293-.Ltext0
+	.uleb128 .LBB284-.Ltext0
+	.uleb128 .LBE284-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB289-.Ltext0
+	.uleb128 .LBE289-.Ltext0
+	.byte	0
+.LLRL138:
+	.byte	0x4
+	.uleb128 .LBB286-.Ltext0
+	.uleb128 .LBE286-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB287-.Ltext0
+	.uleb128 .LBE287-.Ltext0
+	.byte	0
+.LLRL140:
 	.byte	0x4
 	.uleb128 .LBB301-.Ltext0
 	.uleb128 .LBE301-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB302-.Ltext0
-	.uleb128 .LBE302-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB303-.Ltext0
-	.uleb128 .LBE303-.Ltext0
-	.byte	0x4
 	.uleb128 .LBB304-.Ltext0
 	.uleb128 .LBE304-.Ltext0
 	.byte	0
+.LLRL146:
+	.byte	0x4
+	.uleb128 .LBB307-.Ltext0
+	.uleb128 .LBE307-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB317-.Ltext0
+	.uleb128 .LBE317-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB318-.Ltext0
+	.uleb128 .LBE318-.Ltext0
+	.byte	0
 .LLRL148:
 	.byte	0x4
-	.uleb128 .LBB299-.Ltext0
-	.uleb128 .LBE299-.Ltext0
+	.uleb128 .LBB309-.Ltext0
+	.uleb128 .LBE309-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB300-.Ltext0
-	.uleb128 .LBE300-.Ltext0
+	.uleb128 .LBB314-.Ltext0
+	.uleb128 .LBE314-.Ltext0
 	.byte	0
 .LLRL150:
 	.byte	0x4
 	.uleb128 .LBB311-.Ltext0
 	.uleb128 .LBE311-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB314-.Ltext0
-	.uleb128 .LBE314-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB315-.Ltext0
-	.uleb128 .LBE315-.Ltext0
+	.uleb128 .LBB312-.Ltext0
+	.uleb128 .LBE312-.Ltext0
 	.byte	0
-.LLRL153:
+.LLRL155:
 	.byte	0x4
-	.uleb128 .LBB324-.Ltext0
-	.uleb128 .LBE324-.Ltext0
-.LLRL156:
+	.uleb128 .LBB319-.Ltext0
+	.uleb128 .LBE319-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB336-.Ltext0
-	.uleb128 .LBE336-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB337-.Ltext0
-	.uleb128 .LBE337-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB338-.Ltext0
-	.uleb128 .LBE338-.Ltext0
+	.uleb128 .LBB320-.Ltext0
+	.uleb128 .LBE320-.Ltext0
 	.byte	0
 .LLRL158:
 	.byte	0x4
-	.uleb128 .LBB345-.Ltext0
-	.uleb128 .LBE345-.Ltext0
-.LLRL161:
+	.uleb128 .LBB326-.Ltext0
+	.uleb128 .LBE326-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB357-.Ltext0
-	.uleb128 .LBE357-.Ltext0
+	.uleb128 .LBB330-.Ltext0
+	.uleb128 .LBE330-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB331-.Ltext0
+	.uleb128 .LBE331-.Ltext0
+	.byte	0
+.LLRL163:
+	.byte	0x4
+	.uleb128 .LBB339-.Ltext0
+	.uleb128 .LBE339-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB358-.Ltext0
 	.uleb128 .LBE358-.Ltext0
 	.byte	0x4
+	.uleb128 .LBB360-.Ltext0
+	.uleb128 .LBE360-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB361-.Ltext0
+	.uleb128 .LBE361-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB364-.Ltext0
+	.uleb128 .LBE364-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB365-.Ltext0
+	.uleb128 .LBE365-.Ltext0
+	.byte	0
+.LLRL165:
+	.byte	0x4
+	.uleb128 .LBB341-.Ltext0
+	.uleb128 .LBE341-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB349-.Ltext0
+	.uleb128 .LBE349-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB350-.Ltext0
+	.uleb128 .LBE350-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB351-.Ltext0
+	.uleb128 .LBE351-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB352-.Ltext0
+	.uleb128 .LBE352-.Ltext0
+	.byte	0
+.LLRL167:
+	.byte	0x4
+	.uleb128 .LBB347-.Ltext0
+	.uleb128 .LBE347-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB348-.Ltext0
+	.uleb128 .LBE348-.Ltext0
+	.byte	0
+.LLRL169:
+	.byte	0x4
 	.uleb128 .LBB359-.Ltext0
 	.uleb128 .LBE359-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB362-.Ltext0
+	.uleb128 .LBE362-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB363-.Ltext0
+	.uleb128 .LBE363-.Ltext0
 	.byte	0
-.LLRL164:
+.LLRL172:
 	.byte	0x4
-	.uleb128 .LBB367-.Ltext0
-	.uleb128 .LBE367-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB386-.Ltext0
-	.uleb128 .LBE386-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB387-.Ltext0
-	.uleb128 .LBE387-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB388-.Ltext0
-	.uleb128 .LBE388-.Ltext0
-	.byte	0
-.LLRL166:
-	.byte	0x4
-	.uleb128 .LBB368-.Ltext0
-	.uleb128 .LBE368-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB382-.Ltext0
-	.uleb128 .LBE382-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB383-.Ltext0
-	.uleb128 .LBE383-.Ltext0
+	.uleb128 .LBB372-.Ltext0
+	.uleb128 .LBE372-.Ltext0
+.LLRL175:
 	.byte	0x4
 	.uleb128 .LBB384-.Ltext0
 	.uleb128 .LBE384-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB385-.Ltext0
 	.uleb128 .LBE385-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB386-.Ltext0
+	.uleb128 .LBE386-.Ltext0
 	.byte	0
-.LLRL168:
+.LLRL177:
 	.byte	0x4
-	.uleb128 .LBB370-.Ltext0
-	.uleb128 .LBE370-.Ltext0
+	.uleb128 .LBB393-.Ltext0
+	.uleb128 .LBE393-.Ltext0
+.LLRL180:
 	.byte	0x4
-	.uleb128 .LBB371-.Ltext0
-	.uleb128 .LBE371-.Ltext0
+	.uleb128 .LBB405-.Ltext0
+	.uleb128 .LBE405-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB406-.Ltext0
+	.uleb128 .LBE406-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB407-.Ltext0
+	.uleb128 .LBE407-.Ltext0
 	.byte	0
-.LLRL170:
+.LLRL183:
 	.byte	0x4
-	.uleb128 .LBB372-.Ltext0
-	.uleb128 .LBE372-.Ltext0
+	.uleb128 .LBB415-.Ltext0
+	.uleb128 .LBE415-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB376-.Ltext0
-	.uleb128 .LBE376-.Ltext0
+	.uleb128 .LBB434-.Ltext0
+	.uleb128 .LBE434-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB377-.Ltext0
-	.uleb128 .LBE377-.Ltext0
+	.uleb128 .LBB435-.Ltext0
+	.uleb128 .LBE435-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB436-.Ltext0
+	.uleb128 .LBE436-.Ltext0
+	.byte	0
+.LLRL185:
+	.byte	0x4
+	.uleb128 .LBB416-.Ltext0
+	.uleb128 .LBE416-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB430-.Ltext0
+	.uleb128 .LBE430-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB431-.Ltext0
+	.uleb128 .LBE431-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB432-.Ltext0
+	.uleb128 .LBE432-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB433-.Ltext0
+	.uleb128 .LBE433-.Ltext0
+	.byte	0
+.LLRL187:
+	.byte	0x4
+	.uleb128 .LBB418-.Ltext0
+	.uleb128 .LBE418-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB419-.Ltext0
+	.uleb128 .LBE419-.Ltext0
+	.byte	0
+.LLRL189:
+	.byte	0x4
+	.uleb128 .LBB420-.Ltext0
+	.uleb128 .LBE420-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB424-.Ltext0
+	.uleb128 .LBE424-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB425-.Ltext0
+	.uleb128 .LBE425-.Ltext0
 	.byte	0
 .Ldebug_ranges3:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF32:
+.LASF36:
 	.string	"strnlen"
-.LASF69:
-	.string	"prefix"
-.LASF37:
+.LASF41:
 	.string	"getc"
-.LASF31:
+.LASF35:
 	.string	"write"
-.LASF61:
+.LASF65:
 	.string	"vdprintf"
-.LASF73:
-	.string	"upper"
 .LASF80:
+	.string	"upper"
+.LASF87:
 	.string	"sink_finish_fd"
-.LASF77:
+.LASF84:
 	.string	"zeros"
-.LASF58:
+.LASF62:
 	.string	"vprintf"
 .LASF18:
 	.string	"short int"
 .LASF6:
 	.string	"size_t"
-.LASF49:
+.LASF77:
+	.string	"emit_fp"
+.LASF53:
 	.string	"putchar"
-.LASF50:
+.LASF54:
 	.string	"putc"
-.LASF78:
+.LASF85:
 	.string	"prefix_len"
-.LASF42:
+.LASF46:
 	.string	"fgetc"
 .LASF5:
 	.string	"va_list"
-.LASF88:
+.LASF96:
 	.string	"put_integer"
-.LASF28:
+.LASF32:
 	.string	"strerror"
 .LASF10:
 	.string	"failed"
-.LASF35:
+.LASF39:
 	.string	"fgets"
 .LASF9:
 	.string	"ungot"
-.LASF83:
+.LASF90:
 	.string	"put_repeat"
-.LASF66:
+.LASF23:
+	.string	"fp_double_words"
+.LASF70:
 	.string	"length"
-.LASF67:
+.LASF72:
 	.string	"conv"
 .LASF15:
 	.string	"stderr"
-.LASF25:
+.LASF29:
 	.string	"sink"
-.LASF20:
+.LASF21:
 	.string	"long long int"
 .LASF2:
 	.string	"long long unsigned int"
-.LASF36:
+.LASF40:
 	.string	"getchar"
 .LASF7:
 	.string	"long int"
-.LASF62:
+.LASF66:
 	.string	"spec"
-.LASF57:
+.LASF61:
 	.string	"printf"
-.LASF22:
+.LASF27:
 	.string	"stdout_file"
-.LASF34:
+.LASF38:
 	.string	"stream"
-.LASF72:
+.LASF79:
 	.string	"negative"
-.LASF87:
+.LASF95:
 	.string	"perror"
-.LASF74:
+.LASF81:
 	.string	"digits"
-.LASF56:
+.LASF60:
 	.string	"fprintf"
-.LASF53:
+.LASF57:
 	.string	"snprintf"
-.LASF43:
+.LASF25:
+	.string	"fp_emit"
+.LASF47:
 	.string	"fflush"
-.LASF52:
+.LASF56:
 	.string	"sprintf"
 .LASF17:
 	.string	"unsigned char"
-.LASF46:
+.LASF50:
 	.string	"done"
-.LASF30:
+.LASF34:
 	.string	"read"
 .LASF16:
 	.string	"signed char"
-.LASF63:
+.LASF67:
 	.string	"flags"
 .LASF8:
 	.string	"ssize_t"
-.LASF3:
-	.string	"unsigned int"
-.LASF79:
+.LASF20:
+	.string	"uint32_t"
+.LASF78:
+	.string	"fill"
+.LASF92:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
+.LASF86:
 	.string	"to_digits"
-.LASF47:
+.LASF51:
 	.string	"puts"
-.LASF39:
+.LASF83:
+	.string	"sign"
+.LASF43:
 	.string	"lineptr"
 .LASF19:
 	.string	"short unsigned int"
 .LASF12:
 	.string	"errno"
-.LASF55:
+.LASF59:
 	.string	"vsnprintf"
-.LASF85:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF94:
+	.string	"__fmt_fp"
 .LASF4:
 	.string	"char"
-.LASF33:
+.LASF74:
+	.string	"prefix"
+.LASF37:
 	.string	"strlen"
-.LASF51:
+.LASF55:
 	.string	"fputc"
-.LASF40:
-	.string	"bigger"
-.LASF24:
-	.string	"__vmdebug_file"
-.LASF54:
-	.string	"vsprintf"
-.LASF29:
-	.string	"realloc"
-.LASF45:
-	.string	"nmemb"
-.LASF48:
-	.string	"fputs"
-.LASF84:
-	.string	"sink_flush"
 .LASF44:
-	.string	"fwrite"
-.LASF86:
-	.string	"__builtin_va_list"
-.LASF76:
-	.string	"sign"
+	.string	"bigger"
 .LASF71:
+	.string	"ldbl"
+.LASF22:
+	.string	"__vmdebug_file"
+.LASF58:
+	.string	"vsprintf"
+.LASF33:
+	.string	"realloc"
+.LASF49:
+	.string	"nmemb"
+.LASF52:
+	.string	"fputs"
+.LASF91:
+	.string	"sink_flush"
+.LASF48:
+	.string	"fwrite"
+.LASF93:
+	.string	"__builtin_va_list"
+.LASF24:
+	.string	"fp_ldouble_words"
+.LASF76:
 	.string	"put_padded"
-.LASF75:
+.LASF82:
 	.string	"ndigits"
-.LASF27:
+.LASF31:
 	.string	"size"
-.LASF89:
+.LASF97:
 	.string	"__udivmoddi4"
-.LASF59:
+.LASF63:
 	.string	"vfprintf"
-.LASF64:
+.LASF68:
 	.string	"width"
-.LASF60:
+.LASF64:
 	.string	"dprintf"
 .LASF13:
 	.string	"stdin"
-.LASF65:
+.LASF69:
 	.string	"precision"
-.LASF23:
+.LASF28:
 	.string	"stderr_file"
-.LASF82:
+.LASF89:
 	.string	"put_string"
-.LASF26:
+.LASF30:
 	.string	"total"
 .LASF11:
 	.string	"FILE"
-.LASF68:
+.LASF3:
+	.string	"unsigned int"
+.LASF73:
 	.string	"base"
-.LASF70:
+.LASF75:
 	.string	"format"
-.LASF41:
+.LASF45:
 	.string	"ungetc"
-.LASF81:
+.LASF88:
 	.string	"sink_init_fd"
 .LASF14:
 	.string	"stdout"
-.LASF38:
+.LASF42:
 	.string	"getline"
-.LASF21:
+.LASF26:
 	.string	"stdin_file"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:

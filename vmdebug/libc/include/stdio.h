@@ -10,9 +10,10 @@
  * printf conversions: %d %i %u %x %X %o %c %s %p %% ; flags - 0 + space #;
  * a width and a precision (digits or *); length modifiers hh h l ll z t j.
  * %s of NULL prints "(null)" and %p of NULL prints "(nil)" as glibc does;
- * %p otherwise prints 0x followed by lowercase hex.  There is no floating
- * point: %f %e %g %a print the conversion text itself (e.g. "%f") and
- * consume no argument. */
+ * %p otherwise prints 0x followed by lowercase hex.  Floating point: %f %F
+ * %e %E %g %G %a %A (and L for long double) print exactly what glibc prints:
+ * the exact binary value, correctly rounded (to nearest, ties to even), with
+ * glibc's inf, nan and -nan. */
 #ifndef _VMDEBUG_STDIO_H
 #define _VMDEBUG_STDIO_H
 #include <stddef.h>

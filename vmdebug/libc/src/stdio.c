@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fp.h"
 
 static FILE stdin_file = {0, EOF, 0, 0};
 static FILE stdout_file = {1, EOF, 0, 0};
@@ -89,11 +90,7 @@ static int sink_finish_fd(struct sink *s)
     return s->total > INT_MAX ? INT_MAX : (int)s->total;
 }
 
-#define FLAG_LEFT 1   /* '-' */
-#define FLAG_ZERO 2   /* '0' */
-#define FLAG_PLUS 4   /* '+' */
-#define FLAG_SPACE 8  /* ' ' */
-#define FLAG_ALT 16   /* '#' */
+/* The FLAG_ bits ('-' '0' '+' ' ' '#') are in fp.h, which fmt_fp.c shares. */
 
 /* Digits of v in base 8, 10 or 16, least significant first, into out;
  * returns how many.  64-bit values use __udivdi3/__umoddi3 (div64.c) only
@@ -160,6 +157,15 @@ static void put_integer(struct sink *s, unsigned long long v, int negative, unsi
         put_repeat(s, ' ', width - len);
 }
 
+/* fmt_fp.c's output: n bytes of p, or n copies of fill. */
+static void emit_fp(void *ctx, const char *p, int n, char fill)
+{
+    if (p)
+        put_string(ctx, p, (size_t)n);
+    else
+        put_repeat(ctx, fill, n);
+}
+
 static void put_padded(struct sink *s, const char *p, size_t n, int flags, int width)
 {
     if (!(flags & FLAG_LEFT))
@@ -178,6 +184,7 @@ static void format(struct sink *s, const char *fmt, va_list ap)
         int width = 0;
         int precision = -1;
         int length = 0; /* -2 hh, -1 h, 0 int, 1 long, 2 long long */
+        int ldbl = 0;   /* L: long double */
         char conv;
 
         if (*fmt != '%') {
@@ -226,8 +233,10 @@ static void format(struct sink *s, const char *fmt, va_list ap)
                 length--;
             else if (*fmt == 'l')
                 length++;
-            else if (*fmt == 'q' || *fmt == 'L' || *fmt == 'j')
+            else if (*fmt == 'q' || *fmt == 'L' || *fmt == 'j') {
                 length = 2;
+                ldbl = *fmt == 'L';
+            }
             else if (*fmt == 'z' || *fmt == 't')
                 length = 1;
             else
@@ -301,11 +310,21 @@ static void format(struct sink *s, const char *fmt, va_list ap)
             put_padded(s, str, n, flags, width);
             break;
         }
+        case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
+            /* The value's words, without a floating-point instruction (fp.h). */
+            if (ldbl) {
+                struct fp_ldouble_words v = va_arg(ap, struct fp_ldouble_words);
+                __fmt_fp(emit_fp, s, v.w, 1, conv, flags, width, precision);
+            } else {
+                struct fp_double_words v = va_arg(ap, struct fp_double_words);
+                __fmt_fp(emit_fp, s, v.w, 0, conv, flags, width, precision);
+            }
+            break;
         case '%':
             put(s, '%');
             break;
         default:
-            /* No floating point (and no %n): print the conversion as written. */
+            /* %n and unknown conversions: print the conversion as written. */
             put_string(s, spec, (size_t)(fmt - spec));
             break;
         }
