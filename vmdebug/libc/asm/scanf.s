@@ -6,14 +6,146 @@
 	.cfi_sections	.debug_frame
 	.file 0 "/vmdebug/libc/src" "scanf.c"
 	.p2align 4
+	.type	field_add, @function
+field_add:
+.LVL0:
+.LFB6:
+	.file 1 "scanf.c"
+	.loc 1 134 1 view -0
+	.cfi_startproc
+	.loc 1 135 5 view .LVU1
+	.loc 1 134 1 is_stmt 0 view .LVU2
+	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
+	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
+	mov	esi, edx
+	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
+	.loc 1 134 1 view .LVU3
+	mov	ebx, eax
+	.loc 1 135 10 view .LVU4
+	mov	eax, DWORD PTR [eax+4]
+.LVL1:
+	.loc 1 135 24 view .LVU5
+	mov	ecx, DWORD PTR [ebx+8]
+	.loc 1 135 16 view .LVU6
+	lea	edx, [eax+1]
+.LVL2:
+	.loc 1 135 8 view .LVU7
+	cmp	edx, ecx
+	jge	.L2
+	.loc 1 145 6 view .LVU8
+	mov	edi, DWORD PTR [ebx]
+.L3:
+	.loc 1 145 5 is_stmt 1 view .LVU9
+	.loc 1 145 25 is_stmt 0 view .LVU10
+	mov	ecx, esi
+	.loc 1 145 19 view .LVU11
+	mov	DWORD PTR [ebx+4], edx
+	.loc 1 145 25 view .LVU12
+	mov	BYTE PTR [edi+eax], cl
+.L1:
+	.loc 1 146 1 view .LVU13
+	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
+.LVL3:
+	.loc 1 146 1 view .LVU14
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+.LVL4:
+	.loc 1 146 1 view .LVU15
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
+	ret
+.LVL5:
+	.p2align 4,,10
+	.p2align 3
+.L2:
+	.cfi_restore_state
+.LBB10:
+	.loc 1 136 9 is_stmt 1 view .LVU16
+	.loc 1 136 24 is_stmt 0 view .LVU17
+	sub	esp, 12
+	.cfi_def_cfa_offset 28
+	add	ecx, ecx
+	push	ecx
+	.cfi_def_cfa_offset 32
+	call	malloc
+.LVL6:
+	.loc 1 137 12 view .LVU18
+	add	esp, 16
+	.cfi_def_cfa_offset 16
+	.loc 1 136 24 view .LVU19
+	mov	edi, eax
+.LVL7:
+	.loc 1 137 9 is_stmt 1 view .LVU20
+	.loc 1 137 12 is_stmt 0 view .LVU21
+	test	eax, eax
+	je	.L1
+	.loc 1 139 9 is_stmt 1 view .LVU22
+	sub	esp, 4
+	.cfi_def_cfa_offset 20
+	push	DWORD PTR [ebx+4]
+	.cfi_def_cfa_offset 24
+	push	DWORD PTR [ebx]
+	.cfi_def_cfa_offset 28
+	push	eax
+	.cfi_def_cfa_offset 32
+	call	memcpy
+.LVL8:
+	.loc 1 140 9 view .LVU23
+	.loc 1 140 14 is_stmt 0 view .LVU24
+	mov	eax, DWORD PTR [ebx]
+	.loc 1 140 21 view .LVU25
+	lea	edx, [ebx+12]
+	.loc 1 140 12 view .LVU26
+	add	esp, 16
+	.cfi_def_cfa_offset 16
+	cmp	eax, edx
+	je	.L5
+	.loc 1 141 13 is_stmt 1 view .LVU27
+	sub	esp, 12
+	.cfi_def_cfa_offset 28
+	push	eax
+	.cfi_def_cfa_offset 32
+	call	free
+.LVL9:
+	add	esp, 16
+	.cfi_def_cfa_offset 16
+.L5:
+	.loc 1 142 9 view .LVU28
+.LBE10:
+	.loc 1 145 14 is_stmt 0 view .LVU29
+	mov	eax, DWORD PTR [ebx+4]
+.LBB11:
+	.loc 1 142 17 view .LVU30
+	mov	DWORD PTR [ebx], edi
+	.loc 1 143 9 is_stmt 1 view .LVU31
+	.loc 1 143 16 is_stmt 0 view .LVU32
+	sal	DWORD PTR [ebx+8]
+.LBE11:
+	.loc 1 145 19 view .LVU33
+	lea	edx, [eax+1]
+	jmp	.L3
+	.cfi_endproc
+.LFE6:
+	.size	field_add, .-field_add
+	.p2align 4
 	.type	skip_space, @function
 skip_space:
-.LVL0:
+.LVL10:
 .LFB2:
-	.file 1 "scanf.c"
-	.loc 1 47 1 view -0
+	.loc 1 51 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 47 1 is_stmt 0 view .LVU1
+	.loc 1 51 1 is_stmt 0 view .LVU35
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -23,110 +155,110 @@ skip_space:
 	mov	ebx, eax
 	sub	esp, 4
 	.cfi_def_cfa_offset 16
-	jmp	.L5
-.LVL1:
+	jmp	.L15
+.LVL11:
 	.p2align 4,,10
 	.p2align 3
-.L2:
-.LBB12:
-.LBB13:
-	.loc 1 28 9 is_stmt 1 view .LVU2
-	.loc 1 28 13 is_stmt 0 view .LVU3
+.L12:
+.LBB14:
+.LBB15:
+	.loc 1 32 9 is_stmt 1 view .LVU36
+	.loc 1 32 13 is_stmt 0 view .LVU37
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	fgetc
-.LVL2:
-	.loc 1 29 8 view .LVU4
+.LVL12:
+	.loc 1 33 8 view .LVU38
 	add	esp, 16
 	.cfi_def_cfa_offset 16
-	.loc 1 28 13 view .LVU5
+	.loc 1 32 13 view .LVU39
 	mov	esi, eax
-.LVL3:
-	.loc 1 29 5 is_stmt 1 view .LVU6
-	.loc 1 29 8 is_stmt 0 view .LVU7
+.LVL13:
+	.loc 1 33 5 is_stmt 1 view .LVU40
+	.loc 1 33 8 is_stmt 0 view .LVU41
 	cmp	eax, -1
-	je	.L3
-.LVL4:
-.L4:
-	.loc 1 30 9 is_stmt 1 view .LVU8
-.LBE13:
-.LBE12:
-	.loc 1 51 24 is_stmt 0 view .LVU9
+	je	.L13
+.LVL14:
+.L14:
+	.loc 1 34 9 is_stmt 1 view .LVU42
+.LBE15:
+.LBE14:
+	.loc 1 55 24 is_stmt 0 view .LVU43
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
+.LBB18:
 .LBB16:
-.LBB14:
-	.loc 1 30 18 view .LVU10
+	.loc 1 34 18 view .LVU44
 	add	DWORD PTR [ebx+8], 1
-.LVL5:
-	.loc 1 31 5 is_stmt 1 view .LVU11
-	.loc 1 31 5 is_stmt 0 view .LVU12
-.LBE14:
+.LVL15:
+	.loc 1 35 5 is_stmt 1 view .LVU45
+	.loc 1 35 5 is_stmt 0 view .LVU46
 .LBE16:
-	.loc 1 51 21 is_stmt 1 view .LVU13
-	.loc 1 51 24 is_stmt 0 view .LVU14
+.LBE18:
+	.loc 1 55 21 is_stmt 1 view .LVU47
+	.loc 1 55 24 is_stmt 0 view .LVU48
 	push	esi
 	.cfi_def_cfa_offset 32
 	call	isspace
-.LVL6:
-	.loc 1 51 21 view .LVU15
+.LVL16:
+	.loc 1 55 21 view .LVU49
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	test	eax, eax
-	je	.L1
-.LVL7:
-.L5:
-	.loc 1 48 5 is_stmt 1 discriminator 2 view .LVU16
-	.loc 1 49 5 discriminator 2 view .LVU17
-	.loc 1 50 9 discriminator 2 view .LVU18
+	je	.L11
+.LVL17:
+.L15:
+	.loc 1 52 5 is_stmt 1 discriminator 2 view .LVU50
+	.loc 1 53 5 discriminator 2 view .LVU51
+	.loc 1 54 9 discriminator 2 view .LVU52
+.LBB19:
+.LBI14:
+	.loc 1 26 12 discriminator 2 view .LVU53
 .LBB17:
-.LBI12:
-	.loc 1 22 12 discriminator 2 view .LVU19
-.LBB15:
-	.loc 1 24 5 discriminator 2 view .LVU20
-	.loc 1 25 5 discriminator 2 view .LVU21
-	.loc 1 25 11 is_stmt 0 discriminator 2 view .LVU22
+	.loc 1 28 5 discriminator 2 view .LVU54
+	.loc 1 29 5 discriminator 2 view .LVU55
+	.loc 1 29 11 is_stmt 0 discriminator 2 view .LVU56
 	mov	eax, DWORD PTR [ebx]
-	.loc 1 25 8 discriminator 2 view .LVU23
+	.loc 1 29 8 discriminator 2 view .LVU57
 	test	eax, eax
-	jne	.L2
-	.loc 1 26 9 is_stmt 1 view .LVU24
-	.loc 1 26 16 is_stmt 0 view .LVU25
+	jne	.L12
+	.loc 1 30 9 is_stmt 1 view .LVU58
+	.loc 1 30 16 is_stmt 0 view .LVU59
 	mov	eax, DWORD PTR [ebx+4]
-	.loc 1 26 50 view .LVU26
+	.loc 1 30 50 view .LVU60
 	cmp	BYTE PTR [eax], 0
-	je	.L3
-	.loc 1 26 47 view .LVU27
+	je	.L13
+	.loc 1 30 47 view .LVU61
 	lea	edx, [eax+1]
 	mov	DWORD PTR [ebx+4], edx
-	.loc 1 26 50 view .LVU28
+	.loc 1 30 50 view .LVU62
 	movzx	esi, BYTE PTR [eax]
-.LVL8:
-	.loc 1 29 5 is_stmt 1 view .LVU29
-	jmp	.L4
-.LVL9:
+.LVL18:
+	.loc 1 33 5 is_stmt 1 view .LVU63
+	jmp	.L14
+.LVL19:
 	.p2align 4,,10
 	.p2align 3
-.L3:
-	.loc 1 29 5 is_stmt 0 view .LVU30
-.LBE15:
+.L13:
+	.loc 1 33 5 is_stmt 0 view .LVU64
 .LBE17:
-	.loc 1 50 13 view .LVU31
+.LBE19:
+	.loc 1 54 13 view .LVU65
 	mov	esi, -1
-.LVL10:
-	.loc 1 52 5 is_stmt 1 view .LVU32
-.L1:
-	.loc 1 53 1 is_stmt 0 view .LVU33
+.LVL20:
+	.loc 1 56 5 is_stmt 1 view .LVU66
+.L11:
+	.loc 1 57 1 is_stmt 0 view .LVU67
 	add	esp, 4
 	.cfi_def_cfa_offset 12
 	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL11:
-	.loc 1 53 1 view .LVU34
+.LVL21:
+	.loc 1 57 1 view .LVU68
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
@@ -134,315 +266,176 @@ skip_space:
 	.cfi_endproc
 .LFE2:
 	.size	skip_space, .-skip_space
+	.section	.rodata.str1.1,"aMS",@progbits,1
+.LC0:
+	.string	"nan"
+.LC1:
+	.string	"inf"
+.LC3:
+	.string	"nity"
+	.text
 	.p2align 4
 	.type	vfscanf_source.constprop.0, @function
 vfscanf_source.constprop.0:
-.LVL12:
-.LFB15:
-	.loc 1 122 12 is_stmt 1 view -0
+.LVL22:
+.LFB17:
+	.loc 1 248 12 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 122 12 is_stmt 0 view .LVU36
+	.loc 1 248 12 is_stmt 0 view .LVU70
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
-	mov	ebp, eax
-.LVL13:
-	.loc 1 125 12 is_stmt 1 view .LVU37
-	.loc 1 122 12 is_stmt 0 view .LVU38
 	push	edi
 	.cfi_def_cfa_offset 12
 	.cfi_offset 7, -12
+	mov	edi, eax
+.LVL23:
+	.loc 1 251 12 is_stmt 1 view .LVU71
+	.loc 1 248 12 is_stmt 0 view .LVU72
 	push	esi
 	.cfi_def_cfa_offset 16
 	.cfi_offset 6, -16
 	push	ebx
 	.cfi_def_cfa_offset 20
 	.cfi_offset 3, -20
-	sub	esp, 332
-	.cfi_def_cfa_offset 352
-	.loc 1 125 12 view .LVU39
+	sub	esp, 348
+	.cfi_def_cfa_offset 368
+	.loc 1 251 12 view .LVU73
 	movzx	eax, BYTE PTR [edx]
-.LVL14:
-	.loc 1 122 12 view .LVU40
-	mov	DWORD PTR [esp+24], ecx
-	.loc 1 125 12 view .LVU41
-	test	al, al
-	je	.L160
-	.loc 1 124 23 view .LVU42
-	mov	DWORD PTR [esp+12], 0
-	mov	edi, edx
-	.loc 1 124 9 view .LVU43
-	mov	DWORD PTR [esp+8], 0
-.LVL15:
-.L156:
-.LBB83:
-	.loc 1 126 9 is_stmt 1 view .LVU44
-	.loc 1 127 9 view .LVU45
-	.loc 1 127 13 is_stmt 0 view .LVU46
-	sub	esp, 12
-	.cfi_def_cfa_offset 364
-	push	eax
-	.cfi_def_cfa_offset 368
-	call	isspace
-.LVL16:
-	.loc 1 127 12 view .LVU47
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-	.loc 1 127 13 view .LVU48
-	mov	esi, eax
-	.loc 1 127 12 view .LVU49
-	test	eax, eax
-	jne	.L315
-	.loc 1 132 9 is_stmt 1 view .LVU50
-	.loc 1 132 13 is_stmt 0 view .LVU51
-	movzx	ebx, BYTE PTR [edi]
-	.loc 1 132 12 view .LVU52
-	cmp	bl, 37
-	je	.L19
-.LBB84:
-	.loc 1 133 13 is_stmt 1 view .LVU53
-.LVL17:
-	.loc 1 134 13 view .LVU54
-.LBB85:
-.LBB86:
-	.loc 1 25 11 is_stmt 0 view .LVU55
-	mov	eax, DWORD PTR [ebp+0]
-.LBE86:
-.LBE85:
-	.loc 1 134 17 view .LVU56
-	add	edi, 1
-.LVL18:
-	.loc 1 135 13 is_stmt 1 view .LVU57
-.LBB89:
-.LBI85:
-	.loc 1 22 12 view .LVU58
-.LBB87:
-	.loc 1 24 5 view .LVU59
-	.loc 1 25 5 view .LVU60
-	.loc 1 25 8 is_stmt 0 view .LVU61
-	test	eax, eax
-	je	.L316
-	.loc 1 28 9 is_stmt 1 view .LVU62
-	.loc 1 28 13 is_stmt 0 view .LVU63
-	sub	esp, 12
-	.cfi_def_cfa_offset 364
-	push	eax
-	.cfi_def_cfa_offset 368
-	call	fgetc
-.LVL19:
-	.loc 1 29 5 is_stmt 1 view .LVU64
-	.loc 1 29 8 is_stmt 0 view .LVU65
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-	cmp	eax, -1
-	je	.L25
-.L26:
-	.loc 1 30 9 is_stmt 1 view .LVU66
-	.loc 1 30 18 is_stmt 0 view .LVU67
-	add	DWORD PTR [ebp+8], 1
-.LVL20:
-.L23:
-	.loc 1 30 18 view .LVU68
-.LBE87:
-.LBE89:
-	.loc 1 136 13 is_stmt 1 view .LVU69
-	.loc 1 136 16 is_stmt 0 view .LVU70
-	cmp	eax, ebx
-	je	.L18
-.LVL21:
-	.loc 1 137 17 is_stmt 1 view .LVU71
-.LBB90:
-.LBI90:
-	.loc 1 34 13 view .LVU72
-.LBB91:
-	.loc 1 36 5 view .LVU73
-	.loc 1 36 8 is_stmt 0 view .LVU74
-	cmp	eax, -1
-	je	.L25
-	.loc 1 38 5 is_stmt 1 view .LVU75
-	.loc 1 39 11 is_stmt 0 view .LVU76
-	mov	edx, DWORD PTR [ebp+0]
-	.loc 1 38 14 view .LVU77
-	sub	DWORD PTR [ebp+8], 1
-	.loc 1 39 5 is_stmt 1 view .LVU78
-	.loc 1 39 8 is_stmt 0 view .LVU79
-	test	edx, edx
-	je	.L317
-	.loc 1 42 9 is_stmt 1 view .LVU80
-	sub	esp, 8
-	.cfi_def_cfa_offset 360
-	push	edx
-	.cfi_def_cfa_offset 364
-	push	eax
-	.cfi_def_cfa_offset 368
-	call	ungetc
-.LVL22:
-	.loc 1 42 9 is_stmt 0 view .LVU81
-.LBE91:
-.LBE90:
-	.loc 1 138 17 is_stmt 1 view .LVU82
-.LBB96:
-.LBB94:
-	.loc 1 42 9 is_stmt 0 view .LVU83
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-.LVL23:
-.L13:
-	.loc 1 42 9 view .LVU84
-.LBE94:
-.LBE96:
-.LBE84:
-.LBE83:
-	.loc 1 275 1 view .LVU85
-	mov	eax, DWORD PTR [esp+8]
-	add	esp, 332
-	.cfi_remember_state
-	.cfi_def_cfa_offset 20
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 16
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 12
-	pop	edi
-	.cfi_restore 7
-	.cfi_def_cfa_offset 8
-	pop	ebp
-	.cfi_restore 5
-	.cfi_def_cfa_offset 4
 .LVL24:
-	.loc 1 275 1 view .LVU86
-	ret
-.LVL25:
-	.p2align 4,,10
-	.p2align 3
-.L315:
-	.cfi_restore_state
-.LBB257:
-	.loc 1 128 13 is_stmt 1 view .LVU87
-	mov	eax, ebp
-	call	skip_space
-.LVL26:
-.LBB99:
-.LBI99:
-	.loc 1 34 13 view .LVU88
-.LBB100:
-	.loc 1 36 5 view .LVU89
-	.loc 1 36 8 is_stmt 0 view .LVU90
-	cmp	eax, -1
-	je	.L311
-	.loc 1 38 5 is_stmt 1 view .LVU91
-	.loc 1 39 11 is_stmt 0 view .LVU92
-	mov	edx, DWORD PTR [ebp+0]
-	.loc 1 38 14 view .LVU93
-	sub	DWORD PTR [ebp+8], 1
-	.loc 1 39 5 is_stmt 1 view .LVU94
-	.loc 1 39 8 is_stmt 0 view .LVU95
-	test	edx, edx
-	je	.L318
-	.loc 1 42 9 is_stmt 1 view .LVU96
-	sub	esp, 8
-	.cfi_def_cfa_offset 360
-	push	edx
-	.cfi_def_cfa_offset 364
-	push	eax
-	.cfi_def_cfa_offset 368
-	call	ungetc
-.LVL27:
-	.loc 1 42 9 is_stmt 0 view .LVU97
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-.LVL28:
-	.loc 1 42 9 view .LVU98
-.LBE100:
-.LBE99:
-	.loc 1 129 13 is_stmt 1 view .LVU99
-.L311:
-	.loc 1 166 16 is_stmt 0 view .LVU100
-	add	edi, 1
-.LVL29:
-	.loc 1 167 13 is_stmt 1 view .LVU101
-.L18:
-	.loc 1 167 13 is_stmt 0 view .LVU102
-.LBE257:
-	.loc 1 125 12 is_stmt 1 view .LVU103
-	movzx	eax, BYTE PTR [edi]
+	.loc 1 248 12 view .LVU74
+	mov	DWORD PTR [esp+24], ecx
+	.loc 1 251 12 view .LVU75
 	test	al, al
-	jne	.L156
-	jmp	.L13
+	je	.L269
+	.loc 1 250 23 view .LVU76
+	mov	DWORD PTR [esp+12], 0
+	mov	ebp, edx
+	.loc 1 250 9 view .LVU77
+	mov	DWORD PTR [esp+8], 0
+.LVL25:
+.L261:
+.LBB127:
+	.loc 1 252 9 is_stmt 1 view .LVU78
+	.loc 1 253 9 view .LVU79
+	.loc 1 253 13 is_stmt 0 view .LVU80
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	isspace
+.LVL26:
+	.loc 1 253 12 view .LVU81
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 253 13 view .LVU82
+	mov	edx, eax
+	.loc 1 253 12 view .LVU83
+	test	eax, eax
+	jne	.L504
+	.loc 1 258 9 is_stmt 1 view .LVU84
+	.loc 1 258 13 is_stmt 0 view .LVU85
+	movzx	ebx, BYTE PTR [ebp+0]
+	.loc 1 258 12 view .LVU86
+	cmp	bl, 37
+	je	.L28
+.LBB128:
+	.loc 1 259 13 is_stmt 1 view .LVU87
+.LVL27:
+	.loc 1 260 13 view .LVU88
+.LBB129:
+.LBB130:
+	.loc 1 29 11 is_stmt 0 view .LVU89
+	mov	eax, DWORD PTR [edi]
+.LBE130:
+.LBE129:
+	.loc 1 260 17 view .LVU90
+	add	ebp, 1
+.LVL28:
+	.loc 1 261 13 is_stmt 1 view .LVU91
+.LBB133:
+.LBI129:
+	.loc 1 26 12 view .LVU92
+.LBB131:
+	.loc 1 28 5 view .LVU93
+	.loc 1 29 5 view .LVU94
+	.loc 1 29 8 is_stmt 0 view .LVU95
+	test	eax, eax
+	je	.L505
+	.loc 1 32 9 is_stmt 1 view .LVU96
+	.loc 1 32 13 is_stmt 0 view .LVU97
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL29:
+	.loc 1 33 5 is_stmt 1 view .LVU98
+	.loc 1 33 8 is_stmt 0 view .LVU99
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	cmp	eax, -1
+	je	.L34
+.L35:
+	.loc 1 34 9 is_stmt 1 view .LVU100
+	.loc 1 34 18 is_stmt 0 view .LVU101
+	add	DWORD PTR [edi+8], 1
 .LVL30:
-	.p2align 4,,10
-	.p2align 3
-.L19:
-.LBB258:
-	.loc 1 132 31 is_stmt 0 view .LVU104
-	movzx	edx, BYTE PTR [edi+1]
-	.loc 1 132 25 view .LVU105
-	cmp	dl, 37
-	jne	.L22
-.LBB104:
-	.loc 1 133 13 is_stmt 1 view .LVU106
+.L32:
+	.loc 1 34 18 view .LVU102
+.LBE131:
+.LBE133:
+	.loc 1 262 13 is_stmt 1 view .LVU103
+	.loc 1 262 16 is_stmt 0 view .LVU104
+	cmp	eax, ebx
+	je	.L27
 .LVL31:
-	.loc 1 134 13 view .LVU107
-	.loc 1 135 31 is_stmt 0 view .LVU108
-	mov	eax, ebp
-	.loc 1 134 17 view .LVU109
-	add	edi, 2
+	.loc 1 263 17 is_stmt 1 view .LVU105
+.LBB134:
+.LBI134:
+	.loc 1 38 13 view .LVU106
+.LBB135:
+	.loc 1 40 5 view .LVU107
+	.loc 1 40 8 is_stmt 0 view .LVU108
+	cmp	eax, -1
+	je	.L34
+	.loc 1 42 5 is_stmt 1 view .LVU109
+	.loc 1 43 11 is_stmt 0 view .LVU110
+	mov	edx, DWORD PTR [edi]
+	.loc 1 42 14 view .LVU111
+	sub	DWORD PTR [edi+8], 1
+	.loc 1 43 5 is_stmt 1 view .LVU112
+	.loc 1 43 8 is_stmt 0 view .LVU113
+	test	edx, edx
+	je	.L506
+	.loc 1 46 9 is_stmt 1 view .LVU114
+	sub	esp, 8
+	.cfi_def_cfa_offset 376
+	push	edx
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	ungetc
 .LVL32:
-	.loc 1 135 13 is_stmt 1 view .LVU110
-	mov	ebx, 37
-	.loc 1 135 31 is_stmt 0 view .LVU111
-	call	skip_space
+	.loc 1 46 9 is_stmt 0 view .LVU115
+.LBE135:
+.LBE134:
+	.loc 1 264 17 is_stmt 1 view .LVU116
+.LBB140:
+.LBB138:
+	.loc 1 46 9 is_stmt 0 view .LVU117
+	add	esp, 16
+	.cfi_def_cfa_offset 368
 .LVL33:
-	jmp	.L23
-.LVL34:
-	.p2align 4,,10
-	.p2align 3
-.L316:
-.LBB97:
-.LBB88:
-	.loc 1 26 9 is_stmt 1 view .LVU112
-	.loc 1 26 16 is_stmt 0 view .LVU113
-	mov	eax, DWORD PTR [ebp+4]
-	.loc 1 26 50 view .LVU114
-	cmp	BYTE PTR [eax], 0
-	je	.L25
-	.loc 1 26 47 view .LVU115
-	lea	edx, [eax+1]
-	mov	DWORD PTR [ebp+4], edx
-	.loc 1 26 50 view .LVU116
-	movzx	eax, BYTE PTR [eax]
-.LVL35:
-	.loc 1 29 5 is_stmt 1 view .LVU117
-	jmp	.L26
-.LVL36:
-	.p2align 4,,10
-	.p2align 3
-.L317:
-	.loc 1 29 5 is_stmt 0 view .LVU118
-.LBE88:
-.LBE97:
-.LBB98:
-.LBB95:
-.LBB92:
-.LBI92:
-	.loc 1 34 13 is_stmt 1 view .LVU119
-.LBB93:
-	.loc 1 40 9 view .LVU120
-	.loc 1 40 16 is_stmt 0 view .LVU121
-	sub	DWORD PTR [ebp+4], 1
-.LVL37:
-	.loc 1 40 16 view .LVU122
-.LBE93:
-.LBE92:
-.LBE95:
-.LBE98:
-	.loc 1 138 17 is_stmt 1 view .LVU123
-.LBE104:
-.LBE258:
-	.loc 1 275 1 is_stmt 0 view .LVU124
+.L22:
+	.loc 1 46 9 view .LVU118
+.LBE138:
+.LBE140:
+.LBE128:
+.LBE127:
+	.loc 1 432 1 view .LVU119
 	mov	eax, DWORD PTR [esp+8]
-	add	esp, 332
+	add	esp, 348
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
 	pop	ebx
@@ -454,312 +447,142 @@ vfscanf_source.constprop.0:
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
-.LVL38:
-	.loc 1 275 1 view .LVU125
+.LVL34:
+	.loc 1 432 1 view .LVU120
 	pop	ebp
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
-.LVL39:
-	.loc 1 275 1 view .LVU126
 	ret
+.LVL35:
+	.p2align 4,,10
+	.p2align 3
+.L504:
+	.cfi_restore_state
+.LBB443:
+	.loc 1 254 13 is_stmt 1 view .LVU121
+	mov	eax, edi
+	call	skip_space
+.LVL36:
+.LBB143:
+.LBI143:
+	.loc 1 38 13 view .LVU122
+.LBB144:
+	.loc 1 40 5 view .LVU123
+	.loc 1 40 8 is_stmt 0 view .LVU124
+	cmp	eax, -1
+	je	.L499
+	.loc 1 42 5 is_stmt 1 view .LVU125
+	.loc 1 43 11 is_stmt 0 view .LVU126
+	mov	edx, DWORD PTR [edi]
+	.loc 1 42 14 view .LVU127
+	sub	DWORD PTR [edi+8], 1
+	.loc 1 43 5 is_stmt 1 view .LVU128
+	.loc 1 43 8 is_stmt 0 view .LVU129
+	test	edx, edx
+	je	.L507
+	.loc 1 46 9 is_stmt 1 view .LVU130
+	sub	esp, 8
+	.cfi_def_cfa_offset 376
+	push	edx
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	ungetc
+.LVL37:
+	.loc 1 46 9 is_stmt 0 view .LVU131
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+.LVL38:
+	.loc 1 46 9 view .LVU132
+.LBE144:
+.LBE143:
+	.loc 1 255 13 is_stmt 1 view .LVU133
+.L499:
+	.loc 1 292 16 is_stmt 0 view .LVU134
+	add	ebp, 1
+.LVL39:
+	.loc 1 293 13 is_stmt 1 view .LVU135
+.L27:
+	.loc 1 293 13 is_stmt 0 view .LVU136
+.LBE443:
+	.loc 1 251 12 is_stmt 1 view .LVU137
+	movzx	eax, BYTE PTR [ebp+0]
+	test	al, al
+	jne	.L261
+	jmp	.L22
 .LVL40:
 	.p2align 4,,10
 	.p2align 3
-.L22:
-	.cfi_restore_state
-.LBB259:
-	.loc 1 142 9 is_stmt 1 view .LVU127
-	.loc 1 143 9 view .LVU128
-	.loc 1 126 13 is_stmt 0 view .LVU129
-	mov	DWORD PTR [esp+32], 0
-	.loc 1 142 12 view .LVU130
-	lea	eax, [edi+1]
+.L28:
+.LBB444:
+	.loc 1 258 31 is_stmt 0 view .LVU138
+	movzx	ecx, BYTE PTR [ebp+1]
+	.loc 1 258 25 view .LVU139
+	cmp	cl, 37
+	jne	.L31
+.LBB148:
+	.loc 1 259 13 is_stmt 1 view .LVU140
 .LVL41:
-	.loc 1 143 12 view .LVU131
-	cmp	dl, 42
-	je	.L319
+	.loc 1 260 13 view .LVU141
+	.loc 1 261 31 is_stmt 0 view .LVU142
+	mov	eax, edi
+	.loc 1 260 17 view .LVU143
+	add	ebp, 2
 .LVL42:
-.L32:
-	.loc 1 147 28 is_stmt 1 view .LVU132
-	lea	ecx, [edx-48]
-	xor	ebx, ebx
-	cmp	cl, 9
-	ja	.L34
+	.loc 1 261 13 is_stmt 1 view .LVU144
+	mov	ebx, 37
+	.loc 1 261 31 is_stmt 0 view .LVU145
+	call	skip_space
 .LVL43:
-	.p2align 4,,10
-	.p2align 3
-.L33:
-	.loc 1 148 13 view .LVU133
-	.loc 1 148 42 is_stmt 0 view .LVU134
-	sub	edx, 48
-	.loc 1 148 27 view .LVU135
-	lea	ecx, [ebx+ebx*4]
-	.loc 1 148 39 view .LVU136
-	add	eax, 1
-.LVL44:
-	.loc 1 148 42 view .LVU137
-	movsx	edx, dl
-	.loc 1 148 19 view .LVU138
-	lea	ebx, [edx+ecx*2]
-.LVL45:
-	.loc 1 147 28 is_stmt 1 view .LVU139
-	.loc 1 147 16 is_stmt 0 view .LVU140
-	movzx	edx, BYTE PTR [eax]
-	.loc 1 147 28 view .LVU141
-	lea	ecx, [edx-48]
-	cmp	cl, 9
-	jbe	.L33
-.LVL46:
-.L34:
-	.loc 1 149 9 is_stmt 1 view .LVU142
-	.loc 1 149 12 is_stmt 0 view .LVU143
-	cmp	dl, 104
-	je	.L320
-	.loc 1 152 16 is_stmt 1 view .LVU144
-	sub	edx, 76
-	cmp	dl, 46
-	ja	.L39
-	movzx	edx, dl
-	jmp	[DWORD PTR .L41[0+edx*4]]
-	.section	.rodata
-	.align 4
-	.align 4
-.L41:
-	.long	.L42
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L42
-	.long	.L39
-	.long	.L43
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L42
-	.long	.L39
-	.long	.L39
-	.long	.L40
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L39
-	.long	.L40
-	.text
-.LVL47:
-	.p2align 4,,10
-	.p2align 3
-.L318:
-.LBB105:
-.LBB103:
-.LBB101:
-.LBI101:
-	.loc 1 34 13 view .LVU145
-.LBB102:
-	.loc 1 40 9 view .LVU146
-	.loc 1 40 16 is_stmt 0 view .LVU147
-	sub	DWORD PTR [ebp+4], 1
-.LBE102:
-.LBE101:
-.LBE103:
-.LBE105:
-	.loc 1 166 16 view .LVU148
-	add	edi, 1
-.LVL48:
-	.loc 1 167 13 is_stmt 1 view .LVU149
-	jmp	.L18
-.LVL49:
-	.p2align 4,,10
-	.p2align 3
-.L320:
-	.loc 1 150 13 view .LVU150
-	.loc 1 150 22 is_stmt 0 view .LVU151
-	movzx	edx, BYTE PTR [eax+1]
-	.loc 1 150 42 view .LVU152
-	xor	ecx, ecx
-	.loc 1 157 16 view .LVU153
-	lea	edi, [eax+1]
-	mov	DWORD PTR [esp+36], edi
-	.loc 1 150 42 view .LVU154
-	cmp	dl, 104
-	setne	cl
-	mov	DWORD PTR [esp+56], ecx
-.LVL50:
-	.loc 1 151 13 is_stmt 1 view .LVU155
-	.loc 1 151 38 is_stmt 0 view .LVU156
-	jne	.L38
-	.loc 1 154 17 view .LVU157
-	lea	edi, [eax+2]
-	.loc 1 162 17 view .LVU158
-	movzx	edx, BYTE PTR [eax+2]
-	.loc 1 154 17 view .LVU159
-	mov	DWORD PTR [esp+36], edi
-.LVL51:
-	.p2align 4,,10
-	.p2align 3
-.L38:
-	.loc 1 162 9 is_stmt 1 view .LVU160
-	cmp	dl, 120
-	jg	.L13
-	cmp	dl, 99
-	jg	.L47
-	cmp	dl, 91
-	je	.L48
-	cmp	dl, 99
-	jne	.L321
-.LBB106:
-	.loc 1 185 13 view .LVU161
-	.loc 1 185 41 is_stmt 0 view .LVU162
-	mov	edi, DWORD PTR [esp+32]
-	xor	ecx, ecx
-	test	edi, edi
-	je	.L322
-.L103:
-.LVL52:
-	.loc 1 186 13 is_stmt 1 view .LVU163
-	.loc 1 187 13 view .LVU164
-	.loc 1 188 23 is_stmt 0 view .LVU165
-	test	ebx, ebx
-	mov	eax, 1
-	mov	edi, ecx
-	cmove	ebx, eax
-	jmp	.L109
-.LVL53:
-	.p2align 4,,10
-	.p2align 3
-.L105:
-.LBB107:
-.LBB108:
-	.loc 1 28 9 is_stmt 1 view .LVU166
-	.loc 1 28 13 is_stmt 0 view .LVU167
-	sub	esp, 12
-	.cfi_def_cfa_offset 364
-	push	eax
-	.cfi_def_cfa_offset 368
-	call	fgetc
-.LVL54:
-	.loc 1 29 5 is_stmt 1 view .LVU168
-	.loc 1 29 8 is_stmt 0 view .LVU169
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-	cmp	eax, -1
-	je	.L106
-.L107:
-	.loc 1 30 9 is_stmt 1 view .LVU170
-	.loc 1 30 18 is_stmt 0 view .LVU171
-	add	DWORD PTR [ebp+8], 1
-.LVL55:
-	.loc 1 31 5 is_stmt 1 view .LVU172
-	.loc 1 31 5 is_stmt 0 view .LVU173
-.LBE108:
-.LBE107:
-	.loc 1 191 17 is_stmt 1 view .LVU174
-	.loc 1 193 17 view .LVU175
-	.loc 1 193 20 is_stmt 0 view .LVU176
-	test	edi, edi
-	je	.L108
-	.loc 1 194 21 is_stmt 1 view .LVU177
-	.loc 1 194 30 is_stmt 0 view .LVU178
-	mov	BYTE PTR [edi+esi], al
-.L108:
-	.loc 1 189 37 is_stmt 1 view .LVU179
-	add	esi, 1
-.LVL56:
-	.loc 1 189 27 view .LVU180
-	cmp	esi, ebx
-	je	.L323
-.LVL57:
-.L109:
-	.loc 1 190 17 view .LVU181
-.LBB110:
-.LBI107:
-	.loc 1 22 12 view .LVU182
-.LBB109:
-	.loc 1 24 5 view .LVU183
-	.loc 1 25 5 view .LVU184
-	.loc 1 25 11 is_stmt 0 view .LVU185
-	mov	eax, DWORD PTR [ebp+0]
-	.loc 1 25 8 view .LVU186
-	test	eax, eax
-	jne	.L105
-	.loc 1 26 9 is_stmt 1 view .LVU187
-	.loc 1 26 16 is_stmt 0 view .LVU188
-	mov	eax, DWORD PTR [ebp+4]
-	.loc 1 26 50 view .LVU189
-	cmp	BYTE PTR [eax], 0
-	je	.L106
-	.loc 1 26 47 view .LVU190
-	lea	edx, [eax+1]
-	mov	DWORD PTR [ebp+4], edx
-	.loc 1 26 50 view .LVU191
-	movzx	eax, BYTE PTR [eax]
-.LVL58:
-	.loc 1 29 5 is_stmt 1 view .LVU192
-	jmp	.L107
-.LVL59:
-	.p2align 4,,10
-	.p2align 3
-.L319:
-	.loc 1 29 5 is_stmt 0 view .LVU193
-.LBE109:
-.LBE110:
-.LBE106:
-	.loc 1 144 13 is_stmt 1 view .LVU194
-	.loc 1 145 13 view .LVU195
-	.loc 1 144 22 is_stmt 0 view .LVU196
-	mov	DWORD PTR [esp+32], 1
-	.loc 1 147 16 view .LVU197
-	movzx	edx, BYTE PTR [edi+2]
-	.loc 1 145 16 view .LVU198
-	lea	eax, [edi+2]
-.LVL60:
-	.loc 1 145 16 view .LVU199
 	jmp	.L32
-.LVL61:
+.LVL44:
 	.p2align 4,,10
 	.p2align 3
-.L25:
-.LBB111:
-	.loc 1 138 17 is_stmt 1 view .LVU200
-	.loc 1 138 53 is_stmt 0 view .LVU201
-	mov	eax, DWORD PTR [esp+12]
-	test	eax, eax
-	jne	.L13
-	mov	DWORD PTR [esp+8], -1
-.LVL62:
-	.loc 1 138 53 view .LVU202
-.LBE111:
-.LBE259:
-	.loc 1 275 1 view .LVU203
+.L505:
+.LBB141:
+.LBB132:
+	.loc 1 30 9 is_stmt 1 view .LVU146
+	.loc 1 30 16 is_stmt 0 view .LVU147
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU148
+	cmp	BYTE PTR [eax], 0
+	je	.L34
+	.loc 1 30 47 view .LVU149
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+	.loc 1 30 50 view .LVU150
+	movzx	eax, BYTE PTR [eax]
+.LVL45:
+	.loc 1 33 5 is_stmt 1 view .LVU151
+	jmp	.L35
+.LVL46:
+	.p2align 4,,10
+	.p2align 3
+.L506:
+	.loc 1 33 5 is_stmt 0 view .LVU152
+.LBE132:
+.LBE141:
+.LBB142:
+.LBB139:
+.LBB136:
+.LBI136:
+	.loc 1 38 13 is_stmt 1 view .LVU153
+.LBB137:
+	.loc 1 44 9 view .LVU154
+	.loc 1 44 16 is_stmt 0 view .LVU155
+	sub	DWORD PTR [edi+4], 1
+.LVL47:
+	.loc 1 44 16 view .LVU156
+.LBE137:
+.LBE136:
+.LBE139:
+.LBE142:
+	.loc 1 264 17 is_stmt 1 view .LVU157
+.LBE148:
+.LBE444:
+	.loc 1 432 1 is_stmt 0 view .LVU158
 	mov	eax, DWORD PTR [esp+8]
-	add	esp, 332
+	add	esp, 348
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
 	pop	ebx
@@ -771,2710 +594,4979 @@ vfscanf_source.constprop.0:
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
+.LVL48:
+	.loc 1 432 1 view .LVU159
 	pop	ebp
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
-.LVL63:
-	.loc 1 275 1 view .LVU204
+.LVL49:
+	.loc 1 432 1 view .LVU160
 	ret
-.LVL64:
-.L321:
-	.cfi_restore_state
-.LBB260:
-	.loc 1 162 9 view .LVU205
-	cmp	dl, 88
-	jne	.L13
-.LBB112:
-	.loc 1 169 92 view .LVU206
-	mov	esi, 16
-	jmp	.L64
-.LVL65:
+.LVL50:
 	.p2align 4,,10
 	.p2align 3
-.L61:
-.LBB113:
-.LBB114:
-.LBB115:
-.LBB116:
-.LBB117:
-.LBB118:
-	.loc 1 28 9 is_stmt 1 view .LVU207
-	.loc 1 28 13 is_stmt 0 view .LVU208
-	sub	esp, 12
-	.cfi_def_cfa_offset 364
-	push	eax
-	.cfi_def_cfa_offset 368
-	call	fgetc
-.LVL66:
-	.loc 1 29 8 view .LVU209
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-	.loc 1 28 13 view .LVU210
-	mov	edi, eax
-.LVL67:
-	.loc 1 29 5 is_stmt 1 view .LVU211
-	.loc 1 29 8 is_stmt 0 view .LVU212
-	cmp	eax, -1
-	je	.L25
-.LVL68:
-.L63:
-	.loc 1 30 9 is_stmt 1 view .LVU213
-.LBE118:
-.LBE117:
-	.loc 1 51 24 is_stmt 0 view .LVU214
-	sub	esp, 12
-	.cfi_def_cfa_offset 364
-.LBB121:
-.LBB119:
-	.loc 1 30 18 view .LVU215
-	add	DWORD PTR [ebp+8], 1
-.LVL69:
-	.loc 1 31 5 is_stmt 1 view .LVU216
-	.loc 1 31 5 is_stmt 0 view .LVU217
-.LBE119:
-.LBE121:
-	.loc 1 51 21 is_stmt 1 view .LVU218
-	.loc 1 51 24 is_stmt 0 view .LVU219
-	push	edi
-	.cfi_def_cfa_offset 368
-	call	isspace
-.LVL70:
-	.loc 1 51 21 view .LVU220
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-	test	eax, eax
-	je	.L324
-.LVL71:
-.L64:
-	.loc 1 48 5 is_stmt 1 view .LVU221
-	.loc 1 49 5 view .LVU222
-	.loc 1 50 9 view .LVU223
-.LBB122:
-.LBI117:
-	.loc 1 22 12 view .LVU224
-.LBB120:
-	.loc 1 24 5 view .LVU225
-	.loc 1 25 5 view .LVU226
-	.loc 1 25 11 is_stmt 0 view .LVU227
-	mov	eax, DWORD PTR [ebp+0]
-	.loc 1 25 8 view .LVU228
-	test	eax, eax
-	jne	.L61
-	.loc 1 26 9 is_stmt 1 view .LVU229
-	.loc 1 26 16 is_stmt 0 view .LVU230
-	mov	eax, DWORD PTR [ebp+4]
-	.loc 1 26 50 view .LVU231
-	cmp	BYTE PTR [eax], 0
-	je	.L25
-	.loc 1 26 47 view .LVU232
-	lea	edx, [eax+1]
-	mov	DWORD PTR [ebp+4], edx
-	.loc 1 26 50 view .LVU233
-	movzx	edi, BYTE PTR [eax]
-.LVL72:
-	.loc 1 29 5 is_stmt 1 view .LVU234
-	jmp	.L63
-.LVL73:
+.L31:
+	.cfi_restore_state
+.LBB445:
+	.loc 1 268 9 is_stmt 1 view .LVU161
+	.loc 1 269 9 view .LVU162
+	.loc 1 252 13 is_stmt 0 view .LVU163
+	mov	DWORD PTR [esp+32], 0
+	.loc 1 268 12 view .LVU164
+	lea	eax, [ebp+1]
+.LVL51:
+	.loc 1 269 12 view .LVU165
+	cmp	cl, 42
+	je	.L508
+.LVL52:
+.L41:
+	.loc 1 273 28 is_stmt 1 view .LVU166
+	lea	ebx, [ecx-48]
+	xor	esi, esi
+	cmp	bl, 9
+	ja	.L43
+.LVL53:
+	.p2align 4,,10
+	.p2align 3
+.L42:
+	.loc 1 274 13 view .LVU167
+	.loc 1 274 42 is_stmt 0 view .LVU168
+	sub	ecx, 48
+	.loc 1 274 27 view .LVU169
+	lea	ebx, [esi+esi*4]
+	.loc 1 274 39 view .LVU170
+	add	eax, 1
+.LVL54:
+	.loc 1 274 42 view .LVU171
+	movsx	ecx, cl
+	.loc 1 274 19 view .LVU172
+	lea	esi, [ecx+ebx*2]
+.LVL55:
+	.loc 1 273 28 is_stmt 1 view .LVU173
+	.loc 1 273 16 is_stmt 0 view .LVU174
+	movzx	ecx, BYTE PTR [eax]
+	.loc 1 273 28 view .LVU175
+	lea	ebx, [ecx-48]
+	cmp	bl, 9
+	jbe	.L42
+.LVL56:
+.L43:
+	.loc 1 275 9 is_stmt 1 view .LVU176
+	.loc 1 275 12 is_stmt 0 view .LVU177
+	cmp	cl, 104
+	je	.L509
+	.loc 1 278 16 is_stmt 1 view .LVU178
+	sub	ecx, 76
+	cmp	cl, 46
+	ja	.L48
+	movzx	ecx, cl
+	jmp	[DWORD PTR .L50[0+ecx*4]]
+	.section	.rodata
+	.align 4
+	.align 4
+.L50:
+	.long	.L51
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L51
+	.long	.L48
+	.long	.L52
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L51
+	.long	.L48
+	.long	.L48
+	.long	.L49
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L48
+	.long	.L49
+	.text
+.LVL57:
+	.p2align 4,,10
+	.p2align 3
+.L507:
+.LBB149:
+.LBB147:
+.LBB145:
+.LBI145:
+	.loc 1 38 13 view .LVU179
+.LBB146:
+	.loc 1 44 9 view .LVU180
+	.loc 1 44 16 is_stmt 0 view .LVU181
+	sub	DWORD PTR [edi+4], 1
+.LBE146:
+.LBE145:
+.LBE147:
+.LBE149:
+	.loc 1 292 16 view .LVU182
+	add	ebp, 1
+.LVL58:
+	.loc 1 293 13 is_stmt 1 view .LVU183
+	jmp	.L27
+.LVL59:
+	.p2align 4,,10
+	.p2align 3
+.L509:
+	.loc 1 276 13 view .LVU184
+	.loc 1 276 22 is_stmt 0 view .LVU185
+	movzx	ebx, BYTE PTR [eax+1]
+	.loc 1 283 16 view .LVU186
+	lea	ecx, [eax+1]
+	mov	DWORD PTR [esp+36], ecx
+	.loc 1 276 42 view .LVU187
+	xor	ecx, ecx
+	cmp	bl, 104
+	setne	cl
+	mov	DWORD PTR [esp+40], ecx
+.LVL60:
+	.loc 1 277 13 is_stmt 1 view .LVU188
+	.loc 1 277 38 is_stmt 0 view .LVU189
+	jne	.L47
+	.loc 1 280 17 view .LVU190
+	lea	ebx, [eax+2]
+	mov	DWORD PTR [esp+36], ebx
+	.loc 1 288 17 view .LVU191
+	movzx	ebx, BYTE PTR [eax+2]
+.LVL61:
 	.p2align 4,,10
 	.p2align 3
 .L47:
-	.loc 1 29 5 is_stmt 0 view .LVU235
-.LBE120:
-.LBE122:
-.LBE116:
-.LBE115:
-.LBE114:
-.LBE113:
-.LBE112:
-	.loc 1 162 9 view .LVU236
-	lea	ecx, [edx-100]
-	mov	eax, 1
-	sal	eax, cl
-	test	eax, 1185825
-	jne	.L51
-	cmp	dl, 115
-	je	.L52
-	cmp	dl, 110
-	jne	.L13
-	.loc 1 164 13 is_stmt 1 view .LVU237
-	.loc 1 164 16 is_stmt 0 view .LVU238
-	mov	eax, DWORD PTR [esp+32]
-	test	eax, eax
-	je	.L325
-.LVL74:
-.L53:
-	.loc 1 166 13 is_stmt 1 view .LVU239
-	.loc 1 166 16 is_stmt 0 view .LVU240
-	mov	edi, DWORD PTR [esp+36]
-	jmp	.L311
-.LVL75:
+	.loc 1 288 9 is_stmt 1 view .LVU192
+	cmp	bl, 103
+	jg	.L55
+	cmp	bl, 64
+	jle	.L22
+	lea	eax, [ebx-65]
+	cmp	al, 38
+	ja	.L22
+	movzx	eax, al
+	jmp	[DWORD PTR .L62[0+eax*4]]
+	.section	.rodata
+	.align 4
+	.align 4
+.L62:
+	.long	.L61
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L61
+	.long	.L61
+	.long	.L61
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L63
+	.long	.L22
+	.long	.L22
+	.long	.L65
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L22
+	.long	.L61
+	.long	.L22
+	.long	.L64
+	.long	.L63
+	.long	.L61
+	.long	.L61
+	.long	.L61
+	.text
+.LVL62:
 	.p2align 4,,10
 	.p2align 3
-.L39:
-	.loc 1 162 17 view .LVU241
-	mov	DWORD PTR [esp+36], eax
-	movzx	edx, BYTE PTR [eax]
-	mov	DWORD PTR [esp+56], 2
-	jmp	.L38
-.LVL76:
-.L322:
-.LBB198:
-	.loc 1 185 41 view .LVU242
-	mov	eax, DWORD PTR [esp+24]
-	mov	ecx, DWORD PTR [eax]
-	add	eax, 4
-.LVL77:
-	.loc 1 185 41 view .LVU243
-	mov	DWORD PTR [esp+24], eax
-	jmp	.L103
-.LVL78:
-.L42:
-	.loc 1 185 41 view .LVU244
-.LBE198:
-	.loc 1 156 13 is_stmt 1 view .LVU245
-	.loc 1 157 13 view .LVU246
-	.loc 1 157 16 is_stmt 0 view .LVU247
-	lea	edi, [eax+1]
-	.loc 1 156 17 view .LVU248
-	mov	DWORD PTR [esp+56], 4
-	.loc 1 150 22 view .LVU249
-	movzx	edx, BYTE PTR [eax+1]
-	.loc 1 157 16 view .LVU250
-	mov	DWORD PTR [esp+36], edi
-.LVL79:
-	.loc 1 157 16 view .LVU251
-	jmp	.L38
-.LVL80:
-.L40:
-	.loc 1 159 13 is_stmt 1 view .LVU252
-	.loc 1 160 13 view .LVU253
-	.loc 1 160 16 is_stmt 0 view .LVU254
-	lea	edi, [eax+1]
-	.loc 1 159 17 view .LVU255
-	mov	DWORD PTR [esp+56], 2
-	.loc 1 150 22 view .LVU256
-	movzx	edx, BYTE PTR [eax+1]
-	.loc 1 160 16 view .LVU257
-	mov	DWORD PTR [esp+36], edi
-.LVL81:
-	.loc 1 160 16 view .LVU258
-	jmp	.L38
-.LVL82:
-.L43:
-	.loc 1 153 13 is_stmt 1 view .LVU259
-	.loc 1 153 22 is_stmt 0 view .LVU260
-	movzx	edx, BYTE PTR [eax+1]
-	.loc 1 153 42 view .LVU261
-	cmp	dl, 108
-	je	.L44
-	.loc 1 157 16 view .LVU262
-	add	eax, 1
-.LVL83:
-	.loc 1 153 42 view .LVU263
-	mov	DWORD PTR [esp+56], 3
-	.loc 1 157 16 view .LVU264
-	mov	DWORD PTR [esp+36], eax
-	jmp	.L38
-.LVL84:
+.L508:
+	.loc 1 270 13 view .LVU193
+	.loc 1 271 13 view .LVU194
+	.loc 1 270 22 is_stmt 0 view .LVU195
+	mov	DWORD PTR [esp+32], 1
+	.loc 1 273 16 view .LVU196
+	movzx	ecx, BYTE PTR [ebp+2]
+	.loc 1 271 16 view .LVU197
+	lea	eax, [ebp+2]
+.LVL63:
+	.loc 1 271 16 view .LVU198
+	jmp	.L41
+.LVL64:
+	.p2align 4,,10
+	.p2align 3
+.L34:
+.LBB150:
+	.loc 1 264 17 is_stmt 1 view .LVU199
+	.loc 1 264 53 is_stmt 0 view .LVU200
+	mov	eax, DWORD PTR [esp+12]
+	test	eax, eax
+	jne	.L22
+	mov	DWORD PTR [esp+8], -1
+.LVL65:
+	.loc 1 264 53 view .LVU201
+.LBE150:
+.LBE445:
+	.loc 1 432 1 view .LVU202
+	mov	eax, DWORD PTR [esp+8]
+	add	esp, 348
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+.LVL66:
+	.loc 1 432 1 view .LVU203
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL67:
+	.p2align 4,,10
+	.p2align 3
+.L55:
+	.cfi_restore_state
+.LBB446:
+	.loc 1 288 9 view .LVU204
+	lea	ecx, [ebx-105]
+	cmp	cl, 15
+	ja	.L22
+	mov	eax, 1
+	sal	eax, cl
+	test	eax, 37057
+	jne	.L58
+	cmp	cl, 10
+	je	.L59
+	cmp	cl, 5
+	jne	.L22
+	.loc 1 290 13 is_stmt 1 view .LVU205
+	.loc 1 290 16 is_stmt 0 view .LVU206
+	mov	eax, DWORD PTR [esp+32]
+	test	eax, eax
+	je	.L510
+.LVL68:
+.L67:
+	.loc 1 292 13 is_stmt 1 view .LVU207
+	.loc 1 292 16 is_stmt 0 view .LVU208
+	mov	ebp, DWORD PTR [esp+36]
+	jmp	.L499
+.LVL69:
 	.p2align 4,,10
 	.p2align 3
 .L48:
-.LBB199:
-	.loc 1 228 13 is_stmt 1 view .LVU265
-	.loc 1 228 27 is_stmt 0 view .LVU266
-	xor	eax, eax
-	lea	edi, [esp+68]
-	mov	ecx, 63
-	mov	DWORD PTR [esp+64], 0
-	rep stosd
-	.loc 1 229 13 is_stmt 1 view .LVU267
-.LVL85:
-	.loc 1 230 13 view .LVU268
-	.loc 1 231 13 view .LVU269
-	.loc 1 232 13 view .LVU270
-	.loc 1 232 17 is_stmt 0 view .LVU271
-	mov	edi, DWORD PTR [esp+36]
-	movzx	eax, BYTE PTR [edi+1]
-	.loc 1 232 16 view .LVU272
-	cmp	al, 94
-	je	.L126
-	.loc 1 229 17 view .LVU273
-	mov	DWORD PTR [esp+16], 0
-	.loc 1 231 16 view .LVU274
-	add	edi, 1
-.LVL86:
-.L127:
-	.loc 1 236 13 is_stmt 1 view .LVU275
-	.loc 1 236 16 is_stmt 0 view .LVU276
-	cmp	al, 93
-	je	.L326
-	.loc 1 238 25 is_stmt 1 view .LVU277
-	test	al, al
-	je	.L138
+	.loc 1 288 17 view .LVU209
+	mov	DWORD PTR [esp+36], eax
+	movzx	ebx, BYTE PTR [eax]
+	mov	DWORD PTR [esp+40], 2
+	jmp	.L47
+.LVL70:
 	.p2align 4,,10
 	.p2align 3
-.L137:
-	.loc 1 239 17 view .LVU278
-	.loc 1 239 24 is_stmt 0 view .LVU279
-	movzx	edx, BYTE PTR [edi+1]
-.LBB200:
-	.loc 1 240 25 view .LVU280
-	movzx	ecx, al
-.LBE200:
-	.loc 1 239 20 view .LVU281
-	cmp	dl, 45
-	je	.L327
-	.loc 1 245 21 is_stmt 1 view .LVU282
-	.loc 1 245 48 is_stmt 0 view .LVU283
-	mov	BYTE PTR [esp+64+ecx], 1
-	.loc 1 245 44 view .LVU284
-	add	edi, 1
+.L61:
+.LBB151:
+	.loc 1 398 13 is_stmt 1 view .LVU210
+	.loc 1 399 13 view .LVU211
+	.loc 1 400 13 view .LVU212
+	.loc 1 401 13 view .LVU213
+	.loc 1 401 24 is_stmt 0 view .LVU214
+	lea	eax, [esp+92]
+.LBB152:
+.LBB153:
+	.loc 1 158 27 view .LVU215
+	test	esi, esi
+.LBE153:
+.LBE152:
+	.loc 1 402 23 view .LVU216
+	mov	DWORD PTR [esp+84], 0
+	.loc 1 401 24 view .LVU217
+	mov	DWORD PTR [esp+80], eax
+	.loc 1 402 13 is_stmt 1 view .LVU218
+	.loc 1 403 13 view .LVU219
+.LBB259:
+.LBB243:
+	.loc 1 158 27 is_stmt 0 view .LVU220
+	mov	eax, -1
+.LBE243:
+.LBE259:
+	.loc 1 403 23 view .LVU221
+	mov	DWORD PTR [esp+88], 128
+	.loc 1 404 13 is_stmt 1 view .LVU222
+.LVL71:
+.LBB260:
+.LBI152:
+	.loc 1 155 12 view .LVU223
+.LBB244:
+	.loc 1 157 5 view .LVU224
+	.loc 1 158 5 view .LVU225
+	.loc 1 158 27 is_stmt 0 view .LVU226
+	cmove	esi, eax
+.LVL72:
+	.loc 1 159 5 is_stmt 1 view .LVU227
+.LBB154:
+.LBI154:
+	.loc 1 50 12 view .LVU228
+	jmp	.L177
+.LVL73:
+	.p2align 4,,10
+	.p2align 3
+.L171:
+.LBB155:
+.LBB156:
+.LBB157:
+	.loc 1 32 9 view .LVU229
+	.loc 1 32 13 is_stmt 0 view .LVU230
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL74:
+	.loc 1 33 8 view .LVU231
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 32 13 view .LVU232
+	mov	ebp, eax
+.LVL75:
+	.loc 1 33 5 is_stmt 1 view .LVU233
+	.loc 1 33 8 is_stmt 0 view .LVU234
+	cmp	eax, -1
+	je	.L176
+.LVL76:
+.L175:
+	.loc 1 34 9 is_stmt 1 view .LVU235
+.LBE157:
+.LBE156:
+	.loc 1 55 24 is_stmt 0 view .LVU236
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+.LBB160:
+.LBB158:
+	.loc 1 34 18 view .LVU237
+	add	DWORD PTR [edi+8], 1
+.LVL77:
+	.loc 1 35 5 is_stmt 1 view .LVU238
+	.loc 1 35 5 is_stmt 0 view .LVU239
+.LBE158:
+.LBE160:
+	.loc 1 55 21 is_stmt 1 view .LVU240
+	.loc 1 55 24 is_stmt 0 view .LVU241
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	isspace
+.LVL78:
+	.loc 1 55 21 view .LVU242
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	test	eax, eax
+	je	.L511
+.LVL79:
+.L177:
+	.loc 1 52 5 is_stmt 1 view .LVU243
+	.loc 1 53 5 view .LVU244
+	.loc 1 54 9 view .LVU245
+.LBB161:
+.LBI156:
+	.loc 1 26 12 view .LVU246
+.LBB159:
+	.loc 1 28 5 view .LVU247
+	.loc 1 29 5 view .LVU248
+	.loc 1 29 11 is_stmt 0 view .LVU249
+	mov	eax, DWORD PTR [edi]
+	.loc 1 29 8 view .LVU250
+	test	eax, eax
+	jne	.L171
+	.loc 1 30 9 is_stmt 1 view .LVU251
+	.loc 1 30 16 is_stmt 0 view .LVU252
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU253
+	cmp	BYTE PTR [eax], 0
+	je	.L176
+	.loc 1 30 47 view .LVU254
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+	.loc 1 30 50 view .LVU255
+	movzx	ebp, BYTE PTR [eax]
+.LVL80:
+	.loc 1 33 5 is_stmt 1 view .LVU256
+	jmp	.L175
+.LVL81:
+.L63:
+	.loc 1 33 5 is_stmt 0 view .LVU257
+.LBE159:
+.LBE161:
+.LBE155:
+.LBE154:
+.LBE244:
+.LBE260:
+.LBE151:
+.LBB277:
+	.loc 1 295 13 is_stmt 1 view .LVU258
+	.loc 1 295 92 is_stmt 0 view .LVU259
+	cmp	bl, 100
+	mov	edx, 10
+	mov	eax, 16
+	cmovne	edx, eax
+	mov	ebp, edx
+	jmp	.L79
+.LVL82:
+	.p2align 4,,10
+	.p2align 3
+.L76:
+.LBB278:
+.LBB279:
+.LBB280:
+.LBB281:
+.LBB282:
+.LBB283:
+	.loc 1 32 9 is_stmt 1 view .LVU260
+	.loc 1 32 13 is_stmt 0 view .LVU261
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL83:
+	.loc 1 33 8 view .LVU262
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 32 13 view .LVU263
+	mov	ebx, eax
+.LVL84:
+	.loc 1 33 5 is_stmt 1 view .LVU264
+	.loc 1 33 8 is_stmt 0 view .LVU265
+	cmp	eax, -1
+	je	.L34
+.LVL85:
+.L78:
+	.loc 1 34 9 is_stmt 1 view .LVU266
+.LBE283:
+.LBE282:
+	.loc 1 55 24 is_stmt 0 view .LVU267
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+.LBB286:
+.LBB284:
+	.loc 1 34 18 view .LVU268
+	add	DWORD PTR [edi+8], 1
+.LVL86:
+	.loc 1 35 5 is_stmt 1 view .LVU269
+	.loc 1 35 5 is_stmt 0 view .LVU270
+.LBE284:
+.LBE286:
+	.loc 1 55 21 is_stmt 1 view .LVU271
+	.loc 1 55 24 is_stmt 0 view .LVU272
+	push	ebx
+	.cfi_def_cfa_offset 384
+	call	isspace
 .LVL87:
-	.loc 1 245 48 view .LVU285
-	mov	eax, edx
-	.loc 1 238 25 is_stmt 1 view .LVU286
-.L314:
-	.loc 1 238 25 is_stmt 0 view .LVU287
-	test	al, al
-	je	.L129
+	.loc 1 55 21 view .LVU273
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	test	eax, eax
+	je	.L512
+.LVL88:
+.L79:
+	.loc 1 52 5 is_stmt 1 view .LVU274
+	.loc 1 53 5 view .LVU275
+	.loc 1 54 9 view .LVU276
+.LBB287:
+.LBI282:
+	.loc 1 26 12 view .LVU277
+.LBB285:
+	.loc 1 28 5 view .LVU278
+	.loc 1 29 5 view .LVU279
+	.loc 1 29 11 is_stmt 0 view .LVU280
+	mov	eax, DWORD PTR [edi]
+	.loc 1 29 8 view .LVU281
+	test	eax, eax
+	jne	.L76
+	.loc 1 30 9 is_stmt 1 view .LVU282
+	.loc 1 30 16 is_stmt 0 view .LVU283
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU284
+	cmp	BYTE PTR [eax], 0
+	je	.L34
+	.loc 1 30 47 view .LVU285
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+	.loc 1 30 50 view .LVU286
+	movzx	ebx, BYTE PTR [eax]
+.LVL89:
+	.loc 1 33 5 is_stmt 1 view .LVU287
+	jmp	.L78
+.LVL90:
+.L51:
+	.loc 1 33 5 is_stmt 0 view .LVU288
+.LBE285:
+.LBE287:
+.LBE281:
+.LBE280:
+.LBE279:
+.LBE278:
+.LBE277:
+	.loc 1 282 13 is_stmt 1 view .LVU289
+	.loc 1 283 13 view .LVU290
+	.loc 1 283 16 is_stmt 0 view .LVU291
+	lea	ebx, [eax+1]
+	.loc 1 282 17 view .LVU292
+	mov	DWORD PTR [esp+40], 4
+	.loc 1 283 16 view .LVU293
+	mov	DWORD PTR [esp+36], ebx
+.LVL91:
+	.loc 1 276 22 view .LVU294
+	movzx	ebx, BYTE PTR [eax+1]
+.LVL92:
+	.loc 1 283 16 view .LVU295
+	jmp	.L47
+.LVL93:
+.L49:
+	.loc 1 285 13 is_stmt 1 view .LVU296
+	.loc 1 286 13 view .LVU297
+	.loc 1 286 16 is_stmt 0 view .LVU298
+	lea	ebx, [eax+1]
+	.loc 1 285 17 view .LVU299
+	mov	DWORD PTR [esp+40], 2
+	.loc 1 286 16 view .LVU300
+	mov	DWORD PTR [esp+36], ebx
+.LVL94:
+	.loc 1 276 22 view .LVU301
+	movzx	ebx, BYTE PTR [eax+1]
+.LVL95:
+	.loc 1 276 22 view .LVU302
+	jmp	.L47
+.LVL96:
+.L64:
+.LBB361:
+	.loc 1 311 13 is_stmt 1 view .LVU303
+	.loc 1 311 41 is_stmt 0 view .LVU304
+	mov	eax, DWORD PTR [esp+32]
+	xor	ebx, ebx
+	test	eax, eax
+	jne	.L117
+.LVL97:
+	.loc 1 311 41 view .LVU305
+	mov	eax, DWORD PTR [esp+24]
+	mov	ebx, DWORD PTR [eax]
+	add	eax, 4
+.LVL98:
+	.loc 1 311 41 view .LVU306
+	mov	DWORD PTR [esp+24], eax
+.LVL99:
+.L117:
+	.loc 1 312 13 is_stmt 1 view .LVU307
+	.loc 1 313 13 view .LVU308
+	.loc 1 314 23 is_stmt 0 view .LVU309
+	test	esi, esi
+	mov	eax, 1
+	mov	ebp, edx
+	cmove	esi, eax
+	jmp	.L123
+.LVL100:
+	.p2align 4,,10
+	.p2align 3
+.L119:
+.LBB362:
+.LBB363:
+	.loc 1 32 9 is_stmt 1 view .LVU310
+	.loc 1 32 13 is_stmt 0 view .LVU311
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL101:
+	.loc 1 33 5 is_stmt 1 view .LVU312
+	.loc 1 33 8 is_stmt 0 view .LVU313
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	cmp	eax, -1
+	je	.L120
+.L121:
+	.loc 1 34 9 is_stmt 1 view .LVU314
+	.loc 1 34 18 is_stmt 0 view .LVU315
+	add	DWORD PTR [edi+8], 1
+.LVL102:
+	.loc 1 35 5 is_stmt 1 view .LVU316
+	.loc 1 35 5 is_stmt 0 view .LVU317
+.LBE363:
+.LBE362:
+	.loc 1 317 17 is_stmt 1 view .LVU318
+	.loc 1 319 17 view .LVU319
+	.loc 1 319 20 is_stmt 0 view .LVU320
+	test	ebx, ebx
+	je	.L122
+	.loc 1 320 21 is_stmt 1 view .LVU321
+	.loc 1 320 30 is_stmt 0 view .LVU322
+	mov	BYTE PTR [ebx+ebp], al
+.L122:
+	.loc 1 315 37 is_stmt 1 view .LVU323
+.LVL103:
+	.loc 1 315 37 is_stmt 0 view .LVU324
+	add	ebp, 1
+.LVL104:
+	.loc 1 315 27 is_stmt 1 view .LVU325
+	cmp	ebp, esi
+	je	.L494
+.LVL105:
+.L123:
+	.loc 1 316 17 view .LVU326
+.LBB365:
+.LBI362:
+	.loc 1 26 12 view .LVU327
+.LBB364:
+	.loc 1 28 5 view .LVU328
+	.loc 1 29 5 view .LVU329
+	.loc 1 29 11 is_stmt 0 view .LVU330
+	mov	eax, DWORD PTR [edi]
+	.loc 1 29 8 view .LVU331
+	test	eax, eax
+	jne	.L119
+	.loc 1 30 9 is_stmt 1 view .LVU332
+	.loc 1 30 16 is_stmt 0 view .LVU333
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU334
+	cmp	BYTE PTR [eax], 0
+	je	.L120
+	.loc 1 30 47 view .LVU335
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+	.loc 1 30 50 view .LVU336
+	movzx	eax, BYTE PTR [eax]
+.LVL106:
+	.loc 1 33 5 is_stmt 1 view .LVU337
+	jmp	.L121
+.LVL107:
+.L65:
+	.loc 1 33 5 is_stmt 0 view .LVU338
+.LBE364:
+.LBE365:
+.LBE361:
+.LBB366:
+	.loc 1 354 13 is_stmt 1 view .LVU339
+	.loc 1 358 17 is_stmt 0 view .LVU340
+	mov	ebx, DWORD PTR [esp+36]
+	.loc 1 354 27 view .LVU341
+	pxor	xmm0, xmm0
+	movups	XMMWORD PTR [esp+80], xmm0
+	.loc 1 358 17 view .LVU342
+	movzx	eax, BYTE PTR [ebx+1]
+	.loc 1 354 27 view .LVU343
+	movups	XMMWORD PTR [esp+96], xmm0
+	movups	XMMWORD PTR [esp+112], xmm0
+	movups	XMMWORD PTR [esp+128], xmm0
+	movups	XMMWORD PTR [esp+144], xmm0
+	movups	XMMWORD PTR [esp+160], xmm0
+	movups	XMMWORD PTR [esp+176], xmm0
+	movups	XMMWORD PTR [esp+192], xmm0
+	movups	XMMWORD PTR [esp+208], xmm0
+	movups	XMMWORD PTR [esp+224], xmm0
+	movups	XMMWORD PTR [esp+240], xmm0
+	movups	XMMWORD PTR [esp+256], xmm0
+	movups	XMMWORD PTR [esp+272], xmm0
+	movups	XMMWORD PTR [esp+288], xmm0
+	movups	XMMWORD PTR [esp+304], xmm0
+	movups	XMMWORD PTR [esp+320], xmm0
+	.loc 1 355 13 is_stmt 1 view .LVU344
+.LVL108:
+	.loc 1 356 13 view .LVU345
+	.loc 1 357 13 view .LVU346
+	.loc 1 358 13 view .LVU347
+	.loc 1 358 16 is_stmt 0 view .LVU348
+	cmp	al, 94
+	je	.L140
+	.loc 1 355 17 view .LVU349
+	mov	DWORD PTR [esp+16], 0
+	.loc 1 357 16 view .LVU350
+	add	ebx, 1
+	mov	ebp, ebx
+.LVL109:
+.L141:
+	.loc 1 362 13 is_stmt 1 view .LVU351
+	.loc 1 362 16 is_stmt 0 view .LVU352
 	cmp	al, 93
-	jne	.L137
-.L129:
-	.loc 1 248 13 is_stmt 1 view .LVU288
-	.loc 1 249 20 is_stmt 0 view .LVU289
+	je	.L513
+	.loc 1 364 25 is_stmt 1 view .LVU353
+	test	al, al
+	je	.L152
+	.p2align 4,,10
+	.p2align 3
+.L151:
+	.loc 1 365 17 view .LVU354
+	.loc 1 365 24 is_stmt 0 view .LVU355
+	movzx	ecx, BYTE PTR [ebp+1]
+.LBB367:
+	.loc 1 366 25 view .LVU356
+	movzx	ebx, al
+.LBE367:
+	.loc 1 365 20 view .LVU357
+	cmp	cl, 45
+	je	.L514
+	.loc 1 371 21 is_stmt 1 view .LVU358
+	.loc 1 371 48 is_stmt 0 view .LVU359
+	mov	BYTE PTR [esp+80+ebx], 1
+	.loc 1 371 44 view .LVU360
+	add	ebp, 1
+.LVL110:
+	.loc 1 371 48 view .LVU361
+	mov	eax, ecx
+	.loc 1 364 25 is_stmt 1 view .LVU362
+.L503:
+	.loc 1 364 25 is_stmt 0 view .LVU363
+	test	al, al
+	je	.L143
+	cmp	al, 93
+	jne	.L151
+.L143:
+	.loc 1 374 13 is_stmt 1 view .LVU364
+	.loc 1 375 20 is_stmt 0 view .LVU365
 	cmp	al, 93
 	sete	al
 	movzx	eax, al
-	add	edi, eax
-.LVL88:
-.L138:
-	.loc 1 250 13 is_stmt 1 view .LVU290
-	.loc 1 250 35 is_stmt 0 view .LVU291
-	mov	eax, DWORD PTR [esp+32]
-	xor	ecx, ecx
-	test	eax, eax
-	jne	.L139
-.LVL89:
-	.loc 1 250 35 view .LVU292
-	mov	eax, DWORD PTR [esp+24]
-	mov	ecx, DWORD PTR [eax]
-	add	eax, 4
-.LVL90:
-	.loc 1 250 35 view .LVU293
-	mov	DWORD PTR [esp+24], eax
-.LVL91:
-.L139:
-	.loc 1 251 13 is_stmt 1 view .LVU294
-.LBB201:
-.LBI201:
-	.loc 1 22 12 view .LVU295
-.LBB202:
-	.loc 1 24 5 view .LVU296
-	.loc 1 25 5 view .LVU297
-	.loc 1 25 11 is_stmt 0 view .LVU298
-	mov	eax, DWORD PTR [ebp+0]
-	.loc 1 25 8 view .LVU299
-	test	eax, eax
-	je	.L328
-	mov	DWORD PTR [esp+28], ecx
-	.loc 1 28 9 is_stmt 1 view .LVU300
-	.loc 1 28 13 is_stmt 0 view .LVU301
-	sub	esp, 12
-	.cfi_def_cfa_offset 364
-	push	eax
-	.cfi_def_cfa_offset 368
-	call	fgetc
-.LVL92:
-	.loc 1 29 5 is_stmt 1 view .LVU302
-	.loc 1 29 8 is_stmt 0 view .LVU303
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-	cmp	eax, -1
-	je	.L141
-	.loc 1 30 9 is_stmt 1 view .LVU304
-	.loc 1 30 18 is_stmt 0 view .LVU305
-	mov	ecx, DWORD PTR [ebp+8]
-	mov	DWORD PTR [esp+12], edi
-.LVL93:
-	.loc 1 30 18 view .LVU306
-	mov	edi, ebx
-.LVL94:
-	.loc 1 30 18 view .LVU307
-	mov	ebx, DWORD PTR [esp+28]
-	lea	edx, [ecx+1]
-.LVL95:
-	.loc 1 31 5 is_stmt 1 view .LVU308
-	.loc 1 31 5 is_stmt 0 view .LVU309
-.LBE202:
-.LBE201:
-	.loc 1 252 13 is_stmt 1 view .LVU310
-	.loc 1 254 49 view .LVU311
-	jmp	.L143
-.LVL96:
-	.p2align 4,,10
-	.p2align 3
-.L147:
-.LBB204:
-.LBB205:
-	.loc 1 28 9 view .LVU312
-	.loc 1 28 13 is_stmt 0 view .LVU313
-	sub	esp, 12
-	.cfi_def_cfa_offset 364
-	push	eax
-	.cfi_def_cfa_offset 368
-	call	fgetc
-.LVL97:
-	.loc 1 29 5 is_stmt 1 view .LVU314
-	.loc 1 29 8 is_stmt 0 view .LVU315
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-	cmp	eax, -1
-	je	.L300
-.L149:
-	.loc 1 30 9 is_stmt 1 view .LVU316
-	.loc 1 30 18 is_stmt 0 view .LVU317
-	mov	ecx, DWORD PTR [ebp+8]
-	lea	edx, [ecx+1]
-.LVL98:
-	.loc 1 30 18 view .LVU318
-.LBE205:
-.LBE204:
-	.loc 1 254 49 is_stmt 1 view .LVU319
-.L143:
-.LBB209:
-.LBB206:
-	.loc 1 30 18 is_stmt 0 view .LVU320
-	mov	DWORD PTR [ebp+8], edx
-.LVL99:
-	.loc 1 30 18 view .LVU321
-.LBE206:
-.LBE209:
-	.loc 1 254 29 view .LVU322
-	mov	ecx, DWORD PTR [esp+16]
-	.loc 1 254 35 view .LVU323
-	movzx	edx, BYTE PTR [esp+64+eax]
-	.loc 1 254 29 view .LVU324
-	cmp	edx, ecx
-	je	.L301
-	.loc 1 254 49 view .LVU325
-	test	edi, edi
-	je	.L151
-	cmp	esi, edi
-	jge	.L301
-.L151:
-	.loc 1 255 17 is_stmt 1 view .LVU326
-	.loc 1 255 20 is_stmt 0 view .LVU327
-	test	ebx, ebx
-	je	.L146
-	.loc 1 256 21 is_stmt 1 view .LVU328
-	.loc 1 256 30 is_stmt 0 view .LVU329
-	mov	BYTE PTR [ebx+esi], al
-.L146:
-	.loc 1 257 17 is_stmt 1 view .LVU330
-.LBB210:
-.LBB207:
-	.loc 1 25 11 is_stmt 0 view .LVU331
-	mov	eax, DWORD PTR [ebp+0]
-.LVL100:
-	.loc 1 25 11 view .LVU332
-.LBE207:
-.LBE210:
-	.loc 1 257 18 view .LVU333
-	add	esi, 1
-.LVL101:
-	.loc 1 258 17 is_stmt 1 view .LVU334
-.LBB211:
-.LBI204:
-	.loc 1 22 12 view .LVU335
-.LBB208:
-	.loc 1 24 5 view .LVU336
-	.loc 1 25 5 view .LVU337
-	.loc 1 25 8 is_stmt 0 view .LVU338
-	test	eax, eax
-	jne	.L147
-	.loc 1 26 9 is_stmt 1 view .LVU339
-	.loc 1 26 16 is_stmt 0 view .LVU340
-	mov	eax, DWORD PTR [ebp+4]
-	.loc 1 26 50 view .LVU341
-	cmp	BYTE PTR [eax], 0
-	je	.L300
-	.loc 1 26 47 view .LVU342
-	lea	edx, [eax+1]
-	mov	DWORD PTR [ebp+4], edx
-.LVL102:
-	.loc 1 26 50 view .LVU343
-	movzx	eax, BYTE PTR [eax]
-.LVL103:
-	.loc 1 29 5 is_stmt 1 view .LVU344
-	jmp	.L149
-.LVL104:
-	.p2align 4,,10
-	.p2align 3
-.L327:
-	.loc 1 29 5 is_stmt 0 view .LVU345
-.LBE208:
-.LBE211:
-	.loc 1 239 41 view .LVU346
-	movzx	edx, BYTE PTR [edi+2]
-	.loc 1 239 45 view .LVU347
-	cmp	dl, 93
-	je	.L131
-	test	dl, dl
-	jne	.L329
-.L131:
-	.loc 1 245 21 is_stmt 1 view .LVU348
-	.loc 1 245 48 is_stmt 0 view .LVU349
-	mov	BYTE PTR [esp+64+ecx], 1
-	.loc 1 245 44 view .LVU350
-	add	edi, 1
-.LVL105:
-	.loc 1 238 25 is_stmt 1 view .LVU351
-	.loc 1 245 48 is_stmt 0 view .LVU352
-	mov	eax, 45
-	jmp	.L137
-.LVL106:
-.L52:
-	.loc 1 245 48 view .LVU353
-.LBE199:
-.LBB221:
-	.loc 1 207 13 is_stmt 1 view .LVU354
-	.loc 1 207 41 is_stmt 0 view .LVU355
-	mov	edx, DWORD PTR [esp+32]
-	mov	DWORD PTR [esp+16], 0
-	test	edx, edx
-	jne	.L114
-.LVL107:
-	.loc 1 207 41 view .LVU356
-	mov	eax, DWORD PTR [esp+24]
-	mov	edi, DWORD PTR [eax]
-	add	eax, 4
-.LVL108:
-	.loc 1 207 41 view .LVU357
-	mov	DWORD PTR [esp+24], eax
-	mov	DWORD PTR [esp+16], edi
-.LVL109:
-.L114:
-	.loc 1 208 13 is_stmt 1 view .LVU358
-	.loc 1 209 13 view .LVU359
-	.loc 1 209 17 is_stmt 0 view .LVU360
-	mov	eax, ebp
-	call	skip_space
-.LVL110:
-	mov	edi, eax
+	add	ebp, eax
 .LVL111:
-	.loc 1 210 13 is_stmt 1 view .LVU361
-	.loc 1 210 16 is_stmt 0 view .LVU362
-	cmp	eax, -1
-	je	.L25
-	mov	eax, ebp
+.L152:
+	.loc 1 376 13 is_stmt 1 view .LVU366
+	.loc 1 376 35 is_stmt 0 view .LVU367
+	mov	eax, DWORD PTR [esp+32]
+	xor	ebx, ebx
+	test	eax, eax
+	jne	.L153
 .LVL112:
-	.loc 1 210 16 view .LVU363
-	mov	ebp, ebx
+	.loc 1 376 35 view .LVU368
+	mov	eax, DWORD PTR [esp+24]
+	mov	ebx, DWORD PTR [eax]
+	add	eax, 4
 .LVL113:
-	.loc 1 210 16 view .LVU364
-	mov	ebx, edi
-	mov	edi, eax
+	.loc 1 376 35 view .LVU369
+	mov	DWORD PTR [esp+24], eax
 .LVL114:
-	.loc 1 210 16 view .LVU365
-	jmp	.L115
+.L153:
+	.loc 1 377 13 is_stmt 1 view .LVU370
+.LBB368:
+.LBI368:
+	.loc 1 26 12 view .LVU371
+.LBB369:
+	.loc 1 28 5 view .LVU372
+	.loc 1 29 5 view .LVU373
+	.loc 1 29 11 is_stmt 0 view .LVU374
+	mov	eax, DWORD PTR [edi]
+	.loc 1 29 8 view .LVU375
+	test	eax, eax
+	je	.L515
+	mov	DWORD PTR [esp+28], edx
+	.loc 1 32 9 is_stmt 1 view .LVU376
+	.loc 1 32 13 is_stmt 0 view .LVU377
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
 .LVL115:
+	.loc 1 33 5 is_stmt 1 view .LVU378
+	.loc 1 33 8 is_stmt 0 view .LVU379
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	cmp	eax, -1
+	je	.L155
+	.loc 1 34 9 is_stmt 1 view .LVU380
+	.loc 1 34 18 is_stmt 0 view .LVU381
+	mov	edx, DWORD PTR [edi+8]
+	mov	DWORD PTR [esp+12], ebp
+.LVL116:
+	.loc 1 34 18 view .LVU382
+	mov	ebp, DWORD PTR [esp+28]
+.LVL117:
+	.loc 1 34 18 view .LVU383
+	lea	ecx, [edx+1]
+.LVL118:
+	.loc 1 35 5 is_stmt 1 view .LVU384
+	.loc 1 35 5 is_stmt 0 view .LVU385
+.LBE369:
+.LBE368:
+	.loc 1 378 13 is_stmt 1 view .LVU386
+	.loc 1 380 49 view .LVU387
+	jmp	.L157
+.LVL119:
 	.p2align 4,,10
 	.p2align 3
-.L117:
-.LBB222:
-.LBB223:
-	.loc 1 28 9 is_stmt 1 view .LVU366
-	.loc 1 28 13 is_stmt 0 view .LVU367
+.L161:
+.LBB371:
+.LBB372:
+	.loc 1 32 9 view .LVU388
+	.loc 1 32 13 is_stmt 0 view .LVU389
 	sub	esp, 12
-	.cfi_def_cfa_offset 364
+	.cfi_def_cfa_offset 380
 	push	eax
-	.cfi_def_cfa_offset 368
+	.cfi_def_cfa_offset 384
 	call	fgetc
-.LVL116:
-	.loc 1 29 8 view .LVU368
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-	.loc 1 28 13 view .LVU369
-	mov	ebx, eax
-.LVL117:
-	.loc 1 29 5 is_stmt 1 view .LVU370
-	.loc 1 29 8 is_stmt 0 view .LVU371
-	cmp	eax, -1
-	je	.L297
-.LVL118:
-.L119:
-	.loc 1 30 9 is_stmt 1 view .LVU372
-	.loc 1 30 18 is_stmt 0 view .LVU373
-	add	DWORD PTR [edi+8], 1
-.LVL119:
-	.loc 1 30 18 view .LVU374
-.LBE223:
-.LBE222:
-	.loc 1 212 44 is_stmt 1 view .LVU375
-.L115:
-	.loc 1 212 33 is_stmt 0 view .LVU376
-	sub	esp, 12
-	.cfi_def_cfa_offset 364
-	push	ebx
-	.cfi_def_cfa_offset 368
-	call	isspace
 .LVL120:
-	.loc 1 212 29 view .LVU377
+	.loc 1 33 5 is_stmt 1 view .LVU390
+	.loc 1 33 8 is_stmt 0 view .LVU391
 	add	esp, 16
-	.cfi_def_cfa_offset 352
-	test	eax, eax
-	jne	.L120
-	.loc 1 212 44 view .LVU378
-	test	ebp, ebp
-	je	.L121
-	cmp	esi, ebp
-	jge	.L120
-.L121:
-	.loc 1 213 17 is_stmt 1 view .LVU379
-	.loc 1 213 20 is_stmt 0 view .LVU380
-	mov	eax, DWORD PTR [esp+16]
-	test	eax, eax
-	je	.L116
-	.loc 1 214 21 is_stmt 1 view .LVU381
-	.loc 1 214 30 is_stmt 0 view .LVU382
-	mov	BYTE PTR [eax+esi], bl
-.L116:
-	.loc 1 215 17 is_stmt 1 view .LVU383
-.LBB226:
-.LBB224:
-	.loc 1 25 11 is_stmt 0 view .LVU384
-	mov	eax, DWORD PTR [edi]
-.LBE224:
-.LBE226:
-	.loc 1 215 18 view .LVU385
-	add	esi, 1
+	.cfi_def_cfa_offset 368
+	cmp	eax, -1
+	je	.L478
+.L163:
+	.loc 1 34 9 is_stmt 1 view .LVU392
+	.loc 1 34 18 is_stmt 0 view .LVU393
+	mov	edx, DWORD PTR [edi+8]
+	lea	ecx, [edx+1]
 .LVL121:
-	.loc 1 216 17 is_stmt 1 view .LVU386
-.LBB227:
-.LBI222:
-	.loc 1 22 12 view .LVU387
-.LBB225:
-	.loc 1 24 5 view .LVU388
-	.loc 1 25 5 view .LVU389
-	.loc 1 25 8 is_stmt 0 view .LVU390
+	.loc 1 34 18 view .LVU394
+.LBE372:
+.LBE371:
+	.loc 1 380 49 is_stmt 1 view .LVU395
+.L157:
+.LBB376:
+.LBB373:
+	.loc 1 34 18 is_stmt 0 view .LVU396
+	mov	DWORD PTR [edi+8], ecx
+.LVL122:
+	.loc 1 34 18 view .LVU397
+.LBE373:
+.LBE376:
+	.loc 1 380 29 view .LVU398
+	mov	edx, DWORD PTR [esp+16]
+	.loc 1 380 35 view .LVU399
+	movzx	ecx, BYTE PTR [esp+80+eax]
+	.loc 1 380 29 view .LVU400
+	cmp	ecx, edx
+	je	.L479
+	.loc 1 380 49 view .LVU401
+	test	esi, esi
+	je	.L165
+	cmp	esi, ebp
+	jle	.L479
+.L165:
+	.loc 1 381 17 is_stmt 1 view .LVU402
+	.loc 1 381 20 is_stmt 0 view .LVU403
+	test	ebx, ebx
+	je	.L160
+	.loc 1 382 21 is_stmt 1 view .LVU404
+	.loc 1 382 30 is_stmt 0 view .LVU405
+	mov	BYTE PTR [ebx+ebp], al
+.L160:
+	.loc 1 383 17 is_stmt 1 view .LVU406
+.LVL123:
+.LBB377:
+.LBB374:
+	.loc 1 29 11 is_stmt 0 view .LVU407
+	mov	eax, DWORD PTR [edi]
+.LVL124:
+	.loc 1 29 11 view .LVU408
+.LBE374:
+.LBE377:
+	.loc 1 383 18 view .LVU409
+	add	ebp, 1
+.LVL125:
+	.loc 1 384 17 is_stmt 1 view .LVU410
+.LBB378:
+.LBI371:
+	.loc 1 26 12 view .LVU411
+.LBB375:
+	.loc 1 28 5 view .LVU412
+	.loc 1 29 5 view .LVU413
+	.loc 1 29 8 is_stmt 0 view .LVU414
 	test	eax, eax
-	jne	.L117
-	.loc 1 26 9 is_stmt 1 view .LVU391
-	.loc 1 26 16 is_stmt 0 view .LVU392
+	jne	.L161
+	.loc 1 30 9 is_stmt 1 view .LVU415
+	.loc 1 30 16 is_stmt 0 view .LVU416
 	mov	eax, DWORD PTR [edi+4]
-	.loc 1 26 50 view .LVU393
+	.loc 1 30 50 view .LVU417
 	cmp	BYTE PTR [eax], 0
-	je	.L297
-	.loc 1 26 47 view .LVU394
+	je	.L478
+	.loc 1 30 47 view .LVU418
 	lea	ecx, [eax+1]
 	mov	DWORD PTR [edi+4], ecx
-.LVL122:
-	.loc 1 26 50 view .LVU395
-	movzx	ebx, BYTE PTR [eax]
-.LVL123:
-	.loc 1 29 5 is_stmt 1 view .LVU396
-	jmp	.L119
-.LVL124:
-.L324:
-	.loc 1 29 5 is_stmt 0 view .LVU397
-.LBE225:
-.LBE227:
-.LBE221:
-.LBB234:
-.LBB179:
-.LBB168:
-	.loc 1 88 11 view .LVU398
-	mov	edx, edi
-	mov	edi, eax
-.LVL125:
-.LBB124:
-.LBB123:
-	.loc 1 52 5 is_stmt 1 view .LVU399
-	.loc 1 52 5 is_stmt 0 view .LVU400
-.LBE123:
-.LBE124:
-	.loc 1 86 5 is_stmt 1 view .LVU401
-	.loc 1 88 5 view .LVU402
-	.loc 1 88 11 is_stmt 0 view .LVU403
-	lea	eax, [edx-43]
-	.loc 1 88 8 view .LVU404
-	and	eax, -3
-	jne	.L165
-	.loc 1 89 9 is_stmt 1 view .LVU405
 .LVL126:
-	.loc 1 90 9 view .LVU406
-	.loc 1 91 9 view .LVU407
-	.loc 1 91 44 is_stmt 0 view .LVU408
-	test	ebx, ebx
-	je	.L175
-	cmp	ebx, 1
-	jle	.L13
-.L175:
-.LVL127:
-.LBB125:
-.LBI125:
-	.loc 1 22 12 is_stmt 1 view .LVU409
-.LBB126:
-	.loc 1 24 5 view .LVU410
-	.loc 1 25 5 view .LVU411
-	.loc 1 25 11 is_stmt 0 view .LVU412
-	mov	eax, DWORD PTR [ebp+0]
-	mov	DWORD PTR [esp+28], eax
-	.loc 1 25 8 view .LVU413
-	test	eax, eax
-	je	.L330
-	mov	DWORD PTR [esp+12], edx
-.LVL128:
-	.loc 1 28 9 is_stmt 1 view .LVU414
-	.loc 1 28 13 is_stmt 0 view .LVU415
-	sub	esp, 12
-	.cfi_def_cfa_offset 364
-	push	DWORD PTR [esp+40]
-	.cfi_def_cfa_offset 368
-	call	fgetc
-.LVL129:
-	.loc 1 29 5 is_stmt 1 view .LVU416
-	.loc 1 29 8 is_stmt 0 view .LVU417
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-	cmp	eax, -1
-	je	.L13
-	.loc 1 29 8 view .LVU418
-	mov	ecx, DWORD PTR [ebp+0]
-	mov	edx, DWORD PTR [esp+12]
-	mov	DWORD PTR [esp+28], ecx
-.LVL130:
-.L69:
-	.loc 1 29 8 view .LVU419
-.LBE126:
-.LBE125:
-	.loc 1 88 23 view .LVU420
-	xor	ecx, ecx
-	cmp	edx, 45
-.LBB131:
-.LBB127:
-	.loc 1 30 18 view .LVU421
-	mov	edx, eax
-.LBE127:
-.LBE131:
-	.loc 1 88 23 view .LVU422
-	sete	cl
-.LBB132:
-.LBB128:
-	.loc 1 30 18 view .LVU423
-	add	DWORD PTR [ebp+8], 1
-.LBE128:
-.LBE132:
-	.loc 1 88 23 view .LVU424
-	mov	DWORD PTR [esp+60], ecx
-.LBB133:
-.LBB129:
-	.loc 1 30 9 is_stmt 1 view .LVU425
-.LVL131:
-	.loc 1 30 9 is_stmt 0 view .LVU426
-.LBE129:
-.LBE133:
-	.loc 1 90 13 view .LVU427
-	mov	ecx, 1
-.LVL132:
-.L65:
-	.loc 1 93 5 is_stmt 1 view .LVU428
-	.loc 1 93 8 is_stmt 0 view .LVU429
-	cmp	edx, 48
-	jne	.L70
-	.loc 1 93 18 view .LVU430
-	test	esi, -17
-	jne	.L71
-	.loc 1 93 47 view .LVU431
-	test	ebx, ebx
-	je	.L72
-	.loc 1 93 66 view .LVU432
-	cmp	ecx, 1
-	sbb	eax, eax
-	add	eax, 2
-	.loc 1 93 50 view .LVU433
-	cmp	eax, ebx
-	jl	.L72
-.LVL133:
-	.loc 1 106 12 is_stmt 1 view .LVU434
-	.loc 1 106 15 is_stmt 0 view .LVU435
-	test	esi, esi
-	jne	.L174
-.L306:
-	.loc 1 84 18 view .LVU436
-	xor	edi, edi
-	.loc 1 107 14 view .LVU437
-	mov	esi, 10
-.L71:
-	.loc 1 110 17 view .LVU438
-	mov	eax, esi
-	sub	ecx, edi
-	mov	DWORD PTR [esp+48], esi
-	sar	eax, 31
-	.loc 1 107 14 view .LVU439
-	mov	DWORD PTR [esp+16], 0
-	mov	DWORD PTR [esp+20], 0
-	mov	DWORD PTR [esp+40], ecx
-	.loc 1 110 17 view .LVU440
-	mov	DWORD PTR [esp+52], eax
-	mov	DWORD PTR [esp+44], ebx
-	mov	DWORD PTR [esp+12], edi
-	jmp	.L84
-.LVL134:
-	.p2align 4,,10
-	.p2align 3
-.L81:
-.LBB134:
-.LBB135:
-	.loc 1 28 9 is_stmt 1 view .LVU441
-	.loc 1 28 13 is_stmt 0 view .LVU442
-	sub	esp, 12
-	.cfi_def_cfa_offset 364
-	push	DWORD PTR [esp+40]
-	.cfi_def_cfa_offset 368
-	call	fgetc
-.LVL135:
-	.loc 1 29 8 view .LVU443
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-	.loc 1 28 13 view .LVU444
-	mov	edx, eax
-.LVL136:
-	.loc 1 29 5 is_stmt 1 view .LVU445
-	.loc 1 29 8 is_stmt 0 view .LVU446
-	cmp	eax, -1
-	je	.L90
-	mov	eax, DWORD PTR [ebp+0]
-.LVL137:
-	.loc 1 29 8 view .LVU447
-	mov	DWORD PTR [esp+28], eax
-.L83:
-	.loc 1 30 9 is_stmt 1 view .LVU448
-	.loc 1 30 18 is_stmt 0 view .LVU449
-	add	DWORD PTR [ebp+8], 1
-.LVL138:
-	.loc 1 30 18 view .LVU450
-.LBE135:
-.LBE134:
-	.loc 1 109 46 is_stmt 1 view .LVU451
-.L84:
-.LBB138:
-.LBI138:
-	.loc 1 68 12 view .LVU452
-.LBB139:
-	.loc 1 70 5 view .LVU453
-	.loc 1 70 18 is_stmt 0 view .LVU454
-	lea	ecx, [edx-48]
-	.loc 1 70 8 view .LVU455
-	cmp	ecx, 9
-	jbe	.L86
-	.loc 1 72 5 is_stmt 1 view .LVU456
-	.loc 1 72 18 is_stmt 0 view .LVU457
-	lea	eax, [edx-97]
-	.loc 1 73 24 view .LVU458
-	lea	ecx, [edx-87]
-	.loc 1 72 8 view .LVU459
-	cmp	eax, 25
-	jbe	.L86
-	.loc 1 74 5 is_stmt 1 view .LVU460
-	.loc 1 74 18 is_stmt 0 view .LVU461
-	lea	eax, [edx-65]
-	.loc 1 74 8 view .LVU462
-	cmp	eax, 25
-	ja	.L294
-	.loc 1 75 9 is_stmt 1 view .LVU463
-	.loc 1 75 24 is_stmt 0 view .LVU464
-	lea	ecx, [edx-55]
-.L86:
-.LVL139:
-	.loc 1 75 24 view .LVU465
-.LBE139:
-.LBE138:
-	.loc 1 109 21 view .LVU466
-	cmp	ecx, esi
-	jge	.L294
-	mov	eax, DWORD PTR [esp+40]
-	mov	edi, DWORD PTR [esp+12]
-	.loc 1 109 46 view .LVU467
-	mov	ebx, DWORD PTR [esp+44]
-	add	eax, edi
-	test	ebx, ebx
-	je	.L89
-	cmp	ebx, eax
-	jle	.L88
-.L89:
-	.loc 1 110 9 is_stmt 1 view .LVU468
-	.loc 1 110 15 is_stmt 0 view .LVU469
-	mov	eax, DWORD PTR [esp+16]
-	mov	edx, DWORD PTR [esp+20]
-.LVL140:
-	.loc 1 110 15 view .LVU470
-	mov	ebx, DWORD PTR [esp+52]
-	imul	ebx, eax
-	mov	eax, edx
-	imul	eax, esi
-	add	ebx, eax
-	mov	eax, DWORD PTR [esp+16]
-	mul	esi
-	add	edx, ebx
-	.loc 1 110 34 view .LVU471
-	mov	ebx, ecx
-	sar	ebx, 31
-	.loc 1 110 11 view .LVU472
-	add	ecx, eax
-	adc	ebx, edx
-	mov	DWORD PTR [esp+16], ecx
-.LVL141:
-	.loc 1 110 11 view .LVU473
-	mov	DWORD PTR [esp+20], ebx
-.LVL142:
-	.loc 1 111 9 is_stmt 1 view .LVU474
-	.loc 1 112 9 view .LVU475
-	.loc 1 113 9 view .LVU476
-.LBB140:
-.LBI134:
-	.loc 1 22 12 view .LVU477
-.LBB136:
-	.loc 1 24 5 view .LVU478
-	.loc 1 25 5 view .LVU479
-	.loc 1 25 8 is_stmt 0 view .LVU480
-	mov	ebx, DWORD PTR [esp+28]
-.LBE136:
-.LBE140:
-	.loc 1 111 15 view .LVU481
-	add	DWORD PTR [esp+12], 1
-.LVL143:
-.LBB141:
-.LBB137:
-	.loc 1 25 8 view .LVU482
-	test	ebx, ebx
-	jne	.L81
-	.loc 1 26 9 is_stmt 1 view .LVU483
-	.loc 1 26 16 is_stmt 0 view .LVU484
-	mov	eax, DWORD PTR [ebp+4]
-	.loc 1 26 50 view .LVU485
-	cmp	BYTE PTR [eax], 0
-	je	.L90
-	.loc 1 26 47 view .LVU486
-	lea	edx, [eax+1]
-	mov	DWORD PTR [ebp+4], edx
-.LVL144:
-	.loc 1 26 50 view .LVU487
-	movzx	edx, BYTE PTR [eax]
-.LVL145:
-	.loc 1 29 5 is_stmt 1 view .LVU488
-	jmp	.L83
-.LVL146:
-	.p2align 4,,10
-	.p2align 3
-.L294:
-	.loc 1 29 5 is_stmt 0 view .LVU489
-	mov	edi, DWORD PTR [esp+12]
-.L88:
-.LVL147:
-	.loc 1 29 5 view .LVU490
-.LBE137:
-.LBE141:
-.LBB142:
-.LBB143:
-	.loc 1 38 5 is_stmt 1 view .LVU491
-	.loc 1 39 8 is_stmt 0 view .LVU492
-	mov	ecx, DWORD PTR [esp+28]
-	.loc 1 38 14 view .LVU493
-	sub	DWORD PTR [ebp+8], 1
-	.loc 1 39 5 is_stmt 1 view .LVU494
-	.loc 1 39 8 is_stmt 0 view .LVU495
-	test	ecx, ecx
-	je	.L331
-	.loc 1 42 9 is_stmt 1 view .LVU496
-	sub	esp, 8
-	.cfi_def_cfa_offset 360
-	push	DWORD PTR [esp+36]
-	.cfi_def_cfa_offset 364
-	push	edx
-	.cfi_def_cfa_offset 368
-	call	ungetc
-.LVL148:
-	.loc 1 42 9 is_stmt 0 view .LVU497
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-.L92:
-.LVL149:
-	.loc 1 42 9 view .LVU498
-.LBE143:
-.LBE142:
-	.loc 1 116 5 is_stmt 1 view .LVU499
-	.loc 1 116 8 is_stmt 0 view .LVU500
-	test	edi, edi
-	je	.L13
-.LVL150:
-.L90:
-	.loc 1 118 5 is_stmt 1 view .LVU501
-.LBE168:
-.LBE179:
-.LBE234:
-	.loc 1 166 16 is_stmt 0 view .LVU502
-	mov	eax, DWORD PTR [esp+36]
-.LBB235:
-.LBB180:
-.LBB169:
-	.loc 1 118 52 view .LVU503
-	mov	edx, DWORD PTR [esp+60]
-.LBE169:
-.LBE180:
-.LBE235:
-	.loc 1 166 16 view .LVU504
-	lea	edi, [eax+1]
-.LBB236:
-	.loc 1 172 17 view .LVU505
+	.loc 1 30 50 view .LVU419
 	movzx	eax, BYTE PTR [eax]
-.LBB181:
-.LBB170:
-	.loc 1 118 52 view .LVU506
-	test	edx, edx
-	je	.L308
-	.loc 1 118 38 view .LVU507
-	neg	DWORD PTR [esp+16]
-	adc	DWORD PTR [esp+20], 0
-	neg	DWORD PTR [esp+20]
-.L308:
-.LVL151:
-	.loc 1 118 38 view .LVU508
-.LBE170:
-.LBE181:
-	.loc 1 172 13 is_stmt 1 view .LVU509
-	.loc 1 172 16 is_stmt 0 view .LVU510
-	cmp	al, 112
-	.loc 1 177 21 view .LVU511
+.LVL127:
+	.loc 1 33 5 is_stmt 1 view .LVU420
+	jmp	.L163
+.LVL128:
+.L52:
+	.loc 1 33 5 is_stmt 0 view .LVU421
+.LBE375:
+.LBE378:
+.LBE366:
+	.loc 1 279 13 is_stmt 1 view .LVU422
+	.loc 1 279 22 is_stmt 0 view .LVU423
+	movzx	ebx, BYTE PTR [eax+1]
+	.loc 1 279 42 view .LVU424
+	cmp	bl, 108
+	je	.L53
+	.loc 1 283 16 view .LVU425
+	add	eax, 1
+.LVL129:
+	.loc 1 279 42 view .LVU426
+	mov	DWORD PTR [esp+40], 3
+	.loc 1 283 16 view .LVU427
+	mov	DWORD PTR [esp+36], eax
+	jmp	.L47
+.LVL130:
+	.p2align 4,,10
+	.p2align 3
+.L514:
+.LBB388:
+	.loc 1 365 41 view .LVU428
+	movzx	ecx, BYTE PTR [ebp+2]
+	.loc 1 365 45 view .LVU429
+	cmp	cl, 93
+	je	.L145
+	test	cl, cl
+	jne	.L516
+.L145:
+	.loc 1 371 21 is_stmt 1 view .LVU430
+	.loc 1 371 48 is_stmt 0 view .LVU431
+	mov	BYTE PTR [esp+80+ebx], 1
+	.loc 1 371 44 view .LVU432
+	add	ebp, 1
+.LVL131:
+	.loc 1 364 25 is_stmt 1 view .LVU433
+	.loc 1 371 48 is_stmt 0 view .LVU434
+	mov	eax, 45
+	jmp	.L151
+.LVL132:
+.L59:
+	.loc 1 371 48 view .LVU435
+.LBE388:
+.LBB389:
+	.loc 1 333 13 is_stmt 1 view .LVU436
+	.loc 1 333 41 is_stmt 0 view .LVU437
 	mov	eax, DWORD PTR [esp+32]
-	mov	DWORD PTR [esp+12], eax
-	.loc 1 172 16 view .LVU512
-	je	.L332
-.LVL152:
-	.loc 1 177 13 is_stmt 1 view .LVU513
-	.loc 1 178 13 view .LVU514
-	.loc 1 178 16 is_stmt 0 view .LVU515
+	xor	ebx, ebx
 	test	eax, eax
-	jne	.L18
-	.loc 1 179 17 is_stmt 1 view .LVU516
+	jne	.L128
+.LVL133:
+	.loc 1 333 41 view .LVU438
 	mov	eax, DWORD PTR [esp+24]
-.LBB182:
-.LBB183:
-	.loc 1 59 5 is_stmt 0 view .LVU517
-	mov	esi, DWORD PTR [esp+56]
-.LBE183:
-.LBE182:
-	.loc 1 179 17 view .LVU518
-	lea	edx, [eax+4]
+	mov	ebx, DWORD PTR [eax]
+	add	eax, 4
+.LVL134:
+	.loc 1 333 41 view .LVU439
+	mov	DWORD PTR [esp+24], eax
+.LVL135:
+.L128:
+	.loc 1 335 17 view .LVU440
+	mov	eax, edi
+	mov	DWORD PTR [esp+16], edx
+.LVL136:
+	.loc 1 334 13 is_stmt 1 view .LVU441
+	.loc 1 335 13 view .LVU442
+	.loc 1 335 17 is_stmt 0 view .LVU443
+	call	skip_space
+.LVL137:
+	.loc 1 336 13 is_stmt 1 view .LVU444
+	.loc 1 336 16 is_stmt 0 view .LVU445
+	mov	edx, DWORD PTR [esp+16]
+	cmp	eax, -1
+	je	.L34
+	mov	DWORD PTR [esp+12], esi
+.LVL138:
+	.loc 1 336 16 view .LVU446
+	mov	ebp, edx
+	mov	esi, ebx
+	mov	ebx, eax
+.LVL139:
+	.loc 1 336 16 view .LVU447
+	jmp	.L129
+.LVL140:
+	.p2align 4,,10
+	.p2align 3
+.L131:
+.LBB390:
+.LBB391:
+	.loc 1 32 9 is_stmt 1 view .LVU448
+	.loc 1 32 13 is_stmt 0 view .LVU449
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL141:
+	.loc 1 33 8 view .LVU450
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 32 13 view .LVU451
+	mov	ebx, eax
+.LVL142:
+	.loc 1 33 5 is_stmt 1 view .LVU452
+	.loc 1 33 8 is_stmt 0 view .LVU453
+	cmp	eax, -1
+	je	.L475
+.LVL143:
+.L133:
+	.loc 1 34 9 is_stmt 1 view .LVU454
+	.loc 1 34 18 is_stmt 0 view .LVU455
+	add	DWORD PTR [edi+8], 1
+.LVL144:
+	.loc 1 34 18 view .LVU456
+.LBE391:
+.LBE390:
+	.loc 1 338 44 is_stmt 1 view .LVU457
+.L129:
+	.loc 1 338 33 is_stmt 0 view .LVU458
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	ebx
+	.cfi_def_cfa_offset 384
+	call	isspace
+.LVL145:
+	.loc 1 338 29 view .LVU459
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	test	eax, eax
+	jne	.L134
+	.loc 1 338 44 view .LVU460
+	mov	eax, DWORD PTR [esp+12]
+	test	eax, eax
+	je	.L135
+	cmp	ebp, eax
+	jge	.L134
+.L135:
+	.loc 1 339 17 is_stmt 1 view .LVU461
+	.loc 1 339 20 is_stmt 0 view .LVU462
+	test	esi, esi
+	je	.L130
+	.loc 1 340 21 is_stmt 1 view .LVU463
+	.loc 1 340 30 is_stmt 0 view .LVU464
+	mov	BYTE PTR [esi+ebp], bl
+.L130:
+	.loc 1 341 17 is_stmt 1 view .LVU465
+.LVL146:
+.LBB394:
+.LBB392:
+	.loc 1 29 11 is_stmt 0 view .LVU466
+	mov	eax, DWORD PTR [edi]
+.LBE392:
+.LBE394:
+	.loc 1 341 18 view .LVU467
+	add	ebp, 1
+.LVL147:
+	.loc 1 342 17 is_stmt 1 view .LVU468
+.LBB395:
+.LBI390:
+	.loc 1 26 12 view .LVU469
+.LBB393:
+	.loc 1 28 5 view .LVU470
+	.loc 1 29 5 view .LVU471
+	.loc 1 29 8 is_stmt 0 view .LVU472
+	test	eax, eax
+	jne	.L131
+	.loc 1 30 9 is_stmt 1 view .LVU473
+	.loc 1 30 16 is_stmt 0 view .LVU474
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU475
+	cmp	BYTE PTR [eax], 0
+	je	.L475
+	.loc 1 30 47 view .LVU476
+	lea	ecx, [eax+1]
+	mov	DWORD PTR [edi+4], ecx
+.LVL148:
+	.loc 1 30 50 view .LVU477
+	movzx	ebx, BYTE PTR [eax]
+.LVL149:
+	.loc 1 33 5 is_stmt 1 view .LVU478
+	jmp	.L133
+.LVL150:
+.L511:
+	.loc 1 33 5 is_stmt 0 view .LVU479
+.LBE393:
+.LBE395:
+.LBE389:
+.LBB402:
+.LBB261:
+.LBB245:
+	.loc 1 162 8 view .LVU480
+	test	esi, esi
+	mov	ebx, eax
+.LVL151:
+.LBB164:
+.LBB162:
+	.loc 1 56 5 is_stmt 1 view .LVU481
+	.loc 1 56 5 is_stmt 0 view .LVU482
+.LBE162:
+.LBE164:
+	.loc 1 160 5 is_stmt 1 view .LVU483
+	.loc 1 162 5 view .LVU484
+	.loc 1 162 8 is_stmt 0 view .LVU485
+	cmovns	eax, esi
+	mov	DWORD PTR [esp+12], eax
+.LVL152:
+	.loc 1 162 8 view .LVU486
+	lea	esi, [eax-1]
 .LVL153:
-	.loc 1 179 17 view .LVU519
-	mov	eax, DWORD PTR [eax]
+	.loc 1 164 5 is_stmt 1 view .LVU487
+	.loc 1 164 23 is_stmt 0 view .LVU488
+	lea	eax, [ebp-43]
+	.loc 1 164 8 view .LVU489
+	and	eax, -3
+	jne	.L283
+	.loc 1 165 9 is_stmt 1 view .LVU490
 .LVL154:
-.LBB187:
-.LBI182:
-	.loc 1 57 13 is_stmt 1 view .LVU520
-.LBB184:
-	.loc 1 59 5 view .LVU521
-	cmp	esi, 1
-	je	.L97
-	jle	.L98
-	cmp	esi, 2
-	je	.L96
-	cmp	esi, 3
-	jne	.L333
+	.loc 1 166 9 view .LVU491
+	mov	edx, ebp
+	lea	eax, [esp+80]
 .LVL155:
-.L96:
-	.loc 1 62 19 view .LVU522
-	.loc 1 62 31 is_stmt 0 view .LVU523
-	mov	esi, DWORD PTR [esp+16]
-	mov	DWORD PTR [eax], esi
+	.loc 1 166 9 is_stmt 0 view .LVU492
+	call	field_add
 .LVL156:
-.L309:
-	.loc 1 62 39 is_stmt 1 view .LVU524
-	mov	DWORD PTR [esp+24], edx
+	.loc 1 167 9 is_stmt 1 view .LVU493
+	.loc 1 167 12 is_stmt 0 view .LVU494
+	test	esi, esi
+	jne	.L517
 .LVL157:
-.L310:
-	.loc 1 62 39 is_stmt 0 view .LVU525
-.LBE184:
-.LBE187:
-.LBE236:
-.LBB237:
-	.loc 1 266 17 is_stmt 1 view .LVU526
-	.loc 1 266 25 is_stmt 0 view .LVU527
-	add	DWORD PTR [esp+8], 1
+.L180:
+	.loc 1 167 12 view .LVU495
+.LBE245:
+.LBE261:
+	.loc 1 410 13 is_stmt 1 view .LVU496
+	.loc 1 410 22 is_stmt 0 view .LVU497
+	mov	eax, DWORD PTR [esp+80]
+	.loc 1 410 16 view .LVU498
+	lea	esi, [esp+92]
+	cmp	eax, esi
+	je	.L22
+	.loc 1 411 17 is_stmt 1 view .LVU499
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	free
 .LVL158:
-.L155:
-	.loc 1 268 13 is_stmt 1 view .LVU528
-	.loc 1 263 21 is_stmt 0 view .LVU529
-	mov	DWORD PTR [esp+12], 1
-	jmp	.L18
+	.loc 1 412 13 view .LVU500
+	.loc 1 413 13 view .LVU501
+	.loc 1 414 17 view .LVU502
+	.loc 1 411 17 is_stmt 0 view .LVU503
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	jmp	.L22
 .LVL159:
 	.p2align 4,,10
 	.p2align 3
-.L301:
-.LBB212:
-.LBB213:
-	.loc 1 39 11 view .LVU530
-	mov	edx, DWORD PTR [ebp+0]
-	.loc 1 38 14 view .LVU531
-	sub	DWORD PTR [ebp+8], 1
-	mov	ecx, ebx
-	mov	edi, DWORD PTR [esp+12]
+.L512:
+	.loc 1 411 17 view .LVU504
+.LBE402:
+.LBB403:
+.LBB342:
+.LBB331:
+	.loc 1 92 11 view .LVU505
+	lea	eax, [ebx-43]
+	mov	edx, ebp
 .LVL160:
-	.loc 1 38 5 is_stmt 1 view .LVU532
-	.loc 1 39 5 view .LVU533
-	.loc 1 39 8 is_stmt 0 view .LVU534
-	test	edx, edx
-	je	.L334
-	mov	DWORD PTR [esp+12], ebx
+.LBB289:
+.LBB288:
+	.loc 1 56 5 is_stmt 1 view .LVU506
+	.loc 1 56 5 is_stmt 0 view .LVU507
+.LBE288:
+.LBE289:
+	.loc 1 90 5 is_stmt 1 view .LVU508
+	.loc 1 92 5 view .LVU509
+	.loc 1 92 8 is_stmt 0 view .LVU510
+	and	eax, -3
+	jne	.L274
+	.loc 1 93 9 is_stmt 1 view .LVU511
 .LVL161:
-	.loc 1 42 9 is_stmt 1 view .LVU535
-	sub	esp, 8
-	.cfi_def_cfa_offset 360
-	push	edx
-	.cfi_def_cfa_offset 364
-	push	eax
-	.cfi_def_cfa_offset 368
-	call	ungetc
+	.loc 1 94 9 view .LVU512
+	.loc 1 95 9 view .LVU513
+	.loc 1 95 44 is_stmt 0 view .LVU514
+	test	esi, esi
+	je	.L294
+	cmp	esi, 1
+	jle	.L22
+.L294:
 .LVL162:
-	.loc 1 42 9 is_stmt 0 view .LVU536
-	mov	ecx, DWORD PTR [esp+28]
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-.L154:
-.LVL163:
-	.loc 1 42 9 view .LVU537
-.LBE213:
-.LBE212:
-	.loc 1 261 13 is_stmt 1 view .LVU538
-	.loc 1 261 16 is_stmt 0 view .LVU539
-	test	esi, esi
-	je	.L13
-.L152:
-	.loc 1 263 13 is_stmt 1 view .LVU540
-.LVL164:
-	.loc 1 264 13 view .LVU541
-	.loc 1 264 16 is_stmt 0 view .LVU542
-	test	ecx, ecx
-	je	.L155
-	.loc 1 265 17 is_stmt 1 view .LVU543
-	.loc 1 265 24 is_stmt 0 view .LVU544
-	mov	BYTE PTR [ecx+esi], 0
-	jmp	.L310
-.LVL165:
-	.p2align 4,,10
-	.p2align 3
-.L329:
-.LBB217:
-	.loc 1 240 21 is_stmt 1 view .LVU545
-	.loc 1 241 21 view .LVU546
-	.loc 1 241 30 view .LVU547
-	cmp	dl, al
-	jb	.L135
-	lea	eax, [esp+64+ecx]
-	lea	edx, [esp+65+edx]
-.LVL166:
-	.p2align 4,,10
-	.p2align 3
-.L134:
-	.loc 1 242 25 view .LVU548
-	.loc 1 242 32 is_stmt 0 view .LVU549
-	mov	BYTE PTR [eax], 1
-	.loc 1 241 37 is_stmt 1 view .LVU550
-.LVL167:
-	.loc 1 241 30 view .LVU551
-	add	eax, 1
-.LVL168:
-	.loc 1 241 30 is_stmt 0 view .LVU552
-	cmp	edx, eax
-	jne	.L134
-.LVL169:
-.L135:
-	.loc 1 243 21 is_stmt 1 view .LVU553
-	.loc 1 243 21 is_stmt 0 view .LVU554
-.LBE217:
-	.loc 1 238 20 view .LVU555
-	movzx	eax, BYTE PTR [edi+3]
-.LBB218:
-	.loc 1 243 25 view .LVU556
-	add	edi, 3
-.LVL170:
-	.loc 1 243 25 view .LVU557
-.LBE218:
-	.loc 1 239 63 view .LVU558
-	jmp	.L314
-.LVL171:
-.L120:
-	.loc 1 239 63 view .LVU559
-.LBE237:
-.LBB238:
-.LBB228:
-.LBB229:
-	.loc 1 38 14 view .LVU560
-	mov	ebp, edi
-.LVL172:
-	.loc 1 38 5 is_stmt 1 view .LVU561
-	.loc 1 39 11 is_stmt 0 view .LVU562
-	mov	eax, DWORD PTR [ebp+0]
-	.loc 1 38 14 view .LVU563
-	sub	DWORD PTR [ebp+8], 1
-	.loc 1 39 5 is_stmt 1 view .LVU564
-	.loc 1 39 8 is_stmt 0 view .LVU565
-	test	eax, eax
-	je	.L335
-.LVL173:
-	.loc 1 42 9 is_stmt 1 view .LVU566
-	sub	esp, 8
-	.cfi_def_cfa_offset 360
-	push	eax
-	.cfi_def_cfa_offset 364
-	push	ebx
-	.cfi_def_cfa_offset 368
-	call	ungetc
-.LVL174:
-	add	esp, 16
-	.cfi_def_cfa_offset 352
-.LVL175:
-.L122:
-	.loc 1 42 9 is_stmt 0 view .LVU567
-.LBE229:
-.LBE228:
-	.loc 1 219 13 is_stmt 1 view .LVU568
-	.loc 1 219 16 is_stmt 0 view .LVU569
-	mov	eax, DWORD PTR [esp+16]
-	test	eax, eax
-	je	.L125
-	.loc 1 220 17 is_stmt 1 view .LVU570
-	.loc 1 221 25 is_stmt 0 view .LVU571
-	add	DWORD PTR [esp+8], 1
-.LVL176:
-	.loc 1 220 24 view .LVU572
-	mov	BYTE PTR [eax+esi], 0
-	.loc 1 221 17 is_stmt 1 view .LVU573
-.LVL177:
-.L125:
-	.loc 1 223 13 view .LVU574
-	.loc 1 224 13 view .LVU575
-	.loc 1 224 16 is_stmt 0 view .LVU576
-	mov	edi, DWORD PTR [esp+36]
-.LVL178:
-	.loc 1 223 21 view .LVU577
-	mov	DWORD PTR [esp+12], 1
-	.loc 1 224 16 view .LVU578
-	add	edi, 1
-.LVL179:
-	.loc 1 225 13 is_stmt 1 view .LVU579
-	jmp	.L18
-.LVL180:
-.L106:
-	.loc 1 225 13 is_stmt 0 view .LVU580
-.LBE238:
-.LBB239:
-	.loc 1 197 16 view .LVU581
-	mov	ecx, edi
-.LVL181:
-	.loc 1 196 13 is_stmt 1 view .LVU582
-	.loc 1 197 13 view .LVU583
-	.loc 1 197 16 is_stmt 0 view .LVU584
-	test	esi, esi
-	je	.L25
-.LVL182:
-	.loc 1 199 13 is_stmt 1 view .LVU585
-	.loc 1 200 13 view .LVU586
-	.loc 1 200 16 is_stmt 0 view .LVU587
-	cmp	esi, ebx
-	jl	.L13
-	.loc 1 196 16 view .LVU588
-	mov	edi, DWORD PTR [esp+36]
-	add	edi, 1
-.LVL183:
-.L159:
-	.loc 1 202 13 is_stmt 1 view .LVU589
-	.loc 1 203 25 is_stmt 0 view .LVU590
-	cmp	ecx, 1
-	.loc 1 199 21 view .LVU591
-	mov	DWORD PTR [esp+12], 1
-	.loc 1 203 25 view .LVU592
-	sbb	DWORD PTR [esp+8], -1
-.LVL184:
-	.loc 1 203 25 view .LVU593
-	jmp	.L18
-.LVL185:
-.L328:
-	.loc 1 203 25 view .LVU594
-.LBE239:
-.LBB240:
-.LBB219:
-.LBB203:
-	.loc 1 26 9 is_stmt 1 view .LVU595
-	.loc 1 26 16 is_stmt 0 view .LVU596
-	mov	eax, DWORD PTR [ebp+4]
-	.loc 1 26 50 view .LVU597
-	cmp	BYTE PTR [eax], 0
-	je	.L141
-	.loc 1 26 47 view .LVU598
-	lea	edx, [eax+1]
-	mov	DWORD PTR [esp+12], edi
-.LVL186:
-	.loc 1 26 47 view .LVU599
-	mov	edi, ebx
-.LVL187:
-	.loc 1 26 47 view .LVU600
-	mov	ebx, ecx
-	mov	DWORD PTR [ebp+4], edx
-	.loc 1 30 18 view .LVU601
-	mov	edx, DWORD PTR [ebp+8]
-	.loc 1 26 50 view .LVU602
-	movzx	eax, BYTE PTR [eax]
-.LVL188:
-	.loc 1 29 5 is_stmt 1 view .LVU603
-	.loc 1 30 9 view .LVU604
-	.loc 1 30 18 is_stmt 0 view .LVU605
-	add	edx, 1
-.LVL189:
-	.loc 1 31 5 is_stmt 1 view .LVU606
-	.loc 1 31 5 is_stmt 0 view .LVU607
-.LBE203:
-.LBE219:
-	.loc 1 252 13 is_stmt 1 view .LVU608
-	.loc 1 254 49 view .LVU609
-	jmp	.L143
-.LVL190:
-.L323:
-	.loc 1 254 49 is_stmt 0 view .LVU610
-.LBE240:
-.LBB241:
-	mov	ecx, edi
-.LVL191:
-	.loc 1 196 13 is_stmt 1 view .LVU611
-	.loc 1 196 16 is_stmt 0 view .LVU612
-	mov	edi, DWORD PTR [esp+36]
-.LVL192:
-	.loc 1 196 16 view .LVU613
-	add	edi, 1
-.LVL193:
-	.loc 1 197 13 is_stmt 1 view .LVU614
-	jmp	.L159
-.LVL194:
-.L160:
-	.loc 1 197 13 is_stmt 0 view .LVU615
-.LBE241:
-.LBE260:
-	.loc 1 124 9 view .LVU616
-	mov	DWORD PTR [esp+8], 0
-.LVL195:
-	.loc 1 124 9 view .LVU617
-	jmp	.L13
-.LVL196:
-.L165:
-	.loc 1 124 9 view .LVU618
-	mov	eax, DWORD PTR [ebp+0]
-.LBB261:
-.LBB242:
-.LBB188:
-.LBB171:
-	.loc 1 84 9 view .LVU619
-	mov	DWORD PTR [esp+60], 0
-	.loc 1 84 30 view .LVU620
-	xor	ecx, ecx
+.LBB290:
+.LBI290:
+	.loc 1 26 12 is_stmt 1 view .LVU515
+.LBB291:
+	.loc 1 28 5 view .LVU516
+	.loc 1 29 5 view .LVU517
+	.loc 1 29 11 is_stmt 0 view .LVU518
+	mov	eax, DWORD PTR [edi]
 	mov	DWORD PTR [esp+28], eax
-	jmp	.L65
-.LVL197:
-.L334:
-	.loc 1 84 30 view .LVU621
-.LBE171:
-.LBE188:
-.LBE242:
-.LBB243:
-.LBB220:
-.LBB216:
-.LBB214:
-.LBI214:
-	.loc 1 34 13 is_stmt 1 view .LVU622
-.LBB215:
-	.loc 1 40 9 view .LVU623
-	.loc 1 40 16 is_stmt 0 view .LVU624
-	sub	DWORD PTR [ebp+4], 1
-	jmp	.L154
-.LVL198:
-.L44:
-	.loc 1 40 16 view .LVU625
-.LBE215:
-.LBE214:
-.LBE216:
-.LBE220:
-.LBE243:
-	.loc 1 154 13 is_stmt 1 view .LVU626
-	.loc 1 154 17 is_stmt 0 view .LVU627
-	lea	edi, [eax+2]
-	.loc 1 153 42 view .LVU628
-	mov	DWORD PTR [esp+56], 4
-.LVL199:
-	.loc 1 162 17 view .LVU629
-	movzx	edx, BYTE PTR [eax+2]
-	.loc 1 154 17 view .LVU630
-	mov	DWORD PTR [esp+36], edi
-	jmp	.L38
-.LVL200:
-.L326:
-.LBB244:
-	.loc 1 237 17 is_stmt 1 view .LVU631
-	.loc 1 237 40 is_stmt 0 view .LVU632
-	lea	edx, [edi+1]
-.LVL201:
-	.loc 1 238 20 view .LVU633
-	movzx	eax, BYTE PTR [edi+1]
-	.loc 1 237 44 view .LVU634
-	mov	BYTE PTR [esp+157], 1
-	.loc 1 238 25 is_stmt 1 view .LVU635
-	.loc 1 237 40 is_stmt 0 view .LVU636
-	mov	edi, edx
-	jmp	.L314
-.LVL202:
-.L126:
-	.loc 1 233 17 is_stmt 1 view .LVU637
-	.loc 1 234 17 view .LVU638
-	.loc 1 234 20 is_stmt 0 view .LVU639
-	mov	eax, DWORD PTR [esp+36]
-	.loc 1 233 24 view .LVU640
-	mov	DWORD PTR [esp+16], 1
-	.loc 1 234 20 view .LVU641
-	lea	edi, [eax+2]
-.LVL203:
-	.loc 1 236 17 view .LVU642
-	movzx	eax, BYTE PTR [eax+2]
-	jmp	.L127
-.LVL204:
-.L325:
-	.loc 1 236 17 view .LVU643
-.LBE244:
-	.loc 1 165 17 is_stmt 1 view .LVU644
-	mov	esi, DWORD PTR [esp+24]
-	.loc 1 165 70 is_stmt 0 view .LVU645
-	mov	eax, DWORD PTR [ebp+8]
-.LVL205:
-	.loc 1 165 17 view .LVU646
-	mov	ecx, DWORD PTR [esi]
-.LVL206:
-.LBB245:
-.LBI245:
-	.loc 1 57 13 is_stmt 1 view .LVU647
-.LBB246:
-	.loc 1 59 5 view .LVU648
-	mov	esi, DWORD PTR [esp+56]
-.LVL207:
-	.loc 1 59 5 is_stmt 0 view .LVU649
-	cmp	esi, 2
-	je	.L58
-	jg	.L55
-	test	esi, esi
-	je	.L336
-	.loc 1 61 17 is_stmt 1 view .LVU650
-	.loc 1 61 31 is_stmt 0 view .LVU651
-	mov	WORD PTR [ecx], ax
-	.loc 1 61 41 is_stmt 1 view .LVU652
-.LVL208:
-.L60:
-	.loc 1 61 41 is_stmt 0 view .LVU653
-.LBE246:
-.LBE245:
-	.loc 1 165 17 view .LVU654
-	add	DWORD PTR [esp+24], 4
-	jmp	.L53
-.LVL209:
-.L55:
-.LBB249:
-.LBB247:
-	.loc 1 59 5 view .LVU655
-	cmp	DWORD PTR [esp+56], 3
-	jne	.L337
-.L58:
-	.loc 1 63 17 is_stmt 1 view .LVU656
-	.loc 1 63 28 is_stmt 0 view .LVU657
-	mov	DWORD PTR [ecx], eax
-.LVL210:
-	.loc 1 63 39 is_stmt 1 view .LVU658
-	jmp	.L60
-.LVL211:
-.L337:
-	.loc 1 64 14 view .LVU659
-	.loc 1 64 32 is_stmt 0 view .LVU660
-	mov	DWORD PTR [ecx], eax
-	sar	eax, 31
-.LVL212:
-	.loc 1 64 32 view .LVU661
-	mov	DWORD PTR [ecx+4], eax
-	.loc 1 64 46 is_stmt 1 view .LVU662
-	jmp	.L60
-.LVL213:
-.L331:
-	.loc 1 64 46 is_stmt 0 view .LVU663
-.LBE247:
-.LBE249:
-.LBB250:
-.LBB189:
-.LBB172:
-.LBB147:
-.LBB146:
-.LBB144:
-.LBI144:
-	.loc 1 34 13 is_stmt 1 view .LVU664
-.LBB145:
-	.loc 1 40 9 view .LVU665
-	.loc 1 40 16 is_stmt 0 view .LVU666
-	sub	DWORD PTR [ebp+4], 1
-	jmp	.L92
-.LVL214:
-.L335:
-	.loc 1 40 16 view .LVU667
-.LBE145:
-.LBE144:
-.LBE146:
-.LBE147:
-.LBE172:
-.LBE189:
-.LBE250:
-.LBB251:
-.LBB233:
-.LBB232:
-.LBB230:
-.LBI230:
-	.loc 1 34 13 is_stmt 1 view .LVU668
-.LBB231:
-	.loc 1 40 9 view .LVU669
-	.loc 1 40 16 is_stmt 0 view .LVU670
-	sub	DWORD PTR [ebp+4], 1
-	jmp	.L122
-.LVL215:
-.L332:
-	.loc 1 40 16 view .LVU671
-.LBE231:
-.LBE230:
-.LBE232:
-.LBE233:
-.LBE251:
-.LBB252:
-	.loc 1 177 13 is_stmt 1 view .LVU672
-	.loc 1 178 13 view .LVU673
-	.loc 1 178 16 is_stmt 0 view .LVU674
+	.loc 1 29 8 view .LVU519
 	test	eax, eax
-	jne	.L18
-	.loc 1 179 17 is_stmt 1 view .LVU675
-	mov	eax, DWORD PTR [esp+24]
-	lea	edx, [eax+4]
-.LVL216:
-	.loc 1 179 17 is_stmt 0 view .LVU676
-	mov	eax, DWORD PTR [eax]
-.LVL217:
-.LBB190:
-	.loc 1 57 13 is_stmt 1 view .LVU677
-.LBB185:
-	.loc 1 59 5 view .LVU678
-	jmp	.L96
-.LVL218:
-.L70:
-	.loc 1 59 5 is_stmt 0 view .LVU679
-.LBE185:
-.LBE190:
-.LBB191:
-.LBB173:
-	.loc 1 106 12 is_stmt 1 view .LVU680
-	.loc 1 106 15 is_stmt 0 view .LVU681
+	je	.L518
+	mov	DWORD PTR [esp+12], edx
+.LVL163:
+	.loc 1 32 9 is_stmt 1 view .LVU520
+	.loc 1 32 13 is_stmt 0 view .LVU521
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	DWORD PTR [esp+40]
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL164:
+	.loc 1 33 5 is_stmt 1 view .LVU522
+	.loc 1 33 8 is_stmt 0 view .LVU523
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	cmp	eax, -1
+	je	.L22
+	mov	edx, DWORD PTR [edi]
+	mov	DWORD PTR [esp+28], edx
+	mov	edx, DWORD PTR [esp+12]
+.L84:
+	.loc 1 33 8 view .LVU524
+.LBE291:
+.LBE290:
+	.loc 1 92 23 view .LVU525
+	cmp	ebx, 45
+	.loc 1 94 13 view .LVU526
+	mov	ecx, 1
+	.loc 1 92 23 view .LVU527
+	sete	bl
+.LVL165:
+.LBB295:
+.LBB292:
+	.loc 1 34 18 view .LVU528
+	add	DWORD PTR [edi+8], 1
+.LBE292:
+.LBE295:
+	.loc 1 92 23 view .LVU529
+	movzx	ebx, bl
+	mov	DWORD PTR [esp+60], ebx
+.LBB296:
+.LBB293:
+	.loc 1 34 9 is_stmt 1 view .LVU530
+.LVL166:
+	.loc 1 34 18 is_stmt 0 view .LVU531
+	mov	ebx, eax
+.LVL167:
+.L80:
+	.loc 1 34 18 view .LVU532
+.LBE293:
+.LBE296:
+	.loc 1 97 5 is_stmt 1 view .LVU533
+	.loc 1 97 8 is_stmt 0 view .LVU534
+	cmp	ebx, 48
+	jne	.L85
+	.loc 1 97 18 view .LVU535
+	test	edx, -17
+	jne	.L490
+	.loc 1 97 47 view .LVU536
 	test	esi, esi
-	je	.L306
-	jmp	.L71
-.LVL219:
-.L300:
-	.loc 1 106 15 view .LVU682
-	mov	edi, DWORD PTR [esp+12]
-	mov	ecx, ebx
-	jmp	.L152
-.LVL220:
-.L72:
-.LBB148:
-	.loc 1 94 9 is_stmt 1 view .LVU683
-.LBB149:
-.LBI149:
-	.loc 1 22 12 view .LVU684
-.LBB150:
-	.loc 1 24 5 view .LVU685
-	.loc 1 25 5 view .LVU686
-	.loc 1 25 8 is_stmt 0 view .LVU687
-	mov	edi, DWORD PTR [esp+28]
-.LBE150:
-.LBE149:
-	.loc 1 95 13 view .LVU688
+	je	.L87
+	.loc 1 97 66 view .LVU537
+	cmp	ecx, 1
+	sbb	eax, eax
+	add	eax, 2
+	.loc 1 97 50 view .LVU538
+	cmp	esi, eax
+	jle	.L85
+.L87:
+.LBB297:
+	.loc 1 98 9 is_stmt 1 view .LVU539
+.LVL168:
+.LBB298:
+.LBI298:
+	.loc 1 26 12 view .LVU540
+.LBB299:
+	.loc 1 28 5 view .LVU541
+	.loc 1 29 5 view .LVU542
+	.loc 1 29 8 is_stmt 0 view .LVU543
+	mov	ebp, DWORD PTR [esp+28]
+.LBE299:
+.LBE298:
+	.loc 1 99 13 view .LVU544
 	lea	eax, [ecx+1]
 	mov	DWORD PTR [esp+12], eax
-.LBB153:
-.LBB151:
-	.loc 1 25 8 view .LVU689
-	test	edi, edi
-	je	.L338
-	mov	DWORD PTR [esp+16], ecx
-	.loc 1 28 9 is_stmt 1 view .LVU690
-	.loc 1 28 13 is_stmt 0 view .LVU691
+.LBB302:
+.LBB300:
+	.loc 1 29 8 view .LVU545
+	test	ebp, ebp
+	je	.L519
+	mov	DWORD PTR [esp+44], ecx
+	.loc 1 32 13 view .LVU546
 	sub	esp, 12
-	.cfi_def_cfa_offset 364
+	.cfi_def_cfa_offset 380
+	mov	DWORD PTR [esp+28], edx
+	.loc 1 32 9 is_stmt 1 view .LVU547
+	.loc 1 32 13 is_stmt 0 view .LVU548
 	push	DWORD PTR [esp+40]
-	.cfi_def_cfa_offset 368
+	.cfi_def_cfa_offset 384
 	call	fgetc
-.LVL221:
-	.loc 1 29 8 view .LVU692
+.LVL169:
+	.loc 1 33 8 view .LVU549
 	add	esp, 16
-	.cfi_def_cfa_offset 352
-	mov	ecx, DWORD PTR [esp+16]
+	.cfi_def_cfa_offset 368
+	mov	edx, DWORD PTR [esp+16]
+	mov	ecx, DWORD PTR [esp+44]
 	cmp	eax, -1
-	.loc 1 28 13 view .LVU693
-	mov	edx, eax
-.LVL222:
-	.loc 1 29 5 is_stmt 1 view .LVU694
-	.loc 1 29 8 is_stmt 0 view .LVU695
-	je	.L157
-.LVL223:
-.L76:
-	.loc 1 30 9 is_stmt 1 view .LVU696
-	.loc 1 30 11 is_stmt 0 view .LVU697
-	mov	edi, DWORD PTR [ebp+8]
-	.loc 1 30 18 view .LVU698
-	lea	eax, [edi+1]
-	mov	DWORD PTR [ebp+8], eax
-.LVL224:
-	.loc 1 31 5 is_stmt 1 view .LVU699
-	.loc 1 31 5 is_stmt 0 view .LVU700
-.LBE151:
-.LBE153:
-	.loc 1 95 9 is_stmt 1 view .LVU701
-	.loc 1 96 9 view .LVU702
-	.loc 1 97 9 view .LVU703
-	.loc 1 97 33 is_stmt 0 view .LVU704
-	mov	eax, edx
+	.loc 1 32 13 view .LVU550
+	mov	ebx, eax
+.LVL170:
+	.loc 1 33 5 is_stmt 1 view .LVU551
+	.loc 1 33 8 is_stmt 0 view .LVU552
+	je	.L263
+.LVL171:
+.L90:
+	.loc 1 34 9 is_stmt 1 view .LVU553
+	.loc 1 34 11 is_stmt 0 view .LVU554
+	mov	ebp, DWORD PTR [edi+8]
+	.loc 1 34 18 view .LVU555
+	lea	eax, [ebp+1]
+	mov	DWORD PTR [edi+8], eax
+.LVL172:
+	.loc 1 35 5 is_stmt 1 view .LVU556
+	.loc 1 35 5 is_stmt 0 view .LVU557
+.LBE300:
+.LBE302:
+	.loc 1 99 9 is_stmt 1 view .LVU558
+	.loc 1 100 9 view .LVU559
+	.loc 1 101 9 view .LVU560
+	.loc 1 101 33 is_stmt 0 view .LVU561
+	mov	eax, ebx
 	and	eax, -33
-	.loc 1 97 12 view .LVU705
+	.loc 1 101 12 view .LVU562
 	cmp	eax, 88
-	jne	.L77
-	.loc 1 98 13 is_stmt 1 view .LVU706
-.LVL225:
-	.loc 1 99 13 view .LVU707
-	.loc 1 99 17 is_stmt 0 view .LVU708
+	jne	.L91
+	.loc 1 102 13 is_stmt 1 view .LVU563
+.LVL173:
+	.loc 1 103 13 view .LVU564
+	.loc 1 103 17 is_stmt 0 view .LVU565
 	add	ecx, 2
-.LVL226:
-	.loc 1 100 13 is_stmt 1 view .LVU709
-	.loc 1 100 48 is_stmt 0 view .LVU710
-	test	ebx, ebx
-	je	.L176
-	cmp	ecx, ebx
-	jl	.L176
-.LVL227:
-.L157:
-	.loc 1 100 48 view .LVU711
-.LBE148:
-	.loc 1 107 14 view .LVU712
+.LVL174:
+	.loc 1 104 13 is_stmt 1 view .LVU566
+	.loc 1 104 48 is_stmt 0 view .LVU567
+	test	esi, esi
+	je	.L295
+	cmp	esi, ecx
+	jg	.L295
+.LVL175:
+.L263:
+	.loc 1 104 48 view .LVU568
+.LBE297:
+	.loc 1 88 18 view .LVU569
 	mov	DWORD PTR [esp+16], 0
 	mov	DWORD PTR [esp+20], 0
-	jmp	.L90
-.LVL228:
-.L297:
-	.loc 1 107 14 view .LVU713
-	mov	ebp, edi
-	jmp	.L122
-.LVL229:
-.L336:
-	.loc 1 107 14 view .LVU714
-.LBE173:
-.LBE191:
-.LBE252:
-.LBB253:
-.LBB248:
-	.loc 1 60 18 is_stmt 1 view .LVU715
-	.loc 1 60 31 is_stmt 0 view .LVU716
-	mov	BYTE PTR [ecx], al
-	.loc 1 60 40 is_stmt 1 view .LVU717
-	jmp	.L60
-.LVL230:
-.L330:
-	.loc 1 60 40 is_stmt 0 view .LVU718
-.LBE248:
-.LBE253:
-.LBB254:
-.LBB192:
-.LBB174:
-.LBB161:
-.LBB130:
-	.loc 1 26 9 is_stmt 1 view .LVU719
-	.loc 1 26 16 is_stmt 0 view .LVU720
-	mov	eax, DWORD PTR [ebp+4]
-	.loc 1 26 50 view .LVU721
-	cmp	BYTE PTR [eax], 0
-	je	.L13
-	.loc 1 26 47 view .LVU722
-	lea	ecx, [eax+1]
-	mov	DWORD PTR [ebp+4], ecx
-	.loc 1 26 50 view .LVU723
+.LVL176:
+.L104:
+	.loc 1 122 5 is_stmt 1 view .LVU570
+.LBE331:
+.LBE342:
+.LBE403:
+	.loc 1 292 16 is_stmt 0 view .LVU571
+	mov	eax, DWORD PTR [esp+36]
+.LBB404:
+.LBB343:
+.LBB332:
+	.loc 1 122 52 view .LVU572
+	mov	edx, DWORD PTR [esp+60]
+.LBE332:
+.LBE343:
+.LBE404:
+	.loc 1 292 16 view .LVU573
+	lea	ebp, [eax+1]
+.LBB405:
+	.loc 1 298 17 view .LVU574
 	movzx	eax, BYTE PTR [eax]
-.LVL231:
-	.loc 1 29 5 is_stmt 1 view .LVU724
-	jmp	.L69
-.LVL232:
-.L338:
-	.loc 1 29 5 is_stmt 0 view .LVU725
-.LBE130:
-.LBE161:
-.LBB162:
-.LBB154:
-.LBB152:
-	.loc 1 26 9 is_stmt 1 view .LVU726
-	.loc 1 26 16 is_stmt 0 view .LVU727
-	mov	eax, DWORD PTR [ebp+4]
-	.loc 1 26 50 view .LVU728
-	cmp	BYTE PTR [eax], 0
-	je	.L157
-	.loc 1 26 47 view .LVU729
-	lea	edx, [eax+1]
-.LVL233:
-	.loc 1 26 47 view .LVU730
-	mov	DWORD PTR [ebp+4], edx
-.LVL234:
-	.loc 1 26 50 view .LVU731
-	movzx	edx, BYTE PTR [eax]
-.LVL235:
-	.loc 1 29 5 is_stmt 1 view .LVU732
-	jmp	.L76
-.LVL236:
-.L77:
-	.loc 1 29 5 is_stmt 0 view .LVU733
-.LBE152:
-.LBE154:
-	.loc 1 102 13 is_stmt 1 view .LVU734
-	.loc 1 95 13 is_stmt 0 view .LVU735
-	mov	ecx, DWORD PTR [esp+12]
-	.loc 1 96 16 view .LVU736
-	mov	edi, 1
-	.loc 1 102 16 view .LVU737
-	test	esi, esi
-	jne	.L173
-.LVL237:
-	.loc 1 102 16 view .LVU738
-	mov	eax, DWORD PTR [ebp+0]
-	.loc 1 103 22 view .LVU739
-	mov	esi, 8
-	mov	DWORD PTR [esp+28], eax
-	jmp	.L71
-.LVL238:
-.L98:
-	.loc 1 103 22 view .LVU740
-.LBE162:
-.LBE174:
-.LBE192:
-.LBB193:
-.LBB186:
-	.loc 1 60 18 is_stmt 1 view .LVU741
-	.loc 1 60 31 is_stmt 0 view .LVU742
-	movzx	ecx, BYTE PTR [esp+16]
-	mov	BYTE PTR [eax], cl
-	.loc 1 60 40 is_stmt 1 view .LVU743
-	jmp	.L309
-.L97:
-	.loc 1 61 17 view .LVU744
-	.loc 1 61 31 is_stmt 0 view .LVU745
-	movzx	esi, WORD PTR [esp+16]
-.LVL239:
-	.loc 1 61 31 view .LVU746
-	mov	WORD PTR [eax], si
-	.loc 1 61 41 is_stmt 1 view .LVU747
-	jmp	.L309
-.LVL240:
-.L333:
-	.loc 1 64 14 view .LVU748
-	.loc 1 64 30 is_stmt 0 view .LVU749
-	mov	ecx, DWORD PTR [esp+16]
-	mov	ebx, DWORD PTR [esp+20]
-	mov	DWORD PTR [eax], ecx
-	mov	DWORD PTR [eax+4], ebx
-	.loc 1 64 46 is_stmt 1 view .LVU750
-	jmp	.L309
-.LVL241:
-.L173:
-	.loc 1 64 46 is_stmt 0 view .LVU751
-	mov	eax, DWORD PTR [ebp+0]
-.LBE186:
-.LBE193:
-.LBB194:
-.LBB175:
+.LBB344:
+.LBB333:
+	.loc 1 122 52 view .LVU575
+	test	edx, edx
+	je	.L492
+	.loc 1 122 38 view .LVU576
+	neg	DWORD PTR [esp+16]
+	adc	DWORD PTR [esp+20], 0
+	neg	DWORD PTR [esp+20]
+.L492:
+.LVL177:
+	.loc 1 122 38 view .LVU577
+.LBE333:
+.LBE344:
+	.loc 1 298 13 is_stmt 1 view .LVU578
+	.loc 1 298 16 is_stmt 0 view .LVU579
+	cmp	al, 112
+	.loc 1 303 21 view .LVU580
+	mov	eax, DWORD PTR [esp+32]
+	mov	DWORD PTR [esp+12], eax
+	.loc 1 298 16 view .LVU581
+	je	.L520
+.LVL178:
+	.loc 1 303 13 is_stmt 1 view .LVU582
+	.loc 1 304 13 view .LVU583
+	.loc 1 304 16 is_stmt 0 view .LVU584
+	test	eax, eax
+	jne	.L27
+	.loc 1 305 17 is_stmt 1 view .LVU585
+	mov	eax, DWORD PTR [esp+24]
+.LBB345:
+.LBB346:
+	.loc 1 63 5 is_stmt 0 view .LVU586
+	mov	esi, DWORD PTR [esp+40]
+.LBE346:
+.LBE345:
+	.loc 1 305 17 view .LVU587
+	lea	edx, [eax+4]
+.LVL179:
+	.loc 1 305 17 view .LVU588
+	mov	eax, DWORD PTR [eax]
+.LVL180:
+.LBB350:
+.LBI345:
+	.loc 1 61 13 is_stmt 1 view .LVU589
+.LBB347:
+	.loc 1 63 5 view .LVU590
+	cmp	esi, 1
+	je	.L111
+	jle	.L112
+	cmp	esi, 2
+	je	.L110
+	cmp	esi, 3
+	jne	.L521
+.LVL181:
+.L110:
+	.loc 1 66 19 view .LVU591
+	.loc 1 66 31 is_stmt 0 view .LVU592
+	mov	esi, DWORD PTR [esp+16]
+	mov	DWORD PTR [eax], esi
+.LVL182:
+.L493:
+	.loc 1 66 39 is_stmt 1 view .LVU593
+	mov	DWORD PTR [esp+24], edx
+.LVL183:
+.L497:
+	.loc 1 66 39 is_stmt 0 view .LVU594
+.LBE347:
+.LBE350:
+.LBE405:
+.LBB406:
+	.loc 1 392 17 is_stmt 1 view .LVU595
+	.loc 1 392 25 is_stmt 0 view .LVU596
+	add	DWORD PTR [esp+8], 1
+.LVL184:
+	.loc 1 394 13 is_stmt 1 view .LVU597
+.L498:
+	.loc 1 394 13 is_stmt 0 view .LVU598
+.LBE406:
+.LBB407:
+	.loc 1 425 13 is_stmt 1 view .LVU599
+	.loc 1 415 21 is_stmt 0 view .LVU600
+	mov	DWORD PTR [esp+12], 1
+	jmp	.L27
+.LVL185:
+	.p2align 4,,10
+	.p2align 3
+.L479:
+	.loc 1 415 21 view .LVU601
+.LBE407:
+.LBB408:
+.LBB379:
+.LBB380:
+	.loc 1 43 11 view .LVU602
+	mov	ecx, DWORD PTR [edi]
+	mov	edx, ebp
+	.loc 1 42 14 view .LVU603
+	sub	DWORD PTR [edi+8], 1
+	mov	ebp, DWORD PTR [esp+12]
+.LVL186:
+	.loc 1 42 5 is_stmt 1 view .LVU604
+	.loc 1 43 5 view .LVU605
+	.loc 1 43 8 is_stmt 0 view .LVU606
+	test	ecx, ecx
+	je	.L522
+	mov	DWORD PTR [esp+12], edx
+.LVL187:
+	.loc 1 46 9 is_stmt 1 view .LVU607
+	sub	esp, 8
+	.cfi_def_cfa_offset 376
+	push	ecx
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	ungetc
+.LVL188:
+	.loc 1 46 9 is_stmt 0 view .LVU608
+	mov	edx, DWORD PTR [esp+28]
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+.L168:
+.LVL189:
+	.loc 1 46 9 view .LVU609
+.LBE380:
+.LBE379:
+	.loc 1 387 13 is_stmt 1 view .LVU610
+	.loc 1 387 16 is_stmt 0 view .LVU611
+	test	edx, edx
+	je	.L22
+.L166:
+	.loc 1 389 13 is_stmt 1 view .LVU612
+.LVL190:
+	.loc 1 390 13 view .LVU613
+	.loc 1 390 16 is_stmt 0 view .LVU614
+	test	ebx, ebx
+	je	.L498
+	.loc 1 391 17 is_stmt 1 view .LVU615
+	.loc 1 391 24 is_stmt 0 view .LVU616
+	mov	BYTE PTR [ebx+edx], 0
+	jmp	.L497
+.LVL191:
+	.p2align 4,,10
+	.p2align 3
+.L58:
+	.loc 1 391 24 view .LVU617
+.LBE408:
+.LBB409:
+	.loc 1 295 13 is_stmt 1 view .LVU618
+	.loc 1 295 56 is_stmt 0 view .LVU619
+	mov	ebp, 10
+	cmp	bl, 117
+	je	.L79
+	mov	ebp, edx
+	.loc 1 295 74 view .LVU620
+	cmp	bl, 105
+	je	.L79
+	.loc 1 295 92 view .LVU621
+	xor	edx, edx
+	cmp	bl, 111
+	setne	dl
+	lea	edx, [8+edx*8]
+	mov	ebp, edx
+	jmp	.L79
+.LVL192:
+.L516:
+	.loc 1 295 92 view .LVU622
+.LBE409:
+.LBB410:
+.LBB384:
+	.loc 1 366 21 is_stmt 1 view .LVU623
+	.loc 1 367 21 view .LVU624
+	.loc 1 367 30 view .LVU625
+	cmp	cl, al
+	jb	.L149
+	lea	eax, [esp+80+ebx]
+	lea	ecx, [esp+81+ecx]
+.LVL193:
+	.p2align 4,,10
+	.p2align 3
+.L148:
+	.loc 1 368 25 view .LVU626
+	.loc 1 368 32 is_stmt 0 view .LVU627
+	mov	BYTE PTR [eax], 1
+	.loc 1 367 37 is_stmt 1 view .LVU628
+.LVL194:
+	.loc 1 367 30 view .LVU629
+	add	eax, 1
+.LVL195:
+	.loc 1 367 30 is_stmt 0 view .LVU630
+	cmp	ecx, eax
+	jne	.L148
+.LVL196:
+.L149:
+	.loc 1 369 21 is_stmt 1 view .LVU631
+	.loc 1 369 21 is_stmt 0 view .LVU632
+.LBE384:
+	.loc 1 364 20 view .LVU633
+	movzx	eax, BYTE PTR [ebp+3]
+.LBB385:
+	.loc 1 369 25 view .LVU634
+	add	ebp, 3
+.LVL197:
+	.loc 1 369 25 view .LVU635
+.LBE385:
+	.loc 1 365 63 view .LVU636
+	jmp	.L503
+.LVL198:
+.L176:
+	.loc 1 365 63 view .LVU637
+.LBE410:
+.LBB411:
+.LBB262:
+.LBB246:
+.LBB165:
 .LBB163:
-	.loc 1 102 16 view .LVU752
-	mov	esi, 16
-	mov	DWORD PTR [esp+28], eax
-	jmp	.L71
-.LVL242:
-.L141:
-	.loc 1 102 16 view .LVU753
+	.loc 1 56 5 is_stmt 1 view .LVU638
+	.loc 1 56 5 is_stmt 0 view .LVU639
 .LBE163:
+.LBE165:
+	.loc 1 160 5 is_stmt 1 view .LVU640
+	.loc 1 160 5 is_stmt 0 view .LVU641
+.LBE246:
+.LBE262:
+	.loc 1 410 13 is_stmt 1 view .LVU642
+	.loc 1 410 22 is_stmt 0 view .LVU643
+	mov	eax, DWORD PTR [esp+80]
+	.loc 1 410 16 view .LVU644
+	lea	esi, [esp+92]
+	cmp	eax, esi
+	je	.L174
+	.loc 1 411 17 is_stmt 1 view .LVU645
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	free
+.LVL199:
+	.loc 1 412 13 view .LVU646
+	.loc 1 413 13 view .LVU647
+	.loc 1 411 17 is_stmt 0 view .LVU648
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+.LVL200:
+.L174:
+	.loc 1 414 17 is_stmt 1 view .LVU649
+	.loc 1 414 52 is_stmt 0 view .LVU650
+	test	BYTE PTR [esp+12], 1
+	mov	eax, -1
+	cmovne	eax, DWORD PTR [esp+8]
+	mov	DWORD PTR [esp+8], eax
+.LVL201:
+	.loc 1 414 52 view .LVU651
+	jmp	.L22
+.LVL202:
+.L134:
+	.loc 1 414 52 view .LVU652
+.LBE411:
+.LBB412:
+.LBB396:
+.LBB397:
+	.loc 1 43 11 view .LVU653
+	mov	eax, DWORD PTR [edi]
+	.loc 1 42 14 view .LVU654
+	mov	edx, ebp
+	sub	DWORD PTR [edi+8], 1
+	mov	ebp, ebx
+	mov	ebx, esi
+.LVL203:
+	.loc 1 42 5 is_stmt 1 view .LVU655
+	.loc 1 43 5 view .LVU656
+	.loc 1 43 8 is_stmt 0 view .LVU657
+	test	eax, eax
+	je	.L523
+.LVL204:
+	.loc 1 43 8 view .LVU658
+	mov	DWORD PTR [esp+12], edx
+	.loc 1 46 9 is_stmt 1 view .LVU659
+	sub	esp, 8
+	.cfi_def_cfa_offset 376
+	push	eax
+	.cfi_def_cfa_offset 380
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	ungetc
+.LVL205:
+	mov	edx, DWORD PTR [esp+28]
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+.LVL206:
+.L136:
+	.loc 1 46 9 is_stmt 0 view .LVU660
+.LBE397:
+.LBE396:
+	.loc 1 345 13 is_stmt 1 view .LVU661
+	.loc 1 345 16 is_stmt 0 view .LVU662
+	test	ebx, ebx
+	je	.L257
+	.loc 1 346 17 is_stmt 1 view .LVU663
+	.loc 1 347 25 is_stmt 0 view .LVU664
+	add	DWORD PTR [esp+8], 1
+.LVL207:
+	.loc 1 346 24 view .LVU665
+	mov	BYTE PTR [ebx+edx], 0
+	.loc 1 347 17 is_stmt 1 view .LVU666
+.LVL208:
+	.loc 1 349 13 view .LVU667
+	.loc 1 350 13 view .LVU668
+.L257:
+	.loc 1 350 13 is_stmt 0 view .LVU669
+.LBE412:
+.LBB413:
+	.loc 1 412 16 view .LVU670
+	mov	ebp, DWORD PTR [esp+36]
+	add	ebp, 1
+	jmp	.L498
+.LVL209:
+.L269:
+	.loc 1 412 16 view .LVU671
+.LBE413:
+.LBE446:
+	.loc 1 250 9 view .LVU672
+	mov	DWORD PTR [esp+8], 0
+.LVL210:
+	.loc 1 250 9 view .LVU673
+	jmp	.L22
+.LVL211:
+.L120:
+.LBB447:
+.LBB414:
+	.loc 1 322 13 is_stmt 1 view .LVU674
+	.loc 1 323 13 view .LVU675
+	.loc 1 323 16 is_stmt 0 view .LVU676
+	test	ebp, ebp
+	je	.L34
+	.loc 1 325 13 is_stmt 1 view .LVU677
+.LVL212:
+	.loc 1 326 13 view .LVU678
+	.loc 1 326 16 is_stmt 0 view .LVU679
+	cmp	ebp, esi
+	jl	.L22
+.LVL213:
+.L494:
+	.loc 1 322 16 view .LVU680
+	mov	ebp, DWORD PTR [esp+36]
+.LVL214:
+	.loc 1 325 21 view .LVU681
+	mov	DWORD PTR [esp+12], 1
+	.loc 1 322 16 view .LVU682
+	add	ebp, 1
+.LVL215:
+	.loc 1 328 13 is_stmt 1 view .LVU683
+	.loc 1 329 25 is_stmt 0 view .LVU684
+	cmp	ebx, 1
+	sbb	DWORD PTR [esp+8], -1
+.LVL216:
+	.loc 1 329 25 view .LVU685
+	jmp	.L27
+.LVL217:
+.L515:
+	.loc 1 329 25 view .LVU686
+.LBE414:
+.LBB415:
+.LBB386:
+.LBB370:
+	.loc 1 30 9 is_stmt 1 view .LVU687
+	.loc 1 30 16 is_stmt 0 view .LVU688
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU689
+	cmp	BYTE PTR [eax], 0
+	je	.L155
+	.loc 1 30 47 view .LVU690
+	lea	ecx, [eax+1]
+	mov	DWORD PTR [esp+12], ebp
+.LVL218:
+	.loc 1 30 47 view .LVU691
+	mov	ebp, edx
+.LVL219:
+	.loc 1 30 47 view .LVU692
+	mov	DWORD PTR [edi+4], ecx
+	.loc 1 34 18 view .LVU693
+	mov	ecx, DWORD PTR [edi+8]
+	.loc 1 30 50 view .LVU694
+	movzx	eax, BYTE PTR [eax]
+.LVL220:
+	.loc 1 33 5 is_stmt 1 view .LVU695
+	.loc 1 34 9 view .LVU696
+	.loc 1 34 18 is_stmt 0 view .LVU697
+	add	ecx, 1
+.LVL221:
+	.loc 1 35 5 is_stmt 1 view .LVU698
+	.loc 1 35 5 is_stmt 0 view .LVU699
+.LBE370:
+.LBE386:
+	.loc 1 378 13 is_stmt 1 view .LVU700
+	.loc 1 380 49 view .LVU701
+	jmp	.L157
+.LVL222:
+.L283:
+	.loc 1 380 49 is_stmt 0 view .LVU702
+.LBE415:
+.LBB416:
+.LBB263:
+.LBB247:
+	.loc 1 157 51 view .LVU703
+	mov	DWORD PTR [esp+56], 0
+.LVL223:
+.L178:
+	.loc 1 172 5 is_stmt 1 view .LVU704
+	.loc 1 172 9 is_stmt 0 view .LVU705
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	tolower
+.LVL224:
+	.loc 1 172 8 view .LVU706
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	cmp	eax, 110
+	je	.L186
+	.loc 1 172 30 view .LVU707
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	tolower
+.LVL225:
+	.loc 1 172 27 view .LVU708
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	cmp	eax, 105
+	je	.L186
+	.loc 1 206 5 is_stmt 1 view .LVU709
+	.loc 1 206 8 is_stmt 0 view .LVU710
+	test	esi, esi
+	je	.L286
+	cmp	ebp, 48
+	jne	.L286
+	.loc 1 207 9 is_stmt 1 view .LVU711
+	lea	eax, [esp+80]
+.LVL226:
+	.loc 1 207 9 is_stmt 0 view .LVU712
+	mov	edx, 48
+	mov	DWORD PTR [esp+12], eax
+	call	field_add
+.LVL227:
+	.loc 1 208 9 is_stmt 1 view .LVU713
+.LBB166:
+.LBI166:
+	.loc 1 26 12 view .LVU714
+.LBB167:
+	.loc 1 28 5 view .LVU715
+	.loc 1 29 5 view .LVU716
+	.loc 1 29 11 is_stmt 0 view .LVU717
+	mov	eax, DWORD PTR [edi]
+	.loc 1 29 8 view .LVU718
+	test	eax, eax
+	je	.L524
+	.loc 1 32 9 is_stmt 1 view .LVU719
+	.loc 1 32 13 is_stmt 0 view .LVU720
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL228:
+	.loc 1 33 8 view .LVU721
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 32 13 view .LVU722
+	mov	ebp, eax
+.LVL229:
+	.loc 1 33 5 is_stmt 1 view .LVU723
+	.loc 1 33 8 is_stmt 0 view .LVU724
+	cmp	eax, -1
+	je	.L231
+.LVL230:
+.L230:
+	.loc 1 34 9 is_stmt 1 view .LVU725
+	.loc 1 34 18 is_stmt 0 view .LVU726
+	add	DWORD PTR [edi+8], 1
+.LVL231:
+.L229:
+	.loc 1 35 5 is_stmt 1 view .LVU727
+	.loc 1 35 5 is_stmt 0 view .LVU728
+.LBE167:
+.LBE166:
+	.loc 1 209 9 is_stmt 1 view .LVU729
+	.loc 1 209 12 is_stmt 0 view .LVU730
+	test	esi, esi
+	jle	.L287
+	.loc 1 210 13 is_stmt 1 view .LVU731
+.LVL232:
+	.loc 1 211 9 view .LVU732
+	.loc 1 157 75 is_stmt 0 view .LVU733
+	mov	DWORD PTR [esp+28], 101
+	.loc 1 157 65 view .LVU734
+	xor	ecx, ecx
+	.loc 1 219 23 view .LVU735
+	mov	DWORD PTR [esp+16], 1
+	.loc 1 211 12 view .LVU736
+	sub	esi, 1
+.LVL233:
+	.loc 1 211 12 view .LVU737
+	jne	.L232
+.LVL234:
+.L226:
+	.loc 1 222 5 is_stmt 1 view .LVU738
+	.loc 1 223 9 view .LVU739
+	.loc 1 223 12 is_stmt 0 view .LVU740
+	cmp	ebp, -1
+	jne	.L525
+.LVL235:
+.L239:
+	.loc 1 243 5 is_stmt 1 view .LVU741
+	.loc 1 243 10 is_stmt 0 view .LVU742
+	mov	eax, DWORD PTR [esp+84]
+	.loc 1 243 8 view .LVU743
+	mov	esi, DWORD PTR [esp+56]
+.LVL236:
+	.loc 1 243 8 view .LVU744
+	cmp	eax, esi
+	je	.L180
+	.loc 1 243 28 view .LVU745
+	test	ecx, ecx
+	je	.L205
+	.loc 1 243 52 view .LVU746
+	cmp	esi, 1
+	sbb	edx, edx
+	add	edx, 3
+	.loc 1 243 37 view .LVU747
+	cmp	eax, edx
+	je	.L180
+.LVL237:
+.L205:
+	.loc 1 243 37 view .LVU748
+.LBE247:
+.LBE263:
+	.loc 1 406 17 is_stmt 1 view .LVU749
+	.loc 1 406 39 is_stmt 0 view .LVU750
+	mov	edx, DWORD PTR [esp+80]
+	.loc 1 407 24 view .LVU751
+	mov	esi, DWORD PTR [esp+40]
+	.loc 1 406 39 view .LVU752
+	mov	BYTE PTR [edx+eax], 0
+	.loc 1 407 17 is_stmt 1 view .LVU753
+	.loc 1 407 24 is_stmt 0 view .LVU754
+	mov	eax, 2
+	cmp	esi, 4
+	je	.L252
+	.loc 1 407 101 view .LVU755
+	xor	eax, eax
+	cmp	esi, 3
+	sete	al
+.L252:
+	.loc 1 407 24 view .LVU756
+	lea	esi, [esp+64]
+	push	esi
+	.cfi_def_cfa_offset 372
+	lea	edx, [esp+72]
+	push	edx
+	.cfi_def_cfa_offset 376
+	push	eax
+	.cfi_def_cfa_offset 380
+	push	DWORD PTR [esp+92]
+	.cfi_def_cfa_offset 384
+	call	__fp_parse
+.LVL238:
+	.loc 1 410 13 is_stmt 1 view .LVU757
+	.loc 1 410 22 is_stmt 0 view .LVU758
+	mov	edx, DWORD PTR [esp+96]
+	.loc 1 410 16 view .LVU759
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	lea	esi, [esp+92]
+	.loc 1 413 34 view .LVU760
+	test	eax, eax
+	sete	bl
+	.loc 1 410 16 view .LVU761
+	cmp	edx, esi
+	je	.L254
+	.loc 1 411 17 is_stmt 1 view .LVU762
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	edx
+	.cfi_def_cfa_offset 384
+	call	free
+.LVL239:
+	.loc 1 411 17 is_stmt 0 view .LVU763
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+.L254:
+	.loc 1 412 13 is_stmt 1 view .LVU764
+	.loc 1 413 13 view .LVU765
+	.loc 1 413 16 is_stmt 0 view .LVU766
+	test	bl, bl
+	jne	.L22
+	.loc 1 415 13 is_stmt 1 view .LVU767
+.LVL240:
+	.loc 1 416 13 view .LVU768
+	.loc 1 416 16 is_stmt 0 view .LVU769
+	mov	eax, DWORD PTR [esp+32]
+	test	eax, eax
+	jne	.L257
+.LBB264:
+	.loc 1 417 17 is_stmt 1 view .LVU770
+	.loc 1 417 27 is_stmt 0 view .LVU771
+	mov	eax, DWORD PTR [esp+24]
+	.loc 1 418 31 view .LVU772
+	mov	ecx, DWORD PTR [esp+68]
+	.loc 1 419 34 view .LVU773
+	mov	esi, DWORD PTR [esp+40]
+	.loc 1 417 27 view .LVU774
+	lea	edx, [eax+4]
+.LVL241:
+	.loc 1 417 27 view .LVU775
+	mov	eax, DWORD PTR [eax]
+	.loc 1 418 17 is_stmt 1 view .LVU776
+	.loc 1 418 24 is_stmt 0 view .LVU777
+	mov	DWORD PTR [eax], ecx
+	.loc 1 419 17 is_stmt 1 view .LVU778
+	.loc 1 419 34 is_stmt 0 view .LVU779
+	lea	ecx, [esi-3]
+	.loc 1 419 20 view .LVU780
+	cmp	ecx, 1
+	jbe	.L526
+.L259:
+	.loc 1 423 17 is_stmt 1 view .LVU781
+	.loc 1 423 25 is_stmt 0 view .LVU782
+	add	DWORD PTR [esp+8], 1
+.LVL242:
+	.loc 1 417 27 view .LVU783
+	mov	DWORD PTR [esp+24], edx
+	jmp	.L257
+.LVL243:
+.L53:
+	.loc 1 417 27 view .LVU784
+.LBE264:
+.LBE416:
+	.loc 1 280 13 is_stmt 1 view .LVU785
+	.loc 1 280 17 is_stmt 0 view .LVU786
+	lea	ebx, [eax+2]
+	.loc 1 279 42 view .LVU787
+	mov	DWORD PTR [esp+40], 4
+.LVL244:
+	.loc 1 280 17 view .LVU788
+	mov	DWORD PTR [esp+36], ebx
+	.loc 1 288 17 view .LVU789
+	movzx	ebx, BYTE PTR [eax+2]
+	jmp	.L47
+.LVL245:
+.L274:
+	.loc 1 288 17 view .LVU790
+	mov	eax, DWORD PTR [edi]
+.LBB417:
+.LBB351:
+.LBB334:
+	.loc 1 88 9 view .LVU791
+	mov	DWORD PTR [esp+60], 0
+	.loc 1 88 30 view .LVU792
+	xor	ecx, ecx
+	mov	DWORD PTR [esp+28], eax
+	jmp	.L80
+.LVL246:
+.L522:
+	.loc 1 88 30 view .LVU793
+.LBE334:
+.LBE351:
+.LBE417:
+.LBB418:
+.LBB387:
+.LBB383:
+.LBB381:
+.LBI381:
+	.loc 1 38 13 is_stmt 1 view .LVU794
+.LBB382:
+	.loc 1 44 9 view .LVU795
+	.loc 1 44 16 is_stmt 0 view .LVU796
+	sub	DWORD PTR [edi+4], 1
+	jmp	.L168
+.LVL247:
+.L513:
+	.loc 1 44 16 view .LVU797
+.LBE382:
+.LBE381:
+.LBE383:
+.LBE387:
+	.loc 1 363 17 is_stmt 1 view .LVU798
+	.loc 1 363 40 is_stmt 0 view .LVU799
+	lea	ecx, [ebp+1]
+.LVL248:
+	.loc 1 364 20 view .LVU800
+	movzx	eax, BYTE PTR [ebp+1]
+	.loc 1 363 44 view .LVU801
+	mov	BYTE PTR [esp+173], 1
+	.loc 1 364 25 is_stmt 1 view .LVU802
+	.loc 1 363 40 is_stmt 0 view .LVU803
+	mov	ebp, ecx
+	jmp	.L503
+.LVL249:
+.L140:
+	.loc 1 359 17 is_stmt 1 view .LVU804
+	.loc 1 360 17 view .LVU805
+	.loc 1 360 20 is_stmt 0 view .LVU806
+	mov	eax, DWORD PTR [esp+36]
+	.loc 1 359 24 view .LVU807
+	mov	DWORD PTR [esp+16], 1
+	.loc 1 360 20 view .LVU808
+	lea	ebp, [eax+2]
+.LVL250:
+	.loc 1 362 17 view .LVU809
+	movzx	eax, BYTE PTR [eax+2]
+	jmp	.L141
+.LVL251:
+.L510:
+	.loc 1 362 17 view .LVU810
+.LBE418:
+	.loc 1 291 17 is_stmt 1 view .LVU811
+	mov	esi, DWORD PTR [esp+24]
+	.loc 1 291 70 is_stmt 0 view .LVU812
+	mov	eax, DWORD PTR [edi+8]
+.LVL252:
+	.loc 1 291 17 view .LVU813
+	mov	ecx, DWORD PTR [esi]
+.LVL253:
+.LBB419:
+.LBI419:
+	.loc 1 61 13 is_stmt 1 view .LVU814
+.LBB420:
+	.loc 1 63 5 view .LVU815
+	mov	esi, DWORD PTR [esp+40]
+.LVL254:
+	.loc 1 63 5 is_stmt 0 view .LVU816
+	cmp	esi, 2
+	je	.L72
+	jg	.L69
+	test	esi, esi
+	je	.L527
+	.loc 1 65 17 is_stmt 1 view .LVU817
+	.loc 1 65 31 is_stmt 0 view .LVU818
+	mov	WORD PTR [ecx], ax
+	.loc 1 65 41 is_stmt 1 view .LVU819
+.LVL255:
+.L74:
+	.loc 1 65 41 is_stmt 0 view .LVU820
+.LBE420:
+.LBE419:
+	.loc 1 291 17 view .LVU821
+	add	DWORD PTR [esp+24], 4
+	jmp	.L67
+.LVL256:
+.L69:
+.LBB423:
+.LBB421:
+	.loc 1 63 5 view .LVU822
+	cmp	DWORD PTR [esp+40], 3
+	jne	.L528
+.L72:
+	.loc 1 67 17 is_stmt 1 view .LVU823
+	.loc 1 67 28 is_stmt 0 view .LVU824
+	mov	DWORD PTR [ecx], eax
+.LVL257:
+	.loc 1 67 39 is_stmt 1 view .LVU825
+	jmp	.L74
+.LVL258:
+.L528:
+	.loc 1 68 14 view .LVU826
+	.loc 1 68 32 is_stmt 0 view .LVU827
+	mov	DWORD PTR [ecx], eax
+	sar	eax, 31
+.LVL259:
+	.loc 1 68 32 view .LVU828
+	mov	DWORD PTR [ecx+4], eax
+	.loc 1 68 46 is_stmt 1 view .LVU829
+	jmp	.L74
+.LVL260:
+.L186:
+	.loc 1 68 46 is_stmt 0 view .LVU830
+.LBE421:
+.LBE423:
+.LBB424:
+.LBB265:
+.LBB248:
+.LBB170:
+	.loc 1 173 9 is_stmt 1 view .LVU831
+	.loc 1 173 28 is_stmt 0 view .LVU832
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	tolower
+.LVL261:
+	.loc 1 173 21 view .LVU833
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	mov	ecx, OFFSET FLAT:.LC1
+	.loc 1 175 9 view .LVU834
+	mov	edx, ebp
+	.loc 1 173 21 view .LVU835
+	cmp	eax, 110
+	mov	eax, OFFSET FLAT:.LC0
+	cmovne	eax, ecx
+	mov	DWORD PTR [esp+16], eax
+.LVL262:
+	.loc 1 174 9 is_stmt 1 view .LVU836
+	.loc 1 175 9 view .LVU837
+	lea	eax, [esp+80]
+.LVL263:
+	.loc 1 175 9 is_stmt 0 view .LVU838
+	mov	DWORD PTR [esp+12], eax
+	call	field_add
+.LVL264:
+	.loc 1 176 9 is_stmt 1 view .LVU839
+	.loc 1 176 23 view .LVU840
+	.loc 1 177 13 view .LVU841
+	.loc 1 177 16 is_stmt 0 view .LVU842
+	test	esi, esi
+	je	.L188
+.LBB171:
+.LBB172:
+	.loc 1 29 11 view .LVU843
+	mov	eax, DWORD PTR [edi]
+.LBE172:
+.LBE171:
+	.loc 1 176 16 view .LVU844
+	mov	ebx, 1
+.LVL265:
+.LBB177:
+.LBI171:
+	.loc 1 26 12 is_stmt 1 view .LVU845
+.LBB173:
+	.loc 1 28 5 view .LVU846
+	.loc 1 29 5 view .LVU847
+	.loc 1 29 8 is_stmt 0 view .LVU848
+	test	eax, eax
+	je	.L529
+.L191:
+	.loc 1 32 9 is_stmt 1 view .LVU849
+	.loc 1 32 13 is_stmt 0 view .LVU850
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL266:
+	.loc 1 33 8 view .LVU851
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 32 13 view .LVU852
+	mov	ebp, eax
+.LVL267:
+	.loc 1 33 5 is_stmt 1 view .LVU853
+	.loc 1 33 8 is_stmt 0 view .LVU854
+	cmp	eax, -1
+	je	.L180
+.LVL268:
+.L194:
+	.loc 1 34 9 is_stmt 1 view .LVU855
+.LBE173:
+.LBE177:
+	.loc 1 177 51 is_stmt 0 view .LVU856
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+.LBB178:
+.LBB174:
+	.loc 1 34 18 view .LVU857
+	add	DWORD PTR [edi+8], 1
+.LVL269:
+	.loc 1 35 5 is_stmt 1 view .LVU858
+	.loc 1 35 5 is_stmt 0 view .LVU859
+.LBE174:
+.LBE178:
+	.loc 1 177 51 view .LVU860
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	tolower
+.LVL270:
+	mov	ecx, eax
+	.loc 1 177 69 view .LVU861
+	mov	eax, DWORD PTR [esp+32]
+	.loc 1 177 48 view .LVU862
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 177 69 view .LVU863
+	movsx	eax, BYTE PTR [eax+ebx]
+	.loc 1 177 48 view .LVU864
+	cmp	ecx, eax
+	jne	.L188
+	.loc 1 181 13 is_stmt 1 view .LVU865
+	.loc 1 181 16 is_stmt 0 view .LVU866
+	test	esi, esi
+	jle	.L530
+	.loc 1 182 17 is_stmt 1 view .LVU867
+	.loc 1 183 13 is_stmt 0 view .LVU868
+	mov	eax, DWORD PTR [esp+12]
+	mov	edx, ebp
+	.loc 1 182 18 view .LVU869
+	sub	esi, 1
+.LVL271:
+	.loc 1 183 13 is_stmt 1 view .LVU870
+	call	field_add
+.LVL272:
+	.loc 1 176 29 view .LVU871
+	.loc 1 176 23 view .LVU872
+	cmp	ebx, 2
+	je	.L201
+	.loc 1 177 13 view .LVU873
+	.loc 1 177 16 is_stmt 0 view .LVU874
+	test	esi, esi
+	je	.L188
+.LVL273:
+.L200:
+.LBB179:
+.LBB175:
+	.loc 1 29 11 view .LVU875
+	mov	eax, DWORD PTR [edi]
 .LBE175:
-.LBE194:
+.LBE179:
+	.loc 1 173 21 view .LVU876
+	mov	ebx, 2
+.LVL274:
+.LBB180:
+	.loc 1 26 12 is_stmt 1 view .LVU877
+.LBB176:
+	.loc 1 28 5 view .LVU878
+	.loc 1 29 5 view .LVU879
+	.loc 1 29 8 is_stmt 0 view .LVU880
+	test	eax, eax
+	jne	.L191
+.L529:
+	.loc 1 30 9 is_stmt 1 view .LVU881
+	.loc 1 30 16 is_stmt 0 view .LVU882
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU883
+	cmp	BYTE PTR [eax], 0
+	je	.L180
+	.loc 1 30 47 view .LVU884
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+.LVL275:
+	.loc 1 30 50 view .LVU885
+	movzx	ebp, BYTE PTR [eax]
+.LVL276:
+	.loc 1 33 5 is_stmt 1 view .LVU886
+	jmp	.L194
+.LVL277:
+.L530:
+	.loc 1 33 5 is_stmt 0 view .LVU887
+.LBE176:
+.LBE180:
+	.loc 1 183 13 is_stmt 1 view .LVU888
+	mov	eax, DWORD PTR [esp+12]
+	mov	edx, ebp
+	call	field_add
+.LVL278:
+	.loc 1 176 29 view .LVU889
+	.loc 1 176 23 view .LVU890
+	cmp	ebx, 2
+	jne	.L200
+.LVL279:
+.L201:
+	.loc 1 185 9 view .LVU891
+	.loc 1 185 28 is_stmt 0 view .LVU892
+	mov	eax, DWORD PTR [esp+16]
+	cmp	BYTE PTR [eax], 105
+	jne	.L496
+	test	esi, esi
+	jne	.L203
+.LVL280:
+.L496:
+	.loc 1 185 28 view .LVU893
+.LBE170:
+.LBE248:
+.LBE265:
+	.loc 1 405 13 is_stmt 1 view .LVU894
+	.loc 1 406 33 is_stmt 0 view .LVU895
+	mov	eax, DWORD PTR [esp+84]
+	jmp	.L205
+.LVL281:
+.L523:
+	.loc 1 406 33 view .LVU896
+.LBE424:
+.LBB425:
+.LBB401:
+.LBB400:
+.LBB398:
+.LBI398:
+	.loc 1 38 13 is_stmt 1 view .LVU897
+.LBB399:
+	.loc 1 44 9 view .LVU898
+	.loc 1 44 16 is_stmt 0 view .LVU899
+	sub	DWORD PTR [edi+4], 1
+	jmp	.L136
+.LVL282:
+.L85:
+	.loc 1 44 16 view .LVU900
+.LBE399:
+.LBE398:
+.LBE400:
+.LBE401:
+.LBE425:
+.LBB426:
+.LBB352:
+.LBB335:
+	.loc 1 110 12 is_stmt 1 view .LVU901
+	.loc 1 110 15 is_stmt 0 view .LVU902
+	test	edx, edx
+	jne	.L490
+	.loc 1 111 14 view .LVU903
+	mov	ebp, 10
+.L86:
+	.loc 1 88 18 view .LVU904
+	mov	eax, edx
+	sub	ecx, edx
+	.loc 1 114 17 view .LVU905
+	mov	edx, ebp
+	.loc 1 88 18 view .LVU906
+	mov	DWORD PTR [esp+16], 0
+	.loc 1 114 17 view .LVU907
+	sar	edx, 31
+	.loc 1 88 18 view .LVU908
+	mov	DWORD PTR [esp+20], 0
+	mov	DWORD PTR [esp+44], ecx
+	.loc 1 114 17 view .LVU909
+	mov	DWORD PTR [esp+48], ebp
+	mov	DWORD PTR [esp+52], edx
+	mov	DWORD PTR [esp+56], esi
+	mov	DWORD PTR [esp+12], eax
+	jmp	.L98
+.LVL283:
+	.p2align 4,,10
+	.p2align 3
+.L95:
+.LBB310:
+.LBB311:
+	.loc 1 32 9 is_stmt 1 view .LVU910
+	.loc 1 32 13 is_stmt 0 view .LVU911
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	DWORD PTR [esp+40]
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL284:
+	.loc 1 33 8 view .LVU912
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 32 13 view .LVU913
+	mov	ebx, eax
+.LVL285:
+	.loc 1 33 5 is_stmt 1 view .LVU914
+	.loc 1 33 8 is_stmt 0 view .LVU915
+	cmp	eax, -1
+	je	.L104
+	mov	eax, DWORD PTR [edi]
+.LVL286:
+	.loc 1 33 8 view .LVU916
+	mov	DWORD PTR [esp+28], eax
+.L97:
+	.loc 1 34 9 is_stmt 1 view .LVU917
+	.loc 1 34 18 is_stmt 0 view .LVU918
+	add	DWORD PTR [edi+8], 1
+.LVL287:
+	.loc 1 34 18 view .LVU919
+.LBE311:
+.LBE310:
+	.loc 1 113 46 is_stmt 1 view .LVU920
+.L98:
+.LBB314:
+.LBI314:
+	.loc 1 72 12 view .LVU921
+.LBB315:
+	.loc 1 74 5 view .LVU922
+	.loc 1 74 18 is_stmt 0 view .LVU923
+	lea	ecx, [ebx-48]
+	.loc 1 74 8 view .LVU924
+	cmp	ecx, 9
+	jbe	.L100
+	.loc 1 76 5 is_stmt 1 view .LVU925
+	.loc 1 76 18 is_stmt 0 view .LVU926
+	lea	eax, [ebx-97]
+	.loc 1 77 24 view .LVU927
+	lea	ecx, [ebx-87]
+	.loc 1 76 8 view .LVU928
+	cmp	eax, 25
+	jbe	.L100
+	.loc 1 78 5 is_stmt 1 view .LVU929
+	.loc 1 78 18 is_stmt 0 view .LVU930
+	lea	eax, [ebx-65]
+	.loc 1 78 8 view .LVU931
+	cmp	eax, 25
+	ja	.L472
+	.loc 1 79 9 is_stmt 1 view .LVU932
+	.loc 1 79 24 is_stmt 0 view .LVU933
+	lea	ecx, [ebx-55]
+.L100:
+.LVL288:
+	.loc 1 79 24 view .LVU934
+.LBE315:
+.LBE314:
+	.loc 1 113 21 view .LVU935
+	cmp	ecx, ebp
+	jge	.L472
+	mov	eax, DWORD PTR [esp+44]
+	mov	esi, DWORD PTR [esp+12]
+	.loc 1 113 46 view .LVU936
+	mov	edx, DWORD PTR [esp+56]
+	add	eax, esi
+	test	edx, edx
+	je	.L103
+	cmp	edx, eax
+	jle	.L102
+.L103:
+	.loc 1 114 9 is_stmt 1 view .LVU937
+	.loc 1 114 15 is_stmt 0 view .LVU938
+	mov	eax, DWORD PTR [esp+16]
+	mov	edx, DWORD PTR [esp+20]
+	mov	ebx, DWORD PTR [esp+52]
+.LVL289:
+	.loc 1 114 15 view .LVU939
+	imul	ebx, eax
+	mov	eax, edx
+	imul	eax, ebp
+	add	ebx, eax
+	mov	eax, DWORD PTR [esp+16]
+	mul	ebp
+	add	edx, ebx
+	.loc 1 114 34 view .LVU940
+	mov	ebx, ecx
+	sar	ebx, 31
+	.loc 1 114 11 view .LVU941
+	add	ecx, eax
+	adc	ebx, edx
+	mov	DWORD PTR [esp+16], ecx
+.LVL290:
+	.loc 1 114 11 view .LVU942
+	mov	DWORD PTR [esp+20], ebx
+.LVL291:
+	.loc 1 115 9 is_stmt 1 view .LVU943
+	.loc 1 116 9 view .LVU944
+	.loc 1 117 9 view .LVU945
+.LBB316:
+.LBI310:
+	.loc 1 26 12 view .LVU946
+.LBB312:
+	.loc 1 28 5 view .LVU947
+	.loc 1 29 5 view .LVU948
+	.loc 1 29 8 is_stmt 0 view .LVU949
+	mov	ebx, DWORD PTR [esp+28]
+.LBE312:
+.LBE316:
+	.loc 1 115 15 view .LVU950
+	add	DWORD PTR [esp+12], 1
+.LVL292:
+.LBB317:
+.LBB313:
+	.loc 1 29 8 view .LVU951
+	test	ebx, ebx
+	jne	.L95
+	.loc 1 30 9 is_stmt 1 view .LVU952
+	.loc 1 30 16 is_stmt 0 view .LVU953
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU954
+	cmp	BYTE PTR [eax], 0
+	je	.L104
+	.loc 1 30 47 view .LVU955
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+.LVL293:
+	.loc 1 30 50 view .LVU956
+	movzx	ebx, BYTE PTR [eax]
+.LVL294:
+	.loc 1 33 5 is_stmt 1 view .LVU957
+	jmp	.L97
+.LVL295:
+	.p2align 4,,10
+	.p2align 3
+.L472:
+	.loc 1 33 5 is_stmt 0 view .LVU958
+	mov	esi, DWORD PTR [esp+12]
+.L102:
+.LVL296:
+	.loc 1 33 5 view .LVU959
+.LBE313:
+.LBE317:
+.LBB318:
+.LBB319:
+	.loc 1 42 5 is_stmt 1 view .LVU960
+	.loc 1 43 8 is_stmt 0 view .LVU961
+	mov	ecx, DWORD PTR [esp+28]
+	.loc 1 42 14 view .LVU962
+	sub	DWORD PTR [edi+8], 1
+	.loc 1 43 5 is_stmt 1 view .LVU963
+	.loc 1 43 8 is_stmt 0 view .LVU964
+	test	ecx, ecx
+	je	.L531
+	.loc 1 46 9 is_stmt 1 view .LVU965
+	sub	esp, 8
+	.cfi_def_cfa_offset 376
+	push	DWORD PTR [esp+36]
+	.cfi_def_cfa_offset 380
+	push	ebx
+	.cfi_def_cfa_offset 384
+	call	ungetc
+.LVL297:
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+.L106:
+.LVL298:
+	.loc 1 46 9 is_stmt 0 view .LVU966
+.LBE319:
+.LBE318:
+	.loc 1 120 5 is_stmt 1 view .LVU967
+	.loc 1 120 8 is_stmt 0 view .LVU968
+	test	esi, esi
+	jne	.L104
+	jmp	.L22
+.LVL299:
+.L531:
+.LBB323:
+.LBB322:
+.LBB320:
+.LBI320:
+	.loc 1 38 13 is_stmt 1 view .LVU969
+.LBB321:
+	.loc 1 44 9 view .LVU970
+	.loc 1 44 16 is_stmt 0 view .LVU971
+	sub	DWORD PTR [edi+4], 1
+	jmp	.L106
+.LVL300:
+.L520:
+	.loc 1 44 16 view .LVU972
+.LBE321:
+.LBE320:
+.LBE322:
+.LBE323:
+.LBE335:
+.LBE352:
+	.loc 1 303 13 is_stmt 1 view .LVU973
+	.loc 1 304 13 view .LVU974
+	.loc 1 304 16 is_stmt 0 view .LVU975
+	test	eax, eax
+	jne	.L27
+	.loc 1 305 17 is_stmt 1 view .LVU976
+	mov	eax, DWORD PTR [esp+24]
+	lea	edx, [eax+4]
+.LVL301:
+	.loc 1 305 17 is_stmt 0 view .LVU977
+	mov	eax, DWORD PTR [eax]
+.LVL302:
+.LBB353:
+	.loc 1 61 13 is_stmt 1 view .LVU978
+.LBB348:
+	.loc 1 63 5 view .LVU979
+	jmp	.L110
+.LVL303:
+.L517:
+	.loc 1 63 5 is_stmt 0 view .LVU980
+.LBE348:
+.LBE353:
+.LBE426:
+.LBB427:
+.LBB266:
+.LBB249:
+.LBB211:
+.LBI211:
+	.loc 1 26 12 is_stmt 1 view .LVU981
+.LBB212:
+	.loc 1 28 5 view .LVU982
+	.loc 1 29 5 view .LVU983
+	.loc 1 29 11 is_stmt 0 view .LVU984
+	mov	eax, DWORD PTR [edi]
+	.loc 1 29 8 view .LVU985
+	mov	ecx, DWORD PTR [esp+12]
+	test	eax, eax
+	je	.L532
+	mov	DWORD PTR [esp+12], ecx
+	.loc 1 32 9 is_stmt 1 view .LVU986
+	.loc 1 32 13 is_stmt 0 view .LVU987
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL304:
+	.loc 1 33 8 view .LVU988
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	mov	ecx, DWORD PTR [esp+12]
+	cmp	eax, -1
+	.loc 1 32 13 view .LVU989
+	mov	ebp, eax
+.LVL305:
+	.loc 1 33 5 is_stmt 1 view .LVU990
+	.loc 1 33 8 is_stmt 0 view .LVU991
+	je	.L180
+.LVL306:
+.L183:
+	.loc 1 34 9 is_stmt 1 view .LVU992
+	.loc 1 34 18 is_stmt 0 view .LVU993
+	add	DWORD PTR [edi+8], 1
+.LVL307:
+	.loc 1 35 5 is_stmt 1 view .LVU994
+	.loc 1 35 5 is_stmt 0 view .LVU995
+.LBE212:
+.LBE211:
+	.loc 1 169 9 is_stmt 1 view .LVU996
+	.loc 1 169 12 is_stmt 0 view .LVU997
+	test	esi, esi
+	jle	.L284
+	.loc 1 170 13 is_stmt 1 view .LVU998
+	.loc 1 165 18 is_stmt 0 view .LVU999
+	mov	DWORD PTR [esp+56], 1
+	.loc 1 170 14 view .LVU1000
+	lea	esi, [ecx-2]
+.LVL308:
+	.loc 1 170 14 view .LVU1001
+	jmp	.L178
+.LVL309:
+.L286:
+	.loc 1 157 12 view .LVU1002
+	mov	DWORD PTR [esp+16], 0
+	.loc 1 157 65 view .LVU1003
+	xor	ecx, ecx
+	.loc 1 157 75 view .LVU1004
+	mov	DWORD PTR [esp+28], 101
+	jmp	.L226
+.LVL310:
+.L490:
+	.loc 1 157 75 view .LVU1005
+.LBE249:
+.LBE266:
+.LBE427:
+.LBB428:
+.LBB354:
+.LBB336:
+	.loc 1 110 15 view .LVU1006
+	mov	ebp, edx
+	.loc 1 88 18 view .LVU1007
+	xor	edx, edx
+	jmp	.L86
+.LVL311:
+.L478:
+	.loc 1 88 18 view .LVU1008
+	mov	edx, ebp
+	mov	ebp, DWORD PTR [esp+12]
+.LVL312:
+	.loc 1 88 18 view .LVU1009
+	jmp	.L166
+.LVL313:
+.L526:
+	.loc 1 88 18 view .LVU1010
+.LBE336:
+.LBE354:
+.LBE428:
+.LBB429:
+.LBB267:
+	.loc 1 420 21 is_stmt 1 view .LVU1011
+	.loc 1 420 35 is_stmt 0 view .LVU1012
+	mov	ecx, DWORD PTR [esp+72]
+	.loc 1 420 28 view .LVU1013
+	mov	DWORD PTR [eax+4], ecx
+	.loc 1 421 17 is_stmt 1 view .LVU1014
+	.loc 1 421 20 is_stmt 0 view .LVU1015
+	cmp	esi, 4
+	jne	.L259
+	.loc 1 422 21 is_stmt 1 view .LVU1016
+	.loc 1 422 35 is_stmt 0 view .LVU1017
+	mov	ecx, DWORD PTR [esp+76]
+	.loc 1 422 28 view .LVU1018
+	mov	DWORD PTR [eax+8], ecx
+	jmp	.L259
+.LVL314:
+.L532:
+	.loc 1 422 28 view .LVU1019
+.LBE267:
+.LBB268:
+.LBB250:
+.LBB214:
+.LBB213:
+	.loc 1 30 9 is_stmt 1 view .LVU1020
+	.loc 1 30 16 is_stmt 0 view .LVU1021
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU1022
+	cmp	BYTE PTR [eax], 0
+	je	.L180
+	.loc 1 30 47 view .LVU1023
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+.LVL315:
+	.loc 1 30 50 view .LVU1024
+	movzx	ebp, BYTE PTR [eax]
+.LVL316:
+	.loc 1 33 5 is_stmt 1 view .LVU1025
+	jmp	.L183
+.LVL317:
+.L475:
+	.loc 1 33 5 is_stmt 0 view .LVU1026
+	mov	edx, ebp
+	mov	ebx, esi
+.LVL318:
+	.loc 1 33 5 view .LVU1027
+	jmp	.L136
+.LVL319:
+.L284:
+	.loc 1 33 5 view .LVU1028
+.LBE213:
+.LBE214:
+	.loc 1 165 18 view .LVU1029
+	mov	DWORD PTR [esp+56], 1
+	mov	esi, -1
+.LVL320:
+	.loc 1 165 18 view .LVU1030
+	jmp	.L178
+.LVL321:
+.L527:
+	.loc 1 165 18 view .LVU1031
+.LBE250:
+.LBE268:
+.LBE429:
+.LBB430:
+.LBB422:
+	.loc 1 64 18 is_stmt 1 view .LVU1032
+	.loc 1 64 31 is_stmt 0 view .LVU1033
+	mov	BYTE PTR [ecx], al
+	.loc 1 64 40 is_stmt 1 view .LVU1034
+	jmp	.L74
+.LVL322:
+.L518:
+	.loc 1 64 40 is_stmt 0 view .LVU1035
+.LBE422:
+.LBE430:
+.LBB431:
+.LBB355:
+.LBB337:
+.LBB324:
+.LBB294:
+	.loc 1 30 9 is_stmt 1 view .LVU1036
+	.loc 1 30 16 is_stmt 0 view .LVU1037
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU1038
+	cmp	BYTE PTR [eax], 0
+	je	.L22
+	.loc 1 30 47 view .LVU1039
+	lea	ecx, [eax+1]
+	mov	DWORD PTR [edi+4], ecx
+	.loc 1 30 50 view .LVU1040
+	movzx	eax, BYTE PTR [eax]
+.LVL323:
+	.loc 1 33 5 is_stmt 1 view .LVU1041
+	jmp	.L84
+.LVL324:
+.L203:
+	.loc 1 33 5 is_stmt 0 view .LVU1042
+.LBE294:
+.LBE324:
+.LBE337:
+.LBE355:
+.LBE431:
+.LBB432:
+.LBB269:
+.LBB251:
+.LBB215:
+.LBB181:
+.LBI181:
+	.loc 1 26 12 is_stmt 1 view .LVU1043
+.LBB182:
+	.loc 1 28 5 view .LVU1044
+	.loc 1 29 5 view .LVU1045
+	.loc 1 29 11 is_stmt 0 view .LVU1046
+	mov	eax, DWORD PTR [edi]
+	.loc 1 29 8 view .LVU1047
+	test	eax, eax
+	je	.L533
+	.loc 1 32 9 is_stmt 1 view .LVU1048
+	.loc 1 32 13 is_stmt 0 view .LVU1049
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL325:
+	.loc 1 33 8 view .LVU1050
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 32 13 view .LVU1051
+	mov	edx, eax
+.LVL326:
+	.loc 1 33 5 is_stmt 1 view .LVU1052
+	.loc 1 33 8 is_stmt 0 view .LVU1053
+	cmp	eax, -1
+	je	.L496
+.LVL327:
+.L208:
+	.loc 1 34 9 is_stmt 1 view .LVU1054
+.LBE182:
+.LBE181:
+	.loc 1 186 17 is_stmt 0 view .LVU1055
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+.LBB185:
+.LBB183:
+	.loc 1 34 18 view .LVU1056
+	add	DWORD PTR [edi+8], 1
+.LVL328:
+	.loc 1 35 5 is_stmt 1 view .LVU1057
+	.loc 1 35 5 is_stmt 0 view .LVU1058
+.LBE183:
+.LBE185:
+	.loc 1 186 13 is_stmt 1 view .LVU1059
+	.loc 1 186 17 is_stmt 0 view .LVU1060
+	push	edx
+	.cfi_def_cfa_offset 384
+	mov	DWORD PTR [esp+32], edx
+.LVL329:
+	.loc 1 186 17 view .LVU1061
+	call	tolower
+.LVL330:
+	.loc 1 186 16 view .LVU1062
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	mov	edx, DWORD PTR [esp+16]
+	cmp	eax, 105
+	jne	.L209
+	.loc 1 188 17 is_stmt 1 view .LVU1063
+	.loc 1 188 20 is_stmt 0 view .LVU1064
+	test	esi, esi
+	jle	.L210
+	.loc 1 189 21 is_stmt 1 view .LVU1065
+	.loc 1 190 17 is_stmt 0 view .LVU1066
+	mov	eax, DWORD PTR [esp+12]
+	.loc 1 189 22 view .LVU1067
+	sub	esi, 1
+.LVL331:
+	.loc 1 190 17 is_stmt 1 view .LVU1068
+	call	field_add
+.LVL332:
+	.loc 1 191 17 view .LVU1069
+	.loc 1 191 31 view .LVU1070
+	.loc 1 192 21 view .LVU1071
+	.loc 1 192 24 is_stmt 0 view .LVU1072
+	test	esi, esi
+	mov	edx, DWORD PTR [esp+16]
+	je	.L481
+.L265:
+	.loc 1 192 24 view .LVU1073
+	mov	ebx, OFFSET FLAT:.LC3
+	mov	DWORD PTR [esp+16], esi
+.LVL333:
+	.loc 1 192 24 view .LVU1074
+	mov	ebp, OFFSET FLAT:.LC3+3
+	mov	esi, ebx
+.LVL334:
+.L212:
+.LBB186:
+.LBI186:
+	.loc 1 26 12 is_stmt 1 view .LVU1075
+.LBB187:
+	.loc 1 28 5 view .LVU1076
+	.loc 1 29 5 view .LVU1077
+	.loc 1 29 11 is_stmt 0 view .LVU1078
+	mov	eax, DWORD PTR [edi]
+	.loc 1 29 8 view .LVU1079
+	test	eax, eax
+	je	.L534
+	.loc 1 32 9 is_stmt 1 view .LVU1080
+	.loc 1 32 13 is_stmt 0 view .LVU1081
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL335:
+	.loc 1 33 8 view .LVU1082
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 32 13 view .LVU1083
+	mov	ebx, eax
+.LVL336:
+	.loc 1 33 5 is_stmt 1 view .LVU1084
+	.loc 1 33 8 is_stmt 0 view .LVU1085
+	cmp	eax, -1
+	je	.L180
+.LVL337:
+.L216:
+	.loc 1 34 9 is_stmt 1 view .LVU1086
+.LBE187:
+.LBE186:
+	.loc 1 192 59 is_stmt 0 view .LVU1087
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+.LBB190:
+.LBB188:
+	.loc 1 34 18 view .LVU1088
+	add	DWORD PTR [edi+8], 1
+.LVL338:
+	.loc 1 35 5 is_stmt 1 view .LVU1089
+	.loc 1 35 5 is_stmt 0 view .LVU1090
+.LBE188:
+.LBE190:
+	.loc 1 192 59 view .LVU1091
+	push	ebx
+	.cfi_def_cfa_offset 384
+	call	tolower
+.LVL339:
+	.loc 1 192 56 view .LVU1092
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 192 59 view .LVU1093
+	mov	edx, eax
+	.loc 1 192 79 view .LVU1094
+	movsx	eax, BYTE PTR [esi]
+	.loc 1 192 56 view .LVU1095
+	cmp	edx, eax
+	jne	.L482
+	.loc 1 196 21 is_stmt 1 view .LVU1096
+	.loc 1 196 24 is_stmt 0 view .LVU1097
+	mov	eax, DWORD PTR [esp+16]
+	test	eax, eax
+	jle	.L535
+	.loc 1 197 25 is_stmt 1 view .LVU1098
+.LVL340:
+	.loc 1 198 21 view .LVU1099
+	mov	eax, DWORD PTR [esp+12]
+.LVL341:
+	.loc 1 198 21 is_stmt 0 view .LVU1100
+	mov	edx, ebx
+	.loc 1 197 26 view .LVU1101
+	sub	DWORD PTR [esp+16], 1
+.LVL342:
+	.loc 1 198 21 view .LVU1102
+	call	field_add
+.LVL343:
+	.loc 1 191 37 is_stmt 1 view .LVU1103
+	.loc 1 191 31 view .LVU1104
+	cmp	ebp, esi
+	je	.L496
+	.loc 1 192 21 view .LVU1105
+	.loc 1 192 24 is_stmt 0 view .LVU1106
+	mov	ecx, DWORD PTR [esp+16]
+	add	esi, 1
+.LVL344:
+	.loc 1 192 24 view .LVU1107
+	test	ecx, ecx
+	jne	.L212
+.LVL345:
+.L482:
+	.loc 1 192 24 view .LVU1108
+	mov	ecx, ebx
+.LVL346:
+.L211:
+.LBB191:
+.LBB192:
+	.loc 1 42 5 is_stmt 1 view .LVU1109
+	.loc 1 43 11 is_stmt 0 view .LVU1110
+	mov	eax, DWORD PTR [edi]
+	.loc 1 42 14 view .LVU1111
+	sub	DWORD PTR [edi+8], 1
+	.loc 1 43 5 is_stmt 1 view .LVU1112
+	.loc 1 43 8 is_stmt 0 view .LVU1113
+	test	eax, eax
+	je	.L500
+	.loc 1 46 9 is_stmt 1 view .LVU1114
+	push	edx
+	.cfi_def_cfa_offset 372
+	push	edx
+	.cfi_def_cfa_offset 376
+	push	eax
+	.cfi_def_cfa_offset 380
+	push	ecx
+	.cfi_def_cfa_offset 384
+	call	ungetc
+.LVL347:
+	.loc 1 46 9 is_stmt 0 view .LVU1115
+.LBE192:
+.LBE191:
+.LBE215:
+.LBE251:
+.LBE269:
+	.loc 1 405 13 is_stmt 1 view .LVU1116
+.LBB270:
+.LBB252:
+.LBB216:
+.LBB197:
+.LBB195:
+	.loc 1 46 9 is_stmt 0 view .LVU1117
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	jmp	.L180
+.LVL348:
+	.p2align 4,,10
+	.p2align 3
+.L525:
+	.loc 1 46 9 view .LVU1118
+.LBE195:
+.LBE197:
+.LBE216:
+	xor	eax, eax
+	.loc 1 232 13 view .LVU1119
+	mov	DWORD PTR [esp+12], ebx
+	mov	DWORD PTR [esp+44], ecx
+	mov	ebx, eax
+	jmp	.L238
+.LVL349:
+	.p2align 4,,10
+	.p2align 3
+.L249:
+.LBB217:
+.LBB218:
+	.loc 1 32 9 is_stmt 1 view .LVU1120
+	.loc 1 32 13 is_stmt 0 view .LVU1121
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL350:
+	.loc 1 33 8 view .LVU1122
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 32 13 view .LVU1123
+	mov	ebp, eax
+.LVL351:
+	.loc 1 33 5 is_stmt 1 view .LVU1124
+	.loc 1 33 8 is_stmt 0 view .LVU1125
+	cmp	eax, -1
+	je	.L485
+.LVL352:
+.L250:
+	.loc 1 34 9 is_stmt 1 view .LVU1126
+.LBE218:
+.LBE217:
+	.loc 1 241 14 is_stmt 0 view .LVU1127
+	xor	eax, eax
+.LBB221:
+.LBB219:
+	.loc 1 34 18 view .LVU1128
+	add	DWORD PTR [edi+8], 1
+.LVL353:
+	.loc 1 35 5 is_stmt 1 view .LVU1129
+	.loc 1 35 5 is_stmt 0 view .LVU1130
+.LBE219:
+.LBE221:
+	.loc 1 240 9 is_stmt 1 view .LVU1131
+	.loc 1 241 14 is_stmt 0 view .LVU1132
+	test	esi, esi
+	setg	al
+	sub	esi, eax
+.LVL354:
+	.loc 1 222 5 is_stmt 1 view .LVU1133
+	.loc 1 223 9 view .LVU1134
+.L238:
+	.loc 1 223 26 is_stmt 0 view .LVU1135
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	isdigit
+.LVL355:
+	.loc 1 223 22 view .LVU1136
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	test	eax, eax
+	jne	.L243
+	.loc 1 223 37 view .LVU1137
+	mov	eax, DWORD PTR [esp+12]
+	xor	eax, 1
+	test	DWORD PTR [esp+44], eax
+	jne	.L536
+	.loc 1 226 16 is_stmt 1 view .LVU1138
+	.loc 1 226 19 is_stmt 0 view .LVU1139
+	mov	ecx, DWORD PTR [esp+12]
+	test	ecx, ecx
+	je	.L495
+	.loc 1 226 36 view .LVU1140
+	mov	ecx, DWORD PTR [esp+80]
+	mov	eax, DWORD PTR [esp+84]
+	.loc 1 226 26 view .LVU1141
+	mov	edx, DWORD PTR [esp+28]
+	.loc 1 226 36 view .LVU1142
+	movsx	eax, BYTE PTR [ecx-1+eax]
+	.loc 1 226 26 view .LVU1143
+	cmp	eax, edx
+	je	.L537
+.L245:
+	.loc 1 231 16 is_stmt 1 view .LVU1144
+	.loc 1 231 19 is_stmt 0 view .LVU1145
+	test	ebx, ebx
+	jne	.L247
+	cmp	ebp, 46
+	jne	.L247
+	.loc 1 232 13 is_stmt 1 view .LVU1146
+	mov	edx, 46
+	lea	eax, [esp+80]
+.LVL356:
+	.loc 1 233 21 is_stmt 0 view .LVU1147
+	mov	ebx, 1
+.LVL357:
+	.loc 1 232 13 view .LVU1148
+	call	field_add
+.LVL358:
+	.loc 1 233 13 is_stmt 1 view .LVU1149
+.L241:
+	.loc 1 238 9 view .LVU1150
+	.loc 1 238 12 is_stmt 0 view .LVU1151
+	test	esi, esi
+	je	.L485
+.LVL359:
+.LBB222:
+.LBI217:
+	.loc 1 26 12 is_stmt 1 view .LVU1152
+.LBB220:
+	.loc 1 28 5 view .LVU1153
+	.loc 1 29 5 view .LVU1154
+	.loc 1 29 11 is_stmt 0 view .LVU1155
+	mov	eax, DWORD PTR [edi]
+	.loc 1 29 8 view .LVU1156
+	test	eax, eax
+	jne	.L249
+	.loc 1 30 9 is_stmt 1 view .LVU1157
+	.loc 1 30 16 is_stmt 0 view .LVU1158
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU1159
+	cmp	BYTE PTR [eax], 0
+	je	.L485
+	.loc 1 30 47 view .LVU1160
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+.LVL360:
+	.loc 1 30 50 view .LVU1161
+	movzx	ebp, BYTE PTR [eax]
+.LVL361:
+	.loc 1 33 5 is_stmt 1 view .LVU1162
+	jmp	.L250
+.LVL362:
+.L536:
+	.loc 1 33 5 is_stmt 0 view .LVU1163
+.LBE220:
+.LBE222:
+	.loc 1 223 59 view .LVU1164
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	isxdigit
+.LVL363:
+	.loc 1 223 56 view .LVU1165
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	test	eax, eax
+	je	.L495
+.L243:
+	.loc 1 224 13 is_stmt 1 view .LVU1166
+	mov	edx, ebp
+	lea	eax, [esp+80]
+.LVL364:
+	.loc 1 224 13 is_stmt 0 view .LVU1167
+	call	field_add
+.LVL365:
+	.loc 1 225 13 is_stmt 1 view .LVU1168
+	.loc 1 225 23 is_stmt 0 view .LVU1169
+	mov	DWORD PTR [esp+16], 1
+	jmp	.L241
+.LVL366:
+.L495:
+	.loc 1 228 16 is_stmt 1 view .LVU1170
+	.loc 1 228 19 is_stmt 0 view .LVU1171
+	mov	edx, DWORD PTR [esp+16]
+	test	edx, edx
+	je	.L245
+	.loc 1 228 55 view .LVU1172
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	tolower
+.LVL367:
+	.loc 1 228 52 view .LVU1173
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	cmp	DWORD PTR [esp+28], eax
+	jne	.L245
+	.loc 1 229 13 is_stmt 1 view .LVU1174
+	mov	edx, DWORD PTR [esp+28]
+	lea	eax, [esp+80]
+.LVL368:
+	.loc 1 230 29 is_stmt 0 view .LVU1175
+	mov	ebx, 1
+.LVL369:
+	.loc 1 229 13 view .LVU1176
+	call	field_add
+.LVL370:
+	.loc 1 230 13 is_stmt 1 view .LVU1177
+	.loc 1 230 19 is_stmt 0 view .LVU1178
+	mov	DWORD PTR [esp+12], 1
+	mov	DWORD PTR [esp+16], 1
+.LVL371:
+	.loc 1 230 19 view .LVU1179
+	jmp	.L241
+.LVL372:
+.L485:
+	.loc 1 230 19 view .LVU1180
+	mov	ecx, DWORD PTR [esp+44]
+	jmp	.L239
+.L537:
+	.loc 1 226 79 view .LVU1181
+	lea	eax, [ebp-43]
+	.loc 1 226 61 view .LVU1182
+	and	eax, -3
+	jne	.L245
+	.loc 1 227 13 is_stmt 1 view .LVU1183
+	mov	edx, ebp
+	lea	eax, [esp+80]
+.LVL373:
+	.loc 1 227 13 is_stmt 0 view .LVU1184
+	call	field_add
+.LVL374:
+	.loc 1 227 13 view .LVU1185
+	jmp	.L241
+.L247:
+.LBB223:
+.LBB224:
+	.loc 1 43 11 view .LVU1186
+	mov	eax, DWORD PTR [edi]
+	.loc 1 42 14 view .LVU1187
+	sub	DWORD PTR [edi+8], 1
+	mov	ecx, DWORD PTR [esp+44]
+.LBE224:
+.LBE223:
+	.loc 1 235 13 is_stmt 1 view .LVU1188
+.LVL375:
+.LBB229:
+.LBI223:
+	.loc 1 38 13 view .LVU1189
+.LBB227:
+	.loc 1 40 5 view .LVU1190
+	.loc 1 42 5 view .LVU1191
+	.loc 1 43 5 view .LVU1192
+	.loc 1 43 8 is_stmt 0 view .LVU1193
+	test	eax, eax
+	je	.L538
+	mov	DWORD PTR [esp+12], ecx
+.LVL376:
+	.loc 1 46 9 is_stmt 1 view .LVU1194
+	sub	esp, 8
+	.cfi_def_cfa_offset 376
+	push	eax
+	.cfi_def_cfa_offset 380
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	ungetc
+.LVL377:
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	mov	ecx, DWORD PTR [esp+12]
+	jmp	.L239
+.LVL378:
+.L519:
+	.loc 1 46 9 is_stmt 0 view .LVU1195
+.LBE227:
+.LBE229:
+.LBE252:
+.LBE270:
+.LBE432:
+.LBB433:
+.LBB356:
+.LBB338:
+.LBB325:
+.LBB303:
+.LBB301:
+	.loc 1 30 9 is_stmt 1 view .LVU1196
+	.loc 1 30 16 is_stmt 0 view .LVU1197
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU1198
+	cmp	BYTE PTR [eax], 0
+	je	.L263
+	.loc 1 30 47 view .LVU1199
+	lea	ebx, [eax+1]
+.LVL379:
+	.loc 1 30 47 view .LVU1200
+	mov	DWORD PTR [edi+4], ebx
+.LVL380:
+	.loc 1 30 50 view .LVU1201
+	movzx	ebx, BYTE PTR [eax]
+.LVL381:
+	.loc 1 33 5 is_stmt 1 view .LVU1202
+	jmp	.L90
+.LVL382:
+.L91:
+	.loc 1 33 5 is_stmt 0 view .LVU1203
+.LBE301:
+.LBE303:
+	.loc 1 106 13 is_stmt 1 view .LVU1204
+	.loc 1 106 16 is_stmt 0 view .LVU1205
+	test	edx, edx
+	.loc 1 99 13 view .LVU1206
+	mov	ecx, DWORD PTR [esp+12]
+	.loc 1 100 16 view .LVU1207
+	mov	edx, 1
+	.loc 1 106 16 view .LVU1208
+	je	.L292
+.LVL383:
+	.loc 1 106 16 view .LVU1209
+	mov	eax, DWORD PTR [edi]
+	mov	ebp, 16
+	mov	DWORD PTR [esp+28], eax
+	jmp	.L86
+.LVL384:
+.L534:
+	.loc 1 106 16 view .LVU1210
+.LBE325:
+.LBE338:
+.LBE356:
+.LBE433:
+.LBB434:
+.LBB271:
+.LBB253:
+.LBB230:
+.LBB198:
+.LBB189:
+	.loc 1 30 9 is_stmt 1 view .LVU1211
+	.loc 1 30 16 is_stmt 0 view .LVU1212
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU1213
+	cmp	BYTE PTR [eax], 0
+	je	.L180
+	.loc 1 30 47 view .LVU1214
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+.LVL385:
+	.loc 1 30 50 view .LVU1215
+	movzx	ebx, BYTE PTR [eax]
+.LVL386:
+	.loc 1 33 5 is_stmt 1 view .LVU1216
+	jmp	.L216
+.LVL387:
+.L111:
+	.loc 1 33 5 is_stmt 0 view .LVU1217
+.LBE189:
+.LBE198:
+.LBE230:
+.LBE253:
+.LBE271:
+.LBE434:
+.LBB435:
+.LBB357:
+.LBB349:
+	.loc 1 65 17 is_stmt 1 view .LVU1218
+	.loc 1 65 31 is_stmt 0 view .LVU1219
+	movzx	esi, WORD PTR [esp+16]
+.LVL388:
+	.loc 1 65 31 view .LVU1220
+	mov	WORD PTR [eax], si
+	.loc 1 65 41 is_stmt 1 view .LVU1221
+	jmp	.L493
+.LVL389:
+.L112:
+	.loc 1 64 18 view .LVU1222
+	.loc 1 64 31 is_stmt 0 view .LVU1223
+	movzx	ebx, BYTE PTR [esp+16]
+	mov	BYTE PTR [eax], bl
+	.loc 1 64 40 is_stmt 1 view .LVU1224
+	jmp	.L493
+.L521:
+	.loc 1 68 14 view .LVU1225
+	.loc 1 68 30 is_stmt 0 view .LVU1226
+	mov	ebx, DWORD PTR [esp+16]
+	mov	esi, DWORD PTR [esp+20]
+.LVL390:
+	.loc 1 68 30 view .LVU1227
+	mov	DWORD PTR [eax], ebx
+	mov	DWORD PTR [eax+4], esi
+	.loc 1 68 46 is_stmt 1 view .LVU1228
+	jmp	.L493
+.LVL391:
+.L524:
+	.loc 1 68 46 is_stmt 0 view .LVU1229
+.LBE349:
+.LBE357:
+.LBE435:
+.LBB436:
+.LBB272:
+.LBB254:
+.LBB231:
+.LBB168:
+	.loc 1 30 9 is_stmt 1 view .LVU1230
+	.loc 1 30 16 is_stmt 0 view .LVU1231
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU1232
+	cmp	BYTE PTR [eax], 0
+	je	.L231
+	.loc 1 30 47 view .LVU1233
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+.LVL392:
+	.loc 1 30 50 view .LVU1234
+	movzx	ebp, BYTE PTR [eax]
+.LVL393:
+	.loc 1 33 5 is_stmt 1 view .LVU1235
+	jmp	.L230
+.LVL394:
+.L535:
+	.loc 1 33 5 is_stmt 0 view .LVU1236
+.LBE168:
+.LBE231:
+.LBB232:
+	.loc 1 198 21 is_stmt 1 view .LVU1237
+	mov	eax, DWORD PTR [esp+12]
+	mov	edx, ebx
+	call	field_add
+.LVL395:
+	.loc 1 191 37 view .LVU1238
+	.loc 1 191 31 view .LVU1239
+	cmp	ebp, esi
+	je	.L496
+	.loc 1 192 21 view .LVU1240
+	.loc 1 192 24 is_stmt 0 view .LVU1241
+	add	esi, 1
+.LVL396:
+	.loc 1 192 24 view .LVU1242
+	jmp	.L212
+.LVL397:
+.L188:
+.LBB199:
+.LBB200:
+	.loc 1 42 5 is_stmt 1 view .LVU1243
+	.loc 1 43 11 is_stmt 0 view .LVU1244
+	mov	eax, DWORD PTR [edi]
+	.loc 1 42 14 view .LVU1245
+	sub	DWORD PTR [edi+8], 1
+	.loc 1 43 5 is_stmt 1 view .LVU1246
+	.loc 1 43 8 is_stmt 0 view .LVU1247
+	test	eax, eax
+	je	.L500
+	.loc 1 46 9 is_stmt 1 view .LVU1248
+	push	ebx
+	.cfi_def_cfa_offset 372
+	push	ebx
+	.cfi_def_cfa_offset 376
+	push	eax
+	.cfi_def_cfa_offset 380
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	ungetc
+.LVL398:
+	.loc 1 46 9 is_stmt 0 view .LVU1249
+.LBE200:
+.LBE199:
+.LBE232:
 .LBE254:
+.LBE272:
+	.loc 1 405 13 is_stmt 1 view .LVU1250
+.LBB273:
 .LBB255:
-	.loc 1 253 17 is_stmt 1 view .LVU754
-	.loc 1 253 43 is_stmt 0 view .LVU755
+.LBB233:
+.LBB202:
+.LBB201:
+	.loc 1 46 9 is_stmt 0 view .LVU1251
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	jmp	.L180
+.LVL399:
+.L533:
+	.loc 1 46 9 view .LVU1252
+.LBE201:
+.LBE202:
+.LBB203:
+.LBB184:
+	.loc 1 30 9 is_stmt 1 view .LVU1253
+	.loc 1 30 16 is_stmt 0 view .LVU1254
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU1255
+	cmp	BYTE PTR [eax], 0
+	je	.L496
+	.loc 1 30 47 view .LVU1256
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+	.loc 1 30 50 view .LVU1257
+	movzx	edx, BYTE PTR [eax]
+.LVL400:
+	.loc 1 33 5 is_stmt 1 view .LVU1258
+	jmp	.L208
+.LVL401:
+.L287:
+	.loc 1 33 5 is_stmt 0 view .LVU1259
+.LBE184:
+.LBE203:
+.LBE233:
+	mov	esi, -1
+.LVL402:
+.L232:
+	.loc 1 211 23 view .LVU1260
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	ebp
+	.cfi_def_cfa_offset 384
+	call	tolower
+.LVL403:
+	.loc 1 211 20 view .LVU1261
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	cmp	eax, 120
+	je	.L539
+	.loc 1 157 75 view .LVU1262
+	mov	DWORD PTR [esp+28], 101
+	.loc 1 157 65 view .LVU1263
+	xor	ecx, ecx
+	.loc 1 219 23 view .LVU1264
+	mov	DWORD PTR [esp+16], 1
+	jmp	.L226
+.LVL404:
+.L538:
+.LBB234:
+.LBB228:
+.LBB225:
+.LBI225:
+	.loc 1 38 13 is_stmt 1 view .LVU1265
+.LBB226:
+	.loc 1 44 9 view .LVU1266
+	.loc 1 44 16 is_stmt 0 view .LVU1267
+	sub	DWORD PTR [edi+4], 1
+	jmp	.L239
+.LVL405:
+.L500:
+	.loc 1 44 16 view .LVU1268
+.LBE226:
+.LBE225:
+.LBE228:
+.LBE234:
+.LBB235:
+.LBB204:
+.LBB196:
+.LBB193:
+.LBI193:
+	.loc 1 38 13 is_stmt 1 view .LVU1269
+.LBB194:
+	.loc 1 44 9 view .LVU1270
+	.loc 1 44 16 is_stmt 0 view .LVU1271
+	sub	DWORD PTR [edi+4], 1
+.LVL406:
+	.loc 1 44 16 view .LVU1272
+.LBE194:
+.LBE193:
+.LBE196:
+.LBE204:
+.LBE235:
+.LBE255:
+.LBE273:
+	.loc 1 405 13 is_stmt 1 view .LVU1273
+	jmp	.L180
+.LVL407:
+.L292:
+	.loc 1 405 13 is_stmt 0 view .LVU1274
+	mov	eax, DWORD PTR [edi]
+.LBE436:
+.LBB437:
+.LBB358:
+.LBB339:
+.LBB326:
+	.loc 1 107 22 view .LVU1275
+	mov	ebp, 8
+	mov	DWORD PTR [esp+28], eax
+	jmp	.L86
+.LVL408:
+.L155:
+	.loc 1 107 22 view .LVU1276
+.LBE326:
+.LBE339:
+.LBE358:
+.LBE437:
+.LBB438:
+	.loc 1 379 17 is_stmt 1 view .LVU1277
+	.loc 1 379 43 is_stmt 0 view .LVU1278
 	cmp	DWORD PTR [esp+12], 0
 	mov	eax, -1
 	cmovne	eax, DWORD PTR [esp+8]
 	mov	DWORD PTR [esp+8], eax
-.LVL243:
-	.loc 1 253 43 view .LVU756
-	jmp	.L13
-.LVL244:
-.L176:
-	.loc 1 253 43 view .LVU757
-.LBE255:
-.LBB256:
-.LBB195:
-.LBB176:
-.LBB164:
-.LBB155:
-.LBI155:
-	.loc 1 22 12 is_stmt 1 view .LVU758
-.LBB156:
-	.loc 1 24 5 view .LVU759
-	.loc 1 25 5 view .LVU760
-	.loc 1 25 11 is_stmt 0 view .LVU761
-	mov	eax, DWORD PTR [ebp+0]
+.LVL409:
+	.loc 1 379 43 view .LVU1279
+	jmp	.L22
+.LVL410:
+.L295:
+	.loc 1 379 43 view .LVU1280
+.LBE438:
+.LBB439:
+.LBB359:
+.LBB340:
+.LBB327:
+.LBB304:
+.LBI304:
+	.loc 1 26 12 is_stmt 1 view .LVU1281
+.LBB305:
+	.loc 1 28 5 view .LVU1282
+	.loc 1 29 5 view .LVU1283
+	.loc 1 29 11 is_stmt 0 view .LVU1284
+	mov	eax, DWORD PTR [edi]
 	mov	DWORD PTR [esp+28], eax
-	.loc 1 25 8 view .LVU762
+	.loc 1 29 8 view .LVU1285
 	test	eax, eax
-	je	.L339
+	je	.L540
 	mov	DWORD PTR [esp+12], ecx
-	.loc 1 28 9 is_stmt 1 view .LVU763
-	.loc 1 28 13 is_stmt 0 view .LVU764
+	.loc 1 32 9 is_stmt 1 view .LVU1286
+	.loc 1 32 13 is_stmt 0 view .LVU1287
 	sub	esp, 12
-	.cfi_def_cfa_offset 364
+	.cfi_def_cfa_offset 380
 	push	DWORD PTR [esp+40]
-	.cfi_def_cfa_offset 368
+	.cfi_def_cfa_offset 384
 	call	fgetc
-.LVL245:
-	.loc 1 29 8 view .LVU765
+.LVL411:
+	.loc 1 33 8 view .LVU1288
 	add	esp, 16
-	.cfi_def_cfa_offset 352
-	.loc 1 28 13 view .LVU766
-	mov	edx, eax
-.LVL246:
-	.loc 1 29 5 is_stmt 1 view .LVU767
-	.loc 1 29 8 is_stmt 0 view .LVU768
+	.cfi_def_cfa_offset 368
+	.loc 1 32 13 view .LVU1289
+	mov	ebx, eax
+.LVL412:
+	.loc 1 33 5 is_stmt 1 view .LVU1290
+	.loc 1 33 8 is_stmt 0 view .LVU1291
 	cmp	eax, -1
-	je	.L157
-	.loc 1 30 9 is_stmt 1 view .LVU769
-	mov	eax, DWORD PTR [ebp+0]
-.LVL247:
-	.loc 1 30 18 is_stmt 0 view .LVU770
-	add	DWORD PTR [ebp+8], 1
-.LVL248:
-	.loc 1 30 18 view .LVU771
-.LBE156:
-.LBE155:
-.LBE164:
-	.loc 1 109 46 is_stmt 1 view .LVU772
-.LBB165:
-	.loc 1 96 16 is_stmt 0 view .LVU773
-	mov	edi, 1
-	.loc 1 98 18 view .LVU774
-	mov	esi, 16
+	je	.L263
+	.loc 1 34 9 is_stmt 1 view .LVU1292
+	mov	eax, DWORD PTR [edi]
+.LVL413:
+	.loc 1 34 18 is_stmt 0 view .LVU1293
+	add	DWORD PTR [edi+8], 1
+.LVL414:
+	.loc 1 34 18 view .LVU1294
+.LBE305:
+.LBE304:
+.LBE327:
+	.loc 1 113 46 is_stmt 1 view .LVU1295
+.LBB328:
+	.loc 1 100 16 is_stmt 0 view .LVU1296
+	mov	edx, 1
+	.loc 1 102 18 view .LVU1297
+	mov	ebp, 16
 	mov	ecx, DWORD PTR [esp+12]
 	mov	DWORD PTR [esp+28], eax
-	jmp	.L71
-.LVL249:
-.L339:
-.LBB159:
-.LBB157:
-	.loc 1 26 9 is_stmt 1 view .LVU775
-	.loc 1 26 16 is_stmt 0 view .LVU776
-	mov	eax, DWORD PTR [ebp+4]
-	.loc 1 26 50 view .LVU777
-	cmp	BYTE PTR [eax], 0
-	je	.L157
-	.loc 1 26 47 view .LVU778
-	lea	edx, [eax+1]
-.LVL250:
-	.loc 1 30 18 view .LVU779
-	add	edi, 2
-.LBE157:
-.LBE159:
-	.loc 1 98 18 view .LVU780
-	mov	esi, 16
-.LBB160:
-.LBB158:
-	.loc 1 26 47 view .LVU781
-	mov	DWORD PTR [ebp+4], edx
-.LVL251:
-	.loc 1 26 50 view .LVU782
-	movzx	edx, BYTE PTR [eax]
-.LVL252:
-	.loc 1 29 5 is_stmt 1 view .LVU783
-	.loc 1 30 9 view .LVU784
-	.loc 1 30 18 is_stmt 0 view .LVU785
-	mov	DWORD PTR [ebp+8], edi
-.LVL253:
-	.loc 1 30 18 view .LVU786
-.LBE158:
-.LBE160:
-.LBE165:
-	.loc 1 109 46 is_stmt 1 view .LVU787
-.LBB166:
-	.loc 1 96 16 is_stmt 0 view .LVU788
-	mov	edi, 1
-	jmp	.L71
-.LVL254:
-.L51:
-	.loc 1 96 16 view .LVU789
-.LBE166:
-.LBE176:
-.LBE195:
-	.loc 1 169 13 is_stmt 1 view .LVU790
-	.loc 1 169 56 is_stmt 0 view .LVU791
-	cmp	dl, 100
-	je	.L163
-	cmp	dl, 117
-	je	.L163
-	.loc 1 169 74 view .LVU792
-	cmp	dl, 105
-	je	.L64
-	.loc 1 169 92 view .LVU793
-	xor	eax, eax
-	cmp	dl, 111
-	setne	al
-	mov	esi, eax
-	lea	esi, [8+esi*8]
-	jmp	.L64
-.LVL255:
-.L174:
-.LBB196:
-.LBB177:
-	.loc 1 84 18 view .LVU794
-	xor	edi, edi
-	jmp	.L71
-.LVL256:
-.L163:
-	.loc 1 84 18 view .LVU795
-.LBE177:
-.LBE196:
-	.loc 1 169 56 view .LVU796
-	mov	esi, 10
-.LVL257:
-	.loc 1 170 13 is_stmt 1 view .LVU797
-	.loc 1 171 13 view .LVU798
-.LBB197:
-.LBI113:
-	.loc 1 81 12 view .LVU799
-.LBB178:
-	.loc 1 83 5 view .LVU800
-	.loc 1 84 5 view .LVU801
-	.loc 1 85 5 view .LVU802
-.LBB167:
-.LBI115:
-	.loc 1 46 12 view .LVU803
-	jmp	.L64
-.LBE167:
-.LBE178:
-.LBE197:
+	jmp	.L86
+.LVL415:
+.L210:
+	.loc 1 102 18 view .LVU1298
+.LBE328:
+.LBE340:
+.LBE359:
+.LBE439:
+.LBB440:
+.LBB274:
+.LBB256:
+.LBB236:
+	.loc 1 190 17 is_stmt 1 view .LVU1299
+	mov	eax, DWORD PTR [esp+12]
+	call	field_add
+.LVL416:
+	.loc 1 191 17 view .LVU1300
+	.loc 1 191 31 view .LVU1301
+	.loc 1 192 21 view .LVU1302
+	jmp	.L265
+.LVL417:
+.L209:
+	.loc 1 201 17 view .LVU1303
+.LBB205:
+.LBI205:
+	.loc 1 38 13 view .LVU1304
+.LBB206:
+	.loc 1 40 5 view .LVU1305
+	.loc 1 42 5 view .LVU1306
+	.loc 1 43 11 is_stmt 0 view .LVU1307
+	mov	eax, DWORD PTR [edi]
+	.loc 1 42 14 view .LVU1308
+	sub	DWORD PTR [edi+8], 1
+	.loc 1 43 5 is_stmt 1 view .LVU1309
+	.loc 1 43 8 is_stmt 0 view .LVU1310
+	test	eax, eax
+	je	.L541
+	.loc 1 46 9 is_stmt 1 view .LVU1311
+	push	ecx
+	.cfi_def_cfa_offset 372
+	push	ecx
+	.cfi_def_cfa_offset 376
+	push	eax
+	.cfi_def_cfa_offset 380
+	push	edx
+	.cfi_def_cfa_offset 384
+	call	ungetc
+.LVL418:
+	.loc 1 46 9 is_stmt 0 view .LVU1312
+.LBE206:
+.LBE205:
+.LBE236:
 .LBE256:
-.LBE261:
+.LBE274:
+	.loc 1 405 13 is_stmt 1 view .LVU1313
+	.loc 1 406 33 is_stmt 0 view .LVU1314
+	mov	eax, DWORD PTR [esp+100]
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	jmp	.L205
+.LVL419:
+.L539:
+.LBB275:
+.LBB257:
+	.loc 1 212 13 is_stmt 1 view .LVU1315
+	mov	eax, DWORD PTR [esp+12]
+	mov	edx, ebp
+	call	field_add
+.LVL420:
+	.loc 1 213 13 view .LVU1316
+	.loc 1 214 13 view .LVU1317
+	.loc 1 215 13 view .LVU1318
+.LBB237:
+.LBI237:
+	.loc 1 26 12 view .LVU1319
+.LBB238:
+	.loc 1 28 5 view .LVU1320
+	.loc 1 29 5 view .LVU1321
+	.loc 1 29 11 is_stmt 0 view .LVU1322
+	mov	eax, DWORD PTR [edi]
+	.loc 1 29 8 view .LVU1323
+	test	eax, eax
+	je	.L542
+	.loc 1 32 9 is_stmt 1 view .LVU1324
+	.loc 1 32 13 is_stmt 0 view .LVU1325
+	sub	esp, 12
+	.cfi_def_cfa_offset 380
+	push	eax
+	.cfi_def_cfa_offset 384
+	call	fgetc
+.LVL421:
+	.loc 1 33 8 view .LVU1326
+	add	esp, 16
+	.cfi_def_cfa_offset 368
+	.loc 1 32 13 view .LVU1327
+	mov	ebp, eax
+.LVL422:
+	.loc 1 33 5 is_stmt 1 view .LVU1328
+	.loc 1 33 8 is_stmt 0 view .LVU1329
+	cmp	eax, -1
+	je	.L237
+.LVL423:
+.L236:
+	.loc 1 34 9 is_stmt 1 view .LVU1330
+	.loc 1 34 18 is_stmt 0 view .LVU1331
+	add	DWORD PTR [edi+8], 1
+.LVL424:
+.L235:
+	.loc 1 35 5 is_stmt 1 view .LVU1332
+	.loc 1 35 5 is_stmt 0 view .LVU1333
+.LBE238:
+.LBE237:
+	.loc 1 216 13 is_stmt 1 view .LVU1334
+	.loc 1 216 16 is_stmt 0 view .LVU1335
+	xor	eax, eax
+	test	esi, esi
+	.loc 1 214 22 view .LVU1336
+	mov	DWORD PTR [esp+28], 112
+	.loc 1 213 18 view .LVU1337
+	mov	ecx, 1
+	.loc 1 216 16 view .LVU1338
+	cmovns	eax, esi
+	lea	esi, [eax-1]
+	.loc 1 157 12 view .LVU1339
+	xor	eax, eax
+	mov	DWORD PTR [esp+16], eax
+	jmp	.L226
+.LVL425:
+.L540:
+	.loc 1 157 12 view .LVU1340
+.LBE257:
+.LBE275:
+.LBE440:
+.LBB441:
+.LBB360:
+.LBB341:
+.LBB329:
+.LBB308:
+.LBB306:
+	.loc 1 30 9 is_stmt 1 view .LVU1341
+	.loc 1 30 16 is_stmt 0 view .LVU1342
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU1343
+	cmp	BYTE PTR [eax], 0
+	je	.L263
+	.loc 1 30 47 view .LVU1344
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+.LVL426:
+	.loc 1 30 50 view .LVU1345
+	movzx	ebx, BYTE PTR [eax]
+.LVL427:
+	.loc 1 33 5 is_stmt 1 view .LVU1346
+	.loc 1 34 9 view .LVU1347
+	.loc 1 34 18 is_stmt 0 view .LVU1348
+	lea	eax, [ebp+2]
+.LBE306:
+.LBE308:
+	.loc 1 100 16 view .LVU1349
+	mov	edx, 1
+.LBB309:
+.LBB307:
+	.loc 1 34 18 view .LVU1350
+	mov	DWORD PTR [edi+8], eax
+.LVL428:
+	.loc 1 34 18 view .LVU1351
+.LBE307:
+.LBE309:
+.LBE329:
+	.loc 1 113 46 is_stmt 1 view .LVU1352
+.LBB330:
+	.loc 1 102 18 is_stmt 0 view .LVU1353
+	mov	ebp, 16
+	jmp	.L86
+.LVL429:
+.L541:
+	.loc 1 102 18 view .LVU1354
+.LBE330:
+.LBE341:
+.LBE360:
+.LBE441:
+.LBB442:
+.LBB276:
+.LBB258:
+.LBB240:
+.LBB210:
+.LBB209:
+.LBB207:
+.LBI207:
+	.loc 1 38 13 is_stmt 1 view .LVU1355
+.LBB208:
+	.loc 1 44 9 view .LVU1356
+	.loc 1 44 16 is_stmt 0 view .LVU1357
+	sub	DWORD PTR [edi+4], 1
+	jmp	.L496
+.LVL430:
+.L481:
+	.loc 1 44 16 view .LVU1358
+	mov	ecx, edx
+	jmp	.L211
+.LVL431:
+.L231:
+	.loc 1 44 16 view .LVU1359
+.LBE208:
+.LBE207:
+.LBE209:
+.LBE210:
+.LBE240:
+.LBB241:
+.LBB169:
+	.loc 1 32 13 view .LVU1360
+	or	ebp, -1
+	jmp	.L229
+.LVL432:
+.L237:
+	.loc 1 32 13 view .LVU1361
+.LBE169:
+.LBE241:
+.LBB242:
+.LBB239:
+	or	ebp, -1
+	jmp	.L235
+.LVL433:
+.L542:
+	.loc 1 30 9 is_stmt 1 view .LVU1362
+	.loc 1 30 16 is_stmt 0 view .LVU1363
+	mov	eax, DWORD PTR [edi+4]
+	.loc 1 30 50 view .LVU1364
+	cmp	BYTE PTR [eax], 0
+	je	.L237
+	.loc 1 30 47 view .LVU1365
+	lea	edx, [eax+1]
+	mov	DWORD PTR [edi+4], edx
+.LVL434:
+	.loc 1 30 50 view .LVU1366
+	movzx	ebp, BYTE PTR [eax]
+.LVL435:
+	.loc 1 33 5 is_stmt 1 view .LVU1367
+	jmp	.L236
+.LBE239:
+.LBE242:
+.LBE258:
+.LBE276:
+.LBE442:
+.LBE447:
 	.cfi_endproc
-.LFE15:
+.LFE17:
 	.size	vfscanf_source.constprop.0, .-vfscanf_source.constprop.0
 	.p2align 4
 	.globl	vfscanf
 	.type	vfscanf, @function
 vfscanf:
-.LVL258:
-.LFB7:
-	.loc 1 278 1 view -0
-	.cfi_startproc
-	.loc 1 279 5 view .LVU805
-	.loc 1 278 1 is_stmt 0 view .LVU806
-	sub	esp, 28
-	.cfi_def_cfa_offset 32
-	.loc 1 279 19 view .LVU807
-	mov	eax, DWORD PTR [esp+32]
-	.loc 1 280 12 view .LVU808
-	mov	ecx, DWORD PTR [esp+40]
-	.loc 1 279 19 view .LVU809
-	mov	DWORD PTR [esp+8], 0
-	.loc 1 280 12 view .LVU810
-	mov	edx, DWORD PTR [esp+36]
-	.loc 1 279 19 view .LVU811
-	mov	DWORD PTR [esp+12], 0
-	.loc 1 280 5 is_stmt 1 view .LVU812
-	.loc 1 279 19 is_stmt 0 view .LVU813
-	mov	DWORD PTR [esp+4], eax
-	.loc 1 280 12 view .LVU814
-	lea	eax, [esp+4]
-	call	vfscanf_source.constprop.0
-.LVL259:
-	.loc 1 281 1 view .LVU815
-	add	esp, 28
-	.cfi_def_cfa_offset 4
-	ret
-	.cfi_endproc
-.LFE7:
-	.size	vfscanf, .-vfscanf
-	.p2align 4
-	.globl	vsscanf
-	.type	vsscanf, @function
-vsscanf:
-.LVL260:
-.LFB8:
-	.loc 1 284 1 is_stmt 1 view -0
-	.cfi_startproc
-	.loc 1 285 5 view .LVU817
-	.loc 1 284 1 is_stmt 0 view .LVU818
-	sub	esp, 28
-	.cfi_def_cfa_offset 32
-	.loc 1 285 19 view .LVU819
-	mov	eax, DWORD PTR [esp+32]
-	.loc 1 286 12 view .LVU820
-	mov	ecx, DWORD PTR [esp+40]
-	.loc 1 285 19 view .LVU821
-	mov	DWORD PTR [esp+4], 0
-	.loc 1 286 12 view .LVU822
-	mov	edx, DWORD PTR [esp+36]
-	.loc 1 285 19 view .LVU823
-	mov	DWORD PTR [esp+12], 0
-	.loc 1 286 5 is_stmt 1 view .LVU824
-	.loc 1 285 19 is_stmt 0 view .LVU825
-	mov	DWORD PTR [esp+8], eax
-	.loc 1 286 12 view .LVU826
-	lea	eax, [esp+4]
-	call	vfscanf_source.constprop.0
-.LVL261:
-	.loc 1 287 1 view .LVU827
-	add	esp, 28
-	.cfi_def_cfa_offset 4
-	ret
-	.cfi_endproc
-.LFE8:
-	.size	vsscanf, .-vsscanf
-	.p2align 4
-	.globl	vscanf
-	.type	vscanf, @function
-vscanf:
-.LVL262:
+.LVL436:
 .LFB9:
-	.loc 1 290 1 is_stmt 1 view -0
+	.loc 1 435 1 view -0
 	.cfi_startproc
-	.loc 1 291 5 view .LVU829
-	.loc 1 290 1 is_stmt 0 view .LVU830
+	.loc 1 436 5 view .LVU1369
+	.loc 1 435 1 is_stmt 0 view .LVU1370
 	sub	esp, 28
 	.cfi_def_cfa_offset 32
-.LVL263:
-.LBB262:
-.LBI262:
-	.loc 1 277 5 is_stmt 1 view .LVU831
-.LBB263:
-	.loc 1 279 5 view .LVU832
-	.loc 1 279 19 is_stmt 0 view .LVU833
-	mov	eax, DWORD PTR stdin
-	.loc 1 280 12 view .LVU834
-	mov	ecx, DWORD PTR [esp+36]
-	mov	edx, DWORD PTR [esp+32]
-	.loc 1 279 19 view .LVU835
+	.loc 1 436 19 view .LVU1371
+	mov	eax, DWORD PTR [esp+32]
+	.loc 1 437 12 view .LVU1372
+	mov	ecx, DWORD PTR [esp+40]
+	.loc 1 436 19 view .LVU1373
 	mov	DWORD PTR [esp+8], 0
-	mov	DWORD PTR [esp+4], eax
-	.loc 1 280 12 view .LVU836
-	lea	eax, [esp+4]
-	.loc 1 279 19 view .LVU837
+	.loc 1 437 12 view .LVU1374
+	mov	edx, DWORD PTR [esp+36]
+	.loc 1 436 19 view .LVU1375
 	mov	DWORD PTR [esp+12], 0
-	.loc 1 280 5 is_stmt 1 view .LVU838
-	.loc 1 280 12 is_stmt 0 view .LVU839
+	.loc 1 437 5 is_stmt 1 view .LVU1376
+	.loc 1 436 19 is_stmt 0 view .LVU1377
+	mov	DWORD PTR [esp+4], eax
+	.loc 1 437 12 view .LVU1378
+	lea	eax, [esp+4]
 	call	vfscanf_source.constprop.0
-.LVL264:
-	.loc 1 280 12 view .LVU840
-.LBE263:
-.LBE262:
-	.loc 1 292 1 view .LVU841
+.LVL437:
+	.loc 1 438 1 view .LVU1379
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
 .LFE9:
-	.size	vscanf, .-vscanf
+	.size	vfscanf, .-vfscanf
 	.p2align 4
-	.globl	scanf
-	.type	scanf, @function
-scanf:
-.LVL265:
+	.globl	vsscanf
+	.type	vsscanf, @function
+vsscanf:
+.LVL438:
 .LFB10:
-	.loc 1 295 1 is_stmt 1 view -0
+	.loc 1 441 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 296 5 view .LVU843
-	.loc 1 297 5 view .LVU844
-	.loc 1 298 5 view .LVU845
-	.loc 1 295 1 is_stmt 0 view .LVU846
+	.loc 1 442 5 view .LVU1381
+	.loc 1 441 1 is_stmt 0 view .LVU1382
 	sub	esp, 28
 	.cfi_def_cfa_offset 32
-.LVL266:
-	.loc 1 299 5 is_stmt 1 view .LVU847
-.LBB264:
-.LBI264:
-	.loc 1 277 5 view .LVU848
-.LBB265:
-	.loc 1 279 5 view .LVU849
-	.loc 1 279 19 is_stmt 0 view .LVU850
-	mov	eax, DWORD PTR stdin
-	.loc 1 280 12 view .LVU851
-	mov	edx, DWORD PTR [esp+32]
-	lea	ecx, [esp+36]
-.LVL267:
-	.loc 1 279 19 view .LVU852
-	mov	DWORD PTR [esp+8], 0
-	mov	DWORD PTR [esp+4], eax
-	.loc 1 280 12 view .LVU853
-	lea	eax, [esp+4]
-	.loc 1 279 19 view .LVU854
+	.loc 1 442 19 view .LVU1383
+	mov	eax, DWORD PTR [esp+32]
+	.loc 1 443 12 view .LVU1384
+	mov	ecx, DWORD PTR [esp+40]
+	.loc 1 442 19 view .LVU1385
+	mov	DWORD PTR [esp+4], 0
+	.loc 1 443 12 view .LVU1386
+	mov	edx, DWORD PTR [esp+36]
+	.loc 1 442 19 view .LVU1387
 	mov	DWORD PTR [esp+12], 0
-	.loc 1 280 5 is_stmt 1 view .LVU855
-	.loc 1 280 12 is_stmt 0 view .LVU856
+	.loc 1 443 5 is_stmt 1 view .LVU1388
+	.loc 1 442 19 is_stmt 0 view .LVU1389
+	mov	DWORD PTR [esp+8], eax
+	.loc 1 443 12 view .LVU1390
+	lea	eax, [esp+4]
 	call	vfscanf_source.constprop.0
-.LVL268:
-	.loc 1 280 12 view .LVU857
-.LBE265:
-.LBE264:
-	.loc 1 300 5 is_stmt 1 view .LVU858
-	.loc 1 301 5 view .LVU859
-	.loc 1 302 1 is_stmt 0 view .LVU860
+.LVL439:
+	.loc 1 444 1 view .LVU1391
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
 .LFE10:
-	.size	scanf, .-scanf
+	.size	vsscanf, .-vsscanf
 	.p2align 4
-	.globl	fscanf
-	.type	fscanf, @function
-fscanf:
-.LVL269:
+	.globl	vscanf
+	.type	vscanf, @function
+vscanf:
+.LVL440:
 .LFB11:
-	.loc 1 305 1 is_stmt 1 view -0
+	.loc 1 447 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 306 5 view .LVU862
-	.loc 1 307 5 view .LVU863
-	.loc 1 308 5 view .LVU864
-	.loc 1 305 1 is_stmt 0 view .LVU865
+	.loc 1 448 5 view .LVU1393
+	.loc 1 447 1 is_stmt 0 view .LVU1394
 	sub	esp, 28
 	.cfi_def_cfa_offset 32
-.LVL270:
-	.loc 1 309 5 is_stmt 1 view .LVU866
-.LBB266:
-.LBI266:
-	.loc 1 277 5 view .LVU867
-.LBB267:
-	.loc 1 279 5 view .LVU868
-	.loc 1 279 19 is_stmt 0 view .LVU869
-	mov	eax, DWORD PTR [esp+32]
-	.loc 1 280 12 view .LVU870
-	mov	edx, DWORD PTR [esp+36]
-	lea	ecx, [esp+40]
-.LVL271:
-	.loc 1 279 19 view .LVU871
+.LVL441:
+.LBB448:
+.LBI448:
+	.loc 1 434 5 is_stmt 1 view .LVU1395
+.LBB449:
+	.loc 1 436 5 view .LVU1396
+	.loc 1 436 19 is_stmt 0 view .LVU1397
+	mov	eax, DWORD PTR stdin
+	.loc 1 437 12 view .LVU1398
+	mov	ecx, DWORD PTR [esp+36]
+	mov	edx, DWORD PTR [esp+32]
+	.loc 1 436 19 view .LVU1399
 	mov	DWORD PTR [esp+8], 0
-	mov	DWORD PTR [esp+12], 0
-	.loc 1 280 5 is_stmt 1 view .LVU872
-	.loc 1 279 19 is_stmt 0 view .LVU873
 	mov	DWORD PTR [esp+4], eax
-	.loc 1 280 12 view .LVU874
+	.loc 1 437 12 view .LVU1400
 	lea	eax, [esp+4]
+	.loc 1 436 19 view .LVU1401
+	mov	DWORD PTR [esp+12], 0
+	.loc 1 437 5 is_stmt 1 view .LVU1402
+	.loc 1 437 12 is_stmt 0 view .LVU1403
 	call	vfscanf_source.constprop.0
-.LVL272:
-	.loc 1 280 12 view .LVU875
-.LBE267:
-.LBE266:
-	.loc 1 310 5 is_stmt 1 view .LVU876
-	.loc 1 311 5 view .LVU877
-	.loc 1 312 1 is_stmt 0 view .LVU878
+.LVL442:
+	.loc 1 437 12 view .LVU1404
+.LBE449:
+.LBE448:
+	.loc 1 449 1 view .LVU1405
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
 .LFE11:
-	.size	fscanf, .-fscanf
+	.size	vscanf, .-vscanf
 	.p2align 4
-	.globl	sscanf
-	.type	sscanf, @function
-sscanf:
-.LVL273:
+	.globl	scanf
+	.type	scanf, @function
+scanf:
+.LVL443:
 .LFB12:
-	.loc 1 315 1 is_stmt 1 view -0
+	.loc 1 452 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 316 5 view .LVU880
-	.loc 1 317 5 view .LVU881
-	.loc 1 318 5 view .LVU882
-	.loc 1 315 1 is_stmt 0 view .LVU883
+	.loc 1 453 5 view .LVU1407
+	.loc 1 454 5 view .LVU1408
+	.loc 1 455 5 view .LVU1409
+	.loc 1 452 1 is_stmt 0 view .LVU1410
 	sub	esp, 28
 	.cfi_def_cfa_offset 32
-.LVL274:
-	.loc 1 319 5 is_stmt 1 view .LVU884
-.LBB268:
-.LBI268:
-	.loc 1 283 5 view .LVU885
-.LBB269:
-	.loc 1 285 5 view .LVU886
-	.loc 1 285 19 is_stmt 0 view .LVU887
-	mov	eax, DWORD PTR [esp+32]
-	.loc 1 286 12 view .LVU888
-	mov	edx, DWORD PTR [esp+36]
-	lea	ecx, [esp+40]
-.LVL275:
-	.loc 1 285 19 view .LVU889
-	mov	DWORD PTR [esp+4], 0
-	mov	DWORD PTR [esp+12], 0
-	.loc 1 286 5 is_stmt 1 view .LVU890
-	.loc 1 285 19 is_stmt 0 view .LVU891
-	mov	DWORD PTR [esp+8], eax
-	.loc 1 286 12 view .LVU892
+.LVL444:
+	.loc 1 456 5 is_stmt 1 view .LVU1411
+.LBB450:
+.LBI450:
+	.loc 1 434 5 view .LVU1412
+.LBB451:
+	.loc 1 436 5 view .LVU1413
+	.loc 1 436 19 is_stmt 0 view .LVU1414
+	mov	eax, DWORD PTR stdin
+	.loc 1 437 12 view .LVU1415
+	mov	edx, DWORD PTR [esp+32]
+	lea	ecx, [esp+36]
+.LVL445:
+	.loc 1 436 19 view .LVU1416
+	mov	DWORD PTR [esp+8], 0
+	mov	DWORD PTR [esp+4], eax
+	.loc 1 437 12 view .LVU1417
 	lea	eax, [esp+4]
+	.loc 1 436 19 view .LVU1418
+	mov	DWORD PTR [esp+12], 0
+	.loc 1 437 5 is_stmt 1 view .LVU1419
+	.loc 1 437 12 is_stmt 0 view .LVU1420
 	call	vfscanf_source.constprop.0
-.LVL276:
-	.loc 1 286 12 view .LVU893
-.LBE269:
-.LBE268:
-	.loc 1 320 5 is_stmt 1 view .LVU894
-	.loc 1 321 5 view .LVU895
-	.loc 1 322 1 is_stmt 0 view .LVU896
+.LVL446:
+	.loc 1 437 12 view .LVU1421
+.LBE451:
+.LBE450:
+	.loc 1 457 5 is_stmt 1 view .LVU1422
+	.loc 1 458 5 view .LVU1423
+	.loc 1 459 1 is_stmt 0 view .LVU1424
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
 .LFE12:
+	.size	scanf, .-scanf
+	.p2align 4
+	.globl	fscanf
+	.type	fscanf, @function
+fscanf:
+.LVL447:
+.LFB13:
+	.loc 1 462 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 463 5 view .LVU1426
+	.loc 1 464 5 view .LVU1427
+	.loc 1 465 5 view .LVU1428
+	.loc 1 462 1 is_stmt 0 view .LVU1429
+	sub	esp, 28
+	.cfi_def_cfa_offset 32
+.LVL448:
+	.loc 1 466 5 is_stmt 1 view .LVU1430
+.LBB452:
+.LBI452:
+	.loc 1 434 5 view .LVU1431
+.LBB453:
+	.loc 1 436 5 view .LVU1432
+	.loc 1 436 19 is_stmt 0 view .LVU1433
+	mov	eax, DWORD PTR [esp+32]
+	.loc 1 437 12 view .LVU1434
+	mov	edx, DWORD PTR [esp+36]
+	lea	ecx, [esp+40]
+.LVL449:
+	.loc 1 436 19 view .LVU1435
+	mov	DWORD PTR [esp+8], 0
+	mov	DWORD PTR [esp+12], 0
+	.loc 1 437 5 is_stmt 1 view .LVU1436
+	.loc 1 436 19 is_stmt 0 view .LVU1437
+	mov	DWORD PTR [esp+4], eax
+	.loc 1 437 12 view .LVU1438
+	lea	eax, [esp+4]
+	call	vfscanf_source.constprop.0
+.LVL450:
+	.loc 1 437 12 view .LVU1439
+.LBE453:
+.LBE452:
+	.loc 1 467 5 is_stmt 1 view .LVU1440
+	.loc 1 468 5 view .LVU1441
+	.loc 1 469 1 is_stmt 0 view .LVU1442
+	add	esp, 28
+	.cfi_def_cfa_offset 4
+	ret
+	.cfi_endproc
+.LFE13:
+	.size	fscanf, .-fscanf
+	.p2align 4
+	.globl	sscanf
+	.type	sscanf, @function
+sscanf:
+.LVL451:
+.LFB14:
+	.loc 1 472 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 473 5 view .LVU1444
+	.loc 1 474 5 view .LVU1445
+	.loc 1 475 5 view .LVU1446
+	.loc 1 472 1 is_stmt 0 view .LVU1447
+	sub	esp, 28
+	.cfi_def_cfa_offset 32
+.LVL452:
+	.loc 1 476 5 is_stmt 1 view .LVU1448
+.LBB454:
+.LBI454:
+	.loc 1 440 5 view .LVU1449
+.LBB455:
+	.loc 1 442 5 view .LVU1450
+	.loc 1 442 19 is_stmt 0 view .LVU1451
+	mov	eax, DWORD PTR [esp+32]
+	.loc 1 443 12 view .LVU1452
+	mov	edx, DWORD PTR [esp+36]
+	lea	ecx, [esp+40]
+.LVL453:
+	.loc 1 442 19 view .LVU1453
+	mov	DWORD PTR [esp+4], 0
+	mov	DWORD PTR [esp+12], 0
+	.loc 1 443 5 is_stmt 1 view .LVU1454
+	.loc 1 442 19 is_stmt 0 view .LVU1455
+	mov	DWORD PTR [esp+8], eax
+	.loc 1 443 12 view .LVU1456
+	lea	eax, [esp+4]
+	call	vfscanf_source.constprop.0
+.LVL454:
+	.loc 1 443 12 view .LVU1457
+.LBE455:
+.LBE454:
+	.loc 1 477 5 is_stmt 1 view .LVU1458
+	.loc 1 478 5 view .LVU1459
+	.loc 1 479 1 is_stmt 0 view .LVU1460
+	add	esp, 28
+	.cfi_def_cfa_offset 4
+	ret
+	.cfi_endproc
+.LFE14:
 	.size	sscanf, .-sscanf
 .Letext0:
-	.file 2 "/vmdebug/libc/include/stdio.h"
-	.file 3 "/vmdebug/libc/include/stdarg.h"
-	.file 4 "/vmdebug/libc/include/ctype.h"
+	.file 2 "/vmdebug/libc/include/stdarg.h"
+	.file 3 "/vmdebug/libc/include/stddef.h"
+	.file 4 "/vmdebug/libc/include/stdint.h"
+	.file 5 "/vmdebug/libc/include/stdio.h"
+	.file 6 "/vmdebug/libc/include/string.h"
+	.file 7 "/vmdebug/libc/include/stdlib.h"
+	.file 8 "/vmdebug/libc/include/ctype.h"
+	.file 9 "fp.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x1008
+	.long	0x1957
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
-	.uleb128 0x2a
-	.long	.LASF51
+	.uleb128 0x30
+	.long	.LASF76
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
 	.long	.Ltext0
 	.long	.Letext0-.Ltext0
 	.long	.Ldebug_line0
-	.uleb128 0xa
+	.uleb128 0x11
 	.byte	0x8
 	.byte	0x7
 	.long	.LASF2
-	.uleb128 0x2b
+	.uleb128 0x31
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
-	.uleb128 0x22
-	.long	.LASF13
-	.byte	0x3
+	.uleb128 0x21
+	.long	.LASF4
+	.byte	0x2
 	.byte	0x5
 	.byte	0x1b
 	.long	0x40
-	.uleb128 0x2c
+	.uleb128 0x32
 	.byte	0x4
-	.long	.LASF52
+	.long	.LASF77
 	.long	0x4a
-	.uleb128 0xa
+	.uleb128 0x11
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF3
-	.uleb128 0x2d
+	.uleb128 0x33
 	.long	0x4a
-	.uleb128 0xa
+	.uleb128 0x21
+	.long	.LASF5
+	.byte	0x3
+	.byte	0x7
+	.byte	0x17
+	.long	0x62
+	.uleb128 0x11
 	.byte	0x4
 	.byte	0x7
-	.long	.LASF4
-	.uleb128 0xa
+	.long	.LASF6
+	.uleb128 0x11
 	.byte	0x4
 	.byte	0x5
-	.long	.LASF5
-	.uleb128 0xa
+	.long	.LASF7
+	.uleb128 0x11
 	.byte	0x1
 	.byte	0x6
-	.long	.LASF6
-	.uleb128 0xa
+	.long	.LASF8
+	.uleb128 0x11
 	.byte	0x1
 	.byte	0x8
-	.long	.LASF7
-	.uleb128 0xa
-	.byte	0x2
-	.byte	0x5
-	.long	.LASF8
-	.uleb128 0xa
-	.byte	0x2
-	.byte	0x7
 	.long	.LASF9
-	.uleb128 0xa
-	.byte	0x8
+	.uleb128 0x11
+	.byte	0x2
 	.byte	0x5
 	.long	.LASF10
-	.uleb128 0x23
-	.long	.LASF15
-	.byte	0x10
+	.uleb128 0x11
 	.byte	0x2
+	.byte	0x7
+	.long	.LASF11
+	.uleb128 0x21
+	.long	.LASF12
+	.byte	0x4
+	.byte	0xb
 	.byte	0x16
+	.long	0x62
+	.uleb128 0x11
+	.byte	0x8
+	.byte	0x5
+	.long	.LASF13
+	.uleb128 0x24
+	.long	.LASF20
 	.byte	0x10
-	.long	0xc8
+	.byte	0x5
+	.byte	0x17
+	.byte	0x10
+	.long	0xe0
 	.uleb128 0x1d
 	.string	"fd"
-	.byte	0x2
-	.byte	0x17
+	.byte	0x5
+	.byte	0x18
 	.byte	0x9
 	.long	0x2d
 	.byte	0
-	.uleb128 0x15
-	.long	.LASF11
-	.byte	0x2
-	.byte	0x18
+	.uleb128 0x18
+	.long	.LASF14
+	.byte	0x5
+	.byte	0x19
 	.byte	0x9
 	.long	0x2d
 	.byte	0x4
 	.uleb128 0x1d
 	.string	"eof"
-	.byte	0x2
-	.byte	0x19
+	.byte	0x5
+	.byte	0x1a
 	.byte	0x9
 	.long	0x2d
 	.byte	0x8
-	.uleb128 0x15
-	.long	.LASF12
-	.byte	0x2
-	.byte	0x1a
+	.uleb128 0x18
+	.long	.LASF15
+	.byte	0x5
+	.byte	0x1b
 	.byte	0x9
 	.long	0x2d
 	.byte	0xc
 	.byte	0
-	.uleb128 0x22
-	.long	.LASF14
-	.byte	0x2
-	.byte	0x1b
+	.uleb128 0x21
+	.long	.LASF16
+	.byte	0x5
+	.byte	0x1c
 	.byte	0x3
-	.long	0x87
-	.uleb128 0x2e
-	.long	.LASF27
-	.byte	0x2
-	.byte	0x21
+	.long	0x9f
+	.uleb128 0x34
+	.long	.LASF41
+	.byte	0x5
+	.byte	0x22
 	.byte	0xe
+	.long	0xf8
+	.uleb128 0x12
 	.long	0xe0
 	.uleb128 0x12
-	.long	0xc8
-	.uleb128 0x23
-	.long	.LASF16
-	.byte	0xc
-	.byte	0x1
-	.byte	0x10
-	.byte	0x8
-	.long	0x11a
+	.long	0x4a
+	.uleb128 0x25
+	.long	0x8c
+	.long	0x112
+	.uleb128 0x26
+	.long	0x62
+	.byte	0x2
+	.byte	0
+	.uleb128 0x35
+	.byte	0x4
+	.uleb128 0x12
+	.long	0x51
+	.uleb128 0x36
+	.long	.LASF78
+	.byte	0x7
+	.byte	0x4
+	.long	0x62
+	.byte	0x9
+	.byte	0x22
+	.byte	0x6
+	.long	0x13e
 	.uleb128 0x15
 	.long	.LASF17
+	.byte	0
+	.uleb128 0x15
+	.long	.LASF18
 	.byte	0x1
-	.byte	0x11
+	.uleb128 0x15
+	.long	.LASF19
+	.byte	0x2
+	.byte	0
+	.uleb128 0x24
+	.long	.LASF21
+	.byte	0xc
+	.byte	0x1
+	.byte	0x14
+	.byte	0x8
+	.long	0x173
+	.uleb128 0x18
+	.long	.LASF22
+	.byte	0x1
+	.byte	0x15
 	.byte	0xb
-	.long	0xe0
+	.long	0xf8
 	.byte	0
 	.uleb128 0x1d
 	.string	"str"
 	.byte	0x1
-	.byte	0x12
+	.byte	0x16
 	.byte	0x11
-	.long	0x11a
+	.long	0x114
 	.byte	0x4
-	.uleb128 0x15
-	.long	.LASF18
+	.uleb128 0x18
+	.long	.LASF23
 	.byte	0x1
-	.byte	0x13
+	.byte	0x17
 	.byte	0x9
 	.long	0x2d
 	.byte	0x8
 	.byte	0
-	.uleb128 0x12
-	.long	0x51
-	.uleb128 0x2f
+	.uleb128 0x37
 	.byte	0x7
 	.byte	0x4
-	.long	0x56
+	.long	0x62
 	.byte	0x1
-	.byte	0x37
+	.byte	0x3b
 	.byte	0x6
-	.long	0x14c
-	.uleb128 0x13
-	.long	.LASF19
-	.byte	0
-	.uleb128 0x13
-	.long	.LASF20
-	.byte	0x1
-	.uleb128 0x13
-	.long	.LASF21
-	.byte	0x2
-	.uleb128 0x13
-	.long	.LASF22
-	.byte	0x3
-	.uleb128 0x13
-	.long	.LASF23
-	.byte	0x4
-	.byte	0
-	.uleb128 0x1e
+	.long	0x1a0
+	.uleb128 0x15
 	.long	.LASF24
-	.byte	0x2
-	.byte	0x40
-	.long	0x2d
-	.long	0x166
-	.uleb128 0x16
-	.long	0x2d
-	.uleb128 0x16
-	.long	0xe0
 	.byte	0
-	.uleb128 0x1e
+	.uleb128 0x15
 	.long	.LASF25
-	.byte	0x2
-	.byte	0x3e
-	.long	0x2d
-	.long	0x17b
-	.uleb128 0x16
-	.long	0xe0
-	.byte	0
-	.uleb128 0x1e
+	.byte	0x1
+	.uleb128 0x15
 	.long	.LASF26
+	.byte	0x2
+	.uleb128 0x15
+	.long	.LASF27
+	.byte	0x3
+	.uleb128 0x15
+	.long	.LASF28
 	.byte	0x4
-	.byte	0xa
+	.byte	0
+	.uleb128 0x24
+	.long	.LASF29
+	.byte	0x8c
+	.byte	0x1
+	.byte	0x7f
+	.byte	0x8
+	.long	0x1e2
+	.uleb128 0x18
+	.long	.LASF30
+	.byte	0x1
+	.byte	0x80
+	.byte	0xb
+	.long	0xfd
+	.byte	0
+	.uleb128 0x1d
+	.string	"len"
+	.byte	0x1
+	.byte	0x81
+	.byte	0x9
 	.long	0x2d
-	.long	0x190
-	.uleb128 0x16
+	.byte	0x4
+	.uleb128 0x1d
+	.string	"cap"
+	.byte	0x1
+	.byte	0x81
+	.byte	0xe
+	.long	0x2d
+	.byte	0x8
+	.uleb128 0x18
+	.long	.LASF31
+	.byte	0x1
+	.byte	0x82
+	.byte	0xa
+	.long	0x1e2
+	.byte	0xc
+	.byte	0
+	.uleb128 0x25
+	.long	0x4a
+	.long	0x1f2
+	.uleb128 0x26
+	.long	0x62
+	.byte	0x7f
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF32
+	.byte	0x6
+	.byte	0x17
+	.byte	0x7
+	.long	0x112
+	.long	0x212
+	.uleb128 0x7
+	.long	0x112
+	.uleb128 0x7
+	.long	0x212
+	.uleb128 0x7
+	.long	0x56
+	.byte	0
+	.uleb128 0x12
+	.long	0x217
+	.uleb128 0x38
+	.uleb128 0x13
+	.long	.LASF33
+	.byte	0x7
+	.byte	0x22
+	.byte	0x7
+	.long	0x112
+	.long	0x22e
+	.uleb128 0x7
+	.long	0x56
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF34
+	.byte	0x8
+	.byte	0x5
+	.byte	0x5
+	.long	0x2d
+	.long	0x244
+	.uleb128 0x7
 	.long	0x2d
 	.byte	0
-	.uleb128 0x17
-	.long	.LASF28
-	.value	0x13a
+	.uleb128 0x13
+	.long	.LASF35
+	.byte	0x8
+	.byte	0x4
+	.byte	0x5
+	.long	0x2d
+	.long	0x25a
+	.uleb128 0x7
+	.long	0x2d
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF36
+	.byte	0x8
+	.byte	0xf
+	.byte	0x5
+	.long	0x2d
+	.long	0x270
+	.uleb128 0x7
+	.long	0x2d
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF37
+	.byte	0x5
+	.byte	0x41
+	.byte	0x5
+	.long	0x2d
+	.long	0x28b
+	.uleb128 0x7
+	.long	0x2d
+	.uleb128 0x7
+	.long	0xf8
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF38
+	.byte	0x5
+	.byte	0x3f
+	.byte	0x5
+	.long	0x2d
+	.long	0x2a1
+	.uleb128 0x7
+	.long	0xf8
+	.byte	0
+	.uleb128 0x39
+	.long	.LASF79
+	.byte	0x7
+	.byte	0x25
+	.byte	0x6
+	.long	0x2b3
+	.uleb128 0x7
+	.long	0x112
+	.byte	0
+	.uleb128 0x13
+	.long	.LASF39
+	.byte	0x9
+	.byte	0x2b
+	.byte	0x5
+	.long	0x2d
+	.long	0x2d8
+	.uleb128 0x7
+	.long	0x114
+	.uleb128 0x7
+	.long	0x119
+	.uleb128 0x7
+	.long	0x2d8
+	.uleb128 0x7
+	.long	0x2dd
+	.byte	0
+	.uleb128 0x12
+	.long	0x8c
+	.uleb128 0x12
+	.long	0x2d
+	.uleb128 0x13
+	.long	.LASF40
+	.byte	0x8
+	.byte	0xa
+	.byte	0x5
+	.long	0x2d
+	.long	0x2f8
+	.uleb128 0x7
+	.long	0x2d
+	.byte	0
+	.uleb128 0x22
+	.long	.LASF42
+	.value	0x1d7
+	.long	0x2d
+	.long	.LFB14
+	.long	.LFE14-.LFB14
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x3b9
+	.uleb128 0x19
+	.string	"str"
+	.value	0x1d7
+	.byte	0x18
+	.long	0x114
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x19
+	.string	"fmt"
+	.value	0x1d7
+	.byte	0x29
+	.long	0x114
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x27
+	.uleb128 0x1a
+	.string	"ap"
+	.value	0x1d9
+	.byte	0xd
+	.long	0x34
+	.long	.LLST182
+	.long	.LVUS182
+	.uleb128 0x1a
+	.string	"n"
+	.value	0x1da
+	.byte	0x9
+	.long	0x2d
+	.long	.LLST183
+	.long	.LVUS183
+	.uleb128 0x23
+	.long	0x5b8
+	.long	.LBI454
+	.value	.LVU1449
+	.long	.LBB454
+	.long	.LBE454-.LBB454
+	.value	0x1dc
+	.byte	0x9
+	.uleb128 0x1
+	.long	0x5df
+	.long	.LLST184
+	.long	.LVUS184
+	.uleb128 0x1
+	.long	0x5d3
+	.long	.LLST185
+	.long	.LVUS185
+	.uleb128 0x1
+	.long	0x5c7
+	.long	.LLST186
+	.long	.LVUS186
+	.uleb128 0xd
+	.long	0x5ea
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -28
+	.uleb128 0xe
+	.long	.LVL454
+	.long	0xa66
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -28
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x51
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x22
+	.long	.LASF43
+	.value	0x1cd
+	.long	0x2d
+	.long	.LFB13
+	.long	.LFE13-.LFB13
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x47b
+	.uleb128 0x3a
+	.long	.LASF44
+	.byte	0x1
+	.value	0x1cd
+	.byte	0x12
+	.long	0xf8
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x19
+	.string	"fmt"
+	.value	0x1cd
+	.byte	0x26
+	.long	0x114
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x27
+	.uleb128 0x1a
+	.string	"ap"
+	.value	0x1cf
+	.byte	0xd
+	.long	0x34
+	.long	.LLST177
+	.long	.LVUS177
+	.uleb128 0x1a
+	.string	"n"
+	.value	0x1d0
+	.byte	0x9
+	.long	0x2d
+	.long	.LLST178
+	.long	.LVUS178
+	.uleb128 0x23
+	.long	0x5f6
+	.long	.LBI452
+	.value	.LVU1431
+	.long	.LBB452
+	.long	.LBE452-.LBB452
+	.value	0x1d2
+	.byte	0x9
+	.uleb128 0x1
+	.long	0x61e
+	.long	.LLST179
+	.long	.LVUS179
+	.uleb128 0x1
+	.long	0x612
+	.long	.LLST180
+	.long	.LVUS180
+	.uleb128 0x1
+	.long	0x605
+	.long	.LLST181
+	.long	.LVUS181
+	.uleb128 0xd
+	.long	0x629
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -28
+	.uleb128 0xe
+	.long	.LVL450
+	.long	0xa66
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -28
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 4
+	.byte	0x6
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x51
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x22
+	.long	.LASF45
+	.value	0x1c3
 	.long	0x2d
 	.long	.LFB12
 	.long	.LFE12-.LFB12
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x251
-	.uleb128 0xd
-	.string	"str"
-	.value	0x13a
-	.byte	0x18
-	.long	0x11a
+	.long	0x525
+	.uleb128 0x19
+	.string	"fmt"
+	.value	0x1c3
+	.byte	0x17
+	.long	0x114
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xd
-	.string	"fmt"
-	.value	0x13a
-	.byte	0x29
-	.long	0x11a
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.uleb128 0x1f
-	.uleb128 0xe
+	.uleb128 0x27
+	.uleb128 0x1a
 	.string	"ap"
-	.value	0x13c
+	.value	0x1c5
 	.byte	0xd
 	.long	0x34
-	.long	.LLST123
-	.long	.LVUS123
-	.uleb128 0xe
+	.long	.LLST173
+	.long	.LVUS173
+	.uleb128 0x1a
 	.string	"n"
-	.value	0x13d
+	.value	0x1c6
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST124
-	.long	.LVUS124
-	.uleb128 0x18
-	.long	0x450
-	.long	.LBI268
-	.value	.LVU885
-	.long	.LBB268
-	.long	.LBE268-.LBB268
-	.value	0x13f
+	.long	.LLST174
+	.long	.LVUS174
+	.uleb128 0x23
+	.long	0x5f6
+	.long	.LBI450
+	.value	.LVU1412
+	.long	.LBB450
+	.long	.LBE450-.LBB450
+	.value	0x1c8
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x477
-	.long	.LLST125
-	.long	.LVUS125
+	.long	0x61e
+	.long	.LLST175
+	.long	.LVUS175
 	.uleb128 0x1
-	.long	0x46b
-	.long	.LLST126
-	.long	.LVUS126
-	.uleb128 0x1
-	.long	0x45f
-	.long	.LLST127
-	.long	.LVUS127
+	.long	0x612
+	.long	.LLST176
+	.long	.LVUS176
 	.uleb128 0xc
-	.long	0x482
+	.long	0x605
+	.uleb128 0xd
+	.long	0x629
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
-	.uleb128 0xb
-	.long	.LVL276
-	.long	0x79b
-	.uleb128 0x3
+	.uleb128 0xe
+	.long	.LVL446
+	.long	0xa66
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
-	.uleb128 0x3
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x52
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 4
+	.sleb128 0
 	.byte	0x6
-	.uleb128 0x3
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x51
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 8
+	.sleb128 4
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x17
-	.long	.LASF29
-	.value	0x130
+	.uleb128 0x22
+	.long	.LASF46
+	.value	0x1be
 	.long	0x2d
 	.long	.LFB11
 	.long	.LFE11-.LFB11
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x313
-	.uleb128 0x30
-	.long	.LASF30
-	.byte	0x1
-	.value	0x130
-	.byte	0x12
-	.long	0xe0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.uleb128 0xd
-	.string	"fmt"
-	.value	0x130
-	.byte	0x26
-	.long	0x11a
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.uleb128 0x1f
-	.uleb128 0xe
-	.string	"ap"
-	.value	0x132
-	.byte	0xd
-	.long	0x34
-	.long	.LLST118
-	.long	.LVUS118
-	.uleb128 0xe
-	.string	"n"
-	.value	0x133
-	.byte	0x9
-	.long	0x2d
-	.long	.LLST119
-	.long	.LVUS119
-	.uleb128 0x18
-	.long	0x48d
-	.long	.LBI266
-	.value	.LVU867
-	.long	.LBB266
-	.long	.LBE266-.LBB266
-	.value	0x135
-	.byte	0x9
-	.uleb128 0x1
-	.long	0x4b5
-	.long	.LLST120
-	.long	.LVUS120
-	.uleb128 0x1
-	.long	0x4a9
-	.long	.LLST121
-	.long	.LVUS121
-	.uleb128 0x1
-	.long	0x49c
-	.long	.LLST122
-	.long	.LVUS122
-	.uleb128 0xc
-	.long	0x4c0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -28
-	.uleb128 0xb
-	.long	.LVL272
-	.long	0x79b
-	.uleb128 0x3
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -28
-	.uleb128 0x3
-	.uleb128 0x1
-	.byte	0x52
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 4
-	.byte	0x6
-	.uleb128 0x3
-	.uleb128 0x1
-	.byte	0x51
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 8
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x17
-	.long	.LASF31
-	.value	0x126
-	.long	0x2d
-	.long	.LFB10
-	.long	.LFE10-.LFB10
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0x3bd
-	.uleb128 0xd
-	.string	"fmt"
-	.value	0x126
-	.byte	0x17
-	.long	0x11a
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.uleb128 0x1f
-	.uleb128 0xe
-	.string	"ap"
-	.value	0x128
-	.byte	0xd
-	.long	0x34
-	.long	.LLST114
-	.long	.LVUS114
-	.uleb128 0xe
-	.string	"n"
-	.value	0x129
-	.byte	0x9
-	.long	0x2d
-	.long	.LLST115
-	.long	.LVUS115
-	.uleb128 0x18
-	.long	0x48d
-	.long	.LBI264
-	.value	.LVU848
-	.long	.LBB264
-	.long	.LBE264-.LBB264
-	.value	0x12b
-	.byte	0x9
-	.uleb128 0x1
-	.long	0x4b5
-	.long	.LLST116
-	.long	.LVUS116
-	.uleb128 0x1
-	.long	0x4a9
-	.long	.LLST117
-	.long	.LVUS117
+	.long	0x5b8
 	.uleb128 0x19
-	.long	0x49c
-	.uleb128 0xc
-	.long	0x4c0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -28
-	.uleb128 0xb
-	.long	.LVL268
-	.long	0x79b
-	.uleb128 0x3
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -28
-	.uleb128 0x3
-	.uleb128 0x1
-	.byte	0x52
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 0
-	.byte	0x6
-	.uleb128 0x3
-	.uleb128 0x1
-	.byte	0x51
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x17
-	.long	.LASF32
-	.value	0x121
-	.long	0x2d
-	.long	.LFB9
-	.long	.LFE9-.LFB9
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0x450
-	.uleb128 0xd
 	.string	"fmt"
-	.value	0x121
+	.value	0x1be
 	.byte	0x18
-	.long	0x11a
+	.long	0x114
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xd
+	.uleb128 0x19
 	.string	"ap"
-	.value	0x121
+	.value	0x1be
 	.byte	0x25
 	.long	0x34
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x18
-	.long	0x48d
-	.long	.LBI262
-	.value	.LVU831
-	.long	.LBB262
-	.long	.LBE262-.LBB262
-	.value	0x123
+	.uleb128 0x23
+	.long	0x5f6
+	.long	.LBI448
+	.value	.LVU1395
+	.long	.LBB448
+	.long	.LBE448-.LBB448
+	.value	0x1c0
 	.byte	0xc
 	.uleb128 0x1
-	.long	0x4b5
-	.long	.LLST112
-	.long	.LVUS112
+	.long	0x61e
+	.long	.LLST171
+	.long	.LVUS171
 	.uleb128 0x1
-	.long	0x4a9
-	.long	.LLST113
-	.long	.LVUS113
-	.uleb128 0x19
-	.long	0x49c
+	.long	0x612
+	.long	.LLST172
+	.long	.LVUS172
 	.uleb128 0xc
-	.long	0x4c0
+	.long	0x605
+	.uleb128 0xd
+	.long	0x629
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
-	.uleb128 0xb
-	.long	.LVL264
-	.long	0x79b
-	.uleb128 0x3
+	.uleb128 0xe
+	.long	.LVL442
+	.long	0xa66
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
-	.uleb128 0x3
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x52
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 0
 	.byte	0x6
-	.uleb128 0x3
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x51
 	.uleb128 0x3
@@ -3484,1151 +5576,2009 @@ sscanf:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x24
-	.long	.LASF33
-	.value	0x11b
+	.uleb128 0x2b
+	.long	.LASF47
+	.value	0x1b8
 	.long	0x2d
-	.long	0x48d
-	.uleb128 0x14
+	.long	0x5f6
+	.uleb128 0x1e
 	.string	"str"
-	.value	0x11b
+	.value	0x1b8
 	.byte	0x19
-	.long	0x11a
-	.uleb128 0x14
+	.long	0x114
+	.uleb128 0x1e
 	.string	"fmt"
-	.value	0x11b
+	.value	0x1b8
 	.byte	0x2a
-	.long	0x11a
-	.uleb128 0x14
+	.long	0x114
+	.uleb128 0x1e
 	.string	"ap"
-	.value	0x11b
+	.value	0x1b8
 	.byte	0x37
 	.long	0x34
-	.uleb128 0x25
+	.uleb128 0x8
 	.string	"in"
-	.value	0x11d
-	.long	0xe5
-	.byte	0
-	.uleb128 0x24
-	.long	.LASF34
-	.value	0x115
-	.long	0x2d
-	.long	0x4cb
-	.uleb128 0x31
-	.long	.LASF30
-	.byte	0x1
-	.value	0x115
+	.value	0x1ba
 	.byte	0x13
-	.long	0xe0
-	.uleb128 0x14
+	.long	0x13e
+	.byte	0
+	.uleb128 0x2b
+	.long	.LASF48
+	.value	0x1b2
+	.long	0x2d
+	.long	0x635
+	.uleb128 0x3b
+	.long	.LASF44
+	.byte	0x1
+	.value	0x1b2
+	.byte	0x13
+	.long	0xf8
+	.uleb128 0x1e
 	.string	"fmt"
-	.value	0x115
+	.value	0x1b2
 	.byte	0x27
-	.long	0x11a
-	.uleb128 0x14
+	.long	0x114
+	.uleb128 0x1e
 	.string	"ap"
-	.value	0x115
+	.value	0x1b2
 	.byte	0x34
 	.long	0x34
-	.uleb128 0x25
+	.uleb128 0x8
 	.string	"in"
-	.value	0x117
-	.long	0xe5
+	.value	0x1b4
+	.byte	0x13
+	.long	0x13e
 	.byte	0
-	.uleb128 0x1a
-	.long	.LASF42
-	.byte	0x7a
+	.uleb128 0x1f
+	.long	.LASF59
+	.byte	0xf8
 	.long	0x2d
-	.long	0x5e5
-	.uleb128 0x6
+	.long	0x7ad
+	.uleb128 0x9
 	.string	"in"
-	.byte	0x7a
+	.byte	0xf8
 	.byte	0x2a
-	.long	0x5e5
-	.uleb128 0x6
+	.long	0x7ad
+	.uleb128 0x9
 	.string	"fmt"
-	.byte	0x7a
+	.byte	0xf8
 	.byte	0x3a
-	.long	0x11a
-	.uleb128 0x6
+	.long	0x114
+	.uleb128 0x9
 	.string	"ap"
-	.byte	0x7a
+	.byte	0xf8
 	.byte	0x47
 	.long	0x34
-	.uleb128 0x9
-	.long	.LASF35
-	.byte	0x7c
+	.uleb128 0xa
+	.long	.LASF49
+	.byte	0xfa
 	.byte	0x9
 	.long	0x2d
-	.uleb128 0x9
-	.long	.LASF36
-	.byte	0x7c
+	.uleb128 0xa
+	.long	.LASF50
+	.byte	0xfa
 	.byte	0x17
 	.long	0x2d
 	.uleb128 0x1b
-	.uleb128 0x9
-	.long	.LASF37
-	.byte	0x7e
+	.uleb128 0xa
+	.long	.LASF51
+	.byte	0xfc
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x9
-	.long	.LASF38
-	.byte	0x7e
+	.uleb128 0xa
+	.long	.LASF52
+	.byte	0xfc
 	.byte	0x1b
 	.long	0x2d
-	.uleb128 0x5
+	.uleb128 0xf
 	.string	"len"
-	.byte	0x7e
+	.byte	0xfc
 	.byte	0x26
 	.long	0x2d
-	.uleb128 0x5
+	.uleb128 0xf
 	.string	"c"
-	.byte	0x7e
+	.byte	0xfc
 	.byte	0x35
 	.long	0x2d
-	.uleb128 0x1c
-	.long	0x54a
-	.uleb128 0x9
-	.long	.LASF39
-	.byte	0x85
+	.uleb128 0x20
+	.long	0x6b5
+	.uleb128 0x16
+	.long	.LASF53
+	.value	0x103
 	.byte	0x11
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1c
-	.long	0x56f
-	.uleb128 0x9
-	.long	.LASF40
-	.byte	0xa9
+	.uleb128 0x20
+	.long	0x6dd
+	.uleb128 0x16
+	.long	.LASF54
+	.value	0x127
 	.byte	0x11
 	.long	0x2d
-	.uleb128 0x5
+	.uleb128 0x8
 	.string	"v"
-	.byte	0xaa
+	.value	0x128
 	.byte	0x20
 	.long	0x26
-	.uleb128 0x5
+	.uleb128 0x8
 	.string	"got"
-	.byte	0xab
+	.value	0x129
 	.byte	0x11
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1c
-	.long	0x589
-	.uleb128 0x5
+	.uleb128 0x20
+	.long	0x6f9
+	.uleb128 0x8
 	.string	"dst"
-	.byte	0xb9
+	.value	0x137
 	.byte	0x13
-	.long	0x5ea
-	.uleb128 0x5
+	.long	0xfd
+	.uleb128 0x8
 	.string	"i"
-	.byte	0xba
+	.value	0x138
 	.byte	0x11
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1c
-	.long	0x5a3
-	.uleb128 0x5
+	.uleb128 0x20
+	.long	0x715
+	.uleb128 0x8
 	.string	"dst"
-	.byte	0xcf
+	.value	0x14d
 	.byte	0x13
-	.long	0x5ea
-	.uleb128 0x5
+	.long	0xfd
+	.uleb128 0x8
 	.string	"i"
-	.byte	0xd0
+	.value	0x14e
 	.byte	0x11
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1b
-	.uleb128 0x5
+	.uleb128 0x20
+	.long	0x75f
+	.uleb128 0x8
 	.string	"set"
-	.byte	0xe4
+	.value	0x162
 	.byte	0x1b
-	.long	0x5ef
-	.uleb128 0x9
-	.long	.LASF41
-	.byte	0xe5
+	.long	0x7b2
+	.uleb128 0x16
+	.long	.LASF55
+	.value	0x163
 	.byte	0x11
 	.long	0x2d
-	.uleb128 0x5
+	.uleb128 0x8
 	.string	"i"
-	.byte	0xe5
+	.value	0x163
 	.byte	0x1d
 	.long	0x2d
-	.uleb128 0x5
+	.uleb128 0x8
 	.string	"dst"
-	.byte	0xe6
+	.value	0x164
 	.byte	0x13
-	.long	0x5ea
+	.long	0xfd
 	.uleb128 0x1b
-	.uleb128 0x5
+	.uleb128 0x8
 	.string	"a"
-	.byte	0xf0
+	.value	0x16e
 	.byte	0x19
 	.long	0x2d
-	.uleb128 0x5
+	.uleb128 0x8
 	.string	"b"
-	.byte	0xf0
+	.value	0x16e
 	.byte	0x34
 	.long	0x2d
 	.byte	0
 	.byte	0
+	.uleb128 0x1b
+	.uleb128 0x16
+	.long	.LASF29
+	.value	0x18e
+	.byte	0x1a
+	.long	0x1a0
+	.uleb128 0x16
+	.long	.LASF56
+	.value	0x18f
+	.byte	0x16
+	.long	0x102
+	.uleb128 0x8
+	.string	"got"
+	.value	0x190
+	.byte	0x11
+	.long	0x2d
+	.uleb128 0x16
+	.long	.LASF57
+	.value	0x190
+	.byte	0x16
+	.long	0x2d
+	.uleb128 0x16
+	.long	.LASF58
+	.value	0x190
+	.byte	0x1d
+	.long	0x2d
+	.uleb128 0x1b
+	.uleb128 0x8
+	.string	"dst"
+	.value	0x1a1
+	.byte	0x1b
+	.long	0x2d8
+	.byte	0
+	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x12
-	.long	0xe5
-	.uleb128 0x12
-	.long	0x4a
-	.uleb128 0x32
-	.long	0x6b
-	.long	0x5ff
-	.uleb128 0x33
-	.long	0x56
+	.long	0x13e
+	.uleb128 0x25
+	.long	0x77
+	.long	0x7c2
+	.uleb128 0x26
+	.long	0x62
 	.byte	0xff
 	.byte	0
-	.uleb128 0x1a
-	.long	.LASF43
-	.byte	0x51
+	.uleb128 0x1f
+	.long	.LASF60
+	.byte	0x9b
 	.long	0x2d
-	.long	0x679
-	.uleb128 0x6
+	.long	0x859
+	.uleb128 0x9
 	.string	"in"
-	.byte	0x51
-	.byte	0x28
-	.long	0x5e5
-	.uleb128 0x26
-	.long	.LASF40
-	.byte	0x51
-	.byte	0x30
+	.byte	0x9b
+	.byte	0x26
+	.long	0x7ad
+	.uleb128 0x28
+	.long	.LASF52
+	.byte	0x9b
+	.byte	0x2e
 	.long	0x2d
-	.uleb128 0x26
-	.long	.LASF38
-	.byte	0x51
-	.byte	0x3a
-	.long	0x2d
-	.uleb128 0x6
-	.string	"out"
-	.byte	0x51
-	.byte	0x55
-	.long	0x679
-	.uleb128 0x5
-	.string	"v"
-	.byte	0x53
-	.byte	0x18
-	.long	0x26
-	.uleb128 0x5
-	.string	"neg"
-	.byte	0x54
+	.uleb128 0x9
+	.string	"f"
+	.byte	0x9b
+	.byte	0x43
+	.long	0x859
+	.uleb128 0xf
+	.string	"c"
+	.byte	0x9d
 	.byte	0x9
 	.long	0x2d
-	.uleb128 0x9
-	.long	.LASF44
-	.byte	0x54
-	.byte	0x12
+	.uleb128 0xa
+	.long	.LASF61
+	.byte	0x9d
+	.byte	0xc
 	.long	0x2d
-	.uleb128 0x9
-	.long	.LASF45
-	.byte	0x54
-	.byte	0x1e
+	.uleb128 0xa
+	.long	.LASF62
+	.byte	0x9d
+	.byte	0x1b
 	.long	0x2d
-	.uleb128 0x5
-	.string	"c"
-	.byte	0x55
+	.uleb128 0xa
+	.long	.LASF63
+	.byte	0x9d
+	.byte	0x28
+	.long	0x2d
+	.uleb128 0xa
+	.long	.LASF64
+	.byte	0x9d
+	.byte	0x33
+	.long	0x2d
+	.uleb128 0xa
+	.long	.LASF65
+	.byte	0x9d
+	.byte	0x41
+	.long	0x2d
+	.uleb128 0xa
+	.long	.LASF66
+	.byte	0x9d
+	.byte	0x4b
+	.long	0x2d
+	.uleb128 0xf
+	.string	"w"
+	.byte	0x9e
 	.byte	0x9
 	.long	0x2d
 	.uleb128 0x1b
+	.uleb128 0xa
+	.long	.LASF67
+	.byte	0xad
+	.byte	0x15
+	.long	0x114
+	.uleb128 0xf
+	.string	"i"
+	.byte	0xae
+	.byte	0xd
+	.long	0x2d
+	.byte	0
+	.byte	0
+	.uleb128 0x12
+	.long	0x1a0
+	.uleb128 0x3c
+	.long	.LASF80
+	.byte	0x1
+	.byte	0x85
+	.byte	0xd
+	.long	.LFB6
+	.long	.LFE6-.LFB6
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x8cc
+	.uleb128 0x2c
+	.string	"f"
+	.byte	0x85
+	.byte	0x25
+	.long	0x859
+	.long	.LLST0
+	.long	.LVUS0
+	.uleb128 0x2c
+	.string	"c"
+	.byte	0x85
+	.byte	0x2c
+	.long	0x2d
+	.long	.LLST1
+	.long	.LVUS1
+	.uleb128 0x5
+	.long	.LLRL2
+	.uleb128 0x3d
+	.long	.LASF68
+	.byte	0x1
+	.byte	0x88
+	.byte	0xf
+	.long	0xfd
+	.long	.LLST3
+	.long	.LVUS3
+	.uleb128 0x3
+	.long	.LVL6
+	.long	0x218
+	.uleb128 0x3
+	.long	.LVL8
+	.long	0x1f2
+	.uleb128 0x3
+	.long	.LVL9
+	.long	0x2a1
+	.byte	0
+	.byte	0
+	.uleb128 0x1f
+	.long	.LASF69
+	.byte	0x55
+	.long	0x2d
+	.long	0x946
 	.uleb128 0x9
-	.long	.LASF46
-	.byte	0x5e
+	.string	"in"
+	.byte	0x55
+	.byte	0x28
+	.long	0x7ad
+	.uleb128 0x28
+	.long	.LASF54
+	.byte	0x55
+	.byte	0x30
+	.long	0x2d
+	.uleb128 0x28
+	.long	.LASF52
+	.byte	0x55
+	.byte	0x3a
+	.long	0x2d
+	.uleb128 0x9
+	.string	"out"
+	.byte	0x55
+	.byte	0x55
+	.long	0x946
+	.uleb128 0xf
+	.string	"v"
+	.byte	0x57
+	.byte	0x18
+	.long	0x26
+	.uleb128 0xf
+	.string	"neg"
+	.byte	0x58
+	.byte	0x9
+	.long	0x2d
+	.uleb128 0xa
+	.long	.LASF70
+	.byte	0x58
+	.byte	0x12
+	.long	0x2d
+	.uleb128 0xa
+	.long	.LASF58
+	.byte	0x58
+	.byte	0x1e
+	.long	0x2d
+	.uleb128 0xf
+	.string	"c"
+	.byte	0x59
+	.byte	0x9
+	.long	0x2d
+	.uleb128 0x1b
+	.uleb128 0xa
+	.long	.LASF71
+	.byte	0x62
 	.byte	0xd
 	.long	0x2d
 	.byte	0
 	.byte	0
 	.uleb128 0x12
 	.long	0x26
-	.uleb128 0x1a
-	.long	.LASF47
-	.byte	0x44
+	.uleb128 0x1f
+	.long	.LASF72
+	.byte	0x48
 	.long	0x2d
-	.long	0x696
-	.uleb128 0x6
+	.long	0x963
+	.uleb128 0x9
 	.string	"c"
-	.byte	0x44
+	.byte	0x48
 	.byte	0x1c
 	.long	0x2d
 	.byte	0
-	.uleb128 0x27
-	.long	.LASF49
-	.byte	0x39
-	.long	0x6be
-	.uleb128 0x6
+	.uleb128 0x2d
+	.long	.LASF74
+	.byte	0x3d
+	.long	0x98b
+	.uleb128 0x9
 	.string	"p"
-	.byte	0x39
+	.byte	0x3d
 	.byte	0x19
-	.long	0x6be
-	.uleb128 0x6
+	.long	0x112
+	.uleb128 0x9
 	.string	"len"
-	.byte	0x39
+	.byte	0x3d
 	.byte	0x20
 	.long	0x2d
-	.uleb128 0x6
+	.uleb128 0x9
 	.string	"v"
-	.byte	0x39
+	.byte	0x3d
 	.byte	0x38
 	.long	0x26
 	.byte	0
-	.uleb128 0x34
-	.byte	0x4
-	.uleb128 0x1a
-	.long	.LASF48
-	.byte	0x2e
+	.uleb128 0x1f
+	.long	.LASF73
+	.byte	0x32
 	.long	0x2d
-	.long	0x6e2
-	.uleb128 0x6
+	.long	0x9ad
+	.uleb128 0x9
 	.string	"in"
-	.byte	0x2e
+	.byte	0x32
 	.byte	0x26
-	.long	0x5e5
-	.uleb128 0x5
+	.long	0x7ad
+	.uleb128 0xf
 	.string	"c"
-	.byte	0x30
+	.byte	0x34
 	.byte	0x9
 	.long	0x2d
 	.byte	0
-	.uleb128 0x27
-	.long	.LASF50
-	.byte	0x22
-	.long	0x700
-	.uleb128 0x6
+	.uleb128 0x2d
+	.long	.LASF75
+	.byte	0x26
+	.long	0x9cb
+	.uleb128 0x9
 	.string	"in"
+	.byte	0x26
 	.byte	0x22
-	.byte	0x22
-	.long	0x5e5
-	.uleb128 0x6
+	.long	0x7ad
+	.uleb128 0x9
 	.string	"c"
-	.byte	0x22
+	.byte	0x26
 	.byte	0x2a
 	.long	0x2d
 	.byte	0
-	.uleb128 0x35
+	.uleb128 0x3e
 	.string	"get"
 	.byte	0x1
-	.byte	0x16
+	.byte	0x1a
 	.byte	0xc
 	.long	0x2d
 	.byte	0x1
-	.long	0x725
-	.uleb128 0x6
+	.long	0x9f0
+	.uleb128 0x9
 	.string	"in"
-	.byte	0x16
+	.byte	0x1a
 	.byte	0x1f
-	.long	0x5e5
-	.uleb128 0x5
+	.long	0x7ad
+	.uleb128 0xf
 	.string	"c"
-	.byte	0x18
+	.byte	0x1c
 	.byte	0x9
 	.long	0x2d
 	.byte	0
-	.uleb128 0x20
-	.long	0x6c0
+	.uleb128 0x29
+	.long	0x98b
 	.long	.LFB2
 	.long	.LFE2-.LFB2
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x79b
+	.long	0xa66
 	.uleb128 0x1
-	.long	0x6ce
-	.long	.LLST0
-	.long	.LVUS0
-	.uleb128 0x2
-	.long	0x6d8
-	.long	.LLST1
-	.long	.LVUS1
-	.uleb128 0x7
-	.long	0x700
-	.long	.LBI12
-	.value	.LVU19
-	.long	.LLRL2
-	.byte	0x32
-	.byte	0xd
-	.long	0x791
-	.uleb128 0x1
-	.long	0x711
-	.long	.LLST3
-	.long	.LVUS3
-	.uleb128 0x8
-	.long	.LLRL2
-	.uleb128 0x2
-	.long	0x71b
+	.long	0x999
 	.long	.LLST4
 	.long	.LVUS4
-	.uleb128 0x4
-	.long	.LVL2
-	.long	0x166
-	.byte	0
-	.byte	0
-	.uleb128 0x4
-	.long	.LVL6
-	.long	0x17b
-	.byte	0
-	.uleb128 0x20
-	.long	0x4cb
-	.long	.LFB15
-	.long	.LFE15-.LFB15
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0xf6b
-	.uleb128 0x1
-	.long	0x4d9
+	.uleb128 0x2
+	.long	0x9a3
 	.long	.LLST5
 	.long	.LVUS5
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI14
+	.value	.LVU53
+	.long	.LLRL6
+	.byte	0x36
+	.byte	0xd
+	.long	0xa5c
 	.uleb128 0x1
-	.long	0x4e3
-	.long	.LLST6
-	.long	.LVUS6
-	.uleb128 0x1
-	.long	0x4ee
+	.long	0x9dc
 	.long	.LLST7
 	.long	.LVUS7
+	.uleb128 0x5
+	.long	.LLRL6
 	.uleb128 0x2
-	.long	0x4f8
+	.long	0x9e6
 	.long	.LLST8
 	.long	.LVUS8
-	.uleb128 0x2
-	.long	0x503
+	.uleb128 0x3
+	.long	.LVL12
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL16
+	.long	0x2e2
+	.byte	0
+	.uleb128 0x29
+	.long	0x635
+	.long	.LFB17
+	.long	.LFE17-.LFB17
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x18ba
+	.uleb128 0x1
+	.long	0x643
 	.long	.LLST9
 	.long	.LVUS9
-	.uleb128 0x28
-	.long	0x50e
-	.long	.LLRL10
-	.uleb128 0x2
-	.long	0x50f
+	.uleb128 0x1
+	.long	0x64d
+	.long	.LLST10
+	.long	.LVUS10
+	.uleb128 0x1
+	.long	0x658
 	.long	.LLST11
 	.long	.LVUS11
 	.uleb128 0x2
-	.long	0x51a
+	.long	0x662
 	.long	.LLST12
 	.long	.LVUS12
 	.uleb128 0x2
-	.long	0x525
+	.long	0x66d
 	.long	.LLST13
 	.long	.LVUS13
+	.uleb128 0x3f
+	.long	0x678
+	.long	.LLRL14
 	.uleb128 0x2
-	.long	0x530
-	.long	.LLST14
-	.long	.LVUS14
-	.uleb128 0xf
-	.long	0x539
-	.long	.LLRL15
-	.long	0x903
+	.long	0x679
+	.long	.LLST15
+	.long	.LVUS15
 	.uleb128 0x2
-	.long	0x53e
+	.long	0x684
 	.long	.LLST16
 	.long	.LVUS16
-	.uleb128 0x7
-	.long	0x700
-	.long	.LBI85
-	.value	.LVU58
-	.long	.LLRL17
-	.byte	0x87
-	.byte	0x30
-	.long	0x885
-	.uleb128 0x1
-	.long	0x711
+	.uleb128 0x2
+	.long	0x68f
+	.long	.LLST17
+	.long	.LVUS17
+	.uleb128 0x2
+	.long	0x69a
 	.long	.LLST18
 	.long	.LVUS18
-	.uleb128 0x8
-	.long	.LLRL17
+	.uleb128 0x10
+	.long	0x6a3
+	.long	.LLRL19
+	.long	0xbd0
 	.uleb128 0x2
-	.long	0x71b
-	.long	.LLST19
-	.long	.LVUS19
-	.uleb128 0x4
-	.long	.LVL19
-	.long	0x166
-	.byte	0
-	.byte	0
-	.uleb128 0x7
-	.long	0x6e2
-	.long	.LBI90
-	.value	.LVU72
-	.long	.LLRL20
-	.byte	0x89
-	.byte	0x11
-	.long	0x8f2
+	.long	0x6a8
+	.long	.LLST20
+	.long	.LVUS20
+	.uleb128 0x17
+	.long	0x9cb
+	.long	.LBI129
+	.value	.LVU92
+	.long	.LLRL21
+	.value	0x105
+	.byte	0x30
+	.long	0xb51
 	.uleb128 0x1
-	.long	0x6f6
-	.long	.LLST21
-	.long	.LVUS21
-	.uleb128 0x1
-	.long	0x6ec
+	.long	0x9dc
 	.long	.LLST22
 	.long	.LVUS22
-	.uleb128 0x10
-	.long	0x6e2
-	.long	.LBI92
-	.value	.LVU119
-	.long	.LBB92
-	.long	.LBE92-.LBB92
-	.byte	0x22
-	.byte	0xd
-	.long	0x8e8
-	.uleb128 0x1
-	.long	0x6f6
+	.uleb128 0x5
+	.long	.LLRL21
+	.uleb128 0x2
+	.long	0x9e6
 	.long	.LLST23
 	.long	.LVUS23
-	.uleb128 0x1
-	.long	0x6ec
-	.long	.LLST24
-	.long	.LVUS24
-	.byte	0
-	.uleb128 0x4
-	.long	.LVL22
-	.long	0x14c
-	.byte	0
-	.uleb128 0xb
-	.long	.LVL33
-	.long	0x6c0
 	.uleb128 0x3
+	.long	.LVL29
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.long	0x9ad
+	.long	.LBI134
+	.value	.LVU106
+	.long	.LLRL24
+	.value	0x107
+	.byte	0x11
+	.long	0xbbf
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST25
+	.long	.LVUS25
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST26
+	.long	.LVUS26
+	.uleb128 0x14
+	.long	0x9ad
+	.long	.LBI136
+	.value	.LVU153
+	.long	.LBB136
+	.long	.LBE136-.LBB136
+	.byte	0x26
+	.byte	0xd
+	.long	0xbb5
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST27
+	.long	.LVUS27
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST28
+	.long	.LVUS28
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL32
+	.long	0x270
+	.byte	0
+	.uleb128 0xe
+	.long	.LVL43
+	.long	0x98b
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x50
+	.uleb128 0x2
+	.byte	0x77
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	0x9ad
+	.long	.LBI143
+	.value	.LVU122
+	.long	.LLRL29
+	.byte	0xfe
+	.byte	0xd
+	.long	0xc3d
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST30
+	.long	.LVUS30
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST31
+	.long	.LVUS31
+	.uleb128 0x14
+	.long	0x9ad
+	.long	.LBI145
+	.value	.LVU179
+	.long	.LBB145
+	.long	.LBE145-.LBB145
+	.byte	0x26
+	.byte	0xd
+	.long	0xc33
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST32
+	.long	.LVUS32
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST33
+	.long	.LVUS33
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL37
+	.long	0x270
+	.byte	0
+	.uleb128 0x10
+	.long	0x75f
+	.long	.LLRL34
+	.long	0x12eb
+	.uleb128 0xd
+	.long	0x760
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -288
+	.uleb128 0xd
+	.long	0x76c
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -300
+	.uleb128 0x2
+	.long	0x778
+	.long	.LLST35
+	.long	.LVUS35
+	.uleb128 0xd
+	.long	0x784
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -304
+	.uleb128 0x2
+	.long	0x790
+	.long	.LLST36
+	.long	.LVUS36
+	.uleb128 0x17
+	.long	0x7c2
+	.long	.LBI152
+	.value	.LVU223
+	.long	.LLRL37
+	.value	0x194
+	.byte	0x13
+	.long	0x12b1
+	.uleb128 0x1
+	.long	0x7e5
+	.long	.LLST38
+	.long	.LVUS38
+	.uleb128 0x1
+	.long	0x7da
+	.long	.LLST39
+	.long	.LVUS39
+	.uleb128 0x1
+	.long	0x7d0
+	.long	.LLST40
+	.long	.LVUS40
+	.uleb128 0x5
+	.long	.LLRL37
+	.uleb128 0x2
+	.long	0x7ee
+	.long	.LLST41
+	.long	.LVUS41
+	.uleb128 0x2
+	.long	0x7f7
+	.long	.LLST42
+	.long	.LVUS42
+	.uleb128 0x2
+	.long	0x802
+	.long	.LLST43
+	.long	.LVUS43
+	.uleb128 0x2
+	.long	0x80d
+	.long	.LLST44
+	.long	.LVUS44
+	.uleb128 0x2
+	.long	0x818
+	.long	.LLST45
+	.long	.LVUS45
+	.uleb128 0x2
+	.long	0x823
+	.long	.LLST46
+	.long	.LVUS46
+	.uleb128 0x2
+	.long	0x82e
+	.long	.LLST47
+	.long	.LVUS47
+	.uleb128 0x2
+	.long	0x839
+	.long	.LLST48
+	.long	.LVUS48
+	.uleb128 0x6
+	.long	0x98b
+	.long	.LBI154
+	.value	.LVU228
+	.long	.LLRL49
+	.byte	0x9f
+	.byte	0x9
+	.long	0xda7
+	.uleb128 0x1
+	.long	0x999
+	.long	.LLST50
+	.long	.LVUS50
+	.uleb128 0x5
+	.long	.LLRL51
+	.uleb128 0x2
+	.long	0x9a3
+	.long	.LLST52
+	.long	.LVUS52
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI156
+	.value	.LVU246
+	.long	.LLRL53
+	.byte	0x36
+	.byte	0xd
+	.long	0xd9c
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST54
+	.long	.LVUS54
+	.uleb128 0x5
+	.long	.LLRL53
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST55
+	.long	.LVUS55
+	.uleb128 0x3
+	.long	.LVL74
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL78
+	.long	0x2e2
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI166
+	.value	.LVU714
+	.long	.LLRL56
+	.byte	0xd0
+	.byte	0xd
+	.long	0xde6
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST57
+	.long	.LVUS57
+	.uleb128 0x5
+	.long	.LLRL56
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST58
+	.long	.LVUS58
+	.uleb128 0x3
+	.long	.LVL228
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.long	0x842
+	.long	.LLRL59
+	.long	0x10a2
+	.uleb128 0x2
+	.long	0x843
+	.long	.LLST60
+	.long	.LVUS60
+	.uleb128 0x2
+	.long	0x84e
+	.long	.LLST61
+	.long	.LVUS61
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI171
+	.value	.LVU845
+	.long	.LLRL62
+	.byte	0xb1
+	.byte	0x20
+	.long	0xe4c
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST63
+	.long	.LVUS63
+	.uleb128 0x5
+	.long	.LLRL62
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST64
+	.long	.LVUS64
+	.uleb128 0x3
+	.long	.LVL266
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI181
+	.value	.LVU1043
+	.long	.LLRL65
+	.byte	0xb9
+	.byte	0x2e
+	.long	0xe8b
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST66
+	.long	.LVUS66
+	.uleb128 0x5
+	.long	.LLRL65
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST67
+	.long	.LVUS67
+	.uleb128 0x3
+	.long	.LVL325
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI186
+	.value	.LVU1075
+	.long	.LLRL68
+	.byte	0xc0
+	.byte	0x28
+	.long	0xeca
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST69
+	.long	.LVUS69
+	.uleb128 0x5
+	.long	.LLRL68
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST70
+	.long	.LVUS70
+	.uleb128 0x3
+	.long	.LVL335
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x2a
+	.long	0x9ad
+	.long	.LLRL71
+	.byte	0xc1
+	.byte	0x19
+	.long	0xf21
+	.uleb128 0xc
+	.long	0x9c1
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST72
+	.long	.LVUS72
+	.uleb128 0x14
+	.long	0x9ad
+	.long	.LBI193
+	.value	.LVU1269
+	.long	.LBB193
+	.long	.LBE193-.LBB193
+	.byte	0x26
+	.byte	0xd
+	.long	0xf17
+	.uleb128 0xc
+	.long	0x9c1
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST73
+	.long	.LVUS73
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL347
+	.long	0x270
+	.byte	0
+	.uleb128 0x2a
+	.long	0x9ad
+	.long	.LLRL74
+	.byte	0xb2
+	.byte	0x11
+	.long	0xf54
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST75
+	.long	.LVUS75
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST76
+	.long	.LVUS76
+	.uleb128 0x3
+	.long	.LVL398
+	.long	0x270
+	.byte	0
+	.uleb128 0x6
+	.long	0x9ad
+	.long	.LBI205
+	.value	.LVU1304
+	.long	.LLRL77
+	.byte	0xc9
+	.byte	0x11
+	.long	0xfc1
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST78
+	.long	.LVUS78
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST79
+	.long	.LVUS79
+	.uleb128 0x14
+	.long	0x9ad
+	.long	.LBI207
+	.value	.LVU1355
+	.long	.LBB207
+	.long	.LBE207-.LBB207
+	.byte	0x26
+	.byte	0xd
+	.long	0xfb7
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST80
+	.long	.LVUS80
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST81
+	.long	.LVUS81
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL418
+	.long	0x270
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL261
+	.long	0x25a
+	.uleb128 0xb
+	.long	.LVL264
+	.long	0x85e
+	.long	0xfe6
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x6
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x75
+	.sleb128 0
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL270
+	.long	0x25a
+	.uleb128 0xb
+	.long	.LVL272
+	.long	0x85e
+	.long	0x100b
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x6
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x75
+	.sleb128 0
+	.byte	0
+	.uleb128 0xb
+	.long	.LVL278
+	.long	0x85e
+	.long	0x1027
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x6
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x75
+	.sleb128 0
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL330
+	.long	0x25a
+	.uleb128 0xb
+	.long	.LVL332
+	.long	0x85e
+	.long	0x104e
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x6
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x6
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL339
+	.long	0x25a
+	.uleb128 0xb
+	.long	.LVL343
+	.long	0x85e
+	.long	0x1073
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x6
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.byte	0
+	.uleb128 0xb
+	.long	.LVL395
+	.long	0x85e
+	.long	0x108f
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x6
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.byte	0
+	.uleb128 0xe
+	.long	.LVL416
+	.long	0x85e
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x6
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI211
+	.value	.LVU981
+	.long	.LLRL82
+	.byte	0xa7
+	.byte	0x1c
+	.long	0x10e1
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST83
+	.long	.LVUS83
+	.uleb128 0x5
+	.long	.LLRL82
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST84
+	.long	.LVUS84
+	.uleb128 0x3
+	.long	.LVL304
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI217
+	.value	.LVU1152
+	.long	.LLRL85
+	.byte	0xee
+	.byte	0x1c
+	.long	0x1120
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST86
+	.long	.LVUS86
+	.uleb128 0x5
+	.long	.LLRL85
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST87
+	.long	.LVUS87
+	.uleb128 0x3
+	.long	.LVL350
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x6
+	.long	0x9ad
+	.long	.LBI223
+	.value	.LVU1189
+	.long	.LLRL88
+	.byte	0xeb
+	.byte	0xd
+	.long	0x117d
+	.uleb128 0xc
+	.long	0x9c1
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST89
+	.long	.LVUS89
+	.uleb128 0x14
+	.long	0x9ad
+	.long	.LBI225
+	.value	.LVU1265
+	.long	.LBB225
+	.long	.LBE225-.LBB225
+	.byte	0x26
+	.byte	0xd
+	.long	0x1173
+	.uleb128 0xc
+	.long	0x9c1
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST90
+	.long	.LVUS90
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL377
+	.long	0x270
+	.byte	0
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI237
+	.value	.LVU1319
+	.long	.LLRL91
+	.byte	0xd7
+	.byte	0x11
+	.long	0x11bc
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST92
+	.long	.LVUS92
+	.uleb128 0x5
+	.long	.LLRL91
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST93
+	.long	.LVUS93
+	.uleb128 0x3
+	.long	.LVL421
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0xb
+	.long	.LVL156
+	.long	0x85e
+	.long	0x11d7
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -288
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x75
+	.sleb128 0
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL224
+	.long	0x25a
+	.uleb128 0x3
+	.long	.LVL225
+	.long	0x25a
+	.uleb128 0xb
+	.long	.LVL227
+	.long	0x85e
+	.long	0x1205
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x6
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x8
+	.byte	0x30
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL355
+	.long	0x244
+	.uleb128 0xb
+	.long	.LVL358
+	.long	0x85e
+	.long	0x1229
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -288
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x8
+	.byte	0x2e
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL363
+	.long	0x22e
+	.uleb128 0xb
+	.long	.LVL365
+	.long	0x85e
+	.long	0x124d
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -288
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x75
+	.sleb128 0
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL367
+	.long	0x25a
+	.uleb128 0xb
+	.long	.LVL370
+	.long	0x85e
+	.long	0x1273
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -288
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -340
+	.byte	0x6
+	.byte	0
+	.uleb128 0xb
+	.long	.LVL374
+	.long	0x85e
+	.long	0x128e
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -288
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x75
+	.sleb128 0
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL403
+	.long	0x25a
+	.uleb128 0xe
+	.long	.LVL420
+	.long	0x85e
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x6
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x52
 	.uleb128 0x2
 	.byte	0x75
 	.sleb128 0
 	.byte	0
 	.byte	0
-	.uleb128 0x7
-	.long	0x6e2
-	.long	.LBI99
-	.value	.LVU88
-	.long	.LLRL25
-	.byte	0x80
-	.byte	0xd
-	.long	0x970
-	.uleb128 0x1
-	.long	0x6f6
-	.long	.LLST26
-	.long	.LVUS26
-	.uleb128 0x1
-	.long	0x6ec
-	.long	.LLST27
-	.long	.LVUS27
+	.byte	0
 	.uleb128 0x10
-	.long	0x6e2
-	.long	.LBI101
-	.value	.LVU145
-	.long	.LBB101
-	.long	.LBE101-.LBB101
-	.byte	0x22
-	.byte	0xd
-	.long	0x966
+	.long	0x79c
+	.long	.LLRL94
+	.long	0x12c6
+	.uleb128 0xd
+	.long	0x79d
 	.uleb128 0x1
-	.long	0x6f6
-	.long	.LLST28
-	.long	.LVUS28
-	.uleb128 0x1
-	.long	0x6ec
-	.long	.LLST29
-	.long	.LVUS29
+	.byte	0x50
 	.byte	0
-	.uleb128 0x4
-	.long	.LVL27
-	.long	0x14c
+	.uleb128 0x3
+	.long	.LVL158
+	.long	0x2a1
+	.uleb128 0x3
+	.long	.LVL199
+	.long	0x2a1
+	.uleb128 0x3
+	.long	.LVL238
+	.long	0x2b3
+	.uleb128 0x3
+	.long	.LVL239
+	.long	0x2a1
 	.byte	0
-	.uleb128 0xf
-	.long	0x56f
-	.long	.LLRL30
-	.long	0x9d3
+	.uleb128 0x10
+	.long	0x6b5
+	.long	.LLRL95
+	.long	0x15cd
+	.uleb128 0x40
+	.long	0x6ba
 	.uleb128 0x2
-	.long	0x574
-	.long	.LLST31
-	.long	.LVUS31
+	.long	0x6c6
+	.long	.LLST96
+	.long	.LVUS96
 	.uleb128 0x2
-	.long	0x57f
-	.long	.LLST32
-	.long	.LVUS32
-	.uleb128 0x21
-	.long	0x700
-	.long	.LBI107
-	.value	.LVU182
-	.long	.LLRL33
-	.byte	0xbe
-	.byte	0x15
-	.uleb128 0x1
-	.long	0x711
-	.long	.LLST34
-	.long	.LVUS34
-	.uleb128 0x8
-	.long	.LLRL33
-	.uleb128 0x2
-	.long	0x71b
-	.long	.LLST35
-	.long	.LVUS35
-	.uleb128 0x4
-	.long	.LVL54
-	.long	0x166
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0xf
-	.long	0x54a
-	.long	.LLRL36
-	.long	0xce5
-	.uleb128 0x2
-	.long	0x54f
-	.long	.LLST37
-	.long	.LVUS37
-	.uleb128 0x2
-	.long	0x55a
-	.long	.LLST38
-	.long	.LVUS38
-	.uleb128 0x2
-	.long	0x563
-	.long	.LLST39
-	.long	.LVUS39
-	.uleb128 0x7
-	.long	0x5ff
-	.long	.LBI113
-	.value	.LVU799
-	.long	.LLRL40
-	.byte	0xab
+	.long	0x6d0
+	.long	.LLST97
+	.long	.LVUS97
+	.uleb128 0x2e
+	.long	0x8cc
+	.long	.LLRL98
+	.value	0x129
 	.byte	0x17
-	.long	0xcb3
+	.long	0x159a
+	.uleb128 0xc
+	.long	0x8fa
+	.uleb128 0xc
+	.long	0x8ef
 	.uleb128 0x1
-	.long	0x62d
-	.long	.LLST41
-	.long	.LVUS41
-	.uleb128 0x1
-	.long	0x622
-	.long	.LLST42
-	.long	.LVUS42
-	.uleb128 0x1
-	.long	0x617
-	.long	.LLST43
-	.long	.LVUS43
-	.uleb128 0x1
-	.long	0x60d
-	.long	.LLST44
-	.long	.LVUS44
-	.uleb128 0x8
-	.long	.LLRL40
+	.long	0x8e4
+	.long	.LLST99
+	.long	.LVUS99
+	.uleb128 0xc
+	.long	0x8da
+	.uleb128 0x5
+	.long	.LLRL98
 	.uleb128 0x2
-	.long	0x638
-	.long	.LLST45
-	.long	.LVUS45
+	.long	0x905
+	.long	.LLST100
+	.long	.LVUS100
 	.uleb128 0x2
-	.long	0x641
-	.long	.LLST46
-	.long	.LVUS46
+	.long	0x90e
+	.long	.LLST101
+	.long	.LVUS101
 	.uleb128 0x2
-	.long	0x64c
-	.long	.LLST47
-	.long	.LVUS47
+	.long	0x919
+	.long	.LLST102
+	.long	.LVUS102
 	.uleb128 0x2
-	.long	0x657
-	.long	.LLST48
-	.long	.LVUS48
+	.long	0x924
+	.long	.LLST103
+	.long	.LVUS103
 	.uleb128 0x2
-	.long	0x662
-	.long	.LLST49
-	.long	.LVUS49
-	.uleb128 0x7
-	.long	0x6c0
-	.long	.LBI115
-	.value	.LVU803
-	.long	.LLRL50
-	.byte	0x55
+	.long	0x92f
+	.long	.LLST104
+	.long	.LVUS104
+	.uleb128 0x2a
+	.long	0x98b
+	.long	.LLRL105
+	.byte	0x59
 	.byte	0xd
-	.long	0xb14
-	.uleb128 0x1
-	.long	0x6ce
-	.long	.LLST51
-	.long	.LVUS51
-	.uleb128 0x8
-	.long	.LLRL52
+	.long	0x13f9
+	.uleb128 0xc
+	.long	0x999
+	.uleb128 0x5
+	.long	.LLRL105
 	.uleb128 0x2
-	.long	0x6d8
-	.long	.LLST53
-	.long	.LVUS53
-	.uleb128 0x7
-	.long	0x700
-	.long	.LBI117
-	.value	.LVU224
-	.long	.LLRL54
-	.byte	0x32
+	.long	0x9a3
+	.long	.LLST106
+	.long	.LVUS106
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI282
+	.value	.LVU277
+	.long	.LLRL107
+	.byte	0x36
 	.byte	0xd
-	.long	0xb09
+	.long	0x13ee
 	.uleb128 0x1
-	.long	0x711
-	.long	.LLST55
-	.long	.LVUS55
-	.uleb128 0x8
-	.long	.LLRL54
+	.long	0x9dc
+	.long	.LLST108
+	.long	.LVUS108
+	.uleb128 0x5
+	.long	.LLRL107
 	.uleb128 0x2
-	.long	0x71b
-	.long	.LLST56
-	.long	.LVUS56
-	.uleb128 0x4
-	.long	.LVL66
-	.long	0x166
+	.long	0x9e6
+	.long	.LLST109
+	.long	.LVUS109
+	.uleb128 0x3
+	.long	.LVL83
+	.long	0x28b
 	.byte	0
 	.byte	0
-	.uleb128 0x4
-	.long	.LVL70
-	.long	0x17b
+	.uleb128 0x3
+	.long	.LVL87
+	.long	0x2e2
 	.byte	0
 	.byte	0
-	.uleb128 0x7
-	.long	0x700
-	.long	.LBI125
-	.value	.LVU409
-	.long	.LLRL57
-	.byte	0x5b
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI290
+	.value	.LVU515
+	.long	.LLRL110
+	.byte	0x5f
 	.byte	0x2e
-	.long	0xb53
+	.long	0x1438
 	.uleb128 0x1
-	.long	0x711
-	.long	.LLST58
-	.long	.LVUS58
-	.uleb128 0x8
-	.long	.LLRL57
+	.long	0x9dc
+	.long	.LLST111
+	.long	.LVUS111
+	.uleb128 0x5
+	.long	.LLRL110
 	.uleb128 0x2
-	.long	0x71b
-	.long	.LLST59
-	.long	.LVUS59
-	.uleb128 0x4
-	.long	.LVL129
-	.long	0x166
-	.byte	0
-	.byte	0
-	.uleb128 0x7
-	.long	0x700
-	.long	.LBI134
-	.value	.LVU477
-	.long	.LLRL60
-	.byte	0x71
-	.byte	0xd
-	.long	0xb92
-	.uleb128 0x1
-	.long	0x711
-	.long	.LLST61
-	.long	.LVUS61
-	.uleb128 0x8
-	.long	.LLRL60
-	.uleb128 0x2
-	.long	0x71b
-	.long	.LLST62
-	.long	.LVUS62
-	.uleb128 0x4
-	.long	.LVL135
-	.long	0x166
+	.long	0x9e6
+	.long	.LLST112
+	.long	.LVUS112
+	.uleb128 0x3
+	.long	.LVL164
+	.long	0x28b
 	.byte	0
 	.byte	0
 	.uleb128 0x10
-	.long	0x67e
-	.long	.LBI138
-	.value	.LVU452
-	.long	.LBB138
-	.long	.LBE138-.LBB138
-	.byte	0x6d
-	.byte	0x18
-	.long	0xbb9
-	.uleb128 0x1
-	.long	0x68c
-	.long	.LLST63
-	.long	.LVUS63
-	.byte	0
-	.uleb128 0x29
-	.long	0x6e2
-	.long	.LLRL64
-	.byte	0x73
-	.byte	0x5
-	.long	0xc20
-	.uleb128 0x1
-	.long	0x6f6
-	.long	.LLST65
-	.long	.LVUS65
-	.uleb128 0x1
-	.long	0x6ec
-	.long	.LLST66
-	.long	.LVUS66
-	.uleb128 0x10
-	.long	0x6e2
-	.long	.LBI144
-	.value	.LVU664
-	.long	.LBB144
-	.long	.LBE144-.LBB144
-	.byte	0x22
-	.byte	0xd
-	.long	0xc16
-	.uleb128 0x1
-	.long	0x6f6
-	.long	.LLST67
-	.long	.LVUS67
-	.uleb128 0x1
-	.long	0x6ec
-	.long	.LLST68
-	.long	.LVUS68
-	.byte	0
-	.uleb128 0x4
-	.long	.LVL148
-	.long	0x14c
-	.byte	0
-	.uleb128 0x28
-	.long	0x66b
-	.long	.LLRL69
+	.long	0x938
+	.long	.LLRL113
+	.long	0x14ce
 	.uleb128 0x2
-	.long	0x66c
-	.long	.LLST70
-	.long	.LVUS70
-	.uleb128 0x7
-	.long	0x700
-	.long	.LBI149
-	.value	.LVU684
-	.long	.LLRL71
-	.byte	0x5e
+	.long	0x939
+	.long	.LLST114
+	.long	.LVUS114
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI298
+	.value	.LVU540
+	.long	.LLRL115
+	.byte	0x62
 	.byte	0x14
-	.long	0xc75
+	.long	0x1491
 	.uleb128 0x1
-	.long	0x711
-	.long	.LLST72
-	.long	.LVUS72
-	.uleb128 0x8
-	.long	.LLRL71
+	.long	0x9dc
+	.long	.LLST116
+	.long	.LVUS116
+	.uleb128 0x5
+	.long	.LLRL115
 	.uleb128 0x2
-	.long	0x71b
-	.long	.LLST73
-	.long	.LVUS73
-	.uleb128 0x4
-	.long	.LVL221
-	.long	0x166
+	.long	0x9e6
+	.long	.LLST117
+	.long	.LVUS117
+	.uleb128 0x3
+	.long	.LVL169
+	.long	0x28b
 	.byte	0
 	.byte	0
-	.uleb128 0x21
-	.long	0x700
-	.long	.LBI155
-	.value	.LVU758
-	.long	.LLRL74
-	.byte	0x64
+	.uleb128 0x41
+	.long	0x9cb
+	.long	.LBI304
+	.value	.LVU1281
+	.long	.LLRL118
+	.byte	0x1
+	.byte	0x68
 	.byte	0x32
 	.uleb128 0x1
-	.long	0x711
-	.long	.LLST75
-	.long	.LVUS75
-	.uleb128 0x8
-	.long	.LLRL74
+	.long	0x9dc
+	.long	.LLST119
+	.long	.LVUS119
+	.uleb128 0x5
+	.long	.LLRL118
 	.uleb128 0x2
-	.long	0x71b
-	.long	.LLST76
-	.long	.LVUS76
-	.uleb128 0x4
-	.long	.LVL245
-	.long	0x166
+	.long	0x9e6
+	.long	.LLST120
+	.long	.LVUS120
+	.uleb128 0x3
+	.long	.LVL411
+	.long	0x28b
 	.byte	0
 	.byte	0
 	.byte	0
+	.uleb128 0x6
+	.long	0x9cb
+	.long	.LBI310
+	.value	.LVU946
+	.long	.LLRL121
+	.byte	0x75
+	.byte	0xd
+	.long	0x150d
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST122
+	.long	.LVUS122
+	.uleb128 0x5
+	.long	.LLRL121
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST123
+	.long	.LVUS123
+	.uleb128 0x3
+	.long	.LVL284
+	.long	0x28b
 	.byte	0
 	.byte	0
-	.uleb128 0x21
-	.long	0x696
-	.long	.LBI182
-	.value	.LVU520
-	.long	.LLRL77
-	.byte	0xb3
+	.uleb128 0x14
+	.long	0x94b
+	.long	.LBI314
+	.value	.LVU921
+	.long	.LBB314
+	.long	.LBE314-.LBB314
+	.byte	0x71
+	.byte	0x18
+	.long	0x1534
+	.uleb128 0x1
+	.long	0x959
+	.long	.LLST124
+	.long	.LVUS124
+	.byte	0
+	.uleb128 0x42
+	.long	0x9ad
+	.long	.LLRL125
+	.byte	0x1
+	.byte	0x77
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST126
+	.long	.LVUS126
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST127
+	.long	.LVUS127
+	.uleb128 0x14
+	.long	0x9ad
+	.long	.LBI320
+	.value	.LVU969
+	.long	.LBB320
+	.long	.LBE320-.LBB320
+	.byte	0x26
+	.byte	0xd
+	.long	0x158e
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST128
+	.long	.LVUS128
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST129
+	.long	.LVUS129
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL297
+	.long	0x270
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x2f
+	.long	0x963
+	.long	.LBI345
+	.value	.LVU589
+	.long	.LLRL130
+	.value	0x131
 	.byte	0x11
 	.uleb128 0x1
-	.long	0x6b4
-	.long	.LLST78
-	.long	.LVUS78
+	.long	0x981
+	.long	.LLST131
+	.long	.LVUS131
 	.uleb128 0x1
-	.long	0x6a9
-	.long	.LLST79
-	.long	.LVUS79
-	.uleb128 0x19
-	.long	0x6a0
-	.byte	0
-	.byte	0
-	.uleb128 0xf
-	.long	0x5a3
-	.long	.LLRL80
-	.long	0xe30
+	.long	0x976
+	.long	.LLST132
+	.long	.LVUS132
 	.uleb128 0xc
-	.long	0x5a4
+	.long	0x96d
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.long	0x6dd
+	.long	.LLRL133
+	.long	0x1631
+	.uleb128 0x2
+	.long	0x6e2
+	.long	.LLST134
+	.long	.LVUS134
+	.uleb128 0x2
+	.long	0x6ee
+	.long	.LLST135
+	.long	.LVUS135
+	.uleb128 0x2f
+	.long	0x9cb
+	.long	.LBI362
+	.value	.LVU327
+	.long	.LLRL136
+	.value	0x13c
+	.byte	0x15
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST137
+	.long	.LVUS137
+	.uleb128 0x5
+	.long	.LLRL136
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST138
+	.long	.LVUS138
+	.uleb128 0x3
+	.long	.LVL101
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.long	0x715
+	.long	.LLRL139
+	.long	0x177c
+	.uleb128 0xd
+	.long	0x71a
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -288
 	.uleb128 0x2
-	.long	0x5af
-	.long	.LLST81
-	.long	.LVUS81
+	.long	0x726
+	.long	.LLST140
+	.long	.LVUS140
 	.uleb128 0x2
-	.long	0x5ba
-	.long	.LLST82
-	.long	.LVUS82
+	.long	0x732
+	.long	.LLST141
+	.long	.LVUS141
 	.uleb128 0x2
-	.long	0x5c3
-	.long	.LLST83
-	.long	.LVUS83
-	.uleb128 0xf
-	.long	0x5ce
-	.long	.LLRL84
-	.long	0xd4a
-	.uleb128 0x2
-	.long	0x5cf
-	.long	.LLST85
-	.long	.LVUS85
-	.uleb128 0x2
-	.long	0x5d8
-	.long	.LLST86
-	.long	.LVUS86
-	.byte	0
-	.uleb128 0x7
-	.long	0x700
-	.long	.LBI201
-	.value	.LVU295
-	.long	.LLRL87
-	.byte	0xfb
-	.byte	0x11
-	.long	0xd89
-	.uleb128 0x1
-	.long	0x711
-	.long	.LLST88
-	.long	.LVUS88
-	.uleb128 0x8
-	.long	.LLRL87
-	.uleb128 0x2
-	.long	0x71b
-	.long	.LLST89
-	.long	.LVUS89
-	.uleb128 0x4
-	.long	.LVL92
-	.long	0x166
-	.byte	0
-	.byte	0
-	.uleb128 0x36
-	.long	0x700
-	.long	.LBI204
-	.value	.LVU335
-	.long	.LLRL90
-	.byte	0x1
-	.value	0x102
-	.byte	0x15
-	.long	0xdca
-	.uleb128 0x1
-	.long	0x711
-	.long	.LLST91
-	.long	.LVUS91
-	.uleb128 0x8
-	.long	.LLRL90
-	.uleb128 0x2
-	.long	0x71b
-	.long	.LLST92
-	.long	.LVUS92
-	.uleb128 0x4
-	.long	.LVL97
-	.long	0x166
-	.byte	0
-	.byte	0
-	.uleb128 0x37
-	.long	0x6e2
-	.long	.LLRL93
-	.byte	0x1
-	.value	0x104
-	.byte	0xd
-	.uleb128 0x1
-	.long	0x6f6
-	.long	.LLST94
-	.long	.LVUS94
-	.uleb128 0x1
-	.long	0x6ec
-	.long	.LLST95
-	.long	.LVUS95
+	.long	0x73c
+	.long	.LLST142
+	.long	.LVUS142
 	.uleb128 0x10
-	.long	0x6e2
-	.long	.LBI214
-	.value	.LVU622
-	.long	.LBB214
-	.long	.LBE214-.LBB214
-	.byte	0x22
-	.byte	0xd
-	.long	0xe25
-	.uleb128 0x1
-	.long	0x6f6
-	.long	.LLST96
-	.long	.LVUS96
-	.uleb128 0x1
-	.long	0x6ec
-	.long	.LLST97
-	.long	.LVUS97
-	.byte	0
-	.uleb128 0x4
-	.long	.LVL162
-	.long	0x14c
-	.byte	0
-	.byte	0
-	.uleb128 0xf
-	.long	0x589
-	.long	.LLRL98
-	.long	0xf1b
+	.long	0x748
+	.long	.LLRL143
+	.long	0x1696
 	.uleb128 0x2
-	.long	0x58e
-	.long	.LLST99
-	.long	.LVUS99
+	.long	0x749
+	.long	.LLST144
+	.long	.LVUS144
 	.uleb128 0x2
-	.long	0x599
-	.long	.LLST100
-	.long	.LVUS100
-	.uleb128 0x7
-	.long	0x700
-	.long	.LBI222
-	.value	.LVU387
-	.long	.LLRL101
-	.byte	0xd8
+	.long	0x753
+	.long	.LLST145
+	.long	.LVUS145
+	.byte	0
+	.uleb128 0x17
+	.long	0x9cb
+	.long	.LBI368
+	.value	.LVU371
+	.long	.LLRL146
+	.value	0x179
+	.byte	0x11
+	.long	0x16d6
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST147
+	.long	.LVUS147
+	.uleb128 0x5
+	.long	.LLRL146
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST148
+	.long	.LVUS148
+	.uleb128 0x3
+	.long	.LVL115
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.long	0x9cb
+	.long	.LBI371
+	.value	.LVU411
+	.long	.LLRL149
+	.value	0x180
 	.byte	0x15
-	.long	0xe96
+	.long	0x1716
 	.uleb128 0x1
-	.long	0x711
-	.long	.LLST102
-	.long	.LVUS102
-	.uleb128 0x8
-	.long	.LLRL101
+	.long	0x9dc
+	.long	.LLST150
+	.long	.LVUS150
+	.uleb128 0x5
+	.long	.LLRL149
 	.uleb128 0x2
-	.long	0x71b
-	.long	.LLST103
-	.long	.LVUS103
+	.long	0x9e6
+	.long	.LLST151
+	.long	.LVUS151
+	.uleb128 0x3
+	.long	.LVL120
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x43
+	.long	0x9ad
+	.long	.LLRL152
+	.byte	0x1
+	.value	0x182
+	.byte	0xd
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST153
+	.long	.LVUS153
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST154
+	.long	.LVUS154
+	.uleb128 0x14
+	.long	0x9ad
+	.long	.LBI381
+	.value	.LVU794
+	.long	.LBB381
+	.long	.LBE381-.LBB381
+	.byte	0x26
+	.byte	0xd
+	.long	0x1771
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST155
+	.long	.LVUS155
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST156
+	.long	.LVUS156
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL188
+	.long	0x270
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.long	0x6f9
+	.long	.LLRL157
+	.long	0x1869
+	.uleb128 0x2
+	.long	0x6fe
+	.long	.LLST158
+	.long	.LVUS158
+	.uleb128 0x2
+	.long	0x70a
+	.long	.LLST159
+	.long	.LVUS159
+	.uleb128 0x17
+	.long	0x9cb
+	.long	.LBI390
+	.value	.LVU469
+	.long	.LLRL160
+	.value	0x156
+	.byte	0x15
+	.long	0x17e3
+	.uleb128 0x1
+	.long	0x9dc
+	.long	.LLST161
+	.long	.LVUS161
+	.uleb128 0x5
+	.long	.LLRL160
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST162
+	.long	.LVUS162
+	.uleb128 0x3
+	.long	.LVL141
+	.long	0x28b
+	.byte	0
+	.byte	0
+	.uleb128 0x2e
+	.long	0x9ad
+	.long	.LLRL163
+	.value	0x158
+	.byte	0xd
+	.long	0x184b
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST164
+	.long	.LVUS164
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST165
+	.long	.LVUS165
+	.uleb128 0x14
+	.long	0x9ad
+	.long	.LBI398
+	.value	.LVU897
+	.long	.LBB398
+	.long	.LBE398-.LBB398
+	.byte	0x26
+	.byte	0xd
+	.long	0x1841
+	.uleb128 0x1
+	.long	0x9c1
+	.long	.LLST166
+	.long	.LVUS166
+	.uleb128 0x1
+	.long	0x9b7
+	.long	.LLST167
+	.long	.LVUS167
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL205
+	.long	0x270
+	.byte	0
+	.uleb128 0xb
+	.long	.LVL137
+	.long	0x98b
+	.long	0x185f
 	.uleb128 0x4
-	.long	.LVL116
-	.long	0x166
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x77
+	.sleb128 0
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL145
+	.long	0x2e2
+	.byte	0
+	.uleb128 0x17
+	.long	0x963
+	.long	.LBI419
+	.value	.LVU814
+	.long	.LLRL168
+	.value	0x123
+	.byte	0x11
+	.long	0x189f
+	.uleb128 0x1
+	.long	0x981
+	.long	.LLST169
+	.long	.LVUS169
+	.uleb128 0x1
+	.long	0x976
+	.long	.LLST170
+	.long	.LVUS170
+	.uleb128 0xc
+	.long	0x96d
+	.byte	0
+	.uleb128 0x3
+	.long	.LVL26
+	.long	0x2e2
+	.uleb128 0xe
+	.long	.LVL36
+	.long	0x98b
+	.uleb128 0x4
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x77
+	.sleb128 0
+	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x29
-	.long	0x6e2
-	.long	.LLRL104
-	.byte	0xda
-	.byte	0xd
-	.long	0xefd
-	.uleb128 0x1
-	.long	0x6f6
-	.long	.LLST105
-	.long	.LVUS105
-	.uleb128 0x1
-	.long	0x6ec
-	.long	.LLST106
-	.long	.LVUS106
-	.uleb128 0x10
-	.long	0x6e2
-	.long	.LBI230
-	.value	.LVU668
-	.long	.LBB230
-	.long	.LBE230-.LBB230
-	.byte	0x22
-	.byte	0xd
-	.long	0xef3
-	.uleb128 0x1
-	.long	0x6f6
-	.long	.LLST107
-	.long	.LVUS107
-	.uleb128 0x1
-	.long	0x6ec
-	.long	.LLST108
-	.long	.LVUS108
-	.byte	0
-	.uleb128 0x4
-	.long	.LVL174
-	.long	0x14c
-	.byte	0
-	.uleb128 0x38
-	.long	.LVL110
-	.long	0x6c0
-	.long	0xf11
-	.uleb128 0x3
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x2
-	.byte	0x75
-	.sleb128 0
-	.byte	0
-	.uleb128 0x4
-	.long	.LVL120
-	.long	0x17b
-	.byte	0
-	.uleb128 0x7
-	.long	0x696
-	.long	.LBI245
-	.value	.LVU647
-	.long	.LLRL109
-	.byte	0xa5
-	.byte	0x11
-	.long	0xf50
-	.uleb128 0x1
-	.long	0x6b4
-	.long	.LLST110
-	.long	.LVUS110
-	.uleb128 0x1
-	.long	0x6a9
-	.long	.LLST111
-	.long	.LVUS111
-	.uleb128 0x19
-	.long	0x6a0
-	.byte	0
-	.uleb128 0x4
-	.long	.LVL16
-	.long	0x17b
-	.uleb128 0xb
-	.long	.LVL26
-	.long	0x6c0
-	.uleb128 0x3
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x2
-	.byte	0x75
-	.sleb128 0
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x20
-	.long	0x48d
-	.long	.LFB7
-	.long	.LFE7-.LFB7
+	.long	0x5f6
+	.long	.LFB9
+	.long	.LFE9-.LFB9
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xfbd
-	.uleb128 0x11
-	.long	0x49c
+	.long	0x190c
+	.uleb128 0x1c
+	.long	0x605
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x11
-	.long	0x4a9
+	.uleb128 0x1c
+	.long	0x612
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x11
-	.long	0x4b5
+	.uleb128 0x1c
+	.long	0x61e
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0xc
-	.long	0x4c0
+	.uleb128 0xd
+	.long	0x629
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
-	.uleb128 0xb
-	.long	.LVL259
-	.long	0x79b
-	.uleb128 0x3
+	.uleb128 0xe
+	.long	.LVL437
+	.long	0xa66
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
-	.uleb128 0x3
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x52
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 4
 	.byte	0x6
-	.uleb128 0x3
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x51
 	.uleb128 0x3
@@ -4637,49 +7587,49 @@ sscanf:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x39
-	.long	0x450
-	.long	.LFB8
-	.long	.LFE8-.LFB8
+	.uleb128 0x44
+	.long	0x5b8
+	.long	.LFB10
+	.long	.LFE10-.LFB10
 	.uleb128 0x1
 	.byte	0x9c
-	.uleb128 0x11
-	.long	0x45f
+	.uleb128 0x1c
+	.long	0x5c7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x11
-	.long	0x46b
+	.uleb128 0x1c
+	.long	0x5d3
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x11
-	.long	0x477
+	.uleb128 0x1c
+	.long	0x5df
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0xc
-	.long	0x482
+	.uleb128 0xd
+	.long	0x5ea
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
-	.uleb128 0xb
-	.long	.LVL261
-	.long	0x79b
-	.uleb128 0x3
+	.uleb128 0xe
+	.long	.LVL439
+	.long	0xa66
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -28
-	.uleb128 0x3
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x52
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 4
 	.byte	0x6
-	.uleb128 0x3
+	.uleb128 0x4
 	.uleb128 0x1
 	.byte	0x51
 	.uleb128 0x3
@@ -4714,15 +7664,6 @@ sscanf:
 	.byte	0
 	.byte	0
 	.uleb128 0x3
-	.uleb128 0x49
-	.byte	0
-	.uleb128 0x2
-	.uleb128 0x18
-	.uleb128 0x7e
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0x4
 	.uleb128 0x48
 	.byte	0
 	.uleb128 0x7d
@@ -4731,39 +7672,23 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x5
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
+	.uleb128 0x4
 	.uleb128 0x49
-	.uleb128 0x13
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x18
+	.uleb128 0x7e
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.uleb128 0x6
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x7
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -4785,18 +7710,34 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
+	.uleb128 0x7
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
 	.uleb128 0x8
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x55
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0x9
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
-	.uleb128 0xe
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x9
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
 	.uleb128 0x3a
 	.uleb128 0x21
 	.sleb128 1
@@ -4809,6 +7750,85 @@ sscanf:
 	.byte	0
 	.byte	0
 	.uleb128 0xa
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x48
+	.byte	0x1
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xc
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xd
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.uleb128 0x48
+	.byte	0x1
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xf
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x11
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -4819,25 +7839,128 @@ sscanf:
 	.uleb128 0xe
 	.byte	0
 	.byte	0
+	.uleb128 0x12
+	.uleb128 0xf
+	.byte	0
 	.uleb128 0xb
-	.uleb128 0x48
-	.byte	0x1
-	.uleb128 0x7d
-	.uleb128 0x1
-	.uleb128 0x7f
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xc
-	.uleb128 0x34
+	.uleb128 0x13
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
 	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.uleb128 0x1d
+	.byte	0x1
 	.uleb128 0x31
 	.uleb128 0x13
-	.uleb128 0x2
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.uleb128 0x28
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x1c
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x16
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x17
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
 	.uleb128 0x18
-	.byte	0
-	.byte	0
 	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x19
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -4855,7 +7978,7 @@ sscanf:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0xe
+	.uleb128 0x1a
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -4875,42 +7998,12 @@ sscanf:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0xf
+	.uleb128 0x1b
 	.uleb128 0xb
 	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x1
-	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x10
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0xb
-	.uleb128 0x57
-	.uleb128 0xb
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x11
+	.uleb128 0x1c
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x31
@@ -4919,26 +8012,24 @@ sscanf:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x12
-	.uleb128 0xf
-	.byte	0
-	.uleb128 0xb
-	.uleb128 0x21
-	.sleb128 4
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x13
-	.uleb128 0x28
+	.uleb128 0x1d
+	.uleb128 0xd
 	.byte	0
 	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x1c
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x14
+	.uleb128 0x1e
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -4954,91 +8045,7 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x15
-	.uleb128 0xd
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x16
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x17
-	.uleb128 0x2e
-	.byte	0x1
-	.uleb128 0x3f
-	.uleb128 0x19
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0x5
-	.uleb128 0x39
-	.uleb128 0x21
-	.sleb128 5
-	.uleb128 0x27
-	.uleb128 0x19
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x40
-	.uleb128 0x18
-	.uleb128 0x7a
-	.uleb128 0x19
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x18
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0x5
-	.uleb128 0x57
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x19
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x1a
+	.uleb128 0x1f
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -5062,40 +8069,16 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
-	.uleb128 0xb
-	.byte	0x1
-	.byte	0
-	.byte	0
-	.uleb128 0x1c
+	.uleb128 0x20
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
-	.uleb128 0xd
+	.uleb128 0x21
+	.uleb128 0x16
 	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x1e
-	.uleb128 0x2e
-	.byte	0x1
-	.uleb128 0x3f
-	.uleb128 0x19
 	.uleb128 0x3
 	.uleb128 0xe
 	.uleb128 0x3a
@@ -5103,24 +8086,121 @@ sscanf:
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x22
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
 	.uleb128 0x21
 	.sleb128 5
 	.uleb128 0x27
 	.uleb128 0x19
 	.uleb128 0x49
 	.uleb128 0x13
-	.uleb128 0x3c
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
 	.uleb128 0x19
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
+	.uleb128 0x23
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x24
+	.uleb128 0x13
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x25
+	.uleb128 0x1
+	.byte	0x1
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x26
+	.uleb128 0x21
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2f
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x27
 	.uleb128 0x18
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x20
+	.uleb128 0x28
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x29
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x31
@@ -5137,15 +8217,11 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x21
+	.uleb128 0x2a
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
 	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
 	.uleb128 0x55
 	.uleb128 0x17
 	.uleb128 0x58
@@ -5155,41 +8231,11 @@ sscanf:
 	.uleb128 0xb
 	.uleb128 0x57
 	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x22
-	.uleb128 0x16
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x23
-	.uleb128 0x13
-	.byte	0x1
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0xb
-	.uleb128 0xb
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x24
+	.uleb128 0x2b
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -5215,8 +8261,8 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x25
-	.uleb128 0x34
+	.uleb128 0x2c
+	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
 	.uleb128 0x8
@@ -5224,31 +8270,18 @@ sscanf:
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x3b
-	.uleb128 0x5
-	.uleb128 0x39
-	.uleb128 0x21
-	.sleb128 19
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x26
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
 	.uleb128 0xb
 	.uleb128 0x49
 	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x27
+	.uleb128 0x2d
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -5270,16 +8303,7 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x28
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x55
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0x29
+	.uleb128 0x2e
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -5290,14 +8314,34 @@ sscanf:
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x59
-	.uleb128 0xb
+	.uleb128 0x5
 	.uleb128 0x57
 	.uleb128 0xb
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x2a
+	.uleb128 0x2f
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x30
 	.uleb128 0x11
 	.byte	0x1
 	.uleb128 0x25
@@ -5316,7 +8360,7 @@ sscanf:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x2b
+	.uleb128 0x31
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -5327,7 +8371,7 @@ sscanf:
 	.uleb128 0x8
 	.byte	0
 	.byte	0
-	.uleb128 0x2c
+	.uleb128 0x32
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
@@ -5338,14 +8382,14 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x2d
+	.uleb128 0x33
 	.uleb128 0x26
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x2e
+	.uleb128 0x34
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -5364,7 +8408,35 @@ sscanf:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x2f
+	.uleb128 0x35
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x36
+	.uleb128 0x4
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x37
 	.uleb128 0x4
 	.byte	0x1
 	.uleb128 0x3e
@@ -5383,7 +8455,33 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x30
+	.uleb128 0x38
+	.uleb128 0x26
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x39
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x3a
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -5400,7 +8498,7 @@ sscanf:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x31
+	.uleb128 0x3b
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -5415,32 +8513,51 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x32
-	.uleb128 0x1
+	.uleb128 0x3c
+	.uleb128 0x2e
 	.byte	0x1
-	.uleb128 0x49
-	.uleb128 0x13
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x33
-	.uleb128 0x21
+	.uleb128 0x3d
+	.uleb128 0x34
 	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
 	.uleb128 0x49
 	.uleb128 0x13
-	.uleb128 0x2f
-	.uleb128 0xb
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x34
-	.uleb128 0xf
-	.byte	0
-	.uleb128 0xb
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x35
+	.uleb128 0x3e
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -5461,7 +8578,23 @@ sscanf:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x36
+	.uleb128 0x3f
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x40
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x41
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -5475,14 +8608,27 @@ sscanf:
 	.uleb128 0x58
 	.uleb128 0xb
 	.uleb128 0x59
-	.uleb128 0x5
+	.uleb128 0xb
 	.uleb128 0x57
 	.uleb128 0xb
-	.uleb128 0x1
+	.byte	0
+	.byte	0
+	.uleb128 0x42
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
 	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0xb
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x37
+	.uleb128 0x43
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -5497,18 +8643,7 @@ sscanf:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x38
-	.uleb128 0x48
-	.byte	0x1
-	.uleb128 0x7d
-	.uleb128 0x1
-	.uleb128 0x7f
-	.uleb128 0x13
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x39
+	.uleb128 0x44
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x31
@@ -5532,287 +8667,289 @@ sscanf:
 	.byte	0
 	.long	0
 .Ldebug_loc0:
-.LVUS123:
-	.uleb128 .LVU884
-	.uleb128 .LVU889
-	.uleb128 .LVU889
-	.uleb128 .LVU893
-	.uleb128 .LVU893
-	.uleb128 .LVU896
-.LLST123:
+.LVUS182:
+	.uleb128 .LVU1448
+	.uleb128 .LVU1453
+	.uleb128 .LVU1453
+	.uleb128 .LVU1457
+	.uleb128 .LVU1457
+	.uleb128 .LVU1460
+.LLST182:
 	.byte	0x4
-	.uleb128 .LVL274-.Ltext0
-	.uleb128 .LVL275-.Ltext0
+	.uleb128 .LVL452-.Ltext0
+	.uleb128 .LVL453-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 8
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL275-.Ltext0
-	.uleb128 .LVL276-1-.Ltext0
+	.uleb128 .LVL453-.Ltext0
+	.uleb128 .LVL454-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL276-1-.Ltext0
-	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL454-1-.Ltext0
+	.uleb128 .LVL454-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 8
 	.byte	0x9f
 	.byte	0
-.LVUS124:
-	.uleb128 .LVU893
+.LVUS183:
+	.uleb128 .LVU1457
 	.uleb128 0
-.LLST124:
+.LLST183:
 	.byte	0x4
-	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL454-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS184:
+	.uleb128 .LVU1449
+	.uleb128 .LVU1453
+	.uleb128 .LVU1453
+	.uleb128 .LVU1457
+	.uleb128 .LVU1457
+	.uleb128 .LVU1457
+.LLST184:
+	.byte	0x4
+	.uleb128 .LVL452-.Ltext0
+	.uleb128 .LVL453-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL453-.Ltext0
+	.uleb128 .LVL454-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL454-1-.Ltext0
+	.uleb128 .LVL454-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x9f
+	.byte	0
+.LVUS185:
+	.uleb128 .LVU1449
+	.uleb128 .LVU1457
+.LLST185:
+	.byte	0x4
+	.uleb128 .LVL452-.Ltext0
+	.uleb128 .LVL454-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS186:
+	.uleb128 .LVU1449
+	.uleb128 .LVU1457
+.LLST186:
+	.byte	0x4
+	.uleb128 .LVL452-.Ltext0
+	.uleb128 .LVL454-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS177:
+	.uleb128 .LVU1430
+	.uleb128 .LVU1435
+	.uleb128 .LVU1435
+	.uleb128 .LVU1439
+	.uleb128 .LVU1439
+	.uleb128 .LVU1442
+.LLST177:
+	.byte	0x4
+	.uleb128 .LVL448-.Ltext0
+	.uleb128 .LVL449-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL449-.Ltext0
+	.uleb128 .LVL450-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL450-1-.Ltext0
+	.uleb128 .LVL450-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x9f
+	.byte	0
+.LVUS178:
+	.uleb128 .LVU1439
+	.uleb128 0
+.LLST178:
+	.byte	0x4
+	.uleb128 .LVL450-.Ltext0
+	.uleb128 .LFE13-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS179:
+	.uleb128 .LVU1431
+	.uleb128 .LVU1435
+	.uleb128 .LVU1435
+	.uleb128 .LVU1439
+	.uleb128 .LVU1439
+	.uleb128 .LVU1439
+.LLST179:
+	.byte	0x4
+	.uleb128 .LVL448-.Ltext0
+	.uleb128 .LVL449-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL449-.Ltext0
+	.uleb128 .LVL450-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL450-1-.Ltext0
+	.uleb128 .LVL450-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 8
+	.byte	0x9f
+	.byte	0
+.LVUS180:
+	.uleb128 .LVU1431
+	.uleb128 .LVU1439
+.LLST180:
+	.byte	0x4
+	.uleb128 .LVL448-.Ltext0
+	.uleb128 .LVL450-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS181:
+	.uleb128 .LVU1431
+	.uleb128 .LVU1439
+.LLST181:
+	.byte	0x4
+	.uleb128 .LVL448-.Ltext0
+	.uleb128 .LVL450-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS173:
+	.uleb128 .LVU1411
+	.uleb128 .LVU1416
+	.uleb128 .LVU1416
+	.uleb128 .LVU1421
+	.uleb128 .LVU1421
+	.uleb128 .LVU1424
+.LLST173:
+	.byte	0x4
+	.uleb128 .LVL444-.Ltext0
+	.uleb128 .LVL445-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL445-.Ltext0
+	.uleb128 .LVL446-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL446-1-.Ltext0
+	.uleb128 .LVL446-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 4
+	.byte	0x9f
+	.byte	0
+.LVUS174:
+	.uleb128 .LVU1421
+	.uleb128 0
+.LLST174:
+	.byte	0x4
+	.uleb128 .LVL446-.Ltext0
 	.uleb128 .LFE12-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS125:
-	.uleb128 .LVU885
-	.uleb128 .LVU889
-	.uleb128 .LVU889
-	.uleb128 .LVU893
-	.uleb128 .LVU893
-	.uleb128 .LVU893
-.LLST125:
+.LVUS175:
+	.uleb128 .LVU1412
+	.uleb128 .LVU1416
+	.uleb128 .LVU1416
+	.uleb128 .LVU1421
+	.uleb128 .LVU1421
+	.uleb128 .LVU1421
+.LLST175:
 	.byte	0x4
-	.uleb128 .LVL274-.Ltext0
-	.uleb128 .LVL275-.Ltext0
+	.uleb128 .LVL444-.Ltext0
+	.uleb128 .LVL445-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 8
+	.sleb128 4
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL275-.Ltext0
-	.uleb128 .LVL276-1-.Ltext0
+	.uleb128 .LVL445-.Ltext0
+	.uleb128 .LVL446-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL276-1-.Ltext0
-	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL446-1-.Ltext0
+	.uleb128 .LVL446-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 8
+	.sleb128 4
 	.byte	0x9f
 	.byte	0
-.LVUS126:
-	.uleb128 .LVU885
-	.uleb128 .LVU893
-.LLST126:
+.LVUS176:
+	.uleb128 .LVU1412
+	.uleb128 .LVU1421
+.LLST176:
 	.byte	0x4
-	.uleb128 .LVL274-.Ltext0
-	.uleb128 .LVL276-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0
-.LVUS127:
-	.uleb128 .LVU885
-	.uleb128 .LVU893
-.LLST127:
-	.byte	0x4
-	.uleb128 .LVL274-.Ltext0
-	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL444-.Ltext0
+	.uleb128 .LVL446-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS118:
-	.uleb128 .LVU866
-	.uleb128 .LVU871
-	.uleb128 .LVU871
-	.uleb128 .LVU875
-	.uleb128 .LVU875
-	.uleb128 .LVU878
-.LLST118:
+.LVUS171:
+	.uleb128 .LVU1395
+	.uleb128 .LVU1404
+.LLST171:
 	.byte	0x4
-	.uleb128 .LVL270-.Ltext0
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 8
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LVL272-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL272-1-.Ltext0
-	.uleb128 .LVL272-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 8
-	.byte	0x9f
-	.byte	0
-.LVUS119:
-	.uleb128 .LVU875
-	.uleb128 0
-.LLST119:
-	.byte	0x4
-	.uleb128 .LVL272-.Ltext0
-	.uleb128 .LFE11-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS120:
-	.uleb128 .LVU867
-	.uleb128 .LVU871
-	.uleb128 .LVU871
-	.uleb128 .LVU875
-	.uleb128 .LVU875
-	.uleb128 .LVU875
-.LLST120:
-	.byte	0x4
-	.uleb128 .LVL270-.Ltext0
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 8
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LVL272-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL272-1-.Ltext0
-	.uleb128 .LVL272-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 8
-	.byte	0x9f
-	.byte	0
-.LVUS121:
-	.uleb128 .LVU867
-	.uleb128 .LVU875
-.LLST121:
-	.byte	0x4
-	.uleb128 .LVL270-.Ltext0
-	.uleb128 .LVL272-.Ltext0
+	.uleb128 .LVL441-.Ltext0
+	.uleb128 .LVL442-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0
-.LVUS122:
-	.uleb128 .LVU867
-	.uleb128 .LVU875
-.LLST122:
+.LVUS172:
+	.uleb128 .LVU1395
+	.uleb128 .LVU1404
+.LLST172:
 	.byte	0x4
-	.uleb128 .LVL270-.Ltext0
-	.uleb128 .LVL272-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0
-.LVUS114:
-	.uleb128 .LVU847
-	.uleb128 .LVU852
-	.uleb128 .LVU852
-	.uleb128 .LVU857
-	.uleb128 .LVU857
-	.uleb128 .LVU860
-.LLST114:
-	.byte	0x4
-	.uleb128 .LVL266-.Ltext0
-	.uleb128 .LVL267-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL267-.Ltext0
-	.uleb128 .LVL268-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL268-1-.Ltext0
-	.uleb128 .LVL268-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 4
-	.byte	0x9f
-	.byte	0
-.LVUS115:
-	.uleb128 .LVU857
-	.uleb128 0
-.LLST115:
-	.byte	0x4
-	.uleb128 .LVL268-.Ltext0
-	.uleb128 .LFE10-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS116:
-	.uleb128 .LVU848
-	.uleb128 .LVU852
-	.uleb128 .LVU852
-	.uleb128 .LVU857
-	.uleb128 .LVU857
-	.uleb128 .LVU857
-.LLST116:
-	.byte	0x4
-	.uleb128 .LVL266-.Ltext0
-	.uleb128 .LVL267-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL267-.Ltext0
-	.uleb128 .LVL268-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL268-1-.Ltext0
-	.uleb128 .LVL268-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 4
-	.byte	0x9f
-	.byte	0
-.LVUS117:
-	.uleb128 .LVU848
-	.uleb128 .LVU857
-.LLST117:
-	.byte	0x4
-	.uleb128 .LVL266-.Ltext0
-	.uleb128 .LVL268-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0
-.LVUS112:
-	.uleb128 .LVU831
-	.uleb128 .LVU840
-.LLST112:
-	.byte	0x4
-	.uleb128 .LVL263-.Ltext0
-	.uleb128 .LVL264-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0
-.LVUS113:
-	.uleb128 .LVU831
-	.uleb128 .LVU840
-.LLST113:
-	.byte	0x4
-	.uleb128 .LVL263-.Ltext0
-	.uleb128 .LVL264-.Ltext0
+	.uleb128 .LVL441-.Ltext0
+	.uleb128 .LVL442-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
 .LVUS0:
 	.uleb128 0
-	.uleb128 .LVU2
-	.uleb128 .LVU2
-	.uleb128 .LVU34
-	.uleb128 .LVU34
+	.uleb128 .LVU5
+	.uleb128 .LVU5
+	.uleb128 .LVU14
+	.uleb128 .LVU14
+	.uleb128 .LVU16
+	.uleb128 .LVU16
 	.uleb128 0
 .LLST0:
 	.byte	0x4
@@ -5822,11 +8959,94 @@ sscanf:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL1-.Ltext0
-	.uleb128 .LVL11-.Ltext0
+	.uleb128 .LVL3-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
+	.uleb128 .LVL3-.Ltext0
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 .LFE6-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS1:
+	.uleb128 0
+	.uleb128 .LVU7
+	.uleb128 .LVU7
+	.uleb128 .LVU15
+	.uleb128 .LVU15
+	.uleb128 .LVU16
+	.uleb128 .LVU16
+	.uleb128 0
+.LLST1:
+	.byte	0x4
+	.uleb128 .LVL0-.Ltext0
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL2-.Ltext0
+	.uleb128 .LVL4-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL4-.Ltext0
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL5-.Ltext0
+	.uleb128 .LFE6-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS3:
+	.uleb128 .LVU20
+	.uleb128 .LVU23
+	.uleb128 .LVU23
+	.uleb128 0
+.LLST3:
+	.byte	0x4
+	.uleb128 .LVL7-.Ltext0
+	.uleb128 .LVL8-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL8-1-.Ltext0
+	.uleb128 .LFE6-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS4:
+	.uleb128 0
+	.uleb128 .LVU36
+	.uleb128 .LVU36
+	.uleb128 .LVU68
+	.uleb128 .LVU68
+	.uleb128 0
+.LLST4:
+	.byte	0x4
+	.uleb128 .LVL10-.Ltext0
 	.uleb128 .LVL11-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL11-.Ltext0
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
 	.uleb128 .LFE2-.Ltext0
 	.uleb128 0x4
 	.byte	0xa3
@@ -5834,2457 +9054,1449 @@ sscanf:
 	.byte	0x50
 	.byte	0x9f
 	.byte	0
-.LVUS1:
-	.uleb128 .LVU12
-	.uleb128 .LVU16
-.LLST1:
-	.byte	0x4
-	.uleb128 .LVL5-.Ltext0
-	.uleb128 .LVL7-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS3:
-	.uleb128 .LVU2
-	.uleb128 .LVU12
-	.uleb128 .LVU19
-	.uleb128 .LVU32
-.LLST3:
-	.byte	0x4
-	.uleb128 .LVL1-.Ltext0
-	.uleb128 .LVL5-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL7-.Ltext0
-	.uleb128 .LVL10-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS4:
-	.uleb128 .LVU6
-	.uleb128 .LVU8
-	.uleb128 .LVU8
-	.uleb128 .LVU11
-	.uleb128 .LVU29
-	.uleb128 .LVU30
-.LLST4:
-	.byte	0x4
-	.uleb128 .LVL3-.Ltext0
-	.uleb128 .LVL4-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL4-.Ltext0
-	.uleb128 .LVL5-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL8-.Ltext0
-	.uleb128 .LVL9-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
 .LVUS5:
-	.uleb128 0
-	.uleb128 .LVU40
-	.uleb128 .LVU40
-	.uleb128 .LVU86
-	.uleb128 .LVU86
-	.uleb128 .LVU87
-	.uleb128 .LVU87
-	.uleb128 .LVU126
-	.uleb128 .LVU126
-	.uleb128 .LVU127
-	.uleb128 .LVU127
-	.uleb128 .LVU204
-	.uleb128 .LVU204
-	.uleb128 .LVU205
-	.uleb128 .LVU205
-	.uleb128 .LVU364
-	.uleb128 .LVU364
-	.uleb128 .LVU366
-	.uleb128 .LVU366
-	.uleb128 .LVU397
-	.uleb128 .LVU397
-	.uleb128 .LVU559
-	.uleb128 .LVU559
-	.uleb128 .LVU577
-	.uleb128 .LVU577
-	.uleb128 .LVU667
-	.uleb128 .LVU667
-	.uleb128 .LVU671
-	.uleb128 .LVU671
-	.uleb128 .LVU713
-	.uleb128 .LVU713
-	.uleb128 .LVU714
-	.uleb128 .LVU714
-	.uleb128 0
+	.uleb128 .LVU46
+	.uleb128 .LVU50
 .LLST5:
 	.byte	0x4
-	.uleb128 .LVL12-.Ltext0
-	.uleb128 .LVL14-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL14-.Ltext0
-	.uleb128 .LVL24-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL24-.Ltext0
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 0x4
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL39-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL39-.Ltext0
-	.uleb128 .LVL40-.Ltext0
-	.uleb128 0x4
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL40-.Ltext0
-	.uleb128 .LVL63-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL63-.Ltext0
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 0x4
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 .LVL113-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL113-.Ltext0
-	.uleb128 .LVL115-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL115-.Ltext0
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 .LVL171-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL171-.Ltext0
-	.uleb128 .LVL178-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL178-.Ltext0
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 .LVL228-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL228-.Ltext0
-	.uleb128 .LVL229-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL229-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS6:
-	.uleb128 0
-	.uleb128 .LVU44
-	.uleb128 .LVU44
-	.uleb128 .LVU84
-	.uleb128 .LVU87
-	.uleb128 .LVU100
-	.uleb128 .LVU101
-	.uleb128 .LVU125
-	.uleb128 .LVU127
-	.uleb128 .LVU128
-	.uleb128 .LVU128
-	.uleb128 .LVU131
-	.uleb128 .LVU131
-	.uleb128 .LVU145
-	.uleb128 .LVU145
-	.uleb128 .LVU150
-	.uleb128 .LVU150
-	.uleb128 .LVU160
-	.uleb128 .LVU160
-	.uleb128 .LVU193
-	.uleb128 .LVU193
-	.uleb128 .LVU200
-	.uleb128 .LVU205
-	.uleb128 .LVU239
-	.uleb128 .LVU241
-	.uleb128 .LVU242
-	.uleb128 .LVU242
-	.uleb128 .LVU244
-	.uleb128 .LVU244
-	.uleb128 .LVU251
-	.uleb128 .LVU251
-	.uleb128 .LVU252
-	.uleb128 .LVU252
-	.uleb128 .LVU258
-	.uleb128 .LVU258
-	.uleb128 .LVU259
-	.uleb128 .LVU259
-	.uleb128 .LVU263
-	.uleb128 .LVU263
-	.uleb128 .LVU265
-	.uleb128 .LVU265
-	.uleb128 .LVU270
-	.uleb128 .LVU270
-	.uleb128 .LVU275
-	.uleb128 .LVU275
-	.uleb128 .LVU307
-	.uleb128 .LVU307
-	.uleb128 .LVU345
-	.uleb128 .LVU345
-	.uleb128 .LVU353
-	.uleb128 .LVU353
-	.uleb128 .LVU513
-	.uleb128 .LVU530
-	.uleb128 .LVU535
-	.uleb128 .LVU545
-	.uleb128 .LVU554
-	.uleb128 .LVU554
-	.uleb128 .LVU557
-	.uleb128 .LVU557
-	.uleb128 .LVU559
-	.uleb128 .LVU559
-	.uleb128 .LVU579
-	.uleb128 .LVU579
-	.uleb128 .LVU580
-	.uleb128 .LVU580
-	.uleb128 .LVU583
-	.uleb128 .LVU583
-	.uleb128 .LVU589
-	.uleb128 .LVU589
-	.uleb128 .LVU600
-	.uleb128 .LVU600
-	.uleb128 .LVU610
-	.uleb128 .LVU610
-	.uleb128 .LVU614
-	.uleb128 .LVU614
-	.uleb128 .LVU615
-	.uleb128 .LVU615
-	.uleb128 .LVU617
-	.uleb128 .LVU618
-	.uleb128 .LVU621
-	.uleb128 .LVU621
-	.uleb128 .LVU625
-	.uleb128 .LVU625
-	.uleb128 .LVU629
-	.uleb128 .LVU631
-	.uleb128 .LVU633
-	.uleb128 .LVU633
-	.uleb128 .LVU637
-	.uleb128 .LVU637
-	.uleb128 .LVU642
-	.uleb128 .LVU642
-	.uleb128 .LVU643
-	.uleb128 .LVU643
-	.uleb128 .LVU653
-	.uleb128 .LVU655
-	.uleb128 .LVU658
-	.uleb128 .LVU659
-	.uleb128 .LVU671
-	.uleb128 .LVU679
-	.uleb128 .LVU682
-	.uleb128 .LVU682
-	.uleb128 .LVU683
-	.uleb128 .LVU683
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-	.uleb128 .LVU753
-	.uleb128 .LVU753
-	.uleb128 .LVU757
-	.uleb128 .LVU757
-	.uleb128 0
-.LLST6:
-	.byte	0x4
-	.uleb128 .LVL12-.Ltext0
 	.uleb128 .LVL15-.Ltext0
+	.uleb128 .LVL17-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL15-.Ltext0
-	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL28-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL29-.Ltext0
-	.uleb128 .LVL38-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL40-.Ltext0
-	.uleb128 .LVL40-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL40-.Ltext0
-	.uleb128 .LVL41-.Ltext0
-	.uleb128 0x3
-	.byte	0x77
-	.sleb128 1
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL41-.Ltext0
-	.uleb128 .LVL47-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL47-.Ltext0
-	.uleb128 .LVL49-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL49-.Ltext0
-	.uleb128 .LVL51-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL51-.Ltext0
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 .LVL61-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 .LVL74-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL75-.Ltext0
-	.uleb128 .LVL76-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL76-.Ltext0
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 .LVL79-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL79-.Ltext0
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 .LVL81-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL81-.Ltext0
-	.uleb128 .LVL82-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL82-.Ltext0
-	.uleb128 .LVL83-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL83-.Ltext0
-	.uleb128 .LVL84-.Ltext0
-	.uleb128 0x3
-	.byte	0x70
-	.sleb128 -1
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL84-.Ltext0
-	.uleb128 .LVL85-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL85-.Ltext0
-	.uleb128 .LVL86-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x1
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL86-.Ltext0
-	.uleb128 .LVL94-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL94-.Ltext0
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 .LVL106-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL106-.Ltext0
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL165-.Ltext0
-	.uleb128 .LVL169-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL169-.Ltext0
-	.uleb128 .LVL170-.Ltext0
-	.uleb128 0x3
-	.byte	0x77
-	.sleb128 3
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL170-.Ltext0
-	.uleb128 .LVL171-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL171-.Ltext0
-	.uleb128 .LVL179-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL179-.Ltext0
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 .LVL181-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL181-.Ltext0
-	.uleb128 .LVL183-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x1
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL183-.Ltext0
-	.uleb128 .LVL187-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL187-.Ltext0
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 .LVL193-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL193-.Ltext0
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LVL195-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 .LVL198-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL198-.Ltext0
-	.uleb128 .LVL199-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL200-.Ltext0
-	.uleb128 .LVL201-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL201-.Ltext0
-	.uleb128 .LVL202-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL202-.Ltext0
-	.uleb128 .LVL203-.Ltext0
-	.uleb128 0x3
-	.byte	0x77
-	.sleb128 1
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL203-.Ltext0
-	.uleb128 .LVL204-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL204-.Ltext0
-	.uleb128 .LVL208-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL209-.Ltext0
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL218-.Ltext0
-	.uleb128 .LVL219-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL219-.Ltext0
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
-	.byte	0x4
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -316
+	.byte	0x56
 	.byte	0
 .LVUS7:
-	.uleb128 0
-	.uleb128 .LVU44
-	.uleb128 .LVU44
-	.uleb128 .LVU242
-	.uleb128 .LVU242
-	.uleb128 .LVU243
-	.uleb128 .LVU243
-	.uleb128 .LVU244
-	.uleb128 .LVU244
-	.uleb128 .LVU292
-	.uleb128 .LVU292
-	.uleb128 .LVU293
-	.uleb128 .LVU293
-	.uleb128 .LVU294
-	.uleb128 .LVU294
-	.uleb128 .LVU356
-	.uleb128 .LVU356
-	.uleb128 .LVU357
-	.uleb128 .LVU357
-	.uleb128 .LVU358
-	.uleb128 .LVU358
-	.uleb128 .LVU519
-	.uleb128 .LVU519
-	.uleb128 .LVU525
-	.uleb128 .LVU530
-	.uleb128 .LVU615
-	.uleb128 .LVU615
-	.uleb128 .LVU618
-	.uleb128 .LVU618
-	.uleb128 .LVU646
-	.uleb128 .LVU646
-	.uleb128 .LVU649
-	.uleb128 .LVU649
-	.uleb128 .LVU653
-	.uleb128 .LVU655
-	.uleb128 .LVU658
-	.uleb128 .LVU659
-	.uleb128 .LVU663
-	.uleb128 .LVU663
-	.uleb128 .LVU676
-	.uleb128 .LVU676
-	.uleb128 .LVU679
-	.uleb128 .LVU679
-	.uleb128 .LVU714
-	.uleb128 .LVU714
-	.uleb128 .LVU718
-	.uleb128 .LVU718
-	.uleb128 .LVU740
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-	.uleb128 .LVU751
-	.uleb128 0
+	.uleb128 .LVU36
+	.uleb128 .LVU46
+	.uleb128 .LVU53
+	.uleb128 .LVU66
 .LLST7:
 	.byte	0x4
-	.uleb128 .LVL12-.Ltext0
+	.uleb128 .LVL11-.Ltext0
 	.uleb128 .LVL15-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL15-.Ltext0
-	.uleb128 .LVL76-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x4
-	.uleb128 .LVL76-.Ltext0
-	.uleb128 .LVL77-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL77-.Ltext0
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x4
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 .LVL90-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL90-.Ltext0
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 .LVL107-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x4
-	.uleb128 .LVL107-.Ltext0
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 .LVL109-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL109-.Ltext0
-	.uleb128 .LVL153-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x4
-	.uleb128 .LVL153-.Ltext0
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 .LVL205-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x4
-	.uleb128 .LVL205-.Ltext0
-	.uleb128 .LVL207-.Ltext0
-	.uleb128 0x3
-	.byte	0x76
-	.sleb128 4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL207-.Ltext0
-	.uleb128 .LVL208-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL209-.Ltext0
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 .LVL216-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x4
-	.uleb128 .LVL216-.Ltext0
-	.uleb128 .LVL218-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL218-.Ltext0
-	.uleb128 .LVL229-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x4
-	.uleb128 .LVL229-.Ltext0
-	.uleb128 .LVL230-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL230-.Ltext0
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -328
-	.byte	0x4
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -328
-	.byte	0
-.LVUS8:
-	.uleb128 .LVU37
-	.uleb128 .LVU44
-	.uleb128 .LVU44
-	.uleb128 .LVU84
-	.uleb128 .LVU87
-	.uleb128 .LVU100
-	.uleb128 .LVU102
-	.uleb128 .LVU202
-	.uleb128 .LVU205
-	.uleb128 .LVU239
-	.uleb128 .LVU241
-	.uleb128 .LVU524
-	.uleb128 .LVU528
-	.uleb128 .LVU572
-	.uleb128 .LVU574
-	.uleb128 .LVU593
-	.uleb128 .LVU594
-	.uleb128 .LVU615
-	.uleb128 .LVU615
-	.uleb128 .LVU618
-	.uleb128 .LVU618
-	.uleb128 .LVU653
-	.uleb128 .LVU655
-	.uleb128 .LVU658
-	.uleb128 .LVU659
-	.uleb128 .LVU756
-	.uleb128 .LVU757
-	.uleb128 0
-.LLST8:
-	.byte	0x4
-	.uleb128 .LVL13-.Ltext0
-	.uleb128 .LVL15-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL15-.Ltext0
-	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0x4
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL28-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0x4
-	.uleb128 .LVL29-.Ltext0
-	.uleb128 .LVL62-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0x4
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 .LVL74-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0x4
-	.uleb128 .LVL75-.Ltext0
-	.uleb128 .LVL156-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0x4
-	.uleb128 .LVL158-.Ltext0
-	.uleb128 .LVL176-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0x4
-	.uleb128 .LVL177-.Ltext0
-	.uleb128 .LVL184-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0x4
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 .LVL208-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0x4
-	.uleb128 .LVL209-.Ltext0
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0x4
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0x4
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -344
-	.byte	0
-.LVUS9:
-	.uleb128 .LVU37
-	.uleb128 .LVU44
-	.uleb128 .LVU44
-	.uleb128 .LVU84
-	.uleb128 .LVU87
-	.uleb128 .LVU100
-	.uleb128 .LVU102
-	.uleb128 .LVU239
-	.uleb128 .LVU241
-	.uleb128 .LVU306
-	.uleb128 .LVU345
-	.uleb128 .LVU414
-	.uleb128 .LVU514
-	.uleb128 .LVU530
-	.uleb128 .LVU541
-	.uleb128 .LVU545
-	.uleb128 .LVU545
-	.uleb128 .LVU575
-	.uleb128 .LVU575
-	.uleb128 .LVU580
-	.uleb128 .LVU580
-	.uleb128 .LVU586
-	.uleb128 .LVU586
-	.uleb128 .LVU594
-	.uleb128 .LVU594
-	.uleb128 .LVU599
-	.uleb128 .LVU610
-	.uleb128 .LVU615
-	.uleb128 .LVU615
-	.uleb128 .LVU618
-	.uleb128 .LVU618
-	.uleb128 .LVU621
-	.uleb128 .LVU625
-	.uleb128 .LVU653
-	.uleb128 .LVU655
-	.uleb128 .LVU658
-	.uleb128 .LVU659
-	.uleb128 .LVU663
-	.uleb128 .LVU667
-	.uleb128 .LVU671
-	.uleb128 .LVU673
-	.uleb128 .LVU679
-	.uleb128 .LVU713
-	.uleb128 .LVU725
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-	.uleb128 .LVU753
-	.uleb128 .LVU757
-	.uleb128 .LVU789
-	.uleb128 .LVU794
-	.uleb128 .LVU795
-	.uleb128 0
-.LLST9:
-	.byte	0x4
-	.uleb128 .LVL13-.Ltext0
-	.uleb128 .LVL15-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL15-.Ltext0
-	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL28-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL29-.Ltext0
-	.uleb128 .LVL74-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL75-.Ltext0
-	.uleb128 .LVL93-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 .LVL128-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL164-.Ltext0
-	.uleb128 .LVL165-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL165-.Ltext0
-	.uleb128 .LVL177-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL177-.Ltext0
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 .LVL182-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL182-.Ltext0
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 .LVL186-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL198-.Ltext0
-	.uleb128 .LVL208-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL209-.Ltext0
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 .LVL218-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL228-.Ltext0
-	.uleb128 .LVL232-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL254-.Ltext0
-	.uleb128 .LVL255-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL256-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0
-.LVUS11:
-	.uleb128 .LVU45
-	.uleb128 .LVU84
-	.uleb128 .LVU87
-	.uleb128 .LVU100
-	.uleb128 .LVU104
-	.uleb128 .LVU132
-	.uleb128 .LVU132
-	.uleb128 .LVU145
-	.uleb128 .LVU145
-	.uleb128 .LVU150
-	.uleb128 .LVU150
-	.uleb128 .LVU193
-	.uleb128 .LVU193
-	.uleb128 .LVU195
-	.uleb128 .LVU195
-	.uleb128 .LVU200
-	.uleb128 .LVU205
-	.uleb128 .LVU239
-	.uleb128 .LVU241
-	.uleb128 .LVU524
-	.uleb128 .LVU530
-	.uleb128 .LVU615
-	.uleb128 .LVU618
-	.uleb128 .LVU653
-	.uleb128 .LVU655
-	.uleb128 .LVU658
-	.uleb128 .LVU659
-	.uleb128 0
-.LLST11:
-	.byte	0x4
-	.uleb128 .LVL15-.Ltext0
-	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL28-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LVL42-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL42-.Ltext0
-	.uleb128 .LVL47-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -320
-	.byte	0x4
-	.uleb128 .LVL47-.Ltext0
-	.uleb128 .LVL49-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL49-.Ltext0
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -320
-	.byte	0x4
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 .LVL61-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 .LVL74-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -320
-	.byte	0x4
-	.uleb128 .LVL75-.Ltext0
-	.uleb128 .LVL156-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -320
-	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -320
-	.byte	0x4
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 .LVL208-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -320
-	.byte	0x4
-	.uleb128 .LVL209-.Ltext0
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -320
-	.byte	0x4
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -320
-	.byte	0
-.LVUS12:
-	.uleb128 .LVU45
-	.uleb128 .LVU84
-	.uleb128 .LVU87
-	.uleb128 .LVU100
-	.uleb128 .LVU104
-	.uleb128 .LVU133
-	.uleb128 .LVU133
-	.uleb128 .LVU142
-	.uleb128 .LVU145
-	.uleb128 .LVU150
-	.uleb128 .LVU193
-	.uleb128 .LVU200
-.LLST12:
-	.byte	0x4
-	.uleb128 .LVL15-.Ltext0
-	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL28-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LVL43-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL43-.Ltext0
-	.uleb128 .LVL46-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL47-.Ltext0
-	.uleb128 .LVL49-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 .LVL61-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0
-.LVUS13:
-	.uleb128 .LVU45
-	.uleb128 .LVU84
-	.uleb128 .LVU87
-	.uleb128 .LVU100
-	.uleb128 .LVU104
-	.uleb128 .LVU155
-	.uleb128 .LVU155
-	.uleb128 .LVU193
-	.uleb128 .LVU193
-	.uleb128 .LVU200
-	.uleb128 .LVU205
-	.uleb128 .LVU239
-	.uleb128 .LVU241
-	.uleb128 .LVU242
-	.uleb128 .LVU242
-	.uleb128 .LVU244
-	.uleb128 .LVU244
-	.uleb128 .LVU246
-	.uleb128 .LVU246
-	.uleb128 .LVU252
-	.uleb128 .LVU252
-	.uleb128 .LVU265
-	.uleb128 .LVU265
-	.uleb128 .LVU513
-	.uleb128 .LVU530
-	.uleb128 .LVU615
-	.uleb128 .LVU618
-	.uleb128 .LVU625
-	.uleb128 .LVU625
-	.uleb128 .LVU629
-	.uleb128 .LVU631
-	.uleb128 .LVU653
-	.uleb128 .LVU655
-	.uleb128 .LVU658
-	.uleb128 .LVU659
-	.uleb128 .LVU671
-	.uleb128 .LVU679
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-	.uleb128 0
-.LLST13:
-	.byte	0x4
-	.uleb128 .LVL15-.Ltext0
-	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x2
-	.byte	0x32
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL28-.Ltext0
-	.uleb128 0x2
-	.byte	0x32
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LVL50-.Ltext0
-	.uleb128 0x2
-	.byte	0x32
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL50-.Ltext0
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0x4
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 .LVL61-.Ltext0
-	.uleb128 0x2
-	.byte	0x32
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 .LVL74-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0x4
-	.uleb128 .LVL75-.Ltext0
-	.uleb128 .LVL76-.Ltext0
-	.uleb128 0x2
-	.byte	0x32
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL76-.Ltext0
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0x4
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 0x2
-	.byte	0x32
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 0x2
-	.byte	0x34
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 .LVL84-.Ltext0
-	.uleb128 0x2
-	.byte	0x32
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL84-.Ltext0
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0x4
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 .LVL198-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0x4
-	.uleb128 .LVL198-.Ltext0
-	.uleb128 .LVL199-.Ltext0
-	.uleb128 0x2
-	.byte	0x34
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL200-.Ltext0
-	.uleb128 .LVL208-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0x4
-	.uleb128 .LVL209-.Ltext0
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0x4
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0x4
-	.uleb128 .LVL218-.Ltext0
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0x4
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0
-.LVUS14:
-	.uleb128 .LVU68
-	.uleb128 .LVU71
-	.uleb128 .LVU173
-	.uleb128 .LVU181
-	.uleb128 .LVU309
-	.uleb128 .LVU312
-	.uleb128 .LVU314
-	.uleb128 .LVU332
-	.uleb128 .LVU343
-	.uleb128 .LVU344
-	.uleb128 .LVU344
-	.uleb128 .LVU345
-	.uleb128 .LVU361
-	.uleb128 .LVU363
-	.uleb128 .LVU363
-	.uleb128 .LVU365
-	.uleb128 .LVU365
-	.uleb128 .LVU368
-	.uleb128 .LVU368
-	.uleb128 .LVU372
-	.uleb128 .LVU372
-	.uleb128 .LVU395
-	.uleb128 .LVU395
-	.uleb128 .LVU396
-	.uleb128 .LVU396
-	.uleb128 .LVU397
-	.uleb128 .LVU530
-	.uleb128 .LVU536
-	.uleb128 .LVU559
-	.uleb128 .LVU580
-	.uleb128 .LVU607
-	.uleb128 .LVU611
-	.uleb128 .LVU621
-	.uleb128 .LVU625
-	.uleb128 .LVU667
-	.uleb128 .LVU671
-	.uleb128 .LVU713
-	.uleb128 .LVU714
-.LLST14:
-	.byte	0x4
-	.uleb128 .LVL20-.Ltext0
-	.uleb128 .LVL21-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL55-.Ltext0
-	.uleb128 .LVL57-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL95-.Ltext0
-	.uleb128 .LVL96-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL97-.Ltext0
-	.uleb128 .LVL100-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL102-.Ltext0
-	.uleb128 .LVL103-.Ltext0
-	.uleb128 0x8
-	.byte	0x70
-	.sleb128 0
-	.byte	0x94
-	.byte	0x1
-	.byte	0x8
-	.byte	0xff
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL103-.Ltext0
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL111-.Ltext0
-	.uleb128 .LVL112-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL112-.Ltext0
-	.uleb128 .LVL114-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL114-.Ltext0
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 .LVL118-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL118-.Ltext0
-	.uleb128 .LVL122-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL122-.Ltext0
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 0x8
-	.byte	0x70
-	.sleb128 0
-	.byte	0x94
-	.byte	0x1
-	.byte	0x8
-	.byte	0xff
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL162-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL171-.Ltext0
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL189-.Ltext0
-	.uleb128 .LVL191-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 .LVL198-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL228-.Ltext0
-	.uleb128 .LVL229-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS16:
-	.uleb128 .LVU54
-	.uleb128 .LVU68
-	.uleb128 .LVU107
-	.uleb128 .LVU112
-	.uleb128 .LVU112
-	.uleb128 .LVU118
-.LLST16:
 	.byte	0x4
 	.uleb128 .LVL17-.Ltext0
 	.uleb128 .LVL20-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL31-.Ltext0
-	.uleb128 .LVL34-.Ltext0
-	.uleb128 0x3
-	.byte	0x8
-	.byte	0x25
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL34-.Ltext0
-	.uleb128 .LVL36-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
 	.byte	0
-.LVUS18:
-	.uleb128 .LVU58
-	.uleb128 .LVU68
-	.uleb128 .LVU112
-	.uleb128 .LVU118
-.LLST18:
+.LVUS8:
+	.uleb128 .LVU40
+	.uleb128 .LVU42
+	.uleb128 .LVU42
+	.uleb128 .LVU45
+	.uleb128 .LVU63
+	.uleb128 .LVU64
+.LLST8:
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 .LVL15-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
 	.byte	0x4
 	.uleb128 .LVL18-.Ltext0
-	.uleb128 .LVL20-.Ltext0
+	.uleb128 .LVL19-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
+	.byte	0x56
+	.byte	0
+.LVUS9:
+	.uleb128 0
+	.uleb128 .LVU74
+	.uleb128 .LVU74
+	.uleb128 .LVU120
+	.uleb128 .LVU120
+	.uleb128 .LVU121
+	.uleb128 .LVU121
+	.uleb128 .LVU159
+	.uleb128 .LVU159
+	.uleb128 .LVU161
+	.uleb128 .LVU161
+	.uleb128 .LVU203
+	.uleb128 .LVU203
+	.uleb128 .LVU204
+	.uleb128 .LVU204
+	.uleb128 0
+.LLST9:
+	.byte	0x4
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 .LVL34-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
 	.byte	0x4
 	.uleb128 .LVL34-.Ltext0
-	.uleb128 .LVL36-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS19:
-	.uleb128 .LVU64
-	.uleb128 .LVU68
-	.uleb128 .LVU117
-	.uleb128 .LVU118
-.LLST19:
-	.byte	0x4
-	.uleb128 .LVL19-.Ltext0
-	.uleb128 .LVL20-.Ltext0
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
 	.uleb128 0x1
 	.byte	0x50
+	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL35-.Ltext0
-	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
 	.uleb128 0x1
 	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
 	.byte	0
-.LVUS21:
-	.uleb128 .LVU72
-	.uleb128 .LVU81
+.LVUS10:
+	.uleb128 0
+	.uleb128 .LVU78
+	.uleb128 .LVU78
 	.uleb128 .LVU118
-	.uleb128 .LVU122
-.LLST21:
+	.uleb128 .LVU121
+	.uleb128 .LVU134
+	.uleb128 .LVU135
+	.uleb128 .LVU160
+	.uleb128 .LVU161
+	.uleb128 .LVU162
+	.uleb128 .LVU162
+	.uleb128 .LVU165
+	.uleb128 .LVU165
+	.uleb128 .LVU179
+	.uleb128 .LVU179
+	.uleb128 .LVU184
+	.uleb128 .LVU184
+	.uleb128 .LVU192
+	.uleb128 .LVU193
+	.uleb128 .LVU199
+	.uleb128 .LVU209
+	.uleb128 .LVU210
+	.uleb128 .LVU288
+	.uleb128 .LVU294
+	.uleb128 .LVU294
+	.uleb128 .LVU295
+	.uleb128 .LVU295
+	.uleb128 .LVU296
+	.uleb128 .LVU296
+	.uleb128 .LVU301
+	.uleb128 .LVU301
+	.uleb128 .LVU302
+	.uleb128 .LVU302
+	.uleb128 .LVU303
+	.uleb128 .LVU351
+	.uleb128 .LVU383
+	.uleb128 .LVU383
+	.uleb128 .LVU421
+	.uleb128 .LVU421
+	.uleb128 .LVU426
+	.uleb128 .LVU426
+	.uleb128 .LVU428
+	.uleb128 .LVU428
+	.uleb128 .LVU435
+	.uleb128 .LVU601
+	.uleb128 .LVU607
+	.uleb128 .LVU622
+	.uleb128 .LVU632
+	.uleb128 .LVU632
+	.uleb128 .LVU635
+	.uleb128 .LVU635
+	.uleb128 .LVU637
+	.uleb128 .LVU671
+	.uleb128 .LVU673
+	.uleb128 .LVU683
+	.uleb128 .LVU692
+	.uleb128 .LVU692
+	.uleb128 .LVU702
+	.uleb128 .LVU784
+	.uleb128 .LVU788
+	.uleb128 .LVU793
+	.uleb128 .LVU797
+	.uleb128 .LVU797
+	.uleb128 .LVU800
+	.uleb128 .LVU800
+	.uleb128 .LVU804
+	.uleb128 .LVU809
+	.uleb128 .LVU810
+	.uleb128 .LVU1008
+	.uleb128 .LVU1010
+	.uleb128 .LVU1276
+	.uleb128 .LVU1280
+.LLST10:
 	.byte	0x4
-	.uleb128 .LVL21-.Ltext0
-	.uleb128 .LVL22-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL36-.Ltext0
-	.uleb128 .LVL37-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS22:
-	.uleb128 .LVU72
-	.uleb128 .LVU81
-	.uleb128 .LVU118
-	.uleb128 .LVU122
-.LLST22:
-	.byte	0x4
-	.uleb128 .LVL21-.Ltext0
 	.uleb128 .LVL22-.Ltext0
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL33-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL36-.Ltext0
-	.uleb128 .LVL37-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS23:
-	.uleb128 .LVU120
-	.uleb128 .LVU122
-.LLST23:
-	.byte	0x4
-	.uleb128 .LVL36-.Ltext0
-	.uleb128 .LVL37-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS24:
-	.uleb128 .LVU118
-	.uleb128 .LVU122
-.LLST24:
-	.byte	0x4
-	.uleb128 .LVL36-.Ltext0
-	.uleb128 .LVL37-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS26:
-	.uleb128 .LVU88
-	.uleb128 .LVU97
-	.uleb128 .LVU145
-	.uleb128 .LVU150
-.LLST26:
-	.byte	0x4
-	.uleb128 .LVL26-.Ltext0
-	.uleb128 .LVL27-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL47-.Ltext0
-	.uleb128 .LVL49-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS27:
-	.uleb128 .LVU88
-	.uleb128 .LVU98
-	.uleb128 .LVU145
-	.uleb128 .LVU150
-.LLST27:
-	.byte	0x4
-	.uleb128 .LVL26-.Ltext0
-	.uleb128 .LVL28-.Ltext0
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL38-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL47-.Ltext0
+	.uleb128 .LVL39-.Ltext0
 	.uleb128 .LVL49-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
-	.byte	0
-.LVUS28:
-	.uleb128 .LVU146
-	.uleb128 .LVU150
-.LLST28:
 	.byte	0x4
-	.uleb128 .LVL47-.Ltext0
-	.uleb128 .LVL49-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 0x3
+	.byte	0x75
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 .LVL57-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
-	.byte	0
-.LVUS29:
-	.uleb128 .LVU145
-	.uleb128 .LVU150
-.LLST29:
-	.byte	0x4
-	.uleb128 .LVL47-.Ltext0
-	.uleb128 .LVL49-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS31:
-	.uleb128 .LVU163
-	.uleb128 .LVU166
-	.uleb128 .LVU166
-	.uleb128 .LVU193
-	.uleb128 .LVU580
-	.uleb128 .LVU585
-	.uleb128 .LVU585
-	.uleb128 .LVU594
-	.uleb128 .LVU610
-	.uleb128 .LVU613
-	.uleb128 .LVU613
-	.uleb128 .LVU615
-.LLST31:
-	.byte	0x4
-	.uleb128 .LVL52-.Ltext0
-	.uleb128 .LVL53-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL53-.Ltext0
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 .LVL182-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL182-.Ltext0
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 .LVL192-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL192-.Ltext0
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0
-.LVUS32:
-	.uleb128 .LVU166
-	.uleb128 .LVU193
-	.uleb128 .LVU580
-	.uleb128 .LVU594
-	.uleb128 .LVU610
-	.uleb128 .LVU615
-.LLST32:
-	.byte	0x4
-	.uleb128 .LVL53-.Ltext0
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS34:
-	.uleb128 .LVU166
-	.uleb128 .LVU173
-	.uleb128 .LVU182
-	.uleb128 .LVU193
-	.uleb128 .LVU580
-	.uleb128 .LVU582
-.LLST34:
-	.byte	0x4
-	.uleb128 .LVL53-.Ltext0
-	.uleb128 .LVL55-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
 	.byte	0x4
 	.uleb128 .LVL57-.Ltext0
 	.uleb128 .LVL59-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 .LVL181-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS35:
-	.uleb128 .LVU168
-	.uleb128 .LVU172
-	.uleb128 .LVU192
-	.uleb128 .LVU193
-.LLST35:
-	.byte	0x4
-	.uleb128 .LVL54-.Ltext0
-	.uleb128 .LVL55-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL58-.Ltext0
 	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL61-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
-	.byte	0
-.LVUS37:
-	.uleb128 .LVU797
-	.uleb128 0
-.LLST37:
 	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE15-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LVL64-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS38:
-	.uleb128 .LVU508
-	.uleb128 .LVU524
-	.uleb128 .LVU671
-	.uleb128 .LVU679
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-.LLST38:
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL151-.Ltext0
-	.uleb128 .LVL156-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 .LVL218-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
-	.byte	0
-.LVUS39:
-	.uleb128 .LVU508
-	.uleb128 .LVU525
-	.uleb128 .LVU671
-	.uleb128 .LVU679
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-.LLST39:
-	.byte	0x4
-	.uleb128 .LVL151-.Ltext0
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 .LVL218-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0
-.LVUS41:
-	.uleb128 .LVU799
-	.uleb128 0
-.LLST41:
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x6
-	.byte	0xa0
-	.long	.Ldebug_info0+2541
-	.sleb128 0
-	.byte	0
-.LVUS42:
-	.uleb128 .LVU799
-	.uleb128 0
-.LLST42:
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE15-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 .LVL92-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
-	.byte	0
-.LVUS43:
-	.uleb128 .LVU441
-	.uleb128 .LVU501
-	.uleb128 .LVU663
-	.uleb128 .LVU667
-	.uleb128 .LVU707
-	.uleb128 .LVU711
-	.uleb128 .LVU757
-	.uleb128 .LVU789
-	.uleb128 .LVU799
-	.uleb128 0
-.LLST43:
 	.byte	0x4
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -332
+	.byte	0x4
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 .LVL94-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 .LVL214-.Ltext0
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 .LVL95-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 .LVL227-.Ltext0
-	.uleb128 0x2
-	.byte	0x40
-	.byte	0x9f
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LVL96-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -332
 	.byte	0x4
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 .LVL254-.Ltext0
-	.uleb128 0x2
-	.byte	0x40
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS44:
-	.uleb128 .LVU799
-	.uleb128 0
-.LLST44:
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE15-.Ltext0
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 .LVL117-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
-	.byte	0
-.LVUS45:
-	.uleb128 .LVU441
-	.uleb128 .LVU473
-	.uleb128 .LVU474
-	.uleb128 .LVU501
-	.uleb128 .LVU663
-	.uleb128 .LVU667
-	.uleb128 .LVU771
-	.uleb128 .LVU775
-	.uleb128 .LVU786
-	.uleb128 .LVU789
-	.uleb128 .LVU801
-	.uleb128 0
-.LLST45:
 	.byte	0x4
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 .LVL128-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 -336
+	.sleb128 -356
 	.byte	0x4
-	.uleb128 .LVL142-.Ltext0
-	.uleb128 .LVL150-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
-	.byte	0x4
-	.uleb128 .LVL248-.Ltext0
-	.uleb128 .LVL249-.Ltext0
-	.uleb128 0xa
-	.byte	0x9e
-	.uleb128 0x8
-	.quad	0
-	.byte	0x4
-	.uleb128 .LVL253-.Ltext0
-	.uleb128 .LVL254-.Ltext0
-	.uleb128 0xa
-	.byte	0x9e
-	.uleb128 0x8
-	.quad	0
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0xa
-	.byte	0x9e
-	.uleb128 0x8
-	.quad	0
-	.byte	0
-.LVUS46:
-	.uleb128 .LVU406
-	.uleb128 .LVU416
-	.uleb128 .LVU416
-	.uleb128 .LVU419
-	.uleb128 .LVU426
-	.uleb128 .LVU428
-	.uleb128 .LVU428
-	.uleb128 .LVU434
-	.uleb128 .LVU683
-	.uleb128 .LVU713
-	.uleb128 .LVU718
-	.uleb128 .LVU725
-	.uleb128 .LVU725
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-	.uleb128 .LVU753
-	.uleb128 .LVU757
-	.uleb128 .LVU789
-	.uleb128 .LVU802
-	.uleb128 0
-.LLST46:
-	.byte	0x4
-	.uleb128 .LVL126-.Ltext0
-	.uleb128 .LVL129-1-.Ltext0
-	.uleb128 0x9
-	.byte	0x72
-	.sleb128 0
-	.byte	0x8
-	.byte	0x2d
-	.byte	0x29
-	.byte	0x8
-	.byte	0xff
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL129-1-.Ltext0
+	.uleb128 .LVL129-.Ltext0
 	.uleb128 .LVL130-.Ltext0
-	.uleb128 0xb
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x6
-	.byte	0x8
-	.byte	0x2d
-	.byte	0x29
-	.byte	0x8
-	.byte	0xff
-	.byte	0x1a
+	.uleb128 0x3
+	.byte	0x70
+	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL131-.Ltext0
+	.uleb128 .LVL130-.Ltext0
 	.uleb128 .LVL132-.Ltext0
-	.uleb128 0x9
-	.byte	0x72
-	.sleb128 0
-	.byte	0x8
-	.byte	0x2d
-	.byte	0x29
-	.byte	0x8
-	.byte	0xff
-	.byte	0x1a
-	.byte	0x9f
+	.uleb128 0x1
+	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL132-.Ltext0
-	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL187-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 -292
+	.sleb128 -356
 	.byte	0x4
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 .LVL228-.Ltext0
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL196-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL196-.Ltext0
+	.uleb128 .LVL197-.Ltext0
 	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -292
-	.byte	0x4
-	.uleb128 .LVL230-.Ltext0
-	.uleb128 .LVL232-.Ltext0
-	.uleb128 0x9
-	.byte	0x72
-	.sleb128 0
-	.byte	0x8
-	.byte	0x2d
-	.byte	0x29
-	.byte	0x8
-	.byte	0xff
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL232-.Ltext0
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -292
-	.byte	0x4
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -292
-	.byte	0x4
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 .LVL254-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -292
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0
-.LVUS47:
-	.uleb128 .LVU450
-	.uleb128 .LVU482
-	.uleb128 .LVU489
-	.uleb128 .LVU501
-	.uleb128 .LVU663
-	.uleb128 .LVU667
-	.uleb128 .LVU703
-	.uleb128 .LVU711
-	.uleb128 .LVU733
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-	.uleb128 .LVU753
-	.uleb128 .LVU757
-	.uleb128 .LVU789
-	.uleb128 .LVU802
-	.uleb128 0
-.LLST47:
-	.byte	0x4
-	.uleb128 .LVL138-.Ltext0
-	.uleb128 .LVL143-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 .LVL150-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x4
-	.uleb128 .LVL224-.Ltext0
-	.uleb128 .LVL227-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL236-.Ltext0
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 .LVL254-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0
-.LVUS48:
-	.uleb128 .LVU407
-	.uleb128 .LVU428
-	.uleb128 .LVU708
-	.uleb128 .LVU709
-	.uleb128 .LVU709
-	.uleb128 .LVU711
-	.uleb128 .LVU718
-	.uleb128 .LVU725
-	.uleb128 .LVU738
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-	.uleb128 .LVU753
-	.uleb128 .LVU757
-	.uleb128 .LVU765
-	.uleb128 .LVU765
-	.uleb128 .LVU775
-	.uleb128 .LVU775
-	.uleb128 .LVU789
-	.uleb128 .LVU802
-	.uleb128 0
-.LLST48:
-	.byte	0x4
-	.uleb128 .LVL126-.Ltext0
-	.uleb128 .LVL132-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 .LVL226-.Ltext0
-	.uleb128 0x3
-	.byte	0x71
+	.byte	0x75
 	.sleb128 3
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL226-.Ltext0
-	.uleb128 .LVL227-.Ltext0
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL215-.Ltext0
+	.uleb128 .LVL219-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL219-.Ltext0
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LVL248-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL248-.Ltext0
+	.uleb128 .LVL249-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL230-.Ltext0
-	.uleb128 .LVL232-.Ltext0
+	.uleb128 .LVL250-.Ltext0
+	.uleb128 .LVL251-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL311-.Ltext0
+	.uleb128 .LVL313-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS11:
+	.uleb128 0
+	.uleb128 .LVU78
+	.uleb128 .LVU78
+	.uleb128 .LVU305
+	.uleb128 .LVU305
+	.uleb128 .LVU306
+	.uleb128 .LVU306
+	.uleb128 .LVU307
+	.uleb128 .LVU307
+	.uleb128 .LVU368
+	.uleb128 .LVU368
+	.uleb128 .LVU369
+	.uleb128 .LVU369
+	.uleb128 .LVU370
+	.uleb128 .LVU370
+	.uleb128 .LVU438
+	.uleb128 .LVU438
+	.uleb128 .LVU439
+	.uleb128 .LVU439
+	.uleb128 .LVU440
+	.uleb128 .LVU440
+	.uleb128 .LVU588
+	.uleb128 .LVU588
+	.uleb128 .LVU594
+	.uleb128 .LVU598
+	.uleb128 .LVU671
+	.uleb128 .LVU671
+	.uleb128 .LVU674
+	.uleb128 .LVU674
+	.uleb128 .LVU775
+	.uleb128 .LVU775
+	.uleb128 .LVU784
+	.uleb128 .LVU784
+	.uleb128 .LVU813
+	.uleb128 .LVU813
+	.uleb128 .LVU816
+	.uleb128 .LVU816
+	.uleb128 .LVU820
+	.uleb128 .LVU822
+	.uleb128 .LVU825
+	.uleb128 .LVU826
+	.uleb128 .LVU830
+	.uleb128 .LVU830
+	.uleb128 .LVU977
+	.uleb128 .LVU977
+	.uleb128 .LVU980
+	.uleb128 .LVU980
+	.uleb128 .LVU1010
+	.uleb128 .LVU1010
+	.uleb128 .LVU1019
+	.uleb128 .LVU1019
+	.uleb128 .LVU1031
+	.uleb128 .LVU1031
+	.uleb128 .LVU1035
+	.uleb128 .LVU1035
+	.uleb128 .LVU1217
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1229
+	.uleb128 0
+.LLST11:
+	.byte	0x4
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x4
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x4
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x4
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x4
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x4
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x4
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL252-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x4
+	.uleb128 .LVL252-.Ltext0
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 0x3
+	.byte	0x76
+	.sleb128 4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 .LVL255-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL256-.Ltext0
+	.uleb128 .LVL257-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL258-.Ltext0
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL301-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x4
+	.uleb128 .LVL301-.Ltext0
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL313-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x4
+	.uleb128 .LVL313-.Ltext0
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x4
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 .LVL322-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL322-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0x4
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -344
+	.byte	0
+.LVUS12:
+	.uleb128 .LVU71
+	.uleb128 .LVU78
+	.uleb128 .LVU78
+	.uleb128 .LVU118
+	.uleb128 .LVU121
+	.uleb128 .LVU134
+	.uleb128 .LVU136
+	.uleb128 .LVU201
+	.uleb128 .LVU204
+	.uleb128 .LVU207
+	.uleb128 .LVU209
+	.uleb128 .LVU593
+	.uleb128 .LVU597
+	.uleb128 .LVU651
+	.uleb128 .LVU652
+	.uleb128 .LVU665
+	.uleb128 .LVU667
+	.uleb128 .LVU669
+	.uleb128 .LVU671
+	.uleb128 .LVU674
+	.uleb128 .LVU674
+	.uleb128 .LVU685
+	.uleb128 .LVU686
+	.uleb128 .LVU783
+	.uleb128 .LVU784
+	.uleb128 .LVU820
+	.uleb128 .LVU822
+	.uleb128 .LVU825
+	.uleb128 .LVU826
+	.uleb128 .LVU1279
+	.uleb128 .LVU1280
+	.uleb128 0
+.LLST12:
+	.byte	0x4
+	.uleb128 .LVL23-.Ltext0
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL182-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL201-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL202-.Ltext0
+	.uleb128 .LVL207-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL208-.Ltext0
+	.uleb128 .LVL208-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL216-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL217-.Ltext0
+	.uleb128 .LVL242-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL255-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL256-.Ltext0
+	.uleb128 .LVL257-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL258-.Ltext0
+	.uleb128 .LVL409-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0x4
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -360
+	.byte	0
+.LVUS13:
+	.uleb128 .LVU71
+	.uleb128 .LVU78
+	.uleb128 .LVU78
+	.uleb128 .LVU118
+	.uleb128 .LVU121
+	.uleb128 .LVU134
+	.uleb128 .LVU136
+	.uleb128 .LVU207
+	.uleb128 .LVU209
+	.uleb128 .LVU382
+	.uleb128 .LVU421
+	.uleb128 .LVU446
+	.uleb128 .LVU479
+	.uleb128 .LVU486
+	.uleb128 .LVU504
+	.uleb128 .LVU520
+	.uleb128 .LVU583
+	.uleb128 .LVU598
+	.uleb128 .LVU613
+	.uleb128 .LVU617
+	.uleb128 .LVU617
+	.uleb128 .LVU652
+	.uleb128 .LVU668
+	.uleb128 .LVU669
+	.uleb128 .LVU671
+	.uleb128 .LVU674
+	.uleb128 .LVU674
+	.uleb128 .LVU678
+	.uleb128 .LVU678
+	.uleb128 .LVU680
+	.uleb128 .LVU683
+	.uleb128 .LVU686
+	.uleb128 .LVU686
+	.uleb128 .LVU691
+	.uleb128 .LVU768
+	.uleb128 .LVU784
+	.uleb128 .LVU784
+	.uleb128 .LVU793
+	.uleb128 .LVU797
+	.uleb128 .LVU820
+	.uleb128 .LVU822
+	.uleb128 .LVU825
+	.uleb128 .LVU826
+	.uleb128 .LVU830
+	.uleb128 .LVU974
+	.uleb128 .LVU980
+	.uleb128 .LVU1010
+	.uleb128 .LVU1019
+	.uleb128 .LVU1031
+	.uleb128 .LVU1042
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1276
+	.uleb128 .LVU1280
+.LLST13:
+	.byte	0x4
+	.uleb128 .LVL23-.Ltext0
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL152-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL163-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 .LVL184-.Ltext0
 	.uleb128 0x2
 	.byte	0x31
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL237-.Ltext0
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 0x3
-	.byte	0x71
-	.sleb128 1
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -340
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x1
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 .LVL245-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL245-1-.Ltext0
-	.uleb128 .LVL249-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 .LVL202-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 -340
+	.sleb128 -356
 	.byte	0x4
-	.uleb128 .LVL249-.Ltext0
-	.uleb128 .LVL254-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
+	.uleb128 .LVL208-.Ltext0
+	.uleb128 .LVL208-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
 	.byte	0x4
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL212-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL212-.Ltext0
+	.uleb128 .LVL213-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL215-.Ltext0
+	.uleb128 .LVL217-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL217-.Ltext0
+	.uleb128 .LVL218-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL240-.Ltext0
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LVL255-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL256-.Ltext0
 	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE15-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL258-.Ltext0
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL313-.Ltext0
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0
+.LVUS15:
+	.uleb128 .LVU79
+	.uleb128 .LVU118
+	.uleb128 .LVU121
+	.uleb128 .LVU134
+	.uleb128 .LVU138
+	.uleb128 .LVU166
+	.uleb128 .LVU166
+	.uleb128 .LVU179
+	.uleb128 .LVU179
+	.uleb128 .LVU184
+	.uleb128 .LVU184
+	.uleb128 .LVU193
+	.uleb128 .LVU193
+	.uleb128 .LVU194
+	.uleb128 .LVU194
+	.uleb128 .LVU199
+	.uleb128 .LVU204
+	.uleb128 .LVU207
+	.uleb128 .LVU209
+	.uleb128 .LVU593
+	.uleb128 .LVU601
+	.uleb128 .LVU671
+	.uleb128 .LVU674
+	.uleb128 .LVU820
+	.uleb128 .LVU822
+	.uleb128 .LVU825
+	.uleb128 .LVU826
+	.uleb128 0
+.LLST15:
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -336
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -336
+	.byte	0x4
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -336
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL182-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -336
+	.byte	0x4
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -336
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL255-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -336
+	.byte	0x4
+	.uleb128 .LVL256-.Ltext0
+	.uleb128 .LVL257-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -336
+	.byte	0x4
+	.uleb128 .LVL258-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -336
+	.byte	0
+.LVUS16:
+	.uleb128 .LVU79
+	.uleb128 .LVU118
+	.uleb128 .LVU121
+	.uleb128 .LVU134
+	.uleb128 .LVU138
+	.uleb128 .LVU167
+	.uleb128 .LVU167
+	.uleb128 .LVU176
+	.uleb128 .LVU179
+	.uleb128 .LVU184
+	.uleb128 .LVU193
+	.uleb128 .LVU199
+.LLST16:
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LVL64-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0
-.LVUS49:
-	.uleb128 .LVU400
-	.uleb128 .LVU416
-	.uleb128 .LVU416
-	.uleb128 .LVU419
-	.uleb128 .LVU426
-	.uleb128 .LVU434
-	.uleb128 .LVU443
-	.uleb128 .LVU447
-	.uleb128 .LVU447
-	.uleb128 .LVU470
-	.uleb128 .LVU487
-	.uleb128 .LVU488
-	.uleb128 .LVU488
-	.uleb128 .LVU497
-	.uleb128 .LVU618
-	.uleb128 .LVU621
-	.uleb128 .LVU663
-	.uleb128 .LVU667
-	.uleb128 .LVU683
-	.uleb128 .LVU692
-	.uleb128 .LVU692
-	.uleb128 .LVU696
-	.uleb128 .LVU696
-	.uleb128 .LVU713
-	.uleb128 .LVU718
-	.uleb128 .LVU730
-	.uleb128 .LVU731
-	.uleb128 .LVU732
-	.uleb128 .LVU732
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-	.uleb128 .LVU753
-	.uleb128 .LVU757
-	.uleb128 .LVU765
-	.uleb128 .LVU765
-	.uleb128 .LVU770
-	.uleb128 .LVU770
-	.uleb128 .LVU779
-	.uleb128 .LVU782
-	.uleb128 .LVU783
-	.uleb128 .LVU783
-	.uleb128 .LVU789
-.LLST49:
+.LVUS17:
+	.uleb128 .LVU79
+	.uleb128 .LVU118
+	.uleb128 .LVU121
+	.uleb128 .LVU134
+	.uleb128 .LVU138
+	.uleb128 .LVU188
+	.uleb128 .LVU188
+	.uleb128 .LVU193
+	.uleb128 .LVU193
+	.uleb128 .LVU199
+	.uleb128 .LVU204
+	.uleb128 .LVU207
+	.uleb128 .LVU209
+	.uleb128 .LVU210
+	.uleb128 .LVU210
+	.uleb128 .LVU288
+	.uleb128 .LVU288
+	.uleb128 .LVU290
+	.uleb128 .LVU290
+	.uleb128 .LVU296
+	.uleb128 .LVU296
+	.uleb128 .LVU303
+	.uleb128 .LVU303
+	.uleb128 .LVU421
+	.uleb128 .LVU421
+	.uleb128 .LVU428
+	.uleb128 .LVU428
+	.uleb128 .LVU582
+	.uleb128 .LVU601
+	.uleb128 .LVU671
+	.uleb128 .LVU674
+	.uleb128 .LVU784
+	.uleb128 .LVU784
+	.uleb128 .LVU788
+	.uleb128 .LVU790
+	.uleb128 .LVU820
+	.uleb128 .LVU822
+	.uleb128 .LVU825
+	.uleb128 .LVU826
+	.uleb128 .LVU972
+	.uleb128 .LVU980
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 0
+.LLST17:
 	.byte	0x4
-	.uleb128 .LVL125-.Ltext0
-	.uleb128 .LVL129-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 0x2
+	.byte	0x32
+	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL129-1-.Ltext0
-	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x2
+	.byte	0x32
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 0x2
+	.byte	0x32
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 .LVL62-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 -340
+	.sleb128 -328
 	.byte	0x4
-	.uleb128 .LVL131-.Ltext0
-	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 0x2
+	.byte	0x32
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 0x2
+	.byte	0x32
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x2
+	.byte	0x32
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 0x2
+	.byte	0x34
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 .LVL96-.Ltext0
+	.uleb128 0x2
+	.byte	0x32
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL96-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0x4
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 0x2
+	.byte	0x32
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0x4
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 0x2
+	.byte	0x34
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 .LVL255-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0x4
+	.uleb128 .LVL256-.Ltext0
+	.uleb128 .LVL257-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0x4
+	.uleb128 .LVL258-.Ltext0
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0
+.LVUS18:
+	.uleb128 .LVU102
+	.uleb128 .LVU105
+	.uleb128 .LVU317
+	.uleb128 .LVU326
+	.uleb128 .LVU385
+	.uleb128 .LVU388
+	.uleb128 .LVU390
+	.uleb128 .LVU408
+	.uleb128 .LVU419
+	.uleb128 .LVU420
+	.uleb128 .LVU420
+	.uleb128 .LVU421
+	.uleb128 .LVU444
+	.uleb128 .LVU448
+	.uleb128 .LVU448
+	.uleb128 .LVU450
+	.uleb128 .LVU450
+	.uleb128 .LVU454
+	.uleb128 .LVU454
+	.uleb128 .LVU477
+	.uleb128 .LVU477
+	.uleb128 .LVU478
+	.uleb128 .LVU478
+	.uleb128 .LVU479
+	.uleb128 .LVU601
+	.uleb128 .LVU608
+	.uleb128 .LVU652
+	.uleb128 .LVU655
+	.uleb128 .LVU655
+	.uleb128 .LVU660
+	.uleb128 .LVU699
+	.uleb128 .LVU702
+	.uleb128 .LVU793
+	.uleb128 .LVU797
+	.uleb128 .LVU896
+	.uleb128 .LVU900
+	.uleb128 .LVU1026
+	.uleb128 .LVU1027
+.LLST18:
+	.byte	0x4
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 .LVL31-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL135-.Ltext0
-	.uleb128 .LVL137-.Ltext0
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL105-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x94
+	.byte	0x1
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL128-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL137-.Ltext0
 	.uleb128 .LVL140-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL144-.Ltext0
-	.uleb128 .LVL145-.Ltext0
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 .LVL149-.Ltext0
 	.uleb128 0x8
 	.byte	0x70
 	.sleb128 0
@@ -8295,722 +10507,4287 @@ sscanf:
 	.byte	0x1a
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL145-.Ltext0
-	.uleb128 .LVL148-1-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL150-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
+	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 .LVL197-.Ltext0
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL188-1-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 .LVL214-.Ltext0
+	.uleb128 .LVL202-.Ltext0
+	.uleb128 .LVL203-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
+	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 .LVL221-1-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL206-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
+	.byte	0x55
 	.byte	0x4
 	.uleb128 .LVL221-.Ltext0
-	.uleb128 .LVL223-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL223-.Ltext0
-	.uleb128 .LVL228-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL230-.Ltext0
-	.uleb128 .LVL233-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL234-.Ltext0
-	.uleb128 .LVL235-.Ltext0
-	.uleb128 0x8
-	.byte	0x70
-	.sleb128 0
-	.byte	0x94
-	.byte	0x1
-	.byte	0x8
-	.byte	0xff
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL235-.Ltext0
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 .LVL245-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL245-.Ltext0
-	.uleb128 .LVL247-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL247-.Ltext0
-	.uleb128 .LVL250-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL251-.Ltext0
-	.uleb128 .LVL252-.Ltext0
-	.uleb128 0x8
-	.byte	0x70
-	.sleb128 0
-	.byte	0x94
-	.byte	0x1
-	.byte	0x8
-	.byte	0xff
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL252-.Ltext0
-	.uleb128 .LVL254-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS51:
-	.uleb128 .LVU803
-	.uleb128 0
-.LLST51:
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LFE15-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS53:
-	.uleb128 .LVU217
-	.uleb128 .LVU221
-	.uleb128 .LVU397
-	.uleb128 .LVU399
-.LLST53:
-	.byte	0x4
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 .LVL71-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 .LVL125-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS55:
-	.uleb128 .LVU207
-	.uleb128 .LVU217
-	.uleb128 .LVU224
-	.uleb128 .LVU235
-.LLST55:
-	.byte	0x4
-	.uleb128 .LVL65-.Ltext0
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL71-.Ltext0
-	.uleb128 .LVL73-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS56:
-	.uleb128 .LVU211
-	.uleb128 .LVU213
-	.uleb128 .LVU213
-	.uleb128 .LVU216
-	.uleb128 .LVU234
-	.uleb128 .LVU235
-.LLST56:
-	.byte	0x4
-	.uleb128 .LVL67-.Ltext0
-	.uleb128 .LVL68-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL68-.Ltext0
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL72-.Ltext0
-	.uleb128 .LVL73-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS58:
-	.uleb128 .LVU409
-	.uleb128 .LVU428
-	.uleb128 .LVU718
-	.uleb128 .LVU725
-.LLST58:
-	.byte	0x4
-	.uleb128 .LVL127-.Ltext0
-	.uleb128 .LVL132-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL230-.Ltext0
-	.uleb128 .LVL232-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS59:
-	.uleb128 .LVU416
-	.uleb128 .LVU428
-	.uleb128 .LVU724
-	.uleb128 .LVU725
-.LLST59:
-	.byte	0x4
-	.uleb128 .LVL129-.Ltext0
-	.uleb128 .LVL132-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL231-.Ltext0
-	.uleb128 .LVL232-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS61:
-	.uleb128 .LVU441
-	.uleb128 .LVU450
-	.uleb128 .LVU477
-	.uleb128 .LVU489
-.LLST61:
-	.byte	0x4
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 .LVL138-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL142-.Ltext0
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS62:
-	.uleb128 .LVU445
-	.uleb128 .LVU447
-	.uleb128 .LVU447
-	.uleb128 .LVU450
-	.uleb128 .LVU488
-	.uleb128 .LVU489
-.LLST62:
-	.byte	0x4
-	.uleb128 .LVL136-.Ltext0
-	.uleb128 .LVL137-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL137-.Ltext0
-	.uleb128 .LVL138-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL145-.Ltext0
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS63:
-	.uleb128 .LVU452
-	.uleb128 .LVU465
-.LLST63:
-	.byte	0x4
-	.uleb128 .LVL138-.Ltext0
-	.uleb128 .LVL139-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS65:
-	.uleb128 .LVU490
-	.uleb128 .LVU497
-	.uleb128 .LVU663
-	.uleb128 .LVU667
-.LLST65:
-	.byte	0x4
-	.uleb128 .LVL147-.Ltext0
-	.uleb128 .LVL148-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS66:
-	.uleb128 .LVU490
-	.uleb128 .LVU498
-	.uleb128 .LVU663
-	.uleb128 .LVU667
-.LLST66:
-	.byte	0x4
-	.uleb128 .LVL147-.Ltext0
-	.uleb128 .LVL149-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS67:
-	.uleb128 .LVU665
-	.uleb128 .LVU667
-.LLST67:
-	.byte	0x4
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS68:
-	.uleb128 .LVU663
-	.uleb128 .LVU667
-.LLST68:
-	.byte	0x4
-	.uleb128 .LVL213-.Ltext0
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS70:
-	.uleb128 .LVU700
-	.uleb128 .LVU711
-	.uleb128 .LVU733
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-	.uleb128 .LVU753
-	.uleb128 .LVU757
-	.uleb128 .LVU765
-	.uleb128 .LVU765
-	.uleb128 .LVU770
-	.uleb128 .LVU770
-	.uleb128 .LVU779
-	.uleb128 .LVU782
-	.uleb128 .LVU783
-	.uleb128 .LVU783
-	.uleb128 .LVU789
-.LLST70:
-	.byte	0x4
-	.uleb128 .LVL224-.Ltext0
-	.uleb128 .LVL227-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL236-.Ltext0
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 .LVL245-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL245-.Ltext0
-	.uleb128 .LVL247-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL247-.Ltext0
-	.uleb128 .LVL250-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL251-.Ltext0
-	.uleb128 .LVL252-.Ltext0
-	.uleb128 0x8
-	.byte	0x70
-	.sleb128 0
-	.byte	0x94
-	.byte	0x1
-	.byte	0x8
-	.byte	0xff
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL252-.Ltext0
-	.uleb128 .LVL254-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS72:
-	.uleb128 .LVU684
-	.uleb128 .LVU700
-	.uleb128 .LVU725
-	.uleb128 .LVU733
-.LLST72:
-	.byte	0x4
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 .LVL224-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL232-.Ltext0
-	.uleb128 .LVL236-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS73:
-	.uleb128 .LVU694
-	.uleb128 .LVU696
-	.uleb128 .LVU696
-	.uleb128 .LVU699
-	.uleb128 .LVU732
-	.uleb128 .LVU733
-.LLST73:
-	.byte	0x4
 	.uleb128 .LVL222-.Ltext0
-	.uleb128 .LVL223-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL223-.Ltext0
-	.uleb128 .LVL224-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL235-.Ltext0
-	.uleb128 .LVL236-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS75:
-	.uleb128 .LVU757
-	.uleb128 .LVU771
-	.uleb128 .LVU775
-	.uleb128 .LVU786
-.LLST75:
-	.byte	0x4
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 .LVL248-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL249-.Ltext0
-	.uleb128 .LVL253-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS76:
-	.uleb128 .LVU767
-	.uleb128 .LVU770
-	.uleb128 .LVU770
-	.uleb128 .LVU771
-	.uleb128 .LVU783
-	.uleb128 .LVU786
-.LLST76:
 	.byte	0x4
 	.uleb128 .LVL246-.Ltext0
 	.uleb128 .LVL247-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL247-.Ltext0
-	.uleb128 .LVL248-.Ltext0
+	.uleb128 .LVL281-.Ltext0
+	.uleb128 .LVL282-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
+	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL252-.Ltext0
-	.uleb128 .LVL253-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 .LVL318-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
+	.byte	0x53
 	.byte	0
-.LVUS78:
-	.uleb128 .LVU520
-	.uleb128 .LVU524
-	.uleb128 .LVU677
-	.uleb128 .LVU679
-	.uleb128 .LVU740
-	.uleb128 .LVU751
-.LLST78:
+.LVUS20:
+	.uleb128 .LVU88
+	.uleb128 .LVU102
+	.uleb128 .LVU141
+	.uleb128 .LVU146
+	.uleb128 .LVU146
+	.uleb128 .LVU152
+.LLST20:
 	.byte	0x4
-	.uleb128 .LVL154-.Ltext0
-	.uleb128 .LVL156-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
-	.byte	0x4
-	.uleb128 .LVL217-.Ltext0
-	.uleb128 .LVL218-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
-	.byte	0x4
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
-	.byte	0
-.LVUS79:
-	.uleb128 .LVU520
-	.uleb128 .LVU522
-	.uleb128 .LVU677
-	.uleb128 .LVU679
-	.uleb128 .LVU740
-	.uleb128 .LVU746
-	.uleb128 .LVU746
-	.uleb128 .LVU748
-	.uleb128 .LVU748
-	.uleb128 .LVU751
-.LLST79:
-	.byte	0x4
-	.uleb128 .LVL154-.Ltext0
-	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL30-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL217-.Ltext0
-	.uleb128 .LVL218-.Ltext0
-	.uleb128 0x2
-	.byte	0x32
+	.uleb128 .LVL41-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x25
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL238-.Ltext0
-	.uleb128 .LVL239-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL46-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL239-.Ltext0
-	.uleb128 .LVL240-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -296
-	.byte	0x4
-	.uleb128 .LVL240-.Ltext0
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
+	.byte	0x53
 	.byte	0
-.LVUS81:
-	.uleb128 .LVU268
-	.uleb128 .LVU275
-	.uleb128 .LVU275
-	.uleb128 .LVU353
-	.uleb128 .LVU530
-	.uleb128 .LVU559
-	.uleb128 .LVU594
-	.uleb128 .LVU610
-	.uleb128 .LVU621
-	.uleb128 .LVU625
-	.uleb128 .LVU631
-	.uleb128 .LVU637
-	.uleb128 .LVU637
-	.uleb128 .LVU638
-	.uleb128 .LVU638
-	.uleb128 .LVU643
-	.uleb128 .LVU682
-	.uleb128 .LVU683
-	.uleb128 .LVU753
-	.uleb128 .LVU757
-.LLST81:
+.LVUS22:
+	.uleb128 .LVU92
+	.uleb128 .LVU102
+	.uleb128 .LVU146
+	.uleb128 .LVU152
+.LLST22:
 	.byte	0x4
-	.uleb128 .LVL85-.Ltext0
-	.uleb128 .LVL86-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL86-.Ltext0
-	.uleb128 .LVL106-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS23:
+	.uleb128 .LVU98
+	.uleb128 .LVU102
+	.uleb128 .LVU151
+	.uleb128 .LVU152
+.LLST23:
 	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL171-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS25:
+	.uleb128 .LVU106
+	.uleb128 .LVU115
+	.uleb128 .LVU152
+	.uleb128 .LVU156
+.LLST25:
 	.byte	0x4
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 .LVL198-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LVL32-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL200-.Ltext0
-	.uleb128 .LVL202-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS26:
+	.uleb128 .LVU106
+	.uleb128 .LVU115
+	.uleb128 .LVU152
+	.uleb128 .LVU156
+.LLST26:
 	.byte	0x4
-	.uleb128 .LVL202-.Ltext0
-	.uleb128 .LVL202-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LVL32-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL202-.Ltext0
-	.uleb128 .LVL204-.Ltext0
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS27:
+	.uleb128 .LVU154
+	.uleb128 .LVU156
+.LLST27:
+	.byte	0x4
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS28:
+	.uleb128 .LVU152
+	.uleb128 .LVU156
+.LLST28:
+	.byte	0x4
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS30:
+	.uleb128 .LVU122
+	.uleb128 .LVU131
+	.uleb128 .LVU179
+	.uleb128 .LVU184
+.LLST30:
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL37-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS31:
+	.uleb128 .LVU122
+	.uleb128 .LVU132
+	.uleb128 .LVU179
+	.uleb128 .LVU184
+.LLST31:
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS32:
+	.uleb128 .LVU180
+	.uleb128 .LVU184
+.LLST32:
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS33:
+	.uleb128 .LVU179
+	.uleb128 .LVU184
+.LLST33:
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS35:
+	.uleb128 .LVU893
+	.uleb128 .LVU896
+	.uleb128 .LVU1115
+	.uleb128 .LVU1118
+	.uleb128 .LVU1249
+	.uleb128 .LVU1252
+	.uleb128 .LVU1272
+	.uleb128 .LVU1274
+	.uleb128 .LVU1312
+	.uleb128 .LVU1315
+.LLST35:
+	.byte	0x4
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 .LVL281-.Ltext0
 	.uleb128 0x2
 	.byte	0x31
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL219-.Ltext0
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
+	.uleb128 .LVL347-.Ltext0
+	.uleb128 .LVL348-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
 	.byte	0
-.LVUS82:
-	.uleb128 .LVU268
-	.uleb128 .LVU312
-	.uleb128 .LVU312
-	.uleb128 .LVU320
-	.uleb128 .LVU321
-	.uleb128 .LVU345
-	.uleb128 .LVU345
-	.uleb128 .LVU353
-	.uleb128 .LVU530
-	.uleb128 .LVU545
-	.uleb128 .LVU545
-	.uleb128 .LVU559
-	.uleb128 .LVU594
-	.uleb128 .LVU610
-	.uleb128 .LVU621
-	.uleb128 .LVU625
-	.uleb128 .LVU631
-	.uleb128 .LVU643
-	.uleb128 .LVU682
-	.uleb128 .LVU683
-	.uleb128 .LVU753
+.LVUS36:
+	.uleb128 .LVU213
+	.uleb128 .LVU257
+	.uleb128 .LVU479
+	.uleb128 .LVU504
+	.uleb128 .LVU637
+	.uleb128 .LVU652
+	.uleb128 .LVU702
 	.uleb128 .LVU757
-.LLST82:
+	.uleb128 .LVU757
+	.uleb128 .LVU763
+	.uleb128 .LVU830
+	.uleb128 .LVU896
+	.uleb128 .LVU980
+	.uleb128 .LVU1005
+	.uleb128 .LVU1019
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+	.uleb128 .LVU1031
+	.uleb128 .LVU1042
+	.uleb128 .LVU1195
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1274
+	.uleb128 .LVU1298
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+	.uleb128 0
+.LLST36:
 	.byte	0x4
-	.uleb128 .LVL85-.Ltext0
-	.uleb128 .LVL96-.Ltext0
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 .LVL81-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL96-.Ltext0
-	.uleb128 .LVL98-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL99-.Ltext0
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 .LVL106-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
 	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL165-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL202-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL238-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL238-.Ltext0
+	.uleb128 .LVL239-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL281-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS38:
+	.uleb128 .LVU223
+	.uleb128 .LVU257
+	.uleb128 .LVU479
+	.uleb128 .LVU492
+	.uleb128 .LVU492
+	.uleb128 .LVU493
+	.uleb128 .LVU493
+	.uleb128 .LVU495
+	.uleb128 .LVU637
+	.uleb128 .LVU641
+	.uleb128 .LVU702
+	.uleb128 .LVU712
+	.uleb128 .LVU712
+	.uleb128 .LVU713
+	.uleb128 .LVU713
+	.uleb128 .LVU738
+	.uleb128 .LVU738
+	.uleb128 .LVU748
+	.uleb128 .LVU830
+	.uleb128 .LVU838
+	.uleb128 .LVU838
+	.uleb128 .LVU839
+	.uleb128 .LVU839
+	.uleb128 .LVU893
+	.uleb128 .LVU980
+	.uleb128 .LVU1005
+	.uleb128 .LVU1019
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+	.uleb128 .LVU1031
+	.uleb128 .LVU1042
+	.uleb128 .LVU1115
+	.uleb128 .LVU1118
+	.uleb128 .LVU1147
+	.uleb128 .LVU1147
+	.uleb128 .LVU1149
+	.uleb128 .LVU1149
+	.uleb128 .LVU1167
+	.uleb128 .LVU1167
+	.uleb128 .LVU1168
+	.uleb128 .LVU1168
+	.uleb128 .LVU1175
+	.uleb128 .LVU1175
+	.uleb128 .LVU1177
+	.uleb128 .LVU1177
+	.uleb128 .LVU1184
+	.uleb128 .LVU1184
+	.uleb128 .LVU1185
+	.uleb128 .LVU1185
+	.uleb128 .LVU1195
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1249
+	.uleb128 .LVU1252
+	.uleb128 .LVU1265
+	.uleb128 .LVU1265
+	.uleb128 .LVU1268
+	.uleb128 .LVU1268
+	.uleb128 .LVU1272
+	.uleb128 .LVU1298
+	.uleb128 .LVU1312
+	.uleb128 .LVU1315
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+	.uleb128 0
+.LLST38:
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LVL156-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL156-1-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL227-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL227-1-.Ltext0
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 .LVL264-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL264-1-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL347-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL348-.Ltext0
+	.uleb128 .LVL356-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL356-.Ltext0
+	.uleb128 .LVL358-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL358-1-.Ltext0
+	.uleb128 .LVL364-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL364-.Ltext0
+	.uleb128 .LVL365-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL365-1-.Ltext0
+	.uleb128 .LVL368-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL368-.Ltext0
+	.uleb128 .LVL370-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL370-1-.Ltext0
+	.uleb128 .LVL373-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL373-.Ltext0
+	.uleb128 .LVL374-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL374-1-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 -288
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0
+.LVUS39:
+	.uleb128 .LVU223
+	.uleb128 .LVU227
+.LLST39:
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL72-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
+	.byte	0
+.LVUS40:
+	.uleb128 .LVU223
+	.uleb128 .LVU257
+	.uleb128 .LVU479
+	.uleb128 .LVU495
+	.uleb128 .LVU637
+	.uleb128 .LVU641
+	.uleb128 .LVU702
+	.uleb128 .LVU748
+	.uleb128 .LVU830
+	.uleb128 .LVU893
+	.uleb128 .LVU980
+	.uleb128 .LVU1005
+	.uleb128 .LVU1019
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+	.uleb128 .LVU1031
+	.uleb128 .LVU1042
+	.uleb128 .LVU1115
+	.uleb128 .LVU1118
+	.uleb128 .LVU1195
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1249
+	.uleb128 .LVU1252
+	.uleb128 .LVU1272
+	.uleb128 .LVU1298
+	.uleb128 .LVU1312
+	.uleb128 .LVU1315
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+	.uleb128 0
+.LLST40:
 	.byte	0x4
-	.uleb128 .LVL165-.Ltext0
-	.uleb128 .LVL171-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL197-.Ltext0
+	.uleb128 .LVL198-.Ltext0
 	.uleb128 .LVL198-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL200-.Ltext0
-	.uleb128 .LVL204-.Ltext0
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL347-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL348-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS41:
+	.uleb128 .LVU482
+	.uleb128 .LVU495
+	.uleb128 .LVU639
+	.uleb128 .LVU641
+	.uleb128 .LVU702
+	.uleb128 .LVU721
+	.uleb128 .LVU721
+	.uleb128 .LVU725
+	.uleb128 .LVU725
+	.uleb128 .LVU727
+	.uleb128 .LVU830
+	.uleb128 .LVU851
+	.uleb128 .LVU851
+	.uleb128 .LVU855
+	.uleb128 .LVU855
+	.uleb128 .LVU885
+	.uleb128 .LVU885
+	.uleb128 .LVU886
+	.uleb128 .LVU886
+	.uleb128 .LVU893
+	.uleb128 .LVU980
+	.uleb128 .LVU988
+	.uleb128 .LVU988
+	.uleb128 .LVU992
+	.uleb128 .LVU992
+	.uleb128 .LVU1005
+	.uleb128 .LVU1019
+	.uleb128 .LVU1024
+	.uleb128 .LVU1024
+	.uleb128 .LVU1025
+	.uleb128 .LVU1025
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+	.uleb128 .LVU1031
+	.uleb128 .LVU1042
+	.uleb128 .LVU1058
+	.uleb128 .LVU1058
+	.uleb128 .LVU1062
+	.uleb128 .LVU1062
+	.uleb128 .LVU1074
+	.uleb128 .LVU1082
+	.uleb128 .LVU1086
+	.uleb128 .LVU1086
+	.uleb128 .LVU1109
+	.uleb128 .LVU1122
+	.uleb128 .LVU1126
+	.uleb128 .LVU1126
+	.uleb128 .LVU1135
+	.uleb128 .LVU1161
+	.uleb128 .LVU1162
+	.uleb128 .LVU1162
+	.uleb128 .LVU1163
+	.uleb128 .LVU1215
+	.uleb128 .LVU1216
+	.uleb128 .LVU1216
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1234
+	.uleb128 .LVU1234
+	.uleb128 .LVU1235
+	.uleb128 .LVU1235
+	.uleb128 .LVU1236
+	.uleb128 .LVU1236
+	.uleb128 .LVU1243
+	.uleb128 .LVU1243
+	.uleb128 .LVU1249
+	.uleb128 .LVU1252
+	.uleb128 .LVU1259
+	.uleb128 .LVU1298
+	.uleb128 .LVU1312
+	.uleb128 .LVU1326
+	.uleb128 .LVU1330
+	.uleb128 .LVU1330
+	.uleb128 .LVU1332
+	.uleb128 .LVU1354
+	.uleb128 .LVU1359
+	.uleb128 .LVU1359
+	.uleb128 .LVU1362
+	.uleb128 .LVU1366
+	.uleb128 .LVU1367
+	.uleb128 .LVU1367
+	.uleb128 0
+.LLST41:
+	.byte	0x4
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x3
+	.byte	0x9
+	.byte	0xff
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL228-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL228-.Ltext0
+	.uleb128 .LVL230-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL230-.Ltext0
+	.uleb128 .LVL231-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL266-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL266-.Ltext0
+	.uleb128 .LVL268-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL268-.Ltext0
+	.uleb128 .LVL275-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL275-.Ltext0
+	.uleb128 .LVL276-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x94
+	.byte	0x1
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL304-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL304-.Ltext0
+	.uleb128 .LVL306-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL306-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL315-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL315-.Ltext0
+	.uleb128 .LVL316-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x94
+	.byte	0x1
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL316-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL328-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL328-.Ltext0
+	.uleb128 .LVL330-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL330-1-.Ltext0
+	.uleb128 .LVL333-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL335-.Ltext0
+	.uleb128 .LVL337-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL337-.Ltext0
+	.uleb128 .LVL346-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL350-.Ltext0
+	.uleb128 .LVL352-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL352-.Ltext0
+	.uleb128 .LVL354-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL360-.Ltext0
+	.uleb128 .LVL361-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x94
+	.byte	0x1
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL361-.Ltext0
+	.uleb128 .LVL362-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL385-.Ltext0
+	.uleb128 .LVL386-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x94
+	.byte	0x1
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL386-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL392-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL392-.Ltext0
+	.uleb128 .LVL393-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x94
+	.byte	0x1
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL393-.Ltext0
+	.uleb128 .LVL394-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL394-.Ltext0
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL401-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 .LVL424-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LVL431-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL431-.Ltext0
+	.uleb128 .LVL433-.Ltext0
+	.uleb128 0x3
+	.byte	0x9
+	.byte	0xff
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL434-.Ltext0
+	.uleb128 .LVL435-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x94
+	.byte	0x1
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL435-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS42:
+	.uleb128 .LVU225
+	.uleb128 .LVU257
+	.uleb128 .LVU479
+	.uleb128 .LVU495
+	.uleb128 .LVU637
+	.uleb128 .LVU641
+	.uleb128 .LVU702
+	.uleb128 .LVU738
+	.uleb128 .LVU738
+	.uleb128 .LVU748
+	.uleb128 .LVU830
+	.uleb128 .LVU893
+	.uleb128 .LVU980
+	.uleb128 .LVU1005
+	.uleb128 .LVU1019
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+	.uleb128 .LVU1031
+	.uleb128 .LVU1042
+	.uleb128 .LVU1115
+	.uleb128 .LVU1118
+	.uleb128 .LVU1169
+	.uleb128 .LVU1169
+	.uleb128 .LVU1170
+	.uleb128 .LVU1170
+	.uleb128 .LVU1179
+	.uleb128 .LVU1180
+	.uleb128 .LVU1195
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1249
+	.uleb128 .LVU1252
+	.uleb128 .LVU1265
+	.uleb128 .LVU1265
+	.uleb128 .LVU1268
+	.uleb128 .LVU1268
+	.uleb128 .LVU1272
+	.uleb128 .LVU1298
+	.uleb128 .LVU1312
+	.uleb128 .LVU1315
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+	.uleb128 0
+.LLST42:
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL81-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL219-.Ltext0
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL347-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL348-.Ltext0
+	.uleb128 .LVL365-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL365-.Ltext0
+	.uleb128 .LVL366-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL366-.Ltext0
+	.uleb128 .LVL371-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL372-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LFE17-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0
-.LVUS83:
-	.uleb128 .LVU294
-	.uleb128 .LVU302
-	.uleb128 .LVU302
-	.uleb128 .LVU312
-	.uleb128 .LVU594
-	.uleb128 .LVU610
-.LLST83:
+.LVUS43:
+	.uleb128 .LVU225
+	.uleb128 .LVU257
+	.uleb128 .LVU479
+	.uleb128 .LVU495
+	.uleb128 .LVU637
+	.uleb128 .LVU641
+	.uleb128 .LVU702
+	.uleb128 .LVU741
+	.uleb128 .LVU830
+	.uleb128 .LVU893
+	.uleb128 .LVU980
+	.uleb128 .LVU1005
+	.uleb128 .LVU1019
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+	.uleb128 .LVU1031
+	.uleb128 .LVU1042
+	.uleb128 .LVU1115
+	.uleb128 .LVU1118
+	.uleb128 .LVU1120
+	.uleb128 .LVU1120
+	.uleb128 .LVU1148
+	.uleb128 .LVU1150
+	.uleb128 .LVU1176
+	.uleb128 .LVU1178
+	.uleb128 .LVU1180
+	.uleb128 .LVU1180
+	.uleb128 .LVU1195
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1249
+	.uleb128 .LVU1252
+	.uleb128 .LVU1265
+	.uleb128 .LVU1265
+	.uleb128 .LVU1268
+	.uleb128 .LVU1268
+	.uleb128 .LVU1272
+	.uleb128 .LVU1298
+	.uleb128 .LVU1312
+	.uleb128 .LVU1315
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+	.uleb128 0
+.LLST43:
 	.byte	0x4
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 .LVL92-1-.Ltext0
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL235-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL347-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL348-.Ltext0
+	.uleb128 .LVL349-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL349-.Ltext0
+	.uleb128 .LVL357-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL358-.Ltext0
+	.uleb128 .LVL369-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL370-.Ltext0
+	.uleb128 .LVL372-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL372-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS44:
+	.uleb128 .LVU225
+	.uleb128 .LVU257
+	.uleb128 .LVU479
+	.uleb128 .LVU495
+	.uleb128 .LVU637
+	.uleb128 .LVU641
+	.uleb128 .LVU702
+	.uleb128 .LVU741
+	.uleb128 .LVU830
+	.uleb128 .LVU893
+	.uleb128 .LVU980
+	.uleb128 .LVU1005
+	.uleb128 .LVU1019
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+	.uleb128 .LVU1031
+	.uleb128 .LVU1042
+	.uleb128 .LVU1115
+	.uleb128 .LVU1118
+	.uleb128 .LVU1120
+	.uleb128 .LVU1120
+	.uleb128 .LVU1178
+	.uleb128 .LVU1178
+	.uleb128 .LVU1180
+	.uleb128 .LVU1180
+	.uleb128 .LVU1194
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1249
+	.uleb128 .LVU1252
+	.uleb128 .LVU1265
+	.uleb128 .LVU1265
+	.uleb128 .LVU1268
+	.uleb128 .LVU1268
+	.uleb128 .LVU1272
+	.uleb128 .LVU1298
+	.uleb128 .LVU1312
+	.uleb128 .LVU1315
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+	.uleb128 0
+.LLST44:
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL235-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL347-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL348-.Ltext0
+	.uleb128 .LVL349-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL349-.Ltext0
+	.uleb128 .LVL370-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL370-.Ltext0
+	.uleb128 .LVL372-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL372-.Ltext0
+	.uleb128 .LVL376-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS45:
+	.uleb128 .LVU225
+	.uleb128 .LVU257
+	.uleb128 .LVU479
+	.uleb128 .LVU491
+	.uleb128 .LVU491
+	.uleb128 .LVU495
+	.uleb128 .LVU637
+	.uleb128 .LVU641
+	.uleb128 .LVU702
+	.uleb128 .LVU704
+	.uleb128 .LVU704
+	.uleb128 .LVU748
+	.uleb128 .LVU830
+	.uleb128 .LVU893
+	.uleb128 .LVU980
+	.uleb128 .LVU1002
+	.uleb128 .LVU1002
+	.uleb128 .LVU1005
+	.uleb128 .LVU1019
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+	.uleb128 .LVU1031
+	.uleb128 .LVU1042
+	.uleb128 .LVU1115
+	.uleb128 .LVU1118
+	.uleb128 .LVU1195
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1249
+	.uleb128 .LVU1252
+	.uleb128 .LVU1272
+	.uleb128 .LVU1298
+	.uleb128 .LVU1312
+	.uleb128 .LVU1315
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+	.uleb128 0
+.LLST45:
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL154-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL154-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL223-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL223-.Ltext0
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -312
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -312
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL309-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL309-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -312
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL347-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -312
+	.byte	0x4
+	.uleb128 .LVL348-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -312
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -312
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -312
+	.byte	0x4
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -312
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -312
+	.byte	0x4
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -312
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -312
+	.byte	0
+.LVUS46:
+	.uleb128 .LVU225
+	.uleb128 .LVU257
+	.uleb128 .LVU479
+	.uleb128 .LVU495
+	.uleb128 .LVU637
+	.uleb128 .LVU641
+	.uleb128 .LVU702
+	.uleb128 .LVU738
+	.uleb128 .LVU738
+	.uleb128 .LVU741
+	.uleb128 .LVU830
+	.uleb128 .LVU893
+	.uleb128 .LVU980
+	.uleb128 .LVU1005
+	.uleb128 .LVU1019
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+	.uleb128 .LVU1031
+	.uleb128 .LVU1042
+	.uleb128 .LVU1115
+	.uleb128 .LVU1118
+	.uleb128 .LVU1120
+	.uleb128 .LVU1120
+	.uleb128 .LVU1195
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1249
+	.uleb128 .LVU1252
+	.uleb128 .LVU1265
+	.uleb128 .LVU1265
+	.uleb128 .LVU1268
+	.uleb128 .LVU1268
+	.uleb128 .LVU1272
+	.uleb128 .LVU1298
+	.uleb128 .LVU1312
+	.uleb128 .LVU1315
+	.uleb128 .LVU1317
+	.uleb128 .LVU1317
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+	.uleb128 .LVU1361
+	.uleb128 .LVU1361
+	.uleb128 0
+.LLST46:
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 .LVL235-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL92-1-.Ltext0
-	.uleb128 .LVL96-.Ltext0
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL347-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL348-.Ltext0
+	.uleb128 .LVL349-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL349-.Ltext0
+	.uleb128 .LVL378-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -324
 	.byte	0x4
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -324
+	.byte	0x4
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL420-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL420-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
 	.byte	0
-.LVUS85:
-	.uleb128 .LVU548
-	.uleb128 .LVU551
-	.uleb128 .LVU551
-	.uleb128 .LVU552
-	.uleb128 .LVU552
-	.uleb128 .LVU553
-.LLST85:
+.LVUS47:
+	.uleb128 .LVU225
+	.uleb128 .LVU257
+	.uleb128 .LVU479
+	.uleb128 .LVU495
+	.uleb128 .LVU637
+	.uleb128 .LVU641
+	.uleb128 .LVU702
+	.uleb128 .LVU738
+	.uleb128 .LVU738
+	.uleb128 .LVU748
+	.uleb128 .LVU830
+	.uleb128 .LVU893
+	.uleb128 .LVU980
+	.uleb128 .LVU1005
+	.uleb128 .LVU1019
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+	.uleb128 .LVU1031
+	.uleb128 .LVU1042
+	.uleb128 .LVU1115
+	.uleb128 .LVU1118
+	.uleb128 .LVU1195
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1249
+	.uleb128 .LVU1252
+	.uleb128 .LVU1265
+	.uleb128 .LVU1265
+	.uleb128 .LVU1268
+	.uleb128 .LVU1268
+	.uleb128 .LVU1272
+	.uleb128 .LVU1298
+	.uleb128 .LVU1312
+	.uleb128 .LVU1315
+	.uleb128 .LVU1318
+	.uleb128 .LVU1318
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+	.uleb128 .LVU1361
+	.uleb128 .LVU1361
+	.uleb128 0
+.LLST47:
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -340
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL347-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL348-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -340
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -340
+	.byte	0x4
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL419-.Ltext0
+	.uleb128 .LVL420-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL420-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x70
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x65
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x70
+	.byte	0x9f
+	.byte	0
+.LVUS48:
+	.uleb128 .LVU227
+	.uleb128 .LVU257
+	.uleb128 .LVU479
+	.uleb128 .LVU495
+	.uleb128 .LVU637
+	.uleb128 .LVU641
+	.uleb128 .LVU702
+	.uleb128 .LVU732
+	.uleb128 .LVU732
+	.uleb128 .LVU737
+	.uleb128 .LVU737
+	.uleb128 .LVU744
+	.uleb128 .LVU830
+	.uleb128 .LVU893
+	.uleb128 .LVU980
+	.uleb128 .LVU1005
+	.uleb128 .LVU1019
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+	.uleb128 .LVU1030
+	.uleb128 .LVU1042
+	.uleb128 .LVU1075
+	.uleb128 .LVU1075
+	.uleb128 .LVU1099
+	.uleb128 .LVU1099
+	.uleb128 .LVU1100
+	.uleb128 .LVU1100
+	.uleb128 .LVU1102
+	.uleb128 .LVU1104
+	.uleb128 .LVU1109
+	.uleb128 .LVU1118
+	.uleb128 .LVU1195
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+	.uleb128 .LVU1236
+	.uleb128 .LVU1236
+	.uleb128 .LVU1243
+	.uleb128 .LVU1243
+	.uleb128 .LVU1249
+	.uleb128 .LVU1252
+	.uleb128 .LVU1260
+	.uleb128 .LVU1265
+	.uleb128 .LVU1268
+	.uleb128 .LVU1298
+	.uleb128 .LVU1312
+	.uleb128 .LVU1354
+	.uleb128 .LVU1361
+.LLST48:
+	.byte	0x4
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL232-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL232-.Ltext0
+	.uleb128 .LVL233-.Ltext0
+	.uleb128 0x3
+	.byte	0x76
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL233-.Ltext0
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 .LVL320-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 .LVL340-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL340-.Ltext0
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 .LVL342-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LVL346-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL348-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL394-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL394-.Ltext0
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL402-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS50:
+	.uleb128 .LVU228
+	.uleb128 .LVU257
+	.uleb128 .LVU479
+	.uleb128 .LVU482
+	.uleb128 .LVU637
+	.uleb128 .LVU639
+.LLST50:
+	.byte	0x4
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS52:
+	.uleb128 .LVU239
+	.uleb128 .LVU243
+	.uleb128 .LVU479
+	.uleb128 .LVU481
+.LLST52:
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LVL79-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS54:
+	.uleb128 .LVU229
+	.uleb128 .LVU239
+	.uleb128 .LVU246
+	.uleb128 .LVU257
+.LLST54:
+	.byte	0x4
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL79-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS55:
+	.uleb128 .LVU233
+	.uleb128 .LVU235
+	.uleb128 .LVU235
+	.uleb128 .LVU238
+	.uleb128 .LVU256
+	.uleb128 .LVU257
+.LLST55:
+	.byte	0x4
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS57:
+	.uleb128 .LVU714
+	.uleb128 .LVU728
+	.uleb128 .LVU1229
+	.uleb128 .LVU1236
+	.uleb128 .LVU1359
+	.uleb128 .LVU1361
+.LLST57:
+	.byte	0x4
+	.uleb128 .LVL227-.Ltext0
+	.uleb128 .LVL231-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 .LVL394-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL431-.Ltext0
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS58:
+	.uleb128 .LVU723
+	.uleb128 .LVU725
+	.uleb128 .LVU725
+	.uleb128 .LVU727
+	.uleb128 .LVU1235
+	.uleb128 .LVU1236
+.LLST58:
+	.byte	0x4
+	.uleb128 .LVL229-.Ltext0
+	.uleb128 .LVL230-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL230-.Ltext0
+	.uleb128 .LVL231-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL393-.Ltext0
+	.uleb128 .LVL394-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS60:
+	.uleb128 .LVU836
+	.uleb128 .LVU838
+	.uleb128 .LVU838
+	.uleb128 .LVU893
+	.uleb128 .LVU1042
+	.uleb128 .LVU1061
+	.uleb128 .LVU1243
+	.uleb128 .LVU1259
+.LLST60:
+	.byte	0x4
+	.uleb128 .LVL262-.Ltext0
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL329-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 .LVL401-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0
+.LVUS61:
+	.uleb128 .LVU840
+	.uleb128 .LVU845
+	.uleb128 .LVU845
+	.uleb128 .LVU872
+	.uleb128 .LVU872
+	.uleb128 .LVU875
+	.uleb128 .LVU877
+	.uleb128 .LVU890
+	.uleb128 .LVU890
+	.uleb128 .LVU891
+	.uleb128 .LVU1070
+	.uleb128 .LVU1075
+	.uleb128 .LVU1075
+	.uleb128 .LVU1104
+	.uleb128 .LVU1104
+	.uleb128 .LVU1107
+	.uleb128 .LVU1107
+	.uleb128 .LVU1108
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+	.uleb128 .LVU1236
+	.uleb128 .LVU1239
+	.uleb128 .LVU1239
+	.uleb128 .LVU1242
+	.uleb128 .LVU1242
+	.uleb128 .LVU1243
+	.uleb128 .LVU1301
+	.uleb128 .LVU1303
+	.uleb128 .LVU1358
+	.uleb128 .LVU1359
+.LLST61:
+	.byte	0x4
+	.uleb128 .LVL264-.Ltext0
+	.uleb128 .LVL265-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL265-.Ltext0
+	.uleb128 .LVL272-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL272-.Ltext0
+	.uleb128 .LVL273-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL274-.Ltext0
+	.uleb128 .LVL278-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL278-.Ltext0
+	.uleb128 .LVL279-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL332-.Ltext0
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 0x9
+	.byte	0x76
+	.sleb128 0
+	.byte	0x3
+	.long	.LC3
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 0x9
+	.byte	0x76
+	.sleb128 0
+	.byte	0x3
+	.long	.LC3-1
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LVL345-.Ltext0
+	.uleb128 0x9
+	.byte	0x76
+	.sleb128 0
+	.byte	0x3
+	.long	.LC3
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x9
+	.byte	0x76
+	.sleb128 0
+	.byte	0x3
+	.long	.LC3
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL394-.Ltext0
+	.uleb128 .LVL395-.Ltext0
+	.uleb128 0x9
+	.byte	0x76
+	.sleb128 0
+	.byte	0x3
+	.long	.LC3
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL395-.Ltext0
+	.uleb128 .LVL396-.Ltext0
+	.uleb128 0x9
+	.byte	0x76
+	.sleb128 0
+	.byte	0x3
+	.long	.LC3-1
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL396-.Ltext0
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 0x9
+	.byte	0x76
+	.sleb128 0
+	.byte	0x3
+	.long	.LC3
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL416-.Ltext0
+	.uleb128 .LVL417-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL430-.Ltext0
+	.uleb128 .LVL431-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS63:
+	.uleb128 .LVU845
+	.uleb128 .LVU859
+	.uleb128 .LVU877
+	.uleb128 .LVU887
+.LLST63:
+	.byte	0x4
+	.uleb128 .LVL265-.Ltext0
+	.uleb128 .LVL269-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL274-.Ltext0
+	.uleb128 .LVL277-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS64:
+	.uleb128 .LVU853
+	.uleb128 .LVU855
+	.uleb128 .LVU855
+	.uleb128 .LVU858
+	.uleb128 .LVU886
+	.uleb128 .LVU887
+.LLST64:
+	.byte	0x4
+	.uleb128 .LVL267-.Ltext0
+	.uleb128 .LVL268-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL268-.Ltext0
+	.uleb128 .LVL269-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL277-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS66:
+	.uleb128 .LVU1042
+	.uleb128 .LVU1058
+	.uleb128 .LVU1252
+	.uleb128 .LVU1259
+.LLST66:
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL328-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL401-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS67:
+	.uleb128 .LVU1052
+	.uleb128 .LVU1054
+	.uleb128 .LVU1054
+	.uleb128 .LVU1057
+	.uleb128 .LVU1258
+	.uleb128 .LVU1259
+.LLST67:
+	.byte	0x4
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 .LVL327-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL327-.Ltext0
+	.uleb128 .LVL328-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL400-.Ltext0
+	.uleb128 .LVL401-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS69:
+	.uleb128 .LVU1075
+	.uleb128 .LVU1090
+	.uleb128 .LVU1210
+	.uleb128 .LVU1217
+.LLST69:
+	.byte	0x4
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 .LVL338-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS70:
+	.uleb128 .LVU1084
+	.uleb128 .LVU1086
+	.uleb128 .LVU1086
+	.uleb128 .LVU1089
+	.uleb128 .LVU1216
+	.uleb128 .LVU1217
+.LLST70:
+	.byte	0x4
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 .LVL337-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL337-.Ltext0
+	.uleb128 .LVL338-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL386-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS72:
+	.uleb128 .LVU1109
+	.uleb128 .LVU1115
+.LLST72:
+	.byte	0x4
+	.uleb128 .LVL346-.Ltext0
+	.uleb128 .LVL347-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS73:
+	.uleb128 .LVU1268
+	.uleb128 .LVU1272
+.LLST73:
+	.byte	0x4
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS75:
+	.uleb128 .LVU1243
+	.uleb128 .LVU1249
+.LLST75:
+	.byte	0x4
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS76:
+	.uleb128 .LVU1243
+	.uleb128 .LVU1249
+.LLST76:
+	.byte	0x4
+	.uleb128 .LVL397-.Ltext0
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS78:
+	.uleb128 .LVU1304
+	.uleb128 .LVU1312
+	.uleb128 .LVU1354
+	.uleb128 .LVU1358
+.LLST78:
+	.byte	0x4
+	.uleb128 .LVL417-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LVL430-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0
+.LVUS79:
+	.uleb128 .LVU1304
+	.uleb128 .LVU1312
+	.uleb128 .LVU1354
+	.uleb128 .LVU1358
+.LLST79:
+	.byte	0x4
+	.uleb128 .LVL417-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LVL430-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS80:
+	.uleb128 .LVU1356
+	.uleb128 .LVU1358
+.LLST80:
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LVL430-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0
+.LVUS81:
+	.uleb128 .LVU1354
+	.uleb128 .LVU1358
+.LLST81:
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LVL430-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS83:
+	.uleb128 .LVU980
+	.uleb128 .LVU995
+	.uleb128 .LVU1019
+	.uleb128 .LVU1026
+.LLST83:
+	.byte	0x4
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 .LVL307-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL314-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS84:
+	.uleb128 .LVU990
+	.uleb128 .LVU992
+	.uleb128 .LVU992
+	.uleb128 .LVU994
+	.uleb128 .LVU1025
+	.uleb128 .LVU1026
+.LLST84:
+	.byte	0x4
+	.uleb128 .LVL305-.Ltext0
+	.uleb128 .LVL306-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL306-.Ltext0
+	.uleb128 .LVL307-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL316-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS86:
+	.uleb128 .LVU1120
+	.uleb128 .LVU1130
+	.uleb128 .LVU1152
+	.uleb128 .LVU1163
+.LLST86:
+	.byte	0x4
+	.uleb128 .LVL349-.Ltext0
+	.uleb128 .LVL353-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL359-.Ltext0
+	.uleb128 .LVL362-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS87:
+	.uleb128 .LVU1124
+	.uleb128 .LVU1126
+	.uleb128 .LVU1126
+	.uleb128 .LVU1129
+	.uleb128 .LVU1162
+	.uleb128 .LVU1163
+.LLST87:
+	.byte	0x4
+	.uleb128 .LVL351-.Ltext0
+	.uleb128 .LVL352-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL352-.Ltext0
+	.uleb128 .LVL353-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL361-.Ltext0
+	.uleb128 .LVL362-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS89:
+	.uleb128 .LVU1189
+	.uleb128 .LVU1195
+	.uleb128 .LVU1265
+	.uleb128 .LVU1268
+.LLST89:
+	.byte	0x4
+	.uleb128 .LVL375-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS90:
+	.uleb128 .LVU1265
+	.uleb128 .LVU1268
+.LLST90:
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS92:
+	.uleb128 .LVU1319
+	.uleb128 .LVU1333
+	.uleb128 .LVU1361
+	.uleb128 0
+.LLST92:
+	.byte	0x4
+	.uleb128 .LVL420-.Ltext0
+	.uleb128 .LVL424-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS93:
+	.uleb128 .LVU1328
+	.uleb128 .LVU1330
+	.uleb128 .LVU1330
+	.uleb128 .LVU1332
+	.uleb128 .LVU1367
+	.uleb128 0
+.LLST93:
+	.byte	0x4
+	.uleb128 .LVL422-.Ltext0
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 .LVL424-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL435-.Ltext0
+	.uleb128 .LFE17-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS96:
+	.uleb128 .LVU577
+	.uleb128 .LVU593
+	.uleb128 .LVU972
+	.uleb128 .LVU980
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+.LLST96:
+	.byte	0x4
+	.uleb128 .LVL177-.Ltext0
+	.uleb128 .LVL182-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0
+.LVUS97:
+	.uleb128 .LVU577
+	.uleb128 .LVU594
+	.uleb128 .LVU972
+	.uleb128 .LVU980
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+.LLST97:
+	.byte	0x4
+	.uleb128 .LVL177-.Ltext0
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0
+.LVUS99:
+	.uleb128 .LVU564
+	.uleb128 .LVU568
+	.uleb128 .LVU910
+	.uleb128 .LVU972
+	.uleb128 .LVU1280
+	.uleb128 .LVU1298
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+.LLST99:
+	.byte	0x4
+	.uleb128 .LVL173-.Ltext0
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 0x2
+	.byte	0x40
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 0x2
+	.byte	0x40
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 0x2
+	.byte	0x40
+	.byte	0x9f
+	.byte	0
+.LVUS100:
+	.uleb128 .LVU910
+	.uleb128 .LVU942
+	.uleb128 .LVU943
+	.uleb128 .LVU972
+	.uleb128 .LVU1294
+	.uleb128 .LVU1298
+	.uleb128 .LVU1351
+	.uleb128 .LVU1354
+.LLST100:
+	.byte	0x4
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL290-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL291-.Ltext0
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL414-.Ltext0
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 0xa
+	.byte	0x9e
+	.uleb128 0x8
+	.quad	0
+	.byte	0x4
+	.uleb128 .LVL428-.Ltext0
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 0xa
+	.byte	0x9e
+	.uleb128 0x8
+	.quad	0
+	.byte	0
+.LVUS101:
+	.uleb128 .LVU512
+	.uleb128 .LVU528
+	.uleb128 .LVU531
+	.uleb128 .LVU532
+	.uleb128 .LVU532
+	.uleb128 .LVU570
+	.uleb128 .LVU1035
+	.uleb128 .LVU1042
+	.uleb128 .LVU1195
+	.uleb128 .LVU1210
+	.uleb128 .LVU1274
+	.uleb128 .LVU1276
+	.uleb128 .LVU1280
+	.uleb128 .LVU1298
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+.LLST101:
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL165-.Ltext0
+	.uleb128 0x9
+	.byte	0x73
+	.sleb128 0
+	.byte	0x8
+	.byte	0x2d
+	.byte	0x29
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL166-.Ltext0
 	.uleb128 .LVL167-.Ltext0
+	.uleb128 0x9
+	.byte	0x70
+	.sleb128 0
+	.byte	0x8
+	.byte	0x2d
+	.byte	0x29
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL176-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -308
+	.byte	0x4
+	.uleb128 .LVL322-.Ltext0
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 0x9
+	.byte	0x73
+	.sleb128 0
+	.byte	0x8
+	.byte	0x2d
+	.byte	0x29
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -308
+	.byte	0x4
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -308
+	.byte	0x4
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -308
+	.byte	0x4
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -308
+	.byte	0
+.LVUS102:
+	.uleb128 .LVU560
+	.uleb128 .LVU568
+	.uleb128 .LVU919
+	.uleb128 .LVU951
+	.uleb128 .LVU958
+	.uleb128 .LVU972
+	.uleb128 .LVU1203
+	.uleb128 .LVU1210
+	.uleb128 .LVU1274
+	.uleb128 .LVU1276
+	.uleb128 .LVU1280
+	.uleb128 .LVU1298
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+.LLST102:
+	.byte	0x4
+	.uleb128 .LVL172-.Ltext0
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL287-.Ltext0
+	.uleb128 .LVL292-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL295-.Ltext0
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL382-.Ltext0
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0
+.LVUS103:
+	.uleb128 .LVU513
+	.uleb128 .LVU532
+	.uleb128 .LVU565
+	.uleb128 .LVU566
+	.uleb128 .LVU566
+	.uleb128 .LVU568
+	.uleb128 .LVU1035
+	.uleb128 .LVU1042
+	.uleb128 .LVU1209
+	.uleb128 .LVU1210
+	.uleb128 .LVU1274
+	.uleb128 .LVU1276
+	.uleb128 .LVU1280
+	.uleb128 .LVU1288
+	.uleb128 .LVU1288
+	.uleb128 .LVU1298
+	.uleb128 .LVU1340
+	.uleb128 .LVU1354
+.LLST103:
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL173-.Ltext0
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 0x3
+	.byte	0x71
+	.sleb128 3
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL322-.Ltext0
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL383-.Ltext0
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 0x3
+	.byte	0x71
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 .LVL411-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL411-1-.Ltext0
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -356
+	.byte	0x4
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS104:
+	.uleb128 .LVU507
+	.uleb128 .LVU528
+	.uleb128 .LVU531
+	.uleb128 .LVU532
+	.uleb128 .LVU532
+	.uleb128 .LVU549
+	.uleb128 .LVU549
+	.uleb128 .LVU553
+	.uleb128 .LVU553
+	.uleb128 .LVU570
+	.uleb128 .LVU790
+	.uleb128 .LVU793
+	.uleb128 .LVU912
+	.uleb128 .LVU916
+	.uleb128 .LVU916
+	.uleb128 .LVU939
+	.uleb128 .LVU956
+	.uleb128 .LVU957
+	.uleb128 .LVU957
+	.uleb128 .LVU972
+	.uleb128 .LVU1035
+	.uleb128 .LVU1042
+	.uleb128 .LVU1195
+	.uleb128 .LVU1200
+	.uleb128 .LVU1201
+	.uleb128 .LVU1202
+	.uleb128 .LVU1202
+	.uleb128 .LVU1210
+	.uleb128 .LVU1274
+	.uleb128 .LVU1276
+	.uleb128 .LVU1280
+	.uleb128 .LVU1288
+	.uleb128 .LVU1288
+	.uleb128 .LVU1293
+	.uleb128 .LVU1293
+	.uleb128 .LVU1298
+	.uleb128 .LVU1340
+	.uleb128 .LVU1345
+	.uleb128 .LVU1345
+	.uleb128 .LVU1346
+	.uleb128 .LVU1346
+	.uleb128 .LVU1354
+.LLST104:
+	.byte	0x4
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL165-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 .LVL171-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL171-.Ltext0
+	.uleb128 .LVL176-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 .LVL286-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL286-.Ltext0
+	.uleb128 .LVL289-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL293-.Ltext0
+	.uleb128 .LVL294-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x94
+	.byte	0x1
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL294-.Ltext0
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL322-.Ltext0
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 .LVL379-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL380-.Ltext0
+	.uleb128 .LVL381-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x94
+	.byte	0x1
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL381-.Ltext0
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 .LVL411-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL411-.Ltext0
+	.uleb128 .LVL413-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL413-.Ltext0
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LVL426-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL426-.Ltext0
+	.uleb128 .LVL427-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x94
+	.byte	0x1
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL427-.Ltext0
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS106:
+	.uleb128 .LVU270
+	.uleb128 .LVU274
+	.uleb128 .LVU504
+	.uleb128 .LVU506
+.LLST106:
+	.byte	0x4
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS108:
+	.uleb128 .LVU260
+	.uleb128 .LVU270
+	.uleb128 .LVU277
+	.uleb128 .LVU288
+.LLST108:
+	.byte	0x4
+	.uleb128 .LVL82-.Ltext0
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS109:
+	.uleb128 .LVU264
+	.uleb128 .LVU266
+	.uleb128 .LVU266
+	.uleb128 .LVU269
+	.uleb128 .LVU287
+	.uleb128 .LVU288
+.LLST109:
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL89-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS111:
+	.uleb128 .LVU515
+	.uleb128 .LVU532
+	.uleb128 .LVU1035
+	.uleb128 .LVU1042
+.LLST111:
+	.byte	0x4
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL322-.Ltext0
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS112:
+	.uleb128 .LVU522
+	.uleb128 .LVU532
+	.uleb128 .LVU1041
+	.uleb128 .LVU1042
+.LLST112:
+	.byte	0x4
+	.uleb128 .LVL164-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL323-.Ltext0
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS114:
+	.uleb128 .LVU557
+	.uleb128 .LVU568
+	.uleb128 .LVU1203
+	.uleb128 .LVU1210
+	.uleb128 .LVU1274
+	.uleb128 .LVU1276
+	.uleb128 .LVU1280
+	.uleb128 .LVU1288
+	.uleb128 .LVU1288
+	.uleb128 .LVU1293
+	.uleb128 .LVU1293
+	.uleb128 .LVU1298
+	.uleb128 .LVU1340
+	.uleb128 .LVU1345
+	.uleb128 .LVU1345
+	.uleb128 .LVU1346
+	.uleb128 .LVU1346
+	.uleb128 .LVU1354
+.LLST114:
+	.byte	0x4
+	.uleb128 .LVL172-.Ltext0
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL382-.Ltext0
+	.uleb128 .LVL384-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL407-.Ltext0
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 .LVL411-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL411-.Ltext0
+	.uleb128 .LVL413-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL413-.Ltext0
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LVL426-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL426-.Ltext0
+	.uleb128 .LVL427-.Ltext0
+	.uleb128 0x8
+	.byte	0x70
+	.sleb128 0
+	.byte	0x94
+	.byte	0x1
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL427-.Ltext0
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS116:
+	.uleb128 .LVU540
+	.uleb128 .LVU557
+	.uleb128 .LVU1195
+	.uleb128 .LVU1203
+.LLST116:
+	.byte	0x4
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 .LVL172-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 .LVL382-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS117:
+	.uleb128 .LVU551
+	.uleb128 .LVU553
+	.uleb128 .LVU553
+	.uleb128 .LVU556
+	.uleb128 .LVU1202
+	.uleb128 .LVU1203
+.LLST117:
+	.byte	0x4
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL171-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL171-.Ltext0
+	.uleb128 .LVL172-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL381-.Ltext0
+	.uleb128 .LVL382-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS119:
+	.uleb128 .LVU1280
+	.uleb128 .LVU1294
+	.uleb128 .LVU1340
+	.uleb128 .LVU1351
+.LLST119:
+	.byte	0x4
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 .LVL414-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LVL428-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS120:
+	.uleb128 .LVU1290
+	.uleb128 .LVU1293
+	.uleb128 .LVU1293
+	.uleb128 .LVU1294
+	.uleb128 .LVU1346
+	.uleb128 .LVU1351
+.LLST120:
+	.byte	0x4
+	.uleb128 .LVL412-.Ltext0
+	.uleb128 .LVL413-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL413-.Ltext0
+	.uleb128 .LVL414-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL427-.Ltext0
+	.uleb128 .LVL428-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS122:
+	.uleb128 .LVU910
+	.uleb128 .LVU919
+	.uleb128 .LVU946
+	.uleb128 .LVU958
+.LLST122:
+	.byte	0x4
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL287-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL291-.Ltext0
+	.uleb128 .LVL295-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS123:
+	.uleb128 .LVU914
+	.uleb128 .LVU916
+	.uleb128 .LVU916
+	.uleb128 .LVU919
+	.uleb128 .LVU957
+	.uleb128 .LVU958
+.LLST123:
+	.byte	0x4
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 .LVL286-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL286-.Ltext0
+	.uleb128 .LVL287-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL294-.Ltext0
+	.uleb128 .LVL295-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS124:
+	.uleb128 .LVU921
+	.uleb128 .LVU934
+.LLST124:
+	.byte	0x4
+	.uleb128 .LVL287-.Ltext0
+	.uleb128 .LVL288-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS126:
+	.uleb128 .LVU959
+	.uleb128 .LVU966
+	.uleb128 .LVU969
+	.uleb128 .LVU972
+.LLST126:
+	.byte	0x4
+	.uleb128 .LVL296-.Ltext0
+	.uleb128 .LVL298-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL299-.Ltext0
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS127:
+	.uleb128 .LVU959
+	.uleb128 .LVU966
+	.uleb128 .LVU969
+	.uleb128 .LVU972
+.LLST127:
+	.byte	0x4
+	.uleb128 .LVL296-.Ltext0
+	.uleb128 .LVL298-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL299-.Ltext0
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS128:
+	.uleb128 .LVU970
+	.uleb128 .LVU972
+.LLST128:
+	.byte	0x4
+	.uleb128 .LVL299-.Ltext0
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS129:
+	.uleb128 .LVU969
+	.uleb128 .LVU972
+.LLST129:
+	.byte	0x4
+	.uleb128 .LVL299-.Ltext0
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS131:
+	.uleb128 .LVU589
+	.uleb128 .LVU593
+	.uleb128 .LVU978
+	.uleb128 .LVU980
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+.LLST131:
+	.byte	0x4
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL182-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL302-.Ltext0
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0
+.LVUS132:
+	.uleb128 .LVU589
+	.uleb128 .LVU591
+	.uleb128 .LVU978
+	.uleb128 .LVU980
+	.uleb128 .LVU1217
+	.uleb128 .LVU1220
+	.uleb128 .LVU1220
+	.uleb128 .LVU1222
+	.uleb128 .LVU1222
+	.uleb128 .LVU1227
+	.uleb128 .LVU1227
+	.uleb128 .LVU1229
+.LLST132:
+	.byte	0x4
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL181-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL302-.Ltext0
+	.uleb128 .LVL303-.Ltext0
+	.uleb128 0x2
+	.byte	0x32
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL388-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL388-.Ltext0
+	.uleb128 .LVL389-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0x4
+	.uleb128 .LVL389-.Ltext0
+	.uleb128 .LVL390-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL390-.Ltext0
+	.uleb128 .LVL391-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -328
+	.byte	0
+.LVUS134:
+	.uleb128 .LVU307
+	.uleb128 .LVU338
+	.uleb128 .LVU674
+	.uleb128 .LVU686
+.LLST134:
+	.byte	0x4
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL217-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS135:
+	.uleb128 .LVU310
+	.uleb128 .LVU324
+	.uleb128 .LVU324
+	.uleb128 .LVU325
+	.uleb128 .LVU325
+	.uleb128 .LVU338
+	.uleb128 .LVU674
+	.uleb128 .LVU681
+.LLST135:
+	.byte	0x4
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 0x3
+	.byte	0x75
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL214-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS137:
+	.uleb128 .LVU310
+	.uleb128 .LVU317
+	.uleb128 .LVU327
+	.uleb128 .LVU338
+.LLST137:
+	.byte	0x4
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL105-.Ltext0
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS138:
+	.uleb128 .LVU312
+	.uleb128 .LVU316
+	.uleb128 .LVU337
+	.uleb128 .LVU338
+.LLST138:
+	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS140:
+	.uleb128 .LVU345
+	.uleb128 .LVU351
+	.uleb128 .LVU351
+	.uleb128 .LVU421
+	.uleb128 .LVU428
+	.uleb128 .LVU435
+	.uleb128 .LVU601
+	.uleb128 .LVU617
+	.uleb128 .LVU622
+	.uleb128 .LVU637
+	.uleb128 .LVU686
+	.uleb128 .LVU702
+	.uleb128 .LVU793
+	.uleb128 .LVU804
+	.uleb128 .LVU804
+	.uleb128 .LVU805
+	.uleb128 .LVU805
+	.uleb128 .LVU810
+	.uleb128 .LVU1008
+	.uleb128 .LVU1010
+	.uleb128 .LVU1276
+	.uleb128 .LVU1280
+.LLST140:
+	.byte	0x4
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL217-.Ltext0
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL249-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL249-.Ltext0
+	.uleb128 .LVL249-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL249-.Ltext0
+	.uleb128 .LVL251-.Ltext0
+	.uleb128 0x2
+	.byte	0x31
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL311-.Ltext0
+	.uleb128 .LVL313-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0x4
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -352
+	.byte	0
+.LVUS141:
+	.uleb128 .LVU345
+	.uleb128 .LVU388
+	.uleb128 .LVU388
+	.uleb128 .LVU396
+	.uleb128 .LVU407
+	.uleb128 .LVU410
+	.uleb128 .LVU410
+	.uleb128 .LVU421
+	.uleb128 .LVU428
+	.uleb128 .LVU435
+	.uleb128 .LVU622
+	.uleb128 .LVU637
+	.uleb128 .LVU686
+	.uleb128 .LVU702
+	.uleb128 .LVU797
+	.uleb128 .LVU810
+	.uleb128 .LVU1008
+	.uleb128 .LVU1009
+	.uleb128 .LVU1009
+	.uleb128 .LVU1010
+	.uleb128 .LVU1276
+	.uleb128 .LVU1280
+.LLST141:
+	.byte	0x4
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 0x3
+	.byte	0x75
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL217-.Ltext0
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LVL251-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL311-.Ltext0
+	.uleb128 .LVL312-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL312-.Ltext0
+	.uleb128 .LVL313-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS142:
+	.uleb128 .LVU370
+	.uleb128 .LVU421
+	.uleb128 .LVU601
+	.uleb128 .LVU617
+	.uleb128 .LVU686
+	.uleb128 .LVU702
+	.uleb128 .LVU793
+	.uleb128 .LVU797
+	.uleb128 .LVU1008
+	.uleb128 .LVU1010
+	.uleb128 .LVU1276
+	.uleb128 .LVU1280
+.LLST142:
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL217-.Ltext0
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL311-.Ltext0
+	.uleb128 .LVL313-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS144:
+	.uleb128 .LVU626
+	.uleb128 .LVU629
+	.uleb128 .LVU629
+	.uleb128 .LVU630
+	.uleb128 .LVU630
+	.uleb128 .LVU631
+.LLST144:
+	.byte	0x4
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 .LVL194-.Ltext0
 	.uleb128 0x9
 	.byte	0x70
 	.sleb128 0
@@ -9021,8 +14798,8 @@ sscanf:
 	.uleb128 0x120
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 .LVL168-.Ltext0
+	.uleb128 .LVL194-.Ltext0
+	.uleb128 .LVL195-.Ltext0
 	.uleb128 0x9
 	.byte	0x70
 	.sleb128 0
@@ -9033,8 +14810,8 @@ sscanf:
 	.uleb128 0x121
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL168-.Ltext0
-	.uleb128 .LVL169-.Ltext0
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL196-.Ltext0
 	.uleb128 0x9
 	.byte	0x70
 	.sleb128 0
@@ -9045,29 +14822,29 @@ sscanf:
 	.uleb128 0x120
 	.byte	0x9f
 	.byte	0
-.LVUS86:
-	.uleb128 .LVU546
-	.uleb128 .LVU548
-	.uleb128 .LVU548
-	.uleb128 .LVU557
-	.uleb128 .LVU557
-	.uleb128 .LVU559
-.LLST86:
+.LVUS145:
+	.uleb128 .LVU624
+	.uleb128 .LVU626
+	.uleb128 .LVU626
+	.uleb128 .LVU635
+	.uleb128 .LVU635
+	.uleb128 .LVU637
+.LLST145:
 	.byte	0x4
-	.uleb128 .LVL165-.Ltext0
-	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL193-.Ltext0
 	.uleb128 0x6
-	.byte	0x72
+	.byte	0x71
 	.sleb128 0
 	.byte	0x8
 	.byte	0xff
 	.byte	0x1a
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL166-.Ltext0
-	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 .LVL197-.Ltext0
 	.uleb128 0x8
-	.byte	0x77
+	.byte	0x75
 	.sleb128 2
 	.byte	0x94
 	.byte	0x1
@@ -9076,10 +14853,10 @@ sscanf:
 	.byte	0x1a
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL170-.Ltext0
-	.uleb128 .LVL171-.Ltext0
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 .LVL198-.Ltext0
 	.uleb128 0x8
-	.byte	0x77
+	.byte	0x75
 	.sleb128 -1
 	.byte	0x94
 	.byte	0x1
@@ -9088,331 +14865,336 @@ sscanf:
 	.byte	0x1a
 	.byte	0x9f
 	.byte	0
-.LVUS88:
-	.uleb128 .LVU295
-	.uleb128 .LVU309
-	.uleb128 .LVU594
-	.uleb128 .LVU607
-.LLST88:
+.LVUS147:
+	.uleb128 .LVU371
+	.uleb128 .LVU385
+	.uleb128 .LVU686
+	.uleb128 .LVU699
+.LLST147:
 	.byte	0x4
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL118-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 .LVL189-.Ltext0
+	.uleb128 .LVL217-.Ltext0
+	.uleb128 .LVL221-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
+	.byte	0x57
 	.byte	0
-.LVUS89:
-	.uleb128 .LVU302
-	.uleb128 .LVU308
-	.uleb128 .LVU603
-	.uleb128 .LVU606
-.LLST89:
+.LVUS148:
+	.uleb128 .LVU378
+	.uleb128 .LVU384
+	.uleb128 .LVU695
+	.uleb128 .LVU698
+.LLST148:
 	.byte	0x4
-	.uleb128 .LVL92-.Ltext0
-	.uleb128 .LVL95-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL188-.Ltext0
-	.uleb128 .LVL189-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS91:
-	.uleb128 .LVU312
-	.uleb128 .LVU318
-	.uleb128 .LVU335
-	.uleb128 .LVU345
-	.uleb128 .LVU682
-	.uleb128 .LVU683
-.LLST91:
-	.byte	0x4
-	.uleb128 .LVL96-.Ltext0
-	.uleb128 .LVL98-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL101-.Ltext0
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL219-.Ltext0
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS92:
-	.uleb128 .LVU314
-	.uleb128 .LVU318
-	.uleb128 .LVU344
-	.uleb128 .LVU345
-.LLST92:
-	.byte	0x4
-	.uleb128 .LVL97-.Ltext0
-	.uleb128 .LVL98-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL103-.Ltext0
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS94:
-	.uleb128 .LVU532
-	.uleb128 .LVU536
-	.uleb128 .LVU621
-	.uleb128 .LVU625
-.LLST94:
-	.byte	0x4
-	.uleb128 .LVL160-.Ltext0
-	.uleb128 .LVL162-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 .LVL198-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS95:
-	.uleb128 .LVU532
-	.uleb128 .LVU537
-	.uleb128 .LVU621
-	.uleb128 .LVU625
-.LLST95:
-	.byte	0x4
-	.uleb128 .LVL160-.Ltext0
-	.uleb128 .LVL163-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 .LVL198-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS96:
-	.uleb128 .LVU623
-	.uleb128 .LVU625
-.LLST96:
-	.byte	0x4
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 .LVL198-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS97:
-	.uleb128 .LVU621
-	.uleb128 .LVU625
-.LLST97:
-	.byte	0x4
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 .LVL198-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS99:
-	.uleb128 .LVU358
-	.uleb128 .LVU397
-	.uleb128 .LVU559
-	.uleb128 .LVU580
-	.uleb128 .LVU667
-	.uleb128 .LVU671
-	.uleb128 .LVU713
-	.uleb128 .LVU714
-.LLST99:
-	.byte	0x4
-	.uleb128 .LVL109-.Ltext0
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
-	.byte	0x4
-	.uleb128 .LVL171-.Ltext0
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
-	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
-	.byte	0x4
-	.uleb128 .LVL228-.Ltext0
-	.uleb128 .LVL229-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -336
-	.byte	0
-.LVUS100:
-	.uleb128 .LVU359
-	.uleb128 .LVU366
-	.uleb128 .LVU366
-	.uleb128 .LVU397
-	.uleb128 .LVU559
-	.uleb128 .LVU580
-	.uleb128 .LVU667
-	.uleb128 .LVU671
-	.uleb128 .LVU713
-	.uleb128 .LVU714
-.LLST100:
-	.byte	0x4
-	.uleb128 .LVL109-.Ltext0
 	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL220-.Ltext0
+	.uleb128 .LVL221-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS150:
+	.uleb128 .LVU388
+	.uleb128 .LVU394
+	.uleb128 .LVU411
+	.uleb128 .LVU421
+	.uleb128 .LVU1008
+	.uleb128 .LVU1010
+.LLST150:
+	.byte	0x4
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL311-.Ltext0
+	.uleb128 .LVL313-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS151:
+	.uleb128 .LVU390
+	.uleb128 .LVU394
+	.uleb128 .LVU420
+	.uleb128 .LVU421
+.LLST151:
+	.byte	0x4
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS153:
+	.uleb128 .LVU604
+	.uleb128 .LVU608
+	.uleb128 .LVU793
+	.uleb128 .LVU797
+.LLST153:
+	.byte	0x4
+	.uleb128 .LVL186-.Ltext0
+	.uleb128 .LVL188-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS154:
+	.uleb128 .LVU604
+	.uleb128 .LVU609
+	.uleb128 .LVU793
+	.uleb128 .LVU797
+.LLST154:
+	.byte	0x4
+	.uleb128 .LVL186-.Ltext0
+	.uleb128 .LVL189-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS155:
+	.uleb128 .LVU795
+	.uleb128 .LVU797
+.LLST155:
+	.byte	0x4
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS156:
+	.uleb128 .LVU793
+	.uleb128 .LVU797
+.LLST156:
+	.byte	0x4
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS158:
+	.uleb128 .LVU441
+	.uleb128 .LVU447
+	.uleb128 .LVU447
+	.uleb128 .LVU479
+	.uleb128 .LVU652
+	.uleb128 .LVU658
+	.uleb128 .LVU658
+	.uleb128 .LVU669
+	.uleb128 .LVU896
+	.uleb128 .LVU900
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+.LLST158:
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL202-.Ltext0
+	.uleb128 .LVL204-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL204-.Ltext0
+	.uleb128 .LVL208-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL281-.Ltext0
+	.uleb128 .LVL282-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS159:
+	.uleb128 .LVU442
+	.uleb128 .LVU448
+	.uleb128 .LVU448
+	.uleb128 .LVU458
+	.uleb128 .LVU466
+	.uleb128 .LVU468
+	.uleb128 .LVU468
+	.uleb128 .LVU479
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+.LLST159:
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL140-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL115-.Ltext0
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL171-.Ltext0
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL228-.Ltext0
-	.uleb128 .LVL229-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS102:
-	.uleb128 .LVU366
-	.uleb128 .LVU374
-	.uleb128 .LVU387
-	.uleb128 .LVU397
-	.uleb128 .LVU713
-	.uleb128 .LVU714
-.LLST102:
-	.byte	0x4
-	.uleb128 .LVL115-.Ltext0
-	.uleb128 .LVL119-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL121-.Ltext0
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL228-.Ltext0
-	.uleb128 .LVL229-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS103:
-	.uleb128 .LVU370
-	.uleb128 .LVU372
-	.uleb128 .LVU372
-	.uleb128 .LVU374
-	.uleb128 .LVU396
-	.uleb128 .LVU397
-.LLST103:
-	.byte	0x4
-	.uleb128 .LVL117-.Ltext0
-	.uleb128 .LVL118-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL118-.Ltext0
-	.uleb128 .LVL119-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS105:
-	.uleb128 .LVU561
-	.uleb128 .LVU567
-	.uleb128 .LVU667
-	.uleb128 .LVU671
-.LLST105:
-	.byte	0x4
-	.uleb128 .LVL172-.Ltext0
-	.uleb128 .LVL175-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS106:
-	.uleb128 .LVU561
-	.uleb128 .LVU566
-	.uleb128 .LVU566
-	.uleb128 .LVU567
-	.uleb128 .LVU667
-	.uleb128 .LVU671
-.LLST106:
-	.byte	0x4
-	.uleb128 .LVL172-.Ltext0
-	.uleb128 .LVL173-.Ltext0
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL144-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL173-.Ltext0
-	.uleb128 .LVL175-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LVL147-.Ltext0
+	.uleb128 0x3
+	.byte	0x75
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL147-.Ltext0
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS161:
+	.uleb128 .LVU448
+	.uleb128 .LVU456
+	.uleb128 .LVU469
+	.uleb128 .LVU479
+	.uleb128 .LVU1026
+	.uleb128 .LVU1028
+.LLST161:
+	.byte	0x4
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL144-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL215-.Ltext0
+	.uleb128 .LVL147-.Ltext0
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 .LVL319-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
-.LVUS107:
-	.uleb128 .LVU669
-	.uleb128 .LVU671
-.LLST107:
+.LVUS162:
+	.uleb128 .LVU452
+	.uleb128 .LVU454
+	.uleb128 .LVU454
+	.uleb128 .LVU456
+	.uleb128 .LVU478
+	.uleb128 .LVU479
+.LLST162:
 	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL215-.Ltext0
+	.uleb128 .LVL142-.Ltext0
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL150-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS108:
-	.uleb128 .LVU667
-	.uleb128 .LVU671
-.LLST108:
+.LVUS164:
+	.uleb128 .LVU655
+	.uleb128 .LVU660
+	.uleb128 .LVU896
+	.uleb128 .LVU900
+.LLST164:
 	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL215-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL281-.Ltext0
+	.uleb128 .LVL282-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS165:
+	.uleb128 .LVU655
+	.uleb128 .LVU660
+	.uleb128 .LVU896
+	.uleb128 .LVU900
+.LLST165:
+	.byte	0x4
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL281-.Ltext0
+	.uleb128 .LVL282-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
-.LVUS110:
-	.uleb128 .LVU647
-	.uleb128 .LVU653
-	.uleb128 .LVU655
-	.uleb128 .LVU661
-	.uleb128 .LVU661
-	.uleb128 .LVU663
-	.uleb128 .LVU714
-	.uleb128 .LVU718
-.LLST110:
+.LVUS166:
+	.uleb128 .LVU898
+	.uleb128 .LVU900
+.LLST166:
 	.byte	0x4
-	.uleb128 .LVL206-.Ltext0
-	.uleb128 .LVL208-.Ltext0
+	.uleb128 .LVL281-.Ltext0
+	.uleb128 .LVL282-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS167:
+	.uleb128 .LVU896
+	.uleb128 .LVU900
+.LLST167:
+	.byte	0x4
+	.uleb128 .LVL281-.Ltext0
+	.uleb128 .LVL282-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS169:
+	.uleb128 .LVU814
+	.uleb128 .LVU820
+	.uleb128 .LVU822
+	.uleb128 .LVU828
+	.uleb128 .LVU828
+	.uleb128 .LVU830
+	.uleb128 .LVU1031
+	.uleb128 .LVU1035
+.LLST169:
+	.byte	0x4
+	.uleb128 .LVL253-.Ltext0
+	.uleb128 .LVL255-.Ltext0
 	.uleb128 0x7
 	.byte	0x70
 	.sleb128 0
@@ -9422,8 +15204,8 @@ sscanf:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL209-.Ltext0
-	.uleb128 .LVL212-.Ltext0
+	.uleb128 .LVL256-.Ltext0
+	.uleb128 .LVL259-.Ltext0
 	.uleb128 0x7
 	.byte	0x70
 	.sleb128 0
@@ -9433,10 +15215,10 @@ sscanf:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL212-.Ltext0
-	.uleb128 .LVL213-.Ltext0
+	.uleb128 .LVL259-.Ltext0
+	.uleb128 .LVL260-.Ltext0
 	.uleb128 0x8
-	.byte	0x75
+	.byte	0x77
 	.sleb128 8
 	.byte	0x6
 	.byte	0xa8
@@ -9445,8 +15227,8 @@ sscanf:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL229-.Ltext0
-	.uleb128 .LVL230-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 .LVL322-.Ltext0
 	.uleb128 0x7
 	.byte	0x70
 	.sleb128 0
@@ -9456,28 +15238,28 @@ sscanf:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0
-.LVUS111:
-	.uleb128 .LVU647
-	.uleb128 .LVU653
-	.uleb128 .LVU653
-	.uleb128 .LVU663
-	.uleb128 .LVU714
-	.uleb128 .LVU718
-.LLST111:
+.LVUS170:
+	.uleb128 .LVU814
+	.uleb128 .LVU820
+	.uleb128 .LVU820
+	.uleb128 .LVU830
+	.uleb128 .LVU1031
+	.uleb128 .LVU1035
+.LLST170:
 	.byte	0x4
-	.uleb128 .LVL206-.Ltext0
-	.uleb128 .LVL208-.Ltext0
+	.uleb128 .LVL253-.Ltext0
+	.uleb128 .LVL255-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 -296
+	.sleb128 -328
 	.byte	0x4
-	.uleb128 .LVL208-.Ltext0
-	.uleb128 .LVL213-.Ltext0
+	.uleb128 .LVL255-.Ltext0
+	.uleb128 .LVL260-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL229-.Ltext0
-	.uleb128 .LVL230-.Ltext0
+	.uleb128 .LVL321-.Ltext0
+	.uleb128 .LVL322-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
@@ -9504,25 +15286,132 @@ sscanf:
 	.long	0
 .LLRL2:
 	.byte	0x4
-	.uleb128 .LBB12-.Ltext0
-	.uleb128 .LBE12-.Ltext0
+	.uleb128 .LBB10-.Ltext0
+	.uleb128 .LBE10-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB16-.Ltext0
-	.uleb128 .LBE16-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB17-.Ltext0
-	.uleb128 .LBE17-.Ltext0
+	.uleb128 .LBB11-.Ltext0
+	.uleb128 .LBE11-.Ltext0
 	.byte	0
-.LLRL10:
+.LLRL6:
 	.byte	0x4
-	.uleb128 .LBB83-.Ltext0
-	.uleb128 .LBE83-.Ltext0
+	.uleb128 .LBB14-.Ltext0
+	.uleb128 .LBE14-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB257-.Ltext0
-	.uleb128 .LBE257-.Ltext0
+	.uleb128 .LBB18-.Ltext0
+	.uleb128 .LBE18-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB258-.Ltext0
-	.uleb128 .LBE258-.Ltext0
+	.uleb128 .LBB19-.Ltext0
+	.uleb128 .LBE19-.Ltext0
+	.byte	0
+.LLRL14:
+	.byte	0x4
+	.uleb128 .LBB127-.Ltext0
+	.uleb128 .LBE127-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB443-.Ltext0
+	.uleb128 .LBE443-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB444-.Ltext0
+	.uleb128 .LBE444-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB445-.Ltext0
+	.uleb128 .LBE445-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB446-.Ltext0
+	.uleb128 .LBE446-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB447-.Ltext0
+	.uleb128 .LBE447-.Ltext0
+	.byte	0
+.LLRL19:
+	.byte	0x4
+	.uleb128 .LBB128-.Ltext0
+	.uleb128 .LBE128-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB148-.Ltext0
+	.uleb128 .LBE148-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB150-.Ltext0
+	.uleb128 .LBE150-.Ltext0
+	.byte	0
+.LLRL21:
+	.byte	0x4
+	.uleb128 .LBB129-.Ltext0
+	.uleb128 .LBE129-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB133-.Ltext0
+	.uleb128 .LBE133-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB141-.Ltext0
+	.uleb128 .LBE141-.Ltext0
+	.byte	0
+.LLRL24:
+	.byte	0x4
+	.uleb128 .LBB134-.Ltext0
+	.uleb128 .LBE134-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB140-.Ltext0
+	.uleb128 .LBE140-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB142-.Ltext0
+	.uleb128 .LBE142-.Ltext0
+	.byte	0
+.LLRL29:
+	.byte	0x4
+	.uleb128 .LBB143-.Ltext0
+	.uleb128 .LBE143-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB149-.Ltext0
+	.uleb128 .LBE149-.Ltext0
+	.byte	0
+.LLRL34:
+	.byte	0x4
+	.uleb128 .LBB151-.Ltext0
+	.uleb128 .LBE151-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB402-.Ltext0
+	.uleb128 .LBE402-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB407-.Ltext0
+	.uleb128 .LBE407-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB411-.Ltext0
+	.uleb128 .LBE411-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB413-.Ltext0
+	.uleb128 .LBE413-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB416-.Ltext0
+	.uleb128 .LBE416-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB424-.Ltext0
+	.uleb128 .LBE424-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB427-.Ltext0
+	.uleb128 .LBE427-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB429-.Ltext0
+	.uleb128 .LBE429-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB432-.Ltext0
+	.uleb128 .LBE432-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB434-.Ltext0
+	.uleb128 .LBE434-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB436-.Ltext0
+	.uleb128 .LBE436-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB440-.Ltext0
+	.uleb128 .LBE440-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB442-.Ltext0
+	.uleb128 .LBE442-.Ltext0
+	.byte	0
+.LLRL37:
+	.byte	0x4
+	.uleb128 .LBB152-.Ltext0
+	.uleb128 .LBE152-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB259-.Ltext0
 	.uleb128 .LBE259-.Ltext0
@@ -9532,77 +15421,109 @@ sscanf:
 	.byte	0x4
 	.uleb128 .LBB261-.Ltext0
 	.uleb128 .LBE261-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB262-.Ltext0
+	.uleb128 .LBE262-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB263-.Ltext0
+	.uleb128 .LBE263-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB265-.Ltext0
+	.uleb128 .LBE265-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB266-.Ltext0
+	.uleb128 .LBE266-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB268-.Ltext0
+	.uleb128 .LBE268-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB269-.Ltext0
+	.uleb128 .LBE269-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB270-.Ltext0
+	.uleb128 .LBE270-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB271-.Ltext0
+	.uleb128 .LBE271-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB272-.Ltext0
+	.uleb128 .LBE272-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB273-.Ltext0
+	.uleb128 .LBE273-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB274-.Ltext0
+	.uleb128 .LBE274-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB275-.Ltext0
+	.uleb128 .LBE275-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB276-.Ltext0
+	.uleb128 .LBE276-.Ltext0
 	.byte	0
-.LLRL15:
+.LLRL49:
 	.byte	0x4
-	.uleb128 .LBB84-.Ltext0
-	.uleb128 .LBE84-.Ltext0
+	.uleb128 .LBB154-.Ltext0
+	.uleb128 .LBE154-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB104-.Ltext0
-	.uleb128 .LBE104-.Ltext0
+	.uleb128 .LBB164-.Ltext0
+	.uleb128 .LBE164-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB111-.Ltext0
-	.uleb128 .LBE111-.Ltext0
+	.uleb128 .LBB165-.Ltext0
+	.uleb128 .LBE165-.Ltext0
 	.byte	0
-.LLRL17:
+.LLRL51:
 	.byte	0x4
-	.uleb128 .LBB85-.Ltext0
-	.uleb128 .LBE85-.Ltext0
+	.uleb128 .LBB155-.Ltext0
+	.uleb128 .LBE155-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB89-.Ltext0
-	.uleb128 .LBE89-.Ltext0
+	.uleb128 .LBB162-.Ltext0
+	.uleb128 .LBE162-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB97-.Ltext0
-	.uleb128 .LBE97-.Ltext0
+	.uleb128 .LBB163-.Ltext0
+	.uleb128 .LBE163-.Ltext0
 	.byte	0
-.LLRL20:
+.LLRL53:
 	.byte	0x4
-	.uleb128 .LBB90-.Ltext0
-	.uleb128 .LBE90-.Ltext0
+	.uleb128 .LBB156-.Ltext0
+	.uleb128 .LBE156-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB96-.Ltext0
-	.uleb128 .LBE96-.Ltext0
+	.uleb128 .LBB160-.Ltext0
+	.uleb128 .LBE160-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB98-.Ltext0
-	.uleb128 .LBE98-.Ltext0
+	.uleb128 .LBB161-.Ltext0
+	.uleb128 .LBE161-.Ltext0
 	.byte	0
-.LLRL25:
+.LLRL56:
 	.byte	0x4
-	.uleb128 .LBB99-.Ltext0
-	.uleb128 .LBE99-.Ltext0
+	.uleb128 .LBB166-.Ltext0
+	.uleb128 .LBE166-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB105-.Ltext0
-	.uleb128 .LBE105-.Ltext0
-	.byte	0
-.LLRL30:
-	.byte	0x4
-	.uleb128 .LBB106-.Ltext0
-	.uleb128 .LBE106-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB198-.Ltext0
-	.uleb128 .LBE198-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB239-.Ltext0
-	.uleb128 .LBE239-.Ltext0
+	.uleb128 .LBB231-.Ltext0
+	.uleb128 .LBE231-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB241-.Ltext0
 	.uleb128 .LBE241-.Ltext0
 	.byte	0
-.LLRL33:
+.LLRL59:
 	.byte	0x4
-	.uleb128 .LBB107-.Ltext0
-	.uleb128 .LBE107-.Ltext0
+	.uleb128 .LBB170-.Ltext0
+	.uleb128 .LBE170-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB110-.Ltext0
-	.uleb128 .LBE110-.Ltext0
-	.byte	0
-.LLRL36:
+	.uleb128 .LBB215-.Ltext0
+	.uleb128 .LBE215-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB112-.Ltext0
-	.uleb128 .LBE112-.Ltext0
+	.uleb128 .LBB216-.Ltext0
+	.uleb128 .LBE216-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB234-.Ltext0
-	.uleb128 .LBE234-.Ltext0
+	.uleb128 .LBB230-.Ltext0
+	.uleb128 .LBE230-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB232-.Ltext0
+	.uleb128 .LBE232-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB233-.Ltext0
+	.uleb128 .LBE233-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB235-.Ltext0
 	.uleb128 .LBE235-.Ltext0
@@ -9610,389 +15531,600 @@ sscanf:
 	.uleb128 .LBB236-.Ltext0
 	.uleb128 .LBE236-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB242-.Ltext0
-	.uleb128 .LBE242-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB250-.Ltext0
-	.uleb128 .LBE250-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB252-.Ltext0
-	.uleb128 .LBE252-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB254-.Ltext0
-	.uleb128 .LBE254-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB256-.Ltext0
-	.uleb128 .LBE256-.Ltext0
+	.uleb128 .LBB240-.Ltext0
+	.uleb128 .LBE240-.Ltext0
 	.byte	0
-.LLRL40:
+.LLRL62:
 	.byte	0x4
-	.uleb128 .LBB113-.Ltext0
-	.uleb128 .LBE113-.Ltext0
+	.uleb128 .LBB171-.Ltext0
+	.uleb128 .LBE171-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB177-.Ltext0
+	.uleb128 .LBE177-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB178-.Ltext0
+	.uleb128 .LBE178-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB179-.Ltext0
 	.uleb128 .LBE179-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB180-.Ltext0
 	.uleb128 .LBE180-.Ltext0
+	.byte	0
+.LLRL65:
 	.byte	0x4
 	.uleb128 .LBB181-.Ltext0
 	.uleb128 .LBE181-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB188-.Ltext0
-	.uleb128 .LBE188-.Ltext0
+	.uleb128 .LBB185-.Ltext0
+	.uleb128 .LBE185-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB189-.Ltext0
-	.uleb128 .LBE189-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB191-.Ltext0
-	.uleb128 .LBE191-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB192-.Ltext0
-	.uleb128 .LBE192-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB194-.Ltext0
-	.uleb128 .LBE194-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB195-.Ltext0
-	.uleb128 .LBE195-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB196-.Ltext0
-	.uleb128 .LBE196-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB197-.Ltext0
-	.uleb128 .LBE197-.Ltext0
+	.uleb128 .LBB203-.Ltext0
+	.uleb128 .LBE203-.Ltext0
 	.byte	0
-.LLRL50:
+.LLRL68:
 	.byte	0x4
-	.uleb128 .LBB115-.Ltext0
-	.uleb128 .LBE115-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB124-.Ltext0
-	.uleb128 .LBE124-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB167-.Ltext0
-	.uleb128 .LBE167-.Ltext0
-	.byte	0
-.LLRL52:
-	.byte	0x4
-	.uleb128 .LBB116-.Ltext0
-	.uleb128 .LBE116-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB123-.Ltext0
-	.uleb128 .LBE123-.Ltext0
-	.byte	0
-.LLRL54:
-	.byte	0x4
-	.uleb128 .LBB117-.Ltext0
-	.uleb128 .LBE117-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB121-.Ltext0
-	.uleb128 .LBE121-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB122-.Ltext0
-	.uleb128 .LBE122-.Ltext0
-	.byte	0
-.LLRL57:
-	.byte	0x4
-	.uleb128 .LBB125-.Ltext0
-	.uleb128 .LBE125-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB131-.Ltext0
-	.uleb128 .LBE131-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB132-.Ltext0
-	.uleb128 .LBE132-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB133-.Ltext0
-	.uleb128 .LBE133-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB161-.Ltext0
-	.uleb128 .LBE161-.Ltext0
-	.byte	0
-.LLRL60:
-	.byte	0x4
-	.uleb128 .LBB134-.Ltext0
-	.uleb128 .LBE134-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB140-.Ltext0
-	.uleb128 .LBE140-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB141-.Ltext0
-	.uleb128 .LBE141-.Ltext0
-	.byte	0
-.LLRL64:
-	.byte	0x4
-	.uleb128 .LBB142-.Ltext0
-	.uleb128 .LBE142-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB147-.Ltext0
-	.uleb128 .LBE147-.Ltext0
-	.byte	0
-.LLRL69:
-	.byte	0x4
-	.uleb128 .LBB148-.Ltext0
-	.uleb128 .LBE148-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB162-.Ltext0
-	.uleb128 .LBE162-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB163-.Ltext0
-	.uleb128 .LBE163-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB164-.Ltext0
-	.uleb128 .LBE164-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB165-.Ltext0
-	.uleb128 .LBE165-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB166-.Ltext0
-	.uleb128 .LBE166-.Ltext0
-	.byte	0
-.LLRL71:
-	.byte	0x4
-	.uleb128 .LBB149-.Ltext0
-	.uleb128 .LBE149-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB153-.Ltext0
-	.uleb128 .LBE153-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB154-.Ltext0
-	.uleb128 .LBE154-.Ltext0
-	.byte	0
-.LLRL74:
-	.byte	0x4
-	.uleb128 .LBB155-.Ltext0
-	.uleb128 .LBE155-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB159-.Ltext0
-	.uleb128 .LBE159-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB160-.Ltext0
-	.uleb128 .LBE160-.Ltext0
-	.byte	0
-.LLRL77:
-	.byte	0x4
-	.uleb128 .LBB182-.Ltext0
-	.uleb128 .LBE182-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB187-.Ltext0
-	.uleb128 .LBE187-.Ltext0
+	.uleb128 .LBB186-.Ltext0
+	.uleb128 .LBE186-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB190-.Ltext0
 	.uleb128 .LBE190-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB193-.Ltext0
-	.uleb128 .LBE193-.Ltext0
+	.uleb128 .LBB198-.Ltext0
+	.uleb128 .LBE198-.Ltext0
 	.byte	0
-.LLRL80:
+.LLRL71:
+	.byte	0x4
+	.uleb128 .LBB191-.Ltext0
+	.uleb128 .LBE191-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB197-.Ltext0
+	.uleb128 .LBE197-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB204-.Ltext0
+	.uleb128 .LBE204-.Ltext0
+	.byte	0
+.LLRL74:
 	.byte	0x4
 	.uleb128 .LBB199-.Ltext0
 	.uleb128 .LBE199-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB237-.Ltext0
-	.uleb128 .LBE237-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB240-.Ltext0
-	.uleb128 .LBE240-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB243-.Ltext0
-	.uleb128 .LBE243-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB244-.Ltext0
-	.uleb128 .LBE244-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB255-.Ltext0
-	.uleb128 .LBE255-.Ltext0
+	.uleb128 .LBB202-.Ltext0
+	.uleb128 .LBE202-.Ltext0
 	.byte	0
-.LLRL84:
+.LLRL77:
 	.byte	0x4
-	.uleb128 .LBB200-.Ltext0
-	.uleb128 .LBE200-.Ltext0
+	.uleb128 .LBB205-.Ltext0
+	.uleb128 .LBE205-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB210-.Ltext0
+	.uleb128 .LBE210-.Ltext0
+	.byte	0
+.LLRL82:
+	.byte	0x4
+	.uleb128 .LBB211-.Ltext0
+	.uleb128 .LBE211-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB214-.Ltext0
+	.uleb128 .LBE214-.Ltext0
+	.byte	0
+.LLRL85:
 	.byte	0x4
 	.uleb128 .LBB217-.Ltext0
 	.uleb128 .LBE217-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB218-.Ltext0
-	.uleb128 .LBE218-.Ltext0
-	.byte	0
-.LLRL87:
-	.byte	0x4
-	.uleb128 .LBB201-.Ltext0
-	.uleb128 .LBE201-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB219-.Ltext0
-	.uleb128 .LBE219-.Ltext0
-	.byte	0
-.LLRL90:
-	.byte	0x4
-	.uleb128 .LBB204-.Ltext0
-	.uleb128 .LBE204-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB209-.Ltext0
-	.uleb128 .LBE209-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB210-.Ltext0
-	.uleb128 .LBE210-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB211-.Ltext0
-	.uleb128 .LBE211-.Ltext0
-	.byte	0
-.LLRL93:
-	.byte	0x4
-	.uleb128 .LBB212-.Ltext0
-	.uleb128 .LBE212-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB220-.Ltext0
-	.uleb128 .LBE220-.Ltext0
-	.byte	0
-.LLRL98:
-	.byte	0x4
 	.uleb128 .LBB221-.Ltext0
 	.uleb128 .LBE221-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB238-.Ltext0
-	.uleb128 .LBE238-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB251-.Ltext0
-	.uleb128 .LBE251-.Ltext0
-	.byte	0
-.LLRL101:
-	.byte	0x4
 	.uleb128 .LBB222-.Ltext0
 	.uleb128 .LBE222-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB226-.Ltext0
-	.uleb128 .LBE226-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB227-.Ltext0
-	.uleb128 .LBE227-.Ltext0
 	.byte	0
-.LLRL104:
+.LLRL88:
 	.byte	0x4
-	.uleb128 .LBB228-.Ltext0
-	.uleb128 .LBE228-.Ltext0
+	.uleb128 .LBB223-.Ltext0
+	.uleb128 .LBE223-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB233-.Ltext0
-	.uleb128 .LBE233-.Ltext0
+	.uleb128 .LBB229-.Ltext0
+	.uleb128 .LBE229-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB234-.Ltext0
+	.uleb128 .LBE234-.Ltext0
 	.byte	0
-.LLRL109:
+.LLRL91:
 	.byte	0x4
-	.uleb128 .LBB245-.Ltext0
-	.uleb128 .LBE245-.Ltext0
+	.uleb128 .LBB237-.Ltext0
+	.uleb128 .LBE237-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB249-.Ltext0
-	.uleb128 .LBE249-.Ltext0
+	.uleb128 .LBB242-.Ltext0
+	.uleb128 .LBE242-.Ltext0
+	.byte	0
+.LLRL94:
 	.byte	0x4
-	.uleb128 .LBB253-.Ltext0
-	.uleb128 .LBE253-.Ltext0
+	.uleb128 .LBB264-.Ltext0
+	.uleb128 .LBE264-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB267-.Ltext0
+	.uleb128 .LBE267-.Ltext0
+	.byte	0
+.LLRL95:
+	.byte	0x4
+	.uleb128 .LBB277-.Ltext0
+	.uleb128 .LBE277-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB403-.Ltext0
+	.uleb128 .LBE403-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB404-.Ltext0
+	.uleb128 .LBE404-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB405-.Ltext0
+	.uleb128 .LBE405-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB409-.Ltext0
+	.uleb128 .LBE409-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB417-.Ltext0
+	.uleb128 .LBE417-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB426-.Ltext0
+	.uleb128 .LBE426-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB428-.Ltext0
+	.uleb128 .LBE428-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB431-.Ltext0
+	.uleb128 .LBE431-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB433-.Ltext0
+	.uleb128 .LBE433-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB435-.Ltext0
+	.uleb128 .LBE435-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB437-.Ltext0
+	.uleb128 .LBE437-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB439-.Ltext0
+	.uleb128 .LBE439-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB441-.Ltext0
+	.uleb128 .LBE441-.Ltext0
+	.byte	0
+.LLRL98:
+	.byte	0x4
+	.uleb128 .LBB278-.Ltext0
+	.uleb128 .LBE278-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB342-.Ltext0
+	.uleb128 .LBE342-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB343-.Ltext0
+	.uleb128 .LBE343-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB344-.Ltext0
+	.uleb128 .LBE344-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB351-.Ltext0
+	.uleb128 .LBE351-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB352-.Ltext0
+	.uleb128 .LBE352-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB354-.Ltext0
+	.uleb128 .LBE354-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB355-.Ltext0
+	.uleb128 .LBE355-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB356-.Ltext0
+	.uleb128 .LBE356-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB358-.Ltext0
+	.uleb128 .LBE358-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB359-.Ltext0
+	.uleb128 .LBE359-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB360-.Ltext0
+	.uleb128 .LBE360-.Ltext0
+	.byte	0
+.LLRL105:
+	.byte	0x4
+	.uleb128 .LBB280-.Ltext0
+	.uleb128 .LBE280-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB289-.Ltext0
+	.uleb128 .LBE289-.Ltext0
+	.byte	0
+.LLRL107:
+	.byte	0x4
+	.uleb128 .LBB282-.Ltext0
+	.uleb128 .LBE282-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB286-.Ltext0
+	.uleb128 .LBE286-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB287-.Ltext0
+	.uleb128 .LBE287-.Ltext0
+	.byte	0
+.LLRL110:
+	.byte	0x4
+	.uleb128 .LBB290-.Ltext0
+	.uleb128 .LBE290-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB295-.Ltext0
+	.uleb128 .LBE295-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB296-.Ltext0
+	.uleb128 .LBE296-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB324-.Ltext0
+	.uleb128 .LBE324-.Ltext0
+	.byte	0
+.LLRL113:
+	.byte	0x4
+	.uleb128 .LBB297-.Ltext0
+	.uleb128 .LBE297-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB325-.Ltext0
+	.uleb128 .LBE325-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB326-.Ltext0
+	.uleb128 .LBE326-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB327-.Ltext0
+	.uleb128 .LBE327-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB328-.Ltext0
+	.uleb128 .LBE328-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB329-.Ltext0
+	.uleb128 .LBE329-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB330-.Ltext0
+	.uleb128 .LBE330-.Ltext0
+	.byte	0
+.LLRL115:
+	.byte	0x4
+	.uleb128 .LBB298-.Ltext0
+	.uleb128 .LBE298-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB302-.Ltext0
+	.uleb128 .LBE302-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB303-.Ltext0
+	.uleb128 .LBE303-.Ltext0
+	.byte	0
+.LLRL118:
+	.byte	0x4
+	.uleb128 .LBB304-.Ltext0
+	.uleb128 .LBE304-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB308-.Ltext0
+	.uleb128 .LBE308-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB309-.Ltext0
+	.uleb128 .LBE309-.Ltext0
+	.byte	0
+.LLRL121:
+	.byte	0x4
+	.uleb128 .LBB310-.Ltext0
+	.uleb128 .LBE310-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB316-.Ltext0
+	.uleb128 .LBE316-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB317-.Ltext0
+	.uleb128 .LBE317-.Ltext0
+	.byte	0
+.LLRL125:
+	.byte	0x4
+	.uleb128 .LBB318-.Ltext0
+	.uleb128 .LBE318-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB323-.Ltext0
+	.uleb128 .LBE323-.Ltext0
+	.byte	0
+.LLRL130:
+	.byte	0x4
+	.uleb128 .LBB345-.Ltext0
+	.uleb128 .LBE345-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB350-.Ltext0
+	.uleb128 .LBE350-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB353-.Ltext0
+	.uleb128 .LBE353-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB357-.Ltext0
+	.uleb128 .LBE357-.Ltext0
+	.byte	0
+.LLRL133:
+	.byte	0x4
+	.uleb128 .LBB361-.Ltext0
+	.uleb128 .LBE361-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB414-.Ltext0
+	.uleb128 .LBE414-.Ltext0
+	.byte	0
+.LLRL136:
+	.byte	0x4
+	.uleb128 .LBB362-.Ltext0
+	.uleb128 .LBE362-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB365-.Ltext0
+	.uleb128 .LBE365-.Ltext0
+	.byte	0
+.LLRL139:
+	.byte	0x4
+	.uleb128 .LBB366-.Ltext0
+	.uleb128 .LBE366-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB388-.Ltext0
+	.uleb128 .LBE388-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB406-.Ltext0
+	.uleb128 .LBE406-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB408-.Ltext0
+	.uleb128 .LBE408-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB410-.Ltext0
+	.uleb128 .LBE410-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB415-.Ltext0
+	.uleb128 .LBE415-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB418-.Ltext0
+	.uleb128 .LBE418-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB438-.Ltext0
+	.uleb128 .LBE438-.Ltext0
+	.byte	0
+.LLRL143:
+	.byte	0x4
+	.uleb128 .LBB367-.Ltext0
+	.uleb128 .LBE367-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB384-.Ltext0
+	.uleb128 .LBE384-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB385-.Ltext0
+	.uleb128 .LBE385-.Ltext0
+	.byte	0
+.LLRL146:
+	.byte	0x4
+	.uleb128 .LBB368-.Ltext0
+	.uleb128 .LBE368-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB386-.Ltext0
+	.uleb128 .LBE386-.Ltext0
+	.byte	0
+.LLRL149:
+	.byte	0x4
+	.uleb128 .LBB371-.Ltext0
+	.uleb128 .LBE371-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB376-.Ltext0
+	.uleb128 .LBE376-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB377-.Ltext0
+	.uleb128 .LBE377-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB378-.Ltext0
+	.uleb128 .LBE378-.Ltext0
+	.byte	0
+.LLRL152:
+	.byte	0x4
+	.uleb128 .LBB379-.Ltext0
+	.uleb128 .LBE379-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB387-.Ltext0
+	.uleb128 .LBE387-.Ltext0
+	.byte	0
+.LLRL157:
+	.byte	0x4
+	.uleb128 .LBB389-.Ltext0
+	.uleb128 .LBE389-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB412-.Ltext0
+	.uleb128 .LBE412-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB425-.Ltext0
+	.uleb128 .LBE425-.Ltext0
+	.byte	0
+.LLRL160:
+	.byte	0x4
+	.uleb128 .LBB390-.Ltext0
+	.uleb128 .LBE390-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB394-.Ltext0
+	.uleb128 .LBE394-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB395-.Ltext0
+	.uleb128 .LBE395-.Ltext0
+	.byte	0
+.LLRL163:
+	.byte	0x4
+	.uleb128 .LBB396-.Ltext0
+	.uleb128 .LBE396-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB401-.Ltext0
+	.uleb128 .LBE401-.Ltext0
+	.byte	0
+.LLRL168:
+	.byte	0x4
+	.uleb128 .LBB419-.Ltext0
+	.uleb128 .LBE419-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB423-.Ltext0
+	.uleb128 .LBE423-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB430-.Ltext0
+	.uleb128 .LBE430-.Ltext0
 	.byte	0
 .Ldebug_ranges3:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF28:
-	.string	"sscanf"
-.LASF30:
-	.string	"stream"
-.LASF19:
-	.string	"LEN_HH"
+.LASF67:
+	.string	"word"
+.LASF56:
+	.string	"words"
 .LASF46:
-	.string	"next"
-.LASF32:
 	.string	"vscanf"
-.LASF52:
-	.string	"__builtin_va_list"
-.LASF41:
-	.string	"negate"
-.LASF18:
-	.string	"count"
-.LASF34:
-	.string	"vfscanf"
-.LASF21:
-	.string	"LEN_INT"
-.LASF36:
-	.string	"started"
-.LASF23:
-	.string	"LEN_LL"
-.LASF26:
-	.string	"isspace"
-.LASF51:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
-.LASF14:
-	.string	"FILE"
-.LASF13:
-	.string	"va_list"
-.LASF44:
-	.string	"digits"
-.LASF31:
-	.string	"scanf"
-.LASF7:
-	.string	"unsigned char"
-.LASF40:
-	.string	"base"
-.LASF9:
-	.string	"short unsigned int"
-.LASF27:
-	.string	"stdin"
-.LASF43:
-	.string	"scan_integer"
-.LASF48:
-	.string	"skip_space"
-.LASF17:
-	.string	"file"
-.LASF47:
-	.string	"digit_value"
-.LASF33:
-	.string	"vsscanf"
-.LASF15:
-	.string	"__vmdebug_file"
-.LASF37:
-	.string	"suppress"
-.LASF4:
-	.string	"unsigned int"
-.LASF3:
-	.string	"char"
-.LASF50:
-	.string	"unget"
-.LASF39:
-	.string	"want"
-.LASF25:
-	.string	"fgetc"
+.LASF30:
+	.string	"text"
 .LASF35:
-	.string	"assigned"
-.LASF10:
-	.string	"long long int"
-.LASF24:
-	.string	"ungetc"
-.LASF38:
-	.string	"width"
-.LASF8:
-	.string	"short int"
-.LASF45:
-	.string	"used"
-.LASF12:
-	.string	"failed"
-.LASF11:
-	.string	"ungot"
-.LASF49:
-	.string	"store"
-.LASF5:
-	.string	"long int"
-.LASF20:
-	.string	"LEN_H"
-.LASF29:
-	.string	"fscanf"
-.LASF6:
-	.string	"signed char"
+	.string	"isdigit"
 .LASF42:
-	.string	"vfscanf_source"
-.LASF16:
-	.string	"source"
-.LASF22:
+	.string	"sscanf"
+.LASF45:
+	.string	"scanf"
+.LASF10:
+	.string	"short int"
+.LASF5:
+	.string	"size_t"
+.LASF33:
+	.string	"malloc"
+.LASF60:
+	.string	"scan_float"
+.LASF40:
+	.string	"isspace"
+.LASF55:
+	.string	"negate"
+.LASF32:
+	.string	"memcpy"
+.LASF38:
+	.string	"fgetc"
+.LASF71:
+	.string	"next"
+.LASF4:
+	.string	"va_list"
+.LASF25:
+	.string	"LEN_H"
+.LASF15:
+	.string	"failed"
+.LASF27:
 	.string	"LEN_L"
+.LASF24:
+	.string	"LEN_HH"
+.LASF14:
+	.string	"ungot"
+.LASF63:
+	.string	"got_e"
+.LASF79:
+	.string	"free"
+.LASF47:
+	.string	"vsscanf"
+.LASF19:
+	.string	"FP_LDOUBLE"
+.LASF66:
+	.string	"exp_char"
+.LASF28:
+	.string	"LEN_LL"
+.LASF13:
+	.string	"long long int"
+.LASF65:
+	.string	"hexa"
+.LASF18:
+	.string	"FP_DOUBLE"
+.LASF48:
+	.string	"vfscanf"
+.LASF7:
+	.string	"long int"
+.LASF44:
+	.string	"stream"
+.LASF34:
+	.string	"isxdigit"
+.LASF21:
+	.string	"source"
+.LASF70:
+	.string	"digits"
+.LASF73:
+	.string	"skip_space"
+.LASF9:
+	.string	"unsigned char"
+.LASF22:
+	.string	"file"
+.LASF8:
+	.string	"signed char"
 .LASF2:
 	.string	"long long unsigned int"
+.LASF12:
+	.string	"uint32_t"
+.LASF31:
+	.string	"local"
+.LASF76:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
+.LASF29:
+	.string	"field"
+.LASF75:
+	.string	"unget"
+.LASF59:
+	.string	"vfscanf_source"
+.LASF50:
+	.string	"started"
+.LASF11:
+	.string	"short unsigned int"
+.LASF53:
+	.string	"want"
+.LASF61:
+	.string	"got_digit"
+.LASF3:
+	.string	"char"
+.LASF43:
+	.string	"fscanf"
+.LASF68:
+	.string	"bigger"
+.LASF20:
+	.string	"__vmdebug_file"
+.LASF51:
+	.string	"suppress"
+.LASF69:
+	.string	"scan_integer"
+.LASF77:
+	.string	"__builtin_va_list"
+.LASF17:
+	.string	"FP_FLOAT"
+.LASF39:
+	.string	"__fp_parse"
+.LASF23:
+	.string	"count"
+.LASF52:
+	.string	"width"
+.LASF62:
+	.string	"got_dot"
+.LASF41:
+	.string	"stdin"
+.LASF57:
+	.string	"range"
+.LASF58:
+	.string	"used"
+.LASF78:
+	.string	"fp_format"
+.LASF49:
+	.string	"assigned"
+.LASF72:
+	.string	"digit_value"
+.LASF64:
+	.string	"got_sign"
+.LASF16:
+	.string	"FILE"
+.LASF74:
+	.string	"store"
+.LASF6:
+	.string	"unsigned int"
+.LASF54:
+	.string	"base"
+.LASF26:
+	.string	"LEN_INT"
+.LASF37:
+	.string	"ungetc"
+.LASF36:
+	.string	"tolower"
+.LASF80:
+	.string	"field_add"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:
 	.string	"/vmdebug/libc/src"

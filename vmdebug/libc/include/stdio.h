@@ -67,9 +67,9 @@ char *fgets(char *s, int size, FILE *stream);
 ssize_t getline(char **lineptr, size_t *n, FILE *stream);
 
 /* scanf and friends (scanf.c): %d %i %u %o %x %X %p %c %s %[set] %n %%, with
- * widths, * (no assignment) and the length modifiers hh h l ll j z t.
- * Floating point (%f %e %g %a) is not supported: scanf stops there and
- * returns what it has assigned. */
+ * widths, * (no assignment) and the length modifiers hh h l ll j z t; and
+ * %f %e %g %a (any case) into a float, with l a double, with L a long double,
+ * the field read as glibc reads it and converted exactly (strtod). */
 int scanf(const char *fmt, ...) __attribute__((format(scanf, 1, 2)));
 int fscanf(FILE *stream, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
 int sscanf(const char *str, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));

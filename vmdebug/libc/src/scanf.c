@@ -6,12 +6,16 @@
  * the input; other characters must match; each conversion but %c, %[ and %n
  * skips leading white space first.  The result is the number of assignments,
  * or EOF when the input ended before the first conversion.  Floating point
- * conversions are not supported: the scan stops there. */
+ * conversions (%f %e %g %a, any case) read their field as glibc's scanf does
+ * (scan_float) and convert it with strtod's core (strtod.c). */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fp.h"
 
 struct source {
     FILE *file;          /* NULL for a string */
@@ -116,6 +120,128 @@ static int scan_integer(struct source *in, int base, int width, unsigned long lo
     if (!digits)
         return 0;
     *out = neg ? (unsigned long long)-(long long)v : v;
+    return 1;
+}
+
+/* A floating-point field's text, in a buffer that grows from the stack to the heap. */
+struct field {
+    char *text;
+    int len, cap;
+    char local[128];
+};
+
+static void field_add(struct field *f, int c)
+{
+    if (f->len + 1 >= f->cap) {
+        char *bigger = malloc((size_t)f->cap * 2);
+        if (bigger == NULL)
+            return;
+        memcpy(bigger, f->text, (size_t)f->len);
+        if (f->text != f->local)
+            free(f->text);
+        f->text = bigger;
+        f->cap *= 2;
+    }
+    f->text[f->len++] = (char)c;
+}
+
+/* Reads a floating-point field as glibc's scanf does (vfscanf-internal.c):
+ * white space, a sign, then "nan", "inf" or "infinity" (no nan(...)), or
+ * else the longest run of digits, one '.', and an exponent letter (e, or p
+ * after 0x) once a digit has been seen, followed by an optional sign -
+ * without looking back, so "1e+" is taken whole and strtod then reads its 1.
+ * At most `width` bytes (0: no limit).  Returns 1 with the text in f, 0 on a
+ * matching failure (nothing, a lone sign, or 0x and no digit), -1 at EOF. */
+static int scan_float(struct source *in, int width, struct field *f)
+{
+    int c, got_digit = 0, got_dot = 0, got_e = 0, got_sign = 0, hexa = 0, exp_char = 'e';
+    int w = width ? width : -1;
+    c = skip_space(in);
+    if (c == EOF)
+        return -1;
+    if (w > 0)
+        w--;
+    if (c == '-' || c == '+') {
+        got_sign = 1;
+        field_add(f, c);
+        if (w == 0 || (c = get(in)) == EOF)
+            return 0;
+        if (w > 0)
+            w--;
+    }
+    if (tolower(c) == 'n' || tolower(c) == 'i') {
+        const char *word = tolower(c) == 'n' ? "nan" : "inf";
+        int i;
+        field_add(f, c);
+        for (i = 1; i < 3; i++) {
+            if (w == 0 || (c = get(in)) == EOF || tolower(c) != word[i]) {
+                unget(in, c);
+                return 0;
+            }
+            if (w > 0)
+                w--;
+            field_add(f, c);
+        }
+        if (word[0] == 'i' && w != 0 && (c = get(in)) != EOF) {
+            if (tolower(c) == 'i') {
+                /* "infinity", or nothing */
+                if (w > 0)
+                    w--;
+                field_add(f, c);
+                for (i = 0; i < 4; i++) {
+                    if (w == 0 || (c = get(in)) == EOF || tolower(c) != "nity"[i]) {
+                        unget(in, c);
+                        return 0;
+                    }
+                    if (w > 0)
+                        w--;
+                    field_add(f, c);
+                }
+            } else {
+                unget(in, c);
+            }
+        }
+        return 1;
+    }
+    if (w != 0 && c == '0') {
+        field_add(f, c);
+        c = get(in);
+        if (w > 0)
+            w--;
+        if (w != 0 && tolower(c) == 'x') {
+            field_add(f, c);
+            hexa = 1;
+            exp_char = 'p';
+            c = get(in);
+            if (w > 0)
+                w--;
+        } else {
+            got_digit = 1;
+        }
+    }
+    for (;;) {
+        if (c != EOF && (isdigit(c) || (hexa && !got_e && isxdigit(c)))) {
+            field_add(f, c);
+            got_digit = 1;
+        } else if (got_e && f->text[f->len - 1] == exp_char && (c == '-' || c == '+')) {
+            field_add(f, c);
+        } else if (got_digit && !got_e && c != EOF && tolower(c) == exp_char) {
+            field_add(f, exp_char);
+            got_e = got_dot = 1;
+        } else if (!got_dot && c == '.') {
+            field_add(f, c);
+            got_dot = 1;
+        } else {
+            unget(in, c);
+            break;
+        }
+        if (w == 0 || (c = get(in)) == EOF)
+            break;
+        if (w > 0)
+            w--;
+    }
+    if (f->len == got_sign || (hexa && f->len == 2 + got_sign))
+        return 0;
     return 1;
 }
 
@@ -267,7 +393,38 @@ static int vfscanf_source(struct source *in, const char *fmt, va_list ap)
             }
             continue;
         }
-        default:                        /* %f %e %g %a and anything unknown: stop here */
+        case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A': {
+            /* float, l: double, L (or ll): long double - stored as their words */
+            struct field field;
+            uint32_t words[3];
+            int got, range, used = 0;
+            field.text = field.local;
+            field.len = 0;
+            field.cap = (int)sizeof field.local;
+            got = scan_float(in, width, &field);
+            if (got > 0) {
+                field.text[field.len] = '\0';
+                used = __fp_parse(field.text, len == LEN_LL ? FP_LDOUBLE : len == LEN_L ? FP_DOUBLE : FP_FLOAT,
+                                  words, &range);
+            }
+            if (field.text != field.local)
+                free(field.text);
+            fmt++;
+            if (got <= 0 || used == 0)
+                return (got < 0 && !started) ? EOF : assigned;
+            started = 1;
+            if (!suppress) {
+                uint32_t *dst = va_arg(ap, uint32_t *);
+                dst[0] = words[0];
+                if (len == LEN_L || len == LEN_LL)
+                    dst[1] = words[1];
+                if (len == LEN_LL)
+                    dst[2] = words[2];
+                assigned++;
+            }
+            continue;
+        }
+        default:                        /* anything unknown: stop here */
             return assigned;
         }
     }
