@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fp_native import A, ALL_ARITH_FLAGS, B, CTL, EFLAGS, OUT, STATUS, Harness, NativeOp
-from vmdebug.machine import ieee
+from vmdebug.machine import ieee, x87
 
 # ---------------------------------------------------------------------------------------------
 # The ops: native body and model, side by side
@@ -126,7 +126,76 @@ def _s32(pattern: int) -> int:
     return pattern - (1 << 32) if pattern >> 31 else pattern
 
 
-CASES: list[Case] = _sse_cases()
+def _signed(pattern: int, width: int) -> int:
+    pattern &= (1 << width) - 1
+    return pattern - (1 << width) if pattern >> (width - 1) else pattern
+
+
+# The x87 status word bits compared: the exception flags, SF and C1 (TOP is back to 0 after
+# each sequence, C0/C2/C3 are undefined after stores).
+FSW_MASK = 0x7F | x87.FSW_C1
+F80_MASK = (1 << 80) - 1
+X87_PRELUDE = f"""fninit
+                  fldcw WORD PTR {CTL}"""
+
+
+def _x87_cases() -> list[Case]:
+    cases: list[Case] = []
+    for size, width in ((32, "DWORD"), (64, "QWORD")):
+        body = f"""{X87_PRELUDE}
+                   fld {width} PTR {A}
+                   fnstsw WORD PTR {STATUS}
+                   fstp TBYTE PTR {OUT}"""
+        cases.append(Case(NativeOp(f"fld_m{size}fp", body),
+                          lambda c, a, b, size=size: (*x87.f80_from_fp(a, size), 0), F80_MASK, FSW_MASK))
+        body = f"""{X87_PRELUDE}
+                   fld TBYTE PTR {A}
+                   fstp {width} PTR {OUT}
+                   fnstsw WORD PTR {STATUS}"""
+        cases.append(Case(NativeOp(f"fstp_m{size}fp", body),
+                          lambda c, a, b, size=size: (*x87.f80_to_fp(a, size, c), 0), (1 << size) - 1, FSW_MASK))
+    for bits, width in ((16, "WORD"), (32, "DWORD"), (64, "QWORD")):
+        body = f"""{X87_PRELUDE}
+                   fild {width} PTR {A}
+                   fnstsw WORD PTR {STATUS}
+                   fstp TBYTE PTR {OUT}"""
+        cases.append(Case(NativeOp(f"fild_m{bits}int", body),
+                          lambda c, a, b, bits=bits: (x87.f80_from_int(_signed(a, bits)), 0, 0), F80_MASK, FSW_MASK))
+        for insn, truncate in (("fistp", False), ("fisttp", True)):
+            body = f"""{X87_PRELUDE}
+                       fld TBYTE PTR {A}
+                       {insn} {width} PTR {OUT}
+                       fnstsw WORD PTR {STATUS}"""
+            cases.append(Case(NativeOp(f"{insn}_m{bits}int", body),
+                              lambda c, a, b, bits=bits, t=truncate: (*x87.f80_to_int(a, bits, c, t), 0),
+                              (1 << bits) - 1, FSW_MASK))
+    for insn, signaling in (("fucomi", False), ("fcomi", True)):
+        body = f"""{X87_PRELUDE}
+                   fld TBYTE PTR {B}
+                   fld TBYTE PTR {A}
+                   push {ALL_ARITH_FLAGS}
+                   popfd
+                   {insn} st, st(1)
+                   pushfd
+                   pop DWORD PTR {EFLAGS}
+                   fnstsw WORD PTR {STATUS}"""
+
+        def compare(c: int, a: int, b: int, signaling: bool = signaling) -> tuple[int, int, int]:
+            zf, pf, cf, fsw = x87.f80_compare(a, b, signaling)
+            return 0, fsw, (ZF if zf else 0) | (PF if pf else 0) | (CF if cf else 0)
+        # FCOMI leaves OF, SF and AF alone (they are set before it here): only ZF PF CF compared.
+        cases.append(Case(NativeOp(insn, body), compare, 0, FSW_MASK, ZF | PF | CF))
+    for insn, fn in (("fchs", x87.f80_chs), ("fabs", x87.f80_abs)):
+        body = f"""{X87_PRELUDE}
+                   fld TBYTE PTR {A}
+                   {insn}
+                   fnstsw WORD PTR {STATUS}
+                   fstp TBYTE PTR {OUT}"""
+        cases.append(Case(NativeOp(insn, body), lambda c, a, b, fn=fn: (fn(a), 0, 0), F80_MASK, FSW_MASK))
+    return cases
+
+
+CASES: list[Case] = _sse_cases() + _x87_cases()
 BY_NAME = {case.op.name: case for case in CASES}
 
 # ---------------------------------------------------------------------------------------------
@@ -168,6 +237,72 @@ F32_VALUES = [
 ]
 INT32_VALUES = [0, 1, 0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, 0x80000001, 0x01000001, 0x01000003,
                 0xFEFFFFFF, 0x7FFFFFC0, 0x7FFFFFBF, 0x7FFFFF40, 0x12345678, 0xFEDCBA98, 3, 0xFFFFFFFD]
+
+
+
+def _f80_exact(sign: int, m: int, e: int) -> int:
+    """The 80-bit pattern of (-1)**sign * m * 2**e (exact, normal)."""
+    return x87._encode80(sign, abs(m), e)
+
+
+def _f80_edges() -> list[int]:
+    """Integers and halves around the 16/32/64-bit limits, as 80-bit patterns."""
+    out = []
+    for w in (16, 32, 64):
+        for n in (1 << (w - 1)) - 1, 1 << (w - 1), -(1 << (w - 1)), -(1 << (w - 1)) - 1:
+            sign = 1 if n < 0 else 0
+            out.append(_f80_exact(sign, abs(n), 0))
+            # |n| + 0.5, |n| - 0.5, |n| + 0.25 (not at 2**63, which would need 65 bits)
+            for m, e in ((2 * abs(n) + 1, -1), (2 * abs(n) - 1, -1), (4 * abs(n) + 1, -2)):
+                if m.bit_length() <= 64:
+                    out.append(_f80_exact(sign, m, e))
+    return out
+
+
+F80_VALUES = [
+    0x00000000000000000000, 0x80000000000000000000,                  # +-0
+    0x00000000000000000001, 0x80007FFFFFFFFFFFFFFF, 0x00004000000000000000,   # denormals
+    0x00008000000000000000, 0x00018000000000000000,                  # pseudo-denormal, smallest normal
+    0x3FFF8000000000000000, 0xBFFF8000000000000000, 0x3FFF8000000000000001,   # 1, -1, 1 + ulp
+    0x3FFF8000000000000400, 0x3FFF8000000000000C00, 0x3FFF8000000000000401,   # double ties: even, odd, above
+    0xBFFF80000000000003FF, 0xBFFF8000000000000C00,
+    0x3FFF8000008000000000, 0x3FFF8000018000000000, 0xBFFF8000008000000001,   # float ties
+    0x3FFEC000000000000000, 0xBFFEC000000000000000, 0x4000A000000000000000,   # 0.75, -0.75, 2.5
+    0x43FEFFFFFFFFFFFFF800, 0x43FEFFFFFFFFFFFFFC00, 0xC3FF8000000000000000,   # DBL_MAX, + half ulp, -2**1024
+    0x3C018000000000000000, 0x3C00FFFFFFFFFFFFFFFF, 0xBC00FFFFFFFFFFFFF800,   # DBL_MIN, just below, tie below
+    0x3BCD8000000000000000, 0x3BCC8000000000000000, 0x3BCCC000000000000000,   # 2**-1074, 2**-1075, 1.5 * 2**-1075
+    0x407EFFFFFF0000000000, 0x407EFFFFFF8000000000, 0xC07EFFFFFF8000000001,   # FLT_MAX, + half ulp, beyond
+    0x3F818000000000000000, 0x3F80FFFFFFFFFFFFFFFF, 0x3F6A8000000000000000,   # FLT_MIN, just below, 2**-149
+    0x3F698000000000000000, 0x3F69C000000000000000,                  # 2**-150, 1.5 * 2**-150
+    0x7FFEFFFFFFFFFFFFFFFF, 0xFFFEFFFFFFFFFFFFFFFF,                  # largest
+    0x7FFF8000000000000000, 0xFFFF8000000000000000,                  # +-inf
+    0x7FFFC000000000000000, 0xFFFFC000000000000000, 0x7FFFC000000000000123, 0xFFFFE000000000000ABC,  # QNaNs
+    0x7FFF8000000000000001, 0xFFFFA000000000000456, 0x7FFFBFFFFFFFFFFFFFFF,  # SNaNs
+    0x7FFF4000000000000000, 0x7FFF0000000000000000, 0x3FFF4000000000000000,  # pseudo-NaN, pseudo-inf, unnormal
+    0x3FFBCCCCCCCCCCCCCCCD, 0x4000C90FDAA22168C235, 0xC03DFFFFFFFFFFFFFFFF,  # 0.1, pi, -(2**63 - 1) + ...
+] + _f80_edges()
+INT16_VALUES = [0, 1, 0xFFFF, 0x7FFF, 0x8000, 0x8001, 0x1234]
+INT64_VALUES = [0, 1, (1 << 64) - 1, (1 << 63) - 1, 1 << 63, (1 << 63) + 1, 0x123456789ABCDEF0, 0xFFFFFFFF,
+                0x80000000, (1 << 53) + 1]
+FCWS = [x87.FCW_DEFAULT & ~(3 << x87.FCW_RC_SHIFT) | rc << x87.FCW_RC_SHIFT for rc in (0, 1, 2, 3)]
+
+
+def _x87_jobs() -> list[tuple[str, int, int, int]]:
+    jobs: list[tuple[str, int, int, int]] = []
+    # Precision control (bits 8-9) must not affect stores: one run with PC = single.
+    for fcw in FCWS + [0x007F]:
+        jobs += [(f"fstp_m{size}fp", fcw, a, 0) for size in (32, 64) for a in F80_VALUES]
+        jobs += [(f"{insn}_m{bits}int", fcw, a, 0) for insn in ("fistp", "fisttp") for bits in (16, 32, 64)
+                 for a in F80_VALUES]
+    jobs += [("fld_m32fp", x87.FCW_DEFAULT, a, 0) for a in F32_VALUES]
+    jobs += [("fld_m64fp", x87.FCW_DEFAULT, a, 0) for a in F64_VALUES]
+    jobs += [("fild_m16int", x87.FCW_DEFAULT, v, 0) for v in INT16_VALUES]
+    jobs += [("fild_m32int", x87.FCW_DEFAULT, v, 0) for v in INT32_VALUES]
+    jobs += [("fild_m64int", x87.FCW_DEFAULT, v, 0) for v in INT64_VALUES]
+    jobs += [(insn, x87.FCW_DEFAULT, a, b) for insn in ("fucomi", "fcomi") for a in F80_VALUES for b in F80_VALUES]
+    jobs += [(insn, x87.FCW_DEFAULT, a, 0) for insn in ("fchs", "fabs") for a in F80_VALUES]
+    return jobs
+
 
 RCS = (ieee.RN, ieee.RD, ieee.RU, ieee.RZ)
 RC_NAMES = ("nearest", "down", "up", "zero")
@@ -237,6 +372,10 @@ def test_sse_tables_match_cpu(harness: Harness) -> None:
     check(harness, _sse_jobs())
 
 
+def test_x87_tables_match_cpu(harness: Harness) -> None:
+    check(harness, _x87_jobs())
+
+
 # ---------------------------------------------------------------------------------------------
 # Random bit patterns (hypothesis), in batches through the same program
 
@@ -279,4 +418,37 @@ BATCH_SETTINGS = settings(max_examples=15, deadline=None,
 @BATCH_SETTINGS
 @given(jobs=st.lists(_sse_job(), min_size=200, max_size=400))
 def test_sse_random_patterns_match_cpu(harness: Harness, jobs: list[tuple[str, int, int, int]]) -> None:
+    check(harness, jobs)
+
+
+def _f80_bits() -> st.SearchStrategy[int]:
+    """Any 80-bit pattern (unsupported encodings included), or one with an exponent near the
+    edges that matter for stores and integer conversions and an integer bit usually set."""
+    edges = [0, 1, 0x7FFE, 0x7FFF, 0x3FFF, 0x3FFE, 0x3C00, 0x3C01, 0x3BCC, 0x3BCD, 0x43FE, 0x43FF,
+             0x407E, 0x407F, 0x3F80, 0x3F81, 0x3F69, 0x3F6A, 0x400D, 0x400E, 0x401D, 0x401E, 0x403D, 0x403E]
+    exps = st.one_of(st.sampled_from(edges), st.integers(0, 0x7FFF))
+    mants = st.one_of(st.integers(0, (1 << 64) - 1),
+                      st.integers(0, (1 << 63) - 1).map(lambda f: f | x87.F80_INT_BIT),
+                      st.sampled_from([x87.F80_INT_BIT, (1 << 64) - 1, x87.F80_INT_BIT | 0x400, x87.F80_INT_BIT | 0x8000000000]))
+    built = st.builds(lambda s, e, m: s << 79 | e << 64 | m, st.integers(0, 1), exps, mants)
+    return st.one_of(st.integers(0, (1 << 80) - 1), built)
+
+
+def _x87_job() -> st.SearchStrategy[tuple[str, int, int, int]]:
+    fcw = st.builds(lambda rc: FCWS[rc], st.integers(0, 3))
+    f80 = _f80_bits()
+    stores = [f"fstp_m{n}fp" for n in (32, 64)] + [f"{i}_m{n}int" for i in ("fistp", "fisttp") for n in (16, 32, 64)]
+    return st.one_of(
+        st.tuples(st.sampled_from(stores), fcw, f80, st.just(0)),
+        st.tuples(st.sampled_from(["fucomi", "fcomi"]), st.just(x87.FCW_DEFAULT), f80, f80),
+        st.tuples(st.just("fld_m32fp"), st.just(x87.FCW_DEFAULT), _float_bits(ieee.F32), st.just(0)),
+        st.tuples(st.just("fld_m64fp"), st.just(x87.FCW_DEFAULT), _float_bits(ieee.F64), st.just(0)),
+        st.tuples(st.sampled_from(["fild_m16int", "fild_m32int", "fild_m64int"]), st.just(x87.FCW_DEFAULT),
+                  st.integers(0, (1 << 64) - 1), st.just(0)),
+    )
+
+
+@BATCH_SETTINGS
+@given(jobs=st.lists(_x87_job(), min_size=200, max_size=400))
+def test_x87_random_patterns_match_cpu(harness: Harness, jobs: list[tuple[str, int, int, int]]) -> None:
     check(harness, jobs)
