@@ -70,3 +70,32 @@ def test_a_program_reads_the_terminal_line_by_line(tmp_path: Path) -> None:
                             cwd=tmp_path, capture_output=True, text=True, timeout=120,
                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert "hello, Ada" in replay.stdout and "sum 42" in replay.stdout     # what was typed is in the session
+
+
+def _vmdebug(cwd: Path, *argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "vmdebug", *argv], cwd=cwd, input=stdin, capture_output=True,
+                          text=True, timeout=180, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+
+
+def test_stdin_file_for_run_record_and_debug(tmp_path: Path) -> None:
+    """--stdin FILE replaces what each command would give the program (its own stdin, or
+    the terminal in the debugger), and each command's --help says so."""
+    (tmp_path / "ask.c").write_text(PROGRAM)
+    (tmp_path / "in.txt").write_text("Ada\n20 22\nrest\n")
+    for command in ("run", "record", "debug"):
+        shown = _vmdebug(tmp_path, command, "--help").stdout
+        assert "--stdin FILE" in shown and "standard input" in shown, command
+    ran = _vmdebug(tmp_path, "run", "--stdin", "in.txt", "ask.c", stdin="Bob\n1 1\n")
+    assert ran.returncode == 0 and "hello, Ada" in ran.stdout and "sum 42" in ran.stdout
+    _vmdebug(tmp_path, "record", "-o", "ask.vmlog", "--stdin", "in.txt", "ask.c")
+    replay = _vmdebug(tmp_path, "debug", "-batch", "-ex", "run", "ask.vmlog")
+    assert "hello, Ada" in replay.stdout and "end of input" in replay.stdout
+    debug = _vmdebug(tmp_path, "debug", "-batch", "--stdin", "in.txt", "-ex", "show stdin", "-ex", "run", "ask.c")
+    assert debug.stdout.splitlines()[0] == 'Standard input for future runs of program being debugged is "in.txt".'
+    assert "sum 42" in debug.stdout and "[Inferior 1 (process 1000) exited normally]" in debug.stdout
+    # In batch mode the program reads nothing unless told: vmdebug's own stdin is not its input.
+    batch = _vmdebug(tmp_path, "debug", "-batch", "-ex", "run", "ask.c", stdin="Bob\n")
+    assert "hello" not in batch.stdout and "exited with code 01" in batch.stdout
+    for command in ("run", "debug"):
+        bad = _vmdebug(tmp_path, command, "--stdin", "nothere.txt", "ask.c")
+        assert bad.returncode != 0 and bad.stderr == "vmdebug: nothere.txt: No such file or directory\n"
