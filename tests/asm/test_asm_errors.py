@@ -32,7 +32,7 @@ start:
 """
 
 EXPECTED = [
-    (4, 5, "unknown mnemonic `movq'"),
+    (4, 5, "operand type mismatch for `movq'"),
     (5, 5, "operand size mismatch for `mov'"),
     (6, 9, "undefined label `.Lnowhere'"),
     (7, 1, "symbol `start' is already defined"),

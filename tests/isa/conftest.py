@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from vmdebug.isa.operands import REG8, REG16, REG32, Imm, Mem, Operand, Reg, Rel
+from vmdebug.isa.operands import REG8, REG16, REG32, ST, XMM, Imm, Mem, Operand, Reg, Rel
 from vmdebug.isa.table import CONDITION_ALIASES, ENTRIES, Entry
 
 
@@ -37,7 +37,7 @@ class Line:
     prefixes: tuple[str, ...] = ()
 
 
-SIZE_NAME = {8: "BYTE", 16: "WORD", 32: "DWORD"}
+SIZE_NAME = {8: "BYTE", 16: "WORD", 32: "DWORD", 64: "QWORD", 80: "TBYTE", 128: "XMMWORD"}
 REGS = {8: REG8, 16: REG16, 32: REG32}
 
 # Memory forms: every ModRM/SIB shape (SDM Vol. 2A Tables 2-2, 2-3).
@@ -110,6 +110,18 @@ def _choices(entry: Entry, kind: str, n: int, pos: int) -> list[Operand | tuple[
         return [Imm(1)]
     if kind == "Z8":
         return [Mem(8, base="ebx", seg="ds"), Mem(8, base="ebx", seg="fs")]
+    fp = re.fullmatch(r"(xm|m)(\d+)|(x|xr)|(sti)|(st)", kind)
+    if fp:
+        xmms: list[Operand | tuple[str, int]] = [Reg.named(r) for r in XMM]
+        if fp.group(3):
+            return xmms
+        if fp.group(4):
+            return [Reg.named(r) for r in ST]
+        if fp.group(5):
+            return [Reg.named("st")]
+        size = int(fp.group(2))
+        mems = [Mem(size, m2.base, m2.index, m2.scale, m2.disp, m2.seg, m2.symbolic) for m2 in MEMS]
+        return (xmms if fp.group(1) == "xm" else []) + mems
     m = re.fullmatch(r"(rm|r|o|moffs|X|Y|i|u)(\d+)|(m)|(s8)|(rel8|rel32)", kind)
     assert m, kind
     if m.group(1) in ("r", "o"):

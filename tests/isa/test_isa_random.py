@@ -121,6 +121,8 @@ def _no_default_seg(op: object) -> object:
     """as drops a segment override naming the default segment (ds, or ss for esp/ebp bases)."""
     if isinstance(op, Mem) and op.seg == ("ss" if op.base in ("esp", "ebp") else "ds"):
         return Mem(op.size, op.base, op.index, op.scale, op.disp, None, op.symbolic)
+    if isinstance(op, Reg) and op.size == 80 and op.code == 0:
+        return Reg.named("st")      # st(0) is st: `fmul st(0), st' (DC C8) is as's D8 C8
     return op
 
 

@@ -366,8 +366,8 @@ from vmdebug.isa.operands import REGISTERS, SEGMENTS, Imm, Mem, Operand, Reg, Re
 from vmdebug.isa.parser import OperandSyntax  # noqa: E402
 
 # Register names gas knows that have no place in the integer subset we encode.
-OTHER_REGISTERS = ({f"st{i}" for i in range(8)} | {f"mm{i}" for i in range(8)} | {f"xmm{i}" for i in range(8)}
-                   | {f"cr{i}" for i in range(8)} | {f"dr{i}" for i in range(8)} | {"st", "eiz"} | set(SEGMENTS))
+OTHER_REGISTERS = ({f"st{i}" for i in range(8)} | {f"mm{i}" for i in range(8)}
+                   | {f"cr{i}" for i in range(8)} | {f"dr{i}" for i in range(8)} | {"eiz"} | set(SEGMENTS))
 LOOPS = {"loop", "loope", "loopz", "loopne", "loopnz", "jecxz", "jcxz"}
 
 

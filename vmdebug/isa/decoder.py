@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vmdebug.isa.operands import REG8, REG16, REG32, Imm, Mem, Operand, Reg, Rel
-from vmdebug.isa.table import ENTRIES, Entry
+from vmdebug.isa.operands import REG8, REG16, REG32, ST, XMM, Imm, Mem, Operand, Reg, Rel
+from vmdebug.isa.table import ENTRIES, FP_MEM_SIZE, Entry
 
 __all__ = ["DecodeError", "TruncatedInstruction", "Instruction", "decode"]
 
@@ -60,7 +60,10 @@ class Instruction:
 
 _SEGS = {0x26: "es", 0x2E: "cs", 0x36: "ss", 0x3E: "ds", 0x64: "fs", 0x65: "gs"}
 _REGS = {8: tuple(Reg.named(r) for r in REG8), 16: tuple(Reg.named(r) for r in REG16),
-         32: tuple(Reg.named(r) for r in REG32)}
+         32: tuple(Reg.named(r) for r in REG32), 128: tuple(Reg.named(r) for r in XMM),
+         80: tuple(Reg.named(r) for r in ST)}
+_ST0 = Reg.named("st")     # objdump's name for the stack top as an implied operand
+_X87_ESCAPES = range(0xD8, 0xE0)
 _R32 = REG32
 
 # Node kinds in the dispatch lists: an Entry (no ModRM, /r, or +r), or a tuple of 8
@@ -71,17 +74,24 @@ Node = Entry | tuple[Entry | None, ...]
 Table = list[list[Node | None]]
 
 
-def _build() -> tuple[Table, Table, dict[tuple[int, int], Table]]:
+def _build() -> tuple[Table, Table, dict[tuple[int, int], Table], dict[tuple[int, int], Entry]]:
     one: Table = [[None] * 256, [None] * 256]   # [osz16][byte]
     two: Table = [[None] * 256, [None] * 256]   # 0F map
-    mand: dict[tuple[int, int], Table] = {}     # (F2/F3, map length) -> table
+    mand: dict[tuple[int, int], Table] = {}     # (66/F2/F3, map length) -> table
+    x87: dict[tuple[int, int], Entry] = {}      # (escape byte D8-DF, ModRM byte C0-FF) -> register form
     for e in ENTRIES:
+        first = e.opcode[-1]
+        codes = range(first, first + 8) if e.plusreg else (first,)
+        if len(e.opcode) == 2 and e.opcode[0] in _X87_ESCAPES:
+            # An x87 register form: the "ModRM" byte with mod = 3 is part of the opcode
+            # (SDM Vol. 2A A.4.2, Tables ).
+            for byte in codes:
+                x87[e.opcode[0], byte] = e
+            continue
         osz = 1 if e.opsize == 16 else 0
         table = two if len(e.opcode) == 2 else one
         if e.mandatory is not None:
             table = mand.setdefault((e.mandatory, len(e.opcode)), [[None] * 256, [None] * 256])
-        first = e.opcode[-1]
-        codes = range(first, first + 8) if e.plusreg else (first,)
         for byte in codes:
             slot = table[osz][byte]
             if e.ext is not None:
@@ -93,10 +103,10 @@ def _build() -> tuple[Table, Table, dict[tuple[int, int], Table]]:
             elif slot is None or (isinstance(slot, Entry) and slot.plusreg and not e.plusreg):
                 # A plain entry beats a +r one (0x90 is nop, not xchg eax,eax).
                 table[osz][byte] = e
-    return one, two, mand
+    return one, two, mand, x87
 
 
-_ONE, _TWO, _MANDATORY = _build()
+_ONE, _TWO, _MANDATORY, _X87 = _build()
 _SIZE_OF = {"rm8": 8, "rm16": 16, "rm32": 32, "r8": 8, "r16": 16, "r32": 32, "o8": 8, "o16": 16,
             "o32": 32, "moffs8": 8, "moffs16": 16, "moffs32": 32, "X8": 8, "X16": 16, "X32": 32,
             "Y8": 8, "Y16": 16, "Y32": 32}
@@ -152,6 +162,17 @@ def decode(code: bytes | memoryview, address: int) -> Instruction:
         if rep and (rep, 2) in _MANDATORY and _MANDATORY[rep, 2][osz][op] is not None:
             node = _MANDATORY[rep, 2][osz][op]
             rep = 0
+        elif osz and _MANDATORY[0x66, 2][0][op] is not None:
+            # 66 selects the packed-double / SSE2 integer form (SDM Vol. 2A 2.1.2), not 16 bits.
+            node = _MANDATORY[0x66, 2][0][op]
+            osz = 0
+    elif op in _X87_ESCAPES and pos >= n:
+        raise TruncatedInstruction(f"truncated instruction: {bytes(code[:pos]).hex(' ')}")
+    elif op in _X87_ESCAPES and code[pos] >= 0xC0:
+        x87 = _X87.get((op, code[pos]))
+        if x87 is None or osz or rep or lock:
+            raise DecodeError(f"invalid instruction: {bytes(code[:pos + 1]).hex(' ')}")
+        return _operands(code, address, pos + 1, x87, code[pos], -1, seg, False, 0)
     else:
         node = _ONE[osz][op]
         if rep and (rep, 1) in _MANDATORY and _MANDATORY[rep, 1][osz][op] is not None:
@@ -197,7 +218,20 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
     size = entry.opsize or 32
     for kind in entry.operands:
         k0 = kind[0]
-        if kind.startswith("rm"):
+        if kind in FP_MEM_SIZE or kind == "xr":
+            if mem is not None and kind != "xr":
+                ops.append(Mem(FP_MEM_SIZE[kind], mem.base, mem.index, mem.scale, mem.disp, mem.seg, mem.symbolic))
+            elif mem is None and kind[0] == "x":
+                ops.append(_REGS[128][rm_reg])
+            else:       # a register where only memory fits, or memory where only a register does
+                raise DecodeError(f"invalid instruction: {bytes(code[:pos]).hex(' ')}")
+        elif kind == "x":
+            ops.append(_REGS[128][(modrm >> 3) & 7])
+        elif kind == "sti":
+            ops.append(_REGS[80][op & 7])
+        elif kind == "st":
+            ops.append(_ST0)
+        elif kind.startswith("rm"):
             if mem is not None:
                 ops.append(Mem(_SIZE_OF[kind], mem.base, mem.index, mem.scale, mem.disp, mem.seg, mem.symbolic))
             else:

@@ -11,11 +11,13 @@ from typing import Callable
 
 from vmdebug.isa.decoder import Instruction
 from vmdebug.isa.operands import Imm, Mem, Reg, Rel
+from vmdebug.isa.table import SSE_PREDICATES
 
 __all__ = ["format_instruction", "format_objdump_line", "format_operand"]
 
 SymbolFor = Callable[[int], "str | None"]
-_PTR = {8: "BYTE PTR ", 16: "WORD PTR ", 32: "DWORD PTR ", 64: "QWORD PTR "}
+_PTR = {8: "BYTE PTR ", 16: "WORD PTR ", 32: "DWORD PTR ", 64: "QWORD PTR ", 80: "TBYTE PTR ",
+        128: "XMMWORD PTR "}
 BYTES_PER_LINE = 7  # objdump's default for x86 (insn_info.bytes_per_line)
 
 
@@ -57,12 +59,20 @@ def format_operand(insn: Instruction, i: int, symbol_for: SymbolFor | None = Non
     raise TypeError(f"unknown operand {op!r}")
 
 
+_PREDICATED = ("cmpps", "cmppd", "cmpss", "cmpsd")
+
+
 def format_instruction(insn: Instruction, symbol_for: SymbolFor | None = None) -> str:
     """The instruction text objdump prints, e.g. ``mov    DWORD PTR [ebp-0x4],0x0``."""
-    head = " ".join((*insn.prefixes, insn.mnemonic))
-    if not insn.operands:
+    mnemonic, count = insn.mnemonic, len(insn.operands)
+    if mnemonic in _PREDICATED and insn.operands[2].value < len(SSE_PREDICATES):  # type: ignore[union-attr]
+        # cmpsd xmm0,xmm1,1 prints as cmpltsd xmm0,xmm1 (i386-dis.c CMP_Fixup)
+        mnemonic = "cmp" + SSE_PREDICATES[insn.operands[2].value] + mnemonic[3:]  # type: ignore[union-attr]
+        count = 2
+    head = " ".join((*insn.prefixes, mnemonic))
+    if not count:
         return head
-    ops = ",".join(format_operand(insn, i, symbol_for) for i in range(len(insn.operands)))
+    ops = ",".join(format_operand(insn, i, symbol_for) for i in range(count))
     return f"{head:<6} {ops}"
 
 

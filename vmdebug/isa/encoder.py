@@ -11,7 +11,8 @@ when it names the default segment.
 from __future__ import annotations
 
 from vmdebug.isa.operands import REGISTERS, Imm, Mem, Operand, Reg, Rel
-from vmdebug.isa.table import ALIASES, BY_MNEMONIC, STRING_SUFFIXED, Entry
+from vmdebug.isa.table import (ALIASES, BY_MNEMONIC, FP_MEM_SIZE, SSE_PREDICATE_OPS, STRING_SUFFIXED, X87_IMPLIED,
+                               Entry)
 
 __all__ = ["EncodeError", "encode", "branch_forms", "nop_padding", "encode_modrm"]
 
@@ -102,7 +103,11 @@ def _kind_size(kind: str) -> int | None:
 
 def _match_operand(kind: str, op: Operand, entry: Entry) -> str:
     """Return "" if ``op`` fits ``kind``; otherwise the failure reason."""
+    if kind in FP_MEM_SIZE or kind in ("x", "xr", "st", "sti"):
+        return _match_fp(kind, op)
     if isinstance(op, Reg):
+        if op.size > 32:
+            return "type"
         if kind in ("al", "ax", "eax", "cl", "dx"):
             return "" if op.name == kind else "type"
         if kind[0] in "ro" and not kind.startswith("rel"):
@@ -150,6 +155,21 @@ def _match_operand(kind: str, op: Operand, entry: Entry) -> str:
     return "type"
 
 
+def _match_fp(kind: str, op: Operand) -> str:
+    """The SSE and x87 kinds: an xmm register, an st register, or memory of a fixed size."""
+    if isinstance(op, Reg):
+        if kind in ("x", "xr") or kind.startswith("xm"):
+            return "" if op.size == 128 else "type"
+        if kind == "sti":
+            return "" if op.size == 80 else "type"
+        if kind == "st":
+            return "" if op.size == 80 and op.code == 0 else "type"
+        return "type"
+    if isinstance(op, Mem) and kind in FP_MEM_SIZE:
+        return "" if op.size in (None, FP_MEM_SIZE[kind]) else "size"
+    return "type"
+
+
 def _size_inferred(entry: Entry, ops: tuple[Operand, ...]) -> bool:
     """An unsized memory operand takes its size from a register operand (as's rule).
 
@@ -159,6 +179,12 @@ def _size_inferred(entry: Entry, ops: tuple[Operand, ...]) -> bool:
     """
     for kind, op in zip(entry.operands, ops):
         if not (isinstance(op, Mem) and op.size is None) or kind == "m":
+            continue
+        if kind.startswith("xm"):
+            continue            # an SSE operand's memory has the size the instruction implies
+        if kind in FP_MEM_SIZE:
+            if sum(1 for e in BY_MNEMONIC[entry.mnemonic] if any(k in FP_MEM_SIZE for k in e.operands)) > 1:
+                return False    # fld [eax]: m32, m64 or m80?
             continue
         if entry.unsized_mem_ok and entry.opsize != 16:
             continue
@@ -242,6 +268,11 @@ def encode(mnemonic: str, operands: tuple[Operand, ...] = (), *, prefixes: tuple
         name, size = STRING_SUFFIXED[name]
         return _encode_string(name, size, prefixes)
     name = ALIASES.get(name, name)
+    if name in SSE_PREDICATE_OPS and len(ops) == 2:
+        name, predicate = SSE_PREDICATE_OPS[name]
+        ops += (Imm(predicate),)
+    elif name in X87_IMPLIED and not ops:
+        ops = tuple(Reg.named(r) for r in X87_IMPLIED[name])
     if name == "xlat" and not ops:
         ops = (Mem(8, base="ebx"),)
     cands = BY_MNEMONIC.get(name)
@@ -305,14 +336,14 @@ def _emit(entry: Entry, ops: tuple[Operand, ...], prefix_bytes: bytes, prefixes:
     rm_op: Reg | Mem | None = None
     for kind, op in zip(entry.operands, ops):
         if isinstance(op, Reg):
-            if kind.startswith("rm"):
+            if kind.startswith(("rm", "xm")) or kind == "xr":
                 rm_op = op
-            elif kind[0] == "r":
+            elif kind[0] == "r" or kind == "x":
                 reg_field = op.code
-            elif kind[0] == "o":
+            elif kind[0] == "o" or kind == "sti":
                 opcode[-1] |= op.code
         elif isinstance(op, Mem):
-            if kind == "m" or kind.startswith("rm"):
+            if kind == "m" or kind.startswith("rm") or kind in FP_MEM_SIZE:
                 rm_op = op
             elif kind.startswith("moffs"):
                 tail += (op.disp & 0xFFFFFFFF).to_bytes(4, "little")

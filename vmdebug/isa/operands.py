@@ -2,7 +2,9 @@
 
 They are small frozen slotted dataclasses so a decoded instruction can be
 hashed and cached by address (the CPU keeps a decode cache keyed by eip).
-Sizes are in bits: 8, 16 or 32.
+Sizes are in bits: 8, 16 or 32 for the general registers, 128 for the SSE
+registers xmm0-xmm7 and 80 for the x87 stack registers ``st(0)``-``st(7)``
+(``st`` is ``st(0)``, as gas and objdump spell it in Intel syntax).
 """
 from __future__ import annotations
 
@@ -14,10 +16,14 @@ REG16 = ("ax", "cx", "dx", "bx", "sp", "bp", "si", "di")
 REG8 = ("al", "cl", "dl", "bl", "ah", "ch", "dh", "bh")
 SEGMENTS = ("es", "cs", "ss", "ds", "fs", "gs")
 
+XMM = tuple(f"xmm{n}" for n in range(8))
+ST = tuple(f"st({n})" for n in range(8))
+
 REGISTERS: dict[str, tuple[int, int]] = {}
-for _size, _names in ((32, REG32), (16, REG16), (8, REG8)):
+for _size, _names in ((32, REG32), (16, REG16), (8, REG8), (128, XMM), (80, ST)):
     for _code, _name in enumerate(_names):
         REGISTERS[_name] = (_code, _size)
+REGISTERS["st"] = (0, 80)
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,6 +114,10 @@ def parse_operand(toks: list[Token], text: str) -> OperandSyntax:
     rest = toks[i:]
     if not rest:
         raise ParseError("missing operand expression", toks[-1].col)
+    if (len(rest) == 4 and rest[0].kind == "NAME" and rest[0].text.lower() == "st" and rest[1].text == "("
+            and rest[2].kind == "NUM" and rest[3].text == ")" and isinstance(rest[2].value, int) and 0 <= rest[2].value < 8):
+        # The x87 stack register st(i) is one name, not a call of `st' (tc-i386-intel.c).
+        return OperandSyntax(("reg", f"st({rest[2].value})", rest[0].col), col, size, offset, seg, short, text)
     parser = ExprParser(rest, 0, registers=True)
     try:
         node = parser.parse()

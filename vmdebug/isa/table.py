@@ -1,4 +1,4 @@
-"""The one IA-32 integer instruction table.
+"""The one IA-32 instruction table: the integer set, SSE/SSE2 and the x87 subset.
 
 Every opcode is written down exactly once, in ``_SPECS`` below (py65 style).
 The encoder, the decoder and the disassembler all read the expanded
@@ -94,6 +94,9 @@ FLAG_EFFECTS: dict[str, FlagEffect] = {
     "lahf": _fe(reads="CF PF AF ZF SF"),
     "sahf": _fe(writes="CF PF AF ZF SF"),
     "int": _fe(),
+    # comiss/comisd/ucomiss/ucomisd and fcomi/fucomi(p): ZF PF CF from the comparison,
+    # OF SF AF cleared (SDM COMISD, FCOMI "Flags Affected").
+    "comi": _fe(writes=_ALL),
 }
 for _cc, _name in enumerate(CONDITIONS):
     FLAG_EFFECTS["cc_" + _name] = FlagEffect(reads=CONDITION_READS[_cc])
@@ -156,7 +159,31 @@ MEM_EFFECTS: dict[str, MemEffect] = {
     "clc": _me(), "stc": _me(), "cmc": _me(), "cld": _me(), "std": _me(),
     "xlat": _me("-", ("ebx", "al", 0, 1, "r")),      # SDM XLAT: AL = [EBX + zero-extended AL]
     "movs": _me("w r"), "cmps": _me("r r"), "stos": _me("w -"), "lods": _me("- r"), "scas": _me("- r"),
+    # SSE/SSE2 (SDM Vol. 2 pages of each): stores write their memory operand, the rest read it.
+    "ldmxcsr": _me("r"), "stmxcsr": _me("w"),
+    # x87 (SDM Vol. 1 chapter 8): loads read, stores write; register forms touch no memory.
+    "fld": _me("r"), "fild": _me("r"), "fldcw": _me("r"),
+    "fst": _me("w"), "fstp": _me("w"), "fist": _me("w"), "fistp": _me("w"), "fisttp": _me("w"),
+    "fnstcw": _me("w"), "fnstsw": _me("w"),
+    "fxch": _me("-"), "fld1": _me(), "fldz": _me(), "fchs": _me(), "fabs": _me(),
+    "fucomi": _me("- -"), "fucomip": _me("- -"), "fcomi": _me("- -"), "fcomip": _me("- -"),
 }
+#: The SSE instructions whose first operand is only ever written (a register, or memory for
+#: the stores): the moves and the conversions.  All other SSE instructions read their first
+#: operand too, and their memory operand is the second, read.
+SSE_MOVES = ("movss", "movsd", "movaps", "movapd", "movups", "movupd", "movdqa", "movdqu", "movd", "movq",
+             "movlps", "movlpd", "movhps", "movhpd")
+for _name in SSE_MOVES:
+    MEM_EFFECTS[_name] = _W2
+for _name in ("movmskps", "movmskpd", "cvtsi2ss", "cvtsi2sd", "cvttss2si", "cvttsd2si", "cvtss2si", "cvtsd2si",
+              "cvtss2sd", "cvtsd2ss", "cvtps2pd", "cvtpd2ps", "cvtdq2ps", "cvtps2dq", "cvttps2dq", "cvtdq2pd",
+              "cvttpd2dq", "cvtpd2dq", "sqrtss", "sqrtsd", "sqrtps", "sqrtpd", "pshufd"):
+    MEM_EFFECTS[_name] = _W2
+for _name in ("ucomiss", "ucomisd", "comiss", "comisd"):
+    MEM_EFFECTS[_name] = _R2
+for _name in ("fadd", "fmul", "fsub", "fsubr", "fdiv", "fdivr"):
+    MEM_EFFECTS[_name] = _me("r -")          # fadd m32fp reads memory; the st forms touch none
+    MEM_EFFECTS[_name + "p"] = _me("- -")
 for _name in CONDITIONS:
     MEM_EFFECTS["j" + _name] = _me()
     MEM_EFFECTS["set" + _name] = _me("w")
@@ -171,7 +198,15 @@ for _name in CONDITIONS:
 #   al ax eax cl dx  that fixed register               1           implicit count of one (D0-D3 shifts)
 #   X8/X16/X32     string source ds:[esi]              Y8/Y16/Y32  string destination es:[edi]
 #   Z8             xlat table byte ds:[ebx]
+#   x              an xmm register in the ModRM reg field
+#   xm32/xm64/xm128  ModRM r/m: an xmm register or memory of that many bits
+#   xr             ModRM r/m: an xmm register only (mod = 3)
+#   m16/m32/m64/m80/m128  ModRM memory only, of that size (x87 loads and stores, ldmxcsr)
+#   st / sti       the x87 stack top st(0) / st(i) in the low bits of the second opcode byte
 SIZED_PREFIXES = ("rm", "r", "o", "i", "moffs", "X", "Y", "Z")
+SSE_KINDS = ("x", "xm32", "xm64", "xm128", "xr")
+#: Size in bits of the memory operand of the SSE and x87 kinds.
+FP_MEM_SIZE = {"xm32": 32, "xm64": 64, "xm128": 128, "m16": 16, "m32": 32, "m64": 64, "m80": 80, "m128": 128}
 FIXED_REGS = {"al": 8, "ax": 16, "eax": 32, "cl": 8, "dx": 16}
 
 
@@ -358,6 +393,106 @@ _SPECS: list[_Spec] = [
     S("lods", "AC", "al X8", "string", rep="rep"), S("lods", "AD", "eAX Xv", "string", rep="rep"),
     S("scas", "AE", "al Y8", "strcmp", rep="repz"), S("scas", "AF", "eAX Yv", "strcmp", rep="repz"),
 ]
+
+
+def _sse(name: str, opcode: int, kinds: str = "x xm128", prefixes: str = "- 66", **kw: object) -> list[_Spec]:
+    """One SSE operation in its forms: ``-`` packed single (``ps``, no prefix), ``66``
+    packed double (``pd``), ``F3`` scalar single (``ss``), ``F2`` scalar double (``sd``)
+    (SDM Vol. 2 Table A-3: the mandatory prefix picks the data type)."""
+    suffix = {"-": "ps", "66": "pd", "F3": "ss", "F2": "sd"}
+    out = []
+    for prefix in prefixes.split():
+        ops = kinds
+        if prefix == "F3":
+            ops = kinds.replace("xm128", "xm32")
+        elif prefix == "F2":
+            ops = kinds.replace("xm128", "xm64")
+        head = "" if prefix == "-" else prefix + " "
+        out.append(S(name + suffix[prefix], f"{head}0F {opcode:02X} /r", ops, **kw))  # type: ignore[arg-type]
+    return out
+
+
+def _x87_arith(name: str, digit: int, st_sti: int, sti_st: int, popped: int) -> list[_Spec]:
+    """fadd fmul fsub fsubr fdiv fdivr: m32fp (D8 /digit), m64fp (DC /digit), ``st, st(i)``
+    (D8 xx+i), ``st(i), st`` (DC xx+i) and the popping ``st(i), st`` (DE xx+i); SDM FADD/FSUB/
+    FDIV pages, whose register opcodes are what gas and objdump use in Intel syntax."""
+    return [S(name, f"D8 /{digit}", "m32"), S(name, f"DC /{digit}", "m64"),
+            S(name, f"D8 {st_sti:02X}+i", "st sti"), S(name, f"DC {sti_st:02X}+i", "sti st"),
+            S(name + "p", f"DE {popped:02X}+i", "sti st")]
+
+
+_SPECS += [
+    # --- SSE/SSE2 moves (SDM MOVSS MOVSD MOVAPS MOVUPS MOVD/MOVQ MOVDQA ...) ---
+    S("movups", "0F 10 /r", "x xm128"), S("movups", "0F 11 /r", "xm128 x"),
+    S("movupd", "66 0F 10 /r", "x xm128"), S("movupd", "66 0F 11 /r", "xm128 x"),
+    S("movss", "F3 0F 10 /r", "x xm32"), S("movss", "F3 0F 11 /r", "xm32 x"),
+    S("movsd", "F2 0F 10 /r", "x xm64"), S("movsd", "F2 0F 11 /r", "xm64 x"),
+    S("movlps", "0F 12 /r", "x m64"), S("movlps", "0F 13 /r", "m64 x"),
+    S("movlpd", "66 0F 12 /r", "x m64"), S("movlpd", "66 0F 13 /r", "m64 x"),
+    S("movhps", "0F 16 /r", "x m64"), S("movhps", "0F 17 /r", "m64 x"),
+    S("movhpd", "66 0F 16 /r", "x m64"), S("movhpd", "66 0F 17 /r", "m64 x"),
+    S("movaps", "0F 28 /r", "x xm128"), S("movaps", "0F 29 /r", "xm128 x"),
+    S("movapd", "66 0F 28 /r", "x xm128"), S("movapd", "66 0F 29 /r", "xm128 x"),
+    S("movd", "66 0F 6E /r", "x rm32"), S("movd", "66 0F 7E /r", "rm32 x"),
+    S("movq", "F3 0F 7E /r", "x xm64"), S("movq", "66 0F D6 /r", "xm64 x"),
+    S("movdqa", "66 0F 6F /r", "x xm128"), S("movdqa", "66 0F 7F /r", "xm128 x"),
+    S("movdqu", "F3 0F 6F /r", "x xm128"), S("movdqu", "F3 0F 7F /r", "xm128 x"),
+    S("movmskps", "0F 50 /r", "r32 xr"), S("movmskpd", "66 0F 50 /r", "r32 xr"),
+    # --- SSE/SSE2 arithmetic, logic, comparison (SDM ADDSD ... Table A-3 rows 5x, Cx) ---
+    *_sse("sqrt", 0x51, "x xm128", "- 66 F3 F2", mem="sqrtsd"),
+    *_sse("add", 0x58, prefixes="- 66 F3 F2", mem="sse"), *_sse("mul", 0x59, prefixes="- 66 F3 F2", mem="sse"),
+    *_sse("sub", 0x5C, prefixes="- 66 F3 F2", mem="sse"), *_sse("min", 0x5D, prefixes="- 66 F3 F2", mem="sse"),
+    *_sse("div", 0x5E, prefixes="- 66 F3 F2", mem="sse"), *_sse("max", 0x5F, prefixes="- 66 F3 F2", mem="sse"),
+    *_sse("and", 0x54, mem="sse"), *_sse("andn", 0x55, mem="sse"),
+    *_sse("or", 0x56, mem="sse"), *_sse("xor", 0x57, mem="sse"),
+    *_sse("unpckl", 0x14, mem="sse"), *_sse("unpckh", 0x15, mem="sse"),
+    # cmpss/cmpsd/cmpps/cmppd take the predicate as an imm8; objdump names predicates
+    # 0-7 as pseudo-ops (cmpltsd ...), see PREDICATES in vmdebug/isa/disasm.py.
+    *_sse("cmp", 0xC2, "x xm128 u8", "- 66 F3 F2", mem="sse"),
+    *_sse("shuf", 0xC6, "x xm128 u8", mem="sse"),
+    S("ucomiss", "0F 2E /r", "x xm32", "comi"), S("ucomisd", "66 0F 2E /r", "x xm64", "comi"),
+    S("comiss", "0F 2F /r", "x xm32", "comi"), S("comisd", "66 0F 2F /r", "x xm64", "comi"),
+    # --- SSE2 integer (SDM PAND PXOR PADDD PUNPCKLDQ PSHUFD PSLLD ...) ---
+    *(S(n, f"66 0F {op:02X} /r", "x xm128", mem="sse") for n, op in (
+        ("punpckldq", 0x62), ("punpckhdq", 0x6A), ("punpcklqdq", 0x6C), ("punpckhqdq", 0x6D),
+        ("pcmpeqd", 0x76), ("paddq", 0xD4), ("pand", 0xDB), ("pandn", 0xDF), ("por", 0xEB),
+        ("pxor", 0xEF), ("psubd", 0xFA), ("psubq", 0xFB), ("paddd", 0xFE))),
+    S("pshufd", "66 0F 70 /r", "x xm128 u8"),
+    S("psrld", "66 0F 72 /2", "xr u8", mem="sse"), S("psrad", "66 0F 72 /4", "xr u8", mem="sse"),
+    S("pslld", "66 0F 72 /6", "xr u8", mem="sse"),
+    S("psrlq", "66 0F 73 /2", "xr u8", mem="sse"), S("psrldq", "66 0F 73 /3", "xr u8", mem="sse"),
+    S("psllq", "66 0F 73 /6", "xr u8", mem="sse"), S("pslldq", "66 0F 73 /7", "xr u8", mem="sse"),
+    # --- SSE/SSE2 conversions (SDM CVTSI2SD CVTTSD2SI CVTSS2SD ...) ---
+    S("cvtsi2ss", "F3 0F 2A /r", "x rm32"), S("cvtsi2sd", "F2 0F 2A /r", "x rm32"),
+    S("cvttss2si", "F3 0F 2C /r", "r32 xm32"), S("cvttsd2si", "F2 0F 2C /r", "r32 xm64"),
+    S("cvtss2si", "F3 0F 2D /r", "r32 xm32"), S("cvtsd2si", "F2 0F 2D /r", "r32 xm64"),
+    S("cvtps2pd", "0F 5A /r", "x xm64"), S("cvtpd2ps", "66 0F 5A /r", "x xm128"),
+    S("cvtss2sd", "F3 0F 5A /r", "x xm32"), S("cvtsd2ss", "F2 0F 5A /r", "x xm64"),
+    S("cvtdq2ps", "0F 5B /r", "x xm128"), S("cvtps2dq", "66 0F 5B /r", "x xm128"),
+    S("cvttps2dq", "F3 0F 5B /r", "x xm128"),
+    S("cvttpd2dq", "66 0F E6 /r", "x xm128"), S("cvtdq2pd", "F3 0F E6 /r", "x xm64"),
+    S("cvtpd2dq", "F2 0F E6 /r", "x xm128"),
+    S("ldmxcsr", "0F AE /2", "m32"), S("stmxcsr", "0F AE /3", "m32"),
+    # --- x87 (SDM Vol. 2 FLD FST FILD FIST FXCH FUCOMI ...; Vol. 1 chapter 8) ---
+    S("fld", "D9 /0", "m32"), S("fld", "DD /0", "m64"), S("fld", "DB /5", "m80"), S("fld", "D9 C0+i", "sti"),
+    S("fst", "D9 /2", "m32"), S("fst", "DD /2", "m64"), S("fst", "DD D0+i", "sti"),
+    S("fstp", "D9 /3", "m32"), S("fstp", "DD /3", "m64"), S("fstp", "DB /7", "m80"), S("fstp", "DD D8+i", "sti"),
+    S("fild", "DF /0", "m16"), S("fild", "DB /0", "m32"), S("fild", "DF /5", "m64"),
+    S("fist", "DF /2", "m16"), S("fist", "DB /2", "m32"),
+    S("fistp", "DF /3", "m16"), S("fistp", "DB /3", "m32"), S("fistp", "DF /7", "m64"),
+    S("fisttp", "DF /1", "m16"), S("fisttp", "DB /1", "m32"), S("fisttp", "DD /1", "m64"),
+    S("fxch", "D9 C8+i", "sti"),
+    S("fchs", "D9 E0"), S("fabs", "D9 E1"), S("fld1", "D9 E8"), S("fldz", "D9 EE"),
+    S("fucomi", "DB E8+i", "st sti", "comi"), S("fcomi", "DB F0+i", "st sti", "comi"),
+    S("fucomip", "DF E8+i", "st sti", "comi"), S("fcomip", "DF F0+i", "st sti", "comi"),
+    S("fldcw", "D9 /5", "m16"), S("fnstcw", "D9 /7", "m16"),
+    S("fnstsw", "DF E0", "ax"), S("fnstsw", "DD /7", "m16"),
+    *_x87_arith("fadd", 0, 0xC0, 0xC0, 0xC0), *_x87_arith("fmul", 1, 0xC8, 0xC8, 0xC8),
+    *_x87_arith("fsub", 4, 0xE0, 0xE8, 0xE8), *_x87_arith("fsubr", 5, 0xE8, 0xE0, 0xE0),
+    *_x87_arith("fdiv", 6, 0xF0, 0xF8, 0xF8), *_x87_arith("fdivr", 7, 0xF8, 0xF0, 0xF0),
+]
+MEM_EFFECTS["sse"] = _me("rw r")
+MEM_EFFECTS["sqrtsd"] = _W2
 for _cc, _name in enumerate(CONDITIONS):
     _SPECS += [
         S("j" + _name, f"{0x70 + _cc:02X}", "rel8", "cc_" + _name, cond=_cc),
@@ -387,9 +522,9 @@ def _expand(spec: _Spec) -> list[Entry]:
         ext = None if words[-1] == "/r" else int(words[-1][1:])
         words = words[:-1]
     mandatory = None
-    if len(words) > 1 and words[0] in ("F2", "F3"):
+    if len(words) > 1 and words[0] in ("F2", "F3", "66"):
         mandatory = int(words.pop(0), 16)
-    plusreg = words[-1].endswith("+r")
+    plusreg = words[-1].endswith(("+r", "+i"))      # +i: st(i) in an x87 opcode's second byte
     if plusreg:
         words[-1] = words[-1][:-2]
     opcode = bytes(int(w, 16) for w in words)
@@ -436,6 +571,20 @@ ALIASES: dict[str, str] = {"sal": "shl", "loopz": "loope", "loopnz": "loopne", "
 for _alias, _canon in CONDITION_ALIASES.items():
     for _prefix in ("j", "set", "cmov"):
         ALIASES[_prefix + _alias] = _prefix + _canon
+# The comparison predicates of cmpss/cmpsd/cmpps/cmppd's imm8 (SDM CMPSD Table 3-8), which
+# gas takes and objdump prints as pseudo-ops: cmpltsd xmm0,xmm1 is cmpsd xmm0,xmm1,1.
+SSE_PREDICATES = ("eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord")
+SSE_PREDICATE_OPS: dict[str, tuple[str, int]] = {
+    f"cmp{pred}{suffix}": (f"cmp{suffix}", k)
+    for k, pred in enumerate(SSE_PREDICATES) for suffix in ("ps", "pd", "ss", "sd")
+}
+# x87 forms gas accepts without operands: fxch is fxch st(1), faddp is faddp st(1),st
+# (i386-opc.tbl's implicit-operand templates).
+X87_IMPLIED: dict[str, tuple[str, ...]] = {
+    "fxch": ("st(1)",), "fucomip": ("st", "st(1)"), "fucomi": ("st", "st(1)"),
+    "fcomip": ("st", "st(1)"), "fcomi": ("st", "st(1)"),
+    **{name + "p": ("st(1)", "st") for name in ("fadd", "fmul", "fsub", "fsubr", "fdiv", "fdivr")},
+}
 # String mnemonics with a size suffix: movsb/movsw/movsd etc. -> (base mnemonic, operand size).
 STRING_SUFFIXED: dict[str, tuple[str, int]] = {
     base + suffix: (base, size)

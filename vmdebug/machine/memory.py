@@ -104,6 +104,18 @@ class Memory:
             return self.read8(addr)
         return self.read16(addr)
 
+    def read_wide(self, addr: int, nbytes: int) -> int:
+        """An 8-, 10- or 16-byte little-endian value (SSE and x87 operands), read as dwords
+        (and a word); a page fault leaves nothing changed, since reads change nothing."""
+        value, shift = 0, 0
+        while nbytes >= 4:
+            value |= self.read32((addr + shift // 8) & 0xFFFFFFFF) << shift
+            shift += 32
+            nbytes -= 4
+        if nbytes:
+            value |= self.read16((addr + shift // 8) & 0xFFFFFFFF) << shift
+        return value
+
     def read_bytes(self, addr: int, size: int, access: int = READ) -> bytes:
         """Bytes at a virtual address; every page is checked before any is read."""
         pieces = self._pieces(addr, size, access)
@@ -174,6 +186,20 @@ class Memory:
             self.write8(addr, value)
         else:
             self.write16(addr, value)
+
+    def write_wide(self, addr: int, nbytes: int, value: int) -> None:
+        """An 8-, 10- or 16-byte store as dword (and word) writes, so it logs compact memory
+        events.  Every page is made writable before anything is written, so a fault in the
+        middle of the operand leaves memory as it was (precise faults, SDM Vol. 3A 6.5)."""
+        if (addr & 0xFFF) + nbytes > 0x1000 or self.wtlb.get(addr >> 12) is None:
+            self._pieces(addr, nbytes, WRITE)
+        shift = 0
+        while nbytes >= 4:
+            self.write32((addr + shift // 8) & 0xFFFFFFFF, (value >> shift) & 0xFFFFFFFF)
+            shift += 32
+            nbytes -= 4
+        if nbytes:
+            self.write16((addr + shift // 8) & 0xFFFFFFFF, (value >> shift) & 0xFFFF)
 
     def write_bytes(self, addr: int, data: bytes) -> None:
         """Write any number of bytes; all pages are made writable first."""

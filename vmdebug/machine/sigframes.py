@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from events import codes as C
 from vmdebug.machine import syscalls as S
-from vmdebug.machine.faults import READ, WRITE, CpuFault
+from vmdebug.machine.faults import READ, SI_CODES, WRITE, CpuFault
 from vmdebug.machine.tasks import Task
 
 if TYPE_CHECKING:
@@ -35,10 +35,6 @@ SA_SIGINFO, SA_RESTORER, SA_NODEFER, SA_RESETHAND = 4, 0x04000000, 0x40000000, 0
 SIGKILL, SIGSTOP = 9, 19
 FRAME_SIZE, RT_FRAME_SIZE = 108, 268
 SC_AT = {False: 8, True: 164}          # where the sigcontext is in each frame
-#: si_code numbers (include/uapi/asm-generic/siginfo.h).
-SI_CODES = {"SI_USER": 0, "SI_KERNEL": 0x80, "SI_TKILL": -6, "SEGV_MAPERR": 1, "SEGV_ACCERR": 2,
-            "ILL_ILLOPC": 1, "ILL_ILLOPN": 2, "ILL_PRVOPC": 5, "FPE_INTDIV": 1, "FPE_INTOVF": 2,
-            "TRAP_BRKPT": 1, "BUS_ADRALN": 1}
 #: What the restorers are, byte for byte, as gdb recognises them (i386-linux-tdep.c):
 #: ``pop eax; mov eax, 119; int 0x80`` and ``mov eax, 173; int 0x80``.
 SIGRETURN_CODE = bytes.fromhex("58b877000000cd80")

@@ -18,9 +18,11 @@ directory is absolute on purpose: gdb then names the main file as it was
 given (``prog.c``, not ``./prog.c``), and still finds it from the directory
 it was compiled in (its source path ends in ``$cwd``).
 
-The simulator has no floating-point unit, so assembly that uses x87 or SSE
-is rejected here with the first offending instruction, its function and C
-line, rather than failing obscurely later.
+Floating point is SSE2 (``-msse2 -mfpmath=sse``), which the simulated CPU has,
+with the x87 subset the i386 ABI still needs.  Assembly that needs an
+instruction the CPU lacks (long double's transcendental instructions, say) is
+rejected here with the instruction, its function and C file and line, rather
+than failing obscurely later.
 """
 from __future__ import annotations
 
@@ -51,6 +53,14 @@ COMMON_FLAGS = (
     "-fno-stack-protector",
     "-fcf-protection=none",
     "-fno-asynchronous-unwind-tables",
+    # Floating point in SSE2 registers, as IEEE single and double (issue #16): the x87 stays
+    # for what the i386 ABI still puts there (return values, long long conversions).  No
+    # vectorizer and no scalar-to-vector pass (-mno-stv), so integer code stays scalar and
+    # the simulated set is the scalar SSE2 one; the native twin gets the same flags.
+    "-msse2",
+    "-mfpmath=sse",
+    "-mno-stv",
+    "-fno-tree-vectorize",
 )
 
 NO_GCC_MESSAGE = (
@@ -67,8 +77,9 @@ class CompilerError(UserError):
         self.stderr = stderr
 
 
-class FloatNotSimulatedError(UserError):
-    """The program needs x87/SSE instructions, which are not simulated."""
+class NotSimulatedError(UserError):
+    """gcc emitted an instruction the simulated CPU does not have (long double
+    transcendental functions, say)."""
 
 
 def check_opt_level(opt_level: str) -> str:
@@ -165,7 +176,8 @@ def compile_to_asm(c_path: str | Path, opt_level: str = "0", warnings: TextIO | 
 
     gcc's warnings are shown as gcc printed them (see run_gcc).  Raises
     UserError if the file is missing, gcc is absent, gcc fails
-    (CompilerError, carrying gcc's stderr) or the code uses floating point.
+    (CompilerError, carrying gcc's stderr) or the code needs an instruction the CPU
+    does not have (NotSimulatedError).
     """
     path = Path(c_path)
     if not path.is_file():
@@ -174,27 +186,30 @@ def compile_to_asm(c_path: str | Path, opt_level: str = "0", warnings: TextIO | 
     argv[-1:-1] = ["-o", "-"]
     proc = run_gcc(argv, warnings, compile_place(path).cwd, c_path)
     text = proc.stdout.decode("utf-8", "replace")
-    check_no_floating_point(text)
+    check_simulated(text, c_path)
     return text
 
 
-# x87 mnemonics all start with "f" (Intel SDM Vol. 1, 8.1; Vol. 2 "FADD",
-# "FLD", ...) and no general-purpose instruction does.  SSE/MMX code is
-# recognised by its registers (xmm0-7, mm0-7) and by the few SSE
-# instructions that may take only memory operands (ldmxcsr, stmxcsr, prefetch).
-_X87 = re.compile(r"f[a-z0-9]*")
-_SSE_ONLY_MEM = {"ldmxcsr", "stmxcsr", "prefetchnta", "prefetcht0", "prefetcht1", "prefetcht2",
-                 "emms", "sfence", "lfence", "mfence"}
-_VECTOR_REG = re.compile(r"\b(x|y|z)?mm\d+\b|\bst\(\d\)|\bst\b")
 _LABEL = re.compile(r"^([A-Za-z_.$][\w.$@]*):")
-_LOC = re.compile(r"^\s*\.loc\s+\d+\s+(\d+)")
+_LOC = re.compile(r"^\s*\.loc\s+(\d+)\s+(\d+)")
+_FILE = re.compile(r'^\s*\.file\s+(\d+)\s+"([^"]*)"(?:\s+"([^"]*)")?')
 
 
-def find_floating_point(asm_text: str) -> tuple[str, str | None, int | None] | None:
-    """The first x87/SSE instruction in gcc output, with its function and C
-    line (from the preceding ``.loc``), or None if there is none."""
+def _known(mnemonic: str, operands: str) -> bool:
+    from vmdebug.isa.table import ALIASES, BY_MNEMONIC, SSE_PREDICATE_OPS, STRING_SUFFIXED, X87_IMPLIED
+
+    name = ALIASES.get(mnemonic, mnemonic)
+    return (name in BY_MNEMONIC or name in SSE_PREDICATE_OPS or name in X87_IMPLIED
+            or (mnemonic in STRING_SUFFIXED and not operands))
+
+
+def find_unsimulated(asm_text: str) -> tuple[str, str | None, str | None, int | None] | None:
+    """The first instruction in gcc output that the simulated CPU does not have, with its
+    function, source file and line (from the preceding ``.loc``), or None."""
     function: str | None = None
     line: int | None = None
+    file: str | None = None
+    files: dict[int, str] = {}
     for raw in asm_text.splitlines():
         text = raw.split("#", 1)[0].strip()
         if not text:
@@ -203,14 +218,17 @@ def find_floating_point(asm_text: str) -> tuple[str, str | None, int | None] | N
         if label:
             name = label.group(1)
             if not name.startswith(".L"):
-                function = name
-                line = None
+                function, line, file = name, None, None
             text = text[label.end():].strip()
             if not text:
                 continue
+        declared = _FILE.match(text)
+        if declared:
+            files[int(declared.group(1))] = declared.group(2)
+            continue
         loc = _LOC.match(text)
         if loc:
-            line = int(loc.group(1))
+            file, line = files.get(int(loc.group(1))), int(loc.group(2))
             continue
         if text.startswith("."):
             continue
@@ -220,18 +238,29 @@ def find_floating_point(asm_text: str) -> tuple[str, str | None, int | None] | N
         if mnemonic in ("rep", "repz", "repe", "repnz", "repne", "lock") and operands:
             inner = operands.split(None, 1)
             mnemonic, operands = inner[0], inner[1] if len(inner) > 1 else ""
-        if _X87.fullmatch(mnemonic) or mnemonic in _SSE_ONLY_MEM or _VECTOR_REG.search(operands):
-            return " ".join(text.split()), function, line
+        if not _known(mnemonic, operands):
+            return " ".join(text.split()), function, file, line
     return None
 
 
-def check_no_floating_point(asm_text: str) -> None:
-    """Raises the "not simulated" UserError naming the first x87/SSE instruction."""
-    found = find_floating_point(asm_text)
+def check_simulated(asm_text: str, c_path: str | Path | None = None) -> None:
+    """Raises the one-line "not simulated" UserError for the first instruction the CPU
+    lacks, naming the C file and line it came from, e.g. ``prog.c:7: in function f: the
+    x87 instruction `fsin` is not simulated (long double arithmetic beyond + - * / and
+    conversions); use double``."""
+    found = find_unsimulated(asm_text)
     if found is None:
         return
-    insn, function, line = found
-    where = f" in function {function}" if function else ""
-    if line is not None:
-        where += f" (line {line})"
-    raise FloatNotSimulatedError(f"x87/SSE instructions are not simulated: `{insn}`{where}")
+    insn, function, file, line = found
+    if file is not None and c_path is not None and Path(file).name == Path(c_path).name:
+        file = str(c_path)
+    where = f"{file}:{line}: " if file and line else (f"{c_path}: " if c_path else "")
+    if function:
+        where += f"in function {function}: "
+    mnemonic = insn.split()[0]
+    if mnemonic.startswith("f"):
+        what = (f"the x87 instruction `{insn}` is not simulated (long double arithmetic beyond "
+                "loads, stores, conversions, comparisons and + - * /); use double")
+    else:
+        what = f"the instruction `{insn}` is not simulated"
+    raise NotSimulatedError(where + what)

@@ -1227,6 +1227,8 @@ tolower:
 	.string	"toupper"
 .LASF4:
 	.string	"ispunct"
+.LASF14:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
 .LASF9:
 	.string	"isalpha"
 .LASF2:
@@ -1235,8 +1237,6 @@ tolower:
 	.string	"isdigit"
 .LASF6:
 	.string	"isspace"
-.LASF14:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF11:
 	.string	"isupper"
 .LASF12:

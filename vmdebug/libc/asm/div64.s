@@ -49,18 +49,18 @@ __udivmoddi4:
 	.loc 1 29 5 view .LVU9
 	.loc 1 29 8 is_stmt 0 view .LVU10
 	je	.L31
-.LVL2:
-.LBB21:
-.LBI21:
-	.loc 1 25 5 is_stmt 1 view .LVU11
-.LBB22:
-	.loc 1 31 5 view .LVU12
-	.loc 1 31 12 is_stmt 0 view .LVU13
+	.loc 1 31 5 is_stmt 1 view .LVU11
+	.loc 1 31 12 is_stmt 0 view .LVU12
 	mov	eax, DWORD PTR [esp+12]
-	.loc 1 31 8 view .LVU14
-	or	eax, 0
+	.loc 1 31 8 view .LVU13
+	test	eax, eax
 	je	.L32
-	.loc 1 39 5 is_stmt 1 view .LVU15
+.LVL2:
+.LBB20:
+.LBI20:
+	.loc 1 25 5 is_stmt 1 view .LVU14
+.LBB21:
+	.loc 1 39 5 view .LVU15
 	.loc 1 39 8 is_stmt 0 view .LVU16
 	mov	eax, DWORD PTR [esp+8]
 	mov	edx, DWORD PTR [esp+12]
@@ -206,8 +206,8 @@ __udivmoddi4:
 .LVL20:
 .L1:
 	.loc 1 59 14 view .LVU62
-.LBE22:
 .LBE21:
+.LBE20:
 	.loc 1 61 1 view .LVU63
 	add	esp, 20
 	.cfi_remember_state
@@ -232,39 +232,37 @@ __udivmoddi4:
 	.p2align 3
 .L32:
 	.cfi_restore_state
-.LBB32:
-.LBB26:
-	.loc 1 31 30 view .LVU64
-	mov	eax, edi
-	.loc 1 31 24 view .LVU65
-	or	eax, 0
+	.loc 1 31 24 discriminator 1 view .LVU64
+	test	edi, edi
 	je	.L35
 .L5:
-	.loc 1 40 9 is_stmt 1 view .LVU66
-	.loc 1 40 12 is_stmt 0 view .LVU67
+.LBB25:
+.LBB22:
+	.loc 1 40 9 is_stmt 1 view .LVU65
+	.loc 1 40 12 is_stmt 0 view .LVU66
 	test	ebp, ebp
 	je	.L9
-	.loc 1 41 13 is_stmt 1 view .LVU68
-	.loc 1 41 18 is_stmt 0 view .LVU69
+	.loc 1 41 13 is_stmt 1 view .LVU67
+	.loc 1 41 18 is_stmt 0 view .LVU68
 	mov	eax, DWORD PTR [esp+8]
 	mov	edx, DWORD PTR [esp+12]
 	mov	DWORD PTR [ebp+0], eax
 	mov	DWORD PTR [ebp+4], edx
 .L9:
-.LBE26:
-.LBE32:
-	.loc 1 61 1 view .LVU70
+.LBE22:
+.LBE25:
+	.loc 1 61 1 view .LVU69
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-.LBB33:
-.LBB27:
-	.loc 1 42 16 view .LVU71
+.LBB26:
+.LBB23:
+	.loc 1 42 16 view .LVU70
 	xor	esi, esi
 	xor	edi, edi
-.LBE27:
-.LBE33:
-	.loc 1 61 1 view .LVU72
+.LBE23:
+.LBE26:
+	.loc 1 61 1 view .LVU71
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
@@ -279,55 +277,52 @@ __udivmoddi4:
 	pop	ebp
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
-.LVL22:
-	.loc 1 61 1 view .LVU73
 	ret
-.LVL23:
 	.p2align 4,,10
 	.p2align 3
 .L31:
 	.cfi_restore_state
-	.loc 1 30 9 is_stmt 1 view .LVU74
-.LBB34:
-.LBI34:
-	.loc 1 18 12 view .LVU75
-.LBB35:
-	.loc 1 22 5 view .LVU76
-	.loc 1 22 16 is_stmt 0 view .LVU77
+	.loc 1 30 9 is_stmt 1 view .LVU72
+.LBB27:
+.LBI27:
+	.loc 1 18 12 view .LVU73
+.LBB28:
+	.loc 1 22 5 view .LVU74
+	.loc 1 22 16 is_stmt 0 view .LVU75
 	mov	eax, DWORD PTR one
 	mov	ecx, DWORD PTR zero
 	xor	edx, edx
-.LBE35:
-.LBE34:
-	.loc 1 61 1 view .LVU78
+.LBE28:
+.LBE27:
+	.loc 1 61 1 view .LVU76
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-.LBB39:
-.LBB36:
-	.loc 1 22 16 view .LVU79
+.LBB32:
+.LBB29:
+	.loc 1 22 16 view .LVU77
 	xor	edi, edi
-.LBE36:
-.LBE39:
-	.loc 1 61 1 view .LVU80
+.LBE29:
+.LBE32:
+	.loc 1 61 1 view .LVU78
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
-.LBB40:
-.LBB37:
-	.loc 1 22 16 view .LVU81
+.LBB33:
+.LBB30:
+	.loc 1 22 16 view .LVU79
 	div	ecx
-.LBE37:
-.LBE40:
-	.loc 1 61 1 view .LVU82
+.LBE30:
+.LBE33:
+	.loc 1 61 1 view .LVU80
 	mov	edx, edi
-.LBB41:
-.LBB38:
-	.loc 1 22 16 view .LVU83
+.LBB34:
+.LBB31:
+	.loc 1 22 16 view .LVU81
 	mov	esi, eax
-.LBE38:
-.LBE41:
-	.loc 1 61 1 view .LVU84
+.LBE31:
+.LBE34:
+	.loc 1 61 1 view .LVU82
 	mov	eax, esi
 	pop	esi
 	.cfi_restore 6
@@ -339,65 +334,52 @@ __udivmoddi4:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL24:
 	.p2align 4,,10
 	.p2align 3
 .L35:
 	.cfi_restore_state
-.LBB42:
-.LBB28:
-.LBB23:
-	.loc 1 33 9 is_stmt 1 view .LVU85
-	.loc 1 33 22 is_stmt 0 view .LVU86
+.LBB35:
+	.loc 1 33 9 is_stmt 1 view .LVU83
+	.loc 1 33 22 is_stmt 0 view .LVU84
 	mov	ecx, DWORD PTR [esp+8]
-.LVL25:
-	.loc 1 34 9 is_stmt 1 view .LVU87
-	.loc 1 35 9 view .LVU88
-	.loc 1 35 12 is_stmt 0 view .LVU89
+.LVL22:
+	.loc 1 34 9 is_stmt 1 view .LVU85
+	.loc 1 35 9 view .LVU86
+	.loc 1 35 12 is_stmt 0 view .LVU87
 	test	ebp, ebp
 	je	.L6
-	.loc 1 36 13 is_stmt 1 view .LVU90
-	.loc 1 36 22 is_stmt 0 view .LVU91
+	.loc 1 36 13 is_stmt 1 view .LVU88
+	.loc 1 36 22 is_stmt 0 view .LVU89
 	mov	eax, ecx
 	xor	edx, edx
 	mov	DWORD PTR [ebp+4], 0
 	div	esi
 	mov	DWORD PTR [ebp+0], edx
 .L6:
-	.loc 1 37 9 is_stmt 1 view .LVU92
-	.loc 1 37 18 is_stmt 0 view .LVU93
+	.loc 1 37 9 is_stmt 1 view .LVU90
+	.loc 1 37 18 is_stmt 0 view .LVU91
 	mov	eax, ecx
 	xor	edx, edx
-.LBE23:
-.LBE28:
-.LBE42:
-	.loc 1 61 1 view .LVU94
+.LBE35:
+	.loc 1 61 1 view .LVU92
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-.LBB43:
-.LBB29:
-.LBB24:
-	.loc 1 37 18 view .LVU95
+.LBB36:
+	.loc 1 37 18 view .LVU93
 	xor	edi, edi
 	div	esi
-.LBE24:
-.LBE29:
-.LBE43:
-	.loc 1 61 1 view .LVU96
+.LBE36:
+	.loc 1 61 1 view .LVU94
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
 	mov	edx, edi
-.LBB44:
-.LBB30:
-.LBB25:
-	.loc 1 37 18 view .LVU97
+.LBB37:
+	.loc 1 37 18 view .LVU95
 	mov	esi, eax
-.LBE25:
-.LBE30:
-.LBE44:
-	.loc 1 61 1 view .LVU98
+.LBE37:
+	.loc 1 61 1 view .LVU96
 	mov	eax, esi
 	pop	esi
 	.cfi_restore 6
@@ -408,24 +390,22 @@ __udivmoddi4:
 	pop	ebp
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
-.LVL26:
-	.loc 1 61 1 view .LVU99
 	ret
-.LVL27:
+.LVL23:
 .L13:
 	.cfi_restore_state
-.LBB45:
-.LBB31:
-	.loc 1 28 9 view .LVU100
+.LBB38:
+.LBB24:
+	.loc 1 28 9 view .LVU97
 	xor	edx, edx
 	jmp	.L7
 .L33:
-	.loc 1 45 27 view .LVU101
+	.loc 1 45 27 view .LVU98
 	mov	ecx, esi
 	mov	ebx, edi
 	jmp	.L7
-.LBE31:
-.LBE45:
+.LBE24:
+.LBE38:
 	.cfi_endproc
 .LFE1:
 	.size	__udivmoddi4, .-__udivmoddi4
@@ -433,15 +413,15 @@ __udivmoddi4:
 	.globl	__udivdi3
 	.type	__udivdi3, @function
 __udivdi3:
-.LVL28:
+.LVL24:
 .LFB2:
 	.loc 1 64 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 65 5 view .LVU103
-	.loc 1 64 1 is_stmt 0 view .LVU104
+	.loc 1 65 5 view .LVU100
+	.loc 1 64 1 is_stmt 0 view .LVU101
 	sub	esp, 8
 	.cfi_def_cfa_offset 12
-	.loc 1 65 12 view .LVU105
+	.loc 1 65 12 view .LVU102
 	push	0
 	.cfi_def_cfa_offset 16
 	push	DWORD PTR [esp+28]
@@ -453,8 +433,8 @@ __udivdi3:
 	push	DWORD PTR [esp+28]
 	.cfi_def_cfa_offset 32
 	call	__udivmoddi4
-.LVL29:
-	.loc 1 66 1 view .LVU106
+.LVL25:
+	.loc 1 66 1 view .LVU103
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -465,16 +445,16 @@ __udivdi3:
 	.globl	__umoddi3
 	.type	__umoddi3, @function
 __umoddi3:
-.LVL30:
+.LVL26:
 .LFB3:
 	.loc 1 69 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 70 5 view .LVU108
-	.loc 1 71 5 view .LVU109
-	.loc 1 69 1 is_stmt 0 view .LVU110
+	.loc 1 70 5 view .LVU105
+	.loc 1 71 5 view .LVU106
+	.loc 1 69 1 is_stmt 0 view .LVU107
 	sub	esp, 24
 	.cfi_def_cfa_offset 28
-	.loc 1 71 5 view .LVU111
+	.loc 1 71 5 view .LVU108
 	lea	eax, [esp+12]
 	push	eax
 	.cfi_def_cfa_offset 32
@@ -487,9 +467,9 @@ __umoddi3:
 	push	DWORD PTR [esp+44]
 	.cfi_def_cfa_offset 48
 	call	__udivmoddi4
-.LVL31:
-	.loc 1 72 5 is_stmt 1 view .LVU112
-	.loc 1 73 1 is_stmt 0 view .LVU113
+.LVL27:
+	.loc 1 72 5 is_stmt 1 view .LVU109
+	.loc 1 73 1 is_stmt 0 view .LVU110
 	mov	eax, DWORD PTR [esp+32]
 	mov	edx, DWORD PTR [esp+36]
 	add	esp, 44
@@ -502,12 +482,12 @@ __umoddi3:
 	.globl	__divmoddi4
 	.type	__divmoddi4, @function
 __divmoddi4:
-.LVL32:
+.LVL28:
 .LFB4:
 	.loc 1 79 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 80 5 view .LVU115
-	.loc 1 79 1 is_stmt 0 view .LVU116
+	.loc 1 80 5 view .LVU112
+	.loc 1 79 1 is_stmt 0 view .LVU113
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -522,50 +502,50 @@ __divmoddi4:
 	.cfi_offset 3, -20
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 79 1 view .LVU117
+	.loc 1 79 1 view .LVU114
 	mov	esi, DWORD PTR [esp+48]
 	mov	edi, DWORD PTR [esp+52]
-.LVL33:
-	.loc 1 81 5 is_stmt 1 view .LVU118
-	.loc 1 82 5 view .LVU119
-	.loc 1 79 1 is_stmt 0 view .LVU120
+.LVL29:
+	.loc 1 81 5 is_stmt 1 view .LVU115
+	.loc 1 82 5 view .LVU116
+	.loc 1 79 1 is_stmt 0 view .LVU117
 	mov	eax, DWORD PTR [esp+56]
 	mov	edx, DWORD PTR [esp+60]
-	.loc 1 82 26 view .LVU121
+	.loc 1 82 26 view .LVU118
 	mov	ecx, esi
 	mov	ebx, edi
-	.loc 1 79 1 view .LVU122
+	.loc 1 79 1 view .LVU119
 	mov	DWORD PTR [esp], eax
-.LVL34:
-	.loc 1 79 1 view .LVU123
+.LVL30:
+	.loc 1 79 1 view .LVU120
 	mov	DWORD PTR [esp+4], edx
-	.loc 1 82 33 view .LVU124
+	.loc 1 82 33 view .LVU121
 	test	edi, edi
 	jns	.L41
-	.loc 1 82 33 discriminator 1 view .LVU125
+	.loc 1 82 33 discriminator 1 view .LVU122
 	neg	ecx
 	adc	ebx, 0
 	neg	ebx
 .L41:
-.LVL35:
-	.loc 1 83 5 is_stmt 1 discriminator 4 view .LVU126
-	.loc 1 83 33 is_stmt 0 discriminator 4 view .LVU127
+.LVL31:
+	.loc 1 83 5 is_stmt 1 discriminator 4 view .LVU123
+	.loc 1 83 33 is_stmt 0 discriminator 4 view .LVU124
 	mov	ebp, DWORD PTR [esp+4]
-	.loc 1 83 26 discriminator 4 view .LVU128
+	.loc 1 83 26 discriminator 4 view .LVU125
 	mov	eax, DWORD PTR [esp]
 	mov	edx, DWORD PTR [esp+4]
-	.loc 1 83 33 discriminator 4 view .LVU129
+	.loc 1 83 33 discriminator 4 view .LVU126
 	test	ebp, ebp
 	jns	.L42
-	.loc 1 83 33 discriminator 1 view .LVU130
+	.loc 1 83 33 discriminator 1 view .LVU127
 	neg	eax
 	adc	edx, 0
 	neg	edx
 .L42:
-.LVL36:
-	.loc 1 84 5 is_stmt 1 discriminator 4 view .LVU131
-	.loc 1 85 5 discriminator 4 view .LVU132
-	.loc 1 85 13 is_stmt 0 discriminator 4 view .LVU133
+.LVL32:
+	.loc 1 84 5 is_stmt 1 discriminator 4 view .LVU128
+	.loc 1 85 5 discriminator 4 view .LVU129
+	.loc 1 85 13 is_stmt 0 discriminator 4 view .LVU130
 	sub	esp, 4
 	.cfi_def_cfa_offset 52
 	lea	ebp, [esp+20]
@@ -580,39 +560,39 @@ __divmoddi4:
 	push	ecx
 	.cfi_def_cfa_offset 72
 	call	__udivmoddi4
-.LVL37:
-	.loc 1 86 5 is_stmt 1 discriminator 4 view .LVU134
-	.loc 1 86 8 is_stmt 0 discriminator 4 view .LVU135
+.LVL33:
+	.loc 1 86 5 is_stmt 1 discriminator 4 view .LVU131
+	.loc 1 86 8 is_stmt 0 discriminator 4 view .LVU132
 	mov	ecx, DWORD PTR [esp+88]
 	add	esp, 24
 	.cfi_def_cfa_offset 48
 	test	ecx, ecx
 	je	.L43
-	.loc 1 87 9 is_stmt 1 view .LVU136
-	.loc 1 87 32 is_stmt 0 view .LVU137
+	.loc 1 87 9 is_stmt 1 view .LVU133
+	.loc 1 87 32 is_stmt 0 view .LVU134
 	mov	ecx, DWORD PTR [esp+16]
 	mov	ebx, DWORD PTR [esp+20]
-	.loc 1 87 16 view .LVU138
+	.loc 1 87 16 view .LVU135
 	test	edi, edi
 	js	.L50
 .L44:
-	.loc 1 87 14 discriminator 4 view .LVU139
+	.loc 1 87 14 discriminator 4 view .LVU136
 	mov	ebp, DWORD PTR [esp+64]
 	mov	DWORD PTR [ebp+0], ecx
 	mov	DWORD PTR [ebp+4], ebx
 .L43:
-	.loc 1 88 5 is_stmt 1 view .LVU140
-	.loc 1 88 12 is_stmt 0 view .LVU141
+	.loc 1 88 5 is_stmt 1 view .LVU137
+	.loc 1 88 12 is_stmt 0 view .LVU138
 	xor	edi, DWORD PTR [esp+4]
 	jns	.L45
-	.loc 1 88 12 discriminator 1 view .LVU142
+	.loc 1 88 12 discriminator 1 view .LVU139
 	neg	eax
-.LVL38:
-	.loc 1 88 12 discriminator 1 view .LVU143
+.LVL34:
+	.loc 1 88 12 discriminator 1 view .LVU140
 	adc	edx, 0
 	neg	edx
 .L45:
-	.loc 1 89 1 discriminator 4 view .LVU144
+	.loc 1 89 1 discriminator 4 view .LVU141
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -622,8 +602,8 @@ __divmoddi4:
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
-.LVL39:
-	.loc 1 89 1 discriminator 4 view .LVU145
+.LVL35:
+	.loc 1 89 1 discriminator 4 view .LVU142
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -631,12 +611,12 @@ __divmoddi4:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL40:
+.LVL36:
 	.p2align 4,,10
 	.p2align 3
 .L50:
 	.cfi_restore_state
-	.loc 1 87 16 discriminator 1 view .LVU146
+	.loc 1 87 16 discriminator 1 view .LVU143
 	neg	ecx
 	adc	ebx, 0
 	neg	ebx
@@ -648,12 +628,12 @@ __divmoddi4:
 	.globl	__divdi3
 	.type	__divdi3, @function
 __divdi3:
-.LVL41:
+.LVL37:
 .LFB5:
 	.loc 1 92 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 93 5 view .LVU148
-	.loc 1 92 1 is_stmt 0 view .LVU149
+	.loc 1 93 5 view .LVU145
+	.loc 1 92 1 is_stmt 0 view .LVU146
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -668,61 +648,61 @@ __divdi3:
 	.cfi_offset 3, -20
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 92 1 view .LVU150
+	.loc 1 92 1 view .LVU147
 	mov	eax, DWORD PTR [esp+48]
 	mov	edx, DWORD PTR [esp+52]
-.LVL42:
-	.loc 1 92 1 view .LVU151
+.LVL38:
+	.loc 1 92 1 view .LVU148
 	mov	esi, DWORD PTR [esp+56]
 	mov	edi, DWORD PTR [esp+60]
-.LVL43:
-.LBB48:
-.LBI48:
-	.loc 1 78 5 is_stmt 1 view .LVU152
-.LBB49:
-	.loc 1 80 5 view .LVU153
-	.loc 1 81 5 view .LVU154
-	.loc 1 82 5 view .LVU155
-.LBE49:
-.LBE48:
-	.loc 1 92 1 is_stmt 0 view .LVU156
+.LVL39:
+.LBB41:
+.LBI41:
+	.loc 1 78 5 is_stmt 1 view .LVU149
+.LBB42:
+	.loc 1 80 5 view .LVU150
+	.loc 1 81 5 view .LVU151
+	.loc 1 82 5 view .LVU152
+.LBE42:
+.LBE41:
+	.loc 1 92 1 is_stmt 0 view .LVU153
 	mov	DWORD PTR [esp], eax
-.LBB52:
-.LBB50:
-	.loc 1 82 26 view .LVU157
+.LBB45:
+.LBB43:
+	.loc 1 82 26 view .LVU154
 	mov	ecx, eax
 	mov	ebx, edx
-.LBE50:
-.LBE52:
-	.loc 1 92 1 view .LVU158
+.LBE43:
+.LBE45:
+	.loc 1 92 1 view .LVU155
 	mov	DWORD PTR [esp+4], edx
-.LBB53:
-.LBB51:
-	.loc 1 82 33 view .LVU159
+.LBB46:
+.LBB44:
+	.loc 1 82 33 view .LVU156
 	test	edx, edx
 	jns	.L52
 	neg	ecx
 	adc	ebx, 0
 	neg	ebx
 .L52:
-.LVL44:
-	.loc 1 83 5 is_stmt 1 view .LVU160
-	.loc 1 83 26 is_stmt 0 view .LVU161
+.LVL40:
+	.loc 1 83 5 is_stmt 1 view .LVU157
+	.loc 1 83 26 is_stmt 0 view .LVU158
 	mov	eax, esi
-.LVL45:
-	.loc 1 83 26 view .LVU162
+.LVL41:
+	.loc 1 83 26 view .LVU159
 	mov	edx, edi
-	.loc 1 83 33 view .LVU163
+	.loc 1 83 33 view .LVU160
 	test	edi, edi
 	jns	.L53
 	neg	eax
 	adc	edx, 0
 	neg	edx
 .L53:
-.LVL46:
-	.loc 1 84 5 is_stmt 1 view .LVU164
-	.loc 1 85 5 view .LVU165
-	.loc 1 85 13 is_stmt 0 view .LVU166
+.LVL42:
+	.loc 1 84 5 is_stmt 1 view .LVU161
+	.loc 1 85 5 view .LVU162
+	.loc 1 85 13 is_stmt 0 view .LVU163
 	sub	esp, 4
 	.cfi_def_cfa_offset 52
 	lea	ebp, [esp+20]
@@ -737,10 +717,10 @@ __divdi3:
 	push	ecx
 	.cfi_def_cfa_offset 72
 	call	__udivmoddi4
-.LVL47:
-	.loc 1 86 5 is_stmt 1 view .LVU167
-	.loc 1 88 5 view .LVU168
-	.loc 1 88 12 is_stmt 0 view .LVU169
+.LVL43:
+	.loc 1 86 5 is_stmt 1 view .LVU164
+	.loc 1 88 5 view .LVU165
+	.loc 1 88 12 is_stmt 0 view .LVU166
 	mov	ebx, DWORD PTR [esp+28]
 	add	esp, 24
 	.cfi_def_cfa_offset 48
@@ -748,16 +728,16 @@ __divdi3:
 	test	ebx, ebx
 	jns	.L54
 	neg	eax
-.LVL48:
-	.loc 1 88 12 view .LVU170
+.LVL44:
+	.loc 1 88 12 view .LVU167
 	adc	edx, 0
 	neg	edx
 .L54:
-.LVL49:
-	.loc 1 88 12 view .LVU171
-.LBE51:
-.LBE53:
-	.loc 1 94 1 view .LVU172
+.LVL45:
+	.loc 1 88 12 view .LVU168
+.LBE44:
+.LBE46:
+	.loc 1 94 1 view .LVU169
 	add	esp, 28
 	.cfi_def_cfa_offset 20
 	pop	ebx
@@ -766,8 +746,8 @@ __divdi3:
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
-.LVL50:
-	.loc 1 94 1 view .LVU173
+.LVL46:
+	.loc 1 94 1 view .LVU170
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -782,244 +762,249 @@ __divdi3:
 	.globl	__moddi3
 	.type	__moddi3, @function
 __moddi3:
-.LVL51:
+.LVL47:
 .LFB6:
 	.loc 1 97 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 98 5 view .LVU175
-	.loc 1 99 5 view .LVU176
-	.loc 1 97 1 is_stmt 0 view .LVU177
-	push	ebp
-	.cfi_def_cfa_offset 8
-	.cfi_offset 5, -8
+	.loc 1 98 5 view .LVU172
+	.loc 1 99 5 view .LVU173
+	.loc 1 97 1 is_stmt 0 view .LVU174
 	push	edi
-	.cfi_def_cfa_offset 12
-	.cfi_offset 7, -12
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
 	push	esi
-	.cfi_def_cfa_offset 16
-	.cfi_offset 6, -16
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
 	push	ebx
-	.cfi_def_cfa_offset 20
-	.cfi_offset 3, -20
-	sub	esp, 20
-	.cfi_def_cfa_offset 40
-	.loc 1 97 1 view .LVU178
-	mov	esi, DWORD PTR [esp+44]
-.LVL52:
-	.loc 1 97 1 view .LVU179
-	mov	ebp, DWORD PTR [esp+48]
-	mov	edi, DWORD PTR [esp+52]
-.LVL53:
-.LBB56:
-.LBI56:
-	.loc 1 78 5 is_stmt 1 view .LVU180
-.LBB57:
-	.loc 1 80 5 view .LVU181
-	.loc 1 81 5 view .LVU182
-	.loc 1 82 5 view .LVU183
-	.loc 1 82 26 is_stmt 0 view .LVU184
-	mov	ecx, DWORD PTR [esp+40]
-	mov	ebx, esi
-	.loc 1 82 33 view .LVU185
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
+	sub	esp, 16
+	.cfi_def_cfa_offset 32
+	.loc 1 97 1 view .LVU175
+	mov	esi, DWORD PTR [esp+36]
+.LVL48:
+	.loc 1 97 1 view .LVU176
+	mov	ebx, DWORD PTR [esp+40]
+	mov	ecx, DWORD PTR [esp+44]
+.LVL49:
+.LBB49:
+.LBI49:
+	.loc 1 78 5 is_stmt 1 view .LVU177
+.LBB50:
+	.loc 1 80 5 view .LVU178
+	.loc 1 81 5 view .LVU179
+	.loc 1 82 5 view .LVU180
+	.loc 1 82 26 is_stmt 0 view .LVU181
+	mov	eax, DWORD PTR [esp+32]
+	mov	edx, esi
+	.loc 1 82 33 view .LVU182
 	test	esi, esi
 	js	.L67
-.LVL54:
-	.loc 1 83 5 is_stmt 1 view .LVU186
-	.loc 1 83 26 is_stmt 0 view .LVU187
-	mov	eax, ebp
-	mov	edx, edi
-	.loc 1 83 33 view .LVU188
-	test	edi, edi
-	js	.L62
-.LVL55:
-	.loc 1 84 5 is_stmt 1 view .LVU189
-	.loc 1 85 5 view .LVU190
-	.loc 1 85 13 is_stmt 0 view .LVU191
+.LVL50:
+	.loc 1 83 5 is_stmt 1 view .LVU183
+	.loc 1 83 26 is_stmt 0 view .LVU184
+	mov	esi, ebx
+.LVL51:
+	.loc 1 83 26 view .LVU185
+	mov	edi, ecx
+	.loc 1 83 33 view .LVU186
+	test	ecx, ecx
+	js	.L68
+.LVL52:
+	.loc 1 84 5 is_stmt 1 view .LVU187
+	.loc 1 85 5 view .LVU188
+	.loc 1 85 13 is_stmt 0 view .LVU189
 	sub	esp, 4
+	.cfi_def_cfa_offset 36
+	lea	ecx, [esp+12]
+.LVL53:
+	.loc 1 85 13 view .LVU190
+	push	ecx
+	.cfi_def_cfa_offset 40
+.LVL54:
+.L66:
+	.loc 1 85 13 view .LVU191
+	push	edi
 	.cfi_def_cfa_offset 44
-	lea	esi, [esp+12]
-.LVL56:
-	.loc 1 85 13 view .LVU192
 	push	esi
 	.cfi_def_cfa_offset 48
 	push	edx
 	.cfi_def_cfa_offset 52
 	push	eax
 	.cfi_def_cfa_offset 56
-	push	ebx
-	.cfi_def_cfa_offset 60
-	push	ecx
-	.cfi_def_cfa_offset 64
 	call	__udivmoddi4
-.LVL57:
-	.loc 1 86 5 is_stmt 1 view .LVU193
-	.loc 1 87 9 view .LVU194
-	.loc 1 85 13 is_stmt 0 view .LVU195
+.LVL55:
+	.loc 1 86 5 is_stmt 1 view .LVU192
+	.loc 1 87 9 view .LVU193
+	.loc 1 85 13 is_stmt 0 view .LVU194
 	add	esp, 24
-	.cfi_def_cfa_offset 40
-.LVL58:
-.L59:
-	.loc 1 87 16 view .LVU196
+	.cfi_def_cfa_offset 32
+	.loc 1 87 16 view .LVU195
 	mov	eax, DWORD PTR [esp+8]
 	mov	edx, DWORD PTR [esp+12]
-.LVL59:
-	.loc 1 88 5 is_stmt 1 view .LVU197
-	.loc 1 88 5 is_stmt 0 view .LVU198
-.LBE57:
-.LBE56:
-	.loc 1 100 5 is_stmt 1 view .LVU199
-	.loc 1 101 1 is_stmt 0 view .LVU200
-	add	esp, 20
+.LVL56:
+	.loc 1 88 5 is_stmt 1 view .LVU196
+	.loc 1 88 5 is_stmt 0 view .LVU197
+.LBE50:
+.LBE49:
+	.loc 1 100 5 is_stmt 1 view .LVU198
+	.loc 1 101 1 is_stmt 0 view .LVU199
+	add	esp, 16
 	.cfi_remember_state
-	.cfi_def_cfa_offset 20
+	.cfi_def_cfa_offset 16
 	pop	ebx
 	.cfi_restore 3
-	.cfi_def_cfa_offset 16
+	.cfi_def_cfa_offset 12
+.LVL57:
+	.loc 1 101 1 view .LVU200
 	pop	esi
 	.cfi_restore 6
-	.cfi_def_cfa_offset 12
+	.cfi_def_cfa_offset 8
 	pop	edi
 	.cfi_restore 7
-	.cfi_def_cfa_offset 8
-	pop	ebp
-	.cfi_restore 5
 	.cfi_def_cfa_offset 4
-.LVL60:
-	.loc 1 101 1 view .LVU201
 	ret
-.LVL61:
+.LVL58:
 	.p2align 4,,10
 	.p2align 3
-.L62:
-	.cfi_restore_state
-.LBB60:
-.LBB58:
-	.loc 1 84 5 is_stmt 1 view .LVU202
-	.loc 1 85 5 view .LVU203
-	.loc 1 85 13 is_stmt 0 view .LVU204
-	sub	esp, 4
-	.cfi_def_cfa_offset 44
-	.loc 1 83 33 view .LVU205
-	neg	eax
-.LVL62:
-	.loc 1 83 33 view .LVU206
-	adc	edx, 0
-.LVL63:
-	.loc 1 85 13 view .LVU207
-	lea	edi, [esp+12]
-.LVL64:
-	.loc 1 83 33 view .LVU208
-	neg	edx
-	.loc 1 85 13 view .LVU209
-	push	edi
-	.cfi_def_cfa_offset 48
-	push	edx
-	.cfi_def_cfa_offset 52
-	push	eax
-	.cfi_def_cfa_offset 56
-	push	ebx
-	.cfi_def_cfa_offset 60
-	push	ecx
-	.cfi_def_cfa_offset 64
-	call	__udivmoddi4
-.LVL65:
-	.loc 1 86 5 is_stmt 1 view .LVU210
-	.loc 1 87 9 view .LVU211
-	.loc 1 87 16 is_stmt 0 view .LVU212
-	add	esp, 24
-	.cfi_def_cfa_offset 40
-	test	esi, esi
-	jns	.L59
-.LVL66:
-	.loc 1 87 16 view .LVU213
-	mov	eax, DWORD PTR [esp+8]
-	mov	edx, DWORD PTR [esp+12]
-	neg	eax
-	adc	edx, 0
-	neg	edx
-.LVL67:
 .L68:
-	.loc 1 87 16 view .LVU214
-.LBE58:
-.LBE60:
-	.loc 1 101 1 view .LVU215
-	add	esp, 20
+	.cfi_restore_state
+.LBB54:
+.LBB51:
+	.loc 1 84 5 is_stmt 1 view .LVU201
+	.loc 1 85 5 view .LVU202
+	.loc 1 85 13 is_stmt 0 view .LVU203
+	sub	esp, 4
 	.cfi_remember_state
-	.cfi_def_cfa_offset 20
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 16
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 12
-	pop	edi
-	.cfi_restore 7
-	.cfi_def_cfa_offset 8
-	pop	ebp
-	.cfi_restore 5
-	.cfi_def_cfa_offset 4
-.LVL68:
-	.loc 1 101 1 view .LVU216
-	ret
-.LVL69:
+	.cfi_def_cfa_offset 36
+	.loc 1 83 33 view .LVU204
+	neg	esi
+.LVL59:
+	.loc 1 85 13 view .LVU205
+	lea	ecx, [esp+12]
+.LVL60:
+	.loc 1 83 33 view .LVU206
+	adc	edi, 0
+.LVL61:
+	.loc 1 85 13 view .LVU207
+	push	ecx
+	.cfi_def_cfa_offset 40
+	.loc 1 83 33 view .LVU208
+	neg	edi
+	jmp	.L66
+.LVL62:
 	.p2align 4,,10
 	.p2align 3
 .L67:
 	.cfi_restore_state
-.LBB61:
-.LBB59:
-	.loc 1 82 33 view .LVU217
-	neg	ecx
-.LVL70:
-	.loc 1 83 26 view .LVU218
-	mov	eax, ebp
-	mov	edx, edi
-	.loc 1 82 33 view .LVU219
-	adc	ebx, 0
-.LVL71:
-	.loc 1 82 33 view .LVU220
-	neg	ebx
-.LVL72:
-	.loc 1 83 5 is_stmt 1 view .LVU221
-	.loc 1 83 33 is_stmt 0 view .LVU222
-	test	edi, edi
-	js	.L62
-.LVL73:
-	.loc 1 84 5 is_stmt 1 view .LVU223
-	.loc 1 85 5 view .LVU224
-	.loc 1 85 13 is_stmt 0 view .LVU225
+	.loc 1 82 33 view .LVU209
+	neg	eax
+.LVL63:
+	.loc 1 82 33 view .LVU210
+	adc	edx, 0
+.LVL64:
+	.loc 1 82 33 view .LVU211
+	mov	esi, eax
+.LVL65:
+	.loc 1 83 26 view .LVU212
+	mov	eax, ebx
+	.loc 1 82 33 view .LVU213
+	neg	edx
+	mov	edi, edx
+.LVL66:
+	.loc 1 83 5 is_stmt 1 view .LVU214
+	.loc 1 83 26 is_stmt 0 view .LVU215
+	mov	edx, ecx
+	.loc 1 83 33 view .LVU216
+	test	ecx, ecx
+	js	.L69
+.LVL67:
+	.loc 1 84 5 is_stmt 1 view .LVU217
+	.loc 1 85 5 view .LVU218
+	.loc 1 85 13 is_stmt 0 view .LVU219
 	sub	esp, 4
+	.cfi_def_cfa_offset 36
+	lea	ecx, [esp+12]
+	push	ecx
+	.cfi_def_cfa_offset 40
+.LVL68:
+.L65:
+	.loc 1 85 13 view .LVU220
+	push	edx
 	.cfi_def_cfa_offset 44
-	lea	esi, [esp+12]
-.LVL74:
-	.loc 1 85 13 view .LVU226
-	push	esi
+	push	eax
 	.cfi_def_cfa_offset 48
 	push	edi
 	.cfi_def_cfa_offset 52
-	push	ebp
+	push	esi
 	.cfi_def_cfa_offset 56
-	push	ebx
-	.cfi_def_cfa_offset 60
-	push	ecx
-	.cfi_def_cfa_offset 64
 	call	__udivmoddi4
-.LVL75:
-	.loc 1 86 5 is_stmt 1 view .LVU227
-	.loc 1 87 9 view .LVU228
-	.loc 1 87 16 is_stmt 0 view .LVU229
+.LVL69:
+	.loc 1 86 5 is_stmt 1 view .LVU221
+	.loc 1 87 9 view .LVU222
+	.loc 1 87 16 is_stmt 0 view .LVU223
 	mov	eax, DWORD PTR [esp+32]
 	mov	edx, DWORD PTR [esp+36]
-	.loc 1 85 13 view .LVU230
+	.loc 1 85 13 view .LVU224
 	add	esp, 24
-	.cfi_def_cfa_offset 40
-	.loc 1 87 16 view .LVU231
+	.cfi_def_cfa_offset 32
+	.loc 1 87 16 view .LVU225
 	neg	eax
 	adc	edx, 0
+.LBE51:
+.LBE54:
+	.loc 1 101 1 view .LVU226
+	add	esp, 16
+	.cfi_remember_state
+	.cfi_def_cfa_offset 16
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
+.LVL70:
+.LBB55:
+.LBB52:
+	.loc 1 87 16 view .LVU227
 	neg	edx
-	jmp	.L68
-.LBE59:
-.LBE61:
+.LBE52:
+.LBE55:
+	.loc 1 101 1 view .LVU228
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+.LVL71:
+	.loc 1 101 1 view .LVU229
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
+	ret
+.LVL72:
+	.p2align 4,,10
+	.p2align 3
+.L69:
+	.cfi_restore_state
+.LBB56:
+.LBB53:
+	.loc 1 84 5 is_stmt 1 view .LVU230
+	.loc 1 85 5 view .LVU231
+	.loc 1 85 13 is_stmt 0 view .LVU232
+	sub	esp, 4
+	.cfi_def_cfa_offset 36
+	.loc 1 83 33 view .LVU233
+	neg	eax
+.LVL73:
+	.loc 1 85 13 view .LVU234
+	lea	ecx, [esp+12]
+	.loc 1 83 33 view .LVU235
+	adc	edx, 0
+.LVL74:
+	.loc 1 85 13 view .LVU236
+	push	ecx
+	.cfi_def_cfa_offset 40
+	.loc 1 83 33 view .LVU237
+	neg	edx
+	jmp	.L65
+.LBE53:
+.LBE56:
 	.cfi_endproc
 .LFE6:
 	.size	__moddi3, .-__moddi3
@@ -1027,40 +1012,40 @@ __moddi3:
 	.globl	__popcountsi2
 	.type	__popcountsi2, @function
 __popcountsi2:
-.LVL76:
+.LVL75:
 .LFB7:
 	.loc 1 105 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 106 5 view .LVU233
-	.loc 1 107 5 view .LVU234
-	.loc 1 105 1 is_stmt 0 view .LVU235
+	.loc 1 106 5 view .LVU239
+	.loc 1 107 5 view .LVU240
+	.loc 1 105 1 is_stmt 0 view .LVU241
 	mov	eax, DWORD PTR [esp+4]
-	.loc 1 107 12 is_stmt 1 view .LVU236
-	.loc 1 106 9 is_stmt 0 view .LVU237
+	.loc 1 107 12 is_stmt 1 view .LVU242
+	.loc 1 106 9 is_stmt 0 view .LVU243
 	xor	ecx, ecx
-	.loc 1 107 12 view .LVU238
+	.loc 1 107 12 view .LVU244
 	test	eax, eax
-	je	.L69
-.LVL77:
+	je	.L70
+.LVL76:
 	.p2align 4,,10
 	.p2align 3
-.L71:
-	.loc 1 108 9 is_stmt 1 view .LVU239
-	.loc 1 108 16 is_stmt 0 view .LVU240
+.L72:
+	.loc 1 108 9 is_stmt 1 view .LVU245
+	.loc 1 108 16 is_stmt 0 view .LVU246
 	lea	edx, [eax-1]
-.LVL78:
-	.loc 1 109 9 is_stmt 1 view .LVU241
-	.loc 1 109 10 is_stmt 0 view .LVU242
+.LVL77:
+	.loc 1 109 9 is_stmt 1 view .LVU247
+	.loc 1 109 10 is_stmt 0 view .LVU248
 	add	ecx, 1
-.LVL79:
-	.loc 1 107 12 is_stmt 1 view .LVU243
+.LVL78:
+	.loc 1 107 12 is_stmt 1 view .LVU249
 	and	eax, edx
+.LVL79:
+	.loc 1 107 12 is_stmt 0 view .LVU250
+	jne	.L72
 .LVL80:
-	.loc 1 107 12 is_stmt 0 view .LVU244
-	jne	.L71
-.LVL81:
-.L69:
-	.loc 1 112 1 view .LVU245
+.L70:
+	.loc 1 112 1 view .LVU251
 	mov	eax, ecx
 	ret
 	.cfi_endproc
@@ -1070,98 +1055,98 @@ __popcountsi2:
 	.globl	__popcountdi2
 	.type	__popcountdi2, @function
 __popcountdi2:
-.LVL82:
+.LVL81:
 .LFB8:
 	.loc 1 115 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 116 5 view .LVU247
-	.loc 1 115 1 is_stmt 0 view .LVU248
+	.loc 1 116 5 view .LVU253
+	.loc 1 115 1 is_stmt 0 view .LVU254
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
-	.loc 1 116 12 view .LVU249
+	.loc 1 116 12 view .LVU255
 	mov	edx, DWORD PTR [esp+8]
-.LVL83:
-.LBB62:
-.LBI62:
-	.loc 1 104 5 is_stmt 1 view .LVU250
-.LBB63:
-	.loc 1 106 5 view .LVU251
-	.loc 1 107 5 view .LVU252
-	.loc 1 107 12 view .LVU253
-	.loc 1 106 9 is_stmt 0 view .LVU254
+.LVL82:
+.LBB57:
+.LBI57:
+	.loc 1 104 5 is_stmt 1 view .LVU256
+.LBB58:
+	.loc 1 106 5 view .LVU257
+	.loc 1 107 5 view .LVU258
+	.loc 1 107 12 view .LVU259
+	.loc 1 106 9 is_stmt 0 view .LVU260
 	xor	ebx, ebx
-.LBE63:
-.LBE62:
-	.loc 1 115 1 view .LVU255
+.LBE58:
+.LBE57:
+	.loc 1 115 1 view .LVU261
 	mov	eax, DWORD PTR [esp+12]
-.LBB65:
-.LBB64:
-	.loc 1 107 12 view .LVU256
+.LBB60:
+.LBB59:
+	.loc 1 107 12 view .LVU262
 	test	edx, edx
-	je	.L75
-.LVL84:
+	je	.L76
+.LVL83:
 	.p2align 4,,10
 	.p2align 3
-.L76:
-	.loc 1 108 9 is_stmt 1 view .LVU257
-	.loc 1 108 16 is_stmt 0 view .LVU258
+.L77:
+	.loc 1 108 9 is_stmt 1 view .LVU263
+	.loc 1 108 16 is_stmt 0 view .LVU264
 	lea	ecx, [edx-1]
-.LVL85:
-	.loc 1 109 9 is_stmt 1 view .LVU259
-	.loc 1 109 10 is_stmt 0 view .LVU260
+.LVL84:
+	.loc 1 109 9 is_stmt 1 view .LVU265
+	.loc 1 109 10 is_stmt 0 view .LVU266
 	add	ebx, 1
-.LVL86:
-	.loc 1 107 12 is_stmt 1 view .LVU261
+.LVL85:
+	.loc 1 107 12 is_stmt 1 view .LVU267
 	and	edx, ecx
+.LVL86:
+	.loc 1 107 12 is_stmt 0 view .LVU268
+	jne	.L77
 .LVL87:
-	.loc 1 107 12 is_stmt 0 view .LVU262
-	jne	.L76
-.LVL88:
-.L75:
-	.loc 1 111 5 is_stmt 1 view .LVU263
-	.loc 1 111 5 is_stmt 0 view .LVU264
-.LBE64:
-.LBE65:
-.LBB66:
-.LBI66:
-	.loc 1 104 5 is_stmt 1 view .LVU265
-.LBB67:
-	.loc 1 107 12 view .LVU266
+.L76:
+	.loc 1 111 5 is_stmt 1 view .LVU269
+	.loc 1 111 5 is_stmt 0 view .LVU270
+.LBE59:
+.LBE60:
+.LBB61:
+.LBI61:
+	.loc 1 104 5 is_stmt 1 view .LVU271
+.LBB62:
+	.loc 1 107 12 view .LVU272
 	test	eax, eax
-	je	.L74
-	.loc 1 106 9 is_stmt 0 view .LVU267
+	je	.L75
+	.loc 1 106 9 is_stmt 0 view .LVU273
 	xor	ecx, ecx
-.LVL89:
+.LVL88:
 	.p2align 4,,10
 	.p2align 3
-.L78:
-	.loc 1 108 9 is_stmt 1 view .LVU268
-	.loc 1 108 16 is_stmt 0 view .LVU269
+.L79:
+	.loc 1 108 9 is_stmt 1 view .LVU274
+	.loc 1 108 16 is_stmt 0 view .LVU275
 	lea	edx, [eax-1]
-.LVL90:
-	.loc 1 109 9 is_stmt 1 view .LVU270
-	.loc 1 109 10 is_stmt 0 view .LVU271
+.LVL89:
+	.loc 1 109 9 is_stmt 1 view .LVU276
+	.loc 1 109 10 is_stmt 0 view .LVU277
 	add	ecx, 1
-.LVL91:
-	.loc 1 107 12 is_stmt 1 view .LVU272
+.LVL90:
+	.loc 1 107 12 is_stmt 1 view .LVU278
 	and	eax, edx
-.LVL92:
-	.loc 1 107 12 is_stmt 0 view .LVU273
-	jne	.L78
-.LBE67:
-.LBE66:
-	.loc 1 116 43 view .LVU274
+.LVL91:
+	.loc 1 107 12 is_stmt 0 view .LVU279
+	jne	.L79
+.LBE62:
+.LBE61:
+	.loc 1 116 43 view .LVU280
 	add	ebx, ecx
-.LBB69:
-.LBB68:
-	.loc 1 111 5 is_stmt 1 view .LVU275
-.LVL93:
-.L74:
-	.loc 1 111 5 is_stmt 0 view .LVU276
-.LBE68:
-.LBE69:
-	.loc 1 117 1 view .LVU277
+.LBB64:
+.LBB63:
+	.loc 1 111 5 is_stmt 1 view .LVU281
+.LVL92:
+.L75:
+	.loc 1 111 5 is_stmt 0 view .LVU282
+.LBE63:
+.LBE64:
+	.loc 1 117 1 view .LVU283
 	mov	eax, ebx
 	pop	ebx
 	.cfi_restore 3
@@ -1174,57 +1159,57 @@ __popcountdi2:
 	.globl	__ctzdi2
 	.type	__ctzdi2, @function
 __ctzdi2:
-.LVL94:
+.LVL93:
 .LFB9:
 	.loc 1 123 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 124 5 view .LVU279
-	.loc 1 124 18 is_stmt 0 view .LVU280
+	.loc 1 124 5 view .LVU285
+	.loc 1 124 18 is_stmt 0 view .LVU286
 	mov	eax, DWORD PTR [esp+4]
-.LVL95:
-	.loc 1 125 5 is_stmt 1 view .LVU281
-	.loc 1 123 1 is_stmt 0 view .LVU282
+.LVL94:
+	.loc 1 125 5 is_stmt 1 view .LVU287
+	.loc 1 123 1 is_stmt 0 view .LVU288
 	mov	ecx, DWORD PTR [esp+8]
-	.loc 1 126 20 view .LVU283
+	.loc 1 126 20 view .LVU289
 	xor	edx, edx
-	.loc 1 125 30 view .LVU284
+	.loc 1 125 30 view .LVU290
 	test	eax, eax
-	jne	.L87
-	.loc 1 125 30 discriminator 1 view .LVU285
+	jne	.L88
+	.loc 1 125 30 discriminator 1 view .LVU291
 	mov	eax, ecx
-.LVL96:
-	.loc 1 126 5 is_stmt 1 discriminator 1 view .LVU286
-	.loc 1 126 20 is_stmt 0 discriminator 1 view .LVU287
+.LVL95:
+	.loc 1 126 5 is_stmt 1 discriminator 1 view .LVU292
+	.loc 1 126 20 is_stmt 0 discriminator 1 view .LVU293
 	mov	edx, 32
-.LVL97:
-.L87:
-	.loc 1 127 22 is_stmt 1 view .LVU288
-	test	al, 1
-	je	.L89
-	jmp	.L86
-	.p2align 4,,10
-	.p2align 3
-.L92:
-	.loc 1 127 22 is_stmt 0 discriminator 1 view .LVU289
-	cmp	edx, 64
-	je	.L86
-.L89:
-	.loc 1 128 9 is_stmt 1 view .LVU290
-	.loc 1 128 11 is_stmt 0 view .LVU291
-	shr	eax
-.LVL98:
-	.loc 1 129 9 is_stmt 1 view .LVU292
-	.loc 1 129 10 is_stmt 0 view .LVU293
-	add	edx, 1
-.LVL99:
+.LVL96:
+.L88:
 	.loc 1 127 22 is_stmt 1 view .LVU294
 	test	al, 1
-	je	.L92
-.L86:
-	.loc 1 132 1 is_stmt 0 view .LVU295
+	je	.L90
+	jmp	.L87
+	.p2align 4,,10
+	.p2align 3
+.L93:
+	.loc 1 127 22 is_stmt 0 discriminator 1 view .LVU295
+	cmp	edx, 64
+	je	.L87
+.L90:
+	.loc 1 128 9 is_stmt 1 view .LVU296
+	.loc 1 128 11 is_stmt 0 view .LVU297
+	shr	eax
+.LVL97:
+	.loc 1 129 9 is_stmt 1 view .LVU298
+	.loc 1 129 10 is_stmt 0 view .LVU299
+	add	edx, 1
+.LVL98:
+	.loc 1 127 22 is_stmt 1 view .LVU300
+	test	al, 1
+	je	.L93
+.L87:
+	.loc 1 132 1 is_stmt 0 view .LVU301
 	mov	eax, edx
-.LVL100:
-	.loc 1 132 1 view .LVU296
+.LVL99:
+	.loc 1 132 1 view .LVU302
 	ret
 	.cfi_endproc
 .LFE9:
@@ -1233,53 +1218,53 @@ __ctzdi2:
 	.globl	__clzdi2
 	.type	__clzdi2, @function
 __clzdi2:
-.LVL101:
+.LVL100:
 .LFB10:
 	.loc 1 135 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 136 5 view .LVU298
-	.loc 1 135 1 is_stmt 0 view .LVU299
+	.loc 1 136 5 view .LVU304
+	.loc 1 135 1 is_stmt 0 view .LVU305
 	mov	eax, DWORD PTR [esp+8]
-.LVL102:
-	.loc 1 137 5 is_stmt 1 view .LVU300
-	.loc 1 135 1 is_stmt 0 view .LVU301
+.LVL101:
+	.loc 1 137 5 is_stmt 1 view .LVU306
+	.loc 1 135 1 is_stmt 0 view .LVU307
 	mov	ecx, DWORD PTR [esp+4]
-	.loc 1 138 20 view .LVU302
+	.loc 1 138 20 view .LVU308
 	xor	edx, edx
-	.loc 1 137 30 view .LVU303
+	.loc 1 137 30 view .LVU309
 	test	eax, eax
-	jne	.L94
+	jne	.L95
 	mov	eax, ecx
-.LVL103:
-	.loc 1 138 5 is_stmt 1 view .LVU304
-	.loc 1 138 20 is_stmt 0 view .LVU305
+.LVL102:
+	.loc 1 138 5 is_stmt 1 view .LVU310
+	.loc 1 138 20 is_stmt 0 view .LVU311
 	mov	edx, 32
-.LVL104:
-.L94:
-	.loc 1 139 31 is_stmt 1 view .LVU306
+.LVL103:
+.L95:
+	.loc 1 139 31 is_stmt 1 view .LVU312
 	test	eax, eax
-	js	.L93
+	js	.L94
 	.p2align 4,,10
 	.p2align 3
-.L96:
-	.loc 1 140 9 view .LVU307
-.LVL105:
-	.loc 1 141 9 view .LVU308
-	.loc 1 141 10 is_stmt 0 view .LVU309
+.L97:
+	.loc 1 140 9 view .LVU313
+.LVL104:
+	.loc 1 141 9 view .LVU314
+	.loc 1 141 10 is_stmt 0 view .LVU315
 	add	edx, 1
-.LVL106:
-	.loc 1 139 31 is_stmt 1 view .LVU310
+.LVL105:
+	.loc 1 139 31 is_stmt 1 view .LVU316
 	add	eax, eax
-.LVL107:
-	.loc 1 139 31 is_stmt 0 view .LVU311
-	js	.L93
+.LVL106:
+	.loc 1 139 31 is_stmt 0 view .LVU317
+	js	.L94
 	cmp	edx, 63
-	jle	.L96
-.L93:
-	.loc 1 144 1 view .LVU312
+	jle	.L97
+.L94:
+	.loc 1 144 1 view .LVU318
 	mov	eax, edx
-.LVL108:
-	.loc 1 144 1 view .LVU313
+.LVL107:
+	.loc 1 144 1 view .LVU319
 	ret
 	.cfi_endproc
 .LFE10:
@@ -1288,103 +1273,105 @@ __clzdi2:
 	.globl	__ffsdi2
 	.type	__ffsdi2, @function
 __ffsdi2:
-.LVL109:
+.LVL108:
 .LFB11:
 	.loc 1 147 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 147 1 is_stmt 0 view .LVU315
+	.loc 1 147 1 is_stmt 0 view .LVU321
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
-	.loc 1 148 5 is_stmt 1 view .LVU316
-	.loc 1 147 1 is_stmt 0 view .LVU317
+	.loc 1 147 1 view .LVU322
 	mov	edx, DWORD PTR [esp+12]
-	.loc 1 148 32 view .LVU318
+	.loc 1 148 32 view .LVU323
 	xor	eax, eax
-	.loc 1 147 1 view .LVU319
+	.loc 1 147 1 view .LVU324
 	mov	ecx, DWORD PTR [esp+8]
-	.loc 1 148 32 view .LVU320
+	.loc 1 148 5 is_stmt 1 view .LVU325
+	.loc 1 148 32 is_stmt 0 view .LVU326
 	mov	ebx, edx
 	or	ebx, ecx
-	je	.L100
-.LVL110:
-.LBB70:
-.LBI70:
-	.loc 1 122 5 is_stmt 1 view .LVU321
-.LBB71:
-	.loc 1 124 5 view .LVU322
-	.loc 1 125 5 view .LVU323
-	.loc 1 125 30 is_stmt 0 view .LVU324
+	je	.L101
+.LVL109:
+.LBB67:
+.LBI67:
+	.loc 1 122 5 is_stmt 1 view .LVU327
+.LBB68:
+	.loc 1 124 5 view .LVU328
+	.loc 1 125 5 view .LVU329
+	.loc 1 125 30 is_stmt 0 view .LVU330
 	test	ecx, ecx
-	je	.L111
-	mov	eax, 1
-	.loc 1 126 20 view .LVU325
-	xor	edx, edx
-.L102:
-.LVL111:
-	.loc 1 127 22 is_stmt 1 view .LVU326
-	test	cl, 1
-	je	.L105
-	jmp	.L100
-	.p2align 4,,10
-	.p2align 3
-.L104:
-	.loc 1 127 22 is_stmt 0 view .LVU327
-	cmp	edx, 64
 	je	.L112
-.L105:
-	.loc 1 128 9 is_stmt 1 view .LVU328
-	.loc 1 128 11 is_stmt 0 view .LVU329
-	shr	ecx
-.LVL112:
-	.loc 1 129 9 is_stmt 1 view .LVU330
-	mov	eax, edx
-	.loc 1 129 10 is_stmt 0 view .LVU331
-	add	edx, 1
-.LVL113:
+	mov	eax, 1
+	.loc 1 126 20 view .LVU331
+	xor	edx, edx
+.LVL110:
+.L103:
 	.loc 1 127 22 is_stmt 1 view .LVU332
 	test	cl, 1
-	je	.L104
-.LBE71:
-.LBE70:
-	.loc 1 148 32 is_stmt 0 view .LVU333
+	je	.L106
+	jmp	.L101
+	.p2align 4,,10
+	.p2align 3
+.L105:
+	.loc 1 127 22 is_stmt 0 view .LVU333
+	cmp	edx, 64
+	je	.L113
+.L106:
+	.loc 1 128 9 is_stmt 1 view .LVU334
+	.loc 1 128 11 is_stmt 0 view .LVU335
+	shr	ecx
+.LVL111:
+	.loc 1 129 9 is_stmt 1 view .LVU336
+	mov	eax, edx
+	.loc 1 129 10 is_stmt 0 view .LVU337
+	add	edx, 1
+.LVL112:
+	.loc 1 127 22 is_stmt 1 view .LVU338
+	test	cl, 1
+	je	.L105
+.LBE68:
+.LBE67:
+	.loc 1 148 32 is_stmt 0 view .LVU339
 	add	eax, 2
-.LVL114:
-.L100:
-	.loc 1 149 1 view .LVU334
+.LVL113:
+.L101:
+	.loc 1 149 1 view .LVU340
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 	ret
-.LVL115:
-	.p2align 4,,10
-	.p2align 3
-.L111:
-	.cfi_restore_state
-.LBB73:
-.LBB72:
-	.loc 1 125 49 view .LVU335
-	mov	ecx, edx
-.LVL116:
-	.loc 1 126 5 is_stmt 1 view .LVU336
-	.loc 1 125 30 is_stmt 0 view .LVU337
-	mov	eax, 33
-	.loc 1 126 20 view .LVU338
-	mov	edx, 32
-	jmp	.L102
-.LVL117:
+.LVL114:
 	.p2align 4,,10
 	.p2align 3
 .L112:
-	.loc 1 126 20 view .LVU339
+	.cfi_restore_state
+.LBB70:
+.LBB69:
+	.loc 1 125 30 view .LVU341
+	mov	ecx, edx
+.LVL115:
+	.loc 1 126 5 is_stmt 1 view .LVU342
+	.loc 1 125 30 is_stmt 0 view .LVU343
+	mov	eax, 33
+	.loc 1 126 20 view .LVU344
+	mov	edx, 32
+.LVL116:
+	.loc 1 126 20 view .LVU345
+	jmp	.L103
+.LVL117:
+	.p2align 4,,10
+	.p2align 3
+.L113:
+	.loc 1 126 20 view .LVU346
 	mov	eax, 65
-	.loc 1 131 5 is_stmt 1 view .LVU340
+	.loc 1 131 5 is_stmt 1 view .LVU347
 .LVL118:
-	.loc 1 131 5 is_stmt 0 view .LVU341
-.LBE72:
-.LBE73:
-	.loc 1 149 1 view .LVU342
+	.loc 1 131 5 is_stmt 0 view .LVU348
+.LBE69:
+.LBE70:
+	.loc 1 149 1 view .LVU349
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
@@ -1404,7 +1391,7 @@ one:
 .Letext0:
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x6ba
+	.long	0x6b1
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
@@ -1477,8 +1464,8 @@ one:
 	.sleb128 0
 	.uleb128 0xa
 	.long	0x149
-	.long	.LBI70
-	.byte	.LVU321
+	.long	.LBI67
+	.byte	.LVU327
 	.long	.LLRL46
 	.byte	0x94
 	.byte	0x10
@@ -1486,7 +1473,7 @@ one:
 	.long	0x157
 	.long	.LLST47
 	.long	.LVUS47
-	.uleb128 0x8
+	.uleb128 0x7
 	.long	.LLRL46
 	.uleb128 0x1
 	.long	0x160
@@ -1591,8 +1578,8 @@ one:
 	.sleb128 0
 	.uleb128 0x14
 	.long	0x208
-	.long	.LBI62
-	.byte	.LVU250
+	.long	.LBI57
+	.byte	.LVU256
 	.long	.LLRL34
 	.byte	0x74
 	.byte	0xc
@@ -1601,7 +1588,7 @@ one:
 	.long	0x216
 	.long	.LLST35
 	.long	.LVUS35
-	.uleb128 0x8
+	.uleb128 0x7
 	.long	.LLRL34
 	.uleb128 0x1
 	.long	0x21f
@@ -1611,8 +1598,8 @@ one:
 	.byte	0
 	.uleb128 0xa
 	.long	0x208
-	.long	.LBI66
-	.byte	.LVU265
+	.long	.LBI61
+	.byte	.LVU271
 	.long	.LLRL37
 	.byte	0x74
 	.byte	0x2d
@@ -1620,7 +1607,7 @@ one:
 	.long	0x216
 	.long	.LLST38
 	.long	.LVUS38
-	.uleb128 0x8
+	.uleb128 0x7
 	.long	.LLRL37
 	.uleb128 0x1
 	.long	0x21f
@@ -1653,7 +1640,7 @@ one:
 	.long	.LFE6-.LFB6
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x2f5
+	.long	0x2ec
 	.uleb128 0x3
 	.string	"a"
 	.byte	0x60
@@ -1678,54 +1665,51 @@ one:
 	.long	.LLST25
 	.long	.LVUS25
 	.uleb128 0xa
-	.long	0x3b6
-	.long	.LBI56
-	.byte	.LVU180
+	.long	0x3ad
+	.long	.LBI49
+	.byte	.LVU177
 	.long	.LLRL26
 	.byte	0x63
 	.byte	0x5
 	.uleb128 0x2
-	.long	0x3d6
+	.long	0x3cd
 	.long	.LLST27
 	.long	.LVUS27
 	.uleb128 0x2
-	.long	0x3cd
+	.long	0x3c4
 	.long	.LLST28
 	.long	.LVUS28
 	.uleb128 0x2
-	.long	0x3c4
+	.long	0x3bb
 	.long	.LLST29
 	.long	.LVUS29
-	.uleb128 0x8
+	.uleb128 0x7
 	.long	.LLRL26
 	.uleb128 0xe
-	.long	0x3e1
+	.long	0x3d8
 	.uleb128 0xe
-	.long	0x3eb
+	.long	0x3e2
 	.uleb128 0x1
-	.long	0x3f5
+	.long	0x3ec
 	.long	.LLST30
 	.long	.LVUS30
 	.uleb128 0x1
-	.long	0x3ff
+	.long	0x3f6
 	.long	.LLST31
 	.long	.LVUS31
 	.uleb128 0xf
-	.long	0x409
+	.long	0x400
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -32
+	.sleb128 -24
 	.uleb128 0xe
-	.long	0x412
-	.uleb128 0x7
-	.long	.LVL57
-	.long	0x4a1
-	.uleb128 0x7
-	.long	.LVL65
-	.long	0x4a1
-	.uleb128 0x7
-	.long	.LVL75
-	.long	0x4a1
+	.long	0x409
+	.uleb128 0x8
+	.long	.LVL55
+	.long	0x498
+	.uleb128 0x8
+	.long	.LVL69
+	.long	0x498
 	.byte	0
 	.byte	0
 	.byte	0
@@ -1737,7 +1721,7 @@ one:
 	.long	.LFE5-.LFB5
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x3b6
+	.long	0x3ad
 	.uleb128 0x3
 	.string	"a"
 	.byte	0x5b
@@ -1755,54 +1739,54 @@ one:
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0xa
-	.long	0x3b6
-	.long	.LBI48
-	.byte	.LVU152
+	.long	0x3ad
+	.long	.LBI41
+	.byte	.LVU149
 	.long	.LLRL16
 	.byte	0x5d
 	.byte	0xc
 	.uleb128 0x2
-	.long	0x3d6
+	.long	0x3cd
 	.long	.LLST17
 	.long	.LVUS17
 	.uleb128 0x2
-	.long	0x3cd
+	.long	0x3c4
 	.long	.LLST18
 	.long	.LVUS18
 	.uleb128 0x2
-	.long	0x3c4
+	.long	0x3bb
 	.long	.LLST19
 	.long	.LVUS19
-	.uleb128 0x8
+	.uleb128 0x7
 	.long	.LLRL16
 	.uleb128 0x1
-	.long	0x3e1
+	.long	0x3d8
 	.long	.LLST20
 	.long	.LVUS20
 	.uleb128 0x1
-	.long	0x3eb
+	.long	0x3e2
 	.long	.LLST21
 	.long	.LVUS21
 	.uleb128 0x1
-	.long	0x3f5
+	.long	0x3ec
 	.long	.LLST22
 	.long	.LVUS22
 	.uleb128 0x1
-	.long	0x3ff
+	.long	0x3f6
 	.long	.LLST23
 	.long	.LVUS23
 	.uleb128 0xf
-	.long	0x409
+	.long	0x400
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -32
 	.uleb128 0x1
-	.long	0x412
+	.long	0x409
 	.long	.LLST24
 	.long	.LVUS24
-	.uleb128 0x7
-	.long	.LVL47
-	.long	0x4a1
+	.uleb128 0x8
+	.long	.LVL43
+	.long	0x498
 	.byte	0
 	.byte	0
 	.byte	0
@@ -1810,7 +1794,7 @@ one:
 	.long	.LASF13
 	.byte	0x4e
 	.long	0x3f
-	.long	0x41c
+	.long	0x413
 	.uleb128 0x5
 	.string	"a"
 	.byte	0x4e
@@ -1825,7 +1809,7 @@ one:
 	.string	"rem"
 	.byte	0x4e
 	.byte	0x24
-	.long	0x41c
+	.long	0x413
 	.uleb128 0x10
 	.long	.LASF14
 	.byte	0x50
@@ -1865,7 +1849,7 @@ one:
 	.long	.LFE3-.LFB3
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x467
+	.long	0x45e
 	.uleb128 0x3
 	.string	"n"
 	.byte	0x44
@@ -1890,9 +1874,9 @@ one:
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -16
-	.uleb128 0x7
-	.long	.LVL31
-	.long	0x4a1
+	.uleb128 0x8
+	.long	.LVL27
+	.long	0x498
 	.byte	0
 	.uleb128 0x6
 	.long	.LASF17
@@ -1902,7 +1886,7 @@ one:
 	.long	.LFE2-.LFB2
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x4a1
+	.long	0x498
 	.uleb128 0x3
 	.string	"n"
 	.byte	0x3f
@@ -1919,15 +1903,15 @@ one:
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x7
-	.long	.LVL29
-	.long	0x4a1
+	.uleb128 0x8
+	.long	.LVL25
+	.long	0x498
 	.byte	0
 	.uleb128 0xc
 	.long	.LASF18
 	.byte	0x19
 	.long	0x34
-	.long	0x4f4
+	.long	0x4eb
 	.uleb128 0x5
 	.string	"n"
 	.byte	0x19
@@ -1942,7 +1926,7 @@ one:
 	.string	"rem"
 	.byte	0x19
 	.byte	0x25
-	.long	0x4f4
+	.long	0x4eb
 	.uleb128 0x4
 	.string	"q"
 	.byte	0x1b
@@ -1975,133 +1959,133 @@ one:
 	.long	0x34
 	.byte	0x1
 	.uleb128 0x11
-	.long	0x4a1
+	.long	0x498
 	.long	.LFB1
 	.long	.LFE1-.LFB1
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x5d2
+	.long	0x5c9
 	.uleb128 0x9
-	.long	0x4af
+	.long	0x4a6
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x9
-	.long	0x4b8
+	.long	0x4af
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x2
-	.long	0x4c1
+	.long	0x4b8
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0x16
-	.long	0x4cc
+	.long	0x4c3
 	.uleb128 0x16
-	.long	0x4d5
+	.long	0x4cc
 	.uleb128 0x14
-	.long	0x4a1
-	.long	.LBI21
-	.byte	.LVU11
+	.long	0x498
+	.long	.LBI20
+	.byte	.LVU14
 	.long	.LLRL1
 	.byte	0x19
 	.byte	0x5
-	.long	0x5c0
+	.long	0x593
 	.uleb128 0x2
-	.long	0x4c1
+	.long	0x4b8
 	.long	.LLST2
 	.long	.LVUS2
 	.uleb128 0x2
-	.long	0x4b8
+	.long	0x4af
 	.long	.LLST3
 	.long	.LVUS3
 	.uleb128 0x2
-	.long	0x4af
+	.long	0x4a6
 	.long	.LLST4
 	.long	.LVUS4
-	.uleb128 0x8
+	.uleb128 0x7
 	.long	.LLRL1
 	.uleb128 0x1
-	.long	0x4cc
+	.long	0x4c3
 	.long	.LLST5
 	.long	.LVUS5
 	.uleb128 0x1
-	.long	0x4d5
+	.long	0x4cc
 	.long	.LLST6
 	.long	.LVUS6
+	.byte	0
+	.byte	0
 	.uleb128 0x1d
-	.long	0x4df
+	.long	0x4f0
+	.long	.LBI27
+	.byte	.LVU73
 	.long	.LLRL7
-	.uleb128 0x1
-	.long	0x4e0
-	.long	.LLST8
-	.long	.LVUS8
-	.uleb128 0x1
-	.long	0x4e9
-	.long	.LLST9
-	.long	.LVUS9
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x1e
-	.long	0x4f9
-	.long	.LBI34
-	.byte	.LVU75
-	.long	.LLRL10
 	.byte	0x1
 	.byte	0x1e
 	.byte	0x10
+	.uleb128 0x1e
+	.long	0x4d6
+	.long	.LLRL8
+	.uleb128 0x1
+	.long	0x4d7
+	.long	.LLST9
+	.long	.LVUS9
+	.uleb128 0x1
+	.long	0x4e0
+	.long	.LLST10
+	.long	.LVUS10
+	.byte	0
 	.byte	0
 	.uleb128 0x11
-	.long	0x3b6
+	.long	0x3ad
 	.long	.LFB4
 	.long	.LFE4-.LFB4
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x650
+	.long	0x647
 	.uleb128 0x9
-	.long	0x3c4
+	.long	0x3bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x9
-	.long	0x3cd
+	.long	0x3c4
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.uleb128 0x9
-	.long	0x3d6
+	.long	0x3cd
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 16
 	.uleb128 0x1
-	.long	0x3e1
+	.long	0x3d8
 	.long	.LLST11
 	.long	.LVUS11
 	.uleb128 0x1
-	.long	0x3eb
+	.long	0x3e2
 	.long	.LLST12
 	.long	.LVUS12
 	.uleb128 0x1
-	.long	0x3f5
+	.long	0x3ec
 	.long	.LLST13
 	.long	.LVUS13
 	.uleb128 0x1
-	.long	0x3ff
+	.long	0x3f6
 	.long	.LLST14
 	.long	.LVUS14
 	.uleb128 0xf
-	.long	0x409
+	.long	0x400
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -32
 	.uleb128 0x1
-	.long	0x412
+	.long	0x409
 	.long	.LLST15
 	.long	.LVUS15
-	.uleb128 0x7
-	.long	.LVL37
-	.long	0x4a1
+	.uleb128 0x8
+	.long	.LVL33
+	.long	0x498
 	.byte	0
 	.uleb128 0x11
 	.long	0x208
@@ -2109,7 +2093,7 @@ one:
 	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x67e
+	.long	0x675
 	.uleb128 0x2
 	.long	0x216
 	.long	.LLST32
@@ -2250,19 +2234,19 @@ one:
 	.byte	0
 	.byte	0
 	.uleb128 0x7
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x8
 	.uleb128 0x48
 	.byte	0
 	.uleb128 0x7d
 	.uleb128 0x1
 	.uleb128 0x7f
 	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x8
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x55
-	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.uleb128 0x9
@@ -2556,15 +2540,6 @@ one:
 	.byte	0
 	.byte	0
 	.uleb128 0x1d
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x55
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0x1e
 	.uleb128 0x1d
 	.byte	0
 	.uleb128 0x31
@@ -2581,6 +2556,15 @@ one:
 	.uleb128 0xb
 	.uleb128 0x57
 	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x1e
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.uleb128 0x1f
@@ -2608,36 +2592,99 @@ one:
 	.long	0
 .Ldebug_loc0:
 .LVUS47:
-	.uleb128 .LVU321
-	.uleb128 .LVU334
-	.uleb128 .LVU335
+	.uleb128 .LVU327
+	.uleb128 .LVU332
+	.uleb128 .LVU332
+	.uleb128 .LVU340
 	.uleb128 .LVU341
+	.uleb128 .LVU342
+	.uleb128 .LVU342
+	.uleb128 .LVU345
+	.uleb128 .LVU345
+	.uleb128 .LVU348
 .LLST47:
 	.byte	0x4
+	.uleb128 .LVL109-.Ltext0
 	.uleb128 .LVL110-.Ltext0
-	.uleb128 .LVL114-.Ltext0
-	.uleb128 0x2
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 0x8
 	.byte	0x91
 	.sleb128 0
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 4
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 0x6
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
 	.byte	0x4
 	.uleb128 .LVL115-.Ltext0
-	.uleb128 .LVL118-.Ltext0
-	.uleb128 0x2
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 0x7
 	.byte	0x91
 	.sleb128 0
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x8
+	.byte	0x91
+	.sleb128 0
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 4
+	.byte	0x93
+	.uleb128 0x4
 	.byte	0
 .LVUS48:
-	.uleb128 .LVU323
-	.uleb128 .LVU334
-	.uleb128 .LVU335
+	.uleb128 .LVU329
+	.uleb128 .LVU332
+	.uleb128 .LVU332
+	.uleb128 .LVU340
 	.uleb128 .LVU341
+	.uleb128 .LVU342
+	.uleb128 .LVU342
+	.uleb128 .LVU348
 .LLST48:
 	.byte	0x4
+	.uleb128 .LVL109-.Ltext0
 	.uleb128 .LVL110-.Ltext0
-	.uleb128 .LVL114-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL113-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
 	.byte	0x4
 	.uleb128 .LVL115-.Ltext0
 	.uleb128 .LVL118-.Ltext0
@@ -2646,18 +2693,25 @@ one:
 	.sleb128 0
 	.byte	0
 .LVUS49:
-	.uleb128 .LVU326
-	.uleb128 .LVU334
-	.uleb128 .LVU336
-	.uleb128 .LVU339
-	.uleb128 .LVU339
-	.uleb128 .LVU341
+	.uleb128 .LVU332
+	.uleb128 .LVU340
+	.uleb128 .LVU342
+	.uleb128 .LVU345
+	.uleb128 .LVU345
+	.uleb128 .LVU346
+	.uleb128 .LVU346
+	.uleb128 .LVU348
 .LLST49:
 	.byte	0x4
-	.uleb128 .LVL111-.Ltext0
-	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL113-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
 	.byte	0x4
 	.uleb128 .LVL116-.Ltext0
 	.uleb128 .LVL117-.Ltext0
@@ -2671,14 +2725,14 @@ one:
 	.byte	0x51
 	.byte	0
 .LVUS50:
-	.uleb128 .LVU326
-	.uleb128 .LVU334
-	.uleb128 .LVU339
-	.uleb128 .LVU341
+	.uleb128 .LVU332
+	.uleb128 .LVU340
+	.uleb128 .LVU346
+	.uleb128 .LVU348
 .LLST50:
 	.byte	0x4
-	.uleb128 .LVL111-.Ltext0
-	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL113-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
@@ -2688,39 +2742,39 @@ one:
 	.byte	0x52
 	.byte	0
 .LVUS43:
-	.uleb128 .LVU300
-	.uleb128 .LVU304
-	.uleb128 .LVU304
+	.uleb128 .LVU306
+	.uleb128 .LVU310
+	.uleb128 .LVU310
 	.uleb128 0
 .LLST43:
 	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
 	.uleb128 .LVL102-.Ltext0
-	.uleb128 .LVL103-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL102-.Ltext0
 	.uleb128 .LFE10-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0
 .LVUS44:
-	.uleb128 .LVU304
-	.uleb128 .LVU308
-	.uleb128 .LVU308
-	.uleb128 .LVU311
-	.uleb128 .LVU311
-	.uleb128 .LVU313
+	.uleb128 .LVU310
+	.uleb128 .LVU314
+	.uleb128 .LVU314
+	.uleb128 .LVU317
+	.uleb128 .LVU317
+	.uleb128 .LVU319
 .LLST44:
 	.byte	0x4
-	.uleb128 .LVL103-.Ltext0
-	.uleb128 .LVL105-.Ltext0
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL104-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL105-.Ltext0
-	.uleb128 .LVL107-.Ltext0
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL106-.Ltext0
 	.uleb128 0x5
 	.byte	0x70
 	.sleb128 0
@@ -2728,37 +2782,37 @@ one:
 	.byte	0x24
 	.byte	0x9f
 	.byte	0x4
+	.uleb128 .LVL106-.Ltext0
 	.uleb128 .LVL107-.Ltext0
-	.uleb128 .LVL108-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
 .LVUS45:
-	.uleb128 .LVU306
+	.uleb128 .LVU312
 	.uleb128 0
 .LLST45:
 	.byte	0x4
-	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL103-.Ltext0
 	.uleb128 .LFE10-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0
 .LVUS35:
-	.uleb128 .LVU250
-	.uleb128 .LVU259
-	.uleb128 .LVU259
-	.uleb128 .LVU262
-	.uleb128 .LVU262
-	.uleb128 .LVU263
+	.uleb128 .LVU256
+	.uleb128 .LVU265
+	.uleb128 .LVU265
+	.uleb128 .LVU268
+	.uleb128 .LVU268
+	.uleb128 .LVU269
 .LLST35:
 	.byte	0x4
-	.uleb128 .LVL83-.Ltext0
-	.uleb128 .LVL85-.Ltext0
+	.uleb128 .LVL82-.Ltext0
+	.uleb128 .LVL84-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL85-.Ltext0
-	.uleb128 .LVL87-.Ltext0
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL86-.Ltext0
 	.uleb128 0x6
 	.byte	0x72
 	.sleb128 0
@@ -2767,45 +2821,45 @@ one:
 	.byte	0x1a
 	.byte	0x9f
 	.byte	0x4
+	.uleb128 .LVL86-.Ltext0
 	.uleb128 .LVL87-.Ltext0
-	.uleb128 .LVL88-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0
 .LVUS36:
-	.uleb128 .LVU252
-	.uleb128 .LVU257
-	.uleb128 .LVU257
+	.uleb128 .LVU258
 	.uleb128 .LVU263
+	.uleb128 .LVU263
+	.uleb128 .LVU269
 .LLST36:
 	.byte	0x4
+	.uleb128 .LVL82-.Ltext0
 	.uleb128 .LVL83-.Ltext0
-	.uleb128 .LVL84-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL84-.Ltext0
-	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 .LVL87-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
 .LVUS38:
-	.uleb128 .LVU264
 	.uleb128 .LVU270
-	.uleb128 .LVU270
-	.uleb128 .LVU273
-	.uleb128 .LVU273
 	.uleb128 .LVU276
+	.uleb128 .LVU276
+	.uleb128 .LVU279
+	.uleb128 .LVU279
+	.uleb128 .LVU282
 .LLST38:
 	.byte	0x4
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 .LVL89-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL90-.Ltext0
-	.uleb128 .LVL92-.Ltext0
+	.uleb128 .LVL89-.Ltext0
+	.uleb128 .LVL91-.Ltext0
 	.uleb128 0x6
 	.byte	0x70
 	.sleb128 0
@@ -2814,36 +2868,36 @@ one:
 	.byte	0x1a
 	.byte	0x9f
 	.byte	0x4
+	.uleb128 .LVL91-.Ltext0
 	.uleb128 .LVL92-.Ltext0
-	.uleb128 .LVL93-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
 .LVUS39:
-	.uleb128 .LVU266
-	.uleb128 .LVU268
-	.uleb128 .LVU268
-	.uleb128 .LVU276
+	.uleb128 .LVU272
+	.uleb128 .LVU274
+	.uleb128 .LVU274
+	.uleb128 .LVU282
 .LLST39:
 	.byte	0x4
+	.uleb128 .LVL87-.Ltext0
 	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL89-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 .LVL93-.Ltext0
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL92-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0
 .LVUS25:
-	.uleb128 .LVU197
-	.uleb128 .LVU200
+	.uleb128 .LVU196
+	.uleb128 .LVU199
 .LLST25:
 	.byte	0x4
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 .LVL56-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -2853,20 +2907,20 @@ one:
 	.uleb128 0x4
 	.byte	0
 .LVUS27:
-	.uleb128 .LVU180
-	.uleb128 .LVU198
-	.uleb128 .LVU202
+	.uleb128 .LVU177
+	.uleb128 .LVU197
+	.uleb128 .LVU201
 	.uleb128 0
 .LLST27:
 	.byte	0x4
-	.uleb128 .LVL53-.Ltext0
-	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 .LVL56-.Ltext0
 	.uleb128 0x6
 	.byte	0xa0
 	.long	.Ldebug_info0+601
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL58-.Ltext0
 	.uleb128 .LFE6-.Ltext0
 	.uleb128 0x6
 	.byte	0xa0
@@ -2874,42 +2928,58 @@ one:
 	.sleb128 0
 	.byte	0
 .LVUS28:
-	.uleb128 .LVU180
-	.uleb128 .LVU196
-	.uleb128 .LVU196
-	.uleb128 .LVU198
-	.uleb128 .LVU202
+	.uleb128 .LVU177
+	.uleb128 .LVU190
+	.uleb128 .LVU190
+	.uleb128 .LVU191
+	.uleb128 .LVU191
+	.uleb128 .LVU197
+	.uleb128 .LVU201
 	.uleb128 .LVU206
 	.uleb128 .LVU206
 	.uleb128 .LVU207
 	.uleb128 .LVU207
-	.uleb128 .LVU208
-	.uleb128 .LVU208
-	.uleb128 .LVU216
-	.uleb128 .LVU216
+	.uleb128 .LVU209
+	.uleb128 .LVU209
 	.uleb128 .LVU217
 	.uleb128 .LVU217
-	.uleb128 .LVU223
-	.uleb128 .LVU223
+	.uleb128 .LVU220
+	.uleb128 .LVU220
 	.uleb128 .LVU227
 	.uleb128 .LVU227
+	.uleb128 .LVU230
+	.uleb128 .LVU230
+	.uleb128 .LVU234
+	.uleb128 .LVU234
+	.uleb128 .LVU236
+	.uleb128 .LVU236
 	.uleb128 0
 .LLST28:
 	.byte	0x4
+	.uleb128 .LVL49-.Ltext0
 	.uleb128 .LVL53-.Ltext0
-	.uleb128 .LVL58-.Ltext0
 	.uleb128 0x6
-	.byte	0x55
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 0x6
+	.byte	0x53
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x57
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL58-.Ltext0
-	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 .LVL56-.Ltext0
 	.uleb128 0x7
-	.byte	0x55
+	.byte	0x53
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x91
@@ -2917,8 +2987,49 @@ one:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 0x6
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 0x6
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
 	.uleb128 .LVL61-.Ltext0
 	.uleb128 .LVL62-.Ltext0
+	.uleb128 0x7
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 12
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 0x6
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL68-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -2927,30 +3038,10 @@ one:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL62-.Ltext0
-	.uleb128 .LVL63-.Ltext0
-	.uleb128 0x6
-	.byte	0x55
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x52
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL63-.Ltext0
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 0x6
-	.byte	0x55
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x57
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL64-.Ltext0
 	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL70-.Ltext0
 	.uleb128 0x7
-	.byte	0x55
+	.byte	0x53
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x91
@@ -2958,8 +3049,8 @@ one:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL68-.Ltext0
-	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 .LVL72-.Ltext0
 	.uleb128 0x8
 	.byte	0x91
 	.sleb128 8
@@ -2970,18 +3061,8 @@ one:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL72-.Ltext0
 	.uleb128 .LVL73-.Ltext0
-	.uleb128 0x6
-	.byte	0x55
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x57
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL73-.Ltext0
-	.uleb128 .LVL75-1-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -2990,39 +3071,46 @@ one:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL75-1-.Ltext0
-	.uleb128 .LFE6-.Ltext0
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 .LVL74-.Ltext0
 	.uleb128 0x6
-	.byte	0x55
+	.byte	0x53
 	.byte	0x93
 	.uleb128 0x4
-	.byte	0x57
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LFE6-.Ltext0
+	.uleb128 0x7
+	.byte	0x53
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x91
+	.sleb128 12
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0
 .LVUS29:
-	.uleb128 .LVU179
+	.uleb128 .LVU176
+	.uleb128 .LVU185
+	.uleb128 .LVU185
 	.uleb128 .LVU192
 	.uleb128 .LVU192
-	.uleb128 .LVU196
-	.uleb128 .LVU196
-	.uleb128 .LVU198
-	.uleb128 .LVU202
-	.uleb128 .LVU214
-	.uleb128 .LVU214
-	.uleb128 .LVU217
-	.uleb128 .LVU217
-	.uleb128 .LVU218
-	.uleb128 .LVU218
-	.uleb128 .LVU220
-	.uleb128 .LVU220
-	.uleb128 .LVU226
-	.uleb128 .LVU226
+	.uleb128 .LVU197
+	.uleb128 .LVU201
+	.uleb128 .LVU210
+	.uleb128 .LVU210
+	.uleb128 .LVU211
+	.uleb128 .LVU211
+	.uleb128 .LVU212
+	.uleb128 .LVU212
 	.uleb128 0
 .LLST29:
 	.byte	0x4
-	.uleb128 .LVL52-.Ltext0
-	.uleb128 .LVL56-.Ltext0
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 .LVL51-.Ltext0
 	.uleb128 0x7
 	.byte	0x91
 	.sleb128 0
@@ -3032,19 +3120,19 @@ one:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL56-.Ltext0
-	.uleb128 .LVL58-.Ltext0
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 .LVL55-1-.Ltext0
 	.uleb128 0x7
 	.byte	0x91
 	.sleb128 0
 	.byte	0x93
 	.uleb128 0x4
-	.byte	0x53
+	.byte	0x52
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL58-.Ltext0
-	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL55-1-.Ltext0
+	.uleb128 .LVL56-.Ltext0
 	.uleb128 0x8
 	.byte	0x91
 	.sleb128 0
@@ -3055,52 +3143,29 @@ one:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL61-.Ltext0
-	.uleb128 .LVL67-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 0
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x56
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL67-.Ltext0
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 0x8
-	.byte	0x91
-	.sleb128 0
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x91
-	.sleb128 4
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 .LVL70-.Ltext0
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 .LVL63-.Ltext0
 	.uleb128 0x6
-	.byte	0x51
+	.byte	0x50
 	.byte	0x93
 	.uleb128 0x4
-	.byte	0x53
+	.byte	0x52
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL70-.Ltext0
-	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL63-.Ltext0
+	.uleb128 .LVL64-.Ltext0
 	.uleb128 0x7
 	.byte	0x91
 	.sleb128 0
 	.byte	0x93
 	.uleb128 0x4
-	.byte	0x53
+	.byte	0x52
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL71-.Ltext0
-	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL65-.Ltext0
 	.uleb128 0x7
 	.byte	0x91
 	.sleb128 0
@@ -3110,7 +3175,7 @@ one:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL65-.Ltext0
 	.uleb128 .LFE6-.Ltext0
 	.uleb128 0x8
 	.byte	0x91
@@ -3123,53 +3188,18 @@ one:
 	.uleb128 0x4
 	.byte	0
 .LVUS30:
-	.uleb128 .LVU186
-	.uleb128 .LVU193
-	.uleb128 .LVU202
-	.uleb128 .LVU210
-	.uleb128 .LVU221
-	.uleb128 .LVU227
+	.uleb128 .LVU183
+	.uleb128 .LVU192
+	.uleb128 .LVU201
+	.uleb128 .LVU209
+	.uleb128 .LVU214
+	.uleb128 .LVU229
+	.uleb128 .LVU230
+	.uleb128 0
 .LLST30:
 	.byte	0x4
-	.uleb128 .LVL54-.Ltext0
-	.uleb128 .LVL57-1-.Ltext0
-	.uleb128 0x6
-	.byte	0x51
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x53
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL61-.Ltext0
-	.uleb128 .LVL65-1-.Ltext0
-	.uleb128 0x6
-	.byte	0x51
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x53
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL72-.Ltext0
-	.uleb128 .LVL75-1-.Ltext0
-	.uleb128 0x6
-	.byte	0x51
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x53
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0
-.LVUS31:
-	.uleb128 .LVU189
-	.uleb128 .LVU193
-	.uleb128 .LVU202
-	.uleb128 .LVU206
-.LLST31:
-	.byte	0x4
-	.uleb128 .LVL55-.Ltext0
-	.uleb128 .LVL57-1-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 .LVL55-1-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -3178,8 +3208,78 @@ one:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL58-.Ltext0
 	.uleb128 .LVL62-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 .LFE6-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS31:
+	.uleb128 .LVU187
+	.uleb128 .LVU191
+	.uleb128 .LVU201
+	.uleb128 .LVU205
+	.uleb128 .LVU217
+	.uleb128 .LVU220
+	.uleb128 .LVU230
+	.uleb128 .LVU234
+.LLST31:
+	.byte	0x4
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x5
+	.byte	0xa5
+	.uleb128 0x6
+	.uleb128 0x2d
+	.byte	0x1f
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 .LVL73-.Ltext0
 	.uleb128 0x5
 	.byte	0xa5
 	.uleb128 0
@@ -3188,23 +3288,23 @@ one:
 	.byte	0x9f
 	.byte	0
 .LVUS17:
-	.uleb128 .LVU152
-	.uleb128 .LVU171
+	.uleb128 .LVU149
+	.uleb128 .LVU168
 .LLST17:
 	.byte	0x4
-	.uleb128 .LVL43-.Ltext0
-	.uleb128 .LVL49-.Ltext0
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL45-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0
 .LVUS18:
-	.uleb128 .LVU152
-	.uleb128 .LVU171
+	.uleb128 .LVU149
+	.uleb128 .LVU168
 .LLST18:
 	.byte	0x4
-	.uleb128 .LVL43-.Ltext0
-	.uleb128 .LVL49-.Ltext0
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL45-.Ltext0
 	.uleb128 0x6
 	.byte	0x56
 	.byte	0x93
@@ -3214,12 +3314,12 @@ one:
 	.uleb128 0x4
 	.byte	0
 .LVUS19:
-	.uleb128 .LVU151
-	.uleb128 .LVU162
+	.uleb128 .LVU148
+	.uleb128 .LVU159
 .LLST19:
 	.byte	0x4
-	.uleb128 .LVL42-.Ltext0
-	.uleb128 .LVL45-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 .LVL41-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -3229,12 +3329,12 @@ one:
 	.uleb128 0x4
 	.byte	0
 .LVUS20:
-	.uleb128 .LVU154
-	.uleb128 .LVU162
+	.uleb128 .LVU151
+	.uleb128 .LVU159
 .LLST20:
 	.byte	0x4
-	.uleb128 .LVL43-.Ltext0
-	.uleb128 .LVL45-.Ltext0
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL41-.Ltext0
 	.uleb128 0xb
 	.byte	0xa5
 	.uleb128 0
@@ -3249,12 +3349,12 @@ one:
 	.byte	0x9f
 	.byte	0
 .LVUS21:
-	.uleb128 .LVU155
-	.uleb128 .LVU173
+	.uleb128 .LVU152
+	.uleb128 .LVU170
 .LLST21:
 	.byte	0x4
-	.uleb128 .LVL43-.Ltext0
-	.uleb128 .LVL50-.Ltext0
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL46-.Ltext0
 	.uleb128 0xb
 	.byte	0xa5
 	.uleb128 0x6
@@ -3269,12 +3369,12 @@ one:
 	.byte	0x9f
 	.byte	0
 .LVUS22:
-	.uleb128 .LVU160
-	.uleb128 .LVU167
+	.uleb128 .LVU157
+	.uleb128 .LVU164
 .LLST22:
 	.byte	0x4
-	.uleb128 .LVL44-.Ltext0
-	.uleb128 .LVL47-1-.Ltext0
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL43-1-.Ltext0
 	.uleb128 0x6
 	.byte	0x51
 	.byte	0x93
@@ -3284,12 +3384,12 @@ one:
 	.uleb128 0x4
 	.byte	0
 .LVUS23:
+	.uleb128 .LVU161
 	.uleb128 .LVU164
-	.uleb128 .LVU167
 .LLST23:
 	.byte	0x4
-	.uleb128 .LVL46-.Ltext0
-	.uleb128 .LVL47-1-.Ltext0
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 .LVL43-1-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -3299,12 +3399,12 @@ one:
 	.uleb128 0x4
 	.byte	0
 .LVUS24:
+	.uleb128 .LVU164
 	.uleb128 .LVU167
-	.uleb128 .LVU170
 .LLST24:
 	.byte	0x4
-	.uleb128 .LVL47-.Ltext0
-	.uleb128 .LVL48-.Ltext0
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL44-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -3333,19 +3433,11 @@ one:
 	.sleb128 16
 	.byte	0
 .LVUS2:
-	.uleb128 .LVU11
+	.uleb128 .LVU14
 	.uleb128 .LVU25
 	.uleb128 .LVU25
 	.uleb128 .LVU37
-	.uleb128 .LVU64
-	.uleb128 .LVU73
-	.uleb128 .LVU73
-	.uleb128 .LVU74
-	.uleb128 .LVU85
-	.uleb128 .LVU99
-	.uleb128 .LVU99
-	.uleb128 .LVU100
-	.uleb128 .LVU100
+	.uleb128 .LVU97
 	.uleb128 0
 .LLST2:
 	.byte	0x4
@@ -3360,35 +3452,13 @@ one:
 	.byte	0x91
 	.sleb128 16
 	.byte	0x4
-	.uleb128 .LVL21-.Ltext0
-	.uleb128 .LVL22-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL22-.Ltext0
 	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 16
-	.byte	0x4
-	.uleb128 .LVL24-.Ltext0
-	.uleb128 .LVL26-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL26-.Ltext0
-	.uleb128 .LVL27-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 16
-	.byte	0x4
-	.uleb128 .LVL27-.Ltext0
 	.uleb128 .LFE1-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0
 .LVUS3:
-	.uleb128 .LVU11
+	.uleb128 .LVU14
 	.uleb128 .LVU25
 	.uleb128 .LVU25
 	.uleb128 .LVU30
@@ -3398,9 +3468,7 @@ one:
 	.uleb128 .LVU53
 	.uleb128 .LVU54
 	.uleb128 .LVU62
-	.uleb128 .LVU64
-	.uleb128 .LVU74
-	.uleb128 .LVU85
+	.uleb128 .LVU97
 	.uleb128 0
 .LLST3:
 	.byte	0x4
@@ -3450,26 +3518,18 @@ one:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL21-.Ltext0
 	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 8
-	.byte	0x4
-	.uleb128 .LVL24-.Ltext0
 	.uleb128 .LFE1-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.byte	0
 .LVUS4:
-	.uleb128 .LVU11
+	.uleb128 .LVU14
 	.uleb128 .LVU36
 	.uleb128 .LVU47
 	.uleb128 .LVU48
-	.uleb128 .LVU64
-	.uleb128 .LVU74
-	.uleb128 .LVU85
+	.uleb128 .LVU97
 	.uleb128 0
 .LLST4:
 	.byte	0x4
@@ -3491,13 +3551,7 @@ one:
 	.byte	0x1c
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL21-.Ltext0
 	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL24-.Ltext0
 	.uleb128 .LFE1-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
@@ -3531,7 +3585,7 @@ one:
 	.uleb128 .LVU56
 	.uleb128 .LVU56
 	.uleb128 .LVU58
-	.uleb128 .LVU100
+	.uleb128 .LVU97
 	.uleb128 0
 .LLST6:
 	.byte	0x4
@@ -3559,43 +3613,43 @@ one:
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL23-.Ltext0
 	.uleb128 .LFE1-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0
-.LVUS8:
-	.uleb128 .LVU87
-	.uleb128 .LVU100
-.LLST8:
+.LVUS9:
+	.uleb128 .LVU85
+	.uleb128 .LVU97
+.LLST9:
 	.byte	0x4
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 .LVL23-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS9:
-	.uleb128 .LVU88
-	.uleb128 .LVU100
-.LLST9:
+.LVUS10:
+	.uleb128 .LVU86
+	.uleb128 .LVU97
+.LLST10:
 	.byte	0x4
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 .LVL23-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.byte	0
 .LVUS11:
-	.uleb128 .LVU118
-	.uleb128 .LVU145
-	.uleb128 .LVU146
+	.uleb128 .LVU115
+	.uleb128 .LVU142
+	.uleb128 .LVU143
 	.uleb128 0
 .LLST11:
 	.byte	0x4
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 .LVL35-.Ltext0
 	.uleb128 0xb
 	.byte	0xa5
 	.uleb128 0x6
@@ -3609,7 +3663,7 @@ one:
 	.byte	0x1a
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL36-.Ltext0
 	.uleb128 .LFE4-.Ltext0
 	.uleb128 0xb
 	.byte	0xa5
@@ -3625,12 +3679,12 @@ one:
 	.byte	0x9f
 	.byte	0
 .LVUS12:
-	.uleb128 .LVU119
-	.uleb128 .LVU123
+	.uleb128 .LVU116
+	.uleb128 .LVU120
 .LLST12:
 	.byte	0x4
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 .LVL34-.Ltext0
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 .LVL30-.Ltext0
 	.uleb128 0xd
 	.byte	0x91
 	.sleb128 -48
@@ -3647,12 +3701,12 @@ one:
 	.byte	0x9f
 	.byte	0
 .LVUS13:
-	.uleb128 .LVU126
-	.uleb128 .LVU134
+	.uleb128 .LVU123
+	.uleb128 .LVU131
 .LLST13:
 	.byte	0x4
-	.uleb128 .LVL35-.Ltext0
-	.uleb128 .LVL37-1-.Ltext0
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LVL33-1-.Ltext0
 	.uleb128 0x6
 	.byte	0x51
 	.byte	0x93
@@ -3662,12 +3716,12 @@ one:
 	.uleb128 0x4
 	.byte	0
 .LVUS14:
+	.uleb128 .LVU128
 	.uleb128 .LVU131
-	.uleb128 .LVU134
 .LLST14:
 	.byte	0x4
-	.uleb128 .LVL36-.Ltext0
-	.uleb128 .LVL37-1-.Ltext0
+	.uleb128 .LVL32-.Ltext0
+	.uleb128 .LVL33-1-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -3677,14 +3731,14 @@ one:
 	.uleb128 0x4
 	.byte	0
 .LVUS15:
-	.uleb128 .LVU134
+	.uleb128 .LVU131
+	.uleb128 .LVU140
 	.uleb128 .LVU143
-	.uleb128 .LVU146
 	.uleb128 0
 .LLST15:
 	.byte	0x4
-	.uleb128 .LVL37-.Ltext0
-	.uleb128 .LVL38-.Ltext0
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL34-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -3693,7 +3747,7 @@ one:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL36-.Ltext0
 	.uleb128 .LFE4-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
@@ -3705,28 +3759,28 @@ one:
 	.byte	0
 .LVUS32:
 	.uleb128 0
-	.uleb128 .LVU239
-	.uleb128 .LVU239
-	.uleb128 .LVU241
-	.uleb128 .LVU241
-	.uleb128 .LVU244
-	.uleb128 .LVU244
 	.uleb128 .LVU245
+	.uleb128 .LVU245
+	.uleb128 .LVU247
+	.uleb128 .LVU247
+	.uleb128 .LVU250
+	.uleb128 .LVU250
+	.uleb128 .LVU251
 .LLST32:
 	.byte	0x4
+	.uleb128 .LVL75-.Ltext0
 	.uleb128 .LVL76-.Ltext0
-	.uleb128 .LVL77-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
 	.uleb128 .LVL77-.Ltext0
-	.uleb128 .LVL78-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 .LVL80-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LVL79-.Ltext0
 	.uleb128 0x6
 	.byte	0x70
 	.sleb128 0
@@ -3735,63 +3789,63 @@ one:
 	.byte	0x1a
 	.byte	0x9f
 	.byte	0x4
+	.uleb128 .LVL79-.Ltext0
 	.uleb128 .LVL80-.Ltext0
-	.uleb128 .LVL81-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
 .LVUS33:
-	.uleb128 .LVU234
-	.uleb128 .LVU239
-	.uleb128 .LVU239
+	.uleb128 .LVU240
 	.uleb128 .LVU245
+	.uleb128 .LVU245
+	.uleb128 .LVU251
 .LLST33:
 	.byte	0x4
+	.uleb128 .LVL75-.Ltext0
 	.uleb128 .LVL76-.Ltext0
-	.uleb128 .LVL77-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL77-.Ltext0
-	.uleb128 .LVL81-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL80-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0
 .LVUS40:
-	.uleb128 .LVU281
-	.uleb128 .LVU286
-	.uleb128 .LVU286
+	.uleb128 .LVU287
+	.uleb128 .LVU292
+	.uleb128 .LVU292
 	.uleb128 0
 .LLST40:
 	.byte	0x4
+	.uleb128 .LVL94-.Ltext0
 	.uleb128 .LVL95-.Ltext0
-	.uleb128 .LVL96-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL96-.Ltext0
+	.uleb128 .LVL95-.Ltext0
 	.uleb128 .LFE9-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
 .LVUS41:
-	.uleb128 .LVU286
-	.uleb128 .LVU296
+	.uleb128 .LVU292
+	.uleb128 .LVU302
 .LLST41:
 	.byte	0x4
-	.uleb128 .LVL96-.Ltext0
-	.uleb128 .LVL100-.Ltext0
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LVL99-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
 .LVUS42:
-	.uleb128 .LVU288
+	.uleb128 .LVU294
 	.uleb128 0
 .LLST42:
 	.byte	0x4
-	.uleb128 .LVL97-.Ltext0
+	.uleb128 .LVL96-.Ltext0
 	.uleb128 .LFE9-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
@@ -3819,8 +3873,22 @@ one:
 	.long	0
 .LLRL1:
 	.byte	0x4
-	.uleb128 .LBB21-.Ltext0
-	.uleb128 .LBE21-.Ltext0
+	.uleb128 .LBB20-.Ltext0
+	.uleb128 .LBE20-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB25-.Ltext0
+	.uleb128 .LBE25-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB26-.Ltext0
+	.uleb128 .LBE26-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB38-.Ltext0
+	.uleb128 .LBE38-.Ltext0
+	.byte	0
+.LLRL7:
+	.byte	0x4
+	.uleb128 .LBB27-.Ltext0
+	.uleb128 .LBE27-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB32-.Ltext0
 	.uleb128 .LBE32-.Ltext0
@@ -3828,88 +3896,68 @@ one:
 	.uleb128 .LBB33-.Ltext0
 	.uleb128 .LBE33-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB42-.Ltext0
-	.uleb128 .LBE42-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB43-.Ltext0
-	.uleb128 .LBE43-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB44-.Ltext0
-	.uleb128 .LBE44-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB45-.Ltext0
-	.uleb128 .LBE45-.Ltext0
-	.byte	0
-.LLRL7:
-	.byte	0x4
-	.uleb128 .LBB23-.Ltext0
-	.uleb128 .LBE23-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB24-.Ltext0
-	.uleb128 .LBE24-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB25-.Ltext0
-	.uleb128 .LBE25-.Ltext0
-	.byte	0
-.LLRL10:
-	.byte	0x4
 	.uleb128 .LBB34-.Ltext0
 	.uleb128 .LBE34-.Ltext0
+	.byte	0
+.LLRL8:
 	.byte	0x4
-	.uleb128 .LBB39-.Ltext0
-	.uleb128 .LBE39-.Ltext0
+	.uleb128 .LBB35-.Ltext0
+	.uleb128 .LBE35-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB40-.Ltext0
-	.uleb128 .LBE40-.Ltext0
+	.uleb128 .LBB36-.Ltext0
+	.uleb128 .LBE36-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB41-.Ltext0
-	.uleb128 .LBE41-.Ltext0
+	.uleb128 .LBB37-.Ltext0
+	.uleb128 .LBE37-.Ltext0
 	.byte	0
 .LLRL16:
 	.byte	0x4
-	.uleb128 .LBB48-.Ltext0
-	.uleb128 .LBE48-.Ltext0
+	.uleb128 .LBB41-.Ltext0
+	.uleb128 .LBE41-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB52-.Ltext0
-	.uleb128 .LBE52-.Ltext0
+	.uleb128 .LBB45-.Ltext0
+	.uleb128 .LBE45-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB53-.Ltext0
-	.uleb128 .LBE53-.Ltext0
+	.uleb128 .LBB46-.Ltext0
+	.uleb128 .LBE46-.Ltext0
 	.byte	0
 .LLRL26:
 	.byte	0x4
+	.uleb128 .LBB49-.Ltext0
+	.uleb128 .LBE49-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB54-.Ltext0
+	.uleb128 .LBE54-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB55-.Ltext0
+	.uleb128 .LBE55-.Ltext0
+	.byte	0x4
 	.uleb128 .LBB56-.Ltext0
 	.uleb128 .LBE56-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB60-.Ltext0
-	.uleb128 .LBE60-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB61-.Ltext0
-	.uleb128 .LBE61-.Ltext0
 	.byte	0
 .LLRL34:
 	.byte	0x4
-	.uleb128 .LBB62-.Ltext0
-	.uleb128 .LBE62-.Ltext0
+	.uleb128 .LBB57-.Ltext0
+	.uleb128 .LBE57-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB65-.Ltext0
-	.uleb128 .LBE65-.Ltext0
+	.uleb128 .LBB60-.Ltext0
+	.uleb128 .LBE60-.Ltext0
 	.byte	0
 .LLRL37:
 	.byte	0x4
-	.uleb128 .LBB66-.Ltext0
-	.uleb128 .LBE66-.Ltext0
+	.uleb128 .LBB61-.Ltext0
+	.uleb128 .LBE61-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB69-.Ltext0
-	.uleb128 .LBE69-.Ltext0
+	.uleb128 .LBB64-.Ltext0
+	.uleb128 .LBE64-.Ltext0
 	.byte	0
 .LLRL46:
 	.byte	0x4
+	.uleb128 .LBB67-.Ltext0
+	.uleb128 .LBE67-.Ltext0
+	.byte	0x4
 	.uleb128 .LBB70-.Ltext0
 	.uleb128 .LBE70-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB73-.Ltext0
-	.uleb128 .LBE73-.Ltext0
 	.byte	0
 .Ldebug_ranges3:
 	.section	.debug_line,"",@progbits
@@ -3935,14 +3983,16 @@ one:
 	.string	"__ffsdi2"
 .LASF13:
 	.string	"__divmoddi4"
-.LASF20:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF17:
 	.string	"__udivdi3"
+.LASF20:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
 .LASF9:
 	.string	"__ctzdi2"
 .LASF18:
 	.string	"__udivmoddi4"
+.LASF19:
+	.string	"shift"
 .LASF16:
 	.string	"__umoddi3"
 .LASF14:
@@ -3951,8 +4001,6 @@ one:
 	.string	"neg_b"
 .LASF5:
 	.string	"zero"
-.LASF19:
-	.string	"shift"
 .LASF12:
 	.string	"__divdi3"
 	.section	.debug_line_str,"MS",@progbits,1

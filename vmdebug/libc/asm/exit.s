@@ -216,34 +216,34 @@ __assert_fail:
 	.long	.LASF28
 	.byte	0x10
 	.byte	0x2
-	.byte	0x16
+	.byte	0x17
 	.byte	0x10
 	.long	0x8d
 	.uleb128 0x7
 	.string	"fd"
-	.byte	0x17
+	.byte	0x18
 	.long	0x2d
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF6
-	.byte	0x18
+	.byte	0x19
 	.long	0x2d
 	.byte	0x4
 	.uleb128 0x7
 	.string	"eof"
-	.byte	0x19
+	.byte	0x1a
 	.long	0x2d
 	.byte	0x8
 	.uleb128 0x8
 	.long	.LASF7
-	.byte	0x1a
+	.byte	0x1b
 	.long	0x2d
 	.byte	0xc
 	.byte	0
 	.uleb128 0x10
 	.long	.LASF29
 	.byte	0x2
-	.byte	0x1b
+	.byte	0x1c
 	.byte	0x3
 	.long	0x54
 	.uleb128 0x5
@@ -251,7 +251,7 @@ __assert_fail:
 	.uleb128 0x11
 	.long	.LASF30
 	.byte	0x2
-	.byte	0x23
+	.byte	0x24
 	.byte	0xe
 	.long	0x99
 	.uleb128 0x1
@@ -300,7 +300,7 @@ __assert_fail:
 	.uleb128 0xa
 	.long	.LASF15
 	.byte	0x2
-	.byte	0x29
+	.byte	0x2a
 	.long	0x2d
 	.long	0x11a
 	.uleb128 0x4
@@ -862,18 +862,18 @@ __assert_fail:
 	.string	"stderr"
 .LASF25:
 	.string	"status"
-.LASF27:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF29:
 	.string	"FILE"
 .LASF14:
 	.string	"handler_count"
-.LASF9:
-	.string	"unsigned char"
+.LASF27:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
 .LASF11:
 	.string	"short unsigned int"
 .LASF17:
 	.string	"_exit"
+.LASF9:
+	.string	"unsigned char"
 .LASF19:
 	.string	"file"
 .LASF18:

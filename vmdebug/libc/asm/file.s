@@ -1611,40 +1611,40 @@ fileno:
 	.long	.LASF57
 	.byte	0x10
 	.byte	0x6
-	.byte	0x16
+	.byte	0x17
 	.byte	0x10
 	.long	0xd2
 	.uleb128 0x1b
 	.string	"fd"
-	.byte	0x17
+	.byte	0x18
 	.long	0x32
 	.byte	0
 	.uleb128 0x1c
 	.long	.LASF10
-	.byte	0x18
+	.byte	0x19
 	.long	0x32
 	.byte	0x4
 	.uleb128 0x1b
 	.string	"eof"
-	.byte	0x19
+	.byte	0x1a
 	.long	0x32
 	.byte	0x8
 	.uleb128 0x1c
 	.long	.LASF11
-	.byte	0x1a
+	.byte	0x1b
 	.long	0x32
 	.byte	0xc
 	.byte	0
 	.uleb128 0xb
 	.long	.LASF12
 	.byte	0x6
-	.byte	0x1b
+	.byte	0x1c
 	.byte	0x3
 	.long	0x99
 	.uleb128 0x10
 	.long	.LASF14
 	.byte	0x6
-	.byte	0x21
+	.byte	0x22
 	.byte	0xe
 	.long	0xea
 	.uleb128 0x14
@@ -1652,13 +1652,13 @@ fileno:
 	.uleb128 0x10
 	.long	.LASF15
 	.byte	0x6
-	.byte	0x22
+	.byte	0x23
 	.byte	0xe
 	.long	0xea
 	.uleb128 0x10
 	.long	.LASF16
 	.byte	0x6
-	.byte	0x23
+	.byte	0x24
 	.byte	0xe
 	.long	0xea
 	.uleb128 0x14
@@ -5201,14 +5201,12 @@ fileno:
 	.string	"stderr"
 .LASF56:
 	.string	"__builtin_va_list"
-.LASF31:
-	.string	"rewind"
+.LASF48:
+	.string	"unlink"
 .LASF49:
 	.string	"lseek"
 .LASF15:
 	.string	"stdout"
-.LASF48:
-	.string	"unlink"
 .LASF30:
 	.string	"clearerr"
 .LASF13:
@@ -5221,16 +5219,16 @@ fileno:
 	.string	"check"
 .LASF5:
 	.string	"ssize_t"
-.LASF55:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF31:
+	.string	"rewind"
 .LASF12:
 	.string	"FILE"
 .LASF8:
 	.string	"va_list"
 .LASF27:
 	.string	"fileno"
-.LASF18:
-	.string	"unsigned char"
+.LASF55:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
 .LASF42:
 	.string	"fopen"
 .LASF33:
@@ -5247,6 +5245,8 @@ fileno:
 	.string	"fclose"
 .LASF47:
 	.string	"remove"
+.LASF18:
+	.string	"unsigned char"
 .LASF40:
 	.string	"done"
 .LASF59:

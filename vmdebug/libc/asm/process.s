@@ -2498,18 +2498,18 @@ dup2:
 	.string	"errno"
 .LASF26:
 	.string	"pid_t"
-.LASF24:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF17:
 	.string	"getppid"
-.LASF5:
-	.string	"unsigned char"
+.LASF24:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
 .LASF16:
 	.string	"options"
 .LASF11:
 	.string	"close"
 .LASF7:
 	.string	"short unsigned int"
+.LASF5:
+	.string	"unsigned char"
 .LASF12:
 	.string	"pipe"
 .LASF13:

@@ -2972,14 +2972,12 @@ sigismember:
 	.string	"errno"
 .LASF31:
 	.string	"sigfillset"
-.LASF43:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF19:
 	.string	"sigaction"
 .LASF8:
 	.string	"si_pid"
-.LASF11:
-	.string	"si_errno"
+.LASF43:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
 .LASF39:
 	.string	"koact"
 .LASF25:
@@ -3028,6 +3026,8 @@ sigismember:
 	.string	"sigismember"
 .LASF34:
 	.string	"oldset"
+.LASF11:
+	.string	"si_errno"
 .LASF35:
 	.string	"signal"
 .LASF42:

@@ -290,92 +290,88 @@ parse:
 	jne	.L19
 	.loc 1 24 5 view .LVU79
 	.loc 1 24 9 is_stmt 0 view .LVU80
-	movzx	eax, BYTE PTR [edi]
+	movzx	edx, BYTE PTR [edi]
 	.loc 1 24 19 view .LVU81
-	lea	edx, [eax-43]
+	lea	eax, [edx-43]
 	.loc 1 24 8 view .LVU82
-	and	edx, 253
+	test	al, -3
 	jne	.L20
 	.loc 1 25 9 is_stmt 1 view .LVU83
 	.loc 1 24 19 is_stmt 0 view .LVU84
-	cmp	al, 45
+	xor	eax, eax
+	cmp	dl, 45
 	sete	al
 	.loc 1 26 10 view .LVU85
 	add	edi, 1
 .LVL24:
-	.loc 1 24 19 view .LVU86
-	movzx	eax, al
-	.loc 1 25 19 view .LVU87
+	.loc 1 25 19 view .LVU86
 	mov	DWORD PTR [ebx], eax
-	.loc 1 26 9 is_stmt 1 view .LVU88
+	.loc 1 26 9 is_stmt 1 view .LVU87
 .LVL25:
-	.loc 1 28 39 is_stmt 0 view .LVU89
-	movzx	eax, BYTE PTR [edi]
+	.loc 1 28 39 is_stmt 0 view .LVU88
+	movzx	edx, BYTE PTR [edi]
 .L20:
 .LVL26:
-	.loc 1 28 5 is_stmt 1 view .LVU90
-	.loc 1 28 8 is_stmt 0 view .LVU91
+	.loc 1 28 5 is_stmt 1 view .LVU89
+	.loc 1 28 8 is_stmt 0 view .LVU90
 	test	ebp, -17
 	jne	.L21
-	.loc 1 28 35 discriminator 1 view .LVU92
-	cmp	al, 48
-	je	.L54
-	.loc 1 31 12 is_stmt 1 view .LVU93
-	.loc 1 31 15 is_stmt 0 view .LVU94
-	test	ebp, ebp
-	jne	.L53
-.L28:
-	.loc 1 32 32 view .LVU95
-	mov	ebp, 10
+	.loc 1 28 35 discriminator 1 view .LVU91
+	cmp	dl, 48
+	je	.L48
+	.loc 1 31 12 is_stmt 1 view .LVU92
+	.loc 1 32 32 is_stmt 0 view .LVU93
+	cmp	ebp, 1
+	sbb	eax, eax
+	and	eax, -6
+	lea	ebp, [eax+16]
 .LVL27:
-	.p2align 4,,10
-	.p2align 3
 .L21:
-	.loc 1 34 5 is_stmt 1 view .LVU96
-	.loc 1 19 24 is_stmt 0 view .LVU97
+	.loc 1 34 5 is_stmt 1 view .LVU94
+	.loc 1 19 24 is_stmt 0 view .LVU95
 	mov	DWORD PTR [esp], 0
-	.loc 1 32 32 view .LVU98
+	.loc 1 32 32 view .LVU96
 	mov	ebx, edi
-	.loc 1 19 24 view .LVU99
+	.loc 1 19 24 view .LVU97
 	mov	DWORD PTR [esp+4], 0
 .LBB15:
-	.loc 1 45 46 view .LVU100
+	.loc 1 45 46 view .LVU98
 	mov	DWORD PTR [esp+8], ebp
 	mov	DWORD PTR [esp+12], 0
 	mov	DWORD PTR [esp+36], edi
 	mov	DWORD PTR [esp+40], esi
-	jmp	.L33
+	jmp	.L31
 .LVL28:
 	.p2align 4,,10
 	.p2align 3
-.L55:
-	.loc 1 38 13 is_stmt 1 view .LVU101
-	.loc 1 38 17 is_stmt 0 view .LVU102
+.L49:
+	.loc 1 38 13 is_stmt 1 view .LVU99
+	.loc 1 38 17 is_stmt 0 view .LVU100
 	movsx	esi, BYTE PTR [ebx]
-	.loc 1 38 15 view .LVU103
+	.loc 1 38 15 view .LVU101
 	sub	esi, 48
 .LVL29:
-	.loc 1 43 9 is_stmt 1 view .LVU104
-	.loc 1 43 12 is_stmt 0 view .LVU105
+	.loc 1 43 9 is_stmt 1 view .LVU102
+	.loc 1 43 12 is_stmt 0 view .LVU103
 	cmp	ebp, esi
-	jle	.L31
-.L56:
-	.loc 1 45 9 is_stmt 1 view .LVU106
-	.loc 1 45 29 is_stmt 0 view .LVU107
+	jle	.L29
+.L50:
+	.loc 1 45 9 is_stmt 1 view .LVU104
+	.loc 1 45 29 is_stmt 0 view .LVU105
 	mov	eax, esi
-	.loc 1 45 31 view .LVU108
-	xor	ecx, ecx
+	.loc 1 45 31 view .LVU106
+	xor	edi, edi
 	mov	DWORD PTR [esp+24], esi
-	.loc 1 45 29 view .LVU109
+	.loc 1 45 29 view .LVU107
 	not	eax
-	.loc 1 45 31 view .LVU110
-	mov	DWORD PTR [esp+28], ecx
-	.loc 1 45 29 view .LVU111
+	.loc 1 45 31 view .LVU108
+	mov	DWORD PTR [esp+28], edi
+	.loc 1 45 29 view .LVU109
 	mov	DWORD PTR [esp+16], eax
-	mov	eax, ecx
+	mov	eax, edi
 	not	eax
 	mov	DWORD PTR [esp+20], eax
-	.loc 1 45 44 view .LVU112
+	.loc 1 45 44 view .LVU110
 	push	DWORD PTR [esp+12]
 	.cfi_def_cfa_offset 84
 	push	DWORD PTR [esp+12]
@@ -386,77 +382,77 @@ parse:
 	.cfi_def_cfa_offset 96
 	call	__udivdi3
 .LVL30:
-	.loc 1 45 12 view .LVU113
+	.loc 1 45 12 view .LVU111
 	mov	edi, DWORD PTR [esp+16]
-	.loc 1 45 44 view .LVU114
+	.loc 1 45 44 view .LVU112
 	add	esp, 16
 	.cfi_def_cfa_offset 80
-	.loc 1 45 12 view .LVU115
+	.loc 1 45 12 view .LVU113
 	cmp	eax, edi
 	sbb	edx, DWORD PTR [esp+4]
-	jnc	.L32
-	.loc 1 46 13 is_stmt 1 view .LVU116
-	.loc 1 46 23 is_stmt 0 view .LVU117
+	jnc	.L30
+	.loc 1 46 13 is_stmt 1 view .LVU114
+	.loc 1 46 23 is_stmt 0 view .LVU115
 	mov	eax, DWORD PTR [esp+84]
 	mov	DWORD PTR [eax], 1
-.L32:
-	.loc 1 47 9 is_stmt 1 view .LVU118
-	.loc 1 47 15 is_stmt 0 view .LVU119
+.L30:
+	.loc 1 47 9 is_stmt 1 view .LVU116
+	.loc 1 47 15 is_stmt 0 view .LVU117
 	mov	edi, DWORD PTR [esp]
 	mov	ecx, DWORD PTR [esp+12]
 	mov	eax, DWORD PTR [esp+8]
-	.loc 1 47 11 view .LVU120
+	.loc 1 47 11 view .LVU118
 	mov	esi, DWORD PTR [esp+24]
 .LVL31:
-	.loc 1 47 15 view .LVU121
+	.loc 1 47 15 view .LVU119
 	imul	ecx, edi
 	mov	edi, DWORD PTR [esp+4]
 	imul	edi, eax
 	mov	eax, DWORD PTR [esp]
 	mul	DWORD PTR [esp+8]
 	add	ecx, edi
-	.loc 1 47 11 view .LVU122
+	.loc 1 47 11 view .LVU120
 	mov	edi, DWORD PTR [esp+28]
-	.loc 1 47 15 view .LVU123
+	.loc 1 47 15 view .LVU121
 	add	edx, ecx
-	.loc 1 47 11 view .LVU124
+	.loc 1 47 11 view .LVU122
 	add	esi, eax
 	adc	edi, edx
 	mov	DWORD PTR [esp], esi
 .LVL32:
-	.loc 1 47 11 view .LVU125
+	.loc 1 37 36 view .LVU123
+	movzx	edx, BYTE PTR [ebx+1]
 .LBE15:
-	.loc 1 35 14 view .LVU126
+	.loc 1 35 14 view .LVU124
 	add	ebx, 1
 .LVL33:
 .LBB16:
-	.loc 1 47 11 view .LVU127
+	.loc 1 47 11 view .LVU125
 	mov	DWORD PTR [esp+4], edi
 .LVL34:
-	.loc 1 47 11 view .LVU128
+	.loc 1 47 11 view .LVU126
 .LBE16:
-	.loc 1 35 14 is_stmt 1 view .LVU129
-	.loc 1 35 5 view .LVU130
-.L33:
-	.loc 1 35 5 discriminator 1 view .LVU131
+	.loc 1 35 14 is_stmt 1 view .LVU127
+	.loc 1 35 5 view .LVU128
+.L31:
+	.loc 1 35 5 discriminator 1 view .LVU129
 .LBB17:
-	.loc 1 36 9 discriminator 1 view .LVU132
-	.loc 1 37 9 discriminator 1 view .LVU133
-	.loc 1 37 13 is_stmt 0 discriminator 1 view .LVU134
-	movzx	eax, BYTE PTR [ebx]
+	.loc 1 36 9 discriminator 1 view .LVU130
+	.loc 1 37 9 discriminator 1 view .LVU131
+	.loc 1 37 13 is_stmt 0 discriminator 1 view .LVU132
 	sub	esp, 12
 	.cfi_def_cfa_offset 92
-	push	eax
+	push	edx
 	.cfi_def_cfa_offset 96
 	call	isdigit
 .LVL35:
-	.loc 1 37 12 discriminator 1 view .LVU135
+	.loc 1 37 12 discriminator 1 view .LVU133
 	add	esp, 16
 	.cfi_def_cfa_offset 80
 	test	eax, eax
-	jne	.L55
-	.loc 1 39 14 is_stmt 1 view .LVU136
-	.loc 1 39 18 is_stmt 0 view .LVU137
+	jne	.L49
+	.loc 1 39 14 is_stmt 1 view .LVU134
+	.loc 1 39 18 is_stmt 0 view .LVU135
 	movzx	eax, BYTE PTR [ebx]
 	sub	esp, 12
 	.cfi_def_cfa_offset 92
@@ -464,13 +460,13 @@ parse:
 	.cfi_def_cfa_offset 96
 	call	isalpha
 .LVL36:
-	.loc 1 39 17 view .LVU138
+	.loc 1 39 17 view .LVU136
 	add	esp, 16
 	.cfi_def_cfa_offset 80
 	test	eax, eax
-	je	.L31
-	.loc 1 40 13 is_stmt 1 view .LVU139
-	.loc 1 40 17 is_stmt 0 view .LVU140
+	je	.L29
+	.loc 1 40 13 is_stmt 1 view .LVU137
+	.loc 1 40 17 is_stmt 0 view .LVU138
 	movzx	eax, BYTE PTR [ebx]
 	sub	esp, 12
 	.cfi_def_cfa_offset 92
@@ -478,36 +474,36 @@ parse:
 	.cfi_def_cfa_offset 96
 	call	tolower
 .LVL37:
-	.loc 1 40 15 view .LVU141
+	.loc 1 40 15 view .LVU139
 	add	esp, 16
 	.cfi_def_cfa_offset 80
 	lea	esi, [eax-87]
 .LVL38:
-	.loc 1 43 9 is_stmt 1 view .LVU142
-	.loc 1 43 12 is_stmt 0 view .LVU143
+	.loc 1 43 9 is_stmt 1 view .LVU140
+	.loc 1 43 12 is_stmt 0 view .LVU141
 	cmp	ebp, esi
-	jg	.L56
+	jg	.L50
 .LVL39:
-.L31:
-	.loc 1 43 12 view .LVU144
+.L29:
+	.loc 1 43 12 view .LVU142
 .LBE17:
-	.loc 1 49 8 view .LVU145
+	.loc 1 49 8 view .LVU143
 	mov	esi, DWORD PTR [esp+40]
-	.loc 1 49 5 is_stmt 1 view .LVU146
-	.loc 1 49 8 is_stmt 0 view .LVU147
+	.loc 1 49 5 is_stmt 1 view .LVU144
+	.loc 1 49 8 is_stmt 0 view .LVU145
 	mov	edi, DWORD PTR [esp+36]
 	test	esi, esi
 	je	.L17
-	.loc 1 50 9 is_stmt 1 view .LVU148
-	.loc 1 50 14 is_stmt 0 view .LVU149
+	.loc 1 50 9 is_stmt 1 view .LVU146
+	.loc 1 50 14 is_stmt 0 view .LVU147
 	cmp	edi, ebx
 	cmove	ebx, DWORD PTR [esp+44]
 .LVL40:
-	.loc 1 50 14 view .LVU150
+	.loc 1 50 14 view .LVU148
 	mov	DWORD PTR [esi], ebx
-	.loc 1 51 5 is_stmt 1 view .LVU151
+	.loc 1 51 5 is_stmt 1 view .LVU149
 .L17:
-	.loc 1 52 1 is_stmt 0 view .LVU152
+	.loc 1 52 1 is_stmt 0 view .LVU150
 	mov	eax, DWORD PTR [esp]
 	mov	edx, DWORD PTR [esp+4]
 	add	esp, 60
@@ -526,68 +522,88 @@ parse:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 .LVL41:
-	.loc 1 52 1 view .LVU153
+	.loc 1 52 1 view .LVU151
 	ret
 .LVL42:
 	.p2align 4,,10
 	.p2align 3
-.L54:
+.L48:
 	.cfi_restore_state
-	.loc 1 28 66 view .LVU154
+	.loc 1 28 66 view .LVU152
 	movzx	eax, BYTE PTR [edi+1]
 	and	eax, -33
-	.loc 1 28 50 view .LVU155
+	.loc 1 28 50 view .LVU153
 	cmp	al, 88
 	je	.L23
-	.loc 1 31 12 is_stmt 1 view .LVU156
-	.loc 1 31 15 is_stmt 0 view .LVU157
+	.loc 1 31 12 is_stmt 1 view .LVU154
+	.loc 1 31 15 is_stmt 0 view .LVU155
 	test	ebp, ebp
 	je	.L24
-.LVL43:
-.L53:
-	.loc 1 30 9 is_stmt 1 view .LVU158
-	.loc 1 30 14 is_stmt 0 view .LVU159
+.L47:
+	.loc 1 31 15 view .LVU156
 	mov	ebp, 16
+.LVL43:
+	.loc 1 31 15 view .LVU157
 	jmp	.L21
 .LVL44:
+.L24:
+	.loc 1 32 32 view .LVU158
+	mov	ebp, 8
+.LVL45:
+	.loc 1 32 32 view .LVU159
+	jmp	.L21
+.LVL46:
 .L23:
 	.loc 1 28 85 discriminator 3 view .LVU160
 	movzx	eax, BYTE PTR [edi+2]
+	mov	BYTE PTR [esp], dl
 	sub	esp, 12
 	.cfi_def_cfa_offset 92
 	push	eax
 	.cfi_def_cfa_offset 96
 	call	isxdigit
-.LVL45:
+.LVL47:
 	.loc 1 28 82 discriminator 3 view .LVU161
 	add	esp, 16
 	.cfi_def_cfa_offset 80
 	test	eax, eax
-	jne	.L26
-	.loc 1 32 17 view .LVU162
-	movzx	eax, BYTE PTR [edi]
-	.loc 1 31 12 is_stmt 1 view .LVU163
-	.loc 1 31 15 is_stmt 0 view .LVU164
+	jne	.L25
+	.loc 1 31 15 view .LVU162
 	test	ebp, ebp
-	jne	.L53
-	.loc 1 32 9 is_stmt 1 view .LVU165
-	.loc 1 32 32 is_stmt 0 view .LVU166
-	cmp	al, 48
-	jne	.L28
-.L24:
-	.loc 1 32 32 view .LVU167
-	mov	ebp, 8
-.LVL46:
-	.loc 1 32 32 view .LVU168
-	jmp	.L21
-.LVL47:
-.L26:
-	.loc 1 29 9 is_stmt 1 view .LVU169
-	.loc 1 29 11 is_stmt 0 view .LVU170
-	add	edi, 2
+	.loc 1 32 17 view .LVU163
+	movzx	eax, BYTE PTR [edi]
+	.loc 1 31 12 is_stmt 1 view .LVU164
+	.loc 1 31 15 is_stmt 0 view .LVU165
+	movzx	edx, BYTE PTR [esp]
+	je	.L26
+	movzx	edx, al
+	jmp	.L47
+.L25:
+	.loc 1 29 9 is_stmt 1 view .LVU166
 .LVL48:
-	.loc 1 29 11 view .LVU171
-	jmp	.L53
+	.loc 1 30 9 view .LVU167
+.LBB18:
+	.loc 1 37 36 is_stmt 0 view .LVU168
+	movzx	edx, BYTE PTR [edi+2]
+.LBE18:
+	.loc 1 30 14 view .LVU169
+	mov	ebp, 16
+	.loc 1 29 11 view .LVU170
+	add	edi, 2
+.LVL49:
+	.loc 1 30 14 view .LVU171
+	jmp	.L21
+.LVL50:
+.L26:
+	.loc 1 32 9 is_stmt 1 view .LVU172
+	.loc 1 32 32 is_stmt 0 view .LVU173
+	cmp	al, 48
+	je	.L24
+	movzx	edx, al
+	mov	ebp, 10
+.LVL51:
+	.loc 1 32 32 view .LVU174
+	jmp	.L21
 	.cfi_endproc
 .LFE0:
 	.size	parse, .-parse
@@ -595,16 +611,16 @@ parse:
 	.globl	strtoll
 	.type	strtoll, @function
 strtoll:
-.LVL49:
+.LVL52:
 .LFB1:
 	.loc 1 55 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 56 5 view .LVU173
-	.loc 1 57 5 view .LVU174
-	.loc 1 55 1 is_stmt 0 view .LVU175
+	.loc 1 56 5 view .LVU176
+	.loc 1 57 5 view .LVU177
+	.loc 1 55 1 is_stmt 0 view .LVU178
 	sub	esp, 36
 	.cfi_def_cfa_offset 40
-	.loc 1 57 28 view .LVU176
+	.loc 1 57 28 view .LVU179
 	lea	eax, [esp+20]
 	push	eax
 	.cfi_def_cfa_offset 44
@@ -615,86 +631,86 @@ strtoll:
 	mov	edx, DWORD PTR [esp+52]
 	mov	eax, DWORD PTR [esp+48]
 	call	parse
-.LVL50:
-	.loc 1 58 5 is_stmt 1 view .LVU177
-	.loc 1 58 8 is_stmt 0 view .LVU178
+.LVL53:
+	.loc 1 58 5 is_stmt 1 view .LVU180
+	.loc 1 58 8 is_stmt 0 view .LVU181
 	mov	ecx, DWORD PTR [esp+28]
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	ecx, ecx
-	jne	.L58
-	.loc 1 58 13 discriminator 1 view .LVU179
+	jne	.L52
+	.loc 1 58 13 discriminator 1 view .LVU182
 	mov	ecx, DWORD PTR [esp+8]
 	test	ecx, ecx
-	jne	.L59
-	.loc 1 58 22 discriminator 2 view .LVU180
+	jne	.L53
+	.loc 1 58 22 discriminator 2 view .LVU183
 	test	edx, edx
-	js	.L58
-.LVL51:
-.L57:
-	.loc 1 67 1 view .LVU181
+	js	.L52
+.LVL54:
+.L51:
+	.loc 1 67 1 view .LVU184
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
-.LVL52:
+.LVL55:
 	.p2align 4,,10
 	.p2align 3
-.L59:
+.L53:
 	.cfi_restore_state
-	.loc 1 62 5 is_stmt 1 discriminator 1 view .LVU182
-	.loc 1 62 13 is_stmt 0 discriminator 1 view .LVU183
+	.loc 1 62 5 is_stmt 1 discriminator 1 view .LVU185
+	.loc 1 62 13 is_stmt 0 discriminator 1 view .LVU186
 	xor	ecx, ecx
 	cmp	ecx, eax
 	mov	ecx, -2147483648
 	sbb	ecx, edx
-	jc	.L63
-	.loc 1 66 5 is_stmt 1 discriminator 1 view .LVU184
-	.loc 1 66 35 is_stmt 0 discriminator 1 view .LVU185
+	jc	.L57
+	.loc 1 66 5 is_stmt 1 discriminator 1 view .LVU187
+	.loc 1 66 35 is_stmt 0 discriminator 1 view .LVU188
 	neg	eax
-.LVL53:
-	.loc 1 66 35 discriminator 1 view .LVU186
+.LVL56:
+	.loc 1 66 35 discriminator 1 view .LVU189
 	adc	edx, 0
-	.loc 1 67 1 discriminator 1 view .LVU187
+	.loc 1 67 1 discriminator 1 view .LVU190
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
-	.loc 1 66 35 discriminator 1 view .LVU188
+	.loc 1 66 35 discriminator 1 view .LVU191
 	neg	edx
-	.loc 1 67 1 discriminator 1 view .LVU189
+	.loc 1 67 1 discriminator 1 view .LVU192
 	ret
-.LVL54:
+.LVL57:
 	.p2align 4,,10
 	.p2align 3
-.L58:
+.L52:
 	.cfi_restore_state
-	.loc 1 59 9 is_stmt 1 view .LVU190
-	.loc 1 59 15 is_stmt 0 view .LVU191
+	.loc 1 59 9 is_stmt 1 view .LVU193
+	.loc 1 59 15 is_stmt 0 view .LVU194
 	mov	DWORD PTR errno, 34
-	.loc 1 60 9 is_stmt 1 view .LVU192
-	.loc 1 60 16 is_stmt 0 view .LVU193
+	.loc 1 60 9 is_stmt 1 view .LVU195
+	.loc 1 60 16 is_stmt 0 view .LVU196
 	mov	eax, -1
-.LVL55:
-	.loc 1 60 16 view .LVU194
+.LVL58:
+	.loc 1 60 16 view .LVU197
 	mov	edx, 2147483647
-	.loc 1 67 1 view .LVU195
+	.loc 1 67 1 view .LVU198
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
-.LVL56:
-.L63:
+.LVL59:
+.L57:
 	.cfi_restore_state
-	.loc 1 63 9 is_stmt 1 view .LVU196
-	.loc 1 63 15 is_stmt 0 view .LVU197
+	.loc 1 63 9 is_stmt 1 view .LVU199
+	.loc 1 63 15 is_stmt 0 view .LVU200
 	mov	DWORD PTR errno, 34
-	.loc 1 64 9 is_stmt 1 view .LVU198
-	.loc 1 64 16 is_stmt 0 view .LVU199
+	.loc 1 64 9 is_stmt 1 view .LVU201
+	.loc 1 64 16 is_stmt 0 view .LVU202
 	xor	eax, eax
-.LVL57:
-	.loc 1 64 16 view .LVU200
+.LVL60:
+	.loc 1 64 16 view .LVU203
 	mov	edx, -2147483648
-	jmp	.L57
+	jmp	.L51
 	.cfi_endproc
 .LFE1:
 	.size	strtoll, .-strtoll
@@ -702,16 +718,16 @@ strtoll:
 	.globl	strtoull
 	.type	strtoull, @function
 strtoull:
-.LVL58:
+.LVL61:
 .LFB2:
 	.loc 1 70 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 71 5 view .LVU202
-	.loc 1 72 5 view .LVU203
-	.loc 1 70 1 is_stmt 0 view .LVU204
+	.loc 1 71 5 view .LVU205
+	.loc 1 72 5 view .LVU206
+	.loc 1 70 1 is_stmt 0 view .LVU207
 	sub	esp, 36
 	.cfi_def_cfa_offset 40
-	.loc 1 72 28 view .LVU205
+	.loc 1 72 28 view .LVU208
 	lea	eax, [esp+20]
 	push	eax
 	.cfi_def_cfa_offset 44
@@ -722,46 +738,46 @@ strtoull:
 	mov	edx, DWORD PTR [esp+52]
 	mov	eax, DWORD PTR [esp+48]
 	call	parse
-.LVL59:
-	.loc 1 73 5 is_stmt 1 view .LVU206
-	.loc 1 73 8 is_stmt 0 view .LVU207
+.LVL62:
+	.loc 1 73 5 is_stmt 1 view .LVU209
+	.loc 1 73 8 is_stmt 0 view .LVU210
 	mov	ecx, DWORD PTR [esp+28]
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	ecx, ecx
-	jne	.L68
-	.loc 1 77 5 is_stmt 1 view .LVU208
-	.loc 1 77 27 is_stmt 0 view .LVU209
+	jne	.L62
+	.loc 1 77 5 is_stmt 1 view .LVU211
+	.loc 1 77 27 is_stmt 0 view .LVU212
 	mov	ecx, DWORD PTR [esp+8]
 	test	ecx, ecx
-	je	.L64
-	.loc 1 77 27 discriminator 1 view .LVU210
+	je	.L58
+	.loc 1 77 27 discriminator 1 view .LVU213
 	neg	eax
-.LVL60:
-	.loc 1 77 27 discriminator 1 view .LVU211
+.LVL63:
+	.loc 1 77 27 discriminator 1 view .LVU214
 	adc	edx, 0
 	neg	edx
-.L64:
-	.loc 1 78 1 view .LVU212
+.L58:
+	.loc 1 78 1 view .LVU215
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
-.LVL61:
+.LVL64:
 	.p2align 4,,10
 	.p2align 3
-.L68:
+.L62:
 	.cfi_restore_state
-	.loc 1 74 9 is_stmt 1 view .LVU213
-	.loc 1 74 15 is_stmt 0 view .LVU214
+	.loc 1 74 9 is_stmt 1 view .LVU216
+	.loc 1 74 15 is_stmt 0 view .LVU217
 	mov	DWORD PTR errno, 34
-	.loc 1 75 9 is_stmt 1 view .LVU215
-	.loc 1 75 16 is_stmt 0 view .LVU216
+	.loc 1 75 9 is_stmt 1 view .LVU218
+	.loc 1 75 16 is_stmt 0 view .LVU219
 	mov	eax, -1
-.LVL62:
-	.loc 1 75 16 view .LVU217
+.LVL65:
+	.loc 1 75 16 view .LVU220
 	mov	edx, -1
-	.loc 1 78 1 view .LVU218
+	.loc 1 78 1 view .LVU221
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -772,16 +788,16 @@ strtoull:
 	.globl	strtol
 	.type	strtol, @function
 strtol:
-.LVL63:
+.LVL66:
 .LFB3:
 	.loc 1 81 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 82 5 view .LVU220
-	.loc 1 83 5 view .LVU221
-	.loc 1 81 1 is_stmt 0 view .LVU222
+	.loc 1 82 5 view .LVU223
+	.loc 1 83 5 view .LVU224
+	.loc 1 81 1 is_stmt 0 view .LVU225
 	sub	esp, 36
 	.cfi_def_cfa_offset 40
-	.loc 1 83 28 view .LVU223
+	.loc 1 83 28 view .LVU226
 	lea	eax, [esp+20]
 	push	eax
 	.cfi_def_cfa_offset 44
@@ -792,81 +808,81 @@ strtol:
 	mov	edx, DWORD PTR [esp+52]
 	mov	eax, DWORD PTR [esp+48]
 	call	parse
-.LVL64:
-	.loc 1 84 5 is_stmt 1 view .LVU224
-	.loc 1 84 8 is_stmt 0 view .LVU225
+.LVL67:
+	.loc 1 84 5 is_stmt 1 view .LVU227
+	.loc 1 84 8 is_stmt 0 view .LVU228
 	mov	ecx, DWORD PTR [esp+28]
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	ecx, ecx
-	jne	.L70
-	.loc 1 84 13 discriminator 1 view .LVU226
+	jne	.L64
+	.loc 1 84 13 discriminator 1 view .LVU229
 	mov	ecx, DWORD PTR [esp+8]
 	test	ecx, ecx
-	jne	.L71
-	.loc 1 84 22 discriminator 2 view .LVU227
+	jne	.L65
+	.loc 1 84 22 discriminator 2 view .LVU230
 	mov	ecx, 2147483647
 	cmp	ecx, eax
 	mov	ecx, 0
 	sbb	ecx, edx
-	jc	.L70
-.LVL65:
-.L69:
-	.loc 1 93 1 view .LVU228
+	jc	.L64
+.LVL68:
+.L63:
+	.loc 1 93 1 view .LVU231
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
-.LVL66:
+.LVL69:
 	.p2align 4,,10
 	.p2align 3
-.L71:
+.L65:
 	.cfi_restore_state
-	.loc 1 88 5 is_stmt 1 discriminator 1 view .LVU229
-	.loc 1 88 13 is_stmt 0 discriminator 1 view .LVU230
+	.loc 1 88 5 is_stmt 1 discriminator 1 view .LVU232
+	.loc 1 88 13 is_stmt 0 discriminator 1 view .LVU233
 	mov	ecx, -2147483648
 	cmp	ecx, eax
 	mov	ecx, 0
 	sbb	ecx, edx
-	jc	.L76
-	.loc 1 92 5 is_stmt 1 discriminator 1 view .LVU231
-	.loc 1 92 29 is_stmt 0 discriminator 1 view .LVU232
+	jc	.L70
+	.loc 1 92 5 is_stmt 1 discriminator 1 view .LVU234
+	.loc 1 92 29 is_stmt 0 discriminator 1 view .LVU235
 	neg	eax
-.LVL67:
-	.loc 1 93 1 discriminator 1 view .LVU233
+.LVL70:
+	.loc 1 93 1 discriminator 1 view .LVU236
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
-.LVL68:
+.LVL71:
 	.p2align 4,,10
 	.p2align 3
-.L70:
+.L64:
 	.cfi_restore_state
-	.loc 1 85 9 is_stmt 1 view .LVU234
-	.loc 1 85 15 is_stmt 0 view .LVU235
+	.loc 1 85 9 is_stmt 1 view .LVU237
+	.loc 1 85 15 is_stmt 0 view .LVU238
 	mov	DWORD PTR errno, 34
-	.loc 1 86 9 is_stmt 1 view .LVU236
-	.loc 1 86 16 is_stmt 0 view .LVU237
+	.loc 1 86 9 is_stmt 1 view .LVU239
+	.loc 1 86 16 is_stmt 0 view .LVU240
 	mov	eax, 2147483647
-.LVL69:
-	.loc 1 93 1 view .LVU238
+.LVL72:
+	.loc 1 93 1 view .LVU241
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
-.LVL70:
-.L76:
+.LVL73:
+.L70:
 	.cfi_restore_state
-	.loc 1 89 9 is_stmt 1 view .LVU239
-	.loc 1 89 15 is_stmt 0 view .LVU240
+	.loc 1 89 9 is_stmt 1 view .LVU242
+	.loc 1 89 15 is_stmt 0 view .LVU243
 	mov	DWORD PTR errno, 34
-	.loc 1 90 9 is_stmt 1 view .LVU241
-	.loc 1 90 16 is_stmt 0 view .LVU242
+	.loc 1 90 9 is_stmt 1 view .LVU244
+	.loc 1 90 16 is_stmt 0 view .LVU245
 	mov	eax, -2147483648
-.LVL71:
-	.loc 1 90 16 view .LVU243
-	jmp	.L69
+.LVL74:
+	.loc 1 90 16 view .LVU246
+	jmp	.L63
 	.cfi_endproc
 .LFE3:
 	.size	strtol, .-strtol
@@ -874,16 +890,16 @@ strtol:
 	.globl	strtoul
 	.type	strtoul, @function
 strtoul:
-.LVL72:
+.LVL75:
 .LFB4:
 	.loc 1 96 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 97 5 view .LVU245
-	.loc 1 98 5 view .LVU246
-	.loc 1 96 1 is_stmt 0 view .LVU247
+	.loc 1 97 5 view .LVU248
+	.loc 1 98 5 view .LVU249
+	.loc 1 96 1 is_stmt 0 view .LVU250
 	sub	esp, 36
 	.cfi_def_cfa_offset 40
-	.loc 1 98 28 view .LVU248
+	.loc 1 98 28 view .LVU251
 	lea	eax, [esp+20]
 	push	eax
 	.cfi_def_cfa_offset 44
@@ -894,46 +910,46 @@ strtoul:
 	mov	edx, DWORD PTR [esp+52]
 	mov	eax, DWORD PTR [esp+48]
 	call	parse
-.LVL73:
-	.loc 1 99 5 is_stmt 1 view .LVU249
-	.loc 1 99 13 is_stmt 0 view .LVU250
+.LVL76:
+	.loc 1 99 5 is_stmt 1 view .LVU252
+	.loc 1 99 13 is_stmt 0 view .LVU253
 	mov	ecx, DWORD PTR [esp+28]
-	.loc 1 99 8 view .LVU251
+	.loc 1 99 8 view .LVU254
 	add	esp, 16
 	.cfi_def_cfa_offset 32
-	.loc 1 99 13 view .LVU252
+	.loc 1 99 13 view .LVU255
 	test	ecx, ecx
-	jne	.L82
+	jne	.L76
 	cmp	edx, 0
-	ja	.L82
-	.loc 1 103 5 is_stmt 1 view .LVU253
-	.loc 1 103 41 is_stmt 0 view .LVU254
+	ja	.L76
+	.loc 1 103 5 is_stmt 1 view .LVU256
+	.loc 1 103 41 is_stmt 0 view .LVU257
 	mov	edx, DWORD PTR [esp+8]
-.LVL74:
-	.loc 1 103 41 view .LVU255
+.LVL77:
+	.loc 1 103 41 view .LVU258
 	test	edx, edx
-	je	.L77
-	.loc 1 103 41 discriminator 1 view .LVU256
+	je	.L71
+	.loc 1 103 41 discriminator 1 view .LVU259
 	neg	eax
-.L77:
-	.loc 1 104 1 view .LVU257
+.L71:
+	.loc 1 104 1 view .LVU260
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
-.LVL75:
+.LVL78:
 	.p2align 4,,10
 	.p2align 3
-.L82:
+.L76:
 	.cfi_restore_state
-	.loc 1 100 9 is_stmt 1 view .LVU258
-	.loc 1 100 15 is_stmt 0 view .LVU259
+	.loc 1 100 9 is_stmt 1 view .LVU261
+	.loc 1 100 15 is_stmt 0 view .LVU262
 	mov	DWORD PTR errno, 34
-	.loc 1 101 9 is_stmt 1 view .LVU260
-	.loc 1 101 16 is_stmt 0 view .LVU261
+	.loc 1 101 9 is_stmt 1 view .LVU263
+	.loc 1 101 16 is_stmt 0 view .LVU264
 	mov	eax, -1
-.LVL76:
-	.loc 1 104 1 view .LVU262
+.LVL79:
+	.loc 1 104 1 view .LVU265
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -944,14 +960,14 @@ strtoul:
 	.globl	atoi
 	.type	atoi, @function
 atoi:
-.LVL77:
+.LVL80:
 .LFB5:
 	.loc 1 110 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 111 5 view .LVU264
-	.loc 1 112 5 view .LVU265
-	.loc 1 113 5 view .LVU266
-	.loc 1 110 1 is_stmt 0 view .LVU267
+	.loc 1 111 5 view .LVU267
+	.loc 1 112 5 view .LVU268
+	.loc 1 113 5 view .LVU269
+	.loc 1 110 1 is_stmt 0 view .LVU270
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -961,106 +977,113 @@ atoi:
 	push	ebx
 	.cfi_def_cfa_offset 16
 	.cfi_offset 3, -16
-	.loc 1 110 1 view .LVU268
+	.loc 1 110 1 view .LVU271
 	mov	ebx, DWORD PTR [esp+16]
-	.loc 1 113 11 view .LVU269
-	jmp	.L87
-.LVL78:
+	.loc 1 113 11 view .LVU272
+	jmp	.L81
+.LVL81:
 	.p2align 4,,10
 	.p2align 3
-.L88:
-	.loc 1 114 9 is_stmt 1 view .LVU270
-	.loc 1 114 10 is_stmt 0 view .LVU271
+.L82:
+	.loc 1 114 9 is_stmt 1 view .LVU273
+	.loc 1 114 10 is_stmt 0 view .LVU274
 	add	ebx, 1
-.LVL79:
-.L87:
-	.loc 1 113 12 is_stmt 1 view .LVU272
+.LVL82:
+.L81:
+	.loc 1 113 12 is_stmt 1 view .LVU275
 	movzx	eax, BYTE PTR [ebx]
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	isspace
-.LVL80:
+.LVL83:
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	mov	esi, eax
 	test	eax, eax
-	jne	.L88
-	.loc 1 115 5 view .LVU273
-	.loc 1 115 9 is_stmt 0 view .LVU274
+	jne	.L82
+	.loc 1 115 5 view .LVU276
+	.loc 1 115 9 is_stmt 0 view .LVU277
 	movzx	eax, BYTE PTR [ebx]
-	.loc 1 115 19 view .LVU275
+	.loc 1 115 19 view .LVU278
 	lea	edx, [eax-43]
-	.loc 1 115 8 view .LVU276
+	.loc 1 115 8 view .LVU279
 	and	edx, 253
-	jne	.L89
-	.loc 1 116 9 is_stmt 1 view .LVU277
-	.loc 1 116 17 is_stmt 0 view .LVU278
-	add	ebx, 1
-.LVL81:
-	.loc 1 115 19 view .LVU279
+	jne	.L83
+	.loc 1 116 9 is_stmt 1 view .LVU280
+.LVL84:
+	.loc 1 115 19 is_stmt 0 view .LVU281
 	cmp	al, 45
 	sete	al
+	.loc 1 116 17 view .LVU282
+	add	ebx, 1
+.LVL85:
+	.loc 1 115 19 view .LVU283
 	movzx	eax, al
 	mov	esi, eax
-.LVL82:
-.L89:
-	.loc 1 110 1 view .LVU280
+.LVL86:
+	.loc 1 117 35 view .LVU284
+	movzx	eax, BYTE PTR [ebx]
+.LVL87:
+.L83:
+	.loc 1 116 17 view .LVU285
 	xor	edi, edi
-	jmp	.L90
-.LVL83:
+	jmp	.L84
+.LVL88:
 	.p2align 4,,10
 	.p2align 3
-.L91:
-	.loc 1 118 9 is_stmt 1 view .LVU281
-	.loc 1 118 20 is_stmt 0 view .LVU282
+.L85:
+	.loc 1 118 9 is_stmt 1 view .LVU286
+	.loc 1 118 20 is_stmt 0 view .LVU287
 	movsx	eax, BYTE PTR [ebx]
-	.loc 1 118 15 view .LVU283
+	.loc 1 118 15 view .LVU288
 	lea	edx, [edi+edi*4]
-	.loc 1 118 35 view .LVU284
+	.loc 1 118 35 view .LVU289
 	add	ebx, 1
-.LVL84:
-	.loc 1 118 11 view .LVU285
+.LVL89:
+	.loc 1 118 11 view .LVU290
 	lea	edi, [eax-48+edx*2]
-.LVL85:
-.L90:
-	.loc 1 117 12 is_stmt 1 view .LVU286
+.LVL90:
+	.loc 1 117 35 view .LVU291
 	movzx	eax, BYTE PTR [ebx]
+.LVL91:
+.L84:
+	.loc 1 117 12 is_stmt 1 view .LVU292
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	isdigit
-.LVL86:
+.LVL92:
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	test	eax, eax
-	jne	.L91
-	.loc 1 119 5 view .LVU287
-	.loc 1 119 27 is_stmt 0 view .LVU288
+	jne	.L85
+	.loc 1 119 5 view .LVU293
+	.loc 1 119 27 is_stmt 0 view .LVU294
 	mov	eax, edi
-	.loc 1 120 1 view .LVU289
+	.loc 1 120 1 view .LVU295
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
-.LVL87:
-	.loc 1 119 27 view .LVU290
+.LVL93:
+	.loc 1 119 27 view .LVU296
 	neg	eax
 	test	esi, esi
-	.loc 1 120 1 view .LVU291
+	.loc 1 120 1 view .LVU297
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
-.LVL88:
-	.loc 1 119 27 view .LVU292
+.LVL94:
+	.loc 1 119 27 view .LVU298
 	cmove	eax, edi
-	.loc 1 120 1 view .LVU293
+	.loc 1 120 1 view .LVU299
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
-.LVL89:
-	.loc 1 120 1 view .LVU294
+.LVL95:
+	.loc 1 120 1 view .LVU300
 	ret
 	.cfi_endproc
 .LFE5:
@@ -1069,14 +1092,14 @@ atoi:
 	.globl	atol
 	.type	atol, @function
 atol:
-.LVL90:
+.LVL96:
 .LFB6:
 	.loc 1 123 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 124 5 view .LVU296
-	.loc 1 124 12 is_stmt 0 view .LVU297
+	.loc 1 124 5 view .LVU302
+	.loc 1 124 12 is_stmt 0 view .LVU303
 	jmp	atoi
-.LVL91:
+.LVL97:
 	.cfi_endproc
 .LFE6:
 	.size	atol, .-atol
@@ -1084,14 +1107,14 @@ atol:
 	.globl	atoll
 	.type	atoll, @function
 atoll:
-.LVL92:
+.LVL98:
 .LFB7:
 	.loc 1 128 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 129 5 view .LVU299
-	.loc 1 130 5 view .LVU300
-	.loc 1 131 5 view .LVU301
-	.loc 1 128 1 is_stmt 0 view .LVU302
+	.loc 1 129 5 view .LVU305
+	.loc 1 130 5 view .LVU306
+	.loc 1 131 5 view .LVU307
+	.loc 1 128 1 is_stmt 0 view .LVU308
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -1106,106 +1129,113 @@ atoll:
 	.cfi_offset 3, -20
 	sub	esp, 12
 	.cfi_def_cfa_offset 32
-	.loc 1 128 1 view .LVU303
+	.loc 1 128 1 view .LVU309
 	mov	ebx, DWORD PTR [esp+32]
-	.loc 1 131 11 view .LVU304
-	jmp	.L97
-.LVL93:
+	.loc 1 131 11 view .LVU310
+	jmp	.L91
+.LVL99:
 	.p2align 4,,10
 	.p2align 3
-.L98:
-	.loc 1 132 9 is_stmt 1 view .LVU305
-	.loc 1 132 10 is_stmt 0 view .LVU306
+.L92:
+	.loc 1 132 9 is_stmt 1 view .LVU311
+	.loc 1 132 10 is_stmt 0 view .LVU312
 	add	ebx, 1
-.LVL94:
-.L97:
-	.loc 1 131 12 is_stmt 1 view .LVU307
+.LVL100:
+.L91:
+	.loc 1 131 12 is_stmt 1 view .LVU313
 	movzx	eax, BYTE PTR [ebx]
 	sub	esp, 12
 	.cfi_def_cfa_offset 44
 	push	eax
 	.cfi_def_cfa_offset 48
 	call	isspace
-.LVL95:
+.LVL101:
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	mov	ebp, eax
 	test	eax, eax
-	jne	.L98
-	.loc 1 133 5 view .LVU308
-	.loc 1 133 9 is_stmt 0 view .LVU309
+	jne	.L92
+	.loc 1 133 5 view .LVU314
+	.loc 1 133 9 is_stmt 0 view .LVU315
 	movzx	eax, BYTE PTR [ebx]
-	.loc 1 133 19 view .LVU310
+	.loc 1 133 19 view .LVU316
 	lea	edx, [eax-43]
-	.loc 1 133 8 view .LVU311
+	.loc 1 133 8 view .LVU317
 	and	edx, 253
-	jne	.L99
-	.loc 1 134 9 is_stmt 1 view .LVU312
-	.loc 1 134 17 is_stmt 0 view .LVU313
-	add	ebx, 1
-.LVL96:
-	.loc 1 133 19 view .LVU314
+	jne	.L93
+	.loc 1 134 9 is_stmt 1 view .LVU318
+.LVL102:
+	.loc 1 133 19 is_stmt 0 view .LVU319
 	cmp	al, 45
 	sete	al
+	.loc 1 134 17 view .LVU320
+	add	ebx, 1
+.LVL103:
+	.loc 1 133 19 view .LVU321
 	movzx	eax, al
 	mov	ebp, eax
-.LVL97:
-.L99:
-	.loc 1 128 1 view .LVU315
+.LVL104:
+	.loc 1 135 35 view .LVU322
+	movzx	eax, BYTE PTR [ebx]
+.LVL105:
+.L93:
+	.loc 1 134 17 view .LVU323
 	xor	esi, esi
 	xor	edi, edi
-	jmp	.L100
-.LVL98:
+	jmp	.L94
+.LVL106:
 	.p2align 4,,10
 	.p2align 3
-.L101:
-	.loc 1 136 9 is_stmt 1 view .LVU316
-	.loc 1 136 35 is_stmt 0 view .LVU317
+.L95:
+	.loc 1 136 9 is_stmt 1 view .LVU324
+	.loc 1 136 35 is_stmt 0 view .LVU325
 	add	ebx, 1
-.LVL99:
-	.loc 1 136 15 view .LVU318
+.LVL107:
+	.loc 1 136 15 view .LVU326
 	imul	ecx, edi, 10
 	mov	eax, 10
-	.loc 1 136 22 view .LVU319
+	.loc 1 136 22 view .LVU327
 	xor	edi, edi
-	.loc 1 136 15 view .LVU320
+	.loc 1 136 15 view .LVU328
 	mul	esi
-	.loc 1 136 33 view .LVU321
+	.loc 1 136 33 view .LVU329
 	movsx	esi, BYTE PTR [ebx-1]
-.LVL100:
-	.loc 1 136 38 view .LVU322
+.LVL108:
+	.loc 1 136 38 view .LVU330
 	sub	esi, 48
-	.loc 1 136 15 view .LVU323
+	.loc 1 136 15 view .LVU331
 	add	edx, ecx
-	.loc 1 136 11 view .LVU324
+	.loc 1 136 11 view .LVU332
 	add	esi, eax
-	adc	edi, edx
-.LVL101:
-.L100:
-	.loc 1 135 12 is_stmt 1 view .LVU325
+	.loc 1 135 35 view .LVU333
 	movzx	eax, BYTE PTR [ebx]
+	.loc 1 136 11 view .LVU334
+	adc	edi, edx
+.LVL109:
+.L94:
+	.loc 1 135 12 is_stmt 1 view .LVU335
 	sub	esp, 12
 	.cfi_def_cfa_offset 44
 	push	eax
 	.cfi_def_cfa_offset 48
 	call	isdigit
-.LVL102:
+.LVL110:
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
-	jne	.L101
-	.loc 1 137 5 view .LVU326
-	.loc 1 137 12 is_stmt 0 view .LVU327
+	jne	.L95
+	.loc 1 137 5 view .LVU336
+	.loc 1 137 12 is_stmt 0 view .LVU337
 	test	ebp, ebp
-	je	.L102
-	.loc 1 137 12 discriminator 1 view .LVU328
+	je	.L96
+	.loc 1 137 12 discriminator 1 view .LVU338
 	neg	esi
-.LVL103:
-	.loc 1 137 12 discriminator 1 view .LVU329
+.LVL111:
+	.loc 1 137 12 discriminator 1 view .LVU339
 	adc	edi, 0
 	neg	edi
-.L102:
-	.loc 1 138 1 discriminator 4 view .LVU330
+.L96:
+	.loc 1 138 1 discriminator 4 view .LVU340
 	add	esp, 12
 	.cfi_def_cfa_offset 20
 	mov	eax, esi
@@ -1213,8 +1243,8 @@ atoll:
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
-.LVL104:
-	.loc 1 138 1 discriminator 4 view .LVU331
+.LVL112:
+	.loc 1 138 1 discriminator 4 view .LVU341
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
@@ -1224,8 +1254,8 @@ atoll:
 	pop	ebp
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
-.LVL105:
-	.loc 1 138 1 discriminator 4 view .LVU332
+.LVL113:
+	.loc 1 138 1 discriminator 4 view .LVU342
 	ret
 	.cfi_endproc
 .LFE7:
@@ -1234,17 +1264,17 @@ atoll:
 	.globl	abs
 	.type	abs, @function
 abs:
-.LVL106:
+.LVL114:
 .LFB8:
 	.loc 1 140 16 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 140 18 view .LVU334
-	.loc 1 140 36 is_stmt 0 view .LVU335
+	.loc 1 140 18 view .LVU344
+	.loc 1 140 36 is_stmt 0 view .LVU345
 	mov	edx, DWORD PTR [esp+4]
 	mov	eax, edx
 	neg	eax
 	cmovs	eax, edx
-	.loc 1 140 41 view .LVU336
+	.loc 1 140 41 view .LVU346
 	ret
 	.cfi_endproc
 .LFE8:
@@ -1255,7 +1285,7 @@ abs:
 labs:
 .LFB19:
 	.cfi_startproc
-	.loc 1 141 6 is_stmt 1 view .LVU337
+	.loc 1 141 6 is_stmt 1 view .LVU347
 	mov	edx, DWORD PTR [esp+4]
 	mov	eax, edx
 	neg	eax
@@ -1268,16 +1298,16 @@ labs:
 	.globl	llabs
 	.type	llabs, @function
 llabs:
-.LVL107:
+.LVL115:
 .LFB10:
 	.loc 1 142 30 view -0
 	.cfi_startproc
-	.loc 1 142 32 view .LVU339
-	.loc 1 142 30 is_stmt 0 view .LVU340
+	.loc 1 142 32 view .LVU349
+	.loc 1 142 30 is_stmt 0 view .LVU350
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
-	.loc 1 142 50 view .LVU341
+	.loc 1 142 50 view .LVU351
 	mov	ecx, DWORD PTR [esp+8]
 	mov	ebx, DWORD PTR [esp+12]
 	mov	eax, ecx
@@ -1287,7 +1317,7 @@ llabs:
 	neg	edx
 	cmovs	edx, ebx
 	cmovs	eax, ecx
-	.loc 1 142 55 view .LVU342
+	.loc 1 142 55 view .LVU352
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
@@ -1302,17 +1332,17 @@ rand:
 .LFB11:
 	.loc 1 149 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 150 5 view .LVU344
-	.loc 1 150 30 is_stmt 0 view .LVU345
+	.loc 1 150 5 view .LVU354
+	.loc 1 150 30 is_stmt 0 view .LVU355
 	imul	eax, DWORD PTR rand_state, 1103515245
-	.loc 1 150 44 view .LVU346
+	.loc 1 150 44 view .LVU356
 	add	eax, 12345
-	.loc 1 150 54 view .LVU347
+	.loc 1 150 54 view .LVU357
 	and	eax, 2147483647
-	.loc 1 150 16 view .LVU348
+	.loc 1 150 16 view .LVU358
 	mov	DWORD PTR rand_state, eax
-	.loc 1 151 5 is_stmt 1 view .LVU349
-	.loc 1 152 1 is_stmt 0 view .LVU350
+	.loc 1 151 5 is_stmt 1 view .LVU359
+	.loc 1 152 1 is_stmt 0 view .LVU360
 	ret
 	.cfi_endproc
 .LFE11:
@@ -1321,19 +1351,19 @@ rand:
 	.globl	srand
 	.type	srand, @function
 srand:
-.LVL108:
+.LVL116:
 .LFB12:
 	.loc 1 155 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 156 5 view .LVU352
-	.loc 1 155 1 is_stmt 0 view .LVU353
+	.loc 1 156 5 view .LVU362
+	.loc 1 155 1 is_stmt 0 view .LVU363
 	mov	eax, DWORD PTR [esp+4]
-	.loc 1 156 16 view .LVU354
+	.loc 1 156 16 view .LVU364
 	mov	edx, 1
 	test	eax, eax
 	cmove	eax, edx
 	mov	DWORD PTR rand_state, eax
-	.loc 1 157 1 view .LVU355
+	.loc 1 157 1 view .LVU365
 	ret
 	.cfi_endproc
 .LFE12:
@@ -1342,12 +1372,12 @@ srand:
 	.globl	qsort
 	.type	qsort, @function
 qsort:
-.LVL109:
+.LVL117:
 .LFB15:
 	.loc 1 188 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 189 5 view .LVU357
-	.loc 1 188 1 is_stmt 0 view .LVU358
+	.loc 1 189 5 view .LVU367
+	.loc 1 188 1 is_stmt 0 view .LVU368
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -1362,38 +1392,38 @@ qsort:
 	.cfi_offset 3, -20
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 188 1 view .LVU359
+	.loc 1 188 1 view .LVU369
 	mov	ebp, DWORD PTR [esp+52]
 	mov	edi, DWORD PTR [esp+48]
-.LVL110:
-	.loc 1 190 5 is_stmt 1 view .LVU360
-	.loc 1 191 5 view .LVU361
-	.loc 1 188 1 is_stmt 0 view .LVU362
+.LVL118:
+	.loc 1 190 5 is_stmt 1 view .LVU370
+	.loc 1 191 5 view .LVU371
+	.loc 1 188 1 is_stmt 0 view .LVU372
 	mov	esi, DWORD PTR [esp+56]
-	.loc 1 191 8 view .LVU363
+	.loc 1 191 8 view .LVU373
 	cmp	ebp, 1
-	jbe	.L113
-	.loc 1 191 27 view .LVU364
+	jbe	.L107
+	.loc 1 191 27 view .LVU374
 	test	esi, esi
-	.loc 1 193 12 view .LVU365
+	.loc 1 193 12 view .LVU375
 	mov	ebx, ebp
-	.loc 1 191 27 view .LVU366
+	.loc 1 191 27 view .LVU376
 	sete	al
-	.loc 1 193 12 view .LVU367
+	.loc 1 193 12 view .LVU377
 	shr	ebx
-.LVL111:
-	.loc 1 193 29 is_stmt 1 view .LVU368
-	.loc 1 193 26 is_stmt 0 view .LVU369
+.LVL119:
+	.loc 1 193 29 is_stmt 1 view .LVU378
+	.loc 1 193 26 is_stmt 0 view .LVU379
 	sub	ebx, 1
-.LVL112:
-	.loc 1 191 8 view .LVU370
+.LVL120:
+	.loc 1 191 8 view .LVU380
 	test	al, al
-	jne	.L113
-.LVL113:
+	jne	.L107
+.LVL121:
 	.p2align 4,,10
 	.p2align 3
-.L116:
-	.loc 1 194 9 is_stmt 1 view .LVU371
+.L110:
+	.loc 1 194 9 is_stmt 1 view .LVU381
 	sub	esp, 8
 	.cfi_def_cfa_offset 56
 	mov	edx, ebx
@@ -1401,109 +1431,109 @@ qsort:
 	mov	eax, edi
 	push	DWORD PTR [esp+68]
 	.cfi_def_cfa_offset 60
-	.loc 1 193 26 is_stmt 0 view .LVU372
+	.loc 1 193 26 is_stmt 0 view .LVU382
 	sub	ebx, 1
-.LVL114:
-	.loc 1 194 9 view .LVU373
+.LVL122:
+	.loc 1 194 9 view .LVU383
 	push	esi
 	.cfi_def_cfa_offset 64
 	call	sift_down
-.LVL115:
-	.loc 1 193 29 is_stmt 1 view .LVU374
-	.loc 1 193 29 is_stmt 0 view .LVU375
+.LVL123:
+	.loc 1 193 29 is_stmt 1 view .LVU384
+	.loc 1 193 29 is_stmt 0 view .LVU385
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	cmp	ebx, -1
-	jne	.L116
-	.loc 1 195 5 is_stmt 1 view .LVU376
-	.loc 1 195 12 is_stmt 0 view .LVU377
+	jne	.L110
+	.loc 1 195 5 is_stmt 1 view .LVU386
+	.loc 1 195 12 is_stmt 0 view .LVU387
 	sub	ebp, 1
-.LVL116:
-	.loc 1 195 27 is_stmt 1 view .LVU378
+.LVL124:
+	.loc 1 195 27 is_stmt 1 view .LVU388
 	mov	eax, esi
 	mov	DWORD PTR [esp+48], edi
-.LVL117:
-	.loc 1 195 27 is_stmt 0 view .LVU379
+.LVL125:
+	.loc 1 195 27 is_stmt 0 view .LVU389
 	lea	ebx, [edi+esi]
 	imul	eax, ebp
 	add	eax, edi
 	mov	edi, eax
-.LVL118:
+.LVL126:
 	.p2align 4,,10
 	.p2align 3
-.L118:
-	.loc 1 196 9 is_stmt 1 discriminator 3 view .LVU380
+.L112:
+	.loc 1 196 9 is_stmt 1 discriminator 3 view .LVU390
 	mov	DWORD PTR [esp+12], ebx
 	mov	eax, DWORD PTR [esp+48]
 	mov	edx, edi
-.LVL119:
-.LBB18:
-.LBI18:
-	.loc 1 159 13 discriminator 3 view .LVU381
+.LVL127:
 .LBB19:
-	.loc 1 161 5 discriminator 3 view .LVU382
-	.loc 1 161 12 discriminator 3 view .LVU383
+.LBI19:
+	.loc 1 159 13 discriminator 3 view .LVU391
+.LBB20:
+	.loc 1 161 5 discriminator 3 view .LVU392
+	.loc 1 161 12 discriminator 3 view .LVU393
 	.p2align 4,,10
 	.p2align 3
-.L117:
-.LBB20:
-	.loc 1 162 9 view .LVU384
-	.loc 1 162 14 is_stmt 0 view .LVU385
+.L111:
+.LBB21:
+	.loc 1 162 9 view .LVU394
+	.loc 1 162 14 is_stmt 0 view .LVU395
 	movzx	ecx, BYTE PTR [eax]
-.LVL120:
-	.loc 1 163 9 is_stmt 1 view .LVU386
-	.loc 1 163 14 is_stmt 0 view .LVU387
+.LVL128:
+	.loc 1 163 9 is_stmt 1 view .LVU396
+	.loc 1 163 14 is_stmt 0 view .LVU397
 	movzx	ebx, BYTE PTR [edx]
-	.loc 1 164 11 view .LVU388
+	.loc 1 164 11 view .LVU398
 	add	edx, 1
-.LVL121:
-	.loc 1 163 11 view .LVU389
+.LVL129:
+	.loc 1 163 11 view .LVU399
 	add	eax, 1
-.LVL122:
-	.loc 1 163 14 view .LVU390
+.LVL130:
+	.loc 1 163 14 view .LVU400
 	mov	BYTE PTR [eax-1], bl
-	.loc 1 164 9 is_stmt 1 view .LVU391
-.LVL123:
-	.loc 1 164 14 is_stmt 0 view .LVU392
+	.loc 1 164 9 is_stmt 1 view .LVU401
+.LVL131:
+	.loc 1 164 14 is_stmt 0 view .LVU402
 	mov	BYTE PTR [edx-1], cl
-	.loc 1 164 14 view .LVU393
-.LBE20:
-	.loc 1 161 12 is_stmt 1 view .LVU394
-.LVL124:
-	.loc 1 161 12 is_stmt 0 view .LVU395
+	.loc 1 164 14 view .LVU403
+.LBE21:
+	.loc 1 161 12 is_stmt 1 view .LVU404
+.LVL132:
+	.loc 1 161 12 is_stmt 0 view .LVU405
 	cmp	DWORD PTR [esp+12], eax
-	jne	.L117
+	jne	.L111
+.LBE20:
 .LBE19:
-.LBE18:
-	.loc 1 197 9 discriminator 3 view .LVU396
+	.loc 1 197 9 discriminator 3 view .LVU406
 	mov	ebx, DWORD PTR [esp+12]
-.LVL125:
-	.loc 1 197 9 is_stmt 1 discriminator 3 view .LVU397
+.LVL133:
+	.loc 1 197 9 is_stmt 1 discriminator 3 view .LVU407
 	sub	esp, 8
 	.cfi_def_cfa_offset 56
 	mov	ecx, ebp
 	xor	edx, edx
 	push	DWORD PTR [esp+68]
 	.cfi_def_cfa_offset 60
-	.loc 1 195 27 is_stmt 0 discriminator 3 view .LVU398
+	.loc 1 195 27 is_stmt 0 discriminator 3 view .LVU408
 	sub	edi, esi
-	.loc 1 197 9 discriminator 3 view .LVU399
+	.loc 1 197 9 discriminator 3 view .LVU409
 	push	esi
 	.cfi_def_cfa_offset 64
 	mov	eax, DWORD PTR [esp+64]
 	call	sift_down
-.LVL126:
-	.loc 1 195 33 is_stmt 1 discriminator 3 view .LVU400
-	.loc 1 195 27 discriminator 3 view .LVU401
+.LVL134:
+	.loc 1 195 33 is_stmt 1 discriminator 3 view .LVU410
+	.loc 1 195 27 discriminator 3 view .LVU411
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	sub	ebp, 1
-.LVL127:
-	.loc 1 195 27 is_stmt 0 discriminator 3 view .LVU402
-	jne	.L118
-.LVL128:
-.L113:
-	.loc 1 199 1 view .LVU403
+.LVL135:
+	.loc 1 195 27 is_stmt 0 discriminator 3 view .LVU412
+	jne	.L112
+.LVL136:
+.L107:
+	.loc 1 199 1 view .LVU413
 	add	esp, 28
 	.cfi_def_cfa_offset 20
 	pop	ebx
@@ -1526,12 +1556,12 @@ qsort:
 	.globl	bsearch
 	.type	bsearch, @function
 bsearch:
-.LVL129:
+.LVL137:
 .LFB16:
 	.loc 1 203 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 204 5 view .LVU405
-	.loc 1 203 1 is_stmt 0 view .LVU406
+	.loc 1 204 5 view .LVU415
+	.loc 1 203 1 is_stmt 0 view .LVU416
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -1546,89 +1576,89 @@ bsearch:
 	.cfi_offset 3, -20
 	sub	esp, 12
 	.cfi_def_cfa_offset 32
-.LVL130:
-	.loc 1 205 5 is_stmt 1 view .LVU407
-	.loc 1 206 5 view .LVU408
-	.loc 1 203 1 is_stmt 0 view .LVU409
+.LVL138:
+	.loc 1 205 5 is_stmt 1 view .LVU417
+	.loc 1 206 5 view .LVU418
+	.loc 1 203 1 is_stmt 0 view .LVU419
 	mov	edi, DWORD PTR [esp+40]
-.LVL131:
-	.loc 1 207 5 is_stmt 1 view .LVU410
-	.loc 1 207 15 view .LVU411
+.LVL139:
+	.loc 1 207 5 is_stmt 1 view .LVU420
+	.loc 1 207 15 view .LVU421
 	test	edi, edi
-	je	.L127
-	.loc 1 205 12 is_stmt 0 view .LVU412
+	je	.L121
+	.loc 1 205 12 is_stmt 0 view .LVU422
 	mov	ebp, DWORD PTR [esp+40]
 	xor	edi, edi
-.LVL132:
-	.loc 1 205 12 view .LVU413
-	jmp	.L130
-.LVL133:
+.LVL140:
+	.loc 1 205 12 view .LVU423
+	jmp	.L124
+.LVL141:
 	.p2align 4,,10
 	.p2align 3
-.L141:
-.LBB21:
-	.loc 1 215 13 is_stmt 1 view .LVU414
-	.loc 1 215 16 is_stmt 0 view .LVU415
-	lea	edi, [ebx+1]
-.LVL134:
-	.loc 1 215 16 view .LVU416
-.LBE21:
-	.loc 1 207 15 is_stmt 1 view .LVU417
-	cmp	edi, ebp
-	jnb	.L127
-.LVL135:
-.L130:
+.L135:
 .LBB22:
-	.loc 1 208 9 view .LVU418
-	.loc 1 208 31 is_stmt 0 view .LVU419
+	.loc 1 215 13 is_stmt 1 view .LVU424
+	.loc 1 215 16 is_stmt 0 view .LVU425
+	lea	edi, [ebx+1]
+.LVL142:
+	.loc 1 215 16 view .LVU426
+.LBE22:
+	.loc 1 207 15 is_stmt 1 view .LVU427
+	cmp	edi, ebp
+	jnb	.L121
+.LVL143:
+.L124:
+.LBB23:
+	.loc 1 208 9 view .LVU428
+	.loc 1 208 31 is_stmt 0 view .LVU429
 	mov	ebx, ebp
-	.loc 1 209 34 view .LVU420
+	.loc 1 209 34 view .LVU430
 	mov	esi, DWORD PTR [esp+44]
-	.loc 1 209 17 view .LVU421
+	.loc 1 209 17 view .LVU431
 	sub	esp, 8
 	.cfi_def_cfa_offset 40
-	.loc 1 208 31 view .LVU422
+	.loc 1 208 31 view .LVU432
 	sub	ebx, edi
-	.loc 1 208 37 view .LVU423
+	.loc 1 208 37 view .LVU433
 	shr	ebx
-	.loc 1 208 16 view .LVU424
+	.loc 1 208 16 view .LVU434
 	add	ebx, edi
-.LVL136:
-	.loc 1 209 9 is_stmt 1 view .LVU425
-	.loc 1 209 34 is_stmt 0 view .LVU426
+.LVL144:
+	.loc 1 209 9 is_stmt 1 view .LVU435
+	.loc 1 209 34 is_stmt 0 view .LVU436
 	imul	esi, ebx
-	.loc 1 209 28 view .LVU427
+	.loc 1 209 28 view .LVU437
 	add	esi, DWORD PTR [esp+44]
-	.loc 1 209 17 view .LVU428
+	.loc 1 209 17 view .LVU438
 	push	esi
 	.cfi_def_cfa_offset 44
 	push	DWORD PTR [esp+44]
 	.cfi_def_cfa_offset 48
 	call	[DWORD PTR [esp+64]]
-.LVL137:
-	.loc 1 210 9 is_stmt 1 view .LVU429
-	.loc 1 210 12 is_stmt 0 view .LVU430
+.LVL145:
+	.loc 1 210 9 is_stmt 1 view .LVU439
+	.loc 1 210 12 is_stmt 0 view .LVU440
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
-	je	.L126
-	.loc 1 212 9 is_stmt 1 view .LVU431
-	.loc 1 212 12 is_stmt 0 view .LVU432
-	jns	.L141
-	.loc 1 213 16 view .LVU433
+	je	.L120
+	.loc 1 212 9 is_stmt 1 view .LVU441
+	.loc 1 212 12 is_stmt 0 view .LVU442
+	jns	.L135
+	.loc 1 213 16 view .LVU443
 	mov	ebp, ebx
-.LVL138:
-	.loc 1 213 16 view .LVU434
-.LBE22:
-	.loc 1 207 15 is_stmt 1 view .LVU435
+.LVL146:
+	.loc 1 213 16 view .LVU444
+.LBE23:
+	.loc 1 207 15 is_stmt 1 view .LVU445
 	cmp	edi, ebp
-	jb	.L130
-.LVL139:
-.L127:
-	.loc 1 217 12 is_stmt 0 view .LVU436
+	jb	.L124
+.LVL147:
+.L121:
+	.loc 1 217 12 is_stmt 0 view .LVU446
 	xor	esi, esi
-.L126:
-	.loc 1 218 1 view .LVU437
+.L120:
+	.loc 1 218 1 view .LVU447
 	add	esp, 12
 	.cfi_def_cfa_offset 20
 	mov	eax, esi
@@ -1652,12 +1682,12 @@ bsearch:
 	.globl	getenv
 	.type	getenv, @function
 getenv:
-.LVL140:
+.LVL148:
 .LFB17:
 	.loc 1 221 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 222 5 view .LVU439
-	.loc 1 221 1 is_stmt 0 view .LVU440
+	.loc 1 222 5 view .LVU449
+	.loc 1 221 1 is_stmt 0 view .LVU450
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -1667,37 +1697,37 @@ getenv:
 	push	ebx
 	.cfi_def_cfa_offset 16
 	.cfi_offset 3, -16
-	.loc 1 221 1 view .LVU441
+	.loc 1 221 1 view .LVU451
 	mov	edi, DWORD PTR [esp+16]
-	.loc 1 222 16 view .LVU442
+	.loc 1 222 16 view .LVU452
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	edi
 	.cfi_def_cfa_offset 32
 	call	strlen
-.LVL141:
-	.loc 1 223 5 is_stmt 1 view .LVU443
-	.loc 1 224 5 view .LVU444
-	.loc 1 224 17 is_stmt 0 view .LVU445
+.LVL149:
+	.loc 1 223 5 is_stmt 1 view .LVU453
+	.loc 1 224 5 view .LVU454
+	.loc 1 224 17 is_stmt 0 view .LVU455
 	mov	ebx, DWORD PTR environ
-	.loc 1 224 8 view .LVU446
+	.loc 1 224 8 view .LVU456
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	test	ebx, ebx
-	je	.L143
+	je	.L137
 	mov	esi, eax
-.LVL142:
-	.loc 1 226 23 is_stmt 1 view .LVU447
+.LVL150:
+	.loc 1 226 23 is_stmt 1 view .LVU457
 	mov	eax, DWORD PTR [ebx]
-.LVL143:
-	.loc 1 226 23 is_stmt 0 view .LVU448
+.LVL151:
+	.loc 1 226 23 is_stmt 0 view .LVU458
 	test	eax, eax
-	je	.L143
+	je	.L137
 	.p2align 4,,10
 	.p2align 3
-.L146:
-	.loc 1 227 9 is_stmt 1 view .LVU449
-	.loc 1 227 13 is_stmt 0 view .LVU450
+.L140:
+	.loc 1 227 9 is_stmt 1 view .LVU459
+	.loc 1 227 13 is_stmt 0 view .LVU460
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	esi
@@ -1707,37 +1737,37 @@ getenv:
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	strncmp
-.LVL144:
-	.loc 1 227 12 view .LVU451
+.LVL152:
+	.loc 1 227 12 view .LVU461
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	test	eax, eax
-	jne	.L144
-	.loc 1 227 43 discriminator 1 view .LVU452
+	jne	.L138
+	.loc 1 227 43 discriminator 1 view .LVU462
 	mov	eax, DWORD PTR [ebx]
-	.loc 1 227 39 discriminator 1 view .LVU453
+	.loc 1 227 39 discriminator 1 view .LVU463
 	cmp	BYTE PTR [eax+esi], 61
-	je	.L155
-.L144:
-	.loc 1 226 28 is_stmt 1 discriminator 2 view .LVU454
-	.loc 1 226 23 is_stmt 0 discriminator 2 view .LVU455
+	je	.L149
+.L138:
+	.loc 1 226 28 is_stmt 1 discriminator 2 view .LVU464
+	.loc 1 226 23 is_stmt 0 discriminator 2 view .LVU465
 	mov	eax, DWORD PTR [ebx+4]
-	.loc 1 226 28 discriminator 2 view .LVU456
+	.loc 1 226 28 discriminator 2 view .LVU466
 	add	ebx, 4
-.LVL145:
-	.loc 1 226 23 is_stmt 1 discriminator 2 view .LVU457
+.LVL153:
+	.loc 1 226 23 is_stmt 1 discriminator 2 view .LVU467
 	test	eax, eax
-	jne	.L146
-.LVL146:
-.L143:
-	.loc 1 230 1 is_stmt 0 view .LVU458
+	jne	.L140
+.LVL154:
+.L137:
+	.loc 1 230 1 is_stmt 0 view .LVU468
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
-	.loc 1 225 16 view .LVU459
+	.loc 1 225 16 view .LVU469
 	xor	eax, eax
-	.loc 1 230 1 view .LVU460
+	.loc 1 230 1 view .LVU470
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
@@ -1745,25 +1775,25 @@ getenv:
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
 	ret
-.LVL147:
+.LVL155:
 	.p2align 4,,10
 	.p2align 3
-.L155:
+.L149:
 	.cfi_restore_state
-	.loc 1 228 13 is_stmt 1 view .LVU461
-	.loc 1 228 27 is_stmt 0 view .LVU462
+	.loc 1 228 13 is_stmt 1 view .LVU471
+	.loc 1 228 27 is_stmt 0 view .LVU472
 	lea	eax, [eax+1+esi]
-	.loc 1 230 1 view .LVU463
+	.loc 1 230 1 view .LVU473
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
-.LVL148:
-	.loc 1 230 1 view .LVU464
+.LVL156:
+	.loc 1 230 1 view .LVU474
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 8
-.LVL149:
-	.loc 1 230 1 view .LVU465
+.LVL157:
+	.loc 1 230 1 view .LVU475
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
@@ -1841,7 +1871,7 @@ environ:
 	.uleb128 0x11
 	.long	.LASF6
 	.byte	0x3
-	.byte	0x46
+	.byte	0x4e
 	.byte	0xf
 	.long	0x70
 	.uleb128 0xb
@@ -1972,10 +2002,10 @@ environ:
 	.long	.LLST41
 	.long	.LVUS41
 	.uleb128 0x5
-	.long	.LVL141
+	.long	.LVL149
 	.long	0xba
 	.uleb128 0x5
-	.long	.LVL144
+	.long	.LVL152
 	.long	0x95
 	.byte	0
 	.uleb128 0x1d
@@ -2138,10 +2168,10 @@ environ:
 	.long	.LVUS29
 	.uleb128 0x21
 	.long	0x45b
-	.long	.LBI18
-	.byte	.LVU381
-	.long	.LBB18
-	.long	.LBE18-.LBB18
+	.long	.LBI19
+	.byte	.LVU391
+	.long	.LBB19
+	.long	.LBE19-.LBB19
 	.byte	0x1
 	.byte	0xc4
 	.byte	0x9
@@ -2160,8 +2190,8 @@ environ:
 	.long	.LVUS32
 	.uleb128 0x14
 	.long	0x486
-	.long	.LBB20
-	.long	.LBE20-.LBB20
+	.long	.LBB21
+	.long	.LBE21-.LBB21
 	.uleb128 0x15
 	.long	0x487
 	.long	.LLST33
@@ -2169,7 +2199,7 @@ environ:
 	.byte	0
 	.byte	0
 	.uleb128 0x22
-	.long	.LVL115
+	.long	.LVL123
 	.long	0x387
 	.long	0x36a
 	.uleb128 0x2
@@ -2192,7 +2222,7 @@ environ:
 	.sleb128 0
 	.byte	0
 	.uleb128 0xe
-	.long	.LVL126
+	.long	.LVL134
 	.long	0x387
 	.uleb128 0x2
 	.uleb128 0x1
@@ -2442,10 +2472,10 @@ environ:
 	.long	.LLST26
 	.long	.LVUS26
 	.uleb128 0x5
-	.long	.LVL95
+	.long	.LVL101
 	.long	0x128
 	.uleb128 0x5
-	.long	.LVL102
+	.long	.LVL110
 	.long	0xfc
 	.byte	0
 	.uleb128 0xa
@@ -2471,7 +2501,7 @@ environ:
 	.byte	0x91
 	.sleb128 0
 	.uleb128 0x2c
-	.long	.LVL91
+	.long	.LVL97
 	.long	0x5ce
 	.uleb128 0x2
 	.uleb128 0x2
@@ -2515,10 +2545,10 @@ environ:
 	.long	.LLST23
 	.long	.LVUS23
 	.uleb128 0x5
-	.long	.LVL80
+	.long	.LVL83
 	.long	0x128
 	.uleb128 0x5
-	.long	.LVL86
+	.long	.LVL92
 	.long	0xfc
 	.byte	0
 	.uleb128 0x7
@@ -2579,7 +2609,7 @@ environ:
 	.long	.LLST20
 	.long	.LVUS20
 	.uleb128 0xe
-	.long	.LVL73
+	.long	.LVL76
 	.long	0x86e
 	.uleb128 0x2
 	.uleb128 0x1
@@ -2666,7 +2696,7 @@ environ:
 	.long	.LLST19
 	.long	.LVUS19
 	.uleb128 0xe
-	.long	.LVL64
+	.long	.LVL67
 	.long	0x86e
 	.uleb128 0x2
 	.uleb128 0x1
@@ -2749,7 +2779,7 @@ environ:
 	.long	.LLST18
 	.long	.LVUS18
 	.uleb128 0xe
-	.long	.LVL59
+	.long	.LVL62
 	.long	0x86e
 	.uleb128 0x2
 	.uleb128 0x1
@@ -2832,7 +2862,7 @@ environ:
 	.long	.LLST17
 	.long	.LVUS17
 	.uleb128 0xe
-	.long	.LVL50
+	.long	.LVL53
 	.long	0x86e
 	.uleb128 0x2
 	.uleb128 0x1
@@ -2953,7 +2983,7 @@ environ:
 	.long	.LVL23
 	.long	0x128
 	.uleb128 0x5
-	.long	.LVL45
+	.long	.LVL47
 	.long	0x112
 	.byte	0
 	.uleb128 0xb
@@ -3756,252 +3786,252 @@ environ:
 	.long	0
 .Ldebug_loc0:
 .LVUS40:
-	.uleb128 .LVU443
-	.uleb128 .LVU448
-	.uleb128 .LVU448
+	.uleb128 .LVU453
 	.uleb128 .LVU458
-	.uleb128 .LVU461
-	.uleb128 .LVU465
+	.uleb128 .LVU458
+	.uleb128 .LVU468
+	.uleb128 .LVU471
+	.uleb128 .LVU475
 .LLST40:
 	.byte	0x4
-	.uleb128 .LVL141-.Ltext0
-	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL151-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL143-.Ltext0
-	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 .LVL154-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL147-.Ltext0
-	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LVL157-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
 .LVUS41:
-	.uleb128 .LVU447
-	.uleb128 .LVU458
-	.uleb128 .LVU461
-	.uleb128 .LVU464
+	.uleb128 .LVU457
+	.uleb128 .LVU468
+	.uleb128 .LVU471
+	.uleb128 .LVU474
 .LLST41:
 	.byte	0x4
-	.uleb128 .LVL142-.Ltext0
-	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL154-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL147-.Ltext0
-	.uleb128 .LVL148-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LVL156-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
 .LVUS34:
-	.uleb128 .LVU407
+	.uleb128 .LVU417
 	.uleb128 0
 .LLST34:
 	.byte	0x4
-	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL138-.Ltext0
 	.uleb128 .LFE16-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0
 .LVUS35:
-	.uleb128 .LVU408
-	.uleb128 .LVU414
-	.uleb128 .LVU414
-	.uleb128 .LVU436
+	.uleb128 .LVU418
+	.uleb128 .LVU424
+	.uleb128 .LVU424
+	.uleb128 .LVU446
 .LLST35:
 	.byte	0x4
-	.uleb128 .LVL130-.Ltext0
-	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 .LVL141-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL147-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
 .LVUS36:
-	.uleb128 .LVU410
-	.uleb128 .LVU413
-	.uleb128 .LVU413
-	.uleb128 .LVU434
-	.uleb128 .LVU434
-	.uleb128 .LVU436
+	.uleb128 .LVU420
+	.uleb128 .LVU423
+	.uleb128 .LVU423
+	.uleb128 .LVU444
+	.uleb128 .LVU444
+	.uleb128 .LVU446
 .LLST36:
 	.byte	0x4
-	.uleb128 .LVL131-.Ltext0
-	.uleb128 .LVL132-.Ltext0
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL140-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL132-.Ltext0
-	.uleb128 .LVL138-.Ltext0
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL146-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL138-.Ltext0
-	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LVL147-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
 .LVUS38:
-	.uleb128 .LVU414
-	.uleb128 .LVU418
-	.uleb128 .LVU425
-	.uleb128 .LVU436
+	.uleb128 .LVU424
+	.uleb128 .LVU428
+	.uleb128 .LVU435
+	.uleb128 .LVU446
 .LLST38:
 	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL143-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL136-.Ltext0
-	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LVL147-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
 .LVUS39:
-	.uleb128 .LVU414
-	.uleb128 .LVU418
-	.uleb128 .LVU429
-	.uleb128 .LVU436
+	.uleb128 .LVU424
+	.uleb128 .LVU428
+	.uleb128 .LVU439
+	.uleb128 .LVU446
 .LLST39:
 	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL141-.Ltext0
+	.uleb128 .LVL143-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL137-.Ltext0
-	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL145-.Ltext0
+	.uleb128 .LVL147-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
 .LVUS27:
 	.uleb128 0
-	.uleb128 .LVU379
+	.uleb128 .LVU389
 .LLST27:
 	.byte	0x4
-	.uleb128 .LVL109-.Ltext0
 	.uleb128 .LVL117-.Ltext0
+	.uleb128 .LVL125-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
 .LVUS28:
-	.uleb128 .LVU360
-	.uleb128 .LVU380
-	.uleb128 .LVU380
+	.uleb128 .LVU370
+	.uleb128 .LVU390
+	.uleb128 .LVU390
 	.uleb128 0
 .LLST28:
 	.byte	0x4
-	.uleb128 .LVL110-.Ltext0
 	.uleb128 .LVL118-.Ltext0
+	.uleb128 .LVL126-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL118-.Ltext0
+	.uleb128 .LVL126-.Ltext0
 	.uleb128 .LFE15-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
 .LVUS29:
-	.uleb128 .LVU368
-	.uleb128 .LVU370
-	.uleb128 .LVU370
-	.uleb128 .LVU371
-	.uleb128 .LVU371
-	.uleb128 .LVU373
-	.uleb128 .LVU373
-	.uleb128 .LVU374
-	.uleb128 .LVU374
-	.uleb128 .LVU374
-	.uleb128 .LVU375
 	.uleb128 .LVU378
-	.uleb128 .LVU378
-	.uleb128 .LVU401
-	.uleb128 .LVU401
-	.uleb128 .LVU402
-	.uleb128 .LVU402
-	.uleb128 .LVU403
+	.uleb128 .LVU380
+	.uleb128 .LVU380
+	.uleb128 .LVU381
+	.uleb128 .LVU381
+	.uleb128 .LVU383
+	.uleb128 .LVU383
+	.uleb128 .LVU384
+	.uleb128 .LVU384
+	.uleb128 .LVU384
+	.uleb128 .LVU385
+	.uleb128 .LVU388
+	.uleb128 .LVU388
+	.uleb128 .LVU411
+	.uleb128 .LVU411
+	.uleb128 .LVU412
+	.uleb128 .LVU412
+	.uleb128 .LVU413
 .LLST29:
 	.byte	0x4
-	.uleb128 .LVL111-.Ltext0
-	.uleb128 .LVL112-.Ltext0
+	.uleb128 .LVL119-.Ltext0
+	.uleb128 .LVL120-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL112-.Ltext0
-	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 .LVL121-.Ltext0
 	.uleb128 0x3
 	.byte	0x73
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL113-.Ltext0
-	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 .LVL122-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL114-.Ltext0
-	.uleb128 .LVL115-1-.Ltext0
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 .LVL123-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL115-1-.Ltext0
-	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL123-1-.Ltext0
+	.uleb128 .LVL123-.Ltext0
 	.uleb128 0x3
 	.byte	0x73
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL115-.Ltext0
-	.uleb128 .LVL116-.Ltext0
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LVL124-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 .LVL126-.Ltext0
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL134-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL126-.Ltext0
-	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL135-.Ltext0
 	.uleb128 0x3
 	.byte	0x75
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL127-.Ltext0
-	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL136-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0
 .LVUS30:
-	.uleb128 .LVU381
-	.uleb128 .LVU384
-	.uleb128 .LVU384
-	.uleb128 .LVU390
-	.uleb128 .LVU390
-	.uleb128 .LVU395
-	.uleb128 .LVU395
-	.uleb128 .LVU397
+	.uleb128 .LVU391
+	.uleb128 .LVU394
+	.uleb128 .LVU394
+	.uleb128 .LVU400
+	.uleb128 .LVU400
+	.uleb128 .LVU405
+	.uleb128 .LVU405
+	.uleb128 .LVU407
 .LLST30:
 	.byte	0x4
-	.uleb128 .LVL119-.Ltext0
-	.uleb128 .LVL119-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL127-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL119-.Ltext0
-	.uleb128 .LVL122-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL130-.Ltext0
 	.uleb128 0xb
 	.byte	0x70
 	.sleb128 0
@@ -4015,8 +4045,8 @@ environ:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL122-.Ltext0
-	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL132-.Ltext0
 	.uleb128 0xa
 	.byte	0x91
 	.sleb128 0
@@ -4029,8 +4059,8 @@ environ:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 .LVL133-.Ltext0
 	.uleb128 0xb
 	.byte	0x70
 	.sleb128 0
@@ -4045,48 +4075,48 @@ environ:
 	.byte	0x9f
 	.byte	0
 .LVUS31:
-	.uleb128 .LVU381
-	.uleb128 .LVU389
-	.uleb128 .LVU389
-	.uleb128 .LVU392
-	.uleb128 .LVU392
-	.uleb128 .LVU397
+	.uleb128 .LVU391
+	.uleb128 .LVU399
+	.uleb128 .LVU399
+	.uleb128 .LVU402
+	.uleb128 .LVU402
+	.uleb128 .LVU407
 .LLST31:
 	.byte	0x4
-	.uleb128 .LVL119-.Ltext0
-	.uleb128 .LVL121-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL129-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL121-.Ltext0
-	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL131-.Ltext0
 	.uleb128 0x3
 	.byte	0x72
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 .LVL133-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0
 .LVUS32:
-	.uleb128 .LVU381
-	.uleb128 .LVU397
+	.uleb128 .LVU391
+	.uleb128 .LVU407
 .LLST32:
 	.byte	0x4
-	.uleb128 .LVL119-.Ltext0
-	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LVL133-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
 .LVUS33:
-	.uleb128 .LVU386
-	.uleb128 .LVU397
+	.uleb128 .LVU396
+	.uleb128 .LVU407
 .LLST33:
 	.byte	0x4
-	.uleb128 .LVL120-.Ltext0
-	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL133-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0
@@ -4291,40 +4321,56 @@ environ:
 	.byte	0
 .LVUS24:
 	.uleb128 0
-	.uleb128 .LVU305
-	.uleb128 .LVU305
-	.uleb128 .LVU331
+	.uleb128 .LVU311
+	.uleb128 .LVU311
+	.uleb128 .LVU319
+	.uleb128 .LVU319
+	.uleb128 .LVU321
+	.uleb128 .LVU321
+	.uleb128 .LVU341
 .LLST24:
 	.byte	0x4
-	.uleb128 .LVL92-.Ltext0
-	.uleb128 .LVL93-.Ltext0
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL99-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL93-.Ltext0
-	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL112-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
 .LVUS25:
-	.uleb128 .LVU300
-	.uleb128 .LVU316
-	.uleb128 .LVU316
-	.uleb128 .LVU322
-	.uleb128 .LVU325
-	.uleb128 .LVU329
+	.uleb128 .LVU306
+	.uleb128 .LVU324
+	.uleb128 .LVU324
+	.uleb128 .LVU330
+	.uleb128 .LVU335
+	.uleb128 .LVU339
 .LLST25:
 	.byte	0x4
-	.uleb128 .LVL92-.Ltext0
 	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL106-.Ltext0
 	.uleb128 0xa
 	.byte	0x9e
 	.uleb128 0x8
 	.quad	0
 	.byte	0x4
-	.uleb128 .LVL98-.Ltext0
-	.uleb128 .LVL100-.Ltext0
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 .LVL108-.Ltext0
 	.uleb128 0x6
 	.byte	0x56
 	.byte	0x93
@@ -4333,8 +4379,8 @@ environ:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL101-.Ltext0
-	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 .LVL111-.Ltext0
 	.uleb128 0x6
 	.byte	0x56
 	.byte	0x93
@@ -4344,83 +4390,174 @@ environ:
 	.uleb128 0x4
 	.byte	0
 .LVUS26:
-	.uleb128 .LVU301
-	.uleb128 .LVU315
-	.uleb128 .LVU316
-	.uleb128 .LVU332
+	.uleb128 .LVU307
+	.uleb128 .LVU322
+	.uleb128 .LVU322
+	.uleb128 .LVU323
+	.uleb128 .LVU324
+	.uleb128 .LVU342
 .LLST26:
 	.byte	0x4
-	.uleb128 .LVL92-.Ltext0
-	.uleb128 .LVL97-.Ltext0
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL104-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL104-.Ltext0
 	.uleb128 .LVL105-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 .LVL113-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0
 .LVUS21:
 	.uleb128 0
-	.uleb128 .LVU270
-	.uleb128 .LVU270
-	.uleb128 .LVU290
+	.uleb128 .LVU273
+	.uleb128 .LVU273
+	.uleb128 .LVU281
+	.uleb128 .LVU281
+	.uleb128 .LVU283
+	.uleb128 .LVU283
+	.uleb128 .LVU296
 .LLST21:
 	.byte	0x4
-	.uleb128 .LVL77-.Ltext0
-	.uleb128 .LVL78-.Ltext0
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 .LVL81-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 .LVL87-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 .LVL93-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
 .LVUS22:
-	.uleb128 .LVU265
-	.uleb128 .LVU281
-	.uleb128 .LVU281
-	.uleb128 .LVU294
+	.uleb128 .LVU268
+	.uleb128 .LVU286
+	.uleb128 .LVU286
+	.uleb128 .LVU300
 .LLST22:
 	.byte	0x4
-	.uleb128 .LVL77-.Ltext0
-	.uleb128 .LVL83-.Ltext0
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 .LVL88-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL83-.Ltext0
-	.uleb128 .LVL89-.Ltext0
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL95-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
 .LVUS23:
-	.uleb128 .LVU266
-	.uleb128 .LVU280
-	.uleb128 .LVU281
-	.uleb128 .LVU292
+	.uleb128 .LVU269
+	.uleb128 .LVU284
+	.uleb128 .LVU284
+	.uleb128 .LVU285
+	.uleb128 .LVU286
+	.uleb128 .LVU298
 .LLST23:
 	.byte	0x4
-	.uleb128 .LVL77-.Ltext0
-	.uleb128 .LVL82-.Ltext0
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 .LVL86-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL83-.Ltext0
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
 	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL94-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
 .LVUS20:
-	.uleb128 .LVU249
-	.uleb128 .LVU255
+	.uleb128 .LVU252
 	.uleb128 .LVU258
-	.uleb128 .LVU262
+	.uleb128 .LVU261
+	.uleb128 .LVU265
 .LLST20:
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 .LVL79-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS19:
+	.uleb128 .LVU227
+	.uleb128 .LVU231
+	.uleb128 .LVU232
+	.uleb128 .LVU236
+	.uleb128 .LVU237
+	.uleb128 .LVU241
+	.uleb128 .LVU242
+	.uleb128 .LVU246
+.LLST19:
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
 	.byte	0x4
 	.uleb128 .LVL73-.Ltext0
 	.uleb128 .LVL74-.Ltext0
@@ -4431,9 +4568,16 @@ environ:
 	.byte	0x52
 	.byte	0x93
 	.uleb128 0x4
+	.byte	0
+.LVUS18:
+	.uleb128 .LVU209
+	.uleb128 .LVU214
+	.uleb128 .LVU216
+	.uleb128 .LVU220
+.LLST18:
 	.byte	0x4
-	.uleb128 .LVL75-.Ltext0
-	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LVL63-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -4441,17 +4585,6 @@ environ:
 	.byte	0x52
 	.byte	0x93
 	.uleb128 0x4
-	.byte	0
-.LVUS19:
-	.uleb128 .LVU224
-	.uleb128 .LVU228
-	.uleb128 .LVU229
-	.uleb128 .LVU233
-	.uleb128 .LVU234
-	.uleb128 .LVU238
-	.uleb128 .LVU239
-	.uleb128 .LVU243
-.LLST19:
 	.byte	0x4
 	.uleb128 .LVL64-.Ltext0
 	.uleb128 .LVL65-.Ltext0
@@ -4462,107 +4595,50 @@ environ:
 	.byte	0x52
 	.byte	0x93
 	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL66-.Ltext0
-	.uleb128 .LVL67-.Ltext0
-	.uleb128 0x6
-	.byte	0x50
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x52
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL68-.Ltext0
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 0x6
-	.byte	0x50
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x52
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL70-.Ltext0
-	.uleb128 .LVL71-.Ltext0
-	.uleb128 0x6
-	.byte	0x50
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x52
-	.byte	0x93
-	.uleb128 0x4
 	.byte	0
-.LVUS18:
-	.uleb128 .LVU206
-	.uleb128 .LVU211
-	.uleb128 .LVU213
-	.uleb128 .LVU217
-.LLST18:
+.LVUS17:
+	.uleb128 .LVU180
+	.uleb128 .LVU184
+	.uleb128 .LVU185
+	.uleb128 .LVU189
+	.uleb128 .LVU193
+	.uleb128 .LVU197
+	.uleb128 .LVU199
+	.uleb128 .LVU203
+.LLST17:
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
 	.byte	0x4
 	.uleb128 .LVL59-.Ltext0
 	.uleb128 .LVL60-.Ltext0
-	.uleb128 0x6
-	.byte	0x50
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x52
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL61-.Ltext0
-	.uleb128 .LVL62-.Ltext0
-	.uleb128 0x6
-	.byte	0x50
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x52
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0
-.LVUS17:
-	.uleb128 .LVU177
-	.uleb128 .LVU181
-	.uleb128 .LVU182
-	.uleb128 .LVU186
-	.uleb128 .LVU190
-	.uleb128 .LVU194
-	.uleb128 .LVU196
-	.uleb128 .LVU200
-.LLST17:
-	.byte	0x4
-	.uleb128 .LVL50-.Ltext0
-	.uleb128 .LVL51-.Ltext0
-	.uleb128 0x6
-	.byte	0x50
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x52
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL52-.Ltext0
-	.uleb128 .LVL53-.Ltext0
-	.uleb128 0x6
-	.byte	0x50
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x52
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL54-.Ltext0
-	.uleb128 .LVL55-.Ltext0
-	.uleb128 0x6
-	.byte	0x50
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x52
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL56-.Ltext0
-	.uleb128 .LVL57-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -4593,10 +4669,10 @@ environ:
 	.uleb128 0
 	.uleb128 .LVU76
 	.uleb128 .LVU76
-	.uleb128 .LVU101
-	.uleb128 .LVU101
-	.uleb128 .LVU154
-	.uleb128 .LVU154
+	.uleb128 .LVU99
+	.uleb128 .LVU99
+	.uleb128 .LVU152
+	.uleb128 .LVU152
 	.uleb128 0
 .LLST10:
 	.byte	0x4
@@ -4625,18 +4701,24 @@ environ:
 	.uleb128 0
 	.uleb128 .LVU70
 	.uleb128 .LVU70
-	.uleb128 .LVU153
-	.uleb128 .LVU153
-	.uleb128 .LVU154
-	.uleb128 .LVU154
+	.uleb128 .LVU151
+	.uleb128 .LVU151
+	.uleb128 .LVU152
+	.uleb128 .LVU152
+	.uleb128 .LVU157
+	.uleb128 .LVU157
+	.uleb128 .LVU158
+	.uleb128 .LVU158
 	.uleb128 .LVU159
 	.uleb128 .LVU159
 	.uleb128 .LVU160
 	.uleb128 .LVU160
 	.uleb128 .LVU168
 	.uleb128 .LVU168
-	.uleb128 .LVU169
-	.uleb128 .LVU169
+	.uleb128 .LVU172
+	.uleb128 .LVU172
+	.uleb128 .LVU174
+	.uleb128 .LVU174
 	.uleb128 0
 .LLST11:
 	.byte	0x4
@@ -4663,27 +4745,48 @@ environ:
 	.byte	0x4
 	.uleb128 .LVL43-.Ltext0
 	.uleb128 .LVL44-.Ltext0
-	.uleb128 0x2
-	.byte	0x40
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL44-.Ltext0
-	.uleb128 .LVL46-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL46-.Ltext0
-	.uleb128 .LVL47-.Ltext0
 	.uleb128 0x4
 	.byte	0xa3
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL47-.Ltext0
-	.uleb128 .LFE0-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL45-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x2
+	.byte	0x40
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 .LFE0-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x9f
 	.byte	0
 .LVUS12:
 	.uleb128 .LVU62
@@ -4691,16 +4794,18 @@ environ:
 	.uleb128 .LVU76
 	.uleb128 .LVU86
 	.uleb128 .LVU86
+	.uleb128 .LVU88
 	.uleb128 .LVU89
-	.uleb128 .LVU90
-	.uleb128 .LVU101
-	.uleb128 .LVU101
-	.uleb128 .LVU127
-	.uleb128 .LVU127
-	.uleb128 .LVU130
-	.uleb128 .LVU130
-	.uleb128 .LVU150
-	.uleb128 .LVU154
+	.uleb128 .LVU99
+	.uleb128 .LVU99
+	.uleb128 .LVU125
+	.uleb128 .LVU125
+	.uleb128 .LVU128
+	.uleb128 .LVU128
+	.uleb128 .LVU148
+	.uleb128 .LVU152
+	.uleb128 .LVU167
+	.uleb128 .LVU167
 	.uleb128 .LVU171
 	.uleb128 .LVU171
 	.uleb128 0
@@ -4751,17 +4856,22 @@ environ:
 	.byte	0x57
 	.byte	0x4
 	.uleb128 .LVL48-.Ltext0
-	.uleb128 .LFE0-.Ltext0
+	.uleb128 .LVL49-.Ltext0
 	.uleb128 0x3
 	.byte	0x77
-	.sleb128 -2
+	.sleb128 2
 	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 .LFE0-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
 	.byte	0
 .LVUS13:
-	.uleb128 .LVU97
-	.uleb128 .LVU101
-	.uleb128 .LVU101
-	.uleb128 .LVU154
+	.uleb128 .LVU95
+	.uleb128 .LVU99
+	.uleb128 .LVU99
+	.uleb128 .LVU152
 .LLST13:
 	.byte	0x4
 	.uleb128 .LVL27-.Ltext0
@@ -4777,12 +4887,12 @@ environ:
 	.byte	0
 .LVUS14:
 	.uleb128 .LVU64
-	.uleb128 .LVU101
-	.uleb128 .LVU101
-	.uleb128 .LVU125
-	.uleb128 .LVU128
-	.uleb128 .LVU154
-	.uleb128 .LVU154
+	.uleb128 .LVU99
+	.uleb128 .LVU99
+	.uleb128 .LVU123
+	.uleb128 .LVU126
+	.uleb128 .LVU152
+	.uleb128 .LVU152
 	.uleb128 0
 .LLST14:
 	.byte	0x4
@@ -4813,12 +4923,12 @@ environ:
 	.quad	0
 	.byte	0
 .LVUS16:
-	.uleb128 .LVU104
-	.uleb128 .LVU121
-	.uleb128 .LVU121
-	.uleb128 .LVU131
+	.uleb128 .LVU102
+	.uleb128 .LVU119
+	.uleb128 .LVU119
+	.uleb128 .LVU129
+	.uleb128 .LVU140
 	.uleb128 .LVU142
-	.uleb128 .LVU144
 .LLST16:
 	.byte	0x4
 	.uleb128 .LVL29-.Ltext0
@@ -4879,14 +4989,17 @@ environ:
 	.byte	0x4
 	.uleb128 .LBB17-.Ltext0
 	.uleb128 .LBE17-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB18-.Ltext0
+	.uleb128 .LBE18-.Ltext0
 	.byte	0
 .LLRL37:
 	.byte	0x4
-	.uleb128 .LBB21-.Ltext0
-	.uleb128 .LBE21-.Ltext0
-	.byte	0x4
 	.uleb128 .LBB22-.Ltext0
 	.uleb128 .LBE22-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB23-.Ltext0
+	.uleb128 .LBE23-.Ltext0
 	.byte	0
 .Ldebug_ranges3:
 	.section	.debug_line,"",@progbits
@@ -4906,14 +5019,14 @@ environ:
 	.string	"isspace"
 .LASF37:
 	.string	"overflow"
-.LASF39:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF8:
 	.string	"strlen"
 .LASF21:
 	.string	"qsort"
-.LASF19:
-	.string	"size"
+.LASF33:
+	.string	"strtol"
+.LASF39:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
 .LASF34:
 	.string	"strtoull"
 .LASF17:
@@ -4972,8 +5085,8 @@ environ:
 	.string	"long int"
 .LASF22:
 	.string	"srand"
-.LASF33:
-	.string	"strtol"
+.LASF19:
+	.string	"size"
 .LASF14:
 	.string	"getenv"
 .LASF15:

@@ -6299,6 +6299,12 @@ CSWTCH.53:
 .LVUS83:
 	.uleb128 .LVU497
 	.uleb128 .LVU499
+	.uleb128 .LVU499
+	.uleb128 .LVU501
+	.uleb128 .LVU501
+	.uleb128 .LVU502
+	.uleb128 .LVU502
+	.uleb128 .LVU522
 .LLST83:
 	.byte	0x4
 	.uleb128 .LVL177-.Ltext0
@@ -6306,6 +6312,32 @@ CSWTCH.53:
 	.uleb128 0x3
 	.byte	0x9
 	.byte	0xff
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x4
+	.byte	0x71
+	.sleb128 0
+	.byte	0x20
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 0x6
+	.byte	0x9
+	.byte	0xfe
+	.byte	0x71
+	.sleb128 0
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL187-.Ltext0
+	.uleb128 0x4
+	.byte	0x71
+	.sleb128 0
+	.byte	0x20
 	.byte	0x9f
 	.byte	0
 .LVUS84:
@@ -8975,14 +9007,14 @@ CSWTCH.53:
 	.string	"strchr"
 .LASF52:
 	.string	"lower"
-.LASF51:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
+.LASF43:
+	.string	"strncat"
 .LASF31:
 	.string	"strdup"
 .LASF50:
 	.string	"strlen"
-.LASF5:
-	.string	"unsigned char"
+.LASF51:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
 .LASF30:
 	.string	"strndup"
 .LASF47:
@@ -8997,6 +9029,8 @@ CSWTCH.53:
 	.string	"strcasecmp"
 .LASF27:
 	.string	"save"
+.LASF5:
+	.string	"unsigned char"
 .LASF18:
 	.string	"memset"
 .LASF15:
@@ -9009,8 +9043,6 @@ CSWTCH.53:
 	.string	"strcspn"
 .LASF2:
 	.string	"unsigned int"
-.LASF43:
-	.string	"strncat"
 .LASF24:
 	.string	"strtok"
 .LASF11:

@@ -4395,12 +4395,10 @@ errno:
 	.string	"pid_t"
 .LASF12:
 	.string	"ssize_t"
-.LASF45:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF21:
 	.string	"addr"
-.LASF5:
-	.string	"unsigned char"
+.LASF45:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
 .LASF31:
 	.string	"__brk_syscall"
 .LASF46:
@@ -4413,6 +4411,8 @@ errno:
 	.string	"short unsigned int"
 .LASF30:
 	.string	"kill"
+.LASF5:
+	.string	"unsigned char"
 .LASF22:
 	.string	"mmap"
 .LASF36:

@@ -2735,22 +2735,20 @@ usleep:
 	.string	"tv_nsec"
 .LASF30:
 	.string	"errno"
-.LASF27:
-	.string	"check"
+.LASF26:
+	.string	"time"
 .LASF18:
 	.string	"usleep"
-.LASF29:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF5:
 	.string	"clock_t"
-.LASF13:
-	.string	"unsigned char"
+.LASF29:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
 .LASF15:
 	.string	"short unsigned int"
 .LASF23:
 	.string	"nanosleep"
-.LASF26:
-	.string	"time"
+.LASF13:
+	.string	"unsigned char"
 .LASF22:
 	.string	"clock"
 .LASF10:
@@ -2787,6 +2785,8 @@ usleep:
 	.string	"clockid_t"
 .LASF19:
 	.string	"sleep"
+.LASF27:
+	.string	"check"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF0:
 	.string	"time.c"
