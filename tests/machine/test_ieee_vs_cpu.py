@@ -13,6 +13,7 @@ All exceptions stay masked: an unmasked one would trap (SIGFPE) natively.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -452,3 +453,55 @@ def _x87_job() -> st.SearchStrategy[tuple[str, int, int, int]]:
 @given(jobs=st.lists(_x87_job(), min_size=200, max_size=400))
 def test_x87_random_patterns_match_cpu(harness: Harness, jobs: list[tuple[str, int, int, int]]) -> None:
     check(harness, jobs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Display: f80_to_decimal_str against gdb itself
+
+
+def test_f80_to_decimal_str_matches_gdb(tmp_path: pytest.TempPathFactory) -> None:
+    """gdb prints each pattern from the data section of an i386 ELF (no process needed: gdb
+    reads the executable's memory), as ``p`` prints a long double; the model must agree."""
+    import random
+    import shutil
+    import subprocess
+
+    from fp_native import tools_or_skip
+
+    tools_or_skip()
+    if shutil.which("gdb") is None:
+        message = "gdb not found: cannot compare the long double display"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    rng = random.Random(16)
+    values = list(F80_VALUES) + [rng.getrandbits(80) for _ in range(150)]
+    values += [rng.getrandbits(1) << 79 | rng.randrange(1, 0x7FFF) << 64 | x87.F80_INT_BIT | rng.getrandbits(63)
+               for _ in range(150)]
+    values += [x87.f80_from_fp(v, 64)[0] for v in F64_VALUES]
+    data = "\n".join(f"    .quad {v & ((1 << 64) - 1):#x}\n    .quad {v >> 64:#x}" for v in values)
+    source = tmp_path / "ld.s"
+    source.write_text(f".data\n.globl vals\nvals:\n{data}\n.text\n.globl _start\n_start:\n    hlt\n")
+    for argv in (["as", "--32", "-o", str(tmp_path / "ld.o"), str(source)],
+                 ["ld", "-m", "elf_i386", "-o", str(tmp_path / "ld"), str(tmp_path / "ld.o")]):
+        proc = subprocess.run(argv, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    script = tmp_path / "cmds.gdb"
+    script.write_text("".join(f"output *(long double *)((char *)&vals + {16 * i})\necho \\n\n"
+                              for i in range(len(values))))
+    proc = subprocess.run(["gdb", "-nx", "-batch", "-x", str(script), str(tmp_path / "ld")],
+                          capture_output=True, text=True, timeout=60)
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(values), proc.stdout[-2000:] + proc.stderr[-2000:]
+    bad = [f"{v:#022x}: gdb {line!r}, model {x87.f80_to_decimal_str(v)!r}"
+           for v, line in zip(values, lines) if x87.f80_to_decimal_str(v) != line]
+    assert not bad, f"{len(bad)} of {len(values)} differ from gdb:\n" + "\n".join(bad[:25])
+
+
+def test_f80_tag() -> None:
+    """SDM Vol. 1 8.1.7: valid, zero, special (NaN, infinity, denormal, unsupported)."""
+    assert x87.f80_tag(x87.F80_ONE) == 0
+    assert x87.f80_tag(x87.F80_ZERO) == 1 and x87.f80_tag(x87.f80_chs(x87.F80_ZERO)) == 1
+    for special in (0x7FFF8000000000000000, x87.F80_INDEFINITE, 0x00000000000000000001,
+                    0x00008000000000000000, 0x3FFF4000000000000000, 0x7FFF0000000000000000):
+        assert x87.f80_tag(special) == 2, hex(special)

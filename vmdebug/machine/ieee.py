@@ -6,7 +6,8 @@ int), never Python floats, so that NaN payloads, signalling NaNs and the sign of
 interface exactly.  Every function takes the current MXCSR and returns the new one with the
 exception flags it raised ORed in (they are sticky, SDM Vol. 1 10.2.3); the ``*_raised`` variants
 return only the flags raised, which the caller needs to decide whether an *unmasked* exception
-faults (SDM Vol. 1 11.5.1: the destination is then left unchanged and #XM is delivered).
+faults (SDM Vol. 1 11.5.1: the destination is then left unchanged and #XM is delivered; see
+:func:`sse_fault_flags`).
 
 Results are decided with exact integer arithmetic (the operands' significands as Python ints):
 the exact sum, product, quotient (with a sticky remainder bit) or square root is rounded once
@@ -327,6 +328,23 @@ def _fast_f64(op: str, a: int, b: int) -> tuple[int, int] | None:
         exact = (ma << d) == mr * mb if d >= 0 else ma == (mr * mb) << -d
         return rb, 0 if exact else PE
     return None
+
+
+def sse_fault_flags(raised: int, mxcsr: int) -> int | None:
+    """Whether the flags an operation raised include an unmasked one, and what MXCSR records.
+
+    Returns None when every raised exception is masked (the result is written as computed).
+    Otherwise the instruction delivers #XM and leaves its destination unchanged (SDM Vol. 1
+    11.5.1); the flags returned are those to OR into MXCSR: a pre-computation exception (IE, DE,
+    ZE) that is unmasked stops the operation before a result exists, so only those are
+    recorded; an unmasked post-computation one (OE, UE, PE) keeps every flag raised.  This
+    follows the SDM's text; the CPU test runs with every exception masked.
+    """
+    unmasked = raised & ~(mxcsr >> MASKS_SHIFT) & 0x3F
+    if not unmasked:
+        return None
+    pre = raised & (IE | DE | ZE)
+    return pre if pre & unmasked else raised
 
 
 # ---------------------------------------------------------------------------------------------
