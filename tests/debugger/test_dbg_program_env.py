@@ -108,3 +108,14 @@ def test_set_stdin_refuses_what_it_cannot_read(tmp_path: Path, monkeypatch: pyte
     assert any("recorded session" in line for line in outputs(replay, rcap, "set stdin in.txt"))
     assert outputs(replay, rcap, "show stdin") == [
         "Standard input of the recorded run is in the session: the bytes the program read."]
+
+
+def test_the_program_shares_the_debuggers_terminal(tmp_path: Path) -> None:
+    """gdb's inferior-tty: the default (the debugger's own terminal) is the only one."""
+    dbg, cap = session(_program(tmp_path))
+    assert outputs(dbg, cap, "show inferior-tty") == ['Terminal for future runs of program being debugged is "".']
+    assert outputs(dbg, cap, "tty") == [] and outputs(dbg, cap, "set inferior-tty") == []
+    for command in ("tty /dev/pts/9", "set inferior-tty /dev/pts/9"):
+        assert outputs(dbg, cap, command) == [
+            "The program shares the debugger's terminal; it cannot have another "
+            "(set stdin FILE gives it a file as its input)."]

@@ -108,6 +108,27 @@ def set_stdin(dbg: "Debugger", value: str) -> None:
         launch.stdin = launch.base_stdin
 
 
+def set_inferior_tty(dbg: "Debugger", value: str) -> None:
+    """gdb's ``set inferior-tty TTY`` (and ``tty``): the program's terminal is the debugger's,
+    gdb's default; another one is refused, with the command that gives it a file instead."""
+    if value.strip():
+        raise DebugError("The program shares the debugger's terminal; it cannot have another "
+                         "(set stdin FILE gives it a file as its input).")
+
+
+def show_inferior_tty(dbg: "Debugger") -> None:
+    dbg.write('Terminal for future runs of program being debugged is "".')
+
+
+@command("tty", category="running", example="/dev/pts/1")
+def cmd_tty(dbg: "Debugger", arg: str) -> None:
+    """Set the terminal of the runs to come (gdb's alias of set inferior-tty); vmdebug's
+    program always shares the debugger's.
+
+    Usage: tty [TTY]"""
+    set_inferior_tty(dbg, arg)
+
+
 def show_stdin(dbg: "Debugger") -> None:
     if dbg.launch is None:
         dbg.write("Standard input of the recorded run is in the session: the bytes the program read.")

@@ -102,6 +102,9 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
     elif name == "stdin":
         from vmdebug.debugger.commands.program_env import set_stdin
         set_stdin(dbg, value)
+    elif name == "inferior-tty":
+        from vmdebug.debugger.commands.program_env import set_inferior_tty
+        set_inferior_tty(dbg, value)
     elif name == "follow-fork-mode":
         mode = value.strip()
         if mode not in ("parent", "child"):
@@ -146,6 +149,10 @@ def cmd_show(dbg: "Debugger", arg: str) -> None:
     if name == "stdin":
         from vmdebug.debugger.commands.program_env import show_stdin
         show_stdin(dbg)
+        return
+    if name == "inferior-tty":
+        from vmdebug.debugger.commands.program_env import show_inferior_tty
+        show_inferior_tty(dbg)
         return
     name = arg.strip()
     if name == "follow-fork-mode":
