@@ -13,7 +13,7 @@ import pytest
 from vmdebug.errors import UserError
 from vmdebug.libc import asm_files, include_dir
 from vmdebug.libc.build import LIBC_FLAGS, build_all
-from vmdebug.toolchain.gcc import CompilerError, compile_to_asm, find_floating_point
+from vmdebug.toolchain.gcc import CompilerError, compile_to_asm, find_unsimulated
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,28 +38,14 @@ def test_compile_to_asm_gives_intel_syntax_with_lines(tmp_path: Path) -> None:
     assert compile_to_asm(src, "0") == asm      # deterministic
 
 
-@pytest.mark.parametrize(
-    ("opt", "expected"),
-    [
-        ("0", "`fld QWORD PTR .LC0` in function scale (line 5)"),
-        ("2", "`fld DWORD PTR .LC0` in function scale (line 6)"),
-    ],
-)
-def test_floating_point_is_refused_naming_instruction_function_and_line(opt: str, expected: str,
-                                                                        tmp_path: Path) -> None:
+@pytest.mark.parametrize("opt", ["0", "2"])
+def test_floating_point_compiles_to_sse2_with_the_x87_only_for_the_return_value(opt: str, tmp_path: Path) -> None:
     src = tmp_path / "fp.c"
     src.write_text(FLOAT_C)
-    with pytest.raises(UserError) as info:
-        compile_to_asm(src, opt)
-    assert str(info.value) == "x87/SSE instructions are not simulated: " + expected
-
-
-def test_sse_registers_and_plain_string_moves_are_told_apart() -> None:
-    assert find_floating_point("f:\n\t.loc 1 9 3\n\tmovsd\txmm0, QWORD PTR [eax]\n") == (
-        "movsd xmm0, QWORD PTR [eax]", "f", 9)
-    assert find_floating_point("g:\n\trep movsd\n\tmovsb\n\tfoo_label:\n") is None
-    assert find_floating_point("h:\n\tcvtsi2sd\txmm1, eax\n")[0] == "cvtsi2sd xmm1, eax"
-    assert find_floating_point("k:\n\tfnstcw\tWORD PTR [esp]\n")[0] == "fnstcw WORD PTR [esp]"
+    asm = compile_to_asm(src, opt)
+    assert "mulsd\txmm" in asm                    # the arithmetic is SSE2
+    assert "\tfld\tQWORD PTR" in asm               # the i386 ABI returns a double in st(0)
+    assert find_unsimulated(asm) is None
 
 
 def test_compiler_errors_carry_gcc_stderr_verbatim(tmp_path: Path) -> None:
@@ -98,11 +84,11 @@ def test_committed_libc_assembly_is_what_build_py_produces() -> None:
     assert "-fno-builtin" in LIBC_FLAGS and "-g" in LIBC_FLAGS
 
 
-def test_libc_assembly_has_no_float_and_carries_gccs_dwarf_under_install_independent_names() -> None:
+def test_libc_assembly_runs_on_the_simulated_cpu_and_carries_gccs_dwarf_under_install_independent_names() -> None:
     from vmdebug.libc import LIBC_DIR
     for path in asm_files()[1:]:
         text = path.read_text()
-        assert find_floating_point(text) is None, path.name
+        assert find_unsimulated(text) is None, path.name
         written_in_c = "__asm__(" not in (path.parent.parent / "src" / f"{path.stem}.c").read_text()
         assert ("\t.loc " in text or not written_in_c) and ".intel_syntax noprefix" in text
         assert ".section\t.debug_info" in text

@@ -19,7 +19,7 @@ from events.log import EventLog
 from events.kinds import apply, revert
 from events.state import ProcessState
 from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
-from vmdebug.machine import alu, control, sse  # noqa: F401  (register their semantics)
+from vmdebug.machine import alu, control, fpu, sse  # noqa: F401  (register their semantics)
 from vmdebug.machine.cpu import SEMANTICS
 from vmdebug.machine.faults import EXEC, CpuFault
 from vmdebug.machine.kernel import Kernel, page_align

@@ -190,7 +190,7 @@ def compile_to_asm(c_path: str | Path, opt_level: str = "0", warnings: TextIO | 
     return text
 
 
-_LABEL = re.compile(r"^([A-Za-z_.$][\w.$@]*):")
+_LABEL = re.compile(r"^([A-Za-z_.$][\w.$@]*|\d+):")
 _LOC = re.compile(r"^\s*\.loc\s+(\d+)\s+(\d+)")
 _FILE = re.compile(r'^\s*\.file\s+(\d+)\s+"([^"]*)"(?:\s+"([^"]*)")?')
 
