@@ -2,7 +2,7 @@
  *
  * What to look at:
  *   - a freed chunk keeps its contents: the next malloc of the same size
- *     gets the same chunk (first fit) with the old bytes still in it.
+ *     gets the same chunk (reused first) with the old bytes still in it.
  *   - calloc is malloc + memset(0): same chunk, but every byte is 0.
  *
  * Try:

@@ -5,28 +5,35 @@
  *     the end of the heap, moves up by exactly the size of each new chunk.
  *   - every chunk starts with a 4-byte header: the chunk size (header
  *     included, rounded up to a multiple of 8) with bit 0 set while the
- *     chunk is in use.  malloc(1) gets a chunk of 8 (4 header + 1 + 3
- *     bytes of padding); malloc(10) a chunk of 16; malloc(100) one of 104.
+ *     chunk is in use.  malloc(10) gets a chunk of 16 (4 header + 10 + 2
+ *     bytes of padding); malloc(100) one of 104.  16 is also the smallest
+ *     chunk, so malloc(1) gets 16 too (1 + 11 bytes of padding): freed,
+ *     a chunk must hold two free-list links and a footer.
  *   - payloads are 8-byte aligned, so consecutive results differ by the
- *     chunk sizes: b - a == 8, c - b == 16.
- *   (Layout diagram: vmdebug/libc/src/malloc.c.)
+ *     chunk sizes: b - a == 16, c - b == 16.
+ *   - free(b) clears bit 0 of b's header and puts b's chunk on the free
+ *     list of 16-byte chunks (bin 0); c's header gets bit 1 (0x6b): the
+ *     chunk before it is free.  malloc(3) takes b's chunk from that list.
+ *   (Layout diagram: vmdebug/libc/src/malloc.c, and docs/libc.md.)
  *
  * Try:
  *   vmdebug debug examples/heap_brk.c
  *   (vmdebug) break free
  *   (vmdebug) continue
  *   (vmdebug) heap                the chunks from __heap_start to __heap_end
- *   (vmdebug) x/8xw __heap_start  headers 0x9, 0x11, 0x69 among the payload bytes
+ *   (vmdebug) x/12xw __heap_start headers 0x11, 0x11, 0x69 among the payload bytes
+ *   (vmdebug) finish              out of free(b), back in main
+ *   (vmdebug) heap                b's chunk free, with its links; c's header 0x6b
  *   (vmdebug) vmmap               the [heap] region ends at the page-rounded break
  *   (vmdebug) history &__heap_end every change of the heap end, back in time
  *   (vmdebug) explain
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
- *   | a = malloc(1):   header 0x9  (chunk of 8 bytes)
+ *   | a = malloc(1):   header 0x11 (chunk of 16 bytes)
  *   | b = malloc(10):  header 0x11 (chunk of 16 bytes), break +16
  *   | c = malloc(100): header 0x69 (chunk of 104 bytes), break +104
- *   | b - a = 8, c - b = 16, all 8-aligned: 1
- *   | heap size 128, break == heap end: 1
+ *   | b - a = 16, c - b = 16, all 8-aligned: 1
+ *   | heap size 136, break == heap end: 1
  *   | after free(b): header 0x10, malloc(3) reuses it: 1
  *   exit status 0
  */
@@ -45,7 +52,7 @@ int main(void)
 {
     char *a, *b, *c, *d, *brk_before;
     a = malloc(1);
-    printf("a = malloc(1):   header 0x%x  (chunk of %u bytes)\n", header(a), header(a) & ~7u);
+    printf("a = malloc(1):   header 0x%x (chunk of %u bytes)\n", header(a), header(a) & ~7u);
     brk_before = sbrk(0);
     b = malloc(10);
     printf("b = malloc(10):  header 0x%x (chunk of %u bytes), break +%d\n", header(b), header(b) & ~7u,

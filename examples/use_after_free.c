@@ -2,7 +2,7 @@
  *
  * What to look at:
  *   - after free(acct) the pointer still holds the old address, and the
- *     chunk is handed to the next malloc of a similar size (first fit).
+ *     chunk is handed to the next malloc of a similar size (reused first).
  *   - writing through the new pointer changes what the old one "sees":
  *     acct->name and acct->balance now show the bytes of msg.  Nothing
  *     crashes: the memory is still mapped, only its owner changed.

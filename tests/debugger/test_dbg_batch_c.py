@@ -250,7 +250,7 @@ def test_history_of_a_struct_member_and_a_byte() -> None:
     dbg.execute("run")
     hist = outputs(dbg, cap, "history acct->balance")
     assert hist[0] == f"5 writes to {b + 0x14:#010x} (4 bytes):"
-    assert hist[1] == ("> step 205      0x08049067 <main+62> examples/use_after_free.c:47 "
+    assert hist[1] == ("> step 222      0x08049067 <main+62> examples/use_after_free.c:47 "
                        f"[{b + 0x14:#010x}, 4 bytes] 0x00000000 -> 0x00000064")
     assert all("<strcpy+20> string.c:38" in h for h in hist[2:])      # "hacked by eve!!" overwrites it later
     assert outputs(dbg, cap, "history *(char*)acct")[0] == f"2 writes to {b + 8:#010x} (1 byte):"
@@ -263,8 +263,8 @@ def test_calloc_walkthrough_leaves_calloc_with_finish() -> None:
     dbg, cap = session("examples/calloc_zero.c")
     dbg.execute("break calloc")
     stop = outputs(dbg, cap, "continue")
-    assert stop[-2] == "Breakpoint 1, calloc (nmemb=8, size=4) at malloc.c:243"
-    assert outputs(dbg, cap, "next")[0].startswith("247\t")
+    assert stop[-2] == "Breakpoint 1, calloc (nmemb=8, size=4) at malloc.c:497"
+    assert outputs(dbg, cap, "next")[0].startswith("501\t")
     done = outputs(dbg, cap, "finish")
     assert done[0].endswith("in main () at examples/calloc_zero.c:42")
     assert done[2].startswith("Value returned is $1 = (void *) 0x")

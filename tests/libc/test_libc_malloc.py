@@ -2,8 +2,10 @@
 
 Addresses are printed relative to the first chunk because the real kernel
 randomises where the heap starts; the layout inside the heap is exact:
-4-byte headers (size | in-use bit), 8-aligned payloads, first fit,
-splitting, coalescing, growth by exact chunk sizes (src/malloc.c)."""
+4-byte headers (size | bit 0 in use | bit 1 the chunk before is free),
+16-byte minimum chunks, 8-aligned payloads, free chunks with next/prev
+links and a footer, bins of one size or a power of two, the top, splitting,
+coalescing on both sides, growth by exact chunk sizes (src/malloc.c)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,16 +29,21 @@ static void walk(const char *label)
 {
     char *c;
     printf("%s:", label);
-    for (c = __heap_start; c < __heap_end; c += *(unsigned *)c & ~7u)
-        printf(" %d:%x", (int)(c - __heap_start), *(unsigned *)c);
-    printf(" end=%d\n", (int)(__heap_end - __heap_start));
+    for (c = __heap_start; c < __heap_end; c += *(unsigned *)c & ~7u) {
+        unsigned h = *(unsigned *)c;
+        printf(" %d:%x", (int)(c - __heap_start), h);
+        if (!(h & 1) && c + h < __heap_end)   /* a free chunk in a bin: its links */
+            printf("[%d,%d]", ((char **)c)[1] ? (int)(((char **)c)[1] - __heap_start) : -1,
+                   ((char **)c)[2] ? (int)(((char **)c)[2] - __heap_start) : -1);
+    }
+    printf(" end=%d bins=%x\n", (int)(__heap_end - __heap_start), __heap_binmap);
 }
 '''
 
 LAYOUT = PRELUDE + r'''
 int main(void)
 {
-    char *p, *q, *r, *s, *a, *b, *c, *d;
+    char *p, *q, *r, *s, *t, *a, *b, *c, *d, *e;
     char *brk0;
     printf("before: %d %d\n", __heap_start == 0, __heap_end == 0);
     p = malloc(10);
@@ -49,38 +56,42 @@ int main(void)
     free(q);
     walk("free q");
     s = malloc(12);
-    printf("reuse=%d hdr=%x\n", OFF(s), HDR(s));
+    printf("reuse=%d hdr=%x r=%x\n", OFF(s), HDR(s), HDR(r));
     free(s);
-    s = malloc(4);
+    s = malloc(40);
+    free(r);
+    walk("r merges back into q");
+    t = malloc(4);
     walk("split");
-    free(s);
-    walk("merged");
     a = malloc(16);
     b = malloc(16);
     c = malloc(16);
-    walk("abc");
+    d = malloc(16);
+    walk("abcd");
     free(a);
-    free(b);
-    walk("coalesce a+b");
-    d = malloc(40);
-    printf("d==a %d\n", d == a);
     free(c);
-    walk("free c merges with free top");
+    walk("a and c in one bin");
+    free(b);
+    walk("b merges both ways");
+    e = malloc(200);
+    walk("e from the top");
+    free(d);
+    free(e);
+    walk("d and e merge into the top");
     brk0 = sbrk(0);
     a = malloc(100);
-    /* The free last chunk (24 bytes) is extended by 104 - 24 = 80. */
-    printf("grow=%d a=%d\n", (int)((char *)sbrk(0) - brk0), OFF(a));
+    printf("carved from the top: grow=%d a=%d\n", (int)((char *)sbrk(0) - brk0), OFF(a));
     brk0 = sbrk(0);
-    b = malloc(0); /* 8 bytes: first fit in the free 16-byte chunk at 16 */
-    printf("malloc0 grow=%d hdr=%x\n", (int)((char *)sbrk(0) - brk0), HDR(b));
-    free(r);
+    b = malloc(400);
+    printf("top extended: grow=%d b=%d\n", (int)((char *)sbrk(0) - brk0), OFF(b));
     free(p);
-    free(d);
+    free(t);
+    free(s);
     free(a);
     free(b);
     walk("all free");
     brk0 = sbrk(0);
-    a = malloc(500);
+    a = malloc(1000);
     printf("no grow=%d a=%d\n", (int)((char *)sbrk(0) - brk0), OFF(a));
     free(0);
     return 0;
@@ -89,19 +100,20 @@ int main(void)
 
 LAYOUT_EXPECTED = """before: 1 1
 align=0 start=-4 brk=0
-p=0 q=16 r=32 hdr=11 11 9
-free q: 0:11 16:10 32:9 end=40
-reuse=16 hdr=11
-split: 0:11 16:9 24:8 32:9 end=40
-merged: 0:11 16:10 32:9 end=40
-abc: 0:11 16:10 32:9 40:19 64:19 88:19 end=112
-coalesce a+b: 0:11 16:10 32:9 40:30 88:19 end=112
-d==a 1
-free c merges with free top: 0:11 16:10 32:9 40:31 88:18 end=112
-grow=80 a=88
-malloc0 grow=0 hdr=9
-all free: 0:c0 end=192
-no grow=312 a=0
+p=0 q=16 r=32 hdr=11 11 11
+free q: 0:11 16:10[-1,-1] 32:13 end=48 bins=1
+reuse=16 hdr=11 r=11
+r merges back into q: 0:11 16:20[-1,-1] 48:33 end=96 bins=4
+split: 0:11 16:11 32:10[-1,-1] 48:33 end=96 bins=1
+abcd: 0:11 16:11 32:10[-1,-1] 48:33 96:19 120:19 144:19 168:19 end=192 bins=1
+a and c in one bin: 0:11 16:11 32:10[-1,-1] 48:33 96:18[-1,144] 120:1b 144:18[96,-1] 168:1b end=192 bins=3
+b merges both ways: 0:11 16:11 32:10[-1,-1] 48:33 96:48[-1,-1] 168:1b end=192 bins=81
+e from the top: 0:11 16:11 32:10[-1,-1] 48:33 96:48[-1,-1] 168:1b 192:d1 end=400 bins=81
+d and e merge into the top: 0:11 16:11 32:10[-1,-1] 48:33 96:130 end=400 bins=1
+carved from the top: grow=0 a=96
+top extended: grow=208 b=200
+all free: 0:260 end=608 bins=0
+no grow=400 a=0
 """
 
 STRESS = PRELUDE + r'''
@@ -156,10 +168,13 @@ int main(void)
     {
         /* Every header is sane and the chunks tile the heap exactly. */
         char *c;
-        int chunks = 0, used = 0;
+        int chunks = 0, used = 0, prev_free = 0;
         for (c = __heap_start; c < __heap_end; c += *(unsigned *)c & ~7u) {
             unsigned h = *(unsigned *)c;
-            bad += (h & 6) != 0 || (h & ~7u) < 8 || ((uintptr_t)c % 8) != 4;
+            bad += (h & 4) != 0 || (h & ~7u) < 16 || ((uintptr_t)c % 8) != 4;
+            /* bit 1 says whether the chunk before is free; two free chunks are never neighbours */
+            bad += ((h & 2) != 0) != prev_free || (prev_free && !(h & 1));
+            prev_free = !(h & 1);
             chunks++;
             used += h & 1;
         }
@@ -208,13 +223,13 @@ int main(void)
 
 REALLOC_EXPECTED = """grow at end in place=1 hdr=69
 shrink in place=1 hdr=11
-shrunk: 0:11 16:58 104:11 end=120
+shrunk: 0:11 16:58[-1,-1] 104:13 end=120 bins=200
 regrow into free neighbour=1 hdr=41
 moved=1 off=120
 copied=1
-moved: 0:68 104:11 120:d1 end=328
+moved: 0:68[-1,-1] 104:13 120:d1 end=328 bins=800
 realloc0=(nil)
-freed: 0:78 120:d1 end=328
+freed: 0:78[-1,-1] 120:d3 end=328 bins=2000
 calloc overflow=(nil) huge=(nil)
 """
 
@@ -260,7 +275,7 @@ def test_many_allocations_keep_data_and_alignment(opt: str, tmp_path: Path) -> N
     # Everything freed coalesces back into one free chunk spanning the heap.
     assert out[1].startswith("after all free: 0:")
     size = int(out[1].split()[3].split(":")[1], 16)
-    assert out[1] == f"after all free: 0:{size:x} end={size}"
+    assert out[1] == f"after all free: 0:{size:x} end={size} bins=0"
     assert out[2] == "bad=0 misaligned=0"
 
 

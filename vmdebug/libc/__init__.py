@@ -6,9 +6,11 @@ output made by ``python -m vmdebug.libc.build`` and committed, so running C
 in the simulator needs no compiler beyond the one for the user's own file.
 
 Heap layout (see ``src/malloc.c``): chunks are a 4-byte header (size
-including the header, a multiple of 8, bit 0 = in use) followed by an
-8-byte-aligned payload; they run from the global ``__heap_start`` to
-``__heap_end`` (both ``char *``, 0 before the first malloc).
+including the header, a multiple of 8 and at least 16, bit 0 = in use,
+bit 1 = the chunk before is free) followed by an 8-byte-aligned payload;
+they run from the global ``__heap_start`` to ``__heap_end`` (both
+``char *``, 0 before the first malloc).  Free chunks are on the lists that
+start at ``__heap_bins``.
 """
 from __future__ import annotations
 
@@ -27,11 +29,18 @@ CRT0 = LIBC_DIR / "crt0.s"
 # Heap geometry, for debuggers that draw the heap (must match src/malloc.c).
 HEAP_START_SYMBOL = "__heap_start"
 HEAP_END_SYMBOL = "__heap_end"
+HEAP_BINS_SYMBOL = "__heap_bins"          # char *__heap_bins[HEAP_BIN_COUNT]: each bin's first free chunk
+HEAP_BIN_COUNT = 32
+HEAP_SMALL_MAX = 128                      # bins 0..14 hold one size each, 16..128
 CHUNK_HEADER_SIZE = 4
 CHUNK_ALIGN = 8
-CHUNK_MIN_SIZE = 8
+CHUNK_MIN_SIZE = 16
 CHUNK_IN_USE_BIT = 1
+CHUNK_PREV_FREE_BIT = 2
 CHUNK_SIZE_MASK = ~7 & 0xFFFFFFFF
+#: The first libc's heap (an implicit list with 8-byte chunks and no __heap_bins), which
+#: sessions recorded with it still hold.
+LEGACY_CHUNK_MIN_SIZE = 8
 
 
 def debug_name(path: Path) -> str:

@@ -209,18 +209,20 @@ def cmd_stack(dbg: "Debugger", arg: str) -> None:
 
 @command("heap", category="beyond")
 def cmd_heap(dbg: "Debugger", arg: str) -> None:
-    """Show the malloc heap chunk by chunk: header, size, in use or free, payload preview, padding.
+    """Show the malloc heap chunk by chunk: header, size, in use or free, payload preview or free-list links, padding; then the free lists.
 
     Usage: heap"""
     from vmdebug import libc
     from vmdebug.debugger.views.heap import heap_view
     s = dbg.info.lookup(libc.HEAP_START_SYMBOL)
     e = dbg.info.lookup(libc.HEAP_END_SYMBOL)
+    b = dbg.info.lookup(libc.HEAP_BINS_SYMBOL)
 
     def read(a: int, n: int) -> bytes | None:
         data, bad = dbg.memory.try_read(a, n)
         return None if bad is not None else data
-    dbg.lines_out(heap_view(read, s.address if s else None, e.address if e else None, dbg.tl.state.brk))
+    dbg.lines_out(heap_view(read, s.address if s else None, e.address if e else None, dbg.tl.state.brk,
+                            b.address if b else None))
 
 
 @command("pagewalk", category="beyond", example="$esp")

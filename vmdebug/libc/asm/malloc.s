@@ -14,25 +14,25 @@
 	.type	heap_error, @function
 heap_error:
 .LVL0:
-.LFB4:
+.LFB5:
 	.file 1 "malloc.c"
-	.loc 1 87 1 view -0
+	.loc 1 154 1 view -0
 	.cfi_startproc
-	.loc 1 88 5 view .LVU1
-	.loc 1 87 1 is_stmt 0 view .LVU2
+	.loc 1 155 5 view .LVU1
+	.loc 1 154 1 is_stmt 0 view .LVU2
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 88 5 view .LVU3
+	.loc 1 155 5 view .LVU3
 	xor	ecx, ecx
 	cmp	edx, DWORD PTR __heap_start
 	jb	.L2
-	.loc 1 89 35 view .LVU4
+	.loc 1 156 35 view .LVU4
 	cmp	edx, DWORD PTR __heap_end
 	jnb	.L2
-	.loc 1 88 5 view .LVU5
+	.loc 1 155 5 view .LVU5
 	mov	ecx, DWORD PTR [edx]
 .L2:
-	.loc 1 88 5 discriminator 3 view .LVU6
+	.loc 1 155 5 discriminator 3 view .LVU6
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	ecx
@@ -47,13 +47,13 @@ heap_error:
 	.cfi_def_cfa_offset 48
 	call	fprintf
 .LVL1:
-	.loc 1 90 5 is_stmt 1 discriminator 3 view .LVU7
+	.loc 1 157 5 is_stmt 1 discriminator 3 view .LVU7
 	add	esp, 32
 	.cfi_def_cfa_offset 16
 	call	abort
 .LVL2:
 	.cfi_endproc
-.LFE4:
+.LFE5:
 	.size	heap_error, .-heap_error
 	.section	.rodata.str1.4
 	.align 4
@@ -64,58 +64,58 @@ heap_error:
 	.type	heap_grow, @function
 heap_grow:
 .LVL3:
-.LFB8:
-	.loc 1 132 1 view -0
+.LFB17:
+	.loc 1 311 1 view -0
 	.cfi_startproc
-	.loc 1 133 5 view .LVU9
-	.loc 1 134 5 view .LVU10
-	.loc 1 132 1 is_stmt 0 view .LVU11
+	.loc 1 312 5 view .LVU9
+	.loc 1 313 5 view .LVU10
+	.loc 1 311 1 is_stmt 0 view .LVU11
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 	mov	ebx, eax
 	sub	esp, 20
 	.cfi_def_cfa_offset 28
-	.loc 1 134 17 view .LVU12
+	.loc 1 313 17 view .LVU12
 	push	0
 	.cfi_def_cfa_offset 32
 	call	sbrk
 .LVL4:
-	.loc 1 134 25 view .LVU13
+	.loc 1 313 25 view .LVU13
 	mov	edx, DWORD PTR __heap_end
-	.loc 1 134 8 view .LVU14
+	.loc 1 313 8 view .LVU14
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	cmp	edx, eax
 	jne	.L16
-	.loc 1 136 5 is_stmt 1 view .LVU15
-	.loc 1 136 8 is_stmt 0 view .LVU16
+	.loc 1 315 5 is_stmt 1 view .LVU15
+	.loc 1 315 8 is_stmt 0 view .LVU16
 	test	ebx, ebx
 	js	.L11
-	.loc 1 136 32 discriminator 1 view .LVU17
+	.loc 1 315 32 discriminator 1 view .LVU17
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	ebx
 	.cfi_def_cfa_offset 32
 	call	sbrk
 .LVL5:
-	.loc 1 136 29 discriminator 1 view .LVU18
+	.loc 1 315 29 discriminator 1 view .LVU18
 	add	esp, 16
 	.cfi_def_cfa_offset 16
 	cmp	eax, -1
 	je	.L11
-	.loc 1 140 5 is_stmt 1 view .LVU19
-	.loc 1 140 9 is_stmt 0 view .LVU20
+	.loc 1 319 5 is_stmt 1 view .LVU19
+	.loc 1 319 9 is_stmt 0 view .LVU20
 	mov	eax, DWORD PTR __heap_end
 .LVL6:
-	.loc 1 141 5 is_stmt 1 view .LVU21
-	.loc 1 141 16 is_stmt 0 view .LVU22
+	.loc 1 320 5 is_stmt 1 view .LVU21
+	.loc 1 320 16 is_stmt 0 view .LVU22
 	add	ebx, eax
 .LVL7:
-	.loc 1 141 16 view .LVU23
+	.loc 1 320 16 view .LVU23
 	mov	DWORD PTR __heap_end, ebx
-	.loc 1 142 5 is_stmt 1 view .LVU24
-	.loc 1 143 1 is_stmt 0 view .LVU25
+	.loc 1 321 5 is_stmt 1 view .LVU24
+	.loc 1 322 1 is_stmt 0 view .LVU25
 	add	esp, 8
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
@@ -128,386 +128,1305 @@ heap_grow:
 	.p2align 3
 .L11:
 	.cfi_restore_state
-	.loc 1 137 9 is_stmt 1 view .LVU26
-	.loc 1 137 15 is_stmt 0 view .LVU27
+	.loc 1 316 9 is_stmt 1 view .LVU26
+	.loc 1 316 15 is_stmt 0 view .LVU27
 	mov	DWORD PTR errno, 12
-	.loc 1 138 9 is_stmt 1 view .LVU28
-	.loc 1 143 1 is_stmt 0 view .LVU29
+	.loc 1 317 9 is_stmt 1 view .LVU28
+	.loc 1 322 1 is_stmt 0 view .LVU29
 	add	esp, 8
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
-	.loc 1 138 16 view .LVU30
+	.loc 1 317 16 view .LVU30
 	xor	eax, eax
-	.loc 1 143 1 view .LVU31
+	.loc 1 322 1 view .LVU31
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 .LVL9:
-	.loc 1 143 1 view .LVU32
+	.loc 1 322 1 view .LVU32
 	ret
 .LVL10:
 .L16:
 	.cfi_restore_state
-	.loc 1 135 9 is_stmt 1 view .LVU33
+	.loc 1 314 9 is_stmt 1 view .LVU33
 	mov	eax, OFFSET FLAT:.LC1
 	call	heap_error
 .LVL11:
 	.cfi_endproc
-.LFE8:
+.LFE17:
 	.size	heap_grow, .-heap_grow
-	.section	.rodata.str1.4
-	.align 4
-.LC2:
-	.string	"invalid pointer (not from malloc)"
 	.section	.rodata.str1.1,"aMS",@progbits,1
-.LC3:
+.LC2:
 	.string	"corrupted chunk header"
 	.section	.rodata.str1.4
 	.align 4
-.LC4:
+.LC3:
 	.string	"invalid pointer (not the start of a chunk)"
-	.section	.rodata.str1.1
-.LC5:
-	.string	"double free"
 	.text
 	.p2align 4
-	.type	find_chunk, @function
-find_chunk:
+	.type	diagnose, @function
+diagnose:
 .LVL12:
-.LFB11:
-	.loc 1 197 1 view -0
+.LFB8:
+	.loc 1 179 1 view -0
 	.cfi_startproc
-	.loc 1 198 5 view .LVU35
-	.loc 1 197 1 is_stmt 0 view .LVU36
+	.loc 1 180 5 view .LVU35
+	.loc 1 181 5 view .LVU36
+	.loc 1 179 1 is_stmt 0 view .LVU37
+	push	esi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 6, -8
+	mov	esi, eax
+	mov	eax, edx
+.LVL13:
+	.loc 1 179 1 view .LVU38
+	push	ebx
+	.cfi_def_cfa_offset 12
+	.cfi_offset 3, -12
+	sub	esp, 4
+	.cfi_def_cfa_offset 16
+	.loc 1 181 12 view .LVU39
+	mov	edx, DWORD PTR __heap_start
+.LVL14:
+	.loc 1 181 30 is_stmt 1 view .LVU40
+	cmp	edx, eax
+	jnb	.L18
+.L22:
+	.loc 1 182 9 view .LVU41
+.LVL15:
+.LBB197:
+.LBI197:
+	.loc 1 168 13 view .LVU42
+.LBB198:
+	.loc 1 170 5 view .LVU43
+.LBB199:
+.LBI199:
+	.loc 1 161 12 view .LVU44
+.LBB200:
+	.loc 1 163 5 view .LVU45
+	.loc 1 163 18 is_stmt 0 view .LVU46
+	mov	ecx, DWORD PTR [edx]
+.LVL16:
+	.loc 1 164 5 is_stmt 1 view .LVU47
+	.loc 1 164 18 is_stmt 0 view .LVU48
+	mov	ebx, ecx
+	and	ebx, -8
+.LVL17:
+	.loc 1 165 5 is_stmt 1 view .LVU49
+	.loc 1 165 26 is_stmt 0 view .LVU50
+	and	ecx, 4
+.LVL18:
+	.loc 1 165 26 view .LVU51
+	jne	.L29
+	.loc 1 165 26 view .LVU52
+	cmp	ebx, 15
+	ja	.L19
+.LVL19:
+.L29:
+	.loc 1 165 26 view .LVU53
+.LBE200:
+.LBE199:
+.LBE198:
+.LBE197:
+.LBB204:
+.LBB205:
+	.loc 1 171 9 view .LVU54
+	mov	eax, OFFSET FLAT:.LC2
+.LVL20:
+	.loc 1 171 9 view .LVU55
+	call	heap_error
+.LVL21:
+.L19:
+	.loc 1 171 9 view .LVU56
+.LBE205:
+.LBE204:
+.LBB211:
+.LBB203:
+.LBB202:
+.LBB201:
+	.loc 1 165 82 view .LVU57
+	mov	ecx, DWORD PTR __heap_end
+	sub	ecx, edx
+	.loc 1 165 46 view .LVU58
+	cmp	ecx, ebx
+	jb	.L29
+.LVL22:
+	.loc 1 165 46 view .LVU59
+.LBE201:
+.LBE202:
+.LBE203:
+.LBE211:
+	.loc 1 181 5 is_stmt 1 discriminator 3 view .LVU60
+	.loc 1 181 41 is_stmt 0 discriminator 3 view .LVU61
+	add	edx, ebx
+.LVL23:
+	.loc 1 181 30 is_stmt 1 discriminator 3 view .LVU62
+	cmp	edx, eax
+	jb	.L22
+.L18:
+	.loc 1 183 5 view .LVU63
+	.loc 1 183 8 is_stmt 0 view .LVU64
+	cmp	eax, edx
+	je	.L23
+	.loc 1 184 9 is_stmt 1 view .LVU65
+	mov	edx, eax
+.LVL24:
+	.loc 1 184 9 is_stmt 0 view .LVU66
+	mov	eax, OFFSET FLAT:.LC3
+.LVL25:
+	.loc 1 184 9 view .LVU67
+	call	heap_error
+.LVL26:
+.L23:
+	.loc 1 185 5 is_stmt 1 view .LVU68
+.LBB212:
+.LBI204:
+	.loc 1 168 13 view .LVU69
+.LBB210:
+	.loc 1 170 5 view .LVU70
+.LBB206:
+.LBI206:
+	.loc 1 161 12 view .LVU71
+.LBB207:
+	.loc 1 163 5 view .LVU72
+	.loc 1 163 18 is_stmt 0 view .LVU73
+	mov	edx, DWORD PTR [eax]
+.LVL27:
+	.loc 1 164 5 is_stmt 1 view .LVU74
+	.loc 1 164 18 is_stmt 0 view .LVU75
+	mov	ecx, edx
+	and	ecx, -8
+.LVL28:
+	.loc 1 165 5 is_stmt 1 view .LVU76
+	.loc 1 165 26 is_stmt 0 view .LVU77
+	and	dl, 4
+.LVL29:
+	.loc 1 165 26 view .LVU78
+	jne	.L26
+	cmp	ecx, 15
+	ja	.L24
+.L26:
+.LVL30:
+	.loc 1 165 26 view .LVU79
+.LBE207:
+.LBE206:
+	.loc 1 171 9 is_stmt 1 view .LVU80
+	mov	edx, eax
+	jmp	.L29
+.LVL31:
+.L24:
+.LBB209:
+.LBB208:
+	.loc 1 165 82 is_stmt 0 view .LVU81
+	mov	edx, DWORD PTR __heap_end
+	sub	edx, eax
+	.loc 1 165 46 view .LVU82
+	cmp	edx, ecx
+	jb	.L26
+.LVL32:
+	.loc 1 165 46 view .LVU83
+.LBE208:
+.LBE209:
+.LBE210:
+.LBE212:
+	.loc 1 186 5 is_stmt 1 view .LVU84
+	mov	edx, eax
+	mov	eax, esi
+.LVL33:
+	.loc 1 186 5 is_stmt 0 view .LVU85
+	call	heap_error
+.LVL34:
+	.loc 1 186 5 view .LVU86
+	.cfi_endproc
+.LFE8:
+	.size	diagnose, .-diagnose
+	.section	.rodata.str1.1
+.LC4:
+	.string	"corrupted free list"
+	.text
+	.p2align 4
+	.type	free_to_bin, @function
+free_to_bin:
+.LVL35:
+.LFB14:
+	.loc 1 256 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 257 5 view .LVU88
+	.loc 1 256 1 is_stmt 0 view .LVU89
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
-	.loc 1 198 11 view .LVU37
-	lea	ecx, [eax-4]
-.LVL13:
-	.loc 1 199 5 is_stmt 1 view .LVU38
-	.loc 1 200 5 view .LVU39
-	.loc 1 201 5 view .LVU40
-	.loc 1 197 1 is_stmt 0 view .LVU41
 	push	edi
 	.cfi_def_cfa_offset 12
 	.cfi_offset 7, -12
-	mov	edi, edx
 	push	esi
 	.cfi_def_cfa_offset 16
 	.cfi_offset 6, -16
 	push	ebx
 	.cfi_def_cfa_offset 20
 	.cfi_offset 3, -20
-	sub	esp, 12
-	.cfi_def_cfa_offset 32
-	.loc 1 201 22 view .LVU42
-	mov	edx, DWORD PTR __heap_start
-.LVL14:
-	.loc 1 201 30 view .LVU43
-	cmp	ecx, edx
-	jb	.L18
-	test	edx, edx
-	je	.L18
-	.loc 1 201 65 discriminator 2 view .LVU44
-	mov	ebx, DWORD PTR __heap_end
-	.loc 1 201 55 discriminator 2 view .LVU45
-	cmp	ecx, ebx
-	jnb	.L18
-	mov	esi, eax
-.LVL15:
-	.loc 1 203 38 is_stmt 1 view .LVU46
-	cmp	edx, ecx
-	jb	.L19
-	jmp	.L32
-.LVL16:
-	.p2align 4,,10
-	.p2align 3
-.L28:
-	.loc 1 203 54 is_stmt 0 view .LVU47
-	mov	edx, eax
-.LVL17:
-.L19:
-	.loc 1 204 9 is_stmt 1 view .LVU48
-.LBB92:
-.LBI92:
-	.loc 1 94 13 view .LVU49
-.LBB93:
-	.loc 1 96 5 view .LVU50
-	.loc 1 96 18 is_stmt 0 view .LVU51
-	mov	ebp, DWORD PTR [edx]
-.LVL18:
-	.loc 1 97 5 is_stmt 1 view .LVU52
-	.loc 1 97 18 is_stmt 0 view .LVU53
-	mov	eax, ebp
-	and	eax, -8
-.LVL19:
-	.loc 1 98 5 is_stmt 1 view .LVU54
-	.loc 1 98 23 is_stmt 0 view .LVU55
-	and	ebp, 6
-.LVL20:
-	.loc 1 98 23 view .LVU56
+	mov	ebx, eax
+	mov	eax, edx
+.LVL36:
+	.loc 1 256 1 view .LVU90
+	mov	edx, ecx
+.LVL37:
+	.loc 1 257 11 view .LVU91
+	lea	esi, [ebx+eax]
+.LVL38:
+	.loc 1 258 5 is_stmt 1 view .LVU92
+	.loc 1 256 1 is_stmt 0 view .LVU93
+	sub	esp, 28
+	.cfi_def_cfa_offset 48
+	.loc 1 258 8 view .LVU94
+	and	ecx, 1
+.LVL39:
+	.loc 1 258 8 view .LVU95
 	jne	.L31
-	.loc 1 98 23 view .LVU57
-	cmp	eax, 7
-	jbe	.L31
-	.loc 1 98 79 view .LVU58
-	mov	ebp, ebx
-	sub	ebp, edx
-	.loc 1 98 43 view .LVU59
-	cmp	ebp, eax
-	jb	.L31
-.LVL21:
-	.loc 1 98 43 view .LVU60
-.LBE93:
-.LBE92:
-	.loc 1 205 9 is_stmt 1 discriminator 3 view .LVU61
-	.loc 1 203 5 discriminator 3 view .LVU62
-	.loc 1 203 54 is_stmt 0 discriminator 3 view .LVU63
+	.loc 1 259 9 is_stmt 1 view .LVU96
+.LVL40:
+.LBB213:
+.LBI213:
+	.loc 1 246 13 view .LVU97
+.LBB214:
+	.loc 1 248 5 view .LVU98
+	.loc 1 248 26 is_stmt 0 view .LVU99
+	test	dl, 7
+	jne	.L32
+	cmp	edx, 15
+	jbe	.L32
+	.loc 1 248 77 view .LVU100
+	mov	ebp, DWORD PTR __heap_end
+	mov	ecx, ebp
+	sub	ecx, esi
+	.loc 1 248 43 view .LVU101
+	cmp	edx, ecx
+	jnb	.L32
+	.loc 1 248 85 view .LVU102
+	cmp	esi, DWORD PTR heap_last
+	je	.L32
+	.loc 1 250 5 is_stmt 1 view .LVU103
+.LVL41:
+.LBB215:
+.LBI215:
+	.loc 1 221 13 view .LVU104
+.LBB216:
+	.loc 1 223 5 view .LVU105
+.LBB217:
+.LBI217:
+	.loc 1 190 21 view .LVU106
+.LBB218:
+	.loc 1 192 5 view .LVU107
+	.loc 1 193 5 view .LVU108
+	.loc 1 193 8 is_stmt 0 view .LVU109
+	cmp	edx, 128
+	jbe	.L52
+	.loc 1 195 5 is_stmt 1 view .LVU110
+.LVL42:
+	.loc 1 196 5 view .LVU111
+	.loc 1 195 9 is_stmt 0 view .LVU112
+	bsr	ecx, edx
+	lea	edi, [ecx+8]
+	.loc 1 196 30 view .LVU113
+	mov	ecx, 31
+	cmp	edi, ecx
+	cmovbe	ecx, edi
+	mov	DWORD PTR [esp+12], ecx
+.LVL43:
+.L35:
+	.loc 1 196 30 view .LVU114
+.LBE218:
+.LBE217:
+	.loc 1 224 5 is_stmt 1 view .LVU115
+	.loc 1 225 11 is_stmt 0 view .LVU116
+	mov	edi, DWORD PTR [esi+8]
+	.loc 1 224 11 view .LVU117
+	mov	ecx, DWORD PTR [esi+4]
+.LVL44:
+	.loc 1 225 5 is_stmt 1 view .LVU118
+	.loc 1 225 11 is_stmt 0 view .LVU119
+	mov	DWORD PTR [esp], edi
+.LVL45:
+	.loc 1 226 5 is_stmt 1 view .LVU120
+.LBB220:
+.LBB221:
+	.loc 1 201 26 is_stmt 0 view .LVU121
+	mov	edi, DWORD PTR __heap_start
+.LVL46:
+	.loc 1 201 67 view .LVU122
+	sub	ebp, edi
+	.loc 1 201 26 view .LVU123
+	mov	DWORD PTR [esp+8], edi
+	.loc 1 201 67 view .LVU124
+	mov	DWORD PTR [esp+4], ebp
+.LBE221:
+.LBE220:
+	.loc 1 226 8 view .LVU125
+	test	ecx, ecx
+	je	.L53
+	.loc 1 227 9 is_stmt 1 view .LVU126
+.LVL47:
+.LBB223:
+.LBI220:
+	.loc 1 199 12 view .LVU127
+.LBB222:
+	.loc 1 201 5 view .LVU128
+	.loc 1 201 26 is_stmt 0 view .LVU129
+	mov	ebp, ecx
+	sub	ebp, edi
+.LBE222:
+.LBE223:
+	.loc 1 227 12 view .LVU130
+	mov	edi, DWORD PTR [esp+4]
+	cmp	ebp, edi
+	jnb	.L38
+	.loc 1 227 28 view .LVU131
+	cmp	esi, DWORD PTR [ecx+8]
+	jne	.L38
+	.loc 1 229 9 is_stmt 1 view .LVU132
+	.loc 1 229 26 is_stmt 0 view .LVU133
+	mov	edi, DWORD PTR [esp]
+	mov	DWORD PTR [ecx+8], edi
+	.loc 1 231 5 is_stmt 1 view .LVU134
+	.loc 1 231 8 is_stmt 0 view .LVU135
+	test	edi, edi
+	je	.L54
+.L42:
+	.loc 1 232 9 is_stmt 1 view .LVU136
+.LVL48:
+.LBB224:
+.LBI224:
+	.loc 1 199 12 view .LVU137
+.LBB225:
+	.loc 1 201 5 view .LVU138
+	.loc 1 201 26 is_stmt 0 view .LVU139
+	mov	ebp, DWORD PTR [esp+8]
+	mov	edi, DWORD PTR [esp]
+	sub	edi, ebp
+.LBE225:
+.LBE224:
+	.loc 1 232 12 view .LVU140
+	mov	ebp, DWORD PTR [esp+4]
+	cmp	edi, ebp
+	jnb	.L38
+	.loc 1 232 28 view .LVU141
+	mov	edi, DWORD PTR [esp]
+	cmp	esi, DWORD PTR [edi+4]
+	jne	.L38
+	.loc 1 234 9 is_stmt 1 view .LVU142
+	.loc 1 234 26 is_stmt 0 view .LVU143
+	mov	esi, DWORD PTR [esp]
+.LVL49:
+	.loc 1 234 26 view .LVU144
+	mov	DWORD PTR [esi+4], ecx
+.LVL50:
+.L39:
+	.loc 1 234 26 view .LVU145
+.LBE216:
+.LBE215:
+.LBE214:
+.LBE213:
+	.loc 1 260 9 is_stmt 1 view .LVU146
+	.loc 1 260 14 is_stmt 0 view .LVU147
 	add	eax, edx
-.LVL22:
-	.loc 1 203 38 is_stmt 1 discriminator 3 view .LVU64
-	cmp	eax, ecx
-	jb	.L28
-.LVL23:
-.L20:
-	.loc 1 207 5 view .LVU65
-	.loc 1 207 8 is_stmt 0 view .LVU66
+.LVL51:
+	.loc 1 261 9 is_stmt 1 view .LVU148
+	.loc 1 261 14 is_stmt 0 view .LVU149
+	lea	esi, [ebx+eax]
+.LVL52:
+	.loc 1 262 9 is_stmt 1 view .LVU150
+	.loc 1 262 21 is_stmt 0 view .LVU151
+	mov	edx, DWORD PTR [esi]
+.LVL53:
+.L31:
+	.loc 1 264 5 is_stmt 1 view .LVU152
+.LBB232:
+.LBI232:
+	.loc 1 147 13 view .LVU153
+.LBB233:
+	.loc 1 149 5 view .LVU154
+	.loc 1 149 23 is_stmt 0 view .LVU155
+	mov	DWORD PTR [ebx], eax
+	.loc 1 150 5 is_stmt 1 view .LVU156
+	.loc 1 150 41 is_stmt 0 view .LVU157
+	mov	DWORD PTR [ebx-4+eax], eax
+.LVL54:
+	.loc 1 150 41 view .LVU158
+.LBE233:
+.LBE232:
+	.loc 1 265 5 is_stmt 1 view .LVU159
+.LBB234:
+.LBI234:
+	.loc 1 205 13 view .LVU160
+.LBB235:
+	.loc 1 207 5 view .LVU161
+.LBB236:
+.LBI236:
+	.loc 1 190 21 view .LVU162
+.LBB237:
+	.loc 1 192 5 view .LVU163
+	.loc 1 193 5 view .LVU164
+	.loc 1 193 8 is_stmt 0 view .LVU165
+	cmp	eax, 128
+	jbe	.L55
+	.loc 1 195 5 is_stmt 1 view .LVU166
+.LVL55:
+	.loc 1 196 5 view .LVU167
+	.loc 1 195 9 is_stmt 0 view .LVU168
+	bsr	eax, eax
+.LVL56:
+	.loc 1 195 9 view .LVU169
+	lea	ecx, [eax+8]
+	.loc 1 196 30 view .LVU170
+	mov	eax, 31
 	cmp	ecx, eax
-	jne	.L33
-	.loc 1 209 5 is_stmt 1 view .LVU67
-.LVL24:
-.LBB94:
-.LBI94:
-	.loc 1 94 13 view .LVU68
-.LBB95:
-	.loc 1 96 5 view .LVU69
-	.loc 1 96 18 is_stmt 0 view .LVU70
-	mov	esi, DWORD PTR [esi-4]
-.LVL25:
-	.loc 1 97 5 is_stmt 1 view .LVU71
-	.loc 1 97 18 is_stmt 0 view .LVU72
-	mov	ebp, esi
-	and	ebp, -8
-.LVL26:
-	.loc 1 98 5 is_stmt 1 view .LVU73
-	.loc 1 98 23 is_stmt 0 view .LVU74
-	test	esi, 6
-	jne	.L25
-	cmp	ebp, 7
-	jbe	.L25
-	.loc 1 98 79 view .LVU75
-	sub	ebx, ecx
-	.loc 1 98 43 view .LVU76
-	cmp	ebx, ebp
-	jb	.L25
-.LVL27:
-	.loc 1 98 43 view .LVU77
-.LBE95:
-.LBE94:
-	.loc 1 210 5 is_stmt 1 view .LVU78
-	.loc 1 210 8 is_stmt 0 view .LVU79
-	and	esi, 1
-	je	.L34
-	.loc 1 212 5 is_stmt 1 view .LVU80
-	.loc 1 212 13 is_stmt 0 view .LVU81
-	mov	DWORD PTR [edi], edx
-	.loc 1 213 5 is_stmt 1 view .LVU82
-	.loc 1 214 1 is_stmt 0 view .LVU83
-	add	esp, 12
+	cmova	ecx, eax
+.LVL57:
+.L46:
+	.loc 1 196 30 view .LVU171
+.LBE237:
+.LBE236:
+	.loc 1 208 5 is_stmt 1 view .LVU172
+	.loc 1 208 11 is_stmt 0 view .LVU173
+	mov	eax, DWORD PTR __heap_bins[0+ecx*4]
+.LVL58:
+	.loc 1 209 5 is_stmt 1 view .LVU174
+	.loc 1 210 23 is_stmt 0 view .LVU175
+	mov	DWORD PTR [ebx+8], 0
+	.loc 1 209 23 view .LVU176
+	mov	DWORD PTR [ebx+4], eax
+	.loc 1 210 5 is_stmt 1 view .LVU177
+	.loc 1 211 5 view .LVU178
+	.loc 1 211 8 is_stmt 0 view .LVU179
+	test	eax, eax
+	je	.L47
+	.loc 1 212 9 is_stmt 1 view .LVU180
+	.loc 1 212 27 is_stmt 0 view .LVU181
+	mov	DWORD PTR [eax+8], ebx
+.L47:
+	.loc 1 213 5 is_stmt 1 view .LVU182
+	.loc 1 214 25 is_stmt 0 view .LVU183
+	mov	eax, 1
+.LVL59:
+	.loc 1 214 25 view .LVU184
+.LBE235:
+.LBE234:
+	.loc 1 266 36 view .LVU185
+	or	edx, 2
+.LVL60:
+.LBB242:
+.LBB240:
+	.loc 1 213 22 view .LVU186
+	mov	DWORD PTR __heap_bins[0+ecx*4], ebx
+	.loc 1 214 5 is_stmt 1 view .LVU187
+	.loc 1 214 25 is_stmt 0 view .LVU188
+	sal	eax, cl
+	.loc 1 214 19 view .LVU189
+	or	DWORD PTR __heap_binmap, eax
+.LVL61:
+	.loc 1 214 19 view .LVU190
+.LBE240:
+.LBE242:
+	.loc 1 266 5 is_stmt 1 view .LVU191
+	.loc 1 266 36 is_stmt 0 view .LVU192
+	mov	DWORD PTR [esi], edx
+	.loc 1 267 1 view .LVU193
+	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	mov	eax, ecx
-.LVL28:
-	.loc 1 214 1 view .LVU84
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
+.LVL62:
+	.loc 1 267 1 view .LVU194
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
+.LVL63:
+	.loc 1 267 1 view .LVU195
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
-.LVL29:
-	.loc 1 214 1 view .LVU85
 	pop	ebp
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL30:
+.LVL64:
 	.p2align 4,,10
 	.p2align 3
-.L32:
+.L55:
 	.cfi_restore_state
-	.loc 1 203 38 view .LVU86
-	mov	eax, edx
-.LVL31:
-	.loc 1 200 11 view .LVU87
-	xor	edx, edx
-.LVL32:
-	.loc 1 200 11 view .LVU88
-	jmp	.L20
-.LVL33:
-.L25:
-.LBB99:
-.LBB98:
-.LBB96:
-.LBI96:
-	.loc 1 94 13 is_stmt 1 view .LVU89
-.LBB97:
-	.loc 1 99 9 view .LVU90
-	mov	edx, eax
-.LVL34:
-.L31:
-	.loc 1 99 9 is_stmt 0 view .LVU91
-	mov	eax, OFFSET FLAT:.LC3
-	call	heap_error
-.LVL35:
-.L18:
-	.loc 1 99 9 view .LVU92
-.LBE97:
-.LBE96:
-.LBE98:
-.LBE99:
-	.loc 1 202 9 is_stmt 1 view .LVU93
-	mov	edx, ecx
+.LBB243:
+.LBB241:
+.LBB239:
+.LBB238:
+	.loc 1 194 9 is_stmt 1 view .LVU196
+	.loc 1 194 22 is_stmt 0 view .LVU197
+	shr	eax, 3
+.LVL65:
+	.loc 1 194 28 view .LVU198
+	lea	ecx, [eax-2]
+	jmp	.L46
+.LVL66:
+	.p2align 4,,10
+	.p2align 3
+.L52:
+	.loc 1 194 28 view .LVU199
+.LBE238:
+.LBE239:
+.LBE241:
+.LBE243:
+.LBB244:
+.LBB231:
+.LBB229:
+.LBB227:
+.LBB226:
+.LBB219:
+	.loc 1 194 9 is_stmt 1 view .LVU200
+	.loc 1 194 22 is_stmt 0 view .LVU201
+	mov	ecx, edx
+	shr	ecx, 3
+	.loc 1 194 28 view .LVU202
+	lea	edi, [ecx-2]
+	mov	DWORD PTR [esp+12], edi
+	jmp	.L35
+.LVL67:
+	.p2align 4,,10
+	.p2align 3
+.L53:
+	.loc 1 194 28 view .LVU203
+.LBE219:
+.LBE226:
+	.loc 1 231 5 is_stmt 1 view .LVU204
+	.loc 1 231 8 is_stmt 0 view .LVU205
+	mov	edi, DWORD PTR [esp]
+	test	edi, edi
+	jne	.L42
+	.loc 1 236 9 is_stmt 1 view .LVU206
+	.loc 1 236 12 is_stmt 0 view .LVU207
+	mov	edi, DWORD PTR [esp+12]
+	cmp	esi, DWORD PTR __heap_bins[0+edi*4]
+	jne	.L38
+	.loc 1 238 9 is_stmt 1 view .LVU208
+	.loc 1 240 35 is_stmt 0 view .LVU209
+	mov	esi, -2
+.LVL68:
+	.loc 1 240 30 view .LVU210
+	mov	ecx, edi
+.LVL69:
+	.loc 1 238 26 view .LVU211
+	mov	DWORD PTR __heap_bins[0+edi*4], 0
+.LVL70:
+	.loc 1 239 9 is_stmt 1 view .LVU212
+	.loc 1 240 13 view .LVU213
+	.loc 1 240 30 is_stmt 0 view .LVU214
+	rol	esi, cl
+	.loc 1 240 27 view .LVU215
+	and	DWORD PTR __heap_binmap, esi
+	jmp	.L39
+.LVL71:
+	.p2align 4,,10
+	.p2align 3
+.L54:
+	.loc 1 236 9 is_stmt 1 view .LVU216
+	.loc 1 236 12 is_stmt 0 view .LVU217
+	mov	edi, DWORD PTR [esp+12]
+.LVL72:
+	.loc 1 236 12 view .LVU218
+	cmp	esi, DWORD PTR __heap_bins[0+edi*4]
+	jne	.L38
+	.loc 1 238 9 is_stmt 1 view .LVU219
+	.loc 1 238 26 is_stmt 0 view .LVU220
+	mov	DWORD PTR __heap_bins[0+edi*4], ecx
+	.loc 1 239 9 is_stmt 1 view .LVU221
+	jmp	.L39
+.LVL73:
+.L32:
+	.loc 1 239 9 is_stmt 0 view .LVU222
+.LBE227:
+.LBE229:
+	.loc 1 249 9 is_stmt 1 view .LVU223
+	mov	edx, esi
+.LVL74:
+	.loc 1 249 9 is_stmt 0 view .LVU224
 	mov	eax, OFFSET FLAT:.LC2
-.LVL36:
-	.loc 1 202 9 is_stmt 0 view .LVU94
-	call	heap_error
-.LVL37:
-.L33:
-	.loc 1 208 9 is_stmt 1 view .LVU95
-	mov	edx, ecx
+.LVL75:
+	.loc 1 249 9 view .LVU225
+	call	diagnose
+.LVL76:
+.L38:
+.LBB230:
+.LBB228:
+	.loc 1 237 13 is_stmt 1 view .LVU226
+	mov	edx, esi
+.LVL77:
+	.loc 1 237 13 is_stmt 0 view .LVU227
 	mov	eax, OFFSET FLAT:.LC4
-.LVL38:
-	.loc 1 208 9 is_stmt 0 view .LVU96
+.LVL78:
+	.loc 1 237 13 view .LVU228
 	call	heap_error
-.LVL39:
-.L34:
-	.loc 1 211 9 is_stmt 1 view .LVU97
-	mov	edx, ecx
-	mov	eax, OFFSET FLAT:.LC5
-.LVL40:
-	.loc 1 211 9 is_stmt 0 view .LVU98
-	call	heap_error
-.LVL41:
-	.loc 1 211 9 view .LVU99
+.LVL79:
+	.loc 1 237 13 view .LVU229
+.LBE228:
+.LBE230:
+.LBE231:
+.LBE244:
 	.cfi_endproc
-.LFE11:
-	.size	find_chunk, .-find_chunk
+.LFE14:
+	.size	free_to_bin, .-free_to_bin
 	.p2align 4
-	.type	free.part.0, @function
-free.part.0:
-.LVL42:
-.LFB16:
-	.loc 1 216 6 is_stmt 1 view -0
+	.type	free_after_free_chunk, @function
+free_after_free_chunk:
+.LVL80:
+.LFB26:
+	.loc 1 471 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 224 5 view .LVU101
-	.loc 1 216 6 is_stmt 0 view .LVU102
+	.loc 1 472 5 view .LVU231
+	.loc 1 471 1 is_stmt 0 view .LVU232
+	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
+	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
+	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
+	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
+	mov	ebx, eax
+	sub	esp, 44
+	.cfi_def_cfa_offset 64
+	.loc 1 472 18 view .LVU233
+	mov	eax, DWORD PTR [eax-4]
+.LVL81:
+	.loc 1 473 5 is_stmt 1 view .LVU234
+.LBB245:
+.LBI245:
+	.loc 1 461 13 view .LVU235
+.LBB246:
+	.loc 1 463 5 view .LVU236
+	.loc 1 464 5 view .LVU237
+.LBE246:
+.LBE245:
+	.loc 1 471 1 is_stmt 0 view .LVU238
+	mov	DWORD PTR [esp+16], edx
+.LBB249:
+.LBB247:
+	.loc 1 464 31 view .LVU239
+	test	al, 7
+	jne	.L57
+	cmp	eax, 15
+	jbe	.L57
+	.loc 1 464 86 view .LVU240
+	mov	ebp, DWORD PTR __heap_start
+	mov	edx, ebx
+.LVL82:
+	.loc 1 464 86 view .LVU241
+	sub	edx, ebp
+	.loc 1 464 53 view .LVU242
+	cmp	edx, eax
+	jb	.L57
+	.loc 1 465 13 view .LVU243
+	mov	esi, ebx
+	sub	esi, eax
+	.loc 1 465 9 view .LVU244
+	cmp	eax, DWORD PTR [esi]
+	jne	.L57
+.LVL83:
+	.loc 1 465 9 view .LVU245
+.LBE247:
+.LBE249:
+	.loc 1 476 5 is_stmt 1 view .LVU246
+	.loc 1 476 27 is_stmt 0 view .LVU247
+	mov	edx, DWORD PTR [esp+16]
+	and	edx, -2
+	mov	DWORD PTR [ebx], edx
+	.loc 1 477 5 is_stmt 1 view .LVU248
+.LVL84:
+.LBB250:
+.LBI250:
+	.loc 1 221 13 view .LVU249
+.LBB251:
+	.loc 1 223 5 view .LVU250
+.LBB252:
+.LBI252:
+	.loc 1 190 21 view .LVU251
+.LBB253:
+	.loc 1 192 5 view .LVU252
+	.loc 1 193 5 view .LVU253
+	.loc 1 193 8 is_stmt 0 view .LVU254
+	cmp	eax, 128
+	jbe	.L73
+	.loc 1 195 5 is_stmt 1 view .LVU255
+.LVL85:
+	.loc 1 196 5 view .LVU256
+	.loc 1 195 9 is_stmt 0 view .LVU257
+	bsr	edx, eax
+	lea	edi, [edx+8]
+	.loc 1 196 30 view .LVU258
+	mov	edx, 31
+	cmp	edi, edx
+	cmovbe	edx, edi
+	mov	DWORD PTR [esp+28], edx
+.LVL86:
+.L60:
+	.loc 1 196 30 view .LVU259
+.LBE253:
+.LBE252:
+	.loc 1 224 5 is_stmt 1 view .LVU260
+	.loc 1 225 11 is_stmt 0 view .LVU261
+	mov	edi, DWORD PTR [esi+8]
+	.loc 1 224 11 view .LVU262
+	mov	edx, DWORD PTR [esi+4]
+.LVL87:
+	.loc 1 225 5 is_stmt 1 view .LVU263
+	.loc 1 225 11 is_stmt 0 view .LVU264
+	mov	DWORD PTR [esp+12], edi
+.LVL88:
+	.loc 1 226 5 is_stmt 1 view .LVU265
+.LBB255:
+.LBB256:
+	.loc 1 201 67 is_stmt 0 view .LVU266
+	mov	edi, DWORD PTR __heap_end
+.LVL89:
+	.loc 1 201 67 view .LVU267
+	mov	ecx, edi
+	sub	ecx, ebp
+	mov	DWORD PTR [esp+20], ecx
+.LBE256:
+.LBE255:
+	.loc 1 226 8 view .LVU268
+	test	edx, edx
+	je	.L74
+	.loc 1 227 9 is_stmt 1 view .LVU269
+.LVL90:
+.LBB258:
+.LBI255:
+	.loc 1 199 12 view .LVU270
+.LBB257:
+	.loc 1 201 5 view .LVU271
+	.loc 1 201 26 is_stmt 0 view .LVU272
+	mov	ecx, edx
+	sub	ecx, ebp
+.LBE257:
+.LBE258:
+	.loc 1 227 12 view .LVU273
+	mov	DWORD PTR [esp+24], ecx
+	mov	ecx, DWORD PTR [esp+20]
+	cmp	DWORD PTR [esp+24], ecx
+	jnb	.L63
+	.loc 1 227 28 view .LVU274
+	cmp	DWORD PTR [edx+8], esi
+	jne	.L63
+	.loc 1 229 9 is_stmt 1 view .LVU275
+	.loc 1 229 26 is_stmt 0 view .LVU276
+	mov	ecx, DWORD PTR [esp+12]
+	mov	DWORD PTR [edx+8], ecx
+.LVL91:
+	.loc 1 231 5 is_stmt 1 view .LVU277
+	.loc 1 231 8 is_stmt 0 view .LVU278
+	test	ecx, ecx
+	je	.L75
+.LVL92:
+.L67:
+	.loc 1 232 9 is_stmt 1 view .LVU279
+.LBB259:
+.LBI259:
+	.loc 1 199 12 view .LVU280
+.LBB260:
+	.loc 1 201 5 view .LVU281
+	.loc 1 201 26 is_stmt 0 view .LVU282
+	mov	ecx, DWORD PTR [esp+12]
+	sub	ecx, ebp
+.LBE260:
+.LBE259:
+	.loc 1 232 12 view .LVU283
+	mov	ebp, DWORD PTR [esp+20]
+	cmp	ecx, ebp
+	jnb	.L63
+	.loc 1 232 28 view .LVU284
+	mov	ecx, DWORD PTR [esp+12]
+	cmp	DWORD PTR [ecx+4], esi
+	jne	.L63
+	.loc 1 234 9 is_stmt 1 view .LVU285
+	.loc 1 234 26 is_stmt 0 view .LVU286
+	mov	ecx, DWORD PTR [esp+12]
+	mov	DWORD PTR [ecx+4], edx
+.LVL93:
+.L64:
+	.loc 1 234 26 view .LVU287
+.LBE251:
+.LBE250:
+	.loc 1 478 5 is_stmt 1 view .LVU288
+	.loc 1 478 34 is_stmt 0 view .LVU289
+	mov	ecx, DWORD PTR [esp+16]
+	and	ecx, -8
+.LBB264:
+.LBB265:
+	.loc 1 275 11 view .LVU290
+	add	ebx, ecx
+.LVL94:
+	.loc 1 275 11 view .LVU291
+.LBE265:
+.LBE264:
+	.loc 1 478 5 view .LVU292
+	lea	edx, [ecx+eax]
+.LVL95:
+.LBB278:
+.LBI264:
+	.loc 1 273 13 is_stmt 1 view .LVU293
+.LBB274:
+	.loc 1 275 5 view .LVU294
+	.loc 1 276 5 view .LVU295
+	.loc 1 276 8 is_stmt 0 view .LVU296
+	cmp	ebx, edi
+	je	.L70
+.LBB266:
+	.loc 1 277 9 is_stmt 1 view .LVU297
+	.loc 1 277 22 is_stmt 0 view .LVU298
+	mov	ecx, DWORD PTR [ebx]
+.LVL96:
+	.loc 1 280 9 is_stmt 1 view .LVU299
+	.loc 1 280 18 is_stmt 0 view .LVU300
+	add	ebx, ecx
+.LVL97:
+	.loc 1 280 12 view .LVU301
+	cmp	edi, ebx
+	jne	.L76
+	.loc 1 284 9 is_stmt 1 view .LVU302
+	.loc 1 284 14 is_stmt 0 view .LVU303
+	add	edx, ecx
+.LVL98:
+.L70:
+	.loc 1 284 14 view .LVU304
+.LBE266:
+	.loc 1 286 5 is_stmt 1 view .LVU305
+.LBB267:
+.LBB268:
+	.loc 1 149 23 is_stmt 0 view .LVU306
+	mov	DWORD PTR [esi], edx
+.LBE268:
+.LBE267:
+	.loc 1 286 15 view .LVU307
+	mov	DWORD PTR heap_last, esi
+	.loc 1 287 5 is_stmt 1 view .LVU308
+.LVL99:
+.LBB270:
+.LBI267:
+	.loc 1 147 13 view .LVU309
+.LBB269:
+	.loc 1 149 5 view .LVU310
+	.loc 1 150 5 view .LVU311
+	.loc 1 150 41 is_stmt 0 view .LVU312
+	mov	DWORD PTR [esi-4+edx], edx
+.LVL100:
+	.loc 1 150 41 view .LVU313
+.LBE269:
+.LBE270:
+.LBE274:
+.LBE278:
+	.loc 1 479 1 view .LVU314
+	add	esp, 44
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL101:
+	.p2align 4,,10
+	.p2align 3
+.L76:
+	.cfi_restore_state
+.LBB279:
+.LBB275:
+.LBB271:
+	.loc 1 281 13 is_stmt 1 view .LVU315
+.LBE271:
+.LBE275:
+.LBE279:
+	.loc 1 479 1 is_stmt 0 view .LVU316
+	add	esp, 44
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+.LBB280:
+.LBB276:
+.LBB272:
+	.loc 1 281 13 view .LVU317
+	mov	eax, esi
+.LVL102:
+	.loc 1 281 13 view .LVU318
+.LBE272:
+.LBE276:
+.LBE280:
+	.loc 1 479 1 view .LVU319
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+.LVL103:
+	.loc 1 479 1 view .LVU320
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+.LBB281:
+.LBB277:
+.LBB273:
+	.loc 1 281 13 view .LVU321
+	jmp	free_to_bin
+.LVL104:
+	.p2align 4,,10
+	.p2align 3
+.L75:
+	.cfi_restore_state
+	.loc 1 281 13 view .LVU322
+.LBE273:
+.LBE277:
+.LBE281:
+.LBB282:
+.LBB262:
+	.loc 1 236 9 is_stmt 1 view .LVU323
+	.loc 1 236 12 is_stmt 0 view .LVU324
+	mov	ecx, DWORD PTR [esp+28]
+.LVL105:
+	.loc 1 236 12 view .LVU325
+	cmp	esi, DWORD PTR __heap_bins[0+ecx*4]
+	jne	.L63
+	.loc 1 238 9 is_stmt 1 view .LVU326
+	.loc 1 238 26 is_stmt 0 view .LVU327
+	mov	DWORD PTR __heap_bins[0+ecx*4], edx
+	.loc 1 239 9 is_stmt 1 view .LVU328
+	jmp	.L64
+.LVL106:
+	.p2align 4,,10
+	.p2align 3
+.L73:
+.LBB261:
+.LBB254:
+	.loc 1 194 9 view .LVU329
+	.loc 1 194 22 is_stmt 0 view .LVU330
+	mov	edx, eax
+	shr	edx, 3
+	.loc 1 194 28 view .LVU331
+	lea	edi, [edx-2]
+	mov	DWORD PTR [esp+28], edi
+	jmp	.L60
+.LVL107:
+	.p2align 4,,10
+	.p2align 3
+.L74:
+	.loc 1 194 28 view .LVU332
+.LBE254:
+.LBE261:
+	.loc 1 231 5 is_stmt 1 view .LVU333
+	.loc 1 231 8 is_stmt 0 view .LVU334
+	mov	ecx, DWORD PTR [esp+12]
+	test	ecx, ecx
+	jne	.L67
+	.loc 1 236 9 is_stmt 1 view .LVU335
+	.loc 1 236 12 is_stmt 0 view .LVU336
+	mov	ecx, DWORD PTR [esp+28]
+	cmp	esi, DWORD PTR __heap_bins[0+ecx*4]
+	jne	.L63
+	.loc 1 238 9 is_stmt 1 view .LVU337
+	.loc 1 238 26 is_stmt 0 view .LVU338
+	mov	DWORD PTR __heap_bins[0+ecx*4], 0
+.LVL108:
+	.loc 1 239 9 is_stmt 1 view .LVU339
+	.loc 1 240 13 view .LVU340
+	.loc 1 240 35 is_stmt 0 view .LVU341
+	mov	edx, -2
+.LVL109:
+	.loc 1 240 30 view .LVU342
+	rol	edx, cl
+	.loc 1 240 27 view .LVU343
+	and	DWORD PTR __heap_binmap, edx
+	jmp	.L64
+.LVL110:
+.L57:
+	.loc 1 240 27 view .LVU344
+.LBE262:
+.LBE282:
+.LBB283:
+.LBB248:
+	.loc 1 466 9 is_stmt 1 view .LVU345
+	mov	edx, ebx
+	mov	eax, OFFSET FLAT:.LC2
+.LVL111:
+	.loc 1 466 9 is_stmt 0 view .LVU346
+	call	diagnose
+.LVL112:
+.L63:
+	.loc 1 466 9 view .LVU347
+.LBE248:
+.LBE283:
+.LBB284:
+.LBB263:
+	.loc 1 237 13 is_stmt 1 view .LVU348
+	mov	edx, esi
+.LVL113:
+	.loc 1 237 13 is_stmt 0 view .LVU349
+	mov	eax, OFFSET FLAT:.LC4
+.LVL114:
+	.loc 1 237 13 view .LVU350
+	call	heap_error
+.LVL115:
+	.loc 1 237 13 view .LVU351
+.LBE263:
+.LBE284:
+	.cfi_endproc
+.LFE26:
+	.size	free_after_free_chunk, .-free_after_free_chunk
+	.section	.rodata.str1.1
+.LC5:
+	.string	"double free"
+	.section	.rodata.str1.4
+	.align 4
+.LC6:
+	.string	"invalid pointer (not from malloc)"
+	.text
+	.p2align 4
+	.type	bad_pointer, @function
+bad_pointer:
+.LVL116:
+.LFB23:
+	.loc 1 435 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 436 5 view .LVU353
+	.loc 1 435 1 is_stmt 0 view .LVU354
+	push	ebx
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	mov	edx, eax
+	.loc 1 436 27 view .LVU355
+	mov	ebx, eax
+	.loc 1 435 1 view .LVU356
+	sub	esp, 8
+	.cfi_def_cfa_offset 16
+	.loc 1 436 27 view .LVU357
+	mov	ecx, DWORD PTR __heap_start
+	.loc 1 436 69 view .LVU358
+	mov	eax, DWORD PTR __heap_end
+.LVL117:
+	.loc 1 436 27 view .LVU359
+	sub	ebx, ecx
+	.loc 1 436 69 view .LVU360
+	sub	eax, ecx
+	.loc 1 436 8 view .LVU361
+	cmp	ebx, eax
+	jnb	.L82
+	.loc 1 438 5 is_stmt 1 view .LVU362
+	test	BYTE PTR [edx], 1
+	mov	eax, OFFSET FLAT:.LC5
+	mov	ecx, OFFSET FLAT:.LC2
+	cmovne	eax, ecx
+	call	diagnose
+.LVL118:
+.L82:
+	.loc 1 437 9 view .LVU363
+	mov	eax, OFFSET FLAT:.LC6
+	call	heap_error
+.LVL119:
+	.loc 1 437 9 is_stmt 0 view .LVU364
+	.cfi_endproc
+.LFE23:
+	.size	bad_pointer, .-bad_pointer
+	.p2align 4
+	.type	malloc_from_top, @function
+malloc_from_top:
+.LVL120:
+.LFB18:
+	.loc 1 327 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 328 5 view .LVU366
+	.loc 1 327 1 is_stmt 0 view .LVU367
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
 	push	esi
 	.cfi_def_cfa_offset 12
 	.cfi_offset 6, -12
+	mov	esi, eax
 	push	ebx
 	.cfi_def_cfa_offset 16
 	.cfi_offset 3, -16
-	sub	esp, 16
-	.cfi_def_cfa_offset 32
-	.loc 1 224 13 view .LVU103
-	lea	edx, [esp+12]
-	call	find_chunk
-.LVL43:
-	.loc 1 227 14 view .LVU104
-	mov	ecx, DWORD PTR __heap_end
-	.loc 1 224 13 view .LVU105
+	.loc 1 328 11 view .LVU368
+	mov	ebx, DWORD PTR heap_last
+.LVL121:
+	.loc 1 329 5 is_stmt 1 view .LVU369
+	.loc 1 330 5 view .LVU370
+	.loc 1 331 5 view .LVU371
+	.loc 1 331 8 is_stmt 0 view .LVU372
+	test	ebx, ebx
+	je	.L84
+	.loc 1 332 9 is_stmt 1 view .LVU373
+	.loc 1 332 14 is_stmt 0 view .LVU374
+	mov	eax, DWORD PTR [ebx]
+.LVL122:
+	.loc 1 333 9 is_stmt 1 view .LVU375
+	.loc 1 333 12 is_stmt 0 view .LVU376
+	test	al, 1
+	jne	.L85
+	.loc 1 334 13 is_stmt 1 view .LVU377
+	.loc 1 334 16 is_stmt 0 view .LVU378
+	test	al, 7
+	jne	.L93
+	.loc 1 334 45 discriminator 1 view .LVU379
+	lea	edx, [ebx+eax]
+	.loc 1 334 37 discriminator 1 view .LVU380
+	cmp	DWORD PTR __heap_end, edx
+	jne	.L93
+	.loc 1 336 13 is_stmt 1 view .LVU381
+	.loc 1 336 16 is_stmt 0 view .LVU382
+	cmp	eax, esi
+	jb	.L107
+	.loc 1 341 13 is_stmt 1 view .LVU383
+	.loc 1 341 22 is_stmt 0 view .LVU384
 	mov	edx, eax
-.LVL44:
-	.loc 1 225 5 is_stmt 1 view .LVU106
-.LBB116:
-.LBI116:
-	.loc 1 71 21 view .LVU107
-.LBB117:
-	.loc 1 73 5 view .LVU108
-	.loc 1 73 30 is_stmt 0 view .LVU109
-	mov	eax, DWORD PTR [eax]
-.LVL45:
-	.loc 1 73 30 view .LVU110
-	and	eax, -8
-.LVL46:
-	.loc 1 73 30 view .LVU111
-.LBE117:
-.LBE116:
-	.loc 1 226 5 is_stmt 1 view .LVU112
-	.loc 1 226 10 is_stmt 0 view .LVU113
-	lea	ebx, [edx+eax]
-.LVL47:
-	.loc 1 227 5 is_stmt 1 view .LVU114
-	.loc 1 227 8 is_stmt 0 view .LVU115
-	cmp	ebx, ecx
-	jb	.L44
-.LVL48:
-.L36:
-	.loc 1 232 5 is_stmt 1 view .LVU116
-	.loc 1 232 14 is_stmt 0 view .LVU117
-	mov	ecx, DWORD PTR [esp+12]
-	.loc 1 232 8 view .LVU118
-	test	ecx, ecx
-	je	.L39
-.LVL49:
-.LBB118:
-.LBI118:
-	.loc 1 76 12 is_stmt 1 view .LVU119
-.LBB119:
-	.loc 1 78 5 view .LVU120
-	.loc 1 78 18 is_stmt 0 view .LVU121
-	mov	ebx, DWORD PTR [ecx]
-.LVL50:
-	.loc 1 78 18 view .LVU122
-.LBE119:
-.LBE118:
-	.loc 1 232 22 view .LVU123
-	test	bl, 1
-	jne	.L39
-	.loc 1 233 9 is_stmt 1 view .LVU124
-.LVL51:
-.LBB120:
-.LBI120:
-	.loc 1 71 21 view .LVU125
-.LBB121:
-	.loc 1 73 5 view .LVU126
-	.loc 1 73 30 is_stmt 0 view .LVU127
-	and	ebx, -8
-.LBE121:
-.LBE120:
-	.loc 1 233 14 view .LVU128
-	mov	edx, ecx
-.LVL52:
-	.loc 1 233 14 view .LVU129
-	add	eax, ebx
-.LVL53:
-	.loc 1 234 9 is_stmt 1 view .LVU130
-.L39:
-	.loc 1 236 5 view .LVU131
-.LBB122:
-.LBI122:
-	.loc 1 81 13 view .LVU132
-.LBB123:
-	.loc 1 83 5 view .LVU133
-	.loc 1 83 23 is_stmt 0 view .LVU134
-	mov	DWORD PTR [edx], eax
-.LVL54:
-	.loc 1 83 23 view .LVU135
-.LBE123:
-.LBE122:
-	.loc 1 237 1 view .LVU136
-	add	esp, 16
-	.cfi_remember_state
-	.cfi_def_cfa_offset 16
+	sub	edx, esi
+	.loc 1 341 16 view .LVU385
+	cmp	edx, 15
+	jbe	.L99
+	.loc 1 342 17 is_stmt 1 view .LVU386
+	.loc 1 342 34 is_stmt 0 view .LVU387
+	lea	eax, [ebx+esi]
+.LVL123:
+.LBB291:
+.LBB292:
+	.loc 1 149 23 view .LVU388
+	mov	DWORD PTR [eax], edx
+.LVL124:
+	.loc 1 149 23 view .LVU389
+.LBE292:
+.LBE291:
+	.loc 1 342 27 view .LVU390
+	mov	DWORD PTR heap_last, eax
+	.loc 1 343 17 is_stmt 1 view .LVU391
+.LVL125:
+.LBB294:
+.LBI291:
+	.loc 1 147 13 view .LVU392
+.LBB293:
+	.loc 1 149 5 view .LVU393
+	.loc 1 150 5 view .LVU394
+	.loc 1 150 41 is_stmt 0 view .LVU395
+	mov	DWORD PTR [eax-4+edx], edx
+.LVL126:
+	.loc 1 150 41 view .LVU396
+.LBE293:
+.LBE294:
+	.loc 1 344 17 is_stmt 1 view .LVU397
+.L91:
+	.loc 1 346 13 view .LVU398
+	.loc 1 346 37 is_stmt 0 view .LVU399
+	or	esi, 1
+.LVL127:
+	.loc 1 347 25 view .LVU400
+	lea	eax, [ebx+4]
+	.loc 1 346 37 view .LVU401
+	mov	DWORD PTR [ebx], esi
+	.loc 1 347 13 is_stmt 1 view .LVU402
+	.loc 1 361 1 is_stmt 0 view .LVU403
 	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
+.LVL128:
+	.loc 1 361 1 view .LVU404
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
+	ret
+.LVL129:
+	.p2align 4,,10
+	.p2align 3
+.L85:
+	.cfi_restore_state
+	.loc 1 349 9 is_stmt 1 view .LVU405
+.LBB295:
+.LBI295:
+	.loc 1 161 12 view .LVU406
+.LBB296:
+	.loc 1 163 5 view .LVU407
+	.loc 1 164 5 view .LVU408
+	.loc 1 164 18 is_stmt 0 view .LVU409
+	mov	edx, eax
+	and	edx, -8
+.LVL130:
+	.loc 1 165 5 is_stmt 1 view .LVU410
+	.loc 1 165 26 is_stmt 0 view .LVU411
+	test	al, 4
+	jne	.L93
+	cmp	edx, 15
+	ja	.L108
+.LVL131:
+.L93:
+	.loc 1 165 26 view .LVU412
+.LBE296:
+.LBE295:
+	.loc 1 350 13 is_stmt 1 view .LVU413
+	mov	edx, ebx
+	mov	eax, OFFSET FLAT:.LC2
+	call	diagnose
+.LVL132:
+	.p2align 4,,10
+	.p2align 3
+.L84:
+	.loc 1 351 12 view .LVU414
+	.loc 1 351 15 is_stmt 0 view .LVU415
+	mov	eax, DWORD PTR __heap_start
+.LVL133:
+	.loc 1 351 15 view .LVU416
+	test	eax, eax
+	je	.L109
+.LVL134:
+.L94:
+	.loc 1 355 5 is_stmt 1 view .LVU417
+	.loc 1 355 13 is_stmt 0 view .LVU418
+	mov	eax, esi
+	call	heap_grow
+.LVL135:
+	.loc 1 356 5 is_stmt 1 view .LVU419
+	.loc 1 356 8 is_stmt 0 view .LVU420
+	test	eax, eax
+	je	.L90
+	.loc 1 358 5 is_stmt 1 view .LVU421
+	.loc 1 358 30 is_stmt 0 view .LVU422
+	or	esi, 1
+.LVL136:
+	.loc 1 359 15 view .LVU423
+	mov	DWORD PTR heap_last, eax
+	.loc 1 360 18 view .LVU424
+	add	eax, 4
+.LVL137:
+	.loc 1 358 30 view .LVU425
+	mov	DWORD PTR [eax-4], esi
+	.loc 1 359 5 is_stmt 1 view .LVU426
+	.loc 1 360 5 view .LVU427
+.LVL138:
+.L83:
+	.loc 1 361 1 is_stmt 0 view .LVU428
+	pop	ebx
+	.cfi_remember_state
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
 	pop	esi
@@ -517,519 +1436,1138 @@ free.part.0:
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
 	ret
-.LVL55:
+.LVL139:
 	.p2align 4,,10
 	.p2align 3
-.L44:
+.L107:
 	.cfi_restore_state
-	.loc 1 228 9 is_stmt 1 view .LVU137
-.LBB124:
-.LBI124:
-	.loc 1 94 13 view .LVU138
-.LBB125:
-	.loc 1 96 5 view .LVU139
-	.loc 1 96 18 is_stmt 0 view .LVU140
-	mov	edi, DWORD PTR [ebx]
-.LVL56:
-	.loc 1 97 5 is_stmt 1 view .LVU141
-	.loc 1 97 18 is_stmt 0 view .LVU142
-	mov	esi, edi
-	and	esi, -8
-.LVL57:
-	.loc 1 98 5 is_stmt 1 view .LVU143
-	.loc 1 98 23 is_stmt 0 view .LVU144
-	test	edi, 6
-	jne	.L37
-	cmp	esi, 7
-	jbe	.L37
-	.loc 1 98 79 view .LVU145
+	.loc 1 337 17 is_stmt 1 view .LVU429
+	.loc 1 337 21 is_stmt 0 view .LVU430
+	mov	edx, esi
+	sub	edx, eax
+	mov	eax, edx
+.LVL140:
+	.loc 1 337 21 view .LVU431
+	call	heap_grow
+.LVL141:
+	.loc 1 337 20 view .LVU432
+	test	eax, eax
+	jne	.L91
+.LVL142:
+.L90:
+	.loc 1 338 28 view .LVU433
+	xor	eax, eax
+	jmp	.L83
+.LVL143:
+	.p2align 4,,10
+	.p2align 3
+.L108:
+.LBB298:
+.LBB297:
+	.loc 1 165 82 view .LVU434
+	mov	eax, DWORD PTR __heap_end
+.LVL144:
+	.loc 1 165 82 view .LVU435
+	mov	ecx, eax
 	sub	ecx, ebx
-	.loc 1 98 43 view .LVU146
-	cmp	ecx, esi
-	jb	.L37
-.LVL58:
-	.loc 1 98 43 view .LVU147
-.LBE125:
-.LBE124:
-	.loc 1 229 9 is_stmt 1 view .LVU148
-	.loc 1 230 18 is_stmt 0 view .LVU149
-	add	esi, eax
-	and	edi, 1
-	cmove	eax, esi
-.LVL59:
-	.loc 1 230 18 view .LVU150
-	jmp	.L36
-.LVL60:
-.L37:
-.LBB129:
-.LBB128:
-.LBB126:
-.LBI126:
-	.loc 1 94 13 is_stmt 1 view .LVU151
-.LBB127:
-	.loc 1 99 9 view .LVU152
-	mov	edx, ebx
-.LVL61:
-	.loc 1 99 9 is_stmt 0 view .LVU153
-	mov	eax, OFFSET FLAT:.LC3
-.LVL62:
-	.loc 1 99 9 view .LVU154
-	call	heap_error
-.LVL63:
-	.loc 1 99 9 view .LVU155
-.LBE127:
-.LBE126:
-.LBE128:
-.LBE129:
+	.loc 1 165 46 view .LVU436
+	cmp	ecx, edx
+	jb	.L93
+.LVL145:
+	.loc 1 165 46 view .LVU437
+.LBE297:
+.LBE298:
+	.loc 1 349 38 view .LVU438
+	add	edx, ebx
+	.loc 1 349 30 view .LVU439
+	cmp	eax, edx
+	je	.L94
+	jmp	.L93
+.LVL146:
+	.p2align 4,,10
+	.p2align 3
+.L109:
+.LBB299:
+.LBI299:
+	.loc 1 291 12 is_stmt 1 view .LVU440
+.LBB300:
+	.loc 1 293 5 view .LVU441
+	.loc 1 293 19 is_stmt 0 view .LVU442
+	sub	esp, 12
+	.cfi_def_cfa_offset 28
+	.loc 1 294 32 view .LVU443
+	mov	edi, 4
+	.loc 1 293 19 view .LVU444
+	push	0
+	.cfi_def_cfa_offset 32
+	call	sbrk
+.LVL147:
+	.loc 1 295 8 view .LVU445
+	add	esp, 16
+	.cfi_def_cfa_offset 16
+	.loc 1 294 32 view .LVU446
+	sub	edi, eax
+	.loc 1 293 19 view .LVU447
+	mov	ebx, eax
+.LVL148:
+	.loc 1 294 5 is_stmt 1 view .LVU448
+	.loc 1 294 18 is_stmt 0 view .LVU449
+	and	edi, 7
+.LVL149:
+	.loc 1 295 5 is_stmt 1 view .LVU450
+	.loc 1 295 8 is_stmt 0 view .LVU451
+	cmp	eax, -1
+	je	.L95
+	.loc 1 297 5 is_stmt 1 view .LVU452
+	.loc 1 297 8 is_stmt 0 view .LVU453
+	test	edi, edi
+	jne	.L96
+.LVL150:
+.L97:
+	.loc 1 299 5 is_stmt 1 view .LVU454
+	.loc 1 299 26 is_stmt 0 view .LVU455
+	add	ebx, edi
+.LVL151:
+	.loc 1 299 18 view .LVU456
+	mov	DWORD PTR __heap_start, ebx
+	.loc 1 300 5 is_stmt 1 view .LVU457
+	.loc 1 300 16 is_stmt 0 view .LVU458
+	mov	DWORD PTR __heap_end, ebx
+	.loc 1 301 5 is_stmt 1 view .LVU459
+.LVL152:
+	.loc 1 301 5 is_stmt 0 view .LVU460
+	jmp	.L94
+.LVL153:
+	.p2align 4,,10
+	.p2align 3
+.L96:
+	.loc 1 297 16 view .LVU461
+	sub	esp, 12
+	.cfi_def_cfa_offset 28
+	push	edi
+	.cfi_def_cfa_offset 32
+	call	sbrk
+.LVL154:
+	.loc 1 297 13 view .LVU462
+	add	esp, 16
+	.cfi_def_cfa_offset 16
+	cmp	eax, -1
+	jne	.L97
+.L95:
+.LVL155:
+	.loc 1 297 13 view .LVU463
+.LBE300:
+.LBE299:
+	.loc 1 352 9 is_stmt 1 view .LVU464
+	.loc 1 352 15 is_stmt 0 view .LVU465
+	mov	DWORD PTR errno, 12
+	.loc 1 353 9 is_stmt 1 view .LVU466
+	.loc 1 338 28 is_stmt 0 view .LVU467
+	xor	eax, eax
+	jmp	.L83
+.LVL156:
+	.p2align 4,,10
+	.p2align 3
+.L99:
+	.loc 1 332 14 view .LVU468
+	mov	esi, eax
+.LVL157:
+	.loc 1 332 14 view .LVU469
+	jmp	.L91
 	.cfi_endproc
-.LFE16:
-	.size	free.part.0, .-free.part.0
+.LFE18:
+	.size	malloc_from_top, .-malloc_from_top
+	.p2align 4
+	.type	malloc_from_bins, @function
+malloc_from_bins:
+.LVL158:
+.LFB21:
+	.loc 1 386 1 is_stmt 1 view -0
+	.cfi_startproc
+	.loc 1 387 5 view .LVU471
+.LBB301:
+.LBI301:
+	.loc 1 366 14 view .LVU472
+.LBB302:
+	.loc 1 368 5 view .LVU473
+.LBB303:
+.LBI303:
+	.loc 1 190 21 view .LVU474
+.LBB304:
+	.loc 1 192 5 view .LVU475
+	.loc 1 193 5 view .LVU476
+.LBE304:
+.LBE303:
+.LBE302:
+.LBE301:
+	.loc 1 386 1 is_stmt 0 view .LVU477
+	push	ebp
+	.cfi_def_cfa_offset 8
+	.cfi_offset 5, -8
+	mov	edx, eax
+	push	edi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 7, -12
+	push	esi
+	.cfi_def_cfa_offset 16
+	.cfi_offset 6, -16
+	push	ebx
+	.cfi_def_cfa_offset 20
+	.cfi_offset 3, -20
+	sub	esp, 28
+	.cfi_def_cfa_offset 48
+.LBB313:
+.LBB311:
+.LBB307:
+.LBB305:
+	.loc 1 193 8 view .LVU478
+	cmp	eax, 128
+	jbe	.L147
+	.loc 1 195 5 is_stmt 1 view .LVU479
+.LVL159:
+	.loc 1 196 5 view .LVU480
+	.loc 1 195 9 is_stmt 0 view .LVU481
+	bsr	eax, eax
+.LVL160:
+	.loc 1 195 9 view .LVU482
+	lea	ecx, [eax+8]
+	.loc 1 196 30 view .LVU483
+	mov	eax, 31
+	cmp	ecx, eax
+	cmova	ecx, eax
+.LVL161:
+.L112:
+	.loc 1 196 30 view .LVU484
+.LBE305:
+.LBE307:
+	.loc 1 369 5 is_stmt 1 view .LVU485
+	.loc 1 370 5 view .LVU486
+	.loc 1 370 11 is_stmt 0 view .LVU487
+	mov	eax, DWORD PTR __heap_bins[0+ecx*4]
+.LVL162:
+	.loc 1 371 5 is_stmt 1 view .LVU488
+	.loc 1 371 8 is_stmt 0 view .LVU489
+	test	eax, eax
+	je	.L113
+.LVL163:
+.LBB308:
+.LBI308:
+	.loc 1 130 21 is_stmt 1 view .LVU490
+.LBB309:
+	.loc 1 132 5 view .LVU491
+	.loc 1 132 12 is_stmt 0 view .LVU492
+	mov	ebx, DWORD PTR [eax]
+.LVL164:
+	.loc 1 132 30 view .LVU493
+	mov	esi, ebx
+	and	esi, -8
+.LBE309:
+.LBE308:
+	.loc 1 371 23 view .LVU494
+	cmp	esi, edx
+	jnb	.L114
+.L113:
+	.loc 1 373 5 is_stmt 1 view .LVU495
+	.loc 1 373 34 is_stmt 0 view .LVU496
+	mov	eax, -2
+.LVL165:
+	.loc 1 373 34 view .LVU497
+	sal	eax, cl
+.LVL166:
+	.loc 1 374 5 is_stmt 1 view .LVU498
+	.loc 1 374 59 is_stmt 0 view .LVU499
+	and	eax, DWORD PTR __heap_binmap
+.LVL167:
+	.loc 1 374 59 view .LVU500
+	je	.L115
+	.loc 1 374 37 view .LVU501
+	rep bsf	eax, eax
+.LVL168:
+	.loc 1 374 59 view .LVU502
+	mov	eax, DWORD PTR __heap_bins[0+eax*4]
+.LVL169:
+	.loc 1 374 59 view .LVU503
+.LBE311:
+.LBE313:
+	.loc 1 388 5 is_stmt 1 view .LVU504
+	.loc 1 389 5 view .LVU505
+	.loc 1 389 8 is_stmt 0 view .LVU506
+	test	eax, eax
+	je	.L115
+	.loc 1 391 10 view .LVU507
+	mov	ebx, DWORD PTR [eax]
+.LVL170:
+.L114:
+	.loc 1 391 5 is_stmt 1 view .LVU508
+	.loc 1 393 5 view .LVU509
+	.loc 1 393 29 is_stmt 0 view .LVU510
+	test	bl, 7
+	jne	.L116
+	cmp	ebx, edx
+	jb	.L116
+	.loc 1 393 81 discriminator 2 view .LVU511
+	mov	ebp, DWORD PTR __heap_end
+	mov	ecx, ebp
+.LVL171:
+	.loc 1 393 81 discriminator 2 view .LVU512
+	sub	ecx, eax
+	.loc 1 393 44 discriminator 2 view .LVU513
+	cmp	ebx, ecx
+	jnb	.L116
+	.loc 1 395 5 is_stmt 1 view .LVU514
+.LVL172:
+.LBB314:
+.LBI314:
+	.loc 1 221 13 view .LVU515
+.LBB315:
+	.loc 1 223 5 view .LVU516
+.LBB316:
+.LBI316:
+	.loc 1 190 21 view .LVU517
+.LBB317:
+	.loc 1 192 5 view .LVU518
+	.loc 1 193 5 view .LVU519
+	.loc 1 193 8 is_stmt 0 view .LVU520
+	cmp	ebx, 128
+	jbe	.L148
+	.loc 1 195 5 is_stmt 1 view .LVU521
+.LVL173:
+	.loc 1 196 5 view .LVU522
+	.loc 1 195 9 is_stmt 0 view .LVU523
+	bsr	ecx, ebx
+	.loc 1 196 30 view .LVU524
+	mov	esi, 31
+	.loc 1 195 9 view .LVU525
+	lea	edi, [ecx+8]
+	.loc 1 196 30 view .LVU526
+	cmp	edi, esi
+	cmovbe	esi, edi
+	mov	DWORD PTR [esp+12], esi
+.LVL174:
+.L119:
+	.loc 1 196 30 view .LVU527
+.LBE317:
+.LBE316:
+	.loc 1 224 5 is_stmt 1 view .LVU528
+.LBB319:
+.LBB320:
+	.loc 1 201 26 is_stmt 0 view .LVU529
+	mov	ecx, DWORD PTR __heap_start
+.LBE320:
+.LBE319:
+	.loc 1 224 11 view .LVU530
+	mov	esi, DWORD PTR [eax+4]
+.LVL175:
+	.loc 1 225 5 is_stmt 1 view .LVU531
+	.loc 1 225 11 is_stmt 0 view .LVU532
+	mov	edi, DWORD PTR [eax+8]
+.LVL176:
+	.loc 1 226 5 is_stmt 1 view .LVU533
+.LBB323:
+.LBB321:
+	.loc 1 201 67 is_stmt 0 view .LVU534
+	sub	ebp, ecx
+	.loc 1 201 26 view .LVU535
+	mov	DWORD PTR [esp+8], ecx
+	.loc 1 201 67 view .LVU536
+	mov	DWORD PTR [esp+4], ebp
+.LBE321:
+.LBE323:
+	.loc 1 226 8 view .LVU537
+	test	esi, esi
+	je	.L149
+	.loc 1 227 9 is_stmt 1 view .LVU538
+.LVL177:
+.LBB324:
+.LBI319:
+	.loc 1 199 12 view .LVU539
+.LBB322:
+	.loc 1 201 5 view .LVU540
+	.loc 1 201 26 is_stmt 0 view .LVU541
+	mov	ebp, esi
+	sub	ebp, ecx
+.LBE322:
+.LBE324:
+	.loc 1 227 12 view .LVU542
+	mov	ecx, DWORD PTR [esp+4]
+	cmp	ebp, ecx
+	jnb	.L122
+	.loc 1 227 28 view .LVU543
+	cmp	DWORD PTR [esi+8], eax
+	jne	.L122
+	.loc 1 229 9 is_stmt 1 view .LVU544
+	.loc 1 229 26 is_stmt 0 view .LVU545
+	mov	DWORD PTR [esi+8], edi
+	.loc 1 231 5 is_stmt 1 view .LVU546
+	.loc 1 231 8 is_stmt 0 view .LVU547
+	test	edi, edi
+	je	.L150
+.L126:
+	.loc 1 232 9 is_stmt 1 view .LVU548
+.LVL178:
+.LBB325:
+.LBI325:
+	.loc 1 199 12 view .LVU549
+.LBB326:
+	.loc 1 201 5 view .LVU550
+	.loc 1 201 26 is_stmt 0 view .LVU551
+	mov	ebp, DWORD PTR [esp+8]
+	mov	ecx, edi
+	sub	ecx, ebp
+.LBE326:
+.LBE325:
+	.loc 1 232 12 view .LVU552
+	mov	ebp, DWORD PTR [esp+4]
+	cmp	ecx, ebp
+	jnb	.L122
+	.loc 1 232 28 view .LVU553
+	cmp	DWORD PTR [edi+4], eax
+	jne	.L122
+	.loc 1 234 9 is_stmt 1 view .LVU554
+	.loc 1 234 26 is_stmt 0 view .LVU555
+	mov	DWORD PTR [edi+4], esi
+.LVL179:
+.L123:
+	.loc 1 234 26 view .LVU556
+.LBE315:
+.LBE314:
+	.loc 1 396 5 is_stmt 1 view .LVU557
+	.loc 1 396 14 is_stmt 0 view .LVU558
+	mov	ecx, ebx
+	sub	ecx, edx
+	.loc 1 396 8 view .LVU559
+	cmp	ecx, 15
+	jbe	.L129
+	.loc 1 398 9 is_stmt 1 view .LVU560
+	.loc 1 398 34 is_stmt 0 view .LVU561
+	mov	ebx, edx
+	.loc 1 399 9 view .LVU562
+	add	edx, eax
+.LVL180:
+	.loc 1 398 34 view .LVU563
+	or	ebx, 1
+.LVL181:
+	.loc 1 398 34 view .LVU564
+	mov	DWORD PTR [eax], ebx
+	.loc 1 399 9 is_stmt 1 view .LVU565
+.LVL182:
+.LBB331:
+.LBI331:
+	.loc 1 147 13 view .LVU566
+.LBB332:
+	.loc 1 149 5 view .LVU567
+	.loc 1 149 23 is_stmt 0 view .LVU568
+	mov	DWORD PTR [edx], ecx
+	.loc 1 150 5 is_stmt 1 view .LVU569
+	.loc 1 150 41 is_stmt 0 view .LVU570
+	mov	DWORD PTR [edx-4+ecx], ecx
+.LVL183:
+	.loc 1 150 41 view .LVU571
+.LBE332:
+.LBE331:
+	.loc 1 400 9 is_stmt 1 view .LVU572
+.LBB333:
+.LBI333:
+	.loc 1 205 13 view .LVU573
+.LBB334:
+	.loc 1 207 5 view .LVU574
+.LBB335:
+.LBI335:
+	.loc 1 190 21 view .LVU575
+.LBB336:
+	.loc 1 192 5 view .LVU576
+	.loc 1 193 5 view .LVU577
+	.loc 1 193 8 is_stmt 0 view .LVU578
+	cmp	ecx, 128
+	jbe	.L151
+	.loc 1 195 5 is_stmt 1 view .LVU579
+.LVL184:
+	.loc 1 196 5 view .LVU580
+	.loc 1 195 9 is_stmt 0 view .LVU581
+	bsr	ecx, ecx
+.LVL185:
+	.loc 1 196 30 view .LVU582
+	mov	ebx, 31
+	.loc 1 195 9 view .LVU583
+	add	ecx, 8
+	.loc 1 196 30 view .LVU584
+	cmp	ecx, ebx
+	cmova	ecx, ebx
+.LVL186:
+.L131:
+	.loc 1 196 30 view .LVU585
+.LBE336:
+.LBE335:
+	.loc 1 208 5 is_stmt 1 view .LVU586
+	.loc 1 208 11 is_stmt 0 view .LVU587
+	mov	ebx, DWORD PTR __heap_bins[0+ecx*4]
+.LVL187:
+	.loc 1 209 5 is_stmt 1 view .LVU588
+	.loc 1 210 23 is_stmt 0 view .LVU589
+	mov	DWORD PTR [edx+8], 0
+	.loc 1 209 23 view .LVU590
+	mov	DWORD PTR [edx+4], ebx
+	.loc 1 210 5 is_stmt 1 view .LVU591
+	.loc 1 211 5 view .LVU592
+	.loc 1 211 8 is_stmt 0 view .LVU593
+	test	ebx, ebx
+	je	.L132
+	.loc 1 212 9 is_stmt 1 view .LVU594
+	.loc 1 212 27 is_stmt 0 view .LVU595
+	mov	DWORD PTR [ebx+8], edx
+.L132:
+	.loc 1 213 5 is_stmt 1 view .LVU596
+	.loc 1 213 22 is_stmt 0 view .LVU597
+	mov	DWORD PTR __heap_bins[0+ecx*4], edx
+	.loc 1 214 5 is_stmt 1 view .LVU598
+	.loc 1 214 25 is_stmt 0 view .LVU599
+	mov	edx, 1
+.LVL188:
+	.loc 1 214 25 view .LVU600
+.LBE334:
+.LBE333:
+	.loc 1 405 18 view .LVU601
+	add	eax, 4
+.LBB341:
+.LBB339:
+	.loc 1 214 25 view .LVU602
+	sal	edx, cl
+	.loc 1 214 19 view .LVU603
+	or	DWORD PTR __heap_binmap, edx
+.LVL189:
+	.loc 1 214 19 view .LVU604
+.LBE339:
+.LBE341:
+	.loc 1 405 5 is_stmt 1 view .LVU605
+	.loc 1 406 1 is_stmt 0 view .LVU606
+	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL190:
+	.p2align 4,,10
+	.p2align 3
+.L148:
+	.cfi_restore_state
+.LBB342:
+.LBB328:
+.LBB327:
+.LBB318:
+	.loc 1 194 9 is_stmt 1 view .LVU607
+	.loc 1 194 22 is_stmt 0 view .LVU608
+	mov	ecx, ebx
+	shr	ecx, 3
+	.loc 1 194 28 view .LVU609
+	lea	edi, [ecx-2]
+	mov	DWORD PTR [esp+12], edi
+	jmp	.L119
+.LVL191:
+	.p2align 4,,10
+	.p2align 3
+.L115:
+	.loc 1 194 28 view .LVU610
+.LBE318:
+.LBE327:
+.LBE328:
+.LBE342:
+	.loc 1 390 9 is_stmt 1 view .LVU611
+	.loc 1 406 1 is_stmt 0 view .LVU612
+	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	.loc 1 390 16 view .LVU613
+	mov	eax, edx
+	.loc 1 406 1 view .LVU614
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	.loc 1 390 16 view .LVU615
+	jmp	malloc_from_top
+.LVL192:
+	.p2align 4,,10
+	.p2align 3
+.L147:
+	.cfi_restore_state
+.LBB343:
+.LBB312:
+.LBB310:
+.LBB306:
+	.loc 1 194 9 is_stmt 1 view .LVU616
+	.loc 1 194 22 is_stmt 0 view .LVU617
+	mov	ecx, eax
+	shr	ecx, 3
+	.loc 1 194 28 view .LVU618
+	sub	ecx, 2
+	jmp	.L112
+.LVL193:
+	.p2align 4,,10
+	.p2align 3
+.L129:
+	.loc 1 194 28 view .LVU619
+.LBE306:
+.LBE310:
+.LBE312:
+.LBE343:
+	.loc 1 402 9 is_stmt 1 view .LVU620
+	.loc 1 402 34 is_stmt 0 view .LVU621
+	mov	edx, ebx
+.LVL194:
+	.loc 1 402 34 view .LVU622
+	or	edx, 1
+	mov	DWORD PTR [eax], edx
+	.loc 1 403 9 is_stmt 1 view .LVU623
+	.loc 1 403 34 is_stmt 0 view .LVU624
+	and	DWORD PTR [eax+ebx], -3
+	.loc 1 405 5 is_stmt 1 view .LVU625
+	.loc 1 406 1 is_stmt 0 view .LVU626
+	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	.loc 1 405 18 view .LVU627
+	add	eax, 4
+	.loc 1 406 1 view .LVU628
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL195:
+	.p2align 4,,10
+	.p2align 3
+.L149:
+	.cfi_restore_state
+.LBB344:
+.LBB329:
+	.loc 1 231 5 is_stmt 1 view .LVU629
+	.loc 1 231 8 is_stmt 0 view .LVU630
+	test	edi, edi
+	jne	.L126
+	.loc 1 236 9 is_stmt 1 view .LVU631
+	.loc 1 236 12 is_stmt 0 view .LVU632
+	mov	edi, DWORD PTR [esp+12]
+.LVL196:
+	.loc 1 236 12 view .LVU633
+	cmp	eax, DWORD PTR __heap_bins[0+edi*4]
+	jne	.L122
+	.loc 1 238 9 is_stmt 1 view .LVU634
+	.loc 1 240 35 is_stmt 0 view .LVU635
+	mov	esi, -2
+.LVL197:
+	.loc 1 240 30 view .LVU636
+	mov	ecx, edi
+	.loc 1 238 26 view .LVU637
+	mov	DWORD PTR __heap_bins[0+edi*4], 0
+.LVL198:
+	.loc 1 239 9 is_stmt 1 view .LVU638
+	.loc 1 240 13 view .LVU639
+	.loc 1 240 30 is_stmt 0 view .LVU640
+	rol	esi, cl
+	.loc 1 240 27 view .LVU641
+	and	DWORD PTR __heap_binmap, esi
+.LVL199:
+	.loc 1 240 27 view .LVU642
+	jmp	.L123
+.LVL200:
+	.p2align 4,,10
+	.p2align 3
+.L150:
+	.loc 1 236 9 is_stmt 1 view .LVU643
+	.loc 1 236 12 is_stmt 0 view .LVU644
+	mov	edi, DWORD PTR [esp+12]
+.LVL201:
+	.loc 1 236 12 view .LVU645
+	cmp	eax, DWORD PTR __heap_bins[0+edi*4]
+	jne	.L122
+	.loc 1 238 9 is_stmt 1 view .LVU646
+	.loc 1 238 26 is_stmt 0 view .LVU647
+	mov	DWORD PTR __heap_bins[0+edi*4], esi
+.LVL202:
+	.loc 1 239 9 is_stmt 1 view .LVU648
+	jmp	.L123
+.LVL203:
+	.p2align 4,,10
+	.p2align 3
+.L151:
+	.loc 1 239 9 is_stmt 0 view .LVU649
+.LBE329:
+.LBE344:
+.LBB345:
+.LBB340:
+.LBB338:
+.LBB337:
+	.loc 1 194 9 is_stmt 1 view .LVU650
+	.loc 1 194 22 is_stmt 0 view .LVU651
+	shr	ecx, 3
+.LVL204:
+	.loc 1 194 28 view .LVU652
+	sub	ecx, 2
+	jmp	.L131
+.LVL205:
+.L122:
+	.loc 1 194 28 view .LVU653
+.LBE337:
+.LBE338:
+.LBE340:
+.LBE345:
+.LBB346:
+.LBB330:
+	.loc 1 237 13 is_stmt 1 view .LVU654
+	mov	edx, eax
+.LVL206:
+	.loc 1 237 13 is_stmt 0 view .LVU655
+	mov	eax, OFFSET FLAT:.LC4
+.LVL207:
+	.loc 1 237 13 view .LVU656
+	call	heap_error
+.LVL208:
+.L116:
+	.loc 1 237 13 view .LVU657
+.LBE330:
+.LBE346:
+	.loc 1 394 9 is_stmt 1 view .LVU658
+	mov	edx, eax
+.LVL209:
+	.loc 1 394 9 is_stmt 0 view .LVU659
+	mov	eax, OFFSET FLAT:.LC4
+.LVL210:
+	.loc 1 394 9 view .LVU660
+	call	diagnose
+.LVL211:
+	.loc 1 394 9 view .LVU661
+	.cfi_endproc
+.LFE21:
+	.size	malloc_from_bins, .-malloc_from_bins
 	.p2align 4
 	.globl	malloc
 	.type	malloc, @function
 malloc:
-.LVL64:
-.LFB10:
-	.loc 1 159 1 is_stmt 1 view -0
+.LVL212:
+.LFB22:
+	.loc 1 409 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 160 5 view .LVU157
-	.loc 1 159 1 is_stmt 0 view .LVU158
-	push	edi
-	.cfi_def_cfa_offset 8
-	.cfi_offset 7, -8
-	push	esi
-	.cfi_def_cfa_offset 12
-	.cfi_offset 6, -12
+	.loc 1 410 5 view .LVU663
+	.loc 1 411 5 view .LVU664
+	.loc 1 412 5 view .LVU665
+	.loc 1 413 5 view .LVU666
+	.loc 1 409 1 is_stmt 0 view .LVU667
 	push	ebx
-	.cfi_def_cfa_offset 16
-	.cfi_offset 3, -16
-	.loc 1 159 1 view .LVU159
-	mov	esi, DWORD PTR [esp+16]
-.LVL65:
-.LBB162:
-.LBI162:
-	.loc 1 103 21 is_stmt 1 view .LVU160
-.LBB163:
-	.loc 1 105 5 view .LVU161
-	.loc 1 105 8 is_stmt 0 view .LVU162
-	cmp	esi, 2147483632
-	ja	.L46
-	.loc 1 107 5 is_stmt 1 view .LVU163
-.LBE163:
-.LBE162:
-	.loc 1 167 22 is_stmt 0 view .LVU164
-	mov	ebx, DWORD PTR __heap_start
-.LBB165:
-.LBB164:
-	.loc 1 107 29 view .LVU165
-	add	esi, 11
-	.loc 1 107 7 view .LVU166
-	and	esi, -8
-.LVL66:
-	.loc 1 108 5 is_stmt 1 view .LVU167
-	.loc 1 108 5 is_stmt 0 view .LVU168
-.LBE164:
-.LBE165:
-	.loc 1 161 5 is_stmt 1 view .LVU169
-	.loc 1 162 5 view .LVU170
-	.loc 1 163 5 view .LVU171
-	.loc 1 167 5 view .LVU172
-	.loc 1 167 8 is_stmt 0 view .LVU173
-	test	ebx, ebx
-	je	.L86
-	.loc 1 171 5 is_stmt 1 view .LVU174
-.LVL67:
-	.loc 1 171 38 view .LVU175
-	mov	ecx, DWORD PTR __heap_end
-	cmp	ebx, ecx
-	jb	.L60
-	jmp	.L52
-.LVL68:
-	.p2align 4,,10
-	.p2align 3
-.L65:
-	.loc 1 171 58 is_stmt 0 view .LVU176
-	mov	ebx, edi
-.LVL69:
-.L60:
-	.loc 1 172 9 is_stmt 1 view .LVU177
-.LBB166:
-.LBI166:
-	.loc 1 94 13 view .LVU178
-.LBB167:
-	.loc 1 96 5 view .LVU179
-	.loc 1 96 18 is_stmt 0 view .LVU180
-	mov	eax, DWORD PTR [ebx]
-.LVL70:
-	.loc 1 97 5 is_stmt 1 view .LVU181
-	.loc 1 97 18 is_stmt 0 view .LVU182
-	mov	edx, eax
-	and	edx, -8
-.LVL71:
-	.loc 1 98 5 is_stmt 1 view .LVU183
-	.loc 1 98 23 is_stmt 0 view .LVU184
-	test	al, 6
-	jne	.L54
-	.loc 1 98 23 view .LVU185
-	cmp	edx, 7
-	jbe	.L54
-	.loc 1 98 79 view .LVU186
-	mov	edi, ecx
-	sub	edi, ebx
-	.loc 1 98 43 view .LVU187
-	cmp	edi, edx
-	jb	.L54
-.LVL72:
-	.loc 1 98 43 view .LVU188
-.LBE167:
-.LBE166:
-	.loc 1 173 9 is_stmt 1 view .LVU189
-	.loc 1 173 12 is_stmt 0 view .LVU190
-	not	eax
-	and	eax, 1
-	.loc 1 173 34 view .LVU191
-	cmp	edx, esi
-	jb	.L56
-	test	al, al
-	jne	.L87
-.L56:
-	.loc 1 177 9 is_stmt 1 discriminator 2 view .LVU192
-.LVL73:
-	.loc 1 171 5 discriminator 2 view .LVU193
-	.loc 1 171 58 is_stmt 0 discriminator 2 view .LVU194
-	lea	edi, [ebx+edx]
-.LVL74:
-	.loc 1 171 38 is_stmt 1 discriminator 2 view .LVU195
-	cmp	edi, ecx
-	jb	.L65
-	.loc 1 180 5 view .LVU196
-	.loc 1 180 22 is_stmt 0 view .LVU197
-	test	al, al
-	jne	.L88
-.LVL75:
-.L52:
-	.loc 1 180 5 is_stmt 1 view .LVU198
-	.loc 1 186 5 view .LVU199
-	.loc 1 186 13 is_stmt 0 view .LVU200
-	mov	eax, esi
-	call	heap_grow
-.LVL76:
-	.loc 1 187 5 is_stmt 1 view .LVU201
-	.loc 1 187 8 is_stmt 0 view .LVU202
-	test	eax, eax
-	je	.L49
-	.loc 1 189 5 is_stmt 1 view .LVU203
-.LVL77:
-.LBB171:
-.LBI171:
-	.loc 1 81 13 view .LVU204
-.LBB172:
-	.loc 1 83 5 view .LVU205
-	.loc 1 83 30 is_stmt 0 view .LVU206
-	or	esi, 1
-.LVL78:
-	.loc 1 83 30 view .LVU207
-.LBE172:
-.LBE171:
-	.loc 1 190 18 view .LVU208
-	add	eax, 4
-.LVL79:
-.LBB174:
-.LBB173:
-	.loc 1 83 30 view .LVU209
-	mov	DWORD PTR [eax-4], esi
-.LVL80:
-	.loc 1 83 30 view .LVU210
-.LBE173:
-.LBE174:
-	.loc 1 190 5 is_stmt 1 view .LVU211
-.L45:
-	.loc 1 191 1 is_stmt 0 view .LVU212
+	.cfi_def_cfa_offset 8
+	.cfi_offset 3, -8
+	.loc 1 409 1 view .LVU668
+	mov	eax, DWORD PTR [esp+8]
+	.loc 1 413 8 view .LVU669
+	cmp	eax, 2147483632
+	ja	.L161
+	.loc 1 417 5 is_stmt 1 view .LVU670
+.LVL213:
+.LBB347:
+.LBI347:
+	.loc 1 378 21 view .LVU671
+.LBB348:
+	.loc 1 380 5 view .LVU672
+	.loc 1 381 5 view .LVU673
+	.loc 1 380 45 is_stmt 0 view .LVU674
+	add	eax, 11
+	.loc 1 381 41 view .LVU675
+	mov	edx, 16
+	.loc 1 380 18 view .LVU676
+	and	eax, -8
+.LVL214:
+	.loc 1 381 41 view .LVU677
+	cmp	eax, edx
+	cmovb	eax, edx
+.LVL215:
+	.loc 1 381 41 view .LVU678
+.LBE348:
+.LBE347:
+	.loc 1 418 5 is_stmt 1 view .LVU679
+	.loc 1 418 8 is_stmt 0 view .LVU680
+	mov	edx, DWORD PTR __heap_binmap
+	test	edx, edx
+	jne	.L162
+	.loc 1 423 5 is_stmt 1 view .LVU681
+	.loc 1 423 9 is_stmt 0 view .LVU682
+	mov	edx, DWORD PTR heap_last
+.LVL216:
+	.loc 1 424 5 is_stmt 1 view .LVU683
+	.loc 1 424 8 is_stmt 0 view .LVU684
+	test	edx, edx
+	je	.L156
+	.loc 1 424 30 view .LVU685
+	mov	ecx, DWORD PTR [edx]
+.LVL217:
+	.loc 1 424 57 view .LVU686
+	lea	ebx, [eax+16]
+	.loc 1 424 21 view .LVU687
+	cmp	ecx, ebx
+	jb	.L156
+	.loc 1 424 76 discriminator 2 view .LVU688
+	lea	ebx, [edx+ecx]
+	.loc 1 424 69 discriminator 2 view .LVU689
+	cmp	DWORD PTR __heap_end, ebx
+	je	.L163
+.LVL218:
+.L156:
+	.loc 1 430 5 is_stmt 1 view .LVU690
+	.loc 1 431 1 is_stmt 0 view .LVU691
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
-	.cfi_def_cfa_offset 12
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 8
-	pop	edi
-	.cfi_restore 7
 	.cfi_def_cfa_offset 4
-	ret
-.LVL81:
-.L51:
-	.cfi_restore_state
-.LBB175:
-.LBB176:
-	.loc 1 118 16 view .LVU213
-	sub	esp, 12
-	.cfi_def_cfa_offset 28
-	push	edi
-	.cfi_def_cfa_offset 32
-	call	sbrk
-.LVL82:
-	.loc 1 118 13 view .LVU214
-	add	esp, 16
-	.cfi_def_cfa_offset 16
-	cmp	eax, -1
-	jne	.L53
-.LVL83:
+	.loc 1 430 12 view .LVU692
+	jmp	malloc_from_top
+.LVL219:
 	.p2align 4,,10
 	.p2align 3
-.L46:
-	.loc 1 118 13 view .LVU215
-.LBE176:
-.LBE175:
-	.loc 1 164 9 is_stmt 1 view .LVU216
-	.loc 1 164 15 is_stmt 0 view .LVU217
+.L161:
+	.cfi_restore_state
+	.loc 1 414 9 is_stmt 1 view .LVU693
+	.loc 1 414 15 is_stmt 0 view .LVU694
 	mov	DWORD PTR errno, 12
-	.loc 1 165 9 is_stmt 1 view .LVU218
-.L49:
-	.loc 1 165 16 is_stmt 0 view .LVU219
+	.loc 1 415 9 is_stmt 1 view .LVU695
+	.loc 1 415 16 is_stmt 0 view .LVU696
 	xor	eax, eax
-	jmp	.L45
-.LVL84:
-	.p2align 4,,10
-	.p2align 3
-.L87:
-	.loc 1 174 13 is_stmt 1 view .LVU220
-.LBB178:
-.LBI178:
-	.loc 1 147 13 view .LVU221
-.LBB179:
-	.loc 1 149 5 view .LVU222
-	.loc 1 150 5 view .LVU223
-	.loc 1 150 14 is_stmt 0 view .LVU224
-	mov	eax, edx
-	sub	eax, esi
-	.loc 1 150 8 view .LVU225
-	cmp	eax, 7
-	ja	.L89
-	.loc 1 154 9 is_stmt 1 view .LVU226
-.LVL85:
-.LBB180:
-.LBI180:
-	.loc 1 81 13 view .LVU227
-.LBB181:
-	.loc 1 83 5 view .LVU228
-	.loc 1 83 30 is_stmt 0 view .LVU229
-	or	edx, 1
-.LVL86:
-	.loc 1 83 30 view .LVU230
-	mov	DWORD PTR [ebx], edx
-.LVL87:
-	.loc 1 83 30 view .LVU231
-.LBE181:
-.LBE180:
-.LBE179:
-.LBE178:
-	.loc 1 175 13 is_stmt 1 view .LVU232
-.L85:
-	.loc 1 184 9 view .LVU233
-	.loc 1 184 21 is_stmt 0 view .LVU234
-	lea	eax, [ebx+4]
-	.loc 1 191 1 view .LVU235
+.LVL220:
+	.loc 1 431 1 view .LVU697
 	pop	ebx
 	.cfi_remember_state
 	.cfi_restore 3
-	.cfi_def_cfa_offset 12
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 8
-	pop	edi
-	.cfi_restore 7
 	.cfi_def_cfa_offset 4
 	ret
-.LVL88:
+.LVL221:
 	.p2align 4,,10
 	.p2align 3
-.L89:
+.L162:
 	.cfi_restore_state
-.LBB187:
-.LBB186:
-	.loc 1 151 9 is_stmt 1 view .LVU236
-.LBB182:
-.LBI182:
-	.loc 1 81 13 view .LVU237
-.LBB183:
-	.loc 1 83 5 view .LVU238
-	.loc 1 83 30 is_stmt 0 view .LVU239
-	mov	edx, esi
-.LVL89:
-	.loc 1 83 30 view .LVU240
-	or	edx, 1
-	mov	DWORD PTR [ebx], edx
-.LVL90:
-	.loc 1 83 30 view .LVU241
-.LBE183:
-.LBE182:
-	.loc 1 152 9 is_stmt 1 view .LVU242
-.LBB184:
-.LBI184:
-	.loc 1 81 13 view .LVU243
-.LBB185:
-	.loc 1 83 5 view .LVU244
-	.loc 1 83 23 is_stmt 0 view .LVU245
-	mov	DWORD PTR [ebx+esi], eax
-	.loc 1 84 1 view .LVU246
-	jmp	.L85
-.LVL91:
+	.loc 1 419 9 is_stmt 1 view .LVU698
+	.loc 1 431 1 is_stmt 0 view .LVU699
+	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+	.loc 1 419 16 view .LVU700
+	jmp	malloc_from_bins
+.LVL222:
 	.p2align 4,,10
 	.p2align 3
-.L88:
-	.loc 1 84 1 view .LVU247
-.LBE185:
-.LBE184:
-.LBE186:
-.LBE187:
-	.loc 1 181 9 is_stmt 1 view .LVU248
-	.loc 1 181 13 is_stmt 0 view .LVU249
-	mov	eax, esi
-	sub	eax, edx
-	call	heap_grow
-.LVL92:
-	.loc 1 181 12 view .LVU250
-	test	eax, eax
-	je	.L49
-	.loc 1 183 9 is_stmt 1 view .LVU251
-.LVL93:
-.LBB188:
-.LBI188:
-	.loc 1 81 13 view .LVU252
-.LBB189:
-	.loc 1 83 5 view .LVU253
-	.loc 1 83 30 is_stmt 0 view .LVU254
-	or	esi, 1
-.LVL94:
-	.loc 1 83 30 view .LVU255
-	mov	DWORD PTR [ebx], esi
-	jmp	.L85
-.LVL95:
-	.p2align 4,,10
-	.p2align 3
-.L86:
-	.loc 1 83 30 view .LVU256
-.LBE189:
-.LBE188:
-.LBB190:
-.LBI175:
-	.loc 1 112 12 is_stmt 1 view .LVU257
-.LBB177:
-	.loc 1 114 5 view .LVU258
-	.loc 1 114 19 is_stmt 0 view .LVU259
-	sub	esp, 12
-	.cfi_def_cfa_offset 28
-	.loc 1 115 32 view .LVU260
-	mov	edi, 4
-	.loc 1 114 19 view .LVU261
-	push	0
-	.cfi_def_cfa_offset 32
-	call	sbrk
-.LVL96:
-	.loc 1 116 8 view .LVU262
-	add	esp, 16
-	.cfi_def_cfa_offset 16
-	.loc 1 115 32 view .LVU263
-	sub	edi, eax
-	.loc 1 114 19 view .LVU264
-	mov	ebx, eax
-.LVL97:
-	.loc 1 115 5 is_stmt 1 view .LVU265
-	.loc 1 115 18 is_stmt 0 view .LVU266
-	and	edi, 7
-.LVL98:
-	.loc 1 116 5 is_stmt 1 view .LVU267
-	.loc 1 116 8 is_stmt 0 view .LVU268
-	cmp	eax, -1
-	je	.L46
-	.loc 1 118 5 is_stmt 1 view .LVU269
-	.loc 1 118 8 is_stmt 0 view .LVU270
-	test	edi, edi
-	jne	.L51
-.LVL99:
-.L53:
-	.loc 1 120 5 is_stmt 1 view .LVU271
-	.loc 1 120 26 is_stmt 0 view .LVU272
-	add	ebx, edi
-.LVL100:
-	.loc 1 120 18 view .LVU273
-	mov	DWORD PTR __heap_start, ebx
-	.loc 1 121 5 is_stmt 1 view .LVU274
-	.loc 1 121 16 is_stmt 0 view .LVU275
-	mov	DWORD PTR __heap_end, ebx
-	.loc 1 122 5 is_stmt 1 view .LVU276
-.LVL101:
-	.loc 1 122 5 is_stmt 0 view .LVU277
-.LBE177:
-.LBE190:
-	.loc 1 171 5 is_stmt 1 view .LVU278
-	.loc 1 171 38 view .LVU279
-	jmp	.L52
-.LVL102:
-.L54:
-.LBB191:
-.LBB170:
-.LBB168:
-.LBI168:
-	.loc 1 94 13 view .LVU280
-.LBB169:
-	.loc 1 99 9 view .LVU281
-	mov	edx, ebx
-.LVL103:
-	.loc 1 99 9 is_stmt 0 view .LVU282
-	mov	eax, OFFSET FLAT:.LC3
-.LVL104:
-	.loc 1 99 9 view .LVU283
-	call	heap_error
-.LVL105:
-	.loc 1 99 9 view .LVU284
-.LBE169:
-.LBE168:
-.LBE170:
-.LBE191:
+.L163:
+	.cfi_restore_state
+	.loc 1 425 9 is_stmt 1 view .LVU701
+	.loc 1 425 25 is_stmt 0 view .LVU702
+	lea	ebx, [edx+eax]
+	.loc 1 426 9 view .LVU703
+	sub	ecx, eax
+.LVL223:
+	.loc 1 427 32 view .LVU704
+	or	eax, 1
+.LVL224:
+.LBB349:
+.LBB350:
+	.loc 1 149 23 view .LVU705
+	mov	DWORD PTR [ebx], ecx
+.LVL225:
+	.loc 1 149 23 view .LVU706
+.LBE350:
+.LBE349:
+	.loc 1 425 19 view .LVU707
+	mov	DWORD PTR heap_last, ebx
+	.loc 1 426 9 is_stmt 1 view .LVU708
+.LVL226:
+.LBB352:
+.LBI349:
+	.loc 1 147 13 view .LVU709
+.LBB351:
+	.loc 1 149 5 view .LVU710
+	.loc 1 150 5 view .LVU711
+	.loc 1 150 41 is_stmt 0 view .LVU712
+	mov	DWORD PTR [ebx-4+ecx], ecx
+.LVL227:
+	.loc 1 150 41 view .LVU713
+.LBE351:
+.LBE352:
+	.loc 1 427 9 is_stmt 1 view .LVU714
+	.loc 1 427 32 is_stmt 0 view .LVU715
+	mov	DWORD PTR [edx], eax
+	.loc 1 428 9 is_stmt 1 view .LVU716
+	.loc 1 428 20 is_stmt 0 view .LVU717
+	lea	eax, [edx+4]
+	.loc 1 431 1 view .LVU718
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 4
+	ret
 	.cfi_endproc
-.LFE10:
+.LFE22:
 	.size	malloc, .-malloc
 	.p2align 4
 	.globl	free
 	.type	free, @function
 free:
-.LVL106:
-.LFB12:
-	.loc 1 217 1 is_stmt 1 view -0
+.LVL228:
+.LFB27:
+	.loc 1 482 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 218 5 view .LVU286
-	.loc 1 219 5 view .LVU287
-	.loc 1 220 5 view .LVU288
-	.loc 1 221 5 view .LVU289
-	.loc 1 222 5 view .LVU290
-	.loc 1 217 1 is_stmt 0 view .LVU291
-	mov	eax, DWORD PTR [esp+4]
-	.loc 1 222 8 view .LVU292
-	test	eax, eax
-	je	.L90
-	jmp	free.part.0
-.LVL107:
+	.loc 1 483 5 view .LVU720
+	.loc 1 484 5 view .LVU721
+	.loc 1 482 1 is_stmt 0 view .LVU722
+	push	edi
+	.cfi_def_cfa_offset 8
+	.cfi_offset 7, -8
+	push	esi
+	.cfi_def_cfa_offset 12
+	.cfi_offset 6, -12
+	push	ebx
+	.cfi_def_cfa_offset 16
+	.cfi_offset 3, -16
+	.loc 1 482 1 view .LVU723
+	mov	edx, DWORD PTR [esp+16]
+	.loc 1 484 8 view .LVU724
+	test	edx, edx
+	je	.L164
+	.loc 1 486 5 is_stmt 1 view .LVU725
+.LVL229:
+.LBB353:
+.LBI353:
+	.loc 1 445 21 view .LVU726
+.LBB354:
+	.loc 1 447 5 view .LVU727
+	.loc 1 448 11 is_stmt 0 view .LVU728
+	mov	esi, DWORD PTR __heap_end
+	.loc 1 447 11 view .LVU729
+	lea	eax, [edx-4]
+.LVL230:
+	.loc 1 448 5 is_stmt 1 view .LVU730
+	.loc 1 449 5 view .LVU731
+	.loc 1 450 5 view .LVU732
+	.loc 1 450 30 is_stmt 0 view .LVU733
+	cmp	eax, DWORD PTR __heap_start
+	jb	.L168
+	cmp	eax, esi
+	jnb	.L168
+	.loc 1 452 5 is_stmt 1 view .LVU734
+	.loc 1 452 7 is_stmt 0 view .LVU735
+	mov	ecx, DWORD PTR [edx-4]
+.LVL231:
+	.loc 1 453 5 is_stmt 1 view .LVU736
+	.loc 1 453 24 is_stmt 0 view .LVU737
+	mov	ebx, edx
+	or	ebx, ecx
+	.loc 1 453 29 view .LVU738
+	and	ebx, 5
+	.loc 1 453 8 view .LVU739
+	cmp	ebx, 1
+	jne	.L168
+	.loc 1 453 51 view .LVU740
+	mov	ebx, ecx
+	and	ebx, -8
+	.loc 1 453 45 view .LVU741
+	cmp	ebx, 15
+	jbe	.L168
+	.loc 1 454 46 view .LVU742
+	mov	edi, esi
+	sub	edi, eax
+	.loc 1 454 9 view .LVU743
+	cmp	edi, ebx
+	jb	.L168
+	.loc 1 456 5 is_stmt 1 view .LVU744
+.LVL232:
+	.loc 1 456 5 is_stmt 0 view .LVU745
+.LBE354:
+.LBE353:
+	.loc 1 487 5 is_stmt 1 view .LVU746
+	.loc 1 487 8 is_stmt 0 view .LVU747
+	test	cl, 2
+	jne	.L178
+	.loc 1 490 9 is_stmt 1 view .LVU748
+.LVL233:
+.LBB356:
+.LBI356:
+	.loc 1 273 13 view .LVU749
+.LBB357:
+	.loc 1 275 5 view .LVU750
+	.loc 1 275 11 is_stmt 0 view .LVU751
+	lea	ecx, [eax+ebx]
+.LVL234:
+	.loc 1 276 5 is_stmt 1 view .LVU752
+	.loc 1 276 8 is_stmt 0 view .LVU753
+	cmp	esi, ecx
+	je	.L171
+.LBB358:
+	.loc 1 277 9 is_stmt 1 view .LVU754
+	.loc 1 277 22 is_stmt 0 view .LVU755
+	mov	edi, DWORD PTR [ecx]
+.LVL235:
+	.loc 1 280 9 is_stmt 1 view .LVU756
+	.loc 1 280 18 is_stmt 0 view .LVU757
+	add	ecx, edi
+.LVL236:
+	.loc 1 280 12 view .LVU758
+	cmp	esi, ecx
+	jne	.L179
+	.loc 1 284 9 is_stmt 1 view .LVU759
+	.loc 1 284 14 is_stmt 0 view .LVU760
+	add	ebx, edi
+.LVL237:
+.L171:
+	.loc 1 284 14 view .LVU761
+.LBE358:
+	.loc 1 286 5 is_stmt 1 view .LVU762
+.LBB359:
+.LBB360:
+	.loc 1 149 23 is_stmt 0 view .LVU763
+	mov	DWORD PTR [edx-4], ebx
+.LVL238:
+	.loc 1 149 23 view .LVU764
+.LBE360:
+.LBE359:
+	.loc 1 286 15 view .LVU765
+	mov	DWORD PTR heap_last, eax
+	.loc 1 287 5 is_stmt 1 view .LVU766
+.LVL239:
+.LBB362:
+.LBI359:
+	.loc 1 147 13 view .LVU767
+.LBB361:
+	.loc 1 149 5 view .LVU768
+	.loc 1 150 5 view .LVU769
+	.loc 1 150 41 is_stmt 0 view .LVU770
+	mov	DWORD PTR [eax-4+ebx], ebx
+.LVL240:
+.L164:
+	.loc 1 150 41 view .LVU771
+.LBE361:
+.LBE362:
+.LBE357:
+.LBE356:
+	.loc 1 491 1 view .LVU772
+	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
+	ret
+.LVL241:
 	.p2align 4,,10
 	.p2align 3
-.L90:
-	.loc 1 237 1 view .LVU293
-	ret
+.L178:
+	.cfi_restore_state
+	.loc 1 488 9 is_stmt 1 view .LVU773
+	.loc 1 491 1 is_stmt 0 view .LVU774
+	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
+	.loc 1 488 9 view .LVU775
+	mov	edx, ecx
+.LVL242:
+	.loc 1 491 1 view .LVU776
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
+	.loc 1 488 9 view .LVU777
+	jmp	free_after_free_chunk
+.LVL243:
+	.p2align 4,,10
+	.p2align 3
+.L179:
+	.cfi_restore_state
+.LBB367:
+.LBB365:
+.LBB363:
+	.loc 1 281 13 is_stmt 1 view .LVU778
+	mov	ecx, edi
+	mov	edx, ebx
+.LVL244:
+	.loc 1 281 13 is_stmt 0 view .LVU779
+.LBE363:
+.LBE365:
+.LBE367:
+	.loc 1 491 1 view .LVU780
+	pop	ebx
+	.cfi_remember_state
+	.cfi_restore 3
+	.cfi_def_cfa_offset 12
+.LVL245:
+	.loc 1 491 1 view .LVU781
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 8
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 4
+.LVL246:
+.LBB368:
+.LBB366:
+.LBB364:
+	.loc 1 281 13 view .LVU782
+	jmp	free_to_bin
+.LVL247:
+.L168:
+	.cfi_restore_state
+	.loc 1 281 13 view .LVU783
+.LBE364:
+.LBE366:
+.LBE368:
+.LBB369:
+.LBB355:
+	.loc 1 455 9 is_stmt 1 view .LVU784
+	call	bad_pointer
+.LVL248:
+	.loc 1 455 9 is_stmt 0 view .LVU785
+.LBE355:
+.LBE369:
 	.cfi_endproc
-.LFE12:
+.LFE27:
 	.size	free, .-free
 	.p2align 4
 	.globl	calloc
 	.type	calloc, @function
 calloc:
-.LVL108:
-.LFB13:
-	.loc 1 240 1 is_stmt 1 view -0
+.LVL249:
+.LFB28:
+	.loc 1 494 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 241 5 view .LVU295
-	.loc 1 242 5 view .LVU296
-	.loc 1 243 5 view .LVU297
-	.loc 1 240 1 is_stmt 0 view .LVU298
+	.loc 1 495 5 view .LVU787
+	.loc 1 496 5 view .LVU788
+	.loc 1 497 5 view .LVU789
+	.loc 1 494 1 is_stmt 0 view .LVU790
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -1038,39 +2576,39 @@ calloc:
 	.cfi_offset 3, -12
 	sub	esp, 4
 	.cfi_def_cfa_offset 16
-	.loc 1 240 1 view .LVU299
+	.loc 1 494 1 view .LVU791
 	mov	ecx, DWORD PTR [esp+20]
 	mov	ebx, DWORD PTR [esp+16]
-	.loc 1 243 8 view .LVU300
+	.loc 1 497 8 view .LVU792
 	test	ecx, ecx
-	je	.L93
+	je	.L181
 	mov	eax, ecx
 	mul	ebx
-	jo	.L106
-.L93:
-	.loc 1 247 5 is_stmt 1 view .LVU301
-	.loc 1 247 11 is_stmt 0 view .LVU302
+	jo	.L194
+.L181:
+	.loc 1 501 5 is_stmt 1 view .LVU793
+	.loc 1 501 11 is_stmt 0 view .LVU794
 	imul	ebx, ecx
-.LVL109:
-	.loc 1 248 5 is_stmt 1 view .LVU303
-	.loc 1 248 9 is_stmt 0 view .LVU304
+.LVL250:
+	.loc 1 502 5 is_stmt 1 view .LVU795
+	.loc 1 502 9 is_stmt 0 view .LVU796
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	ebx
 	.cfi_def_cfa_offset 32
 	call	malloc
-.LVL110:
-	.loc 1 249 8 view .LVU305
+.LVL251:
+	.loc 1 503 8 view .LVU797
 	add	esp, 16
 	.cfi_def_cfa_offset 16
-	.loc 1 248 9 view .LVU306
+	.loc 1 502 9 view .LVU798
 	mov	esi, eax
-.LVL111:
-	.loc 1 249 5 is_stmt 1 view .LVU307
-	.loc 1 249 8 is_stmt 0 view .LVU308
+.LVL252:
+	.loc 1 503 5 is_stmt 1 view .LVU799
+	.loc 1 503 8 is_stmt 0 view .LVU800
 	test	eax, eax
-	je	.L97
-	.loc 1 250 9 is_stmt 1 view .LVU309
+	je	.L185
+	.loc 1 504 9 is_stmt 1 view .LVU801
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	ebx
@@ -1080,11 +2618,11 @@ calloc:
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	memset
-.LVL112:
-	.loc 1 250 9 is_stmt 0 view .LVU310
+.LVL253:
+	.loc 1 504 9 is_stmt 0 view .LVU802
 	add	esp, 16
 	.cfi_def_cfa_offset 16
-	.loc 1 252 1 view .LVU311
+	.loc 1 506 1 view .LVU803
 	mov	eax, esi
 	add	esp, 4
 	.cfi_remember_state
@@ -1092,25 +2630,25 @@ calloc:
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL113:
-	.loc 1 252 1 view .LVU312
+.LVL254:
+	.loc 1 506 1 view .LVU804
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
-.LVL114:
-	.loc 1 252 1 view .LVU313
+.LVL255:
+	.loc 1 506 1 view .LVU805
 	ret
-.LVL115:
-.L106:
+.LVL256:
+.L194:
 	.cfi_restore_state
-	.loc 1 244 9 is_stmt 1 discriminator 1 view .LVU314
-	.loc 1 244 15 is_stmt 0 discriminator 1 view .LVU315
+	.loc 1 498 9 is_stmt 1 discriminator 1 view .LVU806
+	.loc 1 498 15 is_stmt 0 discriminator 1 view .LVU807
 	mov	DWORD PTR errno, 12
-	.loc 1 245 9 is_stmt 1 discriminator 1 view .LVU316
-.L97:
-	.loc 1 245 16 is_stmt 0 view .LVU317
+	.loc 1 499 9 is_stmt 1 discriminator 1 view .LVU808
+.L185:
+	.loc 1 499 16 is_stmt 0 view .LVU809
 	xor	esi, esi
-	.loc 1 252 1 view .LVU318
+	.loc 1 506 1 view .LVU810
 	add	esp, 4
 	.cfi_def_cfa_offset 12
 	mov	eax, esi
@@ -1122,24 +2660,23 @@ calloc:
 	.cfi_def_cfa_offset 4
 	ret
 	.cfi_endproc
-.LFE13:
+.LFE28:
 	.size	calloc, .-calloc
 	.p2align 4
 	.globl	realloc
 	.type	realloc, @function
 realloc:
-.LVL116:
-.LFB14:
-	.loc 1 255 1 is_stmt 1 view -0
+.LVL257:
+.LFB29:
+	.loc 1 509 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 256 5 view .LVU320
-	.loc 1 257 5 view .LVU321
-	.loc 1 258 5 view .LVU322
-	.loc 1 259 5 view .LVU323
-	.loc 1 260 5 view .LVU324
-	.loc 1 261 5 view .LVU325
-	.loc 1 262 5 view .LVU326
-	.loc 1 255 1 is_stmt 0 view .LVU327
+	.loc 1 510 5 view .LVU812
+	.loc 1 511 5 view .LVU813
+	.loc 1 512 5 view .LVU814
+	.loc 1 513 5 view .LVU815
+	.loc 1 514 5 view .LVU816
+	.loc 1 515 5 view .LVU817
+	.loc 1 509 1 is_stmt 0 view .LVU818
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -1152,547 +2689,987 @@ realloc:
 	push	ebx
 	.cfi_def_cfa_offset 20
 	.cfi_offset 3, -20
-	sub	esp, 44
-	.cfi_def_cfa_offset 64
-	.loc 1 255 1 view .LVU328
-	mov	edi, DWORD PTR [esp+64]
-	mov	esi, DWORD PTR [esp+68]
-	.loc 1 262 8 view .LVU329
+	sub	esp, 60
+	.cfi_def_cfa_offset 80
+	.loc 1 509 1 view .LVU819
+	mov	ebx, DWORD PTR [esp+80]
+	mov	edi, DWORD PTR [esp+84]
+	.loc 1 515 8 view .LVU820
+	test	ebx, ebx
+	je	.L249
+	.loc 1 517 5 is_stmt 1 view .LVU821
+	.loc 1 517 8 is_stmt 0 view .LVU822
 	test	edi, edi
-	je	.L130
-	.loc 1 264 5 is_stmt 1 view .LVU330
-	.loc 1 264 8 is_stmt 0 view .LVU331
-	test	esi, esi
-	je	.L131
-	.loc 1 268 5 is_stmt 1 view .LVU332
-.LVL117:
-.LBB222:
-.LBI222:
-	.loc 1 103 21 view .LVU333
-.LBB223:
-	.loc 1 105 5 view .LVU334
-	.loc 1 105 8 is_stmt 0 view .LVU335
-	cmp	esi, 2147483632
-	ja	.L111
-	.loc 1 107 5 is_stmt 1 view .LVU336
-	.loc 1 107 29 is_stmt 0 view .LVU337
-	lea	eax, [esi+11]
-.LBE223:
-.LBE222:
-	.loc 1 273 13 view .LVU338
-	lea	edx, [esp+28]
-.LBB225:
-.LBB224:
-	.loc 1 107 7 view .LVU339
+	je	.L250
+	.loc 1 521 5 is_stmt 1 view .LVU823
+	.loc 1 521 8 is_stmt 0 view .LVU824
+	cmp	edi, 2147483632
+	ja	.L251
+	.loc 1 525 5 is_stmt 1 view .LVU825
+.LVL258:
+.LBB370:
+.LBI370:
+	.loc 1 378 21 view .LVU826
+.LBB371:
+	.loc 1 380 5 view .LVU827
+	.loc 1 381 5 view .LVU828
+	.loc 1 380 45 is_stmt 0 view .LVU829
+	lea	eax, [edi+11]
+.LBE371:
+.LBE370:
+.LBB375:
+.LBB376:
+	.loc 1 448 11 view .LVU830
+	mov	edx, DWORD PTR __heap_end
+.LBE376:
+.LBE375:
+.LBB381:
+.LBB372:
+	.loc 1 380 18 view .LVU831
 	and	eax, -8
-	mov	DWORD PTR [esp], eax
-.LVL118:
-	.loc 1 108 5 is_stmt 1 view .LVU340
-	.loc 1 108 5 is_stmt 0 view .LVU341
-.LBE224:
-.LBE225:
-	.loc 1 269 5 is_stmt 1 view .LVU342
-	.loc 1 273 5 view .LVU343
-	.loc 1 273 13 is_stmt 0 view .LVU344
-	mov	eax, edi
-.LVL119:
-	.loc 1 273 13 view .LVU345
-	call	find_chunk
-.LVL120:
-.LBB226:
-.LBB227:
-	.loc 1 73 30 view .LVU346
-	mov	ebx, DWORD PTR [eax]
-.LBE227:
-.LBE226:
-	.loc 1 273 13 view .LVU347
-	mov	ebp, eax
-.LVL121:
-	.loc 1 274 5 is_stmt 1 view .LVU348
-.LBB229:
-.LBI226:
-	.loc 1 71 21 view .LVU349
-.LBB228:
-	.loc 1 73 5 view .LVU350
-	.loc 1 73 30 is_stmt 0 view .LVU351
-	and	ebx, -8
-.LVL122:
-	.loc 1 73 30 view .LVU352
-.LBE228:
-.LBE229:
-	.loc 1 275 5 is_stmt 1 view .LVU353
-	.loc 1 275 10 is_stmt 0 view .LVU354
-	lea	edx, [eax+ebx]
-.LVL123:
-	.loc 1 276 5 is_stmt 1 view .LVU355
-	.loc 1 276 14 is_stmt 0 view .LVU356
-	mov	eax, DWORD PTR __heap_end
-.LVL124:
-	.loc 1 276 14 view .LVU357
-	mov	DWORD PTR [esp+4], eax
-	.loc 1 276 8 view .LVU358
-	cmp	edx, eax
-	jb	.L132
-.L113:
-	.loc 1 286 5 is_stmt 1 view .LVU359
-	.loc 1 286 8 is_stmt 0 view .LVU360
-	mov	eax, DWORD PTR [esp]
-	cmp	ebx, eax
-	jnb	.L133
-	.loc 1 290 5 is_stmt 1 view .LVU361
-	.loc 1 290 8 is_stmt 0 view .LVU362
-	cmp	DWORD PTR [esp+4], edx
-	je	.L134
-.L121:
-	.loc 1 296 5 is_stmt 1 view .LVU363
-	.loc 1 296 9 is_stmt 0 view .LVU364
-	sub	esp, 12
-	.cfi_def_cfa_offset 76
-	push	esi
-	.cfi_def_cfa_offset 80
-	call	malloc
-.LVL125:
-	.loc 1 297 8 view .LVU365
-	add	esp, 16
-	.cfi_def_cfa_offset 64
-	.loc 1 296 9 view .LVU366
+.LVL259:
+	.loc 1 380 18 view .LVU832
 	mov	esi, eax
-.LVL126:
-	.loc 1 297 5 is_stmt 1 view .LVU367
-	.loc 1 297 8 is_stmt 0 view .LVU368
-	test	eax, eax
-	je	.L110
-	.loc 1 299 5 is_stmt 1 view .LVU369
-	sub	esp, 4
-	.cfi_def_cfa_offset 68
-	sub	ebx, 4
-.LVL127:
-	.loc 1 299 5 is_stmt 0 view .LVU370
-	push	ebx
-	.cfi_def_cfa_offset 72
-	push	edi
-	.cfi_def_cfa_offset 76
-	push	eax
-	.cfi_def_cfa_offset 80
-	call	memcpy
-.LVL128:
-	.loc 1 300 5 is_stmt 1 view .LVU371
-.LBB230:
-.LBI230:
-	.loc 1 216 6 view .LVU372
-.LBB231:
-	.loc 1 218 5 view .LVU373
-	.loc 1 219 5 view .LVU374
-	.loc 1 220 5 view .LVU375
-	.loc 1 221 5 view .LVU376
-	.loc 1 222 5 view .LVU377
-	mov	eax, edi
-	call	free.part.0
-.LVL129:
-	.loc 1 222 5 is_stmt 0 view .LVU378
-.LBE231:
-.LBE230:
-	.loc 1 301 5 is_stmt 1 view .LVU379
-	.loc 1 301 12 is_stmt 0 view .LVU380
-	add	esp, 16
-	.cfi_def_cfa_offset 64
-	.loc 1 302 1 view .LVU381
-	mov	eax, esi
-	add	esp, 44
-	.cfi_remember_state
-	.cfi_def_cfa_offset 20
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 16
-.LVL130:
-	.loc 1 302 1 view .LVU382
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 12
-.LVL131:
-	.loc 1 302 1 view .LVU383
-	pop	edi
-	.cfi_restore 7
-	.cfi_def_cfa_offset 8
-	pop	ebp
-	.cfi_restore 5
-	.cfi_def_cfa_offset 4
-.LVL132:
-	.loc 1 302 1 view .LVU384
-	ret
-.LVL133:
+	.loc 1 381 41 view .LVU833
+	mov	eax, 16
+.LVL260:
+	.loc 1 381 41 view .LVU834
+.LBE372:
+.LBE381:
+.LBB382:
+.LBB377:
+	.loc 1 448 11 view .LVU835
+	mov	DWORD PTR [esp+12], edx
+.LBE377:
+.LBE382:
+.LBB383:
+.LBB373:
+	.loc 1 381 41 view .LVU836
+	cmp	esi, eax
+	cmovnb	eax, esi
+.LBE373:
+.LBE383:
+.LBB384:
+.LBB378:
+	.loc 1 450 15 view .LVU837
+	mov	esi, DWORD PTR __heap_start
+.LVL261:
+	.loc 1 450 15 view .LVU838
+.LBE378:
+.LBE384:
+.LBB385:
+.LBB374:
+	.loc 1 381 41 view .LVU839
+	mov	DWORD PTR [esp+16], eax
+.LVL262:
+	.loc 1 381 41 view .LVU840
+.LBE374:
+.LBE385:
+	.loc 1 526 5 is_stmt 1 view .LVU841
+	.loc 1 526 11 is_stmt 0 view .LVU842
+	lea	eax, [ebx-4]
+.LVL263:
+	.loc 1 527 5 is_stmt 1 view .LVU843
+.LBB386:
+.LBI375:
+	.loc 1 445 21 view .LVU844
+.LBB379:
+	.loc 1 447 5 view .LVU845
+	.loc 1 448 5 view .LVU846
+	.loc 1 449 5 view .LVU847
+	.loc 1 450 5 view .LVU848
+	.loc 1 450 15 is_stmt 0 view .LVU849
+	mov	DWORD PTR [esp+24], esi
+	.loc 1 450 30 view .LVU850
+	cmp	eax, esi
+	jb	.L203
+	cmp	eax, edx
+	jnb	.L203
+	.loc 1 452 5 is_stmt 1 view .LVU851
+	.loc 1 452 7 is_stmt 0 view .LVU852
+	mov	edx, DWORD PTR [ebx-4]
+.LVL264:
+	.loc 1 453 24 view .LVU853
+	mov	ecx, ebx
+	or	ecx, edx
+	.loc 1 452 7 view .LVU854
+	mov	DWORD PTR [esp+28], edx
+.LVL265:
+	.loc 1 453 5 is_stmt 1 view .LVU855
+	.loc 1 453 29 is_stmt 0 view .LVU856
+	and	ecx, 5
+	.loc 1 453 8 view .LVU857
+	cmp	ecx, 1
+	jne	.L203
+	.loc 1 453 51 view .LVU858
+	mov	esi, edx
+	and	esi, -8
+	.loc 1 453 45 view .LVU859
+	cmp	esi, 15
+	jbe	.L203
+	.loc 1 454 46 view .LVU860
+	mov	ecx, DWORD PTR [esp+12]
+	sub	ecx, eax
+	.loc 1 454 9 view .LVU861
+	cmp	ecx, esi
+	jb	.L203
+	.loc 1 456 5 is_stmt 1 view .LVU862
+.LVL266:
+	.loc 1 456 5 is_stmt 0 view .LVU863
+.LBE379:
+.LBE386:
+	.loc 1 528 5 is_stmt 1 view .LVU864
+	.loc 1 528 8 is_stmt 0 view .LVU865
+	test	dl, 2
+	je	.L205
+	.loc 1 529 9 is_stmt 1 view .LVU866
+.LVL267:
+.LBB387:
+.LBI387:
+	.loc 1 461 13 view .LVU867
+.LBB388:
+	.loc 1 463 5 view .LVU868
+	.loc 1 463 18 is_stmt 0 view .LVU869
+	mov	ecx, DWORD PTR [ebx-8]
+.LVL268:
+	.loc 1 464 5 is_stmt 1 view .LVU870
+	.loc 1 464 31 is_stmt 0 view .LVU871
+	test	cl, 7
+	jne	.L206
+	mov	DWORD PTR [esp+20], ecx
+	cmp	ecx, 15
+	jbe	.L206
+	.loc 1 464 86 view .LVU872
+	mov	ecx, DWORD PTR [esp+24]
+.LVL269:
+	.loc 1 464 86 view .LVU873
+	mov	ebp, eax
+	sub	ebp, ecx
+	.loc 1 464 53 view .LVU874
+	mov	ecx, DWORD PTR [esp+20]
+	cmp	ebp, ecx
+	jb	.L206
+	.loc 1 465 13 view .LVU875
+	mov	ebp, eax
+	sub	ebp, ecx
+	.loc 1 465 9 view .LVU876
+	cmp	ecx, DWORD PTR [ebp+0]
+	jne	.L206
+.LVL270:
+.L205:
+	.loc 1 465 9 view .LVU877
+.LBE388:
+.LBE387:
+	.loc 1 530 5 is_stmt 1 view .LVU878
+	.loc 1 531 5 view .LVU879
+	.loc 1 534 8 is_stmt 0 view .LVU880
+	mov	ebp, DWORD PTR [esp+12]
+	.loc 1 531 10 view .LVU881
+	lea	ecx, [eax+esi]
+.LVL271:
+	.loc 1 534 5 is_stmt 1 view .LVU882
+	.loc 1 534 8 is_stmt 0 view .LVU883
+	cmp	ecx, ebp
+	je	.L252
+.LBB390:
+	.loc 1 535 9 is_stmt 1 view .LVU884
+	.loc 1 535 22 is_stmt 0 view .LVU885
+	mov	ebp, DWORD PTR [ecx]
+	mov	DWORD PTR [esp+20], ebp
+.LVL272:
+	.loc 1 536 9 is_stmt 1 view .LVU886
+	.loc 1 536 18 is_stmt 0 view .LVU887
+	add	ebp, ecx
+.LVL273:
+	.loc 1 536 12 view .LVU888
+	cmp	DWORD PTR [esp+12], ebp
+	je	.L253
+	.loc 1 541 16 is_stmt 1 view .LVU889
+	.loc 1 541 19 is_stmt 0 view .LVU890
+	mov	ebp, DWORD PTR [esp+20]
+	test	ebp, 1
+	jne	.L212
+	.loc 1 542 13 is_stmt 1 view .LVU891
+.LVL274:
+.LBB391:
+.LBI391:
+	.loc 1 246 13 view .LVU892
+.LBB392:
+	.loc 1 248 5 view .LVU893
+	.loc 1 248 26 is_stmt 0 view .LVU894
+	test	ebp, 7
+	jne	.L213
+	cmp	ebp, 15
+	jbe	.L213
+	.loc 1 248 77 view .LVU895
+	mov	edx, DWORD PTR [esp+12]
+	sub	edx, ecx
+	.loc 1 248 43 view .LVU896
+	cmp	ebp, edx
+	jnb	.L213
+	.loc 1 248 85 view .LVU897
+	cmp	ecx, DWORD PTR heap_last
+	je	.L213
+	.loc 1 250 5 is_stmt 1 view .LVU898
+.LVL275:
+.LBB393:
+.LBI393:
+	.loc 1 221 13 view .LVU899
+.LBB394:
+	.loc 1 223 5 view .LVU900
+.LBB395:
+.LBI395:
+	.loc 1 190 21 view .LVU901
+.LBB396:
+	.loc 1 192 5 view .LVU902
+	.loc 1 193 5 view .LVU903
+	.loc 1 193 8 is_stmt 0 view .LVU904
+	cmp	DWORD PTR [esp+20], 128
+	jbe	.L254
+	.loc 1 195 5 is_stmt 1 view .LVU905
+.LVL276:
+	.loc 1 196 5 view .LVU906
+	.loc 1 195 9 is_stmt 0 view .LVU907
+	bsr	edx, DWORD PTR [esp+20]
+	lea	ebp, [edx+8]
+	.loc 1 196 30 view .LVU908
+	mov	edx, 31
+	cmp	ebp, edx
+	cmovbe	edx, ebp
+	mov	DWORD PTR [esp+44], edx
+.LVL277:
+.L216:
+	.loc 1 196 30 view .LVU909
+.LBE396:
+.LBE395:
+	.loc 1 224 5 is_stmt 1 view .LVU910
+	.loc 1 224 11 is_stmt 0 view .LVU911
+	mov	ebp, DWORD PTR [ecx+4]
+	.loc 1 225 11 view .LVU912
+	mov	edx, DWORD PTR [ecx+8]
+	.loc 1 224 11 view .LVU913
+	mov	DWORD PTR [esp+36], ebp
+.LVL278:
+	.loc 1 225 5 is_stmt 1 view .LVU914
+	.loc 1 225 11 is_stmt 0 view .LVU915
+	mov	DWORD PTR [esp+32], edx
+.LVL279:
+	.loc 1 226 5 is_stmt 1 view .LVU916
+	.loc 1 226 8 is_stmt 0 view .LVU917
+	test	ebp, ebp
+	je	.L255
+	.loc 1 227 9 is_stmt 1 view .LVU918
+.LVL280:
+.LBB398:
+.LBI398:
+	.loc 1 199 12 view .LVU919
+.LBB399:
+	.loc 1 201 5 view .LVU920
+	.loc 1 201 67 is_stmt 0 view .LVU921
+	mov	edx, DWORD PTR [esp+24]
+.LVL281:
+	.loc 1 201 67 view .LVU922
+	mov	ebp, DWORD PTR [esp+12]
+.LVL282:
+	.loc 1 201 67 view .LVU923
+	sub	ebp, edx
+	mov	DWORD PTR [esp+40], ebp
+	.loc 1 201 26 view .LVU924
+	mov	ebp, DWORD PTR [esp+36]
+	sub	ebp, edx
+	mov	edx, ebp
+.LBE399:
+.LBE398:
+	.loc 1 227 12 view .LVU925
+	mov	ebp, DWORD PTR [esp+40]
+	cmp	edx, ebp
+	jnb	.L219
+	.loc 1 227 28 view .LVU926
+	mov	edx, DWORD PTR [esp+36]
+	cmp	ecx, DWORD PTR [edx+8]
+	jne	.L219
+	.loc 1 229 9 is_stmt 1 view .LVU927
+	.loc 1 229 26 is_stmt 0 view .LVU928
+	mov	edx, DWORD PTR [esp+32]
+	mov	ebp, DWORD PTR [esp+36]
+	mov	DWORD PTR [ebp+8], edx
+.LVL283:
+	.loc 1 231 5 is_stmt 1 view .LVU929
+	.loc 1 231 8 is_stmt 0 view .LVU930
+	test	edx, edx
+	je	.L256
+.LVL284:
+.L223:
+	.loc 1 232 9 is_stmt 1 view .LVU931
+.LBB401:
+.LBI401:
+	.loc 1 199 12 view .LVU932
+.LBB402:
+	.loc 1 201 5 view .LVU933
+	.loc 1 201 26 is_stmt 0 view .LVU934
+	mov	ebp, DWORD PTR [esp+24]
+	mov	edx, DWORD PTR [esp+32]
+	sub	edx, ebp
+.LBE402:
+.LBE401:
+	.loc 1 232 12 view .LVU935
+	mov	ebp, DWORD PTR [esp+40]
+	cmp	edx, ebp
+	jnb	.L219
+	.loc 1 232 28 view .LVU936
+	mov	ebp, DWORD PTR [esp+32]
+	cmp	ecx, DWORD PTR [ebp+4]
+	jne	.L219
+	.loc 1 234 9 is_stmt 1 view .LVU937
+	.loc 1 234 26 is_stmt 0 view .LVU938
+	mov	ecx, DWORD PTR [esp+32]
+	mov	edx, DWORD PTR [esp+36]
+	mov	DWORD PTR [ecx+4], edx
+.L220:
+.LVL285:
+	.loc 1 234 26 view .LVU939
+.LBE394:
+.LBE393:
+.LBE392:
+.LBE391:
+	.loc 1 543 13 is_stmt 1 view .LVU940
+	.loc 1 543 18 is_stmt 0 view .LVU941
+	mov	ecx, DWORD PTR [esp+20]
+	.loc 1 544 31 view .LVU942
+	mov	edx, DWORD PTR [esp+28]
+	.loc 1 543 18 view .LVU943
+	add	esi, ecx
+.LVL286:
+	.loc 1 544 13 is_stmt 1 view .LVU944
+	.loc 1 544 31 is_stmt 0 view .LVU945
+	add	edx, ecx
+.LBE390:
+	.loc 1 549 8 view .LVU946
+	mov	ecx, DWORD PTR [esp+16]
+.LBB421:
+	.loc 1 544 31 view .LVU947
+	mov	DWORD PTR [ebx-4], edx
+	.loc 1 545 13 is_stmt 1 view .LVU948
+	.loc 1 545 18 is_stmt 0 view .LVU949
+	lea	edx, [eax+esi]
+.LVL287:
+	.loc 1 546 13 is_stmt 1 view .LVU950
+	.loc 1 546 30 is_stmt 0 view .LVU951
+	and	DWORD PTR [edx], -3
+	.loc 1 546 30 view .LVU952
+.LBE421:
+	.loc 1 549 5 is_stmt 1 view .LVU953
+	.loc 1 549 8 is_stmt 0 view .LVU954
+	cmp	esi, ecx
+	jnb	.L211
+	.loc 1 556 5 is_stmt 1 view .LVU955
+	.loc 1 556 8 is_stmt 0 view .LVU956
+	mov	eax, DWORD PTR [esp+12]
+.LVL288:
+	.loc 1 556 8 view .LVU957
+	cmp	edx, eax
+	jne	.L232
+.LVL289:
 	.p2align 4,,10
 	.p2align 3
-.L111:
-	.cfi_restore_state
-	.loc 1 270 9 is_stmt 1 view .LVU385
-	.loc 1 270 15 is_stmt 0 view .LVU386
-	mov	DWORD PTR errno, 12
-	.loc 1 271 9 is_stmt 1 view .LVU387
-.L110:
-	.loc 1 266 16 is_stmt 0 view .LVU388
-	xor	esi, esi
-.L136:
-	.loc 1 302 1 view .LVU389
-	add	esp, 44
-	.cfi_remember_state
-	.cfi_def_cfa_offset 20
-	mov	eax, esi
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 16
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 12
-	pop	edi
-	.cfi_restore 7
-	.cfi_def_cfa_offset 8
-	pop	ebp
-	.cfi_restore 5
-	.cfi_def_cfa_offset 4
-	ret
-.LVL134:
-	.p2align 4,,10
-	.p2align 3
-.L132:
-	.cfi_restore_state
-	.loc 1 277 9 is_stmt 1 view .LVU390
-.LBB232:
-.LBI232:
-	.loc 1 94 13 view .LVU391
-.LBB233:
-	.loc 1 96 5 view .LVU392
-	.loc 1 96 18 is_stmt 0 view .LVU393
-	mov	eax, DWORD PTR [edx]
-.LVL135:
-	.loc 1 97 5 is_stmt 1 view .LVU394
-	.loc 1 97 18 is_stmt 0 view .LVU395
-	mov	ecx, eax
-	and	ecx, -8
-.LVL136:
-	.loc 1 98 5 is_stmt 1 view .LVU396
-	.loc 1 98 23 is_stmt 0 view .LVU397
-	test	al, 6
-	jne	.L115
-	mov	DWORD PTR [esp+8], ecx
-	cmp	ecx, 7
-	jbe	.L115
-	.loc 1 98 79 view .LVU398
-	mov	ecx, DWORD PTR [esp+4]
-.LVL137:
-	.loc 1 98 79 view .LVU399
-	sub	ecx, edx
-	.loc 1 98 43 view .LVU400
-	mov	DWORD PTR [esp+12], ecx
-	mov	ecx, DWORD PTR [esp+8]
-	cmp	DWORD PTR [esp+12], ecx
-	jb	.L115
-.LVL138:
-	.loc 1 98 43 view .LVU401
-.LBE233:
-.LBE232:
-	.loc 1 280 9 is_stmt 1 view .LVU402
-	.loc 1 280 12 is_stmt 0 view .LVU403
-	test	al, 1
-	jne	.L117
-	.loc 1 281 13 is_stmt 1 view .LVU404
-	.loc 1 281 18 is_stmt 0 view .LVU405
-	mov	eax, DWORD PTR [esp+8]
-	add	ebx, eax
-.LVL139:
-	.loc 1 282 13 is_stmt 1 view .LVU406
-.LBB237:
-.LBI237:
-	.loc 1 81 13 view .LVU407
-.LBB238:
-	.loc 1 83 5 view .LVU408
-	.loc 1 83 30 is_stmt 0 view .LVU409
-	mov	eax, ebx
-.LBE238:
-.LBE237:
-	.loc 1 283 18 view .LVU410
-	lea	edx, [ebp+0+ebx]
-.LVL140:
-.LBB240:
-.LBB239:
-	.loc 1 83 30 view .LVU411
-	or	eax, 1
-	mov	DWORD PTR [ebp+0], eax
-.LVL141:
-	.loc 1 83 30 view .LVU412
-.LBE239:
-.LBE240:
-	.loc 1 283 13 is_stmt 1 view .LVU413
-	.loc 1 283 13 is_stmt 0 view .LVU414
-	jmp	.L113
-	.p2align 4,,10
-	.p2align 3
-.L134:
-	.loc 1 291 9 is_stmt 1 view .LVU415
-	.loc 1 291 13 is_stmt 0 view .LVU416
-	mov	esi, DWORD PTR [esp]
-	mov	eax, esi
-	sub	eax, ebx
+.L209:
+	.loc 1 557 9 is_stmt 1 view .LVU958
+	.loc 1 557 13 is_stmt 0 view .LVU959
+	mov	ebp, DWORD PTR [esp+16]
+	sub	ebp, esi
+	mov	eax, ebp
 	call	heap_grow
-.LVL142:
-	.loc 1 291 12 view .LVU417
+.LVL290:
+	.loc 1 557 12 view .LVU960
 	test	eax, eax
-	je	.L110
-	.loc 1 293 9 is_stmt 1 view .LVU418
-.LVL143:
-.LBB241:
-.LBI241:
-	.loc 1 81 13 view .LVU419
-.LBB242:
-	.loc 1 83 5 view .LVU420
-	.loc 1 83 30 is_stmt 0 view .LVU421
-	mov	eax, esi
-.LBE242:
-.LBE241:
-	.loc 1 266 16 view .LVU422
-	mov	esi, edi
-.LVL144:
-.LBB244:
-.LBB243:
-	.loc 1 83 30 view .LVU423
-	or	eax, 1
-.LVL145:
-	.loc 1 83 30 view .LVU424
-	mov	DWORD PTR [ebp+0], eax
-.LVL146:
-	.loc 1 83 30 view .LVU425
-.LBE243:
-.LBE244:
-	.loc 1 294 9 is_stmt 1 view .LVU426
-.L135:
-	.loc 1 302 1 is_stmt 0 view .LVU427
-	add	esp, 44
+	je	.L198
+	.loc 1 559 9 is_stmt 1 view .LVU961
+	.loc 1 559 27 is_stmt 0 view .LVU962
+	add	DWORD PTR [ebx-4], ebp
+	.loc 1 560 9 is_stmt 1 view .LVU963
+.L229:
+	.loc 1 519 16 is_stmt 0 view .LVU964
+	mov	edi, ebx
+.L259:
+	.loc 1 568 1 view .LVU965
+	add	esp, 60
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	mov	eax, esi
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 16
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 12
-	pop	edi
-	.cfi_restore 7
-	.cfi_def_cfa_offset 8
-	pop	ebp
-	.cfi_restore 5
-	.cfi_def_cfa_offset 4
-.LVL147:
-	.loc 1 302 1 view .LVU428
-	ret
-.LVL148:
-	.p2align 4,,10
-	.p2align 3
-.L130:
-	.cfi_restore_state
-	.loc 1 263 9 is_stmt 1 view .LVU429
-	.loc 1 263 16 is_stmt 0 view .LVU430
-	mov	DWORD PTR [esp+64], esi
-.LVL149:
-	.loc 1 302 1 view .LVU431
-	add	esp, 44
-	.cfi_remember_state
-	.cfi_def_cfa_offset 20
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 16
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 12
-	pop	edi
-	.cfi_restore 7
-	.cfi_def_cfa_offset 8
-	pop	ebp
-	.cfi_restore 5
-	.cfi_def_cfa_offset 4
-	.loc 1 263 16 view .LVU432
-	jmp	malloc
-.LVL150:
-	.p2align 4,,10
-	.p2align 3
-.L133:
-	.cfi_restore_state
-.LBB245:
-.LBB246:
-.LBB247:
-.LBB248:
-	.loc 1 73 30 view .LVU433
-	mov	ebx, DWORD PTR [ebp+0]
-.LVL151:
-	.loc 1 73 30 view .LVU434
-	and	ebx, -8
-.LVL152:
-.L122:
-	.loc 1 73 30 view .LVU435
-.LBE248:
-.LBE247:
-.LBE246:
-.LBE245:
-	.loc 1 287 9 is_stmt 1 view .LVU436
-.LBB265:
-.LBI245:
-	.loc 1 147 13 view .LVU437
-.LBB261:
-	.loc 1 149 5 view .LVU438
-.LBB250:
-.LBI247:
-	.loc 1 71 21 view .LVU439
-.LBB249:
-	.loc 1 73 5 view .LVU440
-	.loc 1 73 5 is_stmt 0 view .LVU441
-.LBE249:
-.LBE250:
-	.loc 1 150 5 is_stmt 1 view .LVU442
-	.loc 1 150 14 is_stmt 0 view .LVU443
-	mov	ecx, DWORD PTR [esp]
-	mov	eax, ebx
-	sub	eax, ecx
-	.loc 1 150 8 view .LVU444
-	cmp	eax, 7
-	jbe	.L119
-	.loc 1 151 9 is_stmt 1 view .LVU445
-.LVL153:
-.LBB251:
-.LBI251:
-	.loc 1 81 13 view .LVU446
-.LBB252:
-	.loc 1 83 5 view .LVU447
-	.loc 1 83 30 is_stmt 0 view .LVU448
-	mov	edx, ecx
-.LVL154:
-	.loc 1 83 30 view .LVU449
-.LBE252:
-.LBE251:
-.LBE261:
-.LBE265:
-	.loc 1 266 16 view .LVU450
-	mov	esi, edi
-.LBB266:
-.LBB262:
-.LBB254:
-.LBB253:
-	.loc 1 83 30 view .LVU451
-	or	edx, 1
-	mov	DWORD PTR [ebp+0], edx
-.LVL155:
-	.loc 1 83 30 view .LVU452
-.LBE253:
-.LBE254:
-	.loc 1 152 9 is_stmt 1 view .LVU453
-.LBB255:
-.LBI255:
-	.loc 1 81 13 view .LVU454
-.LBB256:
-	.loc 1 83 5 view .LVU455
-	.loc 1 83 23 is_stmt 0 view .LVU456
-	mov	DWORD PTR [ebp+0+ecx], eax
-	jmp	.L135
-.LVL156:
-	.p2align 4,,10
-	.p2align 3
-.L117:
-	.loc 1 83 23 view .LVU457
-.LBE256:
-.LBE255:
-.LBE262:
-.LBE266:
-	.loc 1 286 5 is_stmt 1 view .LVU458
-	.loc 1 286 8 is_stmt 0 view .LVU459
-	mov	eax, DWORD PTR [esp]
-	cmp	ebx, eax
-	jb	.L121
-	jmp	.L122
-.LVL157:
-	.p2align 4,,10
-	.p2align 3
-.L131:
-	.loc 1 265 9 is_stmt 1 view .LVU460
-.LBB267:
-.LBI267:
-	.loc 1 216 6 view .LVU461
-.LBB268:
-	.loc 1 218 5 view .LVU462
-	.loc 1 219 5 view .LVU463
-	.loc 1 220 5 view .LVU464
-	.loc 1 221 5 view .LVU465
-	.loc 1 222 5 view .LVU466
 	mov	eax, edi
-.LBE268:
-.LBE267:
-	.loc 1 266 16 is_stmt 0 view .LVU467
-	xor	esi, esi
-.LBB270:
-.LBB269:
-	call	free.part.0
-.LVL158:
-	.loc 1 266 16 view .LVU468
-.LBE269:
-.LBE270:
-	.loc 1 266 9 is_stmt 1 view .LVU469
-	jmp	.L136
-.LVL159:
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+.LVL291:
+	.loc 1 568 1 view .LVU966
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+.LVL292:
+	.loc 1 568 1 view .LVU967
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+.LVL293:
+	.loc 1 568 1 view .LVU968
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL294:
 	.p2align 4,,10
 	.p2align 3
-.L119:
-.LBB271:
-.LBB263:
-	.loc 1 154 9 view .LVU470
-.LBB257:
-.LBI257:
-	.loc 1 81 13 view .LVU471
-.LBB258:
-	.loc 1 83 5 view .LVU472
-	.loc 1 83 30 is_stmt 0 view .LVU473
-	or	ebx, 1
-.LBE258:
-.LBE257:
-.LBE263:
-.LBE271:
-	.loc 1 266 16 view .LVU474
-	mov	esi, edi
-.LBB272:
-.LBB264:
-.LBB260:
-.LBB259:
-	.loc 1 83 30 view .LVU475
-	mov	DWORD PTR [ebp+0], ebx
-.LVL160:
-	.loc 1 83 30 view .LVU476
-	jmp	.L135
-.LVL161:
-.L115:
-	.loc 1 83 30 view .LVU477
-.LBE259:
-.LBE260:
-.LBE264:
-.LBE272:
-.LBB273:
-.LBB236:
-.LBB234:
-.LBI234:
-	.loc 1 94 13 is_stmt 1 view .LVU478
-.LBB235:
-	.loc 1 99 9 view .LVU479
-	mov	eax, OFFSET FLAT:.LC3
-.LVL162:
-	.loc 1 99 9 is_stmt 0 view .LVU480
+.L252:
+	.cfi_restore_state
+	.loc 1 549 5 is_stmt 1 view .LVU969
+	.loc 1 549 8 is_stmt 0 view .LVU970
+	mov	edi, DWORD PTR [esp+16]
+	cmp	esi, edi
+	jb	.L209
+	.loc 1 550 9 is_stmt 1 view .LVU971
+	.loc 1 550 18 is_stmt 0 view .LVU972
+	mov	ecx, DWORD PTR [esp+16]
+	mov	edi, esi
+	sub	edi, ecx
+	.loc 1 550 12 view .LVU973
+	cmp	edi, 15
+	jbe	.L229
+	.loc 1 551 13 is_stmt 1 view .LVU974
+	.loc 1 551 31 is_stmt 0 view .LVU975
+	mov	ecx, DWORD PTR [esp+16]
+	add	edx, ecx
+	.loc 1 552 13 view .LVU976
+	add	ecx, eax
+	.loc 1 551 31 view .LVU977
+	sub	edx, esi
+	.loc 1 552 13 view .LVU978
+	mov	ebp, ecx
+	.loc 1 551 31 view .LVU979
+	mov	DWORD PTR [ebx-4], edx
+	.loc 1 552 13 is_stmt 1 view .LVU980
+.LVL295:
+.LBB422:
+.LBI422:
+	.loc 1 273 13 view .LVU981
+.LBB423:
+	.loc 1 275 5 view .LVU982
+	.loc 1 276 5 view .LVU983
+	jmp	.L230
+.LVL296:
+	.p2align 4,,10
+	.p2align 3
+.L212:
+	.loc 1 276 5 is_stmt 0 view .LVU984
+.LBE423:
+.LBE422:
+	.loc 1 549 5 is_stmt 1 view .LVU985
+	.loc 1 549 8 is_stmt 0 view .LVU986
+	mov	ebp, DWORD PTR [esp+16]
+.LVL297:
+	.loc 1 549 8 view .LVU987
+	cmp	esi, ebp
+	jnb	.L257
+.LVL298:
+.L232:
+	.loc 1 562 5 is_stmt 1 view .LVU988
+	.loc 1 562 9 is_stmt 0 view .LVU989
+	sub	esp, 12
+	.cfi_def_cfa_offset 92
+	push	edi
+	.cfi_def_cfa_offset 96
+	call	malloc
+.LVL299:
+	.loc 1 563 8 view .LVU990
+	add	esp, 16
+	.cfi_def_cfa_offset 80
+	.loc 1 562 9 view .LVU991
+	mov	edi, eax
+.LVL300:
+	.loc 1 563 5 is_stmt 1 view .LVU992
+	.loc 1 563 8 is_stmt 0 view .LVU993
+	test	eax, eax
+	je	.L198
+	.loc 1 565 5 is_stmt 1 view .LVU994
+	sub	esp, 4
+	.cfi_def_cfa_offset 84
+	sub	esi, 4
+.LVL301:
+	.loc 1 565 5 is_stmt 0 view .LVU995
+	push	esi
+	.cfi_def_cfa_offset 88
+	push	ebx
+	.cfi_def_cfa_offset 92
+	push	eax
+	.cfi_def_cfa_offset 96
+	call	memcpy
+.LVL302:
+	.loc 1 566 5 is_stmt 1 view .LVU996
+	mov	DWORD PTR [esp], ebx
+	call	free
+.LVL303:
+	.loc 1 567 5 view .LVU997
+	.loc 1 567 12 is_stmt 0 view .LVU998
+	add	esp, 16
+	.cfi_def_cfa_offset 80
+	.loc 1 568 1 view .LVU999
+	mov	eax, edi
+	add	esp, 60
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+.LVL304:
+	.loc 1 568 1 view .LVU1000
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+.LVL305:
+	.loc 1 568 1 view .LVU1001
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+.LVL306:
+	.loc 1 568 1 view .LVU1002
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL307:
+	.p2align 4,,10
+	.p2align 3
+.L251:
+	.cfi_restore_state
+	.loc 1 522 9 is_stmt 1 view .LVU1003
+	.loc 1 522 15 is_stmt 0 view .LVU1004
+	mov	DWORD PTR errno, 12
+	.loc 1 523 9 is_stmt 1 view .LVU1005
+.L198:
+	.loc 1 519 16 is_stmt 0 view .LVU1006
+	xor	edi, edi
+.L260:
+	.loc 1 568 1 view .LVU1007
+	add	esp, 60
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	mov	eax, edi
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL308:
+	.p2align 4,,10
+	.p2align 3
+.L253:
+	.cfi_restore_state
+.LBB436:
+	.loc 1 537 13 is_stmt 1 view .LVU1008
+	.loc 1 538 18 is_stmt 0 view .LVU1009
+	mov	edi, DWORD PTR [esp+20]
+	.loc 1 537 23 view .LVU1010
+	mov	DWORD PTR heap_last, eax
+	.loc 1 538 13 is_stmt 1 view .LVU1011
+.LVL309:
+	.loc 1 539 31 is_stmt 0 view .LVU1012
+	add	edx, edi
+	.loc 1 538 18 view .LVU1013
+	add	esi, edi
+.LVL310:
+	.loc 1 539 13 is_stmt 1 view .LVU1014
+.LBE436:
+	.loc 1 549 8 is_stmt 0 view .LVU1015
+	mov	edi, DWORD PTR [esp+16]
+.LBB437:
+	.loc 1 539 31 view .LVU1016
+	mov	DWORD PTR [ebx-4], edx
+	.loc 1 540 13 is_stmt 1 view .LVU1017
+.LVL311:
+	.loc 1 540 13 is_stmt 0 view .LVU1018
+.LBE437:
+	.loc 1 549 5 is_stmt 1 view .LVU1019
+	.loc 1 549 8 is_stmt 0 view .LVU1020
+	cmp	esi, edi
+	jb	.L209
+.LVL312:
+.L211:
+	.loc 1 550 9 is_stmt 1 view .LVU1021
+	.loc 1 550 18 is_stmt 0 view .LVU1022
+	mov	ecx, DWORD PTR [esp+16]
+	mov	edi, esi
+	sub	edi, ecx
+	.loc 1 550 12 view .LVU1023
+	cmp	edi, 15
+	jbe	.L229
+	.loc 1 551 13 is_stmt 1 view .LVU1024
+	.loc 1 551 31 is_stmt 0 view .LVU1025
+	mov	edx, ecx
+	.loc 1 552 13 view .LVU1026
+	add	ecx, eax
+	.loc 1 551 31 view .LVU1027
+	sub	edx, esi
+	.loc 1 552 13 view .LVU1028
+	mov	ebp, ecx
+.LBB438:
+.LBB431:
+	.loc 1 275 11 view .LVU1029
+	lea	ecx, [eax+esi]
+.LBE431:
+.LBE438:
+	.loc 1 551 31 view .LVU1030
+	add	DWORD PTR [ebx-4], edx
+	.loc 1 552 13 is_stmt 1 view .LVU1031
+.LVL313:
+.LBB439:
+	.loc 1 273 13 view .LVU1032
+.LBB432:
+	.loc 1 275 5 view .LVU1033
+	.loc 1 276 5 view .LVU1034
+	.loc 1 276 8 is_stmt 0 view .LVU1035
+	cmp	DWORD PTR [esp+12], ecx
+	je	.L230
+.LVL314:
+.L236:
+.LBB424:
+	.loc 1 277 9 is_stmt 1 view .LVU1036
+	.loc 1 277 22 is_stmt 0 view .LVU1037
+	mov	eax, DWORD PTR [ecx]
+.LVL315:
+	.loc 1 280 9 is_stmt 1 view .LVU1038
+	.loc 1 280 18 is_stmt 0 view .LVU1039
+	add	ecx, eax
+.LVL316:
+	.loc 1 280 12 view .LVU1040
+	cmp	DWORD PTR [esp+12], ecx
+	jne	.L258
+	.loc 1 284 9 is_stmt 1 view .LVU1041
+	.loc 1 284 14 is_stmt 0 view .LVU1042
+	add	edi, eax
+.LVL317:
+.L230:
+	.loc 1 284 14 view .LVU1043
+.LBE424:
+	.loc 1 286 5 is_stmt 1 view .LVU1044
+.LBB425:
+.LBB426:
+	.loc 1 149 23 is_stmt 0 view .LVU1045
+	mov	DWORD PTR [ebp+0], edi
+.LBE426:
+.LBE425:
+	.loc 1 286 15 view .LVU1046
+	mov	DWORD PTR heap_last, ebp
+	.loc 1 287 5 is_stmt 1 view .LVU1047
+.LVL318:
+.LBB428:
+.LBI425:
+	.loc 1 147 13 view .LVU1048
+.LBB427:
+	.loc 1 149 5 view .LVU1049
+	.loc 1 150 5 view .LVU1050
+	.loc 1 150 41 is_stmt 0 view .LVU1051
+	mov	DWORD PTR [ebp-4+edi], edi
+.LBE427:
+.LBE428:
+.LBE432:
+.LBE439:
+	.loc 1 519 16 view .LVU1052
+	mov	edi, ebx
+.LVL319:
+	.loc 1 519 16 view .LVU1053
+	jmp	.L259
+.LVL320:
+	.p2align 4,,10
+	.p2align 3
+.L249:
+	.loc 1 516 9 is_stmt 1 view .LVU1054
+	.loc 1 516 16 is_stmt 0 view .LVU1055
+	mov	DWORD PTR [esp+80], edi
+.LVL321:
+	.loc 1 568 1 view .LVU1056
+	add	esp, 60
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	.loc 1 516 16 view .LVU1057
+	jmp	malloc
+.LVL322:
+	.p2align 4,,10
+	.p2align 3
+.L250:
+	.cfi_restore_state
+	.loc 1 518 9 is_stmt 1 view .LVU1058
+	sub	esp, 12
+	.cfi_def_cfa_offset 92
+	.loc 1 519 16 is_stmt 0 view .LVU1059
+	xor	edi, edi
+	.loc 1 518 9 view .LVU1060
+	push	ebx
+	.cfi_def_cfa_offset 96
+	call	free
+.LVL323:
+	.loc 1 519 9 is_stmt 1 view .LVU1061
+	.loc 1 519 16 is_stmt 0 view .LVU1062
+	add	esp, 16
+	.cfi_def_cfa_offset 80
+	jmp	.L260
+.LVL324:
+	.p2align 4,,10
+	.p2align 3
+.L257:
+	.loc 1 550 9 is_stmt 1 view .LVU1063
+	.loc 1 550 18 is_stmt 0 view .LVU1064
+	mov	ebp, DWORD PTR [esp+16]
+	mov	edi, esi
+	sub	edi, ebp
+	.loc 1 550 12 view .LVU1065
+	cmp	edi, 15
+	jbe	.L229
+	.loc 1 551 13 is_stmt 1 view .LVU1066
+	.loc 1 551 31 is_stmt 0 view .LVU1067
+	mov	ebp, DWORD PTR [esp+16]
+	add	edx, ebp
+	.loc 1 552 13 view .LVU1068
+	add	ebp, eax
+	.loc 1 551 31 view .LVU1069
+	sub	edx, esi
+	mov	DWORD PTR [ebx-4], edx
+	.loc 1 552 13 is_stmt 1 view .LVU1070
+.LVL325:
+.LBB440:
+	.loc 1 273 13 view .LVU1071
+.LBB433:
+	.loc 1 275 5 view .LVU1072
+	.loc 1 276 5 view .LVU1073
+	jmp	.L236
+.LVL326:
+	.p2align 4,,10
+	.p2align 3
+.L254:
+	.loc 1 276 5 is_stmt 0 view .LVU1074
+.LBE433:
+.LBE440:
+.LBB441:
+.LBB417:
+.LBB413:
+.LBB409:
+.LBB405:
+.LBB403:
+.LBB397:
+	.loc 1 194 9 is_stmt 1 view .LVU1075
+	.loc 1 194 22 is_stmt 0 view .LVU1076
+	mov	edx, DWORD PTR [esp+20]
+	shr	edx, 3
+	.loc 1 194 28 view .LVU1077
+	sub	edx, 2
+	mov	DWORD PTR [esp+44], edx
+	jmp	.L216
+.LVL327:
+.L206:
+	.loc 1 194 28 view .LVU1078
+.LBE397:
+.LBE403:
+.LBE405:
+.LBE409:
+.LBE413:
+.LBE417:
+.LBE441:
+.LBB442:
+.LBB389:
+	.loc 1 466 9 is_stmt 1 view .LVU1079
+	mov	edx, eax
+.LVL328:
+	.loc 1 466 9 is_stmt 0 view .LVU1080
+	mov	eax, OFFSET FLAT:.LC2
+.LVL329:
+	.loc 1 466 9 view .LVU1081
+	call	diagnose
+.LVL330:
+	.p2align 4,,10
+	.p2align 3
+.L255:
+	.loc 1 466 9 view .LVU1082
+.LBE389:
+.LBE442:
+.LBB443:
+.LBB418:
+.LBB414:
+.LBB410:
+.LBB406:
+	.loc 1 231 5 is_stmt 1 view .LVU1083
+.LBB404:
+.LBB400:
+	.loc 1 201 67 is_stmt 0 view .LVU1084
+	mov	edx, DWORD PTR [esp+12]
+.LVL331:
+	.loc 1 201 67 view .LVU1085
+	mov	ebp, DWORD PTR [esp+24]
+.LVL332:
+	.loc 1 201 67 view .LVU1086
+	sub	edx, ebp
+	mov	DWORD PTR [esp+40], edx
+.LBE400:
+.LBE404:
+	.loc 1 231 8 view .LVU1087
+	mov	edx, DWORD PTR [esp+32]
+	test	edx, edx
+	jne	.L223
+	.loc 1 236 9 is_stmt 1 view .LVU1088
+	.loc 1 236 12 is_stmt 0 view .LVU1089
+	mov	edx, DWORD PTR [esp+44]
+	cmp	DWORD PTR __heap_bins[0+edx*4], ecx
+	jne	.L219
+	.loc 1 238 9 is_stmt 1 view .LVU1090
+	.loc 1 238 26 is_stmt 0 view .LVU1091
+	mov	DWORD PTR __heap_bins[0+edx*4], 0
+.LVL333:
+	.loc 1 239 9 is_stmt 1 view .LVU1092
+	.loc 1 240 13 view .LVU1093
+	.loc 1 238 26 is_stmt 0 view .LVU1094
+	mov	ecx, edx
+	.loc 1 240 35 view .LVU1095
+	mov	edx, -2
+	.loc 1 240 30 view .LVU1096
+	rol	edx, cl
+	.loc 1 240 27 view .LVU1097
+	and	DWORD PTR __heap_binmap, edx
+.LBE406:
+.LBE410:
+.LBE414:
+.LBE418:
+	.loc 1 544 13 view .LVU1098
+	mov	ecx, DWORD PTR [ebx-4]
+	mov	DWORD PTR [esp+28], ecx
+	jmp	.L220
+.LVL334:
+	.p2align 4,,10
+	.p2align 3
+.L256:
+.LBB419:
+.LBB415:
+.LBB411:
+.LBB407:
+	.loc 1 236 9 is_stmt 1 view .LVU1099
+	.loc 1 236 12 is_stmt 0 view .LVU1100
+	mov	edx, DWORD PTR [esp+44]
+.LVL335:
+	.loc 1 236 12 view .LVU1101
+	cmp	ecx, DWORD PTR __heap_bins[0+edx*4]
+	jne	.L219
+	.loc 1 238 9 is_stmt 1 view .LVU1102
+	.loc 1 238 26 is_stmt 0 view .LVU1103
+	mov	DWORD PTR __heap_bins[0+edx*4], ebp
+	.loc 1 239 9 is_stmt 1 view .LVU1104
+	jmp	.L220
+.LVL336:
+	.p2align 4,,10
+	.p2align 3
+.L258:
+	.loc 1 239 9 is_stmt 0 view .LVU1105
+.LBE407:
+.LBE411:
+.LBE415:
+.LBE419:
+.LBE443:
+.LBB444:
+.LBB434:
+.LBB429:
+	.loc 1 281 13 is_stmt 1 view .LVU1106
+	mov	ecx, eax
+	mov	edx, edi
+	mov	eax, ebp
+.LVL337:
+	.loc 1 281 13 is_stmt 0 view .LVU1107
+.LBE429:
+.LBE434:
+.LBE444:
+	.loc 1 519 16 view .LVU1108
+	mov	edi, ebx
+.LVL338:
+.LBB445:
+.LBB435:
+.LBB430:
+	.loc 1 281 13 view .LVU1109
+	call	free_to_bin
+.LVL339:
+	.loc 1 282 13 is_stmt 1 view .LVU1110
+	jmp	.L259
+.LVL340:
+.L203:
+	.loc 1 282 13 is_stmt 0 view .LVU1111
+.LBE430:
+.LBE435:
+.LBE445:
+.LBB446:
+.LBB380:
+	.loc 1 455 9 is_stmt 1 view .LVU1112
+	call	bad_pointer
+.LVL341:
+.L213:
+	.loc 1 455 9 is_stmt 0 view .LVU1113
+.LBE380:
+.LBE446:
+.LBB447:
+.LBB420:
+.LBB416:
+	.loc 1 249 9 is_stmt 1 view .LVU1114
+	mov	edx, ecx
+	mov	eax, OFFSET FLAT:.LC2
+.LVL342:
+	.loc 1 249 9 is_stmt 0 view .LVU1115
+	call	diagnose
+.LVL343:
+.L219:
+.LBB412:
+.LBB408:
+	.loc 1 237 13 is_stmt 1 view .LVU1116
+	mov	edx, ecx
+	mov	eax, OFFSET FLAT:.LC4
+.LVL344:
+	.loc 1 237 13 is_stmt 0 view .LVU1117
 	call	heap_error
-.LVL163:
-	.loc 1 99 9 view .LVU481
-.LBE235:
-.LBE234:
-.LBE236:
-.LBE273:
+.LVL345:
+.LBE408:
+.LBE412:
+.LBE416:
+.LBE420:
+.LBE447:
 	.cfi_endproc
-.LFE14:
+.LFE29:
 	.size	realloc, .-realloc
-	.globl	__heap_end
+	.local	heap_last
+	.comm	heap_last,4,4
+	.globl	__heap_binmap
 	.bss
+	.align 4
+	.type	__heap_binmap, @object
+	.size	__heap_binmap, 4
+__heap_binmap:
+	.zero	4
+	.globl	__heap_bins
+	.align 32
+	.type	__heap_bins, @object
+	.size	__heap_bins, 128
+__heap_bins:
+	.zero	128
+	.globl	__heap_end
 	.align 4
 	.type	__heap_end, @object
 	.size	__heap_end, 4
@@ -1715,966 +3692,855 @@ __heap_start:
 	.file 8 "/vmdebug/libc/include/unistd.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0xe6a
+	.long	0x163c
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
-	.uleb128 0x25
-	.long	.LASF53
+	.uleb128 0x2e
+	.long	.LASF72
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
 	.long	.Ltext0
 	.long	.Letext0-.Ltext0
 	.long	.Ldebug_line0
-	.uleb128 0x14
+	.uleb128 0x10
 	.long	.LASF17
 	.byte	0x5
 	.byte	0x6
 	.byte	0xc
 	.long	0x32
-	.uleb128 0x26
+	.uleb128 0x2f
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
-	.uleb128 0x15
+	.uleb128 0x19
 	.long	.LASF10
 	.byte	0x2
 	.byte	0x7
 	.byte	0x17
 	.long	0x45
-	.uleb128 0x6
+	.uleb128 0xb
 	.byte	0x4
 	.byte	0x7
 	.long	.LASF2
-	.uleb128 0x6
+	.uleb128 0xb
 	.byte	0x4
 	.byte	0x5
 	.long	.LASF3
-	.uleb128 0x6
+	.uleb128 0xb
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF4
-	.uleb128 0x6
+	.uleb128 0xb
 	.byte	0x1
 	.byte	0x8
 	.long	.LASF5
-	.uleb128 0x6
+	.uleb128 0xb
 	.byte	0x2
 	.byte	0x5
 	.long	.LASF6
-	.uleb128 0x6
+	.uleb128 0xb
 	.byte	0x2
 	.byte	0x7
 	.long	.LASF7
-	.uleb128 0x6
+	.uleb128 0xb
 	.byte	0x8
 	.byte	0x5
 	.long	.LASF8
-	.uleb128 0x6
+	.uleb128 0xb
 	.byte	0x8
 	.byte	0x7
 	.long	.LASF9
-	.uleb128 0x15
+	.uleb128 0x19
 	.long	.LASF11
 	.byte	0x3
 	.byte	0xf
 	.byte	0x19
 	.long	0x32
-	.uleb128 0x15
+	.uleb128 0x19
 	.long	.LASF12
 	.byte	0x3
 	.byte	0x10
 	.byte	0x1a
 	.long	0x45
-	.uleb128 0x6
+	.uleb128 0xb
 	.byte	0x1
 	.byte	0x6
 	.long	.LASF13
-	.uleb128 0x27
+	.uleb128 0x30
 	.long	0x95
-	.uleb128 0x28
-	.long	.LASF54
+	.uleb128 0x31
+	.long	.LASF73
 	.byte	0x10
 	.byte	0x4
-	.byte	0x16
+	.byte	0x17
 	.byte	0x10
 	.long	0xda
-	.uleb128 0x1b
+	.uleb128 0x27
 	.string	"fd"
-	.byte	0x17
-	.long	0x32
-	.byte	0
-	.uleb128 0x1c
-	.long	.LASF14
 	.byte	0x18
 	.long	0x32
-	.byte	0x4
-	.uleb128 0x1b
-	.string	"eof"
+	.byte	0
+	.uleb128 0x28
+	.long	.LASF14
 	.byte	0x19
 	.long	0x32
-	.byte	0x8
-	.uleb128 0x1c
-	.long	.LASF15
+	.byte	0x4
+	.uleb128 0x27
+	.string	"eof"
 	.byte	0x1a
+	.long	0x32
+	.byte	0x8
+	.uleb128 0x28
+	.long	.LASF15
+	.byte	0x1b
 	.long	0x32
 	.byte	0xc
 	.byte	0
-	.uleb128 0x15
+	.uleb128 0x19
 	.long	.LASF16
 	.byte	0x4
-	.byte	0x1b
+	.byte	0x1c
 	.byte	0x3
 	.long	0xa1
-	.uleb128 0x10
+	.uleb128 0x11
 	.long	0xda
-	.uleb128 0x14
+	.uleb128 0x10
 	.long	.LASF18
 	.byte	0x4
-	.byte	0x23
+	.byte	0x24
 	.byte	0xe
 	.long	0xe6
-	.uleb128 0x14
+	.uleb128 0x10
 	.long	.LASF19
 	.byte	0x6
 	.byte	0x2a
 	.byte	0xe
 	.long	0x103
-	.uleb128 0x10
+	.uleb128 0x11
 	.long	0x95
-	.uleb128 0x14
+	.uleb128 0x10
 	.long	.LASF20
 	.byte	0x6
 	.byte	0x2b
 	.byte	0xe
 	.long	0x103
-	.uleb128 0x10
+	.uleb128 0x11
 	.long	0x103
-	.uleb128 0x1d
+	.uleb128 0x32
+	.long	0x103
+	.long	0x129
+	.uleb128 0x33
+	.long	0x45
+	.byte	0x1f
+	.byte	0
+	.uleb128 0x10
+	.long	.LASF21
+	.byte	0x6
+	.byte	0x54
+	.byte	0xe
+	.long	0x119
+	.uleb128 0x10
+	.long	.LASF22
+	.byte	0x6
+	.byte	0x55
+	.byte	0x15
+	.long	0x45
+	.uleb128 0x1a
 	.long	0xf7
-	.byte	0x3f
+	.byte	0x74
+	.byte	0x7
 	.uleb128 0x5
 	.byte	0x3
 	.long	__heap_start
-	.uleb128 0x1d
+	.uleb128 0x1a
 	.long	0x108
-	.byte	0x40
+	.byte	0x75
+	.byte	0x7
 	.uleb128 0x5
 	.byte	0x3
 	.long	__heap_end
-	.uleb128 0x16
-	.long	.LASF21
+	.uleb128 0x1a
+	.long	0x129
+	.byte	0x76
+	.byte	0x7
+	.uleb128 0x5
+	.byte	0x3
+	.long	__heap_bins
+	.uleb128 0x1a
+	.long	0x135
+	.byte	0x77
+	.byte	0xe
+	.uleb128 0x5
+	.byte	0x3
+	.long	__heap_binmap
+	.uleb128 0x34
+	.long	.LASF74
+	.byte	0x1
+	.byte	0x7b
+	.byte	0xe
+	.long	0x103
+	.uleb128 0x5
+	.byte	0x3
+	.long	heap_last
+	.uleb128 0x1b
+	.long	.LASF23
 	.byte	0x7
 	.byte	0x17
 	.byte	0x7
-	.long	0x151
-	.long	0x151
-	.uleb128 0x7
-	.long	0x151
-	.uleb128 0x7
-	.long	0x153
-	.uleb128 0x7
+	.long	0x1a7
+	.long	0x1a7
+	.uleb128 0xc
+	.long	0x1a7
+	.uleb128 0xc
+	.long	0x1a9
+	.uleb128 0xc
 	.long	0x39
 	.byte	0
-	.uleb128 0x29
+	.uleb128 0x35
 	.byte	0x4
-	.uleb128 0x10
-	.long	0x158
-	.uleb128 0x2a
-	.uleb128 0x16
-	.long	.LASF22
+	.uleb128 0x11
+	.long	0x1ae
+	.uleb128 0x36
+	.uleb128 0x1b
+	.long	.LASF24
 	.byte	0x7
 	.byte	0x19
 	.byte	0x7
-	.long	0x151
-	.long	0x179
-	.uleb128 0x7
-	.long	0x151
-	.uleb128 0x7
+	.long	0x1a7
+	.long	0x1cf
+	.uleb128 0xc
+	.long	0x1a7
+	.uleb128 0xc
 	.long	0x32
-	.uleb128 0x7
+	.uleb128 0xc
 	.long	0x39
 	.byte	0
-	.uleb128 0x2b
-	.long	.LASF55
-	.byte	0x6
-	.byte	0x2f
-	.byte	0x6
-	.uleb128 0x16
-	.long	.LASF23
-	.byte	0x4
-	.byte	0x29
-	.byte	0x5
-	.long	0x32
-	.long	0x19d
-	.uleb128 0x7
-	.long	0xe6
-	.uleb128 0x7
-	.long	0x19d
-	.uleb128 0x2c
-	.byte	0
-	.uleb128 0x10
-	.long	0x9c
-	.uleb128 0x16
-	.long	.LASF24
+	.uleb128 0x1b
+	.long	.LASF25
 	.byte	0x8
 	.byte	0x33
 	.byte	0x7
-	.long	0x151
-	.long	0x1b8
-	.uleb128 0x7
+	.long	0x1a7
+	.long	0x1e5
+	.uleb128 0xc
 	.long	0x7d
 	.byte	0
-	.uleb128 0x19
-	.long	.LASF29
-	.byte	0xfe
-	.long	0x151
-	.long	.LFB14
-	.long	.LFE14-.LFB14
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0x5a2
-	.uleb128 0x1e
-	.string	"p"
-	.byte	0xfe
-	.byte	0x15
-	.long	0x151
-	.long	.LLST68
-	.long	.LVUS68
-	.uleb128 0x1f
-	.string	"n"
-	.byte	0xfe
-	.byte	0x1f
-	.long	0x39
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.uleb128 0x2d
-	.long	.LASF33
-	.byte	0x1
-	.value	0x100
-	.byte	0xb
-	.long	0x103
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -36
-	.uleb128 0x17
-	.long	.LASF25
-	.value	0x101
-	.byte	0xb
-	.long	0x103
-	.long	.LLST69
-	.long	.LVUS69
-	.uleb128 0x17
-	.long	.LASF26
-	.value	0x102
-	.byte	0xb
-	.long	0x103
-	.long	.LLST70
-	.long	.LVUS70
-	.uleb128 0x17
-	.long	.LASF27
-	.value	0x103
-	.byte	0x12
-	.long	0x45
-	.long	.LLST71
-	.long	.LVUS71
-	.uleb128 0x17
-	.long	.LASF28
-	.value	0x104
-	.byte	0x12
-	.long	0x45
-	.long	.LLST72
-	.long	.LVUS72
-	.uleb128 0x2e
-	.string	"q"
-	.byte	0x1
-	.value	0x105
-	.byte	0xb
-	.long	0x151
-	.long	.LLST73
-	.long	.LVUS73
-	.uleb128 0xd
-	.long	0xb78
-	.long	.LBI222
-	.byte	.LVU333
-	.long	.LLRL74
-	.value	0x10c
-	.byte	0xc
-	.long	0x283
-	.uleb128 0x1
-	.long	0xb87
-	.long	.LLST75
-	.long	.LVUS75
-	.byte	0
-	.uleb128 0xd
-	.long	0xc50
-	.long	.LBI226
-	.byte	.LVU349
-	.long	.LLRL76
-	.value	0x112
-	.byte	0xc
-	.long	0x2a6
-	.uleb128 0x1
-	.long	0xc5f
-	.long	.LLST77
-	.long	.LVUS77
-	.byte	0
-	.uleb128 0x2f
-	.long	0x60c
-	.long	.LBI230
-	.byte	.LVU372
-	.long	.LBB230
-	.long	.LBE230-.LBB230
-	.byte	0x1
-	.value	0x12c
-	.byte	0x5
-	.long	0x2f2
-	.uleb128 0x1
-	.long	0x619
-	.long	.LLST78
-	.long	.LVUS78
-	.uleb128 0x3
-	.long	0x622
-	.uleb128 0x3
-	.long	0x62d
-	.uleb128 0x3
-	.long	0x638
-	.uleb128 0x3
-	.long	0x643
-	.uleb128 0x8
-	.long	.LVL129
-	.long	0xc8b
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x2
-	.byte	0x77
-	.sleb128 0
-	.byte	0
-	.byte	0
-	.uleb128 0xd
-	.long	0xb91
-	.long	.LBI232
-	.byte	.LVU391
-	.long	.LLRL79
-	.value	0x115
-	.byte	0x9
-	.long	0x374
-	.uleb128 0x1
-	.long	0xb9b
-	.long	.LLST80
-	.long	.LVUS80
-	.uleb128 0xc
-	.long	.LLRL79
-	.uleb128 0x4
-	.long	0xba6
-	.long	.LLST81
-	.long	.LVUS81
-	.uleb128 0x4
-	.long	0xbae
-	.long	.LLST82
-	.long	.LVUS82
-	.uleb128 0x11
-	.long	0xb91
-	.long	.LBI234
-	.byte	.LVU478
-	.long	.LBB234
-	.long	.LBE234-.LBB234
-	.byte	0x5e
-	.byte	0xd
-	.uleb128 0x1
-	.long	0xb9b
-	.long	.LLST83
-	.long	.LVUS83
-	.uleb128 0x3
-	.long	0xba6
-	.uleb128 0x3
-	.long	0xbae
-	.uleb128 0x8
-	.long	.LVL163
-	.long	0xbba
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x5
-	.byte	0x3
-	.long	.LC3
-	.byte	0
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0xd
-	.long	0xc09
-	.long	.LBI237
-	.byte	.LVU407
-	.long	.LLRL84
-	.value	0x11a
-	.byte	0xd
-	.long	0x3b1
-	.uleb128 0x1
-	.long	0xc29
-	.long	.LLST85
-	.long	.LVUS85
-	.uleb128 0x1
-	.long	0xc1e
-	.long	.LLST86
-	.long	.LVUS86
-	.uleb128 0x1
-	.long	0xc13
-	.long	.LLST87
-	.long	.LVUS87
-	.byte	0
-	.uleb128 0xd
-	.long	0xc09
-	.long	.LBI241
-	.byte	.LVU419
-	.long	.LLRL88
-	.value	0x125
-	.byte	0x9
-	.long	0x3ee
-	.uleb128 0x1
-	.long	0xc29
-	.long	.LLST89
-	.long	.LVUS89
-	.uleb128 0x1
-	.long	0xc1e
-	.long	.LLST90
-	.long	.LVUS90
-	.uleb128 0x1
-	.long	0xc13
-	.long	.LLST91
-	.long	.LVUS91
-	.byte	0
-	.uleb128 0xd
-	.long	0xac4
-	.long	.LBI245
-	.byte	.LVU437
-	.long	.LLRL92
-	.value	0x11f
-	.byte	0x9
-	.long	0x508
-	.uleb128 0x1
-	.long	0xad9
-	.long	.LLST93
-	.long	.LVUS93
-	.uleb128 0x1
-	.long	0xace
-	.long	.LLST94
-	.long	.LVUS94
-	.uleb128 0xc
-	.long	.LLRL92
-	.uleb128 0x4
-	.long	0xae4
-	.long	.LLST95
-	.long	.LVUS95
-	.uleb128 0x9
-	.long	0xc50
-	.long	.LBI247
-	.byte	.LVU439
-	.long	.LLRL96
-	.byte	0x95
-	.byte	0x19
-	.long	0x451
-	.uleb128 0x1
-	.long	0xc5f
-	.long	.LLST97
-	.long	.LVUS97
-	.byte	0
-	.uleb128 0x9
-	.long	0xc09
-	.long	.LBI251
-	.byte	.LVU446
-	.long	.LLRL98
-	.byte	0x97
-	.byte	0x9
-	.long	0x48d
-	.uleb128 0x1
-	.long	0xc29
-	.long	.LLST99
-	.long	.LVUS99
-	.uleb128 0x1
-	.long	0xc1e
-	.long	.LLST100
-	.long	.LVUS100
-	.uleb128 0x1
-	.long	0xc13
-	.long	.LLST101
-	.long	.LVUS101
-	.byte	0
-	.uleb128 0xa
-	.long	0xc09
-	.long	.LBI255
-	.byte	.LVU454
-	.long	.LBB255
-	.long	.LBE255-.LBB255
-	.byte	0x98
-	.byte	0x9
-	.long	0x4cd
-	.uleb128 0x1
-	.long	0xc29
-	.long	.LLST102
-	.long	.LVUS102
-	.uleb128 0x1
-	.long	0xc1e
-	.long	.LLST103
-	.long	.LVUS103
-	.uleb128 0x1
-	.long	0xc13
-	.long	.LLST104
-	.long	.LVUS104
-	.byte	0
-	.uleb128 0x30
-	.long	0xc09
-	.long	.LBI257
-	.byte	.LVU471
-	.long	.LLRL105
-	.byte	0x1
-	.byte	0x9a
-	.byte	0x9
-	.uleb128 0x1
-	.long	0xc29
-	.long	.LLST106
-	.long	.LVUS106
-	.uleb128 0x1
-	.long	0xc1e
-	.long	.LLST107
-	.long	.LVUS107
-	.uleb128 0x1
-	.long	0xc13
-	.long	.LLST108
-	.long	.LVUS108
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0xd
-	.long	0x60c
-	.long	.LBI267
-	.byte	.LVU461
-	.long	.LLRL109
-	.value	0x109
-	.byte	0x9
-	.long	0x555
-	.uleb128 0x1
-	.long	0x619
-	.long	.LLST110
-	.long	.LVUS110
-	.uleb128 0xc
-	.long	.LLRL109
-	.uleb128 0x3
-	.long	0x622
-	.uleb128 0x3
-	.long	0x62d
-	.uleb128 0x3
-	.long	0x638
-	.uleb128 0x3
-	.long	0x643
-	.uleb128 0x8
-	.long	.LVL158
-	.long	0xc8b
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x2
-	.byte	0x77
-	.sleb128 0
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x12
-	.long	.LVL120
-	.long	0x64f
-	.long	0x56f
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x2
-	.byte	0x77
-	.sleb128 0
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x52
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -36
-	.byte	0
-	.uleb128 0x5
-	.long	.LVL125
-	.long	0x7df
-	.uleb128 0x5
-	.long	.LVL128
-	.long	0x131
-	.uleb128 0x12
-	.long	.LVL142
-	.long	0xaf0
-	.long	0x598
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x5
-	.byte	0x76
-	.sleb128 0
-	.byte	0x73
-	.sleb128 0
-	.byte	0x1c
-	.byte	0
-	.uleb128 0x31
-	.long	.LVL150
-	.long	0x7df
-	.byte	0
-	.uleb128 0x19
-	.long	.LASF30
-	.byte	0xef
-	.long	0x151
-	.long	.LFB13
-	.long	.LFE13-.LFB13
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0x60c
-	.uleb128 0x20
-	.long	.LASF31
-	.byte	0xef
-	.byte	0x15
-	.long	0x39
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.uleb128 0x20
-	.long	.LASF27
-	.byte	0xef
-	.byte	0x23
-	.long	0x39
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.uleb128 0xe
-	.long	.LASF32
-	.byte	0xf1
-	.byte	0xc
-	.long	0x39
-	.long	.LLST66
-	.long	.LVUS66
-	.uleb128 0x21
-	.string	"p"
-	.byte	0xf2
-	.long	0x151
-	.long	.LLST67
-	.long	.LVUS67
-	.uleb128 0x5
-	.long	.LVL110
-	.long	0x7df
-	.uleb128 0x5
-	.long	.LVL112
-	.long	0x159
-	.byte	0
-	.uleb128 0x32
-	.long	.LASF56
-	.byte	0x1
-	.byte	0xd8
+	.uleb128 0x37
+	.long	.LASF75
 	.byte	0x6
-	.byte	0x1
-	.long	0x64f
-	.uleb128 0x22
-	.string	"p"
-	.byte	0xd8
-	.byte	0x11
-	.long	0x151
-	.uleb128 0xf
-	.long	.LASF33
-	.byte	0xda
-	.byte	0xb
-	.long	0x103
-	.uleb128 0xf
-	.long	.LASF25
-	.byte	0xdb
-	.byte	0xb
-	.long	0x103
-	.uleb128 0xf
+	.byte	0x2f
+	.byte	0x6
+	.uleb128 0x1b
 	.long	.LASF26
-	.byte	0xdc
-	.byte	0xb
-	.long	0x103
-	.uleb128 0xf
-	.long	.LASF27
-	.byte	0xdd
-	.byte	0x12
-	.long	0x45
+	.byte	0x4
+	.byte	0x2a
+	.byte	0x5
+	.long	0x32
+	.long	0x209
+	.uleb128 0xc
+	.long	0xe6
+	.uleb128 0xc
+	.long	0x209
+	.uleb128 0x38
 	.byte	0
+	.uleb128 0x11
+	.long	0x9c
 	.uleb128 0x23
-	.long	.LASF38
-	.byte	0xc4
-	.long	0x103
-	.long	.LFB11
-	.long	.LFE11-.LFB11
+	.long	.LASF31
+	.value	0x1fc
+	.long	0x1a7
+	.long	.LFB29
+	.long	.LFE29-.LFB29
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x7df
-	.uleb128 0x1e
+	.long	0x5c8
+	.uleb128 0x1c
 	.string	"p"
-	.byte	0xc4
+	.value	0x1fc
+	.byte	0x15
+	.long	0x1a7
+	.long	.LLST151
+	.long	.LVUS151
+	.uleb128 0x39
+	.string	"n"
+	.byte	0x1
+	.value	0x1fc
 	.byte	0x1f
-	.long	0x151
-	.long	.LLST4
-	.long	.LVUS4
-	.uleb128 0x18
-	.long	.LASF34
-	.byte	0xc4
-	.byte	0x29
-	.long	0x114
-	.long	.LLST5
-	.long	.LVUS5
-	.uleb128 0xe
-	.long	.LASF35
-	.byte	0xc6
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x7
+	.long	.LASF27
+	.value	0x1fe
 	.byte	0xb
 	.long	0x103
-	.long	.LLST6
-	.long	.LVUS6
-	.uleb128 0xe
-	.long	.LASF25
-	.byte	0xc7
+	.long	.LLST152
+	.long	.LVUS152
+	.uleb128 0x7
+	.long	.LASF28
+	.value	0x1ff
 	.byte	0xb
 	.long	0x103
-	.long	.LLST7
-	.long	.LVUS7
-	.uleb128 0xe
-	.long	.LASF33
-	.byte	0xc8
+	.long	.LLST153
+	.long	.LVUS153
+	.uleb128 0x7
+	.long	.LASF29
+	.value	0x200
+	.byte	0x12
+	.long	0x45
+	.long	.LLST154
+	.long	.LVUS154
+	.uleb128 0x7
+	.long	.LASF30
+	.value	0x201
+	.byte	0x12
+	.long	0x45
+	.long	.LLST155
+	.long	.LVUS155
+	.uleb128 0x12
+	.string	"q"
+	.value	0x202
 	.byte	0xb
-	.long	0x103
-	.long	.LLST8
-	.long	.LVUS8
-	.uleb128 0xa
-	.long	0xb91
-	.long	.LBI92
-	.byte	.LVU49
-	.long	.LBB92
-	.long	.LBE92-.LBB92
-	.byte	0xcc
-	.byte	0x9
-	.long	0x704
-	.uleb128 0x1
-	.long	0xb9b
-	.long	.LLST9
-	.long	.LVUS9
-	.uleb128 0x4
-	.long	0xba6
-	.long	.LLST10
-	.long	.LVUS10
-	.uleb128 0x4
-	.long	0xbae
-	.long	.LLST11
-	.long	.LVUS11
-	.byte	0
-	.uleb128 0x9
-	.long	0xb91
-	.long	.LBI94
-	.byte	.LVU68
-	.long	.LLRL12
-	.byte	0xd1
-	.byte	0x5
-	.long	0x785
-	.uleb128 0x1
-	.long	0xb9b
-	.long	.LLST13
-	.long	.LVUS13
-	.uleb128 0xc
-	.long	.LLRL12
-	.uleb128 0x4
-	.long	0xba6
-	.long	.LLST14
-	.long	.LVUS14
-	.uleb128 0x4
-	.long	0xbae
-	.long	.LLST15
-	.long	.LVUS15
-	.uleb128 0x11
-	.long	0xb91
-	.long	.LBI96
-	.byte	.LVU89
-	.long	.LBB96
-	.long	.LBE96-.LBB96
-	.byte	0x5e
+	.long	0x1a7
+	.long	.LLST156
+	.long	.LVUS156
+	.uleb128 0x3a
+	.long	.LLRL168
+	.long	0x409
+	.uleb128 0x12
+	.string	"h"
+	.value	0x217
+	.byte	0x16
+	.long	0x45
+	.long	.LLST169
+	.long	.LVUS169
+	.uleb128 0x13
+	.long	0x12e6
+	.long	.LBI391
+	.value	.LVU892
+	.long	.LLRL170
+	.value	0x21e
 	.byte	0xd
 	.uleb128 0x1
-	.long	0xb9b
-	.long	.LLST16
-	.long	.LVUS16
-	.uleb128 0x3
-	.long	0xba6
-	.uleb128 0x3
-	.long	0xbae
+	.long	0x12fc
+	.long	.LLST171
+	.long	.LVUS171
+	.uleb128 0x1
+	.long	0x12f1
+	.long	.LLST172
+	.long	.LVUS172
+	.uleb128 0xa
+	.long	0x1306
+	.long	.LBI393
+	.value	.LVU899
+	.long	.LLRL173
+	.byte	0xfa
+	.byte	0x5
+	.long	0x3e9
+	.uleb128 0x1
+	.long	0x131c
+	.long	.LLST174
+	.long	.LVUS174
+	.uleb128 0x1
+	.long	0x1311
+	.long	.LLST175
+	.long	.LVUS175
+	.uleb128 0x4
+	.long	.LLRL173
+	.uleb128 0x2
+	.long	0x1327
+	.long	.LLST176
+	.long	.LVUS176
+	.uleb128 0x2
+	.long	0x1331
+	.long	.LLST177
+	.long	.LVUS177
+	.uleb128 0x2
+	.long	0x133c
+	.long	.LLST178
+	.long	.LVUS178
+	.uleb128 0xa
+	.long	0x1398
+	.long	.LBI395
+	.value	.LVU901
+	.long	.LLRL179
+	.byte	0xdf
+	.byte	0x18
+	.long	0x381
+	.uleb128 0x1
+	.long	0x13a7
+	.long	.LLST180
+	.long	.LVUS180
+	.uleb128 0x4
+	.long	.LLRL179
+	.uleb128 0x2
+	.long	0x13b2
+	.long	.LLST181
+	.long	.LVUS181
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.long	0x137f
+	.long	.LBI398
+	.value	.LVU919
+	.long	.LLRL182
+	.byte	0xe3
+	.byte	0xe
+	.long	0x3a4
+	.uleb128 0x1
+	.long	0x138e
+	.long	.LLST183
+	.long	.LVUS183
+	.byte	0
+	.uleb128 0x1d
+	.long	0x137f
+	.long	.LBI401
+	.value	.LVU932
+	.long	.LBB401
+	.long	.LBE401-.LBB401
+	.long	0x3c9
+	.uleb128 0x1
+	.long	0x138e
+	.long	.LLST184
+	.long	.LVUS184
+	.byte	0
 	.uleb128 0x8
-	.long	.LVL35
-	.long	0xbba
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x5
-	.byte	0x3
-	.long	.LC3
-	.byte	0
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x12
-	.long	.LVL37
-	.long	0xbba
-	.long	0x7a5
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x5
-	.byte	0x3
-	.long	.LC2
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x52
-	.uleb128 0x5
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x34
-	.byte	0x1c
-	.byte	0
-	.uleb128 0x12
-	.long	.LVL39
-	.long	0xbba
-	.long	0x7c2
-	.uleb128 0x2
+	.long	.LVL345
+	.long	0x155f
+	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x5
 	.byte	0x3
 	.long	.LC4
-	.uleb128 0x2
+	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x52
-	.uleb128 0x2
+	.uleb128 0x7
+	.byte	0x73
+	.sleb128 0
 	.byte	0x76
-	.sleb128 -4
-	.byte	0
-	.uleb128 0x8
-	.long	.LVL41
-	.long	0xbba
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x5
-	.byte	0x3
-	.long	.LC5
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x52
-	.uleb128 0x5
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x50
+	.sleb128 0
+	.byte	0x22
 	.byte	0x34
 	.byte	0x1c
 	.byte	0
 	.byte	0
-	.uleb128 0x19
-	.long	.LASF36
-	.byte	0x9e
-	.long	0x151
-	.long	.LFB10
-	.long	.LFE10-.LFB10
+	.byte	0
+	.uleb128 0x8
+	.long	.LVL343
+	.long	0x13bd
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC2
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x7
+	.byte	0x73
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x34
+	.byte	0x1c
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.long	0xdf8
+	.long	.LBI370
+	.value	.LVU826
+	.long	.LLRL157
+	.value	0x20d
+	.byte	0xc
+	.long	0x440
+	.uleb128 0x1
+	.long	0xe09
+	.long	.LLST158
+	.long	.LVUS158
+	.uleb128 0x4
+	.long	.LLRL157
+	.uleb128 0x2
+	.long	0xe12
+	.long	.LLST159
+	.long	.LVUS159
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.long	0x9b4
+	.long	.LBI375
+	.value	.LVU844
+	.long	.LLRL160
+	.value	0x20f
+	.byte	0xc
+	.long	0x49a
+	.uleb128 0x1
+	.long	0x9c5
+	.long	.LLST161
+	.long	.LVUS161
+	.uleb128 0x4
+	.long	.LLRL160
+	.uleb128 0x2
+	.long	0x9ce
+	.long	.LLST162
+	.long	.LVUS162
+	.uleb128 0x2
+	.long	0x9da
+	.long	.LLST163
+	.long	.LVUS163
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST164
+	.long	.LVUS164
+	.uleb128 0x6
+	.long	.LVL341
+	.long	0x9f1
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.long	0x990
+	.long	.LBI387
+	.value	.LVU867
+	.long	.LLRL165
+	.value	0x211
+	.byte	0x9
+	.long	0x4ea
+	.uleb128 0x1
+	.long	0x99b
+	.long	.LLST166
+	.long	.LVUS166
+	.uleb128 0x4
+	.long	.LLRL165
+	.uleb128 0x2
+	.long	0x9a7
+	.long	.LLST167
+	.long	.LVUS167
+	.uleb128 0x8
+	.long	.LVL330
+	.long	0x13bd
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC2
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 -4
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.long	0x1054
+	.long	.LBI422
+	.value	.LVU981
+	.long	.LLRL185
+	.value	0x228
+	.byte	0xd
+	.long	0x586
+	.uleb128 0x1
+	.long	0x106b
+	.long	.LLST186
+	.long	.LVUS186
+	.uleb128 0x1
+	.long	0x105f
+	.long	.LLST187
+	.long	.LVUS187
+	.uleb128 0x4
+	.long	.LLRL185
+	.uleb128 0x2
+	.long	0x1077
+	.long	.LLST188
+	.long	.LVUS188
+	.uleb128 0x24
+	.long	0x1083
+	.long	.LLRL189
+	.long	0x557
+	.uleb128 0x2
+	.long	0x1084
+	.long	.LLST190
+	.long	.LVUS190
+	.uleb128 0x8
+	.long	.LVL339
+	.long	0x1090
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x75
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.long	0x15ac
+	.long	.LBI425
+	.value	.LVU1048
+	.long	.LLRL191
+	.value	0x11f
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x15c2
+	.long	.LLST192
+	.long	.LVUS192
+	.uleb128 0x1
+	.long	0x15b7
+	.long	.LLST193
+	.long	.LVUS193
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.long	.LVL290
+	.long	0xfc2
+	.long	0x59a
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x2
+	.byte	0x75
+	.sleb128 0
+	.byte	0
+	.uleb128 0x6
+	.long	.LVL299
+	.long	0xa45
+	.uleb128 0x6
+	.long	.LVL302
+	.long	0x187
+	.uleb128 0x6
+	.long	.LVL303
+	.long	0x634
+	.uleb128 0x14
+	.long	.LVL322
+	.long	0xa45
+	.uleb128 0x6
+	.long	.LVL323
+	.long	0x634
+	.byte	0
+	.uleb128 0x23
+	.long	.LASF32
+	.value	0x1ed
+	.long	0x1a7
+	.long	.LFB28
+	.long	.LFE28-.LFB28
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xac4
-	.uleb128 0x1f
-	.string	"n"
-	.byte	0x9e
+	.long	0x634
+	.uleb128 0x29
+	.long	.LASF33
 	.byte	0x15
 	.long	0x39
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0xe
-	.long	.LASF28
-	.byte	0xa0
+	.uleb128 0x29
+	.long	.LASF29
+	.byte	0x23
+	.long	0x39
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x7
+	.long	.LASF34
+	.value	0x1ef
+	.byte	0xc
+	.long	0x39
+	.long	.LLST149
+	.long	.LVUS149
+	.uleb128 0x12
+	.string	"p"
+	.value	0x1f0
+	.byte	0xb
+	.long	0x1a7
+	.long	.LLST150
+	.long	.LVUS150
+	.uleb128 0x6
+	.long	.LVL251
+	.long	0xa45
+	.uleb128 0x6
+	.long	.LVL253
+	.long	0x1af
+	.byte	0
+	.uleb128 0x3b
+	.long	.LASF76
+	.byte	0x1
+	.value	0x1e1
+	.byte	0x6
+	.long	.LFB27
+	.long	.LFE27-.LFB27
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x768
+	.uleb128 0x1c
+	.string	"p"
+	.value	0x1e1
+	.byte	0x11
+	.long	0x1a7
+	.long	.LLST133
+	.long	.LVUS133
+	.uleb128 0x12
+	.string	"h"
+	.value	0x1e3
 	.byte	0x12
 	.long	0x45
-	.long	.LLST32
-	.long	.LVUS32
-	.uleb128 0xe
-	.long	.LASF25
-	.byte	0xa1
-	.byte	0xb
-	.long	0x103
-	.long	.LLST33
-	.long	.LVUS33
-	.uleb128 0xe
-	.long	.LASF37
-	.byte	0xa2
-	.byte	0xb
-	.long	0x103
-	.long	.LLST34
-	.long	.LVUS34
-	.uleb128 0x9
-	.long	0xb78
-	.long	.LBI162
-	.byte	.LVU160
-	.long	.LLRL35
-	.byte	0xa0
-	.byte	0x19
-	.long	0x85e
-	.uleb128 0x1
-	.long	0xb87
-	.long	.LLST36
-	.long	.LVUS36
-	.byte	0
-	.uleb128 0x9
-	.long	0xb91
-	.long	.LBI166
-	.byte	.LVU178
-	.long	.LLRL37
-	.byte	0xac
+	.long	.LLST134
+	.long	.LVUS134
+	.uleb128 0x5
+	.long	0x9b4
+	.long	.LBI353
+	.value	.LVU726
+	.long	.LLRL135
+	.value	0x1e6
 	.byte	0x9
-	.long	0x8e5
+	.long	0x6c9
 	.uleb128 0x1
-	.long	0xb9b
-	.long	.LLST38
-	.long	.LVUS38
-	.uleb128 0xc
-	.long	.LLRL37
+	.long	0x9c5
+	.long	.LLST136
+	.long	.LVUS136
 	.uleb128 0x4
-	.long	0xba6
-	.long	.LLST39
-	.long	.LVUS39
-	.uleb128 0x4
-	.long	0xbae
-	.long	.LLST40
-	.long	.LVUS40
-	.uleb128 0x11
-	.long	0xb91
-	.long	.LBI168
-	.byte	.LVU280
-	.long	.LBB168
-	.long	.LBE168-.LBB168
-	.byte	0x5e
-	.byte	0xd
-	.uleb128 0x1
-	.long	0xb9b
-	.long	.LLST41
-	.long	.LVUS41
-	.uleb128 0x3
-	.long	0xba6
-	.uleb128 0x3
-	.long	0xbae
-	.uleb128 0x8
-	.long	.LVL105
-	.long	0xbba
+	.long	.LLRL135
 	.uleb128 0x2
+	.long	0x9ce
+	.long	.LLST137
+	.long	.LVUS137
+	.uleb128 0x2
+	.long	0x9da
+	.long	.LLST138
+	.long	.LVUS138
+	.uleb128 0x2
+	.long	0x9e6
+	.long	.LLST139
+	.long	.LVUS139
+	.uleb128 0x6
+	.long	.LVL248
+	.long	0x9f1
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.long	0x1054
+	.long	.LBI356
+	.value	.LVU749
+	.long	.LLRL140
+	.value	0x1ea
+	.byte	0x9
+	.long	0x75e
+	.uleb128 0x1
+	.long	0x106b
+	.long	.LLST141
+	.long	.LVUS141
+	.uleb128 0x1
+	.long	0x105f
+	.long	.LLST142
+	.long	.LVUS142
+	.uleb128 0x4
+	.long	.LLRL140
+	.uleb128 0x2
+	.long	0x1077
+	.long	.LLST143
+	.long	.LVUS143
+	.uleb128 0x24
+	.long	0x1083
+	.long	.LLRL144
+	.long	0x72f
+	.uleb128 0x2
+	.long	0x1084
+	.long	.LLST145
+	.long	.LVUS145
+	.uleb128 0x14
+	.long	.LVL247
+	.long	0x1090
+	.byte	0
+	.uleb128 0x13
+	.long	0x15ac
+	.long	.LBI359
+	.value	.LVU767
+	.long	.LLRL146
+	.value	0x11f
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x15c2
+	.long	.LLST147
+	.long	.LVUS147
+	.uleb128 0x1
+	.long	0x15b7
+	.long	.LLST148
+	.long	.LVUS148
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x14
+	.long	.LVL243
+	.long	0x768
+	.byte	0
+	.uleb128 0x3c
+	.long	.LASF51
+	.byte	0x1
+	.value	0x1d6
+	.byte	0x27
+	.long	.LFB26
+	.long	.LFE26-.LFB26
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x990
+	.uleb128 0x16
+	.long	.LASF27
+	.value	0x1d6
+	.byte	0x43
+	.long	0x103
+	.long	.LLST49
+	.long	.LVUS49
+	.uleb128 0x1c
+	.string	"h"
+	.value	0x1d6
+	.byte	0x57
+	.long	0x45
+	.long	.LLST50
+	.long	.LVUS50
+	.uleb128 0x7
+	.long	.LASF35
+	.value	0x1d8
+	.byte	0x12
+	.long	0x45
+	.long	.LLST51
+	.long	.LVUS51
+	.uleb128 0x5
+	.long	0x990
+	.long	.LBI245
+	.value	.LVU235
+	.long	.LLRL52
+	.value	0x1d9
+	.byte	0x5
+	.long	0x809
+	.uleb128 0x1
+	.long	0x99b
+	.long	.LLST53
+	.long	.LVUS53
+	.uleb128 0x4
+	.long	.LLRL52
+	.uleb128 0x2
+	.long	0x9a7
+	.long	.LLST54
+	.long	.LVUS54
+	.uleb128 0x8
+	.long	.LVL112
+	.long	0x13bd
+	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x5
 	.byte	0x3
-	.long	.LC3
-	.uleb128 0x2
+	.long	.LC2
+	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x52
 	.uleb128 0x2
@@ -2683,232 +4549,794 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.byte	0
-	.byte	0
-	.uleb128 0x9
-	.long	0xc09
-	.long	.LBI171
-	.byte	.LVU204
-	.long	.LLRL42
-	.byte	0xbd
+	.uleb128 0x5
+	.long	0x1306
+	.long	.LBI250
+	.value	.LVU249
+	.long	.LLRL55
+	.value	0x1dd
 	.byte	0x5
-	.long	0x921
+	.long	0x8fe
 	.uleb128 0x1
-	.long	0xc29
-	.long	.LLST43
-	.long	.LVUS43
-	.uleb128 0x1
-	.long	0xc1e
-	.long	.LLST44
-	.long	.LVUS44
-	.uleb128 0x1
-	.long	0xc13
-	.long	.LLST45
-	.long	.LVUS45
-	.byte	0
-	.uleb128 0x9
-	.long	0xb53
-	.long	.LBI175
-	.byte	.LVU257
-	.long	.LLRL46
-	.byte	0xa7
-	.byte	0x21
-	.long	0x968
-	.uleb128 0xc
-	.long	.LLRL46
-	.uleb128 0x4
-	.long	0xb62
-	.long	.LLST47
-	.long	.LVUS47
-	.uleb128 0x4
-	.long	0xb6d
-	.long	.LLST48
-	.long	.LVUS48
-	.uleb128 0x5
-	.long	.LVL82
-	.long	0x1a2
-	.uleb128 0x5
-	.long	.LVL96
-	.long	0x1a2
-	.byte	0
-	.byte	0
-	.uleb128 0x9
-	.long	0xac4
-	.long	.LBI178
-	.byte	.LVU221
-	.long	.LLRL49
-	.byte	0xae
-	.byte	0xd
-	.long	0xa66
-	.uleb128 0x1
-	.long	0xad9
-	.long	.LLST50
-	.long	.LVUS50
-	.uleb128 0x1
-	.long	0xace
-	.long	.LLST51
-	.long	.LVUS51
-	.uleb128 0xc
-	.long	.LLRL49
-	.uleb128 0x4
-	.long	0xae4
-	.long	.LLST52
-	.long	.LVUS52
-	.uleb128 0xa
-	.long	0xc09
-	.long	.LBI180
-	.byte	.LVU227
-	.long	.LBB180
-	.long	.LBE180-.LBB180
-	.byte	0x9a
-	.byte	0x9
-	.long	0x9e8
-	.uleb128 0x1
-	.long	0xc29
-	.long	.LLST53
-	.long	.LVUS53
-	.uleb128 0x1
-	.long	0xc1e
-	.long	.LLST54
-	.long	.LVUS54
-	.uleb128 0x1
-	.long	0xc13
-	.long	.LLST55
-	.long	.LVUS55
-	.byte	0
-	.uleb128 0xa
-	.long	0xc09
-	.long	.LBI182
-	.byte	.LVU237
-	.long	.LBB182
-	.long	.LBE182-.LBB182
-	.byte	0x97
-	.byte	0x9
-	.long	0xa28
-	.uleb128 0x1
-	.long	0xc29
+	.long	0x131c
 	.long	.LLST56
 	.long	.LVUS56
 	.uleb128 0x1
-	.long	0xc1e
+	.long	0x1311
 	.long	.LLST57
 	.long	.LVUS57
-	.uleb128 0x1
-	.long	0xc13
+	.uleb128 0x4
+	.long	.LLRL55
+	.uleb128 0x2
+	.long	0x1327
 	.long	.LLST58
 	.long	.LVUS58
-	.byte	0
-	.uleb128 0x11
-	.long	0xc09
-	.long	.LBI184
-	.byte	.LVU243
-	.long	.LBB184
-	.long	.LBE184-.LBB184
-	.byte	0x98
-	.byte	0x9
-	.uleb128 0x1
-	.long	0xc29
+	.uleb128 0x2
+	.long	0x1331
 	.long	.LLST59
 	.long	.LVUS59
-	.uleb128 0x1
-	.long	0xc1e
+	.uleb128 0x2
+	.long	0x133c
 	.long	.LLST60
 	.long	.LVUS60
+	.uleb128 0xa
+	.long	0x1398
+	.long	.LBI252
+	.value	.LVU251
+	.long	.LLRL61
+	.byte	0xdf
+	.byte	0x18
+	.long	0x89b
 	.uleb128 0x1
-	.long	0xc13
-	.long	.LLST61
-	.long	.LVUS61
-	.byte	0
+	.long	0x13a7
+	.long	.LLST62
+	.long	.LVUS62
+	.uleb128 0x4
+	.long	.LLRL61
+	.uleb128 0x2
+	.long	0x13b2
+	.long	.LLST63
+	.long	.LVUS63
 	.byte	0
 	.byte	0
 	.uleb128 0xa
-	.long	0xc09
-	.long	.LBI188
-	.byte	.LVU252
-	.long	.LBB188
-	.long	.LBE188-.LBB188
-	.byte	0xb7
-	.byte	0x9
-	.long	0xaa6
+	.long	0x137f
+	.long	.LBI255
+	.value	.LVU270
+	.long	.LLRL64
+	.byte	0xe3
+	.byte	0xe
+	.long	0x8be
 	.uleb128 0x1
-	.long	0xc29
-	.long	.LLST62
-	.long	.LVUS62
-	.uleb128 0x1
-	.long	0xc1e
-	.long	.LLST63
-	.long	.LVUS63
-	.uleb128 0x1
-	.long	0xc13
-	.long	.LLST64
-	.long	.LVUS64
+	.long	0x138e
+	.long	.LLST65
+	.long	.LVUS65
 	.byte	0
-	.uleb128 0x12
-	.long	.LVL76
-	.long	0xaf0
-	.long	0xaba
+	.uleb128 0x1d
+	.long	0x137f
+	.long	.LBI259
+	.value	.LVU280
+	.long	.LBB259
+	.long	.LBE259-.LBB259
+	.long	0x8e3
+	.uleb128 0x1
+	.long	0x138e
+	.long	.LLST66
+	.long	.LVUS66
+	.byte	0
+	.uleb128 0x8
+	.long	.LVL115
+	.long	0x155f
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC4
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x52
 	.uleb128 0x2
+	.byte	0x76
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.long	0x1054
+	.long	.LBI264
+	.value	.LVU293
+	.long	.LLRL67
+	.value	0x1de
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x106b
+	.long	.LLST68
+	.long	.LVUS68
+	.uleb128 0x1
+	.long	0x105f
+	.long	.LLST69
+	.long	.LVUS69
+	.uleb128 0x4
+	.long	.LLRL67
+	.uleb128 0x2
+	.long	0x1077
+	.long	.LLST70
+	.long	.LVUS70
+	.uleb128 0x24
+	.long	0x1083
+	.long	.LLRL71
+	.long	0x960
+	.uleb128 0x2
+	.long	0x1084
+	.long	.LLST72
+	.long	.LVUS72
+	.uleb128 0x14
+	.long	.LVL104
+	.long	0x1090
+	.byte	0
+	.uleb128 0x13
+	.long	0x15ac
+	.long	.LBI267
+	.value	.LVU309
+	.long	.LLRL73
+	.value	0x11f
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x15c2
+	.long	.LLST74
+	.long	.LVUS74
+	.uleb128 0x1
+	.long	0x15b7
+	.long	.LLST75
+	.long	.LVUS75
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x2a
+	.long	.LASF49
+	.value	0x1cd
+	.long	0x9b4
+	.uleb128 0x1e
+	.long	.LASF27
+	.value	0x1cd
+	.byte	0x20
+	.long	0x103
+	.uleb128 0xd
+	.long	.LASF35
+	.value	0x1cf
+	.byte	0x12
+	.long	0x45
+	.byte	0
+	.uleb128 0x1f
+	.long	.LASF39
+	.value	0x1bd
+	.byte	0x15
+	.long	0x45
+	.byte	0x3
+	.long	0x9f1
+	.uleb128 0x2b
+	.string	"p"
+	.value	0x1bd
+	.long	0x1a7
+	.uleb128 0xd
+	.long	.LASF27
+	.value	0x1bf
+	.byte	0xb
+	.long	0x103
+	.uleb128 0x17
+	.string	"end"
+	.value	0x1c0
+	.byte	0xb
+	.long	0x103
+	.uleb128 0x17
+	.string	"h"
+	.value	0x1c1
+	.byte	0x12
+	.long	0x45
+	.byte	0
+	.uleb128 0x3d
+	.long	.LASF37
+	.byte	0x1
+	.value	0x1b2
+	.byte	0xc
+	.long	.LFB23
+	.long	.LFE23-.LFB23
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xa45
+	.uleb128 0x16
+	.long	.LASF27
+	.value	0x1b2
+	.byte	0x1e
+	.long	0x103
+	.long	.LLST76
+	.long	.LVUS76
+	.uleb128 0x15
+	.long	.LVL118
+	.long	0x13bd
+	.long	0xa31
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x3
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+	.uleb128 0x8
+	.long	.LVL119
+	.long	0x155f
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC6
+	.byte	0
+	.byte	0
+	.uleb128 0x23
+	.long	.LASF36
+	.value	0x198
+	.long	0x1a7
+	.long	.LFB22
+	.long	.LFE22-.LFB22
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xb25
+	.uleb128 0x1c
+	.string	"n"
+	.value	0x198
+	.byte	0x15
+	.long	0x39
+	.long	.LLST124
+	.long	.LVUS124
+	.uleb128 0x7
+	.long	.LASF30
+	.value	0x19a
+	.byte	0x12
+	.long	0x45
+	.long	.LLST125
+	.long	.LVUS125
+	.uleb128 0x7
+	.long	.LASF29
+	.value	0x19b
+	.byte	0x12
+	.long	0x45
+	.long	.LLST126
+	.long	.LVUS126
+	.uleb128 0x12
+	.string	"top"
+	.value	0x19c
+	.byte	0xb
+	.long	0x103
+	.long	.LLST127
+	.long	.LVUS127
+	.uleb128 0x20
+	.long	0xdf8
+	.long	.LBI347
+	.value	.LVU671
+	.long	.LBB347
+	.long	.LBE347-.LBB347
+	.value	0x1a1
+	.byte	0xc
+	.long	0xae1
+	.uleb128 0x1
+	.long	0xe09
+	.long	.LLST128
+	.long	.LVUS128
+	.uleb128 0x2
+	.long	0xe12
+	.long	.LLST129
+	.long	.LVUS129
+	.byte	0
+	.uleb128 0x5
+	.long	0x15ac
+	.long	.LBI349
+	.value	.LVU709
+	.long	.LLRL130
+	.value	0x1aa
+	.byte	0x9
+	.long	0xb12
+	.uleb128 0x1
+	.long	0x15c2
+	.long	.LLST131
+	.long	.LVUS131
+	.uleb128 0x1
+	.long	0x15b7
+	.long	.LLST132
+	.long	.LVUS132
+	.byte	0
+	.uleb128 0x14
+	.long	.LVL219
+	.long	0xe61
+	.uleb128 0x14
+	.long	.LVL222
+	.long	0xb25
+	.byte	0
+	.uleb128 0x25
+	.long	.LASF38
+	.value	0x181
+	.byte	0x28
+	.long	0x1a7
+	.long	.LFB21
+	.long	.LFE21-.LFB21
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xdf8
+	.uleb128 0x16
+	.long	.LASF30
+	.value	0x181
+	.byte	0x46
+	.long	0x45
+	.long	.LLST90
+	.long	.LVUS90
+	.uleb128 0x7
+	.long	.LASF27
+	.value	0x183
+	.byte	0xb
+	.long	0x103
+	.long	.LLST91
+	.long	.LVUS91
+	.uleb128 0x7
+	.long	.LASF29
+	.value	0x184
+	.byte	0x12
+	.long	0x45
+	.long	.LLST92
+	.long	.LVUS92
+	.uleb128 0x5
+	.long	0xe1f
+	.long	.LBI301
+	.value	.LVU472
+	.long	.LLRL93
+	.value	0x183
+	.byte	0x13
+	.long	0xc28
+	.uleb128 0x1
+	.long	0xe30
+	.long	.LLST94
+	.long	.LVUS94
+	.uleb128 0x4
+	.long	.LLRL93
+	.uleb128 0x2
+	.long	0xe3c
+	.long	.LLST95
+	.long	.LVUS95
+	.uleb128 0x2
+	.long	0xe48
+	.long	.LLST96
+	.long	.LVUS96
+	.uleb128 0x2
+	.long	0xe54
+	.long	.LLST97
+	.long	.LVUS97
+	.uleb128 0x5
+	.long	0x1398
+	.long	.LBI303
+	.value	.LVU474
+	.long	.LLRL98
+	.value	0x170
+	.byte	0x18
+	.long	0xc01
+	.uleb128 0x1
+	.long	0x13a7
+	.long	.LLST99
+	.long	.LVUS99
+	.uleb128 0x4
+	.long	.LLRL98
+	.uleb128 0x2
+	.long	0x13b2
+	.long	.LLST100
+	.long	.LVUS100
+	.byte	0
+	.byte	0
+	.uleb128 0x3e
+	.long	0x1604
+	.long	.LBI308
+	.value	.LVU490
+	.long	.LBB308
+	.long	.LBE308-.LBB308
+	.byte	0x1
+	.value	0x173
+	.byte	0x1a
+	.uleb128 0x1
+	.long	0x1613
+	.long	.LLST101
+	.long	.LVUS101
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x5
+	.long	0x1306
+	.long	.LBI314
+	.value	.LVU515
+	.long	.LLRL102
+	.value	0x18b
+	.byte	0x5
+	.long	0xd17
+	.uleb128 0x1
+	.long	0x131c
+	.long	.LLST103
+	.long	.LVUS103
+	.uleb128 0x1
+	.long	0x1311
+	.long	.LLST104
+	.long	.LVUS104
+	.uleb128 0x4
+	.long	.LLRL102
+	.uleb128 0x2
+	.long	0x1327
+	.long	.LLST105
+	.long	.LVUS105
+	.uleb128 0x2
+	.long	0x1331
+	.long	.LLST106
+	.long	.LVUS106
+	.uleb128 0x2
+	.long	0x133c
+	.long	.LLST107
+	.long	.LVUS107
+	.uleb128 0xa
+	.long	0x1398
+	.long	.LBI316
+	.value	.LVU517
+	.long	.LLRL108
+	.byte	0xdf
+	.byte	0x18
+	.long	0xcba
+	.uleb128 0x1
+	.long	0x13a7
+	.long	.LLST109
+	.long	.LVUS109
+	.uleb128 0x4
+	.long	.LLRL108
+	.uleb128 0x2
+	.long	0x13b2
+	.long	.LLST110
+	.long	.LVUS110
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.long	0x137f
+	.long	.LBI319
+	.value	.LVU539
+	.long	.LLRL111
+	.byte	0xe3
+	.byte	0xe
+	.long	0xcdd
+	.uleb128 0x1
+	.long	0x138e
+	.long	.LLST112
+	.long	.LVUS112
+	.byte	0
+	.uleb128 0x1d
+	.long	0x137f
+	.long	.LBI325
+	.value	.LVU549
+	.long	.LBB325
+	.long	.LBE325-.LBB325
+	.long	0xd02
+	.uleb128 0x1
+	.long	0x138e
+	.long	.LLST113
+	.long	.LVUS113
+	.byte	0
+	.uleb128 0x8
+	.long	.LVL208
+	.long	0x155f
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC4
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x20
+	.long	0x15ac
+	.long	.LBI331
+	.value	.LVU566
+	.long	.LBB331
+	.long	.LBE331-.LBB331
+	.value	0x18f
+	.byte	0x9
+	.long	0xd4c
+	.uleb128 0x1
+	.long	0x15c2
+	.long	.LLST114
+	.long	.LVUS114
+	.uleb128 0x1
+	.long	0x15b7
+	.long	.LLST115
+	.long	.LVUS115
+	.byte	0
+	.uleb128 0x5
+	.long	0x1348
+	.long	.LBI333
+	.value	.LVU573
+	.long	.LLRL116
+	.value	0x190
+	.byte	0x9
+	.long	0xdcf
+	.uleb128 0x1
+	.long	0x135e
+	.long	.LLST117
+	.long	.LVUS117
+	.uleb128 0x1
+	.long	0x1353
+	.long	.LLST118
+	.long	.LVUS118
+	.uleb128 0x4
+	.long	.LLRL116
+	.uleb128 0x2
+	.long	0x1369
+	.long	.LLST119
+	.long	.LVUS119
+	.uleb128 0x2
+	.long	0x1373
+	.long	.LLST120
+	.long	.LVUS120
+	.uleb128 0x26
+	.long	0x1398
+	.long	.LBI335
+	.value	.LVU575
+	.long	.LLRL121
+	.byte	0xcf
+	.byte	0x18
+	.uleb128 0x1
+	.long	0x13a7
+	.long	.LLST122
+	.long	.LVUS122
+	.uleb128 0x4
+	.long	.LLRL121
+	.uleb128 0x2
+	.long	0x13b2
+	.long	.LLST123
+	.long	.LVUS123
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x3f
+	.long	.LVL192
+	.long	0xe61
+	.long	0xde4
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x3
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+	.uleb128 0x8
+	.long	.LVL211
+	.long	0x13bd
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC4
+	.byte	0
+	.byte	0
+	.uleb128 0x1f
+	.long	.LASF40
+	.value	0x17a
+	.byte	0x15
+	.long	0x45
+	.byte	0x3
+	.long	0xe1f
+	.uleb128 0x2b
+	.string	"n"
+	.value	0x17a
+	.long	0x39
+	.uleb128 0xd
+	.long	.LASF30
+	.value	0x17c
+	.byte	0x12
+	.long	0x45
+	.byte	0
+	.uleb128 0x1f
+	.long	.LASF41
+	.value	0x16e
+	.byte	0xe
+	.long	0x103
+	.byte	0x3
+	.long	0xe61
+	.uleb128 0x1e
+	.long	.LASF30
+	.value	0x16e
+	.byte	0x28
+	.long	0x45
+	.uleb128 0x17
+	.string	"bin"
+	.value	0x170
+	.byte	0x12
+	.long	0x45
+	.uleb128 0xd
+	.long	.LASF42
+	.value	0x171
+	.byte	0x12
+	.long	0x45
+	.uleb128 0xd
+	.long	.LASF27
+	.value	0x172
+	.byte	0xb
+	.long	0x103
+	.byte	0
+	.uleb128 0x25
+	.long	.LASF43
+	.value	0x146
+	.byte	0x28
+	.long	0x1a7
+	.long	.LFB18
+	.long	.LFE18-.LFB18
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xfc2
+	.uleb128 0x16
+	.long	.LASF30
+	.value	0x146
+	.byte	0x45
+	.long	0x45
+	.long	.LLST77
+	.long	.LVUS77
+	.uleb128 0x7
+	.long	.LASF44
+	.value	0x148
+	.byte	0xb
+	.long	0x103
+	.long	.LLST78
+	.long	.LVUS78
+	.uleb128 0x7
+	.long	.LASF27
+	.value	0x149
+	.byte	0xb
+	.long	0x103
+	.long	.LLST79
+	.long	.LVUS79
+	.uleb128 0x7
+	.long	.LASF29
+	.value	0x14a
+	.byte	0x12
+	.long	0x45
+	.long	.LLST80
+	.long	.LVUS80
+	.uleb128 0x5
+	.long	0x15ac
+	.long	.LBI291
+	.value	.LVU392
+	.long	.LLRL81
+	.value	0x157
+	.byte	0x11
+	.long	0xefc
+	.uleb128 0x1
+	.long	0x15c2
+	.long	.LLST82
+	.long	.LVUS82
+	.uleb128 0x1
+	.long	0x15b7
+	.long	.LLST83
+	.long	.LVUS83
+	.byte	0
+	.uleb128 0x5
+	.long	0x1531
+	.long	.LBI295
+	.value	.LVU406
+	.long	.LLRL84
+	.value	0x15d
+	.byte	0xd
+	.long	0xf40
+	.uleb128 0x1
+	.long	0x1540
+	.long	.LLST85
+	.long	.LVUS85
+	.uleb128 0x4
+	.long	.LLRL84
+	.uleb128 0x2
+	.long	0x154b
+	.long	.LLST86
+	.long	.LVUS86
+	.uleb128 0x2
+	.long	0x1553
+	.long	.LLST87
+	.long	.LVUS87
+	.byte	0
+	.byte	0
+	.uleb128 0x20
+	.long	0x102a
+	.long	.LBI299
+	.value	.LVU440
+	.long	.LBB299
+	.long	.LBE299-.LBB299
+	.value	0x15f
+	.byte	0x28
+	.long	0xf87
+	.uleb128 0x2
+	.long	0x103b
+	.long	.LLST88
+	.long	.LVUS88
+	.uleb128 0x2
+	.long	0x1047
+	.long	.LLST89
+	.long	.LVUS89
+	.uleb128 0x6
+	.long	.LVL147
+	.long	0x1cf
+	.uleb128 0x6
+	.long	.LVL154
+	.long	0x1cf
+	.byte	0
+	.uleb128 0x15
+	.long	.LVL132
+	.long	0x13bd
+	.long	0xfa4
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC2
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.byte	0
+	.uleb128 0x15
+	.long	.LVL135
+	.long	0xfc2
+	.long	0xfb8
+	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x2
 	.byte	0x76
 	.sleb128 0
 	.byte	0
-	.uleb128 0x5
-	.long	.LVL92
-	.long	0xaf0
+	.uleb128 0x6
+	.long	.LVL141
+	.long	0xfc2
 	.byte	0
-	.uleb128 0x1a
-	.long	.LASF44
-	.byte	0x93
-	.long	0xaf0
-	.uleb128 0xb
-	.long	.LASF25
-	.byte	0x93
-	.byte	0x19
+	.uleb128 0x25
+	.long	.LASF45
+	.value	0x136
+	.byte	0xe
 	.long	0x103
-	.uleb128 0xb
-	.long	.LASF28
-	.byte	0x93
-	.byte	0x2d
-	.long	0x45
-	.uleb128 0xf
-	.long	.LASF27
-	.byte	0x95
-	.byte	0x12
-	.long	0x45
-	.byte	0
-	.uleb128 0x23
-	.long	.LASF39
-	.byte	0x83
-	.long	0x103
-	.long	.LFB8
-	.long	.LFE8-.LFB8
+	.long	.LFB17
+	.long	.LFE17-.LFB17
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xb53
-	.uleb128 0x18
-	.long	.LASF40
-	.byte	0x83
+	.long	0x102a
+	.uleb128 0x16
+	.long	.LASF46
+	.value	0x136
 	.byte	0x25
 	.long	0x45
 	.long	.LLST2
 	.long	.LVUS2
-	.uleb128 0x21
+	.uleb128 0x12
 	.string	"old"
-	.byte	0x85
+	.value	0x138
+	.byte	0xb
 	.long	0x103
 	.long	.LLST3
 	.long	.LVUS3
-	.uleb128 0x5
+	.uleb128 0x6
 	.long	.LVL4
-	.long	0x1a2
-	.uleb128 0x5
+	.long	0x1cf
+	.uleb128 0x6
 	.long	.LVL5
-	.long	0x1a2
+	.long	0x1cf
 	.uleb128 0x8
 	.long	.LVL11
-	.long	0xbba
-	.uleb128 0x2
+	.long	0x155f
+	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x5
@@ -2916,339 +5344,655 @@ __heap_start:
 	.long	.LC1
 	.byte	0
 	.byte	0
-	.uleb128 0x13
-	.long	.LASF42
-	.byte	0x70
+	.uleb128 0x1f
+	.long	.LASF47
+	.value	0x123
 	.byte	0xc
 	.long	0x32
-	.long	0xb78
-	.uleb128 0xf
-	.long	.LASF41
-	.byte	0x72
+	.byte	0x1
+	.long	0x1054
+	.uleb128 0xd
+	.long	.LASF48
+	.value	0x125
 	.byte	0xb
 	.long	0x103
-	.uleb128 0x24
+	.uleb128 0x17
 	.string	"pad"
-	.byte	0x73
-	.long	0x45
-	.byte	0
-	.uleb128 0x13
-	.long	.LASF43
-	.byte	0x67
-	.byte	0x15
-	.long	0x45
-	.long	0xb91
-	.uleb128 0x22
-	.string	"n"
-	.byte	0x67
-	.byte	0x29
-	.long	0x39
-	.byte	0
-	.uleb128 0x1a
-	.long	.LASF45
-	.byte	0x5e
-	.long	0xbba
-	.uleb128 0xb
-	.long	.LASF25
-	.byte	0x5e
-	.byte	0x1f
-	.long	0x103
-	.uleb128 0x24
-	.string	"h"
-	.byte	0x60
-	.long	0x45
-	.uleb128 0xf
-	.long	.LASF27
-	.byte	0x61
+	.value	0x126
 	.byte	0x12
 	.long	0x45
 	.byte	0
-	.uleb128 0x33
-	.long	.LASF57
-	.byte	0x1
-	.byte	0x56
-	.byte	0xd
-	.long	.LFB4
-	.long	.LFE4-.LFB4
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0xc09
-	.uleb128 0x18
-	.long	.LASF46
-	.byte	0x56
-	.byte	0x24
-	.long	0x19d
-	.long	.LLST0
-	.long	.LVUS0
-	.uleb128 0x18
-	.long	.LASF47
-	.byte	0x56
-	.byte	0x30
-	.long	0x103
-	.long	.LLST1
-	.long	.LVUS1
-	.uleb128 0x5
-	.long	.LVL1
-	.long	0x181
-	.uleb128 0x5
-	.long	.LVL2
-	.long	0x179
-	.byte	0
-	.uleb128 0x1a
-	.long	.LASF48
-	.byte	0x51
-	.long	0xc35
-	.uleb128 0xb
-	.long	.LASF25
-	.byte	0x51
-	.byte	0x1e
-	.long	0x103
-	.uleb128 0xb
-	.long	.LASF27
-	.byte	0x51
-	.byte	0x32
-	.long	0x45
-	.uleb128 0xb
-	.long	.LASF49
-	.byte	0x51
-	.byte	0x45
-	.long	0x45
-	.byte	0
-	.uleb128 0x13
+	.uleb128 0x2a
 	.long	.LASF50
-	.byte	0x4c
-	.byte	0xc
-	.long	0x32
-	.long	0xc50
-	.uleb128 0xb
-	.long	.LASF25
-	.byte	0x4c
-	.byte	0x1f
+	.value	0x111
+	.long	0x1090
+	.uleb128 0x1e
+	.long	.LASF27
+	.value	0x111
+	.byte	0x1d
 	.long	0x103
-	.byte	0
-	.uleb128 0x13
-	.long	.LASF51
-	.byte	0x47
-	.byte	0x15
+	.uleb128 0x1e
+	.long	.LASF29
+	.value	0x111
+	.byte	0x31
 	.long	0x45
-	.long	0xc6b
-	.uleb128 0xb
-	.long	.LASF25
-	.byte	0x47
-	.byte	0x26
+	.uleb128 0xd
+	.long	.LASF28
+	.value	0x113
+	.byte	0xb
 	.long	0x103
-	.byte	0
-	.uleb128 0x13
-	.long	.LASF52
-	.byte	0x42
+	.uleb128 0x40
+	.uleb128 0x17
+	.string	"h"
+	.value	0x115
 	.byte	0x16
-	.long	0xc86
-	.long	0xc86
-	.uleb128 0xb
-	.long	.LASF25
-	.byte	0x42
-	.byte	0x26
-	.long	0x103
-	.byte	0
-	.uleb128 0x10
 	.long	0x45
-	.uleb128 0x34
-	.long	0x60c
-	.long	.LFB16
-	.long	.LFE16-.LFB16
+	.byte	0
+	.byte	0
+	.uleb128 0x41
+	.long	.LASF52
+	.byte	0x1
+	.byte	0xff
+	.byte	0x27
+	.long	.LFB14
+	.long	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0xe2b
-	.uleb128 0x1
-	.long	0x619
-	.long	.LLST17
-	.long	.LVUS17
-	.uleb128 0x35
-	.long	0x622
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -20
-	.uleb128 0x4
-	.long	0x62d
-	.long	.LLST18
-	.long	.LVUS18
-	.uleb128 0x4
-	.long	0x638
-	.long	.LLST19
-	.long	.LVUS19
-	.uleb128 0x4
-	.long	0x643
+	.long	0x12e6
+	.uleb128 0xe
+	.long	.LASF27
+	.byte	0xff
+	.byte	0x39
+	.long	0x103
 	.long	.LLST20
 	.long	.LVUS20
-	.uleb128 0xa
-	.long	0xc50
-	.long	.LBI116
-	.byte	.LVU107
-	.long	.LBB116
-	.long	.LBE116-.LBB116
-	.byte	0xe1
-	.byte	0xc
-	.long	0xd00
-	.uleb128 0x1
-	.long	0xc5f
+	.uleb128 0xe
+	.long	.LASF29
+	.byte	0xff
+	.byte	0x4d
+	.long	0x45
 	.long	.LLST21
 	.long	.LVUS21
-	.byte	0
-	.uleb128 0xa
-	.long	0xc35
-	.long	.LBI118
-	.byte	.LVU119
-	.long	.LBB118
-	.long	.LBE118-.LBB118
-	.byte	0xe8
-	.byte	0x1a
-	.long	0xd26
-	.uleb128 0x1
-	.long	0xc44
+	.uleb128 0xe
+	.long	.LASF53
+	.byte	0xff
+	.byte	0x60
+	.long	0x45
 	.long	.LLST22
 	.long	.LVUS22
-	.byte	0
-	.uleb128 0xa
-	.long	0xc50
-	.long	.LBI120
-	.byte	.LVU125
-	.long	.LBB120
-	.long	.LBE120-.LBB120
-	.byte	0xe9
-	.byte	0x11
-	.long	0xd4c
-	.uleb128 0x1
-	.long	0xc5f
+	.uleb128 0x7
+	.long	.LASF28
+	.value	0x101
+	.byte	0xb
+	.long	0x103
 	.long	.LLST23
 	.long	.LVUS23
-	.byte	0
-	.uleb128 0xa
-	.long	0xc09
-	.long	.LBI122
-	.byte	.LVU132
-	.long	.LBB122
-	.long	.LBE122-.LBB122
-	.byte	0xec
-	.byte	0x5
-	.long	0xd8c
+	.uleb128 0x5
+	.long	0x12e6
+	.long	.LBI213
+	.value	.LVU97
+	.long	.LLRL24
+	.value	0x103
+	.byte	0x9
+	.long	0x1231
 	.uleb128 0x1
-	.long	0xc29
-	.long	.LLST24
-	.long	.LVUS24
-	.uleb128 0x1
-	.long	0xc1e
+	.long	0x12fc
 	.long	.LLST25
 	.long	.LVUS25
 	.uleb128 0x1
-	.long	0xc13
+	.long	0x12f1
 	.long	.LLST26
 	.long	.LVUS26
-	.byte	0
-	.uleb128 0x9
-	.long	0xb91
-	.long	.LBI124
-	.byte	.LVU138
+	.uleb128 0xa
+	.long	0x1306
+	.long	.LBI215
+	.value	.LVU104
 	.long	.LLRL27
-	.byte	0xe4
-	.byte	0x9
-	.long	0xe13
+	.byte	0xfa
+	.byte	0x5
+	.long	0x1217
 	.uleb128 0x1
-	.long	0xb9b
+	.long	0x131c
 	.long	.LLST28
 	.long	.LVUS28
-	.uleb128 0xc
-	.long	.LLRL27
-	.uleb128 0x4
-	.long	0xba6
+	.uleb128 0x1
+	.long	0x1311
 	.long	.LLST29
 	.long	.LVUS29
 	.uleb128 0x4
-	.long	0xbae
+	.long	.LLRL27
+	.uleb128 0x2
+	.long	0x1327
 	.long	.LLST30
 	.long	.LVUS30
-	.uleb128 0x11
-	.long	0xb91
-	.long	.LBI126
-	.byte	.LVU151
-	.long	.LBB126
-	.long	.LBE126-.LBB126
-	.byte	0x5e
-	.byte	0xd
-	.uleb128 0x1
-	.long	0xb9b
+	.uleb128 0x2
+	.long	0x1331
 	.long	.LLST31
 	.long	.LVUS31
-	.uleb128 0x3
-	.long	0xba6
-	.uleb128 0x3
-	.long	0xbae
-	.uleb128 0x8
-	.long	.LVL63
-	.long	0xbba
 	.uleb128 0x2
+	.long	0x133c
+	.long	.LLST32
+	.long	.LVUS32
+	.uleb128 0xa
+	.long	0x1398
+	.long	.LBI217
+	.value	.LVU106
+	.long	.LLRL33
+	.byte	0xdf
+	.byte	0x18
+	.long	0x11b4
+	.uleb128 0x1
+	.long	0x13a7
+	.long	.LLST34
+	.long	.LVUS34
+	.uleb128 0x4
+	.long	.LLRL33
+	.uleb128 0x2
+	.long	0x13b2
+	.long	.LLST35
+	.long	.LVUS35
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.long	0x137f
+	.long	.LBI220
+	.value	.LVU127
+	.long	.LLRL36
+	.byte	0xe3
+	.byte	0xe
+	.long	0x11d7
+	.uleb128 0x1
+	.long	0x138e
+	.long	.LLST37
+	.long	.LVUS37
+	.byte	0
+	.uleb128 0x1d
+	.long	0x137f
+	.long	.LBI224
+	.value	.LVU137
+	.long	.LBB224
+	.long	.LBE224-.LBB224
+	.long	0x11fc
+	.uleb128 0x1
+	.long	0x138e
+	.long	.LLST38
+	.long	.LVUS38
+	.byte	0
+	.uleb128 0x8
+	.long	.LVL79
+	.long	0x155f
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC4
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x76
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.long	.LVL76
+	.long	0x13bd
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC2
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x52
+	.uleb128 0x2
+	.byte	0x76
+	.sleb128 0
+	.byte	0
+	.byte	0
+	.uleb128 0x20
+	.long	0x15ac
+	.long	.LBI232
+	.value	.LVU153
+	.long	.LBB232
+	.long	.LBE232-.LBB232
+	.value	0x108
+	.byte	0x5
+	.long	0x1266
+	.uleb128 0x1
+	.long	0x15c2
+	.long	.LLST39
+	.long	.LVUS39
+	.uleb128 0x1
+	.long	0x15b7
+	.long	.LLST40
+	.long	.LVUS40
+	.byte	0
+	.uleb128 0x13
+	.long	0x1348
+	.long	.LBI234
+	.value	.LVU160
+	.long	.LLRL41
+	.value	0x109
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x135e
+	.long	.LLST42
+	.long	.LVUS42
+	.uleb128 0x1
+	.long	0x1353
+	.long	.LLST43
+	.long	.LVUS43
+	.uleb128 0x4
+	.long	.LLRL41
+	.uleb128 0x2
+	.long	0x1369
+	.long	.LLST44
+	.long	.LVUS44
+	.uleb128 0x2
+	.long	0x1373
+	.long	.LLST45
+	.long	.LVUS45
+	.uleb128 0x26
+	.long	0x1398
+	.long	.LBI236
+	.value	.LVU162
+	.long	.LLRL46
+	.byte	0xcf
+	.byte	0x18
+	.uleb128 0x1
+	.long	0x13a7
+	.long	.LLST47
+	.long	.LVUS47
+	.uleb128 0x4
+	.long	.LLRL46
+	.uleb128 0x2
+	.long	0x13b2
+	.long	.LLST48
+	.long	.LVUS48
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x18
+	.long	.LASF54
+	.byte	0xf6
+	.byte	0x3
+	.long	0x1306
+	.uleb128 0x9
+	.long	.LASF28
+	.byte	0xf6
+	.byte	0x23
+	.long	0x103
+	.uleb128 0x2c
+	.string	"h"
+	.byte	0xf6
+	.byte	0x36
+	.long	0x45
+	.byte	0
+	.uleb128 0x18
+	.long	.LASF55
+	.byte	0xdd
+	.byte	0x3
+	.long	0x1348
+	.uleb128 0x9
+	.long	.LASF27
+	.byte	0xdd
+	.byte	0x20
+	.long	0x103
+	.uleb128 0x9
+	.long	.LASF29
+	.byte	0xdd
+	.byte	0x34
+	.long	0x45
+	.uleb128 0x21
+	.string	"bin"
+	.byte	0xdf
+	.long	0x45
+	.uleb128 0x22
+	.long	.LASF28
+	.byte	0xe0
+	.byte	0xb
+	.long	0x103
+	.uleb128 0x22
+	.long	.LASF56
+	.byte	0xe1
+	.byte	0xb
+	.long	0x103
+	.byte	0
+	.uleb128 0x18
+	.long	.LASF57
+	.byte	0xcd
+	.byte	0x3
+	.long	0x137f
+	.uleb128 0x9
+	.long	.LASF27
+	.byte	0xcd
+	.byte	0x18
+	.long	0x103
+	.uleb128 0x9
+	.long	.LASF29
+	.byte	0xcd
+	.byte	0x2c
+	.long	0x45
+	.uleb128 0x21
+	.string	"bin"
+	.byte	0xcf
+	.long	0x45
+	.uleb128 0x22
+	.long	.LASF58
+	.byte	0xd0
+	.byte	0xb
+	.long	0x103
+	.byte	0
+	.uleb128 0xf
+	.long	.LASF59
+	.byte	0xc7
+	.byte	0xc
+	.long	0x32
+	.long	0x1398
+	.uleb128 0x2c
+	.string	"p"
+	.byte	0xc7
+	.byte	0x1a
+	.long	0x103
+	.byte	0
+	.uleb128 0xf
+	.long	.LASF60
+	.byte	0xbe
+	.byte	0x15
+	.long	0x45
+	.long	0x13bd
+	.uleb128 0x9
+	.long	.LASF29
+	.byte	0xbe
+	.byte	0x29
+	.long	0x45
+	.uleb128 0x21
+	.string	"bin"
+	.byte	0xc0
+	.long	0x45
+	.byte	0
+	.uleb128 0x2d
+	.long	.LASF61
+	.byte	0xb2
+	.long	.LFB8
+	.long	.LFE8-.LFB8
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0x151a
+	.uleb128 0xe
+	.long	.LASF62
+	.byte	0xb2
+	.byte	0x21
+	.long	0x209
+	.long	.LLST4
+	.long	.LVUS4
+	.uleb128 0xe
+	.long	.LASF27
+	.byte	0xb2
+	.byte	0x2d
+	.long	0x103
+	.long	.LLST5
+	.long	.LVUS5
+	.uleb128 0x42
+	.string	"c"
+	.byte	0x1
+	.byte	0xb4
+	.byte	0xb
+	.long	0x103
+	.long	.LLST6
+	.long	.LVUS6
+	.uleb128 0xa
+	.long	0x151a
+	.long	.LBI197
+	.value	.LVU42
+	.long	.LLRL7
+	.byte	0xb6
+	.byte	0x9
+	.long	0x146b
+	.uleb128 0x1
+	.long	0x1525
+	.long	.LLST8
+	.long	.LVUS8
+	.uleb128 0x26
+	.long	0x1531
+	.long	.LBI199
+	.value	.LVU44
+	.long	.LLRL9
+	.byte	0xaa
+	.byte	0x9
+	.uleb128 0x1
+	.long	0x1540
+	.long	.LLST10
+	.long	.LVUS10
+	.uleb128 0x4
+	.long	.LLRL11
+	.uleb128 0x2
+	.long	0x154b
+	.long	.LLST12
+	.long	.LVUS12
+	.uleb128 0x2
+	.long	0x1553
+	.long	.LLST13
+	.long	.LVUS13
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0xa
+	.long	0x151a
+	.long	.LBI204
+	.value	.LVU69
+	.long	.LLRL14
+	.byte	0xb9
+	.byte	0x5
+	.long	0x14e4
+	.uleb128 0x1
+	.long	0x1525
+	.long	.LLST15
+	.long	.LVUS15
+	.uleb128 0xa
+	.long	0x1531
+	.long	.LBI206
+	.value	.LVU71
+	.long	.LLRL16
+	.byte	0xaa
+	.byte	0x9
+	.long	0x14d0
+	.uleb128 0x1
+	.long	0x1540
+	.long	.LLST17
+	.long	.LVUS17
+	.uleb128 0x4
+	.long	.LLRL16
+	.uleb128 0x2
+	.long	0x154b
+	.long	.LLST18
+	.long	.LVUS18
+	.uleb128 0x2
+	.long	0x1553
+	.long	.LLST19
+	.long	.LVUS19
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.long	.LVL21
+	.long	0x155f
+	.uleb128 0x3
+	.uleb128 0x1
+	.byte	0x50
+	.uleb128 0x5
+	.byte	0x3
+	.long	.LC2
+	.byte	0
+	.byte	0
+	.uleb128 0x15
+	.long	.LVL26
+	.long	0x155f
+	.long	0x1502
+	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x5
 	.byte	0x3
 	.long	.LC3
-	.uleb128 0x2
+	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x52
-	.uleb128 0x2
-	.byte	0x73
-	.sleb128 0
-	.byte	0
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x8
-	.long	.LVL43
-	.long	0x64f
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
 	.uleb128 0x3
 	.byte	0xa3
 	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+	.uleb128 0x8
+	.long	.LVL34
+	.long	0x155f
+	.uleb128 0x3
+	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x2
+	.byte	0x76
+	.sleb128 0
+	.uleb128 0x3
 	.uleb128 0x1
 	.byte	0x52
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -20
+	.uleb128 0x3
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
 	.byte	0
 	.byte	0
-	.uleb128 0x36
-	.long	0x60c
-	.long	.LFB12
-	.long	.LFE12-.LFB12
+	.uleb128 0x18
+	.long	.LASF63
+	.byte	0xa8
+	.byte	0x1
+	.long	0x1531
+	.uleb128 0x9
+	.long	.LASF27
+	.byte	0xa8
+	.byte	0x1f
+	.long	0x103
+	.byte	0
+	.uleb128 0xf
+	.long	.LASF64
+	.byte	0xa1
+	.byte	0xc
+	.long	0x32
+	.long	0x155f
+	.uleb128 0x9
+	.long	.LASF27
+	.byte	0xa1
+	.byte	0x1d
+	.long	0x103
+	.uleb128 0x21
+	.string	"h"
+	.byte	0xa3
+	.long	0x45
+	.uleb128 0x22
+	.long	.LASF29
+	.byte	0xa4
+	.byte	0x12
+	.long	0x45
+	.byte	0
+	.uleb128 0x2d
+	.long	.LASF65
+	.byte	0x99
+	.long	.LFB5
+	.long	.LFE5-.LFB5
 	.uleb128 0x1
 	.byte	0x9c
-	.uleb128 0x1
-	.long	0x619
-	.long	.LLST65
-	.long	.LVUS65
-	.uleb128 0x3
-	.long	0x622
-	.uleb128 0x3
-	.long	0x62d
-	.uleb128 0x3
-	.long	0x638
-	.uleb128 0x3
-	.long	0x643
-	.uleb128 0x37
-	.long	.LVL107
-	.long	0xc8b
-	.uleb128 0x2
-	.uleb128 0x1
-	.byte	0x50
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 0
-	.byte	0x6
+	.long	0x15ac
+	.uleb128 0xe
+	.long	.LASF62
+	.byte	0x99
+	.byte	0x23
+	.long	0x209
+	.long	.LLST0
+	.long	.LVUS0
+	.uleb128 0xe
+	.long	.LASF66
+	.byte	0x99
+	.byte	0x2f
+	.long	0x103
+	.long	.LLST1
+	.long	.LVUS1
+	.uleb128 0x6
+	.long	.LVL1
+	.long	0x1ed
+	.uleb128 0x6
+	.long	.LVL2
+	.long	0x1e5
 	.byte	0
+	.uleb128 0x18
+	.long	.LASF67
+	.byte	0x93
+	.byte	0x3
+	.long	0x15ce
+	.uleb128 0x9
+	.long	.LASF27
+	.byte	0x93
+	.byte	0x1c
+	.long	0x103
+	.uleb128 0x9
+	.long	.LASF29
+	.byte	0x93
+	.byte	0x30
+	.long	0x45
 	.byte	0
+	.uleb128 0xf
+	.long	.LASF68
+	.byte	0x8c
+	.byte	0xf
+	.long	0x114
+	.long	0x15e9
+	.uleb128 0x9
+	.long	.LASF27
+	.byte	0x8c
+	.byte	0x1f
+	.long	0x103
+	.byte	0
+	.uleb128 0xf
+	.long	.LASF69
+	.byte	0x87
+	.byte	0xf
+	.long	0x114
+	.long	0x1604
+	.uleb128 0x9
+	.long	.LASF27
+	.byte	0x87
+	.byte	0x1f
+	.long	0x103
+	.byte	0
+	.uleb128 0xf
+	.long	.LASF70
+	.byte	0x82
+	.byte	0x15
+	.long	0x45
+	.long	0x161f
+	.uleb128 0x9
+	.long	.LASF27
+	.byte	0x82
+	.byte	0x26
+	.long	0x103
+	.byte	0
+	.uleb128 0xf
+	.long	.LASF71
+	.byte	0x7d
+	.byte	0x16
+	.long	0x163a
+	.long	0x163a
+	.uleb128 0x9
+	.long	.LASF27
+	.byte	0x7d
+	.byte	0x26
+	.long	0x103
+	.byte	0
+	.uleb128 0x11
+	.long	0x45
 	.byte	0
 	.section	.debug_abbrev,"",@progbits
 .Ldebug_abbrev0:
@@ -3264,22 +6008,6 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0x2
-	.uleb128 0x49
-	.byte	0
-	.uleb128 0x2
-	.uleb128 0x18
-	.uleb128 0x7e
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x4
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x31
@@ -3290,7 +6018,45 @@ __heap_start:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
+	.uleb128 0x3
+	.uleb128 0x49
+	.byte	0
+	.uleb128 0x2
+	.uleb128 0x18
+	.uleb128 0x7e
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
 	.uleb128 0x5
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x6
 	.uleb128 0x48
 	.byte	0
 	.uleb128 0x7d
@@ -3299,22 +6065,24 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x6
-	.uleb128 0x24
+	.uleb128 0x7
+	.uleb128 0x34
 	.byte	0
-	.uleb128 0xb
-	.uleb128 0xb
-	.uleb128 0x3e
-	.uleb128 0xb
 	.uleb128 0x3
 	.uleb128 0xe
-	.byte	0
-	.byte	0
-	.uleb128 0x7
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
 	.uleb128 0x5
-	.byte	0
+	.uleb128 0x39
+	.uleb128 0xb
 	.uleb128 0x49
 	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.uleb128 0x8
@@ -3327,52 +6095,6 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0x9
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0xb
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0xb
-	.uleb128 0x57
-	.uleb128 0xb
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0xa
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0xb
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0xb
-	.uleb128 0x57
-	.uleb128 0xb
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0xb
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -3388,14 +6110,7 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0xc
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x55
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0xd
+	.uleb128 0xa
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -3403,22 +6118,56 @@ __heap_start:
 	.uleb128 0x52
 	.uleb128 0x1
 	.uleb128 0x2138
-	.uleb128 0xb
+	.uleb128 0x5
 	.uleb128 0x55
 	.uleb128 0x17
 	.uleb128 0x58
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x59
-	.uleb128 0x5
+	.uleb128 0xb
 	.uleb128 0x57
 	.uleb128 0xb
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
+	.uleb128 0xb
+	.uleb128 0x24
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0xb
+	.uleb128 0x3e
+	.uleb128 0xb
+	.uleb128 0x3
 	.uleb128 0xe
+	.byte	0
+	.byte	0
+	.uleb128 0xc
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xd
 	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0xe
+	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
 	.uleb128 0xe
@@ -3438,65 +6187,6 @@ __heap_start:
 	.byte	0
 	.byte	0
 	.uleb128 0xf
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x10
-	.uleb128 0xf
-	.byte	0
-	.uleb128 0xb
-	.uleb128 0x21
-	.sleb128 4
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x11
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0xb
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0xb
-	.uleb128 0x57
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x12
-	.uleb128 0x48
-	.byte	0x1
-	.uleb128 0x7d
-	.uleb128 0x1
-	.uleb128 0x7f
-	.uleb128 0x13
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x13
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -3514,73 +6204,127 @@ __heap_start:
 	.uleb128 0x13
 	.uleb128 0x20
 	.uleb128 0x21
-	.sleb128 1
+	.sleb128 3
 	.uleb128 0x1
 	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3c
+	.uleb128 0x19
+	.byte	0
+	.byte	0
+	.uleb128 0x11
+	.uleb128 0xf
+	.byte	0
+	.uleb128 0xb
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x12
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x13
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
 	.byte	0
 	.byte	0
 	.uleb128 0x14
-	.uleb128 0x34
+	.uleb128 0x48
 	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x82
+	.uleb128 0x19
+	.uleb128 0x7f
 	.uleb128 0x13
-	.uleb128 0x3f
-	.uleb128 0x19
-	.uleb128 0x3c
-	.uleb128 0x19
 	.byte	0
 	.byte	0
 	.uleb128 0x15
-	.uleb128 0x16
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x16
-	.uleb128 0x2e
+	.uleb128 0x48
 	.byte	0x1
-	.uleb128 0x3f
-	.uleb128 0x19
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x27
-	.uleb128 0x19
-	.uleb128 0x49
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
 	.uleb128 0x13
-	.uleb128 0x3c
-	.uleb128 0x19
 	.uleb128 0x1
 	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x16
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.uleb128 0x17
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
-	.uleb128 0xe
+	.uleb128 0x8
 	.uleb128 0x3a
 	.uleb128 0x21
 	.sleb128 1
@@ -3590,64 +6334,9 @@ __heap_start:
 	.uleb128 0xb
 	.uleb128 0x49
 	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.uleb128 0x18
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0x19
-	.uleb128 0x2e
-	.byte	0x1
-	.uleb128 0x3f
-	.uleb128 0x19
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0x21
-	.sleb128 7
-	.uleb128 0x27
-	.uleb128 0x19
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x40
-	.uleb128 0x18
-	.uleb128 0x7a
-	.uleb128 0x19
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x1a
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -3663,51 +6352,27 @@ __heap_start:
 	.uleb128 0x27
 	.uleb128 0x19
 	.uleb128 0x20
-	.uleb128 0x21
-	.sleb128 1
+	.uleb128 0xb
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
-	.uleb128 0xd
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 4
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0x21
-	.sleb128 9
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x1c
-	.uleb128 0xd
+	.uleb128 0x19
+	.uleb128 0x16
 	.byte	0
 	.uleb128 0x3
 	.uleb128 0xe
 	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 4
+	.uleb128 0xb
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
-	.uleb128 0x21
-	.sleb128 9
+	.uleb128 0xb
 	.uleb128 0x49
 	.uleb128 0x13
-	.uleb128 0x38
-	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x1a
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x47
@@ -3718,13 +6383,35 @@ __heap_start:
 	.uleb128 0x3b
 	.uleb128 0xb
 	.uleb128 0x39
-	.uleb128 0x21
-	.sleb128 7
+	.uleb128 0xb
 	.uleb128 0x2
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
+	.uleb128 0x1b
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x3c
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1c
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -3733,7 +6420,7 @@ __heap_start:
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x3b
-	.uleb128 0xb
+	.uleb128 0x5
 	.uleb128 0x39
 	.uleb128 0xb
 	.uleb128 0x49
@@ -3744,25 +6431,33 @@ __heap_start:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
+	.uleb128 0x1d
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
 	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
 	.uleb128 0x21
 	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
+	.uleb128 0x59
+	.uleb128 0x21
+	.sleb128 232
+	.uleb128 0x57
+	.uleb128 0x21
+	.sleb128 14
+	.uleb128 0x1
 	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x20
+	.uleb128 0x1e
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -3771,53 +6466,14 @@ __heap_start:
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0x21
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0x21
-	.sleb128 11
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0x22
 	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
 	.uleb128 0x39
 	.uleb128 0xb
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x23
+	.uleb128 0x1f
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -3826,27 +6482,44 @@ __heap_start:
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x3b
-	.uleb128 0xb
+	.uleb128 0x5
 	.uleb128 0x39
-	.uleb128 0x21
-	.sleb128 14
+	.uleb128 0xb
 	.uleb128 0x27
 	.uleb128 0x19
 	.uleb128 0x49
 	.uleb128 0x13
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x40
-	.uleb128 0x18
-	.uleb128 0x7a
-	.uleb128 0x19
+	.uleb128 0x20
+	.uleb128 0xb
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x24
+	.uleb128 0x20
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0x5
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x21
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -3863,7 +6536,254 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
+	.uleb128 0x22
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x23
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 7
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x24
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
 	.uleb128 0x25
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x26
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x27
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 9
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x28
+	.uleb128 0xd
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 4
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 9
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x38
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x29
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x21
+	.sleb128 493
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x2a
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 13
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x20
+	.uleb128 0x21
+	.sleb128 3
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x2b
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 41
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x2c
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x2d
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0x21
+	.sleb128 12
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x87
+	.uleb128 0x19
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x2e
 	.uleb128 0x11
 	.byte	0x1
 	.uleb128 0x25
@@ -3882,7 +6802,7 @@ __heap_start:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x26
+	.uleb128 0x2f
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -3893,14 +6813,14 @@ __heap_start:
 	.uleb128 0x8
 	.byte	0
 	.byte	0
-	.uleb128 0x27
+	.uleb128 0x30
 	.uleb128 0x26
 	.byte	0
 	.uleb128 0x49
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x28
+	.uleb128 0x31
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -3917,19 +6837,54 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x29
+	.uleb128 0x32
+	.uleb128 0x1
+	.byte	0x1
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x33
+	.uleb128 0x21
+	.byte	0
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2f
+	.uleb128 0xb
+	.byte	0
+	.byte	0
+	.uleb128 0x34
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x18
+	.byte	0
+	.byte	0
+	.uleb128 0x35
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x2a
+	.uleb128 0x36
 	.uleb128 0x26
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x2b
+	.uleb128 0x37
 	.uleb128 0x2e
 	.byte	0
 	.uleb128 0x3f
@@ -3950,30 +6905,13 @@ __heap_start:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x2c
+	.uleb128 0x38
 	.uleb128 0x18
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x2d
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0x5
 	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0x2e
-	.uleb128 0x34
+	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
 	.uleb128 0x8
@@ -3986,12 +6924,98 @@ __heap_start:
 	.uleb128 0x49
 	.uleb128 0x13
 	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
+	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x2f
+	.uleb128 0x3a
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x55
+	.uleb128 0x17
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x3b
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3f
+	.uleb128 0x19
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x3c
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x3d
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0x5
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x27
+	.uleb128 0x19
+	.uleb128 0x87
+	.uleb128 0x19
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x3e
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -3999,7 +7023,7 @@ __heap_start:
 	.uleb128 0x52
 	.uleb128 0x1
 	.uleb128 0x2138
-	.uleb128 0xb
+	.uleb128 0x5
 	.uleb128 0x11
 	.uleb128 0x1
 	.uleb128 0x12
@@ -4010,62 +7034,27 @@ __heap_start:
 	.uleb128 0x5
 	.uleb128 0x57
 	.uleb128 0xb
-	.uleb128 0x1
-	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x30
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0xb
-	.uleb128 0x55
-	.uleb128 0x17
-	.uleb128 0x58
-	.uleb128 0xb
-	.uleb128 0x59
-	.uleb128 0xb
-	.uleb128 0x57
-	.uleb128 0xb
-	.byte	0
-	.byte	0
-	.uleb128 0x31
+	.uleb128 0x3f
 	.uleb128 0x48
-	.byte	0
+	.byte	0x1
 	.uleb128 0x7d
 	.uleb128 0x1
 	.uleb128 0x82
 	.uleb128 0x19
 	.uleb128 0x7f
 	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x32
-	.uleb128 0x2e
-	.byte	0x1
-	.uleb128 0x3f
-	.uleb128 0x19
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0xb
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x27
-	.uleb128 0x19
-	.uleb128 0x20
-	.uleb128 0xb
 	.uleb128 0x1
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x33
+	.uleb128 0x40
+	.uleb128 0xb
+	.byte	0x1
+	.byte	0
+	.byte	0
+	.uleb128 0x41
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -4090,56 +7079,23 @@ __heap_start:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x34
-	.uleb128 0x2e
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x40
-	.uleb128 0x18
-	.uleb128 0x7a
-	.uleb128 0x19
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x35
+	.uleb128 0x42
 	.uleb128 0x34
 	.byte	0
-	.uleb128 0x31
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
 	.uleb128 0x13
 	.uleb128 0x2
-	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0x36
-	.uleb128 0x2e
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x40
-	.uleb128 0x18
-	.uleb128 0x7a
-	.uleb128 0x19
-	.byte	0
-	.byte	0
-	.uleb128 0x37
-	.uleb128 0x48
-	.byte	0x1
-	.uleb128 0x7d
-	.uleb128 0x1
-	.uleb128 0x82
-	.uleb128 0x19
-	.uleb128 0x7f
-	.uleb128 0x13
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.byte	0
@@ -4151,668 +7107,1495 @@ __heap_start:
 	.byte	0
 	.long	0
 .Ldebug_loc0:
-.LVUS68:
+.LVUS151:
 	.uleb128 0
-	.uleb128 .LVU431
-	.uleb128 .LVU433
+	.uleb128 .LVU1056
+	.uleb128 .LVU1058
 	.uleb128 0
-.LLST68:
+.LLST151:
 	.byte	0x4
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL257-.Ltext0
+	.uleb128 .LVL321-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL150-.Ltext0
-	.uleb128 .LFE14-.Ltext0
+	.uleb128 .LVL322-.Ltext0
+	.uleb128 .LFE29-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS69:
-	.uleb128 .LVU348
-	.uleb128 .LVU357
-	.uleb128 .LVU357
-	.uleb128 .LVU384
-	.uleb128 .LVU390
-	.uleb128 .LVU428
-	.uleb128 .LVU433
-	.uleb128 .LVU460
-	.uleb128 .LVU470
+.LVUS152:
+	.uleb128 .LVU843
+	.uleb128 .LVU957
+	.uleb128 .LVU957
+	.uleb128 .LVU966
+	.uleb128 .LVU966
+	.uleb128 .LVU968
+	.uleb128 .LVU968
+	.uleb128 .LVU969
+	.uleb128 .LVU969
+	.uleb128 .LVU988
+	.uleb128 .LVU988
+	.uleb128 .LVU1000
+	.uleb128 .LVU1000
+	.uleb128 .LVU1003
+	.uleb128 .LVU1008
+	.uleb128 .LVU1038
+	.uleb128 .LVU1038
+	.uleb128 .LVU1054
+	.uleb128 .LVU1063
+	.uleb128 .LVU1081
+	.uleb128 .LVU1081
+	.uleb128 .LVU1082
+	.uleb128 .LVU1082
+	.uleb128 .LVU1082
+	.uleb128 .LVU1082
+	.uleb128 .LVU1105
+	.uleb128 .LVU1105
+	.uleb128 .LVU1111
+	.uleb128 .LVU1111
+	.uleb128 .LVU1113
+	.uleb128 .LVU1113
+	.uleb128 .LVU1113
+	.uleb128 .LVU1113
+	.uleb128 .LVU1115
+	.uleb128 .LVU1115
+	.uleb128 .LVU1116
+	.uleb128 .LVU1116
+	.uleb128 .LVU1117
+	.uleb128 .LVU1117
 	.uleb128 0
-.LLST69:
+.LLST152:
 	.byte	0x4
-	.uleb128 .LVL121-.Ltext0
-	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 .LVL288-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 .LVL132-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 .LVL147-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL150-.Ltext0
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LFE14-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS70:
-	.uleb128 .LVU355
-	.uleb128 .LVU365
-	.uleb128 .LVU390
-	.uleb128 .LVU411
-	.uleb128 .LVU411
-	.uleb128 .LVU412
-	.uleb128 .LVU414
-	.uleb128 .LVU417
-	.uleb128 .LVU433
-	.uleb128 .LVU449
-	.uleb128 .LVU457
-	.uleb128 .LVU460
-	.uleb128 .LVU470
-	.uleb128 .LVU481
-	.uleb128 .LVU481
-	.uleb128 0
-.LLST70:
-	.byte	0x4
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 .LVL125-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 .LVL140-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL140-.Ltext0
-	.uleb128 .LVL141-.Ltext0
-	.uleb128 0xa
-	.byte	0x75
-	.sleb128 0
-	.byte	0x6
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x75
-	.sleb128 0
-	.byte	0x22
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL141-.Ltext0
-	.uleb128 .LVL142-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL150-.Ltext0
-	.uleb128 .LVL154-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL156-.Ltext0
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL163-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL163-1-.Ltext0
-	.uleb128 .LFE14-.Ltext0
-	.uleb128 0x6
-	.byte	0x75
-	.sleb128 0
-	.byte	0x73
-	.sleb128 0
-	.byte	0x22
-	.byte	0x9f
-	.byte	0
-.LVUS71:
-	.uleb128 .LVU352
-	.uleb128 .LVU370
-	.uleb128 .LVU370
-	.uleb128 .LVU382
-	.uleb128 .LVU390
-	.uleb128 .LVU427
-	.uleb128 .LVU433
-	.uleb128 .LVU434
-	.uleb128 .LVU457
-	.uleb128 .LVU460
-	.uleb128 .LVU477
-	.uleb128 0
-.LLST71:
-	.byte	0x4
-	.uleb128 .LVL122-.Ltext0
-	.uleb128 .LVL127-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL127-.Ltext0
-	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL288-.Ltext0
+	.uleb128 .LVL291-.Ltext0
 	.uleb128 0x3
 	.byte	0x73
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL291-.Ltext0
+	.uleb128 .LVL293-.Ltext0
+	.uleb128 0x3
+	.byte	0x77
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL293-.Ltext0
+	.uleb128 .LVL294-.Ltext0
+	.uleb128 0x6
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x34
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL294-.Ltext0
+	.uleb128 .LVL298-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL298-.Ltext0
+	.uleb128 .LVL304-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL304-.Ltext0
+	.uleb128 .LVL307-.Ltext0
+	.uleb128 0x6
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x34
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL308-.Ltext0
+	.uleb128 .LVL315-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL315-.Ltext0
+	.uleb128 .LVL320-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL329-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL329-.Ltext0
+	.uleb128 .LVL330-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL330-1-.Ltext0
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 .LVL340-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL340-.Ltext0
+	.uleb128 .LVL341-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL341-1-.Ltext0
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 .LVL342-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL342-.Ltext0
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0
+.LVUS153:
+	.uleb128 .LVU882
+	.uleb128 .LVU941
+	.uleb128 .LVU941
+	.uleb128 .LVU944
+	.uleb128 .LVU944
+	.uleb128 .LVU950
+	.uleb128 .LVU950
+	.uleb128 .LVU958
+	.uleb128 .LVU969
+	.uleb128 .LVU988
+	.uleb128 .LVU1008
+	.uleb128 .LVU1012
+	.uleb128 .LVU1012
+	.uleb128 .LVU1014
+	.uleb128 .LVU1014
+	.uleb128 .LVU1018
+	.uleb128 .LVU1018
+	.uleb128 .LVU1021
+	.uleb128 .LVU1063
+	.uleb128 .LVU1078
+	.uleb128 .LVU1082
+	.uleb128 .LVU1105
+	.uleb128 .LVU1113
+	.uleb128 .LVU1115
+	.uleb128 .LVU1115
+	.uleb128 .LVU1116
+	.uleb128 .LVU1116
+	.uleb128 .LVU1117
+	.uleb128 .LVU1117
+	.uleb128 0
+.LLST153:
+	.byte	0x4
+	.uleb128 .LVL271-.Ltext0
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 .LVL286-.Ltext0
+	.uleb128 0xa
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL286-.Ltext0
+	.uleb128 .LVL287-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL287-.Ltext0
+	.uleb128 .LVL289-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL294-.Ltext0
+	.uleb128 .LVL298-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL308-.Ltext0
+	.uleb128 .LVL309-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL309-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 0x9
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x77
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 .LVL311-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL311-.Ltext0
+	.uleb128 .LVL312-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -68
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL327-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 .LVL342-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL342-.Ltext0
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 0x8
+	.byte	0x73
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x34
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x8
+	.byte	0x73
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x34
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS154:
+	.uleb128 .LVU863
+	.uleb128 .LVU879
+	.uleb128 .LVU879
+	.uleb128 .LVU941
+	.uleb128 .LVU941
+	.uleb128 .LVU944
+	.uleb128 .LVU944
+	.uleb128 .LVU967
+	.uleb128 .LVU969
+	.uleb128 .LVU995
+	.uleb128 .LVU995
+	.uleb128 .LVU1001
+	.uleb128 .LVU1008
+	.uleb128 .LVU1012
+	.uleb128 .LVU1012
+	.uleb128 .LVU1014
+	.uleb128 .LVU1014
+	.uleb128 .LVU1054
+	.uleb128 .LVU1063
+	.uleb128 .LVU1078
+	.uleb128 .LVU1078
+	.uleb128 .LVU1080
+	.uleb128 .LVU1080
+	.uleb128 .LVU1081
+	.uleb128 .LVU1081
+	.uleb128 .LVU1082
+	.uleb128 .LVU1082
+	.uleb128 .LVU1082
+	.uleb128 .LVU1082
+	.uleb128 .LVU1111
+	.uleb128 .LVU1113
+	.uleb128 0
+.LLST154:
+	.byte	0x4
+	.uleb128 .LVL266-.Ltext0
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 .LVL286-.Ltext0
+	.uleb128 0x7
+	.byte	0x76
+	.sleb128 0
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL286-.Ltext0
+	.uleb128 .LVL292-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL294-.Ltext0
+	.uleb128 .LVL301-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL301-.Ltext0
+	.uleb128 .LVL305-.Ltext0
+	.uleb128 0x3
+	.byte	0x76
 	.sleb128 4
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL150-.Ltext0
-	.uleb128 .LVL151-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL156-.Ltext0
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LFE14-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS72:
-	.uleb128 .LVU341
-	.uleb128 .LVU345
-	.uleb128 .LVU345
-	.uleb128 .LVU385
-	.uleb128 .LVU390
-	.uleb128 .LVU429
-	.uleb128 .LVU433
-	.uleb128 .LVU460
-	.uleb128 .LVU470
-	.uleb128 0
-.LLST72:
-	.byte	0x4
-	.uleb128 .LVL118-.Ltext0
-	.uleb128 .LVL119-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL119-.Ltext0
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -64
-	.byte	0x4
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 .LVL148-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -64
-	.byte	0x4
-	.uleb128 .LVL150-.Ltext0
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -64
-	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LFE14-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -64
-	.byte	0
-.LVUS73:
-	.uleb128 .LVU367
-	.uleb128 .LVU371
-	.uleb128 .LVU371
-	.uleb128 .LVU383
-	.uleb128 .LVU383
-	.uleb128 .LVU385
-.LLST73:
-	.byte	0x4
-	.uleb128 .LVL126-.Ltext0
-	.uleb128 .LVL128-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL128-1-.Ltext0
-	.uleb128 .LVL131-.Ltext0
+	.uleb128 .LVL308-.Ltext0
+	.uleb128 .LVL309-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL131-.Ltext0
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS75:
-	.uleb128 .LVU333
-	.uleb128 .LVU340
-	.uleb128 .LVU340
-	.uleb128 .LVU341
-.LLST75:
-	.byte	0x4
-	.uleb128 .LVL117-.Ltext0
-	.uleb128 .LVL118-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL118-.Ltext0
-	.uleb128 .LVL118-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS77:
-	.uleb128 .LVU349
-	.uleb128 .LVU352
-.LLST77:
-	.byte	0x4
-	.uleb128 .LVL121-.Ltext0
-	.uleb128 .LVL122-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS78:
-	.uleb128 .LVU372
-	.uleb128 .LVU378
-.LLST78:
-	.byte	0x4
-	.uleb128 .LVL128-.Ltext0
-	.uleb128 .LVL129-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS80:
-	.uleb128 .LVU391
-	.uleb128 .LVU401
-	.uleb128 .LVU477
-	.uleb128 .LVU481
-	.uleb128 .LVU481
-	.uleb128 0
-.LLST80:
-	.byte	0x4
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 .LVL138-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL163-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL163-1-.Ltext0
-	.uleb128 .LFE14-.Ltext0
+	.uleb128 .LVL309-.Ltext0
+	.uleb128 .LVL310-.Ltext0
 	.uleb128 0x6
-	.byte	0x75
+	.byte	0x76
 	.sleb128 0
-	.byte	0x73
+	.byte	0x77
 	.sleb128 0
 	.byte	0x22
 	.byte	0x9f
-	.byte	0
-.LVUS81:
-	.uleb128 .LVU394
-	.uleb128 .LVU401
-	.uleb128 .LVU477
-	.uleb128 .LVU480
-	.uleb128 .LVU480
-	.uleb128 .LVU481
-.LLST81:
 	.byte	0x4
-	.uleb128 .LVL135-.Ltext0
-	.uleb128 .LVL138-.Ltext0
+	.uleb128 .LVL310-.Ltext0
+	.uleb128 .LVL320-.Ltext0
 	.uleb128 0x1
-	.byte	0x50
+	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL327-.Ltext0
 	.uleb128 0x1
-	.byte	0x50
+	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL162-.Ltext0
-	.uleb128 .LVL163-1-.Ltext0
+	.uleb128 .LVL327-.Ltext0
+	.uleb128 .LVL328-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL328-.Ltext0
+	.uleb128 .LVL329-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL329-.Ltext0
+	.uleb128 .LVL330-1-.Ltext0
 	.uleb128 0x2
 	.byte	0x72
 	.sleb128 0
-	.byte	0
-.LVUS82:
-	.uleb128 .LVU396
-	.uleb128 .LVU399
-	.uleb128 .LVU399
-	.uleb128 .LVU401
-	.uleb128 .LVU477
-	.uleb128 .LVU481
-.LLST82:
 	.byte	0x4
-	.uleb128 .LVL136-.Ltext0
-	.uleb128 .LVL137-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL137-.Ltext0
-	.uleb128 .LVL138-.Ltext0
+	.uleb128 .LVL330-1-.Ltext0
+	.uleb128 .LVL330-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -56
+	.sleb128 -52
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL163-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0
-.LVUS83:
-	.uleb128 .LVU477
-	.uleb128 .LVU481
-	.uleb128 .LVU481
-	.uleb128 0
-.LLST83:
-	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL163-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL163-1-.Ltext0
-	.uleb128 .LFE14-.Ltext0
-	.uleb128 0x6
-	.byte	0x75
-	.sleb128 0
-	.byte	0x73
-	.sleb128 0
-	.byte	0x22
-	.byte	0x9f
-	.byte	0
-.LVUS85:
-	.uleb128 .LVU407
-	.uleb128 .LVU412
-.LLST85:
-	.byte	0x4
-	.uleb128 .LVL139-.Ltext0
-	.uleb128 .LVL141-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0
-.LVUS86:
-	.uleb128 .LVU407
-	.uleb128 .LVU412
-.LLST86:
-	.byte	0x4
-	.uleb128 .LVL139-.Ltext0
-	.uleb128 .LVL141-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS87:
-	.uleb128 .LVU407
-	.uleb128 .LVU412
-.LLST87:
-	.byte	0x4
-	.uleb128 .LVL139-.Ltext0
-	.uleb128 .LVL141-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS89:
-	.uleb128 .LVU419
-	.uleb128 .LVU425
-.LLST89:
-	.byte	0x4
-	.uleb128 .LVL143-.Ltext0
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0
-.LVUS90:
-	.uleb128 .LVU419
-	.uleb128 .LVU423
-	.uleb128 .LVU423
-	.uleb128 .LVU424
-	.uleb128 .LVU424
-	.uleb128 .LVU425
-.LLST90:
-	.byte	0x4
-	.uleb128 .LVL143-.Ltext0
-	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL340-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL144-.Ltext0
-	.uleb128 .LVL145-.Ltext0
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS155:
+	.uleb128 .LVU840
+	.uleb128 .LVU843
+	.uleb128 .LVU843
+	.uleb128 .LVU1003
+	.uleb128 .LVU1008
+	.uleb128 .LVU1054
+	.uleb128 .LVU1063
+	.uleb128 0
+.LLST155:
+	.byte	0x4
+	.uleb128 .LVL262-.Ltext0
+	.uleb128 .LVL263-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL145-.Ltext0
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -64
-	.byte	0
-.LVUS91:
-	.uleb128 .LVU419
-	.uleb128 .LVU425
-.LLST91:
-	.byte	0x4
-	.uleb128 .LVL143-.Ltext0
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS93:
-	.uleb128 .LVU437
-	.uleb128 .LVU457
-	.uleb128 .LVU470
-	.uleb128 .LVU477
-.LLST93:
-	.byte	0x4
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 .LVL156-.Ltext0
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 .LVL307-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -64
 	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0
-.LVUS94:
-	.uleb128 .LVU437
-	.uleb128 .LVU457
-	.uleb128 .LVU470
-	.uleb128 .LVU477
-.LLST94:
-	.byte	0x4
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 .LVL156-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS95:
-	.uleb128 .LVU441
-	.uleb128 .LVU452
-	.uleb128 .LVU470
-	.uleb128 .LVU476
-.LLST95:
-	.byte	0x4
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 .LVL155-.Ltext0
-	.uleb128 0x7
-	.byte	0x75
-	.sleb128 0
-	.byte	0x6
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL160-.Ltext0
-	.uleb128 0x7
-	.byte	0x75
-	.sleb128 0
-	.byte	0x6
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0
-.LVUS97:
-	.uleb128 .LVU439
-	.uleb128 .LVU441
-.LLST97:
-	.byte	0x4
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS99:
-	.uleb128 .LVU446
-	.uleb128 .LVU452
-.LLST99:
-	.byte	0x4
-	.uleb128 .LVL153-.Ltext0
-	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LVL308-.Ltext0
+	.uleb128 .LVL320-.Ltext0
 	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0
-.LVUS100:
-	.uleb128 .LVU446
-	.uleb128 .LVU452
-.LLST100:
+	.byte	0x91
+	.sleb128 -64
 	.byte	0x4
-	.uleb128 .LVL153-.Ltext0
-	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LFE29-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -64
 	.byte	0
-.LVUS101:
-	.uleb128 .LVU446
-	.uleb128 .LVU452
-.LLST101:
+.LVUS156:
+	.uleb128 .LVU992
+	.uleb128 .LVU996
+	.uleb128 .LVU996
+	.uleb128 .LVU1002
+	.uleb128 .LVU1002
+	.uleb128 .LVU1003
+.LLST156:
 	.byte	0x4
-	.uleb128 .LVL153-.Ltext0
-	.uleb128 .LVL155-.Ltext0
+	.uleb128 .LVL300-.Ltext0
+	.uleb128 .LVL302-1-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS102:
-	.uleb128 .LVU454
-	.uleb128 .LVU457
-.LLST102:
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL155-.Ltext0
-	.uleb128 .LVL156-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0
-.LVUS103:
-	.uleb128 .LVU454
-	.uleb128 .LVU457
-.LLST103:
+	.uleb128 .LVL302-1-.Ltext0
+	.uleb128 .LVL306-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL155-.Ltext0
-	.uleb128 .LVL156-.Ltext0
+	.uleb128 .LVL306-.Ltext0
+	.uleb128 .LVL307-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS104:
-	.uleb128 .LVU454
-	.uleb128 .LVU457
-.LLST104:
+.LVUS169:
+	.uleb128 .LVU886
+	.uleb128 .LVU888
+	.uleb128 .LVU888
+	.uleb128 .LVU958
+	.uleb128 .LVU984
+	.uleb128 .LVU987
+	.uleb128 .LVU987
+	.uleb128 .LVU1003
+	.uleb128 .LVU1008
+	.uleb128 .LVU1043
+	.uleb128 .LVU1063
+	.uleb128 .LVU1074
+	.uleb128 .LVU1074
+	.uleb128 .LVU1078
+	.uleb128 .LVU1082
+	.uleb128 .LVU1111
+	.uleb128 .LVU1113
+	.uleb128 .LVU1116
+	.uleb128 .LVU1116
+	.uleb128 0
+.LLST169:
 	.byte	0x4
-	.uleb128 .LVL155-.Ltext0
-	.uleb128 .LVL156-.Ltext0
-	.uleb128 0x7
-	.byte	0x75
-	.sleb128 0
+	.uleb128 .LVL272-.Ltext0
+	.uleb128 .LVL273-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL273-.Ltext0
+	.uleb128 .LVL289-.Ltext0
+	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -64
-	.byte	0x6
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL296-.Ltext0
+	.uleb128 .LVL297-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL297-.Ltext0
+	.uleb128 .LVL307-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL308-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL324-.Ltext0
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 .LVL327-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL340-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0
+.LVUS171:
+	.uleb128 .LVU892
+	.uleb128 .LVU939
+	.uleb128 .LVU1074
+	.uleb128 .LVU1078
+	.uleb128 .LVU1082
+	.uleb128 .LVU1105
+	.uleb128 .LVU1113
+	.uleb128 .LVU1116
+	.uleb128 .LVU1116
+	.uleb128 0
+.LLST171:
+	.byte	0x4
+	.uleb128 .LVL274-.Ltext0
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 .LVL327-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0
+.LVUS172:
+	.uleb128 .LVU892
+	.uleb128 .LVU939
+	.uleb128 .LVU1074
+	.uleb128 .LVU1078
+	.uleb128 .LVU1082
+	.uleb128 .LVU1105
+	.uleb128 .LVU1113
+	.uleb128 .LVU1115
+	.uleb128 .LVU1115
+	.uleb128 .LVU1116
+	.uleb128 .LVU1116
+	.uleb128 .LVU1117
+	.uleb128 .LVU1117
+	.uleb128 0
+.LLST172:
+	.byte	0x4
+	.uleb128 .LVL274-.Ltext0
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
 	.byte	0x22
 	.byte	0x9f
-	.byte	0
-.LVUS106:
-	.uleb128 .LVU471
-	.uleb128 .LVU477
-.LLST106:
 	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0
-.LVUS107:
-	.uleb128 .LVU471
-	.uleb128 .LVU476
-.LLST107:
-	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL160-.Ltext0
-	.uleb128 0x7
-	.byte	0x75
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 .LVL327-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
 	.sleb128 0
-	.byte	0x6
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 .LVL342-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL342-.Ltext0
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 0x8
+	.byte	0x73
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x34
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x8
+	.byte	0x73
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x34
+	.byte	0x1c
 	.byte	0x9f
 	.byte	0
-.LVUS108:
-	.uleb128 .LVU471
-	.uleb128 .LVU477
-.LLST108:
+.LVUS174:
+	.uleb128 .LVU899
+	.uleb128 .LVU939
+	.uleb128 .LVU1074
+	.uleb128 .LVU1078
+	.uleb128 .LVU1082
+	.uleb128 .LVU1105
+	.uleb128 .LVU1116
+	.uleb128 0
+.LLST174:
 	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL275-.Ltext0
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 .LVL327-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0
+.LVUS175:
+	.uleb128 .LVU899
+	.uleb128 .LVU939
+	.uleb128 .LVU1074
+	.uleb128 .LVU1078
+	.uleb128 .LVU1082
+	.uleb128 .LVU1105
+	.uleb128 .LVU1116
+	.uleb128 .LVU1117
+	.uleb128 .LVU1117
+	.uleb128 0
+.LLST175:
+	.byte	0x4
+	.uleb128 .LVL275-.Ltext0
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 .LVL327-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x8
+	.byte	0x73
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x34
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS176:
+	.uleb128 .LVU909
+	.uleb128 .LVU958
+	.uleb128 .LVU1082
+	.uleb128 .LVU1105
+	.uleb128 .LVU1116
+	.uleb128 0
+.LLST176:
+	.byte	0x4
+	.uleb128 .LVL277-.Ltext0
+	.uleb128 .LVL289-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0
+.LVUS177:
+	.uleb128 .LVU914
+	.uleb128 .LVU923
+	.uleb128 .LVU923
+	.uleb128 .LVU929
+	.uleb128 .LVU929
+	.uleb128 .LVU931
+	.uleb128 .LVU931
+	.uleb128 .LVU939
+	.uleb128 .LVU1082
+	.uleb128 .LVU1086
+	.uleb128 .LVU1086
+	.uleb128 .LVU1092
+	.uleb128 .LVU1092
+	.uleb128 .LVU1099
+	.uleb128 .LVU1099
+	.uleb128 .LVU1105
+	.uleb128 .LVU1116
+	.uleb128 0
+.LLST177:
+	.byte	0x4
+	.uleb128 .LVL278-.Ltext0
+	.uleb128 .LVL282-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL282-.Ltext0
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 0x2
+	.byte	0x71
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -44
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL332-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL332-.Ltext0
+	.uleb128 .LVL333-.Ltext0
+	.uleb128 0x2
+	.byte	0x71
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL333-.Ltext0
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -44
+	.byte	0x4
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -44
+	.byte	0
+.LVUS178:
+	.uleb128 .LVU916
+	.uleb128 .LVU922
+	.uleb128 .LVU922
+	.uleb128 .LVU929
+	.uleb128 .LVU929
+	.uleb128 .LVU931
+	.uleb128 .LVU931
+	.uleb128 .LVU939
+	.uleb128 .LVU1082
+	.uleb128 .LVU1085
+	.uleb128 .LVU1085
+	.uleb128 .LVU1092
+	.uleb128 .LVU1092
+	.uleb128 .LVU1099
+	.uleb128 .LVU1099
+	.uleb128 .LVU1101
+	.uleb128 .LVU1101
+	.uleb128 .LVU1105
+	.uleb128 .LVU1116
+	.uleb128 0
+.LLST178:
+	.byte	0x4
+	.uleb128 .LVL279-.Ltext0
+	.uleb128 .LVL281-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL281-.Ltext0
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 0x2
+	.byte	0x71
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0x4
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 .LVL331-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL331-.Ltext0
+	.uleb128 .LVL333-.Ltext0
+	.uleb128 0x2
+	.byte	0x71
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL333-.Ltext0
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0x4
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 .LVL335-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL335-.Ltext0
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0x4
+	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LFE29-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0
+.LVUS180:
+	.uleb128 .LVU901
+	.uleb128 .LVU909
+	.uleb128 .LVU1074
+	.uleb128 .LVU1078
+.LLST180:
+	.byte	0x4
+	.uleb128 .LVL275-.Ltext0
+	.uleb128 .LVL277-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 .LVL327-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0
-.LVUS110:
-	.uleb128 .LVU461
-	.uleb128 .LVU468
-.LLST110:
+.LVUS181:
+	.uleb128 .LVU906
+	.uleb128 .LVU909
+.LLST181:
 	.byte	0x4
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL277-.Ltext0
+	.uleb128 0x29
+	.byte	0x8
+	.byte	0x27
+	.byte	0x4f
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x12
+	.byte	0x28
+	.value	0x6
+	.byte	0x13
+	.byte	0x8
+	.byte	0x20
+	.byte	0x2f
+	.value	0x14
+	.byte	0x30
+	.byte	0x16
+	.byte	0x12
+	.byte	0x40
+	.byte	0x4b
+	.byte	0x24
+	.byte	0x1a
+	.byte	0x28
+	.value	0x9
+	.byte	0x31
+	.byte	0x24
+	.byte	0x16
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x16
+	.byte	0x2f
+	.value	0xffef
+	.byte	0x13
+	.byte	0x1c
+	.byte	0x4f
+	.byte	0x27
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS183:
+	.uleb128 .LVU919
+	.uleb128 .LVU921
+.LLST183:
+	.byte	0x4
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 .LVL280-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS184:
+	.uleb128 .LVU932
+	.uleb128 .LVU934
+.LLST184:
+	.byte	0x4
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0
+.LVUS158:
+	.uleb128 .LVU826
+	.uleb128 .LVU840
+.LLST158:
+	.byte	0x4
+	.uleb128 .LVL258-.Ltext0
+	.uleb128 .LVL262-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
-.LVUS66:
-	.uleb128 .LVU303
-	.uleb128 .LVU312
-	.uleb128 .LVU312
-	.uleb128 .LVU314
-.LLST66:
+.LVUS159:
+	.uleb128 .LVU828
+	.uleb128 .LVU832
+	.uleb128 .LVU832
+	.uleb128 .LVU834
+	.uleb128 .LVU834
+	.uleb128 .LVU838
+	.uleb128 .LVU838
+	.uleb128 .LVU840
+.LLST159:
 	.byte	0x4
-	.uleb128 .LVL109-.Ltext0
-	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LVL258-.Ltext0
+	.uleb128 .LVL259-.Ltext0
+	.uleb128 0x6
+	.byte	0x77
+	.sleb128 11
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL259-.Ltext0
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL261-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL261-.Ltext0
+	.uleb128 .LVL262-.Ltext0
+	.uleb128 0x6
+	.byte	0x77
+	.sleb128 11
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS161:
+	.uleb128 .LVU844
+	.uleb128 .LVU863
+	.uleb128 .LVU1111
+	.uleb128 .LVU1113
+.LLST161:
+	.byte	0x4
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 .LVL266-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL113-.Ltext0
-	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL340-.Ltext0
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS162:
+	.uleb128 .LVU846
+	.uleb128 .LVU863
+	.uleb128 .LVU1111
+	.uleb128 .LVU1113
+	.uleb128 .LVU1113
+	.uleb128 .LVU1113
+.LLST162:
+	.byte	0x4
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 .LVL266-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL340-.Ltext0
+	.uleb128 .LVL341-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL341-1-.Ltext0
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0
+.LVUS163:
+	.uleb128 .LVU847
+	.uleb128 .LVU853
+	.uleb128 .LVU853
+	.uleb128 .LVU863
+	.uleb128 .LVU1111
+	.uleb128 .LVU1113
+	.uleb128 .LVU1113
+	.uleb128 .LVU1113
+.LLST163:
+	.byte	0x4
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 .LVL264-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL264-.Ltext0
+	.uleb128 .LVL266-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	__heap_end
+	.byte	0x4
+	.uleb128 .LVL340-.Ltext0
+	.uleb128 .LVL341-1-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	__heap_end
+	.byte	0x4
+	.uleb128 .LVL341-1-.Ltext0
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -68
+	.byte	0
+.LVUS164:
+	.uleb128 .LVU855
+	.uleb128 .LVU863
+.LLST164:
+	.byte	0x4
+	.uleb128 .LVL265-.Ltext0
+	.uleb128 .LVL266-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS166:
+	.uleb128 .LVU867
+	.uleb128 .LVU877
+	.uleb128 .LVU1078
+	.uleb128 .LVU1081
+	.uleb128 .LVU1081
+	.uleb128 .LVU1082
+	.uleb128 .LVU1082
+	.uleb128 .LVU1082
+.LLST166:
+	.byte	0x4
+	.uleb128 .LVL267-.Ltext0
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL327-.Ltext0
+	.uleb128 .LVL329-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL329-.Ltext0
+	.uleb128 .LVL330-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL330-1-.Ltext0
+	.uleb128 .LVL330-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0
+.LVUS167:
+	.uleb128 .LVU870
+	.uleb128 .LVU873
+	.uleb128 .LVU873
+	.uleb128 .LVU877
+	.uleb128 .LVU1078
+	.uleb128 .LVU1082
+.LLST167:
+	.byte	0x4
+	.uleb128 .LVL268-.Ltext0
+	.uleb128 .LVL269-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL269-.Ltext0
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 -8
+	.byte	0x4
+	.uleb128 .LVL327-.Ltext0
+	.uleb128 .LVL330-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS186:
+	.uleb128 .LVU981
+	.uleb128 .LVU984
+	.uleb128 .LVU1032
+	.uleb128 .LVU1053
+	.uleb128 .LVU1071
+	.uleb128 .LVU1074
+	.uleb128 .LVU1105
+	.uleb128 .LVU1109
+	.uleb128 .LVU1109
+	.uleb128 .LVU1110
+.LLST186:
+	.byte	0x4
+	.uleb128 .LVL295-.Ltext0
+	.uleb128 .LVL296-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL313-.Ltext0
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL325-.Ltext0
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 .LVL338-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL338-.Ltext0
+	.uleb128 .LVL339-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS187:
+	.uleb128 .LVU981
+	.uleb128 .LVU984
+	.uleb128 .LVU1032
+	.uleb128 .LVU1054
+	.uleb128 .LVU1071
+	.uleb128 .LVU1074
+	.uleb128 .LVU1105
+	.uleb128 .LVU1111
+.LLST187:
+	.byte	0x4
+	.uleb128 .LVL295-.Ltext0
+	.uleb128 .LVL296-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL313-.Ltext0
+	.uleb128 .LVL320-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL325-.Ltext0
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 .LVL340-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS188:
+	.uleb128 .LVU983
+	.uleb128 .LVU984
+	.uleb128 .LVU1034
+	.uleb128 .LVU1040
+	.uleb128 .LVU1073
+	.uleb128 .LVU1074
+.LLST188:
+	.byte	0x4
+	.uleb128 .LVL295-.Ltext0
+	.uleb128 .LVL296-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x76
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL313-.Ltext0
+	.uleb128 .LVL316-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL325-.Ltext0
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS190:
+	.uleb128 .LVU1038
+	.uleb128 .LVU1043
+	.uleb128 .LVU1105
+	.uleb128 .LVU1107
+	.uleb128 .LVU1107
+	.uleb128 .LVU1110
+.LLST190:
+	.byte	0x4
+	.uleb128 .LVL315-.Ltext0
+	.uleb128 .LVL317-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL336-.Ltext0
+	.uleb128 .LVL337-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL337-.Ltext0
+	.uleb128 .LVL339-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS192:
+	.uleb128 .LVU1048
+	.uleb128 .LVU1053
+.LLST192:
+	.byte	0x4
+	.uleb128 .LVL318-.Ltext0
+	.uleb128 .LVL319-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS193:
+	.uleb128 .LVU1048
+	.uleb128 .LVU1054
+.LLST193:
+	.byte	0x4
+	.uleb128 .LVL318-.Ltext0
+	.uleb128 .LVL320-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	heap_last
+	.byte	0
+.LVUS149:
+	.uleb128 .LVU795
+	.uleb128 .LVU804
+	.uleb128 .LVU804
+	.uleb128 .LVU806
+.LLST149:
+	.byte	0x4
+	.uleb128 .LVL250-.Ltext0
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 .LVL256-.Ltext0
 	.uleb128 0x8
 	.byte	0x91
 	.sleb128 0
@@ -4823,1139 +8606,1152 @@ __heap_start:
 	.byte	0x1e
 	.byte	0x9f
 	.byte	0
-.LVUS67:
-	.uleb128 .LVU307
-	.uleb128 .LVU310
-	.uleb128 .LVU310
-	.uleb128 .LVU313
-	.uleb128 .LVU313
-	.uleb128 .LVU314
-.LLST67:
+.LVUS150:
+	.uleb128 .LVU799
+	.uleb128 .LVU802
+	.uleb128 .LVU802
+	.uleb128 .LVU805
+	.uleb128 .LVU805
+	.uleb128 .LVU806
+.LLST150:
 	.byte	0x4
-	.uleb128 .LVL111-.Ltext0
-	.uleb128 .LVL112-1-.Ltext0
+	.uleb128 .LVL252-.Ltext0
+	.uleb128 .LVL253-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL112-1-.Ltext0
-	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL253-1-.Ltext0
+	.uleb128 .LVL255-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL114-.Ltext0
-	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL255-.Ltext0
+	.uleb128 .LVL256-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS4:
+.LVUS133:
 	.uleb128 0
-	.uleb128 .LVU47
-	.uleb128 .LVU47
-	.uleb128 .LVU71
-	.uleb128 .LVU71
-	.uleb128 .LVU86
-	.uleb128 .LVU86
-	.uleb128 .LVU87
-	.uleb128 .LVU87
-	.uleb128 .LVU89
-	.uleb128 .LVU89
-	.uleb128 .LVU92
-	.uleb128 .LVU92
-	.uleb128 .LVU92
-	.uleb128 .LVU92
-	.uleb128 .LVU94
-	.uleb128 .LVU94
-	.uleb128 .LVU95
-	.uleb128 .LVU95
-	.uleb128 .LVU95
-	.uleb128 .LVU95
-	.uleb128 .LVU97
-	.uleb128 .LVU97
-	.uleb128 .LVU99
-	.uleb128 .LVU99
+	.uleb128 .LVU771
+	.uleb128 .LVU771
+	.uleb128 .LVU776
+	.uleb128 .LVU776
+	.uleb128 .LVU778
+	.uleb128 .LVU778
+	.uleb128 .LVU779
+	.uleb128 .LVU779
+	.uleb128 .LVU783
+	.uleb128 .LVU783
+	.uleb128 .LVU785
+	.uleb128 .LVU785
 	.uleb128 0
-.LLST4:
+.LLST133:
 	.byte	0x4
-	.uleb128 .LVL12-.Ltext0
-	.uleb128 .LVL16-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
+	.uleb128 .LVL228-.Ltext0
+	.uleb128 .LVL240-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL16-.Ltext0
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL30-.Ltext0
-	.uleb128 0x3
-	.byte	0x71
-	.sleb128 4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LVL31-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL31-.Ltext0
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 .LVL35-1-.Ltext0
-	.uleb128 0x3
-	.byte	0x71
-	.sleb128 4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL35-1-.Ltext0
-	.uleb128 .LVL35-.Ltext0
-	.uleb128 0x4
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL35-.Ltext0
-	.uleb128 .LVL36-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL36-.Ltext0
-	.uleb128 .LVL37-1-.Ltext0
-	.uleb128 0x3
-	.byte	0x71
-	.sleb128 4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL37-1-.Ltext0
-	.uleb128 .LVL37-.Ltext0
-	.uleb128 0x4
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL37-.Ltext0
-	.uleb128 .LVL39-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL39-.Ltext0
-	.uleb128 .LVL41-1-.Ltext0
-	.uleb128 0x3
-	.byte	0x71
-	.sleb128 4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL41-1-.Ltext0
-	.uleb128 .LFE11-.Ltext0
-	.uleb128 0x4
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x9f
-	.byte	0
-.LVUS5:
-	.uleb128 0
-	.uleb128 .LVU43
-	.uleb128 .LVU43
-	.uleb128 .LVU85
-	.uleb128 .LVU85
-	.uleb128 .LVU86
-	.uleb128 .LVU86
-	.uleb128 0
-.LLST5:
-	.byte	0x4
-	.uleb128 .LVL12-.Ltext0
-	.uleb128 .LVL14-.Ltext0
+	.uleb128 .LVL240-.Ltext0
+	.uleb128 .LVL242-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL14-.Ltext0
-	.uleb128 .LVL29-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
+	.uleb128 .LVL242-.Ltext0
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL29-.Ltext0
-	.uleb128 .LVL30-.Ltext0
-	.uleb128 0x4
-	.byte	0xa3
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL244-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
-	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LFE11-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LVL248-1-.Ltext0
 	.uleb128 0x1
-	.byte	0x57
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL248-1-.Ltext0
+	.uleb128 .LFE27-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
 	.byte	0
-.LVUS6:
-	.uleb128 .LVU38
-	.uleb128 .LVU92
-	.uleb128 .LVU92
-	.uleb128 .LVU92
-	.uleb128 .LVU92
-	.uleb128 .LVU95
-	.uleb128 .LVU95
-	.uleb128 .LVU95
-	.uleb128 .LVU95
-	.uleb128 .LVU97
-	.uleb128 .LVU97
-	.uleb128 .LVU97
-	.uleb128 .LVU97
-	.uleb128 .LVU99
-	.uleb128 .LVU99
+.LVUS134:
+	.uleb128 .LVU745
+	.uleb128 .LVU752
+	.uleb128 .LVU752
+	.uleb128 .LVU764
+	.uleb128 .LVU773
+	.uleb128 .LVU778
+	.uleb128 .LVU778
+	.uleb128 .LVU783
+.LLST134:
+	.byte	0x4
+	.uleb128 .LVL232-.Ltext0
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 .LVL238-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 .LVL243-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL247-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0
+.LVUS136:
+	.uleb128 .LVU726
+	.uleb128 .LVU745
+	.uleb128 .LVU783
+	.uleb128 .LVU785
+	.uleb128 .LVU785
 	.uleb128 0
-.LLST6:
+.LLST136:
 	.byte	0x4
-	.uleb128 .LVL13-.Ltext0
-	.uleb128 .LVL35-1-.Ltext0
+	.uleb128 .LVL229-.Ltext0
+	.uleb128 .LVL232-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LVL248-1-.Ltext0
 	.uleb128 0x1
-	.byte	0x51
+	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL35-1-.Ltext0
-	.uleb128 .LVL35-.Ltext0
-	.uleb128 0x6
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x34
-	.byte	0x1c
-	.byte	0x9f
+	.uleb128 .LVL248-1-.Ltext0
+	.uleb128 .LFE27-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS137:
+	.uleb128 .LVU730
+	.uleb128 .LVU745
+	.uleb128 .LVU783
+	.uleb128 .LVU785
+	.uleb128 .LVU785
+	.uleb128 0
+.LLST137:
 	.byte	0x4
-	.uleb128 .LVL35-.Ltext0
-	.uleb128 .LVL37-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL37-1-.Ltext0
-	.uleb128 .LVL37-.Ltext0
-	.uleb128 0x6
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x34
-	.byte	0x1c
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL37-.Ltext0
-	.uleb128 .LVL39-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL39-1-.Ltext0
-	.uleb128 .LVL39-.Ltext0
-	.uleb128 0x3
-	.byte	0x76
-	.sleb128 -4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL39-.Ltext0
-	.uleb128 .LVL41-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL41-1-.Ltext0
-	.uleb128 .LFE11-.Ltext0
-	.uleb128 0x6
-	.byte	0xa3
+	.uleb128 .LVL230-.Ltext0
+	.uleb128 .LVL232-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LVL248-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL248-1-.Ltext0
+	.uleb128 .LFE27-.Ltext0
+	.uleb128 0x6
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
 	.byte	0x34
 	.byte	0x1c
 	.byte	0x9f
 	.byte	0
-.LVUS7:
-	.uleb128 .LVU46
-	.uleb128 .LVU47
-	.uleb128 .LVU47
-	.uleb128 .LVU48
-	.uleb128 .LVU48
-	.uleb128 .LVU64
-	.uleb128 .LVU64
-	.uleb128 .LVU84
-	.uleb128 .LVU86
-	.uleb128 .LVU88
-	.uleb128 .LVU88
-	.uleb128 .LVU89
-	.uleb128 .LVU89
-	.uleb128 .LVU91
-	.uleb128 .LVU91
-	.uleb128 .LVU92
-	.uleb128 .LVU95
-	.uleb128 .LVU96
-	.uleb128 .LVU97
-	.uleb128 .LVU98
-.LLST7:
+.LVUS138:
+	.uleb128 .LVU731
+	.uleb128 .LVU745
+	.uleb128 .LVU783
+	.uleb128 0
+.LLST138:
 	.byte	0x4
-	.uleb128 .LVL15-.Ltext0
-	.uleb128 .LVL16-.Ltext0
+	.uleb128 .LVL230-.Ltext0
+	.uleb128 .LVL232-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
+	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL16-.Ltext0
-	.uleb128 .LVL17-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LFE27-.Ltext0
 	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL17-.Ltext0
-	.uleb128 .LVL22-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL22-.Ltext0
-	.uleb128 .LVL28-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LVL32-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL32-.Ltext0
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 0x5
-	.byte	0x3
-	.long	__heap_start
-	.byte	0x4
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 .LVL34-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL34-.Ltext0
-	.uleb128 .LVL35-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL37-.Ltext0
-	.uleb128 .LVL38-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL39-.Ltext0
-	.uleb128 .LVL40-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
+	.byte	0x56
 	.byte	0
-.LVUS8:
-	.uleb128 .LVU40
-	.uleb128 .LVU47
-	.uleb128 .LVU47
-	.uleb128 .LVU48
-	.uleb128 .LVU48
-	.uleb128 .LVU62
-	.uleb128 .LVU62
-	.uleb128 .LVU65
-	.uleb128 .LVU86
-	.uleb128 .LVU89
-	.uleb128 .LVU92
-	.uleb128 .LVU95
-.LLST8:
+.LVUS139:
+	.uleb128 .LVU736
+	.uleb128 .LVU745
+.LLST139:
 	.byte	0x4
-	.uleb128 .LVL13-.Ltext0
-	.uleb128 .LVL16-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL16-.Ltext0
-	.uleb128 .LVL17-.Ltext0
+	.uleb128 .LVL231-.Ltext0
+	.uleb128 .LVL232-.Ltext0
 	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL17-.Ltext0
-	.uleb128 .LVL21-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL21-.Ltext0
-	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL35-.Ltext0
-	.uleb128 .LVL37-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
+	.byte	0x51
 	.byte	0
-.LVUS9:
-	.uleb128 .LVU49
-	.uleb128 .LVU60
-.LLST9:
+.LVUS141:
+	.uleb128 .LVU749
+	.uleb128 .LVU771
+	.uleb128 .LVU778
+	.uleb128 .LVU781
+	.uleb128 .LVU781
+	.uleb128 .LVU783
+.LLST141:
 	.byte	0x4
-	.uleb128 .LVL17-.Ltext0
-	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL233-.Ltext0
+	.uleb128 .LVL240-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 .LVL247-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0
-.LVUS10:
-	.uleb128 .LVU52
-	.uleb128 .LVU56
-	.uleb128 .LVU56
-	.uleb128 .LVU60
-.LLST10:
+.LVUS142:
+	.uleb128 .LVU749
+	.uleb128 .LVU771
+	.uleb128 .LVU778
+	.uleb128 .LVU783
+	.uleb128 .LVU783
+	.uleb128 .LVU783
+.LLST142:
 	.byte	0x4
-	.uleb128 .LVL18-.Ltext0
-	.uleb128 .LVL20-.Ltext0
+	.uleb128 .LVL233-.Ltext0
+	.uleb128 .LVL240-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL20-.Ltext0
-	.uleb128 .LVL21-.Ltext0
-	.uleb128 0x2
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL247-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL247-1-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 0x6
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x34
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS143:
+	.uleb128 .LVU752
+	.uleb128 .LVU758
+	.uleb128 .LVU758
+	.uleb128 .LVU761
+	.uleb128 .LVU761
+	.uleb128 .LVU764
+	.uleb128 .LVU778
+	.uleb128 .LVU781
+	.uleb128 .LVU781
+	.uleb128 .LVU783
+.LLST143:
+	.byte	0x4
+	.uleb128 .LVL234-.Ltext0
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL236-.Ltext0
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 .LVL238-.Ltext0
+	.uleb128 0xa
+	.byte	0x70
+	.sleb128 0
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
+	.byte	0x73
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 .LVL247-1-.Ltext0
+	.uleb128 0x6
+	.byte	0x70
+	.sleb128 0
 	.byte	0x72
-	.sleb128 0
-	.byte	0
-.LVUS11:
-	.uleb128 .LVU54
-	.uleb128 .LVU60
-.LLST11:
-	.byte	0x4
-	.uleb128 .LVL19-.Ltext0
-	.uleb128 .LVL21-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS13:
-	.uleb128 .LVU68
-	.uleb128 .LVU77
-	.uleb128 .LVU89
-	.uleb128 .LVU91
-.LLST13:
-	.byte	0x4
-	.uleb128 .LVL24-.Ltext0
-	.uleb128 .LVL27-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 .LVL34-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0
-.LVUS14:
-	.uleb128 .LVU71
-	.uleb128 .LVU77
-	.uleb128 .LVU89
-	.uleb128 .LVU91
-.LLST14:
-	.byte	0x4
-	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL27-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 .LVL34-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS15:
-	.uleb128 .LVU73
-	.uleb128 .LVU77
-	.uleb128 .LVU89
-	.uleb128 .LVU91
-.LLST15:
-	.byte	0x4
-	.uleb128 .LVL26-.Ltext0
-	.uleb128 .LVL27-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 .LVL34-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS16:
-	.uleb128 .LVU89
-	.uleb128 .LVU91
-.LLST16:
-	.byte	0x4
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 .LVL34-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS32:
-	.uleb128 .LVU168
-	.uleb128 .LVU207
-	.uleb128 .LVU207
-	.uleb128 .LVU212
-	.uleb128 .LVU213
-	.uleb128 .LVU215
-	.uleb128 .LVU220
-	.uleb128 .LVU233
-	.uleb128 .LVU233
-	.uleb128 .LVU236
-	.uleb128 .LVU236
-	.uleb128 .LVU255
-	.uleb128 .LVU255
-	.uleb128 .LVU256
-	.uleb128 .LVU256
-	.uleb128 0
-.LLST32:
-	.byte	0x4
-	.uleb128 .LVL66-.Ltext0
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 0x9
-	.byte	0x91
-	.sleb128 0
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0xb
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL81-.Ltext0
-	.uleb128 .LVL83-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL84-.Ltext0
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 0x9
-	.byte	0x91
-	.sleb128 0
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0xb
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL94-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL94-.Ltext0
-	.uleb128 .LVL95-.Ltext0
-	.uleb128 0x9
-	.byte	0x91
-	.sleb128 0
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0xb
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL95-.Ltext0
-	.uleb128 .LFE10-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS33:
-	.uleb128 .LVU175
-	.uleb128 .LVU176
-	.uleb128 .LVU176
-	.uleb128 .LVU177
-	.uleb128 .LVU177
-	.uleb128 .LVU195
-	.uleb128 .LVU195
-	.uleb128 .LVU198
-	.uleb128 .LVU201
-	.uleb128 .LVU209
-	.uleb128 .LVU209
-	.uleb128 .LVU212
-	.uleb128 .LVU220
-	.uleb128 .LVU233
-	.uleb128 .LVU236
-	.uleb128 .LVU247
-	.uleb128 .LVU247
-	.uleb128 .LVU256
-	.uleb128 .LVU279
-	.uleb128 0
-.LLST33:
-	.byte	0x4
-	.uleb128 .LVL67-.Ltext0
-	.uleb128 .LVL68-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL68-.Ltext0
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 .LVL74-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL74-.Ltext0
-	.uleb128 .LVL75-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL76-.Ltext0
-	.uleb128 .LVL79-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL79-.Ltext0
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 0x3
-	.byte	0x70
-	.sleb128 -4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL84-.Ltext0
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 .LVL95-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL101-.Ltext0
-	.uleb128 .LFE10-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS34:
-	.uleb128 .LVU171
-	.uleb128 .LVU176
-	.uleb128 .LVU176
-	.uleb128 .LVU177
-	.uleb128 .LVU177
-	.uleb128 .LVU193
-	.uleb128 .LVU193
-	.uleb128 .LVU198
-	.uleb128 .LVU198
-	.uleb128 .LVU212
-	.uleb128 .LVU213
-	.uleb128 .LVU215
-	.uleb128 .LVU220
-	.uleb128 .LVU233
-	.uleb128 .LVU236
-	.uleb128 .LVU247
-	.uleb128 .LVU247
-	.uleb128 .LVU256
-	.uleb128 .LVU256
-	.uleb128 0
-.LLST34:
-	.byte	0x4
-	.uleb128 .LVL66-.Ltext0
-	.uleb128 .LVL68-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL68-.Ltext0
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 .LVL73-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL73-.Ltext0
-	.uleb128 .LVL75-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL75-.Ltext0
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL81-.Ltext0
-	.uleb128 .LVL83-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL84-.Ltext0
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 .LVL95-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL95-.Ltext0
-	.uleb128 .LFE10-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0
-.LVUS36:
-	.uleb128 .LVU160
-	.uleb128 .LVU167
-	.uleb128 .LVU167
-	.uleb128 .LVU168
-.LLST36:
-	.byte	0x4
-	.uleb128 .LVL65-.Ltext0
-	.uleb128 .LVL66-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL66-.Ltext0
-	.uleb128 .LVL66-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS38:
-	.uleb128 .LVU178
-	.uleb128 .LVU188
-	.uleb128 .LVU280
-	.uleb128 0
-.LLST38:
-	.byte	0x4
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 .LVL72-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL102-.Ltext0
-	.uleb128 .LFE10-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS39:
-	.uleb128 .LVU181
-	.uleb128 .LVU188
-	.uleb128 .LVU280
-	.uleb128 .LVU283
-	.uleb128 .LVU283
-	.uleb128 .LVU284
-.LLST39:
-	.byte	0x4
-	.uleb128 .LVL70-.Ltext0
-	.uleb128 .LVL72-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL102-.Ltext0
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 .LVL105-1-.Ltext0
-	.uleb128 0x2
-	.byte	0x73
-	.sleb128 0
-	.byte	0
-.LVUS40:
-	.uleb128 .LVU183
-	.uleb128 .LVU188
-	.uleb128 .LVU280
-	.uleb128 .LVU282
-	.uleb128 .LVU282
-	.uleb128 .LVU283
-	.uleb128 .LVU283
-	.uleb128 .LVU284
-.LLST40:
-	.byte	0x4
-	.uleb128 .LVL71-.Ltext0
-	.uleb128 .LVL72-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL102-.Ltext0
-	.uleb128 .LVL103-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL103-.Ltext0
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 0x6
-	.byte	0x70
-	.sleb128 0
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 .LVL105-1-.Ltext0
-	.uleb128 0x7
-	.byte	0x73
-	.sleb128 0
-	.byte	0x6
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0
-.LVUS41:
-	.uleb128 .LVU280
-	.uleb128 0
-.LLST41:
-	.byte	0x4
-	.uleb128 .LVL102-.Ltext0
-	.uleb128 .LFE10-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS43:
-	.uleb128 .LVU204
-	.uleb128 .LVU210
-.LLST43:
-	.byte	0x4
-	.uleb128 .LVL77-.Ltext0
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0
-.LVUS44:
-	.uleb128 .LVU204
-	.uleb128 .LVU207
-	.uleb128 .LVU207
-	.uleb128 .LVU210
-.LLST44:
-	.byte	0x4
-	.uleb128 .LVL77-.Ltext0
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL78-.Ltext0
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 0x9
-	.byte	0x91
-	.sleb128 0
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0xb
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0
-.LVUS45:
-	.uleb128 .LVU204
-	.uleb128 .LVU209
-	.uleb128 .LVU209
-	.uleb128 .LVU210
-.LLST45:
-	.byte	0x4
-	.uleb128 .LVL77-.Ltext0
-	.uleb128 .LVL79-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL79-.Ltext0
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 0x3
-	.byte	0x70
-	.sleb128 -4
-	.byte	0x9f
-	.byte	0
-.LVUS47:
-	.uleb128 .LVU213
-	.uleb128 .LVU214
-	.uleb128 .LVU214
-	.uleb128 .LVU215
-	.uleb128 .LVU265
-	.uleb128 .LVU271
-	.uleb128 .LVU271
-	.uleb128 .LVU273
-.LLST47:
-	.byte	0x4
-	.uleb128 .LVL81-.Ltext0
-	.uleb128 .LVL82-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL82-1-.Ltext0
-	.uleb128 .LVL83-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL97-.Ltext0
-	.uleb128 .LVL99-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL99-.Ltext0
-	.uleb128 .LVL100-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS48:
-	.uleb128 .LVU213
-	.uleb128 .LVU215
-	.uleb128 .LVU267
-	.uleb128 .LVU277
-.LLST48:
-	.byte	0x4
-	.uleb128 .LVL81-.Ltext0
-	.uleb128 .LVL83-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL98-.Ltext0
-	.uleb128 .LVL101-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS50:
-	.uleb128 .LVU221
-	.uleb128 .LVU231
-	.uleb128 .LVU236
-	.uleb128 .LVU247
-.LLST50:
-	.byte	0x4
-	.uleb128 .LVL84-.Ltext0
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS51:
-	.uleb128 .LVU221
-	.uleb128 .LVU231
-	.uleb128 .LVU236
-	.uleb128 .LVU247
-.LLST51:
-	.byte	0x4
-	.uleb128 .LVL84-.Ltext0
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS52:
-	.uleb128 .LVU223
-	.uleb128 .LVU230
-	.uleb128 .LVU230
-	.uleb128 .LVU231
-	.uleb128 .LVU236
-	.uleb128 .LVU240
-	.uleb128 .LVU240
-	.uleb128 .LVU241
-.LLST52:
-	.byte	0x4
-	.uleb128 .LVL84-.Ltext0
-	.uleb128 .LVL86-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL86-.Ltext0
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 0x7
-	.byte	0x73
-	.sleb128 0
-	.byte	0x6
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 .LVL90-.Ltext0
-	.uleb128 0x7
-	.byte	0x73
-	.sleb128 0
-	.byte	0x6
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0
-.LVUS53:
-	.uleb128 .LVU227
-	.uleb128 .LVU231
-.LLST53:
-	.byte	0x4
-	.uleb128 .LVL85-.Ltext0
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0
-.LVUS54:
-	.uleb128 .LVU227
-	.uleb128 .LVU230
-	.uleb128 .LVU230
-	.uleb128 .LVU231
-.LLST54:
-	.byte	0x4
-	.uleb128 .LVL85-.Ltext0
-	.uleb128 .LVL86-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL86-.Ltext0
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 0x7
-	.byte	0x73
-	.sleb128 0
-	.byte	0x6
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0
-.LVUS55:
-	.uleb128 .LVU227
-	.uleb128 .LVU231
-.LLST55:
-	.byte	0x4
-	.uleb128 .LVL85-.Ltext0
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS56:
-	.uleb128 .LVU237
-	.uleb128 .LVU241
-.LLST56:
-	.byte	0x4
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL90-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
-	.byte	0
-.LVUS57:
-	.uleb128 .LVU237
-	.uleb128 .LVU241
-.LLST57:
-	.byte	0x4
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL90-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS58:
-	.uleb128 .LVU237
-	.uleb128 .LVU241
-.LLST58:
-	.byte	0x4
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL90-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS59:
-	.uleb128 .LVU243
-	.uleb128 .LVU247
-.LLST59:
-	.byte	0x4
-	.uleb128 .LVL90-.Ltext0
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0
-.LVUS60:
-	.uleb128 .LVU243
-	.uleb128 .LVU247
-.LLST60:
-	.byte	0x4
-	.uleb128 .LVL90-.Ltext0
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS61:
-	.uleb128 .LVU243
-	.uleb128 .LVU247
-.LLST61:
-	.byte	0x4
-	.uleb128 .LVL90-.Ltext0
-	.uleb128 .LVL91-.Ltext0
-	.uleb128 0x6
-	.byte	0x73
-	.sleb128 0
-	.byte	0x76
 	.sleb128 0
 	.byte	0x22
 	.byte	0x9f
 	.byte	0
-.LVUS62:
-	.uleb128 .LVU252
-	.uleb128 .LVU256
-.LLST62:
+.LVUS145:
+	.uleb128 .LVU756
+	.uleb128 .LVU761
+	.uleb128 .LVU778
+	.uleb128 .LVU782
+	.uleb128 .LVU782
+	.uleb128 .LVU783
+.LLST145:
 	.byte	0x4
-	.uleb128 .LVL93-.Ltext0
-	.uleb128 .LVL95-.Ltext0
-	.uleb128 0x2
-	.byte	0x31
-	.byte	0x9f
+	.uleb128 .LVL235-.Ltext0
+	.uleb128 .LVL237-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL247-1-.Ltext0
+	.uleb128 0x5
+	.byte	0x70
+	.sleb128 0
+	.byte	0x72
+	.sleb128 0
+	.byte	0x22
 	.byte	0
-.LVUS63:
-	.uleb128 .LVU252
-	.uleb128 .LVU255
-	.uleb128 .LVU255
-	.uleb128 .LVU256
-.LLST63:
+.LVUS147:
+	.uleb128 .LVU767
+	.uleb128 .LVU771
+.LLST147:
 	.byte	0x4
-	.uleb128 .LVL93-.Ltext0
+	.uleb128 .LVL239-.Ltext0
+	.uleb128 .LVL240-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS148:
+	.uleb128 .LVU767
+	.uleb128 .LVU771
+.LLST148:
+	.byte	0x4
+	.uleb128 .LVL239-.Ltext0
+	.uleb128 .LVL240-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	heap_last
+	.byte	0
+.LVUS49:
+	.uleb128 0
+	.uleb128 .LVU234
+	.uleb128 .LVU234
+	.uleb128 .LVU291
+	.uleb128 .LVU291
+	.uleb128 .LVU322
+	.uleb128 .LVU322
+	.uleb128 0
+.LLST49:
+	.byte	0x4
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL81-.Ltext0
 	.uleb128 .LVL94-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL94-.Ltext0
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LFE26-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS50:
+	.uleb128 0
+	.uleb128 .LVU241
+	.uleb128 .LVU241
+	.uleb128 0
+.LLST50:
+	.byte	0x4
+	.uleb128 .LVL80-.Ltext0
+	.uleb128 .LVL82-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL82-.Ltext0
+	.uleb128 .LFE26-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0
+.LVUS51:
+	.uleb128 .LVU234
+	.uleb128 .LVU318
+	.uleb128 .LVU322
+	.uleb128 .LVU346
+	.uleb128 .LVU346
+	.uleb128 .LVU347
+	.uleb128 .LVU347
+	.uleb128 .LVU350
+	.uleb128 .LVU350
+	.uleb128 .LVU351
+.LLST51:
+	.byte	0x4
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 .LVL112-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 -4
+	.byte	0x4
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL115-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 -4
+	.byte	0
+.LVUS53:
+	.uleb128 .LVU235
+	.uleb128 .LVU245
+	.uleb128 .LVU344
+	.uleb128 .LVU347
+.LLST53:
+	.byte	0x4
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS54:
+	.uleb128 .LVU237
+	.uleb128 .LVU245
+	.uleb128 .LVU344
+	.uleb128 .LVU346
+	.uleb128 .LVU346
+	.uleb128 .LVU347
+.LLST54:
+	.byte	0x4
+	.uleb128 .LVL81-.Ltext0
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 .LVL112-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 -4
+	.byte	0
+.LVUS56:
+	.uleb128 .LVU249
+	.uleb128 .LVU287
+	.uleb128 .LVU322
+	.uleb128 .LVU344
+	.uleb128 .LVU347
+	.uleb128 .LVU350
+	.uleb128 .LVU350
+	.uleb128 .LVU351
+.LLST56:
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL115-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 -4
+	.byte	0
+.LVUS57:
+	.uleb128 .LVU249
+	.uleb128 .LVU287
+	.uleb128 .LVU322
+	.uleb128 .LVU344
+	.uleb128 .LVU347
+	.uleb128 0
+.LLST57:
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL93-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL94-.Ltext0
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 .LFE26-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS58:
+	.uleb128 .LVU259
+	.uleb128 .LVU329
+	.uleb128 .LVU332
+	.uleb128 .LVU344
+	.uleb128 .LVU347
+	.uleb128 0
+.LLST58:
+	.byte	0x4
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0x4
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0x4
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 .LFE26-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0
+.LVUS59:
+	.uleb128 .LVU263
+	.uleb128 .LVU287
+	.uleb128 .LVU322
+	.uleb128 .LVU329
+	.uleb128 .LVU332
+	.uleb128 .LVU342
+	.uleb128 .LVU347
+	.uleb128 .LVU349
+.LLST59:
+	.byte	0x4
+	.uleb128 .LVL87-.Ltext0
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 .LVL113-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS60:
+	.uleb128 .LVU265
+	.uleb128 .LVU267
+	.uleb128 .LVU267
+	.uleb128 .LVU277
+	.uleb128 .LVU277
+	.uleb128 .LVU279
+	.uleb128 .LVU279
+	.uleb128 .LVU287
+	.uleb128 .LVU322
+	.uleb128 .LVU325
+	.uleb128 .LVU325
+	.uleb128 .LVU329
+	.uleb128 .LVU332
+	.uleb128 .LVU339
+	.uleb128 .LVU339
+	.uleb128 .LVU344
+	.uleb128 .LVU347
+	.uleb128 0
+.LLST60:
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL89-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL89-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x2
+	.byte	0x76
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0x4
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL105-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL105-.Ltext0
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0x4
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 0x2
+	.byte	0x76
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL108-.Ltext0
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0x4
+	.uleb128 .LVL112-.Ltext0
+	.uleb128 .LFE26-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0
+.LVUS62:
+	.uleb128 .LVU251
+	.uleb128 .LVU259
+	.uleb128 .LVU329
+	.uleb128 .LVU332
+.LLST62:
+	.byte	0x4
+	.uleb128 .LVL84-.Ltext0
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS63:
+	.uleb128 .LVU256
+	.uleb128 .LVU259
+.LLST63:
+	.byte	0x4
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 0x28
+	.byte	0x8
+	.byte	0x27
+	.byte	0x4f
+	.byte	0x70
+	.sleb128 0
+	.byte	0x12
+	.byte	0x28
+	.value	0x6
+	.byte	0x13
+	.byte	0x8
+	.byte	0x20
+	.byte	0x2f
+	.value	0x14
+	.byte	0x30
+	.byte	0x16
+	.byte	0x12
+	.byte	0x40
+	.byte	0x4b
+	.byte	0x24
+	.byte	0x1a
+	.byte	0x28
+	.value	0x9
+	.byte	0x31
+	.byte	0x24
+	.byte	0x16
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x16
+	.byte	0x2f
+	.value	0xffef
+	.byte	0x13
+	.byte	0x1c
+	.byte	0x4f
+	.byte	0x27
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS65:
+	.uleb128 .LVU270
+	.uleb128 .LVU272
+.LLST65:
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS66:
+	.uleb128 .LVU280
+	.uleb128 .LVU282
+.LLST66:
+	.byte	0x4
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0
+.LVUS68:
+	.uleb128 .LVU293
+	.uleb128 .LVU313
+	.uleb128 .LVU315
+	.uleb128 .LVU322
+.LLST68:
+	.byte	0x4
 	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LVL104-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS69:
+	.uleb128 .LVU293
+	.uleb128 .LVU313
+	.uleb128 .LVU315
+	.uleb128 .LVU320
+	.uleb128 .LVU320
+	.uleb128 .LVU322
+.LLST69:
+	.byte	0x4
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL104-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS70:
+	.uleb128 .LVU295
+	.uleb128 .LVU301
+	.uleb128 .LVU301
+	.uleb128 .LVU313
+	.uleb128 .LVU315
+	.uleb128 .LVU322
+.LLST70:
+	.byte	0x4
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 0xb
+	.byte	0x91
+	.sleb128 -48
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LVL104-.Ltext0
+	.uleb128 0xb
+	.byte	0x91
+	.sleb128 -48
+	.byte	0x6
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x22
+	.byte	0x9f
+	.byte	0
+.LVUS72:
+	.uleb128 .LVU299
+	.uleb128 .LVU304
+	.uleb128 .LVU315
+	.uleb128 .LVU322
+.LLST72:
+	.byte	0x4
+	.uleb128 .LVL96-.Ltext0
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LVL104-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS74:
+	.uleb128 .LVU309
+	.uleb128 .LVU313
+.LLST74:
+	.byte	0x4
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS75:
+	.uleb128 .LVU309
+	.uleb128 .LVU313
+.LLST75:
+	.byte	0x4
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	heap_last
+	.byte	0
+.LVUS76:
+	.uleb128 0
+	.uleb128 .LVU359
+	.uleb128 .LVU359
+	.uleb128 .LVU363
+	.uleb128 .LVU363
+	.uleb128 .LVU363
+	.uleb128 .LVU363
+	.uleb128 .LVU364
+	.uleb128 .LVU364
+	.uleb128 0
+.LLST76:
+	.byte	0x4
+	.uleb128 .LVL116-.Ltext0
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 .LVL118-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL118-1-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 .LVL119-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL119-1-.Ltext0
+	.uleb128 .LFE23-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0
+.LVUS124:
+	.uleb128 0
+	.uleb128 .LVU693
+	.uleb128 .LVU693
+	.uleb128 .LVU697
+	.uleb128 .LVU697
+	.uleb128 0
+.LLST124:
+	.byte	0x4
+	.uleb128 .LVL212-.Ltext0
+	.uleb128 .LVL219-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL219-.Ltext0
+	.uleb128 .LVL220-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL220-.Ltext0
+	.uleb128 .LFE22-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS125:
+	.uleb128 .LVU678
+	.uleb128 .LVU693
+	.uleb128 .LVU693
+	.uleb128 .LVU693
+	.uleb128 .LVU698
+	.uleb128 .LVU701
+	.uleb128 .LVU701
+	.uleb128 .LVU701
+	.uleb128 .LVU701
+	.uleb128 .LVU705
+	.uleb128 .LVU705
+	.uleb128 0
+.LLST125:
+	.byte	0x4
+	.uleb128 .LVL215-.Ltext0
+	.uleb128 .LVL219-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL219-1-.Ltext0
+	.uleb128 .LVL219-.Ltext0
+	.uleb128 0x21
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0xb
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x40
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0xb
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x40
+	.byte	0x4b
+	.byte	0x24
+	.byte	0x22
+	.byte	0xc
+	.long	0x80000010
+	.byte	0x2a
+	.byte	0x28
+	.value	0x1
+	.byte	0x16
+	.byte	0x13
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL221-.Ltext0
+	.uleb128 .LVL222-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL222-1-.Ltext0
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 0x21
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0xb
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x40
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0xb
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x40
+	.byte	0x4b
+	.byte	0x24
+	.byte	0x22
+	.byte	0xc
+	.long	0x80000010
+	.byte	0x2a
+	.byte	0x28
+	.value	0x1
+	.byte	0x16
+	.byte	0x13
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL224-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL224-.Ltext0
+	.uleb128 .LFE22-.Ltext0
+	.uleb128 0x21
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0xb
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x40
+	.byte	0x91
+	.sleb128 0
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0xb
+	.byte	0x9
+	.byte	0xf8
+	.byte	0x1a
+	.byte	0x40
+	.byte	0x4b
+	.byte	0x24
+	.byte	0x22
+	.byte	0xc
+	.long	0x80000010
+	.byte	0x2a
+	.byte	0x28
+	.value	0x1
+	.byte	0x16
+	.byte	0x13
+	.byte	0x9f
+	.byte	0
+.LVUS126:
+	.uleb128 .LVU686
+	.uleb128 .LVU690
+	.uleb128 .LVU701
+	.uleb128 .LVU704
+	.uleb128 .LVU704
+	.uleb128 .LVU706
+.LLST126:
+	.byte	0x4
+	.uleb128 .LVL217-.Ltext0
+	.uleb128 .LVL218-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL223-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL223-.Ltext0
+	.uleb128 .LVL225-.Ltext0
+	.uleb128 0x2
+	.byte	0x72
+	.sleb128 0
+	.byte	0
+.LVUS127:
+	.uleb128 .LVU683
+	.uleb128 .LVU693
+	.uleb128 .LVU701
+	.uleb128 0
+.LLST127:
+	.byte	0x4
+	.uleb128 .LVL216-.Ltext0
+	.uleb128 .LVL219-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LFE22-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS128:
+	.uleb128 .LVU671
+	.uleb128 .LVU678
+.LLST128:
+	.byte	0x4
+	.uleb128 .LVL213-.Ltext0
+	.uleb128 .LVL215-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS129:
+	.uleb128 .LVU673
+	.uleb128 .LVU677
+	.uleb128 .LVU677
+	.uleb128 .LVU678
+.LLST129:
+	.byte	0x4
+	.uleb128 .LVL213-.Ltext0
+	.uleb128 .LVL214-.Ltext0
 	.uleb128 0x9
 	.byte	0x91
 	.sleb128 0
@@ -5966,16 +9762,1225 @@ __heap_start:
 	.byte	0xf8
 	.byte	0x1a
 	.byte	0x9f
-	.byte	0
-.LVUS64:
-	.uleb128 .LVU252
-	.uleb128 .LVU256
-.LLST64:
 	.byte	0x4
-	.uleb128 .LVL93-.Ltext0
-	.uleb128 .LVL95-.Ltext0
+	.uleb128 .LVL214-.Ltext0
+	.uleb128 .LVL215-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS131:
+	.uleb128 .LVU709
+	.uleb128 .LVU713
+.LLST131:
+	.byte	0x4
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL227-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS132:
+	.uleb128 .LVU709
+	.uleb128 .LVU713
+.LLST132:
+	.byte	0x4
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL227-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
+	.byte	0
+.LVUS90:
+	.uleb128 0
+	.uleb128 .LVU482
+	.uleb128 .LVU482
+	.uleb128 .LVU563
+	.uleb128 .LVU563
+	.uleb128 .LVU564
+	.uleb128 .LVU564
+	.uleb128 .LVU607
+	.uleb128 .LVU607
+	.uleb128 .LVU616
+	.uleb128 .LVU616
+	.uleb128 .LVU616
+	.uleb128 .LVU616
+	.uleb128 .LVU619
+	.uleb128 .LVU619
+	.uleb128 .LVU622
+	.uleb128 .LVU622
+	.uleb128 .LVU629
+	.uleb128 .LVU629
+	.uleb128 .LVU649
+	.uleb128 .LVU649
+	.uleb128 .LVU653
+	.uleb128 .LVU653
+	.uleb128 .LVU655
+	.uleb128 .LVU655
+	.uleb128 .LVU657
+	.uleb128 .LVU657
+	.uleb128 .LVU659
+	.uleb128 .LVU659
+	.uleb128 0
+.LLST90:
+	.byte	0x4
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL181-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL181-.Ltext0
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL192-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL192-1-.Ltext0
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 .LVL194-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL194-.Ltext0
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL205-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL205-.Ltext0
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 .LVL208-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL208-.Ltext0
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL209-.Ltext0
+	.uleb128 .LFE21-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0
+.LVUS91:
+	.uleb128 .LVU503
+	.uleb128 .LVU508
+.LLST91:
+	.byte	0x4
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS92:
+	.uleb128 .LVU509
+	.uleb128 .LVU556
+	.uleb128 .LVU607
+	.uleb128 .LVU610
+	.uleb128 .LVU629
+	.uleb128 .LVU642
+	.uleb128 .LVU643
+	.uleb128 .LVU649
+	.uleb128 .LVU653
+	.uleb128 .LVU656
+	.uleb128 .LVU656
+	.uleb128 .LVU657
+	.uleb128 .LVU657
+	.uleb128 .LVU660
+	.uleb128 .LVU660
+	.uleb128 .LVU661
+.LLST92:
+	.byte	0x4
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL199-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL200-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL205-.Ltext0
+	.uleb128 .LVL207-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL207-.Ltext0
+	.uleb128 .LVL208-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x72
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL208-.Ltext0
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 .LVL211-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x72
+	.sleb128 0
+	.byte	0
+.LVUS94:
+	.uleb128 .LVU472
+	.uleb128 .LVU482
+	.uleb128 .LVU482
+	.uleb128 .LVU503
+	.uleb128 .LVU616
+	.uleb128 .LVU619
+.LLST94:
+	.byte	0x4
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS95:
+	.uleb128 .LVU484
+	.uleb128 .LVU512
+	.uleb128 .LVU610
+	.uleb128 .LVU616
+.LLST95:
+	.byte	0x4
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL171-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 .LVL192-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS96:
+	.uleb128 .LVU498
+	.uleb128 .LVU500
+	.uleb128 .LVU500
+	.uleb128 .LVU502
+	.uleb128 .LVU502
+	.uleb128 .LVU503
+.LLST96:
+	.byte	0x4
+	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 0xa
+	.byte	0x70
+	.sleb128 0
+	.byte	0x3
+	.long	__heap_binmap
+	.byte	0x6
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 0x10
+	.byte	0x9
+	.byte	0xfe
+	.byte	0x71
+	.sleb128 0
+	.byte	0x8
+	.byte	0xff
+	.byte	0x1a
+	.byte	0x24
+	.byte	0x3
+	.long	__heap_binmap
+	.byte	0x6
+	.byte	0x1a
+	.byte	0x9f
+	.byte	0
+.LVUS97:
+	.uleb128 .LVU488
+	.uleb128 .LVU497
+	.uleb128 .LVU497
+	.uleb128 .LVU503
+.LLST97:
+	.byte	0x4
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL165-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL165-.Ltext0
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 0xa
+	.byte	0x71
+	.sleb128 0
+	.byte	0x32
+	.byte	0x24
+	.byte	0x3
+	.long	__heap_bins
+	.byte	0x22
+	.byte	0
+.LVUS99:
+	.uleb128 .LVU474
+	.uleb128 .LVU482
+	.uleb128 .LVU482
+	.uleb128 .LVU484
+	.uleb128 .LVU616
+	.uleb128 .LVU619
+.LLST99:
+	.byte	0x4
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS100:
+	.uleb128 .LVU480
+	.uleb128 .LVU482
+	.uleb128 .LVU482
+	.uleb128 .LVU484
+.LLST100:
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 0x28
+	.byte	0x8
+	.byte	0x27
+	.byte	0x4f
+	.byte	0x70
+	.sleb128 0
+	.byte	0x12
+	.byte	0x28
+	.value	0x6
+	.byte	0x13
+	.byte	0x8
+	.byte	0x20
+	.byte	0x2f
+	.value	0x14
+	.byte	0x30
+	.byte	0x16
+	.byte	0x12
+	.byte	0x40
+	.byte	0x4b
+	.byte	0x24
+	.byte	0x1a
+	.byte	0x28
+	.value	0x9
+	.byte	0x31
+	.byte	0x24
+	.byte	0x16
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x16
+	.byte	0x2f
+	.value	0xffef
+	.byte	0x13
+	.byte	0x1c
+	.byte	0x4f
+	.byte	0x27
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 0x28
+	.byte	0x8
+	.byte	0x27
+	.byte	0x4f
+	.byte	0x72
+	.sleb128 0
+	.byte	0x12
+	.byte	0x28
+	.value	0x6
+	.byte	0x13
+	.byte	0x8
+	.byte	0x20
+	.byte	0x2f
+	.value	0x14
+	.byte	0x30
+	.byte	0x16
+	.byte	0x12
+	.byte	0x40
+	.byte	0x4b
+	.byte	0x24
+	.byte	0x1a
+	.byte	0x28
+	.value	0x9
+	.byte	0x31
+	.byte	0x24
+	.byte	0x16
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x16
+	.byte	0x2f
+	.value	0xffef
+	.byte	0x13
+	.byte	0x1c
+	.byte	0x4f
+	.byte	0x27
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS101:
+	.uleb128 .LVU490
+	.uleb128 .LVU493
+.LLST101:
+	.byte	0x4
+	.uleb128 .LVL163-.Ltext0
+	.uleb128 .LVL164-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS103:
+	.uleb128 .LVU515
+	.uleb128 .LVU556
+	.uleb128 .LVU607
+	.uleb128 .LVU610
+	.uleb128 .LVU629
+	.uleb128 .LVU642
+	.uleb128 .LVU643
+	.uleb128 .LVU649
+	.uleb128 .LVU653
+	.uleb128 .LVU656
+	.uleb128 .LVU656
+	.uleb128 .LVU657
+.LLST103:
+	.byte	0x4
+	.uleb128 .LVL172-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL199-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL200-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL205-.Ltext0
+	.uleb128 .LVL207-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL207-.Ltext0
+	.uleb128 .LVL208-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x72
+	.sleb128 0
+	.byte	0
+.LVUS104:
+	.uleb128 .LVU515
+	.uleb128 .LVU556
+	.uleb128 .LVU607
+	.uleb128 .LVU610
+	.uleb128 .LVU629
+	.uleb128 .LVU649
+	.uleb128 .LVU653
+	.uleb128 .LVU656
+	.uleb128 .LVU656
+	.uleb128 .LVU657
+.LLST104:
+	.byte	0x4
+	.uleb128 .LVL172-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL205-.Ltext0
+	.uleb128 .LVL207-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL207-.Ltext0
+	.uleb128 .LVL208-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS105:
+	.uleb128 .LVU527
+	.uleb128 .LVU607
+	.uleb128 .LVU619
+	.uleb128 .LVU657
+.LLST105:
+	.byte	0x4
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0x4
+	.uleb128 .LVL193-.Ltext0
+	.uleb128 .LVL208-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0
+.LVUS106:
+	.uleb128 .LVU531
+	.uleb128 .LVU556
+	.uleb128 .LVU629
+	.uleb128 .LVU636
+	.uleb128 .LVU636
+	.uleb128 .LVU638
+	.uleb128 .LVU643
+	.uleb128 .LVU649
+	.uleb128 .LVU653
+	.uleb128 .LVU657
+.LLST106:
+	.byte	0x4
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL200-.Ltext0
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL205-.Ltext0
+	.uleb128 .LVL208-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS107:
+	.uleb128 .LVU533
+	.uleb128 .LVU556
+	.uleb128 .LVU629
+	.uleb128 .LVU633
+	.uleb128 .LVU633
+	.uleb128 .LVU638
+	.uleb128 .LVU643
+	.uleb128 .LVU645
+	.uleb128 .LVU645
+	.uleb128 .LVU648
+.LLST107:
+	.byte	0x4
+	.uleb128 .LVL176-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL196-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL196-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL200-.Ltext0
+	.uleb128 .LVL201-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL201-.Ltext0
+	.uleb128 .LVL202-.Ltext0
+	.uleb128 0x2
+	.byte	0x76
+	.sleb128 8
+	.byte	0
+.LVUS109:
+	.uleb128 .LVU517
+	.uleb128 .LVU527
+	.uleb128 .LVU607
+	.uleb128 .LVU610
+.LLST109:
+	.byte	0x4
+	.uleb128 .LVL172-.Ltext0
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL191-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0
+.LVUS110:
+	.uleb128 .LVU522
+	.uleb128 .LVU527
+.LLST110:
+	.byte	0x4
+	.uleb128 .LVL173-.Ltext0
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 0x28
+	.byte	0x8
+	.byte	0x27
+	.byte	0x4f
+	.byte	0x73
+	.sleb128 0
+	.byte	0x12
+	.byte	0x28
+	.value	0x6
+	.byte	0x13
+	.byte	0x8
+	.byte	0x20
+	.byte	0x2f
+	.value	0x14
+	.byte	0x30
+	.byte	0x16
+	.byte	0x12
+	.byte	0x40
+	.byte	0x4b
+	.byte	0x24
+	.byte	0x1a
+	.byte	0x28
+	.value	0x9
+	.byte	0x31
+	.byte	0x24
+	.byte	0x16
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x16
+	.byte	0x2f
+	.value	0xffef
+	.byte	0x13
+	.byte	0x1c
+	.byte	0x4f
+	.byte	0x27
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS112:
+	.uleb128 .LVU539
+	.uleb128 .LVU541
+.LLST112:
+	.byte	0x4
+	.uleb128 .LVL177-.Ltext0
+	.uleb128 .LVL177-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS113:
+	.uleb128 .LVU549
+	.uleb128 .LVU551
+.LLST113:
+	.byte	0x4
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS114:
+	.uleb128 .LVU566
+	.uleb128 .LVU571
+.LLST114:
+	.byte	0x4
+	.uleb128 .LVL182-.Ltext0
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS115:
+	.uleb128 .LVU566
+	.uleb128 .LVU571
+.LLST115:
+	.byte	0x4
+	.uleb128 .LVL182-.Ltext0
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS117:
+	.uleb128 .LVU573
+	.uleb128 .LVU582
+	.uleb128 .LVU649
+	.uleb128 .LVU652
+.LLST117:
+	.byte	0x4
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL204-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS118:
+	.uleb128 .LVU573
+	.uleb128 .LVU600
+	.uleb128 .LVU600
+	.uleb128 .LVU604
+	.uleb128 .LVU649
+	.uleb128 .LVU653
+.LLST118:
+	.byte	0x4
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 .LVL188-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL188-.Ltext0
+	.uleb128 .LVL189-.Ltext0
+	.uleb128 0xa
+	.byte	0x71
+	.sleb128 0
+	.byte	0x32
+	.byte	0x24
+	.byte	0x3
+	.long	__heap_bins
+	.byte	0x22
+	.byte	0x4
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL205-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS119:
+	.uleb128 .LVU585
+	.uleb128 .LVU607
+.LLST119:
+	.byte	0x4
+	.uleb128 .LVL186-.Ltext0
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS120:
+	.uleb128 .LVU588
+	.uleb128 .LVU604
+.LLST120:
+	.byte	0x4
+	.uleb128 .LVL187-.Ltext0
+	.uleb128 .LVL189-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS122:
+	.uleb128 .LVU575
+	.uleb128 .LVU582
+	.uleb128 .LVU649
+	.uleb128 .LVU652
+.LLST122:
+	.byte	0x4
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL204-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS123:
+	.uleb128 .LVU580
+	.uleb128 .LVU582
+.LLST123:
+	.byte	0x4
+	.uleb128 .LVL184-.Ltext0
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 0x28
+	.byte	0x8
+	.byte	0x27
+	.byte	0x4f
+	.byte	0x71
+	.sleb128 0
+	.byte	0x12
+	.byte	0x28
+	.value	0x6
+	.byte	0x13
+	.byte	0x8
+	.byte	0x20
+	.byte	0x2f
+	.value	0x14
+	.byte	0x30
+	.byte	0x16
+	.byte	0x12
+	.byte	0x40
+	.byte	0x4b
+	.byte	0x24
+	.byte	0x1a
+	.byte	0x28
+	.value	0x9
+	.byte	0x31
+	.byte	0x24
+	.byte	0x16
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x16
+	.byte	0x2f
+	.value	0xffef
+	.byte	0x13
+	.byte	0x1c
+	.byte	0x4f
+	.byte	0x27
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS77:
+	.uleb128 0
+	.uleb128 .LVU375
+	.uleb128 .LVU375
+	.uleb128 .LVU398
+	.uleb128 .LVU398
+	.uleb128 .LVU405
+	.uleb128 .LVU405
+	.uleb128 .LVU414
+	.uleb128 .LVU414
+	.uleb128 .LVU416
+	.uleb128 .LVU416
+	.uleb128 .LVU423
+	.uleb128 .LVU423
+	.uleb128 .LVU429
+	.uleb128 .LVU429
+	.uleb128 .LVU469
+	.uleb128 .LVU469
+	.uleb128 0
+.LLST77:
+	.byte	0x4
+	.uleb128 .LVL120-.Ltext0
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 .LFE18-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x9f
+	.byte	0
+.LVUS78:
+	.uleb128 .LVU369
+	.uleb128 .LVU404
+	.uleb128 .LVU404
+	.uleb128 .LVU405
+	.uleb128 .LVU405
+	.uleb128 .LVU417
+	.uleb128 .LVU429
+	.uleb128 .LVU433
+	.uleb128 .LVU434
+	.uleb128 .LVU448
+	.uleb128 .LVU468
+	.uleb128 0
+.LLST78:
+	.byte	0x4
+	.uleb128 .LVL121-.Ltext0
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL128-.Ltext0
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 0x3
+	.byte	0x70
+	.sleb128 -4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL142-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 .LFE18-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS79:
+	.uleb128 .LVU419
+	.uleb128 .LVU425
+	.uleb128 .LVU425
+	.uleb128 .LVU428
+.LLST79:
+	.byte	0x4
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 .LVL138-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	heap_last
+	.byte	0
+.LVUS80:
+	.uleb128 .LVU375
+	.uleb128 .LVU388
+	.uleb128 .LVU388
+	.uleb128 .LVU389
+	.uleb128 .LVU398
+	.uleb128 .LVU400
+	.uleb128 .LVU405
+	.uleb128 .LVU412
+	.uleb128 .LVU412
+	.uleb128 .LVU414
+	.uleb128 .LVU429
+	.uleb128 .LVU431
+	.uleb128 .LVU431
+	.uleb128 .LVU432
+	.uleb128 .LVU434
+	.uleb128 .LVU435
+	.uleb128 .LVU435
+	.uleb128 .LVU440
+	.uleb128 .LVU468
+	.uleb128 0
+.LLST80:
+	.byte	0x4
+	.uleb128 .LVL122-.Ltext0
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 .LVL132-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL139-.Ltext0
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL140-.Ltext0
+	.uleb128 .LVL141-1-.Ltext0
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL156-.Ltext0
+	.uleb128 .LFE18-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS82:
+	.uleb128 .LVU392
+	.uleb128 .LVU396
+.LLST82:
+	.byte	0x4
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS83:
+	.uleb128 .LVU392
+	.uleb128 .LVU396
+.LLST83:
+	.byte	0x4
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS85:
+	.uleb128 .LVU406
+	.uleb128 .LVU412
+	.uleb128 .LVU434
+	.uleb128 .LVU437
+.LLST85:
+	.byte	0x4
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL145-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS86:
+	.uleb128 .LVU408
+	.uleb128 .LVU412
+	.uleb128 .LVU434
+	.uleb128 .LVU435
+	.uleb128 .LVU435
+	.uleb128 .LVU437
+.LLST86:
+	.byte	0x4
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 .LVL145-.Ltext0
+	.uleb128 0x2
+	.byte	0x73
+	.sleb128 0
+	.byte	0
+.LVUS87:
+	.uleb128 .LVU410
+	.uleb128 .LVU412
+	.uleb128 .LVU434
+	.uleb128 .LVU437
+.LLST87:
+	.byte	0x4
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL143-.Ltext0
+	.uleb128 .LVL145-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS88:
+	.uleb128 .LVU448
+	.uleb128 .LVU454
+	.uleb128 .LVU454
+	.uleb128 .LVU456
+	.uleb128 .LVU461
+	.uleb128 .LVU462
+	.uleb128 .LVU462
+	.uleb128 .LVU463
+.LLST88:
+	.byte	0x4
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL150-.Ltext0
+	.uleb128 .LVL151-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL153-.Ltext0
+	.uleb128 .LVL154-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL154-1-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS89:
+	.uleb128 .LVU450
+	.uleb128 .LVU460
+	.uleb128 .LVU461
+	.uleb128 .LVU463
+.LLST89:
+	.byte	0x4
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL152-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL153-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
 	.byte	0
 .LVUS2:
 	.uleb128 0
@@ -6024,7 +11029,7 @@ __heap_start:
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL10-.Ltext0
-	.uleb128 .LFE8-.Ltext0
+	.uleb128 .LFE17-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
@@ -6037,6 +11042,1003 @@ __heap_start:
 	.uleb128 .LVL8-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
+	.byte	0
+.LVUS20:
+	.uleb128 0
+	.uleb128 .LVU90
+	.uleb128 .LVU90
+	.uleb128 .LVU194
+	.uleb128 .LVU194
+	.uleb128 .LVU196
+	.uleb128 .LVU196
+	.uleb128 0
+.LLST20:
+	.byte	0x4
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 0xa
+	.byte	0x71
+	.sleb128 0
+	.byte	0x32
+	.byte	0x24
+	.byte	0x3
+	.long	__heap_bins
+	.byte	0x22
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS21:
+	.uleb128 0
+	.uleb128 .LVU91
+	.uleb128 .LVU91
+	.uleb128 .LVU169
+	.uleb128 .LVU196
+	.uleb128 .LVU198
+	.uleb128 .LVU199
+	.uleb128 .LVU225
+	.uleb128 .LVU225
+	.uleb128 .LVU226
+	.uleb128 .LVU226
+	.uleb128 .LVU228
+	.uleb128 .LVU228
+	.uleb128 0
+.LLST21:
+	.byte	0x4
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x9f
+	.byte	0
+.LVUS22:
+	.uleb128 0
+	.uleb128 .LVU95
+	.uleb128 .LVU95
+	.uleb128 .LVU186
+	.uleb128 .LVU196
+	.uleb128 .LVU224
+	.uleb128 .LVU224
+	.uleb128 .LVU226
+	.uleb128 .LVU226
+	.uleb128 .LVU227
+	.uleb128 .LVU227
+	.uleb128 0
+.LLST22:
+	.byte	0x4
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL60-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x9f
+	.byte	0
+.LVUS23:
+	.uleb128 .LVU92
+	.uleb128 .LVU144
+	.uleb128 .LVU144
+	.uleb128 .LVU148
+	.uleb128 .LVU148
+	.uleb128 .LVU150
+	.uleb128 .LVU150
+	.uleb128 .LVU195
+	.uleb128 .LVU196
+	.uleb128 .LVU210
+	.uleb128 .LVU210
+	.uleb128 .LVU216
+	.uleb128 .LVU216
+	.uleb128 0
+.LLST23:
+	.byte	0x4
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 0x6
+	.byte	0x73
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 0x7
+	.byte	0x73
+	.sleb128 0
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL52-.Ltext0
+	.uleb128 .LVL63-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 0x6
+	.byte	0x73
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS25:
+	.uleb128 .LVU97
+	.uleb128 .LVU145
+	.uleb128 .LVU199
+	.uleb128 .LVU224
+	.uleb128 .LVU224
+	.uleb128 .LVU226
+	.uleb128 .LVU226
+	.uleb128 .LVU227
+	.uleb128 .LVU227
+	.uleb128 0
+.LLST25:
+	.byte	0x4
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x9f
+	.byte	0
+.LVUS26:
+	.uleb128 .LVU97
+	.uleb128 .LVU144
+	.uleb128 .LVU144
+	.uleb128 .LVU145
+	.uleb128 .LVU199
+	.uleb128 .LVU210
+	.uleb128 .LVU210
+	.uleb128 .LVU216
+	.uleb128 .LVU216
+	.uleb128 0
+.LLST26:
+	.byte	0x4
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x6
+	.byte	0x73
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 0x6
+	.byte	0x73
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS28:
+	.uleb128 .LVU104
+	.uleb128 .LVU145
+	.uleb128 .LVU199
+	.uleb128 .LVU222
+	.uleb128 .LVU226
+	.uleb128 .LVU227
+	.uleb128 .LVU227
+	.uleb128 0
+.LLST28:
+	.byte	0x4
+	.uleb128 .LVL41-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL77-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x9f
+	.byte	0
+.LVUS29:
+	.uleb128 .LVU104
+	.uleb128 .LVU144
+	.uleb128 .LVU144
+	.uleb128 .LVU145
+	.uleb128 .LVU199
+	.uleb128 .LVU210
+	.uleb128 .LVU210
+	.uleb128 .LVU216
+	.uleb128 .LVU216
+	.uleb128 .LVU222
+	.uleb128 .LVU226
+	.uleb128 0
+.LLST29:
+	.byte	0x4
+	.uleb128 .LVL41-.Ltext0
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL49-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x6
+	.byte	0x73
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 0x6
+	.byte	0x73
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS30:
+	.uleb128 .LVU114
+	.uleb128 .LVU152
+	.uleb128 .LVU203
+	.uleb128 .LVU222
+	.uleb128 .LVU226
+	.uleb128 0
+.LLST30:
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0
+.LVUS31:
+	.uleb128 .LVU118
+	.uleb128 .LVU145
+	.uleb128 .LVU203
+	.uleb128 .LVU211
+	.uleb128 .LVU211
+	.uleb128 .LVU212
+	.uleb128 .LVU216
+	.uleb128 .LVU222
+	.uleb128 .LVU226
+	.uleb128 .LVU229
+.LLST31:
+	.byte	0x4
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 0x7
+	.byte	0x73
+	.sleb128 0
+	.byte	0x70
+	.sleb128 0
+	.byte	0x22
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL79-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS32:
+	.uleb128 .LVU120
+	.uleb128 .LVU122
+	.uleb128 .LVU122
+	.uleb128 .LVU145
+	.uleb128 .LVU203
+	.uleb128 .LVU216
+	.uleb128 .LVU216
+	.uleb128 .LVU218
+	.uleb128 .LVU218
+	.uleb128 .LVU222
+	.uleb128 .LVU226
+	.uleb128 0
+.LLST32:
+	.byte	0x4
+	.uleb128 .LVL45-.Ltext0
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0x4
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LFE14-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0
+.LVUS34:
+	.uleb128 .LVU106
+	.uleb128 .LVU114
+	.uleb128 .LVU199
+	.uleb128 .LVU203
+.LLST34:
+	.byte	0x4
+	.uleb128 .LVL41-.Ltext0
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 .LVL67-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS35:
+	.uleb128 .LVU111
+	.uleb128 .LVU114
+.LLST35:
+	.byte	0x4
+	.uleb128 .LVL42-.Ltext0
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 0x28
+	.byte	0x8
+	.byte	0x27
+	.byte	0x4f
+	.byte	0x72
+	.sleb128 0
+	.byte	0x12
+	.byte	0x28
+	.value	0x6
+	.byte	0x13
+	.byte	0x8
+	.byte	0x20
+	.byte	0x2f
+	.value	0x14
+	.byte	0x30
+	.byte	0x16
+	.byte	0x12
+	.byte	0x40
+	.byte	0x4b
+	.byte	0x24
+	.byte	0x1a
+	.byte	0x28
+	.value	0x9
+	.byte	0x31
+	.byte	0x24
+	.byte	0x16
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x16
+	.byte	0x2f
+	.value	0xffef
+	.byte	0x13
+	.byte	0x1c
+	.byte	0x4f
+	.byte	0x27
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS37:
+	.uleb128 .LVU127
+	.uleb128 .LVU129
+.LLST37:
+	.byte	0x4
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 .LVL47-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS38:
+	.uleb128 .LVU137
+	.uleb128 .LVU139
+.LLST38:
+	.byte	0x4
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 .LVL48-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -48
+	.byte	0
+.LVUS39:
+	.uleb128 .LVU153
+	.uleb128 .LVU158
+.LLST39:
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS40:
+	.uleb128 .LVU153
+	.uleb128 .LVU158
+.LLST40:
+	.byte	0x4
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS42:
+	.uleb128 .LVU160
+	.uleb128 .LVU169
+	.uleb128 .LVU196
+	.uleb128 .LVU198
+.LLST42:
+	.byte	0x4
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS43:
+	.uleb128 .LVU160
+	.uleb128 .LVU190
+	.uleb128 .LVU196
+	.uleb128 .LVU199
+.LLST43:
+	.byte	0x4
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL66-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS44:
+	.uleb128 .LVU171
+	.uleb128 .LVU196
+.LLST44:
+	.byte	0x4
+	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS45:
+	.uleb128 .LVU174
+	.uleb128 .LVU184
+.LLST45:
+	.byte	0x4
+	.uleb128 .LVL58-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS47:
+	.uleb128 .LVU162
+	.uleb128 .LVU169
+	.uleb128 .LVU196
+	.uleb128 .LVU198
+.LLST47:
+	.byte	0x4
+	.uleb128 .LVL54-.Ltext0
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS48:
+	.uleb128 .LVU167
+	.uleb128 .LVU169
+.LLST48:
+	.byte	0x4
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 .LVL56-.Ltext0
+	.uleb128 0x28
+	.byte	0x8
+	.byte	0x27
+	.byte	0x4f
+	.byte	0x70
+	.sleb128 0
+	.byte	0x12
+	.byte	0x28
+	.value	0x6
+	.byte	0x13
+	.byte	0x8
+	.byte	0x20
+	.byte	0x2f
+	.value	0x14
+	.byte	0x30
+	.byte	0x16
+	.byte	0x12
+	.byte	0x40
+	.byte	0x4b
+	.byte	0x24
+	.byte	0x1a
+	.byte	0x28
+	.value	0x9
+	.byte	0x31
+	.byte	0x24
+	.byte	0x16
+	.byte	0x23
+	.uleb128 0x1
+	.byte	0x16
+	.byte	0x2f
+	.value	0xffef
+	.byte	0x13
+	.byte	0x1c
+	.byte	0x4f
+	.byte	0x27
+	.byte	0x1c
+	.byte	0x9f
+	.byte	0
+.LVUS4:
+	.uleb128 0
+	.uleb128 .LVU38
+	.uleb128 .LVU38
+	.uleb128 0
+.LLST4:
+	.byte	0x4
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL13-.Ltext0
+	.uleb128 .LFE8-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS5:
+	.uleb128 0
+	.uleb128 .LVU40
+	.uleb128 .LVU40
+	.uleb128 .LVU55
+	.uleb128 .LVU55
+	.uleb128 .LVU56
+	.uleb128 .LVU56
+	.uleb128 .LVU67
+	.uleb128 .LVU67
+	.uleb128 .LVU68
+	.uleb128 .LVU68
+	.uleb128 .LVU68
+	.uleb128 .LVU68
+	.uleb128 .LVU85
+	.uleb128 .LVU85
+	.uleb128 .LVU86
+	.uleb128 .LVU86
+	.uleb128 0
+.LLST5:
+	.byte	0x4
+	.uleb128 .LVL12-.Ltext0
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 .LVL20-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL20-.Ltext0
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL25-.Ltext0
+	.uleb128 .LVL26-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL26-1-.Ltext0
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL34-1-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL34-1-.Ltext0
+	.uleb128 .LFE8-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x9f
+	.byte	0
+.LVUS6:
+	.uleb128 .LVU40
+	.uleb128 .LVU53
+	.uleb128 .LVU56
+	.uleb128 .LVU66
+	.uleb128 .LVU68
+	.uleb128 .LVU74
+.LLST6:
+	.byte	0x4
+	.uleb128 .LVL14-.Ltext0
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS8:
+	.uleb128 .LVU42
+	.uleb128 .LVU53
+	.uleb128 .LVU56
+	.uleb128 .LVU59
+.LLST8:
+	.byte	0x4
+	.uleb128 .LVL15-.Ltext0
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS10:
+	.uleb128 .LVU44
+	.uleb128 .LVU53
+	.uleb128 .LVU56
+	.uleb128 .LVU59
+.LLST10:
+	.byte	0x4
+	.uleb128 .LVL15-.Ltext0
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS12:
+	.uleb128 .LVU47
+	.uleb128 .LVU51
+	.uleb128 .LVU51
+	.uleb128 .LVU53
+	.uleb128 .LVU56
+	.uleb128 .LVU59
+.LLST12:
+	.byte	0x4
+	.uleb128 .LVL16-.Ltext0
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL18-.Ltext0
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 0x2
+	.byte	0x72
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 0x2
+	.byte	0x72
+	.sleb128 0
+	.byte	0
+.LVUS13:
+	.uleb128 .LVU49
+	.uleb128 .LVU53
+	.uleb128 .LVU56
+	.uleb128 .LVU59
+.LLST13:
+	.byte	0x4
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 .LVL19-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS15:
+	.uleb128 .LVU69
+	.uleb128 .LVU83
+.LLST15:
+	.byte	0x4
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 .LVL32-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS17:
+	.uleb128 .LVU71
+	.uleb128 .LVU79
+	.uleb128 .LVU81
+	.uleb128 .LVU83
+.LLST17:
+	.byte	0x4
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LVL32-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS18:
+	.uleb128 .LVU74
+	.uleb128 .LVU78
+	.uleb128 .LVU78
+	.uleb128 .LVU79
+	.uleb128 .LVU81
+	.uleb128 .LVU83
+.LLST18:
+	.byte	0x4
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LVL32-.Ltext0
+	.uleb128 0x2
+	.byte	0x70
+	.sleb128 0
+	.byte	0
+.LVUS19:
+	.uleb128 .LVU76
+	.uleb128 .LVU79
+	.uleb128 .LVU81
+	.uleb128 .LVU83
+.LLST19:
+	.byte	0x4
+	.uleb128 .LVL28-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LVL32-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
 	.byte	0
 .LVUS0:
 	.uleb128 0
@@ -6051,7 +12053,7 @@ __heap_start:
 	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL1-1-.Ltext0
-	.uleb128 .LFE4-.Ltext0
+	.uleb128 .LFE5-.Ltext0
 	.uleb128 0x4
 	.byte	0xa3
 	.uleb128 0x1
@@ -6071,266 +12073,12 @@ __heap_start:
 	.byte	0x52
 	.byte	0x4
 	.uleb128 .LVL1-1-.Ltext0
-	.uleb128 .LFE4-.Ltext0
+	.uleb128 .LFE5-.Ltext0
 	.uleb128 0x4
 	.byte	0xa3
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x9f
-	.byte	0
-.LVUS17:
-	.uleb128 0
-	.uleb128 .LVU104
-	.uleb128 .LVU104
-	.uleb128 0
-.LLST17:
-	.byte	0x4
-	.uleb128 .LVL42-.Ltext0
-	.uleb128 .LVL43-1-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL43-1-.Ltext0
-	.uleb128 .LFE16-.Ltext0
-	.uleb128 0x4
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x9f
-	.byte	0
-.LVUS18:
-	.uleb128 .LVU106
-	.uleb128 .LVU110
-	.uleb128 .LVU110
-	.uleb128 .LVU129
-	.uleb128 .LVU131
-	.uleb128 .LVU153
-.LLST18:
-	.byte	0x4
-	.uleb128 .LVL44-.Ltext0
-	.uleb128 .LVL45-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL45-.Ltext0
-	.uleb128 .LVL52-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL53-.Ltext0
-	.uleb128 .LVL61-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS19:
-	.uleb128 .LVU114
-	.uleb128 .LVU122
-	.uleb128 .LVU122
-	.uleb128 .LVU129
-	.uleb128 .LVU137
-	.uleb128 0
-.LLST19:
-	.byte	0x4
-	.uleb128 .LVL47-.Ltext0
-	.uleb128 .LVL50-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL50-.Ltext0
-	.uleb128 .LVL52-.Ltext0
-	.uleb128 0xa
-	.byte	0x72
-	.sleb128 0
-	.byte	0x6
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x72
-	.sleb128 0
-	.byte	0x22
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL55-.Ltext0
-	.uleb128 .LFE16-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS20:
-	.uleb128 .LVU111
-	.uleb128 .LVU150
-	.uleb128 .LVU150
-	.uleb128 .LVU151
-	.uleb128 .LVU151
-	.uleb128 .LVU154
-.LLST20:
-	.byte	0x4
-	.uleb128 .LVL46-.Ltext0
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL59-.Ltext0
-	.uleb128 .LVL60-.Ltext0
-	.uleb128 0x7
-	.byte	0x72
-	.sleb128 0
-	.byte	0x6
-	.byte	0x9
-	.byte	0xf8
-	.byte	0x1a
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL60-.Ltext0
-	.uleb128 .LVL62-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS21:
-	.uleb128 .LVU107
-	.uleb128 .LVU110
-	.uleb128 .LVU110
-	.uleb128 .LVU111
-.LLST21:
-	.byte	0x4
-	.uleb128 .LVL44-.Ltext0
-	.uleb128 .LVL45-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL45-.Ltext0
-	.uleb128 .LVL46-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS22:
-	.uleb128 .LVU119
-	.uleb128 .LVU122
-.LLST22:
-	.byte	0x4
-	.uleb128 .LVL49-.Ltext0
-	.uleb128 .LVL50-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0
-.LVUS23:
-	.uleb128 .LVU125
-	.uleb128 .LVU127
-.LLST23:
-	.byte	0x4
-	.uleb128 .LVL51-.Ltext0
-	.uleb128 .LVL51-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0
-.LVUS24:
-	.uleb128 .LVU132
-	.uleb128 .LVU135
-.LLST24:
-	.byte	0x4
-	.uleb128 .LVL53-.Ltext0
-	.uleb128 .LVL54-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0
-.LVUS25:
-	.uleb128 .LVU132
-	.uleb128 .LVU135
-.LLST25:
-	.byte	0x4
-	.uleb128 .LVL53-.Ltext0
-	.uleb128 .LVL54-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS26:
-	.uleb128 .LVU132
-	.uleb128 .LVU135
-.LLST26:
-	.byte	0x4
-	.uleb128 .LVL53-.Ltext0
-	.uleb128 .LVL54-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0
-.LVUS28:
-	.uleb128 .LVU138
-	.uleb128 .LVU147
-	.uleb128 .LVU151
-	.uleb128 0
-.LLST28:
-	.byte	0x4
-	.uleb128 .LVL55-.Ltext0
-	.uleb128 .LVL58-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL60-.Ltext0
-	.uleb128 .LFE16-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS29:
-	.uleb128 .LVU141
-	.uleb128 .LVU147
-	.uleb128 .LVU151
-	.uleb128 0
-.LLST29:
-	.byte	0x4
-	.uleb128 .LVL56-.Ltext0
-	.uleb128 .LVL58-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL60-.Ltext0
-	.uleb128 .LFE16-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS30:
-	.uleb128 .LVU143
-	.uleb128 .LVU147
-	.uleb128 .LVU151
-	.uleb128 0
-.LLST30:
-	.byte	0x4
-	.uleb128 .LVL57-.Ltext0
-	.uleb128 .LVL58-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL60-.Ltext0
-	.uleb128 .LFE16-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS31:
-	.uleb128 .LVU151
-	.uleb128 0
-.LLST31:
-	.byte	0x4
-	.uleb128 .LVL60-.Ltext0
-	.uleb128 .LFE16-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS65:
-	.uleb128 0
-	.uleb128 .LVU293
-	.uleb128 .LVU293
-	.uleb128 0
-.LLST65:
-	.byte	0x4
-	.uleb128 .LVL106-.Ltext0
-	.uleb128 .LVL107-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL107-.Ltext0
-	.uleb128 .LFE12-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
 	.byte	0
 .Ldebug_loc3:
 	.section	.debug_aranges,"",@progbits
@@ -6353,137 +12101,170 @@ __heap_start:
 	.byte	0x4
 	.byte	0
 	.long	0
-.LLRL12:
+.LLRL7:
 	.byte	0x4
-	.uleb128 .LBB94-.Ltext0
-	.uleb128 .LBE94-.Ltext0
+	.uleb128 .LBB197-.Ltext0
+	.uleb128 .LBE197-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB99-.Ltext0
-	.uleb128 .LBE99-.Ltext0
+	.uleb128 .LBB211-.Ltext0
+	.uleb128 .LBE211-.Ltext0
 	.byte	0
-.LLRL27:
+.LLRL9:
 	.byte	0x4
-	.uleb128 .LBB124-.Ltext0
-	.uleb128 .LBE124-.Ltext0
+	.uleb128 .LBB199-.Ltext0
+	.uleb128 .LBE199-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB129-.Ltext0
-	.uleb128 .LBE129-.Ltext0
+	.uleb128 .LBB202-.Ltext0
+	.uleb128 .LBE202-.Ltext0
 	.byte	0
-.LLRL35:
+.LLRL11:
 	.byte	0x4
-	.uleb128 .LBB162-.Ltext0
-	.uleb128 .LBE162-.Ltext0
+	.uleb128 .LBB200-.Ltext0
+	.uleb128 .LBE200-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB165-.Ltext0
-	.uleb128 .LBE165-.Ltext0
+	.uleb128 .LBB201-.Ltext0
+	.uleb128 .LBE201-.Ltext0
 	.byte	0
-.LLRL37:
+.LLRL14:
 	.byte	0x4
-	.uleb128 .LBB166-.Ltext0
-	.uleb128 .LBE166-.Ltext0
+	.uleb128 .LBB204-.Ltext0
+	.uleb128 .LBE204-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB191-.Ltext0
-	.uleb128 .LBE191-.Ltext0
+	.uleb128 .LBB212-.Ltext0
+	.uleb128 .LBE212-.Ltext0
 	.byte	0
-.LLRL42:
+.LLRL16:
 	.byte	0x4
-	.uleb128 .LBB171-.Ltext0
-	.uleb128 .LBE171-.Ltext0
+	.uleb128 .LBB206-.Ltext0
+	.uleb128 .LBE206-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB174-.Ltext0
-	.uleb128 .LBE174-.Ltext0
+	.uleb128 .LBB209-.Ltext0
+	.uleb128 .LBE209-.Ltext0
 	.byte	0
-.LLRL46:
+.LLRL24:
 	.byte	0x4
-	.uleb128 .LBB175-.Ltext0
-	.uleb128 .LBE175-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB190-.Ltext0
-	.uleb128 .LBE190-.Ltext0
-	.byte	0
-.LLRL49:
-	.byte	0x4
-	.uleb128 .LBB178-.Ltext0
-	.uleb128 .LBE178-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB187-.Ltext0
-	.uleb128 .LBE187-.Ltext0
-	.byte	0
-.LLRL74:
-	.byte	0x4
-	.uleb128 .LBB222-.Ltext0
-	.uleb128 .LBE222-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB225-.Ltext0
-	.uleb128 .LBE225-.Ltext0
-	.byte	0
-.LLRL76:
-	.byte	0x4
-	.uleb128 .LBB226-.Ltext0
-	.uleb128 .LBE226-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB229-.Ltext0
-	.uleb128 .LBE229-.Ltext0
-	.byte	0
-.LLRL79:
-	.byte	0x4
-	.uleb128 .LBB232-.Ltext0
-	.uleb128 .LBE232-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB273-.Ltext0
-	.uleb128 .LBE273-.Ltext0
-	.byte	0
-.LLRL84:
-	.byte	0x4
-	.uleb128 .LBB237-.Ltext0
-	.uleb128 .LBE237-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB240-.Ltext0
-	.uleb128 .LBE240-.Ltext0
-	.byte	0
-.LLRL88:
-	.byte	0x4
-	.uleb128 .LBB241-.Ltext0
-	.uleb128 .LBE241-.Ltext0
+	.uleb128 .LBB213-.Ltext0
+	.uleb128 .LBE213-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB244-.Ltext0
 	.uleb128 .LBE244-.Ltext0
 	.byte	0
-.LLRL92:
+.LLRL27:
+	.byte	0x4
+	.uleb128 .LBB215-.Ltext0
+	.uleb128 .LBE215-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB229-.Ltext0
+	.uleb128 .LBE229-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB230-.Ltext0
+	.uleb128 .LBE230-.Ltext0
+	.byte	0
+.LLRL33:
+	.byte	0x4
+	.uleb128 .LBB217-.Ltext0
+	.uleb128 .LBE217-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB226-.Ltext0
+	.uleb128 .LBE226-.Ltext0
+	.byte	0
+.LLRL36:
+	.byte	0x4
+	.uleb128 .LBB220-.Ltext0
+	.uleb128 .LBE220-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB223-.Ltext0
+	.uleb128 .LBE223-.Ltext0
+	.byte	0
+.LLRL41:
+	.byte	0x4
+	.uleb128 .LBB234-.Ltext0
+	.uleb128 .LBE234-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB242-.Ltext0
+	.uleb128 .LBE242-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB243-.Ltext0
+	.uleb128 .LBE243-.Ltext0
+	.byte	0
+.LLRL46:
+	.byte	0x4
+	.uleb128 .LBB236-.Ltext0
+	.uleb128 .LBE236-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB239-.Ltext0
+	.uleb128 .LBE239-.Ltext0
+	.byte	0
+.LLRL52:
 	.byte	0x4
 	.uleb128 .LBB245-.Ltext0
 	.uleb128 .LBE245-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB265-.Ltext0
-	.uleb128 .LBE265-.Ltext0
+	.uleb128 .LBB249-.Ltext0
+	.uleb128 .LBE249-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB283-.Ltext0
+	.uleb128 .LBE283-.Ltext0
+	.byte	0
+.LLRL55:
+	.byte	0x4
+	.uleb128 .LBB250-.Ltext0
+	.uleb128 .LBE250-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB282-.Ltext0
+	.uleb128 .LBE282-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB284-.Ltext0
+	.uleb128 .LBE284-.Ltext0
+	.byte	0
+.LLRL61:
+	.byte	0x4
+	.uleb128 .LBB252-.Ltext0
+	.uleb128 .LBE252-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB261-.Ltext0
+	.uleb128 .LBE261-.Ltext0
+	.byte	0
+.LLRL64:
+	.byte	0x4
+	.uleb128 .LBB255-.Ltext0
+	.uleb128 .LBE255-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB258-.Ltext0
+	.uleb128 .LBE258-.Ltext0
+	.byte	0
+.LLRL67:
+	.byte	0x4
+	.uleb128 .LBB264-.Ltext0
+	.uleb128 .LBE264-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB278-.Ltext0
+	.uleb128 .LBE278-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB279-.Ltext0
+	.uleb128 .LBE279-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB280-.Ltext0
+	.uleb128 .LBE280-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB281-.Ltext0
+	.uleb128 .LBE281-.Ltext0
+	.byte	0
+.LLRL71:
 	.byte	0x4
 	.uleb128 .LBB266-.Ltext0
 	.uleb128 .LBE266-.Ltext0
-.LLRL105:
 	.byte	0x4
 	.uleb128 .LBB271-.Ltext0
 	.uleb128 .LBE271-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB272-.Ltext0
 	.uleb128 .LBE272-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB273-.Ltext0
+	.uleb128 .LBE273-.Ltext0
 	.byte	0
-.LLRL96:
-	.byte	0x4
-	.uleb128 .LBB247-.Ltext0
-	.uleb128 .LBE247-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB250-.Ltext0
-	.uleb128 .LBE250-.Ltext0
-	.byte	0
-.LLRL98:
-	.byte	0x4
-	.uleb128 .LBB251-.Ltext0
-	.uleb128 .LBE251-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB254-.Ltext0
-	.uleb128 .LBE254-.Ltext0
-	.byte	0
-.LLRL109:
+.LLRL73:
 	.byte	0x4
 	.uleb128 .LBB267-.Ltext0
 	.uleb128 .LBE267-.Ltext0
@@ -6491,122 +12272,447 @@ __heap_start:
 	.uleb128 .LBB270-.Ltext0
 	.uleb128 .LBE270-.Ltext0
 	.byte	0
+.LLRL81:
+	.byte	0x4
+	.uleb128 .LBB291-.Ltext0
+	.uleb128 .LBE291-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB294-.Ltext0
+	.uleb128 .LBE294-.Ltext0
+	.byte	0
+.LLRL84:
+	.byte	0x4
+	.uleb128 .LBB295-.Ltext0
+	.uleb128 .LBE295-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB298-.Ltext0
+	.uleb128 .LBE298-.Ltext0
+	.byte	0
+.LLRL93:
+	.byte	0x4
+	.uleb128 .LBB301-.Ltext0
+	.uleb128 .LBE301-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB313-.Ltext0
+	.uleb128 .LBE313-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB343-.Ltext0
+	.uleb128 .LBE343-.Ltext0
+	.byte	0
+.LLRL98:
+	.byte	0x4
+	.uleb128 .LBB303-.Ltext0
+	.uleb128 .LBE303-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB307-.Ltext0
+	.uleb128 .LBE307-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB310-.Ltext0
+	.uleb128 .LBE310-.Ltext0
+	.byte	0
+.LLRL102:
+	.byte	0x4
+	.uleb128 .LBB314-.Ltext0
+	.uleb128 .LBE314-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB342-.Ltext0
+	.uleb128 .LBE342-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB344-.Ltext0
+	.uleb128 .LBE344-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB346-.Ltext0
+	.uleb128 .LBE346-.Ltext0
+	.byte	0
+.LLRL108:
+	.byte	0x4
+	.uleb128 .LBB316-.Ltext0
+	.uleb128 .LBE316-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB327-.Ltext0
+	.uleb128 .LBE327-.Ltext0
+	.byte	0
+.LLRL111:
+	.byte	0x4
+	.uleb128 .LBB319-.Ltext0
+	.uleb128 .LBE319-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB323-.Ltext0
+	.uleb128 .LBE323-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB324-.Ltext0
+	.uleb128 .LBE324-.Ltext0
+	.byte	0
+.LLRL116:
+	.byte	0x4
+	.uleb128 .LBB333-.Ltext0
+	.uleb128 .LBE333-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB341-.Ltext0
+	.uleb128 .LBE341-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB345-.Ltext0
+	.uleb128 .LBE345-.Ltext0
+	.byte	0
+.LLRL121:
+	.byte	0x4
+	.uleb128 .LBB335-.Ltext0
+	.uleb128 .LBE335-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB338-.Ltext0
+	.uleb128 .LBE338-.Ltext0
+	.byte	0
+.LLRL130:
+	.byte	0x4
+	.uleb128 .LBB349-.Ltext0
+	.uleb128 .LBE349-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB352-.Ltext0
+	.uleb128 .LBE352-.Ltext0
+	.byte	0
+.LLRL135:
+	.byte	0x4
+	.uleb128 .LBB353-.Ltext0
+	.uleb128 .LBE353-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB369-.Ltext0
+	.uleb128 .LBE369-.Ltext0
+	.byte	0
+.LLRL140:
+	.byte	0x4
+	.uleb128 .LBB356-.Ltext0
+	.uleb128 .LBE356-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB367-.Ltext0
+	.uleb128 .LBE367-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB368-.Ltext0
+	.uleb128 .LBE368-.Ltext0
+	.byte	0
+.LLRL144:
+	.byte	0x4
+	.uleb128 .LBB358-.Ltext0
+	.uleb128 .LBE358-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB363-.Ltext0
+	.uleb128 .LBE363-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB364-.Ltext0
+	.uleb128 .LBE364-.Ltext0
+	.byte	0
+.LLRL146:
+	.byte	0x4
+	.uleb128 .LBB359-.Ltext0
+	.uleb128 .LBE359-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB362-.Ltext0
+	.uleb128 .LBE362-.Ltext0
+	.byte	0
+.LLRL157:
+	.byte	0x4
+	.uleb128 .LBB370-.Ltext0
+	.uleb128 .LBE370-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB381-.Ltext0
+	.uleb128 .LBE381-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB383-.Ltext0
+	.uleb128 .LBE383-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB385-.Ltext0
+	.uleb128 .LBE385-.Ltext0
+	.byte	0
+.LLRL160:
+	.byte	0x4
+	.uleb128 .LBB375-.Ltext0
+	.uleb128 .LBE375-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB382-.Ltext0
+	.uleb128 .LBE382-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB384-.Ltext0
+	.uleb128 .LBE384-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB386-.Ltext0
+	.uleb128 .LBE386-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB446-.Ltext0
+	.uleb128 .LBE446-.Ltext0
+	.byte	0
+.LLRL165:
+	.byte	0x4
+	.uleb128 .LBB387-.Ltext0
+	.uleb128 .LBE387-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB442-.Ltext0
+	.uleb128 .LBE442-.Ltext0
+	.byte	0
+.LLRL168:
+	.byte	0x4
+	.uleb128 .LBB390-.Ltext0
+	.uleb128 .LBE390-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB421-.Ltext0
+	.uleb128 .LBE421-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB436-.Ltext0
+	.uleb128 .LBE436-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB437-.Ltext0
+	.uleb128 .LBE437-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB441-.Ltext0
+	.uleb128 .LBE441-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB443-.Ltext0
+	.uleb128 .LBE443-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB447-.Ltext0
+	.uleb128 .LBE447-.Ltext0
+	.byte	0
+.LLRL170:
+	.byte	0x4
+	.uleb128 .LBB391-.Ltext0
+	.uleb128 .LBE391-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB417-.Ltext0
+	.uleb128 .LBE417-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB418-.Ltext0
+	.uleb128 .LBE418-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB419-.Ltext0
+	.uleb128 .LBE419-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB420-.Ltext0
+	.uleb128 .LBE420-.Ltext0
+	.byte	0
+.LLRL173:
+	.byte	0x4
+	.uleb128 .LBB393-.Ltext0
+	.uleb128 .LBE393-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB409-.Ltext0
+	.uleb128 .LBE409-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB410-.Ltext0
+	.uleb128 .LBE410-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB411-.Ltext0
+	.uleb128 .LBE411-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB412-.Ltext0
+	.uleb128 .LBE412-.Ltext0
+	.byte	0
+.LLRL179:
+	.byte	0x4
+	.uleb128 .LBB395-.Ltext0
+	.uleb128 .LBE395-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB403-.Ltext0
+	.uleb128 .LBE403-.Ltext0
+	.byte	0
+.LLRL182:
+	.byte	0x4
+	.uleb128 .LBB398-.Ltext0
+	.uleb128 .LBE398-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB404-.Ltext0
+	.uleb128 .LBE404-.Ltext0
+	.byte	0
+.LLRL185:
+	.byte	0x4
+	.uleb128 .LBB422-.Ltext0
+	.uleb128 .LBE422-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB438-.Ltext0
+	.uleb128 .LBE438-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB439-.Ltext0
+	.uleb128 .LBE439-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB440-.Ltext0
+	.uleb128 .LBE440-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB444-.Ltext0
+	.uleb128 .LBE444-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB445-.Ltext0
+	.uleb128 .LBE445-.Ltext0
+	.byte	0
+.LLRL189:
+	.byte	0x4
+	.uleb128 .LBB424-.Ltext0
+	.uleb128 .LBE424-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB429-.Ltext0
+	.uleb128 .LBE429-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB430-.Ltext0
+	.uleb128 .LBE430-.Ltext0
+	.byte	0
+.LLRL191:
+	.byte	0x4
+	.uleb128 .LBB425-.Ltext0
+	.uleb128 .LBE425-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB428-.Ltext0
+	.uleb128 .LBE428-.Ltext0
+	.byte	0
 .Ldebug_ranges3:
 	.section	.debug_line,"",@progbits
 .Ldebug_line0:
 	.section	.debug_str,"MS",@progbits,1
-.LASF48:
-	.string	"set_header"
-.LASF30:
-	.string	"calloc"
-.LASF10:
-	.string	"size_t"
-.LASF26:
-	.string	"next"
-.LASF18:
-	.string	"stderr"
-.LASF12:
-	.string	"uintptr_t"
-.LASF41:
-	.string	"start"
-.LASF17:
-	.string	"errno"
-.LASF44:
-	.string	"place"
-.LASF47:
-	.string	"where"
-.LASF53:
-	.string	"GNU C17 12.2.0 -m32 -masm=intel -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin"
 .LASF35:
-	.string	"target"
-.LASF16:
-	.string	"FILE"
-.LASF52:
-	.string	"header_of"
-.LASF5:
-	.string	"unsigned char"
-.LASF56:
-	.string	"free"
-.LASF49:
-	.string	"in_use"
-.LASF20:
-	.string	"__heap_end"
-.LASF7:
-	.string	"short unsigned int"
-.LASF25:
-	.string	"chunk"
-.LASF43:
-	.string	"request_size"
-.LASF22:
-	.string	"memset"
-.LASF46:
-	.string	"what"
-.LASF29:
-	.string	"realloc"
-.LASF36:
-	.string	"malloc"
-.LASF54:
-	.string	"__vmdebug_file"
-.LASF11:
-	.string	"intptr_t"
-.LASF2:
-	.string	"unsigned int"
-.LASF19:
-	.string	"__heap_start"
-.LASF9:
-	.string	"long long unsigned int"
-.LASF51:
-	.string	"chunk_size"
-.LASF34:
 	.string	"before"
-.LASF42:
-	.string	"heap_init"
-.LASF38:
-	.string	"find_chunk"
-.LASF57:
-	.string	"heap_error"
-.LASF24:
-	.string	"sbrk"
-.LASF8:
-	.string	"long long int"
-.LASF23:
-	.string	"fprintf"
-.LASF13:
-	.string	"char"
-.LASF21:
-	.string	"memcpy"
+.LASF69:
+	.string	"next_link"
+.LASF43:
+	.string	"malloc_from_top"
+.LASF62:
+	.string	"what"
 .LASF6:
 	.string	"short int"
+.LASF10:
+	.string	"size_t"
+.LASF36:
+	.string	"malloc"
+.LASF11:
+	.string	"intptr_t"
+.LASF67:
+	.string	"set_free"
+.LASF20:
+	.string	"__heap_end"
+.LASF60:
+	.string	"bin_of"
+.LASF23:
+	.string	"memcpy"
+.LASF64:
+	.string	"bad_header"
+.LASF54:
+	.string	"claim_free_next"
+.LASF37:
+	.string	"bad_pointer"
 .LASF15:
 	.string	"failed"
+.LASF49:
+	.string	"check_before"
+.LASF12:
+	.string	"uintptr_t"
 .LASF14:
 	.string	"ungot"
-.LASF32:
-	.string	"total"
+.LASF19:
+	.string	"__heap_start"
+.LASF76:
+	.string	"free"
+.LASF18:
+	.string	"stderr"
+.LASF8:
+	.string	"long long int"
+.LASF38:
+	.string	"malloc_from_bins"
+.LASF51:
+	.string	"free_after_free_chunk"
+.LASF45:
+	.string	"heap_grow"
+.LASF24:
+	.string	"memset"
+.LASF50:
+	.string	"make_free"
 .LASF3:
 	.string	"long int"
-.LASF45:
-	.string	"check_chunk"
+.LASF74:
+	.string	"heap_last"
+.LASF66:
+	.string	"where"
+.LASF26:
+	.string	"fprintf"
 .LASF55:
+	.string	"unlink_chunk"
+.LASF5:
+	.string	"unsigned char"
+.LASF25:
+	.string	"sbrk"
+.LASF53:
+	.string	"next_header"
+.LASF75:
 	.string	"abort"
-.LASF28:
-	.string	"need"
-.LASF40:
-	.string	"bytes"
+.LASF71:
+	.string	"header_of"
+.LASF42:
+	.string	"above"
 .LASF4:
 	.string	"signed char"
-.LASF50:
-	.string	"chunk_in_use"
-.LASF39:
-	.string	"heap_grow"
-.LASF27:
-	.string	"size"
-.LASF37:
+.LASF9:
+	.string	"long long unsigned int"
+.LASF72:
+	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
+.LASF21:
+	.string	"__heap_bins"
+.LASF44:
 	.string	"last"
+.LASF48:
+	.string	"start"
+.LASF7:
+	.string	"short unsigned int"
+.LASF17:
+	.string	"errno"
+.LASF13:
+	.string	"char"
+.LASF57:
+	.string	"push"
+.LASF59:
+	.string	"in_heap"
+.LASF41:
+	.string	"find_in_bins"
 .LASF33:
-	.string	"prev"
-.LASF31:
 	.string	"nmemb"
+.LASF22:
+	.string	"__heap_binmap"
+.LASF32:
+	.string	"calloc"
+.LASF73:
+	.string	"__vmdebug_file"
+.LASF31:
+	.string	"realloc"
+.LASF47:
+	.string	"heap_init"
+.LASF61:
+	.string	"diagnose"
+.LASF68:
+	.string	"prev_link"
+.LASF40:
+	.string	"request_size"
+.LASF46:
+	.string	"bytes"
+.LASF29:
+	.string	"size"
+.LASF39:
+	.string	"in_use_header"
+.LASF70:
+	.string	"chunk_size"
+.LASF63:
+	.string	"check_chunk"
+.LASF52:
+	.string	"free_to_bin"
+.LASF30:
+	.string	"need"
+.LASF34:
+	.string	"total"
+.LASF16:
+	.string	"FILE"
+.LASF56:
+	.string	"prev"
+.LASF2:
+	.string	"unsigned int"
+.LASF65:
+	.string	"heap_error"
+.LASF27:
+	.string	"chunk"
+.LASF28:
+	.string	"next"
+.LASF58:
+	.string	"first"
 	.section	.debug_line_str,"MS",@progbits,1
 .LASF1:
 	.string	"/vmdebug/libc/src"
