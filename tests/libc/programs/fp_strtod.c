@@ -62,6 +62,8 @@ static void ld_bits(long double x, uint64_t *m, unsigned *se)
     *se = u.b.se;
 }
 
+static int sim;
+
 static void show(const char *s)
 {
     char *end;
@@ -80,6 +82,9 @@ static void show(const char *s)
     f = strtof(s, &end);
     e2 = errno;
     printf("  strtof = %a [%08x] errno %d used %d\n", (double)f, (unsigned)fbits(f), e2, (int)(end - s));
+    /* The simulator skips the long doubles with thousands of digits. */
+    if (sim && (strstr(s, "e-49") || strstr(s, "e49") || strstr(s, "p-164") || strstr(s, "p163")))
+        return;
     errno = 0;
     l = strtold(s, &end);
     e3 = errno;
@@ -115,11 +120,12 @@ static const char *const STRINGS[] = {
 
 int main(int argc, char **argv)
 {
-    int sim = argc > 1;
     int nstrings = (int)(sizeof STRINGS / sizeof *STRINGS);
     int i, n, bad;
     static char buf[2400];
     unsigned long long hash = 0;
+
+    sim = argc > 1;
 
     for (i = 0; i < nstrings; i++)
         if (!sim || i % 6 == 0)
@@ -183,7 +189,7 @@ int main(int argc, char **argv)
 
     /* Halfway between a double and the next one (an exact long double), and just
      * above and below that. */
-    n = sim ? 4 : 600;
+    n = sim ? 2 : 600;
     for (i = 0; i < n; i++) {
         uint64_t b = next_random() & 0x7fffffffffffffffULL;
         unsigned bexp = (unsigned)(b >> 52);
@@ -232,7 +238,7 @@ int main(int argc, char **argv)
     bad = 0;
     for (i = 0; i < n; i++) {
         uint64_t m = next_random() | 0x8000000000000000ULL, m2;
-        unsigned se = (unsigned)(next_random() % 0x7ffe) + 1, se2;
+        unsigned se = sim ? 16383 - 60 + (unsigned)(next_random() % 120) : (unsigned)(next_random() % 0x7ffe) + 1, se2;
         long double x = ld_from(m, se);
         snprintf(buf, sizeof buf, "%.21Lg", x);
         ld_bits(strtold(buf, NULL), &m2, &se2);

@@ -193,406 +193,415 @@ put:
 	.string	"0123456789ABCDEF"
 .LC1:
 	.string	"0123456789abcdef"
-	.globl	__udivmoddi4
 	.text
 	.p2align 4
 	.type	put_integer, @function
 put_integer:
 .LVL16:
 .LFB7:
-	.loc 1 121 1 is_stmt 1 view -0
+	.loc 1 133 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 121 1 is_stmt 0 view .LVU52
+	.loc 1 134 5 view .LVU52
+	.loc 1 135 5 view .LVU53
+	.loc 1 133 1 is_stmt 0 view .LVU54
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
 	push	edi
 	.cfi_def_cfa_offset 12
 	.cfi_offset 7, -12
-	mov	edi, ecx
+.LBB64:
+.LBB65:
+	.loc 1 101 17 view .LVU55
+	mov	edi, OFFSET FLAT:.LC1
+.LBE65:
+.LBE64:
+	.loc 1 133 1 view .LVU56
 	push	esi
 	.cfi_def_cfa_offset 16
 	.cfi_offset 6, -16
-.LBB62:
-.LBB63:
-	.loc 1 100 17 view .LVU53
-	mov	esi, OFFSET FLAT:.LC1
-.LBE63:
-.LBE62:
-	.loc 1 121 1 view .LVU54
 	push	ebx
 	.cfi_def_cfa_offset 20
 	.cfi_offset 3, -20
-	sub	esp, 92
-	.cfi_def_cfa_offset 112
-	.loc 1 121 1 view .LVU55
-	mov	DWORD PTR [esp+16], eax
-	.loc 1 122 5 is_stmt 1 view .LVU56
-	.loc 1 123 5 view .LVU57
+	sub	esp, 76
+	.cfi_def_cfa_offset 96
 .LVL17:
-.LBB69:
-.LBB65:
-	.loc 1 100 17 is_stmt 0 view .LVU58
-	mov	eax, DWORD PTR [esp+120]
-.LVL18:
-	.loc 1 100 17 view .LVU59
-.LBE65:
-.LBE69:
-	.loc 1 121 1 view .LVU60
-	mov	DWORD PTR [esp+24], ecx
-	mov	ecx, DWORD PTR [esp+116]
-.LVL19:
+.LBB76:
+.LBI64:
+	.loc 1 99 12 is_stmt 1 view .LVU57
 .LBB70:
-.LBI62:
-	.loc 1 98 12 is_stmt 1 view .LVU61
-.LBB66:
-	.loc 1 100 5 view .LVU62
-	.loc 1 100 17 is_stmt 0 view .LVU63
-	test	eax, eax
-	mov	eax, OFFSET FLAT:.LC0
-.LVL20:
-	.loc 1 100 17 view .LVU64
-.LBE66:
+	.loc 1 101 5 view .LVU58
+	.loc 1 101 17 is_stmt 0 view .LVU59
+	mov	esi, DWORD PTR [esp+104]
 .LBE70:
-	.loc 1 121 1 view .LVU65
-	mov	DWORD PTR [esp+20], edx
+.LBE76:
+	.loc 1 133 1 view .LVU60
+	mov	DWORD PTR [esp+12], eax
+.LBB77:
 .LBB71:
-.LBB67:
-	.loc 1 100 17 view .LVU66
-	cmovne	esi, eax
+	.loc 1 101 17 view .LVU61
+	mov	eax, OFFSET FLAT:.LC0
+.LVL18:
+	.loc 1 101 17 view .LVU62
+.LBE71:
+.LBE77:
+	.loc 1 133 1 view .LVU63
+	mov	DWORD PTR [esp+16], edx
+.LVL19:
+.LBB78:
+.LBB72:
+	.loc 1 101 17 view .LVU64
+	test	esi, esi
+.LBE72:
+.LBE78:
+	.loc 1 133 1 view .LVU65
+	mov	DWORD PTR [esp+20], ecx
+.LBB79:
+.LBB73:
+	.loc 1 101 17 view .LVU66
+	cmovne	edi, eax
+.LVL20:
+	.loc 1 102 5 is_stmt 1 view .LVU67
+	.loc 1 103 5 view .LVU68
+	.loc 1 103 8 is_stmt 0 view .LVU69
+	cmp	DWORD PTR [esp+100], 10
+	jne	.L13
 .LVL21:
-	.loc 1 101 5 is_stmt 1 view .LVU67
-	.loc 1 102 5 view .LVU68
-	.loc 1 102 14 view .LVU69
-	cmp	edi, 0
-	jbe	.L45
-	.loc 1 103 29 is_stmt 0 view .LVU70
-	mov	DWORD PTR [esp+8], ecx
-	mov	eax, edx
-	.loc 1 101 9 view .LVU71
-	xor	ebx, ebx
-	.loc 1 103 29 view .LVU72
-	mov	edx, edi
+	.loc 1 111 14 is_stmt 1 view .LVU70
+	cmp	ecx, 0
+	jbe	.L81
+	lea	eax, [esp+39]
+	mov	ebx, DWORD PTR [esp+16]
+	mov	ecx, DWORD PTR [esp+20]
+	.loc 1 102 9 is_stmt 0 view .LVU71
+	xor	ebp, ebp
+	mov	DWORD PTR [esp+4], eax
 .LVL22:
-	.loc 1 103 29 view .LVU73
-	mov	DWORD PTR [esp+12], 0
-	lea	ebp, [esp+40]
-	lea	edi, [esp+55]
-.LVL23:
 	.p2align 4,,10
 	.p2align 3
 .L14:
-	.loc 1 103 9 is_stmt 1 view .LVU74
-	sub	esp, 12
-	.cfi_def_cfa_offset 124
-	.loc 1 103 14 is_stmt 0 view .LVU75
-	add	ebx, 1
+.LBB66:
+	.loc 1 112 9 is_stmt 1 view .LVU72
+	.loc 1 114 9 view .LVU73
+	.loc 1 114 63 is_stmt 0 view .LVU74
+	mov	eax, -858993459
+	.loc 1 115 14 view .LVU75
+	add	ebp, 1
+.LVL23:
+	.loc 1 114 63 view .LVU76
+	mul	ecx
+	mov	esi, edx
+	shr	esi, 3
+	lea	eax, [esi+esi*4]
+	add	eax, eax
+	sub	ecx, eax
+	.loc 1 114 9 view .LVU77
+	mov	eax, ebx
+	.loc 1 114 63 view .LVU78
+	mov	edx, ecx
+	.loc 1 114 9 view .LVU79
+	mov	ecx, 10
+#APP
+# 114 "stdio.c" 1
+	div ecx
+# 0 "" 2
+	.loc 1 115 18 view .LVU80
+#NO_APP
+	mov	ecx, DWORD PTR [esp+4]
+	.loc 1 114 9 view .LVU81
+	mov	ebx, eax
 .LVL24:
-	.loc 1 103 14 view .LVU76
-	push	ebp
-	.cfi_def_cfa_offset 128
-	push	DWORD PTR [esp+28]
-	.cfi_def_cfa_offset 132
-	push	DWORD PTR [esp+28]
-	.cfi_def_cfa_offset 136
-	push	edx
-	.cfi_def_cfa_offset 140
-	push	eax
-	.cfi_def_cfa_offset 144
-	call	__udivmoddi4
+	.loc 1 115 9 is_stmt 1 view .LVU82
+	.loc 1 115 18 is_stmt 0 view .LVU83
+	movzx	eax, BYTE PTR [edi+edx]
 .LVL25:
-	.loc 1 103 26 view .LVU77
-	mov	ecx, DWORD PTR [esp+72]
-	add	esp, 32
-	.cfi_def_cfa_offset 112
-	add	ecx, esi
-	.loc 1 103 18 view .LVU78
-	movzx	ecx, BYTE PTR [ecx]
-	mov	BYTE PTR [edi+ebx], cl
-	.loc 1 104 9 is_stmt 1 view .LVU79
-.LVL26:
-	.loc 1 102 14 view .LVU80
-	cmp	edx, 0
+	.loc 1 115 18 view .LVU84
+	mov	BYTE PTR [ecx+ebp], al
+	.loc 1 116 9 is_stmt 1 view .LVU85
+	.loc 1 116 51 is_stmt 0 view .LVU86
+	mov	ecx, esi
+	.loc 1 116 51 view .LVU87
+.LBE66:
+	.loc 1 111 14 is_stmt 1 view .LVU88
+	cmp	esi, 0
 	ja	.L14
-	mov	ecx, DWORD PTR [esp+116]
-.LVL27:
-.L13:
-.LBB64:
-	.loc 1 107 9 view .LVU81
-	.loc 1 107 22 is_stmt 0 view .LVU82
-	mov	ebp, eax
-.LVL28:
-	.p2align 4,,10
-	.p2align 3
+.LVL26:
 .L15:
-	.loc 1 108 9 is_stmt 1 view .LVU83
-	.loc 1 109 13 view .LVU84
-	mov	eax, ebp
-	xor	edx, edx
-	.loc 1 109 18 is_stmt 0 view .LVU85
-	add	ebx, 1
-.LVL29:
-	.loc 1 109 18 view .LVU86
-	div	ecx
-.LVL30:
-	.loc 1 109 22 view .LVU87
-	movzx	edx, BYTE PTR [esi+edx]
-	mov	BYTE PTR [edi+ebx], dl
-	.loc 1 110 13 is_stmt 1 view .LVU88
-	mov	edx, ebp
-	.loc 1 110 15 is_stmt 0 view .LVU89
-	mov	ebp, eax
-.LVL31:
-	.loc 1 111 18 is_stmt 1 view .LVU90
-	cmp	edx, ecx
-	jnb	.L15
-.LBE64:
-	.loc 1 113 5 view .LVU91
-.LVL32:
-	.loc 1 113 5 is_stmt 0 view .LVU92
-.LBE67:
-.LBE71:
-	.loc 1 124 5 is_stmt 1 view .LVU93
-	.loc 1 125 5 view .LVU94
-	.loc 1 126 5 view .LVU95
-	.loc 1 126 51 is_stmt 0 view .LVU96
-	mov	eax, DWORD PTR [esp+136]
-	xor	esi, esi
-.LVL33:
-	.loc 1 126 51 view .LVU97
-	test	eax, eax
-	je	.L16
-	mov	DWORD PTR [esp+116], ecx
-.LVL34:
-	.loc 1 126 36 discriminator 1 view .LVU98
-	sub	esp, 12
-	.cfi_def_cfa_offset 124
-	push	DWORD PTR [esp+148]
-	.cfi_def_cfa_offset 128
-	call	strlen
-.LVL35:
-	mov	ecx, DWORD PTR [esp+132]
-	add	esp, 16
-	.cfi_def_cfa_offset 112
-	mov	esi, eax
-.L16:
-.LVL36:
-	.loc 1 127 5 is_stmt 1 discriminator 4 view .LVU99
-	.loc 1 129 5 discriminator 4 view .LVU100
-	.loc 1 129 19 is_stmt 0 discriminator 4 view .LVU101
-	mov	eax, DWORD PTR [esp+132]
-	test	eax, eax
-	.loc 1 129 29 discriminator 4 view .LVU102
-	mov	eax, DWORD PTR [esp+20]
-	.loc 1 129 19 discriminator 4 view .LVU103
-	sete	dl
-	.loc 1 129 29 discriminator 4 view .LVU104
-	or	eax, DWORD PTR [esp+24]
-.LVL37:
-	.loc 1 129 29 discriminator 4 view .LVU105
-	sete	al
-	.loc 1 129 8 discriminator 4 view .LVU106
-	and	dl, al
-	je	.L17
-	.loc 1 130 9 is_stmt 1 view .LVU107
-.LVL38:
-	.loc 1 131 5 view .LVU108
-	.loc 1 131 8 is_stmt 0 view .LVU109
-	mov	ebp, DWORD PTR [esp+112]
-	test	ebp, ebp
-	je	.L75
-.LVL39:
-	.loc 1 137 5 is_stmt 1 view .LVU110
-	.loc 1 140 5 view .LVU111
-	.loc 1 140 8 is_stmt 0 view .LVU112
-	cmp	ecx, 8
-	je	.L21
-	.loc 1 132 14 view .LVU113
-	mov	BYTE PTR [esp+28], 45
-	mov	edi, -1
-	.loc 1 130 17 view .LVU114
-	xor	ebx, ebx
-	.loc 1 125 9 view .LVU115
-	mov	DWORD PTR [esp+8], 0
-.LVL40:
-.L20:
-	.loc 1 142 5 is_stmt 1 view .LVU116
-	.loc 1 142 26 is_stmt 0 view .LVU117
-	mov	eax, DWORD PTR [esp+112]
-	.loc 1 142 39 view .LVU118
-	mov	ecx, DWORD PTR [esp+8]
-	.loc 1 142 26 view .LVU119
-	add	eax, esi
-	.loc 1 142 39 view .LVU120
-	add	eax, ecx
-	.loc 1 142 9 view .LVU121
-	add	eax, ebx
-	mov	DWORD PTR [esp+20], eax
-.LVL41:
-	.loc 1 143 5 is_stmt 1 view .LVU122
-.L29:
-	.loc 1 147 5 view .LVU123
-	.loc 1 147 8 is_stmt 0 view .LVU124
-	mov	eax, DWORD PTR [esp+124]
-	and	eax, 1
-	mov	DWORD PTR [esp+24], eax
-	jne	.L30
-	.loc 1 148 9 is_stmt 1 view .LVU125
-	mov	eax, DWORD PTR [esp+128]
-	mov	ecx, DWORD PTR [esp+20]
-	sub	eax, ecx
-.LVL42:
-.LBB72:
-.LBI72:
-	.loc 1 62 13 view .LVU126
-.LBB73:
-	.loc 1 64 5 view .LVU127
-	.loc 1 64 16 view .LVU128
-	.loc 1 64 13 is_stmt 0 view .LVU129
-	lea	ebp, [eax-1]
-.LVL43:
-	.loc 1 64 16 view .LVU130
-	test	eax, eax
-	jle	.L30
-	mov	DWORD PTR [esp+32], esi
-	mov	esi, DWORD PTR [esp+16]
-	mov	DWORD PTR [esp+36], ebx
-	mov	ebx, ebp
-	mov	ebp, edx
-.LVL44:
+.LBB67:
+	.loc 1 119 9 view .LVU89
+	.loc 1 121 33 is_stmt 0 view .LVU90
+	mov	ecx, -858993459
+.LVL27:
 	.p2align 4,,10
 	.p2align 3
-.L32:
-	.loc 1 65 9 is_stmt 1 view .LVU131
-	mov	edx, 32
-	mov	eax, esi
-	call	put
-.LVL45:
-	.loc 1 64 16 view .LVU132
-	sub	ebx, 1
-.LVL46:
-	.loc 1 64 16 is_stmt 0 view .LVU133
-	jnb	.L32
-	mov	esi, DWORD PTR [esp+32]
-	mov	ebx, DWORD PTR [esp+36]
-.LVL47:
-	.loc 1 64 16 view .LVU134
-	mov	edx, ebp
-.LVL48:
-.L30:
-	.loc 1 64 16 view .LVU135
+.L19:
+	.loc 1 120 9 is_stmt 1 view .LVU91
+	.loc 1 121 13 view .LVU92
+	.loc 1 121 33 is_stmt 0 view .LVU93
+	mov	eax, ebx
+	mov	esi, ebx
+	.loc 1 121 18 view .LVU94
+	add	ebp, 1
+.LVL28:
+	.loc 1 121 33 view .LVU95
+	mul	ecx
+	shr	edx, 3
+	lea	eax, [edx+edx*4]
+	add	eax, eax
+	sub	esi, eax
+	.loc 1 121 22 view .LVU96
+	movzx	eax, BYTE PTR [edi+esi]
+	mov	esi, DWORD PTR [esp+4]
+	mov	BYTE PTR [esi+ebp], al
+	.loc 1 122 13 is_stmt 1 view .LVU97
+	mov	eax, ebx
+	.loc 1 122 15 is_stmt 0 view .LVU98
+	mov	ebx, edx
+.LVL29:
+	.loc 1 123 18 is_stmt 1 view .LVU99
+	cmp	eax, 9
+	ja	.L19
+.LVL30:
+.L18:
+	.loc 1 123 18 is_stmt 0 view .LVU100
+.LBE67:
 .LBE73:
-.LBE72:
-	.loc 1 149 5 is_stmt 1 view .LVU136
-	.loc 1 149 8 is_stmt 0 view .LVU137
-	test	dl, dl
-	jne	.L76
+.LBE79:
+	.loc 1 136 5 is_stmt 1 view .LVU101
+	.loc 1 137 5 view .LVU102
+	.loc 1 138 5 view .LVU103
+	.loc 1 138 51 is_stmt 0 view .LVU104
+	mov	eax, DWORD PTR [esp+120]
+	xor	edi, edi
+.LVL31:
+	.loc 1 138 51 view .LVU105
+	test	eax, eax
+	je	.L20
+	.loc 1 138 36 discriminator 1 view .LVU106
+	sub	esp, 12
+	.cfi_def_cfa_offset 108
+	push	DWORD PTR [esp+132]
+	.cfi_def_cfa_offset 112
+	call	strlen
+.LVL32:
+	add	esp, 16
+	.cfi_def_cfa_offset 96
+	mov	edi, eax
+.L20:
+.LVL33:
+	.loc 1 139 5 is_stmt 1 discriminator 4 view .LVU107
+	.loc 1 141 5 discriminator 4 view .LVU108
+	.loc 1 141 19 is_stmt 0 discriminator 4 view .LVU109
+	mov	eax, DWORD PTR [esp+116]
+	test	eax, eax
+	.loc 1 141 29 discriminator 4 view .LVU110
+	mov	eax, DWORD PTR [esp+16]
+	.loc 1 141 19 discriminator 4 view .LVU111
+	sete	dl
+	.loc 1 141 29 discriminator 4 view .LVU112
+	or	eax, DWORD PTR [esp+20]
+.LVL34:
+	.loc 1 141 29 discriminator 4 view .LVU113
+	sete	al
+	.loc 1 141 8 discriminator 4 view .LVU114
+	and	dl, al
+	je	.L21
+	.loc 1 142 9 is_stmt 1 view .LVU115
+.LVL35:
+	.loc 1 143 5 view .LVU116
+	.loc 1 143 8 is_stmt 0 view .LVU117
+	mov	ebp, DWORD PTR [esp+96]
+	test	ebp, ebp
+	je	.L82
+.LVL36:
+	.loc 1 149 5 is_stmt 1 view .LVU118
+	.loc 1 152 5 view .LVU119
+	.loc 1 152 8 is_stmt 0 view .LVU120
+	cmp	DWORD PTR [esp+100], 8
+	je	.L25
+	.loc 1 144 14 view .LVU121
+	mov	BYTE PTR [esp+16], 45
+	mov	ebx, -1
+	.loc 1 142 17 view .LVU122
+	xor	ebp, ebp
+	.loc 1 137 9 view .LVU123
+	xor	ecx, ecx
+.LVL37:
+.L24:
+	.loc 1 154 5 is_stmt 1 view .LVU124
+	.loc 1 154 26 is_stmt 0 view .LVU125
+	mov	eax, DWORD PTR [esp+96]
+	add	eax, edi
+	.loc 1 154 39 view .LVU126
+	add	eax, ecx
+	.loc 1 154 9 view .LVU127
+	add	eax, ebp
+	mov	DWORD PTR [esp+4], eax
+.LVL38:
+	.loc 1 155 5 is_stmt 1 view .LVU128
 .L33:
-	.loc 1 151 5 is_stmt 1 view .LVU138
-	.loc 1 151 8 is_stmt 0 view .LVU139
-	test	esi, esi
-	jne	.L77
-.L34:
-.LVL49:
-.LBB74:
-.LBB75:
-	.loc 1 64 16 is_stmt 1 view .LVU140
-	.loc 1 64 16 is_stmt 0 view .LVU141
-	mov	edx, DWORD PTR [esp+8]
-	mov	esi, DWORD PTR [esp+16]
-	test	edx, edx
-	je	.L39
-.LVL50:
+	.loc 1 159 5 view .LVU129
+	.loc 1 159 8 is_stmt 0 view .LVU130
+	mov	eax, DWORD PTR [esp+108]
+	and	eax, 1
+	mov	DWORD PTR [esp+8], eax
+	jne	.L34
+	.loc 1 160 9 is_stmt 1 view .LVU131
+	mov	esi, DWORD PTR [esp+4]
+	mov	eax, DWORD PTR [esp+112]
+	sub	eax, esi
+.LVL39:
+.LBB80:
+.LBI80:
+	.loc 1 62 13 view .LVU132
+.LBB81:
+	.loc 1 64 5 view .LVU133
+	.loc 1 64 16 view .LVU134
+	.loc 1 64 13 is_stmt 0 view .LVU135
+	lea	esi, [eax-1]
+.LVL40:
+	.loc 1 64 16 view .LVU136
+	test	eax, eax
+	jle	.L34
+	mov	DWORD PTR [esp+20], ecx
+	mov	DWORD PTR [esp+24], edi
+	mov	edi, DWORD PTR [esp+12]
+	mov	DWORD PTR [esp+28], ebx
+	mov	ebx, esi
+	mov	esi, edx
+.LVL41:
 	.p2align 4,,10
 	.p2align 3
 .L36:
-	.loc 1 65 9 is_stmt 1 view .LVU142
+	.loc 1 65 9 is_stmt 1 view .LVU137
+	mov	edx, 32
+	mov	eax, edi
+	call	put
+.LVL42:
+	.loc 1 64 16 view .LVU138
+	sub	ebx, 1
+.LVL43:
+	.loc 1 64 16 is_stmt 0 view .LVU139
+	jnb	.L36
+	mov	ecx, DWORD PTR [esp+20]
+	mov	edi, DWORD PTR [esp+24]
+	mov	edx, esi
+	mov	ebx, DWORD PTR [esp+28]
+.LVL44:
+.L34:
+	.loc 1 64 16 view .LVU140
+.LBE81:
+.LBE80:
+	.loc 1 161 5 is_stmt 1 view .LVU141
+	.loc 1 161 8 is_stmt 0 view .LVU142
+	test	dl, dl
+	jne	.L83
+.LVL45:
+.L37:
+	.loc 1 163 5 is_stmt 1 view .LVU143
+	.loc 1 163 8 is_stmt 0 view .LVU144
+	test	edi, edi
+	jne	.L84
+.L38:
+.LVL46:
+.LBB82:
+.LBB83:
+	.loc 1 64 16 is_stmt 1 view .LVU145
+	.loc 1 64 16 is_stmt 0 view .LVU146
+	mov	esi, DWORD PTR [esp+12]
+	test	ecx, ecx
+	je	.L43
+.LVL47:
+	.p2align 4,,10
+	.p2align 3
+.L40:
+	.loc 1 65 9 is_stmt 1 view .LVU147
 	mov	eax, esi
 	mov	edx, 48
 	call	put
-.LVL51:
-	.loc 1 64 16 view .LVU143
-	mov	eax, edi
-	.loc 1 64 13 is_stmt 0 view .LVU144
-	sub	edi, 1
-.LVL52:
-	.loc 1 64 16 view .LVU145
+.LVL48:
+	.loc 1 64 16 view .LVU148
+	mov	eax, ebx
+	.loc 1 64 13 is_stmt 0 view .LVU149
+	sub	ebx, 1
+.LVL49:
+	.loc 1 64 16 view .LVU150
 	test	eax, eax
-	jne	.L36
-.LVL53:
-.L39:
-	.loc 1 64 16 view .LVU146
-.LBE75:
-.LBE74:
-	.loc 1 154 20 is_stmt 1 view .LVU147
-	lea	esi, [esp+56]
-	lea	edi, [esp+55+ebx]
-	test	ebx, ebx
-	je	.L38
-	mov	ebx, DWORD PTR [esp+16]
-.LVL54:
+	jne	.L40
+.LVL50:
+.L43:
+	.loc 1 64 16 view .LVU151
+.LBE83:
+.LBE82:
+	.loc 1 166 20 is_stmt 1 view .LVU152
+	mov	edi, DWORD PTR [esp+12]
+	lea	ebx, [esp+40]
+	lea	esi, [esp+39+ebp]
+	test	ebp, ebp
+	je	.L42
+.LVL51:
 	.p2align 4,,10
 	.p2align 3
-.L42:
-	.loc 1 155 9 view .LVU148
-	.loc 1 155 9 is_stmt 0 view .LVU149
-	movsx	edx, BYTE PTR [edi]
-	mov	eax, ebx
-	call	put
-.LVL55:
-	.loc 1 154 20 is_stmt 1 view .LVU150
+.L46:
+	.loc 1 167 9 view .LVU153
+	.loc 1 167 9 is_stmt 0 view .LVU154
+	movsx	edx, BYTE PTR [esi]
 	mov	eax, edi
-	sub	edi, 1
-.LVL56:
-	.loc 1 154 20 is_stmt 0 view .LVU151
-	cmp	eax, esi
-	jne	.L42
-.LVL57:
-.L38:
-	.loc 1 156 5 is_stmt 1 view .LVU152
-	.loc 1 156 8 is_stmt 0 view .LVU153
-	mov	eax, DWORD PTR [esp+24]
+	call	put
+.LVL52:
+	.loc 1 166 20 is_stmt 1 view .LVU155
+	mov	eax, esi
+	sub	esi, 1
+.LVL53:
+	.loc 1 166 20 is_stmt 0 view .LVU156
+	cmp	ebx, eax
+	jne	.L46
+.LVL54:
+.L42:
+	.loc 1 168 5 is_stmt 1 view .LVU157
+	.loc 1 168 8 is_stmt 0 view .LVU158
+	mov	eax, DWORD PTR [esp+8]
 	test	eax, eax
 	je	.L11
-	.loc 1 157 9 is_stmt 1 view .LVU154
-	mov	eax, DWORD PTR [esp+128]
-	mov	esi, DWORD PTR [esp+20]
-	sub	eax, esi
-.LVL58:
-.LBB84:
-.LBI84:
-	.loc 1 62 13 view .LVU155
-.LBB85:
-	.loc 1 64 5 view .LVU156
-	.loc 1 64 16 view .LVU157
-	.loc 1 64 13 is_stmt 0 view .LVU158
+	.loc 1 169 9 is_stmt 1 view .LVU159
+	mov	eax, DWORD PTR [esp+112]
+	mov	edi, DWORD PTR [esp+4]
+	sub	eax, edi
+.LVL55:
+.LBB90:
+.LBI90:
+	.loc 1 62 13 view .LVU160
+.LBB91:
+	.loc 1 64 5 view .LVU161
+	.loc 1 64 16 view .LVU162
+	.loc 1 64 13 is_stmt 0 view .LVU163
 	lea	ebx, [eax-1]
-.LVL59:
-	.loc 1 64 16 view .LVU159
+.LVL56:
+	.loc 1 64 16 view .LVU164
 	test	eax, eax
 	jle	.L11
-	mov	esi, DWORD PTR [esp+16]
-.LVL60:
+	mov	esi, DWORD PTR [esp+12]
+.LVL57:
 	.p2align 4,,10
 	.p2align 3
-.L43:
-	.loc 1 65 9 is_stmt 1 view .LVU160
+.L47:
+	.loc 1 65 9 is_stmt 1 view .LVU165
 	mov	edx, 32
 	mov	eax, esi
 	call	put
-.LVL61:
-	.loc 1 64 16 view .LVU161
+.LVL58:
+	.loc 1 64 16 view .LVU166
 	sub	ebx, 1
-.LVL62:
-	.loc 1 64 16 is_stmt 0 view .LVU162
-	jnb	.L43
-.LVL63:
+.LVL59:
+	.loc 1 64 16 is_stmt 0 view .LVU167
+	jnb	.L47
+.LVL60:
 .L11:
-	.loc 1 64 16 view .LVU163
-.LBE85:
-.LBE84:
-	.loc 1 158 1 view .LVU164
-	add	esp, 92
+	.loc 1 64 16 view .LVU168
+.LBE91:
+.LBE90:
+	.loc 1 170 1 view .LVU169
+	add	esp, 76
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
 	pop	ebx
@@ -608,342 +617,395 @@ put_integer:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
+.LVL61:
+	.p2align 4,,10
+	.p2align 3
+.L13:
+	.cfi_restore_state
+.LBB92:
+.LBB74:
+.LBB68:
+	.loc 1 104 9 is_stmt 1 view .LVU170
+	.loc 1 104 41 is_stmt 0 view .LVU171
+	xor	ecx, ecx
+	cmp	DWORD PTR [esp+100], 16
+	.loc 1 106 51 view .LVU172
+	mov	eax, DWORD PTR [esp+100]
+	lea	ebx, [esp+39]
+	.loc 1 104 41 view .LVU173
+	sete	cl
+	mov	DWORD PTR [esp+4], ebx
+	.loc 1 106 51 view .LVU174
+	mov	edx, DWORD PTR [esp+20]
+.LVL62:
+	.loc 1 106 51 view .LVU175
+.LBE68:
+	.loc 1 102 9 view .LVU176
+	xor	ebp, ebp
+.LBB69:
+	.loc 1 104 41 view .LVU177
+	add	ecx, 3
+.LVL63:
+	.loc 1 106 51 view .LVU178
+	lea	esi, [eax-1]
 .LVL64:
+	.loc 1 106 51 view .LVU179
+	mov	eax, DWORD PTR [esp+16]
+	mov	DWORD PTR [esp+8], ecx
+.LVL65:
 	.p2align 4,,10
 	.p2align 3
 .L17:
-	.cfi_restore_state
-	.loc 1 131 5 is_stmt 1 view .LVU165
-	.loc 1 131 8 is_stmt 0 view .LVU166
-	mov	edi, DWORD PTR [esp+112]
-	test	edi, edi
-	je	.L78
-	.loc 1 132 14 view .LVU167
-	mov	BYTE PTR [esp+28], 45
-	mov	edx, 1
-.LVL65:
-.L22:
-	.loc 1 137 5 is_stmt 1 view .LVU168
-	.loc 1 138 15 is_stmt 0 view .LVU169
-	mov	eax, DWORD PTR [esp+132]
-	sub	eax, ebx
-	mov	DWORD PTR [esp+8], eax
+	.loc 1 105 9 is_stmt 1 view .LVU180
+	.loc 1 106 13 view .LVU181
+	.loc 1 106 43 is_stmt 0 view .LVU182
+	mov	ebx, esi
+	.loc 1 106 22 view .LVU183
+	mov	ecx, DWORD PTR [esp+4]
+	.loc 1 106 18 view .LVU184
+	add	ebp, 1
 .LVL66:
-	.loc 1 140 5 is_stmt 1 view .LVU170
-.LBB86:
-.LBB76:
-	.loc 1 64 13 is_stmt 0 view .LVU171
-	lea	edi, [eax-1]
-.LBE76:
-.LBE86:
-	.loc 1 137 8 view .LVU172
-	cmp	DWORD PTR [esp+132], ebx
-	jg	.L20
+	.loc 1 106 43 view .LVU185
+	and	ebx, eax
+	.loc 1 106 22 view .LVU186
+	movzx	ebx, BYTE PTR [edi+ebx]
+	mov	BYTE PTR [ecx+ebp], bl
+	.loc 1 107 13 is_stmt 1 view .LVU187
+	.loc 1 107 15 is_stmt 0 view .LVU188
+	movzx	ecx, BYTE PTR [esp+8]
+	xor	ebx, ebx
+	shrd	eax, edx, cl
 .LVL67:
-	.loc 1 140 5 is_stmt 1 view .LVU173
-	.loc 1 140 8 is_stmt 0 view .LVU174
-	mov	DWORD PTR [esp+8], 0
-	cmp	ecx, 8
-	je	.L79
-.L24:
+	.loc 1 107 15 view .LVU189
+	shr	edx, cl
+	test	cl, 32
+	cmovne	eax, edx
+	cmovne	edx, ebx
 .LVL68:
-	.loc 1 142 5 is_stmt 1 view .LVU175
-	.loc 1 142 26 is_stmt 0 view .LVU176
-	mov	eax, DWORD PTR [esp+112]
-	.loc 1 142 39 view .LVU177
-	mov	edi, DWORD PTR [esp+8]
-	.loc 1 142 26 view .LVU178
-	add	eax, esi
-	.loc 1 142 39 view .LVU179
-	add	eax, edi
-	.loc 1 142 9 view .LVU180
-	lea	edi, [eax+ebx]
-	.loc 1 147 17 view .LVU181
-	mov	eax, DWORD PTR [esp+124]
-	.loc 1 142 9 view .LVU182
-	mov	DWORD PTR [esp+20], edi
+	.loc 1 108 18 is_stmt 1 view .LVU190
+	mov	ecx, edx
+	or	ecx, eax
+	jne	.L17
+	jmp	.L18
 .LVL69:
-	.loc 1 143 5 is_stmt 1 view .LVU183
-	.loc 1 147 17 is_stmt 0 view .LVU184
-	and	eax, 1
-	mov	DWORD PTR [esp+24], eax
-	.loc 1 143 8 view .LVU185
-	mov	eax, DWORD PTR [esp+124]
-	and	eax, 3
-	cmp	eax, 2
-	jne	.L26
-	.loc 1 143 70 discriminator 1 view .LVU186
-	mov	ecx, DWORD PTR [esp+132]
-	test	ecx, ecx
-	jns	.L26
-	cmp	edi, DWORD PTR [esp+128]
-	jge	.L26
-	.loc 1 144 9 is_stmt 1 view .LVU187
-	.loc 1 144 24 is_stmt 0 view .LVU188
-	mov	edi, DWORD PTR [esp+20]
-	.loc 1 144 24 view .LVU189
-	mov	eax, DWORD PTR [esp+128]
-	sub	eax, edi
-	.loc 1 144 15 view .LVU190
-	add	DWORD PTR [esp+8], eax
-.LVL70:
-.LBB87:
-.LBB77:
-	.loc 1 64 13 view .LVU191
-	mov	eax, DWORD PTR [esp+128]
-.LBE77:
-.LBE87:
-	.loc 1 144 15 view .LVU192
-	mov	edi, DWORD PTR [esp+8]
-.LVL71:
-	.loc 1 145 9 is_stmt 1 view .LVU193
-	.loc 1 147 5 view .LVU194
-.LBB88:
-.LBB78:
-	.loc 1 64 13 is_stmt 0 view .LVU195
-	mov	DWORD PTR [esp+20], eax
-.LBE78:
-.LBE88:
-	.loc 1 149 5 is_stmt 1 view .LVU196
-.LBB89:
-.LBB79:
-	.loc 1 64 13 is_stmt 0 view .LVU197
-	sub	edi, 1
-.LVL72:
-	.loc 1 64 13 view .LVU198
-.LBE79:
-.LBE89:
-	.loc 1 149 8 view .LVU199
-	test	dl, dl
-	je	.L33
-.LVL73:
-	.p2align 4,,10
-	.p2align 3
-.L76:
-	.loc 1 150 9 is_stmt 1 view .LVU200
-	movsx	edx, BYTE PTR [esp+28]
-	mov	eax, DWORD PTR [esp+16]
-	call	put
-.LVL74:
-	.loc 1 151 5 view .LVU201
-	.loc 1 151 8 is_stmt 0 view .LVU202
-	test	esi, esi
-	je	.L34
-.L77:
-	.loc 1 152 9 is_stmt 1 view .LVU203
-.LVL75:
-.LBB90:
-.LBI90:
-	.loc 1 68 13 view .LVU204
-.LBB91:
-	.loc 1 70 5 view .LVU205
-	.loc 1 70 12 view .LVU206
-	.loc 1 70 12 is_stmt 0 view .LVU207
-.LBE91:
-.LBE90:
-	.loc 1 152 9 view .LVU208
-	mov	ebp, DWORD PTR [esp+136]
-	mov	DWORD PTR [esp+32], edi
-	mov	edi, DWORD PTR [esp+16]
-	mov	DWORD PTR [esp+28], ebx
-	mov	ebx, ebp
-.LVL76:
-	.p2align 4,,10
-	.p2align 3
-.L35:
-.LBB93:
-.LBB92:
-	.loc 1 71 9 is_stmt 1 view .LVU209
-	movsx	edx, BYTE PTR [ebx]
-	mov	eax, edi
-	.loc 1 71 18 is_stmt 0 view .LVU210
-	add	ebx, 1
-.LVL77:
-	.loc 1 71 9 view .LVU211
-	call	put
-.LVL78:
-	.loc 1 70 12 is_stmt 1 view .LVU212
-	.loc 1 70 12 is_stmt 0 view .LVU213
-	mov	eax, ebp
-	sub	eax, ebx
-	add	eax, esi
-	jne	.L35
-	mov	ebx, DWORD PTR [esp+28]
-.LVL79:
-	.loc 1 70 12 view .LVU214
-	mov	edi, DWORD PTR [esp+32]
-	jmp	.L34
-.LVL80:
-	.p2align 4,,10
-	.p2align 3
-.L78:
-	.loc 1 70 12 view .LVU215
-.LBE92:
-.LBE93:
-	.loc 1 133 10 is_stmt 1 view .LVU216
-	.loc 1 133 13 is_stmt 0 view .LVU217
-	test	BYTE PTR [esp+124], 4
-	je	.L19
-	mov	DWORD PTR [esp+112], 1
-.LVL81:
-	.loc 1 133 13 view .LVU218
-	mov	edx, 1
-	.loc 1 134 14 view .LVU219
-	mov	BYTE PTR [esp+28], 43
-	jmp	.L22
-.LVL82:
-	.p2align 4,,10
-	.p2align 3
-.L75:
-	.loc 1 133 10 is_stmt 1 view .LVU220
-	.loc 1 133 13 is_stmt 0 view .LVU221
-	mov	ebx, DWORD PTR [esp+124]
-	and	ebx, 4
-	je	.L19
-.LVL83:
-	.loc 1 140 5 is_stmt 1 view .LVU222
-	.loc 1 140 8 is_stmt 0 view .LVU223
-	cmp	ecx, 8
-	je	.L80
-	mov	DWORD PTR [esp+8], 0
-	.loc 1 130 17 view .LVU224
-	xor	ebx, ebx
-	.loc 1 140 8 view .LVU225
-	mov	edi, -1
-	mov	DWORD PTR [esp+112], 1
-.LVL84:
-	.loc 1 134 14 view .LVU226
-	mov	BYTE PTR [esp+28], 43
-	jmp	.L20
-.LVL85:
-	.p2align 4,,10
-	.p2align 3
-.L19:
-	.loc 1 135 10 is_stmt 1 view .LVU227
-	.loc 1 135 13 is_stmt 0 view .LVU228
-	mov	eax, DWORD PTR [esp+124]
-	shr	eax, 3
-	and	eax, 1
-	.loc 1 142 21 view .LVU229
-	sal	al, 5
-	mov	BYTE PTR [esp+28], al
-	setne	al
-	setne	dl
-	movzx	eax, al
-	mov	DWORD PTR [esp+112], eax
-.LVL86:
-	.loc 1 142 21 view .LVU230
-	jmp	.L22
-.LVL87:
-	.p2align 4,,10
-	.p2align 3
-.L45:
-.LBB94:
-.LBB68:
-	.loc 1 102 14 view .LVU231
-	mov	eax, DWORD PTR [esp+20]
-	.loc 1 101 9 view .LVU232
-	xor	ebx, ebx
-	lea	edi, [esp+55]
-.LVL88:
-	.loc 1 101 9 view .LVU233
-	jmp	.L13
-.LVL89:
 	.p2align 4,,10
 	.p2align 3
 .L21:
-	.loc 1 101 9 view .LVU234
-.LBE68:
-.LBE94:
-	.loc 1 140 19 discriminator 1 view .LVU235
-	mov	eax, DWORD PTR [esp+124]
-	.loc 1 132 14 discriminator 1 view .LVU236
-	mov	BYTE PTR [esp+28], 45
-	.loc 1 130 17 discriminator 1 view .LVU237
-	xor	ebx, ebx
-	.loc 1 140 19 discriminator 1 view .LVU238
-	shr	eax, 4
-	and	eax, 1
-	mov	DWORD PTR [esp+8], eax
-.LBB95:
-.LBB80:
-	.loc 1 64 13 discriminator 1 view .LVU239
-	lea	edi, [eax-1]
-.LBE80:
-.LBE95:
-	jmp	.L20
-.LVL90:
-.L79:
-	.loc 1 140 19 view .LVU240
-	mov	eax, DWORD PTR [esp+124]
-	and	eax, 16
-	mov	DWORD PTR [esp+8], eax
-	je	.L24
-	.loc 1 140 55 discriminator 3 view .LVU241
-	test	ebx, ebx
-	je	.L51
-	.loc 1 140 72 discriminator 4 view .LVU242
-	xor	eax, eax
-	cmp	BYTE PTR [esp+55+ebx], 48
-	setne	al
-	mov	DWORD PTR [esp+8], eax
-	jmp	.L24
-.LVL91:
-.L80:
-	.loc 1 140 19 view .LVU243
-	mov	eax, DWORD PTR [esp+124]
-.LBB96:
-.LBB81:
-	.loc 1 64 13 view .LVU244
-	mov	DWORD PTR [esp+112], 1
-.LVL92:
-	.loc 1 64 13 view .LVU245
-.LBE81:
-.LBE96:
-	.loc 1 130 17 view .LVU246
-	xor	ebx, ebx
-	.loc 1 134 14 view .LVU247
-	mov	BYTE PTR [esp+28], 43
-	.loc 1 140 19 view .LVU248
-	shr	eax, 4
-	and	eax, 1
-	mov	DWORD PTR [esp+8], eax
-.LBB97:
-.LBB82:
-	.loc 1 64 13 view .LVU249
-	lea	edi, [eax-1]
-	jmp	.L20
-.LVL93:
-.L51:
-	.loc 1 64 13 view .LVU250
-.LBE82:
-.LBE97:
-	.loc 1 141 15 view .LVU251
-	mov	DWORD PTR [esp+8], 1
-	jmp	.L24
-.LVL94:
+	.loc 1 108 18 is_stmt 0 view .LVU191
+.LBE69:
+.LBE74:
+.LBE92:
+	.loc 1 143 5 is_stmt 1 view .LVU192
+	.loc 1 143 8 is_stmt 0 view .LVU193
+	mov	esi, DWORD PTR [esp+96]
+	test	esi, esi
+	je	.L85
+	.loc 1 144 14 view .LVU194
+	mov	BYTE PTR [esp+16], 45
+	mov	edx, 1
+.LVL70:
 .L26:
+	.loc 1 149 5 is_stmt 1 view .LVU195
+	.loc 1 150 15 is_stmt 0 view .LVU196
+	mov	ecx, DWORD PTR [esp+116]
+	sub	ecx, ebp
+.LVL71:
+	.loc 1 152 5 is_stmt 1 view .LVU197
+.LBB93:
+.LBB84:
+	.loc 1 64 13 is_stmt 0 view .LVU198
+	lea	ebx, [ecx-1]
+.LBE84:
+.LBE93:
+	.loc 1 149 8 view .LVU199
+	cmp	DWORD PTR [esp+116], ebp
+	jg	.L24
+.LVL72:
+	.loc 1 152 5 is_stmt 1 view .LVU200
+	.loc 1 152 8 is_stmt 0 view .LVU201
+	xor	ecx, ecx
+	cmp	DWORD PTR [esp+100], 8
+	je	.L86
+.L28:
+.LVL73:
+	.loc 1 154 5 is_stmt 1 view .LVU202
+	.loc 1 154 26 is_stmt 0 view .LVU203
+	mov	eax, DWORD PTR [esp+96]
+	add	eax, edi
+	.loc 1 154 39 view .LVU204
+	add	eax, ecx
+	.loc 1 154 9 view .LVU205
+	lea	esi, [eax+ebp]
+	.loc 1 159 17 view .LVU206
+	mov	eax, DWORD PTR [esp+108]
+	.loc 1 154 9 view .LVU207
+	mov	DWORD PTR [esp+4], esi
+.LVL74:
+	.loc 1 155 5 is_stmt 1 view .LVU208
+	.loc 1 159 17 is_stmt 0 view .LVU209
+	and	eax, 1
+	mov	DWORD PTR [esp+8], eax
+	.loc 1 155 8 view .LVU210
+	mov	eax, DWORD PTR [esp+108]
+	and	eax, 3
+	cmp	eax, 2
+	jne	.L30
+	.loc 1 155 70 discriminator 1 view .LVU211
+	mov	ebx, DWORD PTR [esp+116]
+	test	ebx, ebx
+	jns	.L30
+	cmp	esi, DWORD PTR [esp+112]
+	jge	.L30
+	.loc 1 156 9 is_stmt 1 view .LVU212
+	.loc 1 156 24 is_stmt 0 view .LVU213
+	mov	esi, DWORD PTR [esp+4]
+	.loc 1 156 24 view .LVU214
+	mov	eax, DWORD PTR [esp+112]
+	sub	eax, esi
+	.loc 1 156 15 view .LVU215
+	add	ecx, eax
+.LVL75:
+	.loc 1 157 9 is_stmt 1 view .LVU216
+	.loc 1 159 5 view .LVU217
+.LBB94:
+.LBB85:
+	.loc 1 64 13 is_stmt 0 view .LVU218
+	mov	eax, DWORD PTR [esp+112]
+	lea	ebx, [ecx-1]
+	mov	DWORD PTR [esp+4], eax
+.LBE85:
+.LBE94:
+	.loc 1 161 5 is_stmt 1 view .LVU219
+	.loc 1 161 8 is_stmt 0 view .LVU220
+	test	dl, dl
+	je	.L37
+.LVL76:
+	.p2align 4,,10
+	.p2align 3
+.L83:
+	.loc 1 162 9 view .LVU221
+	movsx	edx, BYTE PTR [esp+16]
+	mov	eax, DWORD PTR [esp+12]
+	mov	DWORD PTR [esp+20], ecx
+	.loc 1 162 9 is_stmt 1 view .LVU222
+	call	put
+.LVL77:
+	mov	ecx, DWORD PTR [esp+20]
+	.loc 1 163 5 view .LVU223
+	.loc 1 163 8 is_stmt 0 view .LVU224
+	test	edi, edi
+	je	.L38
+.L84:
+	.loc 1 164 9 is_stmt 1 view .LVU225
+.LVL78:
+.LBB95:
+.LBI95:
+	.loc 1 68 13 view .LVU226
+.LBB96:
+	.loc 1 70 5 view .LVU227
+	.loc 1 70 12 view .LVU228
+	.loc 1 70 12 is_stmt 0 view .LVU229
+.LBE96:
+.LBE95:
+	.loc 1 164 9 view .LVU230
+	mov	esi, DWORD PTR [esp+120]
+	mov	DWORD PTR [esp+16], ecx
+	mov	DWORD PTR [esp+20], ebp
+	mov	ebp, DWORD PTR [esp+12]
+	mov	DWORD PTR [esp+24], ebx
+	mov	ebx, esi
+.LVL79:
+	.p2align 4,,10
+	.p2align 3
+.L39:
 .LBB98:
-.LBB83:
-	.loc 1 64 13 view .LVU252
-	mov	eax, DWORD PTR [esp+8]
-	lea	edi, [eax-1]
-.LVL95:
-	.loc 1 64 13 view .LVU253
-	jmp	.L29
-.LBE83:
+.LBB97:
+	.loc 1 71 9 is_stmt 1 view .LVU231
+	movsx	edx, BYTE PTR [ebx]
+	mov	eax, ebp
+	.loc 1 71 18 is_stmt 0 view .LVU232
+	add	ebx, 1
+.LVL80:
+	.loc 1 71 9 view .LVU233
+	call	put
+.LVL81:
+	.loc 1 70 12 is_stmt 1 view .LVU234
+	.loc 1 70 12 is_stmt 0 view .LVU235
+	mov	eax, esi
+	sub	eax, ebx
+	add	eax, edi
+	jne	.L39
+	mov	ecx, DWORD PTR [esp+16]
+	mov	ebp, DWORD PTR [esp+20]
+	mov	ebx, DWORD PTR [esp+24]
+.LVL82:
+	.loc 1 70 12 view .LVU236
+	jmp	.L38
+.LVL83:
+	.p2align 4,,10
+	.p2align 3
+.L85:
+	.loc 1 70 12 view .LVU237
+.LBE97:
 .LBE98:
+	.loc 1 145 10 is_stmt 1 view .LVU238
+	.loc 1 145 13 is_stmt 0 view .LVU239
+	test	BYTE PTR [esp+108], 4
+	je	.L23
+	mov	DWORD PTR [esp+96], 1
+.LVL84:
+	.loc 1 145 13 view .LVU240
+	mov	edx, 1
+	.loc 1 146 14 view .LVU241
+	mov	BYTE PTR [esp+16], 43
+	jmp	.L26
+.LVL85:
+	.p2align 4,,10
+	.p2align 3
+.L82:
+	.loc 1 145 10 is_stmt 1 view .LVU242
+	.loc 1 145 13 is_stmt 0 view .LVU243
+	mov	ebp, DWORD PTR [esp+108]
+	and	ebp, 4
+	je	.L23
+.LVL86:
+	.loc 1 152 5 is_stmt 1 view .LVU244
+	.loc 1 152 8 is_stmt 0 view .LVU245
+	cmp	DWORD PTR [esp+100], 8
+	je	.L87
+	.loc 1 146 14 view .LVU246
+	mov	BYTE PTR [esp+16], 43
+	.loc 1 142 17 view .LVU247
+	xor	ebp, ebp
+	.loc 1 152 8 view .LVU248
+	xor	ecx, ecx
+	mov	ebx, -1
+	mov	DWORD PTR [esp+96], 1
+.LVL87:
+	.loc 1 152 8 view .LVU249
+	jmp	.L24
+.LVL88:
+	.p2align 4,,10
+	.p2align 3
+.L23:
+	.loc 1 147 10 is_stmt 1 view .LVU250
+	.loc 1 147 13 is_stmt 0 view .LVU251
+	mov	eax, DWORD PTR [esp+108]
+	shr	eax, 3
+	and	eax, 1
+	.loc 1 154 21 view .LVU252
+	sal	al, 5
+	mov	BYTE PTR [esp+16], al
+	setne	al
+	setne	dl
+	movzx	eax, al
+	mov	DWORD PTR [esp+96], eax
+.LVL89:
+	.loc 1 154 21 view .LVU253
+	jmp	.L26
+.LVL90:
+.L81:
+	.loc 1 154 21 view .LVU254
+	lea	eax, [esp+39]
+.LBB99:
+.LBB75:
+	.loc 1 111 14 view .LVU255
+	mov	ebx, edx
+	.loc 1 102 9 view .LVU256
+	xor	ebp, ebp
+	mov	DWORD PTR [esp+4], eax
+	jmp	.L15
+.LVL91:
+	.p2align 4,,10
+	.p2align 3
+.L25:
+	.loc 1 102 9 view .LVU257
+.LBE75:
+.LBE99:
+	.loc 1 152 19 discriminator 1 view .LVU258
+	mov	eax, DWORD PTR [esp+108]
+	.loc 1 144 14 discriminator 1 view .LVU259
+	mov	BYTE PTR [esp+16], 45
+	.loc 1 142 17 discriminator 1 view .LVU260
+	xor	ebp, ebp
+	.loc 1 152 19 discriminator 1 view .LVU261
+	shr	eax, 4
+	and	eax, 1
+	mov	ecx, eax
+.LBB100:
+.LBB86:
+	.loc 1 64 13 discriminator 1 view .LVU262
+	lea	ebx, [eax-1]
+.LBE86:
+.LBE100:
+	jmp	.L24
+.LVL92:
+.L86:
+	.loc 1 152 19 view .LVU263
+	mov	ecx, DWORD PTR [esp+108]
+	and	ecx, 16
+	je	.L28
+	.loc 1 152 55 discriminator 3 view .LVU264
+	test	ebp, ebp
+	je	.L56
+	.loc 1 152 72 discriminator 4 view .LVU265
+	xor	ecx, ecx
+	cmp	BYTE PTR [esp+39+ebp], 48
+	setne	cl
+	jmp	.L28
+.LVL93:
+.L87:
+	.loc 1 152 19 view .LVU266
+	mov	eax, DWORD PTR [esp+108]
+.LBB101:
+.LBB87:
+	.loc 1 64 13 view .LVU267
+	mov	DWORD PTR [esp+96], 1
+.LVL94:
+	.loc 1 64 13 view .LVU268
+.LBE87:
+.LBE101:
+	.loc 1 142 17 view .LVU269
+	xor	ebp, ebp
+	.loc 1 146 14 view .LVU270
+	mov	BYTE PTR [esp+16], 43
+	.loc 1 152 19 view .LVU271
+	shr	eax, 4
+	and	eax, 1
+	mov	ecx, eax
+.LBB102:
+.LBB88:
+	.loc 1 64 13 view .LVU272
+	lea	ebx, [eax-1]
+	jmp	.L24
+.LVL95:
+.L56:
+	.loc 1 64 13 view .LVU273
+.LBE88:
+.LBE102:
+	.loc 1 153 15 view .LVU274
+	mov	ecx, 1
+	jmp	.L28
+.LVL96:
+.L30:
+.LBB103:
+.LBB89:
+	.loc 1 64 13 view .LVU275
+	lea	ebx, [ecx-1]
+	jmp	.L33
+.LBE89:
+.LBE103:
 	.cfi_endproc
 .LFE7:
 	.size	put_integer, .-put_integer
 	.p2align 4
 	.type	put_padded, @function
 put_padded:
-.LVL96:
+.LVL97:
 .LFB9:
-	.loc 1 170 1 is_stmt 1 view -0
+	.loc 1 182 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 170 1 is_stmt 0 view .LVU255
+	.loc 1 182 1 is_stmt 0 view .LVU277
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -961,178 +1023,178 @@ put_padded:
 	mov	ebx, eax
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 171 5 is_stmt 1 view .LVU256
-	.loc 1 171 8 is_stmt 0 view .LVU257
+	.loc 1 183 5 is_stmt 1 view .LVU278
+	.loc 1 183 8 is_stmt 0 view .LVU279
 	mov	eax, DWORD PTR [esp+48]
-.LVL97:
-	.loc 1 171 8 view .LVU258
+.LVL98:
+	.loc 1 183 8 view .LVU280
 	and	eax, 1
 	mov	DWORD PTR [esp+8], eax
-	je	.L82
-.LVL98:
-.LBB114:
-.LBB115:
-	.loc 1 70 12 is_stmt 1 view .LVU259
-	.loc 1 70 12 is_stmt 0 view .LVU260
-	test	ecx, ecx
-	je	.L95
+	je	.L89
 .LVL99:
-.L83:
-	.loc 1 70 12 view .LVU261
-	lea	eax, [ebp+0+esi]
-.LBB116:
-.LBB117:
-.LBB118:
 .LBB119:
 .LBB120:
-	.loc 1 40 34 view .LVU262
+	.loc 1 70 12 is_stmt 1 view .LVU281
+	.loc 1 70 12 is_stmt 0 view .LVU282
+	test	ecx, ecx
+	je	.L102
+.LVL100:
+.L90:
+	.loc 1 70 12 view .LVU283
+	lea	eax, [ebp+0+esi]
+.LBB121:
+.LBB122:
+.LBB123:
+.LBB124:
+.LBB125:
+	.loc 1 40 34 view .LVU284
 	mov	DWORD PTR [esp+12], esi
 	lea	edi, [ebx+24]
 	mov	DWORD PTR [esp+4], eax
-	jmp	.L94
-.LVL100:
+	jmp	.L101
+.LVL101:
 	.p2align 4,,10
 	.p2align 3
-.L105:
-	.loc 1 40 34 view .LVU263
-.LBE120:
-.LBE119:
-.LBE118:
-	.loc 1 53 9 is_stmt 1 view .LVU264
-	.loc 1 53 17 is_stmt 0 view .LVU265
+.L112:
+	.loc 1 40 34 view .LVU285
+.LBE125:
+.LBE124:
+.LBE123:
+	.loc 1 53 9 is_stmt 1 view .LVU286
+	.loc 1 53 17 is_stmt 0 view .LVU287
 	mov	esi, DWORD PTR [ebx+8]
-	.loc 1 53 22 view .LVU266
+	.loc 1 53 22 view .LVU288
 	lea	eax, [esi+1]
 	mov	DWORD PTR [ebx+8], eax
-	.loc 1 53 26 view .LVU267
+	.loc 1 53 26 view .LVU289
 	mov	BYTE PTR [ebx+24+esi], cl
-	.loc 1 54 9 is_stmt 1 view .LVU268
-	.loc 1 54 12 is_stmt 0 view .LVU269
+	.loc 1 54 9 is_stmt 1 view .LVU290
+	.loc 1 54 12 is_stmt 0 view .LVU291
 	cmp	eax, 256
-	je	.L89
-.L103:
-	.loc 1 59 13 view .LVU270
+	je	.L96
+.L110:
+	.loc 1 59 13 view .LVU292
 	mov	eax, DWORD PTR [ebx+12]
 	add	eax, 1
-.LVL101:
-.L90:
-	.loc 1 59 5 is_stmt 1 view .LVU271
-	.loc 1 59 13 is_stmt 0 view .LVU272
-	mov	DWORD PTR [ebx+12], eax
 .LVL102:
-	.loc 1 59 13 view .LVU273
-.LBE117:
-.LBE116:
-	.loc 1 70 12 is_stmt 1 view .LVU274
-	.loc 1 70 12 is_stmt 0 view .LVU275
+.L97:
+	.loc 1 59 5 is_stmt 1 view .LVU293
+	.loc 1 59 13 is_stmt 0 view .LVU294
+	mov	DWORD PTR [ebx+12], eax
+.LVL103:
+	.loc 1 59 13 view .LVU295
+.LBE122:
+.LBE121:
+	.loc 1 70 12 is_stmt 1 view .LVU296
+	.loc 1 70 12 is_stmt 0 view .LVU297
 	mov	eax, DWORD PTR [esp+4]
 	cmp	ebp, eax
-	je	.L104
-.LVL103:
-.L94:
-	.loc 1 71 9 is_stmt 1 view .LVU276
-.LBB132:
-.LBB129:
-	.loc 1 52 10 is_stmt 0 view .LVU277
-	mov	edx, DWORD PTR [ebx]
-.LBE129:
-.LBE132:
-	.loc 1 71 18 view .LVU278
-	add	ebp, 1
+	je	.L111
 .LVL104:
-	.loc 1 71 16 view .LVU279
-	movzx	ecx, BYTE PTR [ebp-1]
+.L101:
+	.loc 1 71 9 is_stmt 1 view .LVU298
+.LBB137:
+.LBB134:
+	.loc 1 52 10 is_stmt 0 view .LVU299
+	mov	edx, DWORD PTR [ebx]
+.LBE134:
+.LBE137:
+	.loc 1 71 18 view .LVU300
+	add	ebp, 1
 .LVL105:
-.LBB133:
-.LBI116:
-	.loc 1 50 13 is_stmt 1 view .LVU280
-.LBB130:
-	.loc 1 52 5 view .LVU281
-	.loc 1 52 8 is_stmt 0 view .LVU282
+	.loc 1 71 16 view .LVU301
+	movzx	ecx, BYTE PTR [ebp-1]
+.LVL106:
+.LBB138:
+.LBI121:
+	.loc 1 50 13 is_stmt 1 view .LVU302
+.LBB135:
+	.loc 1 52 5 view .LVU303
+	.loc 1 52 8 is_stmt 0 view .LVU304
 	test	edx, edx
-	jns	.L105
-	.loc 1 56 12 is_stmt 1 view .LVU283
-	.loc 1 56 17 is_stmt 0 view .LVU284
+	jns	.L112
+	.loc 1 56 12 is_stmt 1 view .LVU305
+	.loc 1 56 17 is_stmt 0 view .LVU306
 	mov	edx, DWORD PTR [ebx+12]
-	.loc 1 56 25 view .LVU285
+	.loc 1 56 25 view .LVU307
 	lea	eax, [edx+1]
-	.loc 1 56 15 view .LVU286
+	.loc 1 56 15 view .LVU308
 	cmp	eax, DWORD PTR [ebx+20]
-	jnb	.L90
-	.loc 1 57 9 is_stmt 1 view .LVU287
-	.loc 1 57 26 is_stmt 0 view .LVU288
+	jnb	.L97
+	.loc 1 57 9 is_stmt 1 view .LVU309
+	.loc 1 57 26 is_stmt 0 view .LVU310
 	mov	eax, DWORD PTR [ebx+16]
 	mov	BYTE PTR [eax+edx], cl
-	jmp	.L103
-.LVL106:
+	jmp	.L110
+.LVL107:
 	.p2align 4,,10
 	.p2align 3
-.L104:
-	.loc 1 57 26 view .LVU289
-.LBE130:
-.LBE133:
-.LBE115:
-.LBE114:
-	.loc 1 174 8 view .LVU290
+.L111:
+	.loc 1 57 26 view .LVU311
+.LBE135:
+.LBE138:
+.LBE120:
+.LBE119:
+	.loc 1 186 8 view .LVU312
 	mov	eax, DWORD PTR [esp+8]
 	mov	esi, DWORD PTR [esp+12]
-.LVL107:
-	.loc 1 174 5 is_stmt 1 view .LVU291
-	.loc 1 174 8 is_stmt 0 view .LVU292
-	test	eax, eax
-	je	.L81
 .LVL108:
-.L95:
-.LBB137:
-.LBI137:
-	.loc 1 169 13 is_stmt 1 view .LVU293
-.LBB138:
-	.loc 1 175 9 view .LVU294
+	.loc 1 186 5 is_stmt 1 view .LVU313
+	.loc 1 186 8 is_stmt 0 view .LVU314
+	test	eax, eax
+	je	.L88
+.LVL109:
+.L102:
+.LBB142:
+.LBI142:
+	.loc 1 181 13 is_stmt 1 view .LVU315
+.LBB143:
+	.loc 1 187 9 view .LVU316
 	mov	eax, DWORD PTR [esp+52]
 	sub	eax, esi
-.LVL109:
-.LBB139:
-.LBI139:
-	.loc 1 62 13 view .LVU295
-.LBB140:
-	.loc 1 64 5 view .LVU296
-	.loc 1 64 16 view .LVU297
-	.loc 1 64 13 is_stmt 0 view .LVU298
-	lea	esi, [eax-1]
 .LVL110:
-	.loc 1 64 16 view .LVU299
-	test	eax, eax
-	jle	.L81
+.LBB144:
+.LBI144:
+	.loc 1 62 13 view .LVU317
+.LBB145:
+	.loc 1 64 5 view .LVU318
+	.loc 1 64 16 view .LVU319
+	.loc 1 64 13 is_stmt 0 view .LVU320
+	lea	esi, [eax-1]
 .LVL111:
+	.loc 1 64 16 view .LVU321
+	test	eax, eax
+	jle	.L88
+.LVL112:
 	.p2align 4,,10
 	.p2align 3
-.L84:
-	.loc 1 65 9 is_stmt 1 view .LVU300
+.L91:
+	.loc 1 65 9 is_stmt 1 view .LVU322
 	mov	edx, 32
 	mov	eax, ebx
 	call	put
-.LVL112:
-	.loc 1 64 16 view .LVU301
-	sub	esi, 1
 .LVL113:
-	.loc 1 64 16 is_stmt 0 view .LVU302
-	jnb	.L84
+	.loc 1 64 16 view .LVU323
+	sub	esi, 1
 .LVL114:
-.L81:
-	.loc 1 64 16 view .LVU303
-.LBE140:
-.LBE139:
-.LBE138:
-.LBE137:
-	.loc 1 176 1 view .LVU304
+	.loc 1 64 16 is_stmt 0 view .LVU324
+	jnb	.L91
+.LVL115:
+.L88:
+	.loc 1 64 16 view .LVU325
+.LBE145:
+.LBE144:
+.LBE143:
+.LBE142:
+	.loc 1 188 1 view .LVU326
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
-.LVL115:
-	.loc 1 176 1 view .LVU305
+.LVL116:
+	.loc 1 188 1 view .LVU327
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
@@ -1143,45 +1205,45 @@ put_padded:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL116:
-	.p2align 4,,10
-	.p2align 3
-.L89:
-	.cfi_restore_state
-.LBB141:
-.LBB135:
-.LBB134:
-.LBB131:
-.LBB126:
-.LBB123:
-	.loc 1 38 12 view .LVU306
-	xor	esi, esi
-	jmp	.L93
 .LVL117:
 	.p2align 4,,10
 	.p2align 3
-.L91:
-.LBB121:
-	.loc 1 45 9 is_stmt 1 view .LVU307
-	.loc 1 45 14 is_stmt 0 view .LVU308
-	add	esi, eax
+.L96:
+	.cfi_restore_state
+.LBB146:
+.LBB140:
+.LBB139:
+.LBB136:
+.LBB131:
+.LBB128:
+	.loc 1 38 12 view .LVU328
+	xor	esi, esi
+	jmp	.L100
 .LVL118:
-	.loc 1 45 14 view .LVU309
-.LBE121:
-	.loc 1 39 17 is_stmt 1 view .LVU310
-	.loc 1 39 20 is_stmt 0 view .LVU311
-	mov	eax, DWORD PTR [ebx+8]
+	.p2align 4,,10
+	.p2align 3
+.L98:
+.LBB126:
+	.loc 1 45 9 is_stmt 1 view .LVU329
+	.loc 1 45 14 is_stmt 0 view .LVU330
+	add	esi, eax
 .LVL119:
-	.loc 1 39 17 view .LVU312
-	cmp	esi, eax
-	jnb	.L92
-.LBB122:
-	.loc 1 40 21 view .LVU313
-	mov	edx, DWORD PTR [ebx]
+	.loc 1 45 14 view .LVU331
+.LBE126:
+	.loc 1 39 17 is_stmt 1 view .LVU332
+	.loc 1 39 20 is_stmt 0 view .LVU333
+	mov	eax, DWORD PTR [ebx+8]
 .LVL120:
-.L93:
-	.loc 1 40 9 is_stmt 1 view .LVU314
-	.loc 1 40 21 is_stmt 0 view .LVU315
+	.loc 1 39 17 view .LVU334
+	cmp	esi, eax
+	jnb	.L99
+.LBB127:
+	.loc 1 40 21 view .LVU335
+	mov	edx, DWORD PTR [ebx]
+.LVL121:
+.L100:
+	.loc 1 40 9 is_stmt 1 view .LVU336
+	.loc 1 40 21 is_stmt 0 view .LVU337
 	sub	esp, 4
 	.cfi_def_cfa_offset 52
 	sub	eax, esi
@@ -1193,93 +1255,93 @@ put_padded:
 	push	edx
 	.cfi_def_cfa_offset 64
 	call	write
-.LVL121:
-	.loc 1 41 9 is_stmt 1 view .LVU316
-	.loc 1 41 12 is_stmt 0 view .LVU317
+.LVL122:
+	.loc 1 41 9 is_stmt 1 view .LVU338
+	.loc 1 41 12 is_stmt 0 view .LVU339
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	test	eax, eax
-	jg	.L91
-	.loc 1 42 13 is_stmt 1 view .LVU318
-	.loc 1 42 23 is_stmt 0 view .LVU319
+	jg	.L98
+	.loc 1 42 13 is_stmt 1 view .LVU340
+	.loc 1 42 23 is_stmt 0 view .LVU341
 	mov	DWORD PTR [ebx+4], 1
-	.loc 1 43 13 is_stmt 1 view .LVU320
-.LVL122:
-.L92:
-	.loc 1 43 13 is_stmt 0 view .LVU321
-.LBE122:
-	.loc 1 47 5 is_stmt 1 view .LVU322
-.LBE123:
-.LBE126:
-	.loc 1 59 13 is_stmt 0 view .LVU323
-	mov	eax, DWORD PTR [ebx+12]
-.LBB127:
-.LBB124:
-	.loc 1 47 12 view .LVU324
-	mov	DWORD PTR [ebx+8], 0
-.LBE124:
-.LBE127:
-	.loc 1 59 13 view .LVU325
-	add	eax, 1
-.LBB128:
-.LBB125:
-	.loc 1 48 1 view .LVU326
-	jmp	.L90
+	.loc 1 43 13 is_stmt 1 view .LVU342
 .LVL123:
-	.p2align 4,,10
-	.p2align 3
-.L82:
-	.loc 1 48 1 view .LVU327
-.LBE125:
+.L99:
+	.loc 1 43 13 is_stmt 0 view .LVU343
+.LBE127:
+	.loc 1 47 5 is_stmt 1 view .LVU344
 .LBE128:
 .LBE131:
-.LBE134:
-.LBE135:
-.LBE141:
-	.loc 1 172 9 is_stmt 1 view .LVU328
-	mov	eax, DWORD PTR [esp+52]
-	sub	eax, ecx
+	.loc 1 59 13 is_stmt 0 view .LVU345
+	mov	eax, DWORD PTR [ebx+12]
+.LBB132:
+.LBB129:
+	.loc 1 47 12 view .LVU346
+	mov	DWORD PTR [ebx+8], 0
+.LBE129:
+.LBE132:
+	.loc 1 59 13 view .LVU347
+	add	eax, 1
+.LBB133:
+.LBB130:
+	.loc 1 48 1 view .LVU348
+	jmp	.L97
 .LVL124:
-.LBB142:
-.LBI142:
-	.loc 1 62 13 view .LVU329
-.LBB143:
-	.loc 1 64 5 view .LVU330
-	.loc 1 64 16 view .LVU331
-	.loc 1 64 13 is_stmt 0 view .LVU332
-	lea	edi, [eax-1]
-.LVL125:
-	.loc 1 64 16 view .LVU333
-	test	eax, eax
-	jle	.L86
-.LVL126:
 	.p2align 4,,10
 	.p2align 3
-.L87:
-	.loc 1 65 9 is_stmt 1 view .LVU334
+.L89:
+	.loc 1 48 1 view .LVU349
+.LBE130:
+.LBE133:
+.LBE136:
+.LBE139:
+.LBE140:
+.LBE146:
+	.loc 1 184 9 is_stmt 1 view .LVU350
+	mov	eax, DWORD PTR [esp+52]
+	sub	eax, ecx
+.LVL125:
+.LBB147:
+.LBI147:
+	.loc 1 62 13 view .LVU351
+.LBB148:
+	.loc 1 64 5 view .LVU352
+	.loc 1 64 16 view .LVU353
+	.loc 1 64 13 is_stmt 0 view .LVU354
+	lea	edi, [eax-1]
+.LVL126:
+	.loc 1 64 16 view .LVU355
+	test	eax, eax
+	jle	.L93
+.LVL127:
+	.p2align 4,,10
+	.p2align 3
+.L94:
+	.loc 1 65 9 is_stmt 1 view .LVU356
 	mov	edx, 32
 	mov	eax, ebx
 	call	put
-.LVL127:
-	.loc 1 64 16 view .LVU335
-	sub	edi, 1
 .LVL128:
-	.loc 1 64 16 is_stmt 0 view .LVU336
-	jnb	.L87
+	.loc 1 64 16 view .LVU357
+	sub	edi, 1
 .LVL129:
-.L86:
-	.loc 1 64 16 view .LVU337
-.LBE143:
-.LBE142:
-.LBB144:
-.LBB136:
-	.loc 1 70 12 is_stmt 1 view .LVU338
-	.loc 1 70 12 is_stmt 0 view .LVU339
+	.loc 1 64 16 is_stmt 0 view .LVU358
+	jnb	.L94
+.LVL130:
+.L93:
+	.loc 1 64 16 view .LVU359
+.LBE148:
+.LBE147:
+.LBB149:
+.LBB141:
+	.loc 1 70 12 is_stmt 1 view .LVU360
+	.loc 1 70 12 is_stmt 0 view .LVU361
 	test	esi, esi
-	jne	.L83
-	jmp	.L81
-.LBE136:
-.LBE144:
+	jne	.L90
+	jmp	.L88
+.LBE141:
+.LBE149:
 	.cfi_endproc
 .LFE9:
 	.size	put_padded, .-put_padded
@@ -1298,11 +1360,11 @@ put_padded:
 	.p2align 4
 	.type	format.constprop.0, @function
 format.constprop.0:
-.LVL130:
+.LVL131:
 .LFB39:
-	.loc 1 179 13 is_stmt 1 view -0
+	.loc 1 191 13 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 179 13 is_stmt 0 view .LVU341
+	.loc 1 191 13 is_stmt 0 view .LVU363
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -1318,430 +1380,430 @@ format.constprop.0:
 	.cfi_offset 3, -20
 	sub	esp, 60
 	.cfi_def_cfa_offset 80
-	.loc 1 181 12 view .LVU342
+	.loc 1 193 12 view .LVU364
 	movsx	edx, BYTE PTR [edx]
-.LVL131:
-	.loc 1 179 13 view .LVU343
-	mov	DWORD PTR [esp+12], eax
 .LVL132:
-	.loc 1 181 12 is_stmt 1 view .LVU344
-	.loc 1 179 13 is_stmt 0 view .LVU345
-	mov	DWORD PTR [esp+8], ecx
-	.loc 1 181 12 view .LVU346
-	test	dl, dl
-	jne	.L107
-	jmp	.L106
+	.loc 1 191 13 view .LVU365
+	mov	DWORD PTR [esp+12], eax
 .LVL133:
+	.loc 1 193 12 is_stmt 1 view .LVU366
+	.loc 1 191 13 is_stmt 0 view .LVU367
+	mov	DWORD PTR [esp+8], ecx
+	.loc 1 193 12 view .LVU368
+	test	dl, dl
+	jne	.L114
+	jmp	.L113
+.LVL134:
 	.p2align 4,,10
 	.p2align 3
-.L204:
-.LBB165:
-	.loc 1 191 13 is_stmt 1 view .LVU347
-	.loc 1 191 13 is_stmt 0 view .LVU348
+.L211:
+.LBB170:
+	.loc 1 203 13 is_stmt 1 view .LVU369
+	.loc 1 203 13 is_stmt 0 view .LVU370
 	mov	eax, DWORD PTR [esp+12]
-	.loc 1 191 24 view .LVU349
+	.loc 1 203 24 view .LVU371
 	mov	edi, ebp
-	.loc 1 191 13 view .LVU350
+	.loc 1 203 13 view .LVU372
 	call	put
-.LVL134:
-	.loc 1 192 13 is_stmt 1 view .LVU351
-.L109:
-	.loc 1 192 13 is_stmt 0 view .LVU352
-.LBE165:
-	.loc 1 181 12 is_stmt 1 view .LVU353
+.LVL135:
+	.loc 1 204 13 is_stmt 1 view .LVU373
+.L116:
+	.loc 1 204 13 is_stmt 0 view .LVU374
+.LBE170:
+	.loc 1 193 12 is_stmt 1 view .LVU375
 	movsx	edx, BYTE PTR [edi]
 	test	dl, dl
-	je	.L106
-.LVL135:
-.L107:
-.LBB188:
-	.loc 1 182 9 view .LVU354
-	.loc 1 183 9 view .LVU355
-	.loc 1 184 9 view .LVU356
-	.loc 1 185 9 view .LVU357
-	.loc 1 186 9 view .LVU358
-	.loc 1 187 9 view .LVU359
-	.loc 1 188 9 view .LVU360
-	.loc 1 190 9 view .LVU361
-	.loc 1 191 24 is_stmt 0 view .LVU362
-	lea	ebp, [edi+1]
-	.loc 1 190 12 view .LVU363
-	cmp	dl, 37
-	jne	.L204
-	.loc 1 183 13 view .LVU364
-	xor	ebx, ebx
-	jmp	.L108
+	je	.L113
 .LVL136:
-	.p2align 4,,10
-	.p2align 3
-.L110:
-	.loc 1 198 18 is_stmt 1 view .LVU365
-	.loc 1 198 21 is_stmt 0 view .LVU366
-	cmp	al, 48
-	je	.L205
-	.loc 1 200 18 is_stmt 1 view .LVU367
-	.loc 1 200 21 is_stmt 0 view .LVU368
-	cmp	al, 43
-	je	.L206
-	.loc 1 202 18 is_stmt 1 view .LVU369
-	.loc 1 202 21 is_stmt 0 view .LVU370
-	cmp	al, 32
-	je	.L207
-	.loc 1 204 18 is_stmt 1 view .LVU371
-	.loc 1 204 21 is_stmt 0 view .LVU372
-	cmp	al, 35
-	jne	.L115
-	.loc 1 205 17 is_stmt 1 view .LVU373
-	.loc 1 205 23 is_stmt 0 view .LVU374
-	or	ebx, 16
+.L114:
+.LBB193:
+	.loc 1 194 9 view .LVU376
+	.loc 1 195 9 view .LVU377
+	.loc 1 196 9 view .LVU378
+	.loc 1 197 9 view .LVU379
+	.loc 1 198 9 view .LVU380
+	.loc 1 199 9 view .LVU381
+	.loc 1 200 9 view .LVU382
+	.loc 1 202 9 view .LVU383
+	.loc 1 203 24 is_stmt 0 view .LVU384
+	lea	ebp, [edi+1]
+	.loc 1 202 12 view .LVU385
+	cmp	dl, 37
+	jne	.L211
+	.loc 1 195 13 view .LVU386
+	xor	ebx, ebx
+	jmp	.L115
 .LVL137:
 	.p2align 4,,10
 	.p2align 3
-.L111:
-	.loc 1 195 20 is_stmt 1 view .LVU375
-	add	ebp, 1
+.L117:
+	.loc 1 210 18 is_stmt 1 view .LVU387
+	.loc 1 210 21 is_stmt 0 view .LVU388
+	cmp	al, 48
+	je	.L212
+	.loc 1 212 18 is_stmt 1 view .LVU389
+	.loc 1 212 21 is_stmt 0 view .LVU390
+	cmp	al, 43
+	je	.L213
+	.loc 1 214 18 is_stmt 1 view .LVU391
+	.loc 1 214 21 is_stmt 0 view .LVU392
+	cmp	al, 32
+	je	.L214
+	.loc 1 216 18 is_stmt 1 view .LVU393
+	.loc 1 216 21 is_stmt 0 view .LVU394
+	cmp	al, 35
+	jne	.L122
+	.loc 1 217 17 is_stmt 1 view .LVU395
+	.loc 1 217 23 is_stmt 0 view .LVU396
+	or	ebx, 16
 .LVL138:
-	.loc 1 195 9 view .LVU376
-.L108:
-	.loc 1 195 9 view .LVU377
-	.loc 1 196 13 view .LVU378
-	.loc 1 196 17 is_stmt 0 view .LVU379
-	movsx	eax, BYTE PTR [ebp+0]
-	.loc 1 196 16 view .LVU380
-	cmp	al, 45
-	jne	.L110
-	.loc 1 197 17 is_stmt 1 view .LVU381
-	.loc 1 197 23 is_stmt 0 view .LVU382
-	or	ebx, 1
+	.p2align 4,,10
+	.p2align 3
+.L118:
+	.loc 1 207 20 is_stmt 1 view .LVU397
+	add	ebp, 1
 .LVL139:
-	.loc 1 197 23 view .LVU383
-	jmp	.L111
-	.p2align 4,,10
-	.p2align 3
-.L205:
-	.loc 1 199 17 is_stmt 1 view .LVU384
-	.loc 1 199 23 is_stmt 0 view .LVU385
-	or	ebx, 2
-.LVL140:
-	.loc 1 199 23 view .LVU386
-	jmp	.L111
-	.p2align 4,,10
-	.p2align 3
-.L206:
-	.loc 1 201 17 is_stmt 1 view .LVU387
-	.loc 1 201 23 is_stmt 0 view .LVU388
-	or	ebx, 4
-.LVL141:
-	.loc 1 201 23 view .LVU389
-	jmp	.L111
-	.p2align 4,,10
-	.p2align 3
-.L207:
-	.loc 1 203 17 is_stmt 1 view .LVU390
-	.loc 1 203 23 is_stmt 0 view .LVU391
-	or	ebx, 8
-.LVL142:
-	.loc 1 203 23 view .LVU392
-	jmp	.L111
-	.p2align 4,,10
-	.p2align 3
+	.loc 1 207 9 view .LVU398
 .L115:
-	.loc 1 209 9 is_stmt 1 view .LVU393
-	.loc 1 209 12 is_stmt 0 view .LVU394
+	.loc 1 207 9 view .LVU399
+	.loc 1 208 13 view .LVU400
+	.loc 1 208 17 is_stmt 0 view .LVU401
+	movsx	eax, BYTE PTR [ebp+0]
+	.loc 1 208 16 view .LVU402
+	cmp	al, 45
+	jne	.L117
+	.loc 1 209 17 is_stmt 1 view .LVU403
+	.loc 1 209 23 is_stmt 0 view .LVU404
+	or	ebx, 1
+.LVL140:
+	.loc 1 209 23 view .LVU405
+	jmp	.L118
+	.p2align 4,,10
+	.p2align 3
+.L212:
+	.loc 1 211 17 is_stmt 1 view .LVU406
+	.loc 1 211 23 is_stmt 0 view .LVU407
+	or	ebx, 2
+.LVL141:
+	.loc 1 211 23 view .LVU408
+	jmp	.L118
+	.p2align 4,,10
+	.p2align 3
+.L213:
+	.loc 1 213 17 is_stmt 1 view .LVU409
+	.loc 1 213 23 is_stmt 0 view .LVU410
+	or	ebx, 4
+.LVL142:
+	.loc 1 213 23 view .LVU411
+	jmp	.L118
+	.p2align 4,,10
+	.p2align 3
+.L214:
+	.loc 1 215 17 is_stmt 1 view .LVU412
+	.loc 1 215 23 is_stmt 0 view .LVU413
+	or	ebx, 8
+.LVL143:
+	.loc 1 215 23 view .LVU414
+	jmp	.L118
+	.p2align 4,,10
+	.p2align 3
+.L122:
+	.loc 1 221 9 is_stmt 1 view .LVU415
+	.loc 1 221 12 is_stmt 0 view .LVU416
 	cmp	al, 42
-	jne	.L208
-	.loc 1 210 13 is_stmt 1 view .LVU395
-	.loc 1 210 19 is_stmt 0 view .LVU396
+	jne	.L215
+	.loc 1 222 13 is_stmt 1 view .LVU417
+	.loc 1 222 19 is_stmt 0 view .LVU418
 	mov	eax, DWORD PTR [esp+8]
 	mov	ecx, DWORD PTR [eax]
 	lea	edx, [eax+4]
-.LVL143:
-	.loc 1 211 13 is_stmt 1 view .LVU397
-	.loc 1 211 16 is_stmt 0 view .LVU398
-	test	ecx, ecx
-	jns	.L119
-	.loc 1 212 17 is_stmt 1 view .LVU399
-	.loc 1 212 23 is_stmt 0 view .LVU400
-	or	ebx, 1
 .LVL144:
-	.loc 1 213 17 is_stmt 1 view .LVU401
-	.loc 1 213 23 is_stmt 0 view .LVU402
-	neg	ecx
+	.loc 1 223 13 is_stmt 1 view .LVU419
+	.loc 1 223 16 is_stmt 0 view .LVU420
+	test	ecx, ecx
+	jns	.L126
+	.loc 1 224 17 is_stmt 1 view .LVU421
+	.loc 1 224 23 is_stmt 0 view .LVU422
+	or	ebx, 1
 .LVL145:
-.L119:
-	.loc 1 215 13 is_stmt 1 view .LVU403
-	.loc 1 210 19 is_stmt 0 view .LVU404
-	mov	DWORD PTR [esp+8], edx
-	.loc 1 217 20 view .LVU405
-	movsx	eax, BYTE PTR [ebp+1]
-	.loc 1 215 16 view .LVU406
-	add	ebp, 1
+	.loc 1 225 17 is_stmt 1 view .LVU423
+	.loc 1 225 23 is_stmt 0 view .LVU424
+	neg	ecx
 .LVL146:
-.L118:
-	.loc 1 220 9 is_stmt 1 view .LVU407
-	.loc 1 185 13 is_stmt 0 view .LVU408
-	mov	DWORD PTR [esp+16], -1
-	.loc 1 220 12 view .LVU409
-	cmp	al, 46
-	je	.L209
+.L126:
+	.loc 1 227 13 is_stmt 1 view .LVU425
+	.loc 1 222 19 is_stmt 0 view .LVU426
+	mov	DWORD PTR [esp+8], edx
+	.loc 1 229 20 view .LVU427
+	movsx	eax, BYTE PTR [ebp+1]
+	.loc 1 227 16 view .LVU428
+	add	ebp, 1
 .LVL147:
-.L120:
-	.loc 1 222 23 view .LVU410
+.L125:
+	.loc 1 232 9 is_stmt 1 view .LVU429
+	.loc 1 197 13 is_stmt 0 view .LVU430
+	mov	DWORD PTR [esp+16], -1
+	.loc 1 232 12 view .LVU431
+	cmp	al, 46
+	je	.L216
+.LVL148:
+.L127:
+	.loc 1 234 23 view .LVU432
 	mov	DWORD PTR [esp+20], ebx
 	xor	esi, esi
 	xor	edx, edx
 	mov	DWORD PTR [esp+24], ecx
-	jmp	.L130
-.LVL148:
+	jmp	.L137
+.LVL149:
 	.p2align 4,,10
 	.p2align 3
-.L123:
-	.loc 1 234 18 is_stmt 1 view .LVU411
-	.loc 1 234 21 is_stmt 0 view .LVU412
+.L130:
+	.loc 1 246 18 is_stmt 1 view .LVU433
+	.loc 1 246 21 is_stmt 0 view .LVU434
 	cmp	al, 108
-	je	.L210
-	.loc 1 236 18 is_stmt 1 view .LVU413
-	.loc 1 236 34 is_stmt 0 view .LVU414
+	je	.L217
+	.loc 1 248 18 is_stmt 1 view .LVU435
+	.loc 1 248 34 is_stmt 0 view .LVU436
 	cmp	al, 76
 	sete	bl
 	cmp	al, 113
 	sete	cl
-	.loc 1 236 49 view .LVU415
+	.loc 1 248 49 view .LVU437
 	or	cl, bl
-	jne	.L174
+	jne	.L181
 	cmp	al, 106
-	je	.L174
-	.loc 1 240 18 is_stmt 1 view .LVU416
-	.loc 1 240 21 is_stmt 0 view .LVU417
+	je	.L181
+	.loc 1 252 18 is_stmt 1 view .LVU438
+	.loc 1 252 21 is_stmt 0 view .LVU439
 	cmp	al, 122
-	je	.L175
+	je	.L182
 	cmp	al, 116
-	jne	.L128
-.L175:
-	.loc 1 241 24 view .LVU418
+	jne	.L135
+.L182:
+	.loc 1 253 24 view .LVU440
 	mov	edx, 1
-.LVL149:
-	.p2align 4,,10
-	.p2align 3
-.L124:
-	.loc 1 231 20 is_stmt 1 view .LVU419
-	.loc 1 232 17 is_stmt 0 view .LVU420
-	movsx	eax, BYTE PTR [ebp+1]
-	.loc 1 231 20 view .LVU421
-	add	ebp, 1
 .LVL150:
-	.loc 1 231 9 is_stmt 1 view .LVU422
-.L130:
-	.loc 1 231 9 view .LVU423
-	.loc 1 232 13 view .LVU424
-	.loc 1 232 16 is_stmt 0 view .LVU425
-	cmp	al, 104
-	jne	.L123
-	.loc 1 233 17 is_stmt 1 view .LVU426
-	.loc 1 233 23 is_stmt 0 view .LVU427
-	sub	edx, 1
+	.p2align 4,,10
+	.p2align 3
+.L131:
+	.loc 1 243 20 is_stmt 1 view .LVU441
+	.loc 1 244 17 is_stmt 0 view .LVU442
+	movsx	eax, BYTE PTR [ebp+1]
+	.loc 1 243 20 view .LVU443
+	add	ebp, 1
 .LVL151:
-	.loc 1 233 23 view .LVU428
-	jmp	.L124
-	.p2align 4,,10
-	.p2align 3
-.L174:
-	.loc 1 237 17 is_stmt 1 view .LVU429
+	.loc 1 243 9 is_stmt 1 view .LVU444
+.L137:
+	.loc 1 243 9 view .LVU445
+	.loc 1 244 13 view .LVU446
+	.loc 1 244 16 is_stmt 0 view .LVU447
+	cmp	al, 104
+	jne	.L130
+	.loc 1 245 17 is_stmt 1 view .LVU448
+	.loc 1 245 23 is_stmt 0 view .LVU449
+	sub	edx, 1
 .LVL152:
-	.loc 1 238 17 view .LVU430
-	.loc 1 238 22 is_stmt 0 view .LVU431
-	movzx	esi, bl
+	.loc 1 245 23 view .LVU450
+	jmp	.L131
+	.p2align 4,,10
+	.p2align 3
+.L181:
+	.loc 1 249 17 is_stmt 1 view .LVU451
 .LVL153:
-	.loc 1 237 24 view .LVU432
-	mov	edx, 2
-	.loc 1 238 22 view .LVU433
-	jmp	.L124
+	.loc 1 250 17 view .LVU452
+	.loc 1 250 22 is_stmt 0 view .LVU453
+	movzx	esi, bl
 .LVL154:
-	.p2align 4,,10
-	.p2align 3
-.L210:
-	.loc 1 235 17 is_stmt 1 view .LVU434
-	.loc 1 235 23 is_stmt 0 view .LVU435
-	add	edx, 1
+	.loc 1 249 24 view .LVU454
+	mov	edx, 2
+	.loc 1 250 22 view .LVU455
+	jmp	.L131
 .LVL155:
-	.loc 1 235 23 view .LVU436
-	jmp	.L124
 	.p2align 4,,10
 	.p2align 3
-.L128:
-	.loc 1 246 12 view .LVU437
+.L217:
+	.loc 1 247 17 is_stmt 1 view .LVU456
+	.loc 1 247 23 is_stmt 0 view .LVU457
+	add	edx, 1
+.LVL156:
+	.loc 1 247 23 view .LVU458
+	jmp	.L131
+	.p2align 4,,10
+	.p2align 3
+.L135:
+	.loc 1 258 12 view .LVU459
 	mov	ecx, DWORD PTR [esp+24]
 	mov	ebx, DWORD PTR [esp+20]
 	mov	DWORD PTR [esp+24], edx
-.LVL156:
-	.loc 1 245 9 is_stmt 1 view .LVU438
-	.loc 1 246 9 view .LVU439
-	.loc 1 246 12 is_stmt 0 view .LVU440
-	test	al, al
-	je	.L211
-	.loc 1 251 9 is_stmt 1 view .LVU441
-	.loc 1 251 12 is_stmt 0 view .LVU442
-	lea	edx, [ebp+1]
 .LVL157:
-	.loc 1 252 9 view .LVU443
-	lea	ebp, [eax-37]
+	.loc 1 257 9 is_stmt 1 view .LVU460
+	.loc 1 258 9 view .LVU461
+	.loc 1 258 12 is_stmt 0 view .LVU462
+	test	al, al
+	je	.L218
+	.loc 1 263 9 is_stmt 1 view .LVU463
+	.loc 1 263 12 is_stmt 0 view .LVU464
+	lea	edx, [ebp+1]
 .LVL158:
-	.loc 1 251 12 view .LVU444
-	mov	DWORD PTR [esp+20], edx
+	.loc 1 264 9 view .LVU465
+	lea	ebp, [eax-37]
 .LVL159:
-	.loc 1 252 9 is_stmt 1 view .LVU445
-	mov	edx, ebp
+	.loc 1 263 12 view .LVU466
+	mov	DWORD PTR [esp+20], edx
 .LVL160:
-	.loc 1 252 9 is_stmt 0 view .LVU446
+	.loc 1 264 9 is_stmt 1 view .LVU467
+	mov	edx, ebp
+.LVL161:
+	.loc 1 264 9 is_stmt 0 view .LVU468
 	cmp	dl, 83
-	ja	.L134
+	ja	.L141
 	movzx	ebp, dl
-	jmp	[DWORD PTR .L136[0+ebp*4]]
+	jmp	[DWORD PTR .L143[0+ebp*4]]
 	.section	.rodata
 	.align 4
 	.align 4
-.L136:
-	.long	.L142
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L140
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L140
-	.long	.L140
-	.long	.L140
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L135
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L140
-	.long	.L134
+.L143:
+	.long	.L149
 	.long	.L141
-	.long	.L139
-	.long	.L140
-	.long	.L140
-	.long	.L140
-	.long	.L134
-	.long	.L139
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L134
-	.long	.L135
-	.long	.L138
-	.long	.L134
-	.long	.L134
-	.long	.L137
-	.long	.L134
-	.long	.L135
-	.long	.L134
-	.long	.L134
-	.long	.L135
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L147
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L147
+	.long	.L147
+	.long	.L147
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L142
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L147
+	.long	.L141
+	.long	.L148
+	.long	.L146
+	.long	.L147
+	.long	.L147
+	.long	.L147
+	.long	.L141
+	.long	.L146
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L141
+	.long	.L142
+	.long	.L145
+	.long	.L141
+	.long	.L141
+	.long	.L144
+	.long	.L141
+	.long	.L142
+	.long	.L141
+	.long	.L141
+	.long	.L142
 	.text
 	.p2align 4,,10
 	.p2align 3
-.L134:
-	.loc 1 328 13 is_stmt 1 view .LVU447
-.LVL161:
-.LBB166:
-.LBI166:
-	.loc 1 68 13 view .LVU448
-.LBB167:
-	.loc 1 70 5 view .LVU449
-	.loc 1 70 12 view .LVU450
-	.loc 1 70 12 is_stmt 0 view .LVU451
+.L141:
+	.loc 1 340 13 is_stmt 1 view .LVU469
+.LVL162:
+.LBB171:
+.LBI171:
+	.loc 1 68 13 view .LVU470
+.LBB172:
+	.loc 1 70 5 view .LVU471
+	.loc 1 70 12 view .LVU472
+	.loc 1 70 12 is_stmt 0 view .LVU473
 	mov	ebx, DWORD PTR [esp+20]
 	sub	ebx, edi
-.LVL162:
-	.loc 1 70 12 view .LVU452
-	je	.L173
+.LVL163:
+	.loc 1 70 12 view .LVU474
+	je	.L180
 	mov	ebp, DWORD PTR [esp+12]
 	mov	esi, edi
-.LVL163:
+.LVL164:
 	.p2align 4,,10
 	.p2align 3
-.L161:
-	.loc 1 71 9 is_stmt 1 view .LVU453
+.L168:
+	.loc 1 71 9 is_stmt 1 view .LVU475
 	movsx	edx, BYTE PTR [esi]
 	mov	eax, ebp
-	.loc 1 71 18 is_stmt 0 view .LVU454
+	.loc 1 71 18 is_stmt 0 view .LVU476
 	add	esi, 1
-.LVL164:
-	.loc 1 71 9 view .LVU455
-	call	put
 .LVL165:
-	.loc 1 70 12 is_stmt 1 view .LVU456
-	.loc 1 70 12 is_stmt 0 view .LVU457
+	.loc 1 71 9 view .LVU477
+	call	put
+.LVL166:
+	.loc 1 70 12 is_stmt 1 view .LVU478
+	.loc 1 70 12 is_stmt 0 view .LVU479
 	mov	eax, edi
 	sub	eax, esi
 	add	eax, ebx
-	jne	.L161
-.LVL166:
-.L173:
-	.loc 1 70 12 view .LVU458
-.LBE167:
-.LBE166:
-	.loc 1 251 12 view .LVU459
-	mov	edi, DWORD PTR [esp+20]
+	jne	.L168
 .LVL167:
-.L217:
-	.loc 1 251 12 view .LVU460
-.LBE188:
-	.loc 1 181 12 is_stmt 1 view .LVU461
+.L180:
+	.loc 1 70 12 view .LVU480
+.LBE172:
+.LBE171:
+	.loc 1 263 12 view .LVU481
+	mov	edi, DWORD PTR [esp+20]
+.LVL168:
+.L224:
+	.loc 1 263 12 view .LVU482
+.LBE193:
+	.loc 1 193 12 is_stmt 1 view .LVU483
 	movsx	edx, BYTE PTR [edi]
 	test	dl, dl
-	jne	.L107
-.LVL168:
-.L106:
-	.loc 1 332 1 is_stmt 0 view .LVU462
+	jne	.L114
+.LVL169:
+.L113:
+	.loc 1 344 1 is_stmt 0 view .LVU484
 	add	esp, 60
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -1758,31 +1820,31 @@ format.constprop.0:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL169:
-.L140:
+.LVL170:
+.L147:
 	.cfi_restore_state
-.LBB189:
-	.loc 1 315 13 is_stmt 1 view .LVU463
-	.loc 1 315 16 is_stmt 0 view .LVU464
+.LBB194:
+	.loc 1 327 13 is_stmt 1 view .LVU485
+	.loc 1 327 16 is_stmt 0 view .LVU486
 	test	esi, esi
-	jne	.L212
-.LBB168:
-	.loc 1 319 17 is_stmt 1 view .LVU465
-	.loc 1 319 40 is_stmt 0 view .LVU466
+	jne	.L219
+.LBB173:
+	.loc 1 331 17 is_stmt 1 view .LVU487
+	.loc 1 331 40 is_stmt 0 view .LVU488
 	mov	edi, DWORD PTR [esp+8]
 	mov	ebp, DWORD PTR [edi+4]
 	lea	esi, [edi+8]
-.LVL170:
-	.loc 1 320 17 is_stmt 1 view .LVU467
-	.loc 1 319 40 is_stmt 0 view .LVU468
+.LVL171:
+	.loc 1 332 17 is_stmt 1 view .LVU489
+	.loc 1 331 40 is_stmt 0 view .LVU490
 	mov	edi, DWORD PTR [edi]
 	mov	DWORD PTR [esp+40], ebp
 	mov	DWORD PTR [esp+36], edi
-	.loc 1 320 17 view .LVU469
+	.loc 1 332 17 view .LVU491
 	push	DWORD PTR [esp+16]
 	.cfi_def_cfa_offset 84
-.LVL171:
-	.loc 1 320 17 view .LVU470
+.LVL172:
+	.loc 1 332 17 view .LVU492
 	push	ecx
 	.cfi_def_cfa_offset 88
 	push	ebx
@@ -1791,8 +1853,8 @@ format.constprop.0:
 	.cfi_def_cfa_offset 96
 	push	0
 	.cfi_def_cfa_offset 100
-.L202:
-	.loc 1 320 17 view .LVU471
+.L209:
+	.loc 1 332 17 view .LVU493
 	lea	eax, [esp+56]
 	push	eax
 	.cfi_def_cfa_offset 104
@@ -1801,79 +1863,79 @@ format.constprop.0:
 	push	OFFSET FLAT:emit_fp
 	.cfi_def_cfa_offset 112
 	call	__fmt_fp
-.LVL172:
+.LVL173:
 	add	esp, 32
 	.cfi_def_cfa_offset 80
-.LBE168:
-	.loc 1 251 12 view .LVU472
+.LBE173:
+	.loc 1 263 12 view .LVU494
 	mov	edi, DWORD PTR [esp+20]
-.LBB169:
-	.loc 1 319 40 view .LVU473
+.LBB174:
+	.loc 1 331 40 view .LVU495
 	mov	DWORD PTR [esp+8], esi
-.LVL173:
-	.loc 1 319 40 view .LVU474
-	jmp	.L109
 .LVL174:
-.L135:
-	.loc 1 319 40 view .LVU475
-.LBE169:
-.LBB170:
-	.loc 1 274 13 is_stmt 1 view .LVU476
-	.loc 1 275 13 view .LVU477
-	.loc 1 275 46 is_stmt 0 view .LVU478
+	.loc 1 331 40 view .LVU496
+	jmp	.L116
+.LVL175:
+.L142:
+	.loc 1 331 40 view .LVU497
+.LBE174:
+.LBB175:
+	.loc 1 286 13 is_stmt 1 view .LVU498
+	.loc 1 287 13 view .LVU499
+	.loc 1 287 46 is_stmt 0 view .LVU500
 	mov	DWORD PTR [esp+28], 10
 	cmp	al, 117
-	je	.L148
+	je	.L155
 	xor	edx, edx
 	cmp	al, 111
 	setne	dl
 	lea	edi, [8+edx*8]
 	mov	DWORD PTR [esp+28], edi
-.L148:
-.LVL175:
-	.loc 1 276 13 is_stmt 1 view .LVU479
-	.loc 1 277 13 view .LVU480
-	.loc 1 277 16 is_stmt 0 view .LVU481
-	cmp	DWORD PTR [esp+24], 1
-	jle	.L149
-	.loc 1 278 17 is_stmt 1 view .LVU482
+.L155:
 .LVL176:
-	.loc 1 278 19 is_stmt 0 view .LVU483
+	.loc 1 288 13 is_stmt 1 view .LVU501
+	.loc 1 289 13 view .LVU502
+	.loc 1 289 16 is_stmt 0 view .LVU503
+	cmp	DWORD PTR [esp+24], 1
+	jle	.L156
+	.loc 1 290 17 is_stmt 1 view .LVU504
+.LVL177:
+	.loc 1 290 19 is_stmt 0 view .LVU505
 	mov	edx, DWORD PTR [esp+8]
 	mov	esi, DWORD PTR [edx]
-.LVL177:
-	.loc 1 278 19 view .LVU484
-	mov	edi, DWORD PTR [edx+4]
-	.loc 1 281 13 is_stmt 1 view .LVU485
-	.loc 1 283 18 view .LVU486
-	.loc 1 278 19 is_stmt 0 view .LVU487
-	add	edx, 8
 .LVL178:
-	.loc 1 278 19 view .LVU488
-	mov	DWORD PTR [esp+8], edx
+	.loc 1 290 19 view .LVU506
+	mov	edi, DWORD PTR [edx+4]
+	.loc 1 293 13 is_stmt 1 view .LVU507
+	.loc 1 295 18 view .LVU508
+	.loc 1 290 19 is_stmt 0 view .LVU509
+	add	edx, 8
 .LVL179:
-.L150:
-	.loc 1 285 13 is_stmt 1 view .LVU489
-	.loc 1 276 25 is_stmt 0 view .LVU490
+	.loc 1 290 19 view .LVU510
+	mov	DWORD PTR [esp+8], edx
+.LVL180:
+.L157:
+	.loc 1 297 13 is_stmt 1 view .LVU511
+	.loc 1 288 25 is_stmt 0 view .LVU512
 	xor	edx, edx
-	.loc 1 285 16 view .LVU491
+	.loc 1 297 16 view .LVU513
 	test	bl, 16
-	je	.L153
-	.loc 1 285 46 view .LVU492
+	je	.L160
+	.loc 1 297 46 view .LVU514
 	mov	edx, esi
 	or	edx, edi
-	je	.L170
+	je	.L177
 	cmp	DWORD PTR [esp+28], 16
-	jne	.L170
-	.loc 1 286 17 is_stmt 1 view .LVU493
-	.loc 1 286 24 is_stmt 0 view .LVU494
+	jne	.L177
+	.loc 1 298 17 is_stmt 1 view .LVU515
+	.loc 1 298 24 is_stmt 0 view .LVU516
 	cmp	al, 88
 	mov	edx, OFFSET FLAT:.LC3
 	mov	ebp, OFFSET FLAT:.LC2
 	cmovne	edx, ebp
-.L153:
-.LVL180:
-	.loc 1 287 13 is_stmt 1 view .LVU495
+.L160:
+.LVL181:
+	.loc 1 299 13 is_stmt 1 view .LVU517
 	sub	esp, 4
 	.cfi_def_cfa_offset 84
 	and	ebx, -13
@@ -1881,8 +1943,8 @@ format.constprop.0:
 	sete	al
 	push	edx
 	.cfi_def_cfa_offset 88
-.LVL181:
-	.loc 1 287 13 is_stmt 0 view .LVU496
+.LVL182:
+	.loc 1 299 13 is_stmt 0 view .LVU518
 	movzx	eax, al
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 92
@@ -1894,66 +1956,66 @@ format.constprop.0:
 	.cfi_def_cfa_offset 104
 	push	DWORD PTR [esp+52]
 	.cfi_def_cfa_offset 108
-.LVL182:
-.L201:
-	.loc 1 287 13 view .LVU497
-.LBE170:
-.LBB171:
-	.loc 1 267 17 view .LVU498
+.LVL183:
+.L208:
+	.loc 1 299 13 view .LVU519
+.LBE175:
+.LBB176:
+	.loc 1 279 17 view .LVU520
 	push	0
 	.cfi_def_cfa_offset 112
-.L200:
+.L207:
 	mov	eax, DWORD PTR [esp+44]
 	mov	ecx, edi
 	mov	edx, esi
 	call	put_integer
-.LVL183:
+.LVL184:
 	add	esp, 32
 	.cfi_def_cfa_offset 80
-.LVL184:
-	.loc 1 267 17 view .LVU499
-.LBE171:
-	.loc 1 251 12 view .LVU500
-	mov	edi, DWORD PTR [esp+20]
-	jmp	.L109
 .LVL185:
-.L139:
-.LBB172:
-	.loc 1 255 13 is_stmt 1 view .LVU501
-	.loc 1 256 13 view .LVU502
-	.loc 1 256 16 is_stmt 0 view .LVU503
-	cmp	DWORD PTR [esp+24], 1
-	jle	.L143
-	.loc 1 257 17 is_stmt 1 view .LVU504
+	.loc 1 279 17 view .LVU521
+.LBE176:
+	.loc 1 263 12 view .LVU522
+	mov	edi, DWORD PTR [esp+20]
+	jmp	.L116
 .LVL186:
-	.loc 1 257 19 is_stmt 0 view .LVU505
+.L146:
+.LBB177:
+	.loc 1 267 13 is_stmt 1 view .LVU523
+	.loc 1 268 13 view .LVU524
+	.loc 1 268 16 is_stmt 0 view .LVU525
+	cmp	DWORD PTR [esp+24], 1
+	jle	.L150
+	.loc 1 269 17 is_stmt 1 view .LVU526
+.LVL187:
+	.loc 1 269 19 is_stmt 0 view .LVU527
 	mov	eax, DWORD PTR [esp+8]
 	mov	esi, DWORD PTR [eax]
-.LVL187:
-	.loc 1 257 19 view .LVU506
-	mov	edi, DWORD PTR [eax+4]
-	.loc 1 260 13 is_stmt 1 view .LVU507
-	.loc 1 262 18 view .LVU508
-	.loc 1 257 19 is_stmt 0 view .LVU509
-	add	eax, 8
 .LVL188:
-	.loc 1 257 19 view .LVU510
-	mov	DWORD PTR [esp+8], eax
-.L144:
+	.loc 1 269 19 view .LVU528
+	mov	edi, DWORD PTR [eax+4]
+	.loc 1 272 13 is_stmt 1 view .LVU529
+	.loc 1 274 18 view .LVU530
+	.loc 1 269 19 is_stmt 0 view .LVU531
+	add	eax, 8
 .LVL189:
-	.loc 1 264 13 is_stmt 1 view .LVU511
-	.loc 1 264 16 is_stmt 0 view .LVU512
+	.loc 1 269 19 view .LVU532
+	mov	DWORD PTR [esp+8], eax
+.L151:
+.LVL190:
+	.loc 1 276 13 is_stmt 1 view .LVU533
+	.loc 1 276 16 is_stmt 0 view .LVU534
 	test	edi, edi
-	js	.L213
-.L147:
-	.loc 1 267 17 is_stmt 1 view .LVU513
+	js	.L220
+.L154:
+	.loc 1 279 17 is_stmt 1 view .LVU535
 	sub	esp, 4
 	.cfi_remember_state
 	.cfi_def_cfa_offset 84
 	push	0
 	.cfi_def_cfa_offset 88
-.LVL190:
-	.loc 1 267 17 is_stmt 0 view .LVU514
+.LVL191:
+	.loc 1 279 17 is_stmt 0 view .LVU536
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 92
 	push	ecx
@@ -1964,29 +2026,29 @@ format.constprop.0:
 	.cfi_def_cfa_offset 104
 	push	10
 	.cfi_def_cfa_offset 108
-	jmp	.L201
-.LVL191:
-.L138:
+	jmp	.L208
+.LVL192:
+.L145:
 	.cfi_restore_state
-	.loc 1 267 17 view .LVU515
-.LBE172:
-.LBB173:
-	.loc 1 292 13 is_stmt 1 view .LVU516
-	.loc 1 292 19 is_stmt 0 view .LVU517
+	.loc 1 279 17 view .LVU537
+.LBE177:
+.LBB178:
+	.loc 1 304 13 is_stmt 1 view .LVU538
+	.loc 1 304 19 is_stmt 0 view .LVU539
 	mov	eax, DWORD PTR [esp+8]
 	mov	eax, DWORD PTR [eax]
-	.loc 1 293 13 is_stmt 1 view .LVU518
-	.loc 1 293 16 is_stmt 0 view .LVU519
+	.loc 1 305 13 is_stmt 1 view .LVU540
+	.loc 1 305 16 is_stmt 0 view .LVU541
 	test	eax, eax
-	je	.L214
-	.loc 1 296 17 is_stmt 1 view .LVU520
+	je	.L221
+	.loc 1 308 17 is_stmt 1 view .LVU542
 	sub	esp, 4
 	.cfi_def_cfa_offset 84
 	xor	edx, edx
 	push	OFFSET FLAT:.LC2
 	.cfi_def_cfa_offset 88
-.LVL192:
-	.loc 1 296 17 is_stmt 0 view .LVU521
+.LVL193:
+	.loc 1 308 17 is_stmt 0 view .LVU543
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 92
 	push	ecx
@@ -2003,61 +2065,61 @@ format.constprop.0:
 	.cfi_def_cfa_offset 112
 	mov	eax, DWORD PTR [esp+44]
 	call	put_integer
-.LVL193:
+.LVL194:
 	add	esp, 32
 	.cfi_def_cfa_offset 80
-.L155:
-.LVL194:
-	.loc 1 292 19 view .LVU522
-	add	DWORD PTR [esp+8], 4
+.L162:
 .LVL195:
-	.loc 1 292 19 view .LVU523
-.LBE173:
-	.loc 1 251 12 view .LVU524
-	mov	edi, DWORD PTR [esp+20]
-	jmp	.L109
+	.loc 1 304 19 view .LVU544
+	add	DWORD PTR [esp+8], 4
 .LVL196:
-.L137:
-.LBB174:
-	.loc 1 305 13 is_stmt 1 view .LVU525
-	.loc 1 305 25 is_stmt 0 view .LVU526
+	.loc 1 304 19 view .LVU545
+.LBE178:
+	.loc 1 263 12 view .LVU546
+	mov	edi, DWORD PTR [esp+20]
+	jmp	.L116
+.LVL197:
+.L144:
+.LBB179:
+	.loc 1 317 13 is_stmt 1 view .LVU547
+	.loc 1 317 25 is_stmt 0 view .LVU548
 	mov	eax, DWORD PTR [esp+8]
 	mov	edi, DWORD PTR [eax]
 	lea	esi, [eax+4]
-.LVL197:
-	.loc 1 306 13 is_stmt 1 view .LVU527
-	.loc 1 307 13 view .LVU528
-	.loc 1 307 16 is_stmt 0 view .LVU529
-	test	edi, edi
-	je	.L215
-.L156:
 .LVL198:
-	.loc 1 309 13 is_stmt 1 view .LVU530
-	.loc 1 309 45 is_stmt 0 view .LVU531
+	.loc 1 318 13 is_stmt 1 view .LVU549
+	.loc 1 319 13 view .LVU550
+	.loc 1 319 16 is_stmt 0 view .LVU551
+	test	edi, edi
+	je	.L222
+.L163:
+.LVL199:
+	.loc 1 321 13 is_stmt 1 view .LVU552
+	.loc 1 321 45 is_stmt 0 view .LVU553
 	mov	eax, DWORD PTR [esp+16]
 	test	eax, eax
-	js	.L216
-.LVL199:
-.L157:
-	.loc 1 309 45 view .LVU532
+	js	.L223
+.LVL200:
+.L164:
+	.loc 1 321 45 view .LVU554
 	mov	DWORD PTR [esp+8], ecx
-	.loc 1 309 47 view .LVU533
+	.loc 1 321 47 view .LVU555
 	sub	esp, 8
 	.cfi_def_cfa_offset 88
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 92
-.LVL200:
-	.loc 1 309 47 view .LVU534
+.LVL201:
+	.loc 1 321 47 view .LVU556
 	push	edi
 	.cfi_def_cfa_offset 96
 	call	strnlen
-.LVL201:
+.LVL202:
 	mov	ecx, DWORD PTR [esp+24]
 	add	esp, 16
 	.cfi_def_cfa_offset 80
-.L159:
-.LVL202:
-	.loc 1 310 13 is_stmt 1 view .LVU535
+.L166:
+.LVL203:
+	.loc 1 322 13 is_stmt 1 view .LVU557
 	sub	esp, 8
 	.cfi_remember_state
 	.cfi_def_cfa_offset 88
@@ -2067,198 +2129,198 @@ format.constprop.0:
 	mov	ecx, eax
 	push	ebx
 	.cfi_def_cfa_offset 96
-	jmp	.L203
-.LVL203:
-.L142:
+	jmp	.L210
+.LVL204:
+.L149:
 	.cfi_restore_state
-	.loc 1 310 13 is_stmt 0 view .LVU536
-.LBE174:
-	.loc 1 324 13 is_stmt 1 view .LVU537
+	.loc 1 322 13 is_stmt 0 view .LVU558
+.LBE179:
+	.loc 1 336 13 is_stmt 1 view .LVU559
 	mov	eax, DWORD PTR [esp+12]
 	mov	edx, 37
 	call	put
-.LVL204:
-	.loc 1 325 13 view .LVU538
-	.loc 1 251 12 is_stmt 0 view .LVU539
-	mov	edi, DWORD PTR [esp+20]
-	jmp	.L217
 .LVL205:
-.L141:
-.LBB175:
-	.loc 1 300 13 is_stmt 1 view .LVU540
-	.loc 1 300 28 is_stmt 0 view .LVU541
+	.loc 1 337 13 view .LVU560
+	.loc 1 263 12 is_stmt 0 view .LVU561
+	mov	edi, DWORD PTR [esp+20]
+	jmp	.L224
+.LVL206:
+.L148:
+.LBB180:
+	.loc 1 312 13 is_stmt 1 view .LVU562
+	.loc 1 312 28 is_stmt 0 view .LVU563
 	mov	eax, DWORD PTR [esp+8]
-	.loc 1 301 13 view .LVU542
+	.loc 1 313 13 view .LVU564
 	sub	esp, 8
 	.cfi_def_cfa_offset 88
-	.loc 1 300 28 view .LVU543
+	.loc 1 312 28 view .LVU565
 	lea	esi, [eax+4]
-.LVL206:
-	.loc 1 300 22 view .LVU544
+.LVL207:
+	.loc 1 312 22 view .LVU566
 	mov	eax, DWORD PTR [eax]
 	mov	BYTE PTR [esp+44], al
-	.loc 1 301 13 is_stmt 1 view .LVU545
+	.loc 1 313 13 is_stmt 1 view .LVU567
 	push	ecx
 	.cfi_def_cfa_offset 92
-.LVL207:
-	.loc 1 301 13 is_stmt 0 view .LVU546
+.LVL208:
+	.loc 1 313 13 is_stmt 0 view .LVU568
 	mov	ecx, 1
 	push	ebx
 	.cfi_def_cfa_offset 96
 	lea	edx, [esp+52]
-.L203:
-	.loc 1 301 13 view .LVU547
-.LBE175:
-.LBB176:
-	.loc 1 310 13 view .LVU548
+.L210:
+	.loc 1 313 13 view .LVU569
+.LBE180:
+.LBB181:
+	.loc 1 322 13 view .LVU570
 	mov	eax, DWORD PTR [esp+28]
 	call	put_padded
-.LVL208:
-	.loc 1 311 13 is_stmt 1 view .LVU549
+.LVL209:
+	.loc 1 323 13 is_stmt 1 view .LVU571
 	add	esp, 16
 	.cfi_def_cfa_offset 80
-.LBE176:
-	.loc 1 251 12 is_stmt 0 view .LVU550
+.LBE181:
+	.loc 1 263 12 is_stmt 0 view .LVU572
 	mov	edi, DWORD PTR [esp+20]
-.LBB177:
-	.loc 1 305 25 view .LVU551
+.LBB182:
+	.loc 1 317 25 view .LVU573
 	mov	DWORD PTR [esp+8], esi
-.LVL209:
-	.loc 1 311 13 view .LVU552
-	jmp	.L109
 .LVL210:
-.L208:
-	.loc 1 311 13 view .LVU553
-.LBE177:
-	.loc 1 217 32 is_stmt 1 view .LVU554
-	lea	edx, [eax-48]
-	.loc 1 184 13 is_stmt 0 view .LVU555
-	xor	ecx, ecx
-	.loc 1 217 32 view .LVU556
-	cmp	dl, 9
-	ja	.L118
+	.loc 1 323 13 view .LVU574
+	jmp	.L116
 .LVL211:
+.L215:
+	.loc 1 323 13 view .LVU575
+.LBE182:
+	.loc 1 229 32 is_stmt 1 view .LVU576
+	lea	edx, [eax-48]
+	.loc 1 196 13 is_stmt 0 view .LVU577
+	xor	ecx, ecx
+	.loc 1 229 32 view .LVU578
+	cmp	dl, 9
+	ja	.L125
+.LVL212:
 	.p2align 4,,10
 	.p2align 3
-.L117:
-	.loc 1 218 17 is_stmt 1 view .LVU557
-	.loc 1 218 46 is_stmt 0 view .LVU558
+.L124:
+	.loc 1 230 17 is_stmt 1 view .LVU579
+	.loc 1 230 46 is_stmt 0 view .LVU580
 	sub	eax, 48
-	.loc 1 218 31 view .LVU559
+	.loc 1 230 31 view .LVU581
 	lea	edx, [ecx+ecx*4]
-	.loc 1 218 43 view .LVU560
+	.loc 1 230 43 view .LVU582
 	add	ebp, 1
-.LVL212:
-	.loc 1 218 46 view .LVU561
-	movsx	eax, al
-	.loc 1 218 23 view .LVU562
-	lea	ecx, [eax+edx*2]
 .LVL213:
-	.loc 1 217 32 is_stmt 1 view .LVU563
-	.loc 1 217 20 is_stmt 0 view .LVU564
+	.loc 1 230 46 view .LVU583
+	movsx	eax, al
+	.loc 1 230 23 view .LVU584
+	lea	ecx, [eax+edx*2]
+.LVL214:
+	.loc 1 229 32 is_stmt 1 view .LVU585
+	.loc 1 229 20 is_stmt 0 view .LVU586
 	movsx	eax, BYTE PTR [ebp+0]
-	.loc 1 217 32 view .LVU565
+	.loc 1 229 32 view .LVU587
 	lea	edx, [eax-48]
 	cmp	dl, 9
-	jbe	.L117
-	.loc 1 220 9 is_stmt 1 view .LVU566
-	.loc 1 185 13 is_stmt 0 view .LVU567
+	jbe	.L124
+	.loc 1 232 9 is_stmt 1 view .LVU588
+	.loc 1 197 13 is_stmt 0 view .LVU589
 	mov	DWORD PTR [esp+16], -1
-	.loc 1 220 12 view .LVU568
+	.loc 1 232 12 view .LVU590
 	cmp	al, 46
-	jne	.L120
-.L209:
-	.loc 1 221 13 is_stmt 1 view .LVU569
-.LVL214:
-	.loc 1 222 13 view .LVU570
-	.loc 1 223 13 view .LVU571
-	.loc 1 223 17 is_stmt 0 view .LVU572
-	movsx	eax, BYTE PTR [ebp+1]
-	.loc 1 223 16 view .LVU573
-	cmp	al, 42
-	jne	.L218
-	.loc 1 224 17 is_stmt 1 view .LVU574
+	jne	.L127
+.L216:
+	.loc 1 233 13 is_stmt 1 view .LVU591
 .LVL215:
-	.loc 1 224 27 is_stmt 0 view .LVU575
-	mov	esi, DWORD PTR [esp+8]
-	.loc 1 225 20 view .LVU576
-	add	ebp, 2
+	.loc 1 234 13 view .LVU592
+	.loc 1 235 13 view .LVU593
+	.loc 1 235 17 is_stmt 0 view .LVU594
+	movsx	eax, BYTE PTR [ebp+1]
+	.loc 1 235 16 view .LVU595
+	cmp	al, 42
+	jne	.L225
+	.loc 1 236 17 is_stmt 1 view .LVU596
 .LVL216:
-	.loc 1 224 27 view .LVU577
+	.loc 1 236 27 is_stmt 0 view .LVU597
+	mov	esi, DWORD PTR [esp+8]
+	.loc 1 237 20 view .LVU598
+	add	ebp, 2
+.LVL217:
+	.loc 1 236 27 view .LVU599
 	mov	eax, DWORD PTR [esi]
 	add	esi, 4
-.LVL217:
-	.loc 1 224 27 view .LVU578
+.LVL218:
+	.loc 1 236 27 view .LVU600
 	mov	DWORD PTR [esp+8], esi
 	mov	DWORD PTR [esp+16], eax
-.LVL218:
-	.loc 1 225 17 is_stmt 1 view .LVU579
-	.loc 1 227 24 is_stmt 0 view .LVU580
-	movsx	eax, BYTE PTR [ebp+0]
-	jmp	.L120
 .LVL219:
-.L218:
-	.loc 1 227 36 view .LVU581
-	lea	edx, [eax-48]
-	.loc 1 222 23 view .LVU582
-	mov	DWORD PTR [esp+16], 0
-	.loc 1 221 16 view .LVU583
-	add	ebp, 1
+	.loc 1 237 17 is_stmt 1 view .LVU601
+	.loc 1 239 24 is_stmt 0 view .LVU602
+	movsx	eax, BYTE PTR [ebp+0]
+	jmp	.L127
 .LVL220:
-	.loc 1 227 36 is_stmt 1 view .LVU584
+.L225:
+	.loc 1 239 36 view .LVU603
+	lea	edx, [eax-48]
+	.loc 1 234 23 view .LVU604
+	mov	DWORD PTR [esp+16], 0
+	.loc 1 233 16 view .LVU605
+	add	ebp, 1
+.LVL221:
+	.loc 1 239 36 is_stmt 1 view .LVU606
 	cmp	dl, 9
-	ja	.L120
+	ja	.L127
 	mov	esi, ecx
 	xor	edx, edx
-.LVL221:
+.LVL222:
 	.p2align 4,,10
 	.p2align 3
-.L122:
-	.loc 1 228 21 view .LVU585
-	.loc 1 228 58 is_stmt 0 view .LVU586
+.L129:
+	.loc 1 240 21 view .LVU607
+	.loc 1 240 58 is_stmt 0 view .LVU608
 	sub	eax, 48
-	.loc 1 228 43 view .LVU587
+	.loc 1 240 43 view .LVU609
 	lea	edx, [edx+edx*4]
-.LVL222:
-	.loc 1 228 55 view .LVU588
-	add	ebp, 1
 .LVL223:
-	.loc 1 228 58 view .LVU589
-	movsx	eax, al
-	.loc 1 228 31 view .LVU590
-	lea	edx, [eax+edx*2]
+	.loc 1 240 55 view .LVU610
+	add	ebp, 1
 .LVL224:
-	.loc 1 227 36 is_stmt 1 view .LVU591
-	.loc 1 227 24 is_stmt 0 view .LVU592
+	.loc 1 240 58 view .LVU611
+	movsx	eax, al
+	.loc 1 240 31 view .LVU612
+	lea	edx, [eax+edx*2]
+.LVL225:
+	.loc 1 239 36 is_stmt 1 view .LVU613
+	.loc 1 239 24 is_stmt 0 view .LVU614
 	movsx	eax, BYTE PTR [ebp+0]
-	.loc 1 227 36 view .LVU593
+	.loc 1 239 36 view .LVU615
 	lea	ecx, [eax-48]
 	cmp	cl, 9
-	jbe	.L122
+	jbe	.L129
 	mov	DWORD PTR [esp+16], edx
 	mov	ecx, esi
-	jmp	.L120
-.LVL225:
-.L212:
-.LBB178:
-	.loc 1 316 17 is_stmt 1 view .LVU594
-	.loc 1 316 41 is_stmt 0 view .LVU595
+	jmp	.L127
+.LVL226:
+.L219:
+.LBB183:
+	.loc 1 328 17 is_stmt 1 view .LVU616
+	.loc 1 328 41 is_stmt 0 view .LVU617
 	mov	edx, DWORD PTR [esp+8]
 	mov	edi, DWORD PTR [edx]
 	mov	ebp, DWORD PTR [edx+4]
 	lea	esi, [edx+12]
-.LVL226:
-	.loc 1 316 41 view .LVU596
+.LVL227:
+	.loc 1 328 41 view .LVU618
 	mov	edx, DWORD PTR [edx+8]
 	mov	DWORD PTR [esp+36], edi
 	mov	DWORD PTR [esp+40], ebp
 	mov	DWORD PTR [esp+44], edx
-	.loc 1 317 17 is_stmt 1 view .LVU597
+	.loc 1 329 17 is_stmt 1 view .LVU619
 	push	DWORD PTR [esp+16]
 	.cfi_remember_state
 	.cfi_def_cfa_offset 84
-.LVL227:
-	.loc 1 317 17 is_stmt 0 view .LVU598
+.LVL228:
+	.loc 1 329 17 is_stmt 0 view .LVU620
 	push	ecx
 	.cfi_def_cfa_offset 88
 	push	ebx
@@ -2267,62 +2329,62 @@ format.constprop.0:
 	.cfi_def_cfa_offset 96
 	push	1
 	.cfi_def_cfa_offset 100
-	jmp	.L202
-.LVL228:
-.L143:
-	.cfi_restore_state
-	.loc 1 317 17 view .LVU599
-.LBE178:
-.LBB179:
-	.loc 1 259 17 is_stmt 1 view .LVU600
-	.loc 1 259 21 is_stmt 0 view .LVU601
-	mov	edi, DWORD PTR [esp+8]
-	.loc 1 260 16 view .LVU602
-	cmp	DWORD PTR [esp+24], -1
-	.loc 1 259 21 view .LVU603
-	mov	esi, DWORD PTR [edi]
+	jmp	.L209
 .LVL229:
-	.loc 1 259 21 view .LVU604
-	lea	eax, [edi+4]
+.L150:
+	.cfi_restore_state
+	.loc 1 329 17 view .LVU621
+.LBE183:
+.LBB184:
+	.loc 1 271 17 is_stmt 1 view .LVU622
+	.loc 1 271 21 is_stmt 0 view .LVU623
+	mov	edi, DWORD PTR [esp+8]
+	.loc 1 272 16 view .LVU624
+	cmp	DWORD PTR [esp+24], -1
+	.loc 1 271 21 view .LVU625
+	mov	esi, DWORD PTR [edi]
 .LVL230:
-	.loc 1 260 13 is_stmt 1 view .LVU605
-	.loc 1 260 16 is_stmt 0 view .LVU606
-	je	.L219
-	.loc 1 262 18 is_stmt 1 view .LVU607
-	.loc 1 262 21 is_stmt 0 view .LVU608
-	jge	.L198
-	.loc 1 263 17 is_stmt 1 view .LVU609
-	.loc 1 263 19 is_stmt 0 view .LVU610
+	.loc 1 271 21 view .LVU626
+	lea	eax, [edi+4]
+.LVL231:
+	.loc 1 272 13 is_stmt 1 view .LVU627
+	.loc 1 272 16 is_stmt 0 view .LVU628
+	je	.L226
+	.loc 1 274 18 is_stmt 1 view .LVU629
+	.loc 1 274 21 is_stmt 0 view .LVU630
+	jge	.L205
+	.loc 1 275 17 is_stmt 1 view .LVU631
+	.loc 1 275 19 is_stmt 0 view .LVU632
 	mov	edx, esi
 	movsx	esi, dl
-.LVL231:
-.L198:
-	.loc 1 263 19 view .LVU611
-	mov	edi, esi
 .LVL232:
-	.loc 1 259 21 view .LVU612
-	mov	DWORD PTR [esp+8], eax
+.L205:
+	.loc 1 275 19 view .LVU633
+	mov	edi, esi
 .LVL233:
-	.loc 1 263 19 view .LVU613
-	sar	edi, 31
+	.loc 1 271 21 view .LVU634
+	mov	DWORD PTR [esp+8], eax
 .LVL234:
-	.loc 1 264 13 is_stmt 1 view .LVU614
-	.loc 1 264 16 is_stmt 0 view .LVU615
-	test	edi, edi
-	jns	.L147
-.L213:
-	.loc 1 265 17 is_stmt 1 view .LVU616
-	neg	esi
+	.loc 1 275 19 view .LVU635
+	sar	edi, 31
 .LVL235:
-	.loc 1 265 17 is_stmt 0 view .LVU617
+	.loc 1 276 13 is_stmt 1 view .LVU636
+	.loc 1 276 16 is_stmt 0 view .LVU637
+	test	edi, edi
+	jns	.L154
+.L220:
+	.loc 1 277 17 is_stmt 1 view .LVU638
+	neg	esi
+.LVL236:
+	.loc 1 277 17 is_stmt 0 view .LVU639
 	adc	edi, 0
 	sub	esp, 4
 	.cfi_remember_state
 	.cfi_def_cfa_offset 84
 	push	0
 	.cfi_def_cfa_offset 88
-.LVL236:
-	.loc 1 265 17 view .LVU618
+.LVL237:
+	.loc 1 277 17 view .LVU640
 	neg	edi
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 92
@@ -2336,93 +2398,93 @@ format.constprop.0:
 	.cfi_def_cfa_offset 108
 	push	1
 	.cfi_def_cfa_offset 112
-	jmp	.L200
-.LVL237:
-.L149:
-	.cfi_restore_state
-	.loc 1 265 17 view .LVU619
-.LBE179:
-.LBB180:
-	.loc 1 280 17 is_stmt 1 view .LVU620
-	.loc 1 280 21 is_stmt 0 view .LVU621
-	mov	edi, DWORD PTR [esp+8]
-	.loc 1 281 16 view .LVU622
-	cmp	DWORD PTR [esp+24], -1
-	.loc 1 280 21 view .LVU623
-	lea	esi, [edi+4]
+	jmp	.L207
 .LVL238:
-	.loc 1 280 21 view .LVU624
-	mov	ebp, esi
+.L156:
+	.cfi_restore_state
+	.loc 1 277 17 view .LVU641
+.LBE184:
+.LBB185:
+	.loc 1 292 17 is_stmt 1 view .LVU642
+	.loc 1 292 21 is_stmt 0 view .LVU643
+	mov	edi, DWORD PTR [esp+8]
+	.loc 1 293 16 view .LVU644
+	cmp	DWORD PTR [esp+24], -1
+	.loc 1 292 21 view .LVU645
+	lea	esi, [edi+4]
 .LVL239:
-	.loc 1 280 21 view .LVU625
-	mov	esi, DWORD PTR [edi]
+	.loc 1 292 21 view .LVU646
+	mov	ebp, esi
 .LVL240:
-	.loc 1 281 13 is_stmt 1 view .LVU626
-	.loc 1 281 16 is_stmt 0 view .LVU627
-	je	.L220
-	.loc 1 283 18 is_stmt 1 view .LVU628
-	.loc 1 283 21 is_stmt 0 view .LVU629
-	jge	.L199
-	.loc 1 284 17 is_stmt 1 view .LVU630
+	.loc 1 292 21 view .LVU647
+	mov	esi, DWORD PTR [edi]
+.LVL241:
+	.loc 1 293 13 is_stmt 1 view .LVU648
+	.loc 1 293 16 is_stmt 0 view .LVU649
+	je	.L227
+	.loc 1 295 18 is_stmt 1 view .LVU650
+	.loc 1 295 21 is_stmt 0 view .LVU651
+	jge	.L206
+	.loc 1 296 17 is_stmt 1 view .LVU652
 	mov	edx, esi
 	movzx	esi, dl
-.LVL241:
-.L199:
-	.loc 1 280 21 is_stmt 0 view .LVU631
+.LVL242:
+.L206:
+	.loc 1 292 21 is_stmt 0 view .LVU653
 	mov	DWORD PTR [esp+8], ebp
 	xor	edi, edi
-.LVL242:
-	.loc 1 280 21 view .LVU632
-	jmp	.L150
 .LVL243:
-.L211:
-	.loc 1 280 21 view .LVU633
-.LBE180:
-	.loc 1 248 13 is_stmt 1 view .LVU634
-.LBB181:
-.LBI181:
-	.loc 1 68 13 view .LVU635
-.LBB182:
-	.loc 1 70 5 view .LVU636
-	.loc 1 70 12 view .LVU637
-	.loc 1 70 12 is_stmt 0 view .LVU638
-	sub	ebp, edi
+	.loc 1 292 21 view .LVU654
+	jmp	.L157
 .LVL244:
-	.loc 1 70 12 view .LVU639
-	je	.L106
-	mov	esi, DWORD PTR [esp+12]
+.L218:
+	.loc 1 292 21 view .LVU655
+.LBE185:
+	.loc 1 260 13 is_stmt 1 view .LVU656
+.LBB186:
+.LBI186:
+	.loc 1 68 13 view .LVU657
+.LBB187:
+	.loc 1 70 5 view .LVU658
+	.loc 1 70 12 view .LVU659
+	.loc 1 70 12 is_stmt 0 view .LVU660
+	sub	ebp, edi
 .LVL245:
-	.loc 1 70 12 view .LVU640
-	mov	ebx, edi
+	.loc 1 70 12 view .LVU661
+	je	.L113
+	mov	esi, DWORD PTR [esp+12]
 .LVL246:
-.L133:
-	.loc 1 71 9 is_stmt 1 view .LVU641
+	.loc 1 70 12 view .LVU662
+	mov	ebx, edi
+.LVL247:
+.L140:
+	.loc 1 71 9 is_stmt 1 view .LVU663
 	movsx	edx, BYTE PTR [ebx]
 	mov	eax, esi
-	.loc 1 71 18 is_stmt 0 view .LVU642
+	.loc 1 71 18 is_stmt 0 view .LVU664
 	add	ebx, 1
-.LVL247:
-	.loc 1 71 9 view .LVU643
-	call	put
 .LVL248:
-	.loc 1 70 12 is_stmt 1 view .LVU644
-	.loc 1 70 12 is_stmt 0 view .LVU645
+	.loc 1 71 9 view .LVU665
+	call	put
+.LVL249:
+	.loc 1 70 12 is_stmt 1 view .LVU666
+	.loc 1 70 12 is_stmt 0 view .LVU667
 	mov	eax, edi
 	sub	eax, ebx
 	add	eax, ebp
-	jne	.L133
-.LBE182:
-.LBE181:
-.LBE189:
-	.loc 1 332 1 view .LVU646
+	jne	.L140
+.LBE187:
+.LBE186:
+.LBE194:
+	.loc 1 344 1 view .LVU668
 	add	esp, 60
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
-.LVL249:
-	.loc 1 332 1 view .LVU647
+.LVL250:
+	.loc 1 344 1 view .LVU669
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
@@ -2433,116 +2495,116 @@ format.constprop.0:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL250:
-.L214:
+.LVL251:
+.L221:
 	.cfi_restore_state
-.LBB190:
-.LBB183:
-	.loc 1 294 17 is_stmt 1 view .LVU648
+.LBB195:
+.LBB188:
+	.loc 1 306 17 is_stmt 1 view .LVU670
 	sub	esp, 8
 	.cfi_def_cfa_offset 88
 	mov	edx, OFFSET FLAT:.LC6
 	push	ecx
 	.cfi_def_cfa_offset 92
-.LVL251:
-	.loc 1 294 17 is_stmt 0 view .LVU649
+.LVL252:
+	.loc 1 306 17 is_stmt 0 view .LVU671
 	mov	ecx, 5
 	push	ebx
 	.cfi_def_cfa_offset 96
 	mov	eax, DWORD PTR [esp+28]
 	call	put_padded
-.LVL252:
+.LVL253:
 	add	esp, 16
 	.cfi_def_cfa_offset 80
-	jmp	.L155
-.LVL253:
-.L215:
-	.loc 1 294 17 view .LVU650
-.LBE183:
-.LBB184:
-	.loc 1 308 17 is_stmt 1 view .LVU651
-	.loc 1 308 68 is_stmt 0 view .LVU652
-	cmp	DWORD PTR [esp+16], 5
-	jbe	.L172
-	mov	edi, OFFSET FLAT:.LC4
-	jmp	.L156
+	jmp	.L162
 .LVL254:
-.L216:
-	.loc 1 308 68 view .LVU653
+.L222:
+	.loc 1 306 17 view .LVU672
+.LBE188:
+.LBB189:
+	.loc 1 320 17 is_stmt 1 view .LVU673
+	.loc 1 320 68 is_stmt 0 view .LVU674
+	cmp	DWORD PTR [esp+16], 5
+	jbe	.L179
+	mov	edi, OFFSET FLAT:.LC4
+	jmp	.L163
+.LVL255:
+.L223:
+	.loc 1 320 68 view .LVU675
 	mov	DWORD PTR [esp+8], ecx
-	.loc 1 309 33 view .LVU654
+	.loc 1 321 33 view .LVU676
 	sub	esp, 12
 	.cfi_def_cfa_offset 92
 	push	edi
 	.cfi_def_cfa_offset 96
-.LVL255:
-	.loc 1 309 33 view .LVU655
-	call	strlen
 .LVL256:
+	.loc 1 321 33 view .LVU677
+	call	strlen
+.LVL257:
 	add	esp, 16
 	.cfi_def_cfa_offset 80
 	mov	ecx, DWORD PTR [esp+8]
-	jmp	.L159
-.LVL257:
-.L219:
-	.loc 1 309 33 view .LVU656
-.LBE184:
-.LBB185:
-	.loc 1 261 17 is_stmt 1 view .LVU657
-	.loc 1 261 19 is_stmt 0 view .LVU658
-	movsx	esi, si
+	jmp	.L166
 .LVL258:
-	.loc 1 259 21 view .LVU659
-	mov	DWORD PTR [esp+8], eax
-	.loc 1 261 19 view .LVU660
-	mov	edi, esi
+.L226:
+	.loc 1 321 33 view .LVU678
+.LBE189:
+.LBB190:
+	.loc 1 273 17 is_stmt 1 view .LVU679
+	.loc 1 273 19 is_stmt 0 view .LVU680
+	movsx	esi, si
 .LVL259:
-	.loc 1 261 19 view .LVU661
-	sar	edi, 31
+	.loc 1 271 21 view .LVU681
+	mov	DWORD PTR [esp+8], eax
+	.loc 1 273 19 view .LVU682
+	mov	edi, esi
 .LVL260:
-	.loc 1 261 19 view .LVU662
-	jmp	.L144
+	.loc 1 273 19 view .LVU683
+	sar	edi, 31
 .LVL261:
-.L220:
-	.loc 1 261 19 view .LVU663
-.LBE185:
-.LBB186:
-	.loc 1 282 17 is_stmt 1 view .LVU664
-	.loc 1 280 21 is_stmt 0 view .LVU665
+	.loc 1 273 19 view .LVU684
+	jmp	.L151
+.LVL262:
+.L227:
+	.loc 1 273 19 view .LVU685
+.LBE190:
+.LBB191:
+	.loc 1 294 17 is_stmt 1 view .LVU686
+	.loc 1 292 21 is_stmt 0 view .LVU687
 	mov	DWORD PTR [esp+8], ebp
 	movzx	esi, si
-.LVL262:
-	.loc 1 280 21 view .LVU666
-	xor	edi, edi
 .LVL263:
-	.loc 1 280 21 view .LVU667
-	jmp	.L150
+	.loc 1 292 21 view .LVU688
+	xor	edi, edi
 .LVL264:
-.L170:
-	.loc 1 276 25 view .LVU668
-	xor	edx, edx
-	jmp	.L153
-.LVL265:
-.L172:
-	.loc 1 276 25 view .LVU669
-.LBE186:
-.LBB187:
-	.loc 1 308 68 view .LVU670
-	mov	edi, OFFSET FLAT:.LC5
+	.loc 1 292 21 view .LVU689
 	jmp	.L157
-.LBE187:
-.LBE190:
+.LVL265:
+.L177:
+	.loc 1 288 25 view .LVU690
+	xor	edx, edx
+	jmp	.L160
+.LVL266:
+.L179:
+	.loc 1 288 25 view .LVU691
+.LBE191:
+.LBB192:
+	.loc 1 320 68 view .LVU692
+	mov	edi, OFFSET FLAT:.LC5
+	jmp	.L164
+.LBE192:
+.LBE195:
 	.cfi_endproc
 .LFE39:
 	.size	format.constprop.0, .-format.constprop.0
 	.p2align 4
 	.type	emit_fp, @function
 emit_fp:
-.LVL266:
+.LVL267:
 .LFB8:
-	.loc 1 162 1 is_stmt 1 view -0
+	.loc 1 174 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 162 1 is_stmt 0 view .LVU672
+	.loc 1 174 1 is_stmt 0 view .LVU694
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -2557,47 +2619,47 @@ emit_fp:
 	.cfi_offset 3, -20
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 162 1 view .LVU673
+	.loc 1 174 1 view .LVU695
 	mov	edi, DWORD PTR [esp+52]
 	mov	ebx, DWORD PTR [esp+48]
 	mov	eax, DWORD PTR [esp+56]
 	mov	edx, DWORD PTR [esp+60]
-	.loc 1 163 5 is_stmt 1 view .LVU674
-	.loc 1 163 8 is_stmt 0 view .LVU675
+	.loc 1 175 5 is_stmt 1 view .LVU696
+	.loc 1 175 8 is_stmt 0 view .LVU697
 	test	edi, edi
-	je	.L222
-	.loc 1 164 9 is_stmt 1 view .LVU676
-.LVL267:
-.LBB202:
-.LBI202:
-	.loc 1 68 13 view .LVU677
-.LBB203:
-	.loc 1 70 5 view .LVU678
-	.loc 1 70 12 view .LVU679
-	.loc 1 70 12 is_stmt 0 view .LVU680
-	lea	ecx, [edi+eax]
-.LBB204:
-.LBB205:
-.LBB206:
+	je	.L229
+	.loc 1 176 9 is_stmt 1 view .LVU698
+.LVL268:
 .LBB207:
+.LBI207:
+	.loc 1 68 13 view .LVU699
 .LBB208:
-	.loc 1 40 34 view .LVU681
+	.loc 1 70 5 view .LVU700
+	.loc 1 70 12 view .LVU701
+	.loc 1 70 12 is_stmt 0 view .LVU702
+	lea	ecx, [edi+eax]
+.LBB209:
+.LBB210:
+.LBB211:
+.LBB212:
+.LBB213:
+	.loc 1 40 34 view .LVU703
 	lea	ebp, [ebx+24]
 	mov	DWORD PTR [esp+12], ecx
+.LBE213:
+.LBE212:
+.LBE211:
+.LBE210:
+.LBE209:
+	.loc 1 70 12 view .LVU704
+	test	eax, eax
+	jne	.L230
+.LVL269:
+.L228:
+	.loc 1 70 12 view .LVU705
 .LBE208:
 .LBE207:
-.LBE206:
-.LBE205:
-.LBE204:
-	.loc 1 70 12 view .LVU682
-	test	eax, eax
-	jne	.L223
-.LVL268:
-.L221:
-	.loc 1 70 12 view .LVU683
-.LBE203:
-.LBE202:
-	.loc 1 167 1 view .LVU684
+	.loc 1 179 1 view .LVU706
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -2614,116 +2676,116 @@ emit_fp:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL269:
+.LVL270:
 	.p2align 4,,10
 	.p2align 3
-.L239:
+.L246:
 	.cfi_restore_state
-.LBB224:
-.LBB223:
-.LBB220:
-.LBB217:
-	.loc 1 53 9 is_stmt 1 view .LVU685
-	.loc 1 53 17 is_stmt 0 view .LVU686
+.LBB229:
+.LBB228:
+.LBB225:
+.LBB222:
+	.loc 1 53 9 is_stmt 1 view .LVU707
+	.loc 1 53 17 is_stmt 0 view .LVU708
 	mov	esi, DWORD PTR [ebx+8]
-	.loc 1 53 22 view .LVU687
+	.loc 1 53 22 view .LVU709
 	lea	eax, [esi+1]
 	mov	DWORD PTR [ebx+8], eax
-	.loc 1 53 26 view .LVU688
+	.loc 1 53 26 view .LVU710
 	mov	BYTE PTR [ebx+24+esi], cl
-	.loc 1 54 9 is_stmt 1 view .LVU689
-	.loc 1 54 12 is_stmt 0 view .LVU690
+	.loc 1 54 9 is_stmt 1 view .LVU711
+	.loc 1 54 12 is_stmt 0 view .LVU712
 	cmp	eax, 256
-	je	.L225
-.L238:
-	.loc 1 59 13 view .LVU691
+	je	.L232
+.L245:
+	.loc 1 59 13 view .LVU713
 	mov	eax, DWORD PTR [ebx+12]
 	add	eax, 1
-.LVL270:
-.L226:
-	.loc 1 59 5 is_stmt 1 view .LVU692
-	.loc 1 59 13 is_stmt 0 view .LVU693
-	mov	DWORD PTR [ebx+12], eax
 .LVL271:
-	.loc 1 59 13 view .LVU694
-.LBE217:
-.LBE220:
-	.loc 1 70 12 is_stmt 1 view .LVU695
-	.loc 1 70 12 is_stmt 0 view .LVU696
+.L233:
+	.loc 1 59 5 is_stmt 1 view .LVU714
+	.loc 1 59 13 is_stmt 0 view .LVU715
+	mov	DWORD PTR [ebx+12], eax
+.LVL272:
+	.loc 1 59 13 view .LVU716
+.LBE222:
+.LBE225:
+	.loc 1 70 12 is_stmt 1 view .LVU717
+	.loc 1 70 12 is_stmt 0 view .LVU718
 	mov	eax, DWORD PTR [esp+12]
 	cmp	edi, eax
-	je	.L221
-.LVL272:
-.L223:
-	.loc 1 71 9 is_stmt 1 view .LVU697
-.LBB221:
-.LBB218:
-	.loc 1 52 10 is_stmt 0 view .LVU698
-	mov	edx, DWORD PTR [ebx]
-.LBE218:
-.LBE221:
-	.loc 1 71 18 view .LVU699
-	add	edi, 1
+	je	.L228
 .LVL273:
-	.loc 1 71 16 view .LVU700
-	movzx	ecx, BYTE PTR [edi-1]
+.L230:
+	.loc 1 71 9 is_stmt 1 view .LVU719
+.LBB226:
+.LBB223:
+	.loc 1 52 10 is_stmt 0 view .LVU720
+	mov	edx, DWORD PTR [ebx]
+.LBE223:
+.LBE226:
+	.loc 1 71 18 view .LVU721
+	add	edi, 1
 .LVL274:
-.LBB222:
-.LBI204:
-	.loc 1 50 13 is_stmt 1 view .LVU701
-.LBB219:
-	.loc 1 52 5 view .LVU702
-	.loc 1 52 8 is_stmt 0 view .LVU703
+	.loc 1 71 16 view .LVU722
+	movzx	ecx, BYTE PTR [edi-1]
+.LVL275:
+.LBB227:
+.LBI209:
+	.loc 1 50 13 is_stmt 1 view .LVU723
+.LBB224:
+	.loc 1 52 5 view .LVU724
+	.loc 1 52 8 is_stmt 0 view .LVU725
 	test	edx, edx
-	jns	.L239
-	.loc 1 56 12 is_stmt 1 view .LVU704
-	.loc 1 56 17 is_stmt 0 view .LVU705
+	jns	.L246
+	.loc 1 56 12 is_stmt 1 view .LVU726
+	.loc 1 56 17 is_stmt 0 view .LVU727
 	mov	edx, DWORD PTR [ebx+12]
-	.loc 1 56 25 view .LVU706
+	.loc 1 56 25 view .LVU728
 	lea	eax, [edx+1]
-	.loc 1 56 15 view .LVU707
+	.loc 1 56 15 view .LVU729
 	cmp	eax, DWORD PTR [ebx+20]
-	jnb	.L226
-	.loc 1 57 9 is_stmt 1 view .LVU708
-	.loc 1 57 26 is_stmt 0 view .LVU709
+	jnb	.L233
+	.loc 1 57 9 is_stmt 1 view .LVU730
+	.loc 1 57 26 is_stmt 0 view .LVU731
 	mov	eax, DWORD PTR [ebx+16]
 	mov	BYTE PTR [eax+edx], cl
-	jmp	.L238
+	jmp	.L245
 	.p2align 4,,10
 	.p2align 3
-.L225:
-.LVL275:
-.LBB214:
-.LBB211:
-	.loc 1 39 17 is_stmt 1 view .LVU710
-	.loc 1 38 12 is_stmt 0 view .LVU711
-	xor	esi, esi
-	jmp	.L229
+.L232:
 .LVL276:
+.LBB219:
+.LBB216:
+	.loc 1 39 17 is_stmt 1 view .LVU732
+	.loc 1 38 12 is_stmt 0 view .LVU733
+	xor	esi, esi
+	jmp	.L236
+.LVL277:
 	.p2align 4,,10
 	.p2align 3
-.L227:
-.LBB209:
-	.loc 1 45 9 is_stmt 1 view .LVU712
-	.loc 1 45 14 is_stmt 0 view .LVU713
+.L234:
+.LBB214:
+	.loc 1 45 9 is_stmt 1 view .LVU734
+	.loc 1 45 14 is_stmt 0 view .LVU735
 	add	esi, eax
-.LVL277:
-	.loc 1 45 14 view .LVU714
-.LBE209:
-	.loc 1 39 17 is_stmt 1 view .LVU715
-	.loc 1 39 20 is_stmt 0 view .LVU716
-	mov	eax, DWORD PTR [ebx+8]
 .LVL278:
-	.loc 1 39 17 view .LVU717
-	cmp	esi, eax
-	jnb	.L228
-.LBB210:
-	.loc 1 40 21 view .LVU718
-	mov	edx, DWORD PTR [ebx]
+	.loc 1 45 14 view .LVU736
+.LBE214:
+	.loc 1 39 17 is_stmt 1 view .LVU737
+	.loc 1 39 20 is_stmt 0 view .LVU738
+	mov	eax, DWORD PTR [ebx+8]
 .LVL279:
-.L229:
-	.loc 1 40 9 is_stmt 1 view .LVU719
-	.loc 1 40 21 is_stmt 0 view .LVU720
+	.loc 1 39 17 view .LVU739
+	cmp	esi, eax
+	jnb	.L235
+.LBB215:
+	.loc 1 40 21 view .LVU740
+	mov	edx, DWORD PTR [ebx]
+.LVL280:
+.L236:
+	.loc 1 40 9 is_stmt 1 view .LVU741
+	.loc 1 40 21 is_stmt 0 view .LVU742
 	sub	esp, 4
 	.cfi_def_cfa_offset 52
 	sub	eax, esi
@@ -2735,98 +2797,98 @@ emit_fp:
 	push	edx
 	.cfi_def_cfa_offset 64
 	call	write
-.LVL280:
-	.loc 1 41 9 is_stmt 1 view .LVU721
-	.loc 1 41 12 is_stmt 0 view .LVU722
+.LVL281:
+	.loc 1 41 9 is_stmt 1 view .LVU743
+	.loc 1 41 12 is_stmt 0 view .LVU744
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	test	eax, eax
-	jg	.L227
-	.loc 1 42 13 is_stmt 1 view .LVU723
-	.loc 1 42 23 is_stmt 0 view .LVU724
+	jg	.L234
+	.loc 1 42 13 is_stmt 1 view .LVU745
+	.loc 1 42 23 is_stmt 0 view .LVU746
 	mov	DWORD PTR [ebx+4], 1
-	.loc 1 43 13 is_stmt 1 view .LVU725
-.LVL281:
-.L228:
-	.loc 1 43 13 is_stmt 0 view .LVU726
-.LBE210:
-	.loc 1 47 5 is_stmt 1 view .LVU727
-.LBE211:
-.LBE214:
-	.loc 1 59 13 is_stmt 0 view .LVU728
-	mov	eax, DWORD PTR [ebx+12]
-.LBB215:
-.LBB212:
-	.loc 1 47 12 view .LVU729
-	mov	DWORD PTR [ebx+8], 0
-.LBE212:
-.LBE215:
-	.loc 1 59 13 view .LVU730
-	add	eax, 1
-.LBB216:
-.LBB213:
-	.loc 1 48 1 view .LVU731
-	jmp	.L226
+	.loc 1 43 13 is_stmt 1 view .LVU747
 .LVL282:
-	.p2align 4,,10
-	.p2align 3
-.L222:
-	.loc 1 48 1 view .LVU732
-	movsx	edi, dl
-.LVL283:
-	.loc 1 48 1 view .LVU733
-.LBE213:
+.L235:
+	.loc 1 43 13 is_stmt 0 view .LVU748
+.LBE215:
+	.loc 1 47 5 is_stmt 1 view .LVU749
 .LBE216:
 .LBE219:
-.LBE222:
-.LBE223:
-.LBE224:
-.LBB225:
-.LBI225:
-	.loc 1 161 13 is_stmt 1 view .LVU734
-	.loc 1 166 9 view .LVU735
-.LBB226:
-.LBI226:
-	.loc 1 62 13 view .LVU736
-.LBB227:
-	.loc 1 64 5 view .LVU737
-	.loc 1 64 16 view .LVU738
-	.loc 1 64 13 is_stmt 0 view .LVU739
-	lea	esi, [eax-1]
-.LVL284:
-	.loc 1 64 16 view .LVU740
-	test	eax, eax
-	jle	.L221
-.LVL285:
+	.loc 1 59 13 is_stmt 0 view .LVU750
+	mov	eax, DWORD PTR [ebx+12]
+.LBB220:
+.LBB217:
+	.loc 1 47 12 view .LVU751
+	mov	DWORD PTR [ebx+8], 0
+.LBE217:
+.LBE220:
+	.loc 1 59 13 view .LVU752
+	add	eax, 1
+.LBB221:
+.LBB218:
+	.loc 1 48 1 view .LVU753
+	jmp	.L233
+.LVL283:
 	.p2align 4,,10
 	.p2align 3
-.L231:
-	.loc 1 65 9 is_stmt 1 view .LVU741
+.L229:
+	.loc 1 48 1 view .LVU754
+	movsx	edi, dl
+.LVL284:
+	.loc 1 48 1 view .LVU755
+.LBE218:
+.LBE221:
+.LBE224:
+.LBE227:
+.LBE228:
+.LBE229:
+.LBB230:
+.LBI230:
+	.loc 1 173 13 is_stmt 1 view .LVU756
+	.loc 1 178 9 view .LVU757
+.LBB231:
+.LBI231:
+	.loc 1 62 13 view .LVU758
+.LBB232:
+	.loc 1 64 5 view .LVU759
+	.loc 1 64 16 view .LVU760
+	.loc 1 64 13 is_stmt 0 view .LVU761
+	lea	esi, [eax-1]
+.LVL285:
+	.loc 1 64 16 view .LVU762
+	test	eax, eax
+	jle	.L228
+.LVL286:
+	.p2align 4,,10
+	.p2align 3
+.L238:
+	.loc 1 65 9 is_stmt 1 view .LVU763
 	mov	edx, edi
 	mov	eax, ebx
 	call	put
-.LVL286:
-	.loc 1 64 16 view .LVU742
-	sub	esi, 1
 .LVL287:
-	.loc 1 64 16 is_stmt 0 view .LVU743
-	jnb	.L231
-.LBE227:
-.LBE226:
-.LBE225:
-	.loc 1 167 1 view .LVU744
+	.loc 1 64 16 view .LVU764
+	sub	esi, 1
+.LVL288:
+	.loc 1 64 16 is_stmt 0 view .LVU765
+	jnb	.L238
+.LBE232:
+.LBE231:
+.LBE230:
+	.loc 1 179 1 view .LVU766
 	add	esp, 28
 	.cfi_def_cfa_offset 20
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
-.LVL288:
-	.loc 1 167 1 view .LVU745
+.LVL289:
+	.loc 1 179 1 view .LVU767
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
-.LVL289:
-	.loc 1 167 1 view .LVU746
+.LVL290:
+	.loc 1 179 1 view .LVU768
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -2841,111 +2903,111 @@ emit_fp:
 	.globl	vdprintf
 	.type	vdprintf, @function
 vdprintf:
-.LVL290:
+.LVL291:
 .LFB11:
-	.loc 1 335 1 is_stmt 1 view -0
+	.loc 1 347 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 336 5 view .LVU748
-	.loc 1 337 5 view .LVU749
-	.loc 1 335 1 is_stmt 0 view .LVU750
+	.loc 1 348 5 view .LVU770
+	.loc 1 349 5 view .LVU771
+	.loc 1 347 1 is_stmt 0 view .LVU772
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 	sub	esp, 296
 	.cfi_def_cfa_offset 304
-.LVL291:
-.LBB235:
-.LBI235:
-	.loc 1 74 13 is_stmt 1 view .LVU751
-.LBB236:
-	.loc 1 76 5 view .LVU752
-	.loc 1 76 11 is_stmt 0 view .LVU753
-	mov	eax, DWORD PTR [esp+304]
-.LBE236:
-.LBE235:
-	.loc 1 338 5 view .LVU754
-	mov	ecx, DWORD PTR [esp+312]
-.LBB240:
-.LBB237:
-	.loc 1 77 15 view .LVU755
-	mov	DWORD PTR [esp+12], 0
-.LBE237:
-.LBE240:
-	.loc 1 338 5 view .LVU756
-	mov	edx, DWORD PTR [esp+308]
-.LBB241:
-.LBB238:
-	.loc 1 78 12 view .LVU757
-	mov	DWORD PTR [esp+16], 0
-	.loc 1 76 11 view .LVU758
-	mov	DWORD PTR [esp+8], eax
-	.loc 1 77 5 is_stmt 1 view .LVU759
-	.loc 1 78 5 view .LVU760
-	.loc 1 79 5 view .LVU761
-.LBE238:
-.LBE241:
-	.loc 1 338 5 is_stmt 0 view .LVU762
-	lea	eax, [esp+8]
 .LVL292:
-.LBB242:
-.LBB239:
-	.loc 1 79 14 view .LVU763
-	mov	DWORD PTR [esp+20], 0
-	.loc 1 80 5 is_stmt 1 view .LVU764
-	.loc 1 80 12 is_stmt 0 view .LVU765
-	mov	DWORD PTR [esp+24], 0
-	.loc 1 81 5 is_stmt 1 view .LVU766
-	.loc 1 81 13 is_stmt 0 view .LVU767
-	mov	DWORD PTR [esp+28], 0
-.LVL293:
-	.loc 1 81 13 view .LVU768
-.LBE239:
-.LBE242:
-	.loc 1 338 5 is_stmt 1 view .LVU769
-	call	format.constprop.0
-.LVL294:
-	.loc 1 339 5 view .LVU770
-.LBB243:
-.LBI243:
-	.loc 1 85 12 view .LVU771
-.LBB244:
-	.loc 1 87 5 view .LVU772
+.LBB240:
+.LBI240:
+	.loc 1 74 13 is_stmt 1 view .LVU773
+.LBB241:
+	.loc 1 76 5 view .LVU774
+	.loc 1 76 11 is_stmt 0 view .LVU775
+	mov	eax, DWORD PTR [esp+304]
+.LBE241:
+.LBE240:
+	.loc 1 350 5 view .LVU776
+	mov	ecx, DWORD PTR [esp+312]
 .LBB245:
-.LBI245:
-	.loc 1 36 13 view .LVU773
+.LBB242:
+	.loc 1 77 15 view .LVU777
+	mov	DWORD PTR [esp+12], 0
+.LBE242:
+.LBE245:
+	.loc 1 350 5 view .LVU778
+	mov	edx, DWORD PTR [esp+308]
 .LBB246:
-	.loc 1 39 17 view .LVU774
-	.loc 1 39 20 is_stmt 0 view .LVU775
-	mov	eax, DWORD PTR [esp+16]
-	.loc 1 39 17 view .LVU776
-	test	eax, eax
-	je	.L241
-	.loc 1 38 12 view .LVU777
-	xor	ebx, ebx
-	jmp	.L244
+.LBB243:
+	.loc 1 78 12 view .LVU779
+	mov	DWORD PTR [esp+16], 0
+	.loc 1 76 11 view .LVU780
+	mov	DWORD PTR [esp+8], eax
+	.loc 1 77 5 is_stmt 1 view .LVU781
+	.loc 1 78 5 view .LVU782
+	.loc 1 79 5 view .LVU783
+.LBE243:
+.LBE246:
+	.loc 1 350 5 is_stmt 0 view .LVU784
+	lea	eax, [esp+8]
+.LVL293:
+.LBB247:
+.LBB244:
+	.loc 1 79 14 view .LVU785
+	mov	DWORD PTR [esp+20], 0
+	.loc 1 80 5 is_stmt 1 view .LVU786
+	.loc 1 80 12 is_stmt 0 view .LVU787
+	mov	DWORD PTR [esp+24], 0
+	.loc 1 81 5 is_stmt 1 view .LVU788
+	.loc 1 81 13 is_stmt 0 view .LVU789
+	mov	DWORD PTR [esp+28], 0
+.LVL294:
+	.loc 1 81 13 view .LVU790
+.LBE244:
+.LBE247:
+	.loc 1 350 5 is_stmt 1 view .LVU791
+	call	format.constprop.0
 .LVL295:
+	.loc 1 351 5 view .LVU792
+.LBB248:
+.LBI248:
+	.loc 1 85 12 view .LVU793
+.LBB249:
+	.loc 1 87 5 view .LVU794
+.LBB250:
+.LBI250:
+	.loc 1 36 13 view .LVU795
+.LBB251:
+	.loc 1 39 17 view .LVU796
+	.loc 1 39 20 is_stmt 0 view .LVU797
+	mov	eax, DWORD PTR [esp+16]
+	.loc 1 39 17 view .LVU798
+	test	eax, eax
+	je	.L248
+	.loc 1 38 12 view .LVU799
+	xor	ebx, ebx
+	jmp	.L251
+.LVL296:
 	.p2align 4,,10
 	.p2align 3
-.L242:
-.LBB247:
-	.loc 1 45 9 is_stmt 1 view .LVU778
-	.loc 1 45 14 is_stmt 0 view .LVU779
+.L249:
+.LBB252:
+	.loc 1 45 9 is_stmt 1 view .LVU800
+	.loc 1 45 14 is_stmt 0 view .LVU801
 	add	ebx, eax
-.LVL296:
-	.loc 1 45 14 view .LVU780
-.LBE247:
-	.loc 1 39 17 is_stmt 1 view .LVU781
-	.loc 1 39 20 is_stmt 0 view .LVU782
-	mov	eax, DWORD PTR [esp+16]
 .LVL297:
-	.loc 1 39 17 view .LVU783
-	cmp	ebx, eax
-	jnb	.L241
+	.loc 1 45 14 view .LVU802
+.LBE252:
+	.loc 1 39 17 is_stmt 1 view .LVU803
+	.loc 1 39 20 is_stmt 0 view .LVU804
+	mov	eax, DWORD PTR [esp+16]
 .LVL298:
-.L244:
-.LBB248:
-	.loc 1 40 9 is_stmt 1 view .LVU784
-	.loc 1 40 21 is_stmt 0 view .LVU785
+	.loc 1 39 17 view .LVU805
+	cmp	ebx, eax
+	jnb	.L248
+.LVL299:
+.L251:
+.LBB253:
+	.loc 1 40 9 is_stmt 1 view .LVU806
+	.loc 1 40 21 is_stmt 0 view .LVU807
 	sub	esp, 4
 	.cfi_def_cfa_offset 308
 	sub	eax, ebx
@@ -2958,64 +3020,64 @@ vdprintf:
 	push	DWORD PTR [esp+20]
 	.cfi_def_cfa_offset 320
 	call	write
-.LVL299:
-	.loc 1 41 9 is_stmt 1 view .LVU786
-	.loc 1 41 12 is_stmt 0 view .LVU787
+.LVL300:
+	.loc 1 41 9 is_stmt 1 view .LVU808
+	.loc 1 41 12 is_stmt 0 view .LVU809
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
-	jg	.L242
-.LVL300:
-.L245:
-	.loc 1 41 12 view .LVU788
+	jg	.L249
+.LVL301:
+.L252:
+	.loc 1 41 12 view .LVU810
+.LBE253:
+.LBE251:
+.LBE250:
+.LBE249:
 .LBE248:
-.LBE246:
-.LBE245:
-.LBE244:
-.LBE243:
-	.loc 1 340 1 view .LVU789
+	.loc 1 352 1 view .LVU811
 	add	esp, 296
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
-.LBB253:
-.LBB251:
-	.loc 1 89 16 view .LVU790
+.LBB258:
+.LBB256:
+	.loc 1 89 16 view .LVU812
 	mov	eax, -1
-.LBE251:
-.LBE253:
-	.loc 1 340 1 view .LVU791
+.LBE256:
+.LBE258:
+	.loc 1 352 1 view .LVU813
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 4
 	ret
-.LVL301:
+.LVL302:
 	.p2align 4,,10
 	.p2align 3
-.L241:
+.L248:
 	.cfi_restore_state
+.LBB259:
+.LBB257:
+.LBB255:
 .LBB254:
-.LBB252:
-.LBB250:
-.LBB249:
-	.loc 1 47 5 is_stmt 1 view .LVU792
-	.loc 1 47 5 is_stmt 0 view .LVU793
-.LBE249:
-.LBE250:
-	.loc 1 88 5 is_stmt 1 view .LVU794
-	.loc 1 88 8 is_stmt 0 view .LVU795
+	.loc 1 47 5 is_stmt 1 view .LVU814
+	.loc 1 47 5 is_stmt 0 view .LVU815
+.LBE254:
+.LBE255:
+	.loc 1 88 5 is_stmt 1 view .LVU816
+	.loc 1 88 8 is_stmt 0 view .LVU817
 	mov	eax, DWORD PTR [esp+12]
 	test	eax, eax
-	jne	.L245
-	.loc 1 90 5 is_stmt 1 view .LVU796
-	.loc 1 90 21 is_stmt 0 view .LVU797
+	jne	.L252
+	.loc 1 90 5 is_stmt 1 view .LVU818
+	.loc 1 90 21 is_stmt 0 view .LVU819
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 90 41 view .LVU798
+	.loc 1 90 41 view .LVU820
 	mov	edx, 2147483647
 	test	eax, eax
 	cmovs	eax, edx
-.LBE252:
-.LBE254:
-	.loc 1 340 1 view .LVU799
+.LBE257:
+.LBE259:
+	.loc 1 352 1 view .LVU821
 	add	esp, 296
 	.cfi_def_cfa_offset 8
 	pop	ebx
@@ -3029,21 +3091,21 @@ vdprintf:
 	.globl	dprintf
 	.type	dprintf, @function
 dprintf:
-.LVL302:
+.LVL303:
 .LFB12:
-	.loc 1 343 1 is_stmt 1 view -0
+	.loc 1 355 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 344 5 view .LVU801
-	.loc 1 345 5 view .LVU802
-	.loc 1 346 5 view .LVU803
-	.loc 1 343 1 is_stmt 0 view .LVU804
+	.loc 1 356 5 view .LVU823
+	.loc 1 357 5 view .LVU824
+	.loc 1 358 5 view .LVU825
+	.loc 1 355 1 is_stmt 0 view .LVU826
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 346 5 view .LVU805
+	.loc 1 358 5 view .LVU827
 	lea	eax, [esp+24]
-.LVL303:
-	.loc 1 347 5 is_stmt 1 view .LVU806
-	.loc 1 347 9 is_stmt 0 view .LVU807
+.LVL304:
+	.loc 1 359 5 is_stmt 1 view .LVU828
+	.loc 1 359 9 is_stmt 0 view .LVU829
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -3053,10 +3115,10 @@ dprintf:
 	push	DWORD PTR [esp+28]
 	.cfi_def_cfa_offset 32
 	call	vdprintf
-.LVL304:
-	.loc 1 348 5 is_stmt 1 view .LVU808
-	.loc 1 349 5 view .LVU809
-	.loc 1 350 1 is_stmt 0 view .LVU810
+.LVL305:
+	.loc 1 360 5 is_stmt 1 view .LVU830
+	.loc 1 361 5 view .LVU831
+	.loc 1 362 1 is_stmt 0 view .LVU832
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -3067,19 +3129,19 @@ dprintf:
 	.globl	vfprintf
 	.type	vfprintf, @function
 vfprintf:
-.LVL305:
+.LVL306:
 .LFB13:
-	.loc 1 353 1 is_stmt 1 view -0
+	.loc 1 365 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 354 5 view .LVU812
-	.loc 1 354 12 is_stmt 0 view .LVU813
+	.loc 1 366 5 view .LVU834
+	.loc 1 366 12 is_stmt 0 view .LVU835
 	mov	eax, DWORD PTR [esp+4]
 	mov	eax, DWORD PTR [eax]
 	mov	DWORD PTR [esp+4], eax
-.LVL306:
-	.loc 1 354 12 view .LVU814
-	jmp	vdprintf
 .LVL307:
+	.loc 1 366 12 view .LVU836
+	jmp	vdprintf
+.LVL308:
 	.cfi_endproc
 .LFE13:
 	.size	vfprintf, .-vfprintf
@@ -3087,15 +3149,15 @@ vfprintf:
 	.globl	vprintf
 	.type	vprintf, @function
 vprintf:
-.LVL308:
+.LVL309:
 .LFB14:
-	.loc 1 358 1 is_stmt 1 view -0
+	.loc 1 370 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 359 5 view .LVU816
-	.loc 1 358 1 is_stmt 0 view .LVU817
+	.loc 1 371 5 view .LVU838
+	.loc 1 370 1 is_stmt 0 view .LVU839
 	sub	esp, 16
 	.cfi_def_cfa_offset 20
-	.loc 1 359 12 view .LVU818
+	.loc 1 371 12 view .LVU840
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 24
 	push	DWORD PTR [esp+24]
@@ -3103,8 +3165,8 @@ vprintf:
 	push	1
 	.cfi_def_cfa_offset 32
 	call	vdprintf
-.LVL309:
-	.loc 1 360 1 view .LVU819
+.LVL310:
+	.loc 1 372 1 view .LVU841
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -3115,21 +3177,21 @@ vprintf:
 	.globl	printf
 	.type	printf, @function
 printf:
-.LVL310:
+.LVL311:
 .LFB15:
-	.loc 1 363 1 is_stmt 1 view -0
+	.loc 1 375 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 364 5 view .LVU821
-	.loc 1 365 5 view .LVU822
-	.loc 1 366 5 view .LVU823
-	.loc 1 363 1 is_stmt 0 view .LVU824
+	.loc 1 376 5 view .LVU843
+	.loc 1 377 5 view .LVU844
+	.loc 1 378 5 view .LVU845
+	.loc 1 375 1 is_stmt 0 view .LVU846
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 366 5 view .LVU825
+	.loc 1 378 5 view .LVU847
 	lea	eax, [esp+20]
-.LVL311:
-	.loc 1 367 5 is_stmt 1 view .LVU826
-	.loc 1 367 9 is_stmt 0 view .LVU827
+.LVL312:
+	.loc 1 379 5 is_stmt 1 view .LVU848
+	.loc 1 379 9 is_stmt 0 view .LVU849
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -3139,10 +3201,10 @@ printf:
 	push	1
 	.cfi_def_cfa_offset 32
 	call	vdprintf
-.LVL312:
-	.loc 1 368 5 is_stmt 1 view .LVU828
-	.loc 1 369 5 view .LVU829
-	.loc 1 370 1 is_stmt 0 view .LVU830
+.LVL313:
+	.loc 1 380 5 is_stmt 1 view .LVU850
+	.loc 1 381 5 view .LVU851
+	.loc 1 382 1 is_stmt 0 view .LVU852
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -3153,21 +3215,21 @@ printf:
 	.globl	fprintf
 	.type	fprintf, @function
 fprintf:
-.LVL313:
+.LVL314:
 .LFB16:
-	.loc 1 373 1 is_stmt 1 view -0
+	.loc 1 385 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 374 5 view .LVU832
-	.loc 1 375 5 view .LVU833
-	.loc 1 376 5 view .LVU834
-	.loc 1 373 1 is_stmt 0 view .LVU835
+	.loc 1 386 5 view .LVU854
+	.loc 1 387 5 view .LVU855
+	.loc 1 388 5 view .LVU856
+	.loc 1 385 1 is_stmt 0 view .LVU857
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 376 5 view .LVU836
+	.loc 1 388 5 view .LVU858
 	lea	eax, [esp+24]
-.LVL314:
-	.loc 1 377 5 is_stmt 1 view .LVU837
-	.loc 1 377 9 is_stmt 0 view .LVU838
+.LVL315:
+	.loc 1 389 5 is_stmt 1 view .LVU859
+	.loc 1 389 9 is_stmt 0 view .LVU860
 	sub	esp, 4
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -3175,15 +3237,15 @@ fprintf:
 	push	DWORD PTR [esp+28]
 	.cfi_def_cfa_offset 28
 	mov	eax, DWORD PTR [esp+28]
-.LVL315:
-	.loc 1 377 9 view .LVU839
+.LVL316:
+	.loc 1 389 9 view .LVU861
 	push	DWORD PTR [eax]
 	.cfi_def_cfa_offset 32
 	call	vdprintf
-.LVL316:
-	.loc 1 378 5 is_stmt 1 view .LVU840
-	.loc 1 379 5 view .LVU841
-	.loc 1 380 1 is_stmt 0 view .LVU842
+.LVL317:
+	.loc 1 390 5 is_stmt 1 view .LVU862
+	.loc 1 391 5 view .LVU863
+	.loc 1 392 1 is_stmt 0 view .LVU864
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -3194,13 +3256,13 @@ fprintf:
 	.globl	vsnprintf
 	.type	vsnprintf, @function
 vsnprintf:
-.LVL317:
+.LVL318:
 .LFB17:
-	.loc 1 385 1 is_stmt 1 view -0
+	.loc 1 397 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 386 5 view .LVU844
-	.loc 1 387 5 view .LVU845
-	.loc 1 385 1 is_stmt 0 view .LVU846
+	.loc 1 398 5 view .LVU866
+	.loc 1 399 5 view .LVU867
+	.loc 1 397 1 is_stmt 0 view .LVU868
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -3209,54 +3271,54 @@ vsnprintf:
 	.cfi_offset 3, -12
 	sub	esp, 292
 	.cfi_def_cfa_offset 304
-	.loc 1 385 1 view .LVU847
+	.loc 1 397 1 view .LVU869
 	mov	esi, DWORD PTR [esp+304]
 	mov	ebx, DWORD PTR [esp+308]
-	.loc 1 393 5 view .LVU848
+	.loc 1 405 5 view .LVU870
 	lea	eax, [esp+8]
-	.loc 1 387 10 view .LVU849
+	.loc 1 399 10 view .LVU871
 	mov	DWORD PTR [esp+8], -1
-	.loc 1 388 5 is_stmt 1 view .LVU850
-	.loc 1 393 5 is_stmt 0 view .LVU851
+	.loc 1 400 5 is_stmt 1 view .LVU872
+	.loc 1 405 5 is_stmt 0 view .LVU873
 	mov	ecx, DWORD PTR [esp+316]
 	mov	edx, DWORD PTR [esp+312]
-	.loc 1 388 14 view .LVU852
+	.loc 1 400 14 view .LVU874
 	mov	DWORD PTR [esp+12], 0
-	.loc 1 389 5 is_stmt 1 view .LVU853
-	.loc 1 389 11 is_stmt 0 view .LVU854
+	.loc 1 401 5 is_stmt 1 view .LVU875
+	.loc 1 401 11 is_stmt 0 view .LVU876
 	mov	DWORD PTR [esp+16], 0
-	.loc 1 390 5 is_stmt 1 view .LVU855
-	.loc 1 390 13 is_stmt 0 view .LVU856
+	.loc 1 402 5 is_stmt 1 view .LVU877
+	.loc 1 402 13 is_stmt 0 view .LVU878
 	mov	DWORD PTR [esp+20], 0
-	.loc 1 391 5 is_stmt 1 view .LVU857
-	.loc 1 391 11 is_stmt 0 view .LVU858
+	.loc 1 403 5 is_stmt 1 view .LVU879
+	.loc 1 403 11 is_stmt 0 view .LVU880
 	mov	DWORD PTR [esp+24], esi
-	.loc 1 392 5 is_stmt 1 view .LVU859
-	.loc 1 392 12 is_stmt 0 view .LVU860
+	.loc 1 404 5 is_stmt 1 view .LVU881
+	.loc 1 404 12 is_stmt 0 view .LVU882
 	mov	DWORD PTR [esp+28], ebx
-	.loc 1 393 5 is_stmt 1 view .LVU861
+	.loc 1 405 5 is_stmt 1 view .LVU883
 	call	format.constprop.0
-.LVL318:
-	.loc 1 394 5 view .LVU862
-	.loc 1 395 14 is_stmt 0 view .LVU863
+.LVL319:
+	.loc 1 406 5 view .LVU884
+	.loc 1 407 14 is_stmt 0 view .LVU885
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 394 8 view .LVU864
+	.loc 1 406 8 view .LVU886
 	test	ebx, ebx
-	je	.L263
-	.loc 1 395 9 is_stmt 1 view .LVU865
-	.loc 1 395 38 is_stmt 0 view .LVU866
+	je	.L270
+	.loc 1 407 9 is_stmt 1 view .LVU887
+	.loc 1 407 38 is_stmt 0 view .LVU888
 	lea	edx, [ebx-1]
 	cmp	eax, ebx
 	cmovb	edx, eax
-	.loc 1 395 50 view .LVU867
+	.loc 1 407 50 view .LVU889
 	mov	BYTE PTR [esi+edx], 0
-.L263:
-	.loc 1 396 5 is_stmt 1 view .LVU868
-	.loc 1 396 40 is_stmt 0 view .LVU869
+.L270:
+	.loc 1 408 5 is_stmt 1 view .LVU890
+	.loc 1 408 40 is_stmt 0 view .LVU891
 	test	eax, eax
 	mov	edx, 2147483647
 	cmovs	eax, edx
-	.loc 1 397 1 view .LVU870
+	.loc 1 409 1 view .LVU892
 	add	esp, 292
 	.cfi_def_cfa_offset 12
 	pop	ebx
@@ -3273,15 +3335,15 @@ vsnprintf:
 	.globl	vsprintf
 	.type	vsprintf, @function
 vsprintf:
-.LVL319:
+.LVL320:
 .LFB18:
-	.loc 1 400 1 is_stmt 1 view -0
+	.loc 1 412 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 401 5 view .LVU872
-	.loc 1 400 1 is_stmt 0 view .LVU873
+	.loc 1 413 5 view .LVU894
+	.loc 1 412 1 is_stmt 0 view .LVU895
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 401 12 view .LVU874
+	.loc 1 413 12 view .LVU896
 	push	DWORD PTR [esp+24]
 	.cfi_def_cfa_offset 20
 	push	DWORD PTR [esp+24]
@@ -3291,8 +3353,8 @@ vsprintf:
 	push	DWORD PTR [esp+28]
 	.cfi_def_cfa_offset 32
 	call	vsnprintf
-.LVL320:
-	.loc 1 402 1 view .LVU875
+.LVL321:
+	.loc 1 414 1 view .LVU897
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -3303,21 +3365,21 @@ vsprintf:
 	.globl	snprintf
 	.type	snprintf, @function
 snprintf:
-.LVL321:
+.LVL322:
 .LFB19:
-	.loc 1 405 1 is_stmt 1 view -0
+	.loc 1 417 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 406 5 view .LVU877
-	.loc 1 407 5 view .LVU878
-	.loc 1 408 5 view .LVU879
-	.loc 1 405 1 is_stmt 0 view .LVU880
+	.loc 1 418 5 view .LVU899
+	.loc 1 419 5 view .LVU900
+	.loc 1 420 5 view .LVU901
+	.loc 1 417 1 is_stmt 0 view .LVU902
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 408 5 view .LVU881
+	.loc 1 420 5 view .LVU903
 	lea	eax, [esp+28]
-.LVL322:
-	.loc 1 409 5 is_stmt 1 view .LVU882
-	.loc 1 409 9 is_stmt 0 view .LVU883
+.LVL323:
+	.loc 1 421 5 is_stmt 1 view .LVU904
+	.loc 1 421 9 is_stmt 0 view .LVU905
 	push	eax
 	.cfi_def_cfa_offset 20
 	push	DWORD PTR [esp+28]
@@ -3327,10 +3389,10 @@ snprintf:
 	push	DWORD PTR [esp+28]
 	.cfi_def_cfa_offset 32
 	call	vsnprintf
-.LVL323:
-	.loc 1 410 5 is_stmt 1 view .LVU884
-	.loc 1 411 5 view .LVU885
-	.loc 1 412 1 is_stmt 0 view .LVU886
+.LVL324:
+	.loc 1 422 5 is_stmt 1 view .LVU906
+	.loc 1 423 5 view .LVU907
+	.loc 1 424 1 is_stmt 0 view .LVU908
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -3341,21 +3403,21 @@ snprintf:
 	.globl	sprintf
 	.type	sprintf, @function
 sprintf:
-.LVL324:
+.LVL325:
 .LFB20:
-	.loc 1 415 1 is_stmt 1 view -0
+	.loc 1 427 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 416 5 view .LVU888
-	.loc 1 417 5 view .LVU889
-	.loc 1 418 5 view .LVU890
-	.loc 1 415 1 is_stmt 0 view .LVU891
+	.loc 1 428 5 view .LVU910
+	.loc 1 429 5 view .LVU911
+	.loc 1 430 5 view .LVU912
+	.loc 1 427 1 is_stmt 0 view .LVU913
 	sub	esp, 12
 	.cfi_def_cfa_offset 16
-	.loc 1 418 5 view .LVU892
+	.loc 1 430 5 view .LVU914
 	lea	eax, [esp+24]
-.LVL325:
-	.loc 1 419 5 is_stmt 1 view .LVU893
-	.loc 1 419 9 is_stmt 0 view .LVU894
+.LVL326:
+	.loc 1 431 5 is_stmt 1 view .LVU915
+	.loc 1 431 9 is_stmt 0 view .LVU916
 	push	eax
 	.cfi_def_cfa_offset 20
 	push	DWORD PTR [esp+24]
@@ -3365,10 +3427,10 @@ sprintf:
 	push	DWORD PTR [esp+28]
 	.cfi_def_cfa_offset 32
 	call	vsnprintf
-.LVL326:
-	.loc 1 420 5 is_stmt 1 view .LVU895
-	.loc 1 421 5 view .LVU896
-	.loc 1 422 1 is_stmt 0 view .LVU897
+.LVL327:
+	.loc 1 432 5 is_stmt 1 view .LVU917
+	.loc 1 433 5 view .LVU918
+	.loc 1 434 1 is_stmt 0 view .LVU919
 	add	esp, 28
 	.cfi_def_cfa_offset 4
 	ret
@@ -3379,19 +3441,19 @@ sprintf:
 	.globl	fputc
 	.type	fputc, @function
 fputc:
-.LVL327:
+.LVL328:
 .LFB21:
-	.loc 1 425 1 is_stmt 1 view -0
+	.loc 1 437 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 426 5 view .LVU899
-	.loc 1 425 1 is_stmt 0 view .LVU900
+	.loc 1 438 5 view .LVU921
+	.loc 1 437 1 is_stmt 0 view .LVU922
 	sub	esp, 32
 	.cfi_def_cfa_offset 36
-	.loc 1 426 23 view .LVU901
+	.loc 1 438 23 view .LVU923
 	mov	eax, DWORD PTR [esp+36]
 	mov	BYTE PTR [esp+19], al
-	.loc 1 427 5 is_stmt 1 view .LVU902
-	.loc 1 427 9 is_stmt 0 view .LVU903
+	.loc 1 439 5 is_stmt 1 view .LVU924
+	.loc 1 439 9 is_stmt 0 view .LVU925
 	push	1
 	.cfi_def_cfa_offset 40
 	lea	eax, [esp+23]
@@ -3401,28 +3463,28 @@ fputc:
 	push	DWORD PTR [eax]
 	.cfi_def_cfa_offset 48
 	call	write
-.LVL328:
-	.loc 1 427 8 view .LVU904
+.LVL329:
+	.loc 1 439 8 view .LVU926
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	cmp	eax, 1
-	jne	.L277
-	.loc 1 429 5 is_stmt 1 view .LVU905
-	.loc 1 429 12 is_stmt 0 view .LVU906
+	jne	.L284
+	.loc 1 441 5 is_stmt 1 view .LVU927
+	.loc 1 441 12 is_stmt 0 view .LVU928
 	movzx	eax, BYTE PTR [esp+15]
-.L275:
-	.loc 1 430 1 view .LVU907
+.L282:
+	.loc 1 442 1 view .LVU929
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L277:
+.L284:
 	.cfi_restore_state
-	.loc 1 428 16 view .LVU908
+	.loc 1 440 16 view .LVU930
 	mov	eax, -1
-	jmp	.L275
+	jmp	.L282
 	.cfi_endproc
 .LFE21:
 	.size	fputc, .-fputc
@@ -3430,25 +3492,25 @@ fputc:
 	.globl	putc
 	.type	putc, @function
 putc:
-.LVL329:
+.LVL330:
 .LFB22:
-	.loc 1 433 1 is_stmt 1 view -0
+	.loc 1 445 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 434 5 view .LVU910
-	.loc 1 433 1 is_stmt 0 view .LVU911
+	.loc 1 446 5 view .LVU932
+	.loc 1 445 1 is_stmt 0 view .LVU933
 	sub	esp, 32
 	.cfi_def_cfa_offset 36
-.LVL330:
-.LBB257:
-.LBI257:
-	.loc 1 424 5 is_stmt 1 view .LVU912
-.LBB258:
-	.loc 1 426 5 view .LVU913
-	.loc 1 426 23 is_stmt 0 view .LVU914
+.LVL331:
+.LBB262:
+.LBI262:
+	.loc 1 436 5 is_stmt 1 view .LVU934
+.LBB263:
+	.loc 1 438 5 view .LVU935
+	.loc 1 438 23 is_stmt 0 view .LVU936
 	mov	eax, DWORD PTR [esp+36]
 	mov	BYTE PTR [esp+19], al
-	.loc 1 427 5 is_stmt 1 view .LVU915
-	.loc 1 427 9 is_stmt 0 view .LVU916
+	.loc 1 439 5 is_stmt 1 view .LVU937
+	.loc 1 439 9 is_stmt 0 view .LVU938
 	push	1
 	.cfi_def_cfa_offset 40
 	lea	eax, [esp+23]
@@ -3458,40 +3520,40 @@ putc:
 	push	DWORD PTR [eax]
 	.cfi_def_cfa_offset 48
 	call	write
-.LVL331:
-	.loc 1 427 8 view .LVU917
+.LVL332:
+	.loc 1 439 8 view .LVU939
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	cmp	eax, 1
-	jne	.L281
-	.loc 1 429 5 is_stmt 1 view .LVU918
-	.loc 1 429 12 is_stmt 0 view .LVU919
+	jne	.L288
+	.loc 1 441 5 is_stmt 1 view .LVU940
+	.loc 1 441 12 is_stmt 0 view .LVU941
 	movzx	eax, BYTE PTR [esp+15]
-.LVL332:
-.L279:
-	.loc 1 429 12 view .LVU920
-.LBE258:
-.LBE257:
-	.loc 1 435 1 view .LVU921
+.LVL333:
+.L286:
+	.loc 1 441 12 view .LVU942
+.LBE263:
+.LBE262:
+	.loc 1 447 1 view .LVU943
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
-.LVL333:
+.LVL334:
 	.p2align 4,,10
 	.p2align 3
-.L281:
+.L288:
 	.cfi_restore_state
-.LBB260:
-.LBB259:
-	.loc 1 428 16 view .LVU922
+.LBB265:
+.LBB264:
+	.loc 1 440 16 view .LVU944
 	mov	eax, -1
-.LVL334:
-	.loc 1 428 16 view .LVU923
-.LBE259:
-.LBE260:
-	.loc 1 434 12 view .LVU924
-	jmp	.L279
+.LVL335:
+	.loc 1 440 16 view .LVU945
+.LBE264:
+.LBE265:
+	.loc 1 446 12 view .LVU946
+	jmp	.L286
 	.cfi_endproc
 .LFE22:
 	.size	putc, .-putc
@@ -3499,25 +3561,25 @@ putc:
 	.globl	putchar
 	.type	putchar, @function
 putchar:
-.LVL335:
+.LVL336:
 .LFB23:
-	.loc 1 438 1 is_stmt 1 view -0
+	.loc 1 450 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 439 5 view .LVU926
-	.loc 1 438 1 is_stmt 0 view .LVU927
+	.loc 1 451 5 view .LVU948
+	.loc 1 450 1 is_stmt 0 view .LVU949
 	sub	esp, 32
 	.cfi_def_cfa_offset 36
-.LVL336:
-.LBB263:
-.LBI263:
-	.loc 1 424 5 is_stmt 1 view .LVU928
-.LBB264:
-	.loc 1 426 5 view .LVU929
-	.loc 1 426 23 is_stmt 0 view .LVU930
+.LVL337:
+.LBB268:
+.LBI268:
+	.loc 1 436 5 is_stmt 1 view .LVU950
+.LBB269:
+	.loc 1 438 5 view .LVU951
+	.loc 1 438 23 is_stmt 0 view .LVU952
 	mov	eax, DWORD PTR [esp+36]
 	mov	BYTE PTR [esp+19], al
-	.loc 1 427 5 is_stmt 1 view .LVU931
-	.loc 1 427 9 is_stmt 0 view .LVU932
+	.loc 1 439 5 is_stmt 1 view .LVU953
+	.loc 1 439 9 is_stmt 0 view .LVU954
 	push	1
 	.cfi_def_cfa_offset 40
 	lea	eax, [esp+23]
@@ -3527,40 +3589,40 @@ putchar:
 	push	DWORD PTR [eax]
 	.cfi_def_cfa_offset 48
 	call	write
-.LVL337:
-	.loc 1 427 8 view .LVU933
+.LVL338:
+	.loc 1 439 8 view .LVU955
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	cmp	eax, 1
-	jne	.L285
-	.loc 1 429 5 is_stmt 1 view .LVU934
-	.loc 1 429 12 is_stmt 0 view .LVU935
+	jne	.L292
+	.loc 1 441 5 is_stmt 1 view .LVU956
+	.loc 1 441 12 is_stmt 0 view .LVU957
 	movzx	eax, BYTE PTR [esp+15]
-.LVL338:
-.L283:
-	.loc 1 429 12 view .LVU936
-.LBE264:
-.LBE263:
-	.loc 1 440 1 view .LVU937
+.LVL339:
+.L290:
+	.loc 1 441 12 view .LVU958
+.LBE269:
+.LBE268:
+	.loc 1 452 1 view .LVU959
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 4
 	ret
-.LVL339:
+.LVL340:
 	.p2align 4,,10
 	.p2align 3
-.L285:
+.L292:
 	.cfi_restore_state
-.LBB266:
-.LBB265:
-	.loc 1 428 16 view .LVU938
+.LBB271:
+.LBB270:
+	.loc 1 440 16 view .LVU960
 	mov	eax, -1
-.LVL340:
-	.loc 1 428 16 view .LVU939
-.LBE265:
-.LBE266:
-	.loc 1 439 12 view .LVU940
-	jmp	.L283
+.LVL341:
+	.loc 1 440 16 view .LVU961
+.LBE270:
+.LBE271:
+	.loc 1 451 12 view .LVU962
+	jmp	.L290
 	.cfi_endproc
 .LFE23:
 	.size	putchar, .-putchar
@@ -3568,13 +3630,13 @@ putchar:
 	.globl	fputs
 	.type	fputs, @function
 fputs:
-.LVL341:
+.LVL342:
 .LFB24:
-	.loc 1 443 1 is_stmt 1 view -0
+	.loc 1 455 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 444 5 view .LVU942
-	.loc 1 445 5 view .LVU943
-	.loc 1 443 1 is_stmt 0 view .LVU944
+	.loc 1 456 5 view .LVU964
+	.loc 1 457 5 view .LVU965
+	.loc 1 455 1 is_stmt 0 view .LVU966
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -3583,120 +3645,120 @@ fputs:
 	.cfi_offset 3, -12
 	sub	esp, 304
 	.cfi_def_cfa_offset 316
-.LVL342:
-.LBB276:
-.LBI276:
-	.loc 1 74 13 is_stmt 1 view .LVU945
-.LBB277:
-	.loc 1 76 5 view .LVU946
-	.loc 1 76 11 is_stmt 0 view .LVU947
-	mov	eax, DWORD PTR [esp+320]
-.LBE277:
-.LBE276:
-	.loc 1 443 1 view .LVU948
-	mov	ebx, DWORD PTR [esp+316]
-.LBB279:
-.LBB278:
-	.loc 1 77 15 view .LVU949
-	mov	DWORD PTR [esp+24], 0
-	.loc 1 78 12 view .LVU950
-	mov	DWORD PTR [esp+28], 0
-	.loc 1 76 11 view .LVU951
-	mov	eax, DWORD PTR [eax]
-	.loc 1 79 14 view .LVU952
-	mov	DWORD PTR [esp+32], 0
-	.loc 1 80 12 view .LVU953
-	mov	DWORD PTR [esp+36], 0
-	.loc 1 76 11 view .LVU954
-	mov	DWORD PTR [esp+20], eax
-	.loc 1 77 5 is_stmt 1 view .LVU955
-	.loc 1 78 5 view .LVU956
-	.loc 1 79 5 view .LVU957
-	.loc 1 80 5 view .LVU958
-	.loc 1 81 5 view .LVU959
-	.loc 1 81 13 is_stmt 0 view .LVU960
-	mov	DWORD PTR [esp+40], 0
 .LVL343:
-	.loc 1 81 13 view .LVU961
-.LBE278:
-.LBE279:
-	.loc 1 446 5 is_stmt 1 view .LVU962
+.LBB281:
+.LBI281:
+	.loc 1 74 13 is_stmt 1 view .LVU967
+.LBB282:
+	.loc 1 76 5 view .LVU968
+	.loc 1 76 11 is_stmt 0 view .LVU969
+	mov	eax, DWORD PTR [esp+320]
+.LBE282:
+.LBE281:
+	.loc 1 455 1 view .LVU970
+	mov	ebx, DWORD PTR [esp+316]
+.LBB284:
+.LBB283:
+	.loc 1 77 15 view .LVU971
+	mov	DWORD PTR [esp+24], 0
+	.loc 1 78 12 view .LVU972
+	mov	DWORD PTR [esp+28], 0
+	.loc 1 76 11 view .LVU973
+	mov	eax, DWORD PTR [eax]
+	.loc 1 79 14 view .LVU974
+	mov	DWORD PTR [esp+32], 0
+	.loc 1 80 12 view .LVU975
+	mov	DWORD PTR [esp+36], 0
+	.loc 1 76 11 view .LVU976
+	mov	DWORD PTR [esp+20], eax
+	.loc 1 77 5 is_stmt 1 view .LVU977
+	.loc 1 78 5 view .LVU978
+	.loc 1 79 5 view .LVU979
+	.loc 1 80 5 view .LVU980
+	.loc 1 81 5 view .LVU981
+	.loc 1 81 13 is_stmt 0 view .LVU982
+	mov	DWORD PTR [esp+40], 0
+.LVL344:
+	.loc 1 81 13 view .LVU983
+.LBE283:
+.LBE284:
+	.loc 1 458 5 is_stmt 1 view .LVU984
 	push	ebx
 	.cfi_def_cfa_offset 320
 	call	strlen
-.LVL344:
-.LBB280:
-.LBI280:
-	.loc 1 68 13 view .LVU963
-.LBB281:
-	.loc 1 70 5 view .LVU964
-	.loc 1 70 12 view .LVU965
-	.loc 1 70 12 is_stmt 0 view .LVU966
+.LVL345:
+.LBB285:
+.LBI285:
+	.loc 1 68 13 view .LVU985
+.LBB286:
+	.loc 1 70 5 view .LVU986
+	.loc 1 70 12 view .LVU987
+	.loc 1 70 12 is_stmt 0 view .LVU988
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
-	je	.L288
+	je	.L295
 	lea	esi, [ebx+eax]
-.LVL345:
-	.p2align 4,,10
-	.p2align 3
-.L289:
-	.loc 1 71 9 is_stmt 1 view .LVU967
-	movsx	edx, BYTE PTR [ebx]
-	.loc 1 71 18 is_stmt 0 view .LVU968
-	add	ebx, 1
 .LVL346:
-	.loc 1 71 9 view .LVU969
-	lea	eax, [esp+8]
-.LVL347:
-	.loc 1 71 9 view .LVU970
-	call	put
-.LVL348:
-	.loc 1 70 12 is_stmt 1 view .LVU971
-	.loc 1 70 12 is_stmt 0 view .LVU972
-	cmp	ebx, esi
-	jne	.L289
-.LVL349:
-.L288:
-	.loc 1 70 12 view .LVU973
-.LBE281:
-.LBE280:
-.LBB282:
-.LBB283:
-.LBB284:
-.LBB285:
-	.loc 1 39 17 is_stmt 1 view .LVU974
-	.loc 1 39 20 is_stmt 0 view .LVU975
-	mov	eax, DWORD PTR [esp+16]
-	.loc 1 39 17 view .LVU976
-	test	eax, eax
-	je	.L290
-	.loc 1 38 12 view .LVU977
-	xor	ebx, ebx
-	jmp	.L293
-.LVL350:
 	.p2align 4,,10
 	.p2align 3
-.L291:
-.LBB286:
-	.loc 1 45 9 is_stmt 1 view .LVU978
-	.loc 1 45 14 is_stmt 0 view .LVU979
-	add	ebx, eax
-.LVL351:
-	.loc 1 45 14 view .LVU980
+.L296:
+	.loc 1 71 9 is_stmt 1 view .LVU989
+	movsx	edx, BYTE PTR [ebx]
+	.loc 1 71 18 is_stmt 0 view .LVU990
+	add	ebx, 1
+.LVL347:
+	.loc 1 71 9 view .LVU991
+	lea	eax, [esp+8]
+.LVL348:
+	.loc 1 71 9 view .LVU992
+	call	put
+.LVL349:
+	.loc 1 70 12 is_stmt 1 view .LVU993
+	.loc 1 70 12 is_stmt 0 view .LVU994
+	cmp	ebx, esi
+	jne	.L296
+.LVL350:
+.L295:
+	.loc 1 70 12 view .LVU995
 .LBE286:
-	.loc 1 39 17 is_stmt 1 view .LVU981
-	.loc 1 39 20 is_stmt 0 view .LVU982
-	mov	eax, DWORD PTR [esp+16]
-.LVL352:
-	.loc 1 39 17 view .LVU983
-	cmp	ebx, eax
-	jnb	.L290
-.LVL353:
-.L293:
+.LBE285:
 .LBB287:
-	.loc 1 40 9 is_stmt 1 view .LVU984
-	.loc 1 40 21 is_stmt 0 view .LVU985
+.LBB288:
+.LBB289:
+.LBB290:
+	.loc 1 39 17 is_stmt 1 view .LVU996
+	.loc 1 39 20 is_stmt 0 view .LVU997
+	mov	eax, DWORD PTR [esp+16]
+	.loc 1 39 17 view .LVU998
+	test	eax, eax
+	je	.L297
+	.loc 1 38 12 view .LVU999
+	xor	ebx, ebx
+	jmp	.L300
+.LVL351:
+	.p2align 4,,10
+	.p2align 3
+.L298:
+.LBB291:
+	.loc 1 45 9 is_stmt 1 view .LVU1000
+	.loc 1 45 14 is_stmt 0 view .LVU1001
+	add	ebx, eax
+.LVL352:
+	.loc 1 45 14 view .LVU1002
+.LBE291:
+	.loc 1 39 17 is_stmt 1 view .LVU1003
+	.loc 1 39 20 is_stmt 0 view .LVU1004
+	mov	eax, DWORD PTR [esp+16]
+.LVL353:
+	.loc 1 39 17 view .LVU1005
+	cmp	ebx, eax
+	jnb	.L297
+.LVL354:
+.L300:
+.LBB292:
+	.loc 1 40 9 is_stmt 1 view .LVU1006
+	.loc 1 40 21 is_stmt 0 view .LVU1007
 	sub	esp, 4
 	.cfi_def_cfa_offset 308
 	sub	eax, ebx
@@ -3709,28 +3771,28 @@ fputs:
 	push	DWORD PTR [esp+20]
 	.cfi_def_cfa_offset 320
 	call	write
-.LVL354:
-	.loc 1 41 9 is_stmt 1 view .LVU986
-	.loc 1 41 12 is_stmt 0 view .LVU987
+.LVL355:
+	.loc 1 41 9 is_stmt 1 view .LVU1008
+	.loc 1 41 12 is_stmt 0 view .LVU1009
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
-	jg	.L291
-.LVL355:
-.L294:
-	.loc 1 41 12 view .LVU988
+	jg	.L298
+.LVL356:
+.L301:
+	.loc 1 41 12 view .LVU1010
+.LBE292:
+.LBE290:
+.LBE289:
+.LBE288:
 .LBE287:
-.LBE285:
-.LBE284:
-.LBE283:
-.LBE282:
-	.loc 1 448 1 view .LVU989
+	.loc 1 460 1 view .LVU1011
 	add	esp, 292
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
-	.loc 1 447 41 view .LVU990
+	.loc 1 459 41 view .LVU1012
 	mov	eax, -1
-	.loc 1 448 1 view .LVU991
+	.loc 1 460 1 view .LVU1013
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
@@ -3740,28 +3802,28 @@ fputs:
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L290:
+.L297:
 	.cfi_restore_state
-.LBB291:
-.LBB290:
-.LBB289:
-.LBB288:
-	.loc 1 47 5 is_stmt 1 view .LVU992
-.LBE288:
-.LBE289:
-	.loc 1 88 5 view .LVU993
-	.loc 1 88 8 is_stmt 0 view .LVU994
+.LBB296:
+.LBB295:
+.LBB294:
+.LBB293:
+	.loc 1 47 5 is_stmt 1 view .LVU1014
+.LBE293:
+.LBE294:
+	.loc 1 88 5 view .LVU1015
+	.loc 1 88 8 is_stmt 0 view .LVU1016
 	mov	eax, DWORD PTR [esp+12]
 	test	eax, eax
-	jne	.L294
-.LBE290:
-.LBE291:
-	.loc 1 448 1 view .LVU995
+	jne	.L301
+.LBE295:
+.LBE296:
+	.loc 1 460 1 view .LVU1017
 	add	esp, 292
 	.cfi_def_cfa_offset 12
-	.loc 1 447 41 view .LVU996
+	.loc 1 459 41 view .LVU1018
 	mov	eax, 1
-	.loc 1 448 1 view .LVU997
+	.loc 1 460 1 view .LVU1019
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
@@ -3776,13 +3838,13 @@ fputs:
 	.globl	puts
 	.type	puts, @function
 puts:
-.LVL356:
+.LVL357:
 .LFB25:
-	.loc 1 452 1 is_stmt 1 view -0
+	.loc 1 464 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 453 5 view .LVU999
-	.loc 1 454 5 view .LVU1000
-	.loc 1 452 1 is_stmt 0 view .LVU1001
+	.loc 1 465 5 view .LVU1021
+	.loc 1 466 5 view .LVU1022
+	.loc 1 464 1 is_stmt 0 view .LVU1023
 	push	edi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 7, -8
@@ -3794,126 +3856,126 @@ puts:
 	.cfi_offset 3, -16
 	sub	esp, 300
 	.cfi_def_cfa_offset 316
-.LVL357:
-.LBB301:
-.LBI301:
-	.loc 1 74 13 is_stmt 1 view .LVU1002
-.LBB302:
-	.loc 1 76 5 view .LVU1003
-.LBE302:
-.LBE301:
-	.loc 1 452 1 is_stmt 0 view .LVU1004
-	mov	ebx, DWORD PTR [esp+316]
-.LBB304:
-.LBB303:
-	.loc 1 76 11 view .LVU1005
-	mov	DWORD PTR [esp+20], 1
-	.loc 1 77 5 is_stmt 1 view .LVU1006
-	.loc 1 77 15 is_stmt 0 view .LVU1007
-	mov	DWORD PTR [esp+24], 0
-	.loc 1 78 5 is_stmt 1 view .LVU1008
-	.loc 1 78 12 is_stmt 0 view .LVU1009
-	mov	DWORD PTR [esp+28], 0
-	.loc 1 79 5 is_stmt 1 view .LVU1010
-	.loc 1 79 14 is_stmt 0 view .LVU1011
-	mov	DWORD PTR [esp+32], 0
-	.loc 1 80 5 is_stmt 1 view .LVU1012
-	.loc 1 80 12 is_stmt 0 view .LVU1013
-	mov	DWORD PTR [esp+36], 0
-	.loc 1 81 5 is_stmt 1 view .LVU1014
-	.loc 1 81 13 is_stmt 0 view .LVU1015
-	mov	DWORD PTR [esp+40], 0
 .LVL358:
-	.loc 1 81 13 view .LVU1016
-.LBE303:
-.LBE304:
-	.loc 1 455 5 is_stmt 1 view .LVU1017
+.LBB306:
+.LBI306:
+	.loc 1 74 13 is_stmt 1 view .LVU1024
+.LBB307:
+	.loc 1 76 5 view .LVU1025
+.LBE307:
+.LBE306:
+	.loc 1 464 1 is_stmt 0 view .LVU1026
+	mov	ebx, DWORD PTR [esp+316]
+.LBB309:
+.LBB308:
+	.loc 1 76 11 view .LVU1027
+	mov	DWORD PTR [esp+20], 1
+	.loc 1 77 5 is_stmt 1 view .LVU1028
+	.loc 1 77 15 is_stmt 0 view .LVU1029
+	mov	DWORD PTR [esp+24], 0
+	.loc 1 78 5 is_stmt 1 view .LVU1030
+	.loc 1 78 12 is_stmt 0 view .LVU1031
+	mov	DWORD PTR [esp+28], 0
+	.loc 1 79 5 is_stmt 1 view .LVU1032
+	.loc 1 79 14 is_stmt 0 view .LVU1033
+	mov	DWORD PTR [esp+32], 0
+	.loc 1 80 5 is_stmt 1 view .LVU1034
+	.loc 1 80 12 is_stmt 0 view .LVU1035
+	mov	DWORD PTR [esp+36], 0
+	.loc 1 81 5 is_stmt 1 view .LVU1036
+	.loc 1 81 13 is_stmt 0 view .LVU1037
+	mov	DWORD PTR [esp+40], 0
+.LVL359:
+	.loc 1 81 13 view .LVU1038
+.LBE308:
+.LBE309:
+	.loc 1 467 5 is_stmt 1 view .LVU1039
 	push	ebx
 	.cfi_def_cfa_offset 320
 	call	strlen
-.LVL359:
-.LBB305:
-.LBI305:
-	.loc 1 68 13 view .LVU1018
-.LBB306:
-	.loc 1 70 5 view .LVU1019
-	.loc 1 70 12 view .LVU1020
-	.loc 1 70 12 is_stmt 0 view .LVU1021
+.LVL360:
+.LBB310:
+.LBI310:
+	.loc 1 68 13 view .LVU1040
+.LBB311:
+	.loc 1 70 5 view .LVU1041
+	.loc 1 70 12 view .LVU1042
+	.loc 1 70 12 is_stmt 0 view .LVU1043
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	lea	edi, [esp+8]
-.LVL360:
-	.loc 1 70 12 view .LVU1022
+.LVL361:
+	.loc 1 70 12 view .LVU1044
 	test	eax, eax
-	je	.L305
+	je	.L312
 	lea	esi, [ebx+eax]
 	lea	edi, [esp+8]
-.LVL361:
+.LVL362:
 	.p2align 4,,10
 	.p2align 3
-.L306:
-	.loc 1 71 9 is_stmt 1 view .LVU1023
+.L313:
+	.loc 1 71 9 is_stmt 1 view .LVU1045
 	movsx	edx, BYTE PTR [ebx]
-	.loc 1 71 18 is_stmt 0 view .LVU1024
+	.loc 1 71 18 is_stmt 0 view .LVU1046
 	add	ebx, 1
-.LVL362:
-	.loc 1 71 9 view .LVU1025
+.LVL363:
+	.loc 1 71 9 view .LVU1047
 	mov	eax, edi
 	call	put
-.LVL363:
-	.loc 1 70 12 is_stmt 1 view .LVU1026
-	.loc 1 70 12 is_stmt 0 view .LVU1027
-	cmp	ebx, esi
-	jne	.L306
 .LVL364:
-.L305:
-	.loc 1 70 12 view .LVU1028
-.LBE306:
-.LBE305:
-	.loc 1 456 5 is_stmt 1 view .LVU1029
+	.loc 1 70 12 is_stmt 1 view .LVU1048
+	.loc 1 70 12 is_stmt 0 view .LVU1049
+	cmp	ebx, esi
+	jne	.L313
+.LVL365:
+.L312:
+	.loc 1 70 12 view .LVU1050
+.LBE311:
+.LBE310:
+	.loc 1 468 5 is_stmt 1 view .LVU1051
 	mov	eax, edi
 	mov	edx, 10
 	call	put
-.LVL365:
-	.loc 1 457 5 view .LVU1030
-.LBB307:
-.LBI307:
-	.loc 1 85 12 view .LVU1031
-.LBB308:
-.LBB309:
-.LBB310:
-	.loc 1 39 17 view .LVU1032
-	.loc 1 39 20 is_stmt 0 view .LVU1033
-	mov	eax, DWORD PTR [esp+16]
-	.loc 1 39 17 view .LVU1034
-	test	eax, eax
-	je	.L307
-	.loc 1 38 12 view .LVU1035
-	xor	ebx, ebx
-	jmp	.L310
 .LVL366:
+	.loc 1 469 5 view .LVU1052
+.LBB312:
+.LBI312:
+	.loc 1 85 12 view .LVU1053
+.LBB313:
+.LBB314:
+.LBB315:
+	.loc 1 39 17 view .LVU1054
+	.loc 1 39 20 is_stmt 0 view .LVU1055
+	mov	eax, DWORD PTR [esp+16]
+	.loc 1 39 17 view .LVU1056
+	test	eax, eax
+	je	.L314
+	.loc 1 38 12 view .LVU1057
+	xor	ebx, ebx
+	jmp	.L317
+.LVL367:
 	.p2align 4,,10
 	.p2align 3
-.L308:
-.LBB311:
-	.loc 1 45 9 is_stmt 1 view .LVU1036
-	.loc 1 45 14 is_stmt 0 view .LVU1037
+.L315:
+.LBB316:
+	.loc 1 45 9 is_stmt 1 view .LVU1058
+	.loc 1 45 14 is_stmt 0 view .LVU1059
 	add	ebx, eax
-.LVL367:
-	.loc 1 45 14 view .LVU1038
-.LBE311:
-	.loc 1 39 17 is_stmt 1 view .LVU1039
-	.loc 1 39 20 is_stmt 0 view .LVU1040
-	mov	eax, DWORD PTR [esp+16]
 .LVL368:
-	.loc 1 39 17 view .LVU1041
-	cmp	ebx, eax
-	jnb	.L307
+	.loc 1 45 14 view .LVU1060
+.LBE316:
+	.loc 1 39 17 is_stmt 1 view .LVU1061
+	.loc 1 39 20 is_stmt 0 view .LVU1062
+	mov	eax, DWORD PTR [esp+16]
 .LVL369:
-.L310:
-.LBB312:
-	.loc 1 40 9 is_stmt 1 view .LVU1042
-	.loc 1 40 21 is_stmt 0 view .LVU1043
+	.loc 1 39 17 view .LVU1063
+	cmp	ebx, eax
+	jnb	.L314
+.LVL370:
+.L317:
+.LBB317:
+	.loc 1 40 9 is_stmt 1 view .LVU1064
+	.loc 1 40 21 is_stmt 0 view .LVU1065
 	sub	esp, 4
 	.cfi_def_cfa_offset 308
 	sub	eax, ebx
@@ -3926,32 +3988,32 @@ puts:
 	push	DWORD PTR [esp+20]
 	.cfi_def_cfa_offset 320
 	call	write
-.LVL370:
-	.loc 1 41 9 is_stmt 1 view .LVU1044
-	.loc 1 41 12 is_stmt 0 view .LVU1045
+.LVL371:
+	.loc 1 41 9 is_stmt 1 view .LVU1066
+	.loc 1 41 12 is_stmt 0 view .LVU1067
 	add	esp, 16
 	.cfi_def_cfa_offset 304
 	test	eax, eax
-	jg	.L308
-.LVL371:
-.L311:
-	.loc 1 41 12 view .LVU1046
+	jg	.L315
+.LVL372:
+.L318:
+	.loc 1 41 12 view .LVU1068
+.LBE317:
+.LBE315:
+.LBE314:
+.LBE313:
 .LBE312:
-.LBE310:
-.LBE309:
-.LBE308:
-.LBE307:
-	.loc 1 458 1 view .LVU1047
+	.loc 1 470 1 view .LVU1069
 	add	esp, 288
 	.cfi_remember_state
 	.cfi_def_cfa_offset 16
-.LBB317:
-.LBB315:
-	.loc 1 89 16 view .LVU1048
+.LBB322:
+.LBB320:
+	.loc 1 89 16 view .LVU1070
 	mov	eax, -1
-.LBE315:
-.LBE317:
-	.loc 1 458 1 view .LVU1049
+.LBE320:
+.LBE322:
+	.loc 1 470 1 view .LVU1071
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 12
@@ -3961,36 +4023,36 @@ puts:
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
-.LVL372:
-	.loc 1 458 1 view .LVU1050
-	ret
 .LVL373:
+	.loc 1 470 1 view .LVU1072
+	ret
+.LVL374:
 	.p2align 4,,10
 	.p2align 3
-.L307:
+.L314:
 	.cfi_restore_state
+.LBB323:
+.LBB321:
+.LBB319:
 .LBB318:
-.LBB316:
-.LBB314:
-.LBB313:
-	.loc 1 47 5 is_stmt 1 view .LVU1051
-.LBE313:
-.LBE314:
-	.loc 1 88 5 view .LVU1052
-	.loc 1 88 8 is_stmt 0 view .LVU1053
+	.loc 1 47 5 is_stmt 1 view .LVU1073
+.LBE318:
+.LBE319:
+	.loc 1 88 5 view .LVU1074
+	.loc 1 88 8 is_stmt 0 view .LVU1075
 	mov	eax, DWORD PTR [esp+12]
 	test	eax, eax
-	jne	.L311
-	.loc 1 90 5 is_stmt 1 view .LVU1054
-	.loc 1 90 21 is_stmt 0 view .LVU1055
+	jne	.L318
+	.loc 1 90 5 is_stmt 1 view .LVU1076
+	.loc 1 90 21 is_stmt 0 view .LVU1077
 	mov	eax, DWORD PTR [esp+20]
-	.loc 1 90 41 view .LVU1056
+	.loc 1 90 41 view .LVU1078
 	mov	edx, 2147483647
 	test	eax, eax
 	cmovs	eax, edx
-.LBE316:
-.LBE318:
-	.loc 1 458 1 view .LVU1057
+.LBE321:
+.LBE323:
+	.loc 1 470 1 view .LVU1079
 	add	esp, 288
 	.cfi_def_cfa_offset 16
 	pop	ebx
@@ -4002,8 +4064,8 @@ puts:
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 4
-.LVL374:
-	.loc 1 458 1 view .LVU1058
+.LVL375:
+	.loc 1 470 1 view .LVU1080
 	ret
 	.cfi_endproc
 .LFE25:
@@ -4012,12 +4074,12 @@ puts:
 	.globl	fwrite
 	.type	fwrite, @function
 fwrite:
-.LVL375:
+.LVL376:
 .LFB26:
-	.loc 1 461 1 is_stmt 1 view -0
+	.loc 1 473 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 462 5 view .LVU1060
-	.loc 1 461 1 is_stmt 0 view .LVU1061
+	.loc 1 474 5 view .LVU1082
+	.loc 1 473 1 is_stmt 0 view .LVU1083
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -4032,89 +4094,89 @@ fwrite:
 	.cfi_offset 3, -20
 	sub	esp, 12
 	.cfi_def_cfa_offset 32
-	.loc 1 465 8 view .LVU1062
+	.loc 1 477 8 view .LVU1084
 	mov	eax, DWORD PTR [esp+36]
-	.loc 1 461 1 view .LVU1063
+	.loc 1 473 1 view .LVU1085
 	mov	esi, DWORD PTR [esp+32]
-.LVL376:
-	.loc 1 463 5 is_stmt 1 view .LVU1064
-	.loc 1 461 1 is_stmt 0 view .LVU1065
-	mov	ecx, DWORD PTR [esp+40]
 .LVL377:
-	.loc 1 464 5 is_stmt 1 view .LVU1066
-	.loc 1 465 5 view .LVU1067
-	.loc 1 461 1 is_stmt 0 view .LVU1068
-	mov	edi, DWORD PTR [esp+44]
-	.loc 1 465 8 view .LVU1069
-	test	eax, eax
-	je	.L327
-	test	ecx, ecx
-	je	.L327
-	.loc 1 463 12 view .LVU1070
-	imul	ecx, DWORD PTR [esp+36]
+	.loc 1 475 5 is_stmt 1 view .LVU1086
+	.loc 1 473 1 is_stmt 0 view .LVU1087
+	mov	ecx, DWORD PTR [esp+40]
 .LVL378:
-	.loc 1 463 12 view .LVU1071
-	mov	ebp, ecx
-	.loc 1 467 17 is_stmt 1 view .LVU1072
+	.loc 1 476 5 is_stmt 1 view .LVU1088
+	.loc 1 477 5 view .LVU1089
+	.loc 1 473 1 is_stmt 0 view .LVU1090
+	mov	edi, DWORD PTR [esp+44]
+	.loc 1 477 8 view .LVU1091
+	test	eax, eax
+	je	.L334
 	test	ecx, ecx
-	je	.L322
-	.loc 1 464 12 is_stmt 0 view .LVU1073
-	xor	ebx, ebx
-	jmp	.L326
+	je	.L334
+	.loc 1 475 12 view .LVU1092
+	imul	ecx, DWORD PTR [esp+36]
 .LVL379:
+	.loc 1 475 12 view .LVU1093
+	mov	ebp, ecx
+	.loc 1 479 17 is_stmt 1 view .LVU1094
+	test	ecx, ecx
+	je	.L329
+	.loc 1 476 12 is_stmt 0 view .LVU1095
+	xor	ebx, ebx
+	jmp	.L333
+.LVL380:
 	.p2align 4,,10
 	.p2align 3
-.L325:
-.LBB319:
-	.loc 1 471 9 is_stmt 1 view .LVU1074
-	.loc 1 471 14 is_stmt 0 view .LVU1075
+.L332:
+.LBB324:
+	.loc 1 483 9 is_stmt 1 view .LVU1096
+	.loc 1 483 14 is_stmt 0 view .LVU1097
 	add	ebx, eax
-.LVL380:
-	.loc 1 471 14 view .LVU1076
-.LBE319:
-	.loc 1 467 17 is_stmt 1 view .LVU1077
-	cmp	ebx, ebp
-	jnb	.L333
 .LVL381:
-.L326:
-.LBB320:
-	.loc 1 468 9 view .LVU1078
-	.loc 1 468 21 is_stmt 0 view .LVU1079
+	.loc 1 483 14 view .LVU1098
+.LBE324:
+	.loc 1 479 17 is_stmt 1 view .LVU1099
+	cmp	ebx, ebp
+	jnb	.L340
+.LVL382:
+.L333:
+.LBB325:
+	.loc 1 480 9 view .LVU1100
+	.loc 1 480 21 is_stmt 0 view .LVU1101
 	mov	eax, ebp
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	sub	eax, ebx
 	push	eax
 	.cfi_def_cfa_offset 40
-	.loc 1 468 41 view .LVU1080
+	.loc 1 480 41 view .LVU1102
 	lea	eax, [esi+ebx]
-	.loc 1 468 21 view .LVU1081
+	.loc 1 480 21 view .LVU1103
 	push	eax
 	.cfi_def_cfa_offset 44
 	push	DWORD PTR [edi]
 	.cfi_def_cfa_offset 48
 	call	write
-.LVL382:
-	.loc 1 469 9 is_stmt 1 view .LVU1082
-	.loc 1 469 12 is_stmt 0 view .LVU1083
+.LVL383:
+	.loc 1 481 9 is_stmt 1 view .LVU1104
+	.loc 1 481 12 is_stmt 0 view .LVU1105
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
-	jg	.L325
-.L333:
-	.loc 1 469 12 view .LVU1084
-.LBE320:
-	.loc 1 473 17 view .LVU1085
+	jg	.L332
+.L340:
+	.loc 1 481 12 view .LVU1106
+.LBE325:
+	.loc 1 485 17 view .LVU1107
 	mov	eax, ebx
-.LVL383:
-	.loc 1 473 17 view .LVU1086
+.LVL384:
+	.loc 1 485 17 view .LVU1108
 	xor	edx, edx
 	div	DWORD PTR [esp+36]
 	mov	ebp, eax
-.LVL384:
-	.loc 1 473 5 is_stmt 1 view .LVU1087
-.L322:
-	.loc 1 474 1 is_stmt 0 view .LVU1088
+.LVL385:
+	.loc 1 485 5 is_stmt 1 view .LVU1109
+.L329:
+	.loc 1 486 1 is_stmt 0 view .LVU1110
 	add	esp, 12
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
@@ -4125,8 +4187,8 @@ fwrite:
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
-.LVL385:
-	.loc 1 474 1 view .LVU1089
+.LVL386:
+	.loc 1 486 1 view .LVU1111
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -4134,28 +4196,28 @@ fwrite:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL386:
+.LVL387:
 	.p2align 4,,10
 	.p2align 3
-.L327:
+.L334:
 	.cfi_restore_state
-	.loc 1 474 1 view .LVU1090
+	.loc 1 486 1 view .LVU1112
 	add	esp, 12
 	.cfi_def_cfa_offset 20
-	.loc 1 466 16 view .LVU1091
+	.loc 1 478 16 view .LVU1113
 	xor	ebp, ebp
-	.loc 1 474 1 view .LVU1092
+	.loc 1 486 1 view .LVU1114
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
 	mov	eax, ebp
-.LVL387:
-	.loc 1 474 1 view .LVU1093
+.LVL388:
+	.loc 1 486 1 view .LVU1115
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
-.LVL388:
-	.loc 1 474 1 view .LVU1094
+.LVL389:
+	.loc 1 486 1 view .LVU1116
 	pop	edi
 	.cfi_restore 7
 	.cfi_def_cfa_offset 8
@@ -4170,13 +4232,13 @@ fwrite:
 	.globl	fflush
 	.type	fflush, @function
 fflush:
-.LVL389:
+.LVL390:
 .LFB27:
-	.loc 1 477 1 is_stmt 1 view -0
+	.loc 1 489 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 478 5 view .LVU1096
-	.loc 1 479 5 view .LVU1097
-	.loc 1 480 1 is_stmt 0 view .LVU1098
+	.loc 1 490 5 view .LVU1118
+	.loc 1 491 5 view .LVU1119
+	.loc 1 492 1 is_stmt 0 view .LVU1120
 	xor	eax, eax
 	ret
 	.cfi_endproc
@@ -4186,13 +4248,13 @@ fflush:
 	.globl	fgetc
 	.type	fgetc, @function
 fgetc:
-.LVL390:
+.LVL391:
 .LFB28:
-	.loc 1 483 1 is_stmt 1 view -0
+	.loc 1 495 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 484 5 view .LVU1100
-	.loc 1 485 5 view .LVU1101
-	.loc 1 483 1 is_stmt 0 view .LVU1102
+	.loc 1 496 5 view .LVU1122
+	.loc 1 497 5 view .LVU1123
+	.loc 1 495 1 is_stmt 0 view .LVU1124
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -4201,22 +4263,22 @@ fgetc:
 	.cfi_offset 3, -12
 	sub	esp, 20
 	.cfi_def_cfa_offset 32
-	.loc 1 483 1 view .LVU1103
+	.loc 1 495 1 view .LVU1125
 	mov	ebx, DWORD PTR [esp+32]
-	.loc 1 485 15 view .LVU1104
+	.loc 1 497 15 view .LVU1126
 	mov	esi, DWORD PTR [ebx+4]
-	.loc 1 485 8 view .LVU1105
+	.loc 1 497 8 view .LVU1127
 	cmp	esi, -1
-	je	.L336
-.LBB325:
-	.loc 1 486 9 is_stmt 1 view .LVU1106
-.LVL391:
-	.loc 1 487 9 view .LVU1107
-	.loc 1 487 23 is_stmt 0 view .LVU1108
+	je	.L343
+.LBB330:
+	.loc 1 498 9 is_stmt 1 view .LVU1128
+.LVL392:
+	.loc 1 499 9 view .LVU1129
+	.loc 1 499 23 is_stmt 0 view .LVU1130
 	mov	DWORD PTR [ebx+4], -1
-	.loc 1 488 9 is_stmt 1 view .LVU1109
-.LBE325:
-	.loc 1 500 1 is_stmt 0 view .LVU1110
+	.loc 1 500 9 is_stmt 1 view .LVU1131
+.LBE330:
+	.loc 1 512 1 is_stmt 0 view .LVU1132
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
@@ -4227,20 +4289,20 @@ fgetc:
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
-.LVL392:
-	.loc 1 500 1 view .LVU1111
-	ret
 .LVL393:
+	.loc 1 512 1 view .LVU1133
+	ret
+.LVL394:
 	.p2align 4,,10
 	.p2align 3
-.L336:
+.L343:
 	.cfi_restore_state
-.LBB326:
-.LBI326:
-	.loc 1 482 5 is_stmt 1 view .LVU1112
-.LBB327:
-	.loc 1 490 5 view .LVU1113
-	.loc 1 490 13 is_stmt 0 view .LVU1114
+.LBB331:
+.LBI331:
+	.loc 1 494 5 is_stmt 1 view .LVU1134
+.LBB332:
+	.loc 1 502 5 view .LVU1135
+	.loc 1 502 13 is_stmt 0 view .LVU1136
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	push	1
@@ -4251,82 +4313,82 @@ fgetc:
 	push	DWORD PTR [ebx]
 	.cfi_def_cfa_offset 48
 	call	read
-.LVL394:
-	.loc 1 490 5 view .LVU1115
+.LVL395:
+	.loc 1 502 5 view .LVU1137
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
-	je	.L338
+	je	.L345
 	cmp	eax, 1
-	je	.L343
-	.loc 1 497 9 is_stmt 1 view .LVU1116
-	.loc 1 497 24 is_stmt 0 view .LVU1117
+	je	.L350
+	.loc 1 509 9 is_stmt 1 view .LVU1138
+	.loc 1 509 24 is_stmt 0 view .LVU1139
 	mov	DWORD PTR [ebx+12], 1
-	.loc 1 498 9 is_stmt 1 view .LVU1118
-.LVL395:
-	.loc 1 498 9 is_stmt 0 view .LVU1119
-.LBE327:
-.LBE326:
-	.loc 1 500 1 view .LVU1120
-	add	esp, 20
-	.cfi_remember_state
-	.cfi_def_cfa_offset 12
-	mov	eax, esi
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 8
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 4
-	ret
+	.loc 1 510 9 is_stmt 1 view .LVU1140
 .LVL396:
+	.loc 1 510 9 is_stmt 0 view .LVU1141
+.LBE332:
+.LBE331:
+	.loc 1 512 1 view .LVU1142
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL397:
 	.p2align 4,,10
 	.p2align 3
-.L343:
+.L350:
 	.cfi_restore_state
-.LBB330:
-.LBB328:
-	.loc 1 492 9 is_stmt 1 view .LVU1121
-	.loc 1 492 16 is_stmt 0 view .LVU1122
+.LBB335:
+.LBB333:
+	.loc 1 504 9 is_stmt 1 view .LVU1143
+	.loc 1 504 16 is_stmt 0 view .LVU1144
 	movzx	esi, BYTE PTR [esp+15]
-.LBE328:
-.LBE330:
-	.loc 1 500 1 view .LVU1123
+.LBE333:
+.LBE335:
+	.loc 1 512 1 view .LVU1145
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL397:
-	.loc 1 500 1 view .LVU1124
+.LVL398:
+	.loc 1 512 1 view .LVU1146
 	mov	eax, esi
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
 	ret
-.LVL398:
+.LVL399:
 	.p2align 4,,10
 	.p2align 3
-.L338:
+.L345:
 	.cfi_restore_state
-.LBB331:
-.LBB329:
-	.loc 1 494 9 is_stmt 1 view .LVU1125
-	.loc 1 494 21 is_stmt 0 view .LVU1126
+.LBB336:
+.LBB334:
+	.loc 1 506 9 is_stmt 1 view .LVU1147
+	.loc 1 506 21 is_stmt 0 view .LVU1148
 	mov	DWORD PTR [ebx+8], 1
-	.loc 1 495 9 is_stmt 1 view .LVU1127
-.LBE329:
-.LBE331:
-	.loc 1 500 1 is_stmt 0 view .LVU1128
+	.loc 1 507 9 is_stmt 1 view .LVU1149
+.LBE334:
+.LBE336:
+	.loc 1 512 1 is_stmt 0 view .LVU1150
 	add	esp, 20
 	.cfi_def_cfa_offset 12
 	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL399:
-	.loc 1 500 1 view .LVU1129
+.LVL400:
+	.loc 1 512 1 view .LVU1151
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
@@ -4338,35 +4400,35 @@ fgetc:
 	.globl	ungetc
 	.type	ungetc, @function
 ungetc:
-.LVL400:
+.LVL401:
 .LFB29:
-	.loc 1 504 1 is_stmt 1 view -0
+	.loc 1 516 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 505 5 view .LVU1131
-	.loc 1 504 1 is_stmt 0 view .LVU1132
+	.loc 1 517 5 view .LVU1153
+	.loc 1 516 1 is_stmt 0 view .LVU1154
 	mov	eax, DWORD PTR [esp+4]
 	mov	edx, DWORD PTR [esp+8]
-	.loc 1 505 8 view .LVU1133
+	.loc 1 517 8 view .LVU1155
 	cmp	eax, -1
-	je	.L347
-	.loc 1 505 18 discriminator 1 view .LVU1134
+	je	.L354
+	.loc 1 517 18 discriminator 1 view .LVU1156
 	cmp	DWORD PTR [edx+4], -1
-	jne	.L347
-	.loc 1 507 5 is_stmt 1 view .LVU1135
+	jne	.L354
+	.loc 1 519 5 is_stmt 1 view .LVU1157
 	movzx	eax, al
-	.loc 1 507 19 is_stmt 0 view .LVU1136
+	.loc 1 519 19 is_stmt 0 view .LVU1158
 	mov	DWORD PTR [edx+4], eax
-	.loc 1 508 5 is_stmt 1 view .LVU1137
-	.loc 1 508 12 is_stmt 0 view .LVU1138
+	.loc 1 520 5 is_stmt 1 view .LVU1159
+	.loc 1 520 12 is_stmt 0 view .LVU1160
 	ret
-.LVL401:
+.LVL402:
 	.p2align 4,,10
 	.p2align 3
-.L347:
-	.loc 1 506 16 view .LVU1139
+.L354:
+	.loc 1 518 16 view .LVU1161
 	mov	eax, -1
-.LVL402:
-	.loc 1 509 1 view .LVU1140
+.LVL403:
+	.loc 1 521 1 view .LVU1162
 	ret
 	.cfi_endproc
 .LFE29:
@@ -4375,14 +4437,14 @@ ungetc:
 	.globl	getline
 	.type	getline, @function
 getline:
-.LVL403:
+.LVL404:
 .LFB30:
-	.loc 1 513 1 is_stmt 1 view -0
+	.loc 1 525 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 514 5 view .LVU1142
-	.loc 1 515 5 view .LVU1143
-	.loc 1 516 5 view .LVU1144
-	.loc 1 513 1 is_stmt 0 view .LVU1145
+	.loc 1 526 5 view .LVU1164
+	.loc 1 527 5 view .LVU1165
+	.loc 1 528 5 view .LVU1166
+	.loc 1 525 1 is_stmt 0 view .LVU1167
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -4397,108 +4459,108 @@ getline:
 	.cfi_offset 3, -20
 	sub	esp, 44
 	.cfi_def_cfa_offset 64
-	.loc 1 513 1 view .LVU1146
+	.loc 1 525 1 view .LVU1168
 	mov	ebp, DWORD PTR [esp+64]
 	mov	edi, DWORD PTR [esp+72]
-	.loc 1 516 8 view .LVU1147
+	.loc 1 528 8 view .LVU1169
 	test	ebp, ebp
-	je	.L364
+	je	.L371
 	mov	ecx, DWORD PTR [esp+68]
 	test	ecx, ecx
-	je	.L364
-	.loc 1 520 5 is_stmt 1 view .LVU1148
-	.loc 1 520 9 is_stmt 0 view .LVU1149
+	je	.L371
+	.loc 1 532 5 is_stmt 1 view .LVU1170
+	.loc 1 532 9 is_stmt 0 view .LVU1171
 	mov	eax, DWORD PTR [ebp+0]
-	.loc 1 520 8 view .LVU1150
+	.loc 1 532 8 view .LVU1172
 	test	eax, eax
-	je	.L352
-	.loc 1 520 26 discriminator 1 view .LVU1151
+	je	.L359
+	.loc 1 532 26 discriminator 1 view .LVU1173
 	mov	ecx, DWORD PTR [esp+68]
 	mov	edx, DWORD PTR [ecx]
 	test	edx, edx
-	je	.L352
-.L353:
-.LBB339:
-.LBB340:
-.LBB341:
-.LBB342:
-	.loc 1 490 13 view .LVU1152
+	je	.L359
+.L360:
+.LBB344:
+.LBB345:
+.LBB346:
+.LBB347:
+	.loc 1 502 13 view .LVU1174
 	xor	esi, esi
-	jmp	.L358
-.LVL404:
+	jmp	.L365
+.LVL405:
 	.p2align 4,,10
 	.p2align 3
-.L376:
-	.loc 1 490 13 view .LVU1153
-.LBE342:
-.LBE341:
-.LBB347:
-	.loc 1 486 9 is_stmt 1 view .LVU1154
-	.loc 1 487 9 view .LVU1155
+.L383:
+	.loc 1 502 13 view .LVU1175
 .LBE347:
-.LBE340:
-.LBE339:
-	.loc 1 527 23 is_stmt 0 view .LVU1156
+.LBE346:
+.LBB352:
+	.loc 1 498 9 is_stmt 1 view .LVU1176
+	.loc 1 499 9 view .LVU1177
+.LBE352:
+.LBE345:
+.LBE344:
+	.loc 1 539 23 is_stmt 0 view .LVU1178
 	mov	eax, DWORD PTR [esp+68]
+.LBB363:
 .LBB358:
 .LBB353:
-.LBB348:
-	.loc 1 487 23 view .LVU1157
+	.loc 1 499 23 view .LVU1179
 	mov	DWORD PTR [edi+4], -1
-	.loc 1 488 9 is_stmt 1 view .LVU1158
-.LVL405:
-	.loc 1 488 9 is_stmt 0 view .LVU1159
-.LBE348:
+	.loc 1 500 9 is_stmt 1 view .LVU1180
+.LVL406:
+	.loc 1 500 9 is_stmt 0 view .LVU1181
 .LBE353:
 .LBE358:
-	.loc 1 527 9 is_stmt 1 view .LVU1160
-	.loc 1 527 12 is_stmt 0 view .LVU1161
+.LBE363:
+	.loc 1 539 9 is_stmt 1 view .LVU1182
+	.loc 1 539 12 is_stmt 0 view .LVU1183
 	lea	ecx, [esi+2]
-	.loc 1 527 23 view .LVU1162
+	.loc 1 539 23 view .LVU1184
 	mov	edx, DWORD PTR [eax]
-.LBB359:
-	.loc 1 529 23 view .LVU1163
+.LBB364:
+	.loc 1 541 23 view .LVU1185
 	mov	eax, DWORD PTR [ebp+0]
-.LBE359:
-	.loc 1 527 12 view .LVU1164
+.LBE364:
+	.loc 1 539 12 view .LVU1186
 	cmp	edx, ecx
-	jb	.L375
-.LVL406:
-.L355:
-	.loc 1 535 9 is_stmt 1 view .LVU1165
-	.loc 1 535 29 is_stmt 0 view .LVU1166
-	mov	BYTE PTR [eax+esi], bl
-	.loc 1 535 23 view .LVU1167
-	lea	edx, [esi+1]
+	jb	.L382
 .LVL407:
-	.loc 1 536 9 is_stmt 1 view .LVU1168
-	.loc 1 536 12 is_stmt 0 view .LVU1169
-	cmp	ebx, 10
-	je	.L363
-.L377:
-	.loc 1 535 23 view .LVU1170
-	mov	esi, edx
+.L362:
+	.loc 1 547 9 is_stmt 1 view .LVU1187
+	.loc 1 547 29 is_stmt 0 view .LVU1188
+	mov	BYTE PTR [eax+esi], bl
+	.loc 1 547 23 view .LVU1189
+	lea	edx, [esi+1]
 .LVL408:
-.L358:
-	.loc 1 526 32 is_stmt 1 view .LVU1171
-.LBB360:
-.LBI339:
-	.loc 1 482 5 view .LVU1172
-.LBB354:
-	.loc 1 484 5 view .LVU1173
-	.loc 1 485 5 view .LVU1174
-	.loc 1 485 15 is_stmt 0 view .LVU1175
-	mov	ebx, DWORD PTR [edi+4]
-	.loc 1 485 8 view .LVU1176
-	cmp	ebx, -1
-	jne	.L376
+	.loc 1 548 9 is_stmt 1 view .LVU1190
+	.loc 1 548 12 is_stmt 0 view .LVU1191
+	cmp	ebx, 10
+	je	.L370
+.L384:
+	.loc 1 547 23 view .LVU1192
+	mov	esi, edx
 .LVL409:
-.LBB349:
-.LBI341:
-	.loc 1 482 5 is_stmt 1 view .LVU1177
-.LBB343:
-	.loc 1 490 5 view .LVU1178
-	.loc 1 490 13 is_stmt 0 view .LVU1179
+.L365:
+	.loc 1 538 32 is_stmt 1 view .LVU1193
+.LBB365:
+.LBI344:
+	.loc 1 494 5 view .LVU1194
+.LBB359:
+	.loc 1 496 5 view .LVU1195
+	.loc 1 497 5 view .LVU1196
+	.loc 1 497 15 is_stmt 0 view .LVU1197
+	mov	ebx, DWORD PTR [edi+4]
+	.loc 1 497 8 view .LVU1198
+	cmp	ebx, -1
+	jne	.L383
+.LVL410:
+.LBB354:
+.LBI346:
+	.loc 1 494 5 is_stmt 1 view .LVU1199
+.LBB348:
+	.loc 1 502 5 view .LVU1200
+	.loc 1 502 13 is_stmt 0 view .LVU1201
 	sub	esp, 4
 	.cfi_def_cfa_offset 68
 	push	1
@@ -4509,136 +4571,136 @@ getline:
 	push	DWORD PTR [edi]
 	.cfi_def_cfa_offset 80
 	call	read
-.LVL410:
-	.loc 1 490 5 view .LVU1180
+.LVL411:
+	.loc 1 502 5 view .LVU1202
 	add	esp, 16
 	.cfi_def_cfa_offset 64
 	test	eax, eax
-	je	.L361
+	je	.L368
 	cmp	eax, 1
-	jne	.L362
-	.loc 1 492 9 is_stmt 1 view .LVU1181
-.LBE343:
-.LBE349:
+	jne	.L369
+	.loc 1 504 9 is_stmt 1 view .LVU1203
+.LBE348:
 .LBE354:
-.LBE360:
-	.loc 1 527 23 is_stmt 0 view .LVU1182
+.LBE359:
+.LBE365:
+	.loc 1 539 23 is_stmt 0 view .LVU1204
 	mov	eax, DWORD PTR [esp+68]
-	.loc 1 527 12 view .LVU1183
+	.loc 1 539 12 view .LVU1205
 	lea	ecx, [esi+2]
-.LBB361:
+.LBB366:
+.LBB360:
 .LBB355:
-.LBB350:
-.LBB344:
-	.loc 1 492 16 view .LVU1184
+.LBB349:
+	.loc 1 504 16 view .LVU1206
 	movzx	ebx, BYTE PTR [esp+31]
-.LVL411:
-	.loc 1 492 16 view .LVU1185
-.LBE344:
-.LBE350:
+.LVL412:
+	.loc 1 504 16 view .LVU1207
+.LBE349:
 .LBE355:
-.LBE361:
-	.loc 1 527 9 is_stmt 1 view .LVU1186
-	.loc 1 527 23 is_stmt 0 view .LVU1187
+.LBE360:
+.LBE366:
+	.loc 1 539 9 is_stmt 1 view .LVU1208
+	.loc 1 539 23 is_stmt 0 view .LVU1209
 	mov	edx, DWORD PTR [eax]
-.LBB362:
-	.loc 1 529 23 view .LVU1188
+.LBB367:
+	.loc 1 541 23 view .LVU1210
 	mov	eax, DWORD PTR [ebp+0]
-.LBE362:
-	.loc 1 527 12 view .LVU1189
+.LBE367:
+	.loc 1 539 12 view .LVU1211
 	cmp	edx, ecx
-	jnb	.L355
+	jnb	.L362
 	.p2align 4,,10
 	.p2align 3
-.L375:
-.LBB363:
-	.loc 1 528 13 is_stmt 1 view .LVU1190
-	.loc 1 529 23 is_stmt 0 view .LVU1191
+.L382:
+.LBB368:
+	.loc 1 540 13 is_stmt 1 view .LVU1212
+	.loc 1 541 23 is_stmt 0 view .LVU1213
 	sub	esp, 8
 	.cfi_def_cfa_offset 72
-	.loc 1 528 20 view .LVU1192
+	.loc 1 540 20 view .LVU1214
 	add	edx, edx
-.LVL412:
-	.loc 1 529 13 is_stmt 1 view .LVU1193
-	.loc 1 529 23 is_stmt 0 view .LVU1194
+.LVL413:
+	.loc 1 541 13 is_stmt 1 view .LVU1215
+	.loc 1 541 23 is_stmt 0 view .LVU1216
 	push	edx
 	.cfi_def_cfa_offset 76
 	mov	DWORD PTR [esp+24], edx
 	push	eax
 	.cfi_def_cfa_offset 80
 	call	realloc
-.LVL413:
-	.loc 1 530 13 is_stmt 1 view .LVU1195
-	.loc 1 530 16 is_stmt 0 view .LVU1196
+.LVL414:
+	.loc 1 542 13 is_stmt 1 view .LVU1217
+	.loc 1 542 16 is_stmt 0 view .LVU1218
 	add	esp, 16
 	.cfi_def_cfa_offset 64
 	test	eax, eax
-	je	.L351
-	.loc 1 532 13 is_stmt 1 view .LVU1197
-	.loc 1 533 16 is_stmt 0 view .LVU1198
+	je	.L358
+	.loc 1 544 13 is_stmt 1 view .LVU1219
+	.loc 1 545 16 is_stmt 0 view .LVU1220
 	mov	edx, DWORD PTR [esp+12]
 	mov	ecx, DWORD PTR [esp+68]
-	.loc 1 532 22 view .LVU1199
+	.loc 1 544 22 view .LVU1221
 	mov	DWORD PTR [ebp+0], eax
-	.loc 1 533 13 is_stmt 1 view .LVU1200
-	.loc 1 533 16 is_stmt 0 view .LVU1201
+	.loc 1 545 13 is_stmt 1 view .LVU1222
+	.loc 1 545 16 is_stmt 0 view .LVU1223
 	mov	DWORD PTR [ecx], edx
-.LBE363:
-	.loc 1 535 9 is_stmt 1 view .LVU1202
-	.loc 1 535 23 is_stmt 0 view .LVU1203
+.LBE368:
+	.loc 1 547 9 is_stmt 1 view .LVU1224
+	.loc 1 547 23 is_stmt 0 view .LVU1225
 	lea	edx, [esi+1]
-.LVL414:
-	.loc 1 535 29 view .LVU1204
-	mov	BYTE PTR [eax+esi], bl
-	.loc 1 536 9 is_stmt 1 view .LVU1205
-	.loc 1 536 12 is_stmt 0 view .LVU1206
-	cmp	ebx, 10
-	jne	.L377
 .LVL415:
-.L363:
-	.loc 1 535 23 view .LVU1207
-	mov	ebx, edx
+	.loc 1 547 29 view .LVU1226
+	mov	BYTE PTR [eax+esi], bl
+	.loc 1 548 9 is_stmt 1 view .LVU1227
+	.loc 1 548 12 is_stmt 0 view .LVU1228
+	cmp	ebx, 10
+	jne	.L384
 .LVL416:
-	.loc 1 535 23 view .LVU1208
-	jmp	.L357
+.L370:
+	.loc 1 547 23 view .LVU1229
+	mov	ebx, edx
 .LVL417:
+	.loc 1 547 23 view .LVU1230
+	jmp	.L364
+.LVL418:
 	.p2align 4,,10
 	.p2align 3
-.L352:
-	.loc 1 521 9 is_stmt 1 view .LVU1209
-	.loc 1 521 12 is_stmt 0 view .LVU1210
+.L359:
+	.loc 1 533 9 is_stmt 1 view .LVU1231
+	.loc 1 533 12 is_stmt 0 view .LVU1232
 	mov	ecx, DWORD PTR [esp+68]
-	.loc 1 522 20 view .LVU1211
+	.loc 1 534 20 view .LVU1233
 	sub	esp, 8
 	.cfi_def_cfa_offset 72
-	.loc 1 521 12 view .LVU1212
+	.loc 1 533 12 view .LVU1234
 	mov	DWORD PTR [ecx], 120
-	.loc 1 522 9 is_stmt 1 view .LVU1213
-	.loc 1 522 20 is_stmt 0 view .LVU1214
+	.loc 1 534 9 is_stmt 1 view .LVU1235
+	.loc 1 534 20 is_stmt 0 view .LVU1236
 	push	120
 	.cfi_def_cfa_offset 76
 	push	eax
 	.cfi_def_cfa_offset 80
 	call	realloc
-.LVL418:
-	.loc 1 523 12 view .LVU1215
+.LVL419:
+	.loc 1 535 12 view .LVU1237
 	add	esp, 16
 	.cfi_def_cfa_offset 64
-	.loc 1 522 18 view .LVU1216
+	.loc 1 534 18 view .LVU1238
 	mov	DWORD PTR [ebp+0], eax
-	.loc 1 523 9 is_stmt 1 view .LVU1217
-	.loc 1 523 12 is_stmt 0 view .LVU1218
+	.loc 1 535 9 is_stmt 1 view .LVU1239
+	.loc 1 535 12 is_stmt 0 view .LVU1240
 	test	eax, eax
-	jne	.L353
-.LVL419:
-.L351:
-	.loc 1 543 1 view .LVU1219
+	jne	.L360
+.LVL420:
+.L358:
+	.loc 1 555 1 view .LVU1241
 	add	esp, 44
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	.loc 1 518 16 view .LVU1220
+	.loc 1 530 16 view .LVU1242
 	mov	eax, -1
-	.loc 1 543 1 view .LVU1221
+	.loc 1 555 1 view .LVU1243
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
@@ -4652,48 +4714,48 @@ getline:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL420:
+.LVL421:
 	.p2align 4,,10
 	.p2align 3
-.L362:
+.L369:
 	.cfi_restore_state
-.LBB364:
+.LBB369:
+.LBB361:
 .LBB356:
-.LBB351:
-.LBB345:
-	.loc 1 497 24 view .LVU1222
+.LBB350:
+	.loc 1 509 24 view .LVU1244
 	mov	DWORD PTR [edi+12], 1
 	mov	ebx, esi
-	.loc 1 497 9 is_stmt 1 view .LVU1223
-	.loc 1 498 9 view .LVU1224
-.LVL421:
-.L357:
-	.loc 1 498 9 is_stmt 0 view .LVU1225
-.LBE345:
-.LBE351:
+	.loc 1 509 9 is_stmt 1 view .LVU1245
+	.loc 1 510 9 view .LVU1246
+.LVL422:
+.L364:
+	.loc 1 510 9 is_stmt 0 view .LVU1247
+.LBE350:
 .LBE356:
-.LBE364:
-	.loc 1 539 5 is_stmt 1 view .LVU1226
-	.loc 1 539 8 is_stmt 0 view .LVU1227
+.LBE361:
+.LBE369:
+	.loc 1 551 5 is_stmt 1 view .LVU1248
+	.loc 1 551 8 is_stmt 0 view .LVU1249
 	test	ebx, ebx
-	je	.L351
-	.loc 1 541 5 is_stmt 1 view .LVU1228
-	.loc 1 541 21 is_stmt 0 view .LVU1229
+	je	.L358
+	.loc 1 553 5 is_stmt 1 view .LVU1250
+	.loc 1 553 21 is_stmt 0 view .LVU1251
 	mov	eax, DWORD PTR [ebp+0]
 	mov	BYTE PTR [eax+ebx], 0
-	.loc 1 542 5 is_stmt 1 view .LVU1230
-	.loc 1 543 1 is_stmt 0 view .LVU1231
+	.loc 1 554 5 is_stmt 1 view .LVU1252
+	.loc 1 555 1 is_stmt 0 view .LVU1253
 	add	esp, 44
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	.loc 1 542 12 view .LVU1232
+	.loc 1 554 12 view .LVU1254
 	mov	eax, ebx
-	.loc 1 543 1 view .LVU1233
+	.loc 1 555 1 view .LVU1255
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
-.LVL422:
-	.loc 1 543 1 view .LVU1234
+.LVL423:
+	.loc 1 555 1 view .LVU1256
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
@@ -4704,36 +4766,36 @@ getline:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL423:
+.LVL424:
 	.p2align 4,,10
 	.p2align 3
-.L361:
+.L368:
 	.cfi_restore_state
-.LBB365:
+.LBB370:
+.LBB362:
 .LBB357:
-.LBB352:
-.LBB346:
-	.loc 1 494 21 view .LVU1235
+.LBB351:
+	.loc 1 506 21 view .LVU1257
 	mov	DWORD PTR [edi+8], 1
 	mov	ebx, esi
-	.loc 1 494 9 is_stmt 1 view .LVU1236
-	.loc 1 495 9 view .LVU1237
-.LVL424:
-	.loc 1 495 9 is_stmt 0 view .LVU1238
-	jmp	.L357
+	.loc 1 506 9 is_stmt 1 view .LVU1258
+	.loc 1 507 9 view .LVU1259
 .LVL425:
-.L364:
-	.loc 1 495 9 view .LVU1239
-.LBE346:
-.LBE352:
+	.loc 1 507 9 is_stmt 0 view .LVU1260
+	jmp	.L364
+.LVL426:
+.L371:
+	.loc 1 507 9 view .LVU1261
+.LBE351:
 .LBE357:
-.LBE365:
-	.loc 1 517 9 is_stmt 1 view .LVU1240
-	.loc 1 517 15 is_stmt 0 view .LVU1241
+.LBE362:
+.LBE370:
+	.loc 1 529 9 is_stmt 1 view .LVU1262
+	.loc 1 529 15 is_stmt 0 view .LVU1263
 	mov	DWORD PTR errno, 22
-	.loc 1 518 9 is_stmt 1 view .LVU1242
-	.loc 1 518 16 is_stmt 0 view .LVU1243
-	jmp	.L351
+	.loc 1 530 9 is_stmt 1 view .LVU1264
+	.loc 1 530 16 is_stmt 0 view .LVU1265
+	jmp	.L358
 	.cfi_endproc
 .LFE30:
 	.size	getline, .-getline
@@ -4741,12 +4803,12 @@ getline:
 	.globl	getc
 	.type	getc, @function
 getc:
-.LVL426:
+.LVL427:
 .LFB31:
-	.loc 1 546 1 is_stmt 1 view -0
+	.loc 1 558 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 547 5 view .LVU1245
-	.loc 1 546 1 is_stmt 0 view .LVU1246
+	.loc 1 559 5 view .LVU1267
+	.loc 1 558 1 is_stmt 0 view .LVU1268
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -4755,31 +4817,31 @@ getc:
 	.cfi_offset 3, -12
 	sub	esp, 20
 	.cfi_def_cfa_offset 32
-	.loc 1 546 1 view .LVU1247
+	.loc 1 558 1 view .LVU1269
 	mov	ebx, DWORD PTR [esp+32]
-.LVL427:
-.LBB372:
-.LBI372:
-	.loc 1 482 5 is_stmt 1 view .LVU1248
-.LBB373:
-	.loc 1 484 5 view .LVU1249
-	.loc 1 485 5 view .LVU1250
-	.loc 1 485 15 is_stmt 0 view .LVU1251
-	mov	esi, DWORD PTR [ebx+4]
-	.loc 1 485 8 view .LVU1252
-	cmp	esi, -1
-	je	.L379
-.LBB374:
-	.loc 1 486 9 is_stmt 1 view .LVU1253
 .LVL428:
-	.loc 1 487 9 view .LVU1254
-	.loc 1 487 23 is_stmt 0 view .LVU1255
+.LBB377:
+.LBI377:
+	.loc 1 494 5 is_stmt 1 view .LVU1270
+.LBB378:
+	.loc 1 496 5 view .LVU1271
+	.loc 1 497 5 view .LVU1272
+	.loc 1 497 15 is_stmt 0 view .LVU1273
+	mov	esi, DWORD PTR [ebx+4]
+	.loc 1 497 8 view .LVU1274
+	cmp	esi, -1
+	je	.L386
+.LBB379:
+	.loc 1 498 9 is_stmt 1 view .LVU1275
+.LVL429:
+	.loc 1 499 9 view .LVU1276
+	.loc 1 499 23 is_stmt 0 view .LVU1277
 	mov	DWORD PTR [ebx+4], -1
-	.loc 1 488 9 is_stmt 1 view .LVU1256
-.LBE374:
-.LBE373:
-.LBE372:
-	.loc 1 548 1 is_stmt 0 view .LVU1257
+	.loc 1 500 9 is_stmt 1 view .LVU1278
+.LBE379:
+.LBE378:
+.LBE377:
+	.loc 1 560 1 is_stmt 0 view .LVU1279
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
@@ -4787,27 +4849,27 @@ getc:
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL429:
-	.loc 1 548 1 view .LVU1258
+.LVL430:
+	.loc 1 560 1 view .LVU1280
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
-.LVL430:
-	.loc 1 548 1 view .LVU1259
-	ret
 .LVL431:
+	.loc 1 560 1 view .LVU1281
+	ret
+.LVL432:
 	.p2align 4,,10
 	.p2align 3
-.L379:
+.L386:
 	.cfi_restore_state
-.LBB384:
+.LBB389:
+.LBB386:
+.LBB380:
+.LBI380:
+	.loc 1 494 5 is_stmt 1 view .LVU1282
 .LBB381:
-.LBB375:
-.LBI375:
-	.loc 1 482 5 is_stmt 1 view .LVU1260
-.LBB376:
-	.loc 1 490 5 view .LVU1261
-	.loc 1 490 13 is_stmt 0 view .LVU1262
+	.loc 1 502 5 view .LVU1283
+	.loc 1 502 13 is_stmt 0 view .LVU1284
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	push	1
@@ -4818,92 +4880,92 @@ getc:
 	push	DWORD PTR [ebx]
 	.cfi_def_cfa_offset 48
 	call	read
-.LVL432:
-	.loc 1 490 5 view .LVU1263
+.LVL433:
+	.loc 1 502 5 view .LVU1285
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
-	je	.L381
+	je	.L388
 	cmp	eax, 1
-	je	.L386
-	.loc 1 497 9 is_stmt 1 view .LVU1264
-	.loc 1 497 24 is_stmt 0 view .LVU1265
+	je	.L393
+	.loc 1 509 9 is_stmt 1 view .LVU1286
+	.loc 1 509 24 is_stmt 0 view .LVU1287
 	mov	DWORD PTR [ebx+12], 1
-	.loc 1 498 9 is_stmt 1 view .LVU1266
-.LVL433:
-	.loc 1 498 9 is_stmt 0 view .LVU1267
-.LBE376:
-.LBE375:
-.LBE381:
-.LBE384:
-	.loc 1 548 1 view .LVU1268
-	add	esp, 20
-	.cfi_remember_state
-	.cfi_def_cfa_offset 12
-	mov	eax, esi
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 8
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 4
-	ret
+	.loc 1 510 9 is_stmt 1 view .LVU1288
 .LVL434:
+	.loc 1 510 9 is_stmt 0 view .LVU1289
+.LBE381:
+.LBE380:
+.LBE386:
+.LBE389:
+	.loc 1 560 1 view .LVU1290
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL435:
 	.p2align 4,,10
 	.p2align 3
-.L386:
+.L393:
 	.cfi_restore_state
-.LBB385:
+.LBB390:
+.LBB387:
+.LBB384:
 .LBB382:
-.LBB379:
-.LBB377:
-	.loc 1 492 9 is_stmt 1 view .LVU1269
-	.loc 1 492 16 is_stmt 0 view .LVU1270
+	.loc 1 504 9 is_stmt 1 view .LVU1291
+	.loc 1 504 16 is_stmt 0 view .LVU1292
 	movzx	esi, BYTE PTR [esp+15]
-.LBE377:
-.LBE379:
 .LBE382:
-.LBE385:
-	.loc 1 548 1 view .LVU1271
+.LBE384:
+.LBE387:
+.LBE390:
+	.loc 1 560 1 view .LVU1293
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL435:
-	.loc 1 548 1 view .LVU1272
+.LVL436:
+	.loc 1 560 1 view .LVU1294
 	mov	eax, esi
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
 	ret
-.LVL436:
+.LVL437:
 	.p2align 4,,10
 	.p2align 3
-.L381:
+.L388:
 	.cfi_restore_state
-.LBB386:
+.LBB391:
+.LBB388:
+.LBB385:
 .LBB383:
-.LBB380:
-.LBB378:
-	.loc 1 494 9 is_stmt 1 view .LVU1273
-	.loc 1 494 21 is_stmt 0 view .LVU1274
+	.loc 1 506 9 is_stmt 1 view .LVU1295
+	.loc 1 506 21 is_stmt 0 view .LVU1296
 	mov	DWORD PTR [ebx+8], 1
-	.loc 1 495 9 is_stmt 1 view .LVU1275
-.LBE378:
-.LBE380:
+	.loc 1 507 9 is_stmt 1 view .LVU1297
 .LBE383:
-.LBE386:
-	.loc 1 548 1 is_stmt 0 view .LVU1276
+.LBE385:
+.LBE388:
+.LBE391:
+	.loc 1 560 1 is_stmt 0 view .LVU1298
 	add	esp, 20
 	.cfi_def_cfa_offset 12
 	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL437:
-	.loc 1 548 1 view .LVU1277
+.LVL438:
+	.loc 1 560 1 view .LVU1299
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
@@ -4916,10 +4978,10 @@ getc:
 	.type	getchar, @function
 getchar:
 .LFB32:
-	.loc 1 551 1 is_stmt 1 view -0
+	.loc 1 563 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 552 5 view .LVU1279
-	.loc 1 551 1 is_stmt 0 view .LVU1280
+	.loc 1 564 5 view .LVU1301
+	.loc 1 563 1 is_stmt 0 view .LVU1302
 	push	esi
 	.cfi_def_cfa_offset 8
 	.cfi_offset 6, -8
@@ -4928,31 +4990,31 @@ getchar:
 	.cfi_offset 3, -12
 	sub	esp, 20
 	.cfi_def_cfa_offset 32
-	.loc 1 552 12 view .LVU1281
+	.loc 1 564 12 view .LVU1303
 	mov	ebx, DWORD PTR stdin
-.LVL438:
-.LBB393:
-.LBI393:
-	.loc 1 482 5 is_stmt 1 view .LVU1282
-.LBB394:
-	.loc 1 484 5 view .LVU1283
-	.loc 1 485 5 view .LVU1284
-	.loc 1 485 15 is_stmt 0 view .LVU1285
-	mov	esi, DWORD PTR [ebx+4]
-	.loc 1 485 8 view .LVU1286
-	cmp	esi, -1
-	je	.L388
-.LBB395:
-	.loc 1 486 9 is_stmt 1 view .LVU1287
 .LVL439:
-	.loc 1 487 9 view .LVU1288
-	.loc 1 487 23 is_stmt 0 view .LVU1289
+.LBB398:
+.LBI398:
+	.loc 1 494 5 is_stmt 1 view .LVU1304
+.LBB399:
+	.loc 1 496 5 view .LVU1305
+	.loc 1 497 5 view .LVU1306
+	.loc 1 497 15 is_stmt 0 view .LVU1307
+	mov	esi, DWORD PTR [ebx+4]
+	.loc 1 497 8 view .LVU1308
+	cmp	esi, -1
+	je	.L395
+.LBB400:
+	.loc 1 498 9 is_stmt 1 view .LVU1309
+.LVL440:
+	.loc 1 499 9 view .LVU1310
+	.loc 1 499 23 is_stmt 0 view .LVU1311
 	mov	DWORD PTR [ebx+4], -1
-	.loc 1 488 9 is_stmt 1 view .LVU1290
-.LBE395:
-.LBE394:
-.LBE393:
-	.loc 1 553 1 is_stmt 0 view .LVU1291
+	.loc 1 500 9 is_stmt 1 view .LVU1312
+.LBE400:
+.LBE399:
+.LBE398:
+	.loc 1 565 1 is_stmt 0 view .LVU1313
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
@@ -4960,27 +5022,27 @@ getchar:
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL440:
-	.loc 1 553 1 view .LVU1292
+.LVL441:
+	.loc 1 565 1 view .LVU1314
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
-.LVL441:
-	.loc 1 553 1 view .LVU1293
-	ret
 .LVL442:
+	.loc 1 565 1 view .LVU1315
+	ret
+.LVL443:
 	.p2align 4,,10
 	.p2align 3
-.L388:
+.L395:
 	.cfi_restore_state
-.LBB405:
+.LBB410:
+.LBB407:
+.LBB401:
+.LBI401:
+	.loc 1 494 5 is_stmt 1 view .LVU1316
 .LBB402:
-.LBB396:
-.LBI396:
-	.loc 1 482 5 is_stmt 1 view .LVU1294
-.LBB397:
-	.loc 1 490 5 view .LVU1295
-	.loc 1 490 13 is_stmt 0 view .LVU1296
+	.loc 1 502 5 view .LVU1317
+	.loc 1 502 13 is_stmt 0 view .LVU1318
 	sub	esp, 4
 	.cfi_def_cfa_offset 36
 	push	1
@@ -4991,92 +5053,92 @@ getchar:
 	push	DWORD PTR [ebx]
 	.cfi_def_cfa_offset 48
 	call	read
-.LVL443:
-	.loc 1 490 5 view .LVU1297
+.LVL444:
+	.loc 1 502 5 view .LVU1319
 	add	esp, 16
 	.cfi_def_cfa_offset 32
 	test	eax, eax
-	je	.L390
+	je	.L397
 	cmp	eax, 1
-	je	.L395
-	.loc 1 497 9 is_stmt 1 view .LVU1298
-	.loc 1 497 24 is_stmt 0 view .LVU1299
+	je	.L402
+	.loc 1 509 9 is_stmt 1 view .LVU1320
+	.loc 1 509 24 is_stmt 0 view .LVU1321
 	mov	DWORD PTR [ebx+12], 1
-	.loc 1 498 9 is_stmt 1 view .LVU1300
-.LVL444:
-	.loc 1 498 9 is_stmt 0 view .LVU1301
-.LBE397:
-.LBE396:
-.LBE402:
-.LBE405:
-	.loc 1 553 1 view .LVU1302
-	add	esp, 20
-	.cfi_remember_state
-	.cfi_def_cfa_offset 12
-	mov	eax, esi
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 8
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 4
-	ret
+	.loc 1 510 9 is_stmt 1 view .LVU1322
 .LVL445:
+	.loc 1 510 9 is_stmt 0 view .LVU1323
+.LBE402:
+.LBE401:
+.LBE407:
+.LBE410:
+	.loc 1 565 1 view .LVU1324
+	add	esp, 20
+	.cfi_remember_state
+	.cfi_def_cfa_offset 12
+	mov	eax, esi
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 8
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 4
+	ret
+.LVL446:
 	.p2align 4,,10
 	.p2align 3
-.L395:
+.L402:
 	.cfi_restore_state
-.LBB406:
+.LBB411:
+.LBB408:
+.LBB405:
 .LBB403:
-.LBB400:
-.LBB398:
-	.loc 1 492 9 is_stmt 1 view .LVU1303
-	.loc 1 492 16 is_stmt 0 view .LVU1304
+	.loc 1 504 9 is_stmt 1 view .LVU1325
+	.loc 1 504 16 is_stmt 0 view .LVU1326
 	movzx	esi, BYTE PTR [esp+15]
-.LBE398:
-.LBE400:
 .LBE403:
-.LBE406:
-	.loc 1 553 1 view .LVU1305
+.LBE405:
+.LBE408:
+.LBE411:
+	.loc 1 565 1 view .LVU1327
 	add	esp, 20
 	.cfi_remember_state
 	.cfi_def_cfa_offset 12
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL446:
-	.loc 1 553 1 view .LVU1306
+.LVL447:
+	.loc 1 565 1 view .LVU1328
 	mov	eax, esi
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
 	ret
-.LVL447:
+.LVL448:
 	.p2align 4,,10
 	.p2align 3
-.L390:
+.L397:
 	.cfi_restore_state
-.LBB407:
+.LBB412:
+.LBB409:
+.LBB406:
 .LBB404:
-.LBB401:
-.LBB399:
-	.loc 1 494 9 is_stmt 1 view .LVU1307
-	.loc 1 494 21 is_stmt 0 view .LVU1308
+	.loc 1 506 9 is_stmt 1 view .LVU1329
+	.loc 1 506 21 is_stmt 0 view .LVU1330
 	mov	DWORD PTR [ebx+8], 1
-	.loc 1 495 9 is_stmt 1 view .LVU1309
-.LBE399:
-.LBE401:
+	.loc 1 507 9 is_stmt 1 view .LVU1331
 .LBE404:
-.LBE407:
-	.loc 1 553 1 is_stmt 0 view .LVU1310
+.LBE406:
+.LBE409:
+.LBE412:
+	.loc 1 565 1 is_stmt 0 view .LVU1332
 	add	esp, 20
 	.cfi_def_cfa_offset 12
 	mov	eax, esi
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 8
-.LVL448:
-	.loc 1 553 1 view .LVU1311
+.LVL449:
+	.loc 1 565 1 view .LVU1333
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 4
@@ -5088,13 +5150,13 @@ getchar:
 	.globl	fgets
 	.type	fgets, @function
 fgets:
-.LVL449:
+.LVL450:
 .LFB33:
-	.loc 1 558 1 is_stmt 1 view -0
+	.loc 1 570 1 is_stmt 1 view -0
 	.cfi_startproc
-	.loc 1 559 5 view .LVU1313
-	.loc 1 560 5 view .LVU1314
-	.loc 1 558 1 is_stmt 0 view .LVU1315
+	.loc 1 571 5 view .LVU1335
+	.loc 1 572 5 view .LVU1336
+	.loc 1 570 1 is_stmt 0 view .LVU1337
 	push	ebp
 	.cfi_def_cfa_offset 8
 	.cfi_offset 5, -8
@@ -5110,78 +5172,78 @@ fgets:
 	xor	ebx, ebx
 	sub	esp, 28
 	.cfi_def_cfa_offset 48
-	.loc 1 558 1 view .LVU1316
+	.loc 1 570 1 view .LVU1338
 	mov	eax, DWORD PTR [esp+52]
 	mov	ebp, DWORD PTR [esp+48]
 	mov	esi, DWORD PTR [esp+56]
 	lea	edi, [eax-1]
-	.loc 1 560 8 view .LVU1317
+	.loc 1 572 8 view .LVU1339
 	test	eax, eax
-	jg	.L399
-	jmp	.L407
-.LVL450:
+	jg	.L406
+	jmp	.L414
+.LVL451:
 	.p2align 4,,10
 	.p2align 3
-.L417:
-.LBB415:
-.LBB416:
-.LBB417:
-.LBB418:
-	.loc 1 486 9 is_stmt 1 view .LVU1318
-	.loc 1 487 9 view .LVU1319
-.LBE418:
-.LBE417:
-.LBE416:
-	.loc 1 566 14 is_stmt 0 view .LVU1320
-	add	ebx, 1
-.LVL451:
-.LBB430:
-.LBB426:
-.LBB419:
-	.loc 1 487 23 view .LVU1321
-	mov	DWORD PTR [esi+4], -1
-	.loc 1 488 9 is_stmt 1 view .LVU1322
-.LVL452:
-	.loc 1 488 9 is_stmt 0 view .LVU1323
-.LBE419:
-.LBE426:
-.LBE430:
-	.loc 1 564 9 is_stmt 1 view .LVU1324
-	.loc 1 566 9 view .LVU1325
-	.loc 1 566 20 is_stmt 0 view .LVU1326
-	mov	BYTE PTR [ebp-1+ebx], al
-	.loc 1 567 9 is_stmt 1 view .LVU1327
-	.loc 1 567 12 is_stmt 0 view .LVU1328
-	cmp	eax, 10
-	je	.L405
-.LVL453:
-.L399:
-	.loc 1 567 12 view .LVU1329
-.LBE415:
-	.loc 1 562 14 is_stmt 1 view .LVU1330
-	cmp	ebx, edi
-	je	.L404
-.LBB434:
-	.loc 1 563 9 view .LVU1331
-.LVL454:
-.LBB431:
-.LBI416:
-	.loc 1 482 5 view .LVU1332
-.LBB427:
-	.loc 1 484 5 view .LVU1333
-	.loc 1 485 5 view .LVU1334
-	.loc 1 485 15 is_stmt 0 view .LVU1335
-	mov	eax, DWORD PTR [esi+4]
-	.loc 1 485 8 view .LVU1336
-	cmp	eax, -1
-	jne	.L417
-.LVL455:
+.L424:
 .LBB420:
-.LBI420:
-	.loc 1 482 5 is_stmt 1 view .LVU1337
 .LBB421:
-	.loc 1 490 5 view .LVU1338
-	.loc 1 490 13 is_stmt 0 view .LVU1339
+.LBB422:
+.LBB423:
+	.loc 1 498 9 is_stmt 1 view .LVU1340
+	.loc 1 499 9 view .LVU1341
+.LBE423:
+.LBE422:
+.LBE421:
+	.loc 1 578 14 is_stmt 0 view .LVU1342
+	add	ebx, 1
+.LVL452:
+.LBB435:
+.LBB431:
+.LBB424:
+	.loc 1 499 23 view .LVU1343
+	mov	DWORD PTR [esi+4], -1
+	.loc 1 500 9 is_stmt 1 view .LVU1344
+.LVL453:
+	.loc 1 500 9 is_stmt 0 view .LVU1345
+.LBE424:
+.LBE431:
+.LBE435:
+	.loc 1 576 9 is_stmt 1 view .LVU1346
+	.loc 1 578 9 view .LVU1347
+	.loc 1 578 20 is_stmt 0 view .LVU1348
+	mov	BYTE PTR [ebp-1+ebx], al
+	.loc 1 579 9 is_stmt 1 view .LVU1349
+	.loc 1 579 12 is_stmt 0 view .LVU1350
+	cmp	eax, 10
+	je	.L412
+.LVL454:
+.L406:
+	.loc 1 579 12 view .LVU1351
+.LBE420:
+	.loc 1 574 14 is_stmt 1 view .LVU1352
+	cmp	ebx, edi
+	je	.L411
+.LBB439:
+	.loc 1 575 9 view .LVU1353
+.LVL455:
+.LBB436:
+.LBI421:
+	.loc 1 494 5 view .LVU1354
+.LBB432:
+	.loc 1 496 5 view .LVU1355
+	.loc 1 497 5 view .LVU1356
+	.loc 1 497 15 is_stmt 0 view .LVU1357
+	mov	eax, DWORD PTR [esi+4]
+	.loc 1 497 8 view .LVU1358
+	cmp	eax, -1
+	jne	.L424
+.LVL456:
+.LBB425:
+.LBI425:
+	.loc 1 494 5 is_stmt 1 view .LVU1359
+.LBB426:
+	.loc 1 502 5 view .LVU1360
+	.loc 1 502 13 is_stmt 0 view .LVU1361
 	sub	esp, 4
 	.cfi_def_cfa_offset 52
 	push	1
@@ -5192,104 +5254,54 @@ fgets:
 	push	DWORD PTR [esi]
 	.cfi_def_cfa_offset 64
 	call	read
-.LVL456:
-	.loc 1 490 5 view .LVU1340
+.LVL457:
+	.loc 1 502 5 view .LVU1362
 	add	esp, 16
 	.cfi_def_cfa_offset 48
 	test	eax, eax
-	je	.L402
+	je	.L409
 	cmp	eax, 1
-	jne	.L403
-	.loc 1 492 9 is_stmt 1 view .LVU1341
-	.loc 1 492 16 is_stmt 0 view .LVU1342
+	jne	.L410
+	.loc 1 504 9 is_stmt 1 view .LVU1363
+	.loc 1 504 16 is_stmt 0 view .LVU1364
 	movzx	eax, BYTE PTR [esp+15]
-.LVL457:
-	.loc 1 492 16 view .LVU1343
-.LBE421:
-.LBE420:
-.LBE427:
-.LBE431:
-	.loc 1 564 9 is_stmt 1 view .LVU1344
-	.loc 1 566 9 view .LVU1345
-	.loc 1 566 14 is_stmt 0 view .LVU1346
-	add	ebx, 1
 .LVL458:
-	.loc 1 566 20 view .LVU1347
-	mov	BYTE PTR [ebp-1+ebx], al
-	.loc 1 567 9 is_stmt 1 view .LVU1348
-	.loc 1 567 12 is_stmt 0 view .LVU1349
-	cmp	eax, 10
-	jne	.L399
-.LVL459:
-.L405:
-	.loc 1 567 12 view .LVU1350
-.LBE434:
-	.loc 1 572 5 is_stmt 1 view .LVU1351
-	.loc 1 572 12 is_stmt 0 view .LVU1352
-	mov	BYTE PTR [ebp+0+ebx], 0
-	.loc 1 573 5 is_stmt 1 view .LVU1353
-	.loc 1 574 1 is_stmt 0 view .LVU1354
-	add	esp, 28
-	.cfi_remember_state
-	.cfi_def_cfa_offset 20
-	.loc 1 573 12 view .LVU1355
-	mov	eax, ebp
-	.loc 1 574 1 view .LVU1356
-	pop	ebx
-	.cfi_restore 3
-	.cfi_def_cfa_offset 16
-.LVL460:
-	.loc 1 574 1 view .LVU1357
-	pop	esi
-	.cfi_restore 6
-	.cfi_def_cfa_offset 12
-	pop	edi
-	.cfi_restore 7
-	.cfi_def_cfa_offset 8
-	pop	ebp
-	.cfi_restore 5
-	.cfi_def_cfa_offset 4
-	ret
-.LVL461:
-	.p2align 4,,10
-	.p2align 3
-.L402:
-	.cfi_restore_state
-.LBB435:
-.LBB432:
-.LBB428:
-.LBB424:
-.LBB422:
-	.loc 1 494 9 is_stmt 1 view .LVU1358
-	.loc 1 494 21 is_stmt 0 view .LVU1359
-	mov	DWORD PTR [esi+8], 1
-	.loc 1 495 9 is_stmt 1 view .LVU1360
-.LVL462:
-	.loc 1 495 9 is_stmt 0 view .LVU1361
-.LBE422:
-.LBE424:
-.LBE428:
+	.loc 1 504 16 view .LVU1365
+.LBE426:
+.LBE425:
 .LBE432:
-	.loc 1 564 9 is_stmt 1 view .LVU1362
-.L404:
-	.loc 1 564 9 is_stmt 0 view .LVU1363
-.LBE435:
-	.loc 1 570 5 is_stmt 1 view .LVU1364
-	.loc 1 570 8 is_stmt 0 view .LVU1365
-	test	ebx, ebx
-	jne	.L405
-.LVL463:
-.L407:
-	.loc 1 574 1 view .LVU1366
+.LBE436:
+	.loc 1 576 9 is_stmt 1 view .LVU1366
+	.loc 1 578 9 view .LVU1367
+	.loc 1 578 14 is_stmt 0 view .LVU1368
+	add	ebx, 1
+.LVL459:
+	.loc 1 578 20 view .LVU1369
+	mov	BYTE PTR [ebp-1+ebx], al
+	.loc 1 579 9 is_stmt 1 view .LVU1370
+	.loc 1 579 12 is_stmt 0 view .LVU1371
+	cmp	eax, 10
+	jne	.L406
+.LVL460:
+.L412:
+	.loc 1 579 12 view .LVU1372
+.LBE439:
+	.loc 1 584 5 is_stmt 1 view .LVU1373
+	.loc 1 584 12 is_stmt 0 view .LVU1374
+	mov	BYTE PTR [ebp+0+ebx], 0
+	.loc 1 585 5 is_stmt 1 view .LVU1375
+	.loc 1 586 1 is_stmt 0 view .LVU1376
 	add	esp, 28
 	.cfi_remember_state
 	.cfi_def_cfa_offset 20
-	.loc 1 561 16 view .LVU1367
-	xor	eax, eax
-	.loc 1 574 1 view .LVU1368
+	.loc 1 585 12 view .LVU1377
+	mov	eax, ebp
+	.loc 1 586 1 view .LVU1378
 	pop	ebx
 	.cfi_restore 3
 	.cfi_def_cfa_offset 16
+.LVL461:
+	.loc 1 586 1 view .LVU1379
 	pop	esi
 	.cfi_restore 6
 	.cfi_def_cfa_offset 12
@@ -5300,29 +5312,79 @@ fgets:
 	.cfi_restore 5
 	.cfi_def_cfa_offset 4
 	ret
-.LVL464:
+.LVL462:
 	.p2align 4,,10
 	.p2align 3
-.L403:
+.L409:
 	.cfi_restore_state
-.LBB436:
+.LBB440:
+.LBB437:
 .LBB433:
 .LBB429:
-.LBB425:
-.LBB423:
-	.loc 1 497 9 is_stmt 1 view .LVU1369
-	.loc 1 497 24 is_stmt 0 view .LVU1370
-	mov	DWORD PTR [esi+12], 1
-	.loc 1 498 9 is_stmt 1 view .LVU1371
-.LVL465:
-	.loc 1 498 9 is_stmt 0 view .LVU1372
-.LBE423:
-.LBE425:
+.LBB427:
+	.loc 1 506 9 is_stmt 1 view .LVU1380
+	.loc 1 506 21 is_stmt 0 view .LVU1381
+	mov	DWORD PTR [esi+8], 1
+	.loc 1 507 9 is_stmt 1 view .LVU1382
+.LVL463:
+	.loc 1 507 9 is_stmt 0 view .LVU1383
+.LBE427:
 .LBE429:
 .LBE433:
-	.loc 1 564 9 is_stmt 1 view .LVU1373
-	jmp	.L404
-.LBE436:
+.LBE437:
+	.loc 1 576 9 is_stmt 1 view .LVU1384
+.L411:
+	.loc 1 576 9 is_stmt 0 view .LVU1385
+.LBE440:
+	.loc 1 582 5 is_stmt 1 view .LVU1386
+	.loc 1 582 8 is_stmt 0 view .LVU1387
+	test	ebx, ebx
+	jne	.L412
+.LVL464:
+.L414:
+	.loc 1 586 1 view .LVU1388
+	add	esp, 28
+	.cfi_remember_state
+	.cfi_def_cfa_offset 20
+	.loc 1 573 16 view .LVU1389
+	xor	eax, eax
+	.loc 1 586 1 view .LVU1390
+	pop	ebx
+	.cfi_restore 3
+	.cfi_def_cfa_offset 16
+	pop	esi
+	.cfi_restore 6
+	.cfi_def_cfa_offset 12
+	pop	edi
+	.cfi_restore 7
+	.cfi_def_cfa_offset 8
+	pop	ebp
+	.cfi_restore 5
+	.cfi_def_cfa_offset 4
+	ret
+.LVL465:
+	.p2align 4,,10
+	.p2align 3
+.L410:
+	.cfi_restore_state
+.LBB441:
+.LBB438:
+.LBB434:
+.LBB430:
+.LBB428:
+	.loc 1 509 9 is_stmt 1 view .LVU1391
+	.loc 1 509 24 is_stmt 0 view .LVU1392
+	mov	DWORD PTR [esi+12], 1
+	.loc 1 510 9 is_stmt 1 view .LVU1393
+.LVL466:
+	.loc 1 510 9 is_stmt 0 view .LVU1394
+.LBE428:
+.LBE430:
+.LBE434:
+.LBE438:
+	.loc 1 576 9 is_stmt 1 view .LVU1395
+	jmp	.L411
+.LBE441:
 	.cfi_endproc
 .LFE33:
 	.size	fgets, .-fgets
@@ -5336,35 +5398,35 @@ fgets:
 	.globl	perror
 	.type	perror, @function
 perror:
-.LVL466:
+.LVL467:
 .LFB34:
-	.loc 1 577 1 view -0
+	.loc 1 589 1 view -0
 	.cfi_startproc
-	.loc 1 578 5 view .LVU1375
-	.loc 1 577 1 is_stmt 0 view .LVU1376
+	.loc 1 590 5 view .LVU1397
+	.loc 1 589 1 is_stmt 0 view .LVU1398
 	push	ebx
 	.cfi_def_cfa_offset 8
 	.cfi_offset 3, -8
 	sub	esp, 8
 	.cfi_def_cfa_offset 16
-	.loc 1 579 9 view .LVU1377
+	.loc 1 591 9 view .LVU1399
 	mov	eax, DWORD PTR errno
-	.loc 1 577 1 view .LVU1378
+	.loc 1 589 1 view .LVU1400
 	mov	ebx, DWORD PTR [esp+16]
-	.loc 1 578 8 view .LVU1379
+	.loc 1 590 8 view .LVU1401
 	test	ebx, ebx
-	je	.L419
-	.loc 1 578 13 discriminator 1 view .LVU1380
+	je	.L426
+	.loc 1 590 13 discriminator 1 view .LVU1402
 	cmp	BYTE PTR [ebx], 0
-	jne	.L425
-.L419:
-	.loc 1 581 9 is_stmt 1 view .LVU1381
+	jne	.L432
+.L426:
+	.loc 1 593 9 is_stmt 1 view .LVU1403
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	strerror
-.LVL467:
+.LVL468:
 	add	esp, 12
 	.cfi_def_cfa_offset 20
 	push	eax
@@ -5374,10 +5436,10 @@ perror:
 	push	DWORD PTR stderr
 	.cfi_def_cfa_offset 32
 	call	fprintf
-.LVL468:
+.LVL469:
 	add	esp, 16
 	.cfi_def_cfa_offset 16
-	.loc 1 582 1 is_stmt 0 view .LVU1382
+	.loc 1 594 1 is_stmt 0 view .LVU1404
 	add	esp, 8
 	.cfi_remember_state
 	.cfi_def_cfa_offset 8
@@ -5387,15 +5449,15 @@ perror:
 	ret
 	.p2align 4,,10
 	.p2align 3
-.L425:
+.L432:
 	.cfi_restore_state
-	.loc 1 579 9 is_stmt 1 view .LVU1383
+	.loc 1 591 9 is_stmt 1 view .LVU1405
 	sub	esp, 12
 	.cfi_def_cfa_offset 28
 	push	eax
 	.cfi_def_cfa_offset 32
 	call	strerror
-.LVL469:
+.LVL470:
 	push	eax
 	.cfi_def_cfa_offset 36
 	push	ebx
@@ -5405,10 +5467,10 @@ perror:
 	push	DWORD PTR stderr
 	.cfi_def_cfa_offset 48
 	call	fprintf
-.LVL470:
+.LVL471:
 	add	esp, 32
 	.cfi_def_cfa_offset 16
-	.loc 1 582 1 is_stmt 0 view .LVU1384
+	.loc 1 594 1 is_stmt 0 view .LVU1406
 	add	esp, 8
 	.cfi_def_cfa_offset 8
 	pop	ebx
@@ -5475,13 +5537,13 @@ stdin_file:
 	.file 11 "/vmdebug/libc/include/unistd.h"
 	.section	.debug_info,"",@progbits
 .Ldebug_info0:
-	.long	0x1d92
+	.long	0x1e0d
 	.value	0x5
 	.byte	0x1
 	.byte	0x4
 	.long	.Ldebug_abbrev0
-	.uleb128 0x3e
-	.long	.LASF92
+	.uleb128 0x3d
+	.long	.LASF93
 	.byte	0x1d
 	.long	.LASF0
 	.long	.LASF1
@@ -5492,7 +5554,7 @@ stdin_file:
 	.byte	0x8
 	.byte	0x7
 	.long	.LASF2
-	.uleb128 0x3f
+	.uleb128 0x3e
 	.byte	0x4
 	.byte	0x5
 	.string	"int"
@@ -5500,21 +5562,21 @@ stdin_file:
 	.byte	0x4
 	.byte	0x7
 	.long	.LASF3
-	.uleb128 0x26
+	.uleb128 0x27
 	.long	.LASF12
 	.byte	0x6
 	.byte	0x6
 	.byte	0xc
 	.long	0x2d
-	.uleb128 0x19
+	.uleb128 0x1d
 	.long	.LASF5
 	.byte	0x2
 	.byte	0x5
 	.byte	0x1b
 	.long	0x53
-	.uleb128 0x40
+	.uleb128 0x3f
 	.byte	0x4
-	.long	.LASF93
+	.long	.LASF94
 	.long	0x5d
 	.uleb128 0x11
 	.byte	0x1
@@ -5522,7 +5584,7 @@ stdin_file:
 	.long	.LASF4
 	.uleb128 0x36
 	.long	0x5d
-	.uleb128 0x19
+	.uleb128 0x1d
 	.long	.LASF6
 	.byte	0x3
 	.byte	0x7
@@ -5532,7 +5594,7 @@ stdin_file:
 	.byte	0x4
 	.byte	0x5
 	.long	.LASF7
-	.uleb128 0x19
+	.uleb128 0x1d
 	.long	.LASF8
 	.byte	0x4
 	.byte	0x5
@@ -5542,62 +5604,62 @@ stdin_file:
 	.long	.LASF22
 	.byte	0x10
 	.byte	0x5
-	.byte	0x16
+	.byte	0x17
 	.byte	0x10
 	.long	0xc9
-	.uleb128 0x15
+	.uleb128 0x16
 	.string	"fd"
-	.byte	0x5
-	.byte	0x17
-	.byte	0x9
-	.long	0x2d
-	.byte	0
-	.uleb128 0x1e
-	.long	.LASF9
 	.byte	0x5
 	.byte	0x18
 	.byte	0x9
 	.long	0x2d
-	.byte	0x4
-	.uleb128 0x15
-	.string	"eof"
+	.byte	0
+	.uleb128 0x21
+	.long	.LASF9
 	.byte	0x5
 	.byte	0x19
 	.byte	0x9
 	.long	0x2d
-	.byte	0x8
-	.uleb128 0x1e
-	.long	.LASF10
+	.byte	0x4
+	.uleb128 0x16
+	.string	"eof"
 	.byte	0x5
 	.byte	0x1a
 	.byte	0x9
 	.long	0x2d
-	.byte	0xc
-	.byte	0
-	.uleb128 0x19
-	.long	.LASF11
+	.byte	0x8
+	.uleb128 0x21
+	.long	.LASF10
 	.byte	0x5
 	.byte	0x1b
+	.byte	0x9
+	.long	0x2d
+	.byte	0xc
+	.byte	0
+	.uleb128 0x1d
+	.long	.LASF11
+	.byte	0x5
+	.byte	0x1c
 	.byte	0x3
 	.long	0x88
-	.uleb128 0x26
+	.uleb128 0x27
 	.long	.LASF13
-	.byte	0x5
-	.byte	0x21
-	.byte	0xe
-	.long	0xe1
-	.uleb128 0x12
-	.long	0xc9
-	.uleb128 0x26
-	.long	.LASF14
 	.byte	0x5
 	.byte	0x22
 	.byte	0xe
 	.long	0xe1
-	.uleb128 0x26
-	.long	.LASF15
+	.uleb128 0x12
+	.long	0xc9
+	.uleb128 0x27
+	.long	.LASF14
 	.byte	0x5
 	.byte	0x23
+	.byte	0xe
+	.long	0xe1
+	.uleb128 0x27
+	.long	.LASF15
+	.byte	0x5
+	.byte	0x24
 	.byte	0xe
 	.long	0xe1
 	.uleb128 0x12
@@ -5620,7 +5682,7 @@ stdin_file:
 	.byte	0x2
 	.byte	0x7
 	.long	.LASF19
-	.uleb128 0x19
+	.uleb128 0x1d
 	.long	.LASF20
 	.byte	0x7
 	.byte	0xb
@@ -5639,7 +5701,7 @@ stdin_file:
 	.byte	0x16
 	.byte	0x8
 	.long	0x155
-	.uleb128 0x15
+	.uleb128 0x16
 	.string	"w"
 	.byte	0x8
 	.byte	0x16
@@ -5647,10 +5709,10 @@ stdin_file:
 	.long	0x155
 	.byte	0
 	.byte	0
-	.uleb128 0x27
+	.uleb128 0x28
 	.long	0x124
 	.long	0x165
-	.uleb128 0x28
+	.uleb128 0x29
 	.long	0x34
 	.byte	0x1
 	.byte	0
@@ -5661,7 +5723,7 @@ stdin_file:
 	.byte	0x17
 	.byte	0x8
 	.long	0x17e
-	.uleb128 0x15
+	.uleb128 0x16
 	.string	"w"
 	.byte	0x8
 	.byte	0x17
@@ -5669,14 +5731,14 @@ stdin_file:
 	.long	0x17e
 	.byte	0
 	.byte	0
-	.uleb128 0x27
+	.uleb128 0x28
 	.long	0x124
 	.long	0x18e
-	.uleb128 0x28
+	.uleb128 0x29
 	.long	0x34
 	.byte	0x2
 	.byte	0
-	.uleb128 0x19
+	.uleb128 0x1d
 	.long	.LASF25
 	.byte	0x8
 	.byte	0x1a
@@ -5684,7 +5746,7 @@ stdin_file:
 	.long	0x19a
 	.uleb128 0x12
 	.long	0x19f
-	.uleb128 0x41
+	.uleb128 0x40
 	.long	0x1b9
 	.uleb128 0x6
 	.long	0x1b9
@@ -5695,11 +5757,11 @@ stdin_file:
 	.uleb128 0x6
 	.long	0x5d
 	.byte	0
-	.uleb128 0x42
+	.uleb128 0x41
 	.byte	0x4
 	.uleb128 0x12
 	.long	0x64
-	.uleb128 0x29
+	.uleb128 0x2a
 	.long	.LASF26
 	.byte	0x11
 	.byte	0xd
@@ -5707,7 +5769,7 @@ stdin_file:
 	.uleb128 0x5
 	.byte	0x3
 	.long	stdin_file
-	.uleb128 0x29
+	.uleb128 0x2a
 	.long	.LASF27
 	.byte	0x12
 	.byte	0xd
@@ -5715,7 +5777,7 @@ stdin_file:
 	.uleb128 0x5
 	.byte	0x3
 	.long	stdout_file
-	.uleb128 0x29
+	.uleb128 0x2a
 	.long	.LASF28
 	.byte	0x13
 	.byte	0xd
@@ -5741,56 +5803,56 @@ stdin_file:
 	.uleb128 0x5
 	.byte	0x3
 	.long	stderr
-	.uleb128 0x43
+	.uleb128 0x42
 	.long	.LASF29
 	.value	0x118
 	.byte	0x1
 	.byte	0x1a
 	.byte	0x8
 	.long	0x280
-	.uleb128 0x15
+	.uleb128 0x16
 	.string	"fd"
 	.byte	0x1
 	.byte	0x1b
 	.byte	0x9
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1e
+	.uleb128 0x21
 	.long	.LASF10
 	.byte	0x1
 	.byte	0x1c
 	.byte	0x9
 	.long	0x2d
 	.byte	0x4
-	.uleb128 0x15
+	.uleb128 0x16
 	.string	"pos"
 	.byte	0x1
 	.byte	0x1d
 	.byte	0xc
 	.long	0x69
 	.byte	0x8
-	.uleb128 0x1e
+	.uleb128 0x21
 	.long	.LASF30
 	.byte	0x1
 	.byte	0x1e
 	.byte	0xc
 	.long	0x69
 	.byte	0xc
-	.uleb128 0x15
+	.uleb128 0x16
 	.string	"str"
 	.byte	0x1
 	.byte	0x1f
 	.byte	0xb
 	.long	0xfe
 	.byte	0x10
-	.uleb128 0x1e
+	.uleb128 0x21
 	.long	.LASF31
 	.byte	0x1
 	.byte	0x20
 	.byte	0xc
 	.long	0x69
 	.byte	0x14
-	.uleb128 0x15
+	.uleb128 0x16
 	.string	"buf"
 	.byte	0x1
 	.byte	0x21
@@ -5798,14 +5860,14 @@ stdin_file:
 	.long	0x280
 	.byte	0x18
 	.byte	0
-	.uleb128 0x27
+	.uleb128 0x28
 	.long	0x5d
 	.long	0x290
-	.uleb128 0x28
+	.uleb128 0x29
 	.long	0x34
 	.byte	0xff
 	.byte	0
-	.uleb128 0x1a
+	.uleb128 0x1e
 	.long	.LASF32
 	.byte	0x9
 	.byte	0x1d
@@ -5815,7 +5877,7 @@ stdin_file:
 	.uleb128 0x6
 	.long	0x2d
 	.byte	0
-	.uleb128 0x1a
+	.uleb128 0x1e
 	.long	.LASF33
 	.byte	0xa
 	.byte	0x24
@@ -5827,7 +5889,7 @@ stdin_file:
 	.uleb128 0x6
 	.long	0x69
 	.byte	0
-	.uleb128 0x1a
+	.uleb128 0x1e
 	.long	.LASF34
 	.byte	0xb
 	.byte	0xe
@@ -5841,7 +5903,7 @@ stdin_file:
 	.uleb128 0x6
 	.long	0x69
 	.byte	0
-	.uleb128 0x1a
+	.uleb128 0x1e
 	.long	.LASF35
 	.byte	0xb
 	.byte	0xf
@@ -5857,9 +5919,9 @@ stdin_file:
 	.byte	0
 	.uleb128 0x12
 	.long	0x306
+	.uleb128 0x43
 	.uleb128 0x44
-	.uleb128 0x45
-	.long	.LASF94
+	.long	.LASF95
 	.byte	0x8
 	.byte	0x1e
 	.byte	0x6
@@ -5883,7 +5945,7 @@ stdin_file:
 	.byte	0
 	.uleb128 0x12
 	.long	0x130
-	.uleb128 0x1a
+	.uleb128 0x1e
 	.long	.LASF36
 	.byte	0x9
 	.byte	0x8
@@ -5895,7 +5957,7 @@ stdin_file:
 	.uleb128 0x6
 	.long	0x69
 	.byte	0
-	.uleb128 0x1a
+	.uleb128 0x1e
 	.long	.LASF37
 	.byte	0x9
 	.byte	0x7
@@ -5905,10 +5967,10 @@ stdin_file:
 	.uleb128 0x6
 	.long	0x1bb
 	.byte	0
-	.uleb128 0x46
-	.long	.LASF95
+	.uleb128 0x45
+	.long	.LASF96
 	.byte	0x1
-	.value	0x240
+	.value	0x24c
 	.byte	0x6
 	.long	.LFB34
 	.long	.LFE34-.LFB34
@@ -5917,28 +5979,28 @@ stdin_file:
 	.long	0x3bd
 	.uleb128 0x5
 	.string	"msg"
-	.value	0x240
+	.value	0x24c
 	.byte	0x19
 	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x3
-	.long	.LVL467
-	.long	0x290
-	.uleb128 0x3
+	.uleb128 0x4
 	.long	.LVL468
-	.long	0xdab
-	.uleb128 0x3
-	.long	.LVL469
 	.long	0x290
-	.uleb128 0x3
+	.uleb128 0x4
+	.long	.LVL469
+	.long	0xdab
+	.uleb128 0x4
 	.long	.LVL470
+	.long	0x290
+	.uleb128 0x4
+	.long	.LVL471
 	.long	0xdab
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF39
-	.value	0x22d
+	.value	0x239
 	.byte	0x7
 	.long	0xfe
 	.long	.LFB33
@@ -5948,7 +6010,7 @@ stdin_file:
 	.long	0x4ac
 	.uleb128 0x5
 	.string	"str"
-	.value	0x22d
+	.value	0x239
 	.byte	0x13
 	.long	0xfe
 	.uleb128 0x2
@@ -5956,7 +6018,7 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0xc
 	.long	.LASF31
-	.value	0x22d
+	.value	0x239
 	.byte	0x1c
 	.long	0x2d
 	.uleb128 0x2
@@ -5964,7 +6026,7 @@ stdin_file:
 	.sleb128 4
 	.uleb128 0xc
 	.long	.LASF38
-	.value	0x22d
+	.value	0x239
 	.byte	0x28
 	.long	0xe1
 	.uleb128 0x2
@@ -5972,64 +6034,64 @@ stdin_file:
 	.sleb128 8
 	.uleb128 0xb
 	.string	"i"
-	.value	0x22f
+	.value	0x23b
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST182
-	.long	.LVUS182
+	.long	.LLST185
+	.long	.LVUS185
 	.uleb128 0x9
-	.long	.LLRL183
+	.long	.LLRL186
 	.uleb128 0xb
 	.string	"c"
-	.value	0x233
+	.value	0x23f
 	.byte	0xd
 	.long	0x2d
-	.long	.LLST184
-	.long	.LVUS184
+	.long	.LLST187
+	.long	.LVUS187
 	.uleb128 0x13
 	.long	0x764
-	.long	.LBI416
-	.value	.LVU1332
-	.long	.LLRL185
-	.value	0x233
+	.long	.LBI421
+	.value	.LVU1354
+	.long	.LLRL188
+	.value	0x23f
 	.byte	0x11
 	.uleb128 0x1
 	.long	0x773
-	.long	.LLST186
-	.long	.LVUS186
+	.long	.LLST189
+	.long	.LVUS189
 	.uleb128 0x9
-	.long	.LLRL185
-	.uleb128 0x1f
+	.long	.LLRL188
+	.uleb128 0x18
 	.long	0x77f
-	.uleb128 0x1b
+	.uleb128 0x1f
 	.long	0x789
-	.long	.LLRL187
+	.long	.LLRL190
 	.long	0x471
-	.uleb128 0x4
+	.uleb128 0x3
 	.long	0x78a
-	.long	.LLST188
-	.long	.LVUS188
+	.long	.LLST191
+	.long	.LVUS191
 	.byte	0
 	.uleb128 0x13
 	.long	0x764
-	.long	.LBI420
-	.value	.LVU1337
-	.long	.LLRL189
-	.value	0x1e2
+	.long	.LBI425
+	.value	.LVU1359
+	.long	.LLRL192
+	.value	0x1ee
 	.byte	0x5
 	.uleb128 0x1
 	.long	0x773
-	.long	.LLST190
-	.long	.LVUS190
+	.long	.LLST193
+	.long	.LVUS193
 	.uleb128 0x9
-	.long	.LLRL189
+	.long	.LLRL192
 	.uleb128 0xd
 	.long	0x77f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -33
-	.uleb128 0x3
-	.long	.LVL456
+	.uleb128 0x4
+	.long	.LVL457
 	.long	0x2c1
 	.byte	0
 	.byte	0
@@ -6039,7 +6101,7 @@ stdin_file:
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF40
-	.value	0x226
+	.value	0x232
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB32
@@ -6049,49 +6111,49 @@ stdin_file:
 	.long	0x548
 	.uleb128 0x13
 	.long	0x764
-	.long	.LBI393
-	.value	.LVU1282
-	.long	.LLRL177
-	.value	0x228
-	.byte	0xc
-	.uleb128 0x1
-	.long	0x773
-	.long	.LLST178
-	.long	.LVUS178
-	.uleb128 0x9
-	.long	.LLRL177
-	.uleb128 0x1f
-	.long	0x77f
-	.uleb128 0x20
-	.long	0x789
-	.long	.LBB395
-	.long	.LBE395-.LBB395
-	.long	0x50e
-	.uleb128 0x4
-	.long	0x78a
-	.long	.LLST179
-	.long	.LVUS179
-	.byte	0
-	.uleb128 0x13
-	.long	0x764
-	.long	.LBI396
-	.value	.LVU1294
+	.long	.LBI398
+	.value	.LVU1304
 	.long	.LLRL180
-	.value	0x1e2
-	.byte	0x5
+	.value	0x234
+	.byte	0xc
 	.uleb128 0x1
 	.long	0x773
 	.long	.LLST181
 	.long	.LVUS181
 	.uleb128 0x9
 	.long	.LLRL180
+	.uleb128 0x18
+	.long	0x77f
+	.uleb128 0x19
+	.long	0x789
+	.long	.LBB400
+	.long	.LBE400-.LBB400
+	.long	0x50e
+	.uleb128 0x3
+	.long	0x78a
+	.long	.LLST182
+	.long	.LVUS182
+	.byte	0
+	.uleb128 0x13
+	.long	0x764
+	.long	.LBI401
+	.value	.LVU1316
+	.long	.LLRL183
+	.value	0x1ee
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x773
+	.long	.LLST184
+	.long	.LVUS184
+	.uleb128 0x9
+	.long	.LLRL183
 	.uleb128 0xd
 	.long	0x77f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
-	.uleb128 0x3
-	.long	.LVL443
+	.uleb128 0x4
+	.long	.LVL444
 	.long	0x2c1
 	.byte	0
 	.byte	0
@@ -6100,7 +6162,7 @@ stdin_file:
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF41
-	.value	0x221
+	.value	0x22d
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB31
@@ -6110,7 +6172,7 @@ stdin_file:
 	.long	0x5f3
 	.uleb128 0xc
 	.long	.LASF38
-	.value	0x221
+	.value	0x22d
 	.byte	0x10
 	.long	0xe1
 	.uleb128 0x2
@@ -6118,49 +6180,49 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x13
 	.long	0x764
-	.long	.LBI372
-	.value	.LVU1248
-	.long	.LLRL172
-	.value	0x223
-	.byte	0xc
-	.uleb128 0x1
-	.long	0x773
-	.long	.LLST173
-	.long	.LVUS173
-	.uleb128 0x9
-	.long	.LLRL172
-	.uleb128 0x1f
-	.long	0x77f
-	.uleb128 0x20
-	.long	0x789
-	.long	.LBB374
-	.long	.LBE374-.LBB374
-	.long	0x5b9
-	.uleb128 0x4
-	.long	0x78a
-	.long	.LLST174
-	.long	.LVUS174
-	.byte	0
-	.uleb128 0x13
-	.long	0x764
-	.long	.LBI375
-	.value	.LVU1260
+	.long	.LBI377
+	.value	.LVU1270
 	.long	.LLRL175
-	.value	0x1e2
-	.byte	0x5
+	.value	0x22f
+	.byte	0xc
 	.uleb128 0x1
 	.long	0x773
 	.long	.LLST176
 	.long	.LVUS176
 	.uleb128 0x9
 	.long	.LLRL175
+	.uleb128 0x18
+	.long	0x77f
+	.uleb128 0x19
+	.long	0x789
+	.long	.LBB379
+	.long	.LBE379-.LBB379
+	.long	0x5b9
+	.uleb128 0x3
+	.long	0x78a
+	.long	.LLST177
+	.long	.LVUS177
+	.byte	0
+	.uleb128 0x13
+	.long	0x764
+	.long	.LBI380
+	.value	.LVU1282
+	.long	.LLRL178
+	.value	0x1ee
+	.byte	0x5
+	.uleb128 0x1
+	.long	0x773
+	.long	.LLST179
+	.long	.LVUS179
+	.uleb128 0x9
+	.long	.LLRL178
 	.uleb128 0xd
 	.long	0x77f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
-	.uleb128 0x3
-	.long	.LVL432
+	.uleb128 0x4
+	.long	.LVL433
 	.long	0x2c1
 	.byte	0
 	.byte	0
@@ -6169,7 +6231,7 @@ stdin_file:
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF42
-	.value	0x200
+	.value	0x20c
 	.byte	0x9
 	.long	0x7c
 	.long	.LFB30
@@ -6179,7 +6241,7 @@ stdin_file:
 	.long	0x722
 	.uleb128 0xc
 	.long	.LASF43
-	.value	0x200
+	.value	0x20c
 	.byte	0x18
 	.long	0x103
 	.uleb128 0x2
@@ -6187,7 +6249,7 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"n"
-	.value	0x200
+	.value	0x20c
 	.byte	0x29
 	.long	0x722
 	.uleb128 0x2
@@ -6195,7 +6257,7 @@ stdin_file:
 	.sleb128 4
 	.uleb128 0xc
 	.long	.LASF38
-	.value	0x200
+	.value	0x20c
 	.byte	0x32
 	.long	0xe1
 	.uleb128 0x2
@@ -6203,98 +6265,98 @@ stdin_file:
 	.sleb128 8
 	.uleb128 0xb
 	.string	"len"
-	.value	0x202
+	.value	0x20e
 	.byte	0xc
 	.long	0x69
-	.long	.LLST161
-	.long	.LVUS161
+	.long	.LLST164
+	.long	.LVUS164
 	.uleb128 0xb
 	.string	"c"
-	.value	0x203
+	.value	0x20f
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST162
-	.long	.LVUS162
-	.uleb128 0x47
-	.long	.LLRL169
+	.long	.LLST165
+	.long	.LVUS165
+	.uleb128 0x46
+	.long	.LLRL172
 	.long	0x697
 	.uleb128 0x31
 	.long	.LASF44
-	.value	0x210
+	.value	0x21c
 	.byte	0x14
 	.long	0x69
-	.long	.LLST170
-	.long	.LVUS170
+	.long	.LLST173
+	.long	.LVUS173
 	.uleb128 0xb
 	.string	"p"
-	.value	0x211
+	.value	0x21d
 	.byte	0x13
 	.long	0xfe
-	.long	.LLST171
-	.long	.LVUS171
-	.uleb128 0x3
-	.long	.LVL413
+	.long	.LLST174
+	.long	.LVUS174
+	.uleb128 0x4
+	.long	.LVL414
 	.long	0x2a6
 	.byte	0
-	.uleb128 0x17
+	.uleb128 0x1a
 	.long	0x764
-	.long	.LBI339
-	.value	.LVU1172
-	.long	.LLRL163
-	.value	0x20e
+	.long	.LBI344
+	.value	.LVU1194
+	.long	.LLRL166
+	.value	0x21a
 	.byte	0x11
 	.long	0x718
 	.uleb128 0x1
 	.long	0x773
-	.long	.LLST164
-	.long	.LVUS164
+	.long	.LLST167
+	.long	.LVUS167
 	.uleb128 0x9
-	.long	.LLRL163
-	.uleb128 0x1f
+	.long	.LLRL166
+	.uleb128 0x18
 	.long	0x77f
-	.uleb128 0x17
+	.uleb128 0x1a
 	.long	0x764
-	.long	.LBI341
-	.value	.LVU1177
-	.long	.LLRL165
-	.value	0x1e2
+	.long	.LBI346
+	.value	.LVU1199
+	.long	.LLRL168
+	.value	0x1ee
 	.byte	0x5
 	.long	0x6ff
 	.uleb128 0x1
 	.long	0x773
-	.long	.LLST166
-	.long	.LVUS166
+	.long	.LLST169
+	.long	.LVUS169
 	.uleb128 0x9
-	.long	.LLRL165
+	.long	.LLRL168
 	.uleb128 0xd
 	.long	0x77f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -33
-	.uleb128 0x3
-	.long	.LVL410
+	.uleb128 0x4
+	.long	.LVL411
 	.long	0x2c1
 	.byte	0
 	.byte	0
-	.uleb128 0x16
+	.uleb128 0x14
 	.long	0x789
-	.long	.LLRL167
-	.uleb128 0x4
-	.long	0x78a
-	.long	.LLST168
-	.long	.LVUS168
-	.byte	0
-	.byte	0
-	.byte	0
+	.long	.LLRL170
 	.uleb128 0x3
-	.long	.LVL418
+	.long	0x78a
+	.long	.LLST171
+	.long	.LVUS171
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.long	.LVL419
 	.long	0x2a6
 	.byte	0
 	.uleb128 0x12
 	.long	0x69
 	.uleb128 0x8
 	.long	.LASF45
-	.value	0x1f7
+	.value	0x203
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB29
@@ -6302,17 +6364,17 @@ stdin_file:
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0x764
-	.uleb128 0x48
+	.uleb128 0x47
 	.string	"c"
 	.byte	0x1
-	.value	0x1f7
+	.value	0x203
 	.byte	0x10
 	.long	0x2d
-	.long	.LLST160
-	.long	.LVUS160
+	.long	.LLST163
+	.long	.LVUS163
 	.uleb128 0xc
 	.long	.LASF38
-	.value	0x1f7
+	.value	0x203
 	.byte	0x19
 	.long	0xe1
 	.uleb128 0x2
@@ -6321,30 +6383,30 @@ stdin_file:
 	.byte	0
 	.uleb128 0x37
 	.long	.LASF46
-	.value	0x1e2
+	.value	0x1ee
 	.long	0x2d
 	.long	0x798
 	.uleb128 0x38
 	.long	.LASF38
-	.value	0x1e2
+	.value	0x1ee
 	.byte	0x11
 	.long	0xe1
 	.uleb128 0xe
 	.string	"c"
-	.value	0x1e4
+	.value	0x1f0
 	.byte	0x13
 	.long	0x10f
-	.uleb128 0x21
+	.uleb128 0x22
 	.uleb128 0xe
 	.string	"got"
-	.value	0x1e6
+	.value	0x1f2
 	.byte	0xd
 	.long	0x2d
 	.byte	0
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF47
-	.value	0x1dc
+	.value	0x1e8
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB27
@@ -6354,7 +6416,7 @@ stdin_file:
 	.long	0x7c2
 	.uleb128 0xc
 	.long	.LASF38
-	.value	0x1dc
+	.value	0x1e8
 	.byte	0x12
 	.long	0xe1
 	.uleb128 0x2
@@ -6363,7 +6425,7 @@ stdin_file:
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF48
-	.value	0x1cc
+	.value	0x1d8
 	.byte	0x8
 	.long	0x69
 	.long	.LFB26
@@ -6373,7 +6435,7 @@ stdin_file:
 	.long	0x874
 	.uleb128 0x5
 	.string	"ptr"
-	.value	0x1cc
+	.value	0x1d8
 	.byte	0x1b
 	.long	0x301
 	.uleb128 0x2
@@ -6381,7 +6443,7 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0xc
 	.long	.LASF31
-	.value	0x1cc
+	.value	0x1d8
 	.byte	0x27
 	.long	0x69
 	.uleb128 0x2
@@ -6389,7 +6451,7 @@ stdin_file:
 	.sleb128 4
 	.uleb128 0xc
 	.long	.LASF49
-	.value	0x1cc
+	.value	0x1d8
 	.byte	0x34
 	.long	0x69
 	.uleb128 0x2
@@ -6397,7 +6459,7 @@ stdin_file:
 	.sleb128 8
 	.uleb128 0xc
 	.long	.LASF38
-	.value	0x1cc
+	.value	0x1d8
 	.byte	0x41
 	.long	0xe1
 	.uleb128 0x2
@@ -6405,42 +6467,42 @@ stdin_file:
 	.sleb128 12
 	.uleb128 0xb
 	.string	"p"
-	.value	0x1ce
+	.value	0x1da
 	.byte	0x11
 	.long	0x1bb
-	.long	.LLST152
-	.long	.LVUS152
+	.long	.LLST155
+	.long	.LVUS155
 	.uleb128 0x31
 	.long	.LASF30
-	.value	0x1cf
+	.value	0x1db
 	.byte	0xc
 	.long	0x69
-	.long	.LLST153
-	.long	.LVUS153
-	.uleb128 0x31
-	.long	.LASF50
-	.value	0x1d0
-	.byte	0xc
-	.long	0x69
-	.long	.LLST154
-	.long	.LVUS154
-	.uleb128 0x9
-	.long	.LLRL155
-	.uleb128 0xb
-	.string	"n"
-	.value	0x1d4
-	.byte	0x11
-	.long	0x7c
 	.long	.LLST156
 	.long	.LVUS156
-	.uleb128 0x3
-	.long	.LVL382
+	.uleb128 0x31
+	.long	.LASF50
+	.value	0x1dc
+	.byte	0xc
+	.long	0x69
+	.long	.LLST157
+	.long	.LVUS157
+	.uleb128 0x9
+	.long	.LLRL158
+	.uleb128 0xb
+	.string	"n"
+	.value	0x1e0
+	.byte	0x11
+	.long	0x7c
+	.long	.LLST159
+	.long	.LVUS159
+	.uleb128 0x4
+	.long	.LVL383
 	.long	0x2e1
 	.byte	0
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF51
-	.value	0x1c3
+	.value	0x1cf
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB25
@@ -6450,60 +6512,60 @@ stdin_file:
 	.long	0x9b4
 	.uleb128 0x5
 	.string	"str"
-	.value	0x1c3
+	.value	0x1cf
 	.byte	0x16
 	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x2a
+	.uleb128 0x2b
 	.string	"s"
-	.value	0x1c5
+	.value	0x1d1
 	.long	0x217
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x17
-	.long	0x1594
-	.long	.LBI301
-	.value	.LVU1002
-	.long	.LLRL140
-	.value	0x1c6
+	.uleb128 0x1a
+	.long	0x161b
+	.long	.LBI306
+	.value	.LVU1024
+	.long	.LLRL143
+	.value	0x1d2
 	.byte	0x5
 	.long	0x8db
 	.uleb128 0x1
-	.long	0x15a7
-	.long	.LLST141
-	.long	.LVUS141
-	.uleb128 0x1
-	.long	0x159e
-	.long	.LLST142
-	.long	.LVUS142
-	.byte	0
-	.uleb128 0x32
-	.long	0x15b2
-	.long	.LBI305
-	.value	.LVU1018
-	.long	.LBB305
-	.long	.LBE305-.LBB305
-	.value	0x1c7
-	.byte	0x5
-	.long	0x92d
-	.uleb128 0x1
-	.long	0x15ce
-	.long	.LLST143
-	.long	.LVUS143
-	.uleb128 0x1
-	.long	0x15c5
+	.long	0x162e
 	.long	.LLST144
 	.long	.LVUS144
 	.uleb128 0x1
-	.long	0x15bc
+	.long	0x1625
 	.long	.LLST145
 	.long	.LVUS145
+	.byte	0
+	.uleb128 0x2c
+	.long	0x1639
+	.long	.LBI310
+	.value	.LVU1040
+	.long	.LBB310
+	.long	.LBE310-.LBB310
+	.value	0x1d3
+	.byte	0x5
+	.long	0x92d
+	.uleb128 0x1
+	.long	0x1655
+	.long	.LLST146
+	.long	.LVUS146
+	.uleb128 0x1
+	.long	0x164c
+	.long	.LLST147
+	.long	.LVUS147
+	.uleb128 0x1
+	.long	0x1643
+	.long	.LLST148
+	.long	.LVUS148
 	.uleb128 0xa
-	.long	.LVL363
-	.long	0x15fe
+	.long	.LVL364
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6512,51 +6574,51 @@ stdin_file:
 	.sleb128 0
 	.byte	0
 	.byte	0
-	.uleb128 0x17
-	.long	0x157c
-	.long	.LBI307
-	.value	.LVU1031
-	.long	.LLRL146
-	.value	0x1c9
+	.uleb128 0x1a
+	.long	0x1603
+	.long	.LBI312
+	.value	.LVU1053
+	.long	.LLRL149
+	.value	0x1d5
 	.byte	0xc
 	.long	0x995
 	.uleb128 0x1
-	.long	0x158a
-	.long	.LLST147
-	.long	.LVUS147
-	.uleb128 0x22
-	.long	0x161e
-	.long	.LLRL148
+	.long	0x1611
+	.long	.LLST150
+	.long	.LVUS150
+	.uleb128 0x23
+	.long	0x16a5
+	.long	.LLRL151
 	.byte	0x57
 	.byte	0x5
-	.uleb128 0xf
-	.long	0x1628
+	.uleb128 0x10
+	.long	0x16af
 	.uleb128 0x9
-	.long	.LLRL148
-	.uleb128 0x4
-	.long	0x1631
-	.long	.LLST149
-	.long	.LVUS149
-	.uleb128 0x16
-	.long	0x163c
-	.long	.LLRL150
-	.uleb128 0x4
-	.long	0x163d
-	.long	.LLST151
-	.long	.LVUS151
+	.long	.LLRL151
 	.uleb128 0x3
-	.long	.LVL370
+	.long	0x16b8
+	.long	.LLST152
+	.long	.LVUS152
+	.uleb128 0x14
+	.long	0x16c3
+	.long	.LLRL153
+	.uleb128 0x3
+	.long	0x16c4
+	.long	.LLST154
+	.long	.LVUS154
+	.uleb128 0x4
+	.long	.LVL371
 	.long	0x2e1
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x3
-	.long	.LVL359
+	.uleb128 0x4
+	.long	.LVL360
 	.long	0x35c
 	.uleb128 0xa
-	.long	.LVL365
-	.long	0x15fe
+	.long	.LVL366
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6572,7 +6634,7 @@ stdin_file:
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF52
-	.value	0x1ba
+	.value	0x1c6
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB24
@@ -6582,7 +6644,7 @@ stdin_file:
 	.long	0xae2
 	.uleb128 0x5
 	.string	"str"
-	.value	0x1ba
+	.value	0x1c6
 	.byte	0x17
 	.long	0x1bb
 	.uleb128 0x2
@@ -6590,60 +6652,60 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0xc
 	.long	.LASF38
-	.value	0x1ba
+	.value	0x1c6
 	.byte	0x22
 	.long	0xe1
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x2a
+	.uleb128 0x2b
 	.string	"s"
-	.value	0x1bc
+	.value	0x1c8
 	.long	0x217
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x17
-	.long	0x1594
-	.long	.LBI276
-	.value	.LVU945
-	.long	.LLRL129
-	.value	0x1bd
+	.uleb128 0x1a
+	.long	0x161b
+	.long	.LBI281
+	.value	.LVU967
+	.long	.LLRL132
+	.value	0x1c9
 	.byte	0x5
 	.long	0xa2a
 	.uleb128 0x1
-	.long	0x15a7
-	.long	.LLST130
-	.long	.LVUS130
-	.uleb128 0x1
-	.long	0x159e
-	.long	.LLST131
-	.long	.LVUS131
-	.byte	0
-	.uleb128 0x32
-	.long	0x15b2
-	.long	.LBI280
-	.value	.LVU963
-	.long	.LBB280
-	.long	.LBE280-.LBB280
-	.value	0x1be
-	.byte	0x5
-	.long	0xa7d
-	.uleb128 0x1
-	.long	0x15ce
-	.long	.LLST132
-	.long	.LVUS132
-	.uleb128 0x1
-	.long	0x15c5
+	.long	0x162e
 	.long	.LLST133
 	.long	.LVUS133
 	.uleb128 0x1
-	.long	0x15bc
+	.long	0x1625
 	.long	.LLST134
 	.long	.LVUS134
+	.byte	0
+	.uleb128 0x2c
+	.long	0x1639
+	.long	.LBI285
+	.value	.LVU985
+	.long	.LBB285
+	.long	.LBE285-.LBB285
+	.value	0x1ca
+	.byte	0x5
+	.long	0xa7d
+	.uleb128 0x1
+	.long	0x1655
+	.long	.LLST135
+	.long	.LVUS135
+	.uleb128 0x1
+	.long	0x164c
+	.long	.LLST136
+	.long	.LVUS136
+	.uleb128 0x1
+	.long	0x1643
+	.long	.LLST137
+	.long	.LVUS137
 	.uleb128 0xa
-	.long	.LVL348
-	.long	0x15fe
+	.long	.LVL349
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -6652,49 +6714,49 @@ stdin_file:
 	.sleb128 -296
 	.byte	0
 	.byte	0
-	.uleb128 0x49
-	.long	0x157c
-	.long	.LLRL135
+	.uleb128 0x48
+	.long	0x1603
+	.long	.LLRL138
 	.byte	0x1
-	.value	0x1bf
+	.value	0x1cb
 	.byte	0xc
 	.long	0xad8
-	.uleb128 0xf
-	.long	0x158a
-	.uleb128 0x22
-	.long	0x161e
-	.long	.LLRL136
+	.uleb128 0x10
+	.long	0x1611
+	.uleb128 0x23
+	.long	0x16a5
+	.long	.LLRL139
 	.byte	0x57
 	.byte	0x5
-	.uleb128 0xf
-	.long	0x1628
+	.uleb128 0x10
+	.long	0x16af
 	.uleb128 0x9
-	.long	.LLRL136
-	.uleb128 0x4
-	.long	0x1631
-	.long	.LLST137
-	.long	.LVUS137
-	.uleb128 0x16
-	.long	0x163c
-	.long	.LLRL138
-	.uleb128 0x4
-	.long	0x163d
-	.long	.LLST139
-	.long	.LVUS139
+	.long	.LLRL139
 	.uleb128 0x3
-	.long	.LVL354
+	.long	0x16b8
+	.long	.LLST140
+	.long	.LVUS140
+	.uleb128 0x14
+	.long	0x16c3
+	.long	.LLRL141
+	.uleb128 0x3
+	.long	0x16c4
+	.long	.LLST142
+	.long	.LVUS142
+	.uleb128 0x4
+	.long	.LVL355
 	.long	0x2e1
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x3
-	.long	.LVL344
+	.uleb128 0x4
+	.long	.LVL345
 	.long	0x35c
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF53
-	.value	0x1b5
+	.value	0x1c1
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB23
@@ -6704,7 +6766,7 @@ stdin_file:
 	.long	0xb4e
 	.uleb128 0x5
 	.string	"c"
-	.value	0x1b5
+	.value	0x1c1
 	.byte	0x11
 	.long	0x2d
 	.uleb128 0x2
@@ -6712,10 +6774,64 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x13
 	.long	0xbc9
-	.long	.LBI263
-	.value	.LVU928
+	.long	.LBI268
+	.value	.LVU950
+	.long	.LLRL129
+	.value	0x1c3
+	.byte	0xc
+	.uleb128 0x1
+	.long	0xbe3
+	.long	.LLST130
+	.long	.LVUS130
+	.uleb128 0x1
+	.long	0xbd8
+	.long	.LLST131
+	.long	.LVUS131
+	.uleb128 0x9
+	.long	.LLRL129
+	.uleb128 0xd
+	.long	0xbef
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -17
+	.uleb128 0x4
+	.long	.LVL338
+	.long	0x2e1
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x8
+	.long	.LASF54
+	.value	0x1bc
+	.byte	0x5
+	.long	0x2d
+	.long	.LFB22
+	.long	.LFE22-.LFB22
+	.uleb128 0x1
+	.byte	0x9c
+	.long	0xbc9
+	.uleb128 0x5
+	.string	"c"
+	.value	0x1bc
+	.byte	0xe
+	.long	0x2d
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0xc
+	.long	.LASF38
+	.value	0x1bc
+	.byte	0x17
+	.long	0xe1
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x13
+	.long	0xbc9
+	.long	.LBI262
+	.value	.LVU934
 	.long	.LLRL126
-	.value	0x1b7
+	.value	0x1be
 	.byte	0xc
 	.uleb128 0x1
 	.long	0xbe3
@@ -6732,91 +6848,37 @@ stdin_file:
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
-	.uleb128 0x3
-	.long	.LVL337
-	.long	0x2e1
-	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x8
-	.long	.LASF54
-	.value	0x1b0
-	.byte	0x5
-	.long	0x2d
-	.long	.LFB22
-	.long	.LFE22-.LFB22
-	.uleb128 0x1
-	.byte	0x9c
-	.long	0xbc9
-	.uleb128 0x5
-	.string	"c"
-	.value	0x1b0
-	.byte	0xe
-	.long	0x2d
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.uleb128 0xc
-	.long	.LASF38
-	.value	0x1b0
-	.byte	0x17
-	.long	0xe1
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.uleb128 0x13
-	.long	0xbc9
-	.long	.LBI257
-	.value	.LVU912
-	.long	.LLRL123
-	.value	0x1b2
-	.byte	0xc
-	.uleb128 0x1
-	.long	0xbe3
-	.long	.LLST124
-	.long	.LVUS124
-	.uleb128 0x1
-	.long	0xbd8
-	.long	.LLST125
-	.long	.LVUS125
-	.uleb128 0x9
-	.long	.LLRL123
-	.uleb128 0xd
-	.long	0xbef
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -17
-	.uleb128 0x3
-	.long	.LVL331
+	.uleb128 0x4
+	.long	.LVL332
 	.long	0x2e1
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0x37
 	.long	.LASF55
-	.value	0x1a8
+	.value	0x1b4
 	.long	0x2d
 	.long	0xbfa
-	.uleb128 0x4a
+	.uleb128 0x49
 	.string	"c"
 	.byte	0x1
-	.value	0x1a8
+	.value	0x1b4
 	.byte	0xf
 	.long	0x2d
 	.uleb128 0x38
 	.long	.LASF38
-	.value	0x1a8
+	.value	0x1b4
 	.byte	0x18
 	.long	0xe1
 	.uleb128 0xe
 	.string	"b"
-	.value	0x1aa
+	.value	0x1b6
 	.byte	0x13
 	.long	0x10f
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF56
-	.value	0x19e
+	.value	0x1aa
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB20
@@ -6826,7 +6888,7 @@ stdin_file:
 	.long	0xc62
 	.uleb128 0x5
 	.string	"buf"
-	.value	0x19e
+	.value	0x1aa
 	.byte	0x13
 	.long	0xfe
 	.uleb128 0x2
@@ -6834,34 +6896,34 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x19e
+	.value	0x1aa
 	.byte	0x24
 	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x23
+	.uleb128 0x24
 	.uleb128 0xb
 	.string	"ap"
-	.value	0x1a0
+	.value	0x1ac
 	.byte	0xd
 	.long	0x47
-	.long	.LLST121
-	.long	.LVUS121
+	.long	.LLST124
+	.long	.LVUS124
 	.uleb128 0xb
 	.string	"n"
-	.value	0x1a1
+	.value	0x1ad
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST122
-	.long	.LVUS122
-	.uleb128 0x3
-	.long	.LVL326
+	.long	.LLST125
+	.long	.LVUS125
+	.uleb128 0x4
+	.long	.LVL327
 	.long	0xd29
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF57
-	.value	0x194
+	.value	0x1a0
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB19
@@ -6871,7 +6933,7 @@ stdin_file:
 	.long	0xcd9
 	.uleb128 0x5
 	.string	"buf"
-	.value	0x194
+	.value	0x1a0
 	.byte	0x14
 	.long	0xfe
 	.uleb128 0x2
@@ -6879,7 +6941,7 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0xc
 	.long	.LASF31
-	.value	0x194
+	.value	0x1a0
 	.byte	0x20
 	.long	0x69
 	.uleb128 0x2
@@ -6887,34 +6949,34 @@ stdin_file:
 	.sleb128 4
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x194
+	.value	0x1a0
 	.byte	0x32
 	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x23
+	.uleb128 0x24
 	.uleb128 0xb
 	.string	"ap"
-	.value	0x196
+	.value	0x1a2
 	.byte	0xd
 	.long	0x47
-	.long	.LLST119
-	.long	.LVUS119
+	.long	.LLST122
+	.long	.LVUS122
 	.uleb128 0xb
 	.string	"n"
-	.value	0x197
+	.value	0x1a3
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST120
-	.long	.LVUS120
-	.uleb128 0x3
-	.long	.LVL323
+	.long	.LLST123
+	.long	.LVUS123
+	.uleb128 0x4
+	.long	.LVL324
 	.long	0xd29
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF58
-	.value	0x18f
+	.value	0x19b
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB18
@@ -6924,7 +6986,7 @@ stdin_file:
 	.long	0xd29
 	.uleb128 0x5
 	.string	"buf"
-	.value	0x18f
+	.value	0x19b
 	.byte	0x14
 	.long	0xfe
 	.uleb128 0x2
@@ -6932,7 +6994,7 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x18f
+	.value	0x19b
 	.byte	0x25
 	.long	0x1bb
 	.uleb128 0x2
@@ -6940,19 +7002,19 @@ stdin_file:
 	.sleb128 4
 	.uleb128 0x5
 	.string	"ap"
-	.value	0x18f
+	.value	0x19b
 	.byte	0x32
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x3
-	.long	.LVL320
+	.uleb128 0x4
+	.long	.LVL321
 	.long	0xd29
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF59
-	.value	0x180
+	.value	0x18c
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB17
@@ -6962,7 +7024,7 @@ stdin_file:
 	.long	0xdab
 	.uleb128 0x5
 	.string	"buf"
-	.value	0x180
+	.value	0x18c
 	.byte	0x15
 	.long	0xfe
 	.uleb128 0x2
@@ -6970,7 +7032,7 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0xc
 	.long	.LASF31
-	.value	0x180
+	.value	0x18c
 	.byte	0x21
 	.long	0x69
 	.uleb128 0x2
@@ -6978,7 +7040,7 @@ stdin_file:
 	.sleb128 4
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x180
+	.value	0x18c
 	.byte	0x33
 	.long	0x1bb
 	.uleb128 0x2
@@ -6986,22 +7048,22 @@ stdin_file:
 	.sleb128 8
 	.uleb128 0x5
 	.string	"ap"
-	.value	0x180
+	.value	0x18c
 	.byte	0x40
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0x2a
+	.uleb128 0x2b
 	.string	"s"
-	.value	0x182
+	.value	0x18e
 	.long	0x217
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
 	.uleb128 0xa
-	.long	.LVL318
-	.long	0x18a4
+	.long	.LVL319
+	.long	0x192b
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7026,7 +7088,7 @@ stdin_file:
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF60
-	.value	0x174
+	.value	0x180
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB16
@@ -7036,7 +7098,7 @@ stdin_file:
 	.long	0xe13
 	.uleb128 0xc
 	.long	.LASF38
-	.value	0x174
+	.value	0x180
 	.byte	0x13
 	.long	0xe1
 	.uleb128 0x2
@@ -7044,34 +7106,34 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x174
+	.value	0x180
 	.byte	0x27
 	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x23
+	.uleb128 0x24
 	.uleb128 0xb
 	.string	"ap"
-	.value	0x176
+	.value	0x182
 	.byte	0xd
 	.long	0x47
-	.long	.LLST117
-	.long	.LVUS117
+	.long	.LLST120
+	.long	.LVUS120
 	.uleb128 0xb
 	.string	"n"
-	.value	0x177
+	.value	0x183
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST118
-	.long	.LVUS118
-	.uleb128 0x3
-	.long	.LVL316
+	.long	.LLST121
+	.long	.LVUS121
+	.uleb128 0x4
+	.long	.LVL317
 	.long	0xf7b
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF61
-	.value	0x16a
+	.value	0x176
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB15
@@ -7081,34 +7143,34 @@ stdin_file:
 	.long	0xe6c
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x16a
+	.value	0x176
 	.byte	0x18
 	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x23
+	.uleb128 0x24
 	.uleb128 0xb
 	.string	"ap"
-	.value	0x16c
+	.value	0x178
 	.byte	0xd
 	.long	0x47
-	.long	.LLST115
-	.long	.LVUS115
+	.long	.LLST118
+	.long	.LVUS118
 	.uleb128 0xb
 	.string	"n"
-	.value	0x16d
+	.value	0x179
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST116
-	.long	.LVUS116
-	.uleb128 0x3
-	.long	.LVL312
+	.long	.LLST119
+	.long	.LVUS119
+	.uleb128 0x4
+	.long	.LVL313
 	.long	0xf7b
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF62
-	.value	0x165
+	.value	0x171
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB14
@@ -7118,7 +7180,7 @@ stdin_file:
 	.long	0xead
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x165
+	.value	0x171
 	.byte	0x19
 	.long	0x1bb
 	.uleb128 0x2
@@ -7126,19 +7188,19 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"ap"
-	.value	0x165
+	.value	0x171
 	.byte	0x26
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x3
-	.long	.LVL309
+	.uleb128 0x4
+	.long	.LVL310
 	.long	0xf7b
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF63
-	.value	0x160
+	.value	0x16c
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB13
@@ -7146,17 +7208,17 @@ stdin_file:
 	.uleb128 0x1
 	.byte	0x9c
 	.long	0xf14
-	.uleb128 0x4b
+	.uleb128 0x4a
 	.long	.LASF38
 	.byte	0x1
-	.value	0x160
+	.value	0x16c
 	.byte	0x14
 	.long	0xe1
-	.long	.LLST114
-	.long	.LVUS114
+	.long	.LLST117
+	.long	.LVUS117
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x160
+	.value	0x16c
 	.byte	0x28
 	.long	0x1bb
 	.uleb128 0x2
@@ -7164,14 +7226,14 @@ stdin_file:
 	.sleb128 4
 	.uleb128 0x5
 	.string	"ap"
-	.value	0x160
+	.value	0x16c
 	.byte	0x35
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x4c
-	.long	.LVL307
+	.uleb128 0x4b
+	.long	.LVL308
 	.long	0xf7b
 	.uleb128 0x2
 	.uleb128 0x2
@@ -7193,7 +7255,7 @@ stdin_file:
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF64
-	.value	0x156
+	.value	0x162
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB12
@@ -7203,7 +7265,7 @@ stdin_file:
 	.long	0xf7b
 	.uleb128 0x5
 	.string	"fd"
-	.value	0x156
+	.value	0x162
 	.byte	0x11
 	.long	0x2d
 	.uleb128 0x2
@@ -7211,34 +7273,34 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x156
+	.value	0x162
 	.byte	0x21
 	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x23
+	.uleb128 0x24
 	.uleb128 0xb
 	.string	"ap"
-	.value	0x158
+	.value	0x164
 	.byte	0xd
 	.long	0x47
-	.long	.LLST112
-	.long	.LVUS112
+	.long	.LLST115
+	.long	.LVUS115
 	.uleb128 0xb
 	.string	"n"
-	.value	0x159
+	.value	0x165
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST113
-	.long	.LVUS113
-	.uleb128 0x3
-	.long	.LVL304
+	.long	.LLST116
+	.long	.LVUS116
+	.uleb128 0x4
+	.long	.LVL305
 	.long	0xf7b
 	.byte	0
 	.uleb128 0x8
 	.long	.LASF65
-	.value	0x14e
+	.value	0x15a
 	.byte	0x5
 	.long	0x2d
 	.long	.LFB11
@@ -7248,7 +7310,7 @@ stdin_file:
 	.long	0x1094
 	.uleb128 0x5
 	.string	"fd"
-	.value	0x14e
+	.value	0x15a
 	.byte	0x12
 	.long	0x2d
 	.uleb128 0x2
@@ -7256,7 +7318,7 @@ stdin_file:
 	.sleb128 0
 	.uleb128 0x5
 	.string	"fmt"
-	.value	0x14e
+	.value	0x15a
 	.byte	0x22
 	.long	0x1bb
 	.uleb128 0x2
@@ -7264,82 +7326,82 @@ stdin_file:
 	.sleb128 4
 	.uleb128 0x5
 	.string	"ap"
-	.value	0x14e
+	.value	0x15a
 	.byte	0x2f
 	.long	0x47
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x2a
+	.uleb128 0x2b
 	.string	"s"
-	.value	0x150
+	.value	0x15c
 	.long	0x217
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -296
-	.uleb128 0x17
-	.long	0x1594
-	.long	.LBI235
-	.value	.LVU751
-	.long	.LLRL102
-	.value	0x151
+	.uleb128 0x1a
+	.long	0x161b
+	.long	.LBI240
+	.value	.LVU773
+	.long	.LLRL105
+	.value	0x15d
 	.byte	0x5
 	.long	0xffe
 	.uleb128 0x1
-	.long	0x15a7
-	.long	.LLST103
-	.long	.LVUS103
+	.long	0x162e
+	.long	.LLST106
+	.long	.LVUS106
 	.uleb128 0x1
-	.long	0x159e
-	.long	.LLST104
-	.long	.LVUS104
+	.long	0x1625
+	.long	.LLST107
+	.long	.LVUS107
 	.byte	0
-	.uleb128 0x17
-	.long	0x157c
-	.long	.LBI243
-	.value	.LVU771
-	.long	.LLRL105
-	.value	0x153
+	.uleb128 0x1a
+	.long	0x1603
+	.long	.LBI248
+	.value	.LVU793
+	.long	.LLRL108
+	.value	0x15f
 	.byte	0xc
 	.long	0x1074
 	.uleb128 0x1
-	.long	0x158a
-	.long	.LLST106
-	.long	.LVUS106
-	.uleb128 0x33
-	.long	0x161e
-	.long	.LBI245
-	.value	.LVU773
-	.long	.LLRL107
+	.long	0x1611
+	.long	.LLST109
+	.long	.LVUS109
+	.uleb128 0x32
+	.long	0x16a5
+	.long	.LBI250
+	.value	.LVU795
+	.long	.LLRL110
 	.byte	0x57
 	.byte	0x5
 	.uleb128 0x1
-	.long	0x1628
-	.long	.LLST108
-	.long	.LVUS108
-	.uleb128 0x9
-	.long	.LLRL107
-	.uleb128 0x4
-	.long	0x1631
-	.long	.LLST109
-	.long	.LVUS109
-	.uleb128 0x16
-	.long	0x163c
-	.long	.LLRL110
-	.uleb128 0x4
-	.long	0x163d
+	.long	0x16af
 	.long	.LLST111
 	.long	.LVUS111
+	.uleb128 0x9
+	.long	.LLRL110
 	.uleb128 0x3
-	.long	.LVL299
+	.long	0x16b8
+	.long	.LLST112
+	.long	.LVUS112
+	.uleb128 0x14
+	.long	0x16c3
+	.long	.LLRL113
+	.uleb128 0x3
+	.long	0x16c4
+	.long	.LLST114
+	.long	.LVUS114
+	.uleb128 0x4
+	.long	.LVL300
 	.long	0x2e1
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.uleb128 0xa
-	.long	.LVL294
-	.long	0x18a4
+	.long	.LVL295
+	.long	0x192b
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7362,128 +7424,128 @@ stdin_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x18
+	.uleb128 0x1b
 	.long	.LASF75
-	.byte	0xb3
-	.long	0x119b
+	.byte	0xbf
+	.long	0x119c
 	.uleb128 0x7
 	.string	"s"
-	.byte	0xb3
+	.byte	0xbf
 	.byte	0x21
-	.long	0x119b
+	.long	0x119c
 	.uleb128 0x7
 	.string	"fmt"
-	.byte	0xb3
+	.byte	0xbf
 	.byte	0x30
 	.long	0x1bb
 	.uleb128 0x7
 	.string	"ap"
-	.byte	0xb3
+	.byte	0xbf
 	.byte	0x3d
 	.long	0x47
-	.uleb128 0x21
-	.uleb128 0x10
+	.uleb128 0x22
+	.uleb128 0xf
 	.long	.LASF66
-	.byte	0xb6
+	.byte	0xc2
 	.byte	0x15
 	.long	0x1bb
-	.uleb128 0x10
+	.uleb128 0xf
 	.long	.LASF67
-	.byte	0xb7
+	.byte	0xc3
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x10
+	.uleb128 0xf
 	.long	.LASF68
-	.byte	0xb8
+	.byte	0xc4
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x10
+	.uleb128 0xf
 	.long	.LASF69
-	.byte	0xb9
+	.byte	0xc5
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x10
+	.uleb128 0xf
 	.long	.LASF70
-	.byte	0xba
+	.byte	0xc6
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x10
+	.uleb128 0xf
 	.long	.LASF71
-	.byte	0xbb
+	.byte	0xc7
 	.byte	0xd
 	.long	0x2d
-	.uleb128 0x10
+	.uleb128 0xf
 	.long	.LASF72
-	.byte	0xbc
+	.byte	0xc8
 	.byte	0xe
 	.long	0x5d
-	.uleb128 0x1c
-	.long	0x1119
-	.uleb128 0x2b
+	.uleb128 0x17
+	.long	0x111a
+	.uleb128 0xe
 	.string	"v"
-	.byte	0xff
+	.value	0x10b
 	.byte	0x17
 	.long	0x135
 	.byte	0
-	.uleb128 0x1c
-	.long	0x1141
+	.uleb128 0x17
+	.long	0x1142
 	.uleb128 0xe
 	.string	"v"
-	.value	0x112
+	.value	0x11e
 	.byte	0x20
 	.long	0x26
 	.uleb128 0x39
 	.long	.LASF73
-	.value	0x113
+	.value	0x11f
 	.byte	0x16
 	.long	0x34
 	.uleb128 0x39
 	.long	.LASF74
-	.value	0x114
+	.value	0x120
 	.byte	0x19
 	.long	0x1bb
 	.byte	0
-	.uleb128 0x1c
-	.long	0x1151
+	.uleb128 0x17
+	.long	0x1152
 	.uleb128 0xe
 	.string	"p"
-	.value	0x124
+	.value	0x130
 	.byte	0x13
 	.long	0x1b9
 	.byte	0
-	.uleb128 0x1c
-	.long	0x1161
+	.uleb128 0x17
+	.long	0x1162
 	.uleb128 0xe
 	.string	"c"
-	.value	0x12c
+	.value	0x138
 	.byte	0x12
 	.long	0x5d
 	.byte	0
-	.uleb128 0x1c
-	.long	0x117d
+	.uleb128 0x17
+	.long	0x117e
 	.uleb128 0xe
 	.string	"str"
-	.value	0x131
+	.value	0x13d
 	.byte	0x19
 	.long	0x1bb
 	.uleb128 0xe
 	.string	"n"
-	.value	0x132
+	.value	0x13e
 	.byte	0x14
 	.long	0x69
 	.byte	0
-	.uleb128 0x1c
-	.long	0x118d
+	.uleb128 0x17
+	.long	0x118e
 	.uleb128 0xe
 	.string	"v"
-	.value	0x13c
+	.value	0x148
 	.byte	0x29
 	.long	0x165
 	.byte	0
-	.uleb128 0x21
+	.uleb128 0x22
 	.uleb128 0xe
 	.string	"v"
-	.value	0x13f
+	.value	0x14b
 	.byte	0x28
 	.long	0x13c
 	.byte	0
@@ -7491,251 +7553,285 @@ stdin_file:
 	.byte	0
 	.uleb128 0x12
 	.long	0x217
-	.uleb128 0x18
+	.uleb128 0x1b
 	.long	.LASF76
-	.byte	0xa9
-	.long	0x11dc
+	.byte	0xb5
+	.long	0x11dd
 	.uleb128 0x7
 	.string	"s"
-	.byte	0xa9
+	.byte	0xb5
 	.byte	0x25
-	.long	0x119b
+	.long	0x119c
 	.uleb128 0x7
 	.string	"p"
-	.byte	0xa9
+	.byte	0xb5
 	.byte	0x34
 	.long	0x1bb
 	.uleb128 0x7
 	.string	"n"
-	.byte	0xa9
+	.byte	0xb5
 	.byte	0x3e
 	.long	0x69
-	.uleb128 0x24
+	.uleb128 0x25
 	.long	.LASF67
-	.byte	0xa9
+	.byte	0xb5
 	.byte	0x45
 	.long	0x2d
-	.uleb128 0x24
+	.uleb128 0x25
 	.long	.LASF68
-	.byte	0xa9
+	.byte	0xb5
 	.byte	0x50
 	.long	0x2d
 	.byte	0
-	.uleb128 0x18
+	.uleb128 0x1b
 	.long	.LASF77
-	.byte	0xa1
-	.long	0x120f
+	.byte	0xad
+	.long	0x1210
 	.uleb128 0x7
 	.string	"ctx"
-	.byte	0xa1
+	.byte	0xad
 	.byte	0x1b
 	.long	0x1b9
 	.uleb128 0x7
 	.string	"p"
-	.byte	0xa1
+	.byte	0xad
 	.byte	0x2c
 	.long	0x1bb
 	.uleb128 0x7
 	.string	"n"
-	.byte	0xa1
+	.byte	0xad
 	.byte	0x33
 	.long	0x2d
-	.uleb128 0x24
+	.uleb128 0x25
 	.long	.LASF78
-	.byte	0xa1
+	.byte	0xad
 	.byte	0x3b
 	.long	0x5d
 	.byte	0
-	.uleb128 0x4d
-	.long	.LASF96
+	.uleb128 0x4c
+	.long	.LASF97
 	.byte	0x1
-	.byte	0x77
+	.byte	0x83
 	.byte	0xd
 	.long	.LFB7
 	.long	.LFE7-.LFB7
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1514
+	.long	0x155e
 	.uleb128 0x3a
 	.string	"s"
-	.byte	0x77
+	.byte	0x83
 	.byte	0x26
-	.long	0x119b
+	.long	0x119c
 	.long	.LLST6
 	.long	.LVUS6
 	.uleb128 0x3a
 	.string	"v"
-	.byte	0x77
+	.byte	0x83
 	.byte	0x3c
 	.long	0x26
 	.long	.LLST7
 	.long	.LVUS7
-	.uleb128 0x3b
+	.uleb128 0x4d
 	.long	.LASF79
-	.byte	0x77
+	.byte	0x1
+	.byte	0x83
 	.byte	0x43
 	.long	0x2d
 	.long	.LLST8
 	.long	.LVUS8
-	.uleb128 0x3b
+	.uleb128 0x20
 	.long	.LASF73
-	.byte	0x77
+	.byte	0x83
 	.byte	0x56
 	.long	0x34
-	.long	.LLST9
-	.long	.LVUS9
-	.uleb128 0x25
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x20
 	.long	.LASF80
+	.byte	0x84
 	.byte	0x1d
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x25
+	.uleb128 0x20
 	.long	.LASF67
+	.byte	0x84
 	.byte	0x28
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0x25
+	.uleb128 0x20
 	.long	.LASF68
+	.byte	0x84
 	.byte	0x33
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 16
-	.uleb128 0x25
+	.uleb128 0x20
 	.long	.LASF69
+	.byte	0x84
 	.byte	0x3e
 	.long	0x2d
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 20
-	.uleb128 0x25
+	.uleb128 0x20
 	.long	.LASF74
+	.byte	0x84
 	.byte	0x55
 	.long	0x1bb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 24
-	.uleb128 0x29
+	.uleb128 0x2a
 	.long	.LASF81
-	.byte	0x7a
+	.byte	0x86
 	.byte	0xa
-	.long	0x1514
+	.long	0x155e
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -56
-	.uleb128 0x34
+	.uleb128 0x33
 	.long	.LASF82
-	.byte	0x7b
+	.byte	0x87
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST10
-	.long	.LVUS10
-	.uleb128 0x34
+	.long	.LLST9
+	.long	.LVUS9
+	.uleb128 0x33
 	.long	.LASF83
-	.byte	0x7c
+	.byte	0x88
 	.byte	0xa
 	.long	0x5d
-	.long	.LLST11
-	.long	.LVUS11
-	.uleb128 0x34
+	.long	.LLST10
+	.long	.LVUS10
+	.uleb128 0x33
 	.long	.LASF84
-	.byte	0x7d
+	.byte	0x89
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST12
-	.long	.LVUS12
-	.uleb128 0x10
+	.long	.LLST11
+	.long	.LVUS11
+	.uleb128 0xf
 	.long	.LASF85
-	.byte	0x7e
+	.byte	0x8a
 	.byte	0x9
 	.long	0x2d
 	.uleb128 0x4e
 	.string	"len"
 	.byte	0x1
-	.byte	0x7f
+	.byte	0x8b
 	.byte	0x9
 	.long	0x2d
-	.long	.LLST13
-	.long	.LVUS13
-	.uleb128 0x35
-	.long	0x1524
-	.long	.LBI62
-	.value	.LVU61
-	.long	.LLRL14
-	.byte	0x7b
+	.long	.LLST12
+	.long	.LVUS12
+	.uleb128 0x34
+	.long	0x156e
+	.long	.LBI64
+	.value	.LVU57
+	.long	.LLRL13
+	.byte	0x87
 	.byte	0x13
-	.long	0x1399
+	.long	0x13ec
 	.uleb128 0x1
-	.long	0x1551
+	.long	0x159b
+	.long	.LLST14
+	.long	.LVUS14
+	.uleb128 0x1
+	.long	0x1590
 	.long	.LLST15
 	.long	.LVUS15
 	.uleb128 0x1
-	.long	0x1546
+	.long	0x1585
 	.long	.LLST16
 	.long	.LVUS16
 	.uleb128 0x1
-	.long	0x153b
+	.long	0x157c
 	.long	.LLST17
 	.long	.LVUS17
-	.uleb128 0x1
-	.long	0x1532
+	.uleb128 0x9
+	.long	.LLRL13
+	.uleb128 0x3
+	.long	0x15a6
 	.long	.LLST18
 	.long	.LVUS18
-	.uleb128 0x9
-	.long	.LLRL14
-	.uleb128 0x4
-	.long	0x155c
+	.uleb128 0x3
+	.long	0x15b1
 	.long	.LLST19
 	.long	.LVUS19
-	.uleb128 0x4
-	.long	0x1567
+	.uleb128 0x19
+	.long	0x15cb
+	.long	.LBB66
+	.long	.LBE66-.LBB66
+	.long	0x13b4
+	.uleb128 0x18
+	.long	0x15d0
+	.uleb128 0x18
+	.long	0x15da
+	.uleb128 0x3
+	.long	0x15e4
 	.long	.LLST20
 	.long	.LVUS20
-	.uleb128 0x4f
-	.long	0x1570
-	.long	.LBB64
-	.long	.LBE64-.LBB64
-	.uleb128 0x4
-	.long	0x1571
+	.uleb128 0x3
+	.long	0x15ed
 	.long	.LLST21
 	.long	.LVUS21
 	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x2c
-	.long	0x15d8
-	.long	.LBI72
-	.value	.LVU126
-	.long	.LBB72
-	.long	.LBE72-.LBB72
-	.byte	0x94
-	.byte	0x9
-	.long	0x13f2
-	.uleb128 0x1
-	.long	0x15f4
+	.uleb128 0x19
+	.long	0x15f7
+	.long	.LBB67
+	.long	.LBE67-.LBB67
+	.long	0x13d3
+	.uleb128 0x3
+	.long	0x15f8
 	.long	.LLST22
 	.long	.LVUS22
-	.uleb128 0x1
-	.long	0x15eb
-	.long	.LLST23
-	.long	.LVUS23
-	.uleb128 0x1
-	.long	0x15e2
+	.byte	0
+	.uleb128 0x14
+	.long	0x15ba
+	.long	.LLRL23
+	.uleb128 0x3
+	.long	0x15bf
 	.long	.LLST24
 	.long	.LVUS24
+	.byte	0
+	.byte	0
+	.byte	0
+	.uleb128 0x35
+	.long	0x165f
+	.long	.LBI80
+	.value	.LVU132
+	.long	.LBB80
+	.long	.LBE80-.LBB80
+	.byte	0xa0
+	.byte	0x9
+	.long	0x1445
+	.uleb128 0x1
+	.long	0x167b
+	.long	.LLST25
+	.long	.LVUS25
+	.uleb128 0x1
+	.long	0x1672
+	.long	.LLST26
+	.long	.LVUS26
+	.uleb128 0x1
+	.long	0x1669
+	.long	.LLST27
+	.long	.LVUS27
 	.uleb128 0xa
-	.long	.LVL45
-	.long	0x15fe
+	.long	.LVL42
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x4
 	.byte	0x91
-	.sleb128 -96
+	.sleb128 -84
 	.byte	0x6
 	.uleb128 0x2
 	.uleb128 0x1
@@ -7745,22 +7841,22 @@ stdin_file:
 	.byte	0x20
 	.byte	0
 	.byte	0
-	.uleb128 0x3c
-	.long	0x15d8
-	.long	.LLRL25
-	.byte	0x99
-	.long	0x142e
+	.uleb128 0x3b
+	.long	0x165f
+	.long	.LLRL28
+	.byte	0xa5
+	.long	0x1481
 	.uleb128 0x1
-	.long	0x15f4
-	.long	.LLST26
-	.long	.LVUS26
-	.uleb128 0xf
-	.long	0x15eb
-	.uleb128 0xf
-	.long	0x15e2
+	.long	0x167b
+	.long	.LLST29
+	.long	.LVUS29
+	.uleb128 0x10
+	.long	0x1672
+	.uleb128 0x10
+	.long	0x1669
 	.uleb128 0xa
-	.long	.LVL51
-	.long	0x15fe
+	.long	.LVL48
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -7775,36 +7871,36 @@ stdin_file:
 	.byte	0x30
 	.byte	0
 	.byte	0
-	.uleb128 0x2c
-	.long	0x15d8
-	.long	.LBI84
-	.value	.LVU155
-	.long	.LBB84
-	.long	.LBE84-.LBB84
-	.byte	0x9d
+	.uleb128 0x35
+	.long	0x165f
+	.long	.LBI90
+	.value	.LVU160
+	.long	.LBB90
+	.long	.LBE90-.LBB90
+	.byte	0xa9
 	.byte	0x9
-	.long	0x1487
+	.long	0x14da
 	.uleb128 0x1
-	.long	0x15f4
-	.long	.LLST27
-	.long	.LVUS27
+	.long	0x167b
+	.long	.LLST30
+	.long	.LVUS30
 	.uleb128 0x1
-	.long	0x15eb
-	.long	.LLST28
-	.long	.LVUS28
+	.long	0x1672
+	.long	.LLST31
+	.long	.LVUS31
 	.uleb128 0x1
-	.long	0x15e2
-	.long	.LLST29
-	.long	.LVUS29
+	.long	0x1669
+	.long	.LLST32
+	.long	.LVUS32
 	.uleb128 0xa
-	.long	.LVL61
-	.long	0x15fe
+	.long	.LVL58
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x4
 	.byte	0x91
-	.sleb128 -96
+	.sleb128 -84
 	.byte	0x6
 	.uleb128 0x2
 	.uleb128 0x1
@@ -7814,69 +7910,66 @@ stdin_file:
 	.byte	0x20
 	.byte	0
 	.byte	0
-	.uleb128 0x35
-	.long	0x15b2
-	.long	.LBI90
-	.value	.LVU204
-	.long	.LLRL30
-	.byte	0x98
+	.uleb128 0x34
+	.long	0x1639
+	.long	.LBI95
+	.value	.LVU226
+	.long	.LLRL33
+	.byte	0xa4
 	.byte	0x9
-	.long	0x14ce
-	.uleb128 0xf
-	.long	0x15ce
+	.long	0x1521
+	.uleb128 0x10
+	.long	0x1655
 	.uleb128 0x1
-	.long	0x15c5
-	.long	.LLST31
-	.long	.LVUS31
+	.long	0x164c
+	.long	.LLST34
+	.long	.LVUS34
 	.uleb128 0x1
-	.long	0x15bc
-	.long	.LLST32
-	.long	.LVUS32
+	.long	0x1643
+	.long	.LLST35
+	.long	.LVUS35
 	.uleb128 0xa
-	.long	.LVL78
-	.long	0x15fe
+	.long	.LVL81
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x4
 	.byte	0x91
-	.sleb128 -96
+	.sleb128 -84
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x3
-	.long	.LVL25
-	.long	0x1d8c
-	.uleb128 0x3
-	.long	.LVL35
+	.uleb128 0x4
+	.long	.LVL32
 	.long	0x35c
 	.uleb128 0x2d
-	.long	.LVL55
-	.long	0x15fe
-	.long	0x14f4
+	.long	.LVL52
+	.long	0x1685
+	.long	0x153e
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x2
-	.byte	0x73
+	.byte	0x77
 	.sleb128 0
 	.byte	0
 	.uleb128 0xa
-	.long	.LVL74
-	.long	0x15fe
+	.long	.LVL77
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x4
 	.byte	0x91
-	.sleb128 -96
+	.sleb128 -84
 	.byte	0x6
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x52
 	.uleb128 0x9
 	.byte	0x91
-	.sleb128 -84
+	.sleb128 -80
 	.byte	0x94
 	.byte	0x1
 	.byte	0x48
@@ -7885,91 +7978,122 @@ stdin_file:
 	.byte	0x26
 	.byte	0
 	.byte	0
-	.uleb128 0x27
-	.long	0x5d
-	.long	0x1524
 	.uleb128 0x28
+	.long	0x5d
+	.long	0x156e
+	.uleb128 0x29
 	.long	0x34
 	.byte	0x17
 	.byte	0
-	.uleb128 0x3d
-	.long	.LASF86
-	.byte	0x62
+	.uleb128 0x3c
+	.long	.LASF87
+	.byte	0x63
 	.long	0x2d
-	.long	0x157c
+	.long	0x1603
 	.uleb128 0x7
 	.string	"v"
-	.byte	0x62
+	.byte	0x63
 	.byte	0x29
 	.long	0x26
-	.uleb128 0x24
+	.uleb128 0x25
 	.long	.LASF73
-	.byte	0x62
+	.byte	0x63
 	.byte	0x35
 	.long	0x34
-	.uleb128 0x24
+	.uleb128 0x25
 	.long	.LASF80
-	.byte	0x62
+	.byte	0x63
 	.byte	0x3f
 	.long	0x2d
 	.uleb128 0x7
 	.string	"out"
-	.byte	0x62
+	.byte	0x63
 	.byte	0x4c
 	.long	0xfe
-	.uleb128 0x10
+	.uleb128 0xf
 	.long	.LASF81
-	.byte	0x64
+	.byte	0x65
 	.byte	0x11
 	.long	0x1bb
-	.uleb128 0x2b
+	.uleb128 0x1c
 	.string	"n"
-	.byte	0x65
+	.byte	0x66
 	.byte	0x9
 	.long	0x2d
-	.uleb128 0x21
-	.uleb128 0x2b
+	.uleb128 0x17
+	.long	0x15cb
+	.uleb128 0xf
+	.long	.LASF86
+	.byte	0x68
+	.byte	0x12
+	.long	0x34
+	.byte	0
+	.uleb128 0x17
+	.long	0x15f7
+	.uleb128 0x1c
+	.string	"hi"
+	.byte	0x70
+	.byte	0x16
+	.long	0x34
+	.uleb128 0x1c
+	.string	"lo"
+	.byte	0x70
+	.byte	0x34
+	.long	0x34
+	.uleb128 0x1c
+	.string	"q"
+	.byte	0x70
+	.byte	0x4a
+	.long	0x34
+	.uleb128 0x1c
+	.string	"r"
+	.byte	0x70
+	.byte	0x4d
+	.long	0x34
+	.byte	0
+	.uleb128 0x22
+	.uleb128 0x1c
 	.string	"w"
-	.byte	0x6b
+	.byte	0x77
 	.byte	0x16
 	.long	0x34
 	.byte	0
 	.byte	0
-	.uleb128 0x3d
-	.long	.LASF87
+	.uleb128 0x3c
+	.long	.LASF88
 	.byte	0x55
 	.long	0x2d
-	.long	0x1594
+	.long	0x161b
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x55
 	.byte	0x28
-	.long	0x119b
+	.long	0x119c
 	.byte	0
-	.uleb128 0x18
-	.long	.LASF88
+	.uleb128 0x1b
+	.long	.LASF89
 	.byte	0x4a
-	.long	0x15b2
+	.long	0x1639
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x4a
 	.byte	0x27
-	.long	0x119b
+	.long	0x119c
 	.uleb128 0x7
 	.string	"fd"
 	.byte	0x4a
 	.byte	0x2e
 	.long	0x2d
 	.byte	0
-	.uleb128 0x18
-	.long	.LASF89
+	.uleb128 0x1b
+	.long	.LASF90
 	.byte	0x44
-	.long	0x15d8
+	.long	0x165f
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x44
 	.byte	0x25
-	.long	0x119b
+	.long	0x119c
 	.uleb128 0x7
 	.string	"p"
 	.byte	0x44
@@ -7981,15 +8105,15 @@ stdin_file:
 	.byte	0x3e
 	.long	0x69
 	.byte	0
-	.uleb128 0x18
-	.long	.LASF90
+	.uleb128 0x1b
+	.long	.LASF91
 	.byte	0x3e
-	.long	0x15fe
+	.long	0x1685
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x3e
 	.byte	0x25
-	.long	0x119b
+	.long	0x119c
 	.uleb128 0x7
 	.string	"c"
 	.byte	0x3e
@@ -8001,227 +8125,227 @@ stdin_file:
 	.byte	0x34
 	.long	0x2d
 	.byte	0
-	.uleb128 0x50
+	.uleb128 0x4f
 	.string	"put"
 	.byte	0x1
 	.byte	0x32
 	.byte	0xd
 	.byte	0x1
-	.long	0x161e
+	.long	0x16a5
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x32
 	.byte	0x1e
-	.long	0x119b
+	.long	0x119c
 	.uleb128 0x7
 	.string	"c"
 	.byte	0x32
 	.byte	0x26
 	.long	0x5d
 	.byte	0
-	.uleb128 0x18
-	.long	.LASF91
+	.uleb128 0x1b
+	.long	.LASF92
 	.byte	0x24
-	.long	0x1648
+	.long	0x16cf
 	.uleb128 0x7
 	.string	"s"
 	.byte	0x24
 	.byte	0x25
-	.long	0x119b
-	.uleb128 0x10
+	.long	0x119c
+	.uleb128 0xf
 	.long	.LASF50
 	.byte	0x26
 	.byte	0xc
 	.long	0x69
-	.uleb128 0x21
-	.uleb128 0x2b
+	.uleb128 0x22
+	.uleb128 0x1c
 	.string	"n"
 	.byte	0x28
 	.byte	0x11
 	.long	0x7c
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
-	.long	0x15fe
+	.uleb128 0x26
+	.long	0x1685
 	.long	.LFB1
 	.long	.LFE1-.LFB1
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x16ba
+	.long	0x1741
 	.uleb128 0x1
-	.long	0x160b
+	.long	0x1692
 	.long	.LLST0
 	.long	.LVUS0
 	.uleb128 0x1
-	.long	0x1614
+	.long	0x169b
 	.long	.LLST1
 	.long	.LVUS1
-	.uleb128 0x22
-	.long	0x161e
+	.uleb128 0x23
+	.long	0x16a5
 	.long	.LLRL2
 	.byte	0x37
 	.byte	0xd
-	.uleb128 0xf
-	.long	0x1628
+	.uleb128 0x10
+	.long	0x16af
 	.uleb128 0x9
 	.long	.LLRL2
-	.uleb128 0x4
-	.long	0x1631
+	.uleb128 0x3
+	.long	0x16b8
 	.long	.LLST3
 	.long	.LVUS3
-	.uleb128 0x16
-	.long	0x163c
+	.uleb128 0x14
+	.long	0x16c3
 	.long	.LLRL4
-	.uleb128 0x4
-	.long	0x163d
+	.uleb128 0x3
+	.long	0x16c4
 	.long	.LLST5
 	.long	.LVUS5
-	.uleb128 0x3
+	.uleb128 0x4
 	.long	.LVL11
 	.long	0x2e1
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
-	.long	0x11a0
+	.uleb128 0x26
+	.long	0x11a1
 	.long	.LFB9
 	.long	.LFE9-.LFB9
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x18a4
+	.long	0x192b
 	.uleb128 0x1
-	.long	0x11aa
-	.long	.LLST33
-	.long	.LVUS33
+	.long	0x11ab
+	.long	.LLST36
+	.long	.LVUS36
 	.uleb128 0x1
-	.long	0x11b3
-	.long	.LLST34
-	.long	.LVUS34
-	.uleb128 0x1
-	.long	0x11bc
-	.long	.LLST35
-	.long	.LVUS35
-	.uleb128 0x14
-	.long	0x11c5
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.uleb128 0x14
-	.long	0x11d0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.uleb128 0x3c
-	.long	0x15b2
-	.long	.LLRL36
-	.byte	0xad
-	.long	0x17a2
-	.uleb128 0x1
-	.long	0x15ce
+	.long	0x11b4
 	.long	.LLST37
 	.long	.LVUS37
 	.uleb128 0x1
-	.long	0x15c5
+	.long	0x11bd
 	.long	.LLST38
 	.long	.LVUS38
-	.uleb128 0xf
-	.long	0x15bc
-	.uleb128 0x33
-	.long	0x15fe
-	.long	.LBI116
-	.value	.LVU280
+	.uleb128 0x15
+	.long	0x11c6
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.uleb128 0x15
+	.long	0x11d1
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.uleb128 0x3b
+	.long	0x1639
 	.long	.LLRL39
-	.byte	0x47
-	.byte	0x9
+	.byte	0xb9
+	.long	0x1829
 	.uleb128 0x1
-	.long	0x1614
+	.long	0x1655
 	.long	.LLST40
 	.long	.LVUS40
 	.uleb128 0x1
-	.long	0x160b
+	.long	0x164c
 	.long	.LLST41
 	.long	.LVUS41
-	.uleb128 0x22
-	.long	0x161e
+	.uleb128 0x10
+	.long	0x1643
+	.uleb128 0x32
+	.long	0x1685
+	.long	.LBI121
+	.value	.LVU302
 	.long	.LLRL42
-	.byte	0x37
-	.byte	0xd
-	.uleb128 0xf
-	.long	0x1628
-	.uleb128 0x9
-	.long	.LLRL42
-	.uleb128 0x4
-	.long	0x1631
+	.byte	0x47
+	.byte	0x9
+	.uleb128 0x1
+	.long	0x169b
 	.long	.LLST43
 	.long	.LVUS43
-	.uleb128 0x16
-	.long	0x163c
-	.long	.LLRL44
-	.uleb128 0x4
-	.long	0x163d
-	.long	.LLST45
-	.long	.LVUS45
+	.uleb128 0x1
+	.long	0x1692
+	.long	.LLST44
+	.long	.LVUS44
+	.uleb128 0x23
+	.long	0x16a5
+	.long	.LLRL45
+	.byte	0x37
+	.byte	0xd
+	.uleb128 0x10
+	.long	0x16af
+	.uleb128 0x9
+	.long	.LLRL45
 	.uleb128 0x3
-	.long	.LVL121
+	.long	0x16b8
+	.long	.LLST46
+	.long	.LVUS46
+	.uleb128 0x14
+	.long	0x16c3
+	.long	.LLRL47
+	.uleb128 0x3
+	.long	0x16c4
+	.long	.LLST48
+	.long	.LVUS48
+	.uleb128 0x4
+	.long	.LVL122
 	.long	0x2e1
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x2c
-	.long	0x11a0
-	.long	.LBI137
-	.value	.LVU293
-	.long	.LBB137
-	.long	.LBE137-.LBB137
-	.byte	0xa9
+	.uleb128 0x35
+	.long	0x11a1
+	.long	.LBI142
+	.value	.LVU315
+	.long	.LBB142
+	.long	.LBE142-.LBB142
+	.byte	0xb5
 	.byte	0xd
-	.long	0x1850
+	.long	0x18d7
 	.uleb128 0x1
-	.long	0x11b3
-	.long	.LLST46
-	.long	.LVUS46
-	.uleb128 0x1
-	.long	0x11c5
-	.long	.LLST47
-	.long	.LVUS47
-	.uleb128 0x1
-	.long	0x11d0
-	.long	.LLST48
-	.long	.LVUS48
-	.uleb128 0x1
-	.long	0x11bc
+	.long	0x11b4
 	.long	.LLST49
 	.long	.LVUS49
 	.uleb128 0x1
-	.long	0x11aa
+	.long	0x11c6
 	.long	.LLST50
 	.long	.LVUS50
-	.uleb128 0x2e
-	.long	0x15d8
-	.long	.LBI139
-	.value	.LVU295
-	.long	.LBB139
-	.long	.LBE139-.LBB139
-	.byte	0xaf
-	.byte	0x9
 	.uleb128 0x1
-	.long	0x15f4
+	.long	0x11d1
 	.long	.LLST51
 	.long	.LVUS51
 	.uleb128 0x1
-	.long	0x15eb
+	.long	0x11bd
 	.long	.LLST52
 	.long	.LVUS52
 	.uleb128 0x1
-	.long	0x15e2
+	.long	0x11ab
 	.long	.LLST53
 	.long	.LVUS53
+	.uleb128 0x2e
+	.long	0x165f
+	.long	.LBI144
+	.value	.LVU317
+	.long	.LBB144
+	.long	.LBE144-.LBB144
+	.byte	0xbb
+	.byte	0x9
+	.uleb128 0x1
+	.long	0x167b
+	.long	.LLST54
+	.long	.LVUS54
+	.uleb128 0x1
+	.long	0x1672
+	.long	.LLST55
+	.long	.LVUS55
+	.uleb128 0x1
+	.long	0x1669
+	.long	.LLST56
+	.long	.LVUS56
 	.uleb128 0xa
-	.long	.LVL112
-	.long	0x15fe
+	.long	.LVL113
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8238,28 +8362,28 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x2e
-	.long	0x15d8
-	.long	.LBI142
-	.value	.LVU329
-	.long	.LBB142
-	.long	.LBE142-.LBB142
-	.byte	0xac
+	.long	0x165f
+	.long	.LBI147
+	.value	.LVU351
+	.long	.LBB147
+	.long	.LBE147-.LBB147
+	.byte	0xb8
 	.byte	0x9
 	.uleb128 0x1
-	.long	0x15f4
-	.long	.LLST54
-	.long	.LVUS54
+	.long	0x167b
+	.long	.LLST57
+	.long	.LVUS57
 	.uleb128 0x1
-	.long	0x15eb
-	.long	.LLST55
-	.long	.LVUS55
+	.long	0x1672
+	.long	.LLST58
+	.long	.LVUS58
 	.uleb128 0x1
-	.long	0x15e2
-	.long	.LLST56
-	.long	.LVUS56
+	.long	0x1669
+	.long	.LLST59
+	.long	.LVUS59
 	.uleb128 0xa
-	.long	.LVL127
-	.long	0x15fe
+	.long	.LVL128
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8275,80 +8399,80 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x26
 	.long	0x1094
 	.long	.LFB39
 	.long	.LFE39-.LFB39
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1b69
+	.long	0x1bf1
 	.uleb128 0x1
 	.long	0x109e
-	.long	.LLST57
-	.long	.LVUS57
+	.long	.LLST60
+	.long	.LVUS60
 	.uleb128 0x1
 	.long	0x10a7
-	.long	.LLST58
-	.long	.LVUS58
-	.uleb128 0x1
-	.long	0x10b2
-	.long	.LLST59
-	.long	.LVUS59
-	.uleb128 0x16
-	.long	0x10bc
-	.long	.LLRL60
-	.uleb128 0x4
-	.long	0x10bd
 	.long	.LLST61
 	.long	.LVUS61
-	.uleb128 0x4
-	.long	0x10c8
+	.uleb128 0x1
+	.long	0x10b2
 	.long	.LLST62
 	.long	.LVUS62
-	.uleb128 0x4
-	.long	0x10d3
-	.long	.LLST63
-	.long	.LVUS63
-	.uleb128 0x4
-	.long	0x10de
+	.uleb128 0x14
+	.long	0x10bc
+	.long	.LLRL63
+	.uleb128 0x3
+	.long	0x10bd
 	.long	.LLST64
 	.long	.LVUS64
-	.uleb128 0x4
-	.long	0x10e9
+	.uleb128 0x3
+	.long	0x10c8
 	.long	.LLST65
 	.long	.LVUS65
-	.uleb128 0x4
-	.long	0x10f4
+	.uleb128 0x3
+	.long	0x10d3
 	.long	.LLST66
 	.long	.LVUS66
-	.uleb128 0x4
-	.long	0x10ff
+	.uleb128 0x3
+	.long	0x10de
 	.long	.LLST67
 	.long	.LVUS67
-	.uleb128 0x32
-	.long	0x15b2
-	.long	.LBI166
-	.value	.LVU448
-	.long	.LBB166
-	.long	.LBE166-.LBB166
-	.value	0x148
-	.byte	0xd
-	.long	0x1996
-	.uleb128 0x1
-	.long	0x15ce
+	.uleb128 0x3
+	.long	0x10e9
 	.long	.LLST68
 	.long	.LVUS68
-	.uleb128 0x1
-	.long	0x15c5
+	.uleb128 0x3
+	.long	0x10f4
 	.long	.LLST69
 	.long	.LVUS69
-	.uleb128 0x1
-	.long	0x15bc
+	.uleb128 0x3
+	.long	0x10ff
 	.long	.LLST70
 	.long	.LVUS70
+	.uleb128 0x2c
+	.long	0x1639
+	.long	.LBI171
+	.value	.LVU470
+	.long	.LBB171
+	.long	.LBE171-.LBB171
+	.value	0x154
+	.byte	0xd
+	.long	0x1a1d
+	.uleb128 0x1
+	.long	0x1655
+	.long	.LLST71
+	.long	.LVUS71
+	.uleb128 0x1
+	.long	0x164c
+	.long	.LLST72
+	.long	.LVUS72
+	.uleb128 0x1
+	.long	0x1643
+	.long	.LLST73
+	.long	.LVUS73
 	.uleb128 0xa
-	.long	.LVL165
-	.long	0x15fe
+	.long	.LVL166
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8358,47 +8482,47 @@ stdin_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
-	.long	0x118d
-	.long	.LLRL71
-	.long	0x19b5
-	.uleb128 0xd
+	.uleb128 0x1f
 	.long	0x118e
+	.long	.LLRL74
+	.long	0x1a3c
+	.uleb128 0xd
+	.long	0x118f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -44
-	.uleb128 0x3
-	.long	.LVL172
+	.uleb128 0x4
+	.long	.LVL173
 	.long	0x307
 	.byte	0
-	.uleb128 0x1b
-	.long	0x1119
-	.long	.LLRL72
-	.long	0x19ea
-	.uleb128 0x4
-	.long	0x111e
-	.long	.LLST73
-	.long	.LVUS73
-	.uleb128 0x4
-	.long	0x1128
-	.long	.LLST74
-	.long	.LVUS74
-	.uleb128 0x4
-	.long	0x1134
-	.long	.LLST75
-	.long	.LVUS75
-	.byte	0
-	.uleb128 0x1b
-	.long	0x110a
-	.long	.LLRL76
-	.long	0x1a17
-	.uleb128 0x4
-	.long	0x110f
+	.uleb128 0x1f
+	.long	0x111a
+	.long	.LLRL75
+	.long	0x1a71
+	.uleb128 0x3
+	.long	0x111f
+	.long	.LLST76
+	.long	.LVUS76
+	.uleb128 0x3
+	.long	0x1129
 	.long	.LLST77
 	.long	.LVUS77
+	.uleb128 0x3
+	.long	0x1135
+	.long	.LLST78
+	.long	.LVUS78
+	.byte	0
+	.uleb128 0x1f
+	.long	0x110a
+	.long	.LLRL79
+	.long	0x1a9e
+	.uleb128 0x3
+	.long	0x110f
+	.long	.LLST80
+	.long	.LVUS80
 	.uleb128 0xa
-	.long	.LVL183
-	.long	0x120f
+	.long	.LVL184
+	.long	0x1210
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8408,18 +8532,18 @@ stdin_file:
 	.byte	0x6
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
-	.long	0x1141
-	.long	.LLRL78
-	.long	0x1a62
+	.uleb128 0x1f
+	.long	0x1142
+	.long	.LLRL81
+	.long	0x1ae9
 	.uleb128 0xd
-	.long	0x1146
+	.long	0x1147
 	.uleb128 0x1
 	.byte	0x50
 	.uleb128 0x2d
-	.long	.LVL193
-	.long	0x120f
-	.long	0x1a41
+	.long	.LVL194
+	.long	0x1210
+	.long	0x1ac8
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8429,8 +8553,8 @@ stdin_file:
 	.byte	0x6
 	.byte	0
 	.uleb128 0xa
-	.long	.LVL252
-	.long	0x11a0
+	.long	.LVL253
+	.long	0x11a1
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8451,25 +8575,25 @@ stdin_file:
 	.byte	0x35
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
-	.long	0x1161
-	.long	.LLRL79
-	.long	0x1ab2
-	.uleb128 0x4
-	.long	0x1166
-	.long	.LLST80
-	.long	.LVUS80
-	.uleb128 0x4
-	.long	0x1172
-	.long	.LLST81
-	.long	.LVUS81
+	.uleb128 0x1f
+	.long	0x1162
+	.long	.LLRL82
+	.long	0x1b39
 	.uleb128 0x3
-	.long	.LVL201
+	.long	0x1167
+	.long	.LLST83
+	.long	.LVUS83
+	.uleb128 0x3
+	.long	0x1173
+	.long	.LLST84
+	.long	.LVUS84
+	.uleb128 0x4
+	.long	.LVL202
 	.long	0x341
 	.uleb128 0x2d
-	.long	.LVL208
-	.long	0x11a0
-	.long	0x1aa8
+	.long	.LVL209
+	.long	0x11a1
+	.long	0x1b2f
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8478,56 +8602,56 @@ stdin_file:
 	.sleb128 -68
 	.byte	0x6
 	.byte	0
-	.uleb128 0x3
-	.long	.LVL256
+	.uleb128 0x4
+	.long	.LVL257
 	.long	0x35c
 	.byte	0
-	.uleb128 0x20
-	.long	0x1151
-	.long	.LBB175
-	.long	.LBE175-.LBB175
-	.long	0x1acc
+	.uleb128 0x19
+	.long	0x1152
+	.long	.LBB180
+	.long	.LBE180-.LBB180
+	.long	0x1b53
 	.uleb128 0xd
-	.long	0x1156
+	.long	0x1157
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -44
 	.byte	0
-	.uleb128 0x20
-	.long	0x117d
-	.long	.LBB178
-	.long	.LBE178-.LBB178
-	.long	0x1ae6
+	.uleb128 0x19
+	.long	0x117e
+	.long	.LBB183
+	.long	.LBE183-.LBB183
+	.long	0x1b6d
 	.uleb128 0xd
-	.long	0x1182
+	.long	0x1183
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -44
 	.byte	0
 	.uleb128 0x2c
-	.long	0x15b2
-	.long	.LBI181
-	.value	.LVU635
-	.long	.LBB181
-	.long	.LBE181-.LBB181
-	.byte	0xf8
+	.long	0x1639
+	.long	.LBI186
+	.value	.LVU657
+	.long	.LBB186
+	.long	.LBE186-.LBB186
+	.value	0x104
 	.byte	0xd
-	.long	0x1b39
+	.long	0x1bc1
 	.uleb128 0x1
-	.long	0x15ce
-	.long	.LLST82
-	.long	.LVUS82
+	.long	0x1655
+	.long	.LLST85
+	.long	.LVUS85
 	.uleb128 0x1
-	.long	0x15c5
-	.long	.LLST83
-	.long	.LVUS83
+	.long	0x164c
+	.long	.LLST86
+	.long	.LVUS86
 	.uleb128 0x1
-	.long	0x15bc
-	.long	.LLST84
-	.long	.LVUS84
+	.long	0x1643
+	.long	.LLST87
+	.long	.LVUS87
 	.uleb128 0xa
-	.long	.LVL248
-	.long	0x15fe
+	.long	.LVL249
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8538,9 +8662,9 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x2d
-	.long	.LVL134
-	.long	0x15fe
-	.long	0x1b4f
+	.long	.LVL135
+	.long	0x1685
+	.long	0x1bd7
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8550,8 +8674,8 @@ stdin_file:
 	.byte	0x6
 	.byte	0
 	.uleb128 0xa
-	.long	.LVL204
-	.long	0x15fe
+	.long	.LVL205
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8568,90 +8692,90 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
-	.long	0x11dc
+	.uleb128 0x26
+	.long	0x11dd
 	.long	.LFB8
 	.long	.LFE8-.LFB8
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1ce0
-	.uleb128 0x14
-	.long	0x11e6
+	.long	0x1d68
+	.uleb128 0x15
+	.long	0x11e7
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x14
-	.long	0x11f1
+	.uleb128 0x15
+	.long	0x11f2
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
-	.uleb128 0x14
-	.long	0x11fa
+	.uleb128 0x15
+	.long	0x11fb
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
-	.uleb128 0x14
-	.long	0x1203
+	.uleb128 0x15
+	.long	0x1204
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
-	.uleb128 0x35
-	.long	0x15b2
-	.long	.LBI202
-	.value	.LVU677
-	.long	.LLRL85
-	.byte	0xa4
+	.uleb128 0x34
+	.long	0x1639
+	.long	.LBI207
+	.value	.LVU699
+	.long	.LLRL88
+	.byte	0xb0
 	.byte	0x9
-	.long	0x1c49
+	.long	0x1cd1
 	.uleb128 0x1
-	.long	0x15ce
-	.long	.LLST86
-	.long	.LVUS86
+	.long	0x1655
+	.long	.LLST89
+	.long	.LVUS89
 	.uleb128 0x1
-	.long	0x15c5
-	.long	.LLST87
-	.long	.LVUS87
-	.uleb128 0x1
-	.long	0x15bc
-	.long	.LLST88
-	.long	.LVUS88
-	.uleb128 0x33
-	.long	0x15fe
-	.long	.LBI204
-	.value	.LVU701
-	.long	.LLRL89
-	.byte	0x47
-	.byte	0x9
-	.uleb128 0x1
-	.long	0x1614
+	.long	0x164c
 	.long	.LLST90
 	.long	.LVUS90
 	.uleb128 0x1
-	.long	0x160b
+	.long	0x1643
 	.long	.LLST91
 	.long	.LVUS91
-	.uleb128 0x22
-	.long	0x161e
+	.uleb128 0x32
+	.long	0x1685
+	.long	.LBI209
+	.value	.LVU723
 	.long	.LLRL92
-	.byte	0x37
-	.byte	0xd
-	.uleb128 0xf
-	.long	0x1628
-	.uleb128 0x9
-	.long	.LLRL92
-	.uleb128 0x4
-	.long	0x1631
+	.byte	0x47
+	.byte	0x9
+	.uleb128 0x1
+	.long	0x169b
 	.long	.LLST93
 	.long	.LVUS93
-	.uleb128 0x16
-	.long	0x163c
-	.long	.LLRL94
-	.uleb128 0x4
-	.long	0x163d
-	.long	.LLST95
-	.long	.LVUS95
+	.uleb128 0x1
+	.long	0x1692
+	.long	.LLST94
+	.long	.LVUS94
+	.uleb128 0x23
+	.long	0x16a5
+	.long	.LLRL95
+	.byte	0x37
+	.byte	0xd
+	.uleb128 0x10
+	.long	0x16af
+	.uleb128 0x9
+	.long	.LLRL95
 	.uleb128 0x3
-	.long	.LVL280
+	.long	0x16b8
+	.long	.LLST96
+	.long	.LVUS96
+	.uleb128 0x14
+	.long	0x16c3
+	.long	.LLRL97
+	.uleb128 0x3
+	.long	0x16c4
+	.long	.LLST98
+	.long	.LVUS98
+	.uleb128 0x4
+	.long	.LVL281
 	.long	0x2e1
 	.byte	0
 	.byte	0
@@ -8659,51 +8783,51 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x2e
-	.long	0x11dc
-	.long	.LBI225
-	.value	.LVU734
-	.long	.LBB225
-	.long	.LBE225-.LBB225
-	.byte	0xa1
+	.long	0x11dd
+	.long	.LBI230
+	.value	.LVU756
+	.long	.LBB230
+	.long	.LBE230-.LBB230
+	.byte	0xad
 	.byte	0xd
-	.uleb128 0x51
-	.long	0x11f1
+	.uleb128 0x50
+	.long	0x11f2
 	.byte	0
 	.uleb128 0x1
-	.long	0x1203
-	.long	.LLST96
-	.long	.LVUS96
-	.uleb128 0x1
-	.long	0x11fa
-	.long	.LLST97
-	.long	.LVUS97
-	.uleb128 0x1
-	.long	0x11e6
-	.long	.LLST98
-	.long	.LVUS98
-	.uleb128 0x2e
-	.long	0x15d8
-	.long	.LBI226
-	.value	.LVU736
-	.long	.LBB226
-	.long	.LBE226-.LBB226
-	.byte	0xa6
-	.byte	0x9
-	.uleb128 0x1
-	.long	0x15f4
+	.long	0x1204
 	.long	.LLST99
 	.long	.LVUS99
 	.uleb128 0x1
-	.long	0x15eb
+	.long	0x11fb
 	.long	.LLST100
 	.long	.LVUS100
 	.uleb128 0x1
-	.long	0x15e2
+	.long	0x11e7
 	.long	.LLST101
 	.long	.LVUS101
+	.uleb128 0x2e
+	.long	0x165f
+	.long	.LBI231
+	.value	.LVU758
+	.long	.LBB231
+	.long	.LBE231-.LBB231
+	.byte	0xb2
+	.byte	0x9
+	.uleb128 0x1
+	.long	0x167b
+	.long	.LLST102
+	.long	.LVUS102
+	.uleb128 0x1
+	.long	0x1672
+	.long	.LLST103
+	.long	.LVUS103
+	.uleb128 0x1
+	.long	0x1669
+	.long	.LLST104
+	.long	.LVUS104
 	.uleb128 0xa
-	.long	.LVL286
-	.long	0x15fe
+	.long	.LVL287
+	.long	0x1685
 	.uleb128 0x2
 	.uleb128 0x1
 	.byte	0x50
@@ -8720,19 +8844,19 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x26
 	.long	0xbc9
 	.long	.LFB21
 	.long	.LFE21-.LFB21
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1d15
-	.uleb128 0x14
+	.long	0x1d9d
+	.uleb128 0x15
 	.long	0xbd8
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x14
+	.uleb128 0x15
 	.long	0xbe3
 	.uleb128 0x2
 	.byte	0x91
@@ -8742,61 +8866,57 @@ stdin_file:
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
-	.uleb128 0x3
-	.long	.LVL328
+	.uleb128 0x4
+	.long	.LVL329
 	.long	0x2e1
 	.byte	0
-	.uleb128 0x1d
+	.uleb128 0x51
 	.long	0x764
 	.long	.LFB28
 	.long	.LFE28-.LFB28
 	.uleb128 0x1
 	.byte	0x9c
-	.long	0x1d8c
-	.uleb128 0x14
+	.uleb128 0x15
 	.long	0x773
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
-	.uleb128 0x1f
+	.uleb128 0x18
 	.long	0x77f
-	.uleb128 0x20
+	.uleb128 0x19
 	.long	0x789
-	.long	.LBB325
-	.long	.LBE325-.LBB325
-	.long	0x1d54
-	.uleb128 0x4
+	.long	.LBB330
+	.long	.LBE330-.LBB330
+	.long	0x1dd8
+	.uleb128 0x3
 	.long	0x78a
-	.long	.LLST157
-	.long	.LVUS157
+	.long	.LLST160
+	.long	.LVUS160
 	.byte	0
 	.uleb128 0x13
 	.long	0x764
-	.long	.LBI326
-	.value	.LVU1112
-	.long	.LLRL158
-	.value	0x1e2
+	.long	.LBI331
+	.value	.LVU1134
+	.long	.LLRL161
+	.value	0x1ee
 	.byte	0x5
 	.uleb128 0x1
 	.long	0x773
-	.long	.LLST159
-	.long	.LVUS159
+	.long	.LLST162
+	.long	.LVUS162
 	.uleb128 0x9
-	.long	.LLRL158
+	.long	.LLRL161
 	.uleb128 0xd
 	.long	0x77f
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -17
-	.uleb128 0x3
-	.long	.LVL394
+	.uleb128 0x4
+	.long	.LVL395
 	.long	0x2c1
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x52
-	.long	.LASF97
-	.long	.LASF97
 	.byte	0
 	.section	.debug_abbrev,"",@progbits
 .Ldebug_abbrev0:
@@ -8821,15 +8941,6 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x3
-	.uleb128 0x48
-	.byte	0
-	.uleb128 0x7d
-	.uleb128 0x1
-	.uleb128 0x7f
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x4
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x31
@@ -8838,6 +8949,15 @@ stdin_file:
 	.uleb128 0x17
 	.uleb128 0x2137
 	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x4
+	.uleb128 0x48
+	.byte	0
+	.uleb128 0x7d
+	.uleb128 0x1
+	.uleb128 0x7f
+	.uleb128 0x13
 	.byte	0
 	.byte	0
 	.uleb128 0x5
@@ -8991,13 +9111,6 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0xf
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x10
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -9010,6 +9123,13 @@ stdin_file:
 	.uleb128 0x39
 	.uleb128 0xb
 	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x10
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x31
 	.uleb128 0x13
 	.byte	0
 	.byte	0
@@ -9055,6 +9175,15 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x14
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x55
+	.uleb128 0x17
+	.byte	0
+	.byte	0
+	.uleb128 0x15
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x31
@@ -9063,7 +9192,7 @@ stdin_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x15
+	.uleb128 0x16
 	.uleb128 0xd
 	.byte	0
 	.uleb128 0x3
@@ -9080,16 +9209,34 @@ stdin_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x16
+	.uleb128 0x17
+	.uleb128 0xb
+	.byte	0x1
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x18
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x31
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x19
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x31
 	.uleb128 0x13
-	.uleb128 0x55
-	.uleb128 0x17
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x1
+	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x17
+	.uleb128 0x1a
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -9111,7 +9258,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x18
+	.uleb128 0x1b
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -9133,7 +9280,23 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x19
+	.uleb128 0x1c
+	.uleb128 0x34
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0x8
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x1d
 	.uleb128 0x16
 	.byte	0
 	.uleb128 0x3
@@ -9148,7 +9311,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1a
+	.uleb128 0x1e
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -9171,7 +9334,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1b
+	.uleb128 0x1f
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x31
@@ -9182,31 +9345,25 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1c
+	.uleb128 0x20
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x3b
 	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x1
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
 	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x1d
-	.uleb128 0x2e
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x40
+	.uleb128 0x2
 	.uleb128 0x18
-	.uleb128 0x7a
-	.uleb128 0x19
-	.uleb128 0x1
-	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x1e
+	.uleb128 0x21
 	.uleb128 0xd
 	.byte	0
 	.uleb128 0x3
@@ -9223,32 +9380,12 @@ stdin_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x1f
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x31
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x20
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x21
-	.uleb128 0xb
-	.byte	0x1
-	.byte	0
-	.byte	0
 	.uleb128 0x22
+	.uleb128 0xb
+	.byte	0x1
+	.byte	0
+	.byte	0
+	.uleb128 0x23
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -9264,25 +9401,9 @@ stdin_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x23
+	.uleb128 0x24
 	.uleb128 0x18
 	.byte	0
-	.byte	0
-	.byte	0
-	.uleb128 0x24
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
 	.byte	0
 	.byte	0
 	.uleb128 0x25
@@ -9294,17 +9415,31 @@ stdin_file:
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x3b
-	.uleb128 0x21
-	.sleb128 120
+	.uleb128 0xb
 	.uleb128 0x39
 	.uleb128 0xb
 	.uleb128 0x49
 	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x18
 	.byte	0
 	.byte	0
 	.uleb128 0x26
+	.uleb128 0x2e
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
+	.uleb128 0x19
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x27
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -9323,7 +9458,7 @@ stdin_file:
 	.uleb128 0x19
 	.byte	0
 	.byte	0
-	.uleb128 0x27
+	.uleb128 0x28
 	.uleb128 0x1
 	.byte	0x1
 	.uleb128 0x49
@@ -9332,7 +9467,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x28
+	.uleb128 0x29
 	.uleb128 0x21
 	.byte	0
 	.uleb128 0x49
@@ -9341,7 +9476,7 @@ stdin_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x29
+	.uleb128 0x2a
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -9359,7 +9494,7 @@ stdin_file:
 	.uleb128 0x18
 	.byte	0
 	.byte	0
-	.uleb128 0x2a
+	.uleb128 0x2b
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -9376,22 +9511,6 @@ stdin_file:
 	.uleb128 0x13
 	.uleb128 0x2
 	.uleb128 0x18
-	.byte	0
-	.byte	0
-	.uleb128 0x2b
-	.uleb128 0x34
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0x8
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
 	.byte	0
 	.byte	0
 	.uleb128 0x2c
@@ -9411,7 +9530,7 @@ stdin_file:
 	.uleb128 0x21
 	.sleb128 1
 	.uleb128 0x59
-	.uleb128 0xb
+	.uleb128 0x5
 	.uleb128 0x57
 	.uleb128 0xb
 	.uleb128 0x1
@@ -9514,30 +9633,6 @@ stdin_file:
 	.uleb128 0x1
 	.uleb128 0x2138
 	.uleb128 0x5
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.uleb128 0x58
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x59
-	.uleb128 0x5
-	.uleb128 0x57
-	.uleb128 0xb
-	.uleb128 0x1
-	.uleb128 0x13
-	.byte	0
-	.byte	0
-	.uleb128 0x33
-	.uleb128 0x1d
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x52
-	.uleb128 0x1
-	.uleb128 0x2138
-	.uleb128 0x5
 	.uleb128 0x55
 	.uleb128 0x17
 	.uleb128 0x58
@@ -9549,7 +9644,7 @@ stdin_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x34
+	.uleb128 0x33
 	.uleb128 0x34
 	.byte	0
 	.uleb128 0x3
@@ -9569,7 +9664,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x35
+	.uleb128 0x34
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -9580,6 +9675,30 @@ stdin_file:
 	.uleb128 0x5
 	.uleb128 0x55
 	.uleb128 0x17
+	.uleb128 0x58
+	.uleb128 0x21
+	.sleb128 1
+	.uleb128 0x59
+	.uleb128 0xb
+	.uleb128 0x57
+	.uleb128 0xb
+	.uleb128 0x1
+	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x35
+	.uleb128 0x1d
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x52
+	.uleb128 0x1
+	.uleb128 0x2138
+	.uleb128 0x5
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
 	.uleb128 0x58
 	.uleb128 0x21
 	.sleb128 1
@@ -9677,26 +9796,6 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x3b
-	.uleb128 0x5
-	.byte	0
-	.uleb128 0x3
-	.uleb128 0xe
-	.uleb128 0x3a
-	.uleb128 0x21
-	.sleb128 1
-	.uleb128 0x3b
-	.uleb128 0xb
-	.uleb128 0x39
-	.uleb128 0xb
-	.uleb128 0x49
-	.uleb128 0x13
-	.uleb128 0x2
-	.uleb128 0x17
-	.uleb128 0x2137
-	.uleb128 0x17
-	.byte	0
-	.byte	0
-	.uleb128 0x3c
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -9715,7 +9814,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x3d
+	.uleb128 0x3c
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -9739,7 +9838,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x3e
+	.uleb128 0x3d
 	.uleb128 0x11
 	.byte	0x1
 	.uleb128 0x25
@@ -9758,7 +9857,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x3f
+	.uleb128 0x3e
 	.uleb128 0x24
 	.byte	0
 	.uleb128 0xb
@@ -9769,7 +9868,7 @@ stdin_file:
 	.uleb128 0x8
 	.byte	0
 	.byte	0
-	.uleb128 0x40
+	.uleb128 0x3f
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
@@ -9780,7 +9879,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x41
+	.uleb128 0x40
 	.uleb128 0x15
 	.byte	0x1
 	.uleb128 0x27
@@ -9789,14 +9888,14 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x42
+	.uleb128 0x41
 	.uleb128 0xf
 	.byte	0
 	.uleb128 0xb
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x43
+	.uleb128 0x42
 	.uleb128 0x13
 	.byte	0x1
 	.uleb128 0x3
@@ -9813,12 +9912,12 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x44
+	.uleb128 0x43
 	.uleb128 0x26
 	.byte	0
 	.byte	0
 	.byte	0
-	.uleb128 0x45
+	.uleb128 0x44
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -9839,7 +9938,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x46
+	.uleb128 0x45
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3f
@@ -9866,7 +9965,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x47
+	.uleb128 0x46
 	.uleb128 0xb
 	.byte	0x1
 	.uleb128 0x55
@@ -9875,7 +9974,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x48
+	.uleb128 0x47
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -9894,7 +9993,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x49
+	.uleb128 0x48
 	.uleb128 0x1d
 	.byte	0x1
 	.uleb128 0x31
@@ -9911,7 +10010,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x4a
+	.uleb128 0x49
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -9926,7 +10025,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x4b
+	.uleb128 0x4a
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x3
@@ -9945,7 +10044,7 @@ stdin_file:
 	.uleb128 0x17
 	.byte	0
 	.byte	0
-	.uleb128 0x4c
+	.uleb128 0x4b
 	.uleb128 0x48
 	.byte	0x1
 	.uleb128 0x7d
@@ -9956,7 +10055,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x4d
+	.uleb128 0x4c
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -9979,6 +10078,25 @@ stdin_file:
 	.uleb128 0x19
 	.uleb128 0x1
 	.uleb128 0x13
+	.byte	0
+	.byte	0
+	.uleb128 0x4d
+	.uleb128 0x5
+	.byte	0
+	.uleb128 0x3
+	.uleb128 0xe
+	.uleb128 0x3a
+	.uleb128 0xb
+	.uleb128 0x3b
+	.uleb128 0xb
+	.uleb128 0x39
+	.uleb128 0xb
+	.uleb128 0x49
+	.uleb128 0x13
+	.uleb128 0x2
+	.uleb128 0x17
+	.uleb128 0x2137
+	.uleb128 0x17
 	.byte	0
 	.byte	0
 	.uleb128 0x4e
@@ -10001,17 +10119,6 @@ stdin_file:
 	.byte	0
 	.byte	0
 	.uleb128 0x4f
-	.uleb128 0xb
-	.byte	0x1
-	.uleb128 0x31
-	.uleb128 0x13
-	.uleb128 0x11
-	.uleb128 0x1
-	.uleb128 0x12
-	.uleb128 0x6
-	.byte	0
-	.byte	0
-	.uleb128 0x50
 	.uleb128 0x2e
 	.byte	0x1
 	.uleb128 0x3
@@ -10030,7 +10137,7 @@ stdin_file:
 	.uleb128 0x13
 	.byte	0
 	.byte	0
-	.uleb128 0x51
+	.uleb128 0x50
 	.uleb128 0x5
 	.byte	0
 	.uleb128 0x31
@@ -10039,17 +10146,19 @@ stdin_file:
 	.uleb128 0xb
 	.byte	0
 	.byte	0
-	.uleb128 0x52
+	.uleb128 0x51
 	.uleb128 0x2e
-	.byte	0
-	.uleb128 0x3f
+	.byte	0x1
+	.uleb128 0x31
+	.uleb128 0x13
+	.uleb128 0x11
+	.uleb128 0x1
+	.uleb128 0x12
+	.uleb128 0x6
+	.uleb128 0x40
+	.uleb128 0x18
+	.uleb128 0x7a
 	.uleb128 0x19
-	.uleb128 0x3c
-	.uleb128 0x19
-	.uleb128 0x6e
-	.uleb128 0xe
-	.uleb128 0x3
-	.uleb128 0xe
 	.byte	0
 	.byte	0
 	.byte	0
@@ -10061,624 +10170,624 @@ stdin_file:
 	.byte	0
 	.long	0
 .Ldebug_loc0:
-.LVUS182:
-	.uleb128 .LVU1314
-	.uleb128 .LVU1318
-	.uleb128 .LVU1318
-	.uleb128 .LVU1321
-	.uleb128 .LVU1321
-	.uleb128 .LVU1326
-	.uleb128 .LVU1326
-	.uleb128 .LVU1357
-	.uleb128 .LVU1358
-	.uleb128 .LVU1366
-	.uleb128 .LVU1369
+.LVUS185:
+	.uleb128 .LVU1336
+	.uleb128 .LVU1340
+	.uleb128 .LVU1340
+	.uleb128 .LVU1343
+	.uleb128 .LVU1343
+	.uleb128 .LVU1348
+	.uleb128 .LVU1348
+	.uleb128 .LVU1379
+	.uleb128 .LVU1380
+	.uleb128 .LVU1388
+	.uleb128 .LVU1391
 	.uleb128 0
-.LLST182:
+.LLST185:
 	.byte	0x4
-	.uleb128 .LVL449-.Ltext0
 	.uleb128 .LVL450-.Ltext0
+	.uleb128 .LVL451-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL450-.Ltext0
 	.uleb128 .LVL451-.Ltext0
+	.uleb128 .LVL452-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL451-.Ltext0
 	.uleb128 .LVL452-.Ltext0
+	.uleb128 .LVL453-.Ltext0
 	.uleb128 0x3
 	.byte	0x73
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL452-.Ltext0
+	.uleb128 .LVL453-.Ltext0
+	.uleb128 .LVL461-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL462-.Ltext0
+	.uleb128 .LVL464-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL465-.Ltext0
+	.uleb128 .LFE33-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS187:
+	.uleb128 .LVU1345
+	.uleb128 .LVU1351
+	.uleb128 .LVU1365
+	.uleb128 .LVU1372
+	.uleb128 .LVU1383
+	.uleb128 .LVU1385
+	.uleb128 .LVU1394
+	.uleb128 0
+.LLST187:
+	.byte	0x4
+	.uleb128 .LVL453-.Ltext0
+	.uleb128 .LVL454-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL458-.Ltext0
 	.uleb128 .LVL460-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL461-.Ltext0
 	.uleb128 .LVL463-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL464-.Ltext0
-	.uleb128 .LFE33-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS184:
-	.uleb128 .LVU1323
-	.uleb128 .LVU1329
-	.uleb128 .LVU1343
-	.uleb128 .LVU1350
-	.uleb128 .LVU1361
-	.uleb128 .LVU1363
-	.uleb128 .LVU1372
-	.uleb128 0
-.LLST184:
-	.byte	0x4
-	.uleb128 .LVL452-.Ltext0
-	.uleb128 .LVL453-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL457-.Ltext0
-	.uleb128 .LVL459-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL462-.Ltext0
-	.uleb128 .LVL462-.Ltext0
+	.uleb128 .LVL463-.Ltext0
 	.uleb128 0x3
 	.byte	0x9
 	.byte	0xff
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL465-.Ltext0
+	.uleb128 .LVL466-.Ltext0
 	.uleb128 .LFE33-.Ltext0
 	.uleb128 0x3
 	.byte	0x9
 	.byte	0xff
 	.byte	0x9f
 	.byte	0
-.LVUS186:
-	.uleb128 .LVU1318
-	.uleb128 .LVU1323
-	.uleb128 .LVU1332
-	.uleb128 .LVU1343
-	.uleb128 .LVU1358
-	.uleb128 .LVU1361
-	.uleb128 .LVU1369
-	.uleb128 .LVU1372
-.LLST186:
+.LVUS189:
+	.uleb128 .LVU1340
+	.uleb128 .LVU1345
+	.uleb128 .LVU1354
+	.uleb128 .LVU1365
+	.uleb128 .LVU1380
+	.uleb128 .LVU1383
+	.uleb128 .LVU1391
+	.uleb128 .LVU1394
+.LLST189:
 	.byte	0x4
-	.uleb128 .LVL450-.Ltext0
-	.uleb128 .LVL452-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL454-.Ltext0
-	.uleb128 .LVL457-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL461-.Ltext0
-	.uleb128 .LVL462-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL464-.Ltext0
-	.uleb128 .LVL465-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS188:
-	.uleb128 .LVU1319
-	.uleb128 .LVU1329
-.LLST188:
-	.byte	0x4
-	.uleb128 .LVL450-.Ltext0
+	.uleb128 .LVL451-.Ltext0
 	.uleb128 .LVL453-.Ltext0
 	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS190:
-	.uleb128 .LVU1337
-	.uleb128 .LVU1343
-	.uleb128 .LVU1358
-	.uleb128 .LVU1361
-	.uleb128 .LVU1369
-	.uleb128 .LVU1372
-.LLST190:
+	.byte	0x56
 	.byte	0x4
 	.uleb128 .LVL455-.Ltext0
-	.uleb128 .LVL457-.Ltext0
+	.uleb128 .LVL458-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL461-.Ltext0
 	.uleb128 .LVL462-.Ltext0
+	.uleb128 .LVL463-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL464-.Ltext0
 	.uleb128 .LVL465-.Ltext0
+	.uleb128 .LVL466-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
-.LVUS178:
-	.uleb128 .LVU1282
-	.uleb128 .LVU1292
-	.uleb128 .LVU1292
-	.uleb128 .LVU1294
-	.uleb128 .LVU1294
-	.uleb128 .LVU1301
-	.uleb128 .LVU1303
-	.uleb128 .LVU1306
-	.uleb128 .LVU1307
-	.uleb128 .LVU1311
-.LLST178:
+.LVUS191:
+	.uleb128 .LVU1341
+	.uleb128 .LVU1351
+.LLST191:
 	.byte	0x4
-	.uleb128 .LVL438-.Ltext0
-	.uleb128 .LVL440-.Ltext0
+	.uleb128 .LVL451-.Ltext0
+	.uleb128 .LVL454-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL440-.Ltext0
-	.uleb128 .LVL442-.Ltext0
-	.uleb128 0x5
-	.byte	0x3
-	.long	stdin
-	.byte	0x4
-	.uleb128 .LVL442-.Ltext0
-	.uleb128 .LVL444-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL445-.Ltext0
-	.uleb128 .LVL446-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL447-.Ltext0
-	.uleb128 .LVL448-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
+	.byte	0x50
 	.byte	0
-.LVUS179:
-	.uleb128 .LVU1288
-	.uleb128 .LVU1293
-	.uleb128 .LVU1293
-	.uleb128 .LVU1294
-.LLST179:
+.LVUS193:
+	.uleb128 .LVU1359
+	.uleb128 .LVU1365
+	.uleb128 .LVU1380
+	.uleb128 .LVU1383
+	.uleb128 .LVU1391
+	.uleb128 .LVU1394
+.LLST193:
+	.byte	0x4
+	.uleb128 .LVL456-.Ltext0
+	.uleb128 .LVL458-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL462-.Ltext0
+	.uleb128 .LVL463-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL465-.Ltext0
+	.uleb128 .LVL466-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS181:
+	.uleb128 .LVU1304
+	.uleb128 .LVU1314
+	.uleb128 .LVU1314
+	.uleb128 .LVU1316
+	.uleb128 .LVU1316
+	.uleb128 .LVU1323
+	.uleb128 .LVU1325
+	.uleb128 .LVU1328
+	.uleb128 .LVU1329
+	.uleb128 .LVU1333
+.LLST181:
 	.byte	0x4
 	.uleb128 .LVL439-.Ltext0
 	.uleb128 .LVL441-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL441-.Ltext0
+	.uleb128 .LVL443-.Ltext0
+	.uleb128 0x5
+	.byte	0x3
+	.long	stdin
+	.byte	0x4
+	.uleb128 .LVL443-.Ltext0
+	.uleb128 .LVL445-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL446-.Ltext0
+	.uleb128 .LVL447-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL448-.Ltext0
+	.uleb128 .LVL449-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS182:
+	.uleb128 .LVU1310
+	.uleb128 .LVU1315
+	.uleb128 .LVU1315
+	.uleb128 .LVU1316
+.LLST182:
+	.byte	0x4
+	.uleb128 .LVL440-.Ltext0
 	.uleb128 .LVL442-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL442-.Ltext0
+	.uleb128 .LVL443-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS181:
-	.uleb128 .LVU1294
-	.uleb128 .LVU1301
-	.uleb128 .LVU1303
-	.uleb128 .LVU1306
-	.uleb128 .LVU1307
-	.uleb128 .LVU1311
-.LLST181:
+.LVUS184:
+	.uleb128 .LVU1316
+	.uleb128 .LVU1323
+	.uleb128 .LVU1325
+	.uleb128 .LVU1328
+	.uleb128 .LVU1329
+	.uleb128 .LVU1333
+.LLST184:
 	.byte	0x4
-	.uleb128 .LVL442-.Ltext0
-	.uleb128 .LVL444-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
+	.uleb128 .LVL443-.Ltext0
 	.uleb128 .LVL445-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
 	.uleb128 .LVL446-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
 	.uleb128 .LVL447-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
 	.uleb128 .LVL448-.Ltext0
+	.uleb128 .LVL449-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS173:
-	.uleb128 .LVU1248
-	.uleb128 .LVU1258
-	.uleb128 .LVU1258
-	.uleb128 .LVU1260
-	.uleb128 .LVU1260
-	.uleb128 .LVU1267
-	.uleb128 .LVU1269
-	.uleb128 .LVU1272
-	.uleb128 .LVU1272
-	.uleb128 .LVU1273
-	.uleb128 .LVU1273
-	.uleb128 .LVU1277
-	.uleb128 .LVU1277
+.LVUS176:
+	.uleb128 .LVU1270
+	.uleb128 .LVU1280
+	.uleb128 .LVU1280
+	.uleb128 .LVU1282
+	.uleb128 .LVU1282
+	.uleb128 .LVU1289
+	.uleb128 .LVU1291
+	.uleb128 .LVU1294
+	.uleb128 .LVU1294
+	.uleb128 .LVU1295
+	.uleb128 .LVU1295
+	.uleb128 .LVU1299
+	.uleb128 .LVU1299
 	.uleb128 0
-.LLST173:
-	.byte	0x4
-	.uleb128 .LVL427-.Ltext0
-	.uleb128 .LVL429-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL429-.Ltext0
-	.uleb128 .LVL431-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL431-.Ltext0
-	.uleb128 .LVL433-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL434-.Ltext0
-	.uleb128 .LVL435-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL435-.Ltext0
-	.uleb128 .LVL436-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL436-.Ltext0
-	.uleb128 .LVL437-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL437-.Ltext0
-	.uleb128 .LFE31-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0
-.LVUS174:
-	.uleb128 .LVU1254
-	.uleb128 .LVU1259
-	.uleb128 .LVU1259
-	.uleb128 .LVU1260
-.LLST174:
+.LLST176:
 	.byte	0x4
 	.uleb128 .LVL428-.Ltext0
 	.uleb128 .LVL430-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL430-.Ltext0
-	.uleb128 .LVL431-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0
-.LVUS176:
-	.uleb128 .LVU1260
-	.uleb128 .LVU1267
-	.uleb128 .LVU1269
-	.uleb128 .LVU1272
-	.uleb128 .LVU1272
-	.uleb128 .LVU1273
-	.uleb128 .LVU1273
-	.uleb128 .LVU1277
-	.uleb128 .LVU1277
-	.uleb128 0
-.LLST176:
-	.byte	0x4
-	.uleb128 .LVL431-.Ltext0
-	.uleb128 .LVL433-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL434-.Ltext0
-	.uleb128 .LVL435-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL435-.Ltext0
-	.uleb128 .LVL436-.Ltext0
+	.uleb128 .LVL432-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL436-.Ltext0
-	.uleb128 .LVL437-.Ltext0
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 .LVL434-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
+	.uleb128 .LVL435-.Ltext0
+	.uleb128 .LVL436-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL436-.Ltext0
 	.uleb128 .LVL437-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL437-.Ltext0
+	.uleb128 .LVL438-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL438-.Ltext0
 	.uleb128 .LFE31-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS161:
-	.uleb128 .LVU1143
-	.uleb128 .LVU1153
-	.uleb128 .LVU1153
-	.uleb128 .LVU1168
-	.uleb128 .LVU1168
-	.uleb128 .LVU1171
-	.uleb128 .LVU1171
-	.uleb128 .LVU1204
-	.uleb128 .LVU1204
-	.uleb128 .LVU1209
-	.uleb128 .LVU1209
-	.uleb128 .LVU1219
-	.uleb128 .LVU1222
-	.uleb128 .LVU1225
-	.uleb128 .LVU1225
-	.uleb128 .LVU1234
-	.uleb128 .LVU1234
-	.uleb128 .LVU1235
-	.uleb128 .LVU1235
-	.uleb128 .LVU1239
-	.uleb128 .LVU1239
+.LVUS177:
+	.uleb128 .LVU1276
+	.uleb128 .LVU1281
+	.uleb128 .LVU1281
+	.uleb128 .LVU1282
+.LLST177:
+	.byte	0x4
+	.uleb128 .LVL429-.Ltext0
+	.uleb128 .LVL431-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL431-.Ltext0
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0
+.LVUS179:
+	.uleb128 .LVU1282
+	.uleb128 .LVU1289
+	.uleb128 .LVU1291
+	.uleb128 .LVU1294
+	.uleb128 .LVU1294
+	.uleb128 .LVU1295
+	.uleb128 .LVU1295
+	.uleb128 .LVU1299
+	.uleb128 .LVU1299
 	.uleb128 0
-.LLST161:
+.LLST179:
 	.byte	0x4
-	.uleb128 .LVL403-.Ltext0
-	.uleb128 .LVL404-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL404-.Ltext0
-	.uleb128 .LVL407-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL407-.Ltext0
-	.uleb128 .LVL408-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL408-.Ltext0
-	.uleb128 .LVL414-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL414-.Ltext0
-	.uleb128 .LVL417-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL417-.Ltext0
-	.uleb128 .LVL419-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL420-.Ltext0
-	.uleb128 .LVL421-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL421-.Ltext0
-	.uleb128 .LVL422-.Ltext0
+	.uleb128 .LVL432-.Ltext0
+	.uleb128 .LVL434-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL422-.Ltext0
-	.uleb128 .LVL423-.Ltext0
+	.uleb128 .LVL435-.Ltext0
+	.uleb128 .LVL436-.Ltext0
 	.uleb128 0x1
-	.byte	0x50
+	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL423-.Ltext0
-	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LVL436-.Ltext0
+	.uleb128 .LVL437-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL437-.Ltext0
+	.uleb128 .LVL438-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL438-.Ltext0
+	.uleb128 .LFE31-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS164:
+	.uleb128 .LVU1165
+	.uleb128 .LVU1175
+	.uleb128 .LVU1175
+	.uleb128 .LVU1190
+	.uleb128 .LVU1190
+	.uleb128 .LVU1193
+	.uleb128 .LVU1193
+	.uleb128 .LVU1226
+	.uleb128 .LVU1226
+	.uleb128 .LVU1231
+	.uleb128 .LVU1231
+	.uleb128 .LVU1241
+	.uleb128 .LVU1244
+	.uleb128 .LVU1247
+	.uleb128 .LVU1247
+	.uleb128 .LVU1256
+	.uleb128 .LVU1256
+	.uleb128 .LVU1257
+	.uleb128 .LVU1257
+	.uleb128 .LVU1261
+	.uleb128 .LVU1261
+	.uleb128 0
+.LLST164:
+	.byte	0x4
+	.uleb128 .LVL404-.Ltext0
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 .LVL408-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL409-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL409-.Ltext0
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL418-.Ltext0
+	.uleb128 .LVL420-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 .LVL422-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL422-.Ltext0
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL423-.Ltext0
+	.uleb128 .LVL424-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL424-.Ltext0
+	.uleb128 .LVL426-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL426-.Ltext0
 	.uleb128 .LFE30-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0
-.LVUS162:
-	.uleb128 .LVU1159
-	.uleb128 .LVU1171
-	.uleb128 .LVU1185
-	.uleb128 .LVU1208
-	.uleb128 .LVU1238
-	.uleb128 .LVU1239
-.LLST162:
+.LVUS165:
+	.uleb128 .LVU1181
+	.uleb128 .LVU1193
+	.uleb128 .LVU1207
+	.uleb128 .LVU1230
+	.uleb128 .LVU1260
+	.uleb128 .LVU1261
+.LLST165:
 	.byte	0x4
-	.uleb128 .LVL405-.Ltext0
-	.uleb128 .LVL408-.Ltext0
+	.uleb128 .LVL406-.Ltext0
+	.uleb128 .LVL409-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL411-.Ltext0
-	.uleb128 .LVL416-.Ltext0
+	.uleb128 .LVL412-.Ltext0
+	.uleb128 .LVL417-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL424-.Ltext0
 	.uleb128 .LVL425-.Ltext0
+	.uleb128 .LVL426-.Ltext0
 	.uleb128 0x3
 	.byte	0x9
 	.byte	0xff
 	.byte	0x9f
 	.byte	0
-.LVUS170:
-	.uleb128 .LVU1193
-	.uleb128 .LVU1195
-	.uleb128 .LVU1195
-	.uleb128 .LVU1207
-.LLST170:
+.LVUS173:
+	.uleb128 .LVU1215
+	.uleb128 .LVU1217
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+.LLST173:
 	.byte	0x4
-	.uleb128 .LVL412-.Ltext0
-	.uleb128 .LVL413-1-.Ltext0
+	.uleb128 .LVL413-.Ltext0
+	.uleb128 .LVL414-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL413-1-.Ltext0
-	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL414-1-.Ltext0
+	.uleb128 .LVL416-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -52
 	.byte	0
-.LVUS171:
-	.uleb128 .LVU1195
-	.uleb128 .LVU1207
-.LLST171:
+.LVUS174:
+	.uleb128 .LVU1217
+	.uleb128 .LVU1229
+.LLST174:
 	.byte	0x4
-	.uleb128 .LVL413-.Ltext0
-	.uleb128 .LVL415-.Ltext0
+	.uleb128 .LVL414-.Ltext0
+	.uleb128 .LVL416-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS164:
-	.uleb128 .LVU1153
-	.uleb128 .LVU1159
-	.uleb128 .LVU1172
-	.uleb128 .LVU1185
-	.uleb128 .LVU1222
-	.uleb128 .LVU1225
-	.uleb128 .LVU1235
-	.uleb128 .LVU1238
-.LLST164:
+.LVUS167:
+	.uleb128 .LVU1175
+	.uleb128 .LVU1181
+	.uleb128 .LVU1194
+	.uleb128 .LVU1207
+	.uleb128 .LVU1244
+	.uleb128 .LVU1247
+	.uleb128 .LVU1257
+	.uleb128 .LVU1260
+.LLST167:
 	.byte	0x4
-	.uleb128 .LVL404-.Ltext0
 	.uleb128 .LVL405-.Ltext0
+	.uleb128 .LVL406-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL408-.Ltext0
-	.uleb128 .LVL411-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL420-.Ltext0
-	.uleb128 .LVL421-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL423-.Ltext0
-	.uleb128 .LVL424-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS166:
-	.uleb128 .LVU1177
-	.uleb128 .LVU1185
-	.uleb128 .LVU1222
-	.uleb128 .LVU1225
-	.uleb128 .LVU1235
-	.uleb128 .LVU1238
-.LLST166:
 	.byte	0x4
 	.uleb128 .LVL409-.Ltext0
-	.uleb128 .LVL411-.Ltext0
+	.uleb128 .LVL412-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL420-.Ltext0
 	.uleb128 .LVL421-.Ltext0
+	.uleb128 .LVL422-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL423-.Ltext0
 	.uleb128 .LVL424-.Ltext0
+	.uleb128 .LVL425-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
-.LVUS168:
-	.uleb128 .LVU1155
-	.uleb128 .LVU1165
-.LLST168:
+.LVUS169:
+	.uleb128 .LVU1199
+	.uleb128 .LVU1207
+	.uleb128 .LVU1244
+	.uleb128 .LVU1247
+	.uleb128 .LVU1257
+	.uleb128 .LVU1260
+.LLST169:
 	.byte	0x4
-	.uleb128 .LVL404-.Ltext0
-	.uleb128 .LVL406-.Ltext0
+	.uleb128 .LVL410-.Ltext0
+	.uleb128 .LVL412-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL421-.Ltext0
+	.uleb128 .LVL422-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL424-.Ltext0
+	.uleb128 .LVL425-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS171:
+	.uleb128 .LVU1177
+	.uleb128 .LVU1187
+.LLST171:
+	.byte	0x4
+	.uleb128 .LVL405-.Ltext0
+	.uleb128 .LVL407-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS160:
+.LVUS163:
 	.uleb128 0
-	.uleb128 .LVU1139
-	.uleb128 .LVU1139
-	.uleb128 .LVU1140
-	.uleb128 .LVU1140
+	.uleb128 .LVU1161
+	.uleb128 .LVU1161
+	.uleb128 .LVU1162
+	.uleb128 .LVU1162
 	.uleb128 0
-.LLST160:
+.LLST163:
 	.byte	0x4
-	.uleb128 .LVL400-.Ltext0
 	.uleb128 .LVL401-.Ltext0
+	.uleb128 .LVL402-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL401-.Ltext0
 	.uleb128 .LVL402-.Ltext0
+	.uleb128 .LVL403-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL402-.Ltext0
+	.uleb128 .LVL403-.Ltext0
 	.uleb128 .LFE29-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS152:
-	.uleb128 .LVU1064
-	.uleb128 .LVU1089
-	.uleb128 .LVU1089
-	.uleb128 .LVU1090
-	.uleb128 .LVU1090
-	.uleb128 .LVU1094
-	.uleb128 .LVU1094
+.LVUS155:
+	.uleb128 .LVU1086
+	.uleb128 .LVU1111
+	.uleb128 .LVU1111
+	.uleb128 .LVU1112
+	.uleb128 .LVU1112
+	.uleb128 .LVU1116
+	.uleb128 .LVU1116
 	.uleb128 0
-.LLST152:
+.LLST155:
 	.byte	0x4
-	.uleb128 .LVL376-.Ltext0
-	.uleb128 .LVL385-.Ltext0
+	.uleb128 .LVL377-.Ltext0
+	.uleb128 .LVL386-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL385-.Ltext0
 	.uleb128 .LVL386-.Ltext0
+	.uleb128 .LVL387-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL386-.Ltext0
-	.uleb128 .LVL388-.Ltext0
+	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL389-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL388-.Ltext0
+	.uleb128 .LVL389-.Ltext0
 	.uleb128 .LFE26-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS153:
-	.uleb128 .LVU1066
-	.uleb128 .LVU1071
-	.uleb128 .LVU1071
-	.uleb128 .LVU1074
-	.uleb128 .LVU1074
-	.uleb128 .LVU1087
-	.uleb128 .LVU1087
-	.uleb128 .LVU1090
-	.uleb128 .LVU1090
+.LVUS156:
+	.uleb128 .LVU1088
 	.uleb128 .LVU1093
 	.uleb128 .LVU1093
+	.uleb128 .LVU1096
+	.uleb128 .LVU1096
+	.uleb128 .LVU1109
+	.uleb128 .LVU1109
+	.uleb128 .LVU1112
+	.uleb128 .LVU1112
+	.uleb128 .LVU1115
+	.uleb128 .LVU1115
 	.uleb128 0
-.LLST153:
+.LLST156:
 	.byte	0x4
-	.uleb128 .LVL377-.Ltext0
 	.uleb128 .LVL378-.Ltext0
+	.uleb128 .LVL379-.Ltext0
 	.uleb128 0x6
 	.byte	0x70
 	.sleb128 0
@@ -10687,18 +10796,18 @@ stdin_file:
 	.byte	0x1e
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL378-.Ltext0
 	.uleb128 .LVL379-.Ltext0
+	.uleb128 .LVL380-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL379-.Ltext0
-	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL380-.Ltext0
+	.uleb128 .LVL385-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL384-.Ltext0
-	.uleb128 .LVL386-.Ltext0
+	.uleb128 .LVL385-.Ltext0
+	.uleb128 .LVL387-.Ltext0
 	.uleb128 0x8
 	.byte	0x91
 	.sleb128 4
@@ -10709,8 +10818,8 @@ stdin_file:
 	.byte	0x1e
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL386-.Ltext0
 	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL388-.Ltext0
 	.uleb128 0x6
 	.byte	0x70
 	.sleb128 0
@@ -10719,7 +10828,7 @@ stdin_file:
 	.byte	0x1e
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL387-.Ltext0
+	.uleb128 .LVL388-.Ltext0
 	.uleb128 .LFE26-.Ltext0
 	.uleb128 0x7
 	.byte	0x91
@@ -10730,640 +10839,640 @@ stdin_file:
 	.byte	0x1e
 	.byte	0x9f
 	.byte	0
-.LVUS154:
-	.uleb128 .LVU1067
-	.uleb128 .LVU1074
-	.uleb128 .LVU1074
-	.uleb128 .LVU1088
-	.uleb128 .LVU1090
+.LVUS157:
+	.uleb128 .LVU1089
+	.uleb128 .LVU1096
+	.uleb128 .LVU1096
+	.uleb128 .LVU1110
+	.uleb128 .LVU1112
 	.uleb128 0
-.LLST154:
+.LLST157:
 	.byte	0x4
-	.uleb128 .LVL377-.Ltext0
-	.uleb128 .LVL379-.Ltext0
+	.uleb128 .LVL378-.Ltext0
+	.uleb128 .LVL380-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL379-.Ltext0
-	.uleb128 .LVL384-.Ltext0
+	.uleb128 .LVL380-.Ltext0
+	.uleb128 .LVL385-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL386-.Ltext0
+	.uleb128 .LVL387-.Ltext0
 	.uleb128 .LFE26-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0
-.LVUS156:
-	.uleb128 .LVU1074
-	.uleb128 .LVU1078
-	.uleb128 .LVU1082
-	.uleb128 .LVU1086
-.LLST156:
+.LVUS159:
+	.uleb128 .LVU1096
+	.uleb128 .LVU1100
+	.uleb128 .LVU1104
+	.uleb128 .LVU1108
+.LLST159:
 	.byte	0x4
-	.uleb128 .LVL379-.Ltext0
-	.uleb128 .LVL381-.Ltext0
+	.uleb128 .LVL380-.Ltext0
+	.uleb128 .LVL382-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL382-.Ltext0
 	.uleb128 .LVL383-.Ltext0
+	.uleb128 .LVL384-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS141:
-	.uleb128 .LVU1002
-	.uleb128 .LVU1016
-.LLST141:
+.LVUS144:
+	.uleb128 .LVU1024
+	.uleb128 .LVU1038
+.LLST144:
 	.byte	0x4
-	.uleb128 .LVL357-.Ltext0
 	.uleb128 .LVL358-.Ltext0
+	.uleb128 .LVL359-.Ltext0
 	.uleb128 0x2
 	.byte	0x31
 	.byte	0x9f
 	.byte	0
-.LVUS142:
-	.uleb128 .LVU1002
-	.uleb128 .LVU1016
-.LLST142:
+.LVUS145:
+	.uleb128 .LVU1024
+	.uleb128 .LVU1038
+.LLST145:
 	.byte	0x4
-	.uleb128 .LVL357-.Ltext0
 	.uleb128 .LVL358-.Ltext0
+	.uleb128 .LVL359-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS143:
-	.uleb128 .LVU1018
-	.uleb128 .LVU1021
-	.uleb128 .LVU1021
-	.uleb128 .LVU1023
-.LLST143:
+.LVUS146:
+	.uleb128 .LVU1040
+	.uleb128 .LVU1043
+	.uleb128 .LVU1043
+	.uleb128 .LVU1045
+.LLST146:
 	.byte	0x4
-	.uleb128 .LVL359-.Ltext0
-	.uleb128 .LVL359-.Ltext0
+	.uleb128 .LVL360-.Ltext0
+	.uleb128 .LVL360-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL359-.Ltext0
-	.uleb128 .LVL361-.Ltext0
+	.uleb128 .LVL360-.Ltext0
+	.uleb128 .LVL362-.Ltext0
 	.uleb128 0x3
 	.byte	0x70
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0
-.LVUS144:
-	.uleb128 .LVU1018
-	.uleb128 .LVU1028
-.LLST144:
+.LVUS147:
+	.uleb128 .LVU1040
+	.uleb128 .LVU1050
+.LLST147:
 	.byte	0x4
-	.uleb128 .LVL359-.Ltext0
-	.uleb128 .LVL364-.Ltext0
+	.uleb128 .LVL360-.Ltext0
+	.uleb128 .LVL365-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS145:
-	.uleb128 .LVU1018
-	.uleb128 .LVU1022
-	.uleb128 .LVU1022
-	.uleb128 .LVU1028
-.LLST145:
+.LVUS148:
+	.uleb128 .LVU1040
+	.uleb128 .LVU1044
+	.uleb128 .LVU1044
+	.uleb128 .LVU1050
+.LLST148:
 	.byte	0x4
-	.uleb128 .LVL359-.Ltext0
 	.uleb128 .LVL360-.Ltext0
+	.uleb128 .LVL361-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL360-.Ltext0
-	.uleb128 .LVL364-.Ltext0
+	.uleb128 .LVL361-.Ltext0
+	.uleb128 .LVL365-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
-.LVUS147:
-	.uleb128 .LVU1031
-	.uleb128 .LVU1050
-	.uleb128 .LVU1050
-	.uleb128 .LVU1051
-	.uleb128 .LVU1051
-	.uleb128 .LVU1058
-	.uleb128 .LVU1058
+.LVUS150:
+	.uleb128 .LVU1053
+	.uleb128 .LVU1072
+	.uleb128 .LVU1072
+	.uleb128 .LVU1073
+	.uleb128 .LVU1073
+	.uleb128 .LVU1080
+	.uleb128 .LVU1080
 	.uleb128 0
-.LLST147:
+.LLST150:
 	.byte	0x4
-	.uleb128 .LVL365-.Ltext0
-	.uleb128 .LVL372-.Ltext0
+	.uleb128 .LVL366-.Ltext0
+	.uleb128 .LVL373-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL372-.Ltext0
 	.uleb128 .LVL373-.Ltext0
+	.uleb128 .LVL374-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL373-.Ltext0
 	.uleb128 .LVL374-.Ltext0
+	.uleb128 .LVL375-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL374-.Ltext0
+	.uleb128 .LVL375-.Ltext0
 	.uleb128 .LFE25-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS149:
-	.uleb128 .LVU1032
-	.uleb128 .LVU1036
-	.uleb128 .LVU1036
-	.uleb128 .LVU1046
-.LLST149:
+.LVUS152:
+	.uleb128 .LVU1054
+	.uleb128 .LVU1058
+	.uleb128 .LVU1058
+	.uleb128 .LVU1068
+.LLST152:
 	.byte	0x4
-	.uleb128 .LVL365-.Ltext0
 	.uleb128 .LVL366-.Ltext0
+	.uleb128 .LVL367-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL366-.Ltext0
-	.uleb128 .LVL371-.Ltext0
+	.uleb128 .LVL367-.Ltext0
+	.uleb128 .LVL372-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS151:
-	.uleb128 .LVU1036
-	.uleb128 .LVU1041
-	.uleb128 .LVU1044
-	.uleb128 .LVU1046
-.LLST151:
+.LVUS154:
+	.uleb128 .LVU1058
+	.uleb128 .LVU1063
+	.uleb128 .LVU1066
+	.uleb128 .LVU1068
+.LLST154:
 	.byte	0x4
-	.uleb128 .LVL366-.Ltext0
-	.uleb128 .LVL368-.Ltext0
+	.uleb128 .LVL367-.Ltext0
+	.uleb128 .LVL369-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL370-.Ltext0
 	.uleb128 .LVL371-.Ltext0
+	.uleb128 .LVL372-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS130:
-	.uleb128 .LVU945
-	.uleb128 .LVU961
-.LLST130:
+.LVUS133:
+	.uleb128 .LVU967
+	.uleb128 .LVU983
+.LLST133:
 	.byte	0x4
-	.uleb128 .LVL342-.Ltext0
 	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LVL344-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 4
 	.byte	0x6
 	.byte	0
-.LVUS131:
-	.uleb128 .LVU945
-	.uleb128 .LVU961
-.LLST131:
+.LVUS134:
+	.uleb128 .LVU967
+	.uleb128 .LVU983
+.LLST134:
 	.byte	0x4
-	.uleb128 .LVL342-.Ltext0
 	.uleb128 .LVL343-.Ltext0
+	.uleb128 .LVL344-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS132:
-	.uleb128 .LVU963
-	.uleb128 .LVU966
-	.uleb128 .LVU966
-	.uleb128 .LVU967
-.LLST132:
+.LVUS135:
+	.uleb128 .LVU985
+	.uleb128 .LVU988
+	.uleb128 .LVU988
+	.uleb128 .LVU989
+.LLST135:
 	.byte	0x4
-	.uleb128 .LVL344-.Ltext0
-	.uleb128 .LVL344-.Ltext0
+	.uleb128 .LVL345-.Ltext0
+	.uleb128 .LVL345-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL344-.Ltext0
 	.uleb128 .LVL345-.Ltext0
+	.uleb128 .LVL346-.Ltext0
 	.uleb128 0x3
 	.byte	0x70
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0
-.LVUS133:
-	.uleb128 .LVU963
-	.uleb128 .LVU973
-.LLST133:
+.LVUS136:
+	.uleb128 .LVU985
+	.uleb128 .LVU995
+.LLST136:
 	.byte	0x4
-	.uleb128 .LVL344-.Ltext0
-	.uleb128 .LVL349-.Ltext0
+	.uleb128 .LVL345-.Ltext0
+	.uleb128 .LVL350-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS134:
-	.uleb128 .LVU963
-	.uleb128 .LVU970
-	.uleb128 .LVU970
-	.uleb128 .LVU971
-	.uleb128 .LVU971
-	.uleb128 .LVU973
-.LLST134:
+.LVUS137:
+	.uleb128 .LVU985
+	.uleb128 .LVU992
+	.uleb128 .LVU992
+	.uleb128 .LVU993
+	.uleb128 .LVU993
+	.uleb128 .LVU995
+.LLST137:
 	.byte	0x4
-	.uleb128 .LVL344-.Ltext0
-	.uleb128 .LVL347-.Ltext0
+	.uleb128 .LVL345-.Ltext0
+	.uleb128 .LVL348-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL347-.Ltext0
-	.uleb128 .LVL348-1-.Ltext0
+	.uleb128 .LVL348-.Ltext0
+	.uleb128 .LVL349-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL348-1-.Ltext0
-	.uleb128 .LVL349-.Ltext0
+	.uleb128 .LVL349-1-.Ltext0
+	.uleb128 .LVL350-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS137:
-	.uleb128 .LVU973
-	.uleb128 .LVU978
-	.uleb128 .LVU978
-	.uleb128 .LVU988
-.LLST137:
+.LVUS140:
+	.uleb128 .LVU995
+	.uleb128 .LVU1000
+	.uleb128 .LVU1000
+	.uleb128 .LVU1010
+.LLST140:
 	.byte	0x4
-	.uleb128 .LVL349-.Ltext0
 	.uleb128 .LVL350-.Ltext0
+	.uleb128 .LVL351-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL350-.Ltext0
-	.uleb128 .LVL355-.Ltext0
+	.uleb128 .LVL351-.Ltext0
+	.uleb128 .LVL356-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS139:
-	.uleb128 .LVU978
-	.uleb128 .LVU983
-	.uleb128 .LVU986
-	.uleb128 .LVU988
-.LLST139:
+.LVUS142:
+	.uleb128 .LVU1000
+	.uleb128 .LVU1005
+	.uleb128 .LVU1008
+	.uleb128 .LVU1010
+.LLST142:
 	.byte	0x4
-	.uleb128 .LVL350-.Ltext0
-	.uleb128 .LVL352-.Ltext0
+	.uleb128 .LVL351-.Ltext0
+	.uleb128 .LVL353-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL354-.Ltext0
 	.uleb128 .LVL355-.Ltext0
+	.uleb128 .LVL356-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS127:
-	.uleb128 .LVU928
-	.uleb128 .LVU933
-.LLST127:
+.LVUS130:
+	.uleb128 .LVU950
+	.uleb128 .LVU955
+.LLST130:
 	.byte	0x4
-	.uleb128 .LVL336-.Ltext0
-	.uleb128 .LVL337-1-.Ltext0
+	.uleb128 .LVL337-.Ltext0
+	.uleb128 .LVL338-1-.Ltext0
 	.uleb128 0x5
 	.byte	0x3
 	.long	stdout
 	.byte	0
-.LVUS128:
-	.uleb128 .LVU928
-	.uleb128 .LVU936
-	.uleb128 .LVU938
-	.uleb128 .LVU939
-.LLST128:
+.LVUS131:
+	.uleb128 .LVU950
+	.uleb128 .LVU958
+	.uleb128 .LVU960
+	.uleb128 .LVU961
+.LLST131:
 	.byte	0x4
-	.uleb128 .LVL336-.Ltext0
-	.uleb128 .LVL338-.Ltext0
+	.uleb128 .LVL337-.Ltext0
+	.uleb128 .LVL339-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL339-.Ltext0
 	.uleb128 .LVL340-.Ltext0
+	.uleb128 .LVL341-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0
+.LVUS127:
+	.uleb128 .LVU934
+	.uleb128 .LVU942
+	.uleb128 .LVU944
+	.uleb128 .LVU945
+.LLST127:
+	.byte	0x4
+	.uleb128 .LVL331-.Ltext0
+	.uleb128 .LVL333-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 .LVL335-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0
+.LVUS128:
+	.uleb128 .LVU934
+	.uleb128 .LVU942
+	.uleb128 .LVU944
+	.uleb128 .LVU945
+.LLST128:
+	.byte	0x4
+	.uleb128 .LVL331-.Ltext0
+	.uleb128 .LVL333-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL334-.Ltext0
+	.uleb128 .LVL335-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
 .LVUS124:
-	.uleb128 .LVU912
-	.uleb128 .LVU920
-	.uleb128 .LVU922
-	.uleb128 .LVU923
+	.uleb128 .LVU915
+	.uleb128 .LVU917
+	.uleb128 .LVU917
+	.uleb128 .LVU919
 .LLST124:
 	.byte	0x4
-	.uleb128 .LVL330-.Ltext0
-	.uleb128 .LVL332-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0x4
-	.uleb128 .LVL333-.Ltext0
-	.uleb128 .LVL334-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0
-.LVUS125:
-	.uleb128 .LVU912
-	.uleb128 .LVU920
-	.uleb128 .LVU922
-	.uleb128 .LVU923
-.LLST125:
-	.byte	0x4
-	.uleb128 .LVL330-.Ltext0
-	.uleb128 .LVL332-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL333-.Ltext0
-	.uleb128 .LVL334-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0
-.LVUS121:
-	.uleb128 .LVU893
-	.uleb128 .LVU895
-	.uleb128 .LVU895
-	.uleb128 .LVU897
-.LLST121:
-	.byte	0x4
-	.uleb128 .LVL325-.Ltext0
-	.uleb128 .LVL326-1-.Ltext0
+	.uleb128 .LVL326-.Ltext0
+	.uleb128 .LVL327-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL326-1-.Ltext0
-	.uleb128 .LVL326-.Ltext0
+	.uleb128 .LVL327-1-.Ltext0
+	.uleb128 .LVL327-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 8
 	.byte	0x9f
 	.byte	0
-.LVUS122:
-	.uleb128 .LVU895
+.LVUS125:
+	.uleb128 .LVU917
 	.uleb128 0
-.LLST122:
+.LLST125:
 	.byte	0x4
-	.uleb128 .LVL326-.Ltext0
+	.uleb128 .LVL327-.Ltext0
 	.uleb128 .LFE20-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS119:
-	.uleb128 .LVU882
-	.uleb128 .LVU884
-	.uleb128 .LVU884
-	.uleb128 .LVU886
-.LLST119:
+.LVUS122:
+	.uleb128 .LVU904
+	.uleb128 .LVU906
+	.uleb128 .LVU906
+	.uleb128 .LVU908
+.LLST122:
 	.byte	0x4
-	.uleb128 .LVL322-.Ltext0
-	.uleb128 .LVL323-1-.Ltext0
+	.uleb128 .LVL323-.Ltext0
+	.uleb128 .LVL324-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL323-1-.Ltext0
-	.uleb128 .LVL323-.Ltext0
+	.uleb128 .LVL324-1-.Ltext0
+	.uleb128 .LVL324-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 12
 	.byte	0x9f
 	.byte	0
-.LVUS120:
-	.uleb128 .LVU884
+.LVUS123:
+	.uleb128 .LVU906
 	.uleb128 0
-.LLST120:
+.LLST123:
 	.byte	0x4
-	.uleb128 .LVL323-.Ltext0
+	.uleb128 .LVL324-.Ltext0
 	.uleb128 .LFE19-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS117:
-	.uleb128 .LVU837
-	.uleb128 .LVU839
-	.uleb128 .LVU839
-	.uleb128 .LVU840
-	.uleb128 .LVU840
-	.uleb128 .LVU842
-.LLST117:
+.LVUS120:
+	.uleb128 .LVU859
+	.uleb128 .LVU861
+	.uleb128 .LVU861
+	.uleb128 .LVU862
+	.uleb128 .LVU862
+	.uleb128 .LVU864
+.LLST120:
 	.byte	0x4
-	.uleb128 .LVL314-.Ltext0
 	.uleb128 .LVL315-.Ltext0
+	.uleb128 .LVL316-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL315-.Ltext0
-	.uleb128 .LVL316-1-.Ltext0
+	.uleb128 .LVL316-.Ltext0
+	.uleb128 .LVL317-1-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -24
 	.byte	0x4
-	.uleb128 .LVL316-1-.Ltext0
-	.uleb128 .LVL316-.Ltext0
+	.uleb128 .LVL317-1-.Ltext0
+	.uleb128 .LVL317-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 8
 	.byte	0x9f
 	.byte	0
-.LVUS118:
-	.uleb128 .LVU840
+.LVUS121:
+	.uleb128 .LVU862
 	.uleb128 0
-.LLST118:
+.LLST121:
 	.byte	0x4
-	.uleb128 .LVL316-.Ltext0
+	.uleb128 .LVL317-.Ltext0
 	.uleb128 .LFE16-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS115:
-	.uleb128 .LVU826
-	.uleb128 .LVU828
-	.uleb128 .LVU828
-	.uleb128 .LVU830
-.LLST115:
+.LVUS118:
+	.uleb128 .LVU848
+	.uleb128 .LVU850
+	.uleb128 .LVU850
+	.uleb128 .LVU852
+.LLST118:
 	.byte	0x4
-	.uleb128 .LVL311-.Ltext0
-	.uleb128 .LVL312-1-.Ltext0
+	.uleb128 .LVL312-.Ltext0
+	.uleb128 .LVL313-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL312-1-.Ltext0
-	.uleb128 .LVL312-.Ltext0
+	.uleb128 .LVL313-1-.Ltext0
+	.uleb128 .LVL313-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 4
 	.byte	0x9f
 	.byte	0
-.LVUS116:
-	.uleb128 .LVU828
+.LVUS119:
+	.uleb128 .LVU850
 	.uleb128 0
-.LLST116:
+.LLST119:
 	.byte	0x4
-	.uleb128 .LVL312-.Ltext0
+	.uleb128 .LVL313-.Ltext0
 	.uleb128 .LFE15-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS114:
+.LVUS117:
 	.uleb128 0
-	.uleb128 .LVU814
-.LLST114:
+	.uleb128 .LVU836
+.LLST117:
 	.byte	0x4
-	.uleb128 .LVL305-.Ltext0
 	.uleb128 .LVL306-.Ltext0
+	.uleb128 .LVL307-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS112:
-	.uleb128 .LVU806
-	.uleb128 .LVU808
-	.uleb128 .LVU808
-	.uleb128 .LVU810
-.LLST112:
+.LVUS115:
+	.uleb128 .LVU828
+	.uleb128 .LVU830
+	.uleb128 .LVU830
+	.uleb128 .LVU832
+.LLST115:
 	.byte	0x4
-	.uleb128 .LVL303-.Ltext0
-	.uleb128 .LVL304-1-.Ltext0
+	.uleb128 .LVL304-.Ltext0
+	.uleb128 .LVL305-1-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL304-1-.Ltext0
-	.uleb128 .LVL304-.Ltext0
+	.uleb128 .LVL305-1-.Ltext0
+	.uleb128 .LVL305-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 8
 	.byte	0x9f
 	.byte	0
-.LVUS113:
-	.uleb128 .LVU808
+.LVUS116:
+	.uleb128 .LVU830
 	.uleb128 0
-.LLST113:
+.LLST116:
 	.byte	0x4
-	.uleb128 .LVL304-.Ltext0
+	.uleb128 .LVL305-.Ltext0
 	.uleb128 .LFE12-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS103:
-	.uleb128 .LVU751
-	.uleb128 .LVU768
-.LLST103:
+.LVUS106:
+	.uleb128 .LVU773
+	.uleb128 .LVU790
+.LLST106:
 	.byte	0x4
-	.uleb128 .LVL291-.Ltext0
-	.uleb128 .LVL293-.Ltext0
+	.uleb128 .LVL292-.Ltext0
+	.uleb128 .LVL294-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS104:
-	.uleb128 .LVU751
-	.uleb128 .LVU763
-	.uleb128 .LVU763
-	.uleb128 .LVU768
-.LLST104:
+.LVUS107:
+	.uleb128 .LVU773
+	.uleb128 .LVU785
+	.uleb128 .LVU785
+	.uleb128 .LVU790
+.LLST107:
 	.byte	0x4
-	.uleb128 .LVL291-.Ltext0
 	.uleb128 .LVL292-.Ltext0
+	.uleb128 .LVL293-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL292-.Ltext0
 	.uleb128 .LVL293-.Ltext0
+	.uleb128 .LVL294-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS106:
-	.uleb128 .LVU771
+.LVUS109:
+	.uleb128 .LVU793
 	.uleb128 0
-.LLST106:
+.LLST109:
 	.byte	0x4
-	.uleb128 .LVL294-.Ltext0
+	.uleb128 .LVL295-.Ltext0
 	.uleb128 .LFE11-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS108:
-	.uleb128 .LVU773
-	.uleb128 .LVU788
-	.uleb128 .LVU792
-	.uleb128 .LVU793
-.LLST108:
+.LVUS111:
+	.uleb128 .LVU795
+	.uleb128 .LVU810
+	.uleb128 .LVU814
+	.uleb128 .LVU815
+.LLST111:
 	.byte	0x4
-	.uleb128 .LVL294-.Ltext0
-	.uleb128 .LVL300-.Ltext0
+	.uleb128 .LVL295-.Ltext0
+	.uleb128 .LVL301-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL301-.Ltext0
-	.uleb128 .LVL301-.Ltext0
+	.uleb128 .LVL302-.Ltext0
+	.uleb128 .LVL302-.Ltext0
 	.uleb128 0x4
 	.byte	0x91
 	.sleb128 -296
 	.byte	0x9f
 	.byte	0
-.LVUS109:
-	.uleb128 .LVU774
-	.uleb128 .LVU778
-	.uleb128 .LVU778
-	.uleb128 .LVU788
-.LLST109:
+.LVUS112:
+	.uleb128 .LVU796
+	.uleb128 .LVU800
+	.uleb128 .LVU800
+	.uleb128 .LVU810
+.LLST112:
 	.byte	0x4
-	.uleb128 .LVL294-.Ltext0
 	.uleb128 .LVL295-.Ltext0
+	.uleb128 .LVL296-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL295-.Ltext0
-	.uleb128 .LVL300-.Ltext0
+	.uleb128 .LVL296-.Ltext0
+	.uleb128 .LVL301-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS111:
-	.uleb128 .LVU778
-	.uleb128 .LVU783
-	.uleb128 .LVU786
-	.uleb128 .LVU788
-.LLST111:
+.LVUS114:
+	.uleb128 .LVU800
+	.uleb128 .LVU805
+	.uleb128 .LVU808
+	.uleb128 .LVU810
+.LLST114:
 	.byte	0x4
-	.uleb128 .LVL295-.Ltext0
-	.uleb128 .LVL297-.Ltext0
+	.uleb128 .LVL296-.Ltext0
+	.uleb128 .LVL298-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL299-.Ltext0
 	.uleb128 .LVL300-.Ltext0
+	.uleb128 .LVL301-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
 .LVUS6:
 	.uleb128 0
-	.uleb128 .LVU59
-	.uleb128 .LVU59
+	.uleb128 .LVU62
+	.uleb128 .LVU62
 	.uleb128 0
 .LLST6:
 	.byte	0x4
@@ -11376,15 +11485,19 @@ stdin_file:
 	.uleb128 .LFE7-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 -96
+	.sleb128 -84
 	.byte	0
 .LVUS7:
 	.uleb128 0
-	.uleb128 .LVU73
-	.uleb128 .LVU73
-	.uleb128 .LVU105
-	.uleb128 .LVU231
-	.uleb128 .LVU234
+	.uleb128 .LVU72
+	.uleb128 .LVU72
+	.uleb128 .LVU113
+	.uleb128 .LVU170
+	.uleb128 .LVU175
+	.uleb128 .LVU175
+	.uleb128 .LVU191
+	.uleb128 .LVU254
+	.uleb128 .LVU257
 .LLST7:
 	.byte	0x4
 	.uleb128 .LVL16-.Ltext0
@@ -11398,7 +11511,7 @@ stdin_file:
 	.uleb128 0x4
 	.byte	0x4
 	.uleb128 .LVL22-.Ltext0
-	.uleb128 .LVL37-.Ltext0
+	.uleb128 .LVL34-.Ltext0
 	.uleb128 0x6
 	.byte	0xa3
 	.uleb128 0x3
@@ -11407,8 +11520,28 @@ stdin_file:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 .LVL89-.Ltext0
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 0x6
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL62-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x6
+	.byte	0xa3
+	.uleb128 0x3
+	.byte	0xa5
+	.uleb128 0x2
+	.uleb128 0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
 	.uleb128 0x6
 	.byte	0x52
 	.byte	0x93
@@ -11419,127 +11552,108 @@ stdin_file:
 	.byte	0
 .LVUS8:
 	.uleb128 0
-	.uleb128 .LVU116
-	.uleb128 .LVU165
-	.uleb128 .LVU168
-	.uleb128 .LVU215
-	.uleb128 .LVU218
-	.uleb128 .LVU220
-	.uleb128 .LVU226
-	.uleb128 .LVU227
-	.uleb128 .LVU230
-	.uleb128 .LVU231
+	.uleb128 .LVU124
+	.uleb128 .LVU170
+	.uleb128 .LVU195
+	.uleb128 .LVU237
 	.uleb128 .LVU240
-	.uleb128 .LVU243
-	.uleb128 .LVU245
+	.uleb128 .LVU242
+	.uleb128 .LVU249
+	.uleb128 .LVU250
+	.uleb128 .LVU253
+	.uleb128 .LVU254
+	.uleb128 .LVU263
+	.uleb128 .LVU266
+	.uleb128 .LVU268
 .LLST8:
 	.byte	0x4
 	.uleb128 .LVL16-.Ltext0
-	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL37-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 .LVL65-.Ltext0
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL70-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 .LVL81-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
-	.uleb128 .LVL82-.Ltext0
+	.uleb128 .LVL83-.Ltext0
 	.uleb128 .LVL84-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
 	.uleb128 .LVL85-.Ltext0
-	.uleb128 .LVL86-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 0
-	.byte	0x4
 	.uleb128 .LVL87-.Ltext0
-	.uleb128 .LVL90-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL91-.Ltext0
+	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL89-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
 	.uleb128 .LVL92-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 0
+	.byte	0x4
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 .LVL94-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
 .LVUS9:
-	.uleb128 0
-	.uleb128 .LVU98
-	.uleb128 .LVU231
-	.uleb128 .LVU234
+	.uleb128 .LVU100
+	.uleb128 .LVU116
+	.uleb128 .LVU116
+	.uleb128 .LVU124
+	.uleb128 .LVU151
+	.uleb128 .LVU153
+	.uleb128 .LVU153
+	.uleb128 .LVU154
+	.uleb128 .LVU154
+	.uleb128 .LVU156
+	.uleb128 .LVU156
+	.uleb128 .LVU157
+	.uleb128 .LVU191
+	.uleb128 .LVU195
+	.uleb128 .LVU237
+	.uleb128 .LVU242
+	.uleb128 .LVU242
+	.uleb128 .LVU250
+	.uleb128 .LVU257
+	.uleb128 .LVU263
+	.uleb128 .LVU266
+	.uleb128 .LVU273
 .LLST9:
 	.byte	0x4
-	.uleb128 .LVL16-.Ltext0
-	.uleb128 .LVL34-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0x4
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 4
-	.byte	0
-.LVUS10:
-	.uleb128 .LVU92
-	.uleb128 .LVU108
-	.uleb128 .LVU108
-	.uleb128 .LVU116
-	.uleb128 .LVU146
-	.uleb128 .LVU148
-	.uleb128 .LVU148
-	.uleb128 .LVU149
-	.uleb128 .LVU149
-	.uleb128 .LVU151
-	.uleb128 .LVU151
-	.uleb128 .LVU152
-	.uleb128 .LVU165
-	.uleb128 .LVU168
-	.uleb128 .LVU215
-	.uleb128 .LVU220
-	.uleb128 .LVU220
-	.uleb128 .LVU227
-	.uleb128 .LVU234
-	.uleb128 .LVU240
-	.uleb128 .LVU243
-	.uleb128 .LVU250
-.LLST10:
-	.byte	0x4
-	.uleb128 .LVL32-.Ltext0
-	.uleb128 .LVL38-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 .LVL35-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL38-.Ltext0
-	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL35-.Ltext0
+	.uleb128 .LVL37-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL53-.Ltext0
-	.uleb128 .LVL54-.Ltext0
+	.uleb128 .LVL50-.Ltext0
+	.uleb128 .LVL51-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL54-.Ltext0
-	.uleb128 .LVL54-.Ltext0
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 .LVL51-.Ltext0
 	.uleb128 0x8
-	.byte	0x77
+	.byte	0x76
 	.sleb128 0
 	.byte	0x91
 	.sleb128 0
@@ -11548,10 +11662,10 @@ stdin_file:
 	.uleb128 0x39
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL54-.Ltext0
-	.uleb128 .LVL56-.Ltext0
+	.uleb128 .LVL51-.Ltext0
+	.uleb128 .LVL53-.Ltext0
 	.uleb128 0x8
-	.byte	0x77
+	.byte	0x76
 	.sleb128 0
 	.byte	0x91
 	.sleb128 0
@@ -11560,8 +11674,8 @@ stdin_file:
 	.uleb128 0x38
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL56-.Ltext0
-	.uleb128 .LVL57-.Ltext0
+	.uleb128 .LVL53-.Ltext0
+	.uleb128 .LVL54-.Ltext0
 	.uleb128 0x8
 	.byte	0x70
 	.sleb128 0
@@ -11572,336 +11686,338 @@ stdin_file:
 	.uleb128 0x38
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 .LVL65-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL70-.Ltext0
 	.uleb128 0x1
-	.byte	0x53
+	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 .LVL82-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL82-.Ltext0
+	.uleb128 .LVL83-.Ltext0
 	.uleb128 .LVL85-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL85-.Ltext0
+	.uleb128 .LVL88-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL89-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL93-.Ltext0
+	.uleb128 .LVL95-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS10:
+	.uleb128 .LVU102
+	.uleb128 .LVU118
+	.uleb128 .LVU118
+	.uleb128 .LVU124
+	.uleb128 .LVU191
+	.uleb128 .LVU195
+	.uleb128 .LVU195
+	.uleb128 .LVU200
+	.uleb128 .LVU237
+	.uleb128 .LVU244
+	.uleb128 .LVU250
+	.uleb128 .LVU254
+	.uleb128 .LVU257
+	.uleb128 .LVU263
+.LLST10:
+	.byte	0x4
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL36-.Ltext0
+	.uleb128 .LVL37-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x2d
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL70-.Ltext0
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -80
+	.byte	0x4
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 .LVL86-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL88-.Ltext0
 	.uleb128 .LVL90-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
 	.uleb128 .LVL91-.Ltext0
-	.uleb128 .LVL93-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
+	.uleb128 .LVL92-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x2d
 	.byte	0x9f
 	.byte	0
 .LVUS11:
-	.uleb128 .LVU94
-	.uleb128 .LVU110
-	.uleb128 .LVU110
-	.uleb128 .LVU116
-	.uleb128 .LVU165
-	.uleb128 .LVU168
-	.uleb128 .LVU168
-	.uleb128 .LVU173
-	.uleb128 .LVU215
-	.uleb128 .LVU222
-	.uleb128 .LVU227
-	.uleb128 .LVU231
-	.uleb128 .LVU234
-	.uleb128 .LVU240
+	.uleb128 .LVU103
+	.uleb128 .LVU124
+	.uleb128 .LVU124
+	.uleb128 .LVU137
+	.uleb128 .LVU137
+	.uleb128 .LVU140
+	.uleb128 .LVU191
+	.uleb128 .LVU197
+	.uleb128 .LVU197
+	.uleb128 .LVU200
+	.uleb128 .LVU200
+	.uleb128 .LVU202
+	.uleb128 .LVU202
+	.uleb128 .LVU221
+	.uleb128 .LVU237
+	.uleb128 .LVU254
+	.uleb128 .LVU257
+	.uleb128 .LVU275
+	.uleb128 .LVU275
+	.uleb128 0
 .LLST11:
 	.byte	0x4
-	.uleb128 .LVL32-.Ltext0
-	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 .LVL37-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL39-.Ltext0
-	.uleb128 .LVL40-.Ltext0
-	.uleb128 0x3
-	.byte	0x8
-	.byte	0x2d
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 .LVL65-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL65-.Ltext0
-	.uleb128 .LVL67-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -84
-	.byte	0x4
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 .LVL83-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL85-.Ltext0
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 .LVL90-.Ltext0
-	.uleb128 0x3
-	.byte	0x8
-	.byte	0x2d
-	.byte	0x9f
-	.byte	0
-.LVUS12:
-	.uleb128 .LVU95
-	.uleb128 .LVU116
-	.uleb128 .LVU116
-	.uleb128 .LVU165
-	.uleb128 .LVU165
-	.uleb128 .LVU170
-	.uleb128 .LVU170
-	.uleb128 .LVU173
-	.uleb128 .LVU173
-	.uleb128 .LVU175
-	.uleb128 .LVU175
-	.uleb128 .LVU191
-	.uleb128 .LVU193
-	.uleb128 .LVU198
-	.uleb128 .LVU198
-	.uleb128 .LVU215
-	.uleb128 .LVU215
-	.uleb128 .LVU231
-	.uleb128 .LVU234
-	.uleb128 .LVU252
-	.uleb128 .LVU252
-	.uleb128 0
-.LLST12:
-	.byte	0x4
-	.uleb128 .LVL32-.Ltext0
-	.uleb128 .LVL40-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL40-.Ltext0
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -104
-	.byte	0x4
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 .LVL66-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL66-.Ltext0
-	.uleb128 .LVL67-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL67-.Ltext0
-	.uleb128 .LVL68-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL68-.Ltext0
-	.uleb128 .LVL70-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -104
-	.byte	0x4
-	.uleb128 .LVL71-.Ltext0
-	.uleb128 .LVL72-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL72-.Ltext0
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -104
-	.byte	0x4
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 .LVL94-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL94-.Ltext0
-	.uleb128 .LFE7-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -104
-	.byte	0
-.LVUS13:
-	.uleb128 .LVU122
-	.uleb128 .LVU123
-	.uleb128 .LVU123
-	.uleb128 .LVU165
-	.uleb128 .LVU183
-	.uleb128 .LVU193
-	.uleb128 .LVU193
-	.uleb128 .LVU194
-	.uleb128 .LVU194
-	.uleb128 .LVU200
-	.uleb128 .LVU200
-	.uleb128 .LVU215
-	.uleb128 .LVU252
-	.uleb128 .LVU253
-	.uleb128 .LVU253
-	.uleb128 0
-.LLST13:
-	.byte	0x4
+	.uleb128 .LVL37-.Ltext0
 	.uleb128 .LVL41-.Ltext0
-	.uleb128 .LVL41-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL41-.Ltext0
-	.uleb128 .LVL64-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -92
-	.byte	0x4
-	.uleb128 .LVL69-.Ltext0
-	.uleb128 .LVL71-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL71-.Ltext0
-	.uleb128 .LVL71-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -92
-	.byte	0x4
-	.uleb128 .LVL71-.Ltext0
-	.uleb128 .LVL73-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL73-.Ltext0
-	.uleb128 .LVL80-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -92
-	.byte	0x4
-	.uleb128 .LVL94-.Ltext0
-	.uleb128 .LVL95-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL95-.Ltext0
-	.uleb128 .LFE7-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -92
-	.byte	0
-.LVUS15:
-	.uleb128 .LVU61
-	.uleb128 .LVU92
-	.uleb128 .LVU231
-	.uleb128 .LVU234
-.LLST15:
-	.byte	0x4
-	.uleb128 .LVL19-.Ltext0
-	.uleb128 .LVL32-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -56
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -56
-	.byte	0x9f
-	.byte	0
-.LVUS16:
-	.uleb128 .LVU61
-	.uleb128 .LVU64
-	.uleb128 .LVU64
-	.uleb128 .LVU92
-	.uleb128 .LVU231
-	.uleb128 .LVU234
-.LLST16:
-	.byte	0x4
-	.uleb128 .LVL19-.Ltext0
-	.uleb128 .LVL20-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL20-.Ltext0
-	.uleb128 .LVL32-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 8
-	.byte	0x4
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 8
-	.byte	0
-.LVUS17:
-	.uleb128 .LVU61
-	.uleb128 .LVU74
-	.uleb128 .LVU74
-	.uleb128 .LVU92
-	.uleb128 .LVU231
-	.uleb128 .LVU234
-.LLST17:
-	.byte	0x4
-	.uleb128 .LVL19-.Ltext0
-	.uleb128 .LVL23-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL23-.Ltext0
-	.uleb128 .LVL32-.Ltext0
+	.uleb128 .LVL41-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -76
+	.byte	0x4
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL71-.Ltext0
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL72-.Ltext0
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL73-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 .LVL96-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL96-.Ltext0
+	.uleb128 .LFE7-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS12:
+	.uleb128 .LVU128
+	.uleb128 .LVU129
+	.uleb128 .LVU129
+	.uleb128 .LVU170
+	.uleb128 .LVU208
+	.uleb128 .LVU217
+	.uleb128 .LVU217
+	.uleb128 .LVU221
+	.uleb128 .LVU221
+	.uleb128 .LVU237
+	.uleb128 .LVU275
+	.uleb128 0
+.LLST12:
+	.byte	0x4
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL38-.Ltext0
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -92
+	.byte	0x4
+	.uleb128 .LVL74-.Ltext0
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL75-.Ltext0
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 16
+	.byte	0x4
+	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL83-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -92
+	.byte	0x4
+	.uleb128 .LVL96-.Ltext0
+	.uleb128 .LFE7-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS14:
+	.uleb128 .LVU57
+	.uleb128 .LVU100
+	.uleb128 .LVU170
+	.uleb128 .LVU191
+	.uleb128 .LVU254
+	.uleb128 .LVU257
+.LLST14:
+	.byte	0x4
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -56
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -56
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -56
+	.byte	0x9f
+	.byte	0
+.LVUS15:
+	.uleb128 .LVU57
+	.uleb128 .LVU100
+	.uleb128 .LVU170
+	.uleb128 .LVU179
+	.uleb128 .LVU179
+	.uleb128 .LVU191
+	.uleb128 .LVU254
+	.uleb128 .LVU257
+.LLST15:
+	.byte	0x4
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL64-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 8
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS16:
+	.uleb128 .LVU57
+	.uleb128 .LVU100
+	.uleb128 .LVU170
+	.uleb128 .LVU191
+	.uleb128 .LVU254
+	.uleb128 .LVU257
+.LLST16:
+	.byte	0x4
+	.uleb128 .LVL17-.Ltext0
+	.uleb128 .LVL30-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0x4
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 4
 	.byte	0
-.LVUS18:
-	.uleb128 .LVU58
-	.uleb128 .LVU61
-	.uleb128 .LVU61
-	.uleb128 .LVU73
-	.uleb128 .LVU73
-	.uleb128 .LVU74
-	.uleb128 .LVU80
-	.uleb128 .LVU81
-	.uleb128 .LVU231
-	.uleb128 .LVU233
-	.uleb128 .LVU233
-	.uleb128 .LVU234
-.LLST18:
+.LVUS17:
+	.uleb128 .LVU57
+	.uleb128 .LVU64
+	.uleb128 .LVU70
+	.uleb128 .LVU72
+	.uleb128 .LVU180
+	.uleb128 .LVU189
+	.uleb128 .LVU190
+	.uleb128 .LVU191
+	.uleb128 .LVU254
+	.uleb128 .LVU257
+.LLST17:
 	.byte	0x4
 	.uleb128 .LVL17-.Ltext0
 	.uleb128 .LVL19-.Ltext0
+	.uleb128 0x8
+	.byte	0x91
+	.sleb128 -80
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x51
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL21-.Ltext0
+	.uleb128 .LVL22-.Ltext0
 	.uleb128 0x6
 	.byte	0x52
 	.byte	0x93
@@ -11910,28 +12026,8 @@ stdin_file:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL19-.Ltext0
-	.uleb128 .LVL22-.Ltext0
-	.uleb128 0x6
-	.byte	0x52
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x57
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL22-.Ltext0
-	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x6
-	.byte	0x50
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x57
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL26-.Ltext0
-	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 .LVL67-.Ltext0
 	.uleb128 0x6
 	.byte	0x50
 	.byte	0x93
@@ -11940,45 +12036,48 @@ stdin_file:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 .LVL88-.Ltext0
+	.uleb128 .LVL68-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x6
+	.byte	0x50
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x52
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
 	.uleb128 0x6
 	.byte	0x52
 	.byte	0x93
 	.uleb128 0x4
-	.byte	0x57
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL88-.Ltext0
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 0x8
-	.byte	0x52
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x91
-	.sleb128 -88
+	.byte	0x51
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0
-.LVUS19:
+.LVUS18:
 	.uleb128 .LVU67
-	.uleb128 .LVU97
-	.uleb128 .LVU97
-	.uleb128 .LVU231
-	.uleb128 .LVU231
-	.uleb128 .LVU234
-	.uleb128 .LVU234
+	.uleb128 .LVU105
+	.uleb128 .LVU105
+	.uleb128 .LVU170
+	.uleb128 .LVU170
+	.uleb128 .LVU191
+	.uleb128 .LVU191
+	.uleb128 .LVU254
+	.uleb128 .LVU254
+	.uleb128 .LVU257
+	.uleb128 .LVU257
 	.uleb128 0
-.LLST19:
+.LLST18:
 	.byte	0x4
-	.uleb128 .LVL21-.Ltext0
-	.uleb128 .LVL33-.Ltext0
+	.uleb128 .LVL20-.Ltext0
+	.uleb128 .LVL31-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL33-.Ltext0
-	.uleb128 .LVL87-.Ltext0
+	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LVL61-.Ltext0
 	.uleb128 0x15
 	.byte	0x3
 	.long	.LC1
@@ -11995,12 +12094,35 @@ stdin_file:
 	.byte	0x13
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 .LVL89-.Ltext0
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL69-.Ltext0
 	.uleb128 0x1
-	.byte	0x56
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL89-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 0x15
+	.byte	0x3
+	.long	.LC1
+	.byte	0x3
+	.long	.LC0
+	.byte	0x91
+	.sleb128 8
+	.byte	0x6
+	.byte	0x30
+	.byte	0x29
+	.byte	0x28
+	.value	0x1
+	.byte	0x16
+	.byte	0x13
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL91-.Ltext0
 	.uleb128 .LFE7-.Ltext0
 	.uleb128 0x15
 	.byte	0x3
@@ -12018,251 +12140,291 @@ stdin_file:
 	.byte	0x13
 	.byte	0x9f
 	.byte	0
-.LVUS20:
+.LVUS19:
 	.uleb128 .LVU68
-	.uleb128 .LVU74
-	.uleb128 .LVU74
+	.uleb128 .LVU72
+	.uleb128 .LVU72
 	.uleb128 .LVU76
 	.uleb128 .LVU76
-	.uleb128 .LVU77
-	.uleb128 .LVU77
-	.uleb128 .LVU81
 	.uleb128 .LVU83
-	.uleb128 .LVU86
-	.uleb128 .LVU86
-	.uleb128 .LVU87
-	.uleb128 .LVU87
-	.uleb128 .LVU92
-	.uleb128 .LVU231
-	.uleb128 .LVU234
+	.uleb128 .LVU83
+	.uleb128 .LVU89
+	.uleb128 .LVU91
+	.uleb128 .LVU100
+	.uleb128 .LVU170
+	.uleb128 .LVU180
+	.uleb128 .LVU180
+	.uleb128 .LVU191
+	.uleb128 .LVU254
+	.uleb128 .LVU257
+.LLST19:
+	.byte	0x4
+	.uleb128 .LVL20-.Ltext0
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL22-.Ltext0
+	.uleb128 .LVL23-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL23-.Ltext0
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 0x3
+	.byte	0x75
+	.sleb128 -1
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 .LVL26-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL61-.Ltext0
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL90-.Ltext0
+	.uleb128 .LVL91-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0
+.LVUS20:
+	.uleb128 .LVU82
+	.uleb128 .LVU84
+	.uleb128 .LVU84
+	.uleb128 .LVU89
 .LLST20:
 	.byte	0x4
-	.uleb128 .LVL21-.Ltext0
-	.uleb128 .LVL23-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL23-.Ltext0
-	.uleb128 .LVL24-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
 	.uleb128 .LVL24-.Ltext0
 	.uleb128 .LVL25-.Ltext0
-	.uleb128 0x3
-	.byte	0x73
-	.sleb128 -1
-	.byte	0x9f
+	.uleb128 0x1
+	.byte	0x50
 	.byte	0x4
 	.uleb128 .LVL25-.Ltext0
-	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL26-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL28-.Ltext0
-	.uleb128 .LVL29-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL29-.Ltext0
-	.uleb128 .LVL30-.Ltext0
-	.uleb128 0x3
-	.byte	0x73
-	.sleb128 -1
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL30-.Ltext0
-	.uleb128 .LVL32-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL87-.Ltext0
-	.uleb128 .LVL89-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
 	.byte	0
 .LVUS21:
-	.uleb128 .LVU83
-	.uleb128 .LVU90
-	.uleb128 .LVU90
-	.uleb128 .LVU92
+	.uleb128 .LVU82
+	.uleb128 .LVU89
 .LLST21:
 	.byte	0x4
-	.uleb128 .LVL28-.Ltext0
-	.uleb128 .LVL31-.Ltext0
+	.uleb128 .LVL24-.Ltext0
+	.uleb128 .LVL26-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL31-.Ltext0
-	.uleb128 .LVL32-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
+	.byte	0x52
 	.byte	0
 .LVUS22:
-	.uleb128 .LVU126
-	.uleb128 .LVU130
-	.uleb128 .LVU130
-	.uleb128 .LVU131
-	.uleb128 .LVU131
-	.uleb128 .LVU133
-	.uleb128 .LVU133
-	.uleb128 .LVU134
+	.uleb128 .LVU91
+	.uleb128 .LVU99
+	.uleb128 .LVU99
+	.uleb128 .LVU100
 .LLST22:
 	.byte	0x4
-	.uleb128 .LVL42-.Ltext0
-	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL27-.Ltext0
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL29-.Ltext0
+	.uleb128 .LVL30-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0
+.LVUS24:
+	.uleb128 .LVU178
+	.uleb128 .LVU180
+	.uleb128 .LVU180
+	.uleb128 .LVU191
+.LLST24:
+	.byte	0x4
+	.uleb128 .LVL63-.Ltext0
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL65-.Ltext0
+	.uleb128 .LVL69-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -88
+	.byte	0
+.LVUS25:
+	.uleb128 .LVU132
+	.uleb128 .LVU136
+	.uleb128 .LVU136
+	.uleb128 .LVU137
+	.uleb128 .LVU137
+	.uleb128 .LVU139
+	.uleb128 .LVU139
+	.uleb128 .LVU140
+.LLST25:
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL40-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL43-.Ltext0
-	.uleb128 .LVL44-.Ltext0
+	.uleb128 .LVL40-.Ltext0
+	.uleb128 .LVL41-.Ltext0
 	.uleb128 0x1
-	.byte	0x55
+	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL44-.Ltext0
-	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL41-.Ltext0
+	.uleb128 .LVL43-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL43-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 0x3
+	.byte	0x73
+	.sleb128 1
+	.byte	0x9f
+	.byte	0
+.LVUS26:
+	.uleb128 .LVU132
+	.uleb128 .LVU140
+.LLST26:
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x20
+	.byte	0x9f
+	.byte	0
+.LVUS27:
+	.uleb128 .LVU132
+	.uleb128 .LVU140
+.LLST27:
+	.byte	0x4
+	.uleb128 .LVL39-.Ltext0
+	.uleb128 .LVL44-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -84
+	.byte	0
+.LVUS29:
+	.uleb128 .LVU145
+	.uleb128 .LVU146
+	.uleb128 .LVU146
+	.uleb128 .LVU147
+	.uleb128 .LVU147
+	.uleb128 .LVU151
+.LLST29:
+	.byte	0x4
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 .LVL46-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
 	.byte	0x4
 	.uleb128 .LVL46-.Ltext0
 	.uleb128 .LVL47-.Ltext0
 	.uleb128 0x3
-	.byte	0x73
-	.sleb128 1
+	.byte	0x71
+	.sleb128 -1
 	.byte	0x9f
-	.byte	0
-.LVUS23:
-	.uleb128 .LVU126
-	.uleb128 .LVU135
-.LLST23:
 	.byte	0x4
-	.uleb128 .LVL42-.Ltext0
-	.uleb128 .LVL48-.Ltext0
-	.uleb128 0x3
-	.byte	0x8
-	.byte	0x20
-	.byte	0x9f
-	.byte	0
-.LVUS24:
-	.uleb128 .LVU126
-	.uleb128 .LVU135
-.LLST24:
-	.byte	0x4
-	.uleb128 .LVL42-.Ltext0
-	.uleb128 .LVL48-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -96
-	.byte	0
-.LVUS26:
-	.uleb128 .LVU140
-	.uleb128 .LVU141
-	.uleb128 .LVU141
-	.uleb128 .LVU142
-	.uleb128 .LVU142
-	.uleb128 .LVU146
-.LLST26:
-	.byte	0x4
-	.uleb128 .LVL49-.Ltext0
-	.uleb128 .LVL49-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -104
-	.byte	0x4
-	.uleb128 .LVL49-.Ltext0
+	.uleb128 .LVL47-.Ltext0
 	.uleb128 .LVL50-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -104
-	.byte	0x6
-	.byte	0x31
-	.byte	0x1c
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL50-.Ltext0
-	.uleb128 .LVL53-.Ltext0
 	.uleb128 0x1
-	.byte	0x57
+	.byte	0x53
 	.byte	0
-.LVUS27:
-	.uleb128 .LVU155
-	.uleb128 .LVU159
-	.uleb128 .LVU159
-	.uleb128 .LVU162
-	.uleb128 .LVU162
-	.uleb128 .LVU163
-.LLST27:
+.LVUS30:
+	.uleb128 .LVU160
+	.uleb128 .LVU164
+	.uleb128 .LVU164
+	.uleb128 .LVU167
+	.uleb128 .LVU167
+	.uleb128 .LVU168
+.LLST30:
 	.byte	0x4
-	.uleb128 .LVL58-.Ltext0
-	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 .LVL56-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
+	.uleb128 .LVL56-.Ltext0
 	.uleb128 .LVL59-.Ltext0
-	.uleb128 .LVL62-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL62-.Ltext0
-	.uleb128 .LVL63-.Ltext0
+	.uleb128 .LVL59-.Ltext0
+	.uleb128 .LVL60-.Ltext0
 	.uleb128 0x3
 	.byte	0x73
 	.sleb128 1
 	.byte	0x9f
 	.byte	0
-.LVUS28:
-	.uleb128 .LVU155
-	.uleb128 .LVU163
-.LLST28:
+.LVUS31:
+	.uleb128 .LVU160
+	.uleb128 .LVU168
+.LLST31:
 	.byte	0x4
-	.uleb128 .LVL58-.Ltext0
-	.uleb128 .LVL63-.Ltext0
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 .LVL60-.Ltext0
 	.uleb128 0x3
 	.byte	0x8
 	.byte	0x20
 	.byte	0x9f
 	.byte	0
-.LVUS29:
-	.uleb128 .LVU155
-	.uleb128 .LVU163
-.LLST29:
+.LVUS32:
+	.uleb128 .LVU160
+	.uleb128 .LVU168
+.LLST32:
 	.byte	0x4
-	.uleb128 .LVL58-.Ltext0
-	.uleb128 .LVL63-.Ltext0
+	.uleb128 .LVL55-.Ltext0
+	.uleb128 .LVL60-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 -96
+	.sleb128 -84
 	.byte	0
-.LVUS31:
-	.uleb128 .LVU204
-	.uleb128 .LVU209
-	.uleb128 .LVU209
-	.uleb128 .LVU214
-.LLST31:
+.LVUS34:
+	.uleb128 .LVU226
+	.uleb128 .LVU231
+	.uleb128 .LVU231
+	.uleb128 .LVU236
+.LLST34:
 	.byte	0x4
-	.uleb128 .LVL75-.Ltext0
-	.uleb128 .LVL76-.Ltext0
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 .LVL79-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 24
 	.byte	0x4
-	.uleb128 .LVL76-.Ltext0
 	.uleb128 .LVL79-.Ltext0
+	.uleb128 .LVL82-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS32:
-	.uleb128 .LVU204
-	.uleb128 .LVU215
-.LLST32:
+.LVUS35:
+	.uleb128 .LVU226
+	.uleb128 .LVU237
+.LLST35:
 	.byte	0x4
-	.uleb128 .LVL75-.Ltext0
-	.uleb128 .LVL80-.Ltext0
+	.uleb128 .LVL78-.Ltext0
+	.uleb128 .LVL83-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
-	.sleb128 -96
+	.sleb128 -84
 	.byte	0
 .LVUS0:
 	.uleb128 0
@@ -12379,173 +12541,173 @@ stdin_file:
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS33:
+.LVUS36:
 	.uleb128 0
-	.uleb128 .LVU258
-	.uleb128 .LVU258
-	.uleb128 .LVU305
-	.uleb128 .LVU305
-	.uleb128 .LVU306
-	.uleb128 .LVU306
+	.uleb128 .LVU280
+	.uleb128 .LVU280
+	.uleb128 .LVU327
+	.uleb128 .LVU327
+	.uleb128 .LVU328
+	.uleb128 .LVU328
 	.uleb128 0
-.LLST33:
+.LLST36:
 	.byte	0x4
-	.uleb128 .LVL96-.Ltext0
 	.uleb128 .LVL97-.Ltext0
+	.uleb128 .LVL98-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL97-.Ltext0
-	.uleb128 .LVL115-.Ltext0
+	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL116-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL115-.Ltext0
 	.uleb128 .LVL116-.Ltext0
+	.uleb128 .LVL117-.Ltext0
 	.uleb128 0x4
 	.byte	0xa3
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL116-.Ltext0
+	.uleb128 .LVL117-.Ltext0
 	.uleb128 .LFE9-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
-	.byte	0
-.LVUS34:
-	.uleb128 0
-	.uleb128 .LVU261
-	.uleb128 .LVU261
-	.uleb128 .LVU263
-	.uleb128 .LVU263
-	.uleb128 .LVU327
-	.uleb128 .LVU327
-	.uleb128 .LVU334
-	.uleb128 .LVU334
-	.uleb128 0
-.LLST34:
-	.byte	0x4
-	.uleb128 .LVL96-.Ltext0
-	.uleb128 .LVL99-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL99-.Ltext0
-	.uleb128 .LVL100-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL100-.Ltext0
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 0x4
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 .LVL126-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL126-.Ltext0
-	.uleb128 .LFE9-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0
-.LVUS35:
-	.uleb128 0
-	.uleb128 .LVU261
-	.uleb128 .LVU261
-	.uleb128 .LVU263
-	.uleb128 .LVU263
-	.uleb128 .LVU293
-	.uleb128 .LVU293
-	.uleb128 .LVU306
-	.uleb128 .LVU306
-	.uleb128 .LVU327
-	.uleb128 .LVU327
-	.uleb128 .LVU334
-	.uleb128 .LVU334
-	.uleb128 0
-.LLST35:
-	.byte	0x4
-	.uleb128 .LVL96-.Ltext0
-	.uleb128 .LVL99-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL99-.Ltext0
-	.uleb128 .LVL100-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL100-.Ltext0
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -36
-	.byte	0x4
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 0x4
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -36
-	.byte	0x4
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 .LVL126-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL126-.Ltext0
-	.uleb128 .LFE9-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
 	.byte	0
 .LVUS37:
-	.uleb128 .LVU259
-	.uleb128 .LVU260
-	.uleb128 .LVU260
-	.uleb128 .LVU261
-	.uleb128 .LVU263
-	.uleb128 .LVU275
-	.uleb128 .LVU275
-	.uleb128 .LVU279
-	.uleb128 .LVU279
-	.uleb128 .LVU289
-	.uleb128 .LVU289
-	.uleb128 .LVU291
-	.uleb128 .LVU306
-	.uleb128 .LVU327
-	.uleb128 .LVU337
-	.uleb128 .LVU339
-	.uleb128 .LVU339
+	.uleb128 0
+	.uleb128 .LVU283
+	.uleb128 .LVU283
+	.uleb128 .LVU285
+	.uleb128 .LVU285
+	.uleb128 .LVU349
+	.uleb128 .LVU349
+	.uleb128 .LVU356
+	.uleb128 .LVU356
 	.uleb128 0
 .LLST37:
 	.byte	0x4
-	.uleb128 .LVL98-.Ltext0
-	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LFE9-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0
+.LVUS38:
+	.uleb128 0
+	.uleb128 .LVU283
+	.uleb128 .LVU283
+	.uleb128 .LVU285
+	.uleb128 .LVU285
+	.uleb128 .LVU315
+	.uleb128 .LVU315
+	.uleb128 .LVU328
+	.uleb128 .LVU328
+	.uleb128 .LVU349
+	.uleb128 .LVU349
+	.uleb128 .LVU356
+	.uleb128 .LVU356
+	.uleb128 0
+.LLST38:
+	.byte	0x4
+	.uleb128 .LVL97-.Ltext0
+	.uleb128 .LVL100-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL98-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0x4
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 0x4
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -36
+	.byte	0x4
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL127-.Ltext0
+	.uleb128 .LFE9-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS40:
+	.uleb128 .LVU281
+	.uleb128 .LVU282
+	.uleb128 .LVU282
+	.uleb128 .LVU283
+	.uleb128 .LVU285
+	.uleb128 .LVU297
+	.uleb128 .LVU297
+	.uleb128 .LVU301
+	.uleb128 .LVU301
+	.uleb128 .LVU311
+	.uleb128 .LVU311
+	.uleb128 .LVU313
+	.uleb128 .LVU328
+	.uleb128 .LVU349
+	.uleb128 .LVU359
+	.uleb128 .LVU361
+	.uleb128 .LVU361
+	.uleb128 0
+.LLST40:
+	.byte	0x4
 	.uleb128 .LVL99-.Ltext0
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL99-.Ltext0
+	.uleb128 .LVL100-.Ltext0
 	.uleb128 0x3
 	.byte	0x71
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL100-.Ltext0
-	.uleb128 .LVL102-.Ltext0
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LVL103-.Ltext0
 	.uleb128 0xb
 	.byte	0x91
 	.sleb128 -36
@@ -12559,8 +12721,8 @@ stdin_file:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL102-.Ltext0
-	.uleb128 .LVL104-.Ltext0
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 .LVL105-.Ltext0
 	.uleb128 0xc
 	.byte	0x75
 	.sleb128 0
@@ -12575,23 +12737,23 @@ stdin_file:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL104-.Ltext0
-	.uleb128 .LVL106-.Ltext0
-	.uleb128 0xb
-	.byte	0x91
-	.sleb128 -36
-	.byte	0x6
-	.byte	0x75
-	.sleb128 0
-	.byte	0x1c
-	.byte	0xa3
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x22
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL106-.Ltext0
+	.uleb128 .LVL105-.Ltext0
 	.uleb128 .LVL107-.Ltext0
+	.uleb128 0xb
+	.byte	0x91
+	.sleb128 -36
+	.byte	0x6
+	.byte	0x75
+	.sleb128 0
+	.byte	0x1c
+	.byte	0xa3
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x22
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 .LVL108-.Ltext0
 	.uleb128 0xc
 	.byte	0x75
 	.sleb128 0
@@ -12606,8 +12768,8 @@ stdin_file:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 .LVL124-.Ltext0
 	.uleb128 0xb
 	.byte	0x91
 	.sleb128 -36
@@ -12621,1224 +12783,1224 @@ stdin_file:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL129-.Ltext0
-	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 .LVL130-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL130-.Ltext0
 	.uleb128 .LFE9-.Ltext0
 	.uleb128 0x3
 	.byte	0x76
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0
-.LVUS38:
-	.uleb128 .LVU259
-	.uleb128 .LVU261
-	.uleb128 .LVU261
-	.uleb128 .LVU291
-	.uleb128 .LVU306
-	.uleb128 .LVU327
-	.uleb128 .LVU337
+.LVUS41:
+	.uleb128 .LVU281
+	.uleb128 .LVU283
+	.uleb128 .LVU283
+	.uleb128 .LVU313
+	.uleb128 .LVU328
+	.uleb128 .LVU349
+	.uleb128 .LVU359
 	.uleb128 0
-.LLST38:
+.LLST41:
 	.byte	0x4
-	.uleb128 .LVL98-.Ltext0
 	.uleb128 .LVL99-.Ltext0
+	.uleb128 .LVL100-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL99-.Ltext0
-	.uleb128 .LVL107-.Ltext0
+	.uleb128 .LVL100-.Ltext0
+	.uleb128 .LVL108-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 .LVL124-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL130-.Ltext0
 	.uleb128 .LFE9-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0
-.LVUS40:
-	.uleb128 .LVU263
-	.uleb128 .LVU271
-	.uleb128 .LVU280
-	.uleb128 .LVU289
-	.uleb128 .LVU306
-	.uleb128 .LVU307
-.LLST40:
-	.byte	0x4
-	.uleb128 .LVL100-.Ltext0
-	.uleb128 .LVL101-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL105-.Ltext0
-	.uleb128 .LVL106-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 .LVL117-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0
-.LVUS41:
-	.uleb128 .LVU263
-	.uleb128 .LVU273
-	.uleb128 .LVU280
-	.uleb128 .LVU289
-	.uleb128 .LVU306
-	.uleb128 .LVU327
-.LLST41:
-	.byte	0x4
-	.uleb128 .LVL100-.Ltext0
-	.uleb128 .LVL102-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL105-.Ltext0
-	.uleb128 .LVL106-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL116-.Ltext0
-	.uleb128 .LVL123-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
 .LVUS43:
-	.uleb128 .LVU307
-	.uleb128 .LVU327
+	.uleb128 .LVU285
+	.uleb128 .LVU293
+	.uleb128 .LVU302
+	.uleb128 .LVU311
+	.uleb128 .LVU328
+	.uleb128 .LVU329
 .LLST43:
 	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LVL102-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
 	.uleb128 .LVL117-.Ltext0
-	.uleb128 .LVL123-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS44:
+	.uleb128 .LVU285
+	.uleb128 .LVU295
+	.uleb128 .LVU302
+	.uleb128 .LVU311
+	.uleb128 .LVU328
+	.uleb128 .LVU349
+.LLST44:
+	.byte	0x4
+	.uleb128 .LVL101-.Ltext0
+	.uleb128 .LVL103-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL106-.Ltext0
+	.uleb128 .LVL107-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL117-.Ltext0
+	.uleb128 .LVL124-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS46:
+	.uleb128 .LVU329
+	.uleb128 .LVU349
+.LLST46:
+	.byte	0x4
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 .LVL124-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
-.LVUS45:
-	.uleb128 .LVU307
-	.uleb128 .LVU312
-	.uleb128 .LVU316
-	.uleb128 .LVU321
-.LLST45:
+.LVUS48:
+	.uleb128 .LVU329
+	.uleb128 .LVU334
+	.uleb128 .LVU338
+	.uleb128 .LVU343
+.LLST48:
 	.byte	0x4
-	.uleb128 .LVL117-.Ltext0
-	.uleb128 .LVL119-.Ltext0
+	.uleb128 .LVL118-.Ltext0
+	.uleb128 .LVL120-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL121-.Ltext0
 	.uleb128 .LVL122-.Ltext0
+	.uleb128 .LVL123-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS46:
-	.uleb128 .LVU294
-	.uleb128 .LVU303
-.LLST46:
+.LVUS49:
+	.uleb128 .LVU316
+	.uleb128 .LVU325
+.LLST49:
 	.byte	0x4
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 .LVL115-.Ltext0
 	.uleb128 0x4
 	.byte	0xa3
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x9f
 	.byte	0
-.LVUS47:
-	.uleb128 .LVU294
-	.uleb128 .LVU303
-.LLST47:
+.LVUS50:
+	.uleb128 .LVU316
+	.uleb128 .LVU325
+.LLST50:
 	.byte	0x4
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 .LVL115-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS48:
-	.uleb128 .LVU293
-	.uleb128 .LVU303
-.LLST48:
+.LVUS51:
+	.uleb128 .LVU315
+	.uleb128 .LVU325
+.LLST51:
 	.byte	0x4
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 .LVL115-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 4
 	.byte	0
-.LVUS49:
-	.uleb128 .LVU293
-	.uleb128 .LVU299
-.LLST49:
+.LVUS52:
+	.uleb128 .LVU315
+	.uleb128 .LVU321
+.LLST52:
 	.byte	0x4
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 .LVL111-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
-.LVUS50:
-	.uleb128 .LVU293
-	.uleb128 .LVU303
-.LLST50:
+.LVUS53:
+	.uleb128 .LVU315
+	.uleb128 .LVU325
+.LLST53:
 	.byte	0x4
-	.uleb128 .LVL108-.Ltext0
-	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL109-.Ltext0
+	.uleb128 .LVL115-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS51:
-	.uleb128 .LVU295
-	.uleb128 .LVU299
-	.uleb128 .LVU299
-	.uleb128 .LVU302
-	.uleb128 .LVU302
-	.uleb128 .LVU303
-.LLST51:
+.LVUS54:
+	.uleb128 .LVU317
+	.uleb128 .LVU321
+	.uleb128 .LVU321
+	.uleb128 .LVU324
+	.uleb128 .LVU324
+	.uleb128 .LVU325
+.LLST54:
 	.byte	0x4
-	.uleb128 .LVL109-.Ltext0
 	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL111-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL110-.Ltext0
-	.uleb128 .LVL113-.Ltext0
+	.uleb128 .LVL111-.Ltext0
+	.uleb128 .LVL114-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL113-.Ltext0
 	.uleb128 .LVL114-.Ltext0
+	.uleb128 .LVL115-.Ltext0
 	.uleb128 0x3
 	.byte	0x76
 	.sleb128 1
 	.byte	0x9f
 	.byte	0
-.LVUS52:
-	.uleb128 .LVU295
-	.uleb128 .LVU303
-.LLST52:
-	.byte	0x4
-	.uleb128 .LVL109-.Ltext0
-	.uleb128 .LVL114-.Ltext0
-	.uleb128 0x3
-	.byte	0x8
-	.byte	0x20
-	.byte	0x9f
-	.byte	0
-.LVUS53:
-	.uleb128 .LVU295
-	.uleb128 .LVU303
-.LLST53:
-	.byte	0x4
-	.uleb128 .LVL109-.Ltext0
-	.uleb128 .LVL114-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
-.LVUS54:
-	.uleb128 .LVU329
-	.uleb128 .LVU333
-	.uleb128 .LVU333
-	.uleb128 .LVU336
-	.uleb128 .LVU336
-	.uleb128 .LVU337
-.LLST54:
-	.byte	0x4
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 .LVL125-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL125-.Ltext0
-	.uleb128 .LVL128-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL128-.Ltext0
-	.uleb128 .LVL129-.Ltext0
-	.uleb128 0x3
-	.byte	0x77
-	.sleb128 1
-	.byte	0x9f
-	.byte	0
 .LVUS55:
-	.uleb128 .LVU329
-	.uleb128 .LVU337
+	.uleb128 .LVU317
+	.uleb128 .LVU325
 .LLST55:
 	.byte	0x4
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL115-.Ltext0
 	.uleb128 0x3
 	.byte	0x8
 	.byte	0x20
 	.byte	0x9f
 	.byte	0
 .LVUS56:
-	.uleb128 .LVU329
-	.uleb128 .LVU337
+	.uleb128 .LVU317
+	.uleb128 .LVU325
 .LLST56:
 	.byte	0x4
-	.uleb128 .LVL124-.Ltext0
-	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL110-.Ltext0
+	.uleb128 .LVL115-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
 .LVUS57:
-	.uleb128 0
-	.uleb128 .LVU347
-	.uleb128 .LVU347
-	.uleb128 0
+	.uleb128 .LVU351
+	.uleb128 .LVU355
+	.uleb128 .LVU355
+	.uleb128 .LVU358
+	.uleb128 .LVU358
+	.uleb128 .LVU359
 .LLST57:
 	.byte	0x4
-	.uleb128 .LVL130-.Ltext0
-	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL126-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL126-.Ltext0
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL129-.Ltext0
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 0x3
+	.byte	0x77
+	.sleb128 1
+	.byte	0x9f
+	.byte	0
+.LVUS58:
+	.uleb128 .LVU351
+	.uleb128 .LVU359
+.LLST58:
+	.byte	0x4
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 0x3
+	.byte	0x8
+	.byte	0x20
+	.byte	0x9f
+	.byte	0
+.LVUS59:
+	.uleb128 .LVU351
+	.uleb128 .LVU359
+.LLST59:
+	.byte	0x4
+	.uleb128 .LVL125-.Ltext0
+	.uleb128 .LVL130-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS60:
+	.uleb128 0
+	.uleb128 .LVU369
+	.uleb128 .LVU369
+	.uleb128 0
+.LLST60:
+	.byte	0x4
+	.uleb128 .LVL131-.Ltext0
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
 	.uleb128 .LFE39-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -68
 	.byte	0
-.LVUS58:
+.LVUS61:
 	.uleb128 0
-	.uleb128 .LVU343
-	.uleb128 .LVU343
-	.uleb128 .LVU344
-	.uleb128 .LVU352
-	.uleb128 .LVU354
 	.uleb128 .LVU365
-	.uleb128 .LVU404
-	.uleb128 .LVU404
-	.uleb128 .LVU407
-	.uleb128 .LVU407
-	.uleb128 .LVU410
-	.uleb128 .LVU411
-	.uleb128 .LVU444
-	.uleb128 .LVU444
-	.uleb128 .LVU445
-	.uleb128 .LVU445
-	.uleb128 .LVU446
-	.uleb128 .LVU446
-	.uleb128 .LVU460
-	.uleb128 .LVU460
-	.uleb128 .LVU462
-	.uleb128 .LVU463
-	.uleb128 .LVU553
-	.uleb128 .LVU553
-	.uleb128 .LVU570
-	.uleb128 .LVU570
-	.uleb128 .LVU577
-	.uleb128 .LVU577
-	.uleb128 .LVU580
-	.uleb128 .LVU581
-	.uleb128 .LVU584
-	.uleb128 .LVU584
-	.uleb128 .LVU594
-	.uleb128 .LVU594
-	.uleb128 .LVU633
-	.uleb128 .LVU633
-	.uleb128 .LVU639
-	.uleb128 .LVU648
+	.uleb128 .LVU365
+	.uleb128 .LVU366
+	.uleb128 .LVU374
+	.uleb128 .LVU376
+	.uleb128 .LVU387
+	.uleb128 .LVU426
+	.uleb128 .LVU426
+	.uleb128 .LVU429
+	.uleb128 .LVU429
+	.uleb128 .LVU432
+	.uleb128 .LVU433
+	.uleb128 .LVU466
+	.uleb128 .LVU466
+	.uleb128 .LVU467
+	.uleb128 .LVU467
+	.uleb128 .LVU468
+	.uleb128 .LVU468
+	.uleb128 .LVU482
+	.uleb128 .LVU482
+	.uleb128 .LVU484
+	.uleb128 .LVU485
+	.uleb128 .LVU575
+	.uleb128 .LVU575
+	.uleb128 .LVU592
+	.uleb128 .LVU592
+	.uleb128 .LVU599
+	.uleb128 .LVU599
+	.uleb128 .LVU602
+	.uleb128 .LVU603
+	.uleb128 .LVU606
+	.uleb128 .LVU606
+	.uleb128 .LVU616
+	.uleb128 .LVU616
+	.uleb128 .LVU655
+	.uleb128 .LVU655
+	.uleb128 .LVU661
+	.uleb128 .LVU670
 	.uleb128 0
-.LLST58:
-	.byte	0x4
-	.uleb128 .LVL130-.Ltext0
-	.uleb128 .LVL131-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
+.LLST61:
 	.byte	0x4
 	.uleb128 .LVL131-.Ltext0
 	.uleb128 .LVL132-.Ltext0
 	.uleb128 0x1
-	.byte	0x57
+	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL132-.Ltext0
+	.uleb128 .LVL133-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
+	.uleb128 .LVL135-.Ltext0
 	.uleb128 .LVL136-.Ltext0
-	.uleb128 .LVL145-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 .LVL146-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL145-.Ltext0
 	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LVL147-.Ltext0
 	.uleb128 0x3
 	.byte	0x75
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL146-.Ltext0
 	.uleb128 .LVL147-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
 	.uleb128 .LVL148-.Ltext0
-	.uleb128 .LVL158-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LVL149-.Ltext0
 	.uleb128 .LVL159-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL160-.Ltext0
 	.uleb128 0x3
 	.byte	0x72
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL159-.Ltext0
 	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL161-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL160-.Ltext0
-	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL168-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -60
 	.byte	0x4
-	.uleb128 .LVL167-.Ltext0
 	.uleb128 .LVL168-.Ltext0
+	.uleb128 .LVL169-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL169-.Ltext0
-	.uleb128 .LVL210-.Ltext0
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL211-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -60
 	.byte	0x4
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 .LVL214-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL215-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL216-.Ltext0
+	.uleb128 .LVL215-.Ltext0
+	.uleb128 .LVL217-.Ltext0
 	.uleb128 0x3
 	.byte	0x75
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL216-.Ltext0
-	.uleb128 .LVL218-.Ltext0
+	.uleb128 .LVL217-.Ltext0
+	.uleb128 .LVL219-.Ltext0
 	.uleb128 0x3
 	.byte	0x75
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL219-.Ltext0
 	.uleb128 .LVL220-.Ltext0
+	.uleb128 .LVL221-.Ltext0
 	.uleb128 0x3
 	.byte	0x75
 	.sleb128 1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL220-.Ltext0
-	.uleb128 .LVL225-.Ltext0
+	.uleb128 .LVL221-.Ltext0
+	.uleb128 .LVL226-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -60
-	.byte	0x4
-	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL226-.Ltext0
 	.uleb128 .LVL244-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL245-.Ltext0
 	.uleb128 0x1
 	.byte	0x55
 	.byte	0x4
-	.uleb128 .LVL250-.Ltext0
+	.uleb128 .LVL251-.Ltext0
 	.uleb128 .LFE39-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 -60
-	.byte	0
-.LVUS59:
-	.uleb128 0
-	.uleb128 .LVU347
-	.uleb128 .LVU347
-	.uleb128 .LVU397
-	.uleb128 .LVU397
-	.uleb128 .LVU407
-	.uleb128 .LVU407
-	.uleb128 .LVU467
-	.uleb128 .LVU467
-	.uleb128 .LVU475
-	.uleb128 .LVU475
-	.uleb128 .LVU483
-	.uleb128 .LVU483
-	.uleb128 .LVU488
-	.uleb128 .LVU488
-	.uleb128 .LVU489
-	.uleb128 .LVU489
-	.uleb128 .LVU505
-	.uleb128 .LVU505
-	.uleb128 .LVU510
-	.uleb128 .LVU510
-	.uleb128 .LVU511
-	.uleb128 .LVU511
-	.uleb128 .LVU517
-	.uleb128 .LVU517
-	.uleb128 .LVU523
-	.uleb128 .LVU525
-	.uleb128 .LVU527
-	.uleb128 .LVU527
-	.uleb128 .LVU536
-	.uleb128 .LVU536
-	.uleb128 .LVU544
-	.uleb128 .LVU544
-	.uleb128 .LVU553
-	.uleb128 .LVU553
-	.uleb128 .LVU575
-	.uleb128 .LVU575
-	.uleb128 .LVU578
-	.uleb128 .LVU578
-	.uleb128 .LVU581
-	.uleb128 .LVU581
-	.uleb128 .LVU596
-	.uleb128 .LVU596
-	.uleb128 .LVU599
-	.uleb128 .LVU599
-	.uleb128 .LVU605
-	.uleb128 .LVU605
-	.uleb128 .LVU614
-	.uleb128 .LVU614
-	.uleb128 .LVU625
-	.uleb128 .LVU625
-	.uleb128 .LVU626
-	.uleb128 .LVU626
-	.uleb128 .LVU633
-	.uleb128 .LVU633
-	.uleb128 .LVU648
-	.uleb128 .LVU648
-	.uleb128 .LVU650
-	.uleb128 .LVU650
-	.uleb128 .LVU656
-	.uleb128 .LVU656
-	.uleb128 .LVU663
-	.uleb128 .LVU663
-	.uleb128 .LVU668
-	.uleb128 .LVU668
-	.uleb128 .LVU669
-	.uleb128 .LVU669
-	.uleb128 0
-.LLST59:
-	.byte	0x4
-	.uleb128 .LVL130-.Ltext0
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LVL143-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL143-.Ltext0
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL146-.Ltext0
-	.uleb128 .LVL170-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL170-.Ltext0
-	.uleb128 .LVL174-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL174-.Ltext0
-	.uleb128 .LVL176-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL176-.Ltext0
-	.uleb128 .LVL178-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x8
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL178-.Ltext0
-	.uleb128 .LVL179-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL179-.Ltext0
-	.uleb128 .LVL186-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL186-.Ltext0
-	.uleb128 .LVL188-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x8
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL188-.Ltext0
-	.uleb128 .LVL189-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL189-.Ltext0
-	.uleb128 .LVL191-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL191-.Ltext0
-	.uleb128 .LVL195-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 .LVL203-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL203-.Ltext0
-	.uleb128 .LVL206-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL206-.Ltext0
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL215-.Ltext0
-	.uleb128 .LVL217-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL217-.Ltext0
-	.uleb128 .LVL219-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL219-.Ltext0
-	.uleb128 .LVL226-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL226-.Ltext0
-	.uleb128 .LVL228-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL228-.Ltext0
-	.uleb128 .LVL230-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL230-.Ltext0
-	.uleb128 .LVL234-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL234-.Ltext0
-	.uleb128 .LVL239-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL239-.Ltext0
-	.uleb128 .LVL240-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL240-.Ltext0
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 .LVL250-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL250-.Ltext0
-	.uleb128 .LVL253-.Ltext0
-	.uleb128 0x7
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x6
-	.byte	0x23
-	.uleb128 0x4
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL253-.Ltext0
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
-	.uleb128 .LVL261-.Ltext0
-	.uleb128 0x1
-	.byte	0x50
-	.byte	0x4
-	.uleb128 .LVL261-.Ltext0
-	.uleb128 .LVL264-.Ltext0
-	.uleb128 0x1
-	.byte	0x55
-	.byte	0x4
-	.uleb128 .LVL264-.Ltext0
-	.uleb128 .LVL265-.Ltext0
-	.uleb128 0x3
-	.byte	0x91
-	.sleb128 -72
-	.byte	0x4
-	.uleb128 .LVL265-.Ltext0
-	.uleb128 .LFE39-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS61:
-	.uleb128 .LVU352
-	.uleb128 .LVU354
-	.uleb128 .LVU458
-	.uleb128 .LVU460
-	.uleb128 .LVU460
-	.uleb128 .LVU462
-	.uleb128 .LVU474
-	.uleb128 .LVU475
-	.uleb128 .LVU499
-	.uleb128 .LVU501
-	.uleb128 .LVU522
-	.uleb128 .LVU525
-	.uleb128 .LVU539
-	.uleb128 .LVU540
-	.uleb128 .LVU552
-	.uleb128 .LVU553
-.LLST61:
-	.byte	0x4
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 .LVL135-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL166-.Ltext0
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -60
-	.byte	0x4
-	.uleb128 .LVL167-.Ltext0
-	.uleb128 .LVL168-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL173-.Ltext0
-	.uleb128 .LVL174-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL184-.Ltext0
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -60
-	.byte	0x4
-	.uleb128 .LVL194-.Ltext0
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -60
-	.byte	0x4
-	.uleb128 .LVL204-.Ltext0
-	.uleb128 .LVL205-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -60
-	.byte	0x4
-	.uleb128 .LVL209-.Ltext0
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
 	.byte	0
 .LVUS62:
-	.uleb128 .LVU347
-	.uleb128 .LVU352
-	.uleb128 .LVU356
-	.uleb128 .LVU365
-	.uleb128 .LVU365
-	.uleb128 .LVU411
-	.uleb128 .LVU411
-	.uleb128 .LVU445
-	.uleb128 .LVU553
-	.uleb128 .LVU594
-	.uleb128 .LVU633
+	.uleb128 0
+	.uleb128 .LVU369
+	.uleb128 .LVU369
+	.uleb128 .LVU419
+	.uleb128 .LVU419
+	.uleb128 .LVU429
+	.uleb128 .LVU429
+	.uleb128 .LVU489
+	.uleb128 .LVU489
+	.uleb128 .LVU497
+	.uleb128 .LVU497
+	.uleb128 .LVU505
+	.uleb128 .LVU505
+	.uleb128 .LVU510
+	.uleb128 .LVU510
+	.uleb128 .LVU511
+	.uleb128 .LVU511
+	.uleb128 .LVU527
+	.uleb128 .LVU527
+	.uleb128 .LVU532
+	.uleb128 .LVU532
+	.uleb128 .LVU533
+	.uleb128 .LVU533
+	.uleb128 .LVU539
+	.uleb128 .LVU539
+	.uleb128 .LVU545
+	.uleb128 .LVU547
+	.uleb128 .LVU549
+	.uleb128 .LVU549
+	.uleb128 .LVU558
+	.uleb128 .LVU558
+	.uleb128 .LVU566
+	.uleb128 .LVU566
+	.uleb128 .LVU575
+	.uleb128 .LVU575
+	.uleb128 .LVU597
+	.uleb128 .LVU597
+	.uleb128 .LVU600
+	.uleb128 .LVU600
+	.uleb128 .LVU603
+	.uleb128 .LVU603
+	.uleb128 .LVU618
+	.uleb128 .LVU618
+	.uleb128 .LVU621
+	.uleb128 .LVU621
+	.uleb128 .LVU627
+	.uleb128 .LVU627
+	.uleb128 .LVU636
+	.uleb128 .LVU636
+	.uleb128 .LVU647
+	.uleb128 .LVU647
 	.uleb128 .LVU648
+	.uleb128 .LVU648
+	.uleb128 .LVU655
+	.uleb128 .LVU655
+	.uleb128 .LVU670
+	.uleb128 .LVU670
+	.uleb128 .LVU672
+	.uleb128 .LVU672
+	.uleb128 .LVU678
+	.uleb128 .LVU678
+	.uleb128 .LVU685
+	.uleb128 .LVU685
+	.uleb128 .LVU690
+	.uleb128 .LVU690
+	.uleb128 .LVU691
+	.uleb128 .LVU691
+	.uleb128 0
 .LLST62:
 	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
+	.uleb128 .LVL131-.Ltext0
 	.uleb128 .LVL134-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL135-.Ltext0
-	.uleb128 .LVL136-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL136-.Ltext0
-	.uleb128 .LVL148-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL148-.Ltext0
-	.uleb128 .LVL159-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -60
-	.byte	0x4
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 .LVL250-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -60
-	.byte	0
-.LVUS63:
-	.uleb128 .LVU347
-	.uleb128 .LVU352
-	.uleb128 .LVU357
-	.uleb128 .LVU397
-	.uleb128 .LVU403
-	.uleb128 .LVU411
-	.uleb128 .LVU411
-	.uleb128 .LVU438
-	.uleb128 .LVU553
-	.uleb128 .LVU557
-	.uleb128 .LVU557
-	.uleb128 .LVU585
-	.uleb128 .LVU585
-	.uleb128 .LVU594
-.LLST63:
-	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL135-.Ltext0
-	.uleb128 .LVL143-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL145-.Ltext0
-	.uleb128 .LVL148-.Ltext0
 	.uleb128 0x1
 	.byte	0x51
 	.byte	0x4
-	.uleb128 .LVL148-.Ltext0
-	.uleb128 .LVL156-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -56
-	.byte	0x4
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL211-.Ltext0
-	.uleb128 .LVL221-.Ltext0
-	.uleb128 0x1
-	.byte	0x51
-	.byte	0x4
-	.uleb128 .LVL221-.Ltext0
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0
-.LVUS64:
-	.uleb128 .LVU347
-	.uleb128 .LVU352
-	.uleb128 .LVU358
-	.uleb128 .LVU410
-	.uleb128 .LVU411
-	.uleb128 .LVU462
-	.uleb128 .LVU463
-	.uleb128 .LVU553
-	.uleb128 .LVU553
-	.uleb128 .LVU571
-	.uleb128 .LVU571
-	.uleb128 .LVU579
-	.uleb128 .LVU581
-	.uleb128 .LVU585
-	.uleb128 .LVU585
-	.uleb128 .LVU588
-	.uleb128 .LVU591
-	.uleb128 .LVU594
-	.uleb128 .LVU594
-	.uleb128 0
-.LLST64:
-	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
 	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL144-.Ltext0
 	.uleb128 0x3
-	.byte	0x9
-	.byte	0xff
-	.byte	0x9f
+	.byte	0x91
+	.sleb128 -72
 	.byte	0x4
-	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL144-.Ltext0
 	.uleb128 .LVL147-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL147-.Ltext0
+	.uleb128 .LVL171-.Ltext0
 	.uleb128 0x3
-	.byte	0x9
-	.byte	0xff
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL148-.Ltext0
-	.uleb128 .LVL168-.Ltext0
-	.uleb128 0x2
 	.byte	0x91
-	.sleb128 -64
+	.sleb128 -72
 	.byte	0x4
-	.uleb128 .LVL169-.Ltext0
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -64
-	.byte	0x4
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 0x3
-	.byte	0x9
-	.byte	0xff
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL214-.Ltext0
-	.uleb128 .LVL218-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL219-.Ltext0
-	.uleb128 .LVL221-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL221-.Ltext0
-	.uleb128 .LVL222-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL224-.Ltext0
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 .LFE39-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -64
-	.byte	0
-.LVUS65:
-	.uleb128 .LVU347
-	.uleb128 .LVU352
-	.uleb128 .LVU359
-	.uleb128 .LVU411
-	.uleb128 .LVU411
-	.uleb128 .LVU430
-	.uleb128 .LVU430
-	.uleb128 .LVU434
-	.uleb128 .LVU434
-	.uleb128 .LVU443
-	.uleb128 .LVU443
-	.uleb128 .LVU462
-	.uleb128 .LVU463
-	.uleb128 .LVU553
-	.uleb128 .LVU553
-	.uleb128 .LVU594
-	.uleb128 .LVU594
-	.uleb128 .LVU633
-	.uleb128 .LVU633
-	.uleb128 .LVU641
-	.uleb128 .LVU641
-	.uleb128 0
-.LLST65:
-	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL135-.Ltext0
-	.uleb128 .LVL148-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL148-.Ltext0
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL152-.Ltext0
-	.uleb128 .LVL154-.Ltext0
-	.uleb128 0x2
-	.byte	0x32
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL154-.Ltext0
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL157-.Ltext0
-	.uleb128 .LVL168-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -56
-	.byte	0x4
-	.uleb128 .LVL169-.Ltext0
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -56
-	.byte	0x4
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -56
-	.byte	0x4
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 .LVL246-.Ltext0
-	.uleb128 0x1
-	.byte	0x52
-	.byte	0x4
-	.uleb128 .LVL246-.Ltext0
-	.uleb128 .LFE39-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -56
-	.byte	0
-.LVUS66:
-	.uleb128 .LVU347
-	.uleb128 .LVU352
-	.uleb128 .LVU360
-	.uleb128 .LVU411
-	.uleb128 .LVU411
-	.uleb128 .LVU453
-	.uleb128 .LVU463
-	.uleb128 .LVU467
-	.uleb128 .LVU475
-	.uleb128 .LVU484
-	.uleb128 .LVU501
-	.uleb128 .LVU506
-	.uleb128 .LVU515
-	.uleb128 .LVU527
-	.uleb128 .LVU536
-	.uleb128 .LVU544
-	.uleb128 .LVU553
-	.uleb128 .LVU594
-	.uleb128 .LVU594
-	.uleb128 .LVU596
-	.uleb128 .LVU599
-	.uleb128 .LVU604
-	.uleb128 .LVU619
-	.uleb128 .LVU624
-	.uleb128 .LVU633
-	.uleb128 .LVU640
-	.uleb128 .LVU648
-	.uleb128 .LVU650
-.LLST66:
-	.byte	0x4
-	.uleb128 .LVL133-.Ltext0
-	.uleb128 .LVL134-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL135-.Ltext0
-	.uleb128 .LVL148-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL148-.Ltext0
-	.uleb128 .LVL163-.Ltext0
+	.uleb128 .LVL171-.Ltext0
+	.uleb128 .LVL175-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL169-.Ltext0
-	.uleb128 .LVL170-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL175-.Ltext0
 	.uleb128 .LVL177-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
 	.byte	0x4
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 .LVL187-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL191-.Ltext0
-	.uleb128 .LVL197-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL203-.Ltext0
-	.uleb128 .LVL206-.Ltext0
-	.uleb128 0x1
-	.byte	0x56
-	.byte	0x4
-	.uleb128 .LVL210-.Ltext0
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 0x2
-	.byte	0x30
+	.uleb128 .LVL177-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x8
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL179-.Ltext0
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL187-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL187-.Ltext0
+	.uleb128 .LVL189-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x8
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL189-.Ltext0
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL196-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 .LVL204-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL228-.Ltext0
+	.uleb128 .LVL204-.Ltext0
+	.uleb128 .LVL207-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL207-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL216-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL216-.Ltext0
+	.uleb128 .LVL218-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL218-.Ltext0
+	.uleb128 .LVL220-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL220-.Ltext0
+	.uleb128 .LVL227-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL227-.Ltext0
 	.uleb128 .LVL229-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL237-.Ltext0
-	.uleb128 .LVL238-.Ltext0
+	.uleb128 .LVL229-.Ltext0
+	.uleb128 .LVL231-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL231-.Ltext0
+	.uleb128 .LVL235-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL235-.Ltext0
+	.uleb128 .LVL240-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL240-.Ltext0
+	.uleb128 .LVL241-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 .LVL245-.Ltext0
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL251-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL251-.Ltext0
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 0x7
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x6
+	.byte	0x23
+	.uleb128 0x4
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 .LVL258-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL250-.Ltext0
-	.uleb128 .LVL253-.Ltext0
+	.uleb128 .LVL258-.Ltext0
+	.uleb128 .LVL262-.Ltext0
+	.uleb128 0x1
+	.byte	0x50
+	.byte	0x4
+	.uleb128 .LVL262-.Ltext0
+	.uleb128 .LVL265-.Ltext0
+	.uleb128 0x1
+	.byte	0x55
+	.byte	0x4
+	.uleb128 .LVL265-.Ltext0
+	.uleb128 .LVL266-.Ltext0
+	.uleb128 0x3
+	.byte	0x91
+	.sleb128 -72
+	.byte	0x4
+	.uleb128 .LVL266-.Ltext0
+	.uleb128 .LFE39-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS64:
+	.uleb128 .LVU374
+	.uleb128 .LVU376
+	.uleb128 .LVU480
+	.uleb128 .LVU482
+	.uleb128 .LVU482
+	.uleb128 .LVU484
+	.uleb128 .LVU496
+	.uleb128 .LVU497
+	.uleb128 .LVU521
+	.uleb128 .LVU523
+	.uleb128 .LVU544
+	.uleb128 .LVU547
+	.uleb128 .LVU561
+	.uleb128 .LVU562
+	.uleb128 .LVU574
+	.uleb128 .LVU575
+.LLST64:
+	.byte	0x4
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL168-.Ltext0
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL174-.Ltext0
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0x4
+	.uleb128 .LVL185-.Ltext0
+	.uleb128 .LVL186-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL195-.Ltext0
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL205-.Ltext0
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL210-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 0x1
+	.byte	0x57
+	.byte	0
+.LVUS65:
+	.uleb128 .LVU369
+	.uleb128 .LVU374
+	.uleb128 .LVU378
+	.uleb128 .LVU387
+	.uleb128 .LVU387
+	.uleb128 .LVU433
+	.uleb128 .LVU433
+	.uleb128 .LVU467
+	.uleb128 .LVU575
+	.uleb128 .LVU616
+	.uleb128 .LVU655
+	.uleb128 .LVU670
+.LLST65:
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL137-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL160-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL251-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -60
+	.byte	0
+.LVUS66:
+	.uleb128 .LVU369
+	.uleb128 .LVU374
+	.uleb128 .LVU379
+	.uleb128 .LVU419
+	.uleb128 .LVU425
+	.uleb128 .LVU433
+	.uleb128 .LVU433
+	.uleb128 .LVU460
+	.uleb128 .LVU575
+	.uleb128 .LVU579
+	.uleb128 .LVU579
+	.uleb128 .LVU607
+	.uleb128 .LVU607
+	.uleb128 .LVU616
+.LLST66:
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL144-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL146-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -56
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL212-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL212-.Ltext0
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL226-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
 .LVUS67:
-	.uleb128 .LVU439
-	.uleb128 .LVU444
-	.uleb128 .LVU444
-	.uleb128 .LVU446
-	.uleb128 .LVU446
-	.uleb128 .LVU453
-	.uleb128 .LVU463
-	.uleb128 .LVU470
-	.uleb128 .LVU475
-	.uleb128 .LVU496
-	.uleb128 .LVU501
-	.uleb128 .LVU514
-	.uleb128 .LVU515
-	.uleb128 .LVU521
-	.uleb128 .LVU525
-	.uleb128 .LVU534
-	.uleb128 .LVU536
-	.uleb128 .LVU538
-	.uleb128 .LVU540
-	.uleb128 .LVU546
-	.uleb128 .LVU594
-	.uleb128 .LVU598
-	.uleb128 .LVU599
-	.uleb128 .LVU618
-	.uleb128 .LVU619
-	.uleb128 .LVU633
-	.uleb128 .LVU633
-	.uleb128 .LVU639
-	.uleb128 .LVU648
-	.uleb128 .LVU649
-	.uleb128 .LVU650
-	.uleb128 .LVU655
-	.uleb128 .LVU656
+	.uleb128 .LVU369
+	.uleb128 .LVU374
+	.uleb128 .LVU380
+	.uleb128 .LVU432
+	.uleb128 .LVU433
+	.uleb128 .LVU484
+	.uleb128 .LVU485
+	.uleb128 .LVU575
+	.uleb128 .LVU575
+	.uleb128 .LVU593
+	.uleb128 .LVU593
+	.uleb128 .LVU601
+	.uleb128 .LVU603
+	.uleb128 .LVU607
+	.uleb128 .LVU607
+	.uleb128 .LVU610
+	.uleb128 .LVU613
+	.uleb128 .LVU616
+	.uleb128 .LVU616
 	.uleb128 0
 .LLST67:
 	.byte	0x4
-	.uleb128 .LVL156-.Ltext0
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 0x3
+	.byte	0x9
+	.byte	0xff
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL148-.Ltext0
+	.uleb128 0x3
+	.byte	0x9
+	.byte	0xff
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -64
+	.byte	0x4
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -64
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL215-.Ltext0
+	.uleb128 0x3
+	.byte	0x9
+	.byte	0xff
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL215-.Ltext0
+	.uleb128 .LVL219-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL220-.Ltext0
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL222-.Ltext0
+	.uleb128 .LVL223-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL225-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LFE39-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -64
+	.byte	0
+.LVUS68:
+	.uleb128 .LVU369
+	.uleb128 .LVU374
+	.uleb128 .LVU381
+	.uleb128 .LVU433
+	.uleb128 .LVU433
+	.uleb128 .LVU452
+	.uleb128 .LVU452
+	.uleb128 .LVU456
+	.uleb128 .LVU456
+	.uleb128 .LVU465
+	.uleb128 .LVU465
+	.uleb128 .LVU484
+	.uleb128 .LVU485
+	.uleb128 .LVU575
+	.uleb128 .LVU575
+	.uleb128 .LVU616
+	.uleb128 .LVU616
+	.uleb128 .LVU655
+	.uleb128 .LVU655
+	.uleb128 .LVU663
+	.uleb128 .LVU663
+	.uleb128 0
+.LLST68:
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL153-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL153-.Ltext0
+	.uleb128 .LVL155-.Ltext0
+	.uleb128 0x2
+	.byte	0x32
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL155-.Ltext0
 	.uleb128 .LVL158-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL158-.Ltext0
+	.uleb128 .LVL169-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -56
+	.byte	0x4
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -56
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -56
+	.byte	0x4
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 0x1
+	.byte	0x52
+	.byte	0x4
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LFE39-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -56
+	.byte	0
+.LVUS69:
+	.uleb128 .LVU369
+	.uleb128 .LVU374
+	.uleb128 .LVU382
+	.uleb128 .LVU433
+	.uleb128 .LVU433
+	.uleb128 .LVU475
+	.uleb128 .LVU485
+	.uleb128 .LVU489
+	.uleb128 .LVU497
+	.uleb128 .LVU506
+	.uleb128 .LVU523
+	.uleb128 .LVU528
+	.uleb128 .LVU537
+	.uleb128 .LVU549
+	.uleb128 .LVU558
+	.uleb128 .LVU566
+	.uleb128 .LVU575
+	.uleb128 .LVU616
+	.uleb128 .LVU616
+	.uleb128 .LVU618
+	.uleb128 .LVU621
+	.uleb128 .LVU626
+	.uleb128 .LVU641
+	.uleb128 .LVU646
+	.uleb128 .LVU655
+	.uleb128 .LVU662
+	.uleb128 .LVU670
+	.uleb128 .LVU672
+.LLST69:
+	.byte	0x4
+	.uleb128 .LVL134-.Ltext0
+	.uleb128 .LVL135-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL136-.Ltext0
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL149-.Ltext0
+	.uleb128 .LVL164-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL171-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 .LVL178-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL186-.Ltext0
+	.uleb128 .LVL188-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL198-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL204-.Ltext0
+	.uleb128 .LVL207-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL211-.Ltext0
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 0x2
+	.byte	0x30
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL226-.Ltext0
+	.uleb128 .LVL227-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL229-.Ltext0
+	.uleb128 .LVL230-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL238-.Ltext0
+	.uleb128 .LVL239-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL246-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0x4
+	.uleb128 .LVL251-.Ltext0
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 0x1
+	.byte	0x56
+	.byte	0
+.LVUS70:
+	.uleb128 .LVU461
+	.uleb128 .LVU466
+	.uleb128 .LVU466
+	.uleb128 .LVU468
+	.uleb128 .LVU468
+	.uleb128 .LVU475
+	.uleb128 .LVU485
+	.uleb128 .LVU492
+	.uleb128 .LVU497
+	.uleb128 .LVU518
+	.uleb128 .LVU523
+	.uleb128 .LVU536
+	.uleb128 .LVU537
+	.uleb128 .LVU543
+	.uleb128 .LVU547
+	.uleb128 .LVU556
+	.uleb128 .LVU558
+	.uleb128 .LVU560
+	.uleb128 .LVU562
+	.uleb128 .LVU568
+	.uleb128 .LVU616
+	.uleb128 .LVU620
+	.uleb128 .LVU621
+	.uleb128 .LVU640
+	.uleb128 .LVU641
+	.uleb128 .LVU655
+	.uleb128 .LVU655
+	.uleb128 .LVU661
+	.uleb128 .LVU670
+	.uleb128 .LVU671
+	.uleb128 .LVU672
+	.uleb128 .LVU677
+	.uleb128 .LVU678
+	.uleb128 0
+.LLST70:
+	.byte	0x4
+	.uleb128 .LVL157-.Ltext0
+	.uleb128 .LVL159-.Ltext0
 	.uleb128 0x2
 	.byte	0x75
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL158-.Ltext0
-	.uleb128 .LVL160-.Ltext0
+	.uleb128 .LVL159-.Ltext0
+	.uleb128 .LVL161-.Ltext0
 	.uleb128 0x2
 	.byte	0x72
 	.sleb128 -1
 	.byte	0x4
-	.uleb128 .LVL160-.Ltext0
-	.uleb128 .LVL163-.Ltext0
+	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL164-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
 	.sleb128 -60
@@ -13846,8 +14008,8 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0x4
-	.uleb128 .LVL169-.Ltext0
-	.uleb128 .LVL171-.Ltext0
+	.uleb128 .LVL170-.Ltext0
+	.uleb128 .LVL172-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
 	.sleb128 -60
@@ -13855,8 +14017,8 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0x4
-	.uleb128 .LVL174-.Ltext0
-	.uleb128 .LVL181-.Ltext0
+	.uleb128 .LVL175-.Ltext0
+	.uleb128 .LVL182-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
 	.sleb128 -60
@@ -13864,17 +14026,17 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0x4
-	.uleb128 .LVL185-.Ltext0
-	.uleb128 .LVL190-.Ltext0
-	.uleb128 0x5
-	.byte	0x91
-	.sleb128 -60
-	.byte	0x6
-	.byte	0x31
-	.byte	0x1c
-	.byte	0x4
+	.uleb128 .LVL186-.Ltext0
 	.uleb128 .LVL191-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
 	.uleb128 .LVL192-.Ltext0
+	.uleb128 .LVL193-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
 	.sleb128 -60
@@ -13882,8 +14044,8 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0x4
-	.uleb128 .LVL196-.Ltext0
-	.uleb128 .LVL200-.Ltext0
+	.uleb128 .LVL197-.Ltext0
+	.uleb128 .LVL201-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
 	.sleb128 -60
@@ -13891,8 +14053,8 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0x4
-	.uleb128 .LVL203-.Ltext0
-	.uleb128 .LVL204-1-.Ltext0
+	.uleb128 .LVL204-.Ltext0
+	.uleb128 .LVL205-1-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
 	.sleb128 -60
@@ -13900,8 +14062,8 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0x4
-	.uleb128 .LVL205-.Ltext0
-	.uleb128 .LVL207-.Ltext0
+	.uleb128 .LVL206-.Ltext0
+	.uleb128 .LVL208-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
 	.sleb128 -60
@@ -13909,17 +14071,8 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0x4
-	.uleb128 .LVL225-.Ltext0
-	.uleb128 .LVL227-.Ltext0
-	.uleb128 0x5
-	.byte	0x91
-	.sleb128 -60
-	.byte	0x6
-	.byte	0x31
-	.byte	0x1c
-	.byte	0x4
+	.uleb128 .LVL226-.Ltext0
 	.uleb128 .LVL228-.Ltext0
-	.uleb128 .LVL236-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
 	.sleb128 -60
@@ -13927,8 +14080,8 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0x4
+	.uleb128 .LVL229-.Ltext0
 	.uleb128 .LVL237-.Ltext0
-	.uleb128 .LVL243-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
 	.sleb128 -60
@@ -13936,14 +14089,23 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0x4
-	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL238-.Ltext0
 	.uleb128 .LVL244-.Ltext0
+	.uleb128 0x5
+	.byte	0x91
+	.sleb128 -60
+	.byte	0x6
+	.byte	0x31
+	.byte	0x1c
+	.byte	0x4
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL245-.Ltext0
 	.uleb128 0x2
 	.byte	0x75
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL250-.Ltext0
 	.uleb128 .LVL251-.Ltext0
+	.uleb128 .LVL252-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
 	.sleb128 -60
@@ -13951,8 +14113,8 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0x4
-	.uleb128 .LVL253-.Ltext0
-	.uleb128 .LVL255-.Ltext0
+	.uleb128 .LVL254-.Ltext0
+	.uleb128 .LVL256-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
 	.sleb128 -60
@@ -13960,7 +14122,7 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
+	.uleb128 .LVL258-.Ltext0
 	.uleb128 .LFE39-.Ltext0
 	.uleb128 0x5
 	.byte	0x91
@@ -13969,17 +14131,17 @@ stdin_file:
 	.byte	0x31
 	.byte	0x1c
 	.byte	0
-.LVUS68:
-	.uleb128 .LVU448
-	.uleb128 .LVU451
-	.uleb128 .LVU451
-	.uleb128 .LVU452
-	.uleb128 .LVU452
-	.uleb128 .LVU453
-.LLST68:
+.LVUS71:
+	.uleb128 .LVU470
+	.uleb128 .LVU473
+	.uleb128 .LVU473
+	.uleb128 .LVU474
+	.uleb128 .LVU474
+	.uleb128 .LVU475
+.LLST71:
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL161-.Ltext0
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL162-.Ltext0
 	.uleb128 0x7
 	.byte	0x91
 	.sleb128 -60
@@ -13989,8 +14151,8 @@ stdin_file:
 	.byte	0x1c
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
 	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL163-.Ltext0
 	.uleb128 0x8
 	.byte	0x77
 	.sleb128 0
@@ -14001,213 +14163,213 @@ stdin_file:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL162-.Ltext0
 	.uleb128 .LVL163-.Ltext0
+	.uleb128 .LVL164-.Ltext0
 	.uleb128 0x3
 	.byte	0x73
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0
-.LVUS69:
-	.uleb128 .LVU453
-	.uleb128 .LVU458
-.LLST69:
+.LVUS72:
+	.uleb128 .LVU475
+	.uleb128 .LVU480
+.LLST72:
 	.byte	0x4
-	.uleb128 .LVL163-.Ltext0
-	.uleb128 .LVL166-.Ltext0
+	.uleb128 .LVL164-.Ltext0
+	.uleb128 .LVL167-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
-.LVUS70:
-	.uleb128 .LVU448
-	.uleb128 .LVU460
-.LLST70:
+.LVUS73:
+	.uleb128 .LVU470
+	.uleb128 .LVU482
+.LLST73:
 	.byte	0x4
-	.uleb128 .LVL161-.Ltext0
-	.uleb128 .LVL167-.Ltext0
+	.uleb128 .LVL162-.Ltext0
+	.uleb128 .LVL168-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -68
 	.byte	0
-.LVUS73:
-	.uleb128 .LVU489
-	.uleb128 .LVU497
-	.uleb128 .LVU626
-	.uleb128 .LVU631
-	.uleb128 .LVU631
-	.uleb128 .LVU632
-	.uleb128 .LVU632
-	.uleb128 .LVU633
-	.uleb128 .LVU663
-	.uleb128 .LVU666
-	.uleb128 .LVU666
-	.uleb128 .LVU667
-	.uleb128 .LVU667
-	.uleb128 .LVU669
-.LLST73:
+.LVUS76:
+	.uleb128 .LVU511
+	.uleb128 .LVU519
+	.uleb128 .LVU648
+	.uleb128 .LVU653
+	.uleb128 .LVU653
+	.uleb128 .LVU654
+	.uleb128 .LVU654
+	.uleb128 .LVU655
+	.uleb128 .LVU685
+	.uleb128 .LVU688
+	.uleb128 .LVU688
+	.uleb128 .LVU689
+	.uleb128 .LVU689
+	.uleb128 .LVU691
+.LLST76:
 	.byte	0x4
-	.uleb128 .LVL179-.Ltext0
-	.uleb128 .LVL182-.Ltext0
-	.uleb128 0x6
-	.byte	0x56
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x57
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL240-.Ltext0
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 0x7
-	.byte	0x76
-	.sleb128 0
-	.byte	0xa8
-	.uleb128 0x34
-	.byte	0xa8
-	.uleb128 0x26
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL241-.Ltext0
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 0x8
-	.byte	0x77
-	.sleb128 0
-	.byte	0x6
-	.byte	0xa8
-	.uleb128 0x34
-	.byte	0xa8
-	.uleb128 0x26
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL242-.Ltext0
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 0x6
-	.byte	0x56
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x57
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x4
-	.uleb128 .LVL261-.Ltext0
-	.uleb128 .LVL262-.Ltext0
-	.uleb128 0x7
-	.byte	0x76
-	.sleb128 0
-	.byte	0xa8
-	.uleb128 0x34
-	.byte	0xa8
-	.uleb128 0x26
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL262-.Ltext0
-	.uleb128 .LVL263-.Ltext0
-	.uleb128 0x8
-	.byte	0x77
-	.sleb128 0
-	.byte	0x6
-	.byte	0xa8
-	.uleb128 0x34
-	.byte	0xa8
-	.uleb128 0x26
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL263-.Ltext0
-	.uleb128 .LVL265-.Ltext0
-	.uleb128 0x6
-	.byte	0x56
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0x57
-	.byte	0x93
-	.uleb128 0x4
-	.byte	0
-.LVUS74:
-	.uleb128 .LVU479
-	.uleb128 .LVU497
-	.uleb128 .LVU619
-	.uleb128 .LVU633
-	.uleb128 .LVU663
-	.uleb128 .LVU669
-.LLST74:
-	.byte	0x4
-	.uleb128 .LVL175-.Ltext0
-	.uleb128 .LVL182-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -52
-	.byte	0x4
-	.uleb128 .LVL237-.Ltext0
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -52
-	.byte	0x4
-	.uleb128 .LVL261-.Ltext0
-	.uleb128 .LVL265-.Ltext0
-	.uleb128 0x2
-	.byte	0x91
-	.sleb128 -52
-	.byte	0
-.LVUS75:
-	.uleb128 .LVU480
-	.uleb128 .LVU495
-	.uleb128 .LVU495
-	.uleb128 .LVU497
-	.uleb128 .LVU619
-	.uleb128 .LVU633
-	.uleb128 .LVU663
-	.uleb128 .LVU669
-.LLST75:
-	.byte	0x4
-	.uleb128 .LVL175-.Ltext0
 	.uleb128 .LVL180-.Ltext0
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL241-.Ltext0
+	.uleb128 .LVL242-.Ltext0
+	.uleb128 0x7
+	.byte	0x76
+	.sleb128 0
+	.byte	0xa8
+	.uleb128 0x34
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL242-.Ltext0
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 0x8
+	.byte	0x77
+	.sleb128 0
+	.byte	0x6
+	.byte	0xa8
+	.uleb128 0x34
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x4
+	.uleb128 .LVL262-.Ltext0
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 0x7
+	.byte	0x76
+	.sleb128 0
+	.byte	0xa8
+	.uleb128 0x34
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL263-.Ltext0
+	.uleb128 .LVL264-.Ltext0
+	.uleb128 0x8
+	.byte	0x77
+	.sleb128 0
+	.byte	0x6
+	.byte	0xa8
+	.uleb128 0x34
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL264-.Ltext0
+	.uleb128 .LVL266-.Ltext0
+	.uleb128 0x6
+	.byte	0x56
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0x57
+	.byte	0x93
+	.uleb128 0x4
+	.byte	0
+.LVUS77:
+	.uleb128 .LVU501
+	.uleb128 .LVU519
+	.uleb128 .LVU641
+	.uleb128 .LVU655
+	.uleb128 .LVU685
+	.uleb128 .LVU691
+.LLST77:
+	.byte	0x4
+	.uleb128 .LVL176-.Ltext0
+	.uleb128 .LVL183-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0x4
+	.uleb128 .LVL238-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0x4
+	.uleb128 .LVL262-.Ltext0
+	.uleb128 .LVL266-.Ltext0
+	.uleb128 0x2
+	.byte	0x91
+	.sleb128 -52
+	.byte	0
+.LVUS78:
+	.uleb128 .LVU502
+	.uleb128 .LVU517
+	.uleb128 .LVU517
+	.uleb128 .LVU519
+	.uleb128 .LVU641
+	.uleb128 .LVU655
+	.uleb128 .LVU685
+	.uleb128 .LVU691
+.LLST78:
+	.byte	0x4
+	.uleb128 .LVL176-.Ltext0
+	.uleb128 .LVL181-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL180-.Ltext0
-	.uleb128 .LVL182-.Ltext0
+	.uleb128 .LVL181-.Ltext0
+	.uleb128 .LVL183-.Ltext0
 	.uleb128 0x1
 	.byte	0x52
 	.byte	0x4
-	.uleb128 .LVL237-.Ltext0
-	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL238-.Ltext0
+	.uleb128 .LVL244-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL261-.Ltext0
-	.uleb128 .LVL265-.Ltext0
+	.uleb128 .LVL262-.Ltext0
+	.uleb128 .LVL266-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0
-.LVUS77:
-	.uleb128 .LVU511
-	.uleb128 .LVU515
-	.uleb128 .LVU605
-	.uleb128 .LVU611
-	.uleb128 .LVU611
-	.uleb128 .LVU612
-	.uleb128 .LVU612
-	.uleb128 .LVU613
-	.uleb128 .LVU613
-	.uleb128 .LVU614
-	.uleb128 .LVU614
-	.uleb128 .LVU617
-	.uleb128 .LVU656
-	.uleb128 .LVU659
-	.uleb128 .LVU659
-	.uleb128 .LVU661
-	.uleb128 .LVU661
-	.uleb128 .LVU662
-	.uleb128 .LVU662
-	.uleb128 .LVU663
-.LLST77:
+.LVUS80:
+	.uleb128 .LVU533
+	.uleb128 .LVU537
+	.uleb128 .LVU627
+	.uleb128 .LVU633
+	.uleb128 .LVU633
+	.uleb128 .LVU634
+	.uleb128 .LVU634
+	.uleb128 .LVU635
+	.uleb128 .LVU635
+	.uleb128 .LVU636
+	.uleb128 .LVU636
+	.uleb128 .LVU639
+	.uleb128 .LVU678
+	.uleb128 .LVU681
+	.uleb128 .LVU681
+	.uleb128 .LVU683
+	.uleb128 .LVU683
+	.uleb128 .LVU684
+	.uleb128 .LVU684
+	.uleb128 .LVU685
+.LLST80:
 	.byte	0x4
-	.uleb128 .LVL189-.Ltext0
-	.uleb128 .LVL191-.Ltext0
+	.uleb128 .LVL190-.Ltext0
+	.uleb128 .LVL192-.Ltext0
 	.uleb128 0x6
 	.byte	0x56
 	.byte	0x93
@@ -14216,23 +14378,11 @@ stdin_file:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL230-.Ltext0
 	.uleb128 .LVL231-.Ltext0
+	.uleb128 .LVL232-.Ltext0
 	.uleb128 0x7
 	.byte	0x76
 	.sleb128 0
-	.byte	0xa8
-	.uleb128 0x2d
-	.byte	0xa8
-	.uleb128 0x26
-	.byte	0x9f
-	.byte	0x4
-	.uleb128 .LVL231-.Ltext0
-	.uleb128 .LVL232-.Ltext0
-	.uleb128 0x8
-	.byte	0x77
-	.sleb128 0
-	.byte	0x6
 	.byte	0xa8
 	.uleb128 0x2d
 	.byte	0xa8
@@ -14241,6 +14391,18 @@ stdin_file:
 	.byte	0x4
 	.uleb128 .LVL232-.Ltext0
 	.uleb128 .LVL233-.Ltext0
+	.uleb128 0x8
+	.byte	0x77
+	.sleb128 0
+	.byte	0x6
+	.byte	0xa8
+	.uleb128 0x2d
+	.byte	0xa8
+	.uleb128 0x26
+	.byte	0x9f
+	.byte	0x4
+	.uleb128 .LVL233-.Ltext0
+	.uleb128 .LVL234-.Ltext0
 	.uleb128 0xa
 	.byte	0x91
 	.sleb128 -72
@@ -14252,8 +14414,8 @@ stdin_file:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL233-.Ltext0
 	.uleb128 .LVL234-.Ltext0
+	.uleb128 .LVL235-.Ltext0
 	.uleb128 0x8
 	.byte	0x70
 	.sleb128 -4
@@ -14264,8 +14426,8 @@ stdin_file:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL234-.Ltext0
 	.uleb128 .LVL235-.Ltext0
+	.uleb128 .LVL236-.Ltext0
 	.uleb128 0x6
 	.byte	0x56
 	.byte	0x93
@@ -14274,8 +14436,8 @@ stdin_file:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0x4
-	.uleb128 .LVL257-.Ltext0
 	.uleb128 .LVL258-.Ltext0
+	.uleb128 .LVL259-.Ltext0
 	.uleb128 0x7
 	.byte	0x76
 	.sleb128 0
@@ -14285,8 +14447,8 @@ stdin_file:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL258-.Ltext0
 	.uleb128 .LVL259-.Ltext0
+	.uleb128 .LVL260-.Ltext0
 	.uleb128 0x8
 	.byte	0x77
 	.sleb128 0
@@ -14297,8 +14459,8 @@ stdin_file:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL259-.Ltext0
 	.uleb128 .LVL260-.Ltext0
+	.uleb128 .LVL261-.Ltext0
 	.uleb128 0x8
 	.byte	0x70
 	.sleb128 -4
@@ -14309,8 +14471,8 @@ stdin_file:
 	.uleb128 0x26
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL260-.Ltext0
 	.uleb128 .LVL261-.Ltext0
+	.uleb128 .LVL262-.Ltext0
 	.uleb128 0x6
 	.byte	0x56
 	.byte	0x93
@@ -14319,44 +14481,44 @@ stdin_file:
 	.byte	0x93
 	.uleb128 0x4
 	.byte	0
-.LVUS80:
-	.uleb128 .LVU530
-	.uleb128 .LVU532
-	.uleb128 .LVU653
-	.uleb128 .LVU656
-.LLST80:
+.LVUS83:
+	.uleb128 .LVU552
+	.uleb128 .LVU554
+	.uleb128 .LVU675
+	.uleb128 .LVU678
+.LLST83:
 	.byte	0x4
-	.uleb128 .LVL198-.Ltext0
 	.uleb128 .LVL199-.Ltext0
+	.uleb128 .LVL200-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL254-.Ltext0
-	.uleb128 .LVL257-.Ltext0
+	.uleb128 .LVL255-.Ltext0
+	.uleb128 .LVL258-.Ltext0
 	.uleb128 0x1
 	.byte	0x57
 	.byte	0
-.LVUS81:
-	.uleb128 .LVU535
-	.uleb128 .LVU536
-.LLST81:
+.LVUS84:
+	.uleb128 .LVU557
+	.uleb128 .LVU558
+.LLST84:
 	.byte	0x4
-	.uleb128 .LVL202-.Ltext0
 	.uleb128 .LVL203-.Ltext0
+	.uleb128 .LVL204-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS82:
-	.uleb128 .LVU635
-	.uleb128 .LVU638
-	.uleb128 .LVU638
-	.uleb128 .LVU639
-	.uleb128 .LVU639
-	.uleb128 .LVU641
-.LLST82:
+.LVUS85:
+	.uleb128 .LVU657
+	.uleb128 .LVU660
+	.uleb128 .LVU660
+	.uleb128 .LVU661
+	.uleb128 .LVU661
+	.uleb128 .LVU663
+.LLST85:
 	.byte	0x4
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 .LVL243-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL244-.Ltext0
 	.uleb128 0x6
 	.byte	0x75
 	.sleb128 0
@@ -14365,8 +14527,8 @@ stdin_file:
 	.byte	0x1c
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL243-.Ltext0
 	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL245-.Ltext0
 	.uleb128 0x7
 	.byte	0x77
 	.sleb128 0
@@ -14376,61 +14538,61 @@ stdin_file:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL244-.Ltext0
-	.uleb128 .LVL246-.Ltext0
+	.uleb128 .LVL245-.Ltext0
+	.uleb128 .LVL247-.Ltext0
 	.uleb128 0x3
 	.byte	0x75
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0
-.LVUS83:
-	.uleb128 .LVU641
-	.uleb128 .LVU647
-.LLST83:
+.LVUS86:
+	.uleb128 .LVU663
+	.uleb128 .LVU669
+.LLST86:
 	.byte	0x4
-	.uleb128 .LVL246-.Ltext0
-	.uleb128 .LVL249-.Ltext0
+	.uleb128 .LVL247-.Ltext0
+	.uleb128 .LVL250-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
-.LVUS84:
-	.uleb128 .LVU635
-	.uleb128 .LVU648
-.LLST84:
+.LVUS87:
+	.uleb128 .LVU657
+	.uleb128 .LVU670
+.LLST87:
 	.byte	0x4
-	.uleb128 .LVL243-.Ltext0
-	.uleb128 .LVL250-.Ltext0
+	.uleb128 .LVL244-.Ltext0
+	.uleb128 .LVL251-.Ltext0
 	.uleb128 0x3
 	.byte	0x91
 	.sleb128 -68
 	.byte	0
-.LVUS86:
-	.uleb128 .LVU677
-	.uleb128 .LVU680
-	.uleb128 .LVU680
-	.uleb128 .LVU683
-	.uleb128 .LVU685
-	.uleb128 .LVU696
-	.uleb128 .LVU696
-	.uleb128 .LVU700
-	.uleb128 .LVU700
-	.uleb128 .LVU732
-.LLST86:
+.LVUS89:
+	.uleb128 .LVU699
+	.uleb128 .LVU702
+	.uleb128 .LVU702
+	.uleb128 .LVU705
+	.uleb128 .LVU707
+	.uleb128 .LVU718
+	.uleb128 .LVU718
+	.uleb128 .LVU722
+	.uleb128 .LVU722
+	.uleb128 .LVU754
+.LLST89:
 	.byte	0x4
-	.uleb128 .LVL267-.Ltext0
-	.uleb128 .LVL267-.Ltext0
+	.uleb128 .LVL268-.Ltext0
+	.uleb128 .LVL268-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL267-.Ltext0
 	.uleb128 .LVL268-.Ltext0
+	.uleb128 .LVL269-.Ltext0
 	.uleb128 0x3
 	.byte	0x70
 	.sleb128 -1
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL269-.Ltext0
-	.uleb128 .LVL271-.Ltext0
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 .LVL272-.Ltext0
 	.uleb128 0xb
 	.byte	0x91
 	.sleb128 4
@@ -14444,8 +14606,8 @@ stdin_file:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL271-.Ltext0
-	.uleb128 .LVL273-.Ltext0
+	.uleb128 .LVL272-.Ltext0
+	.uleb128 .LVL274-.Ltext0
 	.uleb128 0xc
 	.byte	0x77
 	.sleb128 0
@@ -14460,8 +14622,8 @@ stdin_file:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL273-.Ltext0
-	.uleb128 .LVL282-.Ltext0
+	.uleb128 .LVL274-.Ltext0
+	.uleb128 .LVL283-.Ltext0
 	.uleb128 0xb
 	.byte	0x91
 	.sleb128 4
@@ -14475,263 +14637,263 @@ stdin_file:
 	.byte	0x22
 	.byte	0x9f
 	.byte	0
-.LVUS87:
-	.uleb128 .LVU677
-	.uleb128 .LVU683
-	.uleb128 .LVU685
-	.uleb128 .LVU732
-.LLST87:
-	.byte	0x4
-	.uleb128 .LVL267-.Ltext0
-	.uleb128 .LVL268-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0x4
-	.uleb128 .LVL269-.Ltext0
-	.uleb128 .LVL282-.Ltext0
-	.uleb128 0x1
-	.byte	0x57
-	.byte	0
-.LVUS88:
-	.uleb128 .LVU677
-	.uleb128 .LVU683
-	.uleb128 .LVU685
-	.uleb128 .LVU732
-.LLST88:
-	.byte	0x4
-	.uleb128 .LVL267-.Ltext0
-	.uleb128 .LVL268-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
-	.uleb128 .LVL269-.Ltext0
-	.uleb128 .LVL282-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0
 .LVUS90:
-	.uleb128 .LVU685
-	.uleb128 .LVU692
-	.uleb128 .LVU701
-	.uleb128 .LVU712
+	.uleb128 .LVU699
+	.uleb128 .LVU705
+	.uleb128 .LVU707
+	.uleb128 .LVU754
 .LLST90:
 	.byte	0x4
+	.uleb128 .LVL268-.Ltext0
 	.uleb128 .LVL269-.Ltext0
-	.uleb128 .LVL270-.Ltext0
 	.uleb128 0x1
-	.byte	0x51
+	.byte	0x57
 	.byte	0x4
-	.uleb128 .LVL274-.Ltext0
-	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 .LVL283-.Ltext0
 	.uleb128 0x1
-	.byte	0x51
+	.byte	0x57
 	.byte	0
 .LVUS91:
-	.uleb128 .LVU685
-	.uleb128 .LVU694
-	.uleb128 .LVU701
-	.uleb128 .LVU732
+	.uleb128 .LVU699
+	.uleb128 .LVU705
+	.uleb128 .LVU707
+	.uleb128 .LVU754
 .LLST91:
 	.byte	0x4
+	.uleb128 .LVL268-.Ltext0
 	.uleb128 .LVL269-.Ltext0
-	.uleb128 .LVL271-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL274-.Ltext0
-	.uleb128 .LVL282-.Ltext0
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 .LVL283-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0
 .LVUS93:
-	.uleb128 .LVU710
-	.uleb128 .LVU712
-	.uleb128 .LVU712
-	.uleb128 .LVU732
+	.uleb128 .LVU707
+	.uleb128 .LVU714
+	.uleb128 .LVU723
+	.uleb128 .LVU734
 .LLST93:
 	.byte	0x4
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 .LVL271-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0x4
 	.uleb128 .LVL275-.Ltext0
+	.uleb128 .LVL277-.Ltext0
+	.uleb128 0x1
+	.byte	0x51
+	.byte	0
+.LVUS94:
+	.uleb128 .LVU707
+	.uleb128 .LVU716
+	.uleb128 .LVU723
+	.uleb128 .LVU754
+.LLST94:
+	.byte	0x4
+	.uleb128 .LVL270-.Ltext0
+	.uleb128 .LVL272-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL275-.Ltext0
+	.uleb128 .LVL283-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0
+.LVUS96:
+	.uleb128 .LVU732
+	.uleb128 .LVU734
+	.uleb128 .LVU734
+	.uleb128 .LVU754
+.LLST96:
+	.byte	0x4
 	.uleb128 .LVL276-.Ltext0
+	.uleb128 .LVL277-.Ltext0
 	.uleb128 0x2
 	.byte	0x30
 	.byte	0x9f
 	.byte	0x4
-	.uleb128 .LVL276-.Ltext0
-	.uleb128 .LVL282-.Ltext0
+	.uleb128 .LVL277-.Ltext0
+	.uleb128 .LVL283-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0
-.LVUS95:
-	.uleb128 .LVU712
-	.uleb128 .LVU717
-	.uleb128 .LVU721
-	.uleb128 .LVU726
-.LLST95:
+.LVUS98:
+	.uleb128 .LVU734
+	.uleb128 .LVU739
+	.uleb128 .LVU743
+	.uleb128 .LVU748
+.LLST98:
 	.byte	0x4
-	.uleb128 .LVL276-.Ltext0
-	.uleb128 .LVL278-.Ltext0
+	.uleb128 .LVL277-.Ltext0
+	.uleb128 .LVL279-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL280-.Ltext0
 	.uleb128 .LVL281-.Ltext0
+	.uleb128 .LVL282-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS96:
-	.uleb128 .LVU733
+.LVUS99:
+	.uleb128 .LVU755
 	.uleb128 0
-.LLST96:
+.LLST99:
 	.byte	0x4
-	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL284-.Ltext0
 	.uleb128 .LFE8-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
 	.byte	0
-.LVUS97:
-	.uleb128 .LVU733
-	.uleb128 .LVU741
-	.uleb128 .LVU741
+.LVUS100:
+	.uleb128 .LVU755
+	.uleb128 .LVU763
+	.uleb128 .LVU763
 	.uleb128 0
-.LLST97:
+.LLST100:
 	.byte	0x4
-	.uleb128 .LVL283-.Ltext0
-	.uleb128 .LVL285-.Ltext0
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 .LVL286-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL285-.Ltext0
+	.uleb128 .LVL286-.Ltext0
 	.uleb128 .LFE8-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 8
 	.byte	0
-.LVUS98:
-	.uleb128 .LVU733
-	.uleb128 .LVU745
-	.uleb128 .LVU745
+.LVUS101:
+	.uleb128 .LVU755
+	.uleb128 .LVU767
+	.uleb128 .LVU767
 	.uleb128 0
-.LLST98:
+.LLST101:
 	.byte	0x4
-	.uleb128 .LVL283-.Ltext0
-	.uleb128 .LVL288-.Ltext0
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 .LVL289-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL288-.Ltext0
+	.uleb128 .LVL289-.Ltext0
 	.uleb128 .LFE8-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS99:
-	.uleb128 .LVU736
-	.uleb128 .LVU740
-	.uleb128 .LVU740
-	.uleb128 .LVU743
-	.uleb128 .LVU743
-	.uleb128 .LVU746
-.LLST99:
+.LVUS102:
+	.uleb128 .LVU758
+	.uleb128 .LVU762
+	.uleb128 .LVU762
+	.uleb128 .LVU765
+	.uleb128 .LVU765
+	.uleb128 .LVU768
+.LLST102:
 	.byte	0x4
-	.uleb128 .LVL283-.Ltext0
 	.uleb128 .LVL284-.Ltext0
+	.uleb128 .LVL285-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0x4
-	.uleb128 .LVL284-.Ltext0
-	.uleb128 .LVL287-.Ltext0
+	.uleb128 .LVL285-.Ltext0
+	.uleb128 .LVL288-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL287-.Ltext0
-	.uleb128 .LVL289-.Ltext0
+	.uleb128 .LVL288-.Ltext0
+	.uleb128 .LVL290-.Ltext0
 	.uleb128 0x3
 	.byte	0x76
 	.sleb128 1
 	.byte	0x9f
 	.byte	0
-.LVUS100:
-	.uleb128 .LVU736
+.LVUS103:
+	.uleb128 .LVU758
 	.uleb128 0
-.LLST100:
+.LLST103:
 	.byte	0x4
-	.uleb128 .LVL283-.Ltext0
+	.uleb128 .LVL284-.Ltext0
 	.uleb128 .LFE8-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 12
 	.byte	0
-.LVUS101:
-	.uleb128 .LVU736
-	.uleb128 .LVU745
-	.uleb128 .LVU745
+.LVUS104:
+	.uleb128 .LVU758
+	.uleb128 .LVU767
+	.uleb128 .LVU767
 	.uleb128 0
-.LLST101:
+.LLST104:
 	.byte	0x4
-	.uleb128 .LVL283-.Ltext0
-	.uleb128 .LVL288-.Ltext0
+	.uleb128 .LVL284-.Ltext0
+	.uleb128 .LVL289-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL288-.Ltext0
+	.uleb128 .LVL289-.Ltext0
 	.uleb128 .LFE8-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0
-.LVUS157:
-	.uleb128 .LVU1107
-	.uleb128 .LVU1111
-	.uleb128 .LVU1111
-	.uleb128 .LVU1112
-.LLST157:
+.LVUS160:
+	.uleb128 .LVU1129
+	.uleb128 .LVU1133
+	.uleb128 .LVU1133
+	.uleb128 .LVU1134
+.LLST160:
 	.byte	0x4
-	.uleb128 .LVL391-.Ltext0
 	.uleb128 .LVL392-.Ltext0
+	.uleb128 .LVL393-.Ltext0
 	.uleb128 0x1
 	.byte	0x56
 	.byte	0x4
-	.uleb128 .LVL392-.Ltext0
 	.uleb128 .LVL393-.Ltext0
+	.uleb128 .LVL394-.Ltext0
 	.uleb128 0x1
 	.byte	0x50
 	.byte	0
-.LVUS159:
-	.uleb128 .LVU1112
-	.uleb128 .LVU1119
-	.uleb128 .LVU1121
-	.uleb128 .LVU1124
-	.uleb128 .LVU1124
-	.uleb128 .LVU1125
-	.uleb128 .LVU1125
-	.uleb128 .LVU1129
-	.uleb128 .LVU1129
+.LVUS162:
+	.uleb128 .LVU1134
+	.uleb128 .LVU1141
+	.uleb128 .LVU1143
+	.uleb128 .LVU1146
+	.uleb128 .LVU1146
+	.uleb128 .LVU1147
+	.uleb128 .LVU1147
+	.uleb128 .LVU1151
+	.uleb128 .LVU1151
 	.uleb128 0
-.LLST159:
+.LLST162:
 	.byte	0x4
-	.uleb128 .LVL393-.Ltext0
-	.uleb128 .LVL395-.Ltext0
-	.uleb128 0x1
-	.byte	0x53
-	.byte	0x4
+	.uleb128 .LVL394-.Ltext0
 	.uleb128 .LVL396-.Ltext0
-	.uleb128 .LVL397-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
 	.uleb128 .LVL397-.Ltext0
 	.uleb128 .LVL398-.Ltext0
+	.uleb128 0x1
+	.byte	0x53
+	.byte	0x4
+	.uleb128 .LVL398-.Ltext0
+	.uleb128 .LVL399-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
 	.sleb128 0
 	.byte	0x4
-	.uleb128 .LVL398-.Ltext0
 	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL400-.Ltext0
 	.uleb128 0x1
 	.byte	0x53
 	.byte	0x4
-	.uleb128 .LVL399-.Ltext0
+	.uleb128 .LVL400-.Ltext0
 	.uleb128 .LFE28-.Ltext0
 	.uleb128 0x2
 	.byte	0x91
@@ -14777,169 +14939,152 @@ stdin_file:
 	.uleb128 .LBB48-.Ltext0
 	.uleb128 .LBE48-.Ltext0
 	.byte	0
-.LLRL14:
+.LLRL13:
 	.byte	0x4
-	.uleb128 .LBB62-.Ltext0
-	.uleb128 .LBE62-.Ltext0
+	.uleb128 .LBB64-.Ltext0
+	.uleb128 .LBE64-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB76-.Ltext0
+	.uleb128 .LBE76-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB77-.Ltext0
+	.uleb128 .LBE77-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB78-.Ltext0
+	.uleb128 .LBE78-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB79-.Ltext0
+	.uleb128 .LBE79-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB92-.Ltext0
+	.uleb128 .LBE92-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB99-.Ltext0
+	.uleb128 .LBE99-.Ltext0
+	.byte	0
+.LLRL23:
+	.byte	0x4
+	.uleb128 .LBB68-.Ltext0
+	.uleb128 .LBE68-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB69-.Ltext0
 	.uleb128 .LBE69-.Ltext0
+	.byte	0
+.LLRL28:
 	.byte	0x4
-	.uleb128 .LBB70-.Ltext0
-	.uleb128 .LBE70-.Ltext0
+	.uleb128 .LBB82-.Ltext0
+	.uleb128 .LBE82-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB71-.Ltext0
-	.uleb128 .LBE71-.Ltext0
+	.uleb128 .LBB93-.Ltext0
+	.uleb128 .LBE93-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB94-.Ltext0
 	.uleb128 .LBE94-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB100-.Ltext0
+	.uleb128 .LBE100-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB101-.Ltext0
+	.uleb128 .LBE101-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB102-.Ltext0
+	.uleb128 .LBE102-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB103-.Ltext0
+	.uleb128 .LBE103-.Ltext0
 	.byte	0
-.LLRL25:
-	.byte	0x4
-	.uleb128 .LBB74-.Ltext0
-	.uleb128 .LBE74-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB86-.Ltext0
-	.uleb128 .LBE86-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB87-.Ltext0
-	.uleb128 .LBE87-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB88-.Ltext0
-	.uleb128 .LBE88-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB89-.Ltext0
-	.uleb128 .LBE89-.Ltext0
+.LLRL33:
 	.byte	0x4
 	.uleb128 .LBB95-.Ltext0
 	.uleb128 .LBE95-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB96-.Ltext0
-	.uleb128 .LBE96-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB97-.Ltext0
-	.uleb128 .LBE97-.Ltext0
-	.byte	0x4
 	.uleb128 .LBB98-.Ltext0
 	.uleb128 .LBE98-.Ltext0
 	.byte	0
-.LLRL30:
-	.byte	0x4
-	.uleb128 .LBB90-.Ltext0
-	.uleb128 .LBE90-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB93-.Ltext0
-	.uleb128 .LBE93-.Ltext0
-	.byte	0
-.LLRL36:
-	.byte	0x4
-	.uleb128 .LBB114-.Ltext0
-	.uleb128 .LBE114-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB141-.Ltext0
-	.uleb128 .LBE141-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB144-.Ltext0
-	.uleb128 .LBE144-.Ltext0
-	.byte	0
 .LLRL39:
 	.byte	0x4
-	.uleb128 .LBB116-.Ltext0
-	.uleb128 .LBE116-.Ltext0
+	.uleb128 .LBB119-.Ltext0
+	.uleb128 .LBE119-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB146-.Ltext0
+	.uleb128 .LBE146-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB149-.Ltext0
+	.uleb128 .LBE149-.Ltext0
+	.byte	0
+.LLRL42:
+	.byte	0x4
+	.uleb128 .LBB121-.Ltext0
+	.uleb128 .LBE121-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB137-.Ltext0
+	.uleb128 .LBE137-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB138-.Ltext0
+	.uleb128 .LBE138-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB139-.Ltext0
+	.uleb128 .LBE139-.Ltext0
+	.byte	0
+.LLRL45:
+	.byte	0x4
+	.uleb128 .LBB123-.Ltext0
+	.uleb128 .LBE123-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB131-.Ltext0
+	.uleb128 .LBE131-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB132-.Ltext0
 	.uleb128 .LBE132-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB133-.Ltext0
 	.uleb128 .LBE133-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB134-.Ltext0
-	.uleb128 .LBE134-.Ltext0
 	.byte	0
-.LLRL42:
+.LLRL47:
 	.byte	0x4
-	.uleb128 .LBB118-.Ltext0
-	.uleb128 .LBE118-.Ltext0
+	.uleb128 .LBB125-.Ltext0
+	.uleb128 .LBE125-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB126-.Ltext0
 	.uleb128 .LBE126-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB127-.Ltext0
 	.uleb128 .LBE127-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB128-.Ltext0
-	.uleb128 .LBE128-.Ltext0
 	.byte	0
-.LLRL44:
-	.byte	0x4
-	.uleb128 .LBB120-.Ltext0
-	.uleb128 .LBE120-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB121-.Ltext0
-	.uleb128 .LBE121-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB122-.Ltext0
-	.uleb128 .LBE122-.Ltext0
-	.byte	0
-.LLRL60:
-	.byte	0x4
-	.uleb128 .LBB165-.Ltext0
-	.uleb128 .LBE165-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB188-.Ltext0
-	.uleb128 .LBE188-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB189-.Ltext0
-	.uleb128 .LBE189-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB190-.Ltext0
-	.uleb128 .LBE190-.Ltext0
-	.byte	0
-.LLRL71:
-	.byte	0x4
-	.uleb128 .LBB168-.Ltext0
-	.uleb128 .LBE168-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB169-.Ltext0
-	.uleb128 .LBE169-.Ltext0
-	.byte	0
-.LLRL72:
+.LLRL63:
 	.byte	0x4
 	.uleb128 .LBB170-.Ltext0
 	.uleb128 .LBE170-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB180-.Ltext0
-	.uleb128 .LBE180-.Ltext0
+	.uleb128 .LBB193-.Ltext0
+	.uleb128 .LBE193-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB186-.Ltext0
-	.uleb128 .LBE186-.Ltext0
+	.uleb128 .LBB194-.Ltext0
+	.uleb128 .LBE194-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB195-.Ltext0
+	.uleb128 .LBE195-.Ltext0
 	.byte	0
-.LLRL76:
-	.byte	0x4
-	.uleb128 .LBB171-.Ltext0
-	.uleb128 .LBE171-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB172-.Ltext0
-	.uleb128 .LBE172-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB179-.Ltext0
-	.uleb128 .LBE179-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB185-.Ltext0
-	.uleb128 .LBE185-.Ltext0
-	.byte	0
-.LLRL78:
+.LLRL74:
 	.byte	0x4
 	.uleb128 .LBB173-.Ltext0
 	.uleb128 .LBE173-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB183-.Ltext0
-	.uleb128 .LBE183-.Ltext0
-	.byte	0
-.LLRL79:
-	.byte	0x4
 	.uleb128 .LBB174-.Ltext0
 	.uleb128 .LBE174-.Ltext0
+	.byte	0
+.LLRL75:
+	.byte	0x4
+	.uleb128 .LBB175-.Ltext0
+	.uleb128 .LBE175-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB185-.Ltext0
+	.uleb128 .LBE185-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB191-.Ltext0
+	.uleb128 .LBE191-.Ltext0
+	.byte	0
+.LLRL79:
 	.byte	0x4
 	.uleb128 .LBB176-.Ltext0
 	.uleb128 .LBE176-.Ltext0
@@ -14950,334 +15095,359 @@ stdin_file:
 	.uleb128 .LBB184-.Ltext0
 	.uleb128 .LBE184-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB187-.Ltext0
-	.uleb128 .LBE187-.Ltext0
+	.uleb128 .LBB190-.Ltext0
+	.uleb128 .LBE190-.Ltext0
 	.byte	0
-.LLRL85:
+.LLRL81:
 	.byte	0x4
-	.uleb128 .LBB202-.Ltext0
-	.uleb128 .LBE202-.Ltext0
+	.uleb128 .LBB178-.Ltext0
+	.uleb128 .LBE178-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB224-.Ltext0
-	.uleb128 .LBE224-.Ltext0
+	.uleb128 .LBB188-.Ltext0
+	.uleb128 .LBE188-.Ltext0
 	.byte	0
-.LLRL89:
+.LLRL82:
 	.byte	0x4
-	.uleb128 .LBB204-.Ltext0
-	.uleb128 .LBE204-.Ltext0
+	.uleb128 .LBB179-.Ltext0
+	.uleb128 .LBE179-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB181-.Ltext0
+	.uleb128 .LBE181-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB182-.Ltext0
+	.uleb128 .LBE182-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB189-.Ltext0
+	.uleb128 .LBE189-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB192-.Ltext0
+	.uleb128 .LBE192-.Ltext0
+	.byte	0
+.LLRL88:
+	.byte	0x4
+	.uleb128 .LBB207-.Ltext0
+	.uleb128 .LBE207-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB229-.Ltext0
+	.uleb128 .LBE229-.Ltext0
+	.byte	0
+.LLRL92:
+	.byte	0x4
+	.uleb128 .LBB209-.Ltext0
+	.uleb128 .LBE209-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB225-.Ltext0
+	.uleb128 .LBE225-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB226-.Ltext0
+	.uleb128 .LBE226-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB227-.Ltext0
+	.uleb128 .LBE227-.Ltext0
+	.byte	0
+.LLRL95:
+	.byte	0x4
+	.uleb128 .LBB211-.Ltext0
+	.uleb128 .LBE211-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB219-.Ltext0
+	.uleb128 .LBE219-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB220-.Ltext0
 	.uleb128 .LBE220-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB221-.Ltext0
 	.uleb128 .LBE221-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB222-.Ltext0
-	.uleb128 .LBE222-.Ltext0
 	.byte	0
-.LLRL92:
+.LLRL97:
 	.byte	0x4
-	.uleb128 .LBB206-.Ltext0
-	.uleb128 .LBE206-.Ltext0
+	.uleb128 .LBB213-.Ltext0
+	.uleb128 .LBE213-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB214-.Ltext0
 	.uleb128 .LBE214-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB215-.Ltext0
 	.uleb128 .LBE215-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB216-.Ltext0
-	.uleb128 .LBE216-.Ltext0
 	.byte	0
-.LLRL94:
-	.byte	0x4
-	.uleb128 .LBB208-.Ltext0
-	.uleb128 .LBE208-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB209-.Ltext0
-	.uleb128 .LBE209-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB210-.Ltext0
-	.uleb128 .LBE210-.Ltext0
-	.byte	0
-.LLRL102:
-	.byte	0x4
-	.uleb128 .LBB235-.Ltext0
-	.uleb128 .LBE235-.Ltext0
+.LLRL105:
 	.byte	0x4
 	.uleb128 .LBB240-.Ltext0
 	.uleb128 .LBE240-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB241-.Ltext0
-	.uleb128 .LBE241-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB242-.Ltext0
-	.uleb128 .LBE242-.Ltext0
-	.byte	0
-.LLRL105:
-	.byte	0x4
-	.uleb128 .LBB243-.Ltext0
-	.uleb128 .LBE243-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB253-.Ltext0
-	.uleb128 .LBE253-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB254-.Ltext0
-	.uleb128 .LBE254-.Ltext0
-	.byte	0
-.LLRL107:
-	.byte	0x4
 	.uleb128 .LBB245-.Ltext0
 	.uleb128 .LBE245-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB250-.Ltext0
-	.uleb128 .LBE250-.Ltext0
-	.byte	0
-.LLRL110:
+	.uleb128 .LBB246-.Ltext0
+	.uleb128 .LBE246-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB247-.Ltext0
 	.uleb128 .LBE247-.Ltext0
+	.byte	0
+.LLRL108:
 	.byte	0x4
 	.uleb128 .LBB248-.Ltext0
 	.uleb128 .LBE248-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB258-.Ltext0
+	.uleb128 .LBE258-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB259-.Ltext0
+	.uleb128 .LBE259-.Ltext0
 	.byte	0
-.LLRL123:
+.LLRL110:
 	.byte	0x4
-	.uleb128 .LBB257-.Ltext0
-	.uleb128 .LBE257-.Ltext0
+	.uleb128 .LBB250-.Ltext0
+	.uleb128 .LBE250-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB260-.Ltext0
-	.uleb128 .LBE260-.Ltext0
+	.uleb128 .LBB255-.Ltext0
+	.uleb128 .LBE255-.Ltext0
+	.byte	0
+.LLRL113:
+	.byte	0x4
+	.uleb128 .LBB252-.Ltext0
+	.uleb128 .LBE252-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB253-.Ltext0
+	.uleb128 .LBE253-.Ltext0
 	.byte	0
 .LLRL126:
 	.byte	0x4
-	.uleb128 .LBB263-.Ltext0
-	.uleb128 .LBE263-.Ltext0
+	.uleb128 .LBB262-.Ltext0
+	.uleb128 .LBE262-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB266-.Ltext0
-	.uleb128 .LBE266-.Ltext0
+	.uleb128 .LBB265-.Ltext0
+	.uleb128 .LBE265-.Ltext0
 	.byte	0
 .LLRL129:
 	.byte	0x4
-	.uleb128 .LBB276-.Ltext0
-	.uleb128 .LBE276-.Ltext0
+	.uleb128 .LBB268-.Ltext0
+	.uleb128 .LBE268-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB279-.Ltext0
-	.uleb128 .LBE279-.Ltext0
+	.uleb128 .LBB271-.Ltext0
+	.uleb128 .LBE271-.Ltext0
 	.byte	0
-.LLRL135:
+.LLRL132:
 	.byte	0x4
-	.uleb128 .LBB282-.Ltext0
-	.uleb128 .LBE282-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB291-.Ltext0
-	.uleb128 .LBE291-.Ltext0
-	.byte	0
-.LLRL136:
+	.uleb128 .LBB281-.Ltext0
+	.uleb128 .LBE281-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB284-.Ltext0
 	.uleb128 .LBE284-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB289-.Ltext0
-	.uleb128 .LBE289-.Ltext0
 	.byte	0
 .LLRL138:
 	.byte	0x4
-	.uleb128 .LBB286-.Ltext0
-	.uleb128 .LBE286-.Ltext0
-	.byte	0x4
 	.uleb128 .LBB287-.Ltext0
 	.uleb128 .LBE287-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB296-.Ltext0
+	.uleb128 .LBE296-.Ltext0
 	.byte	0
-.LLRL140:
+.LLRL139:
 	.byte	0x4
-	.uleb128 .LBB301-.Ltext0
-	.uleb128 .LBE301-.Ltext0
+	.uleb128 .LBB289-.Ltext0
+	.uleb128 .LBE289-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB304-.Ltext0
-	.uleb128 .LBE304-.Ltext0
+	.uleb128 .LBB294-.Ltext0
+	.uleb128 .LBE294-.Ltext0
 	.byte	0
-.LLRL146:
+.LLRL141:
 	.byte	0x4
-	.uleb128 .LBB307-.Ltext0
-	.uleb128 .LBE307-.Ltext0
+	.uleb128 .LBB291-.Ltext0
+	.uleb128 .LBE291-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB317-.Ltext0
-	.uleb128 .LBE317-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB318-.Ltext0
-	.uleb128 .LBE318-.Ltext0
+	.uleb128 .LBB292-.Ltext0
+	.uleb128 .LBE292-.Ltext0
 	.byte	0
-.LLRL148:
+.LLRL143:
+	.byte	0x4
+	.uleb128 .LBB306-.Ltext0
+	.uleb128 .LBE306-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB309-.Ltext0
 	.uleb128 .LBE309-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB314-.Ltext0
-	.uleb128 .LBE314-.Ltext0
 	.byte	0
-.LLRL150:
-	.byte	0x4
-	.uleb128 .LBB311-.Ltext0
-	.uleb128 .LBE311-.Ltext0
+.LLRL149:
 	.byte	0x4
 	.uleb128 .LBB312-.Ltext0
 	.uleb128 .LBE312-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB322-.Ltext0
+	.uleb128 .LBE322-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB323-.Ltext0
+	.uleb128 .LBE323-.Ltext0
 	.byte	0
-.LLRL155:
+.LLRL151:
+	.byte	0x4
+	.uleb128 .LBB314-.Ltext0
+	.uleb128 .LBE314-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB319-.Ltext0
 	.uleb128 .LBE319-.Ltext0
+	.byte	0
+.LLRL153:
 	.byte	0x4
-	.uleb128 .LBB320-.Ltext0
-	.uleb128 .LBE320-.Ltext0
+	.uleb128 .LBB316-.Ltext0
+	.uleb128 .LBE316-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB317-.Ltext0
+	.uleb128 .LBE317-.Ltext0
 	.byte	0
 .LLRL158:
 	.byte	0x4
-	.uleb128 .LBB326-.Ltext0
-	.uleb128 .LBE326-.Ltext0
+	.uleb128 .LBB324-.Ltext0
+	.uleb128 .LBE324-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB330-.Ltext0
-	.uleb128 .LBE330-.Ltext0
+	.uleb128 .LBB325-.Ltext0
+	.uleb128 .LBE325-.Ltext0
+	.byte	0
+.LLRL161:
 	.byte	0x4
 	.uleb128 .LBB331-.Ltext0
 	.uleb128 .LBE331-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB335-.Ltext0
+	.uleb128 .LBE335-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB336-.Ltext0
+	.uleb128 .LBE336-.Ltext0
 	.byte	0
-.LLRL163:
+.LLRL166:
 	.byte	0x4
-	.uleb128 .LBB339-.Ltext0
-	.uleb128 .LBE339-.Ltext0
+	.uleb128 .LBB344-.Ltext0
+	.uleb128 .LBE344-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB358-.Ltext0
-	.uleb128 .LBE358-.Ltext0
+	.uleb128 .LBB363-.Ltext0
+	.uleb128 .LBE363-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB360-.Ltext0
-	.uleb128 .LBE360-.Ltext0
+	.uleb128 .LBB365-.Ltext0
+	.uleb128 .LBE365-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB361-.Ltext0
-	.uleb128 .LBE361-.Ltext0
+	.uleb128 .LBB366-.Ltext0
+	.uleb128 .LBE366-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB369-.Ltext0
+	.uleb128 .LBE369-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB370-.Ltext0
+	.uleb128 .LBE370-.Ltext0
+	.byte	0
+.LLRL168:
+	.byte	0x4
+	.uleb128 .LBB346-.Ltext0
+	.uleb128 .LBE346-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB354-.Ltext0
+	.uleb128 .LBE354-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB355-.Ltext0
+	.uleb128 .LBE355-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB356-.Ltext0
+	.uleb128 .LBE356-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB357-.Ltext0
+	.uleb128 .LBE357-.Ltext0
+	.byte	0
+.LLRL170:
+	.byte	0x4
+	.uleb128 .LBB352-.Ltext0
+	.uleb128 .LBE352-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB353-.Ltext0
+	.uleb128 .LBE353-.Ltext0
+	.byte	0
+.LLRL172:
 	.byte	0x4
 	.uleb128 .LBB364-.Ltext0
 	.uleb128 .LBE364-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB365-.Ltext0
-	.uleb128 .LBE365-.Ltext0
+	.uleb128 .LBB367-.Ltext0
+	.uleb128 .LBE367-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB368-.Ltext0
+	.uleb128 .LBE368-.Ltext0
 	.byte	0
-.LLRL165:
-	.byte	0x4
-	.uleb128 .LBB341-.Ltext0
-	.uleb128 .LBE341-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB349-.Ltext0
-	.uleb128 .LBE349-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB350-.Ltext0
-	.uleb128 .LBE350-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB351-.Ltext0
-	.uleb128 .LBE351-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB352-.Ltext0
-	.uleb128 .LBE352-.Ltext0
-	.byte	0
-.LLRL167:
-	.byte	0x4
-	.uleb128 .LBB347-.Ltext0
-	.uleb128 .LBE347-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB348-.Ltext0
-	.uleb128 .LBE348-.Ltext0
-	.byte	0
-.LLRL169:
-	.byte	0x4
-	.uleb128 .LBB359-.Ltext0
-	.uleb128 .LBE359-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB362-.Ltext0
-	.uleb128 .LBE362-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB363-.Ltext0
-	.uleb128 .LBE363-.Ltext0
-	.byte	0
-.LLRL172:
-	.byte	0x4
-	.uleb128 .LBB372-.Ltext0
-	.uleb128 .LBE372-.Ltext0
 .LLRL175:
 	.byte	0x4
-	.uleb128 .LBB384-.Ltext0
-	.uleb128 .LBE384-.Ltext0
+	.uleb128 .LBB377-.Ltext0
+	.uleb128 .LBE377-.Ltext0
+.LLRL178:
 	.byte	0x4
-	.uleb128 .LBB385-.Ltext0
-	.uleb128 .LBE385-.Ltext0
+	.uleb128 .LBB389-.Ltext0
+	.uleb128 .LBE389-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB386-.Ltext0
-	.uleb128 .LBE386-.Ltext0
+	.uleb128 .LBB390-.Ltext0
+	.uleb128 .LBE390-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB391-.Ltext0
+	.uleb128 .LBE391-.Ltext0
 	.byte	0
-.LLRL177:
-	.byte	0x4
-	.uleb128 .LBB393-.Ltext0
-	.uleb128 .LBE393-.Ltext0
 .LLRL180:
 	.byte	0x4
-	.uleb128 .LBB405-.Ltext0
-	.uleb128 .LBE405-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB406-.Ltext0
-	.uleb128 .LBE406-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB407-.Ltext0
-	.uleb128 .LBE407-.Ltext0
-	.byte	0
+	.uleb128 .LBB398-.Ltext0
+	.uleb128 .LBE398-.Ltext0
 .LLRL183:
 	.byte	0x4
-	.uleb128 .LBB415-.Ltext0
-	.uleb128 .LBE415-.Ltext0
+	.uleb128 .LBB410-.Ltext0
+	.uleb128 .LBE410-.Ltext0
 	.byte	0x4
-	.uleb128 .LBB434-.Ltext0
-	.uleb128 .LBE434-.Ltext0
+	.uleb128 .LBB411-.Ltext0
+	.uleb128 .LBE411-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB412-.Ltext0
+	.uleb128 .LBE412-.Ltext0
+	.byte	0
+.LLRL186:
+	.byte	0x4
+	.uleb128 .LBB420-.Ltext0
+	.uleb128 .LBE420-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB439-.Ltext0
+	.uleb128 .LBE439-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB440-.Ltext0
+	.uleb128 .LBE440-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB441-.Ltext0
+	.uleb128 .LBE441-.Ltext0
+	.byte	0
+.LLRL188:
+	.byte	0x4
+	.uleb128 .LBB421-.Ltext0
+	.uleb128 .LBE421-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB435-.Ltext0
 	.uleb128 .LBE435-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB436-.Ltext0
 	.uleb128 .LBE436-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB437-.Ltext0
+	.uleb128 .LBE437-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB438-.Ltext0
+	.uleb128 .LBE438-.Ltext0
 	.byte	0
-.LLRL185:
+.LLRL190:
 	.byte	0x4
-	.uleb128 .LBB416-.Ltext0
-	.uleb128 .LBE416-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB430-.Ltext0
-	.uleb128 .LBE430-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB431-.Ltext0
-	.uleb128 .LBE431-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB432-.Ltext0
-	.uleb128 .LBE432-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB433-.Ltext0
-	.uleb128 .LBE433-.Ltext0
-	.byte	0
-.LLRL187:
-	.byte	0x4
-	.uleb128 .LBB418-.Ltext0
-	.uleb128 .LBE418-.Ltext0
-	.byte	0x4
-	.uleb128 .LBB419-.Ltext0
-	.uleb128 .LBE419-.Ltext0
-	.byte	0
-.LLRL189:
-	.byte	0x4
-	.uleb128 .LBB420-.Ltext0
-	.uleb128 .LBE420-.Ltext0
+	.uleb128 .LBB423-.Ltext0
+	.uleb128 .LBE423-.Ltext0
 	.byte	0x4
 	.uleb128 .LBB424-.Ltext0
 	.uleb128 .LBE424-.Ltext0
+	.byte	0
+.LLRL192:
 	.byte	0x4
 	.uleb128 .LBB425-.Ltext0
 	.uleb128 .LBE425-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB429-.Ltext0
+	.uleb128 .LBE429-.Ltext0
+	.byte	0x4
+	.uleb128 .LBB430-.Ltext0
+	.uleb128 .LBE430-.Ltext0
 	.byte	0
 .Ldebug_ranges3:
 	.section	.debug_line,"",@progbits
@@ -15293,7 +15463,7 @@ stdin_file:
 	.string	"vdprintf"
 .LASF80:
 	.string	"upper"
-.LASF87:
+.LASF88:
 	.string	"sink_finish_fd"
 .LASF84:
 	.string	"zeros"
@@ -15315,7 +15485,7 @@ stdin_file:
 	.string	"fgetc"
 .LASF5:
 	.string	"va_list"
-.LASF96:
+.LASF97:
 	.string	"put_integer"
 .LASF32:
 	.string	"strerror"
@@ -15325,7 +15495,7 @@ stdin_file:
 	.string	"fgets"
 .LASF9:
 	.string	"ungot"
-.LASF90:
+.LASF91:
 	.string	"put_repeat"
 .LASF23:
 	.string	"fp_double_words"
@@ -15345,6 +15515,8 @@ stdin_file:
 	.string	"getchar"
 .LASF7:
 	.string	"long int"
+.LASF86:
+	.string	"shift"
 .LASF66:
 	.string	"spec"
 .LASF61:
@@ -15355,7 +15527,7 @@ stdin_file:
 	.string	"stream"
 .LASF79:
 	.string	"negative"
-.LASF95:
+.LASF96:
 	.string	"perror"
 .LASF81:
 	.string	"digits"
@@ -15385,9 +15557,9 @@ stdin_file:
 	.string	"uint32_t"
 .LASF78:
 	.string	"fill"
-.LASF92:
+.LASF93:
 	.string	"GNU C17 12.2.0 -m32 -masm=intel -msse2 -mfpmath=sse -mno-stv -mtune=generic -march=i686 -g -O2 -ffreestanding -fno-pie -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -fno-builtin -fno-tree-vectorize"
-.LASF86:
+.LASF87:
 	.string	"to_digits"
 .LASF51:
 	.string	"puts"
@@ -15401,7 +15573,7 @@ stdin_file:
 	.string	"errno"
 .LASF59:
 	.string	"vsnprintf"
-.LASF94:
+.LASF95:
 	.string	"__fmt_fp"
 .LASF4:
 	.string	"char"
@@ -15425,11 +15597,11 @@ stdin_file:
 	.string	"nmemb"
 .LASF52:
 	.string	"fputs"
-.LASF91:
+.LASF92:
 	.string	"sink_flush"
 .LASF48:
 	.string	"fwrite"
-.LASF93:
+.LASF94:
 	.string	"__builtin_va_list"
 .LASF24:
 	.string	"fp_ldouble_words"
@@ -15439,8 +15611,6 @@ stdin_file:
 	.string	"ndigits"
 .LASF31:
 	.string	"size"
-.LASF97:
-	.string	"__udivmoddi4"
 .LASF63:
 	.string	"vfprintf"
 .LASF68:
@@ -15453,7 +15623,7 @@ stdin_file:
 	.string	"precision"
 .LASF28:
 	.string	"stderr_file"
-.LASF89:
+.LASF90:
 	.string	"put_string"
 .LASF30:
 	.string	"total"
@@ -15467,7 +15637,7 @@ stdin_file:
 	.string	"format"
 .LASF45:
 	.string	"ungetc"
-.LASF88:
+.LASF89:
 	.string	"sink_init_fd"
 .LASF14:
 	.string	"stdout"

@@ -93,21 +93,33 @@ static int sink_finish_fd(struct sink *s)
 /* The FLAG_ bits ('-' '0' '+' ' ' '#') are in fp.h, which fmt_fp.c shares. */
 
 /* Digits of v in base 8, 10 or 16, least significant first, into out;
- * returns how many.  64-bit values use __udivdi3/__umoddi3 (div64.c) only
- * when they do not fit in 32 bits. */
+ * returns how many.  Bases 8 and 16 take shifts; base 10 takes 32-bit
+ * `div`s only (a 64-bit value is divided by 10 in two steps, high word
+ * first), so no call to __udivdi3 (div64.c), which is one bit per step. */
 static int to_digits(unsigned long long v, unsigned base, int upper, char *out)
 {
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     int n = 0;
+    if (base != 10) {
+        unsigned shift = base == 16 ? 4 : 3;
+        do {
+            out[n++] = digits[(unsigned)v & (base - 1)];
+            v >>= shift;
+        } while (v);
+        return n;
+    }
     while (v > 0xffffffffULL) {
-        out[n++] = digits[v % base];
-        v /= base;
+        unsigned int hi = (unsigned int)(v >> 32), lo = (unsigned int)v, q, r;
+        /* (hi % 10) * 2^32 + lo < 10 * 2^32: one `div` gives the low quotient word. */
+        __asm__("div %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi % 10), "r"(10u) : "cc");
+        out[n++] = digits[r];
+        v = ((unsigned long long)(hi / 10) << 32) | q;
     }
     {
         unsigned int w = (unsigned int)v;
         do {
-            out[n++] = digits[w % base];
-            w /= base;
+            out[n++] = digits[w % 10];
+            w /= 10;
         } while (w);
     }
     return n;
