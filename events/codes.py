@@ -81,6 +81,14 @@ def fpr_id(n: int) -> int:
     return FPR_BASE + 3 * n
 
 
+def st_register(regs: Any, i: int) -> int:
+    """The 80-bit pattern of x87 ST(i): physical register (TOP + i) mod 8, TOP being bits
+    11-13 of the status word (SDM Vol. 1 8.1.2)."""
+    n = ((int(regs[FSTAT]) >> 11) + i) & 7
+    r = fpr_id(n)
+    return int(regs[r]) | int(regs[r + 1]) << 32 | int(regs[r + 2]) << 64
+
+
 def digest_regs(regs: Any) -> tuple[int, ...]:
     """Registers as a checkpoint's digest covers them: without the FPU and SSE ones while
     they are all zero, so the digests of schema 3 files (which had none) still match."""

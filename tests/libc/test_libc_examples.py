@@ -15,7 +15,7 @@ from vmdebug.toolchain.native import build_native, run_native
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CONCEPTS = ["recursion_frames", "heap_brk", "calloc_zero", "use_after_free", "heap_overflow", "null_deref",
             "stack_overflow", "stack_smash", "rodata_write", "past_brk", "mmap_anon", "demand_paging",
-            "fork_cow", "shared_pipe", "catch_segv", "setjmp_unwind"]
+            "fork_cow", "shared_pipe", "catch_segv", "setjmp_unwind", "average"]
 CRASHING = {"null_deref", "stack_overflow", "stack_smash", "rodata_write", "past_brk"}
 
 
@@ -45,6 +45,12 @@ def documented_outcome(source: str) -> Outcome:
     return Outcome("".join(line + "\n" for line in lines), status, signal)
 
 
+def example_files(source: str) -> list[Path]:
+    """The files an example's ``vmdebug debug --file PATH ... examples/X.c`` line gives it."""
+    line = next((ln for ln in source.splitlines() if "vmdebug debug " in ln), "")
+    return [EXAMPLES.parent / p for p in re.findall(r"--file (\S+)", line)]
+
+
 def test_every_concept_has_an_example_and_nothing_else() -> None:
     assert sorted(p.stem for p in EXAMPLES.glob("*.c")) == sorted(CONCEPTS)
     readme = (EXAMPLES / "README.md").read_text()
@@ -57,7 +63,7 @@ def test_header_says_what_to_look_at_and_what_to_try(name: str) -> None:
     header = (EXAMPLES / f"{name}.c").read_text().split("*/", 1)[0]
     assert header.startswith(f"/* {name}.c - ")
     assert "What to look at:" in header and "Try:" in header
-    assert f"vmdebug debug examples/{name}.c" in header
+    assert re.search(rf"vmdebug debug (--file \S+ )*examples/{name}\.c", header)
     outcome = documented_outcome(header + "*/")
     assert (outcome.signal == "SIGSEGV") == (name in CRASHING)
 
@@ -67,7 +73,9 @@ def test_header_says_what_to_look_at_and_what_to_try(name: str) -> None:
 def test_example_outcome_natively(name: str, opt: str, tmp_path: Path) -> None:
     source = EXAMPLES / f"{name}.c"
     expected = documented_outcome(source.read_text())
-    result = run_native(build_native(source, tmp_path / name, opt))
+    # A file the simulator's --file gives the program by its name is named by its path natively.
+    files = [str(f) for f in example_files(source.read_text())]
+    result = run_native(build_native(source, tmp_path / name, opt), files)
     assert result.stdout.decode() == expected.stdout
     assert result.signal_name == expected.signal
     assert result.exit_status == expected.exit_status

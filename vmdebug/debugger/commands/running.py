@@ -385,8 +385,9 @@ def _advance(dbg: "Debugger", arg: str) -> None:
 
 def _return_value(dbg: "Debugger", function: object) -> None:
     """``Value returned is $N = ...`` with the function's DWARF return type, from where the
-    i386 System V ABI puts it (gdb i386_return_value): eax, edx:eax for 8 bytes, and a
-    struct or union in memory at the address eax holds."""
+    i386 System V ABI puts it (gdb i386_return_value): eax, edx:eax for 8 bytes, st(0) for
+    float, double and long double (converted to the type as gdb's i386_extract_return_value
+    does, rounding to nearest), and a struct or union in memory at the address eax holds."""
     from vmdebug.debugger import evaluate as EV
     from vmdebug.debugger.values import Value
     ftype = getattr(function, "type", None)
@@ -399,6 +400,13 @@ def _return_value(dbg: "Debugger", function: object) -> None:
     eax, edx = dbg.regs[0], dbg.regs[2]
     if st.kind in ("struct", "union", "array"):
         v = Value(t, None, "memory", eax)
+    elif st.kind == "float" and st.length in (4, 8, 10, 12, 16) and not _is_complex(st):
+        from events.codes import st_register
+        from vmdebug.machine.x87 import FCW_DEFAULT, f80_to_fp
+        raw = st_register(dbg.regs, 0)
+        if st.length in (4, 8):
+            raw, _ = f80_to_fp(raw, st.length * 8, FCW_DEFAULT)
+        v = Value(t, raw.to_bytes(st.length, "little"))
     elif st.kind == "float":
         dbg.write("Value returned has type: %s. Cannot determine contents" % _tname(t))
         return
@@ -409,6 +417,11 @@ def _return_value(dbg: "Debugger", function: object) -> None:
     text = dbg.show_value(v)
     n = dbg.record_value(v)
     dbg.write(f"Value returned is ${n} = {text}")
+
+
+def _is_complex(t: object) -> bool:
+    from vmdebug.debuginfo.valprint_scalar import is_complex
+    return is_complex(t)  # type: ignore[arg-type]
 
 
 def _tname(t: object) -> str:

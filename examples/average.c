@@ -1,0 +1,76 @@
+/* average.c - read numbers from a file and average them: floating point in xmm registers.
+ *
+ * What to look at:
+ *   - double arithmetic is SSE2: sum += x is an addsd on xmm registers, whose
+ *     writes show in the events like any register's (info registers xmm0).
+ *   - a double travels between functions on the stack and comes back in st(0),
+ *     the x87 stack top (the i386 ABI): mean's return value is there after
+ *     `finish`, and the caller stores it with fstp.
+ *   - the file is read through the kernel: fopen is open(2), fgets is read(2)
+ *     into the FILE's buffer, and the bytes are recorded in the session.
+ *   - printf's %.2f is computed exactly from the double's bits, as glibc does.
+ *
+ * Try:
+ *   vmdebug debug --file examples/numbers.txt examples/average.c
+ *   (vmdebug) break mean
+ *   (vmdebug) run
+ *   (vmdebug) print sum                 99.625: the doubles added so far
+ *   (vmdebug) print sum / n             gdb's arithmetic on the same doubles
+ *   (vmdebug) finish                    Value returned is $2 = 16.604166666666668
+ *   (vmdebug) info registers st0        the same value, in the x87 register
+ *   (vmdebug) reverse-step              back into mean, before the division
+ *   (vmdebug) history sum               every write to sum, step by step
+ *
+ * Expected outcome (native and simulated, at -O0, -O1 and -O2):
+ *   | 6 numbers from numbers.txt
+ *   | mean 16.60, min -2.75, max 23.00
+ *   | 1 below freezing
+ *   exit status 0
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MAX_NUMBERS 100
+
+static double numbers[MAX_NUMBERS];
+
+__attribute__((noinline)) double mean(const double *xs, int n)
+{
+    double sum = 0.0;
+    for (int i = 0; i < n; i++)
+        sum += xs[i];
+    return n > 0 ? sum / n : 0.0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = argc > 1 ? argv[1] : "numbers.txt";
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        printf("cannot open %s (vmdebug run --file %s ...)\n", path, path);
+        return 1;
+    }
+    char line[80];
+    int n = 0;
+    while (n < MAX_NUMBERS && fgets(line, sizeof line, f) != NULL) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        numbers[n++] = atof(line);
+    }
+    fclose(f);
+
+    double lo = numbers[0], hi = numbers[0];
+    int freezing = 0;
+    for (int i = 0; i < n; i++) {
+        if (numbers[i] < lo)
+            lo = numbers[i];
+        if (numbers[i] > hi)
+            hi = numbers[i];
+        if (numbers[i] < 0.0)
+            freezing++;
+    }
+    printf("%d numbers from numbers.txt\n", n);
+    printf("mean %.2f, min %.2f, max %.2f\n", mean(numbers, n), lo, hi);
+    printf("%d below freezing\n", freezing);
+    return 0;
+}
