@@ -18,7 +18,7 @@ from vmdebug.errors import UserError
 from vmdebug.isa.cfi import CfiState
 from vmdebug.isa.dwarf2dbg import FLAG_IS_STMT, FileTable, Loc
 from vmdebug.isa.expr import ExprError, Node, Value, evaluate, resolve_differences
-from vmdebug.isa.layout import Frag, Var
+from vmdebug.isa.layout import Frag, Obstack, Var, insn_pieces
 from vmdebug.isa.layout import LineRow, Object
 from vmdebug.isa.parser import ParseError, Statement, parse_statement
 from vmdebug.isa.lexer import split_statements
@@ -87,6 +87,7 @@ class SectionState:
     align_power: int = 0
     frags: list[Frag] = field(default_factory=lambda: [Frag()])
     size: int = 0
+    obstack: Obstack = field(default_factory=Obstack)   # gas's frag memory (code sections)
 
     @property
     def code(self) -> bool:
@@ -178,10 +179,47 @@ class Assembler:
         sec = self.current
         return sec.name, len(sec.frags) - 1, sec.frags[-1].fix
 
-    def close_frag(self, var: Var) -> None:
-        """End the current frag with a variable tail and start a new one (gas frag_var)."""
+    def close_frag(self, var: Var | None, max_chars: int = 1) -> None:
+        """End the current frag with a variable tail and start a new one (gas frag_var,
+        reserving ``max_chars``)."""
+        sec = self.current
+        if sec.code:
+            self.wane(sec.obstack.more(max_chars))
         self.frag.var = var
-        self.current.frags.append(Frag())
+        sec.frags.append(Frag())
+        if sec.code:
+            sec.obstack.new_frag()
+
+    # gas's frag memory: only code sections have line rows that can see it.
+    def wane(self, count: int) -> None:
+        """Close the current frag ``count`` times for want of room (gas frag_wane + frag_new)."""
+        for _ in range(count):
+            self.current.frags.append(Frag())
+
+    def frag_pieces(self, pieces: list[int]) -> int:
+        """Account for appending ``pieces`` (see :func:`layout.insn_pieces`; -n is a bare
+        frag_grow (n)): frags closed before the first piece are closed now; return how
+        many close after it (the content stays whole, in the frag its first byte went to)."""
+        sec = self.current
+        if not sec.code:
+            return 0
+        ob = sec.obstack
+        later = 0
+        for k, n in enumerate(pieces):
+            waned = ob.append1() if n == 0 else ob.more(n) if n > 0 else ob.grow(-n)
+            if k == 0:
+                self.wane(waned)
+            else:
+                later += waned
+        return later
+
+    def frag_bytes1(self, count: int) -> int:
+        """``count`` bytes appended one by one (FRAG_APPEND_1_CHAR), as frag_pieces."""
+        sec = self.current
+        if not sec.code or count <= 0:
+            return 0
+        self.wane(sec.obstack.append1())
+        return sec.obstack.append1(count - 1)
 
     # ----------------------------------------------------------------- symbols
     def symbol(self, name: str) -> SymState:
@@ -300,6 +338,8 @@ class Assembler:
             return
         self.pending_loc = None
         if not self.current.code:             # gas records rows only in code sections
+            return
+        if loc.line == 0:                     # dwarf2_gen_line_info: "incomplete", no row
             return
         loc.section, loc.frag, loc.offset = self.position()
         self.locs.append(loc)
@@ -458,16 +498,21 @@ def assemble_insn(asm: Assembler, st: Statement) -> None:
         if relaxable(mnemonic) and len(ops) == 1 and isinstance(ops[0], Rel):
             short = encode(mnemonic, (Rel(0),), prefixes=prefixes, branch="short")
             near = encode(mnemonic, (Rel(0),), prefixes=prefixes, branch="near")
+            # output_branch: frag_grow (prefix + 2 + 4), the prefixes and opcode in the
+            # fixed part, frag_var (5).
+            asm.frag_pieces([-(len(short) + 4), len(short) - 1])
             asm.frag.fix += len(short) - 1
             asm.close_frag(Var("branch", size=1, short_len=len(short), near_len=len(near),
-                               payload=(mnemonic, prefixes, refs[0]), line=asm.line, col=st.col))
+                               payload=(mnemonic, prefixes, refs[0]), line=asm.line, col=st.col), 5)
             return
         data = encode(mnemonic, tuple(ops), prefixes=prefixes, address=0)
     except EncodeError as exc:
         asm.error(str(exc), st.col)
         return
+    later = asm.frag_pieces(insn_pieces(data)) if asm.current.code else 0
     if all(r is None for r in refs):
         asm.frag.append_bytes(data, asm.line, st.col)
     else:
         asm.frag.append(Fixed("insn", 0, len(data), payload=(mnemonic, prefixes, tuple(ops), tuple(refs)),
                               line=asm.line, col=st.col))
+    asm.wane(later)

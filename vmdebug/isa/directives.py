@@ -63,12 +63,16 @@ def emit_value(asm: "Assembler", width: int, toks: list[Token], col: int) -> Non
         if width < 8 and not fits(v.const, width):
             asm.error(f"value {v.const:#x} does not fit in {width} byte{'s' if width > 1 else ''}", col)
             return
+        later = asm.frag_pieces([width])                # emit_expr: frag_more (nbytes)
         asm.frag.append_bytes((v.const & ((1 << (8 * width)) - 1)).to_bytes(width, "little"), asm.line, col)
+        asm.wane(later)
         return
     if width == 8:
         asm.error("cannot represent a relocation in a .quad on i386", col)
         return
+    later = asm.frag_pieces([width])
     asm.frag.append(Fixed("data", 0, width, payload=v, line=asm.line, col=col))
+    asm.wane(later)
 
 
 def d_data(asm: "Assembler", st: Statement) -> None:
@@ -91,7 +95,9 @@ def d_string(asm: "Assembler", st: Statement) -> None:
         data = b"".join(t.value for t in group)  # type: ignore[misc]
         if terminate:
             data += b"\0"
+        later = asm.frag_bytes1(len(data))              # stringer: FRAG_APPEND_1_CHAR
         _emit_bytes(asm, data, col_of(group, st.col))
+        asm.wane(later)
 
 
 def _emit_bytes(asm: "Assembler", data: bytes, col: int) -> None:
@@ -144,7 +150,11 @@ def d_space(asm: "Assembler", st: Statement) -> None:
         return
     if not _fits(asm, count, st.name, st.col):
         return
-    if asm.current.nobits or (fill == 0 and count > 4096):
+    if count and asm.current.code:
+        # s_space: the fill is the variable tail of a frag (frag_var (rs_fill, 1, ...)),
+        # which the line program can see.
+        asm.close_frag(Var("fill", size=count, payload=bytes([fill]) * count, line=asm.line, col=st.col))
+    elif asm.current.nobits or (fill == 0 and count > 4096):
         if fill and asm.current.nobits:
             asm.error(f"attempt to store non-zero value in section `{asm.current.name}'", st.col)
         asm.frag.append(Fixed("space", 0, count, fill=fill, line=asm.line, col=st.col))
@@ -162,6 +172,10 @@ def d_fill(asm: "Assembler", st: Statement) -> None:
     if not _fits(asm, max(repeat, 0) * size, st.name, st.col):
         return
     unit = (value & 0xFFFFFFFF).to_bytes(8, "little")[:size]
+    if repeat > 0 and size > 0 and asm.current.code:
+        # s_fill: the fill is the variable tail of a frag (frag_var (rs_fill, size, ...)).
+        asm.close_frag(Var("fill", size=repeat * size, payload=unit * repeat, line=asm.line, col=st.col), size)
+        return
     _emit_bytes(asm, unit * max(repeat, 0), st.col)
 
 
@@ -189,8 +203,10 @@ def d_align(asm: "Assembler", st: Statement) -> None:
     if power == 0:
         return
     code = fill is None and sec.code
+    # frag_align_code reserves 2**power - 1 bytes (also for a 0x90 fill), frag_align 1.
+    max_chars = (1 << power) - 1 if sec.code and fill in (None, 0x90) else 1
     asm.close_frag(Var("align", power=power, max_skip=max_skip, fill=fill or 0, code=code,
-                       line=asm.line, col=st.col))
+                       line=asm.line, col=st.col), max_chars)
 
 
 def d_leb(asm: "Assembler", st: Statement) -> None:
@@ -198,9 +214,13 @@ def d_leb(asm: "Assembler", st: Statement) -> None:
     for group in st.args:
         v = asm.eval(parse_expression(group))
         if v.is_const:
-            _emit_bytes(asm, encode_leb(v.const, signed), col_of(group, st.col))
+            data = encode_leb(v.const, signed)
+            later = asm.frag_pieces([len(data)])        # emit_leb128_expr: frag_more (size)
+            _emit_bytes(asm, data, col_of(group, st.col))
+            asm.wane(later)
         else:
-            asm.close_frag(Var("leb", signed=signed, payload=v, line=asm.line, col=col_of(group, st.col)))
+            # frag_var (rs_leb128, sizeof_uleb128 (~(valueT) 0), ...): 10 bytes on a 64-bit host.
+            asm.close_frag(Var("leb", signed=signed, payload=v, line=asm.line, col=col_of(group, st.col)), 10)
 
 
 def _section_args(asm: "Assembler", st: Statement) -> None:

@@ -11,7 +11,8 @@ for byte, so the linked DWARF is the one ``as`` + ``ld`` would give:
 * the program follows ``process_entries``: one sequence per code section in
   the order the sections got their first row, the state-machine registers
   changed only when they differ, ``DW_LNE_set_address`` at the start of a
-  sequence (or where ``view -0`` forces a reset) and the shortest of special
+  sequence (or where ``view -0`` forces a reset, which depends on where gas's
+  frags end: see :func:`_forced_reset`) and the shortest of special
   opcode, ``DW_LNS_const_add_pc`` + special opcode or ``DW_LNS_advance_pc``
   (``emit_inc_line_addr``) for each step.  gas relaxes steps that cross frags
   until their sizes settle; after relaxation every step is the encoding of
@@ -395,8 +396,14 @@ def _process_entries(seq: Sequence, out: bytearray, relocs: list[tuple[int, str,
 
 def _forced_reset(seq: Sequence, prev: Loc, e: Loc) -> bool:
     """A ``view -0`` row resets with DW_LNE_set_address when the pc may not have
-    advanced: same frag and offset, or the start of a frag right after the end
-    of the previous row's frag (gas process_entries)."""
+    advanced: same frag and offset, or the start of a frag while the previous
+    row is at (or past) the end of its own frag's fixed part (gas
+    process_entries) - even if bytes lie between, in that frag's variable tail
+    (a jump, an alignment, a .zero) or further frags.  The frags are gas's own,
+    including those it closes where its obstack chunk runs out of room
+    (layout.Obstack): after 3883..3887 bytes of code a `jmp` to a symbol
+    starts a new frag (frag_grow (6)), its row is left at the end of the old
+    one, and the `view -0` row of the next function gets a set_address."""
     if e.frag == prev.frag:
         return prev.offset == e.offset
     return e.offset == 0 and prev.offset >= seq.frag_fix.get(prev.frag, 0)

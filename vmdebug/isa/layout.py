@@ -54,7 +54,8 @@ class Var:
 
     ``kind``: "branch" (``state`` "short"/"near"), "align" (``power``,
     ``max_skip``, ``fill``, ``code``), "leb" (``value`` recomputed by
-    ``evaluate``), or "fixed" (a branch decided near from the start).
+    ``evaluate``), "fill" (``size`` bytes of ``payload``: .zero/.fill in
+    code, gas's rs_fill tail) or "fixed" (a branch decided near from the start).
     """
 
     kind: str
@@ -99,6 +100,150 @@ class Frag:
         item.offset = self.fix
         self.items.append(item)
         self.fix += item.size
+
+
+# ------------------------------------------------------------ frag memory
+# gas keeps a subsection's frags in one obstack (frags.c, libiberty obstack):
+# a frag's header, then its bytes as they are appended.  When the chunk in
+# use cannot take what is about to be appended, gas ends the frag there
+# (frag_wane) and starts a new one in a new chunk.  Such a frag boundary
+# changes no byte of the section, but gas's line program sees it: a `view -0`
+# row at the start of a frag, after a row at the very end of the previous
+# frag's fixed part, is forced to a DW_LNE_set_address (dwarf2dbg.c
+# process_entries).  So code sections follow gas's obstack, byte for byte.
+OBSTACK_CHUNK = 4064        # obstack_begin's default: 4096 less malloc's overhead
+OBSTACK_HEADER = 16         # struct _obstack_chunk: limit, prev; contents 16-aligned
+SIZEOF_STRUCT_FRAG = 160    # offsetof (fragS, fr_literal), as 2.40 --32 on x86-64 (measured)
+FRAG_ALIGN_MASK = 7         # obstack_alignment_mask = __alignof__ (fragS) - 1
+
+
+@dataclass(slots=True)
+class Obstack:
+    """Where gas's next byte of a subsection goes: ``free`` and ``limit`` in its chunk."""
+
+    limit: int = OBSTACK_CHUNK
+    free: int = OBSTACK_HEADER + SIZEOF_STRUCT_FRAG
+
+    @property
+    def room(self) -> int:
+        return self.limit - self.free
+
+    def new_frag(self, chunk: int = OBSTACK_CHUNK) -> None:
+        """frag_new: obstack_finish (align to 8, capped at the chunk's end), then
+        frag_alloc's header, in a new chunk when it does not fit."""
+        free = min((self.free + FRAG_ALIGN_MASK) & ~FRAG_ALIGN_MASK, self.limit)
+        if self.limit - free < SIZEOF_STRUCT_FRAG:
+            # _obstack_newchunk: max (0 + 160 + 0 + 100, chunk_size)
+            self.limit, free = max(chunk, SIZEOF_STRUCT_FRAG + 100), OBSTACK_HEADER
+        self.free = free + SIZEOF_STRUCT_FRAG
+
+    def grow(self, n: int) -> int:
+        """frag_grow (n): how many frags were closed to make room."""
+        if self.room >= n:
+            return 0
+        chunk = max(OBSTACK_CHUNK, (2 * n if n < 0x10000 else n + 0x10000) + SIZEOF_STRUCT_FRAG)
+        waned = 0
+        while self.room < n:
+            self.new_frag(chunk)
+            waned += 1
+        return waned
+
+    def more(self, n: int) -> int:
+        """frag_more (n)."""
+        waned = self.grow(n)
+        self.free += n
+        return waned
+
+    def append1(self, count: int = 1) -> int:
+        """``count`` times FRAG_APPEND_1_CHAR: a new frag when at most 1 byte is left."""
+        waned = 0
+        while count:
+            if self.room <= 1:
+                self.new_frag()
+                waned += 1
+            take = min(count, self.room - 1)
+            self.free += take
+            count -= take
+        return waned
+
+
+#: Prefix bytes: tc-i386.c output_insn appends each one with FRAG_APPEND_1_CHAR.
+_PREFIX_BYTES = frozenset((0xF0, 0xF2, 0xF3, 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0x9B))
+#: One-byte opcodes followed by a ModRM byte.
+_MODRM_1 = frozenset([b + k for b in range(0x00, 0x40, 8) for k in range(4)]
+                     + [0x62, 0x63, 0x69, 0x6B] + list(range(0x80, 0x90))
+                     + [0xC0, 0xC1, 0xC4, 0xC5, 0xC6, 0xC7, 0xD0, 0xD1, 0xD2, 0xD3]
+                     + list(range(0xD8, 0xE0)) + [0xF6, 0xF7, 0xFE, 0xFF])
+#: 0F-map opcodes without a ModRM byte.
+_NO_MODRM_0F = frozenset([0x05, 0x06, 0x07, 0x08, 0x09, 0x0B, 0x0E, 0x77, 0xA0, 0xA1, 0xA2, 0xA8, 0xA9, 0xAA]
+                         + list(range(0x30, 0x38)) + list(range(0x80, 0x90)) + list(range(0xC8, 0xD0)))
+
+
+def insn_pieces(code: bytes) -> list[int]:
+    """How tc-i386.c output_insn/output_jump put an encoded instruction into its
+    frag: 0 for one FRAG_APPEND_1_CHAR, n > 0 for one frag_more (n).
+
+    Prefixes and a one-byte opcode, the ModRM and SIB bytes are appended one by
+    one; a longer opcode (0F xx, 0F 38/3A xx, and the opcodes gas's table
+    spells with their second byte: x87 register forms, 0F 01/0F AE register
+    forms, aam/aad) takes one frag_more, so does each displacement and
+    immediate; call rel32, jecxz and loop take opcode and displacement at once.
+    """
+    out: list[int] = []
+    n = len(code)
+    i = 0
+    while i < n - 1 and code[i] in _PREFIX_BYTES:
+        out.append(0)
+        i += 1
+    addr16 = 0x67 in code[:i]
+    op = code[i]
+    nxt = code[i + 1] if i + 1 < n else -1
+    modrm = False
+    if op == 0x0F:
+        if nxt in (0x38, 0x3A):
+            out.append(3)
+            i += 3
+            modrm = True
+        elif nxt in (0x01, 0xAE) and i + 2 < n and code[i + 2] >= 0xC0:
+            out.append(3)
+            i += 3
+        else:
+            out.append(2)
+            i += 2
+            modrm = nxt not in _NO_MODRM_0F
+    elif 0xD8 <= op <= 0xDF and nxt >= 0xC0 or op in (0xD4, 0xD5) and nxt == 0x0A:
+        out.append(2)
+        i += 2
+    elif op == 0xE8 or 0xE0 <= op <= 0xE3:          # output_jump
+        out.append(n - i)
+        return out
+    else:
+        out.append(0)
+        i += 1
+        modrm = op in _MODRM_1
+    if modrm and i < n:
+        m = code[i]
+        out.append(0)
+        i += 1
+        mod, rm = m >> 6, m & 7
+        disp = 0
+        if addr16:
+            disp = {0: 2 if rm == 6 else 0, 1: 1, 2: 2, 3: 0}[mod]
+        else:
+            if mod != 3 and rm == 4 and i < n:
+                base = code[i] & 7
+                out.append(0)
+                i += 1
+                if mod == 0 and base == 5:
+                    disp = 4
+            disp = {0: 4 if rm == 5 else disp, 1: 1, 2: 4, 3: 0}[mod]
+        if disp:
+            out.append(disp)
+            i += disp
+    rest = n - i
+    if rest > 0:
+        out.extend([2, 1] if op == 0xC8 and rest == 3 else [rest])    # enter imm16, imm8
+    return out
 
 
 def align_padding(address: int, power: int) -> int:
@@ -521,6 +666,8 @@ class _Emitter:
             try:
                 if var.kind == "align":
                     data += nop_padding(var.size) if var.code else bytes([var.fill or 0]) * var.size
+                elif var.kind == "fill":
+                    data += var.payload  # type: ignore[operator]
                 elif var.kind == "leb":
                     value, sym, _ = self.final(var.payload, sec.name, var.line, var.col)  # type: ignore[attr-defined]
                     if sym is not None:
