@@ -8,9 +8,10 @@ import subprocess
 from pathlib import Path
 
 from gnu_build import elf_sections  # noqa: F401  (re-exported for the assembler tests)
+from vmdebug.toolchain.gcc import COMMON_FLAGS
 
-GCC_FLAGS = ["-m32", "-S", "-masm=intel", "-ffreestanding", "-nostdinc", "-fno-pic", "-fno-pie",
-             "-fno-stack-protector", "-fcf-protection=none", "-fno-asynchronous-unwind-tables"]
+# The flags vmdebug compiles C with (SSE2 floating point included), in -S Intel mode.
+GCC_FLAGS = [COMMON_FLAGS[0], "-S", "-masm=intel", *COMMON_FLAGS[1:]]
 
 
 def run(cmd: list[str], **kw: object) -> str:

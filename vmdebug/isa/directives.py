@@ -366,6 +366,16 @@ def assign(asm: "Assembler", name: str, toks: list[Token], col: int, equiv: bool
         return
     sym.equ = v
     sym.line, sym.col = asm.line, col
+    target = v.relocatable()
+    if target is not None and not v.const and asm.symbol(target).defined:
+        # gas's pseudo_set copies a defined symbol's attributes to a plain alias of it
+        # (copy_symbol_attributes: the function/object type; elf_copy_symbol_attributes: the
+        # size, if the alias has none) - gcc's identical code folding emits `.set b, a'.
+        src = asm.symbol(target)
+        if src.type in ("func", "object"):
+            sym.type = src.type
+        if sym.size is None and src.size is not None:
+            sym.size = src.size
 
 
 def d_set(asm: "Assembler", st: Statement) -> None:
