@@ -241,6 +241,8 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
                 raise DecodeError(f"invalid instruction: {bytes(code[:pos]).hex(' ')}")
             if entry.mnemonic == "cmpxchg8b":  # the one m64 operand: it has a size
                 mem = Mem(64, mem.base, mem.index, mem.scale, mem.disp, mem.seg, mem.symbolic)
+            elif entry.mnemonic in ("fxsave", "fxrstor"):  # the 512-byte FXSAVE area
+                mem = Mem(4096, mem.base, mem.index, mem.scale, mem.disp, mem.seg, mem.symbolic)
             ops.append(mem)
         elif k0 == "r" and kind[1] != "e":
             ops.append(_REGS[_SIZE_OF[kind]][(modrm >> 3) & 7])

@@ -161,6 +161,8 @@ MEM_EFFECTS: dict[str, MemEffect] = {
     "movs": _me("w r"), "cmps": _me("r r"), "stos": _me("w -"), "lods": _me("- r"), "scas": _me("- r"),
     # SSE/SSE2 (SDM Vol. 2 pages of each): stores write their memory operand, the rest read it.
     "ldmxcsr": _me("r"), "stmxcsr": _me("w"),
+    # FXSAVE/FXRSTOR m512byte: the x87, MMX and SSE state (SDM Vol. 2 FXSAVE Table 3-53).
+    "fxsave": _me("w"), "fxrstor": _me("r"),
     # x87 (SDM Vol. 1 chapter 8): loads read, stores write; register forms touch no memory.
     "fld": _me("r"), "fild": _me("r"), "fldcw": _me("r"),
     "fst": _me("w"), "fstp": _me("w"), "fist": _me("w"), "fistp": _me("w"), "fisttp": _me("w"),
@@ -473,6 +475,9 @@ _SPECS += [
     S("cvttpd2dq", "66 0F E6 /r", "x xm128"), S("cvtdq2pd", "F3 0F E6 /r", "x xm64"),
     S("cvtpd2dq", "F2 0F E6 /r", "x xm128"),
     S("ldmxcsr", "0F AE /2", "m32"), S("stmxcsr", "0F AE /3", "m32"),
+    # The 512-byte area is an unsized "m" operand, as gas and objdump write it; the decoder
+    # gives it its size (4096 bits) for the read watchpoints.
+    S("fxsave", "0F AE /0", "m"), S("fxrstor", "0F AE /1", "m"),
     # --- x87 (SDM Vol. 2 FLD FST FILD FIST FXCH FUCOMI ...; Vol. 1 chapter 8) ---
     S("fld", "D9 /0", "m32"), S("fld", "DD /0", "m64"), S("fld", "DB /5", "m80"), S("fld", "D9 C0+i", "sti"),
     S("fst", "D9 /2", "m32"), S("fst", "DD /2", "m64"), S("fst", "DD D0+i", "sti"),

@@ -27,7 +27,7 @@ from vmdebug.machine.cpu import Closure, flag_setter, semantics
 from vmdebug.machine.faults import EXEC, CpuFault
 from vmdebug.machine.operands import effective_address, getter, setter
 from vmdebug.machine.sse import fpe_code
-from vmdebug.signals import SIGFPE
+from vmdebug.signals import SIGFPE, SIGSEGV
 
 if TYPE_CHECKING:
     from vmdebug.machine.process import Process
@@ -43,14 +43,17 @@ M80 = (1 << 80) - 1
 # ---- 80-bit arithmetic ---------------------------------------------------------------
 def _nan_result(a: int, ca: int, b: int, cb: int) -> tuple[int, int]:
     """x87 NaN propagation (SDM Vol. 1 Table 4-7, x87 column): a QNaN beats an SNaN, two of
-    the same kind give the one with the larger significand, and the result is quiet."""
+    the same kind give the one with the larger significand (the positive one if the significands
+    are equal), and the result is quiet."""
     flags = X.FSW_IE if ieee.SNAN in (ca, cb) else 0
     nan_a, nan_b = ca in (ieee.QNAN, ieee.SNAN), cb in (ieee.QNAN, ieee.SNAN)
     if nan_a and nan_b:
         if ca != cb:
             pick = a if ca == ieee.QNAN else b
         else:
-            pick = a if (a & X.F80_MANT) >= (b & X.F80_MANT) else b
+            # equal significands: the positive one (what the CPU does, tests/machine/test_fp_vs_native.py)
+            ma, mb = a & X.F80_MANT, b & X.F80_MANT
+            pick = a if ma > mb or (ma == mb and not a & X.F80_SIGN) else b
     else:
         pick = a if nan_a else b
     return pick | X.F80.quiet_bit, flags
@@ -109,7 +112,8 @@ def f80_arith(op: str, a: int, b: int, fcw: int) -> tuple[int, int]:
         if cb == ieee.ZERO:
             if ca == ieee.ZERO:
                 return X.F80_INDEFINITE, X.FSW_IE
-            return (X.F80_SIGN if sign else 0) | inf, flags | X.FSW_ZE
+            # A denormal dividend raises no DE beside ZE (the CPU's answer, test_fp_vs_native.py).
+            return (X.F80_SIGN if sign else 0) | inf, X.FSW_ZE
         if ca == ieee.ZERO:
             return (X.F80_SIGN if sign else 0), flags
         _, ma, ea = X.decode80(a)
@@ -211,7 +215,8 @@ def _load(p: "Process", i: Instruction, value: Callable[[Stack], tuple[int, int]
         s = Stack(p, i.address)
         v, raised = value(s)
         if s.full():
-            s.status(raised | OVERFLOW, 1)
+            # the stack fault outranks the denormal operand (SDM Vol. 1 4.9.2)
+            s.status(raised & ~X.FSW_DE | OVERFLOW, 1)
             v = X.F80_INDEFINITE
         else:
             s.status(raised, 0)
@@ -378,6 +383,7 @@ def _fcomi(p: "Process", i: Instruction) -> Closure:
     return run
 
 
+_NAN_OR_INVALID = (ieee.QNAN, ieee.SNAN, ieee.UNSUPPORTED)
 _ARITH = {"fadd": ("add", False), "fmul": ("mul", False), "fsub": ("sub", False), "fsubr": ("sub", True),
           "fdiv": ("div", False), "fdivr": ("div", True)}
 
@@ -404,9 +410,16 @@ def _arith(p: "Process", i: Instruction) -> Closure:
         b, fb = source(s)
         a, fa = _operand_value(s, dst)
         if fa | fb & X.FSW_SF:
-            result, raised = X.F80_INDEFINITE, fa | fb
+            # A stack fault outranks the memory operand's denormal (SDM Vol. 1 4.9.2).
+            result, raised = X.F80_INDEFINITE, fa | fb & ~X.FSW_DE
         else:
+            if fb & X.FSW_IE and X.classify80(b) == ieee.QNAN:
+                # An SNaN m32/m64 stays signaling here, so that a QNaN st operand beats it
+                # (SDM Vol. 1 Table 4-7); f80_arith raises its IE and quiets it.
+                b, fb = b & ~X.F80.quiet_bit, fb & ~X.FSW_IE
             result, raised = f80_arith(op, b, a, regs[FCTRL]) if reverse else f80_arith(op, a, b, regs[FCTRL])
+            if fb & X.FSW_DE and (X.classify80(a) in _NAN_OR_INVALID or raised & X.FSW_ZE):
+                fb &= ~X.FSW_DE     # a NaN or unsupported st operand, or x/0, outranks the denormal m32/m64
             raised |= fb
         s.status(raised & ~SF_C1, raised & SF_C1)
         s.put(dst, result)
@@ -442,5 +455,95 @@ def _fnstore(p: "Process", i: Instruction) -> Closure:
 
     def run() -> int:
         put(regs[r] & 0xFFFF)
+        return nxt
+    return run
+
+
+# ---- FXSAVE / FXRSTOR ----------------------------------------------------------------
+#: The FXSAVE area (SDM Vol. 2 FXSAVE, Table 3-53, 32-bit format): FCW at 0, FSW at 2, the
+#: abridged tag at 4, FOP/FIP/FCS/FDP/FDS at 6-23 (not tracked: 0), MXCSR at 24, MXCSR_MASK
+#: at 28, ST0-ST7 (stack order, 10 of 16 bytes each) at 32, XMM0-XMM7 at 160.  Bytes 288-511
+#: are left as they were, as the real CPU leaves them outside 64-bit mode.
+FXSAVE_ST, FXSAVE_XMM, FXSAVE_WRITTEN = 32, 160, 288
+#: The MXCSR bits this machine lets software set (sse.MXCSR_WRITABLE), as FXSAVE reports them.
+MXCSR_MASK = 0xFFFF
+
+
+def _fx_area(p: "Process", i: Instruction) -> Callable[[], int]:
+    """The area's address; it must be 16-byte aligned or the CPU raises #GP (SIGSEGV,
+    SI_KERNEL), SDM FXSAVE "Protected Mode Exceptions"."""
+    ea, eip, name = effective_address(p, i.operands[0]), i.address, i.mnemonic  # type: ignore[arg-type]
+
+    def address() -> int:
+        addr = ea()
+        if addr & 15:
+            raise CpuFault(SIGSEGV, "SI_KERNEL", 0, EXEC,
+                           f"general protection fault: {name} area at {addr:#010x} is not 16-byte aligned "
+                           f"(at {eip:#010x})")
+        return addr
+    return address
+
+
+@semantics("fxsave")
+def _fxsave(p: "Process", i: Instruction) -> Closure:
+    area, mem, regs, nxt = _fx_area(p, i), p.memory, p.state.regs, i.address + i.length
+
+    def run() -> int:
+        addr = area()
+        s = Stack(p, i.address)
+        out = bytearray(FXSAVE_WRITTEN)
+        out[0:2] = (regs[FCTRL] & 0xFFFF).to_bytes(2, "little")
+        out[2:4] = (regs[FSTAT] & 0xFFFF).to_bytes(2, "little")
+        out[4] = regs[FTAG] & 0xFF
+        out[24:28] = regs[C.MXCSR].to_bytes(4, "little")
+        out[28:32] = MXCSR_MASK.to_bytes(4, "little")
+        top = s.top()
+        for k in range(8):
+            r = C.fpr_id((top + k) & 7)
+            value = regs[r] | regs[r + 1] << 32 | regs[r + 2] << 64
+            out[FXSAVE_ST + 16 * k:FXSAVE_ST + 16 * k + 10] = value.to_bytes(10, "little")
+            x = C.xmm_id(k)
+            for lane in range(4):
+                out[FXSAVE_XMM + 16 * k + 4 * lane:FXSAVE_XMM + 16 * k + 4 * lane + 4] = \
+                    regs[x + lane].to_bytes(4, "little")
+        mem.write_bytes(addr, bytes(out))
+        return nxt
+    return run
+
+
+@semantics("fxrstor")
+def _fxrstor(p: "Process", i: Instruction) -> Closure:
+    area, mem, regs, emit, nxt = _fx_area(p, i), p.memory, p.state.regs, p.emit, i.address + i.length
+
+    def put(r: int, value: int) -> None:
+        old = regs[r]
+        if old != value:
+            regs[r] = value
+            emit((C.REG, r, old, value, 0))
+
+    def run() -> int:
+        addr = area()
+        data = mem.read_bytes(addr, 512)
+        mxcsr = int.from_bytes(data[24:28], "little")
+        if mxcsr & ~MXCSR_MASK:
+            raise CpuFault(SIGSEGV, "SI_KERNEL", 0, EXEC,
+                           f"general protection fault: fxrstor of MXCSR {mxcsr:#x} sets reserved bits "
+                           f"(at {i.address:#010x})")
+        fsw = int.from_bytes(data[2:4], "little")
+        top = (fsw >> TOP_SHIFT) & 7
+        put(FCTRL, int.from_bytes(data[0:2], "little"))
+        put(FSTAT, fsw)
+        put(FTAG, data[4])
+        put(C.MXCSR, mxcsr)
+        for k in range(8):
+            value = int.from_bytes(data[FXSAVE_ST + 16 * k:FXSAVE_ST + 16 * k + 10], "little")
+            r = C.fpr_id((top + k) & 7)
+            put(r, value & 0xFFFFFFFF)
+            put(r + 1, (value >> 32) & 0xFFFFFFFF)
+            put(r + 2, value >> 64)
+            x = C.xmm_id(k)
+            for lane in range(4):
+                put(x + lane, int.from_bytes(data[FXSAVE_XMM + 16 * k + 4 * lane:FXSAVE_XMM + 16 * k + 4 * lane + 4],
+                                             "little"))
         return nxt
     return run
