@@ -188,6 +188,8 @@ def forms() -> list[tuple[str, str, str]]:
             ("fnstsw ax", "mix", "dq"), ("fnstsw WORD PTR {m}", "mix", "dq")]
     for name in ("fucomi", "fcomi", "fucomip", "fcomip"):
         out += [(f"{name} st, st({{j}})", "mix", "dq")]
+    for cc in ("b", "e", "be", "u", "nb", "ne", "nbe", "nu"):     # under each INITIAL_FLAGS
+        out += [(f"fcmov{cc} st, st({{j}})", "mix", "dq")]
     for name in ("fadd", "fmul", "fsub", "fsubr", "fdiv", "fdivr"):
         out += [(f"{name} DWORD PTR {{m}}", "mix", "ps"), (f"{name} QWORD PTR {{m}}", "mix", "pd"),
                 (f"{name} st, st({{j}})", "mix", "dq"), (f"{name} st({{j}}), st", "mix", "dq"),

@@ -496,6 +496,14 @@ _SPECS += [
     *_x87_arith("fsub", 4, 0xE0, 0xE8, 0xE8), *_x87_arith("fsubr", 5, 0xE8, 0xE0, 0xE0),
     *_x87_arith("fdiv", 6, 0xF0, 0xF8, 0xF8), *_x87_arith("fdivr", 7, 0xF8, 0xF0, 0xF0),
 ]
+# FCMOVcc st, st(i) (SDM FCMOVcc): the EFLAGS conditions b e be u and their negations, which gcc
+# uses to select between long doubles.
+for _name, _cond, _opcode in (("b", "b", "DA C0"), ("e", "e", "DA C8"), ("be", "be", "DA D0"), ("u", "p", "DA D8"),
+                              ("nb", "ae", "DB C0"), ("ne", "ne", "DB C8"), ("nbe", "a", "DB D0"),
+                              ("nu", "np", "DB D8")):
+    _SPECS.append(S("fcmov" + _name, _opcode + "+i", "st sti", "cc_" + _cond, cond=CONDITIONS.index(_cond),
+                    mem="fcmov"))
+MEM_EFFECTS["fcmov"] = _me("- -")
 MEM_EFFECTS["sse"] = _me("rw r")
 MEM_EFFECTS["sqrtsd"] = _W2
 for _cc, _name in enumerate(CONDITIONS):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Callable
 from events import codes as C
 from vmdebug.isa.decoder import Instruction
 from vmdebug.isa.operands import Mem, Reg
+from vmdebug.machine import flags as F
 from vmdebug.machine import ieee
 from vmdebug.machine import x87 as X
 from vmdebug.machine.cpu import Closure, flag_setter, semantics
@@ -343,6 +344,27 @@ def _fxch(p: "Process", i: Instruction) -> Closure:
         s.status(fa | fb, 0)
         s.put(0, b)
         s.put(k, a)
+        return nxt
+    return run
+
+
+@semantics("fcmovb", "fcmove", "fcmovbe", "fcmovu", "fcmovnb", "fcmovne", "fcmovnbe", "fcmovnu")
+def _fcmov(p: "Process", i: Instruction) -> Closure:
+    """st(0) = st(i) when the EFLAGS condition holds (SDM FCMOVcc); an empty st(0) or st(i) is
+    a stack underflow whatever the condition, and st(0) gets the indefinite."""
+    k, cond, regs, nxt = i.operands[1].code, i.entry.cond, p.state.regs, i.address + i.length  # type: ignore
+    holds = F.condition
+
+    def run() -> int:
+        s = Stack(p, i.address)
+        a, b = s.get(0), s.get(k)
+        if a is None or b is None:
+            s.status(UNDERFLOW, 0)
+            s.put(0, X.F80_INDEFINITE)
+        else:
+            s.status(0, 0)
+            if holds(cond, regs[C.EFLAGS]):  # type: ignore[arg-type]
+                s.put(0, b)
         return nxt
     return run
 
