@@ -97,6 +97,14 @@ def test_target_description_is_gdbs_i386_core_and_linux(spin: Server) -> None:
     assert core.find("reg[@name='eflags']").get("type") == "i386_eflags"
     flags = {f.get("name"): int(f.get("start")) for f in core.findall("flags/field")}
     assert flags["ZF"] == 6 and flags["IF"] == 9 and flags["OF"] == 11
+    sse = root.find("feature[@name='org.gnu.gdb.i386.sse']")
+    assert [(r.get("name"), r.get("type")) for r in sse.findall("reg")] == [
+        *((f"xmm{i}", "vec128") for i in range(8)), ("mxcsr", "i386_mxcsr")]
+    assert [f.get("name") for f in sse.findall("union[@id='vec128']/field")] == [
+        "v8_bfloat16", "v8_half", "v4_float", "v2_double", "v16_int8", "v8_int16", "v4_int32", "v2_int64",
+        "uint128"]
+    assert [f.get("name") for f in root.findall("feature")] == [
+        "org.gnu.gdb.i386.core", "org.gnu.gdb.i386.sse", "org.gnu.gdb.i386.linux"]
     linux = root.find("feature[@name='org.gnu.gdb.i386.linux']")
     assert [r.get("name") for r in linux.findall("reg")] == ["orig_eax"]
     assert c.request(b"qXfer:features:read:other.xml:0,100").startswith(b"E")
@@ -107,16 +115,21 @@ def test_registers_and_memory_at_step_zero(spin: Server) -> None:
     c = client(spin)
     assert c.request(b"?").startswith(b"T05")
     g = c.request(b"g")
-    # 16 x 4 bytes, 8 x 10 (st0-7, unavailable), 8 x 4 (x87 control, unavailable), orig_eax.
-    assert len(g) == 2 * (16 * 4 + 8 * 10 + 8 * 4 + 4)
+    # 16 x 4 bytes, 8 x 10 (st0-7), 8 x 4 (x87 control), 8 x 16 (xmm0-7), mxcsr, orig_eax.
+    assert len(g) == 2 * (16 * 4 + 8 * 10 + 8 * 4 + 8 * 16 + 4 + 4)
     regs = regs_of(g)
     eip = regs[8]
     assert c.request(b"m%x,5" % eip) == SPIN_CODE.hex().encode()   # the code the stub executes
     assert regs[10:16] == [0x23, 0x2B, 0x2B, 0x2B, 0, 0]
-    assert g[128:128 + 20] == b"x" * 20
+    assert g[128:128 + 20] == b"0" * 20                          # st0: exec leaves the x87 empty
     assert c.request(b"p8") == g[64:72]
-    assert c.request(b"p10") == b"x" * 20                       # st0
-    assert c.request(b"p20") == b"ffffffff"                     # orig_eax
+    assert c.request(b"p10") == b"0" * 20                       # st0
+    assert c.request(b"p18") == b"7f030000"                     # fctrl: the kernel's 0x37f
+    assert c.request(b"p1a") == b"ffff0000"                     # ftag: the full tag word, all empty
+    assert c.request(b"p20") == b"0" * 32                       # xmm0
+    assert c.request(b"p28") == b"801f0000"                     # mxcsr 0x1f80
+    assert c.request(b"p29") == b"ffffffff"                     # orig_eax
+    assert c.request(b"p29") == g[-8:]
     assert c.request(b"p99").startswith(b"E")
     assert c.request(b"m0,4") == b"E14"                          # nothing mapped at 0
     assert c.request(b"mzz,4") == b"E01"

@@ -95,10 +95,18 @@ def as_int(v: Value, ctx: EvalContext | None = None) -> int:
     return n
 
 
+#: The name of the tdesc ``bfloat16`` type of the xmm registers' v8_bfloat16 (gdb's builtin).
+BFLOAT16_NAME = "builtin_type_bfloat16"
+
+
 def as_float(v: Value, data: bytes | None = None) -> float:
     data = data if data is not None else v.data
     assert data is not None
     size = v.type.length
+    if size == 2:        # a register's bfloat16 (the high half of a float) or IEEE half
+        if v.type.strip().name == BFLOAT16_NAME:
+            return struct.unpack("<f", bytes(2) + data[:2])[0]
+        return struct.unpack("<e", data[:2])[0]
     if size == 4:
         return struct.unpack("<f", data[:4])[0]
     if size == 8:
@@ -136,6 +144,20 @@ def make_int(t: CType, n: int) -> Value:
 
 def make_float(t: CType, x: float) -> Value:
     size = t.length
+    if size == 2:
+        if t.strip().name == BFLOAT16_NAME:
+            f32 = int.from_bytes(struct.pack("<f", x if abs(x) <= 3.4e38 or not math.isfinite(x)
+                                             else math.copysign(math.inf, x)), "little")
+            if math.isnan(x):
+                data = (0x7FC0).to_bytes(2, "little")
+            else:                                   # round to nearest even on the low 16 bits
+                data = ((f32 + 0x7FFF + (f32 >> 16 & 1)) >> 16 & 0xFFFF).to_bytes(2, "little")
+        else:
+            try:
+                data = struct.pack("<e", x)
+            except OverflowError:
+                data = struct.pack("<e", math.copysign(math.inf, x))
+        return Value(t, data)
     if size == 4:
         try:
             data = struct.pack("<f", x)
@@ -396,7 +418,12 @@ def unop(ctx: EvalContext, op: str, v: Value) -> Value:
         return make_int(T.INT, int(as_int(v) == 0))
     if t.kind == "float":
         if op == "-":
-            return make_float(v.type, -as_float(v))
+            # Negation is exact in every format: flip the sign bit (a long double keeps its
+            # 64-bit significand, which a Python float would round).
+            data = bytearray(v.data or bytes(v.type.length))
+            size = v.type.length
+            data[min(size, 10) - 1] ^= 0x80
+            return Value(v.type, bytes(data))
         if op == "+":
             return v
         raise DebugError("Argument to complement operation not an integer, boolean.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from events import codes as C
+from vmdebug.debugger import fpregs as FP
 from vmdebug.debugger import values as V
 from vmdebug.debugger.values import DebugError
 
@@ -32,25 +33,58 @@ def info_register_line(name: str, value: int, label: str = "") -> str:
     return f"{name:<15}{raw:<19} {nat}"
 
 
+def fp_register_line(regs: list[int], name: str) -> str:
+    """One x87 or SSE register as gdb's default_print_one_register_info prints it: a float
+    register's value then ``(raw 0x...)``; a vector (xmm, mm) in hex only; the others in hex,
+    then naturally (mxcsr's flags, fctrl..fop in decimal)."""
+    from vmdebug.debuginfo import valprint
+    got = FP.value_of(regs, name)
+    assert got is not None
+    t, data = got
+    if t.kind == "float":
+        nat = valprint.format_value(t, data, top_level=False)
+        return f"{name:<15}{nat:<19} (raw 0x{data[::-1].hex()})"
+    raw = valprint.format_value(t, data, fmt="x", top_level=False)
+    if t.kind == "union":
+        return f"{name:<15}{raw}"
+    value = int.from_bytes(data, "little")
+    nat = FP.flags_text(value, FP.MXCSR_FLAGS) if t is FP.MXCSR else str(C.signed32(value))
+    return f"{name:<15}{raw:<19} {nat}"
+
+
 def info_registers(regs: list[int], names: list[str], label: Callable[[int], str]) -> list[str]:
+    """``info registers [REG|GROUP...]`` (gdb registers_info): registers by name, or the
+    registers of a group (general, float, sse, vector, mmx, all)."""
     if not names:
-        names = [*GENERAL, *(n for n, _ in SEGMENT_REGS)]
+        names = ["general"]
     out = []
     seg = dict(SEGMENT_REGS)
     alias = {"pc": "eip", "sp": "esp", "fp": "ebp", "ps": "eflags"}
     for raw_name in names:
-        name = raw_name.lstrip("$")
+        name = raw_name[1:] if raw_name.startswith("$") else raw_name
         real = alias.get(name, name)
-        if real in C.REG_IDS and real != "cr3":
+        if real in GENERAL:
             v = regs[C.REG_IDS[real]]
             out.append(info_register_line(name, v, label(v) if real == "eip" else ""))
         elif real in seg:
             out.append(info_register_line(name, seg[real]))
         elif real == "cr3":
             out.append(info_register_line("cr3", regs[C.CR3] << 12))
+        elif real == "orig_eax":
+            out.append(info_register_line(name, 0xFFFFFFFF))
+        elif real in FP.FP_NAMES:
+            out.append(fp_register_line(regs, real))
+        elif real in GROUPS:
+            out += info_registers(regs, list(GROUPS[real]), label)
         else:
             raise DebugError(f"Invalid register `{name}'")
     return out
+
+
+#: gdb's register groups for i386 with SSE (i386_register_reggroup_p), in register order.
+GROUPS = {"general": (*GENERAL, *(n for n, _ in SEGMENT_REGS)), **FP.GROUPS}
+GROUPS["all"] = (*GROUPS["general"], *FP.FP_NAMES)
+GROUPS["system"] = ("orig_eax",)
 
 
 SIZES = {"b": 1, "h": 2, "w": 4, "g": 8}

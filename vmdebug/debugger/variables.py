@@ -24,6 +24,7 @@ from vmdebug.debuginfo import location as L
 from vmdebug.debuginfo.ctype import CType
 from vmdebug.debuginfo.symbols import Block, Function, Variable
 from vmdebug.debugger import evaluate as EV
+from vmdebug.debugger import fpregs as FP
 from vmdebug.debugger.values import AfterValueError, DebugError, Value
 from vmdebug.safetext import safe_line
 
@@ -44,6 +45,7 @@ EFLAGS = CType("int", "i386_eflags", 4, None, T.DW_ATE_unsigned)
 _REG8 = {"al": (0, 0), "cl": (1, 0), "dl": (2, 0), "bl": (3, 0), "ah": (0, 8), "ch": (1, 8), "dh": (2, 8),
          "bh": (3, 8)}
 _REG16 = {"ax": 0, "cx": 1, "dx": 2, "bx": 3, "sp": 4, "bp": 5, "si": 6, "di": 7}
+GENERAL_REGS = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags")
 _SEGMENTS = {"cs": 0x23, "ss": 0x2B, "ds": 0x2B, "es": 0x2B, "fs": 0x0, "gs": 0x0}
 
 
@@ -56,7 +58,17 @@ class FrameContext:
         self.pc = frame.lookup
 
     def reg(self, regno: int) -> int | None:
-        return self.frame.regs.get(regno)
+        """DWARF register ``regno`` (the i386 SysV numbering, gdb's i386_dbx_reg_to_regnum):
+        0-9 the general registers and eflags, 11-18 st0-st7 (80 bits), 21-28 xmm0-xmm7
+        (128 bits, as one integer)."""
+        if regno <= 9:
+            return self.frame.regs.get(regno)
+        regs = self.dbg.regs
+        if 11 <= regno <= 18:
+            return FP.st(regs, regno - 11)
+        if 21 <= regno <= 28:
+            return int.from_bytes(FP.value_of(regs, f"xmm{regno - 21}")[1], "little")  # type: ignore[index]
+        return None
 
     def read(self, address: int, size: int) -> bytes:
         data, bad = self.dbg.memory.try_read(address, size)
@@ -224,11 +236,19 @@ def known_at(dbg: "Debugger", pc: int, name: str) -> bool:
     return dbg.info.lookup(name) is not None
 
 
-def register(frame: "Frame", name: str) -> Value | None:
+def register(frame: "Frame", name: str, dbg: "Debugger | None" = None) -> Value | None:
     """``$eax``, ``$pc``, ``$al``... in ``frame``, with the types gdb's i386 description gives."""
     name = {"pc": "eip", "sp": "esp", "fp": "ebp", "ps": "eflags"}.get(name, name)
     regs = frame.regs
-    if name in C.REG_IDS and name != "cr3":
+    if name in FP.FP_NAMES:
+        # gdb's i386 unwinders leave the x87 and SSE registers alone: every frame sees the
+        # values at the cursor (the REPL's state, not a frame's unwound general registers).
+        if dbg is None:
+            return None
+        got = FP.value_of(dbg.regs, name)
+        assert got is not None
+        return Value(got[0], got[1], name=name)
+    if name in GENERAL_REGS:
         n = C.REG_IDS[name]
         value = regs.get(n)
         if name == "eip":
@@ -244,6 +264,8 @@ def register(frame: "Frame", name: str) -> Value | None:
         return EV.make_int(INT32, value)
     if name in _SEGMENTS:
         return EV.make_int(INT32, _SEGMENTS[name])
+    if name == "orig_eax":          # -1 outside a system call (the gdb server reports it so too)
+        return EV.make_int(FP.LONG, -1)
     if name in _REG16:
         value = regs.get(_REG16[name])
         return None if value is None else EV.make_int(INT16, value & 0xFFFF)
@@ -256,7 +278,7 @@ def register(frame: "Frame", name: str) -> Value | None:
 
 def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
     ctx = EV.EvalContext(dbg.memory.read, lambda name: lookup(dbg, frame, name, ctx.blocks_used),
-                         lambda name: register(frame, name), dbg.values, dbg.convenience,
+                         lambda name: register(frame, name, dbg), dbg.values, dbg.convenience,
                          reg_value=lambda r: frame.regs.get(r))
     return ctx
 
@@ -374,6 +396,8 @@ def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True,
     if t.name == "i386_eflags" and fmt in ("", "s"):
         from vmdebug.debugger.values import eflags_text
         return eflags_text(int.from_bytes(data, "little"))
+    if t.name == "i386_mxcsr" and fmt in ("", "s"):
+        return FP.flags_text(int.from_bytes(data, "little"), FP.MXCSR_FLAGS)
     from vmdebug.debuginfo import valprint
 
     def memory(address: int, size: int) -> bytes:

@@ -211,7 +211,7 @@ def textual(t: CType, fmt: str) -> bool:
         return False
     if st.encoding == DW_ATE_UTF or CP.char_prefix(t):       # TYPE_CODE_CHAR, or wchar_t & co
         return True
-    return st.length == 1
+    return st.length == 1 and (fmt == "s" or not st.nottext)
 
 
 def _scalar_or_string(t: CType) -> bool:
@@ -304,7 +304,7 @@ class _Printer:
                 return S.enum_text(st, self.unpack_long(st, val.data))
             if kind == "func":
                 return "{" + type_name(st) + "} " + self.address_text(val.address or 0)
-            return S.float_to_string(val.data, st.length)
+            return S.float_to_string(val.data, st.length, st.name)
         if kind == "float":
             return self._complex(val, st, fmt)
         if kind == "void":
@@ -381,7 +381,7 @@ class _Printer:
         if fmt == "" and not is_float:
             return S.decimal_chars(data, not S.is_unsigned(st))
         if fmt in ("", "f"):
-            return S.float_to_string(data, length)
+            return S.float_to_string(data, length, st.name if is_float and st.kind == "float" else None)
         if fmt == "t":
             return S.binary_chars(data, False)
         if fmt == "x":

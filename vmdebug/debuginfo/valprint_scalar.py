@@ -30,12 +30,18 @@ class FloatFormat(NamedTuple):
 IEEE_SINGLE = FloatFormat(32, 8, 23, False, 24)
 IEEE_DOUBLE = FloatFormat(64, 11, 52, False, 53)
 I387_EXT = FloatFormat(80, 15, 64, True, 64)
+# The 2-byte element types of gdb's vec128 register union (tdesc bfloat16 and ieee_half).
+BFLOAT16 = FloatFormat(16, 8, 7, False, 8)
+IEEE_HALF = FloatFormat(16, 5, 10, False, 11)
 
 LONGEST_MIN, LONGEST_MAX = -(1 << 63), (1 << 63) - 1
 
 
-def float_format(length: int) -> FloatFormat | None:
-    """The floatformat of a float type of this size on i386 (i386_floatformat_for_type)."""
+def float_format(length: int, name: str | None = None) -> FloatFormat | None:
+    """The floatformat of a float type of this size on i386 (i386_floatformat_for_type); a
+    2-byte one is a register's ``bfloat16`` or ``half``."""
+    if length == 2:
+        return BFLOAT16 if name == "builtin_type_bfloat16" else IEEE_HALF
     return {4: IEEE_SINGLE, 8: IEEE_DOUBLE, 10: I387_EXT, 12: I387_EXT, 16: I387_EXT}.get(length)
 
 
@@ -140,10 +146,10 @@ def format_g(sign: int, significand: int, exp2: int, precision: int) -> str:
     return minus + mant + ("e-" if x < 0 else "e+") + format(abs(x), "02d")
 
 
-def float_to_string(data: bytes, length: int) -> str:
+def float_to_string(data: bytes, length: int, name: str | None = None) -> str:
     """target_float_to_string (no format): ``<invalid float value>``, ``[-]nan(0x...)``,
     ``[-]inf``, else %g with the format's DECIMAL_DIG digits."""
-    fmt = float_format(length)
+    fmt = float_format(length, name)
     if fmt is None:
         return "<invalid float value>"
     sign, exp, mant = _fields(fmt, data)

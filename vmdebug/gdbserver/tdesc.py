@@ -4,19 +4,26 @@ gdb 13's ``i386_validate_tdesc_p`` (gdb/i386-tdep.c) requires the feature
 ``org.gnu.gdb.i386.core`` to hold all of ``tdep->num_core_regs`` =
 I386_NUM_GREGS + I387_NUM_REGS registers: the 16 general and segment
 registers *and* the x87 ones (st0-st7, fctrl..fop), named and typed as in
-gdb/features/i386/32bit-core.xml.  ``org.gnu.gdb.i386.linux`` (orig_eax) is
-what ``i386_linux_init_abi`` looks for; without it gdb skips the rest of the
-GNU/Linux set-up.  No SSE feature: the simulated CPU has no XMM state, so
-gdb's xcr0 becomes the x87 mask (the i386-mmx-linux description).
+gdb/features/i386/32bit-core.xml.  ``org.gnu.gdb.i386.sse`` is
+32bit-sse.xml: xmm0-xmm7 typed ``vec128`` and mxcsr typed ``i386_mxcsr``
+(gdb's xcr0 becomes the SSE mask, the i386-linux description of a CPU
+without AVX).  ``org.gnu.gdb.i386.linux`` (orig_eax) is what
+``i386_linux_init_abi`` looks for; without it gdb skips the rest of the
+GNU/Linux set-up.
 
 The remote register numbers are the order of the ``<reg>`` elements (no
-``regnum`` attributes), which is also the layout of the ``g`` packet.
+``regnum`` attributes), which is also the layout of the ``g`` packet: gdb's
+i386-linux numbering (general 0-15, st0-st7 16-23, fctrl..fop 24-31,
+xmm0-xmm7 32-39, mxcsr 40, orig_eax 41).  The x87 registers travel as gdb's
+regcache holds them (i387_supply_fxsave): ``stN`` is ST(N), 10 bytes; ``ftag``
+the full tag word; fiseg, fioff, foseg, fooff and fop are not tracked and read 0.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from events import codes as C
+from vmdebug.debugger import fpregs as FP
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ REGS: tuple[Reg, ...] = (
                                                          "eip", "eflags", "cs", "ss", "ds", "es", "fs", "gs")),
     *(Reg(f"st{i}", 80, "i387_ext") for i in range(8)),
     *(Reg(n, 32, "int", "float") for n in ("fctrl", "fstat", "ftag", "fiseg", "fioff", "foseg", "fooff", "fop")),
+    *(Reg(f"xmm{i}", 128, "vec128", feature="sse") for i in range(8)),
+    Reg("mxcsr", 32, "i386_mxcsr", "vector", feature="sse"),
     Reg("orig_eax", 32, "int", feature="linux"),
 )
 REG_NUMBER = {r.name: i for i, r in enumerate(REGS)}
@@ -47,6 +56,23 @@ SEGMENTS = {"cs": 0x23, "ss": 0x2B, "ds": 0x2B, "es": 0x2B, "fs": 0, "gs": 0}
 # EFLAGS bits, Intel SDM Vol. 1, 3.4.3 "EFLAGS Register" (bit 1 is reserved, always 1).
 _EFLAGS = (("CF", 0), ("", 1), ("PF", 2), ("AF", 4), ("ZF", 6), ("SF", 7), ("TF", 8), ("IF", 9), ("DF", 10),
            ("OF", 11), ("NT", 14), ("RF", 16), ("VM", 17), ("AC", 18), ("VIF", 19), ("VIP", 20), ("ID", 21))
+
+
+# The types of gdb/features/i386/32bit-sse.xml.
+_SSE_TYPES = [
+    *(f'<vector id="{i}" type="{t}" count="{n}"/>' for i, t, n in (
+        ("v8bf16", "bfloat16", 8), ("v8h", "ieee_half", 8), ("v4f", "ieee_single", 4), ("v2d", "ieee_double", 2),
+        ("v16i8", "int8", 16), ("v8i16", "int16", 8), ("v4i32", "int32", 4), ("v2i64", "int64", 2))),
+    '<union id="vec128">',
+    *(f'<field name="{n}" type="{t}"/>' for n, t in (
+        ("v8_bfloat16", "v8bf16"), ("v8_half", "v8h"), ("v4_float", "v4f"), ("v2_double", "v2d"),
+        ("v16_int8", "v16i8"), ("v8_int16", "v8i16"), ("v4_int32", "v4i32"), ("v2_int64", "v2i64"),
+        ("uint128", "uint128"))),
+    "</union>",
+    '<flags id="i386_mxcsr" size="4">',
+    *(f'<field name="{n}" start="{b}" end="{b}"/>' for n, b in FP.MXCSR_FLAGS),
+    "</flags>",
+]
 
 
 def _feature(name: str, regs: list[Reg], extra: list[str]) -> list[str]:
@@ -65,6 +91,7 @@ def target_xml() -> str:
     lines = ['<?xml version="1.0"?>', '<!DOCTYPE target SYSTEM "gdb-target.dtd">', "<target>",
              "<architecture>i386</architecture>", "<osabi>GNU/Linux</osabi>",
              *_feature("core", [r for r in REGS if r.feature == "core"], flags),
+             *_feature("sse", [r for r in REGS if r.feature == "sse"], _SSE_TYPES),
              *_feature("linux", [r for r in REGS if r.feature == "linux"], []),
              "</target>"]
     return "\n".join(lines) + "\n"
@@ -74,18 +101,19 @@ TARGET_XML = target_xml()
 
 
 def reg_value(regs: list[int], number: int) -> int | None:
-    """A register's value from the state's regs (events.codes order), or None if it is unavailable.
-
-    The x87 registers do not exist in the simulated CPU, so they are reported
-    unavailable ('x' digits) rather than invented; orig_eax is -1 as the
-    kernel sets it outside a system call (arch/x86/kernel/signal.c)."""
+    """A register's value from the state's regs (events.codes order), or None if it is
+    unavailable.  orig_eax is -1 as the kernel sets it outside a system call
+    (arch/x86/kernel/signal.c)."""
     name = REGS[number].name
-    if name in C.REG_IDS and name != "cr3":
-        return regs[C.REG_IDS[name]] & 0xFFFFFFFF
     if name in SEGMENTS:
         return SEGMENTS[name]
     if name == "orig_eax":
         return 0xFFFFFFFF
+    got = FP.value_of(regs, name)
+    if got is not None:
+        return int.from_bytes(got[1], "little")
+    if name in C.REG_IDS and name != "cr3":
+        return regs[C.REG_IDS[name]] & 0xFFFFFFFF
     return None
 
 

@@ -97,6 +97,10 @@ def cmd_ptype(dbg: "Debugger", arg: str) -> None:
     Usage: ptype EXPR|TYPE"""
     from vmdebug.debuginfo.typeprint import ptype_text
     t, _named = _type_of(dbg, arg)
+    from vmdebug.debugger import fpregs
+    if t is fpregs.MXCSR:               # a tdesc flags type (c_type_print_base: TYPE_CODE_FLAGS)
+        dbg.lines_out(fpregs.ptype_flags(t.name or "", fpregs.MXCSR_FLAGS))
+        return
     dbg.write(f"type = {ptype_text(t)}")  # type: ignore[arg-type]
 
 
@@ -222,11 +226,33 @@ def cmd_x(dbg: "Debugger", arg: str) -> None:
     dbg.lines_out(examine(dbg, fmt, expr))
 
 
-@command("info registers", aliases=("info r", "info all-registers"), category="data", example="eax")
+@command("info registers", aliases=("info r",), category="data", example="eax")
 def cmd_info_registers(dbg: "Debugger", arg: str) -> None:
     """Show registers (all general ones, or those named) in hex and natural form.
 
-    Usage: info registers [REG...]"""
+    Usage: info registers [REG|GROUP...]
+    GROUP is general, float (st0-st7, fctrl..fop), sse (xmm0-xmm7, mxcsr), vector, mmx or all."""
+    _info_registers(dbg, arg.split())
+
+
+@command("info all-registers", category="data", example="")
+def cmd_info_all_registers(dbg: "Debugger", arg: str) -> None:
+    """Show every register: the general ones, the x87's (st0-st7, fctrl..fop), xmm0-xmm7, mxcsr, mm0-mm7.
+
+    Usage: info all-registers [REG...]"""
+    _info_registers(dbg, arg.split() or ["all"])
+
+
+@command("info float", category="data", example="")
+def cmd_info_float(dbg: "Debugger", arg: str) -> None:
+    """Show the x87 state: the physical registers R7..R0 with their tags, status, control and tag words.
+
+    Usage: info float"""
+    from vmdebug.debugger import fpregs
+    dbg.lines_out(fpregs.info_float(list(dbg.regs)))
+
+
+def _info_registers(dbg: "Debugger", names: list[str]) -> None:
     frame = dbg.selected_frame()
     regs = list(dbg.regs)
     if frame.level > 0:
@@ -234,7 +260,7 @@ def cmd_info_registers(dbg: "Debugger", arg: str) -> None:
         regs[4] = frame.sp
         if frame.base is not None:
             regs[5] = frame.base
-    dbg.lines_out(info_registers(regs, arg.split(), dbg.label))
+    dbg.lines_out(info_registers(regs, names, dbg.label))
 
 
 # ---- displays ---------------------------------------------------------------------------
