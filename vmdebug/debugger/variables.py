@@ -126,6 +126,11 @@ def variable_value(dbg: "Debugger", var: Variable, frame: "Frame") -> Value:
             # Read now, from this frame's registers: printed later (bt), the value would
             # otherwise be fetched with the selected frame's, which differ past a signal
             # trampoline (and in any frame whose caller-saved registers were restored).
+            if 11 <= loc.regno <= 18 and t.strip().kind == "float" and t.length in (4, 8):
+                # A float or double in an x87 register is converted from the 80-bit format,
+                # rounding to nearest, as gdb's i387_register_to_value does.
+                from vmdebug.machine.x87 import FCW_DEFAULT, f80_to_fp
+                reg, _ = f80_to_fp(reg, 8 * t.length, FCW_DEFAULT)
             size = max(t.length, 4)
             data = (reg & ((1 << (8 * size)) - 1)).to_bytes(size, "little")[:t.length]
             return Value(t, data, "register", regno=loc.regno, name=var.name)
