@@ -106,7 +106,7 @@ def test_stack_smash_is_caught_by_the_frame_check() -> None:
     assert hist[-1].endswith("<strcpy+20> string.c:38       [0xbffffe9f, 1 byte] 0x08 -> 0x41")
     assert hist[-4].endswith("[0xbffffe9c, 1 byte] 0x86 -> 0x41")
     explain = outputs(dbg, cap, "explain")
-    assert explain[0] == "The process was killed by SIGSEGV (SEGV_MAPERR) at step 2039."
+    assert explain[0] == "The process was killed by SIGSEGV (SEGV_MAPERR) at step 2065."
     assert explain[2] == "  it tried to exec 0x41414141: execute at 0x41414141: no mapping there (unmapped memory)"
     # The same note `vmdebug run` prints, derived here from the recorded frame events.
     note = ("greet returned to 0x41414141, but its caller pushed 0x08049086: the return address at 0xbffffe9c "
