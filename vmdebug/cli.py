@@ -1,14 +1,15 @@
 """The ``vmdebug`` console script.
 
-Subcommands live in :mod:`vmdebug.commands`, one module each, discovered at
-start-up.  Every user-facing error is a :class:`vmdebug.errors.UserError`
-printed as one line; a traceback is never shown.
+Subcommands live in :mod:`vmdebug.commands`, one module each, listed in its
+``COMMANDS``.  Only the module of the command being run is imported: the
+others are a name and a help line, which is all ``vmdebug --help`` needs.
+Every user-facing error is a :class:`vmdebug.errors.UserError` printed as
+one line; a traceback is never shown.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 from typing import NoReturn
 
@@ -23,26 +24,43 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser, with the full parser of the command ``argv`` names (every command's when
+    ``argv`` is None) and only a name and help line for the others."""
+    from vmdebug.commands import COMMANDS
+
     parser = Parser(
         prog="vmdebug",
         description="Time-travel debugger for a simulated 32-bit Linux process.",
     )
     parser.add_argument("--version", action="version", version=f"vmdebug {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    import vmdebug.commands as pkg
-
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"vmdebug.commands.{info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(sub)
+    if argv is None:
+        wanted = set(COMMANDS)
+    else:
+        chosen = next((a for a in argv if not a.startswith("-")), None)
+        module_of = COMMANDS[chosen][0] if chosen in COMMANDS else None
+        wanted = {name for name, (module, _) in COMMANDS.items() if module == module_of}
+    registered: set[str] = set()
+    for name, (module_name, help_text) in COMMANDS.items():
+        if name in registered:
+            continue
+        if name in wanted:
+            module = importlib.import_module(f"vmdebug.commands.{module_name}")
+            before = set(sub.choices)
+            module.register(sub)
+            registered |= set(sub.choices) - before
+        else:
+            sub.add_parser(name, help=help_text, add_help=False)
+            registered.add(name)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
     try:
-        parser = build_parser()
+        parser = build_parser(argv)
     except KeyboardInterrupt:   # Ctrl-C while the subcommands are still importing
         print("vmdebug: interrupted", file=sys.stderr)
         return 130

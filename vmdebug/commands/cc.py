@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from events.files import write_atomic
+from vmdebug.commands import help_line
 from vmdebug.errors import UserError
 from vmdebug.toolchain.gcc import CompilerError, check_opt_level, compile_to_asm
 from vmdebug.toolchain.native import build_native
@@ -20,7 +21,7 @@ from vmdebug.toolchain.native import build_native
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "cc",
-        help="compile C with vmdebug's libc (--native: an executable for the real CPU)",
+        help=help_line("cc"),
         description=__doc__.split("\n\n")[0],
     )
     parser.add_argument("source", help="the C file (or, with --native, an Intel-syntax .s file)")

@@ -15,6 +15,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from vmdebug.commands import help_line
 from vmdebug.errors import UserError
 from vmdebug.commands.options import (add_program_options, check_program_options, environment, files_from_args,
                                       stdin_from_file)
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("debug", help="time-travel debugger with gdb's commands (forward and backward)",
+    p = sub.add_parser("debug", help=help_line("debug"),
                        description="Debug a program (recorded as it runs) or a session file (replayed).")
     p.add_argument("-ex", dest="ex", action="append", default=[], metavar="CMD",
                    help="run this debugger command (repeatable, in order)")

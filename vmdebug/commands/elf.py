@@ -16,11 +16,12 @@ import os
 import sys
 from pathlib import Path
 
+from vmdebug.commands import help_line
 from vmdebug.errors import UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("elf", help="write the simulated program as an i386 ELF for gdb/objdump",
+    parser = subparsers.add_parser("elf", help=help_line("elf"),
                                    description=__doc__.split("\n\n")[0])
     parser.add_argument("program", help="a .s or .c file")
     parser.add_argument("-o", dest="output", help="the ELF to write (default: PROG without its suffix)")

@@ -7,6 +7,7 @@ import sys
 
 from events.end import RunEnd
 from events.session import Session, SessionError, open_session
+from vmdebug.commands import help_line
 from vmdebug.errors import UserError
 from vmdebug.safetext import safe_line
 from vmdebug.progress import Progress
@@ -14,7 +15,7 @@ from vmdebug.signals import signal_name
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("log", help="inspect a session file (.vmlog)")
+    p = sub.add_parser("log", help=help_line("log"))
     lsub = p.add_subparsers(dest="log_command", metavar="ACTION", required=True)
     info = lsub.add_parser("info", help="summary: steps, events, bytes, program, how it ended")
     info.add_argument("file")

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from vmdebug.commands import help_line
 from vmdebug.errors import UserError
 from vmdebug.toolchain.image import Image, Symbol
 
@@ -24,7 +25,7 @@ SKIP_ZEROES_AT_END = 3
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("objdump", help="disassemble a program as objdump -d -M intel does",
+    parser = subparsers.add_parser("objdump", help=help_line("objdump"),
                                    description=__doc__.split("\n\n")[0])
     parser.add_argument("program", help="a .s or .c file")
     parser.add_argument("-O", dest="opt_level", default="0", metavar="LEVEL",

@@ -8,8 +8,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, NamedTuple
 
 from events.log import EventLog
-from events.session import SessionWriter
-from vmdebug.replay.checkpoints import LiveCheckpoints
+from vmdebug.commands import help_line
 from vmdebug.commands.options import (add_program_options, check_program_options, environment, files_from_args,
                                       open_stdin)
 from vmdebug.machine.process import Process, program_path
@@ -21,10 +20,10 @@ from vmdebug.report import diagnosis, end_of_run
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    run = sub.add_parser("run", help="run a program on the simulated CPU, MMU and kernel")
+    run = sub.add_parser("run", help=help_line("run"))
     add_program_options(run)
     run.set_defaults(func=cmd_run)
-    rec = sub.add_parser("record", help="run a program and save its whole history as a session file")
+    rec = sub.add_parser("record", help=help_line("record"))
     rec.add_argument("-o", "--output", required=True, metavar="SESSION", help="session file to write (.vmlog)")
     add_program_options(rec)
     rec.set_defaults(func=cmd_record)
@@ -92,6 +91,9 @@ def execute(args: argparse.Namespace) -> Ran:
     files = files_from_args(args)
     writer = None
     if getattr(args, "output", None):
+        # Only record writes a session (and validates its header with pydantic): run does not
+        # import the writer at all (issue #17: start-up).
+        from events.session import SessionWriter
         writer = SessionWriter(args.output, session_header(args.program, args.args, program, nframes,
                                                            args.layout, args.opt, files))
     # Neither run nor record reads its past: sealed chunks go to the file (or nowhere) and
@@ -119,6 +121,7 @@ def execute(args: argparse.Namespace) -> Ran:
     proc.stdin.before_wait = status.clear      # no status line while the program waits for the terminal
     on_block = status.update
     if writer is not None:
+        from vmdebug.replay.checkpoints import LiveCheckpoints
         live = LiveCheckpoints(proc.state, lambda: proc.kernel.next_frame, writer.write_checkpoint)
 
         def on_block(steps: int) -> None:

@@ -15,13 +15,14 @@ import argparse
 import os
 import sys
 
+from vmdebug.commands import help_line
 from vmdebug.errors import UserError
 from vmdebug.commands.options import (add_program_options, check_program_options, environment, files_from_args,
                                       stdin_from_file)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="serve a program or session to gdb (remote protocol, reverse execution)",
+    p = sub.add_parser("serve", help=help_line("serve"),
                        description="A GDB remote-protocol stub: gdb can step, continue, and run backward "
                                    "through the simulated process (target remote HOST:PORT).")
     p.add_argument("--gdb", required=True, metavar="HOST:PORT",

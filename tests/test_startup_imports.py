@@ -1,0 +1,52 @@
+"""What a command imports (issue #17): `vmdebug --version` and `--help` load none of the heavy
+libraries, `run` does not load pydantic or prompt_toolkit, and every command still has its full
+parser when it is the one given.  A structural check, read from ``python -X importtime``; it
+times nothing."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("numpy", "pydantic", "prompt_toolkit", "elftools")
+
+
+def imported(*args: str, cwd: Path = ROOT) -> set[str]:
+    """The top-level packages ``vmdebug ARGS`` imports."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "vmdebug", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+    names = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)$", proc.stderr, re.M)
+    assert names, proc.stderr[-2000:]
+    return {name.split(".")[0] for name in names}
+
+
+@pytest.mark.parametrize("args", [("--version",), ("--help",), ()], ids=["version", "help", "bare"])
+def test_version_and_help_import_nothing_heavy(args: tuple[str, ...]) -> None:
+    loaded = imported(*args)
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+    assert "vmdebug" in loaded
+
+
+def test_run_loads_neither_pydantic_nor_the_repl(tmp_path: Path) -> None:
+    loaded = imported("run", str(ROOT / "examples" / "hello.s"), cwd=tmp_path)
+    assert "pydantic" not in loaded and "prompt_toolkit" not in loaded
+
+
+def test_each_command_gets_its_own_full_parser() -> None:
+    from vmdebug.commands import COMMANDS
+
+    for name in COMMANDS:
+        proc = subprocess.run([sys.executable, "-m", "vmdebug", name, "--help"], capture_output=True, text=True,
+                              cwd=ROOT, timeout=60)
+        assert proc.returncode == 0, (name, proc.stderr)
+        assert proc.stdout.startswith(f"usage: vmdebug {name} "), (name, proc.stdout[:200])
+        assert "-h, --help" in proc.stdout, name
+    # Unknown commands are still refused by name, with every command listed.
+    proc = subprocess.run([sys.executable, "-m", "vmdebug", "frobnicate"], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert proc.returncode == 2
+    assert "invalid choice: 'frobnicate'" in proc.stderr and "'serve'" in proc.stderr
