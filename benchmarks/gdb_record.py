@@ -1,8 +1,12 @@
-"""Runs inside gdb (``gdb -batch -x gdb_record.py``): measures gdb's ``record full``.
+"""Runs inside gdb (``gdb -batch -x gdb_record.py PROG``): measures gdb's ``record full``.
 
+Not a script of its own (``bench_vs_gdb.py`` runs it; ``--help`` is that script's).
 Reads its parameters from the environment (VMDBG_OUT: where to write JSON,
 VMDBG_SAVE: where ``record save`` writes) and reports the same measures
-vmdebug's harness takes.
+vmdebug's harness takes.  ``recorded_at`` is the wall clock (``time.time()``)
+when the recording reached the end of the program, so the harness gets the
+whole command (gdb's start, ``run`` to main, ``record full`` to the end) from
+its own launch time; ``record_rss_kib`` is gdb's peak RSS at that moment.
 """
 import json
 import os
@@ -22,6 +26,9 @@ gdb.execute("catch syscall exit_group")
 t = time.perf_counter()
 gdb.execute("continue")
 out["record_s"] = time.perf_counter() - t
+out["recorded_at"] = time.time()
+with open("/proc/self/status") as f:
+    out["record_rss_kib"] = int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1))
 info = gdb.execute("info record", to_string=True)
 m = re.search(r"Log contains (\d+) instructions", info)
 out["instructions"] = int(m.group(1)) if m else 0
