@@ -42,6 +42,22 @@ class Memory:
         self.on_code_write: Callable[[int], None] = lambda vpn: None
 
     # ---- TLB ---------------------------------------------------------------
+    def tlb(self) -> tuple[dict[int, int], dict[int, int]]:
+        """The read and write TLB dicts (vpn -> physical page base), for code that inlines the
+        fast path (vmdebug.machine.translate).  They are the same objects for the life of the
+        Memory (flushes clear them in place), so they may be held; a miss must go through
+        read*/write*, which fault the page in or raise as the kernel would."""
+        return self.rtlb, self.wtlb
+
+    def exec_base(self, vpn: int) -> int | None:
+        """The physical base of page ``vpn`` if the TLB holds it as executable, else None -
+        without faulting, so translating ahead never maps a page or changes an event."""
+        return self.rtlb.get(vpn) if vpn in self.xtlb else None
+
+    def phys_bytes(self, pa: int, n: int) -> bytes:
+        """``n`` bytes of physical memory at ``pa`` (within one page)."""
+        return bytes(self.mv[pa:pa + n])
+
     def invalidate(self, vpn: int) -> None:
         self.rtlb.pop(vpn, None)
         self.wtlb.pop(vpn, None)

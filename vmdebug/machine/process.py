@@ -26,7 +26,8 @@ from vmdebug.machine.kernel import Kernel, page_align
 from vmdebug.machine.layout import LAYOUTS, PAGE, STACK_INITIAL_EXPAND, build_initial_stack
 from vmdebug.machine.memory import Memory
 from vmdebug.machine.scheduler import Scheduler
-from vmdebug.machine.tasks import Blocked
+from vmdebug.machine.tasks import QUANTUM, Blocked
+from vmdebug.machine.translate import BLOCK_KEY, translate
 from vmdebug.machine.stdin import InputPending, Stdin
 from vmdebug.machine.vma import Vma
 from vmdebug.errors import UserError
@@ -34,6 +35,12 @@ from vmdebug.signals import SIGILL, SIGKILL, SIGSEGV
 
 DEFAULT_NFRAMES = 1 << 15  # 128 MiB of simulated RAM
 DEFAULT_MAX_STEPS = 50_000_000  # ends runaway programs (run, record, debug and serve)
+
+
+def translation_default() -> bool:
+    """Whether :meth:`Process.run` uses basic-block translation: on unless the environment
+    says ``VMDEBUG_INTERPRET=1`` (the interpreter alone, the reference; docs/performance.md)."""
+    return os.environ.get("VMDEBUG_TRANSLATE", "0") == "1" and os.environ.get("VMDEBUG_INTERPRET", "") != "1"
 FLOAT_OPCODES = set(range(0xD8, 0xE0))
 
 
@@ -77,8 +84,10 @@ class Process:
     def __init__(self, spec: LoadSpec, argv: list[str] | None = None, envp: list[str] | None = None,
                  stdin: bytes | BinaryIO = b"", layout: str = "i386", nframes: int = DEFAULT_NFRAMES,
                  log: EventLog | None = None, on_output: Callable[[int, bytes], None] | None = None,
-                 files: dict[str, bytes] | None = None) -> None:
+                 files: dict[str, bytes] | None = None, translate: bool | None = None) -> None:
         self.spec = spec
+        #: run() executes translated blocks (vmdebug.machine.translate); step() always interprets.
+        self.translate = translation_default() if translate is None else translate
         self.layout = LAYOUTS[layout]
         self.state = ProcessState(nframes)
         self.log = log if log is not None else EventLog()
@@ -95,6 +104,8 @@ class Process:
         self.on_output = on_output
         self._names: dict[str, int] = {}
         self.code: dict[int, Callable[[], int]] = {}
+        #: Bumped whenever cached code is dropped: a translated block stops when it moves.
+        self.code_epoch = [0]
         self.steps = 0
         self._step_kernel_rows: list[int] = []
         funcs = sorted((addr, name) for name, addr in spec.symbols.items())
@@ -265,6 +276,7 @@ class Process:
 
     # ---- instruction fetch -------------------------------------------------------------
     def _invalidate_code(self, vpn: int) -> None:
+        self.code_epoch[0] += 1
         for eip in self.memory.code_pages.pop(vpn, ()):
             self.code.pop(eip, None)
 
@@ -358,9 +370,12 @@ class Process:
         left = max_steps
         while left > 0 and not self.exited:
             block = min(left, 65536)
-            for _ in range(block):
-                if not step():
-                    break
+            if self.translate:
+                self._run_blocks(block)
+            else:
+                for _ in range(block):
+                    if not step():
+                        break
             left -= block
             if progress is not None:
                 progress(self.steps)
@@ -369,6 +384,52 @@ class Process:
         if not self.exited:
             return "limit"
         return "killed" if self.state.exited and self.state.exited[1] else "exited"
+
+    def _run_blocks(self, n: int) -> None:
+        """Run up to ``n`` steps (fewer if the run ends), as translated blocks where one fits:
+        all of its steps before ``n`` and before the scheduler's quantum runs out, with no
+        signal waiting to start its handler.  Anything else is one interpreted step.  A block
+        retires its instructions as separate steps with the interpreter's events; a fault in
+        one leaves the retired steps closed and the faulting step with no CPU event (see
+        vmdebug.machine.translate), which this ends as step() does."""
+        regs, sched, log, step = self.state.regs, self.sched, self.log, self.step
+        done = 0
+        while done < n and not self.ended:
+            eip = regs[C.EIP]
+            code = self.code
+            blk = code.get(eip + BLOCK_KEY)
+            if blk is None:
+                blk = translate(self, eip)
+                if blk is not None:
+                    code[eip + BLOCK_KEY] = blk
+            if blk is None or not blk.n or blk.n > n - done or sched.pending_any or \
+                    (sched.multi and (sched.ran + blk.n > QUANTUM or sched.due())):
+                step()
+                done += 1
+                continue
+            krows = self._step_kernel_rows = []
+            try:
+                k = blk.run(log.emit, log.end_step, self.memory.code_pages, krows)
+            except CpuFault as fault:
+                k, mark = blk.retired
+                self.steps += k
+                sched.ran += k
+                done += k + 1
+                if mark >= 0:           # an interpreted instruction's own writes are undone
+                    self._rollback(mark)
+                self.die(fault, regs[C.EIP])
+                sched.ran += 1
+                self.steps += 1
+                log.end_step()
+                continue
+            except BaseException:
+                k = blk.retired[0]
+                self.steps += k
+                sched.ran += k
+                raise
+            self.steps += k
+            sched.ran += k
+            done += k
 
     def _rollback(self, start: int) -> None:
         """Undo the CPU's own writes in a faulting step; the kernel's work (pages it mapped) stays."""
