@@ -29,9 +29,7 @@ import importlib
 import inspect
 import typing
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Literal
-
-from annotated_types import Ge, Le
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal
 
 import numpy as np
 
@@ -41,9 +39,14 @@ from events.state import PAGE, PAGE_SHIFT, PDE_TABLE, PTE_D, PTE_RW, FoldError, 
 Apply = Callable[[ProcessState, Row, list[Any], bool], None]
 
 # The field types of the public models.  annotated_types constraints are what pydantic
-# validates (and cost nothing to import), so the table stays free of pydantic.
-U32 = Annotated[int, Ge(0), Le(0xFFFFFFFF)]
-Nat = Annotated[int, Ge(0)]
+# validates, so the table stays free of pydantic.  The annotations stay strings until a
+# kind's ``fields`` are first asked for (by events.schema, to build the models): recording
+# and the fold neither evaluate them nor import annotated_types (issue #17: start-up).
+if TYPE_CHECKING:
+    from annotated_types import Ge, Le
+
+    U32 = Annotated[int, Ge(0), Le(0xFFFFFFFF)]
+    Nat = Annotated[int, Ge(0)]
 Access = Literal["read", "write", "exec"]
 #: A field: (name, annotation, default), the default being :data:`REQUIRED` when there is none.
 REQUIRED: Any = Ellipsis
@@ -62,8 +65,13 @@ class Kind:
     describe: Callable[[int, int, int, int, int, Any], str]
     fold: str            # how a run of events folds it: see FOLDS
     summary: bool        # it moves the break, the output count, the end or the page map
-    fields: tuple[Field_, ...]   # the public model's fields, in order
+    owner: type          # the decorated class: its annotations are the public model's fields
     doc: str             # the public model's docstring
+
+    @property
+    def fields(self) -> tuple[Field_, ...]:
+        """The public model's fields, in order: (name, annotation, default)."""
+        return _fields(self.owner)
 
 
 _TABLE: dict[int, Kind] = {}
@@ -77,10 +85,29 @@ _TABLE: dict[int, Kind] = {}
 FOLDS = ("simple", "frame", "barrier", "aside")
 
 
+_FIELDS: dict[type, tuple[Field_, ...]] = {}
+
+
 def _fields(cls: type) -> tuple[Field_, ...]:
-    """The annotated attributes of ``cls`` and its bases (bases first), with their defaults."""
-    hints = typing.get_type_hints(cls, include_extras=True)
-    return tuple((n, t, getattr(cls, n, REQUIRED)) for n, t in hints.items())
+    """The annotated attributes of ``cls`` and its bases (bases first), with their defaults,
+    the annotations evaluated (once per class)."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        from annotated_types import Ge, Le
+
+        names = {"Ge": Ge, "Le": Le, "U32": Annotated[int, Ge(0), Le(0xFFFFFFFF)], "Nat": Annotated[int, Ge(0)]}
+        hints = typing.get_type_hints(cls, localns=names, include_extras=True)
+        fields = _FIELDS[cls] = tuple((n, t, getattr(cls, n, REQUIRED)) for n, t in hints.items())
+    return fields
+
+
+def _declared(cls: type) -> tuple[tuple[str, Any, Any], ...]:
+    """The annotated attributes of ``cls`` and its bases (bases first) as written, unevaluated."""
+    seen: dict[str, Any] = {}
+    for base in reversed(cls.__mro__):
+        for n, t in base.__dict__.get("__annotations__", {}).items():
+            seen[n] = t
+    return tuple((n, t, getattr(cls, n, REQUIRED)) for n, t in seen.items())
 
 
 def kind(*codes: int, name: str, payload: bool = False, fold: str = "aside",
@@ -91,20 +118,20 @@ def kind(*codes: int, name: str, payload: bool = False, fold: str = "aside",
         raise ValueError(f"unknown fold {fold!r}")
     model = "".join(part.capitalize() for part in name.split("_"))
     def register(cls: type) -> type:
-        fields, doc = _fields(cls), inspect.getdoc(cls) or ""
+        fields, doc = _declared(cls), inspect.getdoc(cls) or ""
         if not fields:
             raise ValueError(f"event kind {name} declares no fields")
         for code in codes:
             if code in _TABLE:
                 raise ValueError(f"event code {code} registered twice")
             twin = next((k for k in _TABLE.values() if k.name == name), None)
-            if twin is not None and (twin.fields, twin.doc) != (fields, doc):
+            if twin is not None and (_declared(twin.owner), twin.doc) != (fields, doc):
                 raise ValueError(f"event kind {name}: codes {twin.code} and {code} declare different fields")
             unpack = getattr(cls, "unpack")
             _TABLE[code] = Kind(code, name, model, payload,
                                 (lambda u, c: lambda a, b, cc, d, x: u(c, a, b, cc, d, x))(unpack, code),
                                 getattr(cls, "pack"), getattr(cls, "apply"), getattr(cls, "describe"),
-                                fold, summary, fields, doc)
+                                fold, summary, cls, doc)
         return cls
     return register
 

@@ -15,13 +15,18 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("numpy", "pydantic", "prompt_toolkit", "elftools")
 
 
-def imported(*args: str, cwd: Path = ROOT) -> set[str]:
-    """The top-level packages ``vmdebug ARGS`` imports."""
+def imported_modules(*args: str, cwd: Path = ROOT) -> set[str]:
+    """Every module ``vmdebug ARGS`` imports."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "vmdebug", *args], capture_output=True,
                           text=True, cwd=cwd, timeout=120)
     names = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)$", proc.stderr, re.M)
     assert names, proc.stderr[-2000:]
-    return {name.split(".")[0] for name in names}
+    return set(names)
+
+
+def imported(*args: str, cwd: Path = ROOT) -> set[str]:
+    """The top-level packages ``vmdebug ARGS`` imports."""
+    return {name.split(".")[0] for name in imported_modules(*args, cwd=cwd)}
 
 
 @pytest.mark.parametrize("args", [("--version",), ("--help",), ()], ids=["version", "help", "bare"])
@@ -34,6 +39,28 @@ def test_version_and_help_import_nothing_heavy(args: tuple[str, ...]) -> None:
 def test_run_loads_neither_pydantic_nor_the_repl(tmp_path: Path) -> None:
     loaded = imported("run", str(ROOT / "examples" / "hello.s"), cwd=tmp_path)
     assert "pydantic" not in loaded and "prompt_toolkit" not in loaded
+
+
+def test_run_of_a_program_that_exits_loads_no_dwarf_schema_or_diagnosis(tmp_path: Path) -> None:
+    """The event models' constraints (annotated_types), the DWARF symbol classes and the
+    diagnosis of a killed run are loaded when first needed, not by every ``run``."""
+    loaded = imported_modules("run", str(ROOT / "examples" / "hello.s"), cwd=tmp_path)
+    unwanted = {"annotated_types", "vmdebug.debuginfo.symbols", "vmdebug.debuginfo.ctype",
+                "vmdebug.replay.diagnosis"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
+def test_the_cli_keeps_openblas_to_one_thread() -> None:
+    """numpy's OpenBLAS would start a thread per core at import (vmdebug does no linear algebra);
+    a value the user set is kept."""
+    code = "import os, vmdebug.cli; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
+                         timeout=60)
+    assert out.stdout.strip() == "1", out.stderr
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={**env, "OPENBLAS_NUM_THREADS": "3"}, timeout=60)
+    assert out.stdout.strip() == "3", out.stderr
 
 
 def test_each_command_gets_its_own_full_parser() -> None:

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import NoReturn
+
+# numpy's OpenBLAS starts a thread per core when numpy is imported, and stops them at exit:
+# vmdebug does no linear algebra, and on a busy machine those threads cost a command more
+# wall time than the whole import (issue #17: start-up).  A value the user set is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from vmdebug import __version__
 from vmdebug.errors import UserError

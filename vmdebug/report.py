@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from events.end import RunEnd
-from vmdebug.replay.diagnosis import diagnose, run_paragraph
-from vmdebug.replay.query import fatal_at
 
 if TYPE_CHECKING:
     from vmdebug.machine.process import Process
@@ -14,7 +12,11 @@ if TYPE_CHECKING:
 
 def diagnosis(proc: "Process", end: RunEnd, smashed: Any) -> str:
     """The paragraph ``run`` prints after a fatal signal: the same :class:`Diagnosis` that
-    ``explain`` spells out, from the state and the last step's events."""
+    ``explain`` spells out, from the state and the last step's events.  (Imported here: only
+    a run a signal killed needs them.)"""
+    from vmdebug.replay.diagnosis import diagnose, run_paragraph
+    from vmdebug.replay.query import fatal_at
+
     log = proc.log
     d = diagnose(proc.state, end, fatal_at(log, log.last_step), proc.steps, smashed)
     return run_paragraph(d, lambda eip: f"<{sym}>" if (sym := proc.symbol_for(eip)) else "")

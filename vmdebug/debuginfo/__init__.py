@@ -10,10 +10,13 @@ globals, then the other files' statics (gdb/symtab.c lookup_symbol_aux).
 from __future__ import annotations
 
 import bisect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vmdebug.debuginfo.ctype import CType
-from vmdebug.debuginfo.symbols import Block, Function, Unit, Variable
+if TYPE_CHECKING:
+    # Loaded with the DWARF reader, not with the package: ``vmdebug run`` imports
+    # :mod:`.valprint_symbols` (so this package) and never reads DWARF (issue #17: start-up).
+    from vmdebug.debuginfo.ctype import CType
+    from vmdebug.debuginfo.symbols import Block, Function, Unit, Variable
 
 
 class DebugInfo:
@@ -98,6 +101,8 @@ class DebugInfo:
     # ---- by name -----------------------------------------------------------------------
     def lookup_variable(self, name: str, block: Block | None, unit: Unit | None) -> Variable | Function | None:
         """gdb's lookup_symbol for a C name: the block chain, then file scope."""
+        from vmdebug.debuginfo.symbols import Function
+
         b = block
         while b is not None:
             for v in b.variables:
