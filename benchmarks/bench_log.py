@@ -54,8 +54,11 @@ def record(nsteps: int) -> tuple[EventLog, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", type=int, default=1_000_000)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog=" ".join(__doc__.split("\n\n")[1:]).replace("\n", " "))
+    parser.add_argument("--steps", type=int, default=1_000_000, help="steps in the synthetic log (default 1000000)")
+    parser.add_argument("--seeks", type=int, default=50, help="state_at calls at random steps (default 50)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the random steps (default 1)")
     args = parser.parse_args()
     log, t_append = record(args.steps)
     n = len(log)
@@ -76,9 +79,9 @@ def main() -> None:
     history.state_at(session.log.last_step)
     print(f"first state_at(last) incl. building {len(history.checkpoints)} checkpoints: "
           f"{(time.perf_counter() - t0) * 1e3:.0f} ms")
-    rng = random.Random(1)
+    rng = random.Random(args.seed)
     times = []
-    for _ in range(50):
+    for _ in range(max(args.seeks, 1)):
         step = rng.randrange(session.log.nsteps)
         t0 = time.perf_counter()
         history.state_at(step)

@@ -25,7 +25,8 @@ from benchmarks.bench_record import SOURCE  # noqa: E402
 def measure(argv: list[str], cwd: str) -> tuple[float, float, int]:
     """(seconds, peak MiB, exit status) of one command."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}   # as a user's Python runs
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     while proc.poll() is None:
         try:
@@ -48,7 +49,7 @@ s = open_session(sys.argv[1])
 tl = Timeline(s.log, int(s.header["machine"]["nframes"]), end=s.end, checkpoints=s.checkpoints)
 opened = time.perf_counter() - t
 rnd, times = random.Random(1), []
-for _ in range(50):
+for _ in range(int(sys.argv[2])):
     step = rnd.randrange(s.log.nsteps)
     t = time.perf_counter()
     tl.goto(step)
@@ -59,8 +60,11 @@ print(f"{opened * 1000:.0f} {times[len(times) // 2] * 1000:.0f} {times[-1] * 100
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--iterations", type=int, default=670_000)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog=" ".join(__doc__.split("\n\n")[1:]).replace("\n", " "))
+    parser.add_argument("--iterations", type=int, default=670_000,
+                        help="iterations of bench_record.py's loop (default 670000: about 10M instructions)")
+    parser.add_argument("--jumps", type=int, default=50, help="record goto to random steps, in-process (default 50)")
     args = parser.parse_args()
     vm = [sys.executable, "-m", "vmdebug"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,8 +85,9 @@ def main() -> None:
         size = os.path.getsize(os.path.join(tmp, "loop.vmlog"))
         print(f"\nsession: {size / 1e6:.1f} MB")
         # Inside the process, as a command waits for them: opening (the file and the
-        # timeline over it), then 50 jumps to random steps.
-        probe = subprocess.run([sys.executable, "-c", PROBE, "loop.vmlog"], cwd=tmp, capture_output=True,
+        # timeline over it), then --jumps jumps to random steps.
+        probe = subprocess.run([sys.executable, "-c", PROBE, "loop.vmlog", str(max(args.jumps, 1))], cwd=tmp,
+                               capture_output=True,
                                text=True, check=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
         opened, median, worst = probe.stdout.split()
         print(f"open the session: {opened} ms; `record goto` a random step: median {median} ms, worst {worst} ms")

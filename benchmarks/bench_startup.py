@@ -16,7 +16,11 @@ machine disturbs less than the wall clock).  The commands:
 
 ``vmdebug`` is the console script installed next to this interpreter (a
 version manager's shim in front of it, such as pyenv's, adds its own time: give
-``--vmdebug vmdebug`` to time what ``PATH`` finds).
+``--vmdebug vmdebug`` to time what ``PATH`` finds).  ``--root DIR`` times another
+checkout instead (``python -m vmdebug`` run in DIR, with DIR's examples): the
+before and after of a change, in one run.  The commands run as a user's do:
+with bytecode written (``PYTHONDONTWRITEBYTECODE`` is dropped, and the sources
+are compiled once before timing).
 
 Run:  python benchmarks/bench_startup.py [--repeat 15] [--program examples/x.c] [-O 0] [--format markdown]
 """
@@ -66,38 +70,52 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--vmdebug", default=None,
                         help="the command that starts vmdebug (default: the console script next to "
                              "this interpreter)")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the checkout to time (default this one); another runs as python -m vmdebug")
+    parser.add_argument("--cold-repeat", type=int, default=3,
+                        help="runs with an empty libc cache (each assembles the libc; default 3)")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     args = parser.parse_args(argv)
-    vm = shlex.split(args.vmdebug) if args.vmdebug else default_vmdebug()
+    root = args.root.resolve()
+    if args.vmdebug:
+        vm = shlex.split(args.vmdebug)
+    elif root != ROOT:
+        vm = [sys.executable, "-m", "vmdebug"]
+    else:
+        vm = default_vmdebug()
     from vmdebug.toolchain.gcc import compile_place, gcc_command
 
+    plain = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "vmdebug", "events"], cwd=root, env=plain,
+                   stdout=subprocess.DEVNULL, check=False)
+    if args.program == parser.get_default("program"):
+        args.program = root / "examples" / "recursion_frames.c"
     program = args.program.resolve()
     gcc = gcc_command(program, args.opt, ("-S",))
     gcc[-1:-1] = ["-o", os.devnull]
     results: list[dict] = []
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        warm = dict(os.environ, XDG_CACHE_HOME=str(tmp / "warm"))
-        subprocess.run([*vm, "run", f"-O{args.opt}", str(program)], cwd=ROOT, env=warm, check=True,
+        warm = dict(plain, XDG_CACHE_HOME=str(tmp / "warm"))
+        subprocess.run([*vm, "run", f"-O{args.opt}", str(program)], cwd=root, env=warm, check=True,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)       # fills the warm cache
-        plain = dict(os.environ)
         jobs = [
-            ("python -c pass", [sys.executable, "-c", "pass"], None, ROOT, None),
-            ("vmdebug --version", [*vm, "--version"], 0.100, ROOT, None),
-            ("vmdebug --help", [*vm, "--help"], 0.100, ROOT, None),
-            ("vmdebug run examples/hello.s", [*vm, "run", "examples/hello.s"], 0.150, ROOT, None),
+            ("python -c pass", [sys.executable, "-c", "pass"], None, root, None),
+            ("vmdebug --version", [*vm, "--version"], 0.100, root, None),
+            ("vmdebug --help", [*vm, "--help"], 0.100, root, None),
+            ("vmdebug run examples/hello.s", [*vm, "run", "examples/hello.s"], 0.150, root, None),
             (f"gcc -S -O{args.opt} {program.name} (gcc alone)", gcc, None, compile_place(program).cwd, None),
             (f"vmdebug run -O{args.opt} {program.name}, libc cache warm",
-             [*vm, "run", f"-O{args.opt}", str(program)], "gcc", ROOT, warm),
+             [*vm, "run", f"-O{args.opt}", str(program)], "gcc", root, warm),
             (f"vmdebug run -O{args.opt} {program.name}, libc cache cold",
-             [*vm, "run", f"-O{args.opt}", str(program)], "gcc", ROOT, "cold"),
+             [*vm, "run", f"-O{args.opt}", str(program)], "gcc", root, "cold"),
         ]
         gcc_median = 0.0
         for name, cmd, target, cwd, env in jobs:
             walls, cpus = [], []
-            for i in range(args.repeat):
+            for i in range(args.cold_repeat if env == "cold" else args.repeat):
                 if env == "cold":
-                    run_env = dict(os.environ, XDG_CACHE_HOME=str(tmp / f"cold{i}"))
+                    run_env = dict(plain, XDG_CACHE_HOME=str(tmp / f"cold{i}"))
                 else:
                     run_env = env or plain
                 wall, cpu, status = timed(cmd, cwd, run_env)
@@ -119,7 +137,8 @@ def main(argv: list[str] | None = None) -> None:
                 row["met"] = row["median_ms"] < row["target_ms"]
             results.append(row)
     if args.format == "json":
-        print(json.dumps({"vmdebug": vm, "repeat": args.repeat, "results": results}, indent=1))
+        print(json.dumps({"vmdebug": vm, "root": str(root), "repeat": args.repeat, "results": results,
+                          "loadavg": os.getloadavg()}, indent=1))
         return
     if args.format == "markdown":
         print("| command | median wall (ms) | best (ms) | CPU (ms) | target | met |")
@@ -134,7 +153,9 @@ def main(argv: list[str] | None = None) -> None:
             met = "" if "met" not in r else (" (met)" if r["met"] else " (NOT met)")
             print(f"{r['command']:<56} {r['median_ms']:>6.0f}ms {r['best_ms']:>6.0f}ms {r['cpu_ms']:>6.0f}ms  "
                   f"{r.get('target', '')}{met}")
-    print(f"\n{args.repeat} runs each; vmdebug = {' '.join(vm)}")
+    load = os.getloadavg()
+    print(f"\n{args.repeat} runs each ({args.cold_repeat} cold); vmdebug = {' '.join(vm)} in {root}; "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,15 @@ import os
 import re
 import time
 
-import gdb  # noqa: provided by gdb
+try:
+    import gdb  # provided by gdb
+except ImportError:             # run by hand: say how it is run
+    import argparse
+
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                            epilog="Run by benchmarks/bench_vs_gdb.py, or: VMDBG_OUT=out.json VMDBG_SAVE=prog.rec "
+                                   "gdb -nx -batch -x benchmarks/gdb_record.py PROG").parse_args()
+    raise SystemExit("gdb_record.py runs inside gdb: gdb -nx -batch -x benchmarks/gdb_record.py PROG")
 
 out = {}
 gdb.execute("set pagination off")
