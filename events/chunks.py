@@ -19,7 +19,7 @@ import numpy as np
 from events import codes as C
 from events import kinds as K
 from events.log import FIELDS, Chunk, ChunkCache, DamagedLog, Summary, kinds_mask, summarize
-from events.records import COLS_RATIO, MAX_CHUNK_EVENTS, MAX_CHUNK_STEPS, ZLIB_LEVEL, _inflate, _limit, _pack, _unpack
+from events.records import COLS_RATIO, MAX_CHUNK_EVENTS, MAX_CHUNK_STEPS, _deflate, _inflate, _limit, _pack, _unpack
 
 
 class _RegTracker:
@@ -53,10 +53,12 @@ class _RegTracker:
             self.regs[r] = news[-1]
 
     def _advance(self, cols: np.ndarray, regmask: np.ndarray) -> None:
-        ids = cols[regmask, 1]
-        news = cols[regmask, 3]
-        for r in np.unique(ids).tolist():
-            self.regs[r] = news[ids == r][-1]
+        ids = cols[regmask, 1].astype(np.intp)
+        if len(ids):            # each register's last write (where it was written at all)
+            last = np.full(C.NREGS, -1, dtype=np.intp)
+            np.maximum.at(last, ids, np.arange(len(ids)))
+            written = np.flatnonzero(last >= 0)
+            self.regs[written] = cols[regmask, 3][last[written]]
 
 
 def _encode_cols(cols: np.ndarray) -> bytes:
@@ -64,7 +66,7 @@ def _encode_cols(cols: np.ndarray) -> bytes:
     one field change in their low bytes, so the planes compress well."""
     codes = cols[:, 0].astype(np.uint8)
     planes = np.ascontiguousarray(cols[:, 1:]).view(np.uint8).reshape(len(cols), 16).T
-    return zlib.compress(codes.tobytes() + np.ascontiguousarray(planes).tobytes(), ZLIB_LEVEL)
+    return _deflate(codes.tobytes() + np.ascontiguousarray(planes).tobytes())
 
 
 def _decode_cols(data: bytes, n: int) -> np.ndarray:
@@ -94,15 +96,15 @@ def encode_chunk(chunk: Chunk, tracker: _RegTracker) -> bytes:
         "s": chunk.first_step, "e": chunk.first_event, "x": chunk.extras_base,
         "n": chunk.nevents, "k": chunk.nsteps,
         "cols": _encode_cols(tracker.strip(chunk.cols)),
-        "counts": zlib.compress(counts.tobytes(), ZLIB_LEVEL),
+        "counts": _deflate(counts.tobytes()),
         "extras": list(chunk.extras),
         # The registers as the chunk starts (to restore ``old`` of its register writes
         # without decoding the chunks before it) and the kinds of event it holds (so a
         # search for rare events skips it undecoded): both make reading lazy.
         "r": regs_at_start, "m": chunk.kinds,
         # What a scan for breakpoints needs, so it can pass the chunk undecoded.
-        "ip": zlib.compress(summary.eips.astype("<u4").tobytes(), ZLIB_LEVEL), "dp": summary.depth,
-        "pw": zlib.compress(summary.pages.astype("<u4").tobytes(), ZLIB_LEVEL),
+        "ip": _deflate(summary.eips.astype("<u4").tobytes()), "dp": summary.depth,
+        "pw": _deflate(summary.pages.astype("<u4").tobytes()),
     })
 
 

@@ -6,9 +6,11 @@ Step 0 holds exec's effects (the initial mappings, stack and registers); step
 ``k`` for ``k >= 1`` holds the effects of the k-th retired instruction.
 
 Recording appends into a flat Python list (``list.extend`` of a 5-tuple is the
-cheapest append CPython has) and seals it into a numpy chunk every
-``chunk_events`` events, at a step boundary, so a chunk always holds whole
-steps.  Sealed chunks are handed to an optional *sink* (the session writer),
+cheapest append CPython has: an ``array('I')`` takes 4-5 times as long per
+row) and seals it into a numpy chunk every ``chunk_events`` events, at a step
+boundary, so a chunk always holds whole steps.  Sealing converts the flat list
+in one C call (``array('I', list)``, then ``numpy.frombuffer``: no copy, and
+about a third of ``numpy.array``'s time on a list of ints).  Sealed chunks are handed to an optional *sink* (the session writer),
 so a crash loses at most the last chunk.  Nothing here changes or removes a
 past event.
 """
@@ -269,7 +271,7 @@ class EventLog:
 
     def __init__(self, chunk_events: int = 1 << 16, sink: Callable[[Chunk], None] | None = None,
                  retain: bool = True) -> None:
-        self.chunk_events = chunk_events
+        self.chunk_events = chunk_events      # (a property: it sets the two limits end_step reads)
         self.sink = sink
         #: Keep sealed chunks for reading.  A plain ``vmdebug run`` never reads its past, so
         #: it keeps only the last sealed chunk (its end may be the step a diagnosis reads)
@@ -281,14 +283,33 @@ class EventLog:
         self._sealed_events = 0
         self._sealed_steps = 0
         self._buf: list[int] = []
-        self._buf_ends = array("I")     # events in the buffer up to the end of each closed step there
-        self._buf_step_start = 0        # len(_buf) at the start of the open step
+        #: ``len(_buf)`` at the end of each closed step there (fields, not events: end_step
+        #: then appends ``len(_buf)`` as it is, and the open step starts at ``_ends[-1]``).
+        self._ends = array("I")
         self.extras: list[Any] = []
         self._extras_sealed = 0
         #: Decoded bodies of the lazy chunks a session file gives (see :class:`Chunk`).
         self.cache = ChunkCache()
         #: The hot-loop append: ``emit((code, a, b, c, d))``.
         self.emit: Callable[[tuple[int, int, int, int, int]], None] = self._buf.extend
+        #: :meth:`mark`, called every step: the buffer's own ``__len__`` (no Python frame).
+        #: ``_buf`` is never replaced, only cut (``del``), so both stay bound to it.
+        self.mark: Callable[[], int] = self._buf.__len__
+        #: ``close_step(mark())`` closes the open step as :meth:`end_step` does, but seals
+        #: nothing: whoever closes steps this way calls :meth:`settle` after a run of them
+        #: (a translated block after its last instruction).  ``_ends`` too is never replaced.
+        self.close_step: Callable[[int], None] = self._ends.append
+
+    @property
+    def chunk_events(self) -> int:
+        """A chunk is sealed at the first step end with at least this many events, or steps."""
+        return self._chunk_events
+
+    @chunk_events.setter
+    def chunk_events(self, n: int) -> None:
+        self._chunk_events = n
+        self._seal_fields = n * FIELDS      # what end_step compares, precomputed
+        self._seal_steps = n
 
     # ---- appending ---------------------------------------------------------
     def add(self, code: int, a: int = 0, b: int = 0, c: int = 0, d: int = 0) -> None:
@@ -306,37 +327,71 @@ class EventLog:
         self.add(*row)
 
     def end_step(self) -> None:
-        """Close the current step.  Seals a chunk when the buffer is full."""
+        """Close the current step.  Seals a chunk when the buffer is full.
+
+        Called once per step: it appends and compares, nothing else (the open step's start
+        is ``_ends[-1]``, the limits are precomputed)."""
         n = len(self._buf)
-        self._buf_ends.append(n // FIELDS)
-        self._buf_step_start = n
+        ends = self._ends
+        ends.append(n)
         # Sealed by events, and by steps: a program spinning with no events per step
         # must not make one chunk of millions of steps.
-        if n >= self.chunk_events * FIELDS or len(self._buf_ends) >= self.chunk_events:
-            self.seal()
+        if n >= self._seal_fields or len(ends) >= self._seal_steps:
+            self.settle()
+
+    def settle(self) -> None:
+        """Seal every chunk that the closed steps have filled, each at the first step end where
+        :meth:`end_step` would have sealed it.  Code that closes a run of steps with
+        :attr:`close_step` (``close_step(mark())``: two C calls, no Python frame) calls this
+        once after the run; the chunks are then those ``end_step`` makes."""
+        ends = self._ends
+        while ends and (ends[-1] >= self._seal_fields or len(ends) >= self._seal_steps):
+            # the first step end where the chunk is full, by events or by steps
+            k = min(bisect.bisect_left(ends, self._seal_fields) + 1, self._seal_steps)
+            self._seal(k)
+
+    @property
+    def _open_start(self) -> int:
+        """``len(_buf)`` at the start of the open step."""
+        return self._ends[-1] if self._ends else 0
 
     def seal(self) -> None:
-        """Turn the closed steps in the buffer into a chunk (and hand it to the sink)."""
-        if not self._buf_ends:
-            return
-        end = self._buf_step_start
-        flat = self._buf[:end]
+        """Turn the closed steps in the buffer into chunks (and hand each to the sink): those
+        :meth:`settle` owes first, then one of whatever steps remain closed."""
+        self.settle()
+        if self._ends:
+            self._seal(len(self._ends))
+
+    def _seal(self, k: int) -> None:
+        """Seal the first ``k`` closed steps of the buffer as one chunk.
+
+        The flat list becomes uint32 columns in one C call, without a Python object per
+        field: ``array('I', list)`` checks and converts each int, ``numpy.frombuffer``
+        shares its memory."""
+        buf, ends = self._buf, self._ends
+        end = ends[k - 1]
         try:
-            cols = np.array(flat, dtype=np.uint32).reshape(-1, FIELDS)
+            # At a step end (the usual case) the buffer holds closed steps only: no slice.
+            flat = array("I", buf if end == len(buf) else buf[:end])
         except OverflowError as exc:  # a negative or >32-bit value: a bug in the caller
             raise ValueError(f"event field out of uint32 range: {exc}") from None
-        del self._buf[:end]
-        self._buf_step_start = 0
+        cols = np.frombuffer(flat, dtype=np.uint32).reshape(-1, FIELDS)
+        # Events per step; a step ends where the next begins (in fields, hence // FIELDS).
+        counts = np.diff(np.array(ends[:k], dtype=np.uint32) // FIELDS, prepend=np.uint32(0))
+        del buf[:end]
+        # ``_ends`` and ``_buf`` are cut in place, never replaced: close_step, mark and emit
+        # are bound to them.  The steps after the k-th (closed or open) now start at 0.
+        del ends[:k]
+        for i in range(len(ends)):
+            ends[i] -= end
         extras_hi = len(self.extras)
-        if self._buf:  # events of the open step may already reference extras
-            pending = np.array(self._buf, dtype=np.int64).reshape(-1, FIELDS)
+        if buf:  # events of the steps after these may already reference extras
+            pending = np.array(buf, dtype=np.int64).reshape(-1, FIELDS)
             refs = pending[np.isin(pending[:, 0], list(K.EXTRA_CODES)), 4]
             if len(refs):
                 extras_hi = int(refs.min())
-        counts = np.diff(np.frombuffer(self._buf_ends, dtype=np.uint32), prepend=np.uint32(0))
         chunk = Chunk.from_counts(self._sealed_steps, self._sealed_events, cols, counts,
                                   self._extras_sealed, self.extras[self._extras_sealed:extras_hi])
-        self._buf_ends = array("I")
         if not self.retain and self.chunks:         # the chunk before this one goes, payloads too
             gone = self.chunks.pop()
             self._chunk_first_events.pop()
@@ -359,7 +414,8 @@ class EventLog:
 
     # ---- undoing the open step ----------------------------------------------
     def mark(self) -> int:
-        """A place in the open step to come back to (see :meth:`rollback`)."""
+        """A place in the open step to come back to (see :meth:`rollback`).  (Each log binds
+        ``mark`` to its buffer's ``__len__`` in ``__init__``, which gives the same.)"""
         return len(self._buf)
 
     def rows_since(self, mark: int) -> list[tuple[int, tuple[int, int, int, int, int]]]:
@@ -370,7 +426,7 @@ class EventLog:
     def rollback(self, mark: int, keep: list[tuple[int, int, int, int, int]] = ()) -> None:  # type: ignore[assignment]
         """Forget the events after ``mark``, then append ``keep`` again.  Only the open step
         can be undone (a faulting instruction's own writes): closed steps never change."""
-        if not self._buf_step_start <= mark <= len(self._buf):
+        if not self._open_start <= mark <= len(self._buf):
             raise ValueError("only the open step can be rolled back")
         del self._buf[mark:]
         for row in keep:
@@ -390,7 +446,7 @@ class EventLog:
             raise ValueError("chunk out of order")
         if chunk.extras_base != len(self.extras):
             raise ValueError("chunk extras out of order")
-        if self._buf or self._buf_ends:
+        if self._buf or self._ends:
             raise ValueError("chunk loaded after recorded steps")
         self.extras.extend(chunk.extras)
         self._extras_sealed = len(self.extras)
@@ -400,7 +456,7 @@ class EventLog:
     @property
     def nsteps(self) -> int:
         """Number of closed steps (step 0 included)."""
-        return self._sealed_steps + len(self._buf_ends)
+        return self._sealed_steps + len(self._ends)
 
     @property
     def last_step(self) -> int:
@@ -408,7 +464,7 @@ class EventLog:
 
     def __len__(self) -> int:
         """Number of events in closed steps."""
-        return self._sealed_events + (self._buf_ends[-1] if self._buf_ends else 0)
+        return self._sealed_events + (self._ends[-1] // FIELDS if self._ends else 0)
 
     def offset(self, step: int) -> int:
         """Index of the first event of ``step`` (``len(self)`` for ``nsteps``)."""
@@ -416,7 +472,7 @@ class EventLog:
             raise IndexError(f"step {step} out of range")
         if step >= self._sealed_steps:
             rel = step - self._sealed_steps
-            return self._sealed_events + (self._buf_ends[rel - 1] if rel else 0)
+            return self._sealed_events + (self._ends[rel - 1] // FIELDS if rel else 0)
         if not self.chunks or step < self._chunk_first_steps[0]:
             raise ValueError(f"this log no longer keeps step {step}")
         ch = self.chunks[bisect.bisect_right(self._chunk_first_steps, step) - 1]
@@ -448,7 +504,7 @@ class EventLog:
             i += 1
         if s <= hi:  # the buffered steps (and nsteps itself)
             ends0 = np.concatenate((np.zeros(1, dtype=np.int64),
-                                    np.frombuffer(self._buf_ends, dtype=np.uint32).astype(np.int64)))
+                                    np.array(self._ends, dtype=np.int64) // FIELDS))
             parts.append(ends0[s - self._sealed_steps:hi - self._sealed_steps + 1] + self._sealed_events)
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
@@ -469,7 +525,7 @@ class EventLog:
                 out[sel] = ch.first_step + ch.busy[np.searchsorted(ch.ends, rel, side="right")].astype(np.int64)
             else:
                 rel = events[sel] - self._sealed_events
-                ends = np.frombuffer(self._buf_ends, dtype=np.uint32).astype(np.int64)
+                ends = np.array(self._ends, dtype=np.int64) // FIELDS
                 out[sel] = self._sealed_steps + np.searchsorted(ends, rel, side="right")
         return out
 

@@ -23,7 +23,18 @@ MAX_CHUNK_STEPS = 1 << 28     # ... and every 64k steps; older writers made one 
 COLS_RATIO = 256
 #: Headers (code, sources, DWARF) compress a few times at most.
 HEADER_RATIO = 200
-ZLIB_LEVEL = 6
+#: The zlib level of everything a session compresses (header, event columns, checkpoints),
+#: chosen by measurement: level 3 compresses real sessions at a third of level 6's CPU time
+#: for about a fifth more bytes; levels 1 and 2 take as long as 3 and write more, 4 and 5
+#: twice as long for 5-10% less, 7-9 up to three times as long for under 7% less
+#: (benchmarks/bench_zlib_levels.py, docs/performance.md).  Readers accept any level.
+ZLIB_LEVEL = 3
+
+
+def _deflate(raw: bytes) -> bytes:
+    """``raw`` compressed at :data:`ZLIB_LEVEL`: the one place a session's bytes are deflated,
+    so the same content gives the same bytes (for a given zlib build: docs/session-format.md)."""
+    return zlib.compress(raw, ZLIB_LEVEL)
 
 
 def _pack(obj: Any) -> bytes:

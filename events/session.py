@@ -36,8 +36,8 @@ from events.end import RunEnd
 from events.files import AtomicFile
 from events.header import header_problem
 from events.log import Chunk, DamagedLog, EventLog
-from events.records import (_REC, _TRAILER, HEADER_RATIO, MAX_RECORD, ZLIB_LEVEL, _inflate,  # noqa: F401
-                            _limit, _pack, _record, _unpack)
+from events.records import (_REC, _TRAILER, HEADER_RATIO, MAX_RECORD, ZLIB_LEVEL, _deflate,  # noqa: F401
+                            _inflate, _limit, _pack, _record, _unpack)
 from events.codes import SCHEMA_VERSION
 
 MAGIC = b"\x89VMLOG\r\n"
@@ -107,7 +107,7 @@ class SessionWriter:
             self._f.write(MAGIC + struct.pack("<HH", FORMAT_VERSION, 0))
             hdr = dict(header)
             hdr.setdefault("schema", SCHEMA_VERSION)
-            self._f.write(_record(b"HD", zlib.compress(_pack(hdr), ZLIB_LEVEL)))
+            self._f.write(_record(b"HD", _deflate(_pack(hdr))))
         self._steps = 0
         self._events = 0
         self._checkpoints: list[int] = []   # offsets of the CP records, for the footer
@@ -117,7 +117,7 @@ class SessionWriter:
         is taken: recording keeps none of them in memory."""
         offset = self._f.tell()
         with self._writing():
-            self._f.write(_record(b"CP", zlib.compress(_pack(checkpoint), ZLIB_LEVEL)))
+            self._f.write(_record(b"CP", _deflate(_pack(checkpoint))))
         self._checkpoints.append(offset)
 
     def write_chunk(self, chunk: Chunk) -> None:
