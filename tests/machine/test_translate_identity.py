@@ -34,9 +34,10 @@ OTHERS = [p for p in PROGRAMS if not p.name.startswith("crash_") and not p.name.
 CDIFF = CRASHES + OTHERS[::max(1, len(OTHERS) // 10)][:10]
 
 
-def record(make, translate: bool, max_steps: int):
+def record(make, translate: bool, max_steps: int, hot_after: int = 1):
     out = bytearray()
     proc: Process = make(translate, out.extend)
+    proc.hot_after = hot_after     # 1: every block translated on first sight, cold code included
     how = proc.run(max_steps)
     proc.log.seal()
     log = proc.log
@@ -48,9 +49,9 @@ def record(make, translate: bool, max_steps: int):
             "blocks": sum(1 for k in proc.code if k >= BLOCK_KEY)}
 
 
-def assert_identical(make, max_steps: int = 3_000_000) -> dict:
+def assert_identical(make, max_steps: int = 3_000_000, hot_after: int = 1) -> dict:
     ref = record(make, False, max_steps)
-    fast = record(make, True, max_steps)
+    fast = record(make, True, max_steps, hot_after)
     assert ref["steps"] == fast["steps"]
     assert ref["counts"].shape == fast["counts"].shape and np.array_equal(ref["counts"], fast["counts"])
     a, b = ref["cols"], fast["cols"]
@@ -87,6 +88,15 @@ def test_step_limits_cut_blocks_identically(tmp_path: Path, limit: int) -> None:
     rng = random.Random(99)
     source, _ = program(rng, [item for item in cases(rng)[:40]])
     assert_identical(elf_maker(build_elf(tmp_path, source)), limit)
+
+
+@pytest.mark.parametrize("name", ["sieve", "crash_stack_smash", "qsort_cmp"])
+def test_hot_threshold_identical(name: str) -> None:
+    """As run by default: cold code interpreted, blocks once an eip is hot."""
+    path = next(p for p in PROGRAMS if p.stem == name)
+    spec = run_spec(path)
+    from vmdebug.machine.process import HOT
+    assert_identical(c_maker(path, "1", spec.args, spec.stdin), hot_after=HOT)
 
 
 SELF_MODIFYING = """.intel_syntax noprefix

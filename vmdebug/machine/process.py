@@ -40,8 +40,10 @@ DEFAULT_MAX_STEPS = 50_000_000  # ends runaway programs (run, record, debug and 
 def translation_default() -> bool:
     """Whether :meth:`Process.run` uses basic-block translation: on unless the environment
     says ``VMDEBUG_INTERPRET=1`` (the interpreter alone, the reference; docs/performance.md)."""
-    return os.environ.get("VMDEBUG_TRANSLATE", "0") == "1" and os.environ.get("VMDEBUG_INTERPRET", "") != "1"
+    return os.environ.get("VMDEBUG_INTERPRET", "") != "1"
 FLOAT_OPCODES = set(range(0xD8, 0xE0))
+#: An eip is translated once execution has reached it this many times from a block boundary.
+HOT = 50
 
 
 def program_path(path: str) -> str:
@@ -106,6 +108,10 @@ class Process:
         self.code: dict[int, Callable[[], int]] = {}
         #: Bumped whenever cached code is dropped: a translated block stops when it moves.
         self.code_epoch = [0]
+        self._frame_names: dict[int, str] = {}
+        self._heat: dict[int, int] = {}     # entries into untranslated eips
+        #: Translate an eip once execution has reached it this many times (tests say 1).
+        self.hot_after = HOT
         self.steps = 0
         self._step_kernel_rows: list[int] = []
         funcs = sorted((addr, name) for name, addr in spec.symbols.items())
@@ -182,7 +188,9 @@ class Process:
 
     def push_frame(self, target: int, site: int, ret: int, base: int) -> None:
         self._drop_abandoned(base, True)
-        name = self.symbol_for(target) or f"{target:#010x}"
+        name = self._frame_names.get(target)
+        if name is None:        # the symbols never change: one lookup per call target
+            name = self._frame_names[target] = self.symbol_for(target) or f"{target:#010x}"
         self.event((C.FRAME_PUSHED, base, ret, site, self._name_index(name)))
 
     def pop_frame(self, target: int, sp: int) -> None:
@@ -392,13 +400,21 @@ class Process:
         retires its instructions as separate steps with the interpreter's events; a fault in
         one leaves the retired steps closed and the faulting step with no CPU event (see
         vmdebug.machine.translate), which this ends as step() does."""
-        regs, sched, log, step = self.state.regs, self.sched, self.log, self.step
+        regs, sched, log, step, heat, hot_after = \
+            self.state.regs, self.sched, self.log, self.step, self._heat, self.hot_after
+        emit, end_step = log.emit, log.end_step
         done = 0
         while done < n and not self.ended:
             eip = regs[C.EIP]
             code = self.code
             blk = code.get(eip + BLOCK_KEY)
             if blk is None:
+                hot = heat.get(eip, 0) + 1      # compile() costs ~100 steps: cold code is interpreted
+                if hot < hot_after:
+                    heat[eip] = hot
+                    step()
+                    done += 1
+                    continue
                 blk = translate(self, eip)
                 if blk is not None:
                     code[eip + BLOCK_KEY] = blk
@@ -409,7 +425,7 @@ class Process:
                 continue
             krows = self._step_kernel_rows = []
             try:
-                k = blk.run(log.emit, log.end_step, self.memory.code_pages, krows)
+                k = blk.run(emit, end_step, self.memory.code_pages, krows)
             except CpuFault as fault:
                 k, mark = blk.retired
                 self.steps += k
