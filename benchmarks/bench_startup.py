@@ -17,8 +17,8 @@ machine disturbs less than the wall clock).  The commands:
 ``vmdebug`` is the console script installed next to this interpreter (a
 version manager's shim in front of it, such as pyenv's, adds its own time: give
 ``--vmdebug vmdebug`` to time what ``PATH`` finds).  ``--root DIR`` times another
-checkout instead (``python -m vmdebug`` run in DIR, with DIR's examples): the
-before and after of a change, in one run.  The commands run as a user's do:
+checkout instead (its code first on ``PYTHONPATH``, its examples): the before and
+after of a change, in one run.  The commands run as a user's do:
 with bytecode written (``PYTHONDONTWRITEBYTECODE`` is dropped, and the sources
 are compiled once before timing).
 
@@ -71,21 +71,17 @@ def main(argv: list[str] | None = None) -> None:
                         help="the command that starts vmdebug (default: the console script next to "
                              "this interpreter)")
     parser.add_argument("--root", type=Path, default=ROOT,
-                        help="the checkout to time (default this one); another runs as python -m vmdebug")
+                        help="the checkout to time (default this one), put first on PYTHONPATH")
     parser.add_argument("--cold-repeat", type=int, default=3,
-                        help="runs with an empty libc cache (each assembles the libc; default 3)")
+                        help="runs with an empty libc cache (each assembles the libc; default 3; 0: none)")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    if args.vmdebug:
-        vm = shlex.split(args.vmdebug)
-    elif root != ROOT:
-        vm = [sys.executable, "-m", "vmdebug"]
-    else:
-        vm = default_vmdebug()
+    vm = shlex.split(args.vmdebug) if args.vmdebug else default_vmdebug()
     from vmdebug.toolchain.gcc import compile_place, gcc_command
 
     plain = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    plain["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])
     subprocess.run([sys.executable, "-m", "compileall", "-q", "vmdebug", "events"], cwd=root, env=plain,
                    stdout=subprocess.DEVNULL, check=False)
     if args.program == parser.get_default("program"):
@@ -112,6 +108,8 @@ def main(argv: list[str] | None = None) -> None:
         ]
         gcc_median = 0.0
         for name, cmd, target, cwd, env in jobs:
+            if env == "cold" and args.cold_repeat <= 0:
+                continue
             walls, cpus = [], []
             for i in range(args.cold_repeat if env == "cold" else args.repeat):
                 if env == "cold":

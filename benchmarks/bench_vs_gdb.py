@@ -50,8 +50,10 @@ sys.path.insert(0, str(ROOT))
 
 #: sort.c's instructions at -O1 are about SORT_B * N**2 (287,017 at N=400, 1,150,214 at N=800).
 SORT_B = 1.798
-#: The environment of the commands: a user's Python writes bytecode, so they run with it written.
+#: The environment of the commands: a user's Python writes bytecode, so they run with it written;
+#: PYTHONPATH names this checkout, so a copy of the repository measures its own code.
 PLAIN = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+PLAIN["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
 
 
 def vmdebug_argv() -> list[str]:
@@ -255,7 +257,24 @@ def report(results: list[tuple[str, dict, dict]], base: dict, form: str) -> None
                                                           for n, g, v in results]}, indent=1))
         return
     table = [r for n, g, v in results for r in rows_for(n, g, v, base)]
-    if form == "markdown":
+    if form == "readme":        # one column a program: "gdb -> vmdebug (ratio)"
+        names = [n for n, _, _ in results]
+        labels = list(dict.fromkeys(label for _, label, _, _, _ in table if not label.startswith("  ")))
+        cells = {(n, label): (a, b, r) for n, label, a, b, r in table}
+        targets = {"record: whole command (s)": ">= 100x at 1M", "reverse-continue: whole command (s)": ">= 30x"}
+        print("| measure: gdb -> vmdebug (ratio) | " + " | ".join(names) + " | target |")
+        print("| --- | " + " | ".join("---" for _ in names) + " | --- |")
+        for label in labels:
+            row = []
+            for n in names:
+                a, b, r = cells[(n, label)]
+                row.append(f"{fmt(a)} -> {fmt(b)}" + (f" ({r})" if r else ""))
+            print(f"| {label} | " + " | ".join(row) + f" | {targets.get(label, '')} |")
+        print("\n| gcc -S in vmdebug's whole record (s) | gdb: open the saved recording (s) |")
+        print("| --- | --- |")
+        for n, g, v in results:
+            print(f"| {n}: {fmt(v['gcc_s'])} | {fmt(g['reopen_s'])} |")
+    elif form == "markdown":
         print("| program | measure | gdb record full | vmdebug | ratio |")
         print("| --- | --- | ---: | ---: | ---: |")
         for name, label, a, b, r in table:
@@ -288,8 +307,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of each whole command on both sides, median reported (default 1; "
                              "gdb's recording session runs once: at ~10k instructions/s it is the long part)")
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "markdown", "readme", "json"), default="text",
+                        help="text; markdown: a row a measure and program; readme: a column a program; json")
+    parser.add_argument("--save", type=Path, help="also write the raw measures to this JSON file")
+    parser.add_argument("--load", type=Path, help="measure nothing: print the table of a --save file")
     args = parser.parse_args(argv)
+    if args.load:
+        data = json.loads(args.load.read_text())
+        report([(r["program"], r["gdb"], r["vmdebug"]) for r in data["programs"]], data["baselines"], args.format)
+        return
     if shutil.which("gdb") is None:
         parser.error("gdb is not on PATH")
     from vmdebug.toolchain.native import build_native
@@ -316,6 +342,9 @@ def main(argv: list[str] | None = None) -> None:
             name += f" [gdb: {g['instructions'] / 1e6:.2f}M]"   # the same program should retire the same
         results.append((name, g, v))
         print(f"measured {name}", file=sys.stderr, flush=True)
+    if args.save:
+        args.save.write_text(json.dumps({"baselines": base, "loadavg": os.getloadavg(), "programs": [
+            {"program": n, "gdb": g, "vmdebug": v} for n, g, v in results]}, indent=1))
     report(results, base, args.format)
 
 
