@@ -12,14 +12,15 @@
  *
  * Try:
  *   vmdebug debug --file examples/numbers.txt examples/average.c
- *   (vmdebug) break mean
+ *   (vmdebug) break 43                  mean's return, after the loop
  *   (vmdebug) run
- *   (vmdebug) print sum                 99.625: the doubles added so far
- *   (vmdebug) print sum / n             gdb's arithmetic on the same doubles
- *   (vmdebug) finish                    Value returned is $2 = 16.604166666666668
- *   (vmdebug) info registers st0        the same value, in the x87 register
- *   (vmdebug) reverse-step              back into mean, before the division
- *   (vmdebug) history sum               every write to sum, step by step
+ *   (vmdebug) print sum                 99.625: the six numbers added up
+ *   (vmdebug) print sum / n             16.604166666666668, the debugger's own division
+ *   (vmdebug) history sum               each addsd's result stored: 8 bytes a step
+ *   (vmdebug) finish                    Value returned is $3 = 16.604166666666668
+ *   (vmdebug) info registers st0        the same value, as the 80-bit x87 register
+ *   (vmdebug) reverse-step              back into mean, after the division
+ *   (vmdebug) p $xmm0.v2_double[0]      the quotient divsd left in xmm0
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | 6 numbers from numbers.txt

@@ -67,8 +67,20 @@ def _writes(dbg: "Debugger", kind: str, where: int, size: int, upto: int | None 
         start <= where < end and perms.endswith("s") for start, (end, perms, _) in state.vmas.items())
     found = (writes(dbg.tl.log, reg=where, upto=upto, pid=pid) if kind == "reg"
              else writes(dbg.tl.log, lo=where, size=size, upto=upto, pid=pid, shared=shared))
-    out = []
+    out: list[tuple[int, str]] = []
+    last: tuple[int, int, int, int, int] | None = None    # (step, address, size, old, new) of the entry before
     for w in found:
+        if (last is not None and w.what not in ("reg", "unmapped", "copied") and isinstance(w.old, int)
+                and w.step == last[0] and w.address == last[1] + last[2] and last[2] + w.size <= 16):
+            # One instruction's wide store (an 8-byte movsd, a 16-byte movups) is logged as
+            # dword writes; shown as the one write it was.
+            step, address, n0, old0, new0 = last
+            n = n0 + w.size
+            old, new = old0 | w.old << (8 * n0), new0 | int(w.new) << (8 * n0)
+            out[-1] = (step, f"[{address:#010x}, {n} bytes] {old:#0{2 + 2 * n}x} -> {new:#0{2 + 2 * n}x}")
+            last = (step, address, n, old, new)
+            continue
+        last = None
         if w.what == "reg":
             b, c = int(w.old), int(w.new)
             out.append((w.step, f"{b:#010x} -> {c:#010x}  ({C.signed32(b)} -> {C.signed32(c)})"))
@@ -82,6 +94,7 @@ def _writes(dbg: "Debugger", kind: str, where: int, size: int, upto: int | None 
             n = w.size
             out.append((w.step, f"[{w.address:#010x}, {n} byte{'s' if n > 1 else ''}] {w.old:#0{2 + 2 * n}x} -> "
                                 f"{int(w.new):#0{2 + 2 * n}x}"))
+            last = (w.step, w.address, n, w.old, int(w.new))
         else:
             note = "  (page loaded on first touch: demand paging)" if w.demand_paged else ""
             out.append((w.step, f"[{w.address:#010x}, {w.size} bytes] {w.old.hex(' ')} -> "
