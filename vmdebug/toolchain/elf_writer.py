@@ -119,10 +119,17 @@ def _named_inputs(image: Image) -> list[tuple[str, str, bool]]:
     The image's sources follow the link order: a ``.s`` input holds its own
     text (gcc's ``.file "x.c"`` directive names it for the libc), a C program
     holds the C file, whose basename gcc writes as ``.file``."""
+    from vmdebug.libc import LIBC_DEBUG_ROOT, source_files
+
+    # A libc C file is an input only if build.py compiles it as a unit (src/*.c); the ones it
+    # #includes (src/musl/*.c, compiled through math*.c) have no object and no STT_FILE.
+    libc_units = {f"{LIBC_DEBUG_ROOT}/src/{path.name}" for path in source_files()}
     out: list[tuple[str, str, bool]] = []
     for name, text in image.sources.items():
         ext = os.path.splitext(name)[1].lower()
         if ext == ".c":
+            if name.startswith(LIBC_DEBUG_ROOT + "/") and name not in libc_units:
+                continue
             out.append((name, os.path.basename(name), True))
         elif ext in (".s", ".asm"):
             found = _FILE_DIRECTIVE.search(text)
