@@ -24,10 +24,10 @@ from vmdebug.isa.operands import Mem, Reg
 from vmdebug.machine import flags as F
 from vmdebug.machine import ieee
 from vmdebug.machine import x87 as X
-from vmdebug.machine.cpu import Closure, flag_setter, semantics
+from vmdebug.machine.cpu import Closure, flag_setter, reg_setter, semantics
 from vmdebug.machine.faults import EXEC, CpuFault
 from vmdebug.machine.operands import effective_address, getter, setter
-from vmdebug.machine.sse import fpe_code
+from vmdebug.machine.sse import aligned16, fpe_code
 from vmdebug.signals import SIGFPE, SIGSEGV
 
 if TYPE_CHECKING:
@@ -143,13 +143,7 @@ class Stack:
     """The x87 registers of one process, read and written as events."""
 
     def __init__(self, p: "Process", eip: int) -> None:
-        self.regs, self.emit, self.eip = p.state.regs, p.emit, eip
-
-    def _set(self, r: int, value: int) -> None:
-        old = self.regs[r]
-        if old != value:
-            self.regs[r] = value
-            self.emit((C.REG, r, old, value, 0))
+        self.regs, self.set, self.eip = p.state.regs, p.set_reg, eip
 
     def top(self) -> int:
         return (self.regs[FSTAT] >> TOP_SHIFT) & 7
@@ -165,20 +159,20 @@ class Stack:
     def put(self, i: int, value: int) -> None:
         n = (self.top() + i) & 7
         r = C.fpr_id(n)
-        self._set(r, value & 0xFFFFFFFF)
-        self._set(r + 1, (value >> 32) & 0xFFFFFFFF)
-        self._set(r + 2, (value >> 64) & 0xFFFF)
-        self._set(FTAG, self.regs[FTAG] | 1 << n)
+        self.set(r, value & 0xFFFFFFFF)
+        self.set(r + 1, (value >> 32) & 0xFFFFFFFF)
+        self.set(r + 2, (value >> 64) & 0xFFFF)
+        self.set(FTAG, self.regs[FTAG] | 1 << n)
 
     def push(self, value: int) -> None:
         top = (self.top() - 1) & 7
-        self._set(FSTAT, (self.regs[FSTAT] & ~(7 << TOP_SHIFT)) | top << TOP_SHIFT)
+        self.set(FSTAT, (self.regs[FSTAT] & ~(7 << TOP_SHIFT)) | top << TOP_SHIFT)
         self.put(0, value)
 
     def pop(self) -> None:
         top = self.top()
-        self._set(FTAG, self.regs[FTAG] & ~(1 << top))
-        self._set(FSTAT, (self.regs[FSTAT] & ~(7 << TOP_SHIFT)) | ((top + 1) & 7) << TOP_SHIFT)
+        self.set(FTAG, self.regs[FTAG] & ~(1 << top))
+        self.set(FSTAT, (self.regs[FSTAT] & ~(7 << TOP_SHIFT)) | ((top + 1) & 7) << TOP_SHIFT)
 
     def full(self) -> bool:
         """Whether a push would overflow: the register below the top holds a value."""
@@ -191,7 +185,7 @@ class Stack:
         new = old | (raised & 0x7F)
         if c1 is not None:
             new = (new & ~SF_C1) | (SF_C1 if c1 else 0)
-        self._set(FSTAT, new)
+        self.set(FSTAT, new)
         unmasked = raised & ~self.regs[FCTRL] & 0x3F
         if unmasked:
             raise CpuFault(SIGFPE, fpe_code(unmasked), self.eip, EXEC,
@@ -457,15 +451,11 @@ for _name in _ARITH:
 
 @semantics("fldcw")
 def _fldcw(p: "Process", i: Instruction) -> Closure:
-    get, regs, emit, nxt = getter(p, i.operands[0], 16), p.state.regs, p.emit, i.address + i.length
+    get, set_fctrl, nxt = getter(p, i.operands[0], 16), reg_setter(p, FCTRL), i.address + i.length
 
     def run() -> int:
         # Bits 6 and 13-15 are reserved: the CPU keeps bit 6 set and the others clear.
-        new = (get() & 0x1F3F) | 0x40
-        old = regs[FCTRL]
-        if new != old:
-            regs[FCTRL] = new
-            emit((C.REG, FCTRL, old, new, 0))
+        set_fctrl((get() & 0x1F3F) | 0x40)
         return nxt
     return run
 
@@ -494,16 +484,9 @@ MXCSR_MASK = 0xFFFF
 def _fx_area(p: "Process", i: Instruction) -> Callable[[], int]:
     """The area's address; it must be 16-byte aligned or the CPU raises #GP (SIGSEGV,
     SI_KERNEL), SDM FXSAVE "Protected Mode Exceptions"."""
-    ea, eip, name = effective_address(p, i.operands[0]), i.address, i.mnemonic  # type: ignore[arg-type]
-
-    def address() -> int:
-        addr = ea()
-        if addr & 15:
-            raise CpuFault(SIGSEGV, "SI_KERNEL", 0, EXEC,
-                           f"general protection fault: {name} area at {addr:#010x} is not 16-byte aligned "
-                           f"(at {eip:#010x})")
-        return addr
-    return address
+    name = i.mnemonic
+    return aligned16(effective_address(p, i.operands[0]), i.address,  # type: ignore[arg-type]
+                     lambda addr: f"{name} area at {addr:#010x} is not 16-byte aligned")
 
 
 @semantics("fxsave")
@@ -535,13 +518,7 @@ def _fxsave(p: "Process", i: Instruction) -> Closure:
 
 @semantics("fxrstor")
 def _fxrstor(p: "Process", i: Instruction) -> Closure:
-    area, mem, regs, emit, nxt = _fx_area(p, i), p.memory, p.state.regs, p.emit, i.address + i.length
-
-    def put(r: int, value: int) -> None:
-        old = regs[r]
-        if old != value:
-            regs[r] = value
-            emit((C.REG, r, old, value, 0))
+    area, mem, put, nxt = _fx_area(p, i), p.memory, p.set_reg, i.address + i.length
 
     def run() -> int:
         addr = area()

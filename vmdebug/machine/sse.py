@@ -12,13 +12,13 @@ Linux delivers as SIGSEGV with si_code SI_KERNEL (SDM Vol. 1 11.4.1; traps.c exc
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from events import codes as C
 from vmdebug.isa.decoder import Instruction
 from vmdebug.isa.operands import Mem, Reg
 from vmdebug.machine import ieee
-from vmdebug.machine.cpu import Closure, flag_setter, semantics
+from vmdebug.machine.cpu import Closure, flag_setter, reg_setter, semantics
 from vmdebug.machine.faults import EXEC, CpuFault
 from vmdebug.machine.operands import MASK, effective_address, getter, setter
 from vmdebug.signals import SIGFPE, SIGSEGV
@@ -60,19 +60,25 @@ def xmm_setter(p: "Process", n: int, dwords: int = 4) -> Callable[[int], None]:
     return put
 
 
-def _check_aligned(i: Instruction, op: Mem, ea: Callable[[], int]) -> Callable[[], int]:
-    if i.mnemonic in UNALIGNED_OK or op.size != 128:
-        return ea
-    eip = i.address
-
+def aligned16(ea: Callable[[], int], eip: int, what: Callable[[int], str]) -> Callable[[], int]:
+    """``ea`` checked for 16-byte alignment: a misaligned address raises #GP, which Linux
+    delivers as SIGSEGV with si_code SI_KERNEL and no address; ``what(addr)`` says what was
+    misaligned (the 16-byte SSE operands here, fxsave's area in fpu.py)."""
     def aligned() -> int:
         addr = ea()
         if addr & 15:
             raise CpuFault(SIGSEGV, "SI_KERNEL", 0, EXEC,
-                           f"general protection fault: {i.mnemonic} of a 16-byte operand at "
-                           f"{addr:#010x}, which is not 16-byte aligned (at {eip:#010x})")
+                           f"general protection fault: {what(addr)} (at {eip:#010x})")
         return addr
     return aligned
+
+
+def _check_aligned(i: Instruction, op: Mem, ea: Callable[[], int]) -> Callable[[], int]:
+    if i.mnemonic in UNALIGNED_OK or op.size != 128:
+        return ea
+    name = i.mnemonic
+    return aligned16(ea, i.address, lambda addr: f"{name} of a 16-byte operand at {addr:#010x}, "
+                                                 "which is not 16-byte aligned")
 
 
 def source(p: "Process", i: Instruction, op: object, nbytes: int) -> Callable[[], int]:
@@ -108,14 +114,11 @@ def destination(p: "Process", i: Instruction, op: object, nbytes: int) -> Callab
 def status(p: "Process", eip: int) -> Callable[[int], None]:
     """Merges raised exception flags into MXCSR; an unmasked one faults (SIGFPE) before the
     destination is written."""
-    regs, emit = p.state.regs, p.emit
+    regs, set_mxcsr = p.state.regs, reg_setter(p, MXCSR)
 
     def raise_flags(raised: int) -> None:
         old = regs[MXCSR]
-        new = old | raised
-        if new != old:
-            regs[MXCSR] = new
-            emit((C.REG, MXCSR, old, new, 0))
+        set_mxcsr(old | raised)
         unmasked = raised & ~(old >> ieee.MASKS_SHIFT) & 0x3F
         if unmasked:
             raise CpuFault(SIGFPE, fpe_code(unmasked), eip, EXEC,
@@ -133,6 +136,17 @@ def _join(lanes: list[int], width: int) -> int:
     for k, v in enumerate(lanes):
         out |= v << (width * k)
     return out
+
+
+def _each(compute: Callable[..., tuple[int, int]], operands: Iterable[tuple[int, ...]],
+          mxcsr: int) -> tuple[list[int], int]:
+    """``compute(*element, mxcsr)`` for every element: the results, and the flags of all."""
+    out, raised = [], 0
+    for element in operands:
+        r, f = compute(*element, mxcsr)
+        out.append(r)
+        raised |= f
+    return out, raised
 
 
 def _shape(mnemonic: str) -> tuple[int, int]:
@@ -249,12 +263,7 @@ def _lanewise(p: "Process", i: Instruction, compute: Callable[[int, int, int], t
         return scalar
 
     def packed() -> int:
-        a, b = _lanes(old(), width, count), _lanes(get(), width, count)
-        out, raised = [], 0
-        for x, y in zip(a, b):
-            r, f = compute(x, y, regs[MXCSR])
-            out.append(r)
-            raised |= f
+        out, raised = _each(compute, zip(_lanes(old(), width, count), _lanes(get(), width, count)), regs[MXCSR])
         if raised:
             flags(raised)
         put(_join(out, width))
@@ -431,11 +440,7 @@ def _convert(p: "Process", i: Instruction, in_width: int, count: int, out_width:
     flags, regs, nxt = status(p, i.address), p.state.regs, i.address + i.length
 
     def run() -> int:
-        out, raised = [], 0
-        for v in _lanes(get(), in_width, count):
-            r, f = convert(v, regs[MXCSR])
-            out.append(r)
-            raised |= f
+        out, raised = _each(convert, ((v,) for v in _lanes(get(), in_width, count)), regs[MXCSR])
         if raised:
             flags(raised)
         put(_join(out, out_width))
@@ -473,17 +478,14 @@ MXCSR_WRITABLE = 0xFFFF
 @semantics("ldmxcsr")
 def _ldmxcsr(p: "Process", i: Instruction) -> Closure:
     (src,) = i.operands
-    get, regs, emit, nxt = getter(p, src, 32), p.state.regs, p.emit, i.address + i.length
+    get, set_mxcsr, nxt = getter(p, src, 32), reg_setter(p, MXCSR), i.address + i.length
 
     def run() -> int:
         v = get()
         if v & ~MXCSR_WRITABLE:
             raise CpuFault(SIGSEGV, "SI_KERNEL", 0, EXEC,
                            f"general protection fault: ldmxcsr of {v:#x} sets reserved MXCSR bits")
-        old = regs[MXCSR]
-        if old != v:
-            regs[MXCSR] = v
-            emit((C.REG, MXCSR, old, v, 0))
+        set_mxcsr(v)
         return nxt
     return run
 
