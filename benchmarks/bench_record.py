@@ -58,6 +58,17 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def build_loop(tmp: str, iterations: int) -> str:
+    """The loop-and-call program of ``iterations`` turns, built in ``tmp`` with GNU as and ld."""
+    src = os.path.join(tmp, "loop.s")
+    with open(src, "w") as f:
+        f.write(SOURCE.format(n=iterations))
+    subprocess.run(["as", "--32", "-o", src + ".o", src], check=True)
+    exe = os.path.join(tmp, "loop")
+    subprocess.run(["ld", "-m", "elf_i386", "-static", "-o", exe, src + ".o"], check=True)
+    return exe
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      epilog=" ".join(__doc__.split("\n\n")[2:]).replace("\n", " "))
@@ -65,13 +76,7 @@ def main() -> None:
                         help="iterations of the loop (default 300000: about 4.5M instructions; 15 a turn)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, "loop.s")
-        with open(src, "w") as f:
-            f.write(SOURCE.format(n=args.iterations))
-        subprocess.run(["as", "--32", "-o", src + ".o", src], check=True)
-        exe = os.path.join(tmp, "loop")
-        subprocess.run(["ld", "-m", "elf_i386", "-static", "-o", exe, src + ".o"], check=True)
-        proc = Process(load_elf(exe))
+        proc = Process(load_elf(build_loop(tmp, args.iterations)))
         before = rss_bytes()
         t0 = time.perf_counter()
         proc.run(10**9)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 import numpy as np  # noqa: E402
 
-from bench_record import SOURCE  # noqa: E402
+from bench_record import build_loop  # noqa: E402
 from events.log import EventLog  # noqa: E402
 from vmdebug.machine.elf import load_elf  # noqa: E402
 from vmdebug.machine.process import Process  # noqa: E402
@@ -55,12 +54,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each mode; the best is reported")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, "loop.s")
-        with open(src, "w") as f:
-            f.write(SOURCE.format(n=args.iterations))
-        subprocess.run(["as", "--32", "-o", src + ".o", src], check=True)
-        exe = os.path.join(tmp, "loop")
-        subprocess.run(["ld", "-m", "elf_i386", "-static", "-o", exe, src + ".o"], check=True)
+        exe = build_loop(tmp, args.iterations)
         best: dict[bool, tuple[float, float]] = {}
         logs = {}
         for _ in range(args.repeat):

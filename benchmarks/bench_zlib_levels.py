@@ -42,14 +42,8 @@ def record(program: str, out: str, extra: list[str]) -> None:
 def loop_program(tmp: str, iterations: int) -> str:
     """bench_record.py's loop-and-call program, linked with GNU as/ld."""
     sys.path.insert(0, os.path.dirname(LOOP))
-    from bench_record import SOURCE
-    src = os.path.join(tmp, "loop.s")
-    with open(src, "w") as f:
-        f.write(SOURCE.format(n=iterations))
-    subprocess.run(["as", "--32", "-o", src + ".o", src], check=True)
-    exe = os.path.join(tmp, "loop")
-    subprocess.run(["ld", "-m", "elf_i386", "-static", "-o", exe, src + ".o"], check=True)
-    return exe
+    from bench_record import build_loop
+    return build_loop(tmp, iterations)
 
 
 def streams(data: bytes) -> tuple[list[tuple[str, bytes]], int, int]:
