@@ -124,15 +124,20 @@ fail:
 """
 
 
-def tools_or_skip() -> None:
-    """GNU as and ld must be there; without them the test skips locally but fails under CI=true
-    (a CI run that silently compared nothing would pass for the wrong reason)."""
-    missing = [tool for tool in ("as", "ld") if shutil.which(tool) is None]
+def require_tools(tools: tuple[str, ...], message: str) -> None:
+    """The real tools a comparison needs; without one the test skips locally but fails under
+    CI=true (a CI run that silently compared nothing would pass for the wrong reason)."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
-        message = f"GNU {' and '.join(missing)} not found: cannot build the native floating-point harness"
+        text = f"{' and '.join(missing)} not found: {message}"
         if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+            pytest.fail(text)
+        pytest.skip(text)
+
+
+def tools_or_skip() -> None:
+    """GNU as and ld, which build the native floating-point harness."""
+    require_tools(("as", "ld"), "cannot build the native floating-point harness")
 
 
 class Harness:

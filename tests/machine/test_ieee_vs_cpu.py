@@ -13,7 +13,6 @@ All exceptions stay masked: an unmasked one would trap (SIGFPE) natively.
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -463,17 +462,12 @@ def test_f80_to_decimal_str_matches_gdb(tmp_path: pytest.TempPathFactory) -> Non
     """gdb prints each pattern from the data section of an i386 ELF (no process needed: gdb
     reads the executable's memory), as ``p`` prints a long double; the model must agree."""
     import random
-    import shutil
     import subprocess
 
-    from fp_native import tools_or_skip
+    from fp_native import require_tools, tools_or_skip
 
     tools_or_skip()
-    if shutil.which("gdb") is None:
-        message = "gdb not found: cannot compare the long double display"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_tools(("gdb",), "cannot compare the long double display")
     rng = random.Random(16)
     values = list(F80_VALUES) + [rng.getrandbits(80) for _ in range(150)]
     values += [rng.getrandbits(1) << 79 | rng.randrange(1, 0x7FFF) << 64 | x87.F80_INT_BIT | rng.getrandbits(63)
