@@ -118,7 +118,10 @@ def status(p: "Process", eip: int) -> Callable[[int], None]:
 
     def raise_flags(raised: int) -> None:
         old = regs[MXCSR]
-        set_mxcsr(old | raised)
+        # An unmasked pre-computation exception (IE DE ZE) records only those flags, since no
+        # result was computed; otherwise every flag raised (SDM Vol. 1 11.5.1, ieee.sse_fault_flags).
+        recorded = ieee.sse_fault_flags(raised, old)
+        set_mxcsr(old | (raised if recorded is None else recorded))
         unmasked = raised & ~(old >> ieee.MASKS_SHIFT) & 0x3F
         if unmasked:
             raise CpuFault(SIGFPE, fpe_code(unmasked), eip, EXEC,
