@@ -2,7 +2,7 @@
 vmmap, stack, heap, pagewalk, diff."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from events import codes as C
 from vmdebug.debugger.registry import command
@@ -186,6 +186,31 @@ def cmd_vmmap(dbg: "Debugger", arg: str) -> None:
     dbg.lines_out(vmmap(dbg.tl.state, map_context(dbg)))
 
 
+def frame_slot_names(dbg: "Debugger", f: Any) -> tuple[dict[int, str], int]:
+    """The 4-byte slots each variable of frame ``f`` in memory covers (address -> "name = value"),
+    and how many argument words lie above its return address: the ``stack`` view's names,
+    shared with the browser view (vmdebug.web)."""
+    names: dict[int, str] = {}
+    nargs = 0
+    for is_arg, (name, v) in [*((True, a) for a in dbg.frame_args(f)), *((False, b) for b in
+                                                                       dbg.frame_locals(f))]:
+        if v.lval != "memory" or v.address is None or v.optimized_out:
+            continue
+        try:
+            shown = dbg.show_value(v, "", top_level=False)
+        except DebugError as exc:
+            shown = f"<error: {exc}>"
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        size = max(v.type.length, 1)
+        first = v.address & ~3
+        for k, slot in enumerate(range(first, v.address + size, 4)):
+            names.setdefault(slot, f"{name} = {shown}" if k == 0 else f"{name} (continued)")
+        if is_arg and f.ret_slot is not None and v.address > f.ret_slot:
+            nargs = max(nargs, (v.address + size - f.ret_slot - 4 + 3) // 4)
+    return names, nargs
+
+
 @command("stack", category="beyond", example="")
 def cmd_stack(dbg: "Debugger", arg: str) -> None:
     """Draw the stack frames slot by slot: arguments, return address, saved ebp, locals.
@@ -195,29 +220,8 @@ def cmd_stack(dbg: "Debugger", arg: str) -> None:
     n = int(arg) if arg.strip().isdigit() else 8
     frames = dbg.frames()
     regs = dbg.regs
-    def slots_of(f):  # type: ignore[no-untyped-def]
-        """The 4-byte slots each variable in memory covers, and the argument words."""
-        names: dict[int, str] = {}
-        nargs = 0
-        for is_arg, (name, v) in [*((True, a) for a in dbg.frame_args(f)), *((False, b) for b in
-                                                                           dbg.frame_locals(f))]:
-            if v.lval != "memory" or v.address is None or v.optimized_out:
-                continue
-            try:
-                shown = dbg.show_value(v, "", top_level=False)
-            except DebugError as exc:
-                shown = f"<error: {exc}>"
-            if len(shown) > 60:
-                shown = shown[:57] + "..."
-            size = max(v.type.length, 1)
-            first = v.address & ~3
-            for k, slot in enumerate(range(first, v.address + size, 4)):
-                names.setdefault(slot, f"{name} = {shown}" if k == 0 else f"{name} (continued)")
-            if is_arg and f.ret_slot is not None and v.address > f.ret_slot:
-                nargs = max(nargs, (v.address + size - f.ret_slot - 4 + 3) // 4)
-        return names, nargs
     dbg.lines_out(stack_view(frames, regs[C.ESP], regs[C.EBP], dbg.memory.read_u32, dbg.label,
-                             dbg.prologue_done(frames[0]), n, slots_of))
+                             dbg.prologue_done(frames[0]), n, lambda f: frame_slot_names(dbg, f)))
 
 
 @command("heap", category="beyond")

@@ -3,9 +3,12 @@
 cdecl on i386 (System V ABI): above a frame's saved ebp are the return
 address ([ebp+4]) and the arguments ([ebp+8], [ebp+12]...); below it the
 locals, down to esp.  Each 4-byte slot gets a row: address, value, meaning.
+:func:`stack_frames` says it as data (the browser view draws it as boxes) and
+:func:`stack_view` as the ``stack`` command's text, so the two never disagree.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Callable
 
 from vmdebug.debugger.frames import Frame
@@ -13,58 +16,94 @@ from vmdebug.debugger.frames import Frame
 MAX_SLOTS = 24
 
 
-def stack_view(frames: list[Frame], esp: int, ebp: int, read_u32: Callable[[int], int | None],
-               label: Callable[[int], str], prologue_done: bool, max_frames: int = 8,
-               slots_of: Callable[[Frame], tuple[dict[int, str], int]] | None = None) -> list[str]:
-    """``slots_of(frame)`` names the slots of its variables (address -> "name = value") and
-    says how many argument words lie above its return address."""
-    out: list[str] = []
+@dataclass
+class Slot:
+    """One 4-byte slot of a frame: its value (None if unreadable) and what it holds."""
+    address: int
+    value: int | None
+    what: str                 # "return address -> <main+5>", "i = 4 (local)  [ebp-16]", ...
+    role: str                 # "return", "arg", "saved-ebp", "local", "padding" or ""
+    marks: list[str] = field(default_factory=list)   # "esp", "ebp"
+
+
+@dataclass
+class StackFrame:
+    level: int
+    name: str
+    outermost: bool           # no recorded call: its bottom is the initial stack
+    slots: list[Slot]
+    more: int = 0             # slots not shown, down to ``lower``
+    lower: int = 0
+
+
+def stack_frames(frames: list[Frame], esp: int, ebp: int, read_u32: Callable[[int], int | None],
+                 label: Callable[[int], str], prologue_done: bool, max_frames: int = 8,
+                 slots_of: Callable[[Frame], tuple[dict[int, str], int]] | None = None) -> list[StackFrame]:
+    """The frames' slots, innermost first.  ``slots_of(frame)`` names the slots of its
+    variables (address -> "name = value") and says how many argument words lie above its
+    return address."""
+    out: list[StackFrame] = []
     lower = esp
     frames = [f for f in frames if not f.is_inline]
     for f in frames[:max_frames]:
         names, nargs = slots_of(f) if slots_of is not None else ({}, 0)
-        title = f"frame #{f.level}: {f.name}"
-        out.append(title)
         if f.ret_slot is None:
-            out.append("  (outermost frame: no recorded call; its bottom is the initial stack)")
             top = min(lower + 4 * 8, 0xFFFFFFFC)
         else:
             top = f.ret_slot + 4 * max(nargs, 0)
-        rows = []
+        slots: list[Slot] = []
         addr = top
-        while addr >= lower and len(rows) < MAX_SLOTS:
+        while addr >= lower and len(slots) < MAX_SLOTS:
             v = read_u32(addr)
-            text = f"{v:#010x}" if v is not None else "??????????"
-            what = ""
+            what, role = "", ""
             if f.ret_slot is not None:
                 if addr == f.ret_slot:
+                    role = "return"
                     what = "return address" + (f" -> {label(v)}" if v is not None and label(v) else "")
                     if f.saved_ret is not None and v != f.saved_ret:
                         what += f"  OVERWRITTEN (the call pushed {f.saved_ret:#010x})"
                 elif addr > f.ret_slot:
+                    role = "arg"
                     k = (addr - f.ret_slot - 4) // 4
                     name = names.get(addr) or f"arg {k + 1} = {v if v is None or v < 0x80000000 else v - (1 << 32)}"
                     what = f"{name}  [ebp+{addr - f.ret_slot + 4}]"
                 elif f.fp is not None and addr == f.fp and (f.level > 0 or prologue_done):
+                    role = "saved-ebp"
                     what = "saved ebp (caller's frame)"
                 elif f.fp is not None and addr < f.fp:
+                    role = "local"
                     off = f.fp - addr
                     what = f"{names[addr]} (local)  [ebp-{off}]" if addr in names else f"local / temporary  [ebp-{off}]"
                 elif f.fp is not None and addr > f.fp:
+                    role = "padding"
                     what = "alignment padding / saved registers"
-            marks = []
-            if addr == esp:
-                marks.append("<- esp")
-            if addr == ebp:
-                marks.append("<- ebp")
-            rows.append(f"  {addr:#010x}  {text}  {what}{'  ' + ' '.join(marks) if marks else ''}".rstrip())
+            marks = [m for m, r in (("esp", esp), ("ebp", ebp)) if addr == r]
+            slots.append(Slot(addr, v, what, role, marks))
             addr -= 4
-        if addr >= lower:
-            rows.append(f"  ... {(addr - lower) // 4 + 1} more slots down to {lower:#010x}")
-        out.extend(rows)
+        more = (addr - lower) // 4 + 1 if addr >= lower else 0
+        out.append(StackFrame(f.level, f.name, f.ret_slot is None, slots, more, lower))
         if f.ret_slot is None:
             break
         lower = f.ret_slot + 4 + 4 * nargs
-    if len(frames) > max_frames:
-        out.append(f"({len(frames) - max_frames} more frames: see bt)")
+    return out
+
+
+def stack_view(frames: list[Frame], esp: int, ebp: int, read_u32: Callable[[int], int | None],
+               label: Callable[[int], str], prologue_done: bool, max_frames: int = 8,
+               slots_of: Callable[[Frame], tuple[dict[int, str], int]] | None = None) -> list[str]:
+    """The ``stack`` command's lines (see :func:`stack_frames`)."""
+    out: list[str] = []
+    for sf in stack_frames(frames, esp, ebp, read_u32, label, prologue_done, max_frames, slots_of):
+        out.append(f"frame #{sf.level}: {sf.name}")
+        if sf.outermost:
+            out.append("  (outermost frame: no recorded call; its bottom is the initial stack)")
+        for s in sf.slots:
+            text = f"{s.value:#010x}" if s.value is not None else "??????????"
+            marks = " ".join(f"<- {m}" for m in s.marks)
+            out.append(f"  {s.address:#010x}  {text}  {s.what}{'  ' + marks if marks else ''}".rstrip())
+        if sf.more:
+            out.append(f"  ... {sf.more} more slots down to {sf.lower:#010x}")
+    real = [f for f in frames if not f.is_inline]
+    if len(real) > max_frames:
+        out.append(f"({len(real) - max_frames} more frames: see bt)")
     return out

@@ -42,6 +42,18 @@ def _kind(start: int, end: int, perms: str, name: str, ctx: MapContext, prev_pro
     return "mmap"
 
 
+def region_kinds(state: ProcessState, ctx: MapContext) -> dict[int, str]:
+    """Each mapping's kind in the course's words (stack, heap, text, data, rodata, bss, mmap...),
+    by its start address."""
+    kinds: dict[int, str] = {}
+    prev_rw_end = -1
+    for s, (e, p, n) in sorted(state.vmas.items()):
+        # bss beyond the file's last page is an anonymous mapping right after the data
+        kinds[s] = _kind(s, e, p, n, ctx, prev_rw_end == s)
+        prev_rw_end = e if kinds[s] == "data" else -1
+    return kinds
+
+
 def _box(label: str) -> str:
     return "|" + label[:WIDTH - 2].center(WIDTH - 2) + "|"
 
@@ -63,13 +75,7 @@ def vmmap(state: ProcessState, ctx: MapContext) -> list[str]:
         out.append(f"{pad}{_box('')}  physical memory 0x00000000-{phys_end - 1:#010x} mapped at "
                    f"{start:#010x}-{end - 1:#010x} (4 MiB pages)")
     out.append(f"{top:#010x}  {border}  top of user space")
-    kinds = {}
-    ascending = sorted(vmas)
-    prev_rw_end = -1
-    for s, e, p, n in ascending:
-        # bss beyond the file's last page is an anonymous mapping right after the data
-        kinds[s] = _kind(s, e, p, n, ctx, prev_rw_end == s)
-        prev_rw_end = e if kinds[s] == "data" else -1
+    kinds = region_kinds(state, ctx)
     prev_start = top
     for s, e, p, n in vmas:
         if e < prev_start:
