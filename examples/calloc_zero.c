@@ -7,13 +7,13 @@
  *
  * Try:
  *   vmdebug debug examples/calloc_zero.c
- *   (vmdebug) break calloc
- *   (vmdebug) continue
- *   (vmdebug) heap                one free chunk of 40 bytes waiting to be reused
- *   (vmdebug) finish              (out of calloc, back in main: "Value returned")
- *   (vmdebug) heap                the same chunk in use again
- *   (vmdebug) history ADDR        (ADDR = the chunk's payload) memset in main, then in calloc
- *   (vmdebug) explain
+ *   (vmdebug) break calloc        => Breakpoint 1 at
+ *   (vmdebug) continue            => Breakpoint 1, calloc (nmemb=8, size=4)
+ *   (vmdebug) heap                q's free chunk of 40  => 0x0805e004 0x00000028 40 free 0x0805e008
+ *   (vmdebug) finish              out of calloc, back in main  => Value returned is $1 = (void *) 0x805e008
+ *   (vmdebug) heap                in use again, zeroed  => 0x00000029 40 in use 0x0805e008 36 00 00 00
+ *   (vmdebug) history *(int *)$1  memset in main, then in calloc  => -> 0xabababab => 0xabababab -> 0
+ *   (vmdebug) explain             => The process exits normally with status 0
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | filled 32 bytes with 0xab

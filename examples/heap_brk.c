@@ -18,15 +18,15 @@
  *
  * Try:
  *   vmdebug debug examples/heap_brk.c
- *   (vmdebug) break free
- *   (vmdebug) continue
- *   (vmdebug) heap                the chunks from __heap_start to __heap_end
- *   (vmdebug) x/12xw __heap_start headers 0x11, 0x11, 0x69 among the payload bytes
- *   (vmdebug) finish              out of free(b), back in main
- *   (vmdebug) heap                b's chunk free, with its links; c's header 0x6b
- *   (vmdebug) vmmap               the [heap] region ends at the page-rounded break
- *   (vmdebug) history &__heap_end every change of the heap end, back in time
- *   (vmdebug) explain
+ *   (vmdebug) break free          => Breakpoint 1 at
+ *   (vmdebug) continue            in free(b)  => Breakpoint 1, free (p=0x805e018)
+ *   (vmdebug) heap                the chunks from __heap_start to __heap_end  => 0x0805e014 0x00000011 16 in use
+ *   (vmdebug) x/12xw __heap_start  headers 0x11, 0x11, 0x69  => 0x805e004: 0x00000011 0x00000000 => 0x00000069
+ *   (vmdebug) finish              out of free(b), back in main  => in main () at examples/heap_brk.c:68
+ *   (vmdebug) heap                b's chunk free, in bin 0; c's header 0x6b  => 16 free 0x0805e018 => 0x0000006b
+ *   (vmdebug) vmmap               the [heap] ends at the page-rounded break  => (page-aligned end 0x0805f000)
+ *   (vmdebug) history &__heap_end  every change of the heap end  => 0x0805e024 -> 0x0805e08c
+ *   (vmdebug) explain             => The process exits normally with status 0
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | a = malloc(1):   header 0x11 (chunk of 16 bytes)

@@ -6,22 +6,22 @@
  *     [ebp+8] inside add3; `call` pushes the return address ([ebp+4]).
  *   - factorial(n): every call pushes the caller's ebp (saved ebp, [ebp]),
  *     then makes room for its locals below it ([ebp-4], ...).  Each frame
- *     links to the previous one through the saved ebp: that chain is what
- *     `bt` walks.
+ *     links to the previous one through the saved ebp: `bt` walks that chain.
  *   Compile at -O0 (the default) to see one frame per call; at -O2 gcc
  *   turns the recursion into a loop and inlines add3.
  *
  * Try:
  *   vmdebug debug examples/recursion_frames.c
- *   (vmdebug) break add3
- *   (vmdebug) continue
- *   (vmdebug) x/8xw $esp          the return address, then 1, 2, 3
- *   (vmdebug) break factorial
- *   (vmdebug) continue            (four more times: one frame per call)
- *   (vmdebug) bt                  the chain of saved ebp values, innermost first
- *   (vmdebug) stack               the frames drawn: args, return address, saved ebp, locals
- *   (vmdebug) reverse-stepi       step backwards: watch a push being undone
- *   (vmdebug) explain
+ *   (vmdebug) break add3          => Breakpoint 1 at 0x804902c: file examples/recursion_frames.c, line 35.
+ *   (vmdebug) continue            => Breakpoint 1, add3 (a=1, b=2, c=3)
+ *   (vmdebug) x/8xw $esp          saved ebp, return address, then 1, 2, 3  => 0xbffffeb8 0x0804908a 0x00000001
+ *   (vmdebug) break factorial     => Breakpoint 2 at
+ *   (vmdebug) continue            => Breakpoint 2, factorial (n=5)
+ *   (vmdebug) continue 4          four more calls, one frame each  => Breakpoint 2, factorial (n=1)
+ *   (vmdebug) bt                  innermost first, up the saved ebp chain  => #4 0x0804905d in factorial (n=5)
+ *   (vmdebug) stack               args, return address, saved ebp, locals  => 0x0804905d return address ->
+ *   (vmdebug) reverse-stepi       step backwards: a push undone  => 0x0804903e 39 {
+ *   (vmdebug) explain             => The process exits normally with status 0 at step 1853
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | add3(1, 2, 3) = 6
