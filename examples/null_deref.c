@@ -10,12 +10,12 @@
  *
  * Try:
  *   vmdebug debug examples/null_deref.c
- *   (vmdebug) continue            runs to the fault
- *   (vmdebug) bt                  main, at the line that used the NULL
- *   (vmdebug) pagewalk 0          no page-table entry for page 0
- *   (vmdebug) reverse-stepi       back to the instruction before the fault
- *   (vmdebug) x/8xw $esp
- *   (vmdebug) explain
+ *   (vmdebug) continue            runs to the fault  => Program received signal SIGSEGV, Segmentation fault.
+ *   (vmdebug) bt                  main, at the line that used the NULL  => #0  main () at examples/null_deref.c:52
+ *   (vmdebug) pagewalk 0          no page-table entry for page 0  => walk stops: the PDE is not present
+ *   (vmdebug) reverse-stepi       back to the instruction before the fault  => 0x080490e9 52
+ *   (vmdebug) x/8xw $esp          => 0xbffffea0: 0x00000000 0x00000063
+ *   (vmdebug) explain             => read from 0x00000000: NULL pointer dereference
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | 20 is in the list: 20

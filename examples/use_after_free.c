@@ -9,15 +9,15 @@
  *
  * Try:
  *   vmdebug debug examples/use_after_free.c
- *   (vmdebug) break free
- *   (vmdebug) continue
- *   (vmdebug) heap                acct's 24-byte chunk, still in use
- *   (vmdebug) stepi               (until free returns)
- *   (vmdebug) heap                the chunk is free: bit 0 of its header is clear
- *   (vmdebug) watch ADDR          (ADDR = acct->balance) stops when strcpy(msg, ...) writes it
- *   (vmdebug) continue
- *   (vmdebug) history ADDR        100 written by main, then bytes of msg
- *   (vmdebug) explain
+ *   (vmdebug) break free          => Breakpoint 1 at
+ *   (vmdebug) continue            => Breakpoint 1, free (p=0x805e008)
+ *   (vmdebug) heap                acct's 24-byte chunk, in use  => 0x00000019 24 in use 0x0805e008 20 61 6c 69
+ *   (vmdebug) finish              out of free, back in main  => in main () at examples/use_after_free.c:49
+ *   (vmdebug) heap                the chunk is free: bit 0 of its header is clear  => 0x00000018 24 free
+ *   (vmdebug) watch -l acct->balance  stops when strcpy(msg, ...) writes it  => Hardware watchpoint 2
+ *   (vmdebug) continue            => Old value = 100 => New value = 101 => in strcpy
+ *   (vmdebug) history acct->balance  100 by main, then msg's bytes  => 0x00000000 -> 0x00000064 => 0x64 -> 0x65
+ *   (vmdebug) explain             => The process exits normally with status 0
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | alice has 100
