@@ -1,33 +1,33 @@
 /* demand_paging.c - reserve a lot, touch a little.
  *
  * What to look at:
- *   - mmap reserves 64 MiB of address space at once, but no page is
- *     allocated yet: the region exists in the memory map, the page table
- *     has no entries for it.
- *   - the first access to each page faults; the kernel then allocates one
- *     zeroed page and maps it (a "minor" fault, invisible to the program).
- *   - only the 4 written pages get memory of their own: 16 KiB of 64 MiB.
- *     Reading an untouched page maps the shared zero page (frame 0, all
- *     zeros) read-only: it reads as 0 and costs no memory. A write to such a
- *     page would fault again and get a zeroed frame of its own
- *     (copy-on-write).
+ *   - mmap reserves 64 MiB of address space at once, but no page is allocated yet: the region
+ *     exists in the memory map, the page table has no entries for it.
+ *   - the first access to each page faults; the kernel then allocates one zeroed page and maps
+ *     it (a "minor" fault, invisible to the program).  Only the 4 written pages get memory of
+ *     their own: 16 KiB of 64 MiB (and a page table for each 4 MiB they are in).
+ *   - reading an untouched page maps the shared zero page (frame 0, all zeros) read-only: it
+ *     reads as 0 and takes no frame of its own (a page table, if its 4 MiB had none yet).  A
+ *     write to such a page would fault again and get a zeroed frame (copy-on-write).
  *
  * Try:
  *   vmdebug debug examples/demand_paging.c
- *   (vmdebug) break main
- *   (vmdebug) continue
- *   (vmdebug) next                (past the mmap)
- *   (vmdebug) vmmap               a 64 MiB region ...
- *   (vmdebug) pagewalk ADDR       (ADDR = p) ... whose pages are not present yet
- *   (vmdebug) next                (past the first p[offset] = ...)
- *   (vmdebug) pagewalk ADDR       present now: the write faulted it in
- *   (vmdebug) pagewalk ADDR       (ADDR = p + 4096) still not present
- *   (vmdebug) break 61
- *   (vmdebug) continue            (the last line reads an untouched page)
- *   (vmdebug) next
- *   (vmdebug) frames              frame 0, the zero page, is mapped there read-only
- *   (vmdebug) info pagefaults     4 zero-filled pages, 1 zero-page mapping
- *   (vmdebug) explain
+ *   (vmdebug) break main          => Breakpoint 1 at
+ *   (vmdebug) continue            => Breakpoint 1, main () at examples/demand_paging.c:47
+ *   (vmdebug) next                past the mmap  => 48
+ *   (vmdebug) vmmap               a 64 MiB region ...  => mmap area | rw-p 65536 KiB
+ *   (vmdebug) pagewalk p          ... with no page table yet  => walk stops: the PDE is not present
+ *   (vmdebug) tbreak 56           => Temporary breakpoint 2 at
+ *   (vmdebug) continue            past the first p[offset] = ...  => main () at examples/demand_paging.c:56
+ *   (vmdebug) pagewalk p          present now: the write faulted it in  => -> frame 0xc
+ *   (vmdebug) pagewalk p + 4096   the next page: still not present  => = 0x00000000 P=0
+ *   (vmdebug) break 61            => Breakpoint 3 at
+ *   (vmdebug) continue            the last line reads an untouched page  => touched 4 pages, sum 10
+ *   (vmdebug) next                => an untouched page reads as 0
+ *   (vmdebug) frames              frame 0, the zero page, mapped there  => read but never written at 0xb6001000
+ *   (vmdebug) info pagefaults     4 zero-filled pages, 1 zero-page mapping  => 4 zero-filled on a first write
+ *     => 1 mapped the zero page on a first read
+ *   (vmdebug) explain             => The process exits normally with status 0
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | reserved 64 MiB
