@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "run a program on the simulated CPU, MMU and kernel"),
     "record": ("run", "run a program and save its whole history as a session file"),
     "serve": ("serve", "serve a program or session to gdb (remote protocol, reverse execution)"),
+    "web": ("web", "show a program or session in the browser: memory map, stack, paging over time"),
 }
 
 

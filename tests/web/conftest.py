@@ -1,0 +1,85 @@
+"""A real ``vmdebug web`` server on a recorded session of examples/null_deref.c, shared by the
+tests of one module; the session is recorded once per test run."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def vmdebug(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "vmdebug", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL)
+
+
+class Server:
+    """``vmdebug web --port 0 TARGET`` in a subprocess, and its URL."""
+
+    def __init__(self, *args: str, cwd: Path = ROOT) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "vmdebug", "web", "--port", "0", *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
+                                     env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL)
+        assert self.proc.stdout is not None
+        # The recorded program's output comes first, then "vmdebug: serving ... at http://127.0.0.1:PORT/ ..."
+        seen = []
+        line = ""
+        while "http://" not in line and len(seen) < 500:
+            line = self.proc.stdout.readline()
+            seen.append(line)
+            if not line:
+                break
+        if "http://" not in line:
+            self.proc.kill()
+            raise AssertionError(f"no URL: {seen!r} {self.proc.stderr.read() if self.proc.stderr else ''}")
+        self.url = line.split(" at ", 1)[1].split()[0]
+
+    def get(self, path: str) -> tuple[int, Any]:
+        try:
+            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=60) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+
+    def stop(self) -> tuple[int, str]:
+        """Ctrl-C, as a user stops it: its exit status and what it wrote to stderr."""
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            _out, err = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+        return self.proc.returncode, err
+
+
+@pytest.fixture(scope="session")
+def null_deref_session(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("web") / "null_deref.vmlog"
+    rec = vmdebug("record", "-o", str(path), "examples/null_deref.c")
+    assert path.exists(), rec.stderr
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(null_deref_session: Path) -> Iterator[Server]:
+    srv = Server(str(null_deref_session))
+    yield srv
+    if srv.proc.poll() is None:
+        srv.stop()
+
+
+def batch(session: Path, *commands: str) -> str:
+    """What ``vmdebug debug -batch`` prints for these commands."""
+    args = [a for c in commands for a in ("-ex", c)]
+    out = vmdebug("debug", "-batch", *args, str(session))
+    return out.stdout

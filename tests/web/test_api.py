@@ -1,0 +1,122 @@
+"""The JSON API of ``vmdebug web`` against a real server (a subprocess) and the real debugger:
+what it answers at a step is what ``vmdebug debug -batch`` prints there, bad requests get a
+one-line 4xx reply and the server goes on, Ctrl-C stops it cleanly."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, Server, batch, vmdebug
+
+
+def test_info_says_the_steps_the_end_and_the_marks(server: Server) -> None:
+    status, info = server.get("/api/info")
+    assert status == 200
+    assert info["end"] == "killed by SIGSEGV"
+    assert info["fatal_step"] == info["last"]
+    assert info["marks"]["fatal"]["steps"] == [info["last"]]
+    assert info["marks"]["call"]["count"] > 3 and info["marks"]["syscall"]["count"] >= 3
+    assert info["marks"]["brk"]["count"] >= 1 and info["marks"]["pagefault"]["count"] >= 1
+    assert info["public"] is False
+
+
+def test_reverse_stepi_from_the_fault_stops_where_the_debugger_does(server: Server,
+                                                                     null_deref_session: Path) -> None:
+    _, info = server.get("/api/info")
+    status, moved = server.get(f"/api/motion?from={info['last']}&cmd=reverse-stepi")
+    assert status == 200 and moved["ok"]
+    text = batch(null_deref_session, "continue", "reverse-stepi", "info record")
+    current = int(re.search(r"Current instruction number is (\d+)", text).group(1))
+    assert moved["step"] == current
+
+
+def test_a_step_matches_info_registers_frame_and_vmmap(server: Server, null_deref_session: Path) -> None:
+    step = 2000
+    status, d = server.get(f"/api/step/{step}")
+    assert status == 200
+    text = batch(null_deref_session, f"record goto {step}", "info registers", "frame", "vmmap")
+    for r in d["registers"]:
+        m = re.search(rf"^{r['name']}\s+(0x[0-9a-f]+)", text, re.M)
+        assert m and int(m.group(1), 16) == r["value"], r
+    frame = re.search(r"^#0\s.* at (\S+):(\d+)$", text, re.M)
+    assert d["source"] is not None and (d["source"]["short"], d["source"]["line"]) == (frame.group(1),
+                                                                                       int(frame.group(2)))
+    bounds = {int(a, 16) for a in re.findall(r"^(0x[0-9a-f]{8})  \+", text, re.M)}
+    for region in d["memory_map"]["regions"]:
+        assert region["start"] in bounds and region["end"] in bounds, region
+
+
+def test_history_and_pagewalk_and_frames(server: Server, null_deref_session: Path) -> None:
+    status, h = server.get("/api/history?step=2115&reg=eax")
+    assert status == 200 and h["target"] == "eax" and h["writes"]
+    assert all(w["step"] >= 0 and "->" in w["text"] for w in h["writes"])
+    status, h = server.get("/api/history?step=2115&expr=%26list")
+    said = batch(null_deref_session, "record goto 2115", "history &list")
+    assert status == 200 and len(h["writes"]) >= 4                 # = NULL, then list = n three times
+    assert [int(s) for s in re.findall(r"step (\d+)", said)] == [w["step"] for w in h["writes"]]
+    status, w = server.get("/api/pagewalk?step=2115&addr=0")
+    assert status == 200 and w["pde"] & 1 == 0 and w["frame"] is None
+    assert any("walk stops" in line for line in w["lines"])
+    status, w = server.get("/api/pagewalk?step=2115&addr=0xbffffea0")
+    assert status == 200 and w["frame"] is not None and w["physical"] & 0xFFF == 0xEA0
+    status, f = server.get("/api/frames?step=2115")
+    assert status == 200 and any(u[2] == "page directory" for u in f["uses"])
+    status, e = server.get("/api/explain")
+    assert status == 200 and "SIGSEGV" in e["lines"][0]
+
+
+def test_bad_requests_get_one_line_and_the_server_goes_on(server: Server) -> None:
+    for path, code in [("/api/step/99999999", 400), ("/api/step/-1", 400), ("/api/step/abc", 400),
+                       ("/api/motion?from=3&cmd=rm%20-rf", 400), ("/api/motion?cmd=next", 400),
+                       ("/api/pagewalk?step=1&addr=zz", 400), ("/api/history?step=1", 400),
+                       ("/api/history?step=1&expr=nosuch", 400), ("/api/source?file=/etc/passwd", 404),
+                       ("/api/nothing", 404)]:
+        status, body = server.get(path)
+        assert status == code, (path, status, body)
+        assert isinstance(body["error"], str) and body["error"] and "\n" not in body["error"], body
+    status, d = server.get("/api/step/5")
+    assert status == 200 and d["step"] == 5
+
+
+def test_ctrl_c_stops_the_server_cleanly(null_deref_session: Path) -> None:
+    srv = Server(str(null_deref_session))
+    assert srv.get("/api/info")[0] == 200
+    code, err = srv.stop()
+    assert code == 0, err
+    assert "Traceback" not in err
+
+
+def test_a_broken_session_file_is_one_line(tmp_path: Path, null_deref_session: Path) -> None:
+    broken = tmp_path / "broken.vmlog"
+    data = null_deref_session.read_bytes()
+    broken.write_bytes(data[:len(data) // 3])
+    run = vmdebug("web", "--port", "0", str(broken), timeout=60)
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+def test_a_program_is_recorded_first(tmp_path: Path) -> None:
+    srv = Server(str(ROOT / "examples" / "hello.s"), cwd=tmp_path)
+    try:
+        status, info = srv.get("/api/info")
+        assert status == 200 and info["end"] == "exited normally" and info["last"] > 0
+    finally:
+        code, err = srv.stop()
+    assert "recorded" in err and code == 0
+    assert list(tmp_path.iterdir()) == []           # the temporary session is gone
+
+
+def test_help_imports_no_server_library() -> None:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "vmdebug", "--help"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0
+    assert not re.search(r"\| (starlette|uvicorn|anyio)\b", proc.stderr)
+
+
+def test_only_loopback_is_private() -> None:
+    from vmdebug.commands.web import is_loopback
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
