@@ -14,18 +14,18 @@
  *
  * Try:
  *   vmdebug debug examples/shared_pipe.c
- *   (vmdebug) break 50
- *   (vmdebug) run                 [Switching to process 1001]: the parent
- *                                 sleeps in read, the child runs
- *   (vmdebug) next                it writes 1 to the shared page
- *   (vmdebug) frames              one frame, refs 2, "shared": both map it
- *   (vmdebug) pagewalk counter    the child's walk reaches that frame
- *   (vmdebug) break 58
- *   (vmdebug) continue            the parent, after end of file
- *   (vmdebug) print buf           the bytes that came through the pipe
- *   (vmdebug) print *counter      2: what the child wrote last
- *   (vmdebug) info inferiors      the child has exited: <null>
- *   (vmdebug) history *counter    both processes' writes: one memory
+ *   (vmdebug) set detach-on-fork off  keep the child under the debugger, as in gdb  => (nothing)
+ *   (vmdebug) break 50            => Breakpoint 1 at
+ *   (vmdebug) run                 the parent sleeps in read, the child runs  => [Switching to process 1001]
+ *   (vmdebug) next                it writes 1 to the shared page  => 51
+ *   (vmdebug) frames              one frame, refs 2, both map it  => 2 pid 1000 page 0xb7fff000 (rw, dirty)
+ *   (vmdebug) pagewalk counter    the child's walk reaches that frame  => -> frame 0x9
+ *   (vmdebug) break 58            => Breakpoint 2 at
+ *   (vmdebug) continue            the parent, after end of file  => Breakpoint 2, main () at examples/shared_pipe.c:58
+ *   (vmdebug) print buf           the bytes that came through the pipe  => $1 = "hello from the child"
+ *   (vmdebug) print *counter      2: what the child wrote last  => $2 = 2
+ *   (vmdebug) info inferiors      the child has exited: <null>  => 2 <null>
+ *   (vmdebug) history *counter    one memory: 0 before fork, the child's 1 and 2  => 0x00000001 -> 0x00000002
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | parent read 20 bytes: hello from the child
