@@ -9,14 +9,14 @@
  *
  * Try:
  *   vmdebug debug examples/mmap_anon.c
- *   (vmdebug) break mprotect
- *   (vmdebug) continue
- *   (vmdebug) vmmap               one rw- region of 2 pages
- *   (vmdebug) break munmap
- *   (vmdebug) continue
- *   (vmdebug) vmmap               now rw- and r--
- *   (vmdebug) pagewalk ADDR       (ADDR = p + 4096) present, read-only
- *   (vmdebug) explain
+ *   (vmdebug) break mprotect      => Breakpoint 1 at
+ *   (vmdebug) continue            => Breakpoint 1, mprotect (addr=0xb7fff000, length=4096, prot=1)
+ *   (vmdebug) vmmap               one rw- region of 2 pages  => | mmap area | rw-p 8 KiB
+ *   (vmdebug) break munmap        => Breakpoint 2 at
+ *   (vmdebug) continue            => Breakpoint 2, munmap (addr=0xb7ffe000, length=8192)
+ *   (vmdebug) vmmap               now rw- and r--  => | mmap area | r--p 4 KiB
+ *   (vmdebug) pagewalk addr + 4096  read-only: the zero page (read, never written)  => RW=0 => -> frame 0x0
+ *   (vmdebug) explain             => The process exits normally with status 0
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | mmap: page-aligned 1, zero-filled 1

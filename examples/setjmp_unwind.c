@@ -11,14 +11,14 @@
  *
  * Try:
  *   vmdebug debug examples/setjmp_unwind.c
- *   (vmdebug) break fail
- *   (vmdebug) run
- *   (vmdebug) bt                  fail, then parse five times, then main
- *   (vmdebug) print/x where       the jmp_buf: ebx esi edi ebp esp eip
- *   (vmdebug) next                past longjmp: back in main, mid-line,
- *                                 where setjmp returns again (as gdb stops)
- *   (vmdebug) bt                  only main is left
- *   (vmdebug) x/16xw $esp - 64    the abandoned frames' bytes, still there
+ *   (vmdebug) break fail          => Breakpoint 1 at
+ *   (vmdebug) run                 => Breakpoint 1, fail (code=2)
+ *   (vmdebug) bt                  fail, parse five times, run, main  => #5 0x08049070 in parse () => #7
+ *   (vmdebug) print/x where       the jmp_buf: ebx esi edi ebp esp eip  => {0x0, 0x0, 0x0, 0xbffffe98,
+ *   (vmdebug) next                past longjmp: back in run, mid-line, where setjmp
+ *                                 returns again (gdb stops there too)  => 0x08049108 in run (
+ *   (vmdebug) bt                  only run and main are left  => #1 0x08049179 in main ()
+ *   (vmdebug) x/16xw $esp - 64    the abandoned frames' bytes, still there  => 0xbffffe58 0x08049070
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | (((7))) = 7
