@@ -10,14 +10,14 @@
  *
  * Try:
  *   vmdebug debug examples/past_brk.c
- *   (vmdebug) break main
- *   (vmdebug) continue
- *   (vmdebug) next                (a few times, up to the last printf)
- *   (vmdebug) vmmap               the [heap] region ends on a page boundary
- *   (vmdebug) pagewalk ADDR       (ADDR = brk_now) present
- *   (vmdebug) pagewalk ADDR       (ADDR = next_page) not present
- *   (vmdebug) continue
- *   (vmdebug) explain
+ *   (vmdebug) break 41            => Breakpoint 1 at
+ *   (vmdebug) run                 up to the last printf
+ *     => byte at the break: 0 (same page, still mapped)
+ *   (vmdebug) vmmap               the [heap] region ends on a page boundary  => (page-aligned end 0x0805f000)
+ *   (vmdebug) pagewalk brk_now    present  => mapping: 0x0805e000-0x0805f000 rw-p [heap]
+ *   (vmdebug) pagewalk next_page  not present  => walk stops: the PTE is not present
+ *   (vmdebug) continue            => Program received signal SIGSEGV => examples/past_brk.c:42
+ *   (vmdebug) explain             => read from 0x0805f000: no mapping there (above the program break
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | the break is 20 bytes past p

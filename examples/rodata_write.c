@@ -10,11 +10,11 @@
  *
  * Try:
  *   vmdebug debug examples/rodata_write.c
- *   (vmdebug) continue            runs to the fault
- *   (vmdebug) vmmap               .rodata is r--, .data and .bss rw-
- *   (vmdebug) pagewalk ADDR       (ADDR = the value of s) present, but not writable
- *   (vmdebug) reverse-stepi
- *   (vmdebug) explain
+ *   (vmdebug) continue            runs to the fault  => Program received signal SIGSEGV
+ *   (vmdebug) vmmap               .rodata is r--, .data and .bss rw-  => | rodata (.rodata) | r--p
+ *   (vmdebug) pagewalk s          present, but not writable  => P=1 RW=0 => read-only (a write faults: SEGV_ACCERR)
+ *   (vmdebug) reverse-stepi       => 36 s[0] = 'H';
+ *   (vmdebug) explain             => write to 0x08058000 in .rodata
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | buf = Hello
