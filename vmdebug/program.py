@@ -9,7 +9,7 @@ table and source texts.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,8 @@ from vmdebug.machine.process import LoadSpec, Segment, program_path
 @dataclass
 class Program:
     spec: LoadSpec
-    image: dict[str, Any] = field(default_factory=dict)  # stored in the session header
+    # Stored in the session header; None when built without debug information (``run``).
+    image: dict[str, Any] | None = None
 
 
 def session_header(path: str, args: list[str], program: Program, nframes: int, layout: str,
@@ -31,6 +32,8 @@ def session_header(path: str, args: list[str], program: Program, nframes: int, l
     Standard input is not here: it is read as the program asks, after the header is
     written, and what the program read is in the memory writes of its read calls."""
     from vmdebug import __version__
+    if program.image is None:
+        raise ValueError("internal: a session needs the program built with debug information")
     header = {"program": os.path.basename(path), "argv": [program_path(path), *args], "opt": opt,
               "image": program.image, "machine": {"nframes": nframes, "layout": layout},
               "tool": f"vmdebug {__version__}"}
@@ -61,26 +64,31 @@ def spec_from_image(image: Any, name: str) -> LoadSpec:
                     symbolizer_for_image(image))
 
 
-def _build_c(p: Path, opt_level: str) -> Any:
+def _build_c(p: Path, opt_level: str, debug: bool) -> Any:
     """gcc to assembly, then vmdebug's own assembler and linker, with the libc and the C sources."""
     from vmdebug.toolchain.gcc import compile_to_asm
     from vmdebug.toolchain.link import build_c_program
 
-    return build_c_program(p, compile_to_asm(p, opt_level))
+    return build_c_program(p, compile_to_asm(p, opt_level), debug)
 
 
-def load_program(path: str, opt_level: str = "0") -> Program:
+def load_program(path: str, opt_level: str = "0", debug: bool = True) -> Program:
+    """The program at ``path``, ready to exec.
+
+    ``debug=False`` is for a run nothing will look back at (``vmdebug run`` without
+    ``-o``): the linker leaves out the DWARF, the line table and the sources, which are
+    most of its work, and the result has no ``image`` to store in a session."""
     p = Path(path)
     if not p.is_file():
         raise UserError(f"{path}: no such file")
     suffix = p.suffix.lower()
     if suffix in (".s", ".asm", ".c"):
         if suffix == ".c":
-            image = _build_c(p, opt_level)
+            image = _build_c(p, opt_level, debug)
         else:
             from vmdebug.toolchain import build_program
-            image = build_program(p)
-        return Program(spec_from_image(image, str(p)), image.to_dict())
+            image = build_program(p, debug)
+        return Program(spec_from_image(image, str(p)), image.to_dict() if debug else None)
     from vmdebug.machine.elf import load_elf
     with open(p, "rb") as f:
         magic = f.read(4)

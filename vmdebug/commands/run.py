@@ -83,7 +83,7 @@ def execute(args: argparse.Namespace) -> Ran:
     """Run (and with ``-o``, record) the program; the process, how the run ended and what
     to say about it."""
     check_program_options(args)
-    program = load_program(args.program, args.opt)
+    program = load_program(args.program, args.opt, debug=bool(getattr(args, "output", None)))
     # Read as the program asks (vmdebug.machine.stdin): a file or pipe in whole reads, a
     # terminal a line at a time; what the program read is in the session's memory writes.
     stdin = open_stdin(args)

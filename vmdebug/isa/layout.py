@@ -465,7 +465,6 @@ class Object:
     sources: dict[str, str] = field(default_factory=dict)
     # First reference of each undefined symbol, for "undefined symbol" errors.
     references: dict[str, tuple[int, int]] = field(default_factory=dict)
-    text_lines: list[str] = field(default_factory=list)
     comp_dir: str = ""           # directory of ``.file 0 "dir" "name"`` (DWARF 5), if any
     # The .file table as paths (dwarf2dbg.FileTable.path): the files the DWARF names.
     file_names: list[str] = field(default_factory=list)
@@ -491,7 +490,7 @@ class _Emitter:
 
     def __init__(self, asm: "Assembler") -> None:
         self.asm = asm
-        self.obj = Object(asm.filename, sources={asm.filename: asm.text}, text_lines=asm.source_lines)
+        self.obj = Object(asm.filename, sources={asm.filename: asm.text})
 
     # -- symbol values ------------------------------------------------------
     def subst(self, v: "Value", depth: int = 0) -> "Value":
@@ -827,6 +826,7 @@ class _Emitter:
         self.obj.file_names = list(dict.fromkeys(
             p for p in (table.path(n) for n in range(len(table.files))) if p is not None))
         self.obj.lines = line_rows(asm, offsets)
+        adjust_reloc_syms(self.obj)
         return self.obj
 
 
@@ -841,6 +841,57 @@ def _with_value(op: Operand, value: int) -> Operand:
     if isinstance(op, Imm):
         return replace(op, value=value)
     return op
+
+
+SECTION_ANCHOR = ".\x01sec:"
+
+
+def is_internal(name: str) -> bool:
+    """True for a symbol that never reaches the ELF symbol table: gcc's ``.L`` labels,
+    numeric-label instances and the assembler's own (gas: ``S_IS_LOCAL``)."""
+    return name.startswith(".L") or "\x02" in name or name.startswith(".\x01")
+
+
+def adjust_reloc_syms(obj: Object) -> None:
+    """Point fixups at sections instead of internal labels, then drop those labels.
+
+    gas does the same before writing a ``.o`` (gas/write.c ``adjust_reloc_syms``): a
+    relocation against a local label becomes one against its section's symbol, the
+    label's offset moving into the addend.  gcc's DWARF names tens of thousands of
+    labels (the libc's objects carry 32,000), and each one kept is a dictionary entry
+    to store, load and look up at every link.  Labels in mergeable sections keep their
+    names, as in gas: the linker finds a merged string by the label's own offset.
+    """
+    mergeable = {name for name, sec in obj.sections.items() if "M" in sec.flags}
+    anchors: dict[str, str] = {}
+
+    def target(name: str) -> tuple[str, int] | None:
+        sym = obj.symbols.get(name)
+        if sym is None or sym.bind != "local" or not is_internal(name) or sym.section in mergeable:
+            return None
+        if sym.section == "*ABS*":
+            return "", sym.value
+        if sym.section is None or sym.section == "*COM*" or sym.section not in obj.sections:
+            return None
+        anchor = anchors.get(sym.section)
+        if anchor is None:
+            anchor = anchors[sym.section] = SECTION_ANCHOR + sym.section
+        return anchor, sym.value
+
+    kept: set[str] = set()
+    for sec in obj.sections.values():
+        for fx in sec.fixups:
+            refs = [fx] if isinstance(fx, DataFixup) else fx.refs
+            for ref in refs:
+                moved = target(ref.symbol) if ref.symbol else None
+                if moved is None:
+                    kept.add(ref.symbol)
+                else:
+                    ref.symbol, ref.addend = moved[0], ref.addend + moved[1]
+    for section, anchor in anchors.items():
+        obj.symbols[anchor] = ObjSymbol(anchor, section, 0, "local", "section")
+    obj.symbols = {name: sym for name, sym in obj.symbols.items()
+                   if not is_internal(name) or name in kept or name.startswith(SECTION_ANCHOR)}
 
 
 def finish(asm: "Assembler") -> Object:
