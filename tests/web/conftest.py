@@ -83,3 +83,38 @@ def batch(session: Path, *commands: str) -> str:
     args = [a for c in commands for a in ("-ex", c)]
     out = vmdebug("debug", "-batch", *args, str(session))
     return out.stdout
+
+
+def chromium_path() -> str | None:
+    """The distribution's Chromium (Debian: /usr/bin/chromium), or $VMDEBUG_CHROMIUM."""
+    import shutil
+    return os.environ.get("VMDEBUG_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def require(what: str, missing: bool) -> None:
+    """A tool the test needs is missing: under CI=true that is a failure, elsewhere a skip."""
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{what} is missing (.ci/run installs it)")
+        pytest.skip(f"{what} is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium from the distribution, driven by Playwright (no browser download)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require("playwright (pip install playwright)", sync_playwright is None)
+    exe = chromium_path()
+    require("chromium (apt-get install chromium)", exe is None)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

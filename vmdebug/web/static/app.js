@@ -57,8 +57,7 @@ function clearError() { $("error").hidden = true; }
 // goto(n) resolves once step n (or a later request) is drawn; requests made while one is in
 // flight coalesce into the newest, so dragging the slider never queues stale steps.
 function goto(n) {
-  n = Math.max(0, Math.min(view.info ? view.info.last : 0, n | 0));
-  view.want = n;
+  view.want = Math.trunc(n);     // out of range: the server says so in one line
   const done = new Promise((resolve) => view.waiters.push(resolve));
   if (!view.busy) pump();
   return done;
@@ -193,21 +192,27 @@ function drawMap(m) {
   const scale = (H - 10) / (y - 5);
   for (const p of placed) { p.y = 5 + (p.y - 5) * scale; p.h *= scale; }
   const sizeText = (n) => n >= 1 << 30 ? `${(n / 2 ** 30).toFixed(n % 2 ** 30 ? 1 : 0)} GiB` : n >= 1 << 20 ? `${(n / 2 ** 20).toFixed(n % 2 ** 20 ? 1 : 0)} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} B`;
-  const at = (p, addr) => p.y + p.h * (1 - (addr - p.b.start) / Math.max(1, p.b.end - p.b.start));
+  // Inside a band, addresses are placed linearly; in the stack, by log2 of the distance from its
+  // top, so esp and ebp (a few hundred bytes down a 132 KiB stack) stand apart.
+  const at = (p, addr) => {
+    const span = Math.max(1, p.b.end - p.b.start);
+    const f = p.b.kind === "stack" ? Math.log2(1 + p.b.end - addr) / Math.log2(1 + span) : 1 - (addr - p.b.start) / span;
+    return p.y + p.h * Math.min(1, Math.max(0, f));
+  };
   const marks = [];
   for (const p of placed) {
     const b = p.b;
     const fill = KIND_COLOURS[b.kind] || "#ddd";
     parts.push(`<g class="${b.kind === "gap" ? "gap" : "region"}" data-start="${b.start}" data-end="${b.end}" data-kind="${b.kind}" data-name="${esc(b.name || "")}">` +
       `<rect x="${X}" y="${p.y}" width="${BW}" height="${p.h}" fill="${fill}" stroke="#555" stroke-width="${b.kind === "gap" ? 0.5 : 1}"${b.kind === "gap" ? ' stroke-dasharray="4 3"' : ""}/>` +
-      `<text class="label" x="${X + BW / 2}" y="${p.y + Math.min(p.h / 2 + 4, 15)}" text-anchor="middle">${esc(b.label)}${b.kind === "gap" ? "" : ""}</text>` +
-      (p.h >= 30 ? `<text x="${X + BW / 2}" y="${p.y + Math.min(p.h / 2 + 4, 15) + 13}" text-anchor="middle" fill="#444">${sizeText(b.end - b.start)}${b.perms ? " " + b.perms : ""}</text>` : "") +
+      `<text class="label" x="${X + BW / 2}" y="${p.y + (b.kind === "stack" ? p.h - 20 : Math.min(p.h / 2 + 4, 15))}" text-anchor="middle">${esc(b.label)}</text>` +
+      (p.h >= 30 ? `<text x="${X + BW / 2}" y="${p.y + (b.kind === "stack" ? p.h - 20 : Math.min(p.h / 2 + 4, 15)) + 13}" text-anchor="middle" fill="#444">${sizeText(b.end - b.start)}${b.perms ? " " + b.perms : ""}</text>` : "") +
       `<text x="${X - 4}" y="${p.y + p.h - 2}" text-anchor="end">${hex(b.start)}</text></g>`);
     if (b.kind === "stack") {
       if (m.args_start !== null && m.args_start >= b.start && m.args_start < b.end) {
         const ya = at(p, m.args_start);
         parts.push(`<line x1="${X}" x2="${X + BW}" y1="${ya}" y2="${ya}" stroke="#555" stroke-dasharray="2 2"/>` +
-          `<text x="${X + 4}" y="${Math.max(p.y + 10, ya - 2)}" fill="#444">argv/env</text>`);
+          `<text x="${X + 4}" y="${Math.max(p.y + 10, ya - 2)}" fill="#444">argv/env, auxv</text>`);
       }
       for (const r of ["esp", "ebp"]) if (m.marks[r] >= b.start && m.marks[r] < b.end) marks.push([r, m.marks[r], at(p, m.marks[r])]);
     }
@@ -419,7 +424,6 @@ async function start() {
   $("last").textContent = `of ${info.last}`;
   $("public-warning").hidden = !info.public;
   $("slider").max = info.last;
-  $("step-input").max = info.last;
   drawMarks();
   await goto(0);
   showExplain();
