@@ -1,10 +1,10 @@
-# counter.s - globals in .data and .bss, and a far jump target: counts to 1000
-# in a .bss variable, then exits with counter % 256 (echo $? shows 232).
-#
-# What to look at: `counter` lives in .bss (zero-filled, no file bytes) while
-# `step` lives in .data; the forward `jmp` over the padding block is near
-# (e9 rel32) because its target is more than 127 bytes away.
-# Try:  vmdebug objdump examples/counter.s
+# counter.s - counts to 1000 in a .bss variable, then exits with counter % 256 (232).
+# What to look at: `counter` lives in .bss (zero-filled, no file bytes), `step` in .data; the
+# forward `jmp` over the padding is near (e9 rel32): its target is more than 127 bytes away.
+# Try:
+#   vmdebug objdump examples/counter.s  => e9 c8 00 00 00 jmp 80490ee <_start+0xee>
+#   vmdebug debug examples/counter.s
+#   (vmdebug) run                     232, in octal as gdb says it  => exited with code 0350
         .intel_syntax noprefix
         .text
         .globl  _start

@@ -12,15 +12,15 @@
  *
  * Try:
  *   vmdebug debug examples/heap_overflow.c
- *   (vmdebug) break strcpy
- *   (vmdebug) continue
- *   (vmdebug) continue            the second strcpy, into a
- *   (vmdebug) heap                two chunks of 16; b's header is 0x11
- *   (vmdebug) watch ADDR          (ADDR = b - 4, b's header) stops inside strcpy
- *   (vmdebug) continue
- *   (vmdebug) bt
- *   (vmdebug) history ADDR        0x11 written by malloc, then 0x41414141 by strcpy
- *   (vmdebug) explain
+ *   (vmdebug) break strcpy        => Breakpoint 1 at 0x8054e60: strcpy. (2 locations)
+ *   (vmdebug) continue            => Breakpoint 1.1, strcpy (dst=0x805e018 "", src=0x8058000 "bbbb")
+ *   (vmdebug) continue            the second strcpy, into a  => src=0x805802b 'A' <repeats 18 times>
+ *   (vmdebug) heap                two chunks of 16; b's header is 0x11  => 0x0805e014 0x00000011 16 in use
+ *   (vmdebug) watch *(int *)(b - 4)  b's header: stops inside strcpy  => Hardware watchpoint 2
+ *   (vmdebug) continue            => Old value = 17 => New value = 65 => in strcpy (dst=0x805e008
+ *   (vmdebug) bt                  => #1 0x080490a9 in main () at examples/heap_overflow.c:44
+ *   (vmdebug) history *(int *)(b - 4)  0x11 by malloc, then 0x41 a byte by strcpy  => 0x00000000 -> 0x00000011
+ *   (vmdebug) explain             => free found the heap damaged and called abort()
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | b's header before: 0x11, b = "bbbb"

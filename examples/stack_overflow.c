@@ -3,20 +3,20 @@
  * What to look at:
  *   - each call of recurse() adds a frame of about 200 bytes (return
  *     address, saved ebp, the frame[] array) below the previous one.
- *   - the stack region grows down on demand, but only up to the stack
- *     limit (8 MiB); the next push below it touches an unmapped page:
- *     page fault, SIGSEGV.  The faulting address is just below the lowest
- *     stack page.
+ *   - the stack region grows down on demand, but only up to the stack limit (8 MiB); the
+ *     next write below it touches an unmapped page: page fault, SIGSEGV.  The faulting
+ *     address is just below the lowest stack page.
  *   (last_frame makes frame[] escape, so gcc -O2 cannot turn the
  *   recursion into a loop.)
  *
  * Try:
  *   vmdebug debug examples/stack_overflow.c
- *   (vmdebug) continue            runs until the fault
- *   (vmdebug) vmmap               the [stack] region at its limit
- *   (vmdebug) bt                  frame after frame of recurse()
- *   (vmdebug) pagewalk ADDR       (ADDR = $esp - 4) not present: below the stack
- *   (vmdebug) explain
+ *   (vmdebug) continue            runs until the fault  => Program received signal SIGSEGV => recurse (n=37447)
+ *   (vmdebug) vmmap               the [stack] region at its limit  => rw-p [stack] 8192 KiB
+ *   (vmdebug) bt -3               the outermost frames of recurse(), then main
+ *     => #37446 0x08049055 in recurse (n=1) => #37448 0x08049091 in main ()
+ *   (vmdebug) pagewalk $esp - 4   not present: below the stack  => mapping: none - no VMA covers this address
+ *   (vmdebug) explain             => past RLIMIT_STACK (8 MiB)
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | recursing without a base case...

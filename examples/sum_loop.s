@@ -1,10 +1,10 @@
-# sum_loop.s - a counted loop, a call and a data table: sums an array and
-# exits with the sum (echo $? shows 150).
-#
-# What to look at: the short backward `jnz` at the end of the loop, the
-# `call`/`ret` pair pushing and popping the return address, and the table in
-# .data addressed with base + index*4.
-# Try:  vmdebug objdump examples/sum_loop.s
+# sum_loop.s - a counted loop, a call and a data table: sums an array, exits with the sum (150).
+# What to look at: the short backward `jnz` (objdump's jne) at the end of the loop, the `call`/`ret`
+# pair pushing and popping the return address, and the .data table read as base + index*4.
+# Try:
+#   vmdebug objdump examples/sum_loop.s  => 75 f9 jne 8049022 <sum+0xa>
+#   vmdebug debug examples/sum_loop.s
+#   (vmdebug) run                     150, in octal as gdb says it  => exited with code 0226
         .intel_syntax noprefix
         .text
         .globl  _start

@@ -317,3 +317,9 @@ def chain_notes(dbg: "Debugger", frames: list[Frame]) -> list[str]:
                          f"holds {saved:#010x}, which is not a frame higher up the stack: the ebp chain "
                          f"is broken (`leave` will load it into ebp)")
     return notes
+
+
+def frame_number(level: int) -> str:
+    """How gdb's print_frame starts a frame's line: "#", the level as field_fmt_signed
+    (2, ui_left) and the field separator: "#0  ", "#12 ", "#37446 "."""
+    return f"#{level:<2} "

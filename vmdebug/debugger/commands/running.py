@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vmdebug.debugger.frames import frame_number
 from vmdebug.debugger.motion import Cols, Pred, Stop, scan
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
@@ -440,7 +441,7 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
         raise DebugError('"finish" not meaningful in the outermost frame.')
     _check_can_go_forward(dbg)
     if dbg.interactive:  # gdb prints this only when the command comes from a terminal
-        dbg.write(f"Run till exit from #{frame.level}  {dbg.frame_line(frame)}")
+        dbg.write(f"Run till exit from {frame_number(frame.level)}{dbg.frame_line(frame)}")
     d0 = len(dbg.tl.state.stack) - frame.real
     if frame.is_inline:
         _finish_inline(dbg, frame, d0)
@@ -539,7 +540,7 @@ def cmd_reverse_finish(dbg: "Debugger", arg: str) -> None:
     if frame.level >= len(frames) - 1:
         raise DebugError('"finish" not meaningful in the outermost frame.')
     if dbg.interactive:
-        dbg.write(f"Run back to call of #{frame.level}  {dbg.frame_line(frame)}")
+        dbg.write(f"Run back to call of {frame_number(frame.level)}{dbg.frame_line(frame)}")
     d0 = len(dbg.tl.state.stack) - frame.real
     stop = scan(dbg, False, lambda c: c.depth < d0)
     if stop.reason == "done":

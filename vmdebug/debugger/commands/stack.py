@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vmdebug.debugger.frames import chain_notes
+from vmdebug.debugger.frames import chain_notes, frame_number
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
 
@@ -27,7 +27,7 @@ def cmd_backtrace(dbg: "Debugger", arg: str) -> None:
             limit = int(w)
     shown = frames if limit is None else (frames[:limit] if limit >= 0 else frames[limit:])
     for f in shown:
-        dbg.write(f"#{f.level:<3}{dbg.frame_line(f)}")
+        dbg.write(frame_number(f.level) + dbg.frame_line(f))
         if "full" in words:
             if f.function is None:
                 dbg.write("No symbol table info available.")
@@ -45,7 +45,7 @@ def cmd_backtrace(dbg: "Debugger", arg: str) -> None:
 
 def _print_frame(dbg: "Debugger") -> None:
     f = dbg.selected_frame()
-    dbg.write(f"#{f.level}  {dbg.frame_line(f)}")
+    dbg.write(frame_number(f.level) + dbg.frame_line(f))
     line = dbg.frame_source_line(f)
     if line is not None:
         dbg.write(line)
