@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-import numpy as np
+from events.lazy import np
 
 from events import codes as C
 from events import kinds as K

@@ -31,10 +31,10 @@ import typing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal
 
-import numpy as np
 
 from events import codes as C
-from events.state import PAGE, PAGE_SHIFT, PDE_TABLE, PTE_D, PTE_RW, FoldError, ProcessState, Row, pte_value
+from events.state import (PAGE, PAGE_SHIFT, PDE_TABLE, PTE_D, PTE_RW, ZERO_PAGE, FoldError, ProcessState, Row,
+                          pte_value)
 
 Apply = Callable[[ProcessState, Row, list[Any], bool], None]
 
@@ -307,12 +307,12 @@ class _PageUnmapped:
             s._write_word(s._pte_addr(page), 0)
             s.pagemap.pop(page >> PAGE_SHIFT, None)
             if not perms & C.PAGE_KEPT:
-                s.phys[lo:lo + PAGE] = 0  # freed frames read as zero, so the next owner starts clean
+                s.mem[lo:lo + PAGE] = ZERO_PAGE  # freed frames read as zero, so the next owner starts clean
         else:
             s._write_word(s._pte_addr(page), pte_value(frame, perms))
             s.pagemap[page >> PAGE_SHIFT] = frame
             if not perms & C.PAGE_KEPT:
-                s.phys[lo:lo + PAGE] = np.frombuffer(x[d].ljust(PAGE, b"\0"), dtype=np.uint8)
+                s.mem[lo:lo + PAGE] = x[d].ljust(PAGE, b"\0")
         s.touched.add(frame)
 
 
@@ -340,7 +340,7 @@ class _PageProtected:
     def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
         _, page, frame, new, old = r
         addr = s._pte_addr(page)
-        pte = int.from_bytes(s.phys[addr:addr + 4].tobytes(), "little")
+        pte = int.from_bytes(s.mem[addr:addr + 4], "little")
         perms = new if fwd else old
         s._write_word(addr, (pte | PTE_RW) if perms & C.PERM_W else (pte & ~PTE_RW))
 
@@ -367,7 +367,7 @@ class _PageDirtied:
     @staticmethod
     def apply(s: ProcessState, r: Row, x: list[Any], fwd: bool) -> None:
         addr = s._pte_addr(r[1])
-        pte = int.from_bytes(s.phys[addr:addr + 4].tobytes(), "little")
+        pte = int.from_bytes(s.mem[addr:addr + 4], "little")
         s._write_word(addr, (pte | PTE_D) if fwd else (pte & ~PTE_D))
 
 
@@ -625,13 +625,13 @@ class _PageCopied:
         _, page, old, new, d = r
         s.touched.add(new)
         if fwd:
-            s.phys[new << PAGE_SHIFT:(new + 1) << PAGE_SHIFT] = s.phys[old << PAGE_SHIFT:(old + 1) << PAGE_SHIFT]
+            s.mem[new << PAGE_SHIFT:(new + 1) << PAGE_SHIFT] = s.mem[old << PAGE_SHIFT:(old + 1) << PAGE_SHIFT]
             s._write_word(s._pte_addr(page), pte_value(new, d & 0xFF))
             s.pagemap[page >> PAGE_SHIFT] = new
         else:
             s._write_word(s._pte_addr(page), pte_value(old, d >> 8))
             s.pagemap[page >> PAGE_SHIFT] = old
-            s.phys[new << PAGE_SHIFT:(new + 1) << PAGE_SHIFT] = 0   # free again: freed frames read as zero
+            s.mem[new << PAGE_SHIFT:(new + 1) << PAGE_SHIFT] = ZERO_PAGE   # free again: freed frames read as zero
 
 
 @kind(C.KERNEL_MAPPED, name="kernel_mapped", fold="barrier")
@@ -701,9 +701,9 @@ class _TaskForked:
         eip, tables = x[d]
         lo = pd << PAGE_SHIFT
         if not fwd:
-            s.phys[lo:lo + PAGE] = 0
+            s.mem[lo:lo + PAGE] = ZERO_PAGE
             for _, frame in tables:
-                s.phys[frame << PAGE_SHIFT:(frame + 1) << PAGE_SHIFT] = 0
+                s.mem[frame << PAGE_SHIFT:(frame + 1) << PAGE_SHIFT] = ZERO_PAGE
                 s.touched.add(frame)
             s.touched.add(pd)
             s.tasks.pop(child, None)
@@ -712,12 +712,12 @@ class _TaskForked:
         if child == s.pid or child in s.tasks:
             raise FoldError(f"fork of a process that exists: {child}")
         parent_pd = s.regs[C.CR3] << PAGE_SHIFT
-        s.phys[lo:lo + PAGE] = s.phys[parent_pd:parent_pd + PAGE]
+        s.mem[lo:lo + PAGE] = s.mem[parent_pd:parent_pd + PAGE]
         s.touched.add(pd)
         for index, frame in tables:
             old = s.pde(index)
             src = (old >> PAGE_SHIFT) << PAGE_SHIFT
-            s.phys[frame << PAGE_SHIFT:(frame + 1) << PAGE_SHIFT] = s.phys[src:src + PAGE]
+            s.mem[frame << PAGE_SHIFT:(frame + 1) << PAGE_SHIFT] = s.mem[src:src + PAGE]
             s.touched.add(frame)
             s._write_word(lo + index * 4, (frame << PAGE_SHIFT) | (old & 0xFFF))
         regs = list(s.regs)

@@ -22,7 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-import numpy as np
+from events.lazy import np
 
 from events import codes as C
 from events import kinds as K

@@ -13,15 +13,17 @@ which process ran each step.
 """
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
+from events.lazy import np
 
 from events import codes as C
 
 PAGE = 4096
 PAGE_SHIFT = 12
+ZERO_PAGE = bytes(PAGE)
 # PTE/PDE bits, Intel SDM Vol. 3A, 4.3 "32-bit paging", Table 4-6 (PDE) and 4-6/4-8 (PTE).
 PTE_P, PTE_RW, PTE_US, PTE_A, PTE_D = 0x1, 0x2, 0x4, 0x20, 0x40
 # Linux installs page tables with _PAGE_TABLE = P|RW|USER|ACCESSED|DIRTY
@@ -51,7 +53,11 @@ class ProcessState:
 
     nframes: int
     regs: list[int] = field(default_factory=lambda: [0] * C.NREGS)
-    phys: np.ndarray = field(init=False)
+    #: Physical memory as bytes: an anonymous private mapping, so frames never touched cost
+    #: nothing, read as zeros, and need no numpy (``vmdebug run`` of a short program never
+    #: imports it: issue #17).  :attr:`phys` is the same memory as a numpy array.
+    mem: mmap.mmap = field(init=False, repr=False, compare=False)
+    _phys: Any = field(init=False, default=None, repr=False, compare=False)
     brk: int = 0
     vmas: dict[int, tuple[int, int, str]] = field(default_factory=dict)  # start -> (end, perms, name)
     stack: list[tuple[str, int, int, int]] = field(default_factory=list)  # (function, call_site, ret, base)
@@ -66,7 +72,16 @@ class ProcessState:
     parents: dict[int, int] = field(default_factory=dict)  # pid -> its parent's pid (fork)
 
     def __post_init__(self) -> None:
-        self.phys = np.zeros(self.nframes * PAGE, dtype=np.uint8)
+        self.mem = mmap.mmap(-1, self.nframes * PAGE, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+
+    @property
+    def phys(self) -> np.ndarray:
+        """Physical memory as a writable uint8 array over :attr:`mem` (no copy), for the
+        vectorised fold and checkpoint digests."""
+        arr = self._phys
+        if arr is None:
+            arr = self._phys = np.frombuffer(self.mem, dtype=np.uint8)
+        return arr
 
     # ---- reading -----------------------------------------------------------
     def translate(self, address: int) -> int | None:
@@ -82,7 +97,7 @@ class ProcessState:
             if pa is None:
                 return None
             n = min(size, PAGE - (address & 0xFFF))
-            out += self.phys[pa:pa + n].tobytes()
+            out += self.mem[pa:pa + n]
             address = (address + n) & 0xFFFFFFFF
             size -= n
         return bytes(out)
@@ -93,15 +108,15 @@ class ProcessState:
 
     def pde(self, index: int) -> int:
         base = self.regs[C.CR3] << PAGE_SHIFT
-        return int.from_bytes(self.phys[base + index * 4: base + index * 4 + 4].tobytes(), "little")
+        return int.from_bytes(self.mem[base + index * 4: base + index * 4 + 4], "little")
 
     def entries(self, frame: int) -> np.ndarray:
         """The 1024 entries of a page directory or page table held in ``frame`` (a copy)."""
-        return np.frombuffer(self.phys[frame << PAGE_SHIFT:(frame + 1) << PAGE_SHIFT].tobytes(), dtype="<u4")
+        return np.frombuffer(self.mem[frame << PAGE_SHIFT:(frame + 1) << PAGE_SHIFT], dtype="<u4")
 
     def pte(self, table_frame: int, index: int) -> int:
         base = table_frame << PAGE_SHIFT
-        return int.from_bytes(self.phys[base + index * 4: base + index * 4 + 4].tobytes(), "little")
+        return int.from_bytes(self.mem[base + index * 4: base + index * 4 + 4], "little")
 
     # ---- low-level writes used by apply/revert -------------------------------
     def _write_virtual(self, address: int, data: bytes) -> None:
@@ -114,13 +129,13 @@ class ProcessState:
             off = address & 0xFFF
             n = min(size - pos, PAGE - off)
             pa = (frame << PAGE_SHIFT) | off
-            self.phys[pa:pa + n] = np.frombuffer(data, dtype=np.uint8, count=n, offset=pos)
+            self.mem[pa:pa + n] = memoryview(data)[pos:pos + n]
             self.touched.add(frame)
             address = (address + n) & 0xFFFFFFFF
             pos += n
 
     def _write_word(self, phys_addr: int, value: int) -> None:
-        self.phys[phys_addr:phys_addr + 4] = np.frombuffer(value.to_bytes(4, "little"), dtype=np.uint8)
+        self.mem[phys_addr:phys_addr + 4] = value.to_bytes(4, "little")
         self.touched.add(phys_addr >> PAGE_SHIFT)
 
     def _pte_addr(self, page: int) -> int:
@@ -192,7 +207,9 @@ class ProcessState:
         new = ProcessState.__new__(ProcessState)
         new.__dict__.update(self.__dict__)
         new.regs = list(self.regs)
-        new.phys = self.phys.copy()
+        new.mem = mmap.mmap(-1, len(self.mem), flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+        new.mem[:] = self.mem
+        new._phys = None
         new.vmas = dict(self.vmas)
         new.stack = list(self.stack)
         new.pagemap = dict(self.pagemap)

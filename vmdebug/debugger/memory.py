@@ -42,7 +42,7 @@ class MemoryReader:
         state = self.state
         pa = state.translate(addr)
         if pa is not None:
-            return state.phys[pa:pa + n].tobytes()
+            return state.mem[pa:pa + n]
         vma = self.vma_at(addr)
         if vma is None:
             return None

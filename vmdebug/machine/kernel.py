@@ -180,7 +180,7 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
             self.proc.memory.invalidate(page >> 12)
             return
         self.refs.pop(frame, None)
-        contents = state.phys[frame << 12:(frame + 1) << 12].tobytes()
+        contents = state.mem[frame << 12:(frame + 1) << 12]
         self.proc.event((C.PAGE_UNMAPPED, page, frame, perms, 0), contents)
         self.proc.memory.invalidate(page >> 12)
         if frame != ZERO_FRAME:          # the zero page is never freed
@@ -190,7 +190,7 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
         """What the present PTE of ``page`` allows, as event perms: read, write if RW, dirty if D."""
         state = self.proc.state
         pte_addr = state._pte_addr(page)
-        pte = int.from_bytes(state.phys[pte_addr:pte_addr + 4].tobytes(), "little")
+        pte = int.from_bytes(state.mem[pte_addr:pte_addr + 4], "little")
         return C.PERM_R | (C.PERM_W if pte & 2 else 0) | (C.PAGE_DIRTY if pte & 0x40 else 0)
 
     def map_kernel_half(self) -> None:
@@ -269,22 +269,22 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
             else:
                 frame = self.map_page(page, vma.perms, access == WRITE, contents, self.object_of(vma),
                                       (page - vma.file_start) >> 12)
-        elif access == WRITE and (frame == ZERO_FRAME or not state.phys[state._pte_addr(page)] & 2):
+        elif access == WRITE and (frame == ZERO_FRAME or not state.mem[state._pte_addr(page)] & 2):
             # read-only in the PTE, writable in the VMA: the zero page, or a frame shared
             # since fork (mm/memory.c do_wp_page)
             frame = self.copy_on_write(page, frame, vma.perms)
-            if not state.phys[state._pte_addr(page)] & 0x40:
+            if not state.mem[state._pte_addr(page)] & 0x40:
                 self.proc.event((C.PAGE_DIRTIED, page, frame, 0, 0))
         elif access == WRITE:
             pte_addr = state._pte_addr(page)
-            if not state.phys[pte_addr] & 0x40:
+            if not state.mem[pte_addr] & 0x40:
                 self.proc.event((C.PAGE_DIRTIED, page, frame, 0, 0))
         base = frame << 12
         mem = self.proc.memory
         mem.rtlb[vpn] = base
         if vma.perms & C.PERM_X:
             mem.xtlb.add(vpn)
-        pte = state.phys[state._pte_addr(page)]
+        pte = state.mem[state._pte_addr(page)]
         if pte & 2 and pte & 0x40:        # writable and already dirty: a write needs nothing more
             mem.wtlb[vpn] = base
         return base
@@ -606,7 +606,7 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
                 frame = state.pagemap.get(page >> 12)
                 if frame is not None:
                     old, perms = v.perms & 7, new_perms & 7
-                    if frame == ZERO_FRAME or (old & C.PERM_W and not state.phys[state._pte_addr(page)] & 2):
+                    if frame == ZERO_FRAME or (old & C.PERM_W and not state.mem[state._pte_addr(page)] & 2):
                         # the zero page and frames shared since fork stay read-only: a write copies them
                         old, perms = old & ~C.PERM_W, perms & ~C.PERM_W
                     if old != perms:

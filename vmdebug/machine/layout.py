@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from events.lazy import np
 
 PAGE = 4096
 RLIMIT_STACK = 8 << 20

@@ -34,7 +34,7 @@ class Memory:
 
     def __init__(self, proc: "Process") -> None:
         self.proc = proc
-        self.mv = memoryview(proc.state.phys)
+        self.mv = memoryview(proc.state.mem)
         self.rtlb: dict[int, int] = {}
         self.wtlb: dict[int, int] = {}
         self.xtlb: set[int] = set()

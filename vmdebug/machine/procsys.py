@@ -91,7 +91,7 @@ class ProcessCalls:
             if vma is None or vma.perms & C.PERM_SHARED or not vma.perms & C.PERM_W:
                 continue
             pte_addr = state._pte_addr(page)
-            if state.phys[pte_addr] & 2:
+            if state.mem[pte_addr] & 2:
                 perms = vma.perms & (C.PERM_R | C.PERM_W | C.PERM_X)
                 proc.event((C.PAGE_PROTECTED, page, frame, perms & ~C.PERM_W, perms))
         child = sched.next_pid

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, NamedTuple
 
-import numpy as np
+from events.lazy import np
 
 from events import codes as C
 from events.log import EventLog, code_bits
