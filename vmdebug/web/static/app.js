@@ -132,19 +132,22 @@ async function drawSource(src) {
     return;
   }
   $("source-where").textContent = `${src.function} at ${src.short}:${src.line}`;
+  // One element per file, built once and kept: going back to a file is a swap, not a re-render.
   if (view.srcFile !== src.file) {
     if (!(src.file in view.sources)) {
       const got = await api(`/api/source?file=${encodeURIComponent(src.file)}`);
-      view.sources[src.file] = got ? got.lines : [];
+      const el = document.createElement("div");
+      el.innerHTML = (got ? got.lines : []).map((t, i) =>
+        `<div class="src-line" data-line="${i + 1}"><span class="num">${i + 1}</span>${esc(t)}</div>`).join("");
+      view.sources[src.file] = el;
     }
-    box.innerHTML = view.sources[src.file].map((t, i) =>
-      `<div class="src-line" data-line="${i + 1}"><span class="num">${i + 1}</span>${esc(t)}</div>`).join("");
+    box.replaceChildren(view.sources[src.file]);
     view.srcFile = src.file;
   }
   box.querySelectorAll(".current").forEach((e) => e.classList.remove("current"));
   box.dataset.line = src.line;
   box.dataset.file = src.short;
-  const el = box.children[src.line - 1];
+  const el = view.sources[src.file].children[src.line - 1];
   if (el) {
     el.classList.add("current");
     const want = el.offsetTop - box.clientHeight / 2;
