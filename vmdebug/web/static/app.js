@@ -14,7 +14,7 @@ const KIND_COLOURS = {
 const MARK_COLOURS = { call: "#2b6cb0", syscall: "#2f855a", pagefault: "#b7791f", brk: "#805ad5", fatal: "#e53e3e" };
 const FRAME_COLOURS = {
   "page directory": "#1a202c", "page table": "#4a5568", stack: "#3182ce", heap: "#38a169", text: "#dd6b20",
-  data: "#9f7aea", rodata: "#d69e2e", bss: "#805ad5", mmap: "#319795", none: "#a0aec0", other: "#e53e3e",
+  data: "#9f7aea", rodata: "#d69e2e", bss: "#805ad5", mmap: "#319795", none: "#a0aec0", other: "#e53e3e", "zero page": "#999",
 };
 
 const view = {
@@ -317,23 +317,32 @@ async function drawWalk() {
 async function drawPhysical() {
   const f = await api(`/api/frames?step=${view.step}`);
   if (!f) return;
+  // Frames are handed out from the bottom: draw up to the highest in use (and a little more)
+  // in cells big enough to see, and say how many free frames lie beyond.
   const canvas = $("phys");
-  const cols = 512, rows = Math.ceil(f.nframes / cols);
-  canvas.width = cols * 2;
-  canvas.height = rows * 2;
+  const top = f.uses.reduce((m, u) => Math.max(m, u[0]), 0);
+  const shown = Math.min(f.nframes, Math.max(256, Math.ceil((top + 1) / 64) * 64));
+  const cols = 64, cell = shown <= 1024 ? 12 : shown <= 4096 ? 6 : 2;
+  canvas.width = cols * cell;
+  canvas.height = Math.ceil(shown / cols) * cell;
   const ctx = canvas.getContext("2d");
-  ctx.fillStyle = "#f4f4f4";
+  ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const box = (frame) => [(frame % cols) * cell, Math.floor(frame / cols) * cell, cell - 1, cell - 1];
+  ctx.fillStyle = "#eee";
+  for (let i = 0; i < shown; i++) ctx.fillRect(...box(i));
   ctx.fillStyle = "#999";
-  ctx.fillRect(0, 0, 2, 2);            // frame 0: the zero page
-  const seen = new Set();
+  ctx.fillRect(...box(0));             // frame 0: the zero page
+  const seen = new Set(["zero page"]);
   for (const [frame, pid, what] of f.uses) {
     const kind = pid === f.pid ? what : "other";
     seen.add(kind);
     ctx.fillStyle = FRAME_COLOURS[kind] || "#000";
-    ctx.fillRect((frame % cols) * 2, Math.floor(frame / cols) * 2, 2, 2);
+    ctx.fillRect(...box(frame));
   }
-  $("phys-title").textContent = `${f.nframes} frames of 4 KiB, ${new Set(f.uses.map((u) => u[0])).size} in use (coloured by what holds them)`;
+  const used = new Set(f.uses.map((u) => u[0])).size;
+  $("phys-title").textContent = `${f.nframes} frames of 4 KiB, ${used} in use, coloured by what holds them; ` +
+    (shown < f.nframes ? `frames ${shown}..${f.nframes - 1} (not drawn) are free` : "");
   $("phys-legend").innerHTML = [...seen].map((k) => `<span><i style="background:${FRAME_COLOURS[k] || "#000"}"></i>${k === "other" ? "another process" : k}</span>`).join("");
 }
 
