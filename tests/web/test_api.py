@@ -120,3 +120,30 @@ def test_only_loopback_is_private() -> None:
     from vmdebug.commands.web import is_loopback
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+
+
+def test_a_slot_written_in_the_step_is_marked(server: Server) -> None:
+    marked = 0
+    for step in range(2090, 2117):
+        status, d = server.get(f"/api/step/{step}")
+        assert status == 200
+        for frame in d["stack"]:
+            for slot in frame["slots"]:
+                overlaps = any(a < slot["address"] + 4 and slot["address"] < a + n for a, n in d["written"])
+                assert slot["written"] == overlaps, (step, slot)
+                marked += slot["written"]
+        # each write the step made is a line of `diff`, at its address
+        for a, _n in d["written"]:
+            assert any(f"{a:#010x}" in line for line in d["events"]), (step, a, d["events"])
+    assert marked >= 3          # the pushes of the calls to find and printf
+
+
+def test_another_host_is_said_to_be_public(null_deref_session: Path) -> None:
+    srv = Server("--host", "0.0.0.0", str(null_deref_session))
+    try:
+        srv.url = srv.url.replace("0.0.0.0", "127.0.0.1")
+        status, info = srv.get("/api/info")
+        assert status == 200 and info["public"] is True
+    finally:
+        code, err = srv.stop()
+    assert "anyone who can reach it can read the session" in err and code == 0

@@ -114,3 +114,18 @@ def test_a_bad_step_is_one_line_on_the_page(browser: Any, server: Server) -> Non
     page.wait_for_selector('body[data-step="7"]')
     assert page.locator("#error").is_hidden()
     page.close()
+
+
+def test_the_page_warns_when_the_server_is_public(browser: Any, server: Server, null_deref_session: Path) -> None:
+    page = open_page(browser, server)
+    assert page.locator("#public-warning").is_hidden()              # loopback: no warning
+    page.close()
+    public = Server("--host", "0.0.0.0", str(null_deref_session))
+    try:
+        public.url = public.url.replace("0.0.0.0", "127.0.0.1")
+        page = open_page(browser, public)
+        assert page.locator("#public-warning").is_visible()
+        assert "anyone who can reach it can read the session" in page.locator("#public-warning").inner_text()
+        page.close()
+    finally:
+        public.stop()
