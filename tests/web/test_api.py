@@ -147,3 +147,23 @@ def test_another_host_is_said_to_be_public(null_deref_session: Path) -> None:
     finally:
         code, err = srv.stop()
     assert "anyone who can reach it can read the session" in err and code == 0
+
+
+def test_a_truncated_session_serves_the_steps_it_kept_and_says_so(tmp_path: Path) -> None:
+    whole = tmp_path / "mmap_anon.vmlog"
+    vmdebug("record", "-o", str(whole), "examples/mmap_anon.c")
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.vmlog"
+    cut.write_bytes(data[:int(len(data) * 0.97)])      # the last chunks and the footer are gone
+    info_said = batch(cut, "info record")
+    kept = int(re.search(r"Highest recorded instruction number is (\d+)", info_said).group(1))
+    srv = Server(str(cut))
+    try:
+        status, info = srv.get("/api/info")
+        assert status == 200 and info["last"] == kept
+        assert any("truncated" in w for w in info["warnings"]), info["warnings"]
+        status, body = srv.get(f"/api/step/{kept + 1}")
+        assert status == 400 and f"0..{kept}" in body["error"]
+        assert srv.get(f"/api/step/{kept}")[0] == 200
+    finally:
+        srv.stop()

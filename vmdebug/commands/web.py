@@ -111,12 +111,16 @@ def _serve(args: argparse.Namespace, session_path: str, sock: socket.socket, pub
     from vmdebug.web.app import create_app
     from vmdebug.web.state import WebSession
 
+    said: list[str] = []
+
     def warn(text: str) -> None:
+        said.append(text)
         print(f"vmdebug: {text}", file=sys.stderr)
     # The replayed program's output is the page's to show, not the terminal's.
     dbg = open_debugger(session_path, [], write=lambda text: None, error=warn, program_output=lambda fd, data: None)
     name = str(dbg.header.get("program", os.path.basename(args.program)))
-    app = create_app(WebSession(dbg, name, public))
+    # What opening the session warned about (a truncated file, refused checkpoints) the page says too.
+    app = create_app(WebSession(dbg, name, public, warnings=said))
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     print(f"vmdebug: serving {name} ({dbg.tl.last} steps) at http://{shown}:{port}/  (Ctrl-C stops)", flush=True)

@@ -32,11 +32,14 @@ class WebError(Exception):
 class WebSession:
     """One debugger over a session, for the page."""
 
-    def __init__(self, dbg: "Debugger", name: str, public: bool = False) -> None:
+    def __init__(self, dbg: "Debugger", name: str, public: bool = False, warnings: list[str] | None = None) -> None:
         from vmdebug.web.marks import timeline_marks
         self.dbg = dbg
         self.name = name
         self.public = public
+        #: One-line warnings from opening the session (a damaged file: the steps before the damage).
+        self.warnings = [w.removeprefix("warning: ") for w in warnings or []]
+        self.fresh: list[str] = []
         self.marks = timeline_marks(dbg.tl.log)
 
     # ---- moving ------------------------------------------------------------------
@@ -50,7 +53,8 @@ class WebSession:
         except DamagedLog as exc:
             raise WebError(str(exc), 422) from None
         self.dbg.frame_level = 0
-        self.dbg.tl.take_warnings()
+        self.fresh = [w.removeprefix("warning: ") for w in self.dbg.tl.take_warnings()]
+        self.warnings += self.fresh
 
     def motion(self, start: int, cmd: str) -> dict[str, Any]:
         """Run one of :data:`MOTIONS` from step ``start``: the step it stops at and what the
@@ -69,7 +73,7 @@ class WebSession:
         fatal = self.marks["fatal"]["steps"]
         return {"program": self.name, "last": tl.last, "end": dbg.end_text(), "marks": self.marks,
                 "fatal_step": fatal[-1] if fatal else None, "public": self.public,
-                "nframes": tl.nframes, "registers": list(C.GPR_NAMES[:10])}
+                "nframes": tl.nframes, "registers": list(C.GPR_NAMES[:10]), "warnings": self.warnings}
 
     def step(self, step: int) -> dict[str, Any]:
         """Everything the page draws at ``step``."""
@@ -90,6 +94,7 @@ class WebSession:
             "events": S.events(dbg, step),
             "written": written,
             "output": S.output_upto(dbg, step),
+            "warnings": self.fresh,         # said by this move (a checkpoint refused on first use)
         }
         out["server_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return out

@@ -103,6 +103,10 @@ async function drawStep(d) {
   drawHeap(d.heap);
   drawEvents(d.events);
   $("output").textContent = d.output;
+  if (d.warnings.length) {
+    $("warnings").textContent = "warning: " + d.warnings[0].split("\n")[0];
+    $("warnings").hidden = false;
+  }
   markHistory();
   // Paging and the physical frames are drawn once the slider rests (they are asked separately).
   clearTimeout(view.sideTimer);
@@ -435,6 +439,11 @@ async function start() {
   $("end").textContent = `${info.last} steps, ${info.end}`;
   $("last").textContent = `of ${info.last}`;
   $("public-warning").hidden = !info.public;
+  if (info.warnings.length) {
+    $("warnings").textContent = "warning: " + info.warnings[info.warnings.length - 1].split("\n")[0] +
+      (info.warnings.length > 1 ? ` (and ${info.warnings.length - 1} more on the terminal)` : "");
+    $("warnings").hidden = false;
+  }
   $("slider").max = info.last;
   drawMarks();
   await goto(0);
