@@ -40,6 +40,7 @@ class EvalContext:
     mem_read: list[tuple[int, int]] = field(default_factory=list)
     reg_value: Callable[[int], int | None] | None = None   # a DWARF register of the frame
     blocks_used: list[Any] = field(default_factory=list)   # blocks whose locals were named
+    special: Callable[[str], Value | None] | None = None   # gdb's computed $_siginfo, $_exitcode
 
     def read(self, address: int, size: int) -> bytes:
         self.mem_read.append((address & 0xFFFFFFFF, size))
@@ -756,6 +757,10 @@ def dollar(name: str, ctx: EvalContext) -> Value:
     if v is not None:
         ctx.regs_read.add(body)
         return v
+    if ctx.special is not None:
+        v = ctx.special(body)
+        if v is not None:
+            return v
     if body in ctx.convenience:
         return ctx.convenience[body]
     return Value(T.VOID, b"")

@@ -102,6 +102,16 @@ class Caches:
     restorers: Any = None           # the libc's signal restorers: a frame returning there is a handler
 
 
+@dataclass
+class LastStop:
+    """A stop as gdb's thread keeps it (stop_pc, stop_step, stop_bpstat, stop_signal)."""
+    step: int
+    reason: str                 # motion.Stop's: done, bp, watch, end, start, signal, interrupt, limit
+    command: str                # the command that stopped there (a stepping one sets gdb's stop_step)
+    breakpoints: tuple[Any, ...] = ()     # the breakpoints and watchpoints that stopped it
+    signal: int = 0
+
+
 class Debugger:
     """One debugging session over a timeline."""
 
@@ -143,7 +153,9 @@ class Debugger:
         self.settings = Settings()
         self.x_state: tuple[str, int, int | None] = ("x", 4, None)   # fmt, size, next address
         self.list_pos: tuple[str, int] | None = None                  # file, last line listed
-        self.last_command = ""
+        self.last_command = ""          # the command running (until LOCATION is "advance", as gdb runs it)
+        #: Why the cursor last stopped (for info program and $_siginfo): set by every report.
+        self.last_stop: LastStop | None = None
         self.failed = False
         self._frames: tuple[int, list[Frame]] | None = None
         self.on_stop: Callable[[], None] | None = None                # REPL context display
@@ -170,6 +182,7 @@ class Debugger:
             return True
         try:
             cmd, arg = resolve(text)
+            self.last_command = "advance" if cmd.name == "until" and arg.strip() else cmd.name
             cmd.handler(self, arg)
             self.failed = False
             return True

@@ -284,8 +284,15 @@ def register(frame: "Frame", name: str, dbg: "Debugger | None" = None) -> Value 
 def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
     ctx = EV.EvalContext(dbg.memory.read, lambda name: lookup(dbg, frame, name, ctx.blocks_used),
                          lambda name: register(frame, name, dbg), dbg.values, dbg.convenience,
-                         reg_value=lambda r: frame.regs.get(r))
+                         reg_value=lambda r: frame.regs.get(r), special=lambda name: _special(dbg, name))
     return ctx
+
+
+def _special(dbg: "Debugger", name: str) -> Value | None:
+    if name not in ("_siginfo", "_exitcode"):
+        return None
+    from vmdebug.debugger.siginfo import special_variable
+    return special_variable(dbg, name)
 
 
 def innermost_block(blocks: list[Block]) -> Block | None:

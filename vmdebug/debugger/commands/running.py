@@ -11,6 +11,8 @@ from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
 from vmdebug.signals import signal_name, signal_text
 
+SIGINT = 2
+
 if TYPE_CHECKING:
     from vmdebug.debugger.frames import Frame
     from vmdebug.debugger.session import Debugger
@@ -46,11 +48,22 @@ def _check_can_go_forward(dbg: "Debugger") -> None:
     raise DebugError(f"No more recorded history: the recording stopped here ({end.how}).")
 
 
+def note_stop(dbg: "Debugger", stop: Stop) -> None:
+    """Keep why the cursor stopped here, as gdb's thread keeps its stop_step, stop_bpstat
+    and stop_signal (info program, $_siginfo)."""
+    from vmdebug.debugger.session import LastStop
+    hit = tuple(b for b, _, _ in stop.hits) if stop.hits else \
+        tuple(b for b in [stop.bp, *(stop.others or [])] if b is not None)
+    dbg.last_stop = LastStop(dbg.tl.cursor, stop.reason, dbg.last_command, hit,
+                             stop.signal or (SIGINT if stop.reason == "interrupt" else 0))
+
+
 def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
     """Print why the cursor stopped, as gdb's normal_stop / print_stop_event do."""
     tl = dbg.tl
     dbg.frame_level = 0
     dbg.bp_stop = None
+    note_stop(dbg, stop)
     if dbg.scan_from is not None and dbg.scan_from[2] and stop.step > dbg.scan_from[0]:
         from vmdebug.debugger.motion import fork_notices
         for line in fork_notices(dbg, dbg.scan_from[0], dbg.scan_from[1], stop.step):
@@ -448,6 +461,7 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
         return
     stop = scan(dbg, True, lambda c: c.depth < d0)
     if stop.reason == "done":
+        note_stop(dbg, stop)
         dbg.frame_level = 0
         dbg.write(dbg.frame_line(dbg.frames()[0], force_addr=True))
         line = dbg.frame_source_line(dbg.frames()[0])
@@ -544,6 +558,7 @@ def cmd_reverse_finish(dbg: "Debugger", arg: str) -> None:
     d0 = len(dbg.tl.state.stack) - frame.real
     stop = scan(dbg, False, lambda c: c.depth < d0)
     if stop.reason == "done":
+        note_stop(dbg, stop)
         dbg.frame_level = 0
         dbg.print_location(True)
         dbg.after_stop()

@@ -37,8 +37,8 @@ def cmd_backtrace(dbg: "Debugger", arg: str) -> None:
                     dbg.write(f"        {name} = {_shown(dbg, name, v)}")
                 if not locs:
                     dbg.write("No locals.")
-    if limit is not None and 0 <= limit < len(frames):
-        dbg.write("(More stack frames follow...)")
+    if limit is not None and 0 <= limit < len(frames) and dbg.interactive:
+        dbg.write("(More stack frames follow...)")      # gdb backtrace_command_1: from_tty only
     for note in chain_notes(dbg, frames):
         dbg.write(note)
 

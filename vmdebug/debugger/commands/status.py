@@ -51,24 +51,65 @@ def cmd_info_record(dbg: "Debugger", arg: str) -> None:
         dbg.write(f"Current instruction number is {tl.cursor}.")
     dbg.write(f"Highest recorded instruction number is {tl.last}.")
     dbg.write(f"Log contains {tl.last} instructions ({len(tl.log)} events).")
-    end = dbg.end_text()
-    if end == "running":
-        dbg.write("The program has not ended yet: going forward records more.")
-    else:
-        dbg.write(f"The program {end}.")
+    dbg.write(ending(dbg))
+
+
+def ending(dbg: "Debugger") -> str:
+    """How the recorded run ends, in a sentence: never "unknown" where something is known."""
+    from vmdebug.signals import signal_name
+    tl = dbg.tl
+    end = tl.end()
+    if end.how == "exited":
+        return f"The program {dbg.end_text()}."
+    if end.how == "killed":
+        return f"The program was killed by {signal_name(end.signal)}."
+    if end.how == "running":
+        return "The program has not ended yet: going forward records more."
+    if end.how == "limit":
+        if end.reason:
+            return f"The recording stopped at step {tl.last}: {end.reason}."
+        return f"The recording stopped at step {tl.last} (--max-steps): the program had not ended."
+    return (f"How the program ended is not known: the session's history stops at step {tl.last} "
+            "without saying (a recording cut short?).")
+
+
+STEPPING = {"step", "next", "stepi", "nexti", "until", "reverse-step", "reverse-next", "reverse-stepi",
+            "reverse-nexti"}
 
 
 @command("info program", category="status")
 def cmd_info_program(dbg: "Debugger", arg: str) -> None:
-    """Where the program is stopped and why.
+    """Execution status of the program: where it stopped and why (gdb's info program).
 
     Usage: info program"""
+    from vmdebug.signals import signal_name, signal_text
     tl = dbg.tl
-    dbg.write(f"\tUsing the running image of child process {PID}.")
-    dbg.write(f"Program stopped at {dbg.pc:#x} (step {tl.cursor} of {tl.last}).")
-    st = tl.state
-    if st.exited is not None and tl.cursor == tl.last:
-        dbg.write(f"The program {dbg.end_text()}.")
+    end = tl.end()
+    if tl.cursor == tl.last and end.how == "exited":
+        dbg.write("The program being debugged is not being run.")
+        return
+    dbg.write(f"\tUsing the running image of child process {tl.state.pid}.")
+    dbg.write(f"Program stopped at {dbg.pc:#x}.")
+    stop = dbg.last_stop if dbg.last_stop is not None and dbg.last_stop.step == tl.cursor else None
+    if tl.cursor == tl.last and end.how == "killed":
+        dbg.write(f"It stopped with signal {signal_name(end.signal)}, {signal_text(end.signal)}.")
+    elif stop is None:
+        pass                    # nothing stopped here: the cursor was moved (record goto, frame...)
+    elif stop.reason == "done" and stop.command in STEPPING:
+        dbg.write("It stopped after being stepped.")
+    elif stop.reason == "done" and stop.command in ("finish", "advance", "reverse-finish"):
+        # gdb: the momentary breakpoint that stopped it is gone (bpstat_num returns -1)
+        dbg.write("It stopped at a breakpoint that has since been deleted.")
+    elif stop.reason in ("bp", "watch"):
+        for b in stop.breakpoints:
+            if b in dbg.breakpoints:
+                dbg.write(f"It stopped at breakpoint {b.number}.")
+            else:
+                dbg.write("It stopped at a breakpoint that has since been deleted.")
+    elif stop.signal:
+        dbg.write(f"It stopped with signal {signal_name(stop.signal)}, {signal_text(stop.signal)}.")
+    if dbg.interactive:
+        dbg.write('Type "info stack" or "info registers" for more information.')
 
 
 def inferior_number(pid: int) -> int:

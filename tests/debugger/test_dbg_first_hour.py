@@ -1,0 +1,149 @@
+"""What a gdb user tries in the first hour (issue #19), against the real gdb where gdb has it:
+deep backtraces, info program, $_siginfo and $_exitcode, info record's last line, run's
+"Starting program:" line, history of an unknown name, and cc --help."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dbgprogs import outputs, require_gdb, session
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DEEP_C = """\
+#include <stdio.h>
+
+int depth(int n)
+{
+    if (n == 0)
+        return *(volatile int *)0;
+    return depth(n - 1) + 1;
+}
+
+int main(void)
+{
+    printf("%d\\n", depth(120));
+    return 0;
+}
+"""
+
+CALLS_C = """\
+int g(int x) { return x * 2; }
+int main(int argc, char **argv) { int a = g(1); a += g(2); return a + argc; }
+"""
+
+DEEP_SCRIPT = """\
+run
+bt -3
+bt 2
+frame 105
+up
+info program
+p $_siginfo
+p $_siginfo.si_signo
+p $_siginfo.si_code
+p $_siginfo._sifields._sigfault.si_addr
+p/x $_siginfo._sifields._pad[0]
+p $_exitcode
+"""
+
+CALLS_SCRIPT = """\
+break g
+run a b
+info program
+finish
+info program
+next
+info program
+stepi
+info program
+advance 2
+info program
+continue
+p $_exitcode
+info program
+p $_siginfo
+p $_siginfo.si_signo
+"""
+
+
+def _norm(text: str) -> list[str]:
+    text = re.sub(r"process \d+", "process N", text)
+    text = re.sub(r"0x(ffff|bfff)[0-9a-f]{4}", "0xSTACK", text)
+    return [line for line in text.split("\n") if not line.startswith("warning: Error disabling")]
+
+
+def _both(tmp: Path, name: str, source: str, script: str) -> tuple[list[str], list[str]]:
+    """gdb on the native build and vmdebug on the source, the same command file."""
+    require_gdb()
+    (tmp / f"{name}.c").write_text(source)
+    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", name, f"{name}.c"], cwd=tmp, check=True,
+                   capture_output=True)
+    (tmp / "cmds.gdb").write_text("".join(f"echo =====\\n\n{line}\n" for line in script.splitlines()))
+    gdb = subprocess.run(["gdb", "-nx", "-batch", "-x", "cmds.gdb", f"./{name}"], cwd=tmp, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", "-x", "cmds.gdb", f"{name}.c"],
+                          cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300).stdout
+    return _norm(gdb), _norm(ours)
+
+
+def test_deep_backtrace_siginfo_and_info_program_as_gdb(tmp_path: Path) -> None:
+    gdb, ours = _both(tmp_path, "deep", DEEP_C, DEEP_SCRIPT)
+    assert "#119 0x0804904d in depth (n=119) at deep.c:7" in gdb
+    assert "$2 = 11" in gdb and "$4 = (void *) 0x0" in gdb
+    assert ours == gdb
+
+
+def test_info_program_after_each_kind_of_stop_and_exitcode_as_gdb(tmp_path: Path) -> None:
+    gdb, ours = _both(tmp_path, "calls", CALLS_C, CALLS_SCRIPT)
+    assert "It stopped at a breakpoint that has since been deleted." in gdb
+    assert "It stopped after being stepped." in gdb and "$2 = 9" in gdb
+    assert ours == gdb
+
+
+@pytest.fixture(autouse=False)
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def test_info_record_says_how_the_run_ended(in_repo: None) -> None:
+    dbg, cap = session("examples/null_deref.c", layout="i386")
+    dbg.execute("continue")
+    assert outputs(dbg, cap, "info record")[-1] == "The program was killed by SIGSEGV."
+    dbg, cap = session("examples/hello.s", layout="i386")
+    assert outputs(dbg, cap, "info record")[-1] == "The program has not ended yet: going forward records more."
+    dbg.execute("continue")
+    assert outputs(dbg, cap, "info record")[-1] == "The program exited normally."
+
+
+def test_siginfo_of_a_handled_signal_is_what_the_handler_gets(in_repo: None) -> None:
+    dbg, cap = session("examples/catch_segv.c", layout="i386")
+    dbg.execute("break main")
+    dbg.execute("run")
+    assert outputs(dbg, cap, "p $_siginfo") == ["Unable to read siginfo"]      # no signal here
+    assert outputs(dbg, cap, "continue")[1] == "Program received signal SIGSEGV, Segmentation fault."
+    assert outputs(dbg, cap, "info program")[1:] == ["Program stopped at 0x804905a.",
+                                                     "It stopped with signal SIGSEGV, Segmentation fault."]
+    assert outputs(dbg, cap, "p $_siginfo.si_code") == ["$1 = 1"]
+    dbg.execute("break on_segv")
+    dbg.execute("continue")
+    assert outputs(dbg, cap, "p *info") [0].startswith("$2 = {si_signo = 11, si_errno = 0, si_code = 1, ")
+    dbg.execute("continue")
+    assert outputs(dbg, cap, "p $_siginfo._sifields._sigfault.si_addr") == ["$3 = (void *) 0x8048000"]
+    assert outputs(dbg, cap, "p $_siginfo.si_code") == ["$4 = 2"]
+
+
+def test_cc_help_names_the_default_output_and_takes_g(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--help"], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60).stdout
+    assert "``" not in out and "-g" in out
+    assert "without its suffix" in out and "prog.c gives prog or prog.s" in out
+    (tmp_path / "p.c").write_text("int main(void) { return 0; }\n")
+    done = subprocess.run([sys.executable, "-m", "vmdebug", "cc", "-g", "p.c"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "p.s").exists()
