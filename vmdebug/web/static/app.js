@@ -337,17 +337,27 @@ async function drawPhysical() {
   for (let i = 0; i < shown; i++) ctx.fillRect(...box(i));
   ctx.fillStyle = "#999";
   ctx.fillRect(...box(0));             // frame 0: the zero page
-  const seen = new Set(["zero page"]);
+  // One process: coloured by what the frame holds. Several (after fork): by owner, a frame
+  // that several processes map (copy-on-write, shared memory) in its own colour.
+  const owners = new Map();
+  for (const [frame, pid] of f.uses) owners.set(frame, (owners.get(frame) || new Set()).add(pid));
+  const pids = [...new Set(f.uses.map((u) => u[1]))].sort((a, b) => a - b);
+  const byOwner = pids.length > 1;
+  const pidColour = (pid) => `hsl(${(210 + pids.indexOf(pid) * 137) % 360}, 60%, 45%)`;
+  const seen = new Map([["zero page", "#999"]]);
   for (const [frame, pid, what] of f.uses) {
-    const kind = pid === f.pid ? what : "other";
-    seen.add(kind);
-    ctx.fillStyle = FRAME_COLOURS[kind] || "#000";
+    let label, colour;
+    if (byOwner && owners.get(frame).size > 1) [label, colour] = ["shared by several processes", "#e53e3e"];
+    else if (byOwner) [label, colour] = [`pid ${pid}${pid === f.pid ? " (current)" : ""}`, pidColour(pid)];
+    else [label, colour] = [what, FRAME_COLOURS[what] || "#000"];
+    seen.set(label, colour);
+    ctx.fillStyle = colour;
     ctx.fillRect(...box(frame));
   }
   const used = new Set(f.uses.map((u) => u[0])).size;
-  $("phys-title").textContent = `${f.nframes} frames of 4 KiB, ${used} in use, coloured by what holds them; ` +
-    (shown < f.nframes ? `frames ${shown}..${f.nframes - 1} (not drawn) are free` : "");
-  $("phys-legend").innerHTML = [...seen].map((k) => `<span><i style="background:${FRAME_COLOURS[k] || "#000"}"></i>${k === "other" ? "another process" : k}</span>`).join("");
+  $("phys-title").textContent = `${f.nframes} frames of 4 KiB, ${used} in use, coloured ${byOwner ? "" : "by what holds them; "}` +
+    (byOwner ? "by owner; " : "") + (shown < f.nframes ? `frames ${shown}..${f.nframes - 1} (not drawn) are free` : "");
+  $("phys-legend").innerHTML = [...seen].map(([k, c]) => `<span><i style="background:${c}"></i>${esc(k)}</span>`).join("");
 }
 
 async function drawSide() {
