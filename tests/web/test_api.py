@@ -167,3 +167,12 @@ def test_a_truncated_session_serves_the_steps_it_kept_and_says_so(tmp_path: Path
         assert srv.get(f"/api/step/{kept}")[0] == 200
     finally:
         srv.stop()
+
+
+def test_a_busy_port_and_a_session_with_o_are_one_line(server: Server, null_deref_session: Path) -> None:
+    port = server.url.rsplit(":", 1)[1].strip("/")
+    for args in (["--port", port, str(null_deref_session)], ["-o", "x.vmlog", str(null_deref_session)]):
+        run = vmdebug("web", *args, timeout=60)
+        assert run.returncode == 1 and "Traceback" not in run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert "--port 0" in vmdebug("web", "--port", port, str(null_deref_session), timeout=60).stderr

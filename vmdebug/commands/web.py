@@ -11,6 +11,7 @@ imported here, inside the command, never by ``vmdebug --help`` (issue #17).
 from __future__ import annotations
 
 import argparse
+import errno
 import ipaddress
 import os
 import shutil
@@ -73,7 +74,8 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
         sock.listen(64)
     except (OSError, OverflowError) as exc:
-        raise UserError(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}") from None
+        hint = " (--port 0 picks a free one)" if getattr(exc, "errno", None) == errno.EADDRINUSE else ""
+        raise UserError(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}{hint}") from None
     sock.setblocking(False)
     return sock
 
@@ -94,6 +96,8 @@ def cmd_web(args: argparse.Namespace) -> int:
             target = path
         elif args.args:
             raise UserError("a session's run is fixed: arguments go with a program, not a session")
+        elif args.output:
+            raise UserError(f"-o records a program; {target} is a session already")
         return _serve(args, target, sock, public)
     except KeyboardInterrupt:
         print("vmdebug: interrupted", file=sys.stderr)
