@@ -42,8 +42,9 @@ def test_commands_history_file_and_enter_repeats(prog: Path, tmp_path: Path) -> 
     dbg, cap = session(prog)
     hist = tmp_path / "hist"
     drive(dbg, "break f\rrun\rset context off\rsi\r\rp $eax\r\x04", hist)
-    assert cap.lines == ["Breakpoint 1 at 0x8049003", "", "Breakpoint 1, 0x08049003 in f ()"] + \
-        cap.lines[3:cap.lines.index("0x08049006 in f ()")] + \
+    assert cap.lines == ["Breakpoint 1 at 0x8049003", f"Starting program: {prog} ", "",
+                         "Breakpoint 1, 0x08049003 in f ()"] + \
+        cap.lines[4:cap.lines.index("0x08049006 in f ()")] + \
         ["0x08049006 in f ()", "0x08049008 in f ()", "$1 = 6", "quit"]
     assert dbg.tl.cursor == 7
     saved = [line[1:] for line in hist.read_text().splitlines() if line.startswith("+")]
@@ -148,7 +149,8 @@ def test_commands_from_a_pipe_without_terminal(prog: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "vmdebug", "debug", str(prog)], input="break f\nrun\np $eax\n",
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0
-    assert out.stdout == "Breakpoint 1 at 0x8049003\n\nBreakpoint 1, 0x08049003 in f ()\n$1 = 5\n"
+    # Commands from stdin are from_tty for gdb, even through a pipe: run says what it starts.
+    assert out.stdout == f"Breakpoint 1 at 0x8049003\nStarting program: {prog} \n\nBreakpoint 1, 0x08049003 in f ()\n$1 = 5\n"
 
 
 def test_enter_after_x_continues(prog: Path, tmp_path: Path) -> None:

@@ -61,9 +61,21 @@ def start_with(dbg: "Debugger", arg: str) -> None:
     anything changed, and go to step 0."""
     if arg.strip():
         _adopt(dbg, arg)           # gdb: run's arguments replace the old ones, redirection included
+    if dbg.interactive:            # gdb run_command_1: from_tty only
+        dbg.write(starting_program(dbg))
     dbg.relaunch()
     dbg.tl.goto(0)
     dbg.tl.shown_upto = 0
+
+
+def starting_program(dbg: "Debugger") -> str:
+    """gdb's "Starting program: EXEC ARGS": the program's absolute path, a space (there even
+    without arguments) and the arguments as given.  A session replays the argv it recorded."""
+    import os
+    if dbg.launch is not None:
+        return f"Starting program: {os.path.abspath(dbg.launch.target)} {dbg.launch.args_text}"
+    argv = list(dbg.header.get("argv") or [dbg.info.name])
+    return f"Starting program: {argv[0]} {shlex.join(argv[1:])}"
 
 
 def _adopt(dbg: "Debugger", text: str) -> None:
