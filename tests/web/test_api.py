@@ -176,3 +176,16 @@ def test_a_busy_port_and_a_session_with_o_are_one_line(server: Server, null_dere
         assert run.returncode == 1 and "Traceback" not in run.stderr
         assert len(run.stderr.strip().splitlines()) == 1, run.stderr
     assert "--port 0" in vmdebug("web", "--port", port, str(null_deref_session), timeout=60).stderr
+
+
+def test_the_heap_says_what_each_chunk_was_asked_for(server: Server, null_deref_session: Path) -> None:
+    status, d = server.get("/api/step/2115")
+    assert status == 200
+    chunks = d["heap"]["chunks"]
+    # three malloc(sizeof *n) of an 8-byte struct node: 16-byte chunks, 12 usable, 4 of padding
+    assert [(c["size"], c["asked"], c["padding"]) for c in chunks if c["in_use"]] == [(16, 8, 4)] * 3
+    said = batch(null_deref_session, "record goto 2115", "heap")
+    for c in chunks:
+        assert re.search(rf"^{c['address']:#010x}  {c['header']:#010x}\s+{c['size']}\s", said, re.M), said
+    status, d = server.get("/api/step/100")               # before the first malloc returned
+    assert status == 200 and not any("asked" in c for c in d["heap"]["chunks"])

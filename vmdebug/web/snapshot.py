@@ -151,8 +151,10 @@ def stack(dbg: "Debugger", written: list[list[int]], max_frames: int = 8) -> lis
     return out
 
 
-def heap(dbg: "Debugger") -> dict[str, Any]:
-    """The chunks the ``heap`` command walks (the vmdebug libc's malloc), as a strip."""
+def heap(dbg: "Debugger", requests: Any = None) -> dict[str, Any]:
+    """The chunks the ``heap`` command walks (the vmdebug libc's malloc), as a strip; with
+    ``requests`` (:class:`vmdebug.web.requests.Requests`), what each chunk in use was asked
+    for and its padding."""
     from vmdebug import libc
     from vmdebug.libc.heap import walk_heap
     s = dbg.info.lookup(libc.HEAP_START_SYMBOL)
@@ -167,10 +169,13 @@ def heap(dbg: "Debugger") -> dict[str, Any]:
     if start == 0:
         return {"note": "the heap is empty: malloc has not been called yet", "chunks": [], "brk": brk}
     chunks = walk_heap(lambda a: dbg.memory.read_u32(a) or 0, start, end, legacy=b is None)
-    return {"note": "", "start": start, "end": end, "brk": brk,
-            "chunks": [{"address": c.address, "header": c.header, "size": c.size, "in_use": c.in_use,
-                        "corrupt": c.corrupt, "top": c.top, "payload": c.payload,
-                        "payload_size": c.payload_size} for c in chunks]}
+    out = [{"address": c.address, "header": c.header, "size": c.size, "in_use": c.in_use,
+            "corrupt": c.corrupt, "top": c.top, "payload": c.payload, "payload_size": c.payload_size}
+           for c in chunks]
+    if requests is not None:
+        from vmdebug.web.requests import annotate
+        annotate(out, requests, dbg.tl.cursor)
+    return {"note": "", "start": start, "end": end, "brk": brk, "chunks": out}
 
 
 def events(dbg: "Debugger", step: int) -> list[str]:

@@ -40,7 +40,10 @@ class WebSession:
         #: One-line warnings from opening the session (a damaged file: the steps before the damage).
         self.warnings = [w.removeprefix("warning: ") for w in warnings or []]
         self.fresh: list[str] = []
+        from vmdebug.web.requests import Requests
         self.marks = timeline_marks(dbg.tl.log)
+        self.requests = Requests(dbg.tl.log)
+        self.requests.asked(0, 0)          # build the index now, not on the first step asked for
 
     # ---- moving ------------------------------------------------------------------
     def goto(self, step: int) -> None:
@@ -90,7 +93,7 @@ class WebSession:
             "disassembly": S.disassembly(dbg),
             "memory_map": S.memory_map(dbg),
             "stack": S.stack(dbg, written),
-            "heap": S.heap(dbg),
+            "heap": S.heap(dbg, self.requests),
             "events": S.events(dbg, step),
             "written": written,
             "output": S.output_upto(dbg, step),

@@ -258,8 +258,10 @@ function drawHeap(h) {
   const total = h.chunks.reduce((s, c) => s + Math.log2(2 + c.size), 0) || 1;
   $("heap").innerHTML = h.chunks.map((c) =>
     `<div class="chunk ${c.corrupt ? "corrupt" : c.in_use ? "used" : "free"}" style="flex:${(Math.log2(2 + c.size) / total * 100).toFixed(2)}" ` +
-    `title="chunk ${hex(c.address)}: header ${hex(c.header)}, size ${c.size}, payload ${hex(c.payload)} (${c.payload_size} usable bytes)${c.top ? ", the top chunk" : ""}" data-address="${c.address}">` +
-    `<div class="hdr" title="header ${hex(c.header)}"></div><div class="payload">${c.corrupt ? "CORRUPT" : (c.in_use ? "in use" : c.top ? "top" : "free")}<br>${c.size} B<br>${hex(c.payload)}</div></div>`).join("");
+    `title="chunk ${hex(c.address)}: header ${hex(c.header)}, size ${c.size}, payload ${hex(c.payload)} (${c.payload_size} usable bytes${c.asked !== undefined ? `, ${c.asked} asked, ${c.padding} padding` : ""})${c.top ? ", the top chunk" : ""}" data-address="${c.address}"${c.asked !== undefined ? ` data-asked="${c.asked}" data-padding="${c.padding}"` : ""}>` +
+    `<div class="hdr" title="header ${hex(c.header)}"></div><div class="payload" style="flex:${c.padding !== undefined ? Math.max(c.asked, 1) : 1}">` +
+    `${c.corrupt ? "CORRUPT" : (c.in_use ? "in use" : c.top ? "top" : "free")}<br>${c.asked !== undefined ? `${c.asked} of ${c.size} B` : `${c.size} B`}<br>${hex(c.payload)}</div>` +
+    (c.padding ? `<div class="padding" style="flex:${c.padding}" title="${c.padding} bytes of padding (asked ${c.asked}, usable ${c.payload_size})"></div>` : "") + `</div>`).join("");
 }
 
 // ---------------------------------------------------------------- paging and physical frames
