@@ -147,3 +147,20 @@ def test_cc_help_names_the_default_output_and_takes_g(tmp_path: Path) -> None:
                           cwd=tmp_path, timeout=120, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "p.s").exists()
+
+
+def test_history_of_an_unknown_name_is_an_error_not_address_0(in_repo: None) -> None:
+    dbg, cap = session("examples/recursion_frames.c", layout="i386")
+    dbg.execute("break add3")
+    dbg.execute("run")
+    assert outputs(dbg, cap, "history $nosuch") == ["Invalid register `nosuch'"]
+    assert outputs(dbg, cap, "last-write $nosuch") == ["Invalid register `nosuch'"]
+    assert outputs(dbg, cap, "history nosuch") == ['No symbol "nosuch" in current context.']
+    assert outputs(dbg, cap, "history $ax")[0].startswith("The history of $ax is not kept: history and last-write "
+                                                         "follow memory and the registers $eax, ")
+    # gdb's x and every other command that takes an address: a void value is no address
+    assert outputs(dbg, cap, "x/x $nosuch") == ["Value can't be converted to integer."]
+    assert outputs(dbg, cap, "pagewalk $nosuch") == ["Value can't be converted to integer."]
+    assert outputs(dbg, cap, "history $pc")[0].endswith(" writes to eip:")
+    dbg.execute("set $p = &a")
+    assert outputs(dbg, cap, "history $p")[0] == "4 writes to 0xbffffea4 (4 bytes):"

@@ -380,6 +380,8 @@ class Debugger:
         t = v.type.strip()
         if t.kind == "error":
             return v.address or 0
+        if t.kind == "void":            # $nosuch: gdb's unpack_long refuses it
+            raise DebugError("Value can't be converted to integer.")
         if t.kind == "func":
             return v.code_address if v.code_address is not None else v.address or 0
         if t.kind == "array":

@@ -2,6 +2,7 @@
 vmmap, stack, heap, pagewalk, diff."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from events import codes as C
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
 MAX_HISTORY = 200
 
 
+FOLLOWED = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags")
+
+
 def _target(dbg: "Debugger", arg: str) -> tuple[str, int, int]:
     """("reg", id, 0) or ("mem", address, size) for history / last-write."""
     text = arg.strip()
@@ -25,6 +29,12 @@ def _target(dbg: "Debugger", arg: str) -> tuple[str, int, int]:
     alias = {"pc": "eip", "sp": "esp", "fp": "ebp"}.get(name, name)
     if alias in C.REG_IDS and (text.startswith("$") or alias == text):
         return "reg", C.REG_IDS[alias], 0
+    if re.fullmatch(r"\$[A-Za-z_]\w*", text):
+        if dbg.context().read_reg(name) is not None:
+            raise DebugError(f"The history of ${name} is not kept: history and last-write follow memory and "
+                             f"the registers {', '.join('$' + r for r in FOLLOWED)}.")
+        if name not in dbg.convenience:
+            raise DebugError(f"Invalid register `{name}'")       # gdb's words for a register it does not know
     v = dbg.evaluate(text)
     kind = v.type.strip().kind
     if kind == "error":                   # a symbol without a type: its 4 bytes

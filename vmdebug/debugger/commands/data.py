@@ -139,6 +139,8 @@ def _x_address(dbg: "Debugger", expr: str) -> int:
     t = v.type.strip()
     if t.kind == "error":
         return v.address or 0
+    if t.kind == "void":                # $nosuch: gdb's value_as_address refuses it
+        raise DebugError("Value can't be converted to integer.")
     if t.kind == "func":
         return v.code_address if v.code_address is not None else v.address or 0
     if t.kind in ("array", "struct", "union") and v.lval == "memory" and v.address is not None:
