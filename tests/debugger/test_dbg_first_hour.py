@@ -164,3 +164,27 @@ def test_history_of_an_unknown_name_is_an_error_not_address_0(in_repo: None) -> 
     assert outputs(dbg, cap, "history $pc")[0].endswith(" writes to eip:")
     dbg.execute("set $p = &a")
     assert outputs(dbg, cap, "history $p")[0] == "4 writes to 0xbffffea4 (4 bytes):"
+
+
+def test_serve_once_does_not_promise_a_next_connection(tmp_path: Path) -> None:
+    import socket
+    (tmp_path / "exit.s").write_text(".intel_syntax noprefix\n.globl _start\n_start:\n    mov eax, 1\n"
+                                     "    mov ebx, 3\n    int 0x80\n")
+    proc = subprocess.Popen([sys.executable, "-m", "vmdebug", "serve", "--gdb", "127.0.0.1:0", "--once", "exit.s"],
+                            cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+                            env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()
+        port = int(re.search(r"listening on 127\.0\.0\.1:(\d+)", first).group(1))   # type: ignore[union-attr]
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+            conn.sendall(b"+$D#44")                     # gdb's detach
+            assert conn.recv(64).startswith(b"+$OK#9a")
+        rest = proc.communicate(timeout=60)[1]
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
+    said = rest.splitlines()
+    assert len(said) == 2 and said[0].startswith("vmdebug serve: gdb connected from 127.0.0.1:")
+    assert said[1] == "vmdebug serve: gdb disconnected"
+    assert "waiting for the next connection" not in rest

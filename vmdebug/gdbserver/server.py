@@ -113,9 +113,10 @@ class Server:
                     conn.close()
                 except OSError:
                     pass
-            self.log("gdb disconnected; waiting for the next connection")
-            if once:
+            if once:                # --once: this was the one connection; say nothing of a next
+                self.log("gdb disconnected")
                 return
+            self.log("gdb disconnected; waiting for the next connection")
 
     def session(self, conn: socket.socket) -> None:
         """Serve one client until it disconnects, detaches or kills."""
