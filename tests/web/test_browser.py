@@ -129,3 +129,22 @@ def test_the_page_warns_when_the_server_is_public(browser: Any, server: Server, 
         page.close()
     finally:
         public.stop()
+
+
+def test_dragging_the_slider_draws_where_it_stops(browser: Any, server: Server) -> None:
+    page = open_page(browser, server)
+    box = page.locator("#slider").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 10, y)
+    page.mouse.down()
+    for k in range(1, 21):                                        # drag right, then back a little
+        page.mouse.move(box["x"] + box["width"] * k / 25, y)
+    page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=5)
+    page.mouse.up()
+    page.wait_for_function("!window.vmdebug.view.busy && document.body.dataset.step === document.getElementById('slider').value")
+    step = int(page.get_attribute("body", "data-step"))
+    last = int(page.get_attribute("#slider", "max"))
+    assert 0.5 * last < step < 0.7 * last
+    assert int(page.input_value("#step-input")) == step
+    assert page.errors == []
+    page.close()

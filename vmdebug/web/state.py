@@ -33,20 +33,20 @@ class WebSession:
     """One debugger over a session, for the page."""
 
     def __init__(self, dbg: "Debugger", name: str, public: bool = False, warnings: list[str] | None = None) -> None:
+        from events.log import DamagedLog
         from vmdebug.web.marks import timeline_marks
+        from vmdebug.web.requests import Requests
         self.dbg = dbg
         self.name = name
         self.public = public
         #: One-line warnings from opening the session (a damaged file: the steps before the damage).
         self.warnings = [w.removeprefix("warning: ") for w in warnings or []]
-        self.fresh: list[str] = []
-        from vmdebug.web.requests import Requests
+        self.fresh: list[str] = []        # those the last move added
         self.marks = timeline_marks(dbg.tl.log)
         self.requests = Requests(dbg.tl.log)
         self.requests.asked(0, 0)          # build the index now, not on the first step asked for
         # Every checkpoint of the grid now (the stored ones checked on the way), so that any
         # jump of the slider costs one restore and a short fold (~0.5 s a million steps, once).
-        from events.log import DamagedLog
         try:
             dbg.tl.history.build_all()
         except DamagedLog as exc:          # the steps before the damage still replay

@@ -55,7 +55,8 @@ function clearError() { $("error").hidden = true; }
 
 // ---------------------------------------------------------------- moving through time
 // goto(n) resolves once step n (or a later request) is drawn; requests made while one is in
-// flight coalesce into the newest, so dragging the slider never queues stale steps.
+// flight coalesce into the newest, so dragging the slider never queues stale steps: it draws
+// the step it got, then asks for where the slider is now.
 function goto(n) {
   view.want = Math.trunc(n);     // out of range: the server says so in one line
   const done = new Promise((resolve) => view.waiters.push(resolve));
@@ -70,7 +71,7 @@ async function pump() {
     view.want = null;
     const t0 = performance.now();
     const d = await api(`/api/step/${n}`);
-    if (d && view.want === null) {
+    if (d) {          // drawn even if the slider moved on meanwhile: dragging shows each step it can
       await drawStep(d);
       view.lastDrawMs = performance.now() - t0;
       clearError();
