@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, Server, batch, vmdebug
+from webtools import ROOT, Server, batch, vmdebug
 
 
 def test_info_says_the_steps_the_end_and_the_marks(server: Server) -> None:

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from conftest import ARTIFACTS, Server, batch
+from webtools import ARTIFACTS, Server, batch
 
 
 def open_page(browser: Any, server: Server) -> Any:
