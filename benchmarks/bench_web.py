@@ -124,6 +124,9 @@ def main() -> None:
     print(f"  median {statistics.median(total):7.1f} ms   p90 {q[8]:7.1f} ms   worst {max(total):7.1f} ms")
     print(f"  of which the server (fold + views): median {statistics.median(served):7.1f} ms   "
           f"worst {max(served):7.1f} ms")
+    over = sum(t >= 100 for t in total)
+    print(f"  {over} of {len(total)} jumps took 100 ms or more; load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
     print(f"target: under 100 ms: {'met' if max(total) < 100 else 'met at the median' if statistics.median(total) < 100 else 'not met'}")
 
 

@@ -18,7 +18,7 @@ const FRAME_COLOURS = {
 };
 
 const view = {
-  info: null, step: 0, data: null, sources: {}, srcFile: null,
+  info: null, step: 0, data: null, sources: {}, srcFile: null, srcWindow: null,
   want: null, busy: false, waiters: [], lastDrawMs: 0, sideTimer: null,
 };
 
@@ -128,6 +128,10 @@ function drawRegisters(regs) {
   });
 }
 
+// The source shows a window of lines around the current one (as `list` does, wider): a libc
+// file of a thousand lines would otherwise cost tens of milliseconds of layout on every visit.
+const SOURCE_WINDOW = 60;
+
 async function drawSource(src) {
   const box = $("source");
   if (!src) {
@@ -137,26 +141,32 @@ async function drawSource(src) {
     return;
   }
   $("source-where").textContent = `${src.function} at ${src.short}:${src.line}`;
-  // One element per file, built once and kept: going back to a file is a swap, not a re-render.
-  if (view.srcFile !== src.file) {
-    if (!(src.file in view.sources)) {
-      const got = await api(`/api/source?file=${encodeURIComponent(src.file)}`);
-      const el = document.createElement("div");
-      el.innerHTML = (got ? got.lines : []).map((t, i) =>
-        `<div class="src-line" data-line="${i + 1}"><span class="num">${i + 1}</span>${esc(t)}</div>`).join("");
-      view.sources[src.file] = el;
+  if (!(src.file in view.sources)) {
+    const got = await api(`/api/source?file=${encodeURIComponent(src.file)}`);
+    view.sources[src.file] = got ? got.lines : [];
+  }
+  const lines = view.sources[src.file];
+  const w = view.srcWindow;
+  if (view.srcFile !== src.file || !w || src.line < w[0] + 10 || src.line > w[1] - 10) {
+    const first = Math.max(1, src.line - SOURCE_WINDOW), last = Math.min(lines.length, src.line + SOURCE_WINDOW);
+    const html = [];
+    for (let n = first; n <= last; n++) {
+      html.push(`<div class="src-line" data-line="${n}"><span class="num">${n}</span>${esc(lines[n - 1])}</div>`);
     }
-    box.replaceChildren(view.sources[src.file]);
+    box.innerHTML = html.join("");
     view.srcFile = src.file;
+    view.srcWindow = [first, last];
+    box.scrollTop = 0;
   }
   box.querySelectorAll(".current").forEach((e) => e.classList.remove("current"));
   box.dataset.line = src.line;
   box.dataset.file = src.short;
-  const el = view.sources[src.file].children[src.line - 1];
+  const el = box.children[src.line - view.srcWindow[0]];
   if (el) {
     el.classList.add("current");
-    const want = el.offsetTop - box.clientHeight / 2;
-    if (el.offsetTop < box.scrollTop || el.offsetTop > box.scrollTop + box.clientHeight - 20) box.scrollTop = want;
+    if (el.offsetTop < box.scrollTop || el.offsetTop > box.scrollTop + box.clientHeight - 20) {
+      box.scrollTop = el.offsetTop - box.clientHeight / 2;
+    }
   }
 }
 
