@@ -45,8 +45,8 @@ class WebSession:
         self.marks = timeline_marks(dbg.tl.log)
         self.requests = Requests(dbg.tl.log)
         self.requests.asked(0, 0)          # build the index now, not on the first step asked for
-        # Every checkpoint of the grid now (the stored ones checked on the way), so that any
-        # jump of the slider costs one restore and a short fold (~0.5 s a million steps, once).
+        # The checkpoints of the grid past the last one the session stored (a session cut short
+        # stored none near its end), built now rather than on the first jump there.
         try:
             dbg.tl.history.build_all()
         except DamagedLog as exc:          # the steps before the damage still replay
