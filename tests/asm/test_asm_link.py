@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from asm_tools import GCC_FLAGS, elf_sections, gas, nm, run
+from asm_tools import GCC_FLAGS, elf_sections, gas, gnu_link, nm, run
 from vmdebug.isa.assembler import assemble_file, assemble_text
 from vmdebug.libc import asm_files, include_dir
 from vmdebug.toolchain import build_program
@@ -122,7 +122,7 @@ def test_c_programs_with_libc_link_like_ld(tmp_path: Path, level: str) -> None:
         s = tmp_path / f"{name}-O{level}.s"
         run(["gcc", *GCC_FLAGS, "-g", f"-O{level}", "-I", str(include_dir()), str(c), "-o", str(s)])
         img = build_program(s)
-        _compare(img, _native([libc[0], s, *libc[1:]], tmp_path, f"{name}{level}"), f"{name} -O{level}")
+        _compare(img, gnu_link([libc[0], s], tmp_path, f"{name}{level}", libc[1:]), f"{name} -O{level}")
         assert img.lines.lookup(img.address_of("main") or 0) is not None
 
 
@@ -203,4 +203,4 @@ def test_build_program_links_libc_only_when_needed(tmp_path: Path) -> None:
     assert img.address_of("main") is not None and img.symbol("_start") is not None
     assert img.entry == img.address_of("_start") != img.address_of("main")
     libc = asm_files()
-    _compare(img, _native([libc[0], main_only, *libc[1:]], tmp_path, "mainonly"), "main only")
+    _compare(img, gnu_link([libc[0], main_only], tmp_path, "mainonly", libc[1:]), "main only")

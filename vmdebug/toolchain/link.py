@@ -705,11 +705,60 @@ def needs_libc(obj: Object) -> bool:
     return any(sym.section is None and name in obj.references for name, sym in obj.symbols.items())
 
 
+def _defines(obj: Object) -> set[str]:
+    """The global symbols an archive member offers (a common symbol does not pull a member)."""
+    return {name for name, sym in obj.symbols.items()
+            if sym.bind != "local" and sym.section is not None and sym.section != "*COM*"}
+
+
+def _wants(obj: Object) -> set[str]:
+    """The symbols an object leaves undefined (a weak reference pulls no member)."""
+    return {name for name, sym in obj.symbols.items() if sym.section is None and sym.bind != "weak"}
+
+
+def archive_order(defines: list[set[str]], wants: list[set[str]], defined: set[str],
+                  undefined: set[str]) -> list[int]:
+    """Which members of an archive a static link pulls in, in the order ld pulls them.
+
+    ld's archive rule (bfd/elflink.c ``elf_link_add_archive_symbols``): walk the
+    archive's symbol map, which ``ar`` writes member by member in archive order, and
+    take a member when it defines a symbol that is still undefined; its own references
+    join the undefined ones; walk again until a pass takes nothing.  So members come
+    pass by pass, in archive order within a pass.  ``defines``/``wants`` are each
+    member's definitions and undefined references; ``defined``/``undefined`` the
+    objects' before the archive.
+    """
+    defined, undefined = set(defined), set(undefined)
+    taken: list[int] = []
+    done = [False] * len(defines)
+    progress = True
+    while progress:
+        progress = False
+        for i, offered in enumerate(defines):
+            if done[i] or not offered & (undefined - defined):
+                continue
+            done[i], progress = True, True
+            taken.append(i)
+            defined |= offered
+            undefined |= wants[i]
+    return taken
+
+
+def archive_members(objects: list[Object], members: list[Object]) -> list[Object]:
+    """The members of the archive ``members`` that linking ``objects`` pulls in, in ld's order."""
+    defined = set().union(*map(_defines, objects)) if objects else set()
+    undefined = set().union(*map(_wants, objects)) if objects else set()
+    order = archive_order([_defines(m) for m in members], [_wants(m) for m in members], defined, undefined)
+    return [members[i] for i in order]
+
+
 def link_program(obj: Object, force_libc: bool = False, debug: bool = True) -> Image:
     """Link one program object, with the libc if it needs it, has no ``_start``, or ``force_libc``.
 
-    As ``vmdebug cc --native`` links: crt0.o (unless the program defines its
-    own ``_start``), the program, then the rest of the libc.
+    As ``ld crt0.o prog.o libc.a`` links (and ``vmdebug cc --native``): crt0.o (unless
+    the program defines its own ``_start``), the program, then the libc's objects the
+    two need, chosen and ordered by ld's archive rule (:func:`archive_order`).  A
+    program that calls no ``sin`` carries no math library and no DWARF of it.
     """
     objects = [obj]
     start = obj.symbols.get("_start")
@@ -718,7 +767,8 @@ def link_program(obj: Object, force_libc: bool = False, debug: bool = True) -> I
     if force_libc or needs_libc(obj) or not own_start:
         libc = libc_objects(debug)
         if libc:
-            objects = [*([] if own_start else libc[:1]), obj, *libc[1:]]
+            objects = [*([] if own_start else libc[:1]), obj]
+            objects += archive_members(objects, libc[1:])
     return link(objects, debug=debug)
 
 

@@ -2,8 +2,9 @@
 
 ``build_native`` compiles the user's file with the simulator's gcc flags
 (``-c`` instead of ``-S -masm=intel``), assembles crt0.s and the shipped
-libc assembly with GNU ``as --32`` and links everything with
-``ld -m elf_i386 -static -e _start``.  The result runs on this machine's
+libc assembly with GNU ``as --32``, puts the libc in an archive with ``ar``
+and links with ``ld -m elf_i386 -static -e _start``, which takes the libc's
+members the program needs, as vmdebug's own linker does.  The result runs on this machine's
 kernel, so a simulated run can be compared with real hardware byte for byte.
 
 ``run_native`` runs such an executable and reports stdout, stderr, the
@@ -29,7 +30,7 @@ from vmdebug.toolchain.gcc import check_opt_level, compile_place, gcc_command, r
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise UserError(f"{name} was not found on PATH: the native build needs gcc, as and ld (binutils)")
+        raise UserError(f"{name} was not found on PATH: the native build needs gcc, as, ar and ld (binutils)")
     return path
 
 
@@ -63,7 +64,7 @@ def build_native(source: str | Path, out: str | Path, opt_level: str = "0") -> P
     An assembly file is read as Intel syntax (``.intel_syntax noprefix`` is
     put in front, as vmdebug's assembler only knows Intel syntax); if it
     defines its own ``_start`` it is linked without crt0, else crt0 calls
-    its ``main``.  The libc is linked in either case.
+    its ``main``.  The libc is linked as an archive in either case.
 
     Raises UserError on a missing file or tool; a C compile error raises
     CompilerError carrying gcc's stderr.
@@ -93,9 +94,13 @@ def build_native(source: str | Path, out: str | Path, opt_level: str = "0") -> P
         objects = libc_objects(work)
         crt0, rest = objects[0], objects[1:]
         first = [] if own_start else [str(crt0)]
+        # The libc as a static archive: ld takes the members the program needs, as
+        # vmdebug's linker does (vmdebug.toolchain.link.archive_order).
+        archive = work / "libc.a"
+        _run([_tool("ar"), "rcs", str(archive), *map(str, rest)], "ar")
         linked = work / "a.out"
         _run([_tool("ld"), "-m", "elf_i386", "-static", "-e", "_start", "-o", str(linked),
-              *first, str(user_obj), *map(str, rest)], "ld")
+              *first, str(user_obj), str(archive)], "ld")
         write_atomic(out_path, linked.read_bytes(), executable=True)     # whole or not at all
     return out_path
 
