@@ -27,9 +27,22 @@ RA_COLUMN = 8
 
 @dataclass(slots=True)
 class Fde:
+    """One FDE's address range; its table of rules is decoded when first asked for
+    (a debugger that unwinds a few frames decodes a few of the program's hundreds)."""
+
     low: int
     high: int
-    rows: list[dict[Any, Any]]
+    entry: Any = None
+    _rows: list[dict[Any, Any]] | None = None
+
+    @property
+    def rows(self) -> list[dict[Any, Any]]:
+        if self._rows is None:
+            try:
+                self._rows = list(self.entry.get_decoded().table)
+            except Exception:           # a damaged FDE covers nothing
+                self._rows = []
+        return self._rows
 
 
 class _RegFrame:
@@ -69,11 +82,7 @@ class CallFrames:
             if header is None or "initial_location" not in header:
                 continue
             low = header["initial_location"]
-            try:
-                rows = e.get_decoded().table
-            except Exception:
-                continue
-            self.fdes.append(Fde(low, low + header["address_range"], rows))
+            self.fdes.append(Fde(low, low + header["address_range"], e))
         self.fdes.sort(key=lambda f: f.low)
         self._lows = [f.low for f in self.fdes]
 
