@@ -13,13 +13,13 @@
  * Try:
  *   vmdebug debug --file examples/numbers.txt examples/average.c
  *   (vmdebug) break 43                  mean's return, after the loop  => Breakpoint 1 at
- *   (vmdebug) run                       => Breakpoint 1, mean (xs=0x805db20 <numbers>, n=6)
+ *   (vmdebug) run                       => Breakpoint 1, mean (xs=... <numbers>, n=6)
  *   (vmdebug) print sum                 the six numbers added up  => $1 = 99.625
  *   (vmdebug) print sum / n             the debugger's own division  => $2 = 16.604166666666668
  *   (vmdebug) history sum               each addsd's result: 8 bytes a step  => 0x4053e00000000000 -> 0x4058e8
  *   (vmdebug) finish                    => Value returned is $3 = 16.604166666666668
  *   (vmdebug) info registers st0        the same value, as the 80-bit x87 register  => 16.6041666666666678509
- *   (vmdebug) reverse-step              back into mean, after the division  => mean (xs=0x805db20 <numbers>, n=6)
+ *   (vmdebug) reverse-step              back into mean, after the division  => mean (xs=... at examples/average.c:44
  *   (vmdebug) p $xmm0.v2_double[0]      the quotient divsd left in xmm0  => $4 = 16.604166666666668
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

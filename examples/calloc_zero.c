@@ -9,9 +9,9 @@
  *   vmdebug debug examples/calloc_zero.c
  *   (vmdebug) break calloc        => Breakpoint 1 at
  *   (vmdebug) continue            => Breakpoint 1, calloc (nmemb=8, size=4)
- *   (vmdebug) heap                q's free chunk of 40  => 0x0805e004 0x00000028 40 free 0x0805e008
- *   (vmdebug) finish              out of calloc, back in main  => Value returned is $1 = (void *) 0x805e008
- *   (vmdebug) heap                in use again, zeroed  => 0x00000029 40 in use 0x0805e008 36 00 00 00
+ *   (vmdebug) heap                q's free chunk of 40  => 0x00000028 40 free
+ *   (vmdebug) finish              out of calloc, back in main  => Value returned is $1 = (void *) 0x
+ *   (vmdebug) heap                in use again, zeroed  => 0x00000029 40 in use ... 36 00 00 00 00
  *   (vmdebug) history *(int *)$1  memset in main, then in calloc  => -> 0xabababab => 0xabababab -> 0
  *   (vmdebug) explain             => The process exits normally with status 0
  *

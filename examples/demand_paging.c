@@ -19,12 +19,12 @@
  *   (vmdebug) pagewalk p          ... with no page table yet  => walk stops: the PDE is not present
  *   (vmdebug) tbreak 56           => Temporary breakpoint 2 at
  *   (vmdebug) continue            past the first p[offset] = ...  => main () at examples/demand_paging.c:56
- *   (vmdebug) pagewalk p          present now: the write faulted it in  => -> frame 0xc
+ *   (vmdebug) pagewalk p          present now: the write faulted it in  => -> frame
  *   (vmdebug) pagewalk p + 4096   the next page: still not present  => = 0x00000000 P=0
  *   (vmdebug) break 61            => Breakpoint 3 at
  *   (vmdebug) continue            the last line reads an untouched page  => touched 4 pages, sum 10
  *   (vmdebug) next                => an untouched page reads as 0
- *   (vmdebug) frames              frame 0, the zero page, mapped there  => read but never written at 0xb6001000
+ *   (vmdebug) frames              frame 0, the zero page, mapped there  => (all zeros, read-only): read but never written
  *   (vmdebug) info pagefaults     4 zero-filled pages, 1 zero-page mapping  => 4 zero-filled on a first write
  *     => 1 mapped the zero page on a first read
  *   (vmdebug) explain             => The process exits normally with status 0

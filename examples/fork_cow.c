@@ -18,15 +18,15 @@
  *   (vmdebug) break 58            => Breakpoint 1 at
  *   (vmdebug) run                 the parent, after fork, before its write  => [New inferior 2 (process 1001)]
  *   (vmdebug) info inferiors      two processes, 1000 and 1001  => 2 process 1001
- *   (vmdebug) frames              shared, refs 2  => 0x00007000 2 pid 1000 page 0x0805d000 (r-, dirty)
+ *   (vmdebug) frames              shared, refs 2  => 2 pid 1000 page ... (r-, dirty) in examples/fork_cow.c
  *   (vmdebug) next                the parent writes data[0]: a copy, its own frame  => 59
- *   (vmdebug) history data[0]     => copy-on-write: page 0x0805d000 of pid 1000 copied from frame 0x7 to frame 0xd
+ *   (vmdebug) history data[0]     => copy-on-write: page ... of pid 1000 copied from frame
  *   (vmdebug) break child         => Breakpoint 2 at
  *   (vmdebug) continue            the child  => [Switching to process 1001] => Breakpoint 2, child ()
  *   (vmdebug) print data[0]       still 1: the page as it was at fork  => $1 = 1
  *   (vmdebug) next 2              the child writes 2: the frame is its own now  => child sees 1, writes 2
  *   (vmdebug) history data[0]     no copy: the parent's copy left it the only user  => 0x00000001 -> 0x00000002
- *   (vmdebug) info pagefaults     faults per process  => pid 1001: 5 page faults
+ *   (vmdebug) info pagefaults     faults per process  => pid 1001: ... page faults
  *   (vmdebug) reverse-continue    back to the child's breakpoint  => Breakpoint 2, child ()
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

@@ -19,13 +19,13 @@
  * Try:
  *   vmdebug debug examples/heap_brk.c
  *   (vmdebug) break free          => Breakpoint 1 at
- *   (vmdebug) continue            in free(b)  => Breakpoint 1, free (p=0x805e018)
- *   (vmdebug) heap                the chunks from __heap_start to __heap_end  => 0x0805e014 0x00000011 16 in use
- *   (vmdebug) x/12xw __heap_start  headers 0x11, 0x11, 0x69  => 0x805e004: 0x00000011 0x00000000 => 0x00000069
+ *   (vmdebug) continue            in free(b)  => Breakpoint 1, free (p=0x
+ *   (vmdebug) heap                the chunks from __heap_start to __heap_end  => 0x00000011 16 in use
+ *   (vmdebug) x/12xw __heap_start  headers 0x11, 0x11, 0x69  => 0x00000011 0x00000000 0x00000000 => 0x00000069
  *   (vmdebug) finish              out of free(b), back in main  => in main () at examples/heap_brk.c:68
- *   (vmdebug) heap                b's chunk free, in bin 0; c's header 0x6b  => 16 free 0x0805e018 => 0x0000006b
- *   (vmdebug) vmmap               the [heap] ends at the page-rounded break  => (page-aligned end 0x0805f000)
- *   (vmdebug) history &__heap_end  every change of the heap end  => 0x0805e024 -> 0x0805e08c
+ *   (vmdebug) heap                b's chunk free, in bin 0; c's header 0x6b  => 0x00000010 16 free => 0x0000006b
+ *   (vmdebug) vmmap               the [heap] ends at the page-rounded break  => [heap] 4 KiB
+ *   (vmdebug) history &__heap_end  every change of the heap end  => heap_grow
  *   (vmdebug) explain             => The process exits normally with status 0
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):

@@ -12,12 +12,12 @@
  *
  * Try:
  *   vmdebug debug examples/heap_overflow.c
- *   (vmdebug) break strcpy        => Breakpoint 1 at 0x8054e60: strcpy. (2 locations)
- *   (vmdebug) continue            => Breakpoint 1.1, strcpy (dst=0x805e018 "", src=0x8058000 "bbbb")
- *   (vmdebug) continue            the second strcpy, into a  => src=0x805802b 'A' <repeats 18 times>
- *   (vmdebug) heap                two chunks of 16; b's header is 0x11  => 0x0805e014 0x00000011 16 in use
+ *   (vmdebug) break strcpy        => Breakpoint 1 at 0x...: strcpy. (2 locations)
+ *   (vmdebug) continue            => Breakpoint 1.1, strcpy (dst=0x... "", src=0x... "bbbb")
+ *   (vmdebug) continue            the second strcpy, into a  => src=0x... 'A' <repeats 18 times>
+ *   (vmdebug) heap                two chunks of 16; b's header is 0x11  => 0x00000011 16 in use ... 62 62 62 62
  *   (vmdebug) watch *(int *)(b - 4)  b's header: stops inside strcpy  => Hardware watchpoint 2
- *   (vmdebug) continue            => Old value = 17 => New value = 65 => in strcpy (dst=0x805e008
+ *   (vmdebug) continue            => Old value = 17 => New value = 65 => in strcpy (dst=0x... 'A' <repeats 13 times>
  *   (vmdebug) bt                  => #1 0x080490a9 in main () at examples/heap_overflow.c:44
  *   (vmdebug) history *(int *)(b - 4)  0x11 by malloc, then 0x41 a byte by strcpy  => 0x00000000 -> 0x00000011
  *   (vmdebug) explain             => free found the heap damaged and called abort()

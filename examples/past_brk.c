@@ -13,11 +13,11 @@
  *   (vmdebug) break 41            => Breakpoint 1 at
  *   (vmdebug) run                 up to the last printf
  *     => byte at the break: 0 (same page, still mapped)
- *   (vmdebug) vmmap               the [heap] region ends on a page boundary  => (page-aligned end 0x0805f000)
- *   (vmdebug) pagewalk brk_now    present  => mapping: 0x0805e000-0x0805f000 rw-p [heap]
+ *   (vmdebug) vmmap               [heap] ends on a page boundary  => [heap] 4 KiB => (page-aligned end 0x...000)
+ *   (vmdebug) pagewalk brk_now    present  => mapping: 0x...-0x... rw-p [heap]
  *   (vmdebug) pagewalk next_page  not present  => walk stops: the PTE is not present
  *   (vmdebug) continue            => Program received signal SIGSEGV => examples/past_brk.c:42
- *   (vmdebug) explain             => read from 0x0805f000: no mapping there (above the program break
+ *   (vmdebug) explain             => no mapping there (above the program break
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | the break is 20 bytes past p

@@ -14,7 +14,7 @@
  *   (vmdebug) vmmap               .rodata is r--, .data and .bss rw-  => | rodata (.rodata) | r--p
  *   (vmdebug) pagewalk s          present, but not writable  => P=1 RW=0 => read-only (a write faults: SEGV_ACCERR)
  *   (vmdebug) reverse-stepi       => 36 s[0] = 'H';
- *   (vmdebug) explain             => write to 0x08058000 in .rodata
+ *   (vmdebug) explain             => write to 0x... in .rodata
  *
  * Expected outcome (native and simulated, at -O0, -O1 and -O2):
  *   | buf = Hello

@@ -10,8 +10,8 @@
  * Try:
  *   vmdebug debug examples/stack_smash.c
  *   (vmdebug) break greet         => Breakpoint 1 at
- *   (vmdebug) continue            => Breakpoint 1, greet (name=0x805800b "bob")
- *   (vmdebug) continue            the second call  => greet (name=0x8058010 'A' <repeats 40 times>)
+ *   (vmdebug) continue            => Breakpoint 1, greet (name=0x... "bob")
+ *   (vmdebug) continue            the second call  => greet (name=0x... 'A' <repeats 40 times>)
  *   (vmdebug) stack               buf, saved ebp, return address at ADDR  => 0xbffffe9c 0x08049086 return address
  *   (vmdebug) watch *(int *)0xbffffe9c if *(int *)0xbffffe9c == 0x41414141
  *                                 the int at ADDR (`watch ADDR` would watch a constant), once all "AAAA"

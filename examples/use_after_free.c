@@ -10,8 +10,8 @@
  * Try:
  *   vmdebug debug examples/use_after_free.c
  *   (vmdebug) break free          => Breakpoint 1 at
- *   (vmdebug) continue            => Breakpoint 1, free (p=0x805e008)
- *   (vmdebug) heap                acct's 24-byte chunk, in use  => 0x00000019 24 in use 0x0805e008 20 61 6c 69
+ *   (vmdebug) continue            => Breakpoint 1, free (p=0x
+ *   (vmdebug) heap                acct's 24-byte chunk, in use  => 0x00000019 24 in use ... 20 61 6c 69 63 65
  *   (vmdebug) finish              out of free, back in main  => in main () at examples/use_after_free.c:49
  *   (vmdebug) heap                the chunk is free: bit 0 of its header is clear  => 0x00000018 24 free
  *   (vmdebug) watch -l acct->balance  stops when strcpy(msg, ...) writes it  => Hardware watchpoint 2
