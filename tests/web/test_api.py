@@ -44,8 +44,10 @@ def test_a_step_matches_info_registers_frame_and_vmmap(server: Server, null_dere
     assert d["source"] is not None and (d["source"]["short"], d["source"]["line"]) == (frame.group(1),
                                                                                        int(frame.group(2)))
     bounds = {int(a, 16) for a in re.findall(r"^(0x[0-9a-f]{8})  \+", text, re.M)}
+    boxes = {b.strip() for b in re.findall(r"^\s+\|([^|]+)\|", text, re.M)}
     for region in d["memory_map"]["regions"]:
         assert region["start"] in bounds and region["end"] in bounds, region
+        assert region["label"][:32].strip() in boxes, (region, boxes)     # vmmap's own words
 
 
 def test_history_and_pagewalk_and_frames(server: Server, null_deref_session: Path) -> None:

@@ -97,9 +97,9 @@ def disassembly(dbg: "Debugger") -> list[dict[str, Any]]:
 
 
 def memory_map(dbg: "Debugger") -> dict[str, Any]:
-    """The ``vmmap`` view's regions, top to bottom, with their kinds and the live marks."""
+    """The ``vmmap`` view's regions, top to bottom, with its kinds and labels and the live marks."""
     from vmdebug.debugger.commands.beyond import map_context
-    from vmdebug.debugger.views.vmmap import region_kinds
+    from vmdebug.debugger.views.vmmap import region_kinds, region_label
     from vmdebug.machine.layout import kernel_half
     state = dbg.tl.state
     ctx = map_context(dbg)
@@ -108,19 +108,8 @@ def memory_map(dbg: "Debugger") -> dict[str, Any]:
     regions = []
     for s, (e, p, n) in sorted(state.vmas.items(), reverse=True):
         kind = kinds[s]
-        label = kind
-        if kind in ("text", "data", "rodata"):
-            secs = [name for name, a, b in ctx.sections if a < e and b > s and name]
-            label = kind + (f" ({' '.join(secs)})" if secs else "")
-            if kind == "rodata" and not secs:
-                label = "ELF and program headers"
-        elif kind == "stack":
-            label = "stack (grows down)"
-        elif kind == "heap":
-            label = "heap (grows up)"
-        elif kind == "mmap":
-            label = "mmap area"
-        regions.append({"start": s, "end": e, "perms": p, "name": n, "kind": kind, "label": label})
+        regions.append({"start": s, "end": e, "perms": p, "name": n, "kind": kind,
+                        "label": region_label(kind, s, e, ctx)})
     top = max([ctx.task_size] + [r["end"] for r in regions])
     kernel = kernel_half(state)
     return {

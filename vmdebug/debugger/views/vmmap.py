@@ -54,6 +54,21 @@ def region_kinds(state: ProcessState, ctx: MapContext) -> dict[int, str]:
     return kinds
 
 
+def region_label(kind: str, start: int, end: int, ctx: MapContext) -> str:
+    """The name a region's box carries: its kind, with the program's sections in it for the
+    file's own mappings (the browser view draws the same words)."""
+    if kind == "stack":
+        return "stack (grows down)"
+    if kind == "heap":
+        return "heap (grows up)"
+    if kind in ("text", "data", "rodata"):
+        secs = [name for name, a, b in ctx.sections if a < end and b > start and name]
+        if kind == "rodata" and not secs:
+            return "ELF and program headers"
+        return kind + (f" ({' '.join(secs)})" if secs else "")
+    return kind + " area" if kind == "mmap" else kind
+
+
 def _box(label: str) -> str:
     return "|" + label[:WIDTH - 2].center(WIDTH - 2) + "|"
 
@@ -91,25 +106,21 @@ def vmmap(state: ProcessState, ctx: MapContext) -> list[str]:
         if kind == "stack":
             if ctx.args_start is not None and s <= ctx.args_start < e:
                 out.append(f"{pad}{_box('argv/env strings, auxv')}  from {ctx.args_start:#010x}")
-            out.append(f"{pad}{_box('stack (grows down)')}  {'  '.join(notes)}")
+            out.append(f"{pad}{_box(region_label(kind, s, e, ctx))}  {'  '.join(notes)}")
             if s <= esp < e:
                 marks.append(f"<- esp {esp:#010x}")
             if s <= ebp < e:
                 marks.append(f"<- ebp {ebp:#010x}")
         elif kind == "heap":
-            out.append(f"{pad}{_box('heap (grows up)')}  {'  '.join(notes)}")
+            out.append(f"{pad}{_box(region_label(kind, s, e, ctx))}  {'  '.join(notes)}")
             marks.append(f"<- brk {state.brk:#010x} (page-aligned end {e:#010x})")
             marks.append(f"   start_brk {ctx.start_brk:#010x}")
         elif kind in ("text", "data", "rodata"):
-            secs = [name for name, a, b in ctx.sections if a < e and b > s and name]
-            label = kind + (f" ({' '.join(secs)})" if secs else "")
-            if kind == "rodata" and not secs:
-                label = "ELF and program headers"
-            out.append(f"{pad}{_box(label)}  {'  '.join(notes)}")
+            out.append(f"{pad}{_box(region_label(kind, s, e, ctx))}  {'  '.join(notes)}")
             if s <= eip < e:
                 marks.append(f"<- eip {eip:#010x}")
         else:
-            out.append(f"{pad}{_box(kind + ' area' if kind == 'mmap' else kind)}  {'  '.join(notes)}")
+            out.append(f"{pad}{_box(region_label(kind, s, e, ctx))}  {'  '.join(notes)}")
             if s <= eip < e:
                 marks.append(f"<- eip {eip:#010x}")
         for m in marks:
