@@ -129,7 +129,8 @@ def _serve(args: argparse.Namespace, session_path: str, sock: socket.socket, pub
     shown = f"[{host}]" if ":" in host else host
     print(f"vmdebug: serving {name} ({dbg.tl.last} steps) at http://{shown}:{port}/  (Ctrl-C stops)", flush=True)
     if public:
-        warn(f"listening on {host}, not the loopback address: anyone who can reach it can read the session")
+        print(f"vmdebug: listening on {host}, not the loopback address: anyone who can reach it can read "
+              "the session", file=sys.stderr)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     try:

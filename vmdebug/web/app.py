@@ -40,9 +40,10 @@ def create_app(session: WebSession) -> Starlette:
             async with lock:
                 data = await asyncio.to_thread(fn)
         except WebError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=exc.status)
+            return JSONResponse({"error": _one_line(str(exc))}, status_code=exc.status)
         except Exception as exc:   # a bug: one line for the page, and the server goes on
-            return JSONResponse({"error": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500)
+            return JSONResponse({"error": _one_line(f"internal error: {type(exc).__name__}: {exc}")},
+                                status_code=500)
         return JSONResponse(data)
 
     async def index(request: Request) -> Response:
@@ -105,6 +106,11 @@ def create_app(session: WebSession) -> Starlette:
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     return Starlette(routes=routes)
+
+
+def _one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0] if lines else "error"
 
 
 def _missing(what: str) -> Any:
