@@ -193,3 +193,20 @@ def test_serve_once_does_not_promise_a_next_connection(tmp_path: Path) -> None:
     assert len(said) == 2 and said[0].startswith("vmdebug serve: gdb connected from 127.0.0.1:")
     assert said[1] == "vmdebug serve: gdb disconnected"
     assert "waiting for the next connection" not in rest
+
+
+SMASH_SCRIPT = """\
+break greet
+run
+continue
+finish
+info program
+"""
+
+
+def test_finish_out_of_a_smashed_frame_reports_the_sigsegv_as_gdb(tmp_path: Path) -> None:
+    """The return address is overwritten while finish runs: gdb's momentary breakpoint at the
+    caller is never reached, and the SIGSEGV at 0x41414141 is what stops it."""
+    gdb, ours = _both(tmp_path, "smash", (ROOT / "examples" / "stack_smash.c").read_text(), SMASH_SCRIPT)
+    assert "Program received signal SIGSEGV, Segmentation fault." in gdb and "0x41414141 in ?? ()" in gdb
+    assert ours == gdb

@@ -459,7 +459,11 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
     if frame.is_inline:
         _finish_inline(dbg, frame, d0)
         return
-    stop = scan(dbg, True, lambda c: c.depth < d0)
+    # gdb's momentary breakpoint at the caller's resume address, for the caller's frame: a
+    # return elsewhere (a smashed return address, a longjmp past it) does not end finish,
+    # and the run goes on to whatever stops it then (the SIGSEGV at 0x41414141).
+    resume = frames[frame.level + 1].pc
+    stop = scan(dbg, True, lambda c: (c.depth < d0) & (c.eip == resume))
     if stop.reason == "done":
         note_stop(dbg, stop)
         dbg.frame_level = 0
