@@ -148,3 +148,16 @@ def test_dragging_the_slider_draws_where_it_stops(browser: Any, server: Server) 
     assert int(page.input_value("#step-input")) == step
     assert page.errors == []
     page.close()
+
+
+def test_a_held_key_steps_one_instruction_at_a_time(browser: Any, server: Server) -> None:
+    page = open_page(browser, server)
+    page.evaluate("document.activeElement.blur()")
+    for _ in range(12):                                           # faster than the server answers
+        page.keyboard.press("ArrowRight", delay=5)
+    page.wait_for_function("!window.vmdebug.view.busy && !window.vmdebug.view.moving")
+    step = int(page.get_attribute("body", "data-step"))
+    assert 1 <= step <= 12                                        # each motion from the step drawn
+    assert page.input_value("#slider") == str(step)
+    assert page.errors == []
+    page.close()

@@ -19,7 +19,7 @@ const FRAME_COLOURS = {
 
 const view = {
   info: null, step: 0, data: null, sources: {}, srcFile: null, srcWindow: null,
-  want: null, busy: false, waiters: [], lastDrawMs: 0, sideTimer: null,
+  want: null, busy: false, waiters: [], lastDrawMs: 0, sideTimer: null, moving: false,
 };
 
 // ---------------------------------------------------------------- requests and errors
@@ -82,18 +82,26 @@ async function pump() {
   waiters.forEach((w) => w(view.step));
 }
 
+// One motion at a time, each from the step drawn: a held key steps as fast as the server
+// answers instead of sending many motions from the same step.
 async function motion(cmd) {
-  const d = await api(`/api/motion?from=${view.step}&cmd=${encodeURIComponent(cmd)}`);
-  if (!d) return;
-  $("said").textContent = d.said.length ? d.said[d.said.length - 1] : "";
-  await goto(d.step);
+  if (view.moving) return;
+  view.moving = true;
+  try {
+    const d = await api(`/api/motion?from=${view.step}&cmd=${encodeURIComponent(cmd)}`);
+    if (!d) return;
+    $("said").textContent = d.said.length ? d.said[d.said.length - 1] : "";
+    await goto(d.step);
+  } finally {
+    view.moving = false;
+  }
 }
 
 // ---------------------------------------------------------------- drawing one step
 async function drawStep(d) {
   view.data = d;
   view.step = d.step;
-  $("slider").value = d.step;
+  if (view.want === null) $("slider").value = d.step;    // not under the mouse of a drag still going
   $("step-input").value = d.step;
   document.body.dataset.step = d.step;
   drawRegisters(d.registers);
