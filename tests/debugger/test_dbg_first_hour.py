@@ -210,3 +210,16 @@ def test_finish_out_of_a_smashed_frame_reports_the_sigsegv_as_gdb(tmp_path: Path
     gdb, ours = _both(tmp_path, "smash", (ROOT / "examples" / "stack_smash.c").read_text(), SMASH_SCRIPT)
     assert "Program received signal SIGSEGV, Segmentation fault." in gdb and "0x41414141 in ?? ()" in gdb
     assert ours == gdb
+
+
+def test_after_main_returned_bt_and_reverse_finish_agree_on_start(in_repo: None) -> None:
+    """_start's `call exit` is its last instruction: the return address is the next symbol's
+    first byte (add3), and gdb names the caller at pc - 1 (get_frame_address_in_block)."""
+    dbg, cap = session("examples/recursion_frames.c", layout="i386")
+    dbg.execute("break exit")
+    dbg.execute("run")
+    assert outputs(dbg, cap, "bt") == ["#0  exit (status=0) at exit.c:26",
+                                       "#1  0x08049029 in _start () at /vmdebug/libc/crt0.s:32"]
+    assert outputs(dbg, cap, "info symbol 0x08049029") == ["add3 in section .text"]
+    assert outputs(dbg, cap, "reverse-finish") == ["_start () at /vmdebug/libc/crt0.s:32", "32\t\tcall\texit"]
+    assert outputs(dbg, cap, "bt") == ["#0  _start () at /vmdebug/libc/crt0.s:32"]

@@ -145,13 +145,14 @@ def build_frames(dbg: "Debugger") -> list[Frame]:
             if nxt is not None and isinstance(nxt[4], dict):
                 regs = {i: nxt[4].get(i) for i in range(NREGS)}
             continue
-        sym = info.function_at(pc)
-        name = sym.name if sym is not None else "??"
         # A caller's return address may already be past its block (a call at the end of
-        # a function), so gdb looks it up at pc - 1 (get_frame_address_in_block).
+        # a function), so gdb looks it up at pc - 1 (get_frame_address_in_block), its name
+        # too (find_frame_funname): _start's `call exit` returns to the next symbol's start.
         # (Not after a signal trampoline: the interrupted pc is where the signal came, gdb's
         # get_frame_address_in_block for a frame whose callee is a SIGTRAMP_FRAME.)
         lookup = pc - 1 if k > 0 and not isinstance(extra, dict) else pc
+        sym = info.function_at(lookup)
+        name = sym.name if sym is not None else "??"
         f = Frame(k, pc, sym, name, ret_slot, saved_ret, sp, regs=dict(regs), lookup=lookup)
         if dwarf is not None:
             f.function = dwarf.function_at(lookup)
