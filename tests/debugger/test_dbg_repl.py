@@ -139,8 +139,11 @@ def test_ctrl_r_searches_saved_history(prog: Path, tmp_path: Path) -> None:
     hist = tmp_path / "hist"
     hist.write_text("\n# 1\n+p 11\n\n# 2\n+p 22\n\n# 3\n+info registers eip\n")
     dbg, cap = session(prog)
-    drive(dbg, "\x12p 1\r\r\x04", hist)       # Ctrl-R "p 1", Enter accepts, Enter runs
+    drive(dbg, "\x12p 1\r\x04", hist)       # Ctrl-R "p 1": Enter runs the line found, as readline does
     assert cap.lines == ["$1 = 11", "quit"]
+    dbg, cap = session(prog)
+    drive(dbg, "\x12info\r\r\x04", hist)     # the second Enter repeats it, as any Enter after a command
+    assert cap.lines[0].startswith("eip ") and cap.lines[1] == cap.lines[0] and cap.lines[2] == "quit"
 
 
 def test_commands_from_a_pipe_without_terminal(prog: Path) -> None:
@@ -157,3 +160,43 @@ def test_enter_after_x_continues(prog: Path, tmp_path: Path) -> None:
     dbg, cap = session(prog)
     drive(dbg, "set context off\rx/2xw &val\r\r\x04", tmp_path / "h")
     assert cap.lines == ["0x804a000:\t0x00000007\t0x74206968", "0x804a008:\t0x65726568\t0x00000000", "quit"]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_completion_of_c_names_members_files_and_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    dbg, _ = session("examples/use_after_free.c", layout="i386")
+    dbg.execute("break 48")
+    dbg.execute("run")
+    comp = DebugCompleter(dbg)
+
+    def complete(text: str) -> list[str]:
+        return [c.text for c in comp.get_completions(Document(text), CompleteEvent())]
+    assert complete("p acct->") == ["name", "balance"]                 # members after ->
+    assert complete("p acct->ba") == ["balance"]
+    assert complete("p acct[0].na") == ["name"]                        # after .
+    assert complete("p ms") == ["msg"]                                 # a local
+    assert "acct" in complete("output acc")                            # a global
+    assert complete("p $_si") == ["$_siginfo"] and "$xmm0" in complete("p $xm")
+    assert complete("set cont") == ["context"] and complete("show detach") == ["detach-on-fork"]
+    assert complete("info brea") == ["breakpoints"]
+    assert "use_after_free.c" in complete("list use_")                 # a file after list
+    assert complete("break use_after_free.c:ma") == ["use_after_free.c:main"]
+    assert "malloc" in complete("break mal")                           # a function
+    assert complete("p acct->nosuch.") == []                           # nothing, and no error
+
+
+def test_tab_completes_at_the_prompt(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import time
+    monkeypatch.chdir(ROOT)
+    dbg, cap = session("examples/use_after_free.c", layout="i386")
+    with create_pipe_input() as inp:
+        def typist() -> None:     # completion runs between keys: type as a person would
+            for keys in ("set context off\r", "break 48\r", "run\r", "p acct->ba\t", "\r", "\x04"):
+                inp.send_text(keys)
+                time.sleep(1.5)
+        threading.Thread(target=typist, daemon=True).start()
+        Repl(dbg, input=inp, output=DummyOutput(), history_file=str(tmp_path / "h"), color=False).loop()
+    assert "$1 = 100" in cap.lines, cap.lines        # the line ran was "p acct->balance"

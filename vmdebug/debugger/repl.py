@@ -1,8 +1,11 @@
 """The interactive front end, on prompt_toolkit.
 
 * history saved across sessions in ``~/.vmdebug_history`` (``VMDEBUG_HISTORY``
-  overrides the path, e.g. for tests), Ctrl-R searches it;
-* completion of command names, subcommands, symbols and registers;
+  overrides the path, e.g. for tests), Ctrl-R searches it and Enter runs the line found,
+  as in readline;
+* Tab completes command names, subcommands (info, set, show), registers and convenience
+  variables after $, members after . and ->, files and functions after break/list, and
+  the locals in scope, globals and symbols;
 * a bottom toolbar: step/total, function, line, how the process ended;
 * after every stop a context display in the spirit of pwndbg (registers with
   the changed ones highlighted, source or disassembly around eip, the top of
@@ -17,10 +20,12 @@ import signal
 import threading
 from typing import Any, Iterable
 
-from prompt_toolkit import PromptSession
+from prompt_toolkit import PromptSession, search
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
+from prompt_toolkit.filters import is_searching
 from prompt_toolkit.formatted_text import HTML
+from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.styles import Style
 
@@ -62,38 +67,185 @@ def history_path() -> str:
     return os.environ.get("VMDEBUG_HISTORY") or os.path.join(os.path.expanduser("~"), ".vmdebug_history")
 
 
+#: Commands whose argument is a location (gdb's linespec completer): files and functions.
+LOCATION_COMMANDS = {"break", "b", "br", "bre", "brea", "tbreak", "list", "l", "until", "u", "advance", "clear",
+                     "info line", "info scope", "disassemble", "disas"}
+#: What set and show take besides a convenience variable (support.py's settings, gdb's names).
+SET_NAMES = ("args", "color", "confirm", "context", "detach-on-fork", "disassembly-flavor", "environment",
+             "follow-fork-mode", "height", "inferior-tty", "listsize", "pagination", "stdin", "style", "var",
+             "variable", "width")
+SHOW_NAMES = ("args", "color", "context", "detach-on-fork", "environment", "follow-fork-mode", "inferior-tty",
+              "listsize", "stdin", "style", "version")
+SPECIAL_VARS = ("_exitcode", "_siginfo")
+_MEMBER = None
+
+
 class DebugCompleter(Completer):
-    """Commands first, then subcommands, then symbols and $registers."""
+    """What readline's completion gives in gdb: commands, then subcommands (info, set,
+    show), then by what the word is: $registers and convenience variables, struct and
+    union members after . and ->, files and functions after a location command (break
+    FILE:FUNC, list), and otherwise the locals in scope, globals and symbols."""
 
     def __init__(self, dbg: Debugger) -> None:
         self.dbg = dbg
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
-        text = document.text_before_cursor
+        try:
+            yield from self._complete(document.text_before_cursor)
+        except Exception:       # completion must never break the prompt
+            return
+
+    def _complete(self, text: str) -> Iterable[Completion]:
         words = text.split()
         current = "" if text.endswith(" ") else (words[-1] if words else "")
         if len(words) == 0 or (len(words) == 1 and not text.endswith(" ")):
-            names = sorted(set(COMMANDS))
-            for n in names:
-                if n.startswith(current):
-                    yield Completion(n, -len(current))
+            yield from _matches(sorted(set(COMMANDS)), current)
             return
         cmd = COMMANDS.get(words[0])
-        if cmd is not None and cmd.subcommands and (len(words) == 1 or (len(words) == 2 and current)):
-            for n in sorted(cmd.subcommands):
-                if n.startswith(current):
-                    yield Completion(n, -len(current))
+        name = cmd.name if cmd is not None else words[0]
+        second = len(words) == 1 or (len(words) == 2 and current)
+        if cmd is not None and cmd.subcommands and second:
+            yield from _matches(sorted(cmd.subcommands), current)
             return
-        word = current.lstrip("*&(")
+        if name in ("set", "show") and second and not current.startswith("$"):
+            yield from _matches(SET_NAMES if name == "set" else SHOW_NAMES, current)
+            return
+        member = _member_access(text)
+        if member is not None:
+            yield from self._members(*member)
+            return
+        word = re_word(current)
         start = -len(word)
         if word.startswith("$"):
-            for r in REGS + ("pc", "sp", "fp"):
-                if ("$" + r).startswith(word):
-                    yield Completion("$" + r, start)
+            yield from _matches(self._dollar_names(), word)
             return
-        for name in sorted(self.dbg.info.symbols):
-            if name.startswith(word) and word:
-                yield Completion(name, start)
+        location = " ".join(words[:2]) in LOCATION_COMMANDS or words[0] in LOCATION_COMMANDS
+        if location and len(words) <= 2 + (" ".join(words[:2]) in LOCATION_COMMANDS):
+            word = current.lstrip("*")
+            start = -len(word)
+            if ":" in word:             # FILE:FUNCTION, the functions of that file
+                file, _, func = word.rpartition(":")
+                for n in sorted(self._functions(file)):
+                    if n.startswith(func):
+                        yield Completion(f"{file}:{n}", start)
+                return
+            seen = set()
+            for n in sorted(self._files()) + sorted(self._functions()):
+                if n.startswith(word) and word and n not in seen:
+                    seen.add(n)
+                    yield Completion(n, start)
+            return
+        if not word:
+            return
+        seen = set()
+        for n in self._locals() + sorted(self._globals()):
+            if n.startswith(word) and n not in seen:
+                seen.add(n)
+                yield Completion(n, start)
+
+    # ---- what names there are ------------------------------------------------------------
+    def _dollar_names(self) -> list[str]:
+        from vmdebug.debugger import fpregs
+        names = [*REGS, "pc", "sp", "fp", "ax", "bx", "cx", "dx", "si", "di", "bp", "al", "ah", "bl", "bh", "cl",
+                 "ch", "dl", "dh", "cs", "ss", "ds", "es", "fs", "gs", *fpregs.FP_NAMES,
+                 *sorted(self.dbg.convenience), *SPECIAL_VARS]
+        out: list[str] = []
+        for n in names:
+            if "$" + n not in out:
+                out.append("$" + n)
+        return out
+
+    def _locals(self) -> list[str]:
+        """The variables in scope at the selected frame, innermost block first (gdb's order)."""
+        frame = self.dbg.selected_frame()
+        block = getattr(frame, "block", None)
+        out: list[str] = []
+        while block is not None:
+            out.extend(v.name for v in block.variables if v.name)
+            block = block.parent
+        return out
+
+    def _globals(self) -> set[str]:
+        names = set(self.dbg.info.symbols)
+        debug = self.dbg.debug
+        if debug is not None:
+            for unit in debug.units:
+                names.update(v.name for v in unit.variables if v.name)
+                names.update(f.name for f in unit.functions if f.name)
+        return names
+
+    def _functions(self, file: str | None = None) -> set[str]:
+        """The functions (of the source ``file``, named as compiled or by its base name)."""
+        import os
+        debug = self.dbg.debug
+        units = [u for u in (debug.units if debug is not None else [])
+                 if file is None or file in (u.name, os.path.basename(u.name))]
+        names = {f.name for u in units for f in u.functions if f.name}
+        return names or (set(self.dbg.info.symbols) if file is None else set())
+
+    def _files(self) -> set[str]:
+        """Source files as gdb's symtabs name them: as compiled, and by their base name."""
+        import os
+        out: set[str] = set()
+        debug = self.dbg.debug
+        for unit in (debug.units if debug is not None else []):
+            if unit.name:
+                out.update((unit.name, os.path.basename(unit.name)))
+        return out
+
+    def _members(self, base: str, op: str, partial: str) -> Iterable[Completion]:
+        """The members of the struct or union ``base`` (``->``: that it points to)."""
+        from vmdebug.debugger import evaluate as EV
+        from vmdebug.debugger import expressions as E
+        dbg = self.dbg
+        frame = dbg.selected_frame()
+        t = EV.type_of(E.parse(base, dbg.type_scope(frame)), dbg.context(frame)).strip()
+        if op == "->" or t.kind == "pointer":
+            if t.kind != "pointer" or t.target is None:
+                return
+            t = t.target.strip()
+        if t.kind not in ("struct", "union"):
+            return
+        for name in _member_names(t):
+            if name.startswith(partial):
+                yield Completion(name, -len(partial))
+
+
+def _member_names(t: Any) -> list[str]:
+    """A struct's member names, those of its anonymous members' members included (gdb's
+    completion of fields looks into anonymous structs and unions)."""
+    out: list[str] = []
+    for m in t.members:
+        if m.name:
+            out.append(m.name)
+        elif m.type.strip().kind in ("struct", "union"):
+            out.extend(_member_names(m.type.strip()))
+    return out
+
+
+def _member_access(text: str) -> tuple[str, str, str] | None:
+    """``(base, op, partial)`` when the cursor is after ``base.`` or ``base->``."""
+    import re
+    global _MEMBER
+    if _MEMBER is None:
+        _MEMBER = re.compile(r"([A-Za-z_$][\w$]*(?:\[[^\]]*\]|(?:\.|->)[A-Za-z_]\w*)*)(\.|->)(\w*)$")
+    m = _MEMBER.search(text)
+    if m is None:
+        return None
+    return m.group(1), m.group(2), m.group(3)
+
+
+def re_word(current: str) -> str:
+    """The identifier being typed at the end of the current word (after * & ( ! - ...)."""
+    import re
+    m = re.search(r"[$A-Za-z_][\w$]*$|\$$", current)
+    return m.group(0) if m else ""
+
+
+def _matches(names: Iterable[str], current: str) -> Iterable[Completion]:
+    for n in names:
+        if n.startswith(current):
+            yield Completion(n, -len(current))
 
 
 def toolbar_text(dbg: Debugger) -> str:
@@ -162,6 +314,18 @@ def context_lines(dbg: Debugger, prev: list[int] | None, color: bool = True) -> 
     return out
 
 
+def readline_bindings() -> KeyBindings:
+    """Where readline and prompt_toolkit differ: Enter in a Ctrl-R search runs the line
+    found at once (prompt_toolkit's own Enter only ends the search)."""
+    kb = KeyBindings()
+
+    @kb.add("enter", filter=is_searching)
+    def _run_found(event: Any) -> None:
+        search.accept_search()
+        event.app.current_buffer.validate_and_handle()
+    return kb
+
+
 class Repl:
     def __init__(self, dbg: Debugger, input: Any = None, output: Any = None, history_file: str | None = None,
                  color: bool = True) -> None:
@@ -173,7 +337,8 @@ class Repl:
             history = InMemoryHistory()
         self.session: PromptSession[str] = PromptSession(
             history=history, completer=DebugCompleter(dbg), bottom_toolbar=lambda: toolbar_text(dbg),
-            style=STYLE, input=input, output=output, enable_history_search=False, complete_while_typing=False)
+            style=STYLE, input=input, output=output, enable_history_search=False, complete_while_typing=False,
+            key_bindings=readline_bindings())
         self.last = ""
         self.prev_regs: list[int] | None = None
         dbg.settings.color = color
