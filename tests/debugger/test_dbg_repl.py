@@ -200,3 +200,25 @@ def test_tab_completes_at_the_prompt(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         threading.Thread(target=typist, daemon=True).start()
         Repl(dbg, input=inp, output=DummyOutput(), history_file=str(tmp_path / "h"), color=False).loop()
     assert "$1 = 100" in cap.lines, cap.lines        # the line ran was "p acct->balance"
+
+
+def test_messages_at_the_prompt_are_gdbs_from_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """What gdb prints only when a command is typed (from_tty): the program run, the frame
+    finish leaves, the note after bt N and info program's hint; and what a first hour hits:
+    finish out of a smashed frame, info record after a crash, $_siginfo."""
+    monkeypatch.chdir(ROOT)
+    dbg, cap = session("examples/stack_smash.c", layout="i386")
+    drive(dbg, "set context off\rbreak greet\rrun\rcontinue\rbt 1\rfinish\rinfo program\rinfo record\r"
+               "p $_siginfo._sifields._sigfault.si_addr\rp $_siginfo.si_code\r\x04", tmp_path / "h")
+    text = cap.lines
+    assert text[1] == f"Starting program: {ROOT / 'examples' / 'stack_smash.c'} "
+    assert "(More stack frames follow...)" in text
+    k = text.index("(More stack frames follow...)")
+    assert text[k + 1].startswith("Run till exit from #0  greet (name=0x")
+    assert text[k + 2:k + 5] == ["hello, AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "",
+                                 "Program received signal SIGSEGV, Segmentation fault."]
+    assert "0x41414141 in ?? ()" in text
+    assert "It stopped with signal SIGSEGV, Segmentation fault." in text
+    assert 'Type "info stack" or "info registers" for more information.' in text
+    assert "The program was killed by SIGSEGV." in text
+    assert "$1 = (void *) 0x41414141" in text and "$2 = 1" in text
