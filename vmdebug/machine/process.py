@@ -179,8 +179,11 @@ class Process:
 
     def _name_index(self, name: str) -> int:
         """The extras index of a function name, shared by the frame events of one chunk
-        (a chunk must carry its own payloads, so the cache starts over at each seal)."""
+        (a chunk must carry its own payloads, so the cache starts over at each seal).
+        A translated block closes steps without sealing (``close_step``): what it owes is
+        sealed first, so the chunk the cached index belongs to is known."""
         log = self.log
+        log.settle()
         idx = self._names.get(name)
         if idx is None or idx < log.extras_sealed:
             idx = self._names[name] = log.add_extra(name)
@@ -402,7 +405,9 @@ class Process:
         vmdebug.machine.translate), which this ends as step() does."""
         regs, sched, log, step, heat, hot_after = \
             self.state.regs, self.sched, self.log, self.step, self._heat, self.hot_after
-        emit, end_step = log.emit, log.end_step
+        # A block closes its steps with close_step (no Python frame); settle() then seals the
+        # chunks end_step would have sealed at those steps (events/log.py).
+        emit, close_step, settle = log.emit, log.close_step, log.settle
         done = 0
         while done < n and not self.ended:
             eip = regs[C.EIP]
@@ -425,7 +430,7 @@ class Process:
                 continue
             krows = self._step_kernel_rows = []
             try:
-                k = blk.run(emit, end_step, self.memory.code_pages, krows)
+                k = blk.run(emit, close_step, self.memory.code_pages, krows)
             except CpuFault as fault:
                 k, mark = blk.retired
                 self.steps += k
@@ -442,7 +447,9 @@ class Process:
                 k = blk.retired[0]
                 self.steps += k
                 sched.ran += k
+                settle()
                 raise
+            settle()
             self.steps += k
             sched.ran += k
             done += k

@@ -19,8 +19,11 @@ interpreter's closures do through calls:
   step's EFLAGS write is an event, and the events are the product, so "lazy
   flags" would only move the work, not save it;
 * the event appends (register writes that change a value, memory writes, the
-  EIP write) and ``log.end_step()`` after every instruction, so each retired
-  instruction is still its own step with exactly the interpreter's events.
+  EIP write) and the step's close after every instruction, so each retired
+  instruction is still its own step with exactly the interpreter's events.  A
+  block closes a step with ``close_step(mark())`` (two C calls, where
+  ``log.end_step()`` is a Python call); the caller settles the log once after
+  the block, which seals the chunks ``end_step`` would have sealed.
 
 Instructions it has no generator for (string operations, division, x87, SSE...)
 are still part of the block: the block calls the interpreter's own closure for
@@ -76,7 +79,7 @@ OUTSIDE = {"int", "int3", "hlt", "ud2", "into", "sysenter", "syscall"}
 
 
 class Block:
-    """A translated block: ``run(emit, end_step, code_pages, kernel_rows)`` retires up to ``n``
+    """A translated block: ``run(emit, close_step, code_pages, kernel_rows)`` retires up to ``n``
     steps and returns how many it retired (fewer when a write dropped cached code, or an
     interpreted instruction inside it went elsewhere than the next one)."""
 
@@ -174,7 +177,7 @@ def translate(proc: "Process", entry: int) -> Block | None:
             g.emit(f"if t != {here}:")
             g.emit(f"    regs[{EIP}] = t")
             g.emit(f"    emit(({REG}, {EIP}, {here}, t, 0))")
-        g.emit("end_step()")
+        g.emit("close_step(mark())")
         g.emit(f"k = {k + 1}")
         insns.append(insn)
         if not inline:
@@ -197,7 +200,7 @@ def translate(proc: "Process", entry: int) -> Block | None:
     n = len(insns)
     src = ["def make(regs, mv, rtlb_get, wtlb_get, R8, R16, R32, W8, W16, W32, U16, U32, P16, P32, PAR,",
            "         push_frame, pop_frame, drop_abandoned, state, retired, fns, mark, epoch):",
-           "    def block(emit, end_step, cp, krows):",
+           "    def block(emit, close_step, cp, krows):",
            "        k = 0",
            "        mk = -1",
            "        ep = epoch[0]",
