@@ -119,7 +119,7 @@ def test_ctrl_c_interrupts_a_long_continue(tmp_path: Path) -> None:
         timer.start()
         assert repl.run_line("continue")
         timer.join()
-    assert cap.lines[:2] == ["", "Program received signal SIGINT, Interrupt."]
+    assert cap.lines[:3] == ["Continuing.", "", "Program received signal SIGINT, Interrupt."]
     steps = dbg.tl.cursor
     assert steps > 1000
     assert repl.run_line("p $eax")
@@ -203,22 +203,32 @@ def test_tab_completes_at_the_prompt(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
 
 def test_messages_at_the_prompt_are_gdbs_from_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """What gdb prints only when a command is typed (from_tty): the program run, the frame
-    finish leaves, the note after bt N and info program's hint; and what a first hour hits:
-    finish out of a smashed frame, info record after a crash, $_siginfo."""
+    """What gdb prints only for a command typed at a terminal (from_tty): the program run,
+    Continuing. and the ignore counts of continue N, the frame finish leaves, the note after
+    bt N and info program's hint; and what a first hour hits: finish out of a smashed frame
+    reports the SIGSEGV, info record after the crash, $_siginfo."""
     monkeypatch.chdir(ROOT)
     dbg, cap = session("examples/stack_smash.c", layout="i386")
     drive(dbg, "set context off\rbreak greet\rrun\rcontinue\rbt 1\rfinish\rinfo program\rinfo record\r"
-               "p $_siginfo._sifields._sigfault.si_addr\rp $_siginfo.si_code\r\x04", tmp_path / "h")
+               "p $_siginfo._sifields._sigfault.si_addr\rp $_siginfo.si_code\rreverse-continue\rc 3\r"
+               "reverse-continue\rc 2\rdelete\rc 5\r\x04", tmp_path / "h")
     text = cap.lines
     assert text[1] == f"Starting program: {ROOT / 'examples' / 'stack_smash.c'} "
-    assert "(More stack frames follow...)" in text
     k = text.index("(More stack frames follow...)")
+    assert text[k - 1].startswith("#0  greet (name=0x")
     assert text[k + 1].startswith("Run till exit from #0  greet (name=0x")
     assert text[k + 2:k + 5] == ["hello, AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "",
                                  "Program received signal SIGSEGV, Segmentation fault."]
-    assert "0x41414141 in ?? ()" in text
+    assert text[k + 5] == "0x41414141 in ?? ()"
     assert "It stopped with signal SIGSEGV, Segmentation fault." in text
     assert 'Type "info stack" or "info registers" for more information.' in text
     assert "The program was killed by SIGSEGV." in text
     assert "$1 = (void *) 0x41414141" in text and "$2 = 1" in text
+    said = [line for line in text if "Continuing." in line]
+    assert said == ["Continuing.",                                          # continue
+                    "Continuing.",                                          # reverse-continue
+                    "Will ignore next 2 crossings of breakpoint 1.  Continuing.",
+                    "Continuing.",      # reverse-continue: both crossings ignored, back to step 0
+                    "Continuing.",      # c 2 there: no breakpoint stopped it
+                    "Continuing."]      # c 5 after delete
+    assert text.count("Not stopped at any breakpoint; argument ignored.") == 2

@@ -209,12 +209,22 @@ def cmd_continue(dbg: "Debugger", arg: str) -> None:
     Usage: continue [N]
     With N, ignore the breakpoint the program stopped at N-1 more times."""
     _check_can_go_forward(dbg)
+    said = ""
     if arg:
+        # gdb continue_command: the proceed count goes to every breakpoint (or watchpoint) of
+        # the last stop's bpstat that still exists, with set_ignore_count's words.
         n = _count(dbg, arg)
-        here = [b for b in dbg.breakpoints if not b.is_watch and dbg.pc in b.addresses()]
-        if here and n > 1:
-            here[0].ignore = n - 1
-            dbg.write(f"Will ignore next {n - 1} crossings of breakpoint {here[0].number}.  Continuing.")
+        stop = dbg.last_stop if dbg.last_stop is not None and dbg.last_stop.step == dbg.tl.cursor else None
+        hit = [b for b in (stop.breakpoints if stop is not None else ()) if b in dbg.breakpoints]
+        for b in hit:
+            b.ignore = max(n - 1, 0)
+            said += ("Will stop next time breakpoint {0} is reached." if b.ignore == 0 else
+                     "Will ignore next crossing of breakpoint {0}." if b.ignore == 1 else
+                     f"Will ignore next {b.ignore} crossings of breakpoint {{0}}.").format(b.number) + "  "
+        if not hit:
+            said = "Not stopped at any breakpoint; argument ignored.\n"
+    if dbg.interactive:         # from_tty only, as all of gdb's messages here
+        dbg.write(f"{said}Continuing.")
     report(dbg, scan(dbg, True))
 
 
@@ -545,6 +555,8 @@ def cmd_reverse_continue(dbg: "Debugger", arg: str) -> None:
     """Run backward to the previous breakpoint or watchpoint, or to step 0.
 
     Usage: reverse-continue"""
+    if dbg.interactive:         # gdb runs "continue" in reverse: the same from_tty line
+        dbg.write("Continuing.")
     report(dbg, scan(dbg, False))
 
 
