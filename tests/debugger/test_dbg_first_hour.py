@@ -223,3 +223,31 @@ def test_after_main_returned_bt_and_reverse_finish_agree_on_start(in_repo: None)
     assert outputs(dbg, cap, "info symbol 0x08049029") == ["add3 in section .text"]
     assert outputs(dbg, cap, "reverse-finish") == ["_start () at /vmdebug/libc/crt0.s:32", "32\t\tcall\texit"]
     assert outputs(dbg, cap, "bt") == ["#0  _start () at /vmdebug/libc/crt0.s:32"]
+
+
+def test_siginfo_exitcode_and_info_program_on_a_session_file(tmp_path: Path) -> None:
+    (tmp_path / "deep.c").write_text(DEEP_C)
+    (tmp_path / "calls.c").write_text(CALLS_C)
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    for name in ("deep", "calls"):
+        subprocess.run([sys.executable, "-m", "vmdebug", "record", "-o", f"{name}.vmlog", f"{name}.c", "a"],
+                       cwd=tmp_path, capture_output=True, timeout=300, env=env)
+
+    def batch(session: str, *commands: str) -> list[str]:
+        argv = [sys.executable, "-m", "vmdebug", "debug", "-batch"]
+        for c in commands:
+            argv += ["-ex", c]
+        return subprocess.run([*argv, session], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, timeout=300, env=env).stdout.splitlines()
+    out = batch("deep.vmlog", "continue", "info program", "p $_siginfo.si_signo", "p $_siginfo.si_code",
+                "p $_siginfo._sifields._sigfault.si_addr", "p $_exitcode", "info record")
+    k = out.index("\tUsing the running image of child process 1000.")
+    assert out[k + 1:k + 7] == ["Program stopped at 0x804903a.", "It stopped with signal SIGSEGV, Segmentation fault.",
+                                "$1 = 11", "$2 = 1", "$3 = (void *) 0x0", "$4 = void"]
+    assert out[-1] == "The program was killed by SIGSEGV."
+    out = batch("calls.vmlog", "info program", "continue", "p $_exitcode", "info program", "p $_siginfo",
+                "info record")
+    assert out[:2] == ["\tUsing the running image of child process 1000.", "Program stopped at 0x8049000."]
+    assert out[2:6] == ["[Inferior 1 (process 1000) exited with code 010]", "$1 = 8",
+                        "The program being debugged is not being run.", "$2 = void"]
+    assert out[-1] == "The program exited with code 010."
