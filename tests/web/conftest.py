@@ -42,3 +42,14 @@ def browser() -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(scope="module")
+def back_step(server: Server) -> int:
+    """The step one instruction before the segfault, where the page's reverse-stepi stops (the
+    tests check it against the debugger's): where main is about to use find's NULL."""
+    _, info = server.get("/api/info")
+    status, moved = server.get(f"/api/motion?from={info['last']}&cmd=reverse-stepi")
+    assert status == 200, moved
+    return int(moved["step"])
+

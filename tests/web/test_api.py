@@ -50,20 +50,25 @@ def test_a_step_matches_info_registers_frame_and_vmmap(server: Server, null_dere
         assert region["label"][:32].strip() in boxes, (region, boxes)     # vmmap's own words
 
 
-def test_history_and_pagewalk_and_frames(server: Server, null_deref_session: Path) -> None:
-    status, h = server.get("/api/history?step=2115&reg=eax")
+def test_history_and_pagewalk_and_frames(server: Server, null_deref_session: Path, back_step: int) -> None:
+    status, h = server.get(f"/api/history?step={back_step}&reg=eax")
     assert status == 200 and h["target"] == "eax" and h["writes"]
     assert all(w["step"] >= 0 and "->" in w["text"] for w in h["writes"])
-    status, h = server.get("/api/history?step=2115&expr=%26list")
-    said = batch(null_deref_session, "record goto 2115", "history &list")
+    status, h = server.get(f"/api/history?step={back_step}&expr=%26list")
+    said = batch(null_deref_session, f"record goto {back_step}", "history &list")
     assert status == 200 and len(h["writes"]) >= 4                 # = NULL, then list = n three times
     assert [int(s) for s in re.findall(r"step (\d+)", said)] == [w["step"] for w in h["writes"]]
-    status, w = server.get("/api/pagewalk?step=2115&addr=0")
+    status, w = server.get(f"/api/pagewalk?step={back_step}&addr=0")
     assert status == 200 and w["pde"] & 1 == 0 and w["frame"] is None
     assert any("walk stops" in line for line in w["lines"])
-    status, w = server.get("/api/pagewalk?step=2115&addr=0xbffffea0")
-    assert status == 200 and w["frame"] is not None and w["physical"] & 0xFFF == 0xEA0
-    status, f = server.get("/api/frames?step=2115")
+    esp = next(r["value"] for r in server.get(f"/api/step/{back_step}")[1]["registers"] if r["name"] == "esp")
+    status, w = server.get(f"/api/pagewalk?step={back_step}&addr={esp:#x}")
+    assert status == 200 and w["frame"] is not None and w["physical"] & 0xFFF == esp & 0xFFF
+    assert w["dir_index"] == esp >> 22 and w["table_index"] == (esp >> 12) & 0x3FF
+    said = batch(null_deref_session, f"record goto {back_step}", f"pagewalk {esp:#x}")
+    assert [line for line in w["lines"] if line] == [line for line in said.splitlines()
+                                                      if line.startswith(("virtual address", "  "))][-len(w["lines"]):]
+    status, f = server.get(f"/api/frames?step={back_step}")
     assert status == 200 and any(u[2] == "page directory" for u in f["uses"])
     status, e = server.get("/api/explain")
     assert status == 200 and "SIGSEGV" in e["lines"][0]
@@ -124,9 +129,9 @@ def test_only_loopback_is_private() -> None:
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
 
 
-def test_a_slot_written_in_the_step_is_marked(server: Server) -> None:
+def test_a_slot_written_in_the_step_is_marked(server: Server, back_step: int) -> None:
     marked = 0
-    for step in range(2090, 2117):
+    for step in range(back_step - 25, back_step + 2):
         status, d = server.get(f"/api/step/{step}")
         assert status == 200
         for frame in d["stack"]:
@@ -180,13 +185,14 @@ def test_a_busy_port_and_a_session_with_o_are_one_line(server: Server, null_dere
     assert "--port 0" in vmdebug("web", "--port", port, str(null_deref_session), timeout=60).stderr
 
 
-def test_the_heap_says_what_each_chunk_was_asked_for(server: Server, null_deref_session: Path) -> None:
-    status, d = server.get("/api/step/2115")
+def test_the_heap_says_what_each_chunk_was_asked_for(server: Server, null_deref_session: Path,
+                                                      back_step: int) -> None:
+    status, d = server.get(f"/api/step/{back_step}")
     assert status == 200
     chunks = d["heap"]["chunks"]
     # three malloc(sizeof *n) of an 8-byte struct node: 16-byte chunks, 12 usable, 4 of padding
     assert [(c["size"], c["asked"], c["padding"]) for c in chunks if c["in_use"]] == [(16, 8, 4)] * 3
-    said = batch(null_deref_session, "record goto 2115", "heap")
+    said = batch(null_deref_session, f"record goto {back_step}", "heap")
     for c in chunks:
         assert re.search(rf"^{c['address']:#010x}  {c['header']:#010x}\s+{c['size']}\s", said, re.M), said
     status, d = server.get("/api/step/100")               # before the first malloc returned

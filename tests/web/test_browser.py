@@ -161,3 +161,25 @@ def test_a_held_key_steps_one_instruction_at_a_time(browser: Any, server: Server
     assert page.input_value("#slider") == str(step)
     assert page.errors == []
     page.close()
+
+
+def test_clicks_ask_the_other_views(browser: Any, server: Server, back_step: int) -> None:
+    page = open_page(browser, server)
+    page.evaluate(f"window.vmdebug.goto({back_step})")
+    page.wait_for_selector(f'body[data-step="{back_step}"]')
+    slot = page.locator("#stack .slot", has_text="list = ")
+    address = int(slot.get_attribute("data-address"))
+    slot.click()                                                  # the slot's history
+    page.wait_for_function(f"document.getElementById('history-title').textContent.includes('{address:#010x}')")
+    assert page.locator("#history li").count() >= 4
+    heap = page.locator('#memory-map g.region[data-kind="heap"]')
+    start = int(heap.get_attribute("data-start"))
+    heap.click()                                                  # the heap's first page
+    page.wait_for_function(f"document.getElementById('walk-lines').textContent.startsWith('virtual address {start:#010x}')")
+    page.locator("#pd-grid").scroll_into_view_if_needed()
+    box = page.locator("#pd-grid").bounding_box()
+    page.mouse.click(box["x"] + 4, box["y"] + 4)                  # PDE 0: page 0, where NULL lands
+    page.wait_for_function("document.getElementById('walk-lines').textContent.startsWith('virtual address 0x00000000')")
+    assert "walk stops" in page.locator("#walk-lines").inner_text()
+    assert page.errors == []
+    page.close()

@@ -19,7 +19,7 @@ const FRAME_COLOURS = {
 
 const view = {
   info: null, step: 0, data: null, sources: {}, srcFile: null, srcWindow: null,
-  want: null, busy: false, waiters: [], lastDrawMs: 0, sideTimer: null, moving: false,
+  want: null, busy: false, waiters: [], lastDrawMs: 0, sideTimer: null, moving: false, walk: null,
 };
 
 // ---------------------------------------------------------------- requests and errors
@@ -327,6 +327,7 @@ async function drawWalk() {
   if (addr === null) return;
   const w = await api(`/api/pagewalk?step=${view.step}&addr=${encodeURIComponent(addr)}`);
   if (!w) return;
+  view.walk = w;
   const rowY = (i) => 1 + Math.floor(i / 32) * 8 + 4;
   $("pd-title").textContent = `frame ${w.cr3_frame} (CR3), PDE[${w.dir_index}] = ${hex(w.pde)}`;
   drawGrid($("pd-grid"), w.directory, w.dir_index);
@@ -450,6 +451,33 @@ function wire() {
   $("history").addEventListener("click", (e) => {
     const li = e.target.closest("li");
     if (li) goto(+li.dataset.step);
+  });
+  // Clicks that ask another view about what was clicked: a stack slot's history, the walk of a
+  // region's first page, of a page directory entry's first page, of a page table entry's page.
+  const walkTo = (addr) => { $("walk-addr").value = hex(addr); drawWalk(); };
+  $("stack").addEventListener("click", (e) => {
+    const slot = e.target.closest(".slot[data-address]");
+    if (!slot) return;
+    $("history-target").value = hex(+slot.dataset.address);
+    showHistory();
+  });
+  $("memory-map").addEventListener("click", (e) => {
+    const g = e.target.closest("g.region");
+    if (g && g.dataset.kind !== "kernel") walkTo(+g.dataset.start);
+  });
+  const cellAt = (canvas, e) => {
+    const r = canvas.getBoundingClientRect();
+    const col = Math.floor((e.clientX - r.left) * canvas.width / r.width / 8);
+    const row = Math.floor((e.clientY - r.top) * canvas.height / r.height / 8);
+    return col >= 0 && col < 32 && row >= 0 && row < 32 ? row * 32 + col : null;
+  };
+  $("pd-grid").addEventListener("click", (e) => {
+    const i = cellAt(e.target, e);
+    if (i !== null) walkTo(i * 2 ** 22);
+  });
+  $("pt-grid").addEventListener("click", (e) => {
+    const i = cellAt(e.target, e);
+    if (i !== null && view.walk && view.walk.table) walkTo(view.walk.dir_index * 2 ** 22 + i * 4096);
   });
   const keys = { ArrowRight: "stepi", ArrowLeft: "reverse-stepi", s: "step", S: "reverse-step", n: "next",
                  N: "reverse-next", c: "continue", C: "reverse-continue", f: "finish", F: "reverse-finish" };
