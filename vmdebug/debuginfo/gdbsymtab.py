@@ -196,6 +196,8 @@ class GdbSymtab:
 
     def __init__(self, debug: "DebugInfo") -> None:
         self.debug = debug
+        if debug.reader is not None:
+            debug.reader.read_outline()
         self._file_symbols: list[GdbSymbol] | None = None
         self._trees: dict[int, GdbBlock | None] = {}
         self._file_blocks: dict[int, GdbBlock] = {}

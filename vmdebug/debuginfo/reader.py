@@ -122,6 +122,7 @@ class Reader:
         self._loclists = None
         self._loclist_memo: dict[tuple[int, str, Any], list[LocRange]] = {}
         self._unit: Unit | None = None
+        self._outline_read = False
 
     # ---- units --------------------------------------------------------------------
     def read(self) -> list[Unit]:
@@ -142,10 +143,19 @@ class Reader:
             for die in top.iter_children():
                 self._unit_child(die, unit)
             self.units.append(unit)
-        from vmdebug.debuginfo.outline import OutlineReader
-        OutlineReader(self).read()
         self._resolve_stubs()
         return self.units
+
+    def read_outline(self) -> None:
+        """``Unit.outline`` and ``Function.outline``: the DIEs as gdb's own reader walks them,
+        which only gdb's symbol tables (``info scope``, ``info functions``...) read.  Read on
+        first need, not when a session opens (a fifth of the DWARF's reading)."""
+        if self._outline_read:
+            return
+        self._outline_read = True
+        from vmdebug.debuginfo.outline import OutlineReader
+        OutlineReader(self).read()
+        self._resolve_stubs()           # the types the outline named, completed as the rest
 
     def type_at(self, offset: int) -> T.CType:
         """The type the DIE at ``offset`` (in .debug_info) defines."""
@@ -273,7 +283,7 @@ class Reader:
             var.expr = bytes(attr.value)
             return
         if form in ("DW_FORM_sec_offset", "DW_FORM_loclistx", "DW_FORM_data4"):
-            var.ranges = self.location_list(die, attr)
+            var._load_ranges = lambda: self.location_list(die, attr)
 
     def location_list(self, die: Any, attr: Any) -> list[LocRange]:
         """The location list an attribute names (read once per list: the outline of

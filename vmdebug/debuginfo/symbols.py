@@ -19,6 +19,7 @@ outline of its DIEs (:class:`Die`) with the facts that reader looks at.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from vmdebug.debuginfo.ctype import CType
 
@@ -43,7 +44,7 @@ class Variable:
     name: str
     type: CType | None
     expr: bytes | None = None            # a single location expression
-    ranges: list[LocRange] | None = None  # or a location list
+    _ranges: list[LocRange] | None = None  # or a location list (see ranges)
     const_value: int | bytes | None = None
     is_param: bool = False
     external: bool = False               # visible to other units (DW_AT_external)
@@ -53,6 +54,22 @@ class Variable:
     decl_line: int = 0
     unit: "Unit | None" = field(default=None, repr=False)
     die: int = 0
+    #: Reads the location list when first asked for: a program's hundreds of lists are
+    #: parsed only for the variables a command looks at (issue #17: opening a session).
+    _load_ranges: "Callable[[], list[LocRange]] | None" = field(default=None, repr=False, compare=False)
+
+    @property
+    def ranges(self) -> list[LocRange] | None:
+        """The location list, if the location is one (else None)."""
+        load = self._load_ranges
+        if load is not None:
+            self._load_ranges = None
+            self._ranges = load()
+        return self._ranges
+
+    @ranges.setter
+    def ranges(self, value: list[LocRange] | None) -> None:
+        self._ranges, self._load_ranges = value, None
 
     @property
     def optimized_out(self) -> bool:
