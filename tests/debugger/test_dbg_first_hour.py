@@ -251,3 +251,26 @@ def test_siginfo_exitcode_and_info_program_on_a_session_file(tmp_path: Path) -> 
     assert out[2:6] == ["[Inferior 1 (process 1000) exited with code 010]", "$1 = 8",
                         "The program being debugged is not being run.", "$2 = void"]
     assert out[-1] == "The program exited with code 010."
+
+
+HANDLE_SCRIPT = """\
+handle SIGSEGV nostop
+break main
+run
+continue
+"""
+
+
+def test_handle_nostop_still_prints_the_signal_as_gdb(tmp_path: Path) -> None:
+    """nostop keeps print: gdb says "Program received signal" and passes it to the handler."""
+    gdb, ours = _both(tmp_path, "cs", (ROOT / "examples" / "catch_segv.c").read_text(), HANDLE_SCRIPT)
+    assert gdb.count("Program received signal SIGSEGV, Segmentation fault.") == 2
+    assert ours == gdb
+
+
+def test_handle_table_keeps_stop_and_print_apart(in_repo: None) -> None:
+    dbg, cap = session("examples/catch_segv.c", layout="i386")
+    dbg.interactive = True
+    rows = [outputs(dbg, cap, f"handle SIGSEGV {w}")[1] for w in ("nostop", "noprint", "print", "stop")]
+    assert rows == ["SIGSEGV       No\tYes\tYes\t\tSegmentation fault", "SIGSEGV       No\tNo\tYes\t\tSegmentation fault",
+                    "SIGSEGV       No\tYes\tYes\t\tSegmentation fault", "SIGSEGV       Yes\tYes\tYes\t\tSegmentation fault"]

@@ -424,6 +424,10 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
             if dbg.settings.signal_stop.get(sig, True):
                 tl.goto(s - 1)
                 return Stop(s - 1, "signal", signal=sig)
+            if dbg.settings.signal_print.get(sig, True):     # handle SIG nostop print: said, passed
+                from vmdebug.signals import signal_name, signal_text
+                dbg.write("")
+                dbg.write(f"Program received signal {signal_name(sig)}, {signal_text(sig)}.")
             if not (bp_mask[i] or pred_mask[i] or any(m[i] for m in watch_masks)):
                 continue
         if forward and s == tl.last and tl.ended and s > 0:

@@ -88,6 +88,7 @@ class Settings:
     follow_fork_mode: str = "parent"    # gdb: which process the debugger follows after fork
     stop_on_signals: bool = True        # gdb's "handle SIG stop" for every signal the program handles
     signal_stop: dict[int, bool] = field(default_factory=dict)   # gdb's handle SIG stop|nostop, by signal
+    signal_print: dict[int, bool] = field(default_factory=dict)  # gdb's handle SIG print|noprint, by signal
     detach_on_fork: bool = True         # gdb: the other process runs free (no stops in it)
 
 

@@ -724,16 +724,21 @@ def cmd_handle(dbg: "Debugger", arg: str) -> None:
     words = arg.split()
     if not words:
         raise DebugError("Argument required (signal and action to apply).")
-    sigs, stop = [], None
+    sigs: list[int] = []
+    stop: bool | None = None
+    show: bool | None = None
     by_name = {name: n for n, (name, _) in SIGNALS.items()}
     for w in words:
         low = w.lower()
-        if low in ("stop", "print"):
-            stop = True if low == "stop" else stop
-        elif low in ("nostop",):
+        # gdb handle_command: stop implies print, noprint implies nostop
+        if low == "stop":
+            stop, show = True, True
+        elif low == "print":
+            show = True
+        elif low == "nostop":
             stop = False
-        elif low in ("noprint",):
-            stop = False
+        elif low == "noprint":
+            stop, show = False, False
         elif low in ("pass", "noignore", "nopass", "ignore"):
             if low in ("nopass", "ignore"):
                 raise DebugError("vmdebug replays a recording: every signal reaches the program as it did.")
@@ -748,10 +753,12 @@ def cmd_handle(dbg: "Debugger", arg: str) -> None:
     for n in sigs:
         if stop is not None:
             dbg.settings.signal_stop[n] = stop
+        if show is not None:
+            dbg.settings.signal_print[n] = show
     if not dbg.interactive:       # gdb prints the table only for a command typed at a terminal
         return
     dbg.write("Signal        Stop\tPrint\tPass to program\tDescription")
     for n in sigs:
-        on = dbg.settings.signal_stop.get(n, True)
-        yes = "Yes" if on else "No"
-        dbg.write(f"{SIGNALS[n][0]:<14}{yes}\t{yes}\tYes\t\t{signal_text(n)}")
+        stops = "Yes" if dbg.settings.signal_stop.get(n, True) else "No"
+        prints = "Yes" if dbg.settings.signal_print.get(n, True) else "No"
+        dbg.write(f"{SIGNALS[n][0]:<14}{stops}\t{prints}\tYes\t\t{signal_text(n)}")
