@@ -197,3 +197,19 @@ def test_the_heap_says_what_each_chunk_was_asked_for(server: Server, null_deref_
         assert re.search(rf"^{c['address']:#010x}  {c['header']:#010x}\s+{c['size']}\s", said, re.M), said
     status, d = server.get("/api/step/100")               # before the first malloc returned
     assert status == 200 and not any("asked" in c for c in d["heap"]["chunks"])
+
+
+def test_a_loopback_server_answers_only_to_loopback_names(server: Server) -> None:
+    """DNS rebinding: a page elsewhere that points a name of its own at 127.0.0.1 gets nothing."""
+    import urllib.error
+    import urllib.request
+    request = urllib.request.Request(server.url + "api/info", headers={"Host": "evil.example:80"})
+    try:
+        urllib.request.urlopen(request, timeout=30)
+        raise AssertionError("a foreign Host header was answered")
+    except urllib.error.HTTPError as e:
+        assert e.code == 400
+    for name in ("localhost", "127.0.0.1"):
+        request = urllib.request.Request(server.url + "api/info", headers={"Host": f"{name}:1234"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert r.status == 200

@@ -112,7 +112,7 @@ def _serve(args: argparse.Namespace, session_path: str, sock: socket.socket, pub
     import uvicorn
 
     from vmdebug.debugger.session import open_debugger
-    from vmdebug.web.app import create_app
+    from vmdebug.web.app import LOOPBACK_HOSTS, create_app
     from vmdebug.web.state import WebSession
 
     said: list[str] = []
@@ -124,8 +124,9 @@ def _serve(args: argparse.Namespace, session_path: str, sock: socket.socket, pub
     dbg = open_debugger(session_path, [], write=lambda text: None, error=warn, program_output=lambda fd, data: None)
     name = str(dbg.header.get("program", os.path.basename(args.program)))
     # What opening the session warned about (a truncated file, refused checkpoints) the page says too.
-    app = create_app(WebSession(dbg, name, public, warnings=said))
     host, port = sock.getsockname()[:2]
+    app = create_app(WebSession(dbg, name, public, warnings=said),
+                     hosts=None if public else sorted({*LOOPBACK_HOSTS, args.host, host}))
     shown = f"[{host}]" if ":" in host else host
     print(f"vmdebug: serving {name} ({dbg.tl.last} steps) at http://{shown}:{port}/  (Ctrl-C stops)", flush=True)
     if public:

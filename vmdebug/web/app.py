@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -20,6 +22,8 @@ from starlette.staticfiles import StaticFiles
 from vmdebug.web.state import WebError, WebSession
 
 STATIC = Path(__file__).with_name("static")
+#: The names of the loopback address a browser may use for a server listening there.
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 
 
 def _int(text: str | None, what: str) -> int:
@@ -32,7 +36,10 @@ def _int(text: str | None, what: str) -> int:
         raise WebError(f"{what} must be a number, not {text[:40]!r}") from None
 
 
-def create_app(session: WebSession) -> Starlette:
+def create_app(session: WebSession, hosts: list[str] | None = None) -> Starlette:
+    """The app; ``hosts`` are the names a request's Host header may give (None: any).  A server
+    on the loopback address answers only to loopback names, so a web page elsewhere cannot
+    read the session by pointing a name of its own at 127.0.0.1 (DNS rebinding)."""
     lock = asyncio.Lock()
 
     async def answer(fn: Callable[[], Any]) -> Response:
@@ -105,7 +112,8 @@ def create_app(session: WebSession) -> Starlette:
         Route("/api/{rest:path}", unknown),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
-    return Starlette(routes=routes)
+    middleware = [] if hosts is None else [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)]
+    return Starlette(routes=routes, middleware=middleware)
 
 
 def _one_line(text: str) -> str:
