@@ -274,3 +274,9 @@ def test_handle_table_keeps_stop_and_print_apart(in_repo: None) -> None:
     rows = [outputs(dbg, cap, f"handle SIGSEGV {w}")[1] for w in ("nostop", "noprint", "print", "stop")]
     assert rows == ["SIGSEGV       No\tYes\tYes\t\tSegmentation fault", "SIGSEGV       No\tNo\tYes\t\tSegmentation fault",
                     "SIGSEGV       No\tYes\tYes\t\tSegmentation fault", "SIGSEGV       Yes\tYes\tYes\t\tSegmentation fault"]
+
+
+def test_run_stops_at_a_handled_signal_without_any_breakpoint(tmp_path: Path) -> None:
+    gdb, ours = _both(tmp_path, "cs", (ROOT / "examples" / "catch_segv.c").read_text(), "run\ninfo program\nc\nc\n")
+    assert gdb.count("Program received signal SIGSEGV, Segmentation fault.") == 2
+    assert ours == gdb

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 
 from events import codes as C
+from events.log import code_bits
 from vmdebug.debugger.reads import REG_FOR_READS, ReadScanner
 from vmdebug.replay.query import Window, skip_window
 from vmdebug.debugger.values import DebugError, Value
@@ -293,7 +294,7 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
                 if tl.interrupted:
                     return Stop(tl.last, "interrupt")
                 return Stop(tl.last, "end" if tl.ended else "limit")
-            if bps_only and len(anchor["procs"]) == 1:
+            if bps_only and len(anchor["procs"]) == 1 and not _may_deliver(dbg, a, b):
                 skipped = skip_window(tl.log, a, b, bps, _flat(anchor), True)
                 if skipped is not None:
                     anchor["procs"][anchor["pid"]].update(skipped)
@@ -341,13 +342,36 @@ def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Conf
         width = min(width * 4, MAX_WINDOW)
 
 
-def _deliveries(dbg: "Debugger", win: Window, own: np.ndarray) -> np.ndarray:
-    """Steps of the followed process that start a signal handler: a frame pushed whose return
-    address is a restorer (the libc's __restore or __restore_rt)."""
+def _restorers(dbg: "Debugger") -> np.ndarray:
+    """The libc's signal restorers (__restore, __restore_rt), if the program has them."""
     restorers = dbg.cache.restorers
     if restorers is None:
         found = [dbg.info.lookup(n) for n in ("__restore", "__restore_rt")]
         restorers = dbg.cache.restorers = np.array([s.address for s in found if s is not None], dtype=np.int64)
+    return restorers
+
+
+def _may_deliver(dbg: "Debugger", a: int, b: int) -> bool:
+    """Whether a forward scan that stops for signals must examine steps a..b: one of them
+    starts a signal handler (a frame pushed that returns to a restorer).  Only a program
+    that installs handlers links a restorer, so the others never pay for this."""
+    if not dbg.settings.stop_on_signals:
+        return False
+    restorers = _restorers(dbg)
+    if not len(restorers):
+        return False
+    log = dbg.tl.log
+    for _start, cols in log.scan(log.offset(a), log.offset(b + 1), code_bits(C.FRAME_PUSHED)):
+        pushed = cols[:, 0] == C.FRAME_PUSHED
+        if pushed.any() and np.isin(cols[pushed, 2].astype(np.int64), restorers).any():
+            return True
+    return False
+
+
+def _deliveries(dbg: "Debugger", win: Window, own: np.ndarray) -> np.ndarray:
+    """Steps of the followed process that start a signal handler: a frame pushed whose return
+    address is a restorer (the libc's __restore or __restore_rt)."""
+    restorers = _restorers(dbg)
     out = np.zeros(win.n, dtype=bool)
     if not len(restorers):
         return out
