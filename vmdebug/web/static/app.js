@@ -5,7 +5,6 @@
 const $ = (id) => document.getElementById(id);
 const hex = (v) => (v === null || v === undefined) ? "??????????" : "0x" + (v >>> 0).toString(16).padStart(8, "0");
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
-const SVGNS = "http://www.w3.org/2000/svg";
 
 const KIND_COLOURS = {
   stack: "#b8d8f8", heap: "#c8ecc0", text: "#f6d0a8", data: "#e8c8f0", rodata: "#f0e0c8", bss: "#d8c8f8",
@@ -192,21 +191,25 @@ function drawEvents(lines) {
 // 4 KiB heap and a 3 GiB gap are both visible. Marks are placed linearly inside their band.
 function drawMap(m) {
   const svg = $("memory-map");
-  const W = 460, H = 640, X = 92, BW = 190;
+  const H = 640, X = 92, BW = 190;
   const bands = [];
   if (m.kernel && m.kernel.start === m.top) {
     bands.push({ start: m.kernel.start, end: 2 ** 32, kind: "kernel", label: "kernel half", name: "" });
   }
   let prev = m.top;
   for (const r of m.regions) {
-    if (r.end < prev) bands.push({ start: r.end, end: prev, kind: "gap", label: "unmapped", name: "" });
+    if (r.end < prev) {
+      // vmmap's words: the gap above the heap is where it grows
+      const grows = r.kind === "heap" || (prev > m.brk && m.brk > r.end);
+      bands.push({ start: r.end, end: prev, kind: "gap", label: grows ? "unmapped (the heap grows up into this)" : "unmapped", name: "" });
+    }
     bands.push(r);
     prev = r.start;
   }
   if (prev > 0) bands.push({ start: 0, end: prev, kind: "gap", label: "unmapped (NULL lands here)", name: "" });
   const weight = (b) => (b.kind === "gap" || b.kind === "kernel" ? 0.5 : 1) * (1 + Math.log2(1 + (b.end - b.start) / 4096));
   const total = bands.reduce((s, b) => s + weight(b), 0);
-  const minH = 18, avail = H - 10 - bands.length * 0;
+  const minH = 18, avail = H - 10;
   let y = 5;
   const parts = [];
   const placed = [];
@@ -242,11 +245,12 @@ function drawMap(m) {
       }
       for (const r of ["esp", "ebp"]) if (m.marks[r] >= b.start && m.marks[r] < b.end) marks.push([r, m.marks[r], at(p, m.marks[r])]);
     }
-    if (b.kind === "heap" || (m.brk >= b.start && m.brk <= b.end && b.kind !== "gap")) {
-      if (m.brk >= b.start && m.brk <= b.end) marks.push(["brk", m.brk, at(p, m.brk)]);
-    }
     if (b.kind !== "gap" && m.marks.eip >= b.start && m.marks.eip < b.end) marks.push(["eip", m.marks.eip, at(p, m.marks.eip)]);
   }
+  // The break: in the heap, or (no heap yet) at the end of the region it follows; one mark.
+  const brkAt = placed.find((p) => p.b.kind === "heap" && m.brk >= p.b.start && m.brk <= p.b.end) ||
+                placed.find((p) => p.b.kind !== "gap" && m.brk >= p.b.start && m.brk <= p.b.end);
+  if (brkAt) marks.push(["brk", m.brk, at(brkAt, m.brk)]);
   parts.push(`<text x="${X - 4}" y="12" text-anchor="end">${hex(placed.length ? placed[0].b.end - 1 : 0)}</text>`);
   // Marks on the right, pushed apart so their labels never overlap.
   marks.sort((a, b) => a[2] - b[2]);
