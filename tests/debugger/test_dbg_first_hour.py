@@ -280,3 +280,13 @@ def test_run_stops_at_a_handled_signal_without_any_breakpoint(tmp_path: Path) ->
     gdb, ours = _both(tmp_path, "cs", (ROOT / "examples" / "catch_segv.c").read_text(), "run\ninfo program\nc\nc\n")
     assert gdb.count("Program received signal SIGSEGV, Segmentation fault.") == 2
     assert ours == gdb
+
+
+def test_siginfo_of_abort_names_the_sender(in_repo: None) -> None:
+    """abort() is kill(getpid(), SIGABRT): SI_USER, and _kill holds the sender (the process
+    itself, uid 0 as AT_UID says), as the real kernel fills it in (gdb shows the same fields)."""
+    dbg, cap = session("examples/heap_overflow.c", layout="i386")
+    dbg.execute("continue")
+    assert outputs(dbg, cap, "p $_siginfo.si_signo") == ["$1 = 6"]
+    assert outputs(dbg, cap, "p $_siginfo.si_code") == ["$2 = 0"]
+    assert outputs(dbg, cap, "p $_siginfo._sifields._kill") == ["$3 = {si_pid = 1000, si_uid = 0}"]

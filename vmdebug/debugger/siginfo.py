@@ -8,7 +8,8 @@ i386-linux-tdep.c asks): ``si_signo``, ``si_errno``, ``si_code`` and the union
 ``_sigsys``), 128 bytes.  Its bytes are only ever ones the run really had:
 
 * at a fatal signal (the cursor at the end of a run a signal killed), the
-  kernel's siginfo built from the recorded fault: signal, si_code, address;
+  kernel's siginfo built from the recorded fault: signal, si_code, and the
+  address (a fault) or the sender's pid and uid (kill, tgkill, SIGPIPE);
 * where gdb stopped for a handled signal (before its handler runs), the 128 bytes
   the kernel wrote into the handler's ``rt_sigframe`` one step later.
 
@@ -19,6 +20,7 @@ exited, void before that (gdb sets it when the program exits).
 """
 from __future__ import annotations
 
+import re
 import struct
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from vmdebug.debugger.session import Debugger
 
 SIGINFO_SIZE = 128
+SI_USER, SI_TKILL = 0, -6
 
 
 def _composite(kind: str, name: str | None, fields: list[tuple[str, CType]]) -> CType:
@@ -91,16 +94,25 @@ def siginfo_bytes(dbg: "Debugger") -> bytes | None:
         fatal = fatal_at(tl.log, tl.last)
         if fatal is None or fatal.si_code not in SI_CODES:
             return None
-        return struct.pack("<iiiI", fatal.signal, 0, SI_CODES[fatal.si_code],
-                           fatal.address & 0xFFFFFFFF).ljust(SIGINFO_SIZE, b"\0")
+        code = SI_CODES[fatal.si_code]
+        if code in (SI_USER, SI_TKILL):
+            # kill(2), tgkill(2), or the kernel's SIGPIPE: _kill = {si_pid, si_uid}, the sender
+            # (the kernel says which pid sent it; otherwise the process signalled itself) and
+            # its uid, 0 (vmdebug's processes run as root: AT_UID is 0)
+            sender = re.match(r"pid (\d+) sent it", fatal.reason)
+            pid = int(sender.group(1)) if sender else tl.state.pid
+            return struct.pack("<iiiiI", fatal.signal, 0, code, pid, 0).ljust(SIGINFO_SIZE, b"\0")
+        return struct.pack("<iiiI", fatal.signal, 0, code, fatal.address & 0xFFFFFFFF).ljust(SIGINFO_SIZE, b"\0")
     stop = dbg.last_stop
     if stop is not None and stop.reason == "signal" and stop.step == tl.cursor and tl.cursor < tl.last:
         state = tl.history.state_at(tl.cursor + 1)
         esp = state.regs[4]
         if state.read_u32(esp + 8) != esp + 16 or state.read_u32(esp + 4) != stop.signal:
             return None             # a handler without SA_SIGINFO: the frame holds no siginfo
-        data = b"".join(struct.pack("<I", state.read_u32(esp + 16 + 4 * i) or 0) for i in range(32))
-        return data
+        words = [state.read_u32(esp + 16 + 4 * i) for i in range(SIGINFO_SIZE // 4)]
+        if any(w is None for w in words):
+            return None
+        return struct.pack(f"<{len(words)}I", *words)
     return None
 
 
