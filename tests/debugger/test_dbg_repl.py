@@ -193,10 +193,15 @@ def test_tab_completes_at_the_prompt(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.chdir(ROOT)
     dbg, cap = session("examples/use_after_free.c", layout="i386")
     with create_pipe_input() as inp:
-        def typist() -> None:     # completion runs between keys: type as a person would
-            for keys in ("set context off\r", "break 48\r", "run\r", "p acct->ba\t", "\r", "\x04"):
-                inp.send_text(keys)
-                time.sleep(1.5)
+        def typist() -> None:     # completion runs between keys: Enter comes a moment after Tab
+            inp.send_text("set context off\rbreak 48\rrun\rp acct->ba\t")
+            deadline = time.monotonic() + 60
+            while not any(line.startswith("Breakpoint 1, main ()") for line in cap.lines):
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            time.sleep(0.5)
+            inp.send_text("\r\x04")
         threading.Thread(target=typist, daemon=True).start()
         Repl(dbg, input=inp, output=DummyOutput(), history_file=str(tmp_path / "h"), color=False).loop()
     assert "$1 = 100" in cap.lines, cap.lines        # the line ran was "p acct->balance"
