@@ -193,17 +193,16 @@ def test_tab_completes_at_the_prompt(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.chdir(ROOT)
     dbg, cap = session("examples/use_after_free.c", layout="i386")
     with create_pipe_input() as inp:
-        def typist() -> None:     # completion runs between keys: Enter comes a moment after Tab
+        repl = Repl(dbg, input=inp, output=DummyOutput(), history_file=str(tmp_path / "h"), color=False)
+
+        def typist() -> None:     # completion runs between keys: Enter once Tab has completed
             inp.send_text("set context off\rbreak 48\rrun\rp acct->ba\t")
             deadline = time.monotonic() + 60
-            while not any(line.startswith("Breakpoint 1, main ()") for line in cap.lines):
-                if time.monotonic() > deadline:
-                    break
+            while repl.session.default_buffer.text != "p acct->balance" and time.monotonic() < deadline:
                 time.sleep(0.05)
-            time.sleep(0.5)
             inp.send_text("\r\x04")
         threading.Thread(target=typist, daemon=True).start()
-        Repl(dbg, input=inp, output=DummyOutput(), history_file=str(tmp_path / "h"), color=False).loop()
+        repl.loop()
     assert "$1 = 100" in cap.lines, cap.lines        # the line ran was "p acct->balance"
 
 
