@@ -213,3 +213,22 @@ def test_a_loopback_server_answers_only_to_loopback_names(server: Server) -> Non
         request = urllib.request.Request(server.url + "api/info", headers={"Host": f"{name}:1234"})
         with urllib.request.urlopen(request, timeout=30) as r:
             assert r.status == 200
+
+
+def test_the_stack_frames_are_the_stack_commands(server: Server, null_deref_session: Path, back_step: int) -> None:
+    """Slot by slot, what the page draws is what ``stack`` prints, in main and inside find."""
+    _, info = server.get("/api/info")
+    inside_find = next(s for s in info["marks"]["call"]["steps"] if s > back_step - 60) + 3
+    for step in (back_step, inside_find, 1000):
+        status, d = server.get(f"/api/step/{step}")
+        assert status == 200
+        drawn = []
+        for frame in d["stack"]:
+            drawn.append(f"frame #{frame['level']}: {frame['name']}")
+            for s in frame["slots"]:
+                value = f"{s['value']:#010x}" if s["value"] is not None else "??????????"
+                marks = " ".join(f"<- {m}" for m in s["marks"])
+                drawn.append(f"  {s['address']:#010x}  {value}  {s['what']}{'  ' + marks if marks else ''}".rstrip())
+        said = batch(null_deref_session, f"record goto {step}", "stack").splitlines()
+        said = [line for line in said if line.startswith(("frame #", "  0x"))]
+        assert drawn == said, (step, drawn, said)

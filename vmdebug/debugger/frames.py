@@ -101,11 +101,11 @@ def sigtramp_regs(dbg: "Debugger", pc: int, sp: int) -> dict[int, int] | None:
     return regs
 
 
-def _shadow(dbg: "Debugger") -> list[Shadow]:
+def _shadow(dbg: "Debugger", limit: int | None = None) -> list[Shadow]:
     """(pc, return slot, saved return, sp, extra) of each real frame from the recorded calls,
-    innermost first, up to main (gdb's ``backtrace past-main`` is off).  ``extra`` is
-    "sigtramp" for the signal trampoline between a handler and the code it interrupted, and,
-    for that code's frame, its registers as the kernel saved them."""
+    innermost first, up to main (gdb's ``backtrace past-main`` is off), or the first ``limit``.
+    ``extra`` is "sigtramp" for the signal trampoline between a handler and the code it
+    interrupted, and, for that code's frame, its registers as the kernel saved them."""
     state = dbg.tl.state
     info = dbg.info
     stack = list(state.stack)
@@ -114,6 +114,8 @@ def _shadow(dbg: "Debugger") -> list[Shadow]:
     out: list[Shadow] = []
     saved: Any = None
     for level in range(len(stack) + 1):
+        if limit is not None and len(out) >= limit:
+            break
         entry = stack[-1 - level] if level < len(stack) else None
         func = info.function_at(pc)
         out.append((pc, entry[3] if entry else None, entry[2] if entry else None, sp, saved))
@@ -129,13 +131,16 @@ def _shadow(dbg: "Debugger") -> list[Shadow]:
     return out
 
 
-def build_frames(dbg: "Debugger") -> list[Frame]:
+def build_frames(dbg: "Debugger", limit: int | None = None) -> list[Frame]:
+    """The frames at the cursor, innermost first; with ``limit``, only the innermost ``limit``
+    real frames (each the same as in the whole list: a frame is unwound from the ones inside
+    it), for views that draw a few frames of a deep recursion (vmdebug.web)."""
     state = dbg.tl.state
     info = dbg.info
     dwarf = dbg.debug
     regs: dict[int, int | None] = {i: state.regs[i] for i in range(NREGS)}
     real: list[Frame] = []
-    shadow = _shadow(dbg)
+    shadow = _shadow(dbg, limit)
     read = _reader(dbg)
     for k, (pc, ret_slot, saved_ret, sp, extra) in enumerate(shadow):
         if extra == "sigtramp":

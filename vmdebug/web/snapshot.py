@@ -9,7 +9,8 @@ the page and ``vmdebug debug`` cannot disagree.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Iterator
 
 from events import codes as C
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 #: The registers the page shows, in ``info registers``' order.
 SHOWN_REGS = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags")
 DISASM_BEFORE, DISASM_AFTER = 8, 10
+#: Frames the stack view draws (the ``stack`` command's default).
+STACK_FRAMES = 8
 
 
 def step_changes(dbg: "Debugger", step: int) -> tuple[list[str], list[list[int]]]:
@@ -52,10 +55,32 @@ def registers(dbg: "Debugger", changed: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def source(dbg: "Debugger") -> dict[str, Any] | None:
+def frames(dbg: "Debugger") -> list[Any]:
+    """The innermost frames, as many as the stack view draws (and one more): each the same as
+    in ``dbg.frames()``, without unwinding all 30,000 of a deep recursion for every step."""
+    from vmdebug.debugger.frames import build_frames
+    return build_frames(dbg, STACK_FRAMES + 1)
+
+
+@contextmanager
+def innermost_frames(dbg: "Debugger", frames: list[Any]) -> Iterator[None]:
+    """While the views of one step are built, the debugger's frame list at the cursor is the
+    innermost ``frames``: printing a value asks for the selected frame (frame 0 here), which
+    would otherwise unwind the whole call stack.  The debugger's own cache comes back after,
+    so a motion from this step sees every frame."""
+    key = (dbg.tl.cursor, dbg.stop_symbols() is not None)
+    saved = dbg._frames
+    dbg._frames = (key, frames)
+    try:
+        yield
+    finally:
+        dbg._frames = saved
+
+
+def source(dbg: "Debugger", frames: list[Any]) -> dict[str, Any] | None:
     """Where frame 0 stands, as a stop prints it (gdb's find_frame_sal)."""
     from vmdebug.debugger.variables import frame_sal
-    frame = dbg.frames()[0]
+    frame = frames[0]
     loc, _show = frame_sal(dbg, frame)
     if loc is None:
         return None
@@ -123,15 +148,14 @@ def memory_map(dbg: "Debugger") -> dict[str, Any]:
     }
 
 
-def stack(dbg: "Debugger", written: list[list[int]], max_frames: int = 8) -> list[dict[str, Any]]:
+def stack(dbg: "Debugger", written: list[list[int]], frames: list[Any]) -> list[dict[str, Any]]:
     """The ``stack`` view's frames and slots; a slot this step wrote is marked ``written``."""
     from vmdebug.debugger.commands.beyond import frame_slot_names
     from vmdebug.debugger.views.stackview import stack_frames
-    frames = dbg.frames()
     regs = dbg.regs
     out = []
     for sf in stack_frames(frames, regs[C.ESP], regs[C.EBP], dbg.memory.read_u32, dbg.label,
-                           dbg.prologue_done(frames[0]), max_frames, lambda f: frame_slot_names(dbg, f)):
+                           dbg.prologue_done(frames[0]), STACK_FRAMES, lambda f: frame_slot_names(dbg, f)):
         slots = [{"address": s.address, "value": s.value, "what": s.what, "role": s.role, "marks": s.marks,
                   "written": any(a < s.address + 4 and s.address < a + n for a, n in written)}
                  for s in sf.slots]

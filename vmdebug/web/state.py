@@ -92,20 +92,22 @@ class WebSession:
         self.goto(step)
         dbg = self.dbg
         changed, written = S.step_changes(dbg, step)
-        out = {
-            "step": step,
-            "last": dbg.tl.last,
-            "registers": S.registers(dbg, changed),
-            "source": S.source(dbg),
-            "disassembly": S.disassembly(dbg),
-            "memory_map": S.memory_map(dbg),
-            "stack": S.stack(dbg, written),
-            "heap": S.heap(dbg, self.requests),
-            "events": S.events(dbg, step),
-            "written": written,
-            "output": S.output_upto(dbg, step),
-            "warnings": self.fresh,         # said by this move (a checkpoint refused on first use)
-        }
+        frames = S.frames(dbg)
+        with S.innermost_frames(dbg, frames):
+            out = {
+                "step": step,
+                "last": dbg.tl.last,
+                "registers": S.registers(dbg, changed),
+                "source": S.source(dbg, frames),
+                "disassembly": S.disassembly(dbg),
+                "memory_map": S.memory_map(dbg),
+                "stack": S.stack(dbg, written, frames),
+                "heap": S.heap(dbg, self.requests),
+                "events": S.events(dbg, step),
+                "written": written,
+                "output": S.output_upto(dbg, step),
+                "warnings": self.fresh,         # said by this move (a checkpoint refused on first use)
+            }
         out["server_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return out
 
