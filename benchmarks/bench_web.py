@@ -100,7 +100,7 @@ def main() -> None:
         url = line.split(" at ", 1)[1].split()[0]
         open_s = time.perf_counter() - t
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
+            browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
             page.wait_for_selector('body[data-ready="1"]', timeout=120_000)

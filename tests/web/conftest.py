@@ -37,7 +37,7 @@ def browser() -> Iterator[Any]:
     exe = chromium_path()
     require("chromium (apt-get install chromium)", exe is None)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
+        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
         try:
             yield b
         finally:
