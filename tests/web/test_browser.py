@@ -62,7 +62,8 @@ def test_back_one_instruction_from_the_segfault_matches_the_debugger(browser: An
     ys = [float(r.get_attribute("y")) for r in page.locator("#memory-map g.region rect").all()]
     heights = [float(r.get_attribute("height")) for r in page.locator("#memory-map g.region rect").all()]
     assert ys == sorted(ys) and min(heights) >= 10                # high addresses on top, none too small
-    regs = {r.get_attribute("data-reg"): int(r.get_attribute("data-value")) for r in page.locator("#registers tr").all()}
+    regs = {r.get_attribute("data-reg"): int(r.get_attribute("data-value"))
+            for r in page.locator("#registers tr").all()}
     for mark in ("esp", "ebp", "eip"):
         assert int(page.get_attribute(f'#memory-map g.mark[data-mark="{mark}"]', "data-value")) == regs[mark]
     assert page.locator('#memory-map g.mark[data-mark="brk"]').count() == 1
@@ -141,7 +142,8 @@ def test_dragging_the_slider_draws_where_it_stops(browser: Any, server: Server) 
         page.mouse.move(box["x"] + box["width"] * k / 25, y)
     page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=5)
     page.mouse.up()
-    page.wait_for_function("!window.vmdebug.view.busy && document.body.dataset.step === document.getElementById('slider').value")
+    page.wait_for_function("!window.vmdebug.view.busy"
+                           " && document.body.dataset.step === document.getElementById('slider').value")
     step = int(page.get_attribute("body", "data-step"))
     last = int(page.get_attribute("#slider", "max"))
     assert 0.5 * last < step < 0.7 * last
@@ -175,7 +177,8 @@ def test_clicks_ask_the_other_views(browser: Any, server: Server, back_step: int
     heap = page.locator('#memory-map g.region[data-kind="heap"]')
     start = int(heap.get_attribute("data-start"))
     heap.click()                                                  # the heap's first page
-    page.wait_for_function(f"document.getElementById('walk-lines').textContent.startsWith('virtual address {start:#010x}')")
+    page.wait_for_function("document.getElementById('walk-lines').textContent"
+                           f".startsWith('virtual address {start:#010x}')")
     page.locator("#pd-grid").scroll_into_view_if_needed()
     box = page.locator("#pd-grid").bounding_box()
     page.mouse.click(box["x"] + 4, box["y"] + 4)                  # PDE 0: page 0, where NULL lands
