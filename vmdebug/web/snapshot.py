@@ -166,7 +166,7 @@ def stack(dbg: "Debugger", written: list[list[int]], frames: list[Any]) -> list[
 
 def heap(dbg: "Debugger", requests: Any = None) -> dict[str, Any]:
     """The chunks the ``heap`` command walks (the vmdebug libc's malloc), as a strip; with
-    ``requests`` (:class:`vmdebug.web.requests.Requests`), what each chunk in use was asked
+    ``requests`` (:class:`vmdebug.web.heap_requests.Requests`), what each chunk in use was asked
     for and its padding."""
     from vmdebug import libc
     from vmdebug.libc.heap import walk_heap
@@ -186,7 +186,7 @@ def heap(dbg: "Debugger", requests: Any = None) -> dict[str, Any]:
             "corrupt": c.corrupt, "top": c.top, "payload": c.payload, "payload_size": c.payload_size}
            for c in chunks]
     if requests is not None:
-        from vmdebug.web.requests import annotate
+        from vmdebug.web.heap_requests import annotate
         annotate(out, requests, dbg.tl.cursor)
     return {"note": "", "start": start, "end": end, "brk": brk, "chunks": out}
 

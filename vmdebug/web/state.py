@@ -35,7 +35,7 @@ class WebSession:
     def __init__(self, dbg: "Debugger", name: str, public: bool = False, warnings: list[str] | None = None) -> None:
         from events.log import DamagedLog
         from vmdebug.web.marks import timeline_marks
-        from vmdebug.web.requests import Requests
+        from vmdebug.web.heap_requests import Requests
         self.dbg = dbg
         self.name = name
         self.public = public
