@@ -199,9 +199,9 @@ function drawMap(m) {
   let prev = m.top;
   for (const r of m.regions) {
     if (r.end < prev) {
-      // vmmap's words: the gap above the heap is where it grows
+      // as vmmap says: the gap above the heap is where it grows
       const grows = r.kind === "heap" || (prev > m.brk && m.brk > r.end);
-      bands.push({ start: r.end, end: prev, kind: "gap", label: grows ? "unmapped (the heap grows up into this)" : "unmapped", name: "" });
+      bands.push({ start: r.end, end: prev, kind: "gap", label: grows ? "unmapped (heap grows up)" : "unmapped", name: "" });
     }
     bands.push(r);
     prev = r.start;
