@@ -45,6 +45,10 @@ def test_quick_start_in_a_fresh_venv_from_a_clean_clone(tmp_path: Path) -> None:
             if os.environ.get("CI") == "true":
                 pytest.fail(f"{tool} is required to follow the quick start (CI=true)")
             pytest.skip(f"{tool} is not installed")
+    if not (ROOT / ".git").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("the quick start is followed from a clone: this checkout is not a git repository")
+        pytest.skip("not a git checkout: nothing to clone")
     clone = tmp_path / "vmdebug"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, capture_output=True,
                    timeout=300)
