@@ -124,7 +124,7 @@ def test_help_imports_no_server_library() -> None:
 
 
 def test_only_loopback_is_private() -> None:
-    from vmdebug.commands.web import is_loopback
+    from vmdebug.commands.options import is_loopback
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
 

@@ -96,3 +96,15 @@ def open_stdin(args: argparse.Namespace) -> "BinaryIO | bytes":
         except OSError as exc:
             raise UserError(f"{args.stdin}: {exc.strerror}") from None
     return b"" if sys.stdin is None else sys.stdin.buffer
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (127.0.0.0/8, ::1, localhost): ``serve`` and
+    ``web`` listen there by default, and warn when asked to listen anywhere else."""
+    import ipaddress
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

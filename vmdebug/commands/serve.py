@@ -18,7 +18,7 @@ import sys
 from vmdebug.commands import help_line
 from vmdebug.errors import UserError
 from vmdebug.commands.options import (add_program_options, check_program_options, environment, files_from_args,
-                                      stdin_from_file)
+                                      is_loopback, stdin_from_file)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,17 +47,6 @@ def parse_address(text: str) -> tuple[str, int]:
     if not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
         raise UserError(f"--gdb {text}: expected HOST:PORT with a port from 0 to 65535")
     return host, int(port_text)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` names this machine only (127.0.0.0/8, ::1, localhost)."""
-    import ipaddress
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _log(text: str) -> None:

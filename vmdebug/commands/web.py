@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import ipaddress
 import os
 import shutil
 import socket
@@ -20,7 +19,7 @@ import sys
 import tempfile
 
 from vmdebug.commands import help_line
-from vmdebug.commands.options import add_program_options
+from vmdebug.commands.options import add_program_options, is_loopback
 from vmdebug.errors import UserError
 
 
@@ -36,15 +35,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="on a program: keep the recording in this session file (default: a temporary file)")
     add_program_options(p, sessions=True, stdin_default="run")
     p.set_defaults(func=cmd_web)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _record(args: argparse.Namespace, path: str) -> None:
