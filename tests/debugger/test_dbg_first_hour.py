@@ -290,3 +290,21 @@ def test_siginfo_of_abort_names_the_sender(in_repo: None) -> None:
     assert outputs(dbg, cap, "p $_siginfo.si_signo") == ["$1 = 6"]
     assert outputs(dbg, cap, "p $_siginfo.si_code") == ["$2 = 0"]
     assert outputs(dbg, cap, "p $_siginfo._sifields._kill") == ["$3 = {si_pid = 1000, si_uid = 0}"]
+
+
+@pytest.mark.parametrize("example", ["shared_pipe", "fork_cow"])
+def test_fork_notices_come_when_the_fork_happens_as_gdb(tmp_path: Path, example: str) -> None:
+    """The notice comes between what the program wrote before the fork and after it."""
+    gdb, ours = _both(tmp_path, example, (ROOT / "examples" / f"{example}.c").read_text(), "run\n")
+    assert gdb[:2] == ["=====", "[Detaching after fork from child process N]"]
+    assert ours == gdb
+
+
+def test_fork_notices_in_order_following_the_child(in_repo: None) -> None:
+    """(gdb's own order here depends on when the detached parent runs: not compared.)"""
+    dbg, cap = session("examples/fork_cow.c", layout="i386")
+    dbg.execute("set follow-fork-mode child")
+    assert outputs(dbg, cap, "run")[:5] == [
+        "[Attaching after process 1000 fork to child process 1001]", "[New inferior 2 (process 1001)]",
+        "[Detaching after fork from parent process 1000]", "[Inferior 1 (process 1000) detached]",
+        "child sees 1, writes 2"]

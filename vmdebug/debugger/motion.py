@@ -15,8 +15,9 @@ writing instruction, as gdb's reverse execution does.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import numpy as np
 
@@ -271,6 +272,15 @@ def _check_watch(dbg: "Debugger", wp: "Breakpoint", before: int, after: int,
 def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Confirm | None = None,
          use_bps: bool = True) -> Stop:
     """Find where the command stops; moves the cursor there and returns why."""
+    if not forward:
+        return _scan(dbg, forward, pred, confirm, use_bps)
+    with forks_in_order(dbg) as said:
+        stop = _scan(dbg, forward, pred, confirm, use_bps)
+    dbg.forks_said = said
+    return stop
+
+
+def _scan(dbg: "Debugger", forward: bool, pred: Pred | None, confirm: Confirm | None, use_bps: bool) -> Stop:
     tl = dbg.tl
     dbg.scan_from = (tl.cursor, tl.state.pid, forward)
     bps = _bp_addrs(dbg) if use_bps else np.zeros(0, dtype=np.int64)
@@ -382,29 +392,70 @@ def _deliveries(dbg: "Debugger", win: Window, own: np.ndarray) -> np.ndarray:
     return out & own
 
 
-def fork_notices(dbg: "Debugger", start: int, pid: int, stop: int) -> list[str]:
+def fork_notices(dbg: "Debugger", start: int, pid: int, stop: int, said: frozenset[int] = frozenset()) -> list[str]:
     """What gdb says of the forks the followed process made between two steps, going
-    forward (infrun.c follow_fork_inferior, with print-inferior-events on)."""
+    forward (infrun.c follow_fork_inferior, with print-inferior-events on); ``said``: the
+    children already announced (as the program's output went past their fork)."""
     from vmdebug.replay.query import forks_between
-    out = []
-    child_mode = dbg.settings.follow_fork_mode == "child"
-    detach = dbg.settings.detach_on_fork
+    out: list[str] = []
     for child, parent in forks_between(dbg.tl.log, start, stop):
-        if parent != pid:
-            continue
-        n = child - 999
-        if child_mode:
-            out.append(f"[Attaching after process {parent} fork to child process {child}]")
-            out.append(f"[New inferior {n} (process {child})]")
-            if detach:
-                out.append(f"[Detaching after fork from parent process {parent}]")
-                out.append(f"[Inferior {parent - 999} (process {parent}) detached]")
-            pid = child
-        elif detach:
-            out.append(f"[Detaching after fork from child process {child}]")
-        else:
-            out.append(f"[New inferior {n} (process {child})]")
+        lines, pid = _fork_notice(dbg, child, parent, pid)
+        if child not in said:
+            out.extend(lines)
     return out
+
+
+def _fork_notice(dbg: "Debugger", child: int, parent: int, pid: int) -> tuple[list[str], int]:
+    """gdb's lines for one fork, and the process followed after it."""
+    if parent != pid:
+        return [], pid
+    n = child - 999
+    detach = dbg.settings.detach_on_fork
+    if dbg.settings.follow_fork_mode == "child":
+        out = [f"[Attaching after process {parent} fork to child process {child}]",
+               f"[New inferior {n} (process {child})]"]
+        if detach:
+            out += [f"[Detaching after fork from parent process {parent}]",
+                    f"[Inferior {parent - 999} (process {parent}) detached]"]
+        return out, child
+    return [f"[Detaching after fork from child process {child}]" if detach else
+            f"[New inferior {n} (process {child})]"], pid
+
+
+@contextmanager
+def forks_in_order(dbg: "Debugger") -> Iterator[set[int]]:
+    """While a forward scan runs, the program's output and gdb's fork notices come out in
+    the order they happened: a move of the cursor past output not shown yet stops at each
+    fork on the way, so its notice follows what was written before the fork and precedes
+    what was written after (gdb prints it when the fork happens).  Yields the children
+    announced, for report not to announce them again."""
+    tl = dbg.tl
+    said: set[int] = set()
+    if tl.on_output is None:
+        yield said
+        return
+    goto = tl.goto
+    follow = {"pid": tl.state.pid}
+
+    def in_order(step: int) -> None:
+        if step > tl.shown_upto:
+            log = tl.log
+            at = log.find(code_bits(C.TASK_FORKED), log.offset(tl.shown_upto + 1), log.offset(step + 1))
+            for ev, f in zip(at.tolist(), log.step_of_events(at).tolist()):
+                row = log.event_cols(int(ev), int(ev) + 1)[0]
+                lines, follow["pid"] = _fork_notice(dbg, int(row[1]), int(row[2]), follow["pid"])
+                if lines:
+                    if f > tl.cursor:
+                        goto(f)          # shows the output up to the fork
+                    for line in lines:
+                        dbg.write(line)
+                    said.add(int(row[1]))
+        goto(step)
+    tl.goto = in_order                    # type: ignore[method-assign]
+    try:
+        yield said
+    finally:
+        del tl.goto
 
 
 def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches: list,

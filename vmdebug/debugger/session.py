@@ -151,6 +151,7 @@ class Debugger:
         #: The process the last stop was reported in: a stop in another one says so first.
         self.shown_pid = PID
         self.scan_from: tuple[int, int, bool] | None = None           # (step, pid, forward) of the last scan
+        self.forks_said: set[int] = set()     # children the last scan announced as the output went past
         self.settings = Settings()
         self.x_state: tuple[str, int, int | None] = ("x", 4, None)   # fmt, size, next address
         self.list_pos: tuple[str, int] | None = None                  # file, last line listed

@@ -66,9 +66,10 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
     note_stop(dbg, stop)
     if dbg.scan_from is not None and dbg.scan_from[2] and stop.step > dbg.scan_from[0]:
         from vmdebug.debugger.motion import fork_notices
-        for line in fork_notices(dbg, dbg.scan_from[0], dbg.scan_from[1], stop.step):
+        for line in fork_notices(dbg, dbg.scan_from[0], dbg.scan_from[1], stop.step, frozenset(dbg.forks_said)):
             dbg.write(line)
     dbg.scan_from = None
+    dbg.forks_said = set()
     if tl.state.pid != dbg.shown_pid and stop.reason != "end":
         dbg.write(f"[Switching to process {tl.state.pid}]")     # gdb's switch_to_thread notice
     dbg.shown_pid = tl.state.pid
