@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from events import codes as C
 from events.log import DamagedLog
@@ -216,6 +217,19 @@ class Debugger:
         if self._frames is None or self._frames[0] != key:
             self._frames = (key, build_frames(self))
         return self._frames[1]
+
+    @contextmanager
+    def innermost_frames(self, frames: list[Frame]) -> Iterator[None]:
+        """Within the block, :meth:`frames` at the cursor is ``frames``: the innermost ones
+        only (``build_frames(dbg, limit)``), for a view that draws a step of a deep recursion
+        without unwinding all of it (printing a value asks for the selected frame).  The
+        full list comes back after, so a motion from this step sees every frame."""
+        saved = self._frames
+        self._frames = ((self.tl.cursor, self.stop_symbols() is not None), frames)
+        try:
+            yield
+        finally:
+            self._frames = saved
 
     def stop_symbols(self) -> tuple[Any, ...] | None:
         """At a stop by user breakpoints, the function block of each location hit (see

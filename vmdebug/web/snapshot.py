@@ -9,8 +9,7 @@ the page and ``vmdebug debug`` cannot disagree.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from events import codes as C
 
@@ -60,21 +59,6 @@ def frames(dbg: "Debugger") -> list[Any]:
     in ``dbg.frames()``, without unwinding all 30,000 of a deep recursion for every step."""
     from vmdebug.debugger.frames import build_frames
     return build_frames(dbg, STACK_FRAMES + 1)
-
-
-@contextmanager
-def innermost_frames(dbg: "Debugger", frames: list[Any]) -> Iterator[None]:
-    """While the views of one step are built, the debugger's frame list at the cursor is the
-    innermost ``frames``: printing a value asks for the selected frame (frame 0 here), which
-    would otherwise unwind the whole call stack.  The debugger's own cache comes back after,
-    so a motion from this step sees every frame."""
-    key = (dbg.tl.cursor, dbg.stop_symbols() is not None)
-    saved = dbg._frames
-    dbg._frames = (key, frames)
-    try:
-        yield
-    finally:
-        dbg._frames = saved
 
 
 def source(dbg: "Debugger", frames: list[Any]) -> dict[str, Any] | None:

@@ -93,7 +93,7 @@ class WebSession:
         dbg = self.dbg
         changed, written = S.step_changes(dbg, step)
         frames = S.frames(dbg)
-        with S.innermost_frames(dbg, frames):
+        with dbg.innermost_frames(frames):
             out = {
                 "step": step,
                 "last": dbg.tl.last,
