@@ -26,6 +26,22 @@ def test_handlers_run_as_on_the_real_kernel(tmp_path: Path) -> None:
         assert proc.state.exited == (128 + 10, 10)
 
 
+def test_a_handler_learns_who_sent_its_signal_as_on_the_real_kernel(tmp_path: Path) -> None:
+    """si_pid of kill() and of a broken pipe's SIGPIPE is the sender; a handled SIGPIPE runs
+    after write() returned -1, an ignored one leaves just EPIPE."""
+    program = PROGRAM.parent / "siginfo_sender.c"
+    for opt in ("0", "2"):
+        native = run_native(build_native(program, tmp_path / f"sender{opt}", opt))
+        assert native.exit_status == 0 and "pipe: signo 13, code 0, from me 1" in native.stdout.decode()
+        assert "ignored: -1, EPIPE 1, signo 0" in native.stdout.decode()
+        out = bytearray()
+        proc = Process(load_program(str(program), opt).spec, argv=["sender"],
+                       on_output=lambda fd, data: out.extend(data) if fd == 1 else None)
+        proc.run(10_000_000)
+        assert out.decode() == native.stdout.decode()
+        assert proc.state.exited == (0, 0)
+
+
 def test_bt_through_a_signal_handler_as_gdb_shows_it(tmp_path: Path) -> None:
     exe = build_native(PROGRAM, tmp_path / "sig", "0")
     commands = ["break on_segv", "run", "bt"]

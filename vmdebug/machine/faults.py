@@ -12,16 +12,19 @@ class CpuFault(Exception):
     """A synchronous fault that, with no handler installed, kills the process.
 
     ``code`` is the si_code name (SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPN,
-    FPE_INTDIV, SI_KERNEL...), ``address`` is si_addr.
+    FPE_INTDIV, SI_KERNEL...), ``address`` is si_addr.  ``sender`` is the pid of the
+    process that sent a signal with kill() or the kernel's send_sig (si_pid).
     """
 
-    def __init__(self, signal: int, code: str, address: int, access: int, reason: str) -> None:
+    def __init__(self, signal: int, code: str, address: int, access: int, reason: str,
+                 sender: int | None = None) -> None:
         super().__init__(reason)
         self.signal = signal
         self.code = code
         self.address = address & 0xFFFFFFFF
         self.access = access
         self.reason = reason
+        self.sender = sender
 
 
 def segv(address: int, access: int, mapped: bool, reason: str) -> CpuFault:

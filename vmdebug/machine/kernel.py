@@ -391,7 +391,8 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
         if self.handler_for(sig) is not None and sig != SIGKILL:
             # Delivered on the way back to user mode: the next step starts the handler, after
             # the call has returned (as gdb then shows it, past the int 0x80).
-            self.proc.sched.current.pending = CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)}")
+            self.proc.sched.current.pending = CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)}",
+                                                       sender=self.sys_getpid())
             self.proc.sched.pending_any = True
             return 0
         if self.ignores(sig):
@@ -401,7 +402,7 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
         eip = (self.proc.state.regs[C.EIP] + 2) & MASK
         self.proc.set_reg(C.EIP, eip)
         self.proc.die(CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)} with {name}()"
-                               + (" (abort() raises it)" if sig == 6 else "")), eip)
+                               + (" (abort() raises it)" if sig == 6 else ""), sender=self.sys_getpid()), eip)
         return None
 
     def sys_exit(self, status: int) -> None:

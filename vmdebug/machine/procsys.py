@@ -189,14 +189,15 @@ class ProcessCalls:
         sender = self.proc.state.pid
         if self.handler_for(sig, target) is not None:
             with self.proc.sched.as_task(target.pid):
-                fault = CpuFault(sig, "SI_USER", 0, READ, f"pid {sender} sent it {signal_name(sig)} with kill()")
+                fault = CpuFault(sig, "SI_USER", 0, READ, f"pid {sender} sent it {signal_name(sig)} with kill()",
+                                 sender=sender)
                 if self.deliver(fault, self.proc.state.regs[C.EIP]):   # asleep: it retries its call after
                     target.waiting = None
                     return 0
         with self.proc.sched.as_task(target.pid):
             eip = self.proc.state.regs[C.EIP]
-            self.proc.die(CpuFault(sig, "SI_USER", 0, READ, f"pid {sender} sent it {signal_name(sig)} with kill()"),
-                          eip)
+            self.proc.die(CpuFault(sig, "SI_USER", 0, READ, f"pid {sender} sent it {signal_name(sig)} with kill()",
+                                   sender=sender), eip)
         return 0
 
     # ---- files -------------------------------------------------------------------------
@@ -297,16 +298,27 @@ class ProcessCalls:
         done, task.written = task.written, 0
         return done
 
-    def broken_pipe(self, buf: int, count: int) -> None:
-        """A write with no reader: -EPIPE, and SIGPIPE, whose default action ends the writer
-        (fs/pipe.c pipe_write: send_sig(SIGPIPE, current, 0))."""
+    def broken_pipe(self, buf: int, count: int) -> int | None:
+        """A write with no reader: -EPIPE, and SIGPIPE (fs/pipe.c pipe_write:
+        send_sig(SIGPIPE, current, 0), so si_code SI_USER and si_pid the writer's own).
+        Ignored, the write just fails; handled, the handler runs on the way back to user
+        mode, after the write has returned -EPIPE; by default it ends the writer."""
         proc = self.proc
+        if self.ignores(SIGPIPE):
+            return -S.EPIPE
+        sender = proc.state.pid
+        if self.handler_for(SIGPIPE) is not None:
+            self.proc.sched.current.pending = CpuFault(SIGPIPE, "SI_USER", 0, READ,
+                                                       "write to a pipe with no reader (SIGPIPE)", sender=sender)
+            self.proc.sched.pending_any = True
+            return -S.EPIPE
         regs = proc.state.regs
         args = [regs[C.EBX], buf, count]
-        proc.event((C.SYSCALL, 4, (-32) & 0xFFFFFFFF, 0, 0), ("write", args))   # EPIPE
+        proc.event((C.SYSCALL, 4, (-S.EPIPE) & 0xFFFFFFFF, 0, 0), ("write", args))
         eip = (regs[C.EIP] + 2) & 0xFFFFFFFF
         proc.set_reg(C.EIP, eip)
-        proc.die(CpuFault(SIGPIPE, "SI_USER", 0, READ, "write to a pipe with no reader (SIGPIPE)"), eip)
+        proc.die(CpuFault(SIGPIPE, "SI_USER", 0, READ, "write to a pipe with no reader (SIGPIPE)", sender=sender),
+                 eip)
         return None
 
     def fd_file(self, fd: int) -> Any:

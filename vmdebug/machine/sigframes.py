@@ -128,7 +128,11 @@ class SignalCalls:
         sc = self._sigcontext(resume, 14 if fault.signal == 11 else 0, access_err if fault.signal == 11 else 0,
                               fault.address if fault.signal == 11 else 0)
         if rt:
-            info = struct.pack("<iiiI", fault.signal, 0, code, fault.address).ljust(128, b"\0")
+            # siginfo_t (include/uapi/asm-generic/siginfo.h): signo, errno, code, then the union:
+            # _kill {si_pid, si_uid} for a signal a process sent, _sigfault {si_addr} for a fault.
+            # si_uid is 0: the simulated process runs as root (AT_UID 0).
+            tail = struct.pack("<iI", fault.sender, 0) if fault.sender is not None else struct.pack("<I", fault.address)
+            info = (struct.pack("<iii", fault.signal, 0, code) + tail).ljust(128, b"\0")
             # ucontext: uc_flags, uc_link, uc_stack (ss_sp, ss_flags = SS_DISABLE, ss_size)
             uc = struct.pack("<II", 0, 0) + struct.pack("<III", 0, 2, 0) + sc + struct.pack("<Q", 0)
             body = struct.pack("<IiII", restorer, fault.signal, frame + 16, frame + 144) + info + uc \

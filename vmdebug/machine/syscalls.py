@@ -61,7 +61,7 @@ NAMES: dict[int, str] = {
 NAMES.update({n: name for n, (name, _) in IMPLEMENTED.items()})
 
 # errno values (include/uapi/asm-generic/errno-base.h, errno.h)
-EPERM, ENOENT, ESRCH, EBADF, ECHILD, ENOMEM, EFAULT, EINVAL, ENOSYS = 1, 2, 3, 9, 10, 12, 14, 22, 38
+EPERM, ENOENT, ESRCH, EBADF, ECHILD, ENOMEM, EFAULT, EINVAL, EPIPE, ENOSYS = 1, 2, 3, 9, 10, 12, 14, 22, 32, 38
 
 # Signals whose default action is not to end the process (kernel/signal.c, sig_kernel_ignore
 # and sig_kernel_stop): SIGCHLD SIGCONT SIGURG SIGWINCH are ignored; the stop signals are not
