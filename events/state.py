@@ -37,6 +37,16 @@ class FoldError(Exception):
     """The log asks for something impossible (a write to an unmapped page...)."""
 
 
+def anonymous_memory(size: int) -> mmap.mmap:
+    """``size`` zero bytes that cost nothing until written: a private anonymous mapping
+    (a plain anonymous ``mmap`` where the platform has no such flags, as on Windows)."""
+    flags = getattr(mmap, "MAP_PRIVATE", None)
+    anon = getattr(mmap, "MAP_ANONYMOUS", None)
+    if flags is None or anon is None:
+        return mmap.mmap(-1, size)
+    return mmap.mmap(-1, size, flags=flags | anon)
+
+
 def pte_value(frame: int, perms: int) -> int:
     """The PTE Linux would install: present, user, accessed (``pte_mkyoung`` at fault time)."""
     value = (frame << PAGE_SHIFT) | PTE_P | PTE_US | PTE_A
@@ -72,7 +82,7 @@ class ProcessState:
     parents: dict[int, int] = field(default_factory=dict)  # pid -> its parent's pid (fork)
 
     def __post_init__(self) -> None:
-        self.mem = mmap.mmap(-1, self.nframes * PAGE, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+        self.mem = anonymous_memory(self.nframes * PAGE)
 
     @property
     def phys(self) -> np.ndarray:
@@ -207,7 +217,7 @@ class ProcessState:
         new = ProcessState.__new__(ProcessState)
         new.__dict__.update(self.__dict__)
         new.regs = list(self.regs)
-        new.mem = mmap.mmap(-1, len(self.mem), flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+        new.mem = anonymous_memory(len(self.mem))
         new.mem[:] = self.mem
         new._phys = None
         new.vmas = dict(self.vmas)
