@@ -21,6 +21,32 @@ def build_elf(tmp: Path, source: str, name: str = "prog") -> Path:
     return tmp / name
 
 
+def _tool(argv: list[str]) -> None:
+    proc = subprocess.run(argv, capture_output=True, text=True)
+    assert proc.returncode == 0, f"{argv[0]} failed:\n{proc.stderr[:3000]}"
+
+
+def gnu_link(sources: list[Path], tmp: Path, name: str, archive: list[Path] | tuple[Path, ...] = ()) -> Path:
+    """``as --32`` each source and ``ld -m elf_i386 -static -e _start`` them into ``tmp/name``,
+    followed by ``archive``'s sources as a static library made by the real ``ar`` (ld takes the
+    members it needs, as vmdebug's linker takes the libc's)."""
+    args = []
+    for i, s in enumerate(sources):
+        _tool(["as", "--32", "-o", str(tmp / f"{name}-{i}.o"), str(s)])
+        args.append(str(tmp / f"{name}-{i}.o"))
+    if archive:
+        members = []
+        for i, s in enumerate(archive):
+            _tool(["as", "--32", "-o", str(tmp / f"{name}-lib{i}.o"), str(s)])
+            members.append(str(tmp / f"{name}-lib{i}.o"))
+        lib = tmp / f"{name}-lib.a"
+        lib.unlink(missing_ok=True)
+        _tool(["ar", "rcs", str(lib), *members])
+        args.append(str(lib))
+    _tool(["ld", "-m", "elf_i386", "-static", "-e", "_start", "-o", str(tmp / name), *args])
+    return tmp / name
+
+
 def elf_sections(path: Path) -> dict[str, tuple[int, int, bytes, int, int]]:
     """name -> (sh_type, sh_flags, contents, sh_addr, sh_size) of an ELF32 file."""
     data = path.read_bytes()

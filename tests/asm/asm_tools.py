@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from gnu_build import elf_sections  # noqa: F401  (re-exported for the assembler tests)
+from gnu_build import elf_sections, gnu_link  # noqa: F401  (re-exported for the assembler tests)
 from vmdebug.toolchain.gcc import COMMON_FLAGS
 
 # The flags vmdebug compiles C with (SSE2 floating point included), in -S Intel mode.
@@ -36,16 +36,3 @@ def nm(path: Path) -> dict[str, int]:
             out.setdefault(parts[2], int(parts[0], 16))
     return out
 
-
-def gnu_link(sources: list[Path], tmp: Path, name: str, archive: list[Path] | tuple[Path, ...] = ()) -> Path:
-    """``as --32`` each source and ``ld -m elf_i386 -static`` them, followed by ``archive``'s
-    sources as a static library made by the real ``ar`` (ld takes the members it needs)."""
-    args = [str(gas(s, tmp / f"{name}-{i}.o")) for i, s in enumerate(sources)]
-    if archive:
-        lib = tmp / f"{name}-lib.a"
-        lib.unlink(missing_ok=True)
-        run(["ar", "rcs", str(lib), *(str(gas(s, tmp / f"{name}-lib{i}.o")) for i, s in enumerate(archive))])
-        args.append(str(lib))
-    out = tmp / name
-    run(["ld", "-m", "elf_i386", "-static", "-e", "_start", "-o", str(out), *args])
-    return out

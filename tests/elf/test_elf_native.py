@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from gnu_build import elf_sections
+from gnu_build import elf_sections, gnu_link
 from vmdebug.commands.objdump import disassemble, load_image
 from vmdebug.libc import asm_files
 from vmdebug.toolchain.elf_writer import build_elf, write_elf
@@ -108,21 +108,7 @@ def _run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
 def _native_asm(src: Path, out: Path, with_libc: bool) -> Path:
     """as --32 + ld, as vmdebug links: the program, then the libc minus crt0 as an archive
     made by ar (ld takes the members the program needs)."""
-    objs = []
-    for k, s in enumerate([src, *(asm_files()[1:] if with_libc else [])]):
-        o = out.parent / f"{out.name}_{k}.o"
-        res = _run(["as", "--32", "-o", str(o), str(s)])
-        assert res.returncode == 0, res.stderr
-        objs.append(str(o))
-    if with_libc:
-        lib = out.parent / f"{out.name}_libc.a"
-        lib.unlink(missing_ok=True)
-        res = _run(["ar", "rcs", str(lib), *objs[1:]])
-        assert res.returncode == 0, res.stderr
-        objs[1:] = [str(lib)]
-    res = _run(["ld", "-m", "elf_i386", "-static", "-e", "_start", "-o", str(out), *objs])
-    assert res.returncode == 0, res.stderr
-    return out
+    return gnu_link([src], out.parent, out.name, asm_files()[1:] if with_libc else ())
 
 
 @pytest.fixture(scope="module")
