@@ -389,11 +389,8 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
             self.warnings.append(f"{name}: stopping the process ({signal_name(sig)}) is not simulated; ignored")
             return 0
         if self.handler_for(sig) is not None and sig != SIGKILL:
-            # Delivered on the way back to user mode: the next step starts the handler, after
-            # the call has returned (as gdb then shows it, past the int 0x80).
-            self.proc.sched.current.pending = CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)}",
-                                                       sender=self.sys_getpid())
-            self.proc.sched.pending_any = True
+            self.send_on_return(CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)}",
+                                         sender=self.sys_getpid()))
             return 0
         if self.ignores(sig):
             return 0

@@ -41,6 +41,7 @@ class ProcessCalls:
     handler_for: Callable[..., tuple[int, int, int, int] | None]     # vmdebug.machine.sigframes
     ignores: Callable[..., bool]
     deliver: Callable[..., bool]
+    send_on_return: Callable[[CpuFault], None]
     remove_vma: Callable[["Vma"], None]
     free_frames: list[int]
     pipes: int
@@ -306,19 +307,17 @@ class ProcessCalls:
         proc = self.proc
         if self.ignores(SIGPIPE):
             return -S.EPIPE
-        sender = proc.state.pid
+        fault = CpuFault(SIGPIPE, "SI_USER", 0, READ, "write to a pipe with no reader (SIGPIPE)",
+                         sender=proc.state.pid)
         if self.handler_for(SIGPIPE) is not None:
-            self.proc.sched.current.pending = CpuFault(SIGPIPE, "SI_USER", 0, READ,
-                                                       "write to a pipe with no reader (SIGPIPE)", sender=sender)
-            self.proc.sched.pending_any = True
+            self.send_on_return(fault)
             return -S.EPIPE
         regs = proc.state.regs
         args = [regs[C.EBX], buf, count]
         proc.event((C.SYSCALL, 4, (-S.EPIPE) & 0xFFFFFFFF, 0, 0), ("write", args))
         eip = (regs[C.EIP] + 2) & 0xFFFFFFFF
         proc.set_reg(C.EIP, eip)
-        proc.die(CpuFault(SIGPIPE, "SI_USER", 0, READ, "write to a pipe with no reader (SIGPIPE)", sender=sender),
-                 eip)
+        proc.die(fault, eip)
         return None
 
     def fd_file(self, fd: int) -> Any:

@@ -108,6 +108,13 @@ class SignalCalls:
         act = (task or self.proc.sched.current).actions.get(sig)
         return act is not None and act[0] == SIG_IGN
 
+    def send_on_return(self, fault: CpuFault) -> None:
+        """Make ``fault`` pending for the current process: its handler starts on the way
+        back to user mode, after the system call has returned (as gdb then shows it, past
+        the ``int 0x80``)."""
+        self.proc.sched.current.pending = fault
+        self.proc.sched.pending_any = True
+
     def deliver(self, fault: CpuFault, resume: int, from_syscall: bool = False) -> bool:
         """Start the handler of ``fault.signal`` if there is one: the frame, the registers,
         and a call-stack frame for the handler.  ``resume`` is where the interrupted code
