@@ -746,8 +746,7 @@ def archive_order(defines: list[set[str]], wants: list[set[str]], defined: set[s
 
 def archive_members(objects: list[Object], members: list[Object]) -> list[Object]:
     """The members of the archive ``members`` that linking ``objects`` pulls in, in ld's order."""
-    defined = set().union(*map(_defines, objects)) if objects else set()
-    undefined = set().union(*map(_wants, objects)) if objects else set()
+    defined, undefined = set().union(*map(_defines, objects)), set().union(*map(_wants, objects))
     order = archive_order([_defines(m) for m in members], [_wants(m) for m in members], defined, undefined)
     return [members[i] for i in order]
 
