@@ -34,7 +34,6 @@ from events import codes as C
 from events.chunks import _chunk_record, _decode_body, _lazy_chunk, _RegTracker, decode_chunk, encode_chunk
 from events.end import RunEnd
 from events.files import AtomicFile
-from events.header import header_problem
 from events.log import Chunk, DamagedLog, EventLog
 from events.records import (_REC, _TRAILER, HEADER_RATIO, MAX_RECORD, ZLIB_LEVEL, _deflate,  # noqa: F401
                             _inflate, _limit, _pack, _record, _unpack)
@@ -228,6 +227,8 @@ def read_header(data: bytes) -> tuple[dict[str, Any], int]:
     missing = [v for v in range(schema, SCHEMA_VERSION) if v not in C.COMPACT_UPCASTERS]
     if missing:
         raise SessionError(f"event schema version {schema} is too old: no upgrade from version {missing[0]}")
+    # Validated where a header is read, not imported by the writer (issue #17: start-up).
+    from events.header import header_problem
     problem = header_problem(header)
     if problem:
         raise SessionError(f"bad session header: {problem}")
