@@ -216,9 +216,12 @@ class Resolver:
         if file is not None and not self._known_file(file):
             raise DebugError(f"No source file named {file}.")
         if self.debug is not None:
-            blocks: list[Block] = [fn for fn in self.debug.functions() if fn.name == name]
-            for fn in self.debug.functions():
-                blocks.extend(_inlined_named(fn, name))
+            # Only the units that name it are read (gdb: the partial symbols pick the units).
+            units = self.debug.units_naming(name)
+            blocks: list[Block] = [fn for u in units for fn in u.functions if fn.name == name]
+            for u in units:
+                for fn in u.functions:
+                    blocks.extend(_inlined_named(fn, name))
             if file is not None:
                 blocks = [b for b in blocks if _declared_in(b, file)]
             for b in blocks:

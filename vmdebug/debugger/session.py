@@ -28,8 +28,8 @@ from vmdebug.debugger.values import DebugError, QuitRequest, Value
 from vmdebug.debuginfo import DebugInfo
 # PID: the pid gdb's messages name ("[Inferior 1 (process N) exited normally]"), the one
 # getpid() returns: fixed, for reproducible output.
-from vmdebug.machine.kernel import PID  # noqa: F401
-from vmdebug.machine.process import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
+from events.state import FIRST_PID as PID  # the first process's id (vmdebug.machine.kernel.PID)
+from vmdebug.machine.limits import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
 
 
 @dataclass
@@ -326,10 +326,13 @@ class Debugger:
 
     def apply_skips(self) -> None:
         """Recompute where ``step`` may stop after the skip list changed."""
+        # Only a function entry asks for the name (finding it reads the unit's DWARF).
+        by_name = any(e.enabled and e.function for e in self.skips)
+
         def skipped(file: str, addr: int) -> bool:
             if self.debug is None and "/vmdebug/libc/" in file:
                 return True      # an older session: the libc's assembly, named by its install path
-            name = self.function_name_at(addr)
+            name = self.function_name_at(addr) if by_name else None
             return any(e.skips(file, name) for e in self.skips)
         self.lines.set_skips(skipped)
         self.cache.entries = None

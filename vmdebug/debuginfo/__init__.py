@@ -34,14 +34,42 @@ class DebugInfo:
         self.reader: Reader | None = Reader(self.dwarf) if self.dwarf is not None else None
         self.units: list[Unit] = self.reader.read() if self.reader is not None else []
         self.frames = CallFrames(self.dwarf)
-        spans: list[tuple[int, int, Function]] = []
-        for unit in self.units:
+        #: The functions' address spans, of the units read so far (a unit is read when an
+        #: address in it is first asked for: :meth:`function_at`).
+        self._spans: list[tuple[int, int, Function]] = []
+        self._lows: list[int] = []
+        self._spanned: set[int] = set()        # units whose functions are in _spans
+        self._names: dict[int, set[str] | None] | None = None     # Reader.skim's, on first need
+
+    def _spans_for(self, pc: int) -> None:
+        """Put the functions of the units that may hold ``pc`` into the spans: those whose
+        ranges hold it, and those with no ranges (they could hold anything)."""
+        if len(self._spanned) == len(self.units):
+            return
+        new = [u for u in self.units if u.offset not in self._spanned and (u.contains(pc) or not u.ranges)]
+        if not new:
+            return
+        spans = self._spans
+        for unit in new:
+            self._spanned.add(unit.offset)
             for fn in unit.functions:
                 for lo, hi in fn.ranges:
                     spans.append((lo, hi, fn))
         spans.sort(key=lambda s: (s[0], -s[1]))
-        self._spans = spans
         self._lows = [s[0] for s in spans]
+
+    def units_naming(self, name: str) -> list[Unit]:
+        """The units, in order, that may declare a file-scope function or variable ``name``
+        (or hold a function inlined under it: its abstract DIE is at the unit's top level),
+        so a search by name reads those units only."""
+        if self._names is None:
+            self._names = self.reader.skim() if self.reader is not None else {}
+        names = self._names
+        return [u for u in self.units if u.expanded or names.get(u.offset) is None or name in names[u.offset]]
+
+    def functions_named(self, name: str) -> list[Function]:
+        """The functions called ``name`` (a static one in each unit that has one)."""
+        return [fn for u in self.units_naming(name) for fn in u.functions if fn.name == name]
 
     @property
     def line_tables(self) -> Any:
@@ -77,6 +105,7 @@ class DebugInfo:
     # ---- by address ------------------------------------------------------------------
     def function_at(self, pc: int) -> Function | None:
         """The function whose code holds ``pc``."""
+        self._spans_for(pc)
         k = bisect.bisect_right(self._lows, pc) - 1
         if k >= 0:
             lo, hi, fn = self._spans[k]
@@ -117,11 +146,12 @@ class DebugInfo:
 
     def lookup_static(self, name: str, unit: Unit | None) -> Variable | Function | None:
         """A file-scope name: this unit's statics, every unit's globals, other units' statics."""
-        units = ([unit] if unit is not None else []) + [u for u in self.units if u is not unit]
         if unit is not None:
             found = _in_unit(unit, name, external=None)
             if found is not None:
                 return found
+        naming = self.units_naming(name)
+        units = ([unit] if unit in naming else []) + [u for u in naming if u is not unit]
         for u in units:
             found = _in_unit(u, name, external=True)
             if found is not None:
@@ -164,6 +194,8 @@ class DebugInfo:
         return stub
 
     def functions(self) -> list[Function]:
+        if self.reader is not None:
+            self.reader.expand_all()
         return [fn for unit in self.units for fn in unit.functions]
 
 

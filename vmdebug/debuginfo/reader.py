@@ -123,9 +123,12 @@ class Reader:
         self._loclist_memo: dict[tuple[int, str, Any], list[LocRange]] = {}
         self._unit: Unit | None = None
         self._outline_read = False
+        self._all_read = False           # every unit expanded (expand_all ran or is running)
 
     # ---- units --------------------------------------------------------------------
     def read(self) -> list[Unit]:
+        """The units, each with its header read: name, ranges, files.  What a unit declares
+        is read when first asked for (:meth:`expand`, through ``Unit.scope``)."""
         for cu in self.dwarf.iter_CUs():
             top = cu.get_top_DIE()
             if top.tag not in ("DW_TAG_compile_unit", "DW_TAG_partial_unit"):
@@ -138,13 +141,58 @@ class Reader:
             unit.address_size = cu.header.address_size
             unit.offset_size = 8 if cu.dwarf_format() == 64 else 4
             self._unit = unit
-            self._base = int(_attr(top, "DW_AT_low_pc", 0) or 0)
             unit.files = self._line_files(cu, unit)
+            unit.expander = self.expand
+            self.units.append(unit)
+        return self.units
+
+    def expand(self, unit: Unit) -> None:
+        """Read what ``unit`` declares: its functions with their blocks and variables, its
+        file-scope variables and its types.  A unit whose DIEs cannot be read declares
+        nothing (the debugger then knows its code by ELF symbols and lines, as for a unit
+        without DWARF).  An incomplete struct takes another unit's definition, so a unit
+        that declares one has every unit read first (:meth:`_resolve_stubs`)."""
+        outer = self._unit
+        self._unit = unit
+        try:
+            top = self.dwarf.get_CU_at(unit.offset).get_top_DIE()
             for die in top.iter_children():
                 self._unit_child(die, unit)
-            self.units.append(unit)
+        except Exception:                   # a damaged unit: nothing of it, rather than half
+            unit.scope.clear()
+        finally:
+            self._unit = outer
+        if not self._all_read and any(t.stub and t.name for t in self.types.values()):
+            self.expand_all()
+
+    def expand_all(self) -> None:
+        """Read every unit's declarations (what lists or searches all of them needs), then
+        complete the incomplete structs from the definitions."""
+        if self._all_read:
+            return
+        self._all_read = True
+        for unit in self.units:
+            unit.scope
         self._resolve_stubs()
-        return self.units
+
+    def skim(self) -> dict[int, set[str] | None]:
+        """Per unit (by offset): the names its file-scope functions and variables take,
+        abstract and declared ones included, from its top-level DIEs alone - what gdb's
+        partial symbols are for: which units to read for a name.  None for a unit whose
+        DIEs cannot be read (it is then read for every name)."""
+        index: dict[int, set[str] | None] = {}
+        for unit in self.units:
+            names: set[str] | None = set()
+            try:
+                for die in self.dwarf.get_CU_at(unit.offset).get_top_DIE().iter_children():
+                    if die.tag in ("DW_TAG_subprogram", "DW_TAG_variable"):
+                        name = _str(self._origin(die), "DW_AT_name")
+                        if name is not None:
+                            names.add(name)
+            except Exception:
+                names = None
+            index[unit.offset] = names
+        return index
 
     def read_outline(self) -> None:
         """``Unit.outline`` and ``Function.outline``: the DIEs as gdb's own reader walks them,
@@ -153,6 +201,7 @@ class Reader:
         if self._outline_read:
             return
         self._outline_read = True
+        self.expand_all()
         from vmdebug.debuginfo.outline import OutlineReader
         OutlineReader(self).read()
         self._resolve_stubs()           # the types the outline named, completed as the rest

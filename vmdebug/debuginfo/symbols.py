@@ -163,8 +163,31 @@ class LineFile:
 
 
 @dataclass(slots=True, eq=False)
+class UnitScope:
+    """What a compile unit declares at file scope."""
+
+    functions: list[Function] = field(default_factory=list)
+    variables: list[Variable] = field(default_factory=list)   # file-scope variables, in order
+    types: dict[str, CType] = field(default_factory=dict)     # typedef names
+    tags: dict[str, CType] = field(default_factory=dict)      # "struct x", "union x", "enum x"
+    all_types: list[tuple[str, CType]] = field(default_factory=list)  # (name, type) for info types
+
+    def clear(self) -> None:
+        self.functions.clear()
+        self.variables.clear()
+        self.types.clear()
+        self.tags.clear()
+        self.all_types.clear()
+
+
+@dataclass(slots=True, eq=False)
 class Unit:
-    """A compile unit: its name, where it was compiled, what it declares."""
+    """A compile unit: its name, where it was compiled, what it declares.
+
+    What it declares (:class:`UnitScope`) is read on first need, as gdb expands a unit's
+    full symbols only when something asks for it (dwarf2/read.c: partial symbols first):
+    opening a session reads the units' headers only, and ``break main`` then reads the
+    unit of ``main``, not the libc's nine (issue #17)."""
 
     name: str
     comp_dir: str
@@ -172,17 +195,49 @@ class Unit:
     language: int
     ranges: list[tuple[int, int]]
     offset: int = 0
-    functions: list[Function] = field(default_factory=list)
-    variables: list[Variable] = field(default_factory=list)   # file-scope variables, in order
-    types: dict[str, CType] = field(default_factory=dict)     # typedef names
-    tags: dict[str, CType] = field(default_factory=dict)      # "struct x", "union x", "enum x"
-    all_types: list[tuple[str, CType]] = field(default_factory=list)  # (name, type) for info types
     files: list[LineFile] = field(default_factory=list)
     stmt_list: int | None = None
     version: int = 5                                          # the DWARF version of its header
     address_size: int = 4
     offset_size: int = 4                                      # 8 in the 64-bit DWARF format
     outline: list["Die"] = field(default_factory=list, repr=False)  # its top-level DIEs gdb reads
+    #: Reads the scope into ``unit.scope`` (set by the reader; None once read).
+    expander: "Callable[[Unit], None] | None" = field(default=None, repr=False)
+    _scope: UnitScope | None = field(default=None, repr=False)
+
+    @property
+    def scope(self) -> UnitScope:
+        if self._scope is None:
+            self._scope = UnitScope()
+            expand, self.expander = self.expander, None
+            if expand is not None:
+                expand(self)        # fills self._scope (the lists above are already in place)
+        return self._scope
+
+    @property
+    def expanded(self) -> bool:
+        """Whether its scope was read (or is being read)."""
+        return self._scope is not None
+
+    @property
+    def functions(self) -> list[Function]:
+        return self.scope.functions
+
+    @property
+    def variables(self) -> list[Variable]:
+        return self.scope.variables
+
+    @property
+    def types(self) -> dict[str, CType]:
+        return self.scope.types
+
+    @property
+    def tags(self) -> dict[str, CType]:
+        return self.scope.tags
+
+    @property
+    def all_types(self) -> list[tuple[str, CType]]:
+        return self.scope.all_types
 
     @property
     def path(self) -> str:

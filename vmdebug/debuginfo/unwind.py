@@ -67,31 +67,46 @@ class _RegFrame:
 
 
 class CallFrames:
-    """The FDEs of a program, by address."""
+    """The FDEs of a program, by address: read when the first frame is unwound (a session
+    that never unwinds past frame 0 does not pay for .debug_frame, issue #17)."""
 
     def __init__(self, dwarf: Any) -> None:
-        self.fdes: list[Fde] = []
+        self._dwarf = dwarf
+        self._fdes: list[Fde] | None = None
+        self._lows: list[int] = []
+
+    @property
+    def fdes(self) -> list[Fde]:
+        if self._fdes is None:
+            self._fdes = self._read(self._dwarf)
+            self._lows = [f.low for f in self._fdes]
+        return self._fdes
+
+    @staticmethod
+    def _read(dwarf: Any) -> list[Fde]:
+        fdes: list[Fde] = []
         if dwarf is None or not dwarf.has_CFI():
-            return
+            return fdes
         try:
             entries = dwarf.CFI_entries()
         except Exception:
-            return
+            return fdes
         for e in entries:
             header = getattr(e, "header", None)
             if header is None or "initial_location" not in header:
                 continue
             low = header["initial_location"]
-            self.fdes.append(Fde(low, low + header["address_range"], e))
-        self.fdes.sort(key=lambda f: f.low)
-        self._lows = [f.low for f in self.fdes]
+            fdes.append(Fde(low, low + header["address_range"], e))
+        fdes.sort(key=lambda f: f.low)
+        return fdes
 
     def row(self, pc: int) -> dict[Any, Any] | None:
         """The rules in effect at ``pc`` (None: no FDE covers it)."""
+        fdes = self.fdes
         k = bisect.bisect_right(self._lows, pc) - 1
         if k < 0:
             return None
-        fde = self.fdes[k]
+        fde = fdes[k]
         if not fde.low <= pc < fde.high:
             return None
         best = None
