@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from vmdebug.errors import UserError
 from vmdebug.machine.layout import LAYOUTS
-from vmdebug.machine.process import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
+from vmdebug.machine.limits import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
 
 
 #: What --stdin replaces, as each command says it in --help.

@@ -17,8 +17,6 @@ from typing import Callable
 import numpy as np
 
 from events import codes as C
-from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
-from vmdebug.isa.operands import Mem
 
 ReadOp = tuple[str | None, str | None, int, int, int]   # base, index, scale, disp, size
 
@@ -26,6 +24,9 @@ ReadOp = tuple[str | None, str | None, int, int, int]   # base, index, scale, di
 def read_ops(code: bytes, eip: int) -> tuple[ReadOp, ...]:
     """The memory reads of the instruction at ``eip`` (none if it does not decode: the
     step then faulted on its fetch, which reads no data)."""
+    # The instruction tables load with the first read watchpoint, not with every session.
+    from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
+    from vmdebug.isa.operands import Mem
     try:
         insn = decode(code, eip)
     except (DecodeError, TruncatedInstruction):

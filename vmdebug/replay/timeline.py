@@ -22,7 +22,7 @@ from events.state import FoldError, ProcessState
 from vmdebug.replay.history import History
 from vmdebug.replay.fold import apply_range
 from vmdebug.replay.query import output_events
-from vmdebug.machine.process import DEFAULT_MAX_STEPS
+from vmdebug.machine.limits import DEFAULT_MAX_STEPS
 from vmdebug.machine.stdin import InputInterrupted, InputWanted
 
 #: Beyond this many steps a jump restores a checkpoint instead of folding the range.

@@ -7,9 +7,6 @@ from vmdebug.debugger import values as V
 from vmdebug.debugger.formatting import PER_LINE, info_registers, parse_fmt
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import AfterValueError, DebugError
-from vmdebug.isa.decoder import decode
-from vmdebug.isa.disasm import format_operand
-from vmdebug.isa.operands import Rel
 
 if TYPE_CHECKING:
     from vmdebug.debugger.session import Debugger
@@ -116,6 +113,10 @@ def cmd_whatis(dbg: "Debugger", arg: str) -> None:
 
 def insn_text(dbg: "Debugger", addr: int) -> tuple[str, int]:
     """gdb's ``x/i`` text of the instruction at ``addr`` (Intel flavour) and its length."""
+    # The instruction tables load on the first x/i, not with every session (issue #17).
+    from vmdebug.isa.decoder import decode
+    from vmdebug.isa.disasm import format_operand
+    from vmdebug.isa.operands import Rel
     code = dbg.memory.read(addr, 1) and dbg.memory.try_read(addr, 15)[0]
     try:
         insn = decode(code, addr)
