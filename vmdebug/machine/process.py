@@ -402,7 +402,11 @@ class Process:
         signal waiting to start its handler.  Anything else is one interpreted step.  A block
         retires its instructions as separate steps with the interpreter's events; a fault in
         one leaves the retired steps closed and the faulting step with no CPU event (see
-        vmdebug.machine.translate), which this ends as step() does."""
+        vmdebug.machine.translate), which this ends as step() does.
+
+        With one process and no signal pending, blocks run back to back in a tighter loop
+        (:meth:`_chain`): only a system call (an interpreted step) or a fault (which ends the
+        chain) can fork, make a signal pending or end the run, and a block holds neither."""
         regs, sched, log, step, heat, hot_after = \
             self.state.regs, self.sched, self.log, self.step, self._heat, self.hot_after
         # A block closes its steps with close_step (no Python frame); settle() then seals the
@@ -428,20 +432,14 @@ class Process:
                 step()
                 done += 1
                 continue
+            if not sched.multi:
+                done += self._chain(blk, n - done)
+                continue
             krows = self._step_kernel_rows = []
             try:
                 k = blk.run(emit, close_step, self.memory.code_pages, krows)
             except CpuFault as fault:
-                k, mark = blk.retired
-                self.steps += k
-                sched.ran += k
-                done += k + 1
-                if mark >= 0:           # an interpreted instruction's own writes are undone
-                    self._rollback(mark)
-                self.die(fault, regs[C.EIP])
-                sched.ran += 1
-                self.steps += 1
-                log.end_step()
+                done += self._fault(blk, fault)
                 continue
             except BaseException:
                 k = blk.retired[0]
@@ -453,6 +451,66 @@ class Process:
             self.steps += k
             sched.ran += k
             done += k
+
+    def _chain(self, blk: Any, left: int) -> int:
+        """Run ``blk`` and the translated blocks that follow it, back to back, while the next
+        one fits in ``left`` steps; returns the steps taken (a faulting one included).
+
+        For one process with no signal pending (the caller checks): nothing a block does can
+        change that - forking, sending a signal and exiting are system calls, which are never
+        in a block, and a fault ends the chain - nor replace ``self.code`` or ``code_pages``
+        (only a task switch does).  The log is settled only when a chunk is full (the limits
+        :meth:`EventLog.end_step` compares), which seals the same chunks at the same steps
+        as settling after every block, and before returning, so the progress callback
+        (checkpoints in the session) sees what it saw."""
+        regs, log, sched = self.state.regs, self.log, self.sched
+        emit, close_step, settle, mark = log.emit, log.close_step, log.settle, log.mark
+        ends, seal_fields, seal_steps = log._ends, log._seal_fields, log._seal_steps
+        code_get, cp = self.code.get, self.memory.code_pages
+        # The kernel rows a faulting interpreted instruction keeps: the block clears the list
+        # before each such instruction, so one list serves the whole chain.
+        krows = self._step_kernel_rows = []
+        ran = 0
+        fault = None
+        try:
+            while True:
+                try:
+                    k = blk.run(emit, close_step, cp, krows)
+                except CpuFault as exc:
+                    fault = exc
+                    break
+                except BaseException:
+                    ran += blk.retired[0]
+                    settle()
+                    raise
+                ran += k
+                if mark() >= seal_fields or len(ends) >= seal_steps:
+                    settle()
+                blk = code_get(regs[C.EIP] + BLOCK_KEY)
+                if blk is None or not 0 < blk.n <= left - ran:
+                    break
+        finally:
+            self.steps += ran
+            sched.ran += ran
+        if fault is not None:       # (not settled first: the faulting step's mark is a buffer index)
+            return ran + self._fault(blk, fault)
+        settle()
+        return ran
+
+    def _fault(self, blk: Any, fault: CpuFault) -> int:
+        """End the step in which ``blk`` faulted as :meth:`step` does; returns the steps taken
+        (those it retired before, and the faulting one)."""
+        sched = self.sched
+        k, mark = blk.retired
+        self.steps += k
+        sched.ran += k
+        if mark >= 0:           # an interpreted instruction's own writes are undone
+            self._rollback(mark)
+        self.die(fault, self.state.regs[C.EIP])
+        sched.ran += 1
+        self.steps += 1
+        self.log.end_step()
+        return k + 1
 
     def _rollback(self, start: int) -> None:
         """Undo the CPU's own writes in a faulting step; the kernel's work (pages it mapped) stays."""

@@ -22,8 +22,8 @@ interpreter's closures do through calls:
   EIP write) and the step's close after every instruction, so each retired
   instruction is still its own step with exactly the interpreter's events.  A
   block closes a step with ``close_step(mark())`` (two C calls, where
-  ``log.end_step()`` is a Python call); the caller settles the log once after
-  the block, which seals the chunks ``end_step`` would have sealed.
+  ``log.end_step()`` is a Python call); the caller settles the log when a chunk
+  is full, which seals the chunks ``end_step`` would have sealed.
 
 Instructions it has no generator for (string operations, division, x87, SSE...)
 are still part of the block: the block calls the interpreter's own closure for
@@ -49,10 +49,12 @@ them: the fast path refuses pages in ``code_pages``) goes through
 ``Process.code_epoch``; the block then returns after that instruction, so the
 next instruction is fetched afresh.
 
-The caller (``Process._run_fast``) runs a block only when all of its steps fit
+The caller (``Process._run_blocks``) runs a block only when all of its steps fit
 before the step limit and the scheduler's quantum, and when no signal waits to
 be delivered, so breakpoints, limits and task switches see the same step
-boundaries as the interpreter.
+boundaries as the interpreter.  With one process and no signal pending it runs
+blocks back to back (``Process._chain``), settling the log only when a chunk is
+full: nothing inside a block can fork, send a signal or end the run.
 """
 from __future__ import annotations
 
