@@ -39,7 +39,16 @@ class Cols:
     eip: np.ndarray
     esp: np.ndarray
     depth: np.ndarray
-    line: np.ndarray
+    #: The line id of each step's eip (``dbg.lines``), computed when a line motion asks:
+    #: a scan for breakpoints never does, and need not build the line index.
+    line_of: Callable[[np.ndarray], np.ndarray]
+    _line: np.ndarray | None = None
+
+    @property
+    def line(self) -> np.ndarray:
+        if self._line is None:
+            self._line = self.line_of(self.eip)
+        return self._line
 
 
 @dataclass
@@ -150,7 +159,7 @@ def _window_cols(dbg: "Debugger", win: Window, anchor: dict[str, Any],
         m = step_pid == p
         eip_any[m] = ser["eip"][m]
     cols = Cols(np.arange(win.a, win.b + 1, dtype=np.int64), f["eip"], f["esp"], f["depth"],
-                dbg.lines.ids(f["eip"]))
+                lambda eips: dbg.lines.ids(eips))
     edge = -1 if before else 0
     nxt = {"pid": int(step_pid[edge]), "follow": int(follow_at[-1]) if before else follow,
            "procs": {p: {k: int(v[edge]) for k, v in ser.items()} for p, ser in series.items()}}

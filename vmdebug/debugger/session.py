@@ -120,7 +120,6 @@ class Debugger:
     def __init__(self, timeline: Timeline, info: ProgramInfo, header: dict[str, Any] | None = None,
                  write: Callable[[str], None] | None = None, error: Callable[[str], None] | None = None,
                  program_output: Callable[[int, bytes], None] | None = None) -> None:
-        from vmdebug import libc
         from vmdebug.debugger import commands  # noqa: F401  (registers every command)
         self.tl = timeline
         self.info = info
@@ -137,11 +136,10 @@ class Debugger:
         # commands then fall back to ELF symbols and the line table, as gdb does).
         self.debug: DebugInfo | None = DebugInfo.from_image(self.header.get("image"))
         info.attach_debug(self.debug)
-        self.lines = LineIndex(info, str(libc.LIBC_DIR))
+        self._lines: LineIndex | None = None          # built by the first motion that steps by lines
         self.convenience: dict[str, Value] = {}
         from vmdebug.debugger.skips import default_skips
         self.skips = default_skips()
-        self.apply_skips()
         self.breakpoints: list[Breakpoint] = []
         self.next_bp = 1
         self.displays: list[Display] = []
@@ -324,8 +322,23 @@ class Debugger:
         self.shown_pid = PID
         return True
 
+    @property
+    def lines(self) -> LineIndex:
+        """The program's lines as ``step``, ``next`` and ``until`` see them, with the skip list
+        applied: built on first need (a session opened to run to a breakpoint never needs it)."""
+        if self._lines is None:
+            from vmdebug import libc
+            self._lines = LineIndex(self.info, str(libc.LIBC_DIR))
+            self._skip_lines(self._lines)
+        return self._lines
+
     def apply_skips(self) -> None:
         """Recompute where ``step`` may stop after the skip list changed."""
+        if self._lines is not None:
+            self._skip_lines(self._lines)
+        self.cache.entries = None
+
+    def _skip_lines(self, lines: LineIndex) -> None:
         # Only a function entry asks for the name (finding it reads the unit's DWARF).
         by_name = any(e.enabled and e.function for e in self.skips)
 
@@ -334,8 +347,7 @@ class Debugger:
                 return True      # an older session: the libc's assembly, named by its install path
             name = self.function_name_at(addr) if by_name else None
             return any(e.skips(file, name) for e in self.skips)
-        self.lines.set_skips(skipped)
-        self.cache.entries = None
+        lines.set_skips(skipped)
 
     # ---- variables ---------------------------------------------------------------------
     def variable_value(self, var: Any, frame: Frame) -> Value:
