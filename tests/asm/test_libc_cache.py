@@ -91,3 +91,29 @@ def test_an_unwritable_cache_directory_is_no_cache(tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     libc_cache.store("k1", objects())          # no exception
     assert libc_cache.load("k1", 1) is None
+
+
+def test_a_link_reads_the_debugging_parts_of_its_objects_only(cache: Path) -> None:
+    two = [assemble_text(SOURCE, "one.s"), assemble_text(SOURCE.replace("one", "two"), "two.s")]
+    libc_cache.store("k2", two)
+    parts = libc_cache.load_debug("k2", 2, [1])
+    assert parts is not None and len(parts) == 1 and parts[0]["sources"] == two[1].sources
+    import pickle
+    blobs = pickle.loads((cache / "libc-k2.debug.pickle").read_bytes())
+    blobs[0] = b"\x80\x05garbage"            # a damaged part is a miss when it is read...
+    (cache / "libc-k2.debug.pickle").write_bytes(pickle.dumps(blobs))
+    assert libc_cache.load_debug("k2", 2, [0]) is None and libc_cache.load("k2", 2) is None
+    assert libc_cache.load_debug("k2", 2, [1]) is not None   # ...and is not read for another's
+
+
+def test_a_program_links_the_same_libc_whether_or_not_it_keeps_the_dwarf() -> None:
+    # The archive rule picks members by their symbols, which the DWARF does not change;
+    # a session's members are then given their DWARF from the cache's debugging file.
+    from vmdebug.toolchain import link as L
+    bare = L.libc_objects(debug=False)
+    whole = L.libc_with_debug(bare, bare)
+    assert [o.sections.keys() - b.sections.keys() for o, b in zip(whole, bare)].count(set()) < len(bare)
+    for i in range(1, len(bare)):       # a program needing what member i needs pulls in the same
+        picked_bare = L.archive_members([bare[0], bare[i]], bare[1:])
+        picked_whole = L.archive_members([whole[0], whole[i]], whole[1:])
+        assert [bare.index(m) for m in picked_bare] == [whole.index(m) for m in picked_whole]

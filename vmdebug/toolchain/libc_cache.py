@@ -12,9 +12,12 @@ succeed and a reader never sees half a file.  When the directory cannot be
 written the objects are simply assembled each time.
 
 Each key has two files: ``libc-KEY.pickle`` holds what the linker needs to
-load and run a program (about 1 MB), ``libc-KEY.debug.pickle`` the DWARF, line
+load and run a program (about 320 KB), ``libc-KEY.debug.pickle`` the DWARF, line
 rows and sources a session keeps (issue #17: ``vmdebug run`` of a small C
-program reads only the first).  Storing a key removes the files of other keys.
+program reads only the first).  The second is a list of each object's part,
+pickled on its own, so a link unpickles the parts of the objects it links and
+no others (:func:`load_debug`: a printf program links 9 of 20).  Storing a key
+removes the files of other keys.
 """
 from __future__ import annotations
 
@@ -25,11 +28,11 @@ import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from vmdebug.isa.layout import Object
 
-FORMAT = 3                      # bump when the pickled shape of Object changes
+FORMAT = 4                      # bump when the pickled shape of Object (or of the files) changes
 
 
 def cache_dir() -> Path:
@@ -53,6 +56,9 @@ def cache_key(files: list[tuple[str, bytes]]) -> str:
     for name, text in files:
         h.update(name.encode() + b"\0" + hashlib.sha256(text).digest())
     return h.hexdigest()[:40]
+
+
+_DEBUG_KEYS = {"sections", "lines", "sources", "file_names", "comp_dir"}
 
 
 def _debug_part(obj: Object) -> dict[str, Any]:
@@ -86,22 +92,39 @@ def load(key: str, count: int, debug: bool = True) -> list[Object] | None:
 
     Without ``debug`` only the smaller file is read: the objects lack their DWARF, line
     rows and sources (a run that never shows a source line links them faster)."""
-    directory = cache_dir()
-    objects = _read(directory / f"libc-{key}.pickle")
+    objects = _read(cache_dir() / f"libc-{key}.pickle")
     if not isinstance(objects, list) or len(objects) != count or not all(isinstance(o, Object) for o in objects):
         return None
     if debug:
-        parts = _read(directory / f"libc-{key}.debug.pickle")
-        if not isinstance(parts, list) or len(parts) != count or not all(isinstance(p, dict) for p in parts):
+        parts = load_debug(key, count, range(count))
+        if parts is None:
             return None
-        try:
-            for obj, part in zip(objects, parts):
-                obj.sections.update(part["sections"])
-                obj.lines, obj.sources = part["lines"], part["sources"]
-                obj.file_names, obj.comp_dir = part["file_names"], part["comp_dir"]
-        except (KeyError, TypeError, AttributeError):
-            return None
+        objects = [with_debug(obj, part) for obj, part in zip(objects, parts)]
     return objects
+
+
+def load_debug(key: str, count: int, indices: Iterable[int]) -> list[dict[str, Any]] | None:
+    """The debugging parts of the objects at ``indices`` (None if the file is missing,
+    corrupt or of another shape): the others stay pickled."""
+    blobs = _read(cache_dir() / f"libc-{key}.debug.pickle")
+    if not isinstance(blobs, list) or len(blobs) != count or not all(isinstance(b, bytes) for b in blobs):
+        return None
+    parts = []
+    for i in indices:
+        try:
+            part = pickle.loads(blobs[i])
+        except Exception:           # a damaged part: as a damaged file (see _read)
+            return None
+        if not isinstance(part, dict) or not _DEBUG_KEYS <= part.keys() or not isinstance(part["sections"], dict):
+            return None
+        parts.append(part)
+    return parts
+
+
+def with_debug(obj: Object, part: dict[str, Any]) -> Object:
+    """``obj`` (from the linking file) with its DWARF, line rows and sources."""
+    return replace(obj, sections={**obj.sections, **part["sections"]}, lines=part["lines"],
+                   sources=part["sources"], file_names=part["file_names"], comp_dir=part["comp_dir"])
 
 
 def _write(directory: Path, name: str, value: Any) -> None:
@@ -125,7 +148,8 @@ def store(key: str, objects: list[Object]) -> None:
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        _write(directory, f"libc-{key}.debug.pickle", [_debug_part(o) for o in objects])
+        _write(directory, f"libc-{key}.debug.pickle",
+               [pickle.dumps(_debug_part(o), protocol=pickle.HIGHEST_PROTOCOL) for o in objects])
         _write(directory, f"libc-{key}.pickle", [_stripped(o) for o in objects])
         for old in directory.glob("libc-*.pickle"):
             if not old.name.startswith(f"libc-{key}."):

@@ -649,6 +649,7 @@ def link(objects: list[Object], entry: str = "_start", debug: bool = True) -> Im
 
 # ------------------------------------------------------------------ programs
 _LIBC_CACHE: dict[tuple[str, bool], list[Object]] = {}
+_LIBC_KEYS: dict[int, str] = {}         # id of a list in _LIBC_CACHE -> its key
 
 #: The largest source file a program image carries (a session holds every source it names).
 MAX_SOURCE_BYTES = 4 << 20
@@ -657,7 +658,8 @@ MAX_SOURCE_BYTES = 4 << 20
 def libc_objects(debug: bool = True) -> list[Object]:
     """The libc's crt0 and asm/*.s, assembled under their install-independent names
     (``/vmdebug/libc/...``), with the C sources and headers their DWARF names; [] without a libc.
-    Without ``debug`` the objects may lack their DWARF, line rows and sources.
+    Without ``debug`` the objects may lack their DWARF, line rows and sources
+    (:func:`libc_with_debug` gives some of them theirs).
 
     Assembling gcc's full DWARF takes seconds, so the objects are kept in memory and on
     disk (:mod:`vmdebug.toolchain.libc_cache`), keyed by the sources and the assembler."""
@@ -680,7 +682,26 @@ def libc_objects(debug: bool = True) -> list[Object]:
         libc_cache.store(key, objects)
         debug = True
     _LIBC_CACHE[(key, debug)] = objects
+    _LIBC_KEYS[id(objects)] = key
     return objects
+
+
+def libc_with_debug(libc: list[Object], chosen: list[Object]) -> list[Object]:
+    """The objects ``chosen`` from ``libc`` (a :func:`libc_objects` list), each with its DWARF,
+    line rows and sources: only theirs are read from the cache's debugging file."""
+    from vmdebug.toolchain import libc_cache
+
+    key = _LIBC_KEYS.get(id(libc))
+    full = _LIBC_CACHE.get((key, True)) if key is not None else None
+    index = {id(o): i for i, o in enumerate(libc)}
+    wanted = [index[id(o)] for o in chosen]
+    if full is None and key is not None:
+        parts = libc_cache.load_debug(key, len(libc), wanted)
+        if parts is not None:
+            return [libc_cache.with_debug(libc[i], part) for i, part in zip(wanted, parts)]
+    if full is None:                # the debugging file is damaged: every object, whole or rebuilt
+        full = libc_objects(debug=True)
+    return [full[i] for i in wanted]
 
 
 def attach_sources(obj: Object, locate: "Callable[[str], Path | None]") -> None:
@@ -764,10 +785,13 @@ def link_program(obj: Object, force_libc: bool = False, debug: bool = True) -> I
     own_start = start is not None and start.section is not None
     # A program without _start (it has a main) needs crt0 even if it calls nothing.
     if force_libc or needs_libc(obj) or not own_start:
-        libc = libc_objects(debug)
+        libc = libc_objects(debug=False)
         if libc:
-            objects = [*([] if own_start else libc[:1]), obj]
-            objects += archive_members(objects, libc[1:])
+            crt0 = [] if own_start else libc[:1]
+            members = archive_members([*crt0, obj], libc[1:])
+            if debug:
+                crt0, members = libc_with_debug(libc, crt0), libc_with_debug(libc, members)
+            objects = [*crt0, obj, *members]
     return link(objects, debug=debug)
 
 
