@@ -108,6 +108,8 @@ def run() -> NoReturn:
     of vmdebug's waits for it: every file is closed and every thread joined before ``main``
     returns, and the output is flushed here.  (``main`` itself returns, for callers in Python.)"""
     code = main()
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)          # a profiler or coverage tool writes its data at exit: let it
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
