@@ -36,3 +36,16 @@ def lazy_module(name: str) -> ModuleType:
 
 
 np = lazy_module("numpy")
+
+
+def unique(a: "np.ndarray") -> "np.ndarray":
+    """``numpy.unique(a)``: the sorted distinct values of ``a``, flattened.  numpy 2.4's own
+    takes a path that imports ``numpy.ma`` (10 ms) to ask whether ``a`` is masked, on the
+    way to the first session a command opens; the columns here never are."""
+    a = np.sort(np.asarray(a), axis=None)
+    if a.size < 2:
+        return a
+    keep = np.empty(a.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]

@@ -22,7 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from events.lazy import np
+from events.lazy import np, unique
 
 from events import codes as C
 from events import kinds as K
@@ -218,7 +218,7 @@ def summarize(cols: np.ndarray, regs: Any, extra: Callable[[int], Any]) -> Summa
     """The :class:`Summary` of the events ``cols``, starting with registers ``regs``;
     ``extra(d)`` is payload ``d`` (a multi-byte write's bytes say how many pages it spans)."""
     code = cols[:, 0]
-    eips = np.unique(cols[(code == C.REG) & (cols[:, 1] == C.EIP), 3])
+    eips = unique(cols[(code == C.REG) & (cols[:, 1] == C.EIP), 3])
     depth = int(np.count_nonzero(code == C.FRAME_PUSHED)) - int(np.count_nonzero(code == C.FRAME_POPPED))
     addr = cols[:, 1].astype(np.int64)
     one = np.isin(code, [C.MEM1, C.MEM2, C.MEM4])
@@ -229,7 +229,7 @@ def summarize(cols: np.ndarray, regs: Any, extra: Callable[[int], Any]) -> Summa
         n = max(len(extra(int(cols[i, 4]))[1]), 1)
         pages.append(np.arange(addr[i] >> 12, ((addr[i] + n - 1) >> 12) + 1))
     return Summary(tuple(int(r) for r in regs), eips.astype(np.uint32), depth,
-                   np.unique(np.concatenate(pages) & 0xFFFFF).astype(np.uint32))
+                   unique(np.concatenate(pages) & 0xFFFFF).astype(np.uint32))
 
 
 def kinds_mask(codes: np.ndarray) -> int:
@@ -516,7 +516,7 @@ class EventLog:
             return out
         firsts = np.asarray(self._chunk_first_events + [self._sealed_events], dtype=np.int64)
         which = np.searchsorted(firsts, events, side="right") - 1
-        for i in np.unique(which).tolist():
+        for i in unique(which).tolist():
             sel = which == i
             if i < len(self.chunks):
                 ch = self.chunks[i]

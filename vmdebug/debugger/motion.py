@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import numpy as np
 
 from events import codes as C
+from events.lazy import unique
 from events.log import code_bits
 from vmdebug.debugger.reads import REG_FOR_READS, ReadScanner
 from vmdebug.replay.query import Window, skip_window
@@ -137,7 +138,7 @@ def _window_cols(dbg: "Debugger", win: Window, anchor: dict[str, Any],
         ev_pid = win.event_pids(pid, before)
         step_pid = win.step_pids(pid, before)
         series = {}
-        for p in sorted(set(procs) | set(np.unique(ev_pid).tolist())):
+        for p in sorted(set(procs) | set(unique(ev_pid).tolist())):
             series[p] = _series(win, names, procs.get(p) or _born(win, p, series), before, ev_pid == p)
     if follow not in series:
         follow = pid
@@ -149,7 +150,7 @@ def _window_cols(dbg: "Debugger", win: Window, anchor: dict[str, Any],
             if parent == int(follow_at[step - win.a]) and child in series:
                 follow_at[step - win.a:] = child
     f = {k: v.copy() for k, v in series[follow].items()}
-    for p in np.unique(follow_at).tolist():
+    for p in unique(follow_at).tolist():
         if p != follow:
             m = follow_at == p
             for k in f:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, NamedTuple
 
-from events.lazy import np
+from events.lazy import np, unique
 
 from events import codes as C
 from events.log import EventLog, code_bits
@@ -126,7 +126,7 @@ class Window:
 
     def steps_with(self, mask: np.ndarray) -> np.ndarray:
         """Sorted unique steps holding an event selected by ``mask``."""
-        return np.unique(self.steps[mask])
+        return unique(self.steps[mask])
 
     def touching(self, ranges: list[tuple[int, int]], regs: list[str], accesses_only: bool) -> np.ndarray:
         """Sorted steps that wrote a byte of one of ``ranges`` (``[lo, hi)``) or one of ``regs``.

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from events import codes as C
+from events.lazy import unique
 from events.log import EventLog, code_bits
 
 MAX_MARKS = 1500
@@ -42,6 +43,6 @@ def timeline_marks(log: EventLog) -> dict[str, Any]:
     lo = log.offset(1) if log.nsteps > 1 else len(log)
     for kind, codes in KINDS.items():
         found = log.find(code_bits(*codes), lo)
-        steps = np.unique(log.step_of_events(found)) if len(found) else np.zeros(0, dtype=np.int64)
+        steps = unique(log.step_of_events(found)) if len(found) else np.zeros(0, dtype=np.int64)
         out[kind] = {"steps": _thin(steps, log.nsteps), "count": int(len(steps))}
     return out
