@@ -46,7 +46,8 @@ def record(make, translate: bool, max_steps: int, hot_after: int = 1):
     return {"how": how, "cols": cols, "counts": counts, "extras": log.extras, "regs": list(proc.state.regs),
             "exited": proc.state.exited, "steps": proc.steps, "out": bytes(out), "pid": proc.state.pid,
             "phys": proc.state.phys, "pagemap": dict(proc.state.pagemap),
-            "blocks": sum(1 for k in proc.code if k >= BLOCK_KEY)}
+            "blocks": sum(1 for k in proc.code if k >= BLOCK_KEY),
+            "loops": sum(1 for k, b in proc.code.items() if k >= BLOCK_KEY and "while True:" in b.source)}
 
 
 def assert_identical(make, max_steps: int = 3_000_000, hot_after: int = 1) -> dict:
@@ -128,10 +129,38 @@ mprot:
 """
 
 
-def test_code_writes_drop_blocks(tmp_path: Path) -> None:
-    fast = assert_identical(elf_maker(build_elf(tmp_path, SELF_MODIFYING)), 10_000)
+@pytest.mark.parametrize("hot_after", [1, 3])
+def test_code_writes_drop_blocks(tmp_path: Path, hot_after: int) -> None:
+    """The loop is one block (a loop's block) that its own write drops, pass after pass."""
+    fast = assert_identical(elf_maker(build_elf(tmp_path, SELF_MODIFYING)), 10_000, hot_after)
     assert fast["how"] == "exited"
     assert fast["exited"][0] == (1 + 10 + 9 + 8 + 7 + 6 + 5 + 4 + 3 + 2) & 0xFF
+
+
+LOOPS = ["sieve", "collatz", "qsort_cmp", "crash_stack_smash", "crash_null_write", "crash_div_zero"]
+
+
+@pytest.mark.parametrize("hot_after", [2, 5])
+@pytest.mark.parametrize("name", LOOPS)
+def test_loop_blocks_identical(name: str, hot_after: int) -> None:
+    """Blocks that are whole loops (built along the side of each branch taken more often
+    while interpreted): several passes per call, a branch off the path returning early,
+    faults inside a pass."""
+    path = next((p for p in PROGRAMS if p.stem == name), None)
+    if path is None:
+        pytest.skip(f"no cdiff program {name}")
+    spec = run_spec(path)
+    for opt in ("1", "2"):
+        fast = assert_identical(c_maker(path, opt, spec.args, spec.stdin), hot_after=hot_after)
+        assert fast["loops"] > 0 or name.startswith("crash_")     # (a crash may come before any loop is hot)
+
+
+@pytest.mark.parametrize("limit", [5, 99, 4_321, 65_537, 200_003])
+def test_step_limits_cut_loop_blocks_identically(limit: int) -> None:
+    path = next(p for p in PROGRAMS if p.stem == "sieve")
+    spec = run_spec(path)
+    fast = assert_identical(c_maker(path, "1", spec.args, spec.stdin), limit, hot_after=3)
+    assert fast["steps"] == limit or fast["how"] != "limit"
 
 
 def c_maker(path: Path, opt: str, args: tuple[str, ...] = (), stdin: bytes = b"", files=None):

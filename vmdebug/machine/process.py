@@ -437,7 +437,7 @@ class Process:
                 continue
             krows = self._step_kernel_rows = []
             try:
-                k = blk.run(emit, close_step, self.memory.code_pages, krows)
+                k = blk.run(emit, close_step, self.memory.code_pages, krows, blk.n, 0)
             except CpuFault as fault:
                 done += self._fault(blk, fault)
                 continue
@@ -475,7 +475,7 @@ class Process:
         try:
             while True:
                 try:
-                    k = blk.run(emit, close_step, cp, krows)
+                    k = blk.run(emit, close_step, cp, krows, left - ran, seal_fields)
                 except CpuFault as exc:
                     fault = exc
                     break

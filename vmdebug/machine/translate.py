@@ -25,6 +25,17 @@ interpreter's closures do through calls:
   ``log.end_step()`` is a Python call); the caller settles the log when a chunk
   is full, which seals the chunks ``end_step`` would have sealed.
 
+A *loop's block*: when the path from the entry comes back to it within
+``MAX_BLOCK`` instructions - through direct jumps, and at each conditional
+branch along the side execution took more often while it was interpreted
+(``Process._heat``) - the block is the whole loop body in a ``while True``.
+Each branch on the way returns when it goes the other way; the last one returns
+unless it goes back to the entry.  Another pass starts only if all of its steps
+fit in the ``budget`` the caller gives and the log's open chunk is not full
+(``full``), so a hot loop runs many iterations per call instead of returning to
+the dispatcher at every branch.  Every step is still the interpreter's step,
+and ``k`` counts them across passes for ``retired``.
+
 Instructions it has no generator for (string operations, division, x87, SSE...)
 are still part of the block: the block calls the interpreter's own closure for
 them in place, then stops if that closure went anywhere but the next
@@ -62,6 +73,7 @@ from struct import Struct
 from typing import TYPE_CHECKING, Any, Callable
 
 from vmdebug.isa.decoder import DecodeError, Instruction, decode
+from vmdebug.isa.operands import Rel
 from vmdebug.machine import flags as F
 from vmdebug.machine.blockgen import EIP, GENERATORS, MASK, REG, Untranslatable, eip_event, Gen
 from vmdebug.machine.cpu import SEMANTICS
@@ -81,9 +93,12 @@ OUTSIDE = {"int", "int3", "hlt", "ud2", "into", "sysenter", "syscall"}
 
 
 class Block:
-    """A translated block: ``run(emit, close_step, code_pages, kernel_rows)`` retires up to ``n``
-    steps and returns how many it retired (fewer when a write dropped cached code, or an
-    interpreted instruction inside it went elsewhere than the next one)."""
+    """A translated block: ``run(emit, close_step, code_pages, kernel_rows, budget, full)`` retires
+    up to ``n`` steps and returns how many it retired (fewer when a write dropped cached code,
+    an interpreted instruction inside it went elsewhere than the next one, or a branch left
+    the path it was built for).  A loop's block (see :func:`translate`) makes another pass of
+    ``n`` steps while they fit in ``budget`` steps and the log holds fewer than ``full``
+    fields (``full`` 0: one pass)."""
 
     __slots__ = ("entry", "n", "run", "retired", "source")
     #: ``retired``: [steps retired, the faulting step's mark or -1] after ``run`` raised.
@@ -127,13 +142,99 @@ def _decode(proc: "Process", eip: int) -> Instruction | None:
 
 
 def translate(proc: "Process", entry: int) -> Block | None:
-    """The block at ``entry``, or None when its first instruction is not translatable now."""
+    """The block at ``entry``, or None when its first instruction is not translatable now.
+
+    When the hot path from ``entry`` comes back to it within :data:`MAX_BLOCK` instructions
+    (a loop's body, across its conditional branches), the block is that loop (see
+    :func:`_body`); otherwise it ends at the first branch."""
+    built = _body(proc, entry, True) or _body(proc, entry, False)
+    assert built is not None
+    body, insns, fns, first, loop = built
+    if not insns:
+        if first is None:
+            return None
+        _register(proc, entry, [first])     # cached as "not translatable", dropped with its page
+        return Block(entry, 0, _never, [0, -1], "")
+    n = len(insns)
+    src = ["def make(regs, mv, rtlb_get, wtlb_get, R8, R16, R32, W8, W16, W32, U16, U32, P16, P32, PAR,",
+           "         push_frame, pop_frame, drop_abandoned, state, retired, fns, mark, epoch):",
+           "    def block(emit, close_step, cp, krows, budget, full):",
+           "        k = 0",
+           "        mk = -1",
+           "        ep = epoch[0]",
+           "        try:"]
+    if loop:
+        src += ["            while True:"]
+        src += ["                " + line for line in body]
+        # Another pass only if all of its steps fit in the budget, and while the log's open
+        # chunk is not full (the caller settles it: _seal then has little to carry over).
+        src += [f"                if k + {n} > budget or mark() >= full:",
+                "                    return k"]
+    else:
+        src += ["            " + line for line in body]
+    src += ["        except BaseException:",
+            "            retired[0] = k",
+            "            retired[1] = mk",
+            "            raise",
+            f"        return {n}",
+            "    return block"]
+    source = "\n".join(src) + "\n"
+    ns: dict[str, Any] = {}
+    exec(compile(source, f"<block {entry:#010x}>", "exec"), ns)
+    mem = proc.memory
+    rtlb, wtlb = mem.tlb()
+    retired = [0, -1]
+    fn = ns["make"](proc.state.regs, mem.mv, rtlb.get, wtlb.get, mem.read8, mem.read16, mem.read32,
+                    mem.write8, mem.write16, mem.write32, _U16.unpack_from, _U32.unpack_from,
+                    _U16.pack_into, _U32.pack_into, F.PARITY, proc.push_frame, proc.pop_frame,
+                    proc.drop_abandoned, proc.state, retired, tuple(fns), proc.log.mark, proc.code_epoch)
+    block = Block(entry, n, fn, retired, source)
+    _register(proc, entry, insns)
+    return block
+
+
+def _successor(proc: "Process", entry: int, insn: Instruction, after: int, seen: set[int]) -> int | None:
+    """Where a loop's body goes on after the branch ``insn`` (the value the branch's expression
+    gives), or None to end the block there.  A branch back to ``entry`` closes the loop; at
+    another conditional branch the body follows the side execution took more often while it
+    was interpreted (``Process._heat``; a side already translated counts as hot)."""
+    m = insn.mnemonic
+    if not m.startswith("j") or len(insn.operands) != 1 or not isinstance(insn.operands[0], Rel):
+        return None                 # call, ret, an indirect jump: the block ends
+    target = insn.operands[0].target & MASK
+    sides = [target] if m == "jmp" else [target, after]
+    if entry in sides:
+        return target if entry == target else after
+    code, heat = proc.code, proc._heat
+
+    def score(eip: int) -> int:
+        return heat.get(eip, 0) + (1 << 30 if eip + BLOCK_KEY in code else 0)
+    best = max(sides, key=score)
+    if len(sides) > 1 and score(sides[0]) == score(sides[1]):
+        return None
+    if best > MASK or best in seen:
+        return None
+    return best
+
+
+def _body(proc: "Process", entry: int, loop: bool
+          ) -> tuple[list[str], list[Instruction], list[Callable[[], int]], Instruction | None, bool] | None:
+    """The source lines of the block at ``entry``, its instructions, the interpreter's closures
+    it calls, its first instruction and whether it is a loop.
+
+    A plain block (``loop`` False) runs from ``entry`` to its first branch.  With ``loop``,
+    the body goes on past branches along the hot path (:func:`_successor`); each such branch
+    returns when it goes elsewhere, and the last one returns unless it goes back to ``entry``.
+    It is None when that path does not come back to ``entry``.  The steps are counted in ``k``
+    either way, so ``retired`` and the value returned are the steps retired in this call."""
     body: list[str] = []
     insns: list[Instruction] = []
     eip = entry
     g = Gen()
     first = None
     fns: list[Callable[[], int]] = []
+    seen = {entry}
+    closed = False
     while len(insns) < MAX_BLOCK:
         insn = _decode(proc, eip)
         if insn is None:
@@ -180,53 +281,39 @@ def translate(proc: "Process", entry: int) -> Block | None:
             g.emit(f"    regs[{EIP}] = t")
             g.emit(f"    emit(({REG}, {EIP}, {here}, t, 0))")
         g.emit("close_step(mark())")
-        g.emit(f"k = {k + 1}")
+        # A loop counts its steps as it goes (it may make several passes); a plain block
+        # knows each instruction's number.
+        done = "k" if loop else str(k + 1)
+        g.emit("k += 1" if loop else f"k = {done}")
         insns.append(insn)
         if not inline:
             g.emit("mk = -1")
             g.emit(f"if t != {after} or epoch[0] != ep:")
-            g.emit(f"    return {k + 1}")
+            g.emit(f"    return {done}")
         elif g.slow:
             g.emit("if epoch[0] != ep:")
-            g.emit(f"    return {k + 1}")
+            g.emit(f"    return {done}")
+        if inline and nxt is not None:
+            succ = _successor(proc, entry, insn, after, seen) if loop else None
+            if succ is None:
+                body += g.lines
+                break
+            g.emit(f"if t != {succ}:")
+            g.emit("    return k")
+            body += g.lines
+            g.lines = []
+            if succ & MASK == entry:
+                closed = True
+                break
+            seen.add(succ)
+            eip = succ
+            continue
         body += g.lines
         g.lines = []
-        if inline and nxt is not None:
-            break
         eip = after & MASK
-    if not insns:
-        if first is None:
-            return None
-        _register(proc, entry, [first])     # cached as "not translatable", dropped with its page
-        return Block(entry, 0, _never, [0, -1], "")
-    n = len(insns)
-    src = ["def make(regs, mv, rtlb_get, wtlb_get, R8, R16, R32, W8, W16, W32, U16, U32, P16, P32, PAR,",
-           "         push_frame, pop_frame, drop_abandoned, state, retired, fns, mark, epoch):",
-           "    def block(emit, close_step, cp, krows):",
-           "        k = 0",
-           "        mk = -1",
-           "        ep = epoch[0]",
-           "        try:"]
-    src += ["            " + line for line in body]
-    src += ["        except BaseException:",
-            "            retired[0] = k",
-            "            retired[1] = mk",
-            "            raise",
-            f"        return {n}",
-            "    return block"]
-    source = "\n".join(src) + "\n"
-    ns: dict[str, Any] = {}
-    exec(compile(source, f"<block {entry:#010x}>", "exec"), ns)
-    mem = proc.memory
-    rtlb, wtlb = mem.tlb()
-    retired = [0, -1]
-    fn = ns["make"](proc.state.regs, mem.mv, rtlb.get, wtlb.get, mem.read8, mem.read16, mem.read32,
-                    mem.write8, mem.write16, mem.write32, _U16.unpack_from, _U32.unpack_from,
-                    _U16.pack_into, _U32.pack_into, F.PARITY, proc.push_frame, proc.pop_frame,
-                    proc.drop_abandoned, proc.state, retired, tuple(fns), proc.log.mark, proc.code_epoch)
-    block = Block(entry, n, fn, retired, source)
-    _register(proc, entry, insns)
-    return block
+    if loop and not closed:
+        return None
+    return body, insns, fns, first, loop
 
 
 def _register(proc: "Process", entry: int, insns: list[Instruction]) -> None:
