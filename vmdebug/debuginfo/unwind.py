@@ -16,6 +16,8 @@ describes its CFA with ``DW_CFA_def_cfa_expression``) are evaluated by
 from __future__ import annotations
 
 import bisect
+import io
+import struct
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -43,6 +45,55 @@ class Fde:
             except Exception:           # a damaged FDE covers nothing
                 self._rows = []
         return self._rows
+
+
+_U32 = struct.Struct("<I")
+
+
+def _fde_spans(data: bytes) -> list[tuple[int, int, tuple[int, int], tuple[int, int]]] | None:
+    """Every FDE of a 32-bit i386 ``.debug_frame`` (DWARF 5, 6.4.1): (initial location,
+    address range, its CIE's (start, end), its own (start, end)), from the entries' fixed
+    headers alone; None when the section holds anything else (64-bit entries, a CIE of
+    another version, address size or augmentation, a pointer to no CIE)."""
+    cies: dict[int, int] = {}
+    out = []
+    at = 0
+    while at + 8 <= len(data):
+        length, = _U32.unpack_from(data, at)
+        end = at + 4 + length
+        if length == 0xFFFFFFFF or length < 4 or end > len(data):
+            return None
+        ident, = _U32.unpack_from(data, at + 4)
+        if ident == 0xFFFFFFFF:
+            version = data[at + 8] if at + 9 <= end else 0
+            if version not in (1, 3, 4) or at + 10 > end or data[at + 9] != 0:   # augmentation ""
+                return None
+            if version == 4 and (at + 12 > end or data[at + 10] != 4 or data[at + 11] != 0):
+                return None
+            cies[at] = end
+        else:
+            if ident not in cies or at + 16 > end:
+                return None
+            low, size = _U32.unpack_from(data, at + 8)[0], _U32.unpack_from(data, at + 12)[0]
+            out.append((low, size, (ident, cies[ident]), (at, end)))
+        at = end
+    return out if at == len(data) else None
+
+
+class _OneFde:
+    """An FDE with its CIE, cut out of the section and parsed by pyelftools on first use,
+    as if they were the whole section (the FDE's CIE pointer made 0)."""
+
+    def __init__(self, data: bytes, cie: tuple[int, int], fde: tuple[int, int], structs: Any) -> None:
+        self.data, self.cie, self.fde, self.structs = data, cie, fde, structs
+
+    def get_decoded(self) -> Any:
+        from elftools.dwarf.callframe import CallFrameInfo
+
+        (c0, c1), (f0, f1) = self.cie, self.fde
+        sub = self.data[c0:c1] + self.data[f0:f0 + 4] + _U32.pack(0) + self.data[f0 + 8:f1]
+        entries = CallFrameInfo(io.BytesIO(sub), len(sub), 0, self.structs).get_entries()
+        return entries[-1].get_decoded()
 
 
 class _RegFrame:
@@ -87,16 +138,23 @@ class CallFrames:
         fdes: list[Fde] = []
         if dwarf is None or not dwarf.has_CFI():
             return fdes
-        try:
-            entries = dwarf.CFI_entries()
-        except Exception:
-            return fdes
-        for e in entries:
-            header = getattr(e, "header", None)
-            if header is None or "initial_location" not in header:
-                continue
-            low = header["initial_location"]
-            fdes.append(Fde(low, low + header["address_range"], e))
+        sec = getattr(dwarf, "debug_frame_sec", None)
+        data = sec.stream.getvalue() if sec is not None and hasattr(sec.stream, "getvalue") else None
+        found = _fde_spans(data) if data is not None else None
+        if found is not None:
+            # Each FDE is parsed with its CIE alone, when an unwind first reaches it.
+            fdes = [Fde(low, low + size, _OneFde(data, cie, fde, dwarf.structs)) for low, size, cie, fde in found]
+        else:                       # a form the scan does not take: pyelftools reads them all
+            try:
+                entries = dwarf.CFI_entries()
+            except Exception:
+                return fdes
+            for e in entries:
+                header = getattr(e, "header", None)
+                if header is None or "initial_location" not in header:
+                    continue
+                low = header["initial_location"]
+                fdes.append(Fde(low, low + header["address_range"], e))
         fdes.sort(key=lambda f: f.low)
         return fdes
 
