@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from vmdebug.debuginfo import DebugInfo
-from vmdebug.debuginfo.unwind import CallFrames, Fde, _fde_spans
+from vmdebug.debuginfo.unwind import CallFrames, Fde, fde_spans
 from vmdebug.program import load_program
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,9 +41,9 @@ def test_each_fde_parsed_alone_gives_the_rows_of_the_whole_section(name: str, op
 def test_a_section_the_scan_does_not_take_is_read_whole() -> None:
     image = load_program(str(ROOT / "examples" / "null_deref.c"), "0").image
     frame = bytes(image["debug"][".debug_frame"])
-    assert _fde_spans(frame) is not None
-    assert _fde_spans(frame[:-3]) is None                        # cut inside an entry
-    assert _fde_spans(b"\xff\xff\xff\xff" + frame[4:]) is None   # a 64-bit entry
+    assert fde_spans(frame) is not None
+    assert fde_spans(frame[:-3]) is None                        # cut inside an entry
+    assert fde_spans(b"\xff\xff\xff\xff" + frame[4:]) is None   # a 64-bit entry
     damaged = dict(image, debug=dict(image["debug"], **{".debug_frame": frame[:-3]}))
     info = DebugInfo.from_image(damaged)
     assert info is not None and isinstance(info.frames, CallFrames)

@@ -50,7 +50,7 @@ class Fde:
 _U32 = struct.Struct("<I")
 
 
-def _fde_spans(data: bytes) -> list[tuple[int, int, tuple[int, int], tuple[int, int]]] | None:
+def fde_spans(data: bytes) -> list[tuple[int, int, tuple[int, int], tuple[int, int]]] | None:
     """Every FDE of a 32-bit i386 ``.debug_frame`` (DWARF 5, 6.4.1): (initial location,
     address range, its CIE's (start, end), its own (start, end)), from the entries' fixed
     headers alone; None when the section holds anything else (64-bit entries, a CIE of
@@ -140,7 +140,7 @@ class CallFrames:
             return fdes
         sec = getattr(dwarf, "debug_frame_sec", None)
         data = sec.stream.getvalue() if sec is not None and hasattr(sec.stream, "getvalue") else None
-        found = _fde_spans(data) if data is not None else None
+        found = fde_spans(data) if data is not None else None
         if found is not None:
             # Each FDE is parsed with its CIE alone, when an unwind first reaches it.
             fdes = [Fde(low, low + size, _OneFde(data, cie, fde, dwarf.structs)) for low, size, cie, fde in found]
