@@ -154,7 +154,7 @@ def _declared_elsewhere(dbg: "Debugger", var: Variable, frame: "Frame") -> Value
     """An ``extern`` declaration: the definition another unit has, else the ELF symbol."""
     debug = dbg.debug
     if debug is not None:
-        for unit in debug.units:
+        for unit in debug.units_naming(var.name):
             for v in unit.variables:
                 if v.name == var.name and not v.declaration and v.external:
                     return variable_value(dbg, v, frame)
