@@ -53,6 +53,28 @@ def test_run_of_a_program_that_exits_loads_no_dwarf_schema_or_diagnosis(tmp_path
     assert not loaded & unwanted, sorted(loaded & unwanted)
 
 
+def test_record_writes_its_header_without_pydantic(tmp_path: Path) -> None:
+    """A header is validated where one is read (events/header.py), not by the writer."""
+    loaded = imported("record", "-o", str(tmp_path / "h.vmlog"), str(ROOT / "examples" / "hello.s"), cwd=tmp_path)
+    assert "pydantic" not in loaded and "pydantic_core" not in loaded
+
+
+def test_opening_a_session_loads_no_cpu_and_no_pydantic_models(tmp_path: Path) -> None:
+    """``debug`` on a session folds recorded events: the instruction tables, the CPU and the
+    kernel are not imported (nor pydantic's model machinery: the header is checked by
+    pydantic-core), and numpy's masked arrays are not dragged in by numpy.unique."""
+    session = tmp_path / "r.vmlog"
+    subprocess.run([sys.executable, "-m", "vmdebug", "record", "-o", str(session),
+                    str(ROOT / "examples" / "recursion_frames.c")], capture_output=True, cwd=tmp_path,
+                   timeout=300, check=True)
+    loaded = imported_modules("debug", "-batch", "-ex", "break main", "-ex", "record goto end",
+                              "-ex", "reverse-continue", "-ex", "bt", str(session), cwd=tmp_path)
+    unwanted = {"vmdebug.isa.table", "vmdebug.machine.cpu", "vmdebug.machine.process", "vmdebug.machine.kernel",
+                "pydantic", "numpy.ma"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)
+    assert "pydantic_core" in loaded and "numpy._core" in loaded      # (numpy itself loads lazily)
+
+
 def test_the_cli_keeps_openblas_to_one_thread() -> None:
     """numpy's OpenBLAS would start a thread per core at import (vmdebug does no linear algebra);
     a value the user set is kept."""

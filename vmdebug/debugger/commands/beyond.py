@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from events import codes as C
 from vmdebug.debugger.registry import command
-from vmdebug.machine.kernel import PID
+from events.state import FIRST_PID as PID
 from vmdebug.replay.query import eip_entering, page_faults, writes
 from vmdebug.debugger.values import DebugError
 

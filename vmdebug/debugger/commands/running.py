@@ -91,7 +91,7 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
                 for note in end_notes(dbg):
                     dbg.write(f"note: {note}")
         else:
-            from vmdebug.machine.kernel import PID
+            from events.state import FIRST_PID as PID
             dbg.write(f"[Inferior 1 (process {PID}) {dbg.end_text()}]")
             dbg.after_stop()
             return
@@ -708,7 +708,7 @@ def cmd_kill(dbg: "Debugger", arg: str) -> None:
     """Go back to step 0 (the recording is kept: nothing is lost).
 
     Usage: kill"""
-    from vmdebug.machine.kernel import PID
+    from events.state import FIRST_PID as PID
     dbg.tl.goto(0)
     dbg.write(f"[Inferior 1 (process {PID}) killed]")
 
