@@ -790,7 +790,8 @@ def link_program(obj: Object, force_libc: bool = False, debug: bool = True) -> I
             crt0 = [] if own_start else libc[:1]
             members = archive_members([*crt0, obj], libc[1:])
             if debug:
-                crt0, members = libc_with_debug(libc, crt0), libc_with_debug(libc, members)
+                chosen = libc_with_debug(libc, [*crt0, *members])
+                crt0, members = chosen[:len(crt0)], chosen[len(crt0):]
             objects = [*crt0, obj, *members]
     return link(objects, debug=debug)
 
