@@ -371,11 +371,15 @@ class EventLog:
         buf, ends = self._buf, self._ends
         end = ends[k - 1]
         try:
-            # At a step end (the usual case) the buffer holds closed steps only: no slice.
-            flat = array("I", buf if end == len(buf) else buf[:end])
+            # At a step end the buffer holds closed steps only.  A few fields of later steps
+            # (the rest of a translated block, which closed its steps before settle() ran)
+            # are converted too, into a buffer the columns are a view of: cheaper than
+            # slicing the list, which copies every reference of the chunk.
+            whole = len(buf) - end <= end >> 3
+            flat = array("I", buf if whole else buf[:end])
         except OverflowError as exc:  # a negative or >32-bit value: a bug in the caller
             raise ValueError(f"event field out of uint32 range: {exc}") from None
-        cols = np.frombuffer(flat, dtype=np.uint32).reshape(-1, FIELDS)
+        cols = np.frombuffer(flat, dtype=np.uint32, count=end).reshape(-1, FIELDS)
         # Events per step; a step ends where the next begins (in fields, hence // FIELDS).
         counts = np.diff(np.array(ends[:k], dtype=np.uint32) // FIELDS, prepend=np.uint32(0))
         del buf[:end]
