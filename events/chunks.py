@@ -64,10 +64,15 @@ class _RegTracker:
 def _encode_cols(cols: np.ndarray) -> bytes:
     """Codes as bytes, then each of a, b, c, d split into byte planes: values of
     one field change in their low bytes, so the planes compress well."""
+    return _deflate(_cols_planes(cols))
+
+
+def _cols_planes(cols: np.ndarray) -> bytes:
+    """The bytes :func:`_encode_cols` deflates."""
     codes = cols[:, 0].astype(np.uint8)
     # The rows' bytes, fields a-d only, read column-wise: one copy (a transposed view's tobytes).
     planes = np.ascontiguousarray(cols, dtype=np.uint32).view(np.uint8).reshape(len(cols), 4 * FIELDS)[:, 4:].T
-    return _deflate(codes.tobytes() + planes.tobytes())
+    return codes.tobytes() + planes.tobytes()
 
 
 def _decode_cols(data: bytes, n: int) -> np.ndarray:
@@ -90,13 +95,22 @@ def _decode_cols(data: bytes, n: int) -> np.ndarray:
 
 
 def encode_chunk(chunk: Chunk, tracker: _RegTracker) -> bytes:
+    fields, planes = chunk_fields(chunk, tracker)
+    return _pack({**fields, "cols": _deflate(planes)})
+
+
+def chunk_fields(chunk: Chunk, tracker: _RegTracker) -> tuple[dict[str, Any], bytes]:
+    """A chunk record's fields but its events (``"cols"``: None, in its place), and the bytes
+    its events are deflated from: the record is ``_pack`` of the fields with ``"cols"`` set
+    to those bytes deflated.  Split so the deflating, the longest part, can be done elsewhere
+    (events.session.SessionWriter's helper)."""
     counts = chunk.step_counts.astype(np.uint32)
     regs_at_start = tracker.regs.tolist()
     summary = summarize(chunk.cols, regs_at_start, lambda d: chunk.extras[d - chunk.extras_base])
-    return _pack({
+    return {
         "s": chunk.first_step, "e": chunk.first_event, "x": chunk.extras_base,
         "n": chunk.nevents, "k": chunk.nsteps,
-        "cols": _encode_cols(tracker.strip(chunk.cols)),
+        "cols": None,
         "counts": _deflate(counts.tobytes()),
         "extras": list(chunk.extras),
         # The registers as the chunk starts (to restore ``old`` of its register writes
@@ -106,7 +120,7 @@ def encode_chunk(chunk: Chunk, tracker: _RegTracker) -> bytes:
         # What a scan for breakpoints needs, so it can pass the chunk undecoded.
         "ip": _deflate(summary.eips.astype("<u4").tobytes()), "dp": summary.depth,
         "pw": _deflate(summary.pages.astype("<u4").tobytes()),
-    })
+    }, _cols_planes(tracker.strip(chunk.cols))
 
 
 def _int(obj: dict, key: str, hi: int) -> int:

@@ -80,3 +80,92 @@ def _limit(compressed: int, ratio: int) -> int:
 
 def _record(tag: bytes, payload: bytes) -> bytes:
     return _REC.pack(tag, len(payload), zlib.crc32(payload)) + payload
+
+
+#: The helper :class:`DeflateProcess` runs: it reads ``u32 length + bytes`` jobs from stdin and
+#: answers each, in order, with ``u32 length + zlib.compress(bytes, level)`` on stdout.
+_HELPER = r"""
+import struct, sys, zlib
+level = int(sys.argv[1])
+inp, out = sys.stdin.buffer, sys.stdout.buffer
+head = struct.Struct("<I")
+while True:
+    h = inp.read(4)
+    if len(h) < 4:
+        break
+    raw = inp.read(head.unpack(h)[0])
+    z = zlib.compress(raw, level)
+    out.write(head.pack(len(z)) + z)
+    out.flush()
+"""
+_LEN = struct.Struct("<I")
+_F_SETPIPE_SZ = 1031         # fcntl.F_SETPIPE_SZ (Linux; Python 3.10+ names it)
+
+
+class DeflateProcess:
+    """:func:`_deflate` in a helper process, for ``vmdebug record``: the loop's process hands
+    it a chunk's bytes and takes the deflated bytes back a chunk later, so compressing
+    overlaps recording on a second core.
+
+    A process, not a thread: zlib lets go of the GIL, but each time a thread wants it back
+    the loop's thread is made to give it up and then waits to be woken, and on this VM that
+    cost as much as the compressing saved (docs/performance.md).  The helper is the same
+    Python executable (so the same zlib, and the same bytes as :func:`_deflate`), run with
+    ``-I -S`` in a session of its own (a terminal's Ctrl-C is for vmdebug, which then
+    decides what to keep).  Jobs are answered in order.  Any error is an ``OSError`` or
+    ``EOFError``; the caller then deflates in its own process."""
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+        if not sys.executable:
+            raise OSError("no Python executable to run the deflate helper")
+        self._proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", _HELPER, str(ZLIB_LEVEL)],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
+                                      start_new_session=True)
+        self._in, self._out = self._proc.stdin.fileno(), self._proc.stdout.fileno()  # type: ignore[union-attr]
+        for fd in (self._in, self._out):    # a chunk's bytes (about 1.1 MB) mostly fit at once
+            try:
+                import fcntl
+                fcntl.fcntl(fd, _F_SETPIPE_SZ, 1 << 20)
+            except (OSError, ImportError):
+                pass
+
+    def submit(self, raw: bytes) -> None:
+        import os
+        for part in (_LEN.pack(len(raw)), raw):
+            view = memoryview(part)
+            while view:
+                view = view[os.write(self._in, view):]
+
+    def result(self) -> bytes:
+        """The deflated bytes of the oldest job not yet answered (waits for them)."""
+        (n,) = _LEN.unpack(self._read(4))
+        return self._read(n)
+
+    def _read(self, n: int) -> bytes:
+        import os
+        data = bytearray()
+        while len(data) < n:
+            got = os.read(self._out, n - len(data))
+            if not got:
+                raise EOFError("the deflate helper ended")
+            data += got
+        return bytes(data)
+
+    def close(self) -> None:
+        """End the helper (after every answer was read) and wait for it."""
+        self._proc.stdin.close()                # type: ignore[union-attr]
+        self._proc.stdout.close()               # type: ignore[union-attr]
+        self._proc.wait()
+
+    def kill(self) -> None:
+        """End the helper now (idempotent)."""
+        for f in (self._proc.stdin, self._proc.stdout):
+            try:
+                f.close()                       # type: ignore[union-attr]
+            except OSError:
+                pass
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()

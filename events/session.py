@@ -26,16 +26,18 @@ from __future__ import annotations
 import os
 import struct
 import zlib
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterator
 
 from events import codes as C
-from events.chunks import _chunk_record, _decode_body, _lazy_chunk, _RegTracker, decode_chunk, encode_chunk
+from events.chunks import (_chunk_record, _decode_body, _lazy_chunk, _RegTracker, chunk_fields, decode_chunk,  # noqa: F401
+                           encode_chunk)
 from events.end import RunEnd
 from events.files import AtomicFile
 from events.log import Chunk, DamagedLog, EventLog
-from events.records import (_REC, _TRAILER, HEADER_RATIO, MAX_RECORD, ZLIB_LEVEL, _deflate,  # noqa: F401
+from events.records import (_REC, _TRAILER, HEADER_RATIO, MAX_RECORD, ZLIB_LEVEL, DeflateProcess, _deflate,  # noqa: F401
                             _inflate, _limit, _pack, _record, _unpack)
 from events.codes import SCHEMA_VERSION
 
@@ -92,41 +94,104 @@ def end_from_log(log: EventLog) -> RunEnd:
 class SessionWriter:
     """Streams a session to disk: header now, chunks as the log seals them, footer at close.
 
-    Use it as the log's sink: ``EventLog(sink=writer.write_chunk)``.
+    Use it as the log's sink: ``EventLog(sink=writer.write_chunk)``.  With ``background``
+    (``vmdebug record``) the largest part of each record (the header, a chunk's events, a
+    checkpoint) is deflated by a helper process (:class:`events.records.DeflateProcess`)
+    while the run goes on; each record is written here, in order, when the next one is
+    handed over (or at :meth:`close`), so the file's bytes are the same.  Then
+    :meth:`close` or :meth:`abort` must end the helper.  If the helper cannot start or
+    fails, what it had not answered is deflated here.
     """
 
-    def __init__(self, path: str | os.PathLike[str], header: dict[str, Any]) -> None:
+    def __init__(self, path: str | os.PathLike[str], header: dict[str, Any], background: bool = False) -> None:
         # Written under a temporary name and renamed into place at close() (events.files):
         # a failed or interrupted write leaves any old file there intact.
         self._out = AtomicFile(path)
         self._f: BinaryIO = self._out.f
         self._tracker = _RegTracker()
         self._index: list[list[int]] = []
-        with self._writing():
-            self._f.write(MAGIC + struct.pack("<HH", FORMAT_VERSION, 0))
-            hdr = dict(header)
-            hdr.setdefault("schema", SCHEMA_VERSION)
-            self._f.write(_record(b"HD", _deflate(_pack(hdr))))
         self._steps = 0
         self._events = 0
         self._checkpoints: list[int] = []   # offsets of the CP records, for the footer
+        self._helper: DeflateProcess | None = None
+        if background:
+            try:
+                self._helper = DeflateProcess()
+            except OSError:
+                pass
+        #: Records handed to the helper and not written yet, in file order: (the bytes it
+        #: deflates, write(deflated) writes the record).
+        self._pending: deque[tuple[bytes, Callable[[bytes], None]]] = deque()
+        hdr = dict(header)
+        hdr.setdefault("schema", SCHEMA_VERSION)
+        self._put(_pack(hdr), self._write_header)
+
+    def _put(self, raw: bytes, write: Callable[[bytes], None]) -> None:
+        """Write a record made of ``raw`` deflated: now, or (with the helper) once the record
+        after it is handed over, or at close."""
+        self._write_pending()       # answered long ago: the helper is idle again
+        if self._helper is not None:
+            try:
+                self._helper.submit(raw)
+                self._pending.append((raw, write))
+                return
+            except (OSError, EOFError):
+                self._stop_helper()
+        with self._writing():
+            deflated = _deflate(raw)
+        write(deflated)
+
+    def _write_pending(self) -> None:
+        """Write every record handed to the helper, in order (deflating here what it cannot)."""
+        while self._pending:
+            raw, write = self._pending[0]
+            deflated = None
+            if self._helper is not None:
+                try:
+                    deflated = self._helper.result()
+                except (OSError, EOFError):
+                    self._stop_helper()
+            if deflated is None:
+                with self._writing():
+                    deflated = _deflate(raw)
+            self._pending.popleft()
+            write(deflated)
+
+    def _stop_helper(self) -> None:
+        if self._helper is not None:
+            helper, self._helper = self._helper, None
+            helper.kill()
+
+    def _write_header(self, deflated: bytes) -> None:
+        with self._writing():
+            self._f.write(MAGIC + struct.pack("<HH", FORMAT_VERSION, 0))
+            self._f.write(_record(b"HD", deflated))
 
     def write_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         """Store one state snapshot (see vmdebug.replay.history) as its own record, as soon as it
         is taken: recording keeps none of them in memory."""
+        self._put(_pack(checkpoint), self._write_checkpoint)
+
+    def _write_checkpoint(self, deflated: bytes) -> None:
         offset = self._f.tell()
         with self._writing():
-            self._f.write(_record(b"CP", _deflate(_pack(checkpoint))))
+            self._f.write(_record(b"CP", deflated))
         self._checkpoints.append(offset)
 
     def write_chunk(self, chunk: Chunk) -> None:
+        with self._writing():
+            fields, planes = chunk_fields(chunk, self._tracker)
+        extent = [chunk.first_step, chunk.nsteps, chunk.first_event, chunk.nevents]
+        self._put(planes, lambda cols: self._write_chunk(_pack({**fields, "cols": cols}), extent))
+
+    def _write_chunk(self, payload: bytes, extent: list[int]) -> None:
         offset = self._f.tell()
         with self._writing():
-            self._f.write(_record(b"CK", encode_chunk(chunk, self._tracker)))
+            self._f.write(_record(b"CK", payload))
             self._f.flush()
-        self._index.append([offset, chunk.first_step, chunk.nsteps, chunk.first_event, chunk.nevents])
-        self._steps += chunk.nsteps
-        self._events += chunk.nevents
+        self._index.append([offset, *extent])
+        self._steps += extent[1]
+        self._events += extent[3]
 
     def close(self, end: RunEnd | None = None, checkpoints: list[Any] | None = None,
               files: dict[str, bytes] | None = None) -> int:
@@ -134,6 +199,14 @@ class SessionWriter:
         ``files``: the files the program created or changed, as it left them."""
         for checkpoint in checkpoints or ():
             self.write_checkpoint(checkpoint)
+        try:
+            self._write_pending()
+            if self._helper is not None:
+                self._helper.close()
+                self._helper = None
+        except BaseException:       # Ctrl-C while waiting for the helper, or a failure: no file
+            self.abort()
+            raise
         footer = {"steps": self._steps, "events": self._events, "chunks": self._index,
                   "end": (end or RunEnd()).to_dict()}
         if files:
@@ -149,7 +222,10 @@ class SessionWriter:
         return size
 
     def abort(self) -> None:
-        """Give up: the temporary file goes, the target is untouched."""
+        """Give up: the temporary file goes, the target is untouched (and the helper, if
+        any, is ended)."""
+        self._pending.clear()
+        self._stop_helper()
         self._out.abort()
 
     @contextmanager

@@ -94,8 +94,10 @@ def execute(args: argparse.Namespace) -> Ran:
         # Only record writes a session (and validates its header with pydantic): run does not
         # import the writer at all (issue #17: start-up).
         from events.session import SessionWriter
+        # The session's records are deflated by a helper process while the run goes on (the
+        # same bytes); every way out of here ends it, with close() or abort().
         writer = SessionWriter(args.output, session_header(args.program, args.args, program, nframes,
-                                                           args.layout, args.opt, files))
+                                                           args.layout, args.opt, files), background=True)
     # Neither run nor record reads its past: sealed chunks go to the file (or nowhere) and
     # are let go, and record takes its checkpoints from the live state, so memory stays flat.
     ctrl_c = _CtrlC()
@@ -139,13 +141,18 @@ def execute(args: argparse.Namespace) -> Ran:
         raise
     finally:
         status.clear()
-    for warning in proc.kernel.warnings:
-        print(f"vmdebug: warning: {warning}", file=sys.stderr)
-    end = end_of_run(proc, how, args.max_steps)
-    said = diagnosis(proc, end, smash.result(log)) if end.how == "killed" else ""
-    if writer is not None:
-        log.seal()
-        writer.close(end, files=proc.kernel.files_out())
+    try:
+        for warning in proc.kernel.warnings:
+            print(f"vmdebug: warning: {warning}", file=sys.stderr)
+        end = end_of_run(proc, how, args.max_steps)
+        said = diagnosis(proc, end, smash.result(log)) if end.how == "killed" else ""
+        if writer is not None:
+            log.seal()
+            writer.close(end, files=proc.kernel.files_out())
+    except BaseException:
+        if writer is not None:
+            writer.abort()            # (after a failed close it does nothing more)
+        raise
     return Ran(proc, how, said)
 
 
