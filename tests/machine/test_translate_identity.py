@@ -137,6 +137,52 @@ def test_code_writes_drop_blocks(tmp_path: Path, hot_after: int) -> None:
     assert fast["exited"][0] == (1 + 10 + 9 + 8 + 7 + 6 + 5 + 4 + 3 + 2) & 0xFF
 
 
+CALLS_IN_A_LOOP = """.intel_syntax noprefix
+.globl _start
+.text
+_start:
+  mov ecx, 3000
+  xor ebx, ebx
+1:
+  push ecx
+  call add_sq
+  add esp, 4
+  push ecx
+  call twice
+  dec ecx
+  jnz 1b
+  and ebx, 0x7f
+  mov eax, 1
+  int 0x80
+add_sq:
+  mov eax, [esp+4]
+  imul eax, eax
+  add ebx, eax
+  mov [buf], ebx
+  ret
+twice:
+  mov eax, [esp+4]
+  call inner
+  add ebx, eax
+  ret 4
+inner:
+  shl eax, 1
+  ret
+.data
+buf: .long 0
+.section .note.GNU-stack,"",@progbits
+"""
+
+
+@pytest.mark.parametrize("limit", [10_000_000, 7, 1001, 23_456])
+def test_loop_blocks_through_calls_identical(tmp_path: Path, limit: int) -> None:
+    """A loop's block goes into the functions it calls (direct calls, nested, ``ret 4``) and
+    back: the frames' events are the interpreter's."""
+    fast = assert_identical(elf_maker(build_elf(tmp_path, CALLS_IN_A_LOOP)), limit, hot_after=3)
+    if limit > 100_000:
+        assert fast["how"] == "exited" and fast["loops"] > 0
+
+
 LOOPS = ["sieve", "collatz", "qsort_cmp", "crash_stack_smash", "crash_null_write", "crash_div_zero"]
 
 

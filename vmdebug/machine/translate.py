@@ -193,15 +193,25 @@ def translate(proc: "Process", entry: int) -> Block | None:
     return block
 
 
-def _successor(proc: "Process", entry: int, insn: Instruction, after: int, seen: set[int]) -> int | None:
+def _successor(proc: "Process", entry: int, insn: Instruction, after: int, seen: set[int],
+               calls: list[int]) -> int | None:
     """Where a loop's body goes on after the branch ``insn`` (the value the branch's expression
     gives), or None to end the block there.  A branch back to ``entry`` closes the loop; at
     another conditional branch the body follows the side execution took more often while it
-    was interpreted (``Process._heat``; a side already translated counts as hot)."""
+    was interpreted (``Process._heat``; a side already translated counts as hot).  A direct
+    call goes on into the callee, and its ``ret`` back after the call (``calls``: the return
+    addresses of the calls the body is in); any other ``ret`` or indirect jump ends it."""
     m = insn.mnemonic
-    if not m.startswith("j") or len(insn.operands) != 1 or not isinstance(insn.operands[0], Rel):
-        return None                 # call, ret, an indirect jump: the block ends
+    if m == "ret":
+        return calls.pop() if calls else None
+    if len(insn.operands) != 1 or not isinstance(insn.operands[0], Rel) or not (m.startswith("j") or m == "call"):
+        return None                 # an indirect jump or call: the block ends
     target = insn.operands[0].target & MASK
+    if m == "call":
+        if target in seen or len(calls) >= 4:
+            return None
+        calls.append(after & MASK)
+        return target
     sides = [target] if m == "jmp" else [target, after]
     if entry in sides:
         return target if entry == target else after
@@ -234,6 +244,7 @@ def _body(proc: "Process", entry: int, loop: bool
     first = None
     fns: list[Callable[[], int]] = []
     seen = {entry}
+    calls: list[int] = []
     closed = False
     while len(insns) < MAX_BLOCK:
         insn = _decode(proc, eip)
@@ -294,7 +305,7 @@ def _body(proc: "Process", entry: int, loop: bool
             g.emit("if epoch[0] != ep:")
             g.emit(f"    return {done}")
         if inline and nxt is not None:
-            succ = _successor(proc, entry, insn, after, seen) if loop else None
+            succ = _successor(proc, entry, insn, after, seen, calls) if loop else None
             if succ is None:
                 body += g.lines
                 break
