@@ -64,15 +64,10 @@ class _RegTracker:
 def _encode_cols(cols: np.ndarray) -> bytes:
     """Codes as bytes, then each of a, b, c, d split into byte planes: values of
     one field change in their low bytes, so the planes compress well."""
-    return _deflate(_cols_planes(cols))
-
-
-def _cols_planes(cols: np.ndarray) -> bytes:
-    """The bytes :func:`_encode_cols` deflates."""
     codes = cols[:, 0].astype(np.uint8)
     # The rows' bytes, fields a-d only, read column-wise: one copy (a transposed view's tobytes).
     planes = np.ascontiguousarray(cols, dtype=np.uint32).view(np.uint8).reshape(len(cols), 4 * FIELDS)[:, 4:].T
-    return codes.tobytes() + planes.tobytes()
+    return _deflate(codes.tobytes() + planes.tobytes())
 
 
 def _decode_cols(data: bytes, n: int) -> np.ndarray:
@@ -95,32 +90,42 @@ def _decode_cols(data: bytes, n: int) -> np.ndarray:
 
 
 def encode_chunk(chunk: Chunk, tracker: _RegTracker) -> bytes:
-    fields, planes = chunk_fields(chunk, tracker)
-    return _pack({**fields, "cols": _deflate(planes)})
+    return chunk_payload(*chunk_job(chunk, tracker))
 
 
-def chunk_fields(chunk: Chunk, tracker: _RegTracker) -> tuple[dict[str, Any], bytes]:
-    """A chunk record's fields but its events (``"cols"``: None, in its place), and the bytes
-    its events are deflated from: the record is ``_pack`` of the fields with ``"cols"`` set
-    to those bytes deflated.  Split so the deflating, the longest part, can be done elsewhere
-    (events.session.SessionWriter's helper)."""
-    counts = chunk.step_counts.astype(np.uint32)
+def chunk_job(chunk: Chunk, tracker: _RegTracker) -> tuple[dict[str, Any], bytes, bytes]:
+    """What :func:`chunk_payload` makes a chunk's record of, taken from the chunk and from the
+    registers ``tracker`` holds as it starts (the tracker is then moved past it): plain
+    values and bytes, so another process can make the record (events.session's helper)."""
+    cols = np.ascontiguousarray(chunk.cols, dtype=np.uint32)
     regs_at_start = tracker.regs.tolist()
-    summary = summarize(chunk.cols, regs_at_start, lambda d: chunk.extras[d - chunk.extras_base])
-    return {
-        "s": chunk.first_step, "e": chunk.first_event, "x": chunk.extras_base,
-        "n": chunk.nevents, "k": chunk.nsteps,
-        "cols": None,
-        "counts": _deflate(counts.tobytes()),
-        "extras": list(chunk.extras),
+    tracker._advance(cols, cols[:, 0] == C.REG)
+    fields = {"s": chunk.first_step, "e": chunk.first_event, "x": chunk.extras_base,
+              "n": chunk.nevents, "k": chunk.nsteps, "extras": list(chunk.extras),
+              "r": regs_at_start, "m": chunk.kinds}
+    return fields, cols.tobytes(), chunk.step_counts.astype(np.uint32).tobytes()
+
+
+def chunk_payload(fields: dict[str, Any], cols_bytes: bytes, counts: bytes) -> bytes:
+    """A chunk record's payload from :func:`chunk_job`'s values."""
+    cols = np.frombuffer(cols_bytes, dtype=np.uint32).reshape(-1, FIELDS)
+    extras, base = fields["extras"], fields["x"]
+    summary = summarize(cols, fields["r"], lambda d: extras[d - base])
+    stripped = cols.copy()          # (what _RegTracker.strip gives)
+    stripped[cols[:, 0] == C.REG, 2] = 0
+    return _pack({
+        "s": fields["s"], "e": fields["e"], "x": base, "n": fields["n"], "k": fields["k"],
+        "cols": _encode_cols(stripped),
+        "counts": _deflate(counts),
+        "extras": extras,
         # The registers as the chunk starts (to restore ``old`` of its register writes
         # without decoding the chunks before it) and the kinds of event it holds (so a
         # search for rare events skips it undecoded): both make reading lazy.
-        "r": regs_at_start, "m": chunk.kinds,
+        "r": fields["r"], "m": fields["m"],
         # What a scan for breakpoints needs, so it can pass the chunk undecoded.
         "ip": _deflate(summary.eips.astype("<u4").tobytes()), "dp": summary.depth,
         "pw": _deflate(summary.pages.astype("<u4").tobytes()),
-    }, _cols_planes(tracker.strip(chunk.cols))
+    })
 
 
 def _int(obj: dict, key: str, hi: int) -> int:

@@ -82,64 +82,80 @@ def _record(tag: bytes, payload: bytes) -> bytes:
     return _REC.pack(tag, len(payload), zlib.crc32(payload)) + payload
 
 
-#: The helper :class:`DeflateProcess` runs: it reads ``u32 length + bytes`` jobs from stdin and
-#: answers each, in order, with ``u32 length + zlib.compress(bytes, level)`` on stdout.
+#: The helper :class:`DeflateProcess` runs: it reads ``u32 length + u8 kind + bytes`` jobs from
+#: stdin and answers each, in order, with ``u32 length + bytes`` on stdout: kind 0 is bytes to
+#: deflate (:func:`_deflate`), kind 1 a pickled ``events.chunks.chunk_job`` whose record
+#: payload it makes (``chunk_payload``).  argv: the zlib level, and the directory that holds
+#: the ``events`` package the caller runs (``-I`` leaves out PYTHONPATH and the working
+#: directory; the helper must make the caller's bytes).
 _HELPER = r"""
-import struct, sys, zlib
+import pickle, struct, sys, zlib
 level = int(sys.argv[1])
+sys.path.insert(0, sys.argv[2])
+import numpy  # noqa: F401  (now, while the caller compiles the program: not at the first chunk)
+from events.chunks import chunk_payload
+from events.records import ZLIB_LEVEL
+assert ZLIB_LEVEL == level
 inp, out = sys.stdin.buffer, sys.stdout.buffer
-head = struct.Struct("<I")
+head = struct.Struct("<IB")
 while True:
-    h = inp.read(4)
-    if len(h) < 4:
+    h = inp.read(5)
+    if len(h) < 5:
         break
-    raw = inp.read(head.unpack(h)[0])
-    z = zlib.compress(raw, level)
-    out.write(head.pack(len(z)) + z)
+    n, kind = head.unpack(h)
+    data = inp.read(n)
+    z = zlib.compress(data, level) if kind == 0 else chunk_payload(*pickle.loads(data))
+    out.write(struct.pack("<I", len(z)) + z)
     out.flush()
 """
 _LEN = struct.Struct("<I")
+_JOB = struct.Struct("<IB")
 _F_SETPIPE_SZ = 1031         # fcntl.F_SETPIPE_SZ (Linux; Python 3.10+ names it)
+DEFLATE, CHUNK = 0, 1
 
 
 class DeflateProcess:
-    """:func:`_deflate` in a helper process, for ``vmdebug record``: the loop's process hands
-    it a chunk's bytes and takes the deflated bytes back a chunk later, so compressing
-    overlaps recording on a second core.
+    """:func:`_deflate`, and the making of chunk records, in a helper process for ``vmdebug
+    record``: the recording process hands it a job and takes the answer back a record later,
+    so that work overlaps recording on a second core.
 
     A process, not a thread: zlib lets go of the GIL, but each time a thread wants it back
     the loop's thread is made to give it up and then waits to be woken, and on this VM that
     cost as much as the compressing saved (docs/performance.md).  The helper is the same
-    Python executable (so the same zlib, and the same bytes as :func:`_deflate`), run with
-    ``-I -S`` in a session of its own (a terminal's Ctrl-C is for vmdebug, which then
-    decides what to keep).  Jobs are answered in order.  Any error is an ``OSError`` or
-    ``EOFError``; the caller then deflates in its own process."""
+    Python executable with the caller's ``events`` package (so the same zlib and numpy, and
+    the same bytes), run with ``-I`` in a session of its own (a terminal's Ctrl-C is for
+    vmdebug, which then decides what to keep).  Start it early: it imports numpy.  Jobs are
+    answered in order.  Any error is an ``OSError`` or ``EOFError``; the caller then does
+    the work in its own process."""
 
     def __init__(self) -> None:
+        import os
         import subprocess
         import sys
         if not sys.executable:
             raise OSError("no Python executable to run the deflate helper")
-        self._proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", _HELPER, str(ZLIB_LEVEL)],
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        self._proc = subprocess.Popen([sys.executable, "-I", "-c", _HELPER, str(ZLIB_LEVEL), root],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
                                       start_new_session=True)
         self._in, self._out = self._proc.stdin.fileno(), self._proc.stdout.fileno()  # type: ignore[union-attr]
-        for fd in (self._in, self._out):    # a chunk's bytes (about 1.1 MB) mostly fit at once
+        for fd in (self._in, self._out):    # a chunk's job (about 1.3 MB) mostly fits at once
             try:
                 import fcntl
                 fcntl.fcntl(fd, _F_SETPIPE_SZ, 1 << 20)
             except (OSError, ImportError):
                 pass
 
-    def submit(self, raw: bytes) -> None:
+    def submit(self, kind: int, data: bytes) -> None:
+        """Hand over a job: ``DEFLATE`` and the bytes, or ``CHUNK`` and a pickled chunk_job."""
         import os
-        for part in (_LEN.pack(len(raw)), raw):
+        for part in (_JOB.pack(len(data), kind), data):
             view = memoryview(part)
             while view:
                 view = view[os.write(self._in, view):]
 
     def result(self) -> bytes:
-        """The deflated bytes of the oldest job not yet answered (waits for them)."""
+        """The answer to the oldest job not yet answered (waits for it)."""
         (n,) = _LEN.unpack(self._read(4))
         return self._read(n)
 

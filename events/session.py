@@ -24,6 +24,7 @@ reading them within bounds, :mod:`events.records`.
 from __future__ import annotations
 
 import os
+import pickle
 import struct
 import zlib
 from collections import deque
@@ -32,13 +33,13 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterator
 
 from events import codes as C
-from events.chunks import (_chunk_record, _decode_body, _lazy_chunk, _RegTracker, chunk_fields, decode_chunk,  # noqa: F401
-                           encode_chunk)
+from events.chunks import (_chunk_record, _decode_body, _lazy_chunk, _RegTracker, chunk_job, chunk_payload,  # noqa: F401
+                           decode_chunk, encode_chunk)
 from events.end import RunEnd
 from events.files import AtomicFile
 from events.log import Chunk, DamagedLog, EventLog
-from events.records import (_REC, _TRAILER, HEADER_RATIO, MAX_RECORD, ZLIB_LEVEL, DeflateProcess, _deflate,  # noqa: F401
-                            _inflate, _limit, _pack, _record, _unpack)
+from events.records import (_REC, _TRAILER, CHUNK, DEFLATE, HEADER_RATIO, MAX_RECORD, ZLIB_LEVEL,  # noqa: F401
+                            DeflateProcess, _deflate, _inflate, _limit, _pack, _record, _unpack)
 from events.codes import SCHEMA_VERSION
 
 MAGIC = b"\x89VMLOG\r\n"
@@ -95,67 +96,77 @@ class SessionWriter:
     """Streams a session to disk: header now, chunks as the log seals them, footer at close.
 
     Use it as the log's sink: ``EventLog(sink=writer.write_chunk)``.  With ``background``
-    (``vmdebug record``) the largest part of each record (the header, a chunk's events, a
-    checkpoint) is deflated by a helper process (:class:`events.records.DeflateProcess`)
+    (``vmdebug record``: True, or a :class:`events.records.DeflateProcess` started earlier)
+    a helper process deflates the header and the checkpoints and makes the chunks' records
     while the run goes on; each record is written here, in order, when the next one is
     handed over (or at :meth:`close`), so the file's bytes are the same.  Then
-    :meth:`close` or :meth:`abort` must end the helper.  If the helper cannot start or
-    fails, what it had not answered is deflated here.
+    :meth:`close` or :meth:`abort` must end the helper.  If it cannot start or fails, what
+    it had not answered is done here.
     """
 
-    def __init__(self, path: str | os.PathLike[str], header: dict[str, Any], background: bool = False) -> None:
-        # Written under a temporary name and renamed into place at close() (events.files):
-        # a failed or interrupted write leaves any old file there intact.
-        self._out = AtomicFile(path)
+    def __init__(self, path: str | os.PathLike[str], header: dict[str, Any],
+                 background: bool | DeflateProcess = False) -> None:
+        self._helper: DeflateProcess | None = background if isinstance(background, DeflateProcess) else None
+        try:
+            # Written under a temporary name and renamed into place at close() (events.files):
+            # a failed or interrupted write leaves any old file there intact.
+            self._out = AtomicFile(path)
+        except BaseException:
+            self._stop_helper()
+            raise
         self._f: BinaryIO = self._out.f
         self._tracker = _RegTracker()
         self._index: list[list[int]] = []
         self._steps = 0
         self._events = 0
         self._checkpoints: list[int] = []   # offsets of the CP records, for the footer
-        self._helper: DeflateProcess | None = None
-        if background:
+        if background is True:
             try:
                 self._helper = DeflateProcess()
             except OSError:
                 pass
-        #: Records handed to the helper and not written yet, in file order: (the bytes it
-        #: deflates, write(deflated) writes the record).
-        self._pending: deque[tuple[bytes, Callable[[bytes], None]]] = deque()
+        #: Jobs handed to the helper whose records are not written yet, in file order:
+        #: (kind, data, write(answer) writes the record).
+        self._pending: deque[tuple[int, bytes, Callable[[bytes], None]]] = deque()
         hdr = dict(header)
         hdr.setdefault("schema", SCHEMA_VERSION)
-        self._put(_pack(hdr), self._write_header)
+        self._put(DEFLATE, _pack(hdr), self._write_header)
 
-    def _put(self, raw: bytes, write: Callable[[bytes], None]) -> None:
-        """Write a record made of ``raw`` deflated: now, or (with the helper) once the record
-        after it is handed over, or at close."""
+    @staticmethod
+    def _do(kind: int, data: bytes) -> bytes:
+        """A job done here: what the helper answers."""
+        return _deflate(data) if kind == DEFLATE else chunk_payload(*pickle.loads(data))
+
+    def _put(self, kind: int, data: bytes, write: Callable[[bytes], None]) -> None:
+        """Write a record of a job's answer: now, or (with the helper) once the record after
+        it is handed over, or at close."""
         self._write_pending()       # answered long ago: the helper is idle again
         if self._helper is not None:
             try:
-                self._helper.submit(raw)
-                self._pending.append((raw, write))
+                self._helper.submit(kind, data)
+                self._pending.append((kind, data, write))
                 return
             except (OSError, EOFError):
                 self._stop_helper()
         with self._writing():
-            deflated = _deflate(raw)
-        write(deflated)
+            answer = self._do(kind, data)
+        write(answer)
 
     def _write_pending(self) -> None:
-        """Write every record handed to the helper, in order (deflating here what it cannot)."""
+        """Write every record handed to the helper, in order (doing here what it cannot)."""
         while self._pending:
-            raw, write = self._pending[0]
-            deflated = None
+            kind, data, write = self._pending[0]
+            answer = None
             if self._helper is not None:
                 try:
-                    deflated = self._helper.result()
+                    answer = self._helper.result()
                 except (OSError, EOFError):
                     self._stop_helper()
-            if deflated is None:
+            if answer is None:
                 with self._writing():
-                    deflated = _deflate(raw)
+                    answer = self._do(kind, data)
             self._pending.popleft()
-            write(deflated)
+            write(answer)
 
     def _stop_helper(self) -> None:
         if self._helper is not None:
@@ -170,7 +181,7 @@ class SessionWriter:
     def write_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         """Store one state snapshot (see vmdebug.replay.history) as its own record, as soon as it
         is taken: recording keeps none of them in memory."""
-        self._put(_pack(checkpoint), self._write_checkpoint)
+        self._put(DEFLATE, _pack(checkpoint), self._write_checkpoint)
 
     def _write_checkpoint(self, deflated: bytes) -> None:
         offset = self._f.tell()
@@ -180,9 +191,10 @@ class SessionWriter:
 
     def write_chunk(self, chunk: Chunk) -> None:
         with self._writing():
-            fields, planes = chunk_fields(chunk, self._tracker)
+            job = chunk_job(chunk, self._tracker)
+            data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         extent = [chunk.first_step, chunk.nsteps, chunk.first_event, chunk.nevents]
-        self._put(planes, lambda cols: self._write_chunk(_pack({**fields, "cols": cols}), extent))
+        self._put(CHUNK, data, lambda payload: self._write_chunk(payload, extent))
 
     def _write_chunk(self, payload: bytes, extent: list[int]) -> None:
         offset = self._f.tell()

@@ -1,6 +1,6 @@
-"""The session writer's deflate helper (``vmdebug record``): the same bytes as deflating in
-the writer's own process, records in order with the checkpoints; and every way out ends the
-helper, or finishes without it."""
+"""The session writer's helper process (``vmdebug record``): the same bytes as deflating and
+making the chunk records in the writer's own process, records in order with the checkpoints;
+and every way out ends the helper, or finishes without it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,6 +41,24 @@ def test_the_helper_gives_the_same_bytes(tmp_path: Path, seed: int) -> None:
     assert w._helper is None and not w._pending
     assert a.read_bytes() == b.read_bytes()
     assert len(open_session(b).log.chunks) > 3
+
+
+def test_a_helper_started_before_the_writer_is_its_own(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.vmlog", tmp_path / "b.vmlog"
+    write(a, False)
+    helper = records.DeflateProcess()
+    writer = SessionWriter(b, HEADER, background=helper)
+    assert writer._helper is helper
+    log = random_log(11, 900, chunk_events=32, sink=writer.write_chunk)
+    log.seal()
+    writer.close(RunEnd("exited", 0))
+    assert helper._proc.poll() is not None
+    c = tmp_path / "c.vmlog"
+    plain = SessionWriter(c, HEADER)
+    log = random_log(11, 900, chunk_events=32, sink=plain.write_chunk)
+    log.seal()
+    plain.close(RunEnd("exited", 0))
+    assert b.read_bytes() == c.read_bytes()
 
 
 def test_a_helper_that_dies_leaves_the_same_file(tmp_path: Path) -> None:

@@ -83,21 +83,34 @@ def execute(args: argparse.Namespace) -> Ran:
     """Run (and with ``-o``, record) the program; the process, how the run ended and what
     to say about it."""
     check_program_options(args)
-    program = load_program(args.program, args.opt, debug=bool(getattr(args, "output", None)))
-    # Read as the program asks (vmdebug.machine.stdin): a file or pipe in whole reads, a
-    # terminal a line at a time; what the program read is in the session's memory writes.
-    stdin = open_stdin(args)
-    nframes = args.memory * 256
-    files = files_from_args(args)
-    writer = None
+    helper = writer = None
     if getattr(args, "output", None):
-        # Only record writes a session (and validates its header with pydantic): run does not
-        # import the writer at all (issue #17: start-up).
-        from events.session import SessionWriter
-        # The session's records are deflated by a helper process while the run goes on (the
-        # same bytes); every way out of here ends it, with close() or abort().
-        writer = SessionWriter(args.output, session_header(args.program, args.args, program, nframes,
-                                                           args.layout, args.opt, files), background=True)
+        # The session's records are deflated and made by a helper process while the run goes
+        # on (the same bytes), started now so that it has imported numpy by the first chunk;
+        # the writer owns it, and every way out of here ends it, with close() or abort().
+        from events.records import DeflateProcess
+        try:
+            helper = DeflateProcess()
+        except OSError:
+            pass
+    try:
+        program = load_program(args.program, args.opt, debug=bool(getattr(args, "output", None)))
+        # Read as the program asks (vmdebug.machine.stdin): a file or pipe in whole reads, a
+        # terminal a line at a time; what the program read is in the session's memory writes.
+        stdin = open_stdin(args)
+        nframes = args.memory * 256
+        files = files_from_args(args)
+        if getattr(args, "output", None):
+            # Only record writes a session (and validates its header with pydantic): run does
+            # not import the writer at all (issue #17: start-up).
+            from events.session import SessionWriter
+            writer = SessionWriter(args.output, session_header(args.program, args.args, program, nframes,
+                                                               args.layout, args.opt, files),
+                                   background=helper or False)
+    except BaseException:
+        if helper is not None and writer is None:
+            helper.kill()
+        raise
     # Neither run nor record reads its past: sealed chunks go to the file (or nowhere) and
     # are let go, and record takes its checkpoints from the live state, so memory stays flat.
     ctrl_c = _CtrlC()
