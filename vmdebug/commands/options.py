@@ -72,8 +72,11 @@ def environment(args: argparse.Namespace) -> list[str]:
 
 def files_from_args(args: argparse.Namespace) -> dict[str, bytes]:
     """The contents of the ``--file`` arguments, by the names the program opens them by."""
+    paths = list(getattr(args, "files", []))
+    if not paths:
+        return {}           # (without importing the kernel's file system: debug on a session)
     from vmdebug.machine.files import load_files
-    return load_files(list(getattr(args, "files", [])))
+    return load_files(paths)
 
 
 def stdin_from_file(args: argparse.Namespace) -> bytes:
