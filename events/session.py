@@ -127,23 +127,24 @@ class SessionWriter:
                 pass
         #: Jobs handed to the helper whose records are not written yet, in file order:
         #: (kind, data, write(answer) writes the record).
-        self._pending: deque[tuple[int, bytes, Callable[[bytes], None]]] = deque()
+        self._pending: deque[tuple[int, Any, Callable[[bytes], None]]] = deque()
         hdr = dict(header)
         hdr.setdefault("schema", SCHEMA_VERSION)
         self._put(DEFLATE, _pack(hdr), self._write_header)
 
     @staticmethod
-    def _do(kind: int, data: bytes) -> bytes:
+    def _do(kind: int, data: Any) -> bytes:
         """A job done here: what the helper answers."""
-        return _deflate(data) if kind == DEFLATE else chunk_payload(*pickle.loads(data))
+        return _deflate(data) if kind == DEFLATE else chunk_payload(*data)
 
-    def _put(self, kind: int, data: bytes, write: Callable[[bytes], None]) -> None:
-        """Write a record of a job's answer: now, or (with the helper) once the record after
-        it is handed over, or at close."""
+    def _put(self, kind: int, data: Any, write: Callable[[bytes], None]) -> None:
+        """Write a record of a job's answer (``data``: bytes to deflate, or a chunk_job): now,
+        or (with the helper) once the record after it is handed over, or at close."""
         self._write_pending()       # answered long ago: the helper is idle again
         if self._helper is not None:
             try:
-                self._helper.submit(kind, data)
+                self._helper.submit(kind, data if kind == DEFLATE else
+                                    pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
                 self._pending.append((kind, data, write))
                 return
             except (OSError, EOFError):
@@ -192,9 +193,8 @@ class SessionWriter:
     def write_chunk(self, chunk: Chunk) -> None:
         with self._writing():
             job = chunk_job(chunk, self._tracker)
-            data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         extent = [chunk.first_step, chunk.nsteps, chunk.first_event, chunk.nevents]
-        self._put(CHUNK, data, lambda payload: self._write_chunk(payload, extent))
+        self._put(CHUNK, job, lambda payload: self._write_chunk(payload, extent))
 
     def _write_chunk(self, payload: bytes, extent: list[int]) -> None:
         offset = self._f.tell()
