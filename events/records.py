@@ -85,17 +85,24 @@ def _record(tag: bytes, payload: bytes) -> bytes:
 #: The helper :class:`DeflateProcess` runs: it reads ``u32 length + u8 kind + bytes`` jobs from
 #: stdin and answers each, in order, with ``u32 length + bytes`` on stdout: kind 0 is bytes to
 #: deflate (:func:`_deflate`), kind 1 a pickled ``events.chunks.chunk_job`` whose record
-#: payload it makes (``chunk_payload``).  argv: the zlib level, and the directory that holds
-#: the ``events`` package the caller runs (``-I`` leaves out PYTHONPATH and the working
-#: directory; the helper must make the caller's bytes).
+#: payload it makes (``chunk_payload``).  With the kind's bit 0x80 the bytes are not in the
+#: pipe but in a file the caller shares (a memfd, from offset 0).  argv: the zlib level, the
+#: directory that holds the ``events`` package the caller runs (``-I`` leaves out PYTHONPATH
+#: and the working directory; the helper must make the caller's bytes), the shared file's fd.
 _HELPER = r"""
-import pickle, struct, sys, zlib
+import os, pickle, struct, sys, zlib
+try:        # woken by the recording process's write, it must not take that process's CPU
+    os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+except (AttributeError, OSError):
+    pass
 level = int(sys.argv[1])
 sys.path.insert(0, sys.argv[2])
 import numpy  # noqa: F401  (now, while the caller compiles the program: not at the first chunk)
 from events.chunks import chunk_payload
 from events.records import ZLIB_LEVEL
 assert ZLIB_LEVEL == level
+import os
+shared = int(sys.argv[3])
 inp, out = sys.stdin.buffer, sys.stdout.buffer
 head = struct.Struct("<IB")
 while True:
@@ -103,7 +110,13 @@ while True:
     if len(h) < 5:
         break
     n, kind = head.unpack(h)
-    data = inp.read(n)
+    if kind & 0x80:             # the bytes are in the shared file, from offset 0
+        kind &= 0x7F
+        data = os.pread(shared, n, 0)
+        while len(data) < n:
+            data += os.pread(shared, n - len(data), len(data))
+    else:
+        data = inp.read(n)
     z = zlib.compress(data, level) if kind == 0 else chunk_payload(*pickle.loads(data))
     out.write(struct.pack("<I", len(z)) + z)
     out.flush()
@@ -135,21 +148,51 @@ class DeflateProcess:
         if not sys.executable:
             raise OSError("no Python executable to run the deflate helper")
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        self._proc = subprocess.Popen([sys.executable, "-I", "-c", _HELPER, str(ZLIB_LEVEL), root],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
-                                      start_new_session=True)
+        # A chunk's job (about 1.3 MB) is more than a pipe holds, and writing it there waited
+        # for the helper to wake and read (3 ms a chunk): the bytes go to a shared memfd
+        # instead (one copy, no waiting) and the pipe carries the job's header.  The region
+        # from offset 0 is used only when no job is waiting for its answer (the writer reads
+        # each answer before the next job), so the helper never reads it while it changes.
+        self._shared = -1
+        self._waiting = 0
+        try:
+            self._shared = os.memfd_create("vmdebug-record-jobs")
+        except (AttributeError, OSError):
+            pass
+        try:
+            self._proc = subprocess.Popen([sys.executable, "-I", "-c", _HELPER, str(ZLIB_LEVEL), root,
+                                           str(self._shared)],
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
+                                          start_new_session=True,
+                                          pass_fds=(self._shared,) if self._shared >= 0 else ())
+        except BaseException:
+            self._close_shared()
+            raise
         self._in, self._out = self._proc.stdin.fileno(), self._proc.stdout.fileno()  # type: ignore[union-attr]
-        for fd in (self._in, self._out):    # a chunk's job (about 1.3 MB) mostly fits at once
+        for fd in (self._in, self._out):
             try:
                 import fcntl
                 fcntl.fcntl(fd, _F_SETPIPE_SZ, 1 << 20)
             except (OSError, ImportError):
                 pass
 
+    def _close_shared(self) -> None:
+        import os
+        if self._shared >= 0:
+            fd, self._shared = self._shared, -1
+            os.close(fd)
+
     def submit(self, kind: int, data: bytes) -> None:
         """Hand over a job: ``DEFLATE`` and the bytes, or ``CHUNK`` and a pickled chunk_job."""
         import os
-        for part in (_JOB.pack(len(data), kind), data):
+        parts: tuple[bytes, ...] = (_JOB.pack(len(data), kind), data)
+        if self._shared >= 0 and len(data) > 4096 and not self._waiting:
+            view, at = memoryview(data), 0
+            while at < len(data):
+                at += os.pwrite(self._shared, view[at:], at)
+            parts = (_JOB.pack(len(data), kind | 0x80),)
+        self._waiting += 1
+        for part in parts:
             view = memoryview(part)
             while view:
                 view = view[os.write(self._in, view):]
@@ -157,7 +200,9 @@ class DeflateProcess:
     def result(self) -> bytes:
         """The answer to the oldest job not yet answered (waits for it)."""
         (n,) = _LEN.unpack(self._read(4))
-        return self._read(n)
+        answer = self._read(n)
+        self._waiting -= 1
+        return answer
 
     def _read(self, n: int) -> bytes:
         import os
@@ -174,6 +219,7 @@ class DeflateProcess:
         self._proc.stdin.close()                # type: ignore[union-attr]
         self._proc.stdout.close()               # type: ignore[union-attr]
         self._proc.wait()
+        self._close_shared()
 
     def kill(self) -> None:
         """End the helper now (idempotent)."""
@@ -185,3 +231,4 @@ class DeflateProcess:
         if self._proc.poll() is None:
             self._proc.kill()
         self._proc.wait()
+        self._close_shared()

@@ -105,3 +105,17 @@ def test_a_failed_write_ends_the_helper_and_leaves_no_file(tmp_path: Path, monke
         writer.close(RunEnd("exited", 0))
     assert proc.poll() is not None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_jobs_handed_over_before_any_answer_come_back_in_order() -> None:
+    """The shared region carries a job only while none waits for its answer: the others go
+    through the pipe, so nothing the helper reads changes under it."""
+    import zlib
+    helper = records.DeflateProcess()
+    try:
+        jobs = [bytes([i]) * (50_000 + i) + bytes(range(256)) * 40 for i in range(5)]
+        for job in jobs:
+            helper.submit(records.DEFLATE, job)
+        assert [helper.result() for _ in jobs] == [zlib.compress(j, records.ZLIB_LEVEL) for j in jobs]
+    finally:
+        helper.close()
