@@ -214,12 +214,16 @@ class DeflateProcess:
             data += got
         return bytes(data)
 
+    def answered(self) -> bool:
+        """Whether the answer to the oldest job can be read without waiting (or the helper
+        ended: reading then fails at once)."""
+        import select
+        return bool(select.select([self._out], [], [], 0)[0])
+
     def close(self) -> None:
-        """End the helper (after every answer was read) and wait for it."""
-        self._proc.stdin.close()                # type: ignore[union-attr]
-        self._proc.stdout.close()               # type: ignore[union-attr]
-        self._proc.wait()
-        self._close_shared()
+        """End the helper once every answer was read: it has nothing left to do, so it is
+        not waited for (a short run would wait for it to finish importing numpy)."""
+        self.kill()
 
     def kill(self) -> None:
         """End the helper now (idempotent)."""

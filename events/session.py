@@ -130,7 +130,11 @@ class SessionWriter:
         self._pending: deque[tuple[int, Any, Callable[[bytes], None]]] = deque()
         hdr = dict(header)
         hdr.setdefault("schema", SCHEMA_VERSION)
-        self._put(DEFLATE, _pack(hdr), self._write_header)
+        # The header is deflated here: the helper may still be starting, and a short run
+        # would wait for it (a few ms of zlib against the helper's numpy import).
+        with self._writing():
+            deflated = _deflate(_pack(hdr))
+        self._write_header(deflated)
 
     @staticmethod
     def _do(kind: int, data: Any) -> bytes:
@@ -209,6 +213,10 @@ class SessionWriter:
               files: dict[str, bytes] | None = None) -> int:
         """Write any further checkpoints, the footer and the trailer; returns the file size.
         ``files``: the files the program created or changed, as it left them."""
+        if self._helper is not None and self._pending and not self._helper.answered():
+            # At the end of a short run the helper may still be starting (importing numpy):
+            # what it has not answered is done here rather than waited for (the same bytes).
+            self._stop_helper()
         for checkpoint in checkpoints or ():
             self.write_checkpoint(checkpoint)
         try:
