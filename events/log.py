@@ -350,6 +350,13 @@ class EventLog:
             k = min(bisect.bisect_left(ends, self._seal_fields) + 1, self._seal_steps)
             self._seal(k)
 
+    def seal_limits(self) -> tuple[Any, int, int]:
+        """What :meth:`end_step` compares, for a caller that closes steps with
+        :attr:`close_step` and settles only when a chunk is full: the closed steps' ends (the
+        array ``close_step`` appends to; read it, never change it), and the fields and the
+        steps that fill a chunk."""
+        return self._ends, self._seal_fields, self._seal_steps
+
     @property
     def _open_start(self) -> int:
         """``len(_buf)`` at the start of the open step."""

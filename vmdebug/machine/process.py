@@ -33,8 +33,7 @@ from vmdebug.machine.vma import Vma
 from vmdebug.errors import UserError
 from vmdebug.signals import SIGILL, SIGKILL, SIGSEGV
 
-DEFAULT_NFRAMES = 1 << 15  # 128 MiB of simulated RAM
-DEFAULT_MAX_STEPS = 50_000_000  # ends runaway programs (run, record, debug and serve)
+from vmdebug.machine.limits import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES  # noqa: F401  (named here too)
 
 
 def translation_default() -> bool:
@@ -109,7 +108,7 @@ class Process:
         #: Bumped whenever cached code is dropped: a translated block stops when it moves.
         self.code_epoch = [0]
         self._frame_names: dict[int, str] = {}
-        self._heat: dict[int, int] = {}     # entries into untranslated eips
+        self.heat: dict[int, int] = {}     # entries into untranslated eips
         #: Translate an eip once execution has reached it this many times (tests say 1).
         self.hot_after = HOT
         self.steps = 0
@@ -408,7 +407,7 @@ class Process:
         (:meth:`_chain`): only a system call (an interpreted step) or a fault (which ends the
         chain) can fork, make a signal pending or end the run, and a block holds neither."""
         regs, sched, log, step, heat, hot_after = \
-            self.state.regs, self.sched, self.log, self.step, self._heat, self.hot_after
+            self.state.regs, self.sched, self.log, self.step, self.heat, self.hot_after
         # A block closes its steps with close_step (no Python frame); settle() then seals the
         # chunks end_step would have sealed at those steps (events/log.py).
         emit, close_step, settle = log.emit, log.close_step, log.settle
@@ -465,7 +464,7 @@ class Process:
         (checkpoints in the session) sees what it saw."""
         regs, log, sched = self.state.regs, self.log, self.sched
         emit, close_step, settle, mark = log.emit, log.close_step, log.settle, log.mark
-        ends, seal_fields, seal_steps = log._ends, log._seal_fields, log._seal_steps
+        ends, seal_fields, seal_steps = log.seal_limits()
         code_get, cp = self.code.get, self.memory.code_pages
         # The kernel rows a faulting interpreted instruction keeps: the block clears the list
         # before each such instruction, so one list serves the whole chain.

@@ -28,7 +28,7 @@ interpreter's closures do through calls:
 A *loop's block*: when the path from the entry comes back to it within
 ``MAX_BLOCK`` instructions - through direct jumps, and at each conditional
 branch along the side execution took more often while it was interpreted
-(``Process._heat``) - the block is the whole loop body in a ``while True``.
+(``Process.heat``) - the block is the whole loop body in a ``while True``.
 Each branch on the way returns when it goes the other way; the last one returns
 unless it goes back to the entry.  Another pass starts only if all of its steps
 fit in the ``budget`` the caller gives and the log's open chunk is not full
@@ -198,7 +198,7 @@ def _successor(proc: "Process", entry: int, insn: Instruction, after: int, seen:
     """Where a loop's body goes on after the branch ``insn`` (the value the branch's expression
     gives), or None to end the block there.  A branch back to ``entry`` closes the loop; at
     another conditional branch the body follows the side execution took more often while it
-    was interpreted (``Process._heat``; a side already translated counts as hot).  A direct
+    was interpreted (``Process.heat``; a side already translated counts as hot).  A direct
     call goes on into the callee, and its ``ret`` back after the call (``calls``: the return
     addresses of the calls the body is in); any other ``ret`` or indirect jump ends it."""
     m = insn.mnemonic
@@ -215,7 +215,7 @@ def _successor(proc: "Process", entry: int, insn: Instruction, after: int, seen:
     sides = [target] if m == "jmp" else [target, after]
     if entry in sides:
         return target if entry == target else after
-    code, heat = proc.code, proc._heat
+    code, heat = proc.code, proc.heat
 
     def score(eip: int) -> int:
         return heat.get(eip, 0) + (1 << 30 if eip + BLOCK_KEY in code else 0)
