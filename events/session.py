@@ -97,7 +97,7 @@ class SessionWriter:
 
     Use it as the log's sink: ``EventLog(sink=writer.write_chunk)``.  With ``background``
     (``vmdebug record``: True, or a :class:`events.records.DeflateProcess` started earlier)
-    a helper process deflates the header and the checkpoints and makes the chunks' records
+    a helper process deflates the checkpoints and makes the chunks' records
     while the run goes on; each record is written here, in order, when the next one is
     handed over (or at :meth:`close`), so the file's bytes are the same.  Then
     :meth:`close` or :meth:`abort` must end the helper.  If it cannot start or fails, what
