@@ -101,8 +101,7 @@ def execute(args: argparse.Namespace) -> Ran:
         nframes = args.memory * 256
         files = files_from_args(args)
         if getattr(args, "output", None):
-            # Only record writes a session (and validates its header with pydantic): run does
-            # not import the writer at all (issue #17: start-up).
+            # Only record writes a session: run does not import the writer at all (issue #17).
             from events.session import SessionWriter
             writer = SessionWriter(args.output, session_header(args.program, args.args, program, nframes,
                                                                args.layout, args.opt, files),
