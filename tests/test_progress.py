@@ -33,11 +33,13 @@ def test_progress_is_silent_when_not_a_terminal() -> None:
     assert out.getvalue() == ""
 
 
+#: 6M steps: the status line waits 1 s before it shows, and a translated loop of two
+#: instructions records a few million steps a second.
 LOOP = """.intel_syntax noprefix
 .globl _start
 .text
 _start:
-  mov ecx, 700000
+  mov ecx, 3000000
 1: dec ecx
   jnz 1b
   mov eax, 1
