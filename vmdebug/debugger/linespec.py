@@ -28,6 +28,8 @@ from vmdebug.debugger.prologue import skip_prologue
 from vmdebug.debugger.values import DebugError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from vmdebug.debugger.session import Debugger
     from vmdebug.debuginfo.symbols import Block
 
@@ -150,7 +152,9 @@ class Resolver:
         return pc
 
     # ---- linespecs ------------------------------------------------------------------------
-    def resolve(self, spec: str, default_file: str | None) -> list[Location]:
+    def resolve(self, spec: str, default_file: Callable[[], str | None]) -> list[Location]:
+        """Where a linespec points. ``default_file`` is asked only for a bare line number: finding
+        gdb's default file reads every unit's line table, which ``break main`` does not need."""
         spec = spec.strip()
         if spec.startswith("*"):
             addr = self.dbg.eval_int(spec[1:]) & 0xFFFFFFFF
@@ -164,6 +168,7 @@ class Resolver:
                 return self.by_function(rest, file)
             return self.by_line(file, int(rest), explicit_file=True)
         if spec.isdigit():
+            default_file = default_file()
             if default_file is None or (self.info.lines is None and self.info.gdb_lines is None):
                 raise DebugError('No symbol table is loaded.  Use the "file" command.')
             return self.by_line(default_file, int(spec), explicit_file=False)

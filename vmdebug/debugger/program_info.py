@@ -227,15 +227,15 @@ class ProgramInfo:
         return self._segments
 
     def line_for(self, addr: int) -> tuple[str, int] | None:
-        starts, keys, _f, _s = self.line_segments()
-        k = bisect.bisect_right(starts, addr) - 1
-        return keys[k] if k >= 0 else None
+        """(file, line) of ``addr``: :meth:`sal` itself, so one answer needs only the unit
+        that holds it (the segments of every unit are built for scans, and agree)."""
+        found = self.sal(addr)
+        return None if found is None else (found[0], found[1])
 
     def is_line_start(self, addr: int) -> bool:
         """Whether ``addr`` is the first pc of its line's range (gdb shows no address then)."""
-        starts, keys, firsts, _s = self.line_segments()
-        k = bisect.bisect_right(starts, addr) - 1
-        return k >= 0 and keys[k] is not None and firsts[k] == addr
+        found = self.sal(addr)
+        return found is not None and found[2] == addr
 
     @property
     def stmt_addresses(self) -> list[int]:

@@ -21,7 +21,7 @@ def resolve_locations(dbg: "Debugger", arg: str) -> list[Any]:
     """gdb's linespecs (:mod:`vmdebug.debugger.linespec`), in address order as gdb keeps a
     breakpoint's locations."""
     from vmdebug.debugger.linespec import Resolver
-    return sorted(Resolver(dbg).resolve(arg, current_file(dbg)), key=lambda loc: loc.address)
+    return sorted(Resolver(dbg).resolve(arg, lambda: current_file(dbg)), key=lambda loc: loc.address)
 
 
 def resolve_location(dbg: "Debugger", arg: str) -> tuple[int, tuple[str, int] | None]:

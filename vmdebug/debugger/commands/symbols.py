@@ -242,7 +242,7 @@ def scope_listing(dbg: "Debugger", arg: str) -> list[str]:
     spec = arg.strip()
     if not spec:
         raise DebugError("requires an argument (function, line or *addr) to define a scope")
-    locs = Resolver(dbg).resolve(spec, current_file(dbg))
+    locs = Resolver(dbg).resolve(spec, lambda: current_file(dbg))
     if not locs:
         return []
     table = symtab_of(dbg.debug) if dbg.debug is not None else None
