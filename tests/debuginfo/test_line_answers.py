@@ -27,3 +27,20 @@ def test_a_pc_has_the_same_line_alone_and_in_the_segments(name: str, opt: str) -
         k = bisect.bisect_right(starts, pc) - 1
         assert info.line_for(pc) == (keys[k] if k >= 0 else None), hex(pc)
         assert info.is_line_start(pc) == (k >= 0 and keys[k] is not None and firsts[k] == pc), hex(pc)
+
+
+def test_a_pc_decodes_only_its_own_units_line_program() -> None:
+    image = load_program(str(ROOT / "examples" / "null_deref.c"), "0").image
+    debug = DebugInfo.from_image(image)
+    info = ProgramInfo(image, "null_deref.c")
+    info.attach_debug(debug)
+    tables = info.gdb_lines.units
+    assert len(tables) > 3 and not any(t.decoded for t in tables)
+    main = info.lookup("main")
+    file, line = info.line_for(main.address)
+    assert file.endswith("null_deref.c") and line > 0
+    assert [t.decoded for t in tables].count(True) == 1
+    whole = DebugInfo.from_image(image).line_tables
+    assert info.line_segments()[0] and all(t.decoded for t in tables)
+    assert [[(s.path, [(r.pc, r.line, r.is_stmt) for r in s.rows]) for s in t.subfiles] for t in tables] == \
+           [[(s.path, [(r.pc, r.line, r.is_stmt) for r in s.rows]) for s in t.subfiles] for t in whole.units]

@@ -52,7 +52,8 @@ class ProgramInfo:
         self.name = name
         self.symbols: dict[str, Sym] = {}
         self.regions: list[Region] = []
-        self.lines: LineTable | None = None
+        self._lines: LineTable | None = None
+        self._lines_dict: dict[str, Any] | None = None     # the image's table, read when first asked
         self.sources: dict[str, str] = {}
         self.display_names: dict[str, str] = {}
         # Every ELF symbol and allocated section as gdb's minimal symbols see them
@@ -100,7 +101,6 @@ class ProgramInfo:
                 self.symbols[sym.name] = Sym(sym.name, sym.address, sym.size, kind, sym.section)
 
     def _from_image(self, image: dict[str, Any]) -> None:
-        from vmdebug.isa.lines import LineTable as LT
         self.entry = int(image.get("entry", 0))
         self.end = int(image.get("end", 0))
         for seg in image.get("segments", []):
@@ -121,10 +121,19 @@ class ProgramInfo:
                     kind = "func"
                 self.symbols[str(name)] = Sym(str(name), int(addr), int(size), kind, str(sec))
         if image.get("lines"):
-            self.lines = LT.from_dict(image["lines"])
-            if not self.lines.entries:
-                self.lines = None
+            self._lines_dict = image["lines"]
         self.sources = {str(k): str(v) for k, v in image.get("sources", {}).items()}
+
+    @property
+    def lines(self) -> LineTable | None:
+        """The assembler's line table (None if it has no rows).  Read on first use: with gcc's
+        DWARF it answers only for code the DWARF does not cover, and a C program's table
+        holds thousands of rows."""
+        if self._lines_dict is not None:
+            table = LineTable.from_dict(self._lines_dict)
+            self._lines_dict = None
+            self._lines = table if table.entries else None
+        return self._lines
 
     def attach_debug(self, debug: Any) -> None:
         """Learn the names gdb shows for the line table's files from the DWARF units."""

@@ -24,7 +24,10 @@ from __future__ import annotations
 import bisect
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 from vmdebug.debuginfo.leb128 import sleb128, uleb128
 
@@ -63,10 +66,29 @@ class Sal:
     is_stmt: bool
 
 
-@dataclass(slots=True, eq=False)
 class UnitLines:
-    ranges: list[tuple[int, int]]
-    subfiles: list[Subfile]      # in gdb's filetabs order: the unit's own file first
+    """One unit's tables.  Its line program is decoded when first asked for, as gdb expands
+    a unit's symtab: a stop needs the unit it is in, not every unit of the libc."""
+
+    __slots__ = ("ranges", "_subfiles", "_decode")
+
+    def __init__(self, ranges: list[tuple[int, int]], subfiles: list[Subfile] | None = None,
+                 decode: Callable[[], list[Subfile]] | None = None) -> None:
+        self.ranges = ranges
+        self._subfiles = subfiles
+        self._decode = decode
+
+    @property
+    def decoded(self) -> bool:
+        return self._subfiles is not None
+
+    @property
+    def subfiles(self) -> list[Subfile]:
+        """In gdb's filetabs order: the unit's own file first."""
+        if self._subfiles is None:
+            self._subfiles = self._decode() if self._decode is not None else []
+            self._decode = None
+        return self._subfiles
 
 
 class _Builder:
@@ -222,33 +244,31 @@ def _decode(data: bytes, start: int, end: int, header: Any, b: _Builder) -> None
 
 
 def build(debug: Any, line_section: bytes) -> list[UnitLines]:
-    """gdb's line tables of every unit of a :class:`vmdebug.debuginfo.DebugInfo`."""
+    """gdb's line tables of every unit of a :class:`vmdebug.debuginfo.DebugInfo` that has a
+    line program; each is decoded when first asked for."""
     out: list[UnitLines] = []
     dwarf = debug.dwarf
     if dwarf is None:
         return out
-    cus = {cu.cu_offset: cu for cu in dwarf.iter_CUs()}
     for unit in debug.units:
-        cu = cus.get(unit.offset)
-        if cu is None:
-            continue
-        try:
-            lp = dwarf.line_program_for_CU(cu)
-        except Exception:
-            lp = None
+        lp = unit.line_program
         if lp is None:
             continue
-        names = [(f.name, f.path) for f in unit.files]
-        b = _Builder(unit, names)
-        try:
-            _decode(line_section, lp.program_start_offset, lp.program_end_offset, lp.header, b)
-        except (IndexError, ValueError):
-            pass                                     # a damaged program: what was decoded stays
-        subfiles = b.filetabs()
-        for s in subfiles:
-            s.finish()
-        out.append(UnitLines(list(unit.ranges), subfiles))
+        out.append(UnitLines(list(unit.ranges), decode=lambda unit=unit, lp=lp: _unit_subfiles(
+            unit, lp, line_section)))
     return out
+
+
+def _unit_subfiles(unit: Any, lp: Any, line_section: bytes) -> list[Subfile]:
+    b = _Builder(unit, [(f.name, f.path) for f in unit.files])
+    try:
+        _decode(line_section, lp.program_start_offset, lp.program_end_offset, lp.header, b)
+    except (IndexError, ValueError):
+        pass                                     # a damaged program: what was decoded stays
+    subfiles = b.filetabs()
+    for s in subfiles:
+        s.finish()
+    return subfiles
 
 
 class LineTables:

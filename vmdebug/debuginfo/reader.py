@@ -223,6 +223,7 @@ class Reader:
             return []
         if lp is None:
             return []
+        unit.line_program = lp
         header = lp.header
         version = header["version"]
         dirs = [d.decode("utf-8", "replace") if isinstance(d, bytes) else str(d)

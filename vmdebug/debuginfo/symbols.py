@@ -19,7 +19,7 @@ outline of its DIEs (:class:`Die`) with the facts that reader looks at.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from vmdebug.debuginfo.ctype import CType
 
@@ -197,6 +197,7 @@ class Unit:
     offset: int = 0
     files: list[LineFile] = field(default_factory=list)
     stmt_list: int | None = None
+    line_program: Any = field(default=None, repr=False)     # pyelftools' LineProgram (its header read)
     version: int = 5                                          # the DWARF version of its header
     address_size: int = 4
     offset_size: int = 4                                      # 8 in the 64-bit DWARF format
