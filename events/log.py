@@ -487,8 +487,18 @@ class EventLog:
         if not self.chunks or step < self._chunk_first_steps[0]:
             raise ValueError(f"this log no longer keeps step {step}")
         ch = self.chunks[bisect.bisect_right(self._chunk_first_steps, step) - 1]
+        if step == ch.first_step:                 # known without decoding the chunk
+            return ch.first_event
         before = int(np.searchsorted(ch.busy, step - ch.first_step, side="left"))
         return ch.first_event + (int(ch.ends[before - 1]) if before else 0)
+
+    def chunk_at(self, step: int) -> Chunk | None:
+        """The sealed chunk holding ``step`` (None for a step not sealed yet, or dropped).
+        A scan that ends its windows at chunk edges decodes no chunk just to find where a
+        step's events start."""
+        if step >= self._sealed_steps or not self.chunks or step < self._chunk_first_steps[0]:
+            return None
+        return self.chunks[bisect.bisect_right(self._chunk_first_steps, step) - 1]
 
     def chunk_span(self, step: int) -> tuple[int, int]:
         """The events ``[lo, hi)`` of the chunk holding ``step`` (or of the unsealed steps)."""

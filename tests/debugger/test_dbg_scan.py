@@ -134,3 +134,45 @@ def test_breakpoint_only_scans_skip_windows_exactly(big: Path) -> None:
     dbg.execute(f"record goto {log.last_step}")
     dbg.execute("reverse-continue")
     assert dbg.tl.state.regs[C.ECX] == 12345 and dbg.tl.cursor in hits
+
+
+def test_scans_of_a_saved_session_stop_exactly_at_chunk_edges(big: Path, tmp_path: Path) -> None:
+    """A saved session's chunks are decoded lazily and scans end their skipped windows at chunk
+    edges (motion._snapped): starting on either side of every edge, both ways, the stops are
+    still the naive ones, and a far reverse-continue decodes no chunk it passes over."""
+    import subprocess
+    import sys
+
+    from vmdebug.debugger.session import open_debugger
+    saved = tmp_path / "big.vmlog"
+    subprocess.run([sys.executable, "-m", "vmdebug", "record", "-o", str(saved), str(big)], check=True,
+                   capture_output=True, timeout=300)
+    cap: list[str] = []
+    dbg = open_debugger(str(saved), [], write=cap.append, error=cap.append)
+    log = dbg.tl.log
+    assert len(log.chunks) >= 4
+    dbg.execute("record goto end")
+    dbg.execute("break mark")
+    dbg.execute("reverse-continue")
+    second = dbg.tl.cursor
+    dbg.execute("reverse-continue")
+    middle = [i for i, ch in enumerate(log.chunks) if ch.decoded and 0 < i < len(log.chunks) - 2]
+    assert not middle, middle
+    marks = _naive_eip_steps(log, 0x8049000)
+    assert marks == [dbg.tl.cursor, second]
+    dbg.execute("break *0x8049015")
+    hits = _naive_eip_steps(log, 0x8049015)
+    edges = [ch.first_step for ch in log.chunks[1:]]
+    for edge in edges:
+        for start in (edge - 2, edge - 1, edge, edge + 1):
+            for loop_bp in (True, False):
+                dbg.execute("enable 2" if loop_bp else "disable 2")
+                stops = sorted(marks + (hits if loop_bp else []))
+                dbg.execute(f"record goto {start}")
+                dbg.execute("continue")
+                later = [h for h in stops if h > start]
+                assert dbg.tl.cursor == (later[0] if later else log.last_step), (start, loop_bp)
+                dbg.execute(f"record goto {start}")
+                dbg.execute("reverse-continue")
+                earlier = [h for h in stops if h < start]
+                assert dbg.tl.cursor == (earlier[-1] if earlier else 0), (start, loop_bp)

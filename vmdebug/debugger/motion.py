@@ -315,10 +315,11 @@ def _scan(dbg: "Debugger", forward: bool, pred: Pred | None, confirm: Confirm | 
                     return Stop(tl.last, "interrupt")
                 return Stop(tl.last, "end" if tl.ended else "limit")
             if bps_only and len(anchor["procs"]) == 1 and not _may_deliver(dbg, a, b):
-                skipped = skip_window(tl.log, a, b, bps, _flat(anchor), True)
+                hi = _snapped(tl.log, a, b, width, True)
+                skipped = skip_window(tl.log, a, hi, bps, _flat(anchor), True)
                 if skipped is not None:
                     anchor["procs"][anchor["pid"]].update(skipped)
-                    a = b + 1
+                    a = hi + 1
                     width = min(width * 4, MAX_WINDOW)
                     continue
                 if width > FIRST_WINDOW:  # a stop may be in here: narrow down before examining
@@ -343,10 +344,11 @@ def _scan(dbg: "Debugger", forward: bool, pred: Pred | None, confirm: Confirm | 
             return Stop(b, "interrupt")
         a = max(0, b - width)
         if bps_only and len(anchor["procs"]) == 1:
-            skipped = skip_window(tl.log, a, b, bps, _flat(anchor), False)
+            lo = _snapped(tl.log, a, b, width, False)
+            skipped = skip_window(tl.log, lo, b, bps, _flat(anchor), False)
             if skipped is not None:
                 anchor["procs"][anchor["pid"]].update(skipped)
-                b = a
+                b = lo
                 width = min(width * 4, MAX_WINDOW)
                 continue
             if width > FIRST_WINDOW:  # a stop may be in here: narrow down before examining
@@ -360,6 +362,20 @@ def _scan(dbg: "Debugger", forward: bool, pred: Pred | None, confirm: Confirm | 
             return stop
         b = a
         width = min(width * 4, MAX_WINDOW)
+
+
+def _snapped(log: Any, a: int, b: int, width: int, forward: bool) -> int:
+    """The far end of a window a scan tries to skip, moved out to a chunk's edge when that
+    at most doubles it: a window ending in mid-chunk decodes that chunk only to find where
+    a step's events start, and a skipped window needs none decoded.  Forward the window is
+    steps ``a..b``; backward it reads steps ``a+1..b`` (and step ``a``'s eip)."""
+    if forward:
+        ch = log.chunk_at(b)
+        end = b if ch is None else ch.first_step + ch.nsteps - 1
+        return end if end - a < 2 * width else b
+    ch = log.chunk_at(a + 1)
+    lo = a if ch is None else ch.first_step - 1
+    return lo if 0 <= lo and b - lo <= 2 * width else a
 
 
 def _restorers(dbg: "Debugger") -> np.ndarray:

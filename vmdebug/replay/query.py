@@ -271,7 +271,7 @@ def skip_window(log: EventLog, a: int, b: int, bps: np.ndarray, anchor: dict[str
     entering = first_old.get("eip", anchor["eip"]) if forward else anchor["eip"]
     if entering in bps:
         return None
-    if not forward:
+    if not forward and not _clear_on_summary(log, a, bps):
         # steps a+1..b were read; the eip after step a (if a writes eip itself) must be checked too
         for cols in log.iter_cols(log.offset(a), log.offset(a + 1)):
             w = cols[(cols[:, 0] == C.REG) & (cols[:, 1] == C.EIP)]
@@ -286,6 +286,13 @@ def skip_window(log: EventLog, a: int, b: int, bps: np.ndarray, anchor: dict[str
         out = {k: first_old.get(k, anchor[k]) for k in ids}
         out["depth"] = anchor["depth"] - depth
     return out
+
+
+def _clear_on_summary(log: EventLog, step: int, bps: np.ndarray) -> bool:
+    """Whether the chunk holding ``step`` is known, from its summary alone, never to go to
+    a breakpoint (so that step need not be decoded to be checked)."""
+    ch = log.chunk_at(step)
+    return ch is not None and ch.summary is not None and not np.isin(ch.summary.eips, bps).any()
 
 
 def _pass_on_summary(log: EventLog, i: int, s: int, e: int, bps: np.ndarray
