@@ -169,14 +169,14 @@ def regs_agree(log: EventLog, step: int, regs: Sequence[int]) -> bool:
     first = int(switches[k - 1]) + 1 if k else 0
     last = int(switches[k]) if k < len(switches) else len(cols)
     cols, cut = cols[first:last], cut - first
-    is_reg = cols[:, 0] == C.REG
-    ids = cols[:, 1]
-    for r in range(C.NREGS):
-        at = np.flatnonzero(is_reg & (ids == r))
-        if not len(at):
-            continue
-        j = int(np.searchsorted(at, cut))
-        value = int(cols[at[j - 1], 3]) if j else int(cols[at[0], 2])
-        if value != regs[r]:
-            return False
-    return True
+    at = np.flatnonzero((cols[:, 0] == C.REG) & (cols[:, 1] < C.NREGS))
+    ids = cols[at, 1].astype(np.int64)
+    j = int(np.searchsorted(at, cut))
+    # The last write of each register up to the cut (its new), and the first after (its old):
+    # np.unique's first index, of the writes reversed and of those after.
+    known = np.full(C.NREGS, -1, dtype=np.int64)
+    after, first_after = np.unique(ids[j:], return_index=True)
+    known[after] = cols[at[j + first_after], 2]
+    before, last_back = np.unique(ids[:j][::-1], return_index=True)
+    known[before] = cols[at[j - 1 - last_back], 3]
+    return all(v < 0 or v == regs[r] for r, v in enumerate(known.tolist()))
