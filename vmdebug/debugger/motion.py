@@ -314,8 +314,8 @@ def _scan(dbg: "Debugger", forward: bool, pred: Pred | None, confirm: Confirm | 
                 if tl.interrupted:
                     return Stop(tl.last, "interrupt")
                 return Stop(tl.last, "end" if tl.ended else "limit")
-            if bps_only and len(anchor["procs"]) == 1 and not _may_deliver(dbg, a, b):
-                hi = _snapped(tl.log, a, b, width, True)
+            hi = _snapped(tl.log, a, b, width, True) if bps_only else b
+            if bps_only and len(anchor["procs"]) == 1 and not _may_deliver(dbg, a, hi):
                 skipped = skip_window(tl.log, a, hi, bps, _flat(anchor), True)
                 if skipped is not None:
                     anchor["procs"][anchor["pid"]].update(skipped)
