@@ -159,6 +159,7 @@ class Debugger:
         self.last_stop: LastStop | None = None
         self.failed = False
         self._frames: tuple[int, list[Frame]] | None = None
+        self._frame0: tuple[Any, Frame] | None = None      # innermost_frame's, when unwound alone
         self.on_stop: Callable[[], None] | None = None                # REPL context display
         #: How a program recorded here starts (None for a session file: its run is fixed).
         self.launch: Launch | None = None
@@ -216,6 +217,17 @@ class Debugger:
             self._frames = (key, build_frames(self))
         return self._frames[1]
 
+    def innermost_frame(self) -> Frame:
+        """``frames()[0]``, without unwinding the callers while the whole list is not needed
+        (gdb unwinds a caller only when asked for it: get_prev_frame).  A stop shows frame 0
+        alone, and unwinding a caller reads its unit's DWARF."""
+        key = (self.tl.cursor, self.stop_symbols() is not None)
+        if self._frames is not None and self._frames[0] == key:
+            return self._frames[1][0]
+        if self._frame0 is None or self._frame0[0] != key:
+            self._frame0 = (key, build_frames(self, limit=1)[0])
+        return self._frame0[1]
+
     @contextmanager
     def innermost_frames(self, frames: list[Frame]) -> Iterator[None]:
         """Within the block, :meth:`frames` at the cursor is ``frames``: the innermost ones
@@ -238,6 +250,8 @@ class Debugger:
         return stop[1]
 
     def selected_frame(self) -> Frame:
+        if self.frame_level == 0:
+            return self.innermost_frame()
         frames = self.frames()
         return frames[min(self.frame_level, len(frames) - 1)]
 
@@ -319,6 +333,7 @@ class Debugger:
         self.cache = Caches(symbolizer=self.cache.symbolizer, setup_end=self.cache.setup_end,
                             entries=self.cache.entries)
         self._frames = None
+        self._frame0 = None
         self.shown_pid = PID
         return True
 
@@ -484,7 +499,7 @@ class Debugger:
         source line of the frame's position - the call site when an inlined call is
         about to start there (gdb's skip_inline_frames)."""
         from vmdebug.debugger.variables import frame_sal
-        frame = self.frames()[0]
+        frame = self.innermost_frame()
         loc, show_addr = frame_sal(self, frame)
         if loc is None:
             self.write(self.frame_line(frame, True))

@@ -695,7 +695,7 @@ def cmd_record_goto(dbg: "Debugger", arg: str) -> None:
         raise DebugError(f"Target insn '{word}' not found (the history has steps 0..{tl.last}).")
     tl.goto(n)
     dbg.frame_level = 0
-    frame = dbg.frames()[0]
+    frame = dbg.innermost_frame()
     dbg.write(f"#0  {dbg.frame_line(frame)}")
     line = dbg.frame_source_line(frame)
     if line is not None:
