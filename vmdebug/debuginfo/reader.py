@@ -20,6 +20,7 @@ from typing import Any
 from elftools.dwarf.dwarfinfo import DebugSectionDescriptor, DWARFInfo, DwarfConfig
 
 from vmdebug.debuginfo import ctype as T
+from vmdebug.debuginfo.abbrev import Dwarf
 from vmdebug.debuginfo.symbols import Block, Function, InlineCall, LineFile, LocRange, Unit, Variable
 
 SECTIONS = {
@@ -34,14 +35,16 @@ SECTIONS = {
 
 
 def dwarf_info(sections: dict[str, bytes]) -> DWARFInfo | None:
-    """pyelftools' view of the debug sections (None without .debug_info)."""
+    """pyelftools' view of the debug sections (None without .debug_info), its abbreviation
+    tables decoded by :mod:`vmdebug.debuginfo.abbrev`."""
     if not sections.get(".debug_info"):
         return None
     kwargs: dict[str, Any] = {}
     for arg, name in SECTIONS.items():
         data = sections.get(name) if name else None
         kwargs[arg] = DebugSectionDescriptor(io.BytesIO(data), name, None, len(data), 0) if data else None
-    return DWARFInfo(DwarfConfig(little_endian=True, machine_arch="x86", default_address_size=4), **kwargs)
+    return Dwarf(DwarfConfig(little_endian=True, machine_arch="x86", default_address_size=4),
+                 abbrev_data=sections.get(".debug_abbrev") or b"", **kwargs)
 
 
 _TYPE_WORDS = {"signed", "unsigned", "short", "long", "int", "char", "double", "float"}

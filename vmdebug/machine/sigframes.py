@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING
 from events import codes as C
 from vmdebug.machine import syscalls as S
 from vmdebug.machine.faults import READ, SI_CODES, WRITE, CpuFault
-from vmdebug.machine.tasks import Task
 
 if TYPE_CHECKING:
     from vmdebug.machine.process import Process
+    from vmdebug.machine.tasks import Task
 
 SIG_DFL, SIG_IGN = 0, 1
 SA_SIGINFO, SA_RESTORER, SA_NODEFER, SA_RESETHAND = 4, 0x04000000, 0x40000000, 0x80000000
