@@ -103,3 +103,10 @@ def test_each_command_gets_its_own_full_parser() -> None:
                           cwd=ROOT, timeout=60)
     assert proc.returncode == 2
     assert "invalid choice: 'frobnicate'" in proc.stderr and "'serve'" in proc.stderr
+
+
+def test_the_layout_names_the_options_offer_are_the_machines() -> None:
+    from vmdebug.machine.layout import LAYOUTS
+    from vmdebug.machine.limits import LAYOUT_NAMES
+
+    assert LAYOUT_NAMES == tuple(sorted(LAYOUTS))

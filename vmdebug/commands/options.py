@@ -9,8 +9,7 @@ import sys
 from typing import BinaryIO
 
 from vmdebug.errors import UserError
-from vmdebug.machine.layout import LAYOUTS
-from vmdebug.machine.limits import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
+from vmdebug.machine.limits import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES, LAYOUT_NAMES
 
 
 #: What --stdin replaces, as each command says it in --help.
@@ -25,7 +24,7 @@ STDIN_DEFAULT = {
 def add_program_options(p: argparse.ArgumentParser, *, sessions: bool = False, stdin_default: str = "run") -> None:
     """-O, --layout, --max-steps, --memory, --env, -i, --file, --stdin FILE, then PROG and its ARGS."""
     p.add_argument("-O", dest="opt", default="0", metavar="LEVEL", help="gcc optimisation level for .c files")
-    p.add_argument("--layout", choices=sorted(LAYOUTS), default="i386",
+    p.add_argument("--layout", choices=LAYOUT_NAMES, default="i386",
                    help="i386: 3G/1G kernel, stack top 0xc0000000; compat: 32-bit process on x86-64, 0xffffe000")
     p.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS, help="stop after this many instructions")
     p.add_argument("--memory", type=int, default=DEFAULT_NFRAMES // 256, metavar="MIB",

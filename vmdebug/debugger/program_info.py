@@ -19,11 +19,12 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable
 
 from vmdebug.elffile import PT_LOAD, ElfError, ElfFile, symbol_rows
-from vmdebug.isa.lines import LineTable
 from vmdebug.safetext import safe_line, safe_text
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from vmdebug.isa.lines import LineTable
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class ProgramInfo:
         DWARF it answers only for code the DWARF does not cover, and a C program's table
         holds thousands of rows."""
         if self._lines_dict is not None:
+            from vmdebug.isa.lines import LineTable
             table = LineTable.from_dict(self._lines_dict)
             self._lines_dict = None
             self._lines = table if table.entries else None

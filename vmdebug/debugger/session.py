@@ -9,7 +9,7 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from events import codes as C
 from events.log import DamagedLog
@@ -17,7 +17,6 @@ from vmdebug.debugger import evaluate as EV
 from vmdebug.debugger import expressions as E
 from vmdebug.debugger.frames import Frame, build_frames
 # How a program recorded here starts (its arguments, environment and input).
-from vmdebug.debugger.launch import Input, Launch
 from vmdebug.debugger.memory import MemoryReader
 from vmdebug.debugger.output import Output
 from vmdebug.safetext import safe_bytes
@@ -30,6 +29,9 @@ from vmdebug.debuginfo import DebugInfo
 # getpid() returns: fixed, for reproducible output.
 from events.state import FIRST_PID as PID  # the first process's id (vmdebug.machine.kernel.PID)
 from vmdebug.machine.limits import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.launch import Input, Launch
 
 
 @dataclass
@@ -574,6 +576,7 @@ def open_debugger(target: str, args: list[str], write: Callable[[str], None] | N
         for w in sess.warnings + tl.take_warnings() + info.warnings:
             dbg.error(f"warning: {w}")
         return dbg
+    from vmdebug.debugger.launch import Launch
     from vmdebug.program import load_program
     program = load_program(target, opt)
     launch = Launch(target, program, list(args), list(env or []), stdin, layout, memory_mib * 256, max_steps, opt,
