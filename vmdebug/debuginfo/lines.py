@@ -26,10 +26,10 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from vmdebug.debuginfo.leb128 import sleb128, uleb128
+
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-from vmdebug.debuginfo.leb128 import sleb128, uleb128
 
 
 @dataclass(slots=True)
