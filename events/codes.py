@@ -64,8 +64,8 @@ EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI, EIP, EFLAGS, CR3 = range(11)
 FCTRL, FSTAT, FTAG, FIOFF, FOOFF, FOP, MXCSR = (REG_IDS[n] for n in FPU_CONTROL_NAMES)
 NREGS = len(REG_NAMES)
 #: Registers a session of schema 3 or older holds: the FPU and SSE ones came with schema 4.
-#: An older file's register lists are widened with zeros (:func:`widen_regs`): nothing in
-#: such a run touched them, and the fold of its log starts from zero too.
+#: An older file's register lists are widened with the FPU state exec gives (:func:`widen_regs`):
+#: nothing in such a run touched them, and the fold of its log starts from it too.
 NREGS_V3 = len(GPR_NAMES)
 #: The FPU state exec gives a process (the kernel's fpstate_init: FCW 0x37f, MXCSR 0x1f80).
 FCW_INITIAL, MXCSR_INITIAL = 0x037F, 0x1F80
@@ -89,20 +89,32 @@ def st_register(regs: Any, i: int) -> int:
     return int(regs[r]) | int(regs[r + 1]) << 32 | int(regs[r + 2]) << 64
 
 
-def digest_regs(regs: Any) -> tuple[int, ...]:
-    """Registers as a checkpoint's digest covers them: without the FPU and SSE ones while
-    they are all zero, so the digests of schema 3 files (which had none) still match."""
+def initial_regs() -> list[int]:
+    """The registers before step 0, where every fold starts: zeros, and the FPU state a new
+    task has (the kernel's fpstate_init: the FPU control word and MXCSR).  A file of schema 3
+    or older has no event that sets those (its machine had no FPU), so they stay so all
+    through its run; exec sets them to the same values in a newer file."""
+    regs = [0] * NREGS
+    regs[FCTRL], regs[MXCSR] = FCW_INITIAL, MXCSR_INITIAL
+    return regs
+
+
+def digest_regs(regs: Any, narrow: bool = False) -> tuple[int, ...]:
+    """Registers as a checkpoint's digest covers them: the first :data:`NREGS_V3` alone for a
+    checkpoint read from a file of schema 3 or older (``narrow``: its digest was taken over
+    those), and without the FPU and SSE ones while they are all zero."""
     values = tuple(int(r) for r in regs)
-    return values[:NREGS_V3] if not any(values[NREGS_V3:]) else values
+    return values[:NREGS_V3] if narrow or not any(values[NREGS_V3:]) else values
 
 
 def widen_regs(regs: Any) -> list[int]:
     """A register list read from a file, at today's width: an old file's shorter list
-    (schema 3 and before) gains the FPU and SSE registers as zeros.  Raises ValueError
-    for any other length."""
+    (schema 3 and before) gains the FPU and SSE registers as exec left them
+    (:func:`initial_regs`: nothing in such a run touched them).  Raises ValueError for any
+    other length."""
     values = [int(r) for r in regs]
     if len(values) == NREGS_V3:
-        values += [0] * (NREGS - NREGS_V3)
+        values += initial_regs()[NREGS_V3:]
     if len(values) != NREGS:
         raise ValueError("wrong number of registers")
     return values

@@ -62,7 +62,8 @@ class ProcessState:
     """Everything the fold of a log prefix determines."""
 
     nframes: int
-    regs: list[int] = field(default_factory=lambda: [0] * C.NREGS)
+    #: Before step 0: zeros, and the FPU as a new task has it (C.initial_regs).
+    regs: list[int] = field(default_factory=C.initial_regs)
     #: Physical memory as bytes: an anonymous private mapping, so frames never touched cost
     #: nothing, read as zeros, and need no numpy (``vmdebug run`` of a short program never
     #: imports it: issue #17).  :attr:`phys` is the same memory as a numpy array.

@@ -36,3 +36,11 @@ def test_an_old_session_steps_over_its_libc() -> None:
     assert text.split("\n")[-5:] == [
         '50\t    printf("factorial(5) = %d\\n", factorial(5));', "factorial(5) = 120", "51\t    return 0;",
         "52\t}", "[Inferior 1 (process 1000) exited normally]"]
+
+
+def test_an_old_sessions_fpu_is_as_exec_left_it() -> None:
+    """Its machine had no FPU: the control word and MXCSR read as exec sets them (0x37f,
+    0x1f80), as in a session recorded today, not as zeros."""
+    text, _cap, _dbg = run(str(SESSION), ["starti", "p $fctrl", "p $mxcsr", "record goto end", "p/x $fctrl"])
+    lines = text.split("\n")
+    assert "$1 = 895" in lines and "$2 = [ IM DM ZM OM UM PM ]" in lines and lines[-1] == "$3 = 0x37f"

@@ -51,20 +51,22 @@ def record(step: int, regs: Any, frames: dict[int, bytes], brk: int, vmas: dict[
 
 
 def digest(regs: Any, brk: int, vmas: dict[int, Any], stack: Any, pagemap: dict[int, int], exited: Any,
-           fault: Any, outputs: int, frames: Iterable[tuple[int, Any]], procs: Any = None) -> bytes:
+           fault: Any, outputs: int, frames: Iterable[tuple[int, Any]], procs: Any = None,
+           narrow: bool = False) -> bytes:
     """A digest of a folded state: registers, break, VMAs, frames, page map, end, output
     count, and the bytes of every frame that is not all zeros (``frames`` gives each frame
     that may not be, in increasing order).  Stored with each checkpoint when it is taken
     and compared when the checkpoint is first used: an edited checkpoint is then refused
-    without folding the run up to it.  It is a checksum, not a signature: docs/security.md."""
+    without folding the run up to it.  It is a checksum, not a signature: docs/security.md.
+    ``narrow``: the checkpoint comes from a file of schema 3 or older (C.digest_regs)."""
     h = hashlib.blake2b(digest_size=16)
-    scalars = (C.digest_regs(regs), int(brk), sorted((int(k), tuple(v)) for k, v in vmas.items()),
+    scalars = (C.digest_regs(regs, narrow), int(brk), sorted((int(k), tuple(v)) for k, v in vmas.items()),
                [tuple(f) for f in stack], sorted(pagemap.items()), tuple(exited) if exited else None,
                tuple(fault) if fault else None, int(outputs))
     h.update(repr(scalars).encode())
     if procs is not None:
         pid, tasks, parents = procs
-        tasks = [[t[0], list(C.digest_regs(t[1])), *t[2:]] for t in tasks]
+        tasks = [[t[0], list(C.digest_regs(t[1], narrow)), *t[2:]] for t in tasks]
         h.update(repr([pid, tasks, parents]).encode())
     for f, data in frames:
         arr = np.frombuffer(data, dtype=np.uint8) if isinstance(data, bytes) else data
@@ -74,11 +76,12 @@ def digest(regs: Any, brk: int, vmas: dict[int, Any], stack: Any, pagemap: dict[
     return h.digest()
 
 
-def state_digest(state: ProcessState, frames: Iterable[int]) -> bytes:
+def state_digest(state: ProcessState, frames: Iterable[int], narrow: bool = False) -> bytes:
     """:func:`digest` of ``state``, whose nonzero frames are among ``frames``."""
     phys = state.phys
     return digest(state.regs, state.brk, state.vmas, state.stack, state.pagemap, state.exited, state.fault,
-                  state.outputs, ((f, phys[f * PAGE:(f + 1) * PAGE]) for f in sorted(frames)), state.procs_data())
+                  state.outputs, ((f, phys[f * PAGE:(f + 1) * PAGE]) for f in sorted(frames)), state.procs_data(),
+                  narrow)
 
 
 class LiveCheckpoints:
@@ -130,7 +133,7 @@ def verify(log: EventLog, nframes: int, checkpoints: Sequence[Any]) -> int:
     with numpy; the few events behind the break, the output count, the end of the run and
     the page map go through the fold itself (:func:`events.kinds.apply`) on a state that
     holds only them (a few milliseconds per 100k steps)."""
-    regs = [0] * C.NREGS
+    regs = C.initial_regs()
     state = ProcessState(nframes)
     bound = 0
     for k, cp in enumerate(checkpoints):

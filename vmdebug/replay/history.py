@@ -38,6 +38,7 @@ class Checkpoint:
     outputs: int
     digest: bytes | None = None   # of the folded state, for stored checkpoints (vmdebug.replay.checkpoints)
     procs: Any = None             # the other processes (ProcessState.procs_data), None while there is one
+    narrow: bool = False          # from a file of schema 3 or older: its digest covers the first registers
 
 
 
@@ -99,7 +100,7 @@ class History:
         stored ones after it, and rebuilt from the log."""
         self._unchecked.discard(cp.step)
         state = self.restore(cp)
-        if (stored.state_digest(state, cp.frames) == cp.digest
+        if (stored.state_digest(state, cp.frames, cp.narrow) == cp.digest
                 and stored.regs_agree(self.log, cp.step, cp.regs)):
             return True
         for step in [s for s in self._unchecked if s > cp.step] + [cp.step]:
@@ -212,6 +213,7 @@ class History:
                         return None
                     frames[int(f)] = blob
                 try:
+                    narrow = len(d["regs"]) == C.NREGS_V3
                     regs = tuple(C.widen_regs(d["regs"]))
                 except ValueError:
                     return None
@@ -222,7 +224,7 @@ class History:
                     {int(k): int(v) for k, v in d["pagemap"]},
                     tuple(d["exited"]) if d["exited"] else None,
                     tuple(d["fault"]) if d["fault"] else None, int(d["outputs"]), _digest(d.get("digest")),
-                    _procs(d.get("procs"))))
+                    _procs(d.get("procs")), narrow))
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
         return loaded
