@@ -138,13 +138,15 @@ def surely_valid(schema: dict[str, Any], value: Any) -> bool:
     """True only when pydantic-core certainly accepts ``value``: the exact types strict mode
     asks for, within range.  False means "ask pydantic-core" (it may still accept it, and it
     words the error), never "invalid".  Only the schema kinds used above are known."""
-    check = _CHECKERS.get(id(schema))
-    if check is None:
-        check = _CHECKERS[id(schema)] = _checker(schema)
-    return check(value)
+    global _HEADER_CHECK
+    if schema is SESSION_HEADER:
+        if _HEADER_CHECK is None:
+            _HEADER_CHECK = _checker(SESSION_HEADER)
+        return _HEADER_CHECK(value)
+    return _checker(schema)(value)
 
 
-_CHECKERS: dict[int, Callable[[Any], bool]] = {}
+_HEADER_CHECK: Callable[[Any], bool] | None = None      # SESSION_HEADER's, built on first use
 _SCALARS = {"str": str, "bytes": bytes, "bool": bool}
 
 

@@ -484,9 +484,9 @@ class EventLog:
         if step >= self._sealed_steps:
             rel = step - self._sealed_steps
             return self._sealed_events + (self._ends[rel - 1] // FIELDS if rel else 0)
-        if not self.chunks or step < self._chunk_first_steps[0]:
+        ch = self.chunk_at(step)
+        if ch is None:
             raise ValueError(f"this log no longer keeps step {step}")
-        ch = self.chunks[bisect.bisect_right(self._chunk_first_steps, step) - 1]
         if step == ch.first_step:                 # known without decoding the chunk
             return ch.first_event
         before = int(np.searchsorted(ch.busy, step - ch.first_step, side="left"))

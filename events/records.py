@@ -101,7 +101,6 @@ import numpy  # noqa: F401  (now, while the caller compiles the program: not at 
 from events.chunks import chunk_payload
 from events.records import ZLIB_LEVEL
 assert ZLIB_LEVEL == level
-import os
 shared = int(sys.argv[3])
 inp, out = sys.stdin.buffer, sys.stdout.buffer
 head = struct.Struct("<IB")

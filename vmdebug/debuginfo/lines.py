@@ -247,9 +247,6 @@ def build(debug: Any, line_section: bytes) -> list[UnitLines]:
     """gdb's line tables of every unit of a :class:`vmdebug.debuginfo.DebugInfo` that has a
     line program; each is decoded when first asked for."""
     out: list[UnitLines] = []
-    dwarf = debug.dwarf
-    if dwarf is None:
-        return out
     for unit in debug.units:
         lp = unit.line_program
         if lp is None:
