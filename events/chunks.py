@@ -11,9 +11,9 @@ wrong event.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from events.record import Record
 from events.lazy import np
 
 from events import codes as C
@@ -140,20 +140,23 @@ def _freeze_extra(x: Any) -> Any:
     return tuple(_freeze_extra(v) for v in x) if isinstance(x, list) else x
 
 
-@dataclass
-class _ChunkRecord:
+class _ChunkRecord(Record):
     """A chunk record's fields, checked, with its events still compressed."""
-    first_step: int
-    first_event: int
-    nsteps: int
-    nevents: int
-    extras_base: int
-    extras: list[Any]
-    cols: bytes
-    counts: bytes
-    regs: list[int] | None        # registers at the chunk's start (files before lazy reading lack it)
-    kinds: int | None             # the kinds of event present, a bit per code (likewise)
-    summary: Summary | None = None   # for scans that pass it undecoded (likewise)
+
+    def __init__(self, first_step: int, first_event: int, nsteps: int, nevents: int, extras_base: int,
+                 extras: list[Any], cols: bytes, counts: bytes, regs: list[int] | None, kinds: int | None,
+                 summary: Summary | None = None) -> None:
+        self.first_step = first_step
+        self.first_event = first_event
+        self.nsteps = nsteps
+        self.nevents = nevents
+        self.extras_base = extras_base
+        self.extras = extras
+        self.cols = cols
+        self.counts = counts
+        self.regs = regs  # registers at the chunk's start (files before lazy reading lack it)
+        self.kinds = kinds  # the kinds of event present, a bit per code (likewise)
+        self.summary = summary  # for scans that pass it undecoded (likewise)
 
 
 def _chunk_record(payload: bytes) -> _ChunkRecord:

@@ -8,8 +8,9 @@ that apply, as it always was.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from events.record import Frozen
 
 #: exited / killed: the recorded run reached its end; limit: ``--max-steps``;
 #: interrupted: Ctrl-C; running: a live program not finished yet; unknown: a file
@@ -17,12 +18,19 @@ from typing import Any
 HOWS = ("exited", "killed", "limit", "interrupted", "running", "unknown")
 
 
-@dataclass(frozen=True)
-class RunEnd:
-    how: str = "unknown"
-    status: int = 0          # exit status (exited), or what wait() would report (killed)
-    signal: int = 0          # the fatal signal (killed)
-    reason: str = ""         # the kernel's words for the signal, or the limit that stopped the run
+class RunEnd(Frozen):
+    __slots__ = (
+        "how",
+        "status",  # exit status (exited), or what wait() would report (killed)
+        "signal",  # the fatal signal (killed)
+        "reason",  # the kernel's words for the signal, or the limit that stopped the run
+    )
+
+    def __init__(self, how: str = "unknown", status: int = 0, signal: int = 0, reason: str = "") -> None:
+        object.__setattr__(self, "how", how)
+        object.__setattr__(self, "status", status)
+        object.__setattr__(self, "signal", signal)
+        object.__setattr__(self, "reason", reason)
 
     @property
     def ended(self) -> bool:

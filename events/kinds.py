@@ -26,13 +26,11 @@ fields, and how it packs, applies and describes itself), and its sample in the t
 from __future__ import annotations
 
 import importlib
-import inspect
 import typing
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal
 
-
 from events import codes as C
+from events.record import Frozen
 from events.state import (PAGE, PAGE_SHIFT, PDE_TABLE, PTE_D, PTE_RW, ZERO_PAGE, FoldError, ProcessState, Row,
                           pte_value)
 
@@ -53,20 +51,46 @@ REQUIRED: Any = Ellipsis
 Field_ = tuple[str, Any, Any]
 
 
-@dataclass(frozen=True)
-class Kind:
-    code: int
-    name: str
-    model: str
-    payload: bool
-    unpack: Callable[[int, int, int, int, Any], dict[str, Any]]
-    pack: Callable[[Any], tuple[Row, Any]]
-    apply: Apply
-    describe: Callable[[int, int, int, int, int, Any], str]
-    fold: str            # how a run of events folds it: see FOLDS
-    summary: bool        # it moves the break, the output count, the end or the page map
-    owner: type          # the decorated class: its annotations are the public model's fields
-    doc: str             # the public model's docstring
+class Kind(Frozen):
+    __slots__ = (
+        "code",
+        "name",
+        "model",
+        "payload",
+        "unpack",
+        "pack",
+        "apply",
+        "describe",
+        "fold",      # how a run of events folds it: see FOLDS
+        "summary",   # it moves the break, the output count, the end or the page map
+        "owner",     # the decorated class: its annotations are the public model's fields
+        "raw_doc",   # the public model's docstring as written (``doc`` cleans it)
+    )
+
+    def __init__(self, code: int, name: str, model: str, payload: bool,
+                 unpack: Callable[[int, int, int, int, Any], dict[str, Any]],
+                 pack: Callable[[Any], tuple[Row, Any]], apply: Apply,
+                 describe: Callable[[int, int, int, int, int, Any], str], fold: str, summary: bool,
+                 owner: type, raw_doc: str) -> None:
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "model", model)
+        object.__setattr__(self, "payload", payload)
+        object.__setattr__(self, "unpack", unpack)
+        object.__setattr__(self, "pack", pack)
+        object.__setattr__(self, "apply", apply)
+        object.__setattr__(self, "describe", describe)
+        object.__setattr__(self, "fold", fold)
+        object.__setattr__(self, "summary", summary)
+        object.__setattr__(self, "owner", owner)
+        object.__setattr__(self, "raw_doc", raw_doc)
+
+    @property
+    def doc(self) -> str:
+        """The public model's docstring, cleaned as ``inspect.getdoc`` cleans one (``inspect``
+        is imported here, by the schema's builder, not by every ``run``: 8 ms)."""
+        import inspect
+        return inspect.cleandoc(self.raw_doc)
 
     @property
     def fields(self) -> tuple[Field_, ...]:
@@ -110,6 +134,11 @@ def _declared(cls: type) -> tuple[tuple[str, Any, Any], ...]:
     return tuple((n, t, getattr(cls, n, REQUIRED)) for n, t in seen.items())
 
 
+def _doc(cls: type) -> str:
+    """The docstring ``cls`` has or inherits, as written (what ``inspect.getdoc`` finds)."""
+    return next((base.__doc__ for base in cls.__mro__ if base is not object and base.__doc__), "")
+
+
 def kind(*codes: int, name: str, payload: bool = False, fold: str = "aside",
          summary: bool = False) -> Callable[[type], type]:
     """Register a class holding the fields of ``name``'s model and ``unpack``, ``pack``,
@@ -118,14 +147,14 @@ def kind(*codes: int, name: str, payload: bool = False, fold: str = "aside",
         raise ValueError(f"unknown fold {fold!r}")
     model = "".join(part.capitalize() for part in name.split("_"))
     def register(cls: type) -> type:
-        fields, doc = _declared(cls), inspect.getdoc(cls) or ""
+        fields, doc = _declared(cls), _doc(cls)
         if not fields:
             raise ValueError(f"event kind {name} declares no fields")
         for code in codes:
             if code in _TABLE:
                 raise ValueError(f"event code {code} registered twice")
             twin = next((k for k in _TABLE.values() if k.name == name), None)
-            if twin is not None and (_declared(twin.owner), twin.doc) != (fields, doc):
+            if twin is not None and (_declared(twin.owner), twin.raw_doc) != (fields, doc):
                 raise ValueError(f"event kind {name}: codes {twin.code} and {code} declare different fields")
             unpack = getattr(cls, "unpack")
             _TABLE[code] = Kind(code, name, model, payload,

@@ -19,9 +19,9 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from events.record import Frozen
 from events.lazy import np, unique
 
 from events import codes as C
@@ -186,19 +186,29 @@ class Chunk:
                      self.extras_base, extras)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(Frozen):
     """What scans need of a chunk, known without decoding it: the registers as it starts,
     every eip its steps went to and every page its events wrote or (un)mapped (both sorted,
     unique), and how many more frames it pushed than it popped.  Stored with each chunk of a
     session file."""
-    regs: tuple[int, ...]
-    eips: np.ndarray
-    depth: int
-    pages: np.ndarray | None = None      # page numbers (address >> 12); None: not known
-    #: Or the pages still compressed, read when first asked (a file's chunks keep them so,
-    #: so opening costs no more than the file): a function giving them, or None if unreadable.
-    load_pages: Callable[[], np.ndarray | None] | None = None
+
+    __slots__ = (
+        "regs",
+        "eips",
+        "depth",
+        "pages",       # page numbers (address >> 12); None: not known
+        #: Or the pages still compressed, read when first asked (a file's chunks keep them so,
+        #: so opening costs no more than the file): a function giving them, or None if unreadable.
+        "load_pages",
+    )
+
+    def __init__(self, regs: tuple[int, ...], eips: np.ndarray, depth: int, pages: np.ndarray | None = None,
+                 load_pages: Callable[[], np.ndarray | None] | None = None) -> None:
+        object.__setattr__(self, "regs", regs)
+        object.__setattr__(self, "eips", eips)
+        object.__setattr__(self, "depth", depth)
+        object.__setattr__(self, "pages", pages)
+        object.__setattr__(self, "load_pages", load_pages)
 
     def written_pages(self) -> np.ndarray | None:
         if self.pages is None and self.load_pages is not None:

@@ -29,9 +29,9 @@ import struct
 import zlib
 from collections import deque
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterator
 
+from events.record import Record
 from events import codes as C
 from events.chunks import (_chunk_record, _decode_body, _lazy_chunk, _RegTracker, chunk_job, chunk_payload,  # noqa: F401
                            decode_chunk, encode_chunk)
@@ -51,14 +51,16 @@ class SessionError(Exception):
     """The file cannot be opened at all; the message is one line."""
 
 
-@dataclass
-class Session:
-    header: dict[str, Any]
-    log: EventLog
-    footer: dict[str, Any] | None
-    warnings: list[str] = field(default_factory=list)
-    size: int = 0
-    checkpoints: list[Any] | None = None  # stored state snapshots, see vmdebug.replay.history
+class Session(Record):
+    def __init__(self, header: dict[str, Any], log: EventLog, footer: dict[str, Any] | None,
+                 warnings: list[str] | None = None, size: int = 0,
+                 checkpoints: list[Any] | None = None) -> None:
+        self.header = header
+        self.log = log
+        self.footer = footer
+        self.warnings = [] if warnings is None else warnings
+        self.size = size
+        self.checkpoints = checkpoints  # stored state snapshots, see vmdebug.replay.history
 
     @property
     def files(self) -> tuple[dict[str, bytes], dict[str, bytes]]:

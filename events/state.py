@@ -14,12 +14,12 @@ which process ran each step.
 from __future__ import annotations
 
 import mmap
-from dataclasses import dataclass, field
 from typing import Any
 
 from events.lazy import np
 
 from events import codes as C
+from events.record import Record
 
 PAGE = 4096
 PAGE_SHIFT = 12
@@ -57,33 +57,35 @@ def pte_value(frame: int, perms: int) -> int:
     return value
 
 
-@dataclass
-class ProcessState:
+class ProcessState(Record):
     """Everything the fold of a log prefix determines."""
 
-    nframes: int
-    #: Before step 0: zeros, and the FPU as a new task has it (C.initial_regs).
-    regs: list[int] = field(default_factory=C.initial_regs)
-    #: Physical memory as bytes: an anonymous private mapping, so frames never touched cost
-    #: nothing, read as zeros, and need no numpy (``vmdebug run`` of a short program never
-    #: imports it: issue #17).  :attr:`phys` is the same memory as a numpy array.
-    mem: mmap.mmap = field(init=False, repr=False, compare=False)
-    _phys: Any = field(init=False, default=None, repr=False, compare=False)
-    brk: int = 0
-    vmas: dict[int, tuple[int, int, str]] = field(default_factory=dict)  # start -> (end, perms, name)
-    stack: list[tuple[str, int, int, int]] = field(default_factory=list)  # (function, call_site, ret, base)
-    pagemap: dict[int, int] = field(default_factory=dict)  # virtual page number -> frame (mirror of the PTEs)
-    exited: tuple[int, int] | None = None  # (status, signal)
-    fault: tuple[int, ...] | None = None   # (code, a, b, c, d) of the fatal event
-    outputs: int = 0                       # output_written events so far
-    touched: set[int] = field(default_factory=set)  # frames written since the last checkpoint
-    pid: int = FIRST_PID                   # the current process
-    #: The other processes: pid -> (regs, brk, vmas, stack, pagemap, exited, fault).
-    tasks: dict[int, Task] = field(default_factory=dict)
-    parents: dict[int, int] = field(default_factory=dict)  # pid -> its parent's pid (fork)
-
-    def __post_init__(self) -> None:
-        self.mem = anonymous_memory(self.nframes * PAGE)
+    def __init__(self, nframes: int, regs: list[int] | None = None, brk: int = 0,
+                 vmas: dict[int, tuple[int, int, str]] | None = None,
+                 stack: list[tuple[str, int, int, int]] | None = None, pagemap: dict[int, int] | None = None,
+                 exited: tuple[int, int] | None = None, fault: tuple[int, ...] | None = None,
+                 outputs: int = 0, touched: set[int] | None = None, pid: int = FIRST_PID,
+                 tasks: dict[int, Task] | None = None, parents: dict[int, int] | None = None) -> None:
+        self.nframes = nframes
+        #: Before step 0: zeros, and the FPU as a new task has it (C.initial_regs).
+        self.regs = C.initial_regs() if regs is None else regs
+        #: Physical memory as bytes: an anonymous private mapping, so frames never touched cost
+        #: nothing, read as zeros, and need no numpy (``vmdebug run`` of a short program never
+        #: imports it: issue #17).  :attr:`phys` is the same memory as a numpy array.
+        self.mem: mmap.mmap = anonymous_memory(nframes * PAGE)
+        self._phys: Any = None
+        self.brk = brk
+        self.vmas = {} if vmas is None else vmas  # start -> (end, perms, name)
+        self.stack = [] if stack is None else stack  # (function, call_site, ret, base)
+        self.pagemap = {} if pagemap is None else pagemap  # virtual page number -> frame (mirror of the PTEs)
+        self.exited = exited  # (status, signal)
+        self.fault = fault  # (code, a, b, c, d) of the fatal event
+        self.outputs = outputs  # output_written events so far
+        self.touched = set() if touched is None else touched  # frames written since the last checkpoint
+        self.pid = pid  # the current process
+        #: The other processes: pid -> (regs, brk, vmas, stack, pagemap, exited, fault).
+        self.tasks = {} if tasks is None else tasks
+        self.parents = {} if parents is None else parents  # pid -> its parent's pid (fork)
 
     @property
     def phys(self) -> np.ndarray:

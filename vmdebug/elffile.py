@@ -12,8 +12,9 @@ Elf32_Sym).
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 from types import SimpleNamespace
+
+from events.record import Frozen
 
 PT_LOAD, PT_GNU_STACK = 1, 0x6474E551
 PF_X, PF_W, PF_R = 1, 2, 4
@@ -33,26 +34,31 @@ class ElfError(ValueError):
     """A table of the file cannot be read as it says it is laid out."""
 
 
-@dataclass(frozen=True)
-class ProgramHeader:
-    type: int
-    offset: int
-    vaddr: int
-    filesz: int
-    memsz: int
-    flags: int
+class ProgramHeader(Frozen):
+    __slots__ = ("type", "offset", "vaddr", "filesz", "memsz", "flags")
+
+    def __init__(self, type: int, offset: int, vaddr: int, filesz: int, memsz: int, flags: int) -> None:
+        object.__setattr__(self, "type", type)
+        object.__setattr__(self, "offset", offset)
+        object.__setattr__(self, "vaddr", vaddr)
+        object.__setattr__(self, "filesz", filesz)
+        object.__setattr__(self, "memsz", memsz)
+        object.__setattr__(self, "flags", flags)
 
 
-@dataclass(frozen=True)
-class Section:
-    name: str
-    type: int
-    flags: int
-    address: int
-    offset: int
-    size: int
-    link: int
-    entsize: int
+class Section(Frozen):
+    __slots__ = ("name", "type", "flags", "address", "offset", "size", "link", "entsize")
+
+    def __init__(self, name: str, type: int, flags: int, address: int, offset: int, size: int, link: int,
+                 entsize: int) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "type", type)
+        object.__setattr__(self, "flags", flags)
+        object.__setattr__(self, "address", address)
+        object.__setattr__(self, "offset", offset)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "link", link)
+        object.__setattr__(self, "entsize", entsize)
 
     @property
     def allocated(self) -> bool:
@@ -64,15 +70,26 @@ class Section:
         return "a" + ("w" if self.flags & SHF_WRITE else "") + ("x" if self.flags & SHF_EXECINSTR else "")
 
 
-@dataclass(frozen=True)
-class Symbol:
-    name: str
-    value: int
-    size: int
-    type: int          # STT_*
-    bind: int          # STB_*
-    shndx: int
-    section: str       # the name of section ``shndx`` ("" when it has none)
+class Symbol(Frozen):
+    __slots__ = (
+        "name",
+        "value",
+        "size",
+        "type",     # STT_*
+        "bind",     # STB_*
+        "shndx",
+        "section",  # the name of section ``shndx`` ("" when it has none)
+    )
+
+    def __init__(self, name: str, value: int, size: int, type: int, bind: int, shndx: int,
+                 section: str) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "type", type)
+        object.__setattr__(self, "bind", bind)
+        object.__setattr__(self, "shndx", shndx)
+        object.__setattr__(self, "section", section)
 
 
 def symbol_rows(elf: "ElfFile") -> tuple[list[SimpleNamespace], list[SimpleNamespace]]:

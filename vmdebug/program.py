@@ -9,20 +9,20 @@ table and source texts.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from events.record import Record
 from events import codes as C
 from vmdebug.errors import UserError
 from vmdebug.machine.process import LoadSpec, Segment, program_path
 
 
-@dataclass
-class Program:
-    spec: LoadSpec
-    # Stored in the session header; None when built without debug information (``run``).
-    image: dict[str, Any] | None = None
+class Program(Record):
+    def __init__(self, spec: LoadSpec, image: dict[str, Any] | None = None) -> None:
+        self.spec = spec
+        # Stored in the session header; None when built without debug information (``run``).
+        self.image = image
 
 
 def session_header(path: str, args: list[str], program: Program, nframes: int, layout: str,

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import math
 import struct
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from events.record import Record
 from vmdebug.debuginfo import ctype as T
 from vmdebug.debuginfo.ctype import CType
 from vmdebug.debugger.values import DebugError, Value
@@ -27,20 +27,25 @@ from vmdebug.debugger.values import DebugError, Value
 MAX_VALUE_SIZE = 65536                 # gdb's `max-value-size`
 
 
-@dataclass
-class EvalContext:
+class EvalContext(Record):
     """What an expression can see.  Filled by the debugger for the selected frame."""
 
-    read_mem: Callable[[int, int], bytes]                  # raises DebugError when unmapped
-    lookup: Callable[[str], Value | None]                   # a variable, function or enumerator
-    read_reg: Callable[[str], Value | None]                 # $eax, $pc, ...
-    history: list[Value] = field(default_factory=list)
-    convenience: dict[str, Value] = field(default_factory=dict)
-    regs_read: set[str] = field(default_factory=set)
-    mem_read: list[tuple[int, int]] = field(default_factory=list)
-    reg_value: Callable[[int], int | None] | None = None   # a DWARF register of the frame
-    blocks_used: list[Any] = field(default_factory=list)   # blocks whose locals were named
-    special: Callable[[str], Value | None] | None = None   # gdb's computed $_siginfo, $_exitcode
+    def __init__(self, read_mem: Callable[[int, int], bytes], lookup: Callable[[str], Value | None],
+                 read_reg: Callable[[str], Value | None], history: list[Value] | None = None,
+                 convenience: dict[str, Value] | None = None, regs_read: set[str] | None = None,
+                 mem_read: list[tuple[int, int]] | None = None,
+                 reg_value: Callable[[int], int | None] | None = None, blocks_used: list[Any] | None = None,
+                 special: Callable[[str], Value | None] | None = None) -> None:
+        self.read_mem = read_mem  # raises DebugError when unmapped
+        self.lookup = lookup  # a variable, function or enumerator
+        self.read_reg = read_reg  # $eax, $pc, ...
+        self.history = [] if history is None else history
+        self.convenience = {} if convenience is None else convenience
+        self.regs_read = set() if regs_read is None else regs_read
+        self.mem_read = [] if mem_read is None else mem_read
+        self.reg_value = reg_value  # a DWARF register of the frame
+        self.blocks_used = [] if blocks_used is None else blocks_used  # blocks whose locals were named
+        self.special = special  # gdb's computed $_siginfo, $_exitcode
 
     def read(self, address: int, size: int) -> bytes:
         self.mem_read.append((address & 0xFFFFFFFF, size))

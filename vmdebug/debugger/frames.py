@@ -19,9 +19,9 @@ the source.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from events.record import Record
 from events import codes as C
 from vmdebug.debugger.program_info import Sym
 
@@ -32,26 +32,31 @@ if TYPE_CHECKING:
 NREGS = 10                      # eax .. eflags: the DWARF numbers of i386 are the CPU's order
 
 
-@dataclass
-class Frame:
-    level: int
-    pc: int
-    func: Sym | None             # the ELF symbol of the code (for names without DWARF)
-    name: str                    # function name ("??" if unknown)
-    ret_slot: int | None         # where this frame's return address is stored
-    saved_ret: int | None        # the return address the call pushed (shadow stack)
-    sp: int                      # lowest address of the frame (esp for frame 0)
-    fp: int | None = None        # the frame's ebp (from the ebp chain), None if unknown
-    regs: dict[int, int | None] = field(default_factory=dict)   # DWARF regno -> value here
-    cfa: int | None = None       # the canonical frame address (caller's sp before the call)
-    function: "Function | None" = None    # the DWARF function whose code this is
-    block: "Block | None" = None          # the innermost block in scope in this frame
-    inline: "Block | None" = None         # for an inline frame: the inlined block it stands for
-    inner_inline: "Block | None" = None   # the inline frame just inside this one, if any
-    real: int = 0                # index of the real (non-inline) frame this belongs to
-    lookup: int = 0              # the pc to find blocks, lines and location entries with
-    skipped_inline: "Block | None" = None  # frame 0: an inlined call whose first pc this is
-    sigtramp: bool = False       # the signal trampoline: gdb's "<signal handler called>" frame
+class Frame(Record):
+    def __init__(self, level: int, pc: int, func: Sym | None, name: str, ret_slot: int | None,
+                 saved_ret: int | None, sp: int, fp: int | None = None,
+                 regs: dict[int, int | None] | None = None, cfa: int | None = None,
+                 function: "Function | None" = None, block: "Block | None" = None,
+                 inline: "Block | None" = None, inner_inline: "Block | None" = None, real: int = 0,
+                 lookup: int = 0, skipped_inline: "Block | None" = None, sigtramp: bool = False) -> None:
+        self.level = level
+        self.pc = pc
+        self.func = func  # the ELF symbol of the code (for names without DWARF)
+        self.name = name  # function name ("??" if unknown)
+        self.ret_slot = ret_slot  # where this frame's return address is stored
+        self.saved_ret = saved_ret  # the return address the call pushed (shadow stack)
+        self.sp = sp  # lowest address of the frame (esp for frame 0)
+        self.fp = fp  # the frame's ebp (from the ebp chain), None if unknown
+        self.regs = {} if regs is None else regs  # DWARF regno -> value here
+        self.cfa = cfa  # the canonical frame address (caller's sp before the call)
+        self.function = function  # the DWARF function whose code this is
+        self.block = block  # the innermost block in scope in this frame
+        self.inline = inline  # for an inline frame: the inlined block it stands for
+        self.inner_inline = inner_inline  # the inline frame just inside this one, if any
+        self.real = real  # index of the real (non-inline) frame this belongs to
+        self.lookup = lookup  # the pc to find blocks, lines and location entries with
+        self.skipped_inline = skipped_inline  # frame 0: an inlined call whose first pc this is
+        self.sigtramp = sigtramp  # the signal trampoline: gdb's "<signal handler called>" frame
 
     @property
     def base(self) -> int | None:

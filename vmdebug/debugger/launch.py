@@ -4,18 +4,24 @@ input that gdb's ``set args``, ``set environment`` and ``run ARGS < FILE`` (and 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from events.record import Frozen, Record
 from vmdebug.replay.timeline import Timeline
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(Frozen):
     """Where a recorded program's standard input comes from: a file's bytes (none: end of
     file at once), or the terminal, read line by line as the program asks."""
-    source: Any = b""          # bytes, or the terminal's binary stream
-    name: str = ""             # the file it was read from ("" for none, or the terminal)
+
+    __slots__ = (
+        "source",  # bytes, or the terminal's binary stream
+        "name",    # the file it was read from ("" for none, or the terminal)
+    )
+
+    def __init__(self, source: Any = b"", name: str = "") -> None:
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "name", name)
 
     @property
     def terminal(self) -> bool:
@@ -28,33 +34,32 @@ class Input:
         return f'"{self.name}"' if self.name else "empty (the program reads end of file)"
 
 
-@dataclass
-class Launch:
+class Launch(Record):
     """How a program the debugger records is started: gdb's ``set args``, ``set environment``
     and ``run ARGS < FILE`` (and vmdebug's ``set stdin``) change it, and the next ``run``
     records it anew."""
-    target: str
-    program: Any
-    args: list[str]
-    env: list[str]
-    stdin: Any                          # Input (bytes are taken as a file's contents)
-    layout: str
-    nframes: int
-    max_steps: int
-    opt: str
-    files: dict[str, bytes] = field(default_factory=dict)    # --file: what the program can open
-    recorded: tuple[Any, ...] = ()      # what the current recording was started with
-    args_text: str = ""                 # the arguments as typed (show args)
-    base_stdin: Input = Input()         # set stdin, or how vmdebug started: when no < FILE is given
-    initial_stdin: Input = Input()      # how vmdebug started (--stdin FILE, the terminal or nothing)
-    redirected: bool = False            # the arguments hold `< FILE`, which wins over set stdin
 
-    def __post_init__(self) -> None:
-        import shlex
-        self.args_text = self.args_text or shlex.join(self.args)
-        if not isinstance(self.stdin, Input):
-            self.stdin = Input(self.stdin)
-        self.base_stdin = self.initial_stdin = self.stdin
+    def __init__(self, target: str, program: Any, args: list[str], env: list[str], stdin: Any, layout: str,
+                 nframes: int, max_steps: int, opt: str, files: dict[str, bytes] | None = None,
+                 recorded: tuple[Any, ...] = (), args_text: str = "", redirected: bool = False) -> None:
+        self.target = target
+        self.program = program
+        self.args = args
+        self.env = env
+        self.stdin = stdin if isinstance(stdin, Input) else Input(stdin)  # bytes: a file's contents
+        self.layout = layout
+        self.nframes = nframes
+        self.max_steps = max_steps
+        self.opt = opt
+        self.files = {} if files is None else files  # --file: what the program can open
+        self.recorded = recorded  # what the current recording was started with
+        if not args_text:
+            import shlex
+            args_text = shlex.join(args)
+        self.args_text = args_text  # the arguments as typed (show args)
+        self.base_stdin = self.stdin  # set stdin, or how vmdebug started: when no < FILE is given
+        self.initial_stdin = self.stdin  # how vmdebug started (--stdin FILE, the terminal or nothing)
+        self.redirected = redirected  # the arguments hold `< FILE`, which wins over set stdin
 
     def key(self) -> tuple[Any, ...]:
         return (tuple(self.args), tuple(self.env), self.stdin.source)

@@ -21,9 +21,9 @@ that line.  Hand-written assembly is never adjusted.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from events.record import Record
 from vmdebug.debugger.prologue import skip_prologue
 from vmdebug.debugger.values import DebugError
 
@@ -34,15 +34,16 @@ if TYPE_CHECKING:
     from vmdebug.debuginfo.symbols import Block
 
 
-@dataclass
-class Location:
+class Location(Record):
     """One place a breakpoint stops (gdb's bp_location)."""
 
-    address: int
-    file: str | None = None        # full path of the line's file (a key of the sources)
-    line: int | None = None
-    symbol: "Block | None" = None   # the function (or inlined function) block it is in
-    enabled: bool = True
+    def __init__(self, address: int, file: str | None = None, line: int | None = None,
+                 symbol: "Block | None" = None, enabled: bool = True) -> None:
+        self.address = address
+        self.file = file  # full path of the line's file (a key of the sources)
+        self.line = line
+        self.symbol = symbol  # the function (or inlined function) block it is in
+        self.enabled = enabled
 
     @property
     def function_name(self) -> str | None:

@@ -16,11 +16,11 @@ writing instruction, as gdb's reverse execution does.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import numpy as np
 
+from events.record import Record
 from events import codes as C
 from events.lazy import unique
 from events.log import code_bits
@@ -32,18 +32,19 @@ if TYPE_CHECKING:
     from vmdebug.debugger.session import Breakpoint, Debugger
 
 
-@dataclass
-class Cols:
+class Cols(Record):
     """Per-step columns of one window: value after each step ``steps[i]``."""
 
-    steps: np.ndarray
-    eip: np.ndarray
-    esp: np.ndarray
-    depth: np.ndarray
-    #: The line id of each step's eip (``dbg.lines``), computed when a line motion asks:
-    #: a scan for breakpoints never does, and need not build the line index.
-    line_of: Callable[[np.ndarray], np.ndarray]
-    _line: np.ndarray | None = None
+    def __init__(self, steps: np.ndarray, eip: np.ndarray, esp: np.ndarray, depth: np.ndarray,
+                 line_of: Callable[[np.ndarray], np.ndarray], _line: np.ndarray | None = None) -> None:
+        self.steps = steps
+        self.eip = eip
+        self.esp = esp
+        self.depth = depth
+        #: The line id of each step's eip (``dbg.lines``), computed when a line motion asks:
+        #: a scan for breakpoints never does, and need not build the line index.
+        self.line_of = line_of
+        self._line = _line
 
     @property
     def line(self) -> np.ndarray:
@@ -52,18 +53,21 @@ class Cols:
         return self._line
 
 
-@dataclass
-class Stop:
-    step: int
-    reason: str                       # done, bp, watch, end, start, interrupt, limit
-    bp: "Breakpoint | None" = None
-    old: Value | None = None
-    new: Value | None = None
-    #: Every watchpoint that triggered at this step: (watchpoint, old, new), in number order.
-    hits: list[tuple["Breakpoint", Value | None, Value | None]] | None = None
-    #: Other breakpoints at the same address that were hit too (gdb's bpstat chain).
-    others: list["Breakpoint"] | None = None
-    signal: int = 0                   # "signal": the signal about to be handled
+class Stop(Record):
+    def __init__(self, step: int, reason: str, bp: "Breakpoint | None" = None, old: Value | None = None,
+                 new: Value | None = None,
+                 hits: list[tuple["Breakpoint", Value | None, Value | None]] | None = None,
+                 others: list["Breakpoint"] | None = None, signal: int = 0) -> None:
+        self.step = step
+        self.reason = reason  # done, bp, watch, end, start, interrupt, limit
+        self.bp = bp
+        self.old = old
+        self.new = new
+        #: Every watchpoint that triggered at this step: (watchpoint, old, new), in number order.
+        self.hits = hits
+        #: Other breakpoints at the same address that were hit too (gdb's bpstat chain).
+        self.others = others
+        self.signal = signal  # "signal": the signal about to be handled
 
 
 Pred = Callable[[Cols], np.ndarray]

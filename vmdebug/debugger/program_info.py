@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import bisect
 import os
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable
 
+from events.record import Frozen, Record
 from vmdebug.elffile import PT_LOAD, ElfError, ElfFile, symbol_rows
 from vmdebug.safetext import safe_line, safe_text
 
@@ -27,23 +27,31 @@ if TYPE_CHECKING:
     from vmdebug.isa.lines import LineTable
 
 
-@dataclass(frozen=True)
-class Sym:
-    name: str
-    address: int
-    size: int
-    kind: str       # "func", "object" or "notype"
-    section: str = ""
+class Sym(Frozen):
+    __slots__ = (
+        "name",
+        "address",
+        "size",
+        "kind",     # "func", "object" or "notype"
+        "section",
+    )
+
+    def __init__(self, name: str, address: int, size: int, kind: str, section: str = "") -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "address", address)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "section", section)
 
 
-@dataclass
-class Region:
+class Region(Record):
     """A section (or segment, for ELF input) with its name and address range."""
 
-    name: str
-    start: int
-    end: int
-    flags: str
+    def __init__(self, name: str, start: int, end: int, flags: str) -> None:
+        self.name = name
+        self.start = start
+        self.end = end
+        self.flags = flags
 
 
 class ProgramInfo:

@@ -10,29 +10,31 @@ their full name and found by their first word then the rest.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from events.record import Record
 from vmdebug.debugger.values import DebugError
 
 Handler = Callable[[Any, str], None]
 
 
-@dataclass
-class Command:
-    name: str
-    handler: Handler
-    aliases: tuple[str, ...] = ()
-    category: str = "misc"
-    help: str = ""
-    #: A command that moves the cursor (Enter repeats it; the REPL redraws the context after it).
-    moves: bool = False
-    #: Example argument for the smoke test that runs every command.
-    example: str = ""
-    subcommands: dict[str, "Command"] = field(default_factory=dict)
-    #: A command that reads or writes files of the machine it runs on (refused to remote
-    #: gdb clients through ``monitor``).
-    files: bool = False
+class Command(Record):
+    def __init__(self, name: str, handler: Handler, aliases: tuple[str, ...] = (), category: str = "misc",
+                 help: str = "", moves: bool = False, example: str = "",
+                 subcommands: dict[str, "Command"] | None = None, files: bool = False) -> None:
+        self.name = name
+        self.handler = handler
+        self.aliases = aliases
+        self.category = category
+        self.help = help
+        #: A command that moves the cursor (Enter repeats it; the REPL redraws the context after it).
+        self.moves = moves
+        #: Example argument for the smoke test that runs every command.
+        self.example = example
+        self.subcommands = {} if subcommands is None else subcommands
+        #: A command that reads or writes files of the machine it runs on (refused to remote
+        #: gdb clients through ``monitor``).
+        self.files = files
 
     @property
     def summary(self) -> str:

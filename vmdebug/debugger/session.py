@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from events.record import Record
 from events import codes as C
 from events.log import DamagedLog
 from vmdebug.debugger import evaluate as EV
@@ -34,29 +34,33 @@ if TYPE_CHECKING:
     from vmdebug.debugger.launch import Input, Launch
 
 
-@dataclass
-class Breakpoint:
-    number: int
-    kind: str                  # "breakpoint", "watchpoint" (write), "read watchpoint", "acc watchpoint"
-    address: int = 0
-    what: str = ""             # location text, or the watched expression
-    temporary: bool = False
-    enabled: bool = True
-    condition: str = ""
-    hits: int = 0
-    ignore: int = 0
-    node: Any = None           # parsed watch expression
-    old: Value | None = None   # watched value at the cursor when last checked
-    regs: frozenset[str] = frozenset()
-    ranges: tuple[tuple[int, int], ...] = ()
-    # A watchpoint on locals is bound to the frame it was set in (gdb: watchpoint_frame):
-    # the frame's CFA and its depth in the recorded call stack.
-    scope_cfa: int | None = None
-    scope_depth: int | None = None
-    # Where a breakpoint stops (vmdebug.debugger.linespec.Location): one line or function
-    # can be several places.  Empty for one set by address (the gdb server's Z0).
-    locations: list[Any] = field(default_factory=list)
-    spec: str = ""             # the location as typed ("t.c:12"), for gdb's multi-location message
+class Breakpoint(Record):
+    def __init__(self, number: int, kind: str, address: int = 0, what: str = "", temporary: bool = False,
+                 enabled: bool = True, condition: str = "", hits: int = 0, ignore: int = 0, node: Any = None,
+                 old: Value | None = None, regs: frozenset[str] = frozenset(),
+                 ranges: tuple[tuple[int, int], ...] = (), scope_cfa: int | None = None,
+                 scope_depth: int | None = None, locations: list[Any] | None = None, spec: str = "") -> None:
+        self.number = number
+        self.kind = kind  # "breakpoint", "watchpoint" (write), "read watchpoint", "acc watchpoint"
+        self.address = address
+        self.what = what  # location text, or the watched expression
+        self.temporary = temporary
+        self.enabled = enabled
+        self.condition = condition
+        self.hits = hits
+        self.ignore = ignore
+        self.node = node  # parsed watch expression
+        self.old = old  # watched value at the cursor when last checked
+        self.regs = regs
+        self.ranges = ranges
+        # A watchpoint on locals is bound to the frame it was set in (gdb: watchpoint_frame):
+        # the frame's CFA and its depth in the recorded call stack.
+        self.scope_cfa = scope_cfa
+        self.scope_depth = scope_depth
+        # Where a breakpoint stops (vmdebug.debugger.linespec.Location): one line or function
+        # can be several places.  Empty for one set by address (the gdb server's Z0).
+        self.locations = [] if locations is None else locations
+        self.spec = spec  # the location as typed ("t.c:12"), for gdb's multi-location message
 
     @property
     def is_watch(self) -> bool:
@@ -73,47 +77,57 @@ class Breakpoint:
         return next((loc for loc in self.locations if loc.enabled and loc.address == pc), None)
 
 
-@dataclass
-class Display:
-    number: int
-    fmt: str                   # "" or "/x" etc. (x/FMT displays start with "x")
-    expr: str
-    enabled: bool = True
-    block: Any = None          # the innermost block of its locals: shown only inside it
+class Display(Record):
+    def __init__(self, number: int, fmt: str, expr: str, enabled: bool = True, block: Any = None) -> None:
+        self.number = number
+        self.fmt = fmt  # "" or "/x" etc. (x/FMT displays start with "x")
+        self.expr = expr
+        self.enabled = enabled
+        self.block = block  # the innermost block of its locals: shown only inside it
 
 
-@dataclass
-class Settings:
-    context: bool = True
-    color: bool = False
-    listsize: int = 10
-    confirm: bool = False
-    follow_fork_mode: str = "parent"    # gdb: which process the debugger follows after fork
-    stop_on_signals: bool = True        # gdb's "handle SIG stop" for every signal the program handles
-    signal_stop: dict[int, bool] = field(default_factory=dict)   # gdb's handle SIG stop|nostop, by signal
-    signal_print: dict[int, bool] = field(default_factory=dict)  # gdb's handle SIG print|noprint, by signal
-    detach_on_fork: bool = True         # gdb: the other process runs free (no stops in it)
+class Settings(Record):
+    def __init__(self, context: bool = True, color: bool = False, listsize: int = 10, confirm: bool = False,
+                 follow_fork_mode: str = "parent", stop_on_signals: bool = True,
+                 signal_stop: dict[int, bool] | None = None, signal_print: dict[int, bool] | None = None,
+                 detach_on_fork: bool = True) -> None:
+        self.context = context
+        self.color = color
+        self.listsize = listsize
+        self.confirm = confirm
+        self.follow_fork_mode = follow_fork_mode  # gdb: which process the debugger follows after fork
+        self.stop_on_signals = stop_on_signals  # gdb's "handle SIG stop" for every signal the program handles
+        # gdb's handle SIG stop|nostop, by signal
+        self.signal_stop = {} if signal_stop is None else signal_stop
+        # gdb's handle SIG print|noprint, by signal
+        self.signal_print = {} if signal_print is None else signal_print
+        self.detach_on_fork = detach_on_fork  # gdb: the other process runs free (no stops in it)
 
 
-@dataclass
-class Caches:
+class Caches(Record):
     """What a debugger computes once and keeps; each says when it goes stale."""
-    symbolizer: Any = None          # ``<sym+off>`` after addresses: the program never changes
-    setup_end: dict[int, int | None] = field(default_factory=dict)   # function -> end of `push ebp; mov ebp,esp`
-    entries: Any = None             # where `step` enters functions: stale when the skip list changes
-    read_scanner: Any = None        # decoded memory reads, for rwatch/awatch
-    map_context: Any = None         # vmmap's names for the regions, from step 0
-    restorers: Any = None           # the libc's signal restorers: a frame returning there is a handler
+
+    def __init__(self, symbolizer: Any = None, setup_end: dict[int, int | None] | None = None,
+                 entries: Any = None, read_scanner: Any = None, map_context: Any = None,
+                 restorers: Any = None) -> None:
+        self.symbolizer = symbolizer  # ``<sym+off>`` after addresses: the program never changes
+        self.setup_end = {} if setup_end is None else setup_end  # function -> end of `push ebp; mov ebp,esp`
+        self.entries = entries  # where `step` enters functions: stale when the skip list changes
+        self.read_scanner = read_scanner  # decoded memory reads, for rwatch/awatch
+        self.map_context = map_context  # vmmap's names for the regions, from step 0
+        self.restorers = restorers  # the libc's signal restorers: a frame returning there is a handler
 
 
-@dataclass
-class LastStop:
+class LastStop(Record):
     """A stop as gdb's thread keeps it (stop_pc, stop_step, stop_bpstat, stop_signal)."""
-    step: int
-    reason: str                 # motion.Stop's: done, bp, watch, end, start, signal, interrupt, limit
-    command: str                # the command that stopped there (a stepping one sets gdb's stop_step)
-    breakpoints: tuple[Any, ...] = ()     # the breakpoints and watchpoints that stopped it
-    signal: int = 0
+
+    def __init__(self, step: int, reason: str, command: str, breakpoints: tuple[Any, ...] = (),
+                 signal: int = 0) -> None:
+        self.step = step
+        self.reason = reason  # motion.Stop's: done, bp, watch, end, start, signal, interrupt, limit
+        self.command = command  # the command that stopped there (a stepping one sets gdb's stop_step)
+        self.breakpoints = breakpoints  # the breakpoints and watchpoints that stopped it
+        self.signal = signal
 
 
 class Debugger:

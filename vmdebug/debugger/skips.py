@@ -15,21 +15,22 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
+from events.record import Record
 from vmdebug.libc import LIBC_DEBUG_ROOT
 
 LIBC_GLOB = f"{LIBC_DEBUG_ROOT}/src/*"
 
 
-@dataclass
-class SkipEntry:
-    number: int
-    file: str = ""
-    file_is_glob: bool = False
-    function: str = ""
-    function_is_regexp: bool = False
-    enabled: bool = True
+class SkipEntry(Record):
+    def __init__(self, number: int, file: str = "", file_is_glob: bool = False, function: str = "",
+                 function_is_regexp: bool = False, enabled: bool = True) -> None:
+        self.number = number
+        self.file = file
+        self.file_is_glob = file_is_glob
+        self.function = function
+        self.function_is_regexp = function_is_regexp
+        self.enabled = enabled
 
     def skips(self, file: str, function: str | None) -> bool:
         """gdb skiplist_entry::skip_file_p and skip_function_p, both when both are set."""

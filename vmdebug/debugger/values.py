@@ -8,9 +8,9 @@ leading zeros; characters as ``65 'A'``; ``$eflags`` as ``[ IF ZF ]``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
+from events.record import Record
 from vmdebug.debuginfo.ctype import CType
 
 
@@ -27,8 +27,7 @@ class QuitRequest(Exception):
     """``quit``: the front end ends the session."""
 
 
-@dataclass
-class Value:
+class Value(Record):
     """A value of the debugged program, as gdb's struct value (gdb/value.h).
 
     ``lval`` says where it came from: "memory" (at ``address``; a bit-field
@@ -38,20 +37,23 @@ class Value:
     ``sizeof arr`` never touch memory; ``optimized_out`` marks a value the
     debug information cannot locate here."""
 
-    type: CType
-    data: bytes | None = None
-    lval: str = "none"
-    address: int | None = None
-    regno: int | None = None
-    bitpos: int = 0
-    bitsize: int = 0
-    optimized_out: bool = False
-    name: str = ""
-    code_address: int | None = None     # a function: where its code starts
-    # Per byte of ``data``, whether it exists (None: all do): a value assembled from
-    # DWARF pieces can lack some, which print as <optimized out> (gdb's value
-    # optimized_out ranges).
-    valid: bytes | None = None
+    def __init__(self, type: CType, data: bytes | None = None, lval: str = "none", address: int | None = None,
+                 regno: int | None = None, bitpos: int = 0, bitsize: int = 0, optimized_out: bool = False,
+                 name: str = "", code_address: int | None = None, valid: bytes | None = None) -> None:
+        self.type = type
+        self.data = data
+        self.lval = lval
+        self.address = address
+        self.regno = regno
+        self.bitpos = bitpos
+        self.bitsize = bitsize
+        self.optimized_out = optimized_out
+        self.name = name
+        self.code_address = code_address  # a function: where its code starts
+        # Per byte of ``data``, whether it exists (None: all do): a value assembled from
+        # DWARF pieces can lack some, which print as <optimized out> (gdb's value
+        # optimized_out ranges).
+        self.valid = valid
 
     def part(self, t: CType, offset: int) -> "Value":
         """The ``t`` at byte ``offset`` of this value's contents (a member or element of a

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from events.record import Record
 from vmdebug.debuginfo.ctype import CType
 
 UTF8 = "UTF-8"
@@ -36,15 +36,22 @@ _ESCAPES = {7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "
 _WEOF = -1
 
 
-@dataclass(slots=True)
-class Converted:
+class Converted(Record):
     """gdb's ``struct converted_character``: one decoded character (or undecodable
     bytes) and how many times it repeats."""
 
-    result: str
-    char: int          # the wide character (for OK), else -1
-    buf: bytes         # the target bytes it came from
-    repeat: int = 0
+    __slots__ = (
+        "result",
+        "char",    # the wide character (for OK), else -1
+        "buf",     # the target bytes it came from
+        "repeat",
+    )
+
+    def __init__(self, result: str, char: int, buf: bytes, repeat: int = 0) -> None:
+        self.result = result
+        self.char = char
+        self.buf = buf
+        self.repeat = repeat
 
 
 def iswprint(w: int, charset: str) -> bool:

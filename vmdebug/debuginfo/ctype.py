@@ -18,7 +18,7 @@ array of 2 arrays of 3 ints.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from events.record import Record
 
 # DWARF 5, 7.8 (base type encodings).
 DW_ATE_address, DW_ATE_boolean, DW_ATE_complex_float, DW_ATE_float = 0x1, 0x2, 0x3, 0x4
@@ -30,15 +30,24 @@ KINDS = ("int", "float", "void", "pointer", "array", "struct", "union", "enum", 
          "error")      # "error": a symbol without debug information (gdb TYPE_CODE_ERROR)
 
 
-@dataclass(slots=True)
-class Member:
+class Member(Record):
     """A struct or union member; ``bit_size`` is 0 unless it is a bit-field."""
 
-    name: str | None
-    type: "CType"
-    bitpos: int                     # bits from the start of the aggregate (gdb's loc_bitpos)
-    bit_size: int = 0
-    artificial: bool = False
+    __slots__ = (
+        "name",
+        "type",
+        "bitpos",      # bits from the start of the aggregate (gdb's loc_bitpos)
+        "bit_size",
+        "artificial",
+    )
+
+    def __init__(self, name: str | None, type: "CType", bitpos: int, bit_size: int = 0,
+                 artificial: bool = False) -> None:
+        self.name = name
+        self.type = type
+        self.bitpos = bitpos
+        self.bit_size = bit_size
+        self.artificial = artificial
 
     @property
     def offset(self) -> int:

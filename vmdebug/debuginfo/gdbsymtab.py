@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from events.record import Record
 from vmdebug.debuginfo import ctype as T
 from vmdebug.debuginfo.outline import STRUCT_TAGS
 from vmdebug.debuginfo.reader import canonical_c_name
@@ -57,25 +57,31 @@ _NO_SYMBOL_TAGS = frozenset({
 
 
 # ---- symbols ---------------------------------------------------------------------------------
-@dataclass(eq=False)
-class GdbSymbol:
+class GdbSymbol(Record, eq=False):
     """One of gdb's symbols (struct symbol), reduced to what these commands print."""
 
-    name: str
-    aclass: str                  # block static computed loclist const const_bytes optimized_out
-    #                            # unresolved typedef label
-    die: "Die | None"            # the entry it comes from (None: an assembly unit's function)
-    unit: "Unit"                 # the unit whose blocks hold it
-    domain: str = "var"          # "var" (VAR_DOMAIN) or "struct" (STRUCT_DOMAIN: tags)
-    block: int = STATIC_BLOCK    # for file-scope symbols
-    file: str = ""
-    line: int = 0
-    value: Any = None            # address, constant, bytes, expression, location list or block
-    enum_const: bool = False     # an enumerator (LOC_CONST of an enum type)
-    tag: str = ""
-    type_fn: Callable[[], "T.CType | None"] | None = field(default=None, repr=False)
-    _type: Any = field(default=None, repr=False)
-    _typed: bool = False
+    _repr_skip = ("type_fn", "_type",)
+
+    def __init__(self, name: str, aclass: str, die: "Die | None", unit: "Unit", domain: str = "var",
+                 block: int = STATIC_BLOCK, file: str = "", line: int = 0, value: Any = None,
+                 enum_const: bool = False, tag: str = "",
+                 type_fn: Callable[[], "T.CType | None"] | None = None, _type: Any = None,
+                 _typed: bool = False) -> None:
+        self.name = name
+        self.aclass = aclass  # block static computed loclist const const_bytes optimized_out
+        #                            # unresolved typedef label
+        self.die = die  # the entry it comes from (None: an assembly unit's function)
+        self.unit = unit  # the unit whose blocks hold it
+        self.domain = domain  # "var" (VAR_DOMAIN) or "struct" (STRUCT_DOMAIN: tags)
+        self.block = block  # for file-scope symbols
+        self.file = file
+        self.line = line
+        self.value = value  # address, constant, bytes, expression, location list or block
+        self.enum_const = enum_const  # an enumerator (LOC_CONST of an enum type)
+        self.tag = tag
+        self.type_fn = type_fn
+        self._type = _type
+        self._typed = _typed
 
     @property
     def type(self) -> "T.CType | None":
@@ -85,20 +91,22 @@ class GdbSymbol:
         return self._type
 
 
-@dataclass(eq=False)
-class GdbBlock:
+class GdbBlock(Record, eq=False):
     """A block as gdb's DWARF reader builds it: only blocks with valid pc bounds exist, a
     lexical block only if it holds symbols; a function's (or inlined function's) block
     keeps its symbols in order, a lexical block in a hash table."""
 
-    ranges: list[tuple[int, int]]
-    parent: "GdbBlock | None"
-    linear: bool
-    die_offset: int = 0
-    function: GdbSymbol | None = None       # block->function(): functions and inlined functions
-    inlined: bool = False
-    symbols: list[GdbSymbol] = field(default_factory=list)
-    blocks: list["GdbBlock"] = field(default_factory=list)
+    def __init__(self, ranges: list[tuple[int, int]], parent: "GdbBlock | None", linear: bool,
+                 die_offset: int = 0, function: GdbSymbol | None = None, inlined: bool = False,
+                 symbols: list[GdbSymbol] | None = None, blocks: list["GdbBlock"] | None = None) -> None:
+        self.ranges = ranges
+        self.parent = parent
+        self.linear = linear
+        self.die_offset = die_offset
+        self.function = function  # block->function(): functions and inlined functions
+        self.inlined = inlined
+        self.symbols = [] if symbols is None else symbols
+        self.blocks = [] if blocks is None else blocks
 
     def contains(self, pc: int) -> bool:
         return any(lo <= pc < hi for lo, hi in self.ranges)

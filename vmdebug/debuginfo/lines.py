@@ -23,30 +23,40 @@ from __future__ import annotations
 
 import bisect
 import os
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from events.record import Record
 from vmdebug.debuginfo.leb128 import sleb128, uleb128
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 
-@dataclass(slots=True)
-class Row:
-    pc: int
-    line: int
-    is_stmt: bool
+class Row(Record):
+    __slots__ = ("pc", "line", "is_stmt")
+
+    def __init__(self, pc: int, line: int, is_stmt: bool) -> None:
+        self.pc = pc
+        self.line = line
+        self.is_stmt = is_stmt
 
 
-@dataclass(slots=True, eq=False)
-class Subfile:
+class Subfile(Record, eq=False):
     """One file's line table within a unit (gdb's symtab of a subfile)."""
 
-    name: str                    # the name gdb shows (symtab->filename)
-    path: str                    # the full name, the key of sources and locations
-    rows: list[Row] = field(default_factory=list)
-    pcs: list[int] = field(default_factory=list)
+    __slots__ = (
+        "name",  # the name gdb shows (symtab->filename)
+        "path",  # the full name, the key of sources and locations
+        "rows",
+        "pcs",
+    )
+
+    def __init__(self, name: str, path: str, rows: list[Row] | None = None,
+                 pcs: list[int] | None = None) -> None:
+        self.name = name
+        self.path = path
+        self.rows = [] if rows is None else rows
+        self.pcs = [] if pcs is None else pcs
 
     def finish(self) -> None:
         # gdb end_compunit_symtab: stable sort by pc, line-0 markers first at a pc.
@@ -54,16 +64,18 @@ class Subfile:
         self.pcs = [r.pc for r in self.rows]
 
 
-@dataclass(slots=True)
-class Sal:
+class Sal(Record):
     """gdb's symtab_and_line for a pc: the file, line, and the line's [pc, end)."""
 
-    path: str
-    name: str
-    line: int
-    pc: int
-    end: int
-    is_stmt: bool
+    __slots__ = ("path", "name", "line", "pc", "end", "is_stmt")
+
+    def __init__(self, path: str, name: str, line: int, pc: int, end: int, is_stmt: bool) -> None:
+        self.path = path
+        self.name = name
+        self.line = line
+        self.pc = pc
+        self.end = end
+        self.is_stmt = is_stmt
 
 
 class UnitLines:

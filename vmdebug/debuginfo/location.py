@@ -12,9 +12,9 @@ prints ``<optimized out>`` then).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
+from events.record import Record
 from vmdebug.debuginfo.leb128 import sleb128, uleb128
 
 MASK = 0xFFFFFFFF
@@ -39,16 +39,26 @@ class Frame(Protocol):
     def cfa(self) -> int: ...
 
 
-@dataclass(slots=True)
-class Location:
+class Location(Record):
     """Where a value lives: kind is memory, register, value, implicit, pieces or optimized."""
 
-    kind: str
-    address: int = 0                 # memory
-    regno: int = 0                   # register
-    value: int = 0                   # value (DW_OP_stack_value)
-    data: bytes = b""                # implicit
-    pieces: list[tuple[int, "Location"]] = field(default_factory=list)   # (size in bytes, where)
+    __slots__ = (
+        "kind",
+        "address",  # memory
+        "regno",    # register
+        "value",    # value (DW_OP_stack_value)
+        "data",     # implicit
+        "pieces",   # (size in bytes, where)
+    )
+
+    def __init__(self, kind: str, address: int = 0, regno: int = 0, value: int = 0, data: bytes = b"",
+                 pieces: list[tuple[int, "Location"]] | None = None) -> None:
+        self.kind = kind
+        self.address = address
+        self.regno = regno
+        self.value = value
+        self.data = data
+        self.pieces = [] if pieces is None else pieces
 
 
 OPTIMIZED_OUT = Location("optimized")

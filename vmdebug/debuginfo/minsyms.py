@@ -18,18 +18,19 @@ dropped), so the two are not merged.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from events.record import Record
 
-@dataclass
-class MinSym:
+
+class MinSym(Record):
     """One of gdb's minimal symbols: an ELF symbol with its msymbol type."""
 
-    name: str            # the linkage name (ELF symbol name)
-    address: int
-    kind: str            # text file_text data file_data bss file_bss
-    section: str
+    def __init__(self, name: str, address: int, kind: str, section: str) -> None:
+        self.name = name  # the linkage name (ELF symbol name)
+        self.address = address
+        self.kind = kind  # text file_text data file_data bss file_bss
+        self.section = section
 
     @property
     def print_name(self) -> str:

@@ -18,45 +18,76 @@ outline of its DIEs (:class:`Die`) with the facts that reader looks at.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from events.record import Record
 from vmdebug.debuginfo.ctype import CType
 
 
-@dataclass(slots=True)
-class LocRange:
+class LocRange(Record):
     """One entry of a location list: the expression holds for pcs in [low, high)."""
 
-    low: int
-    high: int
-    expr: bytes
-    #: Base-address entries (DW_LLE_base_address[x], a DWARF 4 base selection) read just
-    #: before this one.  ``low``/``high`` already include them; only ``info scope``
-    #: lists them (dwarf2/loc.c loclist_describe_location).
-    bases: tuple[int, ...] = ()
+    __slots__ = (
+        "low",
+        "high",
+        "expr",
+        #: Base-address entries (DW_LLE_base_address[x], a DWARF 4 base selection) read just
+        #: before this one.  ``low``/``high`` already include them; only ``info scope``
+        #: lists them (dwarf2/loc.c loclist_describe_location).
+        "bases",
+    )
+
+    def __init__(self, low: int, high: int, expr: bytes, bases: tuple[int, ...] = ()) -> None:
+        self.low = low
+        self.high = high
+        self.expr = expr
+        self.bases = bases
 
 
-@dataclass(slots=True)
-class Variable:
+class Variable(Record):
     """A variable, parameter or constant (gdb's struct symbol of domain VAR)."""
 
-    name: str
-    type: CType | None
-    expr: bytes | None = None            # a single location expression
-    _ranges: list[LocRange] | None = None  # or a location list (see ranges)
-    const_value: int | bytes | None = None
-    is_param: bool = False
-    external: bool = False               # visible to other units (DW_AT_external)
-    declaration: bool = False            # an `extern` declaration without storage here
-    artificial: bool = False
-    decl_file: str = ""
-    decl_line: int = 0
-    unit: "Unit | None" = field(default=None, repr=False)
-    die: int = 0
-    #: Reads the location list when first asked for: a program's hundreds of lists are
-    #: parsed only for the variables a command looks at (issue #17: opening a session).
-    _load_ranges: "Callable[[], list[LocRange]] | None" = field(default=None, repr=False, compare=False)
+    __slots__ = (
+        "name",
+        "type",
+        "expr",          # a single location expression
+        "_ranges",       # or a location list (see ranges)
+        "const_value",
+        "is_param",
+        "external",      # visible to other units (DW_AT_external)
+        "declaration",   # an `extern` declaration without storage here
+        "artificial",
+        "decl_file",
+        "decl_line",
+        "unit",
+        "die",
+        #: Reads the location list when first asked for: a program's hundreds of lists are
+        #: parsed only for the variables a command looks at (issue #17: opening a session).
+        "_load_ranges",
+    )
+    _repr_skip = ("unit", "_load_ranges",)
+    _eq_skip = ("_load_ranges",)
+
+    def __init__(self, name: str, type: CType | None, expr: bytes | None = None,
+                 _ranges: list[LocRange] | None = None, const_value: int | bytes | None = None,
+                 is_param: bool = False, external: bool = False, declaration: bool = False,
+                 artificial: bool = False, decl_file: str = "", decl_line: int = 0,
+                 unit: "Unit | None" = None, die: int = 0,
+                 _load_ranges: "Callable[[], list[LocRange]] | None" = None) -> None:
+        self.name = name
+        self.type = type
+        self.expr = expr
+        self._ranges = _ranges
+        self.const_value = const_value
+        self.is_param = is_param
+        self.external = external
+        self.declaration = declaration
+        self.artificial = artificial
+        self.decl_file = decl_file
+        self.decl_line = decl_line
+        self.unit = unit
+        self.die = die
+        self._load_ranges = _load_ranges
 
     @property
     def ranges(self) -> list[LocRange] | None:
@@ -83,27 +114,41 @@ class Variable:
         return None
 
 
-@dataclass(slots=True)
-class InlineCall:
+class InlineCall(Record):
     """Where an inlined function was called from (DW_TAG_inlined_subroutine)."""
 
-    function: "Function"                 # the abstract function (name, type, declaration)
-    call_file: str
-    call_line: int
-    call_column: int = 0
-    type: CType | None = None            # the inlined copy's own type (its parameters, in its order)
+    __slots__ = (
+        "function",     # the abstract function (name, type, declaration)
+        "call_file",
+        "call_line",
+        "call_column",
+        "type",         # the inlined copy's own type (its parameters, in its order)
+    )
+
+    def __init__(self, function: "Function", call_file: str, call_line: int, call_column: int = 0,
+                 type: CType | None = None) -> None:
+        self.function = function
+        self.call_file = call_file
+        self.call_line = call_line
+        self.call_column = call_column
+        self.type = type
 
 
-@dataclass(slots=True, eq=False)
-class Block:
+class Block(Record, eq=False):
     """A lexical block: address ranges, its variables in declaration order, inner blocks."""
 
-    ranges: list[tuple[int, int]]
-    variables: list[Variable] = field(default_factory=list)
-    blocks: list["Block"] = field(default_factory=list)
-    inlined: InlineCall | None = None
-    entry_pc: int | None = None
-    parent: "Block | None" = field(default=None, repr=False)
+    __slots__ = ("ranges", "variables", "blocks", "inlined", "entry_pc", "parent")
+    _repr_skip = ("parent",)
+
+    def __init__(self, ranges: list[tuple[int, int]], variables: list[Variable] | None = None,
+                 blocks: list["Block"] | None = None, inlined: InlineCall | None = None,
+                 entry_pc: int | None = None, parent: "Block | None" = None) -> None:
+        self.ranges = ranges
+        self.variables = [] if variables is None else variables
+        self.blocks = [] if blocks is None else blocks
+        self.inlined = inlined
+        self.entry_pc = entry_pc
+        self.parent = parent
 
     def contains(self, pc: int) -> bool:
         return any(lo <= pc < hi for lo, hi in self.ranges)
@@ -134,43 +179,65 @@ class Block:
         return b
 
 
-@dataclass(slots=True, eq=False)
 class Function(Block):
     """A subprogram: its outermost block, name, type and where it is declared."""
 
-    name: str = ""
-    type: CType | None = None             # a "func" CType (return and parameter types)
-    external: bool = False
-    decl_file: str = ""
-    decl_line: int = 0
-    frame_base: bytes | None = None
-    frame_base_ranges: list[LocRange] | None = None   # a DW_AT_frame_base location list
-    unit: "Unit | None" = field(default=None, repr=False)
-    die: int = 0
-    outline: "Die | None" = field(default=None, repr=False)   # its DIE as gdb's reader walks it
+    __slots__ = ("name", "type", "external", "decl_file", "decl_line", "frame_base", "frame_base_ranges",
+                 "unit", "die", "outline")
+    _repr_skip = ("parent", "unit", "outline")
+
+    def __init__(self, ranges: list[tuple[int, int]], variables: list[Variable] | None = None,
+                 blocks: list[Block] | None = None, inlined: InlineCall | None = None,
+                 entry_pc: int | None = None, parent: Block | None = None, name: str = "",
+                 type: CType | None = None, external: bool = False, decl_file: str = "", decl_line: int = 0,
+                 frame_base: bytes | None = None, frame_base_ranges: list[LocRange] | None = None,
+                 unit: "Unit | None" = None, die: int = 0, outline: "Die | None" = None) -> None:
+        super().__init__(ranges, variables, blocks, inlined, entry_pc, parent)
+        self.name = name
+        self.type = type  # a "func" CType (return and parameter types)
+        self.external = external
+        self.decl_file = decl_file
+        self.decl_line = decl_line
+        self.frame_base = frame_base
+        self.frame_base_ranges = frame_base_ranges  # a DW_AT_frame_base location list
+        self.unit = unit
+        self.die = die
+        self.outline = outline  # its DIE as gdb's reader walks it
 
     @property
     def params(self) -> list[Variable]:
         return [v for v in self.variables if v.is_param]
 
 
-@dataclass(slots=True, eq=False)
-class LineFile:
+class LineFile(Record, eq=False):
     """A file of a unit's line table: the name gdb shows, and the full path."""
 
-    name: str
-    path: str
+    __slots__ = ("name", "path")
+
+    def __init__(self, name: str, path: str) -> None:
+        self.name = name
+        self.path = path
 
 
-@dataclass(slots=True, eq=False)
-class UnitScope:
+class UnitScope(Record, eq=False):
     """What a compile unit declares at file scope."""
 
-    functions: list[Function] = field(default_factory=list)
-    variables: list[Variable] = field(default_factory=list)   # file-scope variables, in order
-    types: dict[str, CType] = field(default_factory=dict)     # typedef names
-    tags: dict[str, CType] = field(default_factory=dict)      # "struct x", "union x", "enum x"
-    all_types: list[tuple[str, CType]] = field(default_factory=list)  # (name, type) for info types
+    __slots__ = (
+        "functions",
+        "variables",  # file-scope variables, in order
+        "types",      # typedef names
+        "tags",       # "struct x", "union x", "enum x"
+        "all_types",  # (name, type) for info types
+    )
+
+    def __init__(self, functions: list[Function] | None = None, variables: list[Variable] | None = None,
+                 types: dict[str, CType] | None = None, tags: dict[str, CType] | None = None,
+                 all_types: list[tuple[str, CType]] | None = None) -> None:
+        self.functions = [] if functions is None else functions
+        self.variables = [] if variables is None else variables
+        self.types = {} if types is None else types
+        self.tags = {} if tags is None else tags
+        self.all_types = [] if all_types is None else all_types
 
     def clear(self) -> None:
         self.functions.clear()
@@ -180,8 +247,7 @@ class UnitScope:
         self.all_types.clear()
 
 
-@dataclass(slots=True, eq=False)
-class Unit:
+class Unit(Record, eq=False):
     """A compile unit: its name, where it was compiled, what it declares.
 
     What it declares (:class:`UnitScope`) is read on first need, as gdb expands a unit's
@@ -189,22 +255,46 @@ class Unit:
     opening a session reads the units' headers only, and ``break main`` then reads the
     unit of ``main``, not the libc's nine (issue #17)."""
 
-    name: str
-    comp_dir: str
-    producer: str
-    language: int
-    ranges: list[tuple[int, int]]
-    offset: int = 0
-    files: list[LineFile] = field(default_factory=list)
-    stmt_list: int | None = None
-    line_program: Any = field(default=None, repr=False)     # pyelftools' LineProgram (its header read)
-    version: int = 5                                          # the DWARF version of its header
-    address_size: int = 4
-    offset_size: int = 4                                      # 8 in the 64-bit DWARF format
-    outline: list["Die"] = field(default_factory=list, repr=False)  # its top-level DIEs gdb reads
-    #: Reads the scope into ``unit.scope`` (set by the reader; None once read).
-    expander: "Callable[[Unit], None] | None" = field(default=None, repr=False)
-    _scope: UnitScope | None = field(default=None, repr=False)
+    __slots__ = (
+        "name",
+        "comp_dir",
+        "producer",
+        "language",
+        "ranges",
+        "offset",
+        "files",
+        "stmt_list",
+        "line_program",  # pyelftools' LineProgram (its header read)
+        "version",       # the DWARF version of its header
+        "address_size",
+        "offset_size",   # 8 in the 64-bit DWARF format
+        "outline",       # its top-level DIEs gdb reads
+        #: Reads the scope into ``unit.scope`` (set by the reader; None once read).
+        "expander",
+        "_scope",
+    )
+    _repr_skip = ("line_program", "outline", "expander", "_scope",)
+
+    def __init__(self, name: str, comp_dir: str, producer: str, language: int, ranges: list[tuple[int, int]],
+                 offset: int = 0, files: list[LineFile] | None = None, stmt_list: int | None = None,
+                 line_program: Any = None, version: int = 5, address_size: int = 4, offset_size: int = 4,
+                 outline: list["Die"] | None = None, expander: "Callable[[Unit], None] | None" = None,
+                 _scope: UnitScope | None = None) -> None:
+        self.name = name
+        self.comp_dir = comp_dir
+        self.producer = producer
+        self.language = language
+        self.ranges = ranges
+        self.offset = offset
+        self.files = [] if files is None else files
+        self.stmt_list = stmt_list
+        self.line_program = line_program
+        self.version = version
+        self.address_size = address_size
+        self.offset_size = offset_size
+        self.outline = [] if outline is None else outline
+        self.expander = expander
+        self._scope = _scope
 
     @property
     def scope(self) -> UnitScope:
@@ -249,8 +339,7 @@ class Unit:
         return any(lo <= pc < hi for lo, hi in self.ranges)
 
 
-@dataclass(slots=True, eq=False)
-class Die:
+class Die(Record, eq=False):
     """A debugging-information entry as gdb's DWARF reader sees it when it makes symbols
     and blocks (dwarf2/read.c process_die, new_symbol), as plain data, in DWARF order.
 
@@ -262,27 +351,64 @@ class Die:
     unit's top-level functions, variables and types.
     """
 
-    offset: int
-    tag: str
-    unit: "Unit | None" = field(default=None, repr=False)   # the unit holding the entry
-    children: list["Die"] = field(default_factory=list, repr=False)
-    name: str | None = None              # dwarf2_name before C canonicalisation
-    file: int | None = None              # index into unit.files (DW_AT_decl_file, an inlined call's call_file)
-    line: int = 0                        # DW_AT_decl_line (an inlined call's DW_AT_call_line)
-    external: bool = False
-    declaration: bool = False            # die_is_declaration
-    prototyped: bool = False
-    has_type: bool = False               # a DW_AT_type (even one that cannot be read)
-    type: CType | None = None            # die_type: what DW_AT_type names (None: void)
-    defines: CType | None = None         # for a type entry: the type it defines
-    has_byte_size: bool = False
-    has_signature: bool = False
-    pc_bounds: str = "absent"            # dwarf2_get_pc_bounds: "ok", "absent" or "invalid"
-    pc_ranges: list[tuple[int, int]] = field(default_factory=list)   # when "ok"
-    low_pc: int | None = None            # a label's address
-    expr: bytes | None = None            # DW_AT_location: one expression
-    ranges: list[LocRange] | None = None  # or a location list
-    const_value: int | bytes | None = None   # DW_AT_const_value: a number, or a block or string
-    const_address: bool = False          # the constant is an address (DW_FORM_addr, DW_FORM_addrx)
-    abstract_origin: "Die | None" = field(default=None, repr=False)   # what DW_AT_abstract_origin names
-    origin: "Die | None" = field(default=None, repr=False)   # the end of the DW_AT_abstract_origin chain
+    __slots__ = (
+        "offset",
+        "tag",
+        "unit",             # the unit holding the entry
+        "children",
+        "name",             # dwarf2_name before C canonicalisation
+        "file",             # index into unit.files (DW_AT_decl_file, an inlined call's call_file)
+        "line",             # DW_AT_decl_line (an inlined call's DW_AT_call_line)
+        "external",
+        "declaration",      # die_is_declaration
+        "prototyped",
+        "has_type",         # a DW_AT_type (even one that cannot be read)
+        "type",             # die_type: what DW_AT_type names (None: void)
+        "defines",          # for a type entry: the type it defines
+        "has_byte_size",
+        "has_signature",
+        "pc_bounds",        # dwarf2_get_pc_bounds: "ok", "absent" or "invalid"
+        "pc_ranges",        # when "ok"
+        "low_pc",           # a label's address
+        "expr",             # DW_AT_location: one expression
+        "ranges",           # or a location list
+        "const_value",      # DW_AT_const_value: a number, or a block or string
+        "const_address",    # the constant is an address (DW_FORM_addr, DW_FORM_addrx)
+        "abstract_origin",  # what DW_AT_abstract_origin names
+        "origin",           # the end of the DW_AT_abstract_origin chain
+    )
+    _repr_skip = ("unit", "children", "abstract_origin", "origin",)
+
+    def __init__(self, offset: int, tag: str, unit: "Unit | None" = None, children: list["Die"] | None = None,
+                 name: str | None = None, file: int | None = None, line: int = 0, external: bool = False,
+                 declaration: bool = False, prototyped: bool = False, has_type: bool = False,
+                 type: CType | None = None, defines: CType | None = None, has_byte_size: bool = False,
+                 has_signature: bool = False, pc_bounds: str = "absent",
+                 pc_ranges: list[tuple[int, int]] | None = None, low_pc: int | None = None,
+                 expr: bytes | None = None, ranges: list[LocRange] | None = None,
+                 const_value: int | bytes | None = None, const_address: bool = False,
+                 abstract_origin: "Die | None" = None, origin: "Die | None" = None) -> None:
+        self.offset = offset
+        self.tag = tag
+        self.unit = unit
+        self.children = [] if children is None else children
+        self.name = name
+        self.file = file
+        self.line = line
+        self.external = external
+        self.declaration = declaration
+        self.prototyped = prototyped
+        self.has_type = has_type
+        self.type = type
+        self.defines = defines
+        self.has_byte_size = has_byte_size
+        self.has_signature = has_signature
+        self.pc_bounds = pc_bounds
+        self.pc_ranges = [] if pc_ranges is None else pc_ranges
+        self.low_pc = low_pc
+        self.expr = expr
+        self.ranges = ranges
+        self.const_value = const_value
+        self.const_address = const_address
+        self.abstract_origin = abstract_origin
+        self.origin = origin

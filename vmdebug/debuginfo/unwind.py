@@ -18,24 +18,27 @@ from __future__ import annotations
 import bisect
 import io
 import struct
-from dataclasses import dataclass
 from typing import Any, Callable
 
+from events.record import Record
 from vmdebug.debuginfo import location as L
 
 ESP, EBP, EIP = 4, 5, 8
 RA_COLUMN = 8
 
 
-@dataclass(slots=True)
-class Fde:
+class Fde(Record):
     """One FDE's address range; its table of rules is decoded when first asked for
     (a debugger that unwinds a few frames decodes a few of the program's hundreds)."""
 
-    low: int
-    high: int
-    entry: Any = None
-    _rows: list[dict[Any, Any]] | None = None
+    __slots__ = ("low", "high", "entry", "_rows")
+
+    def __init__(self, low: int, high: int, entry: Any = None,
+                 _rows: list[dict[Any, Any]] | None = None) -> None:
+        self.low = low
+        self.high = high
+        self.entry = entry
+        self._rows = _rows
 
     @property
     def rows(self) -> list[dict[Any, Any]]:

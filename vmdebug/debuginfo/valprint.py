@@ -33,8 +33,8 @@ What the interface cannot know and the caller must supply:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from events.record import Record
 from vmdebug.debuginfo import charprint as CP
 from vmdebug.debuginfo import valprint_scalar as S
 from vmdebug.debuginfo.ctype import (
@@ -78,16 +78,27 @@ class ValuePrintError(Exception):
         self.before_value = before_value
 
 
-@dataclass(slots=True)
-class PrintOptions:
+class PrintOptions(Record):
     """gdb's print settings that matter here (defaults are gdb's)."""
 
-    print_max: int = 200                  # set print elements
-    repeat_count_threshold: int = 10      # set print repeats
-    max_depth: int = 20                   # set print max-depth
-    max_value_size: int | None = 65536    # set max-value-size (None: unlimited)
-    charset: str = CP.UTF8                # gdb's locale: charprint.UTF8 or charprint.ASCII
-    symbol_print: bool = True             # set print symbol
+    __slots__ = (
+        "print_max",               # set print elements
+        "repeat_count_threshold",  # set print repeats
+        "max_depth",               # set print max-depth
+        "max_value_size",          # set max-value-size (None: unlimited)
+        "charset",                 # gdb's locale: charprint.UTF8 or charprint.ASCII
+        "symbol_print",            # set print symbol
+    )
+
+    def __init__(self, print_max: int = 200, repeat_count_threshold: int = 10, max_depth: int = 20,
+                 max_value_size: int | None = 65536, charset: str = CP.UTF8,
+                 symbol_print: bool = True) -> None:
+        self.print_max = print_max
+        self.repeat_count_threshold = repeat_count_threshold
+        self.max_depth = max_depth
+        self.max_value_size = max_value_size
+        self.charset = charset
+        self.symbol_print = symbol_print
 
 
 def paddress(addr: int) -> str:
@@ -95,14 +106,22 @@ def paddress(addr: int) -> str:
     return f"{addr & 0xFFFFFFFF:#x}"
 
 
-@dataclass(slots=True)
-class Value:
+class Value(Record):
     """A value being printed: its type (typedefs kept), bytes, address and valid-byte mask."""
 
-    type: CType
-    data: bytes
-    address: int | None = None
-    valid: bytes | None = None            # per byte: 0 = optimized out; None = all valid
+    __slots__ = (
+        "type",
+        "data",
+        "address",
+        "valid",    # per byte: 0 = optimized out; None = all valid
+    )
+
+    def __init__(self, type: CType, data: bytes, address: int | None = None,
+                 valid: bytes | None = None) -> None:
+        self.type = type
+        self.data = data
+        self.address = address
+        self.valid = valid
 
     def component(self, t: CType, offset: int) -> Value:
         """value_primitive_field / value_from_component: a member or element."""

@@ -31,32 +31,42 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from events.record import Frozen
 from vmdebug.debuginfo.valprint_names import msymbol_print_name
 
 TEXT_TYPES = ("text", "file_text")
 
 
-@dataclass(frozen=True, slots=True)
-class MinSym:
+class MinSym(Frozen):
     """A minimal symbol: name, address, ELF size, msymbol type, section name."""
 
-    name: str
-    address: int
-    size: int
-    type: str            # text, file_text, data, file_data, bss, file_bss
-    section: str
+    __slots__ = (
+        "name",
+        "address",
+        "size",
+        "type",     # text, file_text, data, file_data, bss, file_bss
+        "section",
+    )
+
+    def __init__(self, name: str, address: int, size: int, type: str, section: str) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "address", address)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "type", type)
+        object.__setattr__(self, "section", section)
 
 
-@dataclass(frozen=True, slots=True)
-class _Section:
-    name: str
-    start: int
-    end: int
-    code: bool
-    load: bool
+class _Section(Frozen):
+    __slots__ = ("name", "start", "end", "code", "load")
+
+    def __init__(self, name: str, start: int, end: int, code: bool, load: bool) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "load", load)
 
 
 def _sections(sections: Iterable[Any]) -> list[_Section]:

@@ -11,7 +11,7 @@ is always read correctly.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from events.record import Record
 
 INTERRUPT = 0x03
 #: Largest packet this stub accepts and advertises (qSupported PacketSize, in hex there).
@@ -60,12 +60,12 @@ def unescape(body: bytes) -> bytes:
     return bytes(out)
 
 
-@dataclass
-class Event:
+class Event(Record):
     """One thing read from the stream: an ack, a nak, an interrupt or a packet."""
 
-    kind: str                  # "ack", "nak", "interrupt", "packet", "bad" (checksum mismatch)
-    payload: bytes = b""
+    def __init__(self, kind: str, payload: bytes = b"") -> None:
+        self.kind = kind  # "ack", "nak", "interrupt", "packet", "bad" (checksum mismatch)
+        self.payload = payload
 
 
 class PacketReader:

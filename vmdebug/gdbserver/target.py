@@ -24,11 +24,11 @@ The edges of history, as gdb's infrun understands them:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from events.record import Record
 from events.log import DamagedLog
 from vmdebug.debugger import expressions as E
 from vmdebug.debugger.motion import Cols, Stop, scan
@@ -62,13 +62,13 @@ class ProtocolError(Exception):
     """A malformed request: answered with an ``E`` reply."""
 
 
-@dataclass
-class Reply:
+class Reply(Record):
     """Packets to send in order (``O`` output first, then the answer), and what to do after."""
 
-    packets: list[str] = field(default_factory=list)
-    close: bool = False          # the client is done (k, D, vKill): close the connection
-    noack: bool = False          # QStartNoAckMode accepted: stop acknowledging after this reply
+    def __init__(self, packets: list[str] | None = None, close: bool = False, noack: bool = False) -> None:
+        self.packets = [] if packets is None else packets
+        self.close = close  # the client is done (k, D, vKill): close the connection
+        self.noack = noack  # QStartNoAckMode accepted: stop acknowledging after this reply
 
 
 def _hex_int(text: str) -> int:

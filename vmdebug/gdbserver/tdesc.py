@@ -20,19 +20,20 @@ the full tag word; fiseg, fioff, foseg, fooff and fop are not tracked and read 0
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from events.record import Frozen
 from events import codes as C
 from vmdebug.debugger import fpregs as FP
 
 
-@dataclass(frozen=True)
-class Reg:
-    name: str
-    bits: int
-    type: str
-    group: str = ""
-    feature: str = "core"
+class Reg(Frozen):
+    __slots__ = ("name", "bits", "type", "group", "feature")
+
+    def __init__(self, name: str, bits: int, type: str, group: str = "", feature: str = "core") -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "bits", bits)
+        object.__setattr__(self, "type", type)
+        object.__setattr__(self, "group", group)
+        object.__setattr__(self, "feature", feature)
 
 
 _GPR_TYPES = {"esp": "data_ptr", "ebp": "data_ptr", "eip": "code_ptr", "eflags": "i386_eflags"}

@@ -11,9 +11,9 @@ all are reported together in one :class:`AssemblyError`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from events.record import Frozen, Record
 from vmdebug.errors import UserError
 from vmdebug.isa.cfi import CfiState
 from vmdebug.isa.dwarf2dbg import FLAG_IS_STMT, FileTable, Loc
@@ -24,15 +24,17 @@ from vmdebug.isa.parser import ParseError, Statement, parse_statement
 from vmdebug.isa.lexer import split_statements
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(Frozen):
     """One error: where it is and what is wrong."""
 
-    filename: str
-    line: int
-    col: int
-    message: str
-    source: str = ""
+    __slots__ = ("filename", "line", "col", "message", "source")
+
+    def __init__(self, filename: str, line: int, col: int, message: str, source: str = "") -> None:
+        object.__setattr__(self, "filename", filename)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "col", col)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "source", source)
 
     def __str__(self) -> str:
         head = f"{self.filename}:{self.line}:{self.col}: error: {self.message}"
@@ -76,18 +78,30 @@ def default_section_flags(name: str) -> tuple[str, str]:
     return "", "progbits"
 
 
-@dataclass(slots=True)
-class SectionState:
+class SectionState(Record):
     """A section being assembled: its frags and properties."""
 
-    name: str
-    flags: str
-    type: str
-    entsize: int = 0
-    align_power: int = 0
-    frags: list[Frag] = field(default_factory=lambda: [Frag()])
-    size: int = 0
-    obstack: Obstack = field(default_factory=Obstack)   # gas's frag memory (code sections)
+    __slots__ = (
+        "name",
+        "flags",
+        "type",
+        "entsize",
+        "align_power",
+        "frags",
+        "size",
+        "obstack",      # gas's frag memory (code sections)
+    )
+
+    def __init__(self, name: str, flags: str, type: str, entsize: int = 0, align_power: int = 0,
+                 frags: list[Frag] | None = None, size: int = 0, obstack: Obstack | None = None) -> None:
+        self.name = name
+        self.flags = flags
+        self.type = type
+        self.entsize = entsize
+        self.align_power = align_power
+        self.frags = [Frag()] if frags is None else frags
+        self.size = size
+        self.obstack = Obstack() if obstack is None else obstack
 
     @property
     def code(self) -> bool:
@@ -98,25 +112,48 @@ class SectionState:
         return self.type == "nobits"
 
 
-@dataclass(slots=True)
-class SymState:
+class SymState(Record):
     """A symbol while assembling."""
 
-    name: str
-    section: str | None = None
-    frag: int = 0
-    offset: int = 0
-    defined: bool = False
-    bind: str = "local"
-    type: str = "notype"
-    size: tuple[Value, int, int] | None = None    # (value, line, col) of .size
-    equ: Value | None = None
-    common: tuple[int, int] | None = None
-    line: int = 0
-    col: int = 0
-    ref: tuple[int, int] | None = None
-    explicit_local: bool = False  # named by .local (a later .comm then allocates in .bss)
-    view: bool = False            # a .loc view symbol (.LVU5); its value is known after layout
+    __slots__ = (
+        "name",
+        "section",
+        "frag",
+        "offset",
+        "defined",
+        "bind",
+        "type",
+        "size",            # (value, line, col) of .size
+        "equ",
+        "common",
+        "line",
+        "col",
+        "ref",
+        "explicit_local",  # named by .local (a later .comm then allocates in .bss)
+        "view",            # a .loc view symbol (.LVU5); its value is known after layout
+    )
+
+    def __init__(self, name: str, section: str | None = None, frag: int = 0, offset: int = 0,
+                 defined: bool = False, bind: str = "local", type: str = "notype",
+                 size: tuple[Value, int, int] | None = None, equ: Value | None = None,
+                 common: tuple[int, int] | None = None, line: int = 0, col: int = 0,
+                 ref: tuple[int, int] | None = None, explicit_local: bool = False,
+                 view: bool = False) -> None:
+        self.name = name
+        self.section = section
+        self.frag = frag
+        self.offset = offset
+        self.defined = defined
+        self.bind = bind
+        self.type = type
+        self.size = size
+        self.equ = equ
+        self.common = common
+        self.line = line
+        self.col = col
+        self.ref = ref
+        self.explicit_local = explicit_local
+        self.view = view
 
 
 class Assembler:

@@ -22,9 +22,9 @@ for it are accepted and produce nothing, as before.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from events.record import Record
 from vmdebug.isa.layout import encode_leb
 
 if TYPE_CHECKING:
@@ -56,17 +56,28 @@ DWARF_REGS = {"eax": 0, "ecx": 1, "edx": 2, "ebx": 3, "esp": 4, "ebp": 5, "esi":
 Position = tuple[str, int, int]  # (section, frag, offset in the fixed part)
 
 
-@dataclass(slots=True)
-class Insn:
+class Insn(Record):
     """One call frame instruction as collected (gas struct cfi_insn_data)."""
 
-    op: str                         # the DW_CFA name without prefix, "advance" or "escape"
-    reg: int = 0
-    value: int = 0
-    reg2: int = 0
-    frm: Position | None = None     # advance: from
-    to: Position | None = None      # advance: to
-    data: bytes = b""               # escape: the bytes
+    __slots__ = (
+        "op",     # the DW_CFA name without prefix, "advance" or "escape"
+        "reg",
+        "value",
+        "reg2",
+        "frm",    # advance: from
+        "to",     # advance: to
+        "data",   # escape: the bytes
+    )
+
+    def __init__(self, op: str, reg: int = 0, value: int = 0, reg2: int = 0, frm: Position | None = None,
+                 to: Position | None = None, data: bytes = b"") -> None:
+        self.op = op
+        self.reg = reg
+        self.value = value
+        self.reg2 = reg2
+        self.frm = frm
+        self.to = to
+        self.data = data
 
     def key(self) -> tuple[object, ...]:
         return (self.op, self.reg, self.value, self.reg2)
@@ -77,33 +88,42 @@ CIE_OPS = {"offset", "def_cfa", "val_offset", "register", "def_cfa_register", "r
            "same_value", "def_cfa_offset"}
 
 
-@dataclass(slots=True)
-class Fde:
-    start: Position
-    sections: int
-    end: Position | None = None
-    insns: list[Insn] = field(default_factory=list)
-    return_column: int = RETURN_COLUMN
-    signal_frame: bool = False
+class Fde(Record):
+    __slots__ = ("start", "sections", "end", "insns", "return_column", "signal_frame")
+
+    def __init__(self, start: Position, sections: int, end: Position | None = None,
+                 insns: list[Insn] | None = None, return_column: int = RETURN_COLUMN,
+                 signal_frame: bool = False) -> None:
+        self.start = start
+        self.sections = sections
+        self.end = end
+        self.insns = [] if insns is None else insns
+        self.return_column = return_column
+        self.signal_frame = signal_frame
 
 
-@dataclass(slots=True)
-class Open:
+class Open(Record):
     """The FDE being built in one section (gas frch_cfi_data)."""
 
-    fde: Fde
-    last: Position
-    cfa_offset: int = 0
-    saved: list[int] = field(default_factory=list)
+    __slots__ = ("fde", "last", "cfa_offset", "saved")
+
+    def __init__(self, fde: Fde, last: Position, cfa_offset: int = 0, saved: list[int] | None = None) -> None:
+        self.fde = fde
+        self.last = last
+        self.cfa_offset = cfa_offset
+        self.saved = [] if saved is None else saved
 
 
-@dataclass(slots=True)
-class CfiState:
-    sections: int = EMIT_EH_FRAME
-    all_sections: int = 0
-    sections_set: bool = False
-    open: dict[str, Open] = field(default_factory=dict)
-    fdes: list[Fde] = field(default_factory=list)
+class CfiState(Record):
+    __slots__ = ("sections", "all_sections", "sections_set", "open", "fdes")
+
+    def __init__(self, sections: int = EMIT_EH_FRAME, all_sections: int = 0, sections_set: bool = False,
+                 open: dict[str, Open] | None = None, fdes: list[Fde] | None = None) -> None:
+        self.sections = sections
+        self.all_sections = all_sections
+        self.sections_set = sections_set
+        self.open = {} if open is None else open
+        self.fdes = [] if fdes is None else fdes
 
 
 # ------------------------------------------------------------------ directives
@@ -350,18 +370,31 @@ def _insn_bytes(insn: Insn, address: "callable") -> bytes:  # type: ignore[valid
     raise AssertionError(op)
 
 
-@dataclass(slots=True)
-class _Cie:
-    offset: int
-    fde: Fde
-    count: int                      # how many of the FDE's first instructions it holds
+class _Cie(Record):
+    __slots__ = (
+        "offset",
+        "fde",
+        "count",   # how many of the FDE's first instructions it holds
+    )
+
+    def __init__(self, offset: int, fde: Fde, count: int) -> None:
+        self.offset = offset
+        self.fde = fde
+        self.count = count
 
 
-@dataclass(slots=True)
-class FrameOutput:
-    data: bytes
-    self_relocs: list[tuple[int, int]]          # (offset, CIE offset in .debug_frame)
-    text_relocs: list[tuple[int, str, int]]     # (offset, code section, offset there)
+class FrameOutput(Record):
+    __slots__ = (
+        "data",
+        "self_relocs",  # (offset, CIE offset in .debug_frame)
+        "text_relocs",  # (offset, code section, offset there)
+    )
+
+    def __init__(self, data: bytes, self_relocs: list[tuple[int, int]],
+                 text_relocs: list[tuple[int, str, int]]) -> None:
+        self.data = data
+        self.self_relocs = self_relocs
+        self.text_relocs = text_relocs
 
 
 def debug_frame(state: CfiState, address: "callable", errors: list[tuple[str, Position]]) -> FrameOutput | None:  # type: ignore[valid-type]

@@ -13,8 +13,7 @@ rejects the rest with ``DecodeError``.  objdump prints such oddities as
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from events.record import Frozen
 from vmdebug.isa.operands import REG8, REG16, REG32, ST, XMM, Imm, Mem, Operand, Reg, Rel
 from vmdebug.isa.table import ENTRIES, FP_MEM_SIZE, Entry
 
@@ -31,8 +30,7 @@ class TruncatedInstruction(DecodeError):
     """The bytes end before the instruction does (e.g. a fetch crossing into an unmapped page)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Instruction:
+class Instruction(Frozen):
     """One decoded instruction.
 
     ``operands`` use the shared operand types; a branch target is a ``Rel``
@@ -47,15 +45,20 @@ class Instruction:
     ``index=None, scale=1``, which is what it means to the CPU.
     """
 
-    address: int
-    length: int
-    mnemonic: str
-    operands: tuple[Operand, ...]
-    prefixes: tuple[str, ...]
-    entry: Entry
-    raw: bytes
-    disp_bytes: int = 0
-    eiz: int = 0
+    __slots__ = ("address", "length", "mnemonic", "operands", "prefixes", "entry", "raw", "disp_bytes", "eiz")
+
+    def __init__(self, address: int, length: int, mnemonic: str, operands: tuple[Operand, ...],
+                 prefixes: tuple[str, ...], entry: Entry, raw: bytes, disp_bytes: int = 0,
+                 eiz: int = 0) -> None:
+        object.__setattr__(self, "address", address)
+        object.__setattr__(self, "length", length)
+        object.__setattr__(self, "mnemonic", mnemonic)
+        object.__setattr__(self, "operands", operands)
+        object.__setattr__(self, "prefixes", prefixes)
+        object.__setattr__(self, "entry", entry)
+        object.__setattr__(self, "raw", raw)
+        object.__setattr__(self, "disp_bytes", disp_bytes)
+        object.__setattr__(self, "eiz", eiz)
 
 
 _SEGS = {0x26: "es", 0x2E: "cs", 0x36: "ss", 0x3E: "ds", 0x64: "fs", 0x65: "gs"}

@@ -435,7 +435,7 @@ _LOC_FLAGS = {"basic_block": FLAG_BASIC_BLOCK, "prologue_end": FLAG_PROLOGUE_END
 def d_loc(asm: "Assembler", st: Statement) -> None:
     """.loc FILE LINE [COLUMN] [basic_block] [prologue_end] [epilogue_begin] [is_stmt N]
     [isa N] [discriminator N] [view V] (gas dwarf2_directive_loc)."""
-    from dataclasses import replace
+    from events.record import replace
 
     toks = [t for group in st.args for t in group]
     # gas: a .loc still pending from before is output at the current position.

@@ -23,8 +23,8 @@ for byte, so the linked DWARF is the one ``as`` + ``ld`` would give:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
+from events.record import Record
 from vmdebug.isa.layout import encode_leb
 
 # DWARF 5, 6.2.5 (standard and extended opcodes); gas's header constants.
@@ -45,33 +45,54 @@ FLAG_IS_STMT, FLAG_BASIC_BLOCK, FLAG_PROLOGUE_END, FLAG_EPILOGUE_BEGIN = 1, 2, 4
 Position = tuple[str, int, int]
 
 
-@dataclass(slots=True)
-class Loc:
+class Loc(Record):
     """One row of the line program, at the instruction that followed its ``.loc``."""
 
-    section: str
-    frag: int
-    offset: int
-    filenum: int
-    line: int
-    column: int
-    flags: int
-    isa: int = 0
-    discriminator: int = 0
-    view: str | None = None        # a view symbol, "-0" (forced reset) or "0" (asserted zero)
+    __slots__ = (
+        "section",
+        "frag",
+        "offset",
+        "filenum",
+        "line",
+        "column",
+        "flags",
+        "isa",
+        "discriminator",
+        "view",           # a view symbol, "-0" (forced reset) or "0" (asserted zero)
+    )
+
+    def __init__(self, section: str, frag: int, offset: int, filenum: int, line: int, column: int, flags: int,
+                 isa: int = 0, discriminator: int = 0, view: str | None = None) -> None:
+        self.section = section
+        self.frag = frag
+        self.offset = offset
+        self.filenum = filenum
+        self.line = line
+        self.column = column
+        self.flags = flags
+        self.isa = isa
+        self.discriminator = discriminator
+        self.view = view
 
     @property
     def is_stmt(self) -> bool:
         return bool(self.flags & FLAG_IS_STMT)
 
 
-@dataclass(slots=True)
-class FileTable:
+class FileTable(Record):
     """The ``.file`` slots and the directory table, as gas allocates them."""
 
-    files: list[tuple[str, int, bytes | None] | None] = field(default_factory=list)   # (name, dir, md5)
-    dirs: list[str | None] = field(default_factory=list)
-    level: int = 3                  # as 2.40's dwarf_level without --gdwarf-N
+    __slots__ = (
+        "files",  # (name, dir, md5)
+        "dirs",
+        "level",  # as 2.40's dwarf_level without --gdwarf-N
+    )
+
+    def __init__(self, files: list[tuple[str, int, bytes | None] | None] | None = None,
+                 dirs: list[str | None] | None = None, level: int = 3) -> None:
+        self.files = [] if files is None else files
+        self.dirs = [] if dirs is None else dirs
+        self.level = level
 
     @property
     def version(self) -> int:
@@ -244,24 +265,39 @@ def inc_line_addr(line_delta: int | None, addr_delta: int) -> bytes:
     return bytes(out)
 
 
-@dataclass(slots=True)
-class Sequence:
+class Sequence(Record):
     """The rows of one code section, with final offsets, and where the section ends."""
 
-    section: str
-    rows: list[tuple[Loc, int]]     # (row, offset of its instruction in the section)
-    end: int
-    frag_fix: dict[int, int]        # frag index -> size of its fixed part (for view -0 resets)
+    __slots__ = (
+        "section",
+        "rows",      # (row, offset of its instruction in the section)
+        "end",
+        "frag_fix",  # frag index -> size of its fixed part (for view -0 resets)
+    )
+
+    def __init__(self, section: str, rows: list[tuple[Loc, int]], end: int, frag_fix: dict[int, int]) -> None:
+        self.section = section
+        self.rows = rows
+        self.end = end
+        self.frag_fix = frag_fix
 
 
-@dataclass(slots=True)
-class LineOutput:
+class LineOutput(Record):
     """The generated ``.debug_line`` bytes and what must be relocated in them."""
 
-    data: bytes
-    text_relocs: list[tuple[int, str, int]]    # (offset in .debug_line, code section, offset there)
-    str_relocs: list[tuple[int, int]]          # (offset in .debug_line, offset in .debug_line_str)
-    line_strs: bytes                           # appended to .debug_line_str
+    __slots__ = (
+        "data",
+        "text_relocs",  # (offset in .debug_line, code section, offset there)
+        "str_relocs",   # (offset in .debug_line, offset in .debug_line_str)
+        "line_strs",    # appended to .debug_line_str
+    )
+
+    def __init__(self, data: bytes, text_relocs: list[tuple[int, str, int]],
+                 str_relocs: list[tuple[int, int]], line_strs: bytes) -> None:
+        self.data = data
+        self.text_relocs = text_relocs
+        self.str_relocs = str_relocs
+        self.line_strs = line_strs
 
 
 def debug_line(table: FileTable, sequences: list[Sequence], line_str_base: int,

@@ -13,9 +13,9 @@ shift of the unsigned value (expr.c: ``(valueT) left >> (valueT) right``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
+from events.record import Record
 from vmdebug.isa.lexer import Token
 from vmdebug.isa.operands import REGISTERS
 
@@ -185,14 +185,22 @@ def parse_expression(toks: list[Token], registers: bool = False) -> Node:
     return node
 
 
-@dataclass(slots=True)
-class Value:
+class Value(Record):
     """``const + sum(coef * symbol) + sum(scale * register)``; ``mem`` if brackets appeared."""
 
-    const: int = 0
-    syms: dict[str, int] = field(default_factory=dict)
-    regs: list[tuple[str, int]] = field(default_factory=list)   # (register, scale), as written
-    mem: bool = False
+    __slots__ = (
+        "const",
+        "syms",
+        "regs",   # (register, scale), as written
+        "mem",
+    )
+
+    def __init__(self, const: int = 0, syms: dict[str, int] | None = None,
+                 regs: list[tuple[str, int]] | None = None, mem: bool = False) -> None:
+        self.const = const
+        self.syms = {} if syms is None else syms
+        self.regs = [] if regs is None else regs
+        self.mem = mem
 
     @property
     def is_const(self) -> bool:

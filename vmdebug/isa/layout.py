@@ -23,14 +23,13 @@ where a field sits inside an instruction.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
+from events.record import Record
 from vmdebug.isa.operands import Operand, Rel
 
 
-@dataclass(slots=True)
-class Fixed:
+class Fixed(Record):
     """A fixed-size piece of a frag.
 
     ``kind``: "bytes" (``data`` is final), "space" (``size`` fill bytes),
@@ -38,18 +37,21 @@ class Fixed:
     operands hold symbols).  ``payload`` is whatever the emitter needs.
     """
 
-    kind: str
-    offset: int
-    size: int
-    data: bytearray | None = None
-    fill: int = 0
-    payload: object = None
-    line: int = 0
-    col: int = 0
+    __slots__ = ("kind", "offset", "size", "data", "fill", "payload", "line", "col")
+
+    def __init__(self, kind: str, offset: int, size: int, data: bytearray | None = None, fill: int = 0,
+                 payload: object = None, line: int = 0, col: int = 0) -> None:
+        self.kind = kind
+        self.offset = offset
+        self.size = size
+        self.data = data
+        self.fill = fill
+        self.payload = payload
+        self.line = line
+        self.col = col
 
 
-@dataclass(slots=True)
-class Var:
+class Var(Record):
     """The variable tail of a frag.
 
     ``kind``: "branch" (``state`` "short"/"near"), "align" (``power``,
@@ -58,33 +60,59 @@ class Var:
     code, gas's rs_fill tail) or "fixed" (a branch decided near from the start).
     """
 
-    kind: str
-    size: int = 0
-    state: str = "short"
-    short_len: int = 0
-    near_len: int = 0
-    target: tuple[int, int] | None = None      # (frag index, offset) in this section
-    power: int = 0
-    max_skip: int = 0
-    fill: int | None = None
-    code: bool = False
-    signed: bool = False
-    evaluate: Callable[[], int] | None = None
-    payload: object = None
-    line: int = 0
-    col: int = 0
+    __slots__ = (
+        "kind",
+        "size",
+        "state",
+        "short_len",
+        "near_len",
+        "target",     # (frag index, offset) in this section
+        "power",
+        "max_skip",
+        "fill",
+        "code",
+        "signed",
+        "evaluate",
+        "payload",
+        "line",
+        "col",
+    )
+
+    def __init__(self, kind: str, size: int = 0, state: str = "short", short_len: int = 0, near_len: int = 0,
+                 target: tuple[int, int] | None = None, power: int = 0, max_skip: int = 0,
+                 fill: int | None = None, code: bool = False, signed: bool = False,
+                 evaluate: Callable[[], int] | None = None, payload: object = None, line: int = 0,
+                 col: int = 0) -> None:
+        self.kind = kind
+        self.size = size
+        self.state = state
+        self.short_len = short_len
+        self.near_len = near_len
+        self.target = target
+        self.power = power
+        self.max_skip = max_skip
+        self.fill = fill
+        self.code = code
+        self.signed = signed
+        self.evaluate = evaluate
+        self.payload = payload
+        self.line = line
+        self.col = col
 
 
-@dataclass(slots=True)
-class Frag:
+class Frag(Record):
     """A fixed part followed by an optional variable tail."""
 
-    items: list[Fixed] = field(default_factory=list)
-    fix: int = 0
-    var: Var | None = None
-    address: int = 0
-    region: int = 0
-    marker: int = 0
+    __slots__ = ("items", "fix", "var", "address", "region", "marker")
+
+    def __init__(self, items: list[Fixed] | None = None, fix: int = 0, var: Var | None = None,
+                 address: int = 0, region: int = 0, marker: int = 0) -> None:
+        self.items = [] if items is None else items
+        self.fix = fix
+        self.var = var
+        self.address = address
+        self.region = region
+        self.marker = marker
 
     def append_bytes(self, data: bytes, line: int, col: int) -> None:
         """Append constant bytes, merging with a preceding bytes item."""
@@ -117,12 +145,14 @@ SIZEOF_STRUCT_FRAG = 160    # offsetof (fragS, fr_literal), as 2.40 --32 on x86-
 FRAG_ALIGN_MASK = 7         # obstack_alignment_mask = __alignof__ (fragS) - 1
 
 
-@dataclass(slots=True)
-class Obstack:
+class Obstack(Record):
     """Where gas's next byte of a subsection goes: ``free`` and ``limit`` in its chunk."""
 
-    limit: int = OBSTACK_CHUNK
-    free: int = OBSTACK_HEADER + SIZEOF_STRUCT_FRAG
+    __slots__ = ("limit", "free")
+
+    def __init__(self, limit: int = OBSTACK_CHUNK, free: int = OBSTACK_HEADER + SIZEOF_STRUCT_FRAG) -> None:
+        self.limit = limit
+        self.free = free
 
     @property
     def room(self) -> int:
@@ -374,100 +404,150 @@ def relax_section(frags: list[Frag]) -> int:
 # ----------------------------------------------------------------- object model
 
 
-@dataclass(slots=True)
-class ObjSymbol:
+class ObjSymbol(Record):
     """A symbol: ``section`` None means undefined, "*ABS*" absolute, "*COM*" common."""
 
-    name: str
-    section: str | None
-    value: int = 0
-    bind: str = "local"          # local | global | weak
-    type: str = "notype"         # notype | func | object | section | file
-    size: int = 0
-    align: int = 1               # for common symbols
+    __slots__ = (
+        "name",
+        "section",
+        "value",
+        "bind",     # local | global | weak
+        "type",     # notype | func | object | section | file
+        "size",
+        "align",    # for common symbols
+    )
+
+    def __init__(self, name: str, section: str | None, value: int = 0, bind: str = "local",
+                 type: str = "notype", size: int = 0, align: int = 1) -> None:
+        self.name = name
+        self.section = section
+        self.value = value
+        self.bind = bind
+        self.type = type
+        self.size = size
+        self.align = align
 
 
-@dataclass(slots=True)
-class DataFixup:
+class DataFixup(Record):
     """``size`` bytes at ``offset`` = symbol + addend (- address of ``pcrel_base`` in this section)."""
 
-    offset: int
-    size: int
-    symbol: str
-    addend: int
-    pcrel_base: int | None = None
-    line: int = 0
-    col: int = 0
+    __slots__ = ("offset", "size", "symbol", "addend", "pcrel_base", "line", "col")
+
+    def __init__(self, offset: int, size: int, symbol: str, addend: int, pcrel_base: int | None = None,
+                 line: int = 0, col: int = 0) -> None:
+        self.offset = offset
+        self.size = size
+        self.symbol = symbol
+        self.addend = addend
+        self.pcrel_base = pcrel_base
+        self.line = line
+        self.col = col
 
 
-@dataclass(slots=True)
-class InsnRef:
+class InsnRef(Record):
     """Operand ``index`` of an instruction takes the value symbol + addend."""
 
-    index: int
-    symbol: str
-    addend: int
+    __slots__ = ("index", "symbol", "addend")
+
+    def __init__(self, index: int, symbol: str, addend: int) -> None:
+        self.index = index
+        self.symbol = symbol
+        self.addend = addend
 
 
-@dataclass(slots=True)
-class InsnFixup:
+class InsnFixup(Record):
     """An instruction at ``offset`` to re-encode once its symbols have addresses."""
 
-    offset: int
-    size: int
-    mnemonic: str
-    prefixes: tuple[str, ...]
-    operands: tuple[Operand, ...]
-    refs: list[InsnRef]
-    branch: str | None = None
-    line: int = 0
-    col: int = 0
+    __slots__ = ("offset", "size", "mnemonic", "prefixes", "operands", "refs", "branch", "line", "col")
+
+    def __init__(self, offset: int, size: int, mnemonic: str, prefixes: tuple[str, ...],
+                 operands: tuple[Operand, ...], refs: list[InsnRef], branch: str | None = None, line: int = 0,
+                 col: int = 0) -> None:
+        self.offset = offset
+        self.size = size
+        self.mnemonic = mnemonic
+        self.prefixes = prefixes
+        self.operands = operands
+        self.refs = refs
+        self.branch = branch
+        self.line = line
+        self.col = col
 
 
-@dataclass(slots=True)
-class ObjSection:
+class ObjSection(Record):
     """A section of the object.  ``flags`` uses gas's letters (a w x M S)."""
 
-    name: str
-    flags: str
-    type: str = "progbits"       # progbits | nobits | note
-    entsize: int = 0
-    align: int = 1
-    data: bytearray = field(default_factory=bytearray)
-    size: int = 0
-    fixups: list[DataFixup | InsnFixup] = field(default_factory=list)
+    __slots__ = (
+        "name",
+        "flags",
+        "type",     # progbits | nobits | note
+        "entsize",
+        "align",
+        "data",
+        "size",
+        "fixups",
+    )
+
+    def __init__(self, name: str, flags: str, type: str = "progbits", entsize: int = 0, align: int = 1,
+                 data: bytearray | None = None, size: int = 0,
+                 fixups: list[DataFixup | InsnFixup] | None = None) -> None:
+        self.name = name
+        self.flags = flags
+        self.type = type
+        self.entsize = entsize
+        self.align = align
+        self.data = bytearray() if data is None else data
+        self.size = size
+        self.fixups = [] if fixups is None else fixups
 
     @property
     def alloc(self) -> bool:
         return "a" in self.flags
 
 
-@dataclass(slots=True)
-class LineRow:
+class LineRow(Record):
     """A ``.loc`` row: the instruction at section+offset comes from file:line."""
 
-    section: str
-    offset: int
-    file: str
-    line: int
-    col: int = 0
-    is_stmt: bool = True
+    __slots__ = ("section", "offset", "file", "line", "col", "is_stmt")
+
+    def __init__(self, section: str, offset: int, file: str, line: int, col: int = 0,
+                 is_stmt: bool = True) -> None:
+        self.section = section
+        self.offset = offset
+        self.file = file
+        self.line = line
+        self.col = col
+        self.is_stmt = is_stmt
 
 
-@dataclass(slots=True)
-class Object:
+class Object(Record):
     """One assembled source file."""
 
-    filename: str
-    sections: dict[str, ObjSection] = field(default_factory=dict)
-    symbols: dict[str, ObjSymbol] = field(default_factory=dict)
-    lines: list[LineRow] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)
-    # First reference of each undefined symbol, for "undefined symbol" errors.
-    references: dict[str, tuple[int, int]] = field(default_factory=dict)
-    comp_dir: str = ""           # directory of ``.file 0 "dir" "name"`` (DWARF 5), if any
-    # The .file table as paths (dwarf2dbg.FileTable.path): the files the DWARF names.
-    file_names: list[str] = field(default_factory=list)
+    __slots__ = (
+        "filename",
+        "sections",
+        "symbols",
+        "lines",
+        "sources",
+        # First reference of each undefined symbol, for "undefined symbol" errors.
+        "references",
+        "comp_dir",    # directory of ``.file 0 "dir" "name"`` (DWARF 5), if any
+        # The .file table as paths (dwarf2dbg.FileTable.path): the files the DWARF names.
+        "file_names",
+    )
+
+    def __init__(self, filename: str, sections: dict[str, ObjSection] | None = None,
+                 symbols: dict[str, ObjSymbol] | None = None, lines: list[LineRow] | None = None,
+                 sources: dict[str, str] | None = None, references: dict[str, tuple[int, int]] | None = None,
+                 comp_dir: str = "", file_names: list[str] | None = None) -> None:
+        self.filename = filename
+        self.sections = {} if sections is None else sections
+        self.symbols = {} if symbols is None else symbols
+        self.lines = [] if lines is None else lines
+        self.sources = {} if sources is None else sources
+        self.references = {} if references is None else references
+        self.comp_dir = comp_dir
+        self.file_names = [] if file_names is None else file_names
 
 
 # ------------------------------------------------------------------ emission
@@ -831,7 +911,7 @@ class _Emitter:
 
 
 def _with_value(op: Operand, value: int) -> Operand:
-    from dataclasses import replace
+    from events.record import replace
 
     from vmdebug.isa.operands import Imm, Mem
 

@@ -18,7 +18,7 @@ Columns are 1-based, as in gas's and gcc's diagnostics.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from events.record import Frozen
 
 NAME_START = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.$")
 NAME_CHARS = NAME_START | set("0123456789")
@@ -39,14 +39,16 @@ class LexError(Exception):
         self.col = col
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(Frozen):
     """One token.  ``kind`` is NAME, NUM, STR, LOCAL (numeric label ref) or OP."""
 
-    kind: str
-    text: str
-    col: int
-    value: int | bytes | None = None
+    __slots__ = ("kind", "text", "col", "value")
+
+    def __init__(self, kind: str, text: str, col: int, value: int | bytes | None = None) -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "col", col)
+        object.__setattr__(self, "value", value)
 
 
 def _escape(s: str, i: int, col0: int) -> tuple[int, int]:

@@ -14,29 +14,32 @@ from __future__ import annotations
 
 import bisect
 import os
-from dataclasses import dataclass, field
+
+from events.record import Frozen, Record
 
 
-@dataclass(frozen=True, slots=True)
-class LineEntry:
+class LineEntry(Frozen):
     """One row: code at ``address`` comes from ``file:line`` (column ``col``)."""
 
-    address: int
-    file: str
-    line: int
-    col: int = 0
-    is_stmt: bool = True
+    __slots__ = ("address", "file", "line", "col", "is_stmt")
+
+    def __init__(self, address: int, file: str, line: int, col: int = 0, is_stmt: bool = True) -> None:
+        object.__setattr__(self, "address", address)
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "col", col)
+        object.__setattr__(self, "is_stmt", is_stmt)
 
 
-@dataclass(slots=True)
-class LineTable:
+class LineTable(Record):
     """Rows sorted by address plus the address ranges they cover (code sections)."""
 
-    entries: list[LineEntry] = field(default_factory=list)
-    ranges: list[tuple[int, int]] = field(default_factory=list)
-    _addrs: list[int] = field(default_factory=list, repr=False, compare=False)
+    __slots__ = ("entries", "ranges", "_addrs")
 
-    def __post_init__(self) -> None:
+    def __init__(self, entries: list[LineEntry] | None = None, ranges: list[tuple[int, int]] | None = None
+                 ) -> None:
+        self.entries = [] if entries is None else entries
+        self.ranges = [] if ranges is None else ranges
         self.entries.sort(key=lambda e: e.address)       # stable: same-address rows keep order
         self.ranges.sort()
         self._addrs = [e.address for e in self.entries]

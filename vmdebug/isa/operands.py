@@ -1,6 +1,6 @@
 """Operand values shared by the assembler, the encoder, the decoder and the CPU.
 
-They are small frozen slotted dataclasses so a decoded instruction can be
+They are small frozen slotted records (``events.record.Frozen``) so a decoded instruction can be
 hashed and cached by address (the CPU keeps a decode cache keyed by eip).
 Sizes are in bits: 8, 16 or 32 for the general registers, 128 for the SSE
 registers xmm0-xmm7 and 80 for the x87 stack registers ``st(0)``-``st(7)``
@@ -8,7 +8,7 @@ registers xmm0-xmm7 and 80 for the x87 stack registers ``st(0)``-``st(7)``
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from events.record import Frozen
 
 # Register numbering follows the ModRM reg/rm encoding (Intel SDM Vol. 2A, Table 2-1/2-2).
 REG32 = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi")
@@ -26,13 +26,15 @@ for _size, _names in ((32, REG32), (16, REG16), (8, REG8), (128, XMM), (80, ST))
 REGISTERS["st"] = (0, 80)
 
 
-@dataclass(frozen=True, slots=True)
-class Reg:
+class Reg(Frozen):
     """A general register: its name, its ModRM code (0-7) and its size in bits."""
 
-    name: str
-    code: int
-    size: int
+    __slots__ = ("name", "code", "size")
+
+    def __init__(self, name: str, code: int, size: int) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "size", size)
 
     @staticmethod
     def named(name: str) -> "Reg":
@@ -40,8 +42,7 @@ class Reg:
         return Reg(name, code, size)
 
 
-@dataclass(frozen=True, slots=True)
-class Mem:
+class Mem(Frozen):
     """A memory operand ``seg:[base + index*scale + disp]``.
 
     ``size`` is None when the source did not say (no ``DWORD PTR`` and no
@@ -50,29 +51,37 @@ class Mem:
     32-bit displacement, even if the value would fit in 8 bits.
     """
 
-    size: int | None
-    base: str | None = None
-    index: str | None = None
-    scale: int = 1
-    disp: int = 0
-    seg: str | None = None
-    symbolic: bool = False
+    __slots__ = ("size", "base", "index", "scale", "disp", "seg", "symbolic")
+
+    def __init__(self, size: int | None, base: str | None = None, index: str | None = None, scale: int = 1,
+                 disp: int = 0, seg: str | None = None, symbolic: bool = False) -> None:
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "base", base)
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "scale", scale)
+        object.__setattr__(self, "disp", disp)
+        object.__setattr__(self, "seg", seg)
+        object.__setattr__(self, "symbolic", symbolic)
 
 
-@dataclass(frozen=True, slots=True)
-class Imm:
+class Imm(Frozen):
     """An immediate.  ``symbolic`` forces the full-width encoding, as GNU as does for symbols."""
 
-    value: int
-    size: int | None = None
-    symbolic: bool = False
+    __slots__ = ("value", "size", "symbolic")
+
+    def __init__(self, value: int, size: int | None = None, symbolic: bool = False) -> None:
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "symbolic", symbolic)
 
 
-@dataclass(frozen=True, slots=True)
-class Rel:
+class Rel(Frozen):
     """A branch target address (absolute); encoders turn it into a displacement."""
 
-    target: int
+    __slots__ = ("target",)
+
+    def __init__(self, target: int) -> None:
+        object.__setattr__(self, "target", target)
 
 
 Operand = Reg | Mem | Imm | Rel

@@ -8,8 +8,7 @@ expression where registers are atoms and ``[...]`` marks memory.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from events.record import Record
 from vmdebug.isa.expr import ExprError, ExprParser, Node
 from vmdebug.isa.lexer import LexError, Token, tokenize
 from vmdebug.isa.operands import SEGMENTS
@@ -30,31 +29,55 @@ class ParseError(Exception):
         self.col = col
 
 
-@dataclass(slots=True)
-class OperandSyntax:
+class OperandSyntax(Record):
     """One Intel operand as written."""
 
-    expr: Node
-    col: int
-    size: int | None = None        # from "DWORD PTR" and friends
-    offset: bool = False           # OFFSET [FLAT:] expr
-    seg: str | None = None         # es: cs: ... (FLAT: is dropped)
-    short: bool = False            # "jmp SHORT label"
-    text: str = ""
+    __slots__ = (
+        "expr",
+        "col",
+        "size",    # from "DWORD PTR" and friends
+        "offset",  # OFFSET [FLAT:] expr
+        "seg",     # es: cs: ... (FLAT: is dropped)
+        "short",   # "jmp SHORT label"
+        "text",
+    )
+
+    def __init__(self, expr: Node, col: int, size: int | None = None, offset: bool = False,
+                 seg: str | None = None, short: bool = False, text: str = "") -> None:
+        self.expr = expr
+        self.col = col
+        self.size = size
+        self.offset = offset
+        self.seg = seg
+        self.short = short
+        self.text = text
 
 
-@dataclass(slots=True)
-class Statement:
+class Statement(Record):
     """One statement.  ``kind`` is "directive", "insn", "assign" or "" (labels only)."""
 
-    labels: list[tuple[str, int]] = field(default_factory=list)
-    kind: str = ""
-    name: str = ""                 # directive name (".long") or mnemonic or assigned symbol
-    col: int = 0
-    args: list[list[Token]] = field(default_factory=list)
-    prefixes: list[str] = field(default_factory=list)
-    operands: list[OperandSyntax] = field(default_factory=list)
-    rest: str = ""                 # raw argument text (for diagnostics and .ident-like directives)
+    __slots__ = (
+        "labels",
+        "kind",
+        "name",      # directive name (".long") or mnemonic or assigned symbol
+        "col",
+        "args",
+        "prefixes",
+        "operands",
+        "rest",      # raw argument text (for diagnostics and .ident-like directives)
+    )
+
+    def __init__(self, labels: list[tuple[str, int]] | None = None, kind: str = "", name: str = "",
+                 col: int = 0, args: list[list[Token]] | None = None, prefixes: list[str] | None = None,
+                 operands: list[OperandSyntax] | None = None, rest: str = "") -> None:
+        self.labels = [] if labels is None else labels
+        self.kind = kind
+        self.name = name
+        self.col = col
+        self.args = [] if args is None else args
+        self.prefixes = [] if prefixes is None else prefixes
+        self.operands = [] if operands is None else operands
+        self.rest = rest
 
 
 def split_commas(toks: list[Token]) -> list[list[Token]]:

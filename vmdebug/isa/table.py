@@ -28,7 +28,7 @@ that matches; that order is what makes our encodings byte-identical to as.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from events.record import Frozen
 
 CF, PF, AF, ZF, SF, OF, DF = "CF", "PF", "AF", "ZF", "SF", "OF", "DF"
 STATUS = frozenset((CF, PF, AF, ZF, SF, OF))
@@ -49,13 +49,16 @@ CONDITION_READS: tuple[frozenset[str], ...] = tuple(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class FlagEffect:
+class FlagEffect(Frozen):
     """Which arithmetic flags an instruction reads, writes and leaves undefined."""
 
-    reads: frozenset[str] = frozenset()
-    writes: frozenset[str] = frozenset()
-    undefined: frozenset[str] = frozenset()
+    __slots__ = ("reads", "writes", "undefined")
+
+    def __init__(self, reads: frozenset[str] = frozenset(), writes: frozenset[str] = frozenset(),
+                 undefined: frozenset[str] = frozenset()) -> None:
+        object.__setattr__(self, "reads", reads)
+        object.__setattr__(self, "writes", writes)
+        object.__setattr__(self, "undefined", undefined)
 
 
 def _fe(reads: str = "", writes: str = "", undefined: str = "") -> FlagEffect:
@@ -104,8 +107,7 @@ FLAG_EFFECTS["loopz"] = _fe(reads="ZF")
 
 
 
-@dataclass(frozen=True, slots=True)
-class MemEffect:
+class MemEffect(Frozen):
     """Which memory an instruction reads and writes (from each SDM Vol. 2 "Operation" section).
 
     ``operands`` says, per explicit operand in Intel order, whether a memory operand
@@ -116,8 +118,12 @@ class MemEffect:
     below the stack pointer); ``index`` may be ``al`` (xlat's table index).
     """
 
-    operands: tuple[str, ...] = ()
-    implicit: tuple[tuple[str, str | None, int | str, int, str], ...] = ()
+    __slots__ = ("operands", "implicit")
+
+    def __init__(self, operands: tuple[str, ...] = (),
+                 implicit: tuple[tuple[str, str | None, int | str, int, str], ...] = ()) -> None:
+        object.__setattr__(self, "operands", operands)
+        object.__setattr__(self, "implicit", implicit)
 
     def operand(self, i: int) -> str:
         return self.operands[i] if i < len(self.operands) else "-"
@@ -212,27 +218,51 @@ FP_MEM_SIZE = {"xm32": 32, "xm64": 64, "xm128": 128, "m16": 16, "m32": 32, "m64"
 FIXED_REGS = {"al": 8, "ax": 16, "eax": 32, "cl": 8, "dx": 16}
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Frozen):
     """One encoding of one instruction (one row of the expanded table)."""
 
-    mnemonic: str                 # objdump's spelling
-    opcode: bytes                 # opcode bytes (after any prefix), low bits 0 for +r forms
-    modrm: bool                   # a ModRM byte follows the opcode
-    ext: int | None               # ModRM reg-field opcode extension (/digit), None for /r
-    plusreg: bool                 # register number is added to the last opcode byte
-    operands: tuple[str, ...]     # operand kinds, Intel order
-    opsize: int | None            # operand size in bits (16 means a 0x66 prefix), None if sizeless
-    flags: FlagEffect = field(compare=False)
-    mem: MemEffect = field(compare=False, default=MemEffect())
-    rep: str | None = None        # "rep" (F3 = rep) or "repz" (F3 = repe, F2 = repne) string forms;
-                                  # "ret": F3 accepted and ignored (objdump "repz ret")
-    lock: bool = False            # LOCK allowed (with a memory destination), SDM LOCK page
-    cond: int | None = None       # condition code for jcc / setcc / cmovcc
-    commutative: bool = False     # as accepts the two operands in either order (test, xchg)
-    unsized_mem_ok: bool = False  # an unsized memory operand is fine (push/pop/call/jmp/setcc/lea)
-    alt_ext: tuple[int, ...] = ()  # other ModRM reg values the CPU (and objdump) accept, decode only
-    mandatory: int | None = None   # mandatory 0xF3/0xF2 prefix byte (SDM 2.1.2), e.g. tzcnt, pause
+    __slots__ = (
+        "mnemonic",        # objdump's spelling
+        "opcode",          # opcode bytes (after any prefix), low bits 0 for +r forms
+        "modrm",           # a ModRM byte follows the opcode
+        "ext",             # ModRM reg-field opcode extension (/digit), None for /r
+        "plusreg",         # register number is added to the last opcode byte
+        "operands",        # operand kinds, Intel order
+        "opsize",          # operand size in bits (16 means a 0x66 prefix), None if sizeless
+        "flags",
+        "mem",
+        "rep",             # "rep" (F3 = rep) or "repz" (F3 = repe, F2 = repne) string forms;
+                           # "ret": F3 accepted and ignored (objdump "repz ret")
+        "lock",            # LOCK allowed (with a memory destination), SDM LOCK page
+        "cond",            # condition code for jcc / setcc / cmovcc
+        "commutative",     # as accepts the two operands in either order (test, xchg)
+        "unsized_mem_ok",  # an unsized memory operand is fine (push/pop/call/jmp/setcc/lea)
+        "alt_ext",         # other ModRM reg values the CPU (and objdump) accept, decode only
+        "mandatory",       # mandatory 0xF3/0xF2 prefix byte (SDM 2.1.2), e.g. tzcnt, pause
+    )
+    _eq_skip = ("flags", "mem",)
+
+    def __init__(self, mnemonic: str, opcode: bytes, modrm: bool, ext: int | None, plusreg: bool,
+                 operands: tuple[str, ...], opsize: int | None, flags: FlagEffect,
+                 mem: MemEffect = MemEffect(), rep: str | None = None, lock: bool = False,
+                 cond: int | None = None, commutative: bool = False, unsized_mem_ok: bool = False,
+                 alt_ext: tuple[int, ...] = (), mandatory: int | None = None) -> None:
+        object.__setattr__(self, "mnemonic", mnemonic)
+        object.__setattr__(self, "opcode", opcode)
+        object.__setattr__(self, "modrm", modrm)
+        object.__setattr__(self, "ext", ext)
+        object.__setattr__(self, "plusreg", plusreg)
+        object.__setattr__(self, "operands", operands)
+        object.__setattr__(self, "opsize", opsize)
+        object.__setattr__(self, "flags", flags)
+        object.__setattr__(self, "mem", mem)
+        object.__setattr__(self, "rep", rep)
+        object.__setattr__(self, "lock", lock)
+        object.__setattr__(self, "cond", cond)
+        object.__setattr__(self, "commutative", commutative)
+        object.__setattr__(self, "unsized_mem_ok", unsized_mem_ok)
+        object.__setattr__(self, "alt_ext", alt_ext)
+        object.__setattr__(self, "mandatory", mandatory)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -247,20 +277,38 @@ class Entry:
         return self.flags.undefined
 
 
-@dataclass(frozen=True, slots=True)
-class _Spec:
-    mnemonic: str
-    opcode: str
-    operands: str
-    flags: str
-    rep: str | None = None
-    lock: bool = False
-    cond: int | None = None
-    commutative: bool = False
-    unsized_mem_ok: bool = False
-    only: int | None = None       # restrict a ``v`` spec to one size (e.g. cwde is 32-bit only)
-    alt_ext: tuple[int, ...] = ()
-    mem: str | None = None        # the MEM_EFFECTS row, when not the mnemonic's own
+class _Spec(Frozen):
+    __slots__ = (
+        "mnemonic",
+        "opcode",
+        "operands",
+        "flags",
+        "rep",
+        "lock",
+        "cond",
+        "commutative",
+        "unsized_mem_ok",
+        "only",            # restrict a ``v`` spec to one size (e.g. cwde is 32-bit only)
+        "alt_ext",
+        "mem",             # the MEM_EFFECTS row, when not the mnemonic's own
+    )
+
+    def __init__(self, mnemonic: str, opcode: str, operands: str, flags: str, rep: str | None = None,
+                 lock: bool = False, cond: int | None = None, commutative: bool = False,
+                 unsized_mem_ok: bool = False, only: int | None = None, alt_ext: tuple[int, ...] = (),
+                 mem: str | None = None) -> None:
+        object.__setattr__(self, "mnemonic", mnemonic)
+        object.__setattr__(self, "opcode", opcode)
+        object.__setattr__(self, "operands", operands)
+        object.__setattr__(self, "flags", flags)
+        object.__setattr__(self, "rep", rep)
+        object.__setattr__(self, "lock", lock)
+        object.__setattr__(self, "cond", cond)
+        object.__setattr__(self, "commutative", commutative)
+        object.__setattr__(self, "unsized_mem_ok", unsized_mem_ok)
+        object.__setattr__(self, "only", only)
+        object.__setattr__(self, "alt_ext", alt_ext)
+        object.__setattr__(self, "mem", mem)
 
 
 def S(mnemonic: str, opcode: str, operands: str = "", flags: str = "none", **kw: object) -> _Spec:

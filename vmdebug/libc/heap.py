@@ -22,26 +22,41 @@ a corrupt chunk, just as malloc itself would report it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from events.record import Frozen
 from vmdebug.libc import (CHUNK_HEADER_SIZE, CHUNK_IN_USE_BIT, CHUNK_MIN_SIZE, CHUNK_PREV_FREE_BIT,
                           HEAP_BIN_COUNT, HEAP_SMALL_MAX, LEGACY_CHUNK_MIN_SIZE)
 
 
-@dataclass(frozen=True, slots=True)
-class HeapChunk:
+class HeapChunk(Frozen):
     """One chunk: where its header is, what the header says, and whether it is sane."""
 
-    address: int        # of the header
-    header: int         # the raw 32-bit header word
-    size: int           # header & ~7 (0 if corrupt)
-    in_use: bool
-    corrupt: bool = False
-    prev_free: bool = False           # bit 1: the chunk before is free
-    next_free: int | None = None      # a free chunk in a bin: the next one of its bin (0 = none)
-    prev_link: int | None = None      # ... and the previous one (0 = it is the bin's first)
-    footer: int | None = None         # a free chunk's last 4 bytes (its size, when sane)
-    top: bool = False                 # the free chunk that ends the heap: in no bin
+    __slots__ = (
+        "address",    # of the header
+        "header",     # the raw 32-bit header word
+        "size",       # header & ~7 (0 if corrupt)
+        "in_use",
+        "corrupt",
+        "prev_free",  # bit 1: the chunk before is free
+        "next_free",  # a free chunk in a bin: the next one of its bin (0 = none)
+        "prev_link",  # ... and the previous one (0 = it is the bin's first)
+        "footer",     # a free chunk's last 4 bytes (its size, when sane)
+        "top",        # the free chunk that ends the heap: in no bin
+    )
+
+    def __init__(self, address: int, header: int, size: int, in_use: bool, corrupt: bool = False,
+                 prev_free: bool = False, next_free: int | None = None, prev_link: int | None = None,
+                 footer: int | None = None, top: bool = False) -> None:
+        object.__setattr__(self, "address", address)
+        object.__setattr__(self, "header", header)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "in_use", in_use)
+        object.__setattr__(self, "corrupt", corrupt)
+        object.__setattr__(self, "prev_free", prev_free)
+        object.__setattr__(self, "next_free", next_free)
+        object.__setattr__(self, "prev_link", prev_link)
+        object.__setattr__(self, "footer", footer)
+        object.__setattr__(self, "top", top)
 
     @property
     def payload(self) -> int:

@@ -14,9 +14,9 @@ A mixin of :class:`vmdebug.machine.kernel.Kernel`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from events.record import Record
 from vmdebug.machine import syscalls as S
 from vmdebug.machine.faults import CpuFault
 from vmdebug.machine.tasks import hold
@@ -33,13 +33,13 @@ MAX_FILE = 64 << 20          # a file may not grow past this (EFBIG)
 PATH_MAX = 4096
 
 
-@dataclass(eq=False)
-class FileDesc:
+class FileDesc(Record, eq=False):
     """An open file description: which file, where, how it was opened."""
 
-    path: str
-    flags: int
-    pos: int = 0
+    def __init__(self, path: str, flags: int, pos: int = 0) -> None:
+        self.path = path
+        self.flags = flags
+        self.pos = pos
 
     @property
     def readable(self) -> bool:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from events import codes as C
+from events.record import replace
 from vmdebug.machine import syscalls as S
 from vmdebug.machine.faults import EXEC, READ, WRITE, CpuFault, segv
 from events.state import FIRST_PID

@@ -14,9 +14,9 @@ mmap_base is top-down: TASK_SIZE - max(RLIMIT_STACK + stack guard gap, 128 MiB)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from events.record import Frozen
 from events.lazy import np
 
 PAGE = 4096
@@ -26,18 +26,29 @@ MIN_GAP = 128 << 20                  # arch/x86/mm/mmap.c
 STACK_INITIAL_EXPAND = 128 << 10     # fs/exec.c setup_arg_pages: stack_expand = 131072
 
 
-@dataclass(frozen=True)
-class Layout:
-    name: str
-    task_size: int
-    stack_top: int
-    word: int  # sizeof(void *) in the *kernel*: fs/exec.c leaves one at the top of the stack
-    #: Special mappings placed at exec: (start, end, perms bits, name).  The compat layout
-    #: reserves where this machine's x86-64 kernel (6.18) puts the 32-bit vvar and vDSO, so
-    #: mmap returns the same addresses as natively.  vmdebug's vDSO pages are empty.
-    special: tuple[tuple[int, int, int, str], ...] = ()
-    #: AT_SYSINFO (the vDSO's __kernel_vsyscall) and AT_SYSINFO_EHDR, when there is a vDSO.
-    sysinfo: tuple[int, int] | None = None
+class Layout(Frozen):
+    __slots__ = (
+        "name",
+        "task_size",
+        "stack_top",
+        "word",       # sizeof(void *) in the *kernel*: fs/exec.c leaves one at the top of the stack
+        #: Special mappings placed at exec: (start, end, perms bits, name).  The compat layout
+        #: reserves where this machine's x86-64 kernel (6.18) puts the 32-bit vvar and vDSO, so
+        #: mmap returns the same addresses as natively.  vmdebug's vDSO pages are empty.
+        "special",
+        #: AT_SYSINFO (the vDSO's __kernel_vsyscall) and AT_SYSINFO_EHDR, when there is a vDSO.
+        "sysinfo",
+    )
+
+    def __init__(self, name: str, task_size: int, stack_top: int, word: int,
+                 special: tuple[tuple[int, int, int, str], ...] = (),
+                 sysinfo: tuple[int, int] | None = None) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "task_size", task_size)
+        object.__setattr__(self, "stack_top", stack_top)
+        object.__setattr__(self, "word", word)
+        object.__setattr__(self, "special", special)
+        object.__setattr__(self, "sysinfo", sysinfo)
 
     @property
     def mmap_base(self) -> int:
@@ -74,16 +85,26 @@ RANDOM_BYTES = bytes(range(0xA0, 0xB0))
 HWCAP, HWCAP2, MINSIGSTKSZ = 0x178BFBFF, 0x2, 0xD30
 
 
-@dataclass(frozen=True)
-class InitialStack:
+class InitialStack(Frozen):
     """The bytes exec writes at the top of the stack, and where things landed."""
 
-    base: int          # lowest address written (page-aligned start of the bytes below)
-    data: bytes        # the contents of [base, layout.stack_top)
-    esp: int           # points at argc
-    argv: tuple[int, ...]
-    envp: tuple[int, ...]
-    auxv: tuple[tuple[int, int], ...]
+    __slots__ = (
+        "base",  # lowest address written (page-aligned start of the bytes below)
+        "data",  # the contents of [base, layout.stack_top)
+        "esp",   # points at argc
+        "argv",
+        "envp",
+        "auxv",
+    )
+
+    def __init__(self, base: int, data: bytes, esp: int, argv: tuple[int, ...], envp: tuple[int, ...],
+                 auxv: tuple[tuple[int, int], ...]) -> None:
+        object.__setattr__(self, "base", base)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "esp", esp)
+        object.__setattr__(self, "argv", argv)
+        object.__setattr__(self, "envp", envp)
+        object.__setattr__(self, "auxv", auxv)
 
 
 def build_initial_stack(layout: Layout, argv: list[bytes], envp: list[bytes], execfn: bytes,

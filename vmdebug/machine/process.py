@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import bisect
 import os
-from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable
 
+from events.record import Record
 from events import codes as C
 from events.log import EventLog
 from events.kinds import apply, revert
@@ -54,31 +54,33 @@ def program_path(path: str) -> str:
     return os.path.basename(path) if os.path.isabs(path) else path
 
 
-@dataclass
-class Segment:
+class Segment(Record):
     """A PT_LOAD segment: ``data`` is its file image, ``memsz`` its size in memory."""
 
-    vaddr: int
-    data: bytes
-    memsz: int
-    perms: int  # events.codes PERM_R | PERM_W | PERM_X
+    def __init__(self, vaddr: int, data: bytes, memsz: int, perms: int) -> None:
+        self.vaddr = vaddr
+        self.data = data
+        self.memsz = memsz
+        self.perms = perms  # events.codes PERM_R | PERM_W | PERM_X
 
 
-@dataclass
-class LoadSpec:
+class LoadSpec(Record):
     """What exec needs from a linked program."""
 
-    name: str
-    segments: list[Segment]
-    entry: int
-    symbols: dict[str, int] = field(default_factory=dict)  # function name -> address
-    phdr: int = 0x08048034
-    phnum: int = 3
-    gnu_stack: bool = True  # PT_GNU_STACK present and not executable
-    sections: list[tuple[str, int, int]] = field(default_factory=list)  # (name, start, end)
-    #: The program's one symbolizer (gdb's minimal symbols: vmdebug.debuginfo.valprint_symbols),
-    #: which names the frames of call events; None names them from ``symbols`` alone.
-    symbolizer: Any = None
+    def __init__(self, name: str, segments: list[Segment], entry: int, symbols: dict[str, int] | None = None,
+                 phdr: int = 0x08048034, phnum: int = 3, gnu_stack: bool = True,
+                 sections: list[tuple[str, int, int]] | None = None, symbolizer: Any = None) -> None:
+        self.name = name
+        self.segments = segments
+        self.entry = entry
+        self.symbols = {} if symbols is None else symbols  # function name -> address
+        self.phdr = phdr
+        self.phnum = phnum
+        self.gnu_stack = gnu_stack  # PT_GNU_STACK present and not executable
+        self.sections = [] if sections is None else sections  # (name, start, end)
+        #: The program's one symbolizer (gdb's minimal symbols: vmdebug.debuginfo.valprint_symbols),
+        #: which names the frames of call events; None names them from ``symbols`` alone.
+        self.symbolizer = symbolizer
 
 
 class Process:

@@ -12,8 +12,9 @@ in the pipe, in pieces of what fits.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from events.record import Frozen, Record
 
 PIPE_SIZE = 16 * 4096        # fs/pipe.c: PIPE_DEF_BUFFERS pages
 #: The scheduler's quantum: a process runs this many steps before the next runnable one
@@ -21,25 +22,30 @@ PIPE_SIZE = 16 * 4096        # fs/pipe.c: PIPE_DEF_BUFFERS pages
 QUANTUM = 10_000
 
 
-@dataclass
-class Pipe:
-    data: bytearray = field(default_factory=bytearray)
-    readers: int = 0
-    writers: int = 0
-    number: int = 0          # pipe:[N], as /proc/PID/fd names it
+class Pipe(Record):
+    def __init__(self, data: bytearray | None = None, readers: int = 0, writers: int = 0,
+                 number: int = 0) -> None:
+        self.data = bytearray() if data is None else data
+        self.readers = readers
+        self.writers = writers
+        self.number = number  # pipe:[N], as /proc/PID/fd names it
 
 
-@dataclass(frozen=True)
-class Tty:
+class Tty(Frozen):
     """The terminal (or file) vmdebug's own stdin, stdout or stderr is: ``fd`` 0, 1 or 2."""
 
-    fd: int
+    __slots__ = ("fd",)
+
+    def __init__(self, fd: int) -> None:
+        object.__setattr__(self, "fd", fd)
 
 
-@dataclass(frozen=True)
-class PipeEnd:
-    pipe: Pipe
-    write: bool
+class PipeEnd(Frozen):
+    __slots__ = ("pipe", "write")
+
+    def __init__(self, pipe: Pipe, write: bool) -> None:
+        object.__setattr__(self, "pipe", pipe)
+        object.__setattr__(self, "write", write)
 
 
 OpenFile = Any      # Tty | PipeEnd
@@ -63,31 +69,38 @@ def release(f: OpenFile) -> None:
             f.pipe.readers -= 1
 
 
-@dataclass
-class Task:
+class Task(Record):
     """One process as the kernel's task_struct holds it (the parts events don't)."""
 
-    pid: int
-    ppid: int
-    fds: dict[int, OpenFile]
-    backing: dict[int, tuple[bytes | None, int, bool]] = field(default_factory=dict)
-    start_brk: int = 0
-    code: dict[int, Callable[[], int]] = field(default_factory=dict)
-    code_pages: dict[int, set[int]] = field(default_factory=dict)
-    #: "running" (runnable or current), "zombie" (exited, not yet waited for), "reaped".
-    status: str = "running"
-    exit_code: tuple[int, int] = (0, 0)      # (status, signal) once a zombie
-    #: While asleep in a system call: whether it can run again now.
-    waiting: Callable[[], bool] | None = None
-    what: str = ""                           # what it sleeps in, for a deadlock's message
-    written: int = 0                         # bytes of a pipe write done before it slept
-    pending_signal: int = 0
-    steps: int = 0                           # steps it ran before it last got the CPU: CPU time
-    wake_at: int | None = None               # nanosleep: when it wakes (ns since boot)
-    #: Signal actions other than the default: sig -> (handler, flags, restorer, mask).
-    actions: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
-    blocked: int = 0                         # the blocked signal set (rt_sigprocmask)
-    pending: Any = None                      # a signal it sent itself: its handler starts next step
+    def __init__(self, pid: int, ppid: int, fds: dict[int, OpenFile],
+                 backing: dict[int, tuple[bytes | None, int, bool]] | None = None, start_brk: int = 0,
+                 code: dict[int, Callable[[], int]] | None = None,
+                 code_pages: dict[int, set[int]] | None = None, status: str = "running",
+                 exit_code: tuple[int, int] = (0, 0), waiting: Callable[[], bool] | None = None,
+                 what: str = "", written: int = 0, pending_signal: int = 0, steps: int = 0,
+                 wake_at: int | None = None, actions: dict[int, tuple[int, int, int, int]] | None = None,
+                 blocked: int = 0, pending: Any = None) -> None:
+        self.pid = pid
+        self.ppid = ppid
+        self.fds = fds
+        self.backing = {} if backing is None else backing
+        self.start_brk = start_brk
+        self.code = {} if code is None else code
+        self.code_pages = {} if code_pages is None else code_pages
+        #: "running" (runnable or current), "zombie" (exited, not yet waited for), "reaped".
+        self.status = status
+        self.exit_code = exit_code  # (status, signal) once a zombie
+        #: While asleep in a system call: whether it can run again now.
+        self.waiting = waiting
+        self.what = what  # what it sleeps in, for a deadlock's message
+        self.written = written  # bytes of a pipe write done before it slept
+        self.pending_signal = pending_signal
+        self.steps = steps  # steps it ran before it last got the CPU: CPU time
+        self.wake_at = wake_at  # nanosleep: when it wakes (ns since boot)
+        #: Signal actions other than the default: sig -> (handler, flags, restorer, mask).
+        self.actions = {} if actions is None else actions
+        self.blocked = blocked  # the blocked signal set (rt_sigprocmask)
+        self.pending = pending  # a signal it sent itself: its handler starts next step
 
     def runnable(self) -> bool:
         return self.status == "running" and (self.waiting is None or self.waiting())

@@ -1,27 +1,40 @@
 """Virtual memory areas: the kernel's list of what is mapped where (mm->mmap)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
+from events.record import Frozen, replace
 from events import codes as C
 
 
-@dataclass(frozen=True)
-class Vma:
+class Vma(Frozen):
     """``[start, end)`` with r/w/x(/shared) bits.  File-backed areas read their
     page contents from ``file`` (the bytes that belong at ``file_start``)."""
 
-    start: int
-    end: int
-    perms: int
-    name: str = ""
-    file: bytes | None = None
-    file_start: int = 0
-    growsdown: bool = False
-    #: A shared anonymous mapping's memory object (shmem): page index from ``file_start``
-    #: -> frame, the same dict in every process that maps it, so a page faulted in by one
-    #: after fork is the page the other sees.
-    shm: dict[int, int] | None = field(default=None, compare=False)
+    __slots__ = (
+        "start",
+        "end",
+        "perms",
+        "name",
+        "file",
+        "file_start",
+        "growsdown",
+        #: A shared anonymous mapping's memory object (shmem): page index from ``file_start``
+        #: -> frame, the same dict in every process that maps it, so a page faulted in by one
+        #: after fork is the page the other sees.
+        "shm",
+    )
+
+    _eq_skip = ("shm",)
+
+    def __init__(self, start: int, end: int, perms: int, name: str = "", file: bytes | None = None,
+                 file_start: int = 0, growsdown: bool = False, shm: dict[int, int] | None = None) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "perms", perms)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "file_start", file_start)
+        object.__setattr__(self, "growsdown", growsdown)
+        object.__setattr__(self, "shm", shm)
 
     def contains(self, addr: int) -> bool:
         return self.start <= addr < self.end

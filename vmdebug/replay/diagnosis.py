@@ -13,9 +13,9 @@ RLIMIT_STACK and never into the guard gap (mm/mmap.c ``expand_downwards``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from events.record import Frozen
 from events.end import RunEnd
 from events.state import ProcessState
 from vmdebug.machine.layout import Area, areas, kernel_start, region_name
@@ -24,18 +24,33 @@ from vmdebug.replay.query import Fatal
 ALLOCATOR = ("malloc", "free", "realloc", "calloc")
 
 
-@dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(Frozen):
     """What ended the run and what the state says about it."""
-    step: int
-    end: RunEnd
-    fatal: Fatal | None
-    eip: int
-    mapping: Area | None = None          # the VMA holding the fault address
-    region: str = ""                     # where the address is, when no VMA holds it
-    nearby: list[tuple[Area, str]] = field(default_factory=list)   # areas around it, with where they are
-    smashed: tuple[str, int, int, int] | None = None   # (function, pushed, taken, slot) of a smashed `ret`
-    callers: tuple[str, ...] = ()        # the call stack at the end, innermost first
+
+    __slots__ = (
+        "step",
+        "end",
+        "fatal",
+        "eip",
+        "mapping",  # the VMA holding the fault address
+        "region",   # where the address is, when no VMA holds it
+        "nearby",   # areas around it, with where they are
+        "smashed",  # (function, pushed, taken, slot) of a smashed `ret`
+        "callers",  # the call stack at the end, innermost first
+    )
+
+    def __init__(self, step: int, end: RunEnd, fatal: Fatal | None, eip: int, mapping: Area | None = None,
+                 region: str = "", nearby: list[tuple[Area, str]] | None = None,
+                 smashed: tuple[str, int, int, int] | None = None, callers: tuple[str, ...] = ()) -> None:
+        object.__setattr__(self, "step", step)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "fatal", fatal)
+        object.__setattr__(self, "eip", eip)
+        object.__setattr__(self, "mapping", mapping)
+        object.__setattr__(self, "region", region)
+        object.__setattr__(self, "nearby", [] if nearby is None else nearby)
+        object.__setattr__(self, "smashed", smashed)
+        object.__setattr__(self, "callers", callers)
 
     @property
     def segv(self) -> bool:

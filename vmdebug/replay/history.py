@@ -11,11 +11,11 @@ to what the program writes, not to physical memory.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from events.record import Frozen
 from events import codes as C
 from events.log import EventLog
 from events.state import PAGE, PAGE_SHIFT, ProcessState
@@ -24,21 +24,40 @@ from vmdebug.replay.checkpoints import STORED_CHECKPOINT_EVERY
 from vmdebug.replay.fold import apply_range
 
 
-@dataclass(frozen=True)
-class Checkpoint:
-    step: int
-    regs: tuple[int, ...]
-    frames: dict[int, bytes]
-    brk: int
-    vmas: dict[int, tuple[int, int, str]]
-    stack: tuple[tuple[str, int, int, int], ...]
-    pagemap: dict[int, int]
-    exited: tuple[int, int] | None
-    fault: tuple[int, ...] | None
-    outputs: int
-    digest: bytes | None = None   # of the folded state, for stored checkpoints (vmdebug.replay.checkpoints)
-    procs: Any = None             # the other processes (ProcessState.procs_data), None while there is one
-    narrow: bool = False          # from a file of schema 3 or older: its digest covers the first registers
+class Checkpoint(Frozen):
+    __slots__ = (
+        "step",
+        "regs",
+        "frames",
+        "brk",
+        "vmas",
+        "stack",
+        "pagemap",
+        "exited",
+        "fault",
+        "outputs",
+        "digest",   # of the folded state, for stored checkpoints (vmdebug.replay.checkpoints)
+        "procs",    # the other processes (ProcessState.procs_data), None while there is one
+        "narrow",   # from a file of schema 3 or older: its digest covers the first registers
+    )
+
+    def __init__(self, step: int, regs: tuple[int, ...], frames: dict[int, bytes], brk: int,
+                 vmas: dict[int, tuple[int, int, str]], stack: tuple[tuple[str, int, int, int], ...],
+                 pagemap: dict[int, int], exited: tuple[int, int] | None, fault: tuple[int, ...] | None,
+                 outputs: int, digest: bytes | None = None, procs: Any = None, narrow: bool = False) -> None:
+        object.__setattr__(self, "step", step)
+        object.__setattr__(self, "regs", regs)
+        object.__setattr__(self, "frames", frames)
+        object.__setattr__(self, "brk", brk)
+        object.__setattr__(self, "vmas", vmas)
+        object.__setattr__(self, "stack", stack)
+        object.__setattr__(self, "pagemap", pagemap)
+        object.__setattr__(self, "exited", exited)
+        object.__setattr__(self, "fault", fault)
+        object.__setattr__(self, "outputs", outputs)
+        object.__setattr__(self, "digest", digest)
+        object.__setattr__(self, "procs", procs)
+        object.__setattr__(self, "narrow", narrow)
 
 
 

@@ -19,32 +19,25 @@ is known: a value after step ``s`` is the ``old`` of the first write after
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, NamedTuple
 
+from events.record import Record
 from events.lazy import np, unique
 
 from events import codes as C
 from events.log import EventLog, code_bits
 
 
-@dataclass
-class Window:
+class Window(Record):
     """Events of steps ``a..b`` with the step each belongs to."""
 
-    log: EventLog
-    a: int
-    b: int
-    cols: np.ndarray = field(init=False)
-    steps: np.ndarray = field(init=False)
-
-    def __post_init__(self) -> None:
-        lo = self.log.offset(self.a)
-        hi = self.log.offset(self.b + 1)
-        self.cols = self.log.event_cols(lo, hi)
-        offs = self.log.offsets(self.a, self.b + 1)
-        counts = np.diff(offs)
-        self.steps = np.repeat(np.arange(self.a, self.b + 1, dtype=np.int64), counts)
+    def __init__(self, log: EventLog, a: int, b: int) -> None:
+        self.log = log
+        self.a = a
+        self.b = b
+        self.cols: np.ndarray = log.event_cols(log.offset(a), log.offset(b + 1))
+        counts = np.diff(log.offsets(a, b + 1))
+        self.steps: np.ndarray = np.repeat(np.arange(a, b + 1, dtype=np.int64), counts)
 
     @property
     def n(self) -> int:

@@ -31,8 +31,8 @@ import os
 import re
 import struct
 from collections import Counter
-from dataclasses import dataclass, field
 
+from events.record import Record
 from vmdebug.isa.layout import encode_leb
 from vmdebug.isa.lines import LineEntry, LineTable
 from vmdebug.toolchain.image import Image, Symbol
@@ -73,26 +73,33 @@ def cstr(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape") + b"\0"
 
 
-@dataclass(slots=True)
-class Function:
+class Function(Record):
     """A DW_TAG_subprogram: [low, high) and where its first row is."""
 
-    name: str
-    low: int
-    high: int
-    external: bool
-    decl_file: int = 0
-    decl_line: int = 0
+    __slots__ = ("name", "low", "high", "external", "decl_file", "decl_line")
+
+    def __init__(self, name: str, low: int, high: int, external: bool, decl_file: int = 0,
+                 decl_line: int = 0) -> None:
+        self.name = name
+        self.low = low
+        self.high = high
+        self.external = external
+        self.decl_file = decl_file
+        self.decl_line = decl_line
 
 
-@dataclass(slots=True)
-class Unit:
+class Unit(Record):
     """One compile unit: a primary source file and the code sections it owns."""
 
-    name: str
-    ranges: list[tuple[int, int]] = field(default_factory=list)
-    sequences: list[list[LineEntry]] = field(default_factory=list)
-    functions: list[Function] = field(default_factory=list)
+    __slots__ = ("name", "ranges", "sequences", "functions")
+
+    def __init__(self, name: str, ranges: list[tuple[int, int]] | None = None,
+                 sequences: list[list[LineEntry]] | None = None,
+                 functions: list[Function] | None = None) -> None:
+        self.name = name
+        self.ranges = [] if ranges is None else ranges
+        self.sequences = [] if sequences is None else sequences
+        self.functions = [] if functions is None else functions
 
     @property
     def language(self) -> int:
@@ -107,12 +114,14 @@ class Unit:
         return list(dict.fromkeys(names))
 
 
-@dataclass(slots=True)
-class DebugSections:
+class DebugSections(Record):
     """Contents of the generated sections, by name, in the order ld writes them."""
 
-    sections: dict[str, bytes]
-    units: list[Unit]
+    __slots__ = ("sections", "units")
+
+    def __init__(self, sections: dict[str, bytes], units: list[Unit]) -> None:
+        self.sections = sections
+        self.units = units
 
 
 # ------------------------------------------------------------------ units

@@ -25,9 +25,9 @@ from __future__ import annotations
 import os
 import re
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 
+from events.record import Record
 from vmdebug.toolchain.dwarf_line import build_dwarf
 from vmdebug.toolchain.image import BASE_ADDRESS, PAGE_SIZE, Image, Symbol
 from vmdebug.toolchain.link import NONALLOC_ORDER
@@ -51,20 +51,23 @@ class ElfWriteError(ValueError):
     """The image cannot be written as an executable (not a linked image)."""
 
 
-@dataclass(slots=True)
-class OutSection:
+class OutSection(Record):
     """A section header to write."""
 
-    name: str
-    type: int
-    flags: int
-    addr: int
-    offset: int
-    size: int
-    link: int = 0
-    info: int = 0
-    align: int = 1
-    entsize: int = 0
+    __slots__ = ("name", "type", "flags", "addr", "offset", "size", "link", "info", "align", "entsize")
+
+    def __init__(self, name: str, type: int, flags: int, addr: int, offset: int, size: int, link: int = 0,
+                 info: int = 0, align: int = 1, entsize: int = 0) -> None:
+        self.name = name
+        self.type = type
+        self.flags = flags
+        self.addr = addr
+        self.offset = offset
+        self.size = size
+        self.link = link
+        self.info = info
+        self.align = align
+        self.entsize = entsize
 
 
 class StringTable:

@@ -32,9 +32,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from dataclasses import dataclass
 from typing import TextIO
 
+from events.record import Frozen
 from vmdebug.errors import UserError
 from vmdebug.libc import LIBC_DEBUG_ROOT, LIBC_DIR, include_dir
 
@@ -100,12 +100,14 @@ def find_gcc() -> str:
     return gcc
 
 
-@dataclass(frozen=True)
-class CompilePlace:
+class CompilePlace(Frozen):
     """Where gcc runs for a C file and the name it is given there (what DWARF and gdb show)."""
 
-    cwd: Path
-    name: str
+    __slots__ = ("cwd", "name")
+
+    def __init__(self, cwd: Path, name: str) -> None:
+        object.__setattr__(self, "cwd", cwd)
+        object.__setattr__(self, "name", name)
 
 
 def compile_place(c_path: str | Path) -> CompilePlace:

@@ -7,75 +7,126 @@ from __future__ import annotations
 
 import bisect
 import struct
-from dataclasses import dataclass, field
 
+from events.record import Record
 from vmdebug.isa.lines import LineTable
 
 PAGE_SIZE = 0x1000
 BASE_ADDRESS = 0x08048000        # ld -m elf_i386 text-segment default (elf_i386 emulation)
 
 
-@dataclass(slots=True)
-class Segment:
+class Segment(Record):
     """A PT_LOAD segment: ``data`` is the file part, ``memsz`` >= len(data) (the rest is zeros)."""
 
-    vaddr: int
-    data: bytes
-    memsz: int
-    flags: str                   # "r", "rx", "rw" (or "rwx")
-    offset: int = 0              # file offset ld would give it (congruent to vaddr mod page)
+    __slots__ = (
+        "vaddr",
+        "data",
+        "memsz",
+        "flags",   # "r", "rx", "rw" (or "rwx")
+        "offset",  # file offset ld would give it (congruent to vaddr mod page)
+    )
+
+    def __init__(self, vaddr: int, data: bytes, memsz: int, flags: str, offset: int = 0) -> None:
+        self.vaddr = vaddr
+        self.data = data
+        self.memsz = memsz
+        self.flags = flags
+        self.offset = offset
 
     @property
     def end(self) -> int:
         return self.vaddr + self.memsz
 
 
-@dataclass(slots=True)
-class Section:
+class Section(Record):
     """An output section (.text, .rodata, .data, .bss, ...)."""
 
-    name: str
-    address: int
-    size: int
-    flags: str                   # gas letters: a w x
-    type: str = "progbits"       # progbits | nobits
-    align: int = 1
+    __slots__ = (
+        "name",
+        "address",
+        "size",
+        "flags",    # gas letters: a w x
+        "type",     # progbits | nobits
+        "align",
+    )
+
+    def __init__(self, name: str, address: int, size: int, flags: str, type: str = "progbits",
+                 align: int = 1) -> None:
+        self.name = name
+        self.address = address
+        self.size = size
+        self.flags = flags
+        self.type = type
+        self.align = align
 
 
-@dataclass(slots=True)
-class Symbol:
+class Symbol(Record):
     """A symbol of the linked program (``file`` names the object of a local one)."""
 
-    name: str
-    address: int
-    size: int = 0
-    type: str = "notype"         # func | object | notype
-    bind: str = "global"         # global | local | weak
-    section: str = ""
-    file: str = ""
+    __slots__ = (
+        "name",
+        "address",
+        "size",
+        "type",     # func | object | notype
+        "bind",     # global | local | weak
+        "section",
+        "file",
+    )
+
+    def __init__(self, name: str, address: int, size: int = 0, type: str = "notype", bind: str = "global",
+                 section: str = "", file: str = "") -> None:
+        self.name = name
+        self.address = address
+        self.size = size
+        self.type = type
+        self.bind = bind
+        self.section = section
+        self.file = file
 
 
-@dataclass(slots=True)
-class Image:
+class Image(Record):
     """Everything the loader and the debugger need about a linked program."""
 
-    entry: int
-    segments: list[Segment] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    # name -> symbol (globals win over locals of the same name); locals whose
-    # name is already taken (static functions of two files) go to extra_symbols.
-    symbols: dict[str, Symbol] = field(default_factory=dict)
-    extra_symbols: list[Symbol] = field(default_factory=list)
-    lines: LineTable = field(default_factory=LineTable)
-    sources: dict[str, str] = field(default_factory=dict)
-    # Non-allocated sections ld writes (.comment, .debug_*), in its order: gcc's DWARF, linked.
-    debug: dict[str, bytes] = field(default_factory=dict)
-    end: int = 0                 # _end: end of .bss
-    # ld emits PT_GNU_STACK when some object has a .note.GNU-stack section; the
-    # stack is executable if any object lacks the note (or there is no PT_GNU_STACK).
-    exec_stack: bool = False
-    has_gnu_stack: bool = True
-    _by_addr: list[tuple[int, int]] = field(default_factory=list, repr=False, compare=False)
+    __slots__ = (
+        "entry",
+        "segments",
+        "sections",
+        # name -> symbol (globals win over locals of the same name); locals whose
+        # name is already taken (static functions of two files) go to extra_symbols.
+        "symbols",
+        "extra_symbols",
+        "lines",
+        "sources",
+        # Non-allocated sections ld writes (.comment, .debug_*), in its order: gcc's DWARF, linked.
+        "debug",
+        "end",            # _end: end of .bss
+        # ld emits PT_GNU_STACK when some object has a .note.GNU-stack section; the
+        # stack is executable if any object lacks the note (or there is no PT_GNU_STACK).
+        "exec_stack",
+        "has_gnu_stack",
+        "_by_addr",
+    )
+    _repr_skip = ("_by_addr",)
+    _eq_skip = ("_by_addr",)
+
+    def __init__(self, entry: int, segments: list[Segment] | None = None,
+                 sections: list[Section] | None = None, symbols: dict[str, Symbol] | None = None,
+                 extra_symbols: list[Symbol] | None = None, lines: LineTable | None = None,
+                 sources: dict[str, str] | None = None, debug: dict[str, bytes] | None = None, end: int = 0,
+                 exec_stack: bool = False, has_gnu_stack: bool = True,
+                 _by_addr: list[tuple[int, int]] | None = None) -> None:
+        self.entry = entry
+        self.segments = [] if segments is None else segments
+        self.sections = [] if sections is None else sections
+        self.symbols = {} if symbols is None else symbols
+        self.extra_symbols = [] if extra_symbols is None else extra_symbols
+        self.lines = LineTable() if lines is None else lines
+        self.sources = {} if sources is None else sources
+        self.debug = {} if debug is None else debug
+        self.end = end
+        self.exec_stack = exec_stack
+        self.has_gnu_stack = has_gnu_stack
+        self._by_addr = [] if _by_addr is None else _by_addr
 
     # ------------------------------------------------------------ queries
     @property

@@ -26,10 +26,10 @@ import os
 import pickle
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
 
+from events.record import replace
 from vmdebug.isa.layout import Object
 
 FORMAT = 4                      # bump when the pickled shape of Object (or of the files) changes

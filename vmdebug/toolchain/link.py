@@ -22,10 +22,10 @@ default) gives, for a static non-PIE program:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from events.record import Record, replace
 from vmdebug.errors import UserError
 from vmdebug.isa.layout import DataFixup, InsnFixup, ObjSection, Object, ObjSymbol
 from vmdebug.isa.lines import LineEntry, LineTable
@@ -45,29 +45,43 @@ class LinkError(UserError):
     """Undefined or multiply defined symbols, or a relocation that does not fit."""
 
 
-@dataclass(slots=True)
-class Input:
+class Input(Record):
     """One input section placed in an output section."""
 
-    obj: int
-    sec: ObjSection
-    data: bytearray
-    size: int
-    align: int
-    address: int = 0
-    # For merged sections: (original bytes, entries, strings?, entsize), see _mapped.
-    remap: tuple | None = None
+    __slots__ = (
+        "obj",
+        "sec",
+        "data",
+        "size",
+        "align",
+        "address",
+        # For merged sections: (original bytes, entries, strings?, entsize), see _mapped.
+        "remap",
+    )
+
+    def __init__(self, obj: int, sec: ObjSection, data: bytearray, size: int, align: int, address: int = 0,
+                 remap: tuple | None = None) -> None:
+        self.obj = obj
+        self.sec = sec
+        self.data = data
+        self.size = size
+        self.align = align
+        self.address = address
+        self.remap = remap
 
 
-@dataclass(slots=True)
-class Output:
-    name: str
-    flags: str
-    nobits: bool
-    inputs: list[Input] = field(default_factory=list)
-    address: int = 0
-    size: int = 0
-    align: int = 1
+class Output(Record):
+    __slots__ = ("name", "flags", "nobits", "inputs", "address", "size", "align")
+
+    def __init__(self, name: str, flags: str, nobits: bool, inputs: list[Input] | None = None,
+                 address: int = 0, size: int = 0, align: int = 1) -> None:
+        self.name = name
+        self.flags = flags
+        self.nobits = nobits
+        self.inputs = [] if inputs is None else inputs
+        self.address = address
+        self.size = size
+        self.align = align
 
 
 def _text_rank(name: str) -> int | None:

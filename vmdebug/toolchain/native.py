@@ -18,9 +18,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
+from events.record import Frozen
 from events.files import write_atomic
 from vmdebug.errors import UserError
 from vmdebug.libc import asm_files
@@ -105,14 +105,16 @@ def build_native(source: str | Path, out: str | Path, opt_level: str = "0") -> P
     return out_path
 
 
-@dataclass(frozen=True)
-class NativeResult:
+class NativeResult(Frozen):
     """What a native run produced; ``signal`` is set when a signal killed it."""
 
-    stdout: bytes
-    stderr: bytes
-    exit_status: int | None
-    signal: int | None
+    __slots__ = ("stdout", "stderr", "exit_status", "signal")
+
+    def __init__(self, stdout: bytes, stderr: bytes, exit_status: int | None, signal: int | None) -> None:
+        object.__setattr__(self, "stdout", stdout)
+        object.__setattr__(self, "stderr", stderr)
+        object.__setattr__(self, "exit_status", exit_status)
+        object.__setattr__(self, "signal", signal)
 
     @property
     def signal_name(self) -> str | None:

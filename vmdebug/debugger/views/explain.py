@@ -8,9 +8,9 @@ kernel's own reason; here we add the region, the rule and the source line.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from events.record import Record
 from vmdebug.machine.layout import KERNEL_HALF
 from vmdebug.replay.diagnosis import Diagnosis, diagnose
 from vmdebug.replay.query import fatal_at, smashed_return
@@ -26,13 +26,13 @@ RULES = {
 }
 
 
-@dataclass
-class Facts:
-    step: int
-    last: int
-    diagnosis: Diagnosis
-    fault_where: str
-    here: str
+class Facts(Record):
+    def __init__(self, step: int, last: int, diagnosis: Diagnosis, fault_where: str, here: str) -> None:
+        self.step = step
+        self.last = last
+        self.diagnosis = diagnosis
+        self.fault_where = fault_where
+        self.here = here
 
 
 def explain_text(f: Facts) -> list[str]:

@@ -10,10 +10,10 @@ that was read but never written maps read-only.  Intel SDM Vol. 3A, 4.3 "32-bit 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 
+from events.record import Frozen
 from events.state import PAGE_SHIFT, ProcessState
 from vmdebug.machine.layout import Area, kernel_half
 
@@ -21,13 +21,21 @@ PTE_P, PTE_RW, PTE_D, PDE_PS = 0x1, 0x2, 0x40, 0x80
 ZERO_FRAME = 0      # Linux's empty_zero_page: see vmdebug.machine.kernel
 
 
-@dataclass(frozen=True)
-class FrameUse:
-    frame: int
-    what: str          # "page directory", "page table" or "page"
-    pid: int
-    vaddr: int         # the page's address, or the first address a page table maps
-    entry: int         # the PTE naming a page (0 for the others)
+class FrameUse(Frozen):
+    __slots__ = (
+        "frame",
+        "what",   # "page directory", "page table" or "page"
+        "pid",
+        "vaddr",  # the page's address, or the first address a page table maps
+        "entry",  # the PTE naming a page (0 for the others)
+    )
+
+    def __init__(self, frame: int, what: str, pid: int, vaddr: int, entry: int) -> None:
+        object.__setattr__(self, "frame", frame)
+        object.__setattr__(self, "what", what)
+        object.__setattr__(self, "pid", pid)
+        object.__setattr__(self, "vaddr", vaddr)
+        object.__setattr__(self, "entry", entry)
 
 
 def frame_uses(state: ProcessState, pid: int, cr3: int | None = None) -> list[FrameUse]:

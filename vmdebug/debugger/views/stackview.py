@@ -8,32 +8,35 @@ locals, down to esp.  Each 4-byte slot gets a row: address, value, meaning.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
+from events.record import Record
 from vmdebug.debugger.frames import Frame
 
 MAX_SLOTS = 24
 
 
-@dataclass
-class Slot:
+class Slot(Record):
     """One 4-byte slot of a frame: its value (None if unreadable) and what it holds."""
-    address: int
-    value: int | None
-    what: str                 # "return address -> <main+5>", "i = 4 (local)  [ebp-16]", ...
-    role: str                 # "return", "arg", "saved-ebp", "local", "padding" or ""
-    marks: list[str] = field(default_factory=list)   # "esp", "ebp"
+
+    def __init__(self, address: int, value: int | None, what: str, role: str,
+                 marks: list[str] | None = None) -> None:
+        self.address = address
+        self.value = value
+        self.what = what  # "return address -> <main+5>", "i = 4 (local)  [ebp-16]", ...
+        self.role = role  # "return", "arg", "saved-ebp", "local", "padding" or ""
+        self.marks = [] if marks is None else marks  # "esp", "ebp"
 
 
-@dataclass
-class StackFrame:
-    level: int
-    name: str
-    outermost: bool           # no recorded call: its bottom is the initial stack
-    slots: list[Slot]
-    more: int = 0             # slots not shown, down to ``lower``
-    lower: int = 0
+class StackFrame(Record):
+    def __init__(self, level: int, name: str, outermost: bool, slots: list[Slot], more: int = 0,
+                 lower: int = 0) -> None:
+        self.level = level
+        self.name = name
+        self.outermost = outermost  # no recorded call: its bottom is the initial stack
+        self.slots = slots
+        self.more = more  # slots not shown, down to ``lower``
+        self.lower = lower
 
 
 def stack_frames(frames: list[Frame], esp: int, ebp: int, read_u32: Callable[[int], int | None],

@@ -10,8 +10,7 @@ the top of ``[stack]`` holds the argument and environment strings
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from events.record import Record
 from events import codes as C
 from vmdebug.machine.layout import kernel_half
 from events.state import ProcessState
@@ -19,13 +18,14 @@ from events.state import ProcessState
 WIDTH = 34
 
 
-@dataclass
-class MapContext:
-    program: str               # the VMA name of the program's own mappings
-    start_brk: int
-    args_start: int | None     # lowest address of the argv/env strings (top of the stack)
-    sections: list[tuple[str, int, int]]  # (name, start, end) of the program's sections
-    task_size: int = 0xC0000000
+class MapContext(Record):
+    def __init__(self, program: str, start_brk: int, args_start: int | None,
+                 sections: list[tuple[str, int, int]], task_size: int = 0xC0000000) -> None:
+        self.program = program  # the VMA name of the program's own mappings
+        self.start_brk = start_brk
+        self.args_start = args_start  # lowest address of the argv/env strings (top of the stack)
+        self.sections = sections  # (name, start, end) of the program's sections
+        self.task_size = task_size
 
 
 def _kind(start: int, end: int, perms: str, name: str, ctx: MapContext, prev_prog_rw: bool) -> str:
