@@ -91,11 +91,13 @@ class FastAbbrevTable(AbbrevTable):
 
 
 class Dwarf(DWARFInfo):
-    """pyelftools' DWARFInfo, with :class:`FastAbbrevTable` tables."""
+    """pyelftools' DWARFInfo, with :class:`FastAbbrevTable` tables and the bytes of
+    ``.debug_info`` at hand."""
 
-    def __init__(self, *args: Any, abbrev_data: bytes = b"", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, abbrev_data: bytes = b"", info_data: bytes = b"", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._abbrev_data = abbrev_data
+        self.info_data = info_data          # .debug_info's bytes, for vmdebug.debuginfo.skim
         self._fast_tables: dict[int, FastAbbrevTable] = {}
         self._specs_seen: dict[tuple[int, int, Any], Any] = {}
 

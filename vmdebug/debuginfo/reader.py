@@ -44,7 +44,7 @@ def dwarf_info(sections: dict[str, bytes]) -> DWARFInfo | None:
         data = sections.get(name) if name else None
         kwargs[arg] = DebugSectionDescriptor(io.BytesIO(data), name, None, len(data), 0) if data else None
     return Dwarf(DwarfConfig(little_endian=True, machine_arch="x86", default_address_size=4),
-                 abbrev_data=sections.get(".debug_abbrev") or b"", **kwargs)
+                 abbrev_data=sections.get(".debug_abbrev") or b"", info_data=sections[".debug_info"], **kwargs)
 
 
 _TYPE_WORDS = {"signed", "unsigned", "short", "long", "int", "char", "double", "float"}
@@ -182,20 +182,31 @@ class Reader:
         """Per unit (by offset): the names its file-scope functions and variables take,
         abstract and declared ones included, from its top-level DIEs alone - what gdb's
         partial symbols are for: which units to read for a name.  None for a unit whose
-        DIEs cannot be read (it is then read for every name)."""
+        DIEs cannot be read (it is then read for every name).  Read by
+        :mod:`vmdebug.debuginfo.skim` from the section's bytes; a unit it cannot read is
+        read here through pyelftools, which decides."""
+        from vmdebug.debuginfo.skim import UnitSkimmer
+        info = getattr(self.dwarf, "info_data", b"")
         index: dict[int, set[str] | None] = {}
         for unit in self.units:
-            names: set[str] | None = set()
             try:
-                for die in self.dwarf.get_CU_at(unit.offset).get_top_DIE().iter_children():
-                    if die.tag in ("DW_TAG_subprogram", "DW_TAG_variable"):
-                        name = _str(self._origin(die), "DW_AT_name")
-                        if name is not None:
-                            names.add(name)
+                index[unit.offset] = UnitSkimmer(self.dwarf, info, self.dwarf.get_CU_at(unit.offset)).names()
             except Exception:
-                names = None
-            index[unit.offset] = names
+                index[unit.offset] = self.skim_unit(unit)
         return index
+
+    def skim_unit(self, unit: Unit) -> set[str] | None:
+        """One unit's names through pyelftools' DIEs (None if they cannot be read)."""
+        names: set[str] = set()
+        try:
+            for die in self.dwarf.get_CU_at(unit.offset).get_top_DIE().iter_children():
+                if die.tag in ("DW_TAG_subprogram", "DW_TAG_variable"):
+                    name = _str(self._origin(die), "DW_AT_name")
+                    if name is not None:
+                        names.add(name)
+        except Exception:
+            return None
+        return names
 
     def read_outline(self) -> None:
         """``Unit.outline`` and ``Function.outline``: the DIEs as gdb's own reader walks them,
