@@ -166,3 +166,151 @@ def skip_prologue(read: Reader, start: int) -> int:
     if _follow_jump(read, start) != start:
         pc = _follow_jump(read, pc)
     return pc
+
+
+# ---- gdb's i386 frame cache ----------------------------------------------------------
+EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI, EIP = range(9)
+
+
+class FrameCache:
+    """gdb's ``struct i386_frame_cache`` for one frame (i386-tdep.c i386_frame_cache_1): the
+    frame's base (what ``info frame`` calls the argument list's and the locals' address; 0
+    when the frame's %ebp is 0: the outermost frame), where the prologue saved registers,
+    and the caller's %esp (``saved_sp``, or the register holding it: ``saved_sp_reg``)."""
+
+    __slots__ = ("base", "saved_regs", "saved_sp", "saved_sp_reg", "sp_offset", "locals")
+
+    def __init__(self) -> None:                     # i386_alloc_frame_cache
+        self.base = 0
+        self.saved_regs: dict[int, int] = {}        # register -> offset from base, then address
+        self.saved_sp = 0
+        self.saved_sp_reg: int | None = None
+        self.sp_offset = -4
+        self.locals = -1                            # frameless until proven otherwise
+
+
+def _analyze_stack_align(read: Reader, pc: int, current_pc: int, cache: FrameCache) -> int:
+    """i386_analyze_stack_align, with its effect on the cache: past the ``and``, the register
+    that holds the caller's %esp + 4 (less 4: ``leal 4(%esp)``)."""
+    end = _stack_align(read, pc)
+    if end == pc:
+        return pc
+    buf = read(pc, 14) or b""
+    if buf[0] == 0x8D:
+        reg, offset_and = (buf[1] >> 3) & 7, 4
+    else:
+        reg, offset_and = buf[0] & 7, 5
+    if current_pc > pc + offset_and:
+        cache.saved_sp_reg = reg
+    return min(end, current_pc)
+
+
+def _analyze_frame_setup(read: Reader, pc: int, limit: int, cache: FrameCache) -> int:
+    """i386_analyze_frame_setup: ``push %ebp`` (ebp saved at the base), the scratch moves gcc
+    may put next, ``mov %esp,%ebp`` (a frame: no locals yet), then ``sub``/``lea`` for the
+    locals, or ``enter``; each step counted only once ``limit`` (the frame's pc) is past it."""
+    if limit <= pc:
+        return limit
+    op = _byte(read, pc)
+    if op == 0x55:
+        cache.saved_regs[EBP] = 0
+        cache.sp_offset += 4
+        pc += 1
+        if limit <= pc:
+            return limit
+        skip = 0
+        while pc + skip < limit:
+            n = _matches(read, pc + skip)
+            if not n:
+                break
+            skip += n
+        if limit <= pc + skip:
+            return limit
+        op, nxt = _byte(read, pc + skip), _byte(read, pc + skip + 1)
+        if op == 0x8B and nxt == 0xEC or op == 0x89 and nxt == 0xE5:
+            pc += skip + 2
+        elif op == 0x8D and read(pc + skip + 1, 2) == b"\x2c\x24":
+            pc += skip + 3
+        else:
+            return pc
+        cache.locals = 0
+        if limit <= pc:
+            return limit
+        op, nxt = _byte(read, pc), _byte(read, pc + 1)
+        raw = read(pc + 2, 4) or b""
+        if op == 0x83 and nxt == 0xEC and raw:
+            cache.locals = int.from_bytes(raw[:1], "little", signed=True)
+            return pc + 3
+        if op == 0x81 and nxt == 0xEC and len(raw) == 4:
+            cache.locals = int.from_bytes(raw, "little", signed=True)
+            return pc + 6
+        if op == 0x8D and nxt == 0x64 and len(raw) >= 2:
+            cache.locals = -int.from_bytes(raw[1:2], "little", signed=True)
+            return pc + 4
+        return pc
+    if op == 0xC8:
+        raw = read(pc + 1, 2)
+        if raw and len(raw) == 2:
+            cache.locals = int.from_bytes(raw, "little")
+        return pc + 4
+    return pc
+
+
+def _analyze_register_saves(read: Reader, pc: int, current_pc: int, cache: FrameCache) -> int:
+    """i386_analyze_register_saves: up to eight ``push %reg`` before ``current_pc``."""
+    offset = -cache.locals if cache.locals > 0 else 0
+    for _ in range(8):
+        if pc >= current_pc:
+            break
+        op = _byte(read, pc)
+        if op is None or not 0x50 <= op <= 0x57:
+            break
+        offset -= 4
+        cache.saved_regs[op - 0x50] = offset
+        cache.sp_offset += 4
+        pc += 1
+    return pc
+
+
+def frame_cache(read: Reader, func: int, pc: int, reg: Callable[[int], "int | None"]) -> FrameCache | None:
+    """i386_frame_cache for the frame at ``pc`` in the function starting at ``func`` (0 if
+    unknown) whose registers are ``reg``; None when a register it needs is not known (gdb's
+    NOT_AVAILABLE_ERROR)."""
+    cache = FrameCache()
+    ebp = reg(EBP)
+    if ebp is None:
+        return None
+    cache.base = ebp
+    if ebp == 0:
+        return cache
+    cache.saved_regs[EIP] = 4
+    if func:
+        at = _follow_jump(read, _skip_noop(read, _skip_endbr(read, func)))
+        at = _analyze_stack_align(read, at, pc, cache)
+        at = _analyze_frame_setup(read, at, pc, cache)
+        _analyze_register_saves(read, at, pc, cache)
+    if cache.locals < 0:
+        if cache.saved_sp_reg is not None:
+            saved_sp = reg(cache.saved_sp_reg)
+            if saved_sp is None:
+                return None
+            cache.saved_sp = saved_sp
+            cache.base = ((saved_sp - 4) & 0xFFFFFFF0) - 4
+            cache.saved_regs[EIP] = saved_sp - 4 - cache.base
+        elif func or read(pc, 1):
+            esp = reg(ESP)
+            if esp is None:
+                return None
+            cache.base = (esp + cache.sp_offset) & 0xFFFFFFFF
+        else:
+            cache.saved_regs[EBP] = 0
+    if cache.saved_sp_reg is not None:
+        if cache.saved_sp == 0:
+            saved_sp = reg(cache.saved_sp_reg)
+            if saved_sp is None:
+                return None
+            cache.saved_sp = saved_sp
+    elif cache.saved_sp == 0:
+        cache.saved_sp = (cache.base + 8) & 0xFFFFFFFF
+    cache.saved_regs = {r: (off + cache.base) & 0xFFFFFFFF for r, off in cache.saved_regs.items()}
+    return cache

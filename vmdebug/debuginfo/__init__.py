@@ -118,6 +118,12 @@ class DebugInfo:
         fn = self.function_at(pc)
         return fn.innermost(pc) if fn is not None else None
 
+    def epilogue_unwind_valid(self, unit: Unit) -> bool:
+        """gdb trusts the CFI of a unit's epilogues when gcc >= 4.5 wrote it, and otherwise
+        unwinds a frame at a ``ret`` by its own rule (dwarf2/read.c process_full_comp_unit,
+        i386-tdep.c i386_stack_frame_destroyed_p)."""
+        return unit.producer.startswith("GNU ") and _gcc_ge_4_5(unit.producer)
+
     def unit_at(self, pc: int) -> Unit | None:
         fn = self.function_at(pc)
         if fn is not None:

@@ -204,6 +204,33 @@ class CallFrames:
             caller[EIP] = None
         return cfa, caller
 
+    def saved(self, pc: int, regs: dict[int, int | None], read: Callable[[int, int], bytes]
+              ) -> tuple[int, dict[int, int], bool] | None:
+        """For ``info frame``: (CFA, where the frame at ``pc`` saved each register the
+        rules put in memory, whether its return address is undefined - the outermost frame,
+        gdb's dwarf2_frame_cache undefined_retaddr); None without call frame information."""
+        row = self.row(pc)
+        if row is None:
+            return None
+        cfa = _cfa(row, regs, read, pc)
+        if cfa is None:
+            return None
+        at: dict[int, int] = {}
+        for regno, rule in row.items():
+            if not isinstance(regno, int):
+                continue
+            if rule.type == "OFFSET":
+                at[regno] = (cfa + rule.arg) & L.MASK
+            elif rule.type == "EXPRESSION":
+                try:
+                    loc = L.evaluate(bytes(_expr_bytes(rule.arg)), _RegFrame(regs, read, pc),
+                                     push_object_address=cfa)
+                except (L.LocationError, MemoryError):
+                    continue
+                at[regno] = (loc.address if loc.kind == "memory" else loc.value) & L.MASK
+        undefined = RA_COLUMN in row and row[RA_COLUMN].type == "UNDEFINED"
+        return cfa, at, undefined
+
 
 def _cfa(row: dict[Any, Any], regs: dict[int, int | None], read: Callable[[int, int], bytes],
          pc: int) -> int | None:

@@ -110,6 +110,7 @@ def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
     Usage: info frame
     The frame's address is its CFA (the caller's stack pointer before the call), as gdb
     computes it from the call frame information."""
+    from vmdebug.debugger.frame_regs import frame_regs
     from vmdebug.debugger.variables import frame_sal
     frames = dbg.frames()
     f = dbg.selected_frame()
@@ -118,9 +119,15 @@ def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
     where = f" ({dbg.info.short_file(loc[0])}:{loc[1]})" if loc else ""
     dbg.write(f"Stack level {f.level}, frame at {cfa or 0:#x}:")
     caller = frames[f.level + 1] if f.level + 1 < len(frames) else None
-    saved = f"{caller.pc:#x}" if caller is not None else (f"{f.saved_ret:#x}" if f.saved_ret is not None
-                                                             else "<not saved>")
+    # frame_unwind_caller_pc: the return address of the real frame an inlined one is part of
+    real = next((g for g in frames[f.level:] if not g.is_inline), f)
+    above = frames[real.level + 1] if real.level + 1 < len(frames) else None
+    saved = f"{above.pc:#x}" if above is not None else (f"{real.saved_ret:#x}" if real.saved_ret is not None
+                                                           else "<not saved>")
     dbg.write(f" eip = {f.pc:#x} in {f.name}{where}; saved eip = {saved}")
+    regs = frame_regs(dbg, frames, f) if not f.sigtramp else None
+    if caller is None and (regs.outermost if regs is not None else f.ret_slot is None and f.level == 0):
+        dbg.write(" Outermost frame: outermost")
     links = []
     if caller is not None:
         if f.is_inline:
@@ -135,27 +142,26 @@ def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
         links.append(f"caller of frame at {icfa:#x}")
     if links:
         dbg.write(" " + ", ".join(links))
-    elif caller is None and f.ret_slot is None and f.level == 0:
-        dbg.write(" Outermost frame: outermost")
     if loc is not None:
         # The unit's language: C where gcc's DWARF covers the frame (or, in a session older
         # than the DWARF, a line of a .c file), else the assembler's.
         is_c = (dbg.debug is not None and f.function is not None) or loc[0].endswith((".c", ".h"))
         dbg.write(f" source language {'c' if is_c else 'asm'}.")
-    base = f.regs.get(5) if f.fp is not None else None
-    if base is not None:
-        args = ", ".join(f"{n}={dbg.frame_arg_text(v)}" for n, v in dbg.frame_args(f))
-        dbg.write(f" Arglist at {base:#x}, args: {args}")
-        dbg.write(f" Locals at {base:#x}, Previous frame's sp is {cfa:#x}" if cfa is not None
-                  else f" Locals at {base:#x}")
-        saved_regs = [("ebp", base)]
-        if f.ret_slot is not None:
-            saved_regs.append(("eip", f.ret_slot))
-        dbg.write(" Saved registers:")
-        dbg.write("  " + ", ".join(f"{n} at {a:#x}" for n, a in saved_regs))
-    else:
+    if regs is None:
         dbg.write(" Arglist at unknown address.")
         dbg.write(" Locals at unknown address, Previous frame's sp in esp")
+        return
+    if regs.base:
+        args = ", ".join(f"{n}={dbg.frame_arg_text(v)}" for n, v in dbg.frame_args(f))
+        dbg.write(f" Arglist at {regs.base:#x}, args: {args}")
+        where = f" Locals at {regs.base:#x},"
+    else:
+        dbg.write(" Arglist at unknown address.")
+        where = " Locals at unknown address,"
+    dbg.write(f"{where} Previous frame's sp {regs.prev_sp}" if regs.prev_sp else where)
+    if regs.saved:
+        dbg.write(" Saved registers:")
+        dbg.write("  " + ", ".join(f"{n} at {a:#x}" for n, a in regs.saved))
 
 
 @command("info locals", category="stack")
