@@ -41,11 +41,13 @@ def cache_dir() -> Path:
 
 
 def _assembler_digest() -> bytes:
-    """What the objects depend on besides the sources: the assembler's own code."""
+    """What the objects depend on besides the sources: the assembler's own code, and the
+    base of the classes it pickles (events/record.py: how a frozen one is rebuilt)."""
+    import events.record as record
     import vmdebug.isa as isa
 
     h = hashlib.sha256(f"{FORMAT} {sys.version_info[:2]}".encode())
-    for path in sorted(Path(isa.__file__).parent.glob("*.py")):
+    for path in [*sorted(Path(isa.__file__).parent.glob("*.py")), Path(record.__file__)]:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.digest()
 
