@@ -179,21 +179,26 @@ class CallFrames:
         return best
 
     def cfa(self, pc: int, regs: dict[int, int | None], read: Callable[[int, int], bytes]) -> int | None:
+        found = self._row_cfa(pc, regs, read)
+        return found[1] if found is not None else None
+
+    def _row_cfa(self, pc: int, regs: dict[int, int | None], read: Callable[[int, int], bytes]
+                 ) -> tuple[dict[Any, Any], int] | None:
+        """The rules at ``pc`` and the CFA they give (None: no FDE, or no CFA)."""
         row = self.row(pc)
         if row is None:
             return None
-        return _cfa(row, regs, read, pc)
+        cfa = _cfa(row, regs, read, pc)
+        return None if cfa is None else (row, cfa)
 
     def unwind(self, pc: int, regs: dict[int, int | None],
                read: Callable[[int, int], bytes]) -> tuple[int, dict[int, int | None]] | None:
         """(CFA, the caller's registers) for the frame at ``pc`` with ``regs``; None
         without call frame information for ``pc``."""
-        row = self.row(pc)
-        if row is None:
+        found = self._row_cfa(pc, regs, read)
+        if found is None:
             return None
-        cfa = _cfa(row, regs, read, pc)
-        if cfa is None:
-            return None
+        row, cfa = found
         caller: dict[int, int | None] = dict(regs)
         for regno, rule in row.items():
             if not isinstance(regno, int):
@@ -209,12 +214,10 @@ class CallFrames:
         """For ``info frame``: (CFA, where the frame at ``pc`` saved each register the
         rules put in memory, whether its return address is undefined - the outermost frame,
         gdb's dwarf2_frame_cache undefined_retaddr); None without call frame information."""
-        row = self.row(pc)
-        if row is None:
+        found = self._row_cfa(pc, regs, read)
+        if found is None:
             return None
-        cfa = _cfa(row, regs, read, pc)
-        if cfa is None:
-            return None
+        row, cfa = found
         at: dict[int, int] = {}
         for regno, rule in row.items():
             if not isinstance(regno, int):
