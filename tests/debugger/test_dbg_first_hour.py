@@ -300,6 +300,36 @@ def test_fork_notices_come_when_the_fork_happens_as_gdb(tmp_path: Path, example:
     assert ours == gdb
 
 
+FORK_EXIT_C = r"""#include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(void)
+{
+    int status = 0;
+    if (fork() == 0) {
+        printf("child\n");
+        return 3;
+    }
+    wait(&status);
+    printf("parent %d\n", WEXITSTATUS(status));
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("mode, notice", [("child", "[Inferior 2 (process N) exited with code 03]"),
+                                          ("parent", "[Inferior 1 (process N) exited normally]")])
+def test_the_exit_notice_is_the_followed_process_s_as_gdb(tmp_path: Path, mode: str, notice: str) -> None:
+    """Following the child, gdb reports the child's exit (the detached parent runs on);
+    following the parent, the parent's.  (The detached parent writes while gdb reports, even
+    into the middle of its line: its output is taken out, and only the notices compared.)"""
+    gdb, ours = _both(tmp_path, "forkexit", FORK_EXIT_C, f"set follow-fork-mode {mode}\nrun\n")
+    gdb, ours = (["\n".join(lines).replace("parent 3\n", "").split("\n") for lines in (gdb, ours)] if mode == "child"
+                 else (gdb, ours))
+    assert notice in gdb, "\n".join(gdb)
+    assert [ln for ln in ours if ln.startswith("[Inferior")] == [ln for ln in gdb if ln.startswith("[Inferior")]
+
+
 def test_fork_notices_in_order_following_the_child(in_repo: None) -> None:
     """(gdb's own order here depends on when the detached parent runs: not compared.)"""
     dbg, cap = session("examples/fork_cow.c", layout="i386")

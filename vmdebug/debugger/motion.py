@@ -435,6 +435,15 @@ def fork_notices(dbg: "Debugger", start: int, pid: int, stop: int, said: frozens
     return out
 
 
+def followed_after(dbg: "Debugger", start: int, pid: int, stop: int) -> int:
+    """The process a command that started at step ``start`` following ``pid`` follows at
+    ``stop``: with follow-fork-mode child, a fork by the followed process hands it over."""
+    from vmdebug.replay.query import forks_between
+    for child, parent in forks_between(dbg.tl.log, start, stop):
+        _lines, pid = _fork_notice(dbg, child, parent, pid)
+    return pid
+
+
 def _fork_notice(dbg: "Debugger", child: int, parent: int, pid: int) -> tuple[list[str], int]:
     """gdb's lines for one fork, and the process followed after it."""
     if parent != pid:

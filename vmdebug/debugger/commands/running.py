@@ -58,15 +58,35 @@ def note_stop(dbg: "Debugger", stop: Stop) -> None:
                              stop.signal or (SIGINT if stop.reason == "interrupt" else 0))
 
 
+def _ended_inferior(dbg: "Debugger", scan_from: tuple[int, int, bool] | None, step: int) -> str:
+    """gdb's exit notice at the end of the recording: of the process the command followed.
+    Following a child (follow-fork-mode child), that is the child's exit, which gdb reports
+    while the detached parent runs on (infrun.c handle_inferior_event, TARGET_WAITKIND_EXITED
+    for inferior 2), not the parent's, which ends the recording."""
+    from events.state import FIRST_PID as PID
+    followed = PID
+    if scan_from is not None and scan_from[2]:
+        from vmdebug.debugger.motion import followed_after
+        followed = followed_after(dbg, scan_from[0], scan_from[1], step)
+    task = dbg.tl.state.tasks.get(followed) if followed != PID else None
+    exited = task[5] if task is not None else None
+    if exited is None or exited[1]:         # the parent's end, or a child killed by a signal
+        return f"Inferior 1 (process {PID}) {dbg.end_text()}"
+    status = exited[0] & 0xFF
+    text = "exited normally" if status == 0 else f"exited with code 0{status:o}"
+    return f"Inferior {followed - PID + 1} (process {followed}) {text}"
+
+
 def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
     """Print why the cursor stopped, as gdb's normal_stop / print_stop_event do."""
     tl = dbg.tl
     dbg.frame_level = 0
     dbg.bp_stop = None
     note_stop(dbg, stop)
-    if dbg.scan_from is not None and dbg.scan_from[2] and stop.step > dbg.scan_from[0]:
+    scan_from = dbg.scan_from
+    if scan_from is not None and scan_from[2] and stop.step > scan_from[0]:
         from vmdebug.debugger.motion import fork_notices
-        for line in fork_notices(dbg, dbg.scan_from[0], dbg.scan_from[1], stop.step, frozenset(dbg.forks_said)):
+        for line in fork_notices(dbg, scan_from[0], scan_from[1], stop.step, frozenset(dbg.forks_said)):
             dbg.write(line)
     dbg.scan_from = None
     dbg.forks_said = set()
@@ -91,8 +111,7 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
                 for note in end_notes(dbg):
                     dbg.write(f"note: {note}")
         else:
-            from events.state import FIRST_PID as PID
-            dbg.write(f"[Inferior 1 (process {PID}) {dbg.end_text()}]")
+            dbg.write(f"[{_ended_inferior(dbg, scan_from, stop.step)}]")
             dbg.after_stop()
             return
     elif stop.reason == "start":
