@@ -19,9 +19,10 @@ and the prologue analyzer otherwise.  A frame whose unwinder says it is the last
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from events.record import Record
+from vmdebug.debugger.frames import memory_reader
 from vmdebug.debugger.prologue import ESP, FrameCache, frame_cache
 
 if TYPE_CHECKING:
@@ -54,21 +55,19 @@ def frame_regs(dbg: "Debugger", frames: list["Frame"], f: "Frame") -> FrameRegs:
             return FrameRegs(0, "", [], False)
         inner = frame_regs(dbg, frames, below)
         return FrameRegs(0, inner.prev_sp, inner.saved, False)
-    def read(address: int, size: int) -> bytes | None:
-        data, bad = dbg.memory.try_read(address, size)
-        return data if bad is None else None
+    read_or_fail = memory_reader(dbg)
 
-    def read_or_fail(address: int, size: int) -> bytes:
-        data = read(address, size)
-        if data is None:
-            raise MemoryError(address)
-        return data
+    def read(address: int, size: int) -> bytes | None:
+        try:
+            return read_or_fail(address, size)
+        except MemoryError:
+            return None
 
     func = f.func.address if f.func is not None else 0
     cache = frame_cache(read, func, f.pc, f.regs.get)
     base = cache.base if cache is not None else 0
     dwarf = dbg.debug
-    if f.level == 0 and _at_epilogue(dbg, f.pc):
+    if f.level == 0 and _at_epilogue(dbg, f.pc, read):
         esp = f.regs.get(ESP)
         if esp is not None:
             return FrameRegs(base, f"is {(esp + 4) & 0xFFFFFFFF:#x}", [("eip", esp)], False)
@@ -97,11 +96,10 @@ def _prologue_sp(cache: FrameCache) -> str:
     return "in esp"
 
 
-def _at_epilogue(dbg: "Debugger", pc: int) -> bool:
+def _at_epilogue(dbg: "Debugger", pc: int, read: Callable[[int, int], "bytes | None"]) -> bool:
     """i386_stack_frame_destroyed_p: frame 0 at a ``ret``, in code whose unit does not
     vouch for its epilogues' CFI (gcc >= 4.5 does: dwarf2/read.c set_epilogue_unwind_valid)."""
-    data = dbg.memory.try_read(pc, 1)
-    if data[1] is not None or data[0] != b"\xc3":
+    if read(pc, 1) != b"\xc3":
         return False
     unit = dbg.debug.unit_at(pc) if dbg.debug is not None else None
     return not (unit is not None and dbg.debug.epilogue_unwind_valid(unit))

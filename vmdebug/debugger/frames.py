@@ -146,7 +146,7 @@ def build_frames(dbg: "Debugger", limit: int | None = None) -> list[Frame]:
     regs: dict[int, int | None] = {i: state.regs[i] for i in range(NREGS)}
     real: list[Frame] = []
     shadow = _shadow(dbg, limit)
-    read = _reader(dbg)
+    read = memory_reader(dbg)
     for k, (pc, ret_slot, saved_ret, sp, extra) in enumerate(shadow):
         if extra == "sigtramp":
             real.append(Frame(k, pc, None, "<signal handler called>", None, None, sp, regs=dict(regs),
@@ -187,7 +187,8 @@ def build_frames(dbg: "Debugger", limit: int | None = None) -> list[Frame]:
     return _with_inline_frames(real, dbg.stop_symbols())
 
 
-def _reader(dbg: "Debugger") -> Any:
+def memory_reader(dbg: "Debugger") -> Any:
+    """Memory at the cursor, raising MemoryError where it cannot be read (the unwinders' reader)."""
     def read(address: int, size: int) -> bytes:
         data, bad = dbg.memory.try_read(address, size)
         if bad is not None:

@@ -546,12 +546,17 @@ class Debugger:
     def end_text(self) -> str:
         end = self.tl.end()
         if end.how == "exited":
-            st = end.status & 0xFF
-            return "exited normally" if st == 0 else f"exited with code 0{st:o}"
+            return exit_text(end.status)
         if end.how == "killed":
             from vmdebug.signals import signal_name
             return f"killed by {signal_name(end.signal)}"
         return end.how
+
+
+def exit_text(status: int) -> str:
+    """gdb's words for a process's exit status (infrun.c print_exited_reason)."""
+    st = status & 0xFF
+    return "exited normally" if st == 0 else f"exited with code 0{st:o}"
 
 
 def _default_output(fd: int, data: bytes) -> None:

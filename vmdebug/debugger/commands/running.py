@@ -72,9 +72,8 @@ def _ended_inferior(dbg: "Debugger", scan_from: tuple[int, int, bool] | None, st
     exited = task[5] if task is not None else None
     if exited is None or exited[1]:         # the parent's end, or a child killed by a signal
         return f"Inferior 1 (process {PID}) {dbg.end_text()}"
-    status = exited[0] & 0xFF
-    text = "exited normally" if status == 0 else f"exited with code 0{status:o}"
-    return f"Inferior {followed - PID + 1} (process {followed}) {text}"
+    from vmdebug.debugger.session import exit_text
+    return f"Inferior {followed - PID + 1} (process {followed}) {exit_text(exited[0])}"
 
 
 def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
