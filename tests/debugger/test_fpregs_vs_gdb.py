@@ -10,7 +10,9 @@ stopped at the same line.  ``info registers REG``, ``p $REG``, ``info float`` an
 * fiseg/fioff/foseg/fooff/fop, which vmdebug does not track (0) and the CPU does;
 * this machine's gdb sees an AVX CPU, so its ``info all-registers`` lists ymm0-7
   where a CPU with SSE alone (the simulated one) lists xmm0-7: those lines are
-  compared through ``info registers sse`` instead."""
+  compared through ``info registers sse`` instead; on an AVX-512 host it lists zmm0-7
+  there, and k0-k7 (and, with protection keys, pkru) in ``info registers`` too, which a
+  CPU with SSE alone does not have."""
 from __future__ import annotations
 
 import re
@@ -50,8 +52,10 @@ MASKED = ("esp", "ebp", "ecx", "edx", "eflags", "fiseg", "fioff", "foseg", "foof
 def _norm(text: str) -> list[str]:
     out = []
     for line in text.split("\n"):
-        if line.startswith("warning: Error disabling") or re.match(r"(ymm|xmm)\d +\{", line):
+        if line.startswith("warning: Error disabling") or re.match(r"(zmm|ymm|xmm)\d +\{", line):
             continue                    # the xmm lines of info all-registers: see the docstring
+        if re.match(r"(k[0-7]|pkru) +0x", line):
+            continue                    # an AVX-512 host's mask registers, a PKU host's pkru
         name = line.split(" ", 1)[0]
         if name in MASKED:
             line = name
