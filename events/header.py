@@ -213,6 +213,15 @@ def _checker(schema: dict[str, Any]) -> Callable[[Any], bool]:
     return lambda v: False
 
 
+_SEQUENCES = {list, tuple}
+
+
+def _only(col: tuple[Any, ...], t: type) -> bool:
+    """Whether every value of ``col`` is exactly of type ``t`` (a bool is no int): the types
+    gathered in C, not a generator's step a value (a symbol table's columns are long)."""
+    return set(map(type, col)) <= {t}
+
+
 def _rows_checker(items: list[dict[str, Any]]) -> Callable[[list[Any]], bool]:
     """Rows of a fixed-length tuple schema, checked a column at a time (lax tuples: a list
     row is accepted too)."""
@@ -222,17 +231,16 @@ def _rows_checker(items: list[dict[str, Any]]) -> Callable[[list[Any]], bool]:
         if item["type"] == "int" and item.get("strict"):
             ge, le = item.get("ge"), item.get("le")
             columns.append(lambda col, ge=ge, le=le: (
-                all(type(x) is int for x in col) and (ge is None or min(col) >= ge)
-                and (le is None or max(col) <= le)))
+                _only(col, int) and (ge is None or min(col) >= ge) and (le is None or max(col) <= le)))
         elif item["type"] in _SCALARS:
             t = _SCALARS[item["type"]]
-            columns.append(lambda col, t=t: all(type(x) is t for x in col))
+            columns.append(lambda col, t=t: _only(col, t))
         else:
             one = _checker(item)
             columns.append(lambda col, one=one: all(map(one, col)))
 
     def rows(v: list[Any]) -> bool:
-        if not all(type(r) in (list, tuple) and len(r) == n for r in v):
+        if not set(map(type, v)) <= _SEQUENCES or not set(map(len, v)) <= {n}:
             return False
         return not v or all(check(col) for check, col in zip(columns, zip(*v)))
     return rows

@@ -64,3 +64,32 @@ def test_a_damaged_unit_declares_nothing_and_the_others_still_answer() -> None:
     broken = [u for u in damaged.units if u.name == "stdio.c"][0]
     assert broken.functions == [] and broken.variables == []
     assert len(damaged.functions()) > 0
+
+
+def shape(block) -> tuple:
+    """A block as the debugger reads it: ranges, variables (name, type, location), inline
+    calls and the blocks inside it, recursively."""
+    inline = block.inlined
+    return (tuple(block.ranges), [(v.name, str(v.type), v.expr, v.ranges, v.is_param) for v in block.variables],
+            None if inline is None else (inline.function.name, inline.call_line),
+            [shape(b) for b in block.blocks])
+
+
+def test_a_function_found_by_address_is_read_alone_and_is_the_units_own() -> None:
+    """function_at reads the function at the pc, not the rest of its unit (the libc's
+    ``_exit`` when ``record goto end`` shows where the run ended); reading the unit later
+    keeps that very function, and the function is the one a full read makes."""
+    for opt in ("0", "2"):
+        img = image("setjmp_unwind.c", opt)
+        lazy, whole = DebugInfo.from_image(img), DebugInfo.from_image(img)
+        assert lazy is not None and whole is not None
+        whole.reader.expand_all()
+        for fn in whole.functions():
+            fresh = DebugInfo.from_image(img)
+            found = fresh.function_at(fn.ranges[0][0])
+            assert found is not None and found.name == fn.name
+            assert not any(u.expanded for u in fresh.units), fn.name
+            assert shape(found) == shape(fn) and str(found.type) == str(fn.type)
+            assert found.unit.functions[[f.die for f in found.unit.functions].index(found.die)] is found
+            assert lazy.function_at(fn.ranges[-1][1] - 1) is lazy.function_at(fn.ranges[-1][0])
+        assert everything(lazy) == everything(whole)

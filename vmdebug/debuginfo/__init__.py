@@ -34,9 +34,10 @@ class DebugInfo:
         self.reader: Reader | None = Reader(self.dwarf) if self.dwarf is not None else None
         self.units: list[Unit] = self.reader.read() if self.reader is not None else []
         self.frames = CallFrames(self.dwarf)
-        #: The functions' address spans, of the units read so far (a unit is read when an
-        #: address in it is first asked for: :meth:`function_at`).
-        self._spans: list[tuple[int, int, Function]] = []
+        #: The functions' address spans (low, high, DIE offset, unit), of the units asked
+        #: about so far: a unit's top-level DIEs are read when an address in it is first asked
+        #: for, and a function in full only when it is found (:meth:`function_at`).
+        self._spans: list[tuple[int, int, int, Unit]] = []
         self._lows: list[int] = []
         self._spanned: set[int] = set()        # units whose functions are in _spans
         self._names: dict[int, set[str] | None] | None = None     # Reader.skim's, on first need
@@ -44,7 +45,7 @@ class DebugInfo:
     def _spans_for(self, pc: int) -> None:
         """Put the functions of the units that may hold ``pc`` into the spans: those whose
         ranges hold it, and those with no ranges (they could hold anything)."""
-        if len(self._spanned) == len(self.units):
+        if len(self._spanned) == len(self.units) or self.reader is None:
             return
         new = [u for u in self.units if u.offset not in self._spanned and (u.contains(pc) or not u.ranges)]
         if not new:
@@ -52,10 +53,8 @@ class DebugInfo:
         spans = self._spans
         for unit in new:
             self._spanned.add(unit.offset)
-            for fn in unit.functions:
-                for lo, hi in fn.ranges:
-                    spans.append((lo, hi, fn))
-        spans.sort(key=lambda s: (s[0], -s[1]))
+            spans.extend((lo, hi, die, unit) for lo, hi, die in self.reader.function_spans(unit))
+        spans.sort(key=lambda s: (s[0], -s[1], s[2]))
         self._lows = [s[0] for s in spans]
 
     def units_naming(self, name: str) -> list[Unit]:
@@ -108,9 +107,9 @@ class DebugInfo:
         self._spans_for(pc)
         k = bisect.bisect_right(self._lows, pc) - 1
         if k >= 0:
-            lo, hi, fn = self._spans[k]
-            if lo <= pc < hi:
-                return fn
+            lo, hi, die, unit = self._spans[k]
+            if lo <= pc < hi and self.reader is not None:
+                return self.reader.function_in(unit, die)
         return None
 
     def block_at(self, pc: int) -> Block | None:

@@ -168,6 +168,44 @@ class Reader:
         if not self._all_read and any(t.stub and t.name for t in self.types.values()):
             self.expand_all()
 
+    def function_spans(self, unit: Unit) -> list[tuple[int, int, int]]:
+        """(low, high, DIE offset) of each range of the unit's top-level functions with code,
+        from those DIEs alone - what gdb's partial symbols hold for finding the function at
+        an address without reading the unit in full.  Empty for a unit whose DIEs cannot
+        be read (its code is then known by ELF symbols and lines, as :meth:`expand` leaves
+        it)."""
+        spans: list[tuple[int, int, int]] = []
+        try:
+            for die in self.dwarf.get_CU_at(unit.offset).get_top_DIE().iter_children():
+                if die.tag == "DW_TAG_subprogram":
+                    spans.extend((lo, hi, die.offset) for lo, hi in self.ranges_of(die))
+        except Exception:
+            return []
+        return spans
+
+    def function_in(self, unit: Unit, offset: int) -> Function | None:
+        """The top-level function whose DIE is at ``offset``, read alone (its blocks,
+        variables and types) unless the unit was read in full: the same object the unit's
+        scope holds once it is read (:meth:`function` keeps each by offset).  None if the
+        DIE cannot be read."""
+        fn = self.functions.get(offset)
+        if unit.expanded:               # a unit that could not be read declares nothing
+            return fn if fn is not None and fn.ranges and unit.functions else None
+        if fn is not None:
+            return fn if fn.ranges else None
+        outer = self._unit
+        self._unit = unit
+        try:
+            fn = self.function(self.dwarf.get_DIE_from_refaddr(offset), None)
+        except Exception:
+            self.functions.pop(offset, None)
+            return None
+        finally:
+            self._unit = outer
+        if not self._all_read and any(t.stub and t.name for t in self.types.values()):
+            self.expand_all()           # an incomplete struct: completed as expand does
+        return fn if fn is not None and fn.ranges else None
+
     def expand_all(self) -> None:
         """Read every unit's declarations (what lists or searches all of them needs), then
         complete the incomplete structs from the definitions."""
