@@ -470,11 +470,13 @@ def forks_in_order(dbg: "Debugger") -> Iterator[set[int]]:
     announced, for report not to announce them again."""
     tl = dbg.tl
     said: set[int] = set()
+    dbg.exit_said = None
     if tl.on_output is None:
         yield said
         return
     goto = tl.goto
     follow = {"pid": tl.state.pid}
+    from events.state import FIRST_PID
 
     def in_order(step: int) -> None:
         if step > tl.shown_upto:
@@ -489,12 +491,32 @@ def forks_in_order(dbg: "Debugger") -> Iterator[set[int]]:
                     for line in lines:
                         dbg.write(line)
                     said.add(int(row[1]))
+            pid = follow["pid"]
+            if pid != FIRST_PID and dbg.exit_said is None:
+                _child_exit_in_order(dbg, pid, step, goto)
         goto(step)
     tl.goto = in_order                    # type: ignore[method-assign]
     try:
         yield said
     finally:
         del tl.goto
+
+
+def _child_exit_in_order(dbg: "Debugger", pid: int, step: int, goto: Callable[[int], None]) -> None:
+    """A followed child's exit on the way to ``step``: gdb reports it when it happens, before
+    what the detached parent writes after it (infrun.c handle_inferior_event,
+    TARGET_WAITKIND_EXITED).  A child killed by a signal is left to the stop's report."""
+    from vmdebug.debugger.session import exit_text
+    from vmdebug.replay.query import exit_of
+    tl = dbg.tl
+    found = exit_of(tl.log, pid, tl.shown_upto + 1, step)
+    if found is None or found[2]:
+        return
+    at, status, _signal = found
+    if at > tl.cursor:
+        goto(at)                             # shows the output up to the exit
+    dbg.write(f"[Inferior {pid - 999} (process {pid}) {exit_text(status)}]")
+    dbg.exit_said = pid
 
 
 def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches: list,

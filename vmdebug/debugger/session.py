@@ -167,6 +167,7 @@ class Debugger:
         self.shown_pid = PID
         self.scan_from: tuple[int, int, bool] | None = None           # (step, pid, forward) of the last scan
         self.forks_said: set[int] = set()     # children the last scan announced as the output went past
+        self.exit_said: int | None = None    # the followed child whose exit it announced so
         self.settings = Settings()
         self.x_state: tuple[str, int, int | None] = ("x", 4, None)   # fmt, size, next address
         self.list_pos: tuple[str, int] | None = None                  # file, last line listed

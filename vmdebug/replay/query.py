@@ -191,6 +191,19 @@ def forks_between(log: EventLog, a: int, b: int) -> list[tuple[int, int]]:
     return [(int(r[1]), int(r[2])) for i in at.tolist() for r in log.event_cols(int(i), int(i) + 1)]
 
 
+def exit_of(log: EventLog, pid: int, lo: int, hi: int) -> tuple[int, int, int] | None:
+    """(step, status, signal) of process ``pid``'s exit if it falls in steps ``lo..hi``."""
+    at = log.find(code_bits(C.EXITED), log.offset(lo), log.offset(hi + 1))
+    if not len(at):
+        return None
+    mine = np.flatnonzero(Pids(log)(at) == pid)
+    if not len(mine):
+        return None
+    ev = int(at[mine[0]])
+    row = log.event_cols(ev, ev + 1)[0]
+    return int(log.step_of_events(np.array([ev]))[0]), int(row[1]), int(row[2])
+
+
 def last_step_of(log: EventLog, pid: int, upto: int) -> int | None:
     """The last step up to ``upto`` that process ``pid`` ran, or, when it ran none, the
     first after.  (Between a switch to it and the next switch away, it runs every step.)"""

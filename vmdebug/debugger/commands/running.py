@@ -58,16 +58,19 @@ def note_stop(dbg: "Debugger", stop: Stop) -> None:
                              stop.signal or (SIGINT if stop.reason == "interrupt" else 0))
 
 
-def _ended_inferior(dbg: "Debugger", scan_from: tuple[int, int, bool] | None, step: int) -> str:
+def _ended_inferior(dbg: "Debugger", scan_from: tuple[int, int, bool] | None, step: int) -> str | None:
     """gdb's exit notice at the end of the recording: of the process the command followed.
     Following a child (follow-fork-mode child), that is the child's exit, which gdb reports
     while the detached parent runs on (infrun.c handle_inferior_event, TARGET_WAITKIND_EXITED
-    for inferior 2), not the parent's, which ends the recording."""
+    for inferior 2), not the parent's, which ends the recording.  None if the scan already
+    said it, where the output went past the child's exit (motion.forks_in_order)."""
     from events.state import FIRST_PID as PID
     followed = PID
     if scan_from is not None and scan_from[2]:
         from vmdebug.debugger.motion import followed_after
         followed = followed_after(dbg, scan_from[0], scan_from[1], step)
+    if followed != PID and followed == dbg.exit_said:
+        return None
     task = dbg.tl.state.tasks.get(followed) if followed != PID else None
     exited = task[5] if task is not None else None
     if exited is None or exited[1]:         # the parent's end, or a child killed by a signal
@@ -110,7 +113,10 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
                 for note in end_notes(dbg):
                     dbg.write(f"note: {note}")
         else:
-            dbg.write(f"[{_ended_inferior(dbg, scan_from, stop.step)}]")
+            notice = _ended_inferior(dbg, scan_from, stop.step)
+            if notice is not None:
+                dbg.write(f"[{notice}]")
+            dbg.exit_said = None
             dbg.after_stop()
             return
     elif stop.reason == "start":
