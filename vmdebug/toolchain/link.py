@@ -669,6 +669,17 @@ _LIBC_KEYS: dict[int, str] = {}         # id of a list in _LIBC_CACHE -> its key
 MAX_SOURCE_BYTES = 4 << 20
 
 
+def _libc_files() -> tuple[list[tuple[str, bytes]], str] | None:
+    """The libc's (name, text) sources and their cache key; None without a libc."""
+    from vmdebug.libc import ASM_DIR, asm_files, debug_name
+    from vmdebug.toolchain import libc_cache
+
+    if not ASM_DIR.is_dir() or not any(ASM_DIR.glob("*.s")):
+        return None
+    files = [(debug_name(path), path.read_bytes()) for path in asm_files()]
+    return files, libc_cache.cache_key(files)
+
+
 def libc_objects(debug: bool = True) -> list[Object]:
     """The libc's crt0 and asm/*.s, assembled under their install-independent names
     (``/vmdebug/libc/...``), with the C sources and headers their DWARF names; [] without a libc.
@@ -678,13 +689,13 @@ def libc_objects(debug: bool = True) -> list[Object]:
     Assembling gcc's full DWARF takes seconds, so the objects are kept in memory and on
     disk (:mod:`vmdebug.toolchain.libc_cache`), keyed by the sources and the assembler."""
     from vmdebug.isa.assembler import assemble_text
-    from vmdebug.libc import ASM_DIR, asm_files, debug_name, real_path
+    from vmdebug.libc import real_path
     from vmdebug.toolchain import libc_cache
 
-    if not ASM_DIR.is_dir() or not any(ASM_DIR.glob("*.s")):
+    found = _libc_files()
+    if found is None:
         return []
-    files = [(debug_name(path), path.read_bytes()) for path in asm_files()]
-    key = libc_cache.cache_key(files)
+    files, key = found
     objects = _LIBC_CACHE.get((key, True)) or _LIBC_CACHE.get((key, debug)) or \
         libc_cache.load(key, len(files), debug)
     if objects is None:
@@ -726,13 +737,19 @@ def attach_sources(obj: Object, locate: "Callable[[str], Path | None]") -> None:
         return
     obj.sources = {}
     for name in obj.file_names:
-        path = locate(name)
-        try:
-            if path is None or not path.is_file() or path.stat().st_size > MAX_SOURCE_BYTES:
-                continue
-            obj.sources[name] = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
+        text = source_text(locate(name))
+        if text is not None:
+            obj.sources[name] = text
+
+
+def source_text(path: Path | None) -> str | None:
+    """The text of a source file as an image carries it (None: not there, or too large)."""
+    try:
+        if path is None or not path.is_file() or path.stat().st_size > MAX_SOURCE_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def needs_libc(obj: Object) -> bool:
@@ -845,13 +862,27 @@ def build_c_program(c_path: str | Path, asm_text: str, debug: bool = True) -> Im
 
     from vmdebug.toolchain.gcc import PROGRAM_DEBUG_ROOT
 
+    from vmdebug.toolchain import program_cache
+
     place = compile_place(c_path)
-    obj = assemble_text(asm_text, str(Path(place.name).with_suffix(".s")))
-    attach_sources(obj, lambda name: _locate(name, place.cwd))
+    name = str(Path(place.name).with_suffix(".s"))
+
+    def locate(source: str) -> Path | None:
+        return _locate(source, place.cwd)
+
+    libc = _libc_files()
+    key = program_cache.cache_key(name, asm_text, debug, libc[1] if libc is not None else "")
+    image = program_cache.load(key, lambda source: source_text(locate(source)))
+    if isinstance(image, Image):
+        return image
+    obj = assemble_text(asm_text, name)
+    attach_sources(obj, locate)
     try:
-        return link_program(obj, force_libc=True, debug=debug)
+        image = link_program(obj, force_libc=True, debug=debug)
     except LinkError as exc:      # name the C file as the user did, not as the DWARF does
         raise LinkError(str(exc).replace(f"{PROGRAM_DEBUG_ROOT}/{place.name}:", f"{c_path}:")) from None
+    program_cache.store(key, {n: obj.sources.get(n) for n in obj.file_names}, image)
+    return image
 
 
 def _locate(name: str, base: Path) -> Path | None:
