@@ -19,8 +19,11 @@ SEGMENT_REGS = (("cs", 0x23), ("ss", 0x2B), ("ds", 0x2B), ("es", 0x2B), ("fs", 0
 GENERAL = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags")
 
 
-def info_register_line(name: str, value: int, label: str = "") -> str:
-    """One line of ``info registers``."""
+def info_register_line(name: str, value: int | None, label: str = "") -> str:
+    """One line of ``info registers``; ``value`` None: a register the frame's unwinder cannot
+    recover (gdb's default_print_one_register_info, an optimized-out value)."""
+    if value is None:
+        return f"{name:<15}<not saved>"
     raw = f"{value:#x}"
     if name in ("esp", "ebp"):
         nat = raw
@@ -52,9 +55,10 @@ def fp_register_line(regs: list[int], name: str) -> str:
     return f"{name:<15}{raw:<19} {nat}"
 
 
-def info_registers(regs: list[int], names: list[str], label: Callable[[int], str]) -> list[str]:
+def info_registers(regs: list[int | None], names: list[str], label: Callable[[int], str]) -> list[str]:
     """``info registers [REG|GROUP...]`` (gdb registers_info): registers by name, or the
-    registers of a group (general, float, sse, vector, mmx, all)."""
+    registers of a group (general, float, sse, vector, mmx, all).  A general register may be
+    None: not saved in the selected frame."""
     if not names:
         names = ["general"]
     out = []
@@ -65,7 +69,7 @@ def info_registers(regs: list[int], names: list[str], label: Callable[[int], str
         real = alias.get(name, name)
         if real in GENERAL:
             v = regs[C.REG_IDS[real]]
-            out.append(info_register_line(name, v, label(v) if real == "eip" else ""))
+            out.append(info_register_line(name, v, label(v) if real == "eip" and v is not None else ""))
         elif real in seg:
             out.append(info_register_line(name, seg[real]))
         elif real == "cr3":

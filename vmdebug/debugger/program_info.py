@@ -256,6 +256,16 @@ class ProgramInfo:
         found = self.sal(addr)
         return found is not None and found[2] == addr
 
+    def shows_address(self, addr: int) -> bool:
+        """gdb frame_show_address for a frame stopped at ``addr``: unless it is the first pc
+        of its line's range and that row is a statement (a pc of the line table's
+        non-statement rows, as gcc -O2 writes them, is shown with its address)."""
+        gl = self.gdb_lines
+        if gl is not None and gl.unit_for(addr) is not None:
+            found = gl.find_pc_line(addr)
+            return found is None or found.pc != addr or not found.is_stmt
+        return not self.is_line_start(addr)
+
     @property
     def stmt_addresses(self) -> list[int]:
         """Where a statement line starts: where ``step`` and ``next`` may stop."""

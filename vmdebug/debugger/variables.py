@@ -466,4 +466,4 @@ def frame_sal(dbg: "Debugger", frame: "Frame") -> tuple[tuple[str, int] | None, 
     loc = info.line_for(frame.lookup)
     if loc is None:
         return None, True
-    return loc, frame.lookup != frame.pc or not info.is_line_start(frame.pc)
+    return loc, frame.lookup != frame.pc or info.shows_address(frame.pc)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vmdebug.debugger import values as V
-from vmdebug.debugger.formatting import PER_LINE, info_registers, parse_fmt
+from events.codes import REG_IDS
+from vmdebug.debugger.formatting import GENERAL, PER_LINE, info_registers, parse_fmt
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import AfterValueError, DebugError
 
@@ -256,13 +257,16 @@ def cmd_info_float(dbg: "Debugger", arg: str) -> None:
 
 
 def _info_registers(dbg: "Debugger", names: list[str]) -> None:
+    """In an outer frame the general registers are the frame's unwound ones, as ``p $REG``
+    reads them (gdb value_of_register in the selected frame): a register its callee saved
+    (ebx, esi, edi, ebp) holds the saved value, and one the unwinder cannot recover is
+    ``<not saved>``.  The x87 and SSE registers are the cursor's in every frame."""
     frame = dbg.selected_frame()
-    regs = list(dbg.regs)
+    regs: list[int | None] = list(dbg.regs)
     if frame.level > 0:
-        regs[8] = frame.pc
-        regs[4] = frame.sp
-        if frame.base is not None:
-            regs[5] = frame.base
+        for name in GENERAL:
+            regs[REG_IDS[name]] = frame.regs.get(REG_IDS[name])
+        regs[REG_IDS["eip"]] = frame.pc
     dbg.lines_out(info_registers(regs, names, dbg.label))
 
 

@@ -1,0 +1,93 @@
+"""The registers of an outer frame, and the stop line at a pc of a non-statement row, against
+the real gdb on the native build of the same C file at -O2.
+
+``leaf`` saves ebx, esi, edi and ebp and uses them all; the breakpoint is on the first pc
+of the line table's non-statement row for its ``return`` (gcc -O2 writes such rows), where
+gdb prints the pc in the stop line (frame_show_address: not at a statement's start).  In
+``main``'s frame, ``info registers`` gives the values ``leaf`` saved, as ``p $ebx`` does,
+not the cursor's.  Stack addresses differ between the real machine and the simulated one
+(0xffff.... against 0xbfff....), so they are compared as ``STACK``."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dbgprogs import require_gdb
+
+SOURCE = """\
+__attribute__((noinline)) int leaf(int *p, int n)
+{
+    int a = 0, b = 1, c = 2, d = 3;
+    for (int i = 0; i < n; i++) { a += p[i]; b ^= p[i] * 3; c += b; d -= a; }
+    return a + b + c + d;
+}
+
+int main(void)
+{
+    int v[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    int s = 0;
+    for (int k = 0; k < 3; k++)
+        s += leaf(v, k + 4) * k;
+    return s & 1;
+}
+"""
+
+
+def _norm(text: str) -> list[str]:
+    out = []
+    for line in text.split("\n"):
+        m = re.match(r"(\w+ +)0x(ffff|bfff)[0-9a-f]{4}( +)\S+$", line)     # a register holding a stack address
+        if m:
+            line = f"{m.group(1)}STACK"
+        line = re.sub(r"0x(ffff|bfff)[0-9a-f]{4}", "STACK", line)
+        if not re.match(r"(k[0-7]|pkru|fs_base|gs_base) ", line):          # the host's CPU, not the program's
+            out.append(line)
+    return out
+
+
+def _non_stmt_row(exe: Path, line: int) -> int:
+    """The first pc of a non-statement row of ``line`` (objdump's decoded line table)."""
+    rows = subprocess.run(["objdump", "--dwarf=decodedline", str(exe)], capture_output=True, text=True,
+                          check=True).stdout
+    for row in rows.splitlines():
+        cols = row.split()
+        if len(cols) >= 3 and cols[0] == "leaf.c" and cols[1] == str(line) and cols[2].startswith("0x") \
+                and not row.rstrip().endswith("x"):
+            return int(cols[2], 16)
+    raise AssertionError(f"no non-statement row for line {line}")
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[str]]:
+    require_gdb()
+    tmp = tmp_path_factory.mktemp("leaf")
+    (tmp / "leaf.c").write_text(SOURCE)
+    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-O", "2", "-o", "leaf", "leaf.c"],
+                   cwd=tmp, check=True, capture_output=True)
+    at = _non_stmt_row(tmp / "leaf", 5)
+    script = [f"break *{at:#x}", "run", "continue", "info registers", "frame 1", "info registers",
+              "p/x $ebx", "p/x $esi", "p/x $edi", "p $ebp", "p $sp", "p $pc", "frame 0", "p/x $ebx"]
+    (tmp / "cmds.gdb").write_text("".join(f"echo =====\\n\n{line}\n" for line in script))
+    gdb = subprocess.run(["gdb", "-nx", "-batch", "-x", "cmds.gdb", "./leaf"], cwd=tmp, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", "-O2", "-x", "cmds.gdb", "leaf.c"],
+                          cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300).stdout
+    return _norm(gdb), _norm(ours)
+
+
+def test_the_case_is_the_one_meant(outputs: tuple[list[str], list[str]]) -> None:
+    gdb, _ours = outputs
+    assert any(re.match(r"Breakpoint 1, 0x[0-9a-f]+ in leaf \(p=STACK, n=5\) at leaf.c:5", ln) for ln in gdb), gdb
+    blocks = "\n".join(gdb).split("=====")
+    inner, outer = blocks[4], blocks[6]
+    ebx = [ln for ln in inner.split("\n") if ln.startswith("ebx")]
+    assert ebx and ebx != [ln for ln in outer.split("\n") if ln.startswith("ebx")]   # leaf's ebx is not main's
+
+
+def test_outer_frame_registers_and_the_stop_line_read_as_in_gdb(outputs: tuple[list[str], list[str]]) -> None:
+    gdb, ours = outputs
+    assert ours == gdb
