@@ -83,19 +83,36 @@ class Frame(Record):
 Shadow = tuple[int, "int | None", "int | None", int, Any]
 
 
-def sigtramp_regs(dbg: "Debugger", pc: int, sp: int) -> dict[int, int] | None:
+#: Where the i386 sigcontext keeps each register gdb's sigtramp unwinder restores, in gdb's
+#: register order (i386-linux-tdep.c i386_linux_sc_reg_offset).
+SC_REG_OFFSETS = (("eax", 44), ("ecx", 40), ("edx", 36), ("ebx", 32), ("esp", 28), ("ebp", 24), ("esi", 20),
+                  ("edi", 16), ("eip", 56), ("eflags", 64), ("cs", 60), ("ss", 72), ("ds", 12), ("es", 8),
+                  ("fs", 4), ("gs", 0))
+
+
+def sigcontext_addr(dbg: "Debugger", pc: int, sp: int) -> int | None:
     """At a signal trampoline (the restorer a handler returns into, recognised by its bytes
-    as gdb's i386_linux_sigtramp_p does), the interrupted registers from the sigcontext the
-    kernel saved (vmdebug.machine.sigframes), else None."""
-    from vmdebug.machine.sigframes import RT_SIGRETURN_CODE, SC_REGS, SIGRETURN_CODE
+    as gdb's i386_linux_sigtramp_p does), where the kernel saved the interrupted registers,
+    found as gdb's i386_linux_sigcontext_addr finds it; None elsewhere."""
+    from vmdebug.machine.sigframes import RT_SIGRETURN_CODE, SIGRETURN_CODE
     code, _ = dbg.memory.try_read(pc, 8)
     if code.startswith(SIGRETURN_CODE):
-        sc = sp + 4                      # past the signal number (pretcode was popped by ret)
-    elif code.startswith(SIGRETURN_CODE[1:]):
-        sc = sp                          # after the restorer's pop eax
-    elif code.startswith(RT_SIGRETURN_CODE):
-        sc = sp - 4 + 164
-    else:
+        return sp + 4                    # past the signal number (pretcode was popped by ret)
+    if code.startswith(SIGRETURN_CODE[1:]):
+        return sp                        # after the restorer's pop eax
+    if code.startswith(RT_SIGRETURN_CODE):
+        # The handler's third argument, the ucontext; its sigcontext is 20 bytes in.
+        data, bad = dbg.memory.try_read(sp + 8, 4)
+        return None if bad is not None else int.from_bytes(data, "little") + 20
+    return None
+
+
+def sigtramp_regs(dbg: "Debugger", pc: int, sp: int) -> dict[int, int] | None:
+    """At a signal trampoline, the interrupted registers from the sigcontext the kernel saved
+    (vmdebug.machine.sigframes), else None."""
+    from vmdebug.machine.sigframes import SC_REGS
+    sc = sigcontext_addr(dbg, pc, sp)
+    if sc is None:
         return None
     data, bad = dbg.memory.try_read(sc, 88)
     if bad is not None:

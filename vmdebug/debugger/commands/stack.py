@@ -8,6 +8,7 @@ from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
 
 if TYPE_CHECKING:
+    from vmdebug.debugger.frames import Frame
     from vmdebug.debugger.session import Debugger
 
 
@@ -114,17 +115,20 @@ def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
     from vmdebug.debugger.variables import frame_sal
     frames = dbg.frames()
     f = dbg.selected_frame()
-    cfa = f.cfa if f.cfa is not None else (f.ret_slot + 4 if f.ret_slot is not None else None)
     loc, _show = frame_sal(dbg, f)
     where = f" ({dbg.info.short_file(loc[0])}:{loc[1]})" if loc else ""
-    dbg.write(f"Stack level {f.level}, frame at {cfa or 0:#x}:")
+    dbg.write(f"Stack level {f.level}, frame at {_frame_at(f):#x}:")
     caller = frames[f.level + 1] if f.level + 1 < len(frames) else None
     # frame_unwind_caller_pc: the return address of the real frame an inlined one is part of
     real = next((g for g in frames[f.level:] if not g.is_inline), f)
     above = frames[real.level + 1] if real.level + 1 < len(frames) else None
     saved = f"{above.pc:#x}" if above is not None else (f"{real.saved_ret:#x}" if real.saved_ret is not None
                                                            else "<not saved>")
-    dbg.write(f" eip = {f.pc:#x} in {f.name}{where}; saved eip = {saved}")
+    name = f.name
+    if f.sigtramp:                  # find_frame_funname: the trampoline's ELF symbol, if any
+        sym = dbg.info.function_at(f.pc)
+        name = sym.name if sym is not None else ""
+    dbg.write(f" eip = {f.pc:#x}{f' in {name}' if name else ''}{where}; saved eip = {saved}")
     regs = frame_regs(dbg, frames, f) if not f.sigtramp else None
     if caller is None and (regs.outermost if regs is not None else f.ret_slot is None and f.level == 0):
         dbg.write(" Outermost frame: outermost")
@@ -133,15 +137,14 @@ def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
         if f.is_inline:
             links.append(f"inlined into frame {caller.level}")
         else:
-            ccfa = caller.cfa if caller.cfa is not None else (caller.ret_slot + 4 if caller.ret_slot is not None
-                                                              else 0)
-            links.append(f"called by frame at {ccfa:#x}")
+            links.append(f"called by frame at {_frame_at(caller):#x}")
     if f.level > 0:
-        inner = frames[f.level - 1]
-        icfa = inner.cfa if inner.cfa is not None else (inner.ret_slot + 4 if inner.ret_slot is not None else 0)
-        links.append(f"caller of frame at {icfa:#x}")
+        links.append(f"caller of frame at {_frame_at(frames[f.level - 1]):#x}")
     if links:
         dbg.write(" " + ", ".join(links))
+    if f.sigtramp:
+        _sigtramp_frame_regs(dbg, f)
+        return
     if loc is not None:
         # The unit's language: C where gcc's DWARF covers the frame (or, in a session older
         # than the DWARF, a line of a .c file), else the assembler's.
@@ -162,6 +165,36 @@ def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
     if regs.saved:
         dbg.write(" Saved registers:")
         dbg.write("  " + ", ".join(f"{n} at {a:#x}" for n, a in regs.saved))
+
+
+def _frame_at(f: "Frame") -> int:
+    """The address gdb's frame id gives a frame ("frame at"): its CFA; for a signal
+    trampoline its stack pointer + 4 (i386_sigtramp_frame_this_id: the cache's base, esp - 4,
+    plus 8)."""
+    if f.sigtramp:
+        return f.sp + 4
+    if f.cfa is not None:
+        return f.cfa
+    return f.ret_slot + 4 if f.ret_slot is not None else 0
+
+
+def _sigtramp_frame_regs(dbg: "Debugger", f: "Frame") -> None:
+    """The rest of ``info frame`` for a signal trampoline: gdb's sigtramp unwinder restores
+    the interrupted registers from the sigcontext (i386_sigtramp_frame_cache), so the
+    caller's sp is "at" its slot there, and each other register is saved at its own slot -
+    but eflags, which i386_frame_prev_register makes up (its direction flag cleared).  A
+    trampoline frame has no argument or locals address (get_frame_args_address: 0 for a
+    frame that is not NORMAL_FRAME)."""
+    from vmdebug.debugger.frames import SC_REG_OFFSETS, sigcontext_addr
+    dbg.write(" Arglist at unknown address.")
+    sc = sigcontext_addr(dbg, f.pc, f.sp)
+    if sc is None:
+        dbg.write(" Locals at unknown address,")
+        return
+    slots = dict(SC_REG_OFFSETS)
+    dbg.write(f" Locals at unknown address, Previous frame's sp at {sc + slots['esp']:#x}")
+    dbg.write(" Saved registers:")
+    dbg.write("  " + ", ".join(f"{n} at {sc + off:#x}" for n, off in SC_REG_OFFSETS if n not in ("esp", "eflags")))
 
 
 @command("info locals", category="stack")
