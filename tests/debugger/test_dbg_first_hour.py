@@ -341,3 +341,46 @@ def test_fork_notices_in_order_following_the_child(in_repo: None) -> None:
         "[Detaching after fork from parent process 1000]", "[Inferior 1 (process 1000) detached]",
         "child sees 1, writes 2", "[Inferior 2 (process 1001) exited with code 03]",
         "parent sees 100, child exited with 3"]
+
+
+FRAME_SELECTORS_SCRIPT = """break factorial
+run
+continue 3
+frame function main
+frame level 2
+frame address $sp
+frame function nosuch
+frame function add3
+frame f
+frame address 0
+info frame level 1
+info frame function main
+info frame
+frame lev 1
+select-frame 3
+frame
+frame 2+1
+select-frame function factorial
+frame
+"""
+
+
+def test_frame_level_address_and_function_select_as_gdb(tmp_path: Path) -> None:
+    """gdb 13's frame selectors (frame_command_helper), for frame, info frame (which then
+    says "Stack frame at", not "Stack level") and select-frame, with their errors."""
+    require_gdb()
+    (tmp_path / "recursion.c").write_text((ROOT / "examples" / "recursion_frames.c").read_text())
+    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", "recursion", "recursion.c"],
+                   cwd=tmp_path, check=True, capture_output=True)
+    args = []                   # -ex each: an error does not end the commands, as it ends a -x file
+    for line in FRAME_SELECTORS_SCRIPT.splitlines():
+        args += ["-ex", "echo =====\\n", "-ex", line]
+    gdb = _norm(subprocess.run(["gdb", "-nx", "-batch", *args, "./recursion"], cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, timeout=120).stdout)
+    ours = _norm(subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", *args, "recursion.c"],
+                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                timeout=300).stdout)
+    assert any(ln.startswith("#4 ") and " in main () " in ln for ln in gdb), gdb
+    assert 'No frame for function "add3".' in gdb and "Missing function name argument" in gdb, gdb
+    assert "No frame at address 0." in gdb and any(ln.startswith("Stack frame at ") for ln in gdb), gdb
+    assert ours == gdb

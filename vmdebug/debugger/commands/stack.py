@@ -52,17 +52,86 @@ def _print_frame(dbg: "Debugger") -> None:
         dbg.write(line)
 
 
+_SELECTORS = ("address", "function", "level", "view")
+
+
+def frame_level_of(dbg: "Debugger", arg: str) -> int | None:
+    """The frame ``frame ARG``, ``info frame ARG`` and ``select-frame ARG`` mean (gdb's
+    frame_command_helper): ``level N`` or a bare N, ``address STACK-ADDRESS`` (the address
+    "frame at" shows), ``function NAME`` (the innermost frame whose pc is in NAME); None
+    without an argument (the selected frame)."""
+    arg = arg.strip()
+    if not arg:
+        return None
+    word, _, rest = arg.partition(" ")
+    rest = rest.strip()
+    chosen = [s for s in _SELECTORS if s.startswith(word)]
+    frames = dbg.frames()
+    if len(chosen) != 1 or word.isdigit():
+        chosen, rest = ["level"], arg
+    how = chosen[0]
+    if how == "level":
+        if not rest:
+            raise DebugError("Argument required (expression to compute).")
+        n = dbg.eval_long(rest)
+        if not 0 <= n < len(frames):
+            raise DebugError(f"No frame at level {rest}.")
+        return n
+    if how == "address":
+        if not rest:
+            raise DebugError("Argument required (expression to compute).")
+        addr = dbg.eval_int(rest) & 0xFFFFFFFF
+        found = next((f.level for f in frames if not f.is_inline and _frame_at(f) == addr), None)
+        if found is None:
+            raise DebugError(f"No frame at address {rest}.")
+        return found
+    if how == "function":
+        if not rest:
+            raise DebugError("Missing function name argument")
+        bounds = _function_bounds(dbg, rest)
+        found = next((f.level for f in frames if any(lo <= f.pc < hi for lo, hi in bounds)), None)
+        if found is None:
+            raise DebugError(f'No frame for function "{rest}".')
+        return found
+    raise DebugError("frame view is not supported: vmdebug shows the frames of the recorded stack.")
+
+
+def _function_bounds(dbg: "Debugger", name: str) -> list[tuple[int, int]]:
+    """gdb find_frame_for_function: the bounds of the function each place ``name`` resolves
+    to (find_pc_partial_function: the range of the function holding it)."""
+    from vmdebug.debugger.linespec import Resolver
+    bounds = []
+    for loc in Resolver(dbg).by_function(name):
+        fn = dbg.debug.function_at(loc.address) if dbg.debug is not None else None
+        if fn is not None:
+            bounds += [(lo, hi) for lo, hi in fn.ranges if lo <= loc.address < hi]
+            continue
+        sym = dbg.info.function_at(loc.address)
+        if sym is not None:
+            bounds.append((sym.address, dbg.info.function_end(sym)))
+    return bounds
+
+
 @command("frame", aliases=("f",), category="stack", example="0")
 def cmd_frame(dbg: "Debugger", arg: str) -> None:
     """Select and print a stack frame (the current one without an argument).
 
-    Usage: frame [N]"""
-    if arg.strip():
-        n = dbg.eval_int(arg.split()[-1])
-        if not 0 <= n < len(dbg.frames()):
-            raise DebugError("No frame at level " + arg.strip() + ".")
+    Usage: frame [N | level N | address STACK-ADDRESS | function NAME]"""
+    n = frame_level_of(dbg, arg)
+    if n is not None:
         dbg.frame_level = n
     _print_frame(dbg)
+
+
+@command("select-frame", category="stack", example="1")
+def cmd_select_frame(dbg: "Debugger", arg: str) -> None:
+    """Select a stack frame without printing it.
+
+    Usage: select-frame N | level N | address STACK-ADDRESS | function NAME"""
+    n = frame_level_of(dbg, arg)
+    if n is None:
+        raise DebugError("Argument required (expression to compute).")
+    dbg.frame_level = n
 
 
 @command("up", category="stack", example="1")
@@ -108,16 +177,20 @@ def _shown(dbg: "Debugger", name: str, v) -> str:  # type: ignore[no-untyped-def
 def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
     """Describe the selected frame: where it is, its return address, args, saved registers.
 
-    Usage: info frame
+    Usage: info frame [N | level N | address STACK-ADDRESS | function NAME]
     The frame's address is its CFA (the caller's stack pointer before the call), as gdb
-    computes it from the call frame information."""
+    computes it from the call frame information.  With an argument, that frame is
+    described, not selected."""
     from vmdebug.debugger.frame_regs import frame_regs
     from vmdebug.debugger.variables import frame_sal
     frames = dbg.frames()
-    f = dbg.selected_frame()
+    n = frame_level_of(dbg, arg)
+    f = frames[n] if n is not None else dbg.selected_frame()
     loc, _show = frame_sal(dbg, f)
     where = f" ({dbg.info.short_file(loc[0])}:{loc[1]})" if loc else ""
-    dbg.write(f"Stack level {f.level}, frame at {_frame_at(f):#x}:")
+    # gdb info_frame_command_core: "Stack level N" only for the selected frame itself
+    dbg.write(f"Stack level {f.level}, frame at {_frame_at(f):#x}:" if n is None
+              else f"Stack frame at {_frame_at(f):#x}:")
     caller = frames[f.level + 1] if f.level + 1 < len(frames) else None
     # frame_unwind_caller_pc: the return address of the real frame an inlined one is part of
     real = next((g for g in frames[f.level:] if not g.is_inline), f)
