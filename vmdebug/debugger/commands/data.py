@@ -165,7 +165,9 @@ def examine(dbg: "Debugger", fmt_spec: str, expr: str) -> list[str]:
     mem = dbg.memory
 
     def prefix(a: int) -> str:
-        lab = dbg.code_label(a)
+        # gdb print_address (do_examine): any address a symbol holds, code or data
+        # (<shorts+4>), by its ELF name (print asm-demangle is off: <save.0>)
+        lab = dbg.symbolize(a, demangle=False)
         return f"{a:#x}" + (f" {lab}" if lab else "") + ":"
     if fmt == "s":
         for _ in range(count):

@@ -1,0 +1,48 @@
+"""``x`` labels each line's address with the symbol that holds it, data as well as code, by
+its ELF name (gdb's do_examine -> print_address, print asm-demangle off: a static local is
+``<count.0>``), while a pointer's value names it as the program does (``<count>``).
+Against gdb on the native build of the same C file."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from dbgprogs import require_gdb
+
+SOURCE = """\
+const char banner[] = "read-only data";
+int first = 7;
+short table[5] = {1, -2, 3, -4, 5};
+char zeros[64];
+
+int tick(void)
+{
+    static int count;
+    return ++count;
+}
+
+int main(void)
+{
+    zeros[3] = (char)first;
+    return tick() + table[4] + banner[0];
+}
+"""
+
+SCRIPT = ["break tick", "run", "x/4dh table", "x/8xw &first", "x/12xb zeros", "x/s banner", "x/2xw &count",
+          "p &count", "p/a &count", "x/2a &first", "x/3i $pc", "x/2xw $sp"]
+
+
+def test_x_labels_read_as_gdbs(tmp_path: Path) -> None:
+    require_gdb()
+    (tmp_path / "labels.c").write_text(SOURCE)
+    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", "labels", "labels.c"], cwd=tmp_path,
+                   check=True, capture_output=True)
+    args = [a for c in SCRIPT for a in ("-ex", "echo =====\\n", "-ex", c)]
+    gdb = subprocess.run(["gdb", "-nx", "-batch", "-ex", "set disassembly-flavor intel", *args, "./labels"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120).stdout
+    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", *args, "labels.c"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300).stdout
+    assert "<table>:" in gdb and "<count.0>:" in gdb and "<count>" in gdb, gdb
+    stack = lambda text: [ln for ln in text.splitlines() if not ln.startswith(("0xffff", "0xbfff"))]  # noqa: E731
+    assert stack(ours) == stack(gdb)
