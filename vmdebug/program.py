@@ -15,6 +15,7 @@ from typing import Any
 from events.record import Record
 from events import codes as C
 from vmdebug.errors import UserError
+from vmdebug.machine.filemap import around, laid_out
 from vmdebug.machine.process import LoadSpec, Segment, program_path
 
 
@@ -51,7 +52,12 @@ def _perms(flags: Any) -> int:
 
 def spec_from_image(image: Any, name: str) -> LoadSpec:
     """Adapt the toolchain's linked :class:`~vmdebug.toolchain.image.Image` to exec's LoadSpec."""
-    segments = [Segment(s.vaddr, bytes(s.data), s.memsz, _perms(s.flags)) for s in image.segments]
+    read = laid_out((s.offset, bytes(s.data)) for s in image.segments)
+    segments = []
+    for s in image.segments:
+        perms = _perms(s.flags)
+        lead, tail = around(read, s.offset, s.vaddr, len(s.data), s.memsz, bool(perms & C.PERM_W))
+        segments.append(Segment(s.vaddr, bytes(s.data), s.memsz, perms, lead, tail))
     symbols: dict[str, int] = {}
     syms = image.symbols.values() if isinstance(image.symbols, dict) else image.symbols
     for sym in syms:

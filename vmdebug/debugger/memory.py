@@ -16,9 +16,9 @@ from events.state import PAGE, ProcessState
 
 
 class MemoryReader:
-    def __init__(self, state_fn: Any, segments: list[tuple[int, bytes, int]]) -> None:
+    def __init__(self, state_fn: Any, file_maps: list[tuple[int, bytes]]) -> None:
         self._state_fn = state_fn
-        self.segments = segments
+        self.file_maps = file_maps      # ProgramInfo.file_maps: what exec maps from the file
 
     @property
     def state(self) -> ProcessState:
@@ -31,12 +31,8 @@ class MemoryReader:
         return None
 
     def _file_page(self, page: int) -> bytes:
-        out = bytearray(PAGE)
-        for vaddr, data, _memsz in self.segments:
-            lo, hi = max(vaddr, page), min(vaddr + len(data), page + PAGE)
-            if lo < hi:
-                out[lo - page:hi - page] = data[lo - vaddr:hi - vaddr]
-        return bytes(out)
+        from vmdebug.machine.filemap import page_bytes
+        return page_bytes(self.file_maps, page)
 
     def read_page_part(self, addr: int, n: int) -> bytes | None:
         state = self.state

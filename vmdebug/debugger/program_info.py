@@ -18,7 +18,8 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable
 
 from events.record import Frozen, Record
-from vmdebug.elffile import PT_LOAD, ElfError, ElfFile, symbol_rows
+from vmdebug.elffile import PF_W, PT_LOAD, ElfError, ElfFile, symbol_rows
+from vmdebug.machine.filemap import around, laid_out
 from vmdebug.safetext import safe_line, safe_text
 
 if TYPE_CHECKING:
@@ -73,6 +74,9 @@ class ProgramInfo:
         self.end = 0
         self.segments: list[tuple[int, bytes, int]] = []  # (vaddr, file bytes, memsz) of PT_LOADs
         self.seg_offsets: list[tuple[int, int]] = []       # (vaddr, file offset) of PT_LOADs
+        #: What exec maps from the file: (start, bytes) of each segment with the file's bytes
+        #: around it in its first and last pages (vmdebug.machine.filemap).
+        self.file_maps: list[tuple[int, bytes]] = []
         self.warnings: list[str] = []   # what could not be read, said once when the debugger opens
         image = image or {}
         if "elf" in image:
@@ -96,8 +100,12 @@ class ProgramInfo:
         self.entry = elf.entry
         for ph in elf.program_headers():
             if ph.type == PT_LOAD:
-                self.segments.append((ph.vaddr, data[ph.offset:ph.offset + ph.filesz], ph.memsz))
+                seg = data[ph.offset:ph.offset + ph.filesz]
+                self.segments.append((ph.vaddr, seg, ph.memsz))
                 self.seg_offsets.append((ph.vaddr, ph.offset))
+                lead, tail = around(lambda off, n: data[off:off + n], ph.offset, ph.vaddr, len(seg), ph.memsz,
+                                    bool(ph.flags & PF_W))
+                self.file_maps.append((ph.vaddr - len(lead), lead + seg + tail))
         self.symbol_rows, self.section_rows = symbol_rows(elf)
         for sec in self.section_rows:
             self.regions.append(Region(sec.name, sec.address, sec.address + sec.size, sec.flags))
@@ -112,9 +120,15 @@ class ProgramInfo:
     def _from_image(self, image: dict[str, Any]) -> None:
         self.entry = int(image.get("entry", 0))
         self.end = int(image.get("end", 0))
+        writable = []
         for seg in image.get("segments", []):
             self.segments.append((int(seg["vaddr"]), bytes(seg["data"]), int(seg["memsz"])))
             self.seg_offsets.append((int(seg["vaddr"]), int(seg.get("offset", 0))))
+            writable.append("w" in str(seg.get("flags", "")))
+        read = laid_out((off, data) for (_v, data, _m), (_a, off) in zip(self.segments, self.seg_offsets))
+        for (vaddr, data, memsz), (_a, off), w in zip(self.segments, self.seg_offsets, writable):
+            lead, tail = around(read, off, vaddr, len(data), memsz, w)
+            self.file_maps.append((vaddr - len(lead), lead + data + tail))
         for s in image.get("sections", []):
             self.regions.append(Region(str(s["name"]), int(s["address"]), int(s["address"]) + int(s["size"]),
                                        str(s["flags"])))

@@ -147,7 +147,7 @@ class Debugger:
         self.skip_high = 0                                     # highest `skip` number given so far
         self.program_output = program_output or _default_output
         timeline.on_output = lambda fd, data: self.program_output(fd, data)
-        self.memory = MemoryReader(lambda: self.tl.state, info.segments)
+        self.memory = MemoryReader(lambda: self.tl.state, info.file_maps)
         # gcc's DWARF, as linked into the image (None for assembly or older sessions:
         # commands then fall back to ELF symbols and the line table, as gdb does).
         self.debug: DebugInfo | None = DebugInfo.from_image(self.header.get("image"))

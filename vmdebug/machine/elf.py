@@ -13,6 +13,7 @@ from events import codes as C
 from vmdebug.debuginfo.valprint_symbols import AddressSymbolizer
 from vmdebug.elffile import PF_R, PF_W, PF_X, PT_GNU_STACK, PT_LOAD, ElfError, ElfFile, symbol_rows
 from vmdebug.errors import UserError
+from vmdebug.machine.filemap import around
 from vmdebug.machine.process import LoadSpec, Segment
 
 
@@ -45,7 +46,9 @@ def parse_elf(data: bytes, name: str) -> LoadSpec:
                 raise UserError(f"{name}: cannot execute: segment {k}'s file bytes lie past the end of the file")
             perms = (C.PERM_R if ph.flags & PF_R else 0) | (C.PERM_W if ph.flags & PF_W else 0) \
                 | (C.PERM_X if ph.flags & PF_X else 0)
-            segments.append(Segment(ph.vaddr, elf.segment_bytes(ph), ph.memsz, perms))
+            lead, tail = around(lambda off, n: data[off:off + n], ph.offset, ph.vaddr, ph.filesz, ph.memsz,
+                                bool(perms & C.PERM_W))
+            segments.append(Segment(ph.vaddr, elf.segment_bytes(ph), ph.memsz, perms, lead, tail))
             if ph.offset <= elf.phoff < ph.offset + ph.filesz:
                 phdr_addr = ph.vaddr + elf.phoff - ph.offset
         elif ph.type == PT_GNU_STACK:

@@ -55,13 +55,22 @@ def program_path(path: str) -> str:
 
 
 class Segment(Record):
-    """A PT_LOAD segment: ``data`` is its file image, ``memsz`` its size in memory."""
+    """A PT_LOAD segment: ``data`` is its file image, ``memsz`` its size in memory.
 
-    def __init__(self, vaddr: int, data: bytes, memsz: int, perms: int) -> None:
+    The kernel maps a segment's file pages whole (fs/binfmt_elf.c elf_map: from the page
+    of ``p_offset`` for ``p_filesz`` plus the offset in the page, rounded up to pages), so
+    its first page shows the file's bytes before it (``lead``) and its last page the
+    file's bytes after it (``tail``) - unless the segment has bss, whose start
+    elf_load's padzero clears to the end of that page (``tail`` empty: zeros)."""
+
+    def __init__(self, vaddr: int, data: bytes, memsz: int, perms: int, lead: bytes = b"",
+                 tail: bytes = b"") -> None:
         self.vaddr = vaddr
         self.data = data
         self.memsz = memsz
         self.perms = perms  # events.codes PERM_R | PERM_W | PERM_X
+        self.lead = lead
+        self.tail = tail
 
 
 class LoadSpec(Record):
@@ -263,7 +272,8 @@ class Process:
             file_end = page_align(seg.vaddr + len(seg.data))
             perms = seg.perms | (C.PERM_X if self.read_implies_exec and seg.perms & C.PERM_R else 0)
             if file_end > start:
-                k.add_vma(Vma(start, file_end, perms, program_path(spec.name), seg.data, seg.vaddr))
+                k.add_vma(Vma(start, file_end, perms, program_path(spec.name), seg.lead + seg.data + seg.tail,
+                              seg.vaddr - len(seg.lead)))
             mem_end = page_align(seg.vaddr + seg.memsz)
             if mem_end > file_end:  # bss beyond the file's last page: anonymous (vm_brk_flags)
                 k.add_vma(Vma(file_end, mem_end, perms, ""))
