@@ -8,9 +8,13 @@ machine disturbs less than the wall clock).  The commands:
 * ``vmdebug --version`` and ``vmdebug --help`` (target: under 100 ms);
 * ``vmdebug run examples/hello.s`` (target: under 150 ms);
 * ``vmdebug run -O LEVEL PROGRAM.c`` (default ``examples/recursion_frames.c``) with
-  the libc's assembled objects already cached (warm: ``$XDG_CACHE_HOME`` pointed
-  at a directory one earlier run filled) and with an empty cache (cold: a fresh
-  directory each time); target: under 250 ms plus gcc's own time;
+  the caches warm (``$XDG_CACHE_HOME`` pointed at a directory one earlier run
+  filled: the libc's assembled objects and this program linked), with the libc's
+  objects cached but the program not (as after an edit: its linked program is
+  removed before each run), and with an empty cache (cold: a fresh directory each
+  time); target: under 250 ms plus gcc's own time;
+* ``vmdebug debug -batch -ex 'break main' -ex run PROGRAM.c``, the start of a
+  debugging session, the program linked (cached) and edited (not);
 * gcc's own time: ``gcc -S`` of the same file with the same flags
   (``vmdebug.toolchain.gcc.gcc_command``), output to /dev/null.
 
@@ -93,16 +97,26 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         warm = dict(plain, XDG_CACHE_HOME=str(tmp / "warm"))
-        subprocess.run([*vm, "run", f"-O{args.opt}", str(program)], cwd=root, env=warm, check=True,
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)       # fills the warm cache
+        for command in ("run", "debug"):                 # fill the warm cache (debug: the linked DWARF too)
+            subprocess.run([*vm, command, *(["-batch"] if command == "debug" else []), f"-O{args.opt}",
+                            str(program)], cwd=root, env=warm, check=True, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL)
         jobs = [
             ("python -c pass", [sys.executable, "-c", "pass"], None, root, None),
             ("vmdebug --version", [*vm, "--version"], 0.100, root, None),
             ("vmdebug --help", [*vm, "--help"], 0.100, root, None),
             ("vmdebug run examples/hello.s", [*vm, "run", "examples/hello.s"], 0.150, root, None),
             (f"gcc -S -O{args.opt} {program.name} (gcc alone)", gcc, None, compile_place(program).cwd, None),
-            (f"vmdebug run -O{args.opt} {program.name}, libc cache warm",
+            (f"vmdebug run -O{args.opt} {program.name}, caches warm",
              [*vm, "run", f"-O{args.opt}", str(program)], "gcc", root, warm),
+            (f"vmdebug run -O{args.opt} {program.name}, edited (libc cache warm)",
+             [*vm, "run", f"-O{args.opt}", str(program)], "gcc", root, "edited"),
+            (f"vmdebug debug -batch -ex 'break main' -ex run {program.name}, caches warm",
+             [*vm, "debug", "-batch", f"-O{args.opt}", "-ex", "break main", "-ex", "run", str(program)],
+             None, root, warm),
+            (f"vmdebug debug -batch -ex 'break main' -ex run {program.name}, edited",
+             [*vm, "debug", "-batch", f"-O{args.opt}", "-ex", "break main", "-ex", "run", str(program)],
+             None, root, "edited"),
             (f"vmdebug run -O{args.opt} {program.name}, libc cache cold",
              [*vm, "run", f"-O{args.opt}", str(program)], "gcc", root, "cold"),
         ]
@@ -114,6 +128,10 @@ def main(argv: list[str] | None = None) -> None:
             for i in range(args.cold_repeat if env == "cold" else args.repeat):
                 if env == "cold":
                     run_env = dict(plain, XDG_CACHE_HOME=str(tmp / f"cold{i}"))
+                elif env == "edited":     # the libc's objects cached, this program not
+                    for linked in (tmp / "warm" / "vmdebug").glob("prog-*.pickle"):
+                        linked.unlink()
+                    run_env = warm
                 else:
                     run_env = env or plain
                 wall, cpu, status = timed(cmd, cwd, run_env)
