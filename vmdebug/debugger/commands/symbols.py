@@ -48,7 +48,7 @@ from vmdebug.debugger.posix_regex import compile_regexp
 from vmdebug.debugger.program_symbols import program_symbols
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
-from vmdebug.debuginfo.describe import DescribeError, describe_symbol
+from vmdebug.debuginfo.describe import DescribeError, Describer, describe_symbol
 from vmdebug.debuginfo.gdbsymtab import STATIC_BLOCK, GdbBlock, GdbSymbol, GdbSymtab, symtab_of
 from vmdebug.debuginfo.minsyms import minimal_symbols, msymbol_address
 from vmdebug.debuginfo.typeprint import type_to_string
@@ -286,3 +286,82 @@ def cmd_info_scope(dbg: "Debugger", arg: str) -> None:
     a constant, or optimized out."""
     for line in scope_listing(dbg, arg):
         dbg.write(line)
+
+
+# ---- info address -------------------------------------------------------------------------------
+def _lookup_var(dbg: "Debugger", name: str, pc: int) -> GdbSymbol | None:
+    """gdb's lookup_symbol in VAR_DOMAIN from the block at ``pc``: the blocks up to the
+    function's, then the unit's static and global blocks, then every unit's global block,
+    then every unit's static block (symtab.c lookup_symbol_aux, C's lookup_symbol_nonlocal)."""
+    ps = program_symbols(dbg)
+    b = ps.block_at(dbg, pc)
+    while b is not None:
+        for sym in b.ordered():
+            if sym.name == name and sym.domain == "var":
+                return sym
+        b = b.parent
+    if dbg.debug is None or ps.table is None:
+        return None
+    table = ps.table
+    here = dbg.debug.unit_at(pc)
+    units = list(dbg.debug.units)
+    order: list[GdbBlock] = []
+    if here is not None:
+        static = table.file_blocks(here)
+        order += [static, static.parent] if static.parent is not None else [static]
+    order += [table.file_blocks(u).parent for u in units if table.file_blocks(u).parent is not None]
+    order += [table.file_blocks(u) for u in units]
+    for blk in order:
+        for sym in blk.ordered():
+            if sym.name == name and sym.domain == "var":
+                return sym
+    return None
+
+
+@command("info address", category="files", example="main")
+def cmd_info_address(dbg: "Debugger", arg: str) -> None:
+    """Where a symbol is: static storage, a function's address, a register, a frame-base
+    offset, a DWARF expression or location list (as gdb's dwarf2/loc.c describes them).
+
+    Usage: info address SYMBOL
+    The symbol is looked up from the selected frame, as print would find it."""
+    name = arg.strip()
+    if not name:
+        raise DebugError("Argument required.")
+    pc = dbg.selected_frame().lookup
+    sym = _lookup_var(dbg, name, pc)
+    if sym is None:
+        addr = msymbol_address(dbg.info.symbol_rows, name)
+        if addr is None:
+            raise DebugError(f'No symbol "{name}" in current context.')
+        dbg.write(f'Symbol "{name}" is at {addr:#x} in a file compiled without debugging.')
+        return
+    head = f'Symbol "{sym.name}" is '
+    a = sym.aclass
+    try:
+        if a == "computed":
+            text = Describer(dbg.debug, sym).describe(sym.value, pc)
+        elif a == "loclist":
+            text = Describer(dbg.debug, sym).describe_loclist(sym.value)
+        elif a in ("const", "const_bytes"):
+            text = "constant"
+        elif a == "static":
+            text = f"static storage at address 0x{int(sym.value):x}"
+        elif a == "block":
+            text = f"a function at address 0x{sym.value.entry_pc:x}"
+        elif a == "label":
+            text = f"a label at address 0x{int(sym.value):x}"
+        elif a == "optimized_out":
+            text = "optimized out"
+        elif a == "unresolved":
+            addr = msymbol_address(dbg.info.symbol_rows, sym.name)
+            text = "unresolved" if addr is None else f"static storage at address 0x{addr:x}"
+        elif a == "typedef":
+            text = "a typedef"
+        else:                       # info_address_command's default case
+            text = "of unknown (botched) type"
+    except DescribeError as exc:
+        raise DebugError(str(exc)) from None
+    for line in (head + text + ".").split("\n"):
+        dbg.write(line)
+
