@@ -395,7 +395,9 @@ class Kernel(ProcessCalls, TimeCalls, FileCalls, SignalCalls):
         if self.ignores(sig):
             return 0
         self.proc.event((C.SYSCALL, number, 0, 0, 0), (name, args))
-        # The signal is delivered on the way out of the system call: eip is past `int 0x80`.
+        # The signal is delivered on the way out of the system call (exit_to_user_mode_loop ->
+        # arch_do_signal_or_restart): the call has returned 0 in eax, and eip is past `int 0x80`.
+        self.proc.set_reg(C.EAX, 0)
         eip = (self.proc.state.regs[C.EIP] + 2) & MASK
         self.proc.set_reg(C.EIP, eip)
         self.proc.die(CpuFault(sig, code, 0, READ, f"the program sent itself {signal_name(sig)} with {name}()"
