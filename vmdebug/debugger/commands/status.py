@@ -1,4 +1,4 @@
-"""Status inquiries: info proc mappings, info record, info program, info inferiors."""
+"""Status inquiries: info proc mappings, info record, info program, info inferiors, info threads."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -129,6 +129,45 @@ def cmd_info_inferiors(dbg: "Debugger", arg: str) -> None:
         desc = f"process {pid}" if ctx[5] is None or pid == state.pid else "<null>"
         mark = "*" if pid == state.pid else " "
         dbg.write(f"{mark} {inferior_number(pid):<4} {desc:<17} {'1 (vmdebug)':<20} {dbg.info.name} ")
+
+
+@command("info threads", category="status")
+def cmd_info_threads(dbg: "Debugger", arg: str) -> None:
+    """The program's threads with the frame each is in: one a process (vmdebug runs no
+    threads), the processes ``info inferiors`` lists as running.
+
+    Usage: info threads
+    As gdb numbers them: ``1``, or ``N.1`` once there is more than one inferior.  Another
+    process's frame is the one it is in at this step (where its last step left it)."""
+    import os
+    from vmdebug.replay.query import last_step_of
+    tl = dbg.tl
+    here, current = tl.cursor, tl.state.pid
+    procs = tl.state.processes()
+    live = [pid for pid, ctx in procs.items() if ctx[5] is None or pid == current]
+    if not live or (here == tl.last and tl.end().how == "exited"):      # as info program says it
+        dbg.write("No threads.")
+        return
+    qualified = len(procs) > 1          # gdb show_inferior_qualified_tids
+    comm = os.path.basename(dbg.info.name)[:15]       # the task's comm: TASK_COMM_LEN - 1
+    rows = []
+    try:
+        for pid in live:
+            step = here if pid == current else last_step_of(tl.log, pid, here)
+            if step is None:
+                continue
+            if tl.cursor != step:
+                tl.goto(step)
+            frame = dbg.frames()[0]
+            num = f"{inferior_number(pid)}.1" if qualified else "1"
+            rows.append(("*" if pid == current else " ", num, f'process {pid} "{comm}"', dbg.frame_line(frame)))
+    finally:
+        if tl.cursor != here:
+            tl.goto(here)
+    width = max(len("Target Id"), *(len(r[2]) for r in rows))
+    dbg.write(f"  {'Id':<4} {'Target Id':<{width}} Frame ")
+    for mark, num, target, where in rows:
+        dbg.write(f"{mark} {num:<4} {target:<{width}} {where}")
 
 
 @command("inferior", category="status", moves=True, example="2")

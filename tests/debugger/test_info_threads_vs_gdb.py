@@ -1,0 +1,43 @@
+"""``info threads`` against gdb 13 on the native build: a stopped process is one thread with
+its frame (the innermost, whatever frame is selected), and a process that exited has none.
+The thread's name is the executable's (gdb reads the task's comm), which differs by
+construction here (``prog`` natively, ``prog.c`` simulated): it is compared as NAME.
+
+The abort() stop also checks the registers the signal leaves: kill(2) has returned 0 in
+eax when its signal is delivered (on the way out of the system call)."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from dbgprogs import require_gdb
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = ["break main", "run", "info threads", "continue", "info threads", "frame 2", "info threads",
+          "info registers eax", "p $eax"]
+
+
+def test_info_threads_reads_as_gdbs(tmp_path: Path) -> None:
+    require_gdb()
+    (tmp_path / "prog.c").write_text((ROOT / "examples" / "heap_overflow.c").read_text())
+    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", "prog", "prog.c"], cwd=tmp_path,
+                   check=True, capture_output=True)
+    args = [a for c in SCRIPT for a in ("-ex", "echo =====\\n", "-ex", c)]
+    gdb = subprocess.run(["gdb", "-nx", "-batch", *args, "./prog"], cwd=tmp_path, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", *args, "prog.c"], cwd=tmp_path,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300).stdout
+
+    def norm(text: str) -> list[str]:
+        text = re.sub(r'process \d+ "[^"]*"', "process N NAME", text)
+        text = re.sub(r"pid=\d+", "pid=N", text)
+        text = re.sub(r"Target Id +Frame", "Target Id Frame", text)       # its width follows the name
+        return [ln for ln in text.splitlines() if not ln.startswith(("156\t", "40\t"))]   # source lines
+    assert "* 1    process" in gdb and "Program received signal SIGABRT" in gdb, gdb
+    assert norm(ours) == norm(gdb)
+    assert "No threads." in subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", "-ex", "run", "-ex",
+                                            "info threads", str(ROOT / "examples" / "hello.s")],
+                                           cwd=tmp_path, capture_output=True, text=True, timeout=300).stdout
