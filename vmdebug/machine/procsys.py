@@ -315,6 +315,8 @@ class ProcessCalls:
         regs = proc.state.regs
         args = [regs[C.EBX], buf, count]
         proc.event((C.SYSCALL, 4, (-S.EPIPE) & 0xFFFFFFFF, 0, 0), ("write", args))
+        # Delivered on the way out of the call, which has returned -EPIPE in eax.
+        proc.set_reg(C.EAX, (-S.EPIPE) & 0xFFFFFFFF)
         eip = (regs[C.EIP] + 2) & 0xFFFFFFFF
         proc.set_reg(C.EIP, eip)
         proc.die(fault, eip)

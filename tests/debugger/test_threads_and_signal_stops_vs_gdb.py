@@ -1,4 +1,7 @@
-"""``info threads`` against gdb 13 on the native build: a stopped process is one thread with
+"""``info threads``, and the registers a signal leaves at a system call, against gdb 13 on
+the native build.
+
+``info threads``: a stopped process is one thread with
 its frame (the innermost, whatever frame is selected), and a process that exited has none.
 The thread's name is the executable's (gdb reads the task's comm), which differs by
 construction here (``prog`` natively, ``prog.c`` simulated): it is compared as NAME.
@@ -41,3 +44,33 @@ def test_info_threads_reads_as_gdbs(tmp_path: Path) -> None:
     assert "No threads." in subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", "-ex", "run", "-ex",
                                             "info threads", str(ROOT / "examples" / "hello.s")],
                                            cwd=tmp_path, capture_output=True, text=True, timeout=300).stdout
+
+
+PIPE_C = """\
+#include <unistd.h>
+int main(void)
+{
+    int fds[2];
+    pipe(fds);
+    close(fds[0]);
+    write(fds[1], "x", 1);
+    return 0;
+}
+"""
+
+
+def test_a_write_to_a_closed_pipe_dies_with_its_minus_epipe_in_eax_as_in_gdb(tmp_path: Path) -> None:
+    """SIGPIPE is delivered on the way out of write(2), which returned -EPIPE."""
+    require_gdb()
+    (tmp_path / "pipe.c").write_text(PIPE_C)
+    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", "pipe", "pipe.c"], cwd=tmp_path,
+                   check=True, capture_output=True)
+    args = ["-ex", "run", "-ex", "info registers eax", "-ex", "p $_siginfo.si_signo"]
+    gdb = subprocess.run(["gdb", "-nx", "-batch", *args, "./pipe"], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120).stdout
+    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", *args, "pipe.c"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300).stdout
+    assert "Program received signal SIGPIPE, Broken pipe." in gdb, gdb
+    assert [ln for ln in ours.splitlines() if ln.startswith(("eax", "$1"))] == \
+           [ln for ln in gdb.splitlines() if ln.startswith(("eax", "$1"))] == ["eax            0xffffffe0          -32",
+                                                                               "$1 = 13"]
