@@ -72,10 +72,10 @@ LOCATION_COMMANDS = {"break", "b", "br", "bre", "brea", "tbreak", "list", "l", "
                      "info line", "info scope", "disassemble", "disas"}
 #: What set and show take besides a convenience variable (support.py's settings, gdb's names).
 SET_NAMES = ("args", "color", "confirm", "context", "detach-on-fork", "disassembly-flavor", "environment",
-             "follow-fork-mode", "height", "inferior-tty", "listsize", "pagination", "stdin", "style", "var",
-             "variable", "width")
+             "follow-fork-mode", "height", "inferior-tty", "listsize", "pagination", "print", "stdin", "style",
+             "var", "variable", "width")
 SHOW_NAMES = ("args", "color", "context", "detach-on-fork", "environment", "follow-fork-mode", "inferior-tty",
-              "listsize", "stdin", "style", "version")
+              "listsize", "print", "stdin", "style", "version")
 SPECIAL_VARS = ("_exitcode", "_siginfo")
 _MEMBER = None
 

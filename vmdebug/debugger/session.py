@@ -90,7 +90,7 @@ class Settings(Record):
     def __init__(self, context: bool = True, color: bool = False, listsize: int = 10, confirm: bool = False,
                  follow_fork_mode: str = "parent", stop_on_signals: bool = True,
                  signal_stop: dict[int, bool] | None = None, signal_print: dict[int, bool] | None = None,
-                 detach_on_fork: bool = True) -> None:
+                 detach_on_fork: bool = True, print_options: Any = None) -> None:
         self.context = context
         self.color = color
         self.listsize = listsize
@@ -102,6 +102,10 @@ class Settings(Record):
         # gdb's handle SIG print|noprint, by signal
         self.signal_print = {} if signal_print is None else signal_print
         self.detach_on_fork = detach_on_fork  # gdb: the other process runs free (no stops in it)
+        if print_options is None:
+            from vmdebug.debuginfo.valprint import PrintOptions
+            print_options = PrintOptions()
+        self.print_options = print_options  # set print elements / repeats / pretty
 
 
 class Caches(Record):

@@ -419,7 +419,7 @@ def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True,
         return got
     try:
         return valprint.format_value(v.type, data, address, fmt, memory, dbg.symbolize, top_level=top_level,
-                                     valid=v.valid)
+                                     valid=v.valid, options=dbg.settings.print_options)
     except valprint.ValuePrintError as exc:
         if top_level and not exc.before_value:
             raise AfterValueError(exc.message) from None

@@ -8,9 +8,10 @@ A port of gdb/printcmd.c (``print_formatted``, ``print_scalar_formatted``,
 (``common_val_print``, ``generic_value_print``, ``value_print_array_elements``,
 ``val_print_string``, ``value_print_scalar_formatted``) and
 gdb/cp-valprint.c (``cp_print_value_fields``, C subset), with the default
-print settings: ``print elements 200``, ``repeats 10``, ``max-depth 20``,
+print settings (``print elements``, ``repeats`` and ``pretty`` set by the user, the
+others gdb's defaults): ``print elements 200``, ``repeats 10``, ``max-depth 20``,
 ``max-value-size 65536``, ``print symbol on``, ``print address on``,
-``print union on``, no pretty printing, ``stop-print-at-null off``.
+``print union on``, ``print pretty off``, ``stop-print-at-null off``.
 
 What the interface cannot know and the caller must supply:
 
@@ -88,17 +89,19 @@ class PrintOptions(Record):
         "max_value_size",          # set max-value-size (None: unlimited)
         "charset",                 # gdb's locale: charprint.UTF8 or charprint.ASCII
         "symbol_print",            # set print symbol
+        "pretty",                  # set print pretty: a struct's members a line each
     )
 
     def __init__(self, print_max: int = 200, repeat_count_threshold: int = 10, max_depth: int = 20,
                  max_value_size: int | None = 65536, charset: str = CP.UTF8,
-                 symbol_print: bool = True) -> None:
+                 symbol_print: bool = True, pretty: bool = False) -> None:
         self.print_max = print_max
         self.repeat_count_threshold = repeat_count_threshold
         self.max_depth = max_depth
         self.max_value_size = max_value_size
         self.charset = charset
         self.symbol_print = symbol_print
+        self.pretty = pretty
 
 
 def paddress(addr: int) -> str:
@@ -532,6 +535,9 @@ class _Printer:
         no ``name =`` and does not count towards max-depth."""
         if not st.members:
             return "{<No data fields>}"
+        # cp_print_value_fields with prettyformat: a member a line, indented 2 + 2 * recurse,
+        # the closing brace at 2 * recurse
+        pretty = self.opts.pretty
         parts = []
         for m in st.members:
             depth = max_depth
@@ -546,6 +552,9 @@ class _Printer:
             else:
                 v = val.component(m.type, m.bitpos // 8)
             parts.append(head + self.common_val_print(v, recurse + 1, fmt, depth))
+        if pretty:
+            inner = "\n" + " " * (2 + 2 * recurse)
+            return "{" + inner + ("," + inner).join(parts) + "\n" + " " * (2 * recurse) + "}"
         return "{" + ", ".join(parts) + "}"
 
     def _bitfield(self, val: Value, t: CType, bitpos: int, bitsize: int) -> Value:

@@ -70,16 +70,13 @@ SETTINGS_HELP = {
     "disassembly-flavor": "intel (the only flavour vmdebug prints)",
     "follow-fork-mode": "parent|child: the process stepping follows after fork",
     "detach-on-fork": "on|off: off, breakpoints stop in every process, not only the followed one",
+    "print": "elements N|unlimited, repeats N|unlimited, pretty on|off: how values print, as in gdb",
 }
 
 
 def _on_off(value: str) -> bool:
-    v = value.strip().lower()
-    if v in ("on", "1", "yes", "enable", ""):
-        return True
-    if v in ("off", "0", "no", "disable"):
-        return False
-    raise DebugError('"on" or "off" expected.')
+    from vmdebug.debugger.print_settings import on_off
+    return on_off(value)
 
 
 @command("set", category="support", example="context off")
@@ -119,7 +116,10 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
         dbg.settings.color = _on_off(value.replace("enabled", "").strip() or "on")
     elif name == "listsize":
         dbg.settings.listsize = int(value) if value.strip().isdigit() else 10
-    elif name in ("confirm", "pagination", "height", "width", "print", "logging", "verbose"):
+    elif name in ("print", "p", "pr"):
+        from vmdebug.debugger.print_settings import set_print
+        set_print(dbg, value)
+    elif name in ("confirm", "pagination", "height", "width", "logging", "verbose"):
         pass
     elif name == "disassembly-flavor":
         if value.strip() not in ("intel", ""):
@@ -153,6 +153,10 @@ def cmd_show(dbg: "Debugger", arg: str) -> None:
     if name == "inferior-tty":
         from vmdebug.debugger.commands.program_env import show_inferior_tty
         show_inferior_tty(dbg)
+        return
+    if name in ("print", "p", "pr"):
+        from vmdebug.debugger.print_settings import show_print
+        show_print(dbg, rest)
         return
     name = arg.strip()
     if name == "follow-fork-mode":
