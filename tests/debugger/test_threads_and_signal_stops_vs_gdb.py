@@ -74,3 +74,37 @@ def test_a_write_to_a_closed_pipe_dies_with_its_minus_epipe_in_eax_as_in_gdb(tmp
     assert [ln for ln in ours.splitlines() if ln.startswith(("eax", "$1"))] == \
            [ln for ln in gdb.splitlines() if ln.startswith(("eax", "$1"))] == ["eax            0xffffffe0          -32",
                                                                                "$1 = 13"]
+
+
+FLAGS_C = r"""#include <string.h>
+int main(int argc, char **argv)
+{
+    if (argc > 2)
+        __asm__ volatile("xor eax,eax\n\tud2" ::: "eax");
+    if (argc > 1 && !strcmp(argv[1], "div"))
+        __asm__ volatile("xor edx,edx\n\tmov eax,1\n\txor ecx,ecx\n\tdiv ecx" ::: "eax", "ecx", "edx");
+    if (argc > 1 && !strcmp(argv[1], "trap"))
+        __asm__ volatile("xor eax,eax\n\tint3" ::: "eax");
+    __asm__ volatile("xor eax,eax\n\tmov eax,[eax]" ::: "eax");
+    return 0;
+}
+"""
+
+
+def test_a_fault_leaves_rf_set_and_a_trap_eip_past_it_as_in_gdb(tmp_path: Path) -> None:
+    """A fault-class exception (#PF, #DE, #UD) pushes eflags with RF set, which the dead
+    process keeps (SDM vol. 3A, 17.3.1.1); int3 is a trap: no RF, and eip is past it.  The
+    flags come from an `xor` just before, so they do not depend on stack addresses."""
+    require_gdb()
+    (tmp_path / "flags.c").write_text(FLAGS_C)
+    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", "flags", "flags.c"], cwd=tmp_path,
+                   check=True, capture_output=True)
+    for args in ("", "div", "trap", "ud x"):
+        cmds = ["-ex", f"run {args}".strip(), "-ex", "info registers eflags", "-ex", "p $pc", "-ex", "p $_siginfo.si_signo"]
+        gdb = subprocess.run(["gdb", "-nx", "-batch", *cmds, "./flags"], cwd=tmp_path, capture_output=True, text=True,
+                             timeout=120).stdout
+        ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", *cmds, "flags.c"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300).stdout
+        pick = lambda text: [ln for ln in text.splitlines() if ln.startswith(("eflags", "$"))]  # noqa: E731
+        assert len(pick(gdb)) == 3 and ("RF" in pick(gdb)[0]) == (args != "trap"), gdb
+        assert pick(ours) == pick(gdb), args

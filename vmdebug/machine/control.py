@@ -149,7 +149,7 @@ def _int(p: "Process", i: Instruction) -> Closure:
 
 def _trap(addr: int, nxt: int) -> Closure:
     def run() -> int:
-        raise sigtrap(addr, f"breakpoint trap: int3 at {addr:#010x} with no debugger attached")
+        raise sigtrap(addr, f"breakpoint trap: int3 at {addr:#010x} with no debugger attached", nxt)
     return run
 
 

@@ -17,7 +17,7 @@ class CpuFault(Exception):
     """
 
     def __init__(self, signal: int, code: str, address: int, access: int, reason: str,
-                 sender: int | None = None) -> None:
+                 sender: int | None = None, after: int | None = None) -> None:
         super().__init__(reason)
         self.signal = signal
         self.code = code
@@ -25,6 +25,9 @@ class CpuFault(Exception):
         self.access = access
         self.reason = reason
         self.sender = sender
+        #: A trap's saved eip: the instruction after the one that trapped (a fault's is the
+        #: faulting instruction's own, which runs again).
+        self.after = after
 
 
 def segv(address: int, access: int, mapped: bool, reason: str) -> CpuFault:
@@ -41,9 +44,10 @@ def sigfpe(eip: int, reason: str) -> CpuFault:
     return CpuFault(SIGFPE, "FPE_INTDIV", eip, EXEC, reason)
 
 
-def sigtrap(eip: int, reason: str) -> CpuFault:
-    # int3 with no debugger: do_int3_user -> do_trap(X86_TRAP_BP, SIGTRAP, ...) si_code SI_KERNEL
-    return CpuFault(SIGTRAP, "SI_KERNEL", 0, EXEC, reason)
+def sigtrap(eip: int, reason: str, after: int | None = None) -> CpuFault:
+    # int3 with no debugger: do_int3_user -> do_trap(X86_TRAP_BP, SIGTRAP, ...) si_code SI_KERNEL;
+    # #BP is a trap: the saved eip is past the int3 (Intel SDM vol. 3A, 6.5)
+    return CpuFault(SIGTRAP, "SI_KERNEL", 0, EXEC, reason, after=after)
 
 #: si_code numbers (include/uapi/asm-generic/siginfo.h), as gdb's $_siginfo shows them.
 SI_CODES = {"SEGV_MAPERR": 1, "SEGV_ACCERR": 2, "ILL_ILLOPC": 1, "ILL_ILLOPN": 2, "ILL_PRVOPC": 5,

@@ -31,7 +31,7 @@ from vmdebug.machine.translate import BLOCK_KEY, translate
 from vmdebug.machine.stdin import InputPending, Stdin
 from vmdebug.machine.vma import Vma
 from vmdebug.errors import UserError
-from vmdebug.signals import SIGILL, SIGKILL, SIGSEGV
+from vmdebug.signals import SIGILL, SIGKILL, SIGSEGV, SIGTRAP
 
 from vmdebug.machine.limits import DEFAULT_MAX_STEPS, DEFAULT_NFRAMES  # noqa: F401  (named here too)
 
@@ -43,6 +43,9 @@ def translation_default() -> bool:
 FLOAT_OPCODES = set(range(0xD8, 0xE0))
 #: An eip is translated once execution has reached it this many times from a block boundary.
 HOT = 50
+
+
+EFLAGS_RF = 1 << 16      # the resume flag
 
 
 def program_path(path: str) -> str:
@@ -372,6 +375,9 @@ class Process:
                 continue
             except CpuFault as fault:
                 self._rollback(start)
+                if fault.after is not None:     # a trap: the process goes on (or dies) past it
+                    eip = fault.after
+                    self.set_reg(C.EIP, eip)
                 self.die(fault, eip)
             except InputPending:            # the terminal read was not made: no step taken
                 self._rollback(start)
@@ -540,6 +546,14 @@ class Process:
         program installed a handler for it, which then runs (vmdebug.machine.sigframes)."""
         if fault.signal != SIGKILL and self.kernel.deliver(fault, eip):
             return
+        if fault.signal not in (SIGKILL, SIGTRAP) and fault.code not in ("SI_USER", "SI_TKILL"):
+            # A fault-class exception (#PF, #GP, #DE, #UD...; int3 is a trap) pushes the EFLAGS
+            # image with RF set (Intel SDM vol. 3A, 17.3.1.1), and that is the process's eflags
+            # when it dies (what ptrace then reads).  Not done where a handler runs: sigreturn
+            # would bring RF back, which the CPU clears after one instruction and vmdebug does not.
+            flags = self.state.regs[C.EFLAGS]
+            if not flags & EFLAGS_RF:
+                self.set_reg(C.EFLAGS, flags | EFLAGS_RF)
         access = fault.access
         if fault.signal == SIGSEGV and fault.code in ("SEGV_MAPERR", "SEGV_ACCERR"):
             code = 0 if fault.code == "SEGV_MAPERR" else 1
