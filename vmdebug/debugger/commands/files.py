@@ -81,7 +81,12 @@ def cmd_list(dbg: "Debugger", arg: str) -> None:
     elif prev is not None:
         f, first = prev[0], prev[2] + 1
     else:
-        loc = dbg.info.line_for(dbg.selected_frame().pc)
+        # Before any stop has shown a line, gdb lists around main (source.c
+        # select_source_symtab: main's first line after its prologue, less listsize - 1),
+        # not around the program's entry, where the cursor is.
+        loc = _around_main(dbg) if dbg.list_pos is None else None
+        if loc is None:
+            loc = dbg.info.line_for(dbg.selected_frame().pc)
         if loc is None:
             f = dbg.info.main_file()
             main = dbg.info.lookup("main")
@@ -93,6 +98,21 @@ def cmd_list(dbg: "Debugger", arg: str) -> None:
             f, line = loc
         first = max(line - 5, 1)
     _list_range(dbg, f, first, first + size - 1)
+
+
+def _around_main(dbg: "Debugger") -> tuple[str, int] | None:
+    """gdb's default source position (main's first line after its prologue, less
+    ``listsize - 1``), or None when the DWARF has no main."""
+    if dbg.debug is None or not dbg.debug.functions_named("main"):
+        return None
+    from vmdebug.debugger.linespec import Resolver
+    try:
+        locs = Resolver(dbg).by_function("main")
+    except DebugError:
+        return None
+    if not locs or locs[0].file is None or locs[0].line is None:
+        return None
+    return locs[0].file, max(locs[0].line - (dbg.settings.listsize - 1), 1)
 
 
 @command("disassemble", aliases=("disas",), category="files", example="main")
@@ -154,6 +174,22 @@ def cmd_info_line(dbg: "Debugger", arg: str) -> None:
     """Where a line's code starts and ends, or which line an address belongs to.
 
     Usage: info line [LOCATION]"""
+    target = _line_spec_target(dbg, arg.strip()) if arg.strip() else None
+    if target is not None:
+        # gdb decodes a line in list mode (no prologue skipping) and find_line_pc_range says
+        # a line whose address holds another line "contains no code"
+        pc, path, line = target
+        if pc is None:
+            dbg.write(f'Line number {line} is out of range for "{dbg.info.short_file(path)}".')
+            return
+        sal = dbg.info.sal(pc)
+        where = f'Line {line} of "{dbg.info.short_file(path)}"'
+        if sal is None or sal[1] != line:
+            at = sal[2] if sal is not None else pc
+            dbg.write(f"{where} is at address {_address(dbg, at)} but contains no code.")
+        else:
+            dbg.write(f"{where} starts at address {_address(dbg, sal[2])} and ends at {_address(dbg, sal[3])}.")
+        return
     if arg.strip():
         addr, loc = resolve_location(dbg, arg)
         if not arg.startswith("*"):
@@ -166,12 +202,43 @@ def cmd_info_line(dbg: "Debugger", arg: str) -> None:
         loc = dbg.info.line_for(addr)
     if loc is None:
         raise DebugError(f"No line number information available for address {addr:#x} {dbg.label(addr)}".rstrip())
-    stmts = [a for a in dbg.info.stmt_addresses if dbg.info.line_for(a) == loc]
-    start = max([a for a in stmts if a <= addr], default=addr)
-    later = [a for a in dbg.info.stmt_addresses if a > start and dbg.info.line_for(a) != loc]
-    end = later[0] if later else start
-    dbg.write(f'Line {loc[1]} of "{dbg.info.short_file(loc[0])}" starts at address {start:#x} '
-              f'{dbg.label(start)} and ends at {end:#x} {dbg.label(end)}.')
+    # find_line_pc_range: the range of the line-table row at the address (a line gcc wrote
+    # as several rows has several ranges; this is the one holding the address)
+    sal = dbg.info.sal(addr)
+    start, end = (sal[2], sal[3]) if sal is not None else (addr, addr)
+    where = f'Line {loc[1]} of "{dbg.info.short_file(loc[0])}"'
+    if start == end:
+        dbg.write(f"{where} is at address {_address(dbg, start)} but contains no code.")
+        return
+    dbg.write(f"{where} starts at address {_address(dbg, start)} and ends at {_address(dbg, end)}.")
+
+
+def _address(dbg: "Debugger", addr: int) -> str:
+    """gdb's print_address: the address, then ``<sym+off>`` when a symbol holds it."""
+    label = dbg.label(addr)
+    return f"{addr:#x} {label}" if label else f"{addr:#x}"
+
+
+def _line_spec_target(dbg: "Debugger", spec: str) -> tuple[int | None, str, int] | None:
+    """``[FILE:]LINE`` as gdb's list mode decodes it for ``info line`` (find_line_pc): the
+    first statement pc of that line, or of the smallest later line with one; (pc, the
+    file's path, the line asked for).  None for another kind of spec, or code without DWARF."""
+    gl = dbg.info.gdb_lines
+    file, _, rest = spec.rpartition(":")
+    if gl is None or not rest.strip().isdigit() or spec.startswith("*"):
+        return None
+    line = int(rest)
+    name = file.strip() or current_file(dbg)
+    subs = gl.subfiles_named(name) if name else []
+    if not subs:
+        return None
+    found, best = gl.pcs_for_line(subs, line)
+    if not found and best is not None:
+        found, _ = gl.pcs_for_line(subs, best)
+    if not found:
+        return None, subs[0].path, line
+    sub, pc = min(found, key=lambda f: f[1])
+    return pc, sub.path, line
 
 
 @command("info source", category="files")
