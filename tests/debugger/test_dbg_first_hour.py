@@ -384,3 +384,15 @@ def test_frame_level_address_and_function_select_as_gdb(tmp_path: Path) -> None:
     assert 'No frame for function "add3".' in gdb and "Missing function name argument" in gdb, gdb
     assert "No frame at address 0." in gdb and any(ln.startswith("Stack frame at ") for ln in gdb), gdb
     assert ours == gdb
+
+
+def test_commands_that_would_change_the_past_are_refused_in_a_sentence(in_repo: None) -> None:
+    """gdb's return, jump and signal change what the program does next; a recorded history
+    cannot, so each says why instead of "Undefined command"."""
+    dbg, cap = session("examples/recursion_frames.c", layout="i386")
+    dbg.execute("break add3")
+    dbg.execute("run")
+    for cmd in ("return", "jump 50", "signal SIGINT"):
+        cap.lines.clear()
+        assert not dbg.execute(cmd)
+        assert len(cap.lines) == 1 and "replays a recorded history and does not change it" in cap.lines[0], cmd

@@ -737,6 +737,35 @@ def cmd_kill(dbg: "Debugger", arg: str) -> None:
     dbg.write(f"[Inferior 1 (process {PID}) killed]")
 
 
+#: What gdb's commands that change the program's course would change, here a recorded past.
+_UNCHANGEABLE = ("{what}: vmdebug replays a recorded history and does not change it "
+                 "(move back and forward through it, or change the program and record it again).")
+
+
+@command("return", category="running", example="")
+def cmd_return(dbg: "Debugger", arg: str) -> None:
+    """Refused: gdb's return pops the frame and changes what the program does next.
+
+    Usage: return [VALUE]"""
+    raise DebugError(_UNCHANGEABLE.format(what="Cannot make a function return"))
+
+
+@command("jump", aliases=("j",), category="running", example="")
+def cmd_jump(dbg: "Debugger", arg: str) -> None:
+    """Refused: gdb's jump resumes the program somewhere else.
+
+    Usage: jump LOCATION"""
+    raise DebugError(_UNCHANGEABLE.format(what="Cannot jump"))
+
+
+@command("signal", category="running", example="")
+def cmd_signal(dbg: "Debugger", arg: str) -> None:
+    """Refused: gdb's signal resumes the program with a signal it did not get.
+
+    Usage: signal SIGNAL"""
+    raise DebugError(_UNCHANGEABLE.format(what="Cannot send a signal"))
+
+
 @command("handle", category="running", example="SIGSEGV nostop noprint")
 def cmd_handle(dbg: "Debugger", arg: str) -> None:
     """Say whether a signal the program handles stops the debugger (gdb's handle).
