@@ -91,3 +91,43 @@ def test_the_case_is_the_one_meant(outputs: tuple[list[str], list[str]]) -> None
 def test_outer_frame_registers_and_the_stop_line_read_as_in_gdb(outputs: tuple[list[str], list[str]]) -> None:
     gdb, ours = outputs
     assert ours == gdb
+
+
+CALLBACK = """\
+struct node { int value; struct node *next; };
+typedef int (*binop)(int, int);
+static int add(int a, int b) { return a + b; }
+
+__attribute__((noinline)) int use(struct node *head, binop op)
+{
+    int total = 0;
+    for (struct node *n = head; n; n = n->next)
+        total = op(total, n->value);
+    return total;
+}
+
+int main(void)
+{
+    struct node b = {2, 0}, a = {1, &b};
+    return use(&a, add);
+}
+"""
+
+
+def test_finish_shows_the_caller_s_pc_only_mid_line_as_gdb(tmp_path: Path) -> None:
+    """gcc -O2 puts the loop's next test at the call's return address, a statement row's
+    start: gdb prints that frame without its pc after finish (print_stack_frame
+    SRC_AND_LOC), and with it where the return lands mid-line (-O0)."""
+    require_gdb()
+    (tmp_path / "cb.c").write_text(CALLBACK)
+    for opt in ("2", "0"):
+        subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-O", opt, "-o", "cb", "cb.c"],
+                       cwd=tmp_path, check=True, capture_output=True)
+        args = [a for c in ("break add", "run", "finish", "continue", "finish") for a in ("-ex", c)]
+        gdb = subprocess.run(["gdb", "-nx", "-batch", *args, "./cb"], cwd=tmp_path, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+        ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", f"-O{opt}", *args, "cb.c"],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=300).stdout
+        assert gdb.count("Value returned is ") == 2, gdb
+        assert _norm(ours) == _norm(gdb), opt

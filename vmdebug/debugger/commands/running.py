@@ -502,7 +502,9 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
     if stop.reason == "done":
         note_stop(dbg, stop)
         dbg.frame_level = 0
-        dbg.write(dbg.frame_line(dbg.frames()[0], force_addr=True))
+        # print_stack_frame SRC_AND_LOC: the pc shows as for any stop (frame_show_address:
+        # a return into the middle of a line, not to a statement row's start)
+        dbg.write(dbg.frame_line(dbg.frames()[0]))
         line = dbg.frame_source_line(dbg.frames()[0])
         if line is not None:
             dbg.write(line)
