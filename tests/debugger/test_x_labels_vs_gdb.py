@@ -46,3 +46,28 @@ def test_x_labels_read_as_gdbs(tmp_path: Path) -> None:
     assert "<table>:" in gdb and "<count.0>:" in gdb and "<count>" in gdb, gdb
     stack = lambda text: [ln for ln in text.splitlines() if not ln.startswith(("0xffff", "0xbfff"))]  # noqa: E731
     assert stack(ours) == stack(gdb)
+
+
+NEXT_SCRIPT = ["set disassembly-flavor intel", "break tick", "run", "x/2xw &first", "p $_", "p $__", "x/3dh table",
+               "p $_", "p $__", "x/2xb table", "p $_", "p $__", "x/2fw &first", "p $_", "p $__", "x/fg table",
+               "x/2fb table", "x/2fh table", "x/2f table", "x/s banner", "p $_", "p $__", "x/2i $pc", "p $_",
+               "p $__", "x/2c banner", "p $_", "p $__", "display/i $pc", "p $_", "x", "info line tick", "p $_",
+               "x", "info breakpoints", "p $_", "x", "ptype $_", "whatis $__", "x/3xw &first", "x", "x"]
+
+
+def test_x_sets_dollar_underscores_and_goes_on_as_gdbs(tmp_path: Path) -> None:
+    """After x, $_ is the last address examined (a pointer to intN_t by unit size) and $__
+    its contents (void for strings and instructions); info line and info breakpoints set
+    $_ and where a bare x goes on; a bare x repeats the last count; x/f reads floats and
+    doubles (and a byte's or halfword's integer)."""
+    require_gdb()
+    (tmp_path / "labels.c").write_text(SOURCE)
+    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", "labels", "labels.c"], cwd=tmp_path,
+                   check=True, capture_output=True)
+    args = [a for c in NEXT_SCRIPT for a in ("-ex", "echo =====\\n", "-ex", c)]
+    gdb = subprocess.run(["gdb", "-nx", "-batch", *args, "./labels"], cwd=tmp_path, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", *args, "labels.c"], cwd=tmp_path,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300).stdout
+    assert "(int16_t *) " in gdb and "e-45" in gdb, gdb
+    assert ours.splitlines() == gdb.splitlines()

@@ -120,4 +120,6 @@ def parse_fmt(spec: str, last_fmt: str, last_size: int) -> tuple[int, str, int]:
         size = 4
     if fmt in ("x", "d", "u", "o", "t", "z") and not size_given and last_fmt in ("c", "a", "s", "i"):
         size = 4
+    if fmt == "f" and not size_given and size not in (4, 8):
+        size = 8                # printcmd.c decode_format: floating point is word or giant
     return count, fmt, size

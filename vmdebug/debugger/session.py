@@ -174,6 +174,7 @@ class Debugger:
         self.exit_said: int | None = None    # the followed child whose exit it announced so
         self.settings = Settings()
         self.x_state: tuple[str, int, int | None] = ("x", 4, None)   # fmt, size, next address
+        self.x_count = 1                                              # the last x's count
         self.list_pos: tuple[str, int] | None = None                  # file, last line listed
         self.last_command = ""          # the command running (until LOCATION is "advance", as gdb runs it)
         #: Why the cursor last stopped (for info program and $_siginfo): set by every report.

@@ -359,6 +359,7 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
              for b in bps]
     tw = max(14, *(len(t) for t in types)) + 1   # gdb widens the column for "read watchpoint"
     dbg.write(f"{'Num':<8}{'Type':<{tw}}Disp Enb Address    What")
+    last: int | None = None             # the last address listed: gdb's set_next_address ($_)
     for b, typ in zip(bps, types):
         disp = "del" if b.temporary else "keep"
         enb = "y" if b.enabled else "n"
@@ -369,6 +370,7 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
         else:
             dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{b.address:#010x} "
                       f"{_where(dbg, b.locations[0] if b.locations else None, b.address)}".rstrip())
+            last = b.address
         if b.condition:
             dbg.write(f"\tstop only if {b.condition}")
         if b.hits:
@@ -381,6 +383,10 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
                 num = f"{b.number}.{k}"
                 dbg.write(f"{num:<{8 + tw + 5}}{'y' if loc.enabled else 'n':<4}{loc.address:#010x} "
                           f"{_where(dbg, loc, loc.address)}".rstrip())
+                last = loc.address
+    if last is not None:
+        from vmdebug.debugger.commands.data import set_next_address
+        set_next_address(dbg, last)
 
 
 def _where(dbg: "Debugger", loc: Any, address: int) -> str:

@@ -1,7 +1,7 @@
 """Examining data: print, output, x, display, info registers, ptype/whatis."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vmdebug.debugger import values as V
 from events.codes import REG_IDS
@@ -152,9 +152,55 @@ def _x_address(dbg: "Debugger", expr: str) -> int:
     return EV.as_int(v) & 0xFFFFFFFF
 
 
-def examine(dbg: "Debugger", fmt_spec: str, expr: str) -> list[str]:
+#: The type x reads each item as (printcmd.c do_examine: builtin_intN by unit size).
+_X_TYPES: dict[int, Any] = {}
+
+
+def _x_type(size: int) -> Any:
+    from vmdebug.debuginfo import ctype as T
+    t = _X_TYPES.get(size)
+    if t is None:
+        t = _X_TYPES[size] = T.make_int(f"int{8 * size}_t", size, True)
+        t.nottext = True            # gdb's builtin_int8 is data, not a character
+    return t
+
+
+def set_next_address(dbg: "Debugger", addr: int) -> None:
+    """gdb's set_next_address: ``x`` with no address goes on from ``addr``, and ``$_`` is
+    ``(void *) addr`` (info line, info breakpoints)."""
+    from vmdebug.debugger import evaluate as EV
+    from vmdebug.debuginfo import ctype as T
+    fmt, size, _ = dbg.x_state
+    dbg.x_state = (fmt, size, addr)
+    dbg.convenience["_"] = EV.make_int(T.pointer_to(T.VOID), addr)
+
+
+def _remember_examined(dbg: "Debugger", addr: int, size: int, data: bytes | None) -> None:
+    """x_command: ``$_`` is the last address examined, a pointer to the type it was read
+    as; ``$__`` the contents read there (void when the print did not read them as that
+    value: strings, instructions)."""
+    from vmdebug.debugger import evaluate as EV
+    from vmdebug.debugger.values import Value
+    from vmdebug.debuginfo import ctype as T
+    t = _x_type(size)
+    dbg.convenience["_"] = EV.make_int(T.pointer_to(t), addr)
+    if data is None:
+        dbg.convenience.pop("__", None)
+    else:
+        dbg.convenience["__"] = Value(t, data, lval="memory", address=addr)
+
+
+def examine(dbg: "Debugger", fmt_spec: str, expr: str, command: bool = False) -> list[str]:
+    """The lines ``x/FMT EXPR`` prints (gdb's do_examine).  ``command``: the ``x`` command
+    itself, which also keeps its count and sets ``$_`` and ``$__`` (x_command; a display
+    does neither)."""
     last_fmt, last_size, nxt = dbg.x_state
     count, fmt, size = parse_fmt(fmt_spec, last_fmt, last_size)
+    if command:
+        if not fmt_spec and not expr:       # a bare x repeats the last count too
+            count = dbg.x_count
+        dbg.x_count = count
+    remember = _remember_examined if command else (lambda *_args: None)
     if expr:
         addr = _x_address(dbg, expr)
     elif nxt is not None:
@@ -176,6 +222,7 @@ def examine(dbg: "Debugger", fmt_spec: str, expr: str) -> list[str]:
                 dbg.lines_out(out)
                 raise DebugError(f"{prefix(addr)}\t<error: Cannot access memory at address {addr:#x}>")
             out.append(f"{prefix(addr)}\t{V.string_text(data)}")
+            remember(dbg, addr, 1, None)
             addr += len(data) if data.endswith(b"\0") else len(data)
         dbg.x_state = ("s", 1, addr)
         return out
@@ -189,6 +236,7 @@ def examine(dbg: "Debugger", fmt_spec: str, expr: str) -> list[str]:
                 raise DebugError(f"   {prefix(addr)}\tCannot access memory at address {addr:#x}") from None
             mark = "=> " if addr == pc else "   "
             out.append(f"{mark}{prefix(addr)}\t{text}")
+            remember(dbg, addr, 1, None)
             addr += length
         dbg.x_state = ("i", size, addr)
         return out
@@ -208,11 +256,15 @@ def examine(dbg: "Debugger", fmt_spec: str, expr: str) -> list[str]:
                 raise DebugError(f"Cannot access memory at address {addr:#x}")
             dbg.lines_out(out)
             raise DebugError(f"{line}\tCannot access memory at address {addr:#x}")
+        remember(dbg, addr, size, data)
         v = int.from_bytes(data, "little")
         if item_fmt == "t":
             text = format(v, f"0{size * 8}b")
-        else:
-            text = V.format_int(v, size, item_fmt, dbg.label)
+        elif item_fmt == "f" and size in (4, 8):     # float_type_from_length: float, double
+            from vmdebug.debuginfo import ctype as T, valprint
+            text = valprint.format_value(T.FLOAT if size == 4 else T.DOUBLE, data, top_level=False)
+        else:                                       # /f of a byte or halfword: its integer
+            text = V.format_int(v, size, "d" if item_fmt == "f" else item_fmt, dbg.label)
         line += "\t" + text
         addr = (addr + size) & 0xFFFFFFFF
     if line:
@@ -229,7 +281,7 @@ def cmd_x(dbg: "Debugger", arg: str) -> None:
     Examples: x/8xw $esp   x/s 0x804a004   x/5i $eip   x/16xb &buf
     Without an address, continues after the last examined item."""
     fmt, expr = _split_fmt(arg)
-    dbg.lines_out(examine(dbg, fmt, expr))
+    dbg.lines_out(examine(dbg, fmt, expr, command=True))
 
 
 @command("info registers", aliases=("info r",), category="data", example="eax")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vmdebug.debugger.commands.breakpoints import current_file, resolve_location
-from vmdebug.debugger.commands.data import insn_text
+from vmdebug.debugger.commands.data import insn_text, set_next_address
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
 from vmdebug.safetext import safe_line
@@ -188,7 +188,9 @@ def cmd_info_line(dbg: "Debugger", arg: str) -> None:
             at = sal[2] if sal is not None else pc
             dbg.write(f"{where} is at address {_address(dbg, at)} but contains no code.")
         else:
+            at = sal[2]
             dbg.write(f"{where} starts at address {_address(dbg, sal[2])} and ends at {_address(dbg, sal[3])}.")
+        set_next_address(dbg, at)         # x with no address goes on from there; $_
         return
     if arg.strip():
         addr, loc = resolve_location(dbg, arg)
@@ -209,8 +211,9 @@ def cmd_info_line(dbg: "Debugger", arg: str) -> None:
     where = f'Line {loc[1]} of "{dbg.info.short_file(loc[0])}"'
     if start == end:
         dbg.write(f"{where} is at address {_address(dbg, start)} but contains no code.")
-        return
-    dbg.write(f"{where} starts at address {_address(dbg, start)} and ends at {_address(dbg, end)}.")
+    else:
+        dbg.write(f"{where} starts at address {_address(dbg, start)} and ends at {_address(dbg, end)}.")
+    set_next_address(dbg, start)
 
 
 def _address(dbg: "Debugger", addr: int) -> str:
