@@ -151,6 +151,11 @@ def cmd_info_threads(dbg: "Debugger", arg: str) -> None:
     qualified = len(procs) > 1          # gdb show_inferior_qualified_tids
     comm = os.path.basename(dbg.info.name)[:15]       # the task's comm: TASK_COMM_LEN - 1
     rows = []
+    # Another process's frame is read where it last ran (or first runs, for a child that has
+    # not yet): a visit that shows no output and leaves the cursor, and what was shown, as
+    # they were.
+    shown, out = tl.shown_upto, tl.on_output
+    tl.on_output = None
     try:
         for pid in live:
             step = here if pid == current else last_step_of(tl.log, pid, here)
@@ -164,6 +169,7 @@ def cmd_info_threads(dbg: "Debugger", arg: str) -> None:
     finally:
         if tl.cursor != here:
             tl.goto(here)
+        tl.shown_upto, tl.on_output = shown, out
     width = max(len("Target Id"), *(len(r[2]) for r in rows))
     dbg.write(f"  {'Id':<4} {'Target Id':<{width}} Frame ")
     for mark, num, target, where in rows:
