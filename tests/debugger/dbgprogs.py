@@ -132,3 +132,25 @@ def gdb_batch(exe: str | Path, commands: list[str], cwd: str | Path, before: lis
     for c in [*(before or []), *commands]:
         argv += ["-ex", c]
     return subprocess.run([*argv, str(exe)], capture_output=True, text=True, timeout=60, cwd=cwd).stdout
+
+
+def gdb_and_ours(tmp: Path, name: str, source: str, script: list[str], opt: str = "0", marked: bool = True,
+                 extra: list[str] | None = None) -> tuple[str, str]:
+    """The same commands through the real gdb, on ``source`` built natively at ``-O{opt}``
+    (``vmdebug cc --native``), and through vmdebug on ``source`` itself: each command an
+    ``-ex`` (an error does not end the rest, as it ends a ``-x`` file), after an ``echo
+    =====`` marker with ``marked``; stdout and stderr merged, in order.  ``extra``: more
+    arguments of the program."""
+    import sys
+    require_gdb()
+    (tmp / f"{name}.c").write_text(source)
+    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-O", opt, "-o", name, f"{name}.c"],
+                   cwd=tmp, check=True, capture_output=True)
+    args = [a for c in script for a in ((("-ex", "echo =====\\n") if marked else ()) + ("-ex", c))]
+    tail = ["--args", f"./{name}", *extra] if extra else [f"./{name}"]
+    gdb = subprocess.run(["gdb", "-nx", "-batch", *args, *tail], cwd=tmp, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", f"-O{opt}", *args, f"{name}.c",
+                           *(extra or [])],
+                          cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300).stdout
+    return gdb, ours

@@ -5,13 +5,11 @@ typedef, a symbol only the ELF symbol table knows, a name nothing knows, no name
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from dbgprogs import require_gdb
+from dbgprogs import gdb_and_ours
 
 SOURCE = """\
 #include <stdio.h>
@@ -52,16 +50,7 @@ SCRIPT = ["break tick", "run", "up", "info address p", "info address m", "info a
 
 @pytest.mark.parametrize("opt", ["0", "2"])
 def test_info_address_reads_as_gdbs(tmp_path: Path, opt: str) -> None:
-    require_gdb()
-    (tmp_path / "where.c").write_text(SOURCE)
-    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-O", opt, "-o", "where", "where.c"],
-                   cwd=tmp_path, check=True, capture_output=True)
-    args = [a for c in SCRIPT for a in ("-ex", "echo =====\\n", "-ex", c)]
-    gdb = subprocess.run(["gdb", "-nx", "-batch", *args, "./where"], cwd=tmp_path, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, timeout=120).stdout
-    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", f"-O{opt}", *args, "where.c"],
-                          cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=300).stdout
+    gdb, ours = gdb_and_ours(tmp_path, "where", SOURCE, SCRIPT, opt)
     assert 'Symbol "counter" is static storage at address ' in gdb, gdb
     assert 'Symbol "pair_t" is a typedef.' in gdb and "in a file compiled without debugging." in gdb
     assert ("multi-location:" in gdb) == (opt == "2") and ("complex DWARF expression" in gdb)

@@ -8,13 +8,11 @@ source line as several rows), says a line "contains no code" when the row at its
 is another line's, and a line past the last with code is "out of range"."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from dbgprogs import require_gdb
+from dbgprogs import gdb_and_ours
 
 SOURCE = """\
 #include <stdio.h>
@@ -47,16 +45,7 @@ SCRIPT = ["list", "list", "list -", "info line 12", "info line 11", "info line 5
 
 @pytest.mark.parametrize("opt", ["0", "2"])
 def test_list_and_info_line_read_as_gdbs(tmp_path: Path, opt: str) -> None:
-    require_gdb()
-    (tmp_path / "scale.c").write_text(SOURCE)
-    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-O", opt, "-o", "scale", "scale.c"],
-                   cwd=tmp_path, check=True, capture_output=True)
-    args = [a for c in SCRIPT for a in ("-ex", "echo =====\\n", "-ex", c)]
-    gdb = subprocess.run(["gdb", "-nx", "-batch", *args, "./scale"], cwd=tmp_path, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, timeout=120).stdout
-    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", f"-O{opt}", *args, "scale.c"],
-                          cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=300).stdout
+    gdb, ours = gdb_and_ours(tmp_path, "scale", SOURCE, SCRIPT, opt)
     assert "13\t}" in gdb and "but contains no code." in gdb and "is out of range for" in gdb, gdb
     assert "Breakpoint 1, scale" in gdb, gdb
     assert ours.splitlines() == gdb.splitlines()

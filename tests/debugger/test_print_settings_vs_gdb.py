@@ -3,11 +3,9 @@ a struct a member a line (nested ones indented, arrays of structs inline), strin
 cut at the limit, runs of equal elements folded at the threshold, gdb's errors for bad values."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from dbgprogs import require_gdb
+from dbgprogs import gdb_and_ours
 
 SOURCE = """\
 struct inner { int x, y; };
@@ -35,15 +33,7 @@ SCRIPT = ["break 11", "run", "show print pretty", "p g", "set print pretty on", 
 
 
 def test_print_settings_read_as_gdbs(tmp_path: Path) -> None:
-    require_gdb()
-    (tmp_path / "pp.c").write_text(SOURCE)
-    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", "pp", "pp.c"], cwd=tmp_path,
-                   check=True, capture_output=True)
-    args = [a for c in SCRIPT for a in ("-ex", "echo =====\\n", "-ex", c)]
-    gdb = subprocess.run(["gdb", "-nx", "-batch", *args, "./pp"], cwd=tmp_path, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, timeout=120).stdout
-    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", *args, "pp.c"], cwd=tmp_path,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300).stdout
+    gdb, ours = gdb_and_ours(tmp_path, "pp", SOURCE, SCRIPT)
     assert "  in = {\n    x = 2,\n    y = 3\n  }," in gdb and "{7 <repeats 20 times>...}" in gdb, gdb
     assert "Pretty formatting of structures is on." in gdb and '"on" or "off" expected.' in gdb
     assert ours.splitlines() == gdb.splitlines()

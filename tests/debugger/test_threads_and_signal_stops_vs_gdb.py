@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dbgprogs import require_gdb
+from dbgprogs import gdb_and_ours, require_gdb
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,15 +24,7 @@ SCRIPT = ["break main", "run", "info threads", "continue", "info threads", "fram
 
 
 def test_info_threads_reads_as_gdbs(tmp_path: Path) -> None:
-    require_gdb()
-    (tmp_path / "prog.c").write_text((ROOT / "examples" / "heap_overflow.c").read_text())
-    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", "prog", "prog.c"], cwd=tmp_path,
-                   check=True, capture_output=True)
-    args = [a for c in SCRIPT for a in ("-ex", "echo =====\\n", "-ex", c)]
-    gdb = subprocess.run(["gdb", "-nx", "-batch", *args, "./prog"], cwd=tmp_path, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, timeout=120).stdout
-    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", *args, "prog.c"], cwd=tmp_path,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300).stdout
+    gdb, ours = gdb_and_ours(tmp_path, "prog", (ROOT / "examples" / "heap_overflow.c").read_text(), SCRIPT)
 
     def norm(text: str) -> list[str]:
         text = re.sub(r'process \d+ "[^"]*"', "process N NAME", text)

@@ -4,11 +4,9 @@ its ELF name (gdb's do_examine -> print_address, print asm-demangle off: a stati
 Against gdb on the native build of the same C file."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from dbgprogs import require_gdb
+from dbgprogs import gdb_and_ours
 
 SOURCE = """\
 const char banner[] = "read-only data";
@@ -34,15 +32,7 @@ SCRIPT = ["break tick", "run", "x/4dh table", "x/8xw &first", "x/12xb zeros", "x
 
 
 def test_x_labels_read_as_gdbs(tmp_path: Path) -> None:
-    require_gdb()
-    (tmp_path / "labels.c").write_text(SOURCE)
-    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", "labels", "labels.c"], cwd=tmp_path,
-                   check=True, capture_output=True)
-    args = [a for c in SCRIPT for a in ("-ex", "echo =====\\n", "-ex", c)]
-    gdb = subprocess.run(["gdb", "-nx", "-batch", "-ex", "set disassembly-flavor intel", *args, "./labels"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=120).stdout
-    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", *args, "labels.c"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300).stdout
+    gdb, ours = gdb_and_ours(tmp_path, "labels", SOURCE, ["set disassembly-flavor intel", *SCRIPT])
     assert "<table>:" in gdb and "<count.0>:" in gdb and "<count>" in gdb, gdb
     stack = lambda text: [ln for ln in text.splitlines() if not ln.startswith(("0xffff", "0xbfff"))]  # noqa: E731
     assert stack(ours) == stack(gdb)
@@ -60,14 +50,6 @@ def test_x_sets_dollar_underscores_and_goes_on_as_gdbs(tmp_path: Path) -> None:
     its contents (void for strings and instructions); info line and info breakpoints set
     $_ and where a bare x goes on; a bare x repeats the last count; x/f reads floats and
     doubles (and a byte's or halfword's integer)."""
-    require_gdb()
-    (tmp_path / "labels.c").write_text(SOURCE)
-    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", "labels", "labels.c"], cwd=tmp_path,
-                   check=True, capture_output=True)
-    args = [a for c in NEXT_SCRIPT for a in ("-ex", "echo =====\\n", "-ex", c)]
-    gdb = subprocess.run(["gdb", "-nx", "-batch", *args, "./labels"], cwd=tmp_path, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, timeout=120).stdout
-    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", *args, "labels.c"], cwd=tmp_path,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300).stdout
+    gdb, ours = gdb_and_ours(tmp_path, "labels", SOURCE, NEXT_SCRIPT)
     assert "(int16_t *) " in gdb and "e-45" in gdb, gdb
     assert ours.splitlines() == gdb.splitlines()

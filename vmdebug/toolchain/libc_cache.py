@@ -129,9 +129,10 @@ def with_debug(obj: Object, part: dict[str, Any]) -> Object:
                    sources=part["sources"], file_names=part["file_names"], comp_dir=part["comp_dir"])
 
 
-def _write(directory: Path, name: str, value: Any) -> None:
-    """Write to a temporary name and rename into place: a racing reader sees the old file or the new."""
-    fd, tmp = tempfile.mkstemp(prefix=".libc-", suffix=".tmp", dir=directory)
+def write_atomically(directory: Path, name: str, value: Any, prefix: str = ".libc-") -> None:
+    """Pickle ``value`` to a temporary name and rename it into place: a racing reader sees
+    the old file or the new, never half of one."""
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -150,9 +151,9 @@ def store(key: str, objects: list[Object]) -> None:
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        _write(directory, f"libc-{key}.debug.pickle",
+        write_atomically(directory, f"libc-{key}.debug.pickle",
                [pickle.dumps(_debug_part(o), protocol=pickle.HIGHEST_PROTOCOL) for o in objects])
-        _write(directory, f"libc-{key}.pickle", [_stripped(o) for o in objects])
+        write_atomically(directory, f"libc-{key}.pickle", [_stripped(o) for o in objects])
         for old in directory.glob("libc-*.pickle"):
             if not old.name.startswith(f"libc-{key}."):
                 try:

@@ -97,24 +97,14 @@ def store(key: str, sources: dict[str, str | None], image: Any) -> None:
     """Keep ``image`` under ``key`` with the digests of the sources it was linked with
     (``sources``: each name the DWARF gives and its text, None for one not found), and
     drop the entries used longest ago beyond ``MAX_ENTRIES``."""
-    import tempfile
+    from vmdebug.toolchain.libc_cache import write_atomically
 
     path = _path(key)
     directory = path.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".prog-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump((FORMAT, {n: text_digest(t) for n, t in sources.items()}, image), f,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomically(directory, path.name, (FORMAT, {n: text_digest(t) for n, t in sources.items()}, image),
+                         prefix=".prog-")
         _evict(directory)
     except (OSError, pickle.PicklingError, RecursionError):
         pass                    # no cache: linked again next time
