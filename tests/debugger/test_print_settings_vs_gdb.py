@@ -1,6 +1,7 @@
 """``set print elements|repeats|pretty`` and their ``show``, against gdb 13 on the native build:
 a struct a member a line (nested ones indented, arrays of structs inline), strings and arrays
-cut at the limit, runs of equal elements folded at the threshold, gdb's errors for bad values."""
+cut at the limit (``x/s`` too, the next string starting where the cut one stopped), runs of
+equal elements folded at the threshold, gdb's errors for bad values."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,7 +30,8 @@ SCRIPT = ["break 11", "run", "show print pretty", "p g", "set print pretty on", 
           "set print repeats 3", "show print repeats", "p big", "set print repeats unlimited",
           "show print repeats", "set print elements 200", "p big", "set print pretty", "show print pretty",
           "set print pretty maybe", "set print elements -1", "set print elements nosuch", "set print elem 7",
-          "show print elem"]
+          "show print elem", "x/2s text", "x/s g.name", "set print elements 3", "x/2s g.name",
+          "set print elements 200", "x/2s text"]
 
 
 def test_print_settings_read_as_gdbs(tmp_path: Path) -> None:

@@ -216,12 +216,18 @@ def examine(dbg: "Debugger", fmt_spec: str, expr: str, command: bool = False) ->
         lab = dbg.symbolize(a, demangle=False)
         return f"{a:#x}" + (f" {lab}" if lab else "") + ":"
     if fmt == "s":
+        # val_print_string: at most print-elements characters, "..." when no NUL came within
+        # them, and the next string starts after what was read
+        limit = dbg.settings.print_options.print_max
         for _ in range(count):
-            data = mem.read_string(addr)
+            data = mem.read_string(addr, limit)
             if data is None:
                 dbg.lines_out(out)
                 raise DebugError(f"{prefix(addr)}\t<error: Cannot access memory at address {addr:#x}>")
-            out.append(f"{prefix(addr)}\t{V.string_text(data)}")
+            shown = data
+            if not data.endswith(b"\0") and mem.try_read(addr + len(data), 1)[0] == b"\0":
+                shown += b"\0"             # the limit fell on the NUL: no "..." (gdb peeks at it)
+            out.append(f"{prefix(addr)}\t{V.string_text(shown, limit)}")
             remember(dbg, addr, 1, None)
             addr += len(data) if data.endswith(b"\0") else len(data)
         dbg.x_state = ("s", 1, addr)
