@@ -357,6 +357,10 @@ def frame_locals(dbg: "Debugger", frame: "Frame") -> list[tuple[str, Value]]:
         for var in b.variables:
             if var.is_param:
                 continue
+            if isinstance(var.const_value, bytes):
+                # a constant given as a block (a long double, a struct): gdb's LOC_CONST_BYTES,
+                # which iterate_over_block_locals does not list (print still shows it)
+                continue
             try:
                 out.append((var.name, variable_value(dbg, var, frame)))
             except DebugError as exc:
