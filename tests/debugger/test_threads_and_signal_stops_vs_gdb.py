@@ -100,3 +100,34 @@ def test_a_fault_leaves_rf_set_and_a_trap_eip_past_it_as_in_gdb(tmp_path: Path) 
         pick = lambda text: [ln for ln in text.splitlines() if ln.startswith(("eflags", "$"))]  # noqa: E731
         assert len(pick(gdb)) == 3 and ("RF" in pick(gdb)[0]) == (args != "trap"), gdb
         assert pick(ours) == pick(gdb), args
+
+
+QUIET_C = r"""#include <signal.h>
+#include <stdio.h>
+static volatile int got;
+static void on(int sig) { got = sig; }
+int main(void)
+{
+    signal(SIGALRM, on);
+    signal(SIGUSR1, on);
+    raise(SIGALRM);
+    printf("after alarm %d\n", got);
+    raise(SIGUSR1);
+    printf("after usr1 %d\n", got);
+    return 0;
+}
+"""
+
+
+def test_signals_gdb_leaves_quiet_do_not_stop_and_info_signals_says_so(tmp_path: Path) -> None:
+    """gdb stops at no SIGALRM, SIGCHLD, SIGWINCH... by default (they are not errors); a
+    handled SIGALRM runs unannounced, a SIGUSR1 stops before its handler."""
+    script = ["info signals SIGALRM", "info signals SIGCHLD", "info signals SIGUSR1", "info signals SIGINT",
+              "info handle SIGTRAP", "info signals 11", "info signals 99", "info signals SIGFOO", "run", "continue",
+              "handle SIGALRM stop print", "info signals SIGALRM"]
+    gdb, ours = gdb_and_ours(tmp_path, "quiet", QUIET_C, script)
+    assert "SIGALRM       No\tNo\tYes\t\tAlarm clock" in gdb and "Program received signal SIGUSR1" in gdb, gdb
+    assert "Program received signal SIGALRM" not in gdb
+    norm = lambda text: [ln for ln in re.sub(r"(process |pid=)\d+", r"\1N", text).splitlines()  # noqa: E731
+                         if not ln.startswith("156\t")]       # the libc's source line (not shipped natively)
+    assert norm(ours) == norm(gdb)

@@ -86,6 +86,11 @@ class Display(Record):
         self.block = block  # the innermost block of its locals: shown only inside it
 
 
+#: Signals gdb neither stops at nor prints by default, as not errors (infrun.c
+#: _initialize_infrun): SIGALRM, SIGURG, SIGIO (SIGPOLL), SIGVTALRM, SIGPROF, SIGCHLD, SIGWINCH.
+QUIET_SIGNALS = frozenset({14, 23, 29, 26, 27, 17, 28})
+
+
 class Settings(Record):
     def __init__(self, context: bool = True, color: bool = False, listsize: int = 10, confirm: bool = False,
                  follow_fork_mode: str = "parent", stop_on_signals: bool = True,
@@ -102,6 +107,9 @@ class Settings(Record):
         # gdb's handle SIG print|noprint, by signal
         self.signal_print = {} if signal_print is None else signal_print
         self.detach_on_fork = detach_on_fork  # gdb: the other process runs free (no stops in it)
+        for sig in QUIET_SIGNALS:               # gdb's defaults, which handle changes
+            self.signal_stop.setdefault(sig, False)
+            self.signal_print.setdefault(sig, False)
         if print_options is None:
             from vmdebug.debuginfo.valprint import PrintOptions
             print_options = PrintOptions()

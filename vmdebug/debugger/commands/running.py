@@ -776,7 +776,7 @@ def cmd_handle(dbg: "Debugger", arg: str) -> None:
     A signal with a handler stops before its handler runs ("Program received signal"),
     as gdb does by default; nostop lets the handler run.  Every signal is passed to the
     program (the recording cannot be changed)."""
-    from vmdebug.signals import SIGNALS, signal_text
+    from vmdebug.signals import SIGNALS
     words = arg.split()
     if not words:
         raise DebugError("Argument required (signal and action to apply).")
@@ -813,8 +813,47 @@ def cmd_handle(dbg: "Debugger", arg: str) -> None:
             dbg.settings.signal_print[n] = show
     if not dbg.interactive:       # gdb prints the table only for a command typed at a terminal
         return
-    dbg.write("Signal        Stop\tPrint\tPass to program\tDescription")
+    signal_table(dbg, sigs)
+
+
+_SIGNAL_HEADER = "Signal        Stop\tPrint\tPass to program\tDescription"
+
+
+def signal_table(dbg: "Debugger", sigs: list[int], header: bool = True) -> None:
+    """gdb's sig_print_header and sig_print_info: how each signal is handled.  Every signal
+    reaches the program (a recording cannot drop one), but SIGINT and SIGTRAP, which gdb
+    keeps for itself, say No."""
+    from vmdebug.signals import SIGNALS, signal_text
+    if header:
+        dbg.write(_SIGNAL_HEADER)
     for n in sigs:
         stops = "Yes" if dbg.settings.signal_stop.get(n, True) else "No"
         prints = "Yes" if dbg.settings.signal_print.get(n, True) else "No"
-        dbg.write(f"{SIGNALS[n][0]:<14}{stops}\t{prints}\tYes\t\t{signal_text(n)}")
+        passes = "No" if n in (2, 5) else "Yes"
+        dbg.write(f"{SIGNALS[n][0]:<14}{stops}\t{prints}\t{passes}\t\t{signal_text(n)}")
+
+
+@command("info signals", aliases=("info handle",), category="running", example="SIGSEGV")
+def cmd_info_signals(dbg: "Debugger", arg: str) -> None:
+    """How a signal is handled: whether it stops the debugger, is printed, reaches the program.
+
+    Usage: info signals SIGNAL"""
+    from vmdebug.signals import SIGNALS
+    name = arg.strip()
+    if not name:
+        raise DebugError("vmdebug lists one signal at a time (gdb's whole table names 150 it does not "
+                         "know): info signals SIGNAL.")
+    # gdb info_signals_command: the header first, then the signal by its exact name, else the
+    # argument evaluated as gdb's numbering, which is Unix's for 1-15
+    by_name = {sig_name: n for n, (sig_name, _) in SIGNALS.items()}
+    n = by_name.get(name)
+    if n is None:
+        dbg.write(_SIGNAL_HEADER)
+        number = dbg.eval_long(name)
+        if not 1 <= number <= 15:
+            raise DebugError('Only signals 1-15 are valid as numeric signals.\n'
+                             'Use "info signals" for a list of symbolic signals.')
+        n = number
+        signal_table(dbg, [n], header=False)
+        return
+    signal_table(dbg, [n])
