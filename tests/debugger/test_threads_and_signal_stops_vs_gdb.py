@@ -123,7 +123,8 @@ def test_signals_gdb_leaves_quiet_do_not_stop_and_info_signals_says_so(tmp_path:
     """gdb stops at no SIGALRM, SIGCHLD, SIGWINCH... by default (they are not errors); a
     handled SIGALRM runs unannounced, a SIGUSR1 stops before its handler."""
     script = ["info signals SIGALRM", "info signals SIGCHLD", "info signals SIGUSR1", "info signals SIGINT",
-              "info handle SIGTRAP", "info signals 11", "info signals 99", "info signals SIGFOO", "run", "continue",
+              "info handle SIGTRAP", "info signals 11", "info signals 99", "info signals SIGFOO",
+              "info sharedlibrary", "run", "continue",
               "handle SIGALRM stop print", "info signals SIGALRM"]
     gdb, ours = gdb_and_ours(tmp_path, "quiet", QUIET_C, script)
     assert "SIGALRM       No\tNo\tYes\t\tAlarm clock" in gdb and "Program received signal SIGUSR1" in gdb, gdb

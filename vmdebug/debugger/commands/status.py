@@ -176,6 +176,14 @@ def cmd_info_threads(dbg: "Debugger", arg: str) -> None:
         dbg.write(f"{mark} {num:<4} {target:<{width}} {where}")
 
 
+@command("info sharedlibrary", aliases=("info dll",), category="status")
+def cmd_info_sharedlibrary(dbg: "Debugger", arg: str) -> None:
+    """The shared libraries the program loaded: none, a static program's (as gdb says it).
+
+    Usage: info sharedlibrary"""
+    dbg.write("No shared libraries loaded at this time.")
+
+
 @command("inferior", category="status", moves=True, example="2")
 def cmd_inferior(dbg: "Debugger", arg: str) -> None:
     """Switch to another process: go to the last step it ran up to here.
