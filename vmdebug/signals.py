@@ -17,6 +17,8 @@ SIGNALS: dict[int, tuple[str, str]] = {       # gdb's texts: gdb/signals.def
     29: ("SIGIO", "I/O possible"), 30: ("SIGPWR", "Power fail/restart"), 31: ("SIGSYS", "Bad system call"),
 }
 SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGKILL, SIGSEGV = 4, 5, 6, 8, 9, 11
+#: Each signal's number by its name ("SIGSEGV" -> 11).
+SIGNAL_NUMBERS: dict[str, int] = {name: n for n, (name, _) in SIGNALS.items()}
 
 
 def signal_name(number: int) -> str:

@@ -183,14 +183,11 @@ def cmd_info_line(dbg: "Debugger", arg: str) -> None:
             dbg.write(f'Line number {line} is out of range for "{dbg.info.short_file(path)}".')
             return
         sal = dbg.info.sal(pc)
-        where = f'Line {line} of "{dbg.info.short_file(path)}"'
         if sal is None or sal[1] != line:
             at = sal[2] if sal is not None else pc
-            dbg.write(f"{where} is at address {_address(dbg, at)} but contains no code.")
+            _say_line_range(dbg, path, line, at, at)
         else:
-            at = sal[2]
-            dbg.write(f"{where} starts at address {_address(dbg, sal[2])} and ends at {_address(dbg, sal[3])}.")
-        set_next_address(dbg, at)         # x with no address goes on from there; $_
+            _say_line_range(dbg, path, line, sal[2], sal[3])
         return
     if arg.strip():
         addr, loc = resolve_location(dbg, arg)
@@ -208,7 +205,13 @@ def cmd_info_line(dbg: "Debugger", arg: str) -> None:
     # as several rows has several ranges; this is the one holding the address)
     sal = dbg.info.sal(addr)
     start, end = (sal[2], sal[3]) if sal is not None else (addr, addr)
-    where = f'Line {loc[1]} of "{dbg.info.short_file(loc[0])}"'
+    _say_line_range(dbg, loc[0], loc[1], start, end)
+
+
+def _say_line_range(dbg: "Debugger", path: str, line: int, start: int, end: int) -> None:
+    """info_line_command's sentence for a line's range (an empty one "contains no code"),
+    then set_next_address: ``x`` with no address goes on from its start, and ``$_``."""
+    where = f'Line {line} of "{dbg.info.short_file(path)}"'
     if start == end:
         dbg.write(f"{where} is at address {_address(dbg, start)} but contains no code.")
     else:

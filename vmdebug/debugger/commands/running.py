@@ -776,14 +776,13 @@ def cmd_handle(dbg: "Debugger", arg: str) -> None:
     A signal with a handler stops before its handler runs ("Program received signal"),
     as gdb does by default; nostop lets the handler run.  Every signal is passed to the
     program (the recording cannot be changed)."""
-    from vmdebug.signals import SIGNALS
+    from vmdebug.signals import SIGNAL_NUMBERS as by_name, SIGNALS
     words = arg.split()
     if not words:
         raise DebugError("Argument required (signal and action to apply).")
     sigs: list[int] = []
     stop: bool | None = None
     show: bool | None = None
-    by_name = {name: n for n, (name, _) in SIGNALS.items()}
     for w in words:
         low = w.lower()
         # gdb handle_command: stop implies print, noprint implies nostop
@@ -838,15 +837,14 @@ def cmd_info_signals(dbg: "Debugger", arg: str) -> None:
     """How a signal is handled: whether it stops the debugger, is printed, reaches the program.
 
     Usage: info signals SIGNAL"""
-    from vmdebug.signals import SIGNALS
+    from vmdebug.signals import SIGNAL_NUMBERS
     name = arg.strip()
     if not name:
         raise DebugError("vmdebug lists one signal at a time (gdb's whole table names 150 it does not "
                          "know): info signals SIGNAL.")
     # gdb info_signals_command: the header first, then the signal by its exact name, else the
     # argument evaluated as gdb's numbering, which is Unix's for 1-15
-    by_name = {sig_name: n for n, (sig_name, _) in SIGNALS.items()}
-    n = by_name.get(name)
+    n = SIGNAL_NUMBERS.get(name)
     if n is None:
         dbg.write(_SIGNAL_HEADER)
         number = dbg.eval_long(name)
