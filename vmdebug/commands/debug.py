@@ -44,6 +44,11 @@ def _out(text: str) -> None:
     sys.stdout.flush()
 
 
+def _raw(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def _err(text: str) -> None:
     sys.stdout.flush()
     sys.stderr.write(text + "\n")
@@ -91,6 +96,7 @@ def cmd_debug(args: argparse.Namespace) -> int:
                         layout=args.layout,
                         memory_mib=args.memory, opt=args.opt, max_steps=args.max_steps, env=environment(args),
                         files=files_from_args(args))
+    dbg.out.raw = _raw     # echo, output and printf may end mid-line, as gdb's do
     scripts: list[tuple[str, list[str]]] = []
     for path in args.xfile:
         try:

@@ -386,6 +386,7 @@ class Repl:
             if old is not None:
                 signal.signal(signal.SIGINT, old)
             self.dbg.tl.interrupted = False
+            self.dbg.out.flush()    # the prompt is drawn on a line of its own
         return True
 
     def loop(self) -> None:
@@ -407,6 +408,7 @@ def run_repl(dbg: Debugger, banner: bool = True, **kw: Any) -> None:
     repl = Repl(dbg, **kw)
     dbg.tl.progress = Progress("recording")  # shown only on a terminal, after a second
     dbg.out.style = lambda line: colorize(line) if dbg.settings.color else line
+    dbg.out.raw = None      # prompt_toolkit redraws the prompt's line: a partial line ends first
     if banner:
         tl = dbg.tl
         what = "replaying a recorded session" if tl.process is None else "recording as it runs"

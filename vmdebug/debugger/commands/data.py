@@ -71,7 +71,21 @@ def cmd_output(dbg: "Debugger", arg: str) -> None:
     Usage: output[/FMT] EXPR"""
     fmt, expr = print_format(dbg, arg)
     v = dbg.evaluate(expr)
-    dbg.write("void" if v.type.strip().kind == "void" else dbg.show_value(v, fmt))
+    dbg.out.text("void" if v.type.strip().kind == "void" else dbg.show_value(v, fmt))
+
+
+@command("printf", category="data", example='"%d %s\\n", n, name')
+def cmd_printf(dbg: "Debugger", arg: str) -> None:
+    """Print values through a C format string (gdb's printf: %d %u %x %o %c %s %p %f %e %g,
+    with flags, width, precision, l/ll/h/z).
+
+    Usage: printf "FORMAT", EXPR, ..."""
+    from vmdebug.debugger.printf import printf
+    done: list[str] = []
+    try:
+        printf(dbg, arg, done.append)
+    finally:
+        dbg.out.text("".join(done))
 
 
 def _type_of(dbg: "Debugger", arg: str) -> tuple[object, bool]:

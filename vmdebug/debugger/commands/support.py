@@ -205,11 +205,10 @@ def cmd_save(dbg: "Debugger", arg: str) -> None:
 
 @command("echo", category="support", example="hello\\n")
 def cmd_echo(dbg: "Debugger", arg: str) -> None:
-    """Print text (C escapes allowed; a trailing \\n ends the line).
+    """Print text as it is (C escapes allowed; no newline unless it ends with \\n, as in gdb).
 
     Usage: echo TEXT"""
-    text = arg.encode().decode("unicode_escape")
-    dbg.write(text[:-1] if text.endswith("\n") else text)
+    dbg.out.text(arg.encode().decode("unicode_escape"))
 
 
 @command("source", category="support", files=True)
