@@ -58,17 +58,31 @@ def _err(text: str) -> None:
 def run_script(dbg: "Debugger", path: str, lines: list[str]) -> bool:
     """A command file, as gdb's ``-x``/``source``: the first failing command ends it."""
     held: list[str] = []
-    for number, line in enumerate(lines, 1):
-        with dbg.out.redirected(error=held.append):
-            ok = dbg.execute(line)
-        if not ok:
-            dbg.error(f"{path}:{number}: Error in sourced command file:")
-        for message in held:
-            dbg.error(message)
-        held.clear()
-        if not ok:
-            return False
-    return True
+    feed = iter(enumerate(lines, 1))
+    saved = dbg.read_line
+    dbg.read_line = lambda prompt: next((line for _, line in feed), None)    # `commands` reads on
+    try:
+        for number, line in feed:
+            with dbg.out.redirected(error=held.append):
+                ok = dbg.execute(line)
+            if not ok:
+                dbg.error(f"{path}:{number}: Error in sourced command file:")
+            for message in held:
+                dbg.error(message)
+            held.clear()
+            if not ok:
+                return False
+        return True
+    finally:
+        dbg.read_line = saved
+
+
+def _stdin_line(prompt: str) -> str | None:
+    """A line of stdin for a command that reads more (``commands`` after ``-ex``), after
+    the prompt gdb prints for it; None at its end."""
+    _raw(prompt)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\n") if line else None
 
 
 def _at_terminal() -> bool:
@@ -111,6 +125,7 @@ def cmd_debug(args: argparse.Namespace) -> int:
         for path, lines in scripts:
             ok = run_script(dbg, path, lines)
         dbg.interactive = not args.batch
+        dbg.read_line = _stdin_line
         for line in args.ex:
             ok = dbg.execute(line)
         if args.batch:
@@ -120,6 +135,7 @@ def cmd_debug(args: argparse.Namespace) -> int:
             from vmdebug.debugger.repl import run_repl
             run_repl(dbg, banner=not args.quiet)
         else:
+            dbg.read_line = lambda prompt: (sys.stdin.readline() or None)
             for line in sys.stdin:
                 ok = dbg.execute(line.rstrip("\n"))
     except QuitRequest:

@@ -389,7 +389,15 @@ class Repl:
             self.dbg.out.flush()    # the prompt is drawn on a line of its own
         return True
 
+    def _more(self, prompt: str) -> str | None:
+        """A line for a command that reads more (``commands``), at gdb's ``>`` prompt."""
+        try:
+            return self.session.prompt(prompt)
+        except (EOFError, KeyboardInterrupt):
+            return None
+
     def loop(self) -> None:
+        self.dbg.read_line = self._more
         while True:
             try:
                 line = self.session.prompt(HTML("<prompt>(vmdebug)</prompt> "))

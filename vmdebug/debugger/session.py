@@ -61,6 +61,8 @@ class Breakpoint(Record):
         # can be several places.  Empty for one set by address (the gdb server's Z0).
         self.locations = [] if locations is None else locations
         self.spec = spec  # the location as typed ("t.c:12"), for gdb's multi-location message
+        #: The command list run when it stops the program (gdb's ``commands``), as typed.
+        self.commands: list[str] = []
 
     @property
     def is_watch(self) -> bool:
@@ -194,6 +196,11 @@ class Debugger:
         #: How a program recorded here starts (None for a session file: its run is fixed).
         self.launch: Launch | None = None
         self.interactive = False                                      # commands come from a terminal
+        #: The next line of the input the current command came from (None at its end), for
+        #: commands that read lines of their own (``commands``); None: there is no more.
+        self.read_line: Callable[[str], str | None] | None = None
+        self._acting = False                  # running a breakpoint's commands
+        self._acted: LastStop | None = None   # the stop whose commands ran
 
     # ---- output ------------------------------------------------------------------
     def write(self, text: str = "") -> None:
@@ -217,6 +224,8 @@ class Debugger:
             self.last_command = "advance" if cmd.name == "until" and arg.strip() else cmd.name
             cmd.handler(self, arg)
             self.failed = False
+            if not self._acting:
+                return self.breakpoint_actions()
             return True
         except (DebugError, DamagedLog) as exc:
             self.error(str(exc))
@@ -231,6 +240,37 @@ class Debugger:
                 self.error(f"warning: {w}")
         self.failed = True
         return False
+
+    def breakpoint_actions(self) -> bool:
+        """Run the command lists of the breakpoints the last stop hit, as gdb's
+        bpstat_do_actions does after each command: a command that moves the cursor ends
+        its list, and the commands of the stop it made run next.  They run as from a
+        script (gdb's from_tty 0); False if one failed (the rest are dropped)."""
+        self._acting = True
+        saved = self.interactive
+        self.interactive = False
+        try:
+            while True:
+                stop = self.last_stop
+                if stop is None or stop is self._acted or stop.step != self.tl.cursor:
+                    return True
+                self._acted = stop
+                lists = [b.commands for b in stop.breakpoints if b.commands]
+                moved = False
+                for lines in lists:
+                    for line in lines[1:] if lines[0].strip() == "silent" else lines:
+                        if not self.execute(line):
+                            return False
+                        if self.last_stop is not stop:
+                            moved = True
+                            break
+                    if moved:
+                        break
+                if not moved:
+                    return True
+        finally:
+            self._acting = False
+            self.interactive = saved
 
     # ---- state at the cursor -------------------------------------------------------------
     @property
@@ -548,11 +588,12 @@ class Debugger:
         self.list_pos = (file, line)
         return f"{line}\t{body}"
 
-    def after_stop(self) -> None:
+    def after_stop(self, displays: bool = True) -> None:
         """Displays, then the REPL's context (if any)."""
         self.frame_level = 0
-        from vmdebug.debugger.commands.data import show_displays
-        show_displays(self)
+        if displays:
+            from vmdebug.debugger.commands.data import show_displays
+            show_displays(self)
         if self.on_stop is not None:
             self.on_stop()
 

@@ -102,6 +102,54 @@ def _split_if(arg: str) -> tuple[str, str]:
     return text[:k].strip(), text[k + 4:].strip()
 
 
+#: Commands whose body a command list nests, up to their own ``end`` (gdb cli-script.c).
+_BLOCKS = ("if", "while", "while-stepping", "stepping", "ws", "commands", "define", "document", "python",
+           "compile", "guile")
+
+
+def read_command_list(dbg: "Debugger") -> list[str]:
+    """Lines up to a line saying just ``end``, as gdb's read_command_lines reads them
+    (stripped; a nested block keeps its own ``end``).  Lines come from where the command
+    came from: the rest of a script, the REPL's ``>`` prompt, stdin after ``-ex``."""
+    lines: list[str] = []
+    depth = 0
+    while dbg.read_line is not None:
+        line = dbg.read_line(">")
+        if line is None:
+            break
+        text = line.strip()
+        if text == "end":
+            if depth == 0:
+                break
+            depth -= 1
+        elif text.split(" ")[0] in _BLOCKS:
+            depth += 1
+        if text:
+            lines.append(text)
+    return lines
+
+
+@command("commands", category="breakpoints", example="1")
+def cmd_commands(dbg: "Debugger", arg: str) -> None:
+    """Give breakpoints a list of commands to run when they stop the program; ``silent``
+    first keeps the stop itself quiet, and a command that moves (``continue``) ends the list.
+
+    Usage: commands [N|N-M]...  (then the commands, one per line, and a line saying "end")
+    Without N: the last breakpoint set."""
+    spec = arg.strip() or (str(dbg.next_bp - 1) if dbg.next_bp > 1 else "")
+    if not spec:
+        raise DebugError("Argument required (one or more breakpoint numbers).")
+    bps = _numbers(dbg, spec)
+    if not bps:             # gdb reads the list only for a breakpoint that exists
+        return
+    if dbg.interactive:
+        dbg.write(f"Type commands for breakpoint(s) {spec}, one per line.")
+        dbg.write('End with a line saying just "end".')
+    lines = read_command_list(dbg)
+    for b in bps:
+        b.commands = list(lines)
+
+
 def _numbers(dbg: "Debugger", arg: str, locations: bool = False) -> list[Any]:
     """The breakpoints ``arg`` names (``N``, ``N-M``); with ``locations``, ``N.K`` names
     one location of breakpoint N (``N.K-L`` several), as enable and disable take."""
@@ -378,6 +426,7 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
             dbg.write(f"\tbreakpoint already hit {b.hits} {word}")
         if b.ignore:
             dbg.write(f"\tWill ignore next {b.ignore} crossings of breakpoint.")
+        _list_commands(dbg, b.commands)
         if not b.is_watch and len(b.locations) > 1:
             for k, loc in enumerate(b.locations, 1):
                 num = f"{b.number}.{k}"
@@ -387,6 +436,21 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
     if last is not None:
         from vmdebug.debugger.commands.data import set_next_address
         set_next_address(dbg, last)
+
+
+def _list_commands(dbg: "Debugger", lines: list[str]) -> None:
+    """A breakpoint's commands under its row, as gdb's print_command_lines indents them
+    (8 columns, 2 more inside each nested block, its ``end`` back out)."""
+    depth = 0
+    for text in lines:
+        if text == "end":
+            depth = max(depth - 1, 0)
+        dbg.write(" " * (8 + 2 * depth) + text)
+        if text.split(" ")[0] in _BLOCKS:
+            depth += 1
+    if depth:
+        for k in range(depth - 1, -1, -1):
+            dbg.write(" " * (8 + 2 * k) + "end")
 
 
 def _where(dbg: "Debugger", loc: Any, address: int) -> str:

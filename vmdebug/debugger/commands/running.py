@@ -117,7 +117,7 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
             if notice is not None:
                 dbg.write(f"[{notice}]")
             dbg.exit_said = None
-            dbg.after_stop()
+            dbg.after_stop(displays=False)      # gdb shows no display once the process is gone
             return
     elif stop.reason == "start":
         dbg.write("")
@@ -142,6 +142,13 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
         dbg.print_location(True)
     elif stop.reason == "bp" and stop.bp is not None:
         bp = stop.bp
+        if all(b.commands[:1] == ["silent"] for b in [bp, *(stop.others or [])]):
+            # gdb: a stop all of whose breakpoints are silent prints nothing, displays
+            # included (bpstat_what's BPSTAT_WHAT_STOP_SILENT clears stop_print_frame).
+            for b in [bp, *(stop.others or [])]:
+                if b.temporary and b in dbg.breakpoints:
+                    dbg.breakpoints.remove(b)
+            return
         dbg.write("")
         head = "Temporary breakpoint" if bp.temporary else "Breakpoint"
         frame = dbg.frames()[0]

@@ -208,7 +208,45 @@ def cmd_echo(dbg: "Debugger", arg: str) -> None:
     """Print text as it is (C escapes allowed; no newline unless it ends with \\n, as in gdb).
 
     Usage: echo TEXT"""
-    dbg.out.text(arg.encode().decode("unicode_escape"))
+    dbg.out.text(_echo_text(arg))
+
+
+_ECHO_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def _echo_text(arg: str) -> str:
+    """echo's argument with gdb's escapes (utils.c parse_escape): C's letters, up to three
+    octal digits, any other character as itself; a backslash that ends the line is dropped
+    (it keeps trailing spaces from being lost)."""
+    out: list[str] = []
+    i = 0
+    while i < len(arg):
+        c = arg[i]
+        i += 1
+        if c != "\\":
+            out.append(c)
+            continue
+        if i >= len(arg):
+            break
+        c = arg[i]
+        i += 1
+        if c in "01234567":
+            j = i
+            while j < len(arg) and j < i + 2 and arg[j] in "01234567":
+                j += 1
+            out.append(chr(int(arg[i - 1:j], 8) & 0xFF))
+            i = j
+        else:
+            out.append(_ECHO_ESCAPES.get(c, c))
+    return "".join(out)
+
+
+@command("end", category="support")
+def cmd_end(dbg: "Debugger", arg: str) -> None:
+    """End a command list (``commands``); alone it is an error, as in gdb.
+
+    Usage: end"""
+    raise DebugError("This command cannot be used at the top level.")
 
 
 @command("source", category="support", files=True)
@@ -221,9 +259,15 @@ def cmd_source(dbg: "Debugger", arg: str) -> None:
             lines = f.read().splitlines()
     except OSError as exc:
         raise DebugError(f"{arg.strip()}: {exc.strerror}.") from None
-    for line in lines:
-        if not dbg.execute(line):
-            break
+    feed = iter(lines)
+    saved = dbg.read_line
+    dbg.read_line = lambda prompt: next(feed, None)          # `commands` reads on in the file
+    try:
+        for line in feed:
+            if not dbg.execute(line):
+                break
+    finally:
+        dbg.read_line = saved
 
 
 @command("quit", aliases=("q", "exit"), category="support")
