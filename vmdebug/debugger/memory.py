@@ -87,3 +87,28 @@ class MemoryReader:
             out += part
             addr = (addr + n) & 0xFFFFFFFF
         return bytes(out)
+
+
+class FileMemory(MemoryReader):
+    """Memory when no process exists (after it exited, or was killed): gdb then reads the
+    executable's allocated sections (exec.c ``section_table_xfer_memory_partial``), zeros
+    for a section without contents (.bss, as bfd_get_section_contents gives), and nothing
+    else - the heap and the stack are gone."""
+
+    def __init__(self, sections: list[tuple[int, int]], segments: list[tuple[int, bytes, int]]) -> None:
+        super().__init__(lambda: None, [])
+        self.sections = sorted(sections)
+        self.segments = segments
+
+    def vma_at(self, addr: int) -> tuple[int, int, str, str] | None:
+        return None
+
+    def read_page_part(self, addr: int, n: int) -> bytes | None:
+        if not any(lo <= addr and addr + n <= hi for lo, hi in self.sections):
+            return None
+        out = bytearray(n)
+        for vaddr, data, _memsz in self.segments:
+            lo, hi = max(vaddr, addr), min(vaddr + len(data), addr + n)
+            if lo < hi:
+                out[lo - addr:hi - addr] = data[lo - vaddr:hi - vaddr]
+        return bytes(out)

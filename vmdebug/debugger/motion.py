@@ -199,6 +199,7 @@ def _condition_holds(dbg: "Debugger", bp: "Breakpoint", step: int) -> bool:
     count (an ignored crossing still counts as a hit)."""
     if bp.condition:
         dbg.tl.goto(step)
+        dbg.frame_level = 0         # the condition reads the stopping frame, not one `up` chose
         try:
             ok = dbg.truth(bp.condition)
         except DebugError as exc:

@@ -21,7 +21,7 @@ Handler = Callable[[Any, str], None]
 class Command(Record):
     def __init__(self, name: str, handler: Handler, aliases: tuple[str, ...] = (), category: str = "misc",
                  help: str = "", moves: bool = False, example: str = "",
-                 subcommands: dict[str, "Command"] | None = None, files: bool = False) -> None:
+                 subcommands: dict[str, "Command"] | None = None, files: bool = False, needs: str = "") -> None:
         self.name = name
         self.handler = handler
         self.aliases = aliases
@@ -35,6 +35,9 @@ class Command(Record):
         #: A command that reads or writes files of the machine it runs on (refused to remote
         #: gdb clients through ``monitor``).
         self.files = files
+        #: What it needs of a live process, where gdb refuses it when there is none (after
+        #: the exit): a key of :data:`NO_PROCESS`, or "".
+        self.needs = needs
 
     @property
     def summary(self) -> str:
@@ -42,6 +45,14 @@ class Command(Record):
 
 
 COMMANDS: dict[str, Command] = {}
+
+#: gdb's words when a command needs what only a process has (stack.c, infcmd.c, regcache).
+NO_PROCESS = {
+    "stack": "No stack.",
+    "frame": "No frame selected.",
+    "registers": "The program has no registers now.",
+    "process": "The program is not being run.",
+}
 CATEGORIES = {
     "running": "Running the program forward and backward",
     "breakpoints": "Making the program stop at certain points",
@@ -55,11 +66,12 @@ CATEGORIES = {
 
 
 def command(name: str, aliases: tuple[str, ...] = (), category: str = "support", moves: bool = False,
-            example: str = "", files: bool = False) -> Callable[[Handler], Handler]:
+            example: str = "", files: bool = False, needs: str = "") -> Callable[[Handler], Handler]:
     """Declare a command; its docstring is its help (first line = summary)."""
     def deco(fn: Handler) -> Handler:
         words = name.split()
-        cmd = Command(name, fn, aliases, category, (fn.__doc__ or "").strip(), moves, example, files=files)
+        cmd = Command(name, fn, aliases, category, (fn.__doc__ or "").strip(), moves, example, files=files,
+                      needs=needs)
         if len(words) == 1:
             existing = COMMANDS.get(name)
             if existing is not None:

@@ -161,7 +161,11 @@ class Debugger:
         self.skip_high = 0                                     # highest `skip` number given so far
         self.program_output = program_output or _default_output
         timeline.on_output = lambda fd, data: self.program_output(fd, data)
-        self.memory = MemoryReader(lambda: self.tl.state, info.file_maps)
+        self._live_memory = MemoryReader(lambda: self.tl.state, info.file_maps)
+        self._file_memory: MemoryReader | None = None
+        #: The step at which gdb would have no process any more: the end of a run that
+        #: exited, a process killed by a signal once that is said, or `kill` (see ``gone``).
+        self.gone_at: int | None = None
         # gcc's DWARF, as linked into the image (None for assembly or older sessions:
         # commands then fall back to ELF symbols and the line table, as gdb does).
         self.debug: DebugInfo | None = DebugInfo.from_image(self.header.get("image"))
@@ -202,6 +206,29 @@ class Debugger:
         self._acting = False                  # running a breakpoint's commands
         self._acted: LastStop | None = None   # the stop whose commands ran
 
+    @property
+    def gone(self) -> bool:
+        """No process exists here, for gdb: the cursor is where the run ended by exiting
+        (or where ``kill`` left it).  Frames and registers are then gdb's "No stack." and
+        "No registers.", and memory is the program file's (:class:`FileMemory`).  Moving
+        the cursor anywhere else brings the recorded process back."""
+        return self.gone_at is not None and self.gone_at == self.tl.cursor
+
+    @property
+    def memory(self) -> MemoryReader:
+        if not self.gone:
+            return self._live_memory
+        if self._file_memory is None:
+            from vmdebug.debugger.memory import FileMemory
+            alloc = [(r.start, r.end) for r in self.info.regions if "a" in r.flags and r.end > r.start]
+            self._file_memory = FileMemory(alloc, self.info.segments)
+        return self._file_memory
+
+    def require_frame(self, words: str = "No stack.") -> None:
+        """gdb's error where a command needs a frame and no process exists."""
+        if self.gone:
+            raise DebugError(words)
+
     # ---- output ------------------------------------------------------------------
     def write(self, text: str = "") -> None:
         self.out.write(text)
@@ -222,6 +249,9 @@ class Debugger:
         try:
             cmd, arg = resolve(text)
             self.last_command = "advance" if cmd.name == "until" and arg.strip() else cmd.name
+            if cmd.needs and self.gone:
+                from vmdebug.debugger.registry import NO_PROCESS
+                raise DebugError(NO_PROCESS[cmd.needs])
             cmd.handler(self, arg)
             self.failed = False
             if not self._acting:

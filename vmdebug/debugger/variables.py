@@ -186,12 +186,14 @@ def _scope(frame: "Frame") -> tuple[Block | None, Any]:
     return block, unit
 
 
-def lookup(dbg: "Debugger", frame: "Frame", name: str, used_blocks: list[Block] | None = None) -> Value | None:
-    """gdb's lookup_symbol for an expression's identifier, as a value in ``frame``."""
+def lookup(dbg: "Debugger", frame: "Frame", name: str, used_blocks: list[Block] | None = None,
+           static_only: bool = False) -> Value | None:
+    """gdb's lookup_symbol for an expression's identifier, as a value in ``frame``; with
+    ``static_only`` (no process: gdb has no frame) only globals and file statics."""
     debug = dbg.debug
     if debug is not None:
-        block, unit = _scope(frame)
-        if unit is None:
+        block, unit = _scope(frame) if not static_only else (None, None)
+        if unit is None and not static_only:
             unit = debug.unit_at(frame.lookup)
         b = block
         while b is not None:                        # gdb lookup_local_symbol
@@ -282,9 +284,27 @@ def register(frame: "Frame", name: str, dbg: "Debugger | None" = None) -> Value 
 
 
 def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
+    if dbg.gone:
+        return _frameless_context(dbg, frame)
     ctx = EV.EvalContext(dbg.memory.read, lambda name: lookup(dbg, frame, name, ctx.blocks_used),
                          lambda name: register(frame, name, dbg), dbg.values, dbg.convenience,
                          reg_value=lambda r: frame.regs.get(r), special=lambda name: _special(dbg, name))
+    return ctx
+
+
+def _frameless_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
+    """Expressions where no process exists: globals read from the program file, and any
+    register is gdb's "No registers." (value_of_register with no frame)."""
+    def no_registers(name: str) -> Value | None:
+        if register(frame, name, dbg) is not None:
+            raise DebugError("No registers.")
+        return None
+
+    def no_value(regno: int) -> int | None:
+        raise DebugError("No registers.")
+    ctx = EV.EvalContext(dbg.memory.read, lambda name: lookup(dbg, frame, name, ctx.blocks_used, static_only=True),
+                         no_registers, dbg.values, dbg.convenience, reg_value=no_value,
+                         special=lambda name: _special(dbg, name))
     return ctx
 
 

@@ -304,7 +304,7 @@ def cmd_x(dbg: "Debugger", arg: str) -> None:
     dbg.lines_out(examine(dbg, fmt, expr, command=True))
 
 
-@command("info registers", aliases=("info r",), category="data", example="eax")
+@command("info registers", aliases=("info r",), category="data", example="eax", needs="registers")
 def cmd_info_registers(dbg: "Debugger", arg: str) -> None:
     """Show registers (all general ones, or those named) in hex and natural form.
 
@@ -313,7 +313,7 @@ def cmd_info_registers(dbg: "Debugger", arg: str) -> None:
     _info_registers(dbg, arg.split())
 
 
-@command("info all-registers", category="data", example="")
+@command("info all-registers", category="data", example="", needs="registers")
 def cmd_info_all_registers(dbg: "Debugger", arg: str) -> None:
     """Show every register: the general ones, the x87's (st0-st7, fctrl..fop), xmm0-xmm7, mxcsr, mm0-mm7.
 
@@ -321,7 +321,7 @@ def cmd_info_all_registers(dbg: "Debugger", arg: str) -> None:
     _info_registers(dbg, arg.split() or ["all"])
 
 
-@command("info float", category="data", example="")
+@command("info float", category="data", example="", needs="registers")
 def cmd_info_float(dbg: "Debugger", arg: str) -> None:
     """Show the x87 state: the physical registers R7..R0 with their tags, status, control and tag words.
 

@@ -65,6 +65,7 @@ def start_with(dbg: "Debugger", arg: str) -> None:
         dbg.write(starting_program(dbg))
     dbg.relaunch()
     dbg.tl.goto(0)
+    dbg.gone_at = None              # a process again
     dbg.tl.shown_upto = 0
 
 

@@ -36,11 +36,14 @@ def _count(dbg: "Debugger", arg: str) -> int:
 
 def _check_can_go_forward(dbg: "Debugger") -> None:
     tl = dbg.tl
+    if dbg.gone:
+        raise DebugError("The program is not being run.")
     if tl.cursor < tl.last or tl.can_record():
         return
     end = tl.end()
     if end.how == "killed":
         sig = end.signal
+        dbg.gone_at = tl.cursor         # gdb: the signal killed it; now there is no process
         raise DebugError(f"\nProgram terminated with signal {signal_name(sig)}, {signal_text(sig)}.\n"
                          "The program no longer exists.")
     if end.how == "exited":
@@ -84,6 +87,7 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
     tl = dbg.tl
     dbg.frame_level = 0
     dbg.bp_stop = None
+    dbg.gone_at = None
     note_stop(dbg, stop)
     scan_from = dbg.scan_from
     if scan_from is not None and scan_from[2] and stop.step > scan_from[0]:
@@ -117,6 +121,7 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
             if notice is not None:
                 dbg.write(f"[{notice}]")
             dbg.exit_said = None
+            dbg.gone_at = stop.step
             dbg.after_stop(displays=False)      # gdb shows no display once the process is gone
             return
     elif stop.reason == "start":
@@ -270,17 +275,18 @@ def cmd_stepi(dbg: "Debugger", arg: str) -> None:
         return
     _check_can_go_forward(dbg)
     tl = dbg.tl
-    func0, depth0 = dbg.frames()[0].func, len(tl.state.stack)
     target = tl.cursor + n
-    tl.ensure(target)
-    if target > tl.last:
-        target = tl.last
-    if target == tl.last and tl.ended:
-        tl.goto(target)
-        report(dbg, Stop(target, "end"))
+    # gdb steps N times and stops early at a breakpoint, watchpoint or signal on the way.
+    stop = scan(dbg, True, lambda c: c.steps >= target)
+    if stop.reason != "done":
+        report(dbg, stop)
         return
-    tl.goto(target)
-    report(dbg, Stop(target, "done"), src_only=_same_place(dbg, func0, depth0))
+    # The frame is compared with the one before the last single step (gdb sets
+    # step_frame_id at each of the N steps).
+    tl.goto(stop.step - 1)
+    func0, depth0 = dbg.innermost_frame().func, len(tl.state.stack)
+    tl.goto(stop.step)
+    report(dbg, stop, src_only=_same_place(dbg, func0, depth0))
 
 
 @command("nexti", aliases=("ni",), category="running", moves=True, example="1")
@@ -485,7 +491,7 @@ def _tname(t: object) -> str:
     return type_name(t)  # type: ignore[arg-type]
 
 
-@command("finish", aliases=("fin",), category="running", moves=True)
+@command("finish", aliases=("fin",), category="running", moves=True, needs="process")
 def cmd_finish(dbg: "Debugger", arg: str) -> None:
     """Run until the selected function returns; print the value it returned.
 
@@ -742,7 +748,12 @@ def cmd_kill(dbg: "Debugger", arg: str) -> None:
 
     Usage: kill"""
     from events.state import FIRST_PID as PID
+    if dbg.gone:
+        raise DebugError("The program is not being run.")
+    if not dbg.interactive:     # gdb's query() when its input is not a terminal
+        dbg.write("Kill the program being debugged? (y or n) [answered Y; input not from terminal]")
     dbg.tl.goto(0)
+    dbg.gone_at = 0
     dbg.write(f"[Inferior 1 (process {PID}) killed]")
 
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from vmdebug.debugger.session import Debugger
 
 
-@command("backtrace", aliases=("bt", "where", "ba"), category="stack", example="full")
+@command("backtrace", aliases=("bt", "where", "ba"), category="stack", example="full", needs="stack")
 def cmd_backtrace(dbg: "Debugger", arg: str) -> None:
     """Print the call stack, innermost frame first, with arguments.
 
@@ -112,7 +112,7 @@ def _function_bounds(dbg: "Debugger", name: str) -> list[tuple[int, int]]:
     return bounds
 
 
-@command("frame", aliases=("f",), category="stack", example="0")
+@command("frame", aliases=("f",), category="stack", example="0", needs="stack")
 def cmd_frame(dbg: "Debugger", arg: str) -> None:
     """Select and print a stack frame (the current one without an argument).
 
@@ -123,7 +123,7 @@ def cmd_frame(dbg: "Debugger", arg: str) -> None:
     _print_frame(dbg)
 
 
-@command("select-frame", category="stack", example="1")
+@command("select-frame", category="stack", example="1", needs="stack")
 def cmd_select_frame(dbg: "Debugger", arg: str) -> None:
     """Select a stack frame without printing it.
 
@@ -134,7 +134,7 @@ def cmd_select_frame(dbg: "Debugger", arg: str) -> None:
     dbg.frame_level = n
 
 
-@command("up", category="stack", example="1")
+@command("up", category="stack", example="1", needs="stack")
 def cmd_up(dbg: "Debugger", arg: str) -> None:
     """Select the frame that called this one (N frames up).
 
@@ -143,7 +143,7 @@ def cmd_up(dbg: "Debugger", arg: str) -> None:
           "Initial frame selected; you cannot go up.")
 
 
-@command("down", aliases=("do", "dow"), category="stack", example="1")
+@command("down", aliases=("do", "dow"), category="stack", example="1", needs="stack")
 def cmd_down(dbg: "Debugger", arg: str) -> None:
     """Select the frame this one called (N frames down).
 
@@ -173,7 +173,7 @@ def _shown(dbg: "Debugger", name: str, v) -> str:  # type: ignore[no-untyped-def
         return f"<error reading variable {name} ({exc})>"
 
 
-@command("info frame", aliases=("info f",), category="stack")
+@command("info frame", aliases=("info f",), category="stack", needs="stack")
 def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
     """Describe the selected frame: where it is, its return address, args, saved registers.
 
@@ -270,7 +270,7 @@ def _sigtramp_frame_regs(dbg: "Debugger", f: "Frame") -> None:
     dbg.write("  " + ", ".join(f"{n} at {sc + off:#x}" for n, off in SC_REG_OFFSETS if n not in ("esp", "eflags")))
 
 
-@command("info locals", category="stack")
+@command("info locals", category="stack", needs="frame")
 def cmd_info_locals(dbg: "Debugger", arg: str) -> None:
     """The local variables of the selected frame, with their values at this step.
 
@@ -287,7 +287,7 @@ def cmd_info_locals(dbg: "Debugger", arg: str) -> None:
         dbg.write(f"{name} = {_shown(dbg, name, v)}")
 
 
-@command("info args", category="stack")
+@command("info args", category="stack", needs="frame")
 def cmd_info_args(dbg: "Debugger", arg: str) -> None:
     """The arguments of the selected frame.
 
