@@ -340,14 +340,15 @@ def _scan(dbg: "Debugger", forward: bool, pred: Pred | None, confirm: Confirm | 
             a = b + 1
             width = min(width * 4, MAX_WINDOW)
     b = tl.back_start()
+    floor = dbg.history_floor
     while True:
-        if b == 0:
-            tl.goto(0)
-            return Stop(0, "start")
+        if b <= floor:
+            tl.goto(floor)
+            return Stop(floor, "start")
         if tl.interrupted:
             tl.goto(b)
             return Stop(b, "interrupt")
-        a = max(0, b - width)
+        a = max(floor, b - width)
         if bps_only and len(anchor["procs"]) == 1:
             lo = _snapped(tl.log, a, b, width, False)
             skipped = skip_window(tl.log, lo, b, bps, _flat(anchor), False)
@@ -364,6 +365,11 @@ def _scan(dbg: "Debugger", forward: bool, pred: Pred | None, confirm: Confirm | 
         prev_regs = {k: np.concatenate(([0], v[:-1])) for k, v in regs.items()}
         stop = _examine(dbg, win, cols, bps, watches, pred, confirm, prev_regs, False, eip_any, own)
         if stop is not None:
+            if dbg.record_floor is not None and stop.step <= floor:
+                # gdb's log starts at `record`: arriving there is the end of the history,
+                # even where a breakpoint is (record-full's replay stops before reporting it).
+                tl.goto(floor)
+                return Stop(floor, "start")
             return stop
         b = a
         width = min(width * 4, MAX_WINDOW)

@@ -166,6 +166,10 @@ class Debugger:
         #: The step at which gdb would have no process any more: the end of a run that
         #: exited, a process killed by a signal once that is said, or `kill` (see ``gone``).
         self.gone_at: int | None = None
+        #: gdb's ``record``: the step where it started (going back stops there, "No more
+        #: reverse-execution history."), and whether ``record stop`` ended it (no going back).
+        self.record_floor: int | None = None
+        self.record_stopped = False
         # gcc's DWARF, as linked into the image (None for assembly or older sessions:
         # commands then fall back to ELF symbols and the line table, as gdb does).
         self.debug: DebugInfo | None = DebugInfo.from_image(self.header.get("image"))
@@ -223,6 +227,11 @@ class Debugger:
             alloc = [(r.start, r.end) for r in self.info.regions if "a" in r.flags and r.end > r.start]
             self._file_memory = FileMemory(alloc, self.info.segments)
         return self._file_memory
+
+    @property
+    def history_floor(self) -> int:
+        """The first step going back may reach: where gdb's ``record`` started, else 0."""
+        return self.record_floor if self.record_floor is not None else 0
 
     def require_frame(self, words: str = "No stack.") -> None:
         """gdb's error where a command needs a frame and no process exists."""

@@ -10,5 +10,3 @@ from vmdebug.debugger.registry import COMMANDS as _COMMANDS
 # gdb's fixed abbreviations of the prefix commands.
 _COMMANDS["info"].aliases = ("i", "inf")
 _COMMANDS["info"].category = "status"
-_COMMANDS["record"].aliases = ("rec",)
-_COMMANDS["record"].category = "running"

@@ -65,7 +65,8 @@ def start_with(dbg: "Debugger", arg: str) -> None:
         dbg.write(starting_program(dbg))
     dbg.relaunch()
     dbg.tl.goto(0)
-    dbg.gone_at = None              # a process again
+    dbg.gone_at = None              # a process again, not recorded by gdb's `record` yet
+    dbg.record_floor, dbg.record_stopped = None, False
     dbg.tl.shown_upto = 0
 
 

@@ -359,17 +359,18 @@ def _line_step(dbg: "Debugger", into: bool, until: bool = False, announce: bool 
                 m |= (c.depth > d0) & np.isin(c.eip, entries)
             return m
         return pred
-    d_start = d0
     stop = scan(dbg, True, step_pred(d0, lid0, eip0, until))
     # Returning into the middle of a caller's line is no place to stop: gdb steps on
     # through the rest of that line (infrun.c process_event_stop_test, "We aren't done
-    # stepping ... if we entered a new line in mid-statement, we continue stepping").
+    # stepping ... if we entered a new line in mid-statement, we continue stepping"), and
+    # set_step_info makes that caller the frame the stop is compared with: returning from
+    # a recursive call prints the line alone, as a step within one frame does.
     while stop.reason == "done" and len(tl.state.stack) < d0 and \
             not lines.at_stmt(np.array([dbg.pc], dtype=np.int64))[0] and not _jumped_out(dbg):
         d0, eip0 = len(tl.state.stack), dbg.pc
         stop = scan(dbg, True, step_pred(d0, lines.id_of(eip0), eip0, False))
     if announce or stop.reason != "done":
-        report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, frame0.func, d_start))
+        report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, frame0.func, d0))
     return stop.reason
 
 
@@ -496,6 +497,7 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
     """Run until the selected function returns; print the value it returned.
 
     Usage: finish"""
+    check_can_go_back(dbg)
     frames = dbg.frames()
     frame = dbg.selected_frame()
     if frame.level >= len(frames) - 1:
@@ -553,6 +555,46 @@ def _finish_inline(dbg: "Debugger", frame: "Frame", depth: int) -> None:
 
 
 # ---- backward ---------------------------------------------------------------------------
+def check_can_go_back(dbg: "Debugger") -> None:
+    """After gdb's ``record stop`` nothing is recorded: going back is the native target's
+    error until ``record`` starts again."""
+    if dbg.record_stopped:
+        raise DebugError("Target native does not support this command.")
+
+
+@command("record", aliases=("rec",), category="running")
+def cmd_record(dbg: "Debugger", arg: str) -> None:
+    """Start gdb's process record here: vmdebug records every run whole, so this only
+    marks where going back stops ("No more reverse-execution history."), as gdb's log does.
+
+    Usage: record | record full | record stop | record goto N"""
+    if dbg.gone or (dbg.last_stop is None and dbg.tl.cursor == 0):     # no process yet (no run)
+        raise DebugError("Process record: the program is not being run.")
+    if dbg.record_floor is not None:
+        raise DebugError('The process is already being recorded.  Use "record stop" to stop recording first.')
+    dbg.record_floor = dbg.tl.cursor
+    dbg.record_stopped = False
+
+
+@command("record full", category="running")
+def cmd_record_full(dbg: "Debugger", arg: str) -> None:
+    """The same as record (vmdebug's recording is gdb's full one).
+
+    Usage: record full"""
+    cmd_record(dbg, arg)
+
+
+@command("record stop", category="running")
+def cmd_record_stop(dbg: "Debugger", arg: str) -> None:
+    """Stop gdb's process record: going back is refused until record starts again
+    (vmdebug's own history is kept; "record goto" still reaches all of it).
+
+    Usage: record stop"""
+    if dbg.record_floor is None:
+        raise DebugError('No recording is currently active.\nUse the "record full" or "record btrace" command first.')
+    dbg.record_floor = None
+    dbg.record_stopped = True
+    dbg.write("Process record is stopped and all execution logs are deleted.")
 @command("reverse-stepi", aliases=("rsi",), category="running", moves=True, example="1")
 def cmd_reverse_stepi(dbg: "Debugger", arg: str) -> None:
     """Step backward one instruction (N with an argument).
@@ -561,16 +603,18 @@ def cmd_reverse_stepi(dbg: "Debugger", arg: str) -> None:
     n = _step_count(dbg, arg)
     if n <= 0:
         return
+    check_can_go_back(dbg)
     tl = dbg.tl
+    floor = dbg.history_floor
     func0, depth0 = dbg.frames()[0].func, len(tl.state.stack)
-    if tl.cursor == 0:
-        report(dbg, Stop(0, "start"))
+    if tl.cursor <= floor:
+        report(dbg, Stop(floor, "start"))
         return
-    if n > tl.cursor:  # the history starts before N more instructions
-        tl.goto(0)
-        report(dbg, Stop(0, "start"))
+    if n > tl.cursor - floor:  # the history starts before N more instructions
+        tl.goto(floor)
+        report(dbg, Stop(floor, "start"))
         return
-    target = max(tl.back_start() - n, 0)
+    target = max(tl.back_start() - n, floor)
     tl.goto(target)
     report(dbg, Stop(target, "done"), src_only=_same_place(dbg, func0, depth0))
 
@@ -580,6 +624,7 @@ def cmd_reverse_nexti(dbg: "Debugger", arg: str) -> None:
     """Step backward one instruction, but run back through called functions.
 
     Usage: reverse-nexti [N]"""
+    check_can_go_back(dbg)
     stop = Stop(dbg.tl.cursor, "done")
     for _ in range(_step_count(dbg, arg)):
         d0 = len(dbg.tl.state.stack)
@@ -595,6 +640,7 @@ def cmd_reverse_continue(dbg: "Debugger", arg: str) -> None:
     """Run backward to the previous breakpoint or watchpoint, or to step 0.
 
     Usage: reverse-continue"""
+    check_can_go_back(dbg)
     if dbg.interactive:         # gdb runs "continue" in reverse: the same from_tty line
         dbg.write("Continuing.")
     report(dbg, scan(dbg, False))
@@ -625,9 +671,11 @@ def cmd_reverse_finish(dbg: "Debugger", arg: str) -> None:
 def _reverse_line(dbg: "Debugger", into: bool) -> None:
     """reverse-step / reverse-next: back to the start of the previous line (or of this one, mid-line)."""
     from vmdebug.replay.query import Window
+    check_can_go_back(dbg)
     tl = dbg.tl
-    if tl.cursor == 0:
-        report(dbg, Stop(0, "start"))
+    floor = dbg.history_floor
+    if tl.cursor <= floor:
+        report(dbg, Stop(floor, "start"))
         return
     lines = dbg.lines
     eip0 = dbg.pc
@@ -654,10 +702,10 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
     width = 4096
     result = None
     while result is None:
-        if b == 0:
-            result = 0 if target_key is None else tracked
+        if b <= floor:
+            result = floor if target_key is None else tracked
             break
-        a = max(0, b - width)
+        a = max(floor, b - width)
         win = Window(tl.log, a, b)
         eips = win.reg(8, anchor_eip, False)
         depth = win.depth(anchor_depth, False)
@@ -690,10 +738,12 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
         b = a
         width = min(width * 4, 1 << 18)
     tl.goto(result)
-    if result == 0 and target_key is None:
-        report(dbg, Stop(0, "start"))
+    if result == floor and target_key is None:
+        report(dbg, Stop(floor, "start"))
         return
-    report(dbg, Stop(result, "done"), src_only=_same_place(dbg, frame0.func, d0))
+    # Stepping back out of a function's start lands mid-line in its caller, and gdb then
+    # compares the stop with that caller's frame (set_step_info), as going forward does.
+    report(dbg, Stop(result, "done"), src_only=_same_place(dbg, frame0.func, min(d0, len(tl.state.stack))))
 
 
 @command("reverse-step", aliases=("rs",), category="running", moves=True)
