@@ -83,7 +83,7 @@ def test_list_and_info_line() -> None:
         "44\t    return result;", "45\t}", "46\t", "47\tint main(void)", "48\t{",
         '49\t    printf("add3(1, 2, 3) = %d\\n", add3(1, 2, 3));', '50\t    printf("factorial(5) = %d\\n", factorial(5));',
         "51\t    return 0;", "52\t}"]
-    assert outputs(dbg, cap, "list 60") == ['Line number 55 out of range; "examples/recursion_frames.c" has 52 lines.']
+    assert outputs(dbg, cap, "list 60") == ['Line number 55 out of range; examples/recursion_frames.c has 52 lines.']
     # gdb's find_line_pc_range: the row at the line's first pc (gcc writes line 43 as two rows)
     assert outputs(dbg, cap, "info line 43") == [
         'Line 43 of "examples/recursion_frames.c" starts at address 0x804904e <factorial+19> '

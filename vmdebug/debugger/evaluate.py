@@ -35,7 +35,8 @@ class EvalContext(Record):
                  convenience: dict[str, Value] | None = None, regs_read: set[str] | None = None,
                  mem_read: list[tuple[int, int]] | None = None,
                  reg_value: Callable[[int], int | None] | None = None, blocks_used: list[Any] | None = None,
-                 special: Callable[[str], Value | None] | None = None) -> None:
+                 special: Callable[[str], Value | None] | None = None,
+                 warn: Callable[[str], None] | None = None) -> None:
         self.read_mem = read_mem  # raises DebugError when unmapped
         self.lookup = lookup  # a variable, function or enumerator
         self.read_reg = read_reg  # $eax, $pc, ...
@@ -46,6 +47,7 @@ class EvalContext(Record):
         self.reg_value = reg_value  # a DWARF register of the frame
         self.blocks_used = [] if blocks_used is None else blocks_used  # blocks whose locals were named
         self.special = special  # gdb's computed $_siginfo, $_exitcode
+        self.warn = warn        # gdb's warning(): said at once, the evaluation goes on
 
     def read(self, address: int, size: int) -> bytes:
         self.mem_read.append((address & 0xFFFFFFFF, size))
@@ -346,7 +348,8 @@ def binop(ctx: EvalContext, op: str, a: Value, b: Value) -> Value:
             if y == 0:
                 return make_float(rt, math.copysign(math.inf, x) * math.copysign(1, y) if x else math.nan)
             return make_float(rt, x / y)
-        raise DebugError("Integer only operation %s." % op if op != "%" else "Integer only operation.")
+        # valarith.c scalar_binop: %, &, |, ^, << and >> take integers only
+        raise DebugError("Integer-only operation on floating point number.")
     bits = 8 * rt.length
     x, y = _fit(as_int(a), rt), _fit(as_int(b), rt)
     if op in ("==", "!=", "<", ">", "<=", ">="):
@@ -362,10 +365,12 @@ def binop(ctx: EvalContext, op: str, a: Value, b: Value) -> Value:
         rt = promote(ta)
         bits = 8 * rt.length
         x = _fit(as_int(a), rt)
-        if y < 0:
+        # valarith.c check_valid_shift_count: a count out of range warns, and gives 0
+        side = "left" if op == "<<" else "right"
+        if y < 0 or y >= bits:
+            if ctx.warn is not None:
+                ctx.warn(f"{side} shift count is negative" if y < 0 else f"{side} shift count >= width of type")
             return make_int(rt, 0)
-        if y >= bits:
-            return make_int(rt, 0 if op == "<<" or x >= 0 else -1)
         return make_int(rt, x << y if op == "<<" else x >> y)
     r = {"+": x + y, "-": x - y, "*": x * y, "&": x & y, "|": x | y, "^": x ^ y}.get(op)
     if r is None:
@@ -424,8 +429,14 @@ def unop(ctx: EvalContext, op: str, v: Value) -> Value:
         return make_int(T.INT, int(as_int(v) == 0))
     if t.kind == "float":
         if op == "-":
-            # Negation is exact in every format: flip the sign bit (a long double keeps its
-            # 64-bit significand, which a Python float would round).
+            # gdb's value_neg computes 0 - x: exact, so flipping the sign bit gives the same
+            # (a long double keeps its 64-bit significand, which a Python float would round),
+            # except that 0 - (+-0) is +0 and 0 - NaN is that NaN.
+            x = as_float(v)
+            if x == 0:
+                return make_float(v.type, 0.0)
+            if math.isnan(x):
+                return v
             data = bytearray(v.data or bytes(v.type.length))
             size = v.type.length
             data[min(size, 10) - 1] ^= 0x80
@@ -434,7 +445,10 @@ def unop(ctx: EvalContext, op: str, v: Value) -> Value:
             return v
         raise DebugError("Argument to complement operation not an integer, boolean.")
     if not _is_integral(t):
-        raise DebugError("Argument to arithmetic operation not a number or boolean.")
+        # valarith.c value_neg / value_pos / value_complement
+        raise DebugError({"-": "Argument to negate operation not a number.",
+                          "+": "Argument to positive operation not a number.",
+                          "~": "Argument to complement operation not an integer, boolean."}[op])
     if t.is_bool() and op != "+":
         if op == "~":
             raise DebugError("Argument to complement operation not an integer, boolean.")
@@ -466,7 +480,7 @@ def deref(ctx: EvalContext, v: Value) -> Value:
         target = t.target or T.VOID
         tt = target.strip()
         if tt.kind == "void":
-            raise DebugError("Attempt to take contents of a non-pointer value.")
+            raise DebugError("Attempt to dereference a generic pointer.")     # eval.c unop_ind
         if tt.kind == "func":
             return Value(target, None, "memory", as_int(v) & 0xFFFFFFFF, code_address=as_int(v) & 0xFFFFFFFF)
         return Value(target, None, "memory", as_int(v) & 0xFFFFFFFF)

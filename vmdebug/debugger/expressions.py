@@ -49,8 +49,18 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
+        if m is not None and m.lastgroup in ("num", "float"):
+            # c-exp.y takes every letter and digit after a number's start into the number
+            # and parse_number refuses what is not one ("0x", "12ab").
+            end = m.end()
+            while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                end += 1
+            if end > m.end():
+                raise DebugError(f'Invalid number "{text[pos:end]}".')
         if m is None:
             # c-exp.y lex_one_token's words for an unclosed quote.
+            if text.startswith("''", pos):
+                raise DebugError("A character constant must contain at least one character.")
             if text[pos] == "'":
                 raise DebugError("Unmatched single quote.")
             if text[pos] == '"':

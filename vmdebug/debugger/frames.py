@@ -139,7 +139,9 @@ def _shadow(dbg: "Debugger", limit: int | None = None) -> list[Shadow]:
         if limit is not None and len(out) >= limit:
             break
         entry = stack[-1 - level] if level < len(stack) else None
-        func = info.function_at(pc)
+        # gdb's inside_main_func reads a caller at pc - 1 (get_frame_address_in_block): a
+        # noreturn call that ends main returns to the next function's first byte.
+        func = info.function_at(pc - 1 if out and not isinstance(saved, dict) else pc)
         out.append((pc, entry[3] if entry else None, entry[2] if entry else None, sp, saved))
         saved = None
         if entry is None or (func is not None and func.name == "main"):

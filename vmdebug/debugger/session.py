@@ -63,6 +63,9 @@ class Breakpoint(Record):
         self.spec = spec  # the location as typed ("t.c:12"), for gdb's multi-location message
         #: The command list run when it stops the program (gdb's ``commands``), as typed.
         self.commands: list[str] = []
+        #: ``enable once`` / ``enable count N``: stops left before it disables itself (0: none).
+        self.disable_after = 0
+        self.counted = False        # set by `enable count` (info breakpoints says how many)
 
     @property
     def is_watch(self) -> bool:
@@ -593,6 +596,7 @@ class Debugger:
         text = self.info.source_text(loc[0])
         body = text[loc[1] - 1] if text is not None and 0 < loc[1] <= len(text) else ""
         self.list_pos = (loc[0], loc[1])
+        self.listed = None          # gdb: the next `list` centres on the line just shown
         prefix = f"{pc:#010x}\t" if with_addr else ""
         return f"{prefix}{loc[1]}\t{body}"
 
@@ -625,6 +629,7 @@ class Debugger:
         text = self.info.source_text(file)
         body = text[line - 1] if text is not None and 0 < line <= len(text) else ""
         self.list_pos = (file, line)
+        self.listed = None          # gdb: the next `list` centres on the line just shown
         return f"{line}\t{body}"
 
     def after_stop(self, displays: bool = True) -> None:

@@ -40,6 +40,7 @@ NODEBUG_TEXT = CType("func", "<text variable, no debug info>", 1, None)
 INT32 = T.make_int("int32_t", 4, True)
 INT16 = T.make_int("int16_t", 2, True)
 INT8 = T.make_int("int8_t", 1, True)
+INT8.nottext = True             # gdb's builtin_int8 (TYPE_NOTTEXT): $al prints as a number
 CODE_PTR = T.pointer_to(T.func_type(T.VOID, [], prototyped=False))
 EFLAGS = CType("int", "i386_eflags", 4, None, T.DW_ATE_unsigned)
 _REG8 = {"al": (0, 0), "cl": (1, 0), "dl": (2, 0), "bl": (3, 0), "ah": (0, 8), "ch": (1, 8), "dh": (2, 8),
@@ -288,7 +289,8 @@ def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
         return _frameless_context(dbg, frame)
     ctx = EV.EvalContext(dbg.memory.read, lambda name: lookup(dbg, frame, name, ctx.blocks_used),
                          lambda name: register(frame, name, dbg), dbg.values, dbg.convenience,
-                         reg_value=lambda r: frame.regs.get(r), special=lambda name: _special(dbg, name))
+                         reg_value=lambda r: frame.regs.get(r), special=lambda name: _special(dbg, name),
+                         warn=lambda text: dbg.error(f"warning: {text}"))
     return ctx
 
 
@@ -304,7 +306,7 @@ def _frameless_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
         raise DebugError("No registers.")
     ctx = EV.EvalContext(dbg.memory.read, lambda name: lookup(dbg, frame, name, ctx.blocks_used, static_only=True),
                          no_registers, dbg.values, dbg.convenience, reg_value=no_value,
-                         special=lambda name: _special(dbg, name))
+                         special=lambda name: _special(dbg, name), warn=lambda text: dbg.error(f"warning: {text}"))
     return ctx
 
 

@@ -326,6 +326,10 @@ class Reader:
         name = _str(die, "DW_AT_name")
         t = self.type(die)
         if name is None:
+            if tag == "DW_TAG_enumeration_type":
+                # `typedef enum { LOW, HIGH } level_t;`: the enumerators are file-scope
+                # symbols though the enum has no name (gdb's process_enumeration_scope).
+                unit.all_types.append(("enum", t))
             return
         name = t.name or name
         if tag in ("DW_TAG_typedef", "DW_TAG_base_type"):

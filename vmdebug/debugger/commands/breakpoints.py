@@ -236,6 +236,24 @@ def cmd_enable(dbg: "Debugger", arg: str) -> None:
         from vmdebug.debugger.commands.data import set_display_enabled
         set_display_enabled(dbg, arg.strip()[7:], True)
         return
+    word, _, rest = arg.strip().partition(" ")
+    # breakpoint.c enable_once_command / enable_count_command / enable_delete_command: the
+    # disposition after the next hit(s): disabled (Disp "dis") or deleted ("del").
+    if word in ("once", "delete", "count"):
+        count = 1
+        if word == "count":
+            text, _, rest = rest.strip().partition(" ")
+            if not text:
+                raise DebugError("Argument required (hit count).")
+            count = dbg.eval_int(text)
+        if not rest.strip():
+            raise DebugError("Argument required (one or more breakpoint numbers).")
+        for bp in _numbers(dbg, rest):
+            bp.enabled = True
+            bp.temporary = word == "delete"
+            bp.disable_after = 0 if word == "delete" else count
+            bp.counted = word == "count"
+        return
     for bp in (_numbers(dbg, arg, locations=True) if arg.strip() else dbg.breakpoints):
         bp.enabled = True
 
@@ -261,7 +279,8 @@ def cmd_condition(dbg: "Debugger", arg: str) -> None:
         found[0].condition = cond.strip()
     else:
         found[0].condition = ""
-        dbg.write(f"Breakpoint {num} now unconditional.")
+        if dbg.interactive:             # set_breakpoint_condition: from_tty only
+            dbg.write(f"Breakpoint {num} now unconditional.")
 
 
 @command("ignore", category="breakpoints", example="1 0")
@@ -275,12 +294,16 @@ def cmd_ignore(dbg: "Debugger", arg: str) -> None:
     found = [b for b in dbg.breakpoints if str(b.number) == parts[0]]
     if not found:
         raise DebugError(f"No breakpoint number {parts[0]}.")
-    found[0].ignore = dbg.eval_int(parts[1])
+    found[0].ignore = max(dbg.eval_int(parts[1]), 0)
     n = found[0].ignore
+    if not dbg.interactive:             # set_ignore_count: from_tty only
+        return
     if n == 0:
         dbg.write(f"Will stop next time breakpoint {parts[0]} is reached.")
+    elif n == 1:
+        dbg.write(f"Will ignore next crossing of breakpoint {parts[0]}.")
     else:
-        dbg.write(f"Will ignore next {n} crossing{'s' if n != 1 else ''} of breakpoint {parts[0]}.")
+        dbg.write(f"Will ignore next {n} crossings of breakpoint {parts[0]}.")
 
 
 def watch_title(wp: "Breakpoint") -> str:
@@ -409,7 +432,7 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
     dbg.write(f"{'Num':<8}{'Type':<{tw}}Disp Enb Address    What")
     last: int | None = None             # the last address listed: gdb's set_next_address ($_)
     for b, typ in zip(bps, types):
-        disp = "del" if b.temporary else "keep"
+        disp = "del" if b.temporary else "dis" if b.disable_after else "keep"
         enb = "y" if b.enabled else "n"
         if b.is_watch:
             dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{'':<11}{b.what}")
@@ -425,7 +448,9 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
             word = "time" if b.hits == 1 else "times"
             dbg.write(f"\tbreakpoint already hit {b.hits} {word}")
         if b.ignore:
-            dbg.write(f"\tWill ignore next {b.ignore} crossings of breakpoint.")
+            dbg.write(f"\tignore next {b.ignore} hits")
+        if b.counted and b.disable_after:       # "additional": counted after the ignored ones
+            dbg.write(f"\tdisable after {'additional' if b.ignore else 'next'} {b.disable_after} hits")
         _list_commands(dbg, b.commands)
         if not b.is_watch and len(b.locations) > 1:
             for k, loc in enumerate(b.locations, 1):

@@ -161,6 +161,12 @@ def _x_address(dbg: "Debugger", expr: str) -> int:
         return v.code_address if v.code_address is not None else v.address or 0
     if t.kind in ("array", "struct", "union") and v.lval == "memory" and v.address is not None:
         return v.address
+    if t.kind == "array":
+        # gdb copies an array that is not in memory ("abc", $arr) into the inferior by
+        # calling its malloc (value_coerce_to_target); a recorded history cannot.
+        raise DebugError("Attempt to take address of value not located in memory.")
+    if t.kind in ("struct", "union"):                  # value_as_address: unpack_long
+        raise DebugError("Value can't be converted to integer.")
     ctx = dbg.context()
     EV.fetch(ctx, v)
     return EV.as_int(v) & 0xFFFFFFFF
@@ -353,13 +359,39 @@ def _in_scope(dbg: "Debugger", d) -> bool:  # type: ignore[no-untyped-def]
     return block_in_scope(dbg.selected_frame().block, d.block)
 
 
+def display_format(fmt: str) -> tuple[int, str, str] | None:
+    """An x-style display's count, format letter and size, as printcmd.c display_command
+    decodes them (a size alone means x; i and s take size b), or None for a print-style one."""
+    count = ""
+    while len(count) < len(fmt) and fmt[len(count)].isdigit():
+        count += fmt[len(count)]
+    letters = fmt[len(count):]
+    size = next((c for c in letters if c in "bhwg"), "")
+    form = next((c for c in letters if c not in "bhwg"), "")
+    if form in ("i", "s"):
+        size = "b"
+    if not size:
+        return None
+    return (int(count) if count else 1), form or "x", size
+
+
 def _show_display(dbg: "Debugger", d) -> None:  # type: ignore[no-untyped-def]
     if not _in_scope(dbg, d):
         return
     fmt = d.fmt
-    if fmt and (fmt[-1] in "is" or any(c in "bhwg" for c in fmt)):
-        dbg.write(f"{d.number}: x/{fmt} {d.expr}")
-        dbg.lines_out(examine(dbg, fmt, d.expr))
+    xfmt = display_format(fmt)
+    if xfmt is not None:
+        # printcmd.c do_one_display: "x/" COUNT (unless 1) FORMAT SIZE (not for i, s), then
+        # the examined lines on the next line, or after two spaces for one unit but i.
+        count, form, size = xfmt
+        head = f"{d.number}: x/{count if count != 1 else ''}{form}{size if form not in 'is' else ''} {d.expr}"
+        lines = examine(dbg, fmt, d.expr)
+        if count != 1 or form == "i" or not lines:
+            dbg.write(head)
+            dbg.lines_out(lines)
+        else:
+            dbg.write(f"{head}  {lines[0]}")
+            dbg.lines_out(lines[1:])
         return
     v = dbg.evaluate(d.expr)
     prefix = f"/{fmt} " if fmt else ""
@@ -388,7 +420,7 @@ def cmd_display(dbg: "Debugger", arg: str) -> None:
     from vmdebug.debugger.evaluate import evaluate
     from vmdebug.debugger.variables import innermost_block
     ctx = dbg.context()
-    node = dbg.parse(expr) if not (fmt and (fmt[-1] in "is" or any(c in "bhwg" for c in fmt))) else None
+    node = dbg.parse(expr) if display_format(fmt) is None else None
     if node is not None:
         try:            # gdb resolves the names while parsing: an unknown one refuses the display
             evaluate(node, ctx)
@@ -408,16 +440,20 @@ def cmd_undisplay(dbg: "Debugger", arg: str) -> None:
 
     Usage: undisplay [N...]"""
     if not arg.strip():
+        if not dbg.interactive:     # gdb's query() when its input is not a terminal
+            dbg.write("Delete all auto-display expressions? (y or n) [answered Y; input not from terminal]")
         dbg.displays.clear()
         return
     for word in arg.split():
-        if not word.isdigit():
+        lo, dash, hi = word.partition("-")          # gdb's number_or_range_parser: N or N-M
+        if not lo.isdigit() or (dash and not hi.isdigit()):
             raise DebugError("Arguments must be display numbers.")
-        found = [d for d in dbg.displays if d.number == int(word)]
-        if not found:
-            dbg.error(f"No display number {word}.")
-        for d in found:
-            dbg.displays.remove(d)
+        for n in range(int(lo), int(hi or lo) + 1):
+            found = [d for d in dbg.displays if d.number == n]
+            if not found:
+                dbg.error(f"No display number {n}.")
+            for d in found:
+                dbg.displays.remove(d)
 
 
 def set_display_enabled(dbg: "Debugger", arg: str, on: bool) -> None:
@@ -438,7 +474,11 @@ def cmd_info_display(dbg: "Debugger", arg: str) -> None:
     dbg.write("Auto-display expressions now in effect:")
     dbg.write("Num Enb Expression")
     for d in dbg.displays:
-        fmt = f"/{d.fmt} " if d.fmt else ""
+        xfmt = display_format(d.fmt)
+        if xfmt is not None:            # info_display_command: "/%d%c%c " count, size, format
+            fmt = f"/{xfmt[0]}{xfmt[2]}{xfmt[1]} "
+        else:
+            fmt = f"/{d.fmt[-1]} " if d.fmt else ""
         # printcmd.c info_display_command: a display whose block is not around the
         # selected frame's says so.
         away = "" if _in_scope(dbg, d) else " (cannot be evaluated in the current context)"

@@ -21,7 +21,7 @@ def _list_range(dbg: "Debugger", file: str, first: int, last: int) -> None:
         raise DebugError(f"{file}: No such file or directory.")
     n = len(text) - (1 if text and text[-1] == "" else 0)
     if first > n:
-        raise DebugError(f'Line number {first} out of range; "{dbg.info.short_file(file)}" has {n} lines.')
+        raise DebugError(f"Line number {first} out of range; {dbg.info.short_file(file)} has {n} lines.")
     first = max(first, 1)
     for ln in range(first, min(last, n) + 1):
         dbg.write(f"{ln}\t{text[ln - 1]}")
@@ -35,10 +35,19 @@ def _center(dbg: "Debugger", arg: str) -> tuple[str, int]:
         if f is None:
             raise DebugError(NO_SYMTAB)
         return f, int(arg)
+    # gdb's list mode (DECODE_LINE_LIST_MODE): FILE:LINE is that line, code or not, and a
+    # function (FUNC or FILE:FUNC) is its first line, not the line after its prologue.
+    where, colon, what = arg.rpartition(":")
+    if colon and where.strip() and what.strip().isdigit() and not arg.startswith("*"):
+        gl = dbg.info.gdb_lines
+        subs = gl.subfiles_named(where.strip()) if gl is not None else []
+        if subs:
+            return subs[0].path, int(what)
     addr, loc = resolve_location(dbg, arg)
     if loc is None:
         raise DebugError(NO_SYMTAB)
-    sym = dbg.info.lookup(arg) if not arg.startswith("*") and ":" not in arg else None
+    name = what.strip() if colon and where else arg
+    sym = dbg.info.lookup(name) if not arg.startswith("*") else None
     if sym is not None:
         entry = dbg.info.line_for(sym.address)
         if entry:
@@ -77,14 +86,14 @@ def cmd_list(dbg: "Debugger", arg: str) -> None:
         return
     if arg:
         f, line = _center(dbg, arg)
-        first = max(line - 5, 1)
+        first = max(line - size // 2, 1)        # gdb: centred, lines_to_list () / 2 before
     elif prev is not None:
         f, first = prev[0], prev[2] + 1
     else:
         # Before any stop has shown a line, gdb lists around main (source.c
         # select_source_symtab: main's first line after its prologue, less listsize - 1),
         # not around the program's entry, where the cursor is.
-        loc = _around_main(dbg) if dbg.list_pos is None else None
+        loc = _around_main(dbg) if dbg.list_pos is None else dbg.list_pos   # the line last shown
         if loc is None:
             loc = dbg.info.line_for(dbg.selected_frame().pc)
         if loc is None:
@@ -96,7 +105,7 @@ def cmd_list(dbg: "Debugger", arg: str) -> None:
                 raise DebugError(NO_SYMTAB)
         else:
             f, line = loc
-        first = max(line - 5, 1)
+        first = max(line - size // 2, 1)
     _list_range(dbg, f, first, first + size - 1)
 
 

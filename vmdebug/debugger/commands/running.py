@@ -15,7 +15,7 @@ SIGINT = 2
 
 if TYPE_CHECKING:
     from vmdebug.debugger.frames import Frame
-    from vmdebug.debugger.session import Debugger
+    from vmdebug.debugger.session import Breakpoint, Debugger
 
 def _step_count(dbg: "Debugger", arg: str) -> int:
     """The N of ``step N``-like commands.  gdb steps zero times for N <= 0 and just
@@ -150,9 +150,7 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
         if all(b.commands[:1] == ["silent"] for b in [bp, *(stop.others or [])]):
             # gdb: a stop all of whose breakpoints are silent prints nothing, displays
             # included (bpstat_what's BPSTAT_WHAT_STOP_SILENT clears stop_print_frame).
-            for b in [bp, *(stop.others or [])]:
-                if b.temporary and b in dbg.breakpoints:
-                    dbg.breakpoints.remove(b)
+            _after_hit(dbg, [bp, *(stop.others or [])])
             return
         dbg.write("")
         head = "Temporary breakpoint" if bp.temporary else "Breakpoint"
@@ -165,9 +163,7 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
         line = dbg.frame_source_line(frame)
         if line is not None:
             dbg.write(line)
-        for b in [bp, *(stop.others or [])]:
-            if b.temporary and b in dbg.breakpoints:
-                dbg.breakpoints.remove(b)
+        _after_hit(dbg, [bp, *(stop.others or [])])
     elif stop.reason == "watch" and stop.bp is not None:
         from vmdebug.debugger.commands.breakpoints import watch_title
         from vmdebug.debugger.motion import OUT_OF_SCOPE
@@ -193,6 +189,19 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
     else:
         dbg.print_location(not src_only)
     dbg.after_stop()
+
+
+def _after_hit(dbg: "Debugger", hit: list["Breakpoint"]) -> None:
+    """The dispositions of the breakpoints a stop hit: a temporary one is deleted, one
+    enabled ``once`` or ``count N`` disabled when its count runs out (breakpoint.c
+    bpstat_stop_status)."""
+    for b in hit:
+        if b.temporary and b in dbg.breakpoints:
+            dbg.breakpoints.remove(b)
+        elif b.disable_after:
+            b.disable_after -= 1
+            if b.disable_after == 0:
+                b.enabled = False
 
 
 def _same_place(dbg: "Debugger", func0: object, depth0: int) -> bool:
