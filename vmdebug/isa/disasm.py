@@ -17,14 +17,13 @@ from vmdebug.isa.decoder import Instruction
 from vmdebug.isa.operands import Imm, Mem, Reg, Rel
 from vmdebug.isa.table import SSE_PREDICATES
 
-__all__ = ["FLAVORS", "format_instruction", "format_objdump_line", "format_operand", "formatter"]
+__all__ = ["format_instruction", "format_objdump_line", "format_operand", "formatter", "mnemonic_text",
+           "operand_order"]
 
 SymbolFor = Callable[[int], "str | None"]
 _PTR = {8: "BYTE PTR ", 16: "WORD PTR ", 32: "DWORD PTR ", 64: "QWORD PTR ", 80: "TBYTE PTR ",
         128: "XMMWORD PTR "}
 BYTES_PER_LINE = 7  # objdump's default for x86 (insn_info.bytes_per_line)
-#: gdb's ``set disassembly-flavor`` words (i386-tdep.c valid_flavors), the default first.
-FLAVORS = ("att", "intel")
 
 
 def _mem(m: Mem, kind: str, disp_bytes: int, eiz: int) -> str:
@@ -68,18 +67,32 @@ def format_operand(insn: Instruction, i: int, symbol_for: SymbolFor | None = Non
 _PREDICATED = ("cmpps", "cmppd", "cmpss", "cmpsd")
 
 
+def sse_predicate(insn: Instruction) -> int | None:
+    """cmpsd xmm0,xmm1,1 prints as cmpltsd xmm0,xmm1 (i386-dis.c CMP_Fixup): the predicate, or None."""
+    if insn.mnemonic in _PREDICATED and insn.operands[2].value < len(SSE_PREDICATES):  # type: ignore[union-attr]
+        return insn.operands[2].value  # type: ignore[union-attr]
+    return None
+
+
+def mnemonic_text(insn: Instruction) -> str:
+    """The mnemonic objdump prints (without prefixes)."""
+    pred = sse_predicate(insn)
+    return insn.mnemonic if pred is None else "cmp" + SSE_PREDICATES[pred] + insn.mnemonic[3:]
+
+
+def operand_order(insn: Instruction) -> list[int]:
+    """Indices of ``insn.operands`` in the order printed: all of them, in Intel order,
+    less a predicate that went into the mnemonic."""
+    return list(range(2 if sse_predicate(insn) is not None else len(insn.operands)))
+
+
 def format_instruction(insn: Instruction, symbol_for: SymbolFor | None = None) -> str:
     """The instruction text objdump prints, e.g. ``mov    DWORD PTR [ebp-0x4],0x0``."""
-    mnemonic, count = insn.mnemonic, len(insn.operands)
-    if mnemonic in _PREDICATED and insn.operands[2].value < len(SSE_PREDICATES):  # type: ignore[union-attr]
-        # cmpsd xmm0,xmm1,1 prints as cmpltsd xmm0,xmm1 (i386-dis.c CMP_Fixup)
-        mnemonic = "cmp" + SSE_PREDICATES[insn.operands[2].value] + mnemonic[3:]  # type: ignore[union-attr]
-        count = 2
-    head = " ".join((*insn.prefixes, mnemonic))
-    if not count:
+    head = " ".join((*insn.prefixes, mnemonic_text(insn)))
+    ops = [format_operand(insn, i, symbol_for) for i in operand_order(insn)]
+    if not ops:
         return head
-    ops = ",".join(format_operand(insn, i, symbol_for) for i in range(count))
-    return f"{head:<6} {ops}"
+    return f"{head:<6} {','.join(ops)}"
 
 
 def formatter(flavor: str) -> Callable[[Instruction, "SymbolFor | None"], str]:

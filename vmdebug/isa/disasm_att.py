@@ -44,6 +44,7 @@ from __future__ import annotations
 from typing import Callable
 
 from vmdebug.isa.decoder import Instruction
+from vmdebug.isa.disasm import sse_predicate
 from vmdebug.isa.operands import Imm, Mem, Reg, Rel
 from vmdebug.isa.table import SSE_PREDICATES
 
@@ -68,7 +69,6 @@ _NO_SUFFIX = frozenset(("call", "jmp", "lea", "cmpxchg8b", "fxsave", "fxrstor", 
                         "fldcw", "fnstcw", "fnstsw", "xlat"))
 #: Operand kinds that are a register naming the operand size (so no suffix is needed).
 _REG_KINDS = ("r8", "r16", "r32", "o8", "o16", "o32", "al", "ax", "eax", "dx")
-_PREDICATED = ("cmpps", "cmppd", "cmpss", "cmpsd")
 
 
 def _mem(m: Mem, disp_bytes: int, eiz: int) -> str:
@@ -121,8 +121,9 @@ def mnemonic_text(insn: Instruction) -> str:
     """The mnemonic objdump prints in AT&T syntax, with its size suffix, without prefixes."""
     name = insn.mnemonic
     kinds = insn.entry.operands
-    if name in _PREDICATED and insn.operands[2].value < len(SSE_PREDICATES):  # type: ignore[union-attr]
-        return "cmp" + SSE_PREDICATES[insn.operands[2].value] + name[3:]  # type: ignore[union-attr]
+    pred = sse_predicate(insn)
+    if pred is not None:
+        return "cmp" + SSE_PREDICATES[pred] + name[3:]
     if name in _CONVERSIONS:
         return _CONVERSIONS[name]
     if name in ("movzx", "movsx"):
@@ -154,10 +155,8 @@ def mnemonic_text(insn: Instruction) -> str:
 def operand_order(insn: Instruction) -> list[int]:
     """Indices of ``insn.operands`` in the order AT&T prints them (print_insn: reversed, but
     ``enter`` keeps the Intel order), without the implied shift count."""
-    count = len(insn.operands)
-    if insn.mnemonic in _PREDICATED and insn.operands[2].value < len(SSE_PREDICATES):  # type: ignore[union-attr]
-        count = 2                                   # the predicate went into the mnemonic
-    order = list(range(count))
+    # A cmpss-family predicate went into the mnemonic (CMP_Fixup), as in Intel.
+    order = list(range(2 if sse_predicate(insn) is not None else len(insn.operands)))
     if insn.mnemonic != "enter":
         order.reverse()
     return [i for i in order if insn.entry.operands[i] != "1"]
