@@ -132,7 +132,7 @@ def test_context_lines_without_color(prog: Path) -> None:
     dbg, _ = session(prog)
     lines = context_lines(dbg, None, color=False)
     assert lines[1] == "eax    0x00000000  ecx    0x00000000  edx    0x00000000  ebx    0x00000000"
-    assert lines[5] == "=> 0x0804900f <_start>       mov    eax,0x5"
+    assert lines[5] == "=> 0x0804900f <_start>       mov    $0x5,%eax"
 
 
 def test_ctrl_r_searches_saved_history(prog: Path, tmp_path: Path) -> None:
