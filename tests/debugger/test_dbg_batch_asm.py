@@ -285,3 +285,23 @@ def test_every_backward_motion_leaves_the_fault_for_the_instruction_before_it(pr
     dbg2, cap2 = session(progs["prog"])
     outputs(dbg2, cap2, "continue")
     assert outputs(dbg2, cap2, "rsi") == ["0x0804901e in _start ()"]
+
+
+def test_disassembly_flavor_setting(progs: dict[str, Path]) -> None:
+    """AT&T by default, as gdb; Intel (objdump -M intel's text) after set disassembly-flavor intel."""
+    dbg, cap = session(progs["prog"])
+    dbg.execute("break f")
+    dbg.execute("run")
+    assert outputs(dbg, cap, "show disassembly-flavor") == ['The disassembly flavor is "att".']
+    assert outputs(dbg, cap, "x/3i f") == ["   0x8049000 <f>:\tpush   %ebp",
+                                           "   0x8049001 <f+1>:\tmov    %esp,%ebp",
+                                           "=> 0x8049003 <f+3>:\tmov    0x8(%ebp),%eax"]
+    assert outputs(dbg, cap, "set disassembly-flavor intel") == []
+    assert outputs(dbg, cap, "show disassembly-flavor") == ['The disassembly flavor is "intel".']
+    assert outputs(dbg, cap, "x/3i f") == ["   0x8049000 <f>:\tpush   ebp",
+                                           "   0x8049001 <f+1>:\tmov    ebp,esp",
+                                           "=> 0x8049003 <f+3>:\tmov    eax,DWORD PTR [ebp+0x8]"]
+    assert outputs(dbg, cap, "set disassembly-flavor foo") == ['Undefined item: "foo".']
+    assert outputs(dbg, cap, "set disassembly-flavor at") == []
+    assert outputs(dbg, cap, "x/2i 0x8049006") == ["   0x8049006 <f+6>:\tadd    %eax,%eax",
+                                                   "   0x8049008 <f+8>:\tmov    %eax,0x804a000"]

@@ -181,6 +181,7 @@ def test_completion_of_c_names_members_files_and_settings(monkeypatch: pytest.Mo
     assert "acct" in complete("output acc")                            # a global
     assert complete("p $_si") == ["$_siginfo"] and "$xmm0" in complete("p $xm")
     assert complete("set cont") == ["context"] and complete("show detach") == ["detach-on-fork"]
+    assert complete("show disas") == ["disassembly-flavor"] and complete("set disassembly-f") == ["disassembly-flavor"]
     assert complete("info brea") == ["breakpoints"]
     assert "use_after_free.c" in complete("list use_")                 # a file after list
     assert complete("break use_after_free.c:ma") == ["use_after_free.c:main"]
