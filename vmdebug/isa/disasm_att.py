@@ -28,7 +28,7 @@ The rules, with where binutils ``opcodes/i386-dis.c`` has them:
   ``setcc``, the SSE forms and the sizeless ``m`` operands.
 * ``movzx``/``movsx`` are ``movz``/``movs`` plus source and destination
   suffixes (``movzbl``; templates ``movz{bR|x}``, ``movz{wR|x}``);
-  ``cbw cwde cwd cdq`` are ``cbtw cwtl cwtd cltd`` (``cbtW``/``cWtR``).
+  ``cbw cwde cwd cdq`` are ``cbtw cwtl cwtd cltd`` (``cW{t|}R``, ``cR{t|}O``).
 * String instructions take their size as a suffix (``movsb``, ``cmpsl``)
   when both operands are memory (``movs{b|}``, ``cmps{b|}``), else the
   register says it (``stos %al,%es:(%edi)``).
