@@ -23,7 +23,7 @@ def test_watch_forward_and_backward(progs: dict[str, Path]) -> None:
     # Backwards: stops before the writing instruction (mov [counter],eax at bump+9).
     assert outputs(dbg, cap, "reverse-continue") == ["", "Hardware watchpoint 1: *(int*)&counter", "",
                                                      "Old value = 2", "New value = 1", "0x08049009 in bump ()"]
-    assert outputs(dbg, cap, "x/i $pc") == ["=> 0x8049009 <bump+9>:\tmov    ds:0x804a000,eax"]
+    assert outputs(dbg, cap, "x/i $pc") == ["=> 0x8049009 <bump+9>:\tmov    %eax,0x804a000"]
     assert outputs(dbg, cap, "rc")[3:6] == ["Old value = 1", "New value = 0", "0x08049009 in bump ()"]
     assert outputs(dbg, cap, "rc")[:3] == ["", "No more reverse-execution history.", "0x08049010 in _start ()"]
     assert dbg.tl.cursor == 0
@@ -114,7 +114,7 @@ def test_segfault_explain_pagewalk(progs: dict[str, Path]) -> None:
                                              "0x08049023 in _start ()"]
     text = "\n".join(outputs(dbg, cap, "explain"))
     assert "killed by SIGSEGV (SEGV_MAPERR)" in text
-    assert "mov    edx,DWORD PTR [ecx]" in text
+    assert "mov    (%ecx),%edx" in text
     assert "NULL pointer dereference" in text and "not inside any mapping" in text
     walk = outputs(dbg, cap, "pagewalk $ecx")
     assert walk[3] == "  PDE[0] at physical 0x00001000 = 0x00000000  P=0 RW=0 US=0 A=0 D=0"
@@ -124,7 +124,7 @@ def test_segfault_explain_pagewalk(progs: dict[str, Path]) -> None:
     # The faulting instruction never retired: as in gdb, one instruction back from the
     # fault is the instruction before it.
     assert outputs(dbg, cap, "rsi") == ["0x0804901e in _start ()"]
-    assert outputs(dbg, cap, "x/i $pc") == ["=> 0x804901e <_start+15>:\tmov    ecx,0x0"]
+    assert outputs(dbg, cap, "x/i $pc") == ["=> 0x804901e <_start+15>:\tmov    $0x0,%ecx"]
 
 
 def test_pagewalk_present_page(progs: dict[str, Path]) -> None:
@@ -161,7 +161,7 @@ def test_history_last_write_diff_displays(progs: dict[str, Path]) -> None:
     assert outputs(dbg, cap, "info display") == ["Auto-display expressions now in effect:", "Num Enb Expression",
                                                  "1:   y  /x $eax", "2:   y  $ecx"]
     assert outputs(dbg, cap, "si") == ["0x0804900e in bump ()", "1: /x $eax = 0x2", "2: $ecx = 4"]
-    assert outputs(dbg, cap, "diff") == ["step 20: 0x08049009 <bump+9>  mov    ds:0x804a000,eax",
+    assert outputs(dbg, cap, "diff") == ["step 20: 0x08049009 <bump+9>  mov    %eax,0x804a000",
                                          "  mem      0x0804a000 [4]  01 00 00 00 -> 02 00 00 00",
                                          "  eip      0x08049009 -> 0x0804900e"]
     dbg.execute("undisplay 1")
@@ -285,3 +285,23 @@ def test_every_backward_motion_leaves_the_fault_for_the_instruction_before_it(pr
     dbg2, cap2 = session(progs["prog"])
     outputs(dbg2, cap2, "continue")
     assert outputs(dbg2, cap2, "rsi") == ["0x0804901e in _start ()"]
+
+
+def test_disassembly_flavor_setting(progs: dict[str, Path]) -> None:
+    """AT&T by default, as gdb; Intel (objdump -M intel's text) after set disassembly-flavor intel."""
+    dbg, cap = session(progs["prog"])
+    dbg.execute("break f")
+    dbg.execute("run")
+    assert outputs(dbg, cap, "show disassembly-flavor") == ['The disassembly flavor is "att".']
+    assert outputs(dbg, cap, "x/3i f") == ["   0x8049000 <f>:\tpush   %ebp",
+                                           "   0x8049001 <f+1>:\tmov    %esp,%ebp",
+                                           "=> 0x8049003 <f+3>:\tmov    0x8(%ebp),%eax"]
+    assert outputs(dbg, cap, "set disassembly-flavor intel") == []
+    assert outputs(dbg, cap, "show disassembly-flavor") == ['The disassembly flavor is "intel".']
+    assert outputs(dbg, cap, "x/3i f") == ["   0x8049000 <f>:\tpush   ebp",
+                                           "   0x8049001 <f+1>:\tmov    ebp,esp",
+                                           "=> 0x8049003 <f+3>:\tmov    eax,DWORD PTR [ebp+0x8]"]
+    assert outputs(dbg, cap, "set disassembly-flavor foo") == ['Undefined item: "foo".']
+    assert outputs(dbg, cap, "set disassembly-flavor at") == []
+    assert outputs(dbg, cap, "x/2i 0x8049006") == ["   0x8049006 <f+6>:\tadd    %eax,%eax",
+                                                   "   0x8049008 <f+8>:\tmov    %eax,0x804a000"]

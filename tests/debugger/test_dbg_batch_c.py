@@ -145,12 +145,12 @@ def test_null_deref_explain_and_pagewalk() -> None:
                               "main () at examples/null_deref.c:52",
                               '52\t    printf("99 is in the list: %d\\n", find(list, 99)->value); /* NULL->value */']
     ex = outputs(dbg, cap, "explain")
-    assert ex[1] == ("  instruction: 0x080490ec <main+160>  mov    eax,DWORD PTR [eax]  (examples/null_deref.c:52: "
+    assert ex[1] == ("  instruction: 0x080490ec <main+160>  mov    (%eax),%eax  (examples/null_deref.c:52: "
                      'printf("99 is in the list: %d\\n", find(list, 99)->value); /* NULL->value */)')
     assert "  region hit: none - 0x00000000 is not inside any mapping" in ex
     assert outputs(dbg, cap, "p $eax") == ["$1 = 0"]
     assert outputs(dbg, cap, "last-write $eax")[0].startswith("eax was last written at step")
-    assert outputs(dbg, cap, "x/i $pc")[0].startswith("=> 0x8049031 <find+8>:\tmov    eax,DWORD PTR [eax+0x4]")
+    assert outputs(dbg, cap, "x/i $pc")[0].startswith("=> 0x8049031 <find+8>:\tmov    0x4(%eax),%eax")
 
 
 def test_assembly_source_lines() -> None:
@@ -175,10 +175,10 @@ def test_until_advance_display_i() -> None:
     assert outputs(dbg, cap, "advance 50") == ["add3(1, 2, 3) = 6", "main () at examples/recursion_frames.c:50",
                                                '50\t    printf("factorial(5) = %d\\n", factorial(5));']
     dbg.interactive = True   # typed at a terminal: gdb shows a new display at once (from_tty)
-    assert outputs(dbg, cap, "display/i $pc") == ["1: x/i $pc", "=> 0x804909e <main+48>:\tsub    esp,0xc"]
+    assert outputs(dbg, cap, "display/i $pc") == ["1: x/i $pc", "=> 0x804909e <main+48>:\tsub    $0xc,%esp"]
     assert outputs(dbg, cap, "until") == ["factorial(5) = 120", "51\t    return 0;", "1: x/i $pc",
-                                          "=> 0x80490bc <main+78>:\tmov    eax,0x0"]
-    assert outputs(dbg, cap, "x/2i") == ["   0x80490c1 <main+83>:\tmov    ecx,DWORD PTR [ebp-0x4]",
+                                          "=> 0x80490bc <main+78>:\tmov    $0x0,%eax"]
+    assert outputs(dbg, cap, "x/2i") == ["   0x80490c1 <main+83>:\tmov    -0x4(%ebp),%ecx",
                                          "   0x80490c4 <main+86>:\tleave"]
     dbg.execute("undisplay 1")
     # Past main's end the libc is skipped, so next runs to the exit; as in gdb, `next N`

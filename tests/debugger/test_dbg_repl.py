@@ -132,7 +132,7 @@ def test_context_lines_without_color(prog: Path) -> None:
     dbg, _ = session(prog)
     lines = context_lines(dbg, None, color=False)
     assert lines[1] == "eax    0x00000000  ecx    0x00000000  edx    0x00000000  ebx    0x00000000"
-    assert lines[5] == "=> 0x0804900f <_start>       mov    eax,0x5"
+    assert lines[5] == "=> 0x0804900f <_start>       mov    $0x5,%eax"
 
 
 def test_ctrl_r_searches_saved_history(prog: Path, tmp_path: Path) -> None:
@@ -181,6 +181,7 @@ def test_completion_of_c_names_members_files_and_settings(monkeypatch: pytest.Mo
     assert "acct" in complete("output acc")                            # a global
     assert complete("p $_si") == ["$_siginfo"] and "$xmm0" in complete("p $xm")
     assert complete("set cont") == ["context"] and complete("show detach") == ["detach-on-fork"]
+    assert complete("show disas") == ["disassembly-flavor"] and complete("set disassembly-f") == ["disassembly-flavor"]
     assert complete("info brea") == ["breakpoints"]
     assert "use_after_free.c" in complete("list use_")                 # a file after list
     assert complete("break use_after_free.c:ma") == ["use_after_free.c:main"]

@@ -33,7 +33,7 @@ def _sections(text: str) -> list[str]:
 def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[str]]:
     tmp = tmp_path_factory.mktemp("vsgdb")
     exe = build(tmp, PROG_S, "prog")
-    args = ["gdb", "-nx", "-batch", "-ex", "set disassembly-flavor intel", "-ex", "set startup-with-shell off"]
+    args = ["gdb", "-nx", "-batch", "-ex", "set startup-with-shell off"]
     for c in COMMANDS:
         args += ["-ex", "echo =====\\n", "-ex", c]
     proc = subprocess.run(args + [str(exe)], capture_output=True, text=True, timeout=60)

@@ -32,7 +32,7 @@ SCRIPT = ["break tick", "run", "x/4dh table", "x/8xw &first", "x/12xb zeros", "x
 
 
 def test_x_labels_read_as_gdbs(tmp_path: Path) -> None:
-    gdb, ours = gdb_and_ours(tmp_path, "labels", SOURCE, ["set disassembly-flavor intel", *SCRIPT])
+    gdb, ours = gdb_and_ours(tmp_path, "labels", SOURCE, SCRIPT)
     assert "<table>:" in gdb and "<count.0>:" in gdb and "<count>" in gdb, gdb
     stack = lambda text: [ln for ln in text.splitlines() if not ln.startswith(("0xffff", "0xbfff"))]  # noqa: E731
     assert stack(ours) == stack(gdb)

@@ -20,6 +20,10 @@ from vmdebug.isa.operands import REG8, REG16, REG32, ST, XMM, Imm, Mem, Operand,
 from vmdebug.isa.table import CONDITION_ALIASES, ENTRIES, Entry
 
 
+#: objdump's options for each disassembly flavor (AT&T is its default).
+OBJDUMP_FLAVOR = {"intel": ("-M", "intel"), "att": ()}
+
+
 def run_tool(*argv: str, cwd: Path | None = None) -> str:
     """Run a binutils tool; a missing tool or a failure makes the test fail (never skip)."""
     proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
@@ -261,6 +265,15 @@ class Assembled:
     objdump: dict[int, str]  # address -> instruction text (first objdump line)
     symbols: list[tuple[int, str]]
     objdump_lines: dict[int, str]  # address -> objdump's full line(s) for the instruction there
+    objdump_att: dict[int, str]  # the same two, from plain objdump -d (AT&T syntax)
+    objdump_att_lines: dict[int, str]
+
+    def dump(self, flavor: str) -> dict[int, str]:
+        """Address -> objdump's instruction text in ``flavor`` (intel: -M intel; att: the default)."""
+        return self.objdump if flavor == "intel" else self.objdump_att
+
+    def dump_lines(self, flavor: str) -> dict[int, str]:
+        return self.objdump_lines if flavor == "intel" else self.objdump_att_lines
 
     def gas_bytes(self, i: int) -> bytes:
         end = self.addresses[i + 1] if i + 1 < len(self.addresses) else len(self.code)
@@ -323,13 +336,16 @@ def assemble_lines(lines: list[Line], tmp: Path) -> Assembled:
             symbols.append((int(parts[0], 16), parts[2]))
     symbols.sort()
     dump = run_tool("objdump", "-d", "-M", "intel", str(tmp / "c.o"))
-    return Assembled(lines, addresses, code, parse_objdump(dump), symbols, objdump_blocks(dump))
+    att = run_tool("objdump", "-d", str(tmp / "c.o"))
+    return Assembled(lines, addresses, code, parse_objdump(dump), symbols, objdump_blocks(dump),
+                     parse_objdump(att), objdump_blocks(att))
 
 
 class Binutils:
     """The binutils helpers, handed to tests as the ``binutils`` fixture (no conftest imports)."""
 
     run = staticmethod(run_tool)
+    flavor_options = OBJDUMP_FLAVOR
     parse_objdump = staticmethod(parse_objdump)
     objdump_blocks = staticmethod(objdump_blocks)
 

@@ -7,20 +7,27 @@ from typing import Any
 import pytest
 
 from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
-from vmdebug.isa.disasm import format_instruction
+from vmdebug.isa.disasm import format_instruction, formatter
 from vmdebug.isa.encoder import encode
 from vmdebug.isa.operands import Mem
 
 
-def test_decode_and_format_match_objdump(corpus: Any) -> None:
+FLAVORS = pytest.mark.parametrize("flavor", ["intel", "att"])
+
+
+@FLAVORS
+def test_decode_and_format_match_objdump(corpus: Any, flavor: str) -> None:
+    """Every corpus instruction, as objdump -d -M intel (intel) and plain objdump -d (att) print it."""
+    fmt = formatter(flavor)
+    want_text = corpus.dump(flavor)
     bad = []
     for i, line in enumerate(corpus.lines):
         addr = corpus.addresses[i]
         raw = corpus.gas_bytes(i)
-        want = corpus.objdump[addr]
+        want = want_text[addr]
         try:
             insn = decode(raw, addr)
-            got = format_instruction(insn, corpus.symbol_for)
+            got = fmt(insn, corpus.symbol_for)
             if insn.length != len(raw):
                 got += f"  [length {insn.length} != {len(raw)}]"
         except DecodeError as exc:
@@ -44,31 +51,36 @@ def test_round_trip(corpus: Any) -> None:
     assert not bad, f"{len(bad)} mismatches:\n" + "\n".join(bad[:40])
 
 
-def test_objdump_lines(corpus: Any) -> None:
+@FLAVORS
+def test_objdump_lines(corpus: Any, flavor: str) -> None:
     """Whole objdump lines: address column, byte column, continuation lines for >7 bytes."""
     from vmdebug.isa.disasm import format_objdump_line
 
-    width = len(next(iter(corpus.objdump_lines.values())).split(":")[0])
+    want_lines = corpus.dump_lines(flavor)
+    width = len(next(iter(want_lines.values())).split(":")[0])
     bad = []
     for i in range(len(corpus.lines)):
         addr = corpus.addresses[i]
         insn = decode(corpus.gas_bytes(i), addr)
-        got = format_objdump_line(insn, corpus.symbol_for, addr_width=width)
-        if got != corpus.objdump_lines[addr]:
-            bad.append(f"objdump {corpus.objdump_lines[addr]!r}\nours    {got!r}")
+        got = format_objdump_line(insn, corpus.symbol_for, addr_width=width, flavor=flavor)
+        if got != want_lines[addr]:
+            bad.append(f"objdump {want_lines[addr]!r}\nours    {got!r}")
     assert not bad, f"{len(bad)} mismatches:\n" + "\n".join(bad[:20])
-    assert any("\n" in line for line in corpus.objdump_lines.values())
+    assert any("\n" in line for line in want_lines.values())
 
 
-def test_nop_padding_decodes_like_objdump(tmp_path: Path, binutils: Any) -> None:
+@FLAVORS
+def test_nop_padding_decodes_like_objdump(tmp_path: Path, binutils: Any, flavor: str) -> None:
     """The CPU executes alignment padding: every nop_padding(n) must decode as objdump reads it."""
     from vmdebug.isa.encoder import nop_padding
 
+    fmt = formatter(flavor)
     blobs = [nop_padding(n) for n in range(1, 140)]
     src = [".text"] + [f"p{n}: .byte " + ",".join(map(str, b)) for n, b in enumerate(blobs)]
     (tmp_path / "n.s").write_text("\n".join(src) + "\n")
     binutils.run("as", "--32", "-o", str(tmp_path / "n.o"), str(tmp_path / "n.s"))
-    dump = binutils.parse_objdump(binutils.run("objdump", "-d", "-z", "-M", "intel", str(tmp_path / "n.o")))
+    dump = binutils.parse_objdump(binutils.run("objdump", "-d", "-z", *binutils.flavor_options[flavor],
+                                               str(tmp_path / "n.o")))
     starts = [sum(map(len, blobs[:n])) for n in range(len(blobs))]
 
     def symbol_for(target: int) -> str:
@@ -79,7 +91,7 @@ def test_nop_padding_decodes_like_objdump(tmp_path: Path, binutils: Any) -> None
         addr = start
         while addr < start + len(blob):
             insn = decode(blob[addr - start:], addr)
-            assert format_instruction(insn, symbol_for) == dump[addr], blob.hex()
+            assert fmt(insn, symbol_for) == dump[addr], blob.hex()
             addr += insn.length
         assert addr == start + len(blob)
 
@@ -89,6 +101,7 @@ def test_memoryview_and_truncation() -> None:
     insn = decode(memoryview(code), 0x8049000)
     assert (insn.length, insn.mnemonic, insn.raw) == (7, "mov", code[:7])
     assert format_instruction(insn) == "mov    DWORD PTR [ebp-0x4],0x0"
+    assert formatter("att")(insn, None) == "movl   $0x0,-0x4(%ebp)"
     assert decode(memoryview(code)[7:], 0x8049007).mnemonic == "ret"
     for k in range(7):
         with pytest.raises(TruncatedInstruction):
@@ -110,5 +123,7 @@ def test_flags_and_sizes_for_the_cpu() -> None:
     # objdump's eiz is no index at all for the CPU (lead's effective_address reads index names)
     assert lea.operands[1] == Mem(None, base="esi", index=None, scale=1, disp=0) and lea.eiz == 1
     assert format_instruction(lea) == "lea    esi,[esi+eiz*1+0x0]"
+    assert formatter("att")(lea, None) == "lea    0x0(%esi,%eiz,1),%esi"
     odd = decode(bytes.fromhex("8b 04 a5 10 00 00 00"), 0)  # SIB, no base, no index, scale 4
     assert odd.operands[1] == Mem(32, disp=0x10) and format_instruction(odd) == "mov    eax,DWORD PTR [eiz*4+0x10]"
+    assert formatter("att")(odd, None) == "mov    0x10(,%eiz,4),%eax"

@@ -60,14 +60,16 @@ def _symbol_for(symbols: list[tuple[int, str]]):  # type: ignore[no-untyped-def]
     return lookup
 
 
+@pytest.mark.parametrize("flavor", ["intel", "att"])
 @pytest.mark.parametrize("opt", ["-O0", "-O1", "-O2", "-Os"])
-def test_gcc_code_matches_objdump(tmp_path: Path, opt: str, binutils: Any) -> None:
+def test_gcc_code_matches_objdump(tmp_path: Path, opt: str, binutils: Any, flavor: str) -> None:
+    """Every line of objdump -d (att) or objdump -d -M intel (intel) of a gcc-built program."""
     (tmp_path / "t.c").write_text(C_SOURCE)
     binutils.run("gcc", "-m32", opt, "-fno-pic", "-fno-pie", "-ffreestanding", "-nostdinc",
              "-fno-asynchronous-unwind-tables", "-fcf-protection=none", "-c", "-o", str(tmp_path / "t.o"),
              str(tmp_path / "t.c"))
     binutils.run("ld", "-m", "elf_i386", "-static", "-e", "_start", "-o", str(tmp_path / "t"), str(tmp_path / "t.o"))
-    dump = binutils.run("objdump", "-d", "-M", "intel", str(tmp_path / "t"))
+    dump = binutils.run("objdump", "-d", *binutils.flavor_options[flavor], str(tmp_path / "t"))
     blocks = binutils.objdump_blocks(dump)
     binutils.run("objcopy", "-O", "binary", "-j", ".text", str(tmp_path / "t"), str(tmp_path / "t.bin"))
     code = (tmp_path / "t.bin").read_bytes()
@@ -80,7 +82,7 @@ def test_gcc_code_matches_objdump(tmp_path: Path, opt: str, binutils: Any) -> No
     count = 0
     while addr - text_start < len(code):
         insn = decode(code[addr - text_start:], addr)
-        assert format_objdump_line(insn, _symbol_for(symbols)) == blocks[addr], hex(addr)
+        assert format_objdump_line(insn, _symbol_for(symbols), flavor=flavor) == blocks[addr], hex(addr)
         addr += insn.length
         count += 1
     assert count == len(blocks) and count > 100

@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vmdebug.isa.decoder import DecodeError, Instruction, TruncatedInstruction, decode
-from vmdebug.isa.disasm import format_instruction
+import pytest
+
+from vmdebug.isa.disasm import formatter
 from vmdebug.isa.encoder import EncodeError, encode
 from vmdebug.isa.operands import REG8, REG16, REG32, SEGMENTS, Imm, Mem, Reg, Rel
 from vmdebug.isa.table import ALIASES, BY_MNEMONIC, ENTRIES, STRING_SUFFIXED
@@ -64,8 +66,11 @@ def _samples(n: int) -> list[bytes]:
     return out
 
 
-def test_random_decodes_match_objdump(tmp_path: Path, binutils: Any) -> None:
-    """Decodable random instructions, each under its own label, disassembled by objdump."""
+@pytest.mark.parametrize("flavor", ["intel", "att"])
+def test_random_decodes_match_objdump(tmp_path: Path, binutils: Any, flavor: str) -> None:
+    """Decodable random instructions, each under its own label, disassembled by objdump
+    (-M intel for the Intel printer, its default AT&T syntax for the AT&T one)."""
+    fmt = formatter(flavor)
     insns = []
     src = [".text"]
     for data in _samples(30000):
@@ -79,13 +84,14 @@ def test_random_decodes_match_objdump(tmp_path: Path, binutils: Any) -> None:
     binutils.run("as", "--32", "-o", str(tmp_path / "r.o"), str(tmp_path / "r.s"))
     binutils.run("objcopy", "-O", "binary", "-j", ".text", str(tmp_path / "r.o"), str(tmp_path / "r.bin"))
     code = (tmp_path / "r.bin").read_bytes()
-    dump = binutils.parse_objdump(binutils.run("objdump", "-d", "-z", "-M", "intel", str(tmp_path / "r.o")))
+    dump = binutils.parse_objdump(binutils.run("objdump", "-d", "-z", *binutils.flavor_options[flavor],
+                                               str(tmp_path / "r.o")))
     bad = []
     offset = 0
     for insn in insns:
         again = decode(code[offset:offset + insn.length], offset)
         want = dump.get(offset, "<no line>")
-        got = format_instruction(again, lambda a: None)
+        got = fmt(again, lambda a: None)
         if want != got and not _symbol_target(want, got):
             bad.append(f"{insn.raw.hex(' ')}: objdump {want!r} ours {got!r}")
         offset += insn.length

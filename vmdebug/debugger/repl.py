@@ -74,8 +74,8 @@ LOCATION_COMMANDS = {"break", "b", "br", "bre", "brea", "tbreak", "list", "l", "
 SET_NAMES = ("args", "color", "confirm", "context", "detach-on-fork", "disassembly-flavor", "environment",
              "follow-fork-mode", "height", "inferior-tty", "listsize", "pagination", "print", "stdin", "style",
              "var", "variable", "width")
-SHOW_NAMES = ("args", "color", "context", "detach-on-fork", "environment", "follow-fork-mode", "inferior-tty",
-              "listsize", "print", "stdin", "style", "version")
+SHOW_NAMES = ("args", "color", "context", "detach-on-fork", "disassembly-flavor", "environment", "follow-fork-mode",
+              "inferior-tty", "listsize", "print", "stdin", "style", "version")
 SPECIAL_VARS = ("_exitcode", "_siginfo")
 _MEMBER = None
 

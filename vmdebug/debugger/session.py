@@ -100,7 +100,7 @@ class Settings(Record):
     def __init__(self, context: bool = True, color: bool = False, listsize: int = 10, confirm: bool = False,
                  follow_fork_mode: str = "parent", stop_on_signals: bool = True,
                  signal_stop: dict[int, bool] | None = None, signal_print: dict[int, bool] | None = None,
-                 detach_on_fork: bool = True, print_options: Any = None) -> None:
+                 detach_on_fork: bool = True, print_options: Any = None, disassembly_flavor: str = "att") -> None:
         self.context = context
         self.color = color
         self.listsize = listsize
@@ -119,6 +119,8 @@ class Settings(Record):
             from vmdebug.debuginfo.valprint import PrintOptions
             print_options = PrintOptions()
         self.print_options = print_options  # set print elements / repeats / pretty
+        # gdb's set disassembly-flavor: att (its default, objdump -d) or intel (objdump -M intel)
+        self.disassembly_flavor = disassembly_flavor
 
 
 class Caches(Record):

@@ -1,5 +1,9 @@
 """Print decoded instructions exactly as ``objdump -d -M intel`` (binutils 2.40) does.
 
+This is the Intel printer; ``vmdebug.isa.disasm_att`` is the AT&T one (plain
+``objdump -d``, gdb's default flavor) over the same decoded instructions, and
+``format_objdump_line`` takes either by its ``flavor``.
+
 The operand spelling rules mirror ``OP_E_memory``, ``print_displacement`` and
 ``OP_J`` in binutils ``opcodes/i386-dis.c``; the line layout mirrors
 ``disassemble_bytes`` in ``binutils/objdump.c`` (7 bytes per line, then
@@ -13,7 +17,8 @@ from vmdebug.isa.decoder import Instruction
 from vmdebug.isa.operands import Imm, Mem, Reg, Rel
 from vmdebug.isa.table import SSE_PREDICATES
 
-__all__ = ["format_instruction", "format_objdump_line", "format_operand"]
+__all__ = ["format_instruction", "format_objdump_line", "format_operand", "formatter", "mnemonic_text",
+           "operand_order"]
 
 SymbolFor = Callable[[int], "str | None"]
 _PTR = {8: "BYTE PTR ", 16: "WORD PTR ", 32: "DWORD PTR ", 64: "QWORD PTR ", 80: "TBYTE PTR ",
@@ -62,30 +67,57 @@ def format_operand(insn: Instruction, i: int, symbol_for: SymbolFor | None = Non
 _PREDICATED = ("cmpps", "cmppd", "cmpss", "cmpsd")
 
 
+def sse_predicate(insn: Instruction) -> int | None:
+    """cmpsd xmm0,xmm1,1 prints as cmpltsd xmm0,xmm1 (i386-dis.c CMP_Fixup): the predicate, or None."""
+    if insn.mnemonic in _PREDICATED and insn.operands[2].value < len(SSE_PREDICATES):  # type: ignore[union-attr]
+        return insn.operands[2].value  # type: ignore[union-attr]
+    return None
+
+
+def mnemonic_text(insn: Instruction) -> str:
+    """The mnemonic objdump prints (without prefixes)."""
+    pred = sse_predicate(insn)
+    return insn.mnemonic if pred is None else "cmp" + SSE_PREDICATES[pred] + insn.mnemonic[3:]
+
+
+def operand_order(insn: Instruction) -> list[int]:
+    """Indices of ``insn.operands`` in the order printed: all of them, in Intel order,
+    less a predicate that went into the mnemonic."""
+    return list(range(2 if sse_predicate(insn) is not None else len(insn.operands)))
+
+
 def format_instruction(insn: Instruction, symbol_for: SymbolFor | None = None) -> str:
     """The instruction text objdump prints, e.g. ``mov    DWORD PTR [ebp-0x4],0x0``."""
-    mnemonic, count = insn.mnemonic, len(insn.operands)
-    if mnemonic in _PREDICATED and insn.operands[2].value < len(SSE_PREDICATES):  # type: ignore[union-attr]
-        # cmpsd xmm0,xmm1,1 prints as cmpltsd xmm0,xmm1 (i386-dis.c CMP_Fixup)
-        mnemonic = "cmp" + SSE_PREDICATES[insn.operands[2].value] + mnemonic[3:]  # type: ignore[union-attr]
-        count = 2
-    head = " ".join((*insn.prefixes, mnemonic))
-    if not count:
+    head = " ".join((*insn.prefixes, mnemonic_text(insn)))
+    ops = [format_operand(insn, i, symbol_for) for i in operand_order(insn)]
+    if not ops:
         return head
-    ops = ",".join(format_operand(insn, i, symbol_for) for i in range(count))
-    return f"{head:<6} {ops}"
+    return f"{head:<6} {','.join(ops)}"
 
 
-def format_objdump_line(insn: Instruction, symbol_for: SymbolFor | None = None, *, addr_width: int = 8) -> str:
+def formatter(flavor: str) -> Callable[[Instruction, "SymbolFor | None"], str]:
+    """The ``format_instruction`` of a flavor: ``intel`` (objdump -M intel) or ``att`` (objdump)."""
+    if flavor == "intel":
+        return format_instruction
+    if flavor == "att":
+        from vmdebug.isa import disasm_att
+        return disasm_att.format_instruction
+    raise ValueError(f"unknown disassembly flavor {flavor!r}")
+
+
+def format_objdump_line(insn: Instruction, symbol_for: SymbolFor | None = None, *, addr_width: int = 8,
+                        flavor: str = "intel") -> str:
     """A full objdump line: ``%8x:<TAB>bytes<TAB>text``, with continuation lines for long instructions.
 
     objdump right-aligns addresses to the width the section's last address
     needs (8 for linked programs at 0x8048000+; the ``addr_width`` keyword
-    covers small relocatable objects).
+    covers small relocatable objects).  ``flavor`` picks the syntax
+    (``intel`` is ``-M intel``, ``att`` objdump's default).
     """
     raw = insn.raw
     first = "".join(f"{b:02x} " for b in raw[:BYTES_PER_LINE])
-    lines = [f"{insn.address:{addr_width}x}:\t{first:<{BYTES_PER_LINE * 3}}\t{format_instruction(insn, symbol_for)}"]
+    text = formatter(flavor)(insn, symbol_for)
+    lines = [f"{insn.address:{addr_width}x}:\t{first:<{BYTES_PER_LINE * 3}}\t{text}"]
     for off in range(BYTES_PER_LINE, len(raw), BYTES_PER_LINE):
         chunk = "".join(f"{b:02x} " for b in raw[off:off + BYTES_PER_LINE])
         lines.append(f"{insn.address + off:{addr_width}x}:\t{chunk}")

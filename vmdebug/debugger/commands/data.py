@@ -127,24 +127,32 @@ def cmd_whatis(dbg: "Debugger", arg: str) -> None:
 
 
 def insn_text(dbg: "Debugger", addr: int) -> tuple[str, int]:
-    """gdb's ``x/i`` text of the instruction at ``addr`` (Intel flavour) and its length."""
+    """gdb's ``x/i`` text of the instruction at ``addr`` and its length, in the flavor
+    ``set disassembly-flavor`` chose (gdb's default ``att``, or ``intel``).
+
+    gdb prints through libopcodes like objdump, except that a branch target is
+    ``0x8049176 <main+6>`` (its print_address) where objdump says ``8049176 <main+6>``."""
     # The instruction tables load on the first x/i, not with every session (issue #17).
     from vmdebug.isa.decoder import decode
-    from vmdebug.isa.disasm import format_operand
     from vmdebug.isa.operands import Rel
     code = dbg.memory.read(addr, 1) and dbg.memory.try_read(addr, 15)[0]
     try:
         insn = decode(code, addr)
     except Exception:
         return "(bad)", 1
-    head = " ".join((*insn.prefixes, insn.mnemonic))
+    if dbg.settings.disassembly_flavor == "intel":
+        from vmdebug.isa import disasm as printer
+    else:
+        from vmdebug.isa import disasm_att as printer  # type: ignore[no-redef]
+    head = " ".join((*insn.prefixes, printer.mnemonic_text(insn)))
     ops = []
-    for i, op in enumerate(insn.operands):
+    for i in printer.operand_order(insn):
+        op = insn.operands[i]
         if isinstance(op, Rel):
             lab = dbg.label(op.target)
             ops.append(f"{op.target:#x}" + (f" {lab}" if lab else ""))
         else:
-            ops.append(format_operand(insn, i))
+            ops.append(printer.format_operand(insn, i))
     return (f"{head:<6} {','.join(ops)}" if ops else head), insn.length
 
 

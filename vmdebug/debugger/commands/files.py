@@ -156,7 +156,10 @@ def cmd_disassemble(dbg: "Debugger", arg: str) -> None:
         if func is not None:
             lab = f"<+{addr - func.address}>"
         else:
+            # gdb_pretty_print_insn always prints the offset, <main+0> too
             lab = dbg.label(addr)
+            if lab.endswith(">") and "+" not in lab:
+                lab = lab[:-1] + "+0>"
         dbg.write(f"{mark}{addr:#010x} {lab}:\t{text}")
         addr += length
     dbg.write("End of assembler dump.")

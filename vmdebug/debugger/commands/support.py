@@ -67,11 +67,38 @@ SETTINGS_HELP = {
     "pagination": "on|off: (accepted for gdb scripts)",
     "height": "N: (accepted for gdb scripts)",
     "width": "N: (accepted for gdb scripts)",
-    "disassembly-flavor": "intel (the only flavour vmdebug prints)",
+    "disassembly-flavor": "att|intel: the syntax of x/i, display/i and disassemble (att, as in gdb)",
     "follow-fork-mode": "parent|child: the process stepping follows after fork",
     "detach-on-fork": "on|off: off, breakpoints stop in every process, not only the followed one",
     "print": "elements N|unlimited, repeats N|unlimited, pretty on|off: how values print, as in gdb",
 }
+
+
+#: gdb's ``set disassembly-flavor`` words (i386-tdep.c valid_flavors, the default first); each
+#: names a printer of ``vmdebug.isa.disasm.formatter`` (not imported here: the instruction
+#: tables load on the first disassembly).
+DISASSEMBLY_FLAVORS = ("att", "intel")
+
+
+def _is_flavor(name: str) -> bool:
+    """``disassembly-flavor`` or a prefix gdb takes for it (``disassembly``: shorter ones
+    are shared with disassemble-next-line and disassembler-options)."""
+    return len(name) >= len("disassembly") and "disassembly-flavor".startswith(name)
+
+
+def _enum_value(value: str, items: tuple[str, ...]) -> str:
+    """gdb's parse_cli_var_enum: a unique prefix of one item, and nothing after it."""
+    word, _, junk = value.strip().partition(" ")
+    if not word:
+        raise DebugError(f"Requires an argument. Valid arguments are {', '.join(items)}.")
+    found = [item for item in items if item.startswith(word)]
+    if word in items:
+        found = [word]
+    if len(found) != 1:
+        raise DebugError(f'{"Ambiguous" if found else "Undefined"} item: "{word}".')
+    if junk.strip():
+        raise DebugError(f'Junk after item "{word}": {junk.strip()}')
+    return found[0]
 
 
 def _on_off(value: str) -> bool:
@@ -121,9 +148,8 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
         set_print(dbg, value)
     elif name in ("confirm", "pagination", "height", "width", "logging", "verbose"):
         pass
-    elif name == "disassembly-flavor":
-        if value.strip() not in ("intel", ""):
-            raise DebugError("vmdebug prints Intel syntax only (objdump -M intel).")
+    elif _is_flavor(name):
+        dbg.settings.disassembly_flavor = _enum_value(value, DISASSEMBLY_FLAVORS)
     elif name in ("var", "variable") or name.startswith("$") or "=" in arg:
         # gdb evaluates the assignment: a convenience variable is set; the program's
         # variables and registers are refused by the evaluator (the history is read-only).
@@ -157,6 +183,9 @@ def cmd_show(dbg: "Debugger", arg: str) -> None:
     if name in ("print", "p", "pr"):
         from vmdebug.debugger.print_settings import show_print
         show_print(dbg, rest)
+        return
+    if _is_flavor(name):                # gdb ignores anything after a setting's name
+        dbg.write(f'The disassembly flavor is "{dbg.settings.disassembly_flavor}".')
         return
     name = arg.strip()
     if name == "follow-fork-mode":
