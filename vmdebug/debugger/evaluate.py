@@ -36,7 +36,9 @@ class EvalContext(Record):
                  mem_read: list[tuple[int, int]] | None = None,
                  reg_value: Callable[[int], int | None] | None = None, blocks_used: list[Any] | None = None,
                  special: Callable[[str], Value | None] | None = None,
-                 warn: Callable[[str], None] | None = None) -> None:
+                 warn: Callable[[str], None] | None = None,
+                 indirect: Callable[[int, int, CType], Value] | None = None,
+                 entry: Callable[[str], Value] | None = None) -> None:
         self.read_mem = read_mem  # raises DebugError when unmapped
         self.lookup = lookup  # a variable, function or enumerator
         self.read_reg = read_reg  # $eax, $pc, ...
@@ -48,6 +50,9 @@ class EvalContext(Record):
         self.blocks_used = [] if blocks_used is None else blocks_used  # blocks whose locals were named
         self.special = special  # gdb's computed $_siginfo, $_exitcode
         self.warn = warn        # gdb's warning(): said at once, the evaluation goes on
+        self.indirect = indirect  # the object an implicit pointer points to (DIE, offset, type)
+        self.types_only = False  # gdb's EVAL_AVOID_SIDE_EFFECTS (whatis, ptype, sizeof)
+        self.entry = entry  # NAME@entry: a parameter's value on entry to its function
 
     def read(self, address: int, size: int) -> bytes:
         self.mem_read.append((address & 0xFFFFFFFF, size))
@@ -61,7 +66,9 @@ def fetch(ctx: EvalContext, v: Value, partial: bool = False) -> bytes:
     if v.optimized_out:
         raise DebugError("value has been optimized out")
     if v.data is not None:
-        if v.valid is not None and not partial:
+        # An implicit pointer's bytes (2) read as zeros, as gdb's do; only bytes that
+        # were optimized out (0) stop a use of the value.
+        if v.valid is not None and not partial and not all(v.valid):
             raise DebugError("value has been optimized out")
         return v.data
     size = v.type.length
@@ -409,7 +416,12 @@ def _ptr_add(p: Value, n: int) -> Value:
             "void", "func"):
         raise DebugError("Cannot perform pointer math on incomplete type \"%s\", try casting to a known type, "
                          "or void *." % _type_name(t.strip().target))
-    return make_int(t, (as_int(p) + n * size) & 0xFFFFFFFF)
+    out = make_int(t, (as_int(p) + n * size) & 0xFFFFFFFF)
+    if p.synthetic:
+        # value_ptradd keeps an implicit pointer's location (set_value_component_location):
+        # the sum is still synthetic, and ``*`` adds the moved offset.
+        out.valid, out.synthetic = p.valid, p.synthetic
+    return out
 
 
 def _type_name(t: CType | None) -> str:
@@ -475,6 +487,10 @@ def deref(ctx: EvalContext, v: Value) -> Value:
         if v.lval != "memory":
             raise DebugError("Attempt to take address of value not located in memory.")
         raise DebugError("Structure has no component named operator*.")
+    if t.kind == "pointer" and v.synthetic:
+        found = _indirect_synthetic(ctx, v, t)
+        if found is not None:
+            return found
     v = rvalue(ctx, v)
     if t.kind == "pointer":
         target = t.target or T.VOID
@@ -488,6 +504,41 @@ def deref(ctx: EvalContext, v: Value) -> Value:
         return Value(T.LONG, None, "memory", as_int(v) & 0xFFFFFFFF)
 
     raise DebugError("Attempt to take contents of a non-pointer value.")
+
+
+def _indirect_synthetic(ctx: EvalContext, v: Value, t: CType) -> Value | None:
+    """``*p`` of an implicit pointer (dwarf2/expr.c indirect_pieced_value): when the
+    pointer's first byte is an implicit-pointer piece, the object its DIE describes, at
+    the piece's offset plus the pointer's own (zero unless arithmetic moved it); None
+    when it is not synthetic there."""
+    for start, size, die, offset in v.synthetic:
+        if start != 0:
+            continue
+        if size != t.length:
+            raise DebugError("Invalid use of DW_OP_implicit_pointer")
+        if ctx.indirect is None:
+            raise DebugError("access outside bounds of object referenced via synthetic pointer")
+        data = fetch(ctx, v, partial=True)
+        moved = int.from_bytes(data[:t.length], "little", signed=True)
+        return ctx.indirect(die, offset + moved, t.target or T.VOID)
+    return None
+
+
+def address_of_variable(ctx: EvalContext, v: Value, name: str) -> Value:
+    """``&name`` (valops.c address_of_variable): a variable in memory, or a function,
+    has an address; one in a register says which; anything else - a value computed by
+    its DWARF, assembled from pieces, or optimized out - is not an lvalue."""
+    t = v.type.strip()
+    if t.kind == "func" or (v.lval == "memory" and v.address is not None and not v.bitsize
+                            and not v.optimized_out):
+        return address_of(ctx, v)
+    if ctx.types_only:
+        # var_value_operation::evaluate_for_address under EVAL_AVOID_SIDE_EFFECTS: only
+        # the type matters, a zero pointer to the variable's type.
+        return make_int(T.pointer_to(v.type), 0)
+    if v.lval == "register":
+        return address_of(ctx, v)
+    raise DebugError(f'Can\'t take address of "{name}" which isn\'t an lvalue.')
 
 
 def address_of(ctx: EvalContext, v: Value) -> Value:
@@ -626,9 +677,21 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
         return v
     if kind == "dollar":
         return dollar(node[1], ctx)
+    if kind == "entry":
+        if ctx.entry is None:
+            raise DebugError(f'@entry can be used only for function parameters, not for "{node[1]}"')
+        return ctx.entry(node[1])
     if kind == "un":
         op = node[1]
         if op == "&":
+            if node[2][0] == "var":
+                return address_of_variable(ctx, evaluate(node[2], ctx), node[2][1])
+            if node[2][0] == "un" and node[2][1] == "*":
+                # unop_ind_base_operation::evaluate_for_address: ``&*x`` is x, arrays decayed
+                # (a struct first looks for a user-defined operator*, as deref does).
+                x = evaluate(node[2][2], ctx)
+                if x.type.strip().kind not in ("struct", "union"):
+                    return coerce_array(ctx, x)
             return address_of(ctx, evaluate(node[2], ctx))
         if op == "*":
             return deref(ctx, evaluate(node[2], ctx))
@@ -722,10 +785,12 @@ def type_of(node: Any, ctx: EvalContext) -> CType:
     def no_read(address: int, size: int) -> bytes:
         return bytes(size)
     ctx.read_mem = no_read
+    ctx.types_only = True
     try:
         return evaluate(node, ctx).type
     finally:
         ctx.read_mem = saved
+        ctx.types_only = False
 
 
 def _alignment(t: CType) -> int:

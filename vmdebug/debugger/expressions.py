@@ -28,6 +28,7 @@ _TOKEN = re.compile(r"""
   | (?P<str>"(?:\\.|[^\\"])*")
   | (?P<dollar>\$\$?[A-Za-z_0-9]*)
   | (?P<ident>[A-Za-z_][A-Za-z_0-9]*)
+  | (?P<entry>@\s*entry(?![A-Za-z_0-9]))
   | (?P<op><<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||->|\+\+|--|[-+*/%&|^]=|[-+*/%&|^~!()\[\]<>,?:.=@{}])
 """, re.X)
 
@@ -351,6 +352,11 @@ class _Parser:
             if v in _TYPE_WORDS or self.scope.typedef(v) is not None:
                 self.i -= 1
                 raise DebugError("Attempt to use a type name as an expression")
+            if self.peek()[0] == "entry":
+                # c-exp.y ``variable: name_not_typename ENTRY`` (the lexer takes ``@entry``,
+                # spaces allowed after the @): the parameter's value on entry.
+                self.take()
+                return ("entry", v)
             if self.scope.symbol is not None and not self.scope.symbol(v):
                 raise DebugError(f'No symbol "{v}" in current context.')
             return ("var", v)

@@ -128,13 +128,14 @@ class Caches(Record):
 
     def __init__(self, symbolizer: Any = None, setup_end: dict[int, int | None] | None = None,
                  entries: Any = None, read_scanner: Any = None, map_context: Any = None,
-                 restorers: Any = None) -> None:
+                 restorers: Any = None, call_sites: dict[int, Any] | None = None) -> None:
         self.symbolizer = symbolizer  # ``<sym+off>`` after addresses: the program never changes
         self.setup_end = {} if setup_end is None else setup_end  # function -> end of `push ebp; mov ebp,esp`
         self.entries = entries  # where `step` enters functions: stale when the skip list changes
         self.read_scanner = read_scanner  # decoded memory reads, for rwatch/awatch
         self.map_context = map_context  # vmmap's names for the regions, from step 0
         self.restorers = restorers  # the libc's signal restorers: a frame returning there is a handler
+        self.call_sites = {} if call_sites is None else call_sites  # function DIE -> its DW_TAG_call_sites
 
 
 class LastStop(Record):

@@ -39,7 +39,8 @@ class Value(Record):
 
     def __init__(self, type: CType, data: bytes | None = None, lval: str = "none", address: int | None = None,
                  regno: int | None = None, bitpos: int = 0, bitsize: int = 0, optimized_out: bool = False,
-                 name: str = "", code_address: int | None = None, valid: bytes | None = None) -> None:
+                 name: str = "", code_address: int | None = None, valid: bytes | None = None,
+                 synthetic: tuple[tuple[int, int, int, int], ...] = ()) -> None:
         self.type = type
         self.data = data
         self.lval = lval
@@ -51,9 +52,14 @@ class Value(Record):
         self.name = name
         self.code_address = code_address  # a function: where its code starts
         # Per byte of ``data``, whether it exists (None: all do): a value assembled from
-        # DWARF pieces can lack some, which print as <optimized out> (gdb's value
-        # optimized_out ranges).
+        # DWARF pieces can lack some (0), which print as <optimized out> (gdb's value
+        # optimized_out ranges); a byte of an implicit pointer is 2: it reads as zero,
+        # yet the pointer prints as <synthetic pointer> (dwarf2/expr.c rw_pieced_value).
         self.valid = valid
+        # The implicit pointers among the bytes: (start, size, DIE offset, byte offset),
+        # which ``*`` follows to the object the DIE describes, in the selected frame
+        # (dwarf2/expr.c indirect_pieced_value).
+        self.synthetic = synthetic
 
     def part(self, t: CType, offset: int) -> "Value":
         """The ``t`` at byte ``offset`` of this value's contents (a member or element of a
@@ -65,8 +71,10 @@ class Value(Record):
         valid = self.valid[offset:offset + t.length]
         if t.length and not any(valid):
             return Value(t, optimized_out=True)
+        synthetic = tuple((start - offset, size, die, off) for start, size, die, off in self.synthetic
+                          if offset <= start and start + size <= offset + t.length)
         return Value(t, data, self.lval, None if self.address is None else self.address + offset,
-                     valid=None if all(valid) else valid)
+                     valid=None if all(b == 1 for b in valid) else valid, synthetic=synthetic)
 
     @property
     def value(self) -> int:

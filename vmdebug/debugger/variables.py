@@ -53,10 +53,32 @@ _SEGMENTS = {"cs": 0x23, "ss": 0x2B, "ds": 0x2B, "es": 0x2B, "fs": 0x0, "gs": 0x
 class FrameContext:
     """A frame as the location evaluator sees it."""
 
-    def __init__(self, dbg: "Debugger", frame: "Frame") -> None:
+    def __init__(self, dbg: "Debugger", frame: "Frame", unit: Any = None) -> None:
         self.dbg = dbg
         self.frame = frame
         self.pc = frame.lookup
+        self.unit = unit            # the unit whose DWARF the expression is (for its base types)
+
+    def base_type(self, offset: int) -> "L.S.BaseType":
+        """The base type at ``offset`` in the expression's unit (DW_OP_convert & co.
+        name one by its unit-relative offset; gdb dwarf_expr_context::get_base_type)."""
+        reader = self.dbg.debug.reader if self.dbg.debug is not None else None
+        if reader is None or self.unit is None:
+            raise L.LocationError("Could not find type for operation")
+        try:
+            t = reader.type_at(self.unit.offset + offset).strip()
+        except Exception:
+            raise L.LocationError("Could not find type for operation") from None
+        if t.kind not in ("int", "float", "enum"):
+            raise L.LocationError("Could not find type for operation")
+        code = "float" if t.kind == "float" else "bool" if t.encoding == T.DW_ATE_boolean else \
+            "char" if t.encoding == T.DW_ATE_UTF else "int"
+        return L.S.BaseType(t.length, not t.is_unsigned, code, t.name or "")
+
+    def entry_value(self, kind: str, regno: int, deref: int) -> "L.S.Entry":
+        """DW_OP_entry_value of register ``regno`` in this frame (see :mod:`.entry_values`)."""
+        from vmdebug.debugger.entry_values import entry_value
+        return entry_value(self.dbg, self.frame, kind, regno, deref)
 
     def reg(self, regno: int) -> int | None:
         """DWARF register ``regno`` (the i386 SysV numbering, gdb's i386_dbx_reg_to_regnum):
@@ -115,7 +137,7 @@ def variable_value(dbg: "Debugger", var: Variable, frame: "Frame") -> Value:
         expr = L.select(var.ranges, frame.lookup, entry)
     if expr is None:
         return Value(t, optimized_out=True, name=var.name)
-    ctx = FrameContext(dbg, frame)
+    ctx = FrameContext(dbg, frame, var.unit)
     try:
         loc = L.evaluate(expr, ctx)
         if loc.kind == "memory":
@@ -141,7 +163,8 @@ def variable_value(dbg: "Debugger", var: Variable, frame: "Frame") -> Value:
             data, valid = L.read_pieces(loc, t.length, ctx)
             if t.length and not any(valid):
                 return Value(t, optimized_out=True, name=var.name)
-            return Value(t, data, name=var.name, valid=None if all(valid) else valid)
+            return Value(t, data, name=var.name, valid=None if all(b == 1 for b in valid) else valid,
+                         synthetic=L.synthetic_pieces(loc))
         return Value(t, L.read_value(loc, t.length, ctx), name=var.name)
     except L.Unavailable:
         return Value(t, optimized_out=True, name=var.name)
@@ -149,6 +172,29 @@ def variable_value(dbg: "Debugger", var: Variable, frame: "Frame") -> Value:
         raise DebugError(str(exc)) from None
     except MemoryError as exc:
         raise DebugError(f"Cannot access memory at address {int(exc.args[0]):#x}") from None
+
+
+def indirect_synthetic(dbg: "Debugger", frame: "Frame", die: int, offset: int, target: CType) -> Value:
+    """The ``target`` at byte ``offset`` of the object DIE ``die`` describes, evaluated in
+    ``frame``: what an implicit pointer points to (dwarf2/loc.c indirect_synthetic_pointer:
+    the DIE's location at the frame's pc, else its DW_AT_const_value, else optimized out)."""
+    var = dbg.debug.variable_at_die(die) if dbg.debug is not None else None
+    if var is None or var.type is None or offset < 0:
+        raise DebugError("access outside bounds of object referenced via synthetic pointer")
+    whole = variable_value(dbg, var, frame)
+    if whole.optimized_out:
+        return Value(target, optimized_out=True)
+    if whole.lval == "memory" and whole.address is not None and whole.data is None:
+        # dwarf2_evaluate_loc_desc_full: a subobject in memory is read there, unchecked.
+        return Value(target, None, "memory", whole.address + offset)
+    if offset + target.length > var.type.length:
+        raise DebugError("access outside bounds of object referenced via synthetic pointer")
+    if whole.data is None:
+        data = EV.fetch(make_context(dbg, frame), whole, partial=True)
+        whole = Value(whole.type, data, whole.lval, regno=whole.regno, name=whole.name)
+    part = whole.part(target, offset)
+    part.lval = "none"
+    return part
 
 
 def _declared_elsewhere(dbg: "Debugger", var: Variable, frame: "Frame") -> Value:
@@ -290,7 +336,9 @@ def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
     ctx = EV.EvalContext(dbg.memory.read, lambda name: lookup(dbg, frame, name, ctx.blocks_used),
                          lambda name: register(frame, name, dbg), dbg.values, dbg.convenience,
                          reg_value=lambda r: frame.regs.get(r), special=lambda name: _special(dbg, name),
-                         warn=lambda text: dbg.error(f"warning: {text}"))
+                         warn=lambda text: dbg.error(f"warning: {text}"),
+                         indirect=lambda die, off, t: indirect_synthetic(dbg, dbg.selected_frame(), die, off, t),
+                         entry=lambda name: entry_of(dbg, frame, name, ctx.types_only))
     return ctx
 
 
@@ -308,6 +356,27 @@ def _frameless_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
                          no_registers, dbg.values, dbg.convenience, reg_value=no_value,
                          special=lambda name: _special(dbg, name), warn=lambda text: dbg.error(f"warning: {text}"))
     return ctx
+
+
+def entry_of(dbg: "Debugger", frame: "Frame", name: str, types_only: bool = False) -> Value:
+    """``NAME@entry``: c-exp.y accepts only a parameter whose value needs a frame (not a
+    constant, not one without a location); its value is the caller's record of it
+    (:func:`vmdebug.debugger.entry_values.parameter_entry_value`)."""
+    var = None
+    if dbg.debug is not None:
+        b = frame.block
+        while b is not None and var is None:            # lookup_local_symbol, as lookup() walks
+            var = next((v for v in b.variables if v.name == name), None)
+            if isinstance(b, Function) or b.inlined is not None:
+                break
+            b = b.parent
+    if var is None or not var.is_param or var.const_value is not None or var.optimized_out \
+            or var.type is None:
+        raise DebugError(f'@entry can be used only for function parameters, not for "{name}"')
+    if types_only:
+        return Value(var.type, bytes(var.type.length), name=name)
+    from vmdebug.debugger.entry_values import parameter_entry_value
+    return parameter_entry_value(dbg, frame, var)
 
 
 def _special(dbg: "Debugger", name: str) -> Value | None:
@@ -350,18 +419,21 @@ def _frame_function(frame: "Frame") -> Function | None:
     return frame.scope_function
 
 
-def frame_args(dbg: "Debugger", frame: "Frame") -> list[tuple[str, Value]]:
-    """The parameters of the frame's function, in order, as values in the frame."""
+def frame_params(dbg: "Debugger", frame: "Frame") -> list[Variable]:
+    """The parameters of the frame's function (or inlined call), in order."""
     if dbg.debug is None:
         return []
     if frame.inline is not None:
-        params = [v for v in frame.inline.variables if v.is_param]
-    elif frame.function is not None:
-        params = frame.function.params
-    else:
-        return []
+        return [v for v in frame.inline.variables if v.is_param]
+    if frame.function is not None:
+        return list(frame.function.params)
+    return []
+
+
+def frame_args(dbg: "Debugger", frame: "Frame") -> list[tuple[str, Value]]:
+    """The parameters of the frame's function, in order, as values in the frame."""
     out = []
-    for var in params:
+    for var in frame_params(dbg, frame):
         try:
             out.append((var.name, variable_value(dbg, var, frame)))
         except DebugError as exc:
@@ -468,7 +540,8 @@ def frame_line(dbg: "Debugger", frame: "Frame", force_addr: bool = False) -> str
     """gdb's print_frame: ``[0xADDR in ]NAME (ARGS)[ at FILE:LINE]``."""
     if frame.sigtramp:
         return "<signal handler called>"
-    args = [f"{name}={arg_text(dbg, v)}" for name, v in frame_args(dbg, frame)]
+    from vmdebug.debugger.entry_values import frame_arg_texts
+    args = frame_arg_texts(dbg, frame)
     head = f"{safe_line(frame.name)} ({', '.join(args)})"
     loc, show_addr = frame_sal(dbg, frame)
     if force_addr:

@@ -112,6 +112,10 @@ class DebugInfo:
                 return self.reader.function_in(unit, die)
         return None
 
+    def variable_at_die(self, offset: int) -> Variable | None:
+        """The variable the DIE at ``offset`` declares (an implicit pointer's target)."""
+        return self.reader.variable_at(offset) if self.reader is not None else None
+
     def block_at(self, pc: int) -> Block | None:
         """The innermost block (lexical or inlined) holding ``pc``."""
         fn = self.function_at(pc)

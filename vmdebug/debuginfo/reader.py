@@ -258,6 +258,26 @@ class Reader:
         OutlineReader(self).read()
         self._resolve_stubs()           # the types the outline named, completed as the rest
 
+    def variable_at(self, offset: int) -> Variable | None:
+        """The variable or parameter the DIE at ``offset`` (in .debug_info) declares, read
+        on its own: the target of a DW_OP_implicit_pointer (dwarf2/loc.c
+        indirect_synthetic_pointer fetches that DIE's location and type)."""
+        unit = max((u for u in self.units if u.offset <= offset), key=lambda u: u.offset, default=None)
+        if unit is None:
+            return None
+        try:
+            die = self.dwarf.get_DIE_from_refaddr(offset)
+        except Exception:
+            return None
+        if die.tag not in ("DW_TAG_variable", "DW_TAG_formal_parameter"):
+            return None
+        outer = self._unit
+        self._unit = unit
+        try:
+            return self.variable(die, die.tag == "DW_TAG_formal_parameter")
+        finally:
+            self._unit = outer
+
     def type_at(self, offset: int) -> T.CType:
         """The type the DIE at ``offset`` (in .debug_info) defines."""
         return self.type(self.dwarf.get_DIE_from_refaddr(offset))

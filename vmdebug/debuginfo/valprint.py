@@ -116,7 +116,7 @@ class Value(Record):
         "type",
         "data",
         "address",
-        "valid",    # per byte: 0 = optimized out; None = all valid
+        "valid",    # per byte: 0 = optimized out, 2 = an implicit pointer's; None = all valid
     )
 
     def __init__(self, type: CType, data: bytes, address: int | None = None,
@@ -136,6 +136,10 @@ class Value(Record):
     def any_optimized_out(self) -> bool:
         """value_bits_any_optimized_out over the whole value."""
         return self.valid is not None and not all(self.valid[:max(self.type.length, 1)])
+
+    def synthetic_pointer(self) -> bool:
+        """value_bits_synthetic_pointer over the whole value (DW_OP_implicit_pointer)."""
+        return self.valid is not None and all(b == 2 for b in self.valid[:max(self.type.length, 1)])
 
     def entirely_optimized_out(self) -> bool:
         return self.valid is not None and not any(self.valid[:max(self.type.length, 1)])
@@ -295,6 +299,9 @@ class _Printer:
             return "<incomplete type>"
         if st.kind not in ("struct", "union", "array") and val.any_optimized_out():
             return "<optimized out>"
+        if st.kind not in ("struct", "union", "array") and val.synthetic_pointer():
+            # valprint_check_validity: a scalar whose every bit is an implicit pointer.
+            return "<synthetic pointer>"
         if not _scalar_or_string(val.type) and max_depth > -1 and recurse >= max_depth:
             return "{...}"
         try:

@@ -228,7 +228,8 @@ def cmd_info_frame(dbg: "Debugger", arg: str) -> None:
         dbg.write(" Locals at unknown address, Previous frame's sp in esp")
         return
     if regs.base:
-        args = ", ".join(f"{n}={dbg.frame_arg_text(v)}" for n, v in dbg.frame_args(f))
+        from vmdebug.debugger.entry_values import frame_arg_texts
+        args = ", ".join(frame_arg_texts(dbg, f))
         dbg.write(f" Arglist at {regs.base:#x}, args: {args}")
         where = f" Locals at {regs.base:#x},"
     else:
