@@ -38,7 +38,8 @@ class EvalContext(Record):
                  special: Callable[[str], Value | None] | None = None,
                  warn: Callable[[str], None] | None = None,
                  indirect: Callable[[int, int, CType], Value] | None = None,
-                 entry: Callable[[str], Value] | None = None) -> None:
+                 entry: Callable[[str], Value] | None = None,
+                 scoped: Callable[[str, str], Value] | None = None) -> None:
         self.read_mem = read_mem  # raises DebugError when unmapped
         self.lookup = lookup  # a variable, function or enumerator
         self.read_reg = read_reg  # $eax, $pc, ...
@@ -53,6 +54,7 @@ class EvalContext(Record):
         self.indirect = indirect  # the object an implicit pointer points to (DIE, offset, type)
         self.types_only = False  # gdb's EVAL_AVOID_SIDE_EFFECTS (whatis, ptype, sizeof)
         self.entry = entry  # NAME@entry: a parameter's value on entry to its function
+        self.scoped = scoped  # FUNC::NAME and ::NAME
 
     def read(self, address: int, size: int) -> bytes:
         self.mem_read.append((address & 0xFFFFFFFF, size))
@@ -677,6 +679,10 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
         return v
     if kind == "dollar":
         return dollar(node[1], ctx)
+    if kind == "scope":
+        if ctx.scoped is None:
+            raise DebugError(f'No symbol "{node[2]}" in current context.')
+        return ctx.scoped(node[1], node[2])
     if kind == "entry":
         if ctx.entry is None:
             raise DebugError(f'@entry can be used only for function parameters, not for "{node[1]}"')
@@ -744,9 +750,26 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
         name = node[2][1][1:]
         rhs = node[3] if node[1] == "=" else ("bin", node[1][:-1], node[2], node[3])
         value = evaluate(rhs, ctx)
+        if value.type.strip().kind in ("array", "func") and value.lval == "memory":
+            # value_assign to an internalvar: "Coerce arrays and functions to pointers,
+            # except for arrays which only live in GDB's storage."
+            value = coerce_array(ctx, value)
         value = Value(value.type, fetch(ctx, value))
         ctx.convenience[name] = value
         return value
+    if kind in ("pre", "post") and node[2][0] == "dollar" and _is_convenience(node[2][1], ctx):
+        # ++$i / $i-- on a convenience variable: gdb's unop_incr/decr assign through
+        # value_assign like any lvalue, and the variable is the debugger's own.
+        # The variable takes the sum's own type ($c of a char 127 becomes the int 128):
+        # value_assign gives an internalvar the value as it is, with no cast.
+        name = node[2][1][1:]
+        old = evaluate(node[2], ctx)
+        if old.type.strip().kind not in ("int", "enum", "float", "pointer"):
+            raise DebugError("Not a numeric type.")            # value_one
+        new = evaluate(("bin", node[1][0], node[2], ("num", 1, T.INT)), ctx)
+        new = Value(new.type, fetch(ctx, new))
+        ctx.convenience[name] = new
+        return new if kind == "pre" else Value(old.type, fetch(ctx, old))
     if kind in ("assign", "pre", "post"):
         target = evaluate(node[2], ctx)
         if target.lval not in ("memory", "register") and node[2][0] != "dollar":     # gdb value_assign

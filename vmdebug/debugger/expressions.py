@@ -29,7 +29,7 @@ _TOKEN = re.compile(r"""
   | (?P<dollar>\$\$?[A-Za-z_0-9]*)
   | (?P<ident>[A-Za-z_][A-Za-z_0-9]*)
   | (?P<entry>@\s*entry(?![A-Za-z_0-9]))
-  | (?P<op><<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||->|\+\+|--|[-+*/%&|^]=|[-+*/%&|^~!()\[\]<>,?:.=@{}])
+  | (?P<op><<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||->|\+\+|--|::|[-+*/%&|^]=|[-+*/%&|^~!()\[\]<>,?:.=@{}])
 """, re.X)
 
 # c-exp.y precedence, loosest first (the comma and assignment are handled apart).
@@ -348,6 +348,16 @@ class _Parser:
             return ("str", data)
         if kind == "dollar":
             return ("dollar", v)
+        if (kind, v) == ("op", "::") or (kind == "ident" and self.peek() == ("op", "::")):
+            # c-exp.y ``COLONCOLON name`` (a global, past any local of that name) and
+            # ``block COLONCOLON name`` (a function's own variable, a static one too).
+            if kind == "ident":
+                self.take()
+            name_kind, name = self.take()
+            if name_kind != "ident":
+                self.i -= 1
+                raise self.error()
+            return ("scope", v if kind == "ident" else "", name)
         if kind == "ident":
             if v in _TYPE_WORDS or self.scope.typedef(v) is not None:
                 self.i -= 1

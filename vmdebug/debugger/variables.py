@@ -338,8 +338,39 @@ def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
                          reg_value=lambda r: frame.regs.get(r), special=lambda name: _special(dbg, name),
                          warn=lambda text: dbg.error(f"warning: {text}"),
                          indirect=lambda die, off, t: indirect_synthetic(dbg, dbg.selected_frame(), die, off, t),
-                         entry=lambda name: entry_of(dbg, frame, name, ctx.types_only))
+                         entry=lambda name: entry_of(dbg, frame, name, ctx.types_only),
+                         scoped=lambda func, name: scoped_value(dbg, frame, func, name))
     return ctx
+
+
+def scoped_value(dbg: "Debugger", frame: "Frame", func: str, name: str) -> Value:
+    """``::NAME`` (gdb: the global or file-static, whatever local shadows it) and
+    ``FUNC::NAME`` (a variable of FUNC's outermost block, else a global): c-exp.y's
+    ``COLONCOLON name`` and ``block COLONCOLON name``.  A local needs a frame of FUNC
+    (value_of_variable: block_innermost_frame)."""
+    if not func:
+        found = lookup(dbg, frame, name, static_only=True)
+        if found is None:
+            raise DebugError(f'No symbol "{name}" in current context.')
+        return found
+    fns = dbg.debug.functions_named(func) if dbg.debug is not None else []
+    if not fns:
+        raise DebugError(f'No symbol "{func}" in current context.')
+    fn = fns[0]
+    var = next((v for v in fn.variables if v.name == name), None)
+    if var is None:
+        found = lookup(dbg, frame, name, static_only=True)
+        if found is None:
+            raise DebugError(f'No symbol "{name}" in specified context.')
+        return found
+    if var.const_value is not None or (var.expr is not None and var.expr[:1] == b"\x03"):
+        return variable_value(dbg, var, frame)          # a constant, or DW_OP_addr: no frame needed
+    if dbg.gone:
+        raise DebugError("No frame selected.")
+    for f in dbg.frames():
+        if f.function is fn and f.inline is None:
+            return variable_value(dbg, var, f)
+    raise DebugError(f"No frame is currently executing in block {func}.")
 
 
 def _frameless_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
@@ -354,7 +385,8 @@ def _frameless_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
         raise DebugError("No registers.")
     ctx = EV.EvalContext(dbg.memory.read, lambda name: lookup(dbg, frame, name, ctx.blocks_used, static_only=True),
                          no_registers, dbg.values, dbg.convenience, reg_value=no_value,
-                         special=lambda name: _special(dbg, name), warn=lambda text: dbg.error(f"warning: {text}"))
+                         special=lambda name: _special(dbg, name), warn=lambda text: dbg.error(f"warning: {text}"),
+                         scoped=lambda func, name: scoped_value(dbg, frame, func, name))
     return ctx
 
 
@@ -380,6 +412,11 @@ def entry_of(dbg: "Debugger", frame: "Frame", name: str, types_only: bool = Fals
 
 
 def _special(dbg: "Debugger", name: str) -> Value | None:
+    if name in ("_thread", "_gthread", "_inferior"):
+        # gdb's computed variables: the inferior is always 1; the thread is 1 while a
+        # process exists (after `run`, before its exit), else 0.
+        alive = name == "_inferior" or (dbg.last_stop is not None and not dbg.gone)
+        return EV.make_int(T.INT, int(alive))
     if name not in ("_siginfo", "_exitcode"):
         return None
     from vmdebug.debugger.siginfo import special_variable

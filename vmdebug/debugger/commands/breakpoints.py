@@ -31,8 +31,11 @@ def resolve_location(dbg: "Debugger", arg: str) -> tuple[int, tuple[str, int] | 
 
 
 def _new_number(dbg: "Debugger") -> int:
+    from vmdebug.debugger.evaluate import make_int
+    from vmdebug.debuginfo import ctype as T
     n = dbg.next_bp
     dbg.next_bp += 1
+    dbg.convenience["bpnum"] = make_int(T.INT, n)        # gdb's set_breakpoint_count
     return n
 
 

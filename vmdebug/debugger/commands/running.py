@@ -159,6 +159,12 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
         loc = bp.location_at(dbg.pc)
         num = f"{bp.number}.{bp.locations.index(loc) + 1}" if loc is not None and len(bp.locations) > 1 \
             else str(bp.number)
+        if not bp.temporary:            # gdb 13's $_hit_bpnum and $_hit_locno
+            from vmdebug.debugger.evaluate import make_int
+            from vmdebug.debuginfo import ctype as T
+            dbg.convenience["_hit_bpnum"] = make_int(T.INT, bp.number)
+            dbg.convenience["_hit_locno"] = make_int(
+                T.INT, bp.locations.index(loc) + 1 if loc is not None and loc in bp.locations else 1)
         dbg.write(f"{head} {num}, {dbg.frame_line(frame)}")
         line = dbg.frame_source_line(frame)
         if line is not None:
