@@ -10,6 +10,8 @@ types with show -1 as well (``(node_t *) 0x...``).
 """
 from __future__ import annotations
 
+from typing import Any
+
 from vmdebug.debuginfo.ctype import CType
 
 
@@ -29,8 +31,52 @@ def _tag(t: CType) -> str:
     return {"union": "union ", "struct": "struct ", "enum": "enum "}.get(t.kind, "")
 
 
-def print_base(t: CType | None, show: int, level: int) -> str:
-    """c_type_print_base_1."""
+class OffsetData:
+    """gdb's print_offset_data (typeprint.c) for ``ptype/o``: where the last member ended,
+    to report holes, and the offset of the struct being printed within the outermost."""
+
+    #: The width of ``/* offset      |    size */``, which starts every member's line.
+    INDENT = 27
+
+    def __init__(self, offset_bitpos: int = 0, end_bitpos: int = 0) -> None:
+        self.offset_bitpos = offset_bitpos
+        self.end_bitpos = end_bitpos
+
+    def hole(self, bitpos: int, what: str) -> str:
+        """maybe_print_hole: the bits, then the bytes, between the last member and this one."""
+        if not 0 < self.end_bitpos < bitpos:
+            return ""
+        gap = bitpos - self.end_bitpos
+        out = ""
+        if gap % 8:
+            out += f"/* XXX {gap % 8:2}-bit {what:<7}    */\n"
+        if gap // 8:
+            out += f"/* XXX {gap // 8:2}-byte {what:<7}   */\n"
+        return out
+
+    def update(self, t: CType, m: Any) -> str:
+        """The offset comment before member ``m`` of ``t`` (print_offset_data::update)."""
+        size = m.type.strip().length
+        if t.kind == "union":               # union members have no offsets, only sizes
+            return f"/*                {size:6} */"
+        out = self.hole(m.bitpos, "hole")
+        real = m.bitpos + self.offset_bitpos
+        if m.bit_size or self.offset_bitpos % 8:
+            out += f"/* {real // 8:6}:{real % 8:2}  "
+            self.end_bitpos = m.bitpos + (m.bit_size or size * 8)
+        else:
+            out += f"/* {real // 8:6}     "
+            self.end_bitpos = m.bitpos + size * 8
+        return out + f" |  {size:6} */"
+
+    def finish(self, t: CType, level: int) -> str:
+        """The padding after the last member and the total size (print_offset_data::finish)."""
+        out = self.hole(t.length * 8, "padding")
+        return out + "\n" + " " * (self.INDENT + level + 4) + f"/* total size (bytes): {t.length:4} */\n"
+
+
+def print_base(t: CType | None, show: int, level: int, podata: OffsetData | None = None) -> str:
+    """c_type_print_base_1 (``podata``: ptype/o's offsets)."""
     if t is None:
         return "<type unknown>"
     if show <= 0 and t.name is not None:
@@ -42,11 +88,11 @@ def print_base(t: CType | None, show: int, level: int) -> str:
     if kind == "func":
         if t.target is None:
             return "<unknown return type>"
-        return print_base(t.target, show, level)
+        return print_base(t.target, show, level, podata)
     if kind in ("array", "pointer"):
-        return print_base(t.target, show, level)
+        return print_base(t.target, show, level, podata)
     if kind in ("struct", "union"):
-        return _struct_union(t, show, level)
+        return _struct_union(t, show, level, podata)
     if kind == "enum":
         out = _modifier(t, False, True) + "enum "
         if t.name is not None:
@@ -75,8 +121,10 @@ def print_base(t: CType | None, show: int, level: int) -> str:
     return f"<invalid type code {kind}>"
 
 
-def _struct_union(t: CType, show: int, level: int) -> str:
-    """c_type_print_base_struct_union (C: no access labels, methods or typedef fields)."""
+def _struct_union(t: CType, show: int, level: int, podata: OffsetData | None = None) -> str:
+    """c_type_print_base_struct_union (C: no access labels, methods or typedef fields);
+    with ``podata`` each member's line starts with its offset and size, and a member that
+    is itself a struct or union is expanded with its own offsets (gdb's ptype/o)."""
     out = _modifier(t, False, True) + ("union " if t.kind == "union" else "struct ")
     if t.name is not None:
         out += t.name
@@ -91,12 +139,27 @@ def _struct_union(t: CType, show: int, level: int) -> str:
         members = [m for m in t.members if not m.artificial]
         if not t.members:
             out += " " * (level + 4) + ("<incomplete type>\n" if t.stub else "<no data fields>\n")
+        # gdb keeps one local_podata for all the members, set only for a struct or union
+        # member: an anonymous struct met later (an array of them) prints with the offset
+        # of the last struct or union member before it.
+        local = OffsetData() if podata is not None else None
         for m in members:
+            newshow = show - 1
+            if podata is not None and local is not None:
+                out += podata.update(t, m)
+                if m.type.kind in ("struct", "union"):
+                    newshow = show
+                    local.offset_bitpos = podata.offset_bitpos + m.bitpos
+                    local.end_bitpos = podata.end_bitpos - m.type.length * 8
             out += " " * (level + 4)
-            out += type_to_string(m.type, m.name or "", show - 1, level + 4)
+            out += type_to_string(m.type, m.name or "", newshow, level + 4, local)
             if m.bit_size:
                 out += f" : {m.bit_size}"
             out += ";\n"
+        if podata is not None:
+            if show > 0:
+                out += podata.finish(t, level)
+            out += " " * (OffsetData.INDENT + (2 if level == 0 else 0))
         out += " " * level + "}"
     return out
 
@@ -146,11 +209,12 @@ def _suffix(t: CType | None, show: int, passed_a_ptr: bool) -> str:
     return ""
 
 
-def type_to_string(t: CType, varstring: str = "", show: int = -1, level: int = 0) -> str:
+def type_to_string(t: CType, varstring: str = "", show: int = -1, level: int = 0,
+                   podata: OffsetData | None = None) -> str:
     """c_print_type_1: the type, declaring ``varstring`` if given."""
     if show > 0:
         t = t.strip()
-    out = print_base(t, show, level)
+    out = print_base(t, show, level, podata)
     kind = t.kind
     if varstring or ((show > 0 or t.name is None) and kind in ("pointer", "func", "array")):
         out += " "
@@ -165,9 +229,9 @@ def type_name(t: CType) -> str:
     return type_to_string(t, "", -1)
 
 
-def ptype_text(t: CType) -> str:
-    """The text after ``type = `` for ``ptype``."""
-    return type_to_string(t, "", 1)
+def ptype_text(t: CType, offsets: bool = False) -> str:
+    """The text after ``type = `` for ``ptype`` (``offsets``: ptype/o's member offsets)."""
+    return type_to_string(t, "", 1, 0, OffsetData() if offsets else None)
 
 
 def whatis_text(t: CType, names_a_type: bool = False) -> str:

@@ -106,14 +106,34 @@ def _type_of(dbg: "Debugger", arg: str) -> tuple[object, bool]:
 def cmd_ptype(dbg: "Debugger", arg: str) -> None:
     """Print the definition of a type, or of an expression's type (structs with their members).
 
-    Usage: ptype EXPR|TYPE"""
+    Usage: ptype[/FLAGS] EXPR|TYPE   (/o: each member's offset and size, and the holes)"""
     from vmdebug.debuginfo.typeprint import ptype_text
+    flags, arg = _type_flags(arg)
     t, _named = _type_of(dbg, arg)
     from vmdebug.debugger import fpregs
     if t is fpregs.MXCSR:               # a tdesc flags type (c_type_print_base: TYPE_CODE_FLAGS)
         dbg.lines_out(fpregs.ptype_flags(t.name or "", fpregs.MXCSR_FLAGS))
         return
-    dbg.write(f"type = {ptype_text(t)}")  # type: ignore[arg-type]
+    offsets = "o" in flags
+    # typeprint.c whatis_exp: the header only for a struct or union itself, not a pointer
+    # to one or a typedef of one
+    head = "/* offset      |    size */  " if offsets and t.kind in ("struct", "union") else ""  # type: ignore[union-attr]
+    dbg.write(f"{head}type = {ptype_text(t, offsets)}")  # type: ignore[arg-type]
+
+
+def _type_flags(arg: str) -> tuple[str, str]:
+    """ptype's and whatis's /FLAGS (typeprint.c whatis_exp): o prints offsets; r, m, M, t,
+    T and d change nothing in C; x (offsets in hex) is not printed by vmdebug."""
+    text = arg.lstrip()
+    if not text.startswith("/"):
+        return "", arg
+    word, _, rest = text[1:].partition(" ")
+    for c in word:
+        if c == "x":
+            raise DebugError("vmdebug prints offsets in decimal only (ptype/o, not /x).")
+        if c not in "ormMtTd":
+            raise DebugError(f"unrecognized flag '{c}'")
+    return word, rest
 
 
 @command("whatis", category="data", example="root")
@@ -122,6 +142,7 @@ def cmd_whatis(dbg: "Debugger", arg: str) -> None:
 
     Usage: whatis EXPR|TYPE"""
     from vmdebug.debuginfo.typeprint import whatis_text
+    _flags, arg = _type_flags(arg)
     t, named = _type_of(dbg, arg)
     dbg.write(f"type = {whatis_text(t, named)}")  # type: ignore[arg-type]
 
