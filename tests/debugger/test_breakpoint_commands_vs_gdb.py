@@ -147,3 +147,13 @@ def test_commands_with_no_breakpoint_yet_is_gdbs_error(tmp_path: Path) -> None:
     ours = _run([sys.executable, "-m", "vmdebug", "debug", "-batch", "-O0", *ex, "bc.c"], tmp_path)
     assert gdb == "Argument required (one or more breakpoint numbers).\n$1 = 1\n", gdb
     assert ours == gdb
+
+
+def test_dprintf_prints_and_goes_on_as_gdbs(tmp_path: Path) -> None:
+    from dbgprogs import gdb_and_ours
+    script = ['dprintf push,"push %d -> %d\\n", v, counter', 'dprintf bc.c:14, "i=%d s=%d\\n", i, s',
+              "info breakpoints", "break main", "run", "next", "info breakpoints", "continue", "info breakpoints",
+              "dprintf", "dprintf push", "dprintf push,", 'dprintf push,"x"', "dprintf push,x", "p $bpnum"]
+    gdb, ours = gdb_and_ours(tmp_path, "bc", SOURCE, script, "0")
+    assert "push 3 -> 3" in gdb and "dprintf        keep y" in gdb, gdb
+    _same(gdb, ours)

@@ -224,8 +224,27 @@ def _check_bp(dbg: "Debugger", step: int, eip: int) -> list["Breakpoint"]:
         if not _condition_holds(dbg, bp, step):
             continue
         bp.hits += 1
+        if bp.dprintf:
+            _dprintf(dbg, bp, step)
+            continue
         out.append(bp)
     return out
+
+
+def _dprintf(dbg: "Debugger", bp: "Breakpoint", step: int) -> None:
+    """A dprintf passed at ``step``: its printf there, and the scan goes on (gdb's dprintf
+    breakpoint runs ``printf`` then resumes; an error in it is said and does not stop)."""
+    from vmdebug.debugger.printf import printf
+    dbg.tl.goto(step)
+    dbg.frame_level = 0
+    done: list[str] = []
+    try:
+        printf(dbg, bp.dprintf, done.append)
+    except DebugError as exc:
+        dbg.out.text("".join(done))
+        dbg.error(str(exc))
+        return
+    dbg.out.text("".join(done))
 
 
 OUT_OF_SCOPE = "out of scope"

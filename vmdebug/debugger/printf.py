@@ -322,8 +322,8 @@ def _read_c_string(dbg: "Debugger", addr: int) -> bytes:
             return bytes(out)
 
 
-def printf(dbg: "Debugger", arg: str, emit: Callable[[str], None]) -> None:
-    """printcmd.c ``ui_printf``: the format, then every argument evaluated, then the pieces."""
+def _format_and_rest(arg: str) -> tuple[list[Piece], str]:
+    """The format's pieces and the text after it (from the comma), with gdb's errors."""
     s = arg.strip()
     if not s:
         raise DebugError("Argument required (format-control string and values to print).")
@@ -336,6 +336,17 @@ def printf(dbg: "Debugger", arg: str, emit: Callable[[str], None]) -> None:
     rest = rest[1:].lstrip()
     if rest and not rest.startswith(","):
         raise DebugError("Invalid argument syntax")
+    return ps, rest
+
+
+def check_format(arg: str) -> None:
+    """dprintf checks its format when it is set (update_dprintf_command_list)."""
+    _format_and_rest(arg)
+
+
+def printf(dbg: "Debugger", arg: str, emit: Callable[[str], None]) -> None:
+    """printcmd.c ``ui_printf``: the format, then every argument evaluated, then the pieces."""
+    ps, rest = _format_and_rest(arg)
     values = [dbg.evaluate(a) for a in split_arguments(rest[1:])] if rest else []
     if len(values) != sum(p.argclass != "literal" for p in ps):
         raise DebugError("Wrong number of arguments for specified format-string")

@@ -66,6 +66,8 @@ class Breakpoint(Record):
         #: ``enable once`` / ``enable count N``: stops left before it disables itself (0: none).
         self.disable_after = 0
         self.counted = False        # set by `enable count` (info breakpoints says how many)
+        #: dprintf's ``"FORMAT",EXPR...``: printed each time it is passed; it never stops.
+        self.dprintf = ""
 
     @property
     def is_watch(self) -> bool:
@@ -176,6 +178,9 @@ class Debugger:
         #: reverse-execution history."), and whether ``record stop`` ended it (no going back).
         self.record_floor: int | None = None
         self.record_stopped = False
+        #: A stop has shown where it is: gdb then has a default breakpoint location
+        #: (set_current_sal_from_frame), which the exit does not clear.
+        self.shown_stop = False
         # gcc's DWARF, as linked into the image (None for assembly or older sessions:
         # commands then fall back to ELF symbols and the line table, as gdb does).
         self.debug: DebugInfo | None = DebugInfo.from_image(self.header.get("image"))
@@ -615,6 +620,7 @@ class Debugger:
         source line of the frame's position - the call site when an inlined call is
         about to start there (gdb's skip_inline_frames)."""
         from vmdebug.debugger.variables import frame_sal
+        self.shown_stop = True
         frame = self.innermost_frame()
         loc, show_addr = frame_sal(self, frame)
         if loc is None:

@@ -39,7 +39,8 @@ def _new_number(dbg: "Debugger") -> int:
     return n
 
 
-def add_breakpoint(dbg: "Debugger", arg: str, temporary: bool = False, quiet: bool = False) -> "Breakpoint":
+def add_breakpoint(dbg: "Debugger", arg: str, temporary: bool = False, quiet: bool = False,
+                   head: str = "") -> "Breakpoint":
     from vmdebug.debugger.linespec import Location, Resolver
     from vmdebug.debugger.session import Breakpoint
     if arg.strip():
@@ -55,7 +56,7 @@ def add_breakpoint(dbg: "Debugger", arg: str, temporary: bool = False, quiet: bo
     dbg.breakpoints.append(bp)
     if not quiet:
         # gdb breakpoint.c say_where
-        head = "Temporary breakpoint" if temporary else "Breakpoint"
+        head = head or ("Temporary breakpoint" if temporary else "Breakpoint")
         text = f"{head} {bp.number} at {first.address:#x}"
         if first.file is not None and first.line is not None:
             if len(locs) == 1:
@@ -76,6 +77,23 @@ def cmd_break(dbg: "Debugger", arg: str) -> None:
     Without a location, at the current instruction of the selected frame."""
     loc, cond = _split_if(arg)
     _add_with_condition(dbg, loc, cond, temporary=False)
+
+
+@command("dprintf", category="breakpoints", example='main,"here\\n"')
+def cmd_dprintf(dbg: "Debugger", arg: str) -> None:
+    """A breakpoint that prints and goes on (gdb's dynamic printf): each time the program
+    passes LOCATION, print FORMAT with the values, as printf does there, without stopping.
+
+    Usage: dprintf LOCATION,"FORMAT",EXPR..."""
+    from vmdebug.debugger.printf import check_format
+    loc, comma, rest = arg.partition(",")
+    if not loc.strip():
+        raise DebugError("Format string required" if dbg.shown_stop else "No default breakpoint address now.")
+    if not comma or not rest.strip():
+        raise DebugError("Format string required")
+    check_format(rest)
+    bp = add_breakpoint(dbg, loc.strip(), head="Dprintf")
+    bp.dprintf = rest.strip()
 
 
 @command("tbreak", category="breakpoints", example="main")
@@ -429,8 +447,8 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
     if not bps:
         dbg.write(none)
         return
-    types = [(b.kind if b.ranges or b.kind != "hw watchpoint" else "watchpoint") if b.is_watch else "breakpoint"
-             for b in bps]
+    types = [(b.kind if b.ranges or b.kind != "hw watchpoint" else "watchpoint") if b.is_watch else
+             "dprintf" if b.dprintf else "breakpoint" for b in bps]
     tw = max(14, *(len(t) for t in types)) + 1   # gdb widens the column for "read watchpoint"
     dbg.write(f"{'Num':<8}{'Type':<{tw}}Disp Enb Address    What")
     last: int | None = None             # the last address listed: gdb's set_next_address ($_)
@@ -454,7 +472,7 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
             dbg.write(f"\tignore next {b.ignore} hits")
         if b.counted and b.disable_after:       # "additional": counted after the ignored ones
             dbg.write(f"\tdisable after {'additional' if b.ignore else 'next'} {b.disable_after} hits")
-        _list_commands(dbg, b.commands)
+        _list_commands(dbg, [f"printf {b.dprintf}"] if b.dprintf else b.commands)
         if not b.is_watch and len(b.locations) > 1:
             for k, loc in enumerate(b.locations, 1):
                 num = f"{b.number}.{k}"
