@@ -194,6 +194,7 @@ class Debugger:
         self.displays: list[Display] = []
         self.next_display = 1
         self.values: list[Value] = []
+        self.values_shown = 1           # where `show values +` goes on
         self.frame_level = 0
         self.bp_stop: tuple[int, tuple[Any, ...]] | None = None       # the step and symbols of a breakpoint stop
         #: The process the last stop was reported in: a stop in another one says so first.

@@ -242,3 +242,75 @@ def cmd_info_auxv(dbg: "Debugger", arg: str) -> None:
         data = dbg.memory.read_string(addr)
         return string_text(data) if data else f"<error: Cannot access memory at address {addr:#x}>"
     dbg.lines_out(auxv_view(pairs, c_string))
+
+
+def _current_thread(dbg: "Debugger") -> tuple[str, str]:
+    """gdb's id and target id of the thread the cursor is in (one a process): ``1`` or
+    ``N.1`` with several inferiors, ``process PID``."""
+    tl = dbg.tl
+    pid = tl.state.pid
+    num = f"{inferior_number(pid)}.1" if len(tl.state.processes()) > 1 else "1"
+    return num, f"process {pid}"
+
+
+def _no_thread(dbg: "Debugger") -> bool:
+    """No process for gdb: before the first stop, or after the exit."""
+    return dbg.last_stop is None or dbg.gone
+
+
+@command("thread", category="status", example="")
+def cmd_thread(dbg: "Debugger", arg: str) -> None:
+    """Show the current thread, or select thread ID (vmdebug's processes have one each).
+
+    Usage: thread [ID] | thread apply all|ID... [-q] COMMAND"""
+    word, _, rest = arg.strip().partition(" ")
+    if word == "apply":
+        _thread_apply(dbg, rest)
+        return
+    if _no_thread(dbg):
+        raise DebugError("No thread selected")
+    num, target = _current_thread(dbg)
+    if not word:
+        dbg.write(f"[Current thread is {num} ({target})]")
+        return
+    if word != num and not (num == "1" and word == "1.1"):
+        raise DebugError(f"Unknown thread {word}.")
+    dbg.frame_level = 0         # thread.c thread_select: frame 0, printed as `frame` prints it
+    dbg.write(f"[Switching to thread {num} ({target})]")
+    frame = dbg.innermost_frame()
+    dbg.write(f"#0  {dbg.frame_line(frame)}")
+    line = dbg.frame_source_line(frame)
+    if line is not None:
+        dbg.write(line)
+
+
+def _thread_apply(dbg: "Debugger", arg: str) -> None:
+    """thread.c thread_apply_all_command / thread_apply_command over the current thread:
+    a header naming it, then the command (``-q``: no header)."""
+    import os
+    which, _, rest = arg.strip().partition(" ")
+    if not which:
+        raise DebugError("Please specify a thread ID list")
+    quiet = False
+    rest = rest.strip()
+    while rest.startswith("-"):
+        flag, _, rest = rest.partition(" ")
+        if flag == "-q":
+            quiet = True
+        elif flag not in ("-c", "-s"):
+            raise DebugError(f"Unrecognized option at: {flag} {rest}".rstrip())
+        rest = rest.strip()
+    if not rest:
+        raise DebugError("Please specify a command following the thread ID list" if which != "all"
+                         else "Please specify a command at the end of 'thread apply all'")
+    if _no_thread(dbg):
+        return
+    num, target = _current_thread(dbg)
+    if which != "all" and which not in (num, "1.1" if num == "1" else num):
+        dbg.error(f"warning: Unknown thread {which}")
+        return
+    if not quiet:
+        comm = os.path.basename(dbg.info.name)[:15]
+        dbg.write("")
+        dbg.write(f'Thread {num} ({target} "{comm}"):')
+    dbg.execute(rest)

@@ -184,6 +184,9 @@ def cmd_show(dbg: "Debugger", arg: str) -> None:
         from vmdebug.debugger.print_settings import show_print
         show_print(dbg, rest)
         return
+    if name == "values":
+        _show_values(dbg, rest.strip())
+        return
     if _is_flavor(name):                # gdb ignores anything after a setting's name
         dbg.write(f'The disassembly flavor is "{dbg.settings.disassembly_flavor}".')
         return
@@ -306,3 +309,18 @@ def cmd_quit(dbg: "Debugger", arg: str) -> None:
     Usage: quit"""
     raise QuitRequest()
 
+
+
+def _show_values(dbg: "Debugger", arg: str) -> None:
+    """value.c show_values: ten history values - the last ten, ten around $N, or (``+``)
+    the ten after the last shown."""
+    if arg and arg != "+":
+        first = dbg.eval_long(arg) - 5
+    elif arg == "+":
+        first = dbg.values_shown
+    else:
+        first = len(dbg.values) - 9
+    first = max(first, 1)
+    for i in range(first, min(first + 10, len(dbg.values) + 1)):
+        dbg.write(f"${i} = {dbg.show_value(dbg.values[i - 1])}")
+    dbg.values_shown = first + 10
