@@ -163,7 +163,8 @@ def cmd_commands(dbg: "Debugger", arg: str) -> None:
     bps = _numbers(dbg, spec)
     if not bps:             # gdb reads the list only for a breakpoint that exists
         return
-    if dbg.interactive:
+    import sys
+    if dbg.interactive and sys.stdin is not None and sys.stdin.isatty():     # gdb: input_interactive_p
         dbg.write(f"Type commands for breakpoint(s) {spec}, one per line.")
         dbg.write('End with a line saying just "end".')
     lines = read_command_list(dbg)
