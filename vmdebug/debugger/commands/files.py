@@ -264,12 +264,25 @@ def cmd_info_source(dbg: "Debugger", arg: str) -> None:
     """The current source file.
 
     Usage: info source"""
-    loc = dbg.info.line_for(dbg.selected_frame().pc)
-    if loc is None:
+    # gdb's current source symtab: set by a stop that shows a line, or by list - not the pc.
+    if dbg.list_pos is None:
         dbg.write("No current source file.")
         return
-    text = dbg.info.source_text(loc[0]) or []
-    dbg.write(f"Current source file is {dbg.info.short_file(loc[0])}")
-    dbg.write(f"Located in {safe_line(loc[0])}")
-    dbg.write(f"Contains {len(text) - (1 if text and text[-1] == '' else 0)} lines.")
-    dbg.write(f"Source language is {'c' if loc[0].endswith('.c') else 'asm'}.")
+    import os
+    file = dbg.list_pos[0]
+    unit = None
+    if dbg.debug is not None:
+        unit = next((u for u in dbg.debug.units
+                     if os.path.normpath(os.path.join(u.comp_dir, u.name)) == os.path.normpath(file)), None)
+    text = dbg.info.source_text(file) or []
+    dbg.write(f"Current source file is {dbg.info.short_file(file)}")
+    if unit is not None and unit.comp_dir:
+        dbg.write(f"Compilation directory is {unit.comp_dir}")
+    dbg.write(f"Located in {safe_line(file)}")
+    n = len(text) - (1 if text and text[-1] == '' else 0)
+    dbg.write(f"Contains {n} line{'' if n == 1 else 's'}.")
+    dbg.write(f"Source language is {'c' if file.endswith('.c') else 'asm'}.")
+    if unit is not None:            # source.c info_source_command: the compunit's facts
+        dbg.write(f"Producer is {unit.producer or 'unknown'}.")
+        dbg.write(f"Compiled with DWARF {unit.version} debugging format.")
+        dbg.write("Does not include preprocessor macro info.")
