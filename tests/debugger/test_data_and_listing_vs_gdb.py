@@ -49,7 +49,7 @@ SCRIPT = [
     "set listsize 5", "list 20", "list", "list walk", "up", "list", "set listsize 10",
     "p MID", "p/x LOW", "p glevel == MID", "whatis MID", "whatis ANON_A", "p/d HIGH", "p ANON_B", "p anon_e",
     "p MID + 1", "p (level_t)11",
-    "p $al", "p $ah", "p/x $al", "p/c $al", "whatis $al",
+    "p $al", "p $ah", "p/x $al", "p/c $al", "whatis $al", "ptype $eflags", "whatis $eflags",
     "p 3.5 % 2", "p 1.5 & 1", "p -ratio", "p -0.0", "p 1 << 32", "p 1 >> 40", "p 1 << -1", "p 1LL << 40",
     "p ~greeting", "p -greeting", "p *(void *)greeting", "p *$sp", "p ''", "p 0x", "p 12ab",
     "x/2dw &data",

@@ -87,7 +87,7 @@ def flags_text(value: int, fields: tuple[tuple[str, int], ...]) -> str:
 
 def ptype_flags(name: str, fields: tuple[tuple[str, int], ...]) -> list[str]:
     """``ptype`` of a flags type (gdb c_type_print_base_1, TYPE_CODE_FLAGS: one-bit fields)."""
-    return [f"type = flag {name} {{", *(f"    bool {n} @{bit};" for n, bit in fields), "}"]
+    return [f"type = flag {name} {{", *(f"    bool {n + ' ' if n else ''}@{bit};" for n, bit in fields), "}"]
 
 
 def physical(regs: list[int], n: int) -> int:

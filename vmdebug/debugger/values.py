@@ -88,9 +88,12 @@ class Value(Record):
         return self.value & ((1 << (8 * size)) - 1)
 
 
-EFLAGS_BITS = ((0, "CF"), (2, "PF"), (4, "AF"), (6, "ZF"), (7, "SF"), (8, "TF"), (9, "IF"), (10, "DF"),
-               (11, "OF"), (14, "NT"), (16, "RF"), (17, "VM"), (18, "AC"), (19, "VIF"), (20, "VIP"),
-               (21, "ID"))
+#: EFLAGS bits as gdb's i386 target description names them (features/i386/32bit-core.xml;
+#: Intel SDM Vol. 1, 3.4.3: bit 1 is reserved, always 1, and has no name).
+EFLAGS_FIELDS = (("CF", 0), ("", 1), ("PF", 2), ("AF", 4), ("ZF", 6), ("SF", 7), ("TF", 8), ("IF", 9),
+                 ("DF", 10), ("OF", 11), ("NT", 14), ("RF", 16), ("VM", 17), ("AC", 18), ("VIF", 19),
+                 ("VIP", 20), ("ID", 21))
+EFLAGS_BITS = tuple((bit, name) for name, bit in EFLAGS_FIELDS if name)
 
 
 def eflags_text(v: int) -> str:

@@ -55,8 +55,7 @@ REG_NUMBER = {r.name: i for i, r in enumerate(REGS)}
 SEGMENTS = {"cs": 0x23, "ss": 0x2B, "ds": 0x2B, "es": 0x2B, "fs": 0, "gs": 0}
 
 # EFLAGS bits, Intel SDM Vol. 1, 3.4.3 "EFLAGS Register" (bit 1 is reserved, always 1).
-_EFLAGS = (("CF", 0), ("", 1), ("PF", 2), ("AF", 4), ("ZF", 6), ("SF", 7), ("TF", 8), ("IF", 9), ("DF", 10),
-           ("OF", 11), ("NT", 14), ("RF", 16), ("VM", 17), ("AC", 18), ("VIF", 19), ("VIP", 20), ("ID", 21))
+from vmdebug.debugger.values import EFLAGS_FIELDS as _EFLAGS  # noqa: E402
 
 
 # The types of gdb/features/i386/32bit-sse.xml.

@@ -114,6 +114,11 @@ def cmd_ptype(dbg: "Debugger", arg: str) -> None:
     if t is fpregs.MXCSR:               # a tdesc flags type (c_type_print_base: TYPE_CODE_FLAGS)
         dbg.lines_out(fpregs.ptype_flags(t.name or "", fpregs.MXCSR_FLAGS))
         return
+    from vmdebug.debugger.variables import EFLAGS
+    if t is EFLAGS:
+        from vmdebug.debugger.values import EFLAGS_FIELDS
+        dbg.lines_out(fpregs.ptype_flags(t.name or "", EFLAGS_FIELDS))
+        return
     offsets = "o" in flags
     # typeprint.c whatis_exp: the header only for a struct or union itself, not a pointer
     # to one or a typedef of one
