@@ -1,7 +1,7 @@
 """Examining source and code: list, disassemble, info symbol, info line, info source."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from vmdebug.debugger.commands.breakpoints import current_file, resolve_location
 from vmdebug.debugger.commands.data import insn_text, set_next_address
@@ -128,11 +128,19 @@ def _around_main(dbg: "Debugger") -> tuple[str, int] | None:
 def cmd_disassemble(dbg: "Debugger", arg: str) -> None:
     """Disassemble a function (the current one by default) or START,END / START,+LENGTH.
 
-    Usage: disassemble [FUNCTION | ADDRESS | START,END | START,+LEN]"""
+    Usage: disassemble [/r] [/s] [FUNCTION | ADDRESS | START,END | START,+LEN]
+    /r shows each instruction's bytes, /s the source lines above their code."""
     arg = arg.strip()
-    for mod in ("/r", "/m", "/s"):
-        if arg.startswith(mod):
-            arg = arg[2:].strip()
+    mods = ""
+    while arg.startswith("/"):
+        word, _, arg = arg.partition(" ")
+        mods += word[1:]
+        arg = arg.strip()
+    for c in mods:
+        if c not in "rsm":
+            raise DebugError("Invalid disassembly modifier.")
+    if "m" in mods and "s" in mods:
+        raise DebugError("Cannot specify both /m and /s.")
     info = dbg.info
     if "," in arg:
         a, _, b = arg.partition(",")
@@ -149,20 +157,146 @@ def cmd_disassemble(dbg: "Debugger", arg: str) -> None:
         title = f"Dump of assembler code for function {func.name}:"
     dbg.write(title)
     pc = dbg.selected_frame().pc
-    addr = start
-    while addr < end:
-        text, length = insn_text(dbg, addr)
-        mark = "=> " if addr == pc else "   "
-        if func is not None:
-            lab = f"<+{addr - func.address}>"
-        else:
-            # gdb_pretty_print_insn always prints the offset, <main+0> too
-            lab = dbg.label(addr)
-            if lab.endswith(">") and "+" not in lab:
-                lab = lab[:-1] + "+0>"
-        dbg.write(f"{mark}{addr:#010x} {lab}:\t{text}")
-        addr += length
+
+    def dump(lo: int, hi: int) -> None:
+        """disasm.c dump_insns: each instruction from lo up to hi."""
+        addr = lo
+        while addr < hi:
+            text, length = insn_text(dbg, addr)
+            mark = "=> " if addr == pc else "   "
+            if func is not None:
+                # build_address_symbolic: no symbol holds the padding after a function
+                lab = f"<+{addr - func.address}>" if dbg.label(addr) else ""
+            else:
+                # gdb_pretty_print_insn always prints the offset, <main+0> too
+                lab = dbg.label(addr)
+                if lab.endswith(">") and "+" not in lab:
+                    lab = lab[:-1] + "+0>"
+            raw = ""
+            if "r" in mods:             # the opcode bytes, padded as gdb 13 pads them
+                data, _bad = dbg.memory.try_read(addr, length)
+                raw = " ".join(f"{b:02x}" for b in data).ljust(19) + "\t"
+            dbg.write(f"{mark}{addr:#010x}{' ' + lab if lab else ''}:\t{raw}{text}")
+            addr += length
+    if "s" in mods and info.sal(start) is not None:
+        _source_and_assembly(dbg, start, end, dump)
+    elif "m" in mods and info.sal(start) is not None:
+        _source_order(dbg, start, end, dump)
+    else:
+        dump(start, end)
     dbg.write("End of assembler dump.")
+
+
+def _source_and_assembly(dbg: "Debugger", low: int, high: int, dump: "Callable[[int, int], None]") -> None:
+    """disasm.c do_mixed_source_and_assembly (``disassemble /s``): in address order, each
+    line-table range under its source line, with the lines before it that have no code of
+    their own, the file's name when it changes, a blank line between groups."""
+    info = dbg.info
+    first = info.sal(low)
+    assert first is not None
+    # The lines with code in the range (the first pass's dis_line_table).
+    has_code: set[tuple[str, int]] = set()
+    addr = low
+    while addr < high:
+        sal = info.sal(addr)
+        if sal is not None:
+            has_code.add((sal[0], sal[1]))
+        addr += insn_text(dbg, addr)[1]
+    # first_le: the line table's first entry in the range, which an eliminated prologue
+    # can leave before the line find_pc_line gives for its pc.
+    first_line = _first_row_line(dbg, first[0], low, high)
+    last_file: str | None = None
+    last_line = 0
+    addr = low
+    while addr < high:
+        sal = info.sal(addr)
+        preceding: tuple[int, int] | None = None
+        new_line = False
+        file, line = (sal[0], sal[1]) if sal is not None else (None, 0)
+        if file != last_file:
+            new_line = True
+            if last_line == 0 and first_line is not None and first_line < line:
+                preceding = (first_line, line)
+        elif file is not None:
+            if line > last_line + 1 and last_line != 0:
+                k = line - 1
+                while k > last_line and (file, k) not in has_code:
+                    k -= 1
+                if k < line - 1:
+                    preceding = (k + 1, line)
+            new_line = line != last_line
+        if new_line:
+            if addr > low:
+                dbg.write("")
+            if file != last_file:
+                dbg.write(f"{info.short_file(file)}:" if file is not None else "unknown:")
+            if preceding is not None and file is not None:
+                for k in range(*preceding):
+                    dbg.write(dbg.source_text_line(file, k))
+            dbg.write(dbg.source_text_line(file, line) if file is not None
+                      else "--- no source info for this pc ---")
+        end = min(sal[3], high) if sal is not None and sal[3] else addr + 1
+        dump(addr, end)
+        # dump_insns stops at the first instruction at or past end
+        nxt = addr
+        while nxt < end:
+            nxt += insn_text(dbg, nxt)[1]
+        addr = nxt
+        last_file, last_line = file, line
+
+
+def _source_order(dbg: "Debugger", low: int, high: int, dump: "Callable[[int, int], None]") -> None:
+    """disasm.c do_mixed_source_and_assembly_deprecated (``disassemble /m``): the line
+    table's rows in the range sorted by line, each line once with all its code, the lines
+    between them that have none, a blank line after each line's code."""
+    sal = dbg.info.sal(low)
+    sub = _subfile(dbg, sal[0], low) if sal is not None else None
+    if sub is None:
+        dump(low, high)
+        return
+    rows = sub.rows
+    i = 0
+    while i < len(rows) - 1 and rows[i].pc < low:
+        i += 1
+    mle: list[tuple[int, int, int]] = []
+    while i < len(rows) - 1 and rows[i].pc < high:
+        a, b = rows[i], rows[i + 1]
+        i += 1
+        if (a.line, a.pc) == (b.line, b.pc) or a.line == 0:
+            continue
+        mle.append((a.line, a.pc, b.pc))
+    if i == len(rows) - 1 and rows[i].pc < high:
+        last = dbg.info.sal(rows[i].pc)
+        mle.append((rows[i].line, rows[i].pc, last[3] if last is not None else rows[i].pc))
+    mle.sort()
+    next_line = 0
+    for k, (line, lo, hi) in enumerate(mle):
+        if line >= next_line:
+            for n in range(next_line if next_line else line, line + 1):
+                dbg.write(dbg.source_text_line(sub.path, n))
+            next_line = line + 1
+        dump(lo, hi)
+        if k == len(mle) - 1 or mle[k + 1][0] > line:
+            dbg.write("")
+
+
+def _subfile(dbg: "Debugger", file: str, pc: int) -> Any:
+    gl = dbg.info.gdb_lines
+    unit = gl.unit_for(pc) if gl is not None else None
+    return next((s for s in unit.subfiles if s.path == file), None) if unit is not None else None
+
+
+def _first_row_line(dbg: "Debugger", file: str, low: int, high: int) -> int | None:
+    """The line of the first line-table row at or after ``low`` in ``file``'s table, if
+    it is before ``high``."""
+    import bisect
+    sub = _subfile(dbg, file, low)
+    if sub is None:
+        return None
+    k = bisect.bisect_left(sub.pcs, low)
+    if k < len(sub.rows) and sub.rows[k].pc < high:
+        return sub.rows[k].line
+    return None
 
 
 @command("info symbol", category="files", example="$eip")
