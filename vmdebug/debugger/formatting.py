@@ -89,37 +89,3 @@ def info_registers(regs: list[int | None], names: list[str], label: Callable[[in
 GROUPS = {"general": (*GENERAL, *(n for n, _ in SEGMENT_REGS)), **FP.GROUPS}
 GROUPS["all"] = (*GROUPS["general"], *FP.FP_NAMES)
 GROUPS["system"] = ("orig_eax",)
-
-
-SIZES = {"b": 1, "h": 2, "w": 4, "g": 8}
-PER_LINE = {1: 8, 2: 8, 4: 4, 8: 2}
-
-
-def parse_fmt(spec: str, last_fmt: str, last_size: int) -> tuple[int, str, int]:
-    """``/8xw`` -> (count, format, size).  Unspecified parts default as gdb's ``x`` does."""
-    count, fmt, size = 1, last_fmt, last_size
-    digits = ""
-    i = 0
-    while i < len(spec) and (spec[i].isdigit() or (spec[i] == "-" and not digits)):
-        digits += spec[i]
-        i += 1
-    if digits:
-        count = int(digits)
-    size_given = False
-    for ch in spec[i:]:
-        if ch in SIZES:
-            size = SIZES[ch]
-            size_given = True
-        elif ch in "xduotacfsizr":
-            fmt = ch
-        else:
-            raise DebugError(f'Invalid number "{spec}".' if ch.isdigit() else f'Undefined output format "{ch}".')
-    if fmt == "c" and not size_given:
-        size = 1
-    if fmt == "a" and not size_given:
-        size = 4
-    if fmt in ("x", "d", "u", "o", "t", "z") and not size_given and last_fmt in ("c", "a", "s", "i"):
-        size = 4
-    if fmt == "f" and not size_given and size not in (4, 8):
-        size = 8                # printcmd.c decode_format: floating point is word or giant
-    return count, fmt, size

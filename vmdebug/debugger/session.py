@@ -203,8 +203,10 @@ class Debugger:
         self.forks_said: set[int] = set()     # children the last scan announced as the output went past
         self.exit_said: int | None = None    # the followed child whose exit it announced so
         self.settings = Settings()
-        self.x_state: tuple[str, int, int | None] = ("x", 4, None)   # fmt, size, next address
-        self.x_count = 1                                              # the last x's count
+        # x's last format letter ("": by type), size letter and next address, and its last
+        # count (printcmd.c last_format, last_size, next_address, last_count)
+        self.x_state: tuple[str, str, int | None] = ("", "w", None)
+        self.x_count = 0
         self.list_pos: tuple[str, int] | None = None                  # file, last line listed
         self.last_command = ""          # the command running (until LOCATION is "advance", as gdb runs it)
         #: Why the cursor last stopped (for info program and $_siginfo): set by every report.

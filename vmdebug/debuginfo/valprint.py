@@ -190,6 +190,13 @@ def format_value(t: CType, data: bytes, address: int | None = None, fmt: str = "
     return printer.common_val_print(val, 0, fmt, opts.max_depth)
 
 
+def print_string_at(elttype: CType, addr: int, memory: Memory, options: PrintOptions | None = None) -> tuple[str, int]:
+    """printcmd.c print_formatted for ``x/s``: val_print_string of characters of type
+    ``elttype`` at ``addr`` (``int8_t``, ``char16_t``, ``char32_t`` by unit size), with
+    gdb's print elements and repeats settings; the text and how many characters it read."""
+    return _Printer(memory, None, options or PrintOptions()).val_print_string_read(elttype, addr)
+
+
 def parse_print_format(letters: str, last_format: str = "") -> str:
     """The format letter of ``print/LETTERS`` (decode_format + validate_format): a
     count or a size letter is refused, so is ``i``; ``r`` (raw) and ``m`` (memory
@@ -462,6 +469,11 @@ class _Printer:
         """val_print_string (len -1): read up to print-elements characters or the NUL in
         chunks of 8 (target_read_string); ``...`` when more follows; a read error
         after what was read as ``<error: Cannot access memory at address 0x...>``."""
+        return self.val_print_string_read(elttype, addr)[0]
+
+    def val_print_string_read(self, elttype: CType, addr: int) -> tuple[str, int]:
+        """:meth:`val_print_string` and the number of characters it read (with the NUL),
+        which is what gdb's val_print_string returns: ``x/s`` goes on after them."""
         width = max(elttype.length, 1)
         fetchlimit = self.opts.print_max
         buf = bytearray()
@@ -494,7 +506,7 @@ class _Printer:
                               self.opts.print_max, self.opts.repeat_count_threshold)
         if err:
             out += f"<error: Cannot access memory at address {paddress(cur)}>"
-        return out
+        return out, len(buf) // width
 
     # ---- aggregates --------------------------------------------------------------------
     def _array(self, val: Value, st: CType, recurse: int, fmt: str, max_depth: int) -> str:

@@ -1,11 +1,11 @@
 """Examining data: print, output, x, display, info registers, ptype/whatis."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from vmdebug.debugger import values as V
 from events.codes import REG_IDS
-from vmdebug.debugger.formatting import GENERAL, PER_LINE, info_registers, parse_fmt
+from vmdebug.debugger.examine import insn_text, printed_value, set_next_address  # noqa: F401 (used elsewhere)
+from vmdebug.debugger.formatting import GENERAL, info_registers
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import AfterValueError, DebugError
 
@@ -50,6 +50,7 @@ def cmd_print(dbg: "Debugger", arg: str) -> None:
         v = dbg.values[-1]
     else:
         v = dbg.evaluate(expr)
+    printed_value(dbg, v)           # print_formatted: x goes on after the value
     try:
         if v.type.strip().kind == "void" and not v.optimized_out:
             text = "void"
@@ -71,6 +72,7 @@ def cmd_output(dbg: "Debugger", arg: str) -> None:
     Usage: output[/FMT] EXPR"""
     fmt, expr = print_format(dbg, arg)
     v = dbg.evaluate(expr)
+    printed_value(dbg, v)
     dbg.out.text("void" if v.type.strip().kind == "void" else dbg.show_value(v, fmt))
 
 
@@ -152,187 +154,6 @@ def cmd_whatis(dbg: "Debugger", arg: str) -> None:
     dbg.write(f"type = {whatis_text(t, named)}")  # type: ignore[arg-type]
 
 
-def insn_text(dbg: "Debugger", addr: int) -> tuple[str, int]:
-    """gdb's ``x/i`` text of the instruction at ``addr`` and its length, in the flavor
-    ``set disassembly-flavor`` chose (gdb's default ``att``, or ``intel``).
-
-    gdb prints through libopcodes like objdump, except that a branch target is
-    ``0x8049176 <main+6>`` (its print_address) where objdump says ``8049176 <main+6>``."""
-    # The instruction tables load on the first x/i, not with every session (issue #17).
-    from vmdebug.isa.decoder import decode
-    from vmdebug.isa.operands import Rel
-    code = dbg.memory.read(addr, 1) and dbg.memory.try_read(addr, 15)[0]
-    try:
-        insn = decode(code, addr)
-    except Exception:
-        return "(bad)", 1
-    if dbg.settings.disassembly_flavor == "intel":
-        from vmdebug.isa import disasm as printer
-    else:
-        from vmdebug.isa import disasm_att as printer  # type: ignore[no-redef]
-    head = " ".join((*insn.prefixes, printer.mnemonic_text(insn)))
-    ops = []
-    for i in printer.operand_order(insn):
-        op = insn.operands[i]
-        if isinstance(op, Rel):
-            lab = dbg.label(op.target)
-            ops.append(f"{op.target:#x}" + (f" {lab}" if lab else ""))
-        else:
-            ops.append(printer.format_operand(insn, i))
-    return (f"{head:<6} {','.join(ops)}" if ops else head), insn.length
-
-
-def _x_address(dbg: "Debugger", expr: str) -> int:
-    """gdb x_command: a pointer's value, an lvalue array's (or function's) address, else the value."""
-    from vmdebug.debugger import evaluate as EV
-    v = dbg.evaluate(expr)
-    t = v.type.strip()
-    if t.kind == "error":
-        return v.address or 0
-    if t.kind == "void":                # $nosuch: gdb's value_as_address refuses it
-        raise DebugError("Value can't be converted to integer.")
-    if t.kind == "func":
-        return v.code_address if v.code_address is not None else v.address or 0
-    if t.kind in ("array", "struct", "union") and v.lval == "memory" and v.address is not None:
-        return v.address
-    if t.kind == "array":
-        # gdb copies an array that is not in memory ("abc", $arr) into the inferior by
-        # calling its malloc (value_coerce_to_target); a recorded history cannot.
-        raise DebugError("Attempt to take address of value not located in memory.")
-    if t.kind in ("struct", "union"):                  # value_as_address: unpack_long
-        raise DebugError("Value can't be converted to integer.")
-    ctx = dbg.context()
-    EV.fetch(ctx, v)
-    return EV.as_int(v) & 0xFFFFFFFF
-
-
-#: The type x reads each item as (printcmd.c do_examine: builtin_intN by unit size).
-_X_TYPES: dict[int, Any] = {}
-
-
-def _x_type(size: int) -> Any:
-    from vmdebug.debuginfo import ctype as T
-    t = _X_TYPES.get(size)
-    if t is None:
-        t = _X_TYPES[size] = T.make_int(f"int{8 * size}_t", size, True)
-        t.nottext = True            # gdb's builtin_int8 is data, not a character
-    return t
-
-
-def set_next_address(dbg: "Debugger", addr: int) -> None:
-    """gdb's set_next_address: ``x`` with no address goes on from ``addr``, and ``$_`` is
-    ``(void *) addr`` (info line, info breakpoints)."""
-    from vmdebug.debugger import evaluate as EV
-    from vmdebug.debuginfo import ctype as T
-    fmt, size, _ = dbg.x_state
-    dbg.x_state = (fmt, size, addr)
-    dbg.convenience["_"] = EV.make_int(T.pointer_to(T.VOID), addr)
-
-
-def _remember_examined(dbg: "Debugger", addr: int, size: int, data: bytes | None) -> None:
-    """x_command: ``$_`` is the last address examined, a pointer to the type it was read
-    as; ``$__`` the contents read there (void when the print did not read them as that
-    value: strings, instructions)."""
-    from vmdebug.debugger import evaluate as EV
-    from vmdebug.debugger.values import Value
-    from vmdebug.debuginfo import ctype as T
-    t = _x_type(size)
-    dbg.convenience["_"] = EV.make_int(T.pointer_to(t), addr)
-    if data is None:
-        dbg.convenience.pop("__", None)
-    else:
-        dbg.convenience["__"] = Value(t, data, lval="memory", address=addr)
-
-
-def examine(dbg: "Debugger", fmt_spec: str, expr: str, command: bool = False) -> list[str]:
-    """The lines ``x/FMT EXPR`` prints (gdb's do_examine).  ``command``: the ``x`` command
-    itself, which also keeps its count and sets ``$_`` and ``$__`` (x_command; a display
-    does neither)."""
-    last_fmt, last_size, nxt = dbg.x_state
-    count, fmt, size = parse_fmt(fmt_spec, last_fmt, last_size)
-    if command:
-        if not fmt_spec and not expr:       # a bare x repeats the last count too
-            count = dbg.x_count
-        dbg.x_count = count
-    remember = _remember_examined if command else (lambda *_args: None)
-    if expr:
-        addr = _x_address(dbg, expr)
-    elif nxt is not None:
-        addr = nxt
-    else:
-        raise DebugError("Argument required (starting display address).")
-    out: list[str] = []
-    mem = dbg.memory
-
-    def prefix(a: int) -> str:
-        # gdb print_address (do_examine): any address a symbol holds, code or data
-        # (<shorts+4>), by its ELF name (print asm-demangle is off: <save.0>)
-        lab = dbg.symbolize(a, demangle=False)
-        return f"{a:#x}" + (f" {lab}" if lab else "") + ":"
-    if fmt == "s":
-        # val_print_string: at most print-elements characters, "..." when no NUL came within
-        # them, and the next string starts after what was read
-        limit = dbg.settings.print_options.print_max
-        for _ in range(count):
-            data = mem.read_string(addr, limit)
-            if data is None:
-                dbg.lines_out(out)
-                raise DebugError(f"{prefix(addr)}\t<error: Cannot access memory at address {addr:#x}>")
-            shown = data
-            if not data.endswith(b"\0") and mem.try_read(addr + len(data), 1)[0] == b"\0":
-                shown += b"\0"             # the limit fell on the NUL: no "..." (gdb peeks at it)
-            out.append(f"{prefix(addr)}\t{V.string_text(shown, limit)}")
-            remember(dbg, addr, 1, None)
-            addr += len(data) if data.endswith(b"\0") else len(data)
-        dbg.x_state = ("s", 1, addr)
-        return out
-    if fmt == "i":
-        pc = dbg.selected_frame().pc
-        for _ in range(count):
-            try:
-                text, length = insn_text(dbg, addr)
-            except DebugError:
-                dbg.lines_out(out)
-                raise DebugError(f"   {prefix(addr)}\tCannot access memory at address {addr:#x}") from None
-            mark = "=> " if addr == pc else "   "
-            out.append(f"{mark}{prefix(addr)}\t{text}")
-            remember(dbg, addr, 1, None)
-            addr += length
-        dbg.x_state = ("i", size, addr)
-        return out
-    per_line = PER_LINE[size]
-    item_fmt = "z" if fmt == "x" else fmt
-    line = ""
-    for k in range(count):
-        if k % per_line == 0:
-            if line:
-                out.append(line)
-            line = prefix(addr)
-        data, bad = mem.try_read(addr, size)
-        if bad is not None:
-            if line != prefix(addr) or k % per_line:
-                out.append(line)
-                dbg.lines_out(out)
-                raise DebugError(f"Cannot access memory at address {addr:#x}")
-            dbg.lines_out(out)
-            raise DebugError(f"{line}\tCannot access memory at address {addr:#x}")
-        remember(dbg, addr, size, data)
-        v = int.from_bytes(data, "little")
-        if item_fmt == "t":
-            text = format(v, f"0{size * 8}b")
-        elif item_fmt == "f" and size in (4, 8):     # float_type_from_length: float, double
-            from vmdebug.debuginfo import ctype as T, valprint
-            text = valprint.format_value(T.FLOAT if size == 4 else T.DOUBLE, data, top_level=False)
-        else:                                       # /f of a byte or halfword: its integer
-            text = V.format_int(v, size, "d" if item_fmt == "f" else item_fmt, dbg.label)
-        line += "\t" + text
-        addr = (addr + size) & 0xFFFFFFFF
-    if line:
-        out.append(line)
-    dbg.x_state = (fmt, size, addr)
-    return out
-
-
 @command("x", category="data", example="/4xw $esp")
 def cmd_x(dbg: "Debugger", arg: str) -> None:
     """Examine memory: x/NFU ADDRESS (N items, format F, unit size U).
@@ -340,8 +161,8 @@ def cmd_x(dbg: "Debugger", arg: str) -> None:
     F: x d u o t c a s i z   U: b (1 byte) h (2) w (4) g (8).
     Examples: x/8xw $esp   x/s 0x804a004   x/5i $eip   x/16xb &buf
     Without an address, continues after the last examined item."""
-    fmt, expr = _split_fmt(arg)
-    dbg.lines_out(examine(dbg, fmt, expr, command=True))
+    from vmdebug.debugger.examine import x_command
+    dbg.lines_out(x_command(dbg, arg))
 
 
 @command("info registers", aliases=("info r",), category="data", example="eax", needs="registers")
@@ -419,7 +240,8 @@ def _show_display(dbg: "Debugger", d) -> None:  # type: ignore[no-untyped-def]
         # the examined lines on the next line, or after two spaces for one unit but i.
         count, form, size = xfmt
         head = f"{d.number}: x/{count if count != 1 else ''}{form}{size if form not in 'is' else ''} {d.expr}"
-        lines = examine(dbg, fmt, d.expr)
+        from vmdebug.debugger.examine import Format, examine_lines, x_address
+        lines = examine_lines(dbg, Format(count, form, size), x_address(dbg, d.expr))
         if count != 1 or form == "i" or not lines:
             dbg.write(head)
             dbg.lines_out(lines)
@@ -428,6 +250,7 @@ def _show_display(dbg: "Debugger", d) -> None:  # type: ignore[no-untyped-def]
             dbg.lines_out(lines[1:])
         return
     v = dbg.evaluate(d.expr)
+    printed_value(dbg, v)
     prefix = f"/{fmt} " if fmt else ""
     dbg.write(f"{d.number}: {prefix}{d.expr} = {dbg.show_value(v, fmt[-1:] if fmt else '')}")
 
