@@ -30,6 +30,7 @@ int kill(pid_t pid, int sig);
 /* raise(sig): kill(getpid(), sig). */
 int raise(int sig);
 
+typedef int sig_atomic_t;                 /* glibc bits/types/sig_atomic_t.h: an int on i386 */
 typedef void (*sighandler_t)(int);
 typedef unsigned long long sigset_t;     /* the kernel's 64 signals (glibc's is larger) */
 
