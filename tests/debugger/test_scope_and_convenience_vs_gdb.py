@@ -34,6 +34,7 @@ int main(void)
 
 SCRIPT = [
     "p $bpnum", "p $_thread", "p $_inferior", "break 11", "p $bpnum", "tbreak other", "p $bpnum", "run",
+    "p $_siginfo", "p $_siginfo.si_code",
     "p $_hit_bpnum", "p $_hit_locno", "p $_thread", "p gcount", "p ::gcount", "p fill::calls", "p fill::gcount",
     "p fill::n", "p ::hidden", "p other::z", "p fill::nosuch", "p nosuch::x", "p ::nosuch", "up 2", "p gcount",
     "p fill::gcount", "p ::gcount + fill::calls", "whatis fill::calls", "p &fill::calls",

@@ -104,6 +104,10 @@ def siginfo_bytes(dbg: "Debugger") -> bytes | None:
             return struct.pack("<iiiiI", fatal.signal, 0, code, pid, 0).ljust(SIGINFO_SIZE, b"\0")
         return struct.pack("<iiiI", fatal.signal, 0, code, fatal.address & 0xFFFFFFFF).ljust(SIGINFO_SIZE, b"\0")
     stop = dbg.last_stop
+    if stop is not None and stop.reason == "bp" and stop.step == tl.cursor:
+        # gdb stops at a breakpoint on the SIGTRAP of its int3: the kernel's do_trap sends it
+        # with si_code SI_KERNEL (0x80) and no address (arch/x86/kernel/traps.c, do_int3).
+        return struct.pack("<iii", 5, 0, 0x80).ljust(SIGINFO_SIZE, b"\0")
     if stop is not None and stop.reason == "signal" and stop.step == tl.cursor and tl.cursor < tl.last:
         state = tl.history.state_at(tl.cursor + 1)
         esp = state.regs[4]
