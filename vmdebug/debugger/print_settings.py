@@ -275,3 +275,56 @@ def command_print_options(dbg: "Debugger", args: str) -> Iterator[str]:
         yield rest
     finally:
         dbg.settings.print_options = saved
+
+
+_BACKTRACE_SHOW = {"past-main": ('past_main', 'Whether backtraces should continue past "main" is {}.'),
+                   "past-entry": ("past_entry", "Whether backtraces should continue past the entry point "
+                                                "of a program is {}.")}
+
+
+def _backtrace_setting(word: str, verb: str, whole: str = "") -> tuple[str, str]:
+    """The ``set backtrace`` subcommand a prefix names (past-main, past-entry, limit);
+    ``whole`` is the rest of the line, which gdb's errors quote."""
+    whole = whole or word
+    found = [c for c in ("limit", "past-entry", "past-main") if c.startswith(word)] if word else []
+    if len(found) > 1:
+        raise DebugError(f'Ambiguous {verb} backtrace command "{whole}": {", ".join(found)}.')
+    if not found:
+        raise DebugError(f'Undefined {verb} backtrace command: "{whole}".  Try "help {verb} backtrace".')
+    if found[0] == "limit":
+        raise DebugError('vmdebug does not take "set backtrace limit": backtraces go as far as the stack does.')
+    return _BACKTRACE_SHOW[found[0]]
+
+
+def set_backtrace(dbg: "Debugger", arg: str) -> None:
+    """``set backtrace past-main|past-entry [on|off]`` (stack.c set_backtrace_option_defs)."""
+    word, _, value = arg.strip().partition(" ")
+    attr, _ = _backtrace_setting(word, "set", arg.strip())
+    setattr(dbg.settings.frame_options, attr, on_off(value))
+
+
+def show_backtrace(dbg: "Debugger", arg: str) -> None:
+    """``show backtrace past-main|past-entry``."""
+    attr, text = _backtrace_setting(arg.strip().split(" ")[0] if arg.strip() else "", "show")
+    dbg.write(text.format("on" if getattr(dbg.settings.frame_options, attr) else "off"))
+
+
+_RADIX_FORMATS = {16: "x", 10: "", 8: "o"}
+
+
+def set_output_radix(dbg: "Debugger", arg: str) -> None:
+    """``set output-radix 16|10|8`` (valprint.c set_output_radix_1): integers, characters and
+    booleans print in that radix where no format letter is given."""
+    if not arg.strip():
+        raise DebugError("Argument required (integer to set it to).")
+    radix = dbg.eval_long(arg)
+    if radix not in _RADIX_FORMATS:
+        raise DebugError(f"Unsupported output radix ``decimal {radix & UINT_MAX}''; output radix unchanged.")
+    dbg.settings.print_options.output_format = _RADIX_FORMATS[radix]
+    if dbg.interactive:
+        dbg.write(f"Output radix now set to decimal {radix}, hex {radix:x}, octal {radix:o}.")
+
+
+def show_output_radix(dbg: "Debugger") -> None:
+    radix = {v: k for k, v in _RADIX_FORMATS.items()}[dbg.settings.print_options.output_format]
+    dbg.write(f"Default output radix for printing of values is {radix}.")

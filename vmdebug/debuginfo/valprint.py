@@ -335,7 +335,9 @@ class _Printer:
 
     # ---- scalars ---------------------------------------------------------------------
     def _int(self, val: Value, fmt: str) -> str:
-        """c_value_print_int: the number, and for a character type the character too."""
+        """c_value_print_int: the number, and for a character type the character too (with
+        ``set output-radix`` 16 or 8 the number alone, in that radix)."""
+        fmt = fmt or self.opts.output_format
         if fmt:
             return self.scalar_formatted(val, fmt)
         out = self.scalar_formatted(val, "")
@@ -344,7 +346,8 @@ class _Printer:
         return out
 
     def _bool(self, val: Value, fmt: str) -> str:
-        """generic_value_print_bool: false, true, else the number."""
+        """generic_value_print_bool: false, true, else the number (or in the output radix)."""
+        fmt = fmt or self.opts.output_format
         if fmt:
             return self.scalar_formatted(val, fmt)
         v = self.unpack_long(val.type.strip(), val.data)
