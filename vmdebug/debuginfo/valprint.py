@@ -7,11 +7,10 @@ A port of gdb/printcmd.c (``print_formatted``, ``print_scalar_formatted``,
 ``c_value_print_inner`` and its helpers), gdb/valprint.c
 (``common_val_print``, ``generic_value_print``, ``value_print_array_elements``,
 ``val_print_string``, ``value_print_scalar_formatted``) and
-gdb/cp-valprint.c (``cp_print_value_fields``, C subset), with the default
-print settings (``print elements``, ``repeats`` and ``pretty`` set by the user, the
-others gdb's defaults): ``print elements 200``, ``repeats 10``, ``max-depth 20``,
-``max-value-size 65536``, ``print symbol on``, ``print address on``,
-``print union on``, ``print pretty off``, ``stop-print-at-null off``.
+gdb/cp-valprint.c (``cp_print_value_fields``, C subset), with gdb's print settings
+(:class:`vmdebug.debuginfo.valprint_options.PrintOptions`: elements, repeats, max-depth,
+pretty, array, array-indexes, address, symbol, null-stop, union, nibbles, output-radix;
+``max-value-size 65536``).
 
 What the interface cannot know and the caller must supply:
 
