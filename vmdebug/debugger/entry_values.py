@@ -277,8 +277,15 @@ def frame_arg_texts(dbg: "Debugger", frame: "Frame") -> list[str]:
     agree, ``n=6, n@entry=5`` when they differ; an unknown entry value prints nothing."""
     from vmdebug.debugger import evaluate as EV
     from vmdebug.debugger.variables import arg_text, frame_params, make_context, variable_value
+    params = frame_params(dbg, frame)
+    # print_frame_args: "presence" shows that there are arguments, "none" their names only
+    mode = dbg.settings.frame_options.print_frame_arguments
+    if mode == "presence":
+        return ["..."] if params else []
+    if mode == "none":
+        return [f"{var.name}=..." for var in params]
     out = []
-    for var in frame_params(dbg, frame):
+    for var in params:
         try:
             v = variable_value(dbg, var, frame)
             val_error = None

@@ -125,12 +125,14 @@ def sigtramp_regs(dbg: "Debugger", pc: int, sp: int) -> dict[int, int] | None:
 
 def _shadow(dbg: "Debugger", limit: int | None = None) -> list[Shadow]:
     """(pc, return slot, saved return, sp, extra) of each real frame from the recorded calls,
-    innermost first, up to main (gdb's ``backtrace past-main`` is off), or the first ``limit``.
+    innermost first, up to main (unless ``backtrace past-main`` is on: to the entry point), or the
+    first ``limit``.
     ``extra`` is "sigtramp" for the signal trampoline between a handler and the code it
     interrupted, and, for that code's frame, its registers as the kernel saved them."""
     state = dbg.tl.state
     info = dbg.info
     stack = list(state.stack)
+    past_main = dbg.settings.frame_options.past_main     # set backtrace past-main, bt -past-main
     pc = state.regs[C.EIP]
     sp = state.regs[C.ESP]
     out: list[Shadow] = []
@@ -144,7 +146,7 @@ def _shadow(dbg: "Debugger", limit: int | None = None) -> list[Shadow]:
         func = info.function_at(pc - 1 if out and not isinstance(saved, dict) else pc)
         out.append((pc, entry[3] if entry else None, entry[2] if entry else None, sp, saved))
         saved = None
-        if entry is None or (func is not None and func.name == "main"):
+        if entry is None or (func is not None and func.name == "main" and not past_main):
             break
         pc = entry[2]
         sp = entry[3] + 4

@@ -102,7 +102,8 @@ class Settings(Record):
     def __init__(self, context: bool = True, color: bool = False, listsize: int = 10, confirm: bool = False,
                  follow_fork_mode: str = "parent", stop_on_signals: bool = True,
                  signal_stop: dict[int, bool] | None = None, signal_print: dict[int, bool] | None = None,
-                 detach_on_fork: bool = True, print_options: Any = None, disassembly_flavor: str = "att") -> None:
+                 detach_on_fork: bool = True, print_options: Any = None, disassembly_flavor: str = "att",
+                 frame_options: Any = None) -> None:
         self.context = context
         self.color = color
         self.listsize = listsize
@@ -120,7 +121,12 @@ class Settings(Record):
         if print_options is None:
             from vmdebug.debuginfo.valprint import PrintOptions
             print_options = PrintOptions()
-        self.print_options = print_options  # set print elements / repeats / pretty
+        self.print_options = print_options  # set print elements / repeats / pretty / ...
+        if frame_options is None:
+            from vmdebug.debugger.print_settings import FrameOptions
+            frame_options = FrameOptions()
+        # set print frame-arguments / entry-values / frame-info, set backtrace past-main / past-entry
+        self.frame_options = frame_options
         # gdb's set disassembly-flavor: att (its default, objdump -d) or intel (objdump -M intel)
         self.disassembly_flavor = disassembly_flavor
 
@@ -335,7 +341,7 @@ class Debugger:
         return self.tl.state.regs[C.EIP]
 
     def frames(self) -> list[Frame]:
-        key = (self.tl.cursor, self.stop_symbols() is not None)
+        key = (self.tl.cursor, self.stop_symbols() is not None, self.settings.frame_options.past_main)
         if self._frames is None or self._frames[0] != key:
             self._frames = (key, build_frames(self))
         return self._frames[1]
@@ -344,7 +350,7 @@ class Debugger:
         """``frames()[0]``, without unwinding the callers while the whole list is not needed
         (gdb unwinds a caller only when asked for it: get_prev_frame).  A stop shows frame 0
         alone, and unwinding a caller reads its unit's DWARF."""
-        key = (self.tl.cursor, self.stop_symbols() is not None)
+        key = (self.tl.cursor, self.stop_symbols() is not None, self.settings.frame_options.past_main)
         if self._frames is not None and self._frames[0] == key:
             return self._frames[1][0]
         if self._frame0 is None or self._frame0[0] != key:
@@ -358,7 +364,7 @@ class Debugger:
         without unwinding all of it (printing a value asks for the selected frame).  The
         full list comes back after, so a motion from this step sees every frame."""
         saved = self._frames
-        self._frames = ((self.tl.cursor, self.stop_symbols() is not None), frames)
+        self._frames = ((self.tl.cursor, self.stop_symbols() is not None, self.settings.frame_options.past_main), frames)
         try:
             yield
         finally:

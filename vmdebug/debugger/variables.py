@@ -562,15 +562,23 @@ def show_value(dbg: "Debugger", v: Value, fmt: str = "", top_level: bool = True,
 
 
 def arg_text(dbg: "Debugger", v: Value) -> str:
-    """gdb print_frame_arg with ``print frame-arguments scalars``: a struct, union or array
-    is ``...``; anything else prints as inside an aggregate (no ``(type *)`` prefix)."""
+    """gdb print_frame_arg: with ``print frame-arguments scalars`` (the default) a struct,
+    union or array is ``...``; anything else, or everything with ``all``, prints as inside an
+    aggregate (no ``(type *)`` prefix), never pretty (get_no_prettyformat_print_options)."""
     # valprint.c value_check_printable: in summary mode even an optimized-out aggregate is "...".
-    if not v.name.startswith("<error: ") and not v.type.is_scalar():
+    summary = dbg.settings.frame_options.print_frame_arguments == "scalars"
+    if summary and not v.name.startswith("<error: ") and not v.type.is_scalar():
         return "..."
+    saved = dbg.settings.print_options
+    if saved.pretty:
+        dbg.settings.print_options = saved.copy()
+        dbg.settings.print_options.pretty = False
     try:
         return show_value(dbg, v, "", top_level=False, strict=True)
     except DebugError as exc:
         return f"<error reading variable: {exc}>"
+    finally:
+        dbg.settings.print_options = saved
 
 
 def frame_line(dbg: "Debugger", frame: "Frame", force_addr: bool = False) -> str:
@@ -583,7 +591,8 @@ def frame_line(dbg: "Debugger", frame: "Frame", force_addr: bool = False) -> str
     loc, show_addr = frame_sal(dbg, frame)
     if force_addr:
         show_addr = True
-    text = (f"{frame.pc:#010x} in " if show_addr else "") + head
+    # print_frame: the pc only with print address on
+    text = (f"{frame.pc:#010x} in " if show_addr and dbg.settings.print_options.addressprint else "") + head
     if loc is not None:
         text += f" at {dbg.info.short_file(loc[0])}:{loc[1]}"
     return text

@@ -7,11 +7,10 @@ A port of gdb/printcmd.c (``print_formatted``, ``print_scalar_formatted``,
 ``c_value_print_inner`` and its helpers), gdb/valprint.c
 (``common_val_print``, ``generic_value_print``, ``value_print_array_elements``,
 ``val_print_string``, ``value_print_scalar_formatted``) and
-gdb/cp-valprint.c (``cp_print_value_fields``, C subset), with the default
-print settings (``print elements``, ``repeats`` and ``pretty`` set by the user, the
-others gdb's defaults): ``print elements 200``, ``repeats 10``, ``max-depth 20``,
-``max-value-size 65536``, ``print symbol on``, ``print address on``,
-``print union on``, ``print pretty off``, ``stop-print-at-null off``.
+gdb/cp-valprint.c (``cp_print_value_fields``, C subset), with gdb's print settings
+(:class:`vmdebug.debuginfo.valprint_options.PrintOptions`: elements, repeats, max-depth,
+pretty, array, array-indexes, address, symbol, null-stop, union, nibbles, output-radix;
+``max-value-size 65536``).
 
 What the interface cannot know and the caller must supply:
 
@@ -44,13 +43,18 @@ from vmdebug.debuginfo.ctype import (
     DW_ATE_boolean,
     DW_ATE_float,
     make_char,
+    make_int,
 )
 from vmdebug.debuginfo.typeprint import type_name
+from vmdebug.debuginfo.valprint_options import PrintOptions
 
 FORMATS = "xduotacfsz"
 #: builtin_true_char / builtin_true_unsigned_char: what /c prints an integer as.
 TRUE_CHAR = make_char("true character", True)
 TRUE_UCHAR = make_char("true character", False)
+#: The index type of a C array as gcc describes it (an unsigned int on i386), for
+#: ``print array-indexes``.
+_INDEX_TYPE = make_int("unsigned int", 4, False)
 
 Memory = Callable[[int, int], bytes]
 #: symbolize(address, demangle) -> "<sym+off>" or "" (valprint_symbols.AddressSymbolizer).
@@ -77,31 +81,6 @@ class ValuePrintError(Exception):
         super().__init__(message)
         self.message = message
         self.before_value = before_value
-
-
-class PrintOptions(Record):
-    """gdb's print settings that matter here (defaults are gdb's)."""
-
-    __slots__ = (
-        "print_max",               # set print elements
-        "repeat_count_threshold",  # set print repeats
-        "max_depth",               # set print max-depth
-        "max_value_size",          # set max-value-size (None: unlimited)
-        "charset",                 # gdb's locale: charprint.UTF8 or charprint.ASCII
-        "symbol_print",            # set print symbol
-        "pretty",                  # set print pretty: a struct's members a line each
-    )
-
-    def __init__(self, print_max: int = 200, repeat_count_threshold: int = 10, max_depth: int = 20,
-                 max_value_size: int | None = 65536, charset: str = CP.UTF8,
-                 symbol_print: bool = True, pretty: bool = False) -> None:
-        self.print_max = print_max
-        self.repeat_count_threshold = repeat_count_threshold
-        self.max_depth = max_depth
-        self.max_value_size = max_value_size
-        self.charset = charset
-        self.symbol_print = symbol_print
-        self.pretty = pretty
 
 
 def paddress(addr: int) -> str:
@@ -287,15 +266,24 @@ class _Printer:
                 prefix = "(" + type_name(t) + ") "
         return prefix + self.common_val_print(val, 0, fmt, self.opts.max_depth)
 
+    def _symbolic(self, addr: int, demangle: bool) -> str:
+        """print_address_symbolic: ``<sym+off>``, or "" where no symbol holds the address."""
+        return self.symbolize(addr & ((1 << 64) - 1), demangle) if self.symbolize is not None else ""
+
     def address_text(self, addr: int, demangle: bool = True) -> str:
-        """print_address_demangle (a pointer: ``demangle`` on) / print_address (/a:
-        asm-demangle, off): ``0x... <sym+off>``."""
-        out = paddress(addr)
-        if self.opts.symbol_print and self.symbolize is not None:
-            sym = self.symbolize(addr & ((1 << 64) - 1), demangle)
-            if sym:
-                out += " " + sym
-        return out
+        """print_address_demangle (a function, a function pointer, a data pointer with
+        ``print symbol`` on): ``0x... <sym+off>``; with ``print address off`` the symbol
+        alone (or nothing)."""
+        sym = self._symbolic(addr, demangle)
+        if not self.opts.addressprint:
+            return sym
+        return paddress(addr) + (" " + sym if sym else "")
+
+    def print_address(self, addr: int) -> str:
+        """print_address (/a): the address and its ELF symbol, whatever ``print address`` and
+        ``print symbol`` say."""
+        sym = self._symbolic(addr, False)
+        return paddress(addr) + (" " + sym if sym else "")
 
     # ---- valprint.c common_val_print ------------------------------------------------
     def common_val_print(self, val: Value, recurse: int, fmt: str, max_depth: int) -> str:
@@ -328,6 +316,8 @@ class _Printer:
             addr = S.extract(val.data[:4], False)
             return self._pointer(st, addr, fmt)
         if kind in ("struct", "union"):
+            if kind == "union" and recurse and not self.opts.unionprint:
+                return "{...}"                          # c_value_print_struct
             return self._fields(val, st, recurse, fmt, max_depth)
         if kind == "int" and st.encoding == DW_ATE_boolean:
             return self._bool(val, fmt)
@@ -351,7 +341,9 @@ class _Printer:
 
     # ---- scalars ---------------------------------------------------------------------
     def _int(self, val: Value, fmt: str) -> str:
-        """c_value_print_int: the number, and for a character type the character too."""
+        """c_value_print_int: the number, and for a character type the character too (with
+        ``set output-radix`` 16 or 8 the number alone, in that radix)."""
+        fmt = fmt or self.opts.output_format
         if fmt:
             return self.scalar_formatted(val, fmt)
         out = self.scalar_formatted(val, "")
@@ -360,7 +352,8 @@ class _Printer:
         return out
 
     def _bool(self, val: Value, fmt: str) -> str:
-        """generic_value_print_bool: false, true, else the number."""
+        """generic_value_print_bool: false, true, else the number (or in the output radix)."""
+        fmt = fmt or self.opts.output_format
         if fmt:
             return self.scalar_formatted(val, fmt)
         v = self.unpack_long(val.type.strip(), val.data)
@@ -419,7 +412,7 @@ class _Printer:
         if fmt in ("", "f"):
             return S.float_to_string(data, length, st.name if is_float and st.kind == "float" else None)
         if fmt == "t":
-            return S.binary_chars(data, False)
+            return S.binary_chars(data, False, self.opts.nibbles)
         if fmt == "x":
             return S.hex_chars(data, False)
         if fmt == "z":
@@ -429,7 +422,7 @@ class _Printer:
             ct = TRUE_UCHAR if S.is_unsigned(st) else TRUE_CHAR
             return self.value_print(Value(ct, (v & 0xFF).to_bytes(1, "little")), "")
         if fmt == "a":
-            return self.address_text(self.unpack_long(st, data), False)
+            return self.print_address(self.unpack_long(st, data))
         raise ValuePrintError(f'Undefined output format "{fmt}".')
 
     # ---- pointers and strings --------------------------------------------------------
@@ -439,9 +432,12 @@ class _Printer:
         unresolved = st.target
         if unresolved is None or unresolved.strip().kind == "func":
             return self.address_text(addr)              # print_function_pointer_address
-        out = self.address_text(addr)
+        if self.opts.symbol_print:
+            out = self.address_text(addr)
+        else:
+            out = paddress(addr) if self.opts.addressprint else ""
         if textual(unresolved, fmt) and addr != 0:
-            out += " " + self.val_print_string(unresolved, addr)
+            out += (" " if out else "") + self.val_print_string(unresolved, addr)
         return out
 
     def _read(self, addr: int, n: int) -> bytes:
@@ -516,7 +512,18 @@ class _Printer:
         if st.length > 0 and elt is not None and elt.length > 0:
             n = st.count or 0
             if textual(elt, fmt) and not val.any_optimized_out():
-                return CP.printstr(elt, val.data, n, False, self.opts.charset, self.opts.print_max,
+                force = False
+                if self.opts.stop_print_at_null:
+                    # print null-stop: up to the first NUL, within print elements; "..." when
+                    # the limit fell before a character that is not NUL
+                    width = elt.length
+                    chars = [S.extract(val.data[k * width:(k + 1) * width], False) for k in range(n)]
+                    length = 0
+                    while length < n and length < self.opts.print_max and chars[length] != 0:
+                        length += 1
+                    force = length == self.opts.print_max and length < n and chars[length] != 0
+                    n = length
+                return CP.printstr(elt, val.data, n, force, self.opts.charset, self.opts.print_max,
                                    self.opts.repeat_count_threshold)
             return "{" + self._elements(val, elt, n, recurse, fmt, max_depth) + "}"
         if elt is None:
@@ -526,19 +533,24 @@ class _Printer:
     def _elements(self, val: Value, elt: CType, n: int, recurse: int, fmt: str, max_depth: int) -> str:
         """value_print_array_elements: runs of more than ``repeats`` equal elements as
         ``x <repeats N times>`` (counting as ``repeats`` elements), at most
-        print-elements elements, then ``...``."""
+        print-elements elements, then ``...``; with ``print array`` an element a line,
+        with ``print array-indexes`` ``[N] = `` before each (maybe_print_array_index: the
+        index printed in the format)."""
         size = elt.length
         threshold = self.opts.repeat_count_threshold
         parts: list[str] = []
         things = 0
         i = 0
         while i < n and things < self.opts.print_max:
+            index = ""
+            if self.opts.print_array_indexes:
+                index = "[" + self.value_print(Value(_INDEX_TYPE, i.to_bytes(4, "little")), fmt) + "] = "
             element = val.component(elt, i * size)
             rep1, reps = i + 1, 1
             while rep1 < n and element.same_contents(val.component(elt, rep1 * size)):
                 reps += 1
                 rep1 += 1
-            text = self.common_val_print(element, recurse + 1, fmt, max_depth)
+            text = index + self.common_val_print(element, recurse + 1, fmt, max_depth)
             if reps > threshold:
                 text += f" <repeats {reps} times>"
                 i = rep1 - 1
@@ -547,7 +559,11 @@ class _Printer:
                 things += 1
             parts.append(text)
             i += 1
-        return ", ".join(parts) + ("..." if i < n else "")
+        more = "..." if i < n else ""
+        if self.opts.prettyformat_arrays:
+            inner = "\n" + " " * (2 + 2 * recurse)
+            return inner + ("," + inner).join(parts) + more + "\n" + " " * (2 * recurse)
+        return ", ".join(parts) + more
 
     def _fields(self, val: Value, st: CType, recurse: int, fmt: str, max_depth: int) -> str:
         """cp_print_value_fields (C): ``{name = value, ...}``; an anonymous member has

@@ -80,10 +80,28 @@ def octal_chars(data: bytes) -> str:
     return "0" + format(v, "o") if v else "0"
 
 
-def binary_chars(data: bytes, zero_pad: bool) -> str:
-    """print_binary_chars (nibbles off)."""
+def binary_chars(data: bytes, zero_pad: bool, nibbles: bool = False) -> str:
+    """print_binary_chars: with ``print nibbles``, groups of four bits after the first one
+    seen, the group holding it printed whole."""
     v = extract(data, False)
-    return format(v, f"0{8 * len(data)}b") if zero_pad else format(v, "b")
+    if not nibbles:
+        return format(v, f"0{8 * len(data)}b") if zero_pad else format(v, "b")
+    out = []
+    seen_one = False
+    for byte in reversed(data):
+        for i in range(8):
+            bit = byte & (0x80 >> i)
+            b = "1" if bit else "0"
+            if seen_one and i % 4 == 0:
+                out.append(" ")
+            if zero_pad or seen_one or bit:
+                out.append(b)
+            elif (0xF0 & (0x80 >> i) and byte & 0xF0) or (0x0F & (0x80 >> i) and byte & 0x0F):
+                out.append(b)
+            seen_one = seen_one or bool(bit)
+    if not zero_pad and not seen_one:
+        out.append("0")
+    return "".join(out)
 
 
 def longest_hex(v: int) -> str:

@@ -451,17 +451,22 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
     types = [(b.kind if b.ranges or b.kind != "hw watchpoint" else "watchpoint") if b.is_watch else
              "dprintf" if b.dprintf else "breakpoint" for b in bps]
     tw = max(14, *(len(t) for t in types)) + 1   # gdb widens the column for "read watchpoint"
-    dbg.write(f"{'Num':<8}{'Type':<{tw}}Disp Enb Address    What")
+    # breakpoint_1: the Address column only with print address on
+    shown = dbg.settings.print_options.addressprint
+
+    def column(text: str) -> str:
+        return text if shown else ""
+    dbg.write(f"{'Num':<8}{'Type':<{tw}}Disp Enb {column('Address    ')}What")
     last: int | None = None             # the last address listed: gdb's set_next_address ($_)
     for b, typ in zip(bps, types):
         disp = "del" if b.temporary else "dis" if b.disable_after else "keep"
         enb = "y" if b.enabled else "n"
         if b.is_watch:
-            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{'':<11}{b.what}")
+            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{column(' ' * 11)}{b.what}")
         elif len(b.locations) > 1:
-            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}<MULTIPLE> ")
+            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{column('<MULTIPLE> ')}")
         else:
-            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{b.address:#010x} "
+            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{column(f'{b.address:#010x} ')}"
                       f"{_where(dbg, b.locations[0] if b.locations else None, b.address)}".rstrip())
             last = b.address
         if b.condition:
@@ -477,7 +482,7 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
         if not b.is_watch and len(b.locations) > 1:
             for k, loc in enumerate(b.locations, 1):
                 num = f"{b.number}.{k}"
-                dbg.write(f"{num:<{8 + tw + 5}}{'y' if loc.enabled else 'n':<4}{loc.address:#010x} "
+                dbg.write(f"{num:<{8 + tw + 5}}{'y' if loc.enabled else 'n':<4}{column(f'{loc.address:#010x} ')}"
                           f"{_where(dbg, loc, loc.address)}".rstrip())
                 last = loc.address
     if last is not None:

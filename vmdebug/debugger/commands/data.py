@@ -39,9 +39,18 @@ def print_format(dbg: "Debugger", arg: str) -> tuple[str, str]:
 def cmd_print(dbg: "Debugger", arg: str) -> None:
     """Print the value of an expression: variables, registers ($eax), memory (*(int *)$esp), arithmetic.
 
-    Usage: print[/FMT] [EXPR]
+    Usage: print [[OPTION]... --] [/FMT] [EXPR]
     FMT is one of x d u o t c a f s z (hex, signed, unsigned, octal, binary, char,
-    address, float, string, zero-padded hex).  Values are numbered $1, $2... for later use."""
+    address, float, string, zero-padded hex).  Values are numbered $1, $2... for later use.
+    OPTIONs (gdb's, ended by --): -pretty -array -array-indexes -elements N -repeats N
+    -max-depth N -null-stop -union -address -symbol -nibbles [on|off]..., e.g. p -pretty -- *t"""
+    from vmdebug.debugger.print_settings import command_print_options
+    with command_print_options(dbg, arg) as rest:
+        _print(dbg, rest)
+
+
+def _print(dbg: "Debugger", arg: str) -> None:
+    """print_command_1 after the options: the format, the value, its history number."""
     fmt, expr = print_format(dbg, arg)
     if not expr:
         # gdb print_command_1: no expression prints the last value again (access_value_history(0)).

@@ -16,20 +16,50 @@ if TYPE_CHECKING:
 def cmd_backtrace(dbg: "Debugger", arg: str) -> None:
     """Print the call stack, innermost frame first, with arguments.
 
-    Usage: backtrace [N] [full]
+    Usage: backtrace [OPTION]... [QUALIFIER]... [COUNT | -COUNT]
+    OPTIONs (gdb's): -full (locals too), -frame-arguments all|scalars|none|presence,
+    -past-main [on|off], -past-entry, -no-filters, -hide, -raw-frame-arguments;
+    QUALIFIERs: full, no-filters, hide.  A negative COUNT prints the outermost frames.
     Frames come from the recorded calls; the saved return addresses and the
     saved-ebp chain on the stack are checked against them, and any
     disagreement (a smashed stack) is reported after the frames."""
+    from vmdebug.debugger.options import UNKNOWN_IS_OPERAND, process_options
+    from vmdebug.debugger.print_settings import BACKTRACE_OPTIONS, check_frame_option
+    # backtrace_command: a copy of the user's frame print and backtrace settings, the options
+    # on it, then the old-style qualifiers (any prefix of full, no-filters, hide)
+    opts = dbg.settings.frame_options.copy()
+    opts.full = opts.no_filters = opts.hide = False
+    rest = process_options(dbg, arg.strip(), UNKNOWN_IS_OPERAND, BACKTRACE_OPTIONS, opts)
+    check_frame_option("print_entry_values", opts.print_entry_values)
+    check_frame_option("print_frame_info", opts.print_frame_info)
+    while rest:
+        word, _, after = rest.partition(" ")
+        if "no-filters".startswith(word):
+            opts.no_filters = True
+        elif "full".startswith(word):
+            opts.full = True
+        elif "hide".startswith(word):
+            opts.hide = True
+        else:
+            break
+        rest = after.strip()
+    saved = dbg.settings.frame_options
+    dbg.settings.frame_options = opts
+    try:
+        _backtrace(dbg, rest, opts.full)
+    finally:
+        dbg.settings.frame_options = saved
+
+
+def _backtrace(dbg: "Debugger", count_exp: str, full: bool) -> None:
+    """backtrace_command_1: COUNT innermost frames, or -COUNT outermost ones; with ``full``
+    each frame's locals (print_frame_local_vars)."""
+    limit = dbg.eval_long(count_exp) if count_exp else None
     frames = dbg.frames()
-    words = arg.split()
-    limit = None
-    for w in words:
-        if w.lstrip("-").isdigit():
-            limit = int(w)
     shown = frames if limit is None else (frames[:limit] if limit >= 0 else frames[limit:])
     for f in shown:
         dbg.write(frame_number(f.level) + dbg.frame_line(f))
-        if "full" in words:
+        if full:
             if f.function is None:
                 dbg.write("No symbol table info available.")
             else:

@@ -146,6 +146,12 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
     elif name in ("print", "p", "pr"):
         from vmdebug.debugger.print_settings import set_print
         set_print(dbg, value)
+    elif name in ("backtrace", "back", "backt", "backtr", "backtra", "backtrac"):
+        from vmdebug.debugger.print_settings import set_backtrace
+        set_backtrace(dbg, value)
+    elif name == "output-radix":
+        from vmdebug.debugger.print_settings import set_output_radix
+        set_output_radix(dbg, value)
     elif name in ("confirm", "pagination", "height", "width", "logging", "verbose"):
         pass
     elif _is_flavor(name):
@@ -186,6 +192,14 @@ def cmd_show(dbg: "Debugger", arg: str) -> None:
         return
     if name == "values":
         _show_values(dbg, rest.strip())
+        return
+    if name in ("backtrace", "back", "backt", "backtr", "backtra", "backtrac"):
+        from vmdebug.debugger.print_settings import show_backtrace
+        show_backtrace(dbg, rest)
+        return
+    if name == "output-radix":
+        from vmdebug.debugger.print_settings import show_output_radix
+        show_output_radix(dbg)
         return
     if _is_flavor(name):                # gdb ignores anything after a setting's name
         dbg.write(f'The disassembly flavor is "{dbg.settings.disassembly_flavor}".')
