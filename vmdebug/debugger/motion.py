@@ -304,17 +304,20 @@ def _check_watch(dbg: "Debugger", wp: "Breakpoint", before: int, after: int,
 
 
 def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Confirm | None = None,
-         use_bps: bool = True) -> Stop:
+         use_bps: bool = True, upto: int | None = None) -> Stop:
     """Find where the command stops; moves the cursor there and returns why."""
     if not forward:
         return _scan(dbg, forward, pred, confirm, use_bps)
     with forks_in_order(dbg) as said:
-        stop = _scan(dbg, forward, pred, confirm, use_bps)
+        stop = _scan(dbg, forward, pred, confirm, use_bps, upto)
     dbg.forks_said = said
     return stop
 
 
-def _scan(dbg: "Debugger", forward: bool, pred: Pred | None, confirm: Confirm | None, use_bps: bool) -> Stop:
+def _scan(dbg: "Debugger", forward: bool, pred: Pred | None, confirm: Confirm | None, use_bps: bool,
+          upto: int | None = None) -> Stop:
+    """``upto``: the last step a forward scan can need (its predicate holds there), so no
+    window reads past it (``stepi N``: a damaged step after it is not this command's)."""
     tl = dbg.tl
     dbg.scan_from = (tl.cursor, tl.state.pid, forward)
     bps = _bp_addrs(dbg) if use_bps else np.zeros(0, dtype=np.int64)
@@ -332,7 +335,7 @@ def _scan(dbg: "Debugger", forward: bool, pred: Pred | None, confirm: Confirm | 
                 return Stop(a - 1, "interrupt")
             b = a + width - 1
             tl.ensure(b, need=a)      # the window is read ahead: the program asks for input only at a
-            b = min(b, tl.last)
+            b = min(b, tl.last) if upto is None else min(b, tl.last, max(upto, a))
             if a > b:
                 tl.goto(tl.last)
                 if tl.interrupted:

@@ -290,9 +290,21 @@ def cmd_stepi(dbg: "Debugger", arg: str) -> None:
         return
     _check_can_go_forward(dbg)
     tl = dbg.tl
-    target = tl.cursor + n
-    # gdb steps N times and stops early at a breakpoint, watchpoint or signal on the way.
-    stop = scan(dbg, True, lambda c: c.steps >= target)
+    start = tl.cursor
+    target = start + n
+    tl.ensure(target)
+    target = min(target, tl.last)
+    # The steps are folded first, so a damaged one is named exactly (a scan would name the
+    # window it read); then gdb's N steps, which stop early at a breakpoint, watchpoint or
+    # signal on the way.
+    shown, out = tl.shown_upto, tl.on_output
+    tl.on_output = None                 # the output comes when the steps are taken, below
+    try:
+        tl.goto(target)
+        tl.goto(start)
+    finally:
+        tl.shown_upto, tl.on_output = shown, out
+    stop = scan(dbg, True, lambda c: c.steps >= target, upto=target)
     if stop.reason != "done":
         report(dbg, stop)
         return
