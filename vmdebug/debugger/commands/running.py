@@ -82,11 +82,14 @@ def _ended_inferior(dbg: "Debugger", scan_from: tuple[int, int, bool] | None, st
     return f"Inferior {followed - PID + 1} (process {followed}) {exit_text(exited[0])}"
 
 
-def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
-    """Print why the cursor stopped, as gdb's normal_stop / print_stop_event do."""
+def report(dbg: "Debugger", stop: Stop, src_only: bool = False, skip: int | None = None) -> None:
+    """Print why the cursor stopped, as gdb's normal_stop / print_stop_event do; ``skip``:
+    how many inlined calls starting here frame 0 hides (Debugger.inline_skip), None for
+    all of them (skip_inline_frames)."""
     tl = dbg.tl
     dbg.frame_level = 0
     dbg.bp_stop = None
+    dbg.inline_skip = (stop.step, skip) if skip is not None else None
     dbg.gone_at = None
     note_stop(dbg, stop)
     scan_from = dbg.scan_from
@@ -210,6 +213,13 @@ def _after_hit(dbg: "Debugger", hit: list["Breakpoint"]) -> None:
                 b.enabled = False
 
 
+def _place(dbg: "Debugger") -> tuple[object, int, object]:
+    """Frame 0 as gdb's frame_id tells frames apart: its function, its real frame, and the
+    inlined call it stands for."""
+    frame = dbg.innermost_frame()
+    return frame.func, len(dbg.tl.state.stack), frame.inline
+
+
 def _same_place(dbg: "Debugger", func0: object, depth0: int) -> bool:
     frame = dbg.frames()[0]
     return frame.func == func0 and len(dbg.tl.state.stack) == depth0
@@ -297,11 +307,16 @@ def cmd_stepi(dbg: "Debugger", arg: str) -> None:
         report(dbg, stop)
         return
     # The frame is compared with the one before the last single step (gdb sets
-    # step_frame_id at each of the N steps).
+    # step_frame_id at each of the N steps), where an earlier single step hid no
+    # inlined call; nor does this stop (handle_signal_stop: no skip_inline_frames for
+    # step_range_end == 1).
+    if n > 1:
+        dbg.inline_skip = (stop.step - 1, 0)
     tl.goto(stop.step - 1)
-    func0, depth0 = dbg.innermost_frame().func, len(tl.state.stack)
+    place0 = _place(dbg)
     tl.goto(stop.step)
-    report(dbg, stop, src_only=_same_place(dbg, func0, depth0))
+    dbg.inline_skip = (stop.step, 0)
+    report(dbg, stop, src_only=_place(dbg) == place0, skip=0)
 
 
 @command("nexti", aliases=("ni",), category="running", moves=True, example="1")
@@ -315,11 +330,13 @@ def cmd_nexti(dbg: "Debugger", arg: str) -> None:
     for _ in range(max(n, 1)):
         _check_can_go_forward(dbg)
         d0 = len(dbg.tl.state.stack)
-        func0 = dbg.frames()[0].func
+        place0 = _place(dbg)
         stop = scan(dbg, True, lambda c: c.depth <= d0)
         if stop.reason != "done":
             break
-    report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, func0, d0))
+        dbg.inline_skip = (stop.step, 0)      # as stepi: no inlined call hidden
+    report(dbg, stop, src_only=stop.reason == "done" and _place(dbg) == place0,
+           skip=0 if stop.reason == "done" else None)
 
 
 def _entries(dbg: "Debugger") -> np.ndarray:
