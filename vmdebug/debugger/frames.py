@@ -205,7 +205,7 @@ def build_frames(dbg: "Debugger", limit: int | None = None) -> list[Frame]:
                 caller[C.ESP] = ret_slot + 4
             regs = caller
     _ebp_chain(dbg, real)
-    return _with_inline_frames(real, dbg.stop_symbols())
+    return _with_inline_frames(real, dbg.stop_symbols(), dbg.skip_limit())
 
 
 def memory_reader(dbg: "Debugger") -> Any:
@@ -270,18 +270,23 @@ def _starts_at(block: "Block", pc: int) -> bool:
     return True
 
 
-def _with_inline_frames(real: list[Frame], stop_symbols: tuple[Any, ...] | None = None) -> list[Frame]:
+def _with_inline_frames(real: list[Frame], stop_symbols: tuple[Any, ...] | None = None,
+                        limit: int | None = None) -> list[Frame]:
     """The real frames with a frame for each inlined call between them.
 
     gdb skip_inline_frames: at the first pc of an inlined body the stop is shown in
     the caller, at the call site - unless a user breakpoint for that inlined function
     stopped there (stopped_by_user_bp_inline_frame: a location whose function block is
-    this one, or a location without one)."""
+    this one, or a location without one).  ``limit``: at most that many are hidden (a
+    stepi stop hides none, handle_signal_stop skipping nothing for step_range_end == 1;
+    a step into an inlined call shows one more, step_into_inline_frame)."""
     out: list[Frame] = []
     for k, f in enumerate(real):
         chain = _inlined_chain(f.block)
         if k == 0:
-            while chain and _starts_at(chain[0], f.pc):
+            hidden = 0
+            while chain and _starts_at(chain[0], f.pc) and (limit is None or hidden < limit):
+                hidden += 1
                 if stop_symbols is not None and any(s is None or s is chain[0] for s in stop_symbols):
                     break
                 f.skipped_inline = chain.pop(0)

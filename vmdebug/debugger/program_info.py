@@ -347,7 +347,7 @@ class LineIndex:
         self.keys: list[tuple[str, int]] = []
         self.first: list[int] = []                 # the first address of each line id
         ids: dict[tuple[str, int], int] = {}
-        starts, keys, _firsts, stmts = info.line_segments()
+        starts, keys, firsts, stmts = info.line_segments()
         row_ids: list[int] = []
         for addr, key in zip(starts, keys):
             if key is None:
@@ -360,6 +360,9 @@ class LineIndex:
             row_ids.append(k)
         self.addrs = np.array(starts, dtype=np.int64)
         self.row_ids = np.array(row_ids, dtype=np.int64)
+        #: The first pc of the line-table row each segment belongs to (find_pc_line's sal.pc).
+        self.firsts = np.array(firsts, dtype=np.int64)
+        self.ids_of_keys = ids
         self.libc_dir = libc_dir
         self.stmts = np.array([a for a, st in zip(starts, stmts) if st], dtype=np.int64)
         self.set_skips(skip)
@@ -382,6 +385,14 @@ class LineIndex:
             return np.full(len(eips), -1, dtype=np.int64)
         idx = np.searchsorted(self.addrs, eips, side="right") - 1
         return np.where(idx >= 0, self.row_ids[np.clip(idx, 0, None)], -1)
+
+    def row_starts(self, eips: "np.ndarray") -> "np.ndarray":
+        """The first pc of each eip's line-table row (gdb's sal.pc), -1 outside any."""
+        import numpy as np
+        if not len(self.addrs):
+            return np.full(len(eips), -1, dtype=np.int64)
+        idx = np.searchsorted(self.addrs, eips, side="right") - 1
+        return np.where(idx >= 0, self.firsts[np.clip(idx, 0, None)], -1)
 
     def id_of(self, eip: int) -> int:
         import numpy as np

@@ -136,7 +136,8 @@ class Caches(Record):
 
     def __init__(self, symbolizer: Any = None, setup_end: dict[int, int | None] | None = None,
                  entries: Any = None, read_scanner: Any = None, map_context: Any = None,
-                 restorers: Any = None, call_sites: dict[int, Any] | None = None) -> None:
+                 restorers: Any = None, call_sites: dict[int, Any] | None = None,
+                 inline_maps: dict[int, Any] | None = None) -> None:
         self.symbolizer = symbolizer  # ``<sym+off>`` after addresses: the program never changes
         self.setup_end = {} if setup_end is None else setup_end  # function -> end of `push ebp; mov ebp,esp`
         self.entries = entries  # where `step` enters functions: stale when the skip list changes
@@ -144,6 +145,8 @@ class Caches(Record):
         self.map_context = map_context  # vmmap's names for the regions, from step 0
         self.restorers = restorers  # the libc's signal restorers: a frame returning there is a handler
         self.call_sites = {} if call_sites is None else call_sites  # function DIE -> its DW_TAG_call_sites
+        #: id(function) -> its inlined blocks by pc (vmdebug.debugger.inline_steps): the program never changes
+        self.inline_maps = {} if inline_maps is None else inline_maps
 
 
 class LastStop(Record):
@@ -203,6 +206,9 @@ class Debugger:
         self.values_shown = 1           # where `show values +` goes on
         self.frame_level = 0
         self.bp_stop: tuple[int, tuple[Any, ...]] | None = None       # the step and symbols of a breakpoint stop
+        #: (step, N): at that step frame 0 hides at most N inlined calls starting there, as a
+        #: stepping command left gdb's inline_state (see vmdebug.debugger.inline_steps).
+        self.inline_skip: tuple[int, int] | None = None
         #: The process the last stop was reported in: a stop in another one says so first.
         self.shown_pid = PID
         self.scan_from: tuple[int, int, bool] | None = None           # (step, pid, forward) of the last scan
@@ -341,7 +347,7 @@ class Debugger:
         return self.tl.state.regs[C.EIP]
 
     def frames(self) -> list[Frame]:
-        key = (self.tl.cursor, self.stop_symbols() is not None, self.settings.frame_options.past_main)
+        key = self._frames_key()
         if self._frames is None or self._frames[0] != key:
             self._frames = (key, build_frames(self))
         return self._frames[1]
@@ -350,7 +356,7 @@ class Debugger:
         """``frames()[0]``, without unwinding the callers while the whole list is not needed
         (gdb unwinds a caller only when asked for it: get_prev_frame).  A stop shows frame 0
         alone, and unwinding a caller reads its unit's DWARF."""
-        key = (self.tl.cursor, self.stop_symbols() is not None, self.settings.frame_options.past_main)
+        key = self._frames_key()
         if self._frames is not None and self._frames[0] == key:
             return self._frames[1][0]
         if self._frame0 is None or self._frame0[0] != key:
@@ -364,11 +370,24 @@ class Debugger:
         without unwinding all of it (printing a value asks for the selected frame).  The
         full list comes back after, so a motion from this step sees every frame."""
         saved = self._frames
-        self._frames = ((self.tl.cursor, self.stop_symbols() is not None, self.settings.frame_options.past_main), frames)
+        self._frames = (self._frames_key(), frames)
         try:
             yield
         finally:
             self._frames = saved
+
+    def _frames_key(self) -> tuple[int, bool, int | None, bool]:
+        return (self.tl.cursor, self.stop_symbols() is not None, self.skip_limit(),
+                self.settings.frame_options.past_main)
+
+    def skip_limit(self) -> int | None:
+        """How many inlined calls starting at the pc frame 0 may hide (gdb's inline_state
+        skipped_frames, as the last stepping command left it); None: as many as start there
+        (skip_inline_frames at any other stop)."""
+        skip = self.inline_skip
+        if skip is None or skip[0] != self.tl.cursor:
+            return None
+        return skip[1]
 
     def stop_symbols(self) -> tuple[Any, ...] | None:
         """At a stop by user breakpoints, the function block of each location hit (see

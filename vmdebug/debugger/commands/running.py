@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vmdebug.debugger.frames import frame_number
-from vmdebug.debugger.motion import Cols, Pred, Stop, scan
+from vmdebug.debugger.motion import Cols, Stop, scan
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
 from vmdebug.signals import signal_name, signal_text
@@ -82,11 +82,14 @@ def _ended_inferior(dbg: "Debugger", scan_from: tuple[int, int, bool] | None, st
     return f"Inferior {followed - PID + 1} (process {followed}) {exit_text(exited[0])}"
 
 
-def report(dbg: "Debugger", stop: Stop, src_only: bool = False) -> None:
-    """Print why the cursor stopped, as gdb's normal_stop / print_stop_event do."""
+def report(dbg: "Debugger", stop: Stop, src_only: bool = False, skip: int | None = None) -> None:
+    """Print why the cursor stopped, as gdb's normal_stop / print_stop_event do; ``skip``:
+    how many inlined calls starting here frame 0 hides (Debugger.inline_skip), None for
+    all of them (skip_inline_frames)."""
     tl = dbg.tl
     dbg.frame_level = 0
     dbg.bp_stop = None
+    dbg.inline_skip = (stop.step, skip) if skip is not None else None
     dbg.gone_at = None
     note_stop(dbg, stop)
     scan_from = dbg.scan_from
@@ -210,6 +213,13 @@ def _after_hit(dbg: "Debugger", hit: list["Breakpoint"]) -> None:
                 b.enabled = False
 
 
+def _place(dbg: "Debugger") -> tuple[object, int, object]:
+    """Frame 0 as gdb's frame_id tells frames apart: its function, its real frame, and the
+    inlined call it stands for."""
+    frame = dbg.innermost_frame()
+    return frame.func, len(dbg.tl.state.stack), frame.inline
+
+
 def _same_place(dbg: "Debugger", func0: object, depth0: int) -> bool:
     frame = dbg.frames()[0]
     return frame.func == func0 and len(dbg.tl.state.stack) == depth0
@@ -309,11 +319,16 @@ def cmd_stepi(dbg: "Debugger", arg: str) -> None:
         report(dbg, stop)
         return
     # The frame is compared with the one before the last single step (gdb sets
-    # step_frame_id at each of the N steps).
+    # step_frame_id at each of the N steps), where an earlier single step hid no
+    # inlined call; nor does this stop (handle_signal_stop: no skip_inline_frames for
+    # step_range_end == 1).
+    if n > 1:
+        dbg.inline_skip = (stop.step - 1, 0)
     tl.goto(stop.step - 1)
-    func0, depth0 = dbg.innermost_frame().func, len(tl.state.stack)
+    place0 = _place(dbg)
     tl.goto(stop.step)
-    report(dbg, stop, src_only=_same_place(dbg, func0, depth0))
+    dbg.inline_skip = (stop.step, 0)
+    report(dbg, stop, src_only=_place(dbg) == place0, skip=0)
 
 
 @command("nexti", aliases=("ni",), category="running", moves=True, example="1")
@@ -327,11 +342,13 @@ def cmd_nexti(dbg: "Debugger", arg: str) -> None:
     for _ in range(max(n, 1)):
         _check_can_go_forward(dbg)
         d0 = len(dbg.tl.state.stack)
-        func0 = dbg.frames()[0].func
+        place0 = _place(dbg)
         stop = scan(dbg, True, lambda c: c.depth <= d0)
         if stop.reason != "done":
             break
-    report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, func0, d0))
+        dbg.inline_skip = (stop.step, 0)      # as stepi: no inlined call hidden
+    report(dbg, stop, src_only=stop.reason == "done" and _place(dbg) == place0,
+           skip=0 if stop.reason == "done" else None)
 
 
 def _entries(dbg: "Debugger") -> np.ndarray:
@@ -356,10 +373,8 @@ def _line_step(dbg: "Debugger", into: bool, until: bool = False, announce: bool 
     """One ``step``/``next``/``until``; ``announce`` False keeps a plain arrival quiet (gdb
     prints only the last stop of ``step N``), while a breakpoint or the end is reported."""
     _check_can_go_forward(dbg)
-    tl = dbg.tl
-    eip0 = dbg.pc
-    d0 = len(tl.state.stack)
-    lid0 = dbg.lines.id_of(eip0)
+    d0 = len(dbg.tl.state.stack)
+    lid0 = dbg.lines.id_of(dbg.pc)
     frame0 = dbg.frames()[0]
     if lid0 < 0:
         if frame0.func is not None:
@@ -368,53 +383,20 @@ def _line_step(dbg: "Debugger", into: bool, until: bool = False, announce: bool 
         stop = scan(dbg, True, lambda c: c.depth < d0)
         report(dbg, stop)
         return stop.reason
-    lines = dbg.lines
+    from vmdebug.debugger.inline_steps import LineStepper, step_into_hidden
+    if into and step_into_hidden(dbg, announce):
+        return "done"
     entries = _entries(dbg) if into else np.zeros(0, dtype=np.int64)
-
-    def step_pred(d0: int, lid0: int, eip0: int, until: bool) -> Pred:
-        user0 = bool(lines.user[lid0])
-
-        def pred(c: Cols) -> np.ndarray:
-            same = (c.depth == d0) & lines.at_stmt(c.eip) & (c.line != lid0) & (c.line >= 0)
-            if user0:  # from the user's code, never stop in the libc (gdb: it is skipped)
-                same &= lines.is_user(c.line)
-            if until:
-                same &= c.eip > eip0
-            back = (c.depth < d0) & (c.line >= 0) & lines.is_user(c.line)
-            m = same | back
-            if into and len(entries):
-                m |= (c.depth > d0) & np.isin(c.eip, entries)
-            return m
-        return pred
-    stop = scan(dbg, True, step_pred(d0, lid0, eip0, until))
-    # Returning into the middle of a caller's line is no place to stop: gdb steps on
-    # through the rest of that line (infrun.c process_event_stop_test, "We aren't done
-    # stepping ... if we entered a new line in mid-statement, we continue stepping"), and
-    # set_step_info makes that caller the frame the stop is compared with: returning from
-    # a recursive call prints the line alone, as a step within one frame does.
-    while stop.reason == "done" and len(tl.state.stack) < d0 and \
-            not lines.at_stmt(np.array([dbg.pc], dtype=np.int64))[0] and not _jumped_out(dbg):
-        d0, eip0 = len(tl.state.stack), dbg.pc
-        stop = scan(dbg, True, step_pred(d0, lines.id_of(eip0), eip0, False))
+    # gdb's process_event_stop_test over the steps ahead (vmdebug.debugger.inline_steps):
+    # lines, returns into the middle of a caller's line, and inlined calls.
+    stepper = LineStepper(dbg, into, until, entries)
+    stop = stepper.run()
+    skip = stepper.skip if stop.reason == "done" else None
+    if skip is not None:
+        dbg.inline_skip = (stop.step, skip)
     if announce or stop.reason != "done":
-        report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, frame0.func, d0))
+        report(dbg, stop, src_only=stop.reason == "done" and stepper.src_only(), skip=skip)
     return stop.reason
-
-
-def _jumped_out(dbg: "Debugger") -> bool:
-    """The step at the cursor left its frames by a jump, not a return: longjmp landing at its
-    setjmp.  gdb stops there, mid-line (its longjmp breakpoint), where after a return it
-    would step on to the next line."""
-    from vmdebug.isa.decoder import DecodeError, decode
-    from vmdebug.replay.query import step_start_eip
-    eip = step_start_eip(dbg.tl.log, dbg.tl.cursor)
-    if eip is None:
-        return False
-    data, _ = dbg.memory.try_read(eip, 15)
-    try:
-        return data is not None and decode(data, eip).mnemonic == "jmp"
-    except DecodeError:
-        return False
 
 
 @command("step", aliases=("s",), category="running", moves=True, example="1")
