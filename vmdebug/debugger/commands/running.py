@@ -1,4 +1,5 @@
-"""Running forward and backward: gdb's run, continue, step, next, finish... and their reverses."""
+"""Running forward: gdb's run, continue, step, next, finish..., and how a stop is reported
+(the reverses are in :mod:`.backward`, signal handling in :mod:`.signal_handling`)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from vmdebug.debugger.frames import Frame
     from vmdebug.debugger.session import Breakpoint, Debugger
 
-def _step_count(dbg: "Debugger", arg: str) -> int:
+def step_count(dbg: "Debugger", arg: str) -> int:
     """The N of ``step N``-like commands.  gdb steps zero times for N <= 0 and just
     reports where the program is (a normal stop that did not move)."""
     n = _count(dbg, arg)
@@ -220,7 +221,7 @@ def _place(dbg: "Debugger") -> tuple[object, int, object]:
     return frame.func, len(dbg.tl.state.stack), frame.inline
 
 
-def _same_place(dbg: "Debugger", func0: object, depth0: int) -> bool:
+def same_place(dbg: "Debugger", func0: object, depth0: int) -> bool:
     frame = dbg.frames()[0]
     return frame.func == func0 and len(dbg.tl.state.stack) == depth0
 
@@ -295,7 +296,7 @@ def cmd_stepi(dbg: "Debugger", arg: str) -> None:
     """Step one instruction (N instructions with an argument).
 
     Usage: stepi [N]"""
-    n = _step_count(dbg, arg)
+    n = step_count(dbg, arg)
     if n <= 0:
         return
     _check_can_go_forward(dbg)
@@ -336,7 +337,7 @@ def cmd_nexti(dbg: "Debugger", arg: str) -> None:
     """Step one instruction, but run through a called function.
 
     Usage: nexti [N]"""
-    n = _step_count(dbg, arg)
+    n = step_count(dbg, arg)
     if n <= 0:
         return
     for _ in range(max(n, 1)):
@@ -404,7 +405,7 @@ def cmd_step(dbg: "Debugger", arg: str) -> None:
     """Step to the next source line, entering called functions that have line information.
 
     Usage: step [N]"""
-    n = _step_count(dbg, arg)
+    n = step_count(dbg, arg)
     for k in range(n):
         if _line_step(dbg, True, announce=k == n - 1) != "done":
             break
@@ -415,7 +416,7 @@ def cmd_next(dbg: "Debugger", arg: str) -> None:
     """Step to the next source line in this function, running through calls.
 
     Usage: next [N]"""
-    n = _step_count(dbg, arg)
+    n = step_count(dbg, arg)
     for k in range(n):
         if _line_step(dbg, False, announce=k == n - 1) != "done":
             break
@@ -506,7 +507,6 @@ def cmd_finish(dbg: "Debugger", arg: str) -> None:
     """Run until the selected function returns; print the value it returned.
 
     Usage: finish"""
-    check_can_go_back(dbg)
     frames = dbg.frames()
     frame = dbg.selected_frame()
     if frame.level >= len(frames) - 1:
@@ -563,244 +563,6 @@ def _finish_inline(dbg: "Debugger", frame: "Frame", depth: int) -> None:
     report(dbg, stop)
 
 
-# ---- backward ---------------------------------------------------------------------------
-def check_can_go_back(dbg: "Debugger") -> None:
-    """After gdb's ``record stop`` nothing is recorded: going back is the native target's
-    error until ``record`` starts again."""
-    if dbg.record_stopped:
-        raise DebugError("Target native does not support this command.")
-
-
-@command("record", aliases=("rec",), category="running")
-def cmd_record(dbg: "Debugger", arg: str) -> None:
-    """Start gdb's process record here: vmdebug records every run whole, so this only
-    marks where going back stops ("No more reverse-execution history."), as gdb's log does.
-
-    Usage: record | record full | record stop | record goto N"""
-    if dbg.gone or (dbg.last_stop is None and dbg.tl.cursor == 0):     # no process yet (no run)
-        raise DebugError("Process record: the program is not being run.")
-    if dbg.record_floor is not None:
-        raise DebugError('The process is already being recorded.  Use "record stop" to stop recording first.')
-    dbg.record_floor = dbg.tl.cursor
-    dbg.record_stopped = False
-
-
-@command("record full", category="running")
-def cmd_record_full(dbg: "Debugger", arg: str) -> None:
-    """The same as record (vmdebug's recording is gdb's full one).
-
-    Usage: record full"""
-    cmd_record(dbg, arg)
-
-
-@command("record stop", category="running")
-def cmd_record_stop(dbg: "Debugger", arg: str) -> None:
-    """Stop gdb's process record: going back is refused until record starts again
-    (vmdebug's own history is kept; "record goto" still reaches all of it).
-
-    Usage: record stop"""
-    if dbg.record_floor is None:
-        raise DebugError('No recording is currently active.\nUse the "record full" or "record btrace" command first.')
-    dbg.record_floor = None
-    dbg.record_stopped = True
-    dbg.write("Process record is stopped and all execution logs are deleted.")
-@command("reverse-stepi", aliases=("rsi",), category="running", moves=True, example="1")
-def cmd_reverse_stepi(dbg: "Debugger", arg: str) -> None:
-    """Step backward one instruction (N with an argument).
-
-    Usage: reverse-stepi [N]"""
-    n = _step_count(dbg, arg)
-    if n <= 0:
-        return
-    check_can_go_back(dbg)
-    tl = dbg.tl
-    floor = dbg.history_floor
-    func0, depth0 = dbg.frames()[0].func, len(tl.state.stack)
-    if tl.cursor <= floor:
-        report(dbg, Stop(floor, "start"))
-        return
-    if n > tl.cursor - floor:  # the history starts before N more instructions
-        tl.goto(floor)
-        report(dbg, Stop(floor, "start"))
-        return
-    target = max(tl.back_start() - n, floor)
-    tl.goto(target)
-    report(dbg, Stop(target, "done"), src_only=_same_place(dbg, func0, depth0))
-
-
-@command("reverse-nexti", aliases=("rni",), category="running", moves=True, example="1")
-def cmd_reverse_nexti(dbg: "Debugger", arg: str) -> None:
-    """Step backward one instruction, but run back through called functions.
-
-    Usage: reverse-nexti [N]"""
-    check_can_go_back(dbg)
-    stop = Stop(dbg.tl.cursor, "done")
-    for _ in range(_step_count(dbg, arg)):
-        d0 = len(dbg.tl.state.stack)
-        func0 = dbg.frames()[0].func
-        stop = scan(dbg, False, lambda c: c.depth <= d0)
-        if stop.reason != "done":
-            break
-    report(dbg, stop, src_only=stop.reason == "done" and _same_place(dbg, func0, d0))
-
-
-@command("reverse-continue", aliases=("rc",), category="running", moves=True)
-def cmd_reverse_continue(dbg: "Debugger", arg: str) -> None:
-    """Run backward to the previous breakpoint or watchpoint, or to step 0.
-
-    Usage: reverse-continue"""
-    check_can_go_back(dbg)
-    if dbg.interactive:         # gdb runs "continue" in reverse: the same from_tty line
-        dbg.write("Continuing.")
-    report(dbg, scan(dbg, False))
-
-
-@command("reverse-finish", category="running", moves=True)
-def cmd_reverse_finish(dbg: "Debugger", arg: str) -> None:
-    """Run backward to the call of the selected function (stops at the call instruction).
-
-    Usage: reverse-finish"""
-    frames = dbg.frames()
-    frame = dbg.selected_frame()
-    if frame.level >= len(frames) - 1:
-        raise DebugError('"finish" not meaningful in the outermost frame.')
-    if dbg.interactive:
-        dbg.write(f"Run back to call of {frame_number(frame.level)}{dbg.frame_line(frame)}")
-    d0 = len(dbg.tl.state.stack) - frame.real
-    stop = scan(dbg, False, lambda c: c.depth < d0)
-    if stop.reason == "done":
-        note_stop(dbg, stop)
-        dbg.frame_level = 0
-        dbg.print_location(True)
-        dbg.after_stop()
-    else:
-        report(dbg, stop)
-
-
-def _reverse_line(dbg: "Debugger", into: bool) -> None:
-    """reverse-step / reverse-next: back to the start of the previous line (or of this one, mid-line)."""
-    from vmdebug.replay.query import Window
-    check_can_go_back(dbg)
-    tl = dbg.tl
-    floor = dbg.history_floor
-    if tl.cursor <= floor:
-        report(dbg, Stop(floor, "start"))
-        return
-    lines = dbg.lines
-    eip0 = dbg.pc
-    d0 = len(tl.state.stack)
-    lid0 = lines.id_of(eip0)
-    frame0 = dbg.frames()[0]
-    if lid0 < 0:
-        cmd_reverse_nexti(dbg, "") if not into else cmd_reverse_stepi(dbg, "")
-        return
-    key0 = (lid0, d0)
-    func0 = frame0.func
-    from vmdebug.debugger.linespec import Resolver
-    prologue_end = Resolver(dbg).step_entry(func0.address, dbg.info.function_end(func0)) \
-        if func0 is not None else 0
-
-    def in_prologue(eip: int) -> bool:
-        return func0 is not None and func0.address <= eip < prologue_end and eip0 >= prologue_end
-    at_start = dbg.info.is_line_start(eip0)
-    target_key = None if at_start else key0
-    tracked = tl.cursor
-    dt = d0
-    b = tl.cursor
-    anchor_eip, anchor_depth = eip0, d0
-    width = 4096
-    result = None
-    while result is None:
-        if b <= floor:
-            result = floor if target_key is None else tracked
-            break
-        a = max(floor, b - width)
-        win = Window(tl.log, a, b)
-        eips = win.reg(8, anchor_eip, False)
-        depth = win.depth(anchor_depth, False)
-        ids = lines.ids(eips)
-        for i in range(win.n - 2, -1, -1):
-            s = a + i
-            dep = int(depth[i])
-            if dep == d0 and in_prologue(int(eips[i])):
-                continue  # gdb steps back over a function's prologue into its caller
-            if dep > dt:
-                if into and dep == dt + 1 and ids[i] >= 0 and lines.user[ids[i]]:
-                    dt = dep          # the previous line ended with a call: enter it at its last line
-                    target_key = (int(ids[i]), dep)
-                    tracked = s
-                continue
-            key = (int(ids[i]), dep)
-            if target_key is None:
-                if key != key0:
-                    target_key, tracked = key, s
-                continue
-            if key == target_key:
-                tracked = s
-                continue
-            if tracked == tl.cursor:      # mid-line but the line started right here: previous line
-                target_key, tracked = key, s
-                continue
-            result = tracked
-            break
-        anchor_eip, anchor_depth = int(eips[0]), int(depth[0])
-        b = a
-        width = min(width * 4, 1 << 18)
-    tl.goto(result)
-    if result == floor and target_key is None:
-        report(dbg, Stop(floor, "start"))
-        return
-    # Stepping back out of a function's start lands mid-line in its caller, and gdb then
-    # compares the stop with that caller's frame (set_step_info), as going forward does.
-    report(dbg, Stop(result, "done"), src_only=_same_place(dbg, frame0.func, min(d0, len(tl.state.stack))))
-
-
-@command("reverse-step", aliases=("rs",), category="running", moves=True)
-def cmd_reverse_step(dbg: "Debugger", arg: str) -> None:
-    """Step backward to the beginning of the previous source line, entering functions.
-
-    Usage: reverse-step [N]"""
-    for _ in range(_step_count(dbg, arg)):
-        _reverse_line(dbg, True)
-
-
-@command("reverse-next", aliases=("rn",), category="running", moves=True)
-def cmd_reverse_next(dbg: "Debugger", arg: str) -> None:
-    """Step backward to the beginning of the previous source line in this function.
-
-    Usage: reverse-next [N]"""
-    for _ in range(_step_count(dbg, arg)):
-        _reverse_line(dbg, False)
-
-
-@command("record goto", category="running", moves=True, example="0")
-def cmd_record_goto(dbg: "Debugger", arg: str) -> None:
-    """Jump to any step of the history: record goto N | begin | end.
-
-    Step 0 is the state right after exec; step N is after N instructions."""
-    tl = dbg.tl
-    word = arg.strip()
-    if word in ("begin", "start"):
-        n = 0
-    elif word == "end":
-        tl.record_all()
-        n = tl.last
-    elif not word:
-        raise DebugError("Command requires an argument (insn number to go to).")
-    else:
-        n = dbg.eval_int(word)
-    if not tl.ensure(n) or n < 0:
-        raise DebugError(f"Target insn '{word}' not found (the history has steps 0..{tl.last}).")
-    tl.goto(n)
-    dbg.frame_level = 0
-    frame = dbg.innermost_frame()
-    dbg.write(f"#0  {dbg.frame_line(frame)}")
-    line = dbg.frame_source_line(frame)
-    if line is not None:
-        dbg.write(line)
-    dbg.after_stop()
-
-
 @command("kill", aliases=("k",), category="running")
 def cmd_kill(dbg: "Debugger", arg: str) -> None:
     """Go back to step 0 (the recording is kept: nothing is lost).
@@ -843,92 +605,3 @@ def cmd_signal(dbg: "Debugger", arg: str) -> None:
 
     Usage: signal SIGNAL"""
     raise DebugError(_UNCHANGEABLE.format(what="Cannot send a signal"))
-
-
-@command("handle", category="running", example="SIGSEGV nostop noprint")
-def cmd_handle(dbg: "Debugger", arg: str) -> None:
-    """Say whether a signal the program handles stops the debugger (gdb's handle).
-
-    Usage: handle SIGNAL... [stop|nostop] [print|noprint] [pass|nopass]
-    A signal with a handler stops before its handler runs ("Program received signal"),
-    as gdb does by default; nostop lets the handler run.  Every signal is passed to the
-    program (the recording cannot be changed)."""
-    from vmdebug.signals import SIGNAL_NUMBERS as by_name, SIGNALS
-    words = arg.split()
-    if not words:
-        raise DebugError("Argument required (signal and action to apply).")
-    sigs: list[int] = []
-    stop: bool | None = None
-    show: bool | None = None
-    for w in words:
-        low = w.lower()
-        # gdb handle_command: stop implies print, noprint implies nostop
-        if low == "stop":
-            stop, show = True, True
-        elif low == "print":
-            show = True
-        elif low == "nostop":
-            stop = False
-        elif low == "noprint":
-            stop, show = False, False
-        elif low in ("pass", "noignore", "nopass", "ignore"):
-            if low in ("nopass", "ignore"):
-                raise DebugError("vmdebug replays a recording: every signal reaches the program as it did.")
-        elif w.upper() in by_name or ("SIG" + w.upper()) in by_name:
-            sigs.append(by_name.get(w.upper(), by_name.get("SIG" + w.upper())))
-        elif w.isdigit() and 1 <= int(w) <= 31:
-            sigs.append(int(w))
-        elif low == "all":
-            sigs.extend(n for n in SIGNALS if n not in (2, 5))
-        else:
-            raise DebugError(f"Unrecognized or ambiguous flag word: \"{w}\".")
-    for n in sigs:
-        if stop is not None:
-            dbg.settings.signal_stop[n] = stop
-        if show is not None:
-            dbg.settings.signal_print[n] = show
-    if not dbg.interactive:       # gdb prints the table only for a command typed at a terminal
-        return
-    signal_table(dbg, sigs)
-
-
-_SIGNAL_HEADER = "Signal        Stop\tPrint\tPass to program\tDescription"
-
-
-def signal_table(dbg: "Debugger", sigs: list[int], header: bool = True) -> None:
-    """gdb's sig_print_header and sig_print_info: how each signal is handled.  Every signal
-    reaches the program (a recording cannot drop one), but SIGINT and SIGTRAP, which gdb
-    keeps for itself, say No."""
-    from vmdebug.signals import SIGNALS, signal_text
-    if header:
-        dbg.write(_SIGNAL_HEADER)
-    for n in sigs:
-        stops = "Yes" if dbg.settings.signal_stop.get(n, True) else "No"
-        prints = "Yes" if dbg.settings.signal_print.get(n, True) else "No"
-        passes = "No" if n in (2, 5) else "Yes"
-        dbg.write(f"{SIGNALS[n][0]:<14}{stops}\t{prints}\t{passes}\t\t{signal_text(n)}")
-
-
-@command("info signals", aliases=("info handle",), category="running", example="SIGSEGV")
-def cmd_info_signals(dbg: "Debugger", arg: str) -> None:
-    """How a signal is handled: whether it stops the debugger, is printed, reaches the program.
-
-    Usage: info signals SIGNAL"""
-    from vmdebug.signals import SIGNAL_NUMBERS
-    name = arg.strip()
-    if not name:
-        raise DebugError("vmdebug lists one signal at a time (gdb's whole table names 150 it does not "
-                         "know): info signals SIGNAL.")
-    # gdb info_signals_command: the header first, then the signal by its exact name, else the
-    # argument evaluated as gdb's numbering, which is Unix's for 1-15
-    n = SIGNAL_NUMBERS.get(name)
-    if n is None:
-        dbg.write(_SIGNAL_HEADER)
-        number = dbg.eval_long(name)
-        if not 1 <= number <= 15:
-            raise DebugError('Only signals 1-15 are valid as numeric signals.\n'
-                             'Use "info signals" for a list of symbolic signals.')
-        n = number
-        signal_table(dbg, [n], header=False)
-        return
-    signal_table(dbg, [n])

@@ -1,0 +1,252 @@
+"""Running backward: gdb's reverse-step, reverse-next, reverse-continue, reverse-finish...,
+``record goto`` and gdb's ``record`` / ``record stop``, over the recorded history."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmdebug.debugger.commands.running import note_stop, report, same_place, step_count
+from vmdebug.debugger.frames import frame_number
+from vmdebug.debugger.motion import Stop, scan
+from vmdebug.debugger.registry import command
+from vmdebug.debugger.values import DebugError
+
+if TYPE_CHECKING:
+    from vmdebug.debugger.session import Debugger
+
+
+def check_can_go_back(dbg: "Debugger") -> None:
+    """After gdb's ``record stop`` nothing is recorded: going back is the native target's
+    error until ``record`` starts again."""
+    if dbg.record_stopped:
+        raise DebugError("Target native does not support this command.")
+
+
+@command("record", aliases=("rec",), category="running")
+def cmd_record(dbg: "Debugger", arg: str) -> None:
+    """Start gdb's process record here: vmdebug records every run whole, so this only
+    marks where going back stops ("No more reverse-execution history."), as gdb's log does.
+
+    Usage: record | record full | record stop | record goto N"""
+    if dbg.gone or (dbg.last_stop is None and dbg.tl.cursor == 0):     # no process yet (no run)
+        raise DebugError("Process record: the program is not being run.")
+    if dbg.record_floor is not None:
+        raise DebugError('The process is already being recorded.  Use "record stop" to stop recording first.')
+    dbg.record_floor = dbg.tl.cursor
+    dbg.record_stopped = False
+
+
+@command("record full", category="running")
+def cmd_record_full(dbg: "Debugger", arg: str) -> None:
+    """The same as record (vmdebug's recording is gdb's full one).
+
+    Usage: record full"""
+    cmd_record(dbg, arg)
+
+
+@command("record stop", category="running")
+def cmd_record_stop(dbg: "Debugger", arg: str) -> None:
+    """Stop gdb's process record: going back is refused until record starts again
+    (vmdebug's own history is kept; "record goto" still reaches all of it).
+
+    Usage: record stop"""
+    if dbg.record_floor is None:
+        raise DebugError('No recording is currently active.\nUse the "record full" or "record btrace" command first.')
+    dbg.record_floor = None
+    dbg.record_stopped = True
+    dbg.write("Process record is stopped and all execution logs are deleted.")
+@command("reverse-stepi", aliases=("rsi",), category="running", moves=True, example="1")
+def cmd_reverse_stepi(dbg: "Debugger", arg: str) -> None:
+    """Step backward one instruction (N with an argument).
+
+    Usage: reverse-stepi [N]"""
+    n = step_count(dbg, arg)
+    if n <= 0:
+        return
+    check_can_go_back(dbg)
+    tl = dbg.tl
+    floor = dbg.history_floor
+    func0, depth0 = dbg.frames()[0].func, len(tl.state.stack)
+    if tl.cursor <= floor:
+        report(dbg, Stop(floor, "start"))
+        return
+    if n > tl.cursor - floor:  # the history starts before N more instructions
+        tl.goto(floor)
+        report(dbg, Stop(floor, "start"))
+        return
+    target = max(tl.back_start() - n, floor)
+    tl.goto(target)
+    report(dbg, Stop(target, "done"), src_only=same_place(dbg, func0, depth0))
+
+
+@command("reverse-nexti", aliases=("rni",), category="running", moves=True, example="1")
+def cmd_reverse_nexti(dbg: "Debugger", arg: str) -> None:
+    """Step backward one instruction, but run back through called functions.
+
+    Usage: reverse-nexti [N]"""
+    check_can_go_back(dbg)
+    stop = Stop(dbg.tl.cursor, "done")
+    for _ in range(step_count(dbg, arg)):
+        d0 = len(dbg.tl.state.stack)
+        func0 = dbg.frames()[0].func
+        stop = scan(dbg, False, lambda c: c.depth <= d0)
+        if stop.reason != "done":
+            break
+    report(dbg, stop, src_only=stop.reason == "done" and same_place(dbg, func0, d0))
+
+
+@command("reverse-continue", aliases=("rc",), category="running", moves=True)
+def cmd_reverse_continue(dbg: "Debugger", arg: str) -> None:
+    """Run backward to the previous breakpoint or watchpoint, or to step 0.
+
+    Usage: reverse-continue"""
+    check_can_go_back(dbg)
+    if dbg.interactive:         # gdb runs "continue" in reverse: the same from_tty line
+        dbg.write("Continuing.")
+    report(dbg, scan(dbg, False))
+
+
+@command("reverse-finish", category="running", moves=True)
+def cmd_reverse_finish(dbg: "Debugger", arg: str) -> None:
+    """Run backward to the call of the selected function (stops at the call instruction).
+
+    Usage: reverse-finish"""
+    check_can_go_back(dbg)
+    frames = dbg.frames()
+    frame = dbg.selected_frame()
+    if frame.level >= len(frames) - 1:
+        raise DebugError('"finish" not meaningful in the outermost frame.')
+    if dbg.interactive:
+        dbg.write(f"Run back to call of {frame_number(frame.level)}{dbg.frame_line(frame)}")
+    d0 = len(dbg.tl.state.stack) - frame.real
+    stop = scan(dbg, False, lambda c: c.depth < d0)
+    if stop.reason == "done":
+        note_stop(dbg, stop)
+        dbg.frame_level = 0
+        dbg.print_location(True)
+        dbg.after_stop()
+    else:
+        report(dbg, stop)
+
+
+def _reverse_line(dbg: "Debugger", into: bool) -> None:
+    """reverse-step / reverse-next: back to the start of the previous line (or of this one, mid-line)."""
+    from vmdebug.replay.query import Window
+    check_can_go_back(dbg)
+    tl = dbg.tl
+    floor = dbg.history_floor
+    if tl.cursor <= floor:
+        report(dbg, Stop(floor, "start"))
+        return
+    lines = dbg.lines
+    eip0 = dbg.pc
+    d0 = len(tl.state.stack)
+    lid0 = lines.id_of(eip0)
+    frame0 = dbg.frames()[0]
+    if lid0 < 0:
+        cmd_reverse_nexti(dbg, "") if not into else cmd_reverse_stepi(dbg, "")
+        return
+    key0 = (lid0, d0)
+    func0 = frame0.func
+    from vmdebug.debugger.linespec import Resolver
+    prologue_end = Resolver(dbg).step_entry(func0.address, dbg.info.function_end(func0)) \
+        if func0 is not None else 0
+
+    def in_prologue(eip: int) -> bool:
+        return func0 is not None and func0.address <= eip < prologue_end and eip0 >= prologue_end
+    at_start = dbg.info.is_line_start(eip0)
+    target_key = None if at_start else key0
+    tracked = tl.cursor
+    dt = d0
+    b = tl.cursor
+    anchor_eip, anchor_depth = eip0, d0
+    width = 4096
+    result = None
+    while result is None:
+        if b <= floor:
+            result = floor if target_key is None else tracked
+            break
+        a = max(floor, b - width)
+        win = Window(tl.log, a, b)
+        eips = win.reg(8, anchor_eip, False)
+        depth = win.depth(anchor_depth, False)
+        ids = lines.ids(eips)
+        for i in range(win.n - 2, -1, -1):
+            s = a + i
+            dep = int(depth[i])
+            if dep == d0 and in_prologue(int(eips[i])):
+                continue  # gdb steps back over a function's prologue into its caller
+            if dep > dt:
+                if into and dep == dt + 1 and ids[i] >= 0 and lines.user[ids[i]]:
+                    dt = dep          # the previous line ended with a call: enter it at its last line
+                    target_key = (int(ids[i]), dep)
+                    tracked = s
+                continue
+            key = (int(ids[i]), dep)
+            if target_key is None:
+                if key != key0:
+                    target_key, tracked = key, s
+                continue
+            if key == target_key:
+                tracked = s
+                continue
+            if tracked == tl.cursor:      # mid-line but the line started right here: previous line
+                target_key, tracked = key, s
+                continue
+            result = tracked
+            break
+        anchor_eip, anchor_depth = int(eips[0]), int(depth[0])
+        b = a
+        width = min(width * 4, 1 << 18)
+    tl.goto(result)
+    if result == floor and target_key is None:
+        report(dbg, Stop(floor, "start"))
+        return
+    # Stepping back out of a function's start lands mid-line in its caller, and gdb then
+    # compares the stop with that caller's frame (set_step_info), as going forward does.
+    report(dbg, Stop(result, "done"), src_only=same_place(dbg, frame0.func, min(d0, len(tl.state.stack))))
+
+
+@command("reverse-step", aliases=("rs",), category="running", moves=True)
+def cmd_reverse_step(dbg: "Debugger", arg: str) -> None:
+    """Step backward to the beginning of the previous source line, entering functions.
+
+    Usage: reverse-step [N]"""
+    for _ in range(step_count(dbg, arg)):
+        _reverse_line(dbg, True)
+
+
+@command("reverse-next", aliases=("rn",), category="running", moves=True)
+def cmd_reverse_next(dbg: "Debugger", arg: str) -> None:
+    """Step backward to the beginning of the previous source line in this function.
+
+    Usage: reverse-next [N]"""
+    for _ in range(step_count(dbg, arg)):
+        _reverse_line(dbg, False)
+
+
+@command("record goto", category="running", moves=True, example="0")
+def cmd_record_goto(dbg: "Debugger", arg: str) -> None:
+    """Jump to any step of the history: record goto N | begin | end.
+
+    Step 0 is the state right after exec; step N is after N instructions."""
+    tl = dbg.tl
+    word = arg.strip()
+    if word in ("begin", "start"):
+        n = 0
+    elif word == "end":
+        tl.record_all()
+        n = tl.last
+    elif not word:
+        raise DebugError("Command requires an argument (insn number to go to).")
+    else:
+        n = dbg.eval_int(word)
+    if not tl.ensure(n) or n < 0:
+        raise DebugError(f"Target insn '{word}' not found (the history has steps 0..{tl.last}).")
+    tl.goto(n)
+    dbg.frame_level = 0
+    frame = dbg.innermost_frame()
+    dbg.write(f"#0  {dbg.frame_line(frame)}")
+    line = dbg.frame_source_line(frame)
+    if line is not None:
+        dbg.write(line)
+    dbg.after_stop()
