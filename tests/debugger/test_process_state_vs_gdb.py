@@ -71,7 +71,8 @@ CASES = {
     "record_marks_where_going_back_stops": (
         FACT, ["record", "record stop", "break main", "run", "record stop", "record", "record full", "rec",
                "break 3 if n == 1", "continue", "reverse-next", "reverse-step", "reverse-step",
-               "reverse-continue", "record stop", "reverse-next", "reverse-continue"], []),
+               "reverse-continue", "record stop", "reverse-next", "reverse-continue", "tbreak fact", "continue",
+               "reverse-finish", "finish"], []),
     "stepi_n_stops_at_breakpoints": (STEPS, ["break 7", "break 8", "run", "stepi 30", "info breakpoints"], []),
     "stepi_n_compares_with_its_last_step": (STEPS, ["break 4", "run", "stepi 3", "tbreak 7", "run", "stepi 4"], []),
     "nothing_left_after_the_exit": (
