@@ -59,8 +59,13 @@ def run_script(dbg: "Debugger", path: str, lines: list[str]) -> bool:
     """A command file, as gdb's ``-x``/``source``: the first failing command ends it."""
     held: list[str] = []
     feed = iter(enumerate(lines, 1))
+
+    def next_line(prompt: str) -> str | None:
+        """The file's next line, for a command that reads on (``commands``)."""
+        item = next(feed, None)
+        return None if item is None else item[1]
     saved = dbg.read_line
-    dbg.read_line = lambda prompt: next((line for _, line in feed), None)    # `commands` reads on
+    dbg.read_line = next_line
     try:
         for number, line in feed:
             with dbg.out.redirected(error=held.append):

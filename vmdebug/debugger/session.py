@@ -259,11 +259,6 @@ class Debugger:
         """The first step going back may reach: where gdb's ``record`` started, else 0."""
         return self.record_floor if self.record_floor is not None else 0
 
-    def require_frame(self, words: str = "No stack.") -> None:
-        """gdb's error where a command needs a frame and no process exists."""
-        if self.gone:
-            raise DebugError(words)
-
     # ---- output ------------------------------------------------------------------
     def write(self, text: str = "") -> None:
         self.out.write(text)
