@@ -49,6 +49,9 @@ class EvalContext(Record):
         self.mem_read = [] if mem_read is None else mem_read
         self.reg_value = reg_value  # a DWARF register of the frame
         self.blocks_used = [] if blocks_used is None else blocks_used  # blocks whose locals were named
+        #: Locals named that need no frame (a constant, a static, one optimized out), by name:
+        #: a display binds them as gdb's parsed expression binds its symbols.
+        self.bound: dict[str, Any] = {}
         self.special = special  # gdb's computed $_siginfo, $_exitcode
         self.warn = warn        # gdb's warning(): said at once, the evaluation goes on
         self.indirect = indirect  # the object an implicit pointer points to (DIE, offset, type)

@@ -269,7 +269,9 @@ def _watch_value(dbg: "Debugger", wp: "Breakpoint", step: int) -> Value | str | 
     if frame is None:
         return OUT_OF_SCOPE
     try:
+        from vmdebug.debugger.variables import bind
         ctx = dbg.context(frame)
+        bind(dbg, ctx, frame, wp.bound)
         v = evaluate(wp.node, ctx)
         if v.type.strip().kind != "func":
             fetch(ctx, v)

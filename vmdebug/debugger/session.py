@@ -68,6 +68,8 @@ class Breakpoint(Record):
         self.counted = False        # set by `enable count` (info breakpoints says how many)
         #: dprintf's ``"FORMAT",EXPR...``: printed each time it is passed; it never stops.
         self.dprintf = ""
+        #: A watchpoint's locals that need no frame, as it found them (see Display.bound).
+        self.bound: dict[str, Any] = {}
 
     @property
     def is_watch(self) -> bool:
@@ -85,12 +87,15 @@ class Breakpoint(Record):
 
 
 class Display(Record):
-    def __init__(self, number: int, fmt: str, expr: str, enabled: bool = True, block: Any = None) -> None:
+    def __init__(self, number: int, fmt: str, expr: str, enabled: bool = True, block: Any = None,
+                 bound: dict[str, Any] | None = None) -> None:
         self.number = number
         self.fmt = fmt  # "" or "/x" etc. (x/FMT displays start with "x")
         self.expr = expr
         self.enabled = enabled
         self.block = block  # the innermost block of its locals: shown only inside it
+        #: Its locals that need no frame, as it found them: read wherever it is shown.
+        self.bound = {} if bound is None else bound
 
 
 #: Signals gdb neither stops at nor prints by default, as not errors (infrun.c
@@ -559,9 +564,18 @@ class Debugger:
         from vmdebug.debugger.variables import make_context
         return make_context(self, frame or self.selected_frame())
 
-    def evaluate(self, text: str) -> Value:
+    def evaluate(self, text: str, bound: dict[str, Any] | None = None) -> Value:
+        """``text``'s value in the selected frame; ``bound``: names already bound to variables
+        that need no frame (a display's, as gdb keeps the symbols its expression was parsed with)."""
         frame = self.selected_frame()
-        return EV.evaluate(E.parse(text, self.type_scope(frame)), self.context(frame))
+        ctx = self.context(frame)
+        scope = self.type_scope(frame)
+        if bound:
+            from vmdebug.debugger.variables import bind
+            bind(self, ctx, frame, bound)
+            known = scope.symbol
+            scope.symbol = lambda name: name in bound or known is None or known(name)
+        return EV.evaluate(E.parse(text, scope), ctx)
 
     def eval_int(self, text: str) -> int:
         v = self.evaluate(text)

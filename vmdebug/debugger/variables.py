@@ -234,7 +234,7 @@ def _scope(frame: "Frame") -> tuple[Block | None, Any]:
 
 
 def lookup(dbg: "Debugger", frame: "Frame", name: str, used_blocks: list[Block] | None = None,
-           static_only: bool = False) -> Value | None:
+           static_only: bool = False, bound: dict[str, Variable] | None = None) -> Value | None:
     """gdb's lookup_symbol for an expression's identifier, as a value in ``frame``; with
     ``static_only`` (no process: gdb has no frame) only globals and file statics."""
     debug = dbg.debug
@@ -246,8 +246,14 @@ def lookup(dbg: "Debugger", frame: "Frame", name: str, used_blocks: list[Block] 
         while b is not None:                        # gdb lookup_local_symbol
             for var in b.variables:
                 if var.name == name:
-                    if used_blocks is not None:
+                    # gdb's innermost_block_tracker counts only symbols that need a frame
+                    # (symbol_read_needs_frame): not a constant, a static or an optimized-out
+                    # one, whose display or watchpoint then belongs to no block.
+                    frameless = var.const_value is not None or var.optimized_out or var.static_address() is not None
+                    if used_blocks is not None and not frameless:
                         used_blocks.append(b)
+                    if bound is not None and frameless:
+                        bound[name] = var
                     return variable_value(dbg, var, frame)
             if b.inlined is not None and b.inlined.function.name == name:
                 return inlined_function_value(b)
@@ -333,7 +339,7 @@ def register(frame: "Frame", name: str, dbg: "Debugger | None" = None) -> Value 
 def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
     if dbg.gone:
         return _frameless_context(dbg, frame)
-    ctx = EV.EvalContext(dbg.memory.read, lambda name: lookup(dbg, frame, name, ctx.blocks_used),
+    ctx = EV.EvalContext(dbg.memory.read, lambda name: lookup(dbg, frame, name, ctx.blocks_used, bound=ctx.bound),
                          lambda name: register(frame, name, dbg), dbg.values, dbg.convenience,
                          reg_value=lambda r: frame.regs.get(r), special=lambda name: _special(dbg, name),
                          warn=lambda text: dbg.error(f"warning: {text}"),
@@ -341,6 +347,15 @@ def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
                          entry=lambda name: entry_of(dbg, frame, name, ctx.types_only),
                          scoped=lambda func, name: scoped_value(dbg, frame, func, name))
     return ctx
+
+
+def bind(dbg: "Debugger", ctx: EV.EvalContext, frame: "Frame", bound: dict[str, Variable]) -> None:
+    """Make ``ctx`` read ``bound``'s names as those variables, wherever the frame is: a
+    display or watchpoint keeps the symbols its expression was parsed with, as gdb's
+    parsed expression does (a static local read outside its function)."""
+    if bound:
+        found = ctx.lookup
+        ctx.lookup = lambda name: variable_value(dbg, bound[name], frame) if name in bound else found(name)
 
 
 def scoped_value(dbg: "Debugger", frame: "Frame", func: str, name: str) -> Value:

@@ -392,6 +392,7 @@ def _add_watch(dbg: "Debugger", arg: str, kind: str) -> None:
     shown = f"-location {expr}" if location else expr
     wp = Breakpoint(_new_number(dbg), kind, 0, shown, node=node, old=value, condition=cond,
                     regs=frozenset(ctx.regs_read), ranges=ranges)
+    wp.bound = dict(ctx.bound)
     if ctx.blocks_used and not location:
         real = dbg.frames()[frame.real] if frame.is_inline else frame
         wp.scope_cfa = real.cfa

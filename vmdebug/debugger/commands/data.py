@@ -258,7 +258,7 @@ def _show_display(dbg: "Debugger", d) -> None:  # type: ignore[no-untyped-def]
             dbg.write(f"{head}  {lines[0]}")
             dbg.lines_out(lines[1:])
         return
-    v = dbg.evaluate(d.expr)
+    v = dbg.evaluate(d.expr, d.bound)
     printed_value(dbg, v)
     prefix = f"/{fmt} " if fmt else ""
     dbg.write(f"{d.number}: {prefix}{d.expr} = {dbg.show_value(v, fmt[-1:] if fmt else '')}")
@@ -293,7 +293,7 @@ def cmd_display(dbg: "Debugger", arg: str) -> None:
         except DebugError as exc:
             if str(exc).startswith("No symbol"):
                 raise
-    d = Display(dbg.next_display, fmt, expr, block=innermost_block(ctx.blocks_used))
+    d = Display(dbg.next_display, fmt, expr, block=innermost_block(ctx.blocks_used), bound=dict(ctx.bound))
     dbg.next_display += 1
     dbg.displays.append(d)
     if dbg.interactive:    # printcmd.c display_command: "if (from_tty) do_one_display (newobj)"
