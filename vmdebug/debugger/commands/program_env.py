@@ -70,14 +70,23 @@ def start_with(dbg: "Debugger", arg: str) -> None:
     dbg.tl.shown_upto = 0
 
 
+def program_path(dbg: "Debugger") -> str:
+    """The program as gdb names its file: the absolute path of what was given to run (on this
+    machine), or the argv[0] a session recorded (no path of the recording machine)."""
+    import os
+    if dbg.launch is not None:
+        return os.path.abspath(dbg.launch.target)
+    argv = list(dbg.header.get("argv") or [dbg.info.name])
+    return str(argv[0])
+
+
 def starting_program(dbg: "Debugger") -> str:
     """gdb's "Starting program: EXEC ARGS": the program's absolute path, a space (there even
     without arguments) and the arguments as given.  A session replays the argv it recorded."""
-    import os
     if dbg.launch is not None:
-        return f"Starting program: {os.path.abspath(dbg.launch.target)} {dbg.launch.args_text}"
+        return f"Starting program: {program_path(dbg)} {dbg.launch.args_text}"
     argv = list(dbg.header.get("argv") or [dbg.info.name])
-    return f"Starting program: {argv[0]} {shlex.join(argv[1:])}"
+    return f"Starting program: {program_path(dbg)} {shlex.join(argv[1:])}"
 
 
 def _adopt(dbg: "Debugger", text: str) -> None:

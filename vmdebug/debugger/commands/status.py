@@ -184,6 +184,27 @@ def cmd_info_sharedlibrary(dbg: "Debugger", arg: str) -> None:
     dbg.write("No shared libraries loaded at this time.")
 
 
+@command("info files", aliases=("info target",), category="status")
+def cmd_info_files(dbg: "Debugger", arg: str) -> None:
+    """The program file's entry point and sections (gdb's exec target), and the process
+    once it runs (a static program: no shared objects; vmdebug maps no vDSO).
+
+    Usage: info files"""
+    from vmdebug.debugger.commands.program_env import program_path
+    path = program_path(dbg)
+    dbg.write(f'Symbols from "{path}".')
+    if not _no_thread(dbg):             # exec.c print_section_info, after the process target's
+        dbg.write("Native process:")
+        dbg.write(f"\tUsing the running image of child process {dbg.tl.state.pid}.")
+        dbg.write("\tWhile running this, GDB does not access memory from...")
+    dbg.write("Local exec file:")
+    dbg.write(f"\t`{path}', file type elf32-i386.")
+    dbg.write(f"\tEntry point: {dbg.info.entry:#x}")
+    for sec in dbg.info.section_rows:
+        if "a" in sec.flags and sec.size:
+            dbg.write(f"\t{sec.address:#010x} - {sec.address + sec.size:#010x} is {sec.name}")
+
+
 @command("inferior", category="status", moves=True, example="2")
 def cmd_inferior(dbg: "Debugger", arg: str) -> None:
     """Switch to another process: go to the last step it ran up to here.

@@ -287,6 +287,37 @@ def _echo_text(arg: str) -> str:
     return "".join(out)
 
 
+@command("shell", category="support", files=True, example="true")
+def cmd_shell(dbg: "Debugger", arg: str) -> None:
+    """Run a command of this machine's shell, as gdb's shell does (its output, then on).
+
+    Usage: shell COMMAND"""
+    import os
+    import subprocess
+    shell = os.environ.get("SHELL") or "/bin/sh"
+    try:
+        done = subprocess.run([shell, "-c", arg] if arg.strip() else [shell], capture_output=bool(arg.strip()),
+                              text=True)
+    except OSError as exc:
+        raise DebugError(f"Cannot execute {shell}: {exc.strerror}.") from None
+    if arg.strip():
+        dbg.out.text(done.stdout)
+        if done.stderr:
+            dbg.error(done.stderr.rstrip("\n"))
+
+
+@command("layout", category="support", example="src")
+def cmd_layout(dbg: "Debugger", arg: str) -> None:
+    """gdb's TUI: vmdebug has none; its REPL shows the source, registers and stack after
+    each stop (set context on).
+
+    Usage: layout NAME"""
+    if not dbg.interactive:
+        raise DebugError("Cannot enable the TUI when output is not a terminal")   # gdb's batch words
+    raise DebugError("vmdebug has no TUI: its REPL shows the source, the registers and the stack "
+                     "after each stop (set context on).")
+
+
 @command("end", category="support")
 def cmd_end(dbg: "Debugger", arg: str) -> None:
     """End a command list (``commands``); alone it is an error, as in gdb.
