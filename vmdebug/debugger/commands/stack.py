@@ -146,7 +146,12 @@ def _function_bounds(dbg: "Debugger", name: str) -> list[tuple[int, int]]:
 def cmd_frame(dbg: "Debugger", arg: str) -> None:
     """Select and print a stack frame (the current one without an argument).
 
-    Usage: frame [N | level N | address STACK-ADDRESS | function NAME]"""
+    Usage: frame [N | level N | address STACK-ADDRESS | function NAME]
+           frame apply all|COUNT|-COUNT|level LEVEL... [-q] [-c] [-s] COMMAND"""
+    if arg.strip().split(" ")[0] == "apply":
+        from vmdebug.debugger.commands.frame_apply import frame_apply
+        frame_apply(dbg, arg.strip()[5:])
+        return
     n = frame_level_of(dbg, arg)
     if n is not None:
         dbg.frame_level = n
