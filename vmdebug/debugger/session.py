@@ -225,6 +225,10 @@ class Debugger:
         self.x_state: tuple[str, str, int | None] = ("", "w", None)
         self.x_count = 0
         self.list_pos: tuple[str, int] | None = None                  # file, last line listed
+        #: gdb's last_line_listed (the first line the last listing printed: search starts
+        #: after it) and the last search's regular expression.
+        self.search_line: tuple[str, int] | None = None
+        self.search_regexp = ""
         self.last_command = ""          # the command running (until LOCATION is "advance", as gdb runs it)
         #: Why the cursor last stopped (for info program and $_siginfo): set by every report.
         self.last_stop: LastStop | None = None
@@ -641,6 +645,7 @@ class Debugger:
         text = self.info.source_text(loc[0])
         body = text[loc[1] - 1] if text is not None and 0 < loc[1] <= len(text) else ""
         self.list_pos = (loc[0], loc[1])
+        self.search_line = (loc[0], 0)      # gdb: a stop's or frame's line leaves last_line_listed 0
         self.listed = None          # gdb: the next `list` centres on the line just shown
         prefix = f"{pc:#010x}\t" if with_addr else ""
         return f"{prefix}{loc[1]}\t{body}"
@@ -675,6 +680,7 @@ class Debugger:
         text = self.info.source_text(file)
         body = text[line - 1] if text is not None and 0 < line <= len(text) else ""
         self.list_pos = (file, line)
+        self.search_line = (file, 0)        # gdb: a stop's or frame's line leaves last_line_listed 0
         self.listed = None          # gdb: the next `list` centres on the line just shown
         return f"{line}\t{body}"
 

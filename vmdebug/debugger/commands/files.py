@@ -27,6 +27,7 @@ def _list_range(dbg: "Debugger", file: str, first: int, last: int) -> None:
         dbg.write(f"{ln}\t{text[ln - 1]}")
     dbg.list_pos = (file, min(last, n))
     dbg.listed = (file, first, min(last, n), dbg.tl.cursor)
+    dbg.search_line = (file, first)
 
 
 def _center(dbg: "Debugger", arg: str) -> tuple[str, int]:
@@ -420,3 +421,52 @@ def cmd_info_source(dbg: "Debugger", arg: str) -> None:
         dbg.write(f"Producer is {unit.producer or 'unknown'}.")
         dbg.write(f"Compiled with DWARF {unit.version} debugging format.")
         dbg.write("Does not include preprocessor macro info.")
+
+
+def _search(dbg: "Debugger", arg: str, forward: bool) -> None:
+    """source.c search_command_helper: the first line matching a POSIX basic regular
+    expression after (or before) gdb's last_line_listed - the first line the last listing
+    printed - in the current source file; printed, ``$_`` set to it, and the next ``list``
+    centred on it.  No argument: the last expression again."""
+    from vmdebug.debugger.evaluate import make_int
+    from vmdebug.debugger.posix_regex import compile_regexp
+    from vmdebug.debuginfo import ctype as T
+    text = arg.strip() or dbg.search_regexp
+    if not text:
+        raise DebugError("No previous regular expression")
+    try:
+        regexp = compile_regexp(text)
+    except DebugError as exc:           # re_comp's message alone, without info functions' prefix
+        raise DebugError(str(exc).removeprefix("Invalid regexp: ")) from None
+    dbg.search_regexp = text
+    if dbg.search_line is None and dbg.list_pos is None:
+        raise DebugError(NO_SYMTAB)
+    file, last = dbg.search_line or dbg.list_pos  # type: ignore[misc]
+    lines = dbg.info.source_text(file) or []
+    n = len(lines) - (1 if lines and lines[-1] == "" else 0)
+    line = last + 1 if forward else last - 1
+    while 1 <= line <= n:
+        if regexp.search(lines[line - 1]):
+            dbg.write(f"{line}\t{lines[line - 1]}")
+            dbg.convenience["_"] = make_int(T.INT, line)
+            dbg.search_line = (file, line)
+            dbg.list_pos, dbg.listed = (file, line), None
+            return
+        line += 1 if forward else -1
+    dbg.write("Expression not found")
+
+
+@command("search", aliases=("forward-search", "fo"), category="files", example="main")
+def cmd_search(dbg: "Debugger", arg: str) -> None:
+    """Search forward in the current source file for a line matching a regular expression.
+
+    Usage: search|forward-search REGEXP"""
+    _search(dbg, arg, True)
+
+
+@command("reverse-search", aliases=("rev",), category="files", example="main")
+def cmd_reverse_search(dbg: "Debugger", arg: str) -> None:
+    """Search backward in the current source file for a line matching a regular expression.
+
+    Usage: reverse-search REGEXP"""
+    _search(dbg, arg, False)
