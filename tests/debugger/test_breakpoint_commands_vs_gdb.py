@@ -157,3 +157,14 @@ def test_dprintf_prints_and_goes_on_as_gdbs(tmp_path: Path) -> None:
     gdb, ours = gdb_and_ours(tmp_path, "bc", SOURCE, script, "0")
     assert "push 3 -> 3" in gdb and "dprintf        keep y" in gdb, gdb
     _same(gdb, ours)
+
+
+@pytest.mark.parametrize("opt", ["0", "2"])
+def test_rbreak_sets_one_breakpoint_a_function_as_gdbs(tmp_path: Path, opt: str) -> None:
+    """rbreak: search_symbols' order (file, globals before statics, name), each function's
+    own code (FILE:'NAME', not its inlined copies), then its declaration."""
+    from dbgprogs import gdb_and_ours
+    script = ["rbreak ^pu", "rbreak su.", "rbreak bc.c:ma", "info breakpoints", "rbreak nomatch_zz", "run"]
+    gdb, ours = gdb_and_ours(tmp_path, "bc", SOURCE, script, opt)
+    assert "int push(int);" in gdb and "static void put(" in gdb, gdb
+    _same(gdb, ours)

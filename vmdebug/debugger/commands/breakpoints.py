@@ -40,10 +40,13 @@ def _new_number(dbg: "Debugger") -> int:
 
 
 def add_breakpoint(dbg: "Debugger", arg: str, temporary: bool = False, quiet: bool = False,
-                   head: str = "") -> "Breakpoint":
+                   head: str = "", locs: list[Any] | None = None) -> "Breakpoint":
+    """A new breakpoint at ``arg`` (a linespec), or at ``locs`` already resolved."""
     from vmdebug.debugger.linespec import Location, Resolver
     from vmdebug.debugger.session import Breakpoint
-    if arg.strip():
+    if locs:
+        pass
+    elif arg.strip():
         locs = resolve_locations(dbg, arg)
     else:
         frame = dbg.selected_frame()

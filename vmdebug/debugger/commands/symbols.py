@@ -169,6 +169,48 @@ def symbol_listing(dbg: "Debugger", kind: str, arg: str) -> list[str]:
     return out
 
 
+@command("rbreak", category="breakpoints", example="^ma")
+def cmd_rbreak(dbg: "Debugger", arg: str) -> None:
+    """Set a breakpoint on every function whose name matches a regular expression, each
+    followed by its declaration (gdb's rbreak_command over search_symbols' order).
+
+    Usage: rbreak [FILE:]REGEXP"""
+    from vmdebug.debugger.commands.breakpoints import add_breakpoint
+    text = arg.strip()
+    file = ""
+    colon = text.find(":")
+    if colon > 0 and " " not in text[:colon]:
+        file, text = text[:colon], text[colon + 1:].lstrip()
+    preg = compile_regexp(text)
+    prog = program_symbols(dbg)
+    found: dict[tuple[bytes, int, bytes], GdbSymbol] = {}
+    for sym in prog.symbols:
+        if _matches("functions", sym) and preg.search(sym.name) and \
+                (not file or sym.file == file or sym.file.endswith("/" + file)):
+            found.setdefault((sym.file.encode(), sym.block, sym.name.encode()), sym)
+    from vmdebug.debugger.linespec import Resolver
+    from vmdebug.debuginfo.symbols import Function
+    for key in sorted(found):
+        sym = found[key]
+        # gdb breaks at FILE:'NAME': the function itself, not the copies inlined elsewhere
+        try:
+            locs = [loc for loc in Resolver(dbg).by_function(sym.name, sym.file)
+                    if loc.symbol is None or isinstance(loc.symbol, Function)]
+        except DebugError:
+            locs = []
+        try:
+            add_breakpoint(dbg, f"{sym.file}:'{sym.name}'", locs=locs) if locs else add_breakpoint(dbg, sym.name)
+        except DebugError:
+            continue
+        dbg.write(_info_string("functions", sym))
+    if file:
+        return
+    for ms in minimal_symbols(dbg.info.symbol_rows, dbg.info.section_rows):
+        if ms.kind in ("text", "file_text") and not prog.in_unit(ms.address) and preg.search(ms.print_name):
+            add_breakpoint(dbg, f"*{ms.address:#x}")
+            dbg.write(f"<function, no debug info> {ms.print_name};")
+
+
 @command("info functions", category="files", example="^ma")
 def cmd_info_functions(dbg: "Debugger", arg: str) -> None:
     """All function names, or those matching REGEXP, with their declarations.
