@@ -54,6 +54,8 @@ def cmd_record_stop(dbg: "Debugger", arg: str) -> None:
     dbg.record_floor = None
     dbg.record_stopped = True
     dbg.write("Process record is stopped and all execution logs are deleted.")
+
+
 @command("reverse-stepi", aliases=("rsi",), category="running", moves=True, example="1")
 def cmd_reverse_stepi(dbg: "Debugger", arg: str) -> None:
     """Step backward one instruction (N with an argument).

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from events.log import DamagedLog
 from vmdebug.debugger.frames import frame_number
 from vmdebug.debugger.motion import Cols, Stop, scan
 from vmdebug.debugger.registry import command
@@ -305,17 +306,20 @@ def cmd_stepi(dbg: "Debugger", arg: str) -> None:
     target = start + n
     tl.ensure(target)
     target = min(target, tl.last)
-    # The steps are folded first, so a damaged one is named exactly (a scan would name the
-    # window it read); then gdb's N steps, which stop early at a breakpoint, watchpoint or
-    # signal on the way.
-    shown, out = tl.shown_upto, tl.on_output
-    tl.on_output = None                 # the output comes when the steps are taken, below
+    # gdb's N steps, which stop early at a breakpoint, watchpoint or signal on the way.
     try:
-        tl.goto(target)
-        tl.goto(start)
-    finally:
-        tl.shown_upto, tl.on_output = shown, out
-    stop = scan(dbg, True, lambda c: c.steps >= target, upto=target)
+        stop = scan(dbg, True, lambda c: c.steps >= target, upto=target)
+    except DamagedLog:
+        # The scan names the window it read; folding the steps one move names the damaged
+        # step exactly (and raises that), showing no output on the way.
+        shown, out = tl.shown_upto, tl.on_output
+        tl.on_output = None
+        try:
+            tl.goto(start)
+            tl.goto(target)
+        finally:
+            tl.shown_upto, tl.on_output = shown, out
+        raise
     if stop.reason != "done":
         report(dbg, stop)
         return
