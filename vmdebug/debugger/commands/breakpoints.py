@@ -320,15 +320,17 @@ def cmd_ignore(dbg: "Debugger", arg: str) -> None:
     if not found:
         raise DebugError(f"No breakpoint number {parts[0]}.")
     found[0].ignore = max(dbg.eval_int(parts[1]), 0)
-    n = found[0].ignore
-    if not dbg.interactive:             # set_ignore_count: from_tty only
-        return
-    if n == 0:
-        dbg.write(f"Will stop next time breakpoint {parts[0]} is reached.")
-    elif n == 1:
-        dbg.write(f"Will ignore next crossing of breakpoint {parts[0]}.")
-    else:
-        dbg.write(f"Will ignore next {n} crossings of breakpoint {parts[0]}.")
+    if dbg.interactive:                 # set_ignore_count: from_tty only
+        dbg.write(ignore_words(found[0].number, found[0].ignore))
+
+
+def ignore_words(number: int, count: int) -> str:
+    """gdb's set_ignore_count message (ignore, and continue N)."""
+    if count == 0:
+        return f"Will stop next time breakpoint {number} is reached."
+    if count == 1:
+        return f"Will ignore next crossing of breakpoint {number}."
+    return f"Will ignore next {count} crossings of breakpoint {number}."
 
 
 def watch_title(wp: "Breakpoint") -> str:

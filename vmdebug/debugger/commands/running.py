@@ -272,6 +272,7 @@ def cmd_continue(dbg: "Debugger", arg: str) -> None:
 
     Usage: continue [N]
     With N, ignore the breakpoint the program stopped at N-1 more times."""
+    from vmdebug.debugger.commands.breakpoints import ignore_words
     _check_can_go_forward(dbg)
     said = ""
     if arg:
@@ -282,9 +283,7 @@ def cmd_continue(dbg: "Debugger", arg: str) -> None:
         hit = [b for b in (stop.breakpoints if stop is not None else ()) if b in dbg.breakpoints]
         for b in hit:
             b.ignore = max(n - 1, 0)
-            said += ("Will stop next time breakpoint {0} is reached." if b.ignore == 0 else
-                     "Will ignore next crossing of breakpoint {0}." if b.ignore == 1 else
-                     f"Will ignore next {b.ignore} crossings of breakpoint {{0}}.").format(b.number) + "  "
+            said += ignore_words(b.number, b.ignore) + "  "
         if not hit:
             said = "Not stopped at any breakpoint; argument ignored.\n"
     if dbg.interactive:         # from_tty only, as all of gdb's messages here
