@@ -237,14 +237,10 @@ def _dprintf(dbg: "Debugger", bp: "Breakpoint", step: int) -> None:
     from vmdebug.debugger.printf import printf
     dbg.tl.goto(step)
     dbg.frame_level = 0
-    done: list[str] = []
     try:
-        printf(dbg, bp.dprintf, done.append)
+        printf(dbg, bp.dprintf)
     except DebugError as exc:
-        dbg.out.text("".join(done))
         dbg.error(str(exc))
-        return
-    dbg.out.text("".join(done))
 
 
 OUT_OF_SCOPE = "out of scope"

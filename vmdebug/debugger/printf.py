@@ -344,10 +344,16 @@ def check_format(arg: str) -> None:
     _format_and_rest(arg)
 
 
-def printf(dbg: "Debugger", arg: str, emit: Callable[[str], None]) -> None:
-    """printcmd.c ``ui_printf``: the format, then every argument evaluated, then the pieces."""
+def printf(dbg: "Debugger", arg: str) -> None:
+    """printcmd.c ``ui_printf``: the format, then every argument evaluated, then the pieces,
+    written as gdb writes them (no newline of their own); an error in a piece leaves the
+    pieces before it written, then is raised."""
     ps, rest = _format_and_rest(arg)
     values = [dbg.evaluate(a) for a in split_arguments(rest[1:])] if rest else []
     if len(values) != sum(p.argclass != "literal" for p in ps):
         raise DebugError("Wrong number of arguments for specified format-string")
-    render(dbg, ps, values, emit)
+    done: list[str] = []
+    try:
+        render(dbg, ps, values, done.append)
+    finally:
+        dbg.out.text("".join(done))

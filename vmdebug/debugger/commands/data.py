@@ -92,11 +92,7 @@ def cmd_printf(dbg: "Debugger", arg: str) -> None:
 
     Usage: printf "FORMAT", EXPR, ..."""
     from vmdebug.debugger.printf import printf
-    done: list[str] = []
-    try:
-        printf(dbg, arg, done.append)
-    finally:
-        dbg.out.text("".join(done))
+    printf(dbg, arg)
 
 
 def _type_of(dbg: "Debugger", arg: str) -> tuple[object, bool]:
