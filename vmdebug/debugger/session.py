@@ -254,6 +254,12 @@ class Debugger:
         return self.gone_at is not None and self.gone_at == self.tl.cursor
 
     @property
+    def has_process(self) -> bool:
+        """A thread exists for gdb (``thread``, ``$_thread``, ``info files``): a stop has been
+        reported and the process has not gone since (see ``gone``)."""
+        return not self.gone and self.last_stop is not None
+
+    @property
     def memory(self) -> MemoryReader:
         if not self.gone:
             return self._live_memory

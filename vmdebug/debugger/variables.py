@@ -430,7 +430,7 @@ def _special(dbg: "Debugger", name: str) -> Value | None:
     if name in ("_thread", "_gthread", "_inferior"):
         # gdb's computed variables: the inferior is always 1; the thread is 1 while a
         # process exists (after `run`, before its exit), else 0.
-        alive = name == "_inferior" or (dbg.last_stop is not None and not dbg.gone)
+        alive = name == "_inferior" or dbg.has_process
         return EV.make_int(T.INT, int(alive))
     if name not in ("_siginfo", "_exitcode"):
         return None

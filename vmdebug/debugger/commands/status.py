@@ -193,7 +193,7 @@ def cmd_info_files(dbg: "Debugger", arg: str) -> None:
     from vmdebug.debugger.commands.program_env import program_path
     path = program_path(dbg)
     dbg.write(f'Symbols from "{path}".')
-    if not _no_thread(dbg):             # exec.c print_section_info, after the process target's
+    if dbg.has_process:             # exec.c print_section_info, after the process target's
         dbg.write("Native process:")
         dbg.write(f"\tUsing the running image of child process {dbg.tl.state.pid}.")
         dbg.write("\tWhile running this, GDB does not access memory from...")
@@ -274,11 +274,6 @@ def _current_thread(dbg: "Debugger") -> tuple[str, str]:
     return num, f"process {pid}"
 
 
-def _no_thread(dbg: "Debugger") -> bool:
-    """No process for gdb: before the first stop, or after the exit."""
-    return dbg.last_stop is None or dbg.gone
-
-
 @command("thread", category="status", example="")
 def cmd_thread(dbg: "Debugger", arg: str) -> None:
     """Show the current thread, or select thread ID (vmdebug's processes have one each).
@@ -288,7 +283,7 @@ def cmd_thread(dbg: "Debugger", arg: str) -> None:
     if word == "apply":
         _thread_apply(dbg, rest)
         return
-    if _no_thread(dbg):
+    if not dbg.has_process:
         raise DebugError("No thread selected")
     num, target = _current_thread(dbg)
     if not word:
@@ -324,7 +319,7 @@ def _thread_apply(dbg: "Debugger", arg: str) -> None:
     if not rest:
         raise DebugError("Please specify a command following the thread ID list" if which != "all"
                          else "Please specify a command at the end of 'thread apply all'")
-    if _no_thread(dbg):
+    if not dbg.has_process:
         return
     num, target = _current_thread(dbg)
     if which != "all" and which not in (num, "1.1" if num == "1" else num):
