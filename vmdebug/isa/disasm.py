@@ -17,7 +17,7 @@ from vmdebug.isa.decoder import Instruction
 from vmdebug.isa.operands import Imm, Mem, Reg, Rel
 from vmdebug.isa.table import SSE_PREDICATES
 
-__all__ = ["format_instruction", "format_objdump_line", "format_operand", "formatter", "mnemonic_text",
+__all__ = ["format_instruction", "format_objdump_line", "format_operand", "formatter", "layout", "mnemonic_text",
            "operand_order"]
 
 SymbolFor = Callable[[int], "str | None"]
@@ -86,13 +86,17 @@ def operand_order(insn: Instruction) -> list[int]:
     return list(range(2 if sse_predicate(insn) is not None else len(insn.operands)))
 
 
-def format_instruction(insn: Instruction, symbol_for: SymbolFor | None = None) -> str:
-    """The instruction text objdump prints, e.g. ``mov    DWORD PTR [ebp-0x4],0x0``."""
-    head = " ".join((*insn.prefixes, mnemonic_text(insn)))
-    ops = [format_operand(insn, i, symbol_for) for i in operand_order(insn)]
+def layout(insn: Instruction, mnemonic: str, ops: list[str]) -> str:
+    """objdump's columns, either flavor: prefixes and mnemonic padded to 6, then the operands."""
+    head = " ".join((*insn.prefixes, mnemonic))
     if not ops:
         return head
     return f"{head:<6} {','.join(ops)}"
+
+
+def format_instruction(insn: Instruction, symbol_for: SymbolFor | None = None) -> str:
+    """The instruction text objdump prints, e.g. ``mov    DWORD PTR [ebp-0x4],0x0``."""
+    return layout(insn, mnemonic_text(insn), [format_operand(insn, i, symbol_for) for i in operand_order(insn)])
 
 
 def formatter(flavor: str) -> Callable[[Instruction, "SymbolFor | None"], str]:

@@ -44,7 +44,7 @@ from __future__ import annotations
 from typing import Callable
 
 from vmdebug.isa.decoder import Instruction
-from vmdebug.isa.disasm import sse_predicate
+from vmdebug.isa.disasm import layout, sse_predicate
 from vmdebug.isa.operands import Imm, Mem, Reg, Rel
 from vmdebug.isa.table import SSE_PREDICATES
 
@@ -164,8 +164,4 @@ def operand_order(insn: Instruction) -> list[int]:
 
 def format_instruction(insn: Instruction, symbol_for: SymbolFor | None = None) -> str:
     """The instruction text objdump prints, e.g. ``movl   $0x0,-0x4(%ebp)``."""
-    head = " ".join((*insn.prefixes, mnemonic_text(insn)))
-    ops = [format_operand(insn, i, symbol_for) for i in operand_order(insn)]
-    if not ops:
-        return head
-    return f"{head:<6} {','.join(ops)}"
+    return layout(insn, mnemonic_text(insn), [format_operand(insn, i, symbol_for) for i in operand_order(insn)])
