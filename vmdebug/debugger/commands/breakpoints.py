@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from vmdebug.debugger.bpnumbers import get_number_trailer, in_list, map_numbers, number_or_range
 from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import DebugError
 
@@ -163,7 +164,7 @@ def cmd_commands(dbg: "Debugger", arg: str) -> None:
     spec = arg.strip() or (str(dbg.next_bp - 1) if dbg.next_bp > 1 else "")
     if not spec:
         raise DebugError("Argument required (one or more breakpoint numbers).")
-    bps = _numbers(dbg, spec)
+    bps = _collect(dbg, spec)
     if not bps:             # gdb reads the list only for a breakpoint that exists
         return
     import sys
@@ -175,37 +176,43 @@ def cmd_commands(dbg: "Debugger", arg: str) -> None:
         b.commands = list(lines)
 
 
-def _numbers(dbg: "Debugger", arg: str, locations: bool = False) -> list[Any]:
-    """The breakpoints ``arg`` names (``N``, ``N-M``); with ``locations``, ``N.K`` names
-    one location of breakpoint N (``N.K-L`` several), as enable and disable take."""
-    out: list[Any] = []
-    for word in arg.replace(",", " ").split():
-        if locations and "." in word:
-            num, _, rest = word.partition(".")
-            lo, _, hi = rest.partition("-")
-            bp = next((b for b in dbg.breakpoints if str(b.number) == num), None)
-            if bp is None:
-                raise DebugError(f"Bad breakpoint number '{num}'")
-            if not lo.isdigit() or (hi and not hi.isdigit()):
-                raise DebugError(f"Bad breakpoint location number '{rest}'")
-            first, last = int(lo), int(hi or lo)
-            if not 1 <= first <= last <= max(len(bp.locations), 1) or not bp.locations:
-                raise DebugError(f"Bad breakpoint location number '{first if first > len(bp.locations) else last}'")
-            out.extend(bp.locations[first - 1:last])
+def _collect(dbg: "Debugger", arg: str) -> list[Any]:
+    """The breakpoints ``arg`` names as gdb's map_breakpoint_numbers reads them."""
+    found: list[Any] = []
+    map_numbers(dbg, arg, found.append)
+    return found
+
+
+def _enable_disable(dbg: "Debugger", arg: str, enable: bool) -> None:
+    """breakpoint.c enable_disable_command: each word ``N``, ``N-M``, ``N.K`` or ``N.K-L``."""
+    if not arg.strip():
+        for bp in dbg.breakpoints:
+            bp.enabled = enable
+        return
+    for word in arg.split():
+        (lo, hi), (klo, khi) = number_or_range(dbg, word)
+        whole = klo == khi and (klo == 0 or (klo == 1 and lo == hi and not _multiple(dbg, lo)))
+        if whole:                   # map_breakpoint_number_range
+            for n in range(lo, hi + 1):
+                bp = next((b for b in dbg.breakpoints if b.number == n), None)
+                if bp is None:
+                    dbg.write(f"No breakpoint number {n}.")
+                else:
+                    bp.enabled = enable
             continue
-        if "-" in word and word[0] != "-":
-            lo, _, hi = word.partition("-")
-            nums = range(int(lo), int(hi) + 1) if lo.isdigit() and hi.isdigit() else []
-        elif word.isdigit():
-            nums = [int(word)]
-        else:
-            raise DebugError("Args must be numbers or '$' variables.")
-        for n in nums:
-            found = [b for b in dbg.breakpoints if b.number == n]
-            if not found:
-                dbg.error(f"No breakpoint number {n}.")
-            out.extend(found)
-    return out
+        # enable_disable_breakpoint_location_range / find_location_by_number
+        bp = next((b for b in dbg.breakpoints if b.number == lo), None)
+        if bp is None:
+            raise DebugError(f"Bad breakpoint number '{lo}'")
+        for k in range(klo, khi + 1):
+            if not 1 <= k <= len(bp.locations):
+                raise DebugError(f"Bad breakpoint location number '{k}'")
+            bp.locations[k - 1].enabled = enable
+
+
+def _multiple(dbg: "Debugger", number: int) -> bool:
+    bp = next((b for b in dbg.breakpoints if b.number == number), None)
+    return bp is not None and len(bp.locations) > 1
 
 
 @command("delete", aliases=("d",), category="breakpoints", example="1")
@@ -220,7 +227,7 @@ def cmd_delete(dbg: "Debugger", arg: str) -> None:
     if not arg.strip():
         dbg.breakpoints.clear()
         return
-    for bp in _numbers(dbg, arg):
+    for bp in _collect(dbg, arg):
         dbg.breakpoints.remove(bp)
 
 
@@ -248,8 +255,7 @@ def cmd_disable(dbg: "Debugger", arg: str) -> None:
         from vmdebug.debugger.commands.data import set_display_enabled
         set_display_enabled(dbg, arg.strip()[7:], False)
         return
-    for bp in (_numbers(dbg, arg, locations=True) if arg.strip() else dbg.breakpoints):
-        bp.enabled = False
+    _enable_disable(dbg, arg, False)
 
 
 @command("enable", aliases=("en",), category="breakpoints", example="1")
@@ -266,21 +272,18 @@ def cmd_enable(dbg: "Debugger", arg: str) -> None:
     # disposition after the next hit(s): disabled (Disp "dis") or deleted ("del").
     if word in ("once", "delete", "count"):
         count = 1
-        if word == "count":
-            text, _, rest = rest.strip().partition(" ")
-            if not text:
+        if word == "count":         # enable_count_command: the count is get_number's
+            if not rest.strip():
                 raise DebugError("Argument required (hit count).")
-            count = dbg.eval_int(text)
-        if not rest.strip():
-            raise DebugError("Argument required (one or more breakpoint numbers).")
-        for bp in _numbers(dbg, rest):
+            count, at = get_number_trailer(dbg, rest.strip(), 0)
+            rest = rest.strip()[at:]
+        for bp in _collect(dbg, rest):
             bp.enabled = True
             bp.temporary = word == "delete"
             bp.disable_after = 0 if word == "delete" else count
             bp.counted = word == "count"
         return
-    for bp in (_numbers(dbg, arg, locations=True) if arg.strip() else dbg.breakpoints):
-        bp.enabled = True
+    _enable_disable(dbg, arg, True)
 
 
 @command("condition", category="breakpoints", example="1 $eax == 5")
@@ -288,12 +291,13 @@ def cmd_condition(dbg: "Debugger", arg: str) -> None:
     """Stop at breakpoint N only if CONDITION is true.
 
     Usage: condition N [CONDITION]   (no condition: make it unconditional)"""
-    num, _, cond = arg.strip().partition(" ")
-    if not num:
+    if not arg.strip():
         raise DebugError("Argument required (breakpoint number).")
-    if not num.isdigit():
+    num, at = get_number_trailer(dbg, arg.strip(), 0)     # breakpoint.c condition_command
+    if num == 0:
         raise DebugError(f"Bad breakpoint argument: '{arg.strip()}'")
-    found = [b for b in dbg.breakpoints if b.number == int(num)]
+    cond = arg.strip()[at:]
+    found = [b for b in dbg.breakpoints if b.number == num]
     if not found:
         raise DebugError(f"No breakpoint number {num}.")
     if cond.strip():
@@ -313,13 +317,18 @@ def cmd_ignore(dbg: "Debugger", arg: str) -> None:
     """Ignore the next COUNT crossings of breakpoint N.
 
     Usage: ignore N COUNT"""
-    parts = arg.split()
-    if len(parts) != 2:
+    # breakpoint.c ignore_command; set_ignore_count takes a negative count as 0.
+    if not arg.strip():
         raise DebugError("Argument required (a breakpoint number).")
-    found = [b for b in dbg.breakpoints if str(b.number) == parts[0]]
+    num, at = get_number_trailer(dbg, arg.strip(), 0)
+    if num == 0:
+        raise DebugError(f"bad breakpoint number: '{arg.strip()}'")
+    if not arg.strip()[at:]:
+        raise DebugError("Second argument (specified ignore-count) is missing.")
+    found = [b for b in dbg.breakpoints if b.number == num]
     if not found:
-        raise DebugError(f"No breakpoint number {parts[0]}.")
-    found[0].ignore = max(dbg.eval_int(parts[1]), 0)
+        raise DebugError(f"No breakpoint number {num}.")
+    found[0].ignore = max(dbg.eval_long(arg.strip()[at:]), 0)
     if dbg.interactive:                 # set_ignore_count: from_tty only
         dbg.write(ignore_words(found[0].number, found[0].ignore))
 
@@ -437,16 +446,22 @@ def cmd_awatch(dbg: "Debugger", arg: str) -> None:
 def cmd_info_watchpoints(dbg: "Debugger", arg: str) -> None:
     """List the watchpoints only: number, type, enabled, expression, condition, hits.
 
-    Usage: info watchpoints"""
-    _list_breakpoints(dbg, [b for b in dbg.breakpoints if b.is_watch], "No watchpoints.")
+    Usage: info watchpoints [N...]"""
+    arg = arg.strip()
+    _list_breakpoints(dbg, [b for b in dbg.breakpoints if b.is_watch and in_list(dbg, arg, b.number)],
+                      f"No watchpoint matching '{arg}'." if arg else "No watchpoints.")
 
 
 @command("info breakpoints", aliases=("info b", "info break"), category="breakpoints")
 def cmd_info_breakpoints(dbg: "Debugger", arg: str) -> None:
     """List breakpoints and watchpoints: number, type, enabled, address, where, hits.
 
-    Usage: info breakpoints"""
-    _list_breakpoints(dbg, dbg.breakpoints, "No breakpoints or watchpoints.")
+    Usage: info breakpoints [N...]   (numbers and ranges N-M)"""
+    # breakpoint.c breakpoint_1: the list is read for each breakpoint, so with none it is
+    # never read (and never refused).
+    arg = arg.strip()
+    _list_breakpoints(dbg, [b for b in dbg.breakpoints if in_list(dbg, arg, b.number)],
+                      f"No breakpoint or watchpoint matching '{arg}'." if arg else "No breakpoints or watchpoints.")
 
 
 def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> None:
