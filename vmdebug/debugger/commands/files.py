@@ -67,13 +67,17 @@ def cmd_list(dbg: "Debugger", arg: str) -> None:
     arg = arg.strip()
     size = dbg.settings.listsize
     if "," in arg:
-        a, _, b = arg.partition(",")
-        f = current_file(dbg)
-        if f is None:
-            raise DebugError(NO_SYMTAB)
-        first = _center(dbg, a.strip())[1] if a.strip() else max(int(b) - size + 1, 1)
-        last = int(b) if b.strip() else first + size - 1
-        _list_range(dbg, f if not a.strip() else _center(dbg, a.strip())[0], first, last)
+        a, _, b = (part.strip() for part in arg.partition(","))
+        if not a and not b:     # gdb source.c list_command
+            raise DebugError("Two empty args do not say what lines to list.")
+        # The end is a linespec of its own; a bare number is a line of the first's file.
+        if a:
+            f, first = _center(dbg, a)
+            last = (int(b) if b.isdigit() else _center(dbg, b)[1]) if b else first + size - 1
+        else:
+            f, last = _center(dbg, b)
+            first = max(last - size + 1, 1)
+        _list_range(dbg, f, first, last)
         return
     prev = dbg.listed
     if prev is not None and prev[3] != dbg.tl.cursor:
@@ -347,7 +351,10 @@ def cmd_info_line(dbg: "Debugger", arg: str) -> None:
         addr = dbg.selected_frame().pc
         loc = dbg.info.line_for(addr)
     if loc is None:
-        raise DebugError(f"No line number information available for address {addr:#x} {dbg.label(addr)}".rstrip())
+        # source.c info_line_command: a message, not an error; the address unless it is 0
+        dbg.write(f"No line number information available for address {addr:#x} {dbg.label(addr)}".rstrip()
+                  if addr else "No line number information available.")
+        return
     # find_line_pc_range: the range of the line-table row at the address (a line gcc wrote
     # as several rows has several ranges; this is the one holding the address)
     sal = dbg.info.sal(addr)
