@@ -8,7 +8,9 @@ without them reuses them), the last count (a bare ``x`` repeats it when it was p
 and the next address (where a bare ``x`` goes on).  Here they are ``dbg.x_state`` =
 (format, size letter, next address) and ``dbg.x_count``.  Besides ``x``, ``print``,
 ``output`` and displays move the next address (print_formatted: to the end of a value
-in memory), ``info line`` and ``info breakpoints`` set it (set_next_address)."""
+in memory), ``info line`` and ``info breakpoints`` set it (set_next_address).  Only
+``x`` with an address and set_next_address make a bare ``x`` possible (``dbg.x_armed``,
+gdb's next_gdbarch)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -147,6 +149,7 @@ def set_next_address(dbg: "Debugger", addr: int) -> None:
     from vmdebug.debugger import evaluate as EV
     from vmdebug.debuginfo import ctype as T
     _move_next(dbg, addr)
+    dbg.x_armed = True
     dbg.convenience["_"] = EV.make_int(T.pointer_to(T.VOID), addr)
 
 
@@ -219,7 +222,7 @@ def x_command(dbg: "Debugger", arg: str) -> list[str]:
     - the last only when the examine succeeded."""
     last_fmt, last_size, nxt = dbg.x_state
     arg = arg.strip()
-    fmt = Format(1, last_fmt, last_size)
+    fmt = Format(1, last_fmt or "x", last_size)     # x_command: last_format, else 'x'
     if not arg and dbg.x_count > 0:        # no expression and no format: the last count
         fmt.count = dbg.x_count
     expr = arg
@@ -229,7 +232,10 @@ def x_command(dbg: "Debugger", arg: str) -> list[str]:
     if expr:
         nxt = x_address(dbg, expr)
         _move_next(dbg, nxt)
-    if nxt is None:
+        dbg.x_armed = True
+    # Only x with an address and set_next_address give gdb's next_gdbarch: print moves the
+    # next address (print_formatted) but a bare x before either is still refused.
+    if nxt is None or not dbg.x_armed:
         raise DebugError("Argument required (starting display address).")
     out, last = do_examine(dbg, fmt, nxt)
     _, _, after = dbg.x_state

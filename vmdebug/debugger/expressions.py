@@ -359,6 +359,8 @@ class _Parser:
                 raise self.error()
             return ("scope", v if kind == "ident" else "", name)
         if kind == "ident":
+            if v in ("struct", "union", "enum") and self.peek()[0] != "ident":
+                raise self.error()          # c-exp.y: STRUCT name; gdb reports what follows
             if v in _TYPE_WORDS or self.scope.typedef(v) is not None:
                 self.i -= 1
                 raise DebugError("Attempt to use a type name as an expression")

@@ -224,6 +224,7 @@ class Debugger:
         # count (printcmd.c last_format, last_size, next_address, last_count)
         self.x_state: tuple[str, str, int | None] = ("", "w", None)
         self.x_count = 0
+        self.x_armed = False            # printcmd.c next_gdbarch: x or set_next_address has given one
         self.list_pos: tuple[str, int] | None = None                  # file, last line listed
         #: gdb's last_line_listed (the first line the last listing printed: search starts
         #: after it) and the last search's regular expression.

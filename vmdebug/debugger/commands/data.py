@@ -21,17 +21,22 @@ def _split_fmt(arg: str) -> tuple[str, str]:
     return "", arg
 
 
-def print_format(dbg: "Debugger", arg: str) -> tuple[str, str]:
+def print_format(dbg: "Debugger", arg: str, remember: bool = False) -> tuple[str, str]:
     """(format letter, expression) of ``print[/FMT] EXPR`` (gdb decode_format, validate_format;
-    ``/r`` alone reuses the last letter)."""
+    ``/r`` alone reuses the last letter).  gdb has one last format for ``print`` and ``x``
+    (printcmd.c last_format, here ``dbg.x_state[0]``); with ``remember`` (print, not
+    output) the letter becomes it, as print_command_parse_format does before evaluating."""
     from vmdebug.debuginfo.valprint import ValuePrintError, parse_print_format
     spec, expr = _split_fmt(arg)
     if not arg.strip().startswith("/"):
         return "", expr
     try:
-        fmt = parse_print_format(spec, getattr(dbg, "last_format", ""))
+        fmt = parse_print_format(spec, dbg.x_state[0])
     except ValuePrintError as exc:
         raise DebugError(exc.message) from None
+    if remember:
+        _, size, nxt = dbg.x_state
+        dbg.x_state = (fmt, size, nxt)
     return fmt, expr
 
 
@@ -51,7 +56,7 @@ def cmd_print(dbg: "Debugger", arg: str) -> None:
 
 def _print(dbg: "Debugger", arg: str) -> None:
     """print_command_1 after the options: the format, the value, its history number."""
-    fmt, expr = print_format(dbg, arg)
+    fmt, expr = print_format(dbg, arg, remember=True)
     if not expr:
         # gdb print_command_1: no expression prints the last value again (access_value_history(0)).
         if not dbg.values:
@@ -68,8 +73,6 @@ def _print(dbg: "Debugger", arg: str) -> None:
     except AfterValueError as exc:
         # gdb has recorded the value and printed "$N = " when the printer fails.
         raise DebugError(f"${dbg.record_value(v)} = {exc}") from None
-    if fmt:
-        dbg.last_format = fmt
     n = dbg.record_value(v)
     dbg.write(f"${n} = {text}")
 
