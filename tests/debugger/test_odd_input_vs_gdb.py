@@ -50,3 +50,31 @@ def test_odd_type_and_line_requests(tmp_path: Path) -> None:
     gdb, ours = gdb_and_ours(tmp_path, "ot", SOURCE, script, "0")
     assert "No line number information available.\n" in gdb
     assert ours == gdb
+
+
+def test_a_location_naming_nothing_offers_a_pending_breakpoint(tmp_path: Path) -> None:
+    script = ["break nosuch", "break 9999", "tbreak od.c:9999", "break nofile.c:3", "break nosuch if 1",
+              'dprintf nosuch,"x"', "break od.c:nosuch", "info breakpoints", "run"]
+    gdb, ours = gdb_and_ours(tmp_path, "od", SOURCE, script, "0")
+    assert gdb.count("Make breakpoint pending on future shared library load? (y or [n]) "
+                     "[answered N; input not from terminal]") == 6
+    assert re.sub(r"process \d+", "process N", ours) == re.sub(r"process \d+", "process N", gdb)
+
+
+def test_a_command_file_goes_on_after_the_query_in_order(tmp_path: Path) -> None:
+    """The query answers itself and is no error, so the file goes on; what a command
+    prints comes in order, and a failing command's message follows the file's header."""
+    import subprocess
+    import sys
+    from dbgprogs import require_gdb
+    require_gdb()
+    (tmp_path / "cf.c").write_text(SOURCE)
+    (tmp_path / "cmds.gdb").write_text("break nosuch\necho after\\n\nbreak main\np nosuch\necho not reached\\n\n")
+    subprocess.run([sys.executable, "-m", "vmdebug", "cc", "--native", "-o", "cf", "cf.c"], cwd=tmp_path,
+                   check=True, capture_output=True)
+    gdb = subprocess.run(["gdb", "-nx", "-batch", "-x", "cmds.gdb", "./cf"], cwd=tmp_path, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=120)
+    ours = subprocess.run([sys.executable, "-m", "vmdebug", "debug", "-batch", "-x", "cmds.gdb", "cf.c"],
+                          cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+    assert "cmds.gdb:4: Error in sourced command file:" in gdb.stdout
+    assert (ours.stdout, ours.returncode) == (gdb.stdout, gdb.returncode)

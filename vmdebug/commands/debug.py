@@ -57,7 +57,6 @@ def _err(text: str) -> None:
 
 def run_script(dbg: "Debugger", path: str, lines: list[str]) -> bool:
     """A command file, as gdb's ``-x``/``source``: the first failing command ends it."""
-    held: list[str] = []
     feed = iter(enumerate(lines, 1))
 
     def next_line(prompt: str) -> str | None:
@@ -68,18 +67,13 @@ def run_script(dbg: "Debugger", path: str, lines: list[str]) -> bool:
     dbg.read_line = next_line
     try:
         for number, line in feed:
-            with dbg.out.redirected(error=held.append):
-                ok = dbg.execute(line)
-            if not ok:
-                dbg.error(f"{path}:{number}: Error in sourced command file:")
-            for message in held:
-                dbg.error(message)
-            held.clear()
-            if not ok:
+            dbg.fail_header = f"{path}:{number}: Error in sourced command file:"
+            if not dbg.execute(line):
                 return False
         return True
     finally:
         dbg.read_line = saved
+        dbg.fail_header = ""
 
 
 def _stdin_line(prompt: str) -> str | None:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from events.record import Record
 from vmdebug.debugger.prologue import skip_prologue
-from vmdebug.debugger.values import DebugError
+from vmdebug.debugger.values import NotFoundError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -171,7 +171,7 @@ class Resolver:
         if spec.isdigit():
             default_file = default_file()
             if default_file is None or (self.info.lines is None and self.info.gdb_lines is None):
-                raise DebugError('No symbol table is loaded.  Use the "file" command.')
+                raise NotFoundError('No symbol table is loaded.  Use the "file" command.')
             return self.by_line(default_file, int(spec), explicit_file=False)
         return self.by_function(spec)
 
@@ -182,8 +182,8 @@ class Resolver:
             if self.info.lines is not None and self.info.lines.match_file(file) is not None:
                 return self._asm_line(file, line)
             if not explicit_file:
-                raise DebugError('No symbol table is loaded.  Use the "file" command.')
-            raise DebugError(f"No source file named {file}.")
+                raise NotFoundError('No symbol table is loaded.  Use the "file" command.')
+            raise NotFoundError(f"No source file named {file}.")
         found, best = gl.pcs_for_line(subs, line)
         if not found and best is not None:
             line = best
@@ -205,22 +205,22 @@ class Resolver:
             out.append(loc)
         if not out:
             if explicit_file:
-                raise DebugError(f'No line {line} in file "{file}".')
-            raise DebugError(f"No line {line} in the current file.")
+                raise NotFoundError(f'No line {line} in file "{file}".')
+            raise NotFoundError(f"No line {line} in the current file.")
         return out
 
     def _asm_line(self, file: str, line: int) -> list[Location]:
         """A line of hand-written assembly: the first address of it or of the next line with code."""
         found = self.info.line_addresses(file, line)
         if found is None:
-            raise DebugError(f'No line {line} in file "{file}".')
+            raise NotFoundError(f'No line {line} in file "{file}".')
         return [Location(found[0], self.info.lines.match_file(file), found[1])]
 
     def by_function(self, name: str, file: str | None = None) -> list[Location]:
         out: list[Location] = []
         seen: set[int] = set()
         if file is not None and not self._known_file(file):
-            raise DebugError(f"No source file named {file}.")
+            raise NotFoundError(f"No source file named {file}.")
         if self.debug is not None:
             # Only the units that name it are read (gdb: the partial symbols pick the units).
             units = self.debug.units_naming(name)
@@ -238,9 +238,9 @@ class Resolver:
         if not out:
             sym = self.info.lookup(name)
             if file is not None:
-                raise DebugError(f'Function "{name}" not defined in "{file}".')
+                raise NotFoundError(f'Function "{name}" not defined in "{file}".')
             if sym is None or sym.kind == "object" or not self.info.in_text(sym.address):
-                raise DebugError(f'Function "{name}" not defined.')
+                raise NotFoundError(f'Function "{name}" not defined.')
             file, line, _p, _e = self._sal(sym.address)
             loc = Location(sym.address, file, line)
             self.skip_prologue_sal(loc)

@@ -18,6 +18,11 @@ class DebugError(Exception):
     """A command failed; the message is the one line gdb would print."""
 
 
+class NotFoundError(DebugError):
+    """gdb's NOT_FOUND_ERROR: a location names no function, file or line (``break`` then
+    offers a pending breakpoint)."""
+
+
 class AfterValueError(DebugError):
     """An error gdb meets while printing a value it has already recorded in the history
     and announced with ``$N = `` (the message follows on the same line)."""

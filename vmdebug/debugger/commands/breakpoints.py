@@ -1,11 +1,12 @@
 """Breakpoints and watchpoints: break, tbreak, condition, delete, disable, enable, watch, rwatch, awatch."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Iterator
 
 from vmdebug.debugger.bpnumbers import get_number_trailer, in_list, map_numbers, number_or_range
 from vmdebug.debugger.registry import command
-from vmdebug.debugger.values import DebugError
+from vmdebug.debugger.values import DebugError, NotFoundError
 
 if TYPE_CHECKING:
     from vmdebug.debugger.session import Breakpoint, Debugger
@@ -96,8 +97,9 @@ def cmd_dprintf(dbg: "Debugger", arg: str) -> None:
     if not comma or not rest.strip():
         raise DebugError("Format string required")
     check_format(rest)
-    bp = add_breakpoint(dbg, loc.strip(), head="Dprintf")
-    bp.dprintf = rest.strip()
+    with _pending_query(dbg, "dprintf"):
+        bp = add_breakpoint(dbg, loc.strip(), head="Dprintf")
+        bp.dprintf = rest.strip()
 
 
 @command("tbreak", category="breakpoints", example="main")
@@ -112,11 +114,29 @@ def cmd_tbreak(dbg: "Debugger", arg: str) -> None:
 def _add_with_condition(dbg: "Debugger", loc: str, cond: str, temporary: bool) -> None:
     """gdb parses the condition in the location's scope before it makes the breakpoint:
     a bad condition makes none."""
-    if cond:
-        addr = resolve_location(dbg, loc)[0] if loc else dbg.selected_frame().pc
-        dbg.parse_at(cond, addr)
-    bp = add_breakpoint(dbg, loc, temporary=temporary)
-    bp.condition = cond
+    with _pending_query(dbg, "breakpoint"):
+        if cond:
+            addr = resolve_location(dbg, loc)[0] if loc else dbg.selected_frame().pc
+            dbg.parse_at(cond, addr)
+        bp = add_breakpoint(dbg, loc, temporary=temporary)
+        bp.condition = cond
+
+
+@contextmanager
+def _pending_query(dbg: "Debugger", what: str) -> Iterator[None]:
+    """breakpoint.c create_breakpoint: a location that names nothing (NOT_FOUND_ERROR) is
+    reported, then gdb asks whether to make the breakpoint pending on a shared library
+    load.  Without a terminal the query answers itself N and the command ends without an
+    error (a script goes on); at a terminal vmdebug, whose programs are static, keeps the
+    error and does not ask."""
+    try:
+        yield
+    except NotFoundError as exc:
+        if dbg.interactive:
+            raise
+        dbg.error(str(exc))
+        dbg.write(f"Make {what} pending on future shared library load? (y or [n]) "
+                  "[answered N; input not from terminal]")
 
 
 def _split_if(arg: str) -> tuple[str, str]:
