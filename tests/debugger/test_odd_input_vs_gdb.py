@@ -78,3 +78,37 @@ def test_a_command_file_goes_on_after_the_query_in_order(tmp_path: Path) -> None
                           cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
     assert "cmds.gdb:4: Error in sourced command file:" in gdb.stdout
     assert (ours.stdout, ours.returncode) == (gdb.stdout, gdb.returncode)
+
+
+def test_listsize_is_gdbs_integer_setting(tmp_path: Path) -> None:
+    script = ["set listsize unlimited", "show listsize", "set listsize 0", "show listsize", "set listsize -1",
+              "show listsize", "set listsize 3", "list main", "set listsize foo", "show listsize", "set listsize",
+              "set listsize 2147483647", "set listsize 1+1", "show listsize", "set listsize unlimited", "list main",
+              "list"]
+    gdb, ours = gdb_and_ours(tmp_path, "ls", SOURCE, script, "0")
+    assert "is unlimited." in gdb and "integer 2147483647 out of range" in gdb
+    assert ours == gdb
+
+
+def test_info_registers_names_pseudo_registers_and_aliases(tmp_path: Path) -> None:
+    script = ["break 9", "run", "info registers ax bx cx dx si di bp al bl cl dl ah bh ch dh", "info registers sp",
+              "info registers pc fp ps", "info registers $pc $al", "info registers eflags al eax", "info registers xl"]
+    gdb, ours = gdb_and_ours(tmp_path, "pr", SOURCE, script, "0")
+    assert "ah             0x" in gdb
+
+    def same(text: str) -> str:
+        """Registers that hold stack addresses here (or flags from them) differ by design:
+        their lines keep their shape (gdb's columns), not their values."""
+        shape = r"0x[0-9a-f]+ +(-?\d+|0x[0-9a-f]+|\[[A-Z ]*\])"
+        return re.sub(rf"(?m)^(bp|cx|cl|ch|dx|dl|dh|sp|fp|ps|eflags)( +){shape}$", r"\1\2VALUE", text)
+    assert same(ours) == same(gdb)
+
+
+def test_display_numbers_read_as_gdbs(tmp_path: Path) -> None:
+    script = ["break 9", "run", "display p.a", "display/x p.b", "display arr", "undisplay 5", "undisplay foo",
+              "undisplay 1-foo", "undisplay 0", "undisplay -1", "undisplay 2 9", "delete display 1",
+              "disable display 2", "disable display foo", "enable display 3-5", "enable display 0", "info display",
+              "undisplay $bpnum", "undisplay 3-2", "delete display", "info display"]
+    gdb, ours = gdb_and_ours(tmp_path, "dn", SOURCE, script, "0")
+    assert "warning: bad display number at or near '0'" in gdb and "inverted range" in gdb
+    assert ours == gdb

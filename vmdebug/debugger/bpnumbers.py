@@ -11,7 +11,7 @@ map_breakpoint_numbers, extract_bp_number_or_range)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from vmdebug.debugger.values import DebugError
 
@@ -120,23 +120,25 @@ class RangeParser:
         return rest.split()[0] if rest.split() else ""
 
 
-def map_numbers(dbg: "Debugger", text: str, fn: Callable[[object], None]) -> None:
-    """breakpoint.c map_breakpoint_numbers: ``fn`` on each breakpoint ``text`` names; a
-    number without a breakpoint is said on the output, 0 is warned about, and the first
-    word that is not a number ends the list without a word."""
+def map_numbers(dbg: "Debugger", text: str, fn: Callable[[Any], None], items: Sequence[Any] | None = None,
+                what: str = "breakpoint") -> None:
+    """breakpoint.c map_breakpoint_numbers (and printcmd.c map_display_numbers, with
+    ``what`` "display"): ``fn`` on each of ``items`` (the breakpoints) ``text`` names; a
+    number with none is said on the output, 0 is warned about, and the first word that is
+    not a number ends the list without a word."""
     text = text.strip()
     if not text:
-        raise DebugError("Argument required (one or more breakpoint numbers).")
+        raise DebugError(f"Argument required (one or more {what} numbers).")
     parser = RangeParser(dbg, text)
     while not parser.finished():
         word = parser.word()
         num = parser.get_number()
         if num == 0:
-            dbg.error(f"warning: bad breakpoint number at or near '{word}'")
+            dbg.error(f"warning: bad {what} number at or near '{word}'")
             continue
-        found = next((b for b in dbg.breakpoints if b.number == num), None)
+        found = next((b for b in (dbg.breakpoints if items is None else items) if b.number == num), None)
         if found is None:
-            dbg.write(f"No breakpoint number {num}.")
+            dbg.write(f"No {what} number {num}.")
         else:
             fn(found)
 

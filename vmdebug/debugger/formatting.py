@@ -19,21 +19,31 @@ SEGMENT_REGS = (("cs", 0x23), ("ss", 0x2B), ("ds", 0x2B), ("es", 0x2B), ("fs", 0
 GENERAL = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags")
 
 
-def info_register_line(name: str, value: int | None, label: str = "") -> str:
+def info_register_line(name: str, value: int | None, label: str = "", real: str = "", bits: int = 32) -> str:
     """One line of ``info registers``; ``value`` None: a register the frame's unwinder cannot
-    recover (gdb's default_print_one_register_info, an optimized-out value)."""
+    recover (gdb's default_print_one_register_info, an optimized-out value).  ``real``: the
+    register an alias (pc, sp, fp, ps) names, whose type decides the natural column;
+    ``bits``: a pseudo-register's width (ax 16, al 8: int16_t, int8_t)."""
     if value is None:
         return f"{name:<15}<not saved>"
+    real = real or name
     raw = f"{value:#x}"
-    if name in ("esp", "ebp"):
+    if real in ("esp", "ebp"):
         nat = raw
-    elif name == "eip":
+    elif real == "eip":
         nat = raw + (f" {label}" if label else "")
-    elif name == "eflags":
+    elif real == "eflags":
         nat = V.eflags_text(value)
     else:
-        nat = str(value - (1 << 32) if value & 0x80000000 else value)
+        nat = str(value - (1 << bits) if value >> (bits - 1) & 1 else value)
     return f"{name:<15}{raw:<19} {nat}"
+
+
+#: i386's pseudo-registers (i386-tdep.c i386_word_names, i386_byte_names): register, shift, bits.
+PSEUDO = {**{n: (r, 0, 16) for n, r in (("ax", "eax"), ("cx", "ecx"), ("dx", "edx"), ("bx", "ebx"),
+                                          ("bp", "ebp"), ("si", "esi"), ("di", "edi"))},
+          **{n: (r, 0, 8) for n, r in (("al", "eax"), ("cl", "ecx"), ("dl", "edx"), ("bl", "ebx"))},
+          **{n: (r, 8, 8) for n, r in (("ah", "eax"), ("ch", "ecx"), ("dh", "edx"), ("bh", "ebx"))}}
 
 
 def fp_register_line(regs: list[int], name: str) -> str:
@@ -69,7 +79,12 @@ def info_registers(regs: list[int | None], names: list[str], label: Callable[[in
         real = alias.get(name, name)
         if real in GENERAL:
             v = regs[C.REG_IDS[real]]
-            out.append(info_register_line(name, v, label(v) if real == "eip" and v is not None else ""))
+            out.append(info_register_line(name, v, label(v) if real == "eip" and v is not None else "", real))
+        elif real in PSEUDO:
+            full, shift, bits = PSEUDO[real]
+            v = regs[C.REG_IDS[full]]
+            out.append(info_register_line(name, None if v is None else v >> shift & ((1 << bits) - 1),
+                                          bits=bits))
         elif real in seg:
             out.append(info_register_line(name, seg[real]))
         elif real == "cr3":

@@ -10,7 +10,7 @@ from vmdebug.debugger.registry import command
 from vmdebug.debugger.values import AfterValueError, DebugError
 
 if TYPE_CHECKING:
-    from vmdebug.debugger.session import Debugger
+    from vmdebug.debugger.session import Debugger, Display
 
 
 def _split_fmt(arg: str) -> tuple[str, str]:
@@ -309,23 +309,21 @@ def cmd_undisplay(dbg: "Debugger", arg: str) -> None:
             dbg.write("Delete all auto-display expressions? (y or n) [answered Y; input not from terminal]")
         dbg.displays.clear()
         return
-    for word in arg.split():
-        lo, dash, hi = word.partition("-")          # gdb's number_or_range_parser: N or N-M
-        if not lo.isdigit() or (dash and not hi.isdigit()):
-            raise DebugError("Arguments must be display numbers.")
-        for n in range(int(lo), int(hi or lo) + 1):
-            found = [d for d in dbg.displays if d.number == n]
-            if not found:
-                dbg.error(f"No display number {n}.")
-            for d in found:
-                dbg.displays.remove(d)
+    from vmdebug.debugger.bpnumbers import map_numbers
+    map_numbers(dbg, arg, dbg.displays.remove, dbg.displays, "display")
 
 
 def set_display_enabled(dbg: "Debugger", arg: str, on: bool) -> None:
-    nums = {int(w) for w in arg.split() if w.isdigit()}
-    for d in dbg.displays:
-        if not nums or d.number in nums:
+    """printcmd.c enable_disable_display_command: all displays, or those listed."""
+    from vmdebug.debugger.bpnumbers import map_numbers
+    if not arg.strip():
+        for d in dbg.displays:
             d.enabled = on
+        return
+
+    def turn(d: "Display") -> None:
+        d.enabled = on
+    map_numbers(dbg, arg, turn, dbg.displays, "display")
 
 
 @command("info display", category="data")

@@ -106,6 +106,24 @@ def _on_off(value: str) -> bool:
     return on_off(value)
 
 
+#: gdb's INT_MAX: what "unlimited" (or 0) sets an integer setting to.
+UNLIMITED = 2**31 - 1
+
+
+def _var_integer(dbg: "Debugger", value: str) -> int:
+    """cli-setshow.c, var_integer: "unlimited" or 0 is no limit, any other value is an
+    expression (a symbol that does not exist is gdb's error and changes nothing)."""
+    value = value.strip()
+    if not value:
+        raise DebugError('Argument required (integer to set it to, or "unlimited").')
+    n = 0 if value == "unlimited" else dbg.eval_long(value)
+    if n == 0:
+        return UNLIMITED
+    if not -2**31 <= n < UNLIMITED:
+        raise DebugError(f"integer {n} out of range")
+    return n
+
+
 @command("set", category="support", example="context off")
 def cmd_set(dbg: "Debugger", arg: str) -> None:
     """Change a setting: set context on|off, set listsize N, set color on|off, set args ARGS,
@@ -142,7 +160,7 @@ def cmd_set(dbg: "Debugger", arg: str) -> None:
     elif name in ("color", "style"):
         dbg.settings.color = _on_off(value.replace("enabled", "").strip() or "on")
     elif name == "listsize":
-        dbg.settings.listsize = int(value) if value.strip().isdigit() else 10
+        dbg.settings.listsize = _var_integer(dbg, value)
     elif name in ("print", "p", "pr"):
         from vmdebug.debugger.print_settings import set_print
         set_print(dbg, value)
@@ -217,7 +235,9 @@ def cmd_show(dbg: "Debugger", arg: str) -> None:
     elif name == "context":
         dbg.write(f"Context display after each stop is {'on' if dbg.settings.context else 'off'}.")
     elif name == "listsize":
-        dbg.write(f"Number of source lines gdb will list by default is {dbg.settings.listsize}.")
+        size = dbg.settings.listsize
+        dbg.write("Number of source lines gdb will list by default is "
+                  f"{'unlimited' if size == UNLIMITED else size}.")
     elif name in ("color", "style"):
         dbg.write(f"Colours are {'on' if dbg.settings.color else 'off'}.")
     elif not name:
