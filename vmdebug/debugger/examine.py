@@ -9,8 +9,8 @@ and the next address (where a bare ``x`` goes on).  Here they are ``dbg.x_state`
 (format, size letter, next address) and ``dbg.x_count``.  Besides ``x``, ``print``,
 ``output`` and displays move the next address (print_formatted: to the end of a value
 in memory), ``info line`` and ``info breakpoints`` set it (set_next_address).  Only
-``x`` with an address and set_next_address make a bare ``x`` possible (``dbg.x_armed``,
-gdb's next_gdbarch)."""
+do_examine (``x`` with an address, ``display/i``) and set_next_address make a bare ``x``
+possible (``dbg.x_armed``, gdb's next_gdbarch)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -232,9 +232,10 @@ def x_command(dbg: "Debugger", arg: str) -> list[str]:
     if expr:
         nxt = x_address(dbg, expr)
         _move_next(dbg, nxt)
-        dbg.x_armed = True
-    # Only x with an address and set_next_address give gdb's next_gdbarch: print moves the
-    # next address (print_formatted) but a bare x before either is still refused.
+        dbg.x_armed = True                  # x_command: next_gdbarch = expr->gdbarch
+    # Only do_examine (x with an address, display/i, display/s) and set_next_address give
+    # gdb's next_gdbarch: print moves the next address (print_formatted) but a bare x before
+    # either is still refused.
     if nxt is None or not dbg.x_armed:
         raise DebugError("Argument required (starting display address).")
     out, last = do_examine(dbg, fmt, nxt)
@@ -251,6 +252,7 @@ def do_examine(dbg: "Debugger", fmt: Format, addr: int) -> tuple[list[str], tupl
     address as gdb's print_formatted does, item by item (also when an item fails)."""
     form, size, count = fmt.format, fmt.size, fmt.count
     out: list[str] = []
+    dbg.x_armed = True                      # do_examine sets next_gdbarch (x, display/i, display/s)
     if form == "i":                         # instructions are fetched as single bytes
         size = "b"
     if size == "a":                         # the size of a pointer

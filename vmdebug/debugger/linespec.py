@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from events.record import Record
 from vmdebug.debugger.prologue import skip_prologue
-from vmdebug.debugger.values import NotFoundError
+from vmdebug.debugger.values import DebugError, NotFoundError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -171,7 +171,7 @@ class Resolver:
         if spec.isdigit():
             default_file = default_file()
             if default_file is None or (self.info.lines is None and self.info.gdb_lines is None):
-                raise NotFoundError('No symbol table is loaded.  Use the "file" command.')
+                raise DebugError('No symbol table is loaded.  Use the "file" command.')   # select_source_symtab: a plain error
             return self.by_line(default_file, int(spec), explicit_file=False)
         return self.by_function(spec)
 
@@ -182,7 +182,7 @@ class Resolver:
             if self.info.lines is not None and self.info.lines.match_file(file) is not None:
                 return self._asm_line(file, line)
             if not explicit_file:
-                raise NotFoundError('No symbol table is loaded.  Use the "file" command.')
+                raise DebugError('No symbol table is loaded.  Use the "file" command.')   # select_source_symtab: a plain error
             raise NotFoundError(f"No source file named {file}.")
         found, best = gl.pcs_for_line(subs, line)
         if not found and best is not None:

@@ -225,7 +225,7 @@ class Debugger:
         self.x_state: tuple[str, str, int | None] = ("", "w", None)
         self.x_count = 0
         self.fail_header = ""            # printed before a failing command's message (run_script)
-        self.x_armed = False            # printcmd.c next_gdbarch: x or set_next_address has given one
+        self.x_armed = False            # printcmd.c next_gdbarch: x, display/i or set_next_address gave one
         self.list_pos: tuple[str, int] | None = None                  # file, last line listed
         #: gdb's last_line_listed (the first line the last listing printed: search starts
         #: after it) and the last search's regular expression.
@@ -293,7 +293,6 @@ class Debugger:
         text = line.strip()
         if not text or text.startswith("#"):
             return True
-        header, self.fail_header = self.fail_header, ""     # not for the commands this one runs
         try:
             cmd, arg = resolve(text)
             self.last_command = "advance" if cmd.name == "until" and arg.strip() else cmd.name
@@ -306,26 +305,27 @@ class Debugger:
                 return self.breakpoint_actions()
             return True
         except (DebugError, DamagedLog) as exc:
-            self._failed(header, str(exc))
+            self._failed(str(exc))
         except (QuitRequest, BrokenPipeError):   # quitting, or nobody reads the output any more
             raise
         except KeyboardInterrupt:
-            self._failed(header, "Quit")
+            self._failed("Quit")
         except Exception as exc:  # a bug: still one line, and the session goes on
-            self._failed(header, f"internal error: {type(exc).__name__}: {exc}")
+            self._failed(f"internal error: {type(exc).__name__}: {exc}")
         finally:
-            self.fail_header = header
             for w in self.tl.take_warnings():
                 self.error(f"warning: {w}")
         self.failed = True
         return False
 
-    def _failed(self, header: str, message: str) -> None:
-        """The message of a command that failed, after ``header`` when there is one (a
-        command file's "FILE:N: Error in sourced command file:"); what the command said
-        before it failed has already been printed, in order."""
-        if header:
-            self.error(header)
+    def _failed(self, message: str) -> None:
+        """The message of a command that failed, after ``fail_header`` the first time (a
+        command file's "FILE:N: Error in sourced command file:", also when the failing
+        command is one of a breakpoint's that the file's command ran); what the command
+        said before it failed has already been printed, in order."""
+        if self.fail_header:
+            self.error(self.fail_header)
+            self.fail_header = ""
         self.error(message)
 
     def breakpoint_actions(self) -> bool:
