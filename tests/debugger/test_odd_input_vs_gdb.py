@@ -112,3 +112,15 @@ def test_display_numbers_read_as_gdbs(tmp_path: Path) -> None:
     gdb, ours = gdb_and_ours(tmp_path, "dn", SOURCE, script, "0")
     assert "warning: bad display number at or near '0'" in gdb and "inverted range" in gdb
     assert ours == gdb
+
+
+def test_record_subcommands_answer_as_gdbs(tmp_path: Path) -> None:
+    """``record`` is a prefix: unknown words are refused, ``record s`` stops, and after
+    ``record stop`` everything says no recording is active.  (Before it, vmdebug's record
+    is always on, where gdb's starts at ``record``: those answers differ by design.)"""
+    script = ["record foo", "record delete", "break main", "run", "record foo", "record full", "record btrace",
+              "record s", "info record", "record delete", "record save x.rec", "record stop",
+              "record instruction-history", "record function-call-history", "next", "reverse-next"]
+    gdb, ours = gdb_and_ours(tmp_path, "rs", SOURCE, script, "0")
+    assert gdb.count('Undefined record command: "foo".  Try "help record".') == 2
+    assert ours == gdb

@@ -27,12 +27,15 @@ def cmd_record(dbg: "Debugger", arg: str) -> None:
     marks where going back stops ("No more reverse-execution history."), as gdb's log does.
 
     Usage: record | record full | record stop | record goto N"""
-    if dbg.gone or (dbg.last_stop is None and dbg.tl.cursor == 0):     # no process yet (no run)
+    if _no_process(dbg):
         raise DebugError("Process record: the program is not being run.")
     if dbg.record_floor is not None:
         raise DebugError('The process is already being recorded.  Use "record stop" to stop recording first.')
     dbg.record_floor = dbg.tl.cursor
     dbg.record_stopped = False
+
+
+cmd_record.is_prefix = True     # type: ignore[attr-defined]  # "record foo": gdb's undefined record command
 
 
 @command("record full", category="running")
@@ -43,7 +46,7 @@ def cmd_record_full(dbg: "Debugger", arg: str) -> None:
     cmd_record(dbg, arg)
 
 
-@command("record stop", category="running")
+@command("record stop", aliases=("record s",), category="running")
 def cmd_record_stop(dbg: "Debugger", arg: str) -> None:
     """Stop gdb's process record: going back is refused until record starts again
     (vmdebug's own history is kept; "record goto" still reaches all of it).
@@ -252,3 +255,78 @@ def cmd_record_goto(dbg: "Debugger", arg: str) -> None:
     if line is not None:
         dbg.write(line)
     dbg.after_stop()
+
+
+_NOT_ACTIVE = 'No recording is currently active.\nUse the "record full" or "record btrace" command first.'
+
+
+def _no_process(dbg: "Debugger") -> bool:
+    """Before ``run`` or after the exit."""
+    return dbg.gone or (dbg.last_stop is None and dbg.tl.cursor == 0)
+
+
+def _recording(dbg: "Debugger") -> bool:
+    """gdb's record target is there: vmdebug records every run, unless ``record stop``."""
+    return not dbg.record_stopped and not _no_process(dbg)
+
+
+@command("record delete", aliases=("record del", "record d"), category="running")
+def cmd_record_delete(dbg: "Debugger", arg: str) -> None:
+    """gdb deletes the log after the current instruction and records from there; vmdebug's
+    history cannot be changed, so only the answer at its end is gdb's.
+
+    Usage: record delete"""
+    from vmdebug.debugger.commands.running import UNCHANGEABLE
+    if not _recording(dbg):
+        raise DebugError(_NOT_ACTIVE)
+    if dbg.tl.cursor >= dbg.tl.last:
+        dbg.write("Already at end of record list.")
+        return
+    raise DebugError(UNCHANGEABLE.format(what="Cannot delete the log"))
+
+
+def _not_full(dbg: "Debugger") -> None:
+    """record.c: the btrace-only history commands on a full record."""
+    if not _recording(dbg):
+        raise DebugError(_NOT_ACTIVE)
+    raise DebugError("You can't do that when your target is `record-full'")
+
+
+@command("record instruction-history", category="running")
+def cmd_record_instruction_history(dbg: "Debugger", arg: str) -> None:
+    """A branch-trace (btrace) listing: gdb refuses it on a full record, as vmdebug's is.
+
+    Usage: record instruction-history"""
+    _not_full(dbg)
+
+
+@command("record function-call-history", category="running")
+def cmd_record_function_call_history(dbg: "Debugger", arg: str) -> None:
+    """A branch-trace (btrace) listing: gdb refuses it on a full record, as vmdebug's is.
+
+    Usage: record function-call-history"""
+    _not_full(dbg)
+
+
+@command("record btrace", aliases=("record b", "record bts", "record pt"), category="running")
+def cmd_record_btrace(dbg: "Debugger", arg: str) -> None:
+    """Branch tracing needs the processor's trace hardware; the simulated CPU has none.
+
+    Usage: record btrace"""
+    if dbg.record_floor is not None:
+        raise DebugError('The process is already being recorded.  Use "record stop" to stop recording first.')
+    if _no_process(dbg):
+        raise DebugError("The program is not being run.")
+    raise DebugError("Target does not support branch tracing.")
+
+
+@command("record save", category="running")
+def cmd_record_save(dbg: "Debugger", arg: str) -> None:
+    """gdb writes a core file with its log; vmdebug's history is a session file, which
+    ``vmdebug record -o FILE PROGRAM`` writes and ``vmdebug debug FILE`` opens.
+
+    Usage: record save [FILE]"""
+    if not _recording(dbg):
+        raise DebugError(_NOT_ACTIVE)
+    raise DebugError("vmdebug does not write gdb's core-and-log files: "
+                     "'vmdebug record -o FILE PROGRAM' saves the whole history as a session.")

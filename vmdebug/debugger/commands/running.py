@@ -582,7 +582,7 @@ def cmd_kill(dbg: "Debugger", arg: str) -> None:
 
 
 #: What gdb's commands that change the program's course would change, here a recorded past.
-_UNCHANGEABLE = ("{what}: vmdebug replays a recorded history and does not change it "
+UNCHANGEABLE = ("{what}: vmdebug replays a recorded history and does not change it "
                  "(move back and forward through it, or change the program and record it again).")
 
 
@@ -591,7 +591,7 @@ def cmd_return(dbg: "Debugger", arg: str) -> None:
     """Refused: gdb's return pops the frame and changes what the program does next.
 
     Usage: return [VALUE]"""
-    raise DebugError(_UNCHANGEABLE.format(what="Cannot make a function return"))
+    raise DebugError(UNCHANGEABLE.format(what="Cannot make a function return"))
 
 
 @command("jump", aliases=("j",), category="running", example="")
@@ -599,7 +599,7 @@ def cmd_jump(dbg: "Debugger", arg: str) -> None:
     """Refused: gdb's jump resumes the program somewhere else.
 
     Usage: jump LOCATION"""
-    raise DebugError(_UNCHANGEABLE.format(what="Cannot jump"))
+    raise DebugError(UNCHANGEABLE.format(what="Cannot jump"))
 
 
 @command("signal", category="running", example="")
@@ -607,4 +607,4 @@ def cmd_signal(dbg: "Debugger", arg: str) -> None:
     """Refused: gdb's signal resumes the program with a signal it did not get.
 
     Usage: signal SIGNAL"""
-    raise DebugError(_UNCHANGEABLE.format(what="Cannot send a signal"))
+    raise DebugError(UNCHANGEABLE.format(what="Cannot send a signal"))

@@ -43,6 +43,9 @@ def cmd_info_record(dbg: "Debugger", arg: str) -> None:
     """What the history holds: its first, current and last step, and how the run ended.
 
     Usage: info record"""
+    if dbg.record_stopped:              # gdb after "record stop" (vmdebug keeps its history)
+        dbg.write("No recording is currently active.")
+        return
     tl = dbg.tl
     dbg.write("Active record target: record-full")
     dbg.write("Replay mode:" if tl.cursor < tl.last or tl.process is None else "Record mode:")
