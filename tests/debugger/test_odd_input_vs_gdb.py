@@ -124,3 +124,14 @@ def test_record_subcommands_answer_as_gdbs(tmp_path: Path) -> None:
     gdb, ours = gdb_and_ours(tmp_path, "rs", SOURCE, script, "0")
     assert gdb.count('Undefined record command: "foo".  Try "help record".') == 2
     assert ours == gdb
+
+
+def test_floating_division_by_zero_is_the_hosts(tmp_path: Path) -> None:
+    """0/0 is x86's default NaN (sign bit set) in every width; a NaN divided by 0 stays
+    that NaN; negation is gdb's 0 - x."""
+    script = ["p 0.0/0", "p 0.0f/0", "p (long double)0/0", "p -(0.0/0)", "p 1.0/0", "p -1.0/0", "p (0.0/0)/0",
+              "p (0.0/0)*0", "p 0/0.0", "p (float)(0.0/0)", "p (long double)(0.0/0)", "p 0.0/0 == 0.0/0",
+              "p/x 0.0/0", "p -0.0", "p -(0.0f/0)"]
+    gdb, ours = gdb_and_ours(tmp_path, "fz", SOURCE, script, "0")
+    assert gdb.count("-nan(") >= 8
+    assert ours == gdb

@@ -191,9 +191,9 @@ def make_float(t: CType, x: float) -> Value:
 
 
 def _float_to_x87(x: float) -> bytes:
-    if math.isnan(x):
-        return (0xC000000000000000).to_bytes(8, "little") + (0x7FFF).to_bytes(2, "little")
     sign = 0x8000 if math.copysign(1.0, x) < 0 else 0
+    if math.isnan(x):                       # a quiet NaN keeps its sign (the indefinite is negative)
+        return (0xC000000000000000).to_bytes(8, "little") + (sign | 0x7FFF).to_bytes(2, "little")
     x = abs(x)
     if math.isinf(x):
         return (1 << 63).to_bytes(8, "little") + (sign | 0x7FFF).to_bytes(2, "little")
@@ -358,7 +358,11 @@ def binop(ctx: EvalContext, op: str, a: Value, b: Value) -> Value:
             return make_float(rt, x * y)
         if op == "/":
             if y == 0:
-                return make_float(rt, math.copysign(math.inf, x) * math.copysign(1, y) if x else math.nan)
+                # gdb divides on the host (x86 SSE): NaN / 0 is that NaN, 0 / 0 the default
+                # NaN, whose sign bit is set (SDM vol. 1, 4.8.3.7 "QNaN Floating-Point Indefinite").
+                if math.isnan(x):
+                    return make_float(rt, x)
+                return make_float(rt, math.copysign(math.inf, x) * math.copysign(1, y) if x else -math.nan)
             return make_float(rt, x / y)
         # valarith.c scalar_binop: %, &, |, ^, << and >> take integers only
         raise DebugError("Integer-only operation on floating point number.")
