@@ -135,3 +135,24 @@ def test_floating_division_by_zero_is_the_hosts(tmp_path: Path) -> None:
     gdb, ours = gdb_and_ours(tmp_path, "fz", SOURCE, script, "0")
     assert gdb.count("-nan(") >= 8
     assert ours == gdb
+
+
+CRASH = """\
+#include <stdio.h>
+struct node { int value; struct node *next; };
+
+int main(void)
+{
+    struct node *n = NULL;
+    printf("about to crash\\n");
+    return n->value;
+}
+"""
+
+
+def test_after_a_fatal_signal_the_program_is_not_being_run(tmp_path: Path) -> None:
+    script = ["run", "p $_exitsignal", "p $_exitcode", "info program", "stepi", "info program", "p $_exitsignal",
+              "p $_exitcode", "p $_siginfo", "bt", "run", "kill", "info program", "p $_exitsignal"]
+    gdb, ours = gdb_and_ours(tmp_path, "cr", CRASH, script, "0")
+    assert "$3 = 11" in gdb and gdb.count("The program being debugged is not being run.") == 2
+    assert re.sub(r"process \d+", "process N", ours) == re.sub(r"process \d+", "process N", gdb)

@@ -76,7 +76,7 @@ SET_NAMES = ("args", "color", "confirm", "context", "detach-on-fork", "disassemb
              "var", "variable", "width")
 SHOW_NAMES = ("args", "color", "context", "detach-on-fork", "disassembly-flavor", "environment", "follow-fork-mode",
               "inferior-tty", "listsize", "print", "stdin", "style", "version")
-SPECIAL_VARS = ("_exitcode", "_siginfo")
+SPECIAL_VARS = ("_exitcode", "_exitsignal", "_siginfo")
 _MEMBER = None
 
 

@@ -188,6 +188,9 @@ class Debugger:
         #: The step at which gdb would have no process any more: the end of a run that
         #: exited, a process killed by a signal once that is said, or `kill` (see ``gone``).
         self.gone_at: int | None = None
+        #: gdb's $_exitcode / $_exitsignal: set when an exit or a death is reported, kept
+        #: until the next one (infrun.c clear_exit_convenience_vars), also across run and kill.
+        self.exit_vars: dict[str, int] = {}
         #: gdb's ``record``: the step where it started (going back stops there, "No more
         #: reverse-execution history."), and whether ``record stop`` ended it (no going back).
         self.record_floor: int | None = None

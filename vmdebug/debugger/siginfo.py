@@ -16,7 +16,9 @@ i386-linux-tdep.c asks): ``si_signo``, ``si_errno``, ``si_code`` and the union
 Anywhere else no signal is pending, and gdb's "Unable to read siginfo" is the
 answer; once the program has exited there is no process, and the value is void.
 ``$_exitcode`` is the exit status once the cursor is at the end of a run that
-exited, void before that (gdb sets it when the program exits).
+exited, void before that; ``$_exitsignal`` the signal that killed it.  Once an exit or a
+death has been reported (``dbg.exit_vars``), its variable keeps that value as gdb's does,
+until the next one: across ``run``, ``kill`` and going back.
 """
 from __future__ import annotations
 
@@ -121,18 +123,24 @@ def siginfo_bytes(dbg: "Debugger") -> bytes | None:
 
 
 def special_variable(dbg: "Debugger", name: str) -> Value | None:
-    """``$_siginfo`` and ``$_exitcode`` at the cursor; None for any other name."""
+    """``$_siginfo``, ``$_exitcode`` and ``$_exitsignal`` at the cursor; None for any other name."""
     tl = dbg.tl
-    if name == "_exitcode":
+    if name in ("_exitcode", "_exitsignal"):
         if name in dbg.convenience:
             return None                 # set by the user: theirs
+        if name in dbg.exit_vars:       # as the last exit or death reported set it
+            from vmdebug.debugger.evaluate import make_int
+            return make_int(T.INT, dbg.exit_vars[name])
+    if name == "_exitcode":
         end = tl.end()
         if tl.cursor == tl.last and end.how == "exited":
             from vmdebug.debugger.evaluate import make_int
             return make_int(T.INT, end.status & 0xFF)
         return Value(T.VOID, b"")
+    if name == "_exitsignal":
+        return Value(T.VOID, b"")       # no death reported yet
     if name == "_siginfo":
-        if tl.cursor == tl.last and tl.ended and tl.end().how == "exited":
+        if (tl.cursor == tl.last and tl.ended and tl.end().how == "exited") or dbg.gone:
             return Value(T.VOID, b"")   # gdb: no process, no siginfo
         data = siginfo_bytes(dbg)
         if data is None:

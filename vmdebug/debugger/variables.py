@@ -432,7 +432,7 @@ def _special(dbg: "Debugger", name: str) -> Value | None:
         # process exists (after `run`, before its exit), else 0.
         alive = name == "_inferior" or dbg.has_process
         return EV.make_int(T.INT, int(alive))
-    if name not in ("_siginfo", "_exitcode"):
+    if name not in ("_siginfo", "_exitcode", "_exitsignal"):
         return None
     from vmdebug.debugger.siginfo import special_variable
     return special_variable(dbg, name)

@@ -46,6 +46,7 @@ def _check_can_go_forward(dbg: "Debugger") -> None:
     if end.how == "killed":
         sig = end.signal
         dbg.gone_at = tl.cursor         # gdb: the signal killed it; now there is no process
+        dbg.exit_vars = {"_exitsignal": sig}
         raise DebugError(f"\nProgram terminated with signal {signal_name(sig)}, {signal_text(sig)}.\n"
                          "The program no longer exists.")
     if end.how == "exited":
@@ -127,6 +128,8 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False, skip: int | None
                 dbg.write(f"[{notice}]")
             dbg.exit_said = None
             dbg.gone_at = stop.step
+            if end.how == "exited":
+                dbg.exit_vars = {"_exitcode": end.status & 0xFF}
             dbg.after_stop(displays=False)      # gdb shows no display once the process is gone
             return
     elif stop.reason == "start":

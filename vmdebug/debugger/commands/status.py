@@ -88,7 +88,7 @@ def cmd_info_program(dbg: "Debugger", arg: str) -> None:
     from vmdebug.signals import signal_name, signal_text
     tl = dbg.tl
     end = tl.end()
-    if tl.cursor == tl.last and end.how == "exited":
+    if dbg.gone or (tl.cursor == tl.last and end.how == "exited"):
         dbg.write("The program being debugged is not being run.")
         return
     dbg.write(f"\tUsing the running image of child process {tl.state.pid}.")
