@@ -58,6 +58,9 @@ class EvalContext(Record):
         self.types_only = False  # gdb's EVAL_AVOID_SIDE_EFFECTS (whatis, ptype, sizeof)
         self.entry = entry  # NAME@entry: a parameter's value on entry to its function
         self.scoped = scoped  # FUNC::NAME and ::NAME
+        #: gdb's internal functions ($_streq(...)): (name, argument nodes) -> the value, or
+        #: None when the name is not one (vmdebug.debugger.internal_functions).
+        self.internal: Callable[[str, list[Any]], Value | None] | None = None
 
     def read(self, address: int, size: int) -> bytes:
         self.mem_read.append((address & 0xFFFFFFFF, size))
@@ -755,6 +758,7 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
         # A convenience variable is the debugger's own, not the program's: gdb sets it
         # (value.c set_internalvar), and so may we - the history is untouched.
         name = node[2][1][1:]
+        _not_a_function(name, ctx)
         rhs = node[3] if node[1] == "=" else ("bin", node[1][:-1], node[2], node[3])
         value = evaluate(rhs, ctx)
         if value.type.strip().kind in ("array", "func") and value.lval == "memory":
@@ -770,6 +774,7 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
         # The variable takes the sum's own type ($c of a char 127 becomes the int 128):
         # value_assign gives an internalvar the value as it is, with no cast.
         name = node[2][1][1:]
+        _not_a_function(name, ctx)
         old = evaluate(node[2], ctx)
         if old.type.strip().kind not in ("int", "enum", "float", "pointer"):
             raise DebugError("Not a numeric type.")            # value_one
@@ -784,9 +789,24 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
         raise DebugError("Cannot change the program's state: vmdebug replays a recorded history, "
                          "which cannot be altered.")
     if kind == "call":
+        callee = node[1]
+        if callee[0] == "dollar" and ctx.internal is not None:
+            got = ctx.internal(callee[1][1:], node[2])
+            if got is not None:
+                return got
+            if dollar(callee[1], ctx).type.strip().kind == "void":
+                raise DebugError("Invalid data type for function to be called.")
         raise DebugError("Cannot call functions: vmdebug replays a recorded history and does not run "
                          "the program again.")
     raise DebugError("A syntax error in expression.")
+
+
+def _not_a_function(name: str, ctx: EvalContext) -> None:
+    """value.c set_internalvar: an internal function ($_streq) cannot be assigned to."""
+    if ctx.internal is not None and name not in ctx.convenience:
+        from vmdebug.debugger.internal_functions import NAMES
+        if name in NAMES:
+            raise DebugError(f"Cannot overwrite convenience function {name}")
 
 
 def _is_convenience(name: str, ctx: EvalContext) -> bool:
@@ -877,4 +897,8 @@ def dollar(name: str, ctx: EvalContext) -> Value:
             return v
     if body in ctx.convenience:
         return ctx.convenience[body]
+    if ctx.internal is not None:
+        from vmdebug.debugger.internal_functions import NAMES, bare_value
+        if body in NAMES:
+            return bare_value(body)
     return Value(T.VOID, b"")

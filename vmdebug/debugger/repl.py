@@ -76,7 +76,8 @@ SET_NAMES = ("args", "color", "confirm", "context", "detach-on-fork", "disassemb
              "var", "variable", "width")
 SHOW_NAMES = ("args", "color", "context", "detach-on-fork", "disassembly-flavor", "environment", "follow-fork-mode",
               "inferior-tty", "listsize", "print", "stdin", "style", "version")
-SPECIAL_VARS = ("_exitcode", "_exitsignal", "_siginfo")
+SPECIAL_VARS = ("_exitcode", "_exitsignal", "_siginfo", "_any_caller_is", "_any_caller_matches", "_as_string",
+                "_caller_is", "_caller_matches", "_isvoid", "_memeq", "_regex", "_streq", "_strlen")
 _MEMBER = None
 
 

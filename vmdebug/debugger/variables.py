@@ -346,7 +346,13 @@ def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
                          indirect=lambda die, off, t: indirect_synthetic(dbg, dbg.selected_frame(), die, off, t),
                          entry=lambda name: entry_of(dbg, frame, name, ctx.types_only),
                          scoped=lambda func, name: scoped_value(dbg, frame, func, name))
+    ctx.internal = lambda name, nodes: internal_call(dbg, ctx, name, nodes)
     return ctx
+
+
+def internal_call(dbg: "Debugger", ctx: EV.EvalContext, name: str, nodes: list[Any]) -> Value | None:
+    from vmdebug.debugger.internal_functions import call
+    return call(dbg, ctx, name, nodes)
 
 
 def bind(dbg: "Debugger", ctx: EV.EvalContext, frame: "Frame", bound: dict[str, Variable]) -> None:
@@ -402,6 +408,7 @@ def _frameless_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
                          no_registers, dbg.values, dbg.convenience, reg_value=no_value,
                          special=lambda name: _special(dbg, name), warn=lambda text: dbg.error(f"warning: {text}"),
                          scoped=lambda func, name: scoped_value(dbg, frame, func, name))
+    ctx.internal = lambda name, nodes: internal_call(dbg, ctx, name, nodes)
     return ctx
 
 

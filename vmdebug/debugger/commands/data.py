@@ -67,7 +67,7 @@ def _print(dbg: "Debugger", arg: str) -> None:
     printed_value(dbg, v)           # print_formatted: x goes on after the value
     try:
         if v.type.strip().kind == "void" and not v.optimized_out:
-            text = "void"
+            text = v.name if v.name.startswith("<internal function ") else "void"
         else:
             text = dbg.show_value(v, fmt)
     except AfterValueError as exc:
@@ -85,7 +85,8 @@ def cmd_output(dbg: "Debugger", arg: str) -> None:
     fmt, expr = print_format(dbg, arg)
     v = dbg.evaluate(expr)
     printed_value(dbg, v)
-    dbg.out.text("void" if v.type.strip().kind == "void" else dbg.show_value(v, fmt))
+    dbg.out.text((v.name if v.name.startswith("<internal function ") else "void")
+                 if v.type.strip().kind == "void" else dbg.show_value(v, fmt))
 
 
 @command("printf", category="data", example='"%d %s\\n", n, name')
@@ -109,6 +110,10 @@ def _type_of(dbg: "Debugger", arg: str) -> tuple[object, bool]:
     node = dbg.parse(text)
     if node[0] == "type":
         return node[1], True
+    if node[0] == "dollar":
+        from vmdebug.debugger.internal_functions import INTERNAL_FUNCTION, is_internal
+        if is_internal(dbg.evaluate(text)):
+            return INTERNAL_FUNCTION, False
     return type_of(node, dbg.context()), False
 
 
@@ -120,6 +125,10 @@ def cmd_ptype(dbg: "Debugger", arg: str) -> None:
     from vmdebug.debuginfo.typeprint import ptype_text
     flags, arg = _type_flags(arg)
     t, _named = _type_of(dbg, arg)
+    from vmdebug.debugger.internal_functions import INTERNAL_FUNCTION
+    if t is INTERNAL_FUNCTION:          # gdb prints the name, then c_type_print_varspec_prefix fails
+        dbg.out.text("type = <internal function>")
+        raise DebugError("type not handled in c_type_print_varspec_prefix()")
     from vmdebug.debugger import fpregs
     if t is fpregs.MXCSR:               # a tdesc flags type (c_type_print_base: TYPE_CODE_FLAGS)
         dbg.lines_out(fpregs.ptype_flags(t.name or "", fpregs.MXCSR_FLAGS))
@@ -159,7 +168,9 @@ def cmd_whatis(dbg: "Debugger", arg: str) -> None:
     from vmdebug.debuginfo.typeprint import whatis_text
     _flags, arg = _type_flags(arg)
     t, named = _type_of(dbg, arg)
-    dbg.write(f"type = {whatis_text(t, named)}")  # type: ignore[arg-type]
+    from vmdebug.debugger.internal_functions import INTERNAL_FUNCTION
+    dbg.write("type = <internal function>" if t is INTERNAL_FUNCTION else
+              f"type = {whatis_text(t, named)}")  # type: ignore[arg-type]
 
 
 @command("x", category="data", example="/4xw $esp")
