@@ -30,6 +30,7 @@ from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.styles import Style
 
 from events import codes as C
+from vmdebug.debugger.internal_functions import NAMES as INTERNAL_FUNCTIONS
 from vmdebug.debugger.registry import COMMANDS
 from vmdebug.debugger.session import Debugger
 from vmdebug.debugger.values import QuitRequest
@@ -76,8 +77,7 @@ SET_NAMES = ("args", "color", "confirm", "context", "detach-on-fork", "disassemb
              "var", "variable", "width")
 SHOW_NAMES = ("args", "color", "context", "detach-on-fork", "disassembly-flavor", "environment", "follow-fork-mode",
               "inferior-tty", "listsize", "print", "stdin", "style", "version")
-SPECIAL_VARS = ("_exitcode", "_exitsignal", "_siginfo", "_any_caller_is", "_any_caller_matches", "_as_string",
-                "_caller_is", "_caller_matches", "_isvoid", "_memeq", "_regex", "_streq", "_strlen")
+SPECIAL_VARS = ("_exitcode", "_exitsignal", "_siginfo", *sorted(INTERNAL_FUNCTIONS))
 _MEMBER = None
 
 
