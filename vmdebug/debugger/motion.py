@@ -57,9 +57,10 @@ class Stop(Record):
     def __init__(self, step: int, reason: str, bp: "Breakpoint | None" = None, old: Value | None = None,
                  new: Value | None = None,
                  hits: list[tuple["Breakpoint", Value | None, Value | None]] | None = None,
-                 others: list["Breakpoint"] | None = None, signal: int = 0) -> None:
+                 others: list["Breakpoint"] | None = None, signal: int = 0,
+                 catch: tuple[str, int] | None = None) -> None:
         self.step = step
-        self.reason = reason  # done, bp, watch, end, start, interrupt, limit
+        self.reason = reason  # done, bp, watch, catch, end, start, interrupt, limit
         self.bp = bp
         self.old = old
         self.new = new
@@ -68,6 +69,7 @@ class Stop(Record):
         #: Other breakpoints at the same address that were hit too (gdb's bpstat chain).
         self.others = others
         self.signal = signal  # "signal": the signal about to be handled
+        self.catch = catch  # "catch": what the catchpoint saw (vmdebug.debugger.catchpoints)
 
 
 Pred = Callable[[Cols], np.ndarray]
@@ -85,7 +87,7 @@ def _scanner(dbg: "Debugger") -> ReadScanner:
 
 
 def _bp_addrs(dbg: "Debugger") -> np.ndarray:
-    return np.array(sorted({a for b in dbg.breakpoints if b.enabled and not b.is_watch for a in b.addresses()}),
+    return np.array(sorted({a for b in dbg.breakpoints if b.enabled and b.is_code for a in b.addresses()}),
                     dtype=np.int64)
 
 
@@ -219,7 +221,7 @@ def _check_bp(dbg: "Debugger", step: int, eip: int) -> list["Breakpoint"]:
     (gdb bpstat_build_bs_chain), the first one is announced."""
     out = []
     for bp in sorted(dbg.breakpoints, key=lambda b: b.number):
-        if bp.is_watch or not bp.enabled or eip not in bp.addresses():
+        if not bp.is_code or not bp.enabled or eip not in bp.addresses():
             continue
         if not _condition_holds(dbg, bp, step):
             continue
@@ -304,8 +306,11 @@ def _check_watch(dbg: "Debugger", wp: "Breakpoint", before: int, after: int,
 def scan(dbg: "Debugger", forward: bool, pred: Pred | None = None, confirm: Confirm | None = None,
          use_bps: bool = True, upto: int | None = None) -> Stop:
     """Find where the command stops; moves the cursor there and returns why."""
+    held, dbg.held_notices, dbg.fork_hold = dbg.held_notices, [], None
     if not forward:
         return _scan(dbg, forward, pred, confirm, use_bps)
+    for line in held:       # a fork catchpoint's fork, followed now the program goes on
+        dbg.write(line)
     with forks_in_order(dbg) as said:
         stop = _scan(dbg, forward, pred, confirm, use_bps, upto)
     dbg.forks_said = said
@@ -323,7 +328,7 @@ def _scan(dbg: "Debugger", forward: bool, pred: Pred | None, confirm: Confirm | 
     anchor = _anchor_from_state(dbg)
     # With breakpoints alone (no watchpoints, no stepping rule), windows that cannot hold a
     # stop are skipped on the raw event columns.
-    bps_only = pred is None and confirm is None and not watches
+    bps_only = pred is None and confirm is None and not watches and not _catching(dbg)
     width = FIRST_WINDOW
     if forward:
         a = tl.cursor + 1
@@ -458,8 +463,17 @@ def fork_notices(dbg: "Debugger", start: int, pid: int, stop: int, said: frozens
     for child, parent in forks_between(dbg.tl.log, start, stop):
         lines, pid = _fork_notice(dbg, child, parent, pid)
         if child not in said:
-            out.extend(lines)
+            out.extend(_held(dbg, child, lines))
     return out
+
+
+def _held(dbg: "Debugger", child: int, lines: list[str]) -> list[str]:
+    """The notice of a fork a fork catchpoint stops at waits for the next resume, as gdb
+    follows the fork (and says so) only when the program goes on."""
+    if child != dbg.fork_hold:
+        return lines
+    dbg.held_notices.extend(lines)
+    return []
 
 
 def followed_after(dbg: "Debugger", start: int, pid: int, stop: int) -> int:
@@ -512,7 +526,8 @@ def forks_in_order(dbg: "Debugger") -> Iterator[set[int]]:
             for ev, f in zip(at.tolist(), log.step_of_events(at).tolist()):
                 row = log.event_cols(int(ev), int(ev) + 1)[0]
                 lines, follow["pid"] = _fork_notice(dbg, int(row[1]), int(row[2]), follow["pid"])
-                if lines:
+                lines = _held(dbg, int(row[1]), lines)
+                if lines or int(row[1]) == dbg.fork_hold:
                     if f > tl.cursor:
                         goto(f)          # shows the output up to the fork
                     for line in lines:
@@ -554,6 +569,12 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
     process the command follows (``own``)."""
     tl = dbg.tl
     n = win.n
+    catches = _catch_candidates(dbg, win, own, forward)
+    if forward and win.a - 1 > tl.cursor and win.a - 1 in catches:
+        # the call of the window's first step, at the position before it
+        stop = _confirm_catch(dbg, win.a - 1, catches[win.a - 1])
+        if stop is not None:
+            return stop
     bp_mask = np.isin(eip_any, bps) if len(bps) else np.zeros(n, dtype=bool)
     pred_mask = pred(cols) & own if pred is not None else np.zeros(n, dtype=bool)
     watch_masks = []
@@ -575,6 +596,9 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
     if forward and win.a == tl.cursor + 1:
         sig_steps[0] = False
     any_mask = any_mask | sig_steps
+    for p in catches:
+        if win.a <= p <= win.b:
+            any_mask[p - win.a] = True
     if not forward:
         any_mask[-1] = False   # the window's last step is the anchor (cursor side)
     idx = np.flatnonzero(any_mask)
@@ -617,7 +641,36 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
                 bp = hit[0]
                 tl.goto(s)
                 return Stop(s, "bp", bp, others=hit[1:])
+        if s in catches:
+            stop = _confirm_catch(dbg, s, catches[s])
+            if stop is not None:
+                return stop
         if pred_mask[i] and (confirm is None or confirm(s, i)):
             tl.goto(s)
             return Stop(s, "done")
+    return None
+
+
+def _catching(dbg: "Debugger") -> bool:
+    return any(b.enabled and b.catch is not None for b in dbg.breakpoints)
+
+
+def _catch_candidates(dbg: "Debugger", win: Window, own: np.ndarray, forward: bool) -> dict[int, list[Any]]:
+    if not _catching(dbg):
+        return {}
+    from vmdebug.debugger.catchpoints import candidates
+    return candidates(dbg, win, own, forward)
+
+
+def _confirm_catch(dbg: "Debugger", s: int, hits: list[Any]) -> Stop | None:
+    """The first catchpoint of ``hits`` at position ``s`` whose condition holds (gdb's
+    bpstat_check_breakpoint_conditions, as for a breakpoint)."""
+    for bp, event in hits:
+        if event[0] in ("forked", "vforked"):
+            dbg.fork_hold = event[1]
+        if _condition_holds(dbg, bp, s):
+            bp.hits += 1
+            dbg.tl.goto(s)
+            return Stop(s, "catch", bp, catch=event)
+        dbg.fork_hold = None
     return None

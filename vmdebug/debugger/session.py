@@ -41,7 +41,7 @@ class Breakpoint(Record):
                  ranges: tuple[tuple[int, int], ...] = (), scope_cfa: int | None = None,
                  scope_depth: int | None = None, locations: list[Any] | None = None, spec: str = "") -> None:
         self.number = number
-        self.kind = kind  # "breakpoint", "watchpoint" (write), "read watchpoint", "acc watchpoint"
+        self.kind = kind  # "breakpoint", "hw watchpoint" (write), "read watchpoint", "acc watchpoint", "catchpoint"
         self.address = address
         self.what = what  # location text, or the watched expression
         self.temporary = temporary
@@ -70,10 +70,17 @@ class Breakpoint(Record):
         self.dprintf = ""
         #: A watchpoint's locals that need no frame, as it found them (see Display.bound).
         self.bound: dict[str, Any] = {}
+        #: A catchpoint's events (vmdebug.debugger.catchpoints.Catch).
+        self.catch: Any = None
 
     @property
     def is_watch(self) -> bool:
-        return self.kind != "breakpoint"
+        return self.kind not in ("breakpoint", "catchpoint")
+
+    @property
+    def is_code(self) -> bool:
+        """A breakpoint on code (not a watchpoint, not a catchpoint)."""
+        return self.kind == "breakpoint"
 
     def addresses(self) -> list[int]:
         """The enabled places this breakpoint stops at."""
@@ -191,6 +198,10 @@ class Debugger:
         #: gdb's $_exitcode / $_exitsignal: set when an exit or a death is reported, kept
         #: until the next one (infrun.c clear_exit_convenience_vars), also across run and kill.
         self.exit_vars: dict[str, int] = {}
+        #: The child of the fork a fork catchpoint is stopping at, and its notice, said at
+        #: the next resume (vmdebug.debugger.motion._held).
+        self.fork_hold: int | None = None
+        self.held_notices: list[str] = []
         #: gdb's ``record``: the step where it started (going back stops there, "No more
         #: reverse-execution history."), and whether ``record stop`` ended it (no going back).
         self.record_floor: int | None = None

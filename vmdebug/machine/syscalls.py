@@ -1,10 +1,12 @@
 """The one syscall table: i386 numbers (arch/x86/entry/syscalls/syscall_32.tbl).
 
 ``IMPLEMENTED`` maps a number to (name, number of arguments); the kernel looks
-up its handler as ``sys_<name>``.  ``NAMES`` covers other common numbers, so
-the warning for an unimplemented call can name it.
+up its handler as ``sys_<name>``.  ``NAMES`` (from :mod:`.syscall_names`) names every
+number, so the warning for an unimplemented call can name it.
 """
 from __future__ import annotations
+
+from vmdebug.machine.syscall_names import BY_NUMBER
 
 IMPLEMENTED: dict[int, tuple[str, int]] = {
     1: ("exit", 1),
@@ -47,18 +49,8 @@ IMPLEMENTED: dict[int, tuple[str, int]] = {
     173: ("rt_sigreturn", 0),
 }
 
-NAMES: dict[int, str] = {
-    2: "fork", 5: "open", 6: "close", 7: "waitpid", 11: "execve", 13: "time", 19: "lseek",
-    20: "getpid", 24: "getuid", 33: "access", 37: "kill", 41: "dup", 42: "pipe", 54: "ioctl",
-    63: "dup2", 78: "gettimeofday", 85: "readlink", 102: "socketcall", 106: "stat", 108: "fstat",
-    114: "wait4", 120: "clone", 122: "uname", 140: "_llseek", 145: "readv", 146: "writev",
-    162: "nanosleep", 163: "mremap", 173: "rt_sigreturn", 174: "rt_sigaction",
-    175: "rt_sigprocmask", 183: "getcwd", 191: "ugetrlimit", 195: "stat64", 197: "fstat64",
-    199: "getuid32", 224: "gettid", 240: "futex", 243: "set_thread_area", 258: "set_tid_address",
-    265: "clock_gettime", 270: "tgkill", 295: "openat", 311: "set_robust_list", 355: "getrandom",
-    384: "arch_prctl", 386: "rseq", 403: "clock_gettime64",
-}
-NAMES.update({n: name for n, (name, _) in IMPLEMENTED.items()})
+#: Every i386 number's name (the kernel's syscall_32.tbl, as gdb's catch syscall knows it).
+NAMES: dict[int, str] = BY_NUMBER
 
 # errno values (include/uapi/asm-generic/errno-base.h, errno.h)
 EPERM, ENOENT, ESRCH, EBADF, ECHILD, ENOMEM, EFAULT, EINVAL, EPIPE, ENOSYS = 1, 2, 3, 9, 10, 12, 14, 22, 32, 38

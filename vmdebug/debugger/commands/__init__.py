@@ -6,6 +6,7 @@ from vmdebug.debugger.commands import (  # noqa: F401
     status, support, symbols,
 )
 
+from vmdebug.debugger import catchpoints  # noqa: F401,E402 (registers catch and tcatch)
 from vmdebug.debugger.registry import COMMANDS as _COMMANDS
 
 # gdb's fixed abbreviations of the prefix commands.

@@ -32,7 +32,7 @@ def resolve_location(dbg: "Debugger", arg: str) -> tuple[int, tuple[str, int] | 
     return loc.address, ((loc.file, loc.line) if loc.file is not None and loc.line is not None else None)
 
 
-def _new_number(dbg: "Debugger") -> int:
+def new_number(dbg: "Debugger") -> int:
     from vmdebug.debugger.evaluate import make_int
     from vmdebug.debuginfo import ctype as T
     n = dbg.next_bp
@@ -56,7 +56,7 @@ def add_breakpoint(dbg: "Debugger", arg: str, temporary: bool = False, quiet: bo
         locs = [Location(frame.pc, found[0] if found else None, found[1] if found else None,
                          Resolver(dbg).symbol_at(frame.pc))]
     first = locs[0]
-    bp = Breakpoint(_new_number(dbg), "breakpoint", first.address, arg.strip(), temporary,
+    bp = Breakpoint(new_number(dbg), "breakpoint", first.address, arg.strip(), temporary,
                     locations=locs, spec=arg.strip())
     dbg.breakpoints.append(bp)
     if not quiet:
@@ -257,7 +257,7 @@ def cmd_clear(dbg: "Debugger", arg: str) -> None:
 
     Usage: clear LOCATION"""
     addrs = {loc.address for loc in resolve_locations(dbg, arg)} if arg.strip() else {dbg.pc}
-    gone = [b for b in dbg.breakpoints if not b.is_watch and addrs & set(b.addresses())]
+    gone = [b for b in dbg.breakpoints if b.is_code and addrs & set(b.addresses())]
     if not gone:
         raise DebugError(f"No breakpoint at {arg.strip() or 'this line'}.")
     for b in gone:
@@ -424,7 +424,7 @@ def _add_watch(dbg: "Debugger", arg: str, kind: str) -> None:
     if kind != "hw watchpoint" and not ranges:
         raise DebugError("Expression cannot be implemented with read/access watchpoint.")
     shown = f"-location {expr}" if location else expr
-    wp = Breakpoint(_new_number(dbg), kind, 0, shown, node=node, old=value, condition=cond,
+    wp = Breakpoint(new_number(dbg), kind, 0, shown, node=node, old=value, condition=cond,
                     regs=frozenset(ctx.regs_read), ranges=ranges)
     wp.bound = dict(ctx.bound)
     if ctx.blocks_used and not location:
@@ -490,7 +490,7 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
         dbg.write(none)
         return
     types = [(b.kind if b.ranges or b.kind != "hw watchpoint" else "watchpoint") if b.is_watch else
-             "dprintf" if b.dprintf else "breakpoint" for b in bps]
+             "catchpoint" if b.catch is not None else "dprintf" if b.dprintf else "breakpoint" for b in bps]
     tw = max(14, *(len(t) for t in types)) + 1   # gdb widens the column for "read watchpoint"
     # breakpoint_1: the Address column only with print address on
     shown = dbg.settings.print_options.addressprint
@@ -504,6 +504,9 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
         enb = "y" if b.enabled else "n"
         if b.is_watch:
             dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{column(' ' * 11)}{b.what}")
+        elif b.catch is not None:
+            from vmdebug.debugger.catchpoints import what
+            dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{column(' ' * 11)}{what(b)}")
         elif len(b.locations) > 1:
             dbg.write(f"{b.number:<8}{typ:<{tw}}{disp:<5}{enb:<4}{column('<MULTIPLE> ')}")
         else:
@@ -514,13 +517,13 @@ def _list_breakpoints(dbg: "Debugger", bps: list["Breakpoint"], none: str) -> No
             dbg.write(f"\tstop only if {b.condition}")
         if b.hits:
             word = "time" if b.hits == 1 else "times"
-            dbg.write(f"\tbreakpoint already hit {b.hits} {word}")
+            dbg.write(f"\t{typ if typ == 'catchpoint' else 'breakpoint'} already hit {b.hits} {word}")
         if b.ignore:
             dbg.write(f"\tignore next {b.ignore} hits")
         if b.counted and b.disable_after:       # "additional": counted after the ignored ones
             dbg.write(f"\tdisable after {'additional' if b.ignore else 'next'} {b.disable_after} hits")
         _list_commands(dbg, [f"printf {b.dprintf}"] if b.dprintf else b.commands)
-        if not b.is_watch and len(b.locations) > 1:
+        if b.is_code and len(b.locations) > 1:
             for k, loc in enumerate(b.locations, 1):
                 num = f"{b.number}.{k}"
                 dbg.write(f"{num:<{8 + tw + 5}}{'y' if loc.enabled else 'n':<4}{column(f'{loc.address:#010x} ')}"

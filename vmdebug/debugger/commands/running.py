@@ -93,6 +93,10 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False, skip: int | None
     dbg.frame_level = 0
     dbg.bp_stop = None
     dbg.inline_skip = (stop.step, skip) if skip is not None else None
+    if stop.reason == "catch":
+        # infrun.c: only a SIGTRAP stop (a breakpoint, a step) calls skip_inline_frames; a
+        # syscall or fork event shows the inlined calls that start at the pc.
+        dbg.inline_skip = (stop.step, 0)
     dbg.gone_at = None
     note_stop(dbg, stop)
     scan_from = dbg.scan_from
@@ -178,6 +182,11 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False, skip: int | None
         if line is not None:
             dbg.write(line)
         _after_hit(dbg, [bp, *(stop.others or [])])
+    elif stop.reason == "catch" and stop.bp is not None and stop.catch is not None:
+        from vmdebug.debugger.catchpoints import report as report_catch
+        if stop.bp.commands[:1] != ["silent"]:
+            report_catch(dbg, stop.bp, stop.catch)
+        _after_hit(dbg, [stop.bp])
     elif stop.reason == "watch" and stop.bp is not None:
         from vmdebug.debugger.commands.breakpoints import watch_title
         from vmdebug.debugger.motion import OUT_OF_SCOPE

@@ -103,7 +103,7 @@ def cmd_info_program(dbg: "Debugger", arg: str) -> None:
     elif stop.reason == "done" and stop.command in ("finish", "advance", "reverse-finish"):
         # gdb: the momentary breakpoint that stopped it is gone (bpstat_num returns -1)
         dbg.write("It stopped at a breakpoint that has since been deleted.")
-    elif stop.reason in ("bp", "watch"):
+    elif stop.reason in ("bp", "watch", "catch"):
         for b in stop.breakpoints:
             if b in dbg.breakpoints:
                 dbg.write(f"It stopped at breakpoint {b.number}.")
