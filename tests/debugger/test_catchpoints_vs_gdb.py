@@ -81,3 +81,40 @@ def test_catchpoints_stop_going_backward(tmp_path: Path) -> None:
     stops = re.findall(r"Catchpoint 2 \((call to|returned from) syscall brk\)", out)
     assert stops == ["returned from", "call to", "returned from", "call to"], out
     assert "int    $0x80" in out and "catchpoint already hit 4 times" in out
+
+
+SIGNALS = """\
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+static volatile int got;
+static void on_usr1(int sig) { got = sig; }
+int main(void)
+{
+    signal(SIGUSR1, on_usr1);
+    kill(getpid(), SIGUSR1);
+    kill(getpid(), SIGUSR1);
+    printf("got %d\\n", got);
+    int *p = 0;
+    return *p;
+}
+"""
+
+
+def _sources(text: str) -> str:
+    """By design vmdebug shows the libc's source lines, where gdb has no file."""
+    text = re.sub(r"(?m)^(\d+)\t(syscall\.c: No such file or directory\.|in syscall\.c|    return \(int\)check.*)$",
+                  r"\1\tLIBC", text)
+    return re.sub(r"pid=\d+", "pid=P", _same(text))
+
+
+def test_signal_catchpoints_stop_where_gdbs_do(tmp_path: Path) -> None:
+    """Before a handler runs, also when handle says nostop, and where a signal kills the
+    program (info program then names the catchpoint)."""
+    script = ["catch signal", "catch signal SIGSEGV SIGINT", "catch signal all", "catch signal 11", "catch signal 20",
+              "catch signal nosuch", "catch signal all SIGSEGV", "info breakpoints", "delete", "catch signal SIGUSR1",
+              "catch signal SIGSEGV", "run", "bt", "handle SIGUSR1 nostop noprint", "continue", "continue", "bt",
+              "info program", "info breakpoints", "continue"]
+    gdb, ours = gdb_and_ours(tmp_path, "sg", SIGNALS, script, "0")
+    assert "Only signals 1-15 are valid as numeric signals." in gdb and "Catchpoint 6 (signal SIGSEGV), " in gdb
+    assert _sources(ours) == _sources(gdb)

@@ -1,5 +1,6 @@
 """gdb's catchpoints on a recorded run: ``catch syscall``, ``catch fork``, ``catch vfork``,
-``catch exec`` and their ``tcatch`` forms (gdb/break-catch-syscall.c, break-catch-fork.c).
+``catch exec``, ``catch signal`` and their ``tcatch`` forms (gdb/break-catch-syscall.c,
+break-catch-fork.c, break-catch-sig.c).
 
 A system call is one step here: the ``int $0x80`` and everything the kernel did for it.
 gdb stops twice for a caught call, on the way in and on the way out (ptrace's
@@ -10,7 +11,10 @@ both states the run really had, none made up.  ``exit`` and ``exit_group`` have 
 A fork stops after the step that made the child, in the parent (gdb's fork event).
 Catchpoints stop going backward too, in reverse order: the return, then the call (gdb's
 record-full, replaying, reports none).  The program cannot exec (execve is not
-simulated), so ``catch exec`` is accepted and never stops.
+simulated), so ``catch exec`` is accepted and never stops.  A signal catchpoint stops
+where gdb reports the signal: before a handler runs (whatever ``handle`` says) or where a
+signal kills the program; a signal the program ignores, and a handled one whose handler
+vmdebug cannot see start (a frame returning to the libc's restorer), are not caught.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from vmdebug.debugger.values import DebugError
 from vmdebug.machine.syscall_names import BY_NAME, BY_NUMBER, GROUPS
 
 if TYPE_CHECKING:
+    from vmdebug.debugger.motion import Stop
     from vmdebug.debugger.session import Breakpoint, Debugger
     from vmdebug.replay.query import Window
 
@@ -33,12 +38,12 @@ NO_RETURN = frozenset({BY_NAME["exit"], BY_NAME["exit_group"]})
 
 
 class Catch(Record):
-    """What a catchpoint catches: ``kind`` syscall, fork, vfork or exec; for syscalls the
-    numbers in the order typed (empty: any)."""
+    """What a catchpoint catches: ``kind`` syscall, fork, vfork, exec or signal."""
 
-    def __init__(self, kind: str, numbers: tuple[int, ...] = ()) -> None:
+    def __init__(self, kind: str, numbers: tuple[int, ...] = (), everything: bool = False) -> None:
         self.kind = kind
-        self.numbers = numbers
+        self.numbers = numbers  # syscall or signal numbers, in the order typed (empty: any)
+        self.everything = everything    # catch signal all
         self.child = 0          # the last process a fork catchpoint saw made (info breakpoints)
 
 
@@ -50,6 +55,12 @@ def _quoted(number: int) -> str:
 def mention(bp: "Breakpoint") -> str:
     """breakpoint.c's print_mention_catch_*: what ``catch`` says it made."""
     c = bp.catch
+    if c.kind == "signal":
+        from vmdebug.signals import signal_name
+        if c.numbers:
+            head = "signals" if len(c.numbers) > 1 else "signal"
+            return f"Catchpoint {bp.number} ({head} {' '.join(signal_name(n) for n in c.numbers)})"
+        return f"Catchpoint {bp.number} ({'any signal' if c.everything else 'standard signals'})"
     if c.kind != "syscall":
         return f"Catchpoint {bp.number} ({c.kind})"
     if not c.numbers:
@@ -61,6 +72,11 @@ def mention(bp: "Breakpoint") -> str:
 def what(bp: "Breakpoint") -> str:
     """The What column of ``info breakpoints`` (print_one_catch_*)."""
     c = bp.catch
+    if c.kind == "signal":
+        from vmdebug.signals import signal_name
+        names = " ".join(signal_name(n) for n in c.numbers) or (
+            "<any signal>" if c.everything else "<standard signals>")
+        return f'{"signals" if len(c.numbers) > 1 else "signal"} "{names}" '
     if c.kind == "syscall":
         names = ", ".join(BY_NUMBER.get(n, str(n)) for n in c.numbers) or "<any syscall>"
         return f'{"syscalls" if len(c.numbers) > 1 else "syscall"} "{names}" '
@@ -121,6 +137,63 @@ def cmd_tcatch_syscall(dbg: "Debugger", arg: str) -> None:
 
     Usage: tcatch syscall [NAME | NUMBER | group:GROUP]..."""
     _catch_syscall(dbg, arg, True)
+
+
+def _signals(arg: str) -> tuple[tuple[int, ...], bool]:
+    """break-catch-sig.c catch_signal_split_args: names, numbers 1-15, or ``all``."""
+    from vmdebug.signals import SIGNAL_NUMBERS
+    words = arg.split()
+    if "all" in words:
+        if words != ["all"]:
+            raise DebugError("'all' cannot be caught with other signals")
+        return (), True
+    out = []
+    for w in words:
+        try:
+            n = int(w, 0)
+        except ValueError:
+            if w not in SIGNAL_NUMBERS:
+                raise DebugError(f"Unknown signal name '{w}'.") from None
+            out.append(SIGNAL_NUMBERS[w])
+            continue
+        if not 1 <= n <= 15:
+            raise DebugError('Only signals 1-15 are valid as numeric signals.\n'
+                             'Use "info signals" for a list of symbolic signals.')
+        out.append(n)
+    return tuple(out), False
+
+
+@command("catch signal", category="breakpoints", example="SIGSEGV")
+def cmd_catch_signal(dbg: "Debugger", arg: str) -> None:
+    """Stop when a signal reaches the program, before it is handled (also one the program
+    does not stop for with handle ... nostop), or one that kills it: those named, all but
+    SIGTRAP and SIGINT without a name, every one with "all".
+
+    Usage: catch signal [SIGNAL... | all]"""
+    numbers, everything = _signals(arg)
+    _add(dbg, Catch("signal", numbers, everything), False)
+
+
+@command("tcatch signal", category="breakpoints", example="SIGSEGV")
+def cmd_tcatch_signal(dbg: "Debugger", arg: str) -> None:
+    """catch signal, deleted after its first stop.
+
+    Usage: tcatch signal [SIGNAL... | all]"""
+    numbers, everything = _signals(arg)
+    _add(dbg, Catch("signal", numbers, everything), True)
+
+
+def signal_catchpoints(dbg: "Debugger", sig: int) -> list["Breakpoint"]:
+    """The enabled catchpoints that catch ``sig`` (signal_catchpoint_breakpoint_hit: without
+    names, every signal but gdb's own SIGTRAP and SIGINT)."""
+    from vmdebug.signals import SIGTRAP
+    out = []
+    for b in dbg.breakpoints:
+        c = b.catch
+        if b.enabled and c is not None and c.kind == "signal" and (
+                sig in c.numbers if c.numbers else c.everything or sig not in (SIGTRAP, 2)):
+            out.append(b)
+    return sorted(out, key=lambda b: b.number)
 
 
 @command("catch fork", category="breakpoints")
@@ -214,7 +287,10 @@ def report(dbg: "Debugger", bp: "Breakpoint", event: tuple[str, int]) -> None:
     """print_it_catch_syscall / print_it_catch_fork: the stop's first line."""
     head = "Temporary catchpoint" if bp.temporary else "Catchpoint"
     happened, value = event
-    if happened in ("call", "returned"):
+    if happened == "signal":            # print_it_catch_signal: no "Temporary" form
+        from vmdebug.signals import signal_name
+        head, detail = "Catchpoint", f"signal {signal_name(value)}"
+    elif happened in ("call", "returned"):
         verb = "call to" if happened == "call" else "returned from"
         detail = f"{verb} syscall {BY_NUMBER.get(value, value)}"
     else:
@@ -226,3 +302,15 @@ def report(dbg: "Debugger", bp: "Breakpoint", event: tuple[str, int]) -> None:
     line = dbg.frame_source_line(frame)
     if line is not None:
         dbg.write(line)
+
+
+def fatal_catch(dbg: "Debugger", stop: "Stop") -> "Stop":
+    """The stop at a signal that kills the program, as a signal catchpoint reports it when
+    one catches the signal and its condition holds; else ``stop`` as it is."""
+    from vmdebug.debugger.motion import Stop, condition_holds
+    sig = dbg.tl.end().signal
+    for bp in signal_catchpoints(dbg, sig):
+        if condition_holds(dbg, bp, stop.step):
+            bp.hits += 1
+            return Stop(stop.step, "catch", bp, catch=("signal", sig))
+    return stop

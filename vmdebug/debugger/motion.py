@@ -195,7 +195,7 @@ def _flat(anchor: dict[str, Any]) -> dict[str, int]:
     return anchor["procs"][anchor["pid"]]
 
 
-def _condition_holds(dbg: "Debugger", bp: "Breakpoint", step: int) -> bool:
+def condition_holds(dbg: "Debugger", bp: "Breakpoint", step: int) -> bool:
     """gdb bpstat_check_breakpoint_conditions for a breakpoint or watchpoint that triggered
     at ``step``: its condition (an error in it stops, with gdb's message), then its ignore
     count (an ignored crossing still counts as a hit)."""
@@ -223,7 +223,7 @@ def _check_bp(dbg: "Debugger", step: int, eip: int) -> list["Breakpoint"]:
     for bp in sorted(dbg.breakpoints, key=lambda b: b.number):
         if not bp.is_code or not bp.enabled or eip not in bp.addresses():
             continue
-        if not _condition_holds(dbg, bp, step):
+        if not condition_holds(dbg, bp, step):
             continue
         bp.hits += 1
         if bp.dprintf:
@@ -427,7 +427,7 @@ def _may_deliver(dbg: "Debugger", a: int, b: int) -> bool:
     """Whether a forward scan that stops for signals must examine steps a..b: one of them
     starts a signal handler (a frame pushed that returns to a restorer).  Only a program
     that installs handlers links a restorer, so the others never pay for this."""
-    if not dbg.settings.stop_on_signals:
+    if not dbg.settings.stop_on_signals and not _catching(dbg, "signal"):
         return False
     restorers = _restorers(dbg)
     if not len(restorers):
@@ -592,7 +592,8 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
     # gdb stops when a signal arrives (handle SIG stop), before its handler runs: the step
     # that starts a handler is reported at the step before it.  The one right after the
     # cursor is the signal the last stop reported, now passed to the program.
-    sig_steps = _deliveries(dbg, win, own) if forward and dbg.settings.stop_on_signals else np.zeros(n, dtype=bool)
+    sig_steps = _deliveries(dbg, win, own) if forward and (dbg.settings.stop_on_signals or _catching(dbg, "signal")) \
+        else np.zeros(n, dtype=bool)
     if forward and win.a == tl.cursor + 1:
         sig_steps[0] = False
     any_mask = any_mask | sig_steps
@@ -608,10 +609,17 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
         if sig_steps[i]:
             tl.goto(s)
             sig = tl.state.regs[C.EAX]        # the handler's first argument
-            if dbg.settings.signal_stop.get(sig, True):
+            if _catching(dbg, "signal"):
+                from vmdebug.debugger.catchpoints import signal_catchpoints
+                caught = _confirm_catch(dbg, s - 1, [(b, ("signal", sig)) for b in signal_catchpoints(dbg, sig)])
+                if caught is not None:
+                    return caught
+                tl.goto(s)
+            if dbg.settings.stop_on_signals and dbg.settings.signal_stop.get(sig, True):
                 tl.goto(s - 1)
                 return Stop(s - 1, "signal", signal=sig)
-            if dbg.settings.signal_print.get(sig, True):     # handle SIG nostop print: said, passed
+            if dbg.settings.stop_on_signals and dbg.settings.signal_print.get(sig, True):
+                # handle SIG nostop print: said, passed
                 from vmdebug.signals import signal_name, signal_text
                 dbg.write("")
                 dbg.write(f"Program received signal {signal_name(sig)}, {signal_text(sig)}.")
@@ -628,7 +636,7 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
                 # the one reverse execution brings back, as gdb reports it.
                 before, after = (s - 1, s) if forward else (s + 1, s)
                 got = _check_watch(dbg, wp, before, after, read_hit=True)
-                if got is not None and (got[0] == OUT_OF_SCOPE or _condition_holds(dbg, wp, s)):
+                if got is not None and (got[0] == OUT_OF_SCOPE or condition_holds(dbg, wp, s)):
                     wp.hits += 1
                     hits.append((wp, got[0], got[1]))
         if hits:
@@ -651,8 +659,9 @@ def _examine(dbg: "Debugger", win: Window, cols: Cols, bps: np.ndarray, watches:
     return None
 
 
-def _catching(dbg: "Debugger") -> bool:
-    return any(b.enabled and b.catch is not None for b in dbg.breakpoints)
+def _catching(dbg: "Debugger", kind: str = "") -> bool:
+    """An enabled catchpoint (of ``kind``: syscall, fork, vfork, exec, signal)."""
+    return any(b.enabled and b.catch is not None and (not kind or b.catch.kind == kind) for b in dbg.breakpoints)
 
 
 def _catch_candidates(dbg: "Debugger", win: Window, own: np.ndarray, forward: bool) -> dict[int, list[Any]]:
@@ -668,7 +677,7 @@ def _confirm_catch(dbg: "Debugger", s: int, hits: list[Any]) -> Stop | None:
     for bp, event in hits:
         if event[0] in ("forked", "vforked"):
             dbg.fork_hold = event[1]
-        if _condition_holds(dbg, bp, s):
+        if condition_holds(dbg, bp, s):
             bp.hits += 1
             dbg.tl.goto(s)
             return Stop(s, "catch", bp, catch=event)

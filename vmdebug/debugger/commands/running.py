@@ -92,10 +92,13 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False, skip: int | None
     tl = dbg.tl
     dbg.frame_level = 0
     dbg.bp_stop = None
+    if stop.reason == "end" and tl.end().how == "killed":
+        from vmdebug.debugger.catchpoints import fatal_catch
+        stop = fatal_catch(dbg, stop)
     dbg.inline_skip = (stop.step, skip) if skip is not None else None
-    if stop.reason == "catch":
-        # infrun.c: only a SIGTRAP stop (a breakpoint, a step) calls skip_inline_frames; a
-        # syscall or fork event shows the inlined calls that start at the pc.
+    if stop.reason == "catch" and stop.catch is not None and stop.catch[0] != "signal":
+        # infrun.c: only a signal stop (a breakpoint, a step, a signal) calls
+        # skip_inline_frames; a syscall or fork event shows the inlined calls at the pc.
         dbg.inline_skip = (stop.step, 0)
     dbg.gone_at = None
     note_stop(dbg, stop)

@@ -94,7 +94,7 @@ def cmd_info_program(dbg: "Debugger", arg: str) -> None:
     dbg.write(f"\tUsing the running image of child process {tl.state.pid}.")
     dbg.write(f"Program stopped at {dbg.pc:#x}.")
     stop = dbg.last_stop if dbg.last_stop is not None and dbg.last_stop.step == tl.cursor else None
-    if tl.cursor == tl.last and end.how == "killed":
+    if tl.cursor == tl.last and end.how == "killed" and (stop is None or stop.reason != "catch"):
         dbg.write(f"It stopped with signal {signal_name(end.signal)}, {signal_text(end.signal)}.")
     elif stop is None:
         pass                    # nothing stopped here: the cursor was moved (record goto, frame...)
