@@ -346,6 +346,7 @@ def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
                          indirect=lambda die, off, t: indirect_synthetic(dbg, dbg.selected_frame(), die, off, t),
                          entry=lambda name: entry_of(dbg, frame, name, ctx.types_only),
                          scoped=lambda func, name: scoped_value(dbg, frame, func, name))
+    ctx.live = dbg.has_process
     return ctx
 
 
