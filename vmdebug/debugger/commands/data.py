@@ -170,7 +170,7 @@ def cmd_x(dbg: "Debugger", arg: str) -> None:
     dbg.lines_out(x_command(dbg, arg))
 
 
-@command("find", category="data", example="&$esp, +16, 0")
+@command("find", category="data", example="$esp, +16, 0")
 def cmd_find(dbg: "Debugger", arg: str) -> None:
     """Search memory for a sequence of bytes.
 
