@@ -371,7 +371,7 @@ class Repl:
             if word.split("/")[0] == "x":  # gdb: Enter after x continues after the last unit examined
                 text = word
         else:
-            self.last = text
+            self.dbg.previous_command, self.last = self.last, text
         self.prev_regs = self.prev_regs or list(self.dbg.regs)
         old = None
         if threading.current_thread() is threading.main_thread():
