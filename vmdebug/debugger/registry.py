@@ -142,7 +142,8 @@ class UserAlias(Record):
         return " ".join(p for p in (self.command, self.default_args, rest) if p)
 
 
-def _find_with(table: dict[str, Command], word: str, user: dict[str, UserAlias]) -> Command | UserAlias | None:
+def _find_with(table: dict[str, Command], word: str, user: dict[str, UserAlias],
+               line: str) -> Command | UserAlias | None:
     """cli-decode.c lookup_cmd_1 over a list that holds the user's aliases too: an exact
     name first, then a unique prefix of a command or of one of them (each alias is an
     entry of its own, as in gdb); ambiguous prefixes name both kinds."""
@@ -156,14 +157,14 @@ def _find_with(table: dict[str, Command], word: str, user: dict[str, UserAlias])
         name = next(iter(names))
         return user.get(name) or found
     if names and word:
-        raise ambiguous(word, table, user)
+        raise ambiguous(word, table, user, line)
     return None
 
 
-def ambiguous(word: str, table: dict[str, Command], user: dict[str, UserAlias] | None = None) -> DebugError:
-    """cli-decode.c lookup_cmd's words for an ambiguous prefix: every entry of the list
-    it starts - commands and aliases, gdb's and the user's, in order - as many as its
-    100-byte buffer holds, then ".."."""
+def ambiguous(word: str, table: dict[str, Command], user: dict[str, UserAlias] | None, line: str) -> DebugError:
+    """cli-decode.c lookup_cmd's words for an ambiguous prefix: the line from the word on
+    ("my 5"), then every entry of the list the word starts - commands and aliases, gdb's
+    and the user's, in order - as many as its 100-byte buffer holds, then ".."."""
     entries: set[str] = set(user or {})
     for n, c in table.items():
         entries.add(n)
@@ -175,7 +176,7 @@ def ambiguous(word: str, table: dict[str, Command], user: dict[str, UserAlias] |
         else:
             buf += ".."
             break
-    return DebugError(f'Ambiguous command "{word}": {buf}.')
+    return DebugError(f'Ambiguous command "{line}": {buf}.')
 
 
 def resolve(line: str, aliases: dict[str, UserAlias] | None = None) -> tuple[Command, str]:
@@ -194,13 +195,13 @@ def resolve(line: str, aliases: dict[str, UserAlias] | None = None) -> tuple[Com
         word, slash, fmt = word.partition("/")
         rest = slash + fmt + (" " + rest if rest else "")
     top = {n: a for n, a in aliases.items() if " " not in n}
-    cmd = _find_with(COMMANDS, word, top)
+    cmd = _find_with(COMMANDS, word, top, text)
     if isinstance(cmd, UserAlias):
         return resolve(cmd.expansion(rest.strip()), aliases)
     if cmd is None:
         matches = {c.name for n, c in COMMANDS.items() if n.startswith(word)} if word else set()
         if len(matches) > 1:
-            raise ambiguous(word, COMMANDS, top)
+            raise ambiguous(word, COMMANDS, top, text)
         raise DebugError(f'Undefined command: "{word}".  Try "help".')
     if cmd.subcommands and rest.strip():
         sub_word, _, sub_rest = rest.strip().partition(" ")
