@@ -72,6 +72,7 @@ SHELL_SCRIPT = [
     "pipe p 1+2 | cat -n", "| p 5 | tr 5 7", "|p 5|cat", "pipe", "pipe p 1", "pipe p 1 |", "pipe | cat",
     "pipe -d XX p 1|2 XX cat", "pipe nosuch | cat", "pipe p 1 | exit 4", "p $_shell_exitcode", "pipe -d",
     "pipe -d XX p 1", "pipe echo a\\n | cat", "break square", "run", "| bt | wc -l", "pipe info frame | head -1",
+    "pipe output 5 | cat", "echo x\\n", "pipe p nosuch | cat -n", "pipe x/2i $pc | wc -l",
 ]
 
 

@@ -87,16 +87,16 @@ def cmd_pipe(dbg: "Debugger", arg: str) -> None:
             raise DebugError("No previous command to relaunch")
     if not shell_cmd:
         raise DebugError("Missing SHELL_COMMAND")
-    lines: list[str] = []
+    piped: list[str] = []
     failure: DebugError | None = None
-    with dbg.out.redirected(lambda t: lines.append(t), lambda t: lines.append(t)):
+    with dbg.out.redirected(lambda t: piped.append(t + "\n"), lambda t: piped.append(t + "\n")):
+        dbg.out.raw = piped.append          # text without a newline (output, echo) goes as it is
         try:
             dbg.run_command(gdb_cmd)
         except DebugError as exc:
             failure = exc
     try:
-        done = subprocess.run([_shell(), "-c", shell_cmd], input="".join(f"{ln}\n" for ln in lines),
-                              capture_output=True, text=True)
+        done = subprocess.run([_shell(), "-c", shell_cmd], input="".join(piped), capture_output=True, text=True)
     except OSError:
         raise DebugError(f'Error launching "{shell_cmd}"') from None
     _written(dbg, done)
