@@ -42,6 +42,9 @@ SCRIPT = [
     "find", "find /x buf, +4, 1", "find /b, buf, +64, 1", "find buf", "find buf,", "find buf, +0, 1",
     "find buf, +-1, 1", "find buf+10, buf, 1", "find buf +64, 1", "find buf, +64", "find buf, +64, ",
     "find buf, +2, 5", "find buf, +64, 1,,2", "find /b buf, +64, pts[0]", "find buf, +64, nosuch",
+    # the addresses are value_as_address's: a struct refused (x would take its address)
+    "find pts[0], +8, 1", "find pts, pts[1], 1", "find buf, +pts, 1", "find buf, +2.9, (char)104",
+    "find 1.5, +4, 1", "find -1, +4, 1", "find -8, -1, 1", "find (char*)-8, +4, 1", "find &main, +4, 1",
     # unreadable memory: gdb reads 16000 bytes (plus the pattern less one) at a time
     "find 0, +100, 1", "find 0, 100, 1", "find 0xffffff00, +0x200, 1", "find /b buf, +0x100000, 'h'",
     "find buf, +0x100000000, 1", "find /w 0x8048000, +0x20000, 0x12345678",

@@ -79,6 +79,12 @@ def as_long(dbg: "Debugger", v: Value) -> int:
     return EV.as_int(v)
 
 
+def as_address(dbg: "Debugger", v: Value) -> int:
+    """gdb's value_as_address: value_as_long as a 64-bit CORE_ADDR (unlike ``x``, a struct
+    is refused, not taken at its address; -1 is 0xffffffffffffffff, beyond i386 memory)."""
+    return as_long(dbg, v) & CORE_ADDR_MAX
+
+
 def value_bytes(dbg: "Debugger", v: Value) -> bytes:
     """A value's contents, as many bytes as its type is long (findcmd.c: ``value_contents``
     over ``type->length ()``): a function's first byte of code; ``$nosuch`` (void, one
@@ -99,14 +105,13 @@ def value_bytes(dbg: "Debugger", v: Value) -> bytes:
 def parse_find_args(dbg: "Debugger", args: str) -> tuple[bytes, int | None, int, int] | None:
     """findcmd.c parse_find_args: (pattern, max count, start, length), or None for an
     empty ``+0`` range (gdb says "Empty search range." and searches nothing)."""
-    from vmdebug.debugger.examine import x_address
     from vmdebug.debugger.printf import split_arguments
     text = args.strip()
     if not text:
         raise DebugError("Missing search parameters.")
     size, count, text = _flags(text)
     pieces = split_arguments(text) or [""]
-    start = x_address(dbg, _required(pieces[0]))       # value_as_address
+    start = as_address(dbg, _evaluate(dbg, pieces[0]))
     span = pieces[1].strip() if len(pieces) > 1 else ""
     if span.startswith("+"):
         n = as_long(dbg, _evaluate(dbg, span[1:]))
@@ -119,7 +124,7 @@ def parse_find_args(dbg: "Debugger", args: str) -> tuple[bytes, int | None, int,
             raise DebugError("Search space too large.")
         length = n
     else:
-        end = x_address(dbg, _required(span))
+        end = as_address(dbg, _evaluate(dbg, span))
         if start > end:
             raise DebugError("Invalid search space, end precedes start.")
         length = end - start + 1
