@@ -42,8 +42,9 @@ def _command_and_args(dbg: "Debugger", text: str) -> tuple[str, str, Command]:
     word = text.split(" ", 1)[0].split("/", 1)[0] if text[:1] not in ("!", "|") else text[0]
     if not word:
         raise DebugError('Undefined command: "".  Try "help".')
-    user = dbg.aliases.get(word)
-    if user is not None:
+    from vmdebug.debugger.registry import _find_with
+    user = _find_with(COMMANDS, word, {n: a for n, a in dbg.aliases.items() if " " not in n}, text)
+    if isinstance(user, UserAlias):        # by its name or a unique prefix of it
         if user.default_args:
             raise DebugError("Cannot define an alias of an alias that has default args")
         return _command_and_args(dbg, user.command + text[len(word):])
