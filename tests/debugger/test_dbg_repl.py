@@ -93,6 +93,10 @@ def test_completion(prog: Path) -> None:
     assert complete("p $ea") == ["$eax"]
     assert complete("break _st") == ["_start"]
     assert complete("x/4xw &va") == ["val"]
+    for line in ("alias myprint = print", "alias -a myp = print", "alias info regs2 = info registers"):
+        dbg.execute(line)
+    assert complete("mypr") == ["myprint"] and complete("myp") == ["myprint"]   # -a: not completed
+    assert complete("info reg") == ["registers", "regs2"]
 
 
 def test_toolbar(prog: Path) -> None:

@@ -357,6 +357,21 @@ def test_monitor_refuses_commands_that_touch_files(exiting: Server, tmp_path: Pa
     c.close()
 
 
+def test_monitor_refuses_the_shell_under_any_name(exiting: Server, tmp_path: Path) -> None:
+    """``!``, ``pipe``, ``|`` and an alias of shell whose name is also a prefix of a
+    harmless command (``outp``: output) are the shell, refused."""
+    victim = tmp_path / "made.txt"
+    c = client(exiting)
+    refused = '"shell" reads or writes files on the server: not over monitor.\n'
+    assert _monitor(c, f"!touch {victim}") == refused
+    assert _monitor(c, f"pipe p 1 | touch {victim}") == '"pipe" reads or writes files on the server: not over monitor.\n'
+    assert _monitor(c, f"| p 1 | touch {victim}") == '"pipe" reads or writes files on the server: not over monitor.\n'
+    _monitor(c, "alias outp = shell")
+    assert _monitor(c, f"outp touch {victim}") == refused
+    assert not victim.exists()
+    c.close()
+
+
 def test_a_client_that_says_nothing_is_dropped_and_the_next_is_served(exiting: Server,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Server, "FIRST_PACKET_TIMEOUT", 0.5)

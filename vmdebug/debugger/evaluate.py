@@ -61,6 +61,8 @@ class EvalContext(Record):
         #: gdb's internal functions ($_streq(...)): (name, argument nodes) -> the value, or
         #: None when the name is not one (vmdebug.debugger.internal_functions).
         self.internal: Callable[[str, list[Any]], Value | None] | None = None
+        #: A process runs (gdb could copy a value into it, value_coerce_to_target).
+        self.live = False
 
     def read(self, address: int, size: int) -> bytes:
         self.mem_read.append((address & 0xFFFFFFFF, size))
@@ -737,7 +739,17 @@ def evaluate(node: Any, ctx: EvalContext) -> Value:
     if kind == "cast":
         return cast(ctx, node[1], evaluate(node[2], ctx))
     if kind == "brace":
-        addr = rvalue(ctx, evaluate(node[2], ctx))
+        operand = evaluate(node[2], ctx)
+        t = node[1].strip()
+        if ctx.live and operand.type.strip().kind == "array" and operand.lval != "memory" \
+                and operand.data is not None and t.length <= len(operand.data):
+            # {char[5]}"hello" (the manual's way to search for a string without its NUL):
+            # gdb copies the array into the inferior (value_coerce_to_target) and reads
+            # the type's bytes back; a recorded history cannot allocate, but those bytes
+            # are the array's own.  The value has no address here (gdb's is on the heap);
+            # a type longer than the array would read heap bytes nobody knows: refused.
+            return Value(node[1], operand.data[:t.length])
+        addr = rvalue(ctx, operand)
         return Value(node[1], None, "memory", as_int(addr) & 0xFFFFFFFF)
     if kind == "member":
         return member(ctx, evaluate(node[1], ctx), node[2], False)

@@ -62,6 +62,7 @@ CATEGORIES = {
     "status": "Status inquiries",
     "beyond": "Beyond gdb: the whole history is known",
     "support": "Support facilities",
+    "aliases": "User-defined aliases of other commands",
 }
 
 
@@ -122,23 +123,91 @@ def _find(table: dict[str, Command], word: str, aliases: bool = True) -> Command
     return None
 
 
-def resolve(line: str) -> tuple[Command, str]:
-    """The command a line names, and its argument text."""
+class UserAlias(Record):
+    """An alias the user made (``alias``, cli-cmds.c alias_command): its words
+    (``spe``, ``info reg2``), the command it runs as typed there with its full name
+    (``set print elements``, ``info registers``), the default arguments gdb puts before
+    the ones given, and ``-a`` (an abbreviation: left out of ``help aliases``)."""
+
+    def __init__(self, words: str, command: str, default_args: str, target: Command, abbrev: bool) -> None:
+        self.words = words
+        self.command = command
+        self.default_args = default_args
+        self.target = target
+        self.abbrev = abbrev
+
+    def expansion(self, rest: str) -> str:
+        """The line it runs: cli-script.c execute_command puts the default arguments
+        first, then a space and the arguments given."""
+        return " ".join(p for p in (self.command, self.default_args, rest) if p)
+
+
+def _find_with(table: dict[str, Command], word: str, user: dict[str, UserAlias],
+               line: str) -> Command | UserAlias | None:
+    """cli-decode.c lookup_cmd_1 over a list that holds the user's aliases too: an exact
+    name first, then a unique prefix of a command or of one of them (each alias is an
+    entry of its own, as in gdb); ambiguous prefixes name both kinds."""
+    if word in user:
+        return user[word]
+    found = _find(table, word)
+    if found is not None and (word in table or word in found.aliases or not any(n.startswith(word) for n in user)):
+        return found
+    names = {c.name for n, c in table.items() if n.startswith(word)} | {n for n in user if n.startswith(word)}
+    if len(names) == 1:
+        name = next(iter(names))
+        return user.get(name) or found
+    if names and word:
+        raise ambiguous(word, table, user, line)
+    return None
+
+
+def ambiguous(word: str, table: dict[str, Command], user: dict[str, UserAlias] | None, line: str) -> DebugError:
+    """cli-decode.c lookup_cmd's words for an ambiguous prefix: the line from the word on
+    ("my 5"), then every entry of the list the word starts - commands and aliases, gdb's
+    and the user's, in order - as many as its 100-byte buffer holds, then ".."."""
+    entries: set[str] = set(user or {})
+    for n, c in table.items():
+        entries.add(n)
+        entries.update(a for a in c.aliases if " " not in a)
+    buf = ""
+    for name in sorted(e for e in entries if e.startswith(word)):
+        if len(buf) + len(name) + 6 < 100:
+            buf += (", " if buf else "") + name
+        else:
+            buf += ".."
+            break
+    return DebugError(f'Ambiguous command "{line}": {buf}.')
+
+
+def resolve(line: str, aliases: dict[str, UserAlias] | None = None) -> tuple[Command, str]:
+    """The command a line names, and its argument text (a user alias: the command it
+    stands for, its default arguments first)."""
     text = line.strip()
-    word, _, rest = text.partition(" ")
+    aliases = aliases or {}
+    if text[:1] in ("!", "|"):
+        # cli-decode.c find_command_name_length: "!" and "|" are whole command names
+        # alone, so "!ls" is shell with "ls".
+        word, rest = text[0], text[1:].strip()
+    else:
+        word, _, rest = text.partition(" ")
     # x/8xw and p/x: the format sticks to the command name.
     if "/" in word:
         word, slash, fmt = word.partition("/")
         rest = slash + fmt + (" " + rest if rest else "")
-    cmd = _find(COMMANDS, word)
+    top = {n: a for n, a in aliases.items() if " " not in n}
+    cmd = _find_with(COMMANDS, word, top, text)
+    if isinstance(cmd, UserAlias):
+        return resolve(cmd.expansion(rest.strip()), aliases)
     if cmd is None:
-        matches = sorted({c.name for n, c in COMMANDS.items() if n.startswith(word)}) if word else []
+        matches = {c.name for n, c in COMMANDS.items() if n.startswith(word)} if word else set()
         if len(matches) > 1:
-            raise DebugError(f'Ambiguous command "{word}": {", ".join(matches[:8])}'
-                             f'{"..." if len(matches) > 8 else ""}.')
+            raise ambiguous(word, COMMANDS, top, text)
         raise DebugError(f'Undefined command: "{word}".  Try "help".')
     if cmd.subcommands and rest.strip():
         sub_word, _, sub_rest = rest.strip().partition(" ")
+        user_sub = aliases.get(f"{cmd.name} {sub_word}")
+        if user_sub is not None:
+            return resolve(user_sub.expansion(sub_rest.strip()), aliases)
         sub = _find(cmd.subcommands, sub_word)
         if sub is not None:
             return sub, sub_rest.strip()

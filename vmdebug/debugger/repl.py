@@ -99,14 +99,18 @@ class DebugCompleter(Completer):
     def _complete(self, text: str) -> Iterable[Completion]:
         words = text.split()
         current = "" if text.endswith(" ") else (words[-1] if words else "")
+        # the user's aliases complete too, but abbreviations (alias -a: "Abbreviations
+        # are not used in command completion", gdb's help alias)
+        aliases = [w.split() for w, a in self.dbg.aliases.items() if not a.abbrev]
         if len(words) == 0 or (len(words) == 1 and not text.endswith(" ")):
-            yield from _matches(sorted(set(COMMANDS)), current)
+            yield from _matches(sorted(set(COMMANDS) | {w[0] for w in aliases if len(w) == 1}), current)
             return
         cmd = COMMANDS.get(words[0])
         name = cmd.name if cmd is not None else words[0]
         second = len(words) == 1 or (len(words) == 2 and current)
         if cmd is not None and cmd.subcommands and second:
-            yield from _matches(sorted(cmd.subcommands), current)
+            subs = set(cmd.subcommands) | {w[1] for w in aliases if len(w) == 2 and w[0] == cmd.name}
+            yield from _matches(sorted(subs), current)
             return
         if name in ("set", "show") and second and not current.startswith("$"):
             yield from _matches(SET_NAMES if name == "set" else SHOW_NAMES, current)
@@ -372,7 +376,7 @@ class Repl:
             if word.split("/")[0] == "x":  # gdb: Enter after x continues after the last unit examined
                 text = word
         else:
-            self.last = text
+            self.dbg.previous_command, self.last = self.last, text
         self.prev_regs = self.prev_regs or list(self.dbg.regs)
         old = None
         if threading.current_thread() is threading.main_thread():

@@ -215,6 +215,10 @@ class Debugger:
         info.attach_debug(self.debug)
         self._lines: LineIndex | None = None          # built by the first motion that steps by lines
         self.convenience: dict[str, Value] = {}
+        #: The user's aliases (``alias``), by their words ("spe", "info reg2").
+        self.aliases: dict[str, Any] = {}
+        #: The line typed before this one (the REPL's), which ``pipe`` without a command runs.
+        self.previous_command = ""
         from vmdebug.debugger.skips import default_skips
         self.skips = default_skips()
         self.breakpoints: list[Breakpoint] = []
@@ -308,12 +312,7 @@ class Debugger:
         if not text or text.startswith("#"):
             return True
         try:
-            cmd, arg = resolve(text)
-            self.last_command = "advance" if cmd.name == "until" and arg.strip() else cmd.name
-            if cmd.needs and self.gone:
-                from vmdebug.debugger.registry import NO_PROCESS
-                raise DebugError(NO_PROCESS[cmd.needs])
-            cmd.handler(self, arg)
+            self.run_command(text)
             self.failed = False
             if not self._acting:
                 return self.breakpoint_actions()
@@ -341,6 +340,16 @@ class Debugger:
             self.error(self.fail_header)
             self.fail_header = ""
         self.error(message)
+
+    def run_command(self, text: str) -> None:
+        """Run one command, its errors raised (``execute`` prints them; ``pipe`` lets
+        them out of the redirection first, as gdb's execute_command_to_ui_file does)."""
+        cmd, arg = resolve(text, self.aliases)
+        self.last_command = "advance" if cmd.name == "until" and arg.strip() else cmd.name
+        if cmd.needs and self.gone:
+            from vmdebug.debugger.registry import NO_PROCESS
+            raise DebugError(NO_PROCESS[cmd.needs])
+        cmd.handler(self, arg)
 
     def breakpoint_actions(self) -> bool:
         """Run the command lists of the breakpoints the last stop hit, as gdb's

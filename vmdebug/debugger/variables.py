@@ -347,6 +347,7 @@ def make_context(dbg: "Debugger", frame: "Frame") -> EV.EvalContext:
                          entry=lambda name: entry_of(dbg, frame, name, ctx.types_only),
                          scoped=lambda func, name: scoped_value(dbg, frame, func, name))
     ctx.internal = lambda name, nodes: internal_call(dbg, ctx, name, nodes)
+    ctx.live = dbg.has_process
     return ctx
 
 

@@ -306,7 +306,7 @@ class Target:
             raise ProtocolError(hex_cmd) from None
         lines: list[str] = []
         try:
-            cmd, _ = resolve(line)
+            cmd, _ = resolve(line, self.dbg.aliases)      # an alias is refused as what it stands for
             if cmd.moves or cmd.category == "breakpoints":
                 raise DebugError(f'"{cmd.name}" moves the cursor or sets breakpoints: use gdb\'s own command.')
             if cmd.files:     # a remote client must not read or write the server's files

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from vmdebug.debugger.commands import (  # noqa: F401
-    backward, beyond, breakpoints, data, files, frame_apply, program_env, running, signal_handling, skip, stack,
-    status, support, symbols,
+    alias, backward, beyond, breakpoints, data, files, frame_apply, program_env, running, shell, signal_handling, skip,
+    stack, status, support, symbols,
 )
 
 from vmdebug.debugger import catchpoints  # noqa: F401,E402 (registers catch and tcatch)

@@ -1,4 +1,4 @@
-"""Examining data: print, output, x, display, info registers, ptype/whatis."""
+"""Examining data: print, output, x, find, display, info registers, ptype/whatis."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -182,6 +182,20 @@ def cmd_x(dbg: "Debugger", arg: str) -> None:
     Without an address, continues after the last examined item."""
     from vmdebug.debugger.examine import x_command
     dbg.lines_out(x_command(dbg, arg))
+
+
+@command("find", category="data", example="$esp, +16, 0")
+def cmd_find(dbg: "Debugger", arg: str) -> None:
+    """Search memory for a sequence of bytes.
+
+    Usage: find [/SIZE-CHAR] [/MAX-COUNT] START-ADDRESS, END-ADDRESS, EXPR1 [, EXPR2 ...]
+    find [/SIZE-CHAR] [/MAX-COUNT] START-ADDRESS, +LENGTH, EXPR1 [, EXPR2 ...]
+    SIZE-CHAR is one of b,h,w,g for 8,16,32,64 bit values; without it each value is
+    as long as its type (an int is 4 bytes, "hi" 3 with its NUL; {char[2]}"hi" drops it).
+    The two-address form is an inclusive range.  $_ is the last match, $numfound the
+    number of matches.  The memory searched is the recorded process's at the cursor."""
+    from vmdebug.debugger.find import find
+    find(dbg, arg)
 
 
 @command("info registers", aliases=("info r",), category="data", example="eax", needs="registers")

@@ -1,4 +1,4 @@
-"""Support: help, set/show, save, echo, source, quit."""
+"""Support: help, set/show, save, echo, source, quit (shell and pipe: commands/shell.py)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -28,8 +28,12 @@ def cmd_help(dbg: "Debugger", arg: str) -> None:
         dbg.write("Command name abbreviations are allowed if unambiguous.")
         return
     if arg == "all" or arg in CATEGORIES:
+        from vmdebug.debugger.commands.alias import help_aliases
         for cat, desc in CATEGORIES.items():
             if arg != "all" and cat != arg:
+                continue
+            if cat == "aliases":        # gdb's class_alias: the user's, made by `alias`
+                dbg.lines_out(help_aliases(dbg))
                 continue
             cmds = [c for c in all_commands() if c.category == cat]
             dbg.write(f"{desc}.")
@@ -42,7 +46,7 @@ def cmd_help(dbg: "Debugger", arg: str) -> None:
             dbg.write("")
         return
     try:
-        cmd, rest = resolve(arg)
+        cmd, rest = resolve(arg, dbg.aliases)
     except DebugError:
         raise DebugError(f'Undefined command: "{arg}".  Try "help".') from None
     if cmd.subcommands and not rest:
@@ -54,9 +58,15 @@ def cmd_help(dbg: "Debugger", arg: str) -> None:
             sub = cmd.subcommands[name]
             dbg.write(f"{sub.name} -- {sub.summary}")
         return
+    from vmdebug.debugger.commands.alias import aliases_of
+    users = aliases_of(dbg, cmd)
     dbg.write(cmd.help or f"{cmd.name}: no documentation.")
-    if cmd.aliases:
-        dbg.write(f"Aliases: {', '.join(cmd.aliases)}")
+    names = [*(a.words for a in users), *cmd.aliases]   # gdb's help: the newest alias first
+    if names:
+        dbg.write(f"Aliases: {', '.join(names)}")
+    for a in users:                 # cli-decode.c fput_aliases_definition_styled
+        if a.default_args:
+            dbg.write(f"  alias {a.words} = {a.command} {a.default_args}")
 
 
 SETTINGS_HELP = {
@@ -305,25 +315,6 @@ def _echo_text(arg: str) -> str:
         else:
             out.append(_ECHO_ESCAPES.get(c, c))
     return "".join(out)
-
-
-@command("shell", category="support", files=True, example="true")
-def cmd_shell(dbg: "Debugger", arg: str) -> None:
-    """Run a command of this machine's shell, as gdb's shell does (its output, then on).
-
-    Usage: shell COMMAND"""
-    import os
-    import subprocess
-    shell = os.environ.get("SHELL") or "/bin/sh"
-    try:
-        done = subprocess.run([shell, "-c", arg] if arg.strip() else [shell], capture_output=bool(arg.strip()),
-                              text=True)
-    except OSError as exc:
-        raise DebugError(f"Cannot execute {shell}: {exc.strerror}.") from None
-    if arg.strip():
-        dbg.out.text(done.stdout)
-        if done.stderr:
-            dbg.error(done.stderr.rstrip("\n"))
 
 
 @command("layout", category="support", example="src")
