@@ -8,6 +8,7 @@ from vmdebug.debugger.commands.running import note_stop, report, same_place, ste
 from vmdebug.debugger.frames import frame_number
 from vmdebug.debugger.motion import Stop, scan
 from vmdebug.debugger.registry import command
+from vmdebug.debugger.signal_steps import reverse_signal_stop
 from vmdebug.debugger.values import DebugError
 
 if TYPE_CHECKING:
@@ -75,8 +76,11 @@ def cmd_reverse_stepi(dbg: "Debugger", arg: str) -> None:
         tl.goto(floor)
         report(dbg, Stop(floor, "start"))
         return
+    start = tl.cursor
     target = max(tl.back_start() - n, floor)
     tl.goto(target)
+    if reverse_signal_stop(dbg, start, 0):
+        return
     report(dbg, Stop(target, "done"), src_only=same_place(dbg, func0, depth0))
 
 
@@ -90,7 +94,10 @@ def cmd_reverse_nexti(dbg: "Debugger", arg: str) -> None:
     for _ in range(step_count(dbg, arg)):
         d0 = len(dbg.tl.state.stack)
         func0 = dbg.frames()[0].func
+        start = dbg.tl.cursor
         stop = scan(dbg, False, lambda c: c.depth <= d0)
+        if stop.reason == "done" and reverse_signal_stop(dbg, start, 0):
+            return
         if stop.reason != "done":
             break
     report(dbg, stop, src_only=stop.reason == "done" and same_place(dbg, func0, d0))
@@ -149,6 +156,7 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
         return
     key0 = (lid0, d0)
     func0 = frame0.func
+    start = tl.cursor
     from vmdebug.debugger.linespec import Resolver
     prologue_end = Resolver(dbg).step_entry(func0.address, dbg.info.function_end(func0)) \
         if func0 is not None else 0
@@ -200,6 +208,8 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
         b = a
         width = min(width * 4, 1 << 18)
     tl.goto(result)
+    if reverse_signal_stop(dbg, start, None):
+        return
     if result == floor and target_key is None:
         report(dbg, Stop(floor, "start"))
         return
