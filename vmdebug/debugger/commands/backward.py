@@ -171,13 +171,20 @@ def _reverse_finish_inlined(dbg: "Debugger", block: "Block", depth: int) -> None
         anchor_eip, anchor_depth = int(eips[0]), int(deps[0])
         b = a
         width = min(width * 4, 1 << 18)
+    if result == start and result > floor:
+        # Already where the call was entered: the steps back are the caller's, from the
+        # line the call is on, as reverse-next takes them there (its frame printed: the
+        # stop is not in the frame that was selected).
+        dbg.inline_skip = None          # the inlined calls starting here hidden again
+        _reverse_line(dbg, False, header=True)
+        return
     tl.goto(result)
     if reverse_signal_stop(dbg, start, None):
         return
     report(dbg, Stop(result, "start" if result == floor and result < start else "done"))
 
 
-def _reverse_line(dbg: "Debugger", into: bool) -> None:
+def _reverse_line(dbg: "Debugger", into: bool, header: bool = False) -> None:
     """reverse-step / reverse-next: back to the start of the previous line (or of this one, mid-line)."""
     from vmdebug.replay.query import Window
     check_can_go_back(dbg)
@@ -271,7 +278,7 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
     # compares the stop with that caller's frame (set_step_info), as going forward does.
     # ... and gdb prints the frame too where the stop is in another inlined frame (its
     # frame_id holds the inlined block: print_stop_event's SRC_AND_LOC).
-    report(dbg, Stop(result, "done"), src_only=same_place(dbg, frame0.func, min(d0, len(tl.state.stack)))
+    report(dbg, Stop(result, "done"), src_only=not header and same_place(dbg, frame0.func, min(d0, len(tl.state.stack)))
            and (len(tl.state.stack) != d0 or dbg.innermost_frame().inline is step_block))
 
 
