@@ -119,3 +119,67 @@ def test_the_same_steps_at_O0_are_unchanged(tmp_path: Path) -> None:
     gdb, ours = gdb_and_ours(tmp_path, "apply0", APPLY, script, "0")
     assert "square (x=3) at apply0.c:5" in gdb, gdb
     assert ours.splitlines() == gdb.splitlines()
+
+
+# Nested inlined calls (main -> mid -> leaf in the loop, main -> outer -> mid -> leaf and a
+# real call after it), with record full's reverse commands (gdb: break main, run, record full).
+NESTED = """\
+#include <stdio.h>
+int g;
+volatile int n = 3;
+static int leaf(int x)
+{
+    g += x;
+    return x * 3;
+}
+static int mid(int x)
+{
+    int r = leaf(x + 1);
+    return r + g;
+}
+__attribute__((noinline)) int real(int v)
+{
+    printf("%d\\n", v);
+    return v;
+}
+static int outer(int x)
+{
+    int m = mid(x);
+    return real(m);
+}
+int main(void)
+{
+    int i, s = 0;
+    for (i = 0; i < n; i++) {
+        s += i;
+        s += mid(i);
+    }
+    s += outer(s);
+    printf("%d %d\\n", s, g);
+    return 0;
+}
+"""
+FORWARD = ["break main", "run", "record full"] + ["next"] * 10
+
+
+def test_reverse_step_and_next_through_nested_inlined_calls_as_gdb(tmp_path: Path) -> None:
+    """reverse-step where inlined calls start at the pc shows them one at a time
+    (prepare_one_step), stops in an inlined call entered mid-block going back ("stepping
+    through inlined function"), prints the frame where it is another inlined frame;
+    reverse-next goes through them, to the call site's line."""
+    script = FORWARD + ["bt"] + ["reverse-step", "bt"] * 7 + ["reverse-next", "bt"] * 4
+    gdb, ours = gdb_and_ours(tmp_path, "rnest", NESTED, script, "2")
+    assert "=====\n0x08049032 in mid (x=<optimized out>) at rnest.c:12\n" in gdb, gdb
+    assert "=====\nmid (x=31) at rnest.c:11\n" in gdb, gdb
+    assert ours.splitlines() == gdb.splitlines()
+
+
+def test_reverse_finish_out_of_inlined_calls_as_gdb(tmp_path: Path) -> None:
+    """reverse-finish from an inlined frame steps back in its caller: to where the call was
+    entered, or, already there, to the start of the caller's previous line."""
+    script = FORWARD + ["step"] * 5 + ["bt"] + ["reverse-step", "bt"] * 3 + ["reverse-finish", "bt", "step",
+                                                                             "step", "bt", "reverse-finish",
+                                                                             "bt", "reverse-next", "bt"]
+    gdb, ours = gdb_and_ours(tmp_path, "rfin", NESTED, script, "2")
+    assert "=====\nreverse-finish" not in gdb and gdb.count("=====\nmain () at rfin.c:27\n") == 2, gdb
+    assert ours.splitlines() == gdb.splitlines()

@@ -352,7 +352,12 @@ def step_into_hidden(dbg: "Debugger", announce: bool) -> bool:
     step = dbg.tl.cursor
     dbg.inline_skip = (step, shown - 1)
     if announce:
-        report(dbg, Stop(step, "done"), skip=shown - 1)
+        # Nothing ran: at a stop for a signal the thread's stop is still that signal, and
+        # print_stop_event says it again (normal_stop -> print_signal_received_reason).
+        last = dbg.last_stop
+        again = last is not None and last.step == step and last.reason == "signal"
+        report(dbg, Stop(step, "signal", signal=last.signal) if again and last is not None else Stop(step, "done"),
+               skip=shown - 1)
     return True
 
 

@@ -59,7 +59,7 @@ class CType:
 
     __slots__ = ("kind", "name", "size", "target", "encoding", "count", "members", "enumerators", "params",
                  "varargs", "prototyped", "stub", "is_unsigned", "flag_enum", "const", "volatile", "main",
-                 "_variants", "die", "pointer", "nottext")
+                 "_variants", "die", "pointer", "nottext", "vector")
 
     def __init__(self, kind: str, name: str | None = None, size: int = 0, target: "CType | None" = None,
                  encoding: int = 0) -> None:
@@ -87,6 +87,7 @@ class CType:
         self.die = 0                    # DWARF offset (0 for types made here)
         self.pointer: CType | None = None   # the pointer type to this one, once made (gdb TYPE_POINTER_TYPE)
         self.nottext = False            # gdb's TYPE_NOTTEXT: a 1-byte integer that is data (int8_t of a register)
+        self.vector = False             # array: gdb's TYPE_VECTOR (init_vector_type), a GNU vector
 
     def __repr__(self) -> str:
         q = ("const " if self.const else "") + ("volatile " if self.volatile else "")

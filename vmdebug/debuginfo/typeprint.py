@@ -197,7 +197,9 @@ def _suffix(t: CType | None, show: int, passed_a_ptr: bool) -> str:
     kind = t.kind
     if kind == "array":
         out = ")" if passed_a_ptr else ""
-        out += "[" + (str(t.count) if t.count is not None else "") + "]"
+        # gdb prints a vector's element count in its vector_size attribute
+        opening, closing = (" __attribute__ ((vector_size(", ")))") if t.vector else ("[", "]")
+        out += opening + (str(t.count) if t.count is not None else "") + closing
         return out + _suffix(t.target, show, False)
     if kind == "pointer":
         return _suffix(t.target, show, True)

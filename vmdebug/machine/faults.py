@@ -52,5 +52,5 @@ def sigtrap(eip: int, reason: str, after: int | None = None) -> CpuFault:
 #: si_code numbers (include/uapi/asm-generic/siginfo.h), as gdb's $_siginfo shows them.
 SI_CODES = {"SEGV_MAPERR": 1, "SEGV_ACCERR": 2, "ILL_ILLOPC": 1, "ILL_ILLOPN": 2, "ILL_PRVOPC": 5,
             "FPE_INTDIV": 1, "FPE_INTOVF": 2, "FPE_FLTDIV": 3, "FPE_FLTOVF": 4, "FPE_FLTUND": 5, "FPE_FLTRES": 6,
-            "FPE_FLTINV": 7, "TRAP_BRKPT": 1, "BUS_ADRALN": 1, "SI_KERNEL": 0x80,
+            "FPE_FLTINV": 7, "TRAP_BRKPT": 1, "TRAP_TRACE": 2, "BUS_ADRALN": 1, "SI_KERNEL": 0x80,
             "SI_USER": 0, "SI_TKILL": -6}     # sent by kill(2) / tgkill(2) (include/uapi/asm-generic/siginfo.h)

@@ -132,8 +132,13 @@ class SignalCalls:
         frame = (((regs[C.ESP] - size) + 4) & ~15) - 4       # align_sigframe: (sp + 4) is 16-aligned
         code = SI_CODES.get(fault.code, 0)
         access_err = 4 | (2 if fault.access == WRITE else 0) | (1 if fault.code == "SEGV_ACCERR" else 0)
-        sc = self._sigcontext(resume, 14 if fault.signal == 11 else 0, access_err if fault.signal == 11 else 0,
-                              fault.address if fault.signal == 11 else 0)
+        if fault.signal == 11 and fault.code == "SI_KERNEL":
+            # exc_general_protection: trap_nr X86_TRAP_GP (13), the error code 0 (arch/x86/kernel/traps.c)
+            sc = self._sigcontext(resume, 13, 0, 0)
+        else:
+            # exc_page_fault: X86_TRAP_PF (14), the page-fault error code and cr2 (arch/x86/mm/fault.c)
+            sc = self._sigcontext(resume, 14 if fault.signal == 11 else 0, access_err if fault.signal == 11 else 0,
+                                  fault.address if fault.signal == 11 else 0)
         if rt:
             # siginfo_t (include/uapi/asm-generic/siginfo.h): signo, errno, code, then the union:
             # _kill {si_pid, si_uid} for a signal a process sent, _sigfault {si_addr} for a fault.

@@ -2,16 +2,18 @@
 ``record goto`` and gdb's ``record`` / ``record stop``, over the recorded history."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from vmdebug.debugger.commands.running import note_stop, report, same_place, step_count
 from vmdebug.debugger.frames import frame_number
 from vmdebug.debugger.motion import Stop, scan
 from vmdebug.debugger.registry import command
+from vmdebug.debugger.signal_steps import reverse_signal_stop
 from vmdebug.debugger.values import DebugError
 
 if TYPE_CHECKING:
     from vmdebug.debugger.session import Debugger
+    from vmdebug.debuginfo.symbols import Block
 
 
 def check_can_go_back(dbg: "Debugger") -> None:
@@ -78,8 +80,11 @@ def cmd_reverse_stepi(dbg: "Debugger", arg: str) -> None:
         tl.goto(floor)
         report(dbg, Stop(floor, "start"))
         return
+    start = tl.cursor
     target = max(tl.back_start() - n, floor)
     tl.goto(target)
+    if reverse_signal_stop(dbg, start, 0):
+        return
     report(dbg, Stop(target, "done"), src_only=same_place(dbg, func0, depth0))
 
 
@@ -93,7 +98,10 @@ def cmd_reverse_nexti(dbg: "Debugger", arg: str) -> None:
     for _ in range(step_count(dbg, arg)):
         d0 = len(dbg.tl.state.stack)
         func0 = dbg.frames()[0].func
+        start = dbg.tl.cursor
         stop = scan(dbg, False, lambda c: c.depth <= d0)
+        if stop.reason == "done" and reverse_signal_stop(dbg, start, 0):
+            return
         if stop.reason != "done":
             break
     report(dbg, stop, src_only=stop.reason == "done" and same_place(dbg, func0, d0))
@@ -123,6 +131,9 @@ def cmd_reverse_finish(dbg: "Debugger", arg: str) -> None:
     if dbg.interactive:
         dbg.write(f"Run back to call of {frame_number(frame.level)}{dbg.frame_line(frame)}")
     d0 = len(dbg.tl.state.stack) - frame.real
+    if frame.inline is not None:
+        _reverse_finish_inlined(dbg, frame.inline, d0)
+        return
     stop = scan(dbg, False, lambda c: c.depth < d0)
     if stop.reason == "done":
         note_stop(dbg, stop)
@@ -133,7 +144,50 @@ def cmd_reverse_finish(dbg: "Debugger", arg: str) -> None:
         report(dbg, stop)
 
 
-def _reverse_line(dbg: "Debugger", into: bool) -> None:
+def _reverse_finish_inlined(dbg: "Debugger", block: "Block", depth: int) -> None:
+    """reverse-finish out of an inlined frame: gdb's finish_command steps in the calling
+    frame with an empty range (set_step_info), stopping once execution is in no function
+    called by it - going back, where the inlined call was entered: the first step of the
+    run of steps, ending at the cursor, spent in ``block`` (at the frame's real depth) or in
+    what it called.  The inlined calls starting there are hidden (skip_inline_frames), and
+    the stop is printed with its frame."""
+    from vmdebug.replay.query import Window
+    tl = dbg.tl
+    floor = dbg.history_floor
+    start = tl.cursor
+    b, result = tl.cursor, None
+    anchor_eip, anchor_depth = dbg.pc, len(tl.state.stack)
+    width = 4096
+    while result is None:
+        if b <= floor:
+            result = floor
+            break
+        a = max(floor, b - width)
+        win = Window(tl.log, a, b)
+        eips = win.reg(8, anchor_eip, False)
+        deps = win.depth(anchor_depth, False)
+        for i in range(win.n - 2, -1, -1):
+            dep = int(deps[i])
+            if dep < depth or (dep == depth and not block.contains(int(eips[i]))):
+                result = a + i + 1
+                break
+        anchor_eip, anchor_depth = int(eips[0]), int(deps[0])
+        b = a
+        width = min(width * 4, 1 << 18)
+    if result == start and result > floor:
+        # Already where the call was entered: the steps back are the caller's, from the
+        # line the call is on, as reverse-next takes them there (its frame printed: the
+        # stop is not in the frame that was selected).
+        dbg.inline_skip = None          # the inlined calls starting here hidden again
+        _reverse_line(dbg, False, header=True)
+        return
+    tl.goto(result)
+    if reverse_signal_stop(dbg, start, None):
+        return
+    report(dbg, Stop(result, "start" if result == floor and result < start else "done"))
+
+
+def _reverse_line(dbg: "Debugger", into: bool, header: bool = False) -> None:
     """reverse-step / reverse-next: back to the start of the previous line (or of this one, mid-line)."""
     from vmdebug.replay.query import Window
     check_can_go_back(dbg)
@@ -152,12 +206,17 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
         return
     key0 = (lid0, d0)
     func0 = frame0.func
+    block0 = dbg.innermost_frame().inline
+    start = tl.cursor
     from vmdebug.debugger.linespec import Resolver
     prologue_end = Resolver(dbg).step_entry(func0.address, dbg.info.function_end(func0)) \
         if func0 is not None else 0
 
     def in_prologue(eip: int) -> bool:
         return func0 is not None and func0.address <= eip < prologue_end and eip0 >= prologue_end
+    through = _inlined_through(dbg)
+    call_site, shown_block = _inlined_places(dbg)
+    step_block = block0
     at_start = dbg.info.is_line_start(eip0)
     target_key = None if at_start else key0
     tracked = tl.cursor
@@ -186,10 +245,20 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
                     target_key = (int(ids[i]), dep)
                     tracked = s
                 continue
-            key = (int(ids[i]), dep)
+            if dep == d0 and dt == d0 and through(int(eips[i])):
+                # infrun.c "stepping through inlined function": an inlined call made from
+                # the frame being stepped, entered mid-block; step stops, next goes on.
+                if into:
+                    result = s
+                    break
+                continue
+            key = (call_site(int(eips[i]), int(ids[i])) if dep == d0 else int(ids[i]), dep)
             if target_key is None:
                 if key != key0:
                     target_key, tracked = key, s
+                    if dep == d0 and not dbg.info.is_line_start(int(eips[i])):
+                        # set_step_info: a line entered mid-row is stepped in the frame it is in
+                        step_block = shown_block(int(eips[i]))
                 continue
             if key == target_key:
                 tracked = s
@@ -203,12 +272,78 @@ def _reverse_line(dbg: "Debugger", into: bool) -> None:
         b = a
         width = min(width * 4, 1 << 18)
     tl.goto(result)
+    if reverse_signal_stop(dbg, start, None):
+        return
     if result == floor and target_key is None:
         report(dbg, Stop(floor, "start"))
         return
     # Stepping back out of a function's start lands mid-line in its caller, and gdb then
     # compares the stop with that caller's frame (set_step_info), as going forward does.
-    report(dbg, Stop(result, "done"), src_only=same_place(dbg, frame0.func, min(d0, len(tl.state.stack))))
+    # ... and gdb prints the frame too where the stop is in another inlined frame (its
+    # frame_id holds the inlined block: print_stop_event's SRC_AND_LOC).
+    report(dbg, Stop(result, "done"), src_only=not header and same_place(dbg, frame0.func, min(d0, len(tl.state.stack)))
+           and (len(tl.state.stack) != d0 or dbg.innermost_frame().inline is step_block))
+
+
+def _inlined_through(dbg: "Debugger") -> "Callable[[int], bool]":
+    """Whether a pc, going back at the depth being stepped, is in an inlined call made from
+    the frame being stepped (gdb's stepped_in_from), entered mid-block: where no
+    skip_inline_frames hides it, frame 0 is that inlined frame (infrun.c
+    process_event_stop_test, "stepping through inlined function", either direction)."""
+    from vmdebug.debugger.inline_steps import hidden_at
+    frame = dbg.innermost_frame()
+    fn, block0 = frame.function, frame.inline
+    seen: dict[int, bool] = {}
+
+    def through(pc: int) -> bool:
+        got = seen.get(pc)
+        if got is None:
+            got = False
+            if fn is not None and fn.contains(pc):
+                chain, n = hidden_at(fn, pc)
+                block = chain[n] if n < len(chain) else None
+                if block is not None and block is not block0:
+                    b = block.parent
+                    while b is not None and b is not block0:
+                        b = b.parent
+                    got = b is block0 or block0 is None
+            seen[pc] = got
+        return got
+    return through
+
+
+def _inlined_places(dbg: "Debugger") -> "tuple[Callable[[int, int], int], Callable[[int], Block | None]]":
+    """Two views of a pc in the function being stepped, as a stop there shows frame 0
+    (inline-frame.c skip_inline_frames hides the inlined calls starting at it): the line id
+    it reads as - the call site's line where calls are hidden (find_frame_sal), else
+    ``lid`` - and the inlined block frame 0 stands for (None: the function's own code)."""
+    from vmdebug.debugger.inline_steps import _same_file, hidden_at
+    fn = dbg.innermost_frame().function
+    lines = dbg.lines
+    cache: dict[int, tuple[int | None, Block | None]] = {}
+
+    def place(pc: int) -> tuple[int | None, "Block | None"]:
+        got = cache.get(pc)
+        if got is None:
+            got = (None, None)
+            if fn is not None and fn.contains(pc):
+                chain, n = hidden_at(fn, pc)
+                call = chain[n - 1].inlined if n else None
+                lid = None
+                if call is not None:
+                    lid = lines.ids_of_keys.get((call.call_file, call.call_line))
+                    if lid is None:
+                        lid = next((k for k, key in enumerate(lines.keys) if key[1] == call.call_line
+                                    and _same_file(key[0], call.call_file)), None)
+                got = (lid, chain[n] if n < len(chain) else None)
+            cache[pc] = got
+        return got
+
+    def call_site(pc: int, lid: int) -> int:
+        got = place(pc)[0]
+        return lid if got is None else got
+
+    return call_site, lambda pc: place(pc)[1]
 
 
 @command("reverse-step", aliases=("rs",), category="running", moves=True)
@@ -216,7 +351,13 @@ def cmd_reverse_step(dbg: "Debugger", arg: str) -> None:
     """Step backward to the beginning of the previous source line, entering functions.
 
     Usage: reverse-step [N]"""
-    for _ in range(step_count(dbg, arg)):
+    from vmdebug.debugger.inline_steps import step_into_hidden
+    n = step_count(dbg, arg)
+    for k in range(n):
+        # infrun.c prepare_one_step, whatever the direction: where frame 0 hides inlined
+        # calls starting at the pc, a step only shows the outermost of them ("down").
+        if dbg.tl.cursor > dbg.history_floor and step_into_hidden(dbg, k == n - 1):
+            continue
         _reverse_line(dbg, True)
 
 

@@ -395,15 +395,20 @@ def _line_step(dbg: "Debugger", into: bool, until: bool = False, announce: bool 
     d0 = len(dbg.tl.state.stack)
     lid0 = dbg.lines.id_of(dbg.pc)
     frame0 = dbg.frames()[0]
+    from vmdebug.debugger.signal_steps import step_into_handler
     if lid0 < 0:
         if frame0.func is not None:
             dbg.write(f"Single stepping until exit from function {frame0.name},")
             dbg.write("which has no line number information.")
+        if step_into_handler(dbg, True):
+            return "done"
         stop = scan(dbg, True, lambda c: c.depth < d0)
         report(dbg, stop)
         return stop.reason
     from vmdebug.debugger.inline_steps import LineStepper, step_into_hidden
     if into and step_into_hidden(dbg, announce):
+        return "done"
+    if step_into_handler(dbg, announce):        # a signal stop: the handler's first instruction
         return "done"
     entries = _entries(dbg) if into else np.zeros(0, dtype=np.int64)
     # gdb's process_event_stop_test over the steps ahead (vmdebug.debugger.inline_steps):

@@ -89,6 +89,7 @@ def cmd_info_program(dbg: "Debugger", arg: str) -> None:
     tl = dbg.tl
     end = tl.end()
     if dbg.gone or (tl.cursor == tl.last and end.how == "exited"):
+        # gdb: no process (it exited, or the signal that killed it has been said)
         dbg.write("The program being debugged is not being run.")
         return
     dbg.write(f"\tUsing the running image of child process {tl.state.pid}.")
