@@ -251,13 +251,13 @@ def format_string(p: Piece, data: bytes) -> str:
 
 def _float_from_bytes(data: bytes) -> float | None:
     """printf_floating: a value whose size is a float type's reads as that type."""
-    from vmdebug.debugger.evaluate import _x87_to_float
+    from vmdebug.debugger.scalars import x87_to_float
     if len(data) == 4:
         return struct.unpack("<f", data)[0]
     if len(data) == 8:
         return struct.unpack("<d", data)[0]
     if len(data) == 12:                       # i386's long double
-        return _x87_to_float(data[:10])
+        return x87_to_float(data[:10])
     return None
 
 
