@@ -453,7 +453,9 @@ _SPECS: list[_Spec] = [
     # on older CPUs - they agree for the non-zero inputs gcc relies on).
     S("tzcnt", "F3 0F BC /r", "rv rmv", "cnt"), S("lzcnt", "F3 0F BD /r", "rv rmv", "cnt"),
     # --- misc ---
-    S("nop", "90"), S("nop", "0F 1F /0", "rmv"),
+    # 0F 1F with any reg field is a NOP (SDM Vol. 2B Table A-6 group 16 neighbours; "NOP Ev"),
+    # which objdump prints as nop.
+    S("nop", "90"), S("nop", "0F 1F /0", "rmv", alt_ext=(1, 2, 3, 4, 5, 6, 7)),
     S("pause", "F3 90"), S("hlt", "F4"), S("int3", "CC", "", "int"), S("int", "CD", "u8", "int"),
     S("ud2", "0F 0B"),  # gcc's __builtin_trap; the CPU raises SIGILL
     S("clc", "F8", "", "clc"), S("stc", "F9", "", "stc"), S("cmc", "F5", "", "cmc"),
