@@ -50,13 +50,13 @@ def samples() -> list[bytes]:
 UNUSED_PREFIX_GAPS = {"lock", "data16", "repz", "repnz", "bnd", "xacquire", "xrelease"}
 SEGMENT_WORDS = {"es", "cs", "ss", "ds", "fs", "gs", "notrack"}
 #: Forms of mnemonics that the table has, which it does not have (SDM opcode maps), by their
-#: opcode bytes after the legacy prefixes: 82 (the 32-bit-mode alias of 80), 8C/8E with a
+#: opcode bytes after the legacy prefixes: 8C/8E with a
 #: reserved Sreg or loading cs (#UD on the CPU too), far call/jmp (9A, EA, FF /3, FF /5), the
 #: 0F 18-1E hint nops and prefetches, 0x66 with the jcc rel16 / movzx-movsx r16 / bswap r16 /
 #: mov r16,Sreg forms, the privileged moves to and from control/debug/test registers (0F 20-26:
 #: #GP or #UD in user mode), the SSE2 shifts by an xmm count (66 0F D1-D3 E1 E2 F1-F3), and MMX
 #: (mm registers).
-UNMODELED_FORMS = re.compile(r"^(82|8c|8e|9a|ea|ff|0f1[8-e]|0f2[0-6]|0f8[0-9a-f]|0fb[67ef]|0fc[8-f]"
+UNMODELED_FORMS = re.compile(r"^(8c|8e|9a|ea|ff|0f1[8-e]|0f2[0-6]|0f8[0-9a-f]|0fb[67ef]|0fc[8-f]"
                              r"|0f(d[1-3]|e[12]|f[1-3]))")
 KNOWN_GAPS = __doc__
 

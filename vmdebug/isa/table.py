@@ -340,6 +340,9 @@ def _alu(name: str, base: int, digit: int, flags: str, lock: bool = True) -> lis
         S(name, f"{base + 5:02X}", "eAX iv", flags),
         S(name, f"80 /{digit}", "rm8 i8", flags, lock=lk),
         S(name, f"81 /{digit}", "rmv iv", flags, lock=lk),
+        # 82 is 80 again in 32-bit mode (SDM Vol. 2D Table A-2, group 1; #UD only in 64-bit
+        # mode); as never emits it (80 comes first), objdump and the CPU take it.
+        S(name, f"82 /{digit}", "rm8 i8", flags, lock=lk),
     ]
 
 
