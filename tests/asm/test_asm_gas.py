@@ -200,6 +200,11 @@ start:
     es nop
     fs ret
     ds je start
+    bnd jmp eax
+    bnd ret
+    bnd call start
+    bnd je start
+    notrack bnd jmp eax
     lea     eax, [edi+edi*4]
     lea     eax, table[eax*4]
     lea     eax, 8[ebp]

@@ -19,7 +19,9 @@ from vmdebug.isa.decoder import DecodeError, decode
 from vmdebug.isa.disasm import formatter
 from vmdebug.isa.table import BY_MNEMONIC
 
-PREFIXES = (b"", b"\x66", b"\xf2", b"\xf3", b"\xf0", b"\x26", b"\x2e", b"\x36", b"\x3e", b"\x64", b"\x65")
+PREFIXES = (b"", b"\x66", b"\xf2", b"\xf3", b"\xf0", b"\x26", b"\x2e", b"\x36", b"\x3e", b"\x64", b"\x65",
+            # and pairs, whose words objdump prints in byte order
+            b"\xf3\x66", b"\x66\xf2", b"\x3e\xf2", b"\xf3\x64", b"\xf0\x66")
 #: Bytes after the ModRM/SIB/displacement: immediates, or the next instruction's start.
 IMMEDIATES = bytes((0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x08, 0x09, 0x0A))
 LEGACY = {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3}
@@ -45,8 +47,10 @@ def samples() -> list[bytes]:
 #: Prefix words objdump prints for a prefix the instruction does not use, which the decoder
 #: refuses instead.  lock: the CPU raises #UD too (SDM LOCK: only the listed read-modify-write
 #: instructions with a memory destination), so refusing is what the machine must do.  The others
-#: the CPU ignores on these instructions (or, for xacquire/xrelease/bnd, gives them a meaning
-#: the machine does not model): not fixed.
+#: the CPU ignores on these instructions, not fixed: data16 (0x66 where there is no 16-bit
+#: form), repz/repnz in the 0F map and on x87 register forms (the decoder takes them on the
+#: one-byte map), xacquire/xrelease (F2/F3 on a locked or xchg/mov memory operand).  (bnd, F2
+#: on a near branch, and an unused segment override are decoded.)
 UNUSED_PREFIX_GAPS = {"lock", "data16", "repz", "repnz", "bnd", "xacquire", "xrelease"}
 SEGMENT_WORDS = {"es", "cs", "ss", "ds", "fs", "gs", "notrack"}
 #: Forms of mnemonics that the table has, which it does not have (SDM opcode maps), by their

@@ -192,6 +192,10 @@ def decode(code: bytes | memoryview, address: int) -> Instruction:
         if rep and (rep, 1) in _MANDATORY and _MANDATORY[rep, 1][osz][op] is not None:
             node = _MANDATORY[rep, 1][osz][op]
             rep = 0
+        elif rep and (rep, 1) in _MANDATORY and _MANDATORY[rep, 1][1 - osz][op] is not None:
+            # F3 66 90 is pause with an unused 0x66 (objdump "data16 pause"), not an
+            # ignored F3 on xchg ax,ax: refused, as 0x66 where it means nothing is.
+            raise DecodeError(f"invalid instruction: {bytes(code[:pos]).hex(' ')}")
     if node is None:
         raise DecodeError(f"invalid instruction: {bytes(code[:min(n, pos)]).hex(' ')}")
     modrm = -1
@@ -314,14 +318,13 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
             ops.append(Reg.named(kind))
     if pos > MAX_LENGTH:
         raise DecodeError(f"invalid instruction (longer than 15 bytes): {bytes(code[:pos]).hex(' ')}")
-    prefixes: tuple[str, ...] = ()
+    words: list[tuple[int, str]] = []     # (byte position, objdump's word): printed in byte order
     if seg == "ds" and entry.mnemonic in ("call", "jmp") and modrm >= 0:
         # 0x3E on an indirect branch is the CET "notrack" prefix (objdump prints it so).
-        prefixes = ("notrack",)
+        words.append((where["seg"], "notrack"))
         if mem is not None:
             ops[0] = Mem(32, mem.base, mem.index, mem.scale, mem.disp, None, mem.symbolic)
         seg = None
-    words: list[tuple[int, str]] = []
     if seg is not None and mem is None and not any(k.startswith("moffs") or k[0] in "XZ" for k in entry.operands):
         # No memory operand uses the override: the CPU ignores it (SDM Vol. 2A 2.1.1, group 2;
         # 2E/3E on a jcc are branch hints, which current CPUs ignore too) and objdump prints it
@@ -332,11 +335,20 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
             raise DecodeError(f"invalid instruction (bad lock prefix): {bytes(code[:pos]).hex(' ')}")
         words.append((where["lock"], "lock"))
     if rep:
-        # F2 on movs/stos/lods repeats like F3 on real CPUs; objdump calls it repnz.
-        if entry.rep is None or (rep == 0xF2 and entry.rep == "ret"):
+        if entry.rep is not None and not (rep == 0xF2 and entry.rep == "ret"):
+            # F2 on movs/stos/lods repeats like F3 on real CPUs; objdump calls it repnz.
+            word = "repnz" if rep == 0xF2 else "rep" if entry.rep == "rep" else "repz"
+        elif rep == 0xF2 and entry.bnd:
+            word = "bnd"        # MPX's BND prefix on a near branch, ignored (Entry.bnd)
+        elif len(entry.opcode) == 1 and entry.mandatory is None and not lock and not (entry.hle and mem is not None):
+            # F2/F3 on any other one-byte-map instruction: the CPU ignores them (SDM Vol. 2A
+            # 2.1.1: "use ... with other instructions is reserved", and no CPU gives them a
+            # meaning there), objdump names them.  In the 0F map they select other instructions.
+            word = "repnz" if rep == 0xF2 else "repz"
+        else:
             raise DecodeError(f"invalid instruction (bad rep prefix): {bytes(code[:pos]).hex(' ')}")
-        words.append((where["rep"], "repnz" if rep == 0xF2 else "rep" if entry.rep == "rep" else "repz"))
-    prefixes += tuple(word for _, word in sorted(words))
+        words.append((where["rep"], word))
+    prefixes = tuple(word for _, word in sorted(words))
     return Instruction(address, pos, entry.mnemonic, tuple(ops), prefixes, entry, bytes(code[:pos]), disp_bytes, eiz)
 
 

@@ -310,7 +310,7 @@ def _prefix_bytes(prefixes: tuple[str, ...], mnemonic: str) -> bytes:
         p = p.lower()
         if p in _REP_BYTES:
             out.append(_REP_BYTES[p])
-        elif p in ("lock", "notrack") or p in SEGMENT_PREFIX:
+        elif p in ("lock", "notrack", "bnd") or p in SEGMENT_PREFIX:
             out.append(0xF0)
         else:
             raise EncodeError(f"unknown prefix `{p}' for `{mnemonic}'")
@@ -395,6 +395,10 @@ def _emit(entry: Entry, ops: tuple[Operand, ...], prefix_bytes: bytes, prefixes:
             if entry.rep is None or (entry.rep == "ret" and _REP_BYTES[p] == 0xF2):
                 raise EncodeError(f"invalid instruction `{mnemonic}' after `{p}'")
             out.append(_REP_BYTES[p])
+    if "bnd" in (p.lower() for p in prefixes):
+        if not entry.bnd:       # MPX's BND prefix, F2 on a near branch (tc-i386.c)
+            raise EncodeError("expecting valid branch instruction after `bnd'")
+        out.append(0xF2)
     if entry.mandatory is not None:
         out.append(entry.mandatory)
     if "lock" in (p.lower() for p in prefixes):

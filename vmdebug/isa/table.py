@@ -247,6 +247,10 @@ class Entry(Frozen):
         "mandatory",       # mandatory 0xF3/0xF2 prefix byte (SDM 2.1.2), e.g. tzcnt, pause
         "hint",            # a conditional branch: 2E/3E are branch hints (SDM Vol. 2A 2.1.1
                            # group 2), which objdump's AT&T syntax shows as ",pn"/",pt"
+        "bnd",             # a near branch: F2 is MPX's BND prefix, objdump's "bnd" (SDM Vol. 1
+                           # 17.5: ignored where MPX is off, as on every CPU a process meets now)
+        "hle",             # with a memory operand, F2/F3 are HLE's xacquire/xrelease (SDM Vol. 1
+                           # 16.3.1), which the decoder does not take
     )
     _eq_skip = ("flags", "mem",)
 
@@ -254,7 +258,8 @@ class Entry(Frozen):
                  operands: tuple[str, ...], opsize: int | None, flags: FlagEffect,
                  mem: MemEffect = MemEffect(), rep: str | None = None, lock: bool = False,
                  cond: int | None = None, commutative: bool = False, unsized_mem_ok: bool = False,
-                 alt_ext: tuple[int, ...] = (), mandatory: int | None = None, hint: bool = False) -> None:
+                 alt_ext: tuple[int, ...] = (), mandatory: int | None = None, hint: bool = False,
+                 bnd: bool = False, hle: bool = False) -> None:
         object.__setattr__(self, "mnemonic", mnemonic)
         object.__setattr__(self, "opcode", opcode)
         object.__setattr__(self, "modrm", modrm)
@@ -272,6 +277,8 @@ class Entry(Frozen):
         object.__setattr__(self, "alt_ext", alt_ext)
         object.__setattr__(self, "mandatory", mandatory)
         object.__setattr__(self, "hint", hint)
+        object.__setattr__(self, "bnd", bnd)
+        object.__setattr__(self, "hle", hle)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -301,12 +308,14 @@ class _Spec(Frozen):
         "alt_ext",
         "mem",             # the MEM_EFFECTS row, when not the mnemonic's own
         "hint",            # 2E/3E are branch hints (Entry.hint)
+        "bnd",             # F2 is the BND prefix (Entry.bnd)
+        "hle",             # F2/F3 are xacquire/xrelease on memory (Entry.hle)
     )
 
     def __init__(self, mnemonic: str, opcode: str, operands: str, flags: str, rep: str | None = None,
                  lock: bool = False, cond: int | None = None, commutative: bool = False,
                  unsized_mem_ok: bool = False, only: int | None = None, alt_ext: tuple[int, ...] = (),
-                 mem: str | None = None, hint: bool = False) -> None:
+                 mem: str | None = None, hint: bool = False, bnd: bool = False, hle: bool = False) -> None:
         object.__setattr__(self, "mnemonic", mnemonic)
         object.__setattr__(self, "opcode", opcode)
         object.__setattr__(self, "operands", operands)
@@ -320,6 +329,8 @@ class _Spec(Frozen):
         object.__setattr__(self, "alt_ext", alt_ext)
         object.__setattr__(self, "mem", mem)
         object.__setattr__(self, "hint", hint)
+        object.__setattr__(self, "bnd", bnd)
+        object.__setattr__(self, "hle", hle)
 
 
 def S(mnemonic: str, opcode: str, operands: str = "", flags: str = "none", **kw: object) -> _Spec:
@@ -372,10 +383,10 @@ _SPECS: list[_Spec] = [
     # --- moves (SDM MOV: as tries the moffs form A0-A3 first) ---
     S("mov", "A0", "al moffs8"), S("mov", "A1", "eAX moffsv"),
     S("mov", "A2", "moffs8 al"), S("mov", "A3", "moffsv eAX"),
-    S("mov", "88 /r", "rm8 r8"), S("mov", "89 /r", "rmv rv"),
+    S("mov", "88 /r", "rm8 r8", hle=True), S("mov", "89 /r", "rmv rv", hle=True),
     S("mov", "8A /r", "r8 rm8"), S("mov", "8B /r", "rv rmv"),
     S("mov", "B0+r", "o8 i8"), S("mov", "B8+r", "ov iv"),
-    S("mov", "C6 /0", "rm8 i8"), S("mov", "C7 /0", "rmv iv"),
+    S("mov", "C6 /0", "rm8 i8", hle=True), S("mov", "C7 /0", "rmv iv", hle=True),
     S("movzx", "0F B6 /r", "rv rm8"), S("movzx", "0F B7 /r", "r32 rm16"),
     S("movsx", "0F BE /r", "rv rm8"), S("movsx", "0F BF /r", "r32 rm16"),
     S("lea", "8D /r", "rv m", unsized_mem_ok=True),
@@ -384,8 +395,8 @@ _SPECS: list[_Spec] = [
     S("mov", "8C /r", "rmsw sreg"), S("mov", "8E /r", "sreg rmsw"),
     # xchg: as's first template is 90+r with the accumulator (either order).
     S("xchg", "90+r", "ov eAX", commutative=True),
-    S("xchg", "86 /r", "rm8 r8", commutative=True, lock=True),
-    S("xchg", "87 /r", "rmv rv", commutative=True, lock=True),
+    S("xchg", "86 /r", "rm8 r8", commutative=True, lock=True, hle=True),
+    S("xchg", "87 /r", "rmv rv", commutative=True, lock=True, hle=True),
     S("cmpxchg", "0F B0 /r", "rm8 r8", "cmpxchg", lock=True),
     S("cmpxchg", "0F B1 /r", "rmv rv", "cmpxchg", lock=True),
     # gcc's 64-bit __sync/__atomic compare-and-swap; the operand is always an m64 (the
@@ -412,10 +423,11 @@ _SPECS: list[_Spec] = [
     S("lahf", "9F", "", "lahf"), S("sahf", "9E", "", "sahf"),
     S("enter", "C8", "u16 u8"), S("leave", "C9"),
     # --- calls, jumps, returns ---
-    S("call", "E8", "rel32"), S("call", "FF /2", "rm32", unsized_mem_ok=True),
-    S("jmp", "EB", "rel8"), S("jmp", "E9", "rel32"), S("jmp", "FF /4", "rm32", unsized_mem_ok=True),
+    S("call", "E8", "rel32", bnd=True), S("call", "FF /2", "rm32", unsized_mem_ok=True, bnd=True),
+    S("jmp", "EB", "rel8", bnd=True), S("jmp", "E9", "rel32", bnd=True),
+    S("jmp", "FF /4", "rm32", unsized_mem_ok=True, bnd=True),
     # `rep ret' (F3 C3, objdump "repz ret") was gcc's AMD branch-predictor idiom; F3 is ignored.
-    S("ret", "C3", rep="ret"), S("ret", "C2", "u16", rep="ret"),
+    S("ret", "C3", rep="ret", bnd=True), S("ret", "C2", "u16", rep="ret", bnd=True),
     S("jecxz", "E3", "rel8", hint=True),
     S("loop", "E2", "rel8", hint=True), S("loope", "E1", "rel8", "loopz", hint=True),
     S("loopne", "E0", "rel8", "loopz", hint=True),
@@ -584,8 +596,8 @@ MEM_EFFECTS["sse"] = _me("rw r")
 MEM_EFFECTS["sqrtsd"] = _W2
 for _cc, _name in enumerate(CONDITIONS):
     _SPECS += [
-        S("j" + _name, f"{0x70 + _cc:02X}", "rel8", "cc_" + _name, cond=_cc, hint=True),
-        S("j" + _name, f"0F {0x80 + _cc:02X}", "rel32", "cc_" + _name, cond=_cc, hint=True),
+        S("j" + _name, f"{0x70 + _cc:02X}", "rel8", "cc_" + _name, cond=_cc, hint=True, bnd=True),
+        S("j" + _name, f"0F {0x80 + _cc:02X}", "rel32", "cc_" + _name, cond=_cc, hint=True, bnd=True),
         # SETcc ignores the ModRM reg field (as writes 0; CPUs and objdump accept any).
         S("set" + _name, f"0F {0x90 + _cc:02X} /0", "rm8", "cc_" + _name, cond=_cc, unsized_mem_ok=True,
           alt_ext=(1, 2, 3, 4, 5, 6, 7)),
@@ -631,6 +643,7 @@ def _expand(spec: _Spec) -> list[Entry]:
             flags=FLAG_EFFECTS[spec.flags], rep=spec.rep, lock=spec.lock, cond=spec.cond,
             commutative=spec.commutative, unsized_mem_ok=spec.unsized_mem_ok, alt_ext=spec.alt_ext,
             mandatory=mandatory, mem=MEM_EFFECTS[spec.mem or spec.mnemonic], hint=spec.hint,
+            bnd=spec.bnd, hle=spec.hle,
         ))
     return out
 
