@@ -185,6 +185,26 @@ start:
     mov     eax, ds:0x1234
     mov     eax, DWORD PTR cs:[eax]
     mov     BYTE PTR es:[edi], 0x7f
+    push    es
+    pop     ds
+    push    cs
+    push    fs
+    pop     gs
+    pushw   ss
+    popw    es
+    mov     eax, ds
+    mov     es, eax
+    mov     WORD PTR [ebx+4], ss
+    mov     ds, WORD PTR fs:[eax]
+    mov     [eax], gs
+    es nop
+    fs ret
+    ds je start
+    bnd jmp eax
+    bnd ret
+    bnd call start
+    bnd je start
+    notrack bnd jmp eax
     lea     eax, [edi+edi*4]
     lea     eax, table[eax*4]
     lea     eax, 8[ebp]

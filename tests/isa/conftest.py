@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from vmdebug.isa.operands import REG8, REG16, REG32, ST, XMM, Imm, Mem, Operand, Reg, Rel
-from vmdebug.isa.table import CONDITION_ALIASES, ENTRIES, Entry
+from vmdebug.isa.operands import REG8, REG16, REG32, SEGMENT_REGS, ST, XMM, Imm, Mem, Operand, Reg, Rel
+from vmdebug.isa.table import CONDITION_ALIASES, ENTRIES, SEGMENT_KINDS, Entry
 
 
 #: objdump's options for each disassembly flavor (AT&T is its default).
@@ -112,6 +112,14 @@ def _choices(entry: Entry, kind: str, n: int, pos: int) -> list[Operand | tuple[
         return [Reg.named(kind)]
     if kind == "1":
         return [Imm(1)]
+    if kind in SEGMENT_KINDS:
+        return [SEGMENT_REGS[kind]]
+    if kind == "sreg":
+        # A move to cs is #UD (SDM MOV); objdump prints it, the decoder refuses it.
+        return [r for r in SEGMENT_REGS.values() if pos > 0 or r.name != "cs"]
+    if kind == "rmsw":
+        return [Reg.named(r) for r in REG32] + [Mem(16, m2.base, m2.index, m2.scale, m2.disp, m2.seg, m2.symbolic)
+                                               for m2 in MEMS]
     if kind == "Z8":
         return [Mem(8, base="ebx", seg="ds"), Mem(8, base="ebx", seg="fs")]
     fp = re.fullmatch(r"(xm|m)(\d+)|(x|xr)|(sti)|(st)", kind)

@@ -127,3 +127,37 @@ def test_flags_and_sizes_for_the_cpu() -> None:
     odd = decode(bytes.fromhex("8b 04 a5 10 00 00 00"), 0)  # SIB, no base, no index, scale 4
     assert odd.operands[1] == Mem(32, disp=0x10) and format_instruction(odd) == "mov    eax,DWORD PTR [eiz*4+0x10]"
     assert formatter("att")(odd, None) == "mov    0x10(,%eiz,4),%eax"
+
+
+#: Segment overrides that no memory operand uses (the brief's cases, the branch hints on every
+#: kind of conditional branch, next to rep/lock in either order) and the segment-register moves.
+IGNORED_SEGMENTS = ["26 90", "64 c3", "3e 74 00", "2e 74 00", "2e 0f 84 00 00 00 00", "3e 0f 85 00 00 00 00",
+                    "3e e3 00", "2e e2 00", "3e e1 00", "2e e0 00", "3e eb 00", "2e e8 00 00 00 00", "65 40",
+                    "26 d9 c1", "26 0f 58 c1", "66 26 0f 58 c1", "26 f3 0f 58 c1", "3e ff e0", "64 0f 1f c0",
+                    "26 aa", "f3 26 aa", "26 f3 aa", "26 f3 c3", "f3 64 c3", "36 c2 04 00", "f0 26 01 00",
+                    "26 f0 01 00", "3e f3 a4", "64 e3 00",
+                    "06", "07", "0e", "16", "17", "1e", "1f", "0f a0", "0f a1", "0f a8", "0f a9", "66 06", "66 1f",
+                    "66 0f a0", "66 0f a9", "26 07", "8c d8", "8c 18", "8c e8", "8e c0", "8e 18", "8e d0",
+                    "64 8c 18", "8c 5d fc", "8e 1c 98", "3e 8c d8"]
+
+
+@FLAVORS
+def test_ignored_segment_prefixes_and_segment_moves_match_objdump(tmp_path: Path, binutils: Any,
+                                                                    flavor: str) -> None:
+    blobs = [bytes.fromhex(h) for h in IGNORED_SEGMENTS]
+    (tmp_path / "s.s").write_text(".text\n" + "".join(f"s{n}: .byte {','.join(map(str, b))}\n"
+                                                      for n, b in enumerate(blobs)))
+    binutils.run("as", "--32", "-o", str(tmp_path / "s.o"), str(tmp_path / "s.s"))
+    dump = binutils.parse_objdump(binutils.run("objdump", "-d", "-z", *binutils.flavor_options[flavor],
+                                               str(tmp_path / "s.o")))
+    starts = [sum(map(len, blobs[:n])) for n in range(len(blobs))]
+    fmt = formatter(flavor)
+    for blob, start in zip(blobs, starts):
+        insn = decode(blob, start)
+        assert insn.length == len(blob), blob.hex(" ")
+        want = dump[start]
+        got = fmt(insn, lambda a: next((f"s{n}" for n, s in enumerate(starts) if s == a), None))
+        assert got == want, (blob.hex(" "), want, got)
+    # and the AT&T hints really are there
+    if flavor == "att":
+        assert dump[starts[2]].startswith("je,pt") and dump[starts[3]].startswith("je,pn")

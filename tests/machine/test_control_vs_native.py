@@ -69,6 +69,17 @@ SNIPPETS = {
                       " pushw 0x1234\n pop cx\n pushfd\n pop edx\n or edx, 0x801\n push edx\n popfd",
     "pop_esp_based": "push 0x11111111\n push 0x22222222\n push 0x33333333\n pop DWORD PTR [esp+4]\n"
                      " pop eax\n pop ebx",
+    # Segment registers (the flat user selectors, vmdebug.machine.segments); the fuller
+    # comparison is test_segments_vs_native.py.
+    "segment_registers": "push ds\n pop es\n mov eax, es\n pushw ss\n popw ds\n mov ebx, 0x1234002b\n"
+                         " mov WORD PTR [buf], 0\n mov fs, WORD PTR [buf]\n push fs\n pop ecx\n mov esi, cs\n mov WORD PTR [buf], ss\n"
+                         " mov es, ebx\n .byte 0x26, 0x90\n .byte 0x3e, 0x74, 0x00",
+    # F2/F3 the CPU ignores (objdump's repz/repnz/bnd, vmdebug.isa.decoder): repz add, repnz
+    # cdq, repz inc, bnd call, bnd ret, bnd jmp, bnd je, repz jne.
+    "ignored_rep_prefixes": "mov eax, 5\n mov ebx, 0x80000007\n .byte 0xf3, 0x01, 0xd8\n .byte 0xf2, 0x99\n"
+                            " .byte 0xf3, 0x40\n .byte 0xf2, 0xe8, 2, 0, 0, 0\n jmp 7f\n"
+                            " mov esi, DWORD PTR [esp]\n .byte 0xf2, 0xc3\n7: .byte 0xf2, 0xeb, 1\n int3\n"
+                            " cmp eax, eax\n .byte 0xf2, 0x74, 1\n int3\n .byte 0xf3, 0x75, 1\n inc edi",
     "xlat_bswap": "mov ebx, OFFSET buf\n mov al, 9\n xlat\n mov ecx, 0x11223344\n bswap ecx",
     "jcc": "mov eax, 5\n mov ebx, 7\n xor esi, esi\n cmp eax, ebx\n" + "".join(
         f" j{cc} 9{k}f\n or esi, {1 << k}\n9{k}:\n" for k, cc in enumerate(

@@ -106,7 +106,7 @@ def insn_text(dbg: "Debugger", addr: int) -> tuple[str, int]:
         from vmdebug.isa import disasm as printer
     else:
         from vmdebug.isa import disasm_att as printer  # type: ignore[no-redef]
-    head = " ".join((*insn.prefixes, printer.mnemonic_text(insn)))
+    head = " ".join((*printer.prefix_words(insn), printer.mnemonic_text(insn)))
     ops = []
     for i in printer.operand_order(insn):
         op = insn.operands[i]

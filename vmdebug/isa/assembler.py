@@ -439,7 +439,7 @@ def line_rows(asm: Assembler, offsets: dict[tuple[str, int], int]) -> list[LineR
 
 
 # ------------------------------------------------------------- instructions
-from vmdebug.isa.operands import REGISTERS, SEGMENTS, Imm, Mem, Operand, Reg, Rel  # noqa: E402
+from vmdebug.isa.operands import REGISTERS, SEGMENT_REGS, SEGMENTS, Imm, Mem, Operand, Reg, Rel  # noqa: E402
 from vmdebug.isa.parser import OperandSyntax  # noqa: E402
 
 # Register names gas knows that have no place in the integer subset we encode.
@@ -477,6 +477,11 @@ def convert_operand(asm: Assembler, op: OperandSyntax, branch: bool) -> tuple[Op
     immediates; a branch's plain target is a relative address.
     """
     v = asm.eval(op.expr)
+    if (len(v.syms) == 1 and not v.regs and not v.mem and v.const == 0 and op.seg is None and not op.offset
+            and op.size is None):
+        (name, coef), = v.syms.items()
+        if coef == 1 and name.lower() in SEGMENT_REGS:   # push es, mov eax, ds (table kinds sreg, es...)
+            return SEGMENT_REGS[name.lower()], None
     for name in v.syms:
         if name.lower() in OTHER_REGISTERS:
             raise ExprError(f"register `{name}' is not supported here", op.col)

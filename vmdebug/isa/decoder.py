@@ -7,15 +7,19 @@ decoding an instruction is a handful of list/dict look-ups.
 The decoder is deliberately strict about prefixes: it accepts the prefix
 combinations that have a meaning for the instruction (LOCK on a lockable
 memory destination, REP on string instructions, 0x66 on instructions with a
-16-bit form, a segment override on an instruction with a memory operand) and
-rejects the rest with ``DecodeError``.  objdump prints such oddities as
-``data16``/``(bad)`` annotations; a program gcc compiled never contains them.
+16-bit form) and rejects the rest with ``DecodeError``.  objdump prints such
+oddities as ``data16``/``(bad)`` annotations; a program gcc compiled never
+contains them.  A segment override is the exception: on an instruction
+without a memory operand the CPU ignores it (SDM Vol. 2A 2.1.1, group 2; on
+a conditional branch 2E/3E are the branch hints), and objdump names it before
+the mnemonic (``es nop``, ``ds je``), so it is accepted and kept as that word
+in ``Instruction.prefixes``.
 """
 from __future__ import annotations
 
 from events.record import Frozen
-from vmdebug.isa.operands import REG8, REG16, REG32, ST, XMM, Imm, Mem, Operand, Reg, Rel
-from vmdebug.isa.table import ENTRIES, FP_MEM_SIZE, Entry
+from vmdebug.isa.operands import REG8, REG16, REG32, SEGMENT_REGS, ST, XMM, Imm, Mem, Operand, Reg, Rel
+from vmdebug.isa.table import ENTRIES, FP_MEM_SIZE, SEGMENT_KINDS, Entry
 
 __all__ = ["DecodeError", "TruncatedInstruction", "Instruction", "decode"]
 
@@ -35,8 +39,10 @@ class Instruction(Frozen):
 
     ``operands`` use the shared operand types; a branch target is a ``Rel``
     holding the absolute target address.  ``prefixes`` are objdump's words
-    for the LOCK/REP prefixes present ("lock", "rep", "repz", "repnz"); a
-    segment override lives in the ``Mem`` operand and 0x66 in
+    for the LOCK/REP prefixes present ("lock", "rep", "repz", "repnz"), in the
+    order of their bytes; a segment override lives in the ``Mem`` operand, or,
+    on an instruction without one, is the segment's name among the prefixes
+    ("es", "ds"; i386-dis.c prints an unused prefix so); 0x66 is in
     ``entry.opsize``.  ``disp_bytes`` is the size of the ModRM displacement
     (0, 1 or 4), which objdump shows even when it is zero (``[ebp+0x0]``).
     ``eiz`` is the scale (1, 2, 4, 8) of an SIB byte whose index field says
@@ -65,6 +71,7 @@ _SEGS = {0x26: "es", 0x2E: "cs", 0x36: "ss", 0x3E: "ds", 0x64: "fs", 0x65: "gs"}
 _REGS = {8: tuple(Reg.named(r) for r in REG8), 16: tuple(Reg.named(r) for r in REG16),
          32: tuple(Reg.named(r) for r in REG32), 128: tuple(Reg.named(r) for r in XMM),
          80: tuple(Reg.named(r) for r in ST)}
+_SREGS = tuple(SEGMENT_REGS.values())    # by Sreg code
 _ST0 = Reg.named("st")     # objdump's name for the stack top as an implied operand
 _X87_ESCAPES = range(0xD8, 0xE0)
 _R32 = REG32
@@ -128,6 +135,7 @@ def decode(code: bytes | memoryview, address: int) -> Instruction:
     osz = 0
     lock = False
     rep = 0
+    where: dict[str, int] = {}    # "seg" / "lock" / "rep" -> byte position, for objdump's word order
     # Legacy prefixes, at most one of each group (SDM Vol. 2A 2.1.1).
     while True:
         if pos >= n:
@@ -137,6 +145,7 @@ def decode(code: bytes | memoryview, address: int) -> Instruction:
             if seg is not None:
                 break
             seg = _SEGS[b]
+            where["seg"] = pos
         elif b == 0x66:
             if osz:
                 break
@@ -145,10 +154,12 @@ def decode(code: bytes | memoryview, address: int) -> Instruction:
             if lock:
                 break
             lock = True
+            where["lock"] = pos
         elif b == 0xF2 or b == 0xF3:
             if rep:
                 break
             rep = b
+            where["rep"] = pos
         else:
             break
         pos += 1
@@ -175,12 +186,16 @@ def decode(code: bytes | memoryview, address: int) -> Instruction:
         x87 = _X87.get((op, code[pos]))
         if x87 is None or osz or rep or lock:
             raise DecodeError(f"invalid instruction: {bytes(code[:pos + 1]).hex(' ')}")
-        return _operands(code, address, pos + 1, x87, code[pos], -1, seg, False, 0)
+        return _operands(code, address, pos + 1, x87, code[pos], -1, seg, False, 0, where)
     else:
         node = _ONE[osz][op]
         if rep and (rep, 1) in _MANDATORY and _MANDATORY[rep, 1][osz][op] is not None:
             node = _MANDATORY[rep, 1][osz][op]
             rep = 0
+        elif rep and (rep, 1) in _MANDATORY and _MANDATORY[rep, 1][1 - osz][op] is not None:
+            # F3 66 90 is pause with an unused 0x66 (objdump "data16 pause"), not an
+            # ignored F3 on xchg ax,ax: refused, as 0x66 where it means nothing is.
+            raise DecodeError(f"invalid instruction: {bytes(code[:pos]).hex(' ')}")
     if node is None:
         raise DecodeError(f"invalid instruction: {bytes(code[:min(n, pos)]).hex(' ')}")
     modrm = -1
@@ -198,13 +213,13 @@ def decode(code: bytes | memoryview, address: int) -> Instruction:
                 raise TruncatedInstruction(f"truncated instruction: {bytes(code[:pos]).hex(' ')}")
             modrm = code[pos]
     try:
-        return _operands(code, address, pos, entry, op, modrm, seg, lock, rep)
+        return _operands(code, address, pos, entry, op, modrm, seg, lock, rep, where)
     except IndexError:
         raise TruncatedInstruction(f"truncated instruction: {bytes(code[:MAX_LENGTH]).hex(' ')}") from None
 
 
 def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op: int, modrm: int,
-              seg: str | None, lock: bool, rep: int) -> Instruction:
+              seg: str | None, lock: bool, rep: int, where: dict[str, int]) -> Instruction:
     mem: Mem | None = None
     rm_reg: int = -1
     disp_bytes = 0
@@ -232,6 +247,18 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
             ops.append(_REGS[128][(modrm >> 3) & 7])
         elif kind == "sti":
             ops.append(_REGS[80][op & 7])
+        elif kind == "sreg":
+            sreg = (modrm >> 3) & 7
+            # Sreg 6 and 7 are reserved, and MOV cannot load CS: #UD (SDM MOV "Protected Mode
+            # Exceptions"); objdump prints them as "?" and "cs".
+            if sreg > 5 or (sreg == 1 and not ops):
+                raise DecodeError(f"invalid instruction: {code[:pos].hex(' ')}")
+            ops.append(_SREGS[sreg])
+        elif kind == "rmsw":
+            ops.append(_REGS[32][rm_reg] if mem is None else
+                       Mem(16, mem.base, mem.index, mem.scale, mem.disp, mem.seg, mem.symbolic))
+        elif kind in SEGMENT_KINDS:
+            ops.append(SEGMENT_REGS[kind])
         elif kind == "st":
             ops.append(_ST0)
         elif kind.startswith("rm"):
@@ -291,25 +318,37 @@ def _operands(code: bytes | memoryview, address: int, pos: int, entry: Entry, op
             ops.append(Reg.named(kind))
     if pos > MAX_LENGTH:
         raise DecodeError(f"invalid instruction (longer than 15 bytes): {bytes(code[:pos]).hex(' ')}")
-    prefixes: tuple[str, ...] = ()
+    words: list[tuple[int, str]] = []     # (byte position, objdump's word): printed in byte order
     if seg == "ds" and entry.mnemonic in ("call", "jmp") and modrm >= 0:
         # 0x3E on an indirect branch is the CET "notrack" prefix (objdump prints it so).
-        prefixes = ("notrack",)
+        words.append((where["seg"], "notrack"))
         if mem is not None:
             ops[0] = Mem(32, mem.base, mem.index, mem.scale, mem.disp, None, mem.symbolic)
         seg = None
     if seg is not None and mem is None and not any(k.startswith("moffs") or k[0] in "XZ" for k in entry.operands):
-        raise DecodeError(f"invalid instruction (segment prefix without memory operand): "
-                          f"{bytes(code[:pos]).hex(' ')}")
+        # No memory operand uses the override: the CPU ignores it (SDM Vol. 2A 2.1.1, group 2;
+        # 2E/3E on a jcc are branch hints, which current CPUs ignore too) and objdump prints it
+        # as a word before the mnemonic (i386-dis.c: prefixes not "used" are named).
+        words.append((where["seg"], seg))
     if lock:
         if not entry.lock or mem is None or not entry.operands[0].startswith(("rm", "m")):
             raise DecodeError(f"invalid instruction (bad lock prefix): {bytes(code[:pos]).hex(' ')}")
-        prefixes += ("lock",)
+        words.append((where["lock"], "lock"))
     if rep:
-        # F2 on movs/stos/lods repeats like F3 on real CPUs; objdump calls it repnz.
-        if entry.rep is None or (rep == 0xF2 and entry.rep == "ret"):
+        if entry.rep is not None and not (rep == 0xF2 and entry.rep == "ret"):
+            # F2 on movs/stos/lods repeats like F3 on real CPUs; objdump calls it repnz.
+            word = "repnz" if rep == 0xF2 else "rep" if entry.rep == "rep" else "repz"
+        elif rep == 0xF2 and entry.bnd:
+            word = "bnd"        # MPX's BND prefix on a near branch, ignored (Entry.bnd)
+        elif len(entry.opcode) == 1 and entry.mandatory is None and not lock and not (entry.hle and mem is not None):
+            # F2/F3 on any other one-byte-map instruction: the CPU ignores them (SDM Vol. 2A
+            # 2.1.1: "use ... with other instructions is reserved", and no CPU gives them a
+            # meaning there), objdump names them.  In the 0F map they select other instructions.
+            word = "repnz" if rep == 0xF2 else "repz"
+        else:
             raise DecodeError(f"invalid instruction (bad rep prefix): {bytes(code[:pos]).hex(' ')}")
-        prefixes += ("repnz" if rep == 0xF2 else "rep" if entry.rep == "rep" else "repz",)
+        words.append((where["rep"], word))
+    prefixes = tuple(word for _, word in sorted(words))
     return Instruction(address, pos, entry.mnemonic, tuple(ops), prefixes, entry, bytes(code[:pos]), disp_bytes, eiz)
 
 

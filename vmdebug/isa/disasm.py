@@ -18,7 +18,7 @@ from vmdebug.isa.operands import Imm, Mem, Reg, Rel
 from vmdebug.isa.table import SSE_PREDICATES
 
 __all__ = ["format_instruction", "format_objdump_line", "format_operand", "formatter", "layout", "mnemonic_text",
-           "operand_order"]
+           "operand_order", "prefix_words"]
 
 SymbolFor = Callable[[int], "str | None"]
 _PTR = {8: "BYTE PTR ", 16: "WORD PTR ", 32: "DWORD PTR ", 64: "QWORD PTR ", 80: "TBYTE PTR ",
@@ -86,9 +86,15 @@ def operand_order(insn: Instruction) -> list[int]:
     return list(range(2 if sse_predicate(insn) is not None else len(insn.operands)))
 
 
-def layout(insn: Instruction, mnemonic: str, ops: list[str]) -> str:
+def prefix_words(insn: Instruction) -> tuple[str, ...]:
+    """The prefix words printed before the mnemonic: in Intel syntax all of ``insn.prefixes``
+    (a branch hint too: ``ds je``, as i386-dis.c prints an unused segment prefix)."""
+    return insn.prefixes
+
+
+def layout(prefixes: tuple[str, ...], mnemonic: str, ops: list[str]) -> str:
     """objdump's columns, either flavor: prefixes and mnemonic padded to 6, then the operands."""
-    head = " ".join((*insn.prefixes, mnemonic))
+    head = " ".join((*prefixes, mnemonic))
     if not ops:
         return head
     return f"{head:<6} {','.join(ops)}"
@@ -96,7 +102,8 @@ def layout(insn: Instruction, mnemonic: str, ops: list[str]) -> str:
 
 def format_instruction(insn: Instruction, symbol_for: SymbolFor | None = None) -> str:
     """The instruction text objdump prints, e.g. ``mov    DWORD PTR [ebp-0x4],0x0``."""
-    return layout(insn, mnemonic_text(insn), [format_operand(insn, i, symbol_for) for i in operand_order(insn)])
+    return layout(prefix_words(insn), mnemonic_text(insn),
+                  [format_operand(insn, i, symbol_for) for i in operand_order(insn)])
 
 
 def formatter(flavor: str) -> Callable[[Instruction, "SymbolFor | None"], str]:

@@ -48,7 +48,7 @@ from vmdebug.isa.disasm import layout, sse_predicate
 from vmdebug.isa.operands import Imm, Mem, Reg, Rel
 from vmdebug.isa.table import SSE_PREDICATES
 
-__all__ = ["format_instruction", "format_operand", "mnemonic_text", "operand_order"]
+__all__ = ["format_instruction", "format_operand", "mnemonic_text", "operand_order", "prefix_words"]
 
 SymbolFor = Callable[[int], "str | None"]
 
@@ -68,7 +68,10 @@ _CONVERSIONS = {"cbw": "cbtw", "cwde": "cwtl", "cwd": "cwtd", "cdq": "cltd"}
 _NO_SUFFIX = frozenset(("call", "jmp", "lea", "cmpxchg8b", "fxsave", "fxrstor", "ldmxcsr", "stmxcsr",
                         "fldcw", "fnstcw", "fnstsw", "xlat"))
 #: Operand kinds that are a register naming the operand size (so no suffix is needed).
-_REG_KINDS = ("r8", "r16", "r32", "o8", "o16", "o32", "al", "ax", "eax", "dx")
+_REG_KINDS = ("r8", "r16", "r32", "o8", "o16", "o32", "al", "ax", "eax", "dx", "sreg")
+#: Branch hints (SDM Vol. 2A 2.1.1 group 2: 2E not taken, 3E taken), which AT&T syntax writes
+#: after the mnemonic (i386-dis.c's 'H' macro: ",pn" / ",pt").
+_HINTS = {"cs": ",pn", "ds": ",pt"}
 
 
 def _mem(m: Mem, disp_bytes: int, eiz: int) -> str:
@@ -117,8 +120,26 @@ def _memory_size(insn: Instruction) -> int | None:
     return None
 
 
+def _hint(insn: Instruction) -> str | None:
+    """The segment prefix word that is a branch hint on this instruction, if any."""
+    if insn.entry.hint:
+        return next((p for p in insn.prefixes if p in _HINTS), None)
+    return None
+
+
+def prefix_words(insn: Instruction) -> tuple[str, ...]:
+    """The prefix words printed before the mnemonic: all of ``insn.prefixes`` but a branch
+    hint, which goes after the mnemonic."""
+    hint = _hint(insn)
+    return tuple(p for p in insn.prefixes if p != hint)
+
+
 def mnemonic_text(insn: Instruction) -> str:
-    """The mnemonic objdump prints in AT&T syntax, with its size suffix, without prefixes."""
+    """The mnemonic objdump prints in AT&T syntax, with its size suffix (or branch hint),
+    without prefixes."""
+    hint = _hint(insn)
+    if hint is not None:
+        return insn.mnemonic + _HINTS[hint]
     name = insn.mnemonic
     kinds = insn.entry.operands
     pred = sse_predicate(insn)
@@ -164,4 +185,5 @@ def operand_order(insn: Instruction) -> list[int]:
 
 def format_instruction(insn: Instruction, symbol_for: SymbolFor | None = None) -> str:
     """The instruction text objdump prints, e.g. ``movl   $0x0,-0x4(%ebp)``."""
-    return layout(insn, mnemonic_text(insn), [format_operand(insn, i, symbol_for) for i in operand_order(insn)])
+    return layout(prefix_words(insn), mnemonic_text(insn),
+                  [format_operand(insn, i, symbol_for) for i in operand_order(insn)])

@@ -10,7 +10,7 @@ when it names the default segment.
 """
 from __future__ import annotations
 
-from vmdebug.isa.operands import REGISTERS, Imm, Mem, Operand, Reg, Rel
+from vmdebug.isa.operands import REGISTERS, SEGMENT_REGS, Imm, Mem, Operand, Reg, Rel
 from vmdebug.isa.table import (ALIASES, BY_MNEMONIC, FP_MEM_SIZE, SSE_PREDICATE_OPS, STRING_SUFFIXED, X87_IMPLIED,
                                Entry)
 
@@ -106,8 +106,12 @@ def _match_operand(kind: str, op: Operand, entry: Entry) -> str:
     if kind in FP_MEM_SIZE or kind in ("x", "xr", "st", "sti"):
         return _match_fp(kind, op)
     if isinstance(op, Reg):
+        if op.name in SEGMENT_REGS:     # only the segment register kinds take one
+            return "" if kind in ("sreg", op.name) else "type"
         if op.size > 32:
             return "type"
+        if kind == "rmsw":
+            return "" if op.size == 32 else "size"
         if kind in ("al", "ax", "eax", "cl", "dx"):
             return "" if op.name == kind else "type"
         if kind[0] in "ro" and not kind.startswith("rel"):
@@ -119,6 +123,8 @@ def _match_operand(kind: str, op: Operand, entry: Entry) -> str:
     if isinstance(op, Mem):
         if kind == "m":
             return ""
+        if kind == "rmsw":              # a segment register move reads or writes a word
+            return "" if op.size in (None, 16) else "size"
         if kind.startswith("rm") or kind.startswith("moffs") or kind[0] in "XYZ":
             size = _kind_size(kind)
             if kind.startswith("moffs") and (op.base is not None or op.index is not None):
@@ -186,7 +192,7 @@ def _size_inferred(entry: Entry, ops: tuple[Operand, ...]) -> bool:
             if sum(1 for e in BY_MNEMONIC[entry.mnemonic] if any(k in FP_MEM_SIZE for k in e.operands)) > 1:
                 return False    # fld [eax]: m32, m64 or m80?
             continue
-        if entry.unsized_mem_ok and entry.opsize != 16:
+        if (entry.unsized_mem_ok and entry.opsize != 16) or kind == "rmsw":
             continue
         size = _kind_size(kind)
         if not any(isinstance(o, Reg) and o.size == size and k not in ("cl", "dx")
@@ -262,7 +268,7 @@ def encode(mnemonic: str, operands: tuple[Operand, ...] = (), *, prefixes: tuple
     name = mnemonic.lower()
     ops = tuple(operands)
     for op in ops:
-        if isinstance(op, Reg) and REGISTERS.get(op.name) != (op.code, op.size):
+        if isinstance(op, Reg) and REGISTERS.get(op.name) != (op.code, op.size) and SEGMENT_REGS.get(op.name) != op:
             raise EncodeError(f"bad register `{op.name}' for `{mnemonic}'")
     if name in STRING_SUFFIXED and not ops:
         name, size = STRING_SUFFIXED[name]
@@ -304,7 +310,7 @@ def _prefix_bytes(prefixes: tuple[str, ...], mnemonic: str) -> bytes:
         p = p.lower()
         if p in _REP_BYTES:
             out.append(_REP_BYTES[p])
-        elif p in ("lock", "notrack"):
+        elif p in ("lock", "notrack", "bnd") or p in SEGMENT_PREFIX:
             out.append(0xF0)
         else:
             raise EncodeError(f"unknown prefix `{p}' for `{mnemonic}'")
@@ -338,7 +344,7 @@ def _emit(entry: Entry, ops: tuple[Operand, ...], prefix_bytes: bytes, prefixes:
         if isinstance(op, Reg):
             if kind.startswith(("rm", "xm")) or kind == "xr":
                 rm_op = op
-            elif kind[0] == "r" or kind == "x":
+            elif kind[0] == "r" or kind in ("x", "sreg"):
                 reg_field = op.code
             elif kind[0] == "o" or kind == "sti":
                 opcode[-1] |= op.code
@@ -372,6 +378,11 @@ def _emit(entry: Entry, ops: tuple[Operand, ...], prefix_bytes: bytes, prefixes:
         if entry.mnemonic not in ("call", "jmp") or not entry.modrm:
             raise EncodeError("expecting indirect branch instruction after `notrack'")
         seg = SEGMENT_PREFIX["ds"]
+    # A segment prefix written as a word (``es nop``): as emits it even where no memory operand
+    # uses it, where the CPU ignores it (SDM Vol. 2A 2.1.1).
+    word = next((p.lower() for p in prefixes if p.lower() in SEGMENT_PREFIX), None)
+    if word is not None:
+        seg = SEGMENT_PREFIX[word]
     # Prefix order as emits them: segment, operand size, rep, lock (tc-i386.c prefix slots).
     out = bytearray()
     if seg is not None:
@@ -384,6 +395,10 @@ def _emit(entry: Entry, ops: tuple[Operand, ...], prefix_bytes: bytes, prefixes:
             if entry.rep is None or (entry.rep == "ret" and _REP_BYTES[p] == 0xF2):
                 raise EncodeError(f"invalid instruction `{mnemonic}' after `{p}'")
             out.append(_REP_BYTES[p])
+    if "bnd" in (p.lower() for p in prefixes):
+        if not entry.bnd:       # MPX's BND prefix, F2 on a near branch (tc-i386.c)
+            raise EncodeError("expecting valid branch instruction after `bnd'")
+        out.append(0xF2)
     if entry.mandatory is not None:
         out.append(entry.mandatory)
     if "lock" in (p.lower() for p in prefixes):

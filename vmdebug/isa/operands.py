@@ -42,6 +42,12 @@ class Reg(Frozen):
         return Reg(name, code, size)
 
 
+#: The segment registers as operands (push es, mov eax, ds): their Sreg codes (SDM Vol. 2A
+#: 3.1.1.3), 16 bits.  They are kept out of ``REGISTERS``, which is what the assembler and the
+#: address arithmetic take for general registers.
+SEGMENT_REGS: dict[str, Reg] = {name: Reg(name, code, 16) for code, name in enumerate(SEGMENTS)}
+
+
 class Mem(Frozen):
     """A memory operand ``seg:[base + index*scale + disp]``.
 

@@ -142,7 +142,7 @@ MEM_EFFECTS: dict[str, MemEffect] = {
     "xchg": _me("rw rw"), "cmpxchg": _me("rw r"),     # SDM CMPXCHG: the destination is always written back
     "cmpxchg8b": _me("rw"), "xadd": _me("rw rw"), "bswap": _me("rw"),
     "push": _me("r", _PUSHED), "pushw": _me("r", _PUSHED),
-    "pop": _me("w", _POPPED),
+    "pop": _me("w", _POPPED), "popw": _me("w", _POPPED),
     "pusha": _me("", ("esp", None, -32, 32, "w")), "popa": _me("", ("esp", None, 0, 32, "r")),
     "pushf": _me("", ("esp", None, -4, 4, "w")), "popf": _me("", ("esp", None, 0, 4, "r")),
     "lahf": _me(), "sahf": _me(),
@@ -211,11 +211,17 @@ for _name in CONDITIONS:
 #   xr             ModRM r/m: an xmm register only (mod = 3)
 #   m16/m32/m64/m80/m128  ModRM memory only, of that size (x87 loads and stores, ldmxcsr)
 #   st / sti       the x87 stack top st(0) / st(i) in the low bits of the second opcode byte
+#   sreg           a segment register in the ModRM reg field (SDM Vol. 2A 3.1.1.3 "Sreg": es cs ss
+#                  ds fs gs = 0-5; 6 and 7 are reserved, #UD)
+#   rmsw           ModRM r/m of a segment register move: a 32-bit register, or a word of memory
+#                  (SDM MOV: "moves a 16-bit value" to or from memory whatever the operand size)
+#   es cs ss ds fs gs  that segment register (push/pop 06 07 0E 16 17 1E 1F, 0F A0 A1 A8 A9)
 SIZED_PREFIXES = ("rm", "r", "o", "i", "moffs", "X", "Y", "Z")
 SSE_KINDS = ("x", "xm32", "xm64", "xm128", "xr")
 #: Size in bits of the memory operand of the SSE and x87 kinds.
 FP_MEM_SIZE = {"xm32": 32, "xm64": 64, "xm128": 128, "m16": 16, "m32": 32, "m64": 64, "m80": 80, "m128": 128}
 FIXED_REGS = {"al": 8, "ax": 16, "eax": 32, "cl": 8, "dx": 16}
+SEGMENT_KINDS = ("es", "cs", "ss", "ds", "fs", "gs")
 
 
 class Entry(Frozen):
@@ -239,6 +245,12 @@ class Entry(Frozen):
         "unsized_mem_ok",  # an unsized memory operand is fine (push/pop/call/jmp/setcc/lea)
         "alt_ext",         # other ModRM reg values the CPU (and objdump) accept, decode only
         "mandatory",       # mandatory 0xF3/0xF2 prefix byte (SDM 2.1.2), e.g. tzcnt, pause
+        "hint",            # a conditional branch: 2E/3E are branch hints (SDM Vol. 2A 2.1.1
+                           # group 2), which objdump's AT&T syntax shows as ",pn"/",pt"
+        "bnd",             # a near branch: F2 is MPX's BND prefix, objdump's "bnd" (SDM Vol. 1
+                           # 17.5: ignored where MPX is off, as on every CPU a process meets now)
+        "hle",             # with a memory operand, F2/F3 are HLE's xacquire/xrelease (SDM Vol. 1
+                           # 16.3.1), which the decoder does not take
     )
     _eq_skip = ("flags", "mem",)
 
@@ -246,7 +258,8 @@ class Entry(Frozen):
                  operands: tuple[str, ...], opsize: int | None, flags: FlagEffect,
                  mem: MemEffect = MemEffect(), rep: str | None = None, lock: bool = False,
                  cond: int | None = None, commutative: bool = False, unsized_mem_ok: bool = False,
-                 alt_ext: tuple[int, ...] = (), mandatory: int | None = None) -> None:
+                 alt_ext: tuple[int, ...] = (), mandatory: int | None = None, hint: bool = False,
+                 bnd: bool = False, hle: bool = False) -> None:
         object.__setattr__(self, "mnemonic", mnemonic)
         object.__setattr__(self, "opcode", opcode)
         object.__setattr__(self, "modrm", modrm)
@@ -263,6 +276,9 @@ class Entry(Frozen):
         object.__setattr__(self, "unsized_mem_ok", unsized_mem_ok)
         object.__setattr__(self, "alt_ext", alt_ext)
         object.__setattr__(self, "mandatory", mandatory)
+        object.__setattr__(self, "hint", hint)
+        object.__setattr__(self, "bnd", bnd)
+        object.__setattr__(self, "hle", hle)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -291,12 +307,15 @@ class _Spec(Frozen):
         "only",            # restrict a ``v`` spec to one size (e.g. cwde is 32-bit only)
         "alt_ext",
         "mem",             # the MEM_EFFECTS row, when not the mnemonic's own
+        "hint",            # 2E/3E are branch hints (Entry.hint)
+        "bnd",             # F2 is the BND prefix (Entry.bnd)
+        "hle",             # F2/F3 are xacquire/xrelease on memory (Entry.hle)
     )
 
     def __init__(self, mnemonic: str, opcode: str, operands: str, flags: str, rep: str | None = None,
                  lock: bool = False, cond: int | None = None, commutative: bool = False,
                  unsized_mem_ok: bool = False, only: int | None = None, alt_ext: tuple[int, ...] = (),
-                 mem: str | None = None) -> None:
+                 mem: str | None = None, hint: bool = False, bnd: bool = False, hle: bool = False) -> None:
         object.__setattr__(self, "mnemonic", mnemonic)
         object.__setattr__(self, "opcode", opcode)
         object.__setattr__(self, "operands", operands)
@@ -309,6 +328,9 @@ class _Spec(Frozen):
         object.__setattr__(self, "only", only)
         object.__setattr__(self, "alt_ext", alt_ext)
         object.__setattr__(self, "mem", mem)
+        object.__setattr__(self, "hint", hint)
+        object.__setattr__(self, "bnd", bnd)
+        object.__setattr__(self, "hle", hle)
 
 
 def S(mnemonic: str, opcode: str, operands: str = "", flags: str = "none", **kw: object) -> _Spec:
@@ -329,6 +351,9 @@ def _alu(name: str, base: int, digit: int, flags: str, lock: bool = True) -> lis
         S(name, f"{base + 5:02X}", "eAX iv", flags),
         S(name, f"80 /{digit}", "rm8 i8", flags, lock=lk),
         S(name, f"81 /{digit}", "rmv iv", flags, lock=lk),
+        # 82 is 80 again in 32-bit mode (SDM Vol. 2D Table A-2, group 1; #UD only in 64-bit
+        # mode); as never emits it (80 comes first), objdump and the CPU take it.
+        S(name, f"82 /{digit}", "rm8 i8", flags, lock=lk),
     ]
 
 
@@ -358,17 +383,20 @@ _SPECS: list[_Spec] = [
     # --- moves (SDM MOV: as tries the moffs form A0-A3 first) ---
     S("mov", "A0", "al moffs8"), S("mov", "A1", "eAX moffsv"),
     S("mov", "A2", "moffs8 al"), S("mov", "A3", "moffsv eAX"),
-    S("mov", "88 /r", "rm8 r8"), S("mov", "89 /r", "rmv rv"),
+    S("mov", "88 /r", "rm8 r8", hle=True), S("mov", "89 /r", "rmv rv", hle=True),
     S("mov", "8A /r", "r8 rm8"), S("mov", "8B /r", "rv rmv"),
     S("mov", "B0+r", "o8 i8"), S("mov", "B8+r", "ov iv"),
-    S("mov", "C6 /0", "rm8 i8"), S("mov", "C7 /0", "rmv iv"),
+    S("mov", "C6 /0", "rm8 i8", hle=True), S("mov", "C7 /0", "rmv iv", hle=True),
     S("movzx", "0F B6 /r", "rv rm8"), S("movzx", "0F B7 /r", "r32 rm16"),
     S("movsx", "0F BE /r", "rv rm8"), S("movsx", "0F BF /r", "r32 rm16"),
     S("lea", "8D /r", "rv m", unsized_mem_ok=True),
+    # MOV to and from a segment register (SDM MOV, 8C /r and 8E /r).  The 0x66 forms (a 16-bit
+    # register; objdump's "data16" on the memory ones) are not in the table.
+    S("mov", "8C /r", "rmsw sreg"), S("mov", "8E /r", "sreg rmsw"),
     # xchg: as's first template is 90+r with the accumulator (either order).
     S("xchg", "90+r", "ov eAX", commutative=True),
-    S("xchg", "86 /r", "rm8 r8", commutative=True, lock=True),
-    S("xchg", "87 /r", "rmv rv", commutative=True, lock=True),
+    S("xchg", "86 /r", "rm8 r8", commutative=True, lock=True, hle=True),
+    S("xchg", "87 /r", "rmv rv", commutative=True, lock=True, hle=True),
     S("cmpxchg", "0F B0 /r", "rm8 r8", "cmpxchg", lock=True),
     S("cmpxchg", "0F B1 /r", "rmv rv", "cmpxchg", lock=True),
     # gcc's 64-bit __sync/__atomic compare-and-swap; the operand is always an m64 (the
@@ -382,17 +410,27 @@ _SPECS: list[_Spec] = [
     S("push", "6A", "s8", only=32), S("push", "68", "i32", only=32),
     S("pushw", "6A", "s8", only=16), S("pushw", "68", "iv", only=16),
     S("pop", "58+r", "ov"), S("pop", "8F /0", "rmv", unsized_mem_ok=True),
+    # Segment registers (SDM PUSH/POP; 0F is the two-byte escape, so there is no pop cs).
+    # objdump spells the 16-bit forms pushw/popw; the machine's treatment of segment
+    # registers is vmdebug.machine.segments.
+    *(S(name + w, code, reg, only=size) for reg, push, pop in (
+        ("es", "06", "07"), ("cs", "0E", None), ("ss", "16", "17"), ("ds", "1E", "1F"),
+        ("fs", "0F A0", "0F A1"), ("gs", "0F A8", "0F A9"))
+      for name, code in (("push", push), ("pop", pop)) if code is not None
+      for w, size in (("", 32), ("w", 16))),
     S("pusha", "60"), S("popa", "61"),
     S("pushf", "9C", "", "pushf"), S("popf", "9D", "", "popf"),
     S("lahf", "9F", "", "lahf"), S("sahf", "9E", "", "sahf"),
     S("enter", "C8", "u16 u8"), S("leave", "C9"),
     # --- calls, jumps, returns ---
-    S("call", "E8", "rel32"), S("call", "FF /2", "rm32", unsized_mem_ok=True),
-    S("jmp", "EB", "rel8"), S("jmp", "E9", "rel32"), S("jmp", "FF /4", "rm32", unsized_mem_ok=True),
+    S("call", "E8", "rel32", bnd=True), S("call", "FF /2", "rm32", unsized_mem_ok=True, bnd=True),
+    S("jmp", "EB", "rel8", bnd=True), S("jmp", "E9", "rel32", bnd=True),
+    S("jmp", "FF /4", "rm32", unsized_mem_ok=True, bnd=True),
     # `rep ret' (F3 C3, objdump "repz ret") was gcc's AMD branch-predictor idiom; F3 is ignored.
-    S("ret", "C3", rep="ret"), S("ret", "C2", "u16", rep="ret"),
-    S("jecxz", "E3", "rel8"),
-    S("loop", "E2", "rel8"), S("loope", "E1", "rel8", "loopz"), S("loopne", "E0", "rel8", "loopz"),
+    S("ret", "C3", rep="ret", bnd=True), S("ret", "C2", "u16", rep="ret", bnd=True),
+    S("jecxz", "E3", "rel8", hint=True),
+    S("loop", "E2", "rel8", hint=True), S("loope", "E1", "rel8", "loopz", hint=True),
+    S("loopne", "E0", "rel8", "loopz", hint=True),
     # --- ALU ---
     *_alu("add", 0x00, 0, "arith"), *_alu("or", 0x08, 1, "logic"),
     *_alu("adc", 0x10, 2, "carry"), *_alu("sbb", 0x18, 3, "carry"),
@@ -430,7 +468,9 @@ _SPECS: list[_Spec] = [
     # on older CPUs - they agree for the non-zero inputs gcc relies on).
     S("tzcnt", "F3 0F BC /r", "rv rmv", "cnt"), S("lzcnt", "F3 0F BD /r", "rv rmv", "cnt"),
     # --- misc ---
-    S("nop", "90"), S("nop", "0F 1F /0", "rmv"),
+    # 0F 1F with any reg field is a NOP (SDM Vol. 2B Table A-6 group 16 neighbours; "NOP Ev"),
+    # which objdump prints as nop.
+    S("nop", "90"), S("nop", "0F 1F /0", "rmv", alt_ext=(1, 2, 3, 4, 5, 6, 7)),
     S("pause", "F3 90"), S("hlt", "F4"), S("int3", "CC", "", "int"), S("int", "CD", "u8", "int"),
     S("ud2", "0F 0B"),  # gcc's __builtin_trap; the CPU raises SIGILL
     S("clc", "F8", "", "clc"), S("stc", "F9", "", "stc"), S("cmc", "F5", "", "cmc"),
@@ -556,8 +596,8 @@ MEM_EFFECTS["sse"] = _me("rw r")
 MEM_EFFECTS["sqrtsd"] = _W2
 for _cc, _name in enumerate(CONDITIONS):
     _SPECS += [
-        S("j" + _name, f"{0x70 + _cc:02X}", "rel8", "cc_" + _name, cond=_cc),
-        S("j" + _name, f"0F {0x80 + _cc:02X}", "rel32", "cc_" + _name, cond=_cc),
+        S("j" + _name, f"{0x70 + _cc:02X}", "rel8", "cc_" + _name, cond=_cc, hint=True, bnd=True),
+        S("j" + _name, f"0F {0x80 + _cc:02X}", "rel32", "cc_" + _name, cond=_cc, hint=True, bnd=True),
         # SETcc ignores the ModRM reg field (as writes 0; CPUs and objdump accept any).
         S("set" + _name, f"0F {0x90 + _cc:02X} /0", "rm8", "cc_" + _name, cond=_cc, unsized_mem_ok=True,
           alt_ext=(1, 2, 3, 4, 5, 6, 7)),
@@ -602,7 +642,8 @@ def _expand(spec: _Spec) -> list[Entry]:
             operands=tuple(_expand_kind(k, size or 32) for k in kinds), opsize=size,
             flags=FLAG_EFFECTS[spec.flags], rep=spec.rep, lock=spec.lock, cond=spec.cond,
             commutative=spec.commutative, unsized_mem_ok=spec.unsized_mem_ok, alt_ext=spec.alt_ext,
-            mandatory=mandatory, mem=MEM_EFFECTS[spec.mem or spec.mnemonic],
+            mandatory=mandatory, mem=MEM_EFFECTS[spec.mem or spec.mnemonic], hint=spec.hint,
+            bnd=spec.bnd, hle=spec.hle,
         ))
     return out
 

@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from events import codes as C
 from vmdebug.isa.decoder import Instruction
-from vmdebug.isa.operands import Imm, Mem, Reg, Rel
+from vmdebug.isa.operands import SEGMENT_REGS, Imm, Mem, Reg, Rel
 from vmdebug.machine import flags as F
 from vmdebug.machine.cpu import op_size
 
@@ -133,6 +133,8 @@ def _set_flags(g: Gen, affected: int, f: str) -> None:
 def _load(g: Gen, op: object, size: int) -> str:
     """An expression (or a variable, for memory) holding the operand's value."""
     if isinstance(op, Reg):
+        if op.name in SEGMENT_REGS:     # the interpreter's (vmdebug.machine.segments)
+            raise Untranslatable(f"segment register {op.name}")
         c = op.code
         if op.size == 32:
             return f"regs[{c}]"
@@ -153,6 +155,8 @@ def _load(g: Gen, op: object, size: int) -> str:
 def _store(g: Gen, op: object, size: int, value: str) -> None:
     """operands.setter, inline."""
     if isinstance(op, Reg):
+        if op.name in SEGMENT_REGS:     # the interpreter's (vmdebug.machine.segments)
+            raise Untranslatable(f"segment register {op.name}")
         c = op.code
         if op.size == 32:
             _set_reg(g, c, value)

@@ -178,7 +178,8 @@ def _string(p: "Process", i: Instruction) -> Closure:
     n = size // 8
     m = i.mnemonic
     regs, mem, here, nxt = p.state.regs, p.memory, i.address, i.address + i.length
-    rep = i.prefixes[-1] if i.prefixes and i.prefixes[-1] in ("rep", "repz", "repnz") else None
+    # The rep word among the prefixes (an ignored segment override's word can stand beside it).
+    rep = next((w for w in i.prefixes if w in ("rep", "repz", "repnz")), None)
     if rep is not None:
         if m not in ("cmps", "scas"):
             rep = "rep"   # F2 or F3 on movs/stos/lods: a plain repeat (ZF is not tested)

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Callable
 
 from events import codes as C
 from vmdebug.isa.decoder import Instruction
-from vmdebug.isa.operands import Imm, Mem, Reg
+from vmdebug.isa.operands import SEGMENT_REGS, Imm, Mem, Reg
 from vmdebug.machine import flags as F
+from vmdebug.machine import segments
 from vmdebug.machine.operands import MASK, effective_address, getter, setter
 
 if TYPE_CHECKING:
@@ -72,12 +73,31 @@ def reg_setter(proc: "Process", r: int) -> Callable[[int], None]:
 def _mov(p: "Process", i: Instruction) -> Closure:
     size = op_size(i)
     dst, src = i.operands
-    get, put, nxt = getter(p, src, size), setter(p, dst, size), i.address + i.length
+    get, put, nxt = _sreg_getter(p, src) or getter(p, src, size), _sreg_setter(p, i, dst) or setter(p, dst, size), \
+        i.address + i.length
 
     def run() -> int:
         put(get())
         return nxt
     return run
+
+
+def _sreg_getter(p: "Process", op: object) -> Callable[[], int] | None:
+    """A segment register's reader: its fixed selector (vmdebug.machine.segments), zero-extended
+    into a 32-bit destination as the CPU does (SDM MOV: the P6 and later fill the high bytes with
+    zeros; PUSH: this machine's CPU pushes the zero-extended dword, which the SDM allows)."""
+    if isinstance(op, Reg) and op.name in SEGMENT_REGS:
+        v = segments.selector(p, op.name)
+        return lambda: v
+    return None
+
+
+def _sreg_setter(p: "Process", i: Instruction, op: object) -> Callable[[int], None] | None:
+    """A segment register's writer (mov sreg, pop sreg): see vmdebug.machine.segments."""
+    if isinstance(op, Reg) and op.name in SEGMENT_REGS:
+        name, here = op.name, i.address
+        return lambda v: segments.check_load(p, name, v, here)
+    return None
 
 
 @semantics("movzx", "movsx")
@@ -134,7 +154,7 @@ def _push(p: "Process", i: Instruction) -> Closure:
     size = 16 if i.entry.opsize == 16 else 32
     (src,) = i.operands
     regs, nxt, set_esp = p.state.regs, i.address + i.length, reg_setter(p, ESP)
-    get = getter(p, src, size)
+    get = _sreg_getter(p, src) or getter(p, src, size)
     if isinstance(src, Imm):
         v = src.value & F.MASKS[size]
         get = lambda: v  # noqa: E731 - s8 immediates are sign-extended by the decoder
@@ -150,14 +170,24 @@ def _push(p: "Process", i: Instruction) -> Closure:
     return run
 
 
-@semantics("pop")
+@semantics("pop", "popw")
 def _pop(p: "Process", i: Instruction) -> Closure:
     size = 16 if i.entry.opsize == 16 else 32
     (dst,) = i.operands
     regs, nxt, set_esp = p.state.regs, i.address + i.length, reg_setter(p, ESP)
     read = p.memory.read32 if size == 32 else p.memory.read16
-    put = setter(p, dst, size)
     n = size // 8
+    load = _sreg_setter(p, i, dst)
+    if load is not None:
+        # SDM POP: a 32-bit pop into a segment register takes the low 16 bits of the dword and
+        # adds 4 to ESP.  The load is checked before ESP moves (precise faults).
+        def runs() -> int:
+            sp = regs[ESP]
+            load(read(sp))
+            set_esp((sp + n) & MASK)
+            return nxt
+        return runs
+    put = setter(p, dst, size)
     if isinstance(dst, Mem):
         ea = effective_address(p, dst)
         write = p.memory.write32 if size == 32 else p.memory.write16

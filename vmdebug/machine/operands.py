@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from events import codes as C
-from vmdebug.isa.operands import Imm, Mem, Reg, Rel
+from vmdebug.isa.operands import SEGMENT_REGS, Imm, Mem, Reg, Rel
 
 if TYPE_CHECKING:
     from vmdebug.machine.process import Process
@@ -41,6 +41,8 @@ def effective_address(proc: "Process", m: Mem) -> Getter:
 def getter(proc: "Process", op: object, size: int) -> Getter:
     regs = proc.state.regs
     if isinstance(op, Reg):
+        if op.name in SEGMENT_REGS:     # its code is an Sreg number, not a register id
+            raise TypeError(f"segment register {op.name} has no general-register getter (cpu._sreg_getter)")
         code = op.code
         if op.size == 32:
             return lambda: regs[code]
@@ -75,6 +77,8 @@ def setter(proc: "Process", op: object, size: int) -> Setter:
     regs = proc.state.regs
     emit = proc.emit
     if isinstance(op, Reg):
+        if op.name in SEGMENT_REGS:     # its code is an Sreg number, not a register id
+            raise TypeError(f"segment register {op.name} has no general-register setter (cpu._sreg_setter)")
         code = op.code
         if op.size == 32:
             def set32(v: int) -> None:

@@ -20,6 +20,7 @@ from events.kinds import apply, revert
 from events.state import ProcessState
 from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
 from vmdebug.machine import alu, control, fpu, sse  # noqa: F401  (register their semantics)
+from vmdebug.machine import segments
 from vmdebug.machine.cpu import SEMANTICS
 from vmdebug.machine.faults import EXEC, CpuFault
 from vmdebug.machine.kernel import Kernel, page_align
@@ -320,7 +321,12 @@ class Process:
         builder = SEMANTICS.get(insn.mnemonic)
         if builder is None:
             raise CpuFault(SIGILL, "ILL_ILLOPN", eip, EXEC, f"instruction `{insn.mnemonic}` is not simulated")
-        fn = builder(self, insn)
+        gp = segments.access_fault(self, insn)
+        if gp is not None:
+            def fn() -> int:
+                raise gp
+        else:
+            fn = builder(self, insn)
         self.code[eip] = fn
         mem.code_pages.setdefault(eip >> 12, set()).add(eip)
         last = (eip + insn.length - 1) >> 12

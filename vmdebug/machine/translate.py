@@ -76,6 +76,7 @@ from vmdebug.isa.decoder import DecodeError, Instruction, decode
 from vmdebug.isa.operands import Rel
 from vmdebug.machine import flags as F
 from vmdebug.machine.blockgen import EIP, GENERATORS, MASK, REG, Untranslatable, eip_event, Gen
+from vmdebug.machine import segments
 from vmdebug.machine.cpu import SEMANTICS
 
 if TYPE_CHECKING:
@@ -255,6 +256,8 @@ def _body(proc: "Process", entry: int, loop: bool
         m = insn.mnemonic
         if m in OUTSIDE or m not in SEMANTICS and m not in GENERATORS:
             break
+        if segments.access_fault(proc, insn) is not None:
+            break                   # the interpreter raises the #GP (vmdebug.machine.segments)
         here, after = insn.address, insn.address + insn.length   # unmasked, as the closures return it
         k = len(insns)
         mark_n = g.n
