@@ -61,6 +61,9 @@ def _norm(text: str) -> list[str]:
             line = name
         line = re.sub(r"^(Instruction|Operand) Pointer: .*", r"\1 Pointer", line)
         line = re.sub(r"^Opcode: .*", "Opcode", line)
+        # the selectors: a 32-bit kernel's 0x73/0x7b in vmdebug's i386 layout, the x86-64
+        # kernel's 0x23/0x2b for the native twin (vmdebug.machine.segments)
+        line = re.sub(r"^(cs|ss|ds|es)( +)0x(23|2b|73|7b)( +)(35|43|115|123)$", r"\1 SELECTOR", line)
         out.append(line)
     return out
 

@@ -44,6 +44,9 @@ def _norm(text: str) -> list[str]:
         if m:
             line = f"{m.group(1)}STACK"
         line = re.sub(r"0x(ffff|bfff)[0-9a-f]{4}", "STACK", line)
+        # the selectors: a 32-bit kernel's 0x73/0x7b in vmdebug's i386 layout, the x86-64
+        # kernel's 0x23/0x2b for the native twin (vmdebug.machine.segments)
+        line = re.sub(r"^(cs|ss|ds|es)( +)0x(23|2b|73|7b)( +)(35|43|115|123)$", r"\1 SELECTOR", line)
         if not re.match(r"(k[0-7]|pkru|fs_base|gs_base) ", line):          # the host's CPU, not the program's
             out.append(line)
     return out

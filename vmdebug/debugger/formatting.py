@@ -14,8 +14,9 @@ from vmdebug.debugger import fpregs as FP
 from vmdebug.debugger import values as V
 from vmdebug.debugger.values import DebugError
 
-#: Segment registers as Linux sets them for a 32-bit user process (__USER32_CS / __USER_DS on x86-64).
-SEGMENT_REGS = (("cs", 0x23), ("ss", 0x2B), ("ds", 0x2B), ("es", 0x2B), ("fs", 0x0), ("gs", 0x0))
+#: The segment registers in gdb's order; their selectors are the layout's
+#: (vmdebug.machine.segments.USER_SELECTORS: what the program itself reads).
+SEGMENT_REGS = ("cs", "ss", "ds", "es", "fs", "gs")
 GENERAL = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags")
 
 
@@ -65,14 +66,15 @@ def fp_register_line(regs: list[int], name: str) -> str:
     return f"{name:<15}{raw:<19} {nat}"
 
 
-def info_registers(regs: list[int | None], names: list[str], label: Callable[[int], str]) -> list[str]:
+def info_registers(regs: list[int | None], names: list[str], label: Callable[[int], str],
+                   segments: dict[str, int]) -> list[str]:
     """``info registers [REG|GROUP...]`` (gdb registers_info): registers by name, or the
     registers of a group (general, float, sse, vector, mmx, all).  A general register may be
-    None: not saved in the selected frame."""
+    None: not saved in the selected frame.  ``segments``: the layout's selectors."""
     if not names:
         names = ["general"]
     out = []
-    seg = dict(SEGMENT_REGS)
+    seg = segments
     alias = {"pc": "eip", "sp": "esp", "fp": "ebp", "ps": "eflags"}
     for raw_name in names:
         name = raw_name[1:] if raw_name.startswith("$") else raw_name
@@ -94,13 +96,13 @@ def info_registers(regs: list[int | None], names: list[str], label: Callable[[in
         elif real in FP.FP_NAMES:
             out.append(fp_register_line(regs, real))
         elif real in GROUPS:
-            out += info_registers(regs, list(GROUPS[real]), label)
+            out += info_registers(regs, list(GROUPS[real]), label, segments)
         else:
             raise DebugError(f"Invalid register `{name}'")
     return out
 
 
 #: gdb's register groups for i386 with SSE (i386_register_reggroup_p), in register order.
-GROUPS = {"general": (*GENERAL, *(n for n, _ in SEGMENT_REGS)), **FP.GROUPS}
+GROUPS = {"general": (*GENERAL, *SEGMENT_REGS), **FP.GROUPS}
 GROUPS["all"] = (*GROUPS["general"], *FP.FP_NAMES)
 GROUPS["system"] = ("orig_eax",)

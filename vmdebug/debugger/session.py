@@ -140,6 +140,13 @@ class Debugger:
         return self.gone_at is not None and self.gone_at == self.tl.cursor
 
     @property
+    def segment_selectors(self) -> dict[str, int]:
+        """The segment registers' selectors in this session's layout: what the program reads
+        with ``mov eax, ds`` (vmdebug.machine.segments)."""
+        from vmdebug.machine.segments import USER_SELECTORS
+        return USER_SELECTORS[self.header.get("machine", {}).get("layout", "i386")]
+
+    @property
     def has_process(self) -> bool:
         """A thread exists for gdb (``thread``, ``$_thread``, ``info files``): a stop has been
         reported and the process has not gone since (see ``gone``)."""

@@ -47,7 +47,6 @@ _REG8 = {"al": (0, 0), "cl": (1, 0), "dl": (2, 0), "bl": (3, 0), "ah": (0, 8), "
          "bh": (3, 8)}
 _REG16 = {"ax": 0, "cx": 1, "dx": 2, "bx": 3, "sp": 4, "bp": 5, "si": 6, "di": 7}
 GENERAL_REGS = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags")
-_SEGMENTS = {"cs": 0x23, "ss": 0x2B, "ds": 0x2B, "es": 0x2B, "fs": 0x0, "gs": 0x0}
 
 
 class FrameContext:
@@ -322,8 +321,10 @@ def register(frame: "Frame", name: str, dbg: "Debugger | None" = None) -> Value 
         if name == "eflags":
             return EV.make_int(EFLAGS, value)
         return EV.make_int(INT32, value)
-    if name in _SEGMENTS:
-        return EV.make_int(INT32, _SEGMENTS[name])
+    if name in ("cs", "ss", "ds", "es", "fs", "gs"):
+        from vmdebug.machine.segments import USER_SELECTORS
+        selectors = dbg.segment_selectors if dbg is not None else USER_SELECTORS["i386"]
+        return EV.make_int(INT32, selectors[name])      # the layout's, as the program reads them
     if name == "orig_eax":          # -1 outside a system call (the gdb server reports it so too)
         return EV.make_int(FP.LONG, -1)
     if name in _REG16:

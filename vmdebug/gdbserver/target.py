@@ -113,6 +113,8 @@ class Target:
         self.points: dict[tuple[int, int, int], list["Breakpoint"]] = {}
         self.owner: dict[int, tuple[int, int, int]] = {}
         self.multiprocess = False
+        #: The session's layout: the segment selectors the program reads (vmdebug.machine.segments).
+        self.layout: str = dbg.header.get("machine", {}).get("layout", "i386")
         self.extended = False        # "target extended-remote": run/kill/detach keep the connection
         self.started = False         # the process was (re)started by vRun, not attached to
         self.gone = False
@@ -202,12 +204,12 @@ class Target:
         if head == "?":
             return Reply([self._exit() if self.gone else self.stop_reply])
         if head == "g":
-            return Reply([tdesc.g_packet(self.tl.state.regs)])
+            return Reply([tdesc.g_packet(self.tl.state.regs, self.layout)])
         if head == "p":
             n = _hex_int(text[1:])
             if not 0 <= n < len(tdesc.REGS):
                 return Reply(["E00"])
-            return Reply([tdesc.reg_hex(self.tl.state.regs, n)])
+            return Reply([tdesc.reg_hex(self.tl.state.regs, n, self.layout)])
         if head in "GPMX":
             return Reply(["E01"])          # history cannot be edited (rr refuses writes while replaying)
         if head == "m":

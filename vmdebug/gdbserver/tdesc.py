@@ -49,10 +49,10 @@ REGS: tuple[Reg, ...] = (
 )
 REG_NUMBER = {r.name: i for i, r in enumerate(REGS)}
 
-#: Selectors of a Linux i386 user process: __USER_CS = 0x23, __USER_DS = 0x2b
-#: (arch/x86/include/asm/segment.h); fs and gs are 0 until a TLS descriptor is
-#: set up.  These are the values vmdebug's own ``info registers`` shows.
-SEGMENTS = {"cs": 0x23, "ss": 0x2B, "ds": 0x2B, "es": 0x2B, "fs": 0, "gs": 0}
+#: The segment registers; their selectors are the layout's (vmdebug.machine.segments:
+#: 0x23/0x2b under an x86-64 kernel, 0x73/0x7b under a 32-bit one; fs and gs 0), the
+#: values the program reads and vmdebug's own ``info registers`` shows.
+SEGMENTS = ("cs", "ss", "ds", "es", "fs", "gs")
 
 # EFLAGS bits, Intel SDM Vol. 1, 3.4.3 "EFLAGS Register" (bit 1 is reserved, always 1).
 from vmdebug.debugger.values import EFLAGS_FIELDS as _EFLAGS  # noqa: E402
@@ -100,13 +100,14 @@ def target_xml() -> str:
 TARGET_XML = target_xml()
 
 
-def reg_value(regs: list[int], number: int) -> int | None:
+def reg_value(regs: list[int], number: int, layout: str = "i386") -> int | None:
     """A register's value from the state's regs (events.codes order), or None if it is
     unavailable.  orig_eax is -1 as the kernel sets it outside a system call
     (arch/x86/kernel/signal.c)."""
     name = REGS[number].name
     if name in SEGMENTS:
-        return SEGMENTS[name]
+        from vmdebug.machine.segments import USER_SELECTORS
+        return USER_SELECTORS[layout][name]
     if name == "orig_eax":
         return 0xFFFFFFFF
     got = FP.value_of(regs, name)
@@ -117,15 +118,15 @@ def reg_value(regs: list[int], number: int) -> int | None:
     return None
 
 
-def reg_hex(regs: list[int], number: int) -> str:
+def reg_hex(regs: list[int], number: int, layout: str = "i386") -> str:
     """One register in the ``g``/``p`` encoding: target-order (little-endian) hex bytes."""
     r = REGS[number]
     size = r.bits // 8
-    value = reg_value(regs, number)
+    value = reg_value(regs, number, layout)
     if value is None:
         return "xx" * size
     return value.to_bytes(size, "little").hex()
 
 
-def g_packet(regs: list[int]) -> str:
-    return "".join(reg_hex(regs, i) for i in range(len(REGS)))
+def g_packet(regs: list[int], layout: str = "i386") -> str:
+    return "".join(reg_hex(regs, i, layout) for i in range(len(REGS)))

@@ -235,7 +235,7 @@ def _info_registers(dbg: "Debugger", names: list[str]) -> None:
         for name in GENERAL:
             regs[REG_IDS[name]] = frame.regs.get(REG_IDS[name])
         regs[REG_IDS["eip"]] = frame.pc
-    dbg.lines_out(info_registers(regs, names, dbg.label))
+    dbg.lines_out(info_registers(regs, names, dbg.label, dbg.segment_selectors))
 
 
 # ---- displays ---------------------------------------------------------------------------
