@@ -69,11 +69,11 @@ def _ended_inferior(dbg: "Debugger", scan_from: tuple[int, int, bool] | None, st
     Following a child (follow-fork-mode child), that is the child's exit, which gdb reports
     while the detached parent runs on (infrun.c handle_inferior_event, TARGET_WAITKIND_EXITED
     for inferior 2), not the parent's, which ends the recording.  None if the scan already
-    said it, where the output went past the child's exit (motion.forks_in_order)."""
+    said it, where the output went past the child's exit (fork_notices.forks_in_order)."""
     from events.state import FIRST_PID as PID
     followed = PID
     if scan_from is not None and scan_from[2]:
-        from vmdebug.debugger.motion import followed_after
+        from vmdebug.debugger.fork_notices import followed_after
         followed = followed_after(dbg, scan_from[0], scan_from[1], step)
     if followed != PID and followed == dbg.exit_said:
         return None
@@ -104,7 +104,7 @@ def report(dbg: "Debugger", stop: Stop, src_only: bool = False, skip: int | None
     note_stop(dbg, stop)
     scan_from = dbg.scan_from
     if scan_from is not None and scan_from[2] and stop.step > scan_from[0]:
-        from vmdebug.debugger.motion import fork_notices
+        from vmdebug.debugger.fork_notices import fork_notices
         for line in fork_notices(dbg, scan_from[0], scan_from[1], stop.step, frozenset(dbg.forks_said)):
             dbg.write(line)
     dbg.scan_from = None
