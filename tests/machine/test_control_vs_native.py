@@ -71,8 +71,12 @@ SNIPPETS = {
                      " pop eax\n pop ebx",
     # Segment registers (the flat user selectors, vmdebug.machine.segments); the fuller
     # comparison is test_segments_vs_native.py.
+    # push of a segment register with a 32-bit operand size: AMD zero-extends, recent Intel
+    # CPUs write 16 bits and leave the slot's upper half (SDM Vol. 2B, PUSH); vmdebug
+    # zero-extends, so only the selector half is compared.
     "segment_registers": "push ds\n pop es\n mov eax, es\n pushw ss\n popw ds\n mov ebx, 0x1234002b\n"
-                         " mov WORD PTR [buf], 0\n mov fs, WORD PTR [buf]\n push fs\n pop ecx\n mov esi, cs\n mov WORD PTR [buf], ss\n"
+                         " mov WORD PTR [buf], 0\n mov fs, WORD PTR [buf]\n push fs\n pop ecx\n movzx ecx, cx\n"
+                         " mov esi, cs\n mov WORD PTR [buf], ss\n"
                          " mov es, ebx\n .byte 0x26, 0x90\n .byte 0x3e, 0x74, 0x00",
     # F2/F3 the CPU ignores (objdump's repz/repnz/bnd, vmdebug.isa.decoder): repz add, repnz
     # cdq, repz inc, bnd call, bnd ret, bnd jmp, bnd je, repz jne.
