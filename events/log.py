@@ -5,12 +5,16 @@ grouped into steps: ``offset(s)`` is the index of step ``s``'s first event.
 Step 0 holds exec's effects (the initial mappings, stack and registers); step
 ``k`` for ``k >= 1`` holds the effects of the k-th retired instruction.
 
-Recording appends into a flat Python list (``list.extend`` of a 5-tuple is the
-cheapest append CPython has: an ``array('I')`` takes 4-5 times as long per
-row) and seals it into a numpy chunk every ``chunk_events`` events, at a step
-boundary, so a chunk always holds whole steps.  Sealing converts the flat list
-in one C call (``array('I', list)``, then ``numpy.frombuffer``: no copy, and
-about a third of ``numpy.array``'s time on a list of ints).  Sealed chunks are handed to an optional *sink* (the session writer),
+Recording appends packed rows to a ``bytearray``: each event is five little-endian
+uint32 fields (:data:`ROW` bytes), packed by a ``struct`` as it is emitted, and the
+log seals the buffer into a numpy chunk every ``chunk_events`` events, at a step
+boundary, so a chunk always holds whole steps.  Sealing is then one copy of the
+bytes (``numpy.frombuffer``), not a conversion per field: a flat list of ints,
+appended with ``list.extend``, cost as much again to convert (``array('I', list)``,
+8 ns a field) as it had cost to append, and a quarter of a recording's time went
+there (issue #17).  A row whose fields are all known in advance (a translated
+block's EIP event) is a ``bytes`` constant, appended without packing at all.
+Sealed chunks are handed to an optional *sink* (the session writer),
 so a crash loses at most the last chunk.  Nothing here changes or removes a
 past event.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import OrderedDict
+from struct import Struct, error as StructError
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from events.record import Frozen
@@ -31,6 +36,24 @@ if TYPE_CHECKING:       # the models are for export and validation: pydantic sta
     from events.schema import Event
 
 FIELDS = 5
+#: Bytes of one event in the open buffer: five uint32 fields, little-endian.  Marks and step
+#: ends in the buffer (:meth:`EventLog.mark`, ``close_step``) count bytes.
+ROW = FIELDS * 4
+#: ``pack_row(code, a, b, c, d)``: one event's bytes, for :attr:`EventLog.write`.
+pack_row = Struct("<5I").pack
+_unpack_row = Struct("<5I").unpack_from
+
+
+class _Packers(dict):  # type: ignore[type-arg]
+    """``struct.Struct(f"<{n}I").pack`` for any ``n``: the packer of a run of ``n // 5`` events."""
+
+    def __missing__(self, n: int) -> Callable[..., bytes]:
+        pack = self[n] = Struct(f"<{n}I").pack
+        return pack
+
+
+#: ``packers[n](*fields)``: the bytes of ``n`` fields (whole events) in one call.
+packers = _Packers()
 
 
 class DamagedLog(Exception):
@@ -276,6 +299,18 @@ class EventSlice:
             yield K.to_model(code, a, b, c, d, self.extras)
 
 
+def _emitter(write: Callable[[bytes], None]) -> Callable[[tuple[int, ...]], None]:
+    """``emit(fields)``: pack a tuple of whole events' fields and ``write`` them.  The
+    hottest emitters (the interpreter's register and memory writes, translated blocks)
+    write packed rows themselves, without this Python frame."""
+    def emit(row: tuple[int, ...], _packers: dict[int, Callable[..., bytes]] = packers) -> None:
+        try:
+            write(_packers[len(row)](*row))
+        except StructError:     # a negative or >32-bit value: a bug in the caller
+            raise ValueError(f"event field out of uint32 range: {row}") from None
+    return emit
+
+
 class EventLog:
     """Append-only, step-indexed log of compact events."""
 
@@ -292,16 +327,19 @@ class EventLog:
         self._chunk_first_steps: list[int] = []
         self._sealed_events = 0
         self._sealed_steps = 0
-        self._buf: list[int] = []
-        #: ``len(_buf)`` at the end of each closed step there (fields, not events: end_step
+        self._buf = bytearray()
+        #: ``len(_buf)`` at the end of each closed step there (bytes, not events: end_step
         #: then appends ``len(_buf)`` as it is, and the open step starts at ``_ends[-1]``).
         self._ends = array("I")
         self.extras: list[Any] = []
         self._extras_sealed = 0
         #: Decoded bodies of the lazy chunks a session file gives (see :class:`Chunk`).
         self.cache = ChunkCache()
-        #: The hot-loop append: ``emit((code, a, b, c, d))``.
-        self.emit: Callable[[tuple[int, int, int, int, int]], None] = self._buf.extend
+        #: The hot-loop append of packed rows: ``write(pack_row(code, a, b, c, d))``, or the
+        #: bytes of several rows at once (``packers[10](...)``, a ``bytes`` constant).
+        self.write: Callable[[bytes], None] = self._buf.extend
+        #: ``emit((code, a, b, c, d))``, or a tuple of several rows' fields: packs and writes.
+        self.emit: Callable[[tuple[int, ...]], None] = _emitter(self.write)
         #: :meth:`mark`, called every step: the buffer's own ``__len__`` (no Python frame).
         #: ``_buf`` is never replaced, only cut (``del``), so both stay bound to it.
         self.mark: Callable[[], int] = self._buf.__len__
@@ -318,12 +356,12 @@ class EventLog:
     @chunk_events.setter
     def chunk_events(self, n: int) -> None:
         self._chunk_events = n
-        self._seal_fields = n * FIELDS      # what end_step compares, precomputed
+        self._seal_fields = n * ROW         # what end_step compares (buffer bytes), precomputed
         self._seal_steps = n
 
     # ---- appending ---------------------------------------------------------
     def add(self, code: int, a: int = 0, b: int = 0, c: int = 0, d: int = 0) -> None:
-        self._buf.extend((code, a, b, c, d))
+        self._buf.extend(pack_row(code, a, b, c, d))
 
     def add_extra(self, payload: Any) -> int:
         """Store a variable-size payload; returns the index to put in column ``d``."""
@@ -363,8 +401,8 @@ class EventLog:
     def seal_limits(self) -> tuple[Any, int, int]:
         """What :meth:`end_step` compares, for a caller that closes steps with
         :attr:`close_step` and settles only when a chunk is full: the closed steps' ends (the
-        array ``close_step`` appends to; read it, never change it), and the fields and the
-        steps that fill a chunk."""
+        array ``close_step`` appends to; read it, never change it), and the buffer bytes (as
+        :meth:`mark` counts them) and the steps that fill a chunk."""
         return self._ends, self._seal_fields, self._seal_steps
 
     @property
@@ -382,24 +420,15 @@ class EventLog:
     def _seal(self, k: int) -> None:
         """Seal the first ``k`` closed steps of the buffer as one chunk.
 
-        The flat list becomes uint32 columns in one C call, without a Python object per
-        field: ``array('I', list)`` checks and converts each int, ``numpy.frombuffer``
-        shares its memory."""
+        The packed rows become uint32 columns in one copy (the fields were checked and
+        converted when they were packed).  The copy leaves no view of the bytearray behind,
+        which could then not be resized."""
         buf, ends = self._buf, self._ends
         end = ends[k - 1]
-        try:
-            # At a step end the buffer holds closed steps only.  A few fields of later steps
-            # (the rest of a translated block, which closed its steps before settle() ran)
-            # are converted too, into a buffer the columns are a view of: cheaper than
-            # slicing the list, which copies every reference of the chunk.
-            whole = len(buf) - end <= end >> 3
-            flat = array("I", buf if whole else buf[:end])
-        except OverflowError as exc:  # a negative or >32-bit value: a bug in the caller
-            raise ValueError(f"event field out of uint32 range: {exc}") from None
-        cols = np.frombuffer(flat, dtype=np.uint32, count=end).reshape(-1, FIELDS)
-        # Events per step; a step ends where the next begins (in fields, hence // FIELDS).
-        counts = np.diff(np.array(ends[:k], dtype=np.uint32) // FIELDS, prepend=np.uint32(0))
-        del buf[:end]
+        cols = np.frombuffer(buf, dtype="<u4", count=end // 4).astype(np.uint32).reshape(-1, FIELDS)
+        # Events per step; a step ends where the next begins (in bytes, hence // ROW).
+        counts = np.diff(np.array(ends[:k], dtype=np.uint32) // ROW, prepend=np.uint32(0))
+        del buf[:end]       # (a bytearray drops its head in place: no copy of the rest)
         # ``_ends`` and ``_buf`` are cut in place, never replaced: close_step, mark and emit
         # are bound to them.  The steps after the k-th (closed or open) now start at 0.
         del ends[:k]
@@ -407,7 +436,7 @@ class EventLog:
             ends[i] -= end
         extras_hi = len(self.extras)
         if buf:  # events of the steps after these may already reference extras
-            pending = np.array(buf, dtype=np.int64).reshape(-1, FIELDS)
+            pending = np.frombuffer(bytes(buf), dtype="<u4").reshape(-1, FIELDS)
             refs = pending[np.isin(pending[:, 0], list(K.EXTRA_CODES)), 4]
             if len(refs):
                 extras_hi = int(refs.min())
@@ -442,7 +471,7 @@ class EventLog:
     def rows_since(self, mark: int) -> list[tuple[int, tuple[int, int, int, int, int]]]:
         """The events appended since ``mark``, each with the mark just before it."""
         buf = self._buf
-        return [(i, tuple(buf[i:i + FIELDS])) for i in range(mark, len(buf), FIELDS)]  # type: ignore[misc]
+        return [(i, _unpack_row(buf, i)) for i in range(mark, len(buf), ROW)]  # type: ignore[misc]
 
     def rollback(self, mark: int, keep: list[tuple[int, int, int, int, int]] = ()) -> None:  # type: ignore[assignment]
         """Forget the events after ``mark``, then append ``keep`` again.  Only the open step
@@ -451,7 +480,7 @@ class EventLog:
             raise ValueError("only the open step can be rolled back")
         del self._buf[mark:]
         for row in keep:
-            self._buf.extend(row)
+            self._buf.extend(pack_row(*row))
 
     def _append_chunk(self, chunk: Chunk) -> None:
         chunk.seal()
@@ -485,7 +514,7 @@ class EventLog:
 
     def __len__(self) -> int:
         """Number of events in closed steps."""
-        return self._sealed_events + (self._ends[-1] // FIELDS if self._ends else 0)
+        return self._sealed_events + (self._ends[-1] // ROW if self._ends else 0)
 
     def offset(self, step: int) -> int:
         """Index of the first event of ``step`` (``len(self)`` for ``nsteps``)."""
@@ -493,7 +522,7 @@ class EventLog:
             raise IndexError(f"step {step} out of range")
         if step >= self._sealed_steps:
             rel = step - self._sealed_steps
-            return self._sealed_events + (self._ends[rel - 1] // FIELDS if rel else 0)
+            return self._sealed_events + (self._ends[rel - 1] // ROW if rel else 0)
         ch = self.chunk_at(step)
         if ch is None:
             raise ValueError(f"this log no longer keeps step {step}")
@@ -535,7 +564,7 @@ class EventLog:
             i += 1
         if s <= hi:  # the buffered steps (and nsteps itself)
             ends0 = np.concatenate((np.zeros(1, dtype=np.int64),
-                                    np.array(self._ends, dtype=np.int64) // FIELDS))
+                                    np.array(self._ends, dtype=np.int64) // ROW))
             parts.append(ends0[s - self._sealed_steps:hi - self._sealed_steps + 1] + self._sealed_events)
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
@@ -556,7 +585,7 @@ class EventLog:
                 out[sel] = ch.first_step + ch.busy[np.searchsorted(ch.ends, rel, side="right")].astype(np.int64)
             else:
                 rel = events[sel] - self._sealed_events
-                ends = np.array(self._ends, dtype=np.int64) // FIELDS
+                ends = np.array(self._ends, dtype=np.int64) // ROW
                 out[sel] = self._sealed_steps + np.searchsorted(ends, rel, side="right")
         return out
 
@@ -583,7 +612,8 @@ class EventLog:
         """The events of one piece from :meth:`pieces` (a view of a chunk's columns)."""
         if i < len(self.chunks):
             return self.chunks[i].cols[s:e]
-        return np.array(self._buf[s * FIELDS:e * FIELDS], dtype=np.uint32).reshape(-1, FIELDS)
+        return np.frombuffer(self._buf, dtype="<u4", count=(e - s) * FIELDS, offset=s * ROW) \
+            .astype(np.uint32).reshape(-1, FIELDS)     # a copy: a view would pin the bytearray
 
     def iter_cols(self, lo: int, hi: int) -> Iterator[np.ndarray]:
         """Columns of events ``[lo, hi)``, chunk by chunk, as views (no copy)."""

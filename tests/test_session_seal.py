@@ -21,7 +21,7 @@ import pytest
 from eventgen import Shadow, random_log
 from events import codes as C
 from events import records
-from events.log import FIELDS, EventLog
+from events.log import FIELDS, ROW, EventLog
 from events.session import open_session, save_session
 
 HEADER = {"program": "demo", "argv": ["demo"], "machine": {"nframes": 64}}
@@ -132,7 +132,7 @@ def test_unsettled_steps_read_as_closed_steps() -> None:
     log.emit((C.REG, C.EBX, 0, 1, 0))           # an open step after them
     log.settle()
     assert [c.nevents for c in log.chunks] == [4, 4] and log.nsteps == 10 and len(log) == 10
-    assert log.mark() == 3 * FIELDS and log.offset(9) == 9
+    assert log.mark() == 3 * ROW and log.offset(9) == 9
     log.end_step()
     assert log.nsteps == 11 and len(log) == 11
 
@@ -180,7 +180,7 @@ def test_the_open_steps_read_the_same_before_and_after_sealing() -> None:
         log.end_step()
     log.emit((C.REG, C.EBX, 0, 1, 0))            # the open step
     mark = log.mark()
-    assert mark == len(rows) * FIELDS + FIELDS
+    assert mark == len(rows) * ROW + ROW
     open_offsets = log.offsets(0, log.nsteps)
     open_cols = log.event_cols(0, len(log)).copy()
     assert len(log) == len(rows) and log.nsteps == 50
@@ -188,7 +188,7 @@ def test_the_open_steps_read_the_same_before_and_after_sealing() -> None:
     assert np.array_equal(log.step_of_events(np.arange(len(log))),
                           np.repeat(np.arange(50), [s % 4 for s in range(50)]))
     log.seal()                                   # the open step stays open
-    assert len(log.chunks) == 1 and log.mark() == FIELDS and len(log) == len(rows)
+    assert len(log.chunks) == 1 and log.mark() == ROW and len(log) == len(rows)
     assert np.array_equal(log.offsets(0, log.nsteps), open_offsets)
     assert np.array_equal(log.event_cols(0, len(log)), open_cols)
     log.rollback(0)
@@ -198,13 +198,14 @@ def test_the_open_steps_read_the_same_before_and_after_sealing() -> None:
     assert log.nsteps == 51 and len(log) == len(rows)
 
 
-def test_a_field_out_of_range_is_refused_when_sealed() -> None:
+def test_a_field_out_of_range_is_refused_when_emitted() -> None:
     for bad in (-1, 1 << 32):
         log = EventLog()
-        log.emit((C.REG, C.EAX, 0, bad, 0))
-        log.end_step()
         with pytest.raises(ValueError, match="uint32"):
-            log.seal()
+            log.emit((C.REG, C.EAX, 0, bad, 0))
+        log.end_step()
+        log.seal()
+        assert len(log) == 0
 
 
 def test_changing_chunk_events_moves_where_chunks_are_sealed() -> None:

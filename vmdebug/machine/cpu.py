@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from events import codes as C
+from events.log import pack_row
 from vmdebug.isa.decoder import Instruction
 from vmdebug.isa.operands import SEGMENT_REGS, Imm, Mem, Reg
 from vmdebug.machine import flags as F
@@ -45,7 +46,7 @@ def op_size(insn: Instruction) -> int:
 
 def flag_setter(proc: "Process", affected: int) -> Callable[[int], None]:
     """Merge new status flags into EFLAGS (only the ``affected`` bits change)."""
-    regs, emit = proc.state.regs, proc.emit
+    regs, write = proc.state.regs, proc.write
     keep = ~affected & MASK
 
     def set_flags(f: int) -> None:
@@ -53,18 +54,18 @@ def flag_setter(proc: "Process", affected: int) -> Callable[[int], None]:
         new = (old & keep) | f
         if new != old:
             regs[EFLAGS] = new
-            emit((C.REG, EFLAGS, old, new, 0))
+            write(pack_row(C.REG, EFLAGS, old, new, 0))
     return set_flags
 
 
 def reg_setter(proc: "Process", r: int) -> Callable[[int], None]:
-    regs, emit = proc.state.regs, proc.emit
+    regs, write = proc.state.regs, proc.write
 
     def set_reg(v: int) -> None:
         old = regs[r]
         if old != v:
             regs[r] = v
-            emit((C.REG, r, old, v, 0))
+            write(pack_row(C.REG, r, old, v, 0))
     return set_reg
 
 

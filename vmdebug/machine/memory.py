@@ -19,6 +19,7 @@ from struct import Struct
 from typing import TYPE_CHECKING, Callable
 
 from events import codes as C
+from events.log import pack_row
 from vmdebug.machine.faults import EXEC, READ, WRITE
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class Memory:
             pa = base | off
             old = _U32.unpack_from(self.mv, pa)[0]
             _U32.pack_into(self.mv, pa, value)
-            self.proc.emit((C.MEM4, addr, old, value, 0))
+            self.proc.write(pack_row(C.MEM4, addr, old, value, 0))
             if vpn in self.code_pages:
                 self.on_code_write(vpn)
         else:
@@ -176,7 +177,7 @@ class Memory:
             pa = base | off
             old = _U16.unpack_from(self.mv, pa)[0]
             _U16.pack_into(self.mv, pa, value)
-            self.proc.emit((C.MEM2, addr, old, value, 0))
+            self.proc.write(pack_row(C.MEM2, addr, old, value, 0))
             if vpn in self.code_pages:
                 self.on_code_write(vpn)
         else:
@@ -189,7 +190,7 @@ class Memory:
             pa = base | (addr & 0xFFF)
             old = self.mv[pa]
             self.mv[pa] = value
-            self.proc.emit((C.MEM1, addr, old, value, 0))
+            self.proc.write(pack_row(C.MEM1, addr, old, value, 0))
             if vpn in self.code_pages:
                 self.on_code_write(vpn)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from events import codes as C
+from events.log import pack_row
 from vmdebug.isa.operands import SEGMENT_REGS, Imm, Mem, Reg, Rel
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def getter(proc: "Process", op: object, size: int) -> Getter:
 
 def setter(proc: "Process", op: object, size: int) -> Setter:
     regs = proc.state.regs
-    emit = proc.emit
+    write = proc.write
     if isinstance(op, Reg):
         if op.name in SEGMENT_REGS:     # its code is an Sreg number, not a register id
             raise TypeError(f"segment register {op.name} has no general-register setter (cpu._sreg_setter)")
@@ -85,7 +86,7 @@ def setter(proc: "Process", op: object, size: int) -> Setter:
                 old = regs[code]
                 if old != v:
                     regs[code] = v
-                    emit((C.REG, code, old, v, 0))
+                    write(pack_row(C.REG, code, old, v, 0))
             return set32
         if op.size == 16:
             def set16(v: int) -> None:
@@ -93,7 +94,7 @@ def setter(proc: "Process", op: object, size: int) -> Setter:
                 new = (old & 0xFFFF0000) | v
                 if old != new:
                     regs[code] = new
-                    emit((C.REG, code, old, new, 0))
+                    write(pack_row(C.REG, code, old, new, 0))
             return set16
         if code < 4:
             def set8l(v: int) -> None:
@@ -101,7 +102,7 @@ def setter(proc: "Process", op: object, size: int) -> Setter:
                 new = (old & 0xFFFFFF00) | v
                 if old != new:
                     regs[code] = new
-                    emit((C.REG, code, old, new, 0))
+                    write(pack_row(C.REG, code, old, new, 0))
             return set8l
         hi = code - 4
 
@@ -110,7 +111,7 @@ def setter(proc: "Process", op: object, size: int) -> Setter:
             new = (old & 0xFFFF00FF) | (v << 8)
             if old != new:
                 regs[hi] = new
-                emit((C.REG, hi, old, new, 0))
+                write(pack_row(C.REG, hi, old, new, 0))
         return set8h
     if isinstance(op, Mem):
         ea = effective_address(proc, op)

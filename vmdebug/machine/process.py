@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, Callable
 
 from events.record import Record
 from events import codes as C
-from events.log import EventLog
+from events.log import EventLog, pack_row
 from events.kinds import apply, revert
 from events.state import ProcessState
 from vmdebug.isa.decoder import DecodeError, TruncatedInstruction, decode
@@ -108,6 +108,8 @@ class Process:
         self.state = ProcessState(nframes)
         self.log = log if log is not None else EventLog()
         self.emit = self.log.emit
+        #: the hot paths' append: ``write(pack_row(code, a, b, c, d))`` (events.log)
+        self.write = self.log.write
         self.memory = Memory(self)
         self.memory.on_code_write = self._invalidate_code
         self.kernel = Kernel(self)
@@ -149,7 +151,7 @@ class Process:
         old = self.state.regs[r]
         if old != value:
             self.state.regs[r] = value
-            self.emit((C.REG, r, old, value, 0))
+            self.write(pack_row(C.REG, r, old, value, 0))
 
     def output(self, fd: int, data: bytes) -> None:
         if self.on_output is not None:
@@ -204,19 +206,36 @@ class Process:
         return idx
 
     def push_frame(self, target: int, site: int, ret: int, base: int) -> None:
-        self._drop_abandoned(base, True)
+        """A ``call``'s frame event.  Called once per call by the CPU and by translated blocks,
+        so it does by hand what :meth:`event` does through calls (the row, its kernel-row mark,
+        then the fold's apply for a frame push: :class:`events.kinds._Frame`): this was a
+        tenth of a call-heavy recording's time."""
+        stack = self.state.stack
+        if stack and stack[-1][3] <= base:
+            self._drop_abandoned(base, True)
         name = self._frame_names.get(target)
         if name is None:        # the symbols never change: one lookup per call target
             name = self._frame_names[target] = self.symbol_for(target) or f"{target:#010x}"
-        self.event((C.FRAME_PUSHED, base, ret, site, self._name_index(name)))
+        log = self.log
+        idx = self._name_index(name)
+        self._step_kernel_rows.append(log.mark())
+        log.write(pack_row(C.FRAME_PUSHED, base, ret, site, idx))
+        stack.append((name, site, ret, base))
 
     def pop_frame(self, target: int, sp: int) -> None:
-        self._drop_abandoned(sp, False)
-        if self.state.stack:
+        """A ``ret``'s frame event, by hand as :meth:`push_frame` (the fold pops the entry)."""
+        stack = self.state.stack
+        if stack and stack[-1][3] < sp:
+            self._drop_abandoned(sp, False)
+        if stack:
             # The shadow stack remembers what `call` pushed; a `ret` elsewhere (a smashed
             # return address) is found in these events by vmdebug.replay.query.smashed_in.
-            name, site, ret, base = self.state.stack[-1]
-            self.event((C.FRAME_POPPED, base, ret, site, self._name_index(name)))
+            name, site, ret, base = stack[-1]
+            log = self.log
+            idx = self._name_index(name)
+            self._step_kernel_rows.append(log.mark())
+            log.write(pack_row(C.FRAME_POPPED, base, ret, site, idx))
+            stack.pop()
 
     def drop_abandoned(self, sp: int, target: int | None = None) -> None:
         """The frames whose return slots are below ``sp`` were left without a ``ret``; with
@@ -372,7 +391,7 @@ class Process:
                 new = fn()
                 if new != eip and state.exited is None:
                     regs[C.EIP] = new
-                    self.emit((C.REG, C.EIP, eip, new, 0))
+                    self.write(pack_row(C.REG, C.EIP, eip, new, 0))
             except Blocked as blocked:      # it sleeps in a system call: another one runs this step
                 self._rollback(start)
                 sched.sleep(blocked)
@@ -434,7 +453,7 @@ class Process:
             self.state.regs, self.sched, self.log, self.step, self.heat, self.hot_after
         # A block closes its steps with close_step (no Python frame); settle() then seals the
         # chunks end_step would have sealed at those steps (events/log.py).
-        emit, close_step, settle = log.emit, log.close_step, log.settle
+        write, close_step, settle = log.write, log.close_step, log.settle
         done = 0
         while done < n and not self.ended:
             eip = regs[C.EIP]
@@ -460,7 +479,7 @@ class Process:
                 continue
             krows = self._step_kernel_rows = []
             try:
-                k = blk.run(emit, close_step, self.memory.code_pages, krows, blk.n, 0)
+                k = blk.run(write, close_step, self.memory.code_pages, krows, blk.n, 0)
             except CpuFault as fault:
                 done += self._fault(blk, fault)
                 continue
@@ -487,7 +506,7 @@ class Process:
         as settling after every block, and before returning, so the progress callback
         (checkpoints in the session) sees what it saw."""
         regs, log, sched = self.state.regs, self.log, self.sched
-        emit, close_step, settle, mark = log.emit, log.close_step, log.settle, log.mark
+        write, close_step, settle, mark = log.write, log.close_step, log.settle, log.mark
         ends, seal_fields, seal_steps = log.seal_limits()
         code_get, cp = self.code.get, self.memory.code_pages
         # The kernel rows a faulting interpreted instruction keeps: the block clears the list
@@ -498,7 +517,7 @@ class Process:
         try:
             while True:
                 try:
-                    k = blk.run(emit, close_step, cp, krows, left - ran, seal_fields)
+                    k = blk.run(write, close_step, cp, krows, left - ran, seal_fields)
                 except CpuFault as exc:
                     fault = exc
                     break

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from events import codes as C
+from events.log import pack_row
 from vmdebug.isa.decoder import Instruction
 from vmdebug.isa.operands import Mem, Reg
 from vmdebug.machine import ieee
@@ -48,7 +49,7 @@ def xmm_getter(p: "Process", n: int) -> Callable[[], int]:
 
 def xmm_setter(p: "Process", n: int, dwords: int = 4) -> Callable[[int], None]:
     """Writes the low ``dwords`` dwords of xmm``n`` (the rest keep their value)."""
-    regs, emit, base = p.state.regs, p.emit, C.xmm_id(n)
+    regs, write, base = p.state.regs, p.write, C.xmm_id(n)
 
     def put(value: int) -> None:
         for k in range(dwords):
@@ -56,7 +57,7 @@ def xmm_setter(p: "Process", n: int, dwords: int = 4) -> Callable[[int], None]:
             old = regs[base + k]
             if old != new:
                 regs[base + k] = new
-                emit((C.REG, base + k, old, new, 0))
+                write(pack_row(C.REG, base + k, old, new, 0))
     return put
 
 

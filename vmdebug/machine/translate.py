@@ -69,9 +69,11 @@ full: nothing inside a block can fork, send a signal or end the run.
 """
 from __future__ import annotations
 
+import ast
 from struct import Struct
 from typing import TYPE_CHECKING, Any, Callable
 
+from events.log import FIELDS, packers
 from vmdebug.isa.decoder import DecodeError, Instruction, decode
 from vmdebug.isa.operands import Rel
 from vmdebug.machine import flags as F
@@ -94,7 +96,7 @@ OUTSIDE = {"int", "int3", "hlt", "ud2", "into", "sysenter", "syscall"}
 
 
 class Block:
-    """A translated block: ``run(emit, close_step, code_pages, kernel_rows, budget, full)`` retires
+    """A translated block: ``run(write, close_step, code_pages, kernel_rows, budget, full)`` retires
     up to ``n`` steps and returns how many it retired (fewer when a write dropped cached code,
     an interpreted instruction inside it went elsewhere than the next one, or a branch left
     the path it was built for).  A loop's block (see :func:`translate`) makes another pass of
@@ -157,9 +159,11 @@ def translate(proc: "Process", entry: int) -> Block | None:
         _register(proc, entry, [first])     # cached as "not translatable", dropped with its page
         return Block(entry, 0, _never, [0, -1], "")
     n = len(insns)
+    body, formats = _packed(body)
     src = ["def make(regs, mv, rtlb_get, wtlb_get, R8, R16, R32, W8, W16, W32, U16, U32, P16, P32, PAR,",
-           "         push_frame, pop_frame, drop_abandoned, state, retired, fns, mark, epoch):",
-           "    def block(emit, close_step, cp, krows, budget, full):",
+           "         push_frame, pop_frame, drop_abandoned, state, retired, fns, mark, epoch, PACK):"]
+    src += [f"    {name} = PACK({fmt!r}).pack" for name, fmt in formats.items()]
+    src += ["    def block(write, close_step, cp, krows, budget, full):",
            "        k = 0",
            "        mk = -1",
            "        ep = epoch[0]",
@@ -188,10 +192,43 @@ def translate(proc: "Process", entry: int) -> Block | None:
     fn = ns["make"](proc.state.regs, mem.mv, rtlb.get, wtlb.get, mem.read8, mem.read16, mem.read32,
                     mem.write8, mem.write16, mem.write32, _U16.unpack_from, _U32.unpack_from,
                     _U16.pack_into, _U32.pack_into, F.PARITY, proc.push_frame, proc.pop_frame,
-                    proc.drop_abandoned, proc.state, retired, tuple(fns), proc.log.mark, proc.code_epoch)
+                    proc.drop_abandoned, proc.state, retired, tuple(fns), proc.log.mark, proc.code_epoch,
+                    Struct)
     block = Block(entry, n, fn, retired, source)
     _register(proc, entry, insns)
     return block
+
+
+def _packed(body: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The generators' ``emit((fields...))`` lines as the log's packed appends: a row whose
+    fields are all constants (the EIP event of a straight-line instruction) becomes a
+    ``bytes`` constant, written without packing; any other a ``write(PKn(fields))`` with a
+    ``struct`` packer for the line's shape, in which a field that is the constant 0 is a
+    pad byte run (``4x``) rather than an argument: one conversion less for each.  Returns
+    the lines and the packers they use, by name, as struct formats."""
+    out: list[str] = []
+    formats: dict[str, str] = {}
+    for line in body:
+        stripped = line.lstrip()
+        if not stripped.startswith("emit(("):
+            out.append(line)
+            continue
+        indent = line[:len(line) - len(stripped)]
+        call = ast.parse(stripped, mode="eval").body
+        assert isinstance(call, ast.Call) and len(call.args) == 1 and isinstance(call.args[0], ast.Tuple)
+        fields = call.args[0].elts
+        assert fields and len(fields) % FIELDS == 0, stripped
+        if all(isinstance(f, ast.Constant) and isinstance(f.value, int) for f in fields):
+            data = packers[len(fields)](*(f.value for f in fields))   # type: ignore[attr-defined]
+            out.append(f"{indent}write({data!r})")
+            continue
+        zero = [isinstance(f, ast.Constant) and f.value == 0 for f in fields]
+        fmt = "<" + "".join("4x" if z else "I" for z in zero)
+        name = next((n for n, f in formats.items() if f == fmt), f"PK{len(formats)}")
+        formats[name] = fmt
+        args = ", ".join(ast.unparse(f) for f, z in zip(fields, zero) if not z)
+        out.append(f"{indent}write({name}({args}))")
+    return out, formats
 
 
 def _successor(proc: "Process", entry: int, insn: Instruction, after: int, seen: set[int],
