@@ -333,6 +333,9 @@ class EventLog:
         self._ends = array("I")
         self.extras: list[Any] = []
         self._extras_sealed = 0
+        #: Called after each chunk is sealed or loaded: caches of extras indices of the open
+        #: chunk (a frame event's function name) start over there.
+        self.on_seal: list[Callable[[], None]] = []
         #: Decoded bodies of the lazy chunks a session file gives (see :class:`Chunk`).
         self.cache = ChunkCache()
         #: The hot-loop append of packed rows: ``write(pack_row(code, a, b, c, d))``, or the
@@ -489,6 +492,8 @@ class EventLog:
         self._chunk_first_steps.append(chunk.first_step)
         self._sealed_events += chunk.nevents
         self._sealed_steps += chunk.nsteps
+        for hook in self.on_seal:
+            hook()
 
     def load_chunk(self, chunk: Chunk) -> None:
         """Append a chunk read from a file (used by the session reader)."""

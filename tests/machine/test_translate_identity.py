@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cdiff"))
 from cdiff_harness import PROGRAMS, run_spec  # noqa: E402
 from gnu_build import build_elf  # noqa: E402
 from test_cpu_vs_native import cases, program  # noqa: E402
+from events.log import EventLog  # noqa: E402
 from vmdebug.machine.elf import load_elf  # noqa: E402
 from vmdebug.machine.process import Process  # noqa: E402
 from vmdebug.machine.translate import BLOCK_KEY  # noqa: E402
@@ -181,6 +182,25 @@ def test_loop_blocks_through_calls_identical(tmp_path: Path, limit: int) -> None
     fast = assert_identical(elf_maker(build_elf(tmp_path, CALLS_IN_A_LOOP)), limit, hot_after=3)
     if limit > 100_000:
         assert fast["how"] == "exited" and fast["loops"] > 0
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 64, 1000])
+def test_frame_events_across_chunk_edges_identical(tmp_path: Path, chunk: int) -> None:
+    """A block makes a call's or ret's frame event in place only while no chunk is due to be
+    sealed (the function name's extras index belongs to the open chunk): with chunks of a few
+    events, seals fall inside blocks, between a call and its ret.  The chunks themselves -
+    where each starts, its steps, events and payloads - are the interpreter's."""
+    exe = build_elf(tmp_path, CALLS_IN_A_LOOP.replace("3000", "300"))
+    chunks = []
+    for translate in (False, True):
+        proc = Process(load_elf(str(exe)), argv=[str(exe)], layout="compat", translate=translate,
+                       log=EventLog(chunk_events=chunk))
+        proc.hot_after = 2
+        assert proc.run(1_000_000) == "exited"
+        proc.log.seal()
+        chunks.append([(c.first_step, c.nsteps, c.nevents, c.extras_base, tuple(c.extras), c.cols.tobytes())
+                       for c in proc.log.chunks])
+    assert chunks[0] == chunks[1]
 
 
 LOOPS = ["sieve", "collatz", "qsort_cmp", "crash_stack_smash", "crash_null_write", "crash_div_zero"]

@@ -40,10 +40,13 @@ class Gen:
     """Python source for one instruction: ``lines`` at one indent, ``slow`` set when a
     memory write may take the slow path (the block then stops after it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, frame_name: Callable[[int], str] | None = None) -> None:
         self.lines: list[str] = []
         self.n = 0
         self.slow = False
+        #: The function name of a call's target (Process.frame_name): a direct call's frame
+        #: event is then made in place (see :func:`_g_call`).
+        self.frame_name = frame_name
 
     def tmp(self, stem: str) -> str:
         self.n += 1
@@ -452,7 +455,22 @@ def _g_call(g: Gen, i: Instruction) -> str:
     g.emit(f"{sp} = (regs[{ESP}] - 4) & {MASK}")
     _write(g, sp, 32, str(ret))
     _set_reg(g, ESP, sp)
-    g.emit(f"push_frame({t}, {site}, {ret}, {sp})")
+    if g.frame_name is None or not isinstance(target, Rel):
+        g.emit(f"push_frame({t}, {site}, {ret}, {sp})")
+        return t
+    # Process.push_frame in place when nothing but the event is to do: no frame left behind
+    # below the new return slot, no chunk due to be sealed (the open chunk's extras index of
+    # the name is then Process.frame_index's; ``full``/``fsteps`` are the limits the caller
+    # settles at, 0 when it settles after every block).
+    name = g.frame_name(int(t))
+    st, ni = g.tmp("st"), g.tmp("ni")
+    g.emit(f"{st} = state.stack")
+    g.emit(f"if ({st} and {st}[-1][3] <= {sp}) or mark() >= full or len(ends) >= fsteps "
+           f"or ({ni} := names_get({name!r})) is None:")
+    g.emit(f"    push_frame({t}, {site}, {ret}, {sp})")
+    g.emit("else:")
+    g.emit(f"    emit(({C.FRAME_PUSHED}, {sp}, {ret}, {site}, {ni}))")
+    g.emit(f"    {st}.append(({name!r}, {site}, {ret}, {sp}))")
     return t
 
 
@@ -462,7 +480,18 @@ def _g_ret(g: Gen, i: Instruction) -> str:
     g.emit(f"{sp} = regs[{ESP}]")
     t = _read(g, sp, 32)
     _set_reg(g, ESP, f"(({sp} + {4 + extra}) & {MASK})")
-    g.emit(f"pop_frame({t}, {sp})")
+    if g.frame_name is None:
+        g.emit(f"pop_frame({t}, {sp})")
+        return t
+    # Process.pop_frame in place, on the conditions of _g_call's.
+    st, ni, fr = g.tmp("st"), g.tmp("ni"), g.tmp("fr")
+    g.emit(f"{st} = state.stack")
+    g.emit(f"if not {st} or {st}[-1][3] < {sp} or mark() >= full or len(ends) >= fsteps "
+           f"or ({ni} := names_get({st}[-1][0])) is None:")
+    g.emit(f"    pop_frame({t}, {sp})")
+    g.emit("else:")
+    g.emit(f"    {fr} = {st}.pop()")
+    g.emit(f"    emit(({C.FRAME_POPPED}, {fr}[3], {fr}[2], {fr}[1], {ni}))")
     return t
 
 

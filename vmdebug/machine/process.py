@@ -121,6 +121,11 @@ class Process:
         self.stdin = Stdin(stdin)
         self.on_output = on_output
         self._names: dict[str, int] = {}
+        #: The extras index of each function name whose frame events the open chunk holds
+        #: (what :meth:`_name_index` returned since the last seal; cleared at each seal):
+        #: a translated block's call and ret make their frame events with it without a call.
+        self.frame_index: dict[str, int] = {}
+        self.log.on_seal.append(self.frame_index.clear)
         self.code: dict[int, Callable[[], int]] = {}
         #: Bumped whenever cached code is dropped: a translated block stops when it moves.
         self.code_epoch = [0]
@@ -203,7 +208,15 @@ class Process:
         idx = self._names.get(name)
         if idx is None or idx < log.extras_sealed:
             idx = self._names[name] = log.add_extra(name)
+        self.frame_index[name] = idx       # settled: no seal is due, the open chunk holds it
         return idx
+
+    def frame_name(self, target: int) -> str:
+        """The function name a frame event of a call to ``target`` carries."""
+        name = self._frame_names.get(target)
+        if name is None:        # the symbols never change: one lookup per call target
+            name = self._frame_names[target] = self.symbol_for(target) or f"{target:#010x}"
+        return name
 
     def push_frame(self, target: int, site: int, ret: int, base: int) -> None:
         """A ``call``'s frame event.  Called once per call by the CPU and by translated blocks,
@@ -213,9 +226,7 @@ class Process:
         stack = self.state.stack
         if stack and stack[-1][3] <= base:
             self._drop_abandoned(base, True)
-        name = self._frame_names.get(target)
-        if name is None:        # the symbols never change: one lookup per call target
-            name = self._frame_names[target] = self.symbol_for(target) or f"{target:#010x}"
+        name = self.frame_name(target)
         log = self.log
         idx = self._name_index(name)
         self._step_kernel_rows.append(log.mark())
@@ -479,7 +490,7 @@ class Process:
                 continue
             krows = self._step_kernel_rows = []
             try:
-                k = blk.run(write, close_step, self.memory.code_pages, krows, blk.n, 0)
+                k = blk.run(write, close_step, self.memory.code_pages, krows, blk.n, 0, 0)
             except CpuFault as fault:
                 done += self._fault(blk, fault)
                 continue
@@ -517,7 +528,7 @@ class Process:
         try:
             while True:
                 try:
-                    k = blk.run(write, close_step, cp, krows, left - ran, seal_fields)
+                    k = blk.run(write, close_step, cp, krows, left - ran, seal_fields, seal_steps)
                 except CpuFault as exc:
                     fault = exc
                     break

@@ -96,12 +96,14 @@ OUTSIDE = {"int", "int3", "hlt", "ud2", "into", "sysenter", "syscall"}
 
 
 class Block:
-    """A translated block: ``run(write, close_step, code_pages, kernel_rows, budget, full)`` retires
-    up to ``n`` steps and returns how many it retired (fewer when a write dropped cached code,
-    an interpreted instruction inside it went elsewhere than the next one, or a branch left
-    the path it was built for).  A loop's block (see :func:`translate`) makes another pass of
-    ``n`` steps while they fit in ``budget`` steps and the log holds fewer than ``full``
-    fields (``full`` 0: one pass)."""
+    """A translated block: ``run(write, close_step, code_pages, kernel_rows, budget, full, fsteps)``
+    retires up to ``n`` steps and returns how many it retired (fewer when a write dropped
+    cached code, an interpreted instruction inside it went elsewhere than the next one, or a
+    branch left the path it was built for).  A loop's block (see :func:`translate`) makes
+    another pass of ``n`` steps while they fit in ``budget`` steps and the log's buffer holds
+    fewer than ``full`` bytes (``full`` 0: one pass).  ``full`` and ``fsteps`` are the limits
+    at which the caller seals a chunk (EventLog.seal_limits), or 0 when it settles after
+    every block; below them a call or ret makes its frame event in place."""
 
     __slots__ = ("entry", "n", "run", "retired", "source")
     #: ``retired``: [steps retired, the faulting step's mark or -1] after ``run`` raised.
@@ -161,9 +163,10 @@ def translate(proc: "Process", entry: int) -> Block | None:
     n = len(insns)
     body, formats = _packed(body)
     src = ["def make(regs, mv, rtlb_get, wtlb_get, R8, R16, R32, W8, W16, W32, U16, U32, P16, P32, PAR,",
-           "         push_frame, pop_frame, drop_abandoned, state, retired, fns, mark, epoch, PACK):"]
+           "         push_frame, pop_frame, drop_abandoned, state, retired, fns, mark, epoch, PACK,",
+           "         ends, names_get):"]
     src += [f"    {name} = PACK({fmt!r}).pack" for name, fmt in formats.items()]
-    src += ["    def block(write, close_step, cp, krows, budget, full):",
+    src += ["    def block(write, close_step, cp, krows, budget, full, fsteps):",
            "        k = 0",
            "        mk = -1",
            "        ep = epoch[0]",
@@ -193,7 +196,7 @@ def translate(proc: "Process", entry: int) -> Block | None:
                     mem.write8, mem.write16, mem.write32, _U16.unpack_from, _U32.unpack_from,
                     _U16.pack_into, _U32.pack_into, F.PARITY, proc.push_frame, proc.pop_frame,
                     proc.drop_abandoned, proc.state, retired, tuple(fns), proc.log.mark, proc.code_epoch,
-                    Struct)
+                    Struct, proc.log.seal_limits()[0], proc.frame_index.get)
     block = Block(entry, n, fn, retired, source)
     _register(proc, entry, insns)
     return block
@@ -278,7 +281,7 @@ def _body(proc: "Process", entry: int, loop: bool
     body: list[str] = []
     insns: list[Instruction] = []
     eip = entry
-    g = Gen()
+    g = Gen(proc.frame_name)
     first = None
     fns: list[Callable[[], int]] = []
     seen = {entry}
