@@ -352,6 +352,13 @@ class EventLog:
         self.close_step: Callable[[int], None] = self._ends.append
 
     @property
+    def buffer(self) -> bytearray:
+        """The open buffer, for code that appends packed rows to it in place (``buf +=
+        pack_row(...)``, ``len(buf)`` as :meth:`mark`; a translated block).  Append only:
+        nothing else may change it, and it is never replaced."""
+        return self._buf
+
+    @property
     def chunk_events(self) -> int:
         """A chunk is sealed at the first step end with at least this many events, or steps."""
         return self._chunk_events

@@ -12,8 +12,11 @@ block then calls the interpreter's closure for that instruction.
 The generated code runs with these names bound: ``regs``, ``mv`` (physical
 memory), ``rtlb_get``/``wtlb_get`` (the TLB dicts' ``get``), ``R8..R32`` and
 ``W8..W32`` (Memory's methods: the slow paths), ``U16/U32/P16/P32`` (struct
-unpack_from/pack_into), ``PAR`` (the parity table), ``emit``, ``cp`` (the pages
-holding cached code), ``push_frame``/``pop_frame``/``drop_abandoned``/``state``.
+unpack_from/pack_into), ``PAR`` (the parity table), ``buf`` (the log's open buffer:
+the generators write ``emit((fields...))``, which vmdebug.machine.translate._packed turns
+into packed appends), ``cp`` (the pages holding cached code), ``close_step``, ``full``/
+``fsteps``/``ends``/``names_get`` (a call's frame event in place, :func:`_g_call`),
+``push_frame``/``pop_frame``/``drop_abandoned``/``state``.
 """
 from __future__ import annotations
 
@@ -465,7 +468,7 @@ def _g_call(g: Gen, i: Instruction) -> str:
     name = g.frame_name(int(t))
     st, ni = g.tmp("st"), g.tmp("ni")
     g.emit(f"{st} = state.stack")
-    g.emit(f"if ({st} and {st}[-1][3] <= {sp}) or mark() >= full or len(ends) >= fsteps "
+    g.emit(f"if ({st} and {st}[-1][3] <= {sp}) or len(buf) >= full or len(ends) >= fsteps "
            f"or ({ni} := names_get({name!r})) is None:")
     g.emit(f"    push_frame({t}, {site}, {ret}, {sp})")
     g.emit("else:")
@@ -486,7 +489,7 @@ def _g_ret(g: Gen, i: Instruction) -> str:
     # Process.pop_frame in place, on the conditions of _g_call's.
     st, ni, fr = g.tmp("st"), g.tmp("ni"), g.tmp("fr")
     g.emit(f"{st} = state.stack")
-    g.emit(f"if not {st} or {st}[-1][3] < {sp} or mark() >= full or len(ends) >= fsteps "
+    g.emit(f"if not {st} or {st}[-1][3] < {sp} or len(buf) >= full or len(ends) >= fsteps "
            f"or ({ni} := names_get({st}[-1][0])) is None:")
     g.emit(f"    pop_frame({t}, {sp})")
     g.emit("else:")

@@ -464,7 +464,7 @@ class Process:
             self.state.regs, self.sched, self.log, self.step, self.heat, self.hot_after
         # A block closes its steps with close_step (no Python frame); settle() then seals the
         # chunks end_step would have sealed at those steps (events/log.py).
-        write, close_step, settle = log.write, log.close_step, log.settle
+        buf, close_step, settle = log.buffer, log.close_step, log.settle
         done = 0
         while done < n and not self.ended:
             eip = regs[C.EIP]
@@ -490,7 +490,7 @@ class Process:
                 continue
             krows = self._step_kernel_rows = []
             try:
-                k = blk.run(write, close_step, self.memory.code_pages, krows, blk.n, 0, 0)
+                k = blk.run(buf, close_step, self.memory.code_pages, krows, blk.n, 0, 0)
             except CpuFault as fault:
                 done += self._fault(blk, fault)
                 continue
@@ -517,7 +517,7 @@ class Process:
         as settling after every block, and before returning, so the progress callback
         (checkpoints in the session) sees what it saw."""
         regs, log, sched = self.state.regs, self.log, self.sched
-        write, close_step, settle, mark = log.write, log.close_step, log.settle, log.mark
+        buf, close_step, settle, mark = log.buffer, log.close_step, log.settle, log.mark
         ends, seal_fields, seal_steps = log.seal_limits()
         code_get, cp = self.code.get, self.memory.code_pages
         # The kernel rows a faulting interpreted instruction keeps: the block clears the list
@@ -528,7 +528,7 @@ class Process:
         try:
             while True:
                 try:
-                    k = blk.run(write, close_step, cp, krows, left - ran, seal_fields, seal_steps)
+                    k = blk.run(buf, close_step, cp, krows, left - ran, seal_fields, seal_steps)
                 except CpuFault as exc:
                     fault = exc
                     break

@@ -20,8 +20,10 @@ interpreter's closures do through calls:
   flags" would only move the work, not save it;
 * the event appends (register writes that change a value, memory writes, the
   EIP write) and the step's close after every instruction, so each retired
-  instruction is still its own step with exactly the interpreter's events.  A
-  block closes a step with ``close_step(mark())`` (two C calls, where
+  instruction is still its own step with exactly the interpreter's events.  The
+  events are packed rows added to the log's open buffer (``buf += PK(...)``, a
+  ``bytes`` constant for a row known in advance, see :func:`_packed`), and a
+  block closes a step with ``close_step(len(buf))`` (no Python frame, where
   ``log.end_step()`` is a Python call); the caller settles the log when a chunk
   is full, which seals the chunks ``end_step`` would have sealed.
 
@@ -48,7 +50,7 @@ memory accesses before any of its events, and at most one memory write, the
 last access.  A fault (only a slow path can raise one) therefore leaves the
 faulting step with no event of the CPU's own - only the kernel's page-fault
 work, which the interpreter keeps too.  An interpreted instruction inside a
-block marks its step's start first (``log.mark()``), so the caller can undo its
+block marks its step's start first (``len(buf)``, as ``log.mark()``), so the caller can undo its
 own writes as ``Process.step`` does (``Process._rollback``).  The function
 reports the instructions it retired and that mark through ``retired`` when it
 raises, and the caller ends the faulting step as ``Process.step`` does
@@ -96,7 +98,7 @@ OUTSIDE = {"int", "int3", "hlt", "ud2", "into", "sysenter", "syscall"}
 
 
 class Block:
-    """A translated block: ``run(write, close_step, code_pages, kernel_rows, budget, full, fsteps)``
+    """A translated block: ``run(buf, close_step, code_pages, kernel_rows, budget, full, fsteps)``
     retires up to ``n`` steps and returns how many it retired (fewer when a write dropped
     cached code, an interpreted instruction inside it went elsewhere than the next one, or a
     branch left the path it was built for).  A loop's block (see :func:`translate`) makes
@@ -163,10 +165,10 @@ def translate(proc: "Process", entry: int) -> Block | None:
     n = len(insns)
     body, formats = _packed(body)
     src = ["def make(regs, mv, rtlb_get, wtlb_get, R8, R16, R32, W8, W16, W32, U16, U32, P16, P32, PAR,",
-           "         push_frame, pop_frame, drop_abandoned, state, retired, fns, mark, epoch, PACK,",
+           "         push_frame, pop_frame, drop_abandoned, state, retired, fns, epoch, PACK,",
            "         ends, names_get):"]
     src += [f"    {name} = PACK({fmt!r}).pack" for name, fmt in formats.items()]
-    src += ["    def block(write, close_step, cp, krows, budget, full, fsteps):",
+    src += ["    def block(buf, close_step, cp, krows, budget, full, fsteps):",
            "        k = 0",
            "        mk = -1",
            "        ep = epoch[0]",
@@ -176,7 +178,7 @@ def translate(proc: "Process", entry: int) -> Block | None:
         src += ["                " + line for line in body]
         # Another pass only if all of its steps fit in the budget, and while the log's open
         # chunk is not full (the caller settles it: _seal then has little to carry over).
-        src += [f"                if k + {n} > budget or mark() >= full:",
+        src += [f"                if k + {n} > budget or len(buf) >= full:",
                 "                    return k"]
     else:
         src += ["            " + line for line in body]
@@ -195,7 +197,7 @@ def translate(proc: "Process", entry: int) -> Block | None:
     fn = ns["make"](proc.state.regs, mem.mv, rtlb.get, wtlb.get, mem.read8, mem.read16, mem.read32,
                     mem.write8, mem.write16, mem.write32, _U16.unpack_from, _U32.unpack_from,
                     _U16.pack_into, _U32.pack_into, F.PARITY, proc.push_frame, proc.pop_frame,
-                    proc.drop_abandoned, proc.state, retired, tuple(fns), proc.log.mark, proc.code_epoch,
+                    proc.drop_abandoned, proc.state, retired, tuple(fns), proc.code_epoch,
                     Struct, proc.log.seal_limits()[0], proc.frame_index.get)
     block = Block(entry, n, fn, retired, source)
     _register(proc, entry, insns)
@@ -205,7 +207,7 @@ def translate(proc: "Process", entry: int) -> Block | None:
 def _packed(body: list[str]) -> tuple[list[str], dict[str, str]]:
     """The generators' ``emit((fields...))`` lines as the log's packed appends: a row whose
     fields are all constants (the EIP event of a straight-line instruction) becomes a
-    ``bytes`` constant, written without packing; any other a ``write(PKn(fields))`` with a
+    ``bytes`` constant, added without packing; any other a ``buf += PKn(fields)`` with a
     ``struct`` packer for the line's shape, in which a field that is the constant 0 is a
     pad byte run (``4x``) rather than an argument: one conversion less for each.  Returns
     the lines and the packers they use, by name, as struct formats."""
@@ -223,14 +225,14 @@ def _packed(body: list[str]) -> tuple[list[str], dict[str, str]]:
         assert fields and len(fields) % FIELDS == 0, stripped
         if all(isinstance(f, ast.Constant) and isinstance(f.value, int) for f in fields):
             data = packers[len(fields)](*(f.value for f in fields))   # type: ignore[attr-defined]
-            out.append(f"{indent}write({data!r})")
+            out.append(f"{indent}buf += {data!r}")
             continue
         zero = [isinstance(f, ast.Constant) and f.value == 0 for f in fields]
         fmt = "<" + "".join("4x" if z else "I" for z in zero)
         name = next((n for n, f in formats.items() if f == fmt), f"PK{len(formats)}")
         formats[name] = fmt
         args = ", ".join(ast.unparse(f) for f, z in zip(fields, zero) if not z)
-        out.append(f"{indent}write({name}({args}))")
+        out.append(f"{indent}buf += {name}({args})")
     return out, formats
 
 
@@ -322,7 +324,7 @@ def _body(proc: "Process", entry: int, loop: bool
                 break
             # The interpreter's own closure, called in place: it may emit events before it
             # faults, so the step's start is marked for Process._rollback.
-            g.emit("mk = mark()")
+            g.emit("mk = len(buf)")
             g.emit("krows.clear()")
             g.emit(f"t = fns[{len(fns) - 1}]()")
             nxt, inline = "t", False
@@ -334,7 +336,7 @@ def _body(proc: "Process", entry: int, loop: bool
             g.emit(f"if t != {here}:")
             g.emit(f"    regs[{EIP}] = t")
             g.emit(f"    emit(({REG}, {EIP}, {here}, t, 0))")
-        g.emit("close_step(mark())")
+        g.emit("close_step(len(buf))")
         # A loop counts its steps as it goes (it may make several passes); a plain block
         # knows each instruction's number.
         done = "k" if loop else str(k + 1)
