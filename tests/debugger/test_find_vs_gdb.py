@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dbgprogs import gdb_and_ours
+from dbgprogs import gdb_and_ours, gdb_reference
 
 SOURCE = """\
 #include <string.h>
@@ -56,6 +56,7 @@ SCRIPT = [
 
 def test_find_reads_as_gdbs(tmp_path: Path) -> None:
     gdb, ours = gdb_and_ours(tmp_path, "fnd", SOURCE, SCRIPT, "0")
+    gdb = gdb_reference(gdb, "find")     # (a string pattern is put in the inferior's memory)
     # the comparison is worth something only if gdb itself found, missed and warned
     assert re.search(r"<buf\+24>\n1 pattern found\.", gdb), gdb
     assert "3 patterns found." in gdb and "Pattern not found." in gdb, gdb
