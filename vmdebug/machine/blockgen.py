@@ -20,6 +20,7 @@ into packed appends), ``cp`` (the pages holding cached code), ``close_step``, ``
 """
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable
 
 from events import codes as C
@@ -29,6 +30,9 @@ from vmdebug.machine import flags as F
 from vmdebug.machine.cpu import op_size
 
 MASK = 0xFFFFFFFF
+#: Physical memory seen as native uint32s (``M32``) is little-endian only where the host is;
+#: elsewhere every dword goes through the little-endian struct.
+ALIGNED = sys.byteorder == "little"
 REG, EIP, EFLAGS, ESP, EBP = C.REG, C.EIP, C.EFLAGS, C.ESP, C.EBP
 _MEM = {8: C.MEM1, 16: C.MEM2, 32: C.MEM4}
 _SIGN = {8: 0x80, 16: 0x8000, 32: 0x80000000}
@@ -70,7 +74,8 @@ def _ea(m: Mem) -> str:
         return f"regs[{b}]" if disp == 0 else f"(regs[{b}] + {disp}) & {MASK}"
     if b is None:
         return f"(regs[{i}] * {m.scale} + {disp}) & {MASK}"
-    return f"(regs[{b}] + regs[{i}] * {m.scale} + {disp}) & {MASK}"
+    plus = f" + {disp}" if disp else ""
+    return f"(regs[{b}] + regs[{i}] * {m.scale}{plus}) & {MASK}"
 
 
 def _read(g: Gen, addr: str, size: int) -> str:
@@ -80,6 +85,15 @@ def _read(g: Gen, addr: str, size: int) -> str:
     g.emit(f"{b} = rtlb_get({a} >> 12)")
     if size == 8:
         g.emit(f"{v} = mv[{b} | ({a} & 4095)] if {b} is not None else R8({a})")
+    elif size == 32 and ALIGNED:
+        # An aligned dword is an item of physical memory seen as uint32s (one subscript,
+        # where unpack_from is a call); an unaligned one within the page is unpacked.
+        g.emit(f"if {b} is not None and not {a} & 3:")
+        g.emit(f"    {v} = M32[({b} | ({a} & 4095)) >> 2]")
+        g.emit(f"elif {b} is not None and {a} & 4095 <= 4092:")
+        g.emit(f"    {v} = U32(mv, {b} | ({a} & 4095))[0]")
+        g.emit("else:")
+        g.emit(f"    {v} = R32({a})")
     else:
         lim, fn, slow = (0xFFC, "U32", "R32") if size == 32 else (0xFFE, "U16", "R16")
         g.emit(f"if {b} is not None and {a} & 4095 <= {lim}:")
@@ -96,7 +110,16 @@ def _write(g: Gen, addr: str, size: int, value: str) -> None:
     g.emit(f"{a} = {addr}")
     g.emit(f"{b} = wtlb_get({a} >> 12)")
     lim = {8: 0xFFF, 16: 0xFFE, 32: 0xFFC}[size]
-    g.emit(f"if {b} is not None and {a} & 4095 <= {lim} and ({a} >> 12) not in cp:")
+    kw = "if"
+    if size == 32 and ALIGNED:      # an aligned dword: an item of M32, as in _read
+        i = g.tmp("i")
+        g.emit(f"if {b} is not None and not {a} & 3 and ({a} >> 12) not in cp:")
+        g.emit(f"    {i} = ({b} | ({a} & 4095)) >> 2")
+        g.emit(f"    {o} = M32[{i}]")
+        g.emit(f"    M32[{i}] = {value}")
+        g.emit(f"    emit(({_MEM[size]}, {a}, {o}, {value}, 0))")
+        kw = "elif"
+    g.emit(f"{kw} {b} is not None and {a} & 4095 <= {lim} and ({a} >> 12) not in cp:")
     g.emit(f"    {p} = {b} | ({a} & 4095)")
     if size == 8:
         g.emit(f"    {o} = mv[{p}]")

@@ -79,7 +79,7 @@ from events.log import FIELDS, packers
 from vmdebug.isa.decoder import DecodeError, Instruction, decode
 from vmdebug.isa.operands import Rel
 from vmdebug.machine import flags as F
-from vmdebug.machine.blockgen import EIP, GENERATORS, MASK, REG, Untranslatable, eip_event, Gen
+from vmdebug.machine.blockgen import ALIGNED, EIP, GENERATORS, MASK, REG, Untranslatable, eip_event, Gen
 from vmdebug.machine import segments
 from vmdebug.machine.cpu import SEMANTICS
 
@@ -164,7 +164,7 @@ def translate(proc: "Process", entry: int) -> Block | None:
         return Block(entry, 0, _never, [0, -1], "")
     n = len(insns)
     body, formats = _packed(body)
-    src = ["def make(regs, mv, rtlb_get, wtlb_get, R8, R16, R32, W8, W16, W32, U16, U32, P16, P32, PAR,",
+    src = ["def make(regs, mv, M32, rtlb_get, wtlb_get, R8, R16, R32, W8, W16, W32, U16, U32, P16, P32, PAR,",
            "         push_frame, pop_frame, drop_abandoned, state, retired, fns, epoch, PACK,",
            "         ends, names_get):"]
     src += [f"    {name} = PACK({fmt!r}).pack" for name, fmt in formats.items()]
@@ -194,9 +194,10 @@ def translate(proc: "Process", entry: int) -> Block | None:
     mem = proc.memory
     rtlb, wtlb = mem.tlb()
     retired = [0, -1]
-    fn = ns["make"](proc.state.regs, mem.mv, rtlb.get, wtlb.get, mem.read8, mem.read16, mem.read32,
-                    mem.write8, mem.write16, mem.write32, _U16.unpack_from, _U32.unpack_from,
-                    _U16.pack_into, _U32.pack_into, F.PARITY, proc.push_frame, proc.pop_frame,
+    fn = ns["make"](proc.state.regs, mem.mv, mem.mv.cast("I") if ALIGNED else None, rtlb.get, wtlb.get,
+                    mem.read8, mem.read16, mem.read32, mem.write8, mem.write16, mem.write32,
+                    _U16.unpack_from, _U32.unpack_from, _U16.pack_into, _U32.pack_into, F.PARITY,
+                    proc.push_frame, proc.pop_frame,
                     proc.drop_abandoned, proc.state, retired, tuple(fns), proc.code_epoch,
                     Struct, proc.log.seal_limits()[0], proc.frame_index.get)
     block = Block(entry, n, fn, retired, source)
