@@ -20,6 +20,7 @@ into packed appends), ``cp`` (the pages holding cached code), ``close_step``, ``
 """
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any, Callable
 
@@ -535,6 +536,41 @@ for _c in ("o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l"
     GENERATORS["set" + _c] = _g_setcc
     GENERATORS["cmov" + _c] = _g_cmov
     GENERATORS["j" + _c] = _g_jcc
+
+
+#: What may stand between two register events that :func:`merge_events` makes one append:
+#: plain assignments that call nothing (of ``_CALLS``) that could add an event or fault.
+_PURE = re.compile(r"[a-z]\w* = ")
+_CALLS = ("emit", "R8(", "R16(", "R32(", "W8(", "W16(", "W32(", "frame", "fns[", "drop_abandoned", "U16(", "U32(")
+
+
+def _conditional_event(lines: list[str], i: int) -> bool:
+    """``lines[i:i + 3]`` is a register write and its event on a change (_set_reg, _set_merge)."""
+    return (i + 2 < len(lines) and lines[i].startswith("if ") and lines[i + 1].startswith("    regs[")
+            and lines[i + 2].startswith("    emit((") and (i + 3 == len(lines) or not lines[i + 3].startswith(" ")))
+
+
+def merge_events(lines: list[str], g: Gen) -> list[str]:
+    """One instruction's lines with its first two register events (a result and EFLAGS, esp
+    and a popped register) appended together when both happen: one packed row of both, where
+    two appends cost a pack and an append more.  The rows, their order and the registers'
+    writes are as before; only plain assignments stand between them (:data:`_PURE`)."""
+    first = next((i for i in range(len(lines)) if _conditional_event(lines, i)), None)
+    if first is None:
+        return lines
+    j = first + 3
+    while j < len(lines) and not _conditional_event(lines, j):
+        if not _PURE.match(lines[j]) or any(c in lines[j] for c in _CALLS):
+            return lines
+        j += 1
+    if j >= len(lines):
+        return lines
+    c = g.tmp("c")
+    row1 = lines[first + 2].strip()[len("emit(("):-2]
+    row2 = lines[j + 2].strip()[len("emit(("):-2]
+    return (lines[:first] + [f"{c} = {lines[first][3:-1]}", f"if {c}:", lines[first + 1]] + lines[first + 3:j]
+            + [lines[j], lines[j + 1], f"    if {c}:", f"        emit(({row1}, {row2}))", "    else:",
+               f"        emit(({row2}))", f"elif {c}:", f"    emit(({row1}))"] + lines[j + 3:])
 
 
 def eip_event(g: Gen, here: int, after: int) -> None:

@@ -79,7 +79,8 @@ from events.log import FIELDS, packers
 from vmdebug.isa.decoder import DecodeError, Instruction, decode
 from vmdebug.isa.operands import Rel
 from vmdebug.machine import flags as F
-from vmdebug.machine.blockgen import ALIGNED, EIP, GENERATORS, MASK, REG, Untranslatable, eip_event, Gen
+from vmdebug.machine.blockgen import ALIGNED, EIP, GENERATORS, MASK, REG, Gen, Untranslatable, eip_event, \
+    merge_events
 from vmdebug.machine import segments
 from vmdebug.machine.cpu import SEMANTICS
 
@@ -329,6 +330,8 @@ def _body(proc: "Process", entry: int, loop: bool
             g.emit("krows.clear()")
             g.emit(f"t = fns[{len(fns) - 1}]()")
             nxt, inline = "t", False
+        if inline:
+            g.lines[at:] = merge_events(g.lines[at:], g)
         if nxt is None:
             eip_event(g, here, after)
         else:
