@@ -517,8 +517,11 @@ def _g_ret(g: Gen, i: Instruction) -> str:
            f"or ({ni} := names_get({st}[-1][0])) is None:")
     g.emit(f"    pop_frame({t}, {sp})")
     g.emit("else:")
-    g.emit(f"    {fr} = {st}.pop()")
+    # The row first, then the pop: a KeyboardInterrupt (raised after a call returns) never
+    # finds the shadow stack popped without its event.
+    g.emit(f"    {fr} = {st}[-1]")
     g.emit(f"    emit(({C.FRAME_POPPED}, {fr}[3], {fr}[2], {fr}[1], {ni}))")
+    g.emit(f"    {st}.pop()")
     return t
 
 
