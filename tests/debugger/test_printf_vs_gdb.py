@@ -68,7 +68,7 @@ SCRIPT = [
 @pytest.mark.parametrize("opt", ["0", "2"])
 def test_printf_echo_and_output_read_as_gdbs(tmp_path: Path, opt: str) -> None:
     gdb, ours = gdb_and_ours(tmp_path, "pf", SOURCE, SCRIPT, opt, marked=False)
-    gdb = gdb_reference(gdb, f"printf_O{opt}")     # (printf's %s of a literal)
+    gdb = gdb_reference(gdb, f"printf_O{opt}", marked=False)     # (printf's %s of a literal)
     assert "42|42   |00042|+42| 42|ff|FF|0xff|010|10|4294967295" in gdb, gdb
     assert "Unrecognized format specifier 'V' in printf" in gdb
     assert gdb.endswith('5No symbol "nosuch" in current context.\n6abc$1 = 1\n7'), gdb[-200:]
